@@ -1,0 +1,158 @@
+#!/bin/sh
+# Build (once) the tiny real test guest of facts/test-guest.md from Debian packages.
+#
+# Output: a directory holding
+#   vmlinuz      the Debian cloud kernel
+#   initrd.gz    busybox initramfs whose /init answers the ACPI power button
+#   VERSION      the kernel version string
+# The directory is printed on stdout (the only thing printed there).
+#
+# Location: $VIRTKIT_TEST_GUEST_CACHE (default /var/cache/virtkit/test-guest, or
+# $XDG_CACHE_HOME/virtkit/test-guest when /var/cache is not writable), then
+# /<kernel-version>/.  Rebuilt only when vmlinuz or initrd.gz is missing, or when
+# the init script in here changes (its hash is recorded in INIT.sha256).
+#
+# Guest behaviour (console on ttyS0):
+#   - prints GUEST-READY once the power-button reader is armed;
+#   - on the power button: prints GUEST-POWERBUTTON, sync, poweroff -f;
+#   - with "virtkit.writedisk=1" on the kernel command line and a virtio disk
+#     (/dev/vda): before GUEST-READY, writes 4 MiB of a pattern (the block
+#     "VIRTKIT-TEST-PATTERN" repeated) at offset 0, syncs, prints
+#     GUEST-DISK-WRITTEN (or GUEST-DISK-MISSING if no /dev/vda appeared).
+set -eu
+
+base=${VIRTKIT_TEST_GUEST_CACHE:-}
+if [ -z "$base" ]; then
+    if mkdir -p /var/cache/virtkit/test-guest 2>/dev/null &&
+       [ -w /var/cache/virtkit/test-guest ]; then
+        base=/var/cache/virtkit/test-guest
+    else
+        base=${XDG_CACHE_HOME:-$HOME/.cache}/virtkit/test-guest
+    fi
+fi
+
+log() { echo "build-test-guest: $*" >&2; }
+
+pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+      sed -n 's/^ *Depends: *\(linux-image-[^ ]*\)$/\1/p' | head -n1)
+if [ -z "$pkg" ]; then
+    # Offline or no apt metadata: reuse the newest guest already built.
+    existing=$(ls -1d "$base"/*/ 2>/dev/null | sort -V | tail -n1 || true)
+    if [ -n "$existing" ] && [ -f "$existing/vmlinuz" ] && [ -f "$existing/initrd.gz" ]; then
+        echo "${existing%/}"
+        exit 0
+    fi
+    log "cannot resolve linux-image-cloud-amd64 (apt-cache depends failed)"
+    exit 1
+fi
+kver=${pkg#linux-image-}
+out=$base/$kver
+
+# The /init, kept here so its hash decides whether the initrd is stale.
+init_script='#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+insmod /lib/modules/evdev.ko
+insmod /lib/modules/button.ko
+
+# devtmpfs creates nodes asynchronously: wait for the Power Button node.
+pbdev=""
+i=0
+while [ -z "$pbdev" ] && [ $i -lt 200 ]; do
+    for n in /sys/class/input/event*; do
+        [ -e "$n/device/name" ] || continue
+        if [ "$(cat $n/device/name)" = "Power Button" ] && [ -c /dev/input/${n##*/} ]; then
+            pbdev=/dev/input/${n##*/}
+        fi
+    done
+    [ -n "$pbdev" ] || { sleep 0.05; i=$((i+1)); }
+done
+
+if grep -q "virtkit.writedisk=1" /proc/cmdline; then
+    for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk; do
+        insmod /lib/modules/$m.ko 2>/dev/null
+    done
+    i=0
+    while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+    if [ -b /dev/vda ]; then
+        yes VIRTKIT-TEST-PATTERN | head -c 4194304 > /tmp/pattern
+        dd if=/tmp/pattern of=/dev/vda bs=65536 conv=fsync 2>/dev/null
+        sync
+        echo GUEST-DISK-WRITTEN
+    else
+        echo GUEST-DISK-MISSING
+    fi
+fi
+
+armed=0
+for e in /dev/input/event*; do
+    [ -c "$e" ] || continue
+    (
+        dd if=$e of=/dev/null bs=1 count=1 2>/dev/null
+        echo GUEST-POWERBUTTON
+        sync
+        poweroff -f
+    ) &
+    armed=1
+done
+[ -n "$pbdev" ] || echo GUEST-NO-POWERBUTTON
+# The readers are forked; give each a moment to reach its blocking read.
+sleep 0.1
+echo GUEST-READY
+while :; do sleep 3600; done
+'
+init_hash=$(printf '%s' "$init_script" | sha256sum | cut -d' ' -f1)
+
+if [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.gz" ] &&
+   [ "$(cat "$out/INIT.sha256" 2>/dev/null)" = "$init_hash" ]; then
+    echo "$out"
+    exit 0
+fi
+
+for tool in busybox cpio gzip dpkg apt-get; do
+    command -v $tool >/dev/null 2>&1 || { log "missing tool: $tool"; exit 1; }
+done
+bb=/usr/bin/busybox
+[ -x /bin/busybox ] && bb=/bin/busybox
+# ldd fails on a static binary; a dynamic busybox would not run in the initramfs.
+if ldd "$bb" >/dev/null 2>&1; then
+    log "$bb is not statically linked (install busybox-static)"
+    exit 1
+fi
+
+mkdir -p "$base"
+work=$(mktemp -d "$base/.build.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+log "downloading $pkg"
+(cd "$work" && apt-get download "$pkg" >/dev/null 2>&1) || {
+    log "apt-get download $pkg failed"; exit 1; }
+dpkg -x "$work"/"$pkg"_*.deb "$work/pkg"
+moddir=$work/pkg/lib/modules/$kver/kernel
+
+root=$work/root
+mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/lib/modules"
+cp "$bb" "$root/bin/busybox"
+for m in drivers/input/evdev.ko drivers/acpi/button.ko \
+         drivers/virtio/virtio_ring.ko drivers/virtio/virtio.ko \
+         drivers/virtio/virtio_pci_modern_dev.ko drivers/virtio/virtio_pci_legacy_dev.ko \
+         drivers/virtio/virtio_pci.ko drivers/block/virtio_blk.ko; do
+    [ -f "$moddir/$m" ] || { log "module $m missing from $pkg"; exit 1; }
+    cp "$moddir/$m" "$root/lib/modules/"
+done
+printf '%s' "$init_script" > "$root/init"
+chmod 0755 "$root/init"
+
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$work/initrd.gz"
+cp "$work"/pkg/boot/vmlinuz-"$kver" "$work/vmlinuz"
+
+mkdir -p "$out"
+mv "$work/vmlinuz" "$out/vmlinuz.tmp" && mv "$out/vmlinuz.tmp" "$out/vmlinuz"
+mv "$work/initrd.gz" "$out/initrd.gz.tmp" && mv "$out/initrd.gz.tmp" "$out/initrd.gz"
+echo "$kver" > "$out/VERSION"
+echo "$init_hash" > "$out/INIT.sha256"
+log "built $out"
+echo "$out"
