@@ -1,0 +1,44 @@
+/* qemu_driver.h: the QEMU driver's entry points for in-process hosts (virtkitd, embed) */
+#pragma once
+
+#include <stdbool.h>
+
+/*
+ * Where one driver state keeps its files. Every directory is created
+ * (mode 0700 for lib/state, 0755 otherwise) if missing. Layout:
+ *   configDir/NAME.xml            persistent definitions (0600)
+ *   configDir/autostart/NAME.xml  symlink to the definition (autostart on)
+ *   configDir/qemu.conf           optional settings (destroy_grace_period = SECONDS)
+ *   stateDir/NAME.xml             status of each running domain (<domstatus>)
+ *   libDir/domain-ID-NAME/        per-domain directory (0700): monitor.sock
+ *   logDir/NAME.log               per-domain QEMU log, appended across runs
+ *   cacheDir/                     capabilities cache
+ */
+typedef struct {
+    const char *configDir;
+    const char *stateDir;
+    const char *libDir;
+    const char *logDir;
+    const char *cacheDir;
+} qemuDriverPaths;
+
+/*
+ * For virtkitd: create the process-wide driver state that serves
+ * "qemu:///system" (@privileged) or "qemu:///session" (!@privileged).
+ * Loads every persistent definition, then every status file, then
+ * reconnects to the recorded QEMU processes (in parallel, each with its own
+ * deadline), then runs autostart once per boot (marker stateDir/autostarted).
+ * Until this has been called, connectOpen declines qemu:///system and
+ * qemu:///session so that the remote driver handles them.
+ * Returns 0, or -1 with an error reported (nothing is killed on failure).
+ * Call once per process, before serving clients.
+ */
+int qemuDriverStateInitialize(const qemuDriverPaths *paths, bool privileged);
+
+/*
+ * For virtkitd shutdown: stop watching guests and free the state created by
+ * qemuDriverStateInitialize. Running guests keep running (each QEMU is in
+ * its own session) and are reconnected by the next initialization.
+ * No connection may be open on the state.
+ */
+void qemuDriverStateCleanup(void);
