@@ -1,0 +1,41 @@
+# virtkit front door: make deps | make | make check | make demo | make bench
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+MESON ?= meson
+NINJA ?= ninja
+
+.PHONY: all deps build check check-unit check-asan demo bench torture guest clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/build.ninja:
+	$(MESON) setup $(BUILD) -Dwerror=true
+
+build: $(BUILD)/build.ninja
+	$(NINJA) -C $(BUILD)
+
+$(ASAN_BUILD)/build.ninja:
+	$(MESON) setup $(ASAN_BUILD) -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+
+# Every suite: unit and data-driven (also under ASan+UBSan), integration with
+# real QEMU, daemon and real clients. scripts/run-tests.sh prints the summary.
+check: deps
+	$(MAKE) build
+	$(MAKE) $(ASAN_BUILD)/build.ninja
+	$(NINJA) -C $(ASAN_BUILD)
+	scripts/build-test-guest.sh
+	scripts/run-tests.sh $(BUILD) $(ASAN_BUILD)
+
+demo: deps
+	$(MAKE) build
+	scripts/demo.sh $(BUILD)
+
+bench: deps
+	$(MAKE) build
+	scripts/bench.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,564 @@
+/* libvirt.h: virtkit's libvirt-compatible public API (names and numbers as libvirt 9.0) */
+#ifndef LIBVIRT_H
+#define LIBVIRT_H
+
+#include <stddef.h>
+#include <libvirt/virterror.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The libvirt release whose API this header mirrors (9.0.0). */
+#define LIBVIR_VERSION_NUMBER 9000000
+#define LIBVIR_CHECK_VERSION(major, minor, micro) \
+    ((major) * 1000000 + (minor) * 1000 + (micro) <= LIBVIR_VERSION_NUMBER)
+
+#define VIR_UUID_BUFLEN 16
+#define VIR_UUID_STRING_BUFLEN (36 + 1)
+#define VIR_SECURITY_LABEL_BUFLEN (4096 + 1)
+#define VIR_SECURITY_MODEL_BUFLEN (256 + 1)
+#define VIR_SECURITY_DOI_BUFLEN (256 + 1)
+
+typedef struct _virConnect virConnect;
+typedef virConnect *virConnectPtr;
+typedef struct _virDomain virDomain;
+typedef virDomain *virDomainPtr;
+
+typedef void (*virFreeCallback)(void *opaque);
+
+/* ---- Connections ---------------------------------------------------- */
+
+typedef enum {
+    VIR_CONNECT_RO = (1 << 0),
+    VIR_CONNECT_NO_ALIASES = (1 << 1),
+} virConnectFlags;
+
+typedef enum {
+    VIR_CRED_USERNAME = 1,
+    VIR_CRED_AUTHNAME = 2,
+    VIR_CRED_LANGUAGE = 3,
+    VIR_CRED_CNONCE = 4,
+    VIR_CRED_PASSPHRASE = 5,
+    VIR_CRED_ECHOPROMPT = 6,
+    VIR_CRED_NOECHOPROMPT = 7,
+    VIR_CRED_REALM = 8,
+    VIR_CRED_EXTERNAL = 9,
+} virConnectCredentialType;
+
+struct _virConnectCredential {
+    int type;
+    const char *prompt;
+    const char *challenge;
+    const char *defresult;
+    char *result;
+    unsigned int resultlen;
+};
+typedef struct _virConnectCredential virConnectCredential;
+typedef virConnectCredential *virConnectCredentialPtr;
+
+typedef int (*virConnectAuthCallbackPtr)(virConnectCredentialPtr cred,
+                                         unsigned int ncred, void *cbdata);
+
+struct _virConnectAuth {
+    int *credtype;
+    unsigned int ncredtype;
+    virConnectAuthCallbackPtr cb;
+    void *cbdata;
+};
+typedef struct _virConnectAuth virConnectAuth;
+typedef virConnectAuth *virConnectAuthPtr;
+
+extern virConnectAuthPtr virConnectAuthPtrDefault;
+
+typedef enum {
+    VIR_CONNECT_CLOSE_REASON_ERROR = 0,
+    VIR_CONNECT_CLOSE_REASON_EOF = 1,
+    VIR_CONNECT_CLOSE_REASON_KEEPALIVE = 2,
+    VIR_CONNECT_CLOSE_REASON_CLIENT = 3,
+} virConnectCloseReason;
+
+typedef void (*virConnectCloseFunc)(virConnectPtr conn, int reason, void *opaque);
+
+int virInitialize(void);
+int virGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer);
+
+virConnectPtr virConnectOpen(const char *name);
+virConnectPtr virConnectOpenReadOnly(const char *name);
+virConnectPtr virConnectOpenAuth(const char *name, virConnectAuthPtr auth,
+                                 unsigned int flags);
+int virConnectRef(virConnectPtr conn);
+int virConnectClose(virConnectPtr conn);
+const char *virConnectGetType(virConnectPtr conn);
+int virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer);
+int virConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer);
+char *virConnectGetHostname(virConnectPtr conn);
+char *virConnectGetURI(virConnectPtr conn);
+char *virConnectGetCapabilities(virConnectPtr conn);
+int virConnectGetMaxVcpus(virConnectPtr conn, const char *type);
+int virConnectIsAlive(virConnectPtr conn);
+int virConnectIsSecure(virConnectPtr conn);
+int virConnectIsEncrypted(virConnectPtr conn);
+int virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count);
+int virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb,
+                                    void *opaque, virFreeCallback freecb);
+int virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb);
+
+/* ---- Node ------------------------------------------------------------ */
+
+typedef struct _virNodeInfo virNodeInfo;
+struct _virNodeInfo {
+    char model[32];
+    unsigned long memory;   /* KiB */
+    unsigned int cpus;
+    unsigned int mhz;
+    unsigned int nodes;
+    unsigned int sockets;
+    unsigned int cores;
+    unsigned int threads;
+};
+typedef virNodeInfo *virNodeInfoPtr;
+
+#define VIR_NODEINFO_MAXCPUS(nodeinfo) \
+    ((nodeinfo).nodes * (nodeinfo).sockets * (nodeinfo).cores * (nodeinfo).threads)
+
+int virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
+
+typedef struct _virSecurityModel virSecurityModel;
+struct _virSecurityModel {
+    char model[VIR_SECURITY_MODEL_BUFLEN];
+    char doi[VIR_SECURITY_DOI_BUFLEN];
+};
+typedef virSecurityModel *virSecurityModelPtr;
+
+typedef struct _virSecurityLabel virSecurityLabel;
+struct _virSecurityLabel {
+    char label[VIR_SECURITY_LABEL_BUFLEN];
+    int enforcing;
+};
+typedef virSecurityLabel *virSecurityLabelPtr;
+
+int virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
+
+/* ---- Domains: states, reasons ----------------------------------------- */
+
+typedef enum {
+    VIR_DOMAIN_NOSTATE = 0,
+    VIR_DOMAIN_RUNNING = 1,
+    VIR_DOMAIN_BLOCKED = 2,
+    VIR_DOMAIN_PAUSED = 3,
+    VIR_DOMAIN_SHUTDOWN = 4,
+    VIR_DOMAIN_SHUTOFF = 5,
+    VIR_DOMAIN_CRASHED = 6,
+    VIR_DOMAIN_PMSUSPENDED = 7,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_LAST
+#endif
+} virDomainState;
+
+typedef enum {
+    VIR_DOMAIN_NOSTATE_UNKNOWN = 0,
+} virDomainNostateReason;
+
+typedef enum {
+    VIR_DOMAIN_RUNNING_UNKNOWN = 0,
+    VIR_DOMAIN_RUNNING_BOOTED = 1,
+    VIR_DOMAIN_RUNNING_MIGRATED = 2,
+    VIR_DOMAIN_RUNNING_RESTORED = 3,
+    VIR_DOMAIN_RUNNING_FROM_SNAPSHOT = 4,
+    VIR_DOMAIN_RUNNING_UNPAUSED = 5,
+    VIR_DOMAIN_RUNNING_MIGRATION_CANCELED = 6,
+    VIR_DOMAIN_RUNNING_SAVE_CANCELED = 7,
+    VIR_DOMAIN_RUNNING_WAKEUP = 8,
+    VIR_DOMAIN_RUNNING_CRASHED = 9,
+    VIR_DOMAIN_RUNNING_POSTCOPY = 10,
+    VIR_DOMAIN_RUNNING_POSTCOPY_FAILED = 11,
+} virDomainRunningReason;
+
+typedef enum {
+    VIR_DOMAIN_BLOCKED_UNKNOWN = 0,
+} virDomainBlockedReason;
+
+typedef enum {
+    VIR_DOMAIN_PAUSED_UNKNOWN = 0,
+    VIR_DOMAIN_PAUSED_USER = 1,
+    VIR_DOMAIN_PAUSED_MIGRATION = 2,
+    VIR_DOMAIN_PAUSED_SAVE = 3,
+    VIR_DOMAIN_PAUSED_DUMP = 4,
+    VIR_DOMAIN_PAUSED_IOERROR = 5,
+    VIR_DOMAIN_PAUSED_WATCHDOG = 6,
+    VIR_DOMAIN_PAUSED_FROM_SNAPSHOT = 7,
+    VIR_DOMAIN_PAUSED_SHUTTING_DOWN = 8,
+    VIR_DOMAIN_PAUSED_SNAPSHOT = 9,
+    VIR_DOMAIN_PAUSED_CRASHED = 10,
+    VIR_DOMAIN_PAUSED_STARTING_UP = 11,
+    VIR_DOMAIN_PAUSED_POSTCOPY = 12,
+    VIR_DOMAIN_PAUSED_POSTCOPY_FAILED = 13,
+} virDomainPausedReason;
+
+typedef enum {
+    VIR_DOMAIN_SHUTDOWN_UNKNOWN = 0,
+    VIR_DOMAIN_SHUTDOWN_USER = 1,
+} virDomainShutdownReason;
+
+typedef enum {
+    VIR_DOMAIN_SHUTOFF_UNKNOWN = 0,
+    VIR_DOMAIN_SHUTOFF_SHUTDOWN = 1,
+    VIR_DOMAIN_SHUTOFF_DESTROYED = 2,
+    VIR_DOMAIN_SHUTOFF_CRASHED = 3,
+    VIR_DOMAIN_SHUTOFF_MIGRATED = 4,
+    VIR_DOMAIN_SHUTOFF_SAVED = 5,
+    VIR_DOMAIN_SHUTOFF_FAILED = 6,
+    VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT = 7,
+    VIR_DOMAIN_SHUTOFF_DAEMON = 8,
+} virDomainShutoffReason;
+
+typedef enum {
+    VIR_DOMAIN_CRASHED_UNKNOWN = 0,
+    VIR_DOMAIN_CRASHED_PANICKED = 1,
+} virDomainCrashedReason;
+
+typedef enum {
+    VIR_DOMAIN_PMSUSPENDED_UNKNOWN = 0,
+} virDomainPMSuspendedReason;
+
+typedef struct _virDomainInfo virDomainInfo;
+struct _virDomainInfo {
+    unsigned char state;        /* virDomainState */
+    unsigned long maxMem;       /* KiB */
+    unsigned long memory;       /* KiB */
+    unsigned short nrVirtCpu;
+    unsigned long long cpuTime; /* ns */
+};
+typedef virDomainInfo *virDomainInfoPtr;
+
+/* ---- Domains: flags ------------------------------------------------ */
+
+typedef enum {
+    VIR_DOMAIN_NONE = 0,
+    VIR_DOMAIN_START_PAUSED = 1 << 0,
+    VIR_DOMAIN_START_AUTODESTROY = 1 << 1,
+    VIR_DOMAIN_START_BYPASS_CACHE = 1 << 2,
+    VIR_DOMAIN_START_FORCE_BOOT = 1 << 3,
+    VIR_DOMAIN_START_VALIDATE = 1 << 4,
+    VIR_DOMAIN_START_RESET_NVRAM = 1 << 5,
+} virDomainCreateFlags;
+
+typedef enum {
+    VIR_DOMAIN_DESTROY_DEFAULT = 0,
+    VIR_DOMAIN_DESTROY_GRACEFUL = 1 << 0,
+    VIR_DOMAIN_DESTROY_REMOVE_LOGS = 1 << 1,
+} virDomainDestroyFlagsValues;
+
+typedef enum {
+    VIR_DOMAIN_SHUTDOWN_DEFAULT = 0,
+    VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN = (1 << 0),
+    VIR_DOMAIN_SHUTDOWN_GUEST_AGENT = (1 << 1),
+    VIR_DOMAIN_SHUTDOWN_INITCTL = (1 << 2),
+    VIR_DOMAIN_SHUTDOWN_SIGNAL = (1 << 3),
+    VIR_DOMAIN_SHUTDOWN_PARAVIRT = (1 << 4),
+} virDomainShutdownFlagValues;
+
+typedef enum {
+    VIR_DOMAIN_REBOOT_DEFAULT = 0,
+    VIR_DOMAIN_REBOOT_ACPI_POWER_BTN = (1 << 0),
+    VIR_DOMAIN_REBOOT_GUEST_AGENT = (1 << 1),
+    VIR_DOMAIN_REBOOT_INITCTL = (1 << 2),
+    VIR_DOMAIN_REBOOT_SIGNAL = (1 << 3),
+    VIR_DOMAIN_REBOOT_PARAVIRT = (1 << 4),
+} virDomainRebootFlagValues;
+
+typedef enum {
+    VIR_DOMAIN_UNDEFINE_MANAGED_SAVE = (1 << 0),
+    VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA = (1 << 1),
+    VIR_DOMAIN_UNDEFINE_NVRAM = (1 << 2),
+    VIR_DOMAIN_UNDEFINE_KEEP_NVRAM = (1 << 3),
+    VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA = (1 << 4),
+    VIR_DOMAIN_UNDEFINE_TPM = (1 << 5),
+    VIR_DOMAIN_UNDEFINE_KEEP_TPM = (1 << 6),
+} virDomainUndefineFlagsValues;
+
+typedef enum {
+    VIR_DOMAIN_DEFINE_VALIDATE = (1 << 0),
+} virDomainDefineFlags;
+
+typedef enum {
+    VIR_DOMAIN_XML_SECURE = (1 << 0),
+    VIR_DOMAIN_XML_INACTIVE = (1 << 1),
+    VIR_DOMAIN_XML_UPDATE_CPU = (1 << 2),
+    VIR_DOMAIN_XML_MIGRATABLE = (1 << 3),
+} virDomainXMLFlags;
+
+typedef enum {
+    VIR_CONNECT_LIST_DOMAINS_ACTIVE = 1 << 0,
+    VIR_CONNECT_LIST_DOMAINS_INACTIVE = 1 << 1,
+    VIR_CONNECT_LIST_DOMAINS_PERSISTENT = 1 << 2,
+    VIR_CONNECT_LIST_DOMAINS_TRANSIENT = 1 << 3,
+    VIR_CONNECT_LIST_DOMAINS_RUNNING = 1 << 4,
+    VIR_CONNECT_LIST_DOMAINS_PAUSED = 1 << 5,
+    VIR_CONNECT_LIST_DOMAINS_SHUTOFF = 1 << 6,
+    VIR_CONNECT_LIST_DOMAINS_OTHER = 1 << 7,
+    VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE = 1 << 8,
+    VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE = 1 << 9,
+    VIR_CONNECT_LIST_DOMAINS_AUTOSTART = 1 << 10,
+    VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART = 1 << 11,
+    VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT = 1 << 12,
+    VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT = 1 << 13,
+    VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT = 1 << 14,
+    VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT = 1 << 15,
+} virConnectListAllDomainsFlags;
+
+typedef enum {
+    VIR_DOMAIN_VCPU_CURRENT = 0,
+    VIR_DOMAIN_VCPU_LIVE = 1 << 0,
+    VIR_DOMAIN_VCPU_CONFIG = 1 << 1,
+    VIR_DOMAIN_VCPU_MAXIMUM = 1 << 2,
+    VIR_DOMAIN_VCPU_GUEST = 1 << 3,
+    VIR_DOMAIN_VCPU_HOTPLUGGABLE = 1 << 4,
+} virDomainVcpuFlags;
+
+typedef enum {
+    VIR_DOMAIN_AFFECT_CURRENT = 0,
+    VIR_DOMAIN_AFFECT_LIVE = 1 << 0,
+    VIR_DOMAIN_AFFECT_CONFIG = 1 << 1,
+} virDomainModificationImpact;
+
+/* ---- Domains: functions -------------------------------------------- */
+
+int virConnectNumOfDomains(virConnectPtr conn);
+int virConnectListDomains(virConnectPtr conn, int *ids, int maxids);
+int virConnectNumOfDefinedDomains(virConnectPtr conn);
+int virConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames);
+int virConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
+                             unsigned int flags);
+
+virDomainPtr virDomainLookupByID(virConnectPtr conn, int id);
+virDomainPtr virDomainLookupByName(virConnectPtr conn, const char *name);
+virDomainPtr virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+virDomainPtr virDomainLookupByUUIDString(virConnectPtr conn, const char *uuid);
+
+virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml);
+virDomainPtr virDomainDefineXMLFlags(virConnectPtr conn, const char *xml,
+                                     unsigned int flags);
+int virDomainUndefine(virDomainPtr domain);
+int virDomainUndefineFlags(virDomainPtr domain, unsigned int flags);
+int virDomainCreate(virDomainPtr domain);
+int virDomainCreateWithFlags(virDomainPtr domain, unsigned int flags);
+virDomainPtr virDomainCreateXML(virConnectPtr conn, const char *xmlDesc,
+                                unsigned int flags);
+virDomainPtr virDomainCreateLinux(virConnectPtr conn, const char *xmlDesc,
+                                  unsigned int flags);
+int virDomainShutdown(virDomainPtr domain);
+int virDomainShutdownFlags(virDomainPtr domain, unsigned int flags);
+int virDomainReboot(virDomainPtr domain, unsigned int flags);
+int virDomainReset(virDomainPtr domain, unsigned int flags);
+int virDomainDestroy(virDomainPtr domain);
+int virDomainDestroyFlags(virDomainPtr domain, unsigned int flags);
+int virDomainSuspend(virDomainPtr domain);
+int virDomainResume(virDomainPtr domain);
+int virDomainGetState(virDomainPtr domain, int *state, int *reason,
+                      unsigned int flags);
+int virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info);
+char *virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags);
+const char *virDomainGetName(virDomainPtr domain);
+unsigned int virDomainGetID(virDomainPtr domain);
+int virDomainGetUUID(virDomainPtr domain, unsigned char *uuid);
+int virDomainGetUUIDString(virDomainPtr domain, char *buf);
+char *virDomainGetOSType(virDomainPtr domain);
+unsigned long virDomainGetMaxMemory(virDomainPtr domain);
+int virDomainGetMaxVcpus(virDomainPtr domain);
+int virDomainGetVcpusFlags(virDomainPtr domain, unsigned int flags);
+int virDomainIsActive(virDomainPtr dom);
+int virDomainIsPersistent(virDomainPtr dom);
+int virDomainIsUpdated(virDomainPtr dom);
+int virDomainGetAutostart(virDomainPtr domain, int *autostart);
+int virDomainSetAutostart(virDomainPtr domain, int autostart);
+int virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
+int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel);
+int virDomainRef(virDomainPtr domain);
+int virDomainFree(virDomainPtr domain);
+virConnectPtr virDomainGetConnect(virDomainPtr domain);
+
+/* ---- Events: the event loop ---------------------------------------- */
+
+typedef enum {
+    VIR_EVENT_HANDLE_READABLE = (1 << 0),
+    VIR_EVENT_HANDLE_WRITABLE = (1 << 1),
+    VIR_EVENT_HANDLE_ERROR = (1 << 2),
+    VIR_EVENT_HANDLE_HANGUP = (1 << 3),
+} virEventHandleType;
+
+typedef void (*virEventHandleCallback)(int watch, int fd, int events, void *opaque);
+typedef void (*virEventTimeoutCallback)(int timer, void *opaque);
+
+typedef int (*virEventAddHandleFunc)(int fd, int event, virEventHandleCallback cb,
+                                     void *opaque, virFreeCallback ff);
+typedef void (*virEventUpdateHandleFunc)(int watch, int event);
+typedef int (*virEventRemoveHandleFunc)(int watch);
+typedef int (*virEventAddTimeoutFunc)(int timeout, virEventTimeoutCallback cb,
+                                      void *opaque, virFreeCallback ff);
+typedef void (*virEventUpdateTimeoutFunc)(int timer, int timeout);
+typedef int (*virEventRemoveTimeoutFunc)(int timer);
+
+void virEventRegisterImpl(virEventAddHandleFunc addHandle,
+                          virEventUpdateHandleFunc updateHandle,
+                          virEventRemoveHandleFunc removeHandle,
+                          virEventAddTimeoutFunc addTimeout,
+                          virEventUpdateTimeoutFunc updateTimeout,
+                          virEventRemoveTimeoutFunc removeTimeout);
+int virEventRegisterDefaultImpl(void);
+int virEventRunDefaultImpl(void);
+int virEventAddHandle(int fd, int events, virEventHandleCallback cb,
+                      void *opaque, virFreeCallback ff);
+void virEventUpdateHandle(int watch, int events);
+int virEventRemoveHandle(int watch);
+int virEventAddTimeout(int frequency, virEventTimeoutCallback cb,
+                       void *opaque, virFreeCallback ff);
+void virEventUpdateTimeout(int timer, int frequency);
+int virEventRemoveTimeout(int timer);
+
+/* ---- Events: domain events ------------------------------------------ */
+
+typedef enum {
+    VIR_DOMAIN_EVENT_DEFINED = 0,
+    VIR_DOMAIN_EVENT_UNDEFINED = 1,
+    VIR_DOMAIN_EVENT_STARTED = 2,
+    VIR_DOMAIN_EVENT_SUSPENDED = 3,
+    VIR_DOMAIN_EVENT_RESUMED = 4,
+    VIR_DOMAIN_EVENT_STOPPED = 5,
+    VIR_DOMAIN_EVENT_SHUTDOWN = 6,
+    VIR_DOMAIN_EVENT_PMSUSPENDED = 7,
+    VIR_DOMAIN_EVENT_CRASHED = 8,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_LAST
+#endif
+} virDomainEventType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_DEFINED_ADDED = 0,
+    VIR_DOMAIN_EVENT_DEFINED_UPDATED = 1,
+    VIR_DOMAIN_EVENT_DEFINED_RENAMED = 2,
+    VIR_DOMAIN_EVENT_DEFINED_FROM_SNAPSHOT = 3,
+} virDomainEventDefinedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_UNDEFINED_REMOVED = 0,
+    VIR_DOMAIN_EVENT_UNDEFINED_RENAMED = 1,
+} virDomainEventUndefinedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_STARTED_BOOTED = 0,
+    VIR_DOMAIN_EVENT_STARTED_MIGRATED = 1,
+    VIR_DOMAIN_EVENT_STARTED_RESTORED = 2,
+    VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT = 3,
+    VIR_DOMAIN_EVENT_STARTED_WAKEUP = 4,
+} virDomainEventStartedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_SUSPENDED_PAUSED = 0,
+    VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED = 1,
+    VIR_DOMAIN_EVENT_SUSPENDED_IOERROR = 2,
+    VIR_DOMAIN_EVENT_SUSPENDED_WATCHDOG = 3,
+    VIR_DOMAIN_EVENT_SUSPENDED_RESTORED = 4,
+    VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT = 5,
+    VIR_DOMAIN_EVENT_SUSPENDED_API_ERROR = 6,
+    VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY = 7,
+    VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY_FAILED = 8,
+} virDomainEventSuspendedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_RESUMED_UNPAUSED = 0,
+    VIR_DOMAIN_EVENT_RESUMED_MIGRATED = 1,
+    VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT = 2,
+    VIR_DOMAIN_EVENT_RESUMED_POSTCOPY = 3,
+    VIR_DOMAIN_EVENT_RESUMED_POSTCOPY_FAILED = 4,
+} virDomainEventResumedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN = 0,
+    VIR_DOMAIN_EVENT_STOPPED_DESTROYED = 1,
+    VIR_DOMAIN_EVENT_STOPPED_CRASHED = 2,
+    VIR_DOMAIN_EVENT_STOPPED_MIGRATED = 3,
+    VIR_DOMAIN_EVENT_STOPPED_SAVED = 4,
+    VIR_DOMAIN_EVENT_STOPPED_FAILED = 5,
+    VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT = 6,
+} virDomainEventStoppedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED = 0,
+    VIR_DOMAIN_EVENT_SHUTDOWN_GUEST = 1,
+    VIR_DOMAIN_EVENT_SHUTDOWN_HOST = 2,
+} virDomainEventShutdownDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_PMSUSPENDED_MEMORY = 0,
+    VIR_DOMAIN_EVENT_PMSUSPENDED_DISK = 1,
+} virDomainEventPMSuspendedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_CRASHED_PANICKED = 0,
+    VIR_DOMAIN_EVENT_CRASHED_CRASHLOADED = 1,
+} virDomainEventCrashedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_ID_LIFECYCLE = 0,
+    VIR_DOMAIN_EVENT_ID_REBOOT = 1,
+    VIR_DOMAIN_EVENT_ID_RTC_CHANGE = 2,
+    VIR_DOMAIN_EVENT_ID_WATCHDOG = 3,
+    VIR_DOMAIN_EVENT_ID_IO_ERROR = 4,
+    VIR_DOMAIN_EVENT_ID_GRAPHICS = 5,
+    VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON = 6,
+    VIR_DOMAIN_EVENT_ID_CONTROL_ERROR = 7,
+    VIR_DOMAIN_EVENT_ID_BLOCK_JOB = 8,
+    VIR_DOMAIN_EVENT_ID_DISK_CHANGE = 9,
+    VIR_DOMAIN_EVENT_ID_TRAY_CHANGE = 10,
+    VIR_DOMAIN_EVENT_ID_PMWAKEUP = 11,
+    VIR_DOMAIN_EVENT_ID_PMSUSPEND = 12,
+    VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE = 13,
+    VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK = 14,
+    VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED = 15,
+    VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2 = 16,
+    VIR_DOMAIN_EVENT_ID_TUNABLE = 17,
+    VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE = 18,
+    VIR_DOMAIN_EVENT_ID_DEVICE_ADDED = 19,
+    VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION = 20,
+    VIR_DOMAIN_EVENT_ID_JOB_COMPLETED = 21,
+    VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED = 22,
+    VIR_DOMAIN_EVENT_ID_METADATA_CHANGE = 23,
+    VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD = 24,
+    VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE = 25,
+    VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE = 26,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_ID_LAST
+#endif
+} virDomainEventID;
+
+/* Legacy lifecycle callback (virConnectDomainEventRegister). */
+typedef int (*virConnectDomainEventCallback)(virConnectPtr conn, virDomainPtr dom,
+                                             int event, int detail, void *opaque);
+
+typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn,
+                                                     virDomainPtr dom,
+                                                     void *opaque);
+typedef void (*virConnectDomainEventRebootCallback)(virConnectPtr conn,
+                                                    virDomainPtr dom,
+                                                    void *opaque);
+
+#define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(cb))
+
+int virConnectDomainEventRegister(virConnectPtr conn,
+                                  virConnectDomainEventCallback cb,
+                                  void *opaque, virFreeCallback freecb);
+int virConnectDomainEventDeregister(virConnectPtr conn,
+                                    virConnectDomainEventCallback cb);
+int virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom,
+                                     int eventID,
+                                     virConnectDomainEventGenericCallback cb,
+                                     void *opaque, virFreeCallback freecb);
+int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBVIRT_H */

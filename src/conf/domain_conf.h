@@ -1,0 +1,258 @@
+/* domain_conf.h: the domain definition (virDomainDef) and its XML parser/formatter */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <libvirt/libvirt.h>
+
+/*
+ * Field owners: src/conf parses and formats every field. Drivers read
+ * them, and fill in defaults through their own post-parse step (e.g. the
+ * QEMU driver expands machine 'q35' to 'pc-q35-7.2' and sets the emulator).
+ * New fields may be added; existing ones keep their meaning.
+ * Memory is always in KiB. Strings are owned by the def (g_free).
+ */
+
+typedef enum {
+    VIR_DOMAIN_VIRT_NONE = 0,
+    VIR_DOMAIN_VIRT_QEMU,
+    VIR_DOMAIN_VIRT_KQEMU,
+    VIR_DOMAIN_VIRT_KVM,
+    VIR_DOMAIN_VIRT_XEN,
+    VIR_DOMAIN_VIRT_LXC,
+    VIR_DOMAIN_VIRT_UML,
+    VIR_DOMAIN_VIRT_OPENVZ,
+    VIR_DOMAIN_VIRT_TEST,
+    VIR_DOMAIN_VIRT_VMWARE,
+    VIR_DOMAIN_VIRT_HYPERV,
+    VIR_DOMAIN_VIRT_VBOX,
+    VIR_DOMAIN_VIRT_PHYP,
+    VIR_DOMAIN_VIRT_PARALLELS,
+    VIR_DOMAIN_VIRT_BHYVE,
+    VIR_DOMAIN_VIRT_VZ,
+    VIR_DOMAIN_VIRT_LAST
+} virDomainVirtType;
+
+typedef enum {
+    VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY = 0,
+    VIR_DOMAIN_LIFECYCLE_ACTION_RESTART,
+    VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME,
+    VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE,
+    VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY,
+    VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART,
+    VIR_DOMAIN_LIFECYCLE_ACTION_LAST
+} virDomainLifecycleAction;
+
+typedef enum {
+    VIR_DOMAIN_BOOT_FLOPPY = 0,
+    VIR_DOMAIN_BOOT_CDROM,
+    VIR_DOMAIN_BOOT_DISK,     /* "hd" */
+    VIR_DOMAIN_BOOT_NET,
+    VIR_DOMAIN_BOOT_LAST
+} virDomainBootOrder;
+
+typedef enum {
+    VIR_DOMAIN_CLOCK_OFFSET_UTC = 0,
+    VIR_DOMAIN_CLOCK_OFFSET_LOCALTIME,
+    VIR_DOMAIN_CLOCK_OFFSET_LAST
+} virDomainClockOffsetType;
+
+typedef enum {
+    VIR_DOMAIN_DISK_TYPE_FILE = 0,
+    VIR_DOMAIN_DISK_TYPE_LAST
+} virDomainDiskType;
+
+typedef enum {
+    VIR_DOMAIN_DISK_DEVICE_DISK = 0,
+    VIR_DOMAIN_DISK_DEVICE_CDROM,
+    VIR_DOMAIN_DISK_DEVICE_LAST
+} virDomainDiskDevice;
+
+typedef enum {
+    VIR_DOMAIN_DISK_BUS_NONE = 0,   /* not given: derived from the target name */
+    VIR_DOMAIN_DISK_BUS_IDE,
+    VIR_DOMAIN_DISK_BUS_SCSI,
+    VIR_DOMAIN_DISK_BUS_VIRTIO,
+    VIR_DOMAIN_DISK_BUS_USB,
+    VIR_DOMAIN_DISK_BUS_SATA,
+    VIR_DOMAIN_DISK_BUS_LAST
+} virDomainDiskBus;
+
+typedef enum {
+    VIR_STORAGE_FORMAT_NONE = 0,    /* no <driver type=...> */
+    VIR_STORAGE_FORMAT_RAW,
+    VIR_STORAGE_FORMAT_QCOW2,
+    VIR_STORAGE_FORMAT_LAST
+} virStorageFormat;
+
+typedef enum {
+    VIR_DOMAIN_DISK_CACHE_DEFAULT = 0,
+    VIR_DOMAIN_DISK_CACHE_NONE,
+    VIR_DOMAIN_DISK_CACHE_WRITETHRU,     /* "writethrough" */
+    VIR_DOMAIN_DISK_CACHE_WRITEBACK,
+    VIR_DOMAIN_DISK_CACHE_DIRECTSYNC,
+    VIR_DOMAIN_DISK_CACHE_UNSAFE,
+    VIR_DOMAIN_DISK_CACHE_LAST
+} virDomainDiskCache;
+
+typedef struct {
+    int type;               /* virDomainDiskType */
+    int device;             /* virDomainDiskDevice */
+    char *driverName;       /* <driver name=...>, usually "qemu"; may be NULL */
+    int format;             /* virStorageFormat */
+    int cache;              /* virDomainDiskCache */
+    char *src;              /* <source file=...>; NULL for an empty cdrom */
+    char *dst;              /* <target dev=...>, e.g. "vda" */
+    int bus;                /* virDomainDiskBus */
+    bool readonly;
+} virDomainDiskDef;
+
+typedef enum {
+    VIR_DOMAIN_NET_TYPE_USER = 0,
+    VIR_DOMAIN_NET_TYPE_NETWORK,
+    VIR_DOMAIN_NET_TYPE_LAST
+} virDomainNetType;
+
+typedef struct {
+    int type;               /* virDomainNetType */
+    unsigned char mac[6];
+    bool macSet;            /* false: none given (the driver generates one) */
+    char *network;          /* <source network=...> for type network */
+    char *model;            /* <model type=...>, e.g. "virtio"; may be NULL */
+    char *ifname;           /* <target dev=...>; may be NULL */
+} virDomainNetDef;
+
+typedef enum {
+    VIR_DOMAIN_CHR_DEVICE_SERIAL = 0,
+    VIR_DOMAIN_CHR_DEVICE_CONSOLE,
+    VIR_DOMAIN_CHR_DEVICE_LAST
+} virDomainChrDeviceType;
+
+typedef enum {
+    VIR_DOMAIN_CHR_TYPE_NULL = 0,
+    VIR_DOMAIN_CHR_TYPE_PTY,
+    VIR_DOMAIN_CHR_TYPE_FILE,
+    VIR_DOMAIN_CHR_TYPE_LAST
+} virDomainChrType;
+
+typedef enum {
+    VIR_DOMAIN_CHR_TARGET_NONE = 0,       /* not given */
+    VIR_DOMAIN_CHR_TARGET_ISA_SERIAL,     /* serial: "isa-serial" */
+    VIR_DOMAIN_CHR_TARGET_SERIAL,         /* console: "serial" */
+    VIR_DOMAIN_CHR_TARGET_VIRTIO,         /* console: "virtio" */
+    VIR_DOMAIN_CHR_TARGET_LAST
+} virDomainChrTargetType;
+
+typedef struct {
+    int deviceType;         /* virDomainChrDeviceType */
+    int type;               /* virDomainChrType */
+    char *path;             /* file: <source path>; pty: the pty (live only) */
+    int targetType;         /* virDomainChrTargetType */
+    int targetPort;         /* -1 when not given */
+    char *targetModel;      /* <model name=...> under the target; may be NULL */
+} virDomainChrDef;
+
+typedef enum {
+    VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO = 0,
+    VIR_DOMAIN_MEMBALLOON_MODEL_NONE,
+    VIR_DOMAIN_MEMBALLOON_MODEL_LAST
+} virDomainMemballoonModel;
+
+typedef struct {
+    int model;              /* virDomainMemballoonModel */
+} virDomainMemballoonDef;
+
+typedef struct {
+    int virtType;           /* virDomainVirtType (<domain type=...>) */
+    int id;                 /* -1 when inactive; formatted as id='N' when >= 0
+                             * and VIR_DOMAIN_DEF_FORMAT_INACTIVE is not set */
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    char *title;
+    char *description;
+
+    unsigned long long memory;          /* <memory>, KiB */
+    unsigned long long currentMemory;   /* <currentMemory>, KiB (= memory if absent) */
+    unsigned int vcpus;                 /* <vcpu>, >= 1 */
+
+    struct {
+        char *type;         /* "hvm" */
+        char *arch;         /* e.g. "x86_64"; NULL if absent */
+        char *machine;      /* e.g. "q35" or "pc-q35-7.2"; NULL if absent */
+        char *kernel;
+        char *initrd;
+        char *cmdline;
+        int bootDevs[VIR_DOMAIN_BOOT_LAST]; /* virDomainBootOrder, in order */
+        size_t nBootDevs;
+    } os;
+
+    bool acpi;              /* <features><acpi/> */
+    bool apic;              /* <features><apic/> */
+    int clockOffset;        /* virDomainClockOffsetType */
+
+    int onPoweroff;         /* virDomainLifecycleAction, default DESTROY */
+    int onReboot;           /* default RESTART */
+    int onCrash;            /* default DESTROY */
+
+    char *emulator;         /* <devices><emulator>; NULL if absent */
+
+    virDomainDiskDef **disks;
+    size_t ndisks;
+    virDomainNetDef **nets;
+    size_t nnets;
+    virDomainChrDef **serials;
+    size_t nserials;
+    virDomainChrDef **consoles;
+    size_t nconsoles;
+    virDomainMemballoonDef *memballoon;   /* NULL if absent */
+
+    /* Element names under <domain> or <devices> the parser does not know
+     * (e.g. "devices/graphics"): kept so that a driver can refuse what it
+     * cannot honour instead of silently dropping it. NULL-terminated. */
+    char **unknownElements;
+} virDomainDef;
+
+void virDomainDefFree(virDomainDef *def);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDef, virDomainDefFree);
+void virDomainDiskDefFree(virDomainDiskDef *disk);
+void virDomainNetDefFree(virDomainNetDef *net);
+void virDomainChrDefFree(virDomainChrDef *chr);
+
+typedef enum {
+    VIR_DOMAIN_DEF_PARSE_INACTIVE = 1 << 0,   /* ignore id='N' and live-only data */
+    VIR_DOMAIN_DEF_PARSE_VALIDATE = 1 << 1,   /* strict: unknown elements are errors */
+} virDomainDefParseFlags;
+
+/* Largest XML document accepted (bytes); larger ones give XML_ERROR. */
+#define VIR_DOMAIN_XML_MAX_SIZE (10 * 1024 * 1024)
+
+/*
+ * Parse a domain document. Returns a new def, or NULL with the error
+ * reported exactly as libvirt reports it: malformed XML -> XML_DETAIL
+ * "(domain_definition):LINE: MSG\nTEXT\n----^"; wrong root -> XML_ERROR;
+ * no name -> NO_NAME; bad lifecycle action -> CONFIG_UNSUPPORTED / INTERNAL_ERROR
+ * as libvirt. A missing uuid is generated at random. Entities are never
+ * expanded and no network access happens.
+ */
+virDomainDef *virDomainDefParseString(const char *xml, unsigned int flags);
+
+/* Same, for a file (used for status/config loading). */
+virDomainDef *virDomainDefParseFile(const char *path, unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_DEF_FORMAT_INACTIVE = 1 << 0,  /* no id='N', no live-only data */
+    VIR_DOMAIN_DEF_FORMAT_SECURE = 1 << 1,
+} virDomainDefFormatFlags;
+
+/* Format in libvirt's canonical layout (2-space indent, trailing newline).
+ * Returns a new string; never fails. */
+char *virDomainDefFormat(const virDomainDef *def, unsigned int flags);
+
+/* Deep copy via format+parse-free path; never fails. */
+virDomainDef *virDomainDefCopy(const virDomainDef *def);
+
+/* Enum <-> string helpers (NULL / -1 when out of range / unknown). */
+const char *virDomainVirtTypeToString(int type);
+int virDomainVirtTypeFromString(const char *str);
+const char *virDomainLifecycleActionToString(int action);
+int virDomainLifecycleActionFromString(const char *str);

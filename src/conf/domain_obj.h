@@ -1,0 +1,139 @@
+/* domain_obj.h: a domain object (definition + runtime state) and the list that indexes them */
+#pragma once
+
+#include <sys/types.h>
+#include "domain_conf.h"
+
+/*
+ * Locking: each virDomainObj has a short mutex (obj->lock) protecting all
+ * its fields. Never hold it across a wait on QEMU or a client: to wait,
+ * take a job (virDomainObjBeginJob), which drops the lock while waiting and
+ * serializes state-changing operations per domain.
+ * The list has its own rwlock; lookups return the object locked and with a
+ * new reference; release both with virDomainObjEndAPI(&obj).
+ * Lock order: list lock, then object lock (never the reverse).
+ */
+
+typedef enum {
+    VIR_JOB_NONE = 0,
+    VIR_JOB_QUERY,      /* reads state from the hypervisor */
+    VIR_JOB_DESTROY,    /* destroy; may be taken while a MODIFY job waits on QEMU */
+    VIR_JOB_MODIFY,     /* any state change */
+    VIR_JOB_LAST
+} virDomainJob;
+
+typedef struct _virDomainObj virDomainObj;
+struct _virDomainObj {
+    GMutex lock;
+    gint refs;                  /* atomic */
+
+    virDomainDef *def;          /* current definition (the live one when active) */
+    virDomainDef *newDef;       /* persistent definition while active, if it differs; else NULL */
+
+    int state;                  /* virDomainState */
+    int reason;                 /* reason enum for @state */
+    bool persistent;
+    bool autostart;
+    bool removing;              /* removed from the list; lookups no longer find it */
+
+    pid_t pid;                  /* hypervisor process, 0 when none */
+
+    GCond jobCond;              /* signalled when job ends */
+    int job;                    /* virDomainJob currently held */
+    GThread *jobOwner;
+
+    void *privateData;          /* driver-private, freed with privateDataFree */
+    GDestroyNotify privateDataFree;
+};
+
+virDomainObj *virDomainObjNew(void);       /* one reference, unlocked */
+virDomainObj *virDomainObjRef(virDomainObj *obj);
+void virDomainObjUnref(virDomainObj *obj);  /* accepts NULL */
+void virDomainObjLock(virDomainObj *obj);
+void virDomainObjUnlock(virDomainObj *obj);
+/* Unlock and unref *objptr (if non-NULL) and set it to NULL. */
+void virDomainObjEndAPI(virDomainObj **objptr);
+
+void virDomainObjSetState(virDomainObj *obj, int state, int reason);
+int virDomainObjGetState(virDomainObj *obj, int *reason);
+bool virDomainObjIsActive(virDomainObj *obj);   /* def->id != -1 */
+
+/* The persistent definition: newDef if set, else def. */
+virDomainDef *virDomainObjGetPersistentDef(virDomainObj *obj);
+
+/*
+ * Jobs. Called with obj locked; returns with obj locked. Waits (dropping
+ * the lock) up to @timeout_ms for the current job to end; on timeout
+ * reports OPERATION_TIMEOUT "cannot acquire state change lock" and returns -1.
+ * A DESTROY job is granted even while a MODIFY job is held that has called
+ * virDomainObjAllowDestroy (libvirt lets destroy preempt a stuck job).
+ */
+int virDomainObjBeginJob(virDomainObj *obj, int job, unsigned int timeout_ms);
+void virDomainObjEndJob(virDomainObj *obj, int job);
+
+/* ---- The list ------------------------------------------------------- */
+
+typedef struct _virDomainObjList virDomainObjList;
+
+virDomainObjList *virDomainObjListNew(void);
+void virDomainObjListFree(virDomainObjList *list);
+
+typedef enum {
+    VIR_DOMAIN_OBJ_LIST_ADD_LIVE = (1 << 0),         /* the def is a live one (create) */
+    VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE = (1 << 1),   /* fail if the existing obj is active */
+} virDomainObjListAddFlags;
+
+/*
+ * Add *def, or replace the definition of the existing domain with the same
+ * name and UUID. Errors as libvirt: same name, other UUID -> OPERATION_FAILED
+ * "domain 'N' already exists with uuid U"; same UUID, other name ->
+ * OPERATION_FAILED "domain 'N' is already defined with uuid U"; CHECK_LIVE and
+ * active -> OPERATION_INVALID "domain 'N' is already active".
+ * On success takes ownership of *def (sets it to NULL), stores the replaced
+ * definition (if any) in *oldDef when oldDef != NULL (caller frees), and
+ * returns the object locked with a new reference. When the object is
+ * active and not LIVE, the def becomes obj->newDef (the next-boot config).
+ */
+virDomainObj *virDomainObjListAdd(virDomainObjList *list, virDomainDef **def,
+                                  unsigned int flags, virDomainDef **oldDef);
+
+/* Remove @obj (locked by the caller, stays locked) from the list. */
+void virDomainObjListRemove(virDomainObjList *list, virDomainObj *obj);
+
+/* Lookups: the object locked with a new reference, or NULL (no error reported). */
+virDomainObj *virDomainObjListFindByUUID(virDomainObjList *list, const unsigned char *uuid);
+virDomainObj *virDomainObjListFindByName(virDomainObjList *list, const char *name);
+virDomainObj *virDomainObjListFindByID(virDomainObjList *list, int id);
+
+/* Next domain id (1, 2, 3, ...; never reused while the list lives). */
+int virDomainObjListNextID(virDomainObjList *list);
+/* Make sure future ids are > @id (after reconnecting to a running domain). */
+void virDomainObjListBumpID(virDomainObjList *list, int id);
+
+int virDomainObjListNumOfDomains(virDomainObjList *list, bool active);
+int virDomainObjListGetActiveIDs(virDomainObjList *list, int *ids, int maxids);
+int virDomainObjListGetInactiveNames(virDomainObjList *list, char **const names,
+                                     int maxnames);
+
+/* True when @obj matches virConnectListAllDomains @flags (filter groups as libvirt). */
+bool virDomainObjMatchFilter(virDomainObj *obj, unsigned int flags);
+
+/*
+ * virConnectListAllDomains: new virDomainPtr handles (virGetDomain) for the
+ * matching objects, sorted by nothing in particular, NULL-terminated, in
+ * *domains (if domains != NULL). Returns the count.
+ */
+int virDomainObjListExport(virDomainObjList *list, virConnectPtr conn,
+                           virDomainPtr **domains, unsigned int flags);
+
+/* Call @cb on every object (unlocked, with a reference held during the call). */
+typedef void (*virDomainObjListIterator)(virDomainObj *obj, void *opaque);
+void virDomainObjListForEach(virDomainObjList *list, virDomainObjListIterator cb,
+                             void *opaque);
+
+/* State <-> string as virsh prints them ("running", "shut off") and reason
+ * strings ("booted", "destroyed"); used by vksh-compatible output and logs. */
+const char *virDomainStateTypeToString(int state);      /* internal names: "running", "shutoff" */
+const char *virDomainStateReasonToString(int state, int reason);  /* internal names */
+int virDomainStateTypeFromString(const char *str);
+int virDomainStateReasonFromString(int state, const char *str);

@@ -1,0 +1,63 @@
+/* daemon_config.h: virtkitd settings: mode, directories, limits (command line) */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+/*
+ * Limits default to libvirtd.conf's defaults (libvirt 9.0):
+ * max_clients 5000, max_anonymous_clients 20, max_client_requests 5,
+ * min_workers 5, max_workers 20, prio_workers 5, keepalive_interval 5,
+ * keepalive_count 5.
+ */
+#define VKD_DEFAULT_MAX_CLIENTS 5000
+#define VKD_DEFAULT_MAX_ANONYMOUS_CLIENTS 20
+#define VKD_DEFAULT_MAX_CLIENT_REQUESTS 5
+#define VKD_DEFAULT_MIN_WORKERS 5
+#define VKD_DEFAULT_MAX_WORKERS 20
+#define VKD_DEFAULT_PRIO_WORKERS 5
+#define VKD_DEFAULT_KEEPALIVE_INTERVAL 5
+#define VKD_DEFAULT_KEEPALIVE_COUNT 5
+
+#define VKD_SOCK_RW "virtkit-sock"
+#define VKD_SOCK_RO "virtkit-sock-ro"
+#define VKD_LOCK_FILE "virtkitd.lock"
+#define VKD_AUTOSTART_MARKER "autostarted"
+
+typedef struct _vkdConfig vkdConfig;
+struct _vkdConfig {
+    bool privileged;        /* system mode: qemu:///system */
+    char *configDir;        /* persistent definitions */
+    char *stateDir;         /* status files, lock file */
+    char *runtimeDir;       /* sockets, autostart marker */
+    char *logDir;           /* guest logs */
+    char *cacheDir;
+    char *defaultUri;       /* CONNECT_OPEN with an empty name */
+
+    bool daemonize;
+    unsigned int timeout;   /* idle seconds before exit; 0 = never */
+    bool verbose;
+
+    unsigned int maxClients;
+    unsigned int maxAnonymousClients;
+    unsigned int maxClientRequests;
+    unsigned int minWorkers;
+    unsigned int maxWorkers;
+    unsigned int prioWorkers;
+    int keepaliveInterval;  /* seconds; <= 0 disables our PINGs */
+    unsigned int keepaliveCount;
+    /* How long events raised while the driver state was being loaded are
+     * kept for replay to lifecycle callbacks registered later (seconds). */
+    unsigned int startupEventKeep;
+};
+
+/* Parse argv into a new config. Returns NULL with *error set on a bad
+ * command line (the caller prints it and exits 2). --help/--version print
+ * and exit from inside. */
+vkdConfig *vkdConfigParse(int argc, char **argv, GError **error);
+void vkdConfigFree(vkdConfig *cfg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vkdConfig, vkdConfigFree)
+
+/* Create every directory of @cfg (0700 for private ones, 0755 for runtime).
+ * Returns 0, or -1 with *error set. */
+int vkdConfigMakeDirs(const vkdConfig *cfg, GError **error);

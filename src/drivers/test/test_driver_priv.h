@@ -1,0 +1,63 @@
+/* test_driver_priv.h: the test driver's per-connection state, shared by its files */
+#pragma once
+
+#include "domain_obj.h"
+#include "domain_event.h"
+
+/*
+ * One testDriver per open connection (libvirt 9.0 gives every
+ * test:///default and every test:///PATH.xml open its own private state).
+ *
+ * Locking:
+ * - nodeInfo, capsXML and the pointers below are set while the connection
+ *   opens and never change afterwards: read them without a lock.
+ * - domains and eventState lock themselves; lookups and queries only take
+ *   the list's read lock and one object's lock.
+ * - lock serializes the compound "check, then add or remove" sequences of
+ *   define, undefine and createXML so that two of them cannot interleave;
+ *   lookups and state queries never take it.
+ */
+typedef struct _testDriver testDriver;
+struct _testDriver {
+    virNodeInfo nodeInfo;
+    char *capsXML;                  /* capabilities document, built at open */
+
+    virDomainObjList *domains;
+    virObjectEventState *eventState;
+
+    GMutex lock;
+};
+
+/* The namespace of test-driver-only elements in <domain> inside a <node>
+ * file (<test:runstate>, <test:transient/>). */
+#define TEST_DOMAIN_NAMESPACE "http://libvirt.org/schemas/domain/test/1.0"
+
+/* ---- test_driver_conf.c ----------------------------------------------- */
+
+/* Empty driver state (no domains, libvirt's default node info). Never fails. */
+testDriver *testDriverNew(void);
+/* Free everything; accepts NULL. Callers must have dropped all callbacks. */
+void testDriverFree(testDriver *driver);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(testDriver, testDriverFree);
+
+/* Fill @driver with libvirt's built-in configuration (test:///default).
+ * Returns 0, or -1 with an error reported. */
+int testDriverLoadDefault(testDriver *driver);
+
+/* Fill @driver from a <node> file (test:///ABSOLUTE/PATH.xml). Returns 0,
+ * or -1 with an error reported as libvirt reports it; on failure @driver
+ * must be freed. */
+int testDriverLoadFile(testDriver *driver, const char *path);
+
+/* The test driver's post-parse step for every definition it accepts:
+ * arch defaults to i686, missing MACs are generated (52:54:00:xx:xx:xx),
+ * interfaces without a target get "testnetN". Returns 0 or -1 (reported). */
+int testDomainDefPostParse(virDomainDef *def);
+
+/* Mark @obj (locked) running with a fresh id and @reason. */
+void testDomainStartState(testDriver *driver, virDomainObj *obj, int reason);
+
+/* Mark @obj (locked) shut off with @reason: the persistent definition (if a
+ * newer one was defined while running) becomes current, the id becomes -1,
+ * and @dom's cached id too when @dom is non-NULL. */
+void testDomainShutdownState(virDomainObj *obj, virDomainPtr dom, int reason);

@@ -1,0 +1,96 @@
+/* datatypes.c: reference counting for virConnect and virDomain handles */
+#include <string.h>
+
+#include "datatypes.h"
+#include "driver.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+virConnectPtr
+virGetConnect(void)
+{
+    virConnectPtr conn = g_new0(virConnect, 1);
+
+    conn->refs = 1;
+    g_mutex_init(&conn->lock);
+    return conn;
+}
+
+
+void
+virObjectRefConnect(virConnectPtr conn)
+{
+    g_atomic_int_inc(&conn->refs);
+}
+
+
+void
+virObjectUnrefConnect(virConnectPtr conn)
+{
+    if (!conn)
+        return;
+    if (!g_atomic_int_dec_and_test(&conn->refs))
+        return;
+
+    if (conn->driver && conn->driver->connectClose)
+        conn->driver->connectClose(conn);
+    if (conn->closeFreeCb)
+        conn->closeFreeCb(conn->closeOpaque);
+    virResetError(&conn->err);
+    g_free(conn->uri);
+    g_mutex_clear(&conn->lock);
+    g_free(conn);
+}
+
+
+virDomainPtr
+virGetDomain(virConnectPtr conn, const char *name,
+             const unsigned char *uuid, int id)
+{
+    virDomainPtr dom = g_new0(virDomain, 1);
+
+    dom->refs = 1;
+    dom->conn = conn;
+    virObjectRefConnect(conn);
+    dom->name = g_strdup(name);
+    memcpy(dom->uuid, uuid, VIR_UUID_BUFLEN);
+    dom->id = id;
+    return dom;
+}
+
+
+void
+virObjectUnrefDomain(virDomainPtr dom)
+{
+    if (!dom)
+        return;
+    if (!g_atomic_int_dec_and_test(&dom->refs))
+        return;
+    virObjectUnrefConnect(dom->conn);
+    g_free(dom->name);
+    g_free(dom);
+}
+
+
+void
+virConnectCloseCallbackFire(virConnectPtr conn, int reason)
+{
+    virConnectCloseFunc cb;
+    void *opaque;
+    virFreeCallback freecb;
+
+    g_mutex_lock(&conn->lock);
+    cb = conn->closeCb;
+    opaque = conn->closeOpaque;
+    freecb = conn->closeFreeCb;
+    conn->closeCb = NULL;
+    conn->closeOpaque = NULL;
+    conn->closeFreeCb = NULL;
+    g_mutex_unlock(&conn->lock);
+
+    if (cb)
+        cb(conn, reason, opaque);
+    if (freecb)
+        freecb(opaque);
+}

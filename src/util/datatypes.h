@@ -1,0 +1,55 @@
+/* datatypes.h: the public virConnect and virDomain objects (reference counted) */
+#pragma once
+
+#include <glib.h>
+#include <libvirt/libvirt.h>
+
+typedef struct _virHypervisorDriver virHypervisorDriver;
+
+/*
+ * virConnect: one open connection. Fields other than refs, err and the
+ * close callback are set once by virConnectOpen* and read-only afterwards,
+ * so drivers may read them without locking.
+ */
+struct _virConnect {
+    gint refs;                      /* atomic */
+    const virHypervisorDriver *driver;
+    void *privateData;              /* owned by the driver; freed by connectClose */
+    char *uri;                      /* the URI as the user gave it (or the default) */
+    unsigned int flags;             /* VIR_CONNECT_RO ... */
+
+    GMutex lock;                    /* protects err, handler, closeCb* */
+    virError err;                   /* last error of this connection */
+    virErrorFunc handler;
+    void *userData;
+
+    virConnectCloseFunc closeCb;
+    void *closeOpaque;
+    virFreeCallback closeFreeCb;
+};
+
+/* virDomain: a handle naming a domain; holds a reference on its connection. */
+struct _virDomain {
+    gint refs;                      /* atomic */
+    virConnectPtr conn;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int id;                         /* -1 when inactive */
+};
+
+/* New connection object with one reference; driver fields are filled in by
+ * the caller. Never fails. */
+virConnectPtr virGetConnect(void);
+
+/* New domain handle with one reference (takes a reference on @conn).
+ * @name is copied. Never fails for valid arguments. */
+virDomainPtr virGetDomain(virConnectPtr conn, const char *name,
+                          const unsigned char *uuid, int id);
+
+/* Take/drop a reference; dropping the last one frees the object. */
+void virObjectRefConnect(virConnectPtr conn);
+void virObjectUnrefConnect(virConnectPtr conn);
+void virObjectUnrefDomain(virDomainPtr dom);
+
+/* Fire the connection's close callback (if any) with @reason, once. */
+void virConnectCloseCallbackFire(virConnectPtr conn, int reason);

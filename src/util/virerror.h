@@ -1,0 +1,67 @@
+/* virerror.h: internal error reporting (one report where a failure is detected) */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <libvirt/virterror.h>
+
+/*
+ * Every .c file that reports errors defines VIR_FROM_THIS (a virErrorDomain)
+ * before using these macros.
+ *
+ * virReportError(code, fmt, ...): records the thread's last error. fmt/args
+ * form the *detail*; the message is libvirt's template for @code applied to
+ * it ("internal error: %s", "Requested operation is not valid: %s", ...).
+ * Pass NULL as fmt for codes whose bare message has no detail
+ * (NO_NAME -> "missing name information", NO_DOMAIN -> "Domain not found").
+ *
+ * virReportSystemError(errnum, fmt, ...): VIR_ERR_SYSTEM_ERROR with the
+ * message "<detail>: <strerror(errnum)>".
+ */
+void virReportErrorFull(int domain, int code, const char *funcname,
+                        const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+void virReportSystemErrorFull(int domain, int errnum, const char *funcname,
+                              const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+#define virReportError(code, ...) \
+    virReportErrorFull(VIR_FROM_THIS, code, __func__, __VA_ARGS__)
+#define virReportSystemError(errnum, ...) \
+    virReportSystemErrorFull(VIR_FROM_THIS, errnum, __func__, __VA_ARGS__)
+
+/* INVALID_ARG "unsupported flags (0x%x) in function <fn>" when @flags has a
+ * bit outside @supported; returns -1 in that case, 0 otherwise. */
+#define virCheckFlags(supported, retval) \
+    do { \
+        unsigned int _unsupp = flags & ~(unsigned int)(supported); \
+        if (_unsupp) { \
+            virReportErrorFull(VIR_FROM_THIS, VIR_ERR_INVALID_ARG, __func__, \
+                               "unsupported flags (0x%x) in function %s", \
+                               _unsupp, __func__); \
+            return retval; \
+        } \
+    } while (0)
+
+/* Record an already complete error (code, domain, message used verbatim);
+ * used by the remote driver to hand on a daemon's error unchanged. */
+void virSetErrorRaw(int domain, int code, int level, const char *message,
+                    const char *str1, const char *str2, const char *str3,
+                    int int1, int int2);
+
+/* True if the calling thread has an error recorded. */
+bool virErrorIsSet(void);
+
+/* Save/restore the thread's error around cleanup code that may clobber it. */
+void virErrorPreserveLast(virErrorPtr *saved);
+void virErrorRestore(virErrorPtr *saved);
+
+/* The libvirt template for @code, e.g. "internal error: %s"; never NULL. */
+const char *virErrorMsgTemplate(int code, bool hasDetail);
+
+/* Called by public entry points on failure: copies the thread error to
+ * @conn's last error (if conn) and calls the registered error handler
+ * (or the default one, which prints to stderr). */
+struct _virConnect;
+void virDispatchError(struct _virConnect *conn);
+
+/* Deep copy of an error (not public API in libvirt). */
+int virCopyError(virErrorPtr from, virErrorPtr to);

@@ -1,0 +1,167 @@
+/* virfile.c: durable atomic file replacement and bounded reads */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "virfile.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+static int
+virFileSyncDir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0) {
+        virReportSystemError(errno, "cannot open directory '%s'", dir);
+        return -1;
+    }
+    if (fsync(fd) < 0 && errno != EINVAL) {
+        virReportSystemError(errno, "cannot sync directory '%s'", dir);
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+
+int
+virFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+    size_t off = 0;
+    int fd;
+
+    fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, mode);
+    if (fd < 0) {
+        virReportSystemError(errno, "cannot create temporary file for '%s'", path);
+        return -1;
+    }
+    if (fchmod(fd, mode) < 0)
+        goto error;
+
+    while (off < len) {
+        ssize_t n = write(fd, data + off, len - off);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            goto error;
+        }
+        off += n;
+    }
+    if (fsync(fd) < 0)
+        goto error;
+    if (close(fd) < 0) {
+        fd = -1;
+        goto error;
+    }
+    fd = -1;
+    if (rename(tmp, path) < 0)
+        goto error;
+    return virFileSyncDir(dir);
+
+ error:
+    virReportSystemError(errno, "cannot write file '%s'", path);
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    return -1;
+}
+
+
+ssize_t
+virFileReadAll(const char *path, size_t maxlen, char **buf)
+{
+    g_autofree char *data = NULL;
+    struct stat sb;
+    size_t cap;
+    size_t len = 0;
+    int fd;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        virReportSystemError(errno, "Failed to open file '%s'", path);
+        return -1;
+    }
+    if (fstat(fd, &sb) < 0) {
+        virReportSystemError(errno, "cannot stat file '%s'", path);
+        close(fd);
+        return -1;
+    }
+    if (S_ISREG(sb.st_mode) && (size_t)sb.st_size > maxlen) {
+        virReportError(VIR_ERR_INVALID_ARG, "file '%s' is larger than %zu bytes",
+                       path, maxlen);
+        close(fd);
+        return -1;
+    }
+    cap = S_ISREG(sb.st_mode) ? (size_t)sb.st_size + 1 : 4096;
+    data = g_malloc(cap);
+    for (;;) {
+        ssize_t n;
+
+        if (len + 1 >= cap) {
+            if (cap > maxlen) {
+                virReportError(VIR_ERR_INVALID_ARG, "file '%s' is larger than %zu bytes",
+                               path, maxlen);
+                close(fd);
+                return -1;
+            }
+            cap *= 2;
+            data = g_realloc(data, cap);
+        }
+        n = read(fd, data + len, cap - len - 1);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            virReportSystemError(errno, "Failed to read file '%s'", path);
+            close(fd);
+            return -1;
+        }
+        if (n == 0)
+            break;
+        len += n;
+    }
+    close(fd);
+    if (len > maxlen) {
+        virReportError(VIR_ERR_INVALID_ARG, "file '%s' is larger than %zu bytes", path, maxlen);
+        return -1;
+    }
+    data[len] = '\0';
+    *buf = g_steal_pointer(&data);
+    return len;
+}
+
+
+int
+virFileMakePath(const char *path, mode_t mode)
+{
+    if (g_mkdir_with_parents(path, mode) < 0) {
+        virReportSystemError(errno, "cannot create directory '%s'", path);
+        return -1;
+    }
+    return 0;
+}
+
+
+int
+virFileRemoveDurable(const char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+
+    if (unlink(path) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        virReportSystemError(errno, "cannot remove file '%s'", path);
+        return -1;
+    }
+    return virFileSyncDir(dir);
+}

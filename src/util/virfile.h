@@ -1,0 +1,24 @@
+/* virfile.h: file helpers: atomic replace, bounded reads */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+/*
+ * Replace @path with @len bytes of @data atomically and durably: write a
+ * temporary file in the same directory, fsync it, rename it over @path,
+ * fsync the directory. A crash at any instant leaves either the old file
+ * or the new one. Returns 0, or -1 with a SYSTEM_ERROR reported.
+ */
+int virFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode);
+
+/* Read a whole file of at most @maxlen bytes into *buf (NUL-terminated).
+ * Returns its length, or -1 with an error reported (SYSTEM_ERROR, or
+ * INVALID_ARG when the file is larger than @maxlen). */
+ssize_t virFileReadAll(const char *path, size_t maxlen, char **buf);
+
+/* mkdir -p with @mode; 0 or -1 (SYSTEM_ERROR reported). */
+int virFileMakePath(const char *path, mode_t mode);
+
+/* unlink + fsync the directory; ENOENT is not an error. 0 or -1. */
+int virFileRemoveDurable(const char *path);

@@ -1,0 +1,363 @@
+/* virprocess.c: child processes watched by pidfd: spawn, identity, wait, reap, kill */
+
+/*
+ * Threads: no state of its own; every function may be called from any
+ * thread. virProcessSpawn creates the child with a raw clone3 (or fork):
+ * between creation and exec the child only makes async-signal-safe system
+ * calls on data prepared by the parent, so it is safe in a threaded program.
+ * virProcessWaitPidfd blocks the calling thread (poll on the pidfd) and
+ * nothing else; callers must not hold locks across it.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "virprocess.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+#ifndef P_PIDFD
+# define P_PIDFD 3
+#endif
+#ifndef CLONE_PIDFD
+# define CLONE_PIDFD 0x00001000
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+# define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+extern char **environ;
+
+/* Mirrors struct clone_args of <linux/sched.h> (version 0, 64 bytes);
+ * declared here because that header clashes with <sched.h>. */
+struct virCloneArgs {
+    uint64_t flags;
+    uint64_t pidfd;
+    uint64_t child_tid;
+    uint64_t parent_tid;
+    uint64_t exit_signal;
+    uint64_t stack;
+    uint64_t stack_size;
+    uint64_t tls;
+};
+
+int
+virProcessPidfdOpen(pid_t pid)
+{
+    if (pid <= 0) {
+        errno = ESRCH;
+        return -1;
+    }
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+int
+virProcessPidfdKill(int pidfd, int sig)
+{
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+int
+virProcessKill(pid_t pid, int sig)
+{
+    if (pid <= 1) {
+        errno = ESRCH;
+        return -1;
+    }
+    return kill(pid, sig);
+}
+
+const char *
+virProcessSignalName(int sig)
+{
+    switch (sig) {
+    case SIGTERM: return "SIGTERM";
+    case SIGKILL: return "SIGKILL";
+    case SIGINT: return "SIGINT";
+    case SIGHUP: return "SIGHUP";
+    case SIGSTOP: return "SIGSTOP";
+    case SIGCONT: return "SIGCONT";
+    case 0: return "signal 0";
+    default: return "signal";
+    }
+}
+
+int
+virProcessGetStartTime(pid_t pid, unsigned long long *starttime)
+{
+    char path[64];
+    char buf[4096];
+    ssize_t len;
+    int fd;
+    const char *p;
+    int field;
+
+    if (pid <= 0) {
+        errno = ESRCH;
+        return -1;
+    }
+    g_snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        if (errno == ENOENT)
+            errno = ESRCH;
+        return -1;
+    }
+    do {
+        len = read(fd, buf, sizeof(buf) - 1);
+    } while (len < 0 && errno == EINTR);
+    close(fd);
+    if (len <= 0) {
+        errno = ESRCH;
+        return -1;
+    }
+    buf[len] = '\0';
+
+    /* The command name (field 2) may hold spaces and ')': fields after it
+     * start after the last ')'. That ')' ends field 2; field 3 follows. */
+    if (!(p = strrchr(buf, ')'))) {
+        errno = EINVAL;
+        return -1;
+    }
+    p++;
+    for (field = 3; field <= 22; field++) {
+        while (*p == ' ')
+            p++;
+        if (!*p) {
+            errno = EINVAL;
+            return -1;
+        }
+        if (field == 22) {
+            char *end = NULL;
+            unsigned long long val;
+
+            errno = 0;
+            val = g_ascii_strtoull(p, &end, 10);
+            if (errno || end == p) {
+                errno = EINVAL;
+                return -1;
+            }
+            *starttime = val;
+            return 0;
+        }
+        while (*p && *p != ' ')
+            p++;
+    }
+    errno = EINVAL;
+    return -1;
+}
+
+bool
+virProcessPidfdHasExited(int pidfd)
+{
+    struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+
+    return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR));
+}
+
+int
+virProcessWaitPidfd(int pidfd, gint64 deadline)
+{
+    struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+
+    for (;;) {
+        int timeout = -1;
+        int rc;
+
+        if (deadline != G_MAXINT64) {
+            gint64 now = g_get_monotonic_time();
+            gint64 left = deadline > now ? deadline - now : 0;
+
+            /* Round up so that we never wake before the deadline and spin. */
+            timeout = (int)MIN((left + 999) / 1000, (gint64)G_MAXINT);
+        }
+        rc = poll(&pfd, 1, timeout);
+        if (rc > 0) {
+            if (pfd.revents & POLLNVAL) {
+                virReportSystemError(EBADF, "invalid pidfd %d", pidfd);
+                return -1;
+            }
+            return 1;
+        }
+        if (rc == 0) {
+            if (deadline == G_MAXINT64 || g_get_monotonic_time() >= deadline)
+                return 0;
+            continue;
+        }
+        if (errno != EINTR) {
+            virReportSystemError(errno, "%s", "cannot wait for process exit");
+            return -1;
+        }
+    }
+}
+
+int
+virProcessReapPidfd(int pidfd, int *status)
+{
+    siginfo_t info;
+
+    memset(&info, 0, sizeof(info));
+    if (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED | WNOHANG) < 0) {
+        if (errno == ECHILD)
+            return 0;
+        return -1;
+    }
+    if (info.si_pid == 0)
+        return 0;
+    if (status) {
+        if (info.si_code == CLD_EXITED)
+            *status = (info.si_status & 0xff) << 8;
+        else
+            *status = info.si_status & 0x7f;
+    }
+    return 1;
+}
+
+/* Runs in the child between creation and exec: async-signal-safe calls
+ * only, on data prepared by the parent. Never returns. */
+static void G_GNUC_NORETURN
+virProcessChildExec(const virProcessSpawnOpts *opts, const char *const *envp,
+                    int nullfd, int errfd)
+{
+    struct sigaction sa;
+    sigset_t all;
+    int err;
+    int sig;
+    size_t i;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = SIG_DFL;
+    for (sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP)
+            sigaction(sig, &sa, NULL);
+    }
+    sigemptyset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+
+    if (opts->newSession && setsid() < 0)
+        goto fail;
+    if (dup2(nullfd, STDIN_FILENO) < 0)
+        goto fail;
+    if (dup2(opts->logfd >= 0 ? opts->logfd : nullfd, STDOUT_FILENO) < 0 ||
+        dup2(opts->logfd >= 0 ? opts->logfd : nullfd, STDERR_FILENO) < 0)
+        goto fail;
+    if (opts->cwd && chdir(opts->cwd) < 0)
+        goto fail;
+
+    /* Everything above 2 closes at exec, except the descriptors to keep. */
+    if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+        int fd;
+        long max = sysconf(_SC_OPEN_MAX);
+
+        for (fd = 3; fd < max; fd++)
+            fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    for (i = 0; i < opts->nkeepfds; i++) {
+        if (fcntl(opts->keepfds[i], F_SETFD, 0) < 0)
+            goto fail;
+    }
+
+    execve(opts->argv[0], (char *const *)opts->argv, (char *const *)envp);
+
+ fail:
+    err = errno;
+    while (write(errfd, &err, sizeof(err)) < 0 && errno == EINTR)
+        ;
+    _exit(127);
+}
+
+int
+virProcessSpawn(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd)
+{
+    const char *const *envp = opts->envp ? opts->envp : (const char *const *)environ;
+    struct virCloneArgs args;
+    int errpipe[2] = { -1, -1 };
+    int nullfd = -1;
+    int childfd = -1;
+    int childerr = 0;
+    ssize_t got;
+    long child;
+    size_t i;
+
+    g_return_val_if_fail(opts && opts->argv && opts->argv[0], -1);
+    for (i = 0; i < opts->nkeepfds; i++)
+        g_return_val_if_fail(opts->keepfds[i] > STDERR_FILENO, -1);
+
+    if ((nullfd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+        virReportSystemError(errno, "%s", "cannot open '/dev/null'");
+        return -1;
+    }
+    if (pipe2(errpipe, O_CLOEXEC) < 0) {
+        virReportSystemError(errno, "%s", "cannot create pipe");
+        close(nullfd);
+        return -1;
+    }
+
+    memset(&args, 0, sizeof(args));
+    args.flags = CLONE_PIDFD;
+    args.pidfd = (uint64_t)(uintptr_t)&childfd;
+    args.exit_signal = SIGCHLD;
+    child = syscall(SYS_clone3, &args, sizeof(args));
+    if (child < 0 && (errno == ENOSYS || errno == E2BIG)) {
+        /* No clone3: fork, then take the pidfd. Nothing else reaps our
+         * children, so the pid cannot be recycled before pidfd_open. */
+        child = fork();
+        if (child > 0 && (childfd = virProcessPidfdOpen((pid_t)child)) < 0) {
+            int err = errno;
+
+            kill((pid_t)child, SIGKILL);
+            waitpid((pid_t)child, NULL, 0);
+            virReportSystemError(err, "%s", "cannot open pidfd of the new process");
+            goto error;
+        }
+    }
+    if (child < 0) {
+        virReportSystemError(errno, "cannot start '%s'", opts->argv[0]);
+        goto error;
+    }
+    if (child == 0)
+        virProcessChildExec(opts, envp, nullfd, errpipe[1]);
+
+    close(errpipe[1]);
+    errpipe[1] = -1;
+    do {
+        got = read(errpipe[0], &childerr, sizeof(childerr));
+    } while (got < 0 && errno == EINTR);
+
+    if (got != 0) {
+        /* The child failed before or at exec and has exited (or is about to). */
+        siginfo_t info;
+
+        if (got != sizeof(childerr))
+            childerr = EIO;
+        while (waitid((idtype_t)P_PIDFD, (id_t)childfd, &info, WEXITED) < 0 &&
+               errno == EINTR)
+            ;
+        close(childfd);
+        virReportSystemError(childerr, "cannot execute '%s'", opts->argv[0]);
+        goto error;
+    }
+
+    close(errpipe[0]);
+    close(nullfd);
+    *pid = (pid_t)child;
+    *pidfd = childfd;
+    return 0;
+
+ error:
+    if (errpipe[0] >= 0)
+        close(errpipe[0]);
+    if (errpipe[1] >= 0)
+        close(errpipe[1]);
+    close(nullfd);
+    return -1;
+}
