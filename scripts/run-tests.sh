@@ -1,0 +1,42 @@
+#!/bin/sh
+# Run every test suite and print the summed result as its last line:
+#   N passed, N failed
+# Usage: scripts/run-tests.sh BUILDDIR [ASAN_BUILDDIR]
+# BUILDDIR runs every suite (unit, data-driven, integration); ASAN_BUILDDIR
+# reruns the unit and data-driven suites (suite 'unit') under ASan+UBSan.
+set -u
+build=${1:-build}
+asan=${2:-}
+status=0
+
+export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=0:print_summary=1"
+export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
+
+run_meson() {
+    dir=$1; shift
+    meson test -C "$dir" --no-rebuild --print-errorlogs "$@"
+    rc=$?
+    [ $rc -ne 0 ] && status=1
+    cp "$dir/meson-logs/testlog.json" "$dir/meson-logs/testlog-last.json" 2>/dev/null
+    python3 scripts/count-results.py "$dir/meson-logs/testlog.json" >> "$tally"
+}
+
+tally=$(mktemp)
+trap 'rm -f "$tally"' EXIT
+
+run_meson "$build"
+if [ -n "$asan" ]; then
+    run_meson "$asan" --suite unit
+fi
+
+python3 - "$tally" <<'PY'
+import sys
+p = f = 0
+for line in open(sys.argv[1]):
+    a, b = line.split()
+    p += int(a); f += int(b)
+print(f"{p} passed, {f} failed")
+sys.exit(1 if f else 0)
+PY
+[ $? -ne 0 ] && status=1
+exit $status
