@@ -1,0 +1,168 @@
+/* virprocesstest.c: spawn, identity, wait, reap and kill through pidfds */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "virprocess.h"
+#include "virerror.h"
+
+static void
+spawnShell(const char *script, int logfd, const int *keep, size_t nkeep,
+           bool newSession, pid_t *pid, int *pidfd)
+{
+    const char *argv[] = { "/bin/sh", "-c", script, NULL };
+    virProcessSpawnOpts opts = {
+        .argv = argv, .logfd = logfd, .keepfds = keep, .nkeepfds = nkeep,
+        .newSession = newSession,
+    };
+
+    g_assert_cmpint(virProcessSpawn(&opts, pid, pidfd), ==, 0);
+    g_assert_cmpint(*pid, >, 1);
+    g_assert_cmpint(*pidfd, >=, 0);
+}
+
+static void
+testExitStatus(void)
+{
+    pid_t pid;
+    int pidfd;
+    int status = -1;
+
+    spawnShell("exit 3", -1, NULL, 0, false, &pid, &pidfd);
+    g_assert_cmpint(virProcessWaitPidfd(pidfd, G_MAXINT64), ==, 1);
+    g_assert_true(virProcessPidfdHasExited(pidfd));
+    g_assert_cmpint(virProcessReapPidfd(pidfd, &status), ==, 1);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 3);
+    /* Reaped: the pid no longer names our child. */
+    g_assert_cmpint(waitpid(pid, NULL, WNOHANG), ==, -1);
+    close(pidfd);
+}
+
+static void
+testExecFailure(void)
+{
+    const char *argv[] = { "/nonexistent/virtkit-binary", NULL };
+    virProcessSpawnOpts opts = { .argv = argv, .logfd = -1 };
+    pid_t pid = 0;
+    int pidfd = -1;
+
+    g_assert_cmpint(virProcessSpawn(&opts, &pid, &pidfd), ==, -1);
+    g_assert_cmpint(pid, ==, 0);      /* outputs untouched on failure */
+    g_assert_cmpint(pidfd, ==, -1);
+    g_assert_true(virErrorIsSet());
+    /* The failed child was reaped by the spawn itself. */
+    g_assert_cmpint(waitpid(-1, NULL, WNOHANG), ==, -1);
+    g_assert_cmpint(errno, ==, ECHILD);
+}
+
+static void
+testDeadlineThenKill(void)
+{
+    pid_t pid;
+    int pidfd;
+    int status = 0;
+    unsigned long long st1 = 0, st2 = 0;
+
+    spawnShell("exec sleep 1000", -1, NULL, 0, true, &pid, &pidfd);
+
+    /* Own session: the child leads it. */
+    g_assert_cmpint(getsid(pid), ==, pid);
+
+    g_assert_cmpint(virProcessGetStartTime(pid, &st1), ==, 0);
+    g_assert_cmpint(virProcessGetStartTime(pid, &st2), ==, 0);
+    g_assert_cmpuint(st1, ==, st2);
+    g_assert_cmpuint(st1, >, 0);
+
+    /* Still running at the deadline. */
+    g_assert_cmpint(virProcessWaitPidfd(pidfd, g_get_monotonic_time() + 20000), ==, 0);
+    g_assert_false(virProcessPidfdHasExited(pidfd));
+    g_assert_cmpint(virProcessReapPidfd(pidfd, &status), ==, 0);
+
+    g_assert_cmpint(virProcessPidfdKill(pidfd, SIGKILL), ==, 0);
+    g_assert_cmpint(virProcessWaitPidfd(pidfd, G_MAXINT64), ==, 1);
+    g_assert_cmpint(virProcessReapPidfd(pidfd, &status), ==, 1);
+    g_assert_true(WIFSIGNALED(status));
+    g_assert_cmpint(WTERMSIG(status), ==, SIGKILL);
+
+    /* Gone: signals and identity both report ESRCH. */
+    g_assert_cmpint(virProcessPidfdKill(pidfd, 0), ==, -1);
+    g_assert_cmpint(errno, ==, ESRCH);
+    g_assert_cmpint(virProcessGetStartTime(pid, &st2), ==, -1);
+    g_assert_cmpint(errno, ==, ESRCH);
+    close(pidfd);
+}
+
+static void
+testKillGuard(void)
+{
+    errno = 0;
+    g_assert_cmpint(virProcessKill(0, 0), ==, -1);
+    g_assert_cmpint(errno, ==, ESRCH);
+    errno = 0;
+    g_assert_cmpint(virProcessKill(1, 0), ==, -1);
+    g_assert_cmpint(errno, ==, ESRCH);
+    errno = 0;
+    g_assert_cmpint(virProcessKill(-1, 0), ==, -1);
+    g_assert_cmpint(errno, ==, ESRCH);
+    g_assert_cmpint(virProcessKill(getpid(), 0), ==, 0);
+}
+
+static void
+testFds(void)
+{
+    g_autofree char *logpath = g_build_filename(g_get_tmp_dir(), "virprocesstest-XXXXXX", NULL);
+    g_autofree char *log = NULL;
+    g_autofree char *script = NULL;
+    int logfd = g_mkstemp(logpath);
+    int kept[2];
+    int dropped[2];
+    pid_t pid;
+    int pidfd;
+    int status = 0;
+    char buf[16] = { 0 };
+
+    g_assert_cmpint(logfd, >=, 0);
+    g_assert_cmpint(pipe(kept), ==, 0);
+    g_assert_cmpint(pipe(dropped), ==, 0);
+    /* The kept fd is inherited; the other one must be closed in the child. */
+    script = g_strdup_printf("echo kept >&%d; echo out; echo err >&2; "
+                             "if (echo x >&%d) 2>/dev/null; then exit 9; fi; exit 0",
+                             kept[1], dropped[1]);
+    spawnShell(script, logfd, &kept[1], 1, false, &pid, &pidfd);
+    g_assert_cmpint(virProcessWaitPidfd(pidfd, G_MAXINT64), ==, 1);
+    g_assert_cmpint(virProcessReapPidfd(pidfd, &status), ==, 1);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+
+    close(kept[1]);
+    g_assert_cmpint(read(kept[0], buf, sizeof(buf) - 1), ==, 5);
+    g_assert_cmpstr(buf, ==, "kept\n");
+
+    g_assert_true(g_file_get_contents(logpath, &log, NULL, NULL));
+    g_assert_cmpstr(log, ==, "out\nerr\n");
+
+    close(kept[0]);
+    close(dropped[0]);
+    close(dropped[1]);
+    close(logfd);
+    close(pidfd);
+    unlink(logpath);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/util/process/exit-status", testExitStatus);
+    g_test_add_func("/util/process/exec-failure", testExecFailure);
+    g_test_add_func("/util/process/deadline-then-kill", testDeadlineThenKill);
+    g_test_add_func("/util/process/kill-guard", testKillGuard);
+    g_test_add_func("/util/process/fds", testFds);
+    return g_test_run();
+}
