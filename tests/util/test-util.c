@@ -1,0 +1,194 @@
+/* test-util.c: unit tests for src/util (errors, UUIDs, atomic files) */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "virerror.h"
+#include "viruuid.h"
+#include "virfile.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+static void
+test_error_template(void)
+{
+    virResetLastError();
+    g_assert_null(virGetLastError());
+    g_assert_cmpstr(virGetLastErrorMessage(), ==, "no error");
+
+    virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
+    g_assert_nonnull(virGetLastError());
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_OPERATION_INVALID);
+    g_assert_cmpint(virGetLastErrorDomain(), ==, VIR_FROM_QEMU);
+    g_assert_cmpstr(virGetLastErrorMessage(), ==,
+                    "Requested operation is not valid: domain is not running");
+    g_assert_cmpstr(virGetLastError()->str2, ==, "domain is not running");
+    g_assert_cmpint(virGetLastError()->int1, ==, -1);
+    g_assert_cmpint(virGetLastError()->level, ==, VIR_ERR_ERROR);
+
+    /* No detail: the bare message. */
+    virReportError(VIR_ERR_NO_DOMAIN, NULL);
+    g_assert_cmpstr(virGetLastErrorMessage(), ==, "Domain not found");
+    virReportError(VIR_ERR_NO_NAME, NULL);
+    g_assert_cmpstr(virGetLastErrorMessage(), ==, "missing name information");
+
+    /* A detail holding '%' must not be reinterpreted as a format. */
+    virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "100%s sure");
+    g_assert_cmpstr(virGetLastErrorMessage(), ==, "internal error: 100%s sure");
+
+    virResetLastError();
+    g_assert_null(virGetLastError());
+}
+
+static void
+test_error_system(void)
+{
+    virReportSystemError(EBUSY, "Failed to terminate process %d with SIGTERM", 1234);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_SYSTEM_ERROR);
+    g_assert_cmpstr(virGetLastErrorMessage(), ==,
+                    "Failed to terminate process 1234 with SIGTERM: Device or resource busy");
+    g_assert_cmpint(virGetLastError()->int1, ==, EBUSY);
+    virResetLastError();
+}
+
+static int
+check_flags_helper(unsigned int flags)
+{
+    virCheckFlags(0x1, -1);
+    return 0;
+}
+
+static void
+test_error_flags(void)
+{
+    g_assert_cmpint(check_flags_helper(0x1), ==, 0);
+    g_assert_null(virGetLastError());
+    g_assert_cmpint(check_flags_helper(0x7), ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
+    g_assert_cmpstr(virGetLastErrorMessage(), ==,
+                    "invalid argument: unsupported flags (0x6) in function check_flags_helper");
+    virResetLastError();
+}
+
+static gpointer
+error_thread(gpointer data)
+{
+    /* A fresh thread starts with no error, whatever the main thread holds. */
+    gboolean clean = virGetLastError() == NULL;
+
+    virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "thread");
+    return GINT_TO_POINTER(clean);
+}
+
+static void
+test_error_thread_local(void)
+{
+    GThread *t;
+
+    virReportError(VIR_ERR_NO_SUPPORT, "%s", "main");
+    t = g_thread_new("err", error_thread, NULL);
+    g_assert_true(GPOINTER_TO_INT(g_thread_join(t)));
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_NO_SUPPORT);
+    virResetLastError();
+}
+
+static void
+test_error_copy_preserve(void)
+{
+    virError copy;
+    virErrorPtr saved = NULL;
+
+    virReportError(VIR_ERR_XML_ERROR, "%s", "bad");
+    g_assert_cmpint(virCopyLastError(&copy), ==, VIR_ERR_XML_ERROR);
+    g_assert_cmpstr(copy.message, ==, "XML error: bad");
+    virResetError(&copy);
+
+    virErrorPreserveLast(&saved);
+    virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "cleanup noise");
+    virErrorRestore(&saved);
+    g_assert_null(saved);
+    g_assert_cmpstr(virGetLastErrorMessage(), ==, "XML error: bad");
+
+    virSetErrorRaw(VIR_FROM_REMOTE, VIR_ERR_RPC, VIR_ERR_ERROR, "raw text",
+                   "%s", "raw text", NULL, -1, -1);
+    g_assert_cmpstr(virGetLastErrorMessage(), ==, "raw text");
+    g_assert_cmpint(virGetLastErrorDomain(), ==, VIR_FROM_REMOTE);
+    virResetLastError();
+}
+
+static void
+test_uuid(void)
+{
+    unsigned char u[VIR_UUID_BUFLEN], v[VIR_UUID_BUFLEN];
+    char buf[VIR_UUID_STRING_BUFLEN];
+
+    g_assert_cmpint(virUUIDParse("6695eb01-f6a4-8304-79aa-97f2502e193f", u), ==, 0);
+    g_assert_cmpstr(virUUIDFormat(u, buf), ==, "6695eb01-f6a4-8304-79aa-97f2502e193f");
+    g_assert_cmpint(virUUIDParse("6695EB01F6A4830479AA97F2502E193F", v), ==, 0);
+    g_assert_cmpmem(u, sizeof(u), v, sizeof(v));
+
+    g_assert_cmpint(virUUIDParse("6695eb01-f6a4-8304-79aa-97f2502e193", u), ==, -1);
+    g_assert_cmpint(virUUIDParse("6695eb01-f6a4-8304-79aa-97f2502e193fx", u), ==, -1);
+    g_assert_cmpint(virUUIDParse("zz95eb01-f6a4-8304-79aa-97f2502e193f", u), ==, -1);
+    g_assert_cmpint(virUUIDParse("", u), ==, -1);
+
+    virUUIDGenerate(u);
+    virUUIDGenerate(v);
+    g_assert_true(memcmp(u, v, sizeof(u)) != 0);
+    g_assert_cmpint(u[6] >> 4, ==, 4);
+    g_assert_cmpint(u[8] & 0xc0, ==, 0x80);
+}
+
+static void
+test_file_atomic(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vkutil-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "dom.xml", NULL);
+    g_autofree char *data = NULL;
+    struct stat sb;
+    GDir *d;
+    const char *ent;
+    int n = 0;
+
+    g_assert_cmpint(virFileWriteAtomic(path, "first", 5, 0600), ==, 0);
+    g_assert_cmpint(virFileWriteAtomic(path, "second!", 7, 0600), ==, 0);
+    g_assert_cmpint(virFileReadAll(path, 1024, &data), ==, 7);
+    g_assert_cmpstr(data, ==, "second!");
+    g_assert_cmpint(stat(path, &sb), ==, 0);
+    g_assert_cmpint(sb.st_mode & 0777, ==, 0600);
+
+    /* No temporary file is left behind. */
+    d = g_dir_open(dir, 0, NULL);
+    while ((ent = g_dir_read_name(d)))
+        n++;
+    g_dir_close(d);
+    g_assert_cmpint(n, ==, 1);
+
+    /* Over the limit: an error, nothing returned. */
+    g_clear_pointer(&data, g_free);
+    g_assert_cmpint(virFileReadAll(path, 3, &data), ==, -1);
+    g_assert_null(data);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
+
+    g_assert_cmpint(virFileRemoveDurable(path), ==, 0);
+    g_assert_cmpint(virFileRemoveDurable(path), ==, 0);
+    g_assert_cmpint(virFileReadAll(path, 1024, &data), ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_SYSTEM_ERROR);
+    virResetLastError();
+    g_assert_cmpint(rmdir(dir), ==, 0);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/util/error/template", test_error_template);
+    g_test_add_func("/util/error/system", test_error_system);
+    g_test_add_func("/util/error/flags", test_error_flags);
+    g_test_add_func("/util/error/thread-local", test_error_thread_local);
+    g_test_add_func("/util/error/copy-preserve", test_error_copy_preserve);
+    g_test_add_func("/util/uuid", test_uuid);
+    g_test_add_func("/util/file/atomic", test_file_atomic);
+    return g_test_run();
+}
