@@ -95,6 +95,28 @@ typedef enum {
     VIR_DOMAIN_DISK_CACHE_LAST
 } virDomainDiskCache;
 
+/*
+ * A device's guest address: <address type='pci' domain='0x0000' bus='0x01'
+ * slot='0x00' function='0x0'/> as the last child of the device element.
+ * libvirt formats domain with 4 hex digits, bus and slot with 2, function
+ * with 1, whatever width the input used. Added for the test driver's
+ * built-in domain (its devices carry PCI addresses) and for the QEMU
+ * driver's devices.
+ */
+typedef enum {
+    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE = 0,   /* no <address> */
+    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI,
+    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_LAST
+} virDomainDeviceAddressType;
+
+typedef struct {
+    int type;               /* virDomainDeviceAddressType */
+    unsigned int domain;
+    unsigned int bus;
+    unsigned int slot;
+    unsigned int function;
+} virDomainDeviceAddress;
+
 typedef struct {
     int type;               /* virDomainDiskType */
     int device;             /* virDomainDiskDevice */
@@ -105,6 +127,7 @@ typedef struct {
     char *dst;              /* <target dev=...>, e.g. "vda" */
     int bus;                /* virDomainDiskBus */
     bool readonly;
+    virDomainDeviceAddress addr;    /* <address>; type NONE when absent */
 } virDomainDiskDef;
 
 typedef enum {
@@ -120,6 +143,7 @@ typedef struct {
     char *network;          /* <source network=...> for type network */
     char *model;            /* <model type=...>, e.g. "virtio"; may be NULL */
     char *ifname;           /* <target dev=...>; may be NULL */
+    virDomainDeviceAddress addr;    /* <address>; type NONE when absent */
 } virDomainNetDef;
 
 typedef enum {
@@ -160,6 +184,7 @@ typedef enum {
 
 typedef struct {
     int model;              /* virDomainMemballoonModel */
+    virDomainDeviceAddress addr;    /* <address>; type NONE when absent */
 } virDomainMemballoonDef;
 
 typedef struct {
