@@ -1,0 +1,566 @@
+/* vksh-domain.c: domain management commands (define, start, destroy, dumpxml, ...) */
+#include <string.h>
+
+#include "vksh.h"
+#include "vksh-xml.h"
+
+static const vkshOptDef optsDomainOnly[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { NULL, 0, 0, NULL },
+};
+
+/* ---- define / undefine / create ------------------------------------------ */
+
+static const vkshOptDef optsDefine[] = {
+    { "file", VKSH_OT_STRING, VKSH_OFLAG_REQ, "file containing an XML domain description" },
+    { "validate", VKSH_OT_BOOL, 0, "validate the XML against the schema" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdDefine(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    g_autofree char *xml = NULL;
+    const char *file = NULL;
+    unsigned int flags = 0;
+
+    if (vkshOptString(ctl, cmd, "file", &file) <= 0)
+        return false;
+    if (vkshOptBool(cmd, "validate"))
+        flags |= VIR_DOMAIN_DEFINE_VALIDATE;
+    if (!(xml = vkshReadFile(ctl, file)))
+        return false;
+
+    if (flags)
+        dom = virDomainDefineXMLFlags(ctl->conn, xml, flags);
+    else
+        dom = virDomainDefineXML(ctl->conn, xml);
+    if (!dom) {
+        vkshError(ctl, "Failed to define domain from %s", file);
+        return false;
+    }
+    vkshPrintExtra(ctl, "Domain '%s' defined from %s\n", virDomainGetName(dom), file);
+    return true;
+}
+
+static const vkshOptDef optsUndefine[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "managed-save", VKSH_OT_BOOL, 0, "remove domain managed state file" },
+    { "storage", VKSH_OT_STRING, 0,
+      "remove associated storage volumes (comma separated list of targets or "
+      "source paths) (see domblklist)" },
+    { "remove-all-storage", VKSH_OT_BOOL, 0,
+      "remove all associated storage volumes (use with caution)" },
+    { "delete-storage-volume-snapshots", VKSH_OT_BOOL, 0,
+      "delete snapshots associated with volume(s), requires --remove-all-storage "
+      "(must be supported by storage driver)" },
+    { "wipe-storage", VKSH_OT_BOOL, 0, "wipe data on the removed volumes" },
+    { "snapshots-metadata", VKSH_OT_BOOL, 0,
+      "remove all domain snapshot metadata (vm must be inactive)" },
+    { "checkpoints-metadata", VKSH_OT_BOOL, 0,
+      "remove all domain checkpoint metadata (vm must be inactive)" },
+    { "nvram", VKSH_OT_BOOL, 0, "remove nvram file" },
+    { "keep-nvram", VKSH_OT_BOOL, 0, "keep nvram file" },
+    { "tpm", VKSH_OT_BOOL, 0, "remove TPM state" },
+    { "keep-tpm", VKSH_OT_BOOL, 0, "keep TPM state" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdUndefine(vkshControl *ctl, const vkshCmd *cmd)
+{
+    static const struct {
+        const char *opt;
+        unsigned int flag;
+    } flagOpts[] = {
+        { "managed-save", VIR_DOMAIN_UNDEFINE_MANAGED_SAVE },
+        { "snapshots-metadata", VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA },
+        { "checkpoints-metadata", VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA },
+        { "nvram", VIR_DOMAIN_UNDEFINE_NVRAM },
+        { "keep-nvram", VIR_DOMAIN_UNDEFINE_KEEP_NVRAM },
+        { "tpm", VIR_DOMAIN_UNDEFINE_TPM },
+        { "keep-tpm", VIR_DOMAIN_UNDEFINE_KEEP_TPM },
+    };
+    g_autoptr(virDomain) dom = NULL;
+    const char *name = NULL;
+    unsigned int flags = 0;
+    int rc;
+
+    if (!vkshOptExclusive(ctl, cmd, "nvram", "keep-nvram") ||
+        !vkshOptExclusive(ctl, cmd, "tpm", "keep-tpm"))
+        return false;
+    if (vkshOptBool(cmd, "delete-storage-volume-snapshots") &&
+        !vkshOptBool(cmd, "remove-all-storage")) {
+        vkshError(ctl, "%s", "Option --delete-storage-volume-snapshots requires "
+                  "--remove-all-storage");
+        return false;
+    }
+    if (vkshOptBool(cmd, "storage") || vkshOptBool(cmd, "remove-all-storage") ||
+        vkshOptBool(cmd, "wipe-storage")) {
+        /* Removing volumes needs the storage API, which virtkit lacks. */
+        vkshError(ctl, "%s", "removing storage volumes is not supported by vksh");
+        return false;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(flagOpts); i++) {
+        if (vkshOptBool(cmd, flagOpts[i].opt))
+            flags |= flagOpts[i].flag;
+    }
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, &name)))
+        return false;
+
+    if (flags)
+        rc = virDomainUndefineFlags(dom, flags);
+    else
+        rc = virDomainUndefine(dom);
+    if (rc < 0) {
+        vkshError(ctl, "Failed to undefine domain '%s'", name);
+        return false;
+    }
+    vkshPrintExtra(ctl, "Domain '%s' has been undefined\n", name);
+    return true;
+}
+
+static const vkshOptDef optsCreate[] = {
+    { "file", VKSH_OT_STRING, VKSH_OFLAG_REQ, "file containing an XML domain description" },
+    { "console", VKSH_OT_BOOL, 0, "attach to console after creation" },
+    { "paused", VKSH_OT_BOOL, 0, "leave the guest paused after creation" },
+    { "autodestroy", VKSH_OT_BOOL, 0,
+      "automatically destroy the guest when virsh disconnects" },
+    { "pass-fds", VKSH_OT_STRING, 0, "pass file descriptors N,M,... to the guest" },
+    { "validate", VKSH_OT_BOOL, 0, "validate the XML against the schema" },
+    { "reset-nvram", VKSH_OT_BOOL, 0, "re-initialize NVRAM from its pristine template" },
+    { NULL, 0, 0, NULL },
+};
+
+/* Options that need APIs virtkit does not offer (consoles, fd passing). */
+static bool
+vkshRejectUnsupported(vkshControl *ctl, const vkshCmd *cmd)
+{
+    if (vkshOptBool(cmd, "console")) {
+        vkshError(ctl, "%s", "--console is not supported by vksh");
+        return false;
+    }
+    if (vkshOptBool(cmd, "pass-fds")) {
+        vkshError(ctl, "%s", "--pass-fds is not supported by vksh");
+        return false;
+    }
+    return true;
+}
+
+static bool
+cmdCreate(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    g_autofree char *xml = NULL;
+    const char *file = NULL;
+    unsigned int flags = 0;
+
+    if (vkshOptString(ctl, cmd, "file", &file) <= 0)
+        return false;
+    if (!vkshRejectUnsupported(ctl, cmd))
+        return false;
+    if (vkshOptBool(cmd, "paused"))
+        flags |= VIR_DOMAIN_START_PAUSED;
+    if (vkshOptBool(cmd, "autodestroy"))
+        flags |= VIR_DOMAIN_START_AUTODESTROY;
+    if (vkshOptBool(cmd, "validate"))
+        flags |= VIR_DOMAIN_START_VALIDATE;
+    if (vkshOptBool(cmd, "reset-nvram"))
+        flags |= VIR_DOMAIN_START_RESET_NVRAM;
+    if (!(xml = vkshReadFile(ctl, file)))
+        return false;
+
+    if (!(dom = virDomainCreateXML(ctl->conn, xml, flags))) {
+        vkshError(ctl, "Failed to create domain from %s", file);
+        return false;
+    }
+    vkshPrintExtra(ctl, "Domain '%s' created from %s\n", virDomainGetName(dom), file);
+    return true;
+}
+
+/* ---- start / stop ----------------------------------------------------------- */
+
+static const vkshOptDef optsStart[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "name of the inactive domain" },
+    { "console", VKSH_OT_BOOL, 0, "attach to console after creation" },
+    { "paused", VKSH_OT_BOOL, 0, "leave the guest paused after creation" },
+    { "autodestroy", VKSH_OT_BOOL, 0,
+      "automatically destroy the guest when virsh disconnects" },
+    { "bypass-cache", VKSH_OT_BOOL, 0, "avoid file system cache when loading" },
+    { "force-boot", VKSH_OT_BOOL, 0, "force fresh boot by discarding any managed save" },
+    { "pass-fds", VKSH_OT_STRING, 0, "pass file descriptors N,M,... to the guest" },
+    { "reset-nvram", VKSH_OT_BOOL, 0, "re-initialize NVRAM from its pristine template" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdStart(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *name = NULL;
+    unsigned int flags = 0;
+    int rc;
+
+    if (!(dom = vkshCommandOptDomainBy(ctl, cmd, "domain", &name,
+                                       VKSH_BYNAME | VKSH_BYUUID)))
+        return false;
+    if (virDomainGetID(dom) != (unsigned int)-1) {
+        vkshError(ctl, "%s", "Domain is already active");
+        return false;
+    }
+    if (!vkshRejectUnsupported(ctl, cmd))
+        return false;
+    if (vkshOptBool(cmd, "paused"))
+        flags |= VIR_DOMAIN_START_PAUSED;
+    if (vkshOptBool(cmd, "autodestroy"))
+        flags |= VIR_DOMAIN_START_AUTODESTROY;
+    if (vkshOptBool(cmd, "bypass-cache"))
+        flags |= VIR_DOMAIN_START_BYPASS_CACHE;
+    if (vkshOptBool(cmd, "force-boot"))
+        flags |= VIR_DOMAIN_START_FORCE_BOOT;
+    if (vkshOptBool(cmd, "reset-nvram"))
+        flags |= VIR_DOMAIN_START_RESET_NVRAM;
+
+    if (flags)
+        rc = virDomainCreateWithFlags(dom, flags);
+    else
+        rc = virDomainCreate(dom);
+    if (rc < 0) {
+        vkshError(ctl, "Failed to start domain '%s'", virDomainGetName(dom));
+        return false;
+    }
+    vkshPrintExtra(ctl, "Domain '%s' started\n", virDomainGetName(dom));
+    return true;
+}
+
+static const vkshOptDef optsShutdown[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "mode", VKSH_OT_STRING, 0, "shutdown mode: acpi|agent|initctl|signal|paravirt" },
+    { NULL, 0, 0, NULL },
+};
+
+/* Turns "acpi,agent" into shutdown/reboot flag bits (the same values for
+ * both APIs).  Returns false after reporting an unknown mode. */
+static bool
+vkshParseShutdownMode(vkshControl *ctl, const vkshCmd *cmd, unsigned int *flags)
+{
+    static const char *const modes[] = { "acpi", "agent", "initctl", "signal", "paravirt" };
+    g_auto(GStrv) parts = NULL;
+    const char *mode = NULL;
+    int rc;
+
+    *flags = 0;
+    if ((rc = vkshOptString(ctl, cmd, "mode", &mode)) < 0)
+        return false;
+    if (rc == 0)
+        return true;
+    parts = g_strsplit(mode, ",", 0);
+    for (size_t i = 0; parts[i]; i++) {
+        size_t m;
+
+        for (m = 0; m < G_N_ELEMENTS(modes); m++) {
+            if (strcmp(parts[i], modes[m]) == 0)
+                break;
+        }
+        if (m == G_N_ELEMENTS(modes)) {
+            vkshError(ctl, "Unknown mode %s value, expecting "
+                      "'acpi', 'agent', 'initctl', 'signal', or 'paravirt'", parts[i]);
+            return false;
+        }
+        *flags |= 1U << m;
+    }
+    return true;
+}
+
+static bool
+cmdShutdown(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *name = NULL;
+    unsigned int flags;
+    int rc;
+
+    if (!vkshParseShutdownMode(ctl, cmd, &flags))
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, &name)))
+        return false;
+    if (flags)
+        rc = virDomainShutdownFlags(dom, flags);
+    else
+        rc = virDomainShutdown(dom);
+    if (rc < 0) {
+        vkshError(ctl, "Failed to shutdown domain '%s'", name);
+        return false;
+    }
+    vkshPrintExtra(ctl, "Domain '%s' is being shutdown\n", name);
+    return true;
+}
+
+static bool
+cmdReboot(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *name = NULL;
+    unsigned int flags;
+
+    if (!vkshParseShutdownMode(ctl, cmd, &flags))
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, &name)))
+        return false;
+    if (virDomainReboot(dom, flags) < 0) {
+        vkshError(ctl, "Failed to reboot domain '%s'", name);
+        return false;
+    }
+    vkshPrintExtra(ctl, "Domain '%s' is being rebooted\n", name);
+    return true;
+}
+
+static bool
+cmdReset(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *name = NULL;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, &name)))
+        return false;
+    if (virDomainReset(dom, 0) < 0) {
+        vkshError(ctl, "Failed to reset domain '%s'", name);
+        return false;
+    }
+    vkshPrintExtra(ctl, "Domain '%s' was reset\n", name);
+    return true;
+}
+
+static const vkshOptDef optsDestroy[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "graceful", VKSH_OT_BOOL, 0, "terminate gracefully" },
+    { "remove-logs", VKSH_OT_BOOL, 0, "remove domain logs" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdDestroy(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *name = NULL;
+    unsigned int flags = 0;
+    int rc;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, &name)))
+        return false;
+    if (vkshOptBool(cmd, "graceful"))
+        flags |= VIR_DOMAIN_DESTROY_GRACEFUL;
+    if (vkshOptBool(cmd, "remove-logs"))
+        flags |= VIR_DOMAIN_DESTROY_REMOVE_LOGS;
+    if (flags)
+        rc = virDomainDestroyFlags(dom, flags);
+    else
+        rc = virDomainDestroy(dom);
+    if (rc < 0) {
+        vkshError(ctl, "Failed to destroy domain '%s'", name);
+        return false;
+    }
+    vkshPrintExtra(ctl, "Domain '%s' destroyed\n", name);
+    return true;
+}
+
+static bool
+cmdSuspend(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *name = NULL;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, &name)))
+        return false;
+    if (virDomainSuspend(dom) < 0) {
+        vkshError(ctl, "Failed to suspend domain '%s'", name);
+        return false;
+    }
+    vkshPrintExtra(ctl, "Domain '%s' suspended\n", name);
+    return true;
+}
+
+static bool
+cmdResume(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *name = NULL;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, &name)))
+        return false;
+    if (virDomainResume(dom) < 0) {
+        vkshError(ctl, "Failed to resume domain '%s'", name);
+        return false;
+    }
+    vkshPrintExtra(ctl, "Domain '%s' resumed\n", name);
+    return true;
+}
+
+static const vkshOptDef optsAutostart[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "disable", VKSH_OT_BOOL, 0, "disable autostarting" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdAutostart(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *name = NULL;
+    bool disable = vkshOptBool(cmd, "disable");
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, &name)))
+        return false;
+    if (virDomainSetAutostart(dom, !disable) < 0) {
+        if (disable)
+            vkshError(ctl, "Failed to unmark domain '%s' as autostarted", name);
+        else
+            vkshError(ctl, "Failed to mark domain '%s' as autostarted", name);
+        return false;
+    }
+    if (disable)
+        vkshPrintExtra(ctl, "Domain '%s' unmarked as autostarted\n", name);
+    else
+        vkshPrintExtra(ctl, "Domain '%s' marked as autostarted\n", name);
+    return true;
+}
+
+/* ---- XML and identifiers ------------------------------------------------- */
+
+static const vkshOptDef optsDumpxml[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "inactive", VKSH_OT_BOOL, 0, "show inactive defined XML" },
+    { "security-info", VKSH_OT_BOOL, 0, "include security sensitive information in XML dump" },
+    { "update-cpu", VKSH_OT_BOOL, 0, "update guest CPU according to host CPU" },
+    { "migratable", VKSH_OT_BOOL, 0, "provide XML suitable for migrations" },
+    { "xpath", VKSH_OT_STRING, 0, "xpath expression to filter the XML document" },
+    { "wrap", VKSH_OT_BOOL, 0, "wrap xpath results in an common root element" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdDumpxml(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    g_autofree char *xml = NULL;
+    const char *xpath = NULL;
+    unsigned int flags = 0;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vkshOptBool(cmd, "inactive"))
+        flags |= VIR_DOMAIN_XML_INACTIVE;
+    if (vkshOptBool(cmd, "security-info"))
+        flags |= VIR_DOMAIN_XML_SECURE;
+    if (vkshOptBool(cmd, "update-cpu"))
+        flags |= VIR_DOMAIN_XML_UPDATE_CPU;
+    if (vkshOptBool(cmd, "migratable"))
+        flags |= VIR_DOMAIN_XML_MIGRATABLE;
+    if (vkshOptString(ctl, cmd, "xpath", &xpath) < 0)
+        return false;
+
+    if (!(xml = virDomainGetXMLDesc(dom, flags)))
+        return false;
+    if (xpath || vkshOptBool(cmd, "wrap"))
+        return vkshXMLPrintXPath(ctl, xml, xpath, vkshOptBool(cmd, "wrap"));
+    vkshPrint(ctl, "%s", xml);
+    return true;
+}
+
+static const vkshOptDef optsDomid[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name or uuid" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdDomid(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    unsigned int id;
+
+    if (!(dom = vkshCommandOptDomainBy(ctl, cmd, "domain", NULL,
+                                       VKSH_BYNAME | VKSH_BYUUID)))
+        return false;
+    id = virDomainGetID(dom);
+    if (id == (unsigned int)-1)
+        vkshPrint(ctl, "%s\n", "-");
+    else
+        vkshPrint(ctl, "%u\n", id);
+    return true;
+}
+
+static const vkshOptDef optsDomname[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain id or uuid" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdDomname(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+
+    if (!(dom = vkshCommandOptDomainBy(ctl, cmd, "domain", NULL,
+                                       VKSH_BYID | VKSH_BYUUID)))
+        return false;
+    vkshPrint(ctl, "%s\n", virDomainGetName(dom));
+    return true;
+}
+
+static const vkshOptDef optsDomuuid[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain id or name" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdDomuuid(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    char uuid[VIR_UUID_STRING_BUFLEN];
+
+    if (!(dom = vkshCommandOptDomainBy(ctl, cmd, "domain", NULL,
+                                       VKSH_BYID | VKSH_BYNAME)))
+        return false;
+    if (virDomainGetUUIDString(dom, uuid) < 0) {
+        vkshError(ctl, "%s", "failed to get domain UUID");
+        return false;
+    }
+    vkshPrint(ctl, "%s\n", uuid);
+    return true;
+}
+
+const vkshCmdDef vkshDomainCmds[] = {
+    { "autostart", cmdAutostart, optsAutostart, "autostart a domain",
+      "Configure a domain to be automatically started at boot.", 0 },
+    { "create", cmdCreate, optsCreate, "create a domain from an XML file",
+      "Create a domain.", 0 },
+    { "define", cmdDefine, optsDefine, "define (but don't start) a domain from an XML file",
+      "Define a domain.", 0 },
+    { "destroy", cmdDestroy, optsDestroy, "destroy (stop) a domain",
+      "Forcefully stop a given domain, but leave its resources intact.", 0 },
+    { "domid", cmdDomid, optsDomid, "convert a domain name or UUID to domain id", NULL, 0 },
+    { "domname", cmdDomname, optsDomname, "convert a domain id or UUID to domain name",
+      NULL, 0 },
+    { "domuuid", cmdDomuuid, optsDomuuid, "convert a domain name or id to domain UUID",
+      NULL, 0 },
+    { "dumpxml", cmdDumpxml, optsDumpxml, "domain information in XML",
+      "Output the domain information as an XML dump to stdout.", 0 },
+    { "reboot", cmdReboot, optsShutdown, "reboot a domain",
+      "Run a reboot command in the target domain.", 0 },
+    { "reset", cmdReset, optsDomainOnly, "reset a domain",
+      "Reset the target domain as if by power button", 0 },
+    { "resume", cmdResume, optsDomainOnly, "resume a domain",
+      "Resume a previously suspended domain.", 0 },
+    { "shutdown", cmdShutdown, optsShutdown, "gracefully shutdown a domain",
+      "Run shutdown in the target domain.", 0 },
+    { "start", cmdStart, optsStart, "start a (previously defined) inactive domain",
+      "Start a domain, either from the last managedsave\n"
+      "state, or via a fresh boot if no managedsave state\n"
+      "is present.", 0 },
+    { "suspend", cmdSuspend, optsDomainOnly, "suspend a domain",
+      "Suspend a running domain.", 0 },
+    { "undefine", cmdUndefine, optsUndefine, "undefine a domain",
+      "Undefine an inactive domain, or convert persistent to transient.", 0 },
+    { NULL, NULL, NULL, NULL, NULL, 0 },
+};

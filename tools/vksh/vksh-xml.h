@@ -1,0 +1,13 @@
+/* vksh-xml.h: the little XML work vksh does itself (dumpxml --xpath, list --title) */
+#pragma once
+
+#include "vksh.h"
+
+/* Prints the nodes of @xml selected by @xpath (the whole document when
+ * @xpath is NULL), each on its own, or inside one <nodes> element when
+ * @wrap.  Returns false after reporting an XPath that selects no node set. */
+bool vkshXMLPrintXPath(vkshControl *ctl, const char *xml, const char *xpath, bool wrap);
+
+/* Returns the text of /domain/title of @dom's XML, "" when it has none, or
+ * NULL when the XML could not be read (the library error is left set). */
+char *vkshDomainGetTitle(virDomainPtr dom, bool inactive);

@@ -1,0 +1,124 @@
+/* vksh.h: shared types of the vksh shell: command tables, parsed commands, the control block */
+#pragma once
+
+#include <stdbool.h>
+#include <glib.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+/*
+ * vksh uses only the public libvirt API (include/libvirt/libvirt.h), so the
+ * same source builds against libvirtkit.so and against Debian's libvirt.
+ * Everything printed follows virsh 9.0 byte for byte (tests/data/vksh/).
+ */
+
+typedef enum {
+    VKSH_OT_BOOL,    /* --name, no value */
+    VKSH_OT_STRING,  /* --name <string> */
+    VKSH_OT_INT,     /* --name <number> */
+} vkshOptType;
+
+enum {
+    /* The option must be given; the help shows it as [--name] <string>. */
+    VKSH_OFLAG_REQ = 1 << 0,
+};
+
+typedef struct {
+    const char *name;
+    vkshOptType type;
+    unsigned int flags;
+    const char *help;
+} vkshOptDef;
+
+typedef struct _vkshControl vkshControl;
+typedef struct _vkshCmd vkshCmd;
+
+enum {
+    /* The command works without a hypervisor connection. */
+    VKSH_CMD_FLAG_NOCONNECT = 1 << 0,
+};
+
+typedef struct {
+    const char *name;
+    bool (*handler)(vkshControl *ctl, const vkshCmd *cmd);
+    const vkshOptDef *opts;   /* terminated by an entry with name == NULL */
+    const char *help;         /* one line, shown in NAME and in group listings */
+    const char *desc;         /* DESCRIPTION section, or NULL for none */
+    unsigned int flags;
+} vkshCmdDef;
+
+typedef struct {
+    const char *name;         /* "Domain Management" */
+    const char *keyword;      /* "domain" */
+    const vkshCmdDef *cmds;   /* terminated by an entry with name == NULL */
+} vkshCmdGroup;
+
+/* One parsed command: its definition and the value given for each option. */
+struct _vkshCmd {
+    const vkshCmdDef *def;
+    char **values;            /* indexed like def->opts; NULL when not given */
+    vkshCmd *next;
+};
+
+struct _vkshControl {
+    virConnectPtr conn;
+    char *uri;                /* the URI asked for, or NULL for the default */
+    bool readonly;
+    bool quiet;
+};
+
+/* Command groups, defined in the per-group files. */
+extern const vkshCmdDef vkshDomainCmds[];
+extern const vkshCmdDef vkshMonitorCmds[];
+extern const vkshCmdDef vkshEventCmds[];
+extern const vkshCmdDef vkshHostCmds[];
+extern const vkshCmdDef vkshSelfCmds[];
+extern const vkshCmdGroup vkshGroups[];
+
+/* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */
+void vkshPrint(vkshControl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void vkshPrintExtra(vkshControl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void vkshError(vkshControl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* Options.  vkshOptBool: true when the flag was given.
+ * vkshOptString: 1 and *value set when given, 0 when absent, -1 (reported)
+ * when given empty and @required is true.
+ * vkshOptInt: 1/0 like vkshOptString, -1 (reported) when not a number. */
+bool vkshOptBool(const vkshCmd *cmd, const char *name);
+/* The option's text as given ("" for a flag), or NULL when absent. */
+const char *vkshOptRaw(const vkshCmd *cmd, const char *name);
+int vkshOptString(vkshControl *ctl, const vkshCmd *cmd, const char *name,
+                  const char **value);
+int vkshOptInt(vkshControl *ctl, const vkshCmd *cmd, const char *name, int *value);
+
+/* Reports "Options --a and --b are mutually exclusive" when both are given. */
+bool vkshOptExclusive(vkshControl *ctl, const vkshCmd *cmd,
+                      const char *a, const char *b);
+
+enum {
+    VKSH_BYID = 1 << 0,
+    VKSH_BYUUID = 1 << 1,
+    VKSH_BYNAME = 1 << 2,
+    VKSH_BYALL = VKSH_BYID | VKSH_BYUUID | VKSH_BYNAME,
+};
+
+/* Looks up the domain named by option @optname (name, id or UUID as @by
+ * allows).  Returns a new reference, or NULL after reporting
+ * "failed to get domain 'X'".  *name (optional) is set to the string given. */
+virDomainPtr vkshCommandOptDomainBy(vkshControl *ctl, const vkshCmd *cmd,
+                                    const char *optname, const char **name,
+                                    unsigned int by);
+virDomainPtr vkshCommandOptDomain(vkshControl *ctl, const vkshCmd *cmd,
+                                  const char **name);
+
+/* Reads a whole file for define/create; NULL after reporting the error. */
+char *vkshReadFile(vkshControl *ctl, const char *path);
+
+/* virsh's strings for states, reasons and events. */
+const char *vkshDomainStateToString(int state);
+const char *vkshDomainStateReasonToString(int state, int reason);
+
+/* Looks up a command by name; NULL if unknown. */
+const vkshCmdDef *vkshCmdDefLookup(const char *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, virDomainFree)
