@@ -1,0 +1,283 @@
+/* virnetmessage.c: frame encoding/decoding and the remote_error body */
+#include <string.h>
+
+#include "virnetmessage.h"
+
+void
+virNetMessageFree(virNetMessage *msg)
+{
+    if (!msg)
+        return;
+    g_free(msg->buf);
+    g_free(msg);
+}
+
+const guint8 *
+virNetMessagePayload(const virNetMessage *msg)
+{
+    return msg->buf + VIR_NET_MESSAGE_MIN_FRAME;
+}
+
+size_t
+virNetMessagePayloadLen(const virNetMessage *msg)
+{
+    return msg->len - VIR_NET_MESSAGE_MIN_FRAME;
+}
+
+static void
+putU32(guint8 *p, uint32_t v)
+{
+    p[0] = v >> 24;
+    p[1] = v >> 16;
+    p[2] = v >> 8;
+    p[3] = v;
+}
+
+static uint32_t
+getU32(const guint8 *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+           ((uint32_t)p[2] << 8) | p[3];
+}
+
+virNetMessage *
+virNetMessageEncode(const virNetMessageHeader *hdr, virXdrFilter filter,
+                    const void *obj, const char **why)
+{
+    virXdr xdr;
+    virNetMessage *msg;
+    size_t off;
+
+    virXdrInitEncode(&xdr, VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_MAX);
+    off = virXdrReserve(&xdr, VIR_NET_MESSAGE_MIN_FRAME);
+    g_assert(off == 0);
+    /* Filters take a non-const pointer because the same code decodes;
+     * in ENCODE mode they only read. */
+    if (filter && !filter(&xdr, (void *)obj)) {
+        if (why)
+            *why = xdr.error;
+        virXdrClear(&xdr);
+        return NULL;
+    }
+
+    msg = g_new0(virNetMessage, 1);
+    msg->header = *hdr;
+    msg->buf = virXdrSteal(&xdr, &msg->len);
+    putU32(msg->buf, msg->len);
+    putU32(msg->buf + 4, hdr->prog);
+    putU32(msg->buf + 8, hdr->vers);
+    putU32(msg->buf + 12, (uint32_t)hdr->proc);
+    putU32(msg->buf + 16, (uint32_t)hdr->type);
+    putU32(msg->buf + 20, hdr->serial);
+    putU32(msg->buf + 24, (uint32_t)hdr->status);
+    return msg;
+}
+
+bool
+virNetMessageDecodePayload(const virNetMessage *msg, virXdrFilter filter,
+                           void *obj, const char **why)
+{
+    virXdr xdr;
+
+    virXdrInitDecode(&xdr, virNetMessagePayload(msg), virNetMessagePayloadLen(msg));
+    if (!filter(&xdr, obj) || virXdrFailed(&xdr)) {
+        if (why)
+            *why = xdr.error ? xdr.error : "malformed payload";
+        virXdrFree(filter, obj);
+        return false;
+    }
+    return true;
+}
+
+size_t
+virNetMessageDecodeLength(const guint8 *p)
+{
+    uint32_t len = getU32(p);
+
+    if (len < VIR_NET_MESSAGE_MIN_FRAME ||
+        len - VIR_NET_MESSAGE_LEN_MAX > VIR_NET_MESSAGE_MAX)
+        return 0;
+    return len;
+}
+
+virNetMessage *
+virNetMessageFromFrame(guint8 *buf, size_t len)
+{
+    virNetMessage *msg;
+
+    if (len < VIR_NET_MESSAGE_MIN_FRAME || virNetMessageDecodeLength(buf) != len) {
+        g_free(buf);
+        return NULL;
+    }
+    msg = g_new0(virNetMessage, 1);
+    msg->buf = buf;
+    msg->len = len;
+    msg->header.prog = getU32(buf + 4);
+    msg->header.vers = getU32(buf + 8);
+    msg->header.proc = (int32_t)getU32(buf + 12);
+    msg->header.type = (int32_t)getU32(buf + 16);
+    msg->header.serial = getU32(buf + 20);
+    msg->header.status = (int32_t)getU32(buf + 24);
+    return msg;
+}
+
+void
+virNetMessageHeaderReply(virNetMessageHeader *out, const virNetMessageHeader *call,
+                         int status)
+{
+    out->prog = call->prog;
+    out->vers = call->vers;
+    out->proc = call->proc;
+    out->type = VIR_NET_REPLY;
+    out->serial = call->serial;
+    out->status = status;
+}
+
+static bool
+errorDomainFilter(virXdr *xdr, void *obj)
+{
+    virNetMessageErrorDomain *d = obj;
+
+    return virXdrString(xdr, &d->name, VIR_XDR_STRING_MAX) &&
+           virXdrOpaqueFixed(xdr, d->uuid, 16) &&
+           virXdrInt(xdr, &d->id);
+}
+
+static bool
+errorNetworkFilter(virXdr *xdr, void *obj)
+{
+    virNetMessageErrorNetwork *n = obj;
+
+    return virXdrString(xdr, &n->name, VIR_XDR_STRING_MAX) &&
+           virXdrOpaqueFixed(xdr, n->uuid, 16);
+}
+
+bool
+virNetMessageErrorFilter(virXdr *xdr, void *obj)
+{
+    virNetMessageError *e = obj;
+
+    if (xdr->op == VIR_XDR_FREE) {
+        virNetMessageErrorClear(e);
+        return true;
+    }
+    return virXdrInt(xdr, &e->code) &&
+           virXdrInt(xdr, &e->domain) &&
+           virXdrOptString(xdr, &e->message, VIR_XDR_STRING_MAX) &&
+           virXdrInt(xdr, &e->level) &&
+           virXdrPointer(xdr, (void **)&e->dom, sizeof(*e->dom), errorDomainFilter) &&
+           virXdrOptString(xdr, &e->str1, VIR_XDR_STRING_MAX) &&
+           virXdrOptString(xdr, &e->str2, VIR_XDR_STRING_MAX) &&
+           virXdrOptString(xdr, &e->str3, VIR_XDR_STRING_MAX) &&
+           virXdrInt(xdr, &e->int1) &&
+           virXdrInt(xdr, &e->int2) &&
+           virXdrPointer(xdr, (void **)&e->net, sizeof(*e->net), errorNetworkFilter);
+}
+
+void
+virNetMessageErrorClear(virNetMessageError *err)
+{
+    virXdr xdr = { .op = VIR_XDR_FREE };
+
+    if (!err)
+        return;
+    virXdrPointer(&xdr, (void **)&err->dom, sizeof(*err->dom), errorDomainFilter);
+    virXdrPointer(&xdr, (void **)&err->net, sizeof(*err->net), errorNetworkFilter);
+    g_clear_pointer(&err->message, g_free);
+    g_clear_pointer(&err->str1, g_free);
+    g_clear_pointer(&err->str2, g_free);
+    g_clear_pointer(&err->str3, g_free);
+    memset(err, 0, sizeof(*err));
+}
+
+void
+virNetMessageErrorSet(virNetMessageError *err, int code, int domain,
+                      const char *message)
+{
+    memset(err, 0, sizeof(*err));
+    err->code = code;
+    err->domain = domain;
+    err->level = 2;
+    err->message = g_strdup(message ? message : "");
+    err->str1 = g_strdup("%s");
+    err->str2 = g_strdup(err->message);
+    err->int1 = -1;
+    err->int2 = -1;
+}
+
+virNetMessage *
+virNetMessageEncodeError(const virNetMessageHeader *call,
+                         const virNetMessageError *err)
+{
+    virNetMessageHeader hdr;
+    virNetMessage *msg;
+    const char *why = NULL;
+
+    virNetMessageHeaderReply(&hdr, call, VIR_NET_ERROR);
+    msg = virNetMessageEncode(&hdr, virNetMessageErrorFilter, err, &why);
+    if (!msg) {
+        /* Only an absurdly long message can fail: send a short one. */
+        g_auto(virNetMessageError) small = { 0 };
+        virNetMessageErrorSet(&small, err->code, err->domain,
+                              "error message too large to send");
+        msg = virNetMessageEncode(&hdr, virNetMessageErrorFilter, &small, NULL);
+        g_assert(msg);
+    }
+    return msg;
+}
+
+virNetMessage *
+virNetMessageEncodeErrorSimple(const virNetMessageHeader *call, int code,
+                               int domain, const char *message)
+{
+    g_auto(virNetMessageError) err = { 0 };
+
+    virNetMessageErrorSet(&err, code, domain, message);
+    return virNetMessageEncodeError(call, &err);
+}
+
+virNetMessage *
+virNetMessageNewKeepAlive(int proc)
+{
+    virNetMessageHeader hdr = {
+        .prog = VIR_NET_KEEPALIVE_PROGRAM,
+        .vers = VIR_NET_PROGRAM_VERSION,
+        .proc = proc,
+        .type = VIR_NET_MESSAGE,
+        .serial = 0,
+        .status = VIR_NET_OK,
+    };
+    virNetMessage *msg = virNetMessageEncode(&hdr, NULL, NULL, NULL);
+
+    g_assert(msg);
+    return msg;
+}
+
+bool
+virNetMessageIsKeepAlive(const virNetMessageHeader *hdr)
+{
+    return hdr->prog == VIR_NET_KEEPALIVE_PROGRAM;
+}
+
+const char *
+virNetMessageTypeToString(int type)
+{
+    static const char *const names[] = {
+        "CALL", "REPLY", "MESSAGE", "STREAM", "CALL_WITH_FDS",
+        "REPLY_WITH_FDS", "STREAM_HOLE",
+    };
+
+    if (type < 0 || type >= VIR_NET_TYPE_LAST)
+        return "UNKNOWN";
+    return names[type];
+}
+
+const char *
+virNetMessageStatusToString(int status)
+{
+    static const char *const names[] = { "OK", "ERROR", "CONTINUE" };
+
+    if (status < 0 || status >= VIR_NET_STATUS_LAST)
+        return "UNKNOWN";
+    return names[status];
+}

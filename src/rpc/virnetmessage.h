@@ -1,0 +1,175 @@
+/* virnetmessage.h: one RPC frame (length word, 24-byte header, XDR payload) and the error body */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "virxdr.h"
+
+/*
+ * Wire format (libvirt's, all big-endian):
+ *   u32 length (whole frame, counting itself)
+ *   u32 prog, u32 vers, s32 proc, s32 type, u32 serial, s32 status
+ *   payload
+ * A frame whose length is below 28 or whose length - 4 exceeds
+ * VIR_NET_MESSAGE_MAX is refused before any buffer is allocated.
+ */
+
+#define VIR_NET_MESSAGE_LEN_MAX 4                 /* the length word */
+#define VIR_NET_MESSAGE_HEADER_MAX 24
+#define VIR_NET_MESSAGE_MAX 33554432              /* 32 MiB, without the length word */
+#define VIR_NET_MESSAGE_PAYLOAD_MAX (VIR_NET_MESSAGE_MAX - VIR_NET_MESSAGE_HEADER_MAX)
+#define VIR_NET_MESSAGE_INITIAL 65536
+#define VIR_NET_MESSAGE_MIN_FRAME (VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_HEADER_MAX)
+#define VIR_NET_MESSAGE_NUM_FDS_MAX 32
+
+/* Programs. */
+#define VIR_NET_REMOTE_PROGRAM 0x20008086
+#define VIR_NET_QEMU_PROGRAM 0x20008087
+#define VIR_NET_LXC_PROGRAM 0x00068000
+#define VIR_NET_KEEPALIVE_PROGRAM 0x6b656570
+#define VIR_NET_PROGRAM_VERSION 1
+
+/* Keepalive procedures (program VIR_NET_KEEPALIVE_PROGRAM, type MESSAGE). */
+#define VIR_NET_KEEPALIVE_PROC_PING 1
+#define VIR_NET_KEEPALIVE_PROC_PONG 2
+
+typedef enum {
+    VIR_NET_CALL = 0,
+    VIR_NET_REPLY = 1,
+    VIR_NET_MESSAGE = 2,
+    VIR_NET_STREAM = 3,
+    VIR_NET_CALL_WITH_FDS = 4,
+    VIR_NET_REPLY_WITH_FDS = 5,
+    VIR_NET_STREAM_HOLE = 6,
+    VIR_NET_TYPE_LAST
+} virNetMessageType;
+
+typedef enum {
+    VIR_NET_OK = 0,
+    VIR_NET_ERROR = 1,
+    VIR_NET_CONTINUE = 2,
+    VIR_NET_STATUS_LAST
+} virNetMessageStatus;
+
+typedef struct _virNetMessageHeader virNetMessageHeader;
+struct _virNetMessageHeader {
+    uint32_t prog;
+    uint32_t vers;
+    int32_t proc;
+    int32_t type;       /* virNetMessageType */
+    uint32_t serial;
+    int32_t status;     /* virNetMessageStatus */
+};
+
+/*
+ * A complete frame. @buf holds all @len bytes (length word included);
+ * the payload is buf[28 .. len). Messages are not shared between
+ * threads except by handing them over whole.
+ */
+typedef struct _virNetMessage virNetMessage;
+struct _virNetMessage {
+    virNetMessageHeader header;
+    guint8 *buf;
+    size_t len;
+};
+
+void virNetMessageFree(virNetMessage *msg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetMessage, virNetMessageFree);
+
+/* Payload of @msg (borrowed) and its size. */
+const guint8 *virNetMessagePayload(const virNetMessage *msg);
+size_t virNetMessagePayloadLen(const virNetMessage *msg);
+
+/*
+ * Build a frame: @hdr, then @obj encoded by @filter (NULL filter = empty
+ * payload). Returns NULL when the frame would exceed VIR_NET_MESSAGE_MAX
+ * or the object cannot be encoded (e.g. a NULL nonnull string); @why (if
+ * non-NULL) then gets a static reason. Never reports errors.
+ */
+virNetMessage *virNetMessageEncode(const virNetMessageHeader *hdr,
+                                   virXdrFilter filter, const void *obj,
+                                   const char **why);
+
+/*
+ * Decode the payload of @msg into @obj (zero-initialized by the caller)
+ * with @filter. Returns false on a malformed payload (@obj is then freed
+ * back to zero); @why gets a static reason. Trailing bytes are ignored,
+ * as libvirt does.
+ */
+bool virNetMessageDecodePayload(const virNetMessage *msg, virXdrFilter filter,
+                                void *obj, const char **why);
+
+/* Parse the length word of a frame (4 bytes at @p). Returns the total
+ * frame length, or 0 if it is outside [28, 4 + VIR_NET_MESSAGE_MAX]. */
+size_t virNetMessageDecodeLength(const guint8 *p);
+
+/* Wrap a whole frame (@buf of @len bytes, ownership taken) after checking
+ * its length word and header. Returns NULL (and frees @buf) if invalid. */
+virNetMessage *virNetMessageFromFrame(guint8 *buf, size_t len);
+
+/* A reply/event header echoing @call: same prog, vers, proc, serial. */
+void virNetMessageHeaderReply(virNetMessageHeader *out,
+                              const virNetMessageHeader *call, int status);
+
+/*
+ * The error body (virNetMessageError == remote_error): the layout libvirtd
+ * sends with every REPLY of status ERROR and with server-side stream errors.
+ * @dom and @net are optional structs that libvirtd always sends absent; we
+ * decode and skip them if present.
+ */
+typedef struct _virNetMessageErrorDomain virNetMessageErrorDomain;
+struct _virNetMessageErrorDomain {
+    char *name;
+    guint8 uuid[16];
+    int32_t id;
+};
+typedef struct _virNetMessageErrorNetwork virNetMessageErrorNetwork;
+struct _virNetMessageErrorNetwork {
+    char *name;
+    guint8 uuid[16];
+};
+
+typedef struct _virNetMessageError virNetMessageError;
+struct _virNetMessageError {
+    int32_t code;
+    int32_t domain;
+    char *message;                  /* optional */
+    int32_t level;
+    virNetMessageErrorDomain *dom;  /* optional */
+    char *str1;                     /* optional */
+    char *str2;                     /* optional */
+    char *str3;                     /* optional */
+    int32_t int1;
+    int32_t int2;
+    virNetMessageErrorNetwork *net; /* optional */
+};
+
+bool virNetMessageErrorFilter(virXdr *xdr, void *obj);
+/* Free the fields (not the struct). NULL-safe. */
+void virNetMessageErrorClear(virNetMessageError *err);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virNetMessageError, virNetMessageErrorClear);
+
+/*
+ * Fill @err the way libvirtd does: message = @message, level = 2 (ERROR),
+ * str1 = "%s", str2 = @message, int1 = int2 = -1, dom/net absent.
+ * @message is copied.
+ */
+void virNetMessageErrorSet(virNetMessageError *err, int code, int domain,
+                           const char *message);
+
+/* A REPLY frame with status ERROR answering @call. Never NULL. */
+virNetMessage *virNetMessageEncodeError(const virNetMessageHeader *call,
+                                        const virNetMessageError *err);
+/* Shorthand: code/domain/message. */
+virNetMessage *virNetMessageEncodeErrorSimple(const virNetMessageHeader *call,
+                                              int code, int domain,
+                                              const char *message);
+
+/* Keepalive frames (serial 0, type MESSAGE, empty payload, 28 bytes). */
+virNetMessage *virNetMessageNewKeepAlive(int proc);
+bool virNetMessageIsKeepAlive(const virNetMessageHeader *hdr);
+
+const char *virNetMessageTypeToString(int type);
+const char *virNetMessageStatusToString(int status);
