@@ -115,6 +115,7 @@ typedef struct {
     unsigned int bus;
     unsigned int slot;
     unsigned int function;
+    int multifunction;      /* 0: not given, 1: 'on', 2: 'off' (added by src/conf) */
 } virDomainDeviceAddress;
 
 typedef struct {

@@ -41,6 +41,8 @@ struct _virDomainObj {
     GCond jobCond;              /* signalled when job ends */
     int job;                    /* virDomainJob currently held */
     GThread *jobOwner;
+    bool jobAllowDestroy;       /* the held job lets a DESTROY job run beside it */
+    bool destroyJobActive;      /* a DESTROY job runs beside the held job */
 
     void *privateData;          /* driver-private, freed with privateDataFree */
     GDestroyNotify privateDataFree;
@@ -70,6 +72,10 @@ virDomainDef *virDomainObjGetPersistentDef(virDomainObj *obj);
  */
 int virDomainObjBeginJob(virDomainObj *obj, int job, unsigned int timeout_ms);
 void virDomainObjEndJob(virDomainObj *obj, int job);
+/* Called (obj locked) by the holder of a job before it waits on the
+ * hypervisor: from then until the job ends, a DESTROY job may be granted
+ * beside it. A timeout_ms of 0 never waits. */
+void virDomainObjAllowDestroy(virDomainObj *obj);
 
 /* ---- The list ------------------------------------------------------- */
 

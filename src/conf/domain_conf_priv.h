@@ -1,0 +1,56 @@
+/* domain_conf_priv.h: helpers shared by the domain XML parser, formatter and status files */
+#pragma once
+
+#include <libxml/tree.h>
+#include "domain_conf.h"
+
+/* String tables indexed by the enums of domain_conf.h. */
+extern const char *const virDomainBootNames[];
+extern const char *const virDomainClockOffsetNames[];
+extern const char *const virDomainDiskTypeNames[];
+extern const char *const virDomainDiskDeviceNames[];
+extern const char *const virDomainDiskBusNames[];
+extern const char *const virStorageFormatNames[];
+extern const char *const virDomainDiskCacheNames[];
+extern const char *const virDomainNetTypeNames[];
+extern const char *const virDomainChrTypeNames[];
+extern const char *const virDomainChrTargetNames[];
+extern const char *const virDomainMemballoonModelNames[];
+
+int virDomainEnumFromString(const char *const *names, int last, const char *str);
+const char *virDomainEnumToString(const char *const *names, int last, int value);
+
+/* A new, empty def with libvirt's defaults (id -1, 1 vcpu, lifecycle
+ * destroy/restart/destroy, clock utc). */
+virDomainDef *virDomainDefNew(void);
+virDomainChrDef *virDomainChrDefCopy(const virDomainChrDef *src);
+
+/* Parse a document (at most VIR_DOMAIN_XML_MAX_SIZE bytes) without
+ * expanding entities or touching the network. Returns the doc (caller
+ * frees with xmlFreeDoc) or NULL with XML_DETAIL / XML_ERROR reported,
+ * domain DOMAIN, @url naming the document in messages. */
+xmlDocPtr virDomainXMLReadDoc(const char *xml, size_t len, const char *url);
+
+/* Attribute value (text only, entity references skipped), NULL if absent. */
+char *virDomainXMLProp(xmlNodePtr node, const char *name);
+/* First element child named @name, or NULL. */
+xmlNodePtr virDomainXMLChild(xmlNodePtr parent, const char *name);
+
+/* "52:54:00:aa:bb:cc" -> 6 bytes; 0 or -1 (nothing reported). */
+int virDomainMACParse(const char *str, unsigned char *mac);
+
+/* libvirt's unit scaling: @value in @suffix units -> bytes, at most @limit.
+ * 0, or -1 with INVALID_ARG / OVERFLOW (domain NONE) reported. */
+int virDomainScaleInteger(unsigned long long *value, const char *suffix,
+                          unsigned long long limit);
+
+/* Append @def's XML to @buf, each line indented by @indent spaces. */
+void virDomainDefFormatBuf(GString *buf, const virDomainDef *def,
+                           unsigned int flags, int indent);
+
+/* Build a def from a parsed <domain> element (libvirt's checks and
+ * generic post-parse defaults applied). NULL with the error reported. */
+virDomainDef *virDomainDefParseNode(xmlNodePtr root, unsigned int flags);
+
+/* Append @str to @buf escaped for XML text or a single-quoted attribute. */
+void virDomainXMLEscape(GString *buf, const char *str);

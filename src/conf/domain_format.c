@@ -1,0 +1,306 @@
+/* domain_format.c: virDomainDef -> libvirt's canonical domain XML */
+
+#define G_LOG_DOMAIN "vk.conf.format"
+
+#include <string.h>
+
+#include "domain_conf.h"
+#include "domain_conf_priv.h"
+#include "viruuid.h"
+
+
+void
+virDomainXMLEscape(GString *buf, const char *str)
+{
+    for (const char *p = str; *p; p++) {
+        unsigned char c = *p;
+
+        switch (c) {
+        case '<': g_string_append(buf, "&lt;"); break;
+        case '>': g_string_append(buf, "&gt;"); break;
+        case '&': g_string_append(buf, "&amp;"); break;
+        case '"': g_string_append(buf, "&quot;"); break;
+        case '\'': g_string_append(buf, "&apos;"); break;
+        default:
+            /* libvirt drops control characters XML 1.0 cannot carry */
+            if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r')
+                g_string_append_c(buf, c);
+        }
+    }
+}
+
+typedef struct {
+    GString *buf;
+    int indent;
+} fmtCtx;
+
+static void G_GNUC_PRINTF(2, 3)
+line(fmtCtx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+
+    for (int i = 0; i < ctx->indent; i++)
+        g_string_append_c(ctx->buf, ' ');
+    va_start(ap, fmt);
+    g_string_append_vprintf(ctx->buf, fmt, ap);
+    va_end(ap);
+    g_string_append_c(ctx->buf, '\n');
+}
+
+static void
+lineStart(fmtCtx *ctx, const char *text)
+{
+    for (int i = 0; i < ctx->indent; i++)
+        g_string_append_c(ctx->buf, ' ');
+    g_string_append(ctx->buf, text);
+}
+
+/* "  <tag>escaped text</tag>" */
+static void
+textElement(fmtCtx *ctx, const char *tag, const char *text)
+{
+    if (!text)
+        return;
+    for (int i = 0; i < ctx->indent; i++)
+        g_string_append_c(ctx->buf, ' ');
+    g_string_append_printf(ctx->buf, "<%s>", tag);
+    virDomainXMLEscape(ctx->buf, text);
+    g_string_append_printf(ctx->buf, "</%s>\n", tag);
+}
+
+/* " name='escaped'" */
+static void
+attr(GString *buf, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    g_string_append_printf(buf, " %s='", name);
+    virDomainXMLEscape(buf, value);
+    g_string_append_c(buf, '\'');
+}
+
+static void
+formatAddress(fmtCtx *ctx, const virDomainDeviceAddress *addr)
+{
+    if (addr->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
+        return;
+    if (!addr->domain && !addr->bus && !addr->slot && !addr->function &&
+        !addr->multifunction) {
+        line(ctx, "<address type='pci'/>");
+        return;
+    }
+    lineStart(ctx, "");
+    g_string_append_printf(ctx->buf,
+                           "<address type='pci' domain='0x%04x' bus='0x%02x' "
+                           "slot='0x%02x' function='0x%x'",
+                           addr->domain, addr->bus, addr->slot, addr->function);
+    if (addr->multifunction)
+        g_string_append_printf(ctx->buf, " multifunction='%s'",
+                               addr->multifunction == 1 ? "on" : "off");
+    g_string_append(ctx->buf, "/>\n");
+}
+
+static void
+formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk)
+{
+    line(ctx, "<disk type='%s' device='%s'>",
+         virDomainDiskTypeNames[disk->type], virDomainDiskDeviceNames[disk->device]);
+    ctx->indent += 2;
+    if (disk->driverName || disk->format != VIR_STORAGE_FORMAT_NONE ||
+        disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT) {
+        lineStart(ctx, "<driver");
+        attr(ctx->buf, "name", disk->driverName);
+        if (disk->format != VIR_STORAGE_FORMAT_NONE)
+            attr(ctx->buf, "type", virStorageFormatNames[disk->format]);
+        if (disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT)
+            attr(ctx->buf, "cache", virDomainDiskCacheNames[disk->cache]);
+        g_string_append(ctx->buf, "/>\n");
+    }
+    if (disk->src) {
+        lineStart(ctx, "<source");
+        attr(ctx->buf, "file", disk->src);
+        g_string_append(ctx->buf, "/>\n");
+    }
+    lineStart(ctx, "<target");
+    attr(ctx->buf, "dev", disk->dst);
+    if (disk->bus != VIR_DOMAIN_DISK_BUS_NONE)
+        attr(ctx->buf, "bus", virDomainDiskBusNames[disk->bus]);
+    g_string_append(ctx->buf, "/>\n");
+    if (disk->readonly)
+        line(ctx, "<readonly/>");
+    formatAddress(ctx, &disk->addr);
+    ctx->indent -= 2;
+    line(ctx, "</disk>");
+}
+
+static void
+formatNet(fmtCtx *ctx, const virDomainNetDef *net)
+{
+    line(ctx, "<interface type='%s'>", virDomainNetTypeNames[net->type]);
+    ctx->indent += 2;
+    if (net->macSet)
+        line(ctx, "<mac address='%02x:%02x:%02x:%02x:%02x:%02x'/>",
+             net->mac[0], net->mac[1], net->mac[2],
+             net->mac[3], net->mac[4], net->mac[5]);
+    if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK && net->network) {
+        lineStart(ctx, "<source");
+        attr(ctx->buf, "network", net->network);
+        g_string_append(ctx->buf, "/>\n");
+    }
+    if (net->ifname) {
+        lineStart(ctx, "<target");
+        attr(ctx->buf, "dev", net->ifname);
+        g_string_append(ctx->buf, "/>\n");
+    }
+    if (net->model) {
+        lineStart(ctx, "<model");
+        attr(ctx->buf, "type", net->model);
+        g_string_append(ctx->buf, "/>\n");
+    }
+    formatAddress(ctx, &net->addr);
+    ctx->indent -= 2;
+    line(ctx, "</interface>");
+}
+
+static void
+formatChr(fmtCtx *ctx, const virDomainChrDef *chr, unsigned int flags)
+{
+    const char *elem = chr->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ?
+        "serial" : "console";
+    bool source = chr->path &&
+        (chr->type == VIR_DOMAIN_CHR_TYPE_FILE ||
+         (chr->type == VIR_DOMAIN_CHR_TYPE_PTY &&
+          !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)));
+
+    line(ctx, "<%s type='%s'>", elem, virDomainChrTypeNames[chr->type]);
+    ctx->indent += 2;
+    if (source) {
+        lineStart(ctx, "<source");
+        attr(ctx->buf, "path", chr->path);
+        g_string_append(ctx->buf, "/>\n");
+    }
+    lineStart(ctx, "<target");
+    if (chr->targetType != VIR_DOMAIN_CHR_TARGET_NONE)
+        attr(ctx->buf, "type", virDomainChrTargetNames[chr->targetType]);
+    if (chr->targetPort >= 0)
+        g_string_append_printf(ctx->buf, " port='%d'", chr->targetPort);
+    if (chr->targetModel) {
+        g_string_append(ctx->buf, ">\n");
+        ctx->indent += 2;
+        lineStart(ctx, "<model");
+        attr(ctx->buf, "name", chr->targetModel);
+        g_string_append(ctx->buf, "/>\n");
+        ctx->indent -= 2;
+        line(ctx, "</target>");
+    } else {
+        g_string_append(ctx->buf, "/>\n");
+    }
+    ctx->indent -= 2;
+    line(ctx, "</%s>", elem);
+}
+
+void
+virDomainDefFormatBuf(GString *buf, const virDomainDef *def,
+                      unsigned int flags, int indent)
+{
+    fmtCtx ctx = { buf, indent };
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    const char *virt = virDomainVirtTypeToString(def->virtType);
+
+    lineStart(&ctx, "<domain");
+    attr(buf, "type", virt ? virt : "none");
+    if (def->id >= 0 && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE))
+        g_string_append_printf(buf, " id='%d'", def->id);
+    g_string_append(buf, ">\n");
+    ctx.indent += 2;
+
+    textElement(&ctx, "name", def->name);
+    line(&ctx, "<uuid>%s</uuid>", virUUIDFormat(def->uuid, uuid));
+    textElement(&ctx, "title", def->title);
+    textElement(&ctx, "description", def->description);
+    line(&ctx, "<memory unit='KiB'>%llu</memory>", def->memory);
+    line(&ctx, "<currentMemory unit='KiB'>%llu</currentMemory>",
+         def->currentMemory ? def->currentMemory : def->memory);
+    line(&ctx, "<vcpu placement='static'>%u</vcpu>", def->vcpus);
+
+    line(&ctx, "<os>");
+    ctx.indent += 2;
+    lineStart(&ctx, "<type");
+    attr(buf, "arch", def->os.arch);
+    attr(buf, "machine", def->os.machine);
+    g_string_append_c(buf, '>');
+    virDomainXMLEscape(buf, def->os.type ? def->os.type : "hvm");
+    g_string_append(buf, "</type>\n");
+    textElement(&ctx, "kernel", def->os.kernel);
+    textElement(&ctx, "initrd", def->os.initrd);
+    textElement(&ctx, "cmdline", def->os.cmdline);
+    for (size_t i = 0; i < def->os.nBootDevs && i < VIR_DOMAIN_BOOT_LAST; i++) {
+        const char *dev = virDomainEnumToString(virDomainBootNames,
+                                                VIR_DOMAIN_BOOT_LAST,
+                                                def->os.bootDevs[i]);
+        if (dev)
+            line(&ctx, "<boot dev='%s'/>", dev);
+    }
+    ctx.indent -= 2;
+    line(&ctx, "</os>");
+
+    if (def->acpi || def->apic) {
+        line(&ctx, "<features>");
+        ctx.indent += 2;
+        if (def->acpi)
+            line(&ctx, "<acpi/>");
+        if (def->apic)
+            line(&ctx, "<apic/>");
+        ctx.indent -= 2;
+        line(&ctx, "</features>");
+    }
+
+    line(&ctx, "<clock offset='%s'/>",
+         virDomainEnumToString(virDomainClockOffsetNames,
+                               VIR_DOMAIN_CLOCK_OFFSET_LAST, def->clockOffset) ?: "utc");
+    line(&ctx, "<on_poweroff>%s</on_poweroff>",
+         virDomainLifecycleActionToString(def->onPoweroff) ?: "destroy");
+    line(&ctx, "<on_reboot>%s</on_reboot>",
+         virDomainLifecycleActionToString(def->onReboot) ?: "restart");
+    line(&ctx, "<on_crash>%s</on_crash>",
+         virDomainLifecycleActionToString(def->onCrash) ?: "destroy");
+
+    line(&ctx, "<devices>");
+    ctx.indent += 2;
+    textElement(&ctx, "emulator", def->emulator);
+    for (size_t i = 0; i < def->ndisks; i++)
+        formatDisk(&ctx, def->disks[i]);
+    for (size_t i = 0; i < def->nnets; i++)
+        formatNet(&ctx, def->nets[i]);
+    for (size_t i = 0; i < def->nserials; i++)
+        formatChr(&ctx, def->serials[i], flags);
+    for (size_t i = 0; i < def->nconsoles; i++)
+        formatChr(&ctx, def->consoles[i], flags);
+    if (def->memballoon) {
+        const char *model = virDomainMemballoonModelNames[def->memballoon->model];
+
+        if (def->memballoon->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+            line(&ctx, "<memballoon model='%s'/>", model);
+        } else {
+            line(&ctx, "<memballoon model='%s'>", model);
+            ctx.indent += 2;
+            formatAddress(&ctx, &def->memballoon->addr);
+            ctx.indent -= 2;
+            line(&ctx, "</memballoon>");
+        }
+    }
+    ctx.indent -= 2;
+    line(&ctx, "</devices>");
+
+    ctx.indent -= 2;
+    line(&ctx, "</domain>");
+}
+
+char *
+virDomainDefFormat(const virDomainDef *def, unsigned int flags)
+{
+    GString *buf = g_string_sized_new(1024);
+
+    virDomainDefFormatBuf(buf, def, flags, 0);
+    return g_string_free(buf, FALSE);
+}

@@ -1,0 +1,726 @@
+/* domain_obj.c: domain objects (def + runtime state), jobs, and the indexed domain list */
+
+/*
+ * Threads and locks:
+ * - virDomainObj.lock protects every field of the object. Held briefly;
+ *   job waits drop it (g_cond_wait_until on jobCond).
+ * - virDomainObjList.lock (GRWLock) protects the three hash tables and the
+ *   id counter's companions. Lookups take it for reading, add/remove for
+ *   writing. Order: list lock, then object lock. virDomainObjListRemove is
+ *   entered with the object locked, so it unlocks the object before taking
+ *   the list lock and relocks it afterwards.
+ * - The list holds one reference per indexed object (owned by the byUUID
+ *   table); byName and the id cache borrow it.
+ * Nothing here blocks except job waits, which are bounded by a deadline.
+ */
+
+#define G_LOG_DOMAIN "vk.conf.obj"
+
+#include <string.h>
+
+#include "domain_obj.h"
+#include "domain_conf_priv.h"
+#include "virerror.h"
+#include "viruuid.h"
+#include "datatypes.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+
+/* ---- objects ----------------------------------------------------------- */
+
+virDomainObj *
+virDomainObjNew(void)
+{
+    virDomainObj *obj = g_new0(virDomainObj, 1);
+
+    g_mutex_init(&obj->lock);
+    g_cond_init(&obj->jobCond);
+    obj->refs = 1;
+    obj->state = VIR_DOMAIN_NOSTATE;
+    return obj;
+}
+
+virDomainObj *
+virDomainObjRef(virDomainObj *obj)
+{
+    g_atomic_int_inc(&obj->refs);
+    return obj;
+}
+
+void
+virDomainObjUnref(virDomainObj *obj)
+{
+    if (!obj)
+        return;
+    if (!g_atomic_int_dec_and_test(&obj->refs))
+        return;
+    if (obj->privateDataFree && obj->privateData)
+        obj->privateDataFree(obj->privateData);
+    virDomainDefFree(obj->def);
+    virDomainDefFree(obj->newDef);
+    g_cond_clear(&obj->jobCond);
+    g_mutex_clear(&obj->lock);
+    g_free(obj);
+}
+
+void
+virDomainObjLock(virDomainObj *obj)
+{
+    g_mutex_lock(&obj->lock);
+}
+
+void
+virDomainObjUnlock(virDomainObj *obj)
+{
+    g_mutex_unlock(&obj->lock);
+}
+
+void
+virDomainObjEndAPI(virDomainObj **objptr)
+{
+    if (!*objptr)
+        return;
+    virDomainObjUnlock(*objptr);
+    virDomainObjUnref(*objptr);
+    *objptr = NULL;
+}
+
+void
+virDomainObjSetState(virDomainObj *obj, int state, int reason)
+{
+    obj->state = state;
+    obj->reason = reason;
+}
+
+int
+virDomainObjGetState(virDomainObj *obj, int *reason)
+{
+    if (reason)
+        *reason = obj->reason;
+    return obj->state;
+}
+
+bool
+virDomainObjIsActive(virDomainObj *obj)
+{
+    return obj->def && obj->def->id != -1;
+}
+
+virDomainDef *
+virDomainObjGetPersistentDef(virDomainObj *obj)
+{
+    return obj->newDef ? obj->newDef : obj->def;
+}
+
+/* ---- jobs -------------------------------------------------------------- */
+
+void
+virDomainObjAllowDestroy(virDomainObj *obj)
+{
+    obj->jobAllowDestroy = true;
+}
+
+static bool
+jobMayStart(virDomainObj *obj, int job)
+{
+    if (obj->destroyJobActive)
+        return false;
+    if (obj->job == VIR_JOB_NONE)
+        return true;
+    return job == VIR_JOB_DESTROY && obj->jobAllowDestroy &&
+           obj->job != VIR_JOB_DESTROY;
+}
+
+int
+virDomainObjBeginJob(virDomainObj *obj, int job, unsigned int timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+
+    g_assert(job > VIR_JOB_NONE && job < VIR_JOB_LAST);
+
+    while (!jobMayStart(obj, job)) {
+        if (!g_cond_wait_until(&obj->jobCond, &obj->lock, deadline) &&
+            !jobMayStart(obj, job)) {
+            virReportError(VIR_ERR_OPERATION_TIMEOUT, "%s",
+                           "cannot acquire state change lock");
+            return -1;
+        }
+    }
+
+    if (obj->job == VIR_JOB_NONE) {
+        obj->job = job;
+        obj->jobOwner = g_thread_self();
+        obj->jobAllowDestroy = false;
+    } else {
+        /* a destroy preempting a MODIFY job that allowed it */
+        obj->destroyJobActive = true;
+    }
+    return 0;
+}
+
+void
+virDomainObjEndJob(virDomainObj *obj, int job)
+{
+    if (job == VIR_JOB_DESTROY && obj->destroyJobActive) {
+        obj->destroyJobActive = false;
+    } else {
+        g_assert(obj->job == job);
+        obj->job = VIR_JOB_NONE;
+        obj->jobOwner = NULL;
+        obj->jobAllowDestroy = false;
+    }
+    g_cond_broadcast(&obj->jobCond);
+}
+
+/* ---- the list ---------------------------------------------------------- */
+
+struct _virDomainObjList {
+    GRWLock lock;
+    GHashTable *byUUID;     /* uuid bytes -> obj (owns the list's reference) */
+    GHashTable *byName;     /* def->name -> obj (borrowed) */
+    /* id -> obj cache (borrowed). Drivers set def->id directly, so the
+     * cache is verified on every hit and rebuilt on a miss; its own lock
+     * lets readers refresh it while holding the list lock shared. */
+    GMutex idLock;
+    GHashTable *byID;
+    gint nextID;            /* atomic; the last id handed out */
+};
+
+static guint
+uuidHash(gconstpointer key)
+{
+    guint h;
+
+    /* random v4 UUIDs: any 4 bytes are a good hash */
+    memcpy(&h, key, sizeof(h));
+    return h;
+}
+
+static gboolean
+uuidEqual(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, VIR_UUID_BUFLEN) == 0;
+}
+
+virDomainObjList *
+virDomainObjListNew(void)
+{
+    virDomainObjList *list = g_new0(virDomainObjList, 1);
+
+    g_rw_lock_init(&list->lock);
+    g_mutex_init(&list->idLock);
+    list->byUUID = g_hash_table_new_full(uuidHash, uuidEqual, g_free,
+                                         (GDestroyNotify)virDomainObjUnref);
+    list->byName = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    list->byID = g_hash_table_new(g_direct_hash, g_direct_equal);
+    return list;
+}
+
+void
+virDomainObjListFree(virDomainObjList *list)
+{
+    if (!list)
+        return;
+    g_hash_table_destroy(list->byID);
+    g_hash_table_destroy(list->byName);
+    g_hash_table_destroy(list->byUUID);
+    g_mutex_clear(&list->idLock);
+    g_rw_lock_clear(&list->lock);
+    g_free(list);
+}
+
+static void
+listIndex(virDomainObjList *list, virDomainObj *obj)
+{
+    g_hash_table_insert(list->byUUID, g_memdup2(obj->def->uuid, VIR_UUID_BUFLEN),
+                        virDomainObjRef(obj));
+    g_hash_table_insert(list->byName, g_strdup(obj->def->name), obj);
+}
+
+static void
+replaceDef(virDomainObj *obj, virDomainDef *def, bool live, virDomainDef **oldDef)
+{
+    if (virDomainObjIsActive(obj)) {
+        if (live) {
+            /* keep the persistent def to restore when the domain stops */
+            if (!obj->newDef)
+                obj->newDef = obj->def;
+            else
+                virDomainDefFree(obj->def);
+            obj->def = def;
+        } else {
+            if (oldDef)
+                *oldDef = obj->newDef;
+            else
+                virDomainDefFree(obj->newDef);
+            obj->newDef = def;
+        }
+    } else {
+        if (oldDef)
+            *oldDef = obj->def;
+        else
+            virDomainDefFree(obj->def);
+        obj->def = def;
+    }
+}
+
+virDomainObj *
+virDomainObjListAdd(virDomainObjList *list, virDomainDef **def,
+                    unsigned int flags, virDomainDef **oldDef)
+{
+    virDomainObj *obj;
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    if (oldDef)
+        *oldDef = NULL;
+
+    g_rw_lock_writer_lock(&list->lock);
+
+    if ((obj = g_hash_table_lookup(list->byUUID, (*def)->uuid))) {
+        virDomainObjLock(obj);
+        if (strcmp(obj->def->name, (*def)->name) != 0) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           "domain '%s' is already defined with uuid %s",
+                           obj->def->name, virUUIDFormat(obj->def->uuid, uuidstr));
+            goto error;
+        }
+        if ((flags & VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE) &&
+            virDomainObjIsActive(obj)) {
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           "domain '%s' is already active", obj->def->name);
+            goto error;
+        }
+        replaceDef(obj, g_steal_pointer(def),
+                   !!(flags & VIR_DOMAIN_OBJ_LIST_ADD_LIVE), oldDef);
+        virDomainObjRef(obj);
+        g_rw_lock_writer_unlock(&list->lock);
+        return obj;
+    }
+
+    if ((obj = g_hash_table_lookup(list->byName, (*def)->name))) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       "domain '%s' already exists with uuid %s",
+                       (*def)->name, virUUIDFormat(obj->def->uuid, uuidstr));
+        g_rw_lock_writer_unlock(&list->lock);
+        return NULL;
+    }
+
+    obj = virDomainObjNew();
+    virDomainObjLock(obj);
+    obj->def = g_steal_pointer(def);
+    virDomainObjSetState(obj, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN);
+    listIndex(list, obj);
+    g_rw_lock_writer_unlock(&list->lock);
+    /* the creation reference becomes the caller's */
+    return obj;
+
+ error:
+    virDomainObjUnlock(obj);
+    g_rw_lock_writer_unlock(&list->lock);
+    return NULL;
+}
+
+void
+virDomainObjListRemove(virDomainObjList *list, virDomainObj *obj)
+{
+    virDomainObj *indexed;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+
+    obj->removing = true;
+    memcpy(uuid, obj->def->uuid, VIR_UUID_BUFLEN);
+    virDomainObjRef(obj);
+    virDomainObjUnlock(obj);
+
+    g_rw_lock_writer_lock(&list->lock);
+    indexed = g_hash_table_lookup(list->byUUID, uuid);
+    if (indexed == obj) {
+        g_hash_table_remove(list->byName, obj->def->name);
+        g_mutex_lock(&list->idLock);
+        g_hash_table_remove_all(list->byID);
+        g_mutex_unlock(&list->idLock);
+        /* drops the list's reference; ours keeps obj alive */
+        g_hash_table_remove(list->byUUID, uuid);
+    }
+    g_rw_lock_writer_unlock(&list->lock);
+
+    virDomainObjLock(obj);
+    virDomainObjUnref(obj);
+}
+
+/* Lock a referenced object found under the list lock; NULL if it is being
+ * removed (the caller's reference is then dropped). */
+static virDomainObj *
+lockFound(virDomainObj *obj)
+{
+    virDomainObjLock(obj);
+    if (obj->removing) {
+        virDomainObjUnlock(obj);
+        virDomainObjUnref(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+virDomainObj *
+virDomainObjListFindByUUID(virDomainObjList *list, const unsigned char *uuid)
+{
+    virDomainObj *obj;
+
+    g_rw_lock_reader_lock(&list->lock);
+    if ((obj = g_hash_table_lookup(list->byUUID, uuid)))
+        virDomainObjRef(obj);
+    g_rw_lock_reader_unlock(&list->lock);
+    return obj ? lockFound(obj) : NULL;
+}
+
+virDomainObj *
+virDomainObjListFindByName(virDomainObjList *list, const char *name)
+{
+    virDomainObj *obj;
+
+    if (!name)
+        return NULL;
+    g_rw_lock_reader_lock(&list->lock);
+    if ((obj = g_hash_table_lookup(list->byName, name)))
+        virDomainObjRef(obj);
+    g_rw_lock_reader_unlock(&list->lock);
+    return obj ? lockFound(obj) : NULL;
+}
+
+virDomainObj *
+virDomainObjListFindByID(virDomainObjList *list, int id)
+{
+    virDomainObj *obj = NULL;
+    GHashTableIter iter;
+    gpointer value;
+
+    if (id < 0)
+        return NULL;
+
+    g_rw_lock_reader_lock(&list->lock);
+    g_mutex_lock(&list->idLock);
+    if ((obj = g_hash_table_lookup(list->byID, GINT_TO_POINTER(id))))
+        virDomainObjRef(obj);
+    g_mutex_unlock(&list->idLock);
+
+    if (obj) {
+        /* verify the cached entry: the id may have changed since */
+        virDomainObjLock(obj);
+        if (!obj->removing && obj->def->id == id) {
+            g_rw_lock_reader_unlock(&list->lock);
+            return obj;
+        }
+        virDomainObjUnlock(obj);
+        virDomainObjUnref(obj);
+        obj = NULL;
+    }
+
+    /* miss: rebuild the cache from the objects' current ids */
+    g_mutex_lock(&list->idLock);
+    g_hash_table_remove_all(list->byID);
+    g_hash_table_iter_init(&iter, list->byUUID);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        virDomainObj *cur = value;
+        int curid;
+
+        virDomainObjLock(cur);
+        curid = cur->def->id;
+        virDomainObjUnlock(cur);
+        if (curid >= 0)
+            g_hash_table_insert(list->byID, GINT_TO_POINTER(curid), cur);
+        if (curid == id && !obj)
+            obj = virDomainObjRef(cur);
+    }
+    g_mutex_unlock(&list->idLock);
+    g_rw_lock_reader_unlock(&list->lock);
+
+    if (!obj)
+        return NULL;
+    virDomainObjLock(obj);
+    if (obj->removing || obj->def->id != id) {
+        virDomainObjUnlock(obj);
+        virDomainObjUnref(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+int
+virDomainObjListNextID(virDomainObjList *list)
+{
+    return g_atomic_int_add(&list->nextID, 1) + 1;
+}
+
+void
+virDomainObjListBumpID(virDomainObjList *list, int id)
+{
+    gint cur;
+
+    do {
+        cur = g_atomic_int_get(&list->nextID);
+        if (cur >= id)
+            return;
+    } while (!g_atomic_int_compare_and_exchange(&list->nextID, cur, id));
+}
+
+int
+virDomainObjListNumOfDomains(virDomainObjList *list, bool active)
+{
+    GHashTableIter iter;
+    gpointer value;
+    int count = 0;
+
+    g_rw_lock_reader_lock(&list->lock);
+    g_hash_table_iter_init(&iter, list->byUUID);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        virDomainObj *obj = value;
+
+        virDomainObjLock(obj);
+        if (virDomainObjIsActive(obj) == active)
+            count++;
+        virDomainObjUnlock(obj);
+    }
+    g_rw_lock_reader_unlock(&list->lock);
+    return count;
+}
+
+int
+virDomainObjListGetActiveIDs(virDomainObjList *list, int *ids, int maxids)
+{
+    GHashTableIter iter;
+    gpointer value;
+    int count = 0;
+
+    g_rw_lock_reader_lock(&list->lock);
+    g_hash_table_iter_init(&iter, list->byUUID);
+    while (count < maxids && g_hash_table_iter_next(&iter, NULL, &value)) {
+        virDomainObj *obj = value;
+
+        virDomainObjLock(obj);
+        if (virDomainObjIsActive(obj))
+            ids[count++] = obj->def->id;
+        virDomainObjUnlock(obj);
+    }
+    g_rw_lock_reader_unlock(&list->lock);
+    return count;
+}
+
+int
+virDomainObjListGetInactiveNames(virDomainObjList *list, char **const names,
+                                 int maxnames)
+{
+    GHashTableIter iter;
+    gpointer value;
+    int count = 0;
+
+    g_rw_lock_reader_lock(&list->lock);
+    g_hash_table_iter_init(&iter, list->byUUID);
+    while (count < maxnames && g_hash_table_iter_next(&iter, NULL, &value)) {
+        virDomainObj *obj = value;
+
+        virDomainObjLock(obj);
+        if (!virDomainObjIsActive(obj))
+            names[count++] = g_strdup(obj->def->name);
+        virDomainObjUnlock(obj);
+    }
+    g_rw_lock_reader_unlock(&list->lock);
+    return count;
+}
+
+#define MATCH(f) (flags & (f))
+
+bool
+virDomainObjMatchFilter(virDomainObj *obj, unsigned int flags)
+{
+    /* each group filters only when one of its flags is set, and then any
+     * set flag of the group matching is enough */
+    if (MATCH(VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_INACTIVE)) {
+        bool active = virDomainObjIsActive(obj);
+
+        if (!((MATCH(VIR_CONNECT_LIST_DOMAINS_ACTIVE) && active) ||
+              (MATCH(VIR_CONNECT_LIST_DOMAINS_INACTIVE) && !active)))
+            return false;
+    }
+
+    if (MATCH(VIR_CONNECT_LIST_DOMAINS_PERSISTENT | VIR_CONNECT_LIST_DOMAINS_TRANSIENT)) {
+        if (!((MATCH(VIR_CONNECT_LIST_DOMAINS_PERSISTENT) && obj->persistent) ||
+              (MATCH(VIR_CONNECT_LIST_DOMAINS_TRANSIENT) && !obj->persistent)))
+            return false;
+    }
+
+    if (MATCH(VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_PAUSED |
+              VIR_CONNECT_LIST_DOMAINS_SHUTOFF | VIR_CONNECT_LIST_DOMAINS_OTHER)) {
+        int st = obj->state;
+        bool other = st != VIR_DOMAIN_RUNNING && st != VIR_DOMAIN_PAUSED &&
+                     st != VIR_DOMAIN_SHUTOFF;
+
+        if (!((MATCH(VIR_CONNECT_LIST_DOMAINS_RUNNING) && st == VIR_DOMAIN_RUNNING) ||
+              (MATCH(VIR_CONNECT_LIST_DOMAINS_PAUSED) && st == VIR_DOMAIN_PAUSED) ||
+              (MATCH(VIR_CONNECT_LIST_DOMAINS_SHUTOFF) && st == VIR_DOMAIN_SHUTOFF) ||
+              (MATCH(VIR_CONNECT_LIST_DOMAINS_OTHER) && other)))
+            return false;
+    }
+
+    /* no managed save, snapshot or checkpoint ever exists in virtkit */
+    if (MATCH(VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE | VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE) &&
+        !MATCH(VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE))
+        return false;
+
+    if (MATCH(VIR_CONNECT_LIST_DOMAINS_AUTOSTART | VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART)) {
+        if (!((MATCH(VIR_CONNECT_LIST_DOMAINS_AUTOSTART) && obj->autostart) ||
+              (MATCH(VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART) && !obj->autostart)))
+            return false;
+    }
+
+    if (MATCH(VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT | VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT) &&
+        !MATCH(VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT))
+        return false;
+
+    if (MATCH(VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT | VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT) &&
+        !MATCH(VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT))
+        return false;
+
+    return true;
+}
+
+#undef MATCH
+
+int
+virDomainObjListExport(virDomainObjList *list, virConnectPtr conn,
+                       virDomainPtr **domains, unsigned int flags)
+{
+    GHashTableIter iter;
+    gpointer value;
+    g_autoptr(GPtrArray) doms = NULL;
+    int count = 0;
+
+    if (domains)
+        doms = g_ptr_array_sized_new(g_hash_table_size(list->byUUID) + 1);
+
+    g_rw_lock_reader_lock(&list->lock);
+    g_hash_table_iter_init(&iter, list->byUUID);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        virDomainObj *obj = value;
+
+        virDomainObjLock(obj);
+        if (virDomainObjMatchFilter(obj, flags)) {
+            if (doms)
+                g_ptr_array_add(doms, virGetDomain(conn, obj->def->name,
+                                                   obj->def->uuid, obj->def->id));
+            count++;
+        }
+        virDomainObjUnlock(obj);
+    }
+    g_rw_lock_reader_unlock(&list->lock);
+
+    if (domains) {
+        g_ptr_array_add(doms, NULL);
+        *domains = (virDomainPtr *)g_ptr_array_free(g_steal_pointer(&doms), FALSE);
+    }
+    return count;
+}
+
+void
+virDomainObjListForEach(virDomainObjList *list, virDomainObjListIterator cb,
+                        void *opaque)
+{
+    g_autoptr(GPtrArray) objs = NULL;
+    GHashTableIter iter;
+    gpointer value;
+
+    /* snapshot under the lock so that @cb may add or remove domains */
+    g_rw_lock_reader_lock(&list->lock);
+    objs = g_ptr_array_new_full(g_hash_table_size(list->byUUID),
+                                (GDestroyNotify)virDomainObjUnref);
+    g_hash_table_iter_init(&iter, list->byUUID);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        g_ptr_array_add(objs, virDomainObjRef(value));
+    g_rw_lock_reader_unlock(&list->lock);
+
+    for (guint i = 0; i < objs->len; i++)
+        cb(g_ptr_array_index(objs, i), opaque);
+}
+
+/* ---- state names (internal, as in status XML) -------------------------- */
+
+static const char *const stateNames[VIR_DOMAIN_PMSUSPENDED + 1] = {
+    "nostate", "running", "blocked", "paused", "shutdown", "shutoff",
+    "crashed", "pmsuspended",
+};
+static const char *const unknownReasons[] = { "unknown", NULL };
+static const char *const runningReasons[] = {
+    "unknown", "booted", "migrated", "restored", "from snapshot", "unpaused",
+    "migration canceled", "save canceled", "wakeup", "crashed", "post-copy",
+    "post-copy failed", NULL,
+};
+static const char *const pausedReasons[] = {
+    "unknown", "user", "migration", "save", "dump", "ioerror", "watchdog",
+    "from snapshot", "shutdown", "snapshot", "panicked", "starting up",
+    "post-copy", "post-copy failed", NULL,
+};
+static const char *const shutdownReasons[] = { "unknown", "user", NULL };
+static const char *const shutoffReasons[] = {
+    "unknown", "shutdown", "destroyed", "crashed", "migrated", "saved",
+    "failed", "from snapshot", "daemon", NULL,
+};
+static const char *const crashedReasons[] = { "unknown", "panicked", NULL };
+
+static const char *const *
+reasonTable(int state)
+{
+    switch (state) {
+    case VIR_DOMAIN_RUNNING: return runningReasons;
+    case VIR_DOMAIN_PAUSED: return pausedReasons;
+    case VIR_DOMAIN_SHUTDOWN: return shutdownReasons;
+    case VIR_DOMAIN_SHUTOFF: return shutoffReasons;
+    case VIR_DOMAIN_CRASHED: return crashedReasons;
+    case VIR_DOMAIN_NOSTATE:
+    case VIR_DOMAIN_BLOCKED:
+    case VIR_DOMAIN_PMSUSPENDED:
+        return unknownReasons;
+    default:
+        return NULL;
+    }
+}
+
+const char *
+virDomainStateTypeToString(int state)
+{
+    if (state < 0 || state > VIR_DOMAIN_PMSUSPENDED)
+        return NULL;
+    return stateNames[state];
+}
+
+int
+virDomainStateTypeFromString(const char *str)
+{
+    return virDomainEnumFromString(stateNames, VIR_DOMAIN_PMSUSPENDED + 1, str);
+}
+
+const char *
+virDomainStateReasonToString(int state, int reason)
+{
+    const char *const *table = reasonTable(state);
+
+    if (!table || reason < 0)
+        return NULL;
+    for (int i = 0; table[i]; i++) {
+        if (i == reason)
+            return table[i];
+    }
+    return NULL;
+}
+
+int
+virDomainStateReasonFromString(int state, const char *str)
+{
+    const char *const *table = reasonTable(state);
+
+    if (!table || !str)
+        return -1;
+    for (int i = 0; table[i]; i++) {
+        if (strcmp(table[i], str) == 0)
+            return i;
+    }
+    return -1;
+}
