@@ -66,7 +66,6 @@ vkshGroupHelp(vkshControl *ctl, const vkshCmdGroup *grp)
     vkshPrint(ctl, " %s (help keyword '%s'):\n", grp->name, grp->keyword);
     for (const vkshCmdDef *def = grp->cmds; def->name; def++)
         vkshPrint(ctl, "    %-30s %s\n", def->name, def->help);
-    vkshPrint(ctl, "\n");
 }
 
 static const vkshOptDef optsHelp[] = {
@@ -81,12 +80,14 @@ cmdHelp(vkshControl *ctl, const vkshCmd *cmd)
     const vkshCmdDef *def;
     const char *name = NULL;
 
-    if (vkshOptString(ctl, cmd, "command", &name) < 0)
-        return false;
-    if (!name) {
+    /* An empty name asks for the global help, as with virsh. */
+    name = vkshOptRaw(cmd, "command");
+    if (!name || !*name) {
         vkshPrint(ctl, "Grouped commands:\n\n");
-        for (const vkshCmdGroup *grp = vkshGroups; grp->name; grp++)
+        for (const vkshCmdGroup *grp = vkshGroups; grp->name; grp++) {
             vkshGroupHelp(ctl, grp);
+            vkshPrint(ctl, "\n");
+        }
         return true;
     }
     if ((def = vkshCmdDefLookup(name))) {
@@ -115,7 +116,7 @@ const vkshCmdDef vkshSelfCmds[] = {
       VKSH_CMD_FLAG_NOCONNECT },
     { "help", cmdHelp, optsHelp, "print help",
       "Prints global help, command specific help, or help for a\n"
-      "group of related commands", VKSH_CMD_FLAG_NOCONNECT },
+      "group of related commands", VKSH_CMD_FLAG_NOCONNECT | VKSH_CMD_FLAG_IGNORE_REST },
     { "quit", cmdQuit, NULL, "quit this interactive terminal", NULL,
       VKSH_CMD_FLAG_NOCONNECT },
     { NULL, NULL, NULL, NULL, NULL, 0 },

@@ -357,11 +357,9 @@ cmdDominfo(vkshControl *ctl, const vkshCmd *cmd)
 
     memset(&secmodel, 0, sizeof(secmodel));
     if (virNodeGetSecurityModel(ctl->conn, &secmodel) < 0) {
-        virErrorPtr err = virGetLastError();
-
-        if (!err || err->code != VIR_ERR_NO_SUPPORT)
+        if (vkshLastErrorCode() != VIR_ERR_NO_SUPPORT)
             return false;
-        virResetLastError();
+        vkshResetError();
     } else if (secmodel.model[0] != '\0') {
         virSecurityLabel label;
 

@@ -63,23 +63,45 @@ vkshError(vkshControl *ctl, const char *fmt, ...)
     fflush(stderr);
 }
 
-/* libvirt prints every error on stderr unless a handler is set; vksh
- * reports the last one itself when a command fails. */
+/* The library's last error, saved when it is raised: an API call resets
+ * the thread's last error on entry, so the one that made a command fail
+ * would be gone after the command's cleanup (virDomainFree).  libvirt would
+ * also print every error on stderr if no handler were set. */
+static struct {
+    int code;
+    char *message;
+} vkshSavedError;
+
 static void
 vkshErrorHandler(void *opaque, virErrorPtr err)
 {
+    g_free(vkshSavedError.message);
+    vkshSavedError.code = err ? err->code : VIR_ERR_OK;
+    vkshSavedError.message = err && err->message ? g_strdup(err->message) : NULL;
+}
+
+void
+vkshResetError(void)
+{
+    virResetLastError();
+    g_clear_pointer(&vkshSavedError.message, g_free);
+    vkshSavedError.code = VIR_ERR_OK;
+}
+
+int
+vkshLastErrorCode(void)
+{
+    return vkshSavedError.code;
 }
 
 /* Prints the library's last error, if any, and clears it. */
 static void
 vkshReportLibError(vkshControl *ctl)
 {
-    virErrorPtr err = virGetLastError();
-
-    if (!err || err->code == VIR_ERR_OK)
+    if (vkshSavedError.code == VIR_ERR_OK)
         return;
-    vkshError(ctl, "%s", err->message ? err->message : "unknown error");
-    virResetLastError();
+    vkshError(ctl, "%s", vkshSavedError.message ? vkshSavedError.message : "unknown error");
+    vkshResetError();
 }
 
 /* ---- command table lookup ---------------------------------------------- */
@@ -208,7 +230,7 @@ vkshCommandOptDomainBy(vkshControl *ctl, const vkshCmd *cmd, const char *optname
         dom = virDomainLookupByName(ctl->conn, n);
 
     /* Only vksh's own message is shown for a failed lookup. */
-    virResetLastError();
+    vkshResetError();
     if (!dom)
         vkshError(ctl, "failed to get domain '%s'", n);
     return dom;
@@ -278,6 +300,9 @@ vkshCmdParse(vkshControl *ctl, char **tokens, size_t ntokens)
 
     for (size_t t = 1; t < ntokens; t++) {
         const char *tok = tokens[t];
+
+        if ((def->flags & VKSH_CMD_FLAG_IGNORE_REST) && nopts > 0 && cmd->values[0])
+            break;
 
         if (!data_only && strcmp(tok, "--") == 0) {
             data_only = true;
@@ -471,7 +496,7 @@ vkshCmdsRun(vkshControl *ctl, const vkshCmd *cmds)
     bool ok = true;
 
     for (const vkshCmd *cmd = cmds; cmd; cmd = cmd->next) {
-        virResetLastError();
+        vkshResetError();
         ok = cmd->def->handler(ctl, cmd);
         if (!ok)
             vkshReportLibError(ctl);

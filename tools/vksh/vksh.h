@@ -36,6 +36,9 @@ typedef struct _vkshCmd vkshCmd;
 enum {
     /* The command works without a hypervisor connection. */
     VKSH_CMD_FLAG_NOCONNECT = 1 << 0,
+    /* Once its first option has a value, the remaining words are ignored
+     * (virsh's help: "help destroy --graceful" shows destroy's help). */
+    VKSH_CMD_FLAG_IGNORE_REST = 1 << 1,
 };
 
 typedef struct {
@@ -79,6 +82,11 @@ extern const vkshCmdGroup vkshGroups[];
 void vkshPrint(vkshControl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void vkshPrintExtra(vkshControl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void vkshError(vkshControl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* The library error saved by vksh's error handler: cleared with
+ * vkshResetError (also the thread's last error); its code, VIR_ERR_OK if none. */
+void vkshResetError(void);
+int vkshLastErrorCode(void);
 
 /* Options.  vkshOptBool: true when the flag was given.
  * vkshOptString: 1 and *value set when given, 0 when absent, -1 (reported)
