@@ -1,4 +1,5 @@
 /* daemon_config.c: virtkitd command line and directory layout */
+#define G_LOG_DOMAIN "virtkitd.config"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,8 @@
 #include "daemon_config.h"
 #include "virtkit-config.h"
 
-#define G_LOG_DOMAIN "virtkitd.config"
+
+G_DEFINE_QUARK(virtkitd-error, vkdError)
 
 void
 vkdConfigFree(vkdConfig *cfg)

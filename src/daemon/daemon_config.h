@@ -24,6 +24,10 @@
 #define VKD_LOCK_FILE "virtkitd.lock"
 #define VKD_AUTOSTART_MARKER "autostarted"
 
+/* GError domain of the daemon's own startup errors (code always 0). */
+#define VKD_ERROR (vkdError_quark())
+GQuark vkdError_quark(void);
+
 typedef struct _vkdConfig vkdConfig;
 struct _vkdConfig {
     bool privileged;        /* system mode: qemu:///system */

@@ -1,0 +1,541 @@
+/* remote_dispatch.c: REMOTE_PROGRAM dispatch: the table, argument decoding, errors, connection calls
+ *
+ * Thread protocol: vkdDispatchCall runs on a pool worker, up to
+ * max_client_requests of them per client at once. Per-client state is
+ * guarded by vkdDispatchClient.lock, held only to read or swap fields,
+ * never across an API call. Each call works on its own reference to the
+ * client's connection, so CONNECT_CLOSE or a disconnect racing with calls
+ * in flight never frees a connection under them.
+ */
+#define G_LOG_DOMAIN "virtkitd.dispatch"
+#include <string.h>
+
+#include "remote_dispatch_priv.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+
+const vkdConfig *vkdDispatchConfig;
+
+typedef enum {
+    VKD_PROC_NO_CONN = 1 << 0,      /* valid before CONNECT_OPEN */
+    VKD_PROC_MUTATING = 1 << 1,     /* refused on read-only connections */
+    VKD_PROC_PRIO = 1 << 2,         /* may run on the priority pool */
+} vkdProcFlags;
+
+typedef struct {
+    vkdHandler handler;
+    unsigned int flags;
+    const char *api;                /* public API named in read-only refusals */
+} vkdProcEntry;
+
+void
+vkdDispatchInit(const vkdConfig *cfg)
+{
+    vkdDispatchConfig = cfg;
+}
+
+/* ---- per-client state -------------------------------------------------- */
+
+void *
+vkdDispatchClientNew(void)
+{
+    vkdDispatchClient *dc = g_new0(vkdDispatchClient, 1);
+
+    g_mutex_init(&dc->lock);
+    dc->events = g_ptr_array_new();
+    return dc;
+}
+
+void
+vkdDispatchClientFree(void *data)
+{
+    vkdDispatchClient *dc = data;
+
+    if (!dc)
+        return;
+    /* vkdDispatchClientClose ran first (closeClient hook) and emptied it. */
+    if (dc->conn)
+        virConnectClose(dc->conn);
+    g_ptr_array_unref(dc->events);
+    g_mutex_clear(&dc->lock);
+    g_free(dc);
+}
+
+/* Take the connection out of @dc (NULL if none) and mark it closed. */
+static virConnectPtr
+vkdDispatchClientStealConn(vkdDispatchClient *dc)
+{
+    virConnectPtr conn;
+
+    g_mutex_lock(&dc->lock);
+    conn = g_steal_pointer(&dc->conn);
+    dc->closed = true;
+    g_mutex_unlock(&dc->lock);
+    return conn;
+}
+
+static void
+vkdDispatchCloseConn(vkdDispatchClient *dc, virConnectPtr conn)
+{
+    if (!conn)
+        return;
+    vkdDispatchEventsDropAll(dc, conn);
+    virConnectClose(conn);
+}
+
+void
+vkdDispatchClientClose(virNetServerClient *client)
+{
+    vkdDispatchClient *dc = virNetServerClientGetPrivateData(client);
+
+    if (dc)
+        vkdDispatchCloseConn(dc, vkdDispatchClientStealConn(dc));
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+virDomainPtr
+vkdDomainFromWire(virConnectPtr conn, const remote_nonnull_domain *d)
+{
+    return virGetDomain(conn, d->name, d->uuid, d->id);
+}
+
+void
+vkdDomainToWire(remote_nonnull_domain *out, virDomainPtr dom)
+{
+    out->name = g_strdup(virDomainGetName(dom));
+    virDomainGetUUID(dom, out->uuid);
+    out->id = (int32_t)virDomainGetID(dom);
+}
+
+/* The error the last API call left, as libvirtd puts it on the wire. */
+static void
+vkdDispatchSendLastError(vkdCall *call)
+{
+    g_auto(virNetMessageError) rerr = { 0 };
+    virErrorPtr e = virGetLastError();
+
+    if (!e || e->code == VIR_ERR_OK) {
+        virNetMessageErrorSet(&rerr, VIR_ERR_INTERNAL_ERROR, VIR_FROM_RPC,
+                              "internal error: library function returned error "
+                              "but did not set virError");
+    } else {
+        rerr.code = e->code;
+        rerr.domain = e->domain;
+        rerr.level = e->level ? e->level : VIR_ERR_ERROR;
+        rerr.message = g_strdup(e->message ? e->message : "unknown error");
+        rerr.str1 = g_strdup(e->str1 ? e->str1 : "%s");
+        rerr.str2 = g_strdup(e->str2 ? e->str2 : e->message);
+        rerr.str3 = g_strdup(e->str3);
+        rerr.int1 = e->int1;
+        rerr.int2 = e->int2;
+    }
+    virNetServerClientSendError(call->client, call->hdr, &rerr);
+}
+
+static void
+vkdDispatchSendError(vkdCall *call, int code, int domain, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+
+static void
+vkdDispatchSendError(vkdCall *call, int code, int domain, const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    virNetServerClientSendErrorSimple(call->client, call->hdr, code, domain, msg);
+}
+
+/* ---- connection procedures ------------------------------------------------ */
+
+/*
+ * The URI a client may open here. qemu:///system and qemu:///session both
+ * mean this daemon's QEMU driver (a daemon serves one of them; clients pick
+ * the path only to find a socket); test:/// URIs are the test driver;
+ * "" is the daemon's default. Anything that would make the daemon a client
+ * of some other daemon (a transport, remote://) is refused.
+ */
+static char *
+vkdDispatchResolveURI(const char *name, GError **error)
+{
+    const char *own = vkdDispatchConfig->privileged ? "qemu:///system" : "qemu:///session";
+    const char *rest;
+
+    if (!name || !*name)
+        return g_strdup(vkdDispatchConfig->defaultUri);
+    if ((rest = g_str_has_prefix(name, "qemu:///system") ? name + 14 :
+                g_str_has_prefix(name, "qemu:///session") ? name + 15 : NULL) &&
+        (*rest == '\0' || *rest == '?'))
+        return g_strconcat(own, rest, NULL);
+    if (g_str_has_prefix(name, "test:///"))
+        return g_strdup(name);
+    g_set_error(error, VKD_ERROR, 0,
+                "no connection driver available for %s", name);
+    return NULL;
+}
+
+static VKD_HANDLER(vkdDispatchConnectOpen)
+{
+    remote_connect_open_args *a = args;
+    g_autoptr(GError) gerr = NULL;
+    g_autofree char *uri = NULL;
+    bool readonly = virNetServerClientIsReadonly(call->client) || (a->flags & VIR_CONNECT_RO);
+    virConnectPtr conn;
+
+    g_mutex_lock(&call->dc->lock);
+    if (call->dc->conn || call->dc->closed) {
+        g_mutex_unlock(&call->dc->lock);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "connection already open");
+        return -1;
+    }
+    g_mutex_unlock(&call->dc->lock);
+
+    if (!(uri = vkdDispatchResolveURI(a->name, &gerr))) {
+        virReportError(VIR_ERR_NO_CONNECT, "%s", a->name);
+        return -1;
+    }
+    g_debug("client %" G_GUINT64_FORMAT ": open '%s'%s",
+            virNetServerClientGetId(call->client), uri, readonly ? " read-only" : "");
+    conn = readonly ? virConnectOpenReadOnly(uri) : virConnectOpen(uri);
+    if (!conn)
+        return -1;
+
+    g_mutex_lock(&call->dc->lock);
+    if (call->dc->conn || call->dc->closed) {
+        /* A concurrent OPEN won, or the client went away meanwhile. */
+        g_mutex_unlock(&call->dc->lock);
+        virConnectClose(conn);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "connection already open");
+        return -1;
+    }
+    call->dc->conn = conn;
+    call->dc->readonly = readonly;
+    g_mutex_unlock(&call->dc->lock);
+    return 0;
+}
+
+static VKD_HANDLER(vkdDispatchConnectClose)
+{
+    /* Reply first, then close the socket (vkdDispatchCall does that);
+     * the connection itself is released here. */
+    vkdDispatchCloseConn(call->dc, vkdDispatchClientStealConn(call->dc));
+    return 0;
+}
+
+static VKD_HANDLER(vkdDispatchAuthList)
+{
+    remote_auth_list_ret *r = ret;
+
+    /* UNIX sockets: credentials come from SO_PEERCRED, no SASL/polkit. */
+    r->types_len = 1;
+    r->types_val = g_new0(int32_t, 1);
+    r->types_val[0] = REMOTE_AUTH_NONE;
+    return 0;
+}
+
+static VKD_HANDLER(vkdDispatchSupportsFeature)
+{
+    remote_int_msg *a = args;
+    remote_int_msg *r = ret;
+
+    switch (a->value) {
+    case REMOTE_FEATURE_PROGRAM_KEEPALIVE:
+        /* virNetServer answers PINGs; we PING clients that ask, as libvirtd. */
+        r->value = 1;
+        if (vkdDispatchConfig->keepaliveInterval > 0)
+            virNetServerClientStartKeepAlive(call->client,
+                                             vkdDispatchConfig->keepaliveInterval,
+                                             vkdDispatchConfig->keepaliveCount);
+        break;
+    case REMOTE_FEATURE_REMOTE_EVENT_CALLBACK:     /* 316/317/318/319 */
+    case REMOTE_FEATURE_REMOTE_CLOSE_CALLBACK:     /* 360/361 */
+        r->value = 1;
+        break;
+    default:
+        /* No migration, no fd passing, no typed parameters here. */
+        r->value = 0;
+        break;
+    }
+    return 0;
+}
+
+static VKD_HANDLER(vkdDispatchGetType)
+{
+    remote_string_msg *r = ret;
+    const char *type = virConnectGetType(call->conn);
+
+    if (!type)
+        return -1;
+    r->value = g_strdup(type);
+    return 0;
+}
+
+static VKD_HANDLER(vkdDispatchGetVersion)
+{
+    remote_uhyper_ret *r = ret;
+    unsigned long v = 0;
+
+    if (virConnectGetVersion(call->conn, &v) < 0)
+        return -1;
+    r->value = v;
+    return 0;
+}
+
+static VKD_HANDLER(vkdDispatchGetLibVersion)
+{
+    remote_uhyper_ret *r = ret;
+    unsigned long v = 0;
+
+    if (virConnectGetLibVersion(call->conn, &v) < 0)
+        return -1;
+    r->value = v;
+    return 0;
+}
+
+static VKD_HANDLER(vkdDispatchGetHostname)
+{
+    remote_string_msg *r = ret;
+
+    return (r->value = virConnectGetHostname(call->conn)) ? 0 : -1;
+}
+
+static VKD_HANDLER(vkdDispatchGetURI)
+{
+    remote_string_msg *r = ret;
+
+    return (r->value = virConnectGetURI(call->conn)) ? 0 : -1;
+}
+
+static VKD_HANDLER(vkdDispatchGetCapabilities)
+{
+    remote_string_msg *r = ret;
+
+    return (r->value = virConnectGetCapabilities(call->conn)) ? 0 : -1;
+}
+
+static VKD_HANDLER(vkdDispatchIsSecure)
+{
+    remote_int_msg *r = ret;
+
+    /* A UNIX socket on this host: as secure as the local connection. */
+    return (r->value = virConnectIsSecure(call->conn)) < 0 ? -1 : 0;
+}
+
+static VKD_HANDLER(vkdDispatchGetMaxVcpus)
+{
+    remote_connect_get_max_vcpus_args *a = args;
+    remote_int_msg *r = ret;
+
+    return (r->value = virConnectGetMaxVcpus(call->conn, a->type)) < 0 ? -1 : 0;
+}
+
+static VKD_HANDLER(vkdDispatchNodeGetInfo)
+{
+    remote_node_get_info_ret *r = ret;
+    virNodeInfo info = { 0 };
+
+    if (virNodeGetInfo(call->conn, &info) < 0)
+        return -1;
+    memcpy(r->model, info.model, sizeof(r->model));
+    r->memory = info.memory;
+    r->cpus = info.cpus;
+    r->mhz = info.mhz;
+    r->nodes = info.nodes;
+    r->sockets = info.sockets;
+    r->cores = info.cores;
+    r->threads = info.threads;
+    return 0;
+}
+
+static VKD_HANDLER(vkdDispatchNodeGetSecurityModel)
+{
+    remote_node_get_security_model_ret *r = ret;
+    virSecurityModel sm = { { 0 } };
+
+    if (virNodeGetSecurityModel(call->conn, &sm) < 0)
+        return -1;
+    /* Counts include the terminating NUL, as libvirtd sends them. */
+    r->model_len = strnlen(sm.model, sizeof(sm.model) - 1) + 1;
+    r->model_val = g_strndup(sm.model, r->model_len - 1);
+    r->doi_len = strnlen(sm.doi, sizeof(sm.doi) - 1) + 1;
+    r->doi_val = g_strndup(sm.doi, r->doi_len - 1);
+    return 0;
+}
+
+/* ---- the table -------------------------------------------------------------- */
+
+#define ENTRY(num, fn, fl, apiname) \
+    [REMOTE_PROC_##num] = { fn, fl, apiname }
+#define M VKD_PROC_MUTATING
+#define P VKD_PROC_PRIO
+#define N VKD_PROC_NO_CONN
+
+static const vkdProcEntry vkdProcs[] = {
+    ENTRY(CONNECT_OPEN, vkdDispatchConnectOpen, N | P, "virConnectOpen"),
+    ENTRY(CONNECT_CLOSE, vkdDispatchConnectClose, N | P, "virConnectClose"),
+    ENTRY(AUTH_LIST, vkdDispatchAuthList, N | P, NULL),
+    ENTRY(CONNECT_SUPPORTS_FEATURE, vkdDispatchSupportsFeature, N | P, NULL),
+    ENTRY(CONNECT_GET_TYPE, vkdDispatchGetType, P, NULL),
+    ENTRY(CONNECT_GET_VERSION, vkdDispatchGetVersion, P, NULL),
+    ENTRY(CONNECT_GET_LIB_VERSION, vkdDispatchGetLibVersion, P, NULL),
+    ENTRY(CONNECT_GET_HOSTNAME, vkdDispatchGetHostname, P, NULL),
+    ENTRY(CONNECT_GET_URI, vkdDispatchGetURI, P, NULL),
+    ENTRY(CONNECT_IS_SECURE, vkdDispatchIsSecure, P, NULL),
+    ENTRY(CONNECT_GET_CAPABILITIES, vkdDispatchGetCapabilities, 0, NULL),
+    ENTRY(CONNECT_GET_MAX_VCPUS, vkdDispatchGetMaxVcpus, P, NULL),
+    ENTRY(NODE_GET_INFO, vkdDispatchNodeGetInfo, P, NULL),
+    ENTRY(NODE_GET_SECURITY_MODEL, vkdDispatchNodeGetSecurityModel, P, NULL),
+
+    ENTRY(CONNECT_LIST_ALL_DOMAINS, vkdDispatchListAllDomains, P, NULL),
+    ENTRY(CONNECT_NUM_OF_DOMAINS, vkdDispatchNumOfDomains, P, NULL),
+    ENTRY(CONNECT_LIST_DOMAINS, vkdDispatchListDomains, P, NULL),
+    ENTRY(CONNECT_NUM_OF_DEFINED_DOMAINS, vkdDispatchNumOfDefinedDomains, P, NULL),
+    ENTRY(CONNECT_LIST_DEFINED_DOMAINS, vkdDispatchListDefinedDomains, P, NULL),
+    ENTRY(DOMAIN_LOOKUP_BY_NAME, vkdDispatchLookupByName, P, NULL),
+    ENTRY(DOMAIN_LOOKUP_BY_UUID, vkdDispatchLookupByUUID, P, NULL),
+    ENTRY(DOMAIN_LOOKUP_BY_ID, vkdDispatchLookupByID, P, NULL),
+
+    ENTRY(DOMAIN_DEFINE_XML, vkdDispatchDefineXML, M, "virDomainDefineXML"),
+    ENTRY(DOMAIN_DEFINE_XML_FLAGS, vkdDispatchDefineXMLFlags, M, "virDomainDefineXMLFlags"),
+    ENTRY(DOMAIN_UNDEFINE, vkdDispatchUndefine, M, "virDomainUndefine"),
+    ENTRY(DOMAIN_UNDEFINE_FLAGS, vkdDispatchUndefineFlags, M, "virDomainUndefineFlags"),
+    ENTRY(DOMAIN_CREATE, vkdDispatchCreate, M, "virDomainCreate"),
+    ENTRY(DOMAIN_CREATE_WITH_FLAGS, vkdDispatchCreateWithFlags, M,
+          "virDomainCreateWithFlags"),
+    ENTRY(DOMAIN_CREATE_XML, vkdDispatchCreateXML, M, "virDomainCreateXML"),
+    ENTRY(DOMAIN_SHUTDOWN, vkdDispatchShutdown, M, "virDomainShutdown"),
+    ENTRY(DOMAIN_SHUTDOWN_FLAGS, vkdDispatchShutdownFlags, M, "virDomainShutdownFlags"),
+    ENTRY(DOMAIN_REBOOT, vkdDispatchReboot, M, "virDomainReboot"),
+    ENTRY(DOMAIN_RESET, vkdDispatchReset, M, "virDomainReset"),
+    ENTRY(DOMAIN_DESTROY, vkdDispatchDestroy, M | P, "virDomainDestroy"),
+    ENTRY(DOMAIN_DESTROY_FLAGS, vkdDispatchDestroyFlags, M | P, "virDomainDestroyFlags"),
+    ENTRY(DOMAIN_SUSPEND, vkdDispatchSuspend, M, "virDomainSuspend"),
+    ENTRY(DOMAIN_RESUME, vkdDispatchResume, M, "virDomainResume"),
+    ENTRY(DOMAIN_SET_AUTOSTART, vkdDispatchSetAutostart, M, "virDomainSetAutostart"),
+
+    ENTRY(DOMAIN_GET_INFO, vkdDispatchGetInfo, P, NULL),
+    ENTRY(DOMAIN_GET_STATE, vkdDispatchGetState, P, NULL),
+    ENTRY(DOMAIN_GET_XML_DESC, vkdDispatchGetXMLDesc, P, NULL),
+    ENTRY(DOMAIN_GET_AUTOSTART, vkdDispatchGetAutostart, P, NULL),
+    ENTRY(DOMAIN_IS_ACTIVE, vkdDispatchIsActive, P, NULL),
+    ENTRY(DOMAIN_IS_PERSISTENT, vkdDispatchIsPersistent, P, NULL),
+    ENTRY(DOMAIN_IS_UPDATED, vkdDispatchIsUpdated, P, NULL),
+    ENTRY(DOMAIN_HAS_MANAGED_SAVE_IMAGE, vkdDispatchHasManagedSaveImage, P, NULL),
+    ENTRY(DOMAIN_GET_OS_TYPE, vkdDispatchGetOSType, P, NULL),
+    ENTRY(DOMAIN_GET_MAX_MEMORY, vkdDispatchGetMaxMemory, P, NULL),
+    ENTRY(DOMAIN_GET_VCPUS_FLAGS, vkdDispatchGetVcpusFlags, P, NULL),
+    ENTRY(DOMAIN_GET_SECURITY_LABEL, vkdDispatchGetSecurityLabel, P, NULL),
+
+    /* Registering for events changes nothing: allowed read-only, as in libvirt. */
+    ENTRY(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, vkdDispatchEventRegisterAny, P, NULL),
+    ENTRY(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, vkdDispatchEventDeregisterAny, P, NULL),
+    ENTRY(CONNECT_DOMAIN_EVENT_REGISTER_ANY, vkdDispatchEventRegisterLegacy, P, NULL),
+    ENTRY(CONNECT_DOMAIN_EVENT_DEREGISTER_ANY, vkdDispatchEventDeregisterLegacy, P, NULL),
+    ENTRY(CONNECT_REGISTER_CLOSE_CALLBACK, vkdDispatchCloseCallbackRegister, P, NULL),
+    ENTRY(CONNECT_UNREGISTER_CLOSE_CALLBACK, vkdDispatchCloseCallbackUnregister, P, NULL),
+};
+
+#undef M
+#undef P
+#undef N
+
+static const vkdProcEntry *
+vkdDispatchLookup(int proc)
+{
+    if (proc <= 0 || (size_t)proc >= G_N_ELEMENTS(vkdProcs) || !vkdProcs[proc].handler)
+        return NULL;
+    return &vkdProcs[proc];
+}
+
+bool
+vkdDispatchIsHighPriority(int proc)
+{
+    const vkdProcEntry *e = vkdDispatchLookup(proc);
+
+    return e && (e->flags & VKD_PROC_PRIO);
+}
+
+void
+vkdDispatchCall(virNetServerClient *client, virNetMessage *msg)
+{
+    g_autoptr(virNetMessage) call_msg = msg;
+    const virNetMessageHeader *hdr = &msg->header;
+    const vkdProcEntry *entry = vkdDispatchLookup(hdr->proc);
+    const remoteProcedure *codec = remoteProcedureLookup(hdr->proc);
+    vkdDispatchClient *dc = virNetServerClientGetPrivateData(client);
+    vkdCall call = { .client = client, .dc = dc, .hdr = hdr };
+    g_autofree void *args = NULL;
+    g_autofree void *ret = NULL;
+    const char *why = NULL;
+    int rc;
+
+    virResetLastError();
+    if (!entry || !codec || codec->isEvent) {
+        const char *name = remoteProcedureName(hdr->proc);
+
+        /* Code 3 lets clients fall back to an older procedure (facts §5.3). */
+        if (name)
+            vkdDispatchSendError(&call, VIR_ERR_NO_SUPPORT, VIR_FROM_RPC,
+                                 "this function is not supported by the connection "
+                                 "driver: %s", name);
+        else
+            vkdDispatchSendError(&call, VIR_ERR_NO_SUPPORT, VIR_FROM_RPC,
+                                 "this function is not supported by the connection "
+                                 "driver: unknown procedure %d", hdr->proc);
+        return;
+    }
+
+    args = codec->argsSize ? g_malloc0(codec->argsSize) : NULL;
+    ret = codec->retSize ? g_malloc0(codec->retSize) : NULL;
+    if (codec->argsFilter &&
+        !virNetMessageDecodePayload(msg, codec->argsFilter, args, &why)) {
+        g_debug("proc %d: undecodable arguments: %s", hdr->proc, why ? why : "?");
+        vkdDispatchSendError(&call, VIR_ERR_RPC, VIR_FROM_RPC, "%s",
+                             "Unable to decode message payload");
+        return;
+    }
+
+    g_mutex_lock(&dc->lock);
+    if (dc->conn) {
+        call.conn = dc->conn;
+        virConnectRef(call.conn);
+    }
+    g_mutex_unlock(&dc->lock);
+
+    if (!call.conn && !(entry->flags & VKD_PROC_NO_CONN)) {
+        vkdDispatchSendError(&call, VIR_ERR_INTERNAL_ERROR, VIR_FROM_RPC, "%s",
+                             "hypervisor connection not open");
+        goto cleanup;
+    }
+    if ((entry->flags & VKD_PROC_MUTATING) &&
+        (virNetServerClientIsReadonly(client) || dc->readonly)) {
+        vkdDispatchSendError(&call, VIR_ERR_OPERATION_DENIED, VIR_FROM_DOMAIN,
+                             "operation forbidden: read only access prevents %s",
+                             entry->api);
+        goto cleanup;
+    }
+
+    rc = entry->handler(&call, args, ret);
+    if (rc < 0)
+        vkdDispatchSendLastError(&call);
+    else if (virNetServerClientSendReply(client, hdr, codec->retFilter, ret) == 0 &&
+             call.after)
+        call.after(&call);
+    if (call.afterFree)
+        call.afterFree(call.afterData);
+
+    if (hdr->proc == REMOTE_PROC_CONNECT_CLOSE)
+        virNetServerClientClose(client, true);
+
+ cleanup:
+    if (codec->argsFilter)
+        virXdrFree(codec->argsFilter, args);
+    if (codec->retFilter)
+        virXdrFree(codec->retFilter, ret);
+    if (call.conn)
+        virConnectClose(call.conn);
+}

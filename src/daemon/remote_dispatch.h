@@ -1,0 +1,24 @@
+/* remote_dispatch.h: REMOTE_PROGRAM calls mapped onto the public API (called by daemon_server.c) */
+#pragma once
+
+#include <stdbool.h>
+#include "daemon_config.h"
+#include "virnetserver.h"
+
+/* Once, before the first client: settings used by the dispatcher. */
+void vkdDispatchInit(const vkdConfig *cfg);
+
+/* Per-client state (its connection, event registrations), attached as
+ * the client's private data. */
+void *vkdDispatchClientNew(void);
+void vkdDispatchClientFree(void *data);
+/* The client is gone: deregister its callbacks and close its connection.
+ * Worker thread (may wait on the driver). */
+void vkdDispatchClientClose(virNetServerClient *client);
+
+/* Procedures that must get through when every worker is stuck. */
+bool vkdDispatchIsHighPriority(int proc);
+
+/* Run one CALL of REMOTE_PROGRAM v1 (header already checked: type CALL,
+ * status OK) and send its reply. Worker thread; takes @call. */
+void vkdDispatchCall(virNetServerClient *client, virNetMessage *call);

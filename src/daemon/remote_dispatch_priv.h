@@ -1,0 +1,101 @@
+/* remote_dispatch_priv.h: shared between the remote_dispatch*.c files */
+#pragma once
+
+#include <libvirt/libvirt.h>
+#include "datatypes.h"
+#include "remote_dispatch.h"
+#include "remote_protocol.h"
+
+/* Domain handles made here are released without touching the thread's
+ * last error (virDomainFree would reset it before it is sent). */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, virObjectUnrefDomain)
+
+/*
+ * Per-client dispatch state. @lock protects every field; it is never held
+ * across a call into the public API (those may wait on a guest).
+ */
+typedef struct _vkdDispatchClient vkdDispatchClient;
+struct _vkdDispatchClient {
+    GMutex lock;
+    virConnectPtr conn;         /* NULL until CONNECT_OPEN; then owned */
+    bool readonly;              /* opened read-only */
+    bool closed;                /* CONNECT_CLOSE or gone: no new open */
+    GPtrArray *events;          /* vkdEventReg * (lent; owned by the driver) */
+    bool closeCallback;         /* 360 registered */
+};
+
+/* One call being dispatched (worker thread). */
+typedef struct _vkdCall vkdCall;
+struct _vkdCall {
+    virNetServerClient *client;
+    vkdDispatchClient *dc;
+    const virNetMessageHeader *hdr;
+    virConnectPtr conn;         /* a reference, or NULL before OPEN */
+    /* Run after a successful reply was queued (e.g. replaying events that
+     * must follow the registration reply); @afterFree releases afterData. */
+    void (*after)(vkdCall *call);
+    void *afterData;
+    GDestroyNotify afterFree;
+};
+
+typedef int (*vkdHandler)(vkdCall *call, void *args, void *ret);
+
+/* Handlers: 0 with @ret filled, or -1 with the error reported (public API
+ * error, or virReportError from here). */
+#define VKD_HANDLER(name) int name(vkdCall *call, void *args, void *ret)
+
+/* Domain handle for a wire domain on @conn (no lookup: the driver reports
+ * NO_DOMAIN when it is gone). */
+virDomainPtr vkdDomainFromWire(virConnectPtr conn, const remote_nonnull_domain *d);
+/* Fill @out from @dom (name copied). */
+void vkdDomainToWire(remote_nonnull_domain *out, virDomainPtr dom);
+
+extern const vkdConfig *vkdDispatchConfig;
+
+/* remote_dispatch_event.c */
+VKD_HANDLER(vkdDispatchEventRegisterAny);       /* 316 */
+VKD_HANDLER(vkdDispatchEventDeregisterAny);     /* 317 */
+VKD_HANDLER(vkdDispatchEventRegisterLegacy);    /* 167 */
+VKD_HANDLER(vkdDispatchEventDeregisterLegacy);  /* 168 */
+VKD_HANDLER(vkdDispatchCloseCallbackRegister);  /* 360 */
+VKD_HANDLER(vkdDispatchCloseCallbackUnregister);/* 361 */
+/* Drop every registration of @dc on @conn (client closing). */
+void vkdDispatchEventsDropAll(vkdDispatchClient *dc, virConnectPtr conn);
+
+/* remote_dispatch_domain.c: one handler per domain procedure */
+VKD_HANDLER(vkdDispatchListAllDomains);
+VKD_HANDLER(vkdDispatchNumOfDomains);
+VKD_HANDLER(vkdDispatchListDomains);
+VKD_HANDLER(vkdDispatchNumOfDefinedDomains);
+VKD_HANDLER(vkdDispatchListDefinedDomains);
+VKD_HANDLER(vkdDispatchLookupByName);
+VKD_HANDLER(vkdDispatchLookupByUUID);
+VKD_HANDLER(vkdDispatchLookupByID);
+VKD_HANDLER(vkdDispatchDefineXML);
+VKD_HANDLER(vkdDispatchDefineXMLFlags);
+VKD_HANDLER(vkdDispatchUndefine);
+VKD_HANDLER(vkdDispatchUndefineFlags);
+VKD_HANDLER(vkdDispatchCreate);
+VKD_HANDLER(vkdDispatchCreateWithFlags);
+VKD_HANDLER(vkdDispatchCreateXML);
+VKD_HANDLER(vkdDispatchShutdown);
+VKD_HANDLER(vkdDispatchShutdownFlags);
+VKD_HANDLER(vkdDispatchReboot);
+VKD_HANDLER(vkdDispatchReset);
+VKD_HANDLER(vkdDispatchDestroy);
+VKD_HANDLER(vkdDispatchDestroyFlags);
+VKD_HANDLER(vkdDispatchSuspend);
+VKD_HANDLER(vkdDispatchResume);
+VKD_HANDLER(vkdDispatchGetInfo);
+VKD_HANDLER(vkdDispatchGetState);
+VKD_HANDLER(vkdDispatchGetXMLDesc);
+VKD_HANDLER(vkdDispatchGetAutostart);
+VKD_HANDLER(vkdDispatchSetAutostart);
+VKD_HANDLER(vkdDispatchIsActive);
+VKD_HANDLER(vkdDispatchIsPersistent);
+VKD_HANDLER(vkdDispatchIsUpdated);
+VKD_HANDLER(vkdDispatchHasManagedSaveImage);
+VKD_HANDLER(vkdDispatchGetOSType);
+VKD_HANDLER(vkdDispatchGetMaxMemory);
+VKD_HANDLER(vkdDispatchGetVcpusFlags);
+VKD_HANDLER(vkdDispatchGetSecurityLabel);

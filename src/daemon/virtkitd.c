@@ -1,0 +1,205 @@
+/* virtkitd.c: the virtkit daemon: startup order, main loop, orderly exit
+ *
+ * Thread protocol: the main thread owns GLib's default main context and
+ * runs everything that must never block there: accept, frame reads and
+ * writes, keepalive, signals, event fan-out (libvirt's default event loop
+ * implementation, registered with virEventRegisterDefaultImpl, runs on the
+ * same context), the idle timer. Decoded calls run on the worker pools
+ * (daemon_pool.c); the driver runs its own monitor threads. Startup is
+ * strictly sequential on the main thread: directories, locks, driver state
+ * (definitions, status files, reconnect, autostart), then sockets accept.
+ */
+#define G_LOG_DOMAIN "virtkitd"
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <glib-unix.h>
+
+#include <libvirt/libvirt.h>
+#include "daemon_config.h"
+#include "daemon_process.h"
+#include "daemon_server.h"
+#include "daemon_startup.h"
+#include "qemu_driver.h"
+#include "virerror.h"
+#include "virtkit-config.h"
+
+typedef struct {
+    vkdConfig *cfg;
+    GMainLoop *loop;
+    vkdServer *server;
+    gint64 idleSince;       /* monotonic µs; 0 while busy */
+    int exitStatus;
+} vkdDaemon;
+
+static gboolean
+vkdOnQuitSignal(gpointer opaque)
+{
+    vkdDaemon *d = opaque;
+
+    g_message("signal received: stop accepting, finish calls in flight, exit");
+    g_main_loop_quit(d->loop);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+vkdOnHangup(gpointer opaque)
+{
+    /* Nothing to reload: every setting comes from the command line. */
+    return G_SOURCE_CONTINUE;
+}
+
+/* --timeout: called every second on the main context. The guest count
+ * is read by the server from its last snapshot (never a driver call here). */
+static gboolean
+vkdIdleCheck(gpointer opaque)
+{
+    vkdDaemon *d = opaque;
+    gint64 now = g_get_monotonic_time();
+
+    if (!vkdServerIsIdle(d->server)) {
+        d->idleSince = 0;
+        return G_SOURCE_CONTINUE;
+    }
+    if (d->idleSince == 0)
+        d->idleSince = now;
+    if (now - d->idleSince >= (gint64)d->cfg->timeout * G_USEC_PER_SEC) {
+        g_message("idle for %u s with no running guests: exiting", d->cfg->timeout);
+        g_main_loop_quit(d->loop);
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+/* sd_notify("READY=1") when started by systemd with Type=notify. */
+static void
+vkdNotifyReady(void)
+{
+    const char *path = g_getenv("NOTIFY_SOCKET");
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    static const char msg[] = "READY=1";
+    socklen_t len;
+    int fd;
+
+    if (!path || (path[0] != '/' && path[0] != '@') ||
+        strlen(path) >= sizeof(addr.sun_path))
+        return;
+    memcpy(addr.sun_path, path, strlen(path));
+    if (addr.sun_path[0] == '@')
+        addr.sun_path[0] = '\0';
+    len = offsetof(struct sockaddr_un, sun_path) + strlen(path);
+    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return;
+    if (sendto(fd, msg, sizeof(msg) - 1, MSG_NOSIGNAL, (struct sockaddr *)&addr, len) < 0)
+        g_debug("sd_notify failed: %s", g_strerror(errno));
+    close(fd);
+    g_unsetenv("NOTIFY_SOCKET");
+}
+
+static int
+vkdRun(vkdDaemon *d)
+{
+    vkdConfig *cfg = d->cfg;
+    g_autoptr(GError) err = NULL;
+    int stateLock = -1, runtimeLock = -1;
+    guint sigTerm, sigInt, sigHup, idleTimer = 0;
+    int ret = 1;
+
+    if (vkdConfigMakeDirs(cfg, &err) < 0)
+        goto fail;
+    if (cfg->daemonize && vkdDetach(&err) < 0)
+        goto fail;
+    if ((stateLock = vkdLockDir(cfg->stateDir, &err)) < 0)
+        goto fail;
+    if (strcmp(cfg->stateDir, cfg->runtimeDir) != 0 &&
+        (runtimeLock = vkdLockDir(cfg->runtimeDir, &err)) < 0)
+        goto fail;
+
+    d->loop = g_main_loop_new(NULL, FALSE);
+    sigTerm = g_unix_signal_add(SIGTERM, vkdOnQuitSignal, d);
+    sigInt = g_unix_signal_add(SIGINT, vkdOnQuitSignal, d);
+    sigHup = g_unix_signal_add(SIGHUP, vkdOnHangup, d);
+
+    if (virEventRegisterDefaultImpl() < 0) {
+        g_set_error_literal(&err, VKD_ERROR, 0,
+                            "cannot register the event loop implementation");
+        goto fail_signals;
+    }
+
+    /* Driver state before the first client: definitions, status files,
+     * reconnect, autostart. Events it raises are kept for replay. */
+    if (vkdStartupInitDrivers(cfg, &err) < 0)
+        goto fail_signals;
+
+    if (!(d->server = vkdServerNew(cfg, &err)))
+        goto fail_drivers;
+    if (vkdServerListen(d->server, &err) < 0)
+        goto fail_server;
+
+    g_message("virtkitd %s ready: %s mode, sockets in %s, default URI %s",
+              VIRTKIT_VERSION, cfg->privileged ? "system" : "session",
+              cfg->runtimeDir, cfg->defaultUri);
+    vkdDetachDone(0);
+    vkdNotifyReady();
+
+    if (cfg->timeout > 0)
+        idleTimer = g_timeout_add_seconds(1, vkdIdleCheck, d);
+
+    g_main_loop_run(d->loop);
+
+    if (idleTimer)
+        g_source_remove(idleTimer);
+    /* Orderly exit: no new clients, no new calls; the calls in flight run
+     * to completion and their replies are written. */
+    vkdServerShutdown(d->server);
+    ret = 0;
+
+ fail_server:
+    g_clear_pointer(&d->server, vkdServerFree);
+ fail_drivers:
+    vkdStartupCleanupDrivers();
+ fail_signals:
+    g_source_remove(sigTerm);
+    g_source_remove(sigInt);
+    g_source_remove(sigHup);
+    g_clear_pointer(&d->loop, g_main_loop_unref);
+ fail:
+    if (err) {
+        fprintf(stderr, "virtkitd: %s\n", err->message);
+        vkdDetachDone(1);
+    }
+    if (runtimeLock >= 0)
+        close(runtimeLock);
+    if (stateLock >= 0)
+        close(stateLock);
+    return ret;
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autoptr(GError) err = NULL;
+    vkdDaemon d = { 0 };
+    int ret;
+
+    signal(SIGPIPE, SIG_IGN);
+    umask(022);
+
+    if (!(d.cfg = vkdConfigParse(argc, argv, &err))) {
+        fprintf(stderr, "virtkitd: %s\n", err->message);
+        return 2;
+    }
+    if (d.cfg->verbose)
+        g_setenv("G_MESSAGES_DEBUG", "all", FALSE);
+
+    ret = vkdRun(&d);
+    vkdConfigFree(d.cfg);
+    return ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
