@@ -1,0 +1,70 @@
+/* virnetclient.h: the client side of the RPC transport: blocking calls over one socket, served by an I/O thread */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "virnetmessage.h"
+#include "virnetsocket.h"
+
+/*
+ * One virNetClient per connection. A dedicated I/O thread reads frames,
+ * hands each REPLY to the caller waiting on its serial, answers keepalive
+ * PINGs, sends our own PINGs once started, and passes asynchronous MESSAGE
+ * frames (events) to the event handler. Any number of threads may call at
+ * once; serials start at 0 and grow by one per call.
+ *
+ * When the peer goes away (EOF, I/O error, hostile frame, keepalive
+ * timeout) the client is closed: every waiting call fails with the error
+ * that closed it (e.g. SYSTEM_ERROR/RPC "End of file while reading data:
+ * Input/output error"), later calls fail with INTERNAL_ERROR/RPC "client
+ * socket is closed", and the close handler runs once on the I/O thread
+ * with a VIR_CONNECT_CLOSE_REASON_* value. Handlers must not free the
+ * client.
+ */
+
+typedef struct _virNetClient virNetClient;
+
+/* A MESSAGE frame that is not keepalive; ownership of @msg passes. I/O
+ * thread; must not block on a call on this client. */
+typedef void (*virNetClientEventFunc)(virNetClient *client, virNetMessage *msg,
+                                      void *opaque);
+/* The connection died (not called for virNetClientClose). I/O thread. */
+typedef void (*virNetClientCloseFunc)(virNetClient *client, int reason,
+                                      void *opaque);
+
+/* Start a client on a connected socket (ownership taken). Never NULL. */
+virNetClient *virNetClientNew(virNetSocket *sock);
+/* Connect to @path and start. NULL with an error reported. */
+virNetClient *virNetClientNewUnix(const char *path);
+
+/* Set handlers; call before the first frame can arrive matters (i.e.
+ * right after New). */
+void virNetClientSetEventHandler(virNetClient *client, virNetClientEventFunc fn,
+                                 void *opaque);
+void virNetClientSetCloseHandler(virNetClient *client, virNetClientCloseFunc fn,
+                                 void *opaque);
+
+/*
+ * Send a CALL of @prog/@proc with @args (NULL filter = void) and wait for
+ * its REPLY. On OK the payload is decoded into @ret (zeroed by the caller)
+ * with @retFilter (NULL = void). Returns 0; or -1 with the thread's error
+ * set: the daemon's remote_error verbatim (virSetErrorRaw), or an RPC
+ * error for a broken connection or an undecodable reply.
+ */
+int virNetClientCall(virNetClient *client, uint32_t prog, int proc,
+                     virXdrFilter argsFilter, const void *args,
+                     virXdrFilter retFilter, void *ret);
+
+bool virNetClientIsOpen(virNetClient *client);
+
+/* Send our own PINGs after @interval s of silence; close after @count
+ * unanswered. @interval <= 0 stops. */
+void virNetClientStartKeepAlive(virNetClient *client, int interval, unsigned int count);
+
+/* Close the connection (pending calls fail, no close handler), stop the
+ * I/O thread. Must not be called from a handler. Idempotent. */
+void virNetClientClose(virNetClient *client);
+/* Close and free. NULL-safe. */
+void virNetClientFree(virNetClient *client);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetClient, virNetClientFree);

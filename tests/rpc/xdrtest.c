@@ -1,0 +1,622 @@
+/* xdrtest.c: XDR codec, frame and REMOTE_PROGRAM byte layouts, every decoder limit */
+#include <string.h>
+
+#include "remote_protocol.h"
+#include "virnetmessage.h"
+#include "virxdr.h"
+
+/* Big-endian u32 into @p. */
+static void
+be32(guint8 *p, uint32_t v)
+{
+    p[0] = v >> 24;
+    p[1] = v >> 16;
+    p[2] = v >> 8;
+    p[3] = v;
+}
+
+static uint32_t
+rd32(const guint8 *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static const guint8 tinyUUID[16] = {
+    0xc7, 0xa5, 0xfd, 0xbd, 0xed, 0xaf, 0x9e, 0x08,
+    0x4e, 0x4d, 0x65, 0x23, 0x41, 0x1a, 0x24, 0x4b,
+};
+
+/* ---- primitives -------------------------------------------------------- */
+
+typedef struct {
+    int32_t i;
+    uint32_t u;
+    int64_t h;
+    uint64_t uh;
+    double d;
+    char *s;
+    char *os1;
+    char *os2;
+    guint8 op[5];
+    char cf[6];
+    uint32_t cvLen;
+    char *cvVal;
+    uint32_t arrLen;
+    int32_t *arrVal;
+} Prims;
+
+static bool
+primsFilter(virXdr *xdr, void *obj)
+{
+    Prims *p = obj;
+
+    return virXdrInt(xdr, &p->i) && virXdrUInt(xdr, &p->u) &&
+           virXdrHyper(xdr, &p->h) && virXdrUHyper(xdr, &p->uh) &&
+           virXdrDouble(xdr, &p->d) &&
+           virXdrString(xdr, &p->s, 100) &&
+           virXdrOptString(xdr, &p->os1, 100) &&
+           virXdrOptString(xdr, &p->os2, 100) &&
+           virXdrOpaqueFixed(xdr, p->op, sizeof(p->op)) &&
+           virXdrCharFixed(xdr, p->cf, sizeof(p->cf)) &&
+           virXdrCharVar(xdr, &p->cvVal, &p->cvLen, 10) &&
+           virXdrArray(xdr, (void **)&p->arrVal, &p->arrLen, 8, sizeof(int32_t), 4,
+                       virXdrIntElem);
+}
+
+static void
+testRoundTrip(void)
+{
+    int32_t arr[3] = { -1, 0, 0x7fffffff };
+    Prims in = {
+        .i = -5, .u = 0xdeadbeef, .h = -((int64_t)1 << 40), .uh = 0x0102030405060708ULL,
+        .d = 2.5, .s = (char *)"hello", .os1 = NULL, .os2 = (char *)"x",
+        .op = { 1, 2, 3, 4, 5 }, .cf = "abcde", .cvLen = 5, .cvVal = (char *)"none",
+        .arrLen = 3, .arrVal = arr,
+    };
+    Prims out = { 0 };
+    virXdr enc;
+    virXdr dec;
+    g_autofree guint8 *buf = NULL;
+    size_t len;
+
+    virXdrInitEncode(&enc, 4096);
+    g_assert_true(primsFilter(&enc, &in));
+    buf = virXdrSteal(&enc, &len);
+    /* 4+4+8+8+8 + (4+8 "hello") + 4 + (4+4+4 "x") + 8 (opaque[5]) + 24 + (4+20) + (4+12) */
+    g_assert_cmpuint(len, ==, 32 + 12 + 4 + 12 + 8 + 24 + 24 + 16);
+    /* Strings are padded with zeros. */
+    g_assert_cmpuint(rd32(buf + 32), ==, 5);
+    g_assert_cmpmem(buf + 36, 8, "hello\0\0\0", 8);
+
+    virXdrInitDecode(&dec, buf, len);
+    g_assert_true(primsFilter(&dec, &out));
+    g_assert_cmpuint(virXdrRemaining(&dec), ==, 0);
+    g_assert_cmpint(out.i, ==, -5);
+    g_assert_cmpuint(out.u, ==, 0xdeadbeef);
+    g_assert_cmpint(out.h, ==, in.h);
+    g_assert_cmpuint(out.uh, ==, in.uh);
+    g_assert_cmpfloat(out.d, ==, 2.5);
+    g_assert_cmpstr(out.s, ==, "hello");
+    g_assert_null(out.os1);
+    g_assert_cmpstr(out.os2, ==, "x");
+    g_assert_cmpmem(out.op, 5, in.op, 5);
+    g_assert_cmpmem(out.cf, 6, "abcde", 6);
+    g_assert_cmpuint(out.cvLen, ==, 5);
+    g_assert_cmpstr(out.cvVal, ==, "none");
+    g_assert_cmpuint(out.arrLen, ==, 3);
+    g_assert_cmpmem(out.arrVal, sizeof(arr), arr, sizeof(arr));
+    virXdrFree(primsFilter, &out);
+    g_assert_null(out.s);
+    g_assert_null(out.arrVal);
+}
+
+/* Decode @len bytes with @filter into a zeroed @size-byte object; return
+ * whether it succeeded (freeing the object either way). */
+static bool
+tryDecode(const guint8 *buf, size_t len, virXdrFilter filter, size_t size,
+          const char **why)
+{
+    g_autofree void *obj = g_malloc0(size);
+    virXdr dec;
+    bool ok;
+
+    virXdrInitDecode(&dec, buf, len);
+    ok = filter(&dec, obj) && !virXdrFailed(&dec);
+    if (why)
+        *why = dec.error;
+    virXdrFree(filter, obj);
+    return ok;
+}
+
+static void
+testStringLimit(void)
+{
+    guint8 buf[16] = { 0 };
+    const char *why = NULL;
+
+    /* One byte over REMOTE_STRING_MAX: refused on the length alone. */
+    be32(buf, REMOTE_STRING_MAX + 1);
+    g_assert_false(tryDecode(buf, sizeof(buf), remote_string_msg_filter,
+                             sizeof(remote_string_msg), &why));
+    g_assert_cmpstr(why, ==, "string too long");
+
+    /* Within the limit but longer than the bytes present: refused
+     * without allocating the claimed size. */
+    be32(buf, REMOTE_STRING_MAX);
+    g_assert_false(tryDecode(buf, sizeof(buf), remote_string_msg_filter,
+                             sizeof(remote_string_msg), &why));
+    g_assert_cmpstr(why, ==, "truncated payload");
+
+    /* "negative" length */
+    be32(buf, 0xfffffffc);
+    g_assert_false(tryDecode(buf, sizeof(buf), remote_string_msg_filter,
+                             sizeof(remote_string_msg), &why));
+    g_assert_cmpstr(why, ==, "string too long");
+
+    /* An embedded NUL is refused. */
+    be32(buf, 3);
+    memcpy(buf + 4, "a\0b", 3);
+    g_assert_false(tryDecode(buf, 8, remote_string_msg_filter,
+                             sizeof(remote_string_msg), &why));
+
+    /* Exactly fitting string decodes. */
+    be32(buf, 3);
+    memcpy(buf + 4, "abc", 3);
+    g_assert_true(tryDecode(buf, 8, remote_string_msg_filter,
+                            sizeof(remote_string_msg), NULL));
+}
+
+static void
+testArrayLimits(void)
+{
+    g_autofree guint8 *buf = g_malloc0(8);
+    const char *why = NULL;
+
+    /* LIST_ALL_DOMAINS with 16385 domains: over REMOTE_DOMAIN_LIST_MAX. */
+    be32(buf, REMOTE_DOMAIN_LIST_MAX + 1);
+    g_assert_false(tryDecode(buf, 8, remote_connect_list_all_domains_ret_filter,
+                             sizeof(remote_connect_list_all_domains_ret), &why));
+    g_assert_cmpstr(why, ==, "array too long");
+
+    /* Negative count. */
+    be32(buf, 0xffffffff);
+    g_assert_false(tryDecode(buf, 8, remote_connect_list_domains_ret_filter,
+                             sizeof(remote_connect_list_domains_ret), &why));
+    g_assert_cmpstr(why, ==, "array too long");
+    be32(buf, 0x80000000);
+    g_assert_false(tryDecode(buf, 8, remote_connect_list_defined_domains_ret_filter,
+                             sizeof(remote_connect_list_defined_domains_ret), &why));
+
+    /* A count within the maximum that the payload cannot hold: refused
+     * before the array is allocated. */
+    be32(buf, REMOTE_DOMAIN_LIST_MAX);
+    g_assert_false(tryDecode(buf, 8, remote_connect_list_all_domains_ret_filter,
+                             sizeof(remote_connect_list_all_domains_ret), &why));
+    g_assert_cmpstr(why, ==, "truncated payload");
+
+    /* AUTH_LIST allows 20 entries. */
+    be32(buf, 21);
+    g_assert_false(tryDecode(buf, 8, remote_auth_list_ret_filter,
+                             sizeof(remote_auth_list_ret), &why));
+
+    /* char<257> security model: 258 chars refused. */
+    be32(buf, REMOTE_SECURITY_MODEL_MAX + 1);
+    g_assert_false(tryDecode(buf, 8, remote_node_get_security_model_ret_filter,
+                             sizeof(remote_node_get_security_model_ret), &why));
+    g_assert_cmpstr(why, ==, "char array too long");
+
+    /* Optional flag other than 0/1. */
+    be32(buf, 2);
+    g_assert_false(tryDecode(buf, 8, remote_connect_get_max_vcpus_args_filter,
+                             sizeof(remote_connect_get_max_vcpus_args), &why));
+}
+
+static void
+testEncodeLimits(void)
+{
+    virXdr enc;
+    g_autofree char *big = g_malloc(REMOTE_STRING_MAX + 2);
+    remote_string_msg m = { .value = big };
+    remote_string_msg nul = { .value = NULL };
+    remote_connect_list_domains_ret many = { .ids_len = REMOTE_DOMAIN_LIST_MAX + 1 };
+    uint32_t n = 7;
+
+    memset(big, 'a', REMOTE_STRING_MAX + 1);
+    big[REMOTE_STRING_MAX + 1] = '\0';
+    virXdrInitEncode(&enc, VIR_NET_MESSAGE_MAX);
+    g_assert_false(remote_string_msg_filter(&enc, &m));
+    g_assert_cmpstr(enc.error, ==, "string too long");
+    virXdrClear(&enc);
+
+    virXdrInitEncode(&enc, VIR_NET_MESSAGE_MAX);
+    g_assert_false(remote_string_msg_filter(&enc, &nul));
+    virXdrClear(&enc);
+
+    many.ids_val = g_new0(int32_t, many.ids_len);
+    virXdrInitEncode(&enc, VIR_NET_MESSAGE_MAX);
+    g_assert_false(remote_connect_list_domains_ret_filter(&enc, &many));
+    g_assert_cmpstr(enc.error, ==, "array too long");
+    virXdrClear(&enc);
+    g_free(many.ids_val);
+
+    /* The stream's own maximum. */
+    virXdrInitEncode(&enc, 4);
+    g_assert_true(virXdrUInt(&enc, &n));
+    g_assert_false(virXdrUInt(&enc, &n));
+    g_assert_cmpstr(enc.error, ==, "message too large");
+    /* Sticky: later calls fail too. */
+    g_assert_false(virXdrUInt(&enc, &n));
+    virXdrClear(&enc);
+}
+
+/* Every strict prefix of a valid encoding fails to decode; the whole succeeds. */
+static void
+testTruncated(void)
+{
+    remote_nonnull_domain doms[2] = {
+        { .name = (char *)"tiny", .id = 3 },
+        { .name = (char *)"a-longer-name", .id = -1 },
+    };
+    remote_connect_list_all_domains_ret in = {
+        .domains_len = 2, .domains_val = doms, .ret = 2,
+    };
+    remote_connect_list_all_domains_ret out = { 0 };
+    virXdr enc;
+    virXdr dec;
+    g_autofree guint8 *buf = NULL;
+    size_t len;
+    size_t i;
+
+    memcpy(doms[0].uuid, tinyUUID, 16);
+    virXdrInitEncode(&enc, 4096);
+    g_assert_true(remote_connect_list_all_domains_ret_filter(&enc, &in));
+    buf = virXdrSteal(&enc, &len);
+    g_assert_cmpuint(len, ==, 4 + (4 + 4 + 16 + 4) + (4 + 16 + 16 + 4) + 4);
+
+    for (i = 0; i < len; i++) {
+        g_assert_false(tryDecode(buf, i, remote_connect_list_all_domains_ret_filter,
+                                 sizeof(remote_connect_list_all_domains_ret), NULL));
+    }
+    virXdrInitDecode(&dec, buf, len);
+    g_assert_true(remote_connect_list_all_domains_ret_filter(&dec, &out));
+    g_assert_cmpuint(out.domains_len, ==, 2);
+    g_assert_cmpstr(out.domains_val[0].name, ==, "tiny");
+    g_assert_cmpmem(out.domains_val[0].uuid, 16, tinyUUID, 16);
+    g_assert_cmpint(out.domains_val[0].id, ==, 3);
+    g_assert_cmpstr(out.domains_val[1].name, ==, "a-longer-name");
+    g_assert_cmpint(out.domains_val[1].id, ==, -1);
+    g_assert_cmpuint(out.ret, ==, 2);
+    virXdrFree(remote_connect_list_all_domains_ret_filter, &out);
+}
+
+/* ---- frames ------------------------------------------------------------- */
+
+static void
+testFrameLength(void)
+{
+    guint8 b[4];
+
+    be32(b, 0);
+    g_assert_cmpuint(virNetMessageDecodeLength(b), ==, 0);
+    be32(b, 4);
+    g_assert_cmpuint(virNetMessageDecodeLength(b), ==, 0);
+    be32(b, 27);
+    g_assert_cmpuint(virNetMessageDecodeLength(b), ==, 0);
+    be32(b, 28);
+    g_assert_cmpuint(virNetMessageDecodeLength(b), ==, 28);
+    be32(b, VIR_NET_MESSAGE_MAX + 4);
+    g_assert_cmpuint(virNetMessageDecodeLength(b), ==, VIR_NET_MESSAGE_MAX + 4);
+    be32(b, VIR_NET_MESSAGE_MAX + 5);
+    g_assert_cmpuint(virNetMessageDecodeLength(b), ==, 0);
+    be32(b, 0x7fffffff);
+    g_assert_cmpuint(virNetMessageDecodeLength(b), ==, 0);
+    be32(b, 0xffffffff);
+    g_assert_cmpuint(virNetMessageDecodeLength(b), ==, 0);
+}
+
+static void
+checkHeader(const virNetMessage *msg, uint32_t len, uint32_t prog, int proc,
+            int type, uint32_t serial, int status)
+{
+    g_assert_cmpuint(msg->len, ==, len);
+    g_assert_cmpuint(rd32(msg->buf), ==, len);
+    g_assert_cmpuint(rd32(msg->buf + 4), ==, prog);
+    g_assert_cmpuint(rd32(msg->buf + 8), ==, 1);
+    g_assert_cmpuint(rd32(msg->buf + 12), ==, (uint32_t)proc);
+    g_assert_cmpuint(rd32(msg->buf + 16), ==, (uint32_t)type);
+    g_assert_cmpuint(rd32(msg->buf + 20), ==, serial);
+    g_assert_cmpuint(rd32(msg->buf + 24), ==, (uint32_t)status);
+}
+
+static void
+testFrameKeepAlive(void)
+{
+    g_autoptr(virNetMessage) ping = virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING);
+    static const guint8 expect[28] = {
+        0, 0, 0, 28, 0x6b, 0x65, 0x65, 0x70, 0, 0, 0, 1, 0, 0, 0, 1,
+        0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0,
+    };
+
+    g_assert_cmpmem(ping->buf, ping->len, expect, sizeof(expect));
+}
+
+static void
+testFrameNodeGetInfo(void)
+{
+    remote_node_get_info_ret r = {
+        .memory = 16318468, .cpus = 8, .mhz = 2400, .nodes = 1,
+        .sockets = 1, .cores = 4, .threads = 2,
+    };
+    virNetMessageHeader call = {
+        .prog = REMOTE_PROGRAM, .vers = 1, .proc = REMOTE_PROC_NODE_GET_INFO,
+        .type = VIR_NET_CALL, .serial = 6,
+    };
+    virNetMessageHeader hdr;
+    g_autoptr(virNetMessage) msg = NULL;
+    remote_node_get_info_ret back = { 0 };
+    size_t i;
+
+    g_strlcpy(r.model, "x86_64", sizeof(r.model));
+    virNetMessageHeaderReply(&hdr, &call, VIR_NET_OK);
+    msg = virNetMessageEncode(&hdr, remote_node_get_info_ret_filter, &r, NULL);
+    g_assert_nonnull(msg);
+    /* facts §3: model[32] is 128 bytes, so the reply is 188 bytes. */
+    checkHeader(msg, 188, REMOTE_PROGRAM, 6, VIR_NET_REPLY, 6, VIR_NET_OK);
+    for (i = 0; i < 32; i++) {
+        uint32_t c = rd32(msg->buf + 28 + 4 * i);
+        g_assert_cmpuint(c, ==, i < 6 ? (uint32_t)"x86_64"[i] : 0);
+    }
+    g_assert_cmpuint(rd32(msg->buf + 156), ==, 0);
+    g_assert_cmpuint(rd32(msg->buf + 160), ==, 16318468);
+    g_assert_cmpuint(rd32(msg->buf + 164), ==, 8);
+    g_assert_cmpuint(rd32(msg->buf + 184), ==, 2);
+
+    g_assert_true(virNetMessageDecodePayload(msg, remote_node_get_info_ret_filter,
+                                             &back, NULL));
+    g_assert_cmpstr(back.model, ==, "x86_64");
+    g_assert_cmpuint(back.memory, ==, 16318468);
+    g_assert_cmpint(back.threads, ==, 2);
+}
+
+static void
+testFrameGetInfo(void)
+{
+    remote_domain_get_info_ret r = {
+        .state = 1, .maxMem = 65536, .memory = 65536, .nrVirtCpu = 1,
+        .cpuTime = 1234567890123ULL,
+    };
+    virNetMessageHeader hdr = {
+        .prog = REMOTE_PROGRAM, .vers = 1, .proc = REMOTE_PROC_DOMAIN_GET_INFO,
+        .type = VIR_NET_REPLY, .serial = 7,
+    };
+    g_autoptr(virNetMessage) msg =
+        virNetMessageEncode(&hdr, remote_domain_get_info_ret_filter, &r, NULL);
+    static const guint8 payload[32] = {
+        0, 0, 0, 1,                         /* state (unsigned char: 4 bytes) */
+        0, 0, 0, 0, 0, 1, 0, 0,             /* maxMem */
+        0, 0, 0, 0, 0, 1, 0, 0,             /* memory */
+        0, 0, 0, 1,                         /* nrVirtCpu (unsigned short: 4 bytes) */
+        0, 0, 0x01, 0x1f, 0x71, 0xfb, 0x04, 0xcb, /* cpuTime */
+    };
+
+    g_assert_nonnull(msg);
+    checkHeader(msg, 60, REMOTE_PROGRAM, 16, VIR_NET_REPLY, 7, VIR_NET_OK);
+    g_assert_cmpmem(msg->buf + 28, 32, payload, 32);
+}
+
+static void
+testFrameLifecycleEvent(void)
+{
+    remote_domain_event_callback_lifecycle_msg ev = {
+        .callbackID = 27,
+        .msg = { .dom = { .name = (char *)"tiny", .id = 1 }, .event = 2, .detail = 0 },
+    };
+    virNetMessageHeader hdr = {
+        .prog = REMOTE_PROGRAM, .vers = 1,
+        .proc = REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
+        .type = VIR_NET_MESSAGE, .serial = 1, .status = VIR_NET_OK,
+    };
+    g_autoptr(virNetMessage) msg = NULL;
+    guint8 expect[68] = { 0 };
+    remote_domain_event_callback_lifecycle_msg back = { 0 };
+
+    memcpy(ev.msg.dom.uuid, tinyUUID, 16);
+    msg = virNetMessageEncode(&hdr, remote_domain_event_callback_lifecycle_msg_filter,
+                              &ev, NULL);
+    g_assert_nonnull(msg);
+
+    be32(expect, 68);
+    be32(expect + 4, 0x20008086);
+    be32(expect + 8, 1);
+    be32(expect + 12, 318);
+    be32(expect + 16, 2);
+    be32(expect + 20, 1);
+    be32(expect + 24, 0);
+    be32(expect + 28, 27);
+    be32(expect + 32, 4);
+    memcpy(expect + 36, "tiny", 4);
+    memcpy(expect + 40, tinyUUID, 16);
+    be32(expect + 56, 1);
+    be32(expect + 60, 2);
+    be32(expect + 64, 0);
+    g_assert_cmpmem(msg->buf, msg->len, expect, sizeof(expect));
+
+    g_assert_true(virNetMessageDecodePayload(msg,
+                                             remote_domain_event_callback_lifecycle_msg_filter,
+                                             &back, NULL));
+    g_assert_cmpint(back.callbackID, ==, 27);
+    g_assert_cmpstr(back.msg.dom.name, ==, "tiny");
+    g_assert_cmpint(back.msg.event, ==, 2);
+    virXdrFree(remote_domain_event_callback_lifecycle_msg_filter, &back);
+}
+
+static void
+testFrameError(void)
+{
+    virNetMessageHeader call = {
+        .prog = REMOTE_PROGRAM, .vers = 1, .proc = REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME,
+        .type = VIR_NET_CALL, .serial = 9,
+    };
+    const char *text = "Domain not found: no domain with matching name 'x'";
+    g_autoptr(virNetMessage) msg = virNetMessageEncodeErrorSimple(&call, 42, 10, text);
+    g_autoptr(GByteArray) expect = g_byte_array_new();
+    size_t tlen = strlen(text);
+    size_t padded = (tlen + 3) & ~(size_t)3;
+    guint8 w[4];
+    g_auto(virNetMessageError) back = { 0 };
+
+#define PUT(v) do { be32(w, (v)); g_byte_array_append(expect, w, 4); } while (0)
+#define PUTS(s) do { \
+        static const guint8 zero[4] = { 0 }; \
+        PUT(strlen(s)); \
+        g_byte_array_append(expect, (const guint8 *)(s), strlen(s)); \
+        g_byte_array_append(expect, zero, ((strlen(s) + 3) & ~(size_t)3) - strlen(s)); \
+    } while (0)
+    PUT(0); /* length, patched below */
+    PUT(0x20008086); PUT(1); PUT(23); PUT(1); PUT(9); PUT(1);
+    PUT(42); PUT(10);
+    PUT(1); PUTS(text);         /* message */
+    PUT(2);                     /* level */
+    PUT(0);                     /* dom absent */
+    PUT(1); PUTS("%s");         /* str1 */
+    PUT(1); PUTS(text);         /* str2 */
+    PUT(0);                     /* str3 absent */
+    PUT(-1); PUT(-1);           /* int1, int2 */
+    PUT(0);                     /* net absent */
+#undef PUT
+#undef PUTS
+    be32(expect->data, expect->len);
+    g_assert_cmpuint(expect->len, ==, 28 + 8 + 4 + 4 + padded + 4 + 4 + 12 + 4 + 4 + padded +
+                     4 + 8 + 4);
+    g_assert_cmpmem(msg->buf, msg->len, expect->data, expect->len);
+
+    g_assert_true(virNetMessageDecodePayload(msg, virNetMessageErrorFilter, &back, NULL));
+    g_assert_cmpint(back.code, ==, 42);
+    g_assert_cmpint(back.domain, ==, 10);
+    g_assert_cmpstr(back.message, ==, text);
+    g_assert_null(back.dom);
+    g_assert_null(back.net);
+}
+
+static void
+testFrameFromGarbage(void)
+{
+    guint8 *buf = g_malloc0(28);
+
+    /* Length word disagreeing with the buffer. */
+    be32(buf, 40);
+    g_assert_null(virNetMessageFromFrame(buf, 28));
+    buf = g_malloc0(28);
+    be32(buf, 28);
+    {
+        g_autoptr(virNetMessage) m = virNetMessageFromFrame(buf, 28);
+        g_assert_nonnull(m);
+        g_assert_cmpuint(virNetMessagePayloadLen(m), ==, 0);
+    }
+}
+
+static void
+testConnectOpenArgs(void)
+{
+    remote_connect_open_args a = { .name = (char *)"qemu:///session", .flags = 6 };
+    virNetMessageHeader hdr = {
+        .prog = REMOTE_PROGRAM, .vers = 1, .proc = REMOTE_PROC_CONNECT_OPEN,
+        .type = VIR_NET_CALL, .serial = 2,
+    };
+    g_autoptr(virNetMessage) msg =
+        virNetMessageEncode(&hdr, remote_connect_open_args_filter, &a, NULL);
+    remote_connect_open_args back = { 0 };
+
+    g_assert_nonnull(msg);
+    /* flag 1, len 15, 16 bytes of padded name, flags */
+    g_assert_cmpuint(msg->len, ==, 28 + 4 + 4 + 16 + 4);
+    g_assert_cmpuint(rd32(msg->buf + 28), ==, 1);
+    g_assert_cmpuint(rd32(msg->buf + 32), ==, 15);
+    g_assert_cmpuint(rd32(msg->buf + 52), ==, 6);
+    g_assert_true(virNetMessageDecodePayload(msg, remote_connect_open_args_filter,
+                                             &back, NULL));
+    g_assert_cmpstr(back.name, ==, "qemu:///session");
+    g_assert_cmpuint(back.flags, ==, 6);
+    virXdrFree(remote_connect_open_args_filter, &back);
+}
+
+static void
+testSecurityModel(void)
+{
+    remote_node_get_security_model_ret r = {
+        .model_len = 5, .model_val = (char *)"none",
+        .doi_len = 2, .doi_val = (char *)"0",
+    };
+    virNetMessageHeader hdr = {
+        .prog = REMOTE_PROGRAM, .vers = 1, .proc = REMOTE_PROC_NODE_GET_SECURITY_MODEL,
+        .type = VIR_NET_REPLY, .serial = 3,
+    };
+    g_autoptr(virNetMessage) msg =
+        virNetMessageEncode(&hdr, remote_node_get_security_model_ret_filter, &r, NULL);
+
+    g_assert_nonnull(msg);
+    /* count + 5 chars of 4 bytes, count + 2 chars */
+    g_assert_cmpuint(msg->len, ==, 28 + 4 + 20 + 4 + 8);
+    g_assert_cmpuint(rd32(msg->buf + 28), ==, 5);
+    g_assert_cmpuint(rd32(msg->buf + 32), ==, 'n');
+    g_assert_cmpuint(rd32(msg->buf + 48), ==, 0);
+    g_assert_cmpuint(rd32(msg->buf + 52), ==, 2);
+    g_assert_cmpuint(rd32(msg->buf + 56), ==, '0');
+}
+
+static void
+testProcedureTable(void)
+{
+    const remoteProcedure *p;
+    int i;
+
+    g_assert_cmpstr(remoteProcedureName(1), ==, "CONNECT_OPEN");
+    g_assert_cmpstr(remoteProcedureName(273), ==, "CONNECT_LIST_ALL_DOMAINS");
+    g_assert_cmpstr(remoteProcedureName(318), ==, "DOMAIN_EVENT_CALLBACK_LIFECYCLE");
+    g_assert_cmpstr(remoteProcedureName(319), ==, "DOMAIN_EVENT_CALLBACK_REBOOT");
+    g_assert_cmpstr(remoteProcedureName(443), ==, "DOMAIN_FD_ASSOCIATE");
+    g_assert_null(remoteProcedureName(0));
+    g_assert_null(remoteProcedureName(9999));
+    g_assert_null(remoteProcedureName(-1));
+
+    p = remoteProcedureLookup(REMOTE_PROC_DOMAIN_GET_STATE);
+    g_assert_nonnull(p);
+    g_assert_cmpstr(p->name, ==, "DOMAIN_GET_STATE");
+    g_assert_true(p->argsFilter == remote_domain_flags_args_filter);
+    g_assert_true(p->retFilter == remote_domain_get_state_ret_filter);
+    g_assert_null(remoteProcedureLookup(REMOTE_PROC_DOMAIN_MIGRATE_PREPARE));
+    g_assert_null(remoteProcedureLookup(9999));
+
+    /* Every entry agrees with the name table and its own number. */
+    for (i = 1; i < REMOTE_PROC_LAST; i++) {
+        p = remoteProcedureLookup(i);
+        if (!p)
+            continue;
+        g_assert_cmpint(p->proc, ==, i);
+        g_assert_cmpstr(p->name, ==, remoteProcedureName(i));
+        g_assert_true((p->argsFilter == NULL) == (p->argsSize == 0));
+        g_assert_true((p->retFilter == NULL) == (p->retSize == 0));
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/rpc/xdr/roundtrip", testRoundTrip);
+    g_test_add_func("/rpc/xdr/string-limit", testStringLimit);
+    g_test_add_func("/rpc/xdr/array-limits", testArrayLimits);
+    g_test_add_func("/rpc/xdr/encode-limits", testEncodeLimits);
+    g_test_add_func("/rpc/xdr/truncated", testTruncated);
+    g_test_add_func("/rpc/frame/length", testFrameLength);
+    g_test_add_func("/rpc/frame/keepalive", testFrameKeepAlive);
+    g_test_add_func("/rpc/frame/node-get-info", testFrameNodeGetInfo);
+    g_test_add_func("/rpc/frame/domain-get-info", testFrameGetInfo);
+    g_test_add_func("/rpc/frame/lifecycle-event", testFrameLifecycleEvent);
+    g_test_add_func("/rpc/frame/error", testFrameError);
+    g_test_add_func("/rpc/frame/from-garbage", testFrameFromGarbage);
+    g_test_add_func("/rpc/protocol/connect-open", testConnectOpenArgs);
+    g_test_add_func("/rpc/protocol/security-model", testSecurityModel);
+    g_test_add_func("/rpc/protocol/table", testProcedureTable);
+    return g_test_run();
+}
