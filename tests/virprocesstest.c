@@ -84,6 +84,18 @@ testDeadlineThenKill(void)
     g_assert_false(virProcessPidfdHasExited(pidfd));
     g_assert_cmpint(virProcessReapPidfd(pidfd, &status), ==, 0);
 
+    /* Stopped: the state letter says so once the stop took effect. */
+    {
+        siginfo_t info;
+        char state = 0;
+
+        g_assert_cmpint(virProcessPidfdKill(pidfd, SIGSTOP), ==, 0);
+        g_assert_cmpint(waitid((idtype_t)3 /* P_PIDFD */, (id_t)pidfd, &info, WSTOPPED), ==, 0);
+        g_assert_cmpint(virProcessGetStatInfo(pid, &state, &st2), ==, 0);
+        g_assert_cmpint(state, ==, 'T');
+        g_assert_cmpuint(st2, ==, st1);
+    }
+
     g_assert_cmpint(virProcessPidfdKill(pidfd, SIGKILL), ==, 0);
     g_assert_cmpint(virProcessWaitPidfd(pidfd, G_MAXINT64), ==, 1);
     g_assert_cmpint(virProcessReapPidfd(pidfd, &status), ==, 1);

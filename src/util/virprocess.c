@@ -93,7 +93,7 @@ virProcessSignalName(int sig)
 }
 
 int
-virProcessGetStartTime(pid_t pid, unsigned long long *starttime)
+virProcessGetStatInfo(pid_t pid, char *state, unsigned long long *starttime)
 {
     char path[64];
     char buf[4096];
@@ -123,7 +123,7 @@ virProcessGetStartTime(pid_t pid, unsigned long long *starttime)
     buf[len] = '\0';
 
     /* The command name (field 2) may hold spaces and ')': fields after it
-     * start after the last ')'. That ')' ends field 2; field 3 follows. */
+     * start after the last ')'. */
     if (!(p = strrchr(buf, ')'))) {
         errno = EINVAL;
         return -1;
@@ -136,6 +136,8 @@ virProcessGetStartTime(pid_t pid, unsigned long long *starttime)
             errno = EINVAL;
             return -1;
         }
+        if (field == 3 && state)
+            *state = *p;
         if (field == 22) {
             char *end = NULL;
             unsigned long long val;
@@ -146,7 +148,8 @@ virProcessGetStartTime(pid_t pid, unsigned long long *starttime)
                 errno = EINVAL;
                 return -1;
             }
-            *starttime = val;
+            if (starttime)
+                *starttime = val;
             return 0;
         }
         while (*p && *p != ' ')
@@ -154,6 +157,12 @@ virProcessGetStartTime(pid_t pid, unsigned long long *starttime)
     }
     errno = EINVAL;
     return -1;
+}
+
+int
+virProcessGetStartTime(pid_t pid, unsigned long long *starttime)
+{
+    return virProcessGetStatInfo(pid, NULL, starttime);
 }
 
 bool

@@ -39,6 +39,11 @@ int virProcessPidfdOpen(pid_t pid);
  */
 int virProcessGetStartTime(pid_t pid, unsigned long long *starttime);
 
+/* State letter (/proc/PID/stat field 3: 'R', 'S', 'D', 'T' stopped, 't'
+ * traced, 'Z' zombie, ...) and start time; either may be NULL. 0, or -1
+ * with errno set (ESRCH when it does not exist); nothing reported. */
+int virProcessGetStatInfo(pid_t pid, char *state, unsigned long long *starttime);
+
 /* True if the process behind @pidfd has exited (never blocks). */
 bool virProcessPidfdHasExited(int pidfd);
 
