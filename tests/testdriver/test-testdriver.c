@@ -798,6 +798,45 @@ testEventsLifecycle(void)
     g_string_free(domLog.log, TRUE);
 }
 
+/* Which defines count as "Updated": libvirt's rules, including a running
+ * transient domain made persistent ("Added"). */
+static void
+testEventsDefineDetails(void)
+{
+    virConnectPtr conn = openDefault();
+    eventLog log = { g_string_new(NULL), 0 };
+    const char *xml = "<domain type='test'><name>tr</name>"
+                      "<uuid>11111111-2222-3333-4444-555555555555</uuid>"
+                      "<memory>1024</memory><os><type>hvm</type></os></domain>";
+    virDomainPtr dom;
+    int id;
+
+    id = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                          VIR_DOMAIN_EVENT_CALLBACK(lifecycleCallback),
+                                          &log, NULL);
+    g_assert_cmpint(id, >=, 0);
+    dom = virDomainCreateXML(conn, xml, 0);                  /* Started Booted */
+    g_assert_nonnull(dom);
+    virDomainFree(virDomainDefineXML(conn, xml));            /* Defined Added */
+    g_assert_cmpint(virDomainIsPersistent(dom), ==, 1);
+    g_assert_cmpint(virDomainUndefine(dom), ==, 0);          /* Undefined Removed */
+    g_assert_cmpint(virDomainIsPersistent(dom), ==, 0);
+    g_assert_cmpint(virDomainIsActive(dom), ==, 1);
+    virDomainFree(virDomainDefineXML(conn, xml));            /* Defined Updated */
+    g_assert_cmpint(virDomainDestroy(dom), ==, 0);           /* Stopped Destroyed */
+    virDomainFree(virDomainDefineXML(conn, xml));            /* Defined Updated */
+    assertState(dom, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_DESTROYED);
+
+    waitEvents(&log, 6);
+    g_assert_cmpstr(log.log->str, ==,
+                    "tr:2:0 tr:0:0 tr:1:0 tr:0:1 tr:5:1 tr:0:1 ");
+    g_assert_cmpint(virConnectDomainEventDeregisterAny(conn, id), ==, 0);
+
+    virDomainFree(dom);
+    virConnectClose(conn);
+    g_string_free(log.log, TRUE);
+}
+
 static int
 legacyCallback(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
 {
@@ -1061,6 +1100,7 @@ main(int argc, char **argv)
     g_test_add_func("/testdriver/create/transient", testCreateTransient);
     g_test_add_func("/testdriver/domain/vcpus-flags", testVcpusFlags);
     g_test_add_func("/testdriver/events/lifecycle", testEventsLifecycle);
+    g_test_add_func("/testdriver/events/define-details", testEventsDefineDetails);
     g_test_add_func("/testdriver/events/legacy", testEventsLegacy);
     g_test_add_func("/testdriver/list/filters", testListAllFilters);
     g_test_add_func("/testdriver/file/good", testFileGood);

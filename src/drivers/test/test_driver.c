@@ -355,17 +355,22 @@ testDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
         return NULL;
 
     g_mutex_lock(&driver->lock);
-    /* Whether this replaces a definition (Defined Updated) or adds one. */
+    /* libvirt reports "Defined Updated" when a definition was replaced:
+     * always for an inactive domain, and for an active one when it had a
+     * next-boot copy (it was persistent when started, or was defined
+     * since). Defining a running transient domain counts as "Added". */
+    updated = false;
     if ((existing = virDomainObjListFindByUUID(driver->domains, def->uuid))) {
-        updated = true;
+        updated = !virDomainObjIsActive(existing) || existing->newDef ||
+                  testDomainObjGetPrivate(existing)->hasNextDef;
         virDomainObjEndAPI(&existing);
-    } else {
-        updated = false;
     }
     if ((obj = virDomainObjListAdd(driver->domains, &def, 0, &oldDef))) {
         obj->persistent = true;
+        if (virDomainObjIsActive(obj))
+            testDomainObjGetPrivate(obj)->hasNextDef = true;
         event = virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_DEFINED,
-                                                  updated || oldDef ?
+                                                  updated ?
                                                   VIR_DOMAIN_EVENT_DEFINED_UPDATED :
                                                   VIR_DOMAIN_EVENT_DEFINED_ADDED);
         ret = testDomainHandle(conn, obj);
@@ -396,10 +401,9 @@ testDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     event = virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_UNDEFINED,
                                               VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
     if (virDomainObjIsActive(obj)) {
-        /* It keeps running as a transient domain; its next-boot
-         * definition goes away with it. */
+        /* It keeps running as a transient domain (and, as in libvirt,
+         * keeps its next-boot definition until it stops). */
         obj->persistent = false;
-        g_clear_pointer(&obj->newDef, virDomainDefFree);
     } else {
         virDomainObjListRemove(driver->domains, obj);
     }

@@ -668,11 +668,22 @@ testDomainDefPostParse(virDomainDef *def)
     return 0;
 }
 
+testDomainObjPrivate *
+testDomainObjGetPrivate(virDomainObj *obj)
+{
+    if (!obj->privateData) {
+        obj->privateData = g_new0(testDomainObjPrivate, 1);
+        obj->privateDataFree = g_free;
+    }
+    return obj->privateData;
+}
+
 void
 testDomainStartState(testDriver *driver, virDomainObj *obj, int reason)
 {
     obj->def->id = virDomainObjListNextID(driver->domains);
     virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, reason);
+    testDomainObjGetPrivate(obj)->hasNextDef = obj->persistent;
 }
 
 void
@@ -684,6 +695,7 @@ testDomainShutdownState(virDomainObj *obj, virDomainPtr dom, int reason)
     }
     obj->def->id = -1;
     virDomainObjSetState(obj, VIR_DOMAIN_SHUTOFF, reason);
+    testDomainObjGetPrivate(obj)->hasNextDef = false;
     if (dom)
         dom->id = -1;
 }

@@ -32,6 +32,22 @@ struct _testDriver {
  * file (<test:runstate>, <test:transient/>). */
 #define TEST_DOMAIN_NAMESPACE "http://libvirt.org/schemas/domain/test/1.0"
 
+/*
+ * Per-domain driver data (virDomainObj.privateData, created on first use,
+ * protected by the object lock).
+ */
+typedef struct {
+    /* libvirt keeps a separate next-boot copy of the definition from the
+     * moment a persistent domain starts (and from any define while it
+     * runs) until it stops; whether a define counts as "Defined Updated"
+     * depends on it. virtkit's objects only store that copy when it
+     * differs, so this flag remembers that libvirt would have one. */
+    bool hasNextDef;
+} testDomainObjPrivate;
+
+/* The private data of @obj (locked), allocated on first use. */
+testDomainObjPrivate *testDomainObjGetPrivate(virDomainObj *obj);
+
 /* ---- test_driver_conf.c ----------------------------------------------- */
 
 /* Empty driver state (no domains, libvirt's default node info). Never fails. */
