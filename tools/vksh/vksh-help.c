@@ -112,12 +112,10 @@ cmdQuit(vkshControl *ctl, const vkshCmd *cmd)
 }
 
 const vkshCmdDef vkshSelfCmds[] = {
-    { "exit", cmdQuit, NULL, "quit this interactive terminal", NULL,
-      VKSH_CMD_FLAG_NOCONNECT },
+    { "exit", cmdQuit, NULL, "quit this interactive terminal", NULL, 0 },
     { "help", cmdHelp, optsHelp, "print help",
       "Prints global help, command specific help, or help for a\n"
-      "group of related commands", VKSH_CMD_FLAG_NOCONNECT | VKSH_CMD_FLAG_IGNORE_REST },
-    { "quit", cmdQuit, NULL, "quit this interactive terminal", NULL,
-      VKSH_CMD_FLAG_NOCONNECT },
+      "group of related commands", VKSH_CMD_FLAG_IGNORE_REST },
+    { "quit", cmdQuit, NULL, "quit this interactive terminal", NULL, 0 },
     { NULL, NULL, NULL, NULL, NULL, 0 },
 };

@@ -509,16 +509,6 @@ vkshCmdsRun(vkshControl *ctl, const vkshCmd *cmds)
     return ok;
 }
 
-static bool
-vkshNeedsConnection(const vkshCmd *cmds)
-{
-    for (const vkshCmd *cmd = cmds; cmd; cmd = cmd->next) {
-        if (!(cmd->def->flags & VKSH_CMD_FLAG_NOCONNECT))
-            return true;
-    }
-    return false;
-}
-
 /* Reads commands from stdin, one line at a time, until EOF or quit. */
 static bool
 vkshInteractive(vkshControl *ctl)
@@ -550,9 +540,7 @@ vkshInteractive(vkshControl *ctl)
             if (strcmp(c->def->name, "quit") == 0 || strcmp(c->def->name, "exit") == 0)
                 quit = true;
         }
-        if (cmds && vkshNeedsConnection(cmds) && !vkshConnect(ctl))
-            ok = false;
-        else if (cmds)
+        if (cmds)
             ok = vkshCmdsRun(ctl, cmds);
         vkshCmdFree(cmds);
         if (quit)
@@ -620,6 +608,7 @@ main(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     vkshControl ctl = { 0 };
+    g_autofree char *uri = NULL;
     vkshCmd *cmds = NULL;
     const char *env;
     bool ok;
@@ -628,16 +617,16 @@ main(int argc, char **argv)
     /* -c, then VIRTKIT_DEFAULT_URI, then LIBVIRT_DEFAULT_URI, then the
      * library's own default (NULL). */
     if ((env = g_getenv("VIRTKIT_DEFAULT_URI")) && *env)
-        ctl.uri = g_strdup(env);
+        uri = g_strdup(env);
     else if ((env = g_getenv("LIBVIRT_DEFAULT_URI")) && *env)
-        ctl.uri = g_strdup(env);
+        uri = g_strdup(env);
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+:c:hqrvV", longopts, NULL)) != -1) {
         switch (c) {
         case 'c':
-            g_free(ctl.uri);
-            ctl.uri = g_strdup(optarg);
+            g_free(uri);
+            uri = g_strdup(optarg);
             break;
         case 'h':
             vkshUsage();
@@ -680,6 +669,7 @@ main(int argc, char **argv)
         }
     }
 
+    ctl.uri = uri;
     virSetErrorFunc(NULL, vkshErrorHandler);
     if (virEventRegisterDefaultImpl() < 0) {
         vkshReportLibError(&ctl);
@@ -694,9 +684,7 @@ main(int argc, char **argv)
         if (optind + 1 == argc) {
             /* One argument is a command string, which may hold several
              * commands; an empty one is a failure, as with virsh. */
-            if (!*argv[optind])
-                return EXIT_FAILURE;
-            ok = vkshCmdStringParse(&ctl, argv[optind], &cmds);
+            ok = *argv[optind] && vkshCmdStringParse(&ctl, argv[optind], &cmds);
         } else {
             ok = vkshCmdArgvParse(&ctl, argc - optind, argv + optind, &cmds);
         }
@@ -709,6 +697,6 @@ main(int argc, char **argv)
     fflush(stdout);
     if (ctl.conn)
         virConnectClose(ctl.conn);
-    g_free(ctl.uri);
+    vkshResetError();
     return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }

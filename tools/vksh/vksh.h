@@ -34,11 +34,9 @@ typedef struct _vkshControl vkshControl;
 typedef struct _vkshCmd vkshCmd;
 
 enum {
-    /* The command works without a hypervisor connection. */
-    VKSH_CMD_FLAG_NOCONNECT = 1 << 0,
     /* Once its first option has a value, the remaining words are ignored
      * (virsh's help: "help destroy --graceful" shows destroy's help). */
-    VKSH_CMD_FLAG_IGNORE_REST = 1 << 1,
+    VKSH_CMD_FLAG_IGNORE_REST = 1 << 0,
 };
 
 typedef struct {
@@ -65,7 +63,7 @@ struct _vkshCmd {
 
 struct _vkshControl {
     virConnectPtr conn;
-    char *uri;                /* the URI asked for, or NULL for the default */
+    const char *uri;          /* the URI asked for, or NULL for the default */
     bool readonly;
     bool quiet;
 };
