@@ -37,5 +37,11 @@ bench: deps
 	$(MAKE) build
 	scripts/bench.sh $(BUILD)
 
+# The daemon crash torture, longer than in `make check` (VKD_TORTURE_KILLS).
+torture: deps
+	$(MAKE) build
+	VKD_TORTURE_KILLS=$${VKD_TORTURE_KILLS:-2000} meson test -C $(BUILD) --no-rebuild \
+	    --print-errorlogs --timeout-multiplier 10 daemon-torture
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""virtkitd as a process: directories, lock, sockets, signals, --daemon, --timeout,
+and the connection preamble/errors on the wire (raw frames)."""
+import os
+import signal
+import stat
+import struct
+import subprocess
+
+from vkdtest import (Daemon, RawClient, parse_error, run_tests, wait_for, pid_alive,
+                     xdr_string, VIRTKITD, make_tmpdir)
+
+AUTH_LIST, OPEN, CLOSE, SUPPORTS_FEATURE = 66, 1, 2, 60
+LIST_ALL, DEFINE_XML, LOOKUP_BY_NAME = 273, 11, 23
+
+
+def open_args(name, flags=0):
+    if name is None:
+        return struct.pack(">II", 0, flags)
+    return struct.pack(">I", 1) + xdr_string(name) + struct.pack(">I", flags)
+
+
+def test_lock_second_daemon_refused():
+    a = Daemon().start()
+    b = Daemon(root=a.root)
+    p = subprocess.run(b.argv(), capture_output=True, text=True, timeout=60)
+    assert p.returncode != 0, "second daemon on the same state dir exited 0"
+    assert "already" in p.stderr and str(a.pid) in p.stderr, p.stderr
+    # the first one is unaffected
+    assert a.connectable()
+
+
+def test_side_by_side():
+    a = Daemon().start()
+    b = Daemon().start()
+    assert a.pid != b.pid
+    assert a.connectable() and b.connectable()
+
+
+def test_socket_modes():
+    d = Daemon().start()
+    rw = stat.S_IMODE(os.stat(d.sock).st_mode)
+    ro = stat.S_IMODE(os.stat(d.sock_ro).st_mode)
+    assert rw == 0o600, oct(rw)
+    assert ro == 0o666, oct(ro)
+
+
+def test_sigterm_exits_cleanly():
+    d = Daemon().start()
+    c = RawClient(d.sock)
+    assert c.call(AUTH_LIST)[0][5] == 0
+    rc = d.stop(signal.SIGTERM)
+    assert rc == 0, "exit status %r\n%s" % (rc, d.log())
+    assert not os.path.exists(d.sock), "socket left behind"
+    assert c.is_closed(), "client connection not closed at exit"
+
+
+def test_sigint_exits_cleanly():
+    d = Daemon().start()
+    assert d.stop(signal.SIGINT) == 0
+
+
+def test_daemonize():
+    root = make_tmpdir()
+    d = Daemon(root=root, extra=["--daemon"])
+    p = subprocess.run(d.argv(), capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    # --daemon returns only once the sockets accept
+    lock = os.path.join(d.dirs["state"], "virtkitd.lock")
+    pid = int(open(lock).read().strip())
+    try:
+        assert pid_alive(pid)
+        s = RawClient(d.sock)
+        assert s.call(AUTH_LIST)[0][5] == 0
+        s.close()
+    finally:
+        os.kill(pid, signal.SIGTERM)
+    wait_for(lambda: not pid_alive(pid), "detached daemon %d to exit" % pid)
+
+
+def test_timeout_exits_when_idle():
+    d = Daemon(extra=["--timeout", "1"]).start()
+    rc = d.proc.wait(60)
+    assert rc == 0, "exit %r\n%s" % (rc, d.log())
+
+
+def test_bad_command_line():
+    p = subprocess.run([VIRTKITD, "--no-such-option"], capture_output=True, text=True)
+    assert p.returncode == 2 and "no-such-option" in p.stderr, (p.returncode, p.stderr)
+
+
+def test_preamble_and_errors():
+    d = Daemon().start()
+    c = RawClient(d.sock)
+    # AUTH_LIST -> [0]
+    (hdr, pl) = c.call(AUTH_LIST)
+    assert hdr[5] == 0 and pl == struct.pack(">Ii", 1, 0), pl
+    # features
+    def feature(n):
+        (hdr, pl) = c.call(SUPPORTS_FEATURE, struct.pack(">i", n))
+        assert hdr[5] == 0
+        return struct.unpack(">i", pl)[0]
+    assert feature(10) == 1 and feature(14) == 1 and feature(15) == 1
+    assert feature(8) == 0 and feature(1) == 0
+    # a driver call before CONNECT_OPEN
+    (hdr, pl) = c.call(LIST_ALL, struct.pack(">iI", 1, 3))
+    assert hdr[5] == 1
+    assert parse_error(pl) == (1, 7, "hypervisor connection not open"), parse_error(pl)
+    # unknown procedure: NO_SUPPORT (3) so that clients fall back
+    (hdr, pl) = c.call(9999)
+    assert hdr[5] == 1 and parse_error(pl)[0] == 3, parse_error(pl)
+    (hdr, pl) = c.call(8)   # DOMAIN_ATTACH_DEVICE: known, not implemented
+    assert hdr[5] == 1 and parse_error(pl)[0] == 3, parse_error(pl)
+    # unknown program / bad status: RPC errors, connection kept
+    (hdr, pl) = c.call(1, prog=0x12345678)
+    assert hdr[5] == 1 and parse_error(pl)[:2] == (39, 7)
+    assert "Cannot find program" in parse_error(pl)[2]
+    (hdr, pl) = c.call(AUTH_LIST, status=1)
+    assert hdr[5] == 1 and parse_error(pl) == (39, 7, "Unexpected message status 1")
+    # open the test driver; a second open fails
+    (hdr, pl) = c.call(OPEN, open_args("test:///default"))
+    assert hdr[5] == 0, parse_error(pl)
+    (hdr, pl) = c.call(OPEN, open_args("test:///default"))
+    assert hdr[5] == 1, "second CONNECT_OPEN accepted"
+    (hdr, pl) = c.call(LIST_ALL, struct.pack(">iI", 1, 3))
+    assert hdr[5] == 0
+    (n,) = struct.unpack(">I", pl[:4])
+    assert n == 1, "test:///default has one domain, got %d" % n    # 'test'
+    (hdr, pl) = c.call(LOOKUP_BY_NAME, xdr_string("nosuch"))
+    assert hdr[5] == 1 and parse_error(pl)[0] == 42, parse_error(pl)
+    # CONNECT_CLOSE: reply, then the socket closes
+    (hdr, pl) = c.call(CLOSE)
+    assert hdr[5] == 0
+    assert c.is_closed(), "socket still open after CONNECT_CLOSE"
+
+
+def test_decode_failure():
+    d = Daemon().start()
+    c = RawClient(d.sock)
+    c.call(OPEN, open_args("test:///default"))
+    # LOOKUP_BY_NAME with a string claiming 4 GiB - 16 bytes
+    (hdr, pl) = c.call(LOOKUP_BY_NAME, struct.pack(">I", 0xFFFFFFF0) + b"abcd")
+    assert hdr[5] == 1
+    assert parse_error(pl) == (39, 7, "Unable to decode message payload"), parse_error(pl)
+    assert c.is_closed(), "hostile client not dropped"
+    # others keep being served
+    c2 = RawClient(d.sock)
+    assert c2.call(AUTH_LIST)[0][5] == 0
+
+
+def test_read_only_socket():
+    d = Daemon().start()
+    c = RawClient(d.sock_ro)
+    (hdr, pl) = c.call(OPEN, open_args("test:///default"))
+    assert hdr[5] == 0, parse_error(pl)
+    (hdr, pl) = c.call(LIST_ALL, struct.pack(">iI", 1, 3))
+    assert hdr[5] == 0, parse_error(pl)
+    xml = "<domain type='test'><name>ro</name><memory>65536</memory>" \
+          "<os><type>hvm</type></os></domain>"
+    (hdr, pl) = c.call(DEFINE_XML, xdr_string(xml))
+    assert hdr[5] == 1
+    code, dom, msg = parse_error(pl)
+    assert code == 29 and "read only" in msg, (code, dom, msg)
+    # nothing changed
+    (hdr, pl) = c.call(LOOKUP_BY_NAME, xdr_string("ro"))
+    assert hdr[5] == 1 and parse_error(pl)[0] == 42
+
+
+def test_open_refuses_foreign_uris():
+    d = Daemon().start()
+    c = RawClient(d.sock)
+    (hdr, pl) = c.call(OPEN, open_args("qemu+ssh://elsewhere/system"))
+    assert hdr[5] == 1, "a transport URI was opened by the daemon"
+    code, dom, msg = parse_error(pl)
+    assert code == 5, (code, dom, msg)
+
+
+if __name__ == "__main__":
+    run_tests([
+        ("lock: second daemon on one state dir refused", test_lock_second_daemon_refused),
+        ("two daemons side by side", test_side_by_side),
+        ("socket modes 0600/0666", test_socket_modes),
+        ("SIGTERM: exit 0, sockets removed, clients closed", test_sigterm_exits_cleanly),
+        ("SIGINT: exit 0", test_sigint_exits_cleanly),
+        ("--daemon returns once ready", test_daemonize),
+        ("--timeout exits when idle", test_timeout_exits_when_idle),
+        ("bad command line: exit 2", test_bad_command_line),
+        ("preamble, features, errors on the wire", test_preamble_and_errors),
+        ("undecodable arguments: RPC error, client dropped", test_decode_failure),
+        ("read-only socket refuses mutations with 29", test_read_only_socket),
+        ("CONNECT_OPEN refuses transport URIs", test_open_refuses_foreign_uris),
+    ])

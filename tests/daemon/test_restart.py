@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""virtkitd restarts: the seed scenario (QEMU killed while the daemon was down),
+guests kept running across SIGTERM and SIGKILL of the daemon, transient guests,
+autostart once per boot."""
+import os
+import re
+import shutil
+import signal
+
+from vkdtest import (Daemon, VirshEvents, diskless_xml, domstate, kill_pid, pid_alive,
+                     qemu_pids, run_tests, virsh, wait_for, write)
+
+
+def qemu_of(root, name):
+    """Pid of the QEMU running guest @name of the daemon rooted at @root."""
+    pids = []
+    for pid in qemu_pids(root):
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            argv = f.read().split(b"\0")
+        for i, a in enumerate(argv):
+            if a == b"-name" and i + 1 < len(argv) and \
+               re.match(rb"(guest=)?%s(,|$)" % re.escape(name.encode()), argv[i + 1]):
+                pids.append(pid)
+    assert len(pids) <= 1, "several QEMUs for %s: %r" % (name, pids)
+    return pids[0] if pids else None
+
+
+def define_start(d, uri, name, start=True):
+    f = write(os.path.join(d.root, name + ".xml"), diskless_xml(name))
+    virsh(uri, "define", f)
+    if start:
+        virsh(uri, "start", name)
+        assert domstate(uri, name) == "running (booted)"
+
+
+def test_seed_scenario():
+    d = Daemon().start()
+    uri = d.uri()
+    define_start(d, uri, "seed")
+    pid = qemu_of(d.root, "seed")
+    assert pid
+    assert d.stop() == 0
+    assert pid_alive(pid), "stopping the daemon killed the guest"
+    kill_pid(pid)
+    wait_for(lambda: not pid_alive(pid), "QEMU %d to die" % pid)
+
+    d.start()
+    ev = VirshEvents(uri, "--all")
+    try:
+        # the STOPPED/FAILED raised while the daemon reconnected reaches a
+        # client that registers after the restart (replayed, see daemon_startup.c)
+        ev.wait_line(r"for domain '?seed'?: Stopped Failed")
+        out = virsh(uri, "list", "--all").stdout
+        assert re.search(r"^\s*-\s+seed\s+shut off\s*$", out, re.M), out
+        assert domstate(uri, "seed") == "shut off (crashed)", domstate(uri, "seed")
+        # and it is usable again
+        virsh(uri, "start", "seed")
+        assert domstate(uri, "seed") == "running (booted)"
+        virsh(uri, "destroy", "seed")
+    finally:
+        ev.close()
+
+
+def check_reconnect(sig):
+    d = Daemon().start()
+    uri = d.uri()
+    define_start(d, uri, "r1")
+    define_start(d, uri, "r2")
+    virsh(uri, "suspend", "r2")
+    ids = {n: virsh(uri, "domid", n).stdout.strip() for n in ("r1", "r2")}
+    pids = {n: qemu_of(d.root, n) for n in ("r1", "r2")}
+    d.stop(sig)
+    assert all(pid_alive(p) for p in pids.values()), "a guest died with the daemon"
+    d.start()
+    assert domstate(uri, "r1") == "running (booted)", domstate(uri, "r1")
+    assert domstate(uri, "r2") == "paused (user)", domstate(uri, "r2")
+    assert {n: qemu_of(d.root, n) for n in ("r1", "r2")} == pids, "QEMU pids changed"
+    assert {n: virsh(uri, "domid", n).stdout.strip() for n in ("r1", "r2")} == ids
+    # usable: the monitor was reconnected
+    virsh(uri, "resume", "r2")
+    assert domstate(uri, "r2") == "running (unpaused)"
+    virsh(uri, "suspend", "r1")
+    assert domstate(uri, "r1") == "paused (user)"
+    virsh(uri, "destroy", "r1")
+    virsh(uri, "destroy", "r2")
+    wait_for(lambda: not pid_alive(pids["r1"]) and not pid_alive(pids["r2"]),
+             "destroyed guests to exit")
+    # new ids continue after the old ones
+    virsh(uri, "start", "r1")
+    assert int(virsh(uri, "domid", "r1").stdout) > max(int(i) for i in ids.values())
+    virsh(uri, "destroy", "r1")
+
+
+def test_reconnect_after_sigterm():
+    check_reconnect(signal.SIGTERM)
+
+
+def test_reconnect_after_sigkill():
+    check_reconnect(signal.SIGKILL)
+
+
+def test_transient_guest_gone():
+    d = Daemon().start()
+    uri = d.uri()
+    f = write(os.path.join(d.root, "tr.xml"), diskless_xml("tr"))
+    virsh(uri, "create", f)
+    pid = qemu_of(d.root, "tr")
+    assert pid
+    d.stop()
+    assert pid_alive(pid)
+    kill_pid(pid)
+    wait_for(lambda: not pid_alive(pid), "QEMU to die")
+    d.start()
+    assert "tr" not in virsh(uri, "list", "--all").stdout
+    p = virsh(uri, "domstate", "tr", check=False)
+    assert p.returncode != 0 and "Domain not found" in p.stderr, p.stderr
+
+
+def test_transient_guest_reconnected():
+    d = Daemon().start()
+    uri = d.uri()
+    f = write(os.path.join(d.root, "tr2.xml"), diskless_xml("tr2"))
+    virsh(uri, "create", f)
+    pid = qemu_of(d.root, "tr2")
+    d.stop(signal.SIGKILL)
+    d.start()
+    assert domstate(uri, "tr2") == "running (booted)"
+    info = virsh(uri, "dominfo", "tr2").stdout
+    assert re.search(r"^Persistent:\s+no$", info, re.M), info
+    assert qemu_of(d.root, "tr2") == pid
+    virsh(uri, "destroy", "tr2")
+    assert "tr2" not in virsh(uri, "list", "--all").stdout
+
+
+def test_autostart_once_per_boot():
+    d = Daemon().start()
+    uri = d.uri()
+    define_start(d, uri, "auto", start=False)
+    virsh(uri, "autostart", "auto")
+    d.stop()
+    # a "boot": the runtime directory (tmpfs on a real host) starts empty
+    shutil.rmtree(d.dirs["run"])
+    d.start()
+    assert domstate(uri, "auto") == "running (booted)", domstate(uri, "auto")
+    virsh(uri, "destroy", "auto")
+    d.stop()
+    # same boot: the marker in the runtime dir prevents a second autostart
+    d.start()
+    assert domstate(uri, "auto").startswith("shut off"), domstate(uri, "auto")
+    assert qemu_of(d.root, "auto") is None
+    d.stop()
+    shutil.rmtree(d.dirs["run"])
+    d.start()
+    assert domstate(uri, "auto") == "running (booted)"
+    virsh(uri, "destroy", "auto")
+
+
+if __name__ == "__main__":
+    run_tests([
+        ("seed: QEMU killed while down -> shut off (crashed), event delivered",
+         test_seed_scenario),
+        ("running and paused guests reconnected after SIGTERM", test_reconnect_after_sigterm),
+        ("running and paused guests reconnected after SIGKILL", test_reconnect_after_sigkill),
+        ("transient guest whose QEMU died is removed", test_transient_guest_gone),
+        ("live transient guest reconnected, still transient", test_transient_guest_reconnected),
+        ("autostart once per boot (marker in the runtime dir)", test_autostart_once_per_boot),
+    ])

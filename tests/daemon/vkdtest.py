@@ -1,0 +1,397 @@
+"""vkdtest: helpers for virtkitd integration tests (real daemon, real clients, real QEMU).
+
+Every process a test starts is tracked by pid and killed/reaped by pid at
+the end: daemons are our children (subprocess.Popen); QEMU processes are
+children of the daemon in their own session, so they are found by their
+command line naming this test's private temporary directory (unique per
+run), then killed by pid. Waits poll with a deadline; a deadline that
+passes fails the test, it never decides a result by itself.
+"""
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+VIRTKITD = os.environ.get("VIRTKITD") or (sys.argv[1] if len(sys.argv) > 1 else None)
+VIRSH = shutil.which("virsh") or "/usr/bin/virsh"
+
+REMOTE_PROGRAM = 0x20008086
+KEEPALIVE_PROGRAM = 0x6B656570
+
+
+# ---- TAP ---------------------------------------------------------------
+
+class Skip(Exception):
+    pass
+
+
+def run_tests(tests):
+    """Run [(name, fn)] and print TAP. Exit status 1 if any failed."""
+    print("1..%d" % len(tests), flush=True)
+    failed = 0
+    for i, (name, fn) in enumerate(tests, 1):
+        try:
+            fn()
+            print("ok %d - %s" % (i, name), flush=True)
+        except Skip as e:
+            print("ok %d - %s # SKIP %s" % (i, name, e), flush=True)
+        except Exception:
+            failed += 1
+            print("not ok %d - %s" % (i, name), flush=True)
+            for line in traceback.format_exc().splitlines():
+                print("# " + line, flush=True)
+        finally:
+            cleanup_all()
+    sys.exit(1 if failed else 0)
+
+
+def wait_for(cond, what, timeout=30.0, step=0.02):
+    deadline = time.monotonic() + timeout
+    while True:
+        v = cond()
+        if v:
+            return v
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out after %.0f s waiting for %s" % (timeout, what))
+        time.sleep(step)
+
+
+# ---- processes ------------------------------------------------------------
+
+_daemons = []
+_tmpdirs = []
+
+
+def pid_alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            st = f.read()
+    except FileNotFoundError:
+        return False
+    # a zombie is dead for our purposes
+    return st[st.rindex(")") + 2] != "Z"
+
+
+def qemu_pids(tag):
+    """Pids of live QEMU processes whose command line mentions @tag."""
+    out = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % d, "rb") as f:
+                cmd = f.read().decode(errors="replace")
+        except OSError:
+            continue
+        if "qemu-system" in cmd and tag in cmd and pid_alive(int(d)):
+            out.append(int(d))
+    return out
+
+
+def kill_pid(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def cleanup_all():
+    for d in list(_daemons):
+        d.kill()
+    for t in list(_tmpdirs):
+        for pid in qemu_pids(t):
+            kill_pid(pid)
+        wait_for(lambda: not qemu_pids(t), "QEMU processes of %s to exit" % t, 20)
+        shutil.rmtree(t, ignore_errors=True)
+        _tmpdirs.remove(t)
+
+
+def make_tmpdir():
+    # short: monitor socket paths must fit in sun_path
+    t = tempfile.mkdtemp(prefix="vkd", dir="/tmp")
+    _tmpdirs.append(t)
+    return t
+
+
+class Daemon:
+    """One virtkitd in its own directories under @root."""
+
+    def __init__(self, root=None, extra=()):
+        self.root = root or make_tmpdir()
+        self.dirs = {k: os.path.join(self.root, k)
+                     for k in ("config", "state", "run", "log", "cache")}
+        self.extra = list(extra)
+        self.proc = None
+        self.stderr_path = os.path.join(self.root, "virtkitd.stderr")
+
+    @property
+    def sock(self):
+        return os.path.join(self.dirs["run"], "virtkit-sock")
+
+    @property
+    def sock_ro(self):
+        return os.path.join(self.dirs["run"], "virtkit-sock-ro")
+
+    def uri(self, driver="qemu", path="/system"):
+        return "%s+unix://%s?socket=%s" % (driver, path if driver == "qemu" else "/default",
+                                            self.sock)
+
+    def argv(self):
+        return [VIRTKITD, "--system",
+                "--config-dir", self.dirs["config"], "--state-dir", self.dirs["state"],
+                "--runtime-dir", self.dirs["run"], "--log-dir", self.dirs["log"],
+                "--cache-dir", self.dirs["cache"]] + self.extra
+
+    def start(self, wait=True):
+        err = open(self.stderr_path, "ab")
+        self.proc = subprocess.Popen(self.argv(), stdin=subprocess.DEVNULL,
+                                     stdout=err, stderr=err)
+        err.close()
+        _daemons.append(self)
+        if wait:
+            self.wait_ready()
+        return self
+
+    def connectable(self):
+        if self.proc.poll() is not None:
+            raise AssertionError("virtkitd exited with %s during startup:\n%s"
+                                 % (self.proc.returncode, self.log()))
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect(self.sock)
+            return True
+        except OSError:
+            return False
+        finally:
+            s.close()
+
+    def wait_ready(self, timeout=60):
+        wait_for(self.connectable, "virtkitd to accept on %s" % self.sock, timeout)
+
+    def log(self):
+        try:
+            with open(self.stderr_path, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def rss_kib(self):
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
+
+    def stop(self, sig=signal.SIGTERM, timeout=90):
+        """Signal and reap; returns the exit status."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError("virtkitd did not exit after signal %d" % sig)
+        if self in _daemons:
+            _daemons.remove(self)
+        return rc
+
+    def kill(self):
+        return self.stop(signal.SIGKILL)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+
+# ---- real clients ---------------------------------------------------------
+
+def virsh(uri, *args, check=True, readonly=False, timeout=120):
+    argv = [VIRSH, "-q"] + (["-r"] if readonly else []) + ["-c", uri] + list(args)
+    env = dict(os.environ, LC_ALL="C", LANG="C")
+    env.pop("LIBVIRT_DEFAULT_URI", None)
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
+    if check and p.returncode != 0:
+        raise AssertionError("%s failed (%d):\nstdout: %s\nstderr: %s"
+                             % (" ".join(argv), p.returncode, p.stdout, p.stderr))
+    return p
+
+
+def domstate(uri, name):
+    return virsh(uri, "domstate", "--reason", name).stdout.strip()
+
+
+class VirshEvents:
+    """`virsh event --all --loop` in the background; lines collected."""
+
+    def __init__(self, uri, *extra):
+        env = dict(os.environ, LC_ALL="C", LANG="C")
+        self.proc = subprocess.Popen([VIRSH, "-c", uri, "event", "--loop"] + list(extra),
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, env=env)
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        self.buf = ""
+
+    def lines(self):
+        try:
+            chunk = self.proc.stdout.read()
+        except (BlockingIOError, TypeError):
+            chunk = None
+        if chunk:
+            self.buf += chunk
+        return [l for l in self.buf.splitlines() if l.startswith("event ")]
+
+    def wait_line(self, pattern, timeout=60):
+        rx = re.compile(pattern)
+        return wait_for(lambda: [l for l in self.lines() if rx.search(l)],
+                        "event line matching %r (have %r)" % (pattern, self.buf), timeout)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+# ---- raw frames ------------------------------------------------------------
+
+def frame(prog, vers, proc, mtype, serial, status, payload=b""):
+    body = struct.pack(">IIiiIi", prog, vers, proc, mtype, serial, status) + payload
+    return struct.pack(">I", len(body) + 4) + body
+
+
+def xdr_string(s):
+    b = s.encode()
+    return struct.pack(">I", len(b)) + b + b"\0" * ((4 - len(b) % 4) % 4)
+
+
+class RawClient:
+    def __init__(self, path):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(30)
+        self.s.connect(path)
+        self.serial = 0
+
+    def send(self, data):
+        self.s.sendall(data)
+
+    def recv_frame(self):
+        """(header tuple, payload) or None on EOF."""
+        hdr = self._recvn(4)
+        if hdr is None:
+            return None
+        (n,) = struct.unpack(">I", hdr)
+        body = self._recvn(n - 4)
+        if body is None:
+            return None
+        return struct.unpack(">IIiiIi", body[:24]), body[24:]
+
+    def _recvn(self, n):
+        buf = b""
+        while len(buf) < n:
+            try:
+                c = self.s.recv(n - len(buf))
+            except (ConnectionResetError, socket.timeout):
+                return None
+            if not c:
+                return None
+            buf += c
+        return buf
+
+    def call(self, proc, payload=b"", prog=REMOTE_PROGRAM, vers=1, status=0, mtype=0):
+        serial = self.serial
+        self.serial += 1
+        self.send(frame(prog, vers, proc, mtype, serial, status, payload))
+        while True:
+            r = self.recv_frame()
+            if r is None:
+                return None
+            if r[0][3] == 1 and r[0][4] == serial:   # REPLY to us
+                return r
+
+    def is_closed(self, timeout=30):
+        self.s.settimeout(timeout)
+        try:
+            return self.s.recv(1) == b""
+        except ConnectionResetError:
+            return True
+        except socket.timeout:
+            return False
+
+    def close(self):
+        self.s.close()
+
+
+def parse_error(payload):
+    """(code, domain, message) of a remote_error payload."""
+    code, domain, has = struct.unpack(">iiI", payload[:12])
+    msg = None
+    if has:
+        (n,) = struct.unpack(">I", payload[12:16])
+        msg = payload[16:16 + n].decode()
+    return code, domain, msg
+
+
+# ---- guests -------------------------------------------------------------------
+
+def diskless_xml(name, uuid=None, memory_kib=65536):
+    """A minimal TCG guest that sits in firmware (no kernel, no ACPI handler)."""
+    u = "<uuid>%s</uuid>" % uuid if uuid else ""
+    return """<domain type='qemu'>
+  <name>%s</name>%s
+  <memory unit='KiB'>%d</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <on_poweroff>destroy</on_poweroff>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>
+</domain>
+""" % (name, u, memory_kib)
+
+
+def test_guest_dir():
+    """The tiny booting guest of scripts/build-test-guest.sh, or None."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    script = os.path.join(here, "..", "..", "scripts", "build-test-guest.sh")
+    try:
+        p = subprocess.run([script], capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    d = p.stdout.strip()
+    if p.returncode != 0 or not os.path.exists(os.path.join(d, "vmlinuz")):
+        return None
+    return d
+
+
+def booting_xml(name, guest, serial_log):
+    return """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
+    <cmdline>console=ttyS0 quiet</cmdline></os>
+  <features><acpi/></features>
+  <on_poweroff>destroy</on_poweroff>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <serial type='file'><source path='%s'/><target port='0'/></serial>
+  </devices>
+</domain>
+""" % (name, guest, guest, serial_log)
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+    return path
