@@ -1,0 +1,552 @@
+/* domain_event.c: domain event callbacks, the event queue and its dispatch from the event loop */
+/*
+ * Threads. Any thread may queue events, register or deregister callbacks.
+ * state->lock protects the callback list, the queue, the timer id and the
+ * dispatching flag; it is never held while a user callback, a free
+ * callback or a connection unref runs (those may call back into the API,
+ * deregister callbacks or close the connection).
+ * Dispatch runs in the thread that runs the application's event loop, from
+ * a timer that is disabled (-1) while the queue is empty and set to fire
+ * at once (0) when an event is queued. One flush at a time per state: the
+ * flush takes the whole queue, and for each event takes a snapshot of the
+ * matching callbacks (each with a reference), then calls them unlocked,
+ * skipping any deregistered meanwhile.
+ * Every callback holds a reference on its connection (as libvirt), so a
+ * connection with callbacks registered stays open after virConnectClose
+ * until they are deregistered.
+ * The state itself is reference counted: the owner holds one, the timer
+ * another (released by the timer's free function, which the event loop
+ * runs after any in-progress dispatch).
+ */
+#define G_LOG_DOMAIN "virtkit.event"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "domain_event.h"
+#include "virerror.h"
+#include "virevent.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+struct _virObjectEvent {
+    int eventID;                /* VIR_DOMAIN_EVENT_ID_LIFECYCLE or _REBOOT */
+    int id;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int type;                   /* lifecycle only */
+    int detail;
+};
+
+typedef struct {
+    gint refs;
+    int callbackID;
+    int eventID;
+    virConnectPtr conn;         /* referenced */
+    bool haveDom;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    bool legacy;                /* virConnectDomainEventRegister */
+    void (*cb)(void);           /* the user's function, type given by eventID */
+    void *opaque;
+    virFreeCallback freecb;
+    bool deleted;               /* under state->lock */
+} virObjectEventCallback;
+
+struct _virObjectEventState {
+    gint refs;
+    GMutex lock;
+    GPtrArray *callbacks;       /* virObjectEventCallback *, registration order */
+    GQueue queue;               /* virObjectEvent * */
+    int timer;                  /* -1 when none */
+    int nextID;
+    bool dispatching;
+};
+
+
+static void
+virObjectEventFree(virObjectEvent *event)
+{
+    if (!event)
+        return;
+    g_free(event->name);
+    g_free(event);
+}
+
+
+static void
+virObjectEventCallbackUnref(virObjectEventCallback *cb)
+{
+    if (!cb || !g_atomic_int_dec_and_test(&cb->refs))
+        return;
+    if (cb->freecb)
+        cb->freecb(cb->opaque);
+    if (cb->conn)
+        virObjectUnrefConnect(cb->conn);
+    g_free(cb);
+}
+
+
+static virObjectEventState *
+virObjectEventStateRef(virObjectEventState *state)
+{
+    g_atomic_int_inc(&state->refs);
+    return state;
+}
+
+
+static void
+virObjectEventStateUnref(virObjectEventState *state)
+{
+    if (!state || !g_atomic_int_dec_and_test(&state->refs))
+        return;
+    /* Only reachable with no callbacks left (each holds no state ref, but
+     * virObjectEventStateFree drops them before its unref). */
+    g_queue_clear_full(&state->queue, (GDestroyNotify)virObjectEventFree);
+    g_ptr_array_unref(state->callbacks);
+    g_mutex_clear(&state->lock);
+    g_free(state);
+}
+
+
+virObjectEventState *
+virObjectEventStateNew(void)
+{
+    virObjectEventState *state = g_new0(virObjectEventState, 1);
+
+    state->refs = 1;
+    g_mutex_init(&state->lock);
+    state->callbacks = g_ptr_array_new();
+    g_queue_init(&state->queue);
+    state->timer = -1;
+    return state;
+}
+
+
+void
+virObjectEventStateFree(virObjectEventState *state)
+{
+    g_autoptr(GPtrArray) dropped = NULL;
+    int timer;
+
+    if (!state)
+        return;
+
+    g_mutex_lock(&state->lock);
+    dropped = g_steal_pointer(&state->callbacks);
+    state->callbacks = g_ptr_array_new();
+    for (guint i = 0; i < dropped->len; i++)
+        ((virObjectEventCallback *)dropped->pdata[i])->deleted = true;
+    g_queue_clear_full(&state->queue, (GDestroyNotify)virObjectEventFree);
+    timer = state->timer;
+    state->timer = -1;
+    g_mutex_unlock(&state->lock);
+
+    if (timer >= 0)
+        virEventRemoveTimeout(timer);
+    for (guint i = 0; i < dropped->len; i++)
+        virObjectEventCallbackUnref(dropped->pdata[i]);
+    virObjectEventStateUnref(state);
+}
+
+
+static void
+virObjectEventTimerFree(void *opaque)
+{
+    virObjectEventStateUnref(opaque);
+}
+
+
+static void virObjectEventTimer(int timer, void *opaque);
+
+
+/* Make sure the dispatch timer exists. state->lock held. Returns 0 or -1
+ * (error reported). */
+static int
+virObjectEventStateEnsureTimer(virObjectEventState *state)
+{
+    if (state->timer >= 0)
+        return 0;
+
+    virObjectEventStateRef(state);
+    state->timer = virEventAddTimeout(-1, virObjectEventTimer, state,
+                                      virObjectEventTimerFree);
+    if (state->timer < 0) {
+        state->timer = -1;
+        /* the free function never runs for a timer that was not added */
+        g_atomic_int_add(&state->refs, -1);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "could not initialize domain event timer");
+        return -1;
+    }
+    return 0;
+}
+
+
+/* After the callback list shrank: drop the timer when nobody listens.
+ * state->lock held; returns the timer to remove (after unlocking), or -1. */
+static int
+virObjectEventStateReleaseTimer(virObjectEventState *state)
+{
+    int timer = -1;
+
+    if (state->callbacks->len == 0 && state->timer >= 0) {
+        timer = state->timer;
+        state->timer = -1;
+        g_queue_clear_full(&state->queue, (GDestroyNotify)virObjectEventFree);
+    }
+    return timer;
+}
+
+
+void
+virObjectEventStateQueue(virObjectEventState *state, virObjectEvent *event)
+{
+    if (!event)
+        return;
+    if (!state) {
+        virObjectEventFree(event);
+        return;
+    }
+
+    g_mutex_lock(&state->lock);
+    if (state->timer < 0) {
+        /* Nobody listens: events are not kept for later listeners. */
+        g_mutex_unlock(&state->lock);
+        virObjectEventFree(event);
+        return;
+    }
+    g_queue_push_tail(&state->queue, event);
+    if (!state->dispatching)
+        virEventUpdateTimeout(state->timer, 0);
+    g_mutex_unlock(&state->lock);
+}
+
+
+static bool
+virObjectEventCallbackMatch(const virObjectEventCallback *cb,
+                            const virObjectEvent *event)
+{
+    if (cb->deleted || cb->eventID != event->eventID)
+        return false;
+    if (cb->haveDom && memcmp(cb->uuid, event->uuid, VIR_UUID_BUFLEN) != 0)
+        return false;
+    return true;
+}
+
+
+static void
+virObjectEventCallbackCall(virObjectEventCallback *cb, const virObjectEvent *event)
+{
+    virDomainPtr dom = virGetDomain(cb->conn, event->name, event->uuid, event->id);
+
+    switch (event->eventID) {
+    case VIR_DOMAIN_EVENT_ID_LIFECYCLE:
+        ((virConnectDomainEventCallback)cb->cb)(cb->conn, dom,
+                                                               event->type,
+                                                               event->detail,
+                                                               cb->opaque);
+        break;
+    case VIR_DOMAIN_EVENT_ID_REBOOT:
+        ((virConnectDomainEventRebootCallback)cb->cb)(cb->conn, dom, cb->opaque);
+        break;
+    default:
+        g_debug("event id %d has no dispatcher", event->eventID);
+        break;
+    }
+    virObjectUnrefDomain(dom);
+}
+
+
+static void
+virObjectEventStateDispatch(virObjectEventState *state)
+{
+    GQueue events = G_QUEUE_INIT;
+    virObjectEvent *event;
+
+    g_mutex_lock(&state->lock);
+    if (state->dispatching) {
+        /* a callback flushed from inside a flush: the outer one goes on */
+        g_mutex_unlock(&state->lock);
+        return;
+    }
+    state->dispatching = true;
+
+    while (!g_queue_is_empty(&state->queue)) {
+        events = state->queue;
+        g_queue_init(&state->queue);
+        if (state->timer >= 0)
+            virEventUpdateTimeout(state->timer, -1);
+
+        while ((event = g_queue_pop_head(&events))) {
+            g_autoptr(GPtrArray) snapshot = g_ptr_array_new();
+
+            for (guint i = 0; i < state->callbacks->len; i++) {
+                virObjectEventCallback *cb = state->callbacks->pdata[i];
+
+                if (virObjectEventCallbackMatch(cb, event)) {
+                    g_atomic_int_inc(&cb->refs);
+                    g_ptr_array_add(snapshot, cb);
+                }
+            }
+
+            for (guint i = 0; i < snapshot->len; i++) {
+                virObjectEventCallback *cb = snapshot->pdata[i];
+                bool deleted = cb->deleted;
+
+                g_mutex_unlock(&state->lock);
+                if (!deleted)
+                    virObjectEventCallbackCall(cb, event);
+                virObjectEventCallbackUnref(cb);
+                g_mutex_lock(&state->lock);
+            }
+            virObjectEventFree(event);
+        }
+    }
+
+    state->dispatching = false;
+    g_mutex_unlock(&state->lock);
+}
+
+
+static void
+virObjectEventTimer(int timer, void *opaque)
+{
+    virObjectEventStateDispatch(opaque);
+}
+
+
+void
+virObjectEventStateFlush(virObjectEventState *state)
+{
+    if (state)
+        virObjectEventStateDispatch(state);
+}
+
+
+/* Add a callback. Returns its id or -1 (error reported). */
+static int
+virObjectEventStateAdd(virConnectPtr conn, virObjectEventState *state,
+                       virDomainPtr dom, int eventID, bool legacy,
+                       void (*cb)(void), void *opaque, virFreeCallback freecb)
+{
+    virObjectEventCallback *ecb;
+    int ret;
+
+    g_mutex_lock(&state->lock);
+    for (guint i = 0; i < state->callbacks->len; i++) {
+        virObjectEventCallback *other = state->callbacks->pdata[i];
+
+        if (other->conn != conn || other->cb != cb || other->eventID != eventID ||
+            other->legacy != legacy || other->haveDom != !!dom)
+            continue;
+        if (dom && memcmp(other->uuid, dom->uuid, VIR_UUID_BUFLEN) != 0)
+            continue;
+        g_mutex_unlock(&state->lock);
+        virReportError(VIR_ERR_INVALID_ARG, "%s", "event callback already tracked");
+        return -1;
+    }
+
+    if (virObjectEventStateEnsureTimer(state) < 0) {
+        g_mutex_unlock(&state->lock);
+        return -1;
+    }
+
+    ecb = g_new0(virObjectEventCallback, 1);
+    ecb->refs = 1;
+    ecb->callbackID = state->nextID++;
+    ecb->eventID = eventID;
+    ecb->conn = conn;
+    virObjectRefConnect(conn);
+    if (dom) {
+        ecb->haveDom = true;
+        memcpy(ecb->uuid, dom->uuid, VIR_UUID_BUFLEN);
+    }
+    ecb->legacy = legacy;
+    ecb->cb = cb;
+    ecb->opaque = opaque;
+    ecb->freecb = freecb;
+    g_ptr_array_add(state->callbacks, ecb);
+    ret = ecb->callbackID;
+    g_mutex_unlock(&state->lock);
+
+    g_debug("registered callback %d (event %d%s)", ret, eventID, legacy ? ", legacy" : "");
+    return ret;
+}
+
+
+/* Remove the callbacks at @idx (state->lock held); hands them to @out. */
+static void
+virObjectEventStateTake(virObjectEventState *state, guint idx, GPtrArray *out)
+{
+    virObjectEventCallback *cb = g_ptr_array_steal_index(state->callbacks, idx);
+
+    cb->deleted = true;
+    g_ptr_array_add(out, cb);
+}
+
+
+int
+virDomainEventStateRegisterID(virConnectPtr conn, virObjectEventState *state,
+                              virDomainPtr dom, int eventID,
+                              virConnectDomainEventGenericCallback cb,
+                              void *opaque, virFreeCallback freecb)
+{
+    if (eventID < 0 || eventID > VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE) {
+        virReportError(VIR_ERR_INVALID_ARG, "unknown event id %d", eventID);
+        return -1;
+    }
+    return virObjectEventStateAdd(conn, state, dom, eventID, false,
+                                  (void (*)(void))cb, opaque, freecb);
+}
+
+
+int
+virObjectEventStateDeregisterID(virConnectPtr conn, virObjectEventState *state,
+                                int callbackID)
+{
+    g_autoptr(GPtrArray) removed = g_ptr_array_new();
+    int timer;
+
+    g_mutex_lock(&state->lock);
+    for (guint i = 0; i < state->callbacks->len; i++) {
+        virObjectEventCallback *cb = state->callbacks->pdata[i];
+
+        if (cb->callbackID == callbackID && cb->conn == conn) {
+            virObjectEventStateTake(state, i, removed);
+            break;
+        }
+    }
+    timer = virObjectEventStateReleaseTimer(state);
+    g_mutex_unlock(&state->lock);
+
+    if (removed->len == 0) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "could not find event callback %d for deletion", callbackID);
+        return -1;
+    }
+    if (timer >= 0)
+        virEventRemoveTimeout(timer);
+    virObjectEventCallbackUnref(removed->pdata[0]);
+    return 0;
+}
+
+
+int
+virDomainEventStateRegister(virConnectPtr conn, virObjectEventState *state,
+                            virConnectDomainEventCallback cb,
+                            void *opaque, virFreeCallback freecb)
+{
+    int id = virObjectEventStateAdd(conn, state, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                    true, (void (*)(void))cb, opaque, freecb);
+
+    return id < 0 ? -1 : 0;
+}
+
+
+int
+virDomainEventStateDeregister(virConnectPtr conn, virObjectEventState *state,
+                              virConnectDomainEventCallback cb)
+{
+    g_autoptr(GPtrArray) removed = g_ptr_array_new();
+    int timer;
+
+    g_mutex_lock(&state->lock);
+    for (guint i = 0; i < state->callbacks->len; i++) {
+        virObjectEventCallback *ecb = state->callbacks->pdata[i];
+
+        if (ecb->legacy && ecb->conn == conn &&
+            ecb->cb == (void (*)(void))cb) {
+            virObjectEventStateTake(state, i, removed);
+            break;
+        }
+    }
+    timer = virObjectEventStateReleaseTimer(state);
+    g_mutex_unlock(&state->lock);
+
+    if (removed->len == 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "event callback function %p not registered",
+                       (void *)(uintptr_t)cb);
+        return -1;
+    }
+    if (timer >= 0)
+        virEventRemoveTimeout(timer);
+    virObjectEventCallbackUnref(removed->pdata[0]);
+    return 0;
+}
+
+
+void
+virObjectEventStateDeregisterConn(virObjectEventState *state, virConnectPtr conn)
+{
+    g_autoptr(GPtrArray) removed = g_ptr_array_new();
+    int timer;
+
+    if (!state)
+        return;
+
+    g_mutex_lock(&state->lock);
+    for (guint i = 0; i < state->callbacks->len;) {
+        virObjectEventCallback *cb = state->callbacks->pdata[i];
+
+        if (cb->conn == conn)
+            virObjectEventStateTake(state, i, removed);
+        else
+            i++;
+    }
+    timer = virObjectEventStateReleaseTimer(state);
+    g_mutex_unlock(&state->lock);
+
+    if (timer >= 0)
+        virEventRemoveTimeout(timer);
+    for (guint i = 0; i < removed->len; i++) {
+        virObjectEventCallback *cb = removed->pdata[i];
+
+        /* Called from the driver's connectClose once the last reference is
+         * gone: the callback's reference is then already spent. */
+        if (g_atomic_int_get(&conn->refs) <= 0)
+            cb->conn = NULL;
+        virObjectEventCallbackUnref(cb);
+    }
+}
+
+
+static virObjectEvent *
+virDomainEventNew(int eventID, int id, const char *name, const unsigned char *uuid)
+{
+    virObjectEvent *event = g_new0(virObjectEvent, 1);
+
+    event->eventID = eventID;
+    event->id = id;
+    event->name = g_strdup(name);
+    memcpy(event->uuid, uuid, VIR_UUID_BUFLEN);
+    return event;
+}
+
+
+virObjectEvent *
+virDomainEventLifecycleNew(int id, const char *name, const unsigned char *uuid,
+                           int type, int detail)
+{
+    virObjectEvent *event = virDomainEventNew(VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                              id, name, uuid);
+
+    event->type = type;
+    event->detail = detail;
+    return event;
+}
+
+
+virObjectEvent *
+virDomainEventLifecycleNewFromObj(virDomainObj *obj, int type, int detail)
+{
+    return virDomainEventLifecycleNew(obj->def->id, obj->def->name, obj->def->uuid,
+                                      type, detail);
+}
+
+
+virObjectEvent *
+virDomainEventRebootNewFromObj(virDomainObj *obj)
+{
+    return virDomainEventNew(VIR_DOMAIN_EVENT_ID_REBOOT, obj->def->id,
+                             obj->def->name, obj->def->uuid);
+}
