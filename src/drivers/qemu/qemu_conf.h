@@ -1,0 +1,75 @@
+/* qemu_conf.h: the QEMU driver's state: directories, settings, domains, events, worker threads */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "domain_obj.h"
+#include "domain_event.h"
+#include "qemu_driver.h"
+
+/* Default destroy grace period (SIGTERM to SIGKILL), as libvirt's 10 s. */
+#define QEMU_DESTROY_GRACE_DEFAULT_MS 10000
+/* After SIGKILL, how long to wait for the process to disappear. */
+#define QEMU_KILL_WAIT_MS 5000
+/* How long an API call waits for another job on the same domain. */
+#define QEMU_JOB_WAIT_MS 30000
+/* Deadline of one QMP command (a hung QEMU fails the call, nothing else). */
+#define QEMU_MONITOR_TIMEOUT_MS 30000
+/* Deadline to see QEMU's greeting and answer qmp_capabilities at start. */
+#define QEMU_MONITOR_START_TIMEOUT_MS 30000
+
+typedef struct _qemuDriver qemuDriver;
+
+/*
+ * One driver state (one root). Threads (see qemu_driver_state.c for the
+ * full protocol): API threads; one "qemu-event" thread running @ioContext
+ * (pidfd watches, SIGKILL timers; never blocks, takes object locks only
+ * briefly); the @workers pool runs exit handling and fake reboots (takes
+ * domain jobs, may wait). Fields below are set at creation and read-only
+ * afterwards except where noted.
+ */
+struct _qemuDriver {
+    gint refs;
+    bool privileged;
+    bool embedded;
+    char *uri;                  /* "qemu:///embed?root=..." / "qemu:///system" */
+    char *root;                 /* embed root, else NULL */
+
+    char *configDir;
+    char *autostartDir;
+    char *stateDir;
+    char *libDir;
+    char *logDir;
+    char *cacheDir;
+
+    unsigned int destroyGraceMs;    /* qemu.conf destroy_grace_period */
+
+    virDomainObjList *domains;      /* own lock */
+    virObjectEventState *events;    /* own lock */
+
+    GMainContext *ioContext;
+    GMainLoop *ioLoop;
+    GThread *ioThread;
+    GThreadPool *workers;
+
+    GMutex capsLock;                /* protects caps */
+    void *caps;                     /* qemuCaps * of the default emulator, lazily probed */
+};
+
+/* Create the state for @paths: directories, qemu.conf, threads, domain
+ * loading and reconnect. NULL with an error reported. */
+qemuDriver *qemuDriverNew(const qemuDriverPaths *paths, bool privileged,
+                          bool embedded, const char *uri);
+qemuDriver *qemuDriverRef(qemuDriver *driver);
+void qemuDriverUnref(qemuDriver *driver);
+
+/* Parse qemu.conf text: "key = value" lines, '#' comments. Known keys:
+ * destroy_grace_period (seconds, 0..3600). Unknown keys are ignored as
+ * libvirt does; a bad value is CONFIG_UNSUPPORTED. 0 or -1. */
+int qemuDriverConfigParse(qemuDriver *driver, const char *path, const char *text);
+
+/* Run @func(@data) on the driver's worker pool (never blocks). */
+typedef void (*qemuDriverJobFunc)(qemuDriver *driver, gpointer data);
+void qemuDriverRunWorker(qemuDriver *driver, qemuDriverJobFunc func,
+                         gpointer data, GDestroyNotify freefunc);

@@ -1,0 +1,371 @@
+/* qemu_domain.c: the QEMU driver's per-domain private data, status and config files */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "qemu_domain.h"
+#include "virerror.h"
+#include "virfile.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+#define QEMU_STATUS_MAX_SIZE (16 * 1024 * 1024)
+#define VIRTKIT_LIFECYCLE_NS "http://virtkit.invalid/xmlns/lifecycle/1"
+
+static const char qemuDomainFileWarning[] =
+    "<!--\n"
+    "WARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n"
+    "OVERWRITTEN AND LOST. Changes to this xml configuration should be made using:\n"
+    "  vksh edit %s\n"
+    "or other application using the libvirt API.\n"
+    "-->\n\n";
+
+static void
+qemuDomainObjPrivateFree(gpointer data)
+{
+    qemuDomainObjPrivate *priv = data;
+
+    if (!priv)
+        return;
+    /* Stop/cleanup code releases the monitor, watches and pidfd first;
+     * whatever is left here belongs to an object that was never stopped
+     * (process teardown). */
+    if (priv->pidfdWatch) {
+        g_source_destroy(priv->pidfdWatch);
+        g_source_unref(priv->pidfdWatch);
+    }
+    if (priv->killTimer) {
+        g_source_destroy(priv->killTimer);
+        g_source_unref(priv->killTimer);
+    }
+    if (priv->pidfd >= 0)
+        close(priv->pidfd);
+    g_free(priv->monitorPath);
+    g_free(priv->libDir);
+    g_free(priv);
+}
+
+void
+qemuDomainObjInitPrivate(virDomainObj *obj, qemuDriver *driver)
+{
+    qemuDomainObjPrivate *priv = g_new0(qemuDomainObjPrivate, 1);
+
+    priv->driver = driver;
+    priv->pidfd = -1;
+    priv->graceOverrideSec = -1;
+    priv->runningReason = VIR_DOMAIN_RUNNING_UNPAUSED;
+    priv->pausedReason = VIR_DOMAIN_PAUSED_USER;
+    obj->privateData = priv;
+    obj->privateDataFree = qemuDomainObjPrivateFree;
+}
+
+unsigned int
+qemuDomainGraceMs(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    if (priv->graceOverrideSec >= 0)
+        return (unsigned int)priv->graceOverrideSec * 1000;
+    return priv->driver->destroyGraceMs;
+}
+
+static xmlDocPtr
+qemuDomainXMLRead(const char *xml, size_t len)
+{
+    return xmlReadMemory(xml, (int)len, "domain.xml", NULL,
+                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+}
+
+static int
+qemuDomainGraceFromMetadata(xmlNodePtr domain)
+{
+    for (xmlNodePtr md = domain->children; md; md = md->next) {
+        if (md->type != XML_ELEMENT_NODE || !xmlStrEqual(md->name, BAD_CAST "metadata"))
+            continue;
+        for (xmlNodePtr cur = md->children; cur; cur = cur->next) {
+            g_autofree char *val = NULL;
+            guint64 sec = 0;
+
+            if (cur->type != XML_ELEMENT_NODE || !cur->ns ||
+                !xmlStrEqual(cur->ns->href, BAD_CAST VIRTKIT_LIFECYCLE_NS) ||
+                !xmlStrEqual(cur->name, BAD_CAST "lifecycle"))
+                continue;
+            if (!(val = (char *)xmlGetProp(cur, BAD_CAST "destroy-grace-period")))
+                continue;
+            if (!g_ascii_string_to_unsigned(val, 10, 0, 3600, &sec, NULL))
+                return -1;
+            return (int)sec;
+        }
+    }
+    return -1;
+}
+
+int
+qemuDomainParseGraceOverride(const char *xml)
+{
+    xmlDocPtr doc;
+    xmlNodePtr root;
+    int ret = -1;
+
+    if (!xml || !(doc = qemuDomainXMLRead(xml, strlen(xml))))
+        return -1;
+    if ((root = xmlDocGetRootElement(doc)) &&
+        xmlStrEqual(root->name, BAD_CAST "domain"))
+        ret = qemuDomainGraceFromMetadata(root);
+    xmlFreeDoc(doc);
+    return ret;
+}
+
+/* The formatted definition with our <metadata> re-inserted before </domain>
+ * (the generic formatter does not keep metadata). */
+static char *
+qemuDomainFormatWithMetadata(virDomainDef *def, unsigned int flags, int graceSec,
+                             const char *indent)
+{
+    g_autofree char *xml = virDomainDefFormat(def, flags);
+    GString *out;
+    char *end;
+
+    if (graceSec < 0 || !(end = g_strrstr(xml, "</domain>")))
+        return g_steal_pointer(&xml);
+    out = g_string_new_len(xml, end - xml);
+    g_string_append_printf(out,
+                           "%s  <metadata>\n"
+                           "%s    <virtkit:lifecycle xmlns:virtkit='%s' "
+                           "destroy-grace-period='%d'/>\n"
+                           "%s  </metadata>\n",
+                           indent, indent, VIRTKIT_LIFECYCLE_NS, graceSec, indent);
+    g_string_append(out, end);
+    return g_string_free(out, FALSE);
+}
+
+int
+qemuDomainSaveConfig(qemuDriver *driver, virDomainDef *def, int graceOverrideSec)
+{
+    g_autofree char *path = g_strdup_printf("%s/%s.xml", driver->configDir, def->name);
+    g_autofree char *xml = qemuDomainFormatWithMetadata(def,
+                                                         VIR_DOMAIN_DEF_FORMAT_INACTIVE |
+                                                         VIR_DOMAIN_DEF_FORMAT_SECURE,
+                                                         graceOverrideSec, "");
+    g_autofree char *data = NULL;
+    g_autofree char *warning = g_strdup_printf(qemuDomainFileWarning, def->name);
+
+    data = g_strconcat(warning, xml, NULL);
+    return virFileWriteAtomic(path, data, strlen(data), 0600);
+}
+
+int
+qemuDomainRemoveConfig(qemuDriver *driver, const char *name)
+{
+    g_autofree char *path = g_strdup_printf("%s/%s.xml", driver->configDir, name);
+
+    if (qemuDomainSetAutostartLink(driver, name, false) < 0)
+        return -1;
+    return virFileRemoveDurable(path);
+}
+
+int
+qemuDomainSetAutostartLink(qemuDriver *driver, const char *name, bool on)
+{
+    g_autofree char *link = g_strdup_printf("%s/%s.xml", driver->autostartDir, name);
+    g_autofree char *target = g_strdup_printf("%s/%s.xml", driver->configDir, name);
+
+    if (!on)
+        return virFileRemoveDurable(link);
+    if (virFileMakePath(driver->autostartDir, 0755) < 0)
+        return -1;
+    if (symlink(target, link) < 0 && errno != EEXIST) {
+        virReportSystemError(errno, "Failed to create symlink '%s' to '%s'", link, target);
+        return -1;
+    }
+    return 0;
+}
+
+bool
+qemuDomainHasAutostartLink(qemuDriver *driver, const char *name)
+{
+    g_autofree char *link = g_strdup_printf("%s/%s.xml", driver->autostartDir, name);
+    g_autofree char *target = g_file_read_link(link, NULL);
+    g_autofree char *want = g_strdup_printf("%s/%s.xml", driver->configDir, name);
+
+    return target && g_str_equal(target, want);
+}
+
+int
+qemuDomainSaveStatus(qemuDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autofree char *path = g_strdup_printf("%s/%s.xml", driver->stateDir, obj->def->name);
+    g_autofree char *warning = g_strdup_printf(qemuDomainFileWarning, obj->def->name);
+    g_autofree char *domxml = virDomainDefFormat(obj->def, VIR_DOMAIN_DEF_FORMAT_SECURE);
+    g_autofree char *escMon = g_markup_escape_text(priv->monitorPath ? priv->monitorPath : "", -1);
+    g_autofree char *escLib = g_markup_escape_text(priv->libDir ? priv->libDir : "", -1);
+    g_autoptr(GString) out = g_string_new(warning);
+    g_auto(GStrv) lines = NULL;
+
+    g_string_append_printf(out, "<domstatus state='%s' reason='%s' pid='%lld' starttime='%llu'>\n",
+                           virDomainStateTypeToString(obj->state),
+                           virDomainStateReasonToString(obj->state, obj->reason),
+                           (long long)obj->pid, priv->starttime);
+    g_string_append_printf(out, "  <monitor path='%s' type='unix'/>\n", escMon);
+    if (priv->fakeReboot)
+        g_string_append(out, "  <fakereboot/>\n");
+    g_string_append_printf(out, "  <libDir path='%s'/>\n", escLib);
+    if (priv->graceOverrideSec >= 0)
+        g_string_append_printf(out, "  <destroyGracePeriod seconds='%d'/>\n",
+                               priv->graceOverrideSec);
+    lines = g_strsplit(domxml, "\n", -1);
+    for (size_t i = 0; lines[i]; i++) {
+        if (*lines[i])
+            g_string_append_printf(out, "  %s\n", lines[i]);
+    }
+    g_string_append(out, "</domstatus>\n");
+    return virFileWriteAtomic(path, out->str, out->len, 0600);
+}
+
+int
+qemuDomainRemoveStatus(qemuDriver *driver, virDomainObj *obj)
+{
+    g_autofree char *path = g_strdup_printf("%s/%s.xml", driver->stateDir, obj->def->name);
+
+    return virFileRemoveDurable(path);
+}
+
+void
+qemuDomainStatusFree(qemuDomainStatus *st)
+{
+    if (!st)
+        return;
+    g_free(st->monitorPath);
+    g_free(st->libDir);
+    virDomainDefFree(st->def);
+    g_free(st);
+}
+
+static char *
+qemuDomainXMLChildProp(xmlNodePtr parent, const char *child, const char *prop)
+{
+    for (xmlNodePtr cur = parent->children; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && xmlStrEqual(cur->name, BAD_CAST child))
+            return prop ? (char *)xmlGetProp(cur, BAD_CAST prop) : g_strdup("");
+    }
+    return NULL;
+}
+
+qemuDomainStatus *
+qemuDomainStatusParseFile(const char *path)
+{
+    g_autofree char *data = NULL;
+    g_autoptr(qemuDomainStatus) st = g_new0(qemuDomainStatus, 1);
+    ssize_t len;
+    xmlDocPtr doc = NULL;
+    xmlNodePtr root;
+    xmlNodePtr domnode = NULL;
+    xmlBufferPtr buf = NULL;
+    g_autofree char *state = NULL;
+    g_autofree char *reason = NULL;
+    g_autofree char *pid = NULL;
+    g_autofree char *starttime = NULL;
+    g_autofree char *fake = NULL;
+    g_autofree char *grace = NULL;
+    gint64 pidval = 0;
+    guint64 stval = 0;
+
+    if ((len = virFileReadAll(path, QEMU_STATUS_MAX_SIZE, &data)) < 0)
+        return NULL;
+    if (!(doc = qemuDomainXMLRead(data, len)) ||
+        !(root = xmlDocGetRootElement(doc)) ||
+        !xmlStrEqual(root->name, BAD_CAST "domstatus")) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "malformed status file '%s'", path);
+        goto error;
+    }
+    state = (char *)xmlGetProp(root, BAD_CAST "state");
+    reason = (char *)xmlGetProp(root, BAD_CAST "reason");
+    pid = (char *)xmlGetProp(root, BAD_CAST "pid");
+    starttime = (char *)xmlGetProp(root, BAD_CAST "starttime");
+    if (!state || (st->state = virDomainStateTypeFromString(state)) < 0 ||
+        !reason || (st->reason = virDomainStateReasonFromString(st->state, reason)) < 0 ||
+        !pid || !g_ascii_string_to_signed(pid, 10, 0, G_MAXINT32, &pidval, NULL) ||
+        (starttime && !g_ascii_string_to_unsigned(starttime, 10, 0, G_MAXUINT64, &stval, NULL))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "invalid state, reason or pid in status file '%s'",
+                       path);
+        goto error;
+    }
+    st->pid = (pid_t)pidval;
+    st->starttime = stval;
+    st->monitorPath = qemuDomainXMLChildProp(root, "monitor", "path");
+    st->libDir = qemuDomainXMLChildProp(root, "libDir", "path");
+    fake = qemuDomainXMLChildProp(root, "fakereboot", NULL);
+    st->fakeReboot = fake != NULL;
+    st->graceOverrideSec = -1;
+    if ((grace = qemuDomainXMLChildProp(root, "destroyGracePeriod", "seconds"))) {
+        guint64 sec;
+
+        if (g_ascii_string_to_unsigned(grace, 10, 0, 3600, &sec, NULL))
+            st->graceOverrideSec = (int)sec;
+    }
+
+    for (xmlNodePtr cur = root->children; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && xmlStrEqual(cur->name, BAD_CAST "domain"))
+            domnode = cur;
+    }
+    if (!domnode) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "no domain in status file '%s'", path);
+        goto error;
+    }
+    buf = xmlBufferCreate();
+    xmlNodeDump(buf, doc, domnode, 0, 0);
+    if (!(st->def = virDomainDefParseString((const char *)xmlBufferContent(buf), 0)))
+        goto error;
+
+    xmlBufferFree(buf);
+    xmlFreeDoc(doc);
+    return g_steal_pointer(&st);
+
+ error:
+    if (buf)
+        xmlBufferFree(buf);
+    if (doc)
+        xmlFreeDoc(doc);
+    return NULL;
+}
+
+char *
+qemuDomainLogTimestamp(void)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autofree char *base = g_date_time_format(now, "%Y-%m-%d %H:%M:%S");
+
+    return g_strdup_printf("%s.%03d+0000", base, g_date_time_get_microsecond(now) / 1000);
+}
+
+void
+qemuDomainLogAppend(qemuDriver *driver, const char *name, const char *fmt, ...)
+{
+    g_autofree char *path = g_strdup_printf("%s/%s.log", driver->logDir, name);
+    g_autofree char *ts = qemuDomainLogTimestamp();
+    g_autofree char *text = NULL;
+    g_autofree char *line = NULL;
+    va_list ap;
+    int fd;
+
+    va_start(ap, fmt);
+    text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    line = g_strdup_printf("%s: %s\n", ts, text);
+    if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+        g_debug("cannot open log '%s': %s", path, g_strerror(errno));
+        return;
+    }
+    if (write(fd, line, strlen(line)) < 0)
+        g_debug("cannot write log '%s': %s", path, g_strerror(errno));
+    close(fd);
+}

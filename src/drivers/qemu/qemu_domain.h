@@ -1,0 +1,97 @@
+/* qemu_domain.h: the QEMU driver's per-domain private data, status and config files */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "domain_obj.h"
+#include "qemu_conf.h"
+
+typedef struct _qemuMonitor qemuMonitor;
+
+/*
+ * Private data of a domain object (obj->privateData). Protected by the
+ * object lock; @mon, @pidfd and the paths change only under a job (start,
+ * stop), so a job holder may use them with the object unlocked.
+ */
+typedef struct {
+    qemuDriver *driver;         /* not owned */
+
+    qemuMonitor *mon;           /* NULL when inactive */
+    int pidfd;                  /* -1 when inactive */
+    GSource *pidfdWatch;        /* on driver->ioContext */
+    GSource *killTimer;         /* SIGKILL after the grace period (shutdown) */
+    bool ownChild;              /* spawned here: reap it; adopted: watch only */
+    unsigned long long starttime;   /* /proc/PID/stat field 22 */
+    char *monitorPath;
+    char *libDir;
+    guint64 runId;              /* new for each start or reconnect */
+
+    bool fakeReboot;            /* the next SHUTDOWN becomes a reset */
+    bool pausedShutdown;        /* SHUTDOWN seen during a fake reboot: hide STOP */
+    int beingDestroyed;         /* destroy calls in their kill phase */
+    bool exitSeen;              /* the process exited while being destroyed */
+    int runningReason;          /* reason for the next RESUME event */
+    int pausedReason;           /* reason for the next STOP event */
+
+    int graceOverrideSec;       /* per-domain destroy grace, -1 when unset */
+} qemuDomainObjPrivate;
+
+/* Install fresh private data on @obj (unlocked, new object). */
+void qemuDomainObjInitPrivate(virDomainObj *obj, qemuDriver *driver);
+
+static inline qemuDomainObjPrivate *
+qemuDomainPriv(virDomainObj *obj)
+{
+    return obj->privateData;
+}
+
+/* Effective destroy grace period of @obj in ms (object locked). */
+unsigned int qemuDomainGraceMs(virDomainObj *obj);
+
+/*
+ * Per-domain grace override: <metadata><virtkit:lifecycle
+ * xmlns:virtkit='http://virtkit.invalid/xmlns/lifecycle/1'
+ * destroy-grace-period='SECONDS'/></metadata> in the XML given to
+ * define/create. Returns the seconds, -1 when absent or unparsable.
+ */
+int qemuDomainParseGraceOverride(const char *xml);
+
+/* Write @obj's status file (<stateDir>/NAME.xml) atomically (object locked).
+ * 0 or -1 with an error reported. */
+int qemuDomainSaveStatus(qemuDriver *driver, virDomainObj *obj);
+int qemuDomainRemoveStatus(qemuDriver *driver, virDomainObj *obj);
+
+/* Write the persistent definition (<configDir>/NAME.xml, 0600) atomically. */
+int qemuDomainSaveConfig(qemuDriver *driver, virDomainDef *def, int graceOverrideSec);
+int qemuDomainRemoveConfig(qemuDriver *driver, const char *name);
+
+/* Autostart link <autostartDir>/NAME.xml -> <configDir>/NAME.xml. */
+int qemuDomainSetAutostartLink(qemuDriver *driver, const char *name, bool on);
+bool qemuDomainHasAutostartLink(qemuDriver *driver, const char *name);
+
+/* A status file, parsed. */
+typedef struct {
+    int state;
+    int reason;
+    pid_t pid;
+    unsigned long long starttime;
+    char *monitorPath;
+    char *libDir;
+    bool fakeReboot;
+    int graceOverrideSec;
+    virDomainDef *def;          /* the live definition */
+} qemuDomainStatus;
+
+void qemuDomainStatusFree(qemuDomainStatus *st);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuDomainStatus, qemuDomainStatusFree);
+
+/* Parse a status file. NULL with an error reported. */
+qemuDomainStatus *qemuDomainStatusParseFile(const char *path);
+
+/* Append "<timestamp>: <text>\n" to the domain's log. Best effort. */
+void qemuDomainLogAppend(qemuDriver *driver, const char *name, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+/* Timestamp as libvirt's logs: "2026-11-22 01:42:43.616+0000". */
+char *qemuDomainLogTimestamp(void);

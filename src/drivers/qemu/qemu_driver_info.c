@@ -1,0 +1,219 @@
+/* qemu_driver_info.c: QEMU driver entry points that read a domain's state and definition */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "qemu_driver_priv.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+int
+qemuDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags)
+{
+    virDomainObj *obj;
+
+    virCheckFlags(0, -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    *state = virDomainObjGetState(obj, reason);
+    virDomainObjEndAPI(&obj);
+    return 0;
+}
+
+/* CPU time of @pid in ns from /proc/PID/stat (utime + stime); 0 if gone. */
+static unsigned long long
+qemuDomainProcessCpuTime(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%lld/stat", (long long)pid);
+    g_autofree char *data = NULL;
+    unsigned long long utime = 0, stime = 0;
+    const char *p;
+    long tck = sysconf(_SC_CLK_TCK);
+
+    if (pid <= 0 || !g_file_get_contents(path, &data, NULL, NULL) ||
+        !(p = strrchr(data, ')')))
+        return 0;
+    /* after ')': field 3 onwards; utime and stime are fields 14 and 15 */
+    if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+               &utime, &stime) != 2 || tck <= 0)
+        return 0;
+    return (utime + stime) * (1000000000ULL / (unsigned long long)tck);
+}
+
+int
+qemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
+{
+    virDomainObj *obj;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    memset(info, 0, sizeof(*info));
+    info->state = (unsigned char)virDomainObjGetState(obj, NULL);
+    info->maxMem = obj->def->memory;
+    info->memory = obj->def->currentMemory;
+    info->nrVirtCpu = (unsigned short)obj->def->vcpus;
+    info->cpuTime = virDomainObjIsActive(obj) ? qemuDomainProcessCpuTime(obj->pid) : 0;
+    virDomainObjEndAPI(&obj);
+    return 0;
+}
+
+char *
+qemuDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
+{
+    virDomainObj *obj;
+    virDomainDef *def;
+    unsigned int fmt = 0;
+    char *ret;
+
+    virCheckFlags(VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE, NULL);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return NULL;
+    if (flags & VIR_DOMAIN_XML_SECURE)
+        fmt |= VIR_DOMAIN_DEF_FORMAT_SECURE;
+    if ((flags & VIR_DOMAIN_XML_INACTIVE) || !virDomainObjIsActive(obj)) {
+        def = virDomainObjGetPersistentDef(obj);
+        fmt |= VIR_DOMAIN_DEF_FORMAT_INACTIVE;
+    } else {
+        def = obj->def;
+    }
+    ret = virDomainDefFormat(def, fmt);
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+char *
+qemuDomainGetOSType(virDomainPtr dom)
+{
+    virDomainObj *obj;
+    char *ret;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return NULL;
+    ret = g_strdup(obj->def->os.type ? obj->def->os.type : "hvm");
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+unsigned long long
+qemuDomainGetMaxMemory(virDomainPtr dom)
+{
+    virDomainObj *obj;
+    unsigned long long ret;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return 0;
+    ret = obj->def->memory;
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
+{
+    virDomainObj *obj;
+    virDomainDef *def;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
+                  VIR_DOMAIN_VCPU_MAXIMUM, -1);
+    if ((flags & VIR_DOMAIN_AFFECT_LIVE) && (flags & VIR_DOMAIN_AFFECT_CONFIG)) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       "flags 'affect live' and 'affect config' are mutually exclusive");
+        return -1;
+    }
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if ((flags & VIR_DOMAIN_AFFECT_LIVE) && qemuDomainObjCheckActive(obj) < 0)
+        goto cleanup;
+    def = (flags & VIR_DOMAIN_AFFECT_CONFIG) ? virDomainObjGetPersistentDef(obj) : obj->def;
+    ret = (int)def->vcpus;
+
+ cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainIsActive(virDomainPtr dom)
+{
+    virDomainObj *obj;
+    int ret;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    ret = virDomainObjIsActive(obj);
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainIsPersistent(virDomainPtr dom)
+{
+    virDomainObj *obj;
+    int ret;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    ret = obj->persistent;
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainIsUpdated(virDomainPtr dom)
+{
+    virDomainObj *obj;
+    int ret;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    ret = 0;
+    if (virDomainObjIsActive(obj) && obj->newDef) {
+        /* updated: the next-boot definition differs from the running one */
+        g_autofree char *live = virDomainDefFormat(obj->def, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+        g_autofree char *next = virDomainDefFormat(obj->newDef, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+
+        ret = !g_str_equal(live, next);
+    }
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainGetAutostart(virDomainPtr dom, int *autostart)
+{
+    virDomainObj *obj;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    *autostart = obj->autostart;
+    virDomainObjEndAPI(&obj);
+    return 0;
+}
+
+int
+qemuDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
+{
+    virDomainObj *obj;
+
+    virCheckFlags(0, -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    virDomainObjEndAPI(&obj);
+    return 0;   /* managed save is not implemented: there is never an image */
+}
+
+int
+qemuDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel)
+{
+    virDomainObj *obj;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    memset(seclabel, 0, sizeof(*seclabel));     /* no security driver (model "none") */
+    virDomainObjEndAPI(&obj);
+    return 0;
+}

@@ -1,0 +1,506 @@
+/* qemu_driver_lifecycle.c: QEMU driver entry points that change a domain's life: define, start, stop */
+
+/*
+ * Threads: every entry point runs on the caller's thread. It looks the
+ * object up (locked), takes a per-domain job for anything that changes
+ * state, and drops the object lock while it waits on QEMU (see
+ * qemu_process.c). No driver-wide lock is held across a wait, so a hung
+ * QEMU only delays calls on its own domain. Destroy's kill phase runs
+ * before it takes the job, so it also works while another call on the
+ * same domain is stuck on a hung QEMU.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include "qemu_driver_priv.h"
+#include "qemu_process.h"
+#include "virerror.h"
+#include "virprocess.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+static void
+qemuDriverQueueLifecycle(qemuDriver *driver, virDomainObj *obj, int type, int detail)
+{
+    virObjectEventStateQueue(driver->events,
+                             virDomainEventLifecycleNewFromObj(obj, type, detail));
+}
+
+/* Parse @xml for this driver: generic parse, then what the QEMU driver
+ * rejects. Returns the def and the per-domain grace override. */
+static virDomainDef *
+qemuDomainDefParseForDriver(qemuDriver *driver, const char *xml, unsigned int parseFlags,
+                            int *graceSec)
+{
+    g_autoptr(virDomainDef) def = virDomainDefParseString(xml, parseFlags);
+
+    if (!def)
+        return NULL;
+    if (qemuProcessValidateDef(driver, def) < 0)
+        return NULL;
+    *graceSec = qemuDomainParseGraceOverride(xml);
+    return g_steal_pointer(&def);
+}
+
+virDomainPtr
+qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(conn);
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(virDomainDef) oldDef = NULL;
+    virDomainObj *obj = NULL;
+    virDomainPtr ret = NULL;
+    int graceSec = -1;
+    bool wasPersistent;
+    bool isNew;
+
+    virCheckFlags(VIR_DOMAIN_DEFINE_VALIDATE, NULL);
+
+    if (!(def = qemuDomainDefParseForDriver(driver, xml,
+                                            VIR_DOMAIN_DEF_PARSE_INACTIVE |
+                                            ((flags & VIR_DOMAIN_DEFINE_VALIDATE) ?
+                                             VIR_DOMAIN_DEF_PARSE_VALIDATE : 0),
+                                            &graceSec)))
+        return NULL;
+
+    /* The config file goes first: a definition that is not durable is not
+     * defined. A failure leaves the list as it was. */
+    if (qemuDomainSaveConfig(driver, def, graceSec) < 0)
+        return NULL;
+
+    if (!(obj = virDomainObjListAdd(driver->domains, &def, 0, &oldDef)))
+        return NULL;
+    isNew = obj->privateData == NULL;
+    if (isNew)
+        qemuDomainObjInitPrivate(obj, driver);
+    wasPersistent = obj->persistent;
+    obj->persistent = true;
+    qemuDomainPriv(obj)->graceOverrideSec = graceSec;
+
+    qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_DEFINED,
+                             (isNew || !wasPersistent) && !oldDef ?
+                             VIR_DOMAIN_EVENT_DEFINED_ADDED :
+                             VIR_DOMAIN_EVENT_DEFINED_UPDATED);
+    ret = qemuDomainHandle(conn, obj);
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    int ret = -1;
+
+    /* Nothing of these exists here (no managed save, snapshots, NVRAM,
+     * checkpoints or TPM state), so each is trivially honoured. */
+    virCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                  VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+                  VIR_DOMAIN_UNDEFINE_NVRAM |
+                  VIR_DOMAIN_UNDEFINE_KEEP_NVRAM |
+                  VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
+                  VIR_DOMAIN_UNDEFINE_TPM |
+                  VIR_DOMAIN_UNDEFINE_KEEP_TPM, -1);
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (!obj->persistent) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "cannot undefine transient domain");
+        goto endjob;
+    }
+    if (qemuDomainRemoveConfig(driver, obj->def->name) < 0)
+        goto endjob;
+
+    qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_UNDEFINED,
+                             VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
+    obj->autostart = false;
+    obj->persistent = false;
+    if (virDomainObjIsActive(obj)) {
+        /* keeps running as a transient domain */
+        g_clear_pointer(&obj->newDef, virDomainDefFree);
+        qemuDomainSaveStatus(driver, obj);
+    }
+    ret = 0;
+
+ endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+    if (ret == 0)
+        qemuDomainRemoveInactive(driver, obj);
+ cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* Start @obj (locked, MODIFY job held) and queue libvirt's events. */
+static int
+qemuDomainStartAndNotify(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
+{
+    if (qemuProcessStart(driver, obj, flags) < 0)
+        return -1;
+    qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_STARTED,
+                             VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    if (flags & VIR_DOMAIN_START_PAUSED)
+        qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_SUSPENDED,
+                                 VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    return 0;
+}
+
+int
+qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_START_PAUSED, -1);
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is already running");
+        goto endjob;
+    }
+    if (qemuDomainStartAndNotify(driver, obj, flags) < 0)
+        goto endjob;
+    dom->id = obj->def->id;
+    ret = 0;
+
+ endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+ cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+virDomainPtr
+qemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(conn);
+    g_autoptr(virDomainDef) def = NULL;
+    virDomainObj *obj;
+    virDomainPtr ret = NULL;
+    int graceSec = -1;
+
+    virCheckFlags(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE, NULL);
+
+    if (!(def = qemuDomainDefParseForDriver(driver, xml,
+                                            (flags & VIR_DOMAIN_START_VALIDATE) ?
+                                            VIR_DOMAIN_DEF_PARSE_VALIDATE : 0,
+                                            &graceSec)))
+        return NULL;
+    if (!(obj = virDomainObjListAdd(driver->domains, &def,
+                                    VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
+                                    VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL)))
+        return NULL;
+    if (!obj->privateData)
+        qemuDomainObjInitPrivate(obj, driver);
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0) {
+        qemuDomainRemoveInactive(driver, obj);
+        goto cleanup;
+    }
+    if (!obj->persistent)
+        qemuDomainPriv(obj)->graceOverrideSec = graceSec;
+    if (qemuDomainStartAndNotify(driver, obj, flags & VIR_DOMAIN_START_PAUSED) < 0) {
+        virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+        qemuDomainRemoveInactive(driver, obj);
+        goto cleanup;
+    }
+    ret = qemuDomainHandle(conn, obj);
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+
+ cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
+{
+    virDomainObj *obj;
+    qemuDomainObjPrivate *priv;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN | VIR_DOMAIN_SHUTDOWN_GUEST_AGENT, -1);
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    priv = qemuDomainPriv(obj);
+    /* No guest agent channel exists yet: agent-only is refused; with ACPI
+     * also requested, ACPI is used (libvirt's fallback). */
+    if ((flags & VIR_DOMAIN_SHUTDOWN_GUEST_AGENT) &&
+        !(flags & VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN)) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       "QEMU guest agent is not configured");
+        goto cleanup;
+    }
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (obj->state != VIR_DOMAIN_RUNNING || !virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
+        goto endjob;
+    }
+    priv->fakeReboot = obj->def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART ||
+                       obj->def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME;
+    if (qemuProcessMonitorCommand(obj, "system_powerdown") < 0) {
+        priv->fakeReboot = false;
+        goto endjob;
+    }
+    ret = 0;
+
+ endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+ cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainReboot(virDomainPtr dom, unsigned int flags)
+{
+    virDomainObj *obj;
+    qemuDomainObjPrivate *priv;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN | VIR_DOMAIN_REBOOT_GUEST_AGENT, -1);
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    priv = qemuDomainPriv(obj);
+    if ((flags & VIR_DOMAIN_REBOOT_GUEST_AGENT) &&
+        !(flags & VIR_DOMAIN_REBOOT_ACPI_POWER_BTN)) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       "QEMU guest agent is not configured");
+        goto cleanup;
+    }
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuDomainObjCheckActive(obj) < 0)
+        goto endjob;
+    /* A reboot is an ACPI power-off that the SHUTDOWN handler turns into
+     * system_reset + cont, unless on_reboot says to end the guest. */
+    priv->fakeReboot = !(obj->def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY ||
+                         obj->def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE);
+    if (qemuProcessMonitorCommand(obj, "system_powerdown") < 0) {
+        priv->fakeReboot = false;
+        goto endjob;
+    }
+    ret = 0;
+
+ endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+ cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainReset(virDomainPtr dom, unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuDomainObjCheckActive(obj) < 0)
+        goto endjob;
+    if (qemuProcessMonitorCommand(obj, "system_reset") < 0)
+        goto endjob;
+    qemuDomainPriv(obj)->fakeReboot = false;
+    if (obj->state == VIR_DOMAIN_CRASHED) {
+        virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_CRASHED);
+        qemuDomainSaveStatus(driver, obj);
+    }
+    ret = 0;
+
+ endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+ cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    qemuDomainObjPrivate *priv;
+    guint64 runId;
+    int ret = -1;
+    int rc;
+
+    virCheckFlags(VIR_DOMAIN_DESTROY_GRACEFUL | VIR_DOMAIN_DESTROY_REMOVE_LOGS, -1);
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    priv = qemuDomainPriv(obj);
+    if (qemuDomainObjCheckActive(obj) < 0)
+        goto cleanup;
+    if (priv->pidfd < 0) {
+        /* active without a process handle: a start that has not spawned
+         * yet holds the job; wait for it like any other call */
+        if (virDomainObjBeginJob(obj, VIR_JOB_DESTROY, QEMU_JOB_WAIT_MS) < 0)
+            goto cleanup;
+        virDomainObjEndJob(obj, VIR_JOB_DESTROY);
+        if (qemuDomainObjCheckActive(obj) < 0 || priv->pidfd < 0) {
+            if (virDomainObjIsActive(obj))
+                virReportError(VIR_ERR_OPERATION_FAILED, "%s", "QEMU process is not known");
+            goto cleanup;
+        }
+    }
+    runId = priv->runId;
+
+    /* Kill phase, before taking the job: a call stuck on this QEMU holds
+     * the job, and only the process's death releases it. */
+    priv->beingDestroyed++;
+    rc = qemuProcessKill(obj, flags & VIR_DOMAIN_DESTROY_GRACEFUL);
+    if (rc < 0) {
+        if (priv->runId == runId && !priv->exitSeen &&
+            !(priv->pidfd >= 0 && virProcessPidfdHasExited(priv->pidfd))) {
+            /* Still running: nothing more is sent, nothing changes. */
+            priv->beingDestroyed--;
+            goto cleanup;
+        }
+        /* It exited right at the deadline after all: finish the destroy. */
+    }
+
+    if (virDomainObjBeginJob(obj, VIR_JOB_DESTROY, QEMU_JOB_WAIT_MS) < 0) {
+        priv->beingDestroyed--;
+        goto cleanup;
+    }
+    priv->beingDestroyed--;
+    if (priv->runId != runId || !virDomainObjIsActive(obj)) {
+        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, __func__,
+                           "%s", "domain is not running");
+        goto endjob;
+    }
+    priv->fakeReboot = false;
+    qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_DESTROYED);
+    qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_STOPPED,
+                             VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    dom->id = -1;
+    ret = 0;
+
+ endjob:
+    virDomainObjEndJob(obj, VIR_JOB_DESTROY);
+    qemuDomainRemoveInactive(driver, obj);
+ cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainSuspend(virDomainPtr dom)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    int ret = -1;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuDomainObjCheckActive(obj) < 0)
+        goto endjob;
+    if (obj->state == VIR_DOMAIN_PAUSED) {
+        ret = 0;    /* libvirt's QEMU driver: a no-op success */
+        goto endjob;
+    }
+    if (obj->state == VIR_DOMAIN_SHUTDOWN) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
+        goto endjob;
+    }
+    qemuDomainPriv(obj)->pausedReason = VIR_DOMAIN_PAUSED_USER;
+    if (qemuProcessMonitorCommand(obj, "stop") < 0)
+        goto endjob;
+    if (obj->state != VIR_DOMAIN_PAUSED && virDomainObjIsActive(obj)) {
+        /* the STOP event did not arrive before the reply */
+        virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+        qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_SUSPENDED,
+                                 VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    }
+    if (virDomainObjIsActive(obj))
+        qemuDomainSaveStatus(driver, obj);
+    ret = 0;
+
+ endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+ cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainResume(virDomainPtr dom)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    int ret = -1;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuDomainObjCheckActive(obj) < 0)
+        goto endjob;
+    if (obj->state == VIR_DOMAIN_RUNNING) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is already running");
+        goto endjob;
+    }
+    if (obj->state == VIR_DOMAIN_SHUTDOWN) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is shutting down");
+        goto endjob;
+    }
+    qemuDomainPriv(obj)->runningReason = VIR_DOMAIN_RUNNING_UNPAUSED;
+    if (qemuProcessMonitorCommand(obj, "cont") < 0)
+        goto endjob;
+    if (obj->state != VIR_DOMAIN_RUNNING && virDomainObjIsActive(obj)) {
+        virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+        qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_RESUMED,
+                                 VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    }
+    if (virDomainObjIsActive(obj))
+        qemuDomainSaveStatus(driver, obj);
+    ret = 0;
+
+ endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+ cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainSetAutostart(virDomainPtr dom, int autostart)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    int ret = -1;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (!obj->persistent) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "cannot set autostart for transient domain");
+        goto cleanup;
+    }
+    if (qemuDomainSetAutostartLink(driver, obj->def->name, autostart != 0) < 0)
+        goto cleanup;
+    obj->autostart = autostart != 0;
+    ret = 0;
+
+ cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}

@@ -1,0 +1,84 @@
+/* qemu_driver_priv.h: helpers shared by the QEMU driver's entry-point files */
+#pragma once
+
+#include "driver.h"
+#include "qemu_conf.h"
+#include "qemu_domain.h"
+
+/* The driver state behind an open connection. */
+static inline qemuDriver *
+qemuDriverOf(virConnectPtr conn)
+{
+    return conn->privateData;
+}
+
+/* The object behind @dom, locked with a reference (release with
+ * virDomainObjEndAPI), or NULL with NO_DOMAIN reported (domain QEMU). */
+virDomainObj *qemuDomainObjFromDomain(virDomainPtr dom);
+
+/* OPERATION_INVALID "domain is not running" in the DOMAIN error domain
+ * (libvirt's virDomainObjCheckActive) when @obj is inactive. */
+int qemuDomainObjCheckActive(virDomainObj *obj);
+
+/* A new public handle for @obj (locked). */
+virDomainPtr qemuDomainHandle(virConnectPtr conn, virDomainObj *obj);
+
+/* Entry points, by file. */
+/* qemu_driver_conn.c */
+virDrvOpenStatus qemuConnectOpen(virConnectPtr conn, const char *uri,
+                                 virConnectAuthPtr auth, unsigned int flags);
+int qemuConnectClose(virConnectPtr conn);
+const char *qemuConnectGetType(virConnectPtr conn);
+int qemuConnectGetVersion(virConnectPtr conn, unsigned long *hvVer);
+int qemuConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer);
+char *qemuConnectGetHostname(virConnectPtr conn);
+char *qemuConnectGetURI(virConnectPtr conn);
+char *qemuConnectGetCapabilities(virConnectPtr conn);
+int qemuConnectGetMaxVcpus(virConnectPtr conn, const char *type);
+int qemuConnectIsAlive(virConnectPtr conn);
+int qemuConnectIsSecure(virConnectPtr conn);
+int qemuConnectIsEncrypted(virConnectPtr conn);
+int qemuNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
+int qemuNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
+int qemuConnectNumOfDomains(virConnectPtr conn);
+int qemuConnectListDomains(virConnectPtr conn, int *ids, int maxids);
+int qemuConnectNumOfDefinedDomains(virConnectPtr conn);
+int qemuConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames);
+int qemuConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags);
+virDomainPtr qemuDomainLookupByID(virConnectPtr conn, int id);
+virDomainPtr qemuDomainLookupByName(virConnectPtr conn, const char *name);
+virDomainPtr qemuDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+int qemuConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
+                                      virConnectDomainEventGenericCallback cb,
+                                      void *opaque, virFreeCallback freecb);
+int qemuConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
+int qemuConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
+                                   void *opaque, virFreeCallback freecb);
+int qemuConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb);
+
+/* qemu_driver_lifecycle.c */
+virDomainPtr qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);
+int qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags);
+int qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags);
+virDomainPtr qemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);
+int qemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags);
+int qemuDomainReboot(virDomainPtr dom, unsigned int flags);
+int qemuDomainReset(virDomainPtr dom, unsigned int flags);
+int qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags);
+int qemuDomainSuspend(virDomainPtr dom);
+int qemuDomainResume(virDomainPtr dom);
+int qemuDomainSetAutostart(virDomainPtr dom, int autostart);
+
+/* qemu_driver_info.c */
+int qemuDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags);
+int qemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
+char *qemuDomainGetXMLDesc(virDomainPtr dom, unsigned int flags);
+char *qemuDomainGetOSType(virDomainPtr dom);
+unsigned long long qemuDomainGetMaxMemory(virDomainPtr dom);
+int qemuDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags);
+int qemuDomainIsActive(virDomainPtr dom);
+int qemuDomainIsPersistent(virDomainPtr dom);
+int qemuDomainIsUpdated(virDomainPtr dom);
+int qemuDomainGetAutostart(virDomainPtr dom, int *autostart);
+int qemuDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
+int qemuDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);

@@ -1,0 +1,1108 @@
+/* qemu_process.c: QEMU process lifecycle: start, stop, kill, exit and QMP event handling */
+
+/*
+ * Threads and locks.
+ * - API threads call qemuProcessStart/Stop/Kill with the domain object
+ *   locked and a job held. They drop the object lock whenever they wait on
+ *   QEMU (monitor handshake, QMP replies, process exit); the job keeps
+ *   other state changes out meanwhile, and priv->mon / priv->pidfd only
+ *   change under a job, so a job holder may use them unlocked.
+ * - The monitor's own I/O thread calls qemuProcessHandleEvent for every
+ *   QMP event. It takes the object lock briefly, never a job, never waits
+ *   on QEMU: it updates state, queues events, sends signals through the
+ *   pidfd, and hands anything that needs a job (fake reboot, crash action)
+ *   to the driver's worker pool. A callback whose monitor is no longer
+ *   priv->mon (the domain stopped or restarted) is ignored.
+ * - The driver's "qemu-event" thread runs the pidfd watch and the SIGKILL
+ *   timer; the watch hands the exit to the worker pool
+ *   (qemuProcessHandleExit), which takes a DESTROY job and stops the
+ *   domain. priv->runId tells stale notifications from current ones.
+ * - While a destroy is in its kill phase (priv->beingDestroyed > 0) the
+ *   exit handler and QEMU's SHUTDOWN/STOP reactions to SIGTERM are
+ *   ignored: destroy finishes the domain itself (one STOPPED/DESTROYED).
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <glib-unix.h>
+#include <json-c/json.h>
+
+#include "qemu_process.h"
+#include "qemu_capabilities_glue.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virprocess.h"
+#include "virtkit-config.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+static void qemuProcessHandleEvent(qemuMonitor *mon, const char *name,
+                                   json_object *data, void *opaque);
+static void qemuProcessHandleEOF(qemuMonitor *mon, void *opaque);
+
+/* ---- validation ---------------------------------------------------- */
+
+int
+qemuProcessValidateDef(qemuDriver *driver, virDomainDef *def)
+{
+    const char *names[] = { "poweroff", "reboot", "crash" };
+    int actions[] = { def->onPoweroff, def->onReboot, def->onCrash };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(actions); i++) {
+        if (actions[i] == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "qemu driver doesn't support the '%s' action for 'on_%s'",
+                           "rename-restart", names[i]);
+            return -1;
+        }
+        if (i < 2 && actions[i] == VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "qemu driver doesn't support the '%s' action for 'on_%s'",
+                           "preserve", names[i]);
+            return -1;
+        }
+    }
+    if (def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART &&
+        def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "qemu driver doesn't support 'onReboot' action 'destroy' with "
+                       "'onPoweroff' action 'restart'");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- helpers ------------------------------------------------------- */
+
+typedef struct {
+    virDomainObj *obj;
+    guint64 runId;
+} qemuProcessObjRef;
+
+static qemuProcessObjRef *
+qemuProcessObjRefNew(virDomainObj *obj, guint64 runId)
+{
+    qemuProcessObjRef *ref = g_new0(qemuProcessObjRef, 1);
+
+    ref->obj = virDomainObjRef(obj);
+    ref->runId = runId;
+    return ref;
+}
+
+static void
+qemuProcessObjRefFree(gpointer data)
+{
+    qemuProcessObjRef *ref = data;
+
+    virDomainObjUnref(ref->obj);
+    g_free(ref);
+}
+
+static void
+qemuProcessQueueEvent(qemuDriver *driver, virDomainObj *obj, int type, int detail)
+{
+    virObjectEventStateQueue(driver->events,
+                             virDomainEventLifecycleNewFromObj(obj, type, detail));
+}
+
+static char *
+qemuProcessShortName(const virDomainDef *def)
+{
+    /* first 20 characters, multibyte-safe (as libvirt's shortname) */
+    const char *end = def->name;
+
+    for (int i = 0; i < 20 && *end; i++)
+        end = g_utf8_next_char(end);
+    return g_strndup(def->name, end - def->name);
+}
+
+static void
+qemuProcessRemoveLibDir(qemuDomainObjPrivate *priv)
+{
+    if (priv->monitorPath)
+        unlink(priv->monitorPath);
+    if (priv->libDir && rmdir(priv->libDir) < 0 && errno != ENOENT)
+        g_debug("cannot remove '%s': %s", priv->libDir, g_strerror(errno));
+}
+
+/* ---- pidfd watch and the SIGKILL timer ------------------------------- */
+
+static void
+qemuProcessExitWorker(qemuDriver *driver, gpointer data)
+{
+    qemuProcessObjRef *ref = data;
+
+    qemuProcessHandleExit(driver, ref->obj, ref->runId);
+}
+
+static gboolean
+qemuProcessPidfdReady(gint fd, GIOCondition cond, gpointer data)
+{
+    qemuProcessObjRef *ref = data;
+    qemuDomainObjPrivate *priv = qemuDomainPriv(ref->obj);
+
+    qemuDriverRunWorker(priv->driver, qemuProcessExitWorker,
+                        qemuProcessObjRefNew(ref->obj, ref->runId),
+                        qemuProcessObjRefFree);
+    return G_SOURCE_REMOVE;
+}
+
+/* Watch priv->pidfd from the driver's event thread (obj locked). */
+static void
+qemuProcessWatchPidfd(qemuDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    GSource *src = g_unix_fd_source_new(priv->pidfd, G_IO_IN);
+
+    g_source_set_callback(src, G_SOURCE_FUNC(qemuProcessPidfdReady),
+                          qemuProcessObjRefNew(obj, priv->runId),
+                          qemuProcessObjRefFree);
+    g_source_attach(src, driver->ioContext);
+    priv->pidfdWatch = src;
+}
+
+static gboolean
+qemuProcessKillTimerFired(gpointer data)
+{
+    qemuProcessObjRef *ref = data;
+    qemuDomainObjPrivate *priv = qemuDomainPriv(ref->obj);
+
+    virDomainObjLock(ref->obj);
+    if (priv->runId == ref->runId && priv->pidfd >= 0 && priv->killTimer) {
+        g_debug("QEMU of '%s' (pid %lld) outlived the grace period: SIGKILL",
+                ref->obj->def->name, (long long)ref->obj->pid);
+        if (virProcessPidfdKill(priv->pidfd, SIGKILL) < 0 && errno != ESRCH)
+            g_debug("SIGKILL failed: %s", g_strerror(errno));
+        g_source_unref(priv->killTimer);
+        priv->killTimer = NULL;
+    }
+    virDomainObjUnlock(ref->obj);
+    return G_SOURCE_REMOVE;
+}
+
+/* End QEMU gently: SIGTERM now (QEMU flushes its disks and exits), SIGKILL
+ * if it is still there after the grace period. Never blocks (obj locked). */
+static void
+qemuProcessTerminateGently(qemuDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    GSource *src;
+
+    if (priv->pidfd < 0 || priv->killTimer)
+        return;
+    if (virProcessPidfdKill(priv->pidfd, SIGTERM) < 0) {
+        g_debug("SIGTERM to %lld failed: %s", (long long)obj->pid, g_strerror(errno));
+        return;
+    }
+    src = g_timeout_source_new(qemuDomainGraceMs(obj));
+    g_source_set_callback(src, qemuProcessKillTimerFired,
+                          qemuProcessObjRefNew(obj, priv->runId), qemuProcessObjRefFree);
+    g_source_attach(src, driver->ioContext);
+    priv->killTimer = src;
+}
+
+/* ---- monitor glue ---------------------------------------------------- */
+
+int
+qemuProcessMonitorCommand(virDomainObj *obj, const char *cmd)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    qemuMonitor *mon = priv->mon;
+    int rc;
+
+    if (!mon) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                       "QEMU monitor is not connected");
+        return -1;
+    }
+    virDomainObjUnlock(obj);
+    rc = qemuGlueMonitorCommand(mon, cmd, QEMU_MONITOR_TIMEOUT_MS);
+    virDomainObjLock(obj);
+    return rc;
+}
+
+/* Ask QEMU for its run state ("running", "paused", "shutdown", ...).
+ * obj locked and job held; lock dropped while waiting. */
+static char *
+qemuProcessQueryStatus(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    qemuMonitor *mon = priv->mon;
+    char *status = NULL;
+    int rc;
+
+    virDomainObjUnlock(obj);
+    rc = qemuGlueMonitorQueryStatus(mon, QEMU_MONITOR_TIMEOUT_MS, &status);
+    virDomainObjLock(obj);
+    return rc < 0 ? NULL : status;
+}
+
+/* Connect to the monitor listening at @path (reconnect). -1 on failure
+ * (SYSTEM_ERROR reported). */
+static int
+qemuProcessConnectSocket(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "monitor path '%s' too long", path);
+        return -1;
+    }
+    strcpy(addr.sun_path, path);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+        virReportSystemError(errno, "%s", "cannot create socket");
+        return -1;
+    }
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        virReportSystemError(errno, "failed to connect to monitor socket '%s'", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Open the monitor on connected @fd (obj locked, job held; the lock is
+ * dropped during the handshake). 0 or -1 (error reported). */
+static int
+qemuProcessOpenMonitor(virDomainObj *obj, int fd, unsigned int timeout_ms)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    qemuMonitor *mon;
+
+    /* The monitor holds a reference on obj for its callbacks; it is
+     * released by qemuProcessCloseMonitor. */
+    virDomainObjRef(obj);
+    virDomainObjUnlock(obj);
+    mon = qemuGlueMonitorOpen(fd, timeout_ms, qemuProcessHandleEvent,
+                              qemuProcessHandleEOF, obj);
+    virDomainObjLock(obj);
+    if (!mon) {
+        virDomainObjUnref(obj);
+        return -1;
+    }
+    priv->mon = mon;
+    return 0;
+}
+
+/* Close the monitor (obj locked, job held). The lock is dropped while the
+ * monitor thread winds down, since its callbacks take the lock. */
+static void
+qemuProcessCloseMonitor(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    qemuMonitor *mon = g_steal_pointer(&priv->mon);
+
+    if (!mon)
+        return;
+    virDomainObjUnlock(obj);
+    qemuGlueMonitorClose(mon);
+    virDomainObjLock(obj);
+    virDomainObjUnref(obj);
+}
+
+/* ---- QMP events (monitor I/O thread) --------------------------------- */
+
+typedef struct {
+    virDomainObj *obj;
+    guint64 runId;
+} qemuProcessRebootData;
+
+static void
+qemuProcessFakeRebootWorker(qemuDriver *driver, gpointer data)
+{
+    qemuProcessObjRef *ref = data;
+    virDomainObj *obj = ref->obj;
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    virDomainObjLock(obj);
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto unlock;
+    if (priv->runId != ref->runId || !virDomainObjIsActive(obj) || priv->beingDestroyed)
+        goto endjob;
+
+    g_debug("fake reboot of '%s'", obj->def->name);
+    if (qemuProcessMonitorCommand(obj, "system_reset") < 0)
+        goto failed;
+    priv->runningReason = obj->state == VIR_DOMAIN_CRASHED ?
+        VIR_DOMAIN_RUNNING_CRASHED : VIR_DOMAIN_RUNNING_BOOTED;
+    if (qemuProcessMonitorCommand(obj, "cont") < 0)
+        goto failed;
+    priv->pausedShutdown = false;
+    if (obj->state != VIR_DOMAIN_RUNNING)
+        virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, priv->runningReason);
+    qemuDomainSaveStatus(driver, obj);
+    goto endjob;
+
+ failed:
+    /* As libvirt: a fake reboot that cannot complete ends the guest. */
+    g_debug("fake reboot of '%s' failed: killing it", obj->def->name);
+    if (priv->pidfd >= 0)
+        virProcessPidfdKill(priv->pidfd, SIGKILL);
+ endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+ unlock:
+    virDomainObjUnlock(obj);
+}
+
+static void
+qemuProcessCrashDestroyWorker(qemuDriver *driver, gpointer data)
+{
+    qemuProcessObjRef *ref = data;
+    virDomainObj *obj = ref->obj;
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    virDomainObjLock(obj);
+    if (virDomainObjBeginJob(obj, VIR_JOB_DESTROY, QEMU_JOB_WAIT_MS) < 0)
+        goto unlock;
+    if (priv->runId == ref->runId && virDomainObjIsActive(obj) && !priv->beingDestroyed) {
+        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_CRASHED);
+        qemuProcessQueueEvent(driver, obj, VIR_DOMAIN_EVENT_STOPPED,
+                              VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+        virDomainObjEndJob(obj, VIR_JOB_DESTROY);
+        qemuDomainRemoveInactive(driver, obj);
+        goto unlock;
+    }
+    virDomainObjEndJob(obj, VIR_JOB_DESTROY);
+ unlock:
+    virDomainObjUnlock(obj);
+}
+
+static void
+qemuProcessHandleShutdown(qemuDriver *driver, virDomainObj *obj, json_object *data)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    json_object *guest = NULL;
+    int detail = VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED;
+
+    if (obj->state == VIR_DOMAIN_SHUTDOWN || priv->beingDestroyed)
+        return;
+
+    if (data && json_object_object_get_ex(data, "guest", &guest))
+        detail = json_object_get_boolean(guest) ? VIR_DOMAIN_EVENT_SHUTDOWN_GUEST :
+                                                  VIR_DOMAIN_EVENT_SHUTDOWN_HOST;
+
+    if (priv->fakeReboot || obj->def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART) {
+        /* A reboot: QEMU stops the CPUs and waits (-no-shutdown); reset
+         * and resume it from a worker, hiding the STOP that follows. */
+        priv->pausedShutdown = true;
+        qemuDriverRunWorker(driver, qemuProcessFakeRebootWorker,
+                            qemuProcessObjRefNew(obj, priv->runId), qemuProcessObjRefFree);
+        return;
+    }
+
+    virDomainObjSetState(obj, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_UNKNOWN);
+    qemuProcessQueueEvent(driver, obj, VIR_DOMAIN_EVENT_SHUTDOWN, detail);
+    qemuProcessTerminateGently(driver, obj);
+}
+
+static void
+qemuProcessHandleStop(qemuDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    int reason = priv->pausedReason;
+
+    priv->pausedReason = VIR_DOMAIN_PAUSED_USER;
+    /* The STOP after a SHUTDOWN (the domain is "in shutdown", never
+     * paused), during a fake reboot, or as QEMU's reaction to destroy's
+     * SIGTERM is not a user-visible pause. */
+    if (priv->pausedShutdown || priv->beingDestroyed ||
+        obj->state == VIR_DOMAIN_SHUTDOWN || obj->state == VIR_DOMAIN_PAUSED)
+        return;
+    virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, reason);
+    qemuProcessQueueEvent(driver, obj, VIR_DOMAIN_EVENT_SUSPENDED,
+                          VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+}
+
+static void
+qemuProcessHandleResume(qemuDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    int reason = priv->runningReason;
+
+    priv->runningReason = VIR_DOMAIN_RUNNING_UNPAUSED;
+    if (priv->beingDestroyed || obj->state == VIR_DOMAIN_RUNNING ||
+        obj->state == VIR_DOMAIN_SHUTDOWN)
+        return;
+    virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, reason);
+    qemuProcessQueueEvent(driver, obj, VIR_DOMAIN_EVENT_RESUMED,
+                          VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+}
+
+static void
+qemuProcessHandleReset(qemuDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    if (obj->state == VIR_DOMAIN_PAUSED && obj->reason == VIR_DOMAIN_PAUSED_STARTING_UP)
+        return;
+    priv->fakeReboot = false;
+    virObjectEventStateQueue(driver->events, virDomainEventRebootNewFromObj(obj));
+}
+
+static void
+qemuProcessHandlePanic(qemuDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    if (priv->beingDestroyed)
+        return;
+    virDomainObjSetState(obj, VIR_DOMAIN_CRASHED, VIR_DOMAIN_CRASHED_PANICKED);
+    qemuProcessQueueEvent(driver, obj, VIR_DOMAIN_EVENT_CRASHED,
+                          VIR_DOMAIN_EVENT_CRASHED_PANICKED);
+    switch (obj->def->onCrash) {
+    case VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY:
+    case VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY:
+        qemuDriverRunWorker(driver, qemuProcessCrashDestroyWorker,
+                            qemuProcessObjRefNew(obj, priv->runId), qemuProcessObjRefFree);
+        break;
+    case VIR_DOMAIN_LIFECYCLE_ACTION_RESTART:
+    case VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART:
+        priv->fakeReboot = true;
+        qemuDriverRunWorker(driver, qemuProcessFakeRebootWorker,
+                            qemuProcessObjRefNew(obj, priv->runId), qemuProcessObjRefFree);
+        break;
+    default:
+        break;  /* preserve: stays crashed */
+    }
+}
+
+static void
+qemuProcessHandleEvent(qemuMonitor *mon, const char *name, json_object *data, void *opaque)
+{
+    virDomainObj *obj = opaque;
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    qemuDriver *driver = priv->driver;
+
+    virDomainObjLock(obj);
+    if (priv->mon != mon || !virDomainObjIsActive(obj)) {
+        /* priv->mon is NULL during the start handshake: only events of the
+         * monitor being opened right now can arrive then, and none of them
+         * matters before 'cont'. */
+        if (priv->mon != NULL || !virDomainObjIsActive(obj)) {
+            virDomainObjUnlock(obj);
+            return;
+        }
+    }
+    g_debug("QMP event %s for '%s'", name, obj->def->name);
+    if (g_str_equal(name, "SHUTDOWN"))
+        qemuProcessHandleShutdown(driver, obj, data);
+    else if (g_str_equal(name, "STOP"))
+        qemuProcessHandleStop(driver, obj);
+    else if (g_str_equal(name, "RESUME"))
+        qemuProcessHandleResume(driver, obj);
+    else if (g_str_equal(name, "RESET"))
+        qemuProcessHandleReset(driver, obj);
+    else if (g_str_equal(name, "GUEST_PANICKED"))
+        qemuProcessHandlePanic(driver, obj);
+    virDomainObjUnlock(obj);
+}
+
+static void
+qemuProcessHandleEOF(qemuMonitor *mon, void *opaque)
+{
+    /* The pidfd is the authority on QEMU's exit: it fires when the process
+     * is really gone, which the EOF does not prove. Commands in flight
+     * already fail on EOF inside the monitor. */
+    virDomainObj *obj = opaque;
+
+    g_debug("monitor EOF for '%s'", obj->def ? obj->def->name : "?");
+}
+
+/* ---- exit ------------------------------------------------------------ */
+
+void
+qemuDomainRemoveInactive(qemuDriver *driver, virDomainObj *obj)
+{
+    if (!obj->persistent && !virDomainObjIsActive(obj) && !obj->removing)
+        virDomainObjListRemove(driver->domains, obj);
+}
+
+void
+qemuProcessHandleExit(qemuDriver *driver, virDomainObj *obj, guint64 runId)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    int reason;
+    int detail;
+
+    virDomainObjLock(obj);
+    if (priv->runId != runId || !virDomainObjIsActive(obj))
+        goto unlock;
+    if (priv->beingDestroyed) {
+        priv->exitSeen = true;
+        goto unlock;
+    }
+    if (virDomainObjBeginJob(obj, VIR_JOB_DESTROY, QEMU_JOB_WAIT_MS) < 0) {
+        g_debug("exit of '%s' not handled: %s", obj->def->name, "job busy");
+        goto unlock;
+    }
+    if (priv->runId != runId || !virDomainObjIsActive(obj))
+        goto endjob;
+    if (priv->beingDestroyed) {
+        priv->exitSeen = true;
+        goto endjob;
+    }
+
+    if (obj->state == VIR_DOMAIN_SHUTDOWN) {
+        reason = VIR_DOMAIN_SHUTOFF_SHUTDOWN;
+        detail = VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN;
+    } else {
+        reason = VIR_DOMAIN_SHUTOFF_CRASHED;
+        detail = VIR_DOMAIN_EVENT_STOPPED_FAILED;
+    }
+    qemuProcessStop(driver, obj, reason);
+    qemuProcessQueueEvent(driver, obj, VIR_DOMAIN_EVENT_STOPPED, detail);
+    virDomainObjEndJob(obj, VIR_JOB_DESTROY);
+    qemuDomainRemoveInactive(driver, obj);
+    goto unlock;
+
+ endjob:
+    virDomainObjEndJob(obj, VIR_JOB_DESTROY);
+ unlock:
+    virDomainObjUnlock(obj);
+}
+
+/* ---- kill ------------------------------------------------------------ */
+
+int
+qemuProcessKill(virDomainObj *obj, bool graceful)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    pid_t pid = obj->pid;
+    unsigned int graceMs = qemuDomainGraceMs(obj);
+    int pidfd = dup(priv->pidfd);   /* ours even if a stop closes priv->pidfd */
+    int lastsig = SIGTERM;
+    char pstate = 0;
+    int rc;
+    int ret = -1;
+
+    if (pidfd < 0) {
+        virReportSystemError(errno, "%s", "cannot duplicate pidfd");
+        return -1;
+    }
+    virDomainObjUnlock(obj);
+
+    /* A stopped QEMU (SIGSTOP, a debugger) cannot act on SIGTERM within
+     * the grace period, and would act on it whenever it is continued. For
+     * a graceful destroy, which must leave a surviving guest running, the
+     * signal is therefore not sent: the call waits the grace period (the
+     * process may still exit) and fails without a time bomb in the guest. */
+    if (graceful && virProcessGetStatInfo(pid, &pstate, NULL) == 0 &&
+        (pstate == 'T' || pstate == 't')) {
+        g_debug("process %lld is stopped: SIGTERM withheld", (long long)pid);
+    } else if (virProcessPidfdKill(pidfd, SIGTERM) < 0 && errno != ESRCH) {
+        virReportSystemError(errno, "Failed to terminate process %lld with SIGTERM",
+                             (long long)pid);
+        goto cleanup;
+    }
+    rc = virProcessWaitPidfd(pidfd, g_get_monotonic_time() + (gint64)graceMs * 1000);
+    if (rc < 0)
+        goto cleanup;
+    if (rc == 0 && !graceful) {
+        lastsig = SIGKILL;
+        if (virProcessPidfdKill(pidfd, SIGKILL) < 0 && errno != ESRCH) {
+            virReportSystemError(errno, "Failed to terminate process %lld with SIGKILL",
+                                 (long long)pid);
+            goto cleanup;
+        }
+        rc = virProcessWaitPidfd(pidfd,
+                                 g_get_monotonic_time() + (gint64)QEMU_KILL_WAIT_MS * 1000);
+        if (rc < 0)
+            goto cleanup;
+    }
+    if (rc == 0) {
+        virReportSystemError(EBUSY, "Failed to terminate process %lld with %s",
+                             (long long)pid, virProcessSignalName(lastsig));
+        goto cleanup;
+    }
+    ret = 0;
+
+ cleanup:
+    close(pidfd);
+    virDomainObjLock(obj);
+    return ret;
+}
+
+/* ---- stop ------------------------------------------------------------ */
+
+static const char *
+qemuProcessShutoffReasonString(int reason)
+{
+    return virDomainStateReasonToString(VIR_DOMAIN_SHUTOFF, reason);
+}
+
+void
+qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    if (!virDomainObjIsActive(obj))
+        return;
+
+    qemuDomainLogAppend(driver, obj->def->name, "shutting down, reason=%s",
+                        qemuProcessShutoffReasonString(reason));
+
+    /* No callback of this run may act from now on. */
+    priv->runId++;
+    qemuProcessCloseMonitor(obj);
+
+    if (priv->killTimer) {
+        g_source_destroy(priv->killTimer);
+        g_source_unref(g_steal_pointer(&priv->killTimer));
+    }
+    if (priv->pidfdWatch) {
+        g_source_destroy(priv->pidfdWatch);
+        g_source_unref(g_steal_pointer(&priv->pidfdWatch));
+    }
+
+    if (priv->pidfd >= 0) {
+        if (!virProcessPidfdHasExited(priv->pidfd)) {
+            int pidfd = priv->pidfd;
+
+            virProcessPidfdKill(pidfd, SIGKILL);
+            virDomainObjUnlock(obj);
+            if (virProcessWaitPidfd(pidfd, g_get_monotonic_time() +
+                                    (gint64)QEMU_KILL_WAIT_MS * 1000) != 1)
+                g_debug("process %lld did not exit after SIGKILL", (long long)obj->pid);
+            virDomainObjLock(obj);
+        }
+        if (priv->ownChild)
+            virProcessReapPidfd(priv->pidfd, NULL);
+        close(priv->pidfd);
+        priv->pidfd = -1;
+    }
+
+    qemuProcessRemoveLibDir(priv);
+    if (qemuDomainRemoveStatus(driver, obj) < 0)
+        g_debug("cannot remove status file of '%s'", obj->def->name);
+    g_clear_pointer(&priv->monitorPath, g_free);
+    g_clear_pointer(&priv->libDir, g_free);
+
+    obj->def->id = -1;
+    obj->pid = 0;
+    priv->starttime = 0;
+    priv->fakeReboot = false;
+    priv->pausedShutdown = false;
+    priv->exitSeen = false;
+    priv->ownChild = false;
+    priv->runningReason = VIR_DOMAIN_RUNNING_UNPAUSED;
+    priv->pausedReason = VIR_DOMAIN_PAUSED_USER;
+    virDomainObjSetState(obj, VIR_DOMAIN_SHUTOFF, reason);
+
+    if (obj->newDef) {
+        virDomainDefFree(obj->def);
+        obj->def = g_steal_pointer(&obj->newDef);
+        obj->def->id = -1;
+    }
+}
+
+/* ---- start ----------------------------------------------------------- */
+
+/* A listening socket bound to @path, and a client connected to it (the
+ * connection waits in the backlog until QEMU accepts it). */
+static int
+qemuProcessMonitorSocketPair(const char *path, int *listenfd, int *clientfd)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int lfd = -1;
+    int cfd = -1;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "monitor socket path '%s' too long", path);
+        return -1;
+    }
+    strcpy(addr.sun_path, path);
+    unlink(path);
+    if ((lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+        listen(lfd, 1) < 0) {
+        virReportSystemError(errno, "cannot listen on monitor socket '%s'", path);
+        goto error;
+    }
+    if ((cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        connect(cfd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        virReportSystemError(errno, "cannot connect to monitor socket '%s'", path);
+        goto error;
+    }
+    *listenfd = lfd;
+    *clientfd = cfd;
+    return 0;
+
+ error:
+    if (lfd >= 0)
+        close(lfd);
+    if (cfd >= 0)
+        close(cfd);
+    return -1;
+}
+
+static int
+qemuProcessOpenLog(qemuDriver *driver, virDomainObj *obj, const char *const *argv,
+                   const char *qemuVersion)
+{
+    g_autofree char *path = g_strdup_printf("%s/%s.log", driver->logDir, obj->def->name);
+    g_autofree char *ts = qemuDomainLogTimestamp();
+    g_autoptr(GString) hdr = g_string_new(NULL);
+    struct utsname uts;
+    int fd;
+
+    if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+        virReportSystemError(errno, "failed to create logfile '%s'", path);
+        return -1;
+    }
+    uname(&uts);
+    g_string_append_printf(hdr, "%s: starting up virtkit version: %s, qemu version: %s, "
+                           "kernel: %s, hostname: %s\n",
+                           ts, VIRTKIT_VERSION, qemuVersion ? qemuVersion : "unknown",
+                           uts.release, g_get_host_name());
+    g_string_append(hdr, "LC_ALL=C \\\n");
+    for (size_t i = 0; argv[i]; i++) {
+        g_autofree char *q = NULL;
+        const char *arg = argv[i];
+
+        if (strpbrk(arg, " \t'\"\\$`")) {
+            q = g_shell_quote(arg);
+            arg = q;
+        }
+        g_string_append_printf(hdr, "%s%s\n", arg, argv[i + 1] ? " \\" : "");
+    }
+    if (write(fd, hdr->str, hdr->len) < 0) {
+        virReportSystemError(errno, "cannot write logfile '%s'", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int
+qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autofree char *shortname = NULL;
+    g_auto(GStrv) argv = NULL;
+    g_autofree char *qemuVersion = NULL;
+    virProcessSpawnOpts opts = { 0 };
+    int listenfd = -1;
+    int clientfd = -1;
+    int logfd = -1;
+    pid_t pid = 0;
+    int pidfd = -1;
+    virErrorPtr saved = NULL;
+
+    if (virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is already running");
+        return -1;
+    }
+
+    /* The live definition is a copy: the persistent one stays as defined. */
+    if (obj->persistent && !obj->newDef) {
+        obj->newDef = obj->def;
+        obj->def = virDomainDefCopy(obj->newDef);
+    }
+
+    if (qemuProcessValidateDef(driver, obj->def) < 0 ||
+        qemuGluePrepareForStart(driver, obj->def, &qemuVersion) < 0)
+        goto error_nostart;
+
+    obj->def->id = virDomainObjListNextID(driver->domains);
+    priv->runId++;
+    shortname = qemuProcessShortName(obj->def);
+    priv->libDir = g_strdup_printf("%s/domain-%d-%s", driver->libDir, obj->def->id, shortname);
+    priv->monitorPath = g_strdup_printf("%s/monitor.sock", priv->libDir);
+    if (g_mkdir_with_parents(priv->libDir, 0700) < 0) {
+        virReportSystemError(errno, "cannot create directory '%s'", priv->libDir);
+        goto error;
+    }
+    if (qemuProcessMonitorSocketPair(priv->monitorPath, &listenfd, &clientfd) < 0)
+        goto error;
+
+    if (!(argv = qemuGlueBuildArgv(driver, obj->def, listenfd)))
+        goto error;
+    if ((logfd = qemuProcessOpenLog(driver, obj, (const char *const *)argv, qemuVersion)) < 0)
+        goto error;
+
+    opts.argv = (const char *const *)argv;
+    opts.logfd = logfd;
+    opts.keepfds = &listenfd;
+    opts.nkeepfds = 1;
+    opts.newSession = true;
+    opts.cwd = priv->libDir;
+    if (virProcessSpawn(&opts, &pid, &pidfd) < 0)
+        goto error;
+    close(listenfd);
+    listenfd = -1;
+    close(logfd);
+    logfd = -1;
+
+    obj->pid = pid;
+    priv->pidfd = pidfd;
+    priv->ownChild = true;
+    if (virProcessGetStartTime(pid, &priv->starttime) < 0)
+        priv->starttime = 0;   /* it already died: the monitor will fail */
+    virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
+    qemuProcessWatchPidfd(driver, obj);
+
+    /* Recorded as soon as the pid is known: a crash of ours from here on
+     * leaves a status file to reconnect from. */
+    if (qemuDomainSaveStatus(driver, obj) < 0)
+        goto error;
+
+    if (qemuProcessOpenMonitor(obj, g_steal_fd(&clientfd),
+                               QEMU_MONITOR_START_TIMEOUT_MS) < 0)
+        goto error;
+
+    if (!(flags & VIR_DOMAIN_START_PAUSED)) {
+        priv->runningReason = VIR_DOMAIN_RUNNING_BOOTED;
+        if (qemuProcessMonitorCommand(obj, "cont") < 0)
+            goto error;
+        if (!virDomainObjIsActive(obj) || priv->pidfd < 0) {
+            virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                           "QEMU exited while starting up");
+            goto error;
+        }
+        /* The RESUME event normally did this already. */
+        if (obj->state != VIR_DOMAIN_RUNNING)
+            virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
+    } else {
+        virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+    }
+
+    if (qemuDomainSaveStatus(driver, obj) < 0)
+        goto error;
+    return 0;
+
+ error:
+    virErrorPreserveLast(&saved);
+    if (listenfd >= 0)
+        close(listenfd);
+    if (clientfd >= 0)
+        close(clientfd);
+    if (logfd >= 0)
+        close(logfd);
+    if (obj->pid == 0 && obj->def->id != -1) {
+        /* nothing was spawned: undo the directory and id only */
+        qemuProcessRemoveLibDir(priv);
+    }
+    if (obj->def->id != -1)
+        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED);
+    virErrorRestore(&saved);
+    return -1;
+
+ error_nostart:
+    if (obj->newDef) {
+        virDomainDefFree(obj->def);
+        obj->def = g_steal_pointer(&obj->newDef);
+    }
+    return -1;
+}
+
+/* ---- reconnect --------------------------------------------------------- */
+
+/* Deadline for re-opening the monitor of one running QEMU. */
+#define QEMU_RECONNECT_TIMEOUT_MS 10000
+
+/* The recorded process is gone (or its pid now names another process):
+ * the domain ends SHUTOFF/CRASHED with a STOPPED/FAILED event, nothing is
+ * signalled. obj locked, job held. */
+static void
+qemuProcessReconnectDead(qemuDriver *driver, virDomainObj *obj, const char *why)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    g_debug("domain '%s': QEMU pid %lld %s: shut off (crashed)",
+            obj->def->name, (long long)obj->pid, why);
+    if (priv->pidfd >= 0) {
+        close(priv->pidfd);
+        priv->pidfd = -1;
+    }
+    qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_CRASHED);
+    qemuProcessQueueEvent(driver, obj, VIR_DOMAIN_EVENT_STOPPED,
+                          VIR_DOMAIN_EVENT_STOPPED_FAILED);
+}
+
+static void
+qemuProcessReconnectWorker(qemuDriver *driver, gpointer data)
+{
+    qemuProcessObjRef *ref = data;
+    virDomainObj *obj = ref->obj;
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autofree char *status = NULL;
+    int fd;
+
+    /* The MODIFY job was taken for us by qemuProcessReconnectAll. */
+    virDomainObjLock(obj);
+    if (priv->runId != ref->runId || !virDomainObjIsActive(obj))
+        goto endjob;
+
+    if ((fd = qemuProcessConnectSocket(priv->monitorPath)) < 0 ||
+        qemuProcessOpenMonitor(obj, fd, QEMU_RECONNECT_TIMEOUT_MS) < 0 ||
+        !(status = qemuProcessQueryStatus(obj))) {
+        /* Never kill a guest we merely failed to talk to: it keeps running,
+         * watched by its pidfd; calls needing the monitor fail clearly. */
+        g_debug("cannot reconnect to QEMU of '%s' (pid %lld): %s", obj->def->name,
+                (long long)obj->pid, virErrorIsSet() ? "monitor unreachable" : "");
+        qemuProcessCloseMonitor(obj);
+        goto endjob;
+    }
+    if (priv->runId != ref->runId || !virDomainObjIsActive(obj))
+        goto endjob;
+
+    g_debug("reconnected to '%s' (pid %lld), QEMU status '%s'", obj->def->name,
+            (long long)obj->pid, status);
+    if (g_str_equal(status, "shutdown")) {
+        if (priv->fakeReboot) {
+            priv->pausedShutdown = true;
+            qemuDriverRunWorker(driver, qemuProcessFakeRebootWorker,
+                                qemuProcessObjRefNew(obj, priv->runId),
+                                qemuProcessObjRefFree);
+        } else {
+            /* powered off while nobody watched: finish it off */
+            virDomainObjSetState(obj, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_UNKNOWN);
+            qemuProcessTerminateGently(driver, obj);
+        }
+    } else if (g_str_equal(status, "running")) {
+        if (obj->state == VIR_DOMAIN_PAUSED && obj->reason == VIR_DOMAIN_PAUSED_STARTING_UP)
+            virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
+        else if (obj->state == VIR_DOMAIN_PAUSED)
+            virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+        else if (obj->state != VIR_DOMAIN_RUNNING)
+            virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNKNOWN);
+    } else if (obj->state == VIR_DOMAIN_PAUSED &&
+               obj->reason == VIR_DOMAIN_PAUSED_STARTING_UP) {
+        /* Its start never completed (no caller was told it runs): as
+         * libvirt, it is ended. */
+        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED);
+        qemuProcessQueueEvent(driver, obj, VIR_DOMAIN_EVENT_STOPPED,
+                              VIR_DOMAIN_EVENT_STOPPED_FAILED);
+        virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+        qemuDomainRemoveInactive(driver, obj);
+        virDomainObjUnlock(obj);
+        return;
+    } else if (obj->state == VIR_DOMAIN_RUNNING) {
+        virDomainObjSetState(obj, VIR_DOMAIN_PAUSED,
+                             g_str_equal(status, "guest-panicked") ?
+                             VIR_DOMAIN_PAUSED_CRASHED : VIR_DOMAIN_PAUSED_UNKNOWN);
+    }
+    if (virDomainObjIsActive(obj))
+        qemuDomainSaveStatus(driver, obj);
+
+ endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+    virDomainObjUnlock(obj);
+}
+
+/* Attach one status file to the domain list. Returns the object locked
+ * with a reference, or NULL (the file is left for inspection). */
+static virDomainObj *
+qemuProcessLoadStatus(qemuDriver *driver, const char *path, qemuDomainStatus *st)
+{
+    virDomainObj *obj = virDomainObjListFindByName(driver->domains, st->def->name);
+    qemuDomainObjPrivate *priv;
+
+    if (obj) {
+        if (memcmp(obj->def->uuid, st->def->uuid, VIR_UUID_BUFLEN) != 0) {
+            g_debug("status file '%s' names domain '%s' with another uuid: skipped",
+                    path, st->def->name);
+            virDomainObjEndAPI(&obj);
+            return NULL;
+        }
+        /* persistent definition loaded first: the status def is the live one */
+        virDomainDefFree(obj->newDef);
+        obj->newDef = obj->def;
+        obj->def = g_steal_pointer(&st->def);
+    } else {
+        if (!(obj = virDomainObjListAdd(driver->domains, &st->def,
+                                        VIR_DOMAIN_OBJ_LIST_ADD_LIVE, NULL))) {
+            g_debug("status file '%s' not loaded", path);
+            return NULL;
+        }
+        qemuDomainObjInitPrivate(obj, driver);
+        obj->persistent = false;
+    }
+    priv = qemuDomainPriv(obj);
+    obj->pid = st->pid;
+    priv->starttime = st->starttime;
+    priv->monitorPath = g_steal_pointer(&st->monitorPath);
+    priv->libDir = g_steal_pointer(&st->libDir);
+    priv->fakeReboot = st->fakeReboot;
+    if (st->graceOverrideSec >= 0)
+        priv->graceOverrideSec = st->graceOverrideSec;
+    priv->runId++;
+    virDomainObjSetState(obj, st->state, st->reason);
+    if (obj->def->id < 0)
+        obj->def->id = virDomainObjListNextID(driver->domains);
+    virDomainObjListBumpID(driver->domains, obj->def->id);
+    return obj;
+}
+
+void
+qemuProcessReconnectAll(qemuDriver *driver)
+{
+    g_autoptr(GDir) dir = g_dir_open(driver->stateDir, 0, NULL);
+    const char *ent;
+
+    if (!dir)
+        return;
+    while ((ent = g_dir_read_name(dir))) {
+        g_autofree char *path = NULL;
+        g_autoptr(qemuDomainStatus) st = NULL;
+        virDomainObj *obj;
+        qemuDomainObjPrivate *priv;
+        unsigned long long starttime = 0;
+        int pidfd;
+
+        if (!g_str_has_suffix(ent, ".xml"))
+            continue;
+        path = g_build_filename(driver->stateDir, ent, NULL);
+        if (!(st = qemuDomainStatusParseFile(path))) {
+            g_debug("cannot load status file '%s'", path);
+            continue;
+        }
+        if (!(obj = qemuProcessLoadStatus(driver, path, st)))
+            continue;
+        priv = qemuDomainPriv(obj);
+
+        /* Nobody can hold a job yet: the state is not published. */
+        if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0) {
+            virDomainObjEndAPI(&obj);
+            continue;
+        }
+        /* Identity: the pidfd pins the process; the start time taken after
+         * opening it proves it is the one recorded, not a reused pid. */
+        if (obj->pid <= 1 || (pidfd = virProcessPidfdOpen(obj->pid)) < 0) {
+            qemuProcessReconnectDead(driver, obj, "is gone");
+        } else if (virProcessPidfdHasExited(pidfd)) {
+            /* a zombie nobody has reaped yet */
+            close(pidfd);
+            qemuProcessReconnectDead(driver, obj, "has exited");
+        } else if (virProcessGetStartTime(obj->pid, &starttime) < 0 ||
+                   starttime != priv->starttime) {
+            close(pidfd);
+            qemuProcessReconnectDead(driver, obj, "now names another process");
+        } else {
+            priv->pidfd = pidfd;
+            priv->ownChild = false;
+            qemuProcessWatchPidfd(driver, obj);
+            /* the job travels to the worker, which ends it */
+            qemuDriverRunWorker(driver, qemuProcessReconnectWorker,
+                                qemuProcessObjRefNew(obj, priv->runId),
+                                qemuProcessObjRefFree);
+            virDomainObjEndAPI(&obj);
+            continue;
+        }
+        virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+        qemuDomainRemoveInactive(driver, obj);
+        virDomainObjEndAPI(&obj);
+    }
+}

@@ -1,0 +1,55 @@
+/* qemu_process.h: QEMU process lifecycle: start, stop, kill, exit and QMP event handling, reconnect */
+#pragma once
+
+#include "qemu_conf.h"
+#include "qemu_domain.h"
+
+/*
+ * Check what the QEMU driver cannot honour in @def (lifecycle actions as
+ * libvirt's QEMU driver rejects them, virt type, unknown elements).
+ * 0 or -1 with CONFIG_UNSUPPORTED reported.
+ */
+int qemuProcessValidateDef(qemuDriver *driver, virDomainDef *def);
+
+/*
+ * Start QEMU for @obj: paused, monitor connected, then 'cont' unless
+ * VIR_DOMAIN_START_PAUSED. Called with @obj locked and a MODIFY job held;
+ * drops the lock while waiting on QEMU. On success the state is
+ * RUNNING/BOOTED (or PAUSED/USER) and the status file is written; the
+ * caller queues the STARTED (and SUSPENDED) events. On failure nothing is
+ * left running, the state is SHUTOFF/FAILED and -1 is returned with the
+ * error reported.
+ */
+int qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags);
+
+/*
+ * Tear down everything of a running @obj: "shutting down" log line, close
+ * the monitor, make sure the process is gone (SIGKILL if needed), remove
+ * the per-domain directory and status file, restore the persistent
+ * definition, state SHUTOFF/@reason. Emits no event. Called with @obj
+ * locked and a job held; may drop the lock while closing the monitor.
+ */
+void qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason);
+
+/*
+ * Destroy's kill phase, called with @obj locked (dropped while waiting):
+ * SIGTERM, wait up to the grace period; unless @graceful, SIGKILL and wait
+ * up to QEMU_KILL_WAIT_MS. Returns the moment the process is gone: 0 when
+ * it is gone, -1 with SYSTEM_ERROR EBUSY "Failed to terminate process PID
+ * with SIG...". The caller has incremented priv->beingDestroyed.
+ */
+int qemuProcessKill(virDomainObj *obj, bool graceful);
+
+/* Send a QMP command without arguments to @obj's QEMU (obj locked, job
+ * held; the lock is dropped while waiting). 0 or -1 with error reported. */
+int qemuProcessMonitorCommand(virDomainObj *obj, const char *cmd);
+
+/* Load status files from stateDir and reconnect (qemu_process.c). Called
+ * once at driver creation, after the persistent definitions are loaded. */
+void qemuProcessReconnectAll(qemuDriver *driver);
+
+/* Finish off a domain whose process exited (worker thread). */
+void qemuProcessHandleExit(qemuDriver *driver, virDomainObj *obj, guint64 runId);
+
+/* Remove @obj from the list if it is inactive and transient (obj locked). */
+void qemuDomainRemoveInactive(qemuDriver *driver, virDomainObj *obj);
