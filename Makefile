@@ -34,6 +34,7 @@ demo: deps
 	scripts/demo.sh $(BUILD)
 
 bench: deps
+	scripts/deps.sh bench
 	$(MAKE) build
 	scripts/bench.sh $(BUILD)
 
