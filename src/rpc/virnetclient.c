@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <libvirt/libvirt.h>
@@ -97,6 +98,8 @@ clientDie(virNetClient *client, int reason)
         client->closeErr = virSaveLastError();
     client->closed = true;
     clientFailCallsLocked(client);
+    /* Let the peer see the end at once; the fd itself is closed on free. */
+    shutdown(virNetSocketGetFD(client->sock), SHUT_RDWR);
     fn = client->closeFn;
     opaque = client->closeOpaque;
     g_mutex_unlock(&client->lock);

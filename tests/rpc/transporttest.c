@@ -1,0 +1,782 @@
+/* transporttest.c: virNetClient against virNetServer over real UNIX sockets: calls, concurrency, keepalive, dead and hostile peers */
+/*
+ * Threads: the server's GMainContext runs in its own thread (serverThread);
+ * test bodies run on the main thread and, for the concurrency test, on
+ * caller threads. Server-side observations (closed clients, dispatched
+ * frames) are recorded under Fixture.lock and waited for with a deadline.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <libvirt/libvirt.h>
+
+#include "remote_protocol.h"
+#include "virerror.h"
+#include "virnetclient.h"
+#include "virnetserver.h"
+
+#define TEST_PROG 0x11223344
+#define PROC_ECHO 1        /* args string -> ret string */
+#define PROC_FAIL 2        /* -> error 42/10 */
+#define PROC_SLOW 3        /* int -> int, answered later from a worker */
+#define PROC_SILENT 4      /* never answered (dead peer tests) */
+#define PROC_CLOSE 5       /* reply, then close with flush */
+
+/* Deadline for anything we wait on; generous, never asserted as a time. */
+#define DEADLINE_US (30 * G_USEC_PER_SEC)
+
+typedef struct {
+    GMainContext *ctx;
+    GMainLoop *loop;
+    GThread *thread;
+    virNetServer *srv;
+    char *dir;
+    char *path;
+
+    GMutex lock;
+    GCond cond;
+    int nclosed;
+    int ndispatched;
+    int nreplyFrames;       /* REPLY-type frames that reached dispatch (must stay 0) */
+    int nforeign;           /* frames of unknown programs handed to dispatch */
+    GThreadPool *workers;
+    uint32_t lastPeerUid;
+    int kaInterval;         /* start server keepalive on new clients if > 0 */
+    unsigned int kaCount;
+} Fixture;
+
+typedef struct {
+    virNetServerClient *client;
+    virNetMessage *msg;
+} Job;
+
+static void
+slowWorker(gpointer data, gpointer user)
+{
+    Job *job = data;
+    remote_int_msg in = { 0 };
+    remote_int_msg out;
+
+    g_assert_true(virNetMessageDecodePayload(job->msg, remote_int_msg_filter, &in, NULL));
+    /* Random delay so replies come back out of order. */
+    g_usleep(g_random_int_range(0, 2000));
+    out.value = in.value * 2 + 1;
+    virNetServerClientSendReply(job->client, &job->msg->header, remote_int_msg_filter, &out);
+    virNetMessageFree(job->msg);
+    virNetServerClientUnref(job->client);
+    g_free(job);
+}
+
+static void
+testDispatch(virNetServerClient *client, virNetMessage *msg, void *opaque)
+{
+    Fixture *f = opaque;
+
+    g_mutex_lock(&f->lock);
+    f->ndispatched++;
+    if (msg->header.type == VIR_NET_REPLY)
+        f->nreplyFrames++;
+    if (msg->header.prog != TEST_PROG)
+        f->nforeign++;
+    g_cond_broadcast(&f->cond);
+    g_mutex_unlock(&f->lock);
+
+    if (msg->header.prog != TEST_PROG) {
+        virNetServerClientSendErrorSimple(client, &msg->header, VIR_ERR_RPC, VIR_FROM_RPC,
+                                          "Cannot find program");
+        virNetMessageFree(msg);
+        return;
+    }
+
+    switch (msg->header.proc) {
+    case PROC_ECHO: {
+        remote_string_msg in = { 0 };
+        if (!virNetMessageDecodePayload(msg, remote_string_msg_filter, &in, NULL)) {
+            virNetServerClientSendErrorSimple(client, &msg->header, VIR_ERR_RPC,
+                                              VIR_FROM_RPC,
+                                              "Unable to decode message payload");
+            break;
+        }
+        virNetServerClientSendReply(client, &msg->header, remote_string_msg_filter, &in);
+        virXdrFree(remote_string_msg_filter, &in);
+        break;
+    }
+    case PROC_FAIL:
+        virNetServerClientSendErrorSimple(client, &msg->header, VIR_ERR_NO_DOMAIN,
+                                          VIR_FROM_QEMU,
+                                          "Domain not found: no domain with matching name 'x'");
+        break;
+    case PROC_SLOW: {
+        Job *job = g_new0(Job, 1);
+        job->client = virNetServerClientRef(client);
+        job->msg = g_steal_pointer(&msg);
+        g_thread_pool_push(f->workers, job, NULL);
+        break;
+    }
+    case PROC_SILENT:
+        virNetServerClientRequestDone(client);
+        break;
+    case PROC_CLOSE:
+        virNetServerClientSendReply(client, &msg->header, NULL, NULL);
+        virNetServerClientClose(client, true);
+        break;
+    default:
+        virNetServerClientSendErrorSimple(client, &msg->header, VIR_ERR_NO_SUPPORT,
+                                          VIR_FROM_RPC, "unsupported");
+        break;
+    }
+    virNetMessageFree(msg);
+}
+
+static bool
+testNewClient(virNetServer *srv, virNetServerClient *client, void *opaque)
+{
+    Fixture *f = opaque;
+
+    g_mutex_lock(&f->lock);
+    f->lastPeerUid = virNetServerClientGetPeerUid(client);
+    if (f->kaInterval > 0)
+        virNetServerClientStartKeepAlive(client, f->kaInterval, f->kaCount);
+    g_mutex_unlock(&f->lock);
+    return true;
+}
+
+static void
+testCloseClient(virNetServerClient *client, void *opaque)
+{
+    Fixture *f = opaque;
+
+    g_mutex_lock(&f->lock);
+    f->nclosed++;
+    g_cond_broadcast(&f->cond);
+    g_mutex_unlock(&f->lock);
+}
+
+static gpointer
+serverThread(gpointer opaque)
+{
+    Fixture *f = opaque;
+
+    g_main_context_push_thread_default(f->ctx);
+    g_main_loop_run(f->loop);
+    g_main_context_pop_thread_default(f->ctx);
+    return NULL;
+}
+
+static void
+fixtureSetUp(Fixture *f, gconstpointer data)
+{
+    virNetServerCallbacks cb = {
+        .newClient = testNewClient,
+        .dispatch = testDispatch,
+        .closeClient = testCloseClient,
+    };
+
+    memset(f, 0, sizeof(*f));
+    g_mutex_init(&f->lock);
+    g_cond_init(&f->cond);
+    f->dir = g_dir_make_tmp("vkrpc-XXXXXX", NULL);
+    g_assert_nonnull(f->dir);
+    f->path = g_build_filename(f->dir, "sock", NULL);
+    f->ctx = g_main_context_new();
+    f->loop = g_main_loop_new(f->ctx, FALSE);
+    f->workers = g_thread_pool_new(slowWorker, f, 4, FALSE, NULL);
+    f->srv = virNetServerNew(f->ctx, &cb, f);
+    g_assert_cmpint(virNetServerAddUnixListener(f->srv, f->path, 0600, false), ==, 0);
+    f->thread = g_thread_new("server", serverThread, f);
+}
+
+static gboolean
+quitLoop(gpointer opaque)
+{
+    Fixture *f = opaque;
+
+    virNetServerFree(g_steal_pointer(&f->srv));
+    g_main_loop_quit(f->loop);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+fixtureTearDown(Fixture *f, gconstpointer data)
+{
+    GSource *idle = g_idle_source_new();
+
+    g_thread_pool_free(f->workers, FALSE, TRUE);
+    g_source_set_callback(idle, quitLoop, f, NULL);
+    g_source_attach(idle, f->ctx);
+    g_source_unref(idle);
+    g_thread_join(f->thread);
+    g_main_loop_unref(f->loop);
+    g_main_context_unref(f->ctx);
+    g_unlink(f->path);
+    g_rmdir(f->dir);
+    g_free(f->path);
+    g_free(f->dir);
+    g_mutex_clear(&f->lock);
+    g_cond_clear(&f->cond);
+}
+
+/* Wait until *counter >= want (under f->lock) or the deadline passes. */
+static bool
+waitCounter(Fixture *f, int *counter, int want)
+{
+    gint64 end = g_get_monotonic_time() + DEADLINE_US;
+    bool ok;
+
+    g_mutex_lock(&f->lock);
+    while (*counter < want) {
+        if (!g_cond_wait_until(&f->cond, &f->lock, end))
+            break;
+    }
+    ok = *counter >= want;
+    g_mutex_unlock(&f->lock);
+    return ok;
+}
+
+static int
+rawConnect(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    return fd;
+}
+
+static void
+writeAll(int fd, const void *buf, size_t len)
+{
+    const guint8 *p = buf;
+
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        g_assert_cmpint(n, >, 0);
+        p += n;
+        len -= n;
+    }
+}
+
+/* Read one whole frame from a blocking fd; NULL on EOF. */
+static virNetMessage *
+readFrame(int fd)
+{
+    guint8 lenbuf[4];
+    size_t have = 0;
+    size_t len;
+    guint8 *buf;
+
+    while (have < 4) {
+        ssize_t n = read(fd, lenbuf + have, 4 - have);
+        if (n <= 0)
+            return NULL;
+        have += n;
+    }
+    len = virNetMessageDecodeLength(lenbuf);
+    g_assert_cmpuint(len, >=, VIR_NET_MESSAGE_MIN_FRAME);
+    if (len < VIR_NET_MESSAGE_MIN_FRAME)
+        return NULL;
+    buf = g_malloc(len);
+    memcpy(buf, lenbuf, 4);
+    while (have < len) {
+        ssize_t n = read(fd, buf + have, len - have);
+        if (n <= 0) {
+            g_free(buf);
+            return NULL;
+        }
+        have += n;
+    }
+    return virNetMessageFromFrame(buf, len);
+}
+
+/* ---- tests ------------------------------------------------------------------ */
+
+static void
+testCallReply(Fixture *f, gconstpointer data)
+{
+    g_autoptr(virNetClient) client = virNetClientNewUnix(f->path);
+    remote_string_msg in = { .value = (char *)"hello, world" };
+    remote_string_msg out = { 0 };
+
+    g_assert_nonnull(client);
+    g_assert_cmpint(virNetClientCall(client, TEST_PROG, PROC_ECHO,
+                                     remote_string_msg_filter, &in,
+                                     remote_string_msg_filter, &out), ==, 0);
+    g_assert_cmpstr(out.value, ==, "hello, world");
+    virXdrFree(remote_string_msg_filter, &out);
+    g_assert_true(virNetClientIsOpen(client));
+    g_mutex_lock(&f->lock);
+    g_assert_cmpuint(f->lastPeerUid, ==, getuid());
+    g_mutex_unlock(&f->lock);
+}
+
+static void
+testErrorPassthrough(Fixture *f, gconstpointer data)
+{
+    g_autoptr(virNetClient) client = virNetClientNewUnix(f->path);
+    virErrorPtr err;
+
+    g_assert_nonnull(client);
+    virResetLastError();
+    g_assert_cmpint(virNetClientCall(client, TEST_PROG, PROC_FAIL, NULL, NULL,
+                                     NULL, NULL), ==, -1);
+    err = virGetLastError();
+    g_assert_nonnull(err);
+    g_assert_cmpint(err->code, ==, VIR_ERR_NO_DOMAIN);
+    g_assert_cmpint(err->domain, ==, VIR_FROM_QEMU);
+    g_assert_cmpstr(err->message, ==,
+                    "Domain not found: no domain with matching name 'x'");
+
+    /* An unknown procedure gets the server's answer, the link stays up. */
+    g_assert_cmpint(virNetClientCall(client, TEST_PROG, 77, NULL, NULL, NULL, NULL), ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_NO_SUPPORT);
+    g_assert_true(virNetClientIsOpen(client));
+}
+
+typedef struct {
+    virNetClient *client;
+    int base;
+    int failures;
+} CallerData;
+
+static gpointer
+callerThread(gpointer opaque)
+{
+    CallerData *d = opaque;
+    int i;
+
+    for (i = 0; i < 50; i++) {
+        remote_int_msg in = { .value = d->base + i };
+        remote_int_msg out = { 0 };
+        if (virNetClientCall(d->client, TEST_PROG, PROC_SLOW, remote_int_msg_filter, &in,
+                             remote_int_msg_filter, &out) < 0 ||
+            out.value != in.value * 2 + 1)
+            d->failures++;
+    }
+    return NULL;
+}
+
+static void
+testConcurrentCallers(Fixture *f, gconstpointer data)
+{
+    g_autoptr(virNetClient) client = virNetClientNewUnix(f->path);
+    CallerData d[8];
+    GThread *t[8];
+    int i;
+
+    g_assert_nonnull(client);
+    for (i = 0; i < 8; i++) {
+        d[i] = (CallerData){ .client = client, .base = i * 1000 };
+        t[i] = g_thread_new("caller", callerThread, &d[i]);
+    }
+    for (i = 0; i < 8; i++) {
+        g_thread_join(t[i]);
+        g_assert_cmpint(d[i].failures, ==, 0);
+    }
+    g_mutex_lock(&f->lock);
+    g_assert_cmpint(f->ndispatched, ==, 8 * 50);
+    g_mutex_unlock(&f->lock);
+}
+
+static void
+testServerAnswersPing(Fixture *f, gconstpointer data)
+{
+    int fd = rawConnect(f->path);
+    g_autoptr(virNetMessage) ping = virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING);
+    g_autoptr(virNetMessage) pong = NULL;
+
+    writeAll(fd, ping->buf, ping->len);
+    pong = readFrame(fd);
+    g_assert_nonnull(pong);
+    g_assert_cmpuint(pong->len, ==, 28);
+    g_assert_cmpuint(pong->header.prog, ==, VIR_NET_KEEPALIVE_PROGRAM);
+    g_assert_cmpint(pong->header.proc, ==, VIR_NET_KEEPALIVE_PROC_PONG);
+    g_assert_cmpint(pong->header.type, ==, VIR_NET_MESSAGE);
+    g_assert_cmpuint(pong->header.serial, ==, 0);
+    close(fd);
+    g_assert_true(waitCounter(f, &f->nclosed, 1));
+    /* Keepalive frames never reach the dispatcher. */
+    g_assert_cmpint(f->ndispatched, ==, 0);
+}
+
+/* Server-side keepalive: a peer that never answers receives @count PINGs
+ * and is then dropped (after about interval * (count + 1) seconds). */
+static void
+testServerKeepAliveTimeout(Fixture *f, gconstpointer data)
+{
+    int fd;
+    int pings = 0;
+    int others = 0;
+    virNetMessage *m;
+
+    g_mutex_lock(&f->lock);
+    f->kaInterval = 1;
+    f->kaCount = 2;
+    g_mutex_unlock(&f->lock);
+
+    fd = rawConnect(f->path);
+    while ((m = readFrame(fd))) {
+        if (virNetMessageIsKeepAlive(&m->header) &&
+            m->header.proc == VIR_NET_KEEPALIVE_PROC_PING &&
+            m->header.type == VIR_NET_MESSAGE)
+            pings++;
+        else
+            others++;
+        virNetMessageFree(m);
+        if (pings > 10)
+            break;
+    }
+    /* readFrame returned NULL: the server hung up on us. */
+    g_assert_cmpint(pings, ==, 2);
+    g_assert_cmpint(others, ==, 0);
+    g_assert_true(waitCounter(f, &f->nclosed, 1));
+    close(fd);
+}
+
+static void
+testClientAnswersPing(void)
+{
+    int sv[2];
+    g_autoptr(virNetClient) client = NULL;
+    g_autoptr(virNetMessage) ping = virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING);
+    g_autoptr(virNetMessage) pong = NULL;
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    client = virNetClientNew(virNetSocketNew(sv[0]));
+    writeAll(sv[1], ping->buf, ping->len);
+    pong = readFrame(sv[1]);
+    g_assert_nonnull(pong);
+    g_assert_cmpint(pong->header.proc, ==, VIR_NET_KEEPALIVE_PROC_PONG);
+    g_assert_true(virNetClientIsOpen(client));
+    close(sv[1]);
+}
+
+typedef struct {
+    GMutex lock;
+    GCond cond;
+    int reason;
+    int calls;
+    int rc;
+    int code;
+    int domain;
+    char *message;
+    bool callDone;
+} CloseWatch;
+
+static void
+closeWatchFn(virNetClient *client, int reason, void *opaque)
+{
+    CloseWatch *w = opaque;
+
+    g_mutex_lock(&w->lock);
+    w->reason = reason;
+    w->calls++;
+    g_cond_broadcast(&w->cond);
+    g_mutex_unlock(&w->lock);
+}
+
+typedef struct {
+    virNetClient *client;
+    CloseWatch *w;
+    int proc;
+} PendingCall;
+
+static gpointer
+pendingCallThread(gpointer opaque)
+{
+    PendingCall *p = opaque;
+    int rc = virNetClientCall(p->client, TEST_PROG, p->proc, NULL, NULL, NULL, NULL);
+    virErrorPtr e = virGetLastError();
+
+    g_mutex_lock(&p->w->lock);
+    p->w->rc = rc;
+    p->w->code = e ? e->code : 0;
+    p->w->domain = e ? e->domain : 0;
+    p->w->message = g_strdup(e ? e->message : NULL);
+    p->w->callDone = true;
+    g_cond_broadcast(&p->w->cond);
+    g_mutex_unlock(&p->w->lock);
+    return NULL;
+}
+
+static bool
+waitWatch(CloseWatch *w, bool *flag, int *count)
+{
+    gint64 end = g_get_monotonic_time() + DEADLINE_US;
+    bool ok;
+
+    g_mutex_lock(&w->lock);
+    while (!(flag ? *flag : *count > 0)) {
+        if (!g_cond_wait_until(&w->cond, &w->lock, end))
+            break;
+    }
+    ok = flag ? *flag : *count > 0;
+    g_mutex_unlock(&w->lock);
+    return ok;
+}
+
+/* The daemon dies with a call pending: the call fails with libvirt's EOF
+ * error, the close handler says EOF, later calls say the socket is closed. */
+static void
+testDeadPeer(void)
+{
+    int sv[2];
+    g_autoptr(virNetClient) client = NULL;
+    CloseWatch w = { 0 };
+    PendingCall p = { .w = &w, .proc = PROC_SILENT };
+    g_autoptr(virNetMessage) call = NULL;
+    GThread *t;
+
+    g_mutex_init(&w.lock);
+    g_cond_init(&w.cond);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    client = virNetClientNew(virNetSocketNew(sv[0]));
+    virNetClientSetCloseHandler(client, closeWatchFn, &w);
+    p.client = client;
+    t = g_thread_new("pending", pendingCallThread, &p);
+
+    /* The call reaches the "daemon", which then dies without answering. */
+    call = readFrame(sv[1]);
+    g_assert_nonnull(call);
+    g_assert_cmpint(call->header.type, ==, VIR_NET_CALL);
+    g_assert_cmpuint(call->header.serial, ==, 0);
+    g_assert_cmpint(call->header.proc, ==, PROC_SILENT);
+    close(sv[1]);
+
+    g_thread_join(t);
+    g_assert_true(waitWatch(&w, NULL, &w.calls));
+    g_assert_cmpint(w.rc, ==, -1);
+    g_assert_cmpint(w.code, ==, VIR_ERR_SYSTEM_ERROR);
+    g_assert_cmpint(w.domain, ==, VIR_FROM_RPC);
+    g_assert_cmpstr(w.message, ==, "End of file while reading data: Input/output error");
+    g_assert_cmpint(w.reason, ==, VIR_CONNECT_CLOSE_REASON_EOF);
+    g_assert_cmpint(w.calls, ==, 1);
+    g_assert_false(virNetClientIsOpen(client));
+
+    g_assert_cmpint(virNetClientCall(client, TEST_PROG, PROC_ECHO, NULL, NULL, NULL, NULL),
+                    ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INTERNAL_ERROR);
+    g_assert_cmpstr(virGetLastErrorMessage(), ==, "internal error: client socket is closed");
+    g_free(w.message);
+}
+
+/* Our own keepalive against a peer that never answers: closed with reason
+ * KEEPALIVE after PINGs went out; the pending call fails. */
+static void
+testClientKeepAliveTimeout(void)
+{
+    int sv[2];
+    g_autoptr(virNetClient) client = NULL;
+    CloseWatch w = { 0 };
+    PendingCall p = { .w = &w, .proc = PROC_SILENT };
+    GThread *t;
+    int pings = 0;
+    virNetMessage *m;
+
+    g_mutex_init(&w.lock);
+    g_cond_init(&w.cond);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    client = virNetClientNew(virNetSocketNew(sv[0]));
+    virNetClientSetCloseHandler(client, closeWatchFn, &w);
+    virNetClientStartKeepAlive(client, 1, 1);
+    p.client = client;
+    t = g_thread_new("pending", pendingCallThread, &p);
+
+    /* Read (and ignore) everything until the client hangs up. */
+    while ((m = readFrame(sv[1]))) {
+        if (virNetMessageIsKeepAlive(&m->header) &&
+            m->header.proc == VIR_NET_KEEPALIVE_PROC_PING)
+            pings++;
+        virNetMessageFree(m);
+        if (pings > 10)
+            break;
+    }
+    g_thread_join(t);
+    g_assert_cmpint(pings, ==, 1);
+    g_assert_true(waitWatch(&w, NULL, &w.calls));
+    g_assert_cmpint(w.reason, ==, VIR_CONNECT_CLOSE_REASON_KEEPALIVE);
+    g_assert_cmpint(w.rc, ==, -1);
+    g_assert_cmpstr(w.message, ==,
+                    "internal error: connection closed due to keepalive timeout");
+    close(sv[1]);
+    g_free(w.message);
+}
+
+/* A server frame announcing more than 32 MiB closes the client cleanly. */
+static void
+testClientHostileFrame(void)
+{
+    int sv[2];
+    g_autoptr(virNetClient) client = NULL;
+    CloseWatch w = { 0 };
+    guint8 bad[4] = { 0x7f, 0xff, 0xff, 0xff };
+
+    g_mutex_init(&w.lock);
+    g_cond_init(&w.cond);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    client = virNetClientNew(virNetSocketNew(sv[0]));
+    virNetClientSetCloseHandler(client, closeWatchFn, &w);
+    writeAll(sv[1], bad, sizeof(bad));
+    g_assert_true(waitWatch(&w, NULL, &w.calls));
+    g_assert_cmpint(w.reason, ==, VIR_CONNECT_CLOSE_REASON_ERROR);
+    g_assert_false(virNetClientIsOpen(client));
+    close(sv[1]);
+}
+
+/* Hostile input to the server: each bad client is dropped, nobody else is
+ * disturbed, and replies from clients are never dispatched. */
+static void
+testServerHostile(Fixture *f, gconstpointer data)
+{
+    g_autoptr(virNetClient) good = virNetClientNewUnix(f->path);
+    remote_string_msg in = { .value = (char *)"still here" };
+    remote_string_msg out = { 0 };
+    guint8 frame[40];
+    int fd;
+    int closed = 0;
+
+    g_assert_nonnull(good);
+
+    /* 1. oversize length word (0x7fffffff) */
+    fd = rawConnect(f->path);
+    memcpy(frame, "\x7f\xff\xff\xff", 4);
+    writeAll(fd, frame, 4);
+    g_assert_true(waitCounter(f, &f->nclosed, ++closed));
+    g_assert_null(readFrame(fd));           /* the server hung up */
+    close(fd);
+
+    /* 2. length below the header size */
+    fd = rawConnect(f->path);
+    memcpy(frame, "\x00\x00\x00\x08garbage!", 12);
+    writeAll(fd, frame, 12);
+    g_assert_true(waitCounter(f, &f->nclosed, ++closed));
+    close(fd);
+
+    /* 3. just over VIR_NET_MESSAGE_MAX */
+    fd = rawConnect(f->path);
+    memcpy(frame, "\x02\x00\x00\x05", 4);
+    writeAll(fd, frame, 4);
+    g_assert_true(waitCounter(f, &f->nclosed, ++closed));
+    close(fd);
+
+    /* 4. half a frame, then disconnect */
+    fd = rawConnect(f->path);
+    memset(frame, 0, sizeof(frame));
+    memcpy(frame, "\x00\x00\x01\x00", 4);   /* claims 256 bytes */
+    writeAll(fd, frame, 20);
+    close(fd);
+    g_assert_true(waitCounter(f, &f->nclosed, ++closed));
+
+    /* 5. a REPLY frame from a client: ignored, no answer, link kept; then an
+     *    unknown program goes to the dispatcher (which answers it). */
+    fd = rawConnect(f->path);
+    {
+        virNetMessageHeader h = {
+            .prog = TEST_PROG, .vers = 1, .proc = PROC_ECHO, .type = VIR_NET_REPLY,
+            .serial = 5,
+        };
+        virNetMessageHeader h2 = {
+            .prog = 0x12345, .vers = 1, .proc = 1, .type = VIR_NET_CALL, .serial = 6,
+        };
+        g_autoptr(virNetMessage) r = virNetMessageEncode(&h, NULL, NULL, NULL);
+        g_autoptr(virNetMessage) c = virNetMessageEncode(&h2, NULL, NULL, NULL);
+        g_autoptr(virNetMessage) ans = NULL;
+        writeAll(fd, r->buf, r->len);
+        writeAll(fd, c->buf, c->len);
+        ans = readFrame(fd);
+        g_assert_nonnull(ans);
+        /* The first answer is for serial 6: the REPLY got none. */
+        g_assert_cmpuint(ans->header.serial, ==, 6);
+        g_assert_cmpint(ans->header.status, ==, VIR_NET_ERROR);
+    }
+    close(fd);
+    g_assert_true(waitCounter(f, &f->nclosed, ++closed));
+    g_mutex_lock(&f->lock);
+    g_assert_cmpint(f->nreplyFrames, ==, 0);
+    g_assert_cmpint(f->nforeign, ==, 1);
+    g_mutex_unlock(&f->lock);
+
+    /* The well-behaved client was served throughout. */
+    g_assert_cmpint(virNetClientCall(good, TEST_PROG, PROC_ECHO, remote_string_msg_filter,
+                                     &in, remote_string_msg_filter, &out), ==, 0);
+    g_assert_cmpstr(out.value, ==, "still here");
+    virXdrFree(remote_string_msg_filter, &out);
+    g_assert_cmpuint(virNetServerClientCount(f->srv), ==, 1);
+}
+
+/* CONNECT_CLOSE pattern: the reply is written before the server closes. */
+static void
+testServerCloseAfterReply(Fixture *f, gconstpointer data)
+{
+    g_autoptr(virNetClient) client = virNetClientNewUnix(f->path);
+    CloseWatch w = { 0 };
+
+    g_mutex_init(&w.lock);
+    g_cond_init(&w.cond);
+    virNetClientSetCloseHandler(client, closeWatchFn, &w);
+    g_assert_cmpint(virNetClientCall(client, TEST_PROG, PROC_CLOSE, NULL, NULL, NULL, NULL),
+                    ==, 0);
+    g_assert_true(waitWatch(&w, NULL, &w.calls));
+    g_assert_cmpint(w.reason, ==, VIR_CONNECT_CLOSE_REASON_EOF);
+    g_assert_true(waitCounter(f, &f->nclosed, 1));
+}
+
+/* Flow control: with a request limit of 1, a second CALL is not read
+ * until the first is answered, and nothing is lost. */
+static void
+testServerFlowControl(Fixture *f, gconstpointer data)
+{
+    int fd;
+    int i;
+    virNetMessageHeader h = {
+        .prog = TEST_PROG, .vers = 1, .proc = PROC_SLOW, .type = VIR_NET_CALL,
+    };
+
+    virNetServerSetMaxRequests(f->srv, 1);
+    fd = rawConnect(f->path);
+    for (i = 0; i < 20; i++) {
+        remote_int_msg in = { .value = i };
+        g_autoptr(virNetMessage) c = NULL;
+        h.serial = i;
+        c = virNetMessageEncode(&h, remote_int_msg_filter, &in, NULL);
+        writeAll(fd, c->buf, c->len);
+    }
+    for (i = 0; i < 20; i++) {
+        g_autoptr(virNetMessage) r = readFrame(fd);
+        remote_int_msg out = { 0 };
+        g_assert_nonnull(r);
+        /* One at a time, so replies come back in order. */
+        g_assert_cmpuint(r->header.serial, ==, i);
+        g_assert_true(virNetMessageDecodePayload(r, remote_int_msg_filter, &out, NULL));
+        g_assert_cmpint(out.value, ==, 2 * i + 1);
+    }
+    close(fd);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add(path, Fixture, NULL, fixtureSetUp, fn, fixtureTearDown)
+    ADD("/rpc/transport/call-reply", testCallReply);
+    ADD("/rpc/transport/error-passthrough", testErrorPassthrough);
+    ADD("/rpc/transport/concurrent-callers", testConcurrentCallers);
+    ADD("/rpc/transport/server-answers-ping", testServerAnswersPing);
+    ADD("/rpc/transport/server-hostile", testServerHostile);
+    ADD("/rpc/transport/server-close-after-reply", testServerCloseAfterReply);
+    ADD("/rpc/transport/server-flow-control", testServerFlowControl);
+    ADD("/rpc/transport/server-keepalive", testServerKeepAliveTimeout);
+#undef ADD
+    g_test_add_func("/rpc/transport/client-answers-ping", testClientAnswersPing);
+    g_test_add_func("/rpc/transport/client-dead-peer", testDeadPeer);
+    g_test_add_func("/rpc/transport/client-keepalive-timeout", testClientKeepAliveTimeout);
+    g_test_add_func("/rpc/transport/client-hostile-frame", testClientHostileFrame);
+    return g_test_run();
+}
