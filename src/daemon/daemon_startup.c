@@ -6,19 +6,31 @@
  * called from workers: the record is protected by vkdStartupLock.
  *
  * Why a record: a guest whose QEMU died while the daemon was down is turned
- * SHUTOFF/CRASHED with a STOPPED/FAILED event during the driver's
- * reconnect, which runs before any client can be connected (no client may
- * see the guest "running"). Those events would reach nobody. So the daemon
- * holds its own connection from the moment the driver state exists,
- * records the lifecycle events raised during startup, and replays them to
- * every lifecycle callback a client registers within startupEventKeep
- * seconds after the start (right after the registration reply, before any
- * live event). After the window the record is dropped.
+ * SHUTOFF/CRASHED during the driver's reconnect, which runs inside
+ * qemuDriverStateInitialize, before any client can be connected (so that
+ * no client is ever told the guest runs). The STOPPED event the driver
+ * raises then has no listener and is dropped (domain_event.c keeps no
+ * events for later listeners). So the daemon:
+ *  1. reads the status files before the driver starts (which guests were
+ *     running when the last daemon went away);
+ *  2. after the driver's initialization, registers its own lifecycle
+ *     callback (recording what asynchronous reconnect work raises from
+ *     then on) and compares: a guest recorded running that the driver now
+ *     reports inactive or gone gets STOPPED with the detail matching the
+ *     driver's shutoff reason (FAILED for a crash), unless an event for it
+ *     was already recorded;
+ *  3. replays that record to every lifecycle callback a client registers
+ *     within startupEventKeep seconds after the start, right after the
+ *     registration reply. After the window the record is dropped.
+ * The driver alone decides what happened to each guest; the daemon only
+ * observes the outcome through the public API.
  */
 #define G_LOG_DOMAIN "virtkitd.startup"
 #include <string.h>
 
 #include "daemon_startup.h"
+#include "datatypes.h"
+#include "domain_status.h"
 #include "qemu_driver.h"
 
 static GMutex vkdStartupLock;
@@ -82,6 +94,118 @@ vkdStartupStopRecording(gpointer opaque)
     return G_SOURCE_REMOVE;
 }
 
+/* A guest the status files say was running when the last daemon stopped. */
+typedef struct {
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int id;
+} vkdStartupPrior;
+
+static void
+vkdStartupPriorFree(gpointer p)
+{
+    vkdStartupPrior *pr = p;
+
+    g_free(pr->name);
+    g_free(pr);
+}
+
+/* Step 1: read-only scan of the status files (never modified here). */
+static GPtrArray *
+vkdStartupScanStatus(const char *stateDir)
+{
+    GPtrArray *prior = g_ptr_array_new_with_free_func(vkdStartupPriorFree);
+    g_autoptr(GDir) dir = g_dir_open(stateDir, 0, NULL);
+    const char *ent;
+
+    while (dir && (ent = g_dir_read_name(dir))) {
+        g_autofree char *path = NULL;
+        virDomainObj *obj;
+        vkdStartupPrior *pr;
+
+        if (!g_str_has_suffix(ent, ".xml"))
+            continue;
+        path = g_build_filename(stateDir, ent, NULL);
+        if (!(obj = virDomainStatusParseFile(path, NULL))) {
+            virResetLastError();
+            continue;
+        }
+        if (obj->state != VIR_DOMAIN_SHUTOFF) {
+            pr = g_new0(vkdStartupPrior, 1);
+            pr->name = g_strdup(obj->def->name);
+            memcpy(pr->uuid, obj->def->uuid, VIR_UUID_BUFLEN);
+            pr->id = obj->def->id;
+            g_ptr_array_add(prior, pr);
+        }
+        virDomainObjUnref(obj);
+    }
+    return prior;
+}
+
+static int
+vkdStartupStoppedDetail(int reason)
+{
+    switch (reason) {
+    case VIR_DOMAIN_SHUTOFF_SHUTDOWN:
+        return VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN;
+    case VIR_DOMAIN_SHUTOFF_DESTROYED:
+        return VIR_DOMAIN_EVENT_STOPPED_DESTROYED;
+    default:
+        /* crashed, failed, unknown: the guest died without being asked */
+        return VIR_DOMAIN_EVENT_STOPPED_FAILED;
+    }
+}
+
+static bool
+vkdStartupHasEventFor(const unsigned char *uuid)
+{
+    for (guint i = 0; vkdStartupEvents && i < vkdStartupEvents->len; i++) {
+        vkdStartupEvent *ev = g_ptr_array_index(vkdStartupEvents, i);
+
+        if (memcmp(ev->uuid, uuid, VIR_UUID_BUFLEN) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Step 2: guests that were running and are not any more. */
+static void
+vkdStartupCompare(GPtrArray *prior)
+{
+    for (guint i = 0; i < prior->len; i++) {
+        vkdStartupPrior *pr = g_ptr_array_index(prior, i);
+        virDomainPtr dom = virDomainLookupByUUID(vkdStartupConn, pr->uuid);
+        int state = VIR_DOMAIN_SHUTOFF, reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+        vkdStartupEvent *ev;
+
+        if (dom) {
+            if (virDomainGetState(dom, &state, &reason, 0) < 0)
+                state = VIR_DOMAIN_NOSTATE;     /* cannot tell: say nothing */
+            virDomainFree(dom);
+        } else {
+            virResetLastError();
+            reason = VIR_DOMAIN_SHUTOFF_FAILED;     /* transient, removed */
+        }
+        if (state != VIR_DOMAIN_SHUTOFF)
+            continue;
+
+        g_mutex_lock(&vkdStartupLock);
+        if (vkdStartupEvents && !vkdStartupHasEventFor(pr->uuid)) {
+            ev = g_new0(vkdStartupEvent, 1);
+            ev->name = g_strdup(pr->name);
+            memcpy(ev->uuid, pr->uuid, VIR_UUID_BUFLEN);
+            ev->id = -1;
+            ev->event = VIR_DOMAIN_EVENT_STOPPED;
+            ev->detail = vkdStartupStoppedDetail(reason);
+            g_ptr_array_add(vkdStartupEvents, ev);
+            g_message("guest '%s' stopped while the daemon was down (shut off, "
+                      "reason %d): STOPPED/%d kept for replay", pr->name, reason,
+                      ev->detail);
+        }
+        g_mutex_unlock(&vkdStartupLock);
+    }
+}
+
 int
 vkdStartupInitDrivers(const vkdConfig *cfg, GError **error)
 {
@@ -95,6 +219,8 @@ vkdStartupInitDrivers(const vkdConfig *cfg, GError **error)
         .cacheDir = cfg->cacheDir,
     };
     const char *uri = cfg->privileged ? "qemu:///system" : "qemu:///session";
+
+    g_autoptr(GPtrArray) prior = vkdStartupScanStatus(qemuState);
 
     g_mutex_lock(&vkdStartupLock);
     vkdStartupEvents = g_ptr_array_new_with_free_func(vkdStartupEventFree);
@@ -127,6 +253,7 @@ vkdStartupInitDrivers(const vkdConfig *cfg, GError **error)
         g_warning("startup events will not be replayed: %s",
                   e && e->message ? e->message : "unknown error");
     }
+    vkdStartupCompare(prior);
     /* Low priority: runs after the event timer has dispatched the queue. */
     g_idle_add_full(G_PRIORITY_LOW, vkdStartupStopRecording, NULL, NULL);
     vkdStartupExpireTimer = g_timeout_add_seconds(MAX(cfg->startupEventKeep, 1),

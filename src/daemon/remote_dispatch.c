@@ -496,6 +496,9 @@ vkdDispatchCall(virNetServerClient *client, virNetMessage *msg)
         g_debug("proc %d: undecodable arguments: %s", hdr->proc, why ? why : "?");
         vkdDispatchSendError(&call, VIR_ERR_RPC, VIR_FROM_RPC, "%s",
                              "Unable to decode message payload");
+        /* No real client sends this: a hostile or broken peer. Answer as
+         * libvirtd does, then drop it. */
+        virNetServerClientClose(client, true);
         return;
     }
 
