@@ -50,7 +50,6 @@ vkdConfigParse(int argc, char **argv, GError **error)
     g_autofree char *optLog = NULL, *optCache = NULL, *optUri = NULL;
     int optTimeout = 0;
     int maxClients = VKD_DEFAULT_MAX_CLIENTS;
-    int maxAnon = VKD_DEFAULT_MAX_ANONYMOUS_CLIENTS;
     int maxReq = VKD_DEFAULT_MAX_CLIENT_REQUESTS;
     int minWorkers = VKD_DEFAULT_MIN_WORKERS;
     int maxWorkers = VKD_DEFAULT_MAX_WORKERS;
@@ -81,7 +80,6 @@ vkdConfigParse(int argc, char **argv, GError **error)
           "Exit after SECS idle with no clients and no running guests", "SECS" },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &optVerbose, "Log more", NULL },
         { "max-clients", 0, 0, G_OPTION_ARG_INT, &maxClients, "Default 5000", "N" },
-        { "max-anonymous-clients", 0, 0, G_OPTION_ARG_INT, &maxAnon, "Default 20", "N" },
         { "max-client-requests", 0, 0, G_OPTION_ARG_INT, &maxReq,
           "Calls in flight per client, default 5", "N" },
         { "min-workers", 0, 0, G_OPTION_ARG_INT, &minWorkers, "Default 5", "N" },
@@ -113,7 +111,7 @@ vkdConfigParse(int argc, char **argv, GError **error)
         return NULL;
     }
     if (optTimeout < 0 || maxClients < 1 || maxReq < 1 || maxWorkers < 1 ||
-        prioWorkers < 1 || minWorkers < 0 || kaCount < 0 || maxAnon < 0 ||
+        prioWorkers < 1 || minWorkers < 0 || kaCount < 0 ||
         eventKeep < 0) {
         g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                             "limits must be positive");
@@ -153,7 +151,6 @@ vkdConfigParse(int argc, char **argv, GError **error)
     cfg->timeout = optTimeout;
     cfg->verbose = optVerbose;
     cfg->maxClients = maxClients;
-    cfg->maxAnonymousClients = maxAnon;
     cfg->maxClientRequests = maxReq;
     cfg->minWorkers = MIN(minWorkers, maxWorkers);
     cfg->maxWorkers = maxWorkers;

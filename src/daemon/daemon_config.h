@@ -6,12 +6,14 @@
 
 /*
  * Limits default to libvirtd.conf's defaults (libvirt 9.0):
- * max_clients 5000, max_anonymous_clients 20, max_client_requests 5,
+ * max_clients 5000, max_client_requests 5,
  * min_workers 5, max_workers 20, prio_workers 5, keepalive_interval 5,
- * keepalive_count 5.
+ * keepalive_count 5. (max_anonymous_clients, 20 in libvirt, limits clients
+ * that have not finished authenticating: with auth "none" on UNIX sockets
+ * every client is authenticated by its peer credentials at accept, so
+ * there is no such state here.)
  */
 #define VKD_DEFAULT_MAX_CLIENTS 5000
-#define VKD_DEFAULT_MAX_ANONYMOUS_CLIENTS 20
 #define VKD_DEFAULT_MAX_CLIENT_REQUESTS 5
 #define VKD_DEFAULT_MIN_WORKERS 5
 #define VKD_DEFAULT_MAX_WORKERS 20
@@ -43,7 +45,6 @@ struct _vkdConfig {
     bool verbose;
 
     unsigned int maxClients;
-    unsigned int maxAnonymousClients;
     unsigned int maxClientRequests;
     unsigned int minWorkers;
     unsigned int maxWorkers;
