@@ -263,7 +263,7 @@ vkdServerTick(gpointer unused)
     return G_SOURCE_CONTINUE;
 }
 
-void
+bool
 vkdServerShutdown(vkdServer *srv)
 {
     gint64 deadline = g_get_monotonic_time() + VKD_SHUTDOWN_CALLS_US;
@@ -295,6 +295,7 @@ vkdServerShutdown(vkdServer *srv)
         g_main_context_iteration(NULL, TRUE);
     g_source_remove(tick);
     virNetServerCloseClients(srv->net);
+    return g_atomic_int_get(&srv->inFlight) == 0;
 }
 
 void

@@ -24,6 +24,8 @@ bool vkdServerIsIdle(vkdServer *srv);
 
 /* SIGTERM path: stop accepting and reading calls, let the calls in flight
  * finish and their replies be written (bounded by deadlines), close every
- * client. Main thread, with the main loop no longer running. */
-void vkdServerShutdown(vkdServer *srv);
+ * client. Main thread, with the main loop no longer running. Returns
+ * false if some call was still running at the deadline (stuck in the
+ * driver): the caller must then not tear the driver down under it. */
+bool vkdServerShutdown(vkdServer *srv);
 void vkdServerFree(vkdServer *srv);
