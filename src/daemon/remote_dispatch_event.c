@@ -256,7 +256,7 @@ vkdDispatchEventsDropAll(vkdDispatchClient *dc, virConnectPtr conn)
 
         virConnectDomainEventDeregisterAny(conn, r->localID);
     }
-    if (closeCb)
+    if (closeCb && !dc->shared)
         virConnectUnregisterCloseCallback(conn, vkdEventOnConnClosed);
 }
 
@@ -318,6 +318,12 @@ VKD_HANDLER(vkdDispatchCloseCallbackRegister)
     call->dc->closeCallback = true;
     g_mutex_unlock(&call->dc->lock);
 
+    /* A connection accepts one close callback; the shared test:///default
+     * one serves many clients and never closes while they use it, so
+     * there is nothing for its clients to be told. */
+    if (call->dc->shared)
+        return 0;
+
     if (virConnectRegisterCloseCallback(call->conn, vkdEventOnConnClosed,
                                         virNetServerClientRef(call->client),
                                         (virFreeCallback)virNetServerClientUnref) < 0) {
@@ -341,5 +347,7 @@ VKD_HANDLER(vkdDispatchCloseCallbackUnregister)
     }
     call->dc->closeCallback = false;
     g_mutex_unlock(&call->dc->lock);
+    if (call->dc->shared)
+        return 0;
     return virConnectUnregisterCloseCallback(call->conn, vkdEventOnConnClosed);
 }

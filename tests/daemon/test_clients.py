@@ -64,7 +64,7 @@ def test_virsh_read_only():
     assert "test" in virsh(uri, "list", readonly=True).stdout
     p = virsh(uri, "destroy", "test", check=False, readonly=True)
     assert p.returncode != 0 and "read only" in p.stderr, p.stderr
-    assert domstate(uri, "test") == "running (booted)"
+    assert domstate(uri, "test") == "running (unknown)"
 
 
 def test_test_driver_state_shared_then_reset():
