@@ -166,6 +166,50 @@ qemuDriverLoadConfigs(qemuDriver *driver)
     }
 }
 
+static void
+qemuDriverStartupEventClear(gpointer data)
+{
+    qemuDriverStartupEvent *ev = data;
+
+    g_free(ev->name);
+}
+
+void
+qemuDriverKeepStartupEvent(qemuDriver *driver, virDomainObj *obj, int type, int detail)
+{
+    qemuDriverStartupEvent ev = {
+        .name = g_strdup(obj->def->name), .id = obj->def->id, .type = type, .detail = detail,
+    };
+
+    memcpy(ev.uuid, obj->def->uuid, VIR_UUID_BUFLEN);
+    g_mutex_lock(&driver->startupLock);
+    g_array_append_val(driver->startupEvents, ev);
+    g_mutex_unlock(&driver->startupLock);
+}
+
+void
+qemuDriverFlushStartupEvents(qemuDriver *driver)
+{
+    g_autoptr(GArray) events = NULL;
+
+    g_mutex_lock(&driver->startupLock);
+    if (driver->startupEvents->len > 0) {
+        events = driver->startupEvents;
+        driver->startupEvents = g_array_new(FALSE, FALSE, sizeof(qemuDriverStartupEvent));
+        g_array_set_clear_func(driver->startupEvents, qemuDriverStartupEventClear);
+    }
+    g_mutex_unlock(&driver->startupLock);
+    if (!events)
+        return;
+    for (guint i = 0; i < events->len; i++) {
+        qemuDriverStartupEvent *ev = &g_array_index(events, qemuDriverStartupEvent, i);
+
+        virObjectEventStateQueue(driver->events,
+                                 virDomainEventLifecycleNew(ev->id, ev->name, ev->uuid,
+                                                            ev->type, ev->detail));
+    }
+}
+
 qemuDriver *
 qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded, const char *uri)
 {
@@ -184,6 +228,9 @@ qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded, cons
     driver->cacheDir = g_strdup(paths->cacheDir);
     driver->destroyGraceMs = QEMU_DESTROY_GRACE_DEFAULT_MS;
     g_mutex_init(&driver->capsLock);
+    g_mutex_init(&driver->startupLock);
+    driver->startupEvents = g_array_new(FALSE, FALSE, sizeof(qemuDriverStartupEvent));
+    g_array_set_clear_func(driver->startupEvents, qemuDriverStartupEventClear);
 
     dirs[0] = driver->configDir;
     dirs[1] = driver->stateDir;
@@ -242,6 +289,8 @@ qemuDriverUnref(qemuDriver *driver)
     if (driver->caps)
         qemuGlueCapsFree(driver->caps);
     g_mutex_clear(&driver->capsLock);
+    g_array_unref(driver->startupEvents);
+    g_mutex_clear(&driver->startupLock);
     g_free(driver->uri);
     g_free(driver->configDir);
     g_free(driver->autostartDir);

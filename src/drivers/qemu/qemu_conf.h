@@ -53,6 +53,11 @@ struct _qemuDriver {
     GThread *ioThread;
     GThreadPool *workers;
 
+    /* Lifecycle events of the startup (reconnect) that no client could be
+     * listening for yet: handed to the first event registration. */
+    GMutex startupLock;
+    GArray *startupEvents;          /* qemuDriverStartupEvent */
+
     GMutex capsLock;                /* protects caps */
     void *caps;                     /* qemuCaps * of the default emulator, lazily probed */
 };
@@ -68,6 +73,19 @@ void qemuDriverUnref(qemuDriver *driver);
  * destroy_grace_period (seconds, 0..3600). Unknown keys are ignored as
  * libvirt does; a bad value is CONFIG_UNSUPPORTED. 0 or -1. */
 int qemuDriverConfigParse(qemuDriver *driver, const char *path, const char *text);
+
+typedef struct {
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int id;
+    int type;
+    int detail;
+} qemuDriverStartupEvent;
+
+/* Keep a lifecycle event of the startup for the first listener (obj locked). */
+void qemuDriverKeepStartupEvent(qemuDriver *driver, virDomainObj *obj, int type, int detail);
+/* Queue the kept startup events (after a callback was registered). */
+void qemuDriverFlushStartupEvents(qemuDriver *driver);
 
 /* Run @func(@data) on the driver's worker pool (never blocks). */
 typedef void (*qemuDriverJobFunc)(qemuDriver *driver, gpointer data);

@@ -410,8 +410,12 @@ qemuConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int even
                                   virConnectDomainEventGenericCallback cb,
                                   void *opaque, virFreeCallback freecb)
 {
-    return virDomainEventStateRegisterID(conn, qemuDriverOf(conn)->events, dom, eventID,
-                                         cb, opaque, freecb);
+    int ret = virDomainEventStateRegisterID(conn, qemuDriverOf(conn)->events, dom, eventID,
+                                            cb, opaque, freecb);
+
+    if (ret >= 0)
+        qemuDriverFlushStartupEvents(qemuDriverOf(conn));
+    return ret;
 }
 
 int
@@ -424,7 +428,11 @@ int
 qemuConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
                                void *opaque, virFreeCallback freecb)
 {
-    return virDomainEventStateRegister(conn, qemuDriverOf(conn)->events, cb, opaque, freecb);
+    int ret = virDomainEventStateRegister(conn, qemuDriverOf(conn)->events, cb, opaque, freecb);
+
+    if (ret >= 0)
+        qemuDriverFlushStartupEvents(qemuDriverOf(conn));
+    return ret;
 }
 
 int

@@ -927,8 +927,9 @@ qemuProcessReconnectDead(qemuDriver *driver, virDomainObj *obj, const char *why)
         priv->pidfd = -1;
     }
     qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_CRASHED);
-    qemuProcessQueueEvent(driver, obj, VIR_DOMAIN_EVENT_STOPPED,
-                          VIR_DOMAIN_EVENT_STOPPED_FAILED);
+    /* libvirt emits nothing here; we tell the first listener */
+    qemuDriverKeepStartupEvent(driver, obj, VIR_DOMAIN_EVENT_STOPPED,
+                               VIR_DOMAIN_EVENT_STOPPED_FAILED);
 }
 
 static void
