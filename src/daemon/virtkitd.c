@@ -103,6 +103,15 @@ vkdNotifyReady(void)
     g_unsetenv("NOTIFY_SOCKET");
 }
 
+/* Errors of API calls made for clients go back to the clients; the
+ * library's default handler would print each of them on stderr. */
+static void
+vkdOnLibraryError(void *opaque, virErrorPtr err)
+{
+    g_debug("API error %d/%d: %s", err->code, err->domain,
+            err->message ? err->message : "");
+}
+
 static int
 vkdRun(vkdDaemon *d)
 {
@@ -127,6 +136,7 @@ vkdRun(vkdDaemon *d)
     sigInt = g_unix_signal_add(SIGINT, vkdOnQuitSignal, d);
     sigHup = g_unix_signal_add(SIGHUP, vkdOnHangup, d);
 
+    virSetErrorFunc(NULL, vkdOnLibraryError);
     if (virEventRegisterDefaultImpl() < 0) {
         g_set_error_literal(&err, VKD_ERROR, 0,
                             "cannot register the event loop implementation");
