@@ -1,0 +1,106 @@
+/* qemu_capabilities.h: what a QEMU binary can do, probed once and cached by its identity */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "domain_conf.h"
+
+/*
+ * A qemuCaps describes one emulator binary: version, machine types (with
+ * aliases and the default), accelerators, QMP commands. It is immutable
+ * once built except for the KVM verdict, which is filled in lazily under
+ * the cache's lock; callers hold references (qemuCapsRef/Unref).
+ *
+ * Probe: the binary is run once with "-machine none -nodefaults -display
+ * none -S" and a QMP monitor on a socketpair, asked query-version,
+ * query-machines, query-commands, qom-list-types (for accelerators), then
+ * quit; the whole probe has a deadline. Cache: in memory, and as JSON in
+ * "<cacheDir>/capabilities/<sha256(path)>.json", keyed by the binary's
+ * identity (path, inode, size, mtime, ctime): a file whose identity does
+ * not match is re-probed and rewritten.
+ *
+ * KVM: usable only if a tiny firmware booted with accel=kvm really runs
+ * (its reset vector writes to an isa-debug-exit port, so QEMU's exit status
+ * proves guest code ran) within a deadline. The same image under TCG
+ * validates the probe itself. /dev/kvm and query-kvm prove nothing. The
+ * probe runs at most once per binary identity (the verdict is cached too),
+ * and only when something needs it (a kvm domain, or the capabilities XML).
+ *
+ * Threads: all functions may be called from any thread; the cache has one
+ * lock, held during a probe (so concurrent lookups of the same binary wait
+ * for one probe instead of running two).
+ */
+
+typedef struct _qemuCaps qemuCaps;
+typedef struct _qemuCapsCache qemuCapsCache;
+
+/* Deadline of the QMP probe and of each KVM/TCG boot probe. */
+#define QEMU_CAPS_PROBE_TIMEOUT_MS 15000
+#define QEMU_CAPS_KVM_PROBE_TIMEOUT_MS 5000
+
+/* @cacheDir: directory for cache files (created if missing), or NULL for
+ * memory only. Never fails. */
+qemuCapsCache *qemuCapsCacheNew(const char *cacheDir);
+void qemuCapsCacheFree(qemuCapsCache *cache);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuCapsCache, qemuCapsCacheFree);
+
+/*
+ * Caps of @binary (an absolute path), or of "qemu-system-x86_64" found on
+ * PATH when @binary is NULL. Probes when the cache has nothing valid for the
+ * binary's current identity. Returns a new reference, or NULL with an error
+ * reported (binary missing: "Cannot find QEMU binary %s: No such file or
+ * directory"; probe failure: INTERNAL_ERROR naming the binary and why).
+ */
+qemuCaps *qemuCapsCacheLookup(qemuCapsCache *cache, const char *binary);
+
+qemuCaps *qemuCapsRef(qemuCaps *caps);
+void qemuCapsUnref(qemuCaps *caps);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuCaps, qemuCapsUnref);
+
+/* Load a cache file written by this module without checking the binary's
+ * identity (tests build command lines against a recorded probe). NULL with
+ * an error reported. */
+qemuCaps *qemuCapsLoadFile(const char *path);
+
+/* Accessors; returned strings are borrowed from @caps. */
+const char *qemuCapsGetBinary(const qemuCaps *caps);
+unsigned long qemuCapsGetVersion(const qemuCaps *caps);   /* 7002022 */
+const char *qemuCapsGetVersionString(const qemuCaps *caps); /* "7.2.22" */
+const char *qemuCapsGetPackage(const qemuCaps *caps);     /* may be "" */
+bool qemuCapsHasCommand(const qemuCaps *caps, const char *qmpCommand);
+bool qemuCapsHasAccel(const qemuCaps *caps, const char *accel); /* "tcg", "kvm" */
+
+/*
+ * The canonical machine type for @name ("q35" -> "pc-q35-7.2"; NULL -> the
+ * default machine; a full name -> itself). NULL if the binary has no such
+ * machine (no error reported).
+ */
+const char *qemuCapsGetCanonicalMachine(const qemuCaps *caps, const char *name);
+
+/*
+ * Can a def of @virtType run with this binary? QEMU: when TCG exists. KVM:
+ * runs (or reuses) the KVM boot probe. 0 if yes; else -1 with
+ * CONFIG_UNSUPPORTED: "Emulator '<path>' does not support virt type
+ * '<type>'" plus, for kvm, the probe's reason ("... : KVM is present but a
+ * guest did not run under it within 5000 ms").
+ */
+int qemuCapsCheckVirtType(qemuCapsCache *cache, qemuCaps *caps, int virtType);
+
+/* The KVM verdict (probing if not known yet); *why (if not NULL) gets a new
+ * string explaining a negative verdict. */
+bool qemuCapsKVMUsable(qemuCapsCache *cache, qemuCaps *caps, char **why);
+
+/*
+ * Driver post-parse for a QEMU def: sets def->emulator when NULL, expands
+ * def->os.machine (alias or missing -> canonical), sets def->os.arch to
+ * "x86_64" when NULL. Errors (CONFIG_UNSUPPORTED) for an arch other than
+ * x86_64 or a machine the binary lacks; @def unchanged on error.
+ */
+int qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def);
+
+/* The capabilities XML (libvirt's layout: <host> with uuid/arch/cpu, one
+ * <guest> for hvm x86_64 with wordsize, emulator, machines (canonical names
+ * and aliases as canonical='...'), <domain type='qemu'/> and <domain
+ * type='kvm'/> only if KVM is usable). New string; never NULL. */
+char *qemuCapsFormatCapabilitiesXML(qemuCapsCache *cache, qemuCaps *caps);

@@ -1,0 +1,43 @@
+/* qemu_command.h: a domain definition becomes a QEMU command line */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "domain_conf.h"
+#include "qemu_capabilities.h"
+
+/*
+ * Check that every part of @def can be honoured by QEMU with @caps: virt
+ * type (qemu or kvm; kvm itself is checked by qemuCapsCheckVirtType),
+ * machine, arch, memory/vcpus, unknown elements, disk device/bus/format/
+ * cache values, chardev types, network types (only 'user'), lifecycle
+ * actions the QEMU driver refuses (rename-restart, preserve for
+ * poweroff/reboot, coredump-* for poweroff/reboot, on_poweroff=restart with
+ * on_reboot=destroy). Pure: no probe, no I/O. 0, or -1 with
+ * CONFIG_UNSUPPORTED (domain QEMU) and a message naming what is refused.
+ * Call at define time and again at start.
+ */
+int qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps);
+
+typedef struct {
+    int monitorFd;      /* fd number (in QEMU) of the listening QMP socket */
+    bool kvm;           /* accelerate with KVM (the caller has checked it); else TCG */
+} qemuCommandOptions;
+
+/*
+ * The argv (argv[0] = the emulator, NULL-terminated) to start @def paused
+ * (-S) with -no-shutdown, the monitor on opts->monitorFd, and every device
+ * of @def. @def should have been through qemuCapsDomainDefPostParse (an
+ * unexpanded machine alias is expanded here too). Validates first (same
+ * errors as qemuValidateDomainDef). Returns a new GStrv or NULL with an
+ * error reported.
+ *
+ * Names QEMU will know the devices by (for QMP): disks "libvirt-N-format"
+ * (N from 1, in def order) behind device ids "virtio-diskI"/"sata0-0-I";
+ * serial I chardev "charserialI"; net I netdev "hostnetI", device "netI";
+ * balloon "balloon0". A pty serial's path is learnt with
+ * qemuMonitorGetPtyPath(mon, "charserialI") after start.
+ */
+char **qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
+                            const qemuCommandOptions *opts);
