@@ -104,10 +104,10 @@ cmdHelp(vkshControl *ctl, const vkshCmd *cmd)
     return false;
 }
 
-/* Ending the session is the caller's job (vksh.c stops at quit/exit). */
 static bool
 cmdQuit(vkshControl *ctl, const vkshCmd *cmd)
 {
+    ctl->quit = true;
     return true;
 }
 

@@ -498,13 +498,13 @@ vkshCmdsRun(vkshControl *ctl, const vkshCmd *cmds)
     for (const vkshCmd *cmd = cmds; cmd; cmd = cmd->next) {
         vkshResetError();
         ok = cmd->def->handler(ctl, cmd);
+        if (ctl->quit)
+            break;
         if (!ok)
             vkshReportLibError(ctl);
         if (!ctl->quiet)
             vkshPrint(ctl, "\n");
         fflush(stdout);
-        if (strcmp(cmd->def->name, "quit") == 0 || strcmp(cmd->def->name, "exit") == 0)
-            break;
     }
     return ok;
 }
@@ -522,9 +522,8 @@ vkshInteractive(vkshControl *ctl)
                   "Type:  'help' for help with commands\n"
                   "       'quit' to quit\n\n");
     }
-    for (;;) {
+    while (!ctl->quit) {
         vkshCmd *cmds = NULL;
-        bool quit = false;
 
         if (tty) {
             vkshPrint(ctl, "vksh # ");
@@ -536,15 +535,9 @@ vkshInteractive(vkshControl *ctl)
             ok = false;
             continue;
         }
-        for (vkshCmd *c = cmds; c; c = c->next) {
-            if (strcmp(c->def->name, "quit") == 0 || strcmp(c->def->name, "exit") == 0)
-                quit = true;
-        }
         if (cmds)
             ok = vkshCmdsRun(ctl, cmds);
         vkshCmdFree(cmds);
-        if (quit)
-            break;
     }
     if (tty)
         vkshPrint(ctl, "\n");

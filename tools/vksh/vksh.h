@@ -66,6 +66,7 @@ struct _vkshControl {
     const char *uri;          /* the URI asked for, or NULL for the default */
     bool readonly;
     bool quiet;
+    bool quit;                /* set by quit/exit: run nothing more */
 };
 
 /* Command groups, defined in the per-group files. */
