@@ -392,7 +392,9 @@ recordUnknown(GPtrArray *unknown, const char *parent, xmlNodePtr node,
         virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_INVALID_SCHEMA, __func__,
                            "Unable to validate doc against domain.rng\n"
                            "Element %s has extra content: %s",
-                           parent ? parent : "domain", (const char *)node->name);
+                           parent ? (strrchr(parent, '/') ? strrchr(parent, '/') + 1 : parent)
+                                  : "domain",
+                           (const char *)node->name);
         *failed = true;
     }
     for (size_t i = 0; i < unknown->len; i++) {
@@ -617,9 +619,21 @@ parseDeviceAddress(xmlNodePtr device, virDomainDeviceAddress *addr)
 
 /* ---- sections ---------------------------------------------------------- */
 
+static const char *const libvirtOSTypes[] = {
+    "xen", "linux", "exe", "uml", "xenpvh", NULL,
+};
+static const char *const libvirtArches[] = {
+    "none", "alpha", "armv6l", "armv7l", "armv7b", "aarch64", "cris", "i686",
+    "ia64", "lm32", "loongarch64", "m68k", "microblaze", "microblazeel",
+    "mips", "mipsel", "mips64", "mips64el", "openrisc", "parisc", "parisc64",
+    "ppc", "ppcle", "ppc64", "ppc64le", "ppcemb", "riscv32", "riscv64",
+    "s390", "s390x", "sh4", "sh4eb", "sparc", "sparc64", "unicore32",
+    "x86_64", "xtensa", "xtensaeb", NULL,
+};
+
+/* <os><type arch machine>: checked early, as libvirt does. */
 static int
-parseOS(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown,
-        unsigned int flags, bool *failed)
+parseOSType(virDomainDef *def, xmlNodePtr os)
 {
     xmlNodePtr type = virDomainXMLChild(os, "type");
 
@@ -628,8 +642,11 @@ parseOS(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown,
         return -1;
     }
     if (strcmp(def->os.type, "hvm") != 0) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       "os type '%s' is not supported by virtkit", def->os.type);
+        if (strInList(libvirtOSTypes, def->os.type))
+            reportUnsupportedValue("os type", def->os.type);
+        else
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown OS type '%s'",
+                           def->os.type);
         return -1;
     }
     def->os.arch = virDomainXMLProp(type, "arch");
@@ -638,7 +655,18 @@ parseOS(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown,
         g_clear_pointer(&def->os.arch, g_free);
     if (def->os.machine && !*def->os.machine)
         g_clear_pointer(&def->os.machine, g_free);
+    if (def->os.arch && !strInList(libvirtArches, def->os.arch)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "Unknown architecture %s",
+                       def->os.arch);
+        return -1;
+    }
+    return 0;
+}
 
+static int
+parseOS(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown,
+        unsigned int flags, bool *failed)
+{
     for (xmlNodePtr cur = os->children; cur; cur = cur->next) {
         if (cur->type != XML_ELEMENT_NODE)
             continue;
@@ -1089,6 +1117,43 @@ parseMemballoon(virDomainDef *def, xmlNodePtr node)
     return 0;
 }
 
+/*
+ * Children of a device element that virtkit does not carry are recorded
+ * as "devices/DEVICE/CHILD" so a driver can refuse them. <alias> is live
+ * data the hypervisor driver assigns; a per-device <boot> changes how the
+ * guest boots, so it is refused rather than dropped.
+ */
+static int
+checkDeviceChildren(xmlNodePtr node, const char *const *known, GPtrArray *unknown,
+                    unsigned int flags, bool *failed)
+{
+    g_autofree char *parent = g_strdup_printf("devices/%s", (const char *)node->name);
+
+    for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
+        if (cur->type != XML_ELEMENT_NODE || nodeIs(cur, "alias") ||
+            strInList(known, (const char *)cur->name))
+            continue;
+        if (nodeIs(cur, "boot")) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "per-device boot order is not supported by virtkit");
+            return -1;
+        }
+        recordUnknown(unknown, parent, cur, flags, failed);
+        if (*failed)
+            return -1;
+    }
+    return 0;
+}
+
+static const char *const diskChildren[] = {
+    "driver", "source", "target", "readonly", "address", NULL,
+};
+static const char *const netChildren[] = {
+    "mac", "source", "model", "target", "address", NULL,
+};
+static const char *const chrChildren[] = { "source", "target", NULL };
+static const char *const balloonChildren[] = { "address", NULL };
+
 static int
 parseDevices(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
              unsigned int flags, bool *failed)
@@ -1100,19 +1165,24 @@ parseDevices(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
             if (!def->emulator)
                 def->emulator = nodeTextNonEmpty(cur);
         } else if (nodeIs(cur, "disk")) {
-            if (parseDisk(def, cur, flags) < 0)
+            if (parseDisk(def, cur, flags) < 0 ||
+                checkDeviceChildren(cur, diskChildren, unknown, flags, failed) < 0)
                 return -1;
         } else if (nodeIs(cur, "interface")) {
-            if (parseNet(def, cur, flags) < 0)
+            if (parseNet(def, cur, flags) < 0 ||
+                checkDeviceChildren(cur, netChildren, unknown, flags, failed) < 0)
                 return -1;
         } else if (nodeIs(cur, "serial")) {
-            if (parseChr(def, cur, VIR_DOMAIN_CHR_DEVICE_SERIAL, flags) < 0)
+            if (parseChr(def, cur, VIR_DOMAIN_CHR_DEVICE_SERIAL, flags) < 0 ||
+                checkDeviceChildren(cur, chrChildren, unknown, flags, failed) < 0)
                 return -1;
         } else if (nodeIs(cur, "console")) {
-            if (parseChr(def, cur, VIR_DOMAIN_CHR_DEVICE_CONSOLE, flags) < 0)
+            if (parseChr(def, cur, VIR_DOMAIN_CHR_DEVICE_CONSOLE, flags) < 0 ||
+                checkDeviceChildren(cur, chrChildren, unknown, flags, failed) < 0)
                 return -1;
         } else if (nodeIs(cur, "memballoon")) {
-            if (parseMemballoon(def, cur) < 0)
+            if (parseMemballoon(def, cur) < 0 ||
+                checkDeviceChildren(cur, balloonChildren, unknown, flags, failed) < 0)
                 return -1;
         } else {
             recordUnknown(unknown, "devices", cur, flags, failed);
@@ -1297,6 +1367,15 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
         virReportError(VIR_ERR_NO_NAME, NULL);
         return NULL;
     }
+    if (strchr(def->name, '\n')) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_DETAIL, __func__,
+                           "invalid char in name: \n");
+        return NULL;
+    }
+    if (strchr(def->name, '/')) {
+        virReportError(VIR_ERR_XML_ERROR, "name %s cannot contain '/'", def->name);
+        return NULL;
+    }
 
     if ((uuid = nodeTextNonEmpty(virDomainXMLChild(root, "uuid")))) {
         if (virUUIDParse(uuid, def->uuid) < 0) {
@@ -1307,11 +1386,8 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
         virUUIDGenerate(def->uuid);
     }
 
-    if (!(node = virDomainXMLChild(root, "os")) ||
-        !virDomainXMLChild(node, "type")) {
-        virReportError(VIR_ERR_XML_ERROR, "%s", "an os <type> must be specified");
+    if (parseOSType(def, virDomainXMLChild(root, "os")) < 0)
         return NULL;
-    }
 
     def->title = nodeTextNonEmpty(virDomainXMLChild(root, "title"));
     if (def->title && strchr(def->title, '\n')) {
@@ -1330,6 +1406,9 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
     if ((node = virDomainXMLChild(root, "vcpu"))) {
         unsigned long long val;
 
+        g_autofree char *placement = virDomainXMLProp(node, "placement");
+        g_autofree char *current = virDomainXMLProp(node, "current");
+
         vcpu = nodeText(node);
         if (parseULL(vcpu, &val) < 0 || val > G_MAXUINT) {
             virReportError(VIR_ERR_XML_ERROR, "%s",
@@ -1337,6 +1416,33 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
             return NULL;
         }
         def->vcpus = (unsigned int)val;
+        if (placement && strcmp(placement, "static") != 0) {
+            if (strcmp(placement, "auto") == 0)
+                reportUnsupportedValue("vcpu placement", placement);
+            else
+                reportInvalidAttr("placement", node, placement);
+            return NULL;
+        }
+        if (current) {
+            unsigned long long cur;
+
+            if (parseULL(current, &cur) < 0 || cur > G_MAXUINT) {
+                virReportError(VIR_ERR_XML_ERROR, "%s",
+                               "current vcpus count must be an integer");
+                return NULL;
+            }
+            if (cur > val) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                               "maximum vCPU count must not be less than current vCPU count");
+                return NULL;
+            }
+            if (cur != 0 && cur != val) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               "vcpu current='%llu' below the maximum is not supported "
+                               "by virtkit", cur);
+                return NULL;
+            }
+        }
     }
 
     if (parseLifecycle(root, "on_reboot", &def->onReboot) < 0 ||
@@ -1359,6 +1465,11 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
                                    "unknown clock offset '%s'", offset);
                 return NULL;
             }
+        }
+        for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
+            if (cur->type == XML_ELEMENT_NODE &&
+                (recordUnknown(unknown, "clock", cur, flags, &failed), failed))
+                return NULL;
         }
     }
 
