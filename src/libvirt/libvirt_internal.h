@@ -1,0 +1,82 @@
+/* libvirt_internal.h: argument checks shared by the public entry points (src/libvirt only) */
+#pragma once
+
+#include "datatypes.h"
+#include "driver.h"
+#include "virerror.h"
+
+/*
+ * Each public entry point: virResetLastError(); these checks; dispatch to
+ * conn->driver; on failure virDispatchError(conn). The messages and the
+ * error fields (str1 = function, str2 = argument) are libvirt 9.0's.
+ * Every file using them defines VIR_FROM_THIS first: libvirt reports
+ * argument errors of libvirt.c with VIR_FROM_NONE and of the connection
+ * and domain entry points with VIR_FROM_DOMAIN; an invalid domain pointer
+ * is always VIR_FROM_DOM.
+ */
+
+/* INVALID_ARG with a message used as is (libvirt's virReportInvalidArg). */
+void virAPIReportInvalidArg(int domain, const char *funcname, const char *argname,
+                            const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+bool virAPIConnectIsValid(virConnectPtr conn);
+bool virAPIDomainIsValid(virDomainPtr dom);
+
+#define virCheckConnectReturn(conn, retval) \
+    do { \
+        if (!virAPIConnectIsValid(conn)) { \
+            virReportError(VIR_ERR_INVALID_CONN, "%s", __func__); \
+            virDispatchError(NULL); \
+            return retval; \
+        } \
+    } while (0)
+
+#define virCheckDomainReturn(dom, retval) \
+    do { \
+        if (!virAPIDomainIsValid(dom)) { \
+            virReportErrorFull(VIR_FROM_DOM, VIR_ERR_INVALID_DOMAIN, __func__, \
+                               "%s", __func__); \
+            virDispatchError(NULL); \
+            return retval; \
+        } \
+    } while (0)
+
+#define virCheckNonNullArgGoto(arg, label) \
+    do { \
+        if (!(arg)) { \
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, #arg, \
+                                   "%s in %s must not be NULL", #arg, __func__); \
+            goto label; \
+        } \
+    } while (0)
+
+/* An array argument may be NULL only when its size is 0. */
+#define virCheckNonNullArrayArgGoto(arg, size, label) \
+    do { \
+        if (!(arg) && (size) > 0) { \
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, #arg, \
+                                   "%s in %s must not be NULL", #arg, __func__); \
+            goto label; \
+        } \
+    } while (0)
+
+#define virCheckNonNegativeArgGoto(arg, label) \
+    do { \
+        if ((arg) < 0) { \
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, #arg, \
+                                   "%s in %s must be zero or greater", #arg, __func__); \
+            goto label; \
+        } \
+    } while (0)
+
+#define virCheckReadOnlyGoto(conn, label) \
+    do { \
+        if ((conn)->flags & VIR_CONNECT_RO) { \
+            virReportError(VIR_ERR_OPERATION_DENIED, \
+                           "read only access prevents %s", __func__); \
+            goto label; \
+        } \
+    } while (0)
+
+#define virReportUnsupportedError() \
+    virReportError(VIR_ERR_NO_SUPPORT, "%s", __func__)
