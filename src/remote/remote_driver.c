@@ -1,0 +1,1467 @@
+/* remote_driver.c: the hypervisor driver that forwards every API call to virtkitd (or libvirtd) over a UNIX socket */
+/*
+ * Thread protocol.
+ * - API threads call the entry points concurrently; each call is one
+ *   blocking virNetClientCall (the rpc layer matches replies by serial).
+ * - The connection's RPC I/O thread (virnetclient.c) runs remoteEvent and
+ *   remoteClosed. remoteEvent only decodes and queues into priv->events
+ *   (thread-safe); callbacks run later from the application's event loop
+ *   (domain_event.c's timer). remoteClosed fires the connection's close
+ *   callback on the I/O thread.
+ * - priv->regLock serializes event (de)registration, and is held across
+ *   the 316/317/167/168 calls; the I/O thread never takes it, so a reply
+ *   can always be read. priv->lock guards the small mutable fields
+ *   (cached type string, counters); it is never held across a call.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "virtkit-config.h"
+
+#include "datatypes.h"
+#include "domain_event.h"
+#include "domain_obj.h"
+#include "driver.h"
+#include "remote_protocol.h"
+#include "virerror.h"
+#include "virevent.h"
+#include "virnetclient.h"
+
+#define VIR_FROM_THIS VIR_FROM_REMOTE
+
+/* Flags libvirt's client sends in CONNECT_OPEN (facts §6). */
+#define REMOTE_OPEN_RO (1 << 0)
+#define REMOTE_OPEN_USER (1 << 1)
+#define REMOTE_OPEN_AUTOSTART (1 << 2)
+
+#define REMOTE_SYSTEM_SOCKET "/run/virtkit/virtkit-sock"
+#define REMOTE_SYSTEM_SOCKET_RO "/run/virtkit/virtkit-sock-ro"
+#define REMOTE_AUTOSTART_DEADLINE_US (10 * G_USEC_PER_SEC)
+
+#define REMOTE_EVENT_ID_COUNT (VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE + 1)
+
+typedef struct _remotePrivate remotePrivate;
+struct _remotePrivate {
+    virNetClient *client;
+    virObjectEventState *events;
+    virConnectPtr conn;             /* weak: the connection owns us */
+
+    bool featureKeepAlive;          /* server said 1 to feature 10 */
+    bool featureCallbacks;          /* feature 14: 316/317/318 */
+    bool featureCloseCallback;      /* feature 15: 360/361 */
+    bool closeCallbackRegistered;   /* 360 succeeded */
+
+    GMutex lock;
+    char *type;                     /* cached CONNECT_GET_TYPE */
+
+    GMutex regLock;
+    /* Per eventID: local callbacks registered, and the server-side
+     * registration they share (callbackID from 316, or legacy 167). */
+    int localCount[REMOTE_EVENT_ID_COUNT];
+    int remoteID[REMOTE_EVENT_ID_COUNT];
+    int legacyCount;                /* virConnectDomainEventRegister users */
+    GHashTable *localToEvent;       /* local callbackID -> eventID + 1 */
+};
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+static remotePrivate *
+remotePriv(virConnectPtr conn)
+{
+    return conn->privateData;
+}
+
+/* One call on @conn's connection; see virNetClientCall. */
+static int
+remoteCall(virConnectPtr conn, int proc, virXdrFilter argsFilter, const void *args,
+           virXdrFilter retFilter, void *ret)
+{
+    remotePrivate *priv = remotePriv(conn);
+
+    g_debug("remote call %s (%d)", remoteProcedureName(proc), proc);
+    return virNetClientCall(priv->client, REMOTE_PROGRAM, proc, argsFilter, args,
+                            retFilter, ret);
+}
+
+/* Borrow @dom's fields into a wire struct (no copies). */
+static void
+remoteMakeDomain(remote_nonnull_domain *out, virDomainPtr dom)
+{
+    out->name = dom->name;
+    memcpy(out->uuid, dom->uuid, VIR_UUID_BUFLEN);
+    out->id = dom->id;
+}
+
+static virDomainPtr
+remoteGetDomain(virConnectPtr conn, const remote_nonnull_domain *d)
+{
+    return virGetDomain(conn, d->name, d->uuid, d->id);
+}
+
+/* Calls taking only { dom } and returning void / an int. */
+static int
+remoteDomainVoid(virDomainPtr dom, int proc)
+{
+    remote_domain_args args;
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCall(dom->conn, proc, remote_domain_args_filter, &args, NULL, NULL);
+}
+
+static int
+remoteDomainFlagsVoid(virDomainPtr dom, int proc, unsigned int flags)
+{
+    remote_domain_flags_args args;
+
+    remoteMakeDomain(&args.dom, dom);
+    args.flags = flags;
+    return remoteCall(dom->conn, proc, remote_domain_flags_args_filter, &args, NULL, NULL);
+}
+
+static int
+remoteDomainInt(virDomainPtr dom, int proc)
+{
+    remote_domain_args args;
+    remote_int_msg ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCall(dom->conn, proc, remote_domain_args_filter, &args,
+                   remote_int_msg_filter, &ret) < 0)
+        return -1;
+    return ret.value;
+}
+
+static int
+remoteDomainFlagsInt(virDomainPtr dom, int proc, unsigned int flags)
+{
+    remote_domain_flags_args args;
+    remote_int_msg ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    args.flags = flags;
+    if (remoteCall(dom->conn, proc, remote_domain_flags_args_filter, &args,
+                   remote_int_msg_filter, &ret) < 0)
+        return -1;
+    return ret.value;
+}
+
+static char *
+remoteConnectString(virConnectPtr conn, int proc)
+{
+    remote_string_msg ret = { 0 };
+
+    if (remoteCall(conn, proc, NULL, NULL, remote_string_msg_filter, &ret) < 0)
+        return NULL;
+    return ret.value;
+}
+
+static int
+remoteConnectInt(virConnectPtr conn, int proc)
+{
+    remote_int_msg ret = { 0 };
+
+    if (remoteCall(conn, proc, NULL, NULL, remote_int_msg_filter, &ret) < 0)
+        return -1;
+    return ret.value;
+}
+
+/* Feature query as libvirt's client does it: any error means "no". */
+static bool
+remoteSupportsFeature(virConnectPtr conn, int feature)
+{
+    remote_int_msg args = { .value = feature };
+    remote_int_msg ret = { 0 };
+    virErrorPtr saved = NULL;
+    int rc;
+
+    virErrorPreserveLast(&saved);
+    rc = remoteCall(conn, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, remote_int_msg_filter,
+                    &args, remote_int_msg_filter, &ret);
+    virErrorRestore(&saved);
+    if (rc < 0) {
+        virResetLastError();
+        return false;
+    }
+    return ret.value > 0;
+}
+
+/* ---- events (I/O thread) --------------------------------------------------------- */
+
+/* A reboot event for a domain we only know by id/name/uuid: domain_event.h
+ * builds reboot events from an object, so lend it a minimal one. */
+static virObjectEvent *
+remoteRebootEventNew(const remote_nonnull_domain *d)
+{
+    virDomainDef def = { 0 };
+    virDomainObj obj = { 0 };
+
+    def.id = d->id;
+    def.name = d->name;
+    memcpy(def.uuid, d->uuid, VIR_UUID_BUFLEN);
+    obj.def = &def;
+    return virDomainEventRebootNewFromObj(&obj);
+}
+
+static void
+remoteEvent(virNetClient *client, virNetMessage *msg, void *opaque)
+{
+    remotePrivate *priv = opaque;
+    const remoteProcedure *p;
+    g_autoptr(virNetMessage) owned = msg;
+    const char *why = NULL;
+
+    if (msg->header.prog != REMOTE_PROGRAM ||
+        !(p = remoteProcedureLookup(msg->header.proc)) || !p->isEvent) {
+        g_debug("ignoring MESSAGE prog 0x%x proc %d", msg->header.prog, msg->header.proc);
+        return;
+    }
+
+    switch (msg->header.proc) {
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE: {
+        remote_domain_event_callback_lifecycle_msg ev = { 0 };
+        if (!virNetMessageDecodePayload(msg, p->argsFilter, &ev, &why))
+            break;
+        virObjectEventStateQueue(priv->events,
+                                 virDomainEventLifecycleNew(ev.msg.dom.id, ev.msg.dom.name,
+                                                            ev.msg.dom.uuid, ev.msg.event,
+                                                            ev.msg.detail));
+        virXdrFree(p->argsFilter, &ev);
+        return;
+    }
+    case REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE: {
+        remote_domain_event_lifecycle_msg ev = { 0 };
+        if (!virNetMessageDecodePayload(msg, p->argsFilter, &ev, &why))
+            break;
+        virObjectEventStateQueue(priv->events,
+                                 virDomainEventLifecycleNew(ev.dom.id, ev.dom.name,
+                                                            ev.dom.uuid, ev.event,
+                                                            ev.detail));
+        virXdrFree(p->argsFilter, &ev);
+        return;
+    }
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT: {
+        remote_domain_event_callback_reboot_msg ev = { 0 };
+        if (!virNetMessageDecodePayload(msg, p->argsFilter, &ev, &why))
+            break;
+        virObjectEventStateQueue(priv->events, remoteRebootEventNew(&ev.msg.dom));
+        virXdrFree(p->argsFilter, &ev);
+        return;
+    }
+    case REMOTE_PROC_DOMAIN_EVENT_REBOOT: {
+        remote_domain_event_reboot_msg ev = { 0 };
+        if (!virNetMessageDecodePayload(msg, p->argsFilter, &ev, &why))
+            break;
+        virObjectEventStateQueue(priv->events, remoteRebootEventNew(&ev.dom));
+        virXdrFree(p->argsFilter, &ev);
+        return;
+    }
+    case REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED: {
+        remote_int_msg ev = { 0 };
+        if (!virNetMessageDecodePayload(msg, p->argsFilter, &ev, &why))
+            break;
+        virConnectCloseCallbackFire(priv->conn, ev.value);
+        return;
+    }
+    default:
+        break;
+    }
+    g_debug("dropping event %d: %s", msg->header.proc, why ? why : "not handled");
+}
+
+static void
+remoteClosed(virNetClient *client, int reason, void *opaque)
+{
+    remotePrivate *priv = opaque;
+
+    virConnectCloseCallbackFire(priv->conn, reason);
+}
+
+/* ---- opening ------------------------------------------------------------------- */
+
+/* Query parameters the client consumes; never sent to the server. */
+static bool
+remoteIsClientParam(const char *name)
+{
+    static const char *const names[] = {
+        "name", "command", "socket", "auth", "netcat", "keyfile", "pkipath",
+        "sshauth", "known_hosts", "known_hosts_verify", "no_sanity", "no_verify",
+        "no_tty", "tls_priority", "tls", "mode", "proxy", "switch",
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        if (g_ascii_strcasecmp(name, names[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+typedef struct {
+    char *driver;       /* "qemu", "test", "remote" */
+    char *transport;    /* "unix" or NULL */
+    char *path;         /* "/system", "/session", "/default", "/" ... */
+    char *socket;       /* socket= */
+    char *name;         /* what CONNECT_OPEN carries */
+} remoteURI;
+
+static void
+remoteURIClear(remoteURI *u)
+{
+    g_free(u->driver);
+    g_free(u->transport);
+    g_free(u->path);
+    g_free(u->socket);
+    g_free(u->name);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(remoteURI, remoteURIClear);
+
+/*
+ * Parse @uristr. Returns 1 if it is ours (filled @u), 0 if another driver
+ * should take it, -1 on error (reported).
+ */
+static int
+remoteParseURI(const char *uristr, remoteURI *u)
+{
+    g_autoptr(GUri) uri = NULL;
+    g_autoptr(GError) gerr = NULL;
+    g_autoptr(GString) query = g_string_new(NULL);
+    const char *scheme;
+    const char *plus;
+    const char *q;
+
+    uri = g_uri_parse(uristr, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, &gerr);
+    if (!uri)
+        return 0;
+    scheme = g_uri_get_scheme(uri);
+    plus = strchr(scheme, '+');
+    u->driver = plus ? g_strndup(scheme, plus - scheme) : g_strdup(scheme);
+    u->transport = plus ? g_strdup(plus + 1) : NULL;
+    u->path = g_strdup(g_uri_get_path(uri));
+
+    if (!u->transport) {
+        /* Plain URIs we serve: qemu:///system, qemu:///session, remote:///. */
+        bool mine = (g_str_equal(u->driver, "qemu") &&
+                     (g_str_equal(u->path, "/system") || g_str_equal(u->path, "/session"))) ||
+                    g_str_equal(u->driver, "remote");
+        if (!mine)
+            return 0;
+    } else if (!g_str_equal(u->transport, "unix")) {
+        virReportError(VIR_ERR_INVALID_ARG, "transport '%s' is not supported",
+                       u->transport);
+        return -1;
+    }
+    if (g_uri_get_host(uri) && *g_uri_get_host(uri)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "using unix socket and remote server '%s' is not supported.",
+                       g_uri_get_host(uri));
+        return -1;
+    }
+
+    /* Split the query: client-only parameters are consumed, the rest goes
+     * to the server unchanged and in order. */
+    q = g_uri_get_query(uri);
+    if (q && *q) {
+        g_auto(GStrv) parts = g_strsplit(q, "&", -1);
+        size_t i;
+
+        for (i = 0; parts[i]; i++) {
+            g_autofree char *key = NULL;
+            const char *eq = strchr(parts[i], '=');
+
+            if (!*parts[i])
+                continue;
+            key = eq ? g_strndup(parts[i], eq - parts[i]) : g_strdup(parts[i]);
+            if (g_ascii_strcasecmp(key, "socket") == 0) {
+                g_free(u->socket);
+                u->socket = g_uri_unescape_string(eq ? eq + 1 : "", NULL);
+                continue;
+            }
+            if (remoteIsClientParam(key))
+                continue;
+            if (query->len)
+                g_string_append_c(query, '&');
+            g_string_append(query, parts[i]);
+        }
+    }
+
+    if (g_str_equal(u->driver, "remote")) {
+        /* "server, pick a default" */
+        u->name = g_strdup("");
+    } else {
+        u->name = g_strdup_printf("%s://%s%s%s", u->driver, u->path,
+                                  query->len ? "?" : "", query->str);
+    }
+    return 1;
+}
+
+static char *
+remoteSessionSocket(void)
+{
+    return g_build_filename(g_get_user_runtime_dir(), "virtkit", "virtkit-sock", NULL);
+}
+
+/* Where the per-user daemon binary is: $VIRTKITD, the build tree, the
+ * install prefix, then $PATH. */
+static char *
+remoteFindDaemon(void)
+{
+    const char *env = g_getenv("VIRTKITD");
+    g_autofree char *built = g_build_filename(VIRTKIT_BUILDDIR, "src", "daemon",
+                                              "virtkitd", NULL);
+    g_autofree char *installed = g_build_filename(VIRTKIT_SBINDIR, "virtkitd", NULL);
+
+    if (env && *env)
+        return g_strdup(env);
+    if (g_file_test(built, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer(&built);
+    if (g_file_test(installed, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer(&installed);
+    return g_find_program_in_path("virtkitd");
+}
+
+/*
+ * Start the per-user daemon as libvirt does for qemu:///session and wait
+ * until its socket answers. `virtkitd --session --timeout 30 --daemon`
+ * returns once its sockets listen; if another client started one first,
+ * ours exits and we just keep trying to connect until the deadline.
+ */
+static virNetClient *
+remoteAutostartDaemon(const char *sockpath)
+{
+    g_autofree char *bin = remoteFindDaemon();
+    g_autoptr(GError) gerr = NULL;
+    const char *argv[] = { NULL, "--session", "--timeout", "30", "--daemon", NULL };
+    gint64 deadline = g_get_monotonic_time() + REMOTE_AUTOSTART_DEADLINE_US;
+    int status = 0;
+
+    if (!bin) {
+        virReportError(VIR_ERR_NO_CONNECT, "%s",
+                       "cannot find virtkitd to start the session daemon");
+        return NULL;
+    }
+    argv[0] = bin;
+    g_debug("starting session daemon: %s", bin);
+    if (!g_spawn_sync(NULL, (char **)argv, NULL,
+                      G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                      NULL, NULL, NULL, NULL, &status, &gerr)) {
+        virReportError(VIR_ERR_NO_CONNECT, "Failed to start '%s': %s", bin, gerr->message);
+        return NULL;
+    }
+
+    for (;;) {
+        virNetClient *client;
+
+        virResetLastError();
+        if ((client = virNetClientNewUnix(sockpath)))
+            return client;
+        if (g_get_monotonic_time() >= deadline)
+            return NULL;    /* the last connect error is reported */
+        g_usleep(20 * 1000);
+    }
+}
+
+static void
+remotePrivateFree(remotePrivate *priv)
+{
+    if (!priv)
+        return;
+    virNetClientFree(priv->client);
+    if (priv->events)
+        virObjectEventStateFree(priv->events);
+    g_free(priv->type);
+    g_hash_table_unref(priv->localToEvent);
+    g_mutex_clear(&priv->lock);
+    g_mutex_clear(&priv->regLock);
+    g_free(priv);
+}
+
+static virDrvOpenStatus
+remoteConnectOpen(virConnectPtr conn, const char *uristr, virConnectAuthPtr auth,
+                  unsigned int flags)
+{
+    g_auto(remoteURI) u = { 0 };
+    g_autofree char *sockpath = NULL;
+    remotePrivate *priv;
+    remote_connect_open_args openArgs = { 0 };
+    remote_auth_list_ret authRet = { 0 };
+    unsigned int rflags = 0;
+    bool autostart = false;
+    int rc;
+    size_t i;
+
+    virCheckFlags(VIR_CONNECT_RO, VIR_DRV_OPEN_ERROR);
+
+    rc = remoteParseURI(uristr, &u);
+    if (rc <= 0)
+        return rc == 0 ? VIR_DRV_OPEN_DECLINED : VIR_DRV_OPEN_ERROR;
+
+    if (g_str_equal(u.path, "/session") || g_str_equal(u.driver, "test"))
+        rflags |= REMOTE_OPEN_USER | REMOTE_OPEN_AUTOSTART;
+    if (flags & VIR_CONNECT_RO)
+        rflags |= REMOTE_OPEN_RO;
+
+    if (u.socket) {
+        sockpath = g_strdup(u.socket);
+    } else if (g_str_equal(u.path, "/session") ||
+               (g_str_equal(u.driver, "remote") && geteuid() != 0)) {
+        sockpath = remoteSessionSocket();
+        autostart = true;
+    } else {
+        sockpath = g_strdup((flags & VIR_CONNECT_RO) ? REMOTE_SYSTEM_SOCKET_RO
+                                                     : REMOTE_SYSTEM_SOCKET);
+    }
+
+    priv = g_new0(remotePrivate, 1);
+    g_mutex_init(&priv->lock);
+    g_mutex_init(&priv->regLock);
+    priv->conn = conn;
+    priv->localToEvent = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (i = 0; i < REMOTE_EVENT_ID_COUNT; i++)
+        priv->remoteID[i] = -1;
+
+    priv->client = virNetClientNewUnix(sockpath);
+    if (!priv->client && autostart) {
+        /* No per-user daemon listening: start one, as libvirt does. */
+        g_debug("no daemon at '%s': %s", sockpath, virGetLastErrorMessage());
+        virResetLastError();
+        priv->client = remoteAutostartDaemon(sockpath);
+    }
+    if (!priv->client)
+        goto error;
+
+    priv->events = virObjectEventStateNew();
+    conn->privateData = priv;
+    virNetClientSetEventHandler(priv->client, remoteEvent, priv);
+    virNetClientSetCloseHandler(priv->client, remoteClosed, priv);
+
+    /* The preamble real clients send (facts §5.1). */
+    if (remoteCall(conn, REMOTE_PROC_AUTH_LIST, NULL, NULL,
+                   remote_auth_list_ret_filter, &authRet) < 0) {
+        /* An old server without AUTH_LIST: skip authentication. */
+        if (virGetLastErrorCode() != VIR_ERR_NO_SUPPORT)
+            goto error;
+        virResetLastError();
+    } else {
+        bool none = authRet.types_len == 0;
+        for (i = 0; i < authRet.types_len; i++) {
+            if (authRet.types_val[i] == REMOTE_AUTH_NONE)
+                none = true;
+        }
+        virXdrFree(remote_auth_list_ret_filter, &authRet);
+        if (!none) {
+            virReportError(VIR_ERR_AUTH_FAILED, "%s",
+                           "unsupported authentication type required by the server");
+            goto error;
+        }
+    }
+
+    if (virEventIsRegistered())
+        priv->featureKeepAlive = remoteSupportsFeature(conn,
+                                                       REMOTE_FEATURE_PROGRAM_KEEPALIVE);
+
+    openArgs.name = u.name;
+    openArgs.flags = rflags;
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_OPEN, remote_connect_open_args_filter,
+                   &openArgs, NULL, NULL) < 0)
+        goto error;
+
+    priv->featureCallbacks = remoteSupportsFeature(conn,
+                                                   REMOTE_FEATURE_REMOTE_EVENT_CALLBACK);
+    priv->featureCloseCallback = remoteSupportsFeature(conn,
+                                                       REMOTE_FEATURE_REMOTE_CLOSE_CALLBACK);
+    if (priv->featureCloseCallback) {
+        if (remoteCall(conn, REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK,
+                       NULL, NULL, NULL, NULL) < 0) {
+            /* virsh carries on after this failure; so do we. */
+            g_debug("close callback registration failed: %s", virGetLastErrorMessage());
+            virResetLastError();
+        } else {
+            priv->closeCallbackRegistered = true;
+        }
+    }
+    return VIR_DRV_OPEN_SUCCESS;
+
+ error:
+    conn->privateData = NULL;
+    {
+        virErrorPtr saved = NULL;
+        virErrorPreserveLast(&saved);
+        remotePrivateFree(priv);
+        virErrorRestore(&saved);
+    }
+    return VIR_DRV_OPEN_ERROR;
+}
+
+static int
+remoteConnectClose(virConnectPtr conn)
+{
+    remotePrivate *priv = remotePriv(conn);
+    virErrorPtr saved = NULL;
+
+    if (!priv)
+        return 0;
+    /* Closing never fails for the caller; keep its error as it was. */
+    virErrorPreserveLast(&saved);
+    if (virNetClientIsOpen(priv->client)) {
+        if (priv->closeCallbackRegistered)
+            remoteCall(conn, REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK,
+                       NULL, NULL, NULL, NULL);
+        remoteCall(conn, REMOTE_PROC_CONNECT_CLOSE, NULL, NULL, NULL, NULL);
+    }
+    virNetClientClose(priv->client);
+    virObjectEventStateDeregisterConn(priv->events, conn);
+    virErrorRestore(&saved);
+    conn->privateData = NULL;
+    remotePrivateFree(priv);
+    return 0;
+}
+
+/* ---- connection ---------------------------------------------------------------- */
+
+static const char *
+remoteConnectGetType(virConnectPtr conn)
+{
+    remotePrivate *priv = remotePriv(conn);
+    char *type;
+
+    g_mutex_lock(&priv->lock);
+    if (priv->type) {
+        g_mutex_unlock(&priv->lock);
+        return priv->type;
+    }
+    g_mutex_unlock(&priv->lock);
+
+    if (!(type = remoteConnectString(conn, REMOTE_PROC_CONNECT_GET_TYPE)))
+        return NULL;
+    g_mutex_lock(&priv->lock);
+    if (!priv->type)
+        priv->type = type;
+    else
+        g_free(type);
+    g_mutex_unlock(&priv->lock);
+    return priv->type;
+}
+
+static int
+remoteConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
+{
+    remote_uhyper_ret ret = { 0 };
+
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_GET_VERSION, NULL, NULL,
+                   remote_uhyper_ret_filter, &ret) < 0)
+        return -1;
+    *hvVer = ret.value;
+    return 0;
+}
+
+static int
+remoteConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer)
+{
+    remote_uhyper_ret ret = { 0 };
+
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_GET_LIB_VERSION, NULL, NULL,
+                   remote_uhyper_ret_filter, &ret) < 0)
+        return -1;
+    *libVer = ret.value;
+    return 0;
+}
+
+static char *
+remoteConnectGetHostname(virConnectPtr conn)
+{
+    return remoteConnectString(conn, REMOTE_PROC_CONNECT_GET_HOSTNAME);
+}
+
+static char *
+remoteConnectGetURI(virConnectPtr conn)
+{
+    /* Clients answer this themselves (facts §6): no call. */
+    return g_strdup(conn->uri);
+}
+
+static char *
+remoteConnectGetCapabilities(virConnectPtr conn)
+{
+    return remoteConnectString(conn, REMOTE_PROC_CONNECT_GET_CAPABILITIES);
+}
+
+static int
+remoteConnectGetMaxVcpus(virConnectPtr conn, const char *type)
+{
+    remote_connect_get_max_vcpus_args args = { .type = (char *)type };
+    remote_int_msg ret = { 0 };
+
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_GET_MAX_VCPUS,
+                   remote_connect_get_max_vcpus_args_filter, &args,
+                   remote_int_msg_filter, &ret) < 0)
+        return -1;
+    return ret.value;
+}
+
+static int
+remoteConnectIsAlive(virConnectPtr conn)
+{
+    remotePrivate *priv = remotePriv(conn);
+
+    return priv && virNetClientIsOpen(priv->client) ? 1 : 0;
+}
+
+static int
+remoteConnectIsSecure(virConnectPtr conn)
+{
+    int ret = remoteConnectInt(conn, REMOTE_PROC_CONNECT_IS_SECURE);
+
+    /* A UNIX socket is secure if the server says the rest is. */
+    return ret < 0 ? -1 : !!ret;
+}
+
+static int
+remoteConnectIsEncrypted(virConnectPtr conn)
+{
+    /* libvirt's client asks the same procedure, then answers from its own
+     * knowledge of the transport: nothing is encrypted on a UNIX socket. */
+    if (remoteConnectInt(conn, REMOTE_PROC_CONNECT_IS_SECURE) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+remoteConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
+{
+    remotePrivate *priv = remotePriv(conn);
+
+    if (!priv->featureKeepAlive) {
+        g_debug("server does not support keepalive");
+        return 1;
+    }
+    virNetClientStartKeepAlive(priv->client, interval, count);
+    return 0;
+}
+
+static int
+remoteConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb,
+                                   void *opaque, virFreeCallback freecb)
+{
+    g_mutex_lock(&conn->lock);
+    if (conn->closeCb) {
+        g_mutex_unlock(&conn->lock);
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "A close callback is already registered");
+        return -1;
+    }
+    conn->closeCb = cb;
+    conn->closeOpaque = opaque;
+    conn->closeFreeCb = freecb;
+    g_mutex_unlock(&conn->lock);
+    return 0;
+}
+
+static int
+remoteConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb)
+{
+    void *opaque;
+    virFreeCallback freecb;
+
+    g_mutex_lock(&conn->lock);
+    if (conn->closeCb != cb) {
+        g_mutex_unlock(&conn->lock);
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "A different callback was requested");
+        return -1;
+    }
+    opaque = conn->closeOpaque;
+    freecb = conn->closeFreeCb;
+    conn->closeCb = NULL;
+    conn->closeOpaque = NULL;
+    conn->closeFreeCb = NULL;
+    g_mutex_unlock(&conn->lock);
+    if (freecb)
+        freecb(opaque);
+    return 0;
+}
+
+static int
+remoteNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
+{
+    remote_node_get_info_ret ret = { 0 };
+
+    if (remoteCall(conn, REMOTE_PROC_NODE_GET_INFO, NULL, NULL,
+                   remote_node_get_info_ret_filter, &ret) < 0)
+        return -1;
+    memcpy(info->model, ret.model, sizeof(info->model));
+    info->model[sizeof(info->model) - 1] = '\0';
+    info->memory = ret.memory;
+    info->cpus = ret.cpus;
+    info->mhz = ret.mhz;
+    info->nodes = ret.nodes;
+    info->sockets = ret.sockets;
+    info->cores = ret.cores;
+    info->threads = ret.threads;
+    return 0;
+}
+
+/* Copy a counted char array (NUL possibly counted) into a fixed buffer. */
+static int
+remoteCopyChars(char *dst, size_t dstlen, const char *src, uint32_t len,
+                const char *what)
+{
+    memset(dst, 0, dstlen);
+    if (len == 0)
+        return 0;
+    if (strnlen(src, len) >= dstlen) {
+        virReportError(VIR_ERR_RPC, "%s exceeds maximum: %zu", what, dstlen - 1);
+        return -1;
+    }
+    memcpy(dst, src, strnlen(src, len));
+    return 0;
+}
+
+static int
+remoteNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel)
+{
+    remote_node_get_security_model_ret ret = { 0 };
+    int rc = 0;
+
+    if (remoteCall(conn, REMOTE_PROC_NODE_GET_SECURITY_MODEL, NULL, NULL,
+                   remote_node_get_security_model_ret_filter, &ret) < 0)
+        return -1;
+    if (remoteCopyChars(secmodel->model, sizeof(secmodel->model), ret.model_val,
+                        ret.model_len, "security model") < 0 ||
+        remoteCopyChars(secmodel->doi, sizeof(secmodel->doi), ret.doi_val,
+                        ret.doi_len, "security doi model") < 0)
+        rc = -1;
+    virXdrFree(remote_node_get_security_model_ret_filter, &ret);
+    return rc;
+}
+
+/* ---- listing --------------------------------------------------------------------- */
+
+static int
+remoteConnectNumOfDomains(virConnectPtr conn)
+{
+    return remoteConnectInt(conn, REMOTE_PROC_CONNECT_NUM_OF_DOMAINS);
+}
+
+static int
+remoteConnectNumOfDefinedDomains(virConnectPtr conn)
+{
+    return remoteConnectInt(conn, REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS);
+}
+
+static int
+remoteConnectListDomains(virConnectPtr conn, int *ids, int maxids)
+{
+    remote_int_msg args = { .value = maxids };
+    remote_connect_list_domains_ret ret = { 0 };
+    int n;
+
+    if (maxids > REMOTE_DOMAIN_LIST_MAX) {
+        virReportError(VIR_ERR_RPC, "Too many domain IDs '%d' for limit '%d'",
+                       maxids, REMOTE_DOMAIN_LIST_MAX);
+        return -1;
+    }
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_LIST_DOMAINS, remote_int_msg_filter, &args,
+                   remote_connect_list_domains_ret_filter, &ret) < 0)
+        return -1;
+    if (ret.ids_len > (uint32_t)maxids) {
+        virReportError(VIR_ERR_RPC, "Too many domain IDs '%u' for limit '%d'",
+                       ret.ids_len, maxids);
+        virXdrFree(remote_connect_list_domains_ret_filter, &ret);
+        return -1;
+    }
+    if (ret.ids_len)
+        memcpy(ids, ret.ids_val, ret.ids_len * sizeof(int));
+    n = ret.ids_len;
+    virXdrFree(remote_connect_list_domains_ret_filter, &ret);
+    return n;
+}
+
+static int
+remoteConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames)
+{
+    remote_int_msg args = { .value = maxnames };
+    remote_connect_list_defined_domains_ret ret = { 0 };
+    uint32_t i;
+    int n;
+
+    if (maxnames > REMOTE_DOMAIN_LIST_MAX) {
+        virReportError(VIR_ERR_RPC, "Too many domain names '%d' for limit '%d'",
+                       maxnames, REMOTE_DOMAIN_LIST_MAX);
+        return -1;
+    }
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS, remote_int_msg_filter,
+                   &args, remote_connect_list_defined_domains_ret_filter, &ret) < 0)
+        return -1;
+    if (ret.names_len > (uint32_t)maxnames) {
+        virReportError(VIR_ERR_RPC, "Too many domain names '%u' for limit '%d'",
+                       ret.names_len, maxnames);
+        virXdrFree(remote_connect_list_defined_domains_ret_filter, &ret);
+        return -1;
+    }
+    for (i = 0; i < ret.names_len; i++)
+        names[i] = g_steal_pointer(&ret.names_val[i]);
+    n = ret.names_len;
+    virXdrFree(remote_connect_list_defined_domains_ret_filter, &ret);
+    return n;
+}
+
+static int
+remoteConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
+                            unsigned int flags)
+{
+    remote_connect_list_all_domains_args args = {
+        .need_results = domains != NULL, .flags = flags,
+    };
+    remote_connect_list_all_domains_ret ret = { 0 };
+    int n;
+
+    if (remoteCall(conn, REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS,
+                   remote_connect_list_all_domains_args_filter, &args,
+                   remote_connect_list_all_domains_ret_filter, &ret) < 0)
+        return -1;
+    if (domains) {
+        virDomainPtr *doms = g_new0(virDomainPtr, ret.domains_len + 1);
+        uint32_t i;
+
+        for (i = 0; i < ret.domains_len; i++)
+            doms[i] = remoteGetDomain(conn, &ret.domains_val[i]);
+        *domains = doms;
+    }
+    n = ret.ret;
+    virXdrFree(remote_connect_list_all_domains_ret_filter, &ret);
+    return n;
+}
+
+/* ---- domains ------------------------------------------------------------------------ */
+
+static virDomainPtr
+remoteDomainFromRet(virConnectPtr conn, int rc, remote_domain_ret *ret)
+{
+    virDomainPtr dom;
+
+    if (rc < 0)
+        return NULL;
+    dom = remoteGetDomain(conn, &ret->dom);
+    virXdrFree(remote_domain_ret_filter, ret);
+    return dom;
+}
+
+static virDomainPtr
+remoteDomainLookupByID(virConnectPtr conn, int id)
+{
+    remote_int_msg args = { .value = id };
+    remote_domain_ret ret = { 0 };
+
+    return remoteDomainFromRet(conn, remoteCall(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_ID,
+                                                remote_int_msg_filter, &args,
+                                                remote_domain_ret_filter, &ret), &ret);
+}
+
+static virDomainPtr
+remoteDomainLookupByName(virConnectPtr conn, const char *name)
+{
+    remote_string_msg args = { .value = (char *)name };
+    remote_domain_ret ret = { 0 };
+
+    return remoteDomainFromRet(conn, remoteCall(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME,
+                                                remote_string_msg_filter, &args,
+                                                remote_domain_ret_filter, &ret), &ret);
+}
+
+static virDomainPtr
+remoteDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
+{
+    remote_domain_lookup_by_uuid_args args;
+    remote_domain_ret ret = { 0 };
+
+    memcpy(args.uuid, uuid, VIR_UUID_BUFLEN);
+    return remoteDomainFromRet(conn, remoteCall(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID,
+                                                remote_domain_lookup_by_uuid_args_filter,
+                                                &args, remote_domain_ret_filter, &ret),
+                               &ret);
+}
+
+static virDomainPtr
+remoteDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    remote_domain_ret ret = { 0 };
+    int rc;
+
+    /* virDomainDefineXML (no flags) uses the original procedure, as
+     * libvirt's client does (virsh define sends 11). */
+    if (flags == 0) {
+        remote_string_msg args = { .value = (char *)xml };
+        rc = remoteCall(conn, REMOTE_PROC_DOMAIN_DEFINE_XML, remote_string_msg_filter,
+                        &args, remote_domain_ret_filter, &ret);
+    } else {
+        remote_domain_xml_flags_args args = { .xml = (char *)xml, .flags = flags };
+        rc = remoteCall(conn, REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS,
+                        remote_domain_xml_flags_args_filter, &args,
+                        remote_domain_ret_filter, &ret);
+    }
+    return remoteDomainFromRet(conn, rc, &ret);
+}
+
+static virDomainPtr
+remoteDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    remote_domain_xml_flags_args args = { .xml = (char *)xml, .flags = flags };
+    remote_domain_ret ret = { 0 };
+
+    return remoteDomainFromRet(conn, remoteCall(conn, REMOTE_PROC_DOMAIN_CREATE_XML,
+                                                remote_domain_xml_flags_args_filter,
+                                                &args, remote_domain_ret_filter, &ret),
+                               &ret);
+}
+
+static int
+remoteDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
+{
+    return remoteDomainFlagsVoid(dom, REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS, flags);
+}
+
+static int
+remoteDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
+{
+    if (flags == 0) {
+        /* virDomainCreate: DOMAIN_CREATE returns nothing, so learn the new
+         * id with a lookup by UUID, as libvirt's client does. */
+        virDomainPtr fresh;
+
+        if (remoteDomainVoid(dom, REMOTE_PROC_DOMAIN_CREATE) < 0)
+            return -1;
+        if (!(fresh = remoteDomainLookupByUUID(dom->conn, dom->uuid)))
+            return -1;
+        dom->id = fresh->id;
+        virObjectUnrefDomain(fresh);
+        return 0;
+    } else {
+        remote_domain_flags_args args;
+        remote_domain_ret ret = { 0 };
+
+        remoteMakeDomain(&args.dom, dom);
+        args.flags = flags;
+        if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS,
+                       remote_domain_flags_args_filter, &args,
+                       remote_domain_ret_filter, &ret) < 0)
+            return -1;
+        dom->id = ret.dom.id;
+        virXdrFree(remote_domain_ret_filter, &ret);
+        return 0;
+    }
+}
+
+static int
+remoteDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
+{
+    if (flags == 0)
+        return remoteDomainVoid(dom, REMOTE_PROC_DOMAIN_SHUTDOWN);
+    return remoteDomainFlagsVoid(dom, REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS, flags);
+}
+
+static int
+remoteDomainReboot(virDomainPtr dom, unsigned int flags)
+{
+    return remoteDomainFlagsVoid(dom, REMOTE_PROC_DOMAIN_REBOOT, flags);
+}
+
+static int
+remoteDomainReset(virDomainPtr dom, unsigned int flags)
+{
+    return remoteDomainFlagsVoid(dom, REMOTE_PROC_DOMAIN_RESET, flags);
+}
+
+static int
+remoteDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
+{
+    int rc;
+
+    if (flags == 0)
+        rc = remoteDomainVoid(dom, REMOTE_PROC_DOMAIN_DESTROY);
+    else
+        rc = remoteDomainFlagsVoid(dom, REMOTE_PROC_DOMAIN_DESTROY_FLAGS, flags);
+    if (rc == 0)
+        dom->id = -1;
+    return rc;
+}
+
+static int
+remoteDomainSuspend(virDomainPtr dom)
+{
+    return remoteDomainVoid(dom, REMOTE_PROC_DOMAIN_SUSPEND);
+}
+
+static int
+remoteDomainResume(virDomainPtr dom)
+{
+    return remoteDomainVoid(dom, REMOTE_PROC_DOMAIN_RESUME);
+}
+
+static int
+remoteDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags)
+{
+    remote_domain_flags_args args;
+    remote_domain_get_state_ret ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    args.flags = flags;
+    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_STATE, remote_domain_flags_args_filter,
+                   &args, remote_domain_get_state_ret_filter, &ret) < 0)
+        return -1;
+    *state = ret.state;
+    if (reason)
+        *reason = ret.reason;
+    return 0;
+}
+
+static int
+remoteDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
+{
+    remote_domain_args args;
+    remote_domain_get_info_ret ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_INFO, remote_domain_args_filter,
+                   &args, remote_domain_get_info_ret_filter, &ret) < 0)
+        return -1;
+    info->state = ret.state;
+    info->maxMem = ret.maxMem;
+    info->memory = ret.memory;
+    info->nrVirtCpu = ret.nrVirtCpu;
+    info->cpuTime = ret.cpuTime;
+    return 0;
+}
+
+static char *
+remoteDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
+{
+    remote_domain_flags_args args;
+    remote_string_msg ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    args.flags = flags;
+    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_XML_DESC,
+                   remote_domain_flags_args_filter, &args,
+                   remote_string_msg_filter, &ret) < 0)
+        return NULL;
+    return ret.value;
+}
+
+static char *
+remoteDomainGetOSType(virDomainPtr dom)
+{
+    remote_domain_args args;
+    remote_string_msg ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_OS_TYPE, remote_domain_args_filter,
+                   &args, remote_string_msg_filter, &ret) < 0)
+        return NULL;
+    return ret.value;
+}
+
+static unsigned long long
+remoteDomainGetMaxMemory(virDomainPtr dom)
+{
+    remote_domain_args args;
+    remote_uhyper_ret ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_MAX_MEMORY, remote_domain_args_filter,
+                   &args, remote_uhyper_ret_filter, &ret) < 0)
+        return 0;
+    return ret.value;
+}
+
+static int
+remoteDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
+{
+    return remoteDomainFlagsInt(dom, REMOTE_PROC_DOMAIN_GET_VCPUS_FLAGS, flags);
+}
+
+static int
+remoteDomainIsActive(virDomainPtr dom)
+{
+    return remoteDomainInt(dom, REMOTE_PROC_DOMAIN_IS_ACTIVE);
+}
+
+static int
+remoteDomainIsPersistent(virDomainPtr dom)
+{
+    return remoteDomainInt(dom, REMOTE_PROC_DOMAIN_IS_PERSISTENT);
+}
+
+static int
+remoteDomainIsUpdated(virDomainPtr dom)
+{
+    return remoteDomainInt(dom, REMOTE_PROC_DOMAIN_IS_UPDATED);
+}
+
+static int
+remoteDomainGetAutostart(virDomainPtr dom, int *autostart)
+{
+    int ret = remoteDomainInt(dom, REMOTE_PROC_DOMAIN_GET_AUTOSTART);
+
+    if (ret < 0)
+        return -1;
+    *autostart = ret;
+    return 0;
+}
+
+static int
+remoteDomainSetAutostart(virDomainPtr dom, int autostart)
+{
+    remote_domain_set_autostart_args args;
+
+    remoteMakeDomain(&args.dom, dom);
+    args.autostart = autostart;
+    return remoteCall(dom->conn, REMOTE_PROC_DOMAIN_SET_AUTOSTART,
+                      remote_domain_set_autostart_args_filter, &args, NULL, NULL);
+}
+
+static int
+remoteDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
+{
+    return remoteDomainFlagsInt(dom, REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, flags);
+}
+
+static int
+remoteDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel)
+{
+    remote_domain_args args;
+    remote_domain_get_security_label_ret ret = { 0 };
+    int rc = 0;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL,
+                   remote_domain_args_filter, &args,
+                   remote_domain_get_security_label_ret_filter, &ret) < 0)
+        return -1;
+    if (remoteCopyChars(seclabel->label, sizeof(seclabel->label), ret.label_val,
+                        ret.label_len, "security label") < 0)
+        rc = -1;
+    seclabel->enforcing = ret.enforcing;
+    virXdrFree(remote_domain_get_security_label_ret_filter, &ret);
+    return rc;
+}
+
+/* ---- event registration ----------------------------------------------------------------- */
+
+/*
+ * One server-side registration per eventID, without a domain filter, shared
+ * by every local callback for that eventID; the local state filters by
+ * domain. So each server event is queued once and reaches exactly the
+ * matching local callbacks. Called with regLock held.
+ */
+static int
+remoteEventServerAdd(virConnectPtr conn, remotePrivate *priv, int eventID)
+{
+    if (priv->localCount[eventID]++ > 0)
+        return 0;
+    if (priv->featureCallbacks) {
+        remote_connect_domain_event_callback_register_any_args args = {
+            .eventID = eventID, .dom = NULL,
+        };
+        remote_int_msg ret = { 0 };
+
+        if (remoteCall(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+                       remote_connect_domain_event_callback_register_any_args_filter,
+                       &args, remote_int_msg_filter, &ret) < 0)
+            goto error;
+        priv->remoteID[eventID] = ret.value;
+    } else {
+        remote_int_msg args = { .value = eventID };
+
+        if (remoteCall(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY,
+                       remote_int_msg_filter, &args, NULL, NULL) < 0)
+            goto error;
+    }
+    return 0;
+
+ error:
+    priv->localCount[eventID]--;
+    return -1;
+}
+
+static int
+remoteEventServerRemove(virConnectPtr conn, remotePrivate *priv, int eventID)
+{
+    int rc;
+
+    if (priv->localCount[eventID] <= 0 || --priv->localCount[eventID] > 0)
+        return 0;
+    if (priv->featureCallbacks) {
+        remote_int_msg args = { .value = priv->remoteID[eventID] };
+
+        rc = remoteCall(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
+                        remote_int_msg_filter, &args, NULL, NULL);
+        priv->remoteID[eventID] = -1;
+    } else {
+        remote_int_msg args = { .value = eventID };
+
+        rc = remoteCall(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY,
+                        remote_int_msg_filter, &args, NULL, NULL);
+    }
+    return rc;
+}
+
+static int
+remoteConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
+                                    virConnectDomainEventGenericCallback cb,
+                                    void *opaque, virFreeCallback freecb)
+{
+    remotePrivate *priv = remotePriv(conn);
+    int localID;
+
+    if (eventID < 0 || eventID >= REMOTE_EVENT_ID_COUNT) {
+        virReportError(VIR_ERR_INVALID_ARG, "unknown event id %d", eventID);
+        return -1;
+    }
+    g_mutex_lock(&priv->regLock);
+    /* Server first: if it refuses, nothing local exists and the caller
+     * keeps @opaque (libvirt's contract on failure). */
+    if (remoteEventServerAdd(conn, priv, eventID) < 0) {
+        localID = -1;
+        goto cleanup;
+    }
+    localID = virDomainEventStateRegisterID(conn, priv->events, dom, eventID, cb,
+                                            opaque, freecb);
+    if (localID < 0) {
+        virErrorPtr saved = NULL;
+        virErrorPreserveLast(&saved);
+        remoteEventServerRemove(conn, priv, eventID);
+        virErrorRestore(&saved);
+        goto cleanup;
+    }
+    g_hash_table_insert(priv->localToEvent, GINT_TO_POINTER(localID),
+                        GINT_TO_POINTER(eventID + 1));
+ cleanup:
+    g_mutex_unlock(&priv->regLock);
+    return localID;
+}
+
+static int
+remoteConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
+{
+    remotePrivate *priv = remotePriv(conn);
+    gpointer value;
+    int eventID;
+    int rc = -1;
+
+    g_mutex_lock(&priv->regLock);
+    if (!g_hash_table_lookup_extended(priv->localToEvent, GINT_TO_POINTER(callbackID),
+                                      NULL, &value)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "could not find event callback %d for deletion", callbackID);
+        goto cleanup;
+    }
+    eventID = GPOINTER_TO_INT(value) - 1;
+    if (virObjectEventStateDeregisterID(conn, priv->events, callbackID) < 0)
+        goto cleanup;
+    g_hash_table_remove(priv->localToEvent, GINT_TO_POINTER(callbackID));
+    rc = remoteEventServerRemove(conn, priv, eventID);
+ cleanup:
+    g_mutex_unlock(&priv->regLock);
+    return rc;
+}
+
+static int
+remoteConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
+                                 void *opaque, virFreeCallback freecb)
+{
+    remotePrivate *priv = remotePriv(conn);
+    int rc = -1;
+
+    g_mutex_lock(&priv->regLock);
+    if (remoteEventServerAdd(conn, priv, VIR_DOMAIN_EVENT_ID_LIFECYCLE) < 0)
+        goto cleanup;
+    if (virDomainEventStateRegister(conn, priv->events, cb, opaque, freecb) < 0) {
+        virErrorPtr saved = NULL;
+        virErrorPreserveLast(&saved);
+        remoteEventServerRemove(conn, priv, VIR_DOMAIN_EVENT_ID_LIFECYCLE);
+        virErrorRestore(&saved);
+        goto cleanup;
+    }
+    priv->legacyCount++;
+    rc = 0;
+ cleanup:
+    g_mutex_unlock(&priv->regLock);
+    return rc;
+}
+
+static int
+remoteConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb)
+{
+    remotePrivate *priv = remotePriv(conn);
+    int rc = -1;
+
+    g_mutex_lock(&priv->regLock);
+    if (virDomainEventStateDeregister(conn, priv->events, cb) < 0)
+        goto cleanup;
+    priv->legacyCount--;
+    rc = remoteEventServerRemove(conn, priv, VIR_DOMAIN_EVENT_ID_LIFECYCLE);
+ cleanup:
+    g_mutex_unlock(&priv->regLock);
+    return rc;
+}
+
+/* ---- the table ---------------------------------------------------------------------------- */
+
+const virHypervisorDriver remoteHypervisorDriver = {
+    .name = "remote",
+    .connectOpen = remoteConnectOpen,
+    .connectClose = remoteConnectClose,
+    .connectGetType = remoteConnectGetType,
+    .connectGetVersion = remoteConnectGetVersion,
+    .connectGetLibVersion = remoteConnectGetLibVersion,
+    .connectGetHostname = remoteConnectGetHostname,
+    .connectGetURI = remoteConnectGetURI,
+    .connectGetCapabilities = remoteConnectGetCapabilities,
+    .connectGetMaxVcpus = remoteConnectGetMaxVcpus,
+    .connectIsAlive = remoteConnectIsAlive,
+    .connectIsSecure = remoteConnectIsSecure,
+    .connectIsEncrypted = remoteConnectIsEncrypted,
+    .connectSetKeepAlive = remoteConnectSetKeepAlive,
+    .connectRegisterCloseCallback = remoteConnectRegisterCloseCallback,
+    .connectUnregisterCloseCallback = remoteConnectUnregisterCloseCallback,
+    .nodeGetInfo = remoteNodeGetInfo,
+    .nodeGetSecurityModel = remoteNodeGetSecurityModel,
+    .connectNumOfDomains = remoteConnectNumOfDomains,
+    .connectListDomains = remoteConnectListDomains,
+    .connectNumOfDefinedDomains = remoteConnectNumOfDefinedDomains,
+    .connectListDefinedDomains = remoteConnectListDefinedDomains,
+    .connectListAllDomains = remoteConnectListAllDomains,
+    .domainLookupByID = remoteDomainLookupByID,
+    .domainLookupByName = remoteDomainLookupByName,
+    .domainLookupByUUID = remoteDomainLookupByUUID,
+    .domainDefineXMLFlags = remoteDomainDefineXMLFlags,
+    .domainUndefineFlags = remoteDomainUndefineFlags,
+    .domainCreateWithFlags = remoteDomainCreateWithFlags,
+    .domainCreateXML = remoteDomainCreateXML,
+    .domainShutdownFlags = remoteDomainShutdownFlags,
+    .domainReboot = remoteDomainReboot,
+    .domainReset = remoteDomainReset,
+    .domainDestroyFlags = remoteDomainDestroyFlags,
+    .domainSuspend = remoteDomainSuspend,
+    .domainResume = remoteDomainResume,
+    .domainGetState = remoteDomainGetState,
+    .domainGetInfo = remoteDomainGetInfo,
+    .domainGetXMLDesc = remoteDomainGetXMLDesc,
+    .domainGetOSType = remoteDomainGetOSType,
+    .domainGetMaxMemory = remoteDomainGetMaxMemory,
+    .domainGetVcpusFlags = remoteDomainGetVcpusFlags,
+    .domainIsActive = remoteDomainIsActive,
+    .domainIsPersistent = remoteDomainIsPersistent,
+    .domainIsUpdated = remoteDomainIsUpdated,
+    .domainGetAutostart = remoteDomainGetAutostart,
+    .domainSetAutostart = remoteDomainSetAutostart,
+    .domainHasManagedSaveImage = remoteDomainHasManagedSaveImage,
+    .domainGetSecurityLabel = remoteDomainGetSecurityLabel,
+    .connectDomainEventRegisterAny = remoteConnectDomainEventRegisterAny,
+    .connectDomainEventDeregisterAny = remoteConnectDomainEventDeregisterAny,
+    .connectDomainEventRegister = remoteConnectDomainEventRegister,
+    .connectDomainEventDeregister = remoteConnectDomainEventDeregister,
+};
