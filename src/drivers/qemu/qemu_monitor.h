@@ -5,6 +5,13 @@
 #include <stdbool.h>
 #include <json-c/json.h>
 
+/* g_autoptr(json_object): drops one reference. Guarded so that another
+ * header may define it too. */
+#ifndef VIRTKIT_JSON_AUTOPTR
+# define VIRTKIT_JSON_AUTOPTR
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_object, json_object_put);
+#endif
+
 /*
  * Threads. All monitors share one I/O thread owned by this module (started
  * on first use, lives until process exit). It runs a GMainContext, reads and
