@@ -1,0 +1,688 @@
+/* test-event.c: the event loop (virEvent*) and domain event registration and dispatch */
+#include <string.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+#include "datatypes.h"
+#include "domain_event.h"
+#include "virevent.h"
+
+#define URI "test:///default"
+
+static const char *defineXML =
+    "<domain type='test'><name>%s</name><memory>1024</memory>"
+    "<os><type>hvm</type></os></domain>";
+
+static void
+quietErrors(void *opaque, virErrorPtr err)
+{
+}
+
+
+/* A guard against a hang: tests wait for behaviour, never for time, but a
+ * broken loop must fail the test instead of blocking forever. */
+static void
+guardFired(int timer, void *opaque)
+{
+    *(bool *)opaque = true;
+}
+
+#define RUN_LOOP_UNTIL(cond) \
+    do { \
+        bool _expired = false; \
+        int _guard = virEventAddTimeout(30000, guardFired, &_expired, NULL); \
+        g_assert_cmpint(_guard, >, 0); \
+        while (!(cond) && !_expired) \
+            virEventRunDefaultImpl(); \
+        virEventRemoveTimeout(_guard); \
+        g_assert_false(_expired); \
+    } while (0)
+
+
+/* ---- Without any implementation (in a subprocess) ------------------------ */
+
+static void
+countTimer(int timer, void *opaque)
+{
+    (*(int *)opaque)++;
+}
+
+
+static void
+testNoImpl(void)
+{
+    if (g_test_subprocess()) {
+        int fired = 0;
+        virConnectPtr conn;
+
+        g_assert_false(virEventIsRegistered());
+        g_assert_cmpint(virEventAddTimeout(0, countTimer, &fired, NULL), ==, -1);
+        g_assert_cmpint(virEventAddHandle(0, VIR_EVENT_HANDLE_READABLE, NULL, NULL, NULL),
+                        ==, -1);
+        g_assert_cmpint(virEventRemoveTimeout(1), ==, -1);
+        g_assert_cmpint(virEventRemoveHandle(1), ==, -1);
+        virEventUpdateTimeout(1, 0);    /* no crash, nothing to do */
+
+        conn = virConnectOpen(URI);
+        g_assert_nonnull(conn);
+        g_assert_cmpint(virConnectDomainEventRegisterAny(conn, NULL, 0,
+                                                         (virConnectDomainEventGenericCallback)
+                                                         countTimer, NULL, NULL), ==, -1);
+        g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INTERNAL_ERROR);
+        g_assert_cmpstr(virGetLastErrorMessage(), ==,
+                        "internal error: could not initialize domain event timer");
+        g_assert_cmpint(virConnectClose(conn), ==, 0);
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed();
+}
+
+
+/* ---- An application's own implementation (in a subprocess) -------------- */
+
+static GString *implLog;
+
+static int
+implAddTimeout(int timeout, virEventTimeoutCallback cb, void *opaque, virFreeCallback ff)
+{
+    g_string_append_printf(implLog, "add(%d);", timeout);
+    return 77;
+}
+
+static void
+implUpdateTimeout(int timer, int timeout)
+{
+    g_string_append_printf(implLog, "update(%d,%d);", timer, timeout);
+}
+
+static int
+implRemoveTimeout(int timer)
+{
+    g_string_append_printf(implLog, "remove(%d);", timer);
+    return 0;
+}
+
+static int
+implAddHandle(int fd, int event, virEventHandleCallback cb, void *opaque, virFreeCallback ff)
+{
+    g_string_append_printf(implLog, "addh(%d,%d);", fd, event);
+    return 5;
+}
+
+static void
+implUpdateHandle(int watch, int event)
+{
+    g_string_append_printf(implLog, "updateh(%d,%d);", watch, event);
+}
+
+static int
+implRemoveHandle(int watch)
+{
+    g_string_append_printf(implLog, "removeh(%d);", watch);
+    return 0;
+}
+
+static void
+lifecycleNoop(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+}
+
+
+static void
+testCustomImpl(void)
+{
+    if (g_test_subprocess()) {
+        virConnectPtr conn;
+        virDomainPtr dom;
+        int id;
+
+        implLog = g_string_new(NULL);
+        virEventRegisterImpl(implAddHandle, implUpdateHandle, implRemoveHandle,
+                             implAddTimeout, implUpdateTimeout, implRemoveTimeout);
+        g_assert_true(virEventIsRegistered());
+        g_assert_false(virEventIsDefaultImpl());
+        g_assert_cmpint(virEventAddHandle(3, VIR_EVENT_HANDLE_WRITABLE, NULL, NULL, NULL),
+                        ==, 5);
+        virEventUpdateHandle(5, 0);
+        g_assert_cmpint(virEventRemoveHandle(5), ==, 0);
+        g_assert_cmpstr(implLog->str, ==, "addh(3,2);updateh(5,0);removeh(5);");
+        g_string_truncate(implLog, 0);
+
+        /* domain events use the application's loop: a disabled timer at
+         * registration, armed when an event is queued, removed with the
+         * last callback */
+        conn = virConnectOpen(URI);
+        id = virConnectDomainEventRegisterAny(conn, NULL, 0,
+                                              VIR_DOMAIN_EVENT_CALLBACK(lifecycleNoop),
+                                              NULL, NULL);
+        g_assert_cmpint(id, >=, 0);
+        dom = virDomainLookupByName(conn, "test");
+        g_assert_cmpint(virDomainSuspend(dom), ==, 0);
+        g_assert_cmpint(virConnectDomainEventDeregisterAny(conn, id), ==, 0);
+        g_assert_cmpstr(implLog->str, ==, "add(-1);update(77,0);remove(77);");
+        virDomainFree(dom);
+        g_assert_cmpint(virConnectClose(conn), ==, 0);
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed();
+}
+
+
+/* ---- The default implementation ------------------------------------------ */
+
+typedef struct {
+    int fired;
+    int lastTimer;
+    int freed;
+} TimerData;
+
+static void
+timerCb(int timer, void *opaque)
+{
+    TimerData *d = opaque;
+
+    d->fired++;
+    d->lastTimer = timer;
+}
+
+static void
+timerFree(void *opaque)
+{
+    ((TimerData *)opaque)->freed++;
+}
+
+
+static void
+testTimeouts(void)
+{
+    TimerData every = { 0 }, disabled = { 0 };
+    int t1, t2;
+
+    t1 = virEventAddTimeout(0, timerCb, &every, timerFree);
+    t2 = virEventAddTimeout(-1, timerCb, &disabled, timerFree);
+    g_assert_cmpint(t1, >, 0);
+    g_assert_cmpint(t2, >, 0);
+    g_assert_cmpint(t1, !=, t2);
+
+    /* frequency 0 fires on every iteration; -1 never */
+    RUN_LOOP_UNTIL(every.fired >= 3);
+    g_assert_cmpint(every.lastTimer, ==, t1);
+    g_assert_cmpint(disabled.fired, ==, 0);
+
+    /* enabling the second one; disabling the first */
+    virEventUpdateTimeout(t1, -1);
+    virEventUpdateTimeout(t2, 0);
+    every.fired = 0;
+    RUN_LOOP_UNTIL(disabled.fired >= 2);
+    g_assert_cmpint(every.fired, ==, 0);
+    g_assert_cmpint(disabled.lastTimer, ==, t2);
+
+    /* removal: the free function runs later, from the loop */
+    g_assert_cmpint(virEventRemoveTimeout(t1), ==, 0);
+    g_assert_cmpint(virEventRemoveTimeout(t2), ==, 0);
+    g_assert_cmpint(virEventRemoveTimeout(t2), ==, -1);
+    RUN_LOOP_UNTIL(every.freed == 1 && disabled.freed == 1);
+    disabled.fired = 0;
+    /* nothing fires after removal: one more timer proves the loop ran */
+    {
+        TimerData probe = { 0 };
+        int t3 = virEventAddTimeout(0, timerCb, &probe, NULL);
+
+        RUN_LOOP_UNTIL(probe.fired >= 2);
+        virEventRemoveTimeout(t3);
+    }
+    g_assert_cmpint(disabled.fired, ==, 0);
+    g_assert_cmpint(every.fired, ==, 0);
+}
+
+
+typedef struct {
+    int calls;
+    int lastEvents;
+    int watch;
+    int fd;
+    int freed;
+} HandleData;
+
+static void
+handleCb(int watch, int fd, int events, void *opaque)
+{
+    HandleData *d = opaque;
+    char c;
+
+    d->calls++;
+    d->lastEvents = events;
+    d->watch = watch;
+    d->fd = fd;
+    if (events & VIR_EVENT_HANDLE_READABLE)
+        g_assert_cmpint(read(fd, &c, 1), ==, 1);
+}
+
+static void
+handleFree(void *opaque)
+{
+    ((HandleData *)opaque)->freed++;
+}
+
+
+static void
+testHandles(void)
+{
+    HandleData d = { 0 };
+    int fds[2];
+    int watch;
+
+    g_assert_cmpint(pipe(fds), ==, 0);
+    watch = virEventAddHandle(fds[0], VIR_EVENT_HANDLE_READABLE, handleCb, &d, handleFree);
+    g_assert_cmpint(watch, >, 0);
+
+    g_assert_cmpint(write(fds[1], "x", 1), ==, 1);
+    RUN_LOOP_UNTIL(d.calls == 1);
+    g_assert_cmpint(d.watch, ==, watch);
+    g_assert_cmpint(d.fd, ==, fds[0]);
+    g_assert_true(d.lastEvents & VIR_EVENT_HANDLE_READABLE);
+
+    /* events 0: no callback even though data is waiting */
+    virEventUpdateHandle(watch, 0);
+    g_assert_cmpint(write(fds[1], "y", 1), ==, 1);
+    {
+        TimerData probe = { 0 };
+        int t = virEventAddTimeout(0, timerCb, &probe, NULL);
+
+        RUN_LOOP_UNTIL(probe.fired >= 3);
+        virEventRemoveTimeout(t);
+    }
+    g_assert_cmpint(d.calls, ==, 1);
+    virEventUpdateHandle(watch, VIR_EVENT_HANDLE_READABLE);
+    RUN_LOOP_UNTIL(d.calls == 2);
+
+    /* the writer closes: the reader sees a hangup */
+    close(fds[1]);
+    RUN_LOOP_UNTIL(d.lastEvents & VIR_EVENT_HANDLE_HANGUP);
+
+    g_assert_cmpint(virEventRemoveHandle(watch), ==, 0);
+    g_assert_cmpint(virEventRemoveHandle(watch), ==, -1);
+    RUN_LOOP_UNTIL(d.freed == 1);
+    close(fds[0]);
+}
+
+
+typedef struct {
+    GMutex lock;
+    GCond cond;
+    bool looping;
+    TimerData data;
+    int timer;
+} WakeData;
+
+static gpointer
+wakeThread(gpointer opaque)
+{
+    WakeData *w = opaque;
+
+    g_mutex_lock(&w->lock);
+    while (!w->looping)
+        g_cond_wait(&w->cond, &w->lock);
+    g_mutex_unlock(&w->lock);
+    /* the loop thread is (about to be) blocked with nothing to do */
+    w->timer = virEventAddTimeout(0, timerCb, &w->data, NULL);
+    return NULL;
+}
+
+
+static void
+testWakeFromThread(void)
+{
+    WakeData w = { 0 };
+    GThread *thread;
+
+    g_mutex_init(&w.lock);
+    g_cond_init(&w.cond);
+    thread = g_thread_new("waker", wakeThread, &w);
+
+    g_mutex_lock(&w.lock);
+    w.looping = true;
+    g_cond_signal(&w.cond);
+    g_mutex_unlock(&w.lock);
+    RUN_LOOP_UNTIL(g_atomic_int_get(&w.data.fired) > 0);
+
+    g_thread_join(thread);
+    virEventRemoveTimeout(w.timer);
+    g_mutex_clear(&w.lock);
+    g_cond_clear(&w.cond);
+}
+
+
+/* ---- Domain events through the API --------------------------------------- */
+
+typedef struct {
+    GString *log;
+    int count;
+} EventLog;
+
+static void
+logLifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    EventLog *log = opaque;
+
+    g_string_append_printf(log->log, "%s:%d/%d;", virDomainGetName(dom), event, detail);
+    log->count++;
+}
+
+static int
+logLegacy(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    EventLog *log = opaque;
+
+    g_string_append_printf(log->log, "legacy %s:%d/%d;", virDomainGetName(dom), event, detail);
+    log->count++;
+    return 0;
+}
+
+static void
+logFree(void *opaque)
+{
+    EventLog *log = opaque;
+
+    g_string_append(log->log, "free;");
+}
+
+
+static void
+testDispatchOrder(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    EventLog all = { g_string_new(NULL), 0 };
+    EventLog only = { g_string_new(NULL), 0 };
+    EventLog legacy = { g_string_new(NULL), 0 };
+    g_autofree char *xml = g_strdup_printf(defineXML, "ev1");
+    virDomainPtr ev1;
+    int idAll, idOnly;
+
+    idAll = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                             VIR_DOMAIN_EVENT_CALLBACK(logLifecycle),
+                                             &all, logFree);
+    idOnly = virConnectDomainEventRegisterAny(conn, dom, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                              VIR_DOMAIN_EVENT_CALLBACK(logLifecycle),
+                                              &only, logFree);
+    g_assert_cmpint(idAll, >=, 0);
+    g_assert_cmpint(idOnly, >, idAll);
+    g_assert_cmpint(virConnectDomainEventRegister(conn, logLegacy, &legacy, logFree), ==, 0);
+
+    g_assert_cmpint(virDomainSuspend(dom), ==, 0);
+    ev1 = virDomainDefineXML(conn, xml);
+    g_assert_nonnull(ev1);
+    g_assert_cmpint(virDomainResume(dom), ==, 0);
+    g_assert_cmpint(virDomainCreate(ev1), ==, 0);
+    g_assert_cmpint(virDomainDestroy(ev1), ==, 0);
+    g_assert_cmpint(virDomainUndefine(ev1), ==, 0);
+    virDomainFree(ev1);
+    /* never inside the API calls */
+    g_assert_cmpint(all.count, ==, 0);
+
+    RUN_LOOP_UNTIL(all.count == 6 && legacy.count == 6);
+    g_assert_cmpstr(all.log->str, ==,
+                    "test:3/0;ev1:0/0;test:4/0;ev1:2/0;ev1:5/1;ev1:1/0;");
+    g_assert_cmpstr(legacy.log->str, ==,
+                    "legacy test:3/0;legacy ev1:0/0;legacy test:4/0;"
+                    "legacy ev1:2/0;legacy ev1:5/1;legacy ev1:1/0;");
+    /* filtered by domain */
+    g_assert_cmpstr(only.log->str, ==, "test:3/0;test:4/0;");
+
+    g_assert_cmpint(virConnectDomainEventDeregisterAny(conn, idOnly), ==, 0);
+    g_assert_cmpstr(only.log->str, ==, "test:3/0;test:4/0;free;");
+    g_assert_cmpint(virConnectDomainEventDeregister(conn, logLegacy), ==, 0);
+    g_assert_cmpint(virConnectDomainEventDeregister(conn, logLegacy), ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
+    g_assert_cmpint(virConnectDomainEventDeregisterAny(conn, idAll), ==, 0);
+    g_assert_cmpint(virConnectDomainEventDeregisterAny(conn, idAll), ==, -1);
+    g_assert_cmpstr(virGetLastErrorMessage(), ==,
+                    "invalid argument: could not find event callback "
+                    "0 for deletion");
+
+    virDomainFree(dom);
+    g_assert_cmpint(virConnectClose(conn), ==, 0);
+    g_string_free(all.log, TRUE);
+    g_string_free(only.log, TRUE);
+    g_string_free(legacy.log, TRUE);
+}
+
+
+/* A callback that deregisters another and calls back into the API. */
+typedef struct {
+    virConnectPtr conn;
+    int victim;
+    int calls;
+    int victimCalls;
+    int nameLookups;
+} ReentrantData;
+
+static void
+reentrantCb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    ReentrantData *d = opaque;
+    virDomainPtr again;
+
+    d->calls++;
+    if (d->victim >= 0) {
+        g_assert_cmpint(virConnectDomainEventDeregisterAny(conn, d->victim), ==, 0);
+        d->victim = -1;
+    }
+    again = virDomainLookupByName(conn, virDomainGetName(dom));
+    if (again) {
+        d->nameLookups++;
+        virDomainFree(again);
+    }
+}
+
+static void
+victimCb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    ((ReentrantData *)opaque)->victimCalls++;
+}
+
+
+static void
+testReentrant(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    ReentrantData d = { conn, -1, 0, 0, 0 };
+    int first;
+
+    first = virConnectDomainEventRegisterAny(conn, NULL, 0,
+                                             VIR_DOMAIN_EVENT_CALLBACK(reentrantCb),
+                                             &d, NULL);
+    d.victim = virConnectDomainEventRegisterAny(conn, NULL, 0,
+                                                VIR_DOMAIN_EVENT_CALLBACK(victimCb),
+                                                &d, NULL);
+    g_assert_cmpint(d.victim, >, first);
+    g_assert_cmpint(virDomainSuspend(dom), ==, 0);
+    g_assert_cmpint(virDomainResume(dom), ==, 0);
+    RUN_LOOP_UNTIL(d.calls == 2);
+    /* removed by the first callback before its turn in the first event */
+    g_assert_cmpint(d.victimCalls, ==, 0);
+    g_assert_cmpint(d.nameLookups, ==, 2);
+    g_assert_cmpint(virConnectDomainEventDeregisterAny(conn, first), ==, 0);
+    virDomainFree(dom);
+    g_assert_cmpint(virConnectClose(conn), ==, 0);
+}
+
+
+static void
+testCallbacksHoldConnection(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    EventLog log = { g_string_new(NULL), 0 };
+    int id;
+
+    id = virConnectDomainEventRegisterAny(conn, NULL, 0,
+                                          VIR_DOMAIN_EVENT_CALLBACK(logLifecycle),
+                                          &log, logFree);
+    /* as libvirt: the callback keeps the connection open */
+    g_assert_cmpint(virConnectClose(conn), ==, 1);
+    g_assert_cmpint(virConnectDomainEventDeregisterAny(conn, id), ==, 0);
+    g_assert_cmpstr(log.log->str, ==, "free;");
+    g_string_free(log.log, TRUE);
+}
+
+
+/* ---- The event state directly: flush, queue from threads ---------------- */
+
+/* The connection here has no driver, so read the handle's fields directly. */
+static void
+logRaw(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    EventLog *log = opaque;
+
+    g_string_append_printf(log->log, "%s:%d/%d;", dom->name, event, detail);
+    log->count++;
+}
+
+static void
+testStateDirect(void)
+{
+    virObjectEventState *state = virObjectEventStateNew();
+    virConnectPtr conn = virGetConnect();
+    EventLog log = { g_string_new(NULL), 0 };
+    unsigned char uuid[VIR_UUID_BUFLEN] = { 1, 2, 3 };
+    int id;
+
+    /* queued with nobody listening: dropped */
+    virObjectEventStateQueue(state, virDomainEventLifecycleNew(1, "a", uuid, 2, 0));
+    id = virDomainEventStateRegisterID(conn, state, NULL, 0,
+                                       VIR_DOMAIN_EVENT_CALLBACK(logRaw), &log, logFree);
+    g_assert_cmpint(id, ==, 0);
+    virObjectEventStateFlush(state);
+    g_assert_cmpint(log.count, ==, 0);
+
+    virObjectEventStateQueue(state, virDomainEventLifecycleNew(1, "b", uuid, 3, 0));
+    virObjectEventStateQueue(state, virDomainEventLifecycleNew(1, "c", uuid, 4, 0));
+    virObjectEventStateFlush(state);
+    g_assert_cmpstr(log.log->str, ==, "b:3/0;c:4/0;");
+
+    /* closing the connection drops its callbacks (and runs their freecb) */
+    virObjectEventStateQueue(state, virDomainEventLifecycleNew(1, "d", uuid, 5, 0));
+    virObjectEventStateDeregisterConn(state, conn);
+    virObjectEventStateFlush(state);
+    g_assert_cmpstr(log.log->str, ==, "b:3/0;c:4/0;free;");
+    g_assert_cmpint(virObjectEventStateDeregisterID(conn, state, id), ==, -1);
+
+    virObjectEventStateFree(state);
+    virObjectUnrefConnect(conn);
+    g_string_free(log.log, TRUE);
+}
+
+
+#define N_THREADS 8
+#define N_LOOKUPS 2000
+
+typedef struct {
+    virConnectPtr conn;
+    int index;
+    int failures;
+} WorkerData;
+
+static gpointer
+lookupWorker(gpointer opaque)
+{
+    WorkerData *w = opaque;
+    g_autofree char *name = g_strdup_printf("thr%d", w->index);
+    g_autofree char *xml = g_strdup_printf(defineXML, name);
+    virDomainPtr mine = virDomainDefineXML(w->conn, xml);
+    unsigned char uuid[VIR_UUID_BUFLEN];
+
+    if (!mine)
+        return GINT_TO_POINTER(1);
+    virDomainGetUUID(mine, uuid);
+    if (virDomainCreate(mine) < 0)
+        w->failures++;
+
+    for (int i = 0; i < N_LOOKUPS; i++) {
+        virDomainPtr a = virDomainLookupByName(w->conn, "test");
+        virDomainPtr b = virDomainLookupByUUID(w->conn, uuid);
+        virDomainPtr c = virDomainLookupByName(w->conn, "nosuch");
+        int state = -1;
+
+        /* each thread has its own last error (read it before any other
+         * call: every entry point resets it) */
+        if (virGetLastErrorCode() != VIR_ERR_NO_DOMAIN)
+            w->failures++;
+        if (!a || !b || c || strcmp(virDomainGetName(b), name) != 0)
+            w->failures++;
+        if (virDomainGetState(a, &state, NULL, 0) < 0 || state != VIR_DOMAIN_RUNNING)
+            w->failures++;
+        if (i % 100 == 0 &&
+            (virDomainSuspend(mine) < 0 || virDomainResume(mine) < 0))
+            w->failures++;
+        virDomainFree(a);
+        virDomainFree(b);
+    }
+    if (virDomainDestroy(mine) < 0 || virDomainUndefine(mine) < 0)
+        w->failures++;
+    virDomainFree(mine);
+    return NULL;
+}
+
+
+static void
+testThreads(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    WorkerData workers[N_THREADS];
+    GThread *threads[N_THREADS];
+    EventLog log = { g_string_new(NULL), 0 };
+    /* per thread: defined, started, 20 x (suspended, resumed), stopped, undefined */
+    const int perThread = 4 + 2 * (N_LOOKUPS / 100);
+    int id;
+
+    id = virConnectDomainEventRegisterAny(conn, NULL, 0,
+                                          VIR_DOMAIN_EVENT_CALLBACK(logLifecycle),
+                                          &log, NULL);
+    g_assert_cmpint(id, >=, 0);
+    for (int i = 0; i < N_THREADS; i++) {
+        workers[i] = (WorkerData){ conn, i, 0 };
+        threads[i] = g_thread_new("worker", lookupWorker, &workers[i]);
+    }
+    for (int i = 0; i < N_THREADS; i++) {
+        g_assert_null(g_thread_join(threads[i]));
+        g_assert_cmpint(workers[i].failures, ==, 0);
+    }
+    /* every event queued from the workers arrives, in the loop thread */
+    RUN_LOOP_UNTIL(log.count == N_THREADS * perThread);
+    g_assert_cmpint(virConnectNumOfDomains(conn), ==, 1);
+    g_assert_cmpint(virConnectNumOfDefinedDomains(conn), ==, 0);
+    g_assert_cmpint(virConnectDomainEventDeregisterAny(conn, id), ==, 0);
+    g_assert_cmpint(virConnectClose(conn), ==, 0);
+    g_string_free(log.log, TRUE);
+}
+
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    virSetErrorFunc(NULL, quietErrors);
+
+    /* these two run in subprocesses, before the default loop is chosen */
+    g_test_add_func("/event/loop/no-implementation", testNoImpl);
+    g_test_add_func("/event/loop/custom-implementation", testCustomImpl);
+
+    if (!g_test_subprocess()) {
+        g_assert_cmpint(virEventRegisterDefaultImpl(), ==, 0);
+        g_assert_true(virEventIsRegistered());
+        g_assert_true(virEventIsDefaultImpl());
+    }
+    g_test_add_func("/event/loop/timeouts", testTimeouts);
+    g_test_add_func("/event/loop/handles", testHandles);
+    g_test_add_func("/event/loop/wake-from-thread", testWakeFromThread);
+    g_test_add_func("/event/domain/dispatch-order", testDispatchOrder);
+    g_test_add_func("/event/domain/reentrant", testReentrant);
+    g_test_add_func("/event/domain/callbacks-hold-connection", testCallbacksHoldConnection);
+    g_test_add_func("/event/state/direct", testStateDirect);
+    g_test_add_func("/event/threads/lookups-and-events", testThreads);
+    return g_test_run();
+}

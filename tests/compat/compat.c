@@ -1,0 +1,577 @@
+/* compat.c: a client of the public API only; prints a transcript that must be identical
+ * whether built against libvirt (pkg-config libvirt) or against virtkit (pkg-config virtkit) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#define URI "test:///default"
+
+static const char *newDomainXML =
+    "<domain type='test'>"
+    "<name>compat1</name>"
+    "<uuid>3c1e1b7a-1a5c-4c35-9a55-0b4b9d3f0c11</uuid>"
+    "<memory unit='MiB'>64</memory>"
+    "<vcpu>2</vcpu>"
+    "<os><type>hvm</type></os>"
+    "<on_poweroff>destroy</on_poweroff>"
+    "<on_reboot>restart</on_reboot>"
+    "</domain>";
+
+static const char *transientXML =
+    "<domain type='test'>"
+    "<name>compat2</name>"
+    "<uuid>7d2f0c44-5b1e-4f0a-8c3d-2e9a6b1c4d22</uuid>"
+    "<memory>1024</memory>"
+    "<os><type>hvm</type></os>"
+    "</domain>";
+
+static void
+quietErrors(void *opaque, virErrorPtr err)
+{
+    (void)opaque;
+    (void)err;
+}
+
+
+/* Print the outcome of a call: its result, then the last error if any. */
+static void
+report(const char *what, long long rc)
+{
+    virErrorPtr err = virGetLastError();
+
+    if (err && err->code != VIR_ERR_OK)
+        printf("%s: rc=%lld error code=%d domain=%d level=%d message='%s'\n",
+               what, rc, err->code, err->domain, err->level,
+               err->message ? err->message : "(null)");
+    else
+        printf("%s: rc=%lld ok\n", what, rc);
+}
+
+
+/* Same, for errors whose message holds a pointer value: omit the text. */
+static void
+reportNoMessage(const char *what, long long rc)
+{
+    virErrorPtr err = virGetLastError();
+
+    if (err && err->code != VIR_ERR_OK)
+        printf("%s: rc=%lld error code=%d domain=%d\n", what, rc, err->code, err->domain);
+    else
+        printf("%s: rc=%lld ok\n", what, rc);
+}
+
+
+static int
+compareStrings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+
+static int
+compareInts(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+
+static void
+printDomain(virDomainPtr dom)
+{
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    int state = -1, reason = -1, autostart = -1;
+    virDomainInfo info;
+    char *ostype;
+
+    virDomainGetUUIDString(dom, uuid);
+    printf("  domain name=%s id=%d uuid=%s\n", virDomainGetName(dom),
+           (int)virDomainGetID(dom), uuid);
+    if (virDomainGetState(dom, &state, &reason, 0) == 0)
+        printf("  state=%d reason=%d\n", state, reason);
+    else
+        report("  getState", -1);
+    if (virDomainGetInfo(dom, &info) == 0)
+        printf("  info state=%d maxMem=%lu memory=%lu vcpus=%u\n", info.state,
+               info.maxMem, info.memory, info.nrVirtCpu);
+    else
+        report("  getInfo", -1);
+    ostype = virDomainGetOSType(dom);
+    printf("  ostype=%s maxmem=%lu active=%d persistent=%d", ostype ? ostype : "(null)",
+           virDomainGetMaxMemory(dom), virDomainIsActive(dom),
+           virDomainIsPersistent(dom));
+    free(ostype);
+    if (virDomainGetAutostart(dom, &autostart) == 0)
+        printf(" autostart=%d\n", autostart);
+    else
+        printf(" autostart=error\n");
+}
+
+
+static void
+printList(virConnectPtr conn, const char *label, unsigned int flags)
+{
+    virDomainPtr *doms = NULL;
+    char **names;
+    int n = virConnectListAllDomains(conn, &doms, flags);
+
+    if (n < 0) {
+        report(label, n);
+        return;
+    }
+    names = calloc(n + 1, sizeof(char *));
+    for (int i = 0; i < n; i++)
+        names[i] = strdup(virDomainGetName(doms[i]));
+    qsort(names, n, sizeof(char *), compareStrings);
+    printf("%s (flags 0x%x): %d:", label, flags, n);
+    for (int i = 0; i < n; i++) {
+        printf(" %s", names[i]);
+        free(names[i]);
+    }
+    printf("\n");
+    free(names);
+    for (int i = 0; i < n; i++)
+        virDomainFree(doms[i]);
+    free(doms);
+}
+
+
+static void
+printLegacyLists(virConnectPtr conn)
+{
+    int ids[16];
+    char *names[16];
+    int n;
+
+    n = virConnectNumOfDomains(conn);
+    printf("numOfDomains=%d", n);
+    n = virConnectListDomains(conn, ids, 16);
+    qsort(ids, n > 0 ? n : 0, sizeof(int), compareInts);
+    printf(" ids=[");
+    for (int i = 0; i < n; i++)
+        printf("%s%d", i ? "," : "", ids[i]);
+    printf("]");
+    n = virConnectNumOfDefinedDomains(conn);
+    printf(" numOfDefined=%d", n);
+    n = virConnectListDefinedDomains(conn, names, 16);
+    qsort(names, n > 0 ? n : 0, sizeof(char *), compareStrings);
+    printf(" defined=[");
+    for (int i = 0; i < n; i++) {
+        printf("%s%s", i ? "," : "", names[i]);
+        free(names[i]);
+    }
+    printf("]\n");
+}
+
+
+/* ---- Events ------------------------------------------------------------ */
+
+static int eventsSeen;
+static int freesSeen;
+
+static int
+legacyCallback(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    (void)conn;
+    printf("  event legacy[%s] %s: %d/%d\n", (const char *)opaque,
+           virDomainGetName(dom), event, detail);
+    eventsSeen++;
+    return 0;
+}
+
+
+static void
+lifecycleCallback(virConnectPtr conn, virDomainPtr dom, int event, int detail,
+                  void *opaque)
+{
+    (void)conn;
+    printf("  event lifecycle[%s] %s id=%d: %d/%d\n", (const char *)opaque,
+           virDomainGetName(dom), (int)virDomainGetID(dom), event, detail);
+    eventsSeen++;
+}
+
+
+static void
+rebootCallback(virConnectPtr conn, virDomainPtr dom, void *opaque)
+{
+    (void)conn;
+    printf("  event reboot[%s] %s\n", (const char *)opaque, virDomainGetName(dom));
+    eventsSeen++;
+}
+
+
+static void
+freeCallback(void *opaque)
+{
+    printf("  freecb %s\n", (const char *)opaque);
+    freesSeen++;
+}
+
+
+static void
+deadlineCallback(int timer, void *opaque)
+{
+    (void)timer;
+    *(int *)opaque = 1;
+}
+
+
+/* Run the default loop until @expected events arrived or 10 s passed (the
+ * deadline only guards against a hang; the transcript says which). */
+static void
+pumpEvents(int expected)
+{
+    int expired = 0;
+    int timer = virEventAddTimeout(10000, deadlineCallback, &expired, NULL);
+
+    while (eventsSeen < expected && !expired)
+        virEventRunDefaultImpl();
+    virEventRemoveTimeout(timer);
+    printf("  events so far: %d%s\n", eventsSeen, expired ? " (deadline reached)" : "");
+}
+
+
+static void
+testEvents(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    virDomainPtr other;
+    int idAll, idDom, idReboot, rc;
+
+    printf("== events\n");
+    rc = virConnectDomainEventRegister(conn, legacyCallback, "L", freeCallback);
+    report("register legacy", rc);
+    rc = virConnectDomainEventRegister(conn, legacyCallback, "L2", freeCallback);
+    report("register legacy again", rc);
+    idAll = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                             VIR_DOMAIN_EVENT_CALLBACK(lifecycleCallback),
+                                             "all", freeCallback);
+    report("registerAny lifecycle all", idAll);
+    idDom = virConnectDomainEventRegisterAny(conn, dom, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                             VIR_DOMAIN_EVENT_CALLBACK(lifecycleCallback),
+                                             "test-only", freeCallback);
+    report("registerAny lifecycle test-only", idDom);
+    idReboot = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
+                                                VIR_DOMAIN_EVENT_CALLBACK(rebootCallback),
+                                                "reboot", freeCallback);
+    report("registerAny reboot", idReboot);
+    rc = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                          VIR_DOMAIN_EVENT_CALLBACK(lifecycleCallback),
+                                          "all", NULL);
+    report("registerAny same callback again", rc);
+
+    /* Nothing is delivered inside the calls: only when the loop runs. */
+    report("suspend", virDomainSuspend(dom));
+    report("resume", virDomainResume(dom));
+    printf("  events before running the loop: %d\n", eventsSeen);
+    pumpEvents(6);
+
+    other = virDomainDefineXML(conn, newDomainXML);
+    report("define compat1", other ? 0 : -1);
+    report("start compat1", virDomainCreate(other));
+    report("reboot compat1", virDomainReboot(other, 0));
+    report("destroy compat1", virDomainDestroy(other));
+    report("undefine compat1", virDomainUndefine(other));
+    virDomainFree(other);
+    pumpEvents(6 + 8);
+
+    rc = virConnectDomainEventDeregisterAny(conn, idDom);
+    report("deregisterAny test-only", rc);
+    rc = virConnectDomainEventDeregisterAny(conn, idDom);
+    report("deregisterAny test-only again", rc);
+    rc = virConnectDomainEventDeregister(conn, legacyCallback);
+    report("deregister legacy", rc);
+    rc = virConnectDomainEventDeregister(conn, legacyCallback);
+    reportNoMessage("deregister legacy again", rc);
+
+    report("destroy test", virDomainDestroy(dom));
+    report("start test", virDomainCreate(dom));
+    pumpEvents(14 + 2);
+
+    report("deregisterAny all", virConnectDomainEventDeregisterAny(conn, idAll));
+    report("deregisterAny reboot", virConnectDomainEventDeregisterAny(conn, idReboot));
+    printf("  freecbs seen: %d\n", freesSeen);
+    virDomainFree(dom);
+    report("close", virConnectClose(conn));
+}
+
+
+/* ---- Lifecycle ----------------------------------------------------------- */
+
+static void
+testLifecycle(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    virDomainPtr dom, trans, again;
+    char *xml;
+
+    printf("== lifecycle\n");
+    dom = virDomainDefineXML(conn, newDomainXML);
+    report("define", dom ? 0 : -1);
+    printDomain(dom);
+    printList(conn, "list all", 0);
+    printLegacyLists(conn);
+
+    xml = virDomainGetXMLDesc(dom, 0);
+    printf("xml (inactive domain):\n%s", xml ? xml : "(null)\n");
+    free(xml);
+
+    report("start", virDomainCreate(dom));
+    printDomain(dom);
+    again = virDomainLookupByName(conn, "compat1");
+    printf("lookup after start:\n");
+    printDomain(again);
+    virDomainFree(again);
+    report("suspend", virDomainSuspend(dom));
+    printDomain(dom);
+    report("suspend again", virDomainSuspend(dom));
+    report("resume", virDomainResume(dom));
+    report("resume again", virDomainResume(dom));
+    printDomain(dom);
+    report("create while running", virDomainCreate(dom));
+    report("reboot", virDomainReboot(dom, 0));
+    printDomain(dom);
+    report("reset", virDomainReset(dom, 0));
+    report("shutdown", virDomainShutdown(dom));
+    printDomain(dom);
+    report("shutdown inactive", virDomainShutdown(dom));
+    report("suspend inactive", virDomainSuspend(dom));
+    report("destroy inactive", virDomainDestroy(dom));
+    report("start again", virDomainCreate(dom));
+    printDomain(dom);
+    report("destroy graceful", virDomainDestroyFlags(dom, VIR_DOMAIN_DESTROY_GRACEFUL));
+    printDomain(dom);
+    report("set autostart", virDomainSetAutostart(dom, 1));
+    printDomain(dom);
+    printList(conn, "list autostart", VIR_CONNECT_LIST_DOMAINS_AUTOSTART);
+    printList(conn, "list active", VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+    printList(conn, "list inactive", VIR_CONNECT_LIST_DOMAINS_INACTIVE);
+    printList(conn, "list running|shutoff", VIR_CONNECT_LIST_DOMAINS_RUNNING |
+              VIR_CONNECT_LIST_DOMAINS_SHUTOFF);
+    report("undefine", virDomainUndefine(dom));
+    report("undefine again", virDomainUndefine(dom));
+    virDomainFree(dom);
+
+    trans = virDomainCreateXML(conn, transientXML, 0);
+    report("createXML transient", trans ? 0 : -1);
+    printDomain(trans);
+    printList(conn, "list transient", VIR_CONNECT_LIST_DOMAINS_TRANSIENT);
+    report("undefine transient", virDomainUndefine(trans));
+    report("destroy transient", virDomainDestroy(trans));
+    again = virDomainLookupByName(conn, "compat2");
+    report("lookup destroyed transient", again ? 0 : -1);
+    virDomainFree(trans);
+    printList(conn, "list all at end", 0);
+    report("close", virConnectClose(conn));
+}
+
+
+/* ---- Connection, host, lookups ------------------------------------------- */
+
+static void
+testConnection(void)
+{
+    virConnectPtr conn, ro;
+    virDomainPtr dom, byId, byUUID, byStr;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    unsigned long ver = 0;
+    virNodeInfo node;
+    char *s;
+
+    printf("== connection\n");
+    report("virGetVersion", virGetVersion(&ver, NULL, NULL));
+    printf("libVer=%lu\n", ver);
+    conn = virConnectOpen(URI);
+    report("open", conn ? 0 : -1);
+    printf("type=%s\n", virConnectGetType(conn));
+    s = virConnectGetURI(conn);
+    printf("uri=%s\n", s);
+    free(s);
+    report("getLibVersion", virConnectGetLibVersion(conn, &ver));
+    printf("libVer=%lu\n", ver);
+    report("getVersion", virConnectGetVersion(conn, &ver));
+    printf("hvVer=%lu\n", ver);
+    printf("alive=%d secure=%d encrypted=%d maxvcpus=%d\n", virConnectIsAlive(conn),
+           virConnectIsSecure(conn), virConnectIsEncrypted(conn),
+           virConnectGetMaxVcpus(conn, NULL));
+    report("nodeGetInfo", virNodeGetInfo(conn, &node));
+    printf("node model=%s memory=%lu cpus=%u mhz=%u nodes=%u sockets=%u cores=%u threads=%u\n",
+           node.model, node.memory, node.cpus, node.mhz, node.nodes, node.sockets,
+           node.cores, node.threads);
+    printList(conn, "list all", 0);
+    printLegacyLists(conn);
+
+    dom = virDomainLookupByName(conn, "test");
+    report("lookupByName test", dom ? 0 : -1);
+    printDomain(dom);
+    s = virDomainGetXMLDesc(dom, 0);
+    printf("xml:\n%s", s ? s : "(null)\n");
+    free(s);
+    s = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    printf("xml inactive:\n%s", s ? s : "(null)\n");
+    free(s);
+    byId = virDomainLookupByID(conn, 1);
+    report("lookupByID 1", byId ? 0 : -1);
+    virDomainGetUUID(dom, uuid);
+    byUUID = virDomainLookupByUUID(conn, uuid);
+    report("lookupByUUID", byUUID ? 0 : -1);
+    byStr = virDomainLookupByUUIDString(conn, "6695eb01-f6a4-8304-79aa-97f2502e193f");
+    report("lookupByUUIDString", byStr ? 0 : -1);
+    printf("same names: %s %s %s\n", virDomainGetName(byId), virDomainGetName(byUUID),
+           virDomainGetName(byStr));
+    printf("getConnect same: %d\n", virDomainGetConnect(dom) == conn);
+    report("domainRef", virDomainRef(dom));
+    report("domainFree", virDomainFree(dom));
+    report("domainFree", virDomainFree(dom));
+    virDomainFree(byId);
+    virDomainFree(byUUID);
+    virDomainFree(byStr);
+
+    report("connectRef", virConnectRef(conn));
+    report("close (one reference left)", virConnectClose(conn));
+
+    printf("== read-only\n");
+    ro = virConnectOpenReadOnly(URI);
+    dom = virDomainLookupByName(ro, "test");
+    report("ro lookup", dom ? 0 : -1);
+    report("ro destroy", virDomainDestroy(dom));
+    report("ro suspend", virDomainSuspend(dom));
+    report("ro shutdown", virDomainShutdown(dom));
+    report("ro set autostart", virDomainSetAutostart(dom, 1));
+    report("ro define", virDomainDefineXML(ro, newDomainXML) ? 0 : -1);
+    report("ro createXML", virDomainCreateXML(ro, transientXML, 0) ? 0 : -1);
+    report("ro undefine", virDomainUndefine(dom));
+    s = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_SECURE);
+    report("ro xml secure", s ? 0 : -1);
+    free(s);
+    printDomain(dom);
+    virDomainFree(dom);
+    report("ro close", virConnectClose(ro));
+
+    report("close (last reference)", virConnectClose(conn));
+}
+
+
+/* ---- Errors ------------------------------------------------------------- */
+
+static void
+testErrors(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    int ids[4], state;
+    unsigned long ver;
+
+    printf("== errors\n");
+    report("open no scheme", virConnectOpen("nosuchscheme") ? 0 : -1);
+    report("open test:///nonexistent.xml",
+           virConnectOpen("test:///nonexistent-compat.xml") ? 0 : -1);
+    report("close NULL", virConnectClose(NULL));
+    report("ref NULL", virConnectRef(NULL));
+    report("getType NULL", virConnectGetType(NULL) ? 0 : -1);
+    report("getVersion NULL conn", virConnectGetVersion(NULL, &ver));
+    report("getVersion NULL arg", virConnectGetVersion(conn, NULL));
+    report("getLibVersion NULL arg", virConnectGetLibVersion(conn, NULL));
+    report("nodeGetInfo NULL arg", virNodeGetInfo(conn, NULL));
+    report("numOfDomains NULL", virConnectNumOfDomains(NULL));
+    report("listDomains NULL ids", virConnectListDomains(conn, NULL, 4));
+    report("listDomains negative", virConnectListDomains(conn, ids, -1));
+    report("listDefined NULL names", virConnectListDefinedDomains(conn, NULL, 2));
+    report("listAll NULL conn", virConnectListAllDomains(NULL, NULL, 0));
+    report("listAll bad flags", virConnectListAllDomains(conn, NULL, 1u << 20));
+    report("lookupByName NULL", virDomainLookupByName(conn, NULL) ? 0 : -1);
+    report("lookupByName nosuch", virDomainLookupByName(conn, "nosuch") ? 0 : -1);
+    report("lookupByID -1", virDomainLookupByID(conn, -1) ? 0 : -1);
+    report("lookupByID 99", virDomainLookupByID(conn, 99) ? 0 : -1);
+    report("lookupByUUID NULL", virDomainLookupByUUID(conn, NULL) ? 0 : -1);
+    report("lookupByUUIDString garbage",
+           virDomainLookupByUUIDString(conn, "not-a-uuid") ? 0 : -1);
+    report("lookupByUUIDString unknown",
+           virDomainLookupByUUIDString(conn, "00000000-0000-0000-0000-000000000001") ? 0 : -1);
+    report("lookupByUUIDString NULL", virDomainLookupByUUIDString(conn, NULL) ? 0 : -1);
+    report("defineXML NULL", virDomainDefineXML(conn, NULL) ? 0 : -1);
+    report("defineXML malformed", virDomainDefineXML(conn, "<domain") ? 0 : -1);
+    report("defineXML no name",
+           virDomainDefineXML(conn, "<domain type='test'><memory>1024</memory>"
+                              "<os><type>hvm</type></os></domain>") ? 0 : -1);
+    report("defineXML wrong root", virDomainDefineXML(conn, "<foo/>") ? 0 : -1);
+    report("defineXML bad flags", virDomainDefineXMLFlags(conn, newDomainXML, 1u << 7) ? 0 : -1);
+    report("createXML NULL", virDomainCreateXML(conn, NULL, 0) ? 0 : -1);
+    report("getName NULL", virDomainGetName(NULL) ? 0 : -1);
+    report("getID NULL", (int)virDomainGetID(NULL));
+    report("getUUIDString NULL dom", virDomainGetUUIDString(NULL, NULL));
+    report("getUUIDString NULL buf", virDomainGetUUIDString(dom, NULL));
+    report("getUUID NULL buf", virDomainGetUUID(dom, NULL));
+    report("getState NULL state", virDomainGetState(dom, NULL, NULL, 0));
+    report("getState bad flags", virDomainGetState(dom, &state, NULL, 1));
+    report("getInfo NULL", virDomainGetInfo(dom, NULL));
+    report("getAutostart NULL", virDomainGetAutostart(dom, NULL));
+    report("destroy NULL", virDomainDestroy(NULL));
+    report("destroy bad flags", virDomainDestroyFlags(dom, 1u << 4));
+    report("shutdown bad flags", virDomainShutdownFlags(dom, 1u << 9));
+    report("reboot bad flags", virDomainReboot(dom, 1u << 9));
+    report("create bad flags", virDomainCreateWithFlags(dom, 1u << 9));
+    report("undefine bad flags", virDomainUndefineFlags(dom, 1u << 12));
+    report("xml bad flags", virDomainGetXMLDesc(dom, 1u << 12) ? 0 : -1);
+    report("free NULL", virDomainFree(NULL));
+    report("ref NULL dom", virDomainRef(NULL));
+    report("getConnect NULL", virDomainGetConnect(NULL) ? 0 : -1);
+    report("registerAny NULL cb",
+           virConnectDomainEventRegisterAny(conn, NULL, 0, NULL, NULL, NULL));
+    report("registerAny eventID -1",
+           virConnectDomainEventRegisterAny(conn, NULL, -1,
+                                            VIR_DOMAIN_EVENT_CALLBACK(rebootCallback),
+                                            NULL, NULL));
+    report("registerAny eventID 1000",
+           virConnectDomainEventRegisterAny(conn, NULL, 1000,
+                                            VIR_DOMAIN_EVENT_CALLBACK(rebootCallback),
+                                            NULL, NULL));
+    report("deregisterAny -1", virConnectDomainEventDeregisterAny(conn, -1));
+    report("deregisterAny unknown", virConnectDomainEventDeregisterAny(conn, 4242));
+    report("register legacy NULL", virConnectDomainEventRegister(conn, NULL, NULL, NULL));
+    report("state unchanged by bad calls", virDomainGetState(dom, &state, NULL, 0));
+    printf("state=%d\n", state);
+    virResetLastError();
+    report("after virResetLastError", 0);
+    printf("lastErrorMessage='%s'\n", virGetLastErrorMessage());
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+
+/* Before any event loop implementation is registered. */
+static void
+testNoEventLoop(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+
+    printf("== no event loop\n");
+    report("register legacy", virConnectDomainEventRegister(conn, legacyCallback, "x", NULL));
+    report("registerAny",
+           virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                            VIR_DOMAIN_EVENT_CALLBACK(lifecycleCallback),
+                                            "x", NULL));
+    report("close", virConnectClose(conn));
+}
+
+
+int
+main(void)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    virInitialize();
+    virSetErrorFunc(NULL, quietErrors);
+    testNoEventLoop();
+    if (virEventRegisterDefaultImpl() < 0) {
+        fprintf(stderr, "cannot register the default event loop\n");
+        return 1;
+    }
+    testConnection();
+    testLifecycle();
+    testErrors();
+    testEvents();
+    return 0;
+}
