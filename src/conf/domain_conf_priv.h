@@ -4,6 +4,10 @@
 #include <libxml/tree.h>
 #include "domain_conf.h"
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDiskDef, virDomainDiskDefFree);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainNetDef, virDomainNetDefFree);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainChrDef, virDomainChrDefFree);
+
 /* String tables indexed by the enums of domain_conf.h. */
 extern const char *const virDomainBootNames[];
 extern const char *const virDomainClockOffsetNames[];
@@ -54,3 +58,28 @@ virDomainDef *virDomainDefParseNode(xmlNodePtr root, unsigned int flags);
 
 /* Append @str to @buf escaped for XML text or a single-quoted attribute. */
 void virDomainXMLEscape(GString *buf, const char *str);
+
+/* ---- shared by the parser files (domain_xml.c) ---- */
+
+/* Text content of an element (text and CDATA only; entity references are
+ * skipped, never expanded). NonEmpty: NULL when empty or @node is NULL. */
+char *virDomainXMLNodeText(xmlNodePtr node);
+char *virDomainXMLNodeTextNonEmpty(xmlNodePtr node);
+bool virDomainXMLNodeIs(xmlNodePtr node, const char *name);
+/* Record @node (under @parent, NULL for <domain>) in @unknown; with
+ * PARSE_VALIDATE, report XML_INVALID_SCHEMA once and set *failed. */
+void virDomainXMLRecordUnknown(GPtrArray *unknown, const char *parent,
+                               xmlNodePtr node, unsigned int flags, bool *failed);
+/* libvirt's messages for a bad / missing enum attribute (XML_ERROR, domain XML). */
+void virDomainXMLReportInvalidAttr(const char *attr, xmlNodePtr node, const char *value);
+void virDomainXMLReportMissingAttr(const char *attr, xmlNodePtr node);
+/* CONFIG_UNSUPPORTED "<what> '<value>' is not supported by virtkit": a value
+ * libvirt accepts that virtkit does not carry. */
+void virDomainReportUnsupportedValue(const char *what, const char *value);
+/* Unsigned decimal as libvirt's virStrToLong_ullp; 0 or -1 (nothing reported). */
+int virDomainParseULL(const char *str, unsigned long long *val);
+bool virDomainStrInList(const char *const *list, const char *str);
+
+/* <devices> children into @def (domain_device_conf.c). */
+int virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
+                          unsigned int flags, bool *failed);

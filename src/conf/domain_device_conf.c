@@ -1,0 +1,601 @@
+/* domain_device_conf.c: parsing of <devices> children (disk, interface, serial, console, memballoon) */
+
+#define G_LOG_DOMAIN "vk.conf.device"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/tree.h>
+
+#include "domain_conf.h"
+#include "domain_conf_priv.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+
+/* Values libvirt accepts for an attribute that virtkit does not implement:
+ * these are refused with CONFIG_UNSUPPORTED rather than reported as
+ * invalid, so that the user learns the value is valid but unsupported. */
+static const char *const libvirtDiskTypes[] = {
+    "block", "dir", "network", "volume", "nvme", "vhostuser", NULL,
+};
+static const char *const libvirtDiskDevices[] = { "floppy", "lun", NULL };
+static const char *const libvirtDiskBuses[] = { "fdc", "xen", "uml", "sd", NULL };
+static const char *const libvirtNetTypes[] = {
+    "ethernet", "vhostuser", "server", "client", "mcast", "udp", "bridge",
+    "internal", "direct", "hostdev", "vdpa", "null", "vds", "vdpa", NULL,
+};
+static const char *const libvirtChrTypes[] = {
+    "vc", "dev", "stdio", "pipe", "tcp", "udp", "unix", "spicevmc",
+    "spiceport", "nmdm", "qemu-vdagent", "dbus", NULL,
+};
+static const char *const libvirtSerialTargets[] = {
+    "usb-serial", "pci-serial", "spapr-vio-serial", "system-serial",
+    "sclp-serial", "isa-debug", NULL,
+};
+static const char *const libvirtConsoleTargets[] = {
+    "xen", "uml", "lxc", "openvz", "sclp", "sclplm", NULL,
+};
+static const char *const libvirtBalloonModels[] = {
+    "xen", "virtio-transitional", "virtio-non-transitional", NULL,
+};
+
+/* ---- device addresses -------------------------------------------------- */
+
+static int
+parseAddressField(xmlNodePtr node, const char *name, unsigned int max,
+                  const char *fmt, unsigned int *out)
+{
+    g_autofree char *str = virDomainXMLProp(node, name);
+    char *end = NULL;
+    unsigned long long val;
+
+    *out = 0;
+    if (!str)
+        return 0;
+    errno = 0;
+    val = strtoull(str, &end, 0);
+    if (!*str || *str == '-' || errno || *end || val > G_MAXUINT) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid value for attribute '%s' in element '%s': '%s'. "
+                           "Expected non-negative integer value",
+                           name, (const char *)node->name, str);
+        return -1;
+    }
+    if (max && val > max) {
+        g_autofree char *shown = g_strdup_printf(fmt, (unsigned int)val);
+
+        virReportErrorFull(VIR_FROM_NONE, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid PCI address %s", shown);
+        return -1;
+    }
+    *out = (unsigned int)val;
+    return 0;
+}
+
+/* The <address> child of a device element; only PCI addresses are kept
+ * (drive addresses are derived data in libvirt and are accepted and
+ * dropped). */
+static int
+parseDeviceAddress(xmlNodePtr device, virDomainDeviceAddress *addr)
+{
+    static const char *const otherTypes[] = {
+        "virtio-serial", "ccid", "usb", "spapr-vio", "virtio-s390", "ccw",
+        "virtio-mmio", "isa", "dimm", "unassigned", NULL,
+    };
+    xmlNodePtr node = virDomainXMLChild(device, "address");
+    g_autofree char *type = NULL;
+    g_autofree char *multi = NULL;
+
+    memset(addr, 0, sizeof(*addr));
+    if (!node)
+        return 0;
+    if (!(type = virDomainXMLProp(node, "type"))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "No type specified for device address");
+        return -1;
+    }
+    if (strcmp(type, "drive") == 0)
+        return 0;
+    if (strcmp(type, "pci") != 0) {
+        if (virDomainStrInList(otherTypes, type))
+            virDomainReportUnsupportedValue("device address type", type);
+        else
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "unknown address type '%s'", type);
+        return -1;
+    }
+    addr->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+    if (parseAddressField(node, "domain", 0, NULL, &addr->domain) < 0 ||
+        parseAddressField(node, "bus", 0xFF,
+                          "bus='0x%x', must be <= 0xFF", &addr->bus) < 0 ||
+        parseAddressField(node, "slot", 0x1F,
+                          "slot='0x%x', must be <= 0x1F", &addr->slot) < 0 ||
+        parseAddressField(node, "function", 7,
+                          "function=0x%x, must be <= 7", &addr->function) < 0)
+        return -1;
+    if ((multi = virDomainXMLProp(node, "multifunction"))) {
+        if (strcmp(multi, "on") == 0) {
+            addr->multifunction = 1;
+        } else if (strcmp(multi, "off") == 0) {
+            addr->multifunction = 2;
+        } else {
+            virDomainXMLReportInvalidAttr("multifunction", node, multi);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* libvirt's virDiskNameParse: a known prefix, letters, then an optional
+ * partition number. */
+static bool
+diskNameValid(const char *name)
+{
+    static const char *const prefixes[] = { "fd", "hd", "vd", "sd", "xvd", "ubd", NULL };
+    const char *p = NULL;
+
+    for (size_t i = 0; prefixes[i]; i++) {
+        if (g_str_has_prefix(name, prefixes[i])) {
+            p = name + strlen(prefixes[i]);
+            break;
+        }
+    }
+    if (!p || !g_ascii_islower(*p))
+        return false;
+    while (g_ascii_islower(*p))
+        p++;
+    while (g_ascii_isdigit(*p))
+        p++;
+    return *p == '\0';
+}
+
+static int
+parseDisk(virDomainDef *def, xmlNodePtr node, unsigned int flags)
+{
+    g_autoptr(virDomainDiskDef) disk = g_new0(virDomainDiskDef, 1);
+    g_autofree char *type = virDomainXMLProp(node, "type");
+    g_autofree char *device = virDomainXMLProp(node, "device");
+    xmlNodePtr driver = virDomainXMLChild(node, "driver");
+    xmlNodePtr source = virDomainXMLChild(node, "source");
+    xmlNodePtr target = virDomainXMLChild(node, "target");
+    g_autofree char *bus = NULL;
+
+    if (type) {
+        if ((disk->type = virDomainEnumFromString(virDomainDiskTypeNames,
+                                                  VIR_DOMAIN_DISK_TYPE_LAST,
+                                                  type)) < 0) {
+            if (virDomainStrInList(libvirtDiskTypes, type))
+                virDomainReportUnsupportedValue("disk type", type);
+            else
+                virDomainXMLReportInvalidAttr("type", node, type);
+            return -1;
+        }
+    }
+    if (device) {
+        if ((disk->device = virDomainEnumFromString(virDomainDiskDeviceNames,
+                                                    VIR_DOMAIN_DISK_DEVICE_LAST,
+                                                    device)) < 0) {
+            if (virDomainStrInList(libvirtDiskDevices, device))
+                virDomainReportUnsupportedValue("disk device", device);
+            else
+                virDomainXMLReportInvalidAttr("device", node, device);
+            return -1;
+        }
+    }
+
+    if (source) {
+        disk->src = virDomainXMLProp(source, "file");
+        if (disk->src && !*disk->src)
+            g_clear_pointer(&disk->src, g_free);
+    }
+
+    if (target) {
+        disk->dst = virDomainXMLProp(target, "dev");
+        bus = virDomainXMLProp(target, "bus");
+    }
+    if (!disk->dst || !*disk->dst) {
+        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_NO_TARGET, __func__,
+                           "%s", disk->src ? disk->src : "");
+        return -1;
+    }
+
+    if (driver) {
+        g_autofree char *fmt = virDomainXMLProp(driver, "type");
+        g_autofree char *cache = virDomainXMLProp(driver, "cache");
+
+        disk->driverName = virDomainXMLProp(driver, "name");
+        if (disk->driverName && !*disk->driverName)
+            g_clear_pointer(&disk->driverName, g_free);
+        if (fmt && *fmt) {
+            disk->format = virDomainEnumFromString(virStorageFormatNames,
+                                                   VIR_STORAGE_FORMAT_LAST, fmt);
+            if (disk->format <= VIR_STORAGE_FORMAT_NONE) {
+                static const char *const known[] = {
+                    "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi",
+                    "fat", "vhd", "ploop", "cow", "qcow", "qed", "vmdk",
+                    "luks", NULL,
+                };
+                if (virDomainStrInList(known, fmt))
+                    virDomainReportUnsupportedValue("disk format", fmt);
+                else
+                    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                                   "unknown driver format value '%s'", fmt);
+                return -1;
+            }
+        }
+        if (cache) {
+            disk->cache = virDomainEnumFromString(virDomainDiskCacheNames,
+                                                  VIR_DOMAIN_DISK_CACHE_LAST, cache);
+            if (disk->cache < 0) {
+                virDomainXMLReportInvalidAttr("cache", driver, cache);
+                return -1;
+            }
+        }
+    }
+
+    if (bus) {
+        disk->bus = virDomainEnumFromString(virDomainDiskBusNames,
+                                            VIR_DOMAIN_DISK_BUS_LAST, bus);
+        if (disk->bus <= VIR_DOMAIN_DISK_BUS_NONE) {
+            if (virDomainStrInList(libvirtDiskBuses, bus))
+                virDomainReportUnsupportedValue("disk bus", bus);
+            else
+                virDomainXMLReportInvalidAttr("bus", target, bus);
+            return -1;
+        }
+    } else {
+        /* libvirt derives the bus from the target name's prefix */
+        if (g_str_has_prefix(disk->dst, "hd"))
+            disk->bus = VIR_DOMAIN_DISK_BUS_IDE;
+        else if (g_str_has_prefix(disk->dst, "sd"))
+            disk->bus = VIR_DOMAIN_DISK_BUS_SCSI;
+        else if (g_str_has_prefix(disk->dst, "vd"))
+            disk->bus = VIR_DOMAIN_DISK_BUS_VIRTIO;
+        else if (g_str_has_prefix(disk->dst, "xvd")) {
+            virDomainReportUnsupportedValue("disk bus", "xen");
+            return -1;
+        } else if (g_str_has_prefix(disk->dst, "ubd")) {
+            virDomainReportUnsupportedValue("disk bus", "uml");
+            return -1;
+        } else
+            disk->bus = VIR_DOMAIN_DISK_BUS_IDE;
+    }
+
+    if (parseDeviceAddress(node, &disk->addr) < 0)
+        return -1;
+    if (!diskNameValid(disk->dst)) {
+        if (virDomainXMLChild(node, "address"))
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           "Invalid harddisk device name: %s", disk->dst);
+        else
+            virReportError(VIR_ERR_XML_ERROR,
+                           "Unknown disk name '%s' and no address specified",
+                           disk->dst);
+        return -1;
+    }
+
+    disk->readonly = virDomainXMLChild(node, "readonly") != NULL;
+    if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM)
+        disk->readonly = true;
+
+    for (size_t i = 0; i < def->ndisks; i++) {
+        if (strcmp(def->disks[i]->dst, disk->dst) == 0) {
+            virReportError(VIR_ERR_XML_ERROR, "target '%s' duplicated for disk "
+                           "sources '%s' and '%s'", disk->dst,
+                           def->disks[i]->src ? def->disks[i]->src : "<null>",
+                           disk->src ? disk->src : "<null>");
+            return -1;
+        }
+    }
+
+    def->disks = g_renew(virDomainDiskDef *, def->disks, def->ndisks + 2);
+    def->disks[def->ndisks++] = g_steal_pointer(&disk);
+    def->disks[def->ndisks] = NULL;
+    return 0;
+}
+
+int
+virDomainMACParse(const char *str, unsigned char *mac)
+{
+    const char *p = str;
+
+    for (int i = 0; i < 6; i++) {
+        char *end = NULL;
+        unsigned long val;
+
+        if (!g_ascii_isxdigit(*p))
+            return -1;
+        errno = 0;
+        val = strtoul(p, &end, 16);
+        if (errno || end == p || val > 0xff || end - p > 2)
+            return -1;
+        mac[i] = val;
+        p = end;
+        if (i < 5) {
+            if (*p != ':' && *p != '-')
+                return -1;
+            p++;
+        }
+    }
+    return *p == '\0' ? 0 : -1;
+}
+
+static int
+parseNet(virDomainDef *def, xmlNodePtr node, unsigned int flags)
+{
+    g_autoptr(virDomainNetDef) net = g_new0(virDomainNetDef, 1);
+    g_autofree char *type = virDomainXMLProp(node, "type");
+    xmlNodePtr mac = virDomainXMLChild(node, "mac");
+    xmlNodePtr source = virDomainXMLChild(node, "source");
+    xmlNodePtr model = virDomainXMLChild(node, "model");
+    xmlNodePtr target = virDomainXMLChild(node, "target");
+
+    if (type) {
+        net->type = virDomainEnumFromString(virDomainNetTypeNames,
+                                            VIR_DOMAIN_NET_TYPE_LAST, type);
+        if (net->type < 0) {
+            if (virDomainStrInList(libvirtNetTypes, type))
+                virDomainReportUnsupportedValue("interface type", type);
+            else
+                virDomainXMLReportInvalidAttr("type", node, type);
+            return -1;
+        }
+    }
+
+    if (mac) {
+        g_autofree char *addr = virDomainXMLProp(mac, "address");
+
+        if (addr) {
+            if (virDomainMACParse(addr, net->mac) < 0) {
+                virReportError(VIR_ERR_XML_ERROR,
+                               "unable to parse mac address '%s'", addr);
+                return -1;
+            }
+            if (net->mac[0] & 1) {
+                virReportError(VIR_ERR_XML_ERROR,
+                               "expected unicast mac address, found multicast '%s'",
+                               addr);
+                return -1;
+            }
+            net->macSet = true;
+        }
+    }
+
+    if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK) {
+        net->network = source ? virDomainXMLProp(source, "network") : NULL;
+        if (!net->network || !*net->network) {
+            virReportError(VIR_ERR_XML_ERROR, "%s",
+                           "interface type='network' requires a 'source' element");
+            return -1;
+        }
+    }
+
+    if (model) {
+        net->model = virDomainXMLProp(model, "type");
+        if (net->model && !*net->model)
+            g_clear_pointer(&net->model, g_free);
+    }
+
+    if (target) {
+        net->ifname = virDomainXMLProp(target, "dev");
+        if (net->ifname && !*net->ifname)
+            g_clear_pointer(&net->ifname, g_free);
+        /* Names the hypervisor generated belong to one run only. */
+        if (net->ifname && (flags & VIR_DOMAIN_DEF_PARSE_INACTIVE) &&
+            (g_str_has_prefix(net->ifname, "vnet") ||
+             g_str_has_prefix(net->ifname, "macvtap") ||
+             g_str_has_prefix(net->ifname, "macvlan")))
+            g_clear_pointer(&net->ifname, g_free);
+    }
+
+    if (parseDeviceAddress(node, &net->addr) < 0)
+        return -1;
+
+    def->nets = g_renew(virDomainNetDef *, def->nets, def->nnets + 2);
+    def->nets[def->nnets++] = g_steal_pointer(&net);
+    def->nets[def->nnets] = NULL;
+    return 0;
+}
+
+static int
+parseChr(virDomainDef *def, xmlNodePtr node, int deviceType, unsigned int flags)
+{
+    g_autoptr(virDomainChrDef) chr = g_new0(virDomainChrDef, 1);
+    g_autofree char *type = virDomainXMLProp(node, "type");
+    xmlNodePtr source = virDomainXMLChild(node, "source");
+    xmlNodePtr target = virDomainXMLChild(node, "target");
+
+    chr->deviceType = deviceType;
+    chr->targetPort = -1;
+    chr->type = VIR_DOMAIN_CHR_TYPE_PTY;
+    if (type) {
+        chr->type = virDomainEnumFromString(virDomainChrTypeNames,
+                                            VIR_DOMAIN_CHR_TYPE_LAST, type);
+        if (chr->type < 0) {
+            if (virDomainStrInList(libvirtChrTypes, type))
+                virDomainReportUnsupportedValue("character device type", type);
+            else
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               "unknown type presented to host for character device: %s",
+                               type);
+            return -1;
+        }
+    }
+
+    if (target) {
+        g_autofree char *ttype = virDomainXMLProp(target, "type");
+        g_autofree char *port = virDomainXMLProp(target, "port");
+        xmlNodePtr model = virDomainXMLChild(target, "model");
+
+        if (ttype) {
+            int val = virDomainEnumFromString(virDomainChrTargetNames,
+                                              VIR_DOMAIN_CHR_TARGET_LAST, ttype);
+            bool ok;
+
+            if (deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL)
+                ok = val == VIR_DOMAIN_CHR_TARGET_ISA_SERIAL;
+            else
+                ok = val == VIR_DOMAIN_CHR_TARGET_SERIAL ||
+                     val == VIR_DOMAIN_CHR_TARGET_VIRTIO;
+            if (!ok) {
+                const char *const *known = deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ?
+                    libvirtSerialTargets : libvirtConsoleTargets;
+                if (virDomainStrInList(known, ttype))
+                    virDomainReportUnsupportedValue("character device target type", ttype);
+                else
+                    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                                   "unknown target type '%s' specified for character device",
+                                   ttype);
+                return -1;
+            }
+            chr->targetType = val;
+        }
+        if (port) {
+            unsigned long long val;
+
+            if (virDomainParseULL(port, &val) < 0 || val > G_MAXINT) {
+                virReportError(VIR_ERR_XML_ERROR, "Invalid port number: %s", port);
+                return -1;
+            }
+            chr->targetPort = (int)val;
+        }
+        if (model) {
+            chr->targetModel = virDomainXMLProp(model, "name");
+            if (chr->targetModel && !*chr->targetModel)
+                g_clear_pointer(&chr->targetModel, g_free);
+        }
+    }
+
+    if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE) {
+        chr->path = source ? virDomainXMLProp(source, "path") : NULL;
+        if (!chr->path || !*chr->path) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "Missing source path attribute for char device");
+            return -1;
+        }
+    } else if (chr->type == VIR_DOMAIN_CHR_TYPE_PTY && source &&
+               !(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE)) {
+        /* the allocated pty is live-only data */
+        chr->path = virDomainXMLProp(source, "path");
+        if (chr->path && !*chr->path)
+            g_clear_pointer(&chr->path, g_free);
+    }
+
+    if (deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL) {
+        def->serials = g_renew(virDomainChrDef *, def->serials, def->nserials + 2);
+        def->serials[def->nserials++] = g_steal_pointer(&chr);
+        def->serials[def->nserials] = NULL;
+    } else {
+        def->consoles = g_renew(virDomainChrDef *, def->consoles, def->nconsoles + 2);
+        def->consoles[def->nconsoles++] = g_steal_pointer(&chr);
+        def->consoles[def->nconsoles] = NULL;
+    }
+    return 0;
+}
+
+static int
+parseMemballoon(virDomainDef *def, xmlNodePtr node)
+{
+    g_autofree char *model = virDomainXMLProp(node, "model");
+    int val;
+
+    if (def->memballoon) /* libvirt uses the first one */
+        return 0;
+    if (!model) {
+        virDomainXMLReportMissingAttr("model", node);
+        return -1;
+    }
+    val = virDomainEnumFromString(virDomainMemballoonModelNames,
+                                  VIR_DOMAIN_MEMBALLOON_MODEL_LAST, model);
+    if (val < 0) {
+        if (virDomainStrInList(libvirtBalloonModels, model))
+            virDomainReportUnsupportedValue("memballoon model", model);
+        else
+            virDomainXMLReportInvalidAttr("model", node, model);
+        return -1;
+    }
+    def->memballoon = g_new0(virDomainMemballoonDef, 1);
+    def->memballoon->model = val;
+    if (parseDeviceAddress(node, &def->memballoon->addr) < 0) {
+        g_clear_pointer(&def->memballoon, g_free);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Children of a device element that virtkit does not carry are recorded
+ * as "devices/DEVICE/CHILD" so a driver can refuse them. <alias> is live
+ * data the hypervisor driver assigns; a per-device <boot> changes how the
+ * guest boots, so it is refused rather than dropped.
+ */
+static int
+checkDeviceChildren(xmlNodePtr node, const char *const *known, GPtrArray *unknown,
+                    unsigned int flags, bool *failed)
+{
+    g_autofree char *parent = g_strdup_printf("devices/%s", (const char *)node->name);
+
+    for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
+        if (cur->type != XML_ELEMENT_NODE || virDomainXMLNodeIs(cur, "alias") ||
+            virDomainStrInList(known, (const char *)cur->name))
+            continue;
+        if (virDomainXMLNodeIs(cur, "boot")) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "per-device boot order is not supported by virtkit");
+            return -1;
+        }
+        virDomainXMLRecordUnknown(unknown, parent, cur, flags, failed);
+        if (*failed)
+            return -1;
+    }
+    return 0;
+}
+
+static const char *const diskChildren[] = {
+    "driver", "source", "target", "readonly", "address", NULL,
+};
+static const char *const netChildren[] = {
+    "mac", "source", "model", "target", "address", NULL,
+};
+static const char *const chrChildren[] = { "source", "target", NULL };
+static const char *const balloonChildren[] = { "address", NULL };
+
+int
+virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
+             unsigned int flags, bool *failed)
+{
+    for (xmlNodePtr cur = devices->children; cur; cur = cur->next) {
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (virDomainXMLNodeIs(cur, "emulator")) {
+            if (!def->emulator)
+                def->emulator = virDomainXMLNodeTextNonEmpty(cur);
+        } else if (virDomainXMLNodeIs(cur, "disk")) {
+            if (parseDisk(def, cur, flags) < 0 ||
+                checkDeviceChildren(cur, diskChildren, unknown, flags, failed) < 0)
+                return -1;
+        } else if (virDomainXMLNodeIs(cur, "interface")) {
+            if (parseNet(def, cur, flags) < 0 ||
+                checkDeviceChildren(cur, netChildren, unknown, flags, failed) < 0)
+                return -1;
+        } else if (virDomainXMLNodeIs(cur, "serial")) {
+            if (parseChr(def, cur, VIR_DOMAIN_CHR_DEVICE_SERIAL, flags) < 0 ||
+                checkDeviceChildren(cur, chrChildren, unknown, flags, failed) < 0)
+                return -1;
+        } else if (virDomainXMLNodeIs(cur, "console")) {
+            if (parseChr(def, cur, VIR_DOMAIN_CHR_DEVICE_CONSOLE, flags) < 0 ||
+                checkDeviceChildren(cur, chrChildren, unknown, flags, failed) < 0)
+                return -1;
+        } else if (virDomainXMLNodeIs(cur, "memballoon")) {
+            if (parseMemballoon(def, cur) < 0 ||
+                checkDeviceChildren(cur, balloonChildren, unknown, flags, failed) < 0)
+                return -1;
+        } else {
+            virDomainXMLRecordUnknown(unknown, "devices", cur, flags, failed);
+            if (*failed)
+                return -1;
+        }
+    }
+    return 0;
+}

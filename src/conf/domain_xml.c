@@ -1,0 +1,346 @@
+/* domain_xml.c: safe libxml2 reading of domain documents and small XML helpers for src/conf */
+
+#define G_LOG_DOMAIN "vk.conf.xml"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "domain_conf.h"
+#include "domain_conf_priv.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+
+int
+virDomainEnumFromString(const char *const *names, int last, const char *str)
+{
+    if (!str)
+        return -1;
+    for (int i = 0; i < last; i++) {
+        if (names[i] && strcmp(names[i], str) == 0)
+            return i;
+    }
+    return -1;
+}
+
+const char *
+virDomainEnumToString(const char *const *names, int last, int value)
+{
+    if (value < 0 || value >= last)
+        return NULL;
+    return names[value];
+}
+
+bool
+virDomainStrInList(const char *const *list, const char *str)
+{
+    for (; *list; list++) {
+        if (strcmp(*list, str) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* ---- XML helpers ------------------------------------------------------- */
+
+/*
+ * Text helpers read only text and CDATA nodes: an entity reference (which
+ * exists in the tree only because entities are never substituted) is
+ * skipped, never expanded, so no document can amplify itself.
+ */
+char *
+virDomainXMLNodeText(xmlNodePtr node)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+
+    for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
+        if (cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) {
+            if (cur->content)
+                g_string_append(buf, (const char *)cur->content);
+        } else if (cur->type == XML_ELEMENT_NODE) {
+            g_autofree char *sub = virDomainXMLNodeText(cur);
+            g_string_append(buf, sub);
+        }
+    }
+    return g_string_free(g_steal_pointer(&buf), FALSE);
+}
+
+/* Text content, or NULL when empty (as libvirt's string() XPath helpers). */
+char *
+virDomainXMLNodeTextNonEmpty(xmlNodePtr node)
+{
+    char *str = node ? virDomainXMLNodeText(node) : NULL;
+
+    if (str && !*str)
+        g_clear_pointer(&str, g_free);
+    return str;
+}
+
+char *
+virDomainXMLProp(xmlNodePtr node, const char *name)
+{
+    xmlAttrPtr attr;
+    g_autoptr(GString) buf = NULL;
+
+    if (!node)
+        return NULL;
+    attr = xmlHasProp(node, (const xmlChar *)name);
+    if (!attr || attr->type != XML_ATTRIBUTE_NODE)
+        return NULL;
+    buf = g_string_new(NULL);
+    for (xmlNodePtr cur = attr->children; cur; cur = cur->next) {
+        if (cur->type == XML_TEXT_NODE && cur->content)
+            g_string_append(buf, (const char *)cur->content);
+    }
+    return g_string_free(g_steal_pointer(&buf), FALSE);
+}
+
+xmlNodePtr
+virDomainXMLChild(xmlNodePtr parent, const char *name)
+{
+    if (!parent)
+        return NULL;
+    for (xmlNodePtr cur = parent->children; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE &&
+            strcmp((const char *)cur->name, name) == 0)
+            return cur;
+    }
+    return NULL;
+}
+
+bool
+virDomainXMLNodeIs(xmlNodePtr node, const char *name)
+{
+    return node->type == XML_ELEMENT_NODE &&
+           strcmp((const char *)node->name, name) == 0;
+}
+
+void
+virDomainXMLRecordUnknown(GPtrArray *unknown, const char *parent, xmlNodePtr node,
+              unsigned int flags, bool *failed)
+{
+    g_autofree char *path = NULL;
+
+    if (parent)
+        path = g_strdup_printf("%s/%s", parent, (const char *)node->name);
+    else
+        path = g_strdup((const char *)node->name);
+
+    if ((flags & VIR_DOMAIN_DEF_PARSE_VALIDATE) && !*failed) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_INVALID_SCHEMA, __func__,
+                           "Unable to validate doc against domain.rng\n"
+                           "Element %s has extra content: %s",
+                           parent ? (strrchr(parent, '/') ? strrchr(parent, '/') + 1 : parent)
+                                  : "domain",
+                           (const char *)node->name);
+        *failed = true;
+    }
+    for (size_t i = 0; i < unknown->len; i++) {
+        if (strcmp(g_ptr_array_index(unknown, i), path) == 0)
+            return;
+    }
+    g_ptr_array_add(unknown, g_steal_pointer(&path));
+}
+
+/* libvirt's virXMLPropEnum messages (domain XML). */
+void
+virDomainXMLReportInvalidAttr(const char *attr, xmlNodePtr node, const char *value)
+{
+    virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                       "Invalid value for attribute '%s' in element '%s': '%s'.",
+                       attr, (const char *)node->name, value);
+}
+
+void
+virDomainXMLReportMissingAttr(const char *attr, xmlNodePtr node)
+{
+    virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                       "Missing required attribute '%s' in element '%s'",
+                       attr, (const char *)node->name);
+}
+
+void
+virDomainReportUnsupportedValue(const char *what, const char *value)
+{
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   "%s '%s' is not supported by virtkit", what, value);
+}
+
+/*
+ * Parse an unsigned decimal as libvirt's virStrToLong_ullp does: leading
+ * blanks allowed, no sign, nothing after the digits.
+ */
+int
+virDomainParseULL(const char *str, unsigned long long *val)
+{
+    char *end = NULL;
+    const char *p = str;
+
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    if (*p == '-' || *p == '+' || !g_ascii_isdigit(*p))
+        return -1;
+    errno = 0;
+    *val = strtoull(p, &end, 10);
+    if (errno != 0 || end == p || *end != '\0')
+        return -1;
+    return 0;
+}
+
+/*
+ * Scale @value by the unit @suffix (libvirt's virScaleInteger with a
+ * default scale of KiB) into bytes, refusing results above @limit.
+ */
+int
+virDomainScaleInteger(unsigned long long *value, const char *suffix,
+                      unsigned long long limit)
+{
+    unsigned long long scale = 1024;
+
+    if (suffix && *suffix) {
+        if (g_ascii_strcasecmp(suffix, "b") == 0 ||
+            g_ascii_strcasecmp(suffix, "byte") == 0 ||
+            g_ascii_strcasecmp(suffix, "bytes") == 0) {
+            scale = 1;
+        } else {
+            unsigned long long base;
+            int power;
+
+            if (!suffix[1] || g_ascii_strcasecmp(suffix + 1, "iB") == 0) {
+                base = 1024;
+            } else if (g_ascii_tolower(suffix[1]) == 'b' && !suffix[2]) {
+                base = 1000;
+            } else {
+                virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __func__,
+                                   "unknown suffix '%s'", suffix);
+                return -1;
+            }
+            switch (g_ascii_tolower(*suffix)) {
+            case 'k': power = 1; break;
+            case 'm': power = 2; break;
+            case 'g': power = 3; break;
+            case 't': power = 4; break;
+            case 'p': power = 5; break;
+            case 'e': power = 6; break;
+            default:
+                virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __func__,
+                                   "unknown suffix '%s'", suffix);
+                return -1;
+            }
+            scale = 1;
+            while (power--)
+                scale *= base;
+        }
+    }
+
+    if (*value && *value > limit / scale) {
+        virReportErrorFull(VIR_FROM_NONE, VIR_ERR_OVERFLOW, __func__,
+                           "value too large: %llu%s", *value,
+                           suffix ? suffix : "");
+        return -1;
+    }
+    *value *= scale;
+    return 0;
+}
+
+/* ---- reading documents ------------------------------------------------- */
+
+typedef struct {
+    bool reported;
+} parserState;
+
+/*
+ * libxml2 calls this for every parser error; report the first fatal one as
+ * libvirt does: "URL:LINE: MESSAGE" + the offending line + a caret line.
+ */
+static void
+catchXMLError(void *ctx, const char *msg G_GNUC_UNUSED, ...)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    parserState *state;
+    const xmlChar *cur, *base;
+    g_autoptr(GString) context = NULL;
+    g_autoptr(GString) pointer = NULL;
+    size_t col;
+    const xmlError *err;
+
+    if (!ctxt || !ctxt->input || !(state = ctxt->_private) || state->reported)
+        return;
+    err = &ctxt->lastError;
+    if (err->level != XML_ERR_FATAL || !err->message)
+        return;
+
+    cur = ctxt->input->cur;
+    base = ctxt->input->base;
+    /* back over line ends, then to the start of the line */
+    while (cur > base && (*cur == '\n' || *cur == '\r'))
+        cur--;
+    while (cur > base && *cur != '\n' && *cur != '\r')
+        cur--;
+    if (*cur == '\n' || *cur == '\r')
+        cur++;
+    col = ctxt->input->cur - cur;
+
+    context = g_string_new(NULL);
+    while (*cur && *cur != '\n' && *cur != '\r')
+        g_string_append_c(context, *cur++);
+    pointer = g_string_new(NULL);
+    for (size_t n = 0; n < col && n < context->len; n++)
+        g_string_append_c(pointer, context->str[n] == '\t' ? '\t' : '-');
+    g_string_append_c(pointer, '^');
+
+    virReportError(VIR_ERR_XML_DETAIL, "%s:%d: %s%s\n%s",
+                   err->file ? err->file : "(domain_definition)", err->line,
+                   err->message,
+                   context->len ? context->str : "(null)", pointer->str);
+    state->reported = true;
+}
+
+static gsize xmlInitialized;
+
+xmlDocPtr
+virDomainXMLReadDoc(const char *xml, size_t len, const char *url)
+{
+    xmlParserCtxtPtr ctxt = NULL;
+    xmlDocPtr doc = NULL;
+    parserState state = { false };
+
+    if (g_once_init_enter(&xmlInitialized)) {
+        xmlInitParser();
+        g_once_init_leave(&xmlInitialized, 1);
+    }
+
+    if (len > VIR_DOMAIN_XML_MAX_SIZE) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       "document of %zu bytes exceeds the limit of %d bytes",
+                       len, VIR_DOMAIN_XML_MAX_SIZE);
+        return NULL;
+    }
+
+    if (!(ctxt = xmlNewParserCtxt())) {
+        virReportError(VIR_ERR_NO_MEMORY, NULL);
+        return NULL;
+    }
+    ctxt->_private = &state;
+    ctxt->sax->error = catchXMLError;
+    ctxt->sax->warning = NULL;
+    ctxt->vctxt.error = NULL;
+    ctxt->vctxt.warning = NULL;
+
+    /* No NOENT (entities stay references), no DTD loading, no network. */
+    doc = xmlCtxtReadMemory(ctxt, xml, (int)len, url, NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOWARNING |
+                            XML_PARSE_NOCDATA);
+    if (doc && !ctxt->wellFormed) {
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    if (!doc && !state.reported)
+        virReportError(VIR_ERR_XML_ERROR, "failed to parse xml document '%s'", url);
+    ctxt->_private = NULL;
+    xmlFreeParserCtxt(ctxt);
+    return doc;
+}
