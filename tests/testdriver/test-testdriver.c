@@ -18,13 +18,13 @@ quietErrorHandler(void *userData, virErrorPtr err)
 }
 
 /* The thread's last error is exactly (@code, @domain, @message). */
-#define assertError(code, domain, message) \
+#define assertError(code_, domain_, message_) \
     do { \
         virErrorPtr _e = virGetLastError(); \
         g_assert_nonnull(_e); \
-        g_assert_cmpint(_e->code, ==, (code)); \
-        g_assert_cmpint(_e->domain, ==, (domain)); \
-        g_assert_cmpstr(_e->message, ==, (message)); \
+        g_assert_cmpint(_e->code, ==, (code_)); \
+        g_assert_cmpint(_e->domain, ==, (domain_)); \
+        g_assert_cmpstr(_e->message, ==, (message_)); \
     } while (0)
 
 static char *
@@ -746,11 +746,11 @@ testEventsLifecycle(void)
     int domId;
 
     id = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                          VIR_DOMAIN_EVENT_CALLBACK(lifecycleCallback),
+                                          VIR_DOMAIN_EVENT_CALLBACK((void (*)(void))lifecycleCallback),
                                           &log, NULL);
     g_assert_cmpint(id, >=, 0);
     domId = virConnectDomainEventRegisterAny(conn, test, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                             VIR_DOMAIN_EVENT_CALLBACK(lifecycleCallback),
+                                             VIR_DOMAIN_EVENT_CALLBACK((void (*)(void))lifecycleCallback),
                                              &domLog, NULL);
     g_assert_cmpint(domId, >=, 0);
     g_assert_cmpint(domId, !=, id);
@@ -812,7 +812,7 @@ testEventsDefineDetails(void)
     int id;
 
     id = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                          VIR_DOMAIN_EVENT_CALLBACK(lifecycleCallback),
+                                          VIR_DOMAIN_EVENT_CALLBACK((void (*)(void))lifecycleCallback),
                                           &log, NULL);
     g_assert_cmpint(id, >=, 0);
     dom = virDomainCreateXML(conn, xml, 0);                  /* Started Booted */

@@ -419,6 +419,7 @@ testDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
 {
     testDriver *driver = testDriverOf(conn);
     g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(virDomainDef) oldDef = NULL;
     virDomainObj *obj;
     virObjectEvent *event;
     virDomainPtr ret;
@@ -437,10 +438,14 @@ testDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     g_mutex_lock(&driver->lock);
     if (!(obj = virDomainObjListAdd(driver->domains, &def,
                                     VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
-                                    VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL))) {
+                                    VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, &oldDef))) {
         g_mutex_unlock(&driver->lock);
         return NULL;
     }
+    /* Starting a defined, shut off domain from new XML: its persistent
+     * definition comes back when it stops (as libvirt's live assign). */
+    if (oldDef && obj->persistent && !obj->newDef)
+        obj->newDef = g_steal_pointer(&oldDef);
     testDomainStartState(driver, obj, VIR_DOMAIN_RUNNING_BOOTED);
     event = virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_STARTED,
                                               VIR_DOMAIN_EVENT_STARTED_BOOTED);
