@@ -26,7 +26,10 @@
  * observes the outcome through the public API.
  */
 #define G_LOG_DOMAIN "virtkitd.startup"
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon_startup.h"
 #include "datatypes.h"
@@ -206,6 +209,62 @@ vkdStartupCompare(GPtrArray *prior)
     }
 }
 
+/* Autostart, once per host boot: the marker lives in the runtime
+ * directory (tmpfs), next to the status files, at the path the QEMU driver
+ * documents for it (qemu_driver.h), so whichever of the driver or the
+ * daemon gets there first does it, and only once. Each guest starts on its
+ * own thread; all are waited for before clients are accepted, so no client
+ * sees a half-started guest. A failure is logged, like libvirt's. */
+static gpointer
+vkdStartupAutostartOne(gpointer opaque)
+{
+    virDomainPtr dom = opaque;
+
+    if (virDomainCreate(dom) < 0)
+        g_warning("Failed to autostart VM '%s': %s", virDomainGetName(dom),
+                  virGetLastErrorMessage());
+    else
+        g_message("autostarted '%s'", virDomainGetName(dom));
+    virDomainFree(dom);
+    return NULL;
+}
+
+static void
+vkdStartupAutostart(const char *qemuState)
+{
+    g_autofree char *marker = g_build_filename(qemuState, VKD_AUTOSTART_MARKER, NULL);
+    g_autoptr(GPtrArray) threads = g_ptr_array_new();
+    virDomainPtr *doms = NULL;
+    int fd, n;
+
+    fd = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (errno != EEXIST)
+            g_warning("cannot create '%s': %s: autostart skipped", marker,
+                      g_strerror(errno));
+        return;     /* EEXIST: done already during this boot */
+    }
+    close(fd);
+
+    if ((n = virConnectListAllDomains(vkdStartupConn, &doms,
+                                      VIR_CONNECT_LIST_DOMAINS_INACTIVE)) < 0) {
+        g_warning("autostart: cannot list domains: %s", virGetLastErrorMessage());
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        int autostart = 0;
+
+        if (virDomainGetAutostart(doms[i], &autostart) == 0 && autostart)
+            g_ptr_array_add(threads, g_thread_new("autostart",
+                                                  vkdStartupAutostartOne, doms[i]));
+        else
+            virDomainFree(doms[i]);
+    }
+    g_free(doms);
+    for (guint i = 0; i < threads->len; i++)
+        g_thread_join(g_ptr_array_index(threads, i));
+}
+
 int
 vkdStartupInitDrivers(const vkdConfig *cfg, GError **error)
 {
@@ -254,6 +313,7 @@ vkdStartupInitDrivers(const vkdConfig *cfg, GError **error)
                   e && e->message ? e->message : "unknown error");
     }
     vkdStartupCompare(prior);
+    vkdStartupAutostart(qemuState);
     /* Low priority: runs after the event timer has dispatched the queue. */
     g_idle_add_full(G_PRIORITY_LOW, vkdStartupStopRecording, NULL, NULL);
     vkdStartupExpireTimer = g_timeout_add_seconds(MAX(cfg->startupEventKeep, 1),

@@ -7,7 +7,8 @@
 
 /*
  * Initialize the QEMU driver state for @cfg (definitions, then status
- * files, then reconnect, then autostart once per boot; see qemu_driver.h)
+ * files, then reconnect; see qemu_driver.h), then autostart once per boot
+ * (marker <runtime>/qemu/autostarted, shared with the driver's contract),
  * and open the daemon's own connection to it, with a lifecycle callback
  * that records every event raised before and during the first
  * cfg->startupEventKeep seconds (the STOPPED/FAILED of a guest whose QEMU

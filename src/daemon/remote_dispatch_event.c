@@ -151,7 +151,7 @@ vkdEventRegister(vkdCall *call, int eventID, const remote_nonnull_domain *filter
     default:
         /* The drivers raise no other event; we would have nothing to
          * relay. Clients treat this code as "skip" (facts §5.3). */
-        virReportError(VIR_ERR_NO_SUPPORT, "event ID %d is not supported by virtkitd",
+        virReportError(VIR_ERR_NO_SUPPORT, "event ID %d",
                        eventID);
         return -1;
     }

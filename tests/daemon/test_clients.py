@@ -29,9 +29,9 @@ def test_virsh_test_driver():
     # state lives while some connection is open: keep one open with an event loop
     ev = VirshEvents(uri, "--all")
     try:
-        wait_for(lambda: "test" in virsh(uri, "list").stdout, "list")
+        ev.sync(uri, TEST_XML % "evsync", d.root)
         f = write(os.path.join(d.root, "t1.xml"), TEST_XML % "t1")
-        assert "defined from" in virsh(uri, "define", f).stdout
+        virsh(uri, "define", f)
         ev.wait_line(r"event 'lifecycle' for domain '?t1'?: Defined Added")
         assert domstate(uri, "t1") == "shut off (unknown)", domstate(uri, "t1")
         virsh(uri, "start", "t1")
@@ -53,7 +53,7 @@ def test_virsh_test_driver():
         ev.wait_line(r"for domain '?t1'?: Undefined Removed")
         assert "t1" not in virsh(uri, "list", "--all").stdout
         p = virsh(uri, "domstate", "t1", check=False)
-        assert p.returncode != 0 and "Domain not found" in p.stderr, p.stderr
+        assert p.returncode != 0 and "failed to get domain" in p.stderr, p.stderr
     finally:
         ev.close()
 
@@ -72,6 +72,7 @@ def test_test_driver_state_shared_then_reset():
     uri = d.uri("test")
     holder = VirshEvents(uri, "--all")
     try:
+        holder.sync(uri, TEST_XML % "evsync", d.root)
         f = write(os.path.join(d.root, "s.xml"), TEST_XML % "shared")
         virsh(uri, "define", f)
         holder.wait_line(r"'?shared'?: Defined Added")
@@ -95,6 +96,7 @@ def test_virsh_qemu_lifecycle():
     d, uri = qemu_daemon()
     ev = VirshEvents(uri, "--all")
     try:
+        ev.sync(uri, diskless_xml("evsync"), d.root)
         f = write(os.path.join(d.root, "g1.xml"), diskless_xml("g1"))
         virsh(uri, "define", f)
         ev.wait_line(r"'?g1'?: Defined Added")
@@ -149,6 +151,7 @@ def test_virsh_qemu_shutdown():
     virsh(uri, "define", f)
     ev = VirshEvents(uri, "--all")
     try:
+        ev.sync(uri, diskless_xml("evsync"), d.root)
         virsh(uri, "start", "g2")
         wait_for(lambda: os.path.exists(serial) and "GUEST-READY" in open(serial).read(),
                  "the guest to boot", 120)

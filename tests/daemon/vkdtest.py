@@ -80,7 +80,9 @@ def pid_alive(pid):
 
 
 def qemu_pids(tag):
-    """Pids of live QEMU processes whose command line mentions @tag."""
+    """Pids of live QEMU processes belonging to the daemon rooted at @tag:
+    their working directory (the per-domain lib dir) or their log file is
+    under @tag (the command line passes the monitor as a descriptor)."""
     out = []
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -88,9 +90,17 @@ def qemu_pids(tag):
         try:
             with open("/proc/%s/cmdline" % d, "rb") as f:
                 cmd = f.read().decode(errors="replace")
+            if "qemu-system" not in cmd:
+                continue
+            where = [os.readlink("/proc/%s/cwd" % d)]
+            for fd in ("1", "2"):
+                try:
+                    where.append(os.readlink("/proc/%s/fd/%s" % (d, fd)))
+                except OSError:
+                    pass
         except OSError:
             continue
-        if "qemu-system" in cmd and tag in cmd and pid_alive(int(d)):
+        if any(w.startswith(tag + "/") for w in where) and pid_alive(int(d)):
             out.append(int(d))
     return out
 
@@ -235,7 +245,9 @@ class VirshEvents:
 
     def __init__(self, uri, *extra):
         env = dict(os.environ, LC_ALL="C", LANG="C")
-        self.proc = subprocess.Popen([VIRSH, "-c", uri, "event", "--loop"] + list(extra),
+        # stdbuf: virsh block-buffers stdout into a pipe
+        self.proc = subprocess.Popen(["stdbuf", "-oL", VIRSH, "-c", uri, "event", "--loop"]
+                                     + list(extra),
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True, env=env)
         os.set_blocking(self.proc.stdout.fileno(), False)
@@ -249,6 +261,23 @@ class VirshEvents:
         if chunk:
             self.buf += chunk
         return [l for l in self.buf.splitlines() if l.startswith("event ")]
+
+    def sync(self, uri, probe_xml, workdir, timeout=60):
+        """Return once this listener receives events: define and undefine a
+        probe domain 'evsync' until its event line shows up."""
+        f = write(os.path.join(workdir, "evsync.xml"), probe_xml)
+        deadline = time.monotonic() + timeout
+        while True:
+            virsh(uri, "define", f)
+            virsh(uri, "undefine", "evsync")
+            step = time.monotonic() + 1
+            while time.monotonic() < step:
+                if any("evsync" in l for l in self.lines()):
+                    return
+                time.sleep(0.02)
+            if time.monotonic() > deadline:
+                raise AssertionError("virsh event never received the probe events: %r"
+                                     % self.buf)
 
     def wait_line(self, pattern, timeout=60):
         rx = re.compile(pattern)
