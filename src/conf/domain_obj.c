@@ -325,6 +325,8 @@ virDomainObjListRemove(virDomainObjList *list, virDomainObj *obj)
 {
     virDomainObj *indexed;
     unsigned char uuid[VIR_UUID_BUFLEN];
+    /* copied while locked: once unlocked, a driver may swap obj->def */
+    g_autofree char *name = g_strdup(obj->def->name);
 
     obj->removing = true;
     memcpy(uuid, obj->def->uuid, VIR_UUID_BUFLEN);
@@ -334,7 +336,7 @@ virDomainObjListRemove(virDomainObjList *list, virDomainObj *obj)
     g_rw_lock_writer_lock(&list->lock);
     indexed = g_hash_table_lookup(list->byUUID, uuid);
     if (indexed == obj) {
-        g_hash_table_remove(list->byName, obj->def->name);
+        g_hash_table_remove(list->byName, name);
         g_mutex_lock(&list->idLock);
         g_hash_table_remove_all(list->byID);
         g_mutex_unlock(&list->idLock);
