@@ -82,11 +82,15 @@ testNoImpl(void)
 /* ---- An application's own implementation (in a subprocess) -------------- */
 
 static GString *implLog;
+static void *implOpaque;
+static virFreeCallback implFree;
 
 static int
 implAddTimeout(int timeout, virEventTimeoutCallback cb, void *opaque, virFreeCallback ff)
 {
     g_string_append_printf(implLog, "add(%d);", timeout);
+    implOpaque = opaque;
+    implFree = ff;
     return 77;
 }
 
@@ -100,6 +104,9 @@ static int
 implRemoveTimeout(int timer)
 {
     g_string_append_printf(implLog, "remove(%d);", timer);
+    /* as a real loop would, once the timer can no longer fire */
+    if (timer == 77 && implFree)
+        implFree(implOpaque);
     return 0;
 }
 
@@ -163,6 +170,7 @@ testCustomImpl(void)
         g_assert_cmpstr(implLog->str, ==, "add(-1);update(77,0);remove(77);");
         virDomainFree(dom);
         g_assert_cmpint(virConnectClose(conn), ==, 0);
+        g_string_free(implLog, TRUE);
         return;
     }
     g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
