@@ -171,7 +171,7 @@ virDomainReportUnsupportedValue(const char *what, const char *value)
 
 /*
  * Parse an unsigned decimal as libvirt's virStrToLong_ullp does: leading
- * blanks allowed, no sign, nothing after the digits.
+ * blanks and a '+' allowed, no '-', nothing after the digits.
  */
 int
 virDomainParseULL(const char *str, unsigned long long *val)
@@ -181,7 +181,9 @@ virDomainParseULL(const char *str, unsigned long long *val)
 
     while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
         p++;
-    if (*p == '-' || *p == '+' || !g_ascii_isdigit(*p))
+    if (*p == '+')
+        p++;
+    if (!g_ascii_isdigit(*p))
         return -1;
     errno = 0;
     *val = strtoull(p, &end, 10);
