@@ -78,6 +78,12 @@ rebootCb(virConnectPtr conn, virDomainPtr dom, void *opaque)
     g_async_queue_push(testEvents, ev);
 }
 
+static void
+quietErrors(void *opaque, virErrorPtr err)
+{
+    /* expected errors are checked with virGetLastError */
+}
+
 static gpointer
 eventLoopThread(gpointer data)
 {
@@ -929,14 +935,26 @@ testErrors(void)
 static void
 reconnectChild(void)
 {
-    const char *root = g_getenv("VKQEMU_TEST_ROOT");
-    const char *name = g_getenv("VKQEMU_TEST_NAME");
-    g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", root);
-    Fixture f = { .root = (char *)root };
+    g_autofree char *job = g_build_filename(g_getenv("VKQEMU_TEST_BASE"), "reconnect-job", NULL);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    const char *root;
+    const char *name;
+    g_autofree char *uri = NULL;
+    Fixture f = { 0 };
     GuestOpts o = { .kernel = true, .graceSec = -1 };
-    g_autofree char *xml = guestXML(&f, name, &o);
-    virConnectPtr conn = virConnectOpen(uri);
+    g_autofree char *xml = NULL;
+    virConnectPtr conn;
     virDomainPtr dom;
+
+    g_assert_true(g_file_get_contents(job, &text, NULL, NULL));
+    lines = g_strsplit(text, "\n", -1);
+    root = lines[0];
+    name = lines[1];
+    f.root = (char *)root;
+    uri = g_strdup_printf("qemu:///embed?root=%s", root);
+    xml = guestXML(&f, name, &o);
+    conn = virConnectOpen(uri);
 
     g_assert_nonnull(conn);
     g_assert_nonnull((dom = virDomainDefineXML(conn, xml)));
@@ -945,12 +963,16 @@ reconnectChild(void)
     _exit(0);
 }
 
+/* The subprocess learns which root and guest through a file under the
+ * base directory (the environment cannot change once threads run). */
 static void
 runReconnectChild(Fixture *f, const char *name)
 {
-    g_setenv("VKQEMU_TEST_ROOT", f->root, TRUE);
-    g_setenv("VKQEMU_TEST_NAME", name, TRUE);
-    g_test_trap_subprocess("/qemu/reconnect/child", 120 * G_USEC_PER_SEC,
+    g_autofree char *job = g_build_filename(g_getenv("VKQEMU_TEST_BASE"), "reconnect-job", NULL);
+    g_autofree char *text = g_strdup_printf("%s\n%s\n", f->root, name);
+
+    g_assert_true(g_file_set_contents(job, text, -1, NULL));
+    g_test_trap_subprocess("/qemu/reconnect/child", 300 * G_USEC_PER_SEC,
                            G_TEST_SUBPROCESS_INHERIT_STDERR);
     g_test_trap_assert_passed();
 }
@@ -1040,7 +1062,9 @@ main(int argc, char **argv)
 {
     g_autofree char *out = NULL;
     g_autofree char *script = NULL;
+    g_autofree char *testBase = NULL;
     int status = -1;
+    int ret;
 
     g_test_init(&argc, &argv, NULL);
     testPids = g_array_new(FALSE, FALSE, sizeof(pid_t));
@@ -1062,10 +1086,13 @@ main(int argc, char **argv)
         }
         guestDir = g_strdup(g_strstrip(out));
         g_setenv("VKQEMU_GUEST_DIR", guestDir, TRUE);
+        testBase = g_dir_make_tmp("vkqemu-base-XXXXXX", NULL);
+        g_setenv("VKQEMU_TEST_BASE", testBase, TRUE);
     } else {
         guestDir = g_strdup(g_getenv("VKQEMU_GUEST_DIR"));
     }
 
+    virSetErrorFunc(NULL, quietErrors);
     g_assert_cmpint(virEventRegisterDefaultImpl(), ==, 0);
     g_thread_unref(g_thread_new("event-loop", eventLoopThread, NULL));
 
@@ -1087,5 +1114,12 @@ main(int argc, char **argv)
     g_test_add_func("/qemu/lifecycle/hung-does-not-block-others", testHungDoesNotBlockOthers);
     g_test_add_func("/qemu/reconnect/seed", testReconnectSeed);
     g_test_add_func("/qemu/reconnect/running", testReconnectRunning);
-    return g_test_run();
+    ret = g_test_run();
+    if (testBase) {
+        g_autofree char *job = g_build_filename(testBase, "reconnect-job", NULL);
+
+        g_unlink(job);
+        g_rmdir(testBase);
+    }
+    return ret;
 }

@@ -31,6 +31,7 @@ typedef struct {
     bool fakeReboot;            /* the next SHUTDOWN becomes a reset */
     bool pausedShutdown;        /* SHUTDOWN seen during a fake reboot: hide STOP */
     int beingDestroyed;         /* destroy calls in their kill phase */
+    bool stopping;              /* qemuProcessStop running: ignore QMP events */
     bool exitSeen;              /* the process exited while being destroyed */
     int runningReason;          /* reason for the next RESUME event */
     int pausedReason;           /* reason for the next STOP event */

@@ -64,17 +64,28 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
                                             &graceSec)))
         return NULL;
 
-    /* The config file goes first: a definition that is not durable is not
-     * defined. A failure leaves the list as it was. */
-    if (qemuDomainSaveConfig(driver, def, graceSec) < 0)
-        return NULL;
-
     if (!(obj = virDomainObjListAdd(driver->domains, &def, 0, &oldDef)))
         return NULL;
     isNew = obj->privateData == NULL;
     if (isNew)
         qemuDomainObjInitPrivate(obj, driver);
     wasPersistent = obj->persistent;
+
+    /* Not defined until durable: on a failed write the list goes back to
+     * what it was. */
+    if (qemuDomainSaveConfig(driver, virDomainObjGetPersistentDef(obj), graceSec) < 0) {
+        if (isNew) {
+            virDomainObjListRemove(driver->domains, obj);
+        } else if (obj->newDef) {
+            virDomainDefFree(obj->newDef);
+            obj->newDef = g_steal_pointer(&oldDef);
+        } else if (oldDef) {
+            virDomainDefFree(obj->def);
+            obj->def = g_steal_pointer(&oldDef);
+        }
+        virDomainObjEndAPI(&obj);
+        return NULL;
+    }
     obj->persistent = true;
     qemuDomainPriv(obj)->graceOverrideSec = graceSec;
 

@@ -485,14 +485,12 @@ qemuProcessHandleEvent(qemuMonitor *mon, const char *name, json_object *data, vo
     qemuDriver *driver = priv->driver;
 
     virDomainObjLock(obj);
-    if (priv->mon != mon || !virDomainObjIsActive(obj)) {
-        /* priv->mon is NULL during the start handshake: only events of the
-         * monitor being opened right now can arrive then, and none of them
-         * matters before 'cont'. */
-        if (priv->mon != NULL || !virDomainObjIsActive(obj)) {
-            virDomainObjUnlock(obj);
-            return;
-        }
+    /* priv->mon is still NULL during the start or reconnect handshake (the
+     * monitor being opened is the only one that can call back then); a
+     * stopping domain ignores what its dying QEMU says. */
+    if ((priv->mon && priv->mon != mon) || priv->stopping || !virDomainObjIsActive(obj)) {
+        virDomainObjUnlock(obj);
+        return;
     }
     g_debug("QMP event %s for '%s'", name, obj->def->name);
     if (g_str_equal(name, "SHUTDOWN"))
@@ -654,6 +652,7 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
 
     /* No callback of this run may act from now on. */
     priv->runId++;
+    priv->stopping = true;
     qemuProcessCloseMonitor(obj);
 
     if (priv->killTimer) {
@@ -698,6 +697,7 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
     priv->runningReason = VIR_DOMAIN_RUNNING_UNPAUSED;
     priv->pausedReason = VIR_DOMAIN_PAUSED_USER;
     virDomainObjSetState(obj, VIR_DOMAIN_SHUTOFF, reason);
+    priv->stopping = false;
 
     if (obj->newDef) {
         virDomainDefFree(obj->def);
