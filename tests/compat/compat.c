@@ -403,10 +403,29 @@ testConnection(void)
            node.cores, node.threads);
     printList(conn, "list all", 0);
     printLegacyLists(conn);
+    {
+        virSecurityModel model;
+
+        report("nodeGetSecurityModel", virNodeGetSecurityModel(conn, &model));
+        printf("secmodel model='%s' doi='%s'\n", model.model, model.doi);
+    }
+    s = virConnectGetCapabilities(conn);
+    printf("capabilities:\n%s", s ? s : "(null)\n");
+    free(s);
 
     dom = virDomainLookupByName(conn, "test");
     report("lookupByName test", dom ? 0 : -1);
     printDomain(dom);
+    {
+        virSecurityLabel label;
+
+        report("getSecurityLabel", virDomainGetSecurityLabel(dom, &label));
+        printf("seclabel label='%s' enforcing=%d\n", label.label, label.enforcing);
+    }
+    printf("maxVcpus=%d vcpusFlags(0)=%d vcpusFlags(MAXIMUM|CONFIG)=%d updated=%d "
+           "managedSave=%d\n", virDomainGetMaxVcpus(dom), virDomainGetVcpusFlags(dom, 0),
+           virDomainGetVcpusFlags(dom, VIR_DOMAIN_VCPU_MAXIMUM | VIR_DOMAIN_VCPU_CONFIG),
+           virDomainIsUpdated(dom), virDomainHasManagedSaveImage(dom, 0));
     s = virDomainGetXMLDesc(dom, 0);
     printf("xml:\n%s", s ? s : "(null)\n");
     free(s);
