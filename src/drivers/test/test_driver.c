@@ -81,7 +81,7 @@ testConnectOpen(virConnectPtr conn, const char *uri, virConnectAuthPtr auth,
     g_autoptr(testDriver) driver = NULL;
     const char *path;
 
-    virCheckFlags(VIR_CONNECT_RO, VIR_DRV_OPEN_ERROR);
+    testCheckFlags(VIR_CONNECT_RO, VIR_DRV_OPEN_ERROR);
 
     if (!uri || !(parsed = g_uri_parse(uri, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED, NULL)))
         return VIR_DRV_OPEN_DECLINED;
@@ -267,7 +267,7 @@ testConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnam
 static int
 testConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags)
 {
-    virCheckFlags(TEST_LIST_DOMAINS_FILTERS_ALL, -1);
+    testCheckFlags(TEST_LIST_DOMAINS_FILTERS_ALL, -1);
 
     return virDomainObjListExport(testDriverOf(conn)->domains, conn, domains, flags);
 }
@@ -339,7 +339,7 @@ testDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
     unsigned int parseFlags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
     bool updated;
 
-    virCheckFlags(VIR_DOMAIN_DEFINE_VALIDATE, NULL);
+    testCheckFlags(VIR_DOMAIN_DEFINE_VALIDATE, NULL);
 
     if (flags & VIR_DOMAIN_DEFINE_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE;
@@ -389,7 +389,7 @@ testDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     virObjectEvent *event;
 
-    virCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+    testCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
                   VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA, -1);
 
     g_mutex_lock(&driver->lock);
@@ -425,7 +425,7 @@ testDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     virDomainPtr ret;
     unsigned int parseFlags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
 
-    virCheckFlags(VIR_DOMAIN_START_VALIDATE, NULL);
+    testCheckFlags(VIR_DOMAIN_START_VALIDATE, NULL);
 
     if (flags & VIR_DOMAIN_START_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE;
@@ -466,7 +466,7 @@ testDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     virObjectEvent *event;
 
-    virCheckFlags(0, -1);
+    testCheckFlags(0, -1);
 
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
@@ -513,7 +513,7 @@ testDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     virObjectEvent *event;
 
-    virCheckFlags(VIR_DOMAIN_DESTROY_GRACEFUL, -1);
+    testCheckFlags(VIR_DOMAIN_DESTROY_GRACEFUL, -1);
 
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
@@ -558,7 +558,7 @@ testDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     virObjectEvent *event;
 
-    virCheckFlags(0, -1);
+    testCheckFlags(0, -1);
 
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
@@ -582,7 +582,7 @@ testDomainReboot(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     virObjectEvent *event;
 
-    virCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN |
+    testCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN |
                   VIR_DOMAIN_REBOOT_GUEST_AGENT |
                   VIR_DOMAIN_REBOOT_INITCTL |
                   VIR_DOMAIN_REBOOT_SIGNAL |
@@ -608,7 +608,7 @@ testDomainReset(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     int ret;
 
-    virCheckFlags(0, -1);
+    testCheckFlags(0, -1);
 
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
@@ -677,7 +677,7 @@ testDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags
     virDomainObj *obj;
     int r = 0;
 
-    virCheckFlags(0, -1);
+    testCheckFlags(0, -1);
 
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
@@ -717,7 +717,7 @@ testDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
     unsigned int formatFlags = 0;
     char *ret;
 
-    virCheckFlags(TEST_XML_FLAGS, NULL);
+    testCheckFlags(TEST_XML_FLAGS, NULL);
 
     if (!(obj = testDomObjFromDomain(dom)))
         return NULL;
@@ -794,7 +794,7 @@ testDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
     const virDomainDef *def;
     int ret = -1;
 
-    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
+    testCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
                   VIR_DOMAIN_VCPU_MAXIMUM, -1);
 
     if (!(obj = testDomObjFromDomain(dom)))
@@ -867,7 +867,7 @@ testDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
 {
     virDomainObj *obj;
 
-    virCheckFlags(0, -1);
+    testCheckFlags(0, -1);
 
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
