@@ -1,4 +1,4 @@
-/* domain_status.c: format and parse <domstatus> runtime state files */
+/* domain_status.c: <domstatus> runtime state files and persistent config files */
 
 #define G_LOG_DOMAIN "vk.conf.status"
 
@@ -10,6 +10,7 @@
 #include "domain_conf_priv.h"
 #include "virerror.h"
 #include "virfile.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
 
@@ -130,7 +131,57 @@ int
 virDomainStatusSave(virDomainObj *obj, const char *path,
                     const virDomainStatusCallbacks *cb)
 {
+    g_autofree char *header = virDomainFileHeader(obj->def);
     g_autofree char *xml = virDomainStatusFormat(obj, cb);
+    g_autofree char *data = g_strconcat(header, xml, NULL);
 
-    return virFileWriteAtomic(path, xml, strlen(xml), 0600);
+    return virFileWriteAtomic(path, data, strlen(data), 0600);
+}
+
+/* libvirt's virXMLPickShellSafeComment: the name unless a shell would
+ * read it as more than one plain word. */
+static bool
+shellSafe(const char *str)
+{
+    return str && *str && *str != '-' &&
+           !strpbrk(str, "\r\t\n !\"#$&'()*;<>?[\\]^`{|}~");
+}
+
+char *
+virDomainFileHeader(const virDomainDef *def)
+{
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    const char *name = shellSafe(def->name) ? def->name : virUUIDFormat(def->uuid, uuid);
+
+    return g_strdup_printf("<!--\n"
+                           "WARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n"
+                           "OVERWRITTEN AND LOST. Changes to this xml configuration should be made using:\n"
+                           "  virsh edit %s\n"
+                           "or other application using the libvirt API.\n"
+                           "-->\n\n", name);
+}
+
+char *
+virDomainConfigFile(const char *dir, const char *name)
+{
+    return g_strdup_printf("%s/%s.xml", dir, name);
+}
+
+int
+virDomainDefSaveConfig(const virDomainDef *def, const char *dir)
+{
+    g_autofree char *path = virDomainConfigFile(dir, def->name);
+    g_autofree char *header = virDomainFileHeader(def);
+    g_autofree char *xml = virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+    g_autofree char *data = g_strconcat(header, xml, NULL);
+
+    return virFileWriteAtomic(path, data, strlen(data), 0600);
+}
+
+int
+virDomainDefDeleteConfig(const char *dir, const char *name)
+{
+    g_autofree char *path = virDomainConfigFile(dir, name);
+
+    return virFileRemoveDurable(path);
 }

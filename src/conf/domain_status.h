@@ -1,4 +1,4 @@
-/* domain_status.h: the <domstatus> runtime state document of a running domain */
+/* domain_status.h: the <domstatus> runtime state document, and persistent config files */
 #pragma once
 
 #include <libxml/tree.h>
@@ -48,3 +48,24 @@ virDomainObj *virDomainStatusParseFile(const char *path,
  * (virFileWriteAtomic, mode 0600). 0, or -1 with an error reported. */
 int virDomainStatusSave(virDomainObj *obj, const char *path,
                         const virDomainStatusCallbacks *cb);
+
+/* ---- files ----------------------------------------------------------- */
+
+/*
+ * libvirt's warning comment that starts every config and status file:
+ * "<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE. ...\n  virsh edit NAME\n
+ * or other application using the libvirt API.\n-->\n\n". NAME is the
+ * domain name when it is shell-safe, else its UUID. Returns a new string.
+ */
+char *virDomainFileHeader(const virDomainDef *def);
+
+/* DIR/NAME.xml (new string). */
+char *virDomainConfigFile(const char *dir, const char *name);
+
+/* Write the inactive XML of @def, after the warning header, to
+ * DIR/NAME.xml atomically and durably (mode 0600). The directory must
+ * exist. 0, or -1 with an error reported; the old file is then intact. */
+int virDomainDefSaveConfig(const virDomainDef *def, const char *dir);
+
+/* Remove DIR/NAME.xml durably; a missing file is not an error. 0 or -1. */
+int virDomainDefDeleteConfig(const char *dir, const char *name);

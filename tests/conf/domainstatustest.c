@@ -126,6 +126,13 @@ testSaveFile(void)
     g_assert_cmpint(virDomainStatusSave(obj, path, &callbacks), ==, 0);
     g_assert_cmpint(g_stat(path, &sb), ==, 0);
     g_assert_cmpint(sb.st_mode & 0777, ==, 0600);
+    {
+        g_autofree char *text = NULL;
+
+        g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+        g_assert_true(g_str_has_prefix(text, "<!--\nWARNING: THIS IS AN AUTO-GENERATED"));
+        g_assert_nonnull(strstr(text, "-->\n\n<domstatus state='running' reason='booted'"));
+    }
     back = virDomainStatusParseFile(path, &callbacks);
     g_assert_nonnull(back);
     g_assert_cmpint(back->state, ==, VIR_DOMAIN_RUNNING);
@@ -133,6 +140,59 @@ testSaveFile(void)
     virDomainObjUnref(back);
     virDomainObjUnref(obj);
     g_unlink(path);
+    g_rmdir(dir);
+}
+
+static void
+testConfigFiles(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vkconfigXXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "st.xml", NULL);
+    g_autoptr(virDomainDef) def = virDomainDefParseString(DOMAIN_XML, 0);
+    g_autoptr(virDomainDef) back = NULL;
+    g_autoptr(virDomainDef) odd = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *header = NULL;
+    g_autofree char *inactive = NULL;
+    GStatBuf sb;
+
+    g_assert_nonnull(def);
+    g_assert_cmpint(virDomainDefSaveConfig(def, dir), ==, 0);
+    g_assert_cmpint(g_stat(path, &sb), ==, 0);
+    g_assert_cmpint(sb.st_mode & 0777, ==, 0600);
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    inactive = virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+    /* libvirt's exact prologue, then the inactive definition (no id, no pty) */
+    g_assert_true(g_str_has_prefix(text,
+        "<!--\n"
+        "WARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n"
+        "OVERWRITTEN AND LOST. Changes to this xml configuration should be made using:\n"
+        "  virsh edit st\n"
+        "or other application using the libvirt API.\n"
+        "-->\n\n<domain type='qemu'>\n"));
+    g_assert_true(g_str_has_suffix(text, inactive));
+    g_assert_null(strstr(text, "/dev/pts/5"));
+
+    back = virDomainDefParseFile(path, VIR_DOMAIN_DEF_PARSE_INACTIVE);
+    g_assert_nonnull(back);
+    g_assert_cmpstr(back->name, ==, "st");
+    g_assert_cmpint(back->id, ==, -1);
+
+    /* a name a shell would split is replaced by the UUID */
+    odd = virDomainDefCopy(def);
+    g_free(odd->name);
+    odd->name = g_strdup("a b;rm");
+    header = virDomainFileHeader(odd);
+    g_assert_nonnull(strstr(header, "  virsh edit c7a5fdbd-edaf-9455-926a-d65c16db1809\n"));
+
+    g_assert_cmpint(virDomainDefDeleteConfig(dir, "st"), ==, 0);
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    g_assert_cmpint(virDomainDefDeleteConfig(dir, "st"), ==, 0);
+
+    /* an unwritable directory: an error, nothing left behind */
+    virResetLastError();
+    g_assert_cmpint(virDomainDefSaveConfig(def, "/nonexistent/dir"), ==, -1);
+    g_assert_nonnull(virGetLastError());
     g_rmdir(dir);
 }
 
@@ -197,6 +257,7 @@ main(int argc, char **argv)
     g_test_add_func("/conf/status/round-trip", testRoundTrip);
     g_test_add_func("/conf/status/save-file", testSaveFile);
     g_test_add_func("/conf/status/no-callbacks", testNoCallbacks);
+    g_test_add_func("/conf/status/config-files", testConfigFiles);
     g_test_add_func("/conf/status/bad", testBad);
     return g_test_run();
 }
