@@ -80,4 +80,8 @@ show -c $uri 'event --all --loop --timeout 1 --timestamp' || true
 step "Host information"
 show -c $uri 'uri; version; nodeinfo'
 
+# ---- Part 2 (qemu engineer): a real guest under QEMU through qemu:///embed.
+# Kept in its own script, scripts/demo-qemu.sh.
+"$(dirname "$0")/demo-qemu.sh" "$build"
+
 printf '\nDemo finished.\n'

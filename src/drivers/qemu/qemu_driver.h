@@ -25,9 +25,15 @@ typedef struct {
 /*
  * For virtkitd: create the process-wide driver state that serves
  * "qemu:///system" (@privileged) or "qemu:///session" (!@privileged).
- * Loads every persistent definition, then every status file, then
- * reconnects to the recorded QEMU processes (in parallel, each with its own
- * deadline), then runs autostart once per boot (marker stateDir/autostarted).
+ * Loads every persistent definition, then every status file; a recorded
+ * QEMU that is gone (or whose pid now names another process: start time
+ * mismatch) is finished here, synchronously, as SHUTOFF/CRASHED (transient
+ * ones removed), so no caller ever sees it running; its STOPPED/FAILED
+ * event is kept and queued when the first event callback registers on the
+ * state. Live QEMUs are reconnected in parallel on worker threads, each
+ * holding its domain's job and its own monitor deadline, so calls on that
+ * domain wait for its reconnect and nothing else does. Autostart is the
+ * caller's business (virtkitd does it once per boot).
  * Until this has been called, connectOpen declines qemu:///system and
  * qemu:///session so that the remote driver handles them.
  * Returns 0, or -1 with an error reported (nothing is killed on failure).

@@ -39,6 +39,7 @@
 
 #include "qemu_process.h"
 #include "qemu_capabilities_glue.h"
+#include "qemu_monitor.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virprocess.h"
@@ -46,9 +47,18 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
+/* Deadline for re-opening the monitor of one running QEMU. */
+#define QEMU_RECONNECT_TIMEOUT_MS 10000
+
 static void qemuProcessHandleEvent(qemuMonitor *mon, const char *name,
-                                   json_object *data, void *opaque);
-static void qemuProcessHandleEOF(qemuMonitor *mon, void *opaque);
+                                   json_object *data, gint64 timestamp_us, void *opaque);
+static void qemuProcessHandleEOF(qemuMonitor *mon, bool error, const char *reason,
+                                 void *opaque);
+
+static const qemuMonitorCallbacks qemuProcessMonitorCallbacks = {
+    .event = qemuProcessHandleEvent,
+    .eof = qemuProcessHandleEOF,
+};
 
 /* ---- validation ---------------------------------------------------- */
 
@@ -226,7 +236,7 @@ qemuProcessMonitorCommand(virDomainObj *obj, const char *cmd)
         return -1;
     }
     virDomainObjUnlock(obj);
-    rc = qemuGlueMonitorCommand(mon, cmd, QEMU_MONITOR_TIMEOUT_MS);
+    rc = qemuMonitorCommand(mon, cmd, NULL, QEMU_MONITOR_TIMEOUT_MS, NULL);
     virDomainObjLock(obj);
     return rc;
 }
@@ -234,17 +244,27 @@ qemuProcessMonitorCommand(virDomainObj *obj, const char *cmd)
 /* Ask QEMU for its run state ("running", "paused", "shutdown", ...).
  * obj locked and job held; lock dropped while waiting. */
 static char *
-qemuProcessQueryStatus(virDomainObj *obj)
+qemuProcessQueryStatus(virDomainObj *obj, int timeout_ms)
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
     qemuMonitor *mon = priv->mon;
     char *status = NULL;
     int rc;
 
+    g_autoptr(json_object) reply = NULL;
+    json_object *st = NULL;
+
     virDomainObjUnlock(obj);
-    rc = qemuGlueMonitorQueryStatus(mon, QEMU_MONITOR_TIMEOUT_MS, &status);
+    rc = qemuMonitorCommand(mon, "query-status", NULL, timeout_ms, &reply);
     virDomainObjLock(obj);
-    return rc < 0 ? NULL : status;
+    if (rc < 0)
+        return NULL;
+    if (!json_object_object_get_ex(reply, "status", &st)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "query-status reply has no 'status'");
+        return NULL;
+    }
+    status = g_strdup(json_object_get_string(st));
+    return status;
 }
 
 /* Connect to the monitor listening at @path (reconnect). -1 on failure
@@ -284,8 +304,7 @@ qemuProcessOpenMonitor(virDomainObj *obj, int fd, unsigned int timeout_ms)
      * released by qemuProcessCloseMonitor. */
     virDomainObjRef(obj);
     virDomainObjUnlock(obj);
-    mon = qemuGlueMonitorOpen(fd, timeout_ms, qemuProcessHandleEvent,
-                              qemuProcessHandleEOF, obj);
+    mon = qemuMonitorOpen(fd, &qemuProcessMonitorCallbacks, obj, (int)timeout_ms);
     virDomainObjLock(obj);
     if (!mon) {
         virDomainObjUnref(obj);
@@ -306,7 +325,7 @@ qemuProcessCloseMonitor(virDomainObj *obj)
     if (!mon)
         return;
     virDomainObjUnlock(obj);
-    qemuGlueMonitorClose(mon);
+    qemuMonitorClose(mon);
     virDomainObjLock(obj);
     virDomainObjUnref(obj);
 }
@@ -478,7 +497,8 @@ qemuProcessHandlePanic(qemuDriver *driver, virDomainObj *obj)
 }
 
 static void
-qemuProcessHandleEvent(qemuMonitor *mon, const char *name, json_object *data, void *opaque)
+qemuProcessHandleEvent(qemuMonitor *mon, const char *name, json_object *data,
+                       gint64 timestamp_us, void *opaque)
 {
     virDomainObj *obj = opaque;
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
@@ -507,14 +527,15 @@ qemuProcessHandleEvent(qemuMonitor *mon, const char *name, json_object *data, vo
 }
 
 static void
-qemuProcessHandleEOF(qemuMonitor *mon, void *opaque)
+qemuProcessHandleEOF(qemuMonitor *mon, bool error, const char *reason, void *opaque)
 {
     /* The pidfd is the authority on QEMU's exit: it fires when the process
      * is really gone, which the EOF does not prove. Commands in flight
      * already fail on EOF inside the monitor. */
     virDomainObj *obj = opaque;
 
-    g_debug("monitor EOF for '%s'", obj->def ? obj->def->name : "?");
+    g_debug("monitor EOF for '%s'%s%s", obj->def ? obj->def->name : "?",
+            error ? ": " : "", error && reason ? reason : "");
 }
 
 /* ---- exit ------------------------------------------------------------ */
@@ -909,8 +930,6 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
 
 /* ---- reconnect --------------------------------------------------------- */
 
-/* Deadline for re-opening the monitor of one running QEMU. */
-#define QEMU_RECONNECT_TIMEOUT_MS 10000
 
 /* The recorded process is gone (or its pid now names another process):
  * the domain ends SHUTOFF/CRASHED with a STOPPED/FAILED event, nothing is
@@ -948,7 +967,7 @@ qemuProcessReconnectWorker(qemuDriver *driver, gpointer data)
 
     if ((fd = qemuProcessConnectSocket(priv->monitorPath)) < 0 ||
         qemuProcessOpenMonitor(obj, fd, QEMU_RECONNECT_TIMEOUT_MS) < 0 ||
-        !(status = qemuProcessQueryStatus(obj))) {
+        !(status = qemuProcessQueryStatus(obj, QEMU_RECONNECT_TIMEOUT_MS))) {
         /* Never kill a guest we merely failed to talk to: it keeps running,
          * watched by its pidfd; calls needing the monitor fail clearly. */
         g_debug("cannot reconnect to QEMU of '%s' (pid %lld): %s", obj->def->name,

@@ -33,10 +33,13 @@ void qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason);
 
 /*
  * Destroy's kill phase, called with @obj locked (dropped while waiting):
- * SIGTERM, wait up to the grace period; unless @graceful, SIGKILL and wait
- * up to QEMU_KILL_WAIT_MS. Returns the moment the process is gone: 0 when
- * it is gone, -1 with SYSTEM_ERROR EBUSY "Failed to terminate process PID
- * with SIG...". The caller has incremented priv->beingDestroyed.
+ * SIGTERM, wait on the pidfd up to the grace period; unless @graceful,
+ * SIGKILL and wait up to QEMU_KILL_WAIT_MS. Returns the moment the process
+ * is gone: 0 when it is gone, -1 with SYSTEM_ERROR EBUSY "Failed to
+ * terminate process PID with SIG...". A graceful kill of a stopped process
+ * (SIGSTOP, ptrace) withholds SIGTERM, which it could only act on once
+ * continued, killing a guest the caller was told survived. The caller has
+ * incremented priv->beingDestroyed.
  */
 int qemuProcessKill(virDomainObj *obj, bool graceful);
 
