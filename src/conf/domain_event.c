@@ -270,6 +270,10 @@ virObjectEventStateDispatch(virObjectEventState *state)
         return;
     }
     state->dispatching = true;
+    /* A callback may drop the last connection reference, whose close
+     * frees the state (virObjectEventStateFree): keep it alive until the
+     * end of this flush. */
+    virObjectEventStateRef(state);
 
     while (!g_queue_is_empty(&state->queue)) {
         events = state->queue;
@@ -305,6 +309,7 @@ virObjectEventStateDispatch(virObjectEventState *state)
 
     state->dispatching = false;
     g_mutex_unlock(&state->lock);
+    virObjectEventStateUnref(state);
 }
 
 

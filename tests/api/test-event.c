@@ -538,6 +538,54 @@ testCallbacksHoldConnection(void)
 }
 
 
+typedef struct {
+    int id;
+    int calls;
+    int freed;
+} ClosingData;
+
+static void
+closingCb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    ClosingData *d = opaque;
+
+    d->calls++;
+    if (d->id >= 0) {
+        /* the callback held the last reference on the connection: once
+         * this dispatch lets go of it, the connection and its driver
+         * (with the event state being dispatched) are torn down */
+        g_assert_cmpint(virConnectDomainEventDeregisterAny(conn, d->id), ==, 0);
+        d->id = -1;
+    }
+}
+
+static void
+closingFree(void *opaque)
+{
+    ((ClosingData *)opaque)->freed++;
+}
+
+
+static void
+testCloseFromCallback(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    ClosingData d = { -1, 0, 0 };
+
+    d.id = virConnectDomainEventRegisterAny(conn, NULL, 0,
+                                            VIR_DOMAIN_EVENT_CALLBACK(closingCb),
+                                            &d, closingFree);
+    g_assert_cmpint(d.id, >=, 0);
+    g_assert_cmpint(virDomainSuspend(dom), ==, 0);
+    g_assert_cmpint(virDomainResume(dom), ==, 0);
+    virDomainFree(dom);
+    g_assert_cmpint(virConnectClose(conn), ==, 1);
+    RUN_LOOP_UNTIL(d.freed == 1);
+    g_assert_cmpint(d.calls, ==, 1);
+}
+
+
 /* ---- The event state directly: flush, queue from threads ---------------- */
 
 /* The connection here has no driver, so read the handle's fields directly. */
@@ -690,6 +738,7 @@ main(int argc, char **argv)
     g_test_add_func("/event/domain/dispatch-order", testDispatchOrder);
     g_test_add_func("/event/domain/reentrant", testReentrant);
     g_test_add_func("/event/domain/callbacks-hold-connection", testCallbacksHoldConnection);
+    g_test_add_func("/event/domain/close-from-callback", testCloseFromCallback);
     g_test_add_func("/event/state/direct", testStateDirect);
     g_test_add_func("/event/threads/lookups-and-events", testThreads);
     return g_test_run();
