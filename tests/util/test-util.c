@@ -67,7 +67,7 @@ test_error_flags(void)
     g_assert_cmpint(check_flags_helper(0x7), ==, -1);
     g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
     g_assert_cmpstr(virGetLastErrorMessage(), ==,
-                    "invalid argument: unsupported flags (0x6) in function check_flags_helper");
+                    "unsupported flags (0x6) in function check_flags_helper");
     virResetLastError();
 }
 
