@@ -363,6 +363,55 @@ testWakeFromThread(void)
 }
 
 
+#define CHURN_THREADS 4
+#define CHURN_TIMERS 500
+
+static gint churnFreed;
+static gint churnDone;
+
+static void
+churnNoop(int timer, void *opaque)
+{
+}
+
+static void
+churnFree(void *opaque)
+{
+    g_atomic_int_inc(&churnFreed);
+}
+
+static gpointer
+churnThread(gpointer opaque)
+{
+    for (int i = 0; i < CHURN_TIMERS; i++) {
+        int t = virEventAddTimeout(i % 2 ? 0 : -1, churnNoop, NULL, churnFree);
+
+        g_assert_cmpint(t, >, 0);
+        virEventUpdateTimeout(t, i % 3 ? 0 : 5);
+        g_assert_cmpint(virEventRemoveTimeout(t), ==, 0);
+    }
+    g_atomic_int_inc(&churnDone);
+    return NULL;
+}
+
+
+/* Watches and timers added and removed from several threads while the
+ * loop runs: every free function runs exactly once, in the loop. */
+static void
+testChurnFromThreads(void)
+{
+    GThread *threads[CHURN_THREADS];
+
+    for (int i = 0; i < CHURN_THREADS; i++)
+        threads[i] = g_thread_new("churn", churnThread, NULL);
+    RUN_LOOP_UNTIL(g_atomic_int_get(&churnDone) == CHURN_THREADS &&
+                   g_atomic_int_get(&churnFreed) == CHURN_THREADS * CHURN_TIMERS);
+    for (int i = 0; i < CHURN_THREADS; i++)
+        g_thread_join(threads[i]);
+    g_assert_cmpint(g_atomic_int_get(&churnFreed), ==, CHURN_THREADS * CHURN_TIMERS);
+}
+
+
 /* ---- Domain events through the API --------------------------------------- */
 
 typedef struct {
@@ -735,6 +784,7 @@ main(int argc, char **argv)
     g_test_add_func("/event/loop/timeouts", testTimeouts);
     g_test_add_func("/event/loop/handles", testHandles);
     g_test_add_func("/event/loop/wake-from-thread", testWakeFromThread);
+    g_test_add_func("/event/loop/churn-from-threads", testChurnFromThreads);
     g_test_add_func("/event/domain/dispatch-order", testDispatchOrder);
     g_test_add_func("/event/domain/reentrant", testReentrant);
     g_test_add_func("/event/domain/callbacks-hold-connection", testCallbacksHoldConnection);
