@@ -2,10 +2,13 @@
 /*
  * Thread protocol.
  * - Caller threads (any number) encode a CALL, register it in @calls under
- *   @lock, queue the frame on the socket, poke the eventfd and wait on
- *   their own GCond (with @lock) until the I/O thread marks them done.
+ *   @lock, queue the frame on the socket and write it themselves (the
+ *   socket's queue lock serializes writers; only if the socket is full do
+ *   they poke the eventfd so the I/O thread finishes the write), then wait
+ *   on their own GCond (with @lock) until the I/O thread marks them done.
  *   Decoding the reply and setting the thread's error happen in the caller.
- * - The I/O thread alone reads and writes the socket. It polls the socket
+ * - The I/O thread alone reads the socket (and writes keepalive frames and
+ *   leftovers). It polls the socket
  *   and the eventfd; on a REPLY it takes @lock, finds the call by serial,
  *   hands over the frame and signals. Keepalive state is its own (no lock).
  *   Event and close handlers run on it, with no lock held.
@@ -375,7 +378,18 @@ virNetClientCall(virNetClient *client, uint32_t prog, int proc,
     }
     g_hash_table_insert(client->calls, GUINT_TO_POINTER(call.serial), &call);
     virNetSocketQueue(client->sock, msg);
-    clientWake(client);
+    /* Write from this thread when the socket takes the whole frame (the
+     * common case): the I/O thread only has to read the reply. A write
+     * error is left for the I/O thread, which sees the same socket fail. */
+    {
+        virErrorPtr saved = NULL;
+        virErrorPreserveLast(&saved);
+        if (virNetSocketFlush(client->sock) < 0)
+            virResetLastError();
+        virErrorRestore(&saved);
+    }
+    if (virNetSocketHasOutput(client->sock))
+        clientWake(client);
     while (!call.done)
         g_cond_wait(&call.cond, &client->lock);
     g_hash_table_remove(client->calls, GUINT_TO_POINTER(call.serial));

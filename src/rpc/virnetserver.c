@@ -6,9 +6,12 @@
  *   keepalive, closing, and all three callbacks.
  * - Any thread may call virNetServerClientSend*, StartKeepAlive, Close,
  *   RequestDone and the accessors. They change client state under
- *   client->lock (queue output, set flags) and wake the loop with
- *   g_main_context_wakeup; the client source's prepare() then recomputes
- *   what to poll for. Nothing here blocks: sockets are non-blocking.
+ *   client->lock (queue output, set flags). A sending thread also writes
+ *   what the socket accepts right away; it wakes the loop with
+ *   g_main_context_wakeup only when output is left over, reading must
+ *   resume, or a close is pending; the client source's prepare() then
+ *   recomputes what to poll for. Nothing here blocks: sockets are
+ *   non-blocking.
  * - srv->lock guards the client list, the accepting flag and defaults.
  *   Lock order: srv->lock, then client->lock. Callbacks are invoked with
  *   no lock held.
@@ -88,6 +91,7 @@ struct _virNetServerClientSource {
 };
 
 static void serverClientCloseLoop(virNetServerClient *client);
+static bool serverClientCanRead(virNetServerClient *client);
 
 /* Wake the loop that owns @client (if still open). Called without locks. */
 static void
@@ -199,8 +203,11 @@ void
 virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *msg)
 {
     GMainContext *ctx = NULL;
+    bool wasPaused;
+    bool wake;
 
     g_mutex_lock(&client->lock);
+    wasPaused = !serverClientCanRead(client);
     if (msg->header.type == VIR_NET_REPLY || msg->header.type == VIR_NET_REPLY_WITH_FDS) {
         if (client->nrequests > 0)
             client->nrequests--;
@@ -214,9 +221,22 @@ virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *msg)
         return;
     }
     virNetSocketQueue(client->sock, msg);
+    /* Write at once from this thread when the socket takes it: saves a
+     * loop wakeup per reply. Write errors are left for the loop to find
+     * (it sees the same socket fail) so the caller's error stays clean. */
+    if (!client->wantClose) {
+        virErrorPtr saved = NULL;
+        virErrorPreserveLast(&saved);
+        if (virNetSocketFlush(client->sock) < 0)
+            virResetLastError();
+        virErrorRestore(&saved);
+    }
+    wake = virNetSocketHasOutput(client->sock) || client->wantClose ||
+           (wasPaused && serverClientCanRead(client));
     ctx = client->srv->ctx;
     g_mutex_unlock(&client->lock);
-    serverClientWakeup(client, ctx);
+    if (wake)
+        serverClientWakeup(client, ctx);
 }
 
 int

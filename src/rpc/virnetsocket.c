@@ -1,8 +1,9 @@
 /* virnetsocket.c: frame assembly and the write queue over a non-blocking UNIX socket */
 /*
- * Threads: one thread (the owner's I/O thread or loop) calls Read and Flush;
- * any thread may Queue. @lock guards @out only; the read state is touched
- * by the I/O thread alone. No call blocks.
+ * Threads: one thread (the owner's I/O thread or loop) calls Read; any
+ * thread may Queue and Flush. @lock guards @out and @outOffset, so writes
+ * of whole frames never interleave; the read state is touched by the
+ * reading thread alone. No call blocks.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -16,9 +16,10 @@
  *
  * It is loop-agnostic: the owner polls the fd (readable always, writable
  * while virNetSocketHasOutput) and calls virNetSocketRead/Flush.
- * Threads: virNetSocketQueue and virNetSocketHasOutput may be called from
- * any thread (an internal mutex guards the queue); Read and Flush only
- * from the single thread that owns the I/O. Nothing here blocks.
+ * Threads: virNetSocketQueue, virNetSocketFlush and virNetSocketHasOutput
+ * may be called from any thread (an internal mutex guards the queue and
+ * serializes writes); virNetSocketRead only from the single thread that
+ * owns the reading side. Nothing here blocks.
  */
 
 typedef struct _virNetSocket virNetSocket;
