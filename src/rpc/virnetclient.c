@@ -439,6 +439,13 @@ virNetClientClose(virNetClient *client)
     g_mutex_unlock(&client->lock);
     if (!thread)
         return;
+    if (thread == g_thread_self()) {
+        /* Called from a handler on the I/O thread (an application closing
+         * its connection from the close callback): it cannot join itself.
+         * The thread touches nothing after the handler returns. */
+        g_thread_unref(thread);
+        return;
+    }
     clientWake(client);
     g_thread_join(thread);
 }

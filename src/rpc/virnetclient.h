@@ -19,8 +19,8 @@
  * that closed it (e.g. SYSTEM_ERROR/RPC "End of file while reading data:
  * Input/output error"), later calls fail with INTERNAL_ERROR/RPC "client
  * socket is closed", and the close handler runs once on the I/O thread
- * with a VIR_CONNECT_CLOSE_REASON_* value. Handlers must not free the
- * client.
+ * with a VIR_CONNECT_CLOSE_REASON_* value; the I/O thread touches nothing
+ * after the close handler returns, so that handler may free the client.
  */
 
 typedef struct _virNetClient virNetClient;
@@ -63,7 +63,9 @@ bool virNetClientIsOpen(virNetClient *client);
 void virNetClientStartKeepAlive(virNetClient *client, int interval, unsigned int count);
 
 /* Close the connection (pending calls fail, no close handler), stop the
- * I/O thread. Must not be called from a handler. Idempotent. */
+ * I/O thread. May be called from the close handler (the application
+ * closing its connection from its close callback), not from the event
+ * handler. Idempotent. */
 void virNetClientClose(virNetClient *client);
 /* Close and free. NULL-safe. */
 void virNetClientFree(virNetClient *client);

@@ -760,6 +760,38 @@ testServerFlowControl(Fixture *f, gconstpointer data)
     close(fd);
 }
 
+/* An application may drop its connection from the close callback (the
+ * I/O thread): the client is freed there without a self-join. */
+static void
+freeFromHandler(virNetClient *client, int reason, void *opaque)
+{
+    CloseWatch *w = opaque;
+
+    virNetClientFree(client);
+    g_mutex_lock(&w->lock);
+    w->reason = reason;
+    w->calls++;
+    g_cond_broadcast(&w->cond);
+    g_mutex_unlock(&w->lock);
+}
+
+static void
+testClientFreeInCloseHandler(void)
+{
+    int sv[2];
+    virNetClient *client;
+    CloseWatch w = { 0 };
+
+    g_mutex_init(&w.lock);
+    g_cond_init(&w.cond);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    client = virNetClientNew(virNetSocketNew(sv[0]));
+    virNetClientSetCloseHandler(client, freeFromHandler, &w);
+    close(sv[1]);
+    g_assert_true(waitWatch(&w, NULL, &w.calls));
+    g_assert_cmpint(w.reason, ==, VIR_CONNECT_CLOSE_REASON_EOF);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -778,5 +810,7 @@ main(int argc, char **argv)
     g_test_add_func("/rpc/transport/client-dead-peer", testDeadPeer);
     g_test_add_func("/rpc/transport/client-keepalive-timeout", testClientKeepAliveTimeout);
     g_test_add_func("/rpc/transport/client-hostile-frame", testClientHostileFrame);
+    g_test_add_func("/rpc/transport/client-free-in-close-handler",
+                    testClientFreeInCloseHandler);
     return g_test_run();
 }
