@@ -56,6 +56,9 @@ virAPIDomainIsValid(virDomainPtr dom)
 }
 
 
+/* libvirt needs this before threads use the API; virtkit's global state
+ * (thread-local errors, the driver list, the event loop table) is
+ * statically initialised, so there is nothing left to do. */
 int
 virInitialize(void)
 {
