@@ -503,9 +503,11 @@ remoteConnectOpen(virConnectPtr conn, const char *uristr, virConnectAuthPtr auth
     if (flags & VIR_CONNECT_RO)
         rflags |= REMOTE_OPEN_RO;
 
+    /* Without socket=, the per-user flags pick the per-user daemon (and
+     * allow starting it), as libvirt's client does; else the system one. */
     if (u.socket) {
         sockpath = g_strdup(u.socket);
-    } else if (g_str_equal(u.path, "/session") ||
+    } else if ((rflags & REMOTE_OPEN_USER) ||
                (g_str_equal(u.driver, "remote") && geteuid() != 0)) {
         sockpath = remoteSessionSocket();
         autostart = true;
