@@ -28,6 +28,11 @@ run() {
 status=0
 run "$real" "$tmp/libvirt.txt" || exit 1
 run "$ours" "$tmp/virtkit.txt" || exit 1
+# events that never came would make both transcripts agree on a failure
+if grep -q "deadline reached" "$tmp/libvirt.txt" "$tmp/virtkit.txt"; then
+    echo "FAIL: expected events did not arrive" >&2
+    status=1
+fi
 if ! diff -u "$tmp/libvirt.txt" "$tmp/virtkit.txt"; then
     echo "FAIL: transcripts differ (- libvirt, + virtkit)" >&2
     status=1
