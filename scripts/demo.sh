@@ -79,7 +79,7 @@ if [ -x "$virtkitd" ]; then
         --runtime-dir "$tmp/d/run" --log-dir "$tmp/d/log" --cache-dir "$tmp/d/cache" \
         >"$tmp/virtkitd.log" 2>&1 &
     daemon_pid=$!
-    trap 'kill $daemon_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+    trap 'kill $daemon_pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
     sock="$tmp/d/run/virtkit-sock"
     tries=0
     until [ -S "$sock" ] || [ $tries -ge 200 ]; do sleep 0.05; tries=$((tries + 1)); done
@@ -107,6 +107,7 @@ if [ -x "$virtkitd" ]; then
     cat "$tmp/events"
     kill $daemon_pid
     wait $daemon_pid || true
+    trap 'rm -rf "$tmp"' EXIT
 else
     echo "(virtkitd not built; skipping)"
 fi
