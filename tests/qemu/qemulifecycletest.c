@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -650,21 +652,31 @@ testKill9Persistent(void)
     g_autofree char *log = NULL;
     virDomainPtr dom;
     pid_t pid;
+    int firstId;
 
     fixtureSetup(&f, 0);
     xml = guestXML(&f, "k9p", &o);
     g_assert_nonnull((dom = virDomainDefineXML(f.conn, xml)));
     g_assert_cmpint(virDomainCreate(dom), ==, 0);
     pid = qemuPid(&f, "k9p");
+    firstId = (int)virDomainGetID(dom);
+    g_assert_cmpint(firstId, >, 0);
     g_assert_cmpint(kill(pid, SIGKILL), ==, 0);
     waitEvent(&f, "k9p", VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_FAILED);
     assertState(dom, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_CRASHED);
     logpath = g_strdup_printf("%s/log/k9p.log", f.root);
     g_assert_true(g_file_get_contents(logpath, &log, NULL, NULL));
     g_assert_nonnull(strstr(log, "shutting down, reason=crashed"));
-    /* it starts again, with a new id */
+    /* it starts again, with a new, higher id */
     g_assert_cmpint(virDomainCreate(dom), ==, 0);
     qemuPid(&f, "k9p");
+    {
+        virDomainPtr again = virDomainLookupByName(f.conn, "k9p");
+
+        g_assert_nonnull(again);
+        g_assert_cmpint(virDomainGetID(again), >, firstId);
+        virDomainFree(again);
+    }
     g_assert_cmpint(virDomainDestroy(dom), ==, 0);
     g_assert_cmpint(virDomainUndefine(dom), ==, 0);
     virDomainFree(dom);
@@ -1057,6 +1069,85 @@ testReconnectRunning(void)
     fixtureTeardown(&f);
 }
 
+/* Read one QMP line from @fd into @buf (blocking; QEMU answers at once). */
+static void
+qmpReadLine(int fd, char *buf, size_t len)
+{
+    size_t off = 0;
+
+    while (off + 1 < len) {
+        ssize_t n = read(fd, buf + off, 1);
+
+        g_assert_cmpint(n, ==, 1);
+        if (buf[off++] == '\n')
+            break;
+    }
+    buf[off] = '\0';
+}
+
+/* Power the guest off ourselves through its monitor socket while no driver
+ * watches it, and wait for QEMU's SHUTDOWN event (-no-shutdown keeps
+ * QEMU alive in status 'shutdown'). */
+static void
+powerOffBehindDriversBack(Fixture *f, const char *name)
+{
+    g_autofree char *status = g_strdup_printf("%s/run/%s.xml", f->root, name);
+    g_autofree char *text = NULL;
+    g_autofree char *path = NULL;
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    char line[65536];
+    const char *p;
+    const char *cmds = "{\"execute\":\"system_powerdown\"}\n";
+    int fd;
+
+    g_assert_true(g_file_get_contents(status, &text, NULL, NULL));
+    g_assert_nonnull((p = strstr(text, "<monitor path='")));
+    p += strlen("<monitor path='");
+    path = g_strndup(p, strchr(p, '\'') - p);
+    g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
+    qmpReadLine(fd, line, sizeof(line));
+    g_assert_nonnull(strstr(line, "\"QMP\""));
+    g_assert_cmpint(write(fd, "{\"execute\":\"qmp_capabilities\"}\n", 31), ==, 31);
+    qmpReadLine(fd, line, sizeof(line));
+    g_assert_nonnull(strstr(line, "\"return\""));
+    g_assert_cmpint(write(fd, cmds, strlen(cmds)), ==, (ssize_t)strlen(cmds));
+    do {
+        qmpReadLine(fd, line, sizeof(line));
+    } while (!strstr(line, "\"SHUTDOWN\""));
+    close(fd);
+}
+
+static void
+testReconnectPoweredOff(void)
+{
+    Fixture f;
+    virDomainPtr dom;
+    pid_t pid;
+    int state = -1, reason = -1;
+
+    reconnectSetup(&f);
+    runReconnectChild(&f, "away");
+    pid = qemuPid(&f, "away");
+    powerOffBehindDriversBack(&f, "away");
+    g_assert_false(pidGone(pid));     /* waiting in 'shutdown' */
+
+    g_assert_nonnull((f.conn = virConnectOpen(f.uri)));
+    fixtureRegister(&f);
+    g_assert_nonnull((dom = virDomainLookupByName(f.conn, "away")));
+    /* registered first, then checked: either it is already finished off,
+     * or its STOPPED/SHUTDOWN event is still to come */
+    g_assert_cmpint(virDomainGetState(dom, &state, &reason, 0), ==, 0);
+    if (state != VIR_DOMAIN_SHUTOFF)
+        waitEvent(&f, "away", VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+    assertState(dom, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_SHUTDOWN);
+    g_assert_true(pidGone(pid));
+    g_assert_cmpint(virDomainIsPersistent(dom), ==, 1);
+    virDomainFree(dom);
+    fixtureTeardown(&f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1114,6 +1205,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemu/lifecycle/hung-does-not-block-others", testHungDoesNotBlockOthers);
     g_test_add_func("/qemu/reconnect/seed", testReconnectSeed);
     g_test_add_func("/qemu/reconnect/running", testReconnectRunning);
+    g_test_add_func("/qemu/reconnect/powered-off-while-away", testReconnectPoweredOff);
     ret = g_test_run();
     if (testBase) {
         g_autofree char *job = g_build_filename(testBase, "reconnect-job", NULL);
