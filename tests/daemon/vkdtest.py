@@ -268,8 +268,9 @@ class VirshEvents:
         f = write(os.path.join(workdir, "evsync.xml"), probe_xml)
         deadline = time.monotonic() + timeout
         while True:
-            virsh(uri, "define", f)
-            virsh(uri, "undefine", "evsync")
+            # one connection for both (test:///default resets when the
+            # last connection closes, and the listener may not be in yet)
+            virsh(uri, "define %s; undefine evsync" % f)
             step = time.monotonic() + 1
             while time.monotonic() < step:
                 if any("evsync" in l for l in self.lines()):
