@@ -1072,6 +1072,104 @@ testFileBad(gconstpointer data)
     assertError(code, domain, msg->str);
 }
 
+typedef struct {
+    const char *user;
+    const char *password;
+    GString *asked;         /* "type:prompt:challenge|" per credential */
+} authAnswers;
+
+static int
+authCallback(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
+{
+    authAnswers *answers = cbdata;
+    unsigned int i;
+
+    for (i = 0; i < ncred; i++) {
+        const char *value = NULL;
+
+        g_string_append_printf(answers->asked, "%d:%s:%s|", cred[i].type,
+                               cred[i].prompt, cred[i].challenge);
+        if (cred[i].type == VIR_CRED_AUTHNAME)
+            value = answers->user;
+        else if (cred[i].type == VIR_CRED_PASSPHRASE)
+            value = answers->password;
+        if (!value)
+            return -1;
+        cred[i].result = strdup(value);
+        cred[i].resultlen = strlen(value);
+    }
+    return 0;
+}
+
+/* Open the <auth> node file answering with @user / @password; returns the
+ * connection (or NULL) and what was asked in @asked. */
+static virConnectPtr
+openWithAuth(const char *user, const char *password, int *credtypes,
+             unsigned int ncredtypes, char **asked)
+{
+    g_autofree char *uri = g_strdup_printf("test://%s/node-auth.xml", dataDir);
+    authAnswers answers = { user, password, g_string_new(NULL) };
+    virConnectAuth auth = { credtypes, ncredtypes, authCallback, &answers };
+    virConnectPtr conn = virConnectOpenAuth(uri, &auth, 0);
+
+    *asked = g_string_free(answers.asked, FALSE);
+    return conn;
+}
+
+static void
+testFileAuth(void)
+{
+    g_autofree char *uri = g_strdup_printf("test://%s/node-auth.xml", dataDir);
+    int both[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
+    int nameOnly[] = { VIR_CRED_AUTHNAME };
+    virConnectPtr conn;
+    char *asked = NULL;
+
+    conn = openWithAuth("alice", "pw", both, 2, &asked);
+    g_assert_nonnull(conn);
+    g_assert_cmpstr(asked, ==, "2:Enter username for localhost:localhost|"
+                               "5:Enter alice's password for localhost:localhost|");
+    virConnectClose(conn);
+    g_free(asked);
+
+    /* A user without a password is not asked for one. */
+    conn = openWithAuth("bob", NULL, both, 2, &asked);
+    g_assert_nonnull(conn);
+    g_assert_cmpstr(asked, ==, "2:Enter username for localhost:localhost|");
+    virConnectClose(conn);
+    g_free(asked);
+
+    g_assert_null(openWithAuth("alice", "bad", both, 2, &asked));
+    assertError(VIR_ERR_AUTH_FAILED, VIR_FROM_TEST,
+                "authentication failed: authentication failed, see test XML for "
+                "the correct username/password");
+    g_free(asked);
+
+    /* An unknown user is still asked for a password, then refused. */
+    g_assert_null(openWithAuth("eve", "x", both, 2, &asked));
+    g_assert_cmpstr(asked, ==, "2:Enter username for localhost:localhost|"
+                               "5:Enter eve's password for localhost:localhost|");
+    assertError(VIR_ERR_AUTH_FAILED, VIR_FROM_TEST,
+                "authentication failed: authentication failed, see test XML for "
+                "the correct username/password");
+    g_free(asked);
+
+    g_assert_null(openWithAuth("alice", "pw", nameOnly, 1, &asked));
+    assertError(VIR_ERR_AUTH_FAILED, VIR_FROM_AUTH,
+                "authentication failed: Missing VIR_CRED_PASSPHRASE or "
+                "VIR_CRED_NOECHOPROMPT credential type");
+    g_free(asked);
+
+    g_assert_null(openWithAuth(NULL, NULL, both, 2, &asked));
+    assertError(VIR_ERR_AUTH_FAILED, VIR_FROM_AUTH,
+                "authentication failed: Username request failed");
+    g_free(asked);
+
+    g_assert_null(virConnectOpen(uri));
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_AUTH,
+                "invalid argument: Missing authentication credentials");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1105,6 +1203,7 @@ main(int argc, char **argv)
     g_test_add_func("/testdriver/list/filters", testListAllFilters);
     g_test_add_func("/testdriver/file/good", testFileGood);
     g_test_add_func("/testdriver/file/missing", testFileMissing);
+    g_test_add_func("/testdriver/file/auth", testFileAuth);
 
     badDir = g_build_filename(dataDir, "badnode", NULL);
     if (!(dir = g_dir_open(badDir, 0, NULL)))

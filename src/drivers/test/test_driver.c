@@ -112,6 +112,8 @@ testConnectOpen(virConnectPtr conn, const char *uri, virConnectAuthPtr auth,
         if (testDriverLoadFile(driver, file) < 0)
             return VIR_DRV_OPEN_ERROR;
     }
+    if (testDriverAuthenticate(driver, auth) < 0)
+        return VIR_DRV_OPEN_ERROR;
 
     conn->privateData = g_steal_pointer(&driver);
     return VIR_DRV_OPEN_SUCCESS;

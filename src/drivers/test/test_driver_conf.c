@@ -87,8 +87,15 @@ testDriverNew(void)
 void
 testDriverFree(testDriver *driver)
 {
+    size_t i;
+
     if (!driver)
         return;
+    for (i = 0; i < driver->nauthUsers; i++) {
+        g_free(driver->authUsers[i].username);
+        g_free(driver->authUsers[i].password);
+    }
+    g_free(driver->authUsers);
     virObjectEventStateFree(driver->eventState);
     virDomainObjListFree(driver->domains);
     g_free(driver->capsXML);
@@ -554,6 +561,126 @@ testParseDomain(testDriver *driver, const char *file, xmlDocPtr doc, xmlNodePtr 
     return ret;
 }
 
+/* A copy of @str (an xmlChar string from libxml2) owned by GLib; frees @str. */
+static char *
+testXMLStrSteal(xmlChar *str)
+{
+    char *ret = str ? g_strdup((const char *)str) : NULL;
+
+    xmlFree(str);
+    return ret;
+}
+
+/* Read /node/auth/user: the text is the user name, password= optional. */
+static int
+testParseAuthUsers(testDriver *driver, xmlNodePtr root)
+{
+    xmlNodePtr auth = testXMLChild(root, "auth");
+    xmlNodePtr cur;
+    size_t n = 0;
+
+    for (cur = auth ? auth->children : NULL; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && !cur->ns &&
+            xmlStrEqual(cur->name, BAD_CAST "user"))
+            n++;
+    }
+    if (n == 0)
+        return 0;
+
+    driver->authUsers = g_new0(testAuthUser, n);
+    for (cur = auth->children; cur; cur = cur->next) {
+        testAuthUser *user;
+
+        if (cur->type != XML_ELEMENT_NODE || cur->ns ||
+            !xmlStrEqual(cur->name, BAD_CAST "user"))
+            continue;
+        user = &driver->authUsers[driver->nauthUsers++];
+        user->username = testXMLStrSteal(xmlNodeGetContent(cur));
+        user->password = testXMLStrSteal(xmlGetProp(cur, BAD_CAST "password"));
+        if (!user->username || !*user->username) {
+            virReportError(VIR_ERR_XML_ERROR, "%s",
+                           "missing username in /node/auth/user field");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Ask @auth for one credential of @type (or @altType, when non-zero). */
+static char *
+testAuthAsk(virConnectAuthPtr auth, int type, int altType, const char *prompt,
+            const char *missing, const char *failed)
+{
+    virConnectCredential cred = { 0 };
+    unsigned int i;
+
+    for (i = 0; i < auth->ncredtype; i++) {
+        if (auth->credtype[i] == type || (altType && auth->credtype[i] == altType))
+            break;
+    }
+    if (i == auth->ncredtype) {
+        virReportErrorFull(VIR_FROM_AUTH, VIR_ERR_AUTH_FAILED, __func__, "%s", missing);
+        return NULL;
+    }
+    cred.type = auth->credtype[i];
+    cred.prompt = prompt;
+    cred.challenge = "localhost";
+    if (auth->cb(&cred, 1, auth->cbdata) < 0 || !cred.result) {
+        g_free(cred.result);
+        virReportErrorFull(VIR_FROM_AUTH, VIR_ERR_AUTH_FAILED, __func__, "%s", failed);
+        return NULL;
+    }
+    return cred.result;
+}
+
+int
+testDriverAuthenticate(testDriver *driver, virConnectAuthPtr auth)
+{
+    g_autofree char *username = NULL;
+    g_autofree char *password = NULL;
+    g_autofree char *prompt = NULL;
+    const testAuthUser *user = NULL;
+    size_t i;
+
+    if (driver->nauthUsers == 0)
+        return 0;
+
+    if (!auth || !auth->cb) {
+        virReportErrorFull(VIR_FROM_AUTH, VIR_ERR_INVALID_ARG, __func__, "%s",
+                           "Missing authentication credentials");
+        return -1;
+    }
+    if (!(username = testAuthAsk(auth, VIR_CRED_AUTHNAME, 0,
+                                 "Enter username for localhost",
+                                 "Missing VIR_CRED_AUTHNAME credential type",
+                                 "Username request failed")))
+        return -1;
+
+    for (i = 0; i < driver->nauthUsers; i++) {
+        if (g_str_equal(driver->authUsers[i].username, username))
+            user = &driver->authUsers[i];
+    }
+
+    /* An unknown user is still asked for a password. */
+    if (!user || user->password) {
+        prompt = g_strdup_printf("Enter %s's password for localhost", username);
+        if (!(password = testAuthAsk(auth, VIR_CRED_PASSPHRASE, VIR_CRED_NOECHOPROMPT,
+                                     prompt,
+                                     "Missing VIR_CRED_PASSPHRASE or "
+                                     "VIR_CRED_NOECHOPROMPT credential type",
+                                     "Password request failed")))
+            return -1;
+    }
+
+    if (!user || (user->password && !g_str_equal(user->password, password))) {
+        virReportError(VIR_ERR_AUTH_FAILED, "%s",
+                       "authentication failed, see test XML for the correct "
+                       "username/password");
+        return -1;
+    }
+    return 0;
+}
+
 /* Load a parsed <node> document. @file names it for relative paths (NULL
  * for the built-in config). */
 static int
@@ -572,7 +699,7 @@ testParseNode(testDriver *driver, const char *file, xmlDocPtr doc)
         if (testParseDomain(driver, file, doc, cur) < 0)
             return -1;
     }
-    return 0;
+    return testParseAuthUsers(driver, root);
 }
 
 int

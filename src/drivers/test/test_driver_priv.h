@@ -39,10 +39,17 @@
  *   define, undefine and createXML so that two of them cannot interleave;
  *   lookups and state queries never take it.
  */
+typedef struct {
+    char *username;
+    char *password;                 /* NULL: none asked for */
+} testAuthUser;
+
 typedef struct _testDriver testDriver;
 struct _testDriver {
     virNodeInfo nodeInfo;
     char *capsXML;                  /* capabilities document, built at open */
+    testAuthUser *authUsers;        /* <auth><user> of a node file */
+    size_t nauthUsers;
 
     virDomainObjList *domains;
     virObjectEventState *eventState;
@@ -86,6 +93,11 @@ int testDriverLoadDefault(testDriver *driver);
  * or -1 with an error reported as libvirt reports it; on failure @driver
  * must be freed. */
 int testDriverLoadFile(testDriver *driver, const char *path);
+
+/* When the node file has <auth> users, ask @auth for a user name and
+ * password and check them, as libvirt's test driver does. 0 or -1
+ * (AUTH_FAILED or INVALID_ARG reported). */
+int testDriverAuthenticate(testDriver *driver, virConnectAuthPtr auth);
 
 /* The test driver's post-parse step for every definition it accepts:
  * arch defaults to i686, missing MACs are generated (52:54:00:xx:xx:xx),
