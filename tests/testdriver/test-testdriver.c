@@ -968,7 +968,79 @@ testListAllFilters(void)
     g_assert_cmpint(n, ==, 1);
     g_assert_cmpstr(names[0], ==, "off");
     free(names[0]);
+    /* A short buffer gets as many as fit. */
+    g_assert_cmpint(virConnectListDomains(conn, ids, 2), ==, 2);
+    g_assert_cmpint(virConnectListDefinedDomains(conn, names, 0), ==, 0);
 
+    virConnectClose(conn);
+}
+
+/* ---- Threads ---------------------------------------------------------- */
+
+typedef struct {
+    virConnectPtr conn;
+    int index;
+    int failures;
+} threadJob;
+
+/* One thread: its own domain through every transition, interleaved with
+ * lookups and listings of what the other threads are changing. */
+static gpointer
+lifecycleThread(gpointer opaque)
+{
+    threadJob *job = opaque;
+    g_autofree char *name = g_strdup_printf("thr%d", job->index);
+    g_autofree char *xml = minimalXML(name, NULL);
+    int i;
+
+    for (i = 0; i < 200; i++) {
+        virDomainPtr dom = virDomainDefineXML(job->conn, xml);
+        virDomainPtr other;
+        virDomainPtr *doms = NULL;
+        int n;
+        int j;
+
+        if (!dom) {
+            job->failures++;
+            continue;
+        }
+        if (virDomainCreate(dom) < 0 || virDomainSuspend(dom) < 0 ||
+            virDomainResume(dom) < 0 || virDomainReboot(dom, 0) < 0 ||
+            virDomainDestroy(dom) < 0 || virDomainUndefine(dom) < 0)
+            job->failures++;
+        virDomainFree(dom);
+
+        if (!(other = virDomainLookupByName(job->conn, "test")))
+            job->failures++;
+        else
+            virDomainFree(other);
+        if ((n = virConnectListAllDomains(job->conn, &doms, 0)) < 1)
+            job->failures++;
+        for (j = 0; j < n; j++)
+            virDomainFree(doms[j]);
+        free(doms);
+    }
+    return NULL;
+}
+
+static void
+testThreads(void)
+{
+    virConnectPtr conn = openDefault();
+    threadJob jobs[4];
+    GThread *threads[G_N_ELEMENTS(jobs)];
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(jobs); i++) {
+        jobs[i] = (threadJob){ conn, (int)i, 0 };
+        threads[i] = g_thread_new("lifecycle", lifecycleThread, &jobs[i]);
+    }
+    for (i = 0; i < G_N_ELEMENTS(jobs); i++) {
+        g_thread_join(threads[i]);
+        g_assert_cmpint(jobs[i].failures, ==, 0);
+    }
+    /* Every thread cleaned up after itself. */
+    assertList(conn, 0, "test");
     virConnectClose(conn);
 }
 
@@ -1201,6 +1273,7 @@ main(int argc, char **argv)
     g_test_add_func("/testdriver/events/define-details", testEventsDefineDetails);
     g_test_add_func("/testdriver/events/legacy", testEventsLegacy);
     g_test_add_func("/testdriver/list/filters", testListAllFilters);
+    g_test_add_func("/testdriver/threads", testThreads);
     g_test_add_func("/testdriver/file/good", testFileGood);
     g_test_add_func("/testdriver/file/missing", testFileMissing);
     g_test_add_func("/testdriver/file/auth", testFileAuth);
