@@ -195,8 +195,15 @@ parseDisk(virDomainDef *def, xmlNodePtr node, unsigned int flags)
         bus = virDomainXMLProp(target, "bus");
     }
     if (!disk->dst || !*disk->dst) {
-        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_NO_TARGET, __func__,
-                           "%s", disk->src ? disk->src : "");
+        if (disk->src)
+            virReportError(VIR_ERR_NO_TARGET, "%s", disk->src);
+        else
+            virReportError(VIR_ERR_NO_TARGET, NULL);
+        return -1;
+    }
+    /* only a removable medium may be empty */
+    if (!disk->src && disk->device == VIR_DOMAIN_DISK_DEVICE_DISK) {
+        virReportError(VIR_ERR_NO_SOURCE, "%s", disk->dst);
         return -1;
     }
 
@@ -313,7 +320,7 @@ virDomainMACParse(const char *str, unsigned char *mac)
         mac[i] = val;
         p = end;
         if (i < 5) {
-            if (*p != ':' && *p != '-')
+            if (*p != ':')
                 return -1;
             p++;
         }
@@ -363,10 +370,13 @@ parseNet(virDomainDef *def, xmlNodePtr node, unsigned int flags)
     }
 
     if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK) {
-        net->network = source ? virDomainXMLProp(source, "network") : NULL;
-        if (!net->network || !*net->network) {
+        if (!source) {
             virReportError(VIR_ERR_XML_ERROR, "%s",
                            "interface type='network' requires a 'source' element");
+            return -1;
+        }
+        if (!(net->network = virDomainXMLProp(source, "network"))) {
+            virDomainXMLReportMissingAttr("network", source);
             return -1;
         }
     }
@@ -468,8 +478,9 @@ parseChr(virDomainDef *def, xmlNodePtr node, int deviceType, unsigned int flags)
     }
 
     if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE) {
+        /* present but empty is accepted, as libvirt does */
         chr->path = source ? virDomainXMLProp(source, "path") : NULL;
-        if (!chr->path || !*chr->path) {
+        if (!chr->path) {
             virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                            "Missing source path attribute for char device");
             return -1;
