@@ -210,6 +210,7 @@ qemuDomainSaveStatus(qemuDriver *driver, virDomainObj *obj)
     g_autofree char *escLib = g_markup_escape_text(priv->libDir ? priv->libDir : "", -1);
     g_autoptr(GString) out = g_string_new(warning);
     g_auto(GStrv) lines = NULL;
+    int rc;
 
     g_string_append_printf(out, "<domstatus state='%s' reason='%s' pid='%lld' starttime='%llu'>\n",
                            virDomainStateTypeToString(obj->state),
@@ -228,7 +229,24 @@ qemuDomainSaveStatus(qemuDriver *driver, virDomainObj *obj)
             g_string_append_printf(out, "  %s\n", lines[i]);
     }
     g_string_append(out, "</domstatus>\n");
-    return virFileWriteAtomic(path, out->str, out->len, 0600);
+
+    /* The job keeps other writers out; readers need not wait for the disk. */
+    virDomainObjUnlock(obj);
+    rc = virFileWriteAtomic(path, out->str, out->len, 0600);
+    virDomainObjLock(obj);
+    return rc;
+}
+
+static void
+qemuDomainSyncDirWorker(qemuDriver *driver, gpointer data)
+{
+    const char *dir = data;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0 || fsync(fd) < 0)
+        g_debug("cannot sync directory '%s': %s", dir, g_strerror(errno));
+    if (fd >= 0)
+        close(fd);
 }
 
 int
@@ -236,7 +254,15 @@ qemuDomainRemoveStatus(qemuDriver *driver, virDomainObj *obj)
 {
     g_autofree char *path = g_strdup_printf("%s/%s.xml", driver->stateDir, obj->def->name);
 
-    return virFileRemoveDurable(path);
+    /* The directory is synced on a worker, off the stop path: should the
+     * host crash before that, the file comes back, and the reconnect finds
+     * its pid gone (SHUTOFF/CRASHED, nothing is signalled). */
+    if (unlink(path) < 0 && errno != ENOENT) {
+        virReportSystemError(errno, "cannot remove status file '%s'", path);
+        return -1;
+    }
+    qemuDriverRunWorker(driver, qemuDomainSyncDirWorker, g_strdup(driver->stateDir), g_free);
+    return 0;
 }
 
 void

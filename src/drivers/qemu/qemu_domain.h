@@ -59,9 +59,11 @@ unsigned int qemuDomainGraceMs(virDomainObj *obj);
  */
 int qemuDomainParseGraceOverride(const char *xml);
 
-/* Write @obj's status file (<stateDir>/NAME.xml) atomically (object locked).
- * 0 or -1 with an error reported. */
+/* Write @obj's status file (<stateDir>/NAME.xml) atomically and durably.
+ * Called with the object locked and a job held; the lock is dropped during
+ * the write. 0 or -1 with an error reported. */
 int qemuDomainSaveStatus(qemuDriver *driver, virDomainObj *obj);
+/* Remove it (the directory is synced on a worker, off the caller's path). */
 int qemuDomainRemoveStatus(qemuDriver *driver, virDomainObj *obj);
 
 /* Write the persistent definition (<configDir>/NAME.xml, 0600) atomically. */

@@ -347,6 +347,7 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     qemuDriver *driver = qemuDriverOf(dom->conn);
     virDomainObj *obj;
     qemuDomainObjPrivate *priv;
+    virObjectEvent *ev = NULL;
     guint64 runId;
     int ret = -1;
     int rc;
@@ -398,14 +399,16 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     }
     priv->fakeReboot = false;
     qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_DESTROYED);
-    qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_STOPPED,
-                             VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    ev = virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_STOPPED,
+                                           VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     dom->id = -1;
     ret = 0;
 
  endjob:
     virDomainObjEndJob(obj, VIR_JOB_DESTROY);
+    /* out of the list (if transient) before the event can be seen */
     qemuDomainRemoveInactive(driver, obj);
+    virObjectEventStateQueue(driver->events, ev);
  cleanup:
     virDomainObjEndAPI(&obj);
     return ret;

@@ -385,11 +385,14 @@ qemuProcessCrashDestroyWorker(qemuDriver *driver, gpointer data)
     if (virDomainObjBeginJob(obj, VIR_JOB_DESTROY, QEMU_JOB_WAIT_MS) < 0)
         goto unlock;
     if (priv->runId == ref->runId && virDomainObjIsActive(obj) && !priv->beingDestroyed) {
+        virObjectEvent *ev;
+
         qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_CRASHED);
-        qemuProcessQueueEvent(driver, obj, VIR_DOMAIN_EVENT_STOPPED,
-                              VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+        ev = virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_STOPPED,
+                                               VIR_DOMAIN_EVENT_STOPPED_CRASHED);
         virDomainObjEndJob(obj, VIR_JOB_DESTROY);
         qemuDomainRemoveInactive(driver, obj);
+        virObjectEventStateQueue(driver->events, ev);
         goto unlock;
     }
     virDomainObjEndJob(obj, VIR_JOB_DESTROY);
@@ -551,6 +554,7 @@ void
 qemuProcessHandleExit(qemuDriver *driver, virDomainObj *obj, guint64 runId)
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    virObjectEvent *ev;
     int reason;
     int detail;
 
@@ -580,9 +584,12 @@ qemuProcessHandleExit(qemuDriver *driver, virDomainObj *obj, guint64 runId)
         detail = VIR_DOMAIN_EVENT_STOPPED_FAILED;
     }
     qemuProcessStop(driver, obj, reason);
-    qemuProcessQueueEvent(driver, obj, VIR_DOMAIN_EVENT_STOPPED, detail);
+    /* A transient domain leaves the list before its STOPPED event can be
+     * seen: a listener may re-create the same name at once. */
+    ev = virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_STOPPED, detail);
     virDomainObjEndJob(obj, VIR_JOB_DESTROY);
     qemuDomainRemoveInactive(driver, obj);
+    virObjectEventStateQueue(driver->events, ev);
     goto unlock;
 
  endjob:
@@ -897,10 +904,15 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
             virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
     } else {
         virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+        if (qemuDomainSaveStatus(driver, obj) < 0)
+            goto error;
     }
-
-    if (qemuDomainSaveStatus(driver, obj) < 0)
-        goto error;
+    /* A running start does not rewrite the status file: the record made
+     * right after the spawn (paused, starting up) already holds what a
+     * reconnect needs, and a reconnect asks QEMU whether it runs ('running'
+     * -> RUNNING/BOOTED; still 'prelaunch' -> the start never completed).
+     * This keeps a durable write (fsync of file and directory) off the
+     * start path. */
     return 0;
 
  error:
@@ -1002,12 +1014,15 @@ qemuProcessReconnectWorker(qemuDriver *driver, gpointer data)
                obj->reason == VIR_DOMAIN_PAUSED_STARTING_UP) {
         /* Its start never completed (no caller was told it runs): as
          * libvirt, it is ended. */
+        virObjectEvent *ev;
+
         qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED);
-        qemuProcessQueueEvent(driver, obj, VIR_DOMAIN_EVENT_STOPPED,
-                              VIR_DOMAIN_EVENT_STOPPED_FAILED);
+        ev = virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_STOPPED,
+                                               VIR_DOMAIN_EVENT_STOPPED_FAILED);
         virDomainObjEndJob(obj, VIR_JOB_MODIFY);
         qemuDomainRemoveInactive(driver, obj);
         virDomainObjUnlock(obj);
+        virObjectEventStateQueue(driver->events, ev);
         return;
     } else if (obj->state == VIR_DOMAIN_RUNNING) {
         virDomainObjSetState(obj, VIR_DOMAIN_PAUSED,
