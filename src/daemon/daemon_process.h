@@ -29,6 +29,7 @@ void vkdDetachDone(int status);
  * us; LISTEN_FDS of them from fd 3; LISTEN_FDNAMES optional, colon
  * separated). Returns the number found (0 when not activated); fills
  * *fds and *names (NULL-terminated, names may be "" when absent). Marks
- * them close-on-exec and unsets the variables.
+ * them close-on-exec and unsets the variables. Call first thing in main,
+ * before any descriptor is opened and before --daemon forks.
  */
 int vkdListenFds(int **fds, char ***names);

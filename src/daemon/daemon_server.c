@@ -13,6 +13,7 @@
 #define G_LOG_DOMAIN "virtkitd.server"
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemon_pool.h"
@@ -208,18 +209,21 @@ vkdServerNew(const vkdConfig *cfg, GError **error)
 }
 
 int
-vkdServerListen(vkdServer *srv, GError **error)
+vkdServerListen(vkdServer *srv, int *fds, char **names, int n, GError **error)
 {
-    g_autofree int *fds = NULL;
-    g_auto(GStrv) names = NULL;
-    int n = vkdListenFds(&fds, &names);
-
     if (n > 0) {
         for (int i = 0; i < n; i++) {
             bool ro = g_str_has_suffix(names[i], "-ro");
+            struct stat sb;
 
+            if (fstat(fds[i], &sb) < 0 || !S_ISSOCK(sb.st_mode)) {
+                g_set_error(error, VKD_ERROR, 0,
+                            "socket activation: descriptor %d is not a socket", fds[i]);
+                return -1;
+            }
             if (virNetServerAddListenerFD(srv->net, fds[i], ro) < 0)
                 goto error;
+            fds[i] = -1;
             g_message("socket activation: fd %d (%s) %s", fds[i], names[i],
                       ro ? "read-only" : "read-write");
         }

@@ -12,11 +12,12 @@ typedef struct _vkdServer vkdServer;
  * created; nothing listens yet). NULL with *error set on failure. */
 vkdServer *vkdServerNew(const vkdConfig *cfg, GError **error);
 
-/* Listen on the read-write (0600) and read-only (0666) sockets in
- * cfg->runtimeDir, or on those passed by systemd (LISTEN_FDS; a name
- * ending in "-ro" is read-only, anything else read-write), and accept.
+/* Listen on the @nfds sockets passed by systemd (@fds/@names from
+ * vkdListenFds; a name ending in "-ro" is read-only, anything else
+ * read-write; ownership taken), or when there are none on the read-write
+ * (0600) and read-only (0666) sockets in cfg->runtimeDir; and accept.
  * 0, or -1 with *error set. */
-int vkdServerListen(vkdServer *srv, GError **error);
+int vkdServerListen(vkdServer *srv, int *fds, char **names, int nfds, GError **error);
 
 /* No client, no call in flight, and no active guest (for --timeout).
  * Main thread. */

@@ -32,6 +32,9 @@
 
 typedef struct {
     vkdConfig *cfg;
+    int *listenFds;         /* from systemd, -1 once handed over */
+    char **listenNames;
+    int nlistenFds;
     GMainLoop *loop;
     vkdServer *server;
     gint64 idleSince;       /* monotonic µs; 0 while busy */
@@ -150,7 +153,7 @@ vkdRun(vkdDaemon *d)
 
     if (!(d->server = vkdServerNew(cfg, &err)))
         goto fail_drivers;
-    if (vkdServerListen(d->server, &err) < 0)
+    if (vkdServerListen(d->server, d->listenFds, d->listenNames, d->nlistenFds, &err) < 0)
         goto fail_server;
 
     g_message("virtkitd %s ready: %s mode, sockets in %s, default URI %s",
@@ -205,6 +208,8 @@ main(int argc, char **argv)
     vkdDaemon d = { 0 };
     int ret;
 
+    /* Before anything opens a descriptor (they start at 3). */
+    d.nlistenFds = vkdListenFds(&d.listenFds, &d.listenNames);
     signal(SIGPIPE, SIG_IGN);
     umask(022);
 
@@ -216,6 +221,12 @@ main(int argc, char **argv)
         g_setenv("G_MESSAGES_DEBUG", "all", FALSE);
 
     ret = vkdRun(&d);
+    for (int i = 0; i < d.nlistenFds; i++) {
+        if (d.listenFds[i] >= 0)
+            close(d.listenFds[i]);
+    }
+    g_free(d.listenFds);
+    g_strfreev(d.listenNames);
     vkdConfigFree(d.cfg);
     return ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -3,12 +3,14 @@
 and the connection preamble/errors on the wire (raw frames)."""
 import os
 import signal
+import socket
 import stat
 import struct
 import subprocess
 
 from vkdtest import (Daemon, RawClient, parse_error, run_tests, wait_for, pid_alive,
-                     xdr_string, VIRTKITD, make_tmpdir)
+                     xdr_string, VIRTKITD, make_tmpdir, frame, KEEPALIVE_PROGRAM,
+                     REMOTE_PROGRAM)
 
 AUTH_LIST, OPEN, CLOSE, SUPPORTS_FEATURE = 66, 1, 2, 60
 LIST_ALL, DEFINE_XML, LOOKUP_BY_NAME = 273, 11, 23
@@ -175,6 +177,103 @@ def test_open_refuses_foreign_uris():
     assert code == 5, (code, dom, msg)
 
 
+def recv_until(c, pred, what):
+    """Frames until one satisfies @pred (returned); None on EOF."""
+    while True:
+        r = c.recv_frame()
+        if r is None:
+            raise AssertionError("connection closed while waiting for %s" % what)
+        if pred(r[0]):
+            return r
+
+
+def test_keepalive():
+    d = Daemon(extra=["--keepalive-interval", "1", "--keepalive-count", "2"]).start()
+    # a PING from the client is answered with a PONG
+    c = RawClient(d.sock)
+    c.send(frame(KEEPALIVE_PROGRAM, 1, 1, 2, 0, 0))
+    hdr, pl = recv_until(c, lambda h: h[0] == KEEPALIVE_PROGRAM, "PONG")
+    assert hdr[2] == 2 and hdr[3] == 2 and pl == b"", hdr
+    # no PINGs to a client that did not ask for feature 10; after asking, PINGs
+    assert c.call(SUPPORTS_FEATURE, struct.pack(">i", 10))[1] == struct.pack(">i", 1)
+    hdr, pl = recv_until(c, lambda h: h[0] == KEEPALIVE_PROGRAM, "PING")
+    assert hdr[2] == 1 and hdr[3] == 2 and hdr[4] == 0, hdr
+    # unanswered PINGs: the peer is declared dead and dropped
+    assert c.is_closed(timeout=60), "silent client never dropped"
+    # a client that answers stays connected and served
+    c2 = RawClient(d.sock)
+    c2.call(SUPPORTS_FEATURE, struct.pack(">i", 10))
+    for _ in range(4):
+        recv_until(c2, lambda h: h[0] == KEEPALIVE_PROGRAM and h[2] == 1, "PING")
+        c2.send(frame(KEEPALIVE_PROGRAM, 1, 2, 2, 0, 0))
+    assert c2.call(AUTH_LIST)[0][5] == 0
+
+
+def test_legacy_events():
+    d = Daemon().start()
+    c = RawClient(d.sock)
+    c.call(OPEN, open_args("test:///default"))
+    (hdr, pl) = c.call(167, struct.pack(">i", 0))       # REGISTER_ANY (legacy), LIFECYCLE
+    assert hdr[5] == 0, parse_error(pl)
+    (hdr, pl) = c.call(167, struct.pack(">i", 0))
+    assert hdr[5] == 1, "second legacy registration of one event ID accepted"
+    xml = "<domain type='test'><name>leg</name><memory>65536</memory>" \
+          "<os><type>hvm</type></os></domain>"
+    serial = c.serial
+    c.serial += 1
+    c.send(frame(REMOTE_PROGRAM, 1, DEFINE_XML, 0, serial, 0, xdr_string(xml)))
+    hdr, pl = recv_until(c, lambda h: h[3] == 2 and h[2] == 107, "event 107")
+    assert hdr[0] == REMOTE_PROGRAM and hdr[4] == 1, hdr     # serial 1, like libvirtd
+    (n,) = struct.unpack(">I", pl[:4])
+    assert pl[4:4 + n] == b"leg", pl
+    off = 4 + n + (4 - n % 4) % 4 + 16 + 4
+    event, detail = struct.unpack(">ii", pl[off:off + 8])
+    assert (event, detail) == (0, 0), (event, detail)        # DEFINED/ADDED
+    (hdr, pl) = c.call(168, struct.pack(">i", 0))
+    assert hdr[5] == 0
+    (hdr, pl) = c.call(168, struct.pack(">i", 0))
+    assert hdr[5] == 1, "deregistering twice accepted"
+
+
+def test_socket_activation():
+    root = make_tmpdir()
+    d = Daemon(root=root)
+    os.makedirs(d.dirs["run"])
+    socks = []
+    for path, ro in ((d.sock, False), (d.sock_ro, True)):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.bind(path)
+        s.listen(16)
+        socks.append(s)
+    fds = [s.fileno() for s in socks]
+
+    def child():
+        # fds may already be 3 and 4 (dup2 onto itself keeps close-on-exec)
+        tmp = [os.dup(f) for f in fds]
+        for i, f in enumerate(tmp):
+            os.dup2(f, 3 + i)
+            os.set_inheritable(3 + i, True)
+    env = dict(os.environ, LISTEN_FDS="2", LISTEN_FDNAMES="virtkit-sock:virtkit-sock-ro")
+    # LISTEN_PID must be the daemon's own pid: set by a shell that then execs it
+    argv = ["/bin/sh", "-c", 'LISTEN_PID=$$ exec "$0" "$@"'] + d.argv()
+    d.proc = subprocess.Popen(argv, env=env, preexec_fn=child, close_fds=False,
+                              stdout=subprocess.DEVNULL, stderr=open(d.stderr_path, "ab"))
+    from vkdtest import _daemons
+    _daemons.append(d)
+    for s in socks:
+        s.close()
+    d.wait_ready()
+    c = RawClient(d.sock_ro)
+    c.call(OPEN, open_args("test:///default"))
+    xml = "<domain type='test'><name>sa</name><memory>65536</memory>" \
+          "<os><type>hvm</type></os></domain>"
+    (hdr, pl) = c.call(DEFINE_XML, xdr_string(xml))
+    assert hdr[5] == 1 and parse_error(pl)[0] == 29, "activated -ro socket not read-only"
+    assert d.stop() == 0
+    # the sockets belong to systemd: left in place
+    assert os.path.exists(d.sock)
+
+
 if __name__ == "__main__":
     run_tests([
         ("lock: second daemon on one state dir refused", test_lock_second_daemon_refused),
@@ -189,4 +288,7 @@ if __name__ == "__main__":
         ("undecodable arguments: RPC error, client dropped", test_decode_failure),
         ("read-only socket refuses mutations with 29", test_read_only_socket),
         ("CONNECT_OPEN refuses transport URIs", test_open_refuses_foreign_uris),
+        ("keepalive: PONG, PINGs after feature 10, dead peer dropped", test_keepalive),
+        ("legacy event registration 167/168 and MESSAGE 107", test_legacy_events),
+        ("socket activation (LISTEN_FDS)", test_socket_activation),
     ])

@@ -352,13 +352,20 @@ class RawClient:
                 return r
 
     def is_closed(self, timeout=30):
-        self.s.settimeout(timeout)
-        try:
-            return self.s.recv(1) == b""
-        except ConnectionResetError:
-            return True
-        except socket.timeout:
-            return False
+        """True once the peer closes (frames still arriving are skipped)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self.s.settimeout(left)
+            try:
+                if self.s.recv(65536) == b"":
+                    return True
+            except ConnectionResetError:
+                return True
+            except socket.timeout:
+                return False
 
     def close(self):
         self.s.close()
