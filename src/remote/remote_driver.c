@@ -607,6 +607,9 @@ remoteConnectClose(virConnectPtr conn)
         return 0;
     /* Closing never fails for the caller; keep its error as it was. */
     virErrorPreserveLast(&saved);
+    /* An orderly close is not a "connection closed" event: the server
+     * hangs up after CONNECT_CLOSE, which must not fire the callback. */
+    virNetClientSetCloseHandler(priv->client, NULL, NULL);
     if (virNetClientIsOpen(priv->client)) {
         if (priv->closeCallbackRegistered)
             remoteCall(conn, REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK,

@@ -329,12 +329,37 @@ openConn(const char *uri, unsigned int flags)
 
 /* ---- tests --------------------------------------------------------------------- */
 
+typedef struct {
+    GMutex lock;
+    GCond cond;
+    int n;
+    int event;
+    int detail;
+    int id;
+    char *name;
+    int closeReason;
+    int closes;
+} Seen;
+
+static Seen seen;
+
+static void
+closeCb(virConnectPtr conn, int reason, void *opaque)
+{
+    g_mutex_lock(&seen.lock);
+    seen.closes++;
+    seen.closeReason = reason;
+    g_cond_broadcast(&seen.cond);
+    g_mutex_unlock(&seen.lock);
+}
+
 static void
 testPreamble(Daemon *d, gconstpointer data)
 {
     g_autofree char *uri = g_strdup_printf("test+unix:///default?socket=%s", d->path);
     virConnectPtr conn = openConn(uri, 0);
     g_autofree char *seq = NULL;
+    int closes;
 
     g_assert_nonnull(conn);
     seq = procsTake(d);
@@ -344,11 +369,21 @@ testPreamble(Daemon *d, gconstpointer data)
     g_assert_cmpstr(d->openName, ==, "test:///default");
     g_assert_cmpuint(d->openFlags, ==, 0x6);
     g_assert_cmpint(remoteHypervisorDriver.connectIsAlive(conn), ==, 1);
+    g_assert_cmpint(remoteHypervisorDriver.connectRegisterCloseCallback(conn, closeCb,
+                                                                        NULL, NULL), ==, 0);
+    g_mutex_lock(&seen.lock);
+    closes = seen.closes;
+    g_mutex_unlock(&seen.lock);
 
+    /* An orderly close: 361 then 2, and no close callback (the server's
+     * hang-up after CONNECT_CLOSE is not a lost connection). */
     virObjectUnrefConnect(conn);
     g_free(seq);
     seq = procsTake(d);
     g_assert_cmpstr(seq, ==, "361,2");
+    g_mutex_lock(&seen.lock);
+    g_assert_cmpint(seen.closes, ==, closes);
+    g_mutex_unlock(&seen.lock);
 }
 
 static void
@@ -475,20 +510,6 @@ testCalls(Daemon *d, gconstpointer data)
     virObjectUnrefConnect(conn);
 }
 
-typedef struct {
-    GMutex lock;
-    GCond cond;
-    int n;
-    int event;
-    int detail;
-    int id;
-    char *name;
-    int closeReason;
-    int closes;
-} Seen;
-
-static Seen seen;
-
 static int
 lifecycleCb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
 {
@@ -502,16 +523,6 @@ lifecycleCb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *o
     g_cond_broadcast(&seen.cond);
     g_mutex_unlock(&seen.lock);
     return 0;
-}
-
-static void
-closeCb(virConnectPtr conn, int reason, void *opaque)
-{
-    g_mutex_lock(&seen.lock);
-    seen.closes++;
-    seen.closeReason = reason;
-    g_cond_broadcast(&seen.cond);
-    g_mutex_unlock(&seen.lock);
 }
 
 static bool
