@@ -29,14 +29,20 @@ void virReportSystemErrorFull(int domain, int errnum, const char *funcname,
     virReportSystemErrorFull(VIR_FROM_THIS, errnum, __func__, __VA_ARGS__)
 
 /* INVALID_ARG "unsupported flags (0x%x) in function <fn>" when @flags has a
- * bit outside @supported; returns -1 in that case, 0 otherwise. */
+ * bit outside @supported; returns @retval in that case. The message is used
+ * as is, without the "invalid argument: " template prefix: libvirt raises
+ * it through virReportInvalidArg, and clients see exactly
+ * "unsupported flags (0x2) in function testDomainDestroyFlags". */
 #define virCheckFlags(supported, retval) \
     do { \
         unsigned int _unsupp = flags & ~(unsigned int)(supported); \
         if (_unsupp) { \
-            virReportErrorFull(VIR_FROM_THIS, VIR_ERR_INVALID_ARG, __func__, \
-                               "unsupported flags (0x%x) in function %s", \
-                               _unsupp, __func__); \
+            char _unsuppMsg[160]; \
+            g_snprintf(_unsuppMsg, sizeof(_unsuppMsg), \
+                       "unsupported flags (0x%x) in function %s", \
+                       _unsupp, __func__); \
+            virSetErrorRaw(VIR_FROM_THIS, VIR_ERR_INVALID_ARG, VIR_ERR_ERROR, \
+                           _unsuppMsg, NULL, NULL, NULL, 0, 0); \
             return retval; \
         } \
     } while (0)

@@ -81,7 +81,7 @@ testConnectOpen(virConnectPtr conn, const char *uri, virConnectAuthPtr auth,
     g_autoptr(testDriver) driver = NULL;
     const char *path;
 
-    testCheckFlags(VIR_CONNECT_RO, VIR_DRV_OPEN_ERROR);
+    virCheckFlags(VIR_CONNECT_RO, VIR_DRV_OPEN_ERROR);
 
     if (!uri || !(parsed = g_uri_parse(uri, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED, NULL)))
         return VIR_DRV_OPEN_DECLINED;
@@ -269,7 +269,7 @@ testConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnam
 static int
 testConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags)
 {
-    testCheckFlags(TEST_LIST_DOMAINS_FILTERS_ALL, -1);
+    virCheckFlags(TEST_LIST_DOMAINS_FILTERS_ALL, -1);
 
     return virDomainObjListExport(testDriverOf(conn)->domains, conn, domains, flags);
 }
@@ -341,7 +341,7 @@ testDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
     unsigned int parseFlags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
     bool updated;
 
-    testCheckFlags(VIR_DOMAIN_DEFINE_VALIDATE, NULL);
+    virCheckFlags(VIR_DOMAIN_DEFINE_VALIDATE, NULL);
 
     if (flags & VIR_DOMAIN_DEFINE_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE;
@@ -391,7 +391,7 @@ testDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     virObjectEvent *event;
 
-    testCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+    virCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
                   VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA, -1);
 
     g_mutex_lock(&driver->lock);
@@ -427,7 +427,7 @@ testDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     virDomainPtr ret;
     unsigned int parseFlags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
 
-    testCheckFlags(VIR_DOMAIN_START_VALIDATE, NULL);
+    virCheckFlags(VIR_DOMAIN_START_VALIDATE, NULL);
 
     if (flags & VIR_DOMAIN_START_VALIDATE)
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE;
@@ -468,7 +468,7 @@ testDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     virObjectEvent *event;
 
-    testCheckFlags(0, -1);
+    virCheckFlags(0, -1);
 
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
@@ -515,7 +515,7 @@ testDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     virObjectEvent *event;
 
-    testCheckFlags(VIR_DOMAIN_DESTROY_GRACEFUL, -1);
+    virCheckFlags(VIR_DOMAIN_DESTROY_GRACEFUL, -1);
 
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
@@ -560,7 +560,7 @@ testDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     virObjectEvent *event;
 
-    testCheckFlags(0, -1);
+    virCheckFlags(0, -1);
 
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
@@ -584,7 +584,7 @@ testDomainReboot(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     virObjectEvent *event;
 
-    testCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN |
+    virCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN |
                   VIR_DOMAIN_REBOOT_GUEST_AGENT |
                   VIR_DOMAIN_REBOOT_INITCTL |
                   VIR_DOMAIN_REBOOT_SIGNAL |
@@ -610,7 +610,7 @@ testDomainReset(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     int ret;
 
-    testCheckFlags(0, -1);
+    virCheckFlags(0, -1);
 
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
@@ -679,7 +679,7 @@ testDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags
     virDomainObj *obj;
     int r = 0;
 
-    testCheckFlags(0, -1);
+    virCheckFlags(0, -1);
 
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
@@ -719,7 +719,7 @@ testDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
     unsigned int formatFlags = 0;
     char *ret;
 
-    testCheckFlags(TEST_XML_FLAGS, NULL);
+    virCheckFlags(TEST_XML_FLAGS, NULL);
 
     if (!(obj = testDomObjFromDomain(dom)))
         return NULL;
@@ -796,7 +796,7 @@ testDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
     const virDomainDef *def;
     int ret = -1;
 
-    testCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
                   VIR_DOMAIN_VCPU_MAXIMUM, -1);
 
     if (!(obj = testDomObjFromDomain(dom)))
@@ -869,7 +869,7 @@ testDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
 {
     virDomainObj *obj;
 
-    testCheckFlags(0, -1);
+    virCheckFlags(0, -1);
 
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;

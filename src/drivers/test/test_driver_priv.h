@@ -6,27 +6,6 @@
 #include "virerror.h"
 
 /*
- * INVALID_ARG "unsupported flags (0xN) in function F" when @flags (a
- * variable in scope) has a bit outside @supported. libvirt raises this
- * through virReportInvalidArg, so the message carries no "invalid
- * argument: " prefix (real libvirt 9.0: "unsupported flags (0x2) in
- * function testDomainDestroyFlags"). virerror.h's virCheckFlags adds the
- * template prefix, hence this variant.
- */
-#define testCheckFlags(supported, retval) \
-    do { \
-        unsigned int _unsupp = flags & ~(unsigned int)(supported); \
-        if (_unsupp) { \
-            g_autofree char *_unsuppMsg = \
-                g_strdup_printf("unsupported flags (0x%x) in function %s", \
-                                _unsupp, __func__); \
-            virSetErrorRaw(VIR_FROM_THIS, VIR_ERR_INVALID_ARG, VIR_ERR_ERROR, \
-                           _unsuppMsg, NULL, NULL, NULL, 0, 0); \
-            return retval; \
-        } \
-    } while (0)
-
-/*
  * One testDriver per open connection (libvirt 9.0 gives every
  * test:///default and every test:///PATH.xml open its own private state).
  *
