@@ -1,15 +1,58 @@
 /* virnetmessage.c: frame encoding/decoding and the remote_error body */
 #include <string.h>
+#include <unistd.h>
 
 #include "virnetmessage.h"
 
 void
 virNetMessageFree(virNetMessage *msg)
 {
+    size_t i;
+
     if (!msg)
         return;
+    for (i = 0; i < msg->nfds; i++) {
+        if (msg->fds[i] >= 0)
+            close(msg->fds[i]);
+    }
+    g_free(msg->fds);
     g_free(msg->buf);
     g_free(msg);
+}
+
+int
+virNetMessageTakeFD(virNetMessage *msg, size_t i)
+{
+    int fd;
+
+    if (i >= msg->nfds)
+        return -1;
+    fd = msg->fds[i];
+    msg->fds[i] = -1;
+    return fd;
+}
+
+static bool
+messageHasFDs(const virNetMessage *msg)
+{
+    return msg->header.type == VIR_NET_CALL_WITH_FDS ||
+           msg->header.type == VIR_NET_REPLY_WITH_FDS;
+}
+
+int
+virNetMessageDecodeNumFDs(const virNetMessage *msg)
+{
+    const guint8 *p = virNetMessagePayload(msg);
+    uint32_t n;
+
+    if (!messageHasFDs(msg))
+        return 0;
+    if (virNetMessagePayloadLen(msg) < 4)
+        return -1;
+    n = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+    if (n > VIR_NET_MESSAGE_NUM_FDS_MAX)
+        return -1;
+    return (int)n;
 }
 
 const guint8 *
@@ -79,7 +122,15 @@ virNetMessageDecodePayload(const virNetMessage *msg, virXdrFilter filter,
 {
     virXdr xdr;
 
-    virXdrInitDecode(&xdr, virNetMessagePayload(msg), virNetMessagePayloadLen(msg));
+    size_t skip = messageHasFDs(msg) ? 4 : 0;
+
+    if (virNetMessagePayloadLen(msg) < skip) {
+        if (why)
+            *why = "truncated payload";
+        return false;
+    }
+    virXdrInitDecode(&xdr, virNetMessagePayload(msg) + skip,
+                     virNetMessagePayloadLen(msg) - skip);
     if (!filter(&xdr, obj) || virXdrFailed(&xdr)) {
         if (why)
             *why = xdr.error ? xdr.error : "malformed payload";

@@ -73,6 +73,10 @@ struct _virNetMessage {
     virNetMessageHeader header;
     guint8 *buf;
     size_t len;
+    /* Descriptors received with a *_WITH_FDS frame (owned: closed by
+     * virNetMessageFree unless taken with virNetMessageTakeFD). */
+    int *fds;
+    size_t nfds;
 };
 
 void virNetMessageFree(virNetMessage *msg);
@@ -92,9 +96,19 @@ virNetMessage *virNetMessageEncode(const virNetMessageHeader *hdr,
                                    virXdrFilter filter, const void *obj,
                                    const char **why);
 
+/* Take descriptor @i (ownership passes; -1 if absent or already taken). */
+int virNetMessageTakeFD(virNetMessage *msg, size_t i);
+
+/*
+ * For *_WITH_FDS frames: the descriptor count that precedes the args/ret
+ * (an XDR u32). Returns -1 if the payload is too short or the count is
+ * over VIR_NET_MESSAGE_NUM_FDS_MAX; 0 for other frame types.
+ */
+int virNetMessageDecodeNumFDs(const virNetMessage *msg);
+
 /*
  * Decode the payload of @msg into @obj (zero-initialized by the caller)
- * with @filter. Returns false on a malformed payload (@obj is then freed
+ * with @filter; for *_WITH_FDS frames the descriptor count is skipped. Returns false on a malformed payload (@obj is then freed
  * back to zero); @why gets a static reason. Trailing bytes are ignored,
  * as libvirt does.
  */

@@ -27,6 +27,8 @@ struct _virNetSocket {
     guint8 *frame;          /* allocated once the length word is valid */
     size_t frameLen;
     size_t frameHave;
+    virNetMessage *fdMsg;   /* complete *_WITH_FDS frame awaiting its fds */
+    size_t fdsWanted;
 
     /* Output. */
     GMutex lock;
@@ -107,6 +109,7 @@ virNetSocketFree(virNetSocket *sock)
     if (sock->fd >= 0)
         close(sock->fd);
     g_free(sock->frame);
+    virNetMessageFree(sock->fdMsg);
     g_queue_clear_full(&sock->out, (GDestroyNotify)virNetMessageFree);
     g_mutex_clear(&sock->lock);
     g_free(sock);
@@ -145,6 +148,64 @@ socketReadSome(virNetSocket *sock, void *buf, size_t len)
     return -1;
 }
 
+/* Receive the descriptors of sock->fdMsg: each comes as its own 1-byte
+ * message carrying one SCM_RIGHTS fd. Returns 1 when all are in, 0 if it
+ * would block, -1 on error, -2 on EOF (errors reported). */
+static int
+socketReadFDs(virNetSocket *sock)
+{
+    virNetMessage *msg = sock->fdMsg;
+
+    while (msg->nfds < sock->fdsWanted) {
+        char byte;
+        struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+        union {
+            struct cmsghdr hdr;
+            char buf[CMSG_SPACE(sizeof(int))];
+        } ctl;
+        struct msghdr mh = {
+            .msg_iov = &iov, .msg_iovlen = 1,
+            .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+        };
+        struct cmsghdr *c;
+        ssize_t n;
+        int fd = -1;
+
+        n = recvmsg(sock->fd, &mh, MSG_CMSG_CLOEXEC);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return 0;
+            virReportSystemError(errno, "%s", "Cannot recv data");
+            return -1;
+        }
+        if (n == 0) {
+            virReportSystemError(EIO, "%s", "End of file while reading data");
+            return -2;
+        }
+        for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+                c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+                size_t k, count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                int *fds = (int *)CMSG_DATA(c);
+                for (k = 0; k < count; k++) {
+                    if (fd < 0)
+                        fd = fds[k];
+                    else
+                        close(fds[k]);   /* one per message; extras refused */
+                }
+            }
+        }
+        if (fd < 0) {
+            virReportError(VIR_ERR_RPC, "%s", "Missing file descriptor");
+            return -1;
+        }
+        msg->fds[msg->nfds++] = fd;
+    }
+    return 1;
+}
+
 virNetSocketStatus
 virNetSocketRead(virNetSocket *sock, unsigned int maxFrames,
                  virNetSocketFrameFunc cb, void *opaque)
@@ -153,6 +214,21 @@ virNetSocketRead(virNetSocket *sock, unsigned int maxFrames,
 
     for (;;) {
         ssize_t n;
+
+        if (sock->fdMsg) {
+            int rc = socketReadFDs(sock);
+            virNetMessage *msg;
+
+            if (rc == 0)
+                return VIR_NET_SOCKET_OK;
+            if (rc < 0)
+                return rc == -2 ? VIR_NET_SOCKET_EOF : VIR_NET_SOCKET_ERROR;
+            msg = g_steal_pointer(&sock->fdMsg);
+            frames++;
+            if (!cb(sock, msg, opaque))
+                return VIR_NET_SOCKET_OK;
+            continue;
+        }
 
         if (maxFrames && frames >= maxFrames)
             return VIR_NET_SOCKET_OK;
@@ -201,10 +277,26 @@ virNetSocketRead(virNetSocket *sock, unsigned int maxFrames,
         if (sock->frameHave == sock->frameLen) {
             virNetMessage *msg = virNetMessageFromFrame(g_steal_pointer(&sock->frame),
                                                         sock->frameLen);
+            int nfds;
+
             sock->lenHave = 0;
             sock->frameLen = sock->frameHave = 0;
             /* Lengths were checked above, so this cannot fail. */
             g_assert(msg);
+            nfds = virNetMessageDecodeNumFDs(msg);
+            if (nfds < 0) {
+                virReportError(VIR_ERR_RPC, "%s",
+                               "Unable to decode number of FDs (at most 32)");
+                virNetMessageFree(msg);
+                return VIR_NET_SOCKET_ERROR;
+            }
+            if (nfds > 0) {
+                /* The descriptors follow the frame, one message each. */
+                msg->fds = g_new(int, nfds);
+                sock->fdMsg = msg;
+                sock->fdsWanted = nfds;
+                continue;
+            }
             frames++;
             if (!cb(sock, msg, opaque))
                 return VIR_NET_SOCKET_OK;

@@ -6,6 +6,7 @@
  * frames) are recorded under Fixture.lock and waited for with a deadline.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -88,6 +89,19 @@ testDispatch(virNetServerClient *client, virNetMessage *msg, void *opaque)
     if (msg->header.prog != TEST_PROG) {
         virNetServerClientSendErrorSimple(client, &msg->header, VIR_ERR_RPC, VIR_FROM_RPC,
                                           "Cannot find program");
+        virNetMessageFree(msg);
+        return;
+    }
+
+    if (msg->header.type == VIR_NET_CALL_WITH_FDS) {
+        /* Answer with the number of descriptors that arrived open. */
+        remote_int_msg out = { 0 };
+        size_t i;
+        for (i = 0; i < msg->nfds; i++) {
+            if (fcntl(msg->fds[i], F_GETFD) >= 0)
+                out.value++;
+        }
+        virNetServerClientSendReply(client, &msg->header, remote_int_msg_filter, &out);
         virNetMessageFree(msg);
         return;
     }
@@ -297,6 +311,96 @@ readFrame(int fd)
 }
 
 /* ---- tests ------------------------------------------------------------------ */
+
+/* Send @fd as one 1-byte message carrying it (libvirt's way). */
+static void
+sendFD(int sock, int fd)
+{
+    char byte = 0;
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    union {
+        struct cmsghdr hdr;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+    };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+    memset(ctl.buf, 0, sizeof(ctl.buf));
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    g_assert_cmpint(sendmsg(sock, &mh, 0), ==, 1);
+}
+
+/* CALL_WITH_FDS: the count after the header, the frame, then one carrier
+ * byte per descriptor. The server hands the descriptors over and the
+ * stream stays in step for the next call. */
+static void
+testServerReceivesFDs(Fixture *f, gconstpointer data)
+{
+    int fd = rawConnect(f->path);
+    int p[2];
+    virNetMessageHeader h = {
+        .prog = TEST_PROG, .vers = 1, .proc = PROC_ECHO, .type = VIR_NET_CALL_WITH_FDS,
+        .serial = 1,
+    };
+    remote_int_msg two = { .value = 2 };
+    g_autoptr(virNetMessage) c = virNetMessageEncode(&h, remote_int_msg_filter, &two, NULL);
+    g_autoptr(virNetMessage) r = NULL;
+    g_autoptr(virNetMessage) r2 = NULL;
+    remote_int_msg out = { 0 };
+    remote_string_msg in = { .value = (char *)"after fds" };
+    remote_string_msg echoed = { 0 };
+    virNetMessageHeader h2 = {
+        .prog = TEST_PROG, .vers = 1, .proc = PROC_ECHO, .type = VIR_NET_CALL, .serial = 2,
+    };
+    g_autoptr(virNetMessage) c2 = virNetMessageEncode(&h2, remote_string_msg_filter, &in, NULL);
+
+    g_assert_cmpint(pipe(p), ==, 0);
+    /* The payload starts with the count (2), as libvirt's client sends. */
+    writeAll(fd, c->buf, c->len);
+    sendFD(fd, p[0]);
+    sendFD(fd, p[1]);
+    writeAll(fd, c2->buf, c2->len);
+
+    r = readFrame(fd);
+    g_assert_nonnull(r);
+    g_assert_cmpuint(r->header.serial, ==, 1);
+    g_assert_cmpint(r->header.status, ==, VIR_NET_OK);
+    g_assert_true(virNetMessageDecodePayload(r, remote_int_msg_filter, &out, NULL));
+    g_assert_cmpint(out.value, ==, 2);
+
+    r2 = readFrame(fd);
+    g_assert_nonnull(r2);
+    g_assert_cmpuint(r2->header.serial, ==, 2);
+    g_assert_true(virNetMessageDecodePayload(r2, remote_string_msg_filter, &echoed, NULL));
+    g_assert_cmpstr(echoed.value, ==, "after fds");
+    virXdrFree(remote_string_msg_filter, &echoed);
+    close(p[0]);
+    close(p[1]);
+    close(fd);
+}
+
+/* More than 32 descriptors announced: refused, client dropped. */
+static void
+testServerTooManyFDs(Fixture *f, gconstpointer data)
+{
+    int fd = rawConnect(f->path);
+    virNetMessageHeader h = {
+        .prog = TEST_PROG, .vers = 1, .proc = PROC_ECHO, .type = VIR_NET_CALL_WITH_FDS,
+    };
+    remote_int_msg n = { .value = 33 };
+    g_autoptr(virNetMessage) c = virNetMessageEncode(&h, remote_int_msg_filter, &n, NULL);
+
+    writeAll(fd, c->buf, c->len);
+    g_assert_null(readFrame(fd));
+    g_assert_true(waitCounter(f, &f->nclosed, 1));
+    close(fd);
+}
 
 static void
 testCallReply(Fixture *f, gconstpointer data)
@@ -805,6 +909,8 @@ main(int argc, char **argv)
     ADD("/rpc/transport/server-close-after-reply", testServerCloseAfterReply);
     ADD("/rpc/transport/server-flow-control", testServerFlowControl);
     ADD("/rpc/transport/server-keepalive", testServerKeepAliveTimeout);
+    ADD("/rpc/transport/server-receives-fds", testServerReceivesFDs);
+    ADD("/rpc/transport/server-too-many-fds", testServerTooManyFDs);
 #undef ADD
     g_test_add_func("/rpc/transport/client-answers-ping", testClientAnswersPing);
     g_test_add_func("/rpc/transport/client-dead-peer", testDeadPeer);
