@@ -42,7 +42,7 @@ void virReportSystemErrorFull(int domain, int errnum, const char *funcname,
                        "unsupported flags (0x%x) in function %s", \
                        _unsupp, __func__); \
             virSetErrorRaw(VIR_FROM_THIS, VIR_ERR_INVALID_ARG, VIR_ERR_ERROR, \
-                           _unsuppMsg, NULL, NULL, NULL, 0, 0); \
+                           _unsuppMsg, __func__, "flags", NULL, 0, 0); \
             return retval; \
         } \
     } while (0)
