@@ -50,6 +50,7 @@ qemuDomainObjPrivateFree(gpointer data)
         close(priv->pidfd);
     g_free(priv->monitorPath);
     g_free(priv->libDir);
+    g_mutex_clear(&priv->statusLock);
     g_free(priv);
 }
 
@@ -63,6 +64,7 @@ qemuDomainObjInitPrivate(virDomainObj *obj, qemuDriver *driver)
     priv->graceOverrideSec = -1;
     priv->runningReason = VIR_DOMAIN_RUNNING_UNPAUSED;
     priv->pausedReason = VIR_DOMAIN_PAUSED_USER;
+    g_mutex_init(&priv->statusLock);
     obj->privateData = priv;
     obj->privateDataFree = qemuDomainObjPrivateFree;
 }
@@ -199,18 +201,17 @@ qemuDomainHasAutostartLink(qemuDriver *driver, const char *name)
     return target && g_str_equal(target, want);
 }
 
-int
-qemuDomainSaveStatus(qemuDriver *driver, virDomainObj *obj)
+/* The status document of @obj (locked). */
+static char *
+qemuDomainFormatStatus(virDomainObj *obj)
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
-    g_autofree char *path = g_strdup_printf("%s/%s.xml", driver->stateDir, obj->def->name);
     g_autofree char *warning = g_strdup_printf(qemuDomainFileWarning, obj->def->name);
     g_autofree char *domxml = virDomainDefFormat(obj->def, VIR_DOMAIN_DEF_FORMAT_SECURE);
     g_autofree char *escMon = g_markup_escape_text(priv->monitorPath ? priv->monitorPath : "", -1);
     g_autofree char *escLib = g_markup_escape_text(priv->libDir ? priv->libDir : "", -1);
-    g_autoptr(GString) out = g_string_new(warning);
+    GString *out = g_string_new(warning);
     g_auto(GStrv) lines = NULL;
-    int rc;
 
     g_string_append_printf(out, "<domstatus state='%s' reason='%s' pid='%lld' starttime='%llu'>\n",
                            virDomainStateTypeToString(obj->state),
@@ -229,12 +230,94 @@ qemuDomainSaveStatus(qemuDriver *driver, virDomainObj *obj)
             g_string_append_printf(out, "  %s\n", lines[i]);
     }
     g_string_append(out, "</domstatus>\n");
+    return g_string_free(out, FALSE);
+}
 
-    /* The job keeps other writers out; readers need not wait for the disk. */
-    virDomainObjUnlock(obj);
-    rc = virFileWriteAtomic(path, out->str, out->len, 0600);
-    virDomainObjLock(obj);
+/*
+ * Status writes are ordered per domain: each request takes the next
+ * sequence number under the object lock; the write itself happens under
+ * priv->statusLock (not the object lock) and is skipped when a newer
+ * request has already reached the disk. So an asynchronous write that
+ * runs late never replaces newer content, nor resurrects a removed file.
+ */
+typedef struct {
+    virDomainObj *obj;
+    char *path;
+    char *data;                 /* NULL: remove */
+    guint64 seq;
+} qemuDomainStatusWrite;
+
+static int
+qemuDomainStatusApply(qemuDriver *driver, qemuDomainStatusWrite *w)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(w->obj);
+    int rc = 0;
+
+    g_mutex_lock(&priv->statusLock);
+    if (w->seq > priv->statusWritten) {
+        if (w->data) {
+            rc = virFileWriteAtomic(w->path, w->data, strlen(w->data), 0600);
+        } else if (unlink(w->path) < 0 && errno != ENOENT) {
+            virReportSystemError(errno, "cannot remove status file '%s'", w->path);
+            rc = -1;
+        }
+        if (rc == 0)
+            priv->statusWritten = w->seq;
+    }
+    g_mutex_unlock(&priv->statusLock);
     return rc;
+}
+
+static void
+qemuDomainStatusWriteFree(gpointer data)
+{
+    qemuDomainStatusWrite *w = data;
+
+    virDomainObjUnref(w->obj);
+    g_free(w->path);
+    g_free(w->data);
+    g_free(w);
+}
+
+static qemuDomainStatusWrite *
+qemuDomainStatusWriteNew(qemuDriver *driver, virDomainObj *obj, bool remove)
+{
+    qemuDomainStatusWrite *w = g_new0(qemuDomainStatusWrite, 1);
+
+    w->obj = virDomainObjRef(obj);
+    w->path = g_strdup_printf("%s/%s.xml", driver->stateDir, obj->def->name);
+    w->data = remove ? NULL : qemuDomainFormatStatus(obj);
+    w->seq = ++qemuDomainPriv(obj)->statusSeq;
+    return w;
+}
+
+int
+qemuDomainSaveStatus(qemuDriver *driver, virDomainObj *obj)
+{
+    qemuDomainStatusWrite *w = qemuDomainStatusWriteNew(driver, obj, false);
+    int rc;
+
+    /* readers need not wait for the disk */
+    virDomainObjUnlock(obj);
+    rc = qemuDomainStatusApply(driver, w);
+    virDomainObjLock(obj);
+    qemuDomainStatusWriteFree(w);
+    return rc;
+}
+
+static void
+qemuDomainStatusWorker(qemuDriver *driver, gpointer data)
+{
+    if (qemuDomainStatusApply(driver, data) < 0)
+        g_debug("asynchronous status write failed");
+}
+
+void
+qemuDomainSaveStatusLater(qemuDriver *driver, virDomainObj *obj)
+{
+    qemuDriverRunWorker(driver, qemuDomainStatusWorker,
+                        qemuDomainStatusWriteNew(driver, obj, false),
+                        qemuDomainStatusWriteFree);
 }
 
 static void
@@ -252,17 +335,17 @@ qemuDomainSyncDirWorker(qemuDriver *driver, gpointer data)
 int
 qemuDomainRemoveStatus(qemuDriver *driver, virDomainObj *obj)
 {
-    g_autofree char *path = g_strdup_printf("%s/%s.xml", driver->stateDir, obj->def->name);
+    qemuDomainStatusWrite *w = qemuDomainStatusWriteNew(driver, obj, true);
+    int rc = qemuDomainStatusApply(driver, w);
 
+    qemuDomainStatusWriteFree(w);
     /* The directory is synced on a worker, off the stop path: should the
      * host crash before that, the file comes back, and the reconnect finds
      * its pid gone (SHUTOFF/CRASHED, nothing is signalled). */
-    if (unlink(path) < 0 && errno != ENOENT) {
-        virReportSystemError(errno, "cannot remove status file '%s'", path);
-        return -1;
-    }
-    qemuDriverRunWorker(driver, qemuDomainSyncDirWorker, g_strdup(driver->stateDir), g_free);
-    return 0;
+    if (rc == 0)
+        qemuDriverRunWorker(driver, qemuDomainSyncDirWorker,
+                            g_strdup(driver->stateDir), g_free);
+    return rc;
 }
 
 void

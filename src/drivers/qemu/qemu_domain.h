@@ -37,6 +37,10 @@ typedef struct {
     int pausedReason;           /* reason for the next STOP event */
 
     int graceOverrideSec;       /* per-domain destroy grace, -1 when unset */
+
+    guint64 statusSeq;          /* last status write requested (object lock) */
+    GMutex statusLock;          /* orders status writes; protects statusWritten */
+    guint64 statusWritten;      /* last status write that reached the disk */
 } qemuDomainObjPrivate;
 
 /* Install fresh private data on @obj (unlocked, new object). */
@@ -63,6 +67,9 @@ int qemuDomainParseGraceOverride(const char *xml);
  * Called with the object locked and a job held; the lock is dropped during
  * the write. 0 or -1 with an error reported. */
 int qemuDomainSaveStatus(qemuDriver *driver, virDomainObj *obj);
+/* Same, on a worker: the caller does not wait for the disk. A later
+ * write or removal always wins over an earlier one. Object locked. */
+void qemuDomainSaveStatusLater(qemuDriver *driver, virDomainObj *obj);
 /* Remove it (the directory is synced on a worker, off the caller's path). */
 int qemuDomainRemoveStatus(qemuDriver *driver, virDomainObj *obj);
 

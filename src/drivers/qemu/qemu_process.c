@@ -904,15 +904,12 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
             virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
     } else {
         virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
-        if (qemuDomainSaveStatus(driver, obj) < 0)
-            goto error;
     }
-    /* A running start does not rewrite the status file: the record made
-     * right after the spawn (paused, starting up) already holds what a
-     * reconnect needs, and a reconnect asks QEMU whether it runs ('running'
-     * -> RUNNING/BOOTED; still 'prelaunch' -> the start never completed).
-     * This keeps a durable write (fsync of file and directory) off the
-     * start path. */
+    /* The record made right after the spawn already holds what a reconnect
+     * needs (pid, start time, monitor); the new state reaches the disk from
+     * a worker, keeping a durable write (two fsyncs) off the start path.
+     * Should we die before it lands, a reconnect asks QEMU anyway. */
+    qemuDomainSaveStatusLater(driver, obj);
     return 0;
 
  error:
