@@ -8,6 +8,8 @@
  * dropped and dispatched later from the application's event loop.
  */
 
+#define G_LOG_DOMAIN "vk.test.driver"
+
 #include <errno.h>
 #include <netdb.h>
 #include <string.h>
@@ -71,6 +73,17 @@ testQueueEvent(testDriver *driver, virObjectEvent *event)
         virObjectEventStateQueue(driver->eventState, event);
 }
 
+static void
+testLogTransition(virDomainObj *obj, const char *what)
+{
+    int reason = 0;
+    int state = virDomainObjGetState(obj, &reason);
+
+    g_debug("%s '%s': now %s (%s), id %d", what, obj->def->name,
+            virDomainStateTypeToString(state),
+            virDomainStateReasonToString(state, reason), obj->def->id);
+}
+
 /* ---- Connections ------------------------------------------------------ */
 
 static virDrvOpenStatus
@@ -115,6 +128,9 @@ testConnectOpen(virConnectPtr conn, const char *uri, virConnectAuthPtr auth,
     if (testDriverAuthenticate(driver, auth) < 0)
         return VIR_DRV_OPEN_ERROR;
 
+    g_debug("opened %s: %d active, %d inactive domains", uri,
+            virDomainObjListNumOfDomains(driver->domains, true),
+            virDomainObjListNumOfDomains(driver->domains, false));
     conn->privateData = g_steal_pointer(&driver);
     return VIR_DRV_OPEN_SUCCESS;
 }
@@ -484,6 +500,7 @@ testDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
     dom->id = obj->def->id;
     event = virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_STARTED,
                                               VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    testLogTransition(obj, "start");
     virDomainObjEndAPI(&obj);
 
     testQueueEvent(driver, event);
@@ -526,6 +543,7 @@ testDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
 
     event = testDomainStop(driver, obj, dom, VIR_DOMAIN_SHUTOFF_DESTROYED,
                            VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    testLogTransition(obj, "destroy");
     virDomainObjEndAPI(&obj);
 
     testQueueEvent(driver, event);
@@ -571,6 +589,7 @@ testDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
     }
 
     event = testDomainApplyLifecycleAction(driver, obj, dom, obj->def->onPoweroff);
+    testLogTransition(obj, "shutdown");
     virDomainObjEndAPI(&obj);
 
     testQueueEvent(driver, event);
@@ -598,6 +617,7 @@ testDomainReboot(virDomainPtr dom, unsigned int flags)
     }
 
     event = testDomainApplyLifecycleAction(driver, obj, dom, obj->def->onReboot);
+    testLogTransition(obj, "reboot");
     virDomainObjEndAPI(&obj);
 
     testQueueEvent(driver, event);
@@ -640,6 +660,7 @@ testDomainSuspend(virDomainPtr dom)
     virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
     event = virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_SUSPENDED,
                                               VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    testLogTransition(obj, "suspend");
     virDomainObjEndAPI(&obj);
 
     testQueueEvent(driver, event);
@@ -665,6 +686,7 @@ testDomainResume(virDomainPtr dom)
     virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
     event = virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_RESUMED,
                                               VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    testLogTransition(obj, "resume");
     virDomainObjEndAPI(&obj);
 
     testQueueEvent(driver, event);

@@ -1,5 +1,7 @@
 /* test_driver_conf.c: the test driver's configuration: built-in default, <node> files, capabilities */
 
+#define G_LOG_DOMAIN "vk.test.conf"
+
 #include <errno.h>
 #include <netdb.h>
 #include <stdlib.h>
