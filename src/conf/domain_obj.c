@@ -237,6 +237,8 @@ listIndex(virDomainObjList *list, virDomainObj *obj)
     g_hash_table_insert(list->byName, g_strdup(obj->def->name), obj);
 }
 
+/* Install @def in @obj as libvirt's virDomainObjAssignDef does; the
+ * replaced persistent definition (if any) goes to *oldDef. */
 static void
 replaceDef(virDomainObj *obj, virDomainDef *def, bool live, virDomainDef **oldDef)
 {
@@ -249,17 +251,11 @@ replaceDef(virDomainObj *obj, virDomainDef *def, bool live, virDomainDef **oldDe
                 virDomainDefFree(obj->def);
             obj->def = def;
         } else {
-            if (oldDef)
-                *oldDef = obj->newDef;
-            else
-                virDomainDefFree(obj->newDef);
+            *oldDef = obj->newDef;
             obj->newDef = def;
         }
     } else {
-        if (oldDef)
-            *oldDef = obj->def;
-        else
-            virDomainDefFree(obj->def);
+        *oldDef = obj->def;
         obj->def = def;
     }
 }
@@ -270,9 +266,7 @@ virDomainObjListAdd(virDomainObjList *list, virDomainDef **def,
 {
     virDomainObj *obj;
     char uuidstr[VIR_UUID_STRING_BUFLEN];
-
-    if (oldDef)
-        *oldDef = NULL;
+    virDomainDef *old = NULL;
 
     g_rw_lock_writer_lock(&list->lock);
 
@@ -291,9 +285,13 @@ virDomainObjListAdd(virDomainObjList *list, virDomainDef **def,
             goto error;
         }
         replaceDef(obj, g_steal_pointer(def),
-                   !!(flags & VIR_DOMAIN_OBJ_LIST_ADD_LIVE), oldDef);
+                   !!(flags & VIR_DOMAIN_OBJ_LIST_ADD_LIVE), &old);
         virDomainObjRef(obj);
         g_rw_lock_writer_unlock(&list->lock);
+        if (oldDef)
+            *oldDef = old;
+        else
+            virDomainDefFree(old);
         return obj;
     }
 
@@ -311,6 +309,8 @@ virDomainObjListAdd(virDomainObjList *list, virDomainDef **def,
     virDomainObjSetState(obj, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN);
     listIndex(list, obj);
     g_rw_lock_writer_unlock(&list->lock);
+    if (oldDef)
+        *oldDef = NULL;
     /* the creation reference becomes the caller's */
     return obj;
 

@@ -137,8 +137,11 @@ typedef void (*virDomainObjListIterator)(virDomainObj *obj, void *opaque);
 void virDomainObjListForEach(virDomainObjList *list, virDomainObjListIterator cb,
                              void *opaque);
 
-/* State <-> string as virsh prints them ("running", "shut off") and reason
- * strings ("booted", "destroyed"); used by vksh-compatible output and logs. */
+/* State <-> libvirt's internal strings, as in status XML and QEMU logs:
+ * states "nostate" "running" "blocked" "paused" "shutdown" "shutoff"
+ * "crashed" "pmsuspended"; reasons e.g. "booted", "destroyed", "from
+ * snapshot" (facts/lifecycle.md §8). Not virsh's display strings ("shut
+ * off"). NULL / -1 when out of range or unknown. */
 const char *virDomainStateTypeToString(int state);      /* internal names: "running", "shutoff" */
 const char *virDomainStateReasonToString(int state, int reason);  /* internal names */
 int virDomainStateTypeFromString(const char *str);

@@ -357,6 +357,51 @@ testLiveChr(void)
     g_assert_null(strstr(cold, "/dev/pts/9"));
 }
 
+/* Parsers in several threads: each thread sees only its own errors (the
+ * libxml2 error hook is per parser context, the last error per thread). */
+static gpointer
+parseLoop(gpointer opaque)
+{
+    int id = GPOINTER_TO_INT(opaque);
+
+    for (int i = 0; i < 300; i++) {
+        g_autofree char *good = g_strdup_printf(MINIMAL, "<title>thread</title>");
+        g_autofree char *bad = g_strdup_printf("<domain type='qemu'>\n<name>t%d</name <x/>\n</domain>",
+                                               id);
+        g_autoptr(virDomainDef) def = NULL;
+        virErrorPtr err;
+
+        virResetLastError();
+        def = virDomainDefParseString(good, 0);
+        if (!def || virGetLastError())
+            return GINT_TO_POINTER(1);
+        virDomainDefFree(g_steal_pointer(&def));
+        def = virDomainDefParseString(bad, 0);
+        err = virGetLastError();
+        if (def || !err || err->code != VIR_ERR_XML_DETAIL)
+            return GINT_TO_POINTER(2);
+        /* the context line is this thread's own document */
+        {
+            g_autofree char *want = g_strdup_printf("<name>t%d</name", id);
+
+            if (!strstr(err->message, want))
+                return GINT_TO_POINTER(3);
+        }
+    }
+    return NULL;
+}
+
+static void
+testThreads(void)
+{
+    GThread *threads[4];
+
+    for (int i = 0; i < 4; i++)
+        threads[i] = g_thread_new("parse", parseLoop, GINT_TO_POINTER(i));
+    for (int i = 0; i < 4; i++)
+        g_assert_cmpint(GPOINTER_TO_INT(g_thread_join(threads[i])), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -375,5 +420,6 @@ main(int argc, char **argv)
     g_test_add_func("/conf/def/enums", testEnums);
     g_test_add_func("/conf/def/null-and-free", testNullAndFree);
     g_test_add_func("/conf/def/live-chr", testLiveChr);
+    g_test_add_func("/conf/def/threads", testThreads);
     return g_test_run();
 }
