@@ -9,6 +9,16 @@ static const vkshOptDef optsDomainOnly[] = {
     { NULL, 0, 0, NULL },
 };
 
+/* True when @flags is not empty and the last call failed because the driver
+ * does not know some flag (so a call without them may be tried). */
+static bool
+vkshFlagsRejected(unsigned int flags)
+{
+    int code = vkshLastErrorCode();
+
+    return flags && (code == VIR_ERR_NO_SUPPORT || code == VIR_ERR_INVALID_ARG);
+}
+
 /* ---- define / undefine / create ------------------------------------------ */
 
 static const vkshOptDef optsDefine[] = {
@@ -114,6 +124,16 @@ cmdUndefine(vkshControl *ctl, const vkshCmd *cmd)
         rc = virDomainUndefineFlags(dom, flags);
     else
         rc = virDomainUndefine(dom);
+    if (rc < 0 && !(flags & VIR_DOMAIN_UNDEFINE_NVRAM) && vkshFlagsRejected(flags) &&
+        !((flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE) &&
+          virDomainHasManagedSaveImage(dom, 0) > 0)) {
+        /* A driver that rejects these flags keeps no such metadata or
+         * state, so the plain undefine does what was asked (virsh falls
+         * back the same way).  Removing NVRAM, or a managed save image
+         * that exists, cannot be emulated: that error stands. */
+        vkshResetError();
+        rc = virDomainUndefine(dom);
+    }
     if (rc < 0) {
         vkshError(ctl, "Failed to undefine domain '%s'", name);
         return false;
@@ -223,10 +243,15 @@ cmdStart(vkshControl *ctl, const vkshCmd *cmd)
     if (vkshOptBool(cmd, "reset-nvram"))
         flags |= VIR_DOMAIN_START_RESET_NVRAM;
 
-    if (flags)
-        rc = virDomainCreateWithFlags(dom, flags);
-    else
-        rc = virDomainCreate(dom);
+    rc = flags ? virDomainCreateWithFlags(dom, flags) : virDomainCreate(dom);
+    if (rc < 0 && vkshFlagsRejected(flags & VIR_DOMAIN_START_FORCE_BOOT) &&
+        virDomainHasManagedSaveImage(dom, 0) == 0) {
+        /* Force boot only means "ignore the managed save image"; with
+         * none, a driver that rejects the flag boots the same way. */
+        vkshResetError();
+        flags &= ~VIR_DOMAIN_START_FORCE_BOOT;
+        rc = flags ? virDomainCreateWithFlags(dom, flags) : virDomainCreate(dom);
+    }
     if (rc < 0) {
         vkshError(ctl, "Failed to start domain '%s'", virDomainGetName(dom));
         return false;
