@@ -208,6 +208,22 @@ def test_python_libvirt():
         stop.set()
 
 
+def test_session_mode():
+    d = Daemon(mode="session").start()
+    uri = "qemu+unix:///session?socket=%s" % d.sock
+    f = write(os.path.join(d.root, "s1.xml"), diskless_xml("s1"))
+    virsh(uri, "define", f)
+    virsh(uri, "start", "s1")
+    assert domstate(uri, "s1") == "running (booted)"
+    assert virsh(uri, "uri").stdout.strip().startswith("qemu+unix:///session")
+    # a client naming the other mode reaches this daemon's driver all the same
+    other = "qemu+unix:///system?socket=%s" % d.sock
+    assert domstate(other, "s1") == "running (booted)"
+    virsh(uri, "destroy", "s1")
+    virsh(uri, "undefine", "s1")
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     run_tests([
         ("virsh on test+unix:///default: full lifecycle with events", test_virsh_test_driver),
@@ -217,4 +233,5 @@ if __name__ == "__main__":
         ("virsh on qemu+unix:///system: lifecycle of a TCG guest", test_virsh_qemu_lifecycle),
         ("virsh shutdown of the booting test guest", test_virsh_qemu_shutdown),
         ("python3-libvirt: open, list, state, destroyFlags, events", test_python_libvirt),
+        ("session mode daemon (qemu+unix:///session)", test_session_mode),
     ])

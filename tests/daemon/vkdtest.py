@@ -133,7 +133,8 @@ def make_tmpdir():
 class Daemon:
     """One virtkitd in its own directories under @root."""
 
-    def __init__(self, root=None, extra=()):
+    def __init__(self, root=None, extra=(), mode="system"):
+        self.mode = mode
         self.root = root or make_tmpdir()
         self.dirs = {k: os.path.join(self.root, k)
                      for k in ("config", "state", "run", "log", "cache")}
@@ -154,7 +155,7 @@ class Daemon:
                                             self.sock)
 
     def argv(self):
-        return [VIRTKITD, "--system",
+        return [VIRTKITD, "--" + self.mode,
                 "--config-dir", self.dirs["config"], "--state-dir", self.dirs["state"],
                 "--runtime-dir", self.dirs["run"], "--log-dir", self.dirs["log"],
                 "--cache-dir", self.dirs["cache"]] + self.extra
