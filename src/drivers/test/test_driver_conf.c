@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <libxml/hash.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -286,6 +287,16 @@ testXMLParse(const char *data, size_t len, const char *url, const char *root)
         return NULL;
     }
 
+    /* Entities are never expanded; a document that declares any is
+     * refused outright rather than read with holes in it. */
+    if (doc->intSubset && doc->intSubset->entities &&
+        xmlHashSize((xmlHashTablePtr)doc->intSubset->entities) > 0) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       "entity declarations are not supported in '%s'", url);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+
     top = xmlDocGetRootElement(doc);
     if (!top || !xmlStrEqual(top->name, BAD_CAST root)) {
         virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
@@ -330,6 +341,37 @@ testXMLChild(xmlNodePtr node, const char *name)
 }
 
 /*
+ * Text of @node from its text and CDATA children only. Entities are never
+ * substituted when parsing, so entity references stay in the tree; they are
+ * skipped here rather than expanded, so no document can amplify itself
+ * (xmlNodeGetContent and xmlGetProp would expand them). Never NULL.
+ */
+static char *
+testXMLNodeText(xmlNodePtr node)
+{
+    GString *buf = g_string_new(NULL);
+    xmlNodePtr cur;
+
+    for (cur = node ? node->children : NULL; cur; cur = cur->next) {
+        if ((cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) &&
+            cur->content)
+            g_string_append(buf, (const char *)cur->content);
+    }
+    return g_string_free(buf, FALSE);
+}
+
+/* Attribute @name of @node (text only, as testXMLNodeText), NULL if absent. */
+static char *
+testXMLProp(xmlNodePtr node, const char *name)
+{
+    xmlAttrPtr attr = xmlHasProp(node, BAD_CAST name);
+
+    if (!attr || attr->type != XML_ATTRIBUTE_NODE)
+        return NULL;
+    return testXMLNodeText((xmlNodePtr)attr);
+}
+
+/*
  * The text of @node as a long, the way libvirt's virXPathLong reads
  * string(...): 1 and *value set when present and numeric, 0 when absent or
  * empty, -1 when present but not a base-10 number.
@@ -343,8 +385,8 @@ testXMLNodeLong(xmlNodePtr node, long *value)
 
     if (!node)
         return 0;
-    text = (char *)xmlNodeGetContent(node);
-    if (!text || !*text)
+    text = testXMLNodeText(node);
+    if (!*text)
         return 0;
     errno = 0;
     l = strtol(text, &end, 10);
@@ -403,16 +445,14 @@ testParseNodeInfo(xmlNodePtr root, virNodeInfo *info)
         info->mhz = l;
 
     if ((model = testXMLChild(cpu, "model"))) {
-        g_autofree char *str = (char *)xmlNodeGetContent(model);
+        g_autofree char *str = testXMLNodeText(model);
 
-        if (str) {
-            if (strlen(str) >= sizeof(info->model)) {
-                virReportError(VIR_ERR_INTERNAL_ERROR,
-                               "Model %s too big for destination", str);
-                return -1;
-            }
-            g_strlcpy(info->model, str, sizeof(info->model));
+        if (strlen(str) >= sizeof(info->model)) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           "Model %s too big for destination", str);
+            return -1;
         }
+        g_strlcpy(info->model, str, sizeof(info->model));
     }
 
     rc = testXMLNodeLong(testXMLChild(root, "memory"), &l);
@@ -450,12 +490,12 @@ testDomainNsParse(xmlNodePtr dom, testDomainNsData *ns)
         if (cur->type == XML_ELEMENT_NODE && cur->ns && cur->ns->href &&
             xmlStrEqual(cur->ns->href, BAD_CAST TEST_DOMAIN_NAMESPACE)) {
             if (xmlStrEqual(cur->name, BAD_CAST "runstate") && !haveRunstate) {
-                g_autofree char *text = (char *)xmlNodeGetContent(cur);
+                g_autofree char *text = testXMLNodeText(cur);
                 char *end = NULL;
                 unsigned long val;
 
                 haveRunstate = true;
-                if (text && *text) {
+                if (*text) {
                     errno = 0;
                     val = strtoul(text, &end, 10);
                     if (errno || end == text || *end || text[0] == '-' ||
@@ -511,7 +551,7 @@ testXMLNodeToString(xmlDocPtr doc, xmlNodePtr node)
 static int
 testParseDomain(testDriver *driver, const char *file, xmlDocPtr doc, xmlNodePtr node)
 {
-    g_autofree char *relFile = (char *)xmlGetProp(node, BAD_CAST "file");
+    g_autofree char *relFile = testXMLProp(node, "file");
     xmlDocPtr subdoc = NULL;
     g_autofree char *xml = NULL;
     g_autoptr(virDomainDef) def = NULL;
@@ -563,16 +603,6 @@ testParseDomain(testDriver *driver, const char *file, xmlDocPtr doc, xmlNodePtr 
     return ret;
 }
 
-/* A copy of @str (an xmlChar string from libxml2) owned by GLib; frees @str. */
-static char *
-testXMLStrSteal(xmlChar *str)
-{
-    char *ret = str ? g_strdup((const char *)str) : NULL;
-
-    xmlFree(str);
-    return ret;
-}
-
 /* Read /node/auth/user: the text is the user name, password= optional. */
 static int
 testParseAuthUsers(testDriver *driver, xmlNodePtr root)
@@ -597,9 +627,9 @@ testParseAuthUsers(testDriver *driver, xmlNodePtr root)
             !xmlStrEqual(cur->name, BAD_CAST "user"))
             continue;
         user = &driver->authUsers[driver->nauthUsers++];
-        user->username = testXMLStrSteal(xmlNodeGetContent(cur));
-        user->password = testXMLStrSteal(xmlGetProp(cur, BAD_CAST "password"));
-        if (!user->username || !*user->username) {
+        user->username = testXMLNodeText(cur);
+        user->password = testXMLProp(cur, "password");
+        if (!*user->username) {
             virReportError(VIR_ERR_XML_ERROR, "%s",
                            "missing username in /node/auth/user field");
             return -1;
