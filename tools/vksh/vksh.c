@@ -514,7 +514,8 @@ static bool
 vkshInteractive(vkshControl *ctl)
 {
     bool tty = isatty(STDIN_FILENO);
-    char line[8192];
+    g_autofree char *line = NULL;
+    size_t linesize = 0;
     bool ok = true;
 
     if (tty && !ctl->quiet) {
@@ -529,7 +530,7 @@ vkshInteractive(vkshControl *ctl)
             vkshPrint(ctl, "vksh # ");
             fflush(stdout);
         }
-        if (!fgets(line, sizeof(line), stdin))
+        if (getline(&line, &linesize, stdin) < 0)
             break;
         if (!vkshCmdStringParse(ctl, line, &cmds)) {
             ok = false;
