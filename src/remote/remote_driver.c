@@ -13,6 +13,7 @@
  *   can always be read. priv->lock guards the small mutable fields
  *   (cached type string, counters); it is never held across a call.
  */
+#define G_LOG_DOMAIN "virtkit.remote"
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>

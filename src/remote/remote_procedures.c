@@ -1,4 +1,5 @@
 /* remote_procedures.c: REMOTE_PROGRAM procedure names, indexed by number */
+#define G_LOG_DOMAIN "virtkit.remote.protocol"
 #include <stddef.h>
 
 #include "remote_protocol.h"

@@ -1,4 +1,5 @@
 /* remote_protocol.c: XDR filters for REMOTE_PROGRAM structures and the procedure table */
+#define G_LOG_DOMAIN "virtkit.remote.protocol"
 #include "remote_protocol.h"
 
 bool

@@ -1,4 +1,5 @@
 /* virkeepalive.c: keepalive state machine */
+#define G_LOG_DOMAIN "virtkit.rpc.keepalive"
 #include "virkeepalive.h"
 
 void

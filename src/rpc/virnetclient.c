@@ -17,6 +17,7 @@
  *   sets @quit, pokes the eventfd and joins the thread.
  * Nothing is held across a wait except @lock inside g_cond_wait.
  */
+#define G_LOG_DOMAIN "virtkit.rpc.client"
 #include <errno.h>
 #include <poll.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* virnetmessage.c: frame encoding/decoding and the remote_error body */
+#define G_LOG_DOMAIN "virtkit.rpc.message"
 #include <string.h>
 #include <unistd.h>
 

@@ -18,6 +18,7 @@
  * - A client's GSource holds a reference on the client; the server's list
  *   holds another until the client is closed.
  */
+#define G_LOG_DOMAIN "virtkit.rpc.server"
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>

@@ -5,6 +5,7 @@
  * of whole frames never interleave; the read state is touched by the
  * reading thread alone. No call blocks.
  */
+#define G_LOG_DOMAIN "virtkit.rpc.socket"
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>

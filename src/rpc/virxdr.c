@@ -1,4 +1,5 @@
 /* virxdr.c: XDR primitives with limits checked before any allocation */
+#define G_LOG_DOMAIN "virtkit.rpc.xdr"
 #include <string.h>
 
 #include "virxdr.h"
