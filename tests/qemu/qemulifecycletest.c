@@ -890,10 +890,10 @@ testErrors(void)
     assertError(VIR_ERR_OPERATION_INVALID, VIR_FROM_QEMU, notRunning);
     g_assert_cmpint(virDomainShutdownFlags(dom, 4), ==, -1);
     assertError(VIR_ERR_INVALID_ARG, VIR_FROM_QEMU,
-                "invalid argument: unsupported flags (0x4) in function qemuDomainShutdownFlags");
+                "unsupported flags (0x4) in function qemuDomainShutdownFlags");
     g_assert_cmpint(virDomainDestroyFlags(dom, 4), ==, -1);
     assertError(VIR_ERR_INVALID_ARG, VIR_FROM_QEMU,
-                "invalid argument: unsupported flags (0x4) in function qemuDomainDestroyFlags");
+                "unsupported flags (0x4) in function qemuDomainDestroyFlags");
 
     g_assert_null(virDomainLookupByName(f.conn, "nosuch"));
     assertError(VIR_ERR_NO_DOMAIN, VIR_FROM_QEMU,

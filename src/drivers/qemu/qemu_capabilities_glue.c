@@ -114,6 +114,18 @@ qemuGlueGetCapabilitiesXML(qemuDriver *driver)
 }
 
 int
+qemuGluePostParse(qemuDriver *driver, virDomainDef *def)
+{
+    qemuGlueCaps *caps = qemuGlueGetCaps(driver);
+
+    if (!caps)
+        return -1;
+    if (!def->emulator)
+        def->emulator = g_strdup(caps->emulator);
+    return 0;
+}
+
+int
 qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
 {
     qemuGlueCaps *caps = qemuGlueGetCaps(driver);

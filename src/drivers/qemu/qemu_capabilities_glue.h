@@ -13,6 +13,11 @@
 #include "qemu_conf.h"
 #include "qemu_domain.h"
 
+/* At define/create: the driver's post-parse and validation of @def
+ * (defaults such as the emulator and the canonical machine, and anything
+ * QEMU cannot honour). 0 or -1 with an error reported (CONFIG_UNSUPPORTED). */
+int qemuGluePostParse(qemuDriver *driver, virDomainDef *def);
+
 /* Fill in the driver defaults of @def (emulator, machine alias) and check
  * it can run here (virt type against the KVM boot probe). *version gets
  * QEMU's version string ("7.2.0"). 0 or -1 with an error reported. */

@@ -15,6 +15,7 @@
 
 #include "qemu_driver_priv.h"
 #include "qemu_process.h"
+#include "qemu_capabilities_glue.h"
 #include "virerror.h"
 #include "virprocess.h"
 
@@ -37,7 +38,8 @@ qemuDomainDefParseForDriver(qemuDriver *driver, const char *xml, unsigned int pa
 
     if (!def)
         return NULL;
-    if (qemuProcessValidateDef(driver, def) < 0)
+    if (qemuProcessValidateDef(driver, def) < 0 ||
+        qemuGluePostParse(driver, def) < 0)
         return NULL;
     *graceSec = qemuDomainParseGraceOverride(xml);
     return g_steal_pointer(&def);
