@@ -112,6 +112,14 @@ vkshEventPrintPrefix(vkshEventData *data)
     vkshPrint(data->ctl, "%s.%03d+0000: ", stamp, g_date_time_get_microsecond(now) / 1000);
 }
 
+/* Without --loop only the first event counts, even when several arrive in
+ * one turn of the loop. */
+static bool
+vkshEventIgnored(vkshEventData *data)
+{
+    return !data->loop && data->count > 0;
+}
+
 static void
 vkshEventCounted(vkshEventData *data)
 {
@@ -127,6 +135,8 @@ vkshEventLifecyclePrint(virConnectPtr conn, virDomainPtr dom, int event, int det
 {
     vkshEventData *data = opaque;
 
+    if (vkshEventIgnored(data))
+        return 0;
     vkshEventPrintPrefix(data);
     vkshPrint(data->ctl, "event 'lifecycle' for domain '%s': %s %s\n",
               virDomainGetName(dom), vkshEventTypeToString(event),
@@ -140,6 +150,8 @@ vkshEventRebootPrint(virConnectPtr conn, virDomainPtr dom, void *opaque)
 {
     vkshEventData *data = opaque;
 
+    if (vkshEventIgnored(data))
+        return;
     vkshEventPrintPrefix(data);
     vkshPrint(data->ctl, "event 'reboot' for domain '%s'\n", virDomainGetName(dom));
     vkshEventCounted(data);
