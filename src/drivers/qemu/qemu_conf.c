@@ -272,18 +272,23 @@ qemuDriverUnref(qemuDriver *driver)
 {
     if (!driver || !g_atomic_int_dec_and_test(&driver->refs))
         return;
+    /* Workers first (they may touch the event thread's sources), then the
+     * event thread, then the domains (whose private data detaches its
+     * sources), then the context. Guests keep running. */
     if (driver->workers)
         g_thread_pool_free(driver->workers, FALSE, TRUE);
     if (driver->ioThread) {
         g_main_loop_quit(driver->ioLoop);
         g_thread_join(driver->ioThread);
     }
+    if (driver->domains) {
+        virDomainObjListForEach(driver->domains, qemuProcessDetach, NULL);
+        virDomainObjListFree(driver->domains);
+    }
     if (driver->ioLoop)
         g_main_loop_unref(driver->ioLoop);
     if (driver->ioContext)
         g_main_context_unref(driver->ioContext);
-    if (driver->domains)
-        virDomainObjListFree(driver->domains);
     if (driver->events)
         virObjectEventStateFree(driver->events);
     if (driver->caps)

@@ -541,6 +541,28 @@ qemuProcessHandleEOF(qemuMonitor *mon, bool error, const char *reason, void *opa
             error ? ": " : "", error && reason ? reason : "");
 }
 
+void
+qemuProcessDetach(virDomainObj *obj, void *opaque)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    virDomainObjLock(obj);
+    if (priv) {
+        priv->runId++;      /* queued work for this run becomes a no-op */
+        priv->stopping = true;
+        if (priv->killTimer) {
+            g_source_destroy(priv->killTimer);
+            g_source_unref(g_steal_pointer(&priv->killTimer));
+        }
+        if (priv->pidfdWatch) {
+            g_source_destroy(priv->pidfdWatch);
+            g_source_unref(g_steal_pointer(&priv->pidfdWatch));
+        }
+        qemuProcessCloseMonitor(obj);
+    }
+    virDomainObjUnlock(obj);
+}
+
 /* ---- exit ------------------------------------------------------------ */
 
 void

@@ -54,5 +54,9 @@ void qemuProcessReconnectAll(qemuDriver *driver);
 /* Finish off a domain whose process exited (worker thread). */
 void qemuProcessHandleExit(qemuDriver *driver, virDomainObj *obj, guint64 runId);
 
+/* Stop watching @obj's QEMU (driver cleanup): close the monitor, drop
+ * the pidfd watch and timers. The guest keeps running. @obj unlocked. */
+void qemuProcessDetach(virDomainObj *obj, void *opaque);
+
 /* Remove @obj from the list if it is inactive and transient (obj locked). */
 void qemuDomainRemoveInactive(qemuDriver *driver, virDomainObj *obj);
