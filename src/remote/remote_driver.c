@@ -1,4 +1,4 @@
-/* remote_driver.c: the hypervisor driver that forwards every API call to virtkitd (or libvirtd) over a UNIX socket */
+/* remote_driver.c: the driver forwarding every API call to virtkitd (or libvirtd) */
 /*
  * Thread protocol.
  * - API threads call the entry points concurrently; each call is one

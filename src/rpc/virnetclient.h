@@ -1,4 +1,4 @@
-/* virnetclient.h: the client side of the RPC transport: blocking calls over one socket, served by an I/O thread */
+/* virnetclient.h: RPC client: blocking calls over one socket, served by an I/O thread */
 #pragma once
 
 #include <glib.h>

@@ -108,8 +108,9 @@ int virNetMessageDecodeNumFDs(const virNetMessage *msg);
 
 /*
  * Decode the payload of @msg into @obj (zero-initialized by the caller)
- * with @filter; for *_WITH_FDS frames the descriptor count is skipped. Returns false on a malformed payload (@obj is then freed
- * back to zero); @why gets a static reason. Trailing bytes are ignored,
+ * with @filter; for *_WITH_FDS frames the descriptor count is skipped.
+ * Returns false on a malformed payload (@obj is then freed back to zero);
+ * @why gets a static reason. Trailing bytes are ignored,
  * as libvirt does.
  */
 bool virNetMessageDecodePayload(const virNetMessage *msg, virXdrFilter filter,

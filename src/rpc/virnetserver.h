@@ -1,4 +1,4 @@
-/* virnetserver.h: the server side of the RPC transport, as GLib sources on the daemon's GMainContext */
+/* virnetserver.h: RPC server: listeners and client frame I/O as GSources on the daemon's loop */
 #pragma once
 
 #include <glib.h>

@@ -1,4 +1,4 @@
-/* libvirtdinteroptest.c: our client (public API -> remote driver -> rpc) against the real libvirtd 9.0 */
+/* libvirtdinteroptest.c: our client (API -> remote driver -> rpc) against the real libvirtd 9.0 */
 /*
  * Needs root (to run libvirtd as "nobody" in session mode in a private
  * directory), /usr/sbin/libvirtd, setpriv and qemu-system-x86_64; skips

@@ -1,4 +1,4 @@
-/* remotedrivertest.c: the remote driver against a scripted daemon: preamble, URIs, calls, errors, events, death */
+/* remotedrivertest.c: remote driver vs a scripted daemon: preamble, URIs, calls, errors, events */
 /*
  * Threads: the scripted daemon (virNetServer) runs its own GMainContext in
  * serverThread; the application's event loop (virEventRunDefaultImpl on
@@ -216,7 +216,8 @@ daemonDispatch(virNetServerClient *client, virNetMessage *msg, void *opaque)
         break;
     default:
         virNetServerClientSendErrorSimple(client, h, VIR_ERR_NO_SUPPORT, VIR_FROM_DOMAIN,
-                                          "this function is not supported by the connection driver");
+                                          "this function is not supported by the "
+                                          "connection driver");
         break;
     }
     if (p->argsFilter)
@@ -554,10 +555,10 @@ sendLifecycle(Daemon *d, bool callback)
                                                           .msg.event = 2, .msg.detail = 0 };
         fillTiny(d, &ev.msg.dom);
         ev.msg.dom.id = 3;
+        virXdrFilter filter = remote_domain_event_callback_lifecycle_msg_filter;
         g_assert_cmpint(virNetServerClientSendEvent(client, REMOTE_PROGRAM,
                                                     REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
-                                                    remote_domain_event_callback_lifecycle_msg_filter,
-                                                    &ev), ==, 0);
+                                                    filter, &ev), ==, 0);
     } else {
         remote_domain_event_lifecycle_msg ev = { .event = 5, .detail = 1 };
         fillTiny(d, &ev.dom);
@@ -586,7 +587,8 @@ testEvents(Daemon *d, gconstpointer data)
     g_free(procsTake(d));
 
     id = drv->connectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                            (virConnectDomainEventGenericCallback)(void (*)(void))lifecycleCb,
+                                            (virConnectDomainEventGenericCallback)
+                                            (void (*)(void))lifecycleCb,
                                             NULL, NULL);
     g_assert_cmpint(id, >=, 0);
     seq = procsTake(d);

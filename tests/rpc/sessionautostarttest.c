@@ -1,4 +1,4 @@
-/* sessionautostarttest.c: qemu:///session starts the per-user virtkitd on first use, as libvirt does */
+/* sessionautostarttest.c: qemu:///session starts the per-user virtkitd on first use, as libvirt */
 /*
  * Everything lives in a private XDG tree (set before GLib caches the user
  * directories). The daemon is started by the library, not by us; we stop

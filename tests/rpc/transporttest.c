@@ -1,4 +1,4 @@
-/* transporttest.c: virNetClient against virNetServer over real UNIX sockets: calls, concurrency, keepalive, dead and hostile peers */
+/* transporttest.c: virNetClient vs virNetServer on UNIX sockets: calls, keepalive, bad peers */
 /*
  * Threads: the server's GMainContext runs in its own thread (serverThread);
  * test bodies run on the main thread and, for the concurrency test, on
