@@ -615,6 +615,52 @@ testEvents(Daemon *d, gconstpointer data)
     virObjectUnrefConnect(conn);
 }
 
+static int reboots;
+
+static void
+rebootCb(virConnectPtr conn, virDomainPtr dom, void *opaque)
+{
+    g_mutex_lock(&seen.lock);
+    if (g_str_equal(dom->name, "tiny") && memcmp(dom->uuid, tinyUUID, 16) == 0)
+        reboots++;
+    g_cond_broadcast(&seen.cond);
+    g_mutex_unlock(&seen.lock);
+}
+
+/* DOMAIN_EVENT_CALLBACK_REBOOT (319) reaches a REBOOT callback. */
+static void
+testRebootEvent(Daemon *d, gconstpointer data)
+{
+    g_autofree char *uri = g_strdup_printf("qemu+unix:///system?socket=%s", d->path);
+    const virHypervisorDriver *drv = &remoteHypervisorDriver;
+    virConnectPtr conn = openConn(uri, 0);
+    remote_domain_event_callback_reboot_msg ev = { .callbackID = 101 };
+    virNetServerClient *client;
+    g_autofree char *seq = NULL;
+    int id;
+
+    g_assert_nonnull(conn);
+    g_free(procsTake(d));
+    id = drv->connectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
+                                            VIR_DOMAIN_EVENT_CALLBACK(rebootCb), NULL, NULL);
+    g_assert_cmpint(id, >=, 0);
+    seq = procsTake(d);
+    g_assert_cmpstr(seq, ==, "316(1)");
+
+    fillTiny(d, &ev.msg.dom);
+    g_mutex_lock(&d->lock);
+    client = virNetServerClientRef(d->last);
+    g_mutex_unlock(&d->lock);
+    g_assert_cmpint(virNetServerClientSendEvent(client, REMOTE_PROGRAM,
+                                                REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT,
+                                                remote_domain_event_callback_reboot_msg_filter,
+                                                &ev), ==, 0);
+    virNetServerClientUnref(client);
+    g_assert_true(waitSeen(&reboots, 1));
+    g_assert_cmpint(drv->connectDomainEventDeregisterAny(conn, id), ==, 0);
+    virObjectUnrefConnect(conn);
+}
+
 /* The daemon goes away: the connection reports dead, the close callback
  * fires with EOF, calls fail with libvirt's errors. */
 static void
@@ -665,6 +711,7 @@ main(int argc, char **argv)
     ADD("/remote/driver/calls", testCalls, NULL);
     ADD("/remote/driver/events-callback", testEvents, GINT_TO_POINTER(0));
     ADD("/remote/driver/events-legacy", testEvents, GINT_TO_POINTER(1));
+    ADD("/remote/driver/reboot-event", testRebootEvent, NULL);
     ADD("/remote/driver/daemon-death", testDaemonDeath, NULL);
 #undef ADD
     return g_test_run();
