@@ -493,11 +493,12 @@ remoteConnectOpen(virConnectPtr conn, const char *uristr, virConnectAuthPtr auth
     int rc;
     size_t i;
 
-    virCheckFlags(VIR_CONNECT_RO, VIR_DRV_OPEN_ERROR);
-
+    /* Decline other drivers' URIs before judging anything else. */
     rc = remoteParseURI(uristr, &u);
     if (rc <= 0)
         return rc == 0 ? VIR_DRV_OPEN_DECLINED : VIR_DRV_OPEN_ERROR;
+
+    virCheckFlags(VIR_CONNECT_RO | VIR_CONNECT_NO_ALIASES, VIR_DRV_OPEN_ERROR);
 
     if (g_str_equal(u.path, "/session") || g_str_equal(u.driver, "test"))
         rflags |= REMOTE_OPEN_USER | REMOTE_OPEN_AUTOSTART;

@@ -426,6 +426,9 @@ testOpenNames(Daemon *d, gconstpointer data)
         g_assert_cmpint(remoteHypervisorDriver.connectOpen(conn, "qemu:///embed?root=/x",
                                                            NULL, 0),
                         ==, VIR_DRV_OPEN_DECLINED);
+        /* Declined before flags are judged (another driver may know them). */
+        g_assert_cmpint(remoteHypervisorDriver.connectOpen(conn, "xen:///system", NULL, 0x80),
+                        ==, VIR_DRV_OPEN_DECLINED);
         g_assert_cmpint(remoteHypervisorDriver.connectOpen(conn,
                                                            "qemu+unix://host/system?socket=/x",
                                                            NULL, 0),
