@@ -31,7 +31,7 @@
 #include "virtkit-config.h"
 
 #define EVENT_REBOOT (-1)
-#define DEADLINE_S 60           /* generous: TCG under load is slow */
+#define DEADLINE_S 240          /* generous: TCG on a loaded host is slow */
 
 typedef struct {
     char *name;
@@ -44,6 +44,22 @@ typedef struct {
 static GAsyncQueue *testEvents;
 static char *guestDir;          /* vmlinuz + initrd.gz */
 static GArray *testPids;        /* QEMU pids started by the current case */
+
+/* pidfds of the current case's QEMUs: a failed assertion aborts the
+ * process, and the SIGABRT handler still kills every one of them (pidfds
+ * cannot hit a recycled pid; pidfd_send_signal is async-signal-safe). */
+#define MAX_CASE_PIDFDS 64
+static int casePidfds[MAX_CASE_PIDFDS];
+static volatile sig_atomic_t nCasePidfds;
+
+static void
+abortHandler(int sig)
+{
+    for (int i = 0; i < nCasePidfds; i++)
+        syscall(SYS_pidfd_send_signal, casePidfds[i], SIGKILL, NULL, 0);
+    signal(SIGABRT, SIG_DFL);
+    raise(SIGABRT);
+}
 
 static void
 testEventFree(gpointer data)
@@ -163,6 +179,10 @@ fixtureTeardown(Fixture *f)
     /* Every QEMU this case started dies here, by pid. */
     for (guint i = 0; i < testPids->len; i++)
         killPid(g_array_index(testPids, pid_t, i));
+    while (nCasePidfds > 0) {
+        nCasePidfds = nCasePidfds - 1;
+        close(casePidfds[nCasePidfds]);
+    }
     virConnectClose(f->conn);
     cmd = g_strdup_printf("rm -rf '%s'", f->root);
     g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL));
@@ -323,6 +343,14 @@ qemuPid(Fixture *f, const char *name)
     pid = (pid_t)g_ascii_strtoll(p + 6, NULL, 10);
     g_assert_cmpint(pid, >, 1);
     g_array_append_val(testPids, pid);
+    if (nCasePidfds < MAX_CASE_PIDFDS) {
+        int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+        if (pidfd >= 0) {
+            casePidfds[nCasePidfds] = pidfd;
+            nCasePidfds = nCasePidfds + 1;
+        }
+    }
     return pid;
 }
 
@@ -1183,6 +1211,7 @@ main(int argc, char **argv)
         guestDir = g_strdup(g_getenv("VKQEMU_GUEST_DIR"));
     }
 
+    signal(SIGABRT, abortHandler);
     virSetErrorFunc(NULL, quietErrors);
     g_assert_cmpint(virEventRegisterDefaultImpl(), ==, 0);
     g_thread_unref(g_thread_new("event-loop", eventLoopThread, NULL));
