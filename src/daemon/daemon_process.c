@@ -10,11 +10,31 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include <stdbool.h>
+
 #include "daemon_process.h"
+
+/* True if @pid is not a live process (gone or a zombie). */
+static bool
+vkdPidIsDead(gint64 pid)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *stat = NULL;
+    const char *p;
+
+    if (pid <= 1)
+        return false;
+    path = g_strdup_printf("/proc/%lld/stat", (long long)pid);
+    if (!g_file_get_contents(path, &stat, NULL, NULL))
+        return true;
+    p = strrchr(stat, ')');
+    return p && p[1] == ' ' && p[2] == 'Z';
+}
 
 int
 vkdLockDir(const char *dir, GError **error)
 {
+    gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
     g_autofree char *path = g_build_filename(dir, "virtkitd.lock", NULL);
     struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
     char buf[32];
@@ -27,7 +47,7 @@ vkdLockDir(const char *dir, GError **error)
                     "cannot open lock file '%s': %s", path, g_strerror(err));
         return -1;
     }
-    if (fcntl(fd, F_OFD_SETLK, &fl) < 0) {
+    while (fcntl(fd, F_OFD_SETLK, &fl) < 0) {
         int err = errno;
         ssize_t n;
 
@@ -35,6 +55,14 @@ vkdLockDir(const char *dir, GError **error)
             n = pread(fd, buf, sizeof(buf) - 1, 0);
             buf[MAX(n, 0)] = '\0';
             g_strchomp(buf);
+            /* The recorded daemon is dead, yet the lock is held: a child it
+             * was starting (a QEMU between fork and exec) still shares the
+             * descriptor for a moment. Wait for the exec to drop it. */
+            if (vkdPidIsDead(g_ascii_strtoll(buf, NULL, 10)) &&
+                g_get_monotonic_time() < deadline) {
+                g_usleep(10 * 1000);
+                continue;
+            }
             g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
                         "another virtkitd (pid %s) is already using '%s'",
                         buf[0] ? buf : "?", dir);

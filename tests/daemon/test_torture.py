@@ -113,7 +113,12 @@ def worker(uri, model, rng, stop, log):
 
 
 def verify(d, model, doubt):
-    conn = libvirt.open(d.uri())
+    try:
+        conn = libvirt.open(d.uri())
+    except libvirt.libvirtError as e:
+        raise AssertionError("cannot connect after restart (%s); daemon %s\n%s" % (
+            e, "exited with %r" % d.proc.returncode if d.proc.poll() is not None
+            else "alive", d.log()[-3000:]))
     try:
         doms = {x.name(): x for x in conn.listAllDomains()}
         for name in model.defined - doubt:

@@ -158,7 +158,8 @@ class Daemon:
         return [VIRTKITD, "--" + self.mode,
                 "--config-dir", self.dirs["config"], "--state-dir", self.dirs["state"],
                 "--runtime-dir", self.dirs["run"], "--log-dir", self.dirs["log"],
-                "--cache-dir", self.dirs["cache"]] + self.extra
+                "--cache-dir", self.dirs["cache"]] + \
+            (["--verbose"] if os.environ.get("VKD_VERBOSE") else []) + self.extra
 
     def start(self, wait=True):
         err = open(self.stderr_path, "ab")
@@ -174,10 +175,14 @@ class Daemon:
         if self.proc.poll() is not None:
             raise AssertionError("virtkitd exited with %s during startup:\n%s"
                                  % (self.proc.returncode, self.log()))
+        # A real answer, not just a connect: until the new daemon binds, the
+        # old socket may still be held open by a child of a killed daemon.
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(5)
         try:
             s.connect(self.sock)
-            return True
+            s.sendall(frame(REMOTE_PROGRAM, 1, 66, 0, 0, 0))    # AUTH_LIST
+            return len(s.recv(28)) > 0
         except OSError:
             return False
         finally:
