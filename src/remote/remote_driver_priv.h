@@ -1,0 +1,88 @@
+/* remote_driver_priv.h: state and helpers shared by the remote driver files */
+#pragma once
+
+#include "datatypes.h"
+#include "domain_event.h"
+#include "remote_protocol.h"
+#include "virnetclient.h"
+
+#define REMOTE_EVENT_ID_COUNT (VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE + 1)
+
+typedef struct _remotePrivate remotePrivate;
+struct _remotePrivate {
+    virNetClient *client;
+    virObjectEventState *events;
+    virConnectPtr conn;             /* weak: the connection owns us */
+
+    bool featureKeepAlive;          /* server said 1 to feature 10 */
+    bool featureCallbacks;          /* feature 14: 316/317/318 */
+    bool featureCloseCallback;      /* feature 15: 360/361 */
+    bool closeCallbackRegistered;   /* 360 succeeded */
+
+    GMutex lock;
+    char *type;                     /* cached CONNECT_GET_TYPE */
+
+    GMutex regLock;
+    /* Per eventID: local callbacks registered, and the server-side
+     * registration they share (callbackID from 316, or legacy 167). */
+    int localCount[REMOTE_EVENT_ID_COUNT];
+    int remoteID[REMOTE_EVENT_ID_COUNT];
+    int legacyCount;                /* virConnectDomainEventRegister users */
+    GHashTable *localToEvent;       /* local callbackID -> eventID + 1 */
+};
+
+/* Helpers (remote_driver.c). remoteCall: one call on @conn's connection,
+ * 0 or -1 with the error set (see virNetClientCall). remoteMakeDomain
+ * borrows @dom's fields into a wire struct; remoteGetDomain makes a new
+ * handle. The Domain/Connect shorthands wrap calls of common shapes. */
+remotePrivate *remotePriv(virConnectPtr conn);
+int remoteCall(virConnectPtr conn, int proc, virXdrFilter argsFilter, const void *args,
+               virXdrFilter retFilter, void *ret);
+void remoteMakeDomain(remote_nonnull_domain *out, virDomainPtr dom);
+virDomainPtr remoteGetDomain(virConnectPtr conn, const remote_nonnull_domain *d);
+int remoteDomainVoid(virDomainPtr dom, int proc);
+int remoteDomainFlagsVoid(virDomainPtr dom, int proc, unsigned int flags);
+int remoteDomainInt(virDomainPtr dom, int proc);
+int remoteDomainFlagsInt(virDomainPtr dom, int proc, unsigned int flags);
+char *remoteConnectString(virConnectPtr conn, int proc);
+int remoteConnectInt(virConnectPtr conn, int proc);
+/* Copy a counted char array (NUL possibly counted) into a fixed buffer;
+ * RPC error if it does not fit. */
+int remoteCopyChars(char *dst, size_t dstlen, const char *src, uint32_t len,
+                    const char *what);
+
+/* Listing and domain entry points (remote_driver_domain.c). */
+int remoteConnectNumOfDomains(virConnectPtr conn);
+int remoteConnectNumOfDefinedDomains(virConnectPtr conn);
+int remoteConnectListDomains(virConnectPtr conn, int *ids, int maxids);
+int remoteConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames);
+int remoteConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
+                                unsigned int flags);
+virDomainPtr remoteDomainLookupByID(virConnectPtr conn, int id);
+virDomainPtr remoteDomainLookupByName(virConnectPtr conn, const char *name);
+virDomainPtr remoteDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+virDomainPtr remoteDomainDefineXMLFlags(virConnectPtr conn, const char *xml,
+                                        unsigned int flags);
+virDomainPtr remoteDomainCreateXML(virConnectPtr conn, const char *xml,
+                                   unsigned int flags);
+int remoteDomainUndefineFlags(virDomainPtr dom, unsigned int flags);
+int remoteDomainCreateWithFlags(virDomainPtr dom, unsigned int flags);
+int remoteDomainShutdownFlags(virDomainPtr dom, unsigned int flags);
+int remoteDomainReboot(virDomainPtr dom, unsigned int flags);
+int remoteDomainReset(virDomainPtr dom, unsigned int flags);
+int remoteDomainDestroyFlags(virDomainPtr dom, unsigned int flags);
+int remoteDomainSuspend(virDomainPtr dom);
+int remoteDomainResume(virDomainPtr dom);
+int remoteDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags);
+int remoteDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
+char *remoteDomainGetXMLDesc(virDomainPtr dom, unsigned int flags);
+char *remoteDomainGetOSType(virDomainPtr dom);
+unsigned long long remoteDomainGetMaxMemory(virDomainPtr dom);
+int remoteDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags);
+int remoteDomainIsActive(virDomainPtr dom);
+int remoteDomainIsPersistent(virDomainPtr dom);
+int remoteDomainIsUpdated(virDomainPtr dom);
+int remoteDomainGetAutostart(virDomainPtr dom, int *autostart);
+int remoteDomainSetAutostart(virDomainPtr dom, int autostart);
+int remoteDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
+int remoteDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);
