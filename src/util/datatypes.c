@@ -48,12 +48,17 @@ virDomainPtr
 virGetDomain(virConnectPtr conn, const char *name,
              const unsigned char *uuid, int id)
 {
-    virDomainPtr dom = g_new0(virDomain, 1);
+    size_t namelen = strlen(name) + 1;
+    virDomainPtr dom;
 
+    /* One allocation for the handle and its name: listing thousands of
+     * domains is dominated by allocator calls otherwise. */
+    dom = g_malloc0(sizeof(*dom) + namelen);
     dom->refs = 1;
     dom->conn = conn;
     virObjectRefConnect(conn);
-    dom->name = g_strdup(name);
+    dom->name = (char *)(dom + 1);
+    memcpy(dom->name, name, namelen);
     memcpy(dom->uuid, uuid, VIR_UUID_BUFLEN);
     dom->id = id;
     return dom;
@@ -68,8 +73,7 @@ virObjectUnrefDomain(virDomainPtr dom)
     if (!g_atomic_int_dec_and_test(&dom->refs))
         return;
     virObjectUnrefConnect(dom->conn);
-    g_free(dom->name);
-    g_free(dom);
+    g_free(dom);   /* the name lives in the same block */
 }
 
 

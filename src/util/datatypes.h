@@ -32,7 +32,7 @@ struct _virConnect {
 struct _virDomain {
     gint refs;                      /* atomic */
     virConnectPtr conn;
-    char *name;
+    char *name;                     /* stored in the same allocation; never reassign */
     unsigned char uuid[VIR_UUID_BUFLEN];
     int id;                         /* -1 when inactive */
 };
