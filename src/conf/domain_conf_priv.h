@@ -66,6 +66,9 @@ void virDomainXMLEscape(GString *buf, const char *str);
 char *virDomainXMLNodeText(xmlNodePtr node);
 char *virDomainXMLNodeTextNonEmpty(xmlNodePtr node);
 bool virDomainXMLNodeIs(xmlNodePtr node, const char *name);
+/* At most this many distinct names are kept in def->unknownElements. */
+#define VIR_DOMAIN_UNKNOWN_ELEMENTS_MAX 64
+
 /* Record @node (under @parent, NULL for <domain>) in @unknown; with
  * PARSE_VALIDATE, report XML_INVALID_SCHEMA once and set *failed. */
 void virDomainXMLRecordUnknown(GPtrArray *unknown, const char *parent,

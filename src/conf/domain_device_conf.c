@@ -151,7 +151,7 @@ diskNameValid(const char *name)
 }
 
 static int
-parseDisk(virDomainDef *def, xmlNodePtr node, unsigned int flags)
+parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
 {
     g_autoptr(virDomainDiskDef) disk = g_new0(virDomainDiskDef, 1);
     g_autofree char *type = virDomainXMLProp(node, "type");
@@ -286,19 +286,7 @@ parseDisk(virDomainDef *def, xmlNodePtr node, unsigned int flags)
     if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM)
         disk->readonly = true;
 
-    for (size_t i = 0; i < def->ndisks; i++) {
-        if (strcmp(def->disks[i]->dst, disk->dst) == 0) {
-            virReportError(VIR_ERR_XML_ERROR, "target '%s' duplicated for disk "
-                           "sources '%s' and '%s'", disk->dst,
-                           def->disks[i]->src ? def->disks[i]->src : "<null>",
-                           disk->src ? disk->src : "<null>");
-            return -1;
-        }
-    }
-
-    def->disks = g_renew(virDomainDiskDef *, def->disks, def->ndisks + 2);
-    def->disks[def->ndisks++] = g_steal_pointer(&disk);
-    def->disks[def->ndisks] = NULL;
+    g_ptr_array_add(disks, g_steal_pointer(&disk));
     return 0;
 }
 
@@ -329,7 +317,7 @@ virDomainMACParse(const char *str, unsigned char *mac)
 }
 
 static int
-parseNet(virDomainDef *def, xmlNodePtr node, unsigned int flags)
+parseNet(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
 {
     g_autoptr(virDomainNetDef) net = g_new0(virDomainNetDef, 1);
     g_autofree char *type = virDomainXMLProp(node, "type");
@@ -402,14 +390,12 @@ parseNet(virDomainDef *def, xmlNodePtr node, unsigned int flags)
     if (parseDeviceAddress(node, &net->addr) < 0)
         return -1;
 
-    def->nets = g_renew(virDomainNetDef *, def->nets, def->nnets + 2);
-    def->nets[def->nnets++] = g_steal_pointer(&net);
-    def->nets[def->nnets] = NULL;
+    g_ptr_array_add(nets, g_steal_pointer(&net));
     return 0;
 }
 
 static int
-parseChr(virDomainDef *def, xmlNodePtr node, int deviceType, unsigned int flags)
+parseChr(GPtrArray *chrs, xmlNodePtr node, int deviceType, unsigned int flags)
 {
     g_autoptr(virDomainChrDef) chr = g_new0(virDomainChrDef, 1);
     g_autofree char *type = virDomainXMLProp(node, "type");
@@ -494,13 +480,9 @@ parseChr(virDomainDef *def, xmlNodePtr node, int deviceType, unsigned int flags)
     }
 
     if (deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL) {
-        def->serials = g_renew(virDomainChrDef *, def->serials, def->nserials + 2);
-        def->serials[def->nserials++] = g_steal_pointer(&chr);
-        def->serials[def->nserials] = NULL;
+        g_ptr_array_add(chrs, g_steal_pointer(&chr));
     } else {
-        def->consoles = g_renew(virDomainChrDef *, def->consoles, def->nconsoles + 2);
-        def->consoles[def->nconsoles++] = g_steal_pointer(&chr);
-        def->consoles[def->nconsoles] = NULL;
+        g_ptr_array_add(chrs, g_steal_pointer(&chr));
     }
     return 0;
 }
@@ -574,8 +556,21 @@ static const char *const balloonChildren[] = { "address", NULL };
 
 int
 virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
-             unsigned int flags, bool *failed)
+                      unsigned int flags, bool *failed)
 {
+    g_autoptr(GHashTable) targets = g_hash_table_new(g_str_hash, g_str_equal);
+    /* growable while parsing (amortized), exact NULL-terminated arrays in
+     * the def afterwards */
+    g_autoptr(GPtrArray) disks =
+        g_ptr_array_new_with_free_func((GDestroyNotify)virDomainDiskDefFree);
+    g_autoptr(GPtrArray) nets =
+        g_ptr_array_new_with_free_func((GDestroyNotify)virDomainNetDefFree);
+    g_autoptr(GPtrArray) serials =
+        g_ptr_array_new_with_free_func((GDestroyNotify)virDomainChrDefFree);
+    g_autoptr(GPtrArray) consoles =
+        g_ptr_array_new_with_free_func((GDestroyNotify)virDomainChrDefFree);
+
+
     for (xmlNodePtr cur = devices->children; cur; cur = cur->next) {
         if (cur->type != XML_ELEMENT_NODE)
             continue;
@@ -583,19 +578,32 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
             if (!def->emulator)
                 def->emulator = virDomainXMLNodeTextNonEmpty(cur);
         } else if (virDomainXMLNodeIs(cur, "disk")) {
-            if (parseDisk(def, cur, flags) < 0 ||
+            virDomainDiskDef *disk;
+            virDomainDiskDef *other;
+
+            if (parseDisk(disks, cur, flags) < 0 ||
                 checkDeviceChildren(cur, diskChildren, unknown, flags, failed) < 0)
                 return -1;
+            /* a hash, not a scan: a 10 MiB document may hold 100,000 disks */
+            disk = g_ptr_array_index(disks, disks->len - 1);
+            if ((other = g_hash_table_lookup(targets, disk->dst))) {
+                virReportError(VIR_ERR_XML_ERROR, "target '%s' duplicated for disk "
+                               "sources '%s' and '%s'", disk->dst,
+                               other->src ? other->src : "<null>",
+                               disk->src ? disk->src : "<null>");
+                return -1;
+            }
+            g_hash_table_insert(targets, disk->dst, disk);
         } else if (virDomainXMLNodeIs(cur, "interface")) {
-            if (parseNet(def, cur, flags) < 0 ||
+            if (parseNet(nets, cur, flags) < 0 ||
                 checkDeviceChildren(cur, netChildren, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "serial")) {
-            if (parseChr(def, cur, VIR_DOMAIN_CHR_DEVICE_SERIAL, flags) < 0 ||
+            if (parseChr(serials, cur, VIR_DOMAIN_CHR_DEVICE_SERIAL, flags) < 0 ||
                 checkDeviceChildren(cur, chrChildren, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "console")) {
-            if (parseChr(def, cur, VIR_DOMAIN_CHR_DEVICE_CONSOLE, flags) < 0 ||
+            if (parseChr(consoles, cur, VIR_DOMAIN_CHR_DEVICE_CONSOLE, flags) < 0 ||
                 checkDeviceChildren(cur, chrChildren, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "memballoon")) {
@@ -608,5 +616,19 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
                 return -1;
         }
     }
+    g_assert(def->ndisks == 0 && def->nnets == 0 &&
+             def->nserials == 0 && def->nconsoles == 0);
+    def->ndisks = disks->len;
+    g_ptr_array_add(disks, NULL);
+    def->disks = (virDomainDiskDef **)g_ptr_array_free(g_steal_pointer(&disks), FALSE);
+    def->nnets = nets->len;
+    g_ptr_array_add(nets, NULL);
+    def->nets = (virDomainNetDef **)g_ptr_array_free(g_steal_pointer(&nets), FALSE);
+    def->nserials = serials->len;
+    g_ptr_array_add(serials, NULL);
+    def->serials = (virDomainChrDef **)g_ptr_array_free(g_steal_pointer(&serials), FALSE);
+    def->nconsoles = consoles->len;
+    g_ptr_array_add(consoles, NULL);
+    def->consoles = (virDomainChrDef **)g_ptr_array_free(g_steal_pointer(&consoles), FALSE);
     return 0;
 }

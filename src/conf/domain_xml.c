@@ -138,6 +138,11 @@ virDomainXMLRecordUnknown(GPtrArray *unknown, const char *parent, xmlNodePtr nod
                            (const char *)node->name);
         *failed = true;
     }
+    /* Bounded, so that a document of many distinct unknown names costs
+     * linear time: past the cap the list already tells a driver there is
+     * something it cannot honour. */
+    if (unknown->len >= VIR_DOMAIN_UNKNOWN_ELEMENTS_MAX)
+        return;
     for (size_t i = 0; i < unknown->len; i++) {
         if (strcmp(g_ptr_array_index(unknown, i), path) == 0)
             return;

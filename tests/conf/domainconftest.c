@@ -357,6 +357,57 @@ testLiveChr(void)
     g_assert_null(strstr(cold, "/dev/pts/9"));
 }
 
+/* Documents near the size cap with very many devices or unknown names
+ * parse in linear time (no quadratic duplicate checks or array growth):
+ * a regression shows as this test running into the suite's timeout
+ * (no wall-clock assertion here, so a loaded machine cannot fail it). */
+static void
+testLargeDocuments(void)
+{
+    g_autoptr(GString) xml = g_string_new("<domain type='qemu'><name>t</name>"
+                                          "<memory>1024</memory><os><type>hvm</type>"
+                                          "</os><devices>");
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(virDomainDef) many = NULL;
+    gint64 start;
+    int ndisks = 60000;
+
+    for (int i = 0; i < ndisks; i++) {
+        char name[8];
+        int v = i;
+
+        /* vda, vdb, ..., vdaa: names libvirt accepts */
+        for (int j = 0; j < 4; j++) {
+            name[3 - j] = 'a' + v % 26;
+            v /= 26;
+        }
+        name[4] = '\0';
+        g_string_append_printf(xml, "<disk type='file' device='disk'><source file='/d'/>"
+                               "<target dev='vd%s'/></disk>", name);
+    }
+    g_string_append(xml, "</devices></domain>");
+    g_assert_cmpuint(xml->len, <, VIR_DOMAIN_XML_MAX_SIZE);
+    start = g_get_monotonic_time();
+    def = virDomainDefParseString(xml->str, 0);
+    g_assert_nonnull(def);
+    g_assert_cmpuint(def->ndisks, ==, ndisks);
+    g_test_message("%d disks parsed in %.3f s", ndisks,
+                   (g_get_monotonic_time() - start) / 1e6);
+
+    g_string_assign(xml, "<domain type='qemu'><name>t</name><memory>1024</memory>"
+                         "<os><type>hvm</type></os><devices>");
+    for (int i = 0; i < 100000; i++)
+        g_string_append_printf(xml, "<u%d/>", i);
+    g_string_append(xml, "</devices></domain>");
+    start = g_get_monotonic_time();
+    many = virDomainDefParseString(xml->str, 0);
+    g_assert_nonnull(many);
+    g_assert_cmpuint(g_strv_length(many->unknownElements), ==, 64);
+    g_assert_cmpstr(many->unknownElements[0], ==, "devices/u0");
+    g_test_message("100000 unknown elements parsed in %.3f s",
+                   (g_get_monotonic_time() - start) / 1e6);
+}
+
 /* Parsers in several threads: each thread sees only its own errors (the
  * libxml2 error hook is per parser context, the last error per thread). */
 static gpointer
@@ -421,5 +472,6 @@ main(int argc, char **argv)
     g_test_add_func("/conf/def/null-and-free", testNullAndFree);
     g_test_add_func("/conf/def/live-chr", testLiveChr);
     g_test_add_func("/conf/def/threads", testThreads);
+    g_test_add_func("/conf/def/large-documents", testLargeDocuments);
     return g_test_run();
 }
