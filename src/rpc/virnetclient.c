@@ -382,14 +382,7 @@ virNetClientCall(virNetClient *client, uint32_t prog, int proc,
     /* Write from this thread when the socket takes the whole frame (the
      * common case): the I/O thread only has to read the reply. A write
      * error is left for the I/O thread, which sees the same socket fail. */
-    {
-        virErrorPtr saved = NULL;
-        virErrorPreserveLast(&saved);
-        if (virNetSocketFlush(client->sock) < 0)
-            virResetLastError();
-        virErrorRestore(&saved);
-    }
-    if (virNetSocketHasOutput(client->sock))
+    if (virNetSocketTryFlush(client->sock) < 0 || virNetSocketHasOutput(client->sock))
         clientWake(client);
     while (!call.done)
         g_cond_wait(&call.cond, &client->lock);

@@ -225,14 +225,10 @@ virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *msg)
     /* Write at once from this thread when the socket takes it: saves a
      * loop wakeup per reply. Write errors are left for the loop to find
      * (it sees the same socket fail) so the caller's error stays clean. */
-    if (!client->wantClose) {
-        virErrorPtr saved = NULL;
-        virErrorPreserveLast(&saved);
-        if (virNetSocketFlush(client->sock) < 0)
-            virResetLastError();
-        virErrorRestore(&saved);
-    }
-    wake = virNetSocketHasOutput(client->sock) || client->wantClose ||
+    wake = false;
+    if (!client->wantClose && virNetSocketTryFlush(client->sock) < 0)
+        wake = true;
+    wake = wake || virNetSocketHasOutput(client->sock) || client->wantClose ||
            (wasPaused && serverClientCanRead(client));
     ctx = client->srv->ctx;
     g_mutex_unlock(&client->lock);

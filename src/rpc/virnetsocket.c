@@ -340,6 +340,18 @@ virNetSocketHasOutput(virNetSocket *sock)
 int
 virNetSocketFlush(virNetSocket *sock)
 {
+    int rc = virNetSocketTryFlush(sock);
+
+    if (rc < 0) {
+        virReportSystemError(-rc, "%s", "Cannot write data");
+        return -1;
+    }
+    return 0;
+}
+
+int
+virNetSocketTryFlush(virNetSocket *sock)
+{
     g_mutex_lock(&sock->lock);
     for (;;) {
         virNetMessage *msg = g_queue_peek_head(&sock->out);
@@ -356,8 +368,7 @@ virNetSocketFlush(virNetSocket *sock)
             if (err == EAGAIN || err == EWOULDBLOCK)
                 break;
             g_mutex_unlock(&sock->lock);
-            virReportSystemError(err, "%s", "Cannot write data");
-            return -1;
+            return -err;
         }
         sock->outOffset += n;
         if (sock->outOffset == msg->len) {

@@ -66,6 +66,9 @@ bool virNetSocketHasOutput(virNetSocket *sock);
 /* Write as much queued output as the socket takes. 0, or -1 with
  * SYSTEM_ERROR "Cannot write data: <strerror>" reported. */
 int virNetSocketFlush(virNetSocket *sock);
+/* The same without reporting: 0, or the negative errno of a failed write
+ * (for senders that leave error handling to the I/O thread). */
+int virNetSocketTryFlush(virNetSocket *sock);
 
 /* Peer credentials of a connected UNIX socket (SO_PEERCRED). 0, or -1 with
  * SYSTEM_ERROR reported. Any output pointer may be NULL. */
