@@ -14,6 +14,7 @@
 
 #include "virtkit-config.h"
 #include "domain_conf.h"
+#include "domain_status.h"
 #include "virerror.h"
 
 static GPtrArray *inputs;
@@ -134,6 +135,53 @@ testGarbage(void)
     }
 }
 
+/* Every prefix and seeded mutations of a status document: a clean error
+ * or an object whose status formats back to a parsable document. */
+static void
+testStatus(void)
+{
+    const char *xml =
+        "<domstatus state='running' reason='booted' pid='77'>\n"
+        "  <monitor path='/x/monitor.sock' type='unix'/>\n"
+        "  <domain type='qemu' id='4'>\n"
+        "    <name>fz</name>\n"
+        "    <memory unit='KiB'>1024</memory>\n"
+        "    <os><type arch='x86_64'>hvm</type></os>\n"
+        "    <devices><serial type='pty'><source path='/dev/pts/1'/></serial></devices>\n"
+        "  </domain>\n"
+        "</domstatus>\n";
+    size_t len = strlen(xml);
+    g_autoptr(GRand) rand = g_rand_new_with_seed(99);
+    guint ok = 0;
+
+    for (size_t cut = 0; cut <= len + 2000; cut++) {
+        g_autofree char *doc = NULL;
+        virDomainObj *obj;
+
+        if (cut <= len) {
+            doc = g_strndup(xml, cut);
+        } else {
+            doc = g_strdup(xml);
+            for (int e = 0; e < 3; e++)
+                doc[g_rand_int_range(rand, 0, len)] = (char)g_rand_int_range(rand, 1, 128);
+        }
+        virResetLastError();
+        obj = virDomainStatusParseString(doc, NULL);
+        if (obj) {
+            g_autofree char *out = virDomainStatusFormat(obj, NULL);
+            virDomainObj *again = virDomainStatusParseString(out, NULL);
+
+            g_assert_nonnull(again);
+            virDomainObjUnref(again);
+            virDomainObjUnref(obj);
+            ok++;
+        } else {
+            g_assert_nonnull(virGetLastError());
+        }
+    }
+    g_assert_cmpuint(ok, >, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -162,5 +210,6 @@ main(int argc, char **argv)
     g_test_add_func("/conf/fuzz/truncated", testTruncated);
     g_test_add_func("/conf/fuzz/mutated", testMutated);
     g_test_add_func("/conf/fuzz/garbage", testGarbage);
+    g_test_add_func("/conf/fuzz/status", testStatus);
     return g_test_run();
 }
