@@ -274,6 +274,8 @@ vkshCmdFree(vkshCmd *cmd)
                 g_free(cmd->values[i]);
             g_free(cmd->values);
         }
+        if (cmd->argv)
+            g_ptr_array_unref(cmd->argv);
         g_free(cmd);
         cmd = next;
     }
@@ -319,7 +321,7 @@ vkshCmdParse(vkshControl *ctl, char **tokens, size_t ntokens)
                 value = eq + 1;
             }
             i = vkshOptIndex(def, name);
-            if (i < 0) {
+            if (i < 0 || def->opts[i].type == VKSH_OT_ARGV) {
                 vkshError(ctl, "command '%s' doesn't support option --%s", def->name, name);
                 goto error;
             }
@@ -351,12 +353,19 @@ vkshCmdParse(vkshControl *ctl, char **tokens, size_t ntokens)
             size_t i;
 
             for (i = 0; i < nopts; i++) {
-                if (def->opts[i].type != VKSH_OT_BOOL && !cmd->values[i])
+                if (def->opts[i].type != VKSH_OT_BOOL &&
+                    (def->opts[i].type == VKSH_OT_ARGV || !cmd->values[i]))
                     break;
             }
             if (i == nopts) {
                 vkshError(ctl, "unexpected data '%s'", tok);
                 goto error;
+            }
+            if (def->opts[i].type == VKSH_OT_ARGV) {
+                if (!cmd->argv)
+                    cmd->argv = g_ptr_array_new_with_free_func(g_free);
+                g_ptr_array_add(cmd->argv, g_strdup(tok));
+                g_free(cmd->values[i]);
             }
             cmd->values[i] = g_strdup(tok);
         }
@@ -472,7 +481,7 @@ vkshCmdArgvParse(vkshControl *ctl, int argc, char **argv, vkshCmd **cmds)
 
 /* ---- running -------------------------------------------------------------- */
 
-static bool
+bool
 vkshConnect(vkshControl *ctl)
 {
     if (ctl->conn)
@@ -497,7 +506,10 @@ vkshCmdsRun(vkshControl *ctl, const vkshCmd *cmds)
 
     for (const vkshCmd *cmd = cmds; cmd; cmd = cmd->next) {
         vkshResetError();
-        ok = cmd->def->handler(ctl, cmd);
+        if (!ctl->conn && !(cmd->def->flags & VKSH_CMD_FLAG_NOCONNECT))
+            ok = vkshConnect(ctl) && cmd->def->handler(ctl, cmd);
+        else
+            ok = cmd->def->handler(ctl, cmd);
         if (ctl->quit)
             break;
         if (!ok)
@@ -663,17 +675,16 @@ main(int argc, char **argv)
         }
     }
 
-    ctl.uri = uri;
     virSetErrorFunc(NULL, vkshErrorHandler);
     if (virEventRegisterDefaultImpl() < 0) {
         vkshReportLibError(&ctl);
         return EXIT_FAILURE;
     }
+    ctl.uri = g_steal_pointer(&uri);
 
     if (optind == argc) {
-        if (!vkshConnect(&ctl))
-            return EXIT_FAILURE;
-        ok = vkshInteractive(&ctl);
+        ctl.interactive = true;
+        ok = vkshConnect(&ctl) && vkshInteractive(&ctl);
     } else {
         if (optind + 1 == argc) {
             /* One argument is a command string, which may hold several
@@ -692,5 +703,6 @@ main(int argc, char **argv)
     if (ctl.conn)
         virConnectClose(ctl.conn);
     vkshResetError();
+    g_free(ctl.uri);
     return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -16,6 +16,7 @@ typedef enum {
     VKSH_OT_BOOL,    /* --name, no value */
     VKSH_OT_STRING,  /* --name <string> */
     VKSH_OT_INT,     /* --name <number> */
+    VKSH_OT_ARGV,    /* every remaining word of data: [<string>]... */
 } vkshOptType;
 
 enum {
@@ -37,6 +38,9 @@ enum {
     /* Once its first option has a value, the remaining words are ignored
      * (virsh's help: "help destroy --graceful" shows destroy's help). */
     VKSH_CMD_FLAG_IGNORE_REST = 1 << 0,
+    /* The command needs no connection (help, echo, connect, ...); others
+     * reconnect first when a failed connect left none. */
+    VKSH_CMD_FLAG_NOCONNECT = 1 << 1,
 };
 
 typedef struct {
@@ -58,13 +62,15 @@ typedef struct {
 struct _vkshCmd {
     const vkshCmdDef *def;
     char **values;            /* indexed like def->opts; NULL when not given */
+    GPtrArray *argv;          /* the words of the VKSH_OT_ARGV option, if any */
     vkshCmd *next;
 };
 
 struct _vkshControl {
-    virConnectPtr conn;
-    const char *uri;          /* the URI asked for, or NULL for the default */
+    virConnectPtr conn;       /* NULL after a failed connect */
+    char *uri;                /* the URI asked for, or NULL for the default */
     bool readonly;
+    bool interactive;         /* commands come from standard input */
     bool quiet;
     bool quit;                /* set by quit/exit: run nothing more */
 };
@@ -117,6 +123,10 @@ virDomainPtr vkshCommandOptDomainBy(vkshControl *ctl, const vkshCmd *cmd,
                                     unsigned int by);
 virDomainPtr vkshCommandOptDomain(vkshControl *ctl, const vkshCmd *cmd,
                                   const char **name);
+
+/* Opens ctl->conn on ctl->uri (read-only if ctl->readonly); false after
+ * reporting "failed to connect to the hypervisor" and the reason. */
+bool vkshConnect(vkshControl *ctl);
 
 /* Reads a whole file for define/create; NULL after reporting the error. */
 char *vkshReadFile(vkshControl *ctl, const char *path);
