@@ -26,7 +26,7 @@ check() {
     fi
 }
 
-echo "1..9"
+echo "1..10"
 
 out=$(VIRTKIT_DEFAULT_URI=test:///default LIBVIRT_DEFAULT_URI=bogus:///nowhere "$vksh" uri 2>&1)
 check "VIRTKIT_DEFAULT_URI wins over LIBVIRT_DEFAULT_URI" "test:///default" "$out"
@@ -62,5 +62,9 @@ check "--help lists every command help lists" "$cmds" "$out"
 out=$("$vksh" --version=bogus 2>&1; echo "status $?")
 check "--version rejects an unknown type" "error: unknown version type 'bogus'
 status 1" "$out"
+
+out=$(printf 'cd /\npwd\ncd /nonexistent-dir\n' | "$vksh" -q -c test:///default 2>&1)
+check "cd works in standard input mode" "/
+error: cd: No such file or directory: /nonexistent-dir" "$out"
 
 [ $failed -eq 0 ]
