@@ -234,7 +234,10 @@ typedef struct {
 
     /* Element names under <domain> or <devices> the parser does not know
      * (e.g. "devices/graphics"): kept so that a driver can refuse what it
-     * cannot honour instead of silently dropping it. NULL-terminated. */
+     * cannot honour instead of silently dropping it. NULL-terminated.
+     * Also "features/X", "os/X", "clock/X" and device children such as
+     * "devices/disk/serial" (<alias> is ignored as live data). NULL when
+     * there are none; at most 64 distinct names are kept. */
     char **unknownElements;
 } virDomainDef;
 
