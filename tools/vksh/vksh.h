@@ -93,9 +93,9 @@ void vkshError(vkshControl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void vkshResetError(void);
 int vkshLastErrorCode(void);
 
-/* Options.  vkshOptBool: true when the flag was given.
- * vkshOptString: 1 and *value set when given, 0 when absent, -1 (reported)
- * when given empty and @required is true.
+/* Options.  vkshOptBool: true when the option was given.
+ * vkshOptString: 1 and *value set when given, 0 when absent, -1 (reported as
+ * virsh does: "Option argument is empty") when given as "".
  * vkshOptInt: 1/0 like vkshOptString, -1 (reported) when not a number. */
 bool vkshOptBool(const vkshCmd *cmd, const char *name);
 /* The option's text as given ("" for a flag), or NULL when absent. */
@@ -131,7 +131,7 @@ bool vkshConnect(vkshControl *ctl);
 /* Reads a whole file for define/create; NULL after reporting the error. */
 char *vkshReadFile(vkshControl *ctl, const char *path);
 
-/* virsh's strings for states, reasons and events. */
+/* virsh's strings for domain states and their reasons (domstate, list). */
 const char *vkshDomainStateToString(int state);
 const char *vkshDomainStateReasonToString(int state, int reason);
 
