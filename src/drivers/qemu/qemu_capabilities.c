@@ -1,0 +1,835 @@
+/* qemu_capabilities.c: probe a QEMU binary over QMP, cache the result, answer capabilities */
+
+/*
+ * Thread protocol: qemuCapsCache.lock protects the memory cache and the KVM
+ * verdict of every qemuCaps it handed out; it is held across a probe (QEMU
+ * run with a deadline) so that concurrent lookups wait for one probe. The
+ * probe's QMP traffic runs on the monitor I/O thread (qemu_monitor.c); the
+ * caller only waits with deadlines. Everything else in a qemuCaps is
+ * immutable after creation.
+ */
+
+#define G_LOG_DOMAIN "virtkit.qemu.caps"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "qemu_capabilities.h"
+#include "qemu_monitor.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virprocess.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+typedef struct {
+    char *name;
+    char *alias;            /* may be NULL */
+    bool isDefault;
+    int maxCpus;
+} qemuCapsMachine;
+
+struct _qemuCaps {
+    gint refs;
+    char *binary;
+    /* identity of the binary when probed */
+    guint64 inode;
+    gint64 size;
+    gint64 mtimeNs;
+    gint64 ctimeNs;
+
+    unsigned long version;
+    char *versionString;
+    char *package;
+    GPtrArray *machines;    /* qemuCapsMachine * */
+    GHashTable *commands;   /* set of QMP command names */
+    GHashTable *accels;     /* set: "tcg", "kvm", ... */
+
+    /* KVM verdict: cache->lock */
+    bool kvmProbed;
+    bool kvmUsable;
+    char *kvmWhy;
+};
+
+struct _qemuCapsCache {
+    GMutex lock;
+    char *dir;              /* NULL: memory only */
+    GHashTable *byPath;     /* binary path -> qemuCaps * (a reference) */
+};
+
+static void
+qemuCapsMachineFree(gpointer p)
+{
+    qemuCapsMachine *m = p;
+
+    g_free(m->name);
+    g_free(m->alias);
+    g_free(m);
+}
+
+static qemuCaps *
+qemuCapsNew(void)
+{
+    qemuCaps *caps = g_new0(qemuCaps, 1);
+
+    caps->refs = 1;
+    caps->machines = g_ptr_array_new_with_free_func(qemuCapsMachineFree);
+    caps->commands = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    caps->accels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    caps->package = g_strdup("");
+    return caps;
+}
+
+qemuCaps *
+qemuCapsRef(qemuCaps *caps)
+{
+    g_atomic_int_inc(&caps->refs);
+    return caps;
+}
+
+void
+qemuCapsUnref(qemuCaps *caps)
+{
+    if (!caps || !g_atomic_int_dec_and_test(&caps->refs))
+        return;
+    g_free(caps->binary);
+    g_free(caps->versionString);
+    g_free(caps->package);
+    g_ptr_array_unref(caps->machines);
+    g_hash_table_unref(caps->commands);
+    g_hash_table_unref(caps->accels);
+    g_free(caps->kvmWhy);
+    g_free(caps);
+}
+
+qemuCapsCache *
+qemuCapsCacheNew(const char *cacheDir)
+{
+    qemuCapsCache *cache = g_new0(qemuCapsCache, 1);
+
+    g_mutex_init(&cache->lock);
+    if (cacheDir)
+        cache->dir = g_build_filename(cacheDir, "capabilities", NULL);
+    cache->byPath = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify)qemuCapsUnref);
+    return cache;
+}
+
+void
+qemuCapsCacheFree(qemuCapsCache *cache)
+{
+    if (!cache)
+        return;
+    g_hash_table_unref(cache->byPath);
+    g_free(cache->dir);
+    g_mutex_clear(&cache->lock);
+    g_free(cache);
+}
+
+/* ---- accessors ------------------------------------------------------ */
+
+const char *
+qemuCapsGetBinary(const qemuCaps *caps)
+{
+    return caps->binary;
+}
+
+unsigned long
+qemuCapsGetVersion(const qemuCaps *caps)
+{
+    return caps->version;
+}
+
+const char *
+qemuCapsGetVersionString(const qemuCaps *caps)
+{
+    return caps->versionString;
+}
+
+const char *
+qemuCapsGetPackage(const qemuCaps *caps)
+{
+    return caps->package;
+}
+
+bool
+qemuCapsHasCommand(const qemuCaps *caps, const char *qmpCommand)
+{
+    return g_hash_table_contains(caps->commands, qmpCommand);
+}
+
+bool
+qemuCapsHasAccel(const qemuCaps *caps, const char *accel)
+{
+    return g_hash_table_contains(caps->accels, accel);
+}
+
+const char *
+qemuCapsGetCanonicalMachine(const qemuCaps *caps, const char *name)
+{
+    for (guint i = 0; i < caps->machines->len; i++) {
+        qemuCapsMachine *m = g_ptr_array_index(caps->machines, i);
+
+        if (name ? (g_str_equal(m->name, name) || g_strcmp0(m->alias, name) == 0)
+                 : m->isDefault)
+            return m->name;
+    }
+    return NULL;
+}
+
+/* ---- (de)serialization ---------------------------------------------- */
+
+static json_object *
+qemuCapsToJSON(const qemuCaps *caps)
+{
+    json_object *o = json_object_new_object();
+    json_object *machines = json_object_new_array();
+    json_object *cmds = json_object_new_array();
+    json_object *accels = json_object_new_array();
+    g_autoptr(GList) keys = NULL;
+
+    json_object_object_add(o, "binary", json_object_new_string(caps->binary));
+    json_object_object_add(o, "inode", json_object_new_int64((gint64)caps->inode));
+    json_object_object_add(o, "size", json_object_new_int64(caps->size));
+    json_object_object_add(o, "mtime", json_object_new_int64(caps->mtimeNs));
+    json_object_object_add(o, "ctime", json_object_new_int64(caps->ctimeNs));
+    json_object_object_add(o, "version", json_object_new_int64(caps->version));
+    json_object_object_add(o, "versionString", json_object_new_string(caps->versionString));
+    json_object_object_add(o, "package", json_object_new_string(caps->package));
+    for (guint i = 0; i < caps->machines->len; i++) {
+        qemuCapsMachine *m = g_ptr_array_index(caps->machines, i);
+        json_object *mo = json_object_new_object();
+
+        json_object_object_add(mo, "name", json_object_new_string(m->name));
+        if (m->alias)
+            json_object_object_add(mo, "alias", json_object_new_string(m->alias));
+        json_object_object_add(mo, "default", json_object_new_boolean(m->isDefault));
+        json_object_object_add(mo, "maxCpus", json_object_new_int(m->maxCpus));
+        json_object_array_add(machines, mo);
+    }
+    json_object_object_add(o, "machines", machines);
+    keys = g_list_sort(g_hash_table_get_keys(caps->commands), (GCompareFunc)strcmp);
+    for (GList *l = keys; l; l = l->next)
+        json_object_array_add(cmds, json_object_new_string(l->data));
+    json_object_object_add(o, "commands", cmds);
+    g_clear_pointer(&keys, g_list_free);
+    keys = g_list_sort(g_hash_table_get_keys(caps->accels), (GCompareFunc)strcmp);
+    for (GList *l = keys; l; l = l->next)
+        json_object_array_add(accels, json_object_new_string(l->data));
+    json_object_object_add(o, "accels", accels);
+    if (caps->kvmProbed) {
+        json_object *k = json_object_new_object();
+
+        json_object_object_add(k, "usable", json_object_new_boolean(caps->kvmUsable));
+        if (caps->kvmWhy)
+            json_object_object_add(k, "why", json_object_new_string(caps->kvmWhy));
+        json_object_object_add(o, "kvm", k);
+    }
+    return o;
+}
+
+static const char *
+jsonStr(json_object *o, const char *key)
+{
+    json_object *v;
+
+    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+static qemuCaps *
+qemuCapsFromJSON(json_object *o)
+{
+    g_autoptr(qemuCaps) caps = qemuCapsNew();
+    json_object *v;
+
+    if (!jsonStr(o, "binary") || !jsonStr(o, "versionString") ||
+        !json_object_object_get_ex(o, "machines", &v) ||
+        !json_object_is_type(v, json_type_array))
+        return NULL;
+    caps->binary = g_strdup(jsonStr(o, "binary"));
+    caps->versionString = g_strdup(jsonStr(o, "versionString"));
+    g_free(caps->package);
+    caps->package = g_strdup(jsonStr(o, "package") ? jsonStr(o, "package") : "");
+    caps->inode = (guint64)json_object_get_int64(json_object_object_get(o, "inode"));
+    caps->size = json_object_get_int64(json_object_object_get(o, "size"));
+    caps->mtimeNs = json_object_get_int64(json_object_object_get(o, "mtime"));
+    caps->ctimeNs = json_object_get_int64(json_object_object_get(o, "ctime"));
+    caps->version = (unsigned long)json_object_get_int64(json_object_object_get(o, "version"));
+    for (size_t i = 0; i < json_object_array_length(v); i++) {
+        json_object *mo = json_object_array_get_idx(v, i);
+        qemuCapsMachine *m;
+
+        if (!jsonStr(mo, "name"))
+            return NULL;
+        m = g_new0(qemuCapsMachine, 1);
+        m->name = g_strdup(jsonStr(mo, "name"));
+        m->alias = g_strdup(jsonStr(mo, "alias"));
+        m->isDefault = json_object_get_boolean(json_object_object_get(mo, "default"));
+        m->maxCpus = json_object_get_int(json_object_object_get(mo, "maxCpus"));
+        g_ptr_array_add(caps->machines, m);
+    }
+    if (json_object_object_get_ex(o, "commands", &v))
+        for (size_t i = 0; i < json_object_array_length(v); i++)
+            g_hash_table_add(caps->commands,
+                             g_strdup(json_object_get_string(json_object_array_get_idx(v, i))));
+    if (json_object_object_get_ex(o, "accels", &v))
+        for (size_t i = 0; i < json_object_array_length(v); i++)
+            g_hash_table_add(caps->accels,
+                             g_strdup(json_object_get_string(json_object_array_get_idx(v, i))));
+    if (json_object_object_get_ex(o, "kvm", &v)) {
+        caps->kvmProbed = true;
+        caps->kvmUsable = json_object_get_boolean(json_object_object_get(v, "usable"));
+        caps->kvmWhy = g_strdup(jsonStr(v, "why"));
+    }
+    return g_steal_pointer(&caps);
+}
+
+qemuCaps *
+qemuCapsLoadFile(const char *path)
+{
+    g_autofree char *text = NULL;
+    g_autoptr(GError) gerr = NULL;
+    g_autoptr(json_object) o = NULL;
+    qemuCaps *caps;
+
+    if (!g_file_get_contents(path, &text, NULL, &gerr)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "cannot read QEMU capabilities cache '%s': %s",
+                       path, gerr->message);
+        return NULL;
+    }
+    if (!(o = json_tokener_parse(text)) || !(caps = qemuCapsFromJSON(o))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "invalid QEMU capabilities cache '%s'", path);
+        return NULL;
+    }
+    return caps;
+}
+
+static char *
+qemuCapsCachePath(qemuCapsCache *cache, const char *binary)
+{
+    g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, binary, -1);
+    g_autofree char *name = g_strdup_printf("%s.json", sum);
+
+    return g_build_filename(cache->dir, name, NULL);
+}
+
+/* Best effort: a cache that cannot be written only costs a probe later. */
+static void
+qemuCapsCacheSave(qemuCapsCache *cache, const qemuCaps *caps)
+{
+    g_autoptr(json_object) o = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *tmp = NULL;
+    const char *text;
+    g_autoptr(GError) gerr = NULL;
+
+    if (!cache->dir)
+        return;
+    if (g_mkdir_with_parents(cache->dir, 0700) < 0) {
+        g_debug("cannot create %s: %s", cache->dir, g_strerror(errno));
+        return;
+    }
+    o = qemuCapsToJSON(caps);
+    text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                          JSON_C_TO_STRING_NOSLASHESCAPE);
+    path = qemuCapsCachePath(cache, caps->binary);
+    /* g_file_set_contents writes a temp file, fsyncs and renames. */
+    if (!g_file_set_contents_full(path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &gerr))
+        g_debug("cannot write %s: %s", path, gerr->message);
+}
+
+/* ---- probing -------------------------------------------------------- */
+
+typedef struct {
+    guint64 inode;
+    gint64 size;
+    gint64 mtimeNs;
+    gint64 ctimeNs;
+} qemuCapsIdentity;
+
+static int
+qemuCapsGetIdentity(const char *binary, qemuCapsIdentity *id)
+{
+    struct stat sb;
+
+    if (stat(binary, &sb) < 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "Cannot find QEMU binary %s: %s",
+                       binary, g_strerror(errno));
+        return -1;
+    }
+    id->inode = sb.st_ino;
+    id->size = sb.st_size;
+    id->mtimeNs = (gint64)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+    id->ctimeNs = (gint64)sb.st_ctim.tv_sec * 1000000000 + sb.st_ctim.tv_nsec;
+    return 0;
+}
+
+static bool
+qemuCapsMatches(const qemuCaps *caps, const qemuCapsIdentity *id)
+{
+    return caps->inode == id->inode && caps->size == id->size &&
+           caps->mtimeNs == id->mtimeNs && caps->ctimeNs == id->ctimeNs;
+}
+
+/* Kill (if needed) and reap a probe child. */
+static void
+qemuCapsReap(pid_t pid, int pidfd, gint64 deadline)
+{
+    if (virProcessWaitPidfd(pidfd, deadline) != 1) {
+        virProcessPidfdKill(pidfd, SIGKILL);
+        virProcessWaitPidfd(pidfd, G_MAXINT64);
+    }
+    virProcessReapPidfd(pidfd, NULL);
+    close(pidfd);
+}
+
+/* Start @binary with a QMP monitor we are connected to. Returns the
+ * connected fd (and pid/pidfd), or -1 with an error reported. */
+static int
+qemuCapsSpawnQMP(const char *binary, const char *const *extra, pid_t *pid, int *pidfd)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *sockpath = NULL;
+    g_autofree char *chardev = NULL;
+    g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) gerr = NULL;
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    virProcessSpawnOpts opts = { 0 };
+    int lfd = -1;
+    int cfd = -1;
+    int ret = -1;
+
+    if (!(dir = g_dir_make_tmp("virtkit-caps-XXXXXX", &gerr))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "cannot create a probe directory: %s",
+                       gerr->message);
+        return -1;
+    }
+    sockpath = g_build_filename(dir, "qmp.sock", NULL);
+    g_strlcpy(addr.sun_path, sockpath, sizeof(addr.sun_path));
+    if ((lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(lfd, 1) < 0) {
+        virReportSystemError(errno, "%s", "cannot create the probe monitor socket");
+        goto cleanup;
+    }
+    chardev = g_strdup_printf("socket,id=charmonitor,fd=%d,server=on,wait=off", lfd);
+    g_ptr_array_add(argv, g_strdup(binary));
+    for (size_t i = 0; extra[i]; i++)
+        g_ptr_array_add(argv, g_strdup(extra[i]));
+    g_ptr_array_add(argv, g_strdup("-chardev"));
+    g_ptr_array_add(argv, g_steal_pointer(&chardev));
+    g_ptr_array_add(argv, g_strdup("-mon"));
+    g_ptr_array_add(argv, g_strdup("chardev=charmonitor,id=monitor,mode=control"));
+    g_ptr_array_add(argv, NULL);
+
+    opts.argv = (const char *const *)argv->pdata;
+    opts.logfd = -1;
+    opts.keepfds = &lfd;
+    opts.nkeepfds = 1;
+    if (virProcessSpawn(&opts, pid, pidfd) < 0)
+        goto cleanup;
+    if ((cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        connect(cfd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        virReportSystemError(errno, "%s", "cannot connect to the probe monitor socket");
+        if (cfd >= 0)
+            close(cfd);
+        cfd = -1;
+        qemuCapsReap(*pid, *pidfd, 0);
+        goto cleanup;
+    }
+    ret = cfd;
+
+ cleanup:
+    if (lfd >= 0)
+        close(lfd);
+    unlink(sockpath);
+    rmdir(dir);
+    return ret;
+}
+
+static int
+qemuCapsProbeQMP(qemuCaps *caps, qemuMonitor *mon, int timeout_ms)
+{
+    g_autoptr(json_object) ver = NULL;
+    g_autoptr(json_object) machines = NULL;
+    g_autoptr(json_object) cmds = NULL;
+    g_autoptr(json_object) types = NULL;
+    g_autoptr(json_object) args = json_object_new_object();
+    json_object *q;
+
+    if (qemuMonitorCommand(mon, "query-version", NULL, timeout_ms, &ver) < 0 ||
+        qemuMonitorCommand(mon, "query-machines", NULL, timeout_ms, &machines) < 0 ||
+        qemuMonitorCommand(mon, "query-commands", NULL, timeout_ms, &cmds) < 0)
+        return -1;
+    json_object_object_add(args, "implements", json_object_new_string("accel"));
+    if (qemuMonitorCommand(mon, "qom-list-types", args, timeout_ms, &types) < 0)
+        return -1;
+
+    if (!json_object_object_get_ex(ver, "qemu", &q) ||
+        !json_object_is_type(machines, json_type_array) ||
+        !json_object_is_type(cmds, json_type_array) ||
+        !json_object_is_type(types, json_type_array)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "unexpected QMP probe replies from '%s'",
+                       caps->binary);
+        return -1;
+    }
+    {
+        int maj = json_object_get_int(json_object_object_get(q, "major"));
+        int min = json_object_get_int(json_object_object_get(q, "minor"));
+        int mic = json_object_get_int(json_object_object_get(q, "micro"));
+
+        caps->version = maj * 1000000UL + min * 1000UL + mic;
+        caps->versionString = g_strdup_printf("%d.%d.%d", maj, min, mic);
+        g_free(caps->package);
+        caps->package = g_strdup(jsonStr(ver, "package") ? jsonStr(ver, "package") : "");
+    }
+    for (size_t i = 0; i < json_object_array_length(machines); i++) {
+        json_object *mo = json_object_array_get_idx(machines, i);
+        qemuCapsMachine *m;
+
+        if (!jsonStr(mo, "name") || g_str_equal(jsonStr(mo, "name"), "none"))
+            continue;
+        m = g_new0(qemuCapsMachine, 1);
+        m->name = g_strdup(jsonStr(mo, "name"));
+        m->alias = g_strdup(jsonStr(mo, "alias"));
+        m->isDefault = json_object_get_boolean(json_object_object_get(mo, "is-default"));
+        m->maxCpus = json_object_get_int(json_object_object_get(mo, "cpu-max"));
+        g_ptr_array_add(caps->machines, m);
+    }
+    for (size_t i = 0; i < json_object_array_length(cmds); i++) {
+        const char *n = jsonStr(json_object_array_get_idx(cmds, i), "name");
+
+        if (n)
+            g_hash_table_add(caps->commands, g_strdup(n));
+    }
+    for (size_t i = 0; i < json_object_array_length(types); i++) {
+        const char *n = jsonStr(json_object_array_get_idx(types, i), "name");
+
+        if (n && g_str_has_suffix(n, "-accel"))
+            g_hash_table_add(caps->accels, g_strndup(n, strlen(n) - strlen("-accel")));
+    }
+    return 0;
+}
+
+static qemuCaps *
+qemuCapsProbe(const char *binary, const qemuCapsIdentity *id)
+{
+    static const char *const extra[] = {
+        "-machine", "none", "-nodefaults", "-no-user-config", "-display", "none",
+        "-S", "-accel", "tcg", NULL
+    };
+    gint64 deadline = g_get_monotonic_time() + QEMU_CAPS_PROBE_TIMEOUT_MS * 1000LL;
+    g_autoptr(qemuCaps) caps = qemuCapsNew();
+    qemuMonitor *mon;
+    pid_t pid;
+    int pidfd;
+    int fd;
+    int rc;
+
+    caps->binary = g_strdup(binary);
+    caps->inode = id->inode;
+    caps->size = id->size;
+    caps->mtimeNs = id->mtimeNs;
+    caps->ctimeNs = id->ctimeNs;
+
+    if ((fd = qemuCapsSpawnQMP(binary, extra, &pid, &pidfd)) < 0)
+        return NULL;
+    if (!(mon = qemuMonitorOpen(fd, NULL, NULL, QEMU_CAPS_PROBE_TIMEOUT_MS))) {
+        qemuCapsReap(pid, pidfd, 0);
+        return NULL;
+    }
+    rc = qemuCapsProbeQMP(caps, mon, QEMU_CAPS_PROBE_TIMEOUT_MS);
+    if (rc == 0)
+        qemuMonitorQuit(mon);
+    qemuMonitorClose(mon);
+    qemuCapsReap(pid, pidfd, rc == 0 ? deadline : 0);
+    if (rc < 0)
+        return NULL;
+    if (caps->machines->len == 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "QEMU binary '%s' reports no machine types",
+                       binary);
+        return NULL;
+    }
+    g_debug("probed %s: version %lu, %u machines", binary, caps->version,
+            caps->machines->len);
+    return g_steal_pointer(&caps);
+}
+
+qemuCaps *
+qemuCapsCacheLookup(qemuCapsCache *cache, const char *binary)
+{
+    g_autofree char *found = NULL;
+    qemuCapsIdentity id;
+    qemuCaps *caps;
+
+    if (!binary) {
+        if (!(found = g_find_program_in_path("qemu-system-x86_64"))) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "Cannot find QEMU binary qemu-system-x86_64: "
+                           "No such file or directory");
+            return NULL;
+        }
+        binary = found;
+    }
+    if (qemuCapsGetIdentity(binary, &id) < 0)
+        return NULL;
+
+    g_mutex_lock(&cache->lock);
+    caps = g_hash_table_lookup(cache->byPath, binary);
+    if (caps && qemuCapsMatches(caps, &id)) {
+        qemuCapsRef(caps);
+        g_mutex_unlock(&cache->lock);
+        return caps;
+    }
+    caps = NULL;
+    if (cache->dir) {
+        g_autofree char *path = qemuCapsCachePath(cache, binary);
+        g_autofree char *text = NULL;
+
+        if (g_file_get_contents(path, &text, NULL, NULL)) {
+            g_autoptr(json_object) o = json_tokener_parse(text);
+            qemuCaps *c = o ? qemuCapsFromJSON(o) : NULL;
+
+            if (c && g_str_equal(c->binary, binary) && qemuCapsMatches(c, &id))
+                caps = c;
+            else
+                qemuCapsUnref(c);
+        }
+    }
+    if (!caps) {
+        if (!(caps = qemuCapsProbe(binary, &id))) {
+            g_mutex_unlock(&cache->lock);
+            return NULL;
+        }
+        qemuCapsCacheSave(cache, caps);
+    }
+    g_hash_table_replace(cache->byPath, g_strdup(binary), qemuCapsRef(caps));
+    g_mutex_unlock(&cache->lock);
+    return caps;
+}
+
+/* ---- KVM ------------------------------------------------------------ */
+
+/*
+ * The probe guest: a floppy-sized disk whose boot sector writes 1 to an
+ * isa-debug-exit port (QEMU then exits with status (1 << 1) | 1 = 3). The
+ * default firmware (SeaBIOS) runs first, so the probe executes real-mode
+ * and protected-mode firmware code, PCI and timer setup under the
+ * accelerator, not only one instruction at the reset vector.
+ */
+static const unsigned char qemuCapsProbeBootCode[] = {
+    0xb0, 0x01,         /* mov al, 1 */
+    0xe6, 0xf4,         /* out 0xf4, al */
+    0xf4,               /* hlt */
+    0xeb, 0xfe,         /* jmp $ */
+};
+
+/* Run the probe guest under @accel with a deadline. Returns the elapsed
+ * time in µs if it reached the exit port, or -1 (*why set). */
+static gint64
+qemuCapsRunProbeGuest(const char *binary, const char *image, const char *accel,
+                      gint64 timeout_us, char **why)
+{
+    g_autofree char *drive = g_strdup_printf("if=none,id=probe0,file=%s,format=raw",
+                                             image);
+    const char *argv[] = {
+        binary, "-machine", "pc", "-accel", accel, "-nodefaults", "-no-user-config",
+        "-display", "none", "-m", "16", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x01",
+        "-drive", drive, "-device", "ide-hd,drive=probe0", NULL
+    };
+    virProcessSpawnOpts opts = { .argv = argv, .logfd = -1 };
+    gint64 start = g_get_monotonic_time();
+    pid_t pid;
+    int pidfd;
+    int status = 0;
+    int rc;
+
+    if (virProcessSpawn(&opts, &pid, &pidfd) < 0) {
+        *why = g_strdup_printf("cannot start '%s': %s", binary, virGetLastErrorMessage());
+        virResetLastError();
+        return -1;
+    }
+    rc = virProcessWaitPidfd(pidfd, start + timeout_us);
+    if (rc != 1) {
+        virProcessPidfdKill(pidfd, SIGKILL);
+        virProcessWaitPidfd(pidfd, G_MAXINT64);
+        virProcessReapPidfd(pidfd, NULL);
+        close(pidfd);
+        virResetLastError();
+        *why = g_strdup_printf("a probe guest did not run under %s within %lld ms",
+                               accel, (long long)(timeout_us / 1000));
+        return -1;
+    }
+    virProcessReapPidfd(pidfd, &status);
+    close(pidfd);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 3) {
+        *why = g_strdup_printf("a probe guest under %s ended with status 0x%x, not by "
+                               "running its code", accel, status);
+        return -1;
+    }
+    return g_get_monotonic_time() - start;
+}
+
+static void
+qemuCapsProbeKVM(qemuCaps *caps)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *image = NULL;
+    g_autofree char *data = g_malloc0(512 * 2880);
+    g_autofree char *why = NULL;
+    gint64 tcg;
+    gint64 kvm;
+    gint64 budget;
+
+    caps->kvmProbed = true;
+    caps->kvmUsable = false;
+    if (!qemuCapsHasAccel(caps, "kvm")) {
+        caps->kvmWhy = g_strdup("QEMU was built without KVM");
+        return;
+    }
+    if (access("/dev/kvm", R_OK | W_OK) < 0) {
+        caps->kvmWhy = g_strdup_printf("/dev/kvm is not usable: %s", g_strerror(errno));
+        return;
+    }
+    if (!(dir = g_dir_make_tmp("virtkit-kvmprobe-XXXXXX", NULL))) {
+        caps->kvmWhy = g_strdup("cannot create a directory for the KVM probe");
+        return;
+    }
+    image = g_build_filename(dir, "boot.img", NULL);
+    memcpy(data, qemuCapsProbeBootCode, sizeof(qemuCapsProbeBootCode));
+    data[510] = 0x55;
+    data[511] = (char)0xaa;
+    if (!g_file_set_contents(image, data, 512 * 2880, NULL)) {
+        caps->kvmWhy = g_strdup("cannot write the KVM probe image");
+        rmdir(dir);
+        return;
+    }
+
+    /* The same guest under TCG validates the probe and sets the yardstick:
+     * a working KVM runs firmware faster than TCG; a broken one (as on
+     * hosts where guests hang under KVM) is far slower or never finishes. */
+    if ((tcg = qemuCapsRunProbeGuest(caps->binary, image, "tcg",
+                                     QEMU_CAPS_PROBE_TIMEOUT_MS * 1000LL, &why)) < 0) {
+        caps->kvmWhy = g_strdup_printf("the KVM probe itself failed (%s)", why);
+        goto cleanup;
+    }
+    budget = MAX(2 * tcg + 500 * 1000, 1000 * 1000);
+    budget = MIN(budget, QEMU_CAPS_KVM_PROBE_TIMEOUT_MS * 1000LL);
+    if ((kvm = qemuCapsRunProbeGuest(caps->binary, image, "kvm", budget, &why)) < 0) {
+        caps->kvmWhy = g_strdup_printf("KVM is present but %s (TCG: %lld ms)", why,
+                                       (long long)(tcg / 1000));
+        goto cleanup;
+    }
+    caps->kvmUsable = true;
+    g_debug("KVM probe: kvm %lld us, tcg %lld us", (long long)kvm, (long long)tcg);
+
+ cleanup:
+    unlink(image);
+    rmdir(dir);
+}
+
+bool
+qemuCapsKVMUsable(qemuCapsCache *cache, qemuCaps *caps, char **why)
+{
+    bool usable;
+
+    g_mutex_lock(&cache->lock);
+    if (!caps->kvmProbed) {
+        qemuCapsProbeKVM(caps);
+        qemuCapsCacheSave(cache, caps);
+    }
+    usable = caps->kvmUsable;
+    if (!usable && why)
+        *why = g_strdup(caps->kvmWhy);
+    g_mutex_unlock(&cache->lock);
+    return usable;
+}
+
+int
+qemuCapsCheckVirtType(qemuCapsCache *cache, qemuCaps *caps, int virtType)
+{
+    g_autofree char *why = NULL;
+    const char *type = virDomainVirtTypeToString(virtType);
+
+    if (virtType == VIR_DOMAIN_VIRT_QEMU && qemuCapsHasAccel(caps, "tcg"))
+        return 0;
+    if (virtType == VIR_DOMAIN_VIRT_KVM) {
+        if (qemuCapsKVMUsable(cache, caps, &why))
+            return 0;
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "Emulator '%s' does not support virt type 'kvm': %s",
+                       caps->binary, why);
+        return -1;
+    }
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "Emulator '%s' does not support virt type '%s'",
+                   caps->binary, type ? type : "none");
+    return -1;
+}
+
+/* ---- defaults and XML ----------------------------------------------- */
+
+int
+qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
+{
+    const char *machine;
+
+    if (def->os.arch && !g_str_equal(def->os.arch, "x86_64")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "No guest options available for arch '%s'", def->os.arch);
+        return -1;
+    }
+    if (!(machine = qemuCapsGetCanonicalMachine(caps, def->os.machine))) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "Emulator '%s' does not support machine type '%s'",
+                       caps->binary, def->os.machine ? def->os.machine : "(default)");
+        return -1;
+    }
+    if (!def->os.arch)
+        def->os.arch = g_strdup("x86_64");
+    if (g_strcmp0(def->os.machine, machine) != 0) {
+        g_free(def->os.machine);
+        def->os.machine = g_strdup(machine);
+    }
+    if (!def->emulator)
+        def->emulator = g_strdup(caps->binary);
+    return 0;
+}
+
+char *
+qemuCapsFormatCapabilitiesXML(qemuCapsCache *cache, qemuCaps *caps)
+{
+    g_autoptr(GString) x = g_string_new(NULL);
+    g_autofree char *emu = g_markup_escape_text(caps->binary, -1);
+    bool kvm = qemuCapsKVMUsable(cache, caps, NULL);
+
+    g_string_append(x, "<capabilities>\n\n  <host>\n    <cpu>\n");
+    g_string_append(x, "      <arch>x86_64</arch>\n    </cpu>\n  </host>\n\n");
+    g_string_append(x, "  <guest>\n    <os_type>hvm</os_type>\n");
+    g_string_append(x, "    <arch name='x86_64'>\n      <wordsize>64</wordsize>\n");
+    g_string_append_printf(x, "      <emulator>%s</emulator>\n", emu);
+    for (guint i = 0; i < caps->machines->len; i++) {
+        qemuCapsMachine *m = g_ptr_array_index(caps->machines, i);
+
+        g_string_append_printf(x, "      <machine maxCpus='%d'>%s</machine>\n",
+                               m->maxCpus, m->name);
+        if (m->alias)
+            g_string_append_printf(x, "      <machine canonical='%s' maxCpus='%d'>%s</machine>\n",
+                                   m->name, m->maxCpus, m->alias);
+    }
+    g_string_append(x, "      <domain type='qemu'/>\n");
+    if (kvm)
+        g_string_append(x, "      <domain type='kvm'/>\n");
+    g_string_append(x, "    </arch>\n    <features>\n");
+    g_string_append(x, "      <acpi default='on' toggle='yes'/>\n");
+    g_string_append(x, "      <apic default='on' toggle='no'/>\n");
+    g_string_append(x, "    </features>\n  </guest>\n\n</capabilities>\n");
+    return g_string_free(g_steal_pointer(&x), FALSE);
+}
