@@ -782,6 +782,26 @@ testOnPoweroffRestart(void)
 }
 
 static void
+testOnRebootDestroy(void)
+{
+    Fixture f;
+    GuestOpts o = { .kernel = true, .onReboot = "destroy", .graceSec = -1 };
+    virDomainPtr dom;
+    pid_t pid;
+
+    fixtureSetup(&f, 0);
+    dom = startGuest(&f, "ord", &o, true);
+    pid = qemuPid(&f, "ord");
+    /* a reboot that on_reboot=destroy turns into the end of the guest */
+    g_assert_cmpint(virDomainReboot(dom, 0), ==, 0);
+    waitEvent(&f, "ord", VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+    g_assert_cmpuint(countSeen(&f, "ord", EVENT_REBOOT), ==, 0);
+    g_assert_true(pidGone(pid));
+    virDomainFree(dom);
+    fixtureTeardown(&f);
+}
+
+static void
 qemuImgCheck(const char *image)
 {
     g_autofree char *cmd = g_strdup_printf("qemu-img check -q '%s'", image);
@@ -1229,6 +1249,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemu/lifecycle/suspend-resume", testSuspendResume);
     g_test_add_func("/qemu/lifecycle/reboot", testReboot);
     g_test_add_func("/qemu/lifecycle/on-poweroff-restart", testOnPoweroffRestart);
+    g_test_add_func("/qemu/lifecycle/on-reboot-destroy", testOnRebootDestroy);
     g_test_add_func("/qemu/lifecycle/qcow2-graceful-destroy", testQcow2Destroy);
     g_test_add_func("/qemu/lifecycle/qcow2-shutdown", testQcow2Shutdown);
     g_test_add_func("/qemu/lifecycle/hung-does-not-block-others", testHungDoesNotBlockOthers);

@@ -912,6 +912,18 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
                                QEMU_MONITOR_START_TIMEOUT_MS) < 0)
         goto error;
 
+    if (obj->def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY) {
+        /* as libvirt with set-action: a guest reboot arrives as SHUTDOWN
+         * (reason guest-reset) and ends the domain like a power-off */
+        int rc;
+
+        virDomainObjUnlock(obj);
+        rc = qemuMonitorSetAction(priv->mon, NULL, "shutdown", NULL, NULL);
+        virDomainObjLock(obj);
+        if (rc < 0)
+            goto error;
+    }
+
     if (!(flags & VIR_DOMAIN_START_PAUSED)) {
         priv->runningReason = VIR_DOMAIN_RUNNING_BOOTED;
         if (qemuProcessMonitorCommand(obj, "cont") < 0)
