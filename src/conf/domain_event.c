@@ -550,8 +550,14 @@ virDomainEventLifecycleNewFromObj(virDomainObj *obj, int type, int detail)
 
 
 virObjectEvent *
+virDomainEventRebootNew(int id, const char *name, const unsigned char *uuid)
+{
+    return virDomainEventNew(VIR_DOMAIN_EVENT_ID_REBOOT, id, name, uuid);
+}
+
+
+virObjectEvent *
 virDomainEventRebootNewFromObj(virDomainObj *obj)
 {
-    return virDomainEventNew(VIR_DOMAIN_EVENT_ID_REBOOT, obj->def->id,
-                             obj->def->name, obj->def->uuid);
+    return virDomainEventRebootNew(obj->def->id, obj->def->name, obj->def->uuid);
 }

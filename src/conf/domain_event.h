@@ -51,6 +51,8 @@ virObjectEvent *virDomainEventLifecycleNew(int id, const char *name,
 /* From an object (locked by the caller): takes its current id/name/uuid. */
 virObjectEvent *virDomainEventLifecycleNewFromObj(virDomainObj *obj, int type, int detail);
 virObjectEvent *virDomainEventRebootNewFromObj(virDomainObj *obj);
+virObjectEvent *virDomainEventRebootNew(int id, const char *name,
+                                        const unsigned char *uuid);
 
 /* Run dispatch of everything queued so far, synchronously (tests; the
  * daemon). Normally the timer does this. */

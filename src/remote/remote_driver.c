@@ -169,19 +169,10 @@ remoteSupportsFeature(virConnectPtr conn, int feature)
 
 /* ---- events (I/O thread) --------------------------------------------------------- */
 
-/* A reboot event for a domain we only know by id/name/uuid: domain_event.h
- * builds reboot events from an object, so lend it a minimal one. */
 static virObjectEvent *
 remoteRebootEventNew(const remote_nonnull_domain *d)
 {
-    virDomainDef def = { 0 };
-    virDomainObj obj = { 0 };
-
-    def.id = d->id;
-    def.name = d->name;
-    memcpy(def.uuid, d->uuid, VIR_UUID_BUFLEN);
-    obj.def = &def;
-    return virDomainEventRebootNewFromObj(&obj);
+    return virDomainEventRebootNew(d->id, d->name, d->uuid);
 }
 
 static void
