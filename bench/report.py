@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""report.py: turns the samples of scripts/bench.sh into one table, JSON and BENCHMARKS.md.
+
+Input: lines "SIDE METRIC VALUE" (SIDE is virtkit, libvirt or floor).
+Values are milliseconds, except metrics ending in _per_s (calls per second)
+and rss_* (MiB). The ratio column always reads "how many times better
+virtkit is" (>1: virtkit ahead). Targets come from issues 2-5.
+
+  report.py [--json F] [--markdown F] [--quick] [--no-libvirt] --n1 N --n2 N SAMPLES
+  report.py --check F.json     exit 1 unless every workload has figures on
+                               every side that could run (never looks at times)
+"""
+
+import argparse
+import json
+import re
+import statistics
+import sys
+
+BEGIN = "<!-- bench-table:begin (written by bench/report.py) -->"
+END = "<!-- bench-table:end -->"
+
+
+def describe(metric):
+    """Human label for a metric name."""
+    fixed = {
+        "start_minimal": "start, minimal diskless guest (call)",
+        "destroy_minimal": "destroy, minimal diskless guest (call)",
+        "suspend_call": "suspend (call)",
+        "suspend_event": "suspend: call start to SUSPENDED event",
+        "resume_call": "resume (call)",
+        "resume_event": "resume: call start to RESUMED event",
+        "guest_start_ready": "test guest: start to GUEST-READY",
+        "guest_shutdown_stopped": "test guest: shutdown() to STOPPED event",
+        "guest_poweroff_stopped": "test guest: SHUTDOWN event (power-off) to STOPPED event",
+        "guest_destroy": "test guest: destroy (call)",
+        "guest_destroy_graceful": "test guest: graceful destroy (call)",
+        "calls_1t_shared_per_s": "lookup+state, 1 thread (calls/s)",
+        "calls_8t_shared_per_s": "lookup+state, 8 threads, one connection (calls/s)",
+        "calls_8t_own_per_s": "lookup+state, 8 threads, a connection each (calls/s)",
+        "cold_running5": "daemon cold start to first list, 5 running guests",
+        "rss_running5": "daemon RSS (MiB), 5 running guests",
+        "floor_spawn_qmp": "raw QEMU: spawn to qmp_capabilities answered",
+        "floor_quit_exit": "raw QEMU: quit to process exit",
+        "floor_guest_ready": "raw QEMU, test guest: spawn to GUEST-READY",
+        "floor_guest_powerdown_shutdown": "raw QEMU, test guest: system_powerdown to SHUTDOWN",
+        "floor_guest_quit_exit": "raw QEMU, test guest: quit to process exit",
+        "inproc_define": "in-process test:///default: define, per domain",
+        "inproc_listall": "in-process test:///default: listAllDomains",
+        "inproc_lookup_per_s": "in-process test:///default: lookupByName (calls/s)",
+        "inproc_calls_1t_per_s": "in-process test:///default: lookup+state, 1 thread (calls/s)",
+        "inproc_undefine": "in-process test:///default: undefine, per domain",
+    }
+    if metric in fixed:
+        return fixed[metric]
+    m = re.fullmatch(r"(define|listall|lookup|undefine|cold|rss)_(\d+)", metric)
+    if m:
+        what = {
+            "define": "define, per domain",
+            "listall": "listAllDomains",
+            "lookup": "lookupByName",
+            "undefine": "undefine, per domain",
+            "cold": "daemon cold start to first answered list",
+            "rss": "daemon RSS (MiB)",
+        }[m.group(1)]
+        return f"{what}, {int(m.group(2)):,} defined"
+    return metric
+
+
+def higher_is_better(metric):
+    return metric.endswith("_per_s")
+
+
+def unit(metric):
+    if metric.endswith("_per_s"):
+        return "/s"
+    if metric.startswith("rss_"):
+        return "MiB"
+    return "ms"
+
+
+def summarize(values):
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "n": len(values),
+    }
+
+
+def fmt(v):
+    if v is None:
+        return "—"
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if abs(v) >= 10:
+        return f"{v:.1f}"
+    if abs(v) >= 0.1:
+        return f"{v:.2f}"
+    return f"{v:.3f}"
+
+
+def ratio(metric, vk, lv):
+    """How many times better virtkit is (>1: ahead)."""
+    if not vk or not lv or vk["median"] <= 0 or lv["median"] <= 0:
+        return None
+    if higher_is_better(metric):
+        return vk["median"] / lv["median"]
+    return lv["median"] / vk["median"]
+
+
+def targets(stats, n1, n2, quick):
+    """(metric, target text, met?) for every target that the run can judge."""
+    out = []
+
+    def med(side, metric):
+        s = stats.get(metric, {}).get(side)
+        return s["median"] if s else None
+
+    def add_ratio(metric, want, text):
+        r = ratio(metric, stats.get(metric, {}).get("virtkit"),
+                  stats.get(metric, {}).get("libvirt"))
+        if r is not None:
+            out.append((metric, text, r >= want, f"{r:.2f}x"))
+
+    def add_abs(metric, ok, text, shown):
+        if shown is not None:
+            out.append((metric, text, ok, shown))
+
+    add_ratio("start_minimal", 5, "issue 5: start >= 5x faster than libvirt")
+    vk, fl = med("virtkit", "start_minimal"), med("floor", "floor_spawn_qmp")
+    if vk is not None and fl is not None:
+        add_abs("start_minimal", vk - fl <= 15, "issue 3: start within 15 ms of the QEMU floor",
+                f"+{vk - fl:.1f} ms")
+    add_ratio("destroy_minimal", 20, "issue 5: destroy >= 20x faster than libvirt")
+    vk, fl = med("virtkit", "destroy_minimal"), med("floor", "floor_quit_exit")
+    if vk is not None and fl is not None:
+        add_abs("destroy_minimal", vk - fl <= 5,
+                "issue 3: destroy within 5 ms of QEMU's exit after quit", f"+{vk - fl:.1f} ms")
+    add_ratio("guest_shutdown_stopped", 4, "issue 5: shutdown to STOPPED >= 4x faster")
+    vk = med("virtkit", "guest_poweroff_stopped")
+    if vk is not None:
+        add_abs("guest_poweroff_stopped", vk < 20, "issue 3: power-off to STOPPED < 20 ms",
+                f"{vk:.1f} ms")
+    for n in (n1, n2):
+        add_ratio(f"cold_{n}", 10, f"issue 5: cold start with {n:,} defined >= 10x faster")
+    for m in ("calls_1t_shared_per_s", "calls_8t_shared_per_s", "calls_8t_own_per_s"):
+        add_ratio(m, 3, "issue 4/5: lookup throughput >= 3x libvirt")
+    rss = stats.get(f"rss_{n2}", {})
+    if rss.get("virtkit") and rss.get("libvirt"):
+        r = rss["libvirt"]["median"] / rss["virtkit"]["median"]
+        out.append((f"rss_{n2}", f"issue 5: RSS with {n2:,} defined <= a third of libvirt's",
+                    r >= 3, f"{r:.2f}x smaller"))
+    if not quick:
+        vk = med("virtkit", f"cold_{n2}")
+        if vk is not None and n2 >= 10000:
+            add_abs(f"cold_{n2}", vk < 150, "issue 4: cold start with 10,000 defined < 150 ms",
+                    f"{vk:.1f} ms")
+        vk = med("virtkit", f"rss_{n2}")
+        if vk is not None and n2 >= 10000:
+            add_abs(f"rss_{n2}", vk < 30, "issue 4: RSS with 10,000 defined < 30 MB",
+                    f"{vk:.1f} MiB")
+        vk = med("virtkit", f"listall_{n1}")
+        if vk is not None and n1 == 1000:
+            add_abs(f"listall_{n1}", vk < 1,
+                    "issue 4: list of 1,000 < 1 ms (measured at the client, RPC included)",
+                    f"{vk:.2f} ms")
+        vk = med("virtkit", "inproc_lookup_per_s")
+        if vk is not None:
+            add_abs("inproc_lookup_per_s", vk >= 1e6,
+                    "issue 2: in-process lookupByName >= 1M/s", f"{vk:,.0f}/s")
+        vk = med("virtkit", "inproc_listall")
+        if vk is not None:
+            add_abs("inproc_listall", vk < 2, "issue 2: in-process listAll < 2 ms",
+                    f"{vk:.2f} ms")
+    return out
+
+
+def expected_metrics(n1, n2):
+    both = [f"define_{n1}", f"listall_{n1}", f"lookup_{n1}", "calls_1t_shared_per_s",
+            "calls_8t_shared_per_s", "calls_8t_own_per_s", f"define_{n2}",
+            f"listall_{n2}", f"lookup_{n2}", f"undefine_{n2}", "start_minimal",
+            "destroy_minimal", "suspend_call", "suspend_event", "resume_call",
+            "resume_event", "guest_start_ready", "guest_shutdown_stopped",
+            "guest_poweroff_stopped", "guest_destroy", "guest_destroy_graceful",
+            "cold_0", f"cold_{n1}", f"cold_{n2}", "cold_running5", "rss_0", f"rss_{n1}",
+            f"rss_{n2}", "rss_running5", "inproc_define", "inproc_listall",
+            "inproc_lookup_per_s", "inproc_calls_1t_per_s", "inproc_undefine"]
+    floor = ["floor_spawn_qmp", "floor_quit_exit", "floor_guest_ready",
+             "floor_guest_powerdown_shutdown", "floor_guest_quit_exit"]
+    return both, floor
+
+
+def table(stats, order, tgts, libvirt):
+    by_metric = {}
+    for metric, text, ok, shown in tgts:
+        by_metric.setdefault(metric, []).append(("met" if ok else "**MISSED**") +
+                                                f" ({shown}; {text})")
+    head = ("| workload | unit | virtkit median | min | max | N | libvirt median | min | max | N "
+            "| virtkit ahead by | target |")
+    lines = [head, "|" + "---|" * 12]
+    for metric in order:
+        s = stats[metric]
+        vk = s.get("virtkit") or s.get("floor")
+        lv = s.get("libvirt")
+        r = ratio(metric, s.get("virtkit"), lv)
+        cells = [describe(metric), unit(metric)]
+        for side in (vk, lv):
+            if side:
+                cells += [fmt(side["median"]), fmt(side["min"]), fmt(side["max"]),
+                          str(side["n"])]
+            else:
+                cells += ["—", "", "", ""]
+        cells.append(f"{r:.2f}x" if r is not None else "—")
+        cells.append("; ".join(by_metric.get(metric, [])))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def check(path):
+    with open(path) as f:
+        data = json.load(f)
+    both, floor = expected_metrics(data["n1"], data["n2"])
+    sides = ["virtkit"] + (["libvirt"] if data["libvirt"] else [])
+    missing = []
+    for m in both:
+        for side in sides:
+            if not data["stats"].get(m, {}).get(side):
+                missing.append(f"{m} ({side})")
+    for m in floor:
+        if not data["stats"].get(m, {}).get("floor"):
+            missing.append(f"{m} (floor)")
+    if missing:
+        print("bench: no figures for: " + ", ".join(missing))
+        return 1
+    print(f"bench: every workload produced figures ({', '.join(sides)}, floor)")
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("samples", nargs="?")
+    ap.add_argument("--json")
+    ap.add_argument("--markdown")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--no-libvirt", action="store_true")
+    ap.add_argument("--n1", type=int, default=1000)
+    ap.add_argument("--n2", type=int, default=10000)
+    ap.add_argument("--check")
+    args = ap.parse_args()
+    if args.check:
+        return check(args.check)
+
+    raw = {}
+    order = []
+    with open(args.samples) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) != 3:
+                continue
+            side, metric, value = parts
+            try:
+                v = float(value)
+            except ValueError:
+                continue
+            if metric not in raw:
+                raw[metric] = {}
+                order.append(metric)
+            raw[metric].setdefault(side, []).append(v)
+    # Floor rows go first: they are the reference for what follows.
+    order.sort(key=lambda m: 0 if m.startswith("floor_") else 1)
+    stats = {m: {side: summarize(v) for side, v in sides.items()} for m, sides in raw.items()}
+    tgts = targets(stats, args.n1, args.n2, args.quick)
+    libvirt = not args.no_libvirt
+    text = table(stats, order, tgts, libvirt)
+    print(text)
+    missed = [t for t in tgts if not t[2]]
+    print(f"\n{len(tgts) - len(missed)} targets met, {len(missed)} missed")
+
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"n1": args.n1, "n2": args.n2, "quick": args.quick, "libvirt": libvirt,
+                       "stats": stats, "samples": raw,
+                       "targets": [{"metric": m, "target": t, "met": ok, "value": s}
+                                   for m, t, ok, s in tgts]}, f, indent=1)
+    if args.markdown:
+        block = f"{BEGIN}\n{text}\n{END}"
+        try:
+            with open(args.markdown) as f:
+                old = f.read()
+        except FileNotFoundError:
+            old = f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+        if BEGIN in old and END in old:
+            new = old[:old.index(BEGIN)] + block + old[old.index(END) + len(END):]
+        else:
+            new = old.rstrip("\n") + "\n\n" + block + "\n"
+        with open(args.markdown, "w") as f:
+            f.write(new)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,729 @@
+/* vkbench.c: one benchmark client, built against libvirtkit and against libvirt */
+
+/*
+ * The same source is compiled twice (vkbench and vkbench-libvirt), and it
+ * uses only the public API, so every figure compares the two libraries and
+ * daemons through the same calls. Usage:
+ *
+ *   vkbench URI WORKLOAD [ARGS...]
+ *
+ * Each measurement is printed on stdout as one line
+ *   S <metric> <value>
+ * (milliseconds unless the metric name ends in "_per_s"); anything else on
+ * stdout is commentary. scripts/bench.sh collects the lines of both builds
+ * and bench/report.py prints the table. Errors go to stderr and the exit
+ * status is 1.
+ *
+ * Threads: the main thread makes the calls; one thread runs the default
+ * event loop (virEventRunDefaultImpl) so lifecycle events arrive while the
+ * main thread waits; the throughput workload starts its own call threads.
+ * g_events (under eventLock) records each lifecycle event with the time
+ * it arrived; waiters sleep on eventCond.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#define NAME_PREFIX "vkb-"
+#define MAX_EVENTS 4096
+
+typedef struct {
+    char name[64];
+    int event;
+    int detail;
+    double at;
+} BenchEvent;
+
+static pthread_mutex_t eventLock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t eventCond = PTHREAD_COND_INITIALIZER;
+static BenchEvent g_events[MAX_EVENTS];
+static int g_nevents;
+
+static double
+nowMs(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static double
+realtimeMs(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void
+sample(const char *metric, double value)
+{
+    printf("S %s %.6f\n", metric, value);
+    fflush(stdout);
+}
+
+static void
+die(const char *what)
+{
+    virErrorPtr err = virGetLastError();
+
+    fprintf(stderr, "vkbench: %s: %s\n", what,
+            err && err->message ? err->message : "failed");
+    exit(1);
+}
+
+static void
+quietErrors(void *opaque, virErrorPtr err)
+{
+    (void)opaque;
+    (void)err;
+}
+
+static void *
+eventLoopThread(void *opaque)
+{
+    (void)opaque;
+    for (;;)
+        virEventRunDefaultImpl();
+    return NULL;
+}
+
+static int
+lifecycleCallback(virConnectPtr conn, virDomainPtr dom, int event, int detail,
+                  void *opaque)
+{
+    double at = nowMs();
+
+    (void)conn;
+    (void)opaque;
+    pthread_mutex_lock(&eventLock);
+    if (g_nevents < MAX_EVENTS) {
+        BenchEvent *ev = &g_events[g_nevents++];
+
+        snprintf(ev->name, sizeof(ev->name), "%s", virDomainGetName(dom));
+        ev->event = event;
+        ev->detail = detail;
+        ev->at = at;
+    }
+    pthread_cond_broadcast(&eventCond);
+    pthread_mutex_unlock(&eventLock);
+    return 0;
+}
+
+static void
+eventsReset(void)
+{
+    pthread_mutex_lock(&eventLock);
+    g_nevents = 0;
+    pthread_mutex_unlock(&eventLock);
+}
+
+/* Waits up to timeoutMs for a lifecycle event of type @event for @name;
+ * returns the time it arrived, or -1 on timeout. Events recorded before the
+ * call count, so an event that beats the API reply is not missed. */
+static double
+eventWait(const char *name, int event, double timeoutMs)
+{
+    double deadline = nowMs() + timeoutMs;
+    double at = -1;
+
+    pthread_mutex_lock(&eventLock);
+    for (;;) {
+        struct timespec ts;
+        double rt;
+
+        for (int i = 0; i < g_nevents; i++) {
+            if (g_events[i].event == event && strcmp(g_events[i].name, name) == 0) {
+                at = g_events[i].at;
+                break;
+            }
+        }
+        if (at >= 0 || nowMs() >= deadline)
+            break;
+        rt = realtimeMs() + 5;
+        ts.tv_sec = (time_t)(rt / 1e3);
+        ts.tv_nsec = (long)((rt - ts.tv_sec * 1e3) * 1e6);
+        pthread_cond_timedwait(&eventCond, &eventLock, &ts);
+    }
+    pthread_mutex_unlock(&eventLock);
+    return at;
+}
+
+static virConnectPtr
+openConnection(const char *uri, bool events)
+{
+    virConnectPtr conn = virConnectOpen(uri);
+
+    if (!conn)
+        die("virConnectOpen");
+    if (events &&
+        virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                         (virConnectDomainEventGenericCallback)(void (*)(void))lifecycleCallback,
+                                         NULL, NULL) < 0)
+        die("virConnectDomainEventRegisterAny");
+    return conn;
+}
+
+static char *
+minimalXml(const char *name, int memKiB)
+{
+    char *xml = NULL;
+
+    if (asprintf(&xml,
+                 "<domain type='qemu'><name>%s</name>"
+                 "<memory unit='KiB'>%d</memory><vcpu>1</vcpu>"
+                 "<os><type arch='x86_64' machine='pc'>hvm</type></os>"
+                 "<on_poweroff>destroy</on_poweroff>"
+                 "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>"
+                 "</domain>", name, memKiB) < 0)
+        abort();
+    return xml;
+}
+
+static char *
+guestXml(const char *name, const char *guestDir, const char *serial)
+{
+    char *xml = NULL;
+
+    if (asprintf(&xml,
+                 "<domain type='qemu'><name>%s</name>"
+                 "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
+                 "<os><type arch='x86_64' machine='q35'>hvm</type>"
+                 "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
+                 "<cmdline>console=ttyS0 quiet</cmdline></os>"
+                 "<features><acpi/></features>"
+                 "<on_poweroff>destroy</on_poweroff>"
+                 "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
+                 "<serial type='file'><source path='%s'/><target port='0'/></serial>"
+                 "</devices></domain>", name, guestDir, guestDir, serial) < 0)
+        abort();
+    return xml;
+}
+
+static void
+benchName(char *buf, size_t len, int i)
+{
+    snprintf(buf, len, NAME_PREFIX "%d", i);
+}
+
+/* define N: defines vkb-0 .. vkb-(N-1), starting at FROM (default 0). */
+static void
+workloadDefine(virConnectPtr conn, int from, int n, const char *metric)
+{
+    double total = nowMs();
+
+    for (int i = from; i < from + n; i++) {
+        char name[64];
+        char *xml;
+        virDomainPtr dom;
+        double t0;
+
+        benchName(name, sizeof(name), i);
+        xml = minimalXml(name, 65536);
+        t0 = nowMs();
+        dom = virDomainDefineXML(conn, xml);
+        if (!dom)
+            die("virDomainDefineXML");
+        sample(metric, nowMs() - t0);
+        virDomainFree(dom);
+        free(xml);
+    }
+    printf("defined %d in %.1f ms\n", n, nowMs() - total);
+}
+
+static void
+workloadUndefine(virConnectPtr conn, int n, const char *metric)
+{
+    for (int i = 0; i < n; i++) {
+        char name[64];
+        virDomainPtr dom;
+        double t0;
+
+        benchName(name, sizeof(name), i);
+        dom = virDomainLookupByName(conn, name);
+        if (!dom)
+            die("virDomainLookupByName");
+        t0 = nowMs();
+        if (virDomainUndefine(dom) < 0)
+            die("virDomainUndefine");
+        sample(metric, nowMs() - t0);
+        virDomainFree(dom);
+    }
+}
+
+static void
+workloadList(virConnectPtr conn, int reps, const char *metric)
+{
+    for (int r = 0; r < reps; r++) {
+        virDomainPtr *doms = NULL;
+        double t0 = nowMs();
+        int n = virConnectListAllDomains(conn, &doms, 0);
+
+        if (n < 0)
+            die("virConnectListAllDomains");
+        sample(metric, nowMs() - t0);
+        for (int i = 0; i < n; i++)
+            virDomainFree(doms[i]);
+        free(doms);
+    }
+}
+
+static void
+workloadLookup(virConnectPtr conn, int n, int reps, const char *metric)
+{
+    unsigned int seed = 12345;
+
+    for (int r = 0; r < reps; r++) {
+        char name[64];
+        virDomainPtr dom;
+        double t0;
+
+        benchName(name, sizeof(name), rand_r(&seed) % n);
+        t0 = nowMs();
+        dom = virDomainLookupByName(conn, name);
+        if (!dom)
+            die("virDomainLookupByName");
+        sample(metric, nowMs() - t0);
+        virDomainFree(dom);
+    }
+}
+
+/* In-process drivers are far faster than a clock read per call: time a
+ * batch and report the rate. */
+static void
+workloadLookupRate(virConnectPtr conn, int n, int reps, const char *metric)
+{
+    char (*names)[32] = calloc(n, sizeof(*names));
+
+    for (int i = 0; i < n; i++)
+        benchName(names[i], sizeof(names[i]), i);
+    for (int r = 0; r < reps; r++) {
+        int calls = 200000;
+        double t0 = nowMs();
+
+        for (int c = 0; c < calls; c++) {
+            virDomainPtr dom = virDomainLookupByName(conn, names[(c * 7919) % n]);
+
+            if (!dom)
+                die("virDomainLookupByName");
+            virDomainFree(dom);
+        }
+        sample(metric, calls / ((nowMs() - t0) / 1e3));
+    }
+    free(names);
+}
+
+typedef struct {
+    const char *uri;
+    virConnectPtr shared;
+    int n;
+    double seconds;
+    long calls;
+    unsigned int seed;
+} ThroughputArgs;
+
+static void *
+throughputThread(void *opaque)
+{
+    ThroughputArgs *a = opaque;
+    virConnectPtr conn = a->shared ? a->shared : openConnection(a->uri, false);
+    double deadline = nowMs() + a->seconds * 1e3;
+
+    while (nowMs() < deadline) {
+        for (int k = 0; k < 16; k++) {
+            char name[64];
+            virDomainPtr dom;
+            int state;
+            int reason;
+
+            benchName(name, sizeof(name), rand_r(&a->seed) % a->n);
+            dom = virDomainLookupByName(conn, name);
+            if (!dom)
+                die("virDomainLookupByName");
+            if (virDomainGetState(dom, &state, &reason, 0) < 0)
+                die("virDomainGetState");
+            virDomainFree(dom);
+            a->calls += 2;
+        }
+    }
+    if (!a->shared)
+        virConnectClose(conn);
+    return NULL;
+}
+
+/* throughput N THREADS shared|own SECONDS REPS: lookupByName + getState
+ * calls per second (each counts as one call). */
+static void
+workloadThroughput(const char *uri, virConnectPtr conn, int n, int threads,
+                   bool shared, double seconds, int reps, const char *metric)
+{
+    for (int r = 0; r < reps; r++) {
+        pthread_t tids[64];
+        ThroughputArgs args[64];
+        long total = 0;
+        double t0 = nowMs();
+
+        for (int t = 0; t < threads; t++) {
+            args[t] = (ThroughputArgs){ uri, shared ? conn : NULL, n, seconds, 0,
+                                        (unsigned int)(t * 977 + r) };
+            pthread_create(&tids[t], NULL, throughputThread, &args[t]);
+        }
+        for (int t = 0; t < threads; t++) {
+            pthread_join(tids[t], NULL);
+            total += args[t].calls;
+        }
+        sample(metric, total / ((nowMs() - t0) / 1e3));
+    }
+}
+
+static virDomainPtr
+defineOrDie(virConnectPtr conn, const char *xml)
+{
+    virDomainPtr dom = virDomainDefineXML(conn, xml);
+
+    if (!dom)
+        die("virDomainDefineXML");
+    return dom;
+}
+
+static void
+undefineOrDie(virDomainPtr dom)
+{
+    if (virDomainUndefine(dom) < 0)
+        die("virDomainUndefine");
+    virDomainFree(dom);
+}
+
+/* startdestroy REPS: a minimal diskless guest (in firmware) started and
+ * destroyed REPS times. */
+static void
+workloadStartDestroy(virConnectPtr conn, int reps)
+{
+    char *xml = minimalXml(NAME_PREFIX "mini", 65536);
+    virDomainPtr dom = defineOrDie(conn, xml);
+
+    for (int r = 0; r < reps; r++) {
+        double t0 = nowMs();
+
+        if (virDomainCreate(dom) < 0)
+            die("virDomainCreate");
+        sample("start_minimal", nowMs() - t0);
+        t0 = nowMs();
+        if (virDomainDestroy(dom) < 0)
+            die("virDomainDestroy");
+        sample("destroy_minimal", nowMs() - t0);
+    }
+    undefineOrDie(dom);
+    free(xml);
+}
+
+/* suspend REPS: suspend/resume calls on a running minimal guest and the
+ * time from the call's start to its SUSPENDED/RESUMED event. */
+static void
+workloadSuspend(virConnectPtr conn, int reps)
+{
+    const char *name = NAME_PREFIX "susp";
+    char *xml = minimalXml(name, 65536);
+    virDomainPtr dom = defineOrDie(conn, xml);
+
+    if (virDomainCreate(dom) < 0)
+        die("virDomainCreate");
+    for (int r = 0; r < reps; r++) {
+        double t0;
+        double at;
+
+        eventsReset();
+        t0 = nowMs();
+        if (virDomainSuspend(dom) < 0)
+            die("virDomainSuspend");
+        sample("suspend_call", nowMs() - t0);
+        at = eventWait(name, VIR_DOMAIN_EVENT_SUSPENDED, 10000);
+        if (at < 0)
+            die("no SUSPENDED event within 10 s");
+        sample("suspend_event", at - t0);
+
+        eventsReset();
+        t0 = nowMs();
+        if (virDomainResume(dom) < 0)
+            die("virDomainResume");
+        sample("resume_call", nowMs() - t0);
+        at = eventWait(name, VIR_DOMAIN_EVENT_RESUMED, 10000);
+        if (at < 0)
+            die("no RESUMED event within 10 s");
+        sample("resume_event", at - t0);
+    }
+    if (virDomainDestroy(dom) < 0)
+        die("virDomainDestroy");
+    undefineOrDie(dom);
+    free(xml);
+}
+
+static bool
+fileContains(const char *path, const char *needle)
+{
+    char buf[65536];
+    int fd = open(path, O_RDONLY);
+    ssize_t len;
+
+    if (fd < 0)
+        return false;
+    len = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (len <= 0)
+        return false;
+    buf[len] = '\0';
+    for (ssize_t i = 0; i < len; i++) {
+        if (buf[i] == '\0')
+            buf[i] = ' ';
+    }
+    return strstr(buf, needle) != NULL;
+}
+
+/* Starts the test guest and returns the ms from the call to GUEST-READY
+ * on its serial console (polled every 0.5 ms). */
+static double
+guestStartReady(virDomainPtr dom, const char *serial)
+{
+    double t0;
+    double deadline;
+
+    unlink(serial);
+    t0 = nowMs();
+    if (virDomainCreate(dom) < 0)
+        die("virDomainCreate (test guest)");
+    deadline = t0 + 60000;
+    while (!fileContains(serial, "GUEST-READY")) {
+        if (nowMs() > deadline)
+            die("no GUEST-READY within 60 s");
+        usleep(500);
+    }
+    return nowMs() - t0;
+}
+
+/* guest GUESTDIR SERIALDIR REPS: the test guest (see
+ * facts/test-guest.md): start to GUEST-READY, shutdown() to the STOPPED
+ * event (and the guest's own power-off, seen as the SHUTDOWN event, to
+ * STOPPED), destroy, graceful destroy. */
+static void
+workloadGuest(virConnectPtr conn, const char *guestDir, const char *serialDir, int reps)
+{
+    const char *name = NAME_PREFIX "guest";
+    char serial[4096];
+    char *xml;
+    virDomainPtr dom;
+
+    snprintf(serial, sizeof(serial), "%s/" NAME_PREFIX "guest.serial", serialDir);
+    xml = guestXml(name, guestDir, serial);
+    dom = defineOrDie(conn, xml);
+    for (int r = 0; r < reps; r++) {
+        double t0;
+        double down;
+        double stopped;
+
+        sample("guest_start_ready", guestStartReady(dom, serial));
+        eventsReset();
+        t0 = nowMs();
+        if (virDomainShutdown(dom) < 0)
+            die("virDomainShutdown");
+        stopped = eventWait(name, VIR_DOMAIN_EVENT_STOPPED, 30000);
+        if (stopped < 0)
+            die("no STOPPED event within 30 s of shutdown");
+        sample("guest_shutdown_stopped", stopped - t0);
+        down = eventWait(name, VIR_DOMAIN_EVENT_SHUTDOWN, 0);
+        if (down >= 0)
+            sample("guest_poweroff_stopped", stopped - down);
+
+        guestStartReady(dom, serial);
+        t0 = nowMs();
+        if (virDomainDestroy(dom) < 0)
+            die("virDomainDestroy (test guest)");
+        sample("guest_destroy", nowMs() - t0);
+
+        guestStartReady(dom, serial);
+        t0 = nowMs();
+        if (virDomainDestroyFlags(dom, VIR_DOMAIN_DESTROY_GRACEFUL) < 0)
+            die("virDomainDestroyFlags GRACEFUL (test guest)");
+        sample("guest_destroy_graceful", nowMs() - t0);
+    }
+    undefineOrDie(dom);
+    unlink(serial);
+    free(xml);
+}
+
+/* running N: defines and starts N minimal guests vkb-run-I (for the
+ * reconnect cold start); "stoprunning N" destroys and undefines them. */
+static void
+workloadRunning(virConnectPtr conn, int n, bool start)
+{
+    for (int i = 0; i < n; i++) {
+        char name[64];
+        virDomainPtr dom;
+
+        snprintf(name, sizeof(name), NAME_PREFIX "run-%d", i);
+        if (start) {
+            char *xml = minimalXml(name, 65536);
+
+            dom = defineOrDie(conn, xml);
+            free(xml);
+            if (virDomainCreate(dom) < 0)
+                die("virDomainCreate");
+            virDomainFree(dom);
+        } else {
+            dom = virDomainLookupByName(conn, name);
+            if (!dom)
+                die("virDomainLookupByName");
+            if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) < 0)
+                die("virDomainDestroy");
+            undefineOrDie(dom);
+        }
+    }
+}
+
+/* firstlist T0_REALTIME_MS METRIC: connects and lists, retrying every
+ * millisecond for up to 120 s, and reports the time from T0 (the moment
+ * the daemon was executed, CLOCK_REALTIME in ms) to the first answer. */
+static void
+workloadFirstList(const char *uri, double t0, const char *metric)
+{
+    double deadline = nowMs() + 120000;
+
+    virSetErrorFunc(NULL, quietErrors);
+    for (;;) {
+        virConnectPtr conn = virConnectOpen(uri);
+
+        if (conn) {
+            virDomainPtr *doms = NULL;
+            int n = virConnectListAllDomains(conn, &doms, 0);
+
+            if (n >= 0) {
+                sample(metric, realtimeMs() - t0);
+                printf("listed %d domains\n", n);
+                for (int i = 0; i < n; i++)
+                    virDomainFree(doms[i]);
+                free(doms);
+                virConnectClose(conn);
+                return;
+            }
+            virConnectClose(conn);
+        }
+        if (nowMs() > deadline)
+            die("no answered list within 120 s");
+        usleep(1000);
+    }
+}
+
+/* inproc N REPS: for in-process drivers, whose state lives in this
+ * process only: define N, list all, lookup rate, lookup+state throughput
+ * on one thread, undefine N, all in one connection. */
+static void
+workloadInProcess(const char *uri, virConnectPtr conn, int n, int reps)
+{
+    workloadDefine(conn, 0, n, "inproc_define");
+    workloadList(conn, reps * 10, "inproc_listall");
+    workloadLookupRate(conn, n, reps, "inproc_lookup_per_s");
+    workloadThroughput(uri, conn, n, 1, true, 1.0, reps, "inproc_calls_1t_per_s");
+    workloadUndefine(conn, n, "inproc_undefine");
+}
+
+static int
+argInt(int argc, char **argv, int i, int def)
+{
+    return argc > i ? atoi(argv[i]) : def;
+}
+
+int
+main(int argc, char **argv)
+{
+    const char *uri;
+    const char *workload;
+    const char *tag;
+    virConnectPtr conn;
+    pthread_t loop;
+    char metric[128];
+
+    if (argc < 3) {
+        fprintf(stderr,
+                "usage: vkbench URI WORKLOAD [ARGS...]\n"
+                "  define FROM N TAG | undefine N TAG | list REPS TAG | lookup N REPS TAG\n"
+                "  lookuprate N REPS TAG | throughput N THREADS shared|own SECONDS REPS TAG\n"
+                "  startdestroy REPS | suspend REPS | guest GUESTDIR SERIALDIR REPS\n"
+                "  inproc N REPS | running N | stoprunning N | firstlist T0_REALTIME_MS TAG\n");
+        return 2;
+    }
+    uri = argv[1];
+    workload = argv[2];
+
+    if (strcmp(workload, "firstlist") == 0) {
+        workloadFirstList(uri, atof(argv[3]), argc > 4 ? argv[4] : "firstlist");
+        return 0;
+    }
+
+    if (virEventRegisterDefaultImpl() < 0)
+        die("virEventRegisterDefaultImpl");
+    pthread_create(&loop, NULL, eventLoopThread, NULL);
+    pthread_detach(loop);
+    conn = openConnection(uri, strcmp(workload, "suspend") == 0 ||
+                               strcmp(workload, "guest") == 0);
+
+    if (strcmp(workload, "define") == 0) {
+        tag = argc > 5 ? argv[5] : "";
+        snprintf(metric, sizeof(metric), "define%s", tag);
+        workloadDefine(conn, argInt(argc, argv, 3, 0), argInt(argc, argv, 4, 1000), metric);
+    } else if (strcmp(workload, "undefine") == 0) {
+        tag = argc > 4 ? argv[4] : "";
+        snprintf(metric, sizeof(metric), "undefine%s", tag);
+        workloadUndefine(conn, argInt(argc, argv, 3, 1000), metric);
+    } else if (strcmp(workload, "list") == 0) {
+        tag = argc > 4 ? argv[4] : "";
+        snprintf(metric, sizeof(metric), "listall%s", tag);
+        workloadList(conn, argInt(argc, argv, 3, 50), metric);
+    } else if (strcmp(workload, "lookup") == 0) {
+        tag = argc > 5 ? argv[5] : "";
+        snprintf(metric, sizeof(metric), "lookup%s", tag);
+        workloadLookup(conn, argInt(argc, argv, 3, 1000), argInt(argc, argv, 4, 1000), metric);
+    } else if (strcmp(workload, "lookuprate") == 0) {
+        tag = argc > 5 ? argv[5] : "";
+        snprintf(metric, sizeof(metric), "lookup_per_s%s", tag);
+        workloadLookupRate(conn, argInt(argc, argv, 3, 1000), argInt(argc, argv, 4, 5), metric);
+    } else if (strcmp(workload, "throughput") == 0 && argc > 5) {
+        bool shared = strcmp(argv[5], "shared") == 0;
+        int threads = argInt(argc, argv, 4, 1);
+
+        tag = argc > 8 ? argv[8] : "";
+        snprintf(metric, sizeof(metric), "calls_%dt_%s%s_per_s", threads,
+                 shared ? "shared" : "own", tag);
+        workloadThroughput(uri, conn, argInt(argc, argv, 3, 1000), threads, shared,
+                           argc > 6 ? atof(argv[6]) : 2.0, argInt(argc, argv, 7, 3), metric);
+    } else if (strcmp(workload, "inproc") == 0) {
+        workloadInProcess(uri, conn, argInt(argc, argv, 3, 10000), argInt(argc, argv, 4, 5));
+    } else if (strcmp(workload, "startdestroy") == 0) {
+        workloadStartDestroy(conn, argInt(argc, argv, 3, 10));
+    } else if (strcmp(workload, "suspend") == 0) {
+        workloadSuspend(conn, argInt(argc, argv, 3, 20));
+    } else if (strcmp(workload, "guest") == 0 && argc > 4) {
+        workloadGuest(conn, argv[3], argv[4], argInt(argc, argv, 5, 3));
+    } else if (strcmp(workload, "running") == 0) {
+        workloadRunning(conn, argInt(argc, argv, 3, 5), true);
+    } else if (strcmp(workload, "stoprunning") == 0) {
+        workloadRunning(conn, argInt(argc, argv, 3, 5), false);
+    } else {
+        fprintf(stderr, "vkbench: unknown workload or missing arguments: %s\n", workload);
+        return 2;
+    }
+    /* The event loop thread is still running: leave without closing. */
+    fflush(stdout);
+    _exit(0);
+}

@@ -1,0 +1,313 @@
+#!/bin/sh
+# bench.sh: virtkit and libvirt 9.0 side by side, in one run, on the same guests.
+#
+# Usage: scripts/bench.sh BUILDDIR        (the target of `make bench`)
+#   QUICK=1          every workload at a tiny size (the `bench-quick` test)
+#   BENCH_JSON=FILE  where the JSON goes (default bench/results.json)
+#   BENCH_MD=FILE    the Markdown file whose table is rewritten (default
+#                    BENCHMARKS.md; empty: none)
+#   BENCH_ONLY=virtkit  measure virtkit alone (libvirtd is not started)
+#
+# virtkitd runs with every directory under a temporary folder. libvirtd runs
+# in a private mount namespace (unshare -m) where temporary folders are
+# bound over /etc/libvirt, /var/lib/libvirt, /run/libvirt, /var/log/libvirt,
+# /var/cache/libvirt, and over /etc/passwd and /etc/group copies that add
+# the libvirt-qemu user and group its QEMU driver insists on: nothing of the
+# host is changed except the empty mount-point folders created when missing
+# (removed at the end). libvirtd runs under bench/subreaper (see
+# facts/libvirt-baseline.md), beside its own virtlogd. Each workload runs
+# on both sides back to back, the order alternating from one workload to
+# the next. Every process started here is stopped by pid at the end.
+set -eu
+
+build=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+build=$(cd "$build" && pwd)
+VK="$build/bench/vkbench"
+LV="$build/bench/vkbench-libvirt"
+FLOOR="$build/bench/qmpfloor"
+SUBREAPER="$build/bench/subreaper"
+VKD="$build/src/daemon/virtkitd"
+JSON=${BENCH_JSON:-$top/bench/results.json}
+MD=${BENCH_MD-$top/BENCHMARKS.md}
+
+if [ -n "${QUICK:-}" ]; then
+    N1=20; N2=40; REPS=2; LOOKUPS=50; LISTS=5; TSECS=0.3; GREPS=1; SDREPS=2
+    SUSREPS=3; COLDREPS=1; INPROC=200; FLOORREPS=2
+else
+    N1=1000; N2=10000; REPS=3; LOOKUPS=2000; LISTS=50; TSECS=2; GREPS=3; SDREPS=10
+    SUSREPS=20; COLDREPS=3; INPROC=10000; FLOORREPS=10
+fi
+
+for f in "$VK" "$FLOOR" "$SUBREAPER" "$VKD"; do
+    if [ ! -x "$f" ]; then
+        echo "bench: $f is not built (make)" >&2
+        exit 1
+    fi
+done
+libvirt=yes
+if [ "${BENCH_ONLY:-}" = virtkit ]; then
+    libvirt=no
+elif [ ! -x "$LV" ] || [ ! -x /usr/sbin/libvirtd ] || [ ! -x /usr/sbin/virtlogd ]; then
+    echo "bench: libvirt's daemon or vkbench-libvirt missing (scripts/deps.sh bench); virtkit only" >&2
+    libvirt=no
+fi
+if [ "$libvirt" = yes ] && [ "$(id -u)" != 0 ]; then
+    echo "bench: libvirtd needs root here; virtkit only" >&2
+    libvirt=no
+fi
+
+guest=$("$here/build-test-guest.sh")
+tmp=$(mktemp -d /tmp/vkbench-XXXXXX)
+chmod 755 "$tmp"
+samples="$tmp/samples"
+: >"$samples"
+vkdir="$tmp/vk"
+lvdir="$tmp/lv"
+mkdir -p "$vkdir/config" "$vkdir/state" "$vkdir/run" "$vkdir/log" "$vkdir/cache" "$tmp/serial"
+VKURI="qemu+unix:///system?socket=$vkdir/run/virtkit-sock"
+LVURI="qemu+unix:///system?socket=$lvdir/run/libvirt-sock"
+vk_pid=""
+lv_wrap_pid=""
+created_dirs=""
+
+log() { printf '%s bench: %s\n' "$(date +%T)" "$*" >&2; }
+
+# --- virtkitd ---------------------------------------------------------------
+vk_start() {
+    rm -f "$tmp/vk.t0"
+    sh -c 'echo $(( $(date +%s%N) / 1000000 )) >"$0.tmp"; mv "$0.tmp" "$0"; exec "$@"' \
+        "$tmp/vk.t0" "$VKD" --system --config-dir "$vkdir/config" --state-dir "$vkdir/state" \
+        --runtime-dir "$vkdir/run" --log-dir "$vkdir/log" --cache-dir "$vkdir/cache" \
+        >>"$tmp/virtkitd.log" 2>&1 &
+    vk_pid=$!
+}
+
+vk_stop() {
+    if [ -n "$vk_pid" ]; then
+        kill -TERM "$vk_pid" 2>/dev/null || true
+        wait "$vk_pid" 2>/dev/null || true
+        vk_pid=""
+    fi
+}
+
+# --- libvirtd ---------------------------------------------------------------
+lv_setup() {
+    mkdir -p "$lvdir/etc" "$lvdir/lib" "$lvdir/run" "$lvdir/log" "$lvdir/cache"
+    for d in /etc/libvirt /var/lib/libvirt /run/libvirt /var/log/libvirt /var/cache/libvirt; do
+        if [ ! -d "$d" ]; then
+            mkdir "$d"
+            created_dirs="$d $created_dirs"
+        fi
+    done
+    cat >"$lvdir/etc/qemu.conf" <<'EOF'
+user = "root"
+group = "root"
+EOF
+    : >"$lvdir/etc/libvirtd.conf"
+    cp /etc/passwd "$lvdir/passwd"
+    cp /etc/group "$lvdir/group"
+    if ! getent passwd libvirt-qemu >/dev/null; then
+        echo "libvirt-qemu:x:64055:64055:Libvirt Qemu,,,:/var/lib/libvirt:/usr/sbin/nologin" \
+            >>"$lvdir/passwd"
+    fi
+    if ! getent group libvirt-qemu >/dev/null; then
+        echo "libvirt-qemu:x:64055:" >>"$lvdir/group"
+    fi
+    cat >"$lvdir/wrap.sh" <<EOF
+#!/bin/sh
+# Runs inside a private mount namespace (unshare -m).
+set -e
+mount --make-rprivate /
+mount --bind "$lvdir/etc" /etc/libvirt
+mount --bind "$lvdir/lib" /var/lib/libvirt
+mount --bind "$lvdir/run" /run/libvirt
+mount --bind "$lvdir/log" /var/log/libvirt
+mount --bind "$lvdir/cache" /var/cache/libvirt
+mount --bind "$lvdir/passwd" /etc/passwd
+mount --bind "$lvdir/group" /etc/group
+if [ ! -S /run/libvirt/virtlogd-sock ]; then
+    /usr/sbin/virtlogd -d -p "$lvdir/virtlogd.pid"
+    while [ ! -S /run/libvirt/virtlogd-sock ]; do sleep 0.01; done
+fi
+echo \$(( \$(date +%s%N) / 1000000 )) >"$tmp/lv.t0.tmp"
+mv "$tmp/lv.t0.tmp" "$tmp/lv.t0"
+exec "$SUBREAPER" /usr/sbin/libvirtd -p "$lvdir/libvirtd.pid"
+EOF
+    chmod 755 "$lvdir/wrap.sh"
+}
+
+lv_start() {
+    rm -f "$tmp/lv.t0" "$lvdir/libvirtd.pid"
+    unshare -m sh "$lvdir/wrap.sh" >>"$tmp/libvirtd.log" 2>&1 &
+    lv_wrap_pid=$!
+}
+
+lv_stop() {
+    if [ -n "$lv_wrap_pid" ]; then
+        if [ -s "$lvdir/libvirtd.pid" ]; then
+            kill -TERM "$(cat "$lvdir/libvirtd.pid")" 2>/dev/null || true
+        else
+            kill -TERM "$lv_wrap_pid" 2>/dev/null || true
+        fi
+        wait "$lv_wrap_pid" 2>/dev/null || true
+        rm -f "$lvdir/libvirtd.pid"
+        lv_wrap_pid=""
+    fi
+}
+
+# Kills what a daemon left running (guests of ours, by the pid files the
+# daemons wrote under our folders) and everything else started here.
+cleanup() {
+    set +e
+    vk_stop
+    lv_stop
+    for f in $(find "$tmp" -name '*.pid' 2>/dev/null); do
+        pid=$(cat "$f" 2>/dev/null)
+        case "$pid" in
+            ''|*[!0-9]*) ;;
+            *) kill -KILL "$pid" 2>/dev/null ;;
+        esac
+    done
+    for d in $created_dirs; do
+        rmdir "$d" 2>/dev/null
+    done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- measuring ----------------------------------------------------------------
+# record SIDE CMD...: runs a measuring command, keeps its "S metric value"
+# lines tagged with SIDE. A failure is logged and the run goes on (the
+# report shows the missing figures).
+record() {
+    side=$1
+    shift
+    if ! "$@" >"$tmp/out" 2>"$tmp/err"; then
+        log "$side: '$*' failed: $(tail -n 3 "$tmp/err")"
+    fi
+    awk -v side="$side" '$1 == "S" { print side, $2, $3 }' "$tmp/out" >>"$samples"
+}
+
+sides() {
+    if [ "$libvirt" = yes ]; then
+        order=$((order + 1))
+        if [ $((order % 2)) = 1 ]; then echo "virtkit libvirt"; else echo "libvirt virtkit"; fi
+    else
+        echo virtkit
+    fi
+}
+order=0
+
+# both WORKLOAD ARGS...: the workload on each side, in alternating order.
+both() {
+    for s in $(sides); do
+        if [ "$s" = virtkit ]; then
+            record virtkit "$VK" "$VKURI" "$@"
+        else
+            record libvirt "$LV" "$LVURI" "$@"
+        fi
+    done
+}
+
+wait_file() {
+    tries=0
+    while [ ! -s "$1" ]; do
+        tries=$((tries + 1))
+        if [ $tries -gt 6000 ]; then
+            log "$1 never appeared"
+            return 1
+        fi
+        sleep 0.01
+    done
+}
+
+rss_mb() {
+    awk '/^VmRSS:/ { printf "%.3f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# cold LABEL: restarts each daemon COLDREPS times, timing exec to the first
+# answered list, then records its resident memory.
+cold() {
+    label=$1
+    for r in $(seq "$COLDREPS"); do
+        for s in $(sides); do
+            if [ "$s" = virtkit ]; then
+                vk_stop
+                vk_start
+                wait_file "$tmp/vk.t0"
+                record virtkit "$VK" "$VKURI" firstlist "$(cat "$tmp/vk.t0")" "cold_$label"
+            else
+                lv_stop
+                lv_start
+                wait_file "$tmp/lv.t0"
+                record libvirt "$LV" "$LVURI" firstlist "$(cat "$tmp/lv.t0")" "cold_$label"
+            fi
+        done
+    done
+    echo "virtkit rss_$label $(rss_mb "$vk_pid")" >>"$samples"
+    if [ "$libvirt" = yes ]; then
+        echo "libvirt rss_$label $(rss_mb "$(cat "$lvdir/libvirtd.pid")")" >>"$samples"
+    fi
+}
+
+# --- the run --------------------------------------------------------------------
+log "test guest: $guest; temporary folder: $tmp; libvirt side: $libvirt"
+[ "$libvirt" = yes ] && lv_setup
+
+log "daemon cold start, nothing defined"
+cold 0
+
+log "raw QEMU floor, minimal guest"
+record floor "$FLOOR" mini "$FLOORREPS"
+log "start/destroy of a minimal diskless guest"
+both startdestroy "$SDREPS"
+log "suspend/resume"
+both suspend "$SUSREPS"
+log "test guest (raw QEMU floor first)"
+record floor "$FLOOR" guest "$guest" "$tmp/serial" "$GREPS"
+both guest "$guest" "$tmp/serial" "$GREPS"
+
+log "define $N1"
+both define 0 "$N1" "_$N1"
+both list "$LISTS" "_$N1"
+both lookup "$N1" "$LOOKUPS" "_$N1"
+log "lookup+state throughput with $N1 defined"
+both throughput "$N1" 1 shared "$TSECS" "$REPS"
+both throughput "$N1" 8 shared "$TSECS" "$REPS"
+both throughput "$N1" 8 own "$TSECS" "$REPS"
+log "daemon cold start, $N1 defined"
+cold "$N1"
+
+log "define up to $N2"
+both define "$N1" $((N2 - N1)) "_$N2"
+both list "$LISTS" "_$N2"
+both lookup "$N2" "$LOOKUPS" "_$N2"
+log "daemon cold start, $N2 defined"
+cold "$N2"
+log "undefine $N2"
+both undefine "$N2" "_$N2"
+
+log "daemon cold start with 5 running guests to reconnect"
+both running 5
+cold running5
+both stoprunning 5
+
+log "in-process test driver, $INPROC defined"
+record virtkit "$VK" test:///default inproc "$INPROC" "$REPS"
+if [ "$libvirt" = yes ]; then
+    record libvirt "$LV" test:///default inproc "$INPROC" "$REPS"
+fi
+
+vk_stop
+lv_stop
+log "daemons stopped"
+
+report_args="--json $JSON --n1 $N1 --n2 $N2"
+[ -n "${QUICK:-}" ] && report_args="$report_args --quick"
+[ "$libvirt" = yes ] || report_args="$report_args --no-libvirt"
+[ -n "$MD" ] && report_args="$report_args --markdown $MD"
+# shellcheck disable=SC2086
+python3 "$top/bench/report.py" $report_args "$samples"
