@@ -1,158 +1,95 @@
 /* qemu_capabilities_glue.c: the QEMU driver's narrow view of the command line and capabilities */
 
 /*
- * INTERIM IMPLEMENTATION. The command-line builder (qemu_command.c) and
- * capabilities probe (qemu_capabilities.c) are written in parallel by
- * another engineer; until they land, this file provides the few
- * operations the lifecycle needs behind qemu_capabilities_glue.h, so that
- * the lifecycle can be exercised against the real QEMU. Once they land,
- * each function below becomes a call into them.
- * Threads: none of its own; caps are probed once under driver->capsLock.
+ * The lifecycle reaches qemu_capabilities.h and qemu_command.h only through
+ * these functions. The command line is still built here (INTERIM, a
+ * minimal builder) until qemu_command.c lands. driver->caps holds the driver's qemuCapsCache (probes
+ * are cached per binary identity under cacheDir).
+ * Threads: none of its own; the cache has its own lock, driver->capsLock
+ * guards its lazy creation.
  */
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
-
 #include "qemu_capabilities_glue.h"
+#include "qemu_capabilities.h"
 #include "virerror.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
-/* ---- capabilities (interim) ------------------------------------------- */
-
-typedef struct {
-    char *emulator;
-    char *version;              /* "7.2.22" */
-    unsigned long versionNum;   /* 7002022 */
-} qemuGlueCaps;
-
-void
-qemuGlueCapsFree(void *data)
+static qemuCapsCache *
+qemuGlueCache(qemuDriver *driver)
 {
-    qemuGlueCaps *caps = data;
-
-    if (!caps)
-        return;
-    g_free(caps->emulator);
-    g_free(caps->version);
-    g_free(caps);
-}
-
-/* The default emulator's caps, probed once (driver->capsLock). */
-static qemuGlueCaps *
-qemuGlueGetCaps(qemuDriver *driver)
-{
-    qemuGlueCaps *caps;
+    qemuCapsCache *cache;
 
     g_mutex_lock(&driver->capsLock);
     if (!driver->caps) {
-        g_autofree char *path = g_find_program_in_path("qemu-system-x86_64");
-        g_autofree char *out = NULL;
-        int status = -1;
-        unsigned int maj = 0, min = 0, mic = 0;
-        const char *p;
+        g_autofree char *dir = g_build_filename(driver->cacheDir, NULL);
 
-        if (!path) {
-            g_mutex_unlock(&driver->capsLock);
-            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                           "Cannot find QEMU binary qemu-system-x86_64: "
-                           "No such file or directory");
-            return NULL;
-        }
-        if (!g_spawn_sync(NULL, (char *[]){ path, (char *)"--version", NULL }, NULL,
-                          G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, NULL) ||
-            !g_spawn_check_wait_status(status, NULL) ||
-            !(p = strstr(out, "version ")) ||
-            sscanf(p + 8, "%u.%u.%u", &maj, &min, &mic) < 2) {
-            g_mutex_unlock(&driver->capsLock);
-            virReportError(VIR_ERR_INTERNAL_ERROR, "cannot probe the version of '%s'", path);
-            return NULL;
-        }
-        caps = g_new0(qemuGlueCaps, 1);
-        caps->emulator = g_steal_pointer(&path);
-        caps->version = g_strdup_printf("%u.%u.%u", maj, min, mic);
-        caps->versionNum = maj * 1000000UL + min * 1000UL + mic;
-        driver->caps = caps;
+        driver->caps = qemuCapsCacheNew(dir);
     }
-    caps = driver->caps;
+    cache = driver->caps;
     g_mutex_unlock(&driver->capsLock);
-    return caps;
+    return cache;
+}
+
+void
+qemuGlueCapsFree(void *caps)
+{
+    qemuCapsCacheFree(caps);
 }
 
 int
 qemuGlueGetQemuVersion(qemuDriver *driver, unsigned long *version)
 {
-    qemuGlueCaps *caps = qemuGlueGetCaps(driver);
+    g_autoptr(qemuCaps) caps = qemuCapsCacheLookup(qemuGlueCache(driver), NULL);
 
     if (!caps)
         return -1;
-    *version = caps->versionNum;
+    *version = qemuCapsGetVersion(caps);
     return 0;
 }
 
 char *
 qemuGlueGetCapabilitiesXML(qemuDriver *driver)
 {
-    qemuGlueCaps *caps = qemuGlueGetCaps(driver);
+    qemuCapsCache *cache = qemuGlueCache(driver);
+    g_autoptr(qemuCaps) caps = qemuCapsCacheLookup(cache, NULL);
 
     if (!caps)
         return NULL;
-    return g_strdup_printf("<capabilities>\n\n"
-                           "  <host>\n    <cpu>\n      <arch>x86_64</arch>\n    </cpu>\n"
-                           "  </host>\n\n"
-                           "  <guest>\n    <os_type>hvm</os_type>\n"
-                           "    <arch name='x86_64'>\n      <wordsize>64</wordsize>\n"
-                           "      <emulator>%s</emulator>\n"
-                           "      <machine>q35</machine>\n      <machine>pc</machine>\n"
-                           "      <domain type='qemu'/>\n    </arch>\n  </guest>\n\n"
-                           "</capabilities>\n", caps->emulator);
+    return qemuCapsFormatCapabilitiesXML(cache, caps);
 }
 
 int
 qemuGluePostParse(qemuDriver *driver, virDomainDef *def)
 {
-    qemuGlueCaps *caps = qemuGlueGetCaps(driver);
+    g_autoptr(qemuCaps) caps = qemuCapsCacheLookup(qemuGlueCache(driver), def->emulator);
 
     if (!caps)
         return -1;
-    if (!def->emulator)
-        def->emulator = g_strdup(caps->emulator);
-    return 0;
+    /* + qemuValidateDomainDef(def, caps) once qemu_command.c is built */
+    return qemuCapsDomainDefPostParse(caps, def);
 }
 
 int
 qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
 {
-    qemuGlueCaps *caps = qemuGlueGetCaps(driver);
+    qemuCapsCache *cache = qemuGlueCache(driver);
+    g_autoptr(qemuCaps) caps = qemuCapsCacheLookup(cache, def->emulator);
 
     if (!caps)
         return -1;
-    if (def->virtType != VIR_DOMAIN_VIRT_QEMU) {
-        /* KVM is only usable once a boot probe proves guests run under it
-         * (on these hosts /dev/kvm exists but guests hang); that probe is
-         * part of the capabilities module. */
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       "Emulator '%s' does not support virt type '%s' "
-                       "(no KVM boot probe has succeeded on this host)",
-                       def->emulator ? def->emulator : caps->emulator,
-                       virDomainVirtTypeToString(def->virtType));
+    if (qemuCapsCheckVirtType(cache, caps, def->virtType) < 0 ||
+        qemuCapsDomainDefPostParse(caps, def) < 0)
         return -1;
-    }
-    if (!def->emulator)
-        def->emulator = g_strdup(caps->emulator);
-    *version = g_strdup(caps->version);
+    *version = g_strdup(qemuCapsGetVersionString(caps));
     return 0;
 }
 
-/* ---- command line (interim) -------------------------------------------- */
+/* ---- command line (INTERIM until qemu_command.c lands) ------------------ */
 
-char **
-qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd)
+static char **
+qemuGlueBuildArgvInterim(virDomainDef *def, int monfd)
 {
     g_autoptr(GPtrArray) a = g_ptr_array_new_with_free_func(g_free);
     char uuid[VIR_UUID_STRING_BUFLEN];
@@ -255,4 +192,11 @@ qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd)
     g_ptr_array_add(a, g_strdup("timestamp=on"));
     g_ptr_array_add(a, NULL);
     return (char **)g_ptr_array_free(g_steal_pointer(&a), FALSE);
+}
+
+char **
+qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd)
+{
+    /* qemuBuildCommandLine(def, caps, &opts) once qemu_command.c is built */
+    return qemuGlueBuildArgvInterim(def, monfd);
 }
