@@ -53,6 +53,25 @@ vkdStartupEventFree(gpointer p)
     g_free(ev);
 }
 
+/* An identical event already recorded (the comparison after the driver's
+ * initialization may have found what the driver's own event says).
+ * vkdStartupLock held. */
+static bool
+vkdStartupHasEvent(virDomainPtr dom, int event, int detail)
+{
+    unsigned char uuid[VIR_UUID_BUFLEN];
+
+    virDomainGetUUID(dom, uuid);
+    for (guint i = 0; i < vkdStartupEvents->len; i++) {
+        vkdStartupEvent *ev = g_ptr_array_index(vkdStartupEvents, i);
+
+        if (memcmp(ev->uuid, uuid, VIR_UUID_BUFLEN) == 0 &&
+            ev->event == event && ev->detail == detail)
+            return true;
+    }
+    return false;
+}
+
 static int
 vkdStartupOnLifecycle(virConnectPtr conn, virDomainPtr dom, int event,
                       int detail, void *opaque)
@@ -60,7 +79,8 @@ vkdStartupOnLifecycle(virConnectPtr conn, virDomainPtr dom, int event,
     vkdStartupEvent *ev;
 
     g_mutex_lock(&vkdStartupLock);
-    if (vkdStartupEvents && vkdStartupRecording) {
+    if (vkdStartupEvents && vkdStartupRecording &&
+        !vkdStartupHasEvent(dom, event, detail)) {
         ev = g_new0(vkdStartupEvent, 1);
         ev->name = g_strdup(virDomainGetName(dom));
         virDomainGetUUID(dom, ev->uuid);

@@ -44,6 +44,7 @@ vkdDispatchClientNew(void)
 
     g_mutex_init(&dc->lock);
     dc->events = g_ptr_array_new();
+    dc->replays = g_ptr_array_new();
     return dc;
 }
 
@@ -58,6 +59,7 @@ vkdDispatchClientFree(void *data)
     if (dc->conn)
         virConnectClose(dc->conn);
     g_ptr_array_unref(dc->events);
+    g_ptr_array_unref(dc->replays);
     g_mutex_clear(&dc->lock);
     g_free(dc);
 }
@@ -133,8 +135,10 @@ vkdDispatchClientClose(virNetServerClient *client)
 {
     vkdDispatchClient *dc = virNetServerClientGetPrivateData(client);
 
-    if (dc)
+    if (dc) {
+        vkdDispatchFlushReplays(dc, false);
         vkdDispatchCloseConn(dc, vkdDispatchClientStealConn(dc));
+    }
 }
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -528,6 +532,9 @@ vkdDispatchCall(virNetServerClient *client, virNetMessage *msg)
     int rc;
 
     virResetLastError();
+    /* Events held back for a registration this client has seen the reply
+     * of (it sent another call since): before this call's reply. */
+    vkdDispatchFlushReplays(dc, true);
     if (!entry || !codec || codec->isEvent) {
         const char *name = remoteProcedureName(hdr->proc);
 

@@ -93,8 +93,17 @@ vkdEventOnReboot(virConnectPtr conn, virDomainPtr dom, void *opaque)
                                     remote_domain_event_callback_reboot_msg_filter, &m);
 }
 
-/* Startup events (daemon_startup.c) for a new lifecycle registration,
- * sent right after its reply. afterData: the uuid filter or NULL. */
+/*
+ * Startup events (daemon_startup.c) for a new lifecycle registration.
+ * They must reach the client after it has processed the registration's
+ * reply: libvirt's client maps the callbackID only once the registering
+ * thread got the reply, and drops events for an unknown ID. So they are
+ * held in dc->replays and sent before the reply of the client's next call
+ * (virsh registers its next event ID at once), or by a short timer when
+ * the client stays silent (python: one registration, then waiting).
+ */
+#define VKD_REPLAY_DELAY_MS 300
+
 typedef struct {
     vkdEventReg reg;                /* a copy: client (referenced), IDs */
     bool filtered;
@@ -106,14 +115,15 @@ vkdEventReplayFree(void *data)
 {
     vkdEventReplay *rp = data;
 
+    if (!rp)
+        return;
     virNetServerClientUnref(rp->reg.client);
     g_free(rp);
 }
 
 static void
-vkdEventReplaySend(vkdCall *call)
+vkdEventReplaySendOne(vkdEventReplay *rp)
 {
-    vkdEventReplay *rp = call->afterData;
     g_autoptr(GPtrArray) evs = vkdStartupEventsGet();
 
     for (guint i = 0; i < evs->len; i++) {
@@ -126,6 +136,50 @@ vkdEventReplaySend(vkdCall *call)
         vkdEventSendLifecycle(&rp->reg, ev->name, ev->uuid, ev->id,
                               ev->event, ev->detail);
     }
+}
+
+/* Send (or with !@send drop) what dc->replays holds. The items hold client
+ * references, so this must run for every queued item: the timer does it at
+ * the latest, whether the client is still there or not. */
+void
+vkdDispatchFlushReplays(vkdDispatchClient *dc, bool send)
+{
+    g_autoptr(GPtrArray) pending = NULL;
+
+    g_mutex_lock(&dc->lock);
+    if (dc->replays->len > 0) {
+        pending = g_steal_pointer(&dc->replays);
+        dc->replays = g_ptr_array_new();
+    }
+    g_mutex_unlock(&dc->lock);
+    for (guint i = 0; pending && i < pending->len; i++) {
+        if (send)
+            vkdEventReplaySendOne(g_ptr_array_index(pending, i));
+        vkdEventReplayFree(g_ptr_array_index(pending, i));
+    }
+}
+
+static gboolean
+vkdEventReplayTimer(gpointer opaque)
+{
+    virNetServerClient *client = opaque;
+    vkdDispatchClient *dc = virNetServerClientGetPrivateData(client);
+
+    if (dc)
+        vkdDispatchFlushReplays(dc, !virNetServerClientIsClosed(client));
+    return G_SOURCE_REMOVE;
+}
+
+/* After-reply hook of a lifecycle registration: queue the replay. */
+static void
+vkdEventReplayQueue(vkdCall *call)
+{
+    g_mutex_lock(&call->dc->lock);
+    g_ptr_array_add(call->dc->replays, g_steal_pointer(&call->afterData));
+    g_mutex_unlock(&call->dc->lock);
+    g_timeout_add_full(G_PRIORITY_DEFAULT, VKD_REPLAY_DELAY_MS, vkdEventReplayTimer,
+                       virNetServerClientRef(call->client),
+                       (GDestroyNotify)virNetServerClientUnref);
 }
 
 static int
@@ -199,7 +253,7 @@ vkdEventRegister(vkdCall *call, int eventID, const remote_nonnull_domain *filter
             rp->filtered = true;
             memcpy(rp->uuid, filter->uuid, VIR_UUID_BUFLEN);
         }
-        call->after = vkdEventReplaySend;
+        call->after = vkdEventReplayQueue;
         call->afterData = rp;
         call->afterFree = vkdEventReplayFree;
     }

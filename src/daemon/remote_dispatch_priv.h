@@ -23,6 +23,7 @@ struct _vkdDispatchClient {
     bool closed;                /* CONNECT_CLOSE or gone: no new open */
     GPtrArray *events;          /* vkdEventReg * (lent; owned by the driver) */
     bool closeCallback;         /* 360 registered */
+    GPtrArray *replays;         /* startup events waiting for the client (event.c) */
 };
 
 /* One call being dispatched (worker thread). */
@@ -60,6 +61,9 @@ VKD_HANDLER(vkdDispatchEventRegisterLegacy);    /* 167 */
 VKD_HANDLER(vkdDispatchEventDeregisterLegacy);  /* 168 */
 VKD_HANDLER(vkdDispatchCloseCallbackRegister);  /* 360 */
 VKD_HANDLER(vkdDispatchCloseCallbackUnregister);/* 361 */
+/* Send (@send) or drop the startup events held for @dc's new
+ * registrations (any thread). */
+void vkdDispatchFlushReplays(vkdDispatchClient *dc, bool send);
 /* Drop every registration of @dc on @conn (client closing). */
 void vkdDispatchEventsDropAll(vkdDispatchClient *dc, virConnectPtr conn);
 

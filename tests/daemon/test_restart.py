@@ -53,12 +53,45 @@ def test_seed_scenario():
         out = virsh(uri, "list", "--all").stdout
         assert re.search(r"^\s*-\s+seed\s+shut off\s*$", out, re.M), out
         assert domstate(uri, "seed") == "shut off (crashed)", domstate(uri, "seed")
+        # a python3-libvirt listener registered now gets it too (one
+        # registration and no further call: the replay timer path)
+        got = python_lifecycle_events(uri, lambda evs: ("seed", 5, 5) in evs)
+        assert ("seed", 5, 5) in got, got
+        # once per listener, not twice
+        assert len([l for l in ev.lines() if "Stopped Failed" in l]) == 1, ev.lines()
         # and it is usable again
         virsh(uri, "start", "seed")
         assert domstate(uri, "seed") == "running (booted)"
         virsh(uri, "destroy", "seed")
     finally:
         ev.close()
+
+
+def python_lifecycle_events(uri, done, timeout=30):
+    """Lifecycle events (name, event, detail) a python3-libvirt client
+    registered now receives, until done(events) or the deadline."""
+    import threading
+    import libvirt
+    libvirt.virEventRegisterDefaultImpl()
+    evs = []
+    stop = threading.Event()
+
+    def loop():
+        while not stop.is_set():
+            libvirt.virEventRunDefaultImpl()
+    conn = libvirt.open(uri)
+    t = threading.Thread(target=loop, daemon=True)
+    t.start()
+    cb = conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                     lambda c, d, e, det, o: evs.append((d.name(), e, det)),
+                                     None)
+    try:
+        wait_for(lambda: done(evs), "python listener events (have %r)" % evs, timeout)
+    finally:
+        conn.domainEventDeregisterAny(cb)
+        conn.close()
+        stop.set()
+    return list(evs)
 
 
 def check_reconnect(sig):
