@@ -44,6 +44,8 @@ struct _virDomainObj {
     bool jobAllowDestroy;       /* the held job lets a DESTROY job run beside it */
     bool destroyJobActive;      /* a DESTROY job runs beside the held job */
 
+    size_t listIndex;           /* src/conf only: position in the list (list lock) */
+
     void *privateData;          /* driver-private, freed with privateDataFree */
     GDestroyNotify privateDataFree;
 };

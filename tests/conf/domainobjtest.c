@@ -176,6 +176,51 @@ testRemove(void)
 }
 
 static void
+collectName(virDomainObj *obj, void *opaque)
+{
+    g_ptr_array_add(opaque, g_strdup(obj->def->name));
+}
+
+/* Removing from the middle of the list keeps every other domain reachable
+ * by every path (lookups, iteration, export). */
+static void
+testRemoveMiddle(void)
+{
+    virDomainObjList *list = virDomainObjListNew();
+    virConnectPtr conn = virGetConnect();
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    static const char *const kept[] = { "m0", "m2", "m4", "m5" };
+
+    for (int i = 0; i < 6; i++) {
+        g_autofree char *name = g_strdup_printf("m%d", i);
+        virDomainDef *def = makeDef(name, NULL);
+        virDomainObj *obj = virDomainObjListAdd(list, &def, 0, NULL);
+
+        virDomainObjEndAPI(&obj);
+    }
+    for (int i = 1; i <= 3; i += 2) {
+        g_autofree char *name = g_strdup_printf("m%d", i);
+        virDomainObj *obj = virDomainObjListFindByName(list, name);
+
+        virDomainObjListRemove(list, obj);
+        virDomainObjEndAPI(&obj);
+    }
+    g_assert_cmpint(virDomainObjListExport(list, conn, NULL, 0), ==, 4);
+    virDomainObjListForEach(list, collectName, names);
+    g_assert_cmpuint(names->len, ==, 4);
+    for (size_t i = 0; i < G_N_ELEMENTS(kept); i++) {
+        virDomainObj *obj = virDomainObjListFindByName(list, kept[i]);
+
+        g_assert_nonnull(obj);
+        virDomainObjListRemove(list, obj);
+        virDomainObjEndAPI(&obj);
+        g_assert_cmpint(virDomainObjListNumOfDomains(list, false), ==, 3 - (int)i);
+    }
+    virObjectUnrefConnect(conn);
+    virDomainObjListFree(list);
+}
+
+static void
 testFindByID(void)
 {
     virDomainObjList *list = virDomainObjListNew();
@@ -548,6 +593,7 @@ main(int argc, char **argv)
     g_test_add_func("/conf/obj/add-lookup", testAddLookup);
     g_test_add_func("/conf/obj/add-conflicts", testAddConflicts);
     g_test_add_func("/conf/obj/remove", testRemove);
+    g_test_add_func("/conf/obj/remove-middle", testRemoveMiddle);
     g_test_add_func("/conf/obj/find-by-id", testFindByID);
     g_test_add_func("/conf/obj/filters", testFilters);
     g_test_add_func("/conf/obj/export", testExport);
