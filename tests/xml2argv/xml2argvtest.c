@@ -1,0 +1,306 @@
+/* xml2argvtest.c: domain XML -> QEMU argv goldens (tests/data/xml2argv/NAME.xml -> NAME.args | NAME.err) */
+
+/*
+ * Each NAME.xml is parsed, given the driver defaults (qemuCapsDomainDefPostParse)
+ * and turned into an argv against the capabilities recorded from the real
+ * QEMU here (tests/data/xml2argv/caps.json, written by TEST_REGENERATE=1 from
+ * a fresh probe). Success must match NAME.args (one argument per line);
+ * failure must match NAME.err (the error message). TEST_REGENERATE=1
+ * rewrites both. /qemu/command/real/NAME then starts the real QEMU with that
+ * argv (sources and paths swapped for scratch files) and checks it reaches
+ * the QMP prelaunch state, so the goldens are command lines QEMU accepts.
+ */
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <libvirt/virterror.h>
+
+#include "virtkit-config.h"
+#include "domain_conf.h"
+#include "qemu_capabilities.h"
+#include "qemu_command.h"
+#include "qemu_monitor.h"
+#include "virerror.h"
+#include "virprocess.h"
+
+#define DATADIR VIRTKIT_SRCDIR "/tests/data/xml2argv"
+
+static qemuCaps *caps;
+static bool regenerate;
+
+/* Parse, post-parse, build. Returns argv or NULL with *err set. */
+static char **
+buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
+{
+    g_autoptr(virDomainDef) def = NULL;
+    qemuCommandOptions opts = { .monitorFd = monfd };
+    char **argv = NULL;
+
+    virResetLastError();
+    if ((def = virDomainDefParseString(xml, 0)) &&
+        qemuCapsDomainDefPostParse(caps, def) == 0) {
+        opts.kvm = def->virtType == VIR_DOMAIN_VIRT_KVM;
+        argv = qemuBuildCommandLine(def, caps, &opts);
+    }
+    if (!argv) {
+        g_assert_nonnull(virGetLastError());
+        *err = g_strdup_printf("%s\n", virGetLastErrorMessage());
+    }
+    if (defOut)
+        *defOut = g_steal_pointer(&def);
+    return argv;
+}
+
+static void
+compareOrWrite(const char *path, const char *actual)
+{
+    g_autofree char *expected = NULL;
+
+    if (regenerate) {
+        g_assert_true(g_file_set_contents(path, actual, -1, NULL));
+        return;
+    }
+    if (!g_file_get_contents(path, &expected, NULL, NULL))
+        g_error("missing golden %s (run with TEST_REGENERATE=1); got:\n%s", path, actual);
+    g_assert_cmpstr(actual, ==, expected);
+}
+
+static void
+testGolden(gconstpointer data)
+{
+    const char *name = data;
+    g_autofree char *xmlpath = g_strdup_printf("%s/%s.xml", DATADIR, name);
+    g_autofree char *argspath = g_strdup_printf("%s/%s.args", DATADIR, name);
+    g_autofree char *errpath = g_strdup_printf("%s/%s.err", DATADIR, name);
+    g_autofree char *xml = NULL;
+    g_autofree char *err = NULL;
+    g_auto(GStrv) argv = NULL;
+
+    g_assert_true(g_file_get_contents(xmlpath, &xml, NULL, NULL));
+    argv = buildArgv(xml, 3, &err, NULL);
+    if (argv) {
+        g_autofree char *joined = g_strjoinv("\n", argv);
+        g_autofree char *text = g_strconcat(joined, "\n", NULL);
+
+        if (!regenerate && g_file_test(errpath, G_FILE_TEST_EXISTS))
+            g_error("%s: expected an error, got an argv:\n%s", name, text);
+        if (regenerate)
+            unlink(errpath);
+        compareOrWrite(argspath, text);
+    } else {
+        if (!regenerate && g_file_test(argspath, G_FILE_TEST_EXISTS))
+            g_error("%s: expected an argv, got: %s", name, err);
+        if (regenerate)
+            unlink(argspath);
+        compareOrWrite(errpath, err);
+    }
+}
+
+/* Point every file the def names at scratch files in @dir. */
+static void
+useScratchFiles(virDomainDef *def, const char *dir, const char *guest)
+{
+    for (size_t i = 0; i < def->ndisks; i++) {
+        virDomainDiskDef *d = def->disks[i];
+        g_autofree char *img = NULL;
+        const char *fmt = d->format == VIR_STORAGE_FORMAT_QCOW2 ? "qcow2" : "raw";
+        const char *argv[] = { "qemu-img", "create", "-q", "-f", fmt, NULL, "16M", NULL };
+        int status = -1;
+
+        if (!d->src)
+            continue;
+        img = g_strdup_printf("%s/disk%zu.img", dir, i);
+        argv[5] = img;
+        g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                   NULL, NULL, &status, NULL));
+        g_assert_true(g_spawn_check_wait_status(status, NULL));
+        g_free(d->src);
+        d->src = g_steal_pointer(&img);
+    }
+    for (size_t i = 0; i < def->nserials; i++) {
+        if (def->serials[i]->type == VIR_DOMAIN_CHR_TYPE_FILE) {
+            g_free(def->serials[i]->path);
+            def->serials[i]->path = g_strdup_printf("%s/serial%zu.log", dir, i);
+        }
+    }
+    if (def->os.kernel) {
+        g_free(def->os.kernel);
+        def->os.kernel = g_strdup_printf("%s/vmlinuz", guest);
+    }
+    if (def->os.initrd) {
+        g_free(def->os.initrd);
+        def->os.initrd = g_strdup_printf("%s/initrd.gz", guest);
+    }
+}
+
+static char *
+testGuestDir(void)
+{
+    g_autofree char *out = NULL;
+    const char *argv[] = { VIRTKIT_SRCDIR "/scripts/build-test-guest.sh", NULL };
+    int status = -1;
+
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                      &out, NULL, &status, NULL) ||
+        !g_spawn_check_wait_status(status, NULL))
+        return NULL;
+    return g_strdup(g_strstrip(out));
+}
+
+static void
+testReal(gconstpointer data)
+{
+    const char *name = data;
+    g_autofree char *xmlpath = g_strdup_printf("%s/%s.xml", DATADIR, name);
+    g_autofree char *xml = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *dir = g_dir_make_tmp("xml2argv-XXXXXX", NULL);
+    g_autofree char *sock = g_build_filename(dir, "mon.sock", NULL);
+    g_autofree char *guest = testGuestDir();
+    g_autofree char *status = NULL;
+    g_autoptr(virDomainDef) def = NULL;
+    g_auto(GStrv) argv = NULL;
+    qemuCommandOptions opts = { 0 };
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    virProcessSpawnOpts sp = { 0 };
+    qemuMonitor *mon;
+    pid_t pid;
+    int pidfd;
+    int lfd;
+    int cfd;
+    bool running = true;
+
+    {
+        g_autofree char *errpath = g_strdup_printf("%s/%s.err", DATADIR, name);
+
+        if (g_file_test(errpath, G_FILE_TEST_EXISTS)) {
+            g_test_skip("golden is an error");
+            return;
+        }
+    }
+    if (!guest) {
+        g_test_skip("test guest not available");
+        return;
+    }
+    g_assert_true(g_file_get_contents(xmlpath, &xml, NULL, NULL));
+    g_assert_nonnull(def = virDomainDefParseString(xml, 0));
+    g_assert_cmpint(qemuCapsDomainDefPostParse(caps, def), ==, 0);
+    useScratchFiles(def, dir, guest);
+
+    g_strlcpy(addr.sun_path, sock, sizeof(addr.sun_path));
+    g_assert_cmpint(lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), >=, 0);
+    g_assert_cmpint(bind(lfd, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
+    g_assert_cmpint(listen(lfd, 1), ==, 0);
+    opts.monitorFd = lfd;
+    if (!(argv = qemuBuildCommandLine(def, caps, &opts)))
+        g_error("%s: %s", name, virGetLastErrorMessage());
+    sp.argv = (const char *const *)argv;
+    sp.logfd = -1;
+    sp.keepfds = &lfd;
+    sp.nkeepfds = 1;
+    g_assert_cmpint(virProcessSpawn(&sp, &pid, &pidfd), ==, 0);
+    close(lfd);
+    g_assert_cmpint(cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), >=, 0);
+    g_assert_cmpint(connect(cfd, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
+    mon = qemuMonitorOpen(cfd, NULL, NULL, 30000);
+    if (!mon) {
+        virProcessPidfdKill(pidfd, SIGKILL);
+        virProcessWaitPidfd(pidfd, G_MAXINT64);
+        virProcessReapPidfd(pidfd, NULL);
+        g_error("%s: QEMU refused the command line: %s", name, virGetLastErrorMessage());
+    }
+    g_assert_cmpint(qemuMonitorQueryStatus(mon, &status, &running), ==, 0);
+    g_assert_cmpstr(status, ==, "prelaunch");
+    g_assert_false(running);
+    g_assert_cmpint(qemuMonitorQuit(mon), ==, 0);
+    qemuMonitorClose(mon);
+    g_assert_cmpint(virProcessWaitPidfd(pidfd, g_get_monotonic_time() + 30 * G_USEC_PER_SEC),
+                    ==, 1);
+    virProcessReapPidfd(pidfd, NULL);
+    close(pidfd);
+    {
+        g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+        const char *f;
+
+        while ((f = g_dir_read_name(d))) {
+            g_autofree char *p = g_build_filename(dir, f, NULL);
+
+            unlink(p);
+        }
+    }
+    rmdir(dir);
+}
+
+static void
+loadCaps(void)
+{
+    g_autofree char *path = g_build_filename(DATADIR, "caps.json", NULL);
+
+    if (regenerate && g_find_program_in_path("qemu-system-x86_64")) {
+        g_autofree char *dir = g_dir_make_tmp("xml2argv-caps-XXXXXX", NULL);
+        g_autoptr(qemuCapsCache) cache = qemuCapsCacheNew(dir);
+        g_autoptr(qemuCaps) fresh = qemuCapsCacheLookup(cache, NULL);
+        g_autofree char *cdir = g_build_filename(dir, "capabilities", NULL);
+        g_autoptr(GDir) d = g_dir_open(cdir, 0, NULL);
+        g_autofree char *src = NULL;
+        g_autofree char *text = NULL;
+
+        g_assert_nonnull(fresh);
+        g_assert_nonnull(d);
+        src = g_build_filename(cdir, g_dir_read_name(d), NULL);
+        g_assert_true(g_file_get_contents(src, &text, NULL, NULL));
+        g_assert_true(g_file_set_contents(path, text, -1, NULL));
+        unlink(src);
+        rmdir(cdir);
+        rmdir(dir);
+    }
+    if (!(caps = qemuCapsLoadFile(path)))
+        g_error("%s", virGetLastErrorMessage());
+}
+
+static gint
+compareNames(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autoptr(GDir) dir = NULL;
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    bool haveQemu;
+    const char *n;
+
+    g_test_init(&argc, &argv, NULL);
+    regenerate = g_getenv("TEST_REGENERATE") != NULL;
+    haveQemu = g_find_program_in_path("qemu-system-x86_64") != NULL;
+    loadCaps();
+
+    g_assert_nonnull(dir = g_dir_open(DATADIR, 0, NULL));
+    while ((n = g_dir_read_name(dir))) {
+        if (g_str_has_suffix(n, ".xml"))
+            g_ptr_array_add(names, g_strndup(n, strlen(n) - 4));
+    }
+    g_ptr_array_sort(names, compareNames);
+    g_assert_cmpuint(names->len, >, 0);
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        g_autofree char *tp = g_strdup_printf("/qemu/command/golden/%s", name);
+        g_autofree char *args = g_strdup_printf("%s/%s.args", DATADIR, name);
+
+        g_test_add_data_func(tp, name, testGolden);
+        /* Goldens that are argvs are also started for real. */
+        if (haveQemu && (g_file_test(args, G_FILE_TEST_EXISTS) || regenerate)) {
+            g_autofree char *rp = g_strdup_printf("/qemu/command/real/%s", name);
+
+            g_test_add_data_func(rp, name, testReal);
+        }
+    }
+    return g_test_run();
+}
