@@ -234,7 +234,8 @@ static void
 eventBarrier(Fixture *f)
 {
     const char *xml = "<domain type='qemu'><name>barrier</name><memory unit='MiB'>64</memory>"
-                      "<os><type arch='x86_64' machine='q35'>hvm</type></os></domain>";
+                      "<os><type arch='x86_64' machine='q35'>hvm</type></os>"
+                      "<features><acpi/></features></domain>";
     virDomainPtr dom = virDomainDefineXML(f->conn, xml);
 
     g_assert_nonnull(dom);
@@ -960,6 +961,7 @@ testErrors(void)
             g_autofree char *x = g_strdup_printf("<domain type='qemu'><name>bad%zu</name>"
                                                  "<memory unit='MiB'>64</memory><os><type "
                                                  "arch='x86_64' machine='q35'>hvm</type></os>"
+                                                 "<features><acpi/></features>"
                                                  "%s</domain>", i, bad[i]);
 
             g_assert_null(virDomainDefineXML(f.conn, x));
