@@ -2,8 +2,7 @@
 
 /*
  * The lifecycle reaches qemu_capabilities.h and qemu_command.h only through
- * these functions. The command line is still built here (INTERIM, a
- * minimal builder) until qemu_command.c lands. driver->caps holds the driver's qemuCapsCache (probes
+ * these functions. driver->caps holds the driver's qemuCapsCache (probes
  * are cached per binary identity under cacheDir).
  * Threads: none of its own; the cache has its own lock, driver->capsLock
  * guards its lazy creation.
@@ -11,8 +10,8 @@
 
 #include "qemu_capabilities_glue.h"
 #include "qemu_capabilities.h"
+#include "qemu_command.h"
 #include "virerror.h"
-#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -60,6 +59,26 @@ qemuGlueGetCapabilitiesXML(qemuDriver *driver)
     return qemuCapsFormatCapabilitiesXML(cache, caps);
 }
 
+/* <metadata> is honoured by the driver itself (the destroy grace override,
+ * qemu_domain.c): not an element QEMU is asked to implement. */
+static void
+qemuGlueDropHonouredElements(virDomainDef *def)
+{
+    size_t j = 0;
+
+    if (!def->unknownElements)
+        return;
+    for (size_t i = 0; def->unknownElements[i]; i++) {
+        if (g_str_equal(def->unknownElements[i], "metadata"))
+            g_free(def->unknownElements[i]);
+        else
+            def->unknownElements[j++] = def->unknownElements[i];
+    }
+    def->unknownElements[j] = NULL;
+    if (j == 0)
+        g_clear_pointer(&def->unknownElements, g_free);
+}
+
 int
 qemuGluePostParse(qemuDriver *driver, virDomainDef *def)
 {
@@ -67,8 +86,10 @@ qemuGluePostParse(qemuDriver *driver, virDomainDef *def)
 
     if (!caps)
         return -1;
-    /* + qemuValidateDomainDef(def, caps) once qemu_command.c is built */
-    return qemuCapsDomainDefPostParse(caps, def);
+    qemuGlueDropHonouredElements(def);
+    if (qemuCapsDomainDefPostParse(caps, def) < 0)
+        return -1;
+    return qemuValidateDomainDef(def, caps);
 }
 
 int
@@ -79,124 +100,25 @@ qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
 
     if (!caps)
         return -1;
+    qemuGlueDropHonouredElements(def);
     if (qemuCapsCheckVirtType(cache, caps, def->virtType) < 0 ||
-        qemuCapsDomainDefPostParse(caps, def) < 0)
+        qemuCapsDomainDefPostParse(caps, def) < 0 ||
+        qemuValidateDomainDef(def, caps) < 0)
         return -1;
     *version = g_strdup(qemuCapsGetVersionString(caps));
     return 0;
 }
 
-/* ---- command line (INTERIM until qemu_command.c lands) ------------------ */
-
-static char **
-qemuGlueBuildArgvInterim(virDomainDef *def, int monfd)
-{
-    g_autoptr(GPtrArray) a = g_ptr_array_new_with_free_func(g_free);
-    char uuid[VIR_UUID_STRING_BUFLEN];
-
-    if (def->unknownElements) {
-        for (size_t i = 0; def->unknownElements[i]; i++) {
-            if (g_str_equal(def->unknownElements[i], "metadata"))
-                continue;
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "element '%s' is not supported by the QEMU driver",
-                           def->unknownElements[i]);
-            return NULL;
-        }
-    }
-    if (def->nnets > 0) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       "network interfaces are not supported yet");
-        return NULL;
-    }
-
-    g_ptr_array_add(a, g_strdup(def->emulator));
-    g_ptr_array_add(a, g_strdup("-name"));
-    g_ptr_array_add(a, g_strdup_printf("guest=%s,debug-threads=on", def->name));
-    g_ptr_array_add(a, g_strdup("-S"));
-    g_ptr_array_add(a, g_strdup("-no-user-config"));
-    g_ptr_array_add(a, g_strdup("-nodefaults"));
-    g_ptr_array_add(a, g_strdup("-no-shutdown"));
-    g_ptr_array_add(a, g_strdup("-chardev"));
-    g_ptr_array_add(a, g_strdup_printf("socket,id=charmonitor,fd=%d,server=on,wait=off", monfd));
-    g_ptr_array_add(a, g_strdup("-mon"));
-    g_ptr_array_add(a, g_strdup("chardev=charmonitor,id=monitor,mode=control"));
-    g_ptr_array_add(a, g_strdup("-machine"));
-    g_ptr_array_add(a, g_strdup_printf("%s,usb=off,acpi=%s",
-                                       def->os.machine ? def->os.machine : "q35",
-                                       def->acpi ? "on" : "off"));
-    g_ptr_array_add(a, g_strdup("-accel"));
-    g_ptr_array_add(a, g_strdup("tcg"));
-    g_ptr_array_add(a, g_strdup("-m"));
-    g_ptr_array_add(a, g_strdup_printf("%llu", def->memory / 1024));
-    g_ptr_array_add(a, g_strdup("-smp"));
-    g_ptr_array_add(a, g_strdup_printf("%u", def->vcpus));
-    virUUIDFormat(def->uuid, uuid);
-    g_ptr_array_add(a, g_strdup("-uuid"));
-    g_ptr_array_add(a, g_strdup(uuid));
-    g_ptr_array_add(a, g_strdup("-display"));
-    g_ptr_array_add(a, g_strdup("none"));
-    g_ptr_array_add(a, g_strdup("-sandbox"));
-    g_ptr_array_add(a, g_strdup("on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
-                                "resourcecontrol=deny"));
-    if (def->os.kernel) {
-        g_ptr_array_add(a, g_strdup("-kernel"));
-        g_ptr_array_add(a, g_strdup(def->os.kernel));
-    }
-    if (def->os.initrd) {
-        g_ptr_array_add(a, g_strdup("-initrd"));
-        g_ptr_array_add(a, g_strdup(def->os.initrd));
-    }
-    if (def->os.cmdline) {
-        g_ptr_array_add(a, g_strdup("-append"));
-        g_ptr_array_add(a, g_strdup(def->os.cmdline));
-    }
-    for (size_t i = 0; i < def->ndisks; i++) {
-        virDomainDiskDef *d = def->disks[i];
-        const char *fmt = d->format == VIR_STORAGE_FORMAT_QCOW2 ? "qcow2" : "raw";
-
-        if (d->device != VIR_DOMAIN_DISK_DEVICE_DISK || !d->src ||
-            (d->bus != VIR_DOMAIN_DISK_BUS_VIRTIO && d->bus != VIR_DOMAIN_DISK_BUS_NONE)) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "disk '%s': only file-backed virtio disks are supported yet",
-                           d->dst ? d->dst : "?");
-            return NULL;
-        }
-        g_ptr_array_add(a, g_strdup("-blockdev"));
-        g_ptr_array_add(a, g_strdup_printf("{\"driver\":\"file\",\"filename\":\"%s\","
-                                           "\"node-name\":\"libvirt-%zu-storage\"}",
-                                           d->src, i + 1));
-        g_ptr_array_add(a, g_strdup("-blockdev"));
-        g_ptr_array_add(a, g_strdup_printf("{\"node-name\":\"libvirt-%zu-format\","
-                                           "\"read-only\":%s,\"driver\":\"%s\","
-                                           "\"file\":\"libvirt-%zu-storage\"}",
-                                           i + 1, d->readonly ? "true" : "false", fmt, i + 1));
-        g_ptr_array_add(a, g_strdup("-device"));
-        g_ptr_array_add(a, g_strdup_printf("virtio-blk-pci,drive=libvirt-%zu-format,"
-                                           "id=virtio-disk%zu", i + 1, i));
-    }
-    for (size_t i = 0; i < def->nserials; i++) {
-        virDomainChrDef *c = def->serials[i];
-
-        g_ptr_array_add(a, g_strdup("-chardev"));
-        if (c->type == VIR_DOMAIN_CHR_TYPE_FILE && c->path)
-            g_ptr_array_add(a, g_strdup_printf("file,id=charserial%zu,path=%s", i, c->path));
-        else if (c->type == VIR_DOMAIN_CHR_TYPE_PTY)
-            g_ptr_array_add(a, g_strdup_printf("pty,id=charserial%zu", i));
-        else
-            g_ptr_array_add(a, g_strdup_printf("null,id=charserial%zu", i));
-        g_ptr_array_add(a, g_strdup("-device"));
-        g_ptr_array_add(a, g_strdup_printf("isa-serial,chardev=charserial%zu,id=serial%zu", i, i));
-    }
-    g_ptr_array_add(a, g_strdup("-msg"));
-    g_ptr_array_add(a, g_strdup("timestamp=on"));
-    g_ptr_array_add(a, NULL);
-    return (char **)g_ptr_array_free(g_steal_pointer(&a), FALSE);
-}
-
 char **
 qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd)
 {
-    /* qemuBuildCommandLine(def, caps, &opts) once qemu_command.c is built */
-    return qemuGlueBuildArgvInterim(def, monfd);
+    g_autoptr(qemuCaps) caps = qemuCapsCacheLookup(qemuGlueCache(driver), def->emulator);
+    qemuCommandOptions opts = {
+        .monitorFd = monfd,
+        .kvm = def->virtType == VIR_DOMAIN_VIRT_KVM,
+    };
+
+    if (!caps)
+        return NULL;
+    return qemuBuildCommandLine(def, caps, &opts);
 }
