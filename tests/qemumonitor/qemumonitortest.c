@@ -562,6 +562,237 @@ testConversation(gconstpointer data)
     caseFree(c);
 }
 
+/* ---- behaviour beyond one conversation ------------------------------- */
+
+#define GREETING "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, \"minor\": 2, " \
+                 "\"major\": 7}, \"package\": \"\"}, \"capabilities\": [\"oob\"]}}\n"
+
+typedef struct {
+    int fd;
+    int answer;             /* how many commands after qmp_capabilities to echo */
+    GMutex lock;
+    GCond cond;
+    int received;           /* commands read (after qmp_capabilities) */
+} Echo;
+
+/* Greets, answers qmp_capabilities, then echoes "arguments" back as the
+ * return value of the first @answer commands; later ones are read but never
+ * answered. Ends when the client closes. */
+static gpointer
+echoQemu(gpointer data)
+{
+    Echo *e = data;
+    g_autoptr(GString) rbuf = g_string_new(NULL);
+    char *line;
+    bool caps = false;
+
+    writeAll(e->fd, GREETING, strlen(GREETING));
+    while ((line = readLine(e->fd, rbuf))) {
+        g_autoptr(json_object) cmd = parseObject(line);
+        g_autoptr(json_object) reply = json_object_new_object();
+        json_object *args = NULL;
+        const char *txt;
+
+        g_free(line);
+        g_assert_nonnull(cmd);
+        if (caps) {
+            g_mutex_lock(&e->lock);
+            e->received++;
+            g_cond_broadcast(&e->cond);
+            if (e->received > e->answer) {
+                g_mutex_unlock(&e->lock);
+                continue;
+            }
+            g_mutex_unlock(&e->lock);
+        }
+        caps = true;
+        json_object_object_get_ex(cmd, "arguments", &args);
+        json_object_object_add(reply, "return",
+                               args ? json_object_get(args) : json_object_new_object());
+        json_object_object_add(reply, "id", json_object_new_string(objString(cmd, "id")));
+        txt = json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
+        if (!writeAll(e->fd, txt, strlen(txt)) || !writeAll(e->fd, "\n", 1))
+            break;
+    }
+    close(e->fd);
+    return NULL;
+}
+
+typedef struct {
+    qemuMonitor *mon;
+    int n;
+    int ok;
+} Sender;
+
+static gpointer
+sendNumbers(gpointer data)
+{
+    Sender *s = data;
+
+    for (int i = 0; i < 50; i++) {
+        g_autoptr(json_object) args = json_object_new_object();
+        g_autoptr(json_object) reply = NULL;
+
+        json_object_object_add(args, "n", json_object_new_int(s->n * 1000 + i));
+        if (qemuMonitorCommand(s->mon, "echo", args, 30000, &reply) == 0 &&
+            json_object_get_int(json_object_object_get(reply, "n")) == s->n * 1000 + i)
+            s->ok++;
+    }
+    return NULL;
+}
+
+/* Several API threads at once: each gets its own reply. */
+static void
+testConcurrentCommands(void)
+{
+    Echo e = { .answer = G_MAXINT };
+    Sender senders[8];
+    GThread *threads[8];
+    GThread *fake;
+    qemuMonitor *mon;
+    int sv[2];
+
+    g_mutex_init(&e.lock);
+    g_cond_init(&e.cond);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    e.fd = sv[1];
+    fake = g_thread_new("echo-qemu", echoQemu, &e);
+    g_assert_nonnull(mon = qemuMonitorOpen(sv[0], NULL, NULL, 10000));
+    for (int i = 0; i < 8; i++) {
+        senders[i] = (Sender){ .mon = mon, .n = i };
+        threads[i] = g_thread_new("sender", sendNumbers, &senders[i]);
+    }
+    for (int i = 0; i < 8; i++) {
+        g_thread_join(threads[i]);
+        g_assert_cmpint(senders[i].ok, ==, 50);
+    }
+    qemuMonitorClose(mon);
+    g_thread_join(fake);
+    g_assert_cmpint(e.received, ==, 400);
+    g_mutex_clear(&e.lock);
+    g_cond_clear(&e.cond);
+}
+
+typedef struct {
+    qemuMonitor *mon;
+    int rc;
+    int code;
+} Waiter;
+
+static gpointer
+waitForever(gpointer data)
+{
+    Waiter *w = data;
+
+    /* No deadline in practice: only the close can end this call. */
+    w->rc = qemuMonitorCommand(w->mon, "query-status", NULL, G_MAXINT, NULL);
+    w->code = virGetLastErrorCode();
+    return NULL;
+}
+
+/* Close while another thread waits for a reply that never comes: the
+ * waiter fails at once with OPERATION_FAILED and no callback runs. */
+static void
+testCloseWhileWaiting(void)
+{
+    Echo e = { .answer = 0 };
+    Case c = { 0 };
+    qemuMonitorCallbacks cb = { .event = onEvent, .eof = onEOF };
+    Waiter w = { .rc = 1 };
+    GThread *fake;
+    GThread *waiter;
+    int sv[2];
+
+    g_mutex_init(&e.lock);
+    g_cond_init(&e.cond);
+    g_mutex_init(&c.lock);
+    g_cond_init(&c.cond);
+    c.events = g_ptr_array_new_with_free_func(g_free);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    e.fd = sv[1];
+    fake = g_thread_new("echo-qemu", echoQemu, &e);
+    g_assert_nonnull(w.mon = qemuMonitorOpen(sv[0], &cb, &c, 10000));
+    waiter = g_thread_new("waiter", waitForever, &w);
+    /* Once the fake has read the command, the waiter is surely waiting. */
+    g_mutex_lock(&e.lock);
+    while (e.received < 1)
+        g_cond_wait(&e.cond, &e.lock);
+    g_mutex_unlock(&e.lock);
+    qemuMonitorClose(w.mon);
+    g_thread_join(waiter);
+    g_assert_cmpint(w.rc, ==, -1);
+    g_assert_cmpint(w.code, ==, VIR_ERR_OPERATION_FAILED);
+    g_thread_join(fake);
+    g_assert_cmpint(c.eofCount, ==, 0);
+    g_ptr_array_unref(c.events);
+    g_mutex_clear(&c.lock);
+    g_cond_clear(&c.cond);
+    g_mutex_clear(&e.lock);
+    g_cond_clear(&e.cond);
+}
+
+static void
+eofCloses(qemuMonitor *mon, bool error, const char *reason, void *opaque)
+{
+    /* Closing from our own callback must not deadlock. */
+    qemuMonitorClose(mon);
+    onEOF(mon, error, reason, opaque);
+}
+
+typedef struct {
+    int fd;
+    Case *c;
+    qemuMonitor *mon;
+} Opener;
+
+static gpointer
+openInThread(gpointer data)
+{
+    Opener *o = data;
+    qemuMonitorCallbacks cb = { .eof = eofCloses };
+
+    o->mon = qemuMonitorOpen(o->fd, &cb, o->c, 10000);
+    return NULL;
+}
+
+/* The eof callback may close the monitor itself. */
+static void
+testCloseFromCallback(void)
+{
+    Case c = { 0 };
+    gint64 cap = g_get_monotonic_time() + SAFETY_CAP_US;
+    g_autoptr(GString) rbuf = g_string_new(NULL);
+    g_autofree char *line = NULL;
+    g_autofree char *reply = NULL;
+    g_autoptr(json_object) cmd = NULL;
+    Opener o = { .c = &c };
+    GThread *t;
+    int sv[2];
+
+    g_mutex_init(&c.lock);
+    g_cond_init(&c.cond);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    o.fd = sv[0];
+    g_assert_true(writeAll(sv[1], GREETING, strlen(GREETING)));
+    t = g_thread_new("opener", openInThread, &o);
+    g_assert_nonnull(line = readLine(sv[1], rbuf));
+    g_assert_nonnull(cmd = parseObject(line));
+    g_assert_cmpstr(objString(cmd, "execute"), ==, "qmp_capabilities");
+    reply = g_strdup_printf("{\"return\": {}, \"id\": \"%s\"}\n", objString(cmd, "id"));
+    g_assert_true(writeAll(sv[1], reply, strlen(reply)));
+    g_thread_join(t);
+    g_assert_nonnull(o.mon);
+    close(sv[1]);
+    g_mutex_lock(&c.lock);
+    while (c.eofCount == 0 && g_cond_wait_until(&c.cond, &c.lock, cap))
+        ;
+    g_assert_cmpint(c.eofCount, ==, 1);
+    g_assert_false(c.eofWasError);
+    g_mutex_unlock(&c.lock);
+    g_mutex_clear(&c.lock);
+    g_cond_clear(&c.cond);
+}
+
 static gint
 compareNames(gconstpointer a, gconstpointer b)
 {
@@ -594,5 +825,8 @@ main(int argc, char **argv)
         g_test_add_data_func_full(tp, g_build_filename(datadir, n, NULL),
                                   testConversation, g_free);
     }
+    g_test_add_func("/qemu/monitor/concurrent-commands", testConcurrentCommands);
+    g_test_add_func("/qemu/monitor/close-while-waiting", testCloseWhileWaiting);
+    g_test_add_func("/qemu/monitor/close-from-callback", testCloseFromCallback);
     return g_test_run();
 }
