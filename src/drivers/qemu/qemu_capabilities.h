@@ -13,17 +13,23 @@
  * the cache's lock; callers hold references (qemuCapsRef/Unref).
  *
  * Probe: the binary is run once with "-machine none -nodefaults -display
- * none -S" and a QMP monitor on a socketpair, asked query-version,
+ * none -S -accel tcg" and a QMP monitor on a listening socket passed by fd
+ * (then connected to), asked query-version,
  * query-machines, query-commands, qom-list-types (for accelerators), then
  * quit; the whole probe has a deadline. Cache: in memory, and as JSON in
  * "<cacheDir>/capabilities/<sha256(path)>.json", keyed by the binary's
  * identity (path, inode, size, mtime, ctime): a file whose identity does
  * not match is re-probed and rewritten.
  *
- * KVM: usable only if a tiny firmware booted with accel=kvm really runs
- * (its reset vector writes to an isa-debug-exit port, so QEMU's exit status
- * proves guest code ran) within a deadline. The same image under TCG
- * validates the probe itself. /dev/kvm and query-kvm prove nothing. The
+ * KVM: usable only if a tiny guest booted with accel=kvm really runs: the
+ * default firmware (SeaBIOS) boots a one-sector disk whose code writes to an
+ * isa-debug-exit port, so QEMU's exit status (3) proves guest code ran. The
+ * same guest under TCG first validates the probe and sets the deadline for
+ * the KVM run (2 x TCG time + 0.5 s, at least 1 s, at most
+ * QEMU_CAPS_KVM_PROBE_TIMEOUT_MS): a working KVM is faster than TCG. Here
+ * the reset vector alone does run under KVM, but SeaBIOS takes ~5 s (TCG
+ * ~0.4 s) and a Linux guest hangs, so the verdict is "not usable".
+ * /dev/kvm and query-kvm prove nothing. The
  * probe runs at most once per binary identity (the verdict is cached too),
  * and only when something needs it (a kvm domain, or the capabilities XML).
  *

@@ -25,9 +25,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_object, json_object_put);
  *   deadline passed            -> VIR_ERR_OPERATION_TIMEOUT
  *   QMP {"error":{class,desc}} -> VIR_ERR_INTERNAL_ERROR
  *                                 "unable to execute QEMU command '<cmd>': <desc>"
- *   EOF before/while waiting   -> VIR_ERR_OPERATION_FAILED
- *                                 "QEMU monitor connection closed ..." (libvirt wording:
- *                                 "End of file while reading data")
+ *   EOF before/while waiting   -> VIR_ERR_OPERATION_FAILED "End of file from QEMU monitor"
+ *   qemuMonitorClose meanwhile -> VIR_ERR_OPERATION_FAILED "QEMU monitor was closed"
  *   malformed JSON, a line over QEMU_MONITOR_MAX_LINE, socket error
  *                              -> VIR_ERR_INTERNAL_ERROR; the monitor is then
  *                                 dead (eof callback with error=true) and every
