@@ -666,9 +666,25 @@ testConcurrentCommands(void)
         g_thread_join(threads[i]);
         g_assert_cmpint(senders[i].ok, ==, 50);
     }
+    /* The text form (qemu-monitor-command): the caller's id is replaced. */
+    {
+        g_autofree char *reply = NULL;
+        g_autoptr(json_object) o = NULL;
+
+        g_assert_cmpint(qemuMonitorCommandText(mon, "{\"execute\":\"echo\",\"arguments\":"
+                                               "{\"n\":5},\"id\":\"mine\"}", 30000, &reply),
+                        ==, 0);
+        g_assert_nonnull(o = parseObject(reply));
+        g_assert_cmpint(json_object_get_int(json_object_object_get(
+                            json_object_object_get(o, "return"), "n")), ==, 5);
+        g_assert_true(g_str_has_prefix(objString(o, "id"), "virtkit-"));
+        virResetLastError();
+        g_assert_cmpint(qemuMonitorCommandText(mon, "[1]", 30000, &reply), ==, -1);
+        g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INTERNAL_ERROR);
+    }
     qemuMonitorClose(mon);
     g_thread_join(fake);
-    g_assert_cmpint(e.received, ==, 400);
+    g_assert_cmpint(e.received, ==, 401);
     g_mutex_clear(&e.lock);
     g_cond_clear(&e.cond);
 }

@@ -217,6 +217,16 @@ testReal(gconstpointer data)
     g_assert_cmpint(qemuMonitorQueryStatus(mon, &status, &running), ==, 0);
     g_assert_cmpstr(status, ==, "prelaunch");
     g_assert_false(running);
+    /* pty serials: QEMU made a pty and the monitor finds it by alias. */
+    for (size_t i = 0; i < def->nserials; i++) {
+        g_autofree char *alias = g_strdup_printf("charserial%zu", i);
+        g_autofree char *pty = NULL;
+
+        if (def->serials[i]->type != VIR_DOMAIN_CHR_TYPE_PTY)
+            continue;
+        g_assert_cmpint(qemuMonitorGetPtyPath(mon, alias, &pty), ==, 0);
+        g_assert_true(g_str_has_prefix(pty, "/dev/pts/"));
+    }
     g_assert_cmpint(qemuMonitorQuit(mon), ==, 0);
     qemuMonitorClose(mon);
     g_assert_cmpint(virProcessWaitPidfd(pidfd, g_get_monotonic_time() + 30 * G_USEC_PER_SEC),
