@@ -4,15 +4,19 @@
  * Not a test (nothing is asserted): prints medians for the bench engineer's
  * figures. Threads: main drives; one thread runs the default event loop
  * and stamps each lifecycle event as it is delivered.
- * Floor: the same QEMU started by hand (-S, QMP on a socketpair) up to the
- * qmp_capabilities reply, and its exit after "quit".
+ * Floor: the same argv (read back from the domain log) started by hand with
+ * the monitor pre-connected the same way, up to the qmp_capabilities reply,
+ * and its exit after "quit".
  */
 
+#include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,42 +82,85 @@ readLine(int fd, char *buf, size_t len)
     buf[off] = '\0';
 }
 
-/* Floor: spawn QEMU paused with QMP on a socketpair, greeting +
- * qmp_capabilities (ms); then "quit" and its exit (ms). */
-static void
-rawFloor(double *startMs, double *quitMs)
+/* The argv of the last start recorded in @log (the lines after the last
+ * "LC_ALL=C \\" header line, one argument per line, " \\" continued). */
+static char **
+argvFromLog(const char *log)
 {
-    int sv[2];
-    char line[8192];
+    g_autofree char *text = NULL;
+    g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
+    g_auto(GStrv) lines = NULL;
+    const char *start;
+
+    if (!g_file_get_contents(log, &text, NULL, NULL) ||
+        !(start = g_strrstr(text, "LC_ALL=C \\\n")))
+        return NULL;
+    lines = g_strsplit(start + strlen("LC_ALL=C \\\n"), "\n", -1);
+    for (size_t i = 0; lines[i]; i++) {
+        char *line = lines[i];
+        size_t len = strlen(line);
+        bool more = len >= 2 && g_str_has_suffix(line, " \\");
+        char *arg;
+
+        if (more)
+            line[len - 2] = '\0';
+        arg = line[0] == '\'' ? g_shell_unquote(line, NULL) : g_strdup(line);
+        g_ptr_array_add(args, arg);
+        if (!more)
+            break;
+    }
+    g_ptr_array_add(args, NULL);
+    return (char **)g_ptr_array_free(g_steal_pointer(&args), FALSE);
+}
+
+/* Floor: the very argv virtkit used, spawned by hand with the monitor
+ * pre-connected the same way, up to the qmp_capabilities reply (ms); then
+ * "quit" and its exit (ms). */
+static void
+rawFloor(char **argv, const char *sockpath, double *startMs, double *quitMs)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    char line[65536];
     gint64 t0, t1;
     pid_t pid;
     int pidfd;
+    int lfd, cfd;
     struct pollfd pfd;
 
-    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    g_strlcpy(addr.sun_path, sockpath, sizeof(addr.sun_path));
+    unlink(sockpath);
     t0 = g_get_monotonic_time();
+    lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(lfd, 1) < 0)
+        exit(1);
+    cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (connect(cfd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+        exit(1);
+    for (size_t i = 0; argv[i]; i++) {
+        if (g_str_has_prefix(argv[i], "socket,id=charmonitor,fd=")) {
+            g_free(argv[i]);
+            argv[i] = g_strdup_printf("socket,id=charmonitor,fd=%d,server=on,wait=off", lfd);
+        }
+    }
     if ((pid = fork()) == 0) {
-        char chardev[64];
+        int devnull = open("/dev/null", O_RDWR);
 
-        close(sv[0]);
-        g_snprintf(chardev, sizeof(chardev), "socket,id=mon,fd=%d", sv[1]);
-        execlp("qemu-system-x86_64", "qemu-system-x86_64", "-S", "-no-user-config",
-               "-nodefaults", "-no-shutdown", "-display", "none", "-machine", "q35",
-               "-accel", "tcg", "-m", "256", "-chardev", chardev,
-               "-mon", "chardev=mon,mode=control", NULL);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        execv(argv[0], argv);
         _exit(127);
     }
-    close(sv[1]);
+    close(lfd);
     pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    readLine(sv[0], line, sizeof(line));                       /* greeting */
-    if (write(sv[0], "{\"execute\":\"qmp_capabilities\"}\n", 31) != 31)
+    readLine(cfd, line, sizeof(line));                         /* greeting */
+    if (write(cfd, "{\"execute\":\"qmp_capabilities\"}\n", 31) != 31)
         exit(1);
-    readLine(sv[0], line, sizeof(line));
+    readLine(cfd, line, sizeof(line));
     t1 = g_get_monotonic_time();
     *startMs = (t1 - t0) / 1000.0;
 
     t0 = g_get_monotonic_time();
-    if (write(sv[0], "{\"execute\":\"quit\"}\n", 19) != 19)
+    if (write(cfd, "{\"execute\":\"quit\"}\n", 19) != 19)
         exit(1);
     pfd.fd = pidfd;
     pfd.events = POLLIN;
@@ -121,7 +168,8 @@ rawFloor(double *startMs, double *quitMs)
     *quitMs = (g_get_monotonic_time() - t0) / 1000.0;
     waitpid(pid, NULL, 0);
     close(pidfd);
-    close(sv[0]);
+    close(cfd);
+    unlink(sockpath);
 }
 
 static int
@@ -147,12 +195,16 @@ main(int argc, char **argv)
     g_autofree char *guestxml = NULL;
     double floorStart[RUNS], floorQuit[RUNS], start[RUNS], destroy[RUNS], poweroff[RUNS];
     virConnectPtr conn;
+    g_autofree char *fwlog = NULL;
+    g_autofree char *floorSock = NULL;
 
     if (argc != 3) {
         fprintf(stderr, "usage: %s ROOT GUESTDIR\n", argv[0]);
         return 2;
     }
     uri = g_strdup_printf("qemu:///embed?root=%s", argv[1]);
+    fwlog = g_strdup_printf("%s/log/fw.log", argv[1]);
+    floorSock = g_strdup_printf("%s/floor.sock", argv[1]);
     fwxml = g_strdup("<domain type='qemu'><name>fw</name><memory unit='MiB'>256</memory>"
                      "<os><type arch='x86_64' machine='q35'>hvm</type></os>"
                      "<features><acpi/></features></domain>");
@@ -177,7 +229,7 @@ main(int argc, char **argv)
         virDomainPtr dom;
         gint64 t0;
 
-        rawFloor(&floorStart[i], &floorQuit[i]);
+        g_auto(GStrv) qargv = NULL;
 
         t0 = g_get_monotonic_time();
         if (!(dom = virDomainCreateXML(conn, fwxml, 0))) {
@@ -189,6 +241,12 @@ main(int argc, char **argv)
         virDomainDestroyFlags(dom, VIR_DOMAIN_DESTROY_GRACEFUL);
         destroy[i] = (g_get_monotonic_time() - t0) / 1000.0;
         virDomainFree(dom);
+
+        if (!(qargv = argvFromLog(fwlog))) {
+            fprintf(stderr, "cannot read the argv from %s\n", fwlog);
+            return 1;
+        }
+        rawFloor(qargv, floorSock, &floorStart[i], &floorQuit[i]);
     }
 
     for (int i = 0; i < 3; i++) {
