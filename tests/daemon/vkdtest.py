@@ -32,6 +32,12 @@ class Skip(Exception):
     pass
 
 
+class Todo(Exception):
+    """A known defect outside this suite's code, reported as TAP 'not ok # TODO'
+    (visible in every run, not counted as a failure until fixed)."""
+    pass
+
+
 def run_tests(tests):
     """Run [(name, fn)] and print TAP. Exit status 1 if any failed."""
     print("1..%d" % len(tests), flush=True)
@@ -42,6 +48,10 @@ def run_tests(tests):
             print("ok %d - %s" % (i, name), flush=True)
         except Skip as e:
             print("ok %d - %s # SKIP %s" % (i, name, e), flush=True)
+        except Todo as e:
+            print("not ok %d - %s # TODO %s" % (i, name, str(e).splitlines()[0]), flush=True)
+            for line in str(e).splitlines()[1:]:
+                print("# " + line, flush=True)
         except Exception:
             failed += 1
             print("not ok %d - %s" % (i, name), flush=True)
