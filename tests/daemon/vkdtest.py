@@ -38,8 +38,16 @@ class Todo(Exception):
     pass
 
 
+def _on_signal(signum, frame):
+    # meson's timeout (SIGTERM) or ^C: leave no daemon or QEMU behind
+    cleanup_all()
+    sys.exit(128 + signum)
+
+
 def run_tests(tests):
     """Run [(name, fn)] and print TAP. Exit status 1 if any failed."""
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
     print("1..%d" % len(tests), flush=True)
     failed = 0
     for i, (name, fn) in enumerate(tests, 1):
@@ -124,12 +132,18 @@ def kill_pid(pid):
 
 def cleanup_all():
     for d in list(_daemons):
-        d.kill()
+        try:
+            d.kill()
+        except AssertionError:
+            pass
     for t in list(_tmpdirs):
         for pid in qemu_pids(t):
             kill_pid(pid)
         wait_for(lambda: not qemu_pids(t), "QEMU processes of %s to exit" % t, 20)
         shutil.rmtree(t, ignore_errors=True)
+        # a child the killed daemon was starting may exec into QEMU only now
+        for pid in qemu_pids(t):
+            kill_pid(pid)
         _tmpdirs.remove(t)
 
 
