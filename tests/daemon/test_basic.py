@@ -235,6 +235,22 @@ def test_legacy_events():
     assert hdr[5] == 1, "deregistering twice accepted"
 
 
+def test_pipelined_calls():
+    # 40 calls in one write, beyond max_client_requests (5): the rest wait
+    # in the socket and are all answered, in order of their serials
+    d = Daemon().start()
+    c = RawClient(d.sock)
+    c.send(b"".join(frame(REMOTE_PROGRAM, 1, AUTH_LIST, 0, i, 0) for i in range(40)))
+    serials = []
+    while len(serials) < 40:
+        r = c.recv_frame()
+        assert r is not None, "connection lost after %d replies" % len(serials)
+        if r[0][3] == 1:
+            assert r[0][5] == 0
+            serials.append(r[0][4])
+    assert sorted(serials) == list(range(40)), serials
+
+
 def test_socket_activation():
     root = make_tmpdir()
     d = Daemon(root=root)
@@ -291,4 +307,5 @@ if __name__ == "__main__":
         ("keepalive: PONG, PINGs after feature 10, dead peer dropped", test_keepalive),
         ("legacy event registration 167/168 and MESSAGE 107", test_legacy_events),
         ("socket activation (LISTEN_FDS)", test_socket_activation),
+        ("40 pipelined calls past max_client_requests all answered", test_pipelined_calls),
     ])

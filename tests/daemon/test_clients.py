@@ -58,6 +58,21 @@ def test_virsh_test_driver():
         ev.close()
 
 
+def test_virsh_host_commands():
+    d = Daemon().start()
+    uri = d.uri("test")
+    out = virsh(uri, "version", "--daemon").stdout
+    # the numbers come from the test driver through the daemon
+    assert re.search(r"^Running hypervisor: TEST 0\.0\.2$", out, re.M), out
+    assert re.search(r"^Running against daemon: 9\.0\.0$", out, re.M), out
+    assert virsh(uri, "hostname").stdout.strip() == os.uname().nodename
+    info = virsh(uri, "nodeinfo").stdout
+    assert re.search(r"^CPU model:\s+i686$", info, re.M), info
+    assert re.search(r"^CPU\(s\):\s+16$", info, re.M), info
+    assert "<capabilities>" in virsh(uri, "capabilities").stdout
+    assert virsh(uri, "domid", "test").stdout.strip() == "1"
+
+
 def test_virsh_read_only():
     d = Daemon().start()
     uri = "test+unix:///default?socket=%s" % d.sock_ro
@@ -227,6 +242,7 @@ def test_session_mode():
 if __name__ == "__main__":
     run_tests([
         ("virsh on test+unix:///default: full lifecycle with events", test_virsh_test_driver),
+        ("virsh version/hostname/nodeinfo/capabilities/domid", test_virsh_host_commands),
         ("virsh -r: mutations refused, nothing changed", test_virsh_read_only),
         ("test:///default shared while open, reset after last close",
          test_test_driver_state_shared_then_reset),
