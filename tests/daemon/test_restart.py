@@ -188,6 +188,61 @@ def test_autostart_once_per_boot():
     virsh(uri, "destroy", "auto")
 
 
+def qmp(path, *commands):
+    """Run QMP @commands on the monitor socket at @path; returns the
+    replies and events seen."""
+    import json
+    import socket as so
+    s = so.socket(so.AF_UNIX, so.SOCK_STREAM)
+    s.settimeout(30)
+    s.connect(path)
+    f = s.makefile("rw")
+    seen = [json.loads(f.readline())]       # greeting
+    for cmd in ("qmp_capabilities",) + commands:
+        f.write(json.dumps({"execute": cmd}) + "\n")
+        f.flush()
+        while True:
+            msg = json.loads(f.readline())
+            seen.append(msg)
+            if "return" in msg or "error" in msg:
+                break
+    s.close()
+    return seen
+
+
+def test_powered_off_while_down():
+    from vkdtest import Skip, booting_xml, test_guest_dir
+    guest = test_guest_dir()
+    if not guest:
+        raise Skip("test guest not available (scripts/build-test-guest.sh)")
+    d = Daemon().start()
+    uri = d.uri()
+    serial = os.path.join(d.root, "off.serial")
+    virsh(uri, "define", write(os.path.join(d.root, "off.xml"),
+                               booting_xml("off", guest, serial)))
+    virsh(uri, "start", "off")
+    wait_for(lambda: os.path.exists(serial) and "GUEST-READY" in open(serial).read(),
+             "the guest to boot", 120)
+    pid = qemu_of(d.root, "off")
+    assert d.stop() == 0
+    # the guest powers off while nobody watches: QEMU (-no-shutdown) waits
+    mons = [os.path.join(r, "monitor.sock") for r, _, fs in os.walk(d.dirs["state"])
+            if "monitor.sock" in fs]
+    assert len(mons) == 1, mons
+    qmp(mons[0], "system_powerdown")
+    wait_for(lambda: qmp(mons[0], "query-status")[-1].get("return", {}).get("status")
+             == "shutdown",
+             "QEMU to report status 'shutdown'")
+    assert pid_alive(pid)
+    d.start()
+    # the daemon finishes it off: shut off (shutdown), never 'running'
+    st = domstate(uri, "off")
+    assert not st.startswith("running"), st
+    wait_for(lambda: domstate(uri, "off") == "shut off (shutdown)",
+             "the guest to end shut off (shutdown)")
+    wait_for(lambda: not pid_alive(pid), "QEMU to exit")
+
+
 if __name__ == "__main__":
     run_tests([
         ("seed: QEMU killed while down -> shut off (crashed), event delivered",
@@ -197,4 +252,6 @@ if __name__ == "__main__":
         ("transient guest whose QEMU died is removed", test_transient_guest_gone),
         ("live transient guest reconnected, still transient", test_transient_guest_reconnected),
         ("autostart once per boot (marker in the runtime dir)", test_autostart_once_per_boot),
+        ("guest powered off while the daemon was down ends shut off (shutdown)",
+         test_powered_off_while_down),
     ])
