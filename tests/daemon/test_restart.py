@@ -188,6 +188,27 @@ def test_autostart_once_per_boot():
     virsh(uri, "destroy", "auto")
 
 
+def test_reconnect_failure_keeps_guest():
+    d = Daemon().start()
+    uri = d.uri()
+    define_start(d, uri, "nomon")
+    pid = qemu_of(d.root, "nomon")
+    assert d.stop() == 0
+    # the monitor cannot be reached any more
+    mons = [os.path.join(r, "monitor.sock") for r, _, fs in os.walk(d.dirs["state"])
+            if "monitor.sock" in fs]
+    assert len(mons) == 1, mons
+    os.unlink(mons[0])
+    d.start()
+    st = domstate(uri, "nomon")
+    assert pid_alive(pid), "a guest whose monitor could not be reached was killed"
+    assert not st.startswith("shut off"), "reported %r while its QEMU runs" % st
+    # still manageable without a monitor: destroy signals the process
+    virsh(uri, "destroy", "nomon")
+    wait_for(lambda: not pid_alive(pid), "QEMU to exit")
+    assert domstate(uri, "nomon") == "shut off (destroyed)"
+
+
 def qmp(path, *commands):
     """Run QMP @commands on the monitor socket at @path; returns the
     replies and events seen."""
@@ -252,6 +273,8 @@ if __name__ == "__main__":
         ("transient guest whose QEMU died is removed", test_transient_guest_gone),
         ("live transient guest reconnected, still transient", test_transient_guest_reconnected),
         ("autostart once per boot (marker in the runtime dir)", test_autostart_once_per_boot),
+        ("reconnect failure (monitor gone) leaves the guest running, destroy works",
+         test_reconnect_failure_keeps_guest),
         ("guest powered off while the daemon was down ends shut off (shutdown)",
          test_powered_off_while_down),
     ])
