@@ -247,6 +247,7 @@ def main():
     ap.add_argument("--n1", type=int, default=1000)
     ap.add_argument("--n2", type=int, default=10000)
     ap.add_argument("--check")
+    ap.add_argument("--about", default="", help="one line saying which tree and when")
     args = ap.parse_args()
     if args.check:
         return check(args.check)
@@ -279,12 +280,16 @@ def main():
 
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"n1": args.n1, "n2": args.n2, "quick": args.quick, "libvirt": libvirt,
+            json.dump({"about": args.about, "n1": args.n1, "n2": args.n2, "quick": args.quick, "libvirt": libvirt,
                        "stats": stats, "samples": raw,
                        "targets": [{"metric": m, "target": t, "met": ok, "value": s}
                                    for m, t, ok, s in tgts]}, f, indent=1)
     if args.markdown:
-        block = f"{BEGIN}\n{text}\n{END}"
+        about = f"{args.about}\n\n" if args.about else ""
+        block = (f"{BEGIN}\n{about}Rows named \"raw QEMU\" are the floor, measured by "
+                 f"bench/qmpfloor in the same run; their figures sit in the virtkit "
+                 f"columns.\n\n{text}\n\n"
+                 f"{len(tgts) - len(missed)} targets met, {len(missed)} missed.\n{END}")
         try:
             with open(args.markdown) as f:
                 old = f.read()

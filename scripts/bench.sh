@@ -309,5 +309,7 @@ report_args="--json $JSON --n1 $N1 --n2 $N2"
 [ -n "${QUICK:-}" ] && report_args="$report_args --quick"
 [ "$libvirt" = yes ] || report_args="$report_args --no-libvirt"
 [ -n "$MD" ] && report_args="$report_args --markdown $MD"
+rev=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
+about="Run of $(date -u '+%Y-%m-%d %H:%M UTC') at commit $rev on $(nproc) CPUs, QEMU $(qemu-system-x86_64 --version | awk 'NR==1 { print $4 }'), libvirt side: $libvirt."
 # shellcheck disable=SC2086
-python3 "$top/bench/report.py" $report_args "$samples"
+python3 "$top/bench/report.py" $report_args --about "$about" "$samples"
