@@ -87,8 +87,14 @@ if grep -q "virtkit.writedisk=1" /proc/cmdline; then
     fi
 fi
 
+# One reader per power-button device (ACPI may expose more than one), and
+# none on other input devices: the keyboard controller emits events of its
+# own at boot, which must not power the guest off.
 armed=0
-for e in /dev/input/event*; do
+for n in /sys/class/input/event*; do
+    [ -e "$n/device/name" ] || continue
+    [ "$(cat $n/device/name)" = "Power Button" ] || continue
+    e=/dev/input/${n##*/}
     [ -c "$e" ] || continue
     (
         # evdev refuses reads shorter than one input_event (24 bytes here).
