@@ -188,6 +188,11 @@ vkdRun(vkdDaemon *d)
     g_source_remove(sigTerm);
     g_source_remove(sigInt);
     g_source_remove(sigHup);
+    /* GLib restores the default action with the last source: a second
+     * SIGTERM now would kill us half-way through the teardown. We are
+     * exiting already; SIGKILL remains for the impatient. */
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGINT, SIG_IGN);
     g_clear_pointer(&d->loop, g_main_loop_unref);
  fail:
     if (err) {

@@ -101,7 +101,8 @@ def test_sigterm_finishes_calls_in_flight():
     d.proc.send_signal(signal.SIGTERM)
     t.join(60)
     assert result.get("rc") == 0, "call in flight at SIGTERM: %r" % result
-    assert d.stop() == 0, d.log()
+    rc = d.wait_exit()
+    assert rc == 0, "exit status %r\n%s" % (rc, d.log())
     assert not pid_alive(pid), "destroyed guest still there"
     assert pid_alive(other_pid), "the daemon's exit killed a running guest"
     # the next daemon finds it running

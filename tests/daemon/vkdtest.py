@@ -248,6 +248,16 @@ class Daemon:
     def kill(self):
         return self.stop(signal.SIGKILL)
 
+    def wait_exit(self, timeout=90):
+        """Reap a daemon already told to exit; returns its status."""
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("virtkitd did not exit")
+        if self in _daemons:
+            _daemons.remove(self)
+        return rc
+
     @property
     def pid(self):
         return self.proc.pid
