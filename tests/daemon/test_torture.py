@@ -137,7 +137,7 @@ def verify(d, model, doubt):
         left = orphans()
         if left:
             try:
-                wait_for(lambda: not orphans(), "orphans %r to exit" % left, 5)
+                wait_for(lambda: not orphans(), "orphans %r to exit" % left, 2)
             except AssertionError:
                 # recorded for the second check; killed (by pid) so that the
                 # torture goes on with a clean slate
