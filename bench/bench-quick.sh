@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 json=$(mktemp /tmp/vkbench-quick-XXXXXX.json)
 trap 'rm -f "$json"' EXIT
 echo "1..2"
-if QUICK=1 BENCH_JSON="$json" BENCH_MD= "$top/scripts/bench.sh" "$build" >&2; then
+if QUICK=1 BENCH_JSON="$json" BENCH_MD='' "$top/scripts/bench.sh" "$build" >&2; then
     echo "ok 1 - bench.sh QUICK=1 ran to the end"
 else
     echo "not ok 1 - bench.sh QUICK=1 failed"

@@ -163,7 +163,7 @@ cleanup() {
     set +e
     vk_stop
     lv_stop
-    for f in $(find "$tmp" -name '*.pid' 2>/dev/null); do
+    find "$tmp" -name '*.pid' 2>/dev/null | while read -r f; do
         pid=$(cat "$f" 2>/dev/null)
         case "$pid" in
             ''|*[!0-9]*) ;;
@@ -232,7 +232,7 @@ rss_mb() {
 # answered list, then records its resident memory.
 cold() {
     label=$1
-    for r in $(seq "$COLDREPS"); do
+    for _ in $(seq "$COLDREPS"); do
         for s in $(sides); do
             if [ "$s" = virtkit ]; then
                 vk_stop
