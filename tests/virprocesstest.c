@@ -167,6 +167,94 @@ testFds(void)
     unlink(logpath);
 }
 
+/* A held child runs nothing until released; aborting it ends it unexec'd. */
+static void
+testHeldReleaseAbort(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vkheld-XXXXXX", NULL);
+    g_autofree char *marker = g_build_filename(dir, "ran", NULL);
+    g_autofree char *script = g_strdup_printf("touch %s; exit 7", marker);
+    const char *argv[] = { "/bin/sh", "-c", script, NULL };
+    virProcessSpawnOpts opts = { .argv = argv, .logfd = -1 };
+    virProcessHeld *held = NULL;
+    pid_t pid;
+    int pidfd;
+    int status = 0;
+
+    /* Abort: the child exits without exec'ing, so the marker never appears. */
+    g_assert_cmpint(virProcessSpawnHeld(&opts, &pid, &pidfd, &held), ==, 0);
+    g_assert_false(virProcessPidfdHasExited(pidfd));
+    virProcessHeldAbort(held);
+    g_assert_false(g_file_test(marker, G_FILE_TEST_EXISTS));
+    close(pidfd);
+
+    /* Release: exec happens, the script runs and exits 7. */
+    g_assert_cmpint(virProcessSpawnHeld(&opts, &pid, &pidfd, &held), ==, 0);
+    g_assert_false(g_file_test(marker, G_FILE_TEST_EXISTS));
+    g_assert_cmpint(virProcessRelease(held), ==, 0);
+    g_assert_cmpint(virProcessWaitPidfd(pidfd, g_get_monotonic_time() + 10 * G_USEC_PER_SEC), ==, 1);
+    g_assert_cmpint(virProcessReapPidfd(pidfd, &status), ==, 1);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 7);
+    g_assert_true(g_file_test(marker, G_FILE_TEST_EXISTS));
+    close(pidfd);
+    unlink(marker);
+    rmdir(dir);
+}
+
+/* The owner dies (SIGKILL) while its child is held: the child exits by
+ * itself and never runs the program, so nothing is left orphaned. */
+static void
+testHeldOwnerDies(void)
+{
+    int report[2];
+    pid_t owner;
+    pid_t grandchild = 0;
+    int ownerfd;
+    int gcfd;
+
+    g_assert_cmpint(pipe(report), ==, 0);
+    owner = fork();
+    g_assert_cmpint(owner, >=, 0);
+    if (owner == 0) {
+        const char *argv[] = { "/bin/sleep", "1000", NULL };
+        virProcessSpawnOpts opts = { .argv = argv, .logfd = -1, .newSession = true };
+        virProcessHeld *held = NULL;
+        pid_t pid = 0;
+        int pidfd;
+
+        close(report[0]);
+        if (virProcessSpawnHeld(&opts, &pid, &pidfd, &held) < 0)
+            pid = 0;
+        if (write(report[1], &pid, sizeof(pid)) != sizeof(pid))
+            _exit(1);
+        raise(SIGKILL);
+        _exit(1);
+    }
+    close(report[1]);
+    g_assert_cmpint(read(report[0], &grandchild, sizeof(grandchild)), ==, sizeof(grandchild));
+    close(report[0]);
+    g_assert_cmpint(grandchild, >, 1);
+
+    gcfd = virProcessPidfdOpen(grandchild);
+    ownerfd = virProcessPidfdOpen(owner);
+    g_assert_cmpint(ownerfd, >=, 0);
+    g_assert_cmpint(virProcessWaitPidfd(ownerfd, g_get_monotonic_time() + 10 * G_USEC_PER_SEC), ==, 1);
+    g_assert_cmpint(virProcessReapPidfd(ownerfd, NULL), ==, 1);
+    close(ownerfd);
+    if (gcfd >= 0) {
+        /* Still there only as long as it takes to see the gate close. */
+        int rc = virProcessWaitPidfd(gcfd, g_get_monotonic_time() + 10 * G_USEC_PER_SEC);
+
+        if (rc != 1)
+            virProcessPidfdKill(gcfd, SIGKILL);   /* clean up before failing */
+        close(gcfd);
+        g_assert_cmpint(rc, ==, 1);
+    } else {
+        g_assert_cmpint(errno, ==, ESRCH);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -176,5 +264,7 @@ main(int argc, char **argv)
     g_test_add_func("/util/process/deadline-then-kill", testDeadlineThenKill);
     g_test_add_func("/util/process/kill-guard", testKillGuard);
     g_test_add_func("/util/process/fds", testFds);
+    g_test_add_func("/util/process/held-release-abort", testHeldReleaseAbort);
+    g_test_add_func("/util/process/held-owner-dies", testHeldOwnerDies);
     return g_test_run();
 }

@@ -34,6 +34,14 @@ virFileSyncDir(const char *dir)
 int
 virFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode)
 {
+    return virFileWriteAtomicFull(path, data, len, mode, true);
+}
+
+
+int
+virFileWriteAtomicFull(const char *path, const char *data, size_t len, mode_t mode,
+                       bool durable)
+{
     g_autofree char *dir = g_path_get_dirname(path);
     g_autofree char *base = g_path_get_basename(path);
     g_autofree char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
@@ -58,7 +66,7 @@ virFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode)
         }
         off += n;
     }
-    if (fsync(fd) < 0)
+    if (durable && fsync(fd) < 0)
         goto error;
     if (close(fd) < 0) {
         fd = -1;
@@ -67,7 +75,7 @@ virFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode)
     fd = -1;
     if (rename(tmp, path) < 0)
         goto error;
-    return virFileSyncDir(dir);
+    return durable ? virFileSyncDir(dir) : 0;
 
  error:
     virReportSystemError(errno, "cannot write file '%s'", path);

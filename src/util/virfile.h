@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 /*
@@ -11,6 +12,12 @@
  * or the new one. Returns 0, or -1 with a SYSTEM_ERROR reported.
  */
 int virFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode);
+
+/* The same; with @durable false the fsyncs are skipped: the replacement is
+ * still atomic for every process (a crash or SIGKILL of the writer leaves
+ * the old or the new file), but not across a power loss. */
+int virFileWriteAtomicFull(const char *path, const char *data, size_t len, mode_t mode,
+                           bool durable);
 
 /* Read a whole file of at most @maxlen bytes into *buf (NUL-terminated).
  * Returns its length, or -1 with an error reported (SYSTEM_ERROR, or

@@ -231,11 +231,30 @@ virProcessReapPidfd(int pidfd, int *status)
     return 1;
 }
 
+/* Close every descriptor above 2 except the sorted @keep (async-signal-safe). */
+static void
+virProcessChildCloseAllBut(const int *keep, size_t nkeep)
+{
+    unsigned int from = 3;
+    size_t i;
+
+    for (i = 0; i < nkeep; i++) {
+        if ((unsigned int)keep[i] < from)
+            continue;
+        if ((unsigned int)keep[i] > from)
+            syscall(SYS_close_range, from, (unsigned int)keep[i] - 1, 0U);
+        from = keep[i] + 1;
+    }
+    syscall(SYS_close_range, from, ~0U, 0U);
+}
+
 /* Runs in the child between creation and exec: async-signal-safe calls
- * only, on data prepared by the parent. Never returns. */
+ * only, on data prepared by the parent. With @gatefd >= 0 it first waits
+ * for the parent's go-ahead (one byte) and exits without exec'ing if the
+ * parent closes the gate instead, or dies. Never returns. */
 static void G_GNUC_NORETURN
 virProcessChildExec(const virProcessSpawnOpts *opts, const char *const *envp,
-                    int nullfd, int errfd)
+                    int nullfd, int errfd, int gatefd)
 {
     struct sigaction sa;
     sigset_t all;
@@ -262,6 +281,35 @@ virProcessChildExec(const virProcessSpawnOpts *opts, const char *const *envp,
     if (opts->cwd && chdir(opts->cwd) < 0)
         goto fail;
 
+    if (gatefd >= 0) {
+        /* Really close everything else first: a copy of some other held
+         * child's gate kept open here would stop its EOF from arriving. */
+        int keep[VIR_PROCESS_MAX_KEEPFDS + 2];
+        size_t nkeep = 0;
+        size_t j;
+        char go = 0;
+        ssize_t n;
+
+        for (i = 0; i < opts->nkeepfds; i++)
+            keep[nkeep++] = opts->keepfds[i];
+        keep[nkeep++] = errfd;
+        keep[nkeep++] = gatefd;
+        for (i = 1; i < nkeep; i++) {
+            int v = keep[i];
+
+            for (j = i; j > 0 && keep[j - 1] > v; j--)
+                keep[j] = keep[j - 1];
+            keep[j] = v;
+        }
+        virProcessChildCloseAllBut(keep, nkeep);
+        do {
+            n = read(gatefd, &go, 1);
+        } while (n < 0 && errno == EINTR);
+        if (n != 1)
+            _exit(0);   /* the parent gave up on us, or died */
+        close(gatefd);
+    }
+
     /* Everything above 2 closes at exec, except the descriptors to keep. */
     if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
         int fd;
@@ -284,20 +332,41 @@ virProcessChildExec(const virProcessSpawnOpts *opts, const char *const *envp,
     _exit(127);
 }
 
+struct _virProcessHeld {
+    char *path;         /* argv[0], for messages */
+    int pidfd;          /* borrowed: the caller owns it */
+    int gatefd;         /* write end of the gate; -1 once released/aborted */
+    int errfd;          /* read end of the exec-status pipe */
+};
+
+static void
+virProcessHeldFree(virProcessHeld *held)
+{
+    if (!held)
+        return;
+    if (held->gatefd >= 0)
+        close(held->gatefd);
+    if (held->errfd >= 0)
+        close(held->errfd);
+    g_free(held->path);
+    g_free(held);
+}
+
 int
-virProcessSpawn(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd)
+virProcessSpawnHeld(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd,
+                    virProcessHeld **held)
 {
     const char *const *envp = opts->envp ? opts->envp : (const char *const *)environ;
     struct virCloneArgs args;
     int errpipe[2] = { -1, -1 };
+    int gate[2] = { -1, -1 };
     int nullfd = -1;
     int childfd = -1;
-    int childerr = 0;
-    ssize_t got;
     long child;
     size_t i;
 
     g_return_val_if_fail(opts && opts->argv && opts->argv[0], -1);
+    g_return_val_if_fail(opts->nkeepfds <= VIR_PROCESS_MAX_KEEPFDS, -1);
     for (i = 0; i < opts->nkeepfds; i++)
         g_return_val_if_fail(opts->keepfds[i] > STDERR_FILENO, -1);
 
@@ -305,10 +374,9 @@ virProcessSpawn(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd)
         virReportSystemError(errno, "%s", "cannot open '/dev/null'");
         return -1;
     }
-    if (pipe2(errpipe, O_CLOEXEC) < 0) {
+    if (pipe2(errpipe, O_CLOEXEC) < 0 || pipe2(gate, O_CLOEXEC) < 0) {
         virReportSystemError(errno, "%s", "cannot create pipe");
-        close(nullfd);
-        return -1;
+        goto error;
     }
 
     memset(&args, 0, sizeof(args));
@@ -333,40 +401,115 @@ virProcessSpawn(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd)
         virReportSystemError(errno, "cannot start '%s'", opts->argv[0]);
         goto error;
     }
-    if (child == 0)
-        virProcessChildExec(opts, envp, nullfd, errpipe[1]);
-
-    close(errpipe[1]);
-    errpipe[1] = -1;
-    do {
-        got = read(errpipe[0], &childerr, sizeof(childerr));
-    } while (got < 0 && errno == EINTR);
-
-    if (got != 0) {
-        /* The child failed before or at exec and has exited (or is about to). */
-        siginfo_t info;
-
-        if (got != sizeof(childerr))
-            childerr = EIO;
-        while (waitid((idtype_t)P_PIDFD, (id_t)childfd, &info, WEXITED) < 0 &&
-               errno == EINTR)
-            ;
-        close(childfd);
-        virReportSystemError(childerr, "cannot execute '%s'", opts->argv[0]);
-        goto error;
+    if (child == 0) {
+        close(gate[1]);
+        close(errpipe[0]);
+        virProcessChildExec(opts, envp, nullfd, errpipe[1], gate[0]);
     }
 
-    close(errpipe[0]);
+    close(errpipe[1]);
+    close(gate[0]);
     close(nullfd);
+    *held = g_new0(virProcessHeld, 1);
+    (*held)->path = g_strdup(opts->argv[0]);
+    (*held)->pidfd = childfd;
+    (*held)->gatefd = gate[1];
+    (*held)->errfd = errpipe[0];
     *pid = (pid_t)child;
     *pidfd = childfd;
     return 0;
 
  error:
-    if (errpipe[0] >= 0)
-        close(errpipe[0]);
-    if (errpipe[1] >= 0)
-        close(errpipe[1]);
+    for (i = 0; i < 2; i++) {
+        if (errpipe[i] >= 0)
+            close(errpipe[i]);
+        if (gate[i] >= 0)
+            close(gate[i]);
+    }
     close(nullfd);
     return -1;
+}
+
+int
+virProcessRelease(virProcessHeld *held)
+{
+    int childerr = 0;
+    ssize_t got;
+    char go = 1;
+    int rc = 0;
+
+    while (write(held->gatefd, &go, 1) < 0 && errno == EINTR)
+        ;
+    close(held->gatefd);
+    held->gatefd = -1;
+
+    /* EOF (the pipe closed at exec) means exec succeeded. */
+    do {
+        got = read(held->errfd, &childerr, sizeof(childerr));
+    } while (got < 0 && errno == EINTR);
+
+    if (got != 0) {
+        siginfo_t info;
+
+        if (got != sizeof(childerr))
+            childerr = EIO;
+        while (waitid((idtype_t)P_PIDFD, (id_t)held->pidfd, &info, WEXITED) < 0 &&
+               errno == EINTR)
+            ;
+        virReportSystemError(childerr, "cannot execute '%s'", held->path);
+        rc = -1;
+    }
+    virProcessHeldFree(held);
+    return rc;
+}
+
+void
+virProcessHeldAbort(virProcessHeld *held)
+{
+    siginfo_t info;
+
+    if (!held)
+        return;
+    /* Closing the gate makes the child exit without exec'ing. */
+    close(held->gatefd);
+    held->gatefd = -1;
+    while (waitid((idtype_t)P_PIDFD, (id_t)held->pidfd, &info, WEXITED) < 0 &&
+           errno == EINTR)
+        ;
+    virProcessHeldFree(held);
+}
+
+int
+virProcessSpawn(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd)
+{
+    virProcessHeld *held = NULL;
+    pid_t child;
+    int childfd;
+
+    if (virProcessSpawnHeld(opts, &child, &childfd, &held) < 0)
+        return -1;
+    if (virProcessRelease(held) < 0) {
+        close(childfd);
+        return -1;
+    }
+    *pid = child;
+    *pidfd = childfd;
+    return 0;
+}
+
+
+char *
+virProcessGetExePath(pid_t pid)
+{
+    g_autofree char *link = g_strdup_printf("/proc/%lld/exe", (long long)pid);
+    g_autofree char *target = g_file_read_link(link, NULL);
+    size_t len;
+
+    if (!target)
+        return NULL;
+    /* A binary replaced on disk (a package upgrade) shows as "PATH (deleted)". */
+    len = strlen(target);
+    if (len > 10 && strcmp(target + len - 10, " (deleted)") == 0)
+        target[len - 10] = '\0';
+    return g_steal_pointer(&target);
 }

@@ -27,6 +27,27 @@ typedef struct {
  */
 int virProcessSpawn(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd);
 
+/* At most this many @keepfds. */
+#define VIR_PROCESS_MAX_KEEPFDS 16
+
+/*
+ * Held spawn: like virProcessSpawn, but the child stops just before exec
+ * and waits for virProcessRelease. If the caller calls virProcessHeldAbort,
+ * or dies (crash, SIGKILL) before releasing it, the child exits without
+ * ever exec'ing. A daemon records the pid durably between the two calls,
+ * so a program it starts can never outlive it unrecorded.
+ * virProcessSpawnHeld returns 0 with *pid, *pidfd (owned by the caller) and
+ * *held, or -1 with an error reported. virProcessRelease lets the child
+ * exec and returns 0 once exec succeeded, or -1 with the exec error
+ * reported (the child is then reaped; *pidfd stays the caller's to close).
+ * Both Release and Abort free @held.
+ */
+typedef struct _virProcessHeld virProcessHeld;
+int virProcessSpawnHeld(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd,
+                        virProcessHeld **held);
+int virProcessRelease(virProcessHeld *held);
+void virProcessHeldAbort(virProcessHeld *held);
+
 /* pidfd_open(@pid). Returns the fd (O_CLOEXEC), or -1 with errno set
  * (ESRCH: no such process); no error is reported. */
 int virProcessPidfdOpen(pid_t pid);
@@ -74,6 +95,10 @@ int virProcessKill(pid_t pid, int sig);
 /* pidfd_send_signal: like virProcessKill but immune to pid reuse. ESRCH once
  * the process has exited. Returns 0 or -1 (errno set, nothing reported). */
 int virProcessPidfdKill(int pidfd, int sig);
+
+/* The program @pid runs (/proc/PID/exe, without a " (deleted)" suffix),
+ * or NULL (errno set) when it cannot be read. */
+char *virProcessGetExePath(pid_t pid);
 
 /* "SIGTERM", "SIGKILL", ... for messages. */
 const char *virProcessSignalName(int sig);

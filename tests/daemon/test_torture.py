@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 
 import libvirt
 
-from vkdtest import (Daemon, Todo, diskless_xml, kill_pid, pid_alive, qemu_pids, run_tests,
+from vkdtest import (Daemon, diskless_xml, kill_pid, pid_alive, qemu_pids, run_tests,
                      wait_for)
 
 KILLS = int(os.environ.get("VKD_TORTURE_KILLS", "200"))
@@ -243,14 +243,11 @@ def test_no_orphans():
     """Checked apart from the other invariants: a QEMU spawned by a start the
     kill cut short must be known to the next daemon (reconnected or ended)."""
     assert TORTURE_RAN, "the torture did not run to its end"
-    if ORPHANS:
-        # Known: a SIGKILL between virProcessSpawn and the first status
-        # write in qemuProcessStart (src/drivers/qemu/qemu_process.c) leaves
-        # a QEMU that no status file names. QEMU driver's code, reported;
-        # remove this once fixed so that the check fails again.
-        raise Todo("%d QEMU(s) orphaned (start cut between spawn and status file)\n%r"
-                   % (len(ORPHANS), ORPHANS[:5]))
-
+    # A start cut by a SIGKILL must never leave a QEMU that no status file
+    # names: the child waits before exec until its pid is recorded
+    # (virProcessSpawnHeld in qemuProcessStart) and exits if we die first.
+    assert not ORPHANS, ("%d QEMU(s) orphaned by a start cut short\n%r"
+                         % (len(ORPHANS), ORPHANS[:5]))
 
 if __name__ == "__main__":
     run_tests([("%d SIGKILLs during define/undefine/start/destroy: definitions kept, "

@@ -245,6 +245,7 @@ typedef struct {
     char *path;
     char *data;                 /* NULL: remove */
     guint64 seq;
+    bool nosync;        /* atomic but not durable (see virFileWriteAtomicFull) */
 } qemuDomainStatusWrite;
 
 static int
@@ -256,7 +257,8 @@ qemuDomainStatusApply(qemuDriver *driver, qemuDomainStatusWrite *w)
     g_mutex_lock(&priv->statusLock);
     if (w->seq > priv->statusWritten) {
         if (w->data) {
-            rc = virFileWriteAtomic(w->path, w->data, strlen(w->data), 0600);
+            rc = virFileWriteAtomicFull(w->path, w->data, strlen(w->data), 0600,
+                                        !w->nosync);
         } else if (unlink(w->path) < 0 && errno != ENOENT) {
             virReportSystemError(errno, "cannot remove status file '%s'", w->path);
             rc = -1;
@@ -289,6 +291,18 @@ qemuDomainStatusWriteNew(qemuDriver *driver, virDomainObj *obj, bool remove)
     w->data = remove ? NULL : qemuDomainFormatStatus(obj);
     w->seq = ++qemuDomainPriv(obj)->statusSeq;
     return w;
+}
+
+int
+qemuDomainSaveStatusNoSync(qemuDriver *driver, virDomainObj *obj)
+{
+    qemuDomainStatusWrite *w = qemuDomainStatusWriteNew(driver, obj, false);
+    int rc;
+
+    w->nosync = true;
+    rc = qemuDomainStatusApply(driver, w);
+    qemuDomainStatusWriteFree(w);
+    return rc;
 }
 
 int

@@ -67,6 +67,11 @@ int qemuDomainParseGraceOverride(const char *xml);
  * Called with the object locked and a job held; the lock is dropped during
  * the write. 0 or -1 with an error reported. */
 int qemuDomainSaveStatus(qemuDriver *driver, virDomainObj *obj);
+/* Write it atomically but without fsync, keeping the object lock: enough to
+ * survive a crash or SIGKILL of this process (the kernel keeps the file),
+ * which is what the spawn gate in qemuProcessStart needs; a durable write
+ * follows. 0 or -1 with an error reported. */
+int qemuDomainSaveStatusNoSync(qemuDriver *driver, virDomainObj *obj);
 /* Same, on a worker: the caller does not wait for the disk. A later
  * write or removal always wins over an earlier one. Object locked. */
 void qemuDomainSaveStatusLater(qemuDriver *driver, virDomainObj *obj);

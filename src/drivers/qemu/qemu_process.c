@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -848,6 +849,7 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     int logfd = -1;
     pid_t pid = 0;
     int pidfd = -1;
+    virProcessHeld *held = NULL;
     virErrorPtr saved = NULL;
 
     if (virDomainObjIsActive(obj)) {
@@ -888,7 +890,10 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     opts.nkeepfds = 1;
     opts.newSession = true;
     opts.cwd = priv->libDir;
-    if (virProcessSpawn(&opts, &pid, &pidfd) < 0)
+    /* The child waits just before exec until its pid is on disk: if we
+     * die (SIGKILL, crash) in between, it exits without ever becoming a
+     * QEMU that no later daemon knows about. */
+    if (virProcessSpawnHeld(&opts, &pid, &pidfd, &held) < 0)
         goto error;
     close(listenfd);
     listenfd = -1;
@@ -901,12 +906,21 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     if (virProcessGetStartTime(pid, &priv->starttime) < 0)
         priv->starttime = 0;   /* it already died: the monitor will fail */
     virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
-    qemuProcessWatchPidfd(driver, obj);
 
-    /* Recorded as soon as the pid is known: a crash of ours from here on
-     * leaves a status file to reconnect from. */
-    if (qemuDomainSaveStatus(driver, obj) < 0)
+    /* Recorded before the child may exec: from here on a crash of ours
+     * leaves a status file to reconnect from. The write is atomic but not
+     * fsynced (a power loss ends QEMU too); the durable one is made from a
+     * worker once the start is done, keeping two fsyncs off the start path. */
+    if (qemuDomainSaveStatusNoSync(driver, obj) < 0) {
+        virProcessHeldAbort(g_steal_pointer(&held));
+        qemuProcessWatchPidfd(driver, obj);
         goto error;
+    }
+    if (virProcessRelease(g_steal_pointer(&held)) < 0) {
+        qemuProcessWatchPidfd(driver, obj);
+        goto error;
+    }
+    qemuProcessWatchPidfd(driver, obj);
 
     if (qemuProcessOpenMonitor(obj, g_steal_fd(&clientfd),
                                QEMU_MONITOR_START_TIMEOUT_MS) < 0)
@@ -977,6 +991,22 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
 /* The recorded process is gone (or its pid now names another process):
  * the domain ends SHUTOFF/CRASHED with a STOPPED/FAILED event, nothing is
  * signalled. obj locked, job held. */
+/* True unless @obj's recorded process demonstrably runs a program other
+ * than its emulator (unknown emulator or unreadable exe: not demonstrable). */
+static bool
+qemuProcessRunsEmulator(virDomainObj *obj)
+{
+    g_autofree char *exe = virProcessGetExePath(obj->pid);
+    g_autofree char *emu = NULL;
+
+    if (!exe || !obj->def->emulator)
+        return true;
+    if (!(emu = realpath(obj->def->emulator, NULL)))
+        return true;
+    return strcmp(exe, emu) == 0;
+}
+
+
 static void
 qemuProcessReconnectDead(qemuDriver *driver, virDomainObj *obj, const char *why)
 {
@@ -1156,6 +1186,13 @@ qemuProcessReconnectAll(qemuDriver *driver)
                    starttime != priv->starttime) {
             close(pidfd);
             qemuProcessReconnectDead(driver, obj, "now names another process");
+        } else if (!qemuProcessRunsEmulator(obj)) {
+            /* Recorded, then its owner died before letting it exec (see
+             * qemuProcessStart): it never became QEMU and is on its way
+             * out; make sure of it. */
+            virProcessPidfdKill(pidfd, SIGKILL);
+            close(pidfd);
+            qemuProcessReconnectDead(driver, obj, "never started its emulator");
         } else {
             priv->pidfd = pidfd;
             priv->ownChild = false;
