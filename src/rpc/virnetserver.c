@@ -72,6 +72,7 @@ struct _virNetServerClient {
     virNetSocket *sock;         /* NULL once closed */
     GSource *source;            /* NULL once closed */
     gpointer fdTag;
+    GIOCondition fdCond;            /* what fdTag is watched for now */
     bool closed;
     bool wantClose;
     bool closeFlush;
@@ -379,7 +380,12 @@ serverClientSourcePrepare(GSource *source, gint *timeout)
         ready = TRUE;           /* nothing left to write: close now */
     if (client->wantClose && !client->closeFlush)
         ready = TRUE;
-    g_source_modify_unix_fd(source, client->fdTag, cond);
+    /* Only on a change: g_source_modify_unix_fd wakes the context every
+     * time, and doing it from prepare() would make the loop spin. */
+    if (cond != client->fdCond) {
+        g_source_modify_unix_fd(source, client->fdTag, cond);
+        client->fdCond = cond;
+    }
     *timeout = virKeepAliveTimeout(&client->ka, now);
     if (*timeout == 0)
         ready = TRUE;
@@ -617,6 +623,7 @@ serverAcceptOne(virNetServerListener *lis, int fd)
     src->client = virNetServerClientRef(client);
     g_mutex_lock(&client->lock);
     client->fdTag = g_source_add_unix_fd(&src->base, virNetSocketGetFD(sock), G_IO_IN);
+    client->fdCond = G_IO_IN;
     client->source = &src->base;
     g_mutex_unlock(&client->lock);
     g_source_set_name(&src->base, "virNetServerClient");
