@@ -143,8 +143,11 @@ qemuDriverLoadConfigs(qemuDriver *driver)
             continue;
         path = g_build_filename(driver->configDir, ent, NULL);
         name = g_strndup(ent, strlen(ent) - 4);
-        if (!(def = virDomainDefParseFile(path, VIR_DOMAIN_DEF_PARSE_INACTIVE))) {
+        /* Read once: the definition and our <metadata> come from one text. */
+        if (virFileReadAll(path, QEMU_CONF_MAX_SIZE * 16, &raw) < 0 ||
+            !(def = virDomainDefParseString(raw, VIR_DOMAIN_DEF_PARSE_INACTIVE))) {
             g_debug("Failed to load config for domain '%s'", name);
+            virResetLastError();
             continue;
         }
         if (!g_str_equal(def->name, name)) {
@@ -159,8 +162,7 @@ qemuDriverLoadConfigs(qemuDriver *driver)
             qemuDomainObjInitPrivate(obj, driver);
         obj->persistent = true;
         obj->autostart = qemuDomainHasAutostartLink(driver, name);
-        if (virFileReadAll(path, QEMU_CONF_MAX_SIZE * 16, &raw) >= 0)
-            qemuDomainPriv(obj)->graceOverrideSec = qemuDomainParseGraceOverride(raw);
+        qemuDomainPriv(obj)->graceOverrideSec = qemuDomainParseGraceOverride(raw);
         virDomainObjSetState(obj, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN);
         virDomainObjEndAPI(&obj);
     }

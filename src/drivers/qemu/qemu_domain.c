@@ -117,7 +117,9 @@ qemuDomainParseGraceOverride(const char *xml)
     xmlNodePtr root;
     int ret = -1;
 
-    if (!xml || !(doc = qemuDomainXMLRead(xml, strlen(xml))))
+    /* Most documents have no metadata: spare them a second XML parse. */
+    if (!xml || !strstr(xml, "<metadata") ||
+        !(doc = qemuDomainXMLRead(xml, strlen(xml))))
         return -1;
     if ((root = xmlDocGetRootElement(doc)) &&
         xmlStrEqual(root->name, BAD_CAST "domain"))
