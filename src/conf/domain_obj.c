@@ -603,6 +603,19 @@ virDomainObjListExport(virDomainObjList *list, virConnectPtr conn,
     for (guint i = 0; i < list->objs->len; i++) {
         virDomainObj *obj = g_ptr_array_index(list->objs, i);
 
+        /* Listing thousands of domains is bound by cache misses on each
+         * object and its definition: fetch them a few iterations ahead.
+         * The definition pointer is read with a relaxed atomic load only
+         * to prefetch; a stale value costs a wasted prefetch, nothing more. */
+        if (i + 8 < list->objs->len)
+            __builtin_prefetch(g_ptr_array_index(list->objs, i + 8));
+        if (i + 4 < list->objs->len) {
+            virDomainObj *ahead = g_ptr_array_index(list->objs, i + 4);
+            virDomainDef *def = __atomic_load_n(&ahead->def, __ATOMIC_RELAXED);
+
+            __builtin_prefetch(def);
+        }
+
         virDomainObjLock(obj);
         if (virDomainObjMatchFilter(obj, flags)) {
             if (doms)
