@@ -22,6 +22,9 @@
  * - A qemuMonitorMsg belongs to its waiter. If the waiter gives up (deadline)
  *   it marks the message abandoned and leaves it in pending, so in-order
  *   matching stays right; whoever unlinks an abandoned message frees it.
+ * - json-c objects are not thread-safe (plain reference count, per-object
+ *   print buffer): a reply is handed to its waiter with the I/O thread's
+ *   only reference, and the I/O thread never touches it again.
  */
 
 #define G_LOG_DOMAIN "virtkit.qemu.monitor"
@@ -261,7 +264,8 @@ qemuMonitorEventTimestamp(json_object *msg)
     return json_object_get_int64(sec) * G_USEC_PER_SEC + json_object_get_int64(usec);
 }
 
-/* I/O thread: a complete reply. Matched by id, else to the oldest command. */
+/* I/O thread: a complete reply. Matched by id, else to the oldest command.
+ * Takes over the caller's reference to @obj. */
 static void
 qemuMonitorHandleReply(qemuMonitor *mon, json_object *obj)
 {
@@ -286,14 +290,20 @@ qemuMonitorHandleReply(qemuMonitor *mon, json_object *obj)
     if (!link) {
         g_mutex_unlock(&mon->lock);
         g_debug("monitor %p: reply matches no command, dropped", (void *)mon);
+        json_object_put(obj);
         return;
     }
     msg = link->data;
     g_queue_delete_link(&mon->pending, link);
     if (msg->abandoned) {
         qemuMonitorMsgFree(msg);
+        json_object_put(obj);
     } else {
-        msg->reply = json_object_get(obj);
+        /* Hand over our only reference: json-c's reference count is not
+         * atomic, so once the waiter can see the reply this thread must not
+         * get or put it (a put here racing the waiter's get/put loses an
+         * update and frees the reply twice or under the waiter). */
+        msg->reply = obj;
         msg->done = true;
         g_cond_broadcast(&mon->cond);
     }
@@ -357,7 +367,8 @@ qemuMonitorHandleLine(qemuMonitor *mon, const char *line, size_t len, char **err
             mon->cb.event(mon, name, data, qemuMonitorEventTimestamp(obj), mon->opaque);
     } else if (json_object_object_get_ex(obj, "return", NULL) ||
                json_object_object_get_ex(obj, "error", NULL)) {
-        qemuMonitorHandleReply(mon, obj);
+        qemuMonitorHandleReply(mon, obj);   /* owns @obj now */
+        return true;
     } else {
         g_debug("monitor %p: unknown message ignored", (void *)mon);
     }
