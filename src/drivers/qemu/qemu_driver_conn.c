@@ -318,7 +318,11 @@ qemuNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
 int
 qemuNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel)
 {
-    memset(secmodel, 0, sizeof(*secmodel));   /* no security driver: model "" */
+    /* No confinement (SELinux/AppArmor) driver: libvirt reports its "none"
+     * security driver as model "none", DOI "0", and virsh dominfo prints both. */
+    memset(secmodel, 0, sizeof(*secmodel));
+    g_strlcpy(secmodel->model, "none", sizeof(secmodel->model));
+    g_strlcpy(secmodel->doi, "0", sizeof(secmodel->doi));
     return 0;
 }
 
