@@ -232,7 +232,17 @@ def test_torture():
     conn = libvirt.open(d.uri())
     for x in conn.listAllDomains():
         if x.isActive():
-            x.destroy()
+            try:
+                x.destroy()
+            except libvirt.libvirtError as e:
+                # A guest whose start the last kill cut short (QEMU still
+                # paused at start-up) is ended by the restarted daemon's
+                # reconnect, as libvirt does, possibly between the list and
+                # the destroy: accept that, and only that.
+                if e.get_error_code() != libvirt.VIR_ERR_OPERATION_INVALID:
+                    raise
+                assert not x.isActive(), "destroy refused a running guest: %s" % e
+                print("# %s ended on its own before the final destroy" % x.name(), flush=True)
     conn.close()
     wait_for(lambda: not qemu_pids(d.root), "guests to exit")
     assert d.stop() == 0
