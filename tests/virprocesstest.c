@@ -255,6 +255,58 @@ testHeldOwnerDies(void)
     }
 }
 
+/* A helper spawned with dieWithParent (a capabilities probe) is killed
+ * with its owner instead of being left orphaned. */
+static void
+testDieWithParent(void)
+{
+    int report[2];
+    pid_t owner;
+    pid_t grandchild = 0;
+    int ownerfd;
+    int gcfd;
+
+    g_assert_cmpint(pipe(report), ==, 0);
+    owner = fork();
+    g_assert_cmpint(owner, >=, 0);
+    if (owner == 0) {
+        const char *argv[] = { "/bin/sleep", "1000", NULL };
+        virProcessSpawnOpts opts = { .argv = argv, .logfd = -1, .dieWithParent = true };
+        pid_t pid = 0;
+        int pidfd;
+
+        close(report[0]);
+        if (virProcessSpawn(&opts, &pid, &pidfd) < 0)
+            pid = 0;
+        if (write(report[1], &pid, sizeof(pid)) != sizeof(pid))
+            _exit(1);
+        raise(SIGKILL);
+        _exit(1);
+    }
+    close(report[1]);
+    g_assert_cmpint(read(report[0], &grandchild, sizeof(grandchild)), ==, sizeof(grandchild));
+    close(report[0]);
+    g_assert_cmpint(grandchild, >, 1);
+
+    gcfd = virProcessPidfdOpen(grandchild);
+    ownerfd = virProcessPidfdOpen(owner);
+    g_assert_cmpint(ownerfd, >=, 0);
+    g_assert_cmpint(virProcessWaitPidfd(ownerfd, g_get_monotonic_time() + 10 * G_USEC_PER_SEC), ==, 1);
+    g_assert_cmpint(virProcessReapPidfd(ownerfd, NULL), ==, 1);
+    close(ownerfd);
+    if (gcfd >= 0) {
+        /* The kernel delivers SIGKILL when the owner dies. */
+        int rc = virProcessWaitPidfd(gcfd, g_get_monotonic_time() + 10 * G_USEC_PER_SEC);
+
+        if (rc != 1)
+            virProcessPidfdKill(gcfd, SIGKILL);   /* clean up before failing */
+        close(gcfd);
+        g_assert_cmpint(rc, ==, 1);
+    } else {
+        g_assert_cmpint(errno, ==, ESRCH);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -266,5 +318,6 @@ main(int argc, char **argv)
     g_test_add_func("/util/process/fds", testFds);
     g_test_add_func("/util/process/held-release-abort", testHeldReleaseAbort);
     g_test_add_func("/util/process/held-owner-dies", testHeldOwnerDies);
+    g_test_add_func("/util/process/die-with-parent", testDieWithParent);
     return g_test_run();
 }

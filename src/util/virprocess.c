@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -254,7 +255,7 @@ virProcessChildCloseAllBut(const int *keep, size_t nkeep)
  * parent closes the gate instead, or dies. Never returns. */
 static void G_GNUC_NORETURN
 virProcessChildExec(const virProcessSpawnOpts *opts, const char *const *envp,
-                    int nullfd, int errfd, int gatefd)
+                    int nullfd, int errfd, int gatefd, pid_t parentPid)
 {
     struct sigaction sa;
     sigset_t all;
@@ -271,6 +272,14 @@ virProcessChildExec(const virProcessSpawnOpts *opts, const char *const *envp,
     sigemptyset(&all);
     sigprocmask(SIG_SETMASK, &all, NULL);
 
+    if (opts->dieWithParent) {
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+            goto fail;
+        /* The owner may have died before the prctl: then we belong to a
+         * reaper already, and must not live on. */
+        if (getppid() != parentPid)
+            _exit(127);
+    }
     if (opts->newSession && setsid() < 0)
         goto fail;
     if (dup2(nullfd, STDIN_FILENO) < 0)
@@ -360,6 +369,7 @@ virProcessSpawnHeld(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd,
     struct virCloneArgs args;
     int errpipe[2] = { -1, -1 };
     int gate[2] = { -1, -1 };
+    pid_t parentPid;
     int nullfd = -1;
     int childfd = -1;
     long child;
@@ -379,6 +389,7 @@ virProcessSpawnHeld(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd,
         goto error;
     }
 
+    parentPid = getpid();
     memset(&args, 0, sizeof(args));
     args.flags = CLONE_PIDFD;
     args.pidfd = (uint64_t)(uintptr_t)&childfd;
@@ -404,7 +415,7 @@ virProcessSpawnHeld(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd,
     if (child == 0) {
         close(gate[1]);
         close(errpipe[0]);
-        virProcessChildExec(opts, envp, nullfd, errpipe[1], gate[0]);
+        virProcessChildExec(opts, envp, nullfd, errpipe[1], gate[0], parentPid);
     }
 
     close(errpipe[1]);

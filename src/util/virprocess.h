@@ -13,6 +13,9 @@ typedef struct {
     const int *keepfds;         /* inherited at the same numbers (e.g. a listening socket) */
     size_t nkeepfds;
     bool newSession;            /* setsid(): the child outlives its owner's session */
+    bool dieWithParent;         /* SIGKILL the child when the spawning thread or
+                                 * process dies (helpers such as probes; never
+                                 * guests, which must outlive their owner) */
 } virProcessSpawnOpts;
 
 /*

@@ -434,6 +434,7 @@ qemuCapsSpawnQMP(const char *binary, const char *const *extra, pid_t *pid, int *
     opts.logfd = -1;
     opts.keepfds = &lfd;
     opts.nkeepfds = 1;
+    opts.dieWithParent = true;   /* a probe must not outlive a killed daemon */
     if (virProcessSpawn(&opts, pid, pidfd) < 0)
         goto cleanup;
     if ((cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
@@ -645,7 +646,7 @@ qemuCapsRunProbeGuest(const char *binary, const char *image, const char *accel,
         "-display", "none", "-m", "16", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x01",
         "-drive", drive, "-device", "ide-hd,drive=probe0", NULL
     };
-    virProcessSpawnOpts opts = { .argv = argv, .logfd = -1 };
+    virProcessSpawnOpts opts = { .argv = argv, .logfd = -1, .dieWithParent = true };
     gint64 start = g_get_monotonic_time();
     pid_t pid;
     int pidfd;
