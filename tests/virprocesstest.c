@@ -202,10 +202,33 @@ testHeldReleaseAbort(void)
     rmdir(dir);
 }
 
-/* The owner dies (SIGKILL) while its child is held: the child exits by
- * itself and never runs the program, so nothing is left orphaned. */
+/* Spawns `sleep 1000` the way @held says (held and never released, or
+ * plainly with dieWithParent), in the calling process. */
+static pid_t
+spawnSleeper(bool held)
+{
+    const char *argv[] = { "/bin/sleep", "1000", NULL };
+    virProcessSpawnOpts opts = { .argv = argv, .logfd = -1 };
+    virProcessHeld *h = NULL;
+    pid_t pid = 0;
+    int pidfd;
+
+    if (held) {
+        opts.newSession = true;
+        if (virProcessSpawnHeld(&opts, &pid, &pidfd, &h) < 0)
+            return 0;
+    } else {
+        opts.dieWithParent = true;
+        if (virProcessSpawn(&opts, &pid, &pidfd) < 0)
+            return 0;
+    }
+    return pid;
+}
+
+/* An owner process spawns a sleeper, then dies by SIGKILL; the sleeper
+ * must end by itself, leaving nothing orphaned. */
 static void
-testHeldOwnerDies(void)
+checkOwnerDeathEndsChild(bool held)
 {
     int report[2];
     pid_t owner;
@@ -217,15 +240,10 @@ testHeldOwnerDies(void)
     owner = fork();
     g_assert_cmpint(owner, >=, 0);
     if (owner == 0) {
-        const char *argv[] = { "/bin/sleep", "1000", NULL };
-        virProcessSpawnOpts opts = { .argv = argv, .logfd = -1, .newSession = true };
-        virProcessHeld *held = NULL;
-        pid_t pid = 0;
-        int pidfd;
+        pid_t pid;
 
         close(report[0]);
-        if (virProcessSpawnHeld(&opts, &pid, &pidfd, &held) < 0)
-            pid = 0;
+        pid = spawnSleeper(held);
         if (write(report[1], &pid, sizeof(pid)) != sizeof(pid))
             _exit(1);
         raise(SIGKILL);
@@ -243,7 +261,6 @@ testHeldOwnerDies(void)
     g_assert_cmpint(virProcessReapPidfd(ownerfd, NULL), ==, 1);
     close(ownerfd);
     if (gcfd >= 0) {
-        /* Still there only as long as it takes to see the gate close. */
         int rc = virProcessWaitPidfd(gcfd, g_get_monotonic_time() + 10 * G_USEC_PER_SEC);
 
         if (rc != 1)
@@ -255,56 +272,20 @@ testHeldOwnerDies(void)
     }
 }
 
+/* Held and never released: the child sees its gate close and exits
+ * without ever running the program. */
+static void
+testHeldOwnerDies(void)
+{
+    checkOwnerDeathEndsChild(true);
+}
+
 /* A helper spawned with dieWithParent (a capabilities probe) is killed
- * with its owner instead of being left orphaned. */
+ * with its owner. */
 static void
 testDieWithParent(void)
 {
-    int report[2];
-    pid_t owner;
-    pid_t grandchild = 0;
-    int ownerfd;
-    int gcfd;
-
-    g_assert_cmpint(pipe(report), ==, 0);
-    owner = fork();
-    g_assert_cmpint(owner, >=, 0);
-    if (owner == 0) {
-        const char *argv[] = { "/bin/sleep", "1000", NULL };
-        virProcessSpawnOpts opts = { .argv = argv, .logfd = -1, .dieWithParent = true };
-        pid_t pid = 0;
-        int pidfd;
-
-        close(report[0]);
-        if (virProcessSpawn(&opts, &pid, &pidfd) < 0)
-            pid = 0;
-        if (write(report[1], &pid, sizeof(pid)) != sizeof(pid))
-            _exit(1);
-        raise(SIGKILL);
-        _exit(1);
-    }
-    close(report[1]);
-    g_assert_cmpint(read(report[0], &grandchild, sizeof(grandchild)), ==, sizeof(grandchild));
-    close(report[0]);
-    g_assert_cmpint(grandchild, >, 1);
-
-    gcfd = virProcessPidfdOpen(grandchild);
-    ownerfd = virProcessPidfdOpen(owner);
-    g_assert_cmpint(ownerfd, >=, 0);
-    g_assert_cmpint(virProcessWaitPidfd(ownerfd, g_get_monotonic_time() + 10 * G_USEC_PER_SEC), ==, 1);
-    g_assert_cmpint(virProcessReapPidfd(ownerfd, NULL), ==, 1);
-    close(ownerfd);
-    if (gcfd >= 0) {
-        /* The kernel delivers SIGKILL when the owner dies. */
-        int rc = virProcessWaitPidfd(gcfd, g_get_monotonic_time() + 10 * G_USEC_PER_SEC);
-
-        if (rc != 1)
-            virProcessPidfdKill(gcfd, SIGKILL);   /* clean up before failing */
-        close(gcfd);
-        g_assert_cmpint(rc, ==, 1);
-    } else {
-        g_assert_cmpint(errno, ==, ESRCH);
-    }
+    checkOwnerDeathEndsChild(false);
 }
 
 int
