@@ -390,7 +390,10 @@ churnThread(gpointer opaque)
         virEventUpdateTimeout(t, i % 3 ? 0 : 5);
         g_assert_cmpint(virEventRemoveTimeout(t), ==, 0);
     }
+    /* The loop may have seen the last free before this count went up, and
+     * be asleep again: wake it so that it re-checks its condition. */
     g_atomic_int_inc(&churnDone);
+    g_main_context_wakeup(NULL);
     return NULL;
 }
 
