@@ -364,12 +364,48 @@ virDomainObjListRemove(virDomainObjList *list, virDomainObj *obj)
     virDomainObjUnref(obj);
 }
 
+static __thread bool noWait;
+static __thread bool wouldBlock;
+
+void
+virDomainObjListSetNoWait(bool enabled)
+{
+    noWait = enabled;
+    wouldBlock = false;
+}
+
+bool
+virDomainObjListWouldBlock(void)
+{
+    return wouldBlock;
+}
+
+/* The list's read lock; false only in no-wait mode with the lock busy. */
+static bool
+listReadLock(virDomainObjList *list)
+{
+    if (!noWait) {
+        g_rw_lock_reader_lock(&list->lock);
+        return true;
+    }
+    if (g_rw_lock_reader_trylock(&list->lock))
+        return true;
+    wouldBlock = true;
+    return false;
+}
+
 /* Lock a referenced object found under the list lock; NULL if it is being
- * removed (the caller's reference is then dropped). */
+ * removed, or busy in no-wait mode (the caller's reference is then dropped). */
 static virDomainObj *
 lockFound(virDomainObj *obj)
 {
-    virDomainObjLock(obj);
+    if (!noWait) {
+        virDomainObjLock(obj);
+    } else if (!g_mutex_trylock(&obj->lock)) {
+        wouldBlock = true;
+        virDomainObjUnref(obj);
+        return NULL;
+    }
     if (obj->removing) {
         virDomainObjUnlock(obj);
         virDomainObjUnref(obj);
@@ -383,7 +419,8 @@ virDomainObjListFindByUUID(virDomainObjList *list, const unsigned char *uuid)
 {
     virDomainObj *obj;
 
-    g_rw_lock_reader_lock(&list->lock);
+    if (!listReadLock(list))
+        return NULL;
     if ((obj = g_hash_table_lookup(list->byUUID, uuid)))
         virDomainObjRef(obj);
     g_rw_lock_reader_unlock(&list->lock);
@@ -397,7 +434,8 @@ virDomainObjListFindByName(virDomainObjList *list, const char *name)
 
     if (!name)
         return NULL;
-    g_rw_lock_reader_lock(&list->lock);
+    if (!listReadLock(list))
+        return NULL;
     if ((obj = g_hash_table_lookup(list->byName, name)))
         virDomainObjRef(obj);
     g_rw_lock_reader_unlock(&list->lock);
@@ -411,6 +449,11 @@ virDomainObjListFindByID(virDomainObjList *list, int id)
 
     if (id < 0)
         return NULL;
+    if (noWait) {
+        /* a miss locks every object: not for a thread that must not wait */
+        wouldBlock = true;
+        return NULL;
+    }
 
     g_rw_lock_reader_lock(&list->lock);
     g_mutex_lock(&list->idLock);

@@ -113,6 +113,18 @@ virDomainObj *virDomainObjListFindByUUID(virDomainObjList *list, const unsigned 
 virDomainObj *virDomainObjListFindByName(virDomainObjList *list, const char *name);
 virDomainObj *virDomainObjListFindByID(virDomainObjList *list, int id);
 
+/*
+ * No-wait lookups, for a thread that must never sleep on a lock (the
+ * daemon's I/O thread answering cheap read-only calls itself). While
+ * enabled on the calling thread, FindByUUID and FindByName only try the
+ * list lock and the object lock, and FindByID never looks; when a lock is
+ * busy they return NULL and virDomainObjListWouldBlock() turns true, so
+ * the caller can throw the answer away and redo the call where waiting is
+ * allowed. Enabling clears the flag. Thread-local.
+ */
+void virDomainObjListSetNoWait(bool enabled);
+bool virDomainObjListWouldBlock(void);
+
 /* Next domain id (1, 2, 3, ...; never reused while the list lives). */
 int virDomainObjListNextID(virDomainObjList *list);
 /* Make sure future ids are > @id (after reconnecting to a running domain). */

@@ -3,7 +3,10 @@
  * Thread protocol:
  * - Main thread (GLib's default main context): virNetServer's sources
  *   (accept, frame I/O, keepalive), the hooks below, shutdown. The hooks
- *   never block: a CALL is handed to a pool as soon as it is complete.
+ *   never block: a CALL is handed to a pool as soon as it is complete,
+ *   except lookups and state reads, answered right here when the domain
+ *   list and object locks are free (only tried, never waited for: see
+ *   vkdDispatchCallNoWait); that saves two thread switches per call.
  * - Worker threads (daemon_pool.c) run vkdDispatchCall, which sends its
  *   own reply (virNetServerClientSend* are thread-safe), and the per-client
  *   cleanup vkdDispatchClientClose.
@@ -165,6 +168,8 @@ vkdServerOnFrame(virNetServerClient *client, virNetMessage *msg, void *opaque)
                                           VIR_FROM_RPC,
                                           "Requested operation is not valid: "
                                           "the daemon is shutting down");
+    } else if (vkdDispatchCallNoWait(client, msg)) {
+        return;         /* answered here: a lookup or state read */
     } else {
         g_atomic_int_inc(&srv->inFlight);
         vkdServerSubmit(srv, VKD_JOB_CALL, client, msg,

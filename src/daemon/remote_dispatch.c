@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "remote_dispatch_priv.h"
+#include "domain_obj.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
@@ -21,6 +22,7 @@ typedef enum {
     VKD_PROC_NO_CONN = 1 << 0,      /* valid before CONNECT_OPEN */
     VKD_PROC_MUTATING = 1 << 1,     /* refused on read-only connections */
     VKD_PROC_PRIO = 1 << 2,         /* may run on the priority pool */
+    VKD_PROC_INLINE = 1 << 3,       /* may run on the I/O thread, no-wait */
 } vkdProcFlags;
 
 typedef struct {
@@ -431,6 +433,7 @@ static VKD_HANDLER(vkdDispatchNodeGetSecurityModel)
 #define M VKD_PROC_MUTATING
 #define P VKD_PROC_PRIO
 #define N VKD_PROC_NO_CONN
+#define I VKD_PROC_INLINE
 
 static const vkdProcEntry vkdProcs[] = {
     ENTRY(CONNECT_OPEN, vkdDispatchConnectOpen, N | P, "virConnectOpen"),
@@ -453,8 +456,8 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(CONNECT_LIST_DOMAINS, vkdDispatchListDomains, P, NULL),
     ENTRY(CONNECT_NUM_OF_DEFINED_DOMAINS, vkdDispatchNumOfDefinedDomains, P, NULL),
     ENTRY(CONNECT_LIST_DEFINED_DOMAINS, vkdDispatchListDefinedDomains, P, NULL),
-    ENTRY(DOMAIN_LOOKUP_BY_NAME, vkdDispatchLookupByName, P, NULL),
-    ENTRY(DOMAIN_LOOKUP_BY_UUID, vkdDispatchLookupByUUID, P, NULL),
+    ENTRY(DOMAIN_LOOKUP_BY_NAME, vkdDispatchLookupByName, P | I, NULL),
+    ENTRY(DOMAIN_LOOKUP_BY_UUID, vkdDispatchLookupByUUID, P | I, NULL),
     ENTRY(DOMAIN_LOOKUP_BY_ID, vkdDispatchLookupByID, P, NULL),
 
     ENTRY(DOMAIN_DEFINE_XML, vkdDispatchDefineXML, M, "virDomainDefineXML"),
@@ -476,11 +479,11 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_SET_AUTOSTART, vkdDispatchSetAutostart, M, "virDomainSetAutostart"),
 
     ENTRY(DOMAIN_GET_INFO, vkdDispatchGetInfo, P, NULL),
-    ENTRY(DOMAIN_GET_STATE, vkdDispatchGetState, P, NULL),
+    ENTRY(DOMAIN_GET_STATE, vkdDispatchGetState, P | I, NULL),
     ENTRY(DOMAIN_GET_XML_DESC, vkdDispatchGetXMLDesc, P, NULL),
     ENTRY(DOMAIN_GET_AUTOSTART, vkdDispatchGetAutostart, P, NULL),
-    ENTRY(DOMAIN_IS_ACTIVE, vkdDispatchIsActive, P, NULL),
-    ENTRY(DOMAIN_IS_PERSISTENT, vkdDispatchIsPersistent, P, NULL),
+    ENTRY(DOMAIN_IS_ACTIVE, vkdDispatchIsActive, P | I, NULL),
+    ENTRY(DOMAIN_IS_PERSISTENT, vkdDispatchIsPersistent, P | I, NULL),
     ENTRY(DOMAIN_IS_UPDATED, vkdDispatchIsUpdated, P, NULL),
     ENTRY(DOMAIN_HAS_MANAGED_SAVE_IMAGE, vkdDispatchHasManagedSaveImage, P, NULL),
     ENTRY(DOMAIN_GET_OS_TYPE, vkdDispatchGetOSType, P, NULL),
@@ -500,6 +503,7 @@ static const vkdProcEntry vkdProcs[] = {
 #undef M
 #undef P
 #undef N
+#undef I
 
 static const vkdProcEntry *
 vkdDispatchLookup(int proc)
@@ -517,10 +521,22 @@ vkdDispatchIsHighPriority(int proc)
     return e && (e->flags & VKD_PROC_PRIO);
 }
 
-void
-vkdDispatchCall(virNetServerClient *client, virNetMessage *msg)
+bool
+vkdDispatchIsInline(int proc)
 {
-    g_autoptr(virNetMessage) call_msg = msg;
+    const vkdProcEntry *e = vkdDispatchLookup(proc);
+
+    return e && (e->flags & VKD_PROC_INLINE);
+}
+
+/* Run one call and send its reply; @msg stays the caller's. With @noWait
+ * (the I/O thread, VKD_PROC_INLINE procedures only: lookups and state
+ * reads, which change nothing) the domain list and objects are only tried:
+ * if one is busy, nothing is sent and false is returned, for the caller
+ * to hand the call to a worker, where it runs again from the start. */
+static bool
+vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
+{
     const virNetMessageHeader *hdr = &msg->header;
     const vkdProcEntry *entry = vkdDispatchLookup(hdr->proc);
     const remoteProcedure *codec = remoteProcedureLookup(hdr->proc);
@@ -529,6 +545,7 @@ vkdDispatchCall(virNetServerClient *client, virNetMessage *msg)
     g_autofree void *args = NULL;
     g_autofree void *ret = NULL;
     const char *why = NULL;
+    bool done = true;
     int rc;
 
     virResetLastError();
@@ -547,7 +564,7 @@ vkdDispatchCall(virNetServerClient *client, virNetMessage *msg)
             vkdDispatchSendError(&call, VIR_ERR_NO_SUPPORT, VIR_FROM_RPC,
                                  "this function is not supported by the connection "
                                  "driver: unknown procedure %d", hdr->proc);
-        return;
+        return true;
     }
 
     args = codec->argsSize ? g_malloc0(codec->argsSize) : NULL;
@@ -560,7 +577,7 @@ vkdDispatchCall(virNetServerClient *client, virNetMessage *msg)
         /* No real client sends this: a hostile or broken peer. Answer as
          * libvirtd does, then drop it. */
         virNetServerClientClose(client, true);
-        return;
+        return true;
     }
 
     g_mutex_lock(&dc->lock);
@@ -583,8 +600,16 @@ vkdDispatchCall(virNetServerClient *client, virNetMessage *msg)
         goto cleanup;
     }
 
+    if (noWait)
+        virDomainObjListSetNoWait(true);
     rc = entry->handler(&call, args, ret);
-    if (rc < 0)
+    if (noWait) {
+        done = !virDomainObjListWouldBlock();
+        virDomainObjListSetNoWait(false);
+    }
+    if (!done)
+        virResetLastError();
+    else if (rc < 0)
         vkdDispatchSendLastError(&call);
     else if (virNetServerClientSendReply(client, hdr, codec->retFilter, ret) == 0 &&
              call.after)
@@ -592,7 +617,7 @@ vkdDispatchCall(virNetServerClient *client, virNetMessage *msg)
     if (call.afterFree)
         call.afterFree(call.afterData);
 
-    if (hdr->proc == REMOTE_PROC_CONNECT_CLOSE)
+    if (done && hdr->proc == REMOTE_PROC_CONNECT_CLOSE)
         virNetServerClientClose(client, true);
 
  cleanup:
@@ -602,4 +627,21 @@ vkdDispatchCall(virNetServerClient *client, virNetMessage *msg)
         virXdrFree(codec->retFilter, ret);
     if (call.conn)
         virConnectClose(call.conn);
+    return done;
+}
+
+void
+vkdDispatchCall(virNetServerClient *client, virNetMessage *msg)
+{
+    vkdDispatchRun(client, msg, false);
+    virNetMessageFree(msg);
+}
+
+bool
+vkdDispatchCallNoWait(virNetServerClient *client, virNetMessage *msg)
+{
+    if (!vkdDispatchIsInline(msg->header.proc) || !vkdDispatchRun(client, msg, true))
+        return false;
+    virNetMessageFree(msg);
+    return true;
 }

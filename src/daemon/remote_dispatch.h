@@ -22,3 +22,10 @@ bool vkdDispatchIsHighPriority(int proc);
 /* Run one CALL of REMOTE_PROGRAM v1 (header already checked: type CALL,
  * status OK) and send its reply. Worker thread; takes @call. */
 void vkdDispatchCall(virNetServerClient *client, virNetMessage *call);
+
+/* Procedures cheap enough for the I/O thread (lookups, state reads). */
+bool vkdDispatchIsInline(int proc);
+/* On the I/O thread: run @call there if it is such a procedure and nothing
+ * it needs is locked; then its reply is sent and @call is taken (true).
+ * Otherwise nothing happened and @call is still the caller's (false). */
+bool vkdDispatchCallNoWait(virNetServerClient *client, virNetMessage *call);

@@ -5,24 +5,28 @@
  *   @lock, queue the frame on the socket and write it themselves (the
  *   socket's queue lock serializes writers; only if the socket is full do
  *   they poke the eventfd so the I/O thread finishes the write), then wait
- *   on their own GCond (with @lock) until the I/O thread marks them done.
+ *   without any lock on their call's futex word until it is marked done
+ *   (see clientPendingFinish).
  *   Decoding the reply and setting the thread's error happen in the caller.
  * - The I/O thread alone reads the socket (and writes keepalive frames and
- *   leftovers). It polls the socket
- *   and the eventfd; on a REPLY it takes @lock, finds the call by serial,
- *   hands over the frame and signals. Keepalive state is its own (no lock).
+ *   leftovers). It polls the socket and the eventfd; on a REPLY it takes
+ *   @lock, finds the call by serial, takes it out of @calls, hands over the
+ *   frame, unlocks and wakes it. Keepalive state is its own (no lock).
  *   Event and close handlers run on it, with no lock held.
  * - On death the I/O thread sets @closed and @closeErr under @lock, fails
  *   every call, then runs the close handler and exits. virNetClientClose
  *   sets @quit, pokes the eventfd and joins the thread.
- * Nothing is held across a wait except @lock inside g_cond_wait.
+ * No lock is held across a wait.
  */
 #define G_LOG_DOMAIN "virtkit.rpc.client"
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <linux/futex.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <libvirt/libvirt.h>
@@ -37,21 +41,30 @@ typedef struct _virNetClientPending virNetClientPending;
 struct _virNetClientPending {
     uint32_t prog;
     uint32_t serial;
-    GCond cond;
-    bool done;
+    int done;                   /* futex word: 0 waiting, 1 finished */
     virNetMessage *reply;       /* set by the I/O thread; NULL on failure */
 };
 
 struct _virNetClient {
     virNetSocket *sock;
     int wakefd;                 /* eventfd poked by callers */
+    int epfd;                   /* the I/O thread's epoll: the socket and wakefd */
+    int readerfd;               /* eventfd that interrupts a direct reader */
     GThread *thread;
+
+    /* Held by whoever reads the socket: the I/O thread, or a direct reader. */
+    GMutex readLock;
 
     GMutex lock;
     GHashTable *calls;          /* serial -> virNetClientCall * */
     uint32_t nextSerial;
     bool closed;
     bool quit;
+    bool directReader;          /* a caller reads its own reply */
+    bool readFailed;            /* a direct reader hit a broken stream */
+    guint32 epollEvents;        /* the socket's current interest in @epfd */
+    GQueue deferred;            /* frames a direct reader left for the I/O thread */
+    gint64 rxAt;                /* last frame a direct reader received */
     virErrorPtr closeErr;       /* the error that closed us */
     bool kaChange;
     int kaInterval;
@@ -66,6 +79,32 @@ struct _virNetClient {
     virKeepAlive ka;
 };
 
+/*
+ * Finishing a call. The I/O thread (or a closer) removes the call from
+ * @calls and stores its reply under @lock, then, after unlocking, sets
+ * @done and wakes the caller with a futex on that word. So the woken
+ * caller does not run into @lock still held by its waker, and it needs no
+ * lock at all to pick up its reply. The caller's stack frame may be gone
+ * by the time FUTEX_WAKE runs: waking an address nobody waits on is
+ * harmless (the call neither reads nor writes the memory).
+ */
+static void
+clientPendingFinish(virNetClientPending *call)
+{
+    g_atomic_int_set(&call->done, 1);
+    syscall(SYS_futex, &call->done, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void
+clientPendingWait(virNetClientPending *call)
+{
+    while (!g_atomic_int_get(&call->done)) {
+        if (syscall(SYS_futex, &call->done, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0) < 0 &&
+            errno != EAGAIN && errno != EINTR)
+            g_error("futex wait failed: %s", g_strerror(errno));
+    }
+}
+
 static void
 clientWake(virNetClient *client)
 {
@@ -75,19 +114,34 @@ clientWake(virNetClient *client)
         g_debug("cannot wake RPC client thread: %s", g_strerror(errno));
 }
 
-/* Fail every waiting call (with @lock held). */
-static void
-clientFailCallsLocked(virNetClient *client)
+/* Take every waiting call out of @calls (with @lock held), to be failed
+ * with clientFailCalls once @lock is released. */
+static GPtrArray *
+clientStealCallsLocked(virNetClient *client)
 {
+    GPtrArray *calls = g_ptr_array_new();
     GHashTableIter it;
     gpointer value;
 
     g_hash_table_iter_init(&it, client->calls);
     while (g_hash_table_iter_next(&it, NULL, &value)) {
-        virNetClientPending *call = value;
-        call->done = true;
-        g_cond_signal(&call->cond);
+        g_ptr_array_add(calls, value);
+        g_hash_table_iter_remove(&it);
     }
+    return calls;
+}
+
+static void
+clientFailCalls(virNetClient *client, GPtrArray *calls)
+{
+    uint64_t one = 1;
+
+    for (guint i = 0; i < calls->len; i++)
+        clientPendingFinish(g_ptr_array_index(calls, i));
+    /* a direct reader sleeping in poll() looks at its call again */
+    if (calls->len > 0 && write(client->readerfd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+        g_debug("cannot wake the direct reader: %s", g_strerror(errno));
+    g_ptr_array_unref(calls);
 }
 
 /* The connection died with the thread's current error (I/O thread). */
@@ -96,17 +150,19 @@ clientDie(virNetClient *client, int reason)
 {
     virNetClientCloseFunc fn;
     void *opaque;
+    GPtrArray *calls;
 
     g_mutex_lock(&client->lock);
     if (!client->closeErr)
         client->closeErr = virSaveLastError();
     client->closed = true;
-    clientFailCallsLocked(client);
+    calls = clientStealCallsLocked(client);
     /* Let the peer see the end at once; the fd itself is closed on free. */
     shutdown(virNetSocketGetFD(client->sock), SHUT_RDWR);
     fn = client->closeFn;
     opaque = client->closeOpaque;
     g_mutex_unlock(&client->lock);
+    clientFailCalls(client, calls);
 
     g_debug("RPC client closed (reason %d): %s", reason,
             client->closeErr && client->closeErr->message ?
@@ -115,10 +171,64 @@ clientDie(virNetClient *client, int reason)
         fn(client, reason, opaque);
 }
 
+/* Who is reading: the I/O thread (@mine NULL) or a direct reader waiting
+ * for @mine. */
+typedef struct {
+    virNetClient *client;
+    virNetClientPending *mine;
+} virNetClientReader;
+
+static bool clientFrameIO(virNetClient *client, virNetMessage *msg);
+
 static bool
 clientFrame(virNetSocket *sock, virNetMessage *msg, void *opaque)
 {
-    virNetClient *client = opaque;
+    virNetClientReader *reader = opaque;
+    virNetClient *client = reader->client;
+    virNetClientPending *call;
+
+    if (!reader->mine)
+        return clientFrameIO(client, msg);
+
+    /* A direct reader finishes replies (its own or another caller's) and
+     * leaves everything else (events, keepalive) to the I/O thread, which
+     * owns the keepalive state and runs the handlers. */
+    g_mutex_lock(&client->lock);
+    client->rxAt = g_get_monotonic_time();
+    if (msg->header.type != VIR_NET_REPLY && msg->header.type != VIR_NET_REPLY_WITH_FDS) {
+        g_queue_push_tail(&client->deferred, msg);
+        g_mutex_unlock(&client->lock);
+        clientWake(client);
+        return true;
+    }
+    call = g_hash_table_lookup(client->calls, GUINT_TO_POINTER(msg->header.serial));
+    if (call && call->prog == msg->header.prog) {
+        g_hash_table_remove(client->calls, GUINT_TO_POINTER(msg->header.serial));
+        call->reply = msg;
+        msg = NULL;
+    } else {
+        call = NULL;
+    }
+    g_mutex_unlock(&client->lock);
+    if (msg) {
+        g_debug("dropping REPLY with serial %u nobody waits for", msg->header.serial);
+        virNetMessageFree(msg);
+    }
+    if (!call)
+        return true;
+    if (call == reader->mine) {
+        g_atomic_int_set(&call->done, 1);
+        return false;           /* got ours: stop reading */
+    }
+    clientPendingFinish(call);
+    return true;
+}
+
+/* A frame read by the I/O thread. */
+static bool
+clientFrameIO(virNetClient *client, virNetMessage *msg)
+{
+    virNetSocket *sock = client->sock;
     gint64 now = g_get_monotonic_time();
 
     virKeepAliveNoteActivity(&client->ka, now);
@@ -138,13 +248,16 @@ clientFrame(virNetSocket *sock, virNetMessage *msg, void *opaque)
 
         g_mutex_lock(&client->lock);
         call = g_hash_table_lookup(client->calls, GUINT_TO_POINTER(msg->header.serial));
-        if (call && call->prog == msg->header.prog && !call->done) {
+        if (call && call->prog == msg->header.prog) {
+            g_hash_table_remove(client->calls, GUINT_TO_POINTER(msg->header.serial));
             call->reply = msg;
-            call->done = true;
-            g_cond_signal(&call->cond);
             msg = NULL;
+        } else {
+            call = NULL;
         }
         g_mutex_unlock(&client->lock);
+        if (call)
+            clientPendingFinish(call);
         if (msg) {
             g_debug("dropping REPLY with serial %u nobody waits for",
                     msg->header.serial);
@@ -167,35 +280,88 @@ clientFrame(virNetSocket *sock, virNetMessage *msg, void *opaque)
     return true;
 }
 
+/* Make @epfd watch the socket for what the I/O thread needs now: input
+ * unless a direct reader has it, output while some is queued. @lock held. */
+static void
+clientUpdateInterestLocked(virNetClient *client)
+{
+    guint32 want = (client->directReader ? 0 : EPOLLIN) |
+                   (virNetSocketHasOutput(client->sock) ? EPOLLOUT : 0);
+    struct epoll_event ev = { .events = want, .data.u32 = 0 };
+
+    if (want == client->epollEvents)
+        return;
+    if (epoll_ctl(client->epfd, EPOLL_CTL_MOD, virNetSocketGetFD(client->sock), &ev) == 0)
+        client->epollEvents = want;
+    else
+        g_debug("epoll_ctl: %s", g_strerror(errno));
+}
+
 static gpointer
 clientThread(gpointer opaque)
 {
     virNetClient *client = opaque;
-    int fd = virNetSocketGetFD(client->sock);
+    virNetClientReader self = { .client = client, .mine = NULL };
 
     for (;;) {
-        struct pollfd fds[2];
+        struct epoll_event evs[2];
+        GQueue deferred;
+        virNetMessage *msg;
+        guint32 sockEvents = 0;
         int timeout;
         gint64 now;
+        gint64 rxAt;
         bool quit;
+        bool failed;
+        int n;
 
         g_mutex_lock(&client->lock);
         quit = client->quit;
+        failed = client->readFailed;
         if (client->kaChange) {
             virKeepAliveStart(&client->ka, client->kaInterval, client->kaCount,
                               g_get_monotonic_time());
             client->kaChange = false;
         }
+        rxAt = client->rxAt;
+        client->rxAt = 0;
+        deferred = client->deferred;
+        g_queue_init(&client->deferred);
+        clientUpdateInterestLocked(client);
         g_mutex_unlock(&client->lock);
-        if (quit)
-            break;
+        if (quit || failed) {
+            g_queue_clear_full(&deferred, (GDestroyNotify)virNetMessageFree);
+            if (quit)
+                break;
+            /* a direct reader found the stream broken (@closeErr is set) */
+            clientDie(client, VIR_CONNECT_CLOSE_REASON_ERROR);
+            return NULL;
+        }
+        if (rxAt > 0)
+            virKeepAliveNoteActivity(&client->ka, rxAt);
+        if (!g_queue_is_empty(&deferred)) {
+            while ((msg = g_queue_pop_head(&deferred)))
+                clientFrameIO(client, msg);
+            /* a PONG may be queued: write it, and if the socket is full,
+             * go round again to watch for output */
+            if (virNetSocketFlush(client->sock) < 0) {
+                clientDie(client, VIR_CONNECT_CLOSE_REASON_ERROR);
+                return NULL;
+            }
+            if (virNetSocketHasOutput(client->sock))
+                continue;
+        }
 
         now = g_get_monotonic_time();
         switch (virKeepAliveCheck(&client->ka, now)) {
         case VIR_KEEPALIVE_PING:
             virNetSocketQueue(client->sock,
                               virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING));
-            break;
+            if (virNetSocketFlush(client->sock) < 0) {
+                clientDie(client, VIR_CONNECT_CLOSE_REASON_ERROR);
+                return NULL;
+            }
+            continue;           /* recompute the interest (output left?) */
         case VIR_KEEPALIVE_DEAD:
             virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                            "connection closed due to keepalive timeout");
@@ -204,43 +370,51 @@ clientThread(gpointer opaque)
         case VIR_KEEPALIVE_NONE:
             break;
         }
-
-        fds[0].fd = fd;
-        fds[0].events = POLLIN | (virNetSocketHasOutput(client->sock) ? POLLOUT : 0);
-        fds[0].revents = 0;
-        fds[1].fd = client->wakefd;
-        fds[1].events = POLLIN;
-        fds[1].revents = 0;
         timeout = virKeepAliveTimeout(&client->ka, now);
 
-        if (poll(fds, 2, timeout) < 0) {
+        n = epoll_wait(client->epfd, evs, G_N_ELEMENTS(evs), timeout);
+        if (n < 0) {
             if (errno == EINTR)
                 continue;
             virReportSystemError(errno, "%s", "poll on socket failed");
             clientDie(client, VIR_CONNECT_CLOSE_REASON_ERROR);
             return NULL;
         }
-        if (fds[1].revents & POLLIN) {
-            uint64_t v;
-            if (read(client->wakefd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-                g_debug("eventfd read: %s", g_strerror(errno));
+        for (int i = 0; i < n; i++) {
+            if (evs[i].data.u32 == 1) {
+                uint64_t v;
+                if (read(client->wakefd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+                    g_debug("eventfd read: %s", g_strerror(errno));
+            } else {
+                sockEvents = evs[i].events;
+            }
         }
-        if (fds[0].revents & POLLOUT) {
+        if (sockEvents & EPOLLOUT) {
             if (virNetSocketFlush(client->sock) < 0) {
                 clientDie(client, VIR_CONNECT_CLOSE_REASON_ERROR);
                 return NULL;
             }
         }
-        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-            switch (virNetSocketRead(client->sock, 0, clientFrame, client)) {
-            case VIR_NET_SOCKET_OK:
-                break;
-            case VIR_NET_SOCKET_EOF:
-                clientDie(client, VIR_CONNECT_CLOSE_REASON_EOF);
-                return NULL;
-            case VIR_NET_SOCKET_ERROR:
-                clientDie(client, VIR_CONNECT_CLOSE_REASON_ERROR);
-                return NULL;
+        if (sockEvents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+            if (g_mutex_trylock(&client->readLock)) {
+                virNetSocketStatus st = virNetSocketRead(client->sock, 0, clientFrame, &self);
+
+                g_mutex_unlock(&client->readLock);
+                switch (st) {
+                case VIR_NET_SOCKET_OK:
+                    break;
+                case VIR_NET_SOCKET_EOF:
+                    clientDie(client, VIR_CONNECT_CLOSE_REASON_EOF);
+                    return NULL;
+                case VIR_NET_SOCKET_ERROR:
+                    clientDie(client, VIR_CONNECT_CLOSE_REASON_ERROR);
+                    return NULL;
+                }
+            } else {
+                /* A direct reader has the socket (HUP/ERR are reported
+                 * whatever the interest): it sees the same and hands the
+                 * socket back in a moment. */
+                g_thread_yield();
             }
         }
         /* Write what callers or keepalive queued meanwhile, without waiting
@@ -253,14 +427,84 @@ clientThread(gpointer opaque)
     return NULL;
 }
 
+/*
+ * The caller reads its own reply (the I/O thread stays off the socket's
+ * input meanwhile): one thread wakeup per call instead of two. Replies
+ * for other callers are finished on the way; other frames go to the I/O
+ * thread. On EOF the socket goes back to the I/O thread, which finds the
+ * same EOF and fails every call; on a broken stream the error is kept
+ * for the I/O thread to close with. Returns with @call done, or for the
+ * caller to wait on it.
+ */
+static void
+clientReadOwn(virNetClient *client, virNetClientPending *call)
+{
+    virNetClientReader reader = { .client = client, .mine = call };
+    int fd = virNetSocketGetFD(client->sock);
+    bool failed = false;
+
+    g_mutex_lock(&client->readLock);
+    while (!g_atomic_int_get(&call->done)) {
+        struct pollfd fds[2] = {
+            { .fd = fd, .events = POLLIN },
+            { .fd = client->readerfd, .events = POLLIN },
+        };
+        virNetSocketStatus st;
+
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (fds[1].revents & POLLIN) {
+            uint64_t v;
+            if (read(client->readerfd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+                g_debug("eventfd read: %s", g_strerror(errno));
+        }
+        if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        st = virNetSocketRead(client->sock, 0, clientFrame, &reader);
+        if (st == VIR_NET_SOCKET_EOF)
+            break;
+        if (st == VIR_NET_SOCKET_ERROR) {
+            failed = true;
+            break;
+        }
+    }
+    g_mutex_unlock(&client->readLock);
+
+    g_mutex_lock(&client->lock);
+    client->directReader = false;
+    if (failed) {
+        client->readFailed = true;
+        if (!client->closeErr)
+            client->closeErr = virSaveLastError();
+    }
+    clientUpdateInterestLocked(client);
+    g_mutex_unlock(&client->lock);
+    if (failed)
+        clientWake(client);
+    virResetLastError();
+}
+
 virNetClient *
 virNetClientNew(virNetSocket *sock)
 {
     virNetClient *client = g_new0(virNetClient, 1);
 
+    struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 0 };
+
     client->sock = sock;
     client->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    g_assert(client->wakefd >= 0);
+    client->readerfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    client->epfd = epoll_create1(EPOLL_CLOEXEC);
+    g_assert(client->wakefd >= 0 && client->readerfd >= 0 && client->epfd >= 0);
+    g_assert(epoll_ctl(client->epfd, EPOLL_CTL_ADD, virNetSocketGetFD(sock), &ev) == 0);
+    client->epollEvents = EPOLLIN;
+    ev.data.u32 = 1;
+    g_assert(epoll_ctl(client->epfd, EPOLL_CTL_ADD, client->wakefd, &ev) == 0);
+    g_queue_init(&client->deferred);
+    g_mutex_init(&client->readLock);
     g_mutex_init(&client->lock);
     client->calls = g_hash_table_new(g_direct_hash, g_direct_equal);
     virKeepAliveInit(&client->ka);
@@ -350,6 +594,7 @@ virNetClientCall(virNetClient *client, uint32_t prog, int proc,
     g_autoptr(virNetMessage) reply = NULL;
     virNetMessage *msg;
     const char *why = NULL;
+    bool direct;
 
     g_mutex_lock(&client->lock);
     if (client->closed || client->quit) {
@@ -365,7 +610,6 @@ virNetClientCall(virNetClient *client, uint32_t prog, int proc,
         return -1;
     }
 
-    g_cond_init(&call.cond);
     call.prog = prog;
     call.serial = hdr.serial;
 
@@ -373,28 +617,33 @@ virNetClientCall(virNetClient *client, uint32_t prog, int proc,
     if (client->closed || client->quit) {
         clientReportClosedLocked(client, false);
         g_mutex_unlock(&client->lock);
-        g_cond_clear(&call.cond);
         virNetMessageFree(msg);
         return -1;
     }
     g_hash_table_insert(client->calls, GUINT_TO_POINTER(call.serial), &call);
+    /* Alone on the connection: read the reply ourselves (clientReadOwn). */
+    direct = !client->directReader && g_hash_table_size(client->calls) == 1;
+    if (direct) {
+        client->directReader = true;
+        clientUpdateInterestLocked(client);
+    }
     virNetSocketQueue(client->sock, msg);
     /* Write from this thread when the socket takes the whole frame (the
      * common case): the I/O thread only has to read the reply. A write
      * error is left for the I/O thread, which sees the same socket fail. */
     if (virNetSocketTryFlush(client->sock) < 0 || virNetSocketHasOutput(client->sock))
         clientWake(client);
-    while (!call.done)
-        g_cond_wait(&call.cond, &client->lock);
-    g_hash_table_remove(client->calls, GUINT_TO_POINTER(call.serial));
-    reply = g_steal_pointer(&call.reply);
-    if (!reply)
-        clientReportClosedLocked(client, true);
     g_mutex_unlock(&client->lock);
-    g_cond_clear(&call.cond);
 
-    if (!reply)
+    if (direct)
+        clientReadOwn(client, &call);
+    clientPendingWait(&call);
+    if (!(reply = g_steal_pointer(&call.reply))) {
+        g_mutex_lock(&client->lock);
+        clientReportClosedLocked(client, true);
+        g_mutex_unlock(&client->lock);
         return -1;
+    }
 
     if (reply->header.status == VIR_NET_OK) {
         if (!retFilter)
@@ -426,11 +675,14 @@ virNetClientClose(virNetClient *client)
 {
     GThread *thread;
 
+    GPtrArray *calls;
+
     g_mutex_lock(&client->lock);
     client->quit = true;
-    clientFailCallsLocked(client);
+    calls = clientStealCallsLocked(client);
     thread = g_steal_pointer(&client->thread);
     g_mutex_unlock(&client->lock);
+    clientFailCalls(client, calls);
     if (!thread)
         return;
     if (thread == g_thread_self()) {
@@ -452,6 +704,10 @@ virNetClientFree(virNetClient *client)
     virNetClientClose(client);
     virNetSocketFree(client->sock);
     close(client->wakefd);
+    close(client->readerfd);
+    close(client->epfd);
+    g_queue_clear_full(&client->deferred, (GDestroyNotify)virNetMessageFree);
+    g_mutex_clear(&client->readLock);
     g_hash_table_unref(client->calls);
     if (client->closeErr)
         virFreeError(client->closeErr);

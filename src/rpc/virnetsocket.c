@@ -33,6 +33,7 @@ struct _virNetSocket {
 
     /* Output. */
     GMutex lock;
+    gint queued;                /* atomic: length of @out, read without @lock */
     GQueue out;             /* virNetMessage *, head is being written */
     size_t outOffset;       /* bytes of the head already written */
 };
@@ -310,6 +311,7 @@ virNetSocketQueue(virNetSocket *sock, virNetMessage *msg)
 {
     g_mutex_lock(&sock->lock);
     g_queue_push_tail(&sock->out, msg);
+    g_atomic_int_inc(&sock->queued);
     g_mutex_unlock(&sock->lock);
 }
 
@@ -323,18 +325,16 @@ virNetSocketQueueUrgent(virNetSocket *sock, virNetMessage *msg)
     } else {
         g_queue_push_head(&sock->out, msg);
     }
+    g_atomic_int_inc(&sock->queued);
     g_mutex_unlock(&sock->lock);
 }
 
 bool
 virNetSocketHasOutput(virNetSocket *sock)
 {
-    bool ret;
-
-    g_mutex_lock(&sock->lock);
-    ret = !g_queue_is_empty(&sock->out);
-    g_mutex_unlock(&sock->lock);
-    return ret;
+    /* Lock-free: the reading thread asks this on every round, while
+     * callers hold @lock to write. */
+    return g_atomic_int_get(&sock->queued) > 0;
 }
 
 int
@@ -373,6 +373,7 @@ virNetSocketTryFlush(virNetSocket *sock)
         sock->outOffset += n;
         if (sock->outOffset == msg->len) {
             g_queue_pop_head(&sock->out);
+            g_atomic_int_dec_and_test(&sock->queued);
             virNetMessageFree(msg);
             sock->outOffset = 0;
         }

@@ -18,8 +18,8 @@
  * while virNetSocketHasOutput) and calls virNetSocketRead/Flush.
  * Threads: virNetSocketQueue, virNetSocketFlush and virNetSocketHasOutput
  * may be called from any thread (an internal mutex guards the queue and
- * serializes writes); virNetSocketRead only from the single thread that
- * owns the reading side. Nothing here blocks.
+ * serializes writes); virNetSocketRead from one thread at a time (the
+ * owner serializes its readers). Nothing here blocks.
  */
 
 typedef struct _virNetSocket virNetSocket;

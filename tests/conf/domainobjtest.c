@@ -75,6 +75,76 @@ testAddLookup(void)
     virDomainObjListFree(list);
 }
 
+typedef struct {
+    virDomainObjList *list;
+    const char *name;
+    bool found;
+    bool wouldBlock;
+} NoWaitProbe;
+
+/* A lookup in no-wait mode, from a thread of its own (the object lock may
+ * be held by this test's thread, and GMutex is not recursive). */
+static gpointer
+noWaitThread(gpointer opaque)
+{
+    NoWaitProbe *p = opaque;
+    virDomainObj *obj;
+
+    virDomainObjListSetNoWait(true);
+    obj = virDomainObjListFindByName(p->list, p->name);
+    p->found = obj != NULL;
+    p->wouldBlock = virDomainObjListWouldBlock();
+    virDomainObjEndAPI(&obj);
+    virDomainObjListSetNoWait(false);
+    return NULL;
+}
+
+static void
+noWaitProbe(virDomainObjList *list, const char *name, bool *found, bool *wouldBlock)
+{
+    NoWaitProbe p = { .list = list, .name = name };
+
+    g_thread_join(g_thread_new("nowait", noWaitThread, &p));
+    *found = p.found;
+    *wouldBlock = p.wouldBlock;
+}
+
+/* No-wait lookups find what is free, and say "would block" instead of
+ * waiting for a busy object or list; by id they never look. */
+static void
+testNoWait(void)
+{
+    virDomainObjList *list = virDomainObjListNew();
+    virDomainDef *def = makeDef("a", UUID1);
+    virDomainObj *obj = virDomainObjListAdd(list, &def, 0, NULL);
+    bool found;
+    bool wouldBlock;
+
+    /* "a" is locked (Add returns it locked) */
+    noWaitProbe(list, "a", &found, &wouldBlock);
+    g_assert_false(found);
+    g_assert_true(wouldBlock);
+    virDomainObjEndAPI(&obj);
+
+    noWaitProbe(list, "a", &found, &wouldBlock);
+    g_assert_true(found);
+    g_assert_false(wouldBlock);
+    noWaitProbe(list, "nosuch", &found, &wouldBlock);
+    g_assert_false(found);
+    g_assert_false(wouldBlock);
+
+    virDomainObjListSetNoWait(true);
+    g_assert_null(virDomainObjListFindByID(list, 1));
+    g_assert_true(virDomainObjListWouldBlock());
+    virDomainObjListSetNoWait(false);
+    g_assert_false(virDomainObjListWouldBlock());
+    /* back to waiting lookups in this thread */
+    obj = virDomainObjListFindByName(list, "a");
+    g_assert_nonnull(obj);
+    virDomainObjEndAPI(&obj);
+    virDomainObjListFree(list);
+}
+
 static void
 testAddConflicts(void)
 {
@@ -592,6 +662,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/conf/obj/add-lookup", testAddLookup);
     g_test_add_func("/conf/obj/add-conflicts", testAddConflicts);
+    g_test_add_func("/conf/obj/no-wait", testNoWait);
     g_test_add_func("/conf/obj/remove", testRemove);
     g_test_add_func("/conf/obj/remove-middle", testRemoveMiddle);
     g_test_add_func("/conf/obj/find-by-id", testFindByID);

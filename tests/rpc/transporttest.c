@@ -713,6 +713,146 @@ testClientKeepAliveTimeout(void)
     g_free(w.message);
 }
 
+typedef struct {
+    GMutex lock;
+    GCond cond;
+    int events;
+    int lastProc;
+    bool onCaller;          /* the handler ran on the calling thread (must not) */
+    GThread *caller;
+} EventWatch;
+
+static void
+eventWatchFn(virNetClient *client, virNetMessage *msg, void *opaque)
+{
+    EventWatch *w = opaque;
+
+    g_mutex_lock(&w->lock);
+    w->events++;
+    w->lastProc = msg->header.proc;
+    if (g_thread_self() == w->caller)
+        w->onCaller = true;
+    g_cond_broadcast(&w->cond);
+    g_mutex_unlock(&w->lock);
+    virNetMessageFree(msg);
+}
+
+typedef struct {
+    virNetClient *client;
+    EventWatch *w;
+    int rc;
+} EchoCall;
+
+static gpointer
+echoCallThread(gpointer opaque)
+{
+    EchoCall *c = opaque;
+
+    g_mutex_lock(&c->w->lock);
+    c->w->caller = g_thread_self();
+    g_mutex_unlock(&c->w->lock);
+    c->rc = virNetClientCall(c->client, TEST_PROG, PROC_ECHO, NULL, NULL, NULL, NULL);
+    return NULL;
+}
+
+/* While the only caller reads its own reply, the peer sends a PING and an
+ * event before the reply: the PING is answered and the event handled,
+ * both by the I/O thread and while the call is still waiting; then the
+ * reply ends the call. */
+static void
+testClientFramesDuringCall(void)
+{
+    int sv[2];
+    g_autoptr(virNetClient) client = NULL;
+    g_autoptr(virNetMessage) call = NULL;
+    g_autoptr(virNetMessage) ping = virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING);
+    g_autoptr(virNetMessage) pong = NULL;
+    g_autoptr(virNetMessage) event = NULL;
+    g_autoptr(virNetMessage) reply = NULL;
+    virNetMessageHeader eh = {
+        .prog = TEST_PROG, .vers = 1, .proc = 77, .type = VIR_NET_MESSAGE,
+        .serial = 0, .status = VIR_NET_OK,
+    };
+    EventWatch w = { 0 };
+    EchoCall c = { .w = &w };
+    gint64 end = g_get_monotonic_time() + DEADLINE_US;
+    GThread *t;
+
+    g_mutex_init(&w.lock);
+    g_cond_init(&w.cond);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    client = virNetClientNew(virNetSocketNew(sv[0]));
+    virNetClientSetEventHandler(client, eventWatchFn, &w);
+    c.client = client;
+    t = g_thread_new("caller", echoCallThread, &c);
+
+    call = readFrame(sv[1]);
+    g_assert_nonnull(call);
+    g_assert_cmpint(call->header.proc, ==, PROC_ECHO);
+
+    writeAll(sv[1], ping->buf, ping->len);
+    pong = readFrame(sv[1]);
+    g_assert_nonnull(pong);
+    g_assert_cmpint(pong->header.proc, ==, VIR_NET_KEEPALIVE_PROC_PONG);
+
+    event = virNetMessageEncode(&eh, NULL, NULL, NULL);
+    g_assert_nonnull(event);
+    writeAll(sv[1], event->buf, event->len);
+    g_mutex_lock(&w.lock);
+    while (w.events == 0 && g_cond_wait_until(&w.cond, &w.lock, end))
+        ;
+    g_assert_cmpint(w.events, ==, 1);
+    g_assert_cmpint(w.lastProc, ==, 77);
+    g_assert_false(w.onCaller);
+    g_mutex_unlock(&w.lock);
+
+    reply = virNetMessageEncode(&(virNetMessageHeader){
+                                    .prog = TEST_PROG, .vers = 1, .proc = PROC_ECHO,
+                                    .type = VIR_NET_REPLY, .serial = call->header.serial,
+                                    .status = VIR_NET_OK },
+                                NULL, NULL, NULL);
+    writeAll(sv[1], reply->buf, reply->len);
+    g_thread_join(t);
+    g_assert_cmpint(c.rc, ==, 0);
+    g_assert_true(virNetClientIsOpen(client));
+    close(sv[1]);
+}
+
+/* A broken frame arriving while the only caller reads its own reply: the
+ * call fails with the frame's error, the client closes with reason ERROR. */
+static void
+testClientHostileFrameDuringCall(void)
+{
+    int sv[2];
+    g_autoptr(virNetClient) client = NULL;
+    g_autoptr(virNetMessage) call = NULL;
+    CloseWatch w = { 0 };
+    PendingCall p = { .w = &w, .proc = PROC_SILENT };
+    guint8 bad[4] = { 0x7f, 0xff, 0xff, 0xff };
+    GThread *t;
+
+    g_mutex_init(&w.lock);
+    g_cond_init(&w.cond);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    client = virNetClientNew(virNetSocketNew(sv[0]));
+    virNetClientSetCloseHandler(client, closeWatchFn, &w);
+    p.client = client;
+    t = g_thread_new("pending", pendingCallThread, &p);
+    call = readFrame(sv[1]);
+    g_assert_nonnull(call);
+    writeAll(sv[1], bad, sizeof(bad));
+
+    g_thread_join(t);
+    g_assert_true(waitWatch(&w, NULL, &w.calls));
+    g_assert_cmpint(w.rc, ==, -1);
+    g_assert_cmpint(w.code, ==, VIR_ERR_RPC);
+    g_assert_nonnull(strstr(w.message, "packet"));
+    g_assert_cmpint(w.reason, ==, VIR_CONNECT_CLOSE_REASON_ERROR);
+    g_assert_false(virNetClientIsOpen(client));
+    close(sv[1]);
+    g_free(w.message);
+}
+
 /* A server frame announcing more than 32 MiB closes the client cleanly. */
 static void
 testClientHostileFrame(void)
@@ -916,6 +1056,9 @@ main(int argc, char **argv)
     g_test_add_func("/rpc/transport/client-dead-peer", testDeadPeer);
     g_test_add_func("/rpc/transport/client-keepalive-timeout", testClientKeepAliveTimeout);
     g_test_add_func("/rpc/transport/client-hostile-frame", testClientHostileFrame);
+    g_test_add_func("/rpc/transport/client-frames-during-call", testClientFramesDuringCall);
+    g_test_add_func("/rpc/transport/client-hostile-frame-during-call",
+                    testClientHostileFrameDuringCall);
     g_test_add_func("/rpc/transport/client-free-in-close-handler",
                     testClientFreeInCloseHandler);
     return g_test_run();
