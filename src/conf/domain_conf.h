@@ -241,6 +241,8 @@ typedef struct {
     char **unknownElements;
 } virDomainDef;
 
+/* An empty definition with libvirt's defaults (id -1, one vCPU, ...). */
+virDomainDef *virDomainDefNew(void);
 void virDomainDefFree(virDomainDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDef, virDomainDefFree);
 void virDomainDiskDefFree(virDomainDiskDef *disk);

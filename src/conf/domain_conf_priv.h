@@ -24,9 +24,6 @@ extern const char *const virDomainMemballoonModelNames[];
 int virDomainEnumFromString(const char *const *names, int last, const char *str);
 const char *virDomainEnumToString(const char *const *names, int last, int value);
 
-/* A new, empty def with libvirt's defaults (id -1, 1 vcpu, lifecycle
- * destroy/restart/destroy, clock utc). */
-virDomainDef *virDomainDefNew(void);
 virDomainChrDef *virDomainChrDefCopy(const virDomainChrDef *src);
 
 /* Parse a document (at most VIR_DOMAIN_XML_MAX_SIZE bytes) without

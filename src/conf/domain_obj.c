@@ -59,6 +59,7 @@ virDomainObjUnref(virDomainObj *obj)
         obj->privateDataFree(obj->privateData);
     virDomainDefFree(obj->def);
     virDomainDefFree(obj->newDef);
+    g_free(obj->pendingXML);
     g_cond_clear(&obj->jobCond);
     g_mutex_clear(&obj->lock);
     g_free(obj);
@@ -244,6 +245,40 @@ listIndex(virDomainObjList *list, virDomainObj *obj)
     g_hash_table_insert(list->byName, g_strdup(obj->def->name), obj);
 }
 
+int
+virDomainObjParsePending(virDomainObj *obj)
+{
+    g_autoptr(virDomainDef) def = NULL;
+
+    if (!obj->pendingXML)
+        return 0;
+    if (!(def = virDomainDefParseString(obj->pendingXML, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
+        return -1;
+    return virDomainObjSetParsed(obj, &def);
+}
+
+int
+virDomainObjSetParsed(virDomainObj *obj, virDomainDef **parsed)
+{
+    g_autoptr(virDomainDef) def = g_steal_pointer(parsed);
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    if (!obj->pendingXML)
+        return 0;
+    if (strcmp(def->name, obj->def->name) != 0 ||
+        memcmp(def->uuid, obj->def->uuid, VIR_UUID_BUFLEN) != 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "definition of domain '%s' (uuid %s) now names '%s'",
+                       obj->def->name, virUUIDFormat(obj->def->uuid, uuidstr), def->name);
+        return -1;
+    }
+    def->id = obj->def->id;
+    virDomainDefFree(obj->def);
+    obj->def = g_steal_pointer(&def);
+    g_clear_pointer(&obj->pendingXML, g_free);
+    return 0;
+}
+
 /* Install @def in @obj as libvirt's virDomainObjAssignDef does; the
  * replaced persistent definition (if any) goes to *oldDef. */
 static void
@@ -291,6 +326,9 @@ virDomainObjListAdd(virDomainObjList *list, virDomainDef **def,
                            "domain '%s' is already active", obj->def->name);
             goto error;
         }
+        /* the replaced definition may be handed back (*oldDef) and restored */
+        if (virDomainObjParsePending(obj) < 0)
+            goto error;
         replaceDef(obj, g_steal_pointer(def),
                    !!(flags & VIR_DOMAIN_OBJ_LIST_ADD_LIVE), &old);
         virDomainObjRef(obj);

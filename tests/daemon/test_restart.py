@@ -264,6 +264,63 @@ def test_powered_off_while_down():
     wait_for(lambda: not pid_alive(pid), "QEMU to exit")
 
 
+def test_deferred_definitions():
+    """At start, inactive definitions are indexed by name and UUID and fully
+    parsed in the background; any call that needs one parses it first. A
+    file that passes the quick scan but does not parse is dropped like a
+    bad file at load; a hand-written one is parsed at once."""
+    import libvirt
+    d = Daemon().start()
+    uri = d.uri()
+    conn = libvirt.open(uri)
+    before = {}
+    for i in range(150):
+        dom = conn.defineXML(diskless_xml("lazy%03d" % i, memory_kib=65536 + i * 1024))
+        before[dom.name()] = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+    conn.close()
+    assert d.stop() == 0
+    cfg = d.dirs["config"]
+    # UUID before name: not our formatter's order, so parsed at once
+    write(os.path.join(cfg, "hand.xml"), """<domain type='qemu'>
+  <uuid>0e5b9c7e-1f43-4bd6-9a57-4c1b1d4c0b7a</uuid>
+  <name>hand</name>
+  <memory unit='KiB'>65536</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+</domain>
+""")
+    # scans as "broken" with a UUID, but is not well-formed further on
+    write(os.path.join(cfg, "broken.xml"), """<domain type='qemu'>
+  <name>broken</name>
+  <uuid>5d8f3a0e-27b4-4c55-8f0a-2b6e9d3c1a44</uuid>
+  <memory unit='KiB'>65536</memory
+</domain>
+""")
+    d.start()
+    conn = libvirt.open(uri)
+    try:
+        # every call that needs a full definition gets the real one
+        for name in ("lazy149", "lazy000", "lazy075"):
+            dom = conn.lookupByName(name)
+            assert dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE) == before[name], name
+            assert dom.maxMemory() == 65536 + int(name[4:]) * 1024
+        assert conn.lookupByName("hand").maxMemory() == 65536
+        # and one starts straight away
+        dom = conn.lookupByName("lazy001")
+        dom.create()
+        assert dom.state()[0] == libvirt.VIR_DOMAIN_RUNNING
+        dom.destroy()
+        # the broken file is dropped (at the latest by the background parse)
+        wait_for(lambda: "broken" not in [x.name() for x in conn.listAllDomains()],
+                 "the unparseable definition to be dropped")
+        names = set(x.name() for x in conn.listAllDomains())
+        assert names == set(before) | {"hand"}, sorted(names ^ (set(before) | {"hand"}))
+        for name, xml in before.items():
+            assert conn.lookupByName(name).XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE) == xml
+        assert "Failed to load config for domain 'broken'" in d.log(), d.log()
+    finally:
+        conn.close()
+
+
 if __name__ == "__main__":
     run_tests([
         ("seed: QEMU killed while down -> shut off (crashed), event delivered",
@@ -277,4 +334,6 @@ if __name__ == "__main__":
          test_reconnect_failure_keeps_guest),
         ("guest powered off while the daemon was down ends shut off (shutdown)",
          test_powered_off_while_down),
+        ("inactive definitions parsed in the background, or on first use",
+         test_deferred_definitions),
     ])

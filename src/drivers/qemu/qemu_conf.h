@@ -58,6 +58,13 @@ struct _qemuDriver {
     GMutex startupLock;
     GArray *startupEvents;          /* qemuDriverStartupEvent */
 
+    /* Definitions loaded as name and UUID only (virDomainObj.pendingXML),
+     * parsed by these threads after start; @parseStop ends them early. */
+    GPtrArray *parseThreads;
+    GPtrArray *parsePending;        /* virDomainObj * (references) */
+    gint parseNext;                 /* atomic: next index in parsePending */
+    gint parseStop;                 /* atomic */
+
     GMutex capsLock;                /* protects caps */
     void *caps;                     /* qemuCaps * of the default emulator, lazily probed */
 };

@@ -45,6 +45,12 @@ qemuDomainObjFromDomain(virDomainPtr dom)
         virUUIDFormat(dom->uuid, uuidstr);
         virReportError(VIR_ERR_NO_DOMAIN, "no domain with matching uuid '%s' (%s)",
                        uuidstr, dom->name);
+        return NULL;
+    }
+    /* loaded at start as name and UUID only: the definition is needed now */
+    if (virDomainObjParsePending(obj) < 0) {
+        virDomainObjEndAPI(&obj);
+        return NULL;
     }
     return obj;
 }

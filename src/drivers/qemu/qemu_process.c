@@ -1113,7 +1113,15 @@ qemuProcessLoadStatus(qemuDriver *driver, const char *path, qemuDomainStatus *st
             virDomainObjEndAPI(&obj);
             return NULL;
         }
-        /* persistent definition loaded first: the status def is the live one */
+        /* persistent definition loaded first: the status def is the live one
+         * (and a config that does not parse leaves the guest transient) */
+        if (virDomainObjParsePending(obj) < 0) {
+            g_warning("config of running domain '%s' does not load: %s",
+                      obj->def->name, virGetLastErrorMessage());
+            virResetLastError();
+            g_clear_pointer(&obj->pendingXML, g_free);
+            obj->persistent = false;
+        }
         virDomainDefFree(obj->newDef);
         obj->newDef = obj->def;
         obj->def = g_steal_pointer(&st->def);
