@@ -326,9 +326,13 @@ virDomainObjListAdd(virDomainObjList *list, virDomainDef **def,
                            "domain '%s' is already active", obj->def->name);
             goto error;
         }
-        /* the replaced definition may be handed back (*oldDef) and restored */
-        if (virDomainObjParsePending(obj) < 0)
-            goto error;
+        /* The replaced definition may be handed back (*oldDef) and restored:
+         * parse it. One that does not parse any more is being replaced
+         * anyway; its placeholder (name and UUID) is what it leaves. */
+        if (virDomainObjParsePending(obj) < 0) {
+            g_clear_pointer(&obj->pendingXML, g_free);
+            virResetLastError();
+        }
         replaceDef(obj, g_steal_pointer(def),
                    !!(flags & VIR_DOMAIN_OBJ_LIST_ADD_LIVE), &old);
         virDomainObjRef(obj);

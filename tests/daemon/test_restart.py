@@ -309,9 +309,15 @@ def test_deferred_definitions():
         dom.create()
         assert dom.state()[0] == libvirt.VIR_DOMAIN_RUNNING
         dom.destroy()
-        # the broken file is dropped (at the latest by the background parse)
-        wait_for(lambda: "broken" not in [x.name() for x in conn.listAllDomains()],
-                 "the unparseable definition to be dropped")
+        # the broken file: the first call that needs it (or the background
+        # parse, whichever comes first) finds it does not parse and drops it
+        try:
+            conn.lookupByName("broken").XMLDesc(0)
+            raise AssertionError("a definition that does not parse was used")
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() in (libvirt.VIR_ERR_NO_DOMAIN,
+                                          libvirt.VIR_ERR_XML_ERROR), e
+        assert "broken" not in [x.name() for x in conn.listAllDomains()]
         names = set(x.name() for x in conn.listAllDomains())
         assert names == set(before) | {"hand"}, sorted(names ^ (set(before) | {"hand"}))
         for name, xml in before.items():

@@ -267,6 +267,16 @@ qemuDriverLoadConfig(qemuDriverLoader *loader, const char *ent)
     virDomainObjEndAPI(&obj);
 }
 
+void
+qemuDriverDropUnparsable(qemuDriver *driver, virDomainObj *obj)
+{
+    g_warning("Failed to load config for domain '%s': %s: skipped",
+              obj->def->name, virGetLastErrorMessage());
+    g_clear_pointer(&obj->pendingXML, g_free);
+    if (!obj->removing)
+        virDomainObjListRemove(driver->domains, obj);
+}
+
 /* Background: parse the definitions left pending at load. One that no
  * longer parses (or names another domain) is dropped, as a bad file is at
  * load. Meanwhile any API that needs a definition parses it itself
@@ -298,13 +308,8 @@ qemuDriverParseRun(gpointer opaque)
         virDomainObjLock(obj);
         if (!obj->removing && obj->pendingXML &&
             (!def || virDomainObjSetParsed(obj, &def) < 0)) {
-            g_warning("Failed to load config for domain '%s': %s: skipped",
-                      obj->def->name, virGetLastErrorMessage());
+            qemuDriverDropUnparsable(driver, obj);
             virResetLastError();
-            if (!virDomainObjIsActive(obj)) {
-                g_clear_pointer(&obj->pendingXML, g_free);
-                virDomainObjListRemove(driver->domains, obj);
-            }
         }
         virDomainObjUnlock(obj);
     }

@@ -74,6 +74,10 @@ struct _qemuDriver {
 qemuDriver *qemuDriverNew(const qemuDriverPaths *paths, bool privileged,
                           bool embedded, const char *uri);
 qemuDriver *qemuDriverRef(qemuDriver *driver);
+/* @obj (locked, inactive) was loaded as name and UUID only and its
+ * definition does not parse: log it (with the thread's error, which
+ * stays) and drop it from the list, as a bad file is skipped at load. */
+void qemuDriverDropUnparsable(qemuDriver *driver, virDomainObj *obj);
 void qemuDriverUnref(qemuDriver *driver);
 
 /* Parse qemu.conf text: "key = value" lines, '#' comments. Known keys:

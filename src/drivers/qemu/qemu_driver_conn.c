@@ -36,8 +36,8 @@ static qemuDriver *qemuSessionDriver;
 virDomainObj *
 qemuDomainObjFromDomain(virDomainPtr dom)
 {
-    virDomainObj *obj = virDomainObjListFindByUUID(qemuDriverOf(dom->conn)->domains,
-                                                   dom->uuid);
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj = virDomainObjListFindByUUID(driver->domains, dom->uuid);
 
     if (!obj) {
         char uuidstr[VIR_UUID_STRING_BUFLEN];
@@ -49,6 +49,7 @@ qemuDomainObjFromDomain(virDomainPtr dom)
     }
     /* loaded at start as name and UUID only: the definition is needed now */
     if (virDomainObjParsePending(obj) < 0) {
+        qemuDriverDropUnparsable(driver, obj);
         virDomainObjEndAPI(&obj);
         return NULL;
     }
