@@ -33,10 +33,10 @@ JSON=${BENCH_JSON:-$top/bench/results.json}
 MD=${BENCH_MD-$top/BENCHMARKS.md}
 
 if [ -n "${QUICK:-}" ]; then
-    N1=20; N2=40; REPS=2; LOOKUPS=50; LISTS=5; TSECS=0.3; GREPS=1; SDREPS=2
+    N1=20; N2=40; REPS=2; LOOKUPS=50; LISTS=5; TSECS=0.3; GREPS=1; SDREPS=2; SETTLE=0.2
     SUSREPS=3; COLDREPS=1; INPROC=200; FLOORREPS=2
 else
-    N1=1000; N2=10000; REPS=3; LOOKUPS=2000; LISTS=50; TSECS=2; GREPS=3; SDREPS=10
+    N1=1000; N2=10000; REPS=3; LOOKUPS=2000; LISTS=50; TSECS=2; GREPS=5; SDREPS=10; SETTLE=2
     SUSREPS=20; COLDREPS=3; INPROC=10000; FLOORREPS=10
 fi
 
@@ -247,6 +247,9 @@ cold() {
             fi
         done
     done
+    # Resident memory once settled: virtkitd parses inactive definitions in
+    # the background after answering, so right after the list would flatter it.
+    sleep "$SETTLE"
     echo "virtkit rss_$label $(rss_mb "$vk_pid")" >>"$samples"
     if [ "$libvirt" = yes ]; then
         echo "libvirt rss_$label $(rss_mb "$(cat "$lvdir/libvirtd.pid")")" >>"$samples"

@@ -59,7 +59,7 @@ virDomainObjUnref(virDomainObj *obj)
         obj->privateDataFree(obj->privateData);
     virDomainDefFree(obj->def);
     virDomainDefFree(obj->newDef);
-    g_free(obj->pendingXML);
+    g_free(obj->pendingPath);
     g_cond_clear(&obj->jobCond);
     g_mutex_clear(&obj->lock);
     g_free(obj);
@@ -250,9 +250,9 @@ virDomainObjParsePending(virDomainObj *obj)
 {
     g_autoptr(virDomainDef) def = NULL;
 
-    if (!obj->pendingXML)
+    if (!obj->pendingPath)
         return 0;
-    if (!(def = virDomainDefParseString(obj->pendingXML, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
+    if (!(def = virDomainDefParseFile(obj->pendingPath, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
         return -1;
     return virDomainObjSetParsed(obj, &def);
 }
@@ -263,7 +263,7 @@ virDomainObjSetParsed(virDomainObj *obj, virDomainDef **parsed)
     g_autoptr(virDomainDef) def = g_steal_pointer(parsed);
     char uuidstr[VIR_UUID_STRING_BUFLEN];
 
-    if (!obj->pendingXML)
+    if (!obj->pendingPath)
         return 0;
     if (strcmp(def->name, obj->def->name) != 0 ||
         memcmp(def->uuid, obj->def->uuid, VIR_UUID_BUFLEN) != 0) {
@@ -275,7 +275,7 @@ virDomainObjSetParsed(virDomainObj *obj, virDomainDef **parsed)
     def->id = obj->def->id;
     virDomainDefFree(obj->def);
     obj->def = g_steal_pointer(&def);
-    g_clear_pointer(&obj->pendingXML, g_free);
+    g_clear_pointer(&obj->pendingPath, g_free);
     return 0;
 }
 
@@ -330,7 +330,7 @@ virDomainObjListAdd(virDomainObjList *list, virDomainDef **def,
          * parse it. One that does not parse any more is being replaced
          * anyway; its placeholder (name and UUID) is what it leaves. */
         if (virDomainObjParsePending(obj) < 0) {
-            g_clear_pointer(&obj->pendingXML, g_free);
+            g_clear_pointer(&obj->pendingPath, g_free);
             virResetLastError();
         }
         replaceDef(obj, g_steal_pointer(def),

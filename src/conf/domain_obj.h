@@ -29,10 +29,10 @@ struct _virDomainObj {
 
     virDomainDef *def;          /* current definition (the live one when active) */
     virDomainDef *newDef;       /* persistent definition while active, if it differs; else NULL */
-    /* The text of a definition loaded but not parsed yet (inactive domains
+    /* The file of a definition indexed but not parsed yet (inactive domains
      * at daemon start): @def then holds only the name and UUID read from
      * it. Anything needing more calls virDomainObjParsePending first. */
-    char *pendingXML;
+    char *pendingPath;
 
     int state;                  /* virDomainState */
     int reason;                 /* reason enum for @state */
@@ -66,13 +66,13 @@ void virDomainObjSetState(virDomainObj *obj, int state, int reason);
 int virDomainObjGetState(virDomainObj *obj, int *reason);
 bool virDomainObjIsActive(virDomainObj *obj);   /* def->id != -1 */
 
-/* Replace the name-and-UUID placeholder of @obj (locked) with the parsed
- * @pendingXML (no-op when nothing is pending). The parsed definition must
+/* Replace the name-and-UUID placeholder of @obj (locked) with the
+ * definition parsed from @pendingPath (no-op when nothing is pending). The parsed definition must
  * keep the placeholder's name and UUID. On failure (error reported) the
  * text stays pending and -1 is returned. */
 int virDomainObjParsePending(virDomainObj *obj);
-/* The second half of that, for a caller that parsed a copy of the text
- * without holding the lock: installs *parsed (taken) if the text is still
+/* The second half of that, for a caller that parsed the file without
+ * holding the lock: installs *parsed (taken) if the definition is still
  * pending (else drops it and returns 0). */
 int virDomainObjSetParsed(virDomainObj *obj, virDomainDef **parsed);
 

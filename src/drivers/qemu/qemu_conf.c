@@ -14,6 +14,7 @@
  */
 
 #include <errno.h>
+#include <malloc.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -203,7 +204,7 @@ typedef struct {
     GHashTable *autostart;
     GHashTable *running;        /* names with a status file: parsed at once */
     GMutex lock;                /* pending */
-    GPtrArray *pending;         /* objects left with pendingXML */
+    GPtrArray *pending;         /* objects left with pendingPath */
     gint next;                  /* atomic: the next file to take */
 } qemuDriverLoader;
 
@@ -259,7 +260,9 @@ qemuDriverLoadConfig(qemuDriverLoader *loader, const char *ent)
     qemuDomainPriv(obj)->graceOverrideSec = qemuDomainParseGraceOverride(raw);
     virDomainObjSetState(obj, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN);
     if (deferred) {
-        obj->pendingXML = g_steal_pointer(&raw);
+        /* the file, not its text: read again when parsed (page cache),
+         * so 10,000 texts never sit in the heap at once */
+        obj->pendingPath = g_steal_pointer(&path);
         g_mutex_lock(&loader->lock);
         g_ptr_array_add(loader->pending, virDomainObjRef(obj));
         g_mutex_unlock(&loader->lock);
@@ -272,7 +275,7 @@ qemuDriverDropUnparsable(qemuDriver *driver, virDomainObj *obj)
 {
     g_warning("Failed to load config for domain '%s': %s: skipped",
               obj->def->name, virGetLastErrorMessage());
-    g_clear_pointer(&obj->pendingXML, g_free);
+    g_clear_pointer(&obj->pendingPath, g_free);
     if (!obj->removing)
         virDomainObjListRemove(driver->domains, obj);
 }
@@ -295,23 +298,31 @@ qemuDriverParseRun(gpointer opaque)
     while (!g_atomic_int_get(&driver->parseStop) &&
            (i = (guint)g_atomic_int_add(&driver->parseNext, 1)) < pending->len) {
         virDomainObj *obj = g_ptr_array_index(pending, i);
-        g_autofree char *xml = NULL;
+        g_autofree char *path = NULL;
         g_autoptr(virDomainDef) def = NULL;
 
         virDomainObjLock(obj);
-        xml = g_strdup(obj->pendingXML);
+        path = g_strdup(obj->pendingPath);
         virDomainObjUnlock(obj);
-        if (!xml)
+        if (!path)
             continue;           /* parsed by an API call meanwhile */
-        def = virDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE);
+        def = virDomainDefParseFile(path, VIR_DOMAIN_DEF_PARSE_INACTIVE);
 
         virDomainObjLock(obj);
-        if (!obj->removing && obj->pendingXML &&
+        if (!obj->removing && obj->pendingPath &&
             (!def || virDomainObjSetParsed(obj, &def) < 0)) {
             qemuDriverDropUnparsable(driver, obj);
             virResetLastError();
         }
         virDomainObjUnlock(obj);
+    }
+    if (g_atomic_int_dec_and_test(&driver->parseRunning) &&
+        !g_atomic_int_get(&driver->parseStop)) {
+        /* the texts and the parsers' scratch memory are free now: give it
+         * back to the system rather than keep it for the daemon's life */
+        malloc_trim(0);
+        g_debug("%u definitions parsed in the background in %.1f ms", pending->len,
+                (g_get_monotonic_time() - driver->parseStart) / 1000.0);
     }
     return NULL;
 }
@@ -323,8 +334,10 @@ qemuDriverParseStart(qemuDriver *driver, GPtrArray *pending)
 
     driver->parsePending = pending;
     driver->parseThreads = g_ptr_array_new();
+    driver->parseStart = g_get_monotonic_time();
     if (pending->len == 0)
         return;
+    g_atomic_int_set(&driver->parseRunning, (gint)nthreads);
     for (guint i = 0; i < nthreads; i++)
         g_ptr_array_add(driver->parseThreads,
                         g_thread_new("qemu-parse", qemuDriverParseRun, driver));

@@ -58,12 +58,14 @@ struct _qemuDriver {
     GMutex startupLock;
     GArray *startupEvents;          /* qemuDriverStartupEvent */
 
-    /* Definitions loaded as name and UUID only (virDomainObj.pendingXML),
+    /* Definitions loaded as name and UUID only (virDomainObj.pendingPath),
      * parsed by these threads after start; @parseStop ends them early. */
     GPtrArray *parseThreads;
     GPtrArray *parsePending;        /* virDomainObj * (references) */
     gint parseNext;                 /* atomic: next index in parsePending */
     gint parseStop;                 /* atomic */
+    gint parseRunning;              /* atomic: threads not finished */
+    gint64 parseStart;
 
     GMutex capsLock;                /* protects caps */
     void *caps;                     /* qemuCaps * of the default emulator, lazily probed */

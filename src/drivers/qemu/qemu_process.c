@@ -1119,7 +1119,7 @@ qemuProcessLoadStatus(qemuDriver *driver, const char *path, qemuDomainStatus *st
             g_warning("config of running domain '%s' does not load: %s",
                       obj->def->name, virGetLastErrorMessage());
             virResetLastError();
-            g_clear_pointer(&obj->pendingXML, g_free);
+            g_clear_pointer(&obj->pendingPath, g_free);
             obj->persistent = false;
         }
         virDomainDefFree(obj->newDef);
