@@ -171,6 +171,25 @@ clientDie(virNetClient *client, int reason)
         fn(client, reason, opaque);
 }
 
+/* Hand the REPLY @msg to the call waiting for it, which leaves @calls
+ * (@lock held). Returns that call, or NULL when nobody waits for this
+ * serial (@msg is then dropped). */
+static virNetClientPending *
+clientTakeReplyLocked(virNetClient *client, virNetMessage *msg)
+{
+    virNetClientPending *call = g_hash_table_lookup(client->calls,
+                                                    GUINT_TO_POINTER(msg->header.serial));
+
+    if (!call || call->prog != msg->header.prog) {
+        g_debug("dropping REPLY with serial %u nobody waits for", msg->header.serial);
+        virNetMessageFree(msg);
+        return NULL;
+    }
+    g_hash_table_remove(client->calls, GUINT_TO_POINTER(msg->header.serial));
+    call->reply = msg;
+    return call;
+}
+
 /* Who is reading: the I/O thread (@mine NULL) or a direct reader waiting
  * for @mine. */
 typedef struct {
@@ -201,19 +220,8 @@ clientFrame(virNetSocket *sock, virNetMessage *msg, void *opaque)
         clientWake(client);
         return true;
     }
-    call = g_hash_table_lookup(client->calls, GUINT_TO_POINTER(msg->header.serial));
-    if (call && call->prog == msg->header.prog) {
-        g_hash_table_remove(client->calls, GUINT_TO_POINTER(msg->header.serial));
-        call->reply = msg;
-        msg = NULL;
-    } else {
-        call = NULL;
-    }
+    call = clientTakeReplyLocked(client, msg);
     g_mutex_unlock(&client->lock);
-    if (msg) {
-        g_debug("dropping REPLY with serial %u nobody waits for", msg->header.serial);
-        virNetMessageFree(msg);
-    }
     if (!call)
         return true;
     if (call == reader->mine) {
@@ -247,22 +255,10 @@ clientFrameIO(virNetClient *client, virNetMessage *msg)
         virNetClientPending *call;
 
         g_mutex_lock(&client->lock);
-        call = g_hash_table_lookup(client->calls, GUINT_TO_POINTER(msg->header.serial));
-        if (call && call->prog == msg->header.prog) {
-            g_hash_table_remove(client->calls, GUINT_TO_POINTER(msg->header.serial));
-            call->reply = msg;
-            msg = NULL;
-        } else {
-            call = NULL;
-        }
+        call = clientTakeReplyLocked(client, msg);
         g_mutex_unlock(&client->lock);
         if (call)
             clientPendingFinish(call);
-        if (msg) {
-            g_debug("dropping REPLY with serial %u nobody waits for",
-                    msg->header.serial);
-            virNetMessageFree(msg);
-        }
         return true;
     }
     case VIR_NET_MESSAGE:

@@ -610,6 +610,21 @@ pendingCallThread(gpointer opaque)
     return NULL;
 }
 
+/* A client on sv[0] of a new socketpair (the test plays the daemon on
+ * sv[1]) with @w as its close handler, and a thread making @p's call. */
+static GThread *
+pendingCallStart(int sv[2], virNetClient **client, CloseWatch *w, PendingCall *p)
+{
+    g_mutex_init(&w->lock);
+    g_cond_init(&w->cond);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    *client = virNetClientNew(virNetSocketNew(sv[0]));
+    virNetClientSetCloseHandler(*client, closeWatchFn, w);
+    p->client = *client;
+    p->w = w;
+    return g_thread_new("pending", pendingCallThread, p);
+}
+
 static bool
 waitWatch(CloseWatch *w, bool *flag, int *count)
 {
@@ -634,17 +649,9 @@ testDeadPeer(void)
     int sv[2];
     g_autoptr(virNetClient) client = NULL;
     CloseWatch w = { 0 };
-    PendingCall p = { .w = &w, .proc = PROC_SILENT };
+    PendingCall p = { .proc = PROC_SILENT };
     g_autoptr(virNetMessage) call = NULL;
-    GThread *t;
-
-    g_mutex_init(&w.lock);
-    g_cond_init(&w.cond);
-    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
-    client = virNetClientNew(virNetSocketNew(sv[0]));
-    virNetClientSetCloseHandler(client, closeWatchFn, &w);
-    p.client = client;
-    t = g_thread_new("pending", pendingCallThread, &p);
+    GThread *t = pendingCallStart(sv, &client, &w, &p);
 
     /* The call reaches the "daemon", which then dies without answering. */
     call = readFrame(sv[1]);
@@ -827,17 +834,10 @@ testClientHostileFrameDuringCall(void)
     g_autoptr(virNetClient) client = NULL;
     g_autoptr(virNetMessage) call = NULL;
     CloseWatch w = { 0 };
-    PendingCall p = { .w = &w, .proc = PROC_SILENT };
+    PendingCall p = { .proc = PROC_SILENT };
     guint8 bad[4] = { 0x7f, 0xff, 0xff, 0xff };
-    GThread *t;
+    GThread *t = pendingCallStart(sv, &client, &w, &p);
 
-    g_mutex_init(&w.lock);
-    g_cond_init(&w.cond);
-    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
-    client = virNetClientNew(virNetSocketNew(sv[0]));
-    virNetClientSetCloseHandler(client, closeWatchFn, &w);
-    p.client = client;
-    t = g_thread_new("pending", pendingCallThread, &p);
     call = readFrame(sv[1]);
     g_assert_nonnull(call);
     writeAll(sv[1], bad, sizeof(bad));

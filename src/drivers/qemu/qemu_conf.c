@@ -126,39 +126,35 @@ qemuDriverLoadConfigFile(qemuDriver *driver)
     return qemuDriverConfigParse(driver, path, text);
 }
 
-/* The names whose autostart link points at their definition, from one
- * pass over the autostart directory (a readlink per domain costs more). */
+/* The names of the *.xml files in @path (an empty set if it cannot be read). */
 static GHashTable *
-qemuDriverReadAutostart(qemuDriver *driver)
+qemuDriverListXMLNames(const char *path)
 {
     GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(GDir) dir = g_dir_open(driver->autostartDir, 0, NULL);
-    const char *ent;
-
-    while (dir && (ent = g_dir_read_name(dir))) {
-        g_autofree char *name = NULL;
-
-        if (!g_str_has_suffix(ent, ".xml"))
-            continue;
-        name = g_strndup(ent, strlen(ent) - 4);
-        if (qemuDomainHasAutostartLink(driver, name))
-            g_hash_table_add(names, g_steal_pointer(&name));
-    }
-    return names;
-}
-
-/* The names of the status files in stateDir (running guests). */
-static GHashTable *
-qemuDriverReadStatusNames(qemuDriver *driver)
-{
-    GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(GDir) dir = g_dir_open(driver->stateDir, 0, NULL);
+    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
     const char *ent;
 
     while (dir && (ent = g_dir_read_name(dir))) {
         if (g_str_has_suffix(ent, ".xml"))
             g_hash_table_add(names, g_strndup(ent, strlen(ent) - 4));
     }
+    return names;
+}
+
+static gboolean
+qemuDriverNotAutostart(gpointer name, gpointer value, gpointer driver)
+{
+    return !qemuDomainHasAutostartLink(driver, name);
+}
+
+/* The names whose autostart link points at their definition, from one
+ * pass over the autostart directory (a readlink per domain costs more). */
+static GHashTable *
+qemuDriverReadAutostart(qemuDriver *driver)
+{
+    GHashTable *names = qemuDriverListXMLNames(driver->autostartDir);
+
+    g_hash_table_foreach_remove(names, qemuDriverNotAutostart, driver);
     return names;
 }
 
@@ -391,7 +387,7 @@ qemuDriverLoadConfigs(qemuDriver *driver)
             g_ptr_array_add(loader.files, g_strdup(ent));
     }
     loader.autostart = qemuDriverReadAutostart(driver);
-    loader.running = qemuDriverReadStatusNames(driver);
+    loader.running = qemuDriverListXMLNames(driver->stateDir);   /* running guests */
     loader.pending = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainObjUnref);
     g_mutex_init(&loader.lock);
 
