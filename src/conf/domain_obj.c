@@ -447,6 +447,12 @@ lockFound(virDomainObj *obj)
         wouldBlock = true;
         virDomainObjUnref(obj);
         return NULL;
+    } else if (obj->pendingPath) {
+        /* its definition may be parsed on the way (a file read): not here */
+        virDomainObjUnlock(obj);
+        wouldBlock = true;
+        virDomainObjUnref(obj);
+        return NULL;
     }
     if (obj->removing) {
         virDomainObjUnlock(obj);

@@ -132,7 +132,8 @@ virDomainObj *virDomainObjListFindByID(virDomainObjList *list, int id);
  * daemon's I/O thread answering cheap read-only calls itself). While
  * enabled on the calling thread, FindByUUID and FindByName only try the
  * list lock and the object lock, and FindByID never looks; when a lock is
- * busy they return NULL and virDomainObjListWouldBlock() turns true, so
+ * busy, or the object's definition is still pending (parsing it reads a
+ * file), they return NULL and virDomainObjListWouldBlock() turns true, so
  * the caller can throw the answer away and redo the call where waiting is
  * allowed. Enabling clears the flag. Thread-local.
  */

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "domain_obj.h"
 #include "datatypes.h"
 #include "virerror.h"
@@ -133,6 +135,17 @@ testNoWait(void)
     g_assert_false(found);
     g_assert_false(wouldBlock);
 
+    /* a definition still to be parsed (from a file) is not for this thread */
+    obj = virDomainObjListFindByName(list, "a");
+    obj->pendingPath = g_strdup("/nonexistent/a.xml");
+    virDomainObjEndAPI(&obj);
+    noWaitProbe(list, "a", &found, &wouldBlock);
+    g_assert_false(found);
+    g_assert_true(wouldBlock);
+    obj = virDomainObjListFindByName(list, "a");
+    g_clear_pointer(&obj->pendingPath, g_free);
+    virDomainObjEndAPI(&obj);
+
     virDomainObjListSetNoWait(true);
     g_assert_null(virDomainObjListFindByID(list, 1));
     g_assert_true(virDomainObjListWouldBlock());
@@ -143,6 +156,66 @@ testNoWait(void)
     g_assert_nonnull(obj);
     virDomainObjEndAPI(&obj);
     virDomainObjListFree(list);
+}
+
+/* A placeholder (name and UUID) with its definition in a file: parsed on
+ * demand; a file naming another domain is refused and stays pending; a
+ * redefinition replaces a pending one. */
+static void
+testParsePending(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vkobj-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "a.xml", NULL);
+    g_autofree char *other = g_build_filename(dir, "b.xml", NULL);
+    virDomainObjList *list = virDomainObjListNew();
+    g_autoptr(virDomainDef) full = makeDef("a", UUID1);
+    g_autofree char *text = virDomainDefFormat(full, 0);
+    g_autoptr(virDomainDef) full2 = makeDef("b", UUID1);
+    g_autofree char *text2 = virDomainDefFormat(full2, 0);
+    virDomainDef *stub = virDomainDefNew();
+    virDomainDef *redef;
+    virDomainDef *old = NULL;
+    virDomainObj *obj;
+
+    g_assert_true(g_file_set_contents(path, text, -1, NULL));
+    g_assert_true(g_file_set_contents(other, text2, -1, NULL));
+    stub->name = g_strdup("a");
+    g_assert_cmpint(virUUIDParse(UUID1, stub->uuid), ==, 0);
+    obj = virDomainObjListAdd(list, &stub, 0, NULL);
+    g_assert_nonnull(obj);
+    g_assert_cmpuint(obj->def->memory, ==, 0);
+
+    /* the file names another domain: refused, still pending */
+    obj->pendingPath = g_strdup(other);
+    g_assert_cmpint(virDomainObjParsePending(obj), ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INTERNAL_ERROR);
+    g_assert_nonnull(obj->pendingPath);
+    g_assert_cmpuint(obj->def->memory, ==, 0);
+
+    g_free(obj->pendingPath);
+    obj->pendingPath = g_strdup(path);
+    g_assert_cmpint(virDomainObjParsePending(obj), ==, 0);
+    g_assert_null(obj->pendingPath);
+    g_assert_cmpuint(obj->def->memory, ==, 1024);
+    g_assert_cmpint(virDomainObjParsePending(obj), ==, 0);     /* nothing left */
+
+    /* redefining over a pending one: the replaced definition handed back
+     * is the parsed one, not the placeholder */
+    obj->pendingPath = g_strdup(path);
+    virDomainObjEndAPI(&obj);
+    redef = makeDef("a", UUID1);
+    obj = virDomainObjListAdd(list, &redef, 0, &old);
+    g_assert_nonnull(obj);
+    g_assert_null(obj->pendingPath);
+    g_assert_nonnull(old);
+    g_assert_cmpuint(old->memory, ==, 1024);
+    virDomainDefFree(old);
+    virDomainObjEndAPI(&obj);
+
+    virDomainObjListFree(list);
+    g_unlink(path);
+    g_unlink(other);
+    g_rmdir(dir);
 }
 
 static void
@@ -663,6 +736,7 @@ main(int argc, char **argv)
     g_test_add_func("/conf/obj/add-lookup", testAddLookup);
     g_test_add_func("/conf/obj/add-conflicts", testAddConflicts);
     g_test_add_func("/conf/obj/no-wait", testNoWait);
+    g_test_add_func("/conf/obj/parse-pending", testParsePending);
     g_test_add_func("/conf/obj/remove", testRemove);
     g_test_add_func("/conf/obj/remove-middle", testRemoveMiddle);
     g_test_add_func("/conf/obj/find-by-id", testFindByID);
