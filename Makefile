@@ -34,7 +34,6 @@ demo: deps
 	scripts/demo.sh $(BUILD)
 
 bench: deps
-	scripts/deps.sh bench
 	$(MAKE) build
 	scripts/bench.sh $(BUILD)
 

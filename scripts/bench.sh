@@ -2,7 +2,7 @@
 # bench.sh: virtkit and libvirt 9.0 side by side, in one run, on the same guests.
 #
 # Usage: scripts/bench.sh BUILDDIR        (the target of `make bench`)
-#   QUICK=1          every workload at a tiny size (the `bench-quick` test)
+#   QUICK=1          every workload at a tiny size (the `bench-harness` test)
 #   BENCH_JSON=FILE  where the JSON goes (default bench/results.json)
 #   BENCH_MD=FILE    the Markdown file whose table is rewritten (default
 #                    BENCHMARKS.md; empty: none)
@@ -50,7 +50,7 @@ libvirt=yes
 if [ "${BENCH_ONLY:-}" = virtkit ]; then
     libvirt=no
 elif [ ! -x "$LV" ] || [ ! -x /usr/sbin/libvirtd ] || [ ! -x /usr/sbin/virtlogd ]; then
-    echo "bench: libvirt's daemon or vkbench-libvirt missing (scripts/deps.sh bench); virtkit only" >&2
+    echo "bench: libvirt's daemon or vkbench-libvirt missing (make deps); virtkit only" >&2
     libvirt=no
 fi
 if [ "$libvirt" = yes ] && [ "$(id -u)" != 0 ]; then

@@ -4,11 +4,10 @@
 set -eu
 PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c-dev
       qemu-system-x86 qemu-utils busybox-static cpio gzip kmod
-      libvirt-clients python3-libvirt libvirt-dev python3"
-# `scripts/deps.sh bench`: also libvirt's own daemon, to measure it side by side.
-if [ "${1:-}" = bench ]; then
-    PKGS="$PKGS libvirt-daemon libvirt-daemon-driver-qemu"
-fi
+      libvirt-clients python3-libvirt libvirt-dev python3
+      libvirt-daemon libvirt-daemon-driver-qemu"
+# libvirt's own daemon is the reference: tests run our client against it
+# (remote-libvirtd-interop) and `make bench` measures it side by side.
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

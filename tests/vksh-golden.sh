@@ -43,7 +43,9 @@ if [ -n "$regen" ]; then
     prog=${VIRSH:-virsh}
 fi
 
-if [ $# -gt 0 ]; then
+if [ "${VKSH_GOLDEN_CASE:-}" = 1 ]; then
+    cases=""
+elif [ $# -gt 0 ]; then
     cases="$*"
 else
     cases=$(cd "$datadir" && ls -d */ | sed 's,/$,,')
@@ -53,8 +55,12 @@ LC_ALL=C
 export LC_ALL
 unset VIRTKIT_DEFAULT_URI LIBVIRT_DEFAULT_URI
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+if [ "${VKSH_GOLDEN_CASE:-}" = 1 ]; then
+    tmp=$VKSH_GOLDEN_TMP
+else
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+fi
 
 # mask FILE MASKS: prints FILE with every line that fully matches a regex of
 # MASKS (Perl syntax, a superset of extended regexes) replaced by the regex.
@@ -76,17 +82,16 @@ mask() {
     fi
 }
 
-total=$(echo $cases | wc -w)
-echo "1..$total"
-n=0
-failed=0
-for c in $cases; do
-    n=$((n + 1))
+# run_case N CASE: runs one case and prints its TAP lines; exits 1 if it fails.
+run_case() {
+    n=$1
+    c=$2
     dir="$datadir/$c"
+    out="$tmp/$n"
+    mkdir "$out"
     if [ ! -f "$dir/cmd" ]; then
         echo "not ok $n - $c # no cmd file"
-        failed=$((failed + 1))
-        continue
+        return 1
     fi
     args=$(cat "$dir/cmd")
     (
@@ -97,35 +102,65 @@ for c in $cases; do
             set +a
         fi
         eval "set -- $args"
-        exec "$prog" "$@" </dev/null >"$tmp/stdout" 2>"$tmp/stderr"
+        exec "$prog" "$@" </dev/null >"$out/stdout" 2>"$out/stderr"
     )
-    echo $? >"$tmp/status"
+    echo $? >"$out/status"
 
     if [ -n "$regen" ]; then
-        cp "$tmp/stdout" "$tmp/stderr" "$tmp/status" "$dir/"
+        cp "$out/stdout" "$out/stderr" "$out/status" "$dir/"
         echo "ok $n - $c # regenerated"
-        continue
+        return 0
     fi
 
     bad=""
     for f in stdout stderr status; do
-        mask "$dir/$f" "$dir/masks" >"$tmp/expect.$f" 2>/dev/null ||
-            : >"$tmp/expect.$f"
-        mask "$tmp/$f" "$dir/masks" >"$tmp/actual.$f"
-        if ! cmp -s "$tmp/expect.$f" "$tmp/actual.$f"; then
+        mask "$dir/$f" "$dir/masks" >"$out/expect.$f" 2>/dev/null ||
+            : >"$out/expect.$f"
+        mask "$out/$f" "$dir/masks" >"$out/actual.$f"
+        if ! cmp -s "$out/expect.$f" "$out/actual.$f"; then
             bad="$bad $f"
         fi
     done
     if [ -z "$bad" ]; then
         echo "ok $n - $c"
-    else
-        echo "not ok $n - $c # differs:$bad"
-        echo "# cmd: $args"
-        for f in $bad; do
-            diff -u "$tmp/expect.$f" "$tmp/actual.$f" | sed 's/^/# /'
-        done
-        failed=$((failed + 1))
+        return 0
     fi
+    echo "not ok $n - $c # differs:$bad"
+    echo "# cmd: $args"
+    for f in $bad; do
+        diff -u "$out/expect.$f" "$out/actual.$f" | sed 's/^/# /'
+    done
+    return 1
+}
+
+# The cases are independent (each opens its own test:///default or its own
+# files): xargs runs them VKSH_GOLDEN_JOBS at a time (default: one per CPU)
+# through this script's --case mode, each into its own result file; the
+# results are printed in case order.
+if [ "${VKSH_GOLDEN_CASE:-}" = 1 ]; then
+    # --case mode: $tmp is the parent's; run one case, keep nothing else.
+    trap - EXIT
+    run_case "$1" "$2" >"$tmp/result.$1" 2>&1
+    exit 0
+fi
+jobs=${VKSH_GOLDEN_JOBS:-$(nproc 2>/dev/null || echo 2)}
+[ -n "$regen" ] && jobs=1
+total=$(echo $cases | wc -w)
+echo "1..$total"
+n=0
+# (the loop runs in a pipeline's subshell: $total, not $n, counts afterwards)
+for c in $cases; do
+    n=$((n + 1))
+    echo "$n $c"
+done | VKSH_GOLDEN_CASE=1 VKSH_GOLDEN_TMP="$tmp" \
+    xargs -P "$jobs" -n 2 sh "$0" "$prog"
+
+failed=0
+i=1
+while [ "$i" -le "$total" ]; do
+    cat "$tmp/result.$i"
+    grep -q '^not ok ' "$tmp/result.$i" && failed=$((failed + 1))
+    i=$((i + 1))
 done
 
 [ $failed -eq 0 ]

@@ -1,11 +1,11 @@
 #!/bin/sh
-# bench-quick.sh: runs `make bench QUICK=1` (every workload at a tiny size) and
+# bench-harness.sh: runs `make bench QUICK=1` (every workload at a tiny size) and
 # checks that every workload produced figures on every side that could run.
-# Never asserts on times. TAP output. Usage: bench-quick.sh BUILDDIR
+# Never asserts on times. TAP output. Usage: bench-harness.sh BUILDDIR
 set -u
 build=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
-json=$(mktemp /tmp/vkbench-quick-XXXXXX.json)
+json=$(mktemp /tmp/vkbench-harness-XXXXXX.json)
 trap 'rm -f "$json"' EXIT
 echo "1..2"
 if QUICK=1 BENCH_JSON="$json" BENCH_MD='' "$top/scripts/bench.sh" "$build" >&2; then
