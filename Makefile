@@ -37,11 +37,14 @@ bench: deps
 	$(MAKE) build
 	scripts/bench.sh $(BUILD)
 
-# The daemon crash torture, longer than in `make check` (VKD_TORTURE_KILLS).
+# The daemon crash torture, longer than in `make check` (VKD_TORTURE_KILLS,
+# VKD_TORTURE_SEED, VKD_TORTURE_CLIENTS). The counts table is printed and
+# kept in $(BUILD)/torture-counts.md.
 torture: deps
 	$(MAKE) build
-	VKD_TORTURE_KILLS=$${VKD_TORTURE_KILLS:-2000} meson test -C $(BUILD) --no-rebuild \
-	    --print-errorlogs --timeout-multiplier 10 daemon-torture
+	VKD_TORTURE_KILLS=$${VKD_TORTURE_KILLS:-2000} \
+	VKD_TORTURE_REPORT=$(CURDIR)/$(BUILD)/torture-counts.md \
+	    meson test -C $(BUILD) --no-rebuild --verbose --timeout-multiplier 10 daemon-torture
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

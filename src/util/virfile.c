@@ -1,4 +1,6 @@
 /* virfile.c: durable atomic file replacement and bounded reads */
+#define G_LOG_DOMAIN "virtkit.file"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -157,6 +159,51 @@ virFileMakePath(const char *path, mode_t mode)
         return -1;
     }
     return 0;
+}
+
+
+/* Whether @name is "." + <base ending with @suffix> + "." + 6 characters,
+ * the name g_mkstemp gives virFileWriteAtomicFull's temporary file. */
+static bool
+virFileIsAtomicLeftover(const char *name, const char *suffix)
+{
+    size_t len = strlen(name);
+    size_t slen = strlen(suffix);
+
+    if (name[0] != '.' || len < 1 + 1 + slen + 7 || name[len - 7] != '.')
+        return false;
+    if (strncmp(name + len - 7 - slen, suffix, slen) != 0)
+        return false;
+    for (size_t i = len - 6; i < len; i++) {
+        if (!g_ascii_isalnum(name[i]))
+            return false;
+    }
+    return true;
+}
+
+
+int
+virFileRemoveAtomicLeftovers(const char *dir, const char *suffix)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *ent;
+    int n = 0;
+
+    while (d && (ent = g_dir_read_name(d))) {
+        g_autofree char *path = NULL;
+
+        if (!virFileIsAtomicLeftover(ent, suffix))
+            continue;
+        path = g_build_filename(dir, ent, NULL);
+        if (unlink(path) < 0 && errno != ENOENT) {
+            g_debug("cannot remove leftover temporary file '%s': %s", path,
+                      g_strerror(errno));
+            continue;
+        }
+        g_debug("removed leftover temporary file '%s'", path);
+        n++;
+    }
+    return n;
 }
 
 

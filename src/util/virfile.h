@@ -29,3 +29,11 @@ int virFileMakePath(const char *path, mode_t mode);
 
 /* unlink + fsync the directory; ENOENT is not an error. 0 or -1. */
 int virFileRemoveDurable(const char *path);
+
+/* Remove the temporary files that virFileWriteAtomic leaves in @dir when
+ * its writer dies (SIGKILL, power loss) between creating one and renaming
+ * it: ".<base>.XXXXXX" where <base> ends with @suffix (".xml"). Only for a
+ * directory nobody else writes into at that moment (a daemon at startup,
+ * holding its lock). Returns how many were removed (a failed unlink is
+ * logged and skipped). */
+int virFileRemoveAtomicLeftovers(const char *dir, const char *suffix);

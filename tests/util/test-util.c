@@ -179,6 +179,42 @@ test_file_atomic(void)
     g_assert_cmpint(rmdir(dir), ==, 0);
 }
 
+/* What a writer killed between mkstemp and rename leaves is removed; the
+ * definitions, and names that merely look alike, are not. */
+static void
+test_file_atomic_leftovers(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vkutil-XXXXXX", NULL);
+    const char *keep[] = { "dom.xml", ".dom.xml", ".dom.xml.AB12", ".dom.json.AB12CD",
+                           "dom.xml.AB12CD", ".dom.xml.AB-2CD", "..xml.zzzzzz", "autostarted" };
+    const char *drop[] = { ".dom.xml.AB12CD", ".a b.xml.000000", ".x.xml.zzzzzz" };
+    GDir *d;
+    int n = 0;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(keep); i++) {
+        g_autofree char *p = g_build_filename(dir, keep[i], NULL);
+        g_assert_true(g_file_set_contents(p, "x", 1, NULL));
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(drop); i++) {
+        g_autofree char *p = g_build_filename(dir, drop[i], NULL);
+        g_assert_true(g_file_set_contents(p, "x", 1, NULL));
+    }
+    g_assert_cmpint(virFileRemoveAtomicLeftovers(dir, ".xml"), ==, G_N_ELEMENTS(drop));
+    g_assert_cmpint(virFileRemoveAtomicLeftovers(dir, ".xml"), ==, 0);
+    for (size_t i = 0; i < G_N_ELEMENTS(keep); i++) {
+        g_autofree char *p = g_build_filename(dir, keep[i], NULL);
+        g_assert_true(g_file_test(p, G_FILE_TEST_EXISTS));
+        g_assert_cmpint(unlink(p), ==, 0);
+        n++;
+    }
+    d = g_dir_open(dir, 0, NULL);
+    g_assert_null(g_dir_read_name(d));
+    g_dir_close(d);
+    g_assert_cmpint(n, ==, G_N_ELEMENTS(keep));
+    g_assert_cmpint(virFileRemoveAtomicLeftovers("/nonexistent/vkutil", ".xml"), ==, 0);
+    g_assert_cmpint(rmdir(dir), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -190,5 +226,6 @@ main(int argc, char **argv)
     g_test_add_func("/util/error/copy-preserve", test_error_copy_preserve);
     g_test_add_func("/util/uuid", test_uuid);
     g_test_add_func("/util/file/atomic", test_file_atomic);
+    g_test_add_func("/util/file/atomic-leftovers", test_file_atomic_leftovers);
     return g_test_run();
 }

@@ -367,6 +367,33 @@ qemuDriverLoaderRun(gpointer opaque)
  * thread per CPU, up to 8, pulling files off one counter). Inactive
  * domains are indexed by name and UUID; their full parse follows in the
  * background (qemuDriverParseStart). */
+/* What a daemon killed half-way through a write or an undefine leaves:
+ * temporary files of atomic writes (definitions, status files) and
+ * autostart links whose definition is gone (undefine removes the
+ * definition first). Run before anything is read, while nobody writes. */
+static void
+qemuDriverRemoveLeftovers(qemuDriver *driver)
+{
+    g_autoptr(GDir) dir = g_dir_open(driver->autostartDir, 0, NULL);
+    const char *ent;
+
+    virFileRemoveAtomicLeftovers(driver->configDir, ".xml");
+    virFileRemoveAtomicLeftovers(driver->stateDir, ".xml");
+    while (dir && (ent = g_dir_read_name(dir))) {
+        g_autofree char *link = g_build_filename(driver->autostartDir, ent, NULL);
+        g_autofree char *target = NULL;
+        struct stat sb;
+
+        if (!g_str_has_suffix(ent, ".xml") || !(target = g_file_read_link(link, NULL)))
+            continue;
+        if (stat(link, &sb) < 0 && errno == ENOENT) {
+            g_debug("removing autostart link '%s' to missing '%s'", link, target);
+            if (unlink(link) < 0)
+                g_debug("cannot remove '%s': %s", link, g_strerror(errno));
+        }
+    }
+}
+
 static void
 qemuDriverLoadConfigs(qemuDriver *driver)
 {
@@ -377,6 +404,7 @@ qemuDriverLoadConfigs(qemuDriver *driver)
     guint nthreads;
     const char *ent;
 
+    qemuDriverRemoveLeftovers(driver);
     if (!dir) {
         qemuDriverParseStart(driver, g_ptr_array_new());
         return;

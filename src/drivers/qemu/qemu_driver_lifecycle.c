@@ -74,8 +74,11 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
     wasPersistent = obj->persistent;
 
     /* Not defined until durable: on a failed write the list goes back to
-     * what it was. */
-    if (qemuDomainSaveConfig(driver, virDomainObjGetPersistentDef(obj), graceSec) < 0) {
+     * what it was. A new definition starts without autostart: a link left
+     * by an undefine cut short goes before the definition is written. */
+    if ((!wasPersistent &&
+         qemuDomainSetAutostartLink(driver, obj->def->name, false) < 0) ||
+        qemuDomainSaveConfig(driver, virDomainObjGetPersistentDef(obj), graceSec) < 0) {
         if (isNew) {
             virDomainObjListRemove(driver->domains, obj);
         } else if (obj->newDef) {
