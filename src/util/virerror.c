@@ -5,7 +5,6 @@
 #include <stdarg.h>
 
 #include "virerror.h"
-#include "datatypes.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
@@ -533,58 +532,9 @@ virDefaultErrorFunc(virErrorPtr err)
 
 
 virErrorPtr
-virConnGetLastError(virConnectPtr conn)
-{
-    if (!conn)
-        return NULL;
-    return &conn->err;
-}
-
-
-int
-virConnCopyLastError(virConnectPtr conn, virErrorPtr to)
-{
-    if (!to)
-        return -1;
-    memset(to, 0, sizeof(*to));
-    if (!conn)
-        return -1;
-    g_mutex_lock(&conn->lock);
-    virCopyError(&conn->err, to);
-    g_mutex_unlock(&conn->lock);
-    return to->code;
-}
-
-
-void
-virConnResetLastError(virConnectPtr conn)
-{
-    if (!conn)
-        return;
-    g_mutex_lock(&conn->lock);
-    virResetError(&conn->err);
-    g_mutex_unlock(&conn->lock);
-}
-
-
-void
-virConnSetErrorFunc(virConnectPtr conn, void *userData, virErrorFunc handler)
-{
-    if (!conn)
-        return;
-    g_mutex_lock(&conn->lock);
-    conn->handler = handler;
-    conn->userData = userData;
-    g_mutex_unlock(&conn->lock);
-}
-
-
-void
-virDispatchError(virConnectPtr conn)
+virErrorPrepareDispatch(void)
 {
     virErrorPtr err = virLastErrorObject();
-    virErrorFunc handler = virErrorHandler;
-    void *userData = virErrorUserData;
 
     if (err->code == VIR_ERR_OK) {
         err->code = VIR_ERR_INTERNAL_ERROR;
@@ -593,17 +543,17 @@ virDispatchError(virConnectPtr conn)
         g_free(err->message);
         err->message = g_strdup("An error occurred, but the cause is unknown");
     }
+    return err;
+}
 
-    if (conn) {
-        g_mutex_lock(&conn->lock);
-        virCopyError(err, &conn->err);
-        if (conn->handler) {
-            handler = conn->handler;
-            userData = conn->userData;
-        }
-        g_mutex_unlock(&conn->lock);
+
+void
+virErrorCallHandler(virErrorPtr err, virErrorFunc handler, void *userData)
+{
+    if (!handler) {
+        handler = virErrorHandler;
+        userData = virErrorUserData;
     }
-
     if (handler)
         handler(userData, err);
     else

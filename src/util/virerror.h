@@ -63,11 +63,14 @@ void virErrorRestore(virErrorPtr *saved);
 /* The libvirt template for @code, e.g. "internal error: %s"; never NULL. */
 const char *virErrorMsgTemplate(int code, bool hasDetail);
 
-/* Called by public entry points on failure: copies the thread error to
- * @conn's last error (if conn) and calls the registered error handler
- * (or the default one, which prints to stderr). */
-struct _virConnect;
-void virDispatchError(struct _virConnect *conn);
+/* The two halves of the public layer's virDispatchError (src/libvirt,
+ * which owns the connection object): virErrorPrepareDispatch returns the
+ * thread's last error, first filled with libvirt's "cause is unknown"
+ * error if none was reported; virErrorCallHandler passes @err to @handler,
+ * or when @handler is NULL to the one set by virSetErrorFunc, or when none
+ * is set prints it to stderr as libvirt's default handler does. */
+virErrorPtr virErrorPrepareDispatch(void);
+void virErrorCallHandler(virErrorPtr err, virErrorFunc handler, void *userData);
 
 /* Deep copy of an error (not public API in libvirt). */
 int virCopyError(virErrorPtr from, virErrorPtr to);

@@ -1,4 +1,4 @@
-/* datatypes.c: reference counting for virConnect and virDomain handles */
+/* datatypes.c: the virConnect and virDomain handles: reference counts, per-connection errors */
 #include <string.h>
 
 #include "datatypes.h"
@@ -97,4 +97,69 @@ virConnectCloseCallbackFire(virConnectPtr conn, int reason)
         cb(conn, reason, opaque);
     if (freecb)
         freecb(opaque);
+}
+
+
+virErrorPtr
+virConnGetLastError(virConnectPtr conn)
+{
+    if (!conn)
+        return NULL;
+    return &conn->err;
+}
+
+
+int
+virConnCopyLastError(virConnectPtr conn, virErrorPtr to)
+{
+    if (!to)
+        return -1;
+    memset(to, 0, sizeof(*to));
+    if (!conn)
+        return -1;
+    g_mutex_lock(&conn->lock);
+    virCopyError(&conn->err, to);
+    g_mutex_unlock(&conn->lock);
+    return to->code;
+}
+
+
+void
+virConnResetLastError(virConnectPtr conn)
+{
+    if (!conn)
+        return;
+    g_mutex_lock(&conn->lock);
+    virResetError(&conn->err);
+    g_mutex_unlock(&conn->lock);
+}
+
+
+void
+virConnSetErrorFunc(virConnectPtr conn, void *userData, virErrorFunc handler)
+{
+    if (!conn)
+        return;
+    g_mutex_lock(&conn->lock);
+    conn->handler = handler;
+    conn->userData = userData;
+    g_mutex_unlock(&conn->lock);
+}
+
+
+void
+virDispatchError(virConnectPtr conn)
+{
+    virErrorPtr err = virErrorPrepareDispatch();
+    virErrorFunc handler = NULL;
+    void *userData = NULL;
+
+    if (conn) {
+        g_mutex_lock(&conn->lock);
+        virCopyError(err, &conn->err);
+        handler = conn->handler;
+        userData = conn->userData;
+        g_mutex_unlock(&conn->lock);
+    }
+    virErrorCallHandler(err, handler, userData);
 }

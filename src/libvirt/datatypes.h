@@ -53,3 +53,8 @@ void virObjectUnrefDomain(virDomainPtr dom);
 
 /* Fire the connection's close callback (if any) with @reason, once. */
 void virConnectCloseCallbackFire(virConnectPtr conn, int reason);
+
+/* Called by public entry points on failure: copies the thread error to
+ * @conn's last error (if conn) and calls @conn's error handler, else the
+ * one set by virSetErrorFunc, else the default one (prints to stderr). */
+void virDispatchError(virConnectPtr conn);
