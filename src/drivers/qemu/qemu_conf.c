@@ -65,6 +65,14 @@ qemuDriverRunWorker(qemuDriver *driver, qemuDriverJobFunc func,
     g_thread_pool_push(driver->workers, work, NULL);
 }
 
+/* Runs on the event thread: ends its loop. */
+static gboolean
+qemuDriverEventThreadQuit(gpointer data)
+{
+    g_main_loop_quit(data);
+    return G_SOURCE_REMOVE;
+}
+
 static gpointer
 qemuDriverEventThread(gpointer data)
 {
@@ -549,7 +557,16 @@ qemuDriverUnref(qemuDriver *driver)
     if (driver->workers)
         g_thread_pool_free(driver->workers, FALSE, TRUE);
     if (driver->ioThread) {
-        g_main_loop_quit(driver->ioLoop);
+        /* Not g_main_loop_quit from here: if the thread has not reached
+         * g_main_loop_run yet (a daemon told to exit right after it
+         * started, on a busy host), run would set the loop running again
+         * and the join below would wait forever. A source on the loop's
+         * own context quits it whenever the loop gets to it. */
+        g_autoptr(GSource) quit = g_idle_source_new();
+
+        g_source_set_priority(quit, G_PRIORITY_HIGH);
+        g_source_set_callback(quit, qemuDriverEventThreadQuit, driver->ioLoop, NULL);
+        g_source_attach(quit, driver->ioContext);
         g_thread_join(driver->ioThread);
     }
     if (driver->domains) {
