@@ -12,6 +12,17 @@
  * The list has its own rwlock; lookups return the object locked and with a
  * new reference; release both with virDomainObjEndAPI(&obj).
  * Lock order: list lock, then object lock (never the reverse).
+ *
+ * No-wait mode (a thread-local switch, virDomainObjListSetNoWait below):
+ * the daemon's main thread answers lookups by name and UUID, GET_STATE,
+ * IS_ACTIVE and IS_PERSISTENT itself, through the public API and the
+ * driver, with this switch on. Every lookup on that thread then only
+ * tries the locks; a NULL may mean "busy", not "no such domain", and
+ * virDomainObjListWouldBlock() says which. So code reached from those
+ * entry points must not wait on anything but the list and object locks
+ * (no job, no file read, no QEMU), and may report NO_DOMAIN on a NULL:
+ * the daemon checks WouldBlock first, throws such an answer away and
+ * runs the call again on a worker, where waiting is allowed.
  */
 
 typedef enum {

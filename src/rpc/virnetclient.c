@@ -8,15 +8,25 @@
  *   without any lock on their call's futex word until it is marked done
  *   (see clientPendingFinish).
  *   Decoding the reply and setting the thread's error happen in the caller.
- * - The I/O thread alone reads the socket (and writes keepalive frames and
- *   leftovers). It polls the socket and the eventfd; on a REPLY it takes
- *   @lock, finds the call by serial, takes it out of @calls, hands over the
+ * - Who reads the socket: whoever holds @readLock. That is the I/O thread,
+ *   except while a caller alone on the connection reads its own reply
+ *   (clientReadOwn, the common case: it saves a thread switch per call).
+ *   Such a direct reader finishes the replies of callers that arrived
+ *   meanwhile, passes every other frame (events, keepalive) to the I/O
+ *   thread, and gives the socket back after its reply or after
+ *   VIR_NET_CLIENT_DIRECT_READ_MS, whichever comes first; then it waits
+ *   on its futex like any caller. While it reads, the I/O thread leaves
+ *   the socket's input out of its epoll set.
+ * - The I/O thread otherwise reads the socket: on a REPLY it takes @lock,
+ *   finds the call by serial, takes it out of @calls, hands over the
  *   frame, unlocks and wakes it. Keepalive state is its own (no lock).
  *   Event and close handlers run on it, with no lock held.
  * - On death the I/O thread sets @closed and @closeErr under @lock, fails
- *   every call, then runs the close handler and exits. virNetClientClose
- *   sets @quit, pokes the eventfd and joins the thread.
- * No lock is held across a wait.
+ *   every call (waking a direct reader through @readerfd), then runs the
+ *   close handler and exits. virNetClientClose sets @quit, pokes the
+ *   eventfd and joins the thread.
+ * Locks across waits: @lock never; @readLock only by a direct reader in
+ * poll(), and never longer than VIR_NET_CLIENT_DIRECT_READ_MS.
  */
 #define G_LOG_DOMAIN "virtkit.rpc.client"
 #include <errno.h>
@@ -37,6 +47,12 @@
 
 #define VIR_FROM_THIS VIR_FROM_RPC
 
+/* How long a caller alone on the connection reads the socket for its own
+ * reply before it gives the socket back to the I/O thread: a call slower
+ * than this (a destroy's grace period) gains nothing from the saved thread
+ * switch, and the socket is never held across an unbounded wait. */
+#define VIR_NET_CLIENT_DIRECT_READ_MS 1000
+
 typedef struct _virNetClientPending virNetClientPending;
 struct _virNetClientPending {
     uint32_t prog;
@@ -56,7 +72,7 @@ struct _virNetClient {
     GMutex readLock;
 
     GMutex lock;
-    GHashTable *calls;          /* serial -> virNetClientCall * */
+    GHashTable *calls;          /* serial -> virNetClientPending * */
     uint32_t nextSerial;
     bool closed;
     bool quit;
@@ -429,14 +445,16 @@ clientThread(gpointer opaque)
  * for other callers are finished on the way; other frames go to the I/O
  * thread. On EOF the socket goes back to the I/O thread, which finds the
  * same EOF and fails every call; on a broken stream the error is kept
- * for the I/O thread to close with. Returns with @call done, or for the
- * caller to wait on it.
+ * for the I/O thread to close with. After VIR_NET_CLIENT_DIRECT_READ_MS
+ * without the reply the socket goes back to the I/O thread too. Returns
+ * with @call done, or for the caller to wait on it.
  */
 static void
 clientReadOwn(virNetClient *client, virNetClientPending *call)
 {
     virNetClientReader reader = { .client = client, .mine = call };
     int fd = virNetSocketGetFD(client->sock);
+    gint64 deadline = g_get_monotonic_time() + VIR_NET_CLIENT_DIRECT_READ_MS * 1000;
     bool failed = false;
 
     g_mutex_lock(&client->readLock);
@@ -445,13 +463,20 @@ clientReadOwn(virNetClient *client, virNetClientPending *call)
             { .fd = fd, .events = POLLIN },
             { .fd = client->readerfd, .events = POLLIN },
         };
+        gint64 left = deadline - g_get_monotonic_time();
         virNetSocketStatus st;
+        int n;
 
-        if (poll(fds, 2, -1) < 0) {
+        if (left <= 0)
+            break;      /* slow call: the I/O thread takes over */
+        n = poll(fds, 2, (int)((left + 999) / 1000));
+        if (n < 0) {
             if (errno == EINTR)
                 continue;
             break;
         }
+        if (n == 0)
+            continue;   /* the deadline check above ends the loop */
         if (fds[1].revents & POLLIN) {
             uint64_t v;
             if (read(client->readerfd, &v, sizeof(v)) < 0 && errno != EAGAIN)
