@@ -8,6 +8,23 @@ PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c
       libvirt-daemon libvirt-daemon-driver-qemu"
 # libvirt's own daemon is the reference: tests run our client against it
 # (remote-libvirtd-interop) and `make bench` measures it side by side.
+# The unprivileged user and group QEMU runs as under the system virtkitd
+# (as src/drivers/qemu/virtkit-qemu.sysusers for installs): no home, no shell.
+qemu_user() {
+    getent passwd virtkit-qemu >/dev/null && return 0
+    if [ "$(id -u)" != 0 ]; then
+        echo "deps: user virtkit-qemu missing (run as root to create it)" >&2
+        return 0
+    fi
+    getent group virtkit-qemu >/dev/null || groupadd --system virtkit-qemu
+    useradd --system --gid virtkit-qemu --no-create-home --home-dir / \
+        --shell /usr/sbin/nologin --comment "virtkit QEMU guests" virtkit-qemu
+    if getent group kvm >/dev/null; then
+        usermod -a -G kvm virtkit-qemu
+    fi
+    echo "deps: created system user virtkit-qemu"
+}
+qemu_user
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -249,6 +250,54 @@ virProcessChildCloseAllBut(const int *keep, size_t nkeep)
     syscall(SYS_close_range, from, ~0U, 0U);
 }
 
+/* What the child was doing when it failed (sent with errno). */
+enum {
+    VIR_PROCESS_STEP_EXEC = 0,
+    VIR_PROCESS_STEP_SETUP,
+    VIR_PROCESS_STEP_IDENTITY,
+    VIR_PROCESS_STEP_CAPS,
+};
+
+/* Child side of the identity and capability change (async-signal-safe,
+ * raw system calls only). 0, or the failing step with errno set. */
+static int
+virProcessChildDropPrivileges(const virProcessSpawnOpts *opts)
+{
+    if (opts->clearCaps) {
+        /* The bounding set can only shrink while we hold CAP_SETPCAP,
+         * that is before the identity change. */
+        for (unsigned long cap = 0; cap < 64; cap++) {
+            if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+                if (errno == EINVAL)
+                    break;          /* past the kernel's last capability */
+                return VIR_PROCESS_STEP_CAPS;
+            }
+        }
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+            return VIR_PROCESS_STEP_CAPS;
+        if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+            return VIR_PROCESS_STEP_CAPS;
+    }
+    if (opts->setIds) {
+        if (syscall(SYS_setgroups, opts->ngroups, opts->groups) < 0 ||
+            syscall(SYS_setresgid, opts->gid, opts->gid, opts->gid) < 0 ||
+            syscall(SYS_setresuid, opts->uid, opts->uid, opts->uid) < 0)
+            return VIR_PROCESS_STEP_IDENTITY;
+    }
+    if (opts->clearCaps) {
+        /* A non-root uid has lost its permitted and effective sets in
+         * setresuid already; uid 0 (user = "root") loses them here. */
+        struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+        struct __user_cap_data_struct data[2];
+
+        memset(data, 0, sizeof(data));
+        if (syscall(SYS_capset, &hdr, data) < 0 ||
+            prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+            return VIR_PROCESS_STEP_CAPS;
+    }
+    return 0;
+}
+
 /* Runs in the child between creation and exec: async-signal-safe calls
  * only, on data prepared by the parent. With @gatefd >= 0 it first waits
  * for the parent's go-ahead (one byte) and exits without exec'ing if the
@@ -259,7 +308,8 @@ virProcessChildExec(const virProcessSpawnOpts *opts, const char *const *envp,
 {
     struct sigaction sa;
     sigset_t all;
-    int err;
+    int report[2];
+    int step = VIR_PROCESS_STEP_SETUP;
     int sig;
     size_t i;
 
@@ -272,6 +322,22 @@ virProcessChildExec(const virProcessSpawnOpts *opts, const char *const *envp,
     sigemptyset(&all);
     sigprocmask(SIG_SETMASK, &all, NULL);
 
+    if (opts->newSession && setsid() < 0)
+        goto fail;
+    if (dup2(nullfd, STDIN_FILENO) < 0)
+        goto fail;
+    if (dup2(opts->logfd >= 0 ? opts->logfd : nullfd, STDOUT_FILENO) < 0 ||
+        dup2(opts->logfd >= 0 ? opts->logfd : nullfd, STDERR_FILENO) < 0)
+        goto fail;
+    /* still as the caller: the new identity may not enter @cwd, which
+     * stays our working directory all the same */
+    if (opts->cwd && chdir(opts->cwd) < 0)
+        goto fail;
+    if ((step = virProcessChildDropPrivileges(opts)) != 0)
+        goto fail;
+    step = VIR_PROCESS_STEP_SETUP;
+
+    /* After the identity change, which resets the parent-death signal. */
     if (opts->dieWithParent) {
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
             goto fail;
@@ -280,15 +346,6 @@ virProcessChildExec(const virProcessSpawnOpts *opts, const char *const *envp,
         if (getppid() != parentPid)
             _exit(127);
     }
-    if (opts->newSession && setsid() < 0)
-        goto fail;
-    if (dup2(nullfd, STDIN_FILENO) < 0)
-        goto fail;
-    if (dup2(opts->logfd >= 0 ? opts->logfd : nullfd, STDOUT_FILENO) < 0 ||
-        dup2(opts->logfd >= 0 ? opts->logfd : nullfd, STDERR_FILENO) < 0)
-        goto fail;
-    if (opts->cwd && chdir(opts->cwd) < 0)
-        goto fail;
 
     if (gatefd >= 0) {
         /* Really close everything else first: a copy of some other held
@@ -332,17 +389,22 @@ virProcessChildExec(const virProcessSpawnOpts *opts, const char *const *envp,
             goto fail;
     }
 
+    step = VIR_PROCESS_STEP_EXEC;
     execve(opts->argv[0], (char *const *)opts->argv, (char *const *)envp);
 
  fail:
-    err = errno;
-    while (write(errfd, &err, sizeof(err)) < 0 && errno == EINTR)
+    report[0] = errno;
+    report[1] = step;
+    while (write(errfd, report, sizeof(report)) < 0 && errno == EINTR)
         ;
     _exit(127);
 }
 
 struct _virProcessHeld {
     char *path;         /* argv[0], for messages */
+    bool setIds;
+    uid_t uid;
+    gid_t gid;
     int pidfd;          /* borrowed: the caller owns it */
     int gatefd;         /* write end of the gate; -1 once released/aborted */
     int errfd;          /* read end of the exec-status pipe */
@@ -423,6 +485,9 @@ virProcessSpawnHeld(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd,
     close(nullfd);
     *held = g_new0(virProcessHeld, 1);
     (*held)->path = g_strdup(opts->argv[0]);
+    (*held)->setIds = opts->setIds;
+    (*held)->uid = opts->uid;
+    (*held)->gid = opts->gid;
     (*held)->pidfd = childfd;
     (*held)->gatefd = gate[1];
     (*held)->errfd = errpipe[0];
@@ -444,7 +509,7 @@ virProcessSpawnHeld(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd,
 int
 virProcessRelease(virProcessHeld *held)
 {
-    int childerr = 0;
+    int report[2] = { 0, VIR_PROCESS_STEP_EXEC };
     ssize_t got;
     char go = 1;
     int rc = 0;
@@ -456,18 +521,30 @@ virProcessRelease(virProcessHeld *held)
 
     /* EOF (the pipe closed at exec) means exec succeeded. */
     do {
-        got = read(held->errfd, &childerr, sizeof(childerr));
+        got = read(held->errfd, report, sizeof(report));
     } while (got < 0 && errno == EINTR);
 
     if (got != 0) {
         siginfo_t info;
 
-        if (got != sizeof(childerr))
-            childerr = EIO;
+        if (got != sizeof(report)) {
+            report[0] = EIO;
+            report[1] = VIR_PROCESS_STEP_EXEC;
+        }
         while (waitid((idtype_t)P_PIDFD, (id_t)held->pidfd, &info, WEXITED) < 0 &&
                errno == EINTR)
             ;
-        virReportSystemError(childerr, "cannot execute '%s'", held->path);
+        if (report[1] == VIR_PROCESS_STEP_IDENTITY)
+            virReportSystemError(report[0], "cannot run '%s' as uid %u gid %u", held->path,
+                                 (unsigned int)held->uid, (unsigned int)held->gid);
+        else if (report[1] == VIR_PROCESS_STEP_CAPS)
+            virReportSystemError(report[0], "cannot drop the capabilities of '%s'",
+                                 held->path);
+        else if (report[1] == VIR_PROCESS_STEP_SETUP)
+            virReportSystemError(report[0], "cannot prepare the process for '%s'",
+                                 held->path);
+        else
+            virReportSystemError(report[0], "cannot execute '%s'", held->path);
         rc = -1;
     }
     virProcessHeldFree(held);

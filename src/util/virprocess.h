@@ -16,6 +16,19 @@ typedef struct {
     bool dieWithParent;         /* SIGKILL the child when the spawning thread or
                                  * process dies (helpers such as probes; never
                                  * guests, which must outlive their owner) */
+    /* Identity (a root caller): with @setIds the child takes @uid, @gid and
+     * exactly the supplementary @groups (none when @ngroups is 0) before
+     * exec, as real, effective and saved ids. */
+    bool setIds;
+    uid_t uid;
+    gid_t gid;
+    const gid_t *groups;
+    size_t ngroups;
+    /* Leave the child no capability at all: bounding and ambient sets
+     * emptied (while it still may), permitted/effective/inheritable cleared
+     * after the identity change, and PR_SET_NO_NEW_PRIVS (exec can never
+     * grant any back, not even from a setuid or file-capability binary). */
+    bool clearCaps;
 } virProcessSpawnOpts;
 
 /*
@@ -25,8 +38,11 @@ typedef struct {
  * other than 0-2 and @keepfds is closed; signal mask and handlers are reset.
  * Returns 0 once exec has succeeded, storing the pid and the pidfd
  * (O_CLOEXEC, owned by the caller). On failure (including a failed exec,
- * whose errno is reported) returns -1 with a SYSTEM_ERROR reported, after
- * having reaped the child.
+ * whose errno is reported, or a failed identity/capability change, reported
+ * as such) returns -1 with a SYSTEM_ERROR reported, after having reaped the
+ * child. The identity change uses raw system calls in the child (glibc's
+ * wrappers would try to signal the caller's other threads, which the child
+ * does not have).
  */
 int virProcessSpawn(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd);
 

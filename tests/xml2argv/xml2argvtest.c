@@ -45,6 +45,7 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
     if ((def = virDomainDefParseString(xml, 0)) &&
         qemuCapsDomainDefPostParse(caps, def) == 0) {
         opts.kvm = def->virtType == VIR_DOMAIN_VIRT_KVM;
+        opts.sandbox = qemuCapsHasSandbox(caps);
         argv = qemuBuildCommandLine(def, caps, &opts);
     }
     if (!argv) {
@@ -197,6 +198,7 @@ testReal(gconstpointer data)
     g_assert_cmpint(bind(lfd, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
     g_assert_cmpint(listen(lfd, 1), ==, 0);
     opts.monitorFd = lfd;
+    opts.sandbox = qemuCapsHasSandbox(caps);
     if (!(argv = qemuBuildCommandLine(def, caps, &opts)))
         g_error("%s: %s", name, virGetLastErrorMessage());
     sp.argv = (const char *const *)argv;

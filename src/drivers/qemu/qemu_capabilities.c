@@ -26,6 +26,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virprocess.h"
+#include "virsecurity.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -52,6 +53,15 @@ struct _qemuCaps {
     GHashTable *commands;   /* set of QMP command names */
     GHashTable *accels;     /* set: "tcg", "kvm", ... */
 
+    /* -sandbox with obsolete, elevateprivileges, spawn, resourcecontrol
+     * (query-command-line-options); unknown in a cache file written
+     * before it was probed, which is then probed again */
+    bool sandbox;
+    bool sandboxKnown;
+    /* who it was probed as (the KVM verdict depends on it) */
+    gint64 runUid;          /* -1: as the daemon itself */
+    gint64 runGid;
+
     /* KVM verdict: cache->lock */
     bool kvmProbed;
     bool kvmUsable;
@@ -62,6 +72,7 @@ struct _qemuCapsCache {
     GMutex lock;
     char *dir;              /* NULL: memory only */
     GHashTable *byPath;     /* binary path -> qemuCaps * (a reference) */
+    const virSecurityIdentity *runAs;   /* borrowed; NULL: probe as ourselves */
 };
 
 static void
@@ -84,6 +95,8 @@ qemuCapsNew(void)
     caps->commands = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     caps->accels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     caps->package = g_strdup("");
+    caps->runUid = -1;
+    caps->runGid = -1;
     return caps;
 }
 
@@ -120,6 +133,14 @@ qemuCapsCacheNew(const char *cacheDir)
     cache->byPath = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify)qemuCapsUnref);
     return cache;
+}
+
+void
+qemuCapsCacheSetRunAs(qemuCapsCache *cache, const virSecurityIdentity *runAs)
+{
+    g_mutex_lock(&cache->lock);
+    cache->runAs = runAs;
+    g_mutex_unlock(&cache->lock);
 }
 
 void
@@ -163,6 +184,12 @@ bool
 qemuCapsHasCommand(const qemuCaps *caps, const char *qmpCommand)
 {
     return g_hash_table_contains(caps->commands, qmpCommand);
+}
+
+bool
+qemuCapsHasSandbox(const qemuCaps *caps)
+{
+    return caps->sandbox;
 }
 
 bool
@@ -224,6 +251,12 @@ qemuCapsToJSON(const qemuCaps *caps)
     for (GList *l = keys; l; l = l->next)
         json_object_array_add(accels, json_object_new_string(l->data));
     json_object_object_add(o, "accels", accels);
+    if (caps->sandboxKnown)
+        json_object_object_add(o, "sandbox", json_object_new_boolean(caps->sandbox));
+    if (caps->runUid >= 0) {
+        json_object_object_add(o, "runUid", json_object_new_int64(caps->runUid));
+        json_object_object_add(o, "runGid", json_object_new_int64(caps->runGid));
+    }
     if (caps->kvmProbed) {
         json_object *k = json_object_new_object();
 
@@ -285,6 +318,12 @@ qemuCapsFromJSON(json_object *o)
         for (size_t i = 0; i < json_object_array_length(v); i++)
             g_hash_table_add(caps->accels,
                              g_strdup(json_object_get_string(json_object_array_get_idx(v, i))));
+    if (json_object_object_get_ex(o, "sandbox", &v)) {
+        caps->sandboxKnown = true;
+        caps->sandbox = json_object_get_boolean(v);
+    }
+    caps->runUid = json_object_object_get_ex(o, "runUid", &v) ? json_object_get_int64(v) : -1;
+    caps->runGid = json_object_object_get_ex(o, "runGid", &v) ? json_object_get_int64(v) : -1;
     if (json_object_object_get_ex(o, "kvm", &v)) {
         caps->kvmProbed = true;
         caps->kvmUsable = json_object_get_boolean(json_object_object_get(v, "usable"));
@@ -380,6 +419,15 @@ qemuCapsMatches(const qemuCaps *caps, const qemuCapsIdentity *id)
            caps->mtimeNs == id->mtimeNs && caps->ctimeNs == id->ctimeNs;
 }
 
+/* Was @caps probed as @runAs would run it? */
+static bool
+qemuCapsRunMatches(const qemuCaps *caps, const virSecurityIdentity *runAs)
+{
+    if (!runAs)
+        return caps->runUid < 0;
+    return caps->runUid == (gint64)runAs->uid && caps->runGid == (gint64)runAs->gid;
+}
+
 /* Kill (if needed) and reap a probe child. */
 static void
 qemuCapsReap(pid_t pid, int pidfd, gint64 deadline)
@@ -395,7 +443,8 @@ qemuCapsReap(pid_t pid, int pidfd, gint64 deadline)
 /* Start @binary with a QMP monitor we are connected to. Returns the
  * connected fd (and pid/pidfd), or -1 with an error reported. */
 static int
-qemuCapsSpawnQMP(const char *binary, const char *const *extra, pid_t *pid, int *pidfd)
+qemuCapsSpawnQMP(const char *binary, const char *const *extra,
+                 const virSecurityIdentity *runAs, pid_t *pid, int *pidfd)
 {
     g_autofree char *dir = NULL;
     g_autofree char *sockpath = NULL;
@@ -435,6 +484,8 @@ qemuCapsSpawnQMP(const char *binary, const char *const *extra, pid_t *pid, int *
     opts.keepfds = &lfd;
     opts.nkeepfds = 1;
     opts.dieWithParent = true;   /* a probe must not outlive a killed daemon */
+    if (runAs)
+        virSecurityIdentityApply(runAs, &opts);
     if (virProcessSpawn(&opts, pid, pidfd) < 0)
         goto cleanup;
     if ((cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
@@ -456,6 +507,44 @@ qemuCapsSpawnQMP(const char *binary, const char *const *extra, pid_t *pid, int *
     return ret;
 }
 
+/* Does -sandbox take every option the command line uses? */
+static bool
+qemuCapsProbeSandbox(qemuMonitor *mon, int timeout_ms)
+{
+    static const char *const wanted[] = {
+        "obsolete", "elevateprivileges", "spawn", "resourcecontrol", NULL
+    };
+    g_autoptr(json_object) args = json_object_new_object();
+    g_autoptr(json_object) reply = NULL;
+    g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+    json_object *opt;
+    json_object *params;
+
+    json_object_object_add(args, "option", json_object_new_string("sandbox"));
+    if (qemuMonitorCommand(mon, "query-command-line-options", args, timeout_ms, &reply) < 0) {
+        /* "invalid option name: sandbox": built without seccomp */
+        g_debug("no -sandbox: %s", virGetLastErrorMessage());
+        virResetLastError();
+        return false;
+    }
+    if (!json_object_is_type(reply, json_type_array) || json_object_array_length(reply) < 1 ||
+        !(opt = json_object_array_get_idx(reply, 0)) ||
+        !json_object_object_get_ex(opt, "parameters", &params) ||
+        !json_object_is_type(params, json_type_array))
+        return false;
+    for (size_t i = 0; i < json_object_array_length(params); i++) {
+        const char *n = jsonStr(json_object_array_get_idx(params, i), "name");
+
+        if (n)
+            g_hash_table_add(names, (gpointer)n);
+    }
+    for (size_t i = 0; wanted[i]; i++) {
+        if (!g_hash_table_contains(names, wanted[i]))
+            return false;
+    }
+    return true;
+}
+
 static int
 qemuCapsProbeQMP(qemuCaps *caps, qemuMonitor *mon, int timeout_ms)
 {
@@ -473,6 +562,8 @@ qemuCapsProbeQMP(qemuCaps *caps, qemuMonitor *mon, int timeout_ms)
     json_object_object_add(args, "implements", json_object_new_string("accel"));
     if (qemuMonitorCommand(mon, "qom-list-types", args, timeout_ms, &types) < 0)
         return -1;
+    caps->sandbox = qemuCapsProbeSandbox(mon, timeout_ms);
+    caps->sandboxKnown = true;
 
     if (!json_object_object_get_ex(ver, "qemu", &q) ||
         !json_object_is_type(machines, json_type_array) ||
@@ -521,7 +612,7 @@ qemuCapsProbeQMP(qemuCaps *caps, qemuMonitor *mon, int timeout_ms)
 }
 
 static qemuCaps *
-qemuCapsProbe(const char *binary, const qemuCapsIdentity *id)
+qemuCapsProbe(const char *binary, const qemuCapsIdentity *id, const virSecurityIdentity *runAs)
 {
     static const char *const extra[] = {
         "-machine", "none", "-nodefaults", "-no-user-config", "-display", "none",
@@ -540,8 +631,10 @@ qemuCapsProbe(const char *binary, const qemuCapsIdentity *id)
     caps->size = id->size;
     caps->mtimeNs = id->mtimeNs;
     caps->ctimeNs = id->ctimeNs;
+    caps->runUid = runAs ? (gint64)runAs->uid : -1;
+    caps->runGid = runAs ? (gint64)runAs->gid : -1;
 
-    if ((fd = qemuCapsSpawnQMP(binary, extra, &pid, &pidfd)) < 0)
+    if ((fd = qemuCapsSpawnQMP(binary, extra, runAs, &pid, &pidfd)) < 0)
         return NULL;
     if (!(mon = qemuMonitorOpen(fd, NULL, NULL, QEMU_CAPS_PROBE_TIMEOUT_MS))) {
         qemuCapsReap(pid, pidfd, 0);
@@ -585,7 +678,7 @@ qemuCapsCacheLookup(qemuCapsCache *cache, const char *binary)
 
     g_mutex_lock(&cache->lock);
     caps = g_hash_table_lookup(cache->byPath, binary);
-    if (caps && qemuCapsMatches(caps, &id)) {
+    if (caps && qemuCapsMatches(caps, &id) && qemuCapsRunMatches(caps, cache->runAs)) {
         qemuCapsRef(caps);
         g_mutex_unlock(&cache->lock);
         return caps;
@@ -599,14 +692,15 @@ qemuCapsCacheLookup(qemuCapsCache *cache, const char *binary)
             g_autoptr(json_object) o = json_tokener_parse(text);
             qemuCaps *c = o ? qemuCapsFromJSON(o) : NULL;
 
-            if (c && g_str_equal(c->binary, binary) && qemuCapsMatches(c, &id))
+            if (c && g_str_equal(c->binary, binary) && qemuCapsMatches(c, &id) &&
+                c->sandboxKnown && qemuCapsRunMatches(c, cache->runAs))
                 caps = c;
             else
                 qemuCapsUnref(c);
         }
     }
     if (!caps) {
-        if (!(caps = qemuCapsProbe(binary, &id))) {
+        if (!(caps = qemuCapsProbe(binary, &id, cache->runAs))) {
             g_mutex_unlock(&cache->lock);
             return NULL;
         }
@@ -637,7 +731,7 @@ static const unsigned char qemuCapsProbeBootCode[] = {
  * time in µs if it reached the exit port, or -1 (*why set). */
 static gint64
 qemuCapsRunProbeGuest(const char *binary, const char *image, const char *accel,
-                      gint64 timeout_us, char **why)
+                      const virSecurityIdentity *runAs, gint64 timeout_us, char **why)
 {
     g_autofree char *drive = g_strdup_printf("if=none,id=probe0,file=%s,format=raw",
                                              image);
@@ -653,6 +747,8 @@ qemuCapsRunProbeGuest(const char *binary, const char *image, const char *accel,
     int status = 0;
     int rc;
 
+    if (runAs)
+        virSecurityIdentityApply(runAs, &opts);
     if (virProcessSpawn(&opts, &pid, &pidfd) < 0) {
         *why = g_strdup_printf("cannot start '%s': %s", binary, virGetLastErrorMessage());
         virResetLastError();
@@ -680,7 +776,7 @@ qemuCapsRunProbeGuest(const char *binary, const char *image, const char *accel,
 }
 
 static void
-qemuCapsProbeKVM(qemuCaps *caps)
+qemuCapsProbeKVM(qemuCaps *caps, const virSecurityIdentity *runAs)
 {
     g_autofree char *dir = NULL;
     g_autofree char *image = NULL;
@@ -713,18 +809,25 @@ qemuCapsProbeKVM(qemuCaps *caps)
         rmdir(dir);
         return;
     }
+    /* the probe QEMU runs as the guests' user: its scratch files are its own */
+    if (runAs && (chown(dir, runAs->uid, runAs->gid) < 0 ||
+                  chown(image, runAs->uid, runAs->gid) < 0)) {
+        caps->kvmWhy = g_strdup_printf("cannot hand the KVM probe image to uid %u: %s",
+                                       (unsigned int)runAs->uid, g_strerror(errno));
+        goto cleanup;
+    }
 
     /* The same guest under TCG validates the probe and sets the yardstick:
      * a working KVM runs firmware faster than TCG; a broken one (as on
      * hosts where guests hang under KVM) is far slower or never finishes. */
-    if ((tcg = qemuCapsRunProbeGuest(caps->binary, image, "tcg",
+    if ((tcg = qemuCapsRunProbeGuest(caps->binary, image, "tcg", runAs,
                                      QEMU_CAPS_PROBE_TIMEOUT_MS * 1000LL, &why)) < 0) {
         caps->kvmWhy = g_strdup_printf("the KVM probe itself failed (%s)", why);
         goto cleanup;
     }
     budget = MAX(2 * tcg + 500 * 1000, 1000 * 1000);
     budget = MIN(budget, QEMU_CAPS_KVM_PROBE_TIMEOUT_MS * 1000LL);
-    if ((kvm = qemuCapsRunProbeGuest(caps->binary, image, "kvm", budget, &why)) < 0) {
+    if ((kvm = qemuCapsRunProbeGuest(caps->binary, image, "kvm", runAs, budget, &why)) < 0) {
         caps->kvmWhy = g_strdup_printf("KVM is present but %s (TCG: %lld ms)", why,
                                        (long long)(tcg / 1000));
         goto cleanup;
@@ -744,7 +847,7 @@ qemuCapsKVMUsable(qemuCapsCache *cache, qemuCaps *caps, char **why)
 
     g_mutex_lock(&cache->lock);
     if (!caps->kvmProbed) {
-        qemuCapsProbeKVM(caps);
+        qemuCapsProbeKVM(caps, cache->runAs);
         qemuCapsCacheSave(cache, caps);
     }
     usable = caps->kvmUsable;

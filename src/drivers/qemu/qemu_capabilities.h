@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "domain_conf.h"
+#include "virsecurity.h"
 
 /*
  * A qemuCaps describes one emulator binary: version, machine types (with
@@ -15,8 +16,10 @@
  * Probe: the binary is run once with "-machine none -nodefaults -display
  * none -S -accel tcg" and a QMP monitor on a listening socket passed by fd
  * (then connected to), asked query-version,
- * query-machines, query-commands, qom-list-types (for accelerators), then
- * quit; the whole probe has a deadline. Cache: in memory, and as JSON in
+ * query-machines, query-commands, qom-list-types (for accelerators),
+ * query-command-line-options for "sandbox", then quit; the whole probe has
+ * a deadline. Probes run as the identity given by qemuCapsCacheSetRunAs
+ * (the guests' QEMU user), recorded in the cache file. Cache: in memory, and as JSON in
  * "<cacheDir>/capabilities/<sha256(path)>.json", keyed by the binary's
  * identity (path, inode, size, mtime, ctime): a file whose identity does
  * not match is re-probed and rewritten.
@@ -49,6 +52,9 @@ typedef struct _qemuCapsCache qemuCapsCache;
  * memory only. Never fails. */
 qemuCapsCache *qemuCapsCacheNew(const char *cacheDir);
 void qemuCapsCacheFree(qemuCapsCache *cache);
+/* Probe as @runAs from now on (borrowed: it must outlive @cache; NULL: as
+ * ourselves). Cached results probed as someone else are probed again. */
+void qemuCapsCacheSetRunAs(qemuCapsCache *cache, const virSecurityIdentity *runAs);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuCapsCache, qemuCapsCacheFree);
 
 /*
@@ -76,6 +82,8 @@ const char *qemuCapsGetVersionString(const qemuCaps *caps); /* "7.2.22" */
 const char *qemuCapsGetPackage(const qemuCaps *caps);     /* may be "" */
 bool qemuCapsHasCommand(const qemuCaps *caps, const char *qmpCommand);
 bool qemuCapsHasAccel(const qemuCaps *caps, const char *accel); /* "tcg", "kvm" */
+/* -sandbox with obsolete/elevateprivileges/spawn/resourcecontrol works */
+bool qemuCapsHasSandbox(const qemuCaps *caps);
 
 /*
  * The canonical machine type for @name ("q35" -> "pc-q35-7.2"; NULL -> the

@@ -25,6 +25,7 @@ qemuGlueCache(qemuDriver *driver)
         g_autofree char *dir = g_build_filename(driver->cacheDir, NULL);
 
         driver->caps = qemuCapsCacheNew(dir);
+        qemuCapsCacheSetRunAs(driver->caps, driver->runAs);
     }
     cache = driver->caps;
     g_mutex_unlock(&driver->capsLock);
@@ -110,15 +111,23 @@ qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
 }
 
 char **
-qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd)
+qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
+                  const int *serialFds, size_t nserialFds)
 {
     g_autoptr(qemuCaps) caps = qemuCapsCacheLookup(qemuGlueCache(driver), def->emulator);
     qemuCommandOptions opts = {
         .monitorFd = monfd,
         .kvm = def->virtType == VIR_DOMAIN_VIRT_KVM,
+        .serialFds = serialFds,
+        .nserialFds = nserialFds,
     };
 
     if (!caps)
         return NULL;
+    /* as libvirt with seccomp_sandbox = -1 / 1: used when QEMU has it */
+    opts.sandbox = driver->seccompSandbox && qemuCapsHasSandbox(caps);
+    if (driver->seccompSandbox && !opts.sandbox)
+        g_debug("QEMU '%s' has no usable -sandbox: running without it",
+                qemuCapsGetBinary(caps));
     return qemuBuildCommandLine(def, caps, &opts);
 }

@@ -23,8 +23,12 @@ int qemuGluePostParse(qemuDriver *driver, virDomainDef *def);
  * QEMU's version string ("7.2.0"). 0 or -1 with an error reported. */
 int qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version);
 
-/* The argv for @def with the monitor listening on @monfd. NULL on error. */
-char **qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd);
+/* The argv for @def with the monitor listening on @monfd and serial I of
+ * type 'file' already open at @serialFds[I] (-1: QEMU opens the path),
+ * with -sandbox when qemu.conf seccomp_sandbox is on and QEMU has it.
+ * NULL on error. */
+char **qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
+                         const int *serialFds, size_t nserialFds);
 
 int qemuGlueGetQemuVersion(qemuDriver *driver, unsigned long *version);
 char *qemuGlueGetCapabilitiesXML(qemuDriver *driver);

@@ -564,8 +564,16 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     for (size_t i = 0; i < def->nserials; i++) {
         const virDomainChrDef *chr = def->serials[i];
 
+        if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE && i < opts->nserialFds &&
+            opts->serialFds[i] >= 0) {
+            add(a, "-add-fd");
+            addf(a, "set=%zu,fd=%d", i + 1, opts->serialFds[i]);
+        }
         add(a, "-chardev");
-        if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE) {
+        if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE && i < opts->nserialFds &&
+            opts->serialFds[i] >= 0) {
+            addf(a, "file,id=charserial%zu,path=/dev/fdset/%zu", i, i + 1);
+        } else if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE) {
             g_autofree char *path = qemuEscapeComma(chr->path);
 
             addf(a, "file,id=charserial%zu,path=%s", i, path);
@@ -581,8 +589,10 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         add(a, "-device");
         add(a, "virtio-balloon-pci,id=balloon0");
     }
-    add(a, "-sandbox");
-    add(a, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
+    if (opts->sandbox) {
+        add(a, "-sandbox");
+        add(a, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
+    }
     add(a, "-msg");
     add(a, "timestamp=on");
     g_ptr_array_add(a, NULL);

@@ -23,6 +23,14 @@ int qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps);
 typedef struct {
     int monitorFd;      /* fd number (in QEMU) of the listening QMP socket */
     bool kvm;           /* accelerate with KVM (the caller has checked it); else TCG */
+    bool sandbox;       /* -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,
+                         * resourcecontrol=deny (the caller checked qemuCapsHasSandbox) */
+    /* Serial I of type 'file' already opened for QEMU at fd serialFds[I]
+     * (in QEMU): passed as "-add-fd set=I+1,fd=N" and opened by QEMU as
+     * /dev/fdset/I+1, so QEMU needs no access to the file's directory.
+     * NULL, or -1 for an entry: QEMU opens the path itself. */
+    const int *serialFds;
+    size_t nserialFds;
 } qemuCommandOptions;
 
 /*

@@ -26,6 +26,7 @@
 #include "qemu_conf.h"
 #include "qemu_domain.h"
 #include "qemu_process.h"
+#include "qemu_security.h"
 #include "qemu_capabilities_glue.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -115,9 +116,79 @@ qemuDriverConfigParse(qemuDriver *driver, const char *path, const char *text)
                 return -1;
             }
             driver->destroyGraceMs = (unsigned int)sec * 1000;
+        } else if (g_str_equal(key, "user") || g_str_equal(key, "group")) {
+            size_t len = strlen(val);
+            char **dst = g_str_equal(key, "user") ? &driver->user : &driver->group;
+
+            if (len < 2 || val[0] != '"' || val[len - 1] != '"' ||
+                memchr(val + 1, '"', len - 2)) {
+                virReportError(VIR_ERR_CONF_SYNTAX,
+                               "%s:%zu: %s must be a quoted string, not '%s'",
+                               path, i + 1, key, val);
+                return -1;
+            }
+            g_free(*dst);
+            *dst = g_strndup(val + 1, len - 2);
+        } else if (g_str_equal(key, "dynamic_ownership") ||
+                   g_str_equal(key, "seccomp_sandbox")) {
+            guint64 on;
+
+            if (!g_ascii_string_to_unsigned(val, 10, 0, 1, &on, NULL)) {
+                virReportError(VIR_ERR_CONF_SYNTAX, "%s:%zu: %s must be 0 or 1, not '%s'",
+                               path, i + 1, key, val);
+                return -1;
+            }
+            if (g_str_equal(key, "dynamic_ownership"))
+                driver->dynamicOwnership = on;
+            else
+                driver->seccompSandbox = on;
         }
         /* Other keys: libvirt's qemu.conf has many; unknown ones are ignored. */
     }
+    return 0;
+}
+
+int
+qemuDriverResolveRunAs(qemuDriver *driver)
+{
+    const char *user = driver->user;
+    const char *group = driver->group;
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    gid_t primary = gid;
+
+    if (!driver->privileged) {
+        /* as libvirt: a session daemon cannot change who QEMU runs as */
+        if (user || group)
+            g_debug("qemu.conf user/group ignored in session mode");
+        return 0;
+    }
+    if (driver->embedded) {
+        /* Embed mode (make demo, tests) runs QEMU as its caller unless told
+         * otherwise (libvirt's embed mode takes the build-time default
+         * user: the caller here need not have created one). */
+        if (!user && !group)
+            return 0;
+    } else {
+        user = user ? user : QEMU_USER_DEFAULT;
+        group = group ? group : QEMU_GROUP_DEFAULT;
+    }
+    if (user && virSecurityParseUser(user, &uid, &primary) < 0)
+        return -1;
+    if (group) {
+        if (virSecurityParseGroup(group, &gid) < 0)
+            return -1;
+    } else if (user) {
+        if (primary == (gid_t)-1) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           "user '%s' has no primary group: set 'group' in qemu.conf", user);
+            return -1;
+        }
+        gid = primary;
+    }
+    driver->runAs = virSecurityIdentityNew(uid, gid);
+    g_debug("QEMU runs as uid %u gid %u (%zu supplementary groups)", (unsigned int)uid,
+            (unsigned int)gid, driver->runAs->ngroups);
     return 0;
 }
 
@@ -505,7 +576,10 @@ qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded, cons
     driver->logDir = g_strdup(paths->logDir);
     driver->cacheDir = g_strdup(paths->cacheDir);
     driver->destroyGraceMs = QEMU_DESTROY_GRACE_DEFAULT_MS;
+    driver->dynamicOwnership = true;
+    driver->seccompSandbox = true;
     g_mutex_init(&driver->capsLock);
+    g_mutex_init(&driver->securityLock);
     g_mutex_init(&driver->startupLock);
     driver->startupEvents = g_array_new(FALSE, FALSE, sizeof(qemuDriverStartupEvent));
     g_array_set_clear_func(driver->startupEvents, qemuDriverStartupEventClear);
@@ -519,7 +593,7 @@ qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded, cons
         if (virFileMakePath(dirs[i], i == 1 || i == 2 ? 0700 : 0755) < 0)
             goto error;
     }
-    if (qemuDriverLoadConfigFile(driver) < 0)
+    if (qemuDriverLoadConfigFile(driver) < 0 || qemuDriverResolveRunAs(driver) < 0)
         goto error;
 
     driver->domains = virDomainObjListNew();
@@ -531,6 +605,8 @@ qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded, cons
 
     qemuDriverLoadConfigs(driver);
     qemuProcessReconnectAll(driver);
+    /* files still handed to the QEMU user for guests that are gone */
+    qemuSecurityRestoreStale(driver);
     return driver;
 
  error:
@@ -582,6 +658,10 @@ qemuDriverUnref(qemuDriver *driver)
     if (driver->caps)
         qemuGlueCapsFree(driver->caps);
     g_mutex_clear(&driver->capsLock);
+    g_mutex_clear(&driver->securityLock);
+    virSecurityIdentityFree(driver->runAs);
+    g_free(driver->user);
+    g_free(driver->group);
     g_array_unref(driver->startupEvents);
     g_mutex_clear(&driver->startupLock);
     g_free(driver->uri);

@@ -7,9 +7,13 @@
 #include "domain_obj.h"
 #include "domain_event.h"
 #include "qemu_driver.h"
+#include "virsecurity.h"
 
 /* Default destroy grace period (SIGTERM to SIGKILL), as libvirt's 10 s. */
 #define QEMU_DESTROY_GRACE_DEFAULT_MS 10000
+/* The user and group QEMU runs as in system mode (created at install). */
+#define QEMU_USER_DEFAULT "virtkit-qemu"
+#define QEMU_GROUP_DEFAULT "virtkit-qemu"
 /* After SIGKILL, how long to wait for the process to disappear. */
 #define QEMU_KILL_WAIT_MS 5000
 /* How long an API call waits for another job on the same domain. */
@@ -44,6 +48,15 @@ struct _qemuDriver {
     char *cacheDir;
 
     unsigned int destroyGraceMs;    /* qemu.conf destroy_grace_period */
+    char *user;                     /* qemu.conf user ("name" or "+uid"), NULL: default */
+    char *group;                    /* qemu.conf group, NULL: default */
+    bool dynamicOwnership;          /* qemu.conf dynamic_ownership (default on) */
+    bool seccompSandbox;            /* qemu.conf seccomp_sandbox (default on) */
+    /* Who QEMU (and the capabilities probe) runs as; NULL: as ourselves.
+     * System mode: user/group, by default virtkit-qemu. Session mode:
+     * always NULL. Embed mode: NULL unless qemu.conf sets user or group. */
+    virSecurityIdentity *runAs;
+    GMutex securityLock;            /* orders ownership records (qemu_security.c) */
 
     virDomainObjList *domains;      /* own lock */
     virObjectEventState *events;    /* own lock */
@@ -83,9 +96,16 @@ void qemuDriverDropUnparsable(qemuDriver *driver, virDomainObj *obj);
 void qemuDriverUnref(qemuDriver *driver);
 
 /* Parse qemu.conf text: "key = value" lines, '#' comments. Known keys:
- * destroy_grace_period (seconds, 0..3600). Unknown keys are ignored as
- * libvirt does; a bad value is CONFIG_UNSUPPORTED. 0 or -1. */
+ * destroy_grace_period (seconds, 0..3600), user and group (quoted strings,
+ * "name" or "+N" as libvirt), dynamic_ownership and seccomp_sandbox (0 or
+ * 1). Unknown keys are ignored as libvirt does; a bad value is
+ * CONF_SYNTAX. Names are resolved later (qemuDriverResolveRunAs). 0 or -1. */
 int qemuDriverConfigParse(qemuDriver *driver, const char *path, const char *text);
+
+/* Set driver->runAs from the configuration (see the field). -1 with
+ * INVALID_ARG "Failed to parse user 'NAME'" (or group) when a configured
+ * or default name does not exist. */
+int qemuDriverResolveRunAs(qemuDriver *driver);
 
 typedef struct {
     char *name;

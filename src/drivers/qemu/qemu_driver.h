@@ -8,9 +8,13 @@
  * (mode 0700 for lib/state, 0755 otherwise) if missing. Layout:
  *   configDir/NAME.xml            persistent definitions (0600)
  *   configDir/autostart/NAME.xml  symlink to the definition (autostart on)
- *   configDir/qemu.conf           optional settings (destroy_grace_period = SECONDS)
+ *   configDir/qemu.conf           optional settings (destroy_grace_period = SECONDS,
+ *                                 user/group = "name" or "+N", dynamic_ownership,
+ *                                 seccomp_sandbox)
  *   stateDir/NAME.xml             status of each running domain (<domstatus>)
  *   libDir/domain-ID-NAME/        per-domain directory (0700): monitor.sock
+ *   libDir/owners/UUID            original owners of the files handed to the
+ *                                 QEMU user for a run (qemu_security.h)
  *   logDir/NAME.log               per-domain QEMU log, appended across runs
  *   cacheDir/                     capabilities cache
  */

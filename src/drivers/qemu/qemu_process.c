@@ -41,6 +41,7 @@
 #include "qemu_process.h"
 #include "qemu_capabilities_glue.h"
 #include "qemu_monitor.h"
+#include "qemu_security.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virprocess.h"
@@ -732,6 +733,8 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
         priv->pidfd = -1;
     }
 
+    /* QEMU is gone: its files go back to their owners */
+    qemuSecurityRestoreDomain(driver, obj->def->uuid);
     qemuProcessRemoveLibDir(priv);
     if (qemuDomainRemoveStatus(driver, obj) < 0)
         g_debug("cannot remove status file of '%s'", obj->def->name);
@@ -836,6 +839,41 @@ qemuProcessOpenLog(qemuDriver *driver, virDomainObj *obj, const char *const *arg
     return fd;
 }
 
+static void
+qemuProcessCloseFds(int *fds, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (fds[i] >= 0)
+            close(fds[i]);
+        fds[i] = -1;
+    }
+}
+
+/* When QEMU runs as another user, we open its 'file' serials (truncated,
+ * as QEMU would) and pass them as descriptors: the QEMU user then needs no
+ * access to the log's directory, and the file stays ours. Adds each fd to
+ * @keepfds. 0 or -1 (SYSTEM_ERROR reported). */
+static int
+qemuProcessOpenSerialFiles(qemuDriver *driver, virDomainObj *obj, int *serialFds,
+                           int *keepfds, size_t *nkeep)
+{
+    if (!driver->runAs)
+        return 0;
+    for (size_t i = 0; i < obj->def->nserials && i < 4; i++) {
+        const virDomainChrDef *chr = obj->def->serials[i];
+
+        if (chr->type != VIR_DOMAIN_CHR_TYPE_FILE || !chr->path)
+            continue;
+        if ((serialFds[i] = open(chr->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                                 0666)) < 0) {
+            virReportSystemError(errno, "Could not open '%s'", chr->path);
+            return -1;
+        }
+        keepfds[(*nkeep)++] = serialFds[i];
+    }
+    return 0;
+}
+
 int
 qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
 {
@@ -847,6 +885,9 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     int listenfd = -1;
     int clientfd = -1;
     int logfd = -1;
+    int keepfds[1 + 4];
+    int serialFds[4] = { -1, -1, -1, -1 };
+    size_t nkeep = 0;
     pid_t pid = 0;
     int pidfd = -1;
     virProcessHeld *held = NULL;
@@ -878,18 +919,25 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     }
     if (qemuProcessMonitorSocketPair(priv->monitorPath, &listenfd, &clientfd) < 0)
         goto error;
+    keepfds[nkeep++] = listenfd;
+    if (qemuSecurityPrepareDomain(driver, obj) < 0 ||
+        qemuProcessOpenSerialFiles(driver, obj, serialFds, keepfds, &nkeep) < 0)
+        goto error;
 
-    if (!(argv = qemuGlueBuildArgv(driver, obj->def, listenfd)))
+    if (!(argv = qemuGlueBuildArgv(driver, obj->def, listenfd, serialFds,
+                                   G_N_ELEMENTS(serialFds))))
         goto error;
     if ((logfd = qemuProcessOpenLog(driver, obj, (const char *const *)argv, qemuVersion)) < 0)
         goto error;
 
     opts.argv = (const char *const *)argv;
     opts.logfd = logfd;
-    opts.keepfds = &listenfd;
-    opts.nkeepfds = 1;
+    opts.keepfds = keepfds;
+    opts.nkeepfds = nkeep;
     opts.newSession = true;
     opts.cwd = priv->libDir;
+    if (driver->runAs)
+        virSecurityIdentityApply(driver->runAs, &opts);
     /* The child waits just before exec until its pid is on disk: if we
      * die (SIGKILL, crash) in between, it exits without ever becoming a
      * QEMU that no later daemon knows about. */
@@ -899,6 +947,7 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     listenfd = -1;
     close(logfd);
     logfd = -1;
+    qemuProcessCloseFds(serialFds, G_N_ELEMENTS(serialFds));
 
     obj->pid = pid;
     priv->pidfd = pidfd;
@@ -962,6 +1011,7 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
 
  error:
     virErrorPreserveLast(&saved);
+    qemuProcessCloseFds(serialFds, G_N_ELEMENTS(serialFds));
     if (listenfd >= 0)
         close(listenfd);
     if (clientfd >= 0)

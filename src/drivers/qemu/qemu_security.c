@@ -1,0 +1,609 @@
+/* qemu_security.c: hand a guest's files to the QEMU user for a run, and give them back */
+
+/*
+ * Threads: any thread (API threads at start, workers at stop, the driver's
+ * creator at startup). driver->securityLock is held over every read-modify
+ * of the record directory and the chowns it covers; it is never held
+ * while waiting on QEMU or on a domain lock.
+ */
+
+#define G_LOG_DOMAIN "virtkit.qemu.security"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "qemu_security.h"
+#include "qemu_domain.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virsecurity.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+#define QEMU_SECURITY_CHAIN_MAX 32
+#define QEMU_SECURITY_RECORD_MAX (4 * 1024 * 1024)
+#define QEMU_SECURITY_RECORD_HEADER \
+    "# virtkit ownership record: uid gid mode run-uid run-gid path\n"
+
+/* ---- qcow2 backing chains ------------------------------------------ */
+
+static guint32
+qemuSecurityBE32(const unsigned char *p)
+{
+    return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
+}
+
+static guint64
+qemuSecurityBE64(const unsigned char *p)
+{
+    return ((guint64)qemuSecurityBE32(p) << 32) | qemuSecurityBE32(p + 4);
+}
+
+static bool
+qemuSecurityReadAt(int fd, void *buf, size_t len, off_t off)
+{
+    ssize_t got = pread(fd, buf, len, off);
+
+    return got >= 0 && (size_t)got == len;
+}
+
+static bool
+qemuSecurityIsQcow2(const char *path)
+{
+    unsigned char magic[4];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    bool ret;
+
+    if (fd < 0)
+        return false;
+    ret = qemuSecurityReadAt(fd, magic, 4, 0) && memcmp(magic, "QFI\xfb", 4) == 0;
+    close(fd);
+    return ret;
+}
+
+/* The backing file named by the qcow2 image @path (resolved against its
+ * directory) and whether it is qcow2 itself; NULL when there is none. */
+static char *
+qemuSecurityQcow2Backing(const char *path, bool *backingQcow2)
+{
+    unsigned char hdr[104];
+    g_autofree char *name = NULL;
+    g_autofree char *fmt = NULL;
+    g_autofree char *dir = NULL;
+    guint32 version;
+    guint64 off;
+    guint32 size;
+    guint64 ext;
+    int fd;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return NULL;
+    if (!qemuSecurityReadAt(fd, hdr, 72, 0) || memcmp(hdr, "QFI\xfb", 4) != 0)
+        goto done;
+    version = qemuSecurityBE32(hdr + 4);
+    off = qemuSecurityBE64(hdr + 8);
+    size = qemuSecurityBE32(hdr + 16);
+    if (off == 0 || size == 0 || size > 1023)
+        goto done;
+    name = g_malloc0(size + 1);
+    if (!qemuSecurityReadAt(fd, name, size, (off_t)off))
+        g_clear_pointer(&name, g_free);
+    if (!name || strlen(name) != size)
+        goto done;
+    /* header extensions: the backing format (0xE2792ACA) */
+    ext = 72;
+    if (version >= 3 && qemuSecurityReadAt(fd, hdr + 72, 32, 72))
+        ext = qemuSecurityBE32(hdr + 100);
+    for (int i = 0; i < 64 && ext < 65536; i++) {
+        unsigned char eh[8];
+        guint32 type;
+        guint32 len;
+
+        if (!qemuSecurityReadAt(fd, eh, 8, (off_t)ext))
+            break;
+        type = qemuSecurityBE32(eh);
+        len = qemuSecurityBE32(eh + 4);
+        if (type == 0 || len > 65536)
+            break;
+        if (type == 0xE2792ACA && len < 64) {
+            fmt = g_malloc0(len + 1);
+            if (!qemuSecurityReadAt(fd, fmt, len, (off_t)ext + 8))
+                g_clear_pointer(&fmt, g_free);
+            break;
+        }
+        ext += 8 + ((len + 7) & ~7u);
+    }
+
+ done:
+    close(fd);
+    if (!name)
+        return NULL;
+    if (strchr(name, ':') && !g_path_is_absolute(name)) {
+        /* "json:{...}", "nbd://..."... not a local file we could hand over */
+        g_debug("backing '%s' of '%s' is not a local file", name, path);
+        return NULL;
+    }
+    if (!g_path_is_absolute(name)) {
+        dir = g_path_get_dirname(path);
+        name = g_build_filename(dir, name, NULL) ?: name;
+    }
+    *backingQcow2 = fmt ? g_str_equal(fmt, "qcow2") : qemuSecurityIsQcow2(name);
+    return g_steal_pointer(&name);
+}
+
+GPtrArray *
+qemuSecurityBackingChain(const char *path, int format)
+{
+    GPtrArray *chain = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autofree char *cur = g_strdup(path);
+    bool qcow2 = format == VIR_STORAGE_FORMAT_QCOW2;
+
+    g_hash_table_add(seen, realpath(path, NULL) ?: g_strdup(path));
+    while (qcow2 && chain->len < QEMU_SECURITY_CHAIN_MAX) {
+        bool nextQcow2 = false;
+        g_autofree char *next = qemuSecurityQcow2Backing(cur, &nextQcow2);
+        g_autofree char *real = NULL;
+
+        if (!next)
+            break;
+        real = realpath(next, NULL);
+        if (g_hash_table_contains(seen, real ? real : next))
+            break;
+        g_hash_table_add(seen, g_strdup(real ? real : next));
+        g_ptr_array_add(chain, g_strdup(next));
+        g_free(cur);
+        cur = g_steal_pointer(&next);
+        qcow2 = nextQcow2;
+    }
+    return chain;
+}
+
+/* ---- records -------------------------------------------------------- */
+
+typedef struct {
+    char *path;             /* real path */
+    uid_t uid;              /* the original owner */
+    gid_t gid;
+    mode_t mode;
+    uid_t runUid;           /* what it was handed to */
+    gid_t runGid;
+} qemuSecurityEntry;
+
+static void
+qemuSecurityEntryFree(gpointer data)
+{
+    qemuSecurityEntry *e = data;
+
+    g_free(e->path);
+    g_free(e);
+}
+
+static char *
+qemuSecurityRecordDir(qemuDriver *driver)
+{
+    return g_build_filename(driver->libDir, "owners", NULL);
+}
+
+static char *
+qemuSecurityRecordPath(qemuDriver *driver, const unsigned char *uuid)
+{
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    g_autofree char *dir = qemuSecurityRecordDir(driver);
+
+    return g_build_filename(dir, virUUIDFormat(uuid, uuidstr), NULL);
+}
+
+/* Entries of the record at @path; NULL when there is none (or it is
+ * unreadable: logged). */
+static GPtrArray *
+qemuSecurityRecordRead(const char *path)
+{
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    GPtrArray *entries;
+
+    if (!g_file_test(path, G_FILE_TEST_EXISTS))
+        return NULL;
+    if (virFileReadAll(path, QEMU_SECURITY_RECORD_MAX, &text) < 0) {
+        g_warning("cannot read ownership record '%s': %s", path, virGetLastErrorMessage());
+        virResetLastError();
+        return NULL;
+    }
+    entries = g_ptr_array_new_with_free_func(qemuSecurityEntryFree);
+    lines = g_strsplit(text, "\n", -1);
+    for (size_t i = 0; lines[i]; i++) {
+        unsigned int uid, gid, mode, ruid, rgid;
+        int n = 0;
+        qemuSecurityEntry *e;
+
+        if (!lines[i][0] || lines[i][0] == '#')
+            continue;
+        if (sscanf(lines[i], "%u %u %o %u %u %n", &uid, &gid, &mode, &ruid, &rgid, &n) != 5 ||
+            n == 0 || !lines[i][n]) {
+            g_warning("ownership record '%s': line %zu is not understood", path, i + 1);
+            continue;
+        }
+        e = g_new0(qemuSecurityEntry, 1);
+        e->path = g_strcompress(lines[i] + n);
+        e->uid = uid;
+        e->gid = gid;
+        e->mode = mode;
+        e->runUid = ruid;
+        e->runGid = rgid;
+        g_ptr_array_add(entries, e);
+    }
+    return entries;
+}
+
+static int
+qemuSecurityRecordWrite(const char *path, GPtrArray *entries)
+{
+    g_autoptr(GString) text = g_string_new(QEMU_SECURITY_RECORD_HEADER);
+
+    for (guint i = 0; i < entries->len; i++) {
+        qemuSecurityEntry *e = g_ptr_array_index(entries, i);
+        g_autofree char *esc = g_strescape(e->path, NULL);
+
+        g_string_append_printf(text, "%u %u %o %u %u %s\n", (unsigned int)e->uid,
+                               (unsigned int)e->gid, (unsigned int)e->mode,
+                               (unsigned int)e->runUid, (unsigned int)e->runGid, esc);
+    }
+    return virFileWriteAtomic(path, text->str, text->len, 0600);
+}
+
+/* path -> qemuSecurityEntry * (borrowed from @keep) of every record other
+ * than @exceptUuid's. securityLock held. */
+static GHashTable *
+qemuSecurityHeldByOthers(qemuDriver *driver, const char *exceptName, GPtrArray *keep)
+{
+    GHashTable *held = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autofree char *dir = qemuSecurityRecordDir(driver);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *ent;
+
+    while (d && (ent = g_dir_read_name(d))) {
+        g_autofree char *path = NULL;
+        GPtrArray *entries;
+
+        if (g_str_equal(ent, exceptName) || ent[0] == '.' || strchr(ent, '.'))
+            continue;       /* ours, or a temporary file of an atomic write */
+        path = g_build_filename(dir, ent, NULL);
+        if (!(entries = qemuSecurityRecordRead(path)))
+            continue;
+        g_ptr_array_add(keep, entries);
+        for (guint i = 0; i < entries->len; i++) {
+            qemuSecurityEntry *e = g_ptr_array_index(entries, i);
+
+            g_hash_table_insert(held, e->path, e);
+        }
+    }
+    return held;
+}
+
+/* Give @e back to its owner if it is still what we made it. */
+static void
+qemuSecurityGiveBack(const qemuSecurityEntry *e)
+{
+    struct stat sb;
+
+    if (stat(e->path, &sb) < 0) {
+        g_debug("cannot give back '%s': %s", e->path, g_strerror(errno));
+        return;
+    }
+    if (sb.st_uid != e->runUid || sb.st_gid != e->runGid) {
+        if (sb.st_uid != e->uid || sb.st_gid != e->gid)
+            g_warning("'%s' is owned by %u:%u, not %u:%u as handed to QEMU: left as it is",
+                      e->path, (unsigned int)sb.st_uid, (unsigned int)sb.st_gid,
+                      (unsigned int)e->runUid, (unsigned int)e->runGid);
+        return;
+    }
+    if (chown(e->path, e->uid, e->gid) < 0) {
+        g_warning("cannot give '%s' back to %u:%u: %s", e->path, (unsigned int)e->uid,
+                  (unsigned int)e->gid, g_strerror(errno));
+        return;
+    }
+    /* chown clears set-id bits: the mode recorded comes back whole */
+    if (stat(e->path, &sb) == 0 && (sb.st_mode & 07777) != (e->mode & 07777) &&
+        chmod(e->path, e->mode & 07777) < 0)
+        g_warning("cannot restore the mode of '%s': %s", e->path, g_strerror(errno));
+    g_debug("gave '%s' back to %u:%u", e->path, (unsigned int)e->uid, (unsigned int)e->gid);
+}
+
+/* securityLock held. */
+static void
+qemuSecurityRestoreLocked(qemuDriver *driver, const unsigned char *uuid)
+{
+    g_autofree char *path = qemuSecurityRecordPath(driver, uuid);
+    g_autofree char *name = g_path_get_basename(path);
+    g_autoptr(GPtrArray) entries = qemuSecurityRecordRead(path);
+    g_autoptr(GPtrArray) keep = NULL;
+    g_autoptr(GHashTable) held = NULL;
+
+    if (!entries) {
+        if (g_file_test(path, G_FILE_TEST_EXISTS) && unlink(path) < 0)
+            g_warning("cannot remove '%s': %s", path, g_strerror(errno));
+        return;
+    }
+    keep = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    held = qemuSecurityHeldByOthers(driver, name, keep);
+    for (guint i = 0; i < entries->len; i++) {
+        qemuSecurityEntry *e = g_ptr_array_index(entries, i);
+
+        if (g_hash_table_contains(held, e->path)) {
+            g_debug("'%s' stays handed over: another running domain uses it", e->path);
+            continue;
+        }
+        qemuSecurityGiveBack(e);
+    }
+    if (virFileRemoveDurable(path) < 0) {
+        g_warning("cannot remove ownership record '%s': %s", path, virGetLastErrorMessage());
+        virResetLastError();
+    }
+}
+
+void
+qemuSecurityRestoreDomain(qemuDriver *driver, const unsigned char *uuid)
+{
+    g_mutex_lock(&driver->securityLock);
+    qemuSecurityRestoreLocked(driver, uuid);
+    g_mutex_unlock(&driver->securityLock);
+}
+
+void
+qemuSecurityRestoreStale(qemuDriver *driver)
+{
+    g_autofree char *dir = qemuSecurityRecordDir(driver);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func(g_free);
+    const char *ent;
+
+    while (d && (ent = g_dir_read_name(d))) {
+        unsigned char uuid[VIR_UUID_BUFLEN];
+        virDomainObj *obj;
+        bool running = false;
+
+        if (virUUIDParse(ent, uuid) < 0) {
+            if (ent[0] == '.') {
+                /* a temporary file left by a crash in an atomic write */
+                g_autofree char *tmp = g_build_filename(dir, ent, NULL);
+
+                unlink(tmp);
+            }
+            continue;
+        }
+        if ((obj = virDomainObjListFindByUUID(driver->domains, uuid))) {
+            running = virDomainObjIsActive(obj);
+            virDomainObjEndAPI(&obj);
+        }
+        if (!running)
+            g_ptr_array_add(stale, g_memdup2(uuid, VIR_UUID_BUFLEN));
+    }
+    for (guint i = 0; i < stale->len; i++) {
+        g_debug("giving back the files of a domain that is not running");
+        qemuSecurityRestoreDomain(driver, g_ptr_array_index(stale, i));
+    }
+}
+
+/* ---- prepare --------------------------------------------------------- */
+
+typedef struct {
+    char *path;             /* as QEMU will open it */
+    const char *what;       /* "storage file", "kernel", "initrd" */
+    bool write;
+} qemuSecurityItem;
+
+static void
+qemuSecurityItemFree(gpointer data)
+{
+    qemuSecurityItem *it = data;
+
+    g_free(it->path);
+    g_free(it);
+}
+
+static void
+qemuSecurityAddItem(GPtrArray *items, const char *path, const char *what, bool write)
+{
+    qemuSecurityItem *it = g_new0(qemuSecurityItem, 1);
+
+    it->path = g_strdup(path);
+    it->what = what;
+    it->write = write;
+    g_ptr_array_add(items, it);
+}
+
+/* Every file QEMU opens by name for @def. */
+static GPtrArray *
+qemuSecurityCollect(const virDomainDef *def)
+{
+    GPtrArray *items = g_ptr_array_new_with_free_func(qemuSecurityItemFree);
+
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainDiskDef *disk = def->disks[i];
+        g_autoptr(GPtrArray) chain = NULL;
+        bool ro = disk->readonly || disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM;
+
+        if (!disk->src)
+            continue;
+        qemuSecurityAddItem(items, disk->src, "storage file", !ro);
+        chain = qemuSecurityBackingChain(disk->src, disk->format);
+        for (guint j = 0; j < chain->len; j++)
+            qemuSecurityAddItem(items, g_ptr_array_index(chain, j), "storage file", false);
+    }
+    if (def->os.kernel)
+        qemuSecurityAddItem(items, def->os.kernel, "kernel", false);
+    if (def->os.initrd)
+        qemuSecurityAddItem(items, def->os.initrd, "initrd", false);
+    return items;
+}
+
+/* Undo chowns made by a failed prepare (securityLock held). */
+static void
+qemuSecurityUndo(GPtrArray *entries, guint done, GHashTable *held)
+{
+    for (guint i = 0; i < done; i++) {
+        qemuSecurityEntry *e = g_ptr_array_index(entries, i);
+
+        if (!g_hash_table_contains(held, e->path))
+            qemuSecurityGiveBack(e);
+    }
+}
+
+int
+qemuSecurityPrepareDomain(qemuDriver *driver, virDomainObj *obj)
+{
+    const virSecurityIdentity *id = driver->runAs;
+    g_autoptr(GPtrArray) items = NULL;
+    g_autofree const char **paths = NULL;
+    g_autofree int *reach = NULL;
+    g_autofree char **blocker = NULL;
+    g_autofree bool *readable = NULL;
+    g_autofree bool *writable = NULL;
+    g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func(qemuSecurityEntryFree);
+    g_autoptr(GPtrArray) keep = NULL;
+    g_autoptr(GHashTable) held = NULL;
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autofree char *record = NULL;
+    g_autofree char *recordName = NULL;
+    g_autofree char *dir = NULL;
+    unsigned int uid;
+    unsigned int gid;
+    int ret = -1;
+    guint n;
+    guint done = 0;
+
+    if (!id)
+        return 0;
+    uid = (unsigned int)id->uid;
+    gid = (unsigned int)id->gid;
+    items = qemuSecurityCollect(obj->def);
+    n = items->len;
+    if (n == 0)
+        return 0;
+
+    paths = g_new0(const char *, n);
+    reach = g_new0(int, n);
+    blocker = g_new0(char *, n);
+    readable = g_new0(bool, n);
+    writable = g_new0(bool, n);
+    for (guint i = 0; i < n; i++)
+        paths[i] = ((qemuSecurityItem *)g_ptr_array_index(items, i))->path;
+    if (virSecurityCheckAccessAs(id, paths, n, reach, blocker, readable, writable) < 0)
+        goto cleanup;
+
+    /* Every file reachable (nothing is changed yet)... */
+    for (guint i = 0; i < n; i++) {
+        qemuSecurityItem *it = g_ptr_array_index(items, i);
+
+        if (reach[i] == 0)
+            continue;
+        if (reach[i] == EACCES && blocker[i])
+            virReportSystemError(reach[i],
+                                 "Cannot access %s '%s' (as uid:%u, gid:%u): "
+                                 "directory '%s' cannot be searched",
+                                 it->what, it->path, uid, gid, blocker[i]);
+        else
+            virReportSystemError(reach[i], "Cannot access %s '%s' (as uid:%u, gid:%u)",
+                                 it->what, it->path, uid, gid);
+        goto cleanup;
+    }
+
+    /* ... then what must be handed over. */
+    for (guint i = 0; i < n; i++) {
+        qemuSecurityItem *it = g_ptr_array_index(items, i);
+        bool usable = readable[i] && (!it->write || writable[i]);
+        qemuSecurityEntry *e;
+        g_autofree char *real = NULL;
+        struct stat sb;
+
+        if (!driver->dynamicOwnership) {
+            if (!usable) {
+                virReportSystemError(EACCES, "Cannot access %s '%s' (as uid:%u, gid:%u)",
+                                     it->what, it->path, uid, gid);
+                goto cleanup;
+            }
+            continue;
+        }
+        if (!it->write && readable[i])
+            continue;       /* read-only and readable already: left alone */
+        if (!(real = realpath(it->path, NULL)) || stat(real, &sb) < 0) {
+            virReportSystemError(errno, "Cannot access %s '%s'", it->what, it->path);
+            goto cleanup;
+        }
+        if (!S_ISREG(sb.st_mode)) {
+            /* a block device or the like: not ours to chown */
+            if (!usable) {
+                virReportSystemError(EACCES, "Cannot access %s '%s' (as uid:%u, gid:%u)",
+                                     it->what, it->path, uid, gid);
+                goto cleanup;
+            }
+            continue;
+        }
+        if (g_hash_table_contains(seen, real))
+            continue;
+        e = g_new0(qemuSecurityEntry, 1);
+        e->path = g_steal_pointer(&real);
+        e->uid = sb.st_uid;
+        e->gid = sb.st_gid;
+        e->mode = sb.st_mode & 07777;
+        e->runUid = id->uid;
+        e->runGid = id->gid;
+        g_hash_table_add(seen, e->path);
+        g_ptr_array_add(entries, e);
+    }
+    if (entries->len == 0) {
+        ret = 0;
+        goto cleanup;
+    }
+
+    g_mutex_lock(&driver->securityLock);
+    record = qemuSecurityRecordPath(driver, obj->def->uuid);
+    recordName = g_path_get_basename(record);
+    dir = qemuSecurityRecordDir(driver);
+    /* a record left by an earlier run of this domain: give that back first */
+    qemuSecurityRestoreLocked(driver, obj->def->uuid);
+    keep = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    held = qemuSecurityHeldByOthers(driver, recordName, keep);
+    for (guint i = 0; i < entries->len; i++) {
+        qemuSecurityEntry *e = g_ptr_array_index(entries, i);
+        qemuSecurityEntry *other = g_hash_table_lookup(held, e->path);
+
+        if (other) {
+            /* handed over for another domain: its true owner is there */
+            e->uid = other->uid;
+            e->gid = other->gid;
+            e->mode = other->mode;
+        }
+    }
+    /* durable before the first chown: a crash from here on is repaired */
+    if (virFileMakePath(dir, 0700) < 0 || qemuSecurityRecordWrite(record, entries) < 0)
+        goto unlock;
+    for (done = 0; done < entries->len; done++) {
+        qemuSecurityEntry *e = g_ptr_array_index(entries, done);
+
+        if (chown(e->path, e->runUid, e->runGid) < 0) {
+            virReportSystemError(errno, "cannot hand '%s' to uid:%u, gid:%u", e->path,
+                                 uid, gid);
+            qemuSecurityUndo(entries, done, held);
+            if (virFileRemoveDurable(record) < 0)
+                virResetLastError();
+            goto unlock;
+        }
+        g_debug("handed '%s' (%u:%u) to %u:%u", e->path, (unsigned int)e->uid,
+                (unsigned int)e->gid, uid, gid);
+    }
+    ret = 0;
+
+ unlock:
+    g_mutex_unlock(&driver->securityLock);
+ cleanup:
+    for (guint i = 0; i < n && blocker; i++)
+        g_free(blocker[i]);
+    return ret;
+}

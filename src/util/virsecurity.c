@@ -1,0 +1,280 @@
+/* virsecurity.c: users and groups a child runs as, and what that identity can reach */
+
+/*
+ * Threads: no state of its own; any thread. virSecurityCheckAccessAs forks
+ * a child that only makes raw system calls on data prepared before the
+ * fork (the caller may be multithreaded), and waits for it.
+ */
+
+#define G_LOG_DOMAIN "virtkit.security"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "virsecurity.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+void
+virSecurityIdentityFree(virSecurityIdentity *id)
+{
+    if (!id)
+        return;
+    g_free(id->groups);
+    g_free(id);
+}
+
+/* "+N" -> N (0 .. 2^32-2); false if @spec is not of that form. */
+static bool
+virSecurityParseNumeric(const char *spec, guint32 *out)
+{
+    guint64 v;
+
+    if (spec[0] != '+' || !g_ascii_isdigit(spec[1]))
+        return false;
+    if (!g_ascii_string_to_unsigned(spec + 1, 10, 0, G_MAXUINT32 - 1, &v, NULL))
+        return false;
+    *out = (guint32)v;
+    return true;
+}
+
+int
+virSecurityParseUser(const char *spec, uid_t *uid, gid_t *gid)
+{
+    struct passwd pw;
+    struct passwd *res = NULL;
+    g_autofree char *buf = NULL;
+    size_t buflen = 16384;
+    guint32 num;
+    int rc;
+
+    if (spec && virSecurityParseNumeric(spec, &num)) {
+        buf = g_malloc(buflen);
+        *uid = (uid_t)num;
+        *gid = getpwuid_r(*uid, &pw, buf, buflen, &res) == 0 && res ? res->pw_gid
+                                                                   : (gid_t)-1;
+        return 0;
+    }
+    if (spec && *spec) {
+        for (;;) {
+            buf = g_realloc(buf, buflen);
+            rc = getpwnam_r(spec, &pw, buf, buflen, &res);
+            if (rc != ERANGE || buflen > 1024 * 1024)
+                break;
+            buflen *= 2;
+        }
+        if (rc == 0 && res) {
+            *uid = res->pw_uid;
+            *gid = res->pw_gid;
+            return 0;
+        }
+    }
+    virReportError(VIR_ERR_INVALID_ARG, "Failed to parse user '%s'", spec ? spec : "");
+    return -1;
+}
+
+int
+virSecurityParseGroup(const char *spec, gid_t *gid)
+{
+    struct group gr;
+    struct group *res = NULL;
+    g_autofree char *buf = NULL;
+    size_t buflen = 16384;
+    guint32 num;
+    int rc;
+
+    if (spec && virSecurityParseNumeric(spec, &num)) {
+        *gid = (gid_t)num;
+        return 0;
+    }
+    if (spec && *spec) {
+        for (;;) {
+            buf = g_realloc(buf, buflen);
+            rc = getgrnam_r(spec, &gr, buf, buflen, &res);
+            if (rc != ERANGE || buflen > 1024 * 1024)
+                break;
+            buflen *= 2;
+        }
+        if (rc == 0 && res) {
+            *gid = res->gr_gid;
+            return 0;
+        }
+    }
+    virReportError(VIR_ERR_INVALID_ARG, "Failed to parse group '%s'", spec ? spec : "");
+    return -1;
+}
+
+virSecurityIdentity *
+virSecurityIdentityNew(uid_t uid, gid_t gid)
+{
+    virSecurityIdentity *id = g_new0(virSecurityIdentity, 1);
+    struct passwd pw;
+    struct passwd *res = NULL;
+    g_autofree char *buf = g_malloc(16384);
+
+    id->uid = uid;
+    id->gid = gid;
+    if (getpwuid_r(uid, &pw, buf, 16384, &res) == 0 && res) {
+        int n = 16;
+
+        for (;;) {
+            int got = n;
+
+            id->groups = g_renew(gid_t, id->groups, n);
+            if (getgrouplist(res->pw_name, gid, id->groups, &got) >= 0) {
+                id->ngroups = (size_t)got;
+                break;
+            }
+            if (got <= n || n > 65536) {
+                id->ngroups = 0;
+                break;
+            }
+            n = got;
+        }
+    }
+    if (id->ngroups == 0)
+        g_clear_pointer(&id->groups, g_free);
+    return id;
+}
+
+void
+virSecurityIdentityApply(const virSecurityIdentity *id, virProcessSpawnOpts *opts)
+{
+    opts->setIds = true;
+    opts->uid = id->uid;
+    opts->gid = id->gid;
+    opts->groups = id->groups;
+    opts->ngroups = id->ngroups;
+    opts->clearCaps = true;
+}
+
+typedef struct {
+    int reach;
+    int blocker;        /* index into the path's directories, -1: none */
+    int readable;
+    int writable;
+} virSecurityAccessResult;
+
+/* The directories above absolute @path, outermost first ("/", "/a", ...). */
+static GPtrArray *
+virSecurityParentDirs(const char *path)
+{
+    GPtrArray *dirs = g_ptr_array_new_with_free_func(g_free);
+    const char *p;
+
+    if (path[0] != '/')
+        return dirs;
+    g_ptr_array_add(dirs, g_strdup("/"));
+    for (p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+        if (p[1] == '\0')
+            break;
+        g_ptr_array_add(dirs, g_strndup(path, p - path));
+    }
+    return dirs;
+}
+
+/* Child: take @id, answer for every path, exit. Raw system calls only. */
+static void G_GNUC_NORETURN
+virSecurityAccessChild(const virSecurityIdentity *id, const char *const *paths, size_t n,
+                       GPtrArray *const *dirs, int outfd)
+{
+    if (syscall(SYS_setgroups, id->ngroups, id->groups) < 0 ||
+        syscall(SYS_setresgid, id->gid, id->gid, id->gid) < 0 ||
+        syscall(SYS_setresuid, id->uid, id->uid, id->uid) < 0)
+        _exit(1);
+    for (size_t i = 0; i < n; i++) {
+        virSecurityAccessResult r = { 0, -1, 0, 0 };
+        const char *p = (const char *)&r;
+        size_t left = sizeof(r);
+
+        if (faccessat(AT_FDCWD, paths[i], F_OK, 0) < 0) {
+            r.reach = errno;
+            if (errno == EACCES) {
+                for (guint j = 0; j < dirs[i]->len; j++) {
+                    if (faccessat(AT_FDCWD, g_ptr_array_index(dirs[i], j), X_OK, 0) < 0) {
+                        r.blocker = (int)j;
+                        break;
+                    }
+                }
+            }
+        } else {
+            r.readable = faccessat(AT_FDCWD, paths[i], R_OK, 0) == 0;
+            r.writable = faccessat(AT_FDCWD, paths[i], W_OK, 0) == 0;
+        }
+        while (left > 0) {
+            ssize_t w = write(outfd, p, left);
+
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                _exit(2);
+            p += w;
+            left -= (size_t)w;
+        }
+    }
+    _exit(0);
+}
+
+int
+virSecurityCheckAccessAs(const virSecurityIdentity *id, const char *const *paths, size_t n,
+                         int *reach, char **blocker, bool *readable, bool *writable)
+{
+    g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    g_autofree virSecurityAccessResult *res = g_new0(virSecurityAccessResult, MAX(n, 1));
+    int fds[2];
+    pid_t pid;
+    size_t got = 0;
+    int status = 0;
+
+    for (size_t i = 0; i < n; i++)
+        g_ptr_array_add(all, virSecurityParentDirs(paths[i]));
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        virReportSystemError(errno, "%s", "cannot create pipe");
+        return -1;
+    }
+    if ((pid = fork()) < 0) {
+        virReportSystemError(errno, "%s", "cannot fork an access check");
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        virSecurityAccessChild(id, paths, n, (GPtrArray *const *)all->pdata, fds[1]);
+    }
+    close(fds[1]);
+    while (got < n * sizeof(*res)) {
+        ssize_t r = read(fds[0], (char *)res + got, n * sizeof(*res) - got);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (got != n * sizeof(*res) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        virReportSystemError(EPERM, "cannot check file access as uid %u gid %u",
+                             (unsigned int)id->uid, (unsigned int)id->gid);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        GPtrArray *dirs = g_ptr_array_index(all, i);
+
+        reach[i] = res[i].reach;
+        blocker[i] = res[i].blocker >= 0 && (guint)res[i].blocker < dirs->len ?
+            g_strdup(g_ptr_array_index(dirs, res[i].blocker)) : NULL;
+        readable[i] = res[i].readable;
+        writable[i] = res[i].writable;
+    }
+    return 0;
+}

@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""QEMU under its own user in system mode: a private virtkitd as root runs QEMU
+as virtkit-qemu with no capabilities and the seccomp filter on; a qcow2 disk
+(with a backing file) is handed to that user for the run and given back after
+destroy, after a daemon SIGKILL + restart, and when the guest died while the
+daemon was down; an unreachable path is a clear error that changes nothing; a
+configured user that does not exist stops the daemon at start."""
+import glob
+import json
+import os
+import pwd
+import re
+import signal
+import subprocess
+
+from vkdtest import (Daemon, Skip, domstate, kill_pid, pid_alive, qemu_pids, run_tests,
+                     test_guest_dir, virsh, wait_for, write)
+
+QEMU_USER = "virtkit-qemu"
+
+
+def qemu_ids():
+    try:
+        pw = pwd.getpwnam(QEMU_USER)
+    except KeyError:
+        raise AssertionError("user %s is missing: `make deps` creates it" % QEMU_USER)
+    return pw.pw_uid, pw.pw_gid
+
+
+def status_of(pid):
+    out = {}
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            out[k] = v.strip()
+    return out
+
+
+def owner(path):
+    st = os.stat(path)
+    return st.st_uid, st.st_gid, st.st_mode & 0o7777
+
+
+def qemu_img(*args):
+    subprocess.run(["qemu-img"] + list(args), check=True, capture_output=True)
+
+
+def make_disks(d):
+    """base.qcow2 (unreadable to others) <- disk.qcow2, both root-owned 0600,
+    in the daemon's root made searchable (0711) for the QEMU user."""
+    os.chmod(d.root, 0o711)
+    base = os.path.join(d.root, "base.qcow2")
+    disk = os.path.join(d.root, "disk.qcow2")
+    qemu_img("create", "-q", "-f", "qcow2", base, "16M")
+    qemu_img("create", "-q", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", disk)
+    for p in (base, disk):
+        os.chown(p, 0, 0)
+        os.chmod(p, 0o600)
+    return disk, base
+
+
+def guest_xml(name, guest, serial, disks):
+    dxml = "".join("""
+    <disk type='file' device='disk'><driver name='qemu' type='%s'/>
+      <source file='%s'/><target dev='vd%s' bus='virtio'/></disk>""" % (fmt, p, chr(ord('a') + i))
+                   for i, (p, fmt) in enumerate(disks))
+    return """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
+    <cmdline>console=ttyS0 quiet</cmdline></os>
+  <features><acpi/></features>
+  <on_poweroff>destroy</on_poweroff>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>%s
+    <serial type='file'><source path='%s'/><target port='0'/></serial>
+  </devices>
+</domain>
+""" % (name, guest, guest, dxml, serial)
+
+
+def qemu_of(root, name):
+    pids = []
+    for pid in qemu_pids(root):
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            argv = f.read().split(b"\0")
+        if any(a.startswith(b"guest=%s," % name.encode()) for a in argv):
+            pids.append(pid)
+    assert len(pids) <= 1, pids
+    return pids[0] if pids else None
+
+
+def records(d):
+    return glob.glob(os.path.join(d.dirs["state"], "qemu", "owners", "*"))
+
+
+def boot(d, uri, name, disks):
+    guest = test_guest_dir()
+    if not guest:
+        raise Skip("test guest not available")
+    serial = os.path.join(d.root, name + ".serial")
+    f = write(os.path.join(d.root, name + ".xml"),
+              guest_xml(name, guest, serial, [(p, "qcow2") for p in disks]))
+    virsh(uri, "define", f)
+    virsh(uri, "start", name)
+    wait_for(lambda: os.path.exists(serial) and "GUEST-READY" in open(serial).read(),
+             "GUEST-READY on the serial console of %s" % name, 90)
+    pid = qemu_of(d.root, name)
+    assert pid, "no QEMU found for %s" % name
+    return pid, guest
+
+
+def test_runs_as_qemu_user():
+    uid, gid = qemu_ids()
+    d = Daemon().start()
+    uri = d.uri()
+    disk, base = make_disks(d)
+    before = {p: owner(p) for p in (disk, base)}
+    pid, guest = boot(d, uri, "vm1", [disk])
+    kernel_before = owner(os.path.join(guest, "vmlinuz"))
+
+    st = status_of(pid)
+    assert st["Uid"].split() == [str(uid)] * 4, st["Uid"]
+    assert st["Gid"].split() == [str(gid)] * 4, st["Gid"]
+    assert "0" not in st["Groups"].split(), st["Groups"]
+    for cap in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
+        assert int(st[cap], 16) == 0, "%s = %s" % (cap, st[cap])
+    assert st["NoNewPrivs"] == "1", st["NoNewPrivs"]
+    assert st["Seccomp"] == "2", "seccomp mode %s" % st["Seccomp"]
+    ps = subprocess.run(["ps", "-o", "user=", "-p", str(pid)], capture_output=True, text=True)
+    assert ps.stdout.strip() == QEMU_USER, ps.stdout
+    with open("/proc/%d/cmdline" % pid, "rb") as f:
+        argv = f.read().split(b"\0")
+    assert b"on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny" in argv
+
+    # handed over for the run: the disk, and the backing file it cannot read
+    for p in (disk, base):
+        assert owner(p)[:2] == (uid, gid), (p, owner(p))
+    # a kernel the QEMU user can read already is left alone
+    assert owner(os.path.join(guest, "vmlinuz")) == kernel_before
+    assert len(records(d)) == 1, records(d)
+    # the daemon (root) still talks to it: monitor, state
+    assert domstate(uri, "vm1") == "running (booted)"
+    virsh(uri, "suspend", "vm1")
+    virsh(uri, "resume", "vm1")
+
+    # the capabilities probe ran as the QEMU user too, and saw -sandbox
+    cache = glob.glob(os.path.join(d.dirs["cache"], "capabilities", "*.json"))
+    assert cache, "no capabilities cache"
+    caps = json.load(open(cache[0]))
+    assert caps.get("runUid") == uid and caps.get("sandbox") is True, caps.get("runUid")
+
+    virsh(uri, "destroy", "vm1")
+    wait_for(lambda: not pid_alive(pid), "QEMU to exit")
+    for p in (disk, base):
+        assert owner(p) == before[p], (p, owner(p), before[p])
+    assert records(d) == [], records(d)
+    assert d.stop() == 0
+
+
+def test_daemon_crash_keeps_then_restores():
+    uid, gid = qemu_ids()
+    d = Daemon().start()
+    uri = d.uri()
+    disk, base = make_disks(d)
+    before = {p: owner(p) for p in (disk, base)}
+    pid, _ = boot(d, uri, "vm2", [disk])
+    d.kill()
+    assert pid_alive(pid)
+    # the guest still runs: its files stay handed over across the restart
+    d.start()
+    assert domstate(uri, "vm2") == "running (booted)"
+    for p in (disk, base):
+        assert owner(p)[:2] == (uid, gid), (p, owner(p))
+    virsh(uri, "destroy", "vm2")
+    wait_for(lambda: not pid_alive(pid), "QEMU to exit")
+    for p in (disk, base):
+        assert owner(p) == before[p], (p, owner(p), before[p])
+    assert records(d) == []
+    assert d.stop() == 0
+
+
+def test_guest_died_while_daemon_down():
+    d = Daemon().start()
+    uri = d.uri()
+    disk, base = make_disks(d)
+    before = {p: owner(p) for p in (disk, base)}
+    pid, _ = boot(d, uri, "vm3", [disk])
+    d.kill()
+    kill_pid(pid)
+    wait_for(lambda: not pid_alive(pid), "QEMU %d to die" % pid)
+    d.start()
+    # found gone at the reconnect: given back before the daemon serves anyone
+    for p in (disk, base):
+        assert owner(p) == before[p], (p, owner(p), before[p])
+    assert records(d) == []
+    assert domstate(uri, "vm3") == "shut off (crashed)"
+    assert d.stop() == 0
+
+
+def test_unreachable_path_changes_nothing():
+    uid, gid = qemu_ids()
+    d = Daemon().start()
+    uri = d.uri()
+    disk, base = make_disks(d)
+    hidden = os.path.join(d.root, "private")
+    os.mkdir(hidden, 0o700)
+    other = os.path.join(hidden, "other.qcow2")
+    qemu_img("create", "-q", "-f", "qcow2", other, "16M")
+    os.chmod(other, 0o600)
+    before = {p: owner(p) for p in (disk, base, other)}
+    guest = test_guest_dir()
+    if not guest:
+        raise Skip("test guest not available")
+    f = write(os.path.join(d.root, "vm4.xml"),
+              guest_xml("vm4", guest, os.path.join(d.root, "vm4.serial"),
+                        [(disk, "qcow2"), (other, "qcow2")]))
+    virsh(uri, "define", f)
+    p = virsh(uri, "start", "vm4", check=False)
+    assert p.returncode != 0
+    want = ("Cannot access storage file '%s' (as uid:%d, gid:%d): directory '%s' cannot "
+            "be searched: Permission denied" % (other, uid, gid, hidden))
+    assert want in p.stderr, p.stderr
+    assert domstate(uri, "vm4") == "shut off (failed)" or \
+        domstate(uri, "vm4").startswith("shut off"), domstate(uri, "vm4")
+    assert qemu_of(d.root, "vm4") is None
+    for q in (disk, base, other):
+        assert owner(q) == before[q], (q, owner(q), before[q])
+    assert records(d) == []
+    # a missing image (in a reachable directory now): the same kind of
+    # error, and nothing changed either
+    os.chmod(hidden, 0o711)
+    os.unlink(other)
+    p = virsh(uri, "start", "vm4", check=False)
+    assert p.returncode != 0
+    assert "Cannot access storage file '%s' (as uid:%d, gid:%d): No such file or directory" \
+        % (other, uid, gid) in p.stderr, p.stderr
+    for q in (disk, base):
+        assert owner(q) == before[q], (q, owner(q), before[q])
+    assert d.stop() == 0
+
+
+def test_dynamic_ownership_off():
+    d = Daemon()
+    os.makedirs(d.dirs["config"], exist_ok=True)
+    write(os.path.join(d.dirs["config"], "qemu.conf"), "dynamic_ownership = 0\n")
+    d.start()
+    uri = d.uri()
+    disk, base = make_disks(d)
+    guest = test_guest_dir()
+    if not guest:
+        raise Skip("test guest not available")
+    f = write(os.path.join(d.root, "vm5.xml"),
+              guest_xml("vm5", guest, os.path.join(d.root, "vm5.serial"), [(disk, "qcow2")]))
+    virsh(uri, "define", f)
+    p = virsh(uri, "start", "vm5", check=False)
+    assert p.returncode != 0
+    assert re.search(r"Cannot access storage file '%s' \(as uid:\d+, gid:\d+\): "
+                     r"Permission denied" % re.escape(disk), p.stderr), p.stderr
+    assert owner(disk) == (0, 0, 0o600)
+    assert d.stop() == 0
+
+
+def test_missing_user_stops_the_daemon():
+    d = Daemon()
+    os.makedirs(d.dirs["config"], exist_ok=True)
+    write(os.path.join(d.dirs["config"], "qemu.conf"),
+          "# comment\nuser = \"vk-no-such-user\"\n")
+    d.start(wait=False)
+    rc = d.wait_exit(60)
+    assert rc != 0
+    assert "Failed to parse user 'vk-no-such-user'" in d.log(), d.log()
+    # a numeric user needs no passwd entry
+    write(os.path.join(d.dirs["config"], "qemu.conf"), "user = \"+54321\"\ngroup = \"+54321\"\n")
+    d.start()
+    assert d.stop() == 0
+
+
+if __name__ == "__main__":
+    if os.geteuid() != 0:
+        print("1..0 # SKIP system mode needs root")
+        raise SystemExit(0)
+    run_tests([
+        ("QEMU runs as virtkit-qemu, no capabilities, seccomp; qcow2 chain handed over and back",
+         test_runs_as_qemu_user),
+        ("daemon SIGKILL + restart keeps a running guest's files, destroy gives them back",
+         test_daemon_crash_keeps_then_restores),
+        ("guest died while the daemon was down: files given back at restart",
+         test_guest_died_while_daemon_down),
+        ("an unreachable or missing image is a clear error and changes nothing",
+         test_unreachable_path_changes_nothing),
+        ("dynamic_ownership = 0 chowns nothing: an unreadable image is an error",
+         test_dynamic_ownership_off),
+        ("a configured user that does not exist stops the daemon at start",
+         test_missing_user_stops_the_daemon),
+    ])
