@@ -129,8 +129,12 @@ qemuSecurityQcow2Backing(const char *path, bool *backingQcow2)
         return NULL;
     }
     if (!g_path_is_absolute(name)) {
+        char *abs;
+
         dir = g_path_get_dirname(path);
-        name = g_build_filename(dir, name, NULL) ?: name;
+        abs = g_build_filename(dir, name, NULL);
+        g_free(name);
+        name = abs;
     }
     *backingQcow2 = fmt ? g_str_equal(fmt, "qcow2") : qemuSecurityIsQcow2(name);
     return g_steal_pointer(&name);
