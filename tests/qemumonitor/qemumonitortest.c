@@ -771,6 +771,21 @@ openInThread(gpointer data)
     return NULL;
 }
 
+typedef struct {
+    Opener *o;
+    const qemuMonitorCallbacks *cb;
+    void *opaque;
+} OpenerCb;
+
+static gpointer
+openWithCallbacks(gpointer data)
+{
+    OpenerCb *oc = data;
+
+    oc->o->mon = qemuMonitorOpen(oc->o->fd, oc->cb, oc->opaque, 10000);
+    return NULL;
+}
+
 /* The eof callback may close the monitor itself. */
 static void
 testCloseFromCallback(void)
@@ -809,6 +824,64 @@ testCloseFromCallback(void)
     g_cond_clear(&c.cond);
 }
 
+/* Found by tests/fuzz/fuzz-qmp: QEMU hangs up while the client closes the
+ * monitor. The eof callback ran after qemuMonitorClose had returned (the
+ * teardown marked the monitor torn down before calling it), so a caller
+ * freeing its callback data after Close saw it used. Close must wait for a
+ * running callback. The callback here is slow, to make the overlap certain. */
+typedef struct {
+    gint inCallback;        /* atomic */
+    gint entered;           /* atomic */
+} SlowEOF;
+
+static void
+slowEOF(qemuMonitor *mon, bool error, const char *reason, void *opaque)
+{
+    SlowEOF *s = opaque;
+
+    g_atomic_int_inc(&s->inCallback);
+    g_atomic_int_set(&s->entered, 1);
+    g_usleep(20 * 1000);
+    g_atomic_int_dec_and_test(&s->inCallback);
+}
+
+static void
+testCloseDuringEOFCallback(void)
+{
+    for (int round = 0; round < 20; round++) {
+        SlowEOF s = { 0 };
+        qemuMonitorCallbacks cb = { .eof = slowEOF };
+        gint64 cap = g_get_monotonic_time() + SAFETY_CAP_US;
+        g_autoptr(GString) rbuf = g_string_new(NULL);
+        g_autofree char *line = NULL;
+        g_autofree char *reply = NULL;
+        g_autoptr(json_object) cmd = NULL;
+        Opener o = { 0 };
+        OpenerCb oc = { &o, &cb, &s };
+        GThread *t;
+        int sv[2];
+
+        g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+        g_assert_true(writeAll(sv[1], GREETING, strlen(GREETING)));
+        o.fd = sv[0];
+        /* Open in a thread; this one plays QEMU. */
+        t = g_thread_new("opener", openWithCallbacks, &oc);
+        g_assert_nonnull(line = readLine(sv[1], rbuf));
+        g_assert_nonnull(cmd = parseObject(line));
+        reply = g_strdup_printf("{\"return\": {}, \"id\": \"%s\"}\n", objString(cmd, "id"));
+        g_assert_true(writeAll(sv[1], reply, strlen(reply)));
+        g_thread_join(t);
+        g_assert_nonnull(o.mon);
+        close(sv[1]);           /* QEMU hangs up */
+        while (!g_atomic_int_get(&s.entered) && g_get_monotonic_time() < cap)
+            g_usleep(1000);
+        g_assert_true(g_atomic_int_get(&s.entered));
+        qemuMonitorClose(o.mon);
+        /* After Close, no callback may still be running. */
+        g_assert_cmpint(g_atomic_int_get(&s.inCallback), ==, 0);
+    }
+}
+
 static gint
 compareNames(gconstpointer a, gconstpointer b)
 {
@@ -844,5 +917,6 @@ main(int argc, char **argv)
     g_test_add_func("/qemu/monitor/concurrent-commands", testConcurrentCommands);
     g_test_add_func("/qemu/monitor/close-while-waiting", testCloseWhileWaiting);
     g_test_add_func("/qemu/monitor/close-from-callback", testCloseFromCallback);
+    g_test_add_func("/qemu/monitor/close-during-eof-callback", testCloseDuringEOFCallback);
     return g_test_run();
 }

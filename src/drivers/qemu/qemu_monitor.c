@@ -194,9 +194,11 @@ qemuMonitorSetDeadLocked(qemuMonitor *mon, int code, bool isEOF, const char *msg
     qemuMonitorFailPendingLocked(mon);
 }
 
-/* I/O thread: drop the fd sources and close the socket. */
+/* I/O thread: drop the fd sources and close the socket. The monitor
+ * counts as torn down (qemuMonitorClose may return) only once
+ * qemuMonitorTeardownDone has run too. */
 static void
-qemuMonitorTeardown(qemuMonitor *mon)
+qemuMonitorTeardownIO(qemuMonitor *mon)
 {
     if (mon->inSource) {
         g_source_destroy(mon->inSource);
@@ -213,9 +215,23 @@ qemuMonitorTeardown(qemuMonitor *mon)
         close(mon->fd);
         mon->fd = -1;
     }
+    g_mutex_unlock(&mon->lock);
+}
+
+static void
+qemuMonitorTeardownDone(qemuMonitor *mon)
+{
+    g_mutex_lock(&mon->lock);
     mon->tornDown = true;
     g_cond_broadcast(&mon->cond);
     g_mutex_unlock(&mon->lock);
+}
+
+static void
+qemuMonitorTeardown(qemuMonitor *mon)
+{
+    qemuMonitorTeardownIO(mon);
+    qemuMonitorTeardownDone(mon);
 }
 
 /* I/O thread: the connection ended (EOF when @isEOF, else an error).
@@ -234,9 +250,12 @@ qemuMonitorHangup(qemuMonitor *mon, bool isEOF, const char *reason)
     notify = !mon->closed && !mon->opening;
     g_mutex_unlock(&mon->lock);
 
-    qemuMonitorTeardown(mon);
+    /* tornDown only after the callback: a qemuMonitorClose in another
+     * thread waits for it, so no callback runs once Close has returned. */
+    qemuMonitorTeardownIO(mon);
     if (notify && mon->cb.eof)
         mon->cb.eof(mon, !isEOF, isEOF ? "end of file" : reason, mon->opaque);
+    qemuMonitorTeardownDone(mon);
 }
 
 static bool
