@@ -1,10 +1,12 @@
 # virtkit front door: make deps | make | make check | make demo | make bench
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 MESON ?= meson
 NINJA ?= ninja
 
-.PHONY: all deps build check check-unit check-asan demo bench torture guest clean
+.PHONY: all deps build check check-unit check-asan demo bench torture guest clean fuzz fuzz-build
 
 all: build
 
@@ -26,8 +28,9 @@ check: deps
 	$(MAKE) build
 	$(MAKE) $(ASAN_BUILD)/build.ninja
 	$(NINJA) -C $(ASAN_BUILD)
+	$(MAKE) fuzz-build
 	scripts/build-test-guest.sh
-	scripts/run-tests.sh $(BUILD) $(ASAN_BUILD)
+	scripts/run-tests.sh $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 
 demo: deps
 	$(MAKE) build
@@ -46,5 +49,20 @@ torture: deps
 	VKD_TORTURE_REPORT=$(CURDIR)/$(BUILD)/torture-counts.md \
 	    meson test -C $(BUILD) --no-rebuild --verbose --timeout-multiplier 10 daemon-torture
 
+# libFuzzer targets (tests/fuzz, docs/reliability.md): a clang build with
+# ASan+UBSan and coverage instrumentation; `make check` replays the corpora
+# and fuzzes each target briefly, `make fuzz` for FUZZ_SECONDS each
+# (FUZZ_JOBS at once; new inputs and crashes in $(FUZZ_BUILD)/fuzz-out).
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang $(MESON) setup $(FUZZ_BUILD) -Dfuzz=true -Db_sanitize=address,undefined \
+	    -Db_lundef=false -Dbuildtype=debugoptimized
+
+fuzz-build: $(FUZZ_BUILD)/build.ninja
+	$(NINJA) -C $(FUZZ_BUILD) fuzz-targets
+
+fuzz: deps
+	$(MAKE) fuzz-build
+	tests/fuzz/run-fuzz.py fuzz --build $(FUZZ_BUILD) --seconds $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,12 +1,15 @@
 #!/bin/sh
 # Run every test suite and print the summed result as its last line:
 #   N passed, N failed
-# Usage: scripts/run-tests.sh BUILDDIR [ASAN_BUILDDIR]
+# Usage: scripts/run-tests.sh BUILDDIR [ASAN_BUILDDIR [FUZZ_BUILDDIR]]
 # BUILDDIR runs every suite (unit, data-driven, integration); ASAN_BUILDDIR
-# reruns the unit and data-driven suites (suite 'unit') under ASan+UBSan.
+# reruns the unit and data-driven suites (suite 'unit') under ASan+UBSan;
+# FUZZ_BUILDDIR (clang, -Dfuzz=true) runs suite 'fuzz': corpus replay and a
+# brief run of each libFuzzer target (tests/fuzz).
 set -u
 build=${1:-build}
 asan=${2:-}
+fuzz=${3:-}
 status=0
 
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=0:print_summary=1"
@@ -27,6 +30,9 @@ trap 'rm -f "$tally"' EXIT
 run_meson "$build"
 if [ -n "$asan" ]; then
     run_meson "$asan" --suite unit
+fi
+if [ -n "$fuzz" ]; then
+    run_meson "$fuzz" --suite fuzz
 fi
 
 python3 - "$tally" <<'PY'

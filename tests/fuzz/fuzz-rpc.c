@@ -1,0 +1,409 @@
+/* fuzz-rpc.c: libFuzzer target, the daemon's frame reader and the XDR decoding of every procedure's arguments */
+
+/*
+ * Input: the bytes a client sends to virtkitd on one connection (the
+ * seeds are real virsh sessions and one frame per procedure of the
+ * codec table, tests/data/fuzz/rpc/). They go through a socketpair into
+ * the real frame reader (virNetSocketRead: length word checked before
+ * allocation, header, *_WITH_FDS count), and each frame is routed as
+ * virnetserver.c and the daemon route it (daemon_server.c
+ * vkdServerOnFrame, remote_dispatch.c vkdDispatchRun), up to the
+ * decoding of the arguments:
+ *   keepalive program -> virKeepAliveHandleMessage (PONG built and dropped)
+ *   REPLY             -> ignored by the daemon; decoded here with the
+ *                        procedure's ret filter, as the remote driver
+ *                        decodes a daemon's replies (client view)
+ *   MESSAGE of an event procedure -> decoded as the remote driver
+ *                        decodes events (client view); else ignored
+ *   CALL_WITH_FDS     -> the daemon closes the connection: reading stops
+ *   CALL, wrong program/version/status -> the error reply is encoded
+ *   CALL, no codec (remoteProcedureLookup) or an event -> NO_SUPPORT reply
+ *   CALL -> virNetMessageDecodePayload(argsFilter); failure: the error
+ *           reply is encoded and the connection is dropped (reading stops)
+ * Only the lookup API (remoteProcedureLookup / remoteProcedureName) is
+ * used, so a generated codec table replaces the hand-written one freely.
+ *
+ * Checks, besides ASan/UBSan and leaks: a reader that gives up reports
+ * an error; every decoded object encodes again (virNetMessageEncode),
+ * the encoding decodes to an object that encodes to the same bytes, and
+ * its length is exactly what the first decode consumed.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "virtkit-config.h"
+#include "virnetmessage.h"
+#include "virnetsocket.h"
+#include "virkeepalive.h"
+#include "remote_protocol.h"
+#include "fuzz-common.h"
+
+static const int rpcDomains[] = { VIR_FROM_RPC, VIR_FROM_NONE, -1 };
+
+typedef struct {
+    virKeepAlive ka;
+    bool dropped;           /* the daemon would have closed the client */
+    unsigned int frames;
+} FuzzConn;
+
+/* Bytes of @xdr-decoding @payload with @filter, or (size_t)-1 if it fails. */
+static size_t
+consumed(virXdrFilter filter, size_t size, const guint8 *payload, size_t len)
+{
+    g_autofree void *obj = g_malloc0(size ? size : 1);
+    virXdr xdr;
+    size_t pos = (size_t)-1;
+
+    virXdrInitDecode(&xdr, payload, len);
+    if (filter(&xdr, obj) && !virXdrFailed(&xdr))
+        pos = xdr.pos;
+    virXdrFree(filter, obj);
+    return pos;
+}
+
+/* @obj was decoded from @msg with @filter: it must encode, decode again
+ * and encode to the same bytes. */
+static void
+checkRoundTrip(const virNetMessage *msg, virXdrFilter filter, size_t size,
+               void *obj, const char *what)
+{
+    virNetMessageHeader hdr = msg->header;
+    g_autoptr(virNetMessage) enc1 = NULL;
+    g_autoptr(virNetMessage) enc2 = NULL;
+    g_autofree void *obj2 = g_malloc0(size ? size : 1);
+    const char *why = NULL;
+    size_t skip = (hdr.type == VIR_NET_CALL_WITH_FDS || hdr.type == VIR_NET_REPLY_WITH_FDS) ? 4 : 0;
+    size_t used;
+
+    hdr.type = hdr.type == VIR_NET_REPLY_WITH_FDS ? VIR_NET_REPLY :
+               hdr.type == VIR_NET_CALL_WITH_FDS ? VIR_NET_CALL : hdr.type;
+    if (!(enc1 = virNetMessageEncode(&hdr, filter, obj, &why)))
+        FUZZ_FAIL("%s proc %d: decoded object does not encode: %s", what,
+                  hdr.proc, why ? why : "?");
+    if (!virNetMessageDecodePayload(enc1, filter, obj2, &why))
+        FUZZ_FAIL("%s proc %d: re-encoded payload does not decode: %s", what,
+                  hdr.proc, why ? why : "?");
+    if (!(enc2 = virNetMessageEncode(&hdr, filter, obj2, &why)))
+        FUZZ_FAIL("%s proc %d: second encode failed: %s", what, hdr.proc, why ? why : "?");
+    virXdrFree(filter, obj2);
+    if (enc1->len != enc2->len || memcmp(enc1->buf, enc2->buf, enc1->len) != 0)
+        FUZZ_FAIL("%s proc %d: encode(decode(encode(x))) differs from encode(x) "
+                  "(%zu vs %zu bytes)", what, hdr.proc, enc1->len, enc2->len);
+    used = consumed(filter, size, virNetMessagePayload(msg) + skip,
+                    virNetMessagePayloadLen(msg) - skip);
+    if (used != virNetMessagePayloadLen(enc1))
+        FUZZ_FAIL("%s proc %d: decoding consumed %zu bytes, encoding wrote %zu",
+                  what, hdr.proc, used, virNetMessagePayloadLen(enc1));
+}
+
+/* Decode @msg's payload with @filter; round-trip it if it decodes.
+ * Returns whether it decoded. */
+static bool
+decodeAndCheck(const virNetMessage *msg, virXdrFilter filter, size_t size, const char *what)
+{
+    g_autofree void *obj = NULL;
+    const char *why = NULL;
+
+    if (!filter)
+        return true;
+    obj = g_malloc0(size ? size : 1);
+    if (!virNetMessageDecodePayload(msg, filter, obj, &why)) {
+        if (!why)
+            FUZZ_FAIL("%s proc %d: decode failed without a reason", what, msg->header.proc);
+        return false;
+    }
+    checkRoundTrip(msg, filter, size, obj, what);
+    virXdrFree(filter, obj);
+    return true;
+}
+
+/* The daemon's error reply: encoded and dropped. */
+static void
+sendError(const virNetMessageHeader *hdr, int code, const char *text)
+{
+    g_autoptr(virNetMessage) reply = virNetMessageEncodeErrorSimple(hdr, code, VIR_FROM_RPC, text);
+
+    FUZZ_CHECK(reply && reply->header.type == VIR_NET_REPLY &&
+               reply->header.status == VIR_NET_ERROR, "error reply");
+}
+
+static void
+onCall(FuzzConn *conn, const virNetMessage *msg)
+{
+    const virNetMessageHeader *hdr = &msg->header;
+    const remoteProcedure *codec;
+    g_autofree char *text = NULL;
+
+    if (hdr->prog != VIR_NET_REMOTE_PROGRAM || hdr->vers != VIR_NET_PROGRAM_VERSION) {
+        text = g_strdup_printf("Cannot find program %u version %u", hdr->prog, hdr->vers);
+        sendError(hdr, VIR_ERR_RPC, text);
+        return;
+    }
+    if (hdr->status != VIR_NET_OK) {
+        text = g_strdup_printf("Unexpected message status %d", hdr->status);
+        sendError(hdr, VIR_ERR_RPC, text);
+        return;
+    }
+    codec = remoteProcedureLookup(hdr->proc);
+    if (!codec || codec->isEvent) {
+        const char *name = remoteProcedureName(hdr->proc);
+
+        text = g_strdup_printf("this function is not supported by the connection "
+                               "driver: %s", name ? name : "unknown procedure");
+        sendError(hdr, VIR_ERR_NO_SUPPORT, text);
+        return;
+    }
+    FUZZ_CHECK(codec->proc == hdr->proc, "lookup(%d) gave proc %d", hdr->proc, codec->proc);
+    if (!decodeAndCheck(msg, codec->argsFilter, codec->argsSize, "args")) {
+        sendError(hdr, VIR_ERR_RPC, "Unable to decode message payload");
+        conn->dropped = true;
+    }
+}
+
+/* Client view: what the remote driver decodes from a daemon. */
+static void
+onReplyOrEvent(const virNetMessage *msg)
+{
+    const virNetMessageHeader *hdr = &msg->header;
+    const remoteProcedure *codec;
+
+    if (hdr->prog != VIR_NET_REMOTE_PROGRAM || hdr->vers != VIR_NET_PROGRAM_VERSION)
+        return;
+    if (!(codec = remoteProcedureLookup(hdr->proc)))
+        return;
+    if (hdr->type == VIR_NET_MESSAGE) {
+        if (codec->isEvent)
+            decodeAndCheck(msg, codec->argsFilter, codec->argsSize, "event");
+    } else if (hdr->status == VIR_NET_ERROR) {
+        decodeAndCheck(msg, virNetMessageErrorFilter, sizeof(virNetMessageError), "error");
+    } else if (hdr->status == VIR_NET_OK && !codec->isEvent) {
+        decodeAndCheck(msg, codec->retFilter, codec->retSize, "ret");
+    }
+}
+
+static bool
+onFrame(virNetSocket *sock, virNetMessage *msg, void *opaque)
+{
+    FuzzConn *conn = opaque;
+    const virNetMessageHeader *hdr = &msg->header;
+
+    conn->frames++;
+    FUZZ_CHECK(msg->len >= VIR_NET_MESSAGE_MIN_FRAME &&
+               msg->len <= VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_MAX,
+               "frame of %zu bytes delivered", msg->len);
+    virKeepAliveNoteActivity(&conn->ka, g_get_monotonic_time());
+    if (virNetMessageIsKeepAlive(hdr)) {
+        g_autoptr(virNetMessage) pong =
+            virKeepAliveHandleMessage(&conn->ka, msg, g_get_monotonic_time());
+
+        if (pong)
+            FUZZ_CHECK(pong->len == VIR_NET_MESSAGE_MIN_FRAME, "PONG");
+    } else {
+        switch (hdr->type) {
+        case VIR_NET_CALL:
+            onCall(conn, msg);
+            break;
+        case VIR_NET_CALL_WITH_FDS:
+            conn->dropped = true;
+            break;
+        case VIR_NET_REPLY:
+        case VIR_NET_REPLY_WITH_FDS:
+        case VIR_NET_MESSAGE:
+            onReplyOrEvent(msg);
+            break;
+        default:
+            break;
+        }
+    }
+    virNetMessageFree(msg);
+    return !conn->dropped;
+}
+
+/* Read what the socket has; false once the reader stopped for good. */
+static bool
+readSome(virNetSocket *sock, FuzzConn *conn, bool atEOF)
+{
+    virNetSocketStatus st;
+
+    virResetLastError();
+    st = virNetSocketRead(sock, 0, onFrame, conn);
+    if (conn->dropped)
+        return false;
+    if (st == VIR_NET_SOCKET_OK) {
+        return true;
+    }
+    /* EOF or a bad frame: an error is reported, the client is dropped. */
+    fuzzCheckError(st == VIR_NET_SOCKET_EOF ? "socket EOF" : "socket error", rpcDomains);
+    if (st == VIR_NET_SOCKET_EOF && !atEOF)
+        FUZZ_FAIL("EOF reported while the peer is still open");
+    return false;
+}
+
+/* ---- seed writer ----------------------------------------------------------
+ * FUZZ_RPC_WRITE_SEEDS=DIR fuzz-rpc: for every procedure the codec table
+ * knows (remoteProcedureLookup over 1..1023), write one frame whose payload
+ * its filter decodes exactly (consuming every byte): the CALL with its
+ * arguments, the REPLY with its return value, or the event MESSAGE. The
+ * payload is the first of a few common shapes that fits; a procedure no
+ * shape fits is listed on stderr. Then exit. */
+
+static void
+putAtom(virXdr *xdr, char atom, unsigned int *n)
+{
+    static const guint8 uuid[16] = { 0xc7, 0xa5, 0xfd, 0xbd, 0xed, 0xaf, 0x94, 0x55,
+                                     0x92, 0x6a, 0xd6, 0x5c, 0x16, 0xdb, 0x18, 0x09 };
+    char *name = (char *)"fuzz";
+    int32_t one = 1, zero = 0, v = (int32_t)(*n)++ % 3;
+    int64_t h = 1048576;
+
+    switch (atom) {
+    case 'S': virXdrString(xdr, &name, VIR_XDR_STRING_MAX); break;
+    case 'U': virXdrOpaqueFixed(xdr, (guint8 *)uuid, 16); break;
+    case 'I': virXdrInt(xdr, &v); break;
+    case 'Z': virXdrInt(xdr, &zero); break;
+    case '1': virXdrInt(xdr, &one); break;
+    case 'H': virXdrHyper(xdr, &h); break;
+    case 'D':   /* remote_nonnull_domain */
+        putAtom(xdr, 'S', n); putAtom(xdr, 'U', n); putAtom(xdr, 'I', n);
+        break;
+    case 'O':   /* optional string, present */
+        putAtom(xdr, '1', n); putAtom(xdr, 'S', n);
+        break;
+    case 'M':   /* char model[32], one XDR int per char */
+        for (int i = 0; i < 32; i++)
+            putAtom(xdr, i < 6 ? '1' : 'Z', n);
+        break;
+    case 'P':   /* optional domain, present */
+        putAtom(xdr, '1', n); putAtom(xdr, 'D', n);
+        break;
+    }
+}
+
+static bool
+writeSeed(const char *dir, const remoteProcedure *p, const char *kind,
+          virNetMessageType type, virXdrFilter filter, size_t size)
+{
+    static const char *const shapes[] = {
+        "", "I", "Z", "II", "IZ", "III", "S", "SI", "SII", "O", "OI", "ZI", "ZZ",
+        "D", "DI", "DZ", "DII", "DIZ", "DZZ", "DIII", "DZZZ", "DS", "DSI", "DSZ",
+        "DSII", "DIS", "DISI", "DH", "DHI", "DHZ", "DU", "DOI", "DOZ", "U", "UI",
+        "IP", "IZ", "ID", "IDI", "IDII", "SZ", "SZI", "OZ", "ZOZ", "H", "HI",
+        "ZZZZ", "IIII", "SS", "SSI", "DSSI", "DSSZ", "DSOZ", "DOSZ", "MHIIIIII",
+    };
+    virNetMessageHeader hdr = {
+        .prog = VIR_NET_REMOTE_PROGRAM, .vers = VIR_NET_PROGRAM_VERSION,
+        .proc = p->proc, .type = type, .serial = 7, .status = VIR_NET_OK,
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(shapes); i++) {
+        virXdr xdr;
+        g_autofree guint8 *payload = NULL;
+        g_autoptr(virNetMessage) msg = NULL;
+        g_autofree char *path = NULL;
+        g_autofree guint8 *frame = NULL;
+        size_t len = 0;
+        unsigned int n = 0;
+
+        if (!filter && *shapes[i])
+            break;
+        virXdrInitEncode(&xdr, 1 << 20);
+        for (const char *a = shapes[i]; *a; a++)
+            putAtom(&xdr, *a, &n);
+        payload = virXdrSteal(&xdr, &len);
+        if (filter && consumed(filter, size, payload, len) != len)
+            continue;
+        /* The frame: header + this payload. */
+        if (!(msg = virNetMessageEncode(&hdr, NULL, NULL, NULL)))
+            return false;
+        frame = g_malloc(msg->len + len);
+        memcpy(frame, msg->buf, msg->len);
+        if (len)
+            memcpy(frame + msg->len, payload, len);
+        frame[0] = (msg->len + len) >> 24;
+        frame[1] = (msg->len + len) >> 16;
+        frame[2] = (msg->len + len) >> 8;
+        frame[3] = (msg->len + len);
+        path = g_strdup_printf("%s/gen-%03d-%s-%s", dir, p->proc, kind, p->name);
+        if (!g_file_set_contents(path, (const char *)frame, msg->len + len, NULL))
+            FUZZ_FAIL("cannot write %s", path);
+        return true;
+    }
+    fprintf(stderr, "no payload shape fits %s %d %s\n", kind, p->proc, p->name);
+    return false;
+}
+
+static void
+writeSeeds(const char *dir)
+{
+    unsigned int written = 0, missed = 0;
+
+    for (int proc = 1; proc < 1024; proc++) {
+        const remoteProcedure *p = remoteProcedureLookup(proc);
+
+        if (!p)
+            continue;
+        if (p->isEvent) {
+            writeSeed(dir, p, "event", VIR_NET_MESSAGE, p->argsFilter, p->argsSize)
+                ? written++ : missed++;
+            continue;
+        }
+        writeSeed(dir, p, "call", VIR_NET_CALL, p->argsFilter, p->argsSize)
+            ? written++ : missed++;
+        writeSeed(dir, p, "reply", VIR_NET_REPLY, p->retFilter, p->retSize)
+            ? written++ : missed++;
+    }
+    fprintf(stderr, "%u seed frames written to %s, %u procedures without a fitting shape\n",
+            written, dir, missed);
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    const char *dir = g_getenv("FUZZ_RPC_WRITE_SEEDS");
+
+    if (dir) {
+        writeSeeds(dir);
+        exit(0);
+    }
+    return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    int sv[2];
+    g_autoptr(virNetSocket) sock = NULL;
+    FuzzConn conn = { 0 };
+    size_t off = 0;
+    bool open = true;
+
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        FUZZ_FAIL("socketpair: %s", g_strerror(errno));
+    if (fcntl(sv[1], F_SETFL, O_NONBLOCK) < 0)
+        FUZZ_FAIL("fcntl: %s", g_strerror(errno));
+    if (!(sock = virNetSocketNew(sv[0])))
+        FUZZ_FAIL("virNetSocketNew");
+    virKeepAliveInit(&conn.ka);
+
+    /* Feed the input as fast as the socket takes it, reading in between. */
+    while (open && off < size) {
+        ssize_t n = send(sv[1], data + off, size - off, MSG_NOSIGNAL);
+
+        if (n > 0) {
+            off += n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+            break;      /* the reader side is gone (dropped) */
+        open = readSome(sock, &conn, false);
+    }
+    close(sv[1]);
+    while (open)
+        open = readSome(sock, &conn, true);
+    return 0;
+}
