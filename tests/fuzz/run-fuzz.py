@@ -36,6 +36,9 @@ TARGETS = ["rpc", "domainxml", "qmp", "status"]
 # (the qmp target caps its own "BIG n" lines separately).
 MAX_LEN = {"rpc": 65536, "domainxml": 65536, "qmp": 65536, "status": 65536}
 
+# libFuzzer dictionaries (tests/fuzz/NAME.dict).
+DICT = {"domainxml": "domainxml.dict", "status": "domainxml.dict", "qmp": "qmp.dict"}
+
 SAN_ENV = {
     "ASAN_OPTIONS": "halt_on_error=1:abort_on_error=1:detect_leaks=1:"
                     "allocator_may_return_null=1:print_summary=1",
@@ -116,7 +119,10 @@ def parse_log(text):
 
 
 def fuzz_args(target, seconds, artifacts):
-    return [
+    extra = []
+    if target in DICT:
+        extra.append("-dict=" + os.path.join(srcdir(), "tests", "fuzz", DICT[target]))
+    return extra + [
         "-max_total_time=%d" % max(1, int(seconds)),
         "-max_len=%d" % MAX_LEN[target],
         "-timeout=60",
