@@ -56,7 +56,9 @@ ALLOWED = {
 }
 
 # Generated headers: name -> layer (virtkit-config.h: anyone).
-GENERATED = {"virtkit-config.h": None}
+GENERATED = {"virtkit-config.h": None,
+             # src/remote/protocol.vkp through vkrpcgen.py
+             "remote_protocol.h": "remote", "remote_client.h": "remote"}
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 

@@ -157,7 +157,7 @@ vkdServerOnFrame(virNetServerClient *client, virNetMessage *msg, void *opaque)
         return;
     }
 
-    if (hdr->prog != VIR_NET_REMOTE_PROGRAM || hdr->vers != VIR_NET_PROGRAM_VERSION) {
+    if (!vkdDispatchKnowsProgram(hdr->prog, hdr->vers)) {
         text = g_strdup_printf("Cannot find program %u version %u", hdr->prog, hdr->vers);
         virNetServerClientSendErrorSimple(client, hdr, VIR_ERR_RPC, VIR_FROM_RPC, text);
     } else if (hdr->status != VIR_NET_OK) {
@@ -173,7 +173,7 @@ vkdServerOnFrame(virNetServerClient *client, virNetMessage *msg, void *opaque)
     } else {
         g_atomic_int_inc(&srv->inFlight);
         vkdServerSubmit(srv, VKD_JOB_CALL, client, msg,
-                        vkdDispatchIsHighPriority(hdr->proc));
+                        vkdDispatchIsHighPriority(hdr));
         return;
     }
     virNetMessageFree(msg);

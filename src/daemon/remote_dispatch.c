@@ -18,17 +18,22 @@
 
 const vkdConfig *vkdDispatchConfig;
 
+/*
+ * What the daemon adds to the protocol description (protocol.vkp, which
+ * gives every procedure's layout, read-only rule, priority and public API):
+ * a handler, and local policy. A procedure without a handler is still
+ * decoded and checked in full, then answered VIR_ERR_NO_SUPPORT.
+ */
 typedef enum {
     VKD_PROC_NO_CONN = 1 << 0,      /* valid before CONNECT_OPEN */
-    VKD_PROC_MUTATING = 1 << 1,     /* refused on read-only connections */
-    VKD_PROC_PRIO = 1 << 2,         /* may run on the priority pool */
+    VKD_PROC_PRIO = 1 << 2,         /* may run on the priority pool (besides
+                                     * those the description marks) */
     VKD_PROC_INLINE = 1 << 3,       /* may run on the I/O thread, no-wait */
 } vkdProcFlags;
 
 typedef struct {
     vkdHandler handler;
     unsigned int flags;
-    const char *api;                /* public API named in read-only refusals */
 } vkdProcEntry;
 
 void
@@ -299,13 +304,13 @@ static VKD_HANDLER(vkdDispatchAuthList)
 
 static VKD_HANDLER(vkdDispatchSupportsFeature)
 {
-    remote_int_msg *a = args;
-    remote_int_msg *r = ret;
+    remote_connect_supports_feature_args *a = args;
+    remote_connect_supports_feature_ret *r = ret;
 
-    switch (a->value) {
+    switch (a->feature) {
     case REMOTE_FEATURE_PROGRAM_KEEPALIVE:
         /* virNetServer answers PINGs; we PING clients that ask, as libvirtd. */
-        r->value = 1;
+        r->supported = 1;
         if (vkdDispatchConfig->keepaliveInterval > 0)
             virNetServerClientStartKeepAlive(call->client,
                                              vkdDispatchConfig->keepaliveInterval,
@@ -313,11 +318,11 @@ static VKD_HANDLER(vkdDispatchSupportsFeature)
         break;
     case REMOTE_FEATURE_REMOTE_EVENT_CALLBACK:     /* 316/317/318/319 */
     case REMOTE_FEATURE_REMOTE_CLOSE_CALLBACK:     /* 360/361 */
-        r->value = 1;
+        r->supported = 1;
         break;
     default:
         /* No migration, no fd passing, no typed parameters here. */
-        r->value = 0;
+        r->supported = 0;
         break;
     }
     return 0;
@@ -325,72 +330,72 @@ static VKD_HANDLER(vkdDispatchSupportsFeature)
 
 static VKD_HANDLER(vkdDispatchGetType)
 {
-    remote_string_msg *r = ret;
+    remote_connect_get_type_ret *r = ret;
     const char *type = virConnectGetType(call->conn);
 
     if (!type)
         return -1;
-    r->value = g_strdup(type);
+    r->type = g_strdup(type);
     return 0;
 }
 
 static VKD_HANDLER(vkdDispatchGetVersion)
 {
-    remote_uhyper_ret *r = ret;
+    remote_connect_get_version_ret *r = ret;
     unsigned long v = 0;
 
     if (virConnectGetVersion(call->conn, &v) < 0)
         return -1;
-    r->value = v;
+    r->hv_ver = v;
     return 0;
 }
 
 static VKD_HANDLER(vkdDispatchGetLibVersion)
 {
-    remote_uhyper_ret *r = ret;
+    remote_connect_get_lib_version_ret *r = ret;
     unsigned long v = 0;
 
     if (virConnectGetLibVersion(call->conn, &v) < 0)
         return -1;
-    r->value = v;
+    r->lib_ver = v;
     return 0;
 }
 
 static VKD_HANDLER(vkdDispatchGetHostname)
 {
-    remote_string_msg *r = ret;
+    remote_connect_get_hostname_ret *r = ret;
 
-    return (r->value = virConnectGetHostname(call->conn)) ? 0 : -1;
+    return (r->hostname = virConnectGetHostname(call->conn)) ? 0 : -1;
 }
 
 static VKD_HANDLER(vkdDispatchGetURI)
 {
-    remote_string_msg *r = ret;
+    remote_connect_get_uri_ret *r = ret;
 
-    return (r->value = virConnectGetURI(call->conn)) ? 0 : -1;
+    return (r->uri = virConnectGetURI(call->conn)) ? 0 : -1;
 }
 
 static VKD_HANDLER(vkdDispatchGetCapabilities)
 {
-    remote_string_msg *r = ret;
+    remote_connect_get_capabilities_ret *r = ret;
 
-    return (r->value = virConnectGetCapabilities(call->conn)) ? 0 : -1;
+    return (r->capabilities = virConnectGetCapabilities(call->conn)) ? 0 : -1;
 }
 
 static VKD_HANDLER(vkdDispatchIsSecure)
 {
-    remote_int_msg *r = ret;
+    remote_connect_is_secure_ret *r = ret;
 
     /* A UNIX socket on this host: as secure as the local connection. */
-    return (r->value = virConnectIsSecure(call->conn)) < 0 ? -1 : 0;
+    return (r->secure = virConnectIsSecure(call->conn)) < 0 ? -1 : 0;
 }
 
 static VKD_HANDLER(vkdDispatchGetMaxVcpus)
 {
     remote_connect_get_max_vcpus_args *a = args;
-    remote_int_msg *r = ret;
+    remote_connect_get_max_vcpus_ret *r = ret;
 
-    return (r->value = virConnectGetMaxVcpus(call->conn, a->type)) < 0 ? -1 : 0;
+    return (r->max_vcpus = virConnectGetMaxVcpus(call->conn, a->type)) < 0 ? -1 : 0;
 }
 
 static VKD_HANDLER(vkdDispatchNodeGetInfo)
@@ -428,105 +433,134 @@ static VKD_HANDLER(vkdDispatchNodeGetSecurityModel)
 
 /* ---- the table -------------------------------------------------------------- */
 
-#define ENTRY(num, fn, fl, apiname) \
-    [REMOTE_PROC_##num] = { fn, fl, apiname }
-#define M VKD_PROC_MUTATING
+#define ENTRY(num, fn, fl) \
+    [REMOTE_PROC_##num] = { fn, fl }
 #define P VKD_PROC_PRIO
 #define N VKD_PROC_NO_CONN
 #define I VKD_PROC_INLINE
 
 static const vkdProcEntry vkdProcs[] = {
-    ENTRY(CONNECT_OPEN, vkdDispatchConnectOpen, N | P, "virConnectOpen"),
-    ENTRY(CONNECT_CLOSE, vkdDispatchConnectClose, N | P, "virConnectClose"),
-    ENTRY(AUTH_LIST, vkdDispatchAuthList, N | P, NULL),
-    ENTRY(CONNECT_SUPPORTS_FEATURE, vkdDispatchSupportsFeature, N | P, NULL),
-    ENTRY(CONNECT_GET_TYPE, vkdDispatchGetType, P, NULL),
-    ENTRY(CONNECT_GET_VERSION, vkdDispatchGetVersion, P, NULL),
-    ENTRY(CONNECT_GET_LIB_VERSION, vkdDispatchGetLibVersion, P, NULL),
-    ENTRY(CONNECT_GET_HOSTNAME, vkdDispatchGetHostname, P, NULL),
-    ENTRY(CONNECT_GET_URI, vkdDispatchGetURI, P, NULL),
-    ENTRY(CONNECT_IS_SECURE, vkdDispatchIsSecure, P, NULL),
-    ENTRY(CONNECT_GET_CAPABILITIES, vkdDispatchGetCapabilities, 0, NULL),
-    ENTRY(CONNECT_GET_MAX_VCPUS, vkdDispatchGetMaxVcpus, P, NULL),
-    ENTRY(NODE_GET_INFO, vkdDispatchNodeGetInfo, P, NULL),
-    ENTRY(NODE_GET_SECURITY_MODEL, vkdDispatchNodeGetSecurityModel, P, NULL),
+    ENTRY(CONNECT_OPEN, vkdDispatchConnectOpen, N | P),
+    ENTRY(CONNECT_CLOSE, vkdDispatchConnectClose, N | P),
+    ENTRY(AUTH_LIST, vkdDispatchAuthList, N | P),
+    ENTRY(CONNECT_SUPPORTS_FEATURE, vkdDispatchSupportsFeature, N | P),
+    ENTRY(CONNECT_GET_TYPE, vkdDispatchGetType, P),
+    ENTRY(CONNECT_GET_VERSION, vkdDispatchGetVersion, P),
+    ENTRY(CONNECT_GET_LIB_VERSION, vkdDispatchGetLibVersion, P),
+    ENTRY(CONNECT_GET_HOSTNAME, vkdDispatchGetHostname, P),
+    ENTRY(CONNECT_GET_URI, vkdDispatchGetURI, P),
+    ENTRY(CONNECT_IS_SECURE, vkdDispatchIsSecure, P),
+    ENTRY(CONNECT_GET_CAPABILITIES, vkdDispatchGetCapabilities, 0),
+    ENTRY(CONNECT_GET_MAX_VCPUS, vkdDispatchGetMaxVcpus, P),
+    ENTRY(NODE_GET_INFO, vkdDispatchNodeGetInfo, P),
+    ENTRY(NODE_GET_SECURITY_MODEL, vkdDispatchNodeGetSecurityModel, P),
 
-    ENTRY(CONNECT_LIST_ALL_DOMAINS, vkdDispatchListAllDomains, P, NULL),
-    ENTRY(CONNECT_NUM_OF_DOMAINS, vkdDispatchNumOfDomains, P, NULL),
-    ENTRY(CONNECT_LIST_DOMAINS, vkdDispatchListDomains, P, NULL),
-    ENTRY(CONNECT_NUM_OF_DEFINED_DOMAINS, vkdDispatchNumOfDefinedDomains, P, NULL),
-    ENTRY(CONNECT_LIST_DEFINED_DOMAINS, vkdDispatchListDefinedDomains, P, NULL),
-    ENTRY(DOMAIN_LOOKUP_BY_NAME, vkdDispatchLookupByName, P | I, NULL),
-    ENTRY(DOMAIN_LOOKUP_BY_UUID, vkdDispatchLookupByUUID, P | I, NULL),
-    ENTRY(DOMAIN_LOOKUP_BY_ID, vkdDispatchLookupByID, P, NULL),
+    ENTRY(CONNECT_LIST_ALL_DOMAINS, vkdDispatchListAllDomains, P),
+    ENTRY(CONNECT_NUM_OF_DOMAINS, vkdDispatchNumOfDomains, P),
+    ENTRY(CONNECT_LIST_DOMAINS, vkdDispatchListDomains, P),
+    ENTRY(CONNECT_NUM_OF_DEFINED_DOMAINS, vkdDispatchNumOfDefinedDomains, P),
+    ENTRY(CONNECT_LIST_DEFINED_DOMAINS, vkdDispatchListDefinedDomains, P),
+    ENTRY(DOMAIN_LOOKUP_BY_NAME, vkdDispatchLookupByName, P | I),
+    ENTRY(DOMAIN_LOOKUP_BY_UUID, vkdDispatchLookupByUUID, P | I),
+    ENTRY(DOMAIN_LOOKUP_BY_ID, vkdDispatchLookupByID, P),
 
-    ENTRY(DOMAIN_DEFINE_XML, vkdDispatchDefineXML, M, "virDomainDefineXML"),
-    ENTRY(DOMAIN_DEFINE_XML_FLAGS, vkdDispatchDefineXMLFlags, M, "virDomainDefineXMLFlags"),
-    ENTRY(DOMAIN_UNDEFINE, vkdDispatchUndefine, M, "virDomainUndefine"),
-    ENTRY(DOMAIN_UNDEFINE_FLAGS, vkdDispatchUndefineFlags, M, "virDomainUndefineFlags"),
-    ENTRY(DOMAIN_CREATE, vkdDispatchCreate, M, "virDomainCreate"),
-    ENTRY(DOMAIN_CREATE_WITH_FLAGS, vkdDispatchCreateWithFlags, M,
-          "virDomainCreateWithFlags"),
-    ENTRY(DOMAIN_CREATE_XML, vkdDispatchCreateXML, M, "virDomainCreateXML"),
-    ENTRY(DOMAIN_SHUTDOWN, vkdDispatchShutdown, M, "virDomainShutdown"),
-    ENTRY(DOMAIN_SHUTDOWN_FLAGS, vkdDispatchShutdownFlags, M, "virDomainShutdownFlags"),
-    ENTRY(DOMAIN_REBOOT, vkdDispatchReboot, M, "virDomainReboot"),
-    ENTRY(DOMAIN_RESET, vkdDispatchReset, M, "virDomainReset"),
-    ENTRY(DOMAIN_DESTROY, vkdDispatchDestroy, M | P, "virDomainDestroy"),
-    ENTRY(DOMAIN_DESTROY_FLAGS, vkdDispatchDestroyFlags, M | P, "virDomainDestroyFlags"),
-    ENTRY(DOMAIN_SUSPEND, vkdDispatchSuspend, M, "virDomainSuspend"),
-    ENTRY(DOMAIN_RESUME, vkdDispatchResume, M, "virDomainResume"),
-    ENTRY(DOMAIN_SET_AUTOSTART, vkdDispatchSetAutostart, M, "virDomainSetAutostart"),
+    ENTRY(DOMAIN_DEFINE_XML, vkdDispatchDefineXML, 0),
+    ENTRY(DOMAIN_DEFINE_XML_FLAGS, vkdDispatchDefineXMLFlags, 0),
+    ENTRY(DOMAIN_UNDEFINE, vkdDispatchUndefine, 0),
+    ENTRY(DOMAIN_UNDEFINE_FLAGS, vkdDispatchUndefineFlags, 0),
+    ENTRY(DOMAIN_CREATE, vkdDispatchCreate, 0),
+    ENTRY(DOMAIN_CREATE_WITH_FLAGS, vkdDispatchCreateWithFlags, 0),
+    ENTRY(DOMAIN_CREATE_XML, vkdDispatchCreateXML, 0),
+    ENTRY(DOMAIN_SHUTDOWN, vkdDispatchShutdown, 0),
+    ENTRY(DOMAIN_SHUTDOWN_FLAGS, vkdDispatchShutdownFlags, 0),
+    ENTRY(DOMAIN_REBOOT, vkdDispatchReboot, 0),
+    ENTRY(DOMAIN_RESET, vkdDispatchReset, 0),
+    ENTRY(DOMAIN_DESTROY, vkdDispatchDestroy, P),
+    ENTRY(DOMAIN_DESTROY_FLAGS, vkdDispatchDestroyFlags, P),
+    ENTRY(DOMAIN_SUSPEND, vkdDispatchSuspend, 0),
+    ENTRY(DOMAIN_RESUME, vkdDispatchResume, 0),
+    ENTRY(DOMAIN_SET_AUTOSTART, vkdDispatchSetAutostart, 0),
 
-    ENTRY(DOMAIN_GET_INFO, vkdDispatchGetInfo, P, NULL),
-    ENTRY(DOMAIN_GET_STATE, vkdDispatchGetState, P | I, NULL),
-    ENTRY(DOMAIN_GET_XML_DESC, vkdDispatchGetXMLDesc, P, NULL),
-    ENTRY(DOMAIN_GET_AUTOSTART, vkdDispatchGetAutostart, P, NULL),
-    ENTRY(DOMAIN_IS_ACTIVE, vkdDispatchIsActive, P | I, NULL),
-    ENTRY(DOMAIN_IS_PERSISTENT, vkdDispatchIsPersistent, P | I, NULL),
-    ENTRY(DOMAIN_IS_UPDATED, vkdDispatchIsUpdated, P, NULL),
-    ENTRY(DOMAIN_HAS_MANAGED_SAVE_IMAGE, vkdDispatchHasManagedSaveImage, P, NULL),
-    ENTRY(DOMAIN_GET_OS_TYPE, vkdDispatchGetOSType, P, NULL),
-    ENTRY(DOMAIN_GET_MAX_MEMORY, vkdDispatchGetMaxMemory, P, NULL),
-    ENTRY(DOMAIN_GET_VCPUS_FLAGS, vkdDispatchGetVcpusFlags, P, NULL),
-    ENTRY(DOMAIN_GET_SECURITY_LABEL, vkdDispatchGetSecurityLabel, P, NULL),
+    ENTRY(DOMAIN_GET_INFO, vkdDispatchGetInfo, P),
+    ENTRY(DOMAIN_GET_STATE, vkdDispatchGetState, P | I),
+    ENTRY(DOMAIN_GET_XML_DESC, vkdDispatchGetXMLDesc, P),
+    ENTRY(DOMAIN_GET_AUTOSTART, vkdDispatchGetAutostart, P),
+    ENTRY(DOMAIN_IS_ACTIVE, vkdDispatchIsActive, P | I),
+    ENTRY(DOMAIN_IS_PERSISTENT, vkdDispatchIsPersistent, P | I),
+    ENTRY(DOMAIN_IS_UPDATED, vkdDispatchIsUpdated, P),
+    ENTRY(DOMAIN_HAS_MANAGED_SAVE_IMAGE, vkdDispatchHasManagedSaveImage, P),
+    ENTRY(DOMAIN_GET_OS_TYPE, vkdDispatchGetOSType, P),
+    ENTRY(DOMAIN_GET_MAX_MEMORY, vkdDispatchGetMaxMemory, P),
+    ENTRY(DOMAIN_GET_VCPUS_FLAGS, vkdDispatchGetVcpusFlags, P),
+    ENTRY(DOMAIN_GET_SECURITY_LABEL, vkdDispatchGetSecurityLabel, P),
 
     /* Registering for events changes nothing: allowed read-only, as in libvirt. */
-    ENTRY(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, vkdDispatchEventRegisterAny, P, NULL),
-    ENTRY(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, vkdDispatchEventDeregisterAny, P, NULL),
-    ENTRY(CONNECT_DOMAIN_EVENT_REGISTER_ANY, vkdDispatchEventRegisterLegacy, P, NULL),
-    ENTRY(CONNECT_DOMAIN_EVENT_DEREGISTER_ANY, vkdDispatchEventDeregisterLegacy, P, NULL),
-    ENTRY(CONNECT_REGISTER_CLOSE_CALLBACK, vkdDispatchCloseCallbackRegister, P, NULL),
-    ENTRY(CONNECT_UNREGISTER_CLOSE_CALLBACK, vkdDispatchCloseCallbackUnregister, P, NULL),
+    ENTRY(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, vkdDispatchEventRegisterAny, P),
+    ENTRY(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, vkdDispatchEventDeregisterAny, P),
+    ENTRY(CONNECT_DOMAIN_EVENT_REGISTER_ANY, vkdDispatchEventRegisterLegacy, P),
+    ENTRY(CONNECT_DOMAIN_EVENT_DEREGISTER_ANY, vkdDispatchEventDeregisterLegacy, P),
+    ENTRY(CONNECT_REGISTER_CLOSE_CALLBACK, vkdDispatchCloseCallbackRegister, P),
+    ENTRY(CONNECT_UNREGISTER_CLOSE_CALLBACK, vkdDispatchCloseCallbackUnregister, P),
 };
 
-#undef M
 #undef P
 #undef N
 #undef I
 
+/* The handler table of program @prog (REMOTE_PROGRAM or QEMU_PROGRAM). */
 static const vkdProcEntry *
-vkdDispatchLookup(int proc)
+vkdDispatchLookup(uint32_t prog, int proc)
 {
+    if (prog != REMOTE_PROGRAM)
+        return NULL;        /* QEMU_PROGRAM: no handlers yet */
     if (proc <= 0 || (size_t)proc >= G_N_ELEMENTS(vkdProcs) || !vkdProcs[proc].handler)
         return NULL;
     return &vkdProcs[proc];
 }
 
 bool
-vkdDispatchIsHighPriority(int proc)
+vkdDispatchKnowsProgram(uint32_t prog, uint32_t vers)
 {
-    const vkdProcEntry *e = vkdDispatchLookup(proc);
-
-    return e && (e->flags & VKD_PROC_PRIO);
+    /* KEEPALIVE frames never get here (virNetServer answers them); a CALL
+     * to that program is answered as libvirtd does, "Cannot find program". */
+    return (prog == REMOTE_PROGRAM || prog == QEMU_PROGRAM) &&
+           remoteProgramLookup(prog, vers) != NULL;
 }
 
 bool
-vkdDispatchIsInline(int proc)
+vkdDispatchIsHighPriority(const virNetMessageHeader *hdr)
 {
-    const vkdProcEntry *e = vkdDispatchLookup(proc);
+    const vkdProcEntry *e = vkdDispatchLookup(hdr->prog, hdr->proc);
+    const remoteProcedure *p =
+        remoteProgramProcedure(remoteProgramLookup(hdr->prog, hdr->vers), hdr->proc);
+
+    if (e)
+        return e->flags & VKD_PROC_PRIO;
+    /* No handler: an error answer, cheap; as the description says. */
+    return p && (p->flags & REMOTE_PROC_PRIORITY);
+}
+
+bool
+vkdDispatchIsInline(const virNetMessageHeader *hdr)
+{
+    const vkdProcEntry *e = vkdDispatchLookup(hdr->prog, hdr->proc);
 
     return e && (e->flags & VKD_PROC_INLINE);
+}
+
+/* The read-only refusal libvirt's public API gives for @p called with
+ * @args on a read-only connection; NULL if it is allowed. */
+static char *
+vkdDispatchReadonlyDenied(const remoteProcedure *p, const void *args)
+{
+    unsigned int flags = remoteProcedureArgFlags(p, args);
+    const char *api = p->api ? p->api : p->name;
+
+    if (!(p->flags & REMOTE_PROC_READONLY_OK) || (flags & p->roFlagsMask))
+        return g_strdup_printf("operation forbidden: read only access prevents %s", api);
+    if (flags & p->roSecureMask)
+        return g_strdup_printf("operation forbidden: %s with secure flag", api);
+    return NULL;
 }
 
 /* Run one call and send its reply; @msg stays the caller's. With @noWait
@@ -538,12 +572,14 @@ static bool
 vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
 {
     const virNetMessageHeader *hdr = &msg->header;
-    const vkdProcEntry *entry = vkdDispatchLookup(hdr->proc);
-    const remoteProcedure *codec = remoteProcedureLookup(hdr->proc);
+    const vkdProcEntry *entry = vkdDispatchLookup(hdr->prog, hdr->proc);
+    const remoteProcedure *codec =
+        remoteProgramProcedure(remoteProgramLookup(hdr->prog, hdr->vers), hdr->proc);
     vkdDispatchClient *dc = virNetServerClientGetPrivateData(client);
     vkdCall call = { .client = client, .dc = dc, .hdr = hdr };
     g_autofree void *args = NULL;
     g_autofree void *ret = NULL;
+    g_autofree char *denied = NULL;
     const char *why = NULL;
     bool done = true;
     int rc;
@@ -552,14 +588,12 @@ vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
     /* Events held back for a registration this client has seen the reply
      * of (it sent another call since): before this call's reply. */
     vkdDispatchFlushReplays(dc, true);
-    if (!entry || !codec || codec->isEvent) {
-        const char *name = remoteProcedureName(hdr->proc);
-
+    if (!codec || (codec->flags & REMOTE_PROC_EVENT)) {
         /* Code 3 lets clients fall back to an older procedure (facts §5.3). */
-        if (name)
+        if (codec)
             vkdDispatchSendError(&call, VIR_ERR_NO_SUPPORT, VIR_FROM_RPC,
                                  "this function is not supported by the connection "
-                                 "driver: %s", name);
+                                 "driver: %s", codec->name);
         else
             vkdDispatchSendError(&call, VIR_ERR_NO_SUPPORT, VIR_FROM_RPC,
                                  "this function is not supported by the connection "
@@ -587,16 +621,24 @@ vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
     }
     g_mutex_unlock(&dc->lock);
 
-    if (!call.conn && !(entry->flags & VKD_PROC_NO_CONN)) {
+    if (!call.conn && !(entry && (entry->flags & VKD_PROC_NO_CONN))) {
         vkdDispatchSendError(&call, VIR_ERR_INTERNAL_ERROR, VIR_FROM_RPC, "%s",
                              "hypervisor connection not open");
         goto cleanup;
     }
-    if ((entry->flags & VKD_PROC_MUTATING) &&
-        (virNetServerClientIsReadonly(client) || dc->readonly)) {
-        vkdDispatchSendError(&call, VIR_ERR_OPERATION_DENIED, VIR_FROM_DOMAIN,
-                             "operation forbidden: read only access prevents %s",
-                             entry->api);
+    if ((virNetServerClientIsReadonly(client) || dc->readonly) &&
+        (denied = vkdDispatchReadonlyDenied(codec, args))) {
+        vkdDispatchSendError(&call, VIR_ERR_OPERATION_DENIED, codec->errDomain,
+                             "%s", denied);
+        goto cleanup;
+    }
+    if (!entry) {
+        /* Known to libvirt 9.0, no driver behind it here: what libvirt's
+         * public API answers for a driver lacking it. */
+        vkdDispatchSendError(&call, VIR_ERR_NO_SUPPORT,
+                             codec->api ? codec->errDomain : VIR_FROM_RPC,
+                             "this function is not supported by the connection "
+                             "driver: %s", codec->api ? codec->api : codec->name);
         goto cleanup;
     }
 
@@ -617,7 +659,7 @@ vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
     if (call.afterFree)
         call.afterFree(call.afterData);
 
-    if (done && hdr->proc == REMOTE_PROC_CONNECT_CLOSE)
+    if (done && hdr->prog == REMOTE_PROGRAM && hdr->proc == REMOTE_PROC_CONNECT_CLOSE)
         virNetServerClientClose(client, true);
 
  cleanup:
@@ -640,7 +682,7 @@ vkdDispatchCall(virNetServerClient *client, virNetMessage *msg)
 bool
 vkdDispatchCallNoWait(virNetServerClient *client, virNetMessage *msg)
 {
-    if (!vkdDispatchIsInline(msg->header.proc) || !vkdDispatchRun(client, msg, true))
+    if (!vkdDispatchIsInline(&msg->header) || !vkdDispatchRun(client, msg, true))
         return false;
     virNetMessageFree(msg);
     return true;

@@ -16,15 +16,19 @@ void vkdDispatchClientFree(void *data);
  * Worker thread (may wait on the driver). */
 void vkdDispatchClientClose(virNetServerClient *client);
 
-/* Procedures that must get through when every worker is stuck. */
-bool vkdDispatchIsHighPriority(int proc);
+/* Programs answered here (REMOTE and QEMU, version 1). */
+bool vkdDispatchKnowsProgram(uint32_t prog, uint32_t vers);
 
-/* Run one CALL of REMOTE_PROGRAM v1 (header already checked: type CALL,
- * status OK) and send its reply. Worker thread; takes @call. */
+/* Procedures that must get through when every worker is stuck. */
+bool vkdDispatchIsHighPriority(const virNetMessageHeader *hdr);
+
+/* Run one CALL of a program vkdDispatchKnowsProgram accepts (header
+ * already checked: type CALL, status OK) and send its reply. Worker
+ * thread; takes @call. */
 void vkdDispatchCall(virNetServerClient *client, virNetMessage *call);
 
 /* Procedures cheap enough for the I/O thread (lookups, state reads). */
-bool vkdDispatchIsInline(int proc);
+bool vkdDispatchIsInline(const virNetMessageHeader *hdr);
 /* On the I/O thread: run @call there if it is such a procedure and nothing
  * it needs is locked; then its reply is sent and @call is taken (true).
  * Otherwise nothing happened and @call is still the caller's (false). */

@@ -317,34 +317,34 @@ vkdDispatchEventsDropAll(vkdDispatchClient *dc, virConnectPtr conn)
 VKD_HANDLER(vkdDispatchEventRegisterAny)
 {
     remote_connect_domain_event_callback_register_any_args *a = args;
-    remote_int_msg *r = ret;
+    remote_connect_domain_event_callback_register_any_ret *r = ret;
     int id = vkdEventRegister(call, a->eventID, a->dom, false);
 
     if (id < 0)
         return -1;
-    r->value = id;
+    r->callbackID = id;
     return 0;
 }
 
 VKD_HANDLER(vkdDispatchEventDeregisterAny)
 {
-    remote_int_msg *a = args;
+    remote_connect_domain_event_callback_deregister_any_args *a = args;
 
-    return vkdEventDeregister(call, a->value, false, -1);
+    return vkdEventDeregister(call, a->callbackID, false, -1);
 }
 
 VKD_HANDLER(vkdDispatchEventRegisterLegacy)
 {
-    remote_int_msg *a = args;
+    remote_connect_domain_event_register_any_args *a = args;
 
-    return vkdEventRegister(call, a->value, NULL, true) < 0 ? -1 : 0;
+    return vkdEventRegister(call, a->eventID, NULL, true) < 0 ? -1 : 0;
 }
 
 VKD_HANDLER(vkdDispatchEventDeregisterLegacy)
 {
-    remote_int_msg *a = args;
+    remote_connect_domain_event_deregister_any_args *a = args;
 
-    return vkdEventDeregister(call, -1, true, a->value);
+    return vkdEventDeregister(call, -1, true, a->eventID);
 }
 
 /* ---- close callback (360/361) --------------------------------------------- */
@@ -353,11 +353,11 @@ static void
 vkdEventOnConnClosed(virConnectPtr conn, int reason, void *opaque)
 {
     virNetServerClient *client = opaque;
-    remote_int_msg m = { .value = reason };
+    remote_connect_event_connection_closed_msg m = { .reason = reason };
 
     virNetServerClientSendEvent(client, REMOTE_PROGRAM,
                                 REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED,
-                                remote_int_msg_filter, &m);
+                                remote_connect_event_connection_closed_msg_filter, &m);
 }
 
 VKD_HANDLER(vkdDispatchCloseCallbackRegister)

@@ -53,16 +53,17 @@ remotePriv(virConnectPtr conn)
     return conn->privateData;
 }
 
-/* One call on @conn's connection; see virNetClientCall. */
+/* One call on @conn's connection; see virNetClientCall. The generated
+ * stubs (remote_client.c, remoteCall<Procedure>) all come through here. */
 int
-remoteCall(virConnectPtr conn, int proc, virXdrFilter argsFilter, const void *args,
-           virXdrFilter retFilter, void *ret)
+remoteCallProgram(virConnectPtr conn, uint32_t prog, int proc, virXdrFilter argsFilter,
+                  const void *args, virXdrFilter retFilter, void *ret)
 {
     remotePrivate *priv = remotePriv(conn);
 
-    g_debug("remote call %s (%d)", remoteProcedureName(proc), proc);
-    return virNetClientCall(priv->client, REMOTE_PROGRAM, proc, argsFilter, args,
-                            retFilter, ret);
+    g_debug("remote call 0x%x %s (%d)", prog,
+            prog == REMOTE_PROGRAM ? remoteProcedureName(proc) : "", proc);
+    return virNetClientCall(priv->client, prog, proc, argsFilter, args, retFilter, ret);
 }
 
 /* Borrow @dom's fields into a wire struct (no copies). */
@@ -80,91 +81,23 @@ remoteGetDomain(virConnectPtr conn, const remote_nonnull_domain *d)
     return virGetDomain(conn, d->name, d->uuid, d->id);
 }
 
-/* Calls taking only { dom } and returning void / an int. */
-int
-remoteDomainVoid(virDomainPtr dom, int proc)
-{
-    remote_domain_args args;
-
-    remoteMakeDomain(&args.dom, dom);
-    return remoteCall(dom->conn, proc, remote_domain_args_filter, &args, NULL, NULL);
-}
-
-int
-remoteDomainFlagsVoid(virDomainPtr dom, int proc, unsigned int flags)
-{
-    remote_domain_flags_args args;
-
-    remoteMakeDomain(&args.dom, dom);
-    args.flags = flags;
-    return remoteCall(dom->conn, proc, remote_domain_flags_args_filter, &args, NULL, NULL);
-}
-
-int
-remoteDomainInt(virDomainPtr dom, int proc)
-{
-    remote_domain_args args;
-    remote_int_msg ret = { 0 };
-
-    remoteMakeDomain(&args.dom, dom);
-    if (remoteCall(dom->conn, proc, remote_domain_args_filter, &args,
-                   remote_int_msg_filter, &ret) < 0)
-        return -1;
-    return ret.value;
-}
-
-int
-remoteDomainFlagsInt(virDomainPtr dom, int proc, unsigned int flags)
-{
-    remote_domain_flags_args args;
-    remote_int_msg ret = { 0 };
-
-    remoteMakeDomain(&args.dom, dom);
-    args.flags = flags;
-    if (remoteCall(dom->conn, proc, remote_domain_flags_args_filter, &args,
-                   remote_int_msg_filter, &ret) < 0)
-        return -1;
-    return ret.value;
-}
-
-char *
-remoteConnectString(virConnectPtr conn, int proc)
-{
-    remote_string_msg ret = { 0 };
-
-    if (remoteCall(conn, proc, NULL, NULL, remote_string_msg_filter, &ret) < 0)
-        return NULL;
-    return ret.value;
-}
-
-int
-remoteConnectInt(virConnectPtr conn, int proc)
-{
-    remote_int_msg ret = { 0 };
-
-    if (remoteCall(conn, proc, NULL, NULL, remote_int_msg_filter, &ret) < 0)
-        return -1;
-    return ret.value;
-}
-
 /* Feature query as libvirt's client does it: any error means "no". */
 static bool
 remoteSupportsFeature(virConnectPtr conn, int feature)
 {
-    remote_int_msg args = { .value = feature };
-    remote_int_msg ret = { 0 };
+    remote_connect_supports_feature_args args = { .feature = feature };
+    remote_connect_supports_feature_ret ret = { 0 };
     virErrorPtr saved = NULL;
     int rc;
 
     virErrorPreserveLast(&saved);
-    rc = remoteCall(conn, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE, remote_int_msg_filter,
-                    &args, remote_int_msg_filter, &ret);
+    rc = remoteCallConnectSupportsFeature(conn, &args, &ret);
     virErrorRestore(&saved);
     if (rc < 0) {
         virResetLastError();
         return false;
     }
-    return ret.value > 0;
+    return ret.supported > 0;
 }
 
 /* ---- events (I/O thread) --------------------------------------------------------- */
@@ -184,7 +117,7 @@ remoteEvent(virNetClient *client, virNetMessage *msg, void *opaque)
     const char *why = NULL;
 
     if (msg->header.prog != REMOTE_PROGRAM ||
-        !(p = remoteProcedureLookup(msg->header.proc)) || !p->isEvent) {
+        !(p = remoteProcedureLookup(msg->header.proc)) || !(p->flags & REMOTE_PROC_EVENT)) {
         g_debug("ignoring MESSAGE prog 0x%x proc %d", msg->header.prog, msg->header.proc);
         return;
     }
@@ -229,10 +162,10 @@ remoteEvent(virNetClient *client, virNetMessage *msg, void *opaque)
         return;
     }
     case REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED: {
-        remote_int_msg ev = { 0 };
+        remote_connect_event_connection_closed_msg ev = { 0 };
         if (!virNetMessageDecodePayload(msg, p->argsFilter, &ev, &why))
             break;
-        virConnectCloseCallbackFire(priv->conn, ev.value);
+        virConnectCloseCallbackFire(priv->conn, ev.reason);
         return;
     }
     default:
@@ -511,8 +444,7 @@ remoteConnectOpen(virConnectPtr conn, const char *uristr, virConnectAuthPtr auth
     virNetClientSetCloseHandler(priv->client, remoteClosed, priv);
 
     /* The preamble real clients send (facts §5.1). */
-    if (remoteCall(conn, REMOTE_PROC_AUTH_LIST, NULL, NULL,
-                   remote_auth_list_ret_filter, &authRet) < 0) {
+    if (remoteCallAuthList(conn, &authRet) < 0) {
         /* An old server without AUTH_LIST: skip authentication. */
         if (virGetLastErrorCode() != VIR_ERR_NO_SUPPORT)
             goto error;
@@ -537,8 +469,7 @@ remoteConnectOpen(virConnectPtr conn, const char *uristr, virConnectAuthPtr auth
 
     openArgs.name = u.name;
     openArgs.flags = rflags;
-    if (remoteCall(conn, REMOTE_PROC_CONNECT_OPEN, remote_connect_open_args_filter,
-                   &openArgs, NULL, NULL) < 0)
+    if (remoteCallConnectOpen(conn, &openArgs) < 0)
         goto error;
 
     priv->featureCallbacks = remoteSupportsFeature(conn,
@@ -546,8 +477,7 @@ remoteConnectOpen(virConnectPtr conn, const char *uristr, virConnectAuthPtr auth
     priv->featureCloseCallback = remoteSupportsFeature(conn,
                                                        REMOTE_FEATURE_REMOTE_CLOSE_CALLBACK);
     if (priv->featureCloseCallback) {
-        if (remoteCall(conn, REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK,
-                       NULL, NULL, NULL, NULL) < 0) {
+        if (remoteCallConnectRegisterCloseCallback(conn) < 0) {
             /* virsh carries on after this failure; so do we. */
             g_debug("close callback registration failed: %s", virGetLastErrorMessage());
             virResetLastError();
@@ -583,9 +513,8 @@ remoteConnectClose(virConnectPtr conn)
     virNetClientSetCloseHandler(priv->client, NULL, NULL);
     if (virNetClientIsOpen(priv->client)) {
         if (priv->closeCallbackRegistered)
-            remoteCall(conn, REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK,
-                       NULL, NULL, NULL, NULL);
-        remoteCall(conn, REMOTE_PROC_CONNECT_CLOSE, NULL, NULL, NULL, NULL);
+            remoteCallConnectUnregisterCloseCallback(conn);
+        remoteCallConnectClose(conn);
     }
     virNetClientClose(priv->client);
     virObjectEventStateDeregisterConn(priv->events, conn);
@@ -601,6 +530,7 @@ static const char *
 remoteConnectGetType(virConnectPtr conn)
 {
     remotePrivate *priv = remotePriv(conn);
+    remote_connect_get_type_ret ret = { 0 };
     char *type;
 
     g_mutex_lock(&priv->lock);
@@ -610,8 +540,9 @@ remoteConnectGetType(virConnectPtr conn)
     }
     g_mutex_unlock(&priv->lock);
 
-    if (!(type = remoteConnectString(conn, REMOTE_PROC_CONNECT_GET_TYPE)))
+    if (remoteCallConnectGetType(conn, &ret) < 0)
         return NULL;
+    type = ret.type;
     g_mutex_lock(&priv->lock);
     if (!priv->type)
         priv->type = type;
@@ -624,31 +555,31 @@ remoteConnectGetType(virConnectPtr conn)
 static int
 remoteConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
 {
-    remote_uhyper_ret ret = { 0 };
+    remote_connect_get_version_ret ret = { 0 };
 
-    if (remoteCall(conn, REMOTE_PROC_CONNECT_GET_VERSION, NULL, NULL,
-                   remote_uhyper_ret_filter, &ret) < 0)
+    if (remoteCallConnectGetVersion(conn, &ret) < 0)
         return -1;
-    *hvVer = ret.value;
+    *hvVer = ret.hv_ver;
     return 0;
 }
 
 static int
 remoteConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer)
 {
-    remote_uhyper_ret ret = { 0 };
+    remote_connect_get_lib_version_ret ret = { 0 };
 
-    if (remoteCall(conn, REMOTE_PROC_CONNECT_GET_LIB_VERSION, NULL, NULL,
-                   remote_uhyper_ret_filter, &ret) < 0)
+    if (remoteCallConnectGetLibVersion(conn, &ret) < 0)
         return -1;
-    *libVer = ret.value;
+    *libVer = ret.lib_ver;
     return 0;
 }
 
 static char *
 remoteConnectGetHostname(virConnectPtr conn)
 {
-    return remoteConnectString(conn, REMOTE_PROC_CONNECT_GET_HOSTNAME);
+    remote_connect_get_hostname_ret ret = { 0 };
+
+    return remoteCallConnectGetHostname(conn, &ret) < 0 ? NULL : ret.hostname;
 }
 
 static char *
@@ -661,20 +592,20 @@ remoteConnectGetURI(virConnectPtr conn)
 static char *
 remoteConnectGetCapabilities(virConnectPtr conn)
 {
-    return remoteConnectString(conn, REMOTE_PROC_CONNECT_GET_CAPABILITIES);
+    remote_connect_get_capabilities_ret ret = { 0 };
+
+    return remoteCallConnectGetCapabilities(conn, &ret) < 0 ? NULL : ret.capabilities;
 }
 
 static int
 remoteConnectGetMaxVcpus(virConnectPtr conn, const char *type)
 {
     remote_connect_get_max_vcpus_args args = { .type = (char *)type };
-    remote_int_msg ret = { 0 };
+    remote_connect_get_max_vcpus_ret ret = { 0 };
 
-    if (remoteCall(conn, REMOTE_PROC_CONNECT_GET_MAX_VCPUS,
-                   remote_connect_get_max_vcpus_args_filter, &args,
-                   remote_int_msg_filter, &ret) < 0)
+    if (remoteCallConnectGetMaxVcpus(conn, &args, &ret) < 0)
         return -1;
-    return ret.value;
+    return ret.max_vcpus;
 }
 
 static int
@@ -688,10 +619,12 @@ remoteConnectIsAlive(virConnectPtr conn)
 static int
 remoteConnectIsSecure(virConnectPtr conn)
 {
-    int ret = remoteConnectInt(conn, REMOTE_PROC_CONNECT_IS_SECURE);
+    remote_connect_is_secure_ret ret = { 0 };
 
     /* A UNIX socket is secure if the server says the rest is. */
-    return ret < 0 ? -1 : !!ret;
+    if (remoteCallConnectIsSecure(conn, &ret) < 0)
+        return -1;
+    return !!ret.secure;
 }
 
 static int
@@ -699,7 +632,9 @@ remoteConnectIsEncrypted(virConnectPtr conn)
 {
     /* libvirt's client asks the same procedure, then answers from its own
      * knowledge of the transport: nothing is encrypted on a UNIX socket. */
-    if (remoteConnectInt(conn, REMOTE_PROC_CONNECT_IS_SECURE) < 0)
+    remote_connect_is_secure_ret ret = { 0 };
+
+    if (remoteCallConnectIsSecure(conn, &ret) < 0)
         return -1;
     return 0;
 }
@@ -764,8 +699,7 @@ remoteNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
 {
     remote_node_get_info_ret ret = { 0 };
 
-    if (remoteCall(conn, REMOTE_PROC_NODE_GET_INFO, NULL, NULL,
-                   remote_node_get_info_ret_filter, &ret) < 0)
+    if (remoteCallNodeGetInfo(conn, &ret) < 0)
         return -1;
     memcpy(info->model, ret.model, sizeof(info->model));
     info->model[sizeof(info->model) - 1] = '\0';
@@ -801,8 +735,7 @@ remoteNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel)
     remote_node_get_security_model_ret ret = { 0 };
     int rc = 0;
 
-    if (remoteCall(conn, REMOTE_PROC_NODE_GET_SECURITY_MODEL, NULL, NULL,
-                   remote_node_get_security_model_ret_filter, &ret) < 0)
+    if (remoteCallNodeGetSecurityModel(conn, &ret) < 0)
         return -1;
     if (remoteCopyChars(secmodel->model, sizeof(secmodel->model), ret.model_val,
                         ret.model_len, "security model") < 0 ||
@@ -830,18 +763,15 @@ remoteEventServerAdd(virConnectPtr conn, remotePrivate *priv, int eventID)
         remote_connect_domain_event_callback_register_any_args args = {
             .eventID = eventID, .dom = NULL,
         };
-        remote_int_msg ret = { 0 };
+        remote_connect_domain_event_callback_register_any_ret ret = { 0 };
 
-        if (remoteCall(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
-                       remote_connect_domain_event_callback_register_any_args_filter,
-                       &args, remote_int_msg_filter, &ret) < 0)
+        if (remoteCallConnectDomainEventCallbackRegisterAny(conn, &args, &ret) < 0)
             goto error;
-        priv->remoteID[eventID] = ret.value;
+        priv->remoteID[eventID] = ret.callbackID;
     } else {
-        remote_int_msg args = { .value = eventID };
+        remote_connect_domain_event_register_any_args args = { .eventID = eventID };
 
-        if (remoteCall(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_REGISTER_ANY,
-                       remote_int_msg_filter, &args, NULL, NULL) < 0)
+        if (remoteCallConnectDomainEventRegisterAny(conn, &args) < 0)
             goto error;
     }
     return 0;
@@ -859,16 +789,16 @@ remoteEventServerRemove(virConnectPtr conn, remotePrivate *priv, int eventID)
     if (priv->localCount[eventID] <= 0 || --priv->localCount[eventID] > 0)
         return 0;
     if (priv->featureCallbacks) {
-        remote_int_msg args = { .value = priv->remoteID[eventID] };
+        remote_connect_domain_event_callback_deregister_any_args args = {
+            .callbackID = priv->remoteID[eventID],
+        };
 
-        rc = remoteCall(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
-                        remote_int_msg_filter, &args, NULL, NULL);
+        rc = remoteCallConnectDomainEventCallbackDeregisterAny(conn, &args);
         priv->remoteID[eventID] = -1;
     } else {
-        remote_int_msg args = { .value = eventID };
+        remote_connect_domain_event_deregister_any_args args = { .eventID = eventID };
 
-        rc = remoteCall(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_DEREGISTER_ANY,
-                        remote_int_msg_filter, &args, NULL, NULL);
+        rc = remoteCallConnectDomainEventDeregisterAny(conn, &args);
     }
     return rc;
 }

@@ -16,19 +16,23 @@
 int
 remoteConnectNumOfDomains(virConnectPtr conn)
 {
-    return remoteConnectInt(conn, REMOTE_PROC_CONNECT_NUM_OF_DOMAINS);
+    remote_connect_num_of_domains_ret ret = { 0 };
+
+    return remoteCallConnectNumOfDomains(conn, &ret) < 0 ? -1 : ret.num;
 }
 
 int
 remoteConnectNumOfDefinedDomains(virConnectPtr conn)
 {
-    return remoteConnectInt(conn, REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS);
+    remote_connect_num_of_defined_domains_ret ret = { 0 };
+
+    return remoteCallConnectNumOfDefinedDomains(conn, &ret) < 0 ? -1 : ret.num;
 }
 
 int
 remoteConnectListDomains(virConnectPtr conn, int *ids, int maxids)
 {
-    remote_int_msg args = { .value = maxids };
+    remote_connect_list_domains_args args = { .maxids = maxids };
     remote_connect_list_domains_ret ret = { 0 };
     int n;
 
@@ -37,8 +41,7 @@ remoteConnectListDomains(virConnectPtr conn, int *ids, int maxids)
                        maxids, REMOTE_DOMAIN_LIST_MAX);
         return -1;
     }
-    if (remoteCall(conn, REMOTE_PROC_CONNECT_LIST_DOMAINS, remote_int_msg_filter, &args,
-                   remote_connect_list_domains_ret_filter, &ret) < 0)
+    if (remoteCallConnectListDomains(conn, &args, &ret) < 0)
         return -1;
     if (ret.ids_len > (uint32_t)maxids) {
         virReportError(VIR_ERR_RPC, "Too many domain IDs '%u' for limit '%d'",
@@ -56,7 +59,7 @@ remoteConnectListDomains(virConnectPtr conn, int *ids, int maxids)
 int
 remoteConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames)
 {
-    remote_int_msg args = { .value = maxnames };
+    remote_connect_list_defined_domains_args args = { .maxnames = maxnames };
     remote_connect_list_defined_domains_ret ret = { 0 };
     uint32_t i;
     int n;
@@ -66,8 +69,7 @@ remoteConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxn
                        maxnames, REMOTE_DOMAIN_LIST_MAX);
         return -1;
     }
-    if (remoteCall(conn, REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS, remote_int_msg_filter,
-                   &args, remote_connect_list_defined_domains_ret_filter, &ret) < 0)
+    if (remoteCallConnectListDefinedDomains(conn, &args, &ret) < 0)
         return -1;
     if (ret.names_len > (uint32_t)maxnames) {
         virReportError(VIR_ERR_RPC, "Too many domain names '%u' for limit '%d'",
@@ -92,9 +94,7 @@ remoteConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
     remote_connect_list_all_domains_ret ret = { 0 };
     int n;
 
-    if (remoteCall(conn, REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS,
-                   remote_connect_list_all_domains_args_filter, &args,
-                   remote_connect_list_all_domains_ret_filter, &ret) < 0)
+    if (remoteCallConnectListAllDomains(conn, &args, &ret) < 0)
         return -1;
     if (domains) {
         virDomainPtr *doms = g_new0(virDomainPtr, ret.domains_len + 1);
@@ -111,90 +111,87 @@ remoteConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
 
 /* ---- domains ------------------------------------------------------------------------ */
 
+/* Every reply carrying one domain has the layout { remote_nonnull_domain dom }
+ * (remote_domain_lookup_by_name_ret and its siblings); the handle is made
+ * from @d, which is freed. */
 static virDomainPtr
-remoteDomainFromRet(virConnectPtr conn, int rc, remote_domain_ret *ret)
+remoteDomainFromWire(virConnectPtr conn, int rc, remote_nonnull_domain *d)
 {
     virDomainPtr dom;
 
     if (rc < 0)
         return NULL;
-    dom = remoteGetDomain(conn, &ret->dom);
-    virXdrFree(remote_domain_ret_filter, ret);
+    dom = remoteGetDomain(conn, d);
+    virXdrFree(remote_nonnull_domain_filter, d);
     return dom;
 }
 
 virDomainPtr
 remoteDomainLookupByID(virConnectPtr conn, int id)
 {
-    remote_int_msg args = { .value = id };
-    remote_domain_ret ret = { 0 };
+    remote_domain_lookup_by_id_args args = { .id = id };
+    remote_domain_lookup_by_id_ret ret = { 0 };
 
-    return remoteDomainFromRet(conn, remoteCall(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_ID,
-                                                remote_int_msg_filter, &args,
-                                                remote_domain_ret_filter, &ret), &ret);
+    return remoteDomainFromWire(conn, remoteCallDomainLookupByID(conn, &args, &ret), &ret.dom);
 }
 
 virDomainPtr
 remoteDomainLookupByName(virConnectPtr conn, const char *name)
 {
-    remote_string_msg args = { .value = (char *)name };
-    remote_domain_ret ret = { 0 };
+    remote_domain_lookup_by_name_args args = { .name = (char *)name };
+    remote_domain_lookup_by_name_ret ret = { 0 };
 
-    return remoteDomainFromRet(conn, remoteCall(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME,
-                                                remote_string_msg_filter, &args,
-                                                remote_domain_ret_filter, &ret), &ret);
+    return remoteDomainFromWire(conn, remoteCallDomainLookupByName(conn, &args, &ret),
+                                &ret.dom);
 }
 
 virDomainPtr
 remoteDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
 {
     remote_domain_lookup_by_uuid_args args;
-    remote_domain_ret ret = { 0 };
+    remote_domain_lookup_by_uuid_ret ret = { 0 };
 
     memcpy(args.uuid, uuid, VIR_UUID_BUFLEN);
-    return remoteDomainFromRet(conn, remoteCall(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID,
-                                                remote_domain_lookup_by_uuid_args_filter,
-                                                &args, remote_domain_ret_filter, &ret),
-                               &ret);
+    return remoteDomainFromWire(conn, remoteCallDomainLookupByUUID(conn, &args, &ret),
+                                &ret.dom);
 }
 
 virDomainPtr
 remoteDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
 {
-    remote_domain_ret ret = { 0 };
-    int rc;
-
     /* virDomainDefineXML (no flags) uses the original procedure, as
      * libvirt's client does (virsh define sends 11). */
     if (flags == 0) {
-        remote_string_msg args = { .value = (char *)xml };
-        rc = remoteCall(conn, REMOTE_PROC_DOMAIN_DEFINE_XML, remote_string_msg_filter,
-                        &args, remote_domain_ret_filter, &ret);
+        remote_domain_define_xml_args args = { .xml = (char *)xml };
+        remote_domain_define_xml_ret ret = { 0 };
+
+        return remoteDomainFromWire(conn, remoteCallDomainDefineXML(conn, &args, &ret),
+                                    &ret.dom);
     } else {
-        remote_domain_xml_flags_args args = { .xml = (char *)xml, .flags = flags };
-        rc = remoteCall(conn, REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS,
-                        remote_domain_xml_flags_args_filter, &args,
-                        remote_domain_ret_filter, &ret);
+        remote_domain_define_xml_flags_args args = { .xml = (char *)xml, .flags = flags };
+        remote_domain_define_xml_flags_ret ret = { 0 };
+
+        return remoteDomainFromWire(conn, remoteCallDomainDefineXMLFlags(conn, &args, &ret),
+                                    &ret.dom);
     }
-    return remoteDomainFromRet(conn, rc, &ret);
 }
 
 virDomainPtr
 remoteDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
 {
-    remote_domain_xml_flags_args args = { .xml = (char *)xml, .flags = flags };
-    remote_domain_ret ret = { 0 };
+    remote_domain_create_xml_args args = { .xml_desc = (char *)xml, .flags = flags };
+    remote_domain_create_xml_ret ret = { 0 };
 
-    return remoteDomainFromRet(conn, remoteCall(conn, REMOTE_PROC_DOMAIN_CREATE_XML,
-                                                remote_domain_xml_flags_args_filter,
-                                                &args, remote_domain_ret_filter, &ret),
-                               &ret);
+    return remoteDomainFromWire(conn, remoteCallDomainCreateXML(conn, &args, &ret), &ret.dom);
 }
 
 int
 remoteDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
 {
-    return remoteDomainFlagsVoid(dom, REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS, flags);
+    remote_domain_undefine_flags_args args = { .flags = flags };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCallDomainUndefineFlags(dom->conn, &args);
 }
 
 int
@@ -203,9 +200,11 @@ remoteDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
     if (flags == 0) {
         /* virDomainCreate: DOMAIN_CREATE returns nothing, so learn the new
          * id with a lookup by UUID, as libvirt's client does. */
+        remote_domain_create_args args;
         virDomainPtr fresh;
 
-        if (remoteDomainVoid(dom, REMOTE_PROC_DOMAIN_CREATE) < 0)
+        remoteMakeDomain(&args.dom, dom);
+        if (remoteCallDomainCreate(dom->conn, &args) < 0)
             return -1;
         if (!(fresh = remoteDomainLookupByUUID(dom->conn, dom->uuid)))
             return -1;
@@ -213,17 +212,14 @@ remoteDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
         virObjectUnrefDomain(fresh);
         return 0;
     } else {
-        remote_domain_flags_args args;
-        remote_domain_ret ret = { 0 };
+        remote_domain_create_with_flags_args args = { .flags = flags };
+        remote_domain_create_with_flags_ret ret = { 0 };
 
         remoteMakeDomain(&args.dom, dom);
-        args.flags = flags;
-        if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS,
-                       remote_domain_flags_args_filter, &args,
-                       remote_domain_ret_filter, &ret) < 0)
+        if (remoteCallDomainCreateWithFlags(dom->conn, &args, &ret) < 0)
             return -1;
         dom->id = ret.dom.id;
-        virXdrFree(remote_domain_ret_filter, &ret);
+        virXdrFree(remote_domain_create_with_flags_ret_filter, &ret);
         return 0;
     }
 }
@@ -231,21 +227,35 @@ remoteDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
 int
 remoteDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
 {
-    if (flags == 0)
-        return remoteDomainVoid(dom, REMOTE_PROC_DOMAIN_SHUTDOWN);
-    return remoteDomainFlagsVoid(dom, REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS, flags);
+    if (flags == 0) {
+        remote_domain_shutdown_args args;
+
+        remoteMakeDomain(&args.dom, dom);
+        return remoteCallDomainShutdown(dom->conn, &args);
+    } else {
+        remote_domain_shutdown_flags_args args = { .flags = flags };
+
+        remoteMakeDomain(&args.dom, dom);
+        return remoteCallDomainShutdownFlags(dom->conn, &args);
+    }
 }
 
 int
 remoteDomainReboot(virDomainPtr dom, unsigned int flags)
 {
-    return remoteDomainFlagsVoid(dom, REMOTE_PROC_DOMAIN_REBOOT, flags);
+    remote_domain_reboot_args args = { .flags = flags };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCallDomainReboot(dom->conn, &args);
 }
 
 int
 remoteDomainReset(virDomainPtr dom, unsigned int flags)
 {
-    return remoteDomainFlagsVoid(dom, REMOTE_PROC_DOMAIN_RESET, flags);
+    remote_domain_reset_args args = { .flags = flags };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCallDomainReset(dom->conn, &args);
 }
 
 int
@@ -253,10 +263,17 @@ remoteDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
 {
     int rc;
 
-    if (flags == 0)
-        rc = remoteDomainVoid(dom, REMOTE_PROC_DOMAIN_DESTROY);
-    else
-        rc = remoteDomainFlagsVoid(dom, REMOTE_PROC_DOMAIN_DESTROY_FLAGS, flags);
+    if (flags == 0) {
+        remote_domain_destroy_args args;
+
+        remoteMakeDomain(&args.dom, dom);
+        rc = remoteCallDomainDestroy(dom->conn, &args);
+    } else {
+        remote_domain_destroy_flags_args args = { .flags = flags };
+
+        remoteMakeDomain(&args.dom, dom);
+        rc = remoteCallDomainDestroyFlags(dom->conn, &args);
+    }
     if (rc == 0)
         dom->id = -1;
     return rc;
@@ -265,25 +282,29 @@ remoteDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
 int
 remoteDomainSuspend(virDomainPtr dom)
 {
-    return remoteDomainVoid(dom, REMOTE_PROC_DOMAIN_SUSPEND);
+    remote_domain_suspend_args args;
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCallDomainSuspend(dom->conn, &args);
 }
 
 int
 remoteDomainResume(virDomainPtr dom)
 {
-    return remoteDomainVoid(dom, REMOTE_PROC_DOMAIN_RESUME);
+    remote_domain_resume_args args;
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCallDomainResume(dom->conn, &args);
 }
 
 int
 remoteDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags)
 {
-    remote_domain_flags_args args;
+    remote_domain_get_state_args args = { .flags = flags };
     remote_domain_get_state_ret ret = { 0 };
 
     remoteMakeDomain(&args.dom, dom);
-    args.flags = flags;
-    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_STATE, remote_domain_flags_args_filter,
-                   &args, remote_domain_get_state_ret_filter, &ret) < 0)
+    if (remoteCallDomainGetState(dom->conn, &args, &ret) < 0)
         return -1;
     *state = ret.state;
     if (reason)
@@ -294,12 +315,11 @@ remoteDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int fla
 int
 remoteDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
 {
-    remote_domain_args args;
+    remote_domain_get_info_args args;
     remote_domain_get_info_ret ret = { 0 };
 
     remoteMakeDomain(&args.dom, dom);
-    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_INFO, remote_domain_args_filter,
-                   &args, remote_domain_get_info_ret_filter, &ret) < 0)
+    if (remoteCallDomainGetInfo(dom->conn, &args, &ret) < 0)
         return -1;
     info->state = ret.state;
     info->maxMem = ret.maxMem;
@@ -312,107 +332,120 @@ remoteDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
 char *
 remoteDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
 {
-    remote_domain_flags_args args;
-    remote_string_msg ret = { 0 };
+    remote_domain_get_xml_desc_args args = { .flags = flags };
+    remote_domain_get_xml_desc_ret ret = { 0 };
 
     remoteMakeDomain(&args.dom, dom);
-    args.flags = flags;
-    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_XML_DESC,
-                   remote_domain_flags_args_filter, &args,
-                   remote_string_msg_filter, &ret) < 0)
+    if (remoteCallDomainGetXMLDesc(dom->conn, &args, &ret) < 0)
         return NULL;
-    return ret.value;
+    return ret.xml;
 }
 
 char *
 remoteDomainGetOSType(virDomainPtr dom)
 {
-    remote_domain_args args;
-    remote_string_msg ret = { 0 };
+    remote_domain_get_os_type_args args;
+    remote_domain_get_os_type_ret ret = { 0 };
 
     remoteMakeDomain(&args.dom, dom);
-    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_OS_TYPE, remote_domain_args_filter,
-                   &args, remote_string_msg_filter, &ret) < 0)
+    if (remoteCallDomainGetOSType(dom->conn, &args, &ret) < 0)
         return NULL;
-    return ret.value;
+    return ret.type;
 }
 
 unsigned long long
 remoteDomainGetMaxMemory(virDomainPtr dom)
 {
-    remote_domain_args args;
-    remote_uhyper_ret ret = { 0 };
+    remote_domain_get_max_memory_args args;
+    remote_domain_get_max_memory_ret ret = { 0 };
 
     remoteMakeDomain(&args.dom, dom);
-    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_MAX_MEMORY, remote_domain_args_filter,
-                   &args, remote_uhyper_ret_filter, &ret) < 0)
+    if (remoteCallDomainGetMaxMemory(dom->conn, &args, &ret) < 0)
         return 0;
-    return ret.value;
+    return ret.memory;
 }
 
 int
 remoteDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
 {
-    return remoteDomainFlagsInt(dom, REMOTE_PROC_DOMAIN_GET_VCPUS_FLAGS, flags);
+    remote_domain_get_vcpus_flags_args args = { .flags = flags };
+    remote_domain_get_vcpus_flags_ret ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCallDomainGetVcpusFlags(dom->conn, &args, &ret) < 0 ? -1 : ret.num;
 }
 
 int
 remoteDomainIsActive(virDomainPtr dom)
 {
-    return remoteDomainInt(dom, REMOTE_PROC_DOMAIN_IS_ACTIVE);
+    remote_domain_is_active_args args;
+    remote_domain_is_active_ret ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCallDomainIsActive(dom->conn, &args, &ret) < 0 ? -1 : ret.active;
 }
 
 int
 remoteDomainIsPersistent(virDomainPtr dom)
 {
-    return remoteDomainInt(dom, REMOTE_PROC_DOMAIN_IS_PERSISTENT);
+    remote_domain_is_persistent_args args;
+    remote_domain_is_persistent_ret ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCallDomainIsPersistent(dom->conn, &args, &ret) < 0 ? -1 : ret.persistent;
 }
 
 int
 remoteDomainIsUpdated(virDomainPtr dom)
 {
-    return remoteDomainInt(dom, REMOTE_PROC_DOMAIN_IS_UPDATED);
+    remote_domain_is_updated_args args;
+    remote_domain_is_updated_ret ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCallDomainIsUpdated(dom->conn, &args, &ret) < 0 ? -1 : ret.updated;
 }
 
 int
 remoteDomainGetAutostart(virDomainPtr dom, int *autostart)
 {
-    int ret = remoteDomainInt(dom, REMOTE_PROC_DOMAIN_GET_AUTOSTART);
+    remote_domain_get_autostart_args args;
+    remote_domain_get_autostart_ret ret = { 0 };
 
-    if (ret < 0)
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCallDomainGetAutostart(dom->conn, &args, &ret) < 0)
         return -1;
-    *autostart = ret;
+    *autostart = ret.autostart;
     return 0;
 }
 
 int
 remoteDomainSetAutostart(virDomainPtr dom, int autostart)
 {
-    remote_domain_set_autostart_args args;
+    remote_domain_set_autostart_args args = { .autostart = autostart };
 
     remoteMakeDomain(&args.dom, dom);
-    args.autostart = autostart;
-    return remoteCall(dom->conn, REMOTE_PROC_DOMAIN_SET_AUTOSTART,
-                      remote_domain_set_autostart_args_filter, &args, NULL, NULL);
+    return remoteCallDomainSetAutostart(dom->conn, &args);
 }
 
 int
 remoteDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
 {
-    return remoteDomainFlagsInt(dom, REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, flags);
+    remote_domain_has_managed_save_image_args args = { .flags = flags };
+    remote_domain_has_managed_save_image_ret ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCallDomainHasManagedSaveImage(dom->conn, &args, &ret) < 0 ? -1 : ret.result;
 }
 
 int
 remoteDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel)
 {
-    remote_domain_args args;
+    remote_domain_get_security_label_args args;
     remote_domain_get_security_label_ret ret = { 0 };
     int rc = 0;
 
     remoteMakeDomain(&args.dom, dom);
-    if (remoteCall(dom->conn, REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL,
-                   remote_domain_args_filter, &args,
-                   remote_domain_get_security_label_ret_filter, &ret) < 0)
+    if (remoteCallDomainGetSecurityLabel(dom->conn, &args, &ret) < 0)
         return -1;
     if (remoteCopyChars(seclabel->label, sizeof(seclabel->label), ret.label_val,
                         ret.label_len, "security label") < 0)

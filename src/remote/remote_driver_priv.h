@@ -3,6 +3,7 @@
 
 #include "datatypes.h"
 #include "domain_event.h"
+#include "remote_client.h"
 #include "remote_protocol.h"
 #include "virnetclient.h"
 
@@ -31,21 +32,12 @@ struct _remotePrivate {
     GHashTable *localToEvent;       /* local callbackID -> eventID + 1 */
 };
 
-/* Helpers (remote_driver.c). remoteCall: one call on @conn's connection,
- * 0 or -1 with the error set (see virNetClientCall). remoteMakeDomain
- * borrows @dom's fields into a wire struct; remoteGetDomain makes a new
- * handle. The Domain/Connect shorthands wrap calls of common shapes. */
+/* Helpers (remote_driver.c). Calls go through the generated typed stubs
+ * (remote_client.h, remoteCall<Procedure>). remoteMakeDomain borrows
+ * @dom's fields into a wire struct; remoteGetDomain makes a new handle. */
 remotePrivate *remotePriv(virConnectPtr conn);
-int remoteCall(virConnectPtr conn, int proc, virXdrFilter argsFilter, const void *args,
-               virXdrFilter retFilter, void *ret);
 void remoteMakeDomain(remote_nonnull_domain *out, virDomainPtr dom);
 virDomainPtr remoteGetDomain(virConnectPtr conn, const remote_nonnull_domain *d);
-int remoteDomainVoid(virDomainPtr dom, int proc);
-int remoteDomainFlagsVoid(virDomainPtr dom, int proc, unsigned int flags);
-int remoteDomainInt(virDomainPtr dom, int proc);
-int remoteDomainFlagsInt(virDomainPtr dom, int proc, unsigned int flags);
-char *remoteConnectString(virConnectPtr conn, int proc);
-int remoteConnectInt(virConnectPtr conn, int proc);
 /* Copy a counted char array (NUL possibly counted) into a fixed buffer;
  * RPC error if it does not fit. */
 int remoteCopyChars(char *dst, size_t dstlen, const char *src, uint32_t len,

@@ -325,6 +325,44 @@ virXdrOpaqueFixed(virXdr *xdr, guint8 *p, size_t n)
 }
 
 bool
+virXdrOpaqueVar(virXdr *xdr, guint8 **p, uint32_t *count, uint32_t max)
+{
+    g_autofree guint8 *buf = NULL;
+    uint32_t n = *count;
+
+    if (xdr->op == VIR_XDR_FREE) {
+        g_clear_pointer(p, g_free);
+        *count = 0;
+        return true;
+    }
+    if (xdr->error)
+        return false;
+    if (xdr->op == VIR_XDR_ENCODE) {
+        if (n > max)
+            return virXdrSetError(xdr, "opaque data too long");
+        if (n && !*p)
+            return virXdrSetError(xdr, "NULL opaque data");
+        return virXdrUInt(xdr, &n) && xdrPut(xdr, *p, n);
+    }
+
+    if (!virXdrUInt(xdr, &n))
+        return false;
+    if (n > max)
+        return virXdrSetError(xdr, "opaque data too long");
+    if ((size_t)n + xdrPad(n) > virXdrRemaining(xdr))
+        return virXdrSetError(xdr, "truncated payload");
+    if (n) {
+        buf = g_malloc(n);
+        if (!xdrGet(xdr, buf, n))
+            return false;
+    }
+    g_free(*p);
+    *p = g_steal_pointer(&buf);
+    *count = n;
+    return true;
+}
+
+bool
 virXdrCharFixed(virXdr *xdr, char *p, size_t n)
 {
     size_t i;

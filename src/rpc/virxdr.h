@@ -86,6 +86,9 @@ bool virXdrString(virXdr *xdr, char **s, uint32_t max);
 bool virXdrOptString(virXdr *xdr, char **s, uint32_t max);
 /* opaque[n]: n raw bytes, zero padded to a multiple of 4. */
 bool virXdrOpaqueFixed(virXdr *xdr, guint8 *p, size_t n);
+/* opaque<max> (variable): u32 count, the bytes, zero padding. *p is
+ * g_malloc'd on decode (NULL when count is 0). */
+bool virXdrOpaqueVar(virXdr *xdr, guint8 **p, uint32_t *count, uint32_t max);
 /* char[n] (fixed): each char is a 4-byte XDR int. */
 bool virXdrCharFixed(virXdr *xdr, char *p, size_t n);
 /* char<max> (variable): u32 count, then count 4-byte ints. *p is g_malloc'd

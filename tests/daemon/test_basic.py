@@ -14,6 +14,10 @@ from vkdtest import (Daemon, RawClient, parse_error, run_tests, wait_for, pid_al
 
 AUTH_LIST, OPEN, CLOSE, SUPPORTS_FEATURE = 66, 1, 2, 60
 LIST_ALL, DEFINE_XML, LOOKUP_BY_NAME = 273, 11, 23
+QEMU_PROGRAM = 0x20008087
+# remote_nonnull_domain of test:///default's "test" (the uuid does not
+# matter to the calls below, which fail before any lookup)
+TEST_DOM = xdr_string("test") + bytes(range(16)) + struct.pack(">i", -1)
 
 
 def open_args(name, flags=0):
@@ -111,8 +115,10 @@ def test_preamble_and_errors():
     # unknown procedure: NO_SUPPORT (3) so that clients fall back
     (hdr, pl) = c.call(9999)
     assert hdr[5] == 1 and parse_error(pl)[0] == 3, parse_error(pl)
-    (hdr, pl) = c.call(8)   # DOMAIN_ATTACH_DEVICE: known, not implemented
-    assert hdr[5] == 1 and parse_error(pl)[0] == 3, parse_error(pl)
+    # known to libvirt 9.0 but not implemented: arguments decoded, then the
+    # open connection is checked first, as libvirtd does
+    (hdr, pl) = c.call(8, TEST_DOM + xdr_string("<disk/>"))   # DOMAIN_ATTACH_DEVICE
+    assert parse_error(pl) == (1, 7, "hypervisor connection not open"), parse_error(pl)
     # unknown program / bad status: RPC errors, connection kept
     (hdr, pl) = c.call(1, prog=0x12345678)
     assert hdr[5] == 1 and parse_error(pl)[:2] == (39, 7)
@@ -130,6 +136,27 @@ def test_preamble_and_errors():
     assert n == 1, "test:///default has one domain, got %d" % n    # 'test'
     (hdr, pl) = c.call(LOOKUP_BY_NAME, xdr_string("nosuch"))
     assert hdr[5] == 1 and parse_error(pl)[0] == 42, parse_error(pl)
+    # every procedure of libvirt 9.0 is known: one without a driver behind it
+    # answers NO_SUPPORT in its API's error domain, with libvirt's message
+    nosup = "this function is not supported by the connection driver: "
+    (hdr, pl) = c.call(8, TEST_DOM + xdr_string("<disk/>"))   # DOMAIN_ATTACH_DEVICE
+    assert hdr[5] == 1
+    assert parse_error(pl) == (3, 20, nosup + "virDomainAttachDevice"), parse_error(pl)
+    (hdr, pl) = c.call(52)                                      # CONNECT_NUM_OF_NETWORKS
+    assert parse_error(pl) == (3, 19, nosup + "virConnectNumOfNetworks"), parse_error(pl)
+    (hdr, pl) = c.call(186, xdr_string("s1") + TEST_DOM + struct.pack(">I", 0))
+    assert parse_error(pl) == (3, 35, nosup + "virDomainSnapshotGetXMLDesc"), parse_error(pl)
+    # the QEMU program (0x20008087) is served too
+    (hdr, pl) = c.call(1, TEST_DOM + xdr_string("info status") + struct.pack(">I", 1),
+                       prog=QEMU_PROGRAM)                      # DOMAIN_MONITOR_COMMAND
+    assert hdr[0] == QEMU_PROGRAM and hdr[5] == 1
+    assert parse_error(pl)[0] in (3, 55), parse_error(pl)
+    assert "Cannot find program" not in parse_error(pl)[2], parse_error(pl)
+    # a MESSAGE procedure called as a CALL, and numbers past 9.0's 443
+    (hdr, pl) = c.call(318)
+    assert parse_error(pl)[0] == 3, parse_error(pl)
+    (hdr, pl) = c.call(444)
+    assert parse_error(pl)[0] == 3, parse_error(pl)
     # CONNECT_CLOSE: reply, then the socket closes
     (hdr, pl) = c.call(CLOSE)
     assert hdr[5] == 0
@@ -138,6 +165,13 @@ def test_preamble_and_errors():
 
 def test_decode_failure():
     d = Daemon().start()
+    # a procedure without a driver behind it still has its arguments
+    # decoded first: a bad one is a decoding error, not NO_SUPPORT
+    c = RawClient(d.sock)
+    c.call(OPEN, open_args("test:///default"))
+    (hdr, pl) = c.call(8, TEST_DOM)                # DOMAIN_ATTACH_DEVICE, no xml
+    assert parse_error(pl) == (39, 7, "Unable to decode message payload"), parse_error(pl)
+    assert c.is_closed(), "hostile client not dropped"
     c = RawClient(d.sock)
     c.call(OPEN, open_args("test:///default"))
     # LOOKUP_BY_NAME with a string claiming 4 GiB - 16 bytes
@@ -166,6 +200,23 @@ def test_read_only_socket():
     # nothing changed
     (hdr, pl) = c.call(LOOKUP_BY_NAME, xdr_string("ro"))
     assert hdr[5] == 1 and parse_error(pl)[0] == 42
+    # the rule comes from the description for every procedure, implemented
+    # or not, in the API's error domain: NETWORK_CREATE (39) is refused as
+    # libvirt's virNetworkCreate refuses it, before "not supported"
+    net = xdr_string("default") + b"\x11" * 16
+    (hdr, pl) = c.call(39, net)
+    assert parse_error(pl) == (29, 19, "operation forbidden: read only access prevents "
+                               "virNetworkCreate"), parse_error(pl)
+    # allowed read-only but not implemented: NO_SUPPORT
+    (hdr, pl) = c.call(52)                          # CONNECT_NUM_OF_NETWORKS
+    assert parse_error(pl)[0] == 3, parse_error(pl)
+    # GET_XML_DESC is allowed, but not with the SECURE flag (1)
+    (hdr, pl) = c.call(14, TEST_DOM + struct.pack(">I", 1))
+    assert parse_error(pl) == (29, 20, "operation forbidden: virDomainGetXMLDesc with "
+                               "secure flag"), parse_error(pl)
+    (hdr, dom) = c.call(LOOKUP_BY_NAME, xdr_string("test"))  # the reply is the domain
+    (hdr, pl) = c.call(14, dom + struct.pack(">I", 0))
+    assert hdr[5] == 0 and b"<name>test</name>" in pl, parse_error(pl)
 
 
 def test_open_refuses_foreign_uris():

@@ -117,14 +117,14 @@ daemonDispatch(virNetServerClient *client, virNetMessage *msg, void *opaque)
         break;
     }
     case REMOTE_PROC_CONNECT_SUPPORTS_FEATURE: {
-        remote_int_msg r = { 0 };
+        remote_connect_supports_feature_ret r = { 0 };
         if (arg0 == 14)
-            r.value = d->feature14;
+            r.supported = d->feature14;
         else if (arg0 == 15)
-            r.value = d->feature15;
+            r.supported = d->feature15;
         else if (arg0 == 10)
-            r.value = d->feature10;
-        virNetServerClientSendReply(client, h, remote_int_msg_filter, &r);
+            r.supported = d->feature10;
+        virNetServerClientSendReply(client, h, remote_connect_supports_feature_ret_filter, &r);
         break;
     }
     case REMOTE_PROC_CONNECT_OPEN: {
@@ -143,28 +143,28 @@ daemonDispatch(virNetServerClient *client, virNetMessage *msg, void *opaque)
         virNetServerClientClose(client, true);
         break;
     case REMOTE_PROC_CONNECT_GET_TYPE: {
-        remote_string_msg r = { .value = (char *)"QEMU" };
-        virNetServerClientSendReply(client, h, remote_string_msg_filter, &r);
+        remote_connect_get_type_ret r = { .type = (char *)"QEMU" };
+        virNetServerClientSendReply(client, h, remote_connect_get_type_ret_filter, &r);
         break;
     }
     case REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME: {
-        remote_string_msg *a = args;
-        if (g_str_equal(a->value, "tiny")) {
-            remote_domain_ret r;
+        remote_domain_lookup_by_name_args *a = args;
+        if (g_str_equal(a->name, "tiny")) {
+            remote_domain_lookup_by_name_ret r;
             fillTiny(d, &r.dom);
-            virNetServerClientSendReply(client, h, remote_domain_ret_filter, &r);
+            virNetServerClientSendReply(client, h, remote_domain_lookup_by_name_ret_filter, &r);
         } else {
             g_autofree char *m =
                 g_strdup_printf("Domain not found: no domain with matching name '%s'",
-                                a->value);
+                                a->name);
             virNetServerClientSendErrorSimple(client, h, VIR_ERR_NO_DOMAIN, VIR_FROM_QEMU, m);
         }
         break;
     }
     case REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID: {
-        remote_domain_ret r;
+        remote_domain_lookup_by_uuid_ret r;
         fillTiny(d, &r.dom);
-        virNetServerClientSendReply(client, h, remote_domain_ret_filter, &r);
+        virNetServerClientSendReply(client, h, remote_domain_lookup_by_uuid_ret_filter, &r);
         break;
     }
     case REMOTE_PROC_DOMAIN_CREATE:
@@ -203,8 +203,10 @@ daemonDispatch(virNetServerClient *client, virNetMessage *msg, void *opaque)
         break;
     }
     case REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY: {
-        remote_int_msg r = { .value = 100 + arg0 };
-        virNetServerClientSendReply(client, h, remote_int_msg_filter, &r);
+        remote_connect_domain_event_callback_register_any_ret r = { .callbackID = 100 + arg0 };
+        virNetServerClientSendReply(client, h,
+                                    remote_connect_domain_event_callback_register_any_ret_filter,
+                                    &r);
         break;
     }
     case REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK:

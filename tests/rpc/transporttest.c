@@ -16,6 +16,12 @@
 #include <libvirt/libvirt.h>
 
 #include "remote_protocol.h"
+
+/* Payloads of the test program: any generated layout will do. */
+typedef remote_connect_supports_feature_args testIntMsg;        /* { int feature } */
+#define testIntMsg_filter remote_connect_supports_feature_args_filter
+typedef remote_domain_lookup_by_name_args testStringMsg;        /* { string name } */
+#define testStringMsg_filter remote_domain_lookup_by_name_args_filter
 #include "virerror.h"
 #include "virnetclient.h"
 #include "virnetserver.h"
@@ -59,14 +65,14 @@ static void
 slowWorker(gpointer data, gpointer user)
 {
     Job *job = data;
-    remote_int_msg in = { 0 };
-    remote_int_msg out;
+    testIntMsg in = { 0 };
+    testIntMsg out;
 
-    g_assert_true(virNetMessageDecodePayload(job->msg, remote_int_msg_filter, &in, NULL));
+    g_assert_true(virNetMessageDecodePayload(job->msg, testIntMsg_filter, &in, NULL));
     /* Random delay so replies come back out of order. */
     g_usleep(g_random_int_range(0, 2000));
-    out.value = in.value * 2 + 1;
-    virNetServerClientSendReply(job->client, &job->msg->header, remote_int_msg_filter, &out);
+    out.feature = in.feature * 2 + 1;
+    virNetServerClientSendReply(job->client, &job->msg->header, testIntMsg_filter, &out);
     virNetMessageFree(job->msg);
     virNetServerClientUnref(job->client);
     g_free(job);
@@ -95,28 +101,28 @@ testDispatch(virNetServerClient *client, virNetMessage *msg, void *opaque)
 
     if (msg->header.type == VIR_NET_CALL_WITH_FDS) {
         /* Answer with the number of descriptors that arrived open. */
-        remote_int_msg out = { 0 };
+        testIntMsg out = { 0 };
         size_t i;
         for (i = 0; i < msg->nfds; i++) {
             if (fcntl(msg->fds[i], F_GETFD) >= 0)
-                out.value++;
+                out.feature++;
         }
-        virNetServerClientSendReply(client, &msg->header, remote_int_msg_filter, &out);
+        virNetServerClientSendReply(client, &msg->header, testIntMsg_filter, &out);
         virNetMessageFree(msg);
         return;
     }
 
     switch (msg->header.proc) {
     case PROC_ECHO: {
-        remote_string_msg in = { 0 };
-        if (!virNetMessageDecodePayload(msg, remote_string_msg_filter, &in, NULL)) {
+        testStringMsg in = { 0 };
+        if (!virNetMessageDecodePayload(msg, testStringMsg_filter, &in, NULL)) {
             virNetServerClientSendErrorSimple(client, &msg->header, VIR_ERR_RPC,
                                               VIR_FROM_RPC,
                                               "Unable to decode message payload");
             break;
         }
-        virNetServerClientSendReply(client, &msg->header, remote_string_msg_filter, &in);
-        virXdrFree(remote_string_msg_filter, &in);
+        virNetServerClientSendReply(client, &msg->header, testStringMsg_filter, &in);
+        virXdrFree(testStringMsg_filter, &in);
         break;
     }
     case PROC_FAIL:
@@ -348,17 +354,17 @@ testServerReceivesFDs(Fixture *f, gconstpointer data)
         .prog = TEST_PROG, .vers = 1, .proc = PROC_ECHO, .type = VIR_NET_CALL_WITH_FDS,
         .serial = 1,
     };
-    remote_int_msg two = { .value = 2 };
-    g_autoptr(virNetMessage) c = virNetMessageEncode(&h, remote_int_msg_filter, &two, NULL);
+    testIntMsg two = { .feature = 2 };
+    g_autoptr(virNetMessage) c = virNetMessageEncode(&h, testIntMsg_filter, &two, NULL);
     g_autoptr(virNetMessage) r = NULL;
     g_autoptr(virNetMessage) r2 = NULL;
-    remote_int_msg out = { 0 };
-    remote_string_msg in = { .value = (char *)"after fds" };
-    remote_string_msg echoed = { 0 };
+    testIntMsg out = { 0 };
+    testStringMsg in = { .name = (char *)"after fds" };
+    testStringMsg echoed = { 0 };
     virNetMessageHeader h2 = {
         .prog = TEST_PROG, .vers = 1, .proc = PROC_ECHO, .type = VIR_NET_CALL, .serial = 2,
     };
-    g_autoptr(virNetMessage) c2 = virNetMessageEncode(&h2, remote_string_msg_filter, &in, NULL);
+    g_autoptr(virNetMessage) c2 = virNetMessageEncode(&h2, testStringMsg_filter, &in, NULL);
 
     g_assert_cmpint(pipe(p), ==, 0);
     /* The payload starts with the count (2), as libvirt's client sends. */
@@ -371,15 +377,15 @@ testServerReceivesFDs(Fixture *f, gconstpointer data)
     g_assert_nonnull(r);
     g_assert_cmpuint(r->header.serial, ==, 1);
     g_assert_cmpint(r->header.status, ==, VIR_NET_OK);
-    g_assert_true(virNetMessageDecodePayload(r, remote_int_msg_filter, &out, NULL));
-    g_assert_cmpint(out.value, ==, 2);
+    g_assert_true(virNetMessageDecodePayload(r, testIntMsg_filter, &out, NULL));
+    g_assert_cmpint(out.feature, ==, 2);
 
     r2 = readFrame(fd);
     g_assert_nonnull(r2);
     g_assert_cmpuint(r2->header.serial, ==, 2);
-    g_assert_true(virNetMessageDecodePayload(r2, remote_string_msg_filter, &echoed, NULL));
-    g_assert_cmpstr(echoed.value, ==, "after fds");
-    virXdrFree(remote_string_msg_filter, &echoed);
+    g_assert_true(virNetMessageDecodePayload(r2, testStringMsg_filter, &echoed, NULL));
+    g_assert_cmpstr(echoed.name, ==, "after fds");
+    virXdrFree(testStringMsg_filter, &echoed);
     close(p[0]);
     close(p[1]);
     close(fd);
@@ -393,8 +399,8 @@ testServerTooManyFDs(Fixture *f, gconstpointer data)
     virNetMessageHeader h = {
         .prog = TEST_PROG, .vers = 1, .proc = PROC_ECHO, .type = VIR_NET_CALL_WITH_FDS,
     };
-    remote_int_msg n = { .value = 33 };
-    g_autoptr(virNetMessage) c = virNetMessageEncode(&h, remote_int_msg_filter, &n, NULL);
+    testIntMsg n = { .feature = 33 };
+    g_autoptr(virNetMessage) c = virNetMessageEncode(&h, testIntMsg_filter, &n, NULL);
 
     writeAll(fd, c->buf, c->len);
     g_assert_null(readFrame(fd));
@@ -406,15 +412,15 @@ static void
 testCallReply(Fixture *f, gconstpointer data)
 {
     g_autoptr(virNetClient) client = virNetClientNewUnix(f->path);
-    remote_string_msg in = { .value = (char *)"hello, world" };
-    remote_string_msg out = { 0 };
+    testStringMsg in = { .name = (char *)"hello, world" };
+    testStringMsg out = { 0 };
 
     g_assert_nonnull(client);
     g_assert_cmpint(virNetClientCall(client, TEST_PROG, PROC_ECHO,
-                                     remote_string_msg_filter, &in,
-                                     remote_string_msg_filter, &out), ==, 0);
-    g_assert_cmpstr(out.value, ==, "hello, world");
-    virXdrFree(remote_string_msg_filter, &out);
+                                     testStringMsg_filter, &in,
+                                     testStringMsg_filter, &out), ==, 0);
+    g_assert_cmpstr(out.name, ==, "hello, world");
+    virXdrFree(testStringMsg_filter, &out);
     g_assert_true(virNetClientIsOpen(client));
     g_mutex_lock(&f->lock);
     g_assert_cmpuint(f->lastPeerUid, ==, getuid());
@@ -457,11 +463,11 @@ callerThread(gpointer opaque)
     int i;
 
     for (i = 0; i < 50; i++) {
-        remote_int_msg in = { .value = d->base + i };
-        remote_int_msg out = { 0 };
-        if (virNetClientCall(d->client, TEST_PROG, PROC_SLOW, remote_int_msg_filter, &in,
-                             remote_int_msg_filter, &out) < 0 ||
-            out.value != in.value * 2 + 1)
+        testIntMsg in = { .feature = d->base + i };
+        testIntMsg out = { 0 };
+        if (virNetClientCall(d->client, TEST_PROG, PROC_SLOW, testIntMsg_filter, &in,
+                             testIntMsg_filter, &out) < 0 ||
+            out.feature != in.feature * 2 + 1)
             d->failures++;
     }
     return NULL;
@@ -940,8 +946,8 @@ static void
 testServerHostile(Fixture *f, gconstpointer data)
 {
     g_autoptr(virNetClient) good = virNetClientNewUnix(f->path);
-    remote_string_msg in = { .value = (char *)"still here" };
-    remote_string_msg out = { 0 };
+    testStringMsg in = { .name = (char *)"still here" };
+    testStringMsg out = { 0 };
     guint8 frame[40];
     int fd;
     int closed = 0;
@@ -1008,10 +1014,10 @@ testServerHostile(Fixture *f, gconstpointer data)
     g_mutex_unlock(&f->lock);
 
     /* The well-behaved client was served throughout. */
-    g_assert_cmpint(virNetClientCall(good, TEST_PROG, PROC_ECHO, remote_string_msg_filter,
-                                     &in, remote_string_msg_filter, &out), ==, 0);
-    g_assert_cmpstr(out.value, ==, "still here");
-    virXdrFree(remote_string_msg_filter, &out);
+    g_assert_cmpint(virNetClientCall(good, TEST_PROG, PROC_ECHO, testStringMsg_filter,
+                                     &in, testStringMsg_filter, &out), ==, 0);
+    g_assert_cmpstr(out.name, ==, "still here");
+    virXdrFree(testStringMsg_filter, &out);
     g_assert_cmpuint(virNetServerClientCount(f->srv), ==, 1);
 }
 
@@ -1046,20 +1052,20 @@ testServerFlowControl(Fixture *f, gconstpointer data)
     virNetServerSetMaxRequests(f->srv, 1);
     fd = rawConnect(f->path);
     for (i = 0; i < 20; i++) {
-        remote_int_msg in = { .value = i };
+        testIntMsg in = { .feature = i };
         g_autoptr(virNetMessage) c = NULL;
         h.serial = i;
-        c = virNetMessageEncode(&h, remote_int_msg_filter, &in, NULL);
+        c = virNetMessageEncode(&h, testIntMsg_filter, &in, NULL);
         writeAll(fd, c->buf, c->len);
     }
     for (i = 0; i < 20; i++) {
         g_autoptr(virNetMessage) r = readFrame(fd);
-        remote_int_msg out = { 0 };
+        testIntMsg out = { 0 };
         g_assert_nonnull(r);
         /* One at a time, so replies come back in order. */
         g_assert_cmpuint(r->header.serial, ==, i);
-        g_assert_true(virNetMessageDecodePayload(r, remote_int_msg_filter, &out, NULL));
-        g_assert_cmpint(out.value, ==, 2 * i + 1);
+        g_assert_true(virNetMessageDecodePayload(r, testIntMsg_filter, &out, NULL));
+        g_assert_cmpint(out.feature, ==, 2 * i + 1);
     }
     close(fd);
 }

@@ -1,6 +1,8 @@
 /* xdrtest.c: XDR codec, frame and REMOTE_PROGRAM byte layouts, every decoder limit */
 #include <string.h>
 
+#include <libvirt/virterror.h>
+
 #include "remote_protocol.h"
 #include "virnetmessage.h"
 #include "virxdr.h"
@@ -136,34 +138,34 @@ testStringLimit(void)
 
     /* One byte over REMOTE_STRING_MAX: refused on the length alone. */
     be32(buf, REMOTE_STRING_MAX + 1);
-    g_assert_false(tryDecode(buf, sizeof(buf), remote_string_msg_filter,
-                             sizeof(remote_string_msg), &why));
+    g_assert_false(tryDecode(buf, sizeof(buf), remote_domain_lookup_by_name_args_filter,
+                             sizeof(remote_domain_lookup_by_name_args), &why));
     g_assert_cmpstr(why, ==, "string too long");
 
     /* Within the limit but longer than the bytes present: refused
      * without allocating the claimed size. */
     be32(buf, REMOTE_STRING_MAX);
-    g_assert_false(tryDecode(buf, sizeof(buf), remote_string_msg_filter,
-                             sizeof(remote_string_msg), &why));
+    g_assert_false(tryDecode(buf, sizeof(buf), remote_domain_lookup_by_name_args_filter,
+                             sizeof(remote_domain_lookup_by_name_args), &why));
     g_assert_cmpstr(why, ==, "truncated payload");
 
     /* "negative" length */
     be32(buf, 0xfffffffc);
-    g_assert_false(tryDecode(buf, sizeof(buf), remote_string_msg_filter,
-                             sizeof(remote_string_msg), &why));
+    g_assert_false(tryDecode(buf, sizeof(buf), remote_domain_lookup_by_name_args_filter,
+                             sizeof(remote_domain_lookup_by_name_args), &why));
     g_assert_cmpstr(why, ==, "string too long");
 
     /* An embedded NUL is refused. */
     be32(buf, 3);
     memcpy(buf + 4, "a\0b", 3);
-    g_assert_false(tryDecode(buf, 8, remote_string_msg_filter,
-                             sizeof(remote_string_msg), &why));
+    g_assert_false(tryDecode(buf, 8, remote_domain_lookup_by_name_args_filter,
+                             sizeof(remote_domain_lookup_by_name_args), &why));
 
     /* Exactly fitting string decodes. */
     be32(buf, 3);
     memcpy(buf + 4, "abc", 3);
-    g_assert_true(tryDecode(buf, 8, remote_string_msg_filter,
-                            sizeof(remote_string_msg), NULL));
+    g_assert_true(tryDecode(buf, 8, remote_domain_lookup_by_name_args_filter,
+                            sizeof(remote_domain_lookup_by_name_args), NULL));
 }
 
 static void
@@ -216,20 +218,20 @@ testEncodeLimits(void)
 {
     virXdr enc;
     g_autofree char *big = g_malloc(REMOTE_STRING_MAX + 2);
-    remote_string_msg m = { .value = big };
-    remote_string_msg nul = { .value = NULL };
+    remote_domain_lookup_by_name_args m = { .name = big };
+    remote_domain_lookup_by_name_args nul = { .name = NULL };
     remote_connect_list_domains_ret many = { .ids_len = REMOTE_DOMAIN_LIST_MAX + 1 };
     uint32_t n = 7;
 
     memset(big, 'a', REMOTE_STRING_MAX + 1);
     big[REMOTE_STRING_MAX + 1] = '\0';
     virXdrInitEncode(&enc, VIR_NET_MESSAGE_MAX);
-    g_assert_false(remote_string_msg_filter(&enc, &m));
+    g_assert_false(remote_domain_lookup_by_name_args_filter(&enc, &m));
     g_assert_cmpstr(enc.error, ==, "string too long");
     virXdrClear(&enc);
 
     virXdrInitEncode(&enc, VIR_NET_MESSAGE_MAX);
-    g_assert_false(remote_string_msg_filter(&enc, &nul));
+    g_assert_false(remote_domain_lookup_by_name_args_filter(&enc, &nul));
     virXdrClear(&enc);
 
     many.ids_val = g_new0(int32_t, many.ids_len);
@@ -582,16 +584,21 @@ testProcedureTable(void)
     p = remoteProcedureLookup(REMOTE_PROC_DOMAIN_GET_STATE);
     g_assert_nonnull(p);
     g_assert_cmpstr(p->name, ==, "DOMAIN_GET_STATE");
-    g_assert_true(p->argsFilter == remote_domain_flags_args_filter);
+    g_assert_true(p->argsFilter == remote_domain_get_state_args_filter);
     g_assert_true(p->retFilter == remote_domain_get_state_ret_filter);
-    g_assert_null(remoteProcedureLookup(REMOTE_PROC_DOMAIN_MIGRATE_PREPARE));
+    g_assert_cmpstr(p->api, ==, "virDomainGetState");
+    g_assert_cmpint(p->errDomain, ==, VIR_FROM_DOMAIN);
+    g_assert_true(p->flags & REMOTE_PROC_READONLY_OK);
+    g_assert_true(p->flags & REMOTE_PROC_PRIORITY);
     g_assert_null(remoteProcedureLookup(9999));
+    g_assert_null(remoteProcedureLookup(REMOTE_PROC_LAST));
+    g_assert_cmpint(REMOTE_PROC_LAST, ==, 444);     /* libvirt 9.0: 1..443 */
 
-    /* Every entry agrees with the name table and its own number. */
+    /* libvirt 9.0 has every number from 1 to 443; each entry agrees with
+     * the name table and its own number. */
     for (i = 1; i < REMOTE_PROC_LAST; i++) {
         p = remoteProcedureLookup(i);
-        if (!p)
-            continue;
+        g_assert_nonnull(p);
         g_assert_cmpint(p->proc, ==, i);
         g_assert_cmpstr(p->name, ==, remoteProcedureName(i));
         g_assert_true((p->argsFilter == NULL) == (p->argsSize == 0));

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""vkrpcgentest.py: the generator refuses bad descriptions with the line at fault (TAP)."""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+GEN = sys.argv[1]
+
+GOOD = """program p 0x100 version 1
+const MAX = 4
+type s = str<MAX>
+struct pair { a: int; b: s? }
+union u switch (k: int) { 1 => x: int  2 => y: pair }
+proc 1 DO_IT  api=virDoIt prio ro
+    args { v: u; list: pair<MAX>; flags: uint }
+    ret { r: opaque<MAX> }
+event 2 HAPPENED
+    msg { what: s }
+"""
+
+BAD = [
+    ("unknown type", GOOD.replace("b: s?", "b: nosuch?"), 4, "unknown type nosuch"),
+    ("unknown constant", GOOD.replace("str<MAX>", "str<NOPE>"), 3, "unknown constant NOPE"),
+    ("duplicate number", GOOD.replace("event 2", "event 1"), 9, "procedure 1 defined twice"),
+    ("duplicate field", GOOD.replace("b: s?", "a: s?"), 4, "field a twice"),
+    ("duplicate case", GOOD.replace("2 => y", "1 => y"), 5, "case 1 twice"),
+    ("msg in a proc", GOOD.replace("    ret {", "    msg {"), 8, "msg in a proc"),
+    ("bad attribute", GOOD.replace("prio ro", "prio fast"), 6, "unknown attribute fast"),
+    ("rosecure without ro", GOOD.replace("prio ro", "prio rosecure=1"), 6,
+     "rosecure only makes sense with ro"),
+    ("fixed list", GOOD.replace("pair<MAX>", "pair[4]"), 7, "fixed-size arrays"),
+    ("self-containing type", GOOD.replace("b: s?", "b: pair"), 4, "contains itself"),
+    ("bad error domain", GOOD.replace("api=virDoIt", "api=virDoIt@NOWHERE"), 6,
+     "unknown error domain NOWHERE"),
+]
+
+
+def run(text, tmp):
+    src = os.path.join(tmp, "t.vkp")
+    with open(src, "w") as f:
+        f.write(text)
+    outs = [os.path.join(tmp, n) for n in ("p.h", "p.c", "c.h", "c.c")]
+    for o in outs:
+        if os.path.exists(o):
+            os.unlink(o)
+    p = subprocess.run([sys.executable, GEN, src] + outs, capture_output=True, text=True)
+    return p, outs
+
+
+def main():
+    n = 0
+    fails = 0
+    print("1..%d" % (2 + len(BAD)))
+    with tempfile.TemporaryDirectory() as tmp:
+        p, outs = run(GOOD, tmp)
+        n += 1
+        ok = p.returncode == 0 and all(os.path.exists(o) for o in outs)
+        print("%s %d - a valid description generates 4 files" % ("ok" if ok else "not ok", n))
+        fails += not ok
+        n += 1
+        text = open(outs[1]).read() if ok else ""
+        ok = ("virXdrOpaqueVar(xdr, &v->r_val, &v->r_len, P_MAX)" in text and
+              "sizeof(p_pair), 8, p_pair_filter" in text and
+              '.api = "virDoIt", .errDomain = VIR_FROM_DOMAIN,' in text and
+              "REMOTE_PROC_PRIORITY | REMOTE_PROC_READONLY_OK" in text)
+        print("%s %d - filters, list bounds and table entries as described" %
+              ("ok" if ok else "not ok", n))
+        fails += not ok
+        for name, text, line, msg in BAD:
+            n += 1
+            p, outs = run(text, tmp)
+            want = "t.vkp:%d: " % line
+            ok = (p.returncode == 1 and want in p.stderr and msg in p.stderr and
+                  not any(os.path.exists(o) for o in outs))
+            print("%s %d - %s" % ("ok" if ok else "not ok", n, name))
+            if not ok:
+                print("# rc %d, stderr: %s" % (p.returncode, p.stderr.strip()))
+            fails += not ok
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
