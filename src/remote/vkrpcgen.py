@@ -837,6 +837,8 @@ class Emitter:
                 w('        .retFilter = %s_filter, .retSize = sizeof(%s),' % (r.cname, r.cname))
             if api:
                 w('        .api = "%s", .errDomain = VIR_FROM_%s,' % (api[0], api[1]))
+            if pr.event:
+                w('        .isEvent = true,')
             w('        .flags = %s,' % (' | '.join(flags) if flags else '0'))
             if flagsfield:
                 w('        .flagsOffset = %s,' % flagsfield)
@@ -965,6 +967,7 @@ struct _remoteProcedure {
     size_t argsSize;
     virXdrFilter retFilter;
     size_t retSize;
+    bool isEvent;                       /* == !!(flags & REMOTE_PROC_EVENT) */
     const char *api;
     int errDomain;
     unsigned int flags;
