@@ -59,7 +59,7 @@ def make_disks(d):
     return disk, base
 
 
-def guest_xml(name, guest, serial, disks):
+def guest_xml(name, guest, serial, disks, cmdline="console=ttyS0 quiet"):
     dxml = "".join("""
     <disk type='file' device='disk'><driver name='qemu' type='%s'/>
       <source file='%s'/><target dev='vd%s' bus='virtio'/></disk>""" % (fmt, p, chr(ord('a') + i))
@@ -70,14 +70,14 @@ def guest_xml(name, guest, serial, disks):
   <vcpu>1</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type>
     <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
-    <cmdline>console=ttyS0 quiet</cmdline></os>
+    <cmdline>%s</cmdline></os>
   <features><acpi/></features>
   <on_poweroff>destroy</on_poweroff>
   <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>%s
     <serial type='file'><source path='%s'/><target port='0'/></serial>
   </devices>
 </domain>
-""" % (name, guest, guest, dxml, serial)
+""" % (name, guest, guest, cmdline, dxml, serial)
 
 
 def qemu_of(root, name):
@@ -95,13 +95,13 @@ def records(d):
     return glob.glob(os.path.join(d.dirs["state"], "qemu", "owners", "*"))
 
 
-def boot(d, uri, name, disks):
+def boot(d, uri, name, disks, cmdline="console=ttyS0 quiet"):
     guest = test_guest_dir()
     if not guest:
         raise Skip("test guest not available")
     serial = os.path.join(d.root, name + ".serial")
     f = write(os.path.join(d.root, name + ".xml"),
-              guest_xml(name, guest, serial, [(p, "qcow2") for p in disks]))
+              guest_xml(name, guest, serial, [(p, "qcow2") for p in disks], cmdline))
     virsh(uri, "define", f)
     virsh(uri, "start", name)
     wait_for(lambda: os.path.exists(serial) and "GUEST-READY" in open(serial).read(),
@@ -117,7 +117,11 @@ def test_runs_as_qemu_user():
     uri = d.uri()
     disk, base = make_disks(d)
     before = {p: owner(p) for p in (disk, base)}
-    pid, guest = boot(d, uri, "vm1", [disk])
+    # the guest writes a pattern to its disk before GUEST-READY: QEMU, as
+    # the QEMU user, really writes the image handed to it
+    pid, guest = boot(d, uri, "vm1", [disk], "console=ttyS0 quiet virtkit.writedisk=1")
+    serial = open(os.path.join(d.root, "vm1.serial")).read()
+    assert "GUEST-DISK-WRITTEN" in serial, serial[-2000:]
     kernel_before = owner(os.path.join(guest, "vmlinuz"))
 
     st = status_of(pid)
@@ -156,6 +160,10 @@ def test_runs_as_qemu_user():
     for p in (disk, base):
         assert owner(p) == before[p], (p, owner(p), before[p])
     assert records(d) == [], records(d)
+    raw = os.path.join(d.root, "head.raw")
+    qemu_img("dd", "-f", "qcow2", "-O", "raw", "bs=65536", "count=1", "if=" + disk, "of=" + raw)
+    with open(raw, "rb") as f:
+        assert f.read(21) == b"VIRTKIT-TEST-PATTERN\n"
     assert d.stop() == 0
 
 
@@ -196,6 +204,58 @@ def test_guest_died_while_daemon_down():
         assert owner(p) == before[p], (p, owner(p), before[p])
     assert records(d) == []
     assert domstate(uri, "vm3") == "shut off (crashed)"
+    assert d.stop() == 0
+
+
+def test_shared_backing_file():
+    uid, gid = qemu_ids()
+    d = Daemon().start()
+    uri = d.uri()
+    disk1, base = make_disks(d)
+    disk2 = os.path.join(d.root, "disk2.qcow2")
+    qemu_img("create", "-q", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", disk2)
+    os.chmod(disk2, 0o600)
+    before = {p: owner(p) for p in (disk1, disk2, base)}
+    pid1, _ = boot(d, uri, "sh1", [disk1])
+    pid2, _ = boot(d, uri, "sh2", [disk2])
+    assert len(records(d)) == 2
+    virsh(uri, "destroy", "sh1")
+    wait_for(lambda: not pid_alive(pid1), "QEMU to exit")
+    # sh2 still reads the shared base: it stays handed over
+    assert owner(disk1) == before[disk1]
+    assert owner(base)[:2] == (uid, gid), owner(base)
+    assert owner(disk2)[:2] == (uid, gid), owner(disk2)
+    virsh(uri, "destroy", "sh2")
+    wait_for(lambda: not pid_alive(pid2), "QEMU to exit")
+    for p in (disk1, disk2, base):
+        assert owner(p) == before[p], (p, owner(p), before[p])
+    assert records(d) == []
+    assert d.stop() == 0
+
+
+def test_stale_record_replayed_at_start():
+    """A daemon killed after handing a file over but before the guest's status
+    was written leaves a record and no running guest: the next start gives
+    the file back (set-id bits cleared by chown come back too)."""
+    uid, gid = qemu_ids()
+    d = Daemon()
+    os.makedirs(d.root, exist_ok=True)
+    img = os.path.join(d.root, "lost.img")
+    write(img, "x")
+    os.chown(img, 4242, 4343)
+    os.chmod(img, 0o2640)
+    real = os.path.realpath(img)
+    odir = os.path.join(d.dirs["state"], "qemu", "owners")
+    os.makedirs(odir)
+    write(os.path.join(odir, "f3b7e8a4-1c2d-4e5f-8a9b-0c1d2e3f4a5b"),
+          "# virtkit ownership record: uid gid mode run-uid run-gid path\n"
+          "4242 4343 2640 %d %d %s\n" % (uid, gid, real))
+    write(os.path.join(odir, ".f3b7e8a4-1c2d-4e5f-8a9b-0c1d2e3f4a5b.Ab12Cd"), "torn")
+    os.chown(img, uid, gid)
+    os.chmod(img, 0o640)
+    d.start()
+    assert owner(img) == (4242, 4343, 0o2640), owner(img)
+    assert os.listdir(odir) == [], os.listdir(odir)
     assert d.stop() == 0
 
 
@@ -288,6 +348,10 @@ if __name__ == "__main__":
          test_daemon_crash_keeps_then_restores),
         ("guest died while the daemon was down: files given back at restart",
          test_guest_died_while_daemon_down),
+        ("two guests sharing a backing file: given back when the last one stops",
+         test_shared_backing_file),
+        ("a record of a guest that is not running is replayed at daemon start",
+         test_stale_record_replayed_at_start),
         ("an unreachable or missing image is a clear error and changes nothing",
          test_unreachable_path_changes_nothing),
         ("dynamic_ownership = 0 chowns nothing: an unreadable image is an error",

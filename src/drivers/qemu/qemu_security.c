@@ -459,43 +459,32 @@ qemuSecurityUndo(GPtrArray *entries, guint done, GHashTable *held)
     }
 }
 
-int
-qemuSecurityPrepareDomain(qemuDriver *driver, virDomainObj *obj)
+/* The part of qemuSecurityPrepareDomain under securityLock. */
+static int
+qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *items)
 {
     const virSecurityIdentity *id = driver->runAs;
-    g_autoptr(GPtrArray) items = NULL;
-    g_autofree const char **paths = NULL;
-    g_autofree int *reach = NULL;
-    g_autofree char **blocker = NULL;
-    g_autofree bool *readable = NULL;
-    g_autofree bool *writable = NULL;
+    unsigned int uid = (unsigned int)id->uid;
+    unsigned int gid = (unsigned int)id->gid;
+    guint n = items->len;
+    g_autofree const char **paths = g_new0(const char *, n);
+    g_autofree int *reach = g_new0(int, n);
+    g_autofree char **blocker = g_new0(char *, n);
+    g_autofree bool *readable = g_new0(bool, n);
+    g_autofree bool *writable = g_new0(bool, n);
     g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func(qemuSecurityEntryFree);
-    g_autoptr(GPtrArray) keep = NULL;
+    g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
     g_autoptr(GHashTable) held = NULL;
     g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
-    g_autofree char *record = NULL;
-    g_autofree char *recordName = NULL;
-    g_autofree char *dir = NULL;
-    unsigned int uid;
-    unsigned int gid;
+    g_autofree char *record = qemuSecurityRecordPath(driver, obj->def->uuid);
+    g_autofree char *recordName = g_path_get_basename(record);
+    g_autofree char *dir = qemuSecurityRecordDir(driver);
     int ret = -1;
-    guint n;
-    guint done = 0;
 
-    if (!id)
-        return 0;
-    uid = (unsigned int)id->uid;
-    gid = (unsigned int)id->gid;
-    items = qemuSecurityCollect(obj->def);
-    n = items->len;
-    if (n == 0)
-        return 0;
+    /* a record left by an earlier run of this domain: give that back first */
+    qemuSecurityRestoreLocked(driver, obj->def->uuid);
+    held = qemuSecurityHeldByOthers(driver, recordName, keep);
 
-    paths = g_new0(const char *, n);
-    reach = g_new0(int, n);
-    blocker = g_new0(char *, n);
-    readable = g_new0(bool, n);
-    writable = g_new0(bool, n);
     for (guint i = 0; i < n; i++)
         paths[i] = ((qemuSecurityItem *)g_ptr_array_index(items, i))->path;
     if (virSecurityCheckAccessAs(id, paths, n, reach, blocker, readable, writable) < 0)
@@ -522,6 +511,7 @@ qemuSecurityPrepareDomain(qemuDriver *driver, virDomainObj *obj)
     for (guint i = 0; i < n; i++) {
         qemuSecurityItem *it = g_ptr_array_index(items, i);
         bool usable = readable[i] && (!it->write || writable[i]);
+        qemuSecurityEntry *other;
         qemuSecurityEntry *e;
         g_autofree char *real = NULL;
         struct stat sb;
@@ -534,12 +524,16 @@ qemuSecurityPrepareDomain(qemuDriver *driver, virDomainObj *obj)
             }
             continue;
         }
-        if (!it->write && readable[i])
-            continue;       /* read-only and readable already: left alone */
         if (!(real = realpath(it->path, NULL)) || stat(real, &sb) < 0) {
             virReportSystemError(errno, "Cannot access %s '%s'", it->what, it->path);
             goto cleanup;
         }
+        other = g_hash_table_lookup(held, real);
+        /* Read-only and readable already: left alone, unless readable only
+         * because it is handed over for another domain (then this domain
+         * holds it too, or the other's stop would take it away). */
+        if (!it->write && readable[i] && !other)
+            continue;
         if (!S_ISREG(sb.st_mode)) {
             /* a block device or the like: not ours to chown */
             if (!usable) {
@@ -553,9 +547,10 @@ qemuSecurityPrepareDomain(qemuDriver *driver, virDomainObj *obj)
             continue;
         e = g_new0(qemuSecurityEntry, 1);
         e->path = g_steal_pointer(&real);
-        e->uid = sb.st_uid;
-        e->gid = sb.st_gid;
-        e->mode = sb.st_mode & 07777;
+        /* handed over for another domain already: its true owner is there */
+        e->uid = other ? other->uid : sb.st_uid;
+        e->gid = other ? other->gid : sb.st_gid;
+        e->mode = other ? other->mode : sb.st_mode & 07777;
         e->runUid = id->uid;
         e->runGid = id->gid;
         g_hash_table_add(seen, e->path);
@@ -566,48 +561,44 @@ qemuSecurityPrepareDomain(qemuDriver *driver, virDomainObj *obj)
         goto cleanup;
     }
 
-    g_mutex_lock(&driver->securityLock);
-    record = qemuSecurityRecordPath(driver, obj->def->uuid);
-    recordName = g_path_get_basename(record);
-    dir = qemuSecurityRecordDir(driver);
-    /* a record left by an earlier run of this domain: give that back first */
-    qemuSecurityRestoreLocked(driver, obj->def->uuid);
-    keep = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
-    held = qemuSecurityHeldByOthers(driver, recordName, keep);
-    for (guint i = 0; i < entries->len; i++) {
-        qemuSecurityEntry *e = g_ptr_array_index(entries, i);
-        qemuSecurityEntry *other = g_hash_table_lookup(held, e->path);
-
-        if (other) {
-            /* handed over for another domain: its true owner is there */
-            e->uid = other->uid;
-            e->gid = other->gid;
-            e->mode = other->mode;
-        }
-    }
     /* durable before the first chown: a crash from here on is repaired */
     if (virFileMakePath(dir, 0700) < 0 || qemuSecurityRecordWrite(record, entries) < 0)
-        goto unlock;
-    for (done = 0; done < entries->len; done++) {
-        qemuSecurityEntry *e = g_ptr_array_index(entries, done);
+        goto cleanup;
+    for (guint i = 0; i < entries->len; i++) {
+        qemuSecurityEntry *e = g_ptr_array_index(entries, i);
 
         if (chown(e->path, e->runUid, e->runGid) < 0) {
             virReportSystemError(errno, "cannot hand '%s' to uid:%u, gid:%u", e->path,
                                  uid, gid);
-            qemuSecurityUndo(entries, done, held);
+            qemuSecurityUndo(entries, i, held);
             if (virFileRemoveDurable(record) < 0)
                 virResetLastError();
-            goto unlock;
+            goto cleanup;
         }
         g_debug("handed '%s' (%u:%u) to %u:%u", e->path, (unsigned int)e->uid,
                 (unsigned int)e->gid, uid, gid);
     }
     ret = 0;
 
- unlock:
-    g_mutex_unlock(&driver->securityLock);
  cleanup:
-    for (guint i = 0; i < n && blocker; i++)
+    for (guint i = 0; i < n; i++)
         g_free(blocker[i]);
+    return ret;
+}
+
+int
+qemuSecurityPrepareDomain(qemuDriver *driver, virDomainObj *obj)
+{
+    g_autoptr(GPtrArray) items = NULL;
+    int ret;
+
+    if (!driver->runAs)
+        return 0;
+    items = qemuSecurityCollect(obj->def);
+    if (items->len == 0)
+        return 0;
+    g_mutex_lock(&driver->securityLock);
+    ret = qemuSecurityPrepareLocked(driver, obj, items);
+    g_mutex_unlock(&driver->securityLock);
     return ret;
 }
