@@ -3,7 +3,9 @@
 #   N passed, N failed
 # Usage: scripts/run-tests.sh BUILDDIR [ASAN_BUILDDIR [FUZZ_BUILDDIR]]
 # BUILDDIR runs every suite (unit, data-driven, integration); ASAN_BUILDDIR
-# reruns the unit and data-driven suites (suite 'unit') under ASan+UBSan;
+# reruns the unit and data-driven suites (suite 'unit') under ASan+UBSan,
+# and the daemon suites of 'daemon-asan' against the ASan+UBSan virtkitd
+# (which runs with leak detection on: tests/daemon/vkdtest.py);
 # FUZZ_BUILDDIR (clang, -Dfuzz=true) runs suite 'fuzz': corpus replay and a
 # brief run of each libFuzzer target (tests/fuzz).
 set -u
@@ -29,7 +31,7 @@ trap 'rm -f "$tally"' EXIT
 
 run_meson "$build"
 if [ -n "$asan" ]; then
-    run_meson "$asan" --suite unit
+    run_meson "$asan" --suite unit --suite daemon-asan
 fi
 if [ -n "$fuzz" ]; then
     run_meson "$fuzz" --suite fuzz

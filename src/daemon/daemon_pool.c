@@ -1,8 +1,9 @@
 /* daemon_pool.c: two GThreadPools (regular, priority) in front of the dispatcher
  *
- * Thread protocol: vkdPoolSubmit is called from the main context; jobs run
- * on pool threads. The only shared state is the two atomic counters;
- * GThreadPool does its own locking. A job may block on a guest for as long
+ * Thread protocol: vkdPoolSubmit is called from the main context, or from
+ * a job starting the next job of the same client; jobs run on pool
+ * threads. The only shared state is the two atomic counters; GThreadPool
+ * does its own locking. A job may block on a guest for as long
  * as the driver lets it: that is why the priority pool exists.
  */
 #define G_LOG_DOMAIN "virtkitd.pool"

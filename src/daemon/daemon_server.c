@@ -10,8 +10,38 @@
  * - Worker threads (daemon_pool.c) run vkdDispatchCall, which sends its
  *   own reply (virNetServerClientSend* are thread-safe), and the per-client
  *   cleanup vkdDispatchClientClose.
- * - srv->inFlight (atomic) counts calls handed to workers and not yet
+ * - srv->jobLock guards every vkdServerClient's job fields (running,
+ *   alone, held); it is held only to update them, never across a job.
+ *   srv->inFlight (atomic) counts calls accepted for workers and not yet
  *   finished; everything else in vkdServer is main-thread only.
+ *
+ * A client's life cycle (who may free what, and when):
+ * 1. ACCEPTED (main thread, vkdServerOnNewClient): virNetServer made the
+ *    virNetServerClient; we attach the dispatcher's per-client state
+ *    (vkdDispatchClient, freed with the client object's last reference)
+ *    and a vkdServerClient record, kept in srv->clients (which holds one
+ *    client reference through the record).
+ * 2. SERVING: each CALL becomes a job holding its own client reference.
+ *    Jobs of one client are ordered by vkdServerClientSchedule: ordinary
+ *    calls run side by side (up to max_client_requests), but a job that
+ *    "runs alone" (CONNECT_CLOSE, which drops the connection and every
+ *    registration, and the final close job) starts only once no other
+ *    job of the client runs, and jobs that arrive after it wait until it
+ *    is done. So a call never sees its connection or its registrations
+ *    freed under it. Calls answered inline on the main thread are only
+ *    tried when no alone job is waiting or running (and they change
+ *    nothing, holding their own connection reference).
+ * 3. GONE (main thread, vkdServerOnClose, once): the socket is closed, no
+ *    frame will be read again. The record leaves srv->clients and the
+ *    close job is scheduled as an alone job: it runs after the last call
+ *    of the client that a worker is running, on a worker (it may wait on
+ *    the driver). It releases the connection and the registrations
+ *    (vkdDispatchClientClose), then frees the record and its reference.
+ * 4. FREED: the client object and its vkdDispatchClient go with the last
+ *    reference (jobs, event registrations and replay timers each hold one;
+ *    registrations are dropped in step 3, timers fire within a second).
+ *    Nothing but the record, the jobs, the registrations and the timers
+ *    holds a reference, so no client outlives its close job by long.
  */
 #define G_LOG_DOMAIN "virtkitd.server"
 #include <errno.h>
@@ -37,7 +67,8 @@ struct _vkdServer {
     virNetServer *net;
     vkdPool *pool;
     GPtrArray *paths;       /* socket files we created (unlinked at exit) */
-    GHashTable *clients;    /* virNetServerClient * -> itself (a reference) */
+    GHashTable *clients;    /* virNetServerClient * -> vkdServerClient * (main thread) */
+    GMutex jobLock;         /* the job fields of every vkdServerClient */
     gint inFlight;          /* atomic */
     bool accepting;
     bool shuttingDown;
@@ -64,26 +95,115 @@ typedef enum {
     VKD_JOB_CLOSE,
 } vkdJobType;
 
+/* The daemon's side of one client (see the life cycle above). Created on
+ * the main thread at accept; freed by the close job. */
+typedef struct {
+    virNetServerClient *client; /* a reference */
+    /* srv->jobLock: */
+    unsigned int running;       /* jobs handed to the pool, not finished */
+    bool alone;                 /* the running job is one that runs alone */
+    GQueue held;                /* vkdJob *, waiting their turn, in order */
+} vkdServerClient;
+
 typedef struct {
     vkdServer *srv;
+    vkdServerClient *sc;
     vkdJobType type;
-    virNetServerClient *client;     /* a reference */
+    bool alone;                 /* runs with no other job of the client */
+    bool prio;
+    virNetServerClient *client; /* a reference */
     virNetMessage *msg;
 } vkdJob;
+
+/* May @job start now? srv->jobLock held. */
+static bool
+vkdServerClientMayStart(vkdServerClient *sc, vkdJob *job)
+{
+    if (sc->alone)
+        return false;
+    return job->alone ? sc->running == 0 : true;
+}
+
+/* Mark @job running. srv->jobLock held. */
+static void
+vkdServerClientStart(vkdServerClient *sc, vkdJob *job)
+{
+    sc->running++;
+    if (job->alone)
+        sc->alone = true;
+}
+
+/* Start @job now or hold it until the client's order allows. Any thread. */
+static void
+vkdServerClientSchedule(vkdServer *srv, vkdJob *job)
+{
+    vkdServerClient *sc = job->sc;
+    bool start = false;
+
+    g_mutex_lock(&srv->jobLock);
+    if (g_queue_is_empty(&sc->held) && vkdServerClientMayStart(sc, job)) {
+        vkdServerClientStart(sc, job);
+        start = true;
+    } else {
+        g_queue_push_tail(&sc->held, job);
+    }
+    g_mutex_unlock(&srv->jobLock);
+    if (start)
+        vkdPoolSubmit(srv->pool, job, job->prio);
+}
+
+/* @job is finished: start what was held behind it. Worker thread. */
+static void
+vkdServerClientJobDone(vkdServer *srv, vkdJob *job)
+{
+    vkdServerClient *sc = job->sc;
+    g_autoptr(GPtrArray) ready = g_ptr_array_new();
+
+    g_mutex_lock(&srv->jobLock);
+    sc->running--;
+    if (job->alone)
+        sc->alone = false;
+    while (!g_queue_is_empty(&sc->held) &&
+           vkdServerClientMayStart(sc, g_queue_peek_head(&sc->held))) {
+        vkdJob *next = g_queue_pop_head(&sc->held);
+
+        vkdServerClientStart(sc, next);
+        g_ptr_array_add(ready, next);
+    }
+    g_mutex_unlock(&srv->jobLock);
+    for (guint i = 0; i < ready->len; i++) {
+        vkdJob *next = g_ptr_array_index(ready, i);
+
+        vkdPoolSubmit(srv->pool, next, next->prio);
+    }
+}
+
+static void
+vkdServerClientFree(vkdServerClient *sc)
+{
+    g_assert(sc->running == 0 && g_queue_is_empty(&sc->held));
+    virNetServerClientUnref(sc->client);
+    g_free(sc);
+}
 
 static void
 vkdServerJobRun(gpointer data)
 {
     vkdJob *job = data;
+    vkdServer *srv = job->srv;
 
     switch (job->type) {
     case VKD_JOB_CALL:
         vkdDispatchCall(job->client, g_steal_pointer(&job->msg));
-        g_atomic_int_dec_and_test(&job->srv->inFlight);
+        vkdServerClientJobDone(srv, job);
+        g_atomic_int_dec_and_test(&srv->inFlight);
         g_main_context_wakeup(NULL);    /* shutdown may be waiting */
         break;
     case VKD_JOB_CLOSE:
+        /* Alone and last: no call of this client runs or will run. */
         vkdDispatchClientClose(job->client);
+        vkdServerClientJobDone(srv, job);
+        vkdServerClientFree(job->sc);
         break;
     }
     virNetMessageFree(job->msg);
@@ -91,17 +211,33 @@ vkdServerJobRun(gpointer data)
     g_free(job);
 }
 
-static void
-vkdServerSubmit(vkdServer *srv, vkdJobType type, virNetServerClient *client,
-                virNetMessage *msg, bool prio)
+static vkdJob *
+vkdServerJobNew(vkdServer *srv, vkdServerClient *sc, vkdJobType type,
+                virNetMessage *msg, bool alone, bool prio)
 {
     vkdJob *job = g_new0(vkdJob, 1);
 
     job->srv = srv;
+    job->sc = sc;
     job->type = type;
-    job->client = virNetServerClientRef(client);
+    job->alone = alone;
+    job->prio = prio;
+    job->client = virNetServerClientRef(sc->client);
     job->msg = msg;
-    vkdPoolSubmit(srv->pool, job, prio);
+    return job;
+}
+
+/* Whether a call of @sc may be answered inline now: nothing that runs
+ * alone is waiting or running for it. Main thread. */
+static bool
+vkdServerClientMayInline(vkdServer *srv, vkdServerClient *sc)
+{
+    bool ok;
+
+    g_mutex_lock(&srv->jobLock);
+    ok = !sc->alone && g_queue_is_empty(&sc->held);
+    g_mutex_unlock(&srv->jobLock);
+    return ok;
 }
 
 static bool
@@ -109,6 +245,7 @@ vkdServerOnNewClient(virNetServer *net, virNetServerClient *client, void *opaque
 {
     vkdServer *srv = opaque;
     uid_t uid = virNetServerClientGetPeerUid(client);
+    vkdServerClient *sc;
 
     /* The read-write socket is 0600 already; checking the peer also
      * covers a socket passed by systemd with a looser mode. */
@@ -119,7 +256,10 @@ vkdServerOnNewClient(virNetServer *net, virNetServerClient *client, void *opaque
     }
     virNetServerClientSetPrivateData(client, vkdDispatchClientNew(),
                                      vkdDispatchClientFree);
-    g_hash_table_add(srv->clients, virNetServerClientRef(client));
+    sc = g_new0(vkdServerClient, 1);
+    sc->client = virNetServerClientRef(client);
+    g_queue_init(&sc->held);
+    g_hash_table_insert(srv->clients, client, sc);
     vkdServerUpdateAccepting(srv);
     g_debug("client %" G_GUINT64_FORMAT " pid %lld uid %lld (%s)",
             virNetServerClientGetId(client),
@@ -134,6 +274,7 @@ vkdServerOnFrame(virNetServerClient *client, virNetMessage *msg, void *opaque)
 {
     vkdServer *srv = opaque;
     const virNetMessageHeader *hdr = &msg->header;
+    vkdServerClient *sc = g_hash_table_lookup(srv->clients, client);
     g_autofree char *text = NULL;
 
     switch (hdr->type) {
@@ -168,12 +309,14 @@ vkdServerOnFrame(virNetServerClient *client, virNetMessage *msg, void *opaque)
                                           VIR_FROM_RPC,
                                           "Requested operation is not valid: "
                                           "the daemon is shutting down");
-    } else if (vkdDispatchCallNoWait(client, msg)) {
+    } else if (vkdDispatchIsInline(hdr) && vkdServerClientMayInline(srv, sc) &&
+               vkdDispatchCallNoWait(client, msg)) {
         return;         /* answered here: a lookup or state read */
     } else {
         g_atomic_int_inc(&srv->inFlight);
-        vkdServerSubmit(srv, VKD_JOB_CALL, client, msg,
-                        vkdDispatchIsHighPriority(hdr));
+        vkdServerClientSchedule(srv, vkdServerJobNew(srv, sc, VKD_JOB_CALL, msg,
+                                                     vkdDispatchRunsAlone(hdr),
+                                                     vkdDispatchIsHighPriority(hdr)));
         return;
     }
     virNetMessageFree(msg);
@@ -183,11 +326,15 @@ static void
 vkdServerOnClose(virNetServerClient *client, void *opaque)
 {
     vkdServer *srv = opaque;
+    vkdServerClient *sc = NULL;
 
     g_debug("client %" G_GUINT64_FORMAT " gone", virNetServerClientGetId(client));
-    vkdServerSubmit(srv, VKD_JOB_CLOSE, client, NULL, false);
-    if (g_hash_table_remove(srv->clients, client))
-        vkdServerUpdateAccepting(srv);
+    if (!g_hash_table_steal_extended(srv->clients, client, NULL, (gpointer *)&sc))
+        return;
+    vkdServerUpdateAccepting(srv);
+    /* After every call of the client (see the life cycle above). */
+    vkdServerClientSchedule(srv, vkdServerJobNew(srv, sc, VKD_JOB_CLOSE, NULL,
+                                                 true, false));
 }
 
 vkdServer *
@@ -202,8 +349,8 @@ vkdServerNew(const vkdConfig *cfg, GError **error)
 
     srv->cfg = cfg;
     srv->paths = g_ptr_array_new_with_free_func(g_free);
-    srv->clients = g_hash_table_new_full(NULL, NULL,
-                                         (GDestroyNotify)virNetServerClientUnref, NULL);
+    srv->clients = g_hash_table_new(NULL, NULL);
+    g_mutex_init(&srv->jobLock);
     srv->pool = vkdPoolNew(cfg->minWorkers, cfg->maxWorkers, cfg->prioWorkers,
                            vkdServerJobRun);
     vkdDispatchInit(cfg);
@@ -315,12 +462,15 @@ vkdServerFree(vkdServer *srv)
     virNetServerCloseClients(srv->net);
     g_clear_pointer(&srv->net, virNetServerFree);
     g_hash_table_unref(srv->clients);
-    /* Runs the queued client cleanups (closing their connections). If a
-     * call is stuck on a guest past the shutdown deadline, do not wait. */
-    if (g_atomic_int_get(&srv->inFlight) == 0)
-        g_clear_pointer(&srv->pool, vkdPoolFree);
     for (guint i = 0; i < srv->paths->len; i++)
         unlink(g_ptr_array_index(srv->paths, i));
     g_ptr_array_unref(srv->paths);
+    /* Runs the queued client cleanups (closing their connections). If a
+     * call is stuck on a guest past the shutdown deadline, do not wait:
+     * its job still points at @srv, which then stays allocated. */
+    if (g_atomic_int_get(&srv->inFlight) != 0)
+        return;
+    g_clear_pointer(&srv->pool, vkdPoolFree);
+    g_mutex_clear(&srv->jobLock);
     g_free(srv);
 }

@@ -4,8 +4,11 @@
  * max_client_requests of them per client at once. Per-client state is
  * guarded by vkdDispatchClient.lock, held only to read or swap fields,
  * never across an API call. Each call works on its own reference to the
- * client's connection, so CONNECT_CLOSE or a disconnect racing with calls
- * in flight never frees a connection under them.
+ * client's connection. CONNECT_CLOSE and vkdDispatchClientClose release
+ * the connection and the event registrations; daemon_server.c runs them
+ * only when no other call of the client runs (the client's life cycle is
+ * written at the top of daemon_server.c), so no handler ever sees a
+ * registration freed under it.
  */
 #define G_LOG_DOMAIN "virtkitd.dispatch"
 #include <string.h>
@@ -525,6 +528,12 @@ vkdDispatchKnowsProgram(uint32_t prog, uint32_t vers)
      * to that program is answered as libvirtd does, "Cannot find program". */
     return (prog == REMOTE_PROGRAM || prog == QEMU_PROGRAM) &&
            remoteProgramLookup(prog, vers) != NULL;
+}
+
+bool
+vkdDispatchRunsAlone(const virNetMessageHeader *hdr)
+{
+    return hdr->prog == REMOTE_PROGRAM && hdr->proc == REMOTE_PROC_CONNECT_CLOSE;
 }
 
 bool

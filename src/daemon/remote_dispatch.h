@@ -13,11 +13,16 @@ void vkdDispatchInit(const vkdConfig *cfg);
 void *vkdDispatchClientNew(void);
 void vkdDispatchClientFree(void *data);
 /* The client is gone: deregister its callbacks and close its connection.
- * Worker thread (may wait on the driver). */
+ * Worker thread (may wait on the driver); the caller guarantees that no
+ * call of @client runs meanwhile or later (daemon_server.c). */
 void vkdDispatchClientClose(virNetServerClient *client);
 
 /* Programs answered here (REMOTE and QEMU, version 1). */
 bool vkdDispatchKnowsProgram(uint32_t prog, uint32_t vers);
+/* Procedures that must run with no other call of the same client running
+ * (CONNECT_CLOSE: it releases the connection and the registrations other
+ * calls use); daemon_server.c orders them. */
+bool vkdDispatchRunsAlone(const virNetMessageHeader *hdr);
 
 /* Procedures that must get through when every worker is stuck. */
 bool vkdDispatchIsHighPriority(const virNetMessageHeader *hdr);

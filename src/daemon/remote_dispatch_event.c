@@ -6,6 +6,9 @@
  * (virNetServerClientSendEvent never blocks). A registration (vkdEventReg)
  * is owned by the driver's callback list and freed through its freecb; the
  * client's list only lends it and is guarded by vkdDispatchClient.lock.
+ * Registrations are dropped by CONNECT_CLOSE or by the client's close job,
+ * which daemon_server.c runs only when no other call of the client runs
+ * (a registration cannot be freed under the call that is making it).
  * Callback IDs are allocated from one daemon-wide counter, like libvirtd.
  */
 #define G_LOG_DOMAIN "virtkitd.events"
@@ -182,13 +185,28 @@ vkdEventReplayQueue(vkdCall *call)
                        (GDestroyNotify)virNetServerClientUnref);
 }
 
+/* Whether @dc has a legacy registration of @eventID. dc->lock held. */
+static bool
+vkdEventFindLegacy(vkdDispatchClient *dc, int eventID)
+{
+    for (guint i = 0; i < dc->events->len; i++) {
+        vkdEventReg *r = g_ptr_array_index(dc->events, i);
+
+        if (r->legacy && r->eventID == eventID)
+            return true;
+    }
+    return false;
+}
+
 static int
 vkdEventRegister(vkdCall *call, int eventID, const remote_nonnull_domain *filter,
                  bool legacy)
 {
     virConnectDomainEventGenericCallback cb;
     g_autoptr(virDomain) dom = NULL;
+    vkdEventReplay *rp = NULL;
     vkdEventReg *reg;
+    int remoteID;
     int localID;
 
     if (eventID < 0 || eventID > VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE) {
@@ -211,17 +229,15 @@ vkdEventRegister(vkdCall *call, int eventID, const remote_nonnull_domain *filter
     }
 
     if (legacy) {
-        g_mutex_lock(&call->dc->lock);
-        for (guint i = 0; i < call->dc->events->len; i++) {
-            vkdEventReg *r = g_ptr_array_index(call->dc->events, i);
+        bool dup;
 
-            if (r->legacy && r->eventID == eventID) {
-                g_mutex_unlock(&call->dc->lock);
-                virReportError(VIR_ERR_RPC, "domain event %d already registered", eventID);
-                return -1;
-            }
-        }
+        g_mutex_lock(&call->dc->lock);
+        dup = vkdEventFindLegacy(call->dc, eventID);
         g_mutex_unlock(&call->dc->lock);
+        if (dup) {
+            virReportError(VIR_ERR_RPC, "domain event %d already registered", eventID);
+            return -1;
+        }
     }
 
     if (filter)
@@ -231,33 +247,47 @@ vkdEventRegister(vkdCall *call, int eventID, const remote_nonnull_domain *filter
     reg->client = virNetServerClientRef(call->client);
     reg->eventID = eventID;
     reg->legacy = legacy;
-    reg->remoteID = g_atomic_int_add(&vkdEventNextID, 1);
-
-    localID = virConnectDomainEventRegisterAny(call->conn, dom, eventID, cb,
-                                               reg, vkdEventRegFree);
-    if (localID < 0) {
-        vkdEventRegFree(reg);
-        return -1;
-    }
-    reg->localID = localID;
-    g_mutex_lock(&call->dc->lock);
-    g_ptr_array_add(call->dc->events, reg);
-    g_mutex_unlock(&call->dc->lock);
-
+    reg->remoteID = remoteID = g_atomic_int_add(&vkdEventNextID, 1);
+    /* The replay copies @reg before it is published: once in dc->events,
+     * another call of this client (a deregistration naming the ID, which
+     * is easy to guess) may free it. */
     if (eventID == VIR_DOMAIN_EVENT_ID_LIFECYCLE) {
-        vkdEventReplay *rp = g_new0(vkdEventReplay, 1);
-
+        rp = g_new0(vkdEventReplay, 1);
         rp->reg = *reg;
         rp->reg.client = virNetServerClientRef(call->client);
         if (filter) {
             rp->filtered = true;
             memcpy(rp->uuid, filter->uuid, VIR_UUID_BUFLEN);
         }
+    }
+
+    /* From here the driver owns @reg (freed through vkdEventRegFree). */
+    localID = virConnectDomainEventRegisterAny(call->conn, dom, eventID, cb,
+                                               reg, vkdEventRegFree);
+    if (localID < 0) {
+        vkdEventRegFree(reg);
+        vkdEventReplayFree(rp);
+        return -1;
+    }
+    reg->localID = localID;
+    g_mutex_lock(&call->dc->lock);
+    if (legacy && vkdEventFindLegacy(call->dc, eventID)) {
+        /* A concurrent legacy registration of the same event won. */
+        g_mutex_unlock(&call->dc->lock);
+        virConnectDomainEventDeregisterAny(call->conn, localID);
+        vkdEventReplayFree(rp);
+        virReportError(VIR_ERR_RPC, "domain event %d already registered", eventID);
+        return -1;
+    }
+    g_ptr_array_add(call->dc->events, reg);
+    g_mutex_unlock(&call->dc->lock);
+
+    if (rp) {
         call->after = vkdEventReplayQueue;
         call->afterData = rp;
         call->afterFree = vkdEventReplayFree;
     }
-    return reg->remoteID;
+    return remoteID;
 }
 
 /* Remove and deregister the registration matching (@remoteID) or
@@ -378,10 +408,16 @@ VKD_HANDLER(vkdDispatchCloseCallbackRegister)
     if (call->dc->shared)
         return 0;
 
+    /* As libvirtd: the client is lent, with no reference and no free
+     * callback. The drivers a client can open here (QEMU, test) have no
+     * close callback slot, so the public API accepts the registration and
+     * keeps nothing: a reference handed over with a free callback would
+     * never be given back (one client leaked per virsh connection). The
+     * close job unregisters it (vkdDispatchEventsDropAll) while it still
+     * holds its own reference on the client, so the client outlives the
+     * registration. */
     if (virConnectRegisterCloseCallback(call->conn, vkdEventOnConnClosed,
-                                        virNetServerClientRef(call->client),
-                                        (virFreeCallback)virNetServerClientUnref) < 0) {
-        virNetServerClientUnref(call->client);  /* freecb is not called on failure */
+                                        call->client, NULL) < 0) {
         g_mutex_lock(&call->dc->lock);
         call->dc->closeCallback = false;
         g_mutex_unlock(&call->dc->lock);

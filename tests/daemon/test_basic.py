@@ -10,7 +10,7 @@ import subprocess
 
 from vkdtest import (Daemon, RawClient, parse_error, run_tests, wait_for, pid_alive,
                      xdr_string, VIRTKITD, make_tmpdir, frame, KEEPALIVE_PROGRAM,
-                     REMOTE_PROGRAM)
+                     REMOTE_PROGRAM, sanitizer_env)
 
 AUTH_LIST, OPEN, CLOSE, SUPPORTS_FEATURE = 66, 1, 2, 60
 LIST_ALL, DEFINE_XML, LOOKUP_BY_NAME = 273, 11, 23
@@ -320,13 +320,14 @@ def test_socket_activation():
         for i, f in enumerate(tmp):
             os.dup2(f, 3 + i)
             os.set_inheritable(3 + i, True)
-    env = dict(os.environ, LISTEN_FDS="2", LISTEN_FDNAMES="virtkit-sock:virtkit-sock-ro")
+    env = dict(sanitizer_env(), LISTEN_FDS="2", LISTEN_FDNAMES="virtkit-sock:virtkit-sock-ro")
     # LISTEN_PID must be the daemon's own pid: set by a shell that then execs it
     argv = ["/bin/sh", "-c", 'LISTEN_PID=$$ exec "$0" "$@"'] + d.argv()
     d.proc = subprocess.Popen(argv, env=env, preexec_fn=child, close_fds=False,
                               stdout=subprocess.DEVNULL, stderr=open(d.stderr_path, "ab"))
-    from vkdtest import _daemons
+    from vkdtest import _daemons, _started
     _daemons.append(d)
+    _started.append(d)
     for s in socks:
         s.close()
     d.wait_ready()

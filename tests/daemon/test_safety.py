@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""A hostile local client against virtkitd (issue 8): teardown racing the
+client's own calls, a client that never reads its replies, references a
+client must not leak. Meant for the ASan+UBSan daemon (build-asan, where
+vkdtest runs it with leak detection on and fails on any sanitizer report);
+in the normal build the same traffic must leave the daemon serving."""
+import signal
+import struct
+import threading
+import time
+
+from vkdtest import (Daemon, RawClient, Skip, frame, parse_error, run_tests, virsh,
+                     wait_for, xdr_string, REMOTE_PROGRAM, SANITIZED)
+
+OPEN, CLOSE, GET_CAPABILITIES, AUTH_LIST = 1, 2, 7, 66
+REGISTER_ANY, DEREGISTER_ANY = 316, 317
+REGISTER_CLOSE_CB, UNREGISTER_CLOSE_CB = 360, 361
+
+
+def open_args(name):
+    return struct.pack(">I", 1) + xdr_string(name) + struct.pack(">I", 0)
+
+
+def call_frame(proc, serial, payload=b""):
+    return frame(REMOTE_PROGRAM, 1, proc, 0, serial, 0, payload)
+
+
+def register_lifecycle(serial):
+    # eventID 0 (lifecycle), no domain filter
+    return call_frame(REGISTER_ANY, serial, struct.pack(">iI", 0, 0))
+
+
+def opened(d, uri="test:///default", path=None):
+    c = RawClient(path or d.sock)
+    r = c.call(OPEN, open_args(uri))
+    assert r is not None and r[0][5] == 0, r and parse_error(r[1])
+    return c
+
+
+def served(d, path=None):
+    c = RawClient(path or d.sock)
+    try:
+        r = c.call(AUTH_LIST)
+        return r is not None and r[0][5] == 0
+    finally:
+        c.close()
+
+
+def hammer(d, rounds_per_thread, threads, round_fn):
+    """Run round_fn(d, thread, i) from @threads threads; re-raise the first
+    failure. Stops early if the daemon dies (the caller reports it)."""
+    errors = []
+
+    def run(t):
+        try:
+            for i in range(rounds_per_thread):
+                if d.proc.poll() is not None:
+                    return
+                round_fn(d, t, i)
+        except Exception as e:      # noqa: BLE001 - reported below
+            if d.proc.poll() is None:
+                errors.append("thread %d: %r" % (t, e))
+
+    ts = [threading.Thread(target=run, args=(t,)) for t in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert d.proc.poll() is None, "virtkitd died (status %s):\n%s" % (
+        d.proc.returncode, d.sanitizer_report() or d.log()[-4000:])
+    assert not errors, "%s\n%s" % (errors[:5], d.sanitizer_report())
+
+
+# ---- 1. registration racing the client's teardown --------------------------------
+
+def race_round(d, t, i):
+    # test:///default is one connection shared by every client; the QEMU
+    # driver gives each client its own
+    uri = "test:///default" if t % 2 == 0 else "qemu:///system"
+    kind = i % 4
+    if kind == 0:
+        # the issue's recipe: open, register, close at once
+        c = opened(d, uri)
+        c.send(register_lifecycle(1))
+        c.close()
+    elif kind == 1:
+        # the same without waiting for anything: the registration may run
+        # before, during or after the open, and the close races both
+        c = RawClient(d.sock)
+        c.send(call_frame(OPEN, 0, open_args(uri)) + register_lifecycle(1) +
+               register_lifecycle(2))
+        c.close()
+    elif kind == 2:
+        # registrations and CONNECT_CLOSE in one write: CONNECT_CLOSE drops
+        # every registration while the others may still be made
+        c = opened(d, uri)
+        c.send(register_lifecycle(1) + register_lifecycle(2) + call_frame(CLOSE, 3) +
+               register_lifecycle(4))
+        c.is_closed(timeout=30)
+        c.close()
+    else:
+        # a deregistration naming the IDs the next registrations will get
+        # (one daemon-wide counter): it may find one while it is being made
+        c = opened(d, uri)
+        r = c.call(REGISTER_ANY, struct.pack(">iI", 0, 0))
+        assert r is not None, "no reply to the registration"
+        if r[0][5] != 0:
+            # the shared connection takes one lifecycle callback at a
+            # time, and another client may hold it now
+            c.close()
+            return
+        last = struct.unpack(">i", r[1][:4])[0]
+        out = register_lifecycle(10)
+        for k in range(1, 4):
+            out += call_frame(DEREGISTER_ANY, 10 + k, struct.pack(">i", last + k))
+        c.send(out + register_lifecycle(20))
+        c.close()
+
+
+def test_register_then_close():
+    d = Daemon().start()
+    hammer(d, 500, 20, race_round)
+    # the registrations of the clients gone were dropped with them: the
+    # shared connection takes a new lifecycle registration
+    c = opened(d)
+    r = c.call(REGISTER_ANY, struct.pack(">iI", 0, 0))
+    assert r is not None and r[0][5] == 0, parse_error(r[1])
+    c.close()
+    assert served(d)
+    rc = d.stop(signal.SIGTERM)
+    assert rc == 0, "exit status %r\n%s" % (rc, d.log()[-4000:])
+
+
+# ---- 3. close callback registration (360) without unregister ---------------------
+
+def test_close_callback_released():
+    if not SANITIZED:
+        raise Skip("the leak check needs the ASan build (build-asan)")
+    d = Daemon().start()
+    for i in range(40):
+        c = opened(d, "qemu:///system")
+        r = c.call(REGISTER_CLOSE_CB)
+        assert r is not None and r[0][5] == 0, parse_error(r[1])
+        if i % 2:
+            # as virsh does it: unregister, CONNECT_CLOSE
+            r = c.call(UNREGISTER_CLOSE_CB)
+            assert r is not None and r[0][5] == 0, parse_error(r[1])
+            c.send(call_frame(CLOSE, 99))
+            assert c.is_closed()
+        c.close()
+    # and real virsh connections (each registers a close callback)
+    for _ in range(5):
+        virsh(d.uri("qemu"), "list", "--all")
+    # the read-only socket too, on the shared test driver
+    for _ in range(10):
+        c = opened(d, "test:///default", path=d.sock_ro)
+        r = c.call(REGISTER_CLOSE_CB)
+        assert r is not None and r[0][5] == 0, parse_error(r[1])
+        c.close()
+    assert served(d)
+    rc = d.stop(signal.SIGTERM)
+    # LeakSanitizer exits 23 and prints its report (run_tests checks it)
+    assert rc == 0, "exit status %r\n%s" % (rc, d.sanitizer_report() or d.log()[-4000:])
+
+
+if __name__ == "__main__":
+    run_tests([
+        ("register then close, 20 clients at a time (issue 8.1)", test_register_then_close),
+        ("close callback released with the connection (issue 8.3)",
+         test_close_callback_released),
+    ])
