@@ -10,7 +10,8 @@ the end; the test fails if any "bad" count is not zero.
 The model (per domain name). Each client owns its own names (CLIENTS x
 NAMES_PER_CLIENT, reused over and over), so the calls on one name are
 sequential and their order is known, while the clients run at once. A
-name's state is (defined, version, autostart, running): the version is
+name's state is (defined, version, autostart, running) (running but not
+defined: a transient guest, undefined while it ran); the version is
 the <description> of the last definition whose define returned; running
 means a start returned and no destroy since, with the QEMU pid seen at the
 first check after it. A call whose reply arrived (success or error)
@@ -162,14 +163,19 @@ class Torture:
         st = n.st
         r = rng.random()
         if not st.defined:
-            v = n.next_version
-            return n, "define", st.but(defined=True, version=v)
+            # absent, or running as a transient domain (undefined while it
+            # ran): a definition makes it persistent (again)
+            if st.running and r < 0.5:
+                return n, "destroy", State()
+            return n, "define", st.but(defined=True, version=n.next_version, autostart=False)
         if st.running:
-            if r < 0.4:
+            if r < 0.35:
                 return n, "destroy", st.but(running=False)
-        elif r < 0.25 and self.running_count() < MAX_RUNNING:
+            if r < 0.45:
+                return n, "undefine-running", State(running=True)
+        elif r < 0.12 and self.running_count() < MAX_RUNNING:
             return n, "start", st.but(running=True)
-        elif r < 0.5:
+        elif r < 0.4:
             return n, "undefine", State()
         if r < 0.75:
             return n, "redefine", st.but(version=n.next_version)
@@ -185,7 +191,7 @@ class Torture:
             dom.create()
         elif op == "destroy":
             dom.destroy()
-        elif op == "undefine":
+        elif op in ("undefine", "undefine-running"):
             dom.undefine()
         elif op == "autostart":
             dom.setAutostart(1 if after.autostart else 0)
