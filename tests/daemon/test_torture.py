@@ -610,6 +610,16 @@ def test_cut_destroy_completes_later():
     dom = conn.lookupByName("cut")
     dom.create()
     [qpid] = qemu_pids(d.root)
+
+    def recorded_running():
+        try:
+            return ET.parse(os.path.join(d.dirs["run"], "qemu", "cut.xml")).getroot().get(
+                "state") == "running"
+        except (OSError, ET.ParseError):
+            return False
+    # the start's final status write is deferred to a worker (under load it
+    # may land late); the scenario is about a guest recorded as running
+    wait_for(recorded_running, "the status file to record the guest running")
     os.kill(qpid, signal.SIGSTOP)
     try:
         # stopped before the destroy: a SIGTERM that arrived while SIGSTOP
