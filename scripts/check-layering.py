@@ -19,6 +19,7 @@ import sys
 LAYER_OF = [
     ("src/libvirt/datatypes.", "objects"),
     ("src/libvirt/driver.h", "objects"),
+    ("src/libvirt/driver-state.h", "objects"),
     ("src/util/", "util"),
     ("src/conf/", "conf"),
     ("src/rpc/", "rpc"),

@@ -58,6 +58,7 @@ struct _virObjectEventState {
     GPtrArray *callbacks;       /* virObjectEventCallback *, registration order */
     GQueue queue;               /* virObjectEvent * */
     int timer;                  /* -1 when none */
+    bool keep;                  /* keep events until the first callback */
     int nextID;
     bool dispatching;
 };
@@ -119,6 +120,15 @@ virObjectEventStateNew(void)
     g_queue_init(&state->queue);
     state->timer = -1;
     return state;
+}
+
+
+void
+virObjectEventStateKeepUntilListener(virObjectEventState *state)
+{
+    g_mutex_lock(&state->lock);
+    state->keep = true;
+    g_mutex_unlock(&state->lock);
 }
 
 
@@ -210,8 +220,15 @@ virObjectEventStateQueue(virObjectEventState *state, virObjectEvent *event)
 
     g_mutex_lock(&state->lock);
     if (state->timer < 0) {
-        /* Nobody listens: events are not kept for later listeners. */
+        /* Nobody listens: events are not kept for later listeners, except
+         * in keep mode, for the first one (bounded). */
+        if (state->keep && state->queue.length < VIR_OBJECT_EVENT_KEEP_MAX) {
+            g_queue_push_tail(&state->queue, event);
+            g_mutex_unlock(&state->lock);
+            return;
+        }
         g_mutex_unlock(&state->lock);
+        g_debug("event %d of '%s' dropped: nobody listens", event->eventID, event->name);
         virObjectEventFree(event);
         return;
     }
@@ -372,6 +389,12 @@ virObjectEventStateAdd(virConnectPtr conn, virObjectEventState *state,
     ecb->freecb = freecb;
     g_ptr_array_add(state->callbacks, ecb);
     ret = ecb->callbackID;
+    if (state->keep) {
+        /* the first listener: what was kept for it goes out now */
+        state->keep = false;
+        if (state->queue.length > 0 && !state->dispatching)
+            virEventUpdateTimeout(state->timer, 0);
+    }
     g_mutex_unlock(&state->lock);
 
     g_debug("registered callback %d (event %d%s)", ret, eventID, legacy ? ", legacy" : "");

@@ -20,6 +20,17 @@ typedef struct _virObjectEvent virObjectEvent;
 virObjectEventState *virObjectEventStateNew(void);
 void virObjectEventStateFree(virObjectEventState *state);
 
+/*
+ * Keep mode, for a driver starting up: events queued while no callback is
+ * registered are kept (the first VIR_OBJECT_EVENT_KEEP_MAX; later ones are
+ * dropped) instead of dropped, and the first callback registered gets them
+ * all, in order; the mode then ends for good. A daemon reconnecting to its
+ * guests learns this way what happened to them while it was down, though
+ * it registers its own listener only after the driver's start.
+ */
+#define VIR_OBJECT_EVENT_KEEP_MAX 4096
+void virObjectEventStateKeepUntilListener(virObjectEventState *state);
+
 /* Queue @event (takes ownership; NULL is ignored). Thread-safe. */
 void virObjectEventStateQueue(virObjectEventState *state, virObjectEvent *event);
 

@@ -24,7 +24,6 @@
 #define VKD_SOCK_RW "virtkit-sock"
 #define VKD_SOCK_RO "virtkit-sock-ro"
 #define VKD_LOCK_FILE "virtkitd.lock"
-#define VKD_AUTOSTART_MARKER "autostarted"
 
 /* GError domain of the daemon's own startup errors (code always 0). */
 #define VKD_ERROR (vkdError_quark())

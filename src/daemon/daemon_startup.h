@@ -6,21 +6,14 @@
 #include "daemon_config.h"
 
 /*
- * Initialize the QEMU driver state for @cfg (definitions, then status
- * files, then reconnect; see qemu_driver.h), then autostart once per boot
- * (marker <runtime>/qemu/autostarted, shared with the driver's contract),
- * and open the daemon's own connection to it, with a lifecycle callback
- * that records every event raised before and during the first
- * cfg->startupEventKeep seconds (the STOPPED/FAILED of a guest whose QEMU
- * died while the daemon was down, in particular). Main thread, before
- * clients are accepted. Returns 0, or -1 with *error set; nothing is
- * killed on failure.
- *
- * Directory mapping (libvirt's own layout, see docs in daemon README):
- *   definitions  cfg->configDir
- *   status files cfg->runtimeDir/qemu (+ "autostarted" marker: per boot)
- *   lib (monitor sockets) cfg->stateDir/qemu
- *   logs         cfg->logDir, cache cfg->cacheDir
+ * Initialize every driver the daemon hosts (driver-state.h: each derives
+ * its folders from @cfg's roots; the QEMU driver: definitions, status
+ * files, reconnect, see qemu_driver.h), open the daemon's own connection
+ * with a lifecycle callback, the first one registered, which records
+ * every event of the start and of the first moments (the STOPPED/FAILED
+ * of a guest whose QEMU died while the daemon was down, in particular),
+ * then autostart once per boot. Main thread, before clients are accepted.
+ * Returns 0, or -1 with *error set; nothing is killed on failure.
  */
 int vkdStartupInitDrivers(const vkdConfig *cfg, GError **error);
 
@@ -28,7 +21,7 @@ int vkdStartupInitDrivers(const vkdConfig *cfg, GError **error);
  * keep running. */
 void vkdStartupCleanupDrivers(void);
 
-/* Number of active guests of the QEMU driver (for --timeout), -1 on error. */
+/* Number of active objects of every driver (for --timeout). */
 int vkdStartupCountActive(void);
 
 /* One recorded startup lifecycle event. */

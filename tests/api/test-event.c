@@ -511,6 +511,52 @@ testDispatchOrder(void)
 }
 
 
+/* Keep mode (a driver starting up): events queued before any callback
+ * exists go to the first one, in order, up to VIR_OBJECT_EVENT_KEEP_MAX;
+ * after that the mode is over, and events with nobody listening are
+ * dropped again. */
+static void
+testKeepUntilListener(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    virObjectEventState *state = virObjectEventStateNew();
+    EventLog first = { g_string_new(NULL), 0 };
+    EventLog second = { g_string_new(NULL), 0 };
+    unsigned char uuid[VIR_UUID_BUFLEN] = { 1 };
+    int id;
+
+    virObjectEventStateKeepUntilListener(state);
+    virObjectEventStateQueue(state, virDomainEventLifecycleNew(-1, "a", uuid, 5, 5));
+    virObjectEventStateQueue(state, virDomainEventLifecycleNew(3, "b", uuid, 2, 0));
+    for (int i = 2; i < VIR_OBJECT_EVENT_KEEP_MAX + 10; i++)
+        virObjectEventStateQueue(state, virDomainEventLifecycleNew(-1, "c", uuid, 0, 0));
+
+    id = virDomainEventStateRegisterID(conn, state, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                       VIR_DOMAIN_EVENT_CALLBACK(logLifecycle),
+                                       &first, NULL);
+    g_assert_cmpint(id, >=, 0);
+    RUN_LOOP_UNTIL(first.count == VIR_OBJECT_EVENT_KEEP_MAX);
+    g_assert_true(g_str_has_prefix(first.log->str, "a:5/5;b:2/0;c:0/0;"));
+    g_assert_cmpint(virObjectEventStateDeregisterID(conn, state, id), ==, 0);
+
+    /* over: nobody listens, so this one is gone */
+    virObjectEventStateQueue(state, virDomainEventLifecycleNew(-1, "d", uuid, 0, 0));
+    id = virDomainEventStateRegisterID(conn, state, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                       VIR_DOMAIN_EVENT_CALLBACK(logLifecycle),
+                                       &second, NULL);
+    g_assert_cmpint(id, >=, 0);
+    virObjectEventStateQueue(state, virDomainEventLifecycleNew(-1, "e", uuid, 0, 0));
+    RUN_LOOP_UNTIL(second.count >= 1);
+    g_assert_cmpstr(second.log->str, ==, "e:0/0;");
+    g_assert_cmpint(first.count, ==, VIR_OBJECT_EVENT_KEEP_MAX);
+
+    virObjectEventStateFree(state);
+    g_assert_cmpint(virConnectClose(conn), ==, 0);
+    g_string_free(first.log, TRUE);
+    g_string_free(second.log, TRUE);
+}
+
+
 /* A callback that deregisters another and calls back into the API. */
 typedef struct {
     virConnectPtr conn;
@@ -789,6 +835,7 @@ main(int argc, char **argv)
     g_test_add_func("/event/loop/wake-from-thread", testWakeFromThread);
     g_test_add_func("/event/loop/churn-from-threads", testChurnFromThreads);
     g_test_add_func("/event/domain/dispatch-order", testDispatchOrder);
+    g_test_add_func("/event/domain/keep-until-listener", testKeepUntilListener);
     g_test_add_func("/event/domain/reentrant", testReentrant);
     g_test_add_func("/event/domain/callbacks-hold-connection", testCallbacksHoldConnection);
     g_test_add_func("/event/domain/close-from-callback", testCloseFromCallback);

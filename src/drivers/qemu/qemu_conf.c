@@ -515,50 +515,6 @@ qemuDriverLoadConfigs(qemuDriver *driver)
     qemuDriverParseStart(driver, loader.pending);
 }
 
-static void
-qemuDriverStartupEventClear(gpointer data)
-{
-    qemuDriverStartupEvent *ev = data;
-
-    g_free(ev->name);
-}
-
-void
-qemuDriverKeepStartupEvent(qemuDriver *driver, virDomainObj *obj, int type, int detail)
-{
-    qemuDriverStartupEvent ev = {
-        .name = g_strdup(obj->def->name), .id = obj->def->id, .type = type, .detail = detail,
-    };
-
-    memcpy(ev.uuid, obj->def->uuid, VIR_UUID_BUFLEN);
-    g_mutex_lock(&driver->startupLock);
-    g_array_append_val(driver->startupEvents, ev);
-    g_mutex_unlock(&driver->startupLock);
-}
-
-void
-qemuDriverFlushStartupEvents(qemuDriver *driver)
-{
-    g_autoptr(GArray) events = NULL;
-
-    g_mutex_lock(&driver->startupLock);
-    if (driver->startupEvents->len > 0) {
-        events = driver->startupEvents;
-        driver->startupEvents = g_array_new(FALSE, FALSE, sizeof(qemuDriverStartupEvent));
-        g_array_set_clear_func(driver->startupEvents, qemuDriverStartupEventClear);
-    }
-    g_mutex_unlock(&driver->startupLock);
-    if (!events)
-        return;
-    for (guint i = 0; i < events->len; i++) {
-        qemuDriverStartupEvent *ev = &g_array_index(events, qemuDriverStartupEvent, i);
-
-        virObjectEventStateQueue(driver->events,
-                                 virDomainEventLifecycleNew(ev->id, ev->name, ev->uuid,
-                                                            ev->type, ev->detail));
-    }
-}
-
 qemuDriver *
 qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded, const char *uri)
 {
@@ -580,9 +536,6 @@ qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded, cons
     driver->seccompSandbox = true;
     g_mutex_init(&driver->capsLock);
     g_mutex_init(&driver->securityLock);
-    g_mutex_init(&driver->startupLock);
-    driver->startupEvents = g_array_new(FALSE, FALSE, sizeof(qemuDriverStartupEvent));
-    g_array_set_clear_func(driver->startupEvents, qemuDriverStartupEventClear);
 
     dirs[0] = driver->configDir;
     dirs[1] = driver->stateDir;
@@ -598,6 +551,9 @@ qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded, cons
 
     driver->domains = virDomainObjListNew();
     driver->events = virObjectEventStateNew();
+    /* What the reconnect finds (a guest that died while nobody watched)
+     * goes to the first listener, which registers after this returns. */
+    virObjectEventStateKeepUntilListener(driver->events);
     driver->ioContext = g_main_context_new();
     driver->ioLoop = g_main_loop_new(driver->ioContext, FALSE);
     driver->ioThread = g_thread_new("qemu-event", qemuDriverEventThread, driver);
@@ -662,8 +618,6 @@ qemuDriverUnref(qemuDriver *driver)
     virSecurityIdentityFree(driver->runAs);
     g_free(driver->user);
     g_free(driver->group);
-    g_array_unref(driver->startupEvents);
-    g_mutex_clear(&driver->startupLock);
     g_free(driver->uri);
     g_free(driver->configDir);
     g_free(driver->autostartDir);

@@ -66,11 +66,6 @@ struct _qemuDriver {
     GThread *ioThread;
     GThreadPool *workers;
 
-    /* Lifecycle events of the startup (reconnect) that no client could be
-     * listening for yet: handed to the first event registration. */
-    GMutex startupLock;
-    GArray *startupEvents;          /* qemuDriverStartupEvent */
-
     /* Definitions loaded as name and UUID only (virDomainObj.pendingPath),
      * parsed by these threads after start; @parseStop ends them early. */
     GPtrArray *parseThreads;
@@ -106,19 +101,6 @@ int qemuDriverConfigParse(qemuDriver *driver, const char *path, const char *text
  * INVALID_ARG "Failed to parse user 'NAME'" (or group) when a configured
  * or default name does not exist. */
 int qemuDriverResolveRunAs(qemuDriver *driver);
-
-typedef struct {
-    char *name;
-    unsigned char uuid[VIR_UUID_BUFLEN];
-    int id;
-    int type;
-    int detail;
-} qemuDriverStartupEvent;
-
-/* Keep a lifecycle event of the startup for the first listener (obj locked). */
-void qemuDriverKeepStartupEvent(qemuDriver *driver, virDomainObj *obj, int type, int detail);
-/* Queue the kept startup events (after a callback was registered). */
-void qemuDriverFlushStartupEvents(qemuDriver *driver);
 
 /* Run @func(@data) on the driver's worker pool (never blocks). */
 typedef void (*qemuDriverJobFunc)(qemuDriver *driver, gpointer data);

@@ -3,6 +3,8 @@
 
 #include <stdbool.h>
 
+#include "driver-state.h"
+
 /*
  * Where one driver state keeps its files. Every directory is created
  * (mode 0700 for lib/state, 0755 otherwise) if missing. Layout:
@@ -27,28 +29,24 @@ typedef struct {
 } qemuDriverPaths;
 
 /*
- * For virtkitd: create the process-wide driver state that serves
- * "qemu:///system" (@privileged) or "qemu:///session" (!@privileged).
- * Loads every persistent definition, then every status file; a recorded
- * QEMU that is gone (or whose pid now names another process: start time
- * mismatch) is finished here, synchronously, as SHUTOFF/CRASHED (transient
- * ones removed), so no caller ever sees it running; its STOPPED/FAILED
- * event is kept and queued when the first event callback registers on the
- * state. Live QEMUs are reconnected in parallel on worker threads, each
- * holding its domain's job and its own monitor deadline, so calls on that
- * domain wait for its reconnect and nothing else does. Autostart is the
- * caller's business (virtkitd does it once per boot).
- * Until this has been called, connectOpen declines qemu:///system and
- * qemu:///session so that the remote driver handles them.
- * Returns 0, or -1 with an error reported (nothing is killed on failure).
- * Call once per process, before serving clients.
+ * For virtkitd: the QEMU driver's state-driver hooks (driver-state.h).
+ * stateInitialize creates the process-wide driver state that serves
+ * "qemu:///system" (privileged) or "qemu:///session", under
+ * <config> (definitions, autostart links, qemu.conf), <runtime>/qemu
+ * (status files, the once-per-boot autostart marker), <state>/qemu
+ * (per-domain directories), <log>, <cache>. It loads every persistent
+ * definition, then every status file; a recorded QEMU that is gone (or
+ * whose pid now names another process: start time mismatch) is finished
+ * there, synchronously, as SHUTOFF/CRASHED (transient ones removed), so no
+ * caller ever sees it running; its STOPPED/FAILED event, and every other
+ * event of the start, goes to the first event callback registered. Live
+ * QEMUs are reconnected in parallel on worker threads, each holding its
+ * domain's job and its own monitor deadline, so calls on that domain wait
+ * for its reconnect and nothing else does. Until it has run, connectOpen
+ * declines qemu:///system and qemu:///session so that the remote driver
+ * handles them. stateAutostart starts, once per host boot, every inactive
+ * guest marked autostart, in parallel. stateCleanup stops watching guests
+ * and frees the state; running guests keep running (each QEMU is in its
+ * own session) and are reconnected by the next initialization.
  */
-int qemuDriverStateInitialize(const qemuDriverPaths *paths, bool privileged);
-
-/*
- * For virtkitd shutdown: stop watching guests and free the state created by
- * qemuDriverStateInitialize. Running guests keep running (each QEMU is in
- * its own session) and are reconnected by the next initialization.
- * No connection may be open on the state.
- */
-void qemuDriverStateCleanup(void);
+extern const virStateDriver qemuStateDriver;

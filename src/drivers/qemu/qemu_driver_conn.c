@@ -101,6 +101,19 @@ qemuDriverStateInitialize(const qemuDriverPaths *paths, bool privileged)
     return ret;
 }
 
+qemuDriver *
+qemuDriverStateRef(void)
+{
+    qemuDriver *driver;
+
+    g_mutex_lock(&qemuDriverRegistryLock);
+    driver = qemuPrivilegedDriver ? qemuPrivilegedDriver : qemuSessionDriver;
+    if (driver)
+        qemuDriverRef(driver);
+    g_mutex_unlock(&qemuDriverRegistryLock);
+    return driver;
+}
+
 void
 qemuDriverStateCleanup(void)
 {
@@ -421,12 +434,8 @@ qemuConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int even
                                   virConnectDomainEventGenericCallback cb,
                                   void *opaque, virFreeCallback freecb)
 {
-    int ret = virDomainEventStateRegisterID(conn, qemuDriverOf(conn)->events, dom, eventID,
-                                            cb, opaque, freecb);
-
-    if (ret >= 0)
-        qemuDriverFlushStartupEvents(qemuDriverOf(conn));
-    return ret;
+    return virDomainEventStateRegisterID(conn, qemuDriverOf(conn)->events, dom, eventID,
+                                         cb, opaque, freecb);
 }
 
 int
@@ -439,11 +448,7 @@ int
 qemuConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
                                void *opaque, virFreeCallback freecb)
 {
-    int ret = virDomainEventStateRegister(conn, qemuDriverOf(conn)->events, cb, opaque, freecb);
-
-    if (ret >= 0)
-        qemuDriverFlushStartupEvents(qemuDriverOf(conn));
-    return ret;
+    return virDomainEventStateRegister(conn, qemuDriverOf(conn)->events, cb, opaque, freecb);
 }
 
 int

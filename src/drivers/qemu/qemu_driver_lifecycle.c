@@ -194,6 +194,36 @@ qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
     return ret;
 }
 
+int
+qemuDomainAutostart(qemuDriver *driver, const unsigned char *uuid, const char *name)
+{
+    virDomainObj *obj = virDomainObjListFindByUUID(driver->domains, uuid);
+    int ret = -1;
+
+    if (!obj) {
+        virReportError(VIR_ERR_NO_DOMAIN, "no domain with matching name '%s'", name);
+        return -1;
+    }
+    if (virDomainObjParsePending(obj) < 0) {
+        qemuDriverDropUnparsable(driver, obj);
+        virDomainObjEndAPI(&obj);
+        return -1;
+    }
+    if (!obj->privateData)
+        qemuDomainObjInitPrivate(obj, driver);
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    /* changed since it was picked: nothing to do */
+    if (virDomainObjIsActive(obj) || !obj->autostart)
+        ret = 0;
+    else
+        ret = qemuDomainStartAndNotify(driver, obj, 0);
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+ cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
 virDomainPtr
 qemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
 {

@@ -4,6 +4,21 @@
 #include "driver.h"
 #include "qemu_conf.h"
 #include "qemu_domain.h"
+#include "qemu_driver.h"
+
+/* The registry of process-wide states (qemu_driver_conn.c). Initialize:
+ * create the state of virtkitd (one per process; 0, or -1 with an error
+ * reported, nothing killed on failure). Cleanup: release it (guests keep
+ * running; no connection may be open on it). Ref: that state with a new
+ * reference (release with qemuDriverUnref), or NULL before Initialize. */
+int qemuDriverStateInitialize(const qemuDriverPaths *paths, bool privileged);
+void qemuDriverStateCleanup(void);
+qemuDriver *qemuDriverStateRef(void);
+
+/* Autostart one guest (qemu_driver_lifecycle.c): start it unless it runs
+ * already or is no longer marked autostart. 0, or -1 with an error
+ * reported (NO_DOMAIN if it is gone). */
+int qemuDomainAutostart(qemuDriver *driver, const unsigned char *uuid, const char *name);
 
 /* The driver state behind an open connection. */
 static inline qemuDriver *

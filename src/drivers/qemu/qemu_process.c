@@ -1069,9 +1069,11 @@ qemuProcessReconnectDead(qemuDriver *driver, virDomainObj *obj, const char *why)
         priv->pidfd = -1;
     }
     qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_CRASHED);
-    /* libvirt emits nothing here; we tell the first listener */
-    qemuDriverKeepStartupEvent(driver, obj, VIR_DOMAIN_EVENT_STOPPED,
-                               VIR_DOMAIN_EVENT_STOPPED_FAILED);
+    /* libvirt emits nothing here; we tell the first listener (the events
+     * are in keep mode while the driver starts: qemuDriverNew) */
+    virObjectEventStateQueue(driver->events,
+                             virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_STOPPED,
+                                                               VIR_DOMAIN_EVENT_STOPPED_FAILED));
 }
 
 static void
