@@ -276,11 +276,21 @@ qemuMonitorEventTimestamp(json_object *msg)
     json_object *sec;
     json_object *usec;
 
+    gint64 s;
+    gint64 us;
+
     if (!json_object_object_get_ex(msg, "timestamp", &ts) ||
         !json_object_object_get_ex(ts, "seconds", &sec) ||
         !json_object_object_get_ex(ts, "microseconds", &usec))
         return -1;
-    return json_object_get_int64(sec) * G_USEC_PER_SEC + json_object_get_int64(usec);
+    s = json_object_get_int64(sec);
+    us = json_object_get_int64(usec);
+    /* Whatever QEMU sends: a time that does not fit counts as absent
+     * (the product overflowed: undefined behaviour, found by fuzz-qmp). */
+    if (s < 0 || us < 0 || s > G_MAXINT64 / G_USEC_PER_SEC ||
+        us > G_MAXINT64 - s * G_USEC_PER_SEC)
+        return -1;
+    return s * G_USEC_PER_SEC + us;
 }
 
 /* I/O thread: a complete reply. Matched by id, else to the oldest command.

@@ -47,7 +47,7 @@ typedef struct {
      * concurrently with another callback of the same monitor. @data is the
      * event's "data" member or NULL; borrowed (json_object_get() to keep it).
      * @timestamp_us is QEMU's timestamp (seconds*1e6 + microseconds), or -1
-     * if absent. May be called before qemuMonitorOpen() has returned (for
+     * if absent, negative or too large for a gint64. May be called before qemuMonitorOpen() has returned (for
      * events QEMU sends during the handshake). Must not block on QEMU: it may
      * not call qemuMonitorCommand() on any monitor (hand work to another thread).
      */
