@@ -286,7 +286,7 @@ qemuMonitorEventTimestamp(json_object *msg)
     s = json_object_get_int64(sec);
     us = json_object_get_int64(usec);
     /* Whatever QEMU sends: a time that does not fit counts as absent
-     * (the product overflowed: undefined behaviour, found by fuzz-qmp). */
+     * (the product overflowed: undefined behaviour, shown by fuzz-qmp). */
     if (s < 0 || us < 0 || s > G_MAXINT64 / G_USEC_PER_SEC ||
         us > G_MAXINT64 - s * G_USEC_PER_SEC)
         return -1;
