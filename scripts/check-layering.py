@@ -59,7 +59,8 @@ ALLOWED = {
 # Generated headers: name -> layer (virtkit-config.h: anyone).
 GENERATED = {"virtkit-config.h": None,
              # src/remote/protocol.vkp through vkrpcgen.py
-             "remote_protocol.h": "remote", "remote_client.h": "remote"}
+             "remote_protocol.h": "remote", "remote_client.h": "remote",
+             "remote_dispatch_gen.h": "daemon"}
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 

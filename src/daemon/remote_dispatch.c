@@ -13,6 +13,7 @@
 #define G_LOG_DOMAIN "virtkitd.dispatch"
 #include <string.h>
 
+#include "remote_dispatch_gen.h"
 #include "remote_dispatch_priv.h"
 #include "domain_obj.h"
 #include "virerror.h"
@@ -364,43 +365,6 @@ static VKD_HANDLER(vkdDispatchGetLibVersion)
     return 0;
 }
 
-static VKD_HANDLER(vkdDispatchGetHostname)
-{
-    remote_connect_get_hostname_ret *r = ret;
-
-    return (r->hostname = virConnectGetHostname(call->conn)) ? 0 : -1;
-}
-
-static VKD_HANDLER(vkdDispatchGetURI)
-{
-    remote_connect_get_uri_ret *r = ret;
-
-    return (r->uri = virConnectGetURI(call->conn)) ? 0 : -1;
-}
-
-static VKD_HANDLER(vkdDispatchGetCapabilities)
-{
-    remote_connect_get_capabilities_ret *r = ret;
-
-    return (r->capabilities = virConnectGetCapabilities(call->conn)) ? 0 : -1;
-}
-
-static VKD_HANDLER(vkdDispatchIsSecure)
-{
-    remote_connect_is_secure_ret *r = ret;
-
-    /* A UNIX socket on this host: as secure as the local connection. */
-    return (r->secure = virConnectIsSecure(call->conn)) < 0 ? -1 : 0;
-}
-
-static VKD_HANDLER(vkdDispatchGetMaxVcpus)
-{
-    remote_connect_get_max_vcpus_args *a = args;
-    remote_connect_get_max_vcpus_ret *r = ret;
-
-    return (r->max_vcpus = virConnectGetMaxVcpus(call->conn, a->type)) < 0 ? -1 : 0;
-}
-
 static VKD_HANDLER(vkdDispatchNodeGetInfo)
 {
     remote_node_get_info_ret *r = ret;
@@ -450,51 +414,51 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(CONNECT_GET_TYPE, vkdDispatchGetType, P),
     ENTRY(CONNECT_GET_VERSION, vkdDispatchGetVersion, P),
     ENTRY(CONNECT_GET_LIB_VERSION, vkdDispatchGetLibVersion, P),
-    ENTRY(CONNECT_GET_HOSTNAME, vkdDispatchGetHostname, P),
-    ENTRY(CONNECT_GET_URI, vkdDispatchGetURI, P),
-    ENTRY(CONNECT_IS_SECURE, vkdDispatchIsSecure, P),
-    ENTRY(CONNECT_GET_CAPABILITIES, vkdDispatchGetCapabilities, 0),
-    ENTRY(CONNECT_GET_MAX_VCPUS, vkdDispatchGetMaxVcpus, P),
+    ENTRY(CONNECT_GET_HOSTNAME, vkdGenConnectGetHostname, P),
+    ENTRY(CONNECT_GET_URI, vkdGenConnectGetURI, P),
+    ENTRY(CONNECT_IS_SECURE, vkdGenConnectIsSecure, P),
+    ENTRY(CONNECT_GET_CAPABILITIES, vkdGenConnectGetCapabilities, 0),
+    ENTRY(CONNECT_GET_MAX_VCPUS, vkdGenConnectGetMaxVcpus, P),
     ENTRY(NODE_GET_INFO, vkdDispatchNodeGetInfo, P),
     ENTRY(NODE_GET_SECURITY_MODEL, vkdDispatchNodeGetSecurityModel, P),
 
     ENTRY(CONNECT_LIST_ALL_DOMAINS, vkdDispatchListAllDomains, P),
-    ENTRY(CONNECT_NUM_OF_DOMAINS, vkdDispatchNumOfDomains, P),
+    ENTRY(CONNECT_NUM_OF_DOMAINS, vkdGenConnectNumOfDomains, P),
     ENTRY(CONNECT_LIST_DOMAINS, vkdDispatchListDomains, P),
-    ENTRY(CONNECT_NUM_OF_DEFINED_DOMAINS, vkdDispatchNumOfDefinedDomains, P),
+    ENTRY(CONNECT_NUM_OF_DEFINED_DOMAINS, vkdGenConnectNumOfDefinedDomains, P),
     ENTRY(CONNECT_LIST_DEFINED_DOMAINS, vkdDispatchListDefinedDomains, P),
-    ENTRY(DOMAIN_LOOKUP_BY_NAME, vkdDispatchLookupByName, P | I),
-    ENTRY(DOMAIN_LOOKUP_BY_UUID, vkdDispatchLookupByUUID, P | I),
-    ENTRY(DOMAIN_LOOKUP_BY_ID, vkdDispatchLookupByID, P),
+    ENTRY(DOMAIN_LOOKUP_BY_NAME, vkdGenDomainLookupByName, P | I),
+    ENTRY(DOMAIN_LOOKUP_BY_UUID, vkdGenDomainLookupByUUID, P | I),
+    ENTRY(DOMAIN_LOOKUP_BY_ID, vkdGenDomainLookupByID, P),
 
-    ENTRY(DOMAIN_DEFINE_XML, vkdDispatchDefineXML, 0),
-    ENTRY(DOMAIN_DEFINE_XML_FLAGS, vkdDispatchDefineXMLFlags, 0),
-    ENTRY(DOMAIN_UNDEFINE, vkdDispatchUndefine, 0),
-    ENTRY(DOMAIN_UNDEFINE_FLAGS, vkdDispatchUndefineFlags, 0),
-    ENTRY(DOMAIN_CREATE, vkdDispatchCreate, 0),
+    ENTRY(DOMAIN_DEFINE_XML, vkdGenDomainDefineXML, 0),
+    ENTRY(DOMAIN_DEFINE_XML_FLAGS, vkdGenDomainDefineXMLFlags, 0),
+    ENTRY(DOMAIN_UNDEFINE, vkdGenDomainUndefine, 0),
+    ENTRY(DOMAIN_UNDEFINE_FLAGS, vkdGenDomainUndefineFlags, 0),
+    ENTRY(DOMAIN_CREATE, vkdGenDomainCreate, 0),
     ENTRY(DOMAIN_CREATE_WITH_FLAGS, vkdDispatchCreateWithFlags, 0),
-    ENTRY(DOMAIN_CREATE_XML, vkdDispatchCreateXML, 0),
-    ENTRY(DOMAIN_SHUTDOWN, vkdDispatchShutdown, 0),
-    ENTRY(DOMAIN_SHUTDOWN_FLAGS, vkdDispatchShutdownFlags, 0),
-    ENTRY(DOMAIN_REBOOT, vkdDispatchReboot, 0),
-    ENTRY(DOMAIN_RESET, vkdDispatchReset, 0),
-    ENTRY(DOMAIN_DESTROY, vkdDispatchDestroy, P),
-    ENTRY(DOMAIN_DESTROY_FLAGS, vkdDispatchDestroyFlags, P),
-    ENTRY(DOMAIN_SUSPEND, vkdDispatchSuspend, 0),
-    ENTRY(DOMAIN_RESUME, vkdDispatchResume, 0),
-    ENTRY(DOMAIN_SET_AUTOSTART, vkdDispatchSetAutostart, 0),
+    ENTRY(DOMAIN_CREATE_XML, vkdGenDomainCreateXML, 0),
+    ENTRY(DOMAIN_SHUTDOWN, vkdGenDomainShutdown, 0),
+    ENTRY(DOMAIN_SHUTDOWN_FLAGS, vkdGenDomainShutdownFlags, 0),
+    ENTRY(DOMAIN_REBOOT, vkdGenDomainReboot, 0),
+    ENTRY(DOMAIN_RESET, vkdGenDomainReset, 0),
+    ENTRY(DOMAIN_DESTROY, vkdGenDomainDestroy, P),
+    ENTRY(DOMAIN_DESTROY_FLAGS, vkdGenDomainDestroyFlags, P),
+    ENTRY(DOMAIN_SUSPEND, vkdGenDomainSuspend, 0),
+    ENTRY(DOMAIN_RESUME, vkdGenDomainResume, 0),
+    ENTRY(DOMAIN_SET_AUTOSTART, vkdGenDomainSetAutostart, 0),
 
     ENTRY(DOMAIN_GET_INFO, vkdDispatchGetInfo, P),
     ENTRY(DOMAIN_GET_STATE, vkdDispatchGetState, P | I),
-    ENTRY(DOMAIN_GET_XML_DESC, vkdDispatchGetXMLDesc, P),
+    ENTRY(DOMAIN_GET_XML_DESC, vkdGenDomainGetXMLDesc, P),
     ENTRY(DOMAIN_GET_AUTOSTART, vkdDispatchGetAutostart, P),
-    ENTRY(DOMAIN_IS_ACTIVE, vkdDispatchIsActive, P | I),
-    ENTRY(DOMAIN_IS_PERSISTENT, vkdDispatchIsPersistent, P | I),
-    ENTRY(DOMAIN_IS_UPDATED, vkdDispatchIsUpdated, P),
-    ENTRY(DOMAIN_HAS_MANAGED_SAVE_IMAGE, vkdDispatchHasManagedSaveImage, P),
-    ENTRY(DOMAIN_GET_OS_TYPE, vkdDispatchGetOSType, P),
+    ENTRY(DOMAIN_IS_ACTIVE, vkdGenDomainIsActive, P | I),
+    ENTRY(DOMAIN_IS_PERSISTENT, vkdGenDomainIsPersistent, P | I),
+    ENTRY(DOMAIN_IS_UPDATED, vkdGenDomainIsUpdated, P),
+    ENTRY(DOMAIN_HAS_MANAGED_SAVE_IMAGE, vkdGenDomainHasManagedSaveImage, P),
+    ENTRY(DOMAIN_GET_OS_TYPE, vkdGenDomainGetOSType, P),
     ENTRY(DOMAIN_GET_MAX_MEMORY, vkdDispatchGetMaxMemory, P),
-    ENTRY(DOMAIN_GET_VCPUS_FLAGS, vkdDispatchGetVcpusFlags, P),
+    ENTRY(DOMAIN_GET_VCPUS_FLAGS, vkdGenDomainGetVcpusFlags, P),
     ENTRY(DOMAIN_GET_SECURITY_LABEL, vkdDispatchGetSecurityLabel, P),
 
     /* Registering for events changes nothing: allowed read-only, as in libvirt. */
@@ -510,15 +474,25 @@ static const vkdProcEntry vkdProcs[] = {
 #undef N
 #undef I
 
-/* The handler table of program @prog (REMOTE_PROGRAM or QEMU_PROGRAM). */
-static const vkdProcEntry *
-vkdDispatchLookup(uint32_t prog, int proc)
+/* The handler of procedure @proc of program @prog: the table above (local
+ * policy: before-open, priority, inline), else a generated skeleton
+ * (remote_dispatch_gen.c) with the priority the description gives;
+ * false if none (the procedure is answered VIR_ERR_NO_SUPPORT). */
+static bool
+vkdDispatchLookup(uint32_t prog, int proc, vkdProcEntry *out)
 {
-    if (prog != REMOTE_PROGRAM)
-        return NULL;        /* QEMU_PROGRAM: no handlers yet */
-    if (proc <= 0 || (size_t)proc >= G_N_ELEMENTS(vkdProcs) || !vkdProcs[proc].handler)
-        return NULL;
-    return &vkdProcs[proc];
+    const remoteProcedure *p;
+
+    if (prog == REMOTE_PROGRAM && proc > 0 && (size_t)proc < G_N_ELEMENTS(vkdProcs) &&
+        vkdProcs[proc].handler) {
+        *out = vkdProcs[proc];
+        return true;
+    }
+    if (!(out->handler = vkdDispatchGenerated(prog, proc)))
+        return false;
+    p = remoteProgramProcedure(remoteProgramLookup(prog, VIR_NET_PROGRAM_VERSION), proc);
+    out->flags = p && (p->flags & REMOTE_PROC_PRIORITY) ? VKD_PROC_PRIO : 0;
+    return true;
 }
 
 bool
@@ -539,22 +513,22 @@ vkdDispatchRunsAlone(const virNetMessageHeader *hdr)
 bool
 vkdDispatchIsHighPriority(const virNetMessageHeader *hdr)
 {
-    const vkdProcEntry *e = vkdDispatchLookup(hdr->prog, hdr->proc);
-    const remoteProcedure *p =
-        remoteProgramProcedure(remoteProgramLookup(hdr->prog, hdr->vers), hdr->proc);
+    vkdProcEntry e;
+    const remoteProcedure *p;
 
-    if (e)
-        return e->flags & VKD_PROC_PRIO;
+    if (vkdDispatchLookup(hdr->prog, hdr->proc, &e))
+        return e.flags & VKD_PROC_PRIO;
     /* No handler: an error answer, cheap; as the description says. */
+    p = remoteProgramProcedure(remoteProgramLookup(hdr->prog, hdr->vers), hdr->proc);
     return p && (p->flags & REMOTE_PROC_PRIORITY);
 }
 
 bool
 vkdDispatchIsInline(const virNetMessageHeader *hdr)
 {
-    const vkdProcEntry *e = vkdDispatchLookup(hdr->prog, hdr->proc);
+    vkdProcEntry e;
 
-    return e && (e->flags & VKD_PROC_INLINE);
+    return vkdDispatchLookup(hdr->prog, hdr->proc, &e) && (e.flags & VKD_PROC_INLINE);
 }
 
 /* The read-only refusal libvirt's public API gives for @p called with
@@ -581,7 +555,8 @@ static bool
 vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
 {
     const virNetMessageHeader *hdr = &msg->header;
-    const vkdProcEntry *entry = vkdDispatchLookup(hdr->prog, hdr->proc);
+    vkdProcEntry found;
+    const vkdProcEntry *entry = vkdDispatchLookup(hdr->prog, hdr->proc, &found) ? &found : NULL;
     const remoteProcedure *codec =
         remoteProgramProcedure(remoteProgramLookup(hdr->prog, hdr->vers), hdr->proc);
     vkdDispatchClient *dc = virNetServerClientGetPrivateData(client);

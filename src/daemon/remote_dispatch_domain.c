@@ -19,8 +19,7 @@ vkdArgDomain(vkdCall *call, const remote_nonnull_domain *d)
     return vkdDomainFromWire(call->conn, d);
 }
 
-/* Every reply carrying one domain is { remote_nonnull_domain dom }
- * (remote_domain_lookup_by_name_ret and its siblings): @ret points at it. */
+/* Fill the remote_nonnull_domain at @ret from @dom (released); -1 if NULL. */
 static int
 vkdRetDomain(void *ret, virDomainPtr dom)
 {
@@ -66,20 +65,6 @@ VKD_HANDLER(vkdDispatchListAllDomains)
     return 0;
 }
 
-VKD_HANDLER(vkdDispatchNumOfDomains)
-{
-    remote_connect_num_of_domains_ret *r = ret;
-
-    return (r->num = virConnectNumOfDomains(call->conn)) < 0 ? -1 : 0;
-}
-
-VKD_HANDLER(vkdDispatchNumOfDefinedDomains)
-{
-    remote_connect_num_of_defined_domains_ret *r = ret;
-
-    return (r->num = virConnectNumOfDefinedDomains(call->conn)) < 0 ? -1 : 0;
-}
-
 VKD_HANDLER(vkdDispatchListDomains)
 {
     remote_connect_list_domains_args *a = args;
@@ -122,91 +107,10 @@ VKD_HANDLER(vkdDispatchListDefinedDomains)
     return 0;
 }
 
-/* ---- lookup ------------------------------------------------------------ */
-
-VKD_HANDLER(vkdDispatchLookupByName)
-{
-    remote_domain_lookup_by_name_args *a = args;
-    remote_domain_lookup_by_name_ret *r = ret;
-
-    return vkdRetDomain(&r->dom, virDomainLookupByName(call->conn, a->name));
-}
-
-VKD_HANDLER(vkdDispatchLookupByUUID)
-{
-    remote_domain_lookup_by_uuid_args *a = args;
-    remote_domain_lookup_by_uuid_ret *r = ret;
-
-    return vkdRetDomain(&r->dom, virDomainLookupByUUID(call->conn, a->uuid));
-}
-
-VKD_HANDLER(vkdDispatchLookupByID)
-{
-    remote_domain_lookup_by_id_args *a = args;
-    remote_domain_lookup_by_id_ret *r = ret;
-
-    return vkdRetDomain(&r->dom, virDomainLookupByID(call->conn, a->id));
-}
-
-/* ---- definitions and lifecycle ---------------------------------------- */
-
-VKD_HANDLER(vkdDispatchDefineXML)
-{
-    remote_domain_define_xml_args *a = args;
-    remote_domain_define_xml_ret *r = ret;
-
-    return vkdRetDomain(&r->dom, virDomainDefineXML(call->conn, a->xml));
-}
-
-VKD_HANDLER(vkdDispatchDefineXMLFlags)
-{
-    remote_domain_define_xml_flags_args *a = args;
-    remote_domain_define_xml_flags_ret *r = ret;
-
-    return vkdRetDomain(&r->dom, virDomainDefineXMLFlags(call->conn, a->xml, a->flags));
-}
-
-VKD_HANDLER(vkdDispatchCreateXML)
-{
-    remote_domain_create_xml_args *a = args;
-    remote_domain_create_xml_ret *r = ret;
-
-    return vkdRetDomain(&r->dom, virDomainCreateXML(call->conn, a->xml_desc, a->flags));
-}
-
-/* Procedures taking { dom } and returning void: one API call each. */
-#define VKD_DOMAIN_VOID(handler, argstype, apicall) \
-    VKD_HANDLER(handler) \
-    { \
-        argstype *a = args; \
-        g_autoptr(virDomain) dom = vkdArgDomain(call, &a->dom); \
-        return apicall; \
-    }
-
-/* { dom; flags } -> void */
-#define VKD_DOMAIN_FLAGS_VOID(handler, argstype, apicall) \
-    VKD_HANDLER(handler) \
-    { \
-        argstype *a = args; \
-        g_autoptr(virDomain) dom = vkdArgDomain(call, &a->dom); \
-        unsigned int flags = a->flags; \
-        return apicall; \
-    }
-
-VKD_DOMAIN_VOID(vkdDispatchUndefine, remote_domain_undefine_args, virDomainUndefine(dom))
-VKD_DOMAIN_FLAGS_VOID(vkdDispatchUndefineFlags, remote_domain_undefine_flags_args,
-                      virDomainUndefineFlags(dom, flags))
-VKD_DOMAIN_VOID(vkdDispatchCreate, remote_domain_create_args, virDomainCreate(dom))
-VKD_DOMAIN_VOID(vkdDispatchShutdown, remote_domain_shutdown_args, virDomainShutdown(dom))
-VKD_DOMAIN_FLAGS_VOID(vkdDispatchShutdownFlags, remote_domain_shutdown_flags_args,
-                      virDomainShutdownFlags(dom, flags))
-VKD_DOMAIN_FLAGS_VOID(vkdDispatchReboot, remote_domain_reboot_args, virDomainReboot(dom, flags))
-VKD_DOMAIN_FLAGS_VOID(vkdDispatchReset, remote_domain_reset_args, virDomainReset(dom, flags))
-VKD_DOMAIN_VOID(vkdDispatchDestroy, remote_domain_destroy_args, virDomainDestroy(dom))
-VKD_DOMAIN_FLAGS_VOID(vkdDispatchDestroyFlags, remote_domain_destroy_flags_args,
-                      virDomainDestroyFlags(dom, flags))
-VKD_DOMAIN_VOID(vkdDispatchSuspend, remote_domain_suspend_args, virDomainSuspend(dom))
-VKD_DOMAIN_VOID(vkdDispatchResume, remote_domain_resume_args, virDomainResume(dom))
+/* ---- lifecycle -----------------------------------------------------------
+ * The mechanical lookups, definitions, lifecycle calls and queries are
+ * generated (protocol.vkp gen=..., remote_dispatch_gen.c); these are the
+ * special ones. */
 
 VKD_HANDLER(vkdDispatchCreateWithFlags)
 {
@@ -218,14 +122,6 @@ VKD_HANDLER(vkdDispatchCreateWithFlags)
         return -1;
     /* The reply carries the new id: read it back from the driver. */
     return vkdRetDomain(&r->dom, virDomainLookupByUUID(call->conn, a->dom.uuid));
-}
-
-VKD_HANDLER(vkdDispatchSetAutostart)
-{
-    remote_domain_set_autostart_args *a = args;
-    g_autoptr(virDomain) dom = vkdArgDomain(call, &a->dom);
-
-    return virDomainSetAutostart(dom, a->autostart);
 }
 
 /* ---- queries ------------------------------------------------------------ */
@@ -261,15 +157,6 @@ VKD_HANDLER(vkdDispatchGetState)
     return 0;
 }
 
-VKD_HANDLER(vkdDispatchGetXMLDesc)
-{
-    remote_domain_get_xml_desc_args *a = args;
-    remote_domain_get_xml_desc_ret *r = ret;
-    g_autoptr(virDomain) dom = vkdArgDomain(call, &a->dom);
-
-    return (r->xml = virDomainGetXMLDesc(dom, a->flags)) ? 0 : -1;
-}
-
 VKD_HANDLER(vkdDispatchGetAutostart)
 {
     remote_domain_get_autostart_args *a = args;
@@ -281,49 +168,6 @@ VKD_HANDLER(vkdDispatchGetAutostart)
         return -1;
     r->autostart = autostart;
     return 0;
-}
-
-/* { dom } -> int, where the API returns the int or -1. */
-#define VKD_DOMAIN_INT(handler, prefix, field, apicall) \
-    VKD_HANDLER(handler) \
-    { \
-        prefix##_args *a = args; \
-        prefix##_ret *r = ret; \
-        g_autoptr(virDomain) dom = vkdArgDomain(call, &a->dom); \
-        return (r->field = apicall) < 0 ? -1 : 0; \
-    }
-
-VKD_DOMAIN_INT(vkdDispatchIsActive, remote_domain_is_active, active, virDomainIsActive(dom))
-VKD_DOMAIN_INT(vkdDispatchIsPersistent, remote_domain_is_persistent, persistent,
-               virDomainIsPersistent(dom))
-VKD_DOMAIN_INT(vkdDispatchIsUpdated, remote_domain_is_updated, updated,
-               virDomainIsUpdated(dom))
-
-VKD_HANDLER(vkdDispatchHasManagedSaveImage)
-{
-    remote_domain_has_managed_save_image_args *a = args;
-    remote_domain_has_managed_save_image_ret *r = ret;
-    g_autoptr(virDomain) dom = vkdArgDomain(call, &a->dom);
-
-    return (r->result = virDomainHasManagedSaveImage(dom, a->flags)) < 0 ? -1 : 0;
-}
-
-VKD_HANDLER(vkdDispatchGetVcpusFlags)
-{
-    remote_domain_get_vcpus_flags_args *a = args;
-    remote_domain_get_vcpus_flags_ret *r = ret;
-    g_autoptr(virDomain) dom = vkdArgDomain(call, &a->dom);
-
-    return (r->num = virDomainGetVcpusFlags(dom, a->flags)) < 0 ? -1 : 0;
-}
-
-VKD_HANDLER(vkdDispatchGetOSType)
-{
-    remote_domain_get_os_type_args *a = args;
-    remote_domain_get_os_type_ret *r = ret;
-    g_autoptr(virDomain) dom = vkdArgDomain(call, &a->dom);
-
-    return (r->type = virDomainGetOSType(dom)) ? 0 : -1;
 }
 
 VKD_HANDLER(vkdDispatchGetMaxMemory)

@@ -43,8 +43,6 @@
 #define REMOTE_SYSTEM_SOCKET_RO "/run/virtkit/virtkit-sock-ro"
 #define REMOTE_AUTOSTART_DEADLINE_US (10 * G_USEC_PER_SEC)
 
-
-
 /* ---- helpers ---------------------------------------------------------------- */
 
 remotePrivate *
@@ -575,37 +573,10 @@ remoteConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer)
 }
 
 static char *
-remoteConnectGetHostname(virConnectPtr conn)
-{
-    remote_connect_get_hostname_ret ret = { 0 };
-
-    return remoteCallConnectGetHostname(conn, &ret) < 0 ? NULL : ret.hostname;
-}
-
-static char *
 remoteConnectGetURI(virConnectPtr conn)
 {
     /* Clients answer this themselves (facts §6): no call. */
     return g_strdup(conn->uri);
-}
-
-static char *
-remoteConnectGetCapabilities(virConnectPtr conn)
-{
-    remote_connect_get_capabilities_ret ret = { 0 };
-
-    return remoteCallConnectGetCapabilities(conn, &ret) < 0 ? NULL : ret.capabilities;
-}
-
-static int
-remoteConnectGetMaxVcpus(virConnectPtr conn, const char *type)
-{
-    remote_connect_get_max_vcpus_args args = { .type = (char *)type };
-    remote_connect_get_max_vcpus_ret ret = { 0 };
-
-    if (remoteCallConnectGetMaxVcpus(conn, &args, &ret) < 0)
-        return -1;
-    return ret.max_vcpus;
 }
 
 static int

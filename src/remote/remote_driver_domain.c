@@ -14,22 +14,6 @@
 /* ---- listing --------------------------------------------------------------------- */
 
 int
-remoteConnectNumOfDomains(virConnectPtr conn)
-{
-    remote_connect_num_of_domains_ret ret = { 0 };
-
-    return remoteCallConnectNumOfDomains(conn, &ret) < 0 ? -1 : ret.num;
-}
-
-int
-remoteConnectNumOfDefinedDomains(virConnectPtr conn)
-{
-    remote_connect_num_of_defined_domains_ret ret = { 0 };
-
-    return remoteCallConnectNumOfDefinedDomains(conn, &ret) < 0 ? -1 : ret.num;
-}
-
-int
 remoteConnectListDomains(virConnectPtr conn, int *ids, int maxids)
 {
     remote_connect_list_domains_args args = { .maxids = maxids };
@@ -127,36 +111,6 @@ remoteDomainFromWire(virConnectPtr conn, int rc, remote_nonnull_domain *d)
 }
 
 virDomainPtr
-remoteDomainLookupByID(virConnectPtr conn, int id)
-{
-    remote_domain_lookup_by_id_args args = { .id = id };
-    remote_domain_lookup_by_id_ret ret = { 0 };
-
-    return remoteDomainFromWire(conn, remoteCallDomainLookupByID(conn, &args, &ret), &ret.dom);
-}
-
-virDomainPtr
-remoteDomainLookupByName(virConnectPtr conn, const char *name)
-{
-    remote_domain_lookup_by_name_args args = { .name = (char *)name };
-    remote_domain_lookup_by_name_ret ret = { 0 };
-
-    return remoteDomainFromWire(conn, remoteCallDomainLookupByName(conn, &args, &ret),
-                                &ret.dom);
-}
-
-virDomainPtr
-remoteDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
-{
-    remote_domain_lookup_by_uuid_args args;
-    remote_domain_lookup_by_uuid_ret ret = { 0 };
-
-    memcpy(args.uuid, uuid, VIR_UUID_BUFLEN);
-    return remoteDomainFromWire(conn, remoteCallDomainLookupByUUID(conn, &args, &ret),
-                                &ret.dom);
-}
-
-virDomainPtr
 remoteDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
 {
     /* virDomainDefineXML (no flags) uses the original procedure, as
@@ -174,24 +128,6 @@ remoteDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int fla
         return remoteDomainFromWire(conn, remoteCallDomainDefineXMLFlags(conn, &args, &ret),
                                     &ret.dom);
     }
-}
-
-virDomainPtr
-remoteDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
-{
-    remote_domain_create_xml_args args = { .xml_desc = (char *)xml, .flags = flags };
-    remote_domain_create_xml_ret ret = { 0 };
-
-    return remoteDomainFromWire(conn, remoteCallDomainCreateXML(conn, &args, &ret), &ret.dom);
-}
-
-int
-remoteDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
-{
-    remote_domain_undefine_flags_args args = { .flags = flags };
-
-    remoteMakeDomain(&args.dom, dom);
-    return remoteCallDomainUndefineFlags(dom->conn, &args);
 }
 
 int
@@ -241,24 +177,6 @@ remoteDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
 }
 
 int
-remoteDomainReboot(virDomainPtr dom, unsigned int flags)
-{
-    remote_domain_reboot_args args = { .flags = flags };
-
-    remoteMakeDomain(&args.dom, dom);
-    return remoteCallDomainReboot(dom->conn, &args);
-}
-
-int
-remoteDomainReset(virDomainPtr dom, unsigned int flags)
-{
-    remote_domain_reset_args args = { .flags = flags };
-
-    remoteMakeDomain(&args.dom, dom);
-    return remoteCallDomainReset(dom->conn, &args);
-}
-
-int
 remoteDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
 {
     int rc;
@@ -277,24 +195,6 @@ remoteDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     if (rc == 0)
         dom->id = -1;
     return rc;
-}
-
-int
-remoteDomainSuspend(virDomainPtr dom)
-{
-    remote_domain_suspend_args args;
-
-    remoteMakeDomain(&args.dom, dom);
-    return remoteCallDomainSuspend(dom->conn, &args);
-}
-
-int
-remoteDomainResume(virDomainPtr dom)
-{
-    remote_domain_resume_args args;
-
-    remoteMakeDomain(&args.dom, dom);
-    return remoteCallDomainResume(dom->conn, &args);
 }
 
 int
@@ -329,30 +229,6 @@ remoteDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
     return 0;
 }
 
-char *
-remoteDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
-{
-    remote_domain_get_xml_desc_args args = { .flags = flags };
-    remote_domain_get_xml_desc_ret ret = { 0 };
-
-    remoteMakeDomain(&args.dom, dom);
-    if (remoteCallDomainGetXMLDesc(dom->conn, &args, &ret) < 0)
-        return NULL;
-    return ret.xml;
-}
-
-char *
-remoteDomainGetOSType(virDomainPtr dom)
-{
-    remote_domain_get_os_type_args args;
-    remote_domain_get_os_type_ret ret = { 0 };
-
-    remoteMakeDomain(&args.dom, dom);
-    if (remoteCallDomainGetOSType(dom->conn, &args, &ret) < 0)
-        return NULL;
-    return ret.type;
-}
-
 unsigned long long
 remoteDomainGetMaxMemory(virDomainPtr dom)
 {
@@ -366,46 +242,6 @@ remoteDomainGetMaxMemory(virDomainPtr dom)
 }
 
 int
-remoteDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
-{
-    remote_domain_get_vcpus_flags_args args = { .flags = flags };
-    remote_domain_get_vcpus_flags_ret ret = { 0 };
-
-    remoteMakeDomain(&args.dom, dom);
-    return remoteCallDomainGetVcpusFlags(dom->conn, &args, &ret) < 0 ? -1 : ret.num;
-}
-
-int
-remoteDomainIsActive(virDomainPtr dom)
-{
-    remote_domain_is_active_args args;
-    remote_domain_is_active_ret ret = { 0 };
-
-    remoteMakeDomain(&args.dom, dom);
-    return remoteCallDomainIsActive(dom->conn, &args, &ret) < 0 ? -1 : ret.active;
-}
-
-int
-remoteDomainIsPersistent(virDomainPtr dom)
-{
-    remote_domain_is_persistent_args args;
-    remote_domain_is_persistent_ret ret = { 0 };
-
-    remoteMakeDomain(&args.dom, dom);
-    return remoteCallDomainIsPersistent(dom->conn, &args, &ret) < 0 ? -1 : ret.persistent;
-}
-
-int
-remoteDomainIsUpdated(virDomainPtr dom)
-{
-    remote_domain_is_updated_args args;
-    remote_domain_is_updated_ret ret = { 0 };
-
-    remoteMakeDomain(&args.dom, dom);
-    return remoteCallDomainIsUpdated(dom->conn, &args, &ret) < 0 ? -1 : ret.updated;
-}
-
-int
 remoteDomainGetAutostart(virDomainPtr dom, int *autostart)
 {
     remote_domain_get_autostart_args args;
@@ -416,25 +252,6 @@ remoteDomainGetAutostart(virDomainPtr dom, int *autostart)
         return -1;
     *autostart = ret.autostart;
     return 0;
-}
-
-int
-remoteDomainSetAutostart(virDomainPtr dom, int autostart)
-{
-    remote_domain_set_autostart_args args = { .autostart = autostart };
-
-    remoteMakeDomain(&args.dom, dom);
-    return remoteCallDomainSetAutostart(dom->conn, &args);
-}
-
-int
-remoteDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
-{
-    remote_domain_has_managed_save_image_args args = { .flags = flags };
-    remote_domain_has_managed_save_image_ret ret = { 0 };
-
-    remoteMakeDomain(&args.dom, dom);
-    return remoteCallDomainHasManagedSaveImage(dom->conn, &args, &ret) < 0 ? -1 : ret.result;
 }
 
 int

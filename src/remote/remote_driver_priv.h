@@ -44,37 +44,17 @@ int remoteCopyChars(char *dst, size_t dstlen, const char *src, uint32_t len,
                     const char *what);
 
 /* Listing and domain entry points (remote_driver_domain.c). */
-int remoteConnectNumOfDomains(virConnectPtr conn);
-int remoteConnectNumOfDefinedDomains(virConnectPtr conn);
 int remoteConnectListDomains(virConnectPtr conn, int *ids, int maxids);
 int remoteConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames);
 int remoteConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
                                 unsigned int flags);
-virDomainPtr remoteDomainLookupByID(virConnectPtr conn, int id);
-virDomainPtr remoteDomainLookupByName(virConnectPtr conn, const char *name);
-virDomainPtr remoteDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
 virDomainPtr remoteDomainDefineXMLFlags(virConnectPtr conn, const char *xml,
                                         unsigned int flags);
-virDomainPtr remoteDomainCreateXML(virConnectPtr conn, const char *xml,
-                                   unsigned int flags);
-int remoteDomainUndefineFlags(virDomainPtr dom, unsigned int flags);
 int remoteDomainCreateWithFlags(virDomainPtr dom, unsigned int flags);
 int remoteDomainShutdownFlags(virDomainPtr dom, unsigned int flags);
-int remoteDomainReboot(virDomainPtr dom, unsigned int flags);
-int remoteDomainReset(virDomainPtr dom, unsigned int flags);
 int remoteDomainDestroyFlags(virDomainPtr dom, unsigned int flags);
-int remoteDomainSuspend(virDomainPtr dom);
-int remoteDomainResume(virDomainPtr dom);
 int remoteDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags);
 int remoteDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
-char *remoteDomainGetXMLDesc(virDomainPtr dom, unsigned int flags);
-char *remoteDomainGetOSType(virDomainPtr dom);
 unsigned long long remoteDomainGetMaxMemory(virDomainPtr dom);
-int remoteDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags);
-int remoteDomainIsActive(virDomainPtr dom);
-int remoteDomainIsPersistent(virDomainPtr dom);
-int remoteDomainIsUpdated(virDomainPtr dom);
 int remoteDomainGetAutostart(virDomainPtr dom, int *autostart);
-int remoteDomainSetAutostart(virDomainPtr dom, int autostart);
-int remoteDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
 int remoteDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);

@@ -146,6 +146,12 @@ def test_preamble_and_errors():
     assert parse_error(pl) == (3, 19, nosup + "virConnectNumOfNetworks"), parse_error(pl)
     (hdr, pl) = c.call(186, xdr_string("s1") + TEST_DOM + struct.pack(">I", 0))
     assert parse_error(pl) == (3, 35, nosup + "virDomainSnapshotGetXMLDesc"), parse_error(pl)
+    # DOMAIN_GET_MAX_VCPUS (18) has no hand-written code at all: a generated
+    # skeleton (protocol.vkp gen=server) calls virDomainGetMaxVcpus
+    (hdr, dom) = c.call(LOOKUP_BY_NAME, xdr_string("test"))
+    (hdr, pl) = c.call(18, dom)
+    assert hdr[5] == 0, parse_error(pl)
+    assert struct.unpack(">i", pl)[0] >= 1, pl
     # the QEMU program (0x20008087) is served too
     (hdr, pl) = c.call(1, TEST_DOM + xdr_string("info status") + struct.pack(">I", 1),
                        prog=QEMU_PROGRAM)                      # DOMAIN_MONITOR_COMMAND

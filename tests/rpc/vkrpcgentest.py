@@ -18,6 +18,10 @@ proc 1 DO_IT  api=virDoIt prio ro
     ret { r: opaque<MAX> }
 event 2 HAPPENED
     msg { what: s }
+struct nonnull_domain { name: s; uuid: opaque[16]; id: int }
+proc 3 GET_IT  api=virGetIt gen=both
+    args { dom: nonnull_domain; what: s?; flags: uint }
+    ret { it: s }
 """
 
 BAD = [
@@ -34,6 +38,11 @@ BAD = [
     ("self-containing type", GOOD.replace("b: s?", "b: pair"), 4, "contains itself"),
     ("bad error domain", GOOD.replace("api=virDoIt", "api=virDoIt@NOWHERE"), 6,
      "unknown error domain NOWHERE"),
+    ("gen for a non-mechanical reply", GOOD.replace("ret { it: s }", "ret { it: s; n: int }"),
+     12, "a mechanical reply has one member"),
+    ("gen for a non-mechanical argument", GOOD.replace("what: s?;", "what: pair;"),
+     12, "argument what is not mechanical"),
+    ("gen without api", GOOD.replace("api=virGetIt gen=both", "gen=both"), 12, "gen needs api="),
 ]
 
 
@@ -41,7 +50,7 @@ def run(text, tmp):
     src = os.path.join(tmp, "t.vkp")
     with open(src, "w") as f:
         f.write(text)
-    outs = [os.path.join(tmp, n) for n in ("p.h", "p.c", "c.h", "c.c")]
+    outs = [os.path.join(tmp, n) for n in ("p.h", "p.c", "c.h", "c.c", "s.h", "s.c")]
     for o in outs:
         if os.path.exists(o):
             os.unlink(o)
@@ -52,12 +61,12 @@ def run(text, tmp):
 def main():
     n = 0
     fails = 0
-    print("1..%d" % (2 + len(BAD)))
+    print("1..%d" % (3 + len(BAD)))
     with tempfile.TemporaryDirectory() as tmp:
         p, outs = run(GOOD, tmp)
         n += 1
         ok = p.returncode == 0 and all(os.path.exists(o) for o in outs)
-        print("%s %d - a valid description generates 4 files" % ("ok" if ok else "not ok", n))
+        print("%s %d - a valid description generates 6 files" % ("ok" if ok else "not ok", n))
         fails += not ok
         n += 1
         text = open(outs[1]).read() if ok else ""
@@ -66,6 +75,19 @@ def main():
               '.api = "virDoIt", .errDomain = VIR_FROM_DOMAIN,' in text and
               "REMOTE_PROC_PRIORITY | REMOTE_PROC_READONLY_OK" in text)
         print("%s %d - filters, list bounds and table entries as described" %
+              ("ok" if ok else "not ok", n))
+        fails += not ok
+        n += 1
+        server = open(outs[5]).read() if os.path.exists(outs[5]) else ""
+        client = open(outs[3]).read() if os.path.exists(outs[3]) else ""
+        ok = ("VKD_HANDLER(vkdGenPGetIt)" in server and
+              "g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);" in server and
+              "return (r->it = virGetIt(dom, a->what, a->flags)) ? 0 : -1;" in server and
+              "case P_PROC_GET_IT: return vkdGenPGetIt;" in server and
+              "vkdGenPDoIt" not in server and
+              "pGetIt(virDomainPtr dom, const char *what, unsigned int flags)" in client and
+              "if (pCallGetIt(dom->conn, &args, &ret) < 0)" in client)
+        print("%s %d - gen=both: dispatch skeleton and driver entry point" %
               ("ok" if ok else "not ok", n))
         fails += not ok
         for name, text, line, msg in BAD:
