@@ -67,6 +67,7 @@ testLibvirtFrames(void)
     g_autoptr(GString) why = g_string_new(NULL);
     size_t frames = 0;
     size_t errors = 0;
+    size_t nosupport = 0;
     size_t i;
 
     g_assert_true(g_file_get_contents(FRAMES, &text, NULL, NULL));
@@ -115,6 +116,27 @@ testLibvirtFrames(void)
             filter = p->argsFilter;
             size = p->argsSize;
         }
+        if (filter == remote_error_filter) {
+            /* libvirtd's own "not supported" answers name the public API and
+             * its error domain: the description must say the same */
+            static const char prefix[] =
+                "this function is not supported by the connection driver: ";
+            remote_error e = { 0 };
+            virXdr dec;
+
+            virXdrInitDecode(&dec, bytes + 28, len - 28);
+            g_assert_true(remote_error_filter(&dec, &e));
+            if (e.code == VIR_ERR_NO_SUPPORT && e.message &&
+                g_str_has_prefix(e.message, prefix)) {
+                if (g_strcmp0(p->api, e.message + strlen(prefix)) != 0 ||
+                    p->errDomain != e.domain)
+                    g_error("%s: libvirtd says %s (domain %d), the description %s (%d)",
+                            p->name, e.message + strlen(prefix), e.domain, p->api,
+                            p->errDomain);
+                nosupport++;
+            }
+            virXdrFree(remote_error_filter, &e);
+        }
         if (!filter) {
             /* void: libvirt sent nothing after the header */
             g_assert_cmpuint(len, ==, 28);
@@ -128,9 +150,11 @@ testLibvirtFrames(void)
     /* the recording covers ~120 procedures; a truncated file fails here */
     g_assert_cmpuint(frames, >=, 200);
     g_assert_cmpuint(errors, >=, 20);
+    g_assert_cmpuint(nosupport, >=, 10);
     g_assert_cmpuint(g_hash_table_size(procs), >=, 100);
     if (g_test_verbose())
-        g_printerr("%zu frames, %u procedures\n", frames, g_hash_table_size(procs));
+        g_printerr("%zu frames, %u procedures, %zu NO_SUPPORT answers checked\n",
+                   frames, g_hash_table_size(procs), nosupport);
 }
 
 /* Known values to known bytes for the constructs the 56 hand-written
