@@ -7,6 +7,7 @@
 #include <libvirt/virterror.h>
 
 #include "qemu_capabilities.h"
+#include "qemu_validate.h"
 #include "virerror.h"
 
 static char *qemuBinary;
@@ -184,11 +185,22 @@ testPostParse(void)
     g_assert_cmpstr(def.os.arch, ==, "x86_64");
     g_assert_cmpstr(def.emulator, ==, qemuBinary);
     g_free(def.os.machine);
+    /* defaults only: what QEMU lacks is left for the validator to refuse */
     def.os.machine = g_strdup("bogus-machine");
-    virResetLastError();
-    g_assert_cmpint(qemuCapsDomainDefPostParse(caps, &def), ==, -1);
-    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_CONFIG_UNSUPPORTED);
+    def.virtType = VIR_DOMAIN_VIRT_QEMU;
+    g_assert_cmpint(qemuCapsDomainDefPostParse(caps, &def), ==, 0);
     g_assert_cmpstr(def.os.machine, ==, "bogus-machine");
+    virResetLastError();
+    g_assert_cmpint(qemuValidateDomainDef(&def, caps), ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_CONFIG_UNSUPPORTED);
+    g_assert_true(g_str_has_suffix(virGetLastErrorMessage(),
+                                   "does not support machine type 'bogus-machine'"));
+    g_free(def.os.arch);
+    def.os.arch = g_strdup("aarch64");
+    g_assert_cmpint(qemuCapsDomainDefPostParse(caps, &def), ==, 0);
+    g_assert_cmpint(qemuValidateDomainDef(&def, caps), ==, -1);
+    g_assert_cmpstr(virGetLastErrorMessage(), ==,
+                    "unsupported configuration: No guest options available for arch 'aarch64'");
     g_free(def.os.machine);
     g_free(def.os.arch);
     g_free(def.emulator);

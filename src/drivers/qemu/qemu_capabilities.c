@@ -883,22 +883,13 @@ qemuCapsCheckVirtType(qemuCapsCache *cache, qemuCaps *caps, int virtType)
 int
 qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
 {
-    const char *machine;
+    /* Defaults only: an arch or a machine QEMU lacks is the validator's
+     * to refuse (qemu_validate.c), and stays as given until then. */
+    const char *machine = qemuCapsGetCanonicalMachine(caps, def->os.machine);
 
-    if (def->os.arch && !g_str_equal(def->os.arch, "x86_64")) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       "No guest options available for arch '%s'", def->os.arch);
-        return -1;
-    }
-    if (!(machine = qemuCapsGetCanonicalMachine(caps, def->os.machine))) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       "Emulator '%s' does not support machine type '%s'",
-                       caps->binary, def->os.machine ? def->os.machine : "(default)");
-        return -1;
-    }
     if (!def->os.arch)
         def->os.arch = g_strdup("x86_64");
-    if (g_strcmp0(def->os.machine, machine) != 0) {
+    if (machine && g_strcmp0(def->os.machine, machine) != 0) {
         g_free(def->os.machine);
         def->os.machine = g_strdup(machine);
     }

@@ -106,10 +106,11 @@ int qemuCapsCheckVirtType(qemuCapsCache *cache, qemuCaps *caps, int virtType);
 bool qemuCapsKVMUsable(qemuCapsCache *cache, qemuCaps *caps, char **why);
 
 /*
- * Driver post-parse for a QEMU def: sets def->emulator when NULL, expands
- * def->os.machine (alias or missing -> canonical), sets def->os.arch to
- * "x86_64" when NULL. Errors (CONFIG_UNSUPPORTED) for an arch other than
- * x86_64 or a machine the binary lacks; @def unchanged on error.
+ * Driver post-parse for a QEMU def, defaults only: sets def->emulator when
+ * NULL, expands def->os.machine (alias or missing -> canonical; a machine
+ * the binary lacks stays as given), sets def->os.arch to "x86_64" when
+ * NULL. Refusing what QEMU cannot do is qemuValidateDomainDef's job
+ * (qemu_validate.h), called right after. Returns 0.
  */
 int qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def);
 

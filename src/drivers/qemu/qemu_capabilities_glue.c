@@ -11,6 +11,7 @@
 #include "qemu_capabilities_glue.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
+#include "qemu_validate.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU

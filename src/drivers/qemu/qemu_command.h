@@ -7,18 +7,16 @@
 #include "domain_conf.h"
 #include "qemu_capabilities.h"
 
-/*
- * Check that every part of @def can be honoured by QEMU with @caps: virt
- * type (qemu or kvm; kvm itself is checked by qemuCapsCheckVirtType),
- * machine, arch, memory/vcpus, unknown elements, disk device/bus/format/
- * cache values, chardev types, network types (only 'user'), lifecycle
- * actions the QEMU driver refuses (rename-restart, preserve for
- * poweroff/reboot, coredump-* for poweroff/reboot, on_poweroff=restart with
- * on_reboot=destroy). Pure: no probe, no I/O. 0, or -1 with
- * CONFIG_UNSUPPORTED (domain QEMU) and a message naming what is refused.
- * Call at define time and again at start.
- */
-int qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps);
+/* Device naming shared with the validator (qemu_validate.c). */
+bool qemuMachineIsQ35(const char *machine);
+bool qemuMachineIsI440FX(const char *machine);
+/* The bus a disk really uses: given, or derived from its target name as
+ * libvirt does (vd -> virtio, hd -> ide, sd -> scsi). */
+int qemuDiskBus(const virDomainDiskDef *disk);
+/* "sdc" -> 2, "vdaa" -> 26; -1 if not a disk name. */
+int qemuDiskIndex(const char *dst);
+/* QEMU's device for an interface model, or NULL if there is none. */
+const char *qemuNetModel(const virDomainNetDef *net);
 
 typedef struct {
     int monitorFd;      /* fd number (in QEMU) of the listening QMP socket */
@@ -37,8 +35,8 @@ typedef struct {
  * The argv (argv[0] = the emulator, NULL-terminated) to start @def paused
  * (-S) with -no-shutdown, the monitor on opts->monitorFd, and every device
  * of @def. @def should have been through qemuCapsDomainDefPostParse (an
- * unexpanded machine alias is expanded here too). Validates first (same
- * errors as qemuValidateDomainDef). Returns a new GStrv or NULL with an
+ * unexpanded machine alias is expanded here too). Validates first
+ * (qemuValidateDomainDef, qemu_validate.h). Returns a new GStrv or NULL with an
  * error reported.
  *
  * Names QEMU will know the devices by (for QMP): disks "libvirt-N-format"

@@ -38,8 +38,7 @@ qemuDomainDefParseForDriver(qemuDriver *driver, const char *xml, unsigned int pa
 
     if (!def)
         return NULL;
-    if (qemuProcessValidateDef(driver, def) < 0 ||
-        qemuGluePostParse(driver, def) < 0)
+    if (qemuGluePostParse(driver, def) < 0)
         return NULL;
     *graceSec = qemuDomainParseGraceOverride(xml);
     return g_steal_pointer(&def);
@@ -265,34 +264,45 @@ qemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     return ret;
 }
 
-int
-qemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
+/* Shutdown and reboot: one ACPI power button press under a MODIFY job.
+ * What the guest's power-off then becomes is decided here: a reboot is a
+ * power-off that the SHUTDOWN handler turns into system_reset + cont
+ * (unless on_reboot says to end the guest); a shutdown is one unless
+ * on_poweroff says to restart. No guest agent channel exists yet:
+ * agent-only is refused; with ACPI also requested, ACPI is used (libvirt's
+ * fallback). */
+static int
+qemuDomainPowerButton(virDomainPtr dom, bool agentOnly, bool reboot)
 {
     virDomainObj *obj;
     qemuDomainObjPrivate *priv;
     int ret = -1;
 
-    virCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN | VIR_DOMAIN_SHUTDOWN_GUEST_AGENT, -1);
-
     if (!(obj = qemuDomainObjFromDomain(dom)))
         return -1;
     priv = qemuDomainPriv(obj);
-    /* No guest agent channel exists yet: agent-only is refused; with ACPI
-     * also requested, ACPI is used (libvirt's fallback). */
-    if ((flags & VIR_DOMAIN_SHUTDOWN_GUEST_AGENT) &&
-        !(flags & VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN)) {
+    if (agentOnly) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
                        "QEMU guest agent is not configured");
         goto cleanup;
     }
     if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
         goto cleanup;
-    if (obj->state != VIR_DOMAIN_RUNNING || !virDomainObjIsActive(obj)) {
-        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
-        goto endjob;
+    if (reboot) {
+        if (qemuDomainObjCheckActive(obj) < 0)
+            goto endjob;
+        priv->fakeReboot = !(obj->def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY ||
+                             obj->def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE);
+    } else {
+        /* libvirt's shutdown wants the vCPUs running (a paused guest
+         * cannot see the button) */
+        if (obj->state != VIR_DOMAIN_RUNNING || !virDomainObjIsActive(obj)) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
+            goto endjob;
+        }
+        priv->fakeReboot = obj->def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART ||
+                           obj->def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME;
     }
-    priv->fakeReboot = obj->def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART ||
-                       obj->def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME;
     if (qemuProcessMonitorCommand(obj, "system_powerdown") < 0) {
         priv->fakeReboot = false;
         goto endjob;
@@ -307,42 +317,25 @@ qemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
 }
 
 int
+qemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
+{
+    virCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN | VIR_DOMAIN_SHUTDOWN_GUEST_AGENT, -1);
+
+    return qemuDomainPowerButton(dom,
+                                 (flags & VIR_DOMAIN_SHUTDOWN_GUEST_AGENT) &&
+                                 !(flags & VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN),
+                                 false);
+}
+
+int
 qemuDomainReboot(virDomainPtr dom, unsigned int flags)
 {
-    virDomainObj *obj;
-    qemuDomainObjPrivate *priv;
-    int ret = -1;
-
     virCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN | VIR_DOMAIN_REBOOT_GUEST_AGENT, -1);
 
-    if (!(obj = qemuDomainObjFromDomain(dom)))
-        return -1;
-    priv = qemuDomainPriv(obj);
-    if ((flags & VIR_DOMAIN_REBOOT_GUEST_AGENT) &&
-        !(flags & VIR_DOMAIN_REBOOT_ACPI_POWER_BTN)) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       "QEMU guest agent is not configured");
-        goto cleanup;
-    }
-    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
-        goto cleanup;
-    if (qemuDomainObjCheckActive(obj) < 0)
-        goto endjob;
-    /* A reboot is an ACPI power-off that the SHUTDOWN handler turns into
-     * system_reset + cont, unless on_reboot says to end the guest. */
-    priv->fakeReboot = !(obj->def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY ||
-                         obj->def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE);
-    if (qemuProcessMonitorCommand(obj, "system_powerdown") < 0) {
-        priv->fakeReboot = false;
-        goto endjob;
-    }
-    ret = 0;
-
- endjob:
-    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
- cleanup:
-    virDomainObjEndAPI(&obj);
-    return ret;
+    return qemuDomainPowerButton(dom,
+                                 (flags & VIR_DOMAIN_REBOOT_GUEST_AGENT) &&
+                                 !(flags & VIR_DOMAIN_REBOOT_ACPI_POWER_BTN),
+                                 true);
 }
 
 int

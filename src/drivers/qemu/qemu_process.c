@@ -62,38 +62,6 @@ static const qemuMonitorCallbacks qemuProcessMonitorCallbacks = {
     .eof = qemuProcessHandleEOF,
 };
 
-/* ---- validation ---------------------------------------------------- */
-
-int
-qemuProcessValidateDef(qemuDriver *driver, virDomainDef *def)
-{
-    const char *names[] = { "poweroff", "reboot", "crash" };
-    int actions[] = { def->onPoweroff, def->onReboot, def->onCrash };
-
-    for (size_t i = 0; i < G_N_ELEMENTS(actions); i++) {
-        if (actions[i] == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "qemu driver doesn't support the '%s' action for 'on_%s'",
-                           "rename-restart", names[i]);
-            return -1;
-        }
-        if (i < 2 && actions[i] == VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "qemu driver doesn't support the '%s' action for 'on_%s'",
-                           "preserve", names[i]);
-            return -1;
-        }
-    }
-    if (def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART &&
-        def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       "qemu driver doesn't support 'onReboot' action 'destroy' with "
-                       "'onPoweroff' action 'restart'");
-        return -1;
-    }
-    return 0;
-}
-
 /* ---- helpers ------------------------------------------------------- */
 
 typedef struct {
@@ -904,8 +872,7 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
         obj->def = virDomainDefCopy(obj->newDef);
     }
 
-    if (qemuProcessValidateDef(driver, obj->def) < 0 ||
-        qemuGluePrepareForStart(driver, obj->def, &qemuVersion) < 0)
+    if (qemuGluePrepareForStart(driver, obj->def, &qemuVersion) < 0)
         goto error_nostart;
 
     obj->def->id = virDomainObjListNextID(driver->domains);

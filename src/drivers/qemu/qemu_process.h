@@ -5,13 +5,6 @@
 #include "qemu_domain.h"
 
 /*
- * Check what the QEMU driver cannot honour in @def (lifecycle actions as
- * libvirt's QEMU driver rejects them, virt type, unknown elements).
- * 0 or -1 with CONFIG_UNSUPPORTED reported.
- */
-int qemuProcessValidateDef(qemuDriver *driver, virDomainDef *def);
-
-/*
  * Start QEMU for @obj: paused, monitor connected, then 'cont' unless
  * VIR_DOMAIN_START_PAUSED. Called with @obj locked and a MODIFY job held;
  * drops the lock while waiting on QEMU. On success the state is

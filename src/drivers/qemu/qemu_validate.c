@@ -1,0 +1,312 @@
+/* qemu_validate.c: every "QEMU cannot do this" rule of a domain definition, in one place */
+
+/*
+ * One rule, one message: when QEMU (or this driver) cannot honour part of
+ * a definition, the rule lives here and nowhere else, and reports
+ * CONFIG_UNSUPPORTED (domain QEMU) naming what is refused, with libvirt's
+ * message where libvirt has one. The parser (src/conf) checks only what
+ * the XML itself allows; the command line builder (qemu_command.c)
+ * assumes a definition that passed here. Pure: no probe, no I/O.
+ */
+#define G_LOG_DOMAIN "virtkit.qemu.validate"
+
+#include <string.h>
+
+#include "qemu_command.h"
+#include "qemu_validate.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+/* Elements the parser keeps as unknown that have no effect on QEMU in
+ * libvirt either (application data). Everything else unknown is refused. */
+static const char *const qemuIgnorableElements[] = { "metadata", NULL };
+
+static const char *const diskBusNames[VIR_DOMAIN_DISK_BUS_LAST] = {
+    "none", "ide", "scsi", "virtio", "usb", "sata",
+};
+
+static int
+qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk, const char *machine)
+{
+    int bus = qemuDiskBus(disk);
+    const char *dst = disk->dst ? disk->dst : "?";
+    int idx = qemuDiskIndex(disk->dst);
+
+    if (disk->type != VIR_DOMAIN_DISK_TYPE_FILE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s': only file disks are supported",
+                       dst);
+        return -1;
+    }
+    if (idx < 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s': invalid target name", dst);
+        return -1;
+    }
+    if (disk->driverName && !g_str_equal(disk->driverName, "qemu")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "disk '%s': unsupported driver name '%s'", dst, disk->driverName);
+        return -1;
+    }
+    if (disk->format != VIR_STORAGE_FORMAT_NONE && disk->format != VIR_STORAGE_FORMAT_RAW &&
+        disk->format != VIR_STORAGE_FORMAT_QCOW2) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s': unsupported format", dst);
+        return -1;
+    }
+    if (disk->cache < 0 || disk->cache >= VIR_DOMAIN_DISK_CACHE_LAST) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s': unsupported cache mode", dst);
+        return -1;
+    }
+    if (disk->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "disk '%s': explicit device addresses are not supported", dst);
+        return -1;
+    }
+    switch (bus) {
+    case VIR_DOMAIN_DISK_BUS_VIRTIO:
+        if (disk->device != VIR_DOMAIN_DISK_DEVICE_DISK) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "disk '%s': a cdrom cannot be on the virtio bus", dst);
+            return -1;
+        }
+        break;
+    case VIR_DOMAIN_DISK_BUS_SATA:
+        if (!qemuMachineIsQ35(machine)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "disk '%s': SATA needs a q35 machine (its built-in AHCI controller)",
+                           dst);
+            return -1;
+        }
+        if (idx > 5) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "disk '%s': the AHCI controller has 6 ports", dst);
+            return -1;
+        }
+        break;
+    case VIR_DOMAIN_DISK_BUS_IDE:
+        if (!qemuMachineIsI440FX(machine)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "IDE controllers are unsupported for this QEMU binary or machine type");
+            return -1;
+        }
+        if (idx > 3) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "disk '%s': the IDE controller has 4 units", dst);
+            return -1;
+        }
+        break;
+    default:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s': unsupported disk bus '%s'", dst,
+                       bus >= 0 && bus < VIR_DOMAIN_DISK_BUS_LAST ? diskBusNames[bus] : "?");
+        return -1;
+    }
+    if (!disk->src && disk->device == VIR_DOMAIN_DISK_DEVICE_DISK) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s' has no source file", dst);
+        return -1;
+    }
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainDiskDef *o = def->disks[i];
+
+        if (o != disk && g_strcmp0(o->dst, disk->dst) == 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "target '%s' duplicated for disk sources",
+                           dst);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+qemuValidateChr(const virDomainChrDef *chr, size_t i)
+{
+    if (chr->type != VIR_DOMAIN_CHR_TYPE_PTY && chr->type != VIR_DOMAIN_CHR_TYPE_FILE &&
+        chr->type != VIR_DOMAIN_CHR_TYPE_NULL) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unsupported serial type");
+        return -1;
+    }
+    if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE && !chr->path) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "serial %zu of type 'file' has no path", i);
+        return -1;
+    }
+    if (chr->targetType != VIR_DOMAIN_CHR_TARGET_NONE &&
+        chr->targetType != VIR_DOMAIN_CHR_TARGET_ISA_SERIAL) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "serial %zu: only isa-serial targets are supported", i);
+        return -1;
+    }
+    if (chr->targetModel && !g_str_equal(chr->targetModel, "isa-serial")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "serial %zu: unsupported target model '%s'", i, chr->targetModel);
+        return -1;
+    }
+    if (chr->targetPort >= 0 && (size_t)chr->targetPort != i) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "serial %zu: target port %d must follow the serial order", i,
+                       chr->targetPort);
+        return -1;
+    }
+    if (i > 3) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "at most 4 isa-serial ports are supported");
+        return -1;
+    }
+    return 0;
+}
+
+static int
+qemuValidateLifecycle(const virDomainDef *def)
+{
+    const struct { const char *name; int action; bool poweroffOrReboot; } ev[] = {
+        { "poweroff", def->onPoweroff, true },
+        { "reboot", def->onReboot, true },
+        { "crash", def->onCrash, false },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(ev); i++) {
+        const char *str = virDomainLifecycleActionToString(ev[i].action);
+
+        if (!str) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown on_%s action", ev[i].name);
+            return -1;
+        }
+        if (ev[i].action == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "qemu driver doesn't support the '%s' action for 'on_%s'",
+                           str, ev[i].name);
+            return -1;
+        }
+        if (ev[i].poweroffOrReboot &&
+            (ev[i].action == VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY ||
+             ev[i].action == VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "Lifecycle event '%s' doesn't support '%s' action", ev[i].name, str);
+            return -1;
+        }
+        if (ev[i].poweroffOrReboot && ev[i].action == VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "qemu driver doesn't support the 'preserve' action for 'on_%s'",
+                           ev[i].name);
+            return -1;
+        }
+    }
+    if (def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART &&
+        def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "qemu driver doesn't support 'onReboot' action 'destroy' with "
+                       "'onPoweroff' action 'restart'");
+        return -1;
+    }
+    if (def->onCrash == VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY ||
+        def->onCrash == VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "on_crash coredump actions are not supported yet");
+        return -1;
+    }
+    return 0;
+}
+
+int
+qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
+{
+    const char *machine;
+
+    if (def->virtType != VIR_DOMAIN_VIRT_QEMU && def->virtType != VIR_DOMAIN_VIRT_KVM) {
+        const char *t = virDomainVirtTypeToString(def->virtType);
+
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "Emulator '%s' does not support virt type '%s'",
+                       def->emulator ? def->emulator : qemuCapsGetBinary(caps), t ? t : "none");
+        return -1;
+    }
+    for (size_t i = 0; def->unknownElements && def->unknownElements[i]; i++) {
+        if (g_strv_contains(qemuIgnorableElements, def->unknownElements[i]))
+            continue;
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "element '%s' is not supported by the QEMU driver",
+                       def->unknownElements[i]);
+        return -1;
+    }
+    if (def->os.type && !g_str_equal(def->os.type, "hvm")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "os type '%s' is not supported", def->os.type);
+        return -1;
+    }
+    if (def->os.arch && !g_str_equal(def->os.arch, "x86_64")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "No guest options available for arch '%s'", def->os.arch);
+        return -1;
+    }
+    if (!(machine = qemuCapsGetCanonicalMachine(caps, def->os.machine))) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "Emulator '%s' does not support machine type '%s'",
+                       qemuCapsGetBinary(caps), def->os.machine ? def->os.machine : "(default)");
+        return -1;
+    }
+    if (def->memory < 1024) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", "memory must be at least 1 MiB");
+        return -1;
+    }
+    if (def->vcpus < 1 || def->vcpus > 255) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unsupported vcpu count %u", def->vcpus);
+        return -1;
+    }
+    if ((def->os.initrd || def->os.cmdline) && !def->os.kernel) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "an initrd or kernel command line needs a kernel");
+        return -1;
+    }
+    /* No <acpi/>: "-machine ...,acpi=off", as libvirt does. QEMU 7.2 starts
+     * q35 that way too; the guest then has no power button (ACPI shutdown
+     * and reboot cannot work), which is what the definition asked for. */
+    if (qemuValidateLifecycle(def) < 0)
+        return -1;
+    for (size_t i = 0; i < def->ndisks; i++) {
+        if (qemuValidateDisk(def, def->disks[i], machine) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < def->nnets; i++) {
+        const virDomainNetDef *net = def->nets[i];
+
+        if (net->type != VIR_DOMAIN_NET_TYPE_USER) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "only interface type 'user' is supported (no host bridge "
+                           "networking here)");
+            return -1;
+        }
+        if (!qemuNetModel(net)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unsupported interface model '%s'",
+                           net->model);
+            return -1;
+        }
+        if (net->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "explicit interface addresses are not supported");
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < def->nserials; i++) {
+        if (qemuValidateChr(def->serials[i], i) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < def->nconsoles; i++) {
+        const virDomainChrDef *con = def->consoles[i];
+
+        /* A serial console is an alias of serial N: nothing of its own. */
+        if ((con->targetType != VIR_DOMAIN_CHR_TARGET_SERIAL &&
+             con->targetType != VIR_DOMAIN_CHR_TARGET_NONE) ||
+            (size_t)MAX(con->targetPort, 0) >= MAX(def->nserials, 1) ||
+            def->nserials == 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "only a console that is an alias of a serial port is supported");
+            return -1;
+        }
+    }
+    if (def->memballoon && def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO &&
+        def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_NONE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", "unsupported memballoon model");
+        return -1;
+    }
+    if (def->memballoon && def->memballoon->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "explicit memballoon addresses are not supported");
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,19 @@
+/* qemu_validate.h: what the QEMU driver refuses in a domain definition (the one validator) */
+#pragma once
+
+#include "domain_conf.h"
+#include "qemu_capabilities.h"
+
+/*
+ * Check that every part of @def can be honoured by QEMU with @caps: virt
+ * type (qemu or kvm; whether kvm is usable on this host is checked at
+ * start by qemuCapsCheckVirtType), arch, machine, memory/vcpus, unknown
+ * elements, disk device/bus/format/cache values, chardev types, network
+ * types (only 'user'), lifecycle actions the QEMU driver refuses
+ * (rename-restart, preserve for poweroff/reboot, coredump-* for
+ * poweroff/reboot, on_poweroff=restart with on_reboot=destroy). Pure: no
+ * probe, no I/O. 0, or -1 with CONFIG_UNSUPPORTED (domain QEMU) and a
+ * message naming what is refused. The driver calls it at define time
+ * (qemuGluePostParse) and again at start (qemuGluePrepareForStart).
+ */
+int qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps);
