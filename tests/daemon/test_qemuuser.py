@@ -322,6 +322,54 @@ def test_dynamic_ownership_off():
     assert d.stop() == 0
 
 
+VKSH = os.environ.get("VKSH")
+
+
+def vksh(uri, cmds):
+    p = subprocess.run([VKSH, "-c", uri, cmds], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, (cmds, p.stdout, p.stderr)
+    return p.stdout
+
+
+def test_embed_mode():
+    """qemu:///embed runs QEMU as its caller (root here) by default, and as
+    the user its qemu.conf names otherwise, with the same handing over."""
+    if not VKSH or not os.path.exists(VKSH):
+        raise Skip("vksh not built")
+    uid, gid = qemu_ids()
+    guest = test_guest_dir()
+    if not guest:
+        raise Skip("test guest not available")
+    for configured in (False, True):
+        d = Daemon()        # only its private directory: no daemon is started
+        os.chmod(d.root, 0o711)
+        os.makedirs(os.path.join(d.root, "etc"))
+        if configured:
+            write(os.path.join(d.root, "etc", "qemu.conf"), 'user = "%s"\n' % QEMU_USER)
+        uri = "qemu:///embed?root=%s" % d.root
+        disk, base = make_disks(d)
+        before = {p: owner(p) for p in (disk, base)}
+        serial = os.path.join(d.root, "em.serial")
+        f = write(os.path.join(d.root, "em.xml"),
+                  guest_xml("em", guest, serial, [(disk, "qcow2")]))
+        vksh(uri, "define %s; start em" % f)
+        wait_for(lambda: os.path.exists(serial) and "GUEST-READY" in open(serial).read(),
+                 "GUEST-READY of the embedded guest", 90)
+        pid = qemu_of(d.root, "em")
+        assert pid
+        st = status_of(pid)
+        want = (uid, gid) if configured else (0, 0)
+        assert st["Uid"].split()[0] == str(want[0]) and st["Gid"].split()[0] == str(want[1]), \
+            (configured, st["Uid"], st["Gid"])
+        assert st["Seccomp"] == "2"
+        assert owner(disk)[:2] == (want if configured else before[disk][:2]), owner(disk)
+        # another process (a later vksh) reconnects and destroys it
+        vksh(uri, "destroy em")
+        wait_for(lambda: not pid_alive(pid), "QEMU to exit")
+        for p in (disk, base):
+            assert owner(p) == before[p], (p, owner(p), before[p])
+
+
 def test_missing_user_stops_the_daemon():
     d = Daemon()
     os.makedirs(d.dirs["config"], exist_ok=True)
@@ -356,6 +404,8 @@ if __name__ == "__main__":
          test_unreachable_path_changes_nothing),
         ("dynamic_ownership = 0 chowns nothing: an unreadable image is an error",
          test_dynamic_ownership_off),
+        ("qemu:///embed: QEMU as the caller by default, as qemu.conf's user if set",
+         test_embed_mode),
         ("a configured user that does not exist stops the daemon at start",
          test_missing_user_stops_the_daemon),
     ])

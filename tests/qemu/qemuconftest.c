@@ -87,22 +87,42 @@ test_run_as(void)
     g_assert_null(d->runAs);
     freeDriver(d);
 
-    /* "+N" without a passwd entry and no group: no group to take */
-    d = newDriver(true, true);
+    /* system mode: the group defaults to virtkit-qemu, which must exist */
+    d = newDriver(true, false);
     d->user = g_strdup("+4242");
-    g_assert_cmpint(qemuDriverResolveRunAs(d), ==, -1);
-    g_assert_nonnull(strstr(virGetLastErrorMessage(), "user '+4242' has no primary group"));
+    if (qemuDriverResolveRunAs(d) < 0)
+        g_assert_cmpstr(virGetLastErrorMessage(), ==,
+                        "invalid argument: Failed to parse group 'virtkit-qemu'");
+    else
+        g_assert_cmpuint(d->runAs->uid, ==, 4242);
     freeDriver(d);
 
-    /* embed mode: as the caller unless configured; then as configured */
-    d = newDriver(true, true);
+    /* embed mode (root), "+N" without a passwd entry and no group: no
+     * group to take */
+    d = newDriver(false, true);
+    d->user = g_strdup("+4242");
+    if (geteuid() == 0) {
+        g_assert_cmpint(qemuDriverResolveRunAs(d), ==, -1);
+        g_assert_nonnull(strstr(virGetLastErrorMessage(),
+                                "user '+4242' has no primary group"));
+    }
+    freeDriver(d);
+
+    /* embed mode (never "privileged"): as the caller unless configured;
+     * then as configured, when the caller is root */
+    d = newDriver(false, true);
     g_assert_cmpint(qemuDriverResolveRunAs(d), ==, 0);
     g_assert_null(d->runAs);
-    d->user = g_strdup("root");
+    d->user = g_strdup("+4242");
+    d->group = g_strdup("+4343");
     g_assert_cmpint(qemuDriverResolveRunAs(d), ==, 0);
-    g_assert_nonnull(d->runAs);
-    g_assert_cmpuint(d->runAs->uid, ==, 0);
-    g_assert_cmpuint(d->runAs->gid, ==, 0);
+    if (geteuid() == 0) {
+        g_assert_nonnull(d->runAs);
+        g_assert_cmpuint(d->runAs->uid, ==, 4242);
+        g_assert_cmpuint(d->runAs->gid, ==, 4343);
+    } else {
+        g_assert_null(d->runAs);
+    }
     freeDriver(d);
 
     /* session mode: never switches, whatever qemu.conf says */

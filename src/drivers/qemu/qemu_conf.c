@@ -157,18 +157,22 @@ qemuDriverResolveRunAs(qemuDriver *driver)
     gid_t gid = getegid();
     gid_t primary = gid;
 
-    if (!driver->privileged) {
+    if (driver->embedded) {
+        /* Embed mode (make demo, tests) runs QEMU as its caller unless told
+         * otherwise (libvirt's embed mode as root takes the build-time
+         * default user: the caller here need not have created one). Only
+         * a root caller can be told otherwise. */
+        if (!user && !group)
+            return 0;
+        if (geteuid() != 0) {
+            g_debug("qemu.conf user/group ignored: embed mode as non-root");
+            return 0;
+        }
+    } else if (!driver->privileged) {
         /* as libvirt: a session daemon cannot change who QEMU runs as */
         if (user || group)
             g_debug("qemu.conf user/group ignored in session mode");
         return 0;
-    }
-    if (driver->embedded) {
-        /* Embed mode (make demo, tests) runs QEMU as its caller unless told
-         * otherwise (libvirt's embed mode takes the build-time default
-         * user: the caller here need not have created one). */
-        if (!user && !group)
-            return 0;
     } else {
         user = user ? user : QEMU_USER_DEFAULT;
         group = group ? group : QEMU_GROUP_DEFAULT;

@@ -54,7 +54,8 @@ struct _qemuDriver {
     bool seccompSandbox;            /* qemu.conf seccomp_sandbox (default on) */
     /* Who QEMU (and the capabilities probe) runs as; NULL: as ourselves.
      * System mode: user/group, by default virtkit-qemu. Session mode:
-     * always NULL. Embed mode: NULL unless qemu.conf sets user or group. */
+     * always NULL. Embed mode: NULL unless qemu.conf sets user or group
+     * and the caller is root. */
     virSecurityIdentity *runAs;
     GMutex securityLock;            /* orders ownership records (qemu_security.c) */
 
