@@ -206,6 +206,15 @@ vkdRun(vkdDaemon *d)
     return ret;
 }
 
+/* What the drivers must tell the operator (virerror.h, rule 5): the
+ * daemon shows it as a warning, in the driver's log domain. */
+static void
+vkdNotice(const char *logDomain, const char *message)
+{
+    g_log_structured(logDomain ? logDomain : "virtkitd", G_LOG_LEVEL_WARNING,
+                     "MESSAGE", "%s", message);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -217,6 +226,7 @@ main(int argc, char **argv)
     d.nlistenFds = vkdListenFds(&d.listenFds, &d.listenNames);
     signal(SIGPIPE, SIG_IGN);
     umask(022);
+    virNoticeSetHandler(vkdNotice);
 
     if (!(d.cfg = vkdConfigParse(argc, argv, &err))) {
         fprintf(stderr, "virtkitd: %s\n", err->message);

@@ -559,3 +559,29 @@ virErrorCallHandler(virErrorPtr err, virErrorFunc handler, void *userData)
     else
         virDefaultErrorFunc(err);
 }
+
+
+static virNoticeHandler virNoticeSink;
+
+void
+virNoticeSetHandler(virNoticeHandler handler)
+{
+    virNoticeSink = handler;
+}
+
+
+void
+virNoticeLog(const char *logDomain, const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (virNoticeSink)
+        virNoticeSink(logDomain, msg);
+    else
+        g_log_structured(logDomain ? logDomain : "virtkit", G_LOG_LEVEL_DEBUG,
+                         "MESSAGE", "%s", msg);
+}

@@ -6,6 +6,36 @@
 #include <libvirt/virterror.h>
 
 /*
+ * = Rules =
+ *
+ * 1. A failure is reported once, by the function that detects it, with
+ *    virReportError / virReportSystemError, and the function returns -1,
+ *    NULL or false. Its callers pass the failure up without reporting
+ *    again (a second report would overwrite the first, precise one).
+ * 2. A function that fails sets an error; one that succeeds leaves the
+ *    thread's error alone. No output parameter is written on failure.
+ * 3. Errors carry libvirt's code and domain numbers and libvirt's message
+ *    template (virErrorMsgTemplate), so a remote caller sees exactly what a
+ *    local one sees. A message is one phrase, no trailing period,
+ *    identifiers quoted ('%s').
+ * 4. Only the public entry points (src/libvirt) reset the thread's error
+ *    on entry and dispatch it on failure (virDispatchError). Elsewhere, a
+ *    failure that is tolerated is not reported in the first place: call a
+ *    quiet variant (one that returns an errno or a bool and reports
+ *    nothing) rather than report and then virResetLastError. Where code
+ *    must call something that reports and then decides to go on, it saves
+ *    and restores the caller's error (virErrorPreserveLast /
+ *    virErrorRestore) or says in a comment why the reset is right.
+ * 5. Library and driver code never logs above debug (g_debug): in
+ *    embedded mode (qemu:///embed, test:///) it runs inside the user's
+ *    program, whose stderr is not ours. What the host's operator must
+ *    learn but no API caller can be told (a definition that no longer
+ *    loads, a file that could not be given back) goes through VIR_NOTICE:
+ *    debug unless the hosting program installed a sink
+ *    (virNoticeSetHandler); virtkitd logs it as a warning. The daemon and
+ *    the shell alone decide what the user sees.
+ * 6. Internal invariants (a caller's bug, never bad input) are g_assert.
+ *
  * Every .c file that reports errors defines VIR_FROM_THIS (a virErrorDomain)
  * before using these macros.
  *
@@ -74,3 +104,11 @@ void virErrorCallHandler(virErrorPtr err, virErrorFunc handler, void *userData);
 
 /* Deep copy of an error (not public API in libvirt). */
 int virCopyError(virErrorPtr from, virErrorPtr to);
+
+/* Notices (rule 5): @message for the host's operator, from library code.
+ * Logged at debug in log domain @logDomain unless a handler is set; the
+ * handler (any thread) decides. Set it once, before threads start. */
+typedef void (*virNoticeHandler)(const char *logDomain, const char *message);
+void virNoticeSetHandler(virNoticeHandler handler);
+void virNoticeLog(const char *logDomain, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+#define VIR_NOTICE(...) virNoticeLog(G_LOG_DOMAIN, __VA_ARGS__)

@@ -1198,6 +1198,45 @@ testReconnectPoweredOff(void)
     fixtureTeardown(&f);
 }
 
+/* A definition that no longer loads, in embedded mode: skipped, the file
+ * kept, and nothing written to the calling program's stderr (library code
+ * never logs above debug: virerror.h, rule 5). The file passes the quick
+ * scan at load (name, uuid) and fails the full parse when first needed. */
+static void
+testEmbedBadDefinitionQuiet(void)
+{
+    g_autofree char *root = g_build_filename(g_getenv("VKQEMU_TEST_BASE"), "bad-def", NULL);
+    g_autofree char *etc = g_build_filename(root, "etc", NULL);
+    g_autofree char *bad = g_build_filename(etc, "broken.xml", NULL);
+
+    if (g_test_subprocess()) {
+        g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", root);
+        virConnectPtr conn = virConnectOpen(uri);
+        virDomainPtr *doms = NULL;
+        virDomainPtr dom;
+
+        g_assert_nonnull(conn);
+        /* known by name and uuid from the scan; its definition is gone
+         * once the first call needs it */
+        if ((dom = virDomainLookupByName(conn, "broken"))) {
+            g_assert_null(virDomainGetXMLDesc(dom, 0));
+            virDomainFree(dom);
+        }
+        g_assert_cmpint(virConnectListAllDomains(conn, &doms, 0), ==, 0);
+        g_free(doms);
+        g_assert_cmpint(virConnectClose(conn), ==, 0);
+        return;
+    }
+    g_assert_cmpint(g_mkdir_with_parents(etc, 0700), ==, 0);
+    g_assert_true(g_file_set_contents(bad, "<domain type='qemu'><name>broken</name>"
+                                      "<uuid>c7a5fdbd-cdaf-9455-926a-d65c16db1809</uuid>"
+                                      "<memory>oops</memory></domain>\n", -1, NULL));
+    g_test_trap_subprocess(NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDOUT);
+    g_test_trap_assert_passed();
+    g_test_trap_assert_stderr("");
+    g_assert_true(g_file_test(bad, G_FILE_TEST_EXISTS));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1238,6 +1277,7 @@ main(int argc, char **argv)
     g_assert_cmpint(virEventRegisterDefaultImpl(), ==, 0);
     g_thread_unref(g_thread_new("event-loop", eventLoopThread, NULL));
 
+    g_test_add_func("/qemu/embed/bad-definition-quiet", testEmbedBadDefinitionQuiet);
     g_test_add_func("/qemu/lifecycle/start-running", testStartRunning);
     g_test_add_func("/qemu/lifecycle/start-paused", testStartPaused);
     g_test_add_func("/qemu/lifecycle/errors", testErrors);

@@ -287,8 +287,18 @@ typedef struct {
     gint next;                  /* atomic: the next file to take */
 } qemuDriverLoader;
 
-/* Load one definition as a shut off domain. A bad file is skipped with a
- * debug message (as libvirt: the others load). Any thread. */
+/* A definition that does not load is skipped (as libvirt: the others
+ * load) and its file kept; the operator is told why. Loader threads: the
+ * error is this thread's own, so it is cleared here. */
+static void
+qemuDriverLoadFailed(const char *name, const char *path)
+{
+    VIR_NOTICE("Failed to load config for domain '%s' from '%s': %s: skipped (the file is kept)",
+               name, path, virGetLastErrorMessage());
+    virResetLastError();
+}
+
+/* Load one definition as a shut off domain. Any thread. */
 static void
 qemuDriverLoadConfig(qemuDriverLoader *loader, const char *ent)
 {
@@ -303,8 +313,7 @@ qemuDriverLoadConfig(qemuDriverLoader *loader, const char *ent)
 
     /* Read once: the definition and our <metadata> come from one text. */
     if (virFileReadAll(path, QEMU_CONF_MAX_SIZE * 16, &raw) < 0) {
-        g_debug("Failed to load config for domain '%s'", name);
-        virResetLastError();
+        qemuDriverLoadFailed(name, path);
         return;
     }
     /* An inactive domain's full definition waits (qemuDriverParseRun); a
@@ -319,17 +328,16 @@ qemuDriverLoadConfig(qemuDriverLoader *loader, const char *ent)
         }
     }
     if (!def && !(def = virDomainDefParseString(raw, VIR_DOMAIN_DEF_PARSE_INACTIVE))) {
-        g_debug("Failed to load config for domain '%s'", name);
-        virResetLastError();
+        qemuDriverLoadFailed(name, path);
         return;
     }
     if (!g_str_equal(def->name, name)) {
-        g_debug("config '%s' names domain '%s': skipped", path, def->name);
+        VIR_NOTICE("config '%s' names domain '%s': skipped (the file is kept)",
+                   path, def->name);
         return;
     }
     if (!(obj = virDomainObjListAdd(driver->domains, &def, 0, NULL))) {
-        g_debug("Failed to load config for domain '%s'", name);
-        virResetLastError();
+        qemuDriverLoadFailed(name, path);
         return;
     }
     if (!obj->privateData)
@@ -352,7 +360,7 @@ qemuDriverLoadConfig(qemuDriverLoader *loader, const char *ent)
 void
 qemuDriverDropUnparsable(qemuDriver *driver, virDomainObj *obj)
 {
-    g_warning("Failed to load config for domain '%s': %s: skipped",
+    VIR_NOTICE("Failed to load config for domain '%s': %s: skipped (the file is kept)",
               obj->def->name, virGetLastErrorMessage());
     g_clear_pointer(&obj->pendingPath, g_free);
     if (!obj->removing)

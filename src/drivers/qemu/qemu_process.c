@@ -1135,7 +1135,7 @@ qemuProcessLoadStatus(qemuDriver *driver, const char *path, qemuDomainStatus *st
         /* persistent definition loaded first: the status def is the live one
          * (and a config that does not parse leaves the guest transient) */
         if (virDomainObjParsePending(obj) < 0) {
-            g_warning("config of running domain '%s' does not load: %s",
+            VIR_NOTICE("config of running domain '%s' does not load: %s",
                       obj->def->name, virGetLastErrorMessage());
             virResetLastError();
             g_clear_pointer(&obj->pendingPath, g_free);

@@ -215,7 +215,7 @@ qemuSecurityRecordRead(const char *path)
     if (!g_file_test(path, G_FILE_TEST_EXISTS))
         return NULL;
     if (virFileReadAll(path, QEMU_SECURITY_RECORD_MAX, &text) < 0) {
-        g_warning("cannot read ownership record '%s': %s", path, virGetLastErrorMessage());
+        VIR_NOTICE("cannot read ownership record '%s': %s", path, virGetLastErrorMessage());
         virResetLastError();
         return NULL;
     }
@@ -230,7 +230,7 @@ qemuSecurityRecordRead(const char *path)
             continue;
         if (sscanf(lines[i], "%u %u %o %u %u %n", &uid, &gid, &mode, &ruid, &rgid, &n) != 5 ||
             n == 0 || !lines[i][n]) {
-            g_warning("ownership record '%s': line %zu is not understood", path, i + 1);
+            VIR_NOTICE("ownership record '%s': line %zu is not understood", path, i + 1);
             continue;
         }
         e = g_new0(qemuSecurityEntry, 1);
@@ -302,20 +302,20 @@ qemuSecurityGiveBack(const qemuSecurityEntry *e)
     }
     if (sb.st_uid != e->runUid || sb.st_gid != e->runGid) {
         if (sb.st_uid != e->uid || sb.st_gid != e->gid)
-            g_warning("'%s' is owned by %u:%u, not %u:%u as handed to QEMU: left as it is",
+            VIR_NOTICE("'%s' is owned by %u:%u, not %u:%u as handed to QEMU: left as it is",
                       e->path, (unsigned int)sb.st_uid, (unsigned int)sb.st_gid,
                       (unsigned int)e->runUid, (unsigned int)e->runGid);
         return;
     }
     if (chown(e->path, e->uid, e->gid) < 0) {
-        g_warning("cannot give '%s' back to %u:%u: %s", e->path, (unsigned int)e->uid,
+        VIR_NOTICE("cannot give '%s' back to %u:%u: %s", e->path, (unsigned int)e->uid,
                   (unsigned int)e->gid, g_strerror(errno));
         return;
     }
     /* chown clears set-id bits: the mode recorded comes back whole */
     if (stat(e->path, &sb) == 0 && (sb.st_mode & 07777) != (e->mode & 07777) &&
         chmod(e->path, e->mode & 07777) < 0)
-        g_warning("cannot restore the mode of '%s': %s", e->path, g_strerror(errno));
+        VIR_NOTICE("cannot restore the mode of '%s': %s", e->path, g_strerror(errno));
     g_debug("gave '%s' back to %u:%u", e->path, (unsigned int)e->uid, (unsigned int)e->gid);
 }
 
@@ -331,7 +331,7 @@ qemuSecurityRestoreLocked(qemuDriver *driver, const unsigned char *uuid)
 
     if (!entries) {
         if (g_file_test(path, G_FILE_TEST_EXISTS) && unlink(path) < 0)
-            g_warning("cannot remove '%s': %s", path, g_strerror(errno));
+            VIR_NOTICE("cannot remove '%s': %s", path, g_strerror(errno));
         return;
     }
     keep = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
@@ -346,7 +346,7 @@ qemuSecurityRestoreLocked(qemuDriver *driver, const unsigned char *uuid)
         qemuSecurityGiveBack(e);
     }
     if (virFileRemoveDurable(path) < 0) {
-        g_warning("cannot remove ownership record '%s': %s", path, virGetLastErrorMessage());
+        VIR_NOTICE("cannot remove ownership record '%s': %s", path, virGetLastErrorMessage());
         virResetLastError();
     }
 }
