@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""check-layering.py: every #include "..." in src/ and tools/ goes down the layers.
+"""check-layering.py: every #include "..." in src/ and tools/ goes down the layers,
+and every .c file logs in its layer's log domain.
 
 The layers are DESIGN.md's; each one may include its own headers and those
 of the layers listed for it below, nothing else. A header is found by its
@@ -64,6 +65,30 @@ GENERATED = {"virtkit-config.h": None,
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
+# One log-domain scheme (STYLE.md "Logging": one log domain per file):
+# library code virtkit.<layer>[.topic], the daemon virtkitd[.topic], the
+# shell vksh[.topic], the demo tools virtkit.demo. Every .c file defines one.
+LOG_PREFIX = {
+    "util": ("virtkit.util",),
+    "objects": ("virtkit.api",),
+    "conf": ("virtkit.conf",),
+    "rpc": ("virtkit.rpc",),
+    "remote": ("virtkit.remote",),
+    "drivers/test": ("virtkit.test",),
+    "drivers/qemu": ("virtkit.qemu",),
+    "drivers/storage": ("virtkit.storage",),
+    "drivers/network": ("virtkit.network",),
+    "drivers/host": ("virtkit.host",),
+    "libvirt": ("virtkit.api",),
+    "daemon": ("virtkitd",),
+    "tools": ("vksh", "virtkit.demo"),
+}
+LOG_RE = re.compile(r'^#define G_LOG_DOMAIN "([^"]*)"', re.M)
+
+
+def log_domain_ok(lay, domain):
+    return any(domain == p or domain.startswith(p + ".") for p in LOG_PREFIX[lay])
+
 
 def layer_of(path):
     for prefix, layer in LAYER_OF:
@@ -120,6 +145,12 @@ def main():
                 continue
             bad.append("%s (layer %s)" % (inc, target))
         mine = [p for p in problems if p.startswith(f + ":")]
+        if f.endswith(".c"):
+            m = LOG_RE.search(text)
+            if not m:
+                mine.append("no G_LOG_DOMAIN (want %s.*)" % " or ".join(LOG_PREFIX[lay]))
+            elif not log_domain_ok(lay, m.group(1)):
+                mine.append("log domain '%s' is not %s[.*]" % (m.group(1), " or ".join(LOG_PREFIX[lay])))
         if bad or mine:
             failed += 1
             why = "; ".join(["%s includes %s" % (lay, b) for b in bad] + mine)

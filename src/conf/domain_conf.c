@@ -1,6 +1,6 @@
 /* domain_conf.c: domain definition enums, lifetime, copy and XML parsing */
 
-#define G_LOG_DOMAIN "vk.conf.domain"
+#define G_LOG_DOMAIN "virtkit.conf.domain"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* domain_device_conf.c: parsing of <devices> children (disk, interface, serial, console, memballoon) */
 
-#define G_LOG_DOMAIN "vk.conf.device"
+#define G_LOG_DOMAIN "virtkit.conf.device"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -18,7 +18,7 @@
  * another (released by the timer's free function, which the event loop
  * runs after any in-progress dispatch).
  */
-#define G_LOG_DOMAIN "virtkit.event"
+#define G_LOG_DOMAIN "virtkit.conf.event"
 
 #include <stdint.h>
 #include <string.h>

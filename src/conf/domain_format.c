@@ -1,6 +1,6 @@
 /* domain_format.c: virDomainDef -> libvirt's canonical domain XML */
 
-#define G_LOG_DOMAIN "vk.conf.format"
+#define G_LOG_DOMAIN "virtkit.conf.format"
 
 #include <string.h>
 

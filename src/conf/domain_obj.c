@@ -15,7 +15,7 @@
  * Nothing here blocks except job waits, which are bounded by a deadline.
  */
 
-#define G_LOG_DOMAIN "vk.conf.obj"
+#define G_LOG_DOMAIN "virtkit.conf.obj"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* domain_status.c: <domstatus> runtime state files and persistent config files */
 
-#define G_LOG_DOMAIN "vk.conf.status"
+#define G_LOG_DOMAIN "virtkit.conf.status"
 
 #include <errno.h>
 #include <stdlib.h>

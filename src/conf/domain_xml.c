@@ -1,6 +1,6 @@
 /* domain_xml.c: safe libxml2 reading of domain documents and small XML helpers for src/conf */
 
-#define G_LOG_DOMAIN "vk.conf.xml"
+#define G_LOG_DOMAIN "virtkit.conf.xml"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,4 +1,6 @@
 /* datatypes.c: the virConnect and virDomain handles: reference counts, per-connection errors */
+
+#define G_LOG_DOMAIN "virtkit.api.objects"
 #include <string.h>
 
 #include "datatypes.h"

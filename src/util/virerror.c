@@ -1,4 +1,6 @@
 /* virerror.c: thread-local last error, libvirt's message templates, error handlers */
+
+#define G_LOG_DOMAIN "virtkit.util.error"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -11,7 +11,7 @@
  * loop thread; its free function therefore runs later, from an idle
  * source in the loop, never in the caller of virEventRemove*.
  */
-#define G_LOG_DOMAIN "virtkit.event"
+#define G_LOG_DOMAIN "virtkit.util.event"
 
 #include <glib-unix.h>
 

@@ -1,5 +1,5 @@
 /* virfile.c: durable atomic file replacement and bounded reads */
-#define G_LOG_DOMAIN "virtkit.file"
+#define G_LOG_DOMAIN "virtkit.util.file"
 
 #include <errno.h>
 #include <fcntl.h>

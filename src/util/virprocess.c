@@ -9,6 +9,7 @@
  * nothing else; callers must not hold locks across it.
  */
 
+#define G_LOG_DOMAIN "virtkit.util.process"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

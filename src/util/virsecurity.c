@@ -6,7 +6,7 @@
  * fork (the caller may be multithreaded), and waits for it.
  */
 
-#define G_LOG_DOMAIN "virtkit.security"
+#define G_LOG_DOMAIN "virtkit.util.security"
 
 #include <errno.h>
 #include <fcntl.h>

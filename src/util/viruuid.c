@@ -1,4 +1,6 @@
 /* viruuid.c: UUID generation, parsing and formatting */
+
+#define G_LOG_DOMAIN "virtkit.util.uuid"
 #include <string.h>
 #include <sys/random.h>
 

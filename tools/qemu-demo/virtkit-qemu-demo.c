@@ -7,6 +7,7 @@
  * deadlines; nothing sleeps for a fixed time.
  */
 
+#define G_LOG_DOMAIN "virtkit.demo"
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>

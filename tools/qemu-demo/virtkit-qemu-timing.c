@@ -9,6 +9,7 @@
  * and its exit after "quit".
  */
 
+#define G_LOG_DOMAIN "virtkit.demo"
 #include <fcntl.h>
 #include <poll.h>
 #include <stdbool.h>

@@ -1,4 +1,6 @@
 /* vksh-domain.c: domain management commands (define, start, destroy, dumpxml, ...) */
+
+#define G_LOG_DOMAIN "vksh.domain"
 #include <string.h>
 
 #include "vksh.h"

@@ -1,4 +1,6 @@
 /* vksh-event.c: the event command: wait for domain events and print them as virsh does */
+
+#define G_LOG_DOMAIN "vksh.event"
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

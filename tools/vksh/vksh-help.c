@@ -1,4 +1,6 @@
 /* vksh-help.c: the shell's own commands: help, echo, cd, pwd, connect, quit, exit */
+
+#define G_LOG_DOMAIN "vksh.help"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,6 @@
 /* vksh-host.c: host and hypervisor commands: uri, version, hostname, nodeinfo, capabilities */
+
+#define G_LOG_DOMAIN "vksh.host"
 #include "vksh.h"
 
 static bool

@@ -1,4 +1,6 @@
 /* vksh-monitor.c: domain monitoring commands: list, dominfo, domstate */
+
+#define G_LOG_DOMAIN "vksh.monitor"
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,6 @@
 /* vksh-xml.c: XPath selection for dumpxml and the title lookup of list --title */
+
+#define G_LOG_DOMAIN "vksh.xml"
 #include <string.h>
 
 #include <libxml/parser.h>

@@ -1,4 +1,6 @@
 /* vksh.c: the vksh shell: global options, command parsing, connection and dispatch */
+
+#define G_LOG_DOMAIN "vksh"
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>

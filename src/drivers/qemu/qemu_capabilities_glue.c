@@ -8,6 +8,7 @@
  * guards its lazy creation.
  */
 
+#define G_LOG_DOMAIN "virtkit.qemu.caps"
 #include "qemu_capabilities_glue.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"

@@ -13,6 +13,7 @@
  * (capsLock) and the objects with their own locks (domains, events).
  */
 
+#define G_LOG_DOMAIN "virtkit.qemu.conf"
 #include <errno.h>
 #include <malloc.h>
 #include <string.h>

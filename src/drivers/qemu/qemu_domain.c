@@ -1,5 +1,6 @@
 /* qemu_domain.c: the QEMU driver's per-domain private data, status and config files */
 
+#define G_LOG_DOMAIN "virtkit.qemu.domain"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>

@@ -1,5 +1,6 @@
 /* qemu_driver.c: the QEMU driver's table of entry points (the code lives in qemu_driver_*.c) */
 
+#define G_LOG_DOMAIN "virtkit.qemu.driver"
 #include "qemu_driver_priv.h"
 
 const virHypervisorDriver qemuHypervisorDriver = {

@@ -9,6 +9,7 @@
  * opens of the same root cannot race.
  */
 
+#define G_LOG_DOMAIN "virtkit.qemu.conn"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

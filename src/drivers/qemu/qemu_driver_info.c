@@ -1,5 +1,6 @@
 /* qemu_driver_info.c: QEMU driver entry points that read a domain's state and definition */
 
+#define G_LOG_DOMAIN "virtkit.qemu.info"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

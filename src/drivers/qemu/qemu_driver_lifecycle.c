@@ -10,6 +10,7 @@
  * same domain is stuck on a hung QEMU.
  */
 
+#define G_LOG_DOMAIN "virtkit.qemu.lifecycle"
 #include <errno.h>
 #include <string.h>
 

@@ -22,6 +22,7 @@
  *   ignored: destroy finishes the domain itself (one STOPPED/DESTROYED).
  */
 
+#define G_LOG_DOMAIN "virtkit.qemu.process"
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -301,11 +302,6 @@ qemuProcessCloseMonitor(virDomainObj *obj)
 }
 
 /* ---- QMP events (monitor I/O thread) --------------------------------- */
-
-typedef struct {
-    virDomainObj *obj;
-    guint64 runId;
-} qemuProcessRebootData;
 
 static void
 qemuProcessFakeRebootWorker(qemuDriver *driver, gpointer data)

@@ -8,7 +8,7 @@
  * dropped and dispatched later from the application's event loop.
  */
 
-#define G_LOG_DOMAIN "vk.test.driver"
+#define G_LOG_DOMAIN "virtkit.test.driver"
 
 #include <errno.h>
 #include <netdb.h>

@@ -1,6 +1,6 @@
 /* test_driver_conf.c: the test driver's configuration: built-in default, <node> files, capabilities */
 
-#define G_LOG_DOMAIN "vk.test.conf"
+#define G_LOG_DOMAIN "virtkit.test.conf"
 
 #include <errno.h>
 #include <netdb.h>
