@@ -51,6 +51,8 @@ vkdConfigParse(int argc, char **argv, GError **error)
     int optTimeout = 0;
     int maxClients = VKD_DEFAULT_MAX_CLIENTS;
     int maxReq = VKD_DEFAULT_MAX_CLIENT_REQUESTS;
+    int maxQueued = VKD_DEFAULT_MAX_CLIENT_QUEUED_REPLIES;
+    int maxReplyBytes = VKD_DEFAULT_MAX_CLIENT_REPLY_BYTES;
     int minWorkers = VKD_DEFAULT_MIN_WORKERS;
     int maxWorkers = VKD_DEFAULT_MAX_WORKERS;
     int prioWorkers = VKD_DEFAULT_PRIO_WORKERS;
@@ -82,6 +84,11 @@ vkdConfigParse(int argc, char **argv, GError **error)
         { "max-clients", 0, 0, G_OPTION_ARG_INT, &maxClients, "Default 5000", "N" },
         { "max-client-requests", 0, 0, G_OPTION_ARG_INT, &maxReq,
           "Calls in flight per client, default 5", "N" },
+        { "max-client-queued-replies", 0, 0, G_OPTION_ARG_INT, &maxQueued,
+          "Unsent replies and events per client before its calls are no longer "
+          "read, default 64 (0: no limit)", "N" },
+        { "max-client-reply-bytes", 0, 0, G_OPTION_ARG_INT, &maxReplyBytes,
+          "The same in bytes, default 2097152 (0: no limit)", "BYTES" },
         { "min-workers", 0, 0, G_OPTION_ARG_INT, &minWorkers, "Default 5", "N" },
         { "max-workers", 0, 0, G_OPTION_ARG_INT, &maxWorkers, "Default 20", "N" },
         { "prio-workers", 0, 0, G_OPTION_ARG_INT, &prioWorkers, "Default 5", "N" },
@@ -112,7 +119,7 @@ vkdConfigParse(int argc, char **argv, GError **error)
     }
     if (optTimeout < 0 || maxClients < 1 || maxReq < 1 || maxWorkers < 1 ||
         prioWorkers < 1 || minWorkers < 0 || kaCount < 0 ||
-        eventKeep < 0) {
+        eventKeep < 0 || maxQueued < 0 || maxReplyBytes < 0) {
         g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                             "limits must be positive");
         return NULL;
@@ -152,6 +159,8 @@ vkdConfigParse(int argc, char **argv, GError **error)
     cfg->verbose = optVerbose;
     cfg->maxClients = maxClients;
     cfg->maxClientRequests = maxReq;
+    cfg->maxClientQueuedReplies = maxQueued;
+    cfg->maxClientReplyBytes = maxReplyBytes;
     cfg->minWorkers = MIN(minWorkers, maxWorkers);
     cfg->maxWorkers = maxWorkers;
     cfg->prioWorkers = prioWorkers;

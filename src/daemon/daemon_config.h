@@ -15,6 +15,10 @@
  */
 #define VKD_DEFAULT_MAX_CLIENTS 5000
 #define VKD_DEFAULT_MAX_CLIENT_REQUESTS 5
+/* Not in libvirt (whose reply queue is unbounded): a client's unsent
+ * output (replies and events) above which its calls are no longer read. */
+#define VKD_DEFAULT_MAX_CLIENT_QUEUED_REPLIES 64
+#define VKD_DEFAULT_MAX_CLIENT_REPLY_BYTES (2 * 1024 * 1024)
 #define VKD_DEFAULT_MIN_WORKERS 5
 #define VKD_DEFAULT_MAX_WORKERS 20
 #define VKD_DEFAULT_PRIO_WORKERS 5
@@ -45,6 +49,8 @@ struct _vkdConfig {
 
     unsigned int maxClients;
     unsigned int maxClientRequests;
+    unsigned int maxClientQueuedReplies;    /* 0 = unlimited */
+    unsigned int maxClientReplyBytes;       /* 0 = unlimited */
     unsigned int minWorkers;
     unsigned int maxWorkers;
     unsigned int prioWorkers;

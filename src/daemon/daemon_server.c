@@ -356,6 +356,8 @@ vkdServerNew(const vkdConfig *cfg, GError **error)
     vkdDispatchInit(cfg);
     srv->net = virNetServerNew(NULL, &cb, srv);
     virNetServerSetMaxRequests(srv->net, cfg->maxClientRequests);
+    virNetServerSetMaxQueued(srv->net, cfg->maxClientQueuedReplies,
+                             cfg->maxClientReplyBytes);
     srv->accepting = true;
     return srv;
 }

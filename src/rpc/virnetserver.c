@@ -35,6 +35,8 @@
 /* Frames read per wakeup before yielding to other sources (fairness). */
 #define CLIENT_READ_BATCH 16
 #define DEFAULT_MAX_REQUESTS 5
+#define DEFAULT_MAX_QUEUED_FRAMES 64
+#define DEFAULT_MAX_QUEUED_BYTES (2 * 1024 * 1024)
 
 typedef struct _virNetServerListener virNetServerListener;
 struct _virNetServerListener {
@@ -54,6 +56,8 @@ struct _virNetServer {
     GPtrArray *clients;         /* virNetServerClient * (one ref each) */
     bool accepting;
     unsigned int maxRequests;
+    unsigned int maxQueuedFrames;
+    size_t maxQueuedBytes;
     guint64 nextClientId;
 };
 
@@ -78,6 +82,9 @@ struct _virNetServerClient {
     bool closeFlush;
     unsigned int nrequests;
     unsigned int maxRequests;   /* 0 = unlimited */
+    unsigned int maxQueuedFrames;   /* output not yet written; 0 = unlimited */
+    size_t maxQueuedBytes;          /* 0 = unlimited */
+    bool overflowed;            /* closed for unsent output over the hard cap */
     virKeepAlive ka;
     bool kaStartPending;
     int kaInterval;
@@ -94,6 +101,7 @@ struct _virNetServerClientSource {
 
 static void serverClientCloseLoop(virNetServerClient *client);
 static bool serverClientCanRead(virNetServerClient *client);
+static bool serverClientOverHardCap(virNetServerClient *client);
 
 /* Wake the loop that owns @client (if still open). Called without locks. */
 static void
@@ -205,21 +213,39 @@ void
 virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *msg)
 {
     GMainContext *ctx = NULL;
+    bool isReply = msg->header.type == VIR_NET_REPLY ||
+                   msg->header.type == VIR_NET_REPLY_WITH_FDS;
     bool wasPaused;
     bool wake;
 
     g_mutex_lock(&client->lock);
     wasPaused = !serverClientCanRead(client);
-    if (msg->header.type == VIR_NET_REPLY || msg->header.type == VIR_NET_REPLY_WITH_FDS) {
+    if (isReply) {
         if (client->nrequests > 0)
             client->nrequests--;
     }
-    if (client->closed || !client->sock) {
+    if (client->closed || !client->sock || client->overflowed) {
         g_mutex_unlock(&client->lock);
         g_debug("client %" G_GUINT64_FORMAT " closed: dropping %s proc %d",
                 client->id, virNetMessageTypeToString(msg->header.type),
                 msg->header.proc);
         virNetMessageFree(msg);
+        return;
+    }
+    if (!isReply && serverClientOverHardCap(client)) {
+        /* Replies are bounded by the calls read, and reading stops at the
+         * limits; events are not. A client that lets this much pile up
+         * is not reading at all: drop it rather than grow without end. */
+        client->overflowed = true;
+        client->wantClose = true;
+        client->closeFlush = false;
+        ctx = client->srv->ctx;
+        g_mutex_unlock(&client->lock);
+        g_message("client %" G_GUINT64_FORMAT " does not read its output "
+                  "(over %zu bytes unsent): closing", client->id,
+                  2 * client->maxQueuedBytes);
+        virNetMessageFree(msg);
+        serverClientWakeup(client, ctx);
         return;
     }
     virNetSocketQueue(client->sock, msg);
@@ -346,12 +372,44 @@ virNetServerClientClose(virNetServerClient *client, bool flush)
 
 /* ---- clients: the loop side ------------------------------------------------ */
 
-/* Called with client->lock held. */
+/* Whether the client's unsent output is within its limits. Called with
+ * client->lock held, client open. */
+static bool
+serverClientOutputWithinLimits(virNetServerClient *client)
+{
+    unsigned int frames;
+    size_t bytes;
+
+    if (client->maxQueuedFrames == 0 && client->maxQueuedBytes == 0)
+        return true;
+    virNetSocketQueued(client->sock, &frames, &bytes);
+    return (client->maxQueuedFrames == 0 || frames < client->maxQueuedFrames) &&
+           (client->maxQueuedBytes == 0 || bytes < client->maxQueuedBytes);
+}
+
+/* Unsent output past twice the byte limit. client->lock held, open. */
+static bool
+serverClientOverHardCap(virNetServerClient *client)
+{
+    unsigned int frames;
+    size_t bytes;
+
+    if (client->maxQueuedBytes == 0)
+        return false;
+    virNetSocketQueued(client->sock, &frames, &bytes);
+    return bytes > 2 * client->maxQueuedBytes;
+}
+
+/* Whether to read the client's next calls: not closing, fewer than
+ * maxRequests calls waiting for their reply, and its unsent output
+ * (replies and events the client has not read yet) within the limits.
+ * Called with client->lock held. */
 static bool
 serverClientCanRead(virNetServerClient *client)
 {
-    return !client->wantClose &&
-           (client->maxRequests == 0 || client->nrequests < client->maxRequests);
+    return !client->wantClose && client->sock &&
+           (client->maxRequests == 0 || client->nrequests < client->maxRequests) &&
+           serverClientOutputWithinLimits(client);
 }
 
 static gboolean
@@ -425,9 +483,12 @@ serverClientFrame(virNetSocket *sock, virNetMessage *msg, void *opaque)
                                                         g_get_monotonic_time());
         if (pong)
             virNetSocketQueue(sock, pong);
+        /* PONGs are output too: a peer sending PINGs without reading is
+         * held to the same limits as one sending calls. */
+        more = serverClientCanRead(client);
         g_mutex_unlock(&client->lock);
         virNetMessageFree(msg);
-        return true;
+        return more;
     }
     if (msg->header.type == VIR_NET_REPLY || msg->header.type == VIR_NET_REPLY_WITH_FDS) {
         /* libvirtd ignores replies from clients. */
@@ -601,6 +662,8 @@ serverAcceptOne(virNetServerListener *lis, int fd)
     g_mutex_lock(&srv->lock);
     client->id = ++srv->nextClientId;
     client->maxRequests = srv->maxRequests;
+    client->maxQueuedFrames = srv->maxQueuedFrames;
+    client->maxQueuedBytes = srv->maxQueuedBytes;
     g_mutex_unlock(&srv->lock);
 
     g_debug("client %" G_GUINT64_FORMAT ": accepted (pid %d uid %d%s)", client->id,
@@ -728,6 +791,8 @@ virNetServerNew(GMainContext *ctx, const virNetServerCallbacks *cb, void *opaque
     srv->clients = g_ptr_array_new();
     srv->accepting = true;
     srv->maxRequests = DEFAULT_MAX_REQUESTS;
+    srv->maxQueuedFrames = DEFAULT_MAX_QUEUED_FRAMES;
+    srv->maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
     return srv;
 }
 
@@ -744,6 +809,15 @@ virNetServerSetMaxRequests(virNetServer *srv, unsigned int maxRequests)
 {
     g_mutex_lock(&srv->lock);
     srv->maxRequests = maxRequests;
+    g_mutex_unlock(&srv->lock);
+}
+
+void
+virNetServerSetMaxQueued(virNetServer *srv, unsigned int frames, size_t bytes)
+{
+    g_mutex_lock(&srv->lock);
+    srv->maxQueuedFrames = frames;
+    srv->maxQueuedBytes = bytes;
     g_mutex_unlock(&srv->lock);
 }
 

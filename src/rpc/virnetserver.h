@@ -23,7 +23,13 @@
  * their REPLY (libvirt's max_client_requests, default 5); while that many
  * are in flight the client's socket is not read. Each REPLY sent through
  * the client ends one request; a CALL answered by nothing must be ended
- * with virNetServerClientRequestDone.
+ * with virNetServerClientRequestDone. A reply still counts against the
+ * client until it is written: while its unsent output (replies, events)
+ * reaches maxQueuedFrames frames or maxQueuedBytes bytes (default 64 and
+ * 2 MiB) the socket is not read either, so a client that never reads
+ * costs at most those plus the replies of its calls in flight. Events
+ * keep coming whether the client reads or not: one that lets its unsent
+ * output pass twice maxQueuedBytes is closed.
  *
  * Threads: callbacks run on the loop thread. The Send* functions,
  * StartKeepAlive, Close and the accessors are safe from any thread (workers
@@ -69,6 +75,8 @@ void virNetServerSetAccepting(virNetServer *srv, bool accepting);
 size_t virNetServerClientCount(virNetServer *srv);
 /* Default for new clients' request limit (0 = unlimited). */
 void virNetServerSetMaxRequests(virNetServer *srv, unsigned int maxRequests);
+/* Defaults for new clients' limits on unsent output (0 = unlimited). */
+void virNetServerSetMaxQueued(virNetServer *srv, unsigned int frames, size_t bytes);
 /* Close all clients (closeClient is called for each). Loop thread. */
 void virNetServerCloseClients(virNetServer *srv);
 

@@ -35,6 +35,7 @@ struct _virNetSocket {
     GMutex lock;
     gint queued;                /* atomic: length of @out, read without @lock */
     GQueue out;             /* virNetMessage *, head is being written */
+    size_t queuedBytes;     /* @lock: sum of the lengths of @out's frames */
     size_t outOffset;       /* bytes of the head already written */
 };
 
@@ -312,6 +313,7 @@ virNetSocketQueue(virNetSocket *sock, virNetMessage *msg)
     g_mutex_lock(&sock->lock);
     g_queue_push_tail(&sock->out, msg);
     g_atomic_int_inc(&sock->queued);
+    sock->queuedBytes += msg->len;
     g_mutex_unlock(&sock->lock);
 }
 
@@ -326,6 +328,7 @@ virNetSocketQueueUrgent(virNetSocket *sock, virNetMessage *msg)
         g_queue_push_head(&sock->out, msg);
     }
     g_atomic_int_inc(&sock->queued);
+    sock->queuedBytes += msg->len;
     g_mutex_unlock(&sock->lock);
 }
 
@@ -335,6 +338,15 @@ virNetSocketHasOutput(virNetSocket *sock)
     /* Lock-free: the reading thread asks this on every round, while
      * callers hold @lock to write. */
     return g_atomic_int_get(&sock->queued) > 0;
+}
+
+void
+virNetSocketQueued(virNetSocket *sock, unsigned int *frames, size_t *bytes)
+{
+    g_mutex_lock(&sock->lock);
+    *frames = g_atomic_int_get(&sock->queued);
+    *bytes = sock->queuedBytes;
+    g_mutex_unlock(&sock->lock);
 }
 
 int
@@ -374,6 +386,7 @@ virNetSocketTryFlush(virNetSocket *sock)
         if (sock->outOffset == msg->len) {
             g_queue_pop_head(&sock->out);
             g_atomic_int_dec_and_test(&sock->queued);
+            sock->queuedBytes -= msg->len;
             virNetMessageFree(msg);
             sock->outOffset = 0;
         }

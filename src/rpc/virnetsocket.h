@@ -63,6 +63,9 @@ void virNetSocketQueue(virNetSocket *sock, virNetMessage *msg);
 /* Put @msg at the head of the queue (after a frame partly written). */
 void virNetSocketQueueUrgent(virNetSocket *sock, virNetMessage *msg);
 bool virNetSocketHasOutput(virNetSocket *sock);
+/* Frames queued and not completely written, and their total length
+ * (a frame partly written counts whole). Thread-safe. */
+void virNetSocketQueued(virNetSocket *sock, unsigned int *frames, size_t *bytes);
 /* Write as much queued output as the socket takes. 0, or -1 with
  * SYSTEM_ERROR "Cannot write data: <strerror>" reported. */
 int virNetSocketFlush(virNetSocket *sock);

@@ -131,6 +131,131 @@ def test_register_then_close():
     assert rc == 0, "exit status %r\n%s" % (rc, d.log()[-4000:])
 
 
+# ---- 2. a client that never reads its replies --------------------------------------
+
+class Hog:
+    """A client that pipelines GET_CAPABILITIES and never reads a reply.
+    Its sends block once the daemon stops reading it."""
+
+    def __init__(self, d, path):
+        self.c = opened(d, "test:///default", path=path)
+        self.c.s.settimeout(None)
+        self.sent = 0
+        self.limit = 20000
+        self.t = threading.Thread(target=self.run, daemon=True)
+        self.t.start()
+
+    def run(self):
+        burst = b"".join(call_frame(GET_CAPABILITIES, 1000 + i) for i in range(10))
+        try:
+            while self.sent < self.limit:
+                self.c.s.sendall(burst)
+                self.sent += 10
+        except OSError:
+            pass        # closed by close() below
+
+    def close(self):
+        try:
+            self.c.s.shutdown(2)
+        except OSError:
+            pass
+        self.t.join(30)
+        self.c.close()
+
+
+def wait_stalled(hogs, timeout=120):
+    """Until every hog has sent everything or made no progress for 1 s.
+    (Only ends the wait: the assertions are on what the daemon holds.)"""
+    state = {"counts": None, "since": time.monotonic()}
+
+    def done():
+        counts = [h.sent for h in hogs]
+        if all(c >= h.limit for c, h in zip(counts, hogs)):
+            return True
+        now = time.monotonic()
+        if counts != state["counts"]:
+            state["counts"], state["since"] = counts, now
+            return False
+        return now - state["since"] >= 1.0
+    wait_for(done, "the non-reading clients to stall", timeout, step=0.1)
+
+
+def test_reply_queue_bounded():
+    # (ASan: a small quarantine, or freed blocks kept back read as growth)
+    d = Daemon(asan_extra="quarantine_size_mb=4").start()
+    # warm up with the same calls, read properly
+    c = opened(d)
+    for i in range(300):
+        r = c.call(GET_CAPABILITIES)
+        assert r is not None and r[0][5] == 0
+    reply_len = len(r[1])
+    c.close()
+    before = d.rss_kib()
+
+    hogs = [Hog(d, d.sock), Hog(d, d.sock_ro)]
+    try:
+        wait_stalled(hogs)
+        during = d.rss_kib()
+        # the daemon stopped reading them: a few hundred calls fit in the
+        # kernel's socket buffers and the limits, not 20,000
+        for h in hogs:
+            assert h.sent < h.limit, "daemon kept reading a client that never reads " \
+                "(%d calls, %d-byte replies)" % (h.sent, reply_len)
+        # 2 x 20,000 replies of ~%d bytes would be ~110 MB; bounded: about
+        # 2 x (64 replies + 5 in flight)
+        assert during - before < 16 * 1024, \
+            "RSS grew from %d to %d KiB with two clients not reading" % (before, during)
+
+        # everyone else is served as usual meanwhile
+        c = opened(d)
+        worst = 0.0
+        for i in range(50):
+            t0 = time.monotonic()
+            r = c.call(GET_CAPABILITIES)
+            worst = max(worst, time.monotonic() - t0)
+            assert r is not None and r[0][5] == 0, "other client not answered"
+        c.close()
+        assert worst < 5.0, "a call of another client took %.1f s" % worst
+        print("# RSS %d -> %d KiB with two hogs (%d and %d calls sent); "
+              "other client's slowest call %.3f s" %
+              (before, during, hogs[0].sent, hogs[1].sent, worst), flush=True)
+    finally:
+        for h in hogs:
+            h.close()
+    assert served(d)
+
+
+def test_event_flood_closes_non_reader():
+    # Events do not wait for the client's calls: one that lets its unsent
+    # output pass twice max_client_reply_bytes is disconnected.
+    d = Daemon(extra=["--max-client-reply-bytes", "65536"]).start()
+    hog = opened(d)
+    r = hog.call(REGISTER_ANY, struct.pack(">iI", 0, 0))
+    assert r is not None and r[0][5] == 0, parse_error(r[1])
+    xml = "<domain type='test'><name>flood</name>" \
+          "<uuid>8f3e2c1a-5b6d-4e7f-9a0b-1c2d3e4f5a6b</uuid><memory>65536</memory>" \
+          "<os><type>hvm</type></os></domain>"
+    c = opened(d)
+    define = b"".join(call_frame(11, 100 + i, xdr_string(xml)) for i in range(20))
+    closed_msg = "does not read its output"
+
+    def flood():
+        # each redefinition is one DEFINED/UPDATED event for the hog
+        c.send(define)
+        for _ in range(20):
+            r = c.recv_frame()
+            assert r is not None and r[0][5] == 0, r and parse_error(r[1])
+        return closed_msg in d.log()
+    wait_for(flood, "the daemon to drop the client that does not read its events",
+             timeout=300, step=0)
+    assert hog.is_closed(), "non-reading client still connected"
+    hog.close()
+    # the flooding client was never affected
+    r = c.call(AUTH_LIST)
+    assert r is not None and r[0][5] == 0
+    c.close()
+
+
 # ---- 3. close callback registration (360) without unregister ---------------------
 
 def test_close_callback_released():
@@ -168,4 +293,8 @@ if __name__ == "__main__":
         ("register then close, 20 clients at a time (issue 8.1)", test_register_then_close),
         ("close callback released with the connection (issue 8.3)",
          test_close_callback_released),
+        ("a client that never reads: bounded memory, others served (issue 8.2)",
+         test_reply_queue_bounded),
+        ("event flood to a client that never reads: it is dropped",
+         test_event_flood_closes_non_reader),
     ])
