@@ -1,4 +1,4 @@
-/* qemu_conf.h: the QEMU driver's state: directories, settings, domains, events, worker threads */
+/* qemu_conf.h: the QEMU driver state (qemuDriver), its settings (qemu_conf.c) and its life (qemu_driver_state.c) */
 #pragma once
 
 #include <glib.h>
@@ -97,6 +97,10 @@ void qemuDriverUnref(qemuDriver *driver);
  * 1). Unknown keys are ignored as libvirt does; a bad value is
  * CONF_SYNTAX. Names are resolved later (qemuDriverResolveRunAs). 0 or -1. */
 int qemuDriverConfigParse(qemuDriver *driver, const char *path, const char *text);
+
+/* Read <configDir>/qemu.conf into @driver if it exists (qemuDriverConfigParse).
+ * 0, or -1 with an error reported. */
+int qemuDriverLoadConfigFile(qemuDriver *driver);
 
 /* Set driver->runAs from the configuration (see the field). -1 with
  * INVALID_ARG "Failed to parse user 'NAME'" (or group) when a configured

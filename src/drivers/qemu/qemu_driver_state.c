@@ -1,21 +1,532 @@
-/* qemu_driver_state.c: the QEMU driver's state-driver hooks for virtkitd (driver-state.h) */
+/* qemu_driver_state.c: the QEMU driver's state (threads, definitions, life) and its state-driver hooks */
 
 /*
- * Threads: the hooks run on the daemon's main thread, before clients are
- * accepted (initialize, autostart) or after they are gone (cleanup).
- * Autostart starts each guest on a thread of its own and joins them all;
- * each start takes its domain's job as any API call does.
+ * Threads: qemuDriverNew starts two kinds of threads that live as long as
+ * the driver state:
+ * - "qemu-event": runs driver->ioContext. Only pidfd watches and SIGKILL
+ *   timers are attached to it; their callbacks take a domain lock briefly
+ *   and hand real work to the workers. It never waits on QEMU.
+ * - the worker pool (up to 16 threads, created on demand): process exits,
+ *   fake reboots, crash actions, reconnects. Workers take domain jobs and
+ *   may wait on QEMU with deadlines; they hold no lock while waiting.
+ * The driver struct itself is immutable after creation except for @caps
+ * (capsLock) and the objects with their own locks (domains, events).
+ * The state-driver hooks (qemuStateDriver, at the end) run on virtkitd's
+ * main thread, before clients are accepted (initialize, autostart) or
+ * after they are gone (cleanup). Autostart starts each guest on a thread
+ * of its own and joins them all; each start takes its domain's job as any
+ * API call does.
  */
+
 #define G_LOG_DOMAIN "virtkit.qemu.state"
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
+#include "qemu_conf.h"
+#include "qemu_domain.h"
 #include "qemu_driver.h"
 #include "qemu_driver_priv.h"
+#include "qemu_process.h"
+#include "qemu_security.h"
+#include "qemu_capabilities_glue.h"
 #include "virerror.h"
+#include "virfile.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
+
+/* the largest definition file read */
+#define QEMU_DEF_MAX_SIZE (16 * 1024 * 1024)
+
+typedef struct {
+    qemuDriverJobFunc func;
+    gpointer data;
+    GDestroyNotify freefunc;
+} qemuDriverWork;
+
+static void
+qemuDriverWorkerRun(gpointer data, gpointer user_data)
+{
+    qemuDriverWork *work = data;
+    qemuDriver *driver = user_data;
+
+    work->func(driver, work->data);
+    if (work->freefunc)
+        work->freefunc(work->data);
+    g_free(work);
+}
+
+void
+qemuDriverRunWorker(qemuDriver *driver, qemuDriverJobFunc func,
+                    gpointer data, GDestroyNotify freefunc)
+{
+    qemuDriverWork *work = g_new0(qemuDriverWork, 1);
+
+    work->func = func;
+    work->data = data;
+    work->freefunc = freefunc;
+    g_thread_pool_push(driver->workers, work, NULL);
+}
+
+/* Runs on the event thread: ends its loop. */
+static gboolean
+qemuDriverEventThreadQuit(gpointer data)
+{
+    g_main_loop_quit(data);
+    return G_SOURCE_REMOVE;
+}
+
+static gpointer
+qemuDriverEventThread(gpointer data)
+{
+    qemuDriver *driver = data;
+
+    g_main_context_push_thread_default(driver->ioContext);
+    g_main_loop_run(driver->ioLoop);
+    g_main_context_pop_thread_default(driver->ioContext);
+    return NULL;
+}
+
+/* The names of the *.xml files in @path (an empty set if it cannot be read). */
+static GHashTable *
+qemuDriverListXMLNames(const char *path)
+{
+    GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+    const char *ent;
+
+    while (dir && (ent = g_dir_read_name(dir))) {
+        if (g_str_has_suffix(ent, ".xml"))
+            g_hash_table_add(names, g_strndup(ent, strlen(ent) - 4));
+    }
+    return names;
+}
+
+static gboolean
+qemuDriverNotAutostart(gpointer name, gpointer value, gpointer driver)
+{
+    return !qemuDomainHasAutostartLink(driver, name);
+}
+
+/* The names whose autostart link points at their definition, from one
+ * pass over the autostart directory (a readlink per domain costs more). */
+static GHashTable *
+qemuDriverReadAutostart(qemuDriver *driver)
+{
+    GHashTable *names = qemuDriverListXMLNames(driver->autostartDir);
+
+    g_hash_table_foreach_remove(names, qemuDriverNotAutostart, driver);
+    return names;
+}
+
+/*
+ * The name and UUID of a definition we wrote, without parsing it: the
+ * formatter always opens the document with <domain ...>, then <name>,
+ * then <uuid>. Anything else (a hand-written file, a name with an entity,
+ * no UUID) returns false and gets a full parse at once. The full parse
+ * later checks that it finds the same name and UUID.
+ */
+static bool
+qemuDriverScanNameUUID(const char *xml, const char *name, unsigned char *uuid)
+{
+    const char *p = strstr(xml, "<domain ");
+    const char *end;
+    size_t len = strlen(name);
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    if (!p || !(p = strchr(p, '>')))
+        return false;
+    p = p + 1 + strspn(p + 1, " \t\r\n");
+    if (!g_str_has_prefix(p, "<name>"))
+        return false;
+    p += strlen("<name>");
+    if (strncmp(p, name, len) != 0 || !g_str_has_prefix(p + len, "</name>") ||
+        strpbrk(name, "&<>"))
+        return false;
+    p += len + strlen("</name>");
+    p += strspn(p, " \t\r\n");
+    if (!g_str_has_prefix(p, "<uuid>"))
+        return false;
+    p += strlen("<uuid>");
+    if (!(end = strstr(p, "</uuid>")) || end - p >= VIR_UUID_STRING_BUFLEN)
+        return false;
+    memcpy(uuidstr, p, end - p);
+    uuidstr[end - p] = '\0';
+    return virUUIDParse(uuidstr, uuid) == 0;
+}
+
+typedef struct {
+    qemuDriver *driver;
+    GPtrArray *files;           /* names of the *.xml files in configDir */
+    GHashTable *autostart;
+    GHashTable *running;        /* names with a status file: parsed at once */
+    GMutex lock;                /* pending */
+    GPtrArray *pending;         /* objects left with pendingPath */
+    gint next;                  /* atomic: the next file to take */
+} qemuDriverLoader;
+
+/* A definition that does not load is skipped (as libvirt: the others
+ * load) and its file kept; the operator is told why. Loader threads: the
+ * error is this thread's own, so it is cleared here. */
+static void
+qemuDriverLoadFailed(const char *name, const char *path)
+{
+    VIR_NOTICE("Failed to load config for domain '%s' from '%s': %s: skipped (the file is kept)",
+               name, path, virGetLastErrorMessage());
+    virResetLastError();
+}
+
+/* Load one definition as a shut off domain. Any thread. */
+static void
+qemuDriverLoadConfig(qemuDriverLoader *loader, const char *ent)
+{
+    qemuDriver *driver = loader->driver;
+    g_autofree char *path = g_build_filename(driver->configDir, ent, NULL);
+    g_autofree char *name = g_strndup(ent, strlen(ent) - 4);
+    g_autofree char *raw = NULL;
+    g_autoptr(virDomainDef) def = NULL;
+    virDomainObj *obj;
+
+    bool deferred = false;
+
+    /* Read once: the definition and our <metadata> come from one text. */
+    if (virFileReadAll(path, QEMU_DEF_MAX_SIZE, &raw) < 0) {
+        qemuDriverLoadFailed(name, path);
+        return;
+    }
+    /* An inactive domain's full definition waits (qemuDriverParseRun); a
+     * running one's is needed now, by the reconnect. */
+    if (!g_hash_table_contains(loader->running, name)) {
+        def = virDomainDefNew();
+        if (qemuDriverScanNameUUID(raw, name, def->uuid)) {
+            def->name = g_strdup(name);
+            deferred = true;
+        } else {
+            g_clear_pointer(&def, virDomainDefFree);
+        }
+    }
+    if (!def && !(def = virDomainDefParseString(raw, VIR_DOMAIN_DEF_PARSE_INACTIVE))) {
+        qemuDriverLoadFailed(name, path);
+        return;
+    }
+    if (!g_str_equal(def->name, name)) {
+        VIR_NOTICE("config '%s' names domain '%s': skipped (the file is kept)",
+                   path, def->name);
+        return;
+    }
+    if (!(obj = virDomainObjListAdd(driver->domains, &def, 0, NULL))) {
+        qemuDriverLoadFailed(name, path);
+        return;
+    }
+    if (!obj->privateData)
+        qemuDomainObjInitPrivate(obj, driver);
+    obj->persistent = true;
+    obj->autostart = g_hash_table_contains(loader->autostart, name);
+    qemuDomainPriv(obj)->graceOverrideSec = qemuDomainParseGraceOverride(raw);
+    virDomainObjSetState(obj, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN);
+    if (deferred) {
+        /* the file, not its text: read again when parsed (page cache),
+         * so 10,000 texts never sit in the heap at once */
+        obj->pendingPath = g_steal_pointer(&path);
+        g_mutex_lock(&loader->lock);
+        g_ptr_array_add(loader->pending, virDomainObjRef(obj));
+        g_mutex_unlock(&loader->lock);
+    }
+    virDomainObjEndAPI(&obj);
+}
+
+void
+qemuDriverDropUnparsable(qemuDriver *driver, virDomainObj *obj)
+{
+    VIR_NOTICE("Failed to load config for domain '%s': %s: skipped (the file is kept)",
+              obj->def->name, virGetLastErrorMessage());
+    g_clear_pointer(&obj->pendingPath, g_free);
+    if (!obj->removing)
+        virDomainObjListRemove(driver->domains, obj);
+}
+
+/* Background: parse the definitions left pending at load. One that no
+ * longer parses (or names another domain) is dropped, as a bad file is at
+ * load. Meanwhile any API that needs a definition parses it itself
+ * (qemuDomainObjFromDomain), so nobody ever sees a placeholder. */
+static gpointer
+qemuDriverParseRun(gpointer opaque)
+{
+    qemuDriver *driver = opaque;
+    GPtrArray *pending = driver->parsePending;
+    guint i;
+
+    /* Background work: clients' calls come first (the lowest nice value;
+     * no lock is held while parsing, so being preempted holds nobody up). */
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19) < 0)
+        g_debug("setpriority: %s", g_strerror(errno));
+    while (!g_atomic_int_get(&driver->parseStop) &&
+           (i = (guint)g_atomic_int_add(&driver->parseNext, 1)) < pending->len) {
+        virDomainObj *obj = g_ptr_array_index(pending, i);
+        g_autofree char *path = NULL;
+        g_autoptr(virDomainDef) def = NULL;
+
+        virDomainObjLock(obj);
+        path = g_strdup(obj->pendingPath);
+        virDomainObjUnlock(obj);
+        if (!path)
+            continue;           /* parsed by an API call meanwhile */
+        def = virDomainDefParseFile(path, VIR_DOMAIN_DEF_PARSE_INACTIVE);
+
+        virDomainObjLock(obj);
+        if (!obj->removing && obj->pendingPath &&
+            (!def || virDomainObjSetParsed(obj, &def) < 0)) {
+            qemuDriverDropUnparsable(driver, obj);
+            virResetLastError();
+        }
+        virDomainObjUnlock(obj);
+    }
+    if (g_atomic_int_dec_and_test(&driver->parseRunning) &&
+        !g_atomic_int_get(&driver->parseStop)) {
+        /* the texts and the parsers' scratch memory are free now: give it
+         * back to the system rather than keep it for the daemon's life */
+        malloc_trim(0);
+        g_debug("%u definitions parsed in the background in %.1f ms", pending->len,
+                (g_get_monotonic_time() - driver->parseStart) / 1000.0);
+    }
+    return NULL;
+}
+
+static void
+qemuDriverParseStart(qemuDriver *driver, GPtrArray *pending)
+{
+    guint nthreads = MIN(MIN(g_get_num_processors(), 8), pending->len / 64 + 1);
+
+    driver->parsePending = pending;
+    driver->parseThreads = g_ptr_array_new();
+    driver->parseStart = g_get_monotonic_time();
+    if (pending->len == 0)
+        return;
+    g_atomic_int_set(&driver->parseRunning, (gint)nthreads);
+    for (guint i = 0; i < nthreads; i++)
+        g_ptr_array_add(driver->parseThreads,
+                        g_thread_new("qemu-parse", qemuDriverParseRun, driver));
+}
+
+static void
+qemuDriverParseStop(qemuDriver *driver)
+{
+    if (!driver->parseThreads)
+        return;
+    g_atomic_int_set(&driver->parseStop, 1);
+    for (guint i = 0; i < driver->parseThreads->len; i++)
+        g_thread_join(g_ptr_array_index(driver->parseThreads, i));
+    g_clear_pointer(&driver->parseThreads, g_ptr_array_unref);
+    g_clear_pointer(&driver->parsePending, g_ptr_array_unref);
+}
+
+static gpointer
+qemuDriverLoaderRun(gpointer opaque)
+{
+    qemuDriverLoader *loader = opaque;
+    guint i;
+
+    while ((i = (guint)g_atomic_int_add(&loader->next, 1)) < loader->files->len)
+        qemuDriverLoadConfig(loader, g_ptr_array_index(loader->files, i));
+    return NULL;
+}
+
+/* Load every persistent definition of configDir. Reading is most of a
+ * cold start with thousands defined, so every CPU takes a share (a
+ * thread per CPU, up to 8, pulling files off one counter). Inactive
+ * domains are indexed by name and UUID; their full parse follows in the
+ * background (qemuDriverParseStart). */
+/* What a daemon killed half-way through a write or an undefine leaves:
+ * temporary files of atomic writes (definitions, status files) and
+ * autostart links whose definition is gone (undefine removes the
+ * definition first). Run before anything is read, while nobody writes. */
+static void
+qemuDriverRemoveLeftovers(qemuDriver *driver)
+{
+    g_autoptr(GDir) dir = g_dir_open(driver->autostartDir, 0, NULL);
+    const char *ent;
+
+    virFileRemoveAtomicLeftovers(driver->configDir, ".xml");
+    virFileRemoveAtomicLeftovers(driver->stateDir, ".xml");
+    while (dir && (ent = g_dir_read_name(dir))) {
+        g_autofree char *link = g_build_filename(driver->autostartDir, ent, NULL);
+        g_autofree char *target = NULL;
+        struct stat sb;
+
+        if (!g_str_has_suffix(ent, ".xml") || !(target = g_file_read_link(link, NULL)))
+            continue;
+        if (stat(link, &sb) < 0 && errno == ENOENT) {
+            g_debug("removing autostart link '%s' to missing '%s'", link, target);
+            if (unlink(link) < 0)
+                g_debug("cannot remove '%s': %s", link, g_strerror(errno));
+        }
+    }
+}
+
+static void
+qemuDriverLoadConfigs(qemuDriver *driver)
+{
+    g_autoptr(GDir) dir = g_dir_open(driver->configDir, 0, NULL);
+    g_autoptr(GPtrArray) threads = g_ptr_array_new();
+    qemuDriverLoader loader = { .driver = driver };
+    gint64 start = g_get_monotonic_time();
+    guint nthreads;
+    const char *ent;
+
+    qemuDriverRemoveLeftovers(driver);
+    if (!dir) {
+        qemuDriverParseStart(driver, g_ptr_array_new());
+        return;
+    }
+    loader.files = g_ptr_array_new_with_free_func(g_free);
+    while ((ent = g_dir_read_name(dir))) {
+        if (g_str_has_suffix(ent, ".xml"))
+            g_ptr_array_add(loader.files, g_strdup(ent));
+    }
+    loader.autostart = qemuDriverReadAutostart(driver);
+    loader.running = qemuDriverListXMLNames(driver->stateDir);   /* running guests */
+    loader.pending = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainObjUnref);
+    g_mutex_init(&loader.lock);
+
+    nthreads = MIN(MIN(g_get_num_processors(), 8), loader.files->len / 64 + 1);
+    for (guint i = 1; i < nthreads; i++)
+        g_ptr_array_add(threads, g_thread_new("qemu-load", qemuDriverLoaderRun, &loader));
+    qemuDriverLoaderRun(&loader);
+    for (guint i = 0; i < threads->len; i++)
+        g_thread_join(g_ptr_array_index(threads, i));
+    g_debug("%u definition files read in %.1f ms by %u threads (%u to parse later)",
+            loader.files->len, (g_get_monotonic_time() - start) / 1000.0, nthreads,
+            loader.pending->len);
+
+    g_ptr_array_unref(loader.files);
+    g_hash_table_unref(loader.autostart);
+    g_hash_table_unref(loader.running);
+    g_mutex_clear(&loader.lock);
+    qemuDriverParseStart(driver, loader.pending);
+}
+
+qemuDriver *
+qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded, const char *uri)
+{
+    qemuDriver *driver = g_new0(qemuDriver, 1);
+    const char *dirs[5];
+
+    driver->refs = 1;
+    driver->privileged = privileged;
+    driver->embedded = embedded;
+    driver->uri = g_strdup(uri);
+    driver->configDir = g_strdup(paths->configDir);
+    driver->autostartDir = g_build_filename(paths->configDir, "autostart", NULL);
+    driver->stateDir = g_strdup(paths->stateDir);
+    driver->libDir = g_strdup(paths->libDir);
+    driver->logDir = g_strdup(paths->logDir);
+    driver->cacheDir = g_strdup(paths->cacheDir);
+    driver->destroyGraceMs = QEMU_DESTROY_GRACE_DEFAULT_MS;
+    driver->dynamicOwnership = true;
+    driver->seccompSandbox = true;
+    g_mutex_init(&driver->capsLock);
+    g_mutex_init(&driver->securityLock);
+
+    dirs[0] = driver->configDir;
+    dirs[1] = driver->stateDir;
+    dirs[2] = driver->libDir;
+    dirs[3] = driver->logDir;
+    dirs[4] = driver->cacheDir;
+    for (size_t i = 0; i < G_N_ELEMENTS(dirs); i++) {
+        if (virFileMakePath(dirs[i], i == 1 || i == 2 ? 0700 : 0755) < 0)
+            goto error;
+    }
+    if (qemuDriverLoadConfigFile(driver) < 0 || qemuDriverResolveRunAs(driver) < 0)
+        goto error;
+
+    driver->domains = virDomainObjListNew();
+    driver->events = virObjectEventStateNew();
+    /* What the reconnect finds (a guest that died while nobody watched)
+     * goes to the first listener, which registers after this returns. */
+    virObjectEventStateKeepUntilListener(driver->events);
+    driver->ioContext = g_main_context_new();
+    driver->ioLoop = g_main_loop_new(driver->ioContext, FALSE);
+    driver->ioThread = g_thread_new("qemu-event", qemuDriverEventThread, driver);
+    driver->workers = g_thread_pool_new(qemuDriverWorkerRun, driver, 16, FALSE, NULL);
+
+    qemuDriverLoadConfigs(driver);
+    qemuProcessReconnectAll(driver);
+    /* files still handed to the QEMU user for guests that are gone */
+    qemuSecurityRestoreStale(driver);
+    return driver;
+
+ error:
+    qemuDriverUnref(driver);
+    return NULL;
+}
+
+qemuDriver *
+qemuDriverRef(qemuDriver *driver)
+{
+    g_atomic_int_inc(&driver->refs);
+    return driver;
+}
+
+void
+qemuDriverUnref(qemuDriver *driver)
+{
+    if (!driver || !g_atomic_int_dec_and_test(&driver->refs))
+        return;
+    /* Workers first (they may touch the event thread's sources), then the
+     * event thread, then the domains (whose private data detaches its
+     * sources), then the context. Guests keep running. */
+    qemuDriverParseStop(driver);
+    if (driver->workers)
+        g_thread_pool_free(driver->workers, FALSE, TRUE);
+    if (driver->ioThread) {
+        /* Not g_main_loop_quit from here: if the thread has not reached
+         * g_main_loop_run yet (a daemon told to exit right after it
+         * started, on a busy host), run would set the loop running again
+         * and the join below would wait forever. A source on the loop's
+         * own context quits it whenever the loop gets to it. */
+        g_autoptr(GSource) quit = g_idle_source_new();
+
+        g_source_set_priority(quit, G_PRIORITY_HIGH);
+        g_source_set_callback(quit, qemuDriverEventThreadQuit, driver->ioLoop, NULL);
+        g_source_attach(quit, driver->ioContext);
+        g_thread_join(driver->ioThread);
+    }
+    if (driver->domains) {
+        virDomainObjListForEach(driver->domains, qemuProcessDetach, NULL);
+        virDomainObjListFree(driver->domains);
+    }
+    if (driver->ioLoop)
+        g_main_loop_unref(driver->ioLoop);
+    if (driver->ioContext)
+        g_main_context_unref(driver->ioContext);
+    if (driver->events)
+        virObjectEventStateFree(driver->events);
+    if (driver->caps)
+        qemuGlueCapsFree(driver->caps);
+    g_mutex_clear(&driver->capsLock);
+    g_mutex_clear(&driver->securityLock);
+    virSecurityIdentityFree(driver->runAs);
+    g_free(driver->user);
+    g_free(driver->group);
+    g_free(driver->uri);
+    g_free(driver->configDir);
+    g_free(driver->autostartDir);
+    g_free(driver->stateDir);
+    g_free(driver->libDir);
+    g_free(driver->logDir);
+    g_free(driver->cacheDir);
+    g_free(driver);
+}
+
+/* ---- state-driver hooks (driver-state.h) ---------------------------- */
 
 /* Autostart happens once per host boot: this marker lives beside the
  * status files, on tmpfs (<runtime>/qemu). */
