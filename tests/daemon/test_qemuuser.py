@@ -378,7 +378,8 @@ def test_missing_user_stops_the_daemon():
     d.start(wait=False)
     rc = d.wait_exit(60)
     assert rc != 0
-    assert "Failed to parse user 'vk-no-such-user'" in d.log(), d.log()
+    assert "Failed to parse user 'vk-no-such-user' (set in %s)" \
+        % os.path.join(d.dirs["config"], "qemu.conf") in d.log(), d.log()
     # a numeric user needs no passwd entry
     write(os.path.join(d.dirs["config"], "qemu.conf"), "user = \"+54321\"\ngroup = \"+54321\"\n")
     d.start()

@@ -27,6 +27,7 @@ freeDriver(qemuDriver *d)
     virSecurityIdentityFree(d->runAs);
     g_free(d->user);
     g_free(d->group);
+    g_free(d->configDir);
     g_free(d);
 }
 
@@ -80,10 +81,12 @@ test_run_as(void)
 
     /* a user that does not exist: INVALID_ARG naming it */
     d = newDriver(true, false);
+    d->configDir = g_strdup("/nonexistent");
     d->user = g_strdup("vk-no-such-user");
     g_assert_cmpint(qemuDriverResolveRunAs(d), ==, -1);
     g_assert_cmpstr(virGetLastErrorMessage(), ==,
-                    "invalid argument: Failed to parse user 'vk-no-such-user'");
+                    "invalid argument: Failed to parse user 'vk-no-such-user' "
+                    "(set in /nonexistent/qemu.conf)");
     g_assert_null(d->runAs);
     freeDriver(d);
 
@@ -92,7 +95,9 @@ test_run_as(void)
     d->user = g_strdup("+4242");
     if (qemuDriverResolveRunAs(d) < 0)
         g_assert_cmpstr(virGetLastErrorMessage(), ==,
-                        "invalid argument: Failed to parse group 'virtkit-qemu'");
+                        "invalid argument: Failed to parse group 'virtkit-qemu' (QEMU's "
+                        "default group in system mode: 'make deps' or systemd-sysusers "
+                        "creates it)");
     else
         g_assert_cmpuint(d->runAs->uid, ==, 4242);
     freeDriver(d);

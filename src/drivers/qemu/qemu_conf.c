@@ -77,6 +77,25 @@ qemuDriverConfigParse(qemuDriver *driver, const char *path, const char *text)
     return 0;
 }
 
+/* Replace the lookup's error with one that says where @name came from. -1. */
+static int
+qemuDriverRunAsError(qemuDriver *driver, const char *what, const char *name,
+                     bool configured)
+{
+    g_autofree char *conf = g_build_filename(driver->configDir ? driver->configDir : "",
+                                             "qemu.conf", NULL);
+
+    virResetLastError();
+    if (configured)
+        virReportError(VIR_ERR_INVALID_ARG, "Failed to parse %s '%s' (set in %s)",
+                       what, name, conf);
+    else
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "Failed to parse %s '%s' (QEMU's default %s in system mode: "
+                       "'make deps' or systemd-sysusers creates it)", what, name, what);
+    return -1;
+}
+
 int
 qemuDriverResolveRunAs(qemuDriver *driver)
 {
@@ -107,11 +126,10 @@ qemuDriverResolveRunAs(qemuDriver *driver)
         group = group ? group : QEMU_GROUP_DEFAULT;
     }
     if (user && virSecurityParseUser(user, &uid, &primary) < 0)
-        return -1;
-    if (group) {
-        if (virSecurityParseGroup(group, &gid) < 0)
-            return -1;
-    } else if (user) {
+        return qemuDriverRunAsError(driver, "user", user, driver->user != NULL);
+    if (group && virSecurityParseGroup(group, &gid) < 0)
+        return qemuDriverRunAsError(driver, "group", group, driver->group != NULL);
+    if (!group && user) {
         if (primary == (gid_t)-1) {
             virReportError(VIR_ERR_INVALID_ARG,
                            "user '%s' has no primary group: set 'group' in qemu.conf", user);
