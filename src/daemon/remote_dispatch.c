@@ -449,9 +449,9 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_SET_AUTOSTART, vkdGenDomainSetAutostart, 0),
 
     ENTRY(DOMAIN_GET_INFO, vkdDispatchGetInfo, P),
-    ENTRY(DOMAIN_GET_STATE, vkdDispatchGetState, P | I),
+    ENTRY(DOMAIN_GET_STATE, vkdGenDomainGetState, P | I),
     ENTRY(DOMAIN_GET_XML_DESC, vkdGenDomainGetXMLDesc, P),
-    ENTRY(DOMAIN_GET_AUTOSTART, vkdDispatchGetAutostart, P),
+    ENTRY(DOMAIN_GET_AUTOSTART, vkdGenDomainGetAutostart, P),
     ENTRY(DOMAIN_IS_ACTIVE, vkdGenDomainIsActive, P | I),
     ENTRY(DOMAIN_IS_PERSISTENT, vkdGenDomainIsPersistent, P | I),
     ENTRY(DOMAIN_IS_UPDATED, vkdGenDomainIsUpdated, P),

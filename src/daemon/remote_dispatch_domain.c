@@ -143,33 +143,6 @@ VKD_HANDLER(vkdDispatchGetInfo)
     return 0;
 }
 
-VKD_HANDLER(vkdDispatchGetState)
-{
-    remote_domain_get_state_args *a = args;
-    remote_domain_get_state_ret *r = ret;
-    g_autoptr(virDomain) dom = vkdArgDomain(call, &a->dom);
-    int state = 0, reason = 0;
-
-    if (virDomainGetState(dom, &state, &reason, a->flags) < 0)
-        return -1;
-    r->state = state;
-    r->reason = reason;
-    return 0;
-}
-
-VKD_HANDLER(vkdDispatchGetAutostart)
-{
-    remote_domain_get_autostart_args *a = args;
-    remote_domain_get_autostart_ret *r = ret;
-    g_autoptr(virDomain) dom = vkdArgDomain(call, &a->dom);
-    int autostart = 0;
-
-    if (virDomainGetAutostart(dom, &autostart) < 0)
-        return -1;
-    r->autostart = autostart;
-    return 0;
-}
-
 VKD_HANDLER(vkdDispatchGetMaxMemory)
 {
     remote_domain_get_max_memory_args *a = args;

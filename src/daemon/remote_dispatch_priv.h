@@ -73,7 +73,5 @@ VKD_HANDLER(vkdDispatchListDomains);
 VKD_HANDLER(vkdDispatchListDefinedDomains);
 VKD_HANDLER(vkdDispatchCreateWithFlags);
 VKD_HANDLER(vkdDispatchGetInfo);
-VKD_HANDLER(vkdDispatchGetState);
-VKD_HANDLER(vkdDispatchGetAutostart);
 VKD_HANDLER(vkdDispatchGetMaxMemory);
 VKD_HANDLER(vkdDispatchGetSecurityLabel);

@@ -198,21 +198,6 @@ remoteDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
 }
 
 int
-remoteDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags)
-{
-    remote_domain_get_state_args args = { .flags = flags };
-    remote_domain_get_state_ret ret = { 0 };
-
-    remoteMakeDomain(&args.dom, dom);
-    if (remoteCallDomainGetState(dom->conn, &args, &ret) < 0)
-        return -1;
-    *state = ret.state;
-    if (reason)
-        *reason = ret.reason;
-    return 0;
-}
-
-int
 remoteDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
 {
     remote_domain_get_info_args args;
@@ -239,19 +224,6 @@ remoteDomainGetMaxMemory(virDomainPtr dom)
     if (remoteCallDomainGetMaxMemory(dom->conn, &args, &ret) < 0)
         return 0;
     return ret.memory;
-}
-
-int
-remoteDomainGetAutostart(virDomainPtr dom, int *autostart)
-{
-    remote_domain_get_autostart_args args;
-    remote_domain_get_autostart_ret ret = { 0 };
-
-    remoteMakeDomain(&args.dom, dom);
-    if (remoteCallDomainGetAutostart(dom->conn, &args, &ret) < 0)
-        return -1;
-    *autostart = ret.autostart;
-    return 0;
 }
 
 int

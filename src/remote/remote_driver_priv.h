@@ -53,8 +53,6 @@ virDomainPtr remoteDomainDefineXMLFlags(virConnectPtr conn, const char *xml,
 int remoteDomainCreateWithFlags(virDomainPtr dom, unsigned int flags);
 int remoteDomainShutdownFlags(virDomainPtr dom, unsigned int flags);
 int remoteDomainDestroyFlags(virDomainPtr dom, unsigned int flags);
-int remoteDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags);
 int remoteDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
 unsigned long long remoteDomainGetMaxMemory(virDomainPtr dom);
-int remoteDomainGetAutostart(virDomainPtr dom, int *autostart);
 int remoteDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);

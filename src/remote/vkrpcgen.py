@@ -371,7 +371,8 @@ class Parser:
             setattr(p, kind, d)
 
     def check_attrs(self, p):
-        known = {'api', 'prio', 'ro', 'rosecure', 'roflags', 'stream', 'sparse', 'fds', 'gen'}
+        known = {'api', 'prio', 'ro', 'rosecure', 'roflags', 'stream', 'sparse', 'fds', 'gen',
+                 'out'}
         for k, v in p.attrs.items():
             if k not in known:
                 self.err('unknown attribute %s' % k, p.line)
@@ -395,6 +396,8 @@ class Parser:
             self.err('gen=server, client or both', p.line)
         if 'gen' in p.attrs and 'api' not in p.attrs:
             self.err('gen needs api=', p.line)
+        if 'out' in p.attrs and 'gen' not in p.attrs:
+            self.err('out only makes sense with gen', p.line)
         for k in ('rosecure', 'roflags'):
             if k in p.attrs:
                 try:
@@ -900,6 +903,8 @@ class Mapping:
         self.obj = None             # field name of the leading domain
         self.params = []            # (field, kind): int uint hyper uhyper str uuid
         self.ret = None             # (field, kind): int str dom
+        self.outs = []              # (field, kind): int uint, with "out"
+        self.flags = None           # a trailing "flags" argument (outs go before it)
         m = model
         line = pr.line
         for i, f in enumerate(pr.args.fields if pr.args else []):
@@ -913,7 +918,18 @@ class Mapping:
             if kind not in ('int', 'uint', 'hyper', 'uhyper', 'str', 'uuid'):
                 raise DescError('%s:%d: %s: argument %s is not mechanical' % (m.fname, line, pr.name, f.name))
             self.params.append((f.name, kind))
-        if pr.ret:
+        if self.params and self.params[-1] == ('flags', 'uint'):
+            self.flags = self.params.pop()
+        if pr.ret and 'out' in pr.attrs:
+            # the reply's members are the API's out parameters, in order,
+            # before a trailing flags argument (virDomainGetState)
+            for f in pr.ret.fields:
+                kind = self.kind(m, f.type)
+                if kind not in ('int', 'uint'):
+                    raise DescError('%s:%d: %s: out member %s is not an int' %
+                                    (m.fname, line, pr.name, f.name))
+                self.outs.append((f.name, kind))
+        elif pr.ret:
             if len(pr.ret.fields) != 1:
                 raise DescError('%s:%d: %s: a mechanical reply has one member' % (m.fname, line, pr.name))
             f = pr.ret.fields[0]
@@ -987,7 +1003,8 @@ class ServerEmitter:
             if mp.ret and mp.ret[1] == 'dom':
                 o.append('    virDomainPtr res;')
             o.append('')
-            callargs = ['dom' if mp.obj else 'call->conn'] + ['a->%s' % n for n, k in mp.params]
+            callargs = (['dom' if mp.obj else 'call->conn'] + ['a->%s' % n for n, k in mp.params] +
+                        ['&r->%s' % n for n, k in mp.outs] + (['a->flags'] if mp.flags else []))
             call = '%s(%s)' % (pr.attrs['api'][0], ', '.join(callargs))
             if not mp.ret:
                 o.append('    return %s < 0 ? -1 : 0;' % call)
@@ -1064,6 +1081,9 @@ class ClientEmitter:
         params = ['virDomainPtr dom' if mp.obj else 'virConnectPtr conn']
         params += ['%s%s%s' % (CTYPES[k], '' if CTYPES[k].endswith('*') else ' ', n)
                    for n, k in mp.params]
+        params += ['%s *%s' % (CTYPES[k], n) for n, k in mp.outs]
+        if mp.flags:
+            params.append('unsigned int flags')
         rtype = {None: 'int', 'int': 'int', 'str': 'char *', 'dom': 'virDomainPtr'}[
             mp.ret[1] if mp.ret else None]
         return rtype, '%s%s' % (Emitter.lc(p.prefix), camel(pr.name)), params
@@ -1082,7 +1102,7 @@ class ClientEmitter:
         o.append('')
         if mp.obj:
             o.append('    remoteMakeDomain(&args.%s, dom);' % mp.obj)
-        for n, k in mp.params:
+        for n, k in mp.params + ([mp.flags] if mp.flags else []):
             if k == 'str':
                 o.append('    args.%s = (char *)%s;' % (n, n))
             elif k == 'uuid':
@@ -1092,6 +1112,9 @@ class ClientEmitter:
         callargs = [conn] + (['&args'] if pr.args else []) + (['&ret'] if pr.ret else [])
         o.append('    if (%sCall%s(%s) < 0)' % (Emitter.lc(p.prefix), camel(pr.name), ', '.join(callargs)))
         o.append('        return %s;' % err)
+        for n, k in mp.outs:
+            o.append('    if (%s)' % n)
+            o.append('        *%s = ret.%s;' % (n, n))
         if not mp.ret:
             o.append('    return 0;')
         elif mp.ret[1] in ('int', 'str'):

@@ -22,6 +22,9 @@ struct nonnull_domain { name: s; uuid: opaque[16]; id: int }
 proc 3 GET_IT  api=virGetIt gen=both
     args { dom: nonnull_domain; what: s?; flags: uint }
     ret { it: s }
+proc 4 GET_TWO  api=virGetTwo gen=both out
+    args { dom: nonnull_domain; flags: uint }
+    ret { x: int; y: uint }
 """
 
 BAD = [
@@ -43,6 +46,10 @@ BAD = [
     ("gen for a non-mechanical argument", GOOD.replace("what: s?;", "what: pair;"),
      12, "argument what is not mechanical"),
     ("gen without api", GOOD.replace("api=virGetIt gen=both", "gen=both"), 12, "gen needs api="),
+    ("out without gen", GOOD.replace("api=virGetTwo gen=both out", "api=virGetTwo out"), 15,
+     "out only makes sense with gen"),
+    ("out member not an int", GOOD.replace("ret { x: int; y: uint }", "ret { x: int; y: s }"),
+     15, "out member y is not an int"),
 ]
 
 
@@ -86,7 +93,10 @@ def main():
               "case P_PROC_GET_IT: return vkdGenPGetIt;" in server and
               "vkdGenPDoIt" not in server and
               "pGetIt(virDomainPtr dom, const char *what, unsigned int flags)" in client and
-              "if (pCallGetIt(dom->conn, &args, &ret) < 0)" in client)
+              "if (pCallGetIt(dom->conn, &args, &ret) < 0)" in client and
+              "return virGetTwo(dom, &r->x, &r->y, a->flags) < 0 ? -1 : 0;" in server and
+              "pGetTwo(virDomainPtr dom, int *x, unsigned int *y, unsigned int flags)" in client and
+              "        *y = ret.y;" in client)
         print("%s %d - gen=both: dispatch skeleton and driver entry point" %
               ("ok" if ok else "not ok", n))
         fails += not ok
