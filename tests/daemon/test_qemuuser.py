@@ -282,6 +282,17 @@ def test_unreachable_path_changes_nothing():
     want = ("Cannot access storage file '%s' (as uid:%d, gid:%d): directory '%s' cannot "
             "be searched: Permission denied" % (other, uid, gid, hidden))
     assert want in p.stderr, p.stderr
+    # libvirt's code and domain: SYSTEM_ERROR (38), from STORAGE (18)
+    import libvirt
+    conn = libvirt.open(uri)
+    try:
+        conn.lookupByName("vm4").create()
+        raise AssertionError("vm4 started")
+    except libvirt.libvirtError as e:
+        assert (e.get_error_code(), e.get_error_domain()) == (38, 18), \
+            (e.get_error_code(), e.get_error_domain(), str(e))
+    finally:
+        conn.close()
     assert domstate(uri, "vm4") == "shut off (failed)" or \
         domstate(uri, "vm4").startswith("shut off"), domstate(uri, "vm4")
     assert qemu_of(d.root, "vm4") is None

@@ -447,6 +447,26 @@ qemuSecurityCollect(const virDomainDef *def)
     return items;
 }
 
+/* libvirt's words and domain for an image the QEMU user cannot open
+ * (virStorageSourceReportBrokenChain: VIR_FROM_STORAGE); the kernel and
+ * initrd, which libvirt leaves to QEMU, in the QEMU domain. */
+static void
+qemuSecurityReportUnreachable(const qemuSecurityItem *it, int err, const char *blocker,
+                              unsigned int uid, unsigned int gid)
+{
+    int domain = g_str_equal(it->what, "storage file") ? VIR_FROM_STORAGE : VIR_FROM_QEMU;
+
+    if (err == EACCES && blocker)
+        virReportSystemErrorFull(domain, err, __func__,
+                                 "Cannot access %s '%s' (as uid:%u, gid:%u): "
+                                 "directory '%s' cannot be searched",
+                                 it->what, it->path, uid, gid, blocker);
+    else
+        virReportSystemErrorFull(domain, err, __func__,
+                                 "Cannot access %s '%s' (as uid:%u, gid:%u)",
+                                 it->what, it->path, uid, gid);
+}
+
 /* Undo chowns made by a failed prepare (securityLock held). */
 static void
 qemuSecurityUndo(GPtrArray *entries, guint done, GHashTable *held)
@@ -496,14 +516,7 @@ qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *item
 
         if (reach[i] == 0)
             continue;
-        if (reach[i] == EACCES && blocker[i])
-            virReportSystemError(reach[i],
-                                 "Cannot access %s '%s' (as uid:%u, gid:%u): "
-                                 "directory '%s' cannot be searched",
-                                 it->what, it->path, uid, gid, blocker[i]);
-        else
-            virReportSystemError(reach[i], "Cannot access %s '%s' (as uid:%u, gid:%u)",
-                                 it->what, it->path, uid, gid);
+        qemuSecurityReportUnreachable(it, reach[i], blocker[i], uid, gid);
         goto cleanup;
     }
 
@@ -518,8 +531,7 @@ qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *item
 
         if (!driver->dynamicOwnership) {
             if (!usable) {
-                virReportSystemError(EACCES, "Cannot access %s '%s' (as uid:%u, gid:%u)",
-                                     it->what, it->path, uid, gid);
+                qemuSecurityReportUnreachable(it, EACCES, NULL, uid, gid);
                 goto cleanup;
             }
             continue;
@@ -537,8 +549,7 @@ qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *item
         if (!S_ISREG(sb.st_mode)) {
             /* a block device or the like: not ours to chown */
             if (!usable) {
-                virReportSystemError(EACCES, "Cannot access %s '%s' (as uid:%u, gid:%u)",
-                                     it->what, it->path, uid, gid);
+                qemuSecurityReportUnreachable(it, EACCES, NULL, uid, gid);
                 goto cleanup;
             }
             continue;
