@@ -554,6 +554,13 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
         virReportError(VIR_ERR_XML_ERROR, "name %s cannot contain '/'", def->name);
         return NULL;
     }
+    /* Not in libvirt 9.0: a definition is stored as NAME.xml, so "." and
+     * ".." would make hidden files clashing with the atomic writes'
+     * temporary files (.NAME.xml.XXXXXX), and "..xml" is no better. */
+    if (def->name[0] == '.') {
+        virReportError(VIR_ERR_XML_ERROR, "name %s cannot start with '.'", def->name);
+        return NULL;
+    }
 
     if ((uuid = virDomainXMLNodeTextNonEmpty(virDomainXMLChild(root, "uuid")))) {
         if (virUUIDParse(uuid, def->uuid) < 0) {

@@ -1,6 +1,8 @@
 /* test-api.c: the public entry points: argument errors, error functions, references, URIs */
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include <libvirt/libvirt.h>
 #include "datatypes.h"
 
@@ -363,6 +365,79 @@ testVersions(void)
 }
 
 
+static void
+removeTree(const char *path)
+{
+    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+    const char *ent;
+
+    while (dir && (ent = g_dir_read_name(dir))) {
+        g_autofree char *child = g_build_filename(path, ent, NULL);
+
+        if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
+            !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+            removeTree(child);
+        else
+            g_unlink(child);
+    }
+    g_rmdir(path);
+}
+
+
+/* Names "." and ".." and any starting with '.' are refused at define by
+ * the test driver and the QEMU driver alike (they would be hidden files
+ * clashing with the temporary files of atomic writes), changing nothing. */
+static void
+checkDotNames(virConnectPtr conn, const char *configDir)
+{
+    const char *names[] = { ".", "..", ".hidden", "..x" };
+    int before = virConnectNumOfDefinedDomains(conn);
+
+    g_assert_cmpint(before, >=, 0);
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *xml = g_strdup_printf(
+            "<domain type='%s'><name>%s</name><memory>65536</memory>"
+            "<os><type arch='x86_64' machine='pc'>hvm</type></os></domain>",
+            configDir ? "qemu" : "test", names[i]);
+        g_autofree char *msg = g_strdup_printf("XML error: name %s cannot start with '.'",
+                                               names[i]);
+
+        g_assert_null(virDomainDefineXML(conn, xml));
+        assertError(VIR_ERR_XML_ERROR, VIR_FROM_DOMAIN, msg);
+        g_assert_null(virDomainLookupByName(conn, names[i]));
+    }
+    g_assert_cmpint(virConnectNumOfDefinedDomains(conn), ==, before);
+    if (configDir) {
+        g_autoptr(GDir) dir = g_dir_open(configDir, 0, NULL);
+        const char *ent;
+
+        /* nothing written, not even a temporary file */
+        while (dir && (ent = g_dir_read_name(dir)))
+            g_assert_false(g_str_has_prefix(ent, "."));
+    }
+}
+
+
+static void
+testDotNamesRefused(void)
+{
+    virConnectPtr conn = openTest();
+    g_autofree char *root = g_dir_make_tmp("vkapi-XXXXXX", NULL);
+    g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", root);
+    g_autofree char *configDir = g_build_filename(root, "etc", NULL);
+
+    checkDotNames(conn, NULL);
+    g_assert_cmpint(virConnectClose(conn), ==, 0);
+
+    g_assert_nonnull(root);
+    conn = virConnectOpen(uri);
+    g_assert_nonnull(conn);
+    checkDotNames(conn, configDir);
+    g_assert_cmpint(virConnectClose(conn), ==, 0);
+    removeTree(root);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -378,5 +453,6 @@ main(int argc, char **argv)
     g_test_add_func("/api/domain/handles", testHandles);
     g_test_add_func("/api/connect/uris", testURIs);
     g_test_add_func("/api/connect/versions", testVersions);
+    g_test_add_func("/api/domain/dot-names-refused", testDotNamesRefused);
     return g_test_run();
 }
