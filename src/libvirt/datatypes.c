@@ -102,6 +102,20 @@ virConnectCloseCallbackFire(virConnectPtr conn, int reason)
 }
 
 
+/**
+ * virConnGetLastError:
+ * @conn: a connection, or NULL
+ *
+ * The last error of a call on @conn: every failed entry point that
+ * dispatches its error on @conn copies it here (failures that find @conn
+ * invalid do not). Unlike virGetLastError this is shared by all threads
+ * using @conn and is not locked for the reader: another thread's failure
+ * may rewrite it while it is read. virConnCopyLastError is the safe form.
+ *
+ * Returns a pointer owned by @conn (do not free it; valid until @conn is
+ * freed), whose code is VIR_ERR_OK (0) if nothing failed or it was reset,
+ * or NULL if @conn is NULL. Sets no error.
+ */
 virErrorPtr
 virConnGetLastError(virConnectPtr conn)
 {
@@ -111,6 +125,19 @@ virConnGetLastError(virConnectPtr conn)
 }
 
 
+/**
+ * virConnCopyLastError:
+ * @conn: a connection, or NULL
+ * @to: where to copy @conn's last error
+ *
+ * Copies @conn's last error (see virConnGetLastError) under @conn's lock.
+ * @to is cleared first without freeing what it held, so an uninitialized
+ * @to is fine but an earlier copy in it leaks: virResetError it first.
+ * The caller frees the copy's strings with virResetError(@to).
+ *
+ * Returns the copied error's code (0 if there was none), or -1 if @to is
+ * NULL (nothing written) or @conn is NULL (@to zeroed). Sets no error.
+ */
 int
 virConnCopyLastError(virConnectPtr conn, virErrorPtr to)
 {
@@ -126,6 +153,13 @@ virConnCopyLastError(virConnectPtr conn, virErrorPtr to)
 }
 
 
+/**
+ * virConnResetLastError:
+ * @conn: a connection, or NULL (then nothing happens)
+ *
+ * Clears @conn's last error (code back to VIR_ERR_OK, strings freed),
+ * under @conn's lock. The thread's own last error is not touched.
+ */
 void
 virConnResetLastError(virConnectPtr conn)
 {
@@ -137,6 +171,19 @@ virConnResetLastError(virConnectPtr conn)
 }
 
 
+/**
+ * virConnSetErrorFunc:
+ * @conn: a connection, or NULL (then nothing happens)
+ * @userData: passed to @handler
+ * @handler: called for each failed call on @conn, or NULL to use the
+ *           process-wide handler of virSetErrorFunc again (by default
+ *           virDefaultErrorFunc, which prints to stderr)
+ *
+ * Sets the error handler of @conn. It runs on the thread of the failed
+ * call, after the error was recorded (virGetLastError and
+ * virConnGetLastError already show it), with no lock held. Failures that
+ * find @conn invalid go to the process-wide handler.
+ */
 void
 virConnSetErrorFunc(virConnectPtr conn, void *userData, virErrorFunc handler)
 {

@@ -9,8 +9,38 @@
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
 
 
+/*
+ * Contracts below. Every entry point first resets the thread's last error.
+ * Common to all of them: an invalid @conn fails with VIR_ERR_INVALID_CONN
+ * (domain VIR_FROM_DOMAIN), an invalid domain handle with
+ * VIR_ERR_INVALID_DOMAIN (VIR_FROM_DOM), a NULL required argument with
+ * VIR_ERR_INVALID_ARG, a call the driver lacks with VIR_ERR_NO_SUPPORT,
+ * a handle whose domain no longer exists with VIR_ERR_NO_DOMAIN, flags a
+ * driver does not take with VIR_ERR_INVALID_ARG (domain of the driver:
+ * VIR_FROM_TEST, VIR_FROM_QEMU); failures reach the error handlers once
+ * (virDispatchError). Calls that change state fail on a read-only
+ * connection with VIR_ERR_OPERATION_DENIED before reaching a driver.
+ * Outputs are written only on success. QEMU driver calls that change a
+ * domain take its job: VIR_ERR_OPERATION_TIMEOUT "cannot acquire state
+ * change lock" after 30 s behind another such call, and QMP failures are
+ * VIR_ERR_OPERATION_FAILED (no monitor), VIR_ERR_OPERATION_TIMEOUT, or
+ * VIR_ERR_INTERNAL_ERROR "unable to execute QEMU command" with QEMU's
+ * reason. On a remote connection the daemon's error comes back with
+ * its code and domain; a broken transport is VIR_ERR_RPC.
+ * Returned virDomainPtr handles are new references: release each with
+ * virDomainFree. A handle names a domain (name, UUID, and its ID when it
+ * was made); it does not follow the domain's state.
+ */
 /* ---- Listing ----------------------------------------------------------- */
 
+/**
+ * virConnectNumOfDomains:
+ * @conn: a connection
+ *
+ * Counts the active (running, paused, ...) domains.
+ *
+ * Returns the count, or -1 in case of error (the common ones).
+ */
 int
 virConnectNumOfDomains(virConnectPtr conn)
 {
@@ -31,6 +61,20 @@ virConnectNumOfDomains(virConnectPtr conn)
 }
 
 
+/**
+ * virConnectListDomains:
+ * @conn: a connection
+ * @ids: array of @maxids ints to fill (NULL only if @maxids is 0)
+ * @maxids: size of @ids, zero or greater
+ *
+ * Stores the IDs of up to @maxids active domains, in the order the driver
+ * holds them. Domains may start or stop between this and a count taken
+ * earlier; virConnectListAllDomains avoids that race.
+ *
+ * Returns the number of IDs stored, or -1 in case of error: the common
+ * ones, VIR_ERR_INVALID_ARG for a NULL @ids with @maxids > 0 or a
+ * negative @maxids.
+ */
 int
 virConnectListDomains(virConnectPtr conn, int *ids, int maxids)
 {
@@ -53,6 +97,14 @@ virConnectListDomains(virConnectPtr conn, int *ids, int maxids)
 }
 
 
+/**
+ * virConnectNumOfDefinedDomains:
+ * @conn: a connection
+ *
+ * Counts the inactive (defined, shut off) domains.
+ *
+ * Returns the count, or -1 in case of error (the common ones).
+ */
 int
 virConnectNumOfDefinedDomains(virConnectPtr conn)
 {
@@ -73,6 +125,20 @@ virConnectNumOfDefinedDomains(virConnectPtr conn)
 }
 
 
+/**
+ * virConnectListDefinedDomains:
+ * @conn: a connection
+ * @names: array of @maxnames pointers to fill (NULL only if @maxnames is 0)
+ * @maxnames: size of @names, zero or greater
+ *
+ * Stores the names of up to @maxnames inactive domains. Each stored name
+ * is newly allocated: the caller frees each with free(). Racy like
+ * virConnectListDomains.
+ *
+ * Returns the number of names stored, or -1 in case of error: the common
+ * ones, VIR_ERR_INVALID_ARG for a NULL @names with @maxnames > 0 or a
+ * negative @maxnames.
+ */
 int
 virConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames)
 {
@@ -95,6 +161,26 @@ virConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxname
 }
 
 
+/**
+ * virConnectListAllDomains:
+ * @conn: a connection
+ * @domains: if not NULL, where to store a NULL-terminated array of new
+ *           handles; set to NULL first, whatever the outcome
+ * @flags: bitwise-OR of virConnectListAllDomainsFlags, 0 for all domains
+ *
+ * Lists the domains matching @flags in one consistent pass. The flags come
+ * in groups (ACTIVE/INACTIVE, PERSISTENT/TRANSIENT, RUNNING/PAUSED/
+ * SHUTOFF/OTHER, AUTOSTART/NO_AUTOSTART, MANAGEDSAVE/NO_MANAGEDSAVE,
+ * HAS_SNAPSHOT/NO_SNAPSHOT, HAS_CHECKPOINT/NO_CHECKPOINT): a domain
+ * matches a group if it matches any flag set in it, and must match every
+ * group used. virtkit has no managed save, snapshots or checkpoints, so
+ * MANAGEDSAVE, HAS_SNAPSHOT and HAS_CHECKPOINT alone match nothing.
+ *
+ * Returns the number of domains (and of handles in *@domains), or -1 in
+ * case of error: the common ones, VIR_ERR_INVALID_ARG for unknown flag
+ * bits. The caller releases each handle with virDomainFree and the array
+ * with free().
+ */
 int
 virConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags)
 {
@@ -119,6 +205,18 @@ virConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned in
 
 /* ---- Lookups and creation (they return a new handle) ------------------- */
 
+/**
+ * virDomainLookupByID:
+ * @conn: a connection
+ * @id: the ID of an active domain, zero or greater
+ *
+ * Finds the active domain with this ID (IDs are given at start and not
+ * reused while the process lives).
+ *
+ * Returns a new handle (release it with virDomainFree), or NULL in case of
+ * error: the common ones, VIR_ERR_INVALID_ARG for a negative @id,
+ * VIR_ERR_NO_DOMAIN if no active domain has this ID.
+ */
 virDomainPtr
 virDomainLookupByID(virConnectPtr conn, int id)
 {
@@ -140,6 +238,16 @@ virDomainLookupByID(virConnectPtr conn, int id)
 }
 
 
+/**
+ * virDomainLookupByName:
+ * @conn: a connection
+ * @name: the domain's name (exact, case-sensitive)
+ *
+ * Finds the domain, active or not, with this name.
+ *
+ * Returns a new handle (release it with virDomainFree), or NULL in case of
+ * error: the common ones, VIR_ERR_NO_DOMAIN if there is none.
+ */
 virDomainPtr
 virDomainLookupByName(virConnectPtr conn, const char *name)
 {
@@ -161,6 +269,16 @@ virDomainLookupByName(virConnectPtr conn, const char *name)
 }
 
 
+/**
+ * virDomainLookupByUUID:
+ * @conn: a connection
+ * @uuid: the domain's UUID, VIR_UUID_BUFLEN (16) raw bytes
+ *
+ * Finds the domain, active or not, with this UUID.
+ *
+ * Returns a new handle (release it with virDomainFree), or NULL in case of
+ * error: the common ones, VIR_ERR_NO_DOMAIN if there is none.
+ */
 virDomainPtr
 virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
 {
@@ -182,6 +300,18 @@ virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
 }
 
 
+/**
+ * virDomainLookupByUUIDString:
+ * @conn: a connection
+ * @uuidstr: the domain's UUID as 32 hex digits; dashes between digit
+ *           pairs and surrounding white space are ignored
+ *
+ * As virDomainLookupByUUID, from the printable form.
+ *
+ * Returns a new handle (release it with virDomainFree), or NULL in case of
+ * error: the common ones, VIR_ERR_INVALID_ARG "Invalid UUID" if @uuidstr
+ * does not parse, VIR_ERR_NO_DOMAIN if there is no such domain.
+ */
 virDomainPtr
 virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
 {
@@ -238,6 +368,25 @@ virDomainDefineXMLInternal(virConnectPtr conn, const char *xml, unsigned int fla
 }
 
 
+/**
+ * virDomainDefineXML:
+ * @conn: a connection
+ * @xml: a <domain> definition
+ *
+ * Defines a persistent domain, or replaces the persistent definition of
+ * the domain with the same name and UUID; a running domain keeps running
+ * its current definition and gets the new one at its next start. Queues
+ * a DEFINED event (ADDED or UPDATED). Nothing starts. The QEMU driver
+ * writes the definition to its config directory before it counts as
+ * defined (a failed write changes nothing), and reads a per-domain
+ * destroy grace period from its virtkit <metadata> (see virDomainDestroy).
+ *
+ * Returns a new handle (release it with virDomainFree), or NULL in case of
+ * error: the common ones; XML errors (VIR_ERR_XML_ERROR, XML_DETAIL,
+ * VIR_ERR_CONFIG_UNSUPPORTED for what the driver cannot run);
+ * VIR_ERR_OPERATION_FAILED if the name or UUID belongs to another domain;
+ * VIR_ERR_SYSTEM_ERROR if the QEMU driver cannot write it.
+ */
 virDomainPtr
 virDomainDefineXML(virConnectPtr conn, const char *xml)
 {
@@ -247,6 +396,17 @@ virDomainDefineXML(virConnectPtr conn, const char *xml)
 }
 
 
+/**
+ * virDomainDefineXMLFlags:
+ * @conn: a connection
+ * @xml: a <domain> definition
+ * @flags: 0 or VIR_DOMAIN_DEFINE_VALIDATE (check @xml against the schema)
+ *
+ * As virDomainDefineXML, with @flags.
+ *
+ * Returns a new handle (release it with virDomainFree), or NULL in case of
+ * error (those of virDomainDefineXML; VIR_ERR_INVALID_ARG for other flags).
+ */
 virDomainPtr
 virDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
 {
@@ -256,6 +416,25 @@ virDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
 }
 
 
+/**
+ * virDomainCreateXML:
+ * @conn: a connection
+ * @xmlDesc: a <domain> definition
+ * @flags: bitwise-OR of virDomainCreateFlags: VIR_DOMAIN_START_VALIDATE;
+ *         the QEMU driver also takes VIR_DOMAIN_START_PAUSED
+ *
+ * Starts a transient domain from @xmlDesc (it is gone once it stops). If a
+ * persistent domain with the same name and UUID is defined and shut off,
+ * it runs with @xmlDesc instead and keeps its persistent definition for
+ * later. Queues STARTED (BOOTED), then SUSPENDED (PAUSED) if started
+ * paused. The test driver starts instantly; the QEMU driver returns once
+ * QEMU runs and its monitor answers.
+ *
+ * Returns a new handle (release it with virDomainFree), or NULL in case of
+ * error: the common ones; the XML errors of virDomainDefineXML;
+ * VIR_ERR_OPERATION_INVALID if that domain is already active; a QEMU start
+ * failure (VIR_ERR_SYSTEM_ERROR, VIR_ERR_OPERATION_FAILED, ...).
+ */
 virDomainPtr
 virDomainCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
 {
@@ -278,6 +457,17 @@ virDomainCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
 }
 
 
+/**
+ * virDomainCreateLinux:
+ * @conn: a connection
+ * @xmlDesc: a <domain> definition
+ * @flags: as virDomainCreateXML
+ *
+ * Deprecated alias of virDomainCreateXML; its errors name
+ * virDomainCreateXML, as libvirt's do.
+ *
+ * Returns what virDomainCreateXML returns.
+ */
 virDomainPtr
 virDomainCreateLinux(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
 {
@@ -319,6 +509,20 @@ virDomainMutate(virDomainPtr domain, virDomainFlagsSlot slot, unsigned int flags
 }
 
 
+/**
+ * virDomainUndefine:
+ * @domain: a domain handle
+ *
+ * Removes the persistent definition of @domain: an inactive domain is
+ * gone; an active one keeps running as a transient domain. Queues
+ * UNDEFINED (REMOVED). The QEMU driver deletes the config file and
+ * autostart link.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones;
+ * QEMU driver: VIR_ERR_OPERATION_INVALID for a transient domain (the test
+ * driver accepts it and queues the event), VIR_ERR_SYSTEM_ERROR if the
+ * file cannot be removed.
+ */
 int
 virDomainUndefine(virDomainPtr domain)
 {
@@ -328,6 +532,21 @@ virDomainUndefine(virDomainPtr domain)
 }
 
 
+/**
+ * virDomainUndefineFlags:
+ * @domain: a domain handle
+ * @flags: bitwise-OR of virDomainUndefineFlagsValues. None of what they
+ *         name (managed save, snapshot and checkpoint metadata, NVRAM,
+ *         TPM state) exists in virtkit, so each accepted flag is trivially
+ *         honoured: the test driver takes MANAGED_SAVE and
+ *         SNAPSHOTS_METADATA, the QEMU driver also NVRAM, KEEP_NVRAM,
+ *         CHECKPOINTS_METADATA, TPM, KEEP_TPM
+ *
+ * As virDomainUndefine, with @flags.
+ *
+ * Returns 0 in case of success and -1 in case of error (those of
+ * virDomainUndefine).
+ */
 int
 virDomainUndefineFlags(virDomainPtr domain, unsigned int flags)
 {
@@ -338,6 +557,20 @@ virDomainUndefineFlags(virDomainPtr domain, unsigned int flags)
 }
 
 
+/**
+ * virDomainCreate:
+ * @domain: a handle of a defined, inactive domain
+ *
+ * Starts @domain from its persistent definition and gives @domain its new
+ * ID. Queues STARTED (BOOTED). The test driver starts instantly; the QEMU
+ * driver returns once QEMU runs and its monitor answers.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones;
+ * already active: VIR_ERR_OPERATION_INVALID (QEMU driver) or
+ * VIR_ERR_INTERNAL_ERROR "Domain 'NAME' is already running" (test driver,
+ * as libvirt's); a QEMU start failure (VIR_ERR_SYSTEM_ERROR,
+ * VIR_ERR_OPERATION_FAILED, ...).
+ */
 int
 virDomainCreate(virDomainPtr domain)
 {
@@ -348,6 +581,17 @@ virDomainCreate(virDomainPtr domain)
 }
 
 
+/**
+ * virDomainCreateWithFlags:
+ * @domain: a handle of a defined, inactive domain
+ * @flags: 0; the QEMU driver also takes VIR_DOMAIN_START_PAUSED (vCPUs
+ *         stopped, queues SUSPENDED (PAUSED) after STARTED)
+ *
+ * As virDomainCreate, with @flags.
+ *
+ * Returns 0 in case of success and -1 in case of error (those of
+ * virDomainCreate).
+ */
 int
 virDomainCreateWithFlags(virDomainPtr domain, unsigned int flags)
 {
@@ -358,6 +602,23 @@ virDomainCreateWithFlags(virDomainPtr domain, unsigned int flags)
 }
 
 
+/**
+ * virDomainShutdown:
+ * @domain: a domain handle
+ *
+ * Asks the guest to power off. The test driver applies the domain's
+ * on_poweroff action at once (restart: it stays running, no event;
+ * otherwise shut off, queuing STOPPED (SHUTDOWN), and a transient domain
+ * is gone). The QEMU driver presses the ACPI power button and returns: the
+ * guest decides, and STOPPED (SHUTDOWN) comes when QEMU exits; with
+ * on_poweroff restart the power-off becomes a reset. Nothing forces it
+ * off (virDomainDestroy does).
+ *
+ * Returns 0 if the request was made and -1 in case of error: the common
+ * ones; not running: VIR_ERR_OPERATION_INVALID (QEMU driver: unless the
+ * vCPUs run, paused fails too) or VIR_ERR_INTERNAL_ERROR "domain 'NAME'
+ * not running" (test driver, for a shut off domain).
+ */
 int
 virDomainShutdown(virDomainPtr domain)
 {
@@ -368,6 +629,19 @@ virDomainShutdown(virDomainPtr domain)
 }
 
 
+/**
+ * virDomainShutdownFlags:
+ * @domain: a domain handle
+ * @flags: the test driver takes 0 only; the QEMU driver takes
+ *         VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN and _GUEST_AGENT, but has
+ *         no guest agent: GUEST_AGENT alone fails, with ACPI it uses ACPI
+ *
+ * As virDomainShutdown, with @flags.
+ *
+ * Returns 0 if the request was made and -1 in case of error: those of
+ * virDomainShutdown, VIR_ERR_ARGUMENT_UNSUPPORTED "QEMU guest agent is not
+ * configured" for GUEST_AGENT alone.
+ */
 int
 virDomainShutdownFlags(virDomainPtr domain, unsigned int flags)
 {
@@ -378,6 +652,25 @@ virDomainShutdownFlags(virDomainPtr domain, unsigned int flags)
 }
 
 
+/**
+ * virDomainReboot:
+ * @domain: a domain handle
+ * @flags: bitwise-OR of virDomainRebootFlagValues: the test driver takes
+ *         ACPI_POWER_BTN, GUEST_AGENT, INITCTL, SIGNAL, PARAVIRT (all
+ *         alike); the QEMU driver ACPI_POWER_BTN and GUEST_AGENT (as in
+ *         virDomainShutdownFlags)
+ *
+ * Asks the guest to reboot. The test driver applies on_reboot at once
+ * (restart: it stays running, no event; otherwise shut off with STOPPED
+ * (SHUTDOWN)). The QEMU driver presses the ACPI power
+ * button and returns; the guest's power-off then becomes a reset (REBOOT
+ * event) unless on_reboot is destroy or preserve. Paused domains are
+ * accepted.
+ *
+ * Returns 0 if the request was made and -1 in case of error: the common
+ * ones, VIR_ERR_OPERATION_INVALID if @domain is not active,
+ * VIR_ERR_ARGUMENT_UNSUPPORTED for GUEST_AGENT alone (QEMU driver).
+ */
 int
 virDomainReboot(virDomainPtr domain, unsigned int flags)
 {
@@ -387,6 +680,18 @@ virDomainReboot(virDomainPtr domain, unsigned int flags)
 }
 
 
+/**
+ * virDomainReset:
+ * @domain: a domain handle
+ * @flags: 0
+ *
+ * Resets the guest at once, as the reset button does, without asking it.
+ * The test driver only checks that @domain is active. The QEMU driver
+ * sends system_reset; a crashed domain becomes paused (crashed).
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_INVALID if @domain is not active.
+ */
 int
 virDomainReset(virDomainPtr domain, unsigned int flags)
 {
@@ -396,6 +701,24 @@ virDomainReset(virDomainPtr domain, unsigned int flags)
 }
 
 
+/**
+ * virDomainDestroy:
+ * @domain: a domain handle
+ *
+ * Stops @domain now, without asking the guest. The test driver stops it
+ * at once. The QEMU driver sends QEMU SIGTERM (QEMU flushes its disks and
+ * exits) and waits for it up to the grace period (destroy_grace_period in
+ * qemu.conf, default 10 s: README.md; or the domain's destroy-grace-period
+ * <metadata>: qemu_domain.h), then sends SIGKILL and waits up to 5 s more.
+ * It works while another call is stuck on a hung QEMU. Then
+ * @domain's ID becomes -1, STOPPED (DESTROYED) is queued, and a transient
+ * domain is gone.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones;
+ * VIR_ERR_OPERATION_INVALID "domain is not running" (domain
+ * VIR_FROM_DOMAIN) if @domain is not active; QEMU driver:
+ * VIR_ERR_SYSTEM_ERROR if QEMU cannot be killed.
+ */
 int
 virDomainDestroy(virDomainPtr domain)
 {
@@ -405,6 +728,23 @@ virDomainDestroy(virDomainPtr domain)
 }
 
 
+/**
+ * virDomainDestroyFlags:
+ * @domain: a domain handle
+ * @flags: bitwise-OR of virDomainDestroyFlagsValues: the test driver takes
+ *         GRACEFUL (no effect there); the QEMU driver GRACEFUL and
+ *         REMOVE_LOGS (accepted; the log is kept)
+ *
+ * As virDomainDestroy. With VIR_DOMAIN_DESTROY_GRACEFUL the QEMU driver
+ * never sends SIGKILL: if QEMU is still there after the grace period, the
+ * call fails and the domain stays active (QEMU got SIGTERM and may still
+ * exit); a stopped (SIGSTOP) QEMU is not even sent SIGTERM, so nothing is
+ * left pending in it.
+ *
+ * Returns 0 in case of success and -1 in case of error: those of
+ * virDomainDestroy; with GRACEFUL, VIR_ERR_SYSTEM_ERROR "Failed to
+ * terminate process PID with SIGTERM" when QEMU outlived the grace period.
+ */
 int
 virDomainDestroyFlags(virDomainPtr domain, unsigned int flags)
 {
@@ -430,6 +770,19 @@ virDomainResumeSlot(virDomainPtr domain, unsigned int flags)
 }
 
 
+/**
+ * virDomainSuspend:
+ * @domain: a domain handle
+ *
+ * Pauses the guest's vCPUs; memory and devices stay. Queues SUSPENDED
+ * (PAUSED). The QEMU driver sends QMP stop; an already paused domain is a
+ * successful no-op there (as in libvirt's QEMU driver).
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones;
+ * QEMU driver: VIR_ERR_OPERATION_INVALID if not active or shutting down;
+ * test driver: VIR_ERR_INTERNAL_ERROR "domain 'NAME' not running" if shut
+ * off or already paused.
+ */
 int
 virDomainSuspend(virDomainPtr domain)
 {
@@ -441,6 +794,18 @@ virDomainSuspend(virDomainPtr domain)
 }
 
 
+/**
+ * virDomainResume:
+ * @domain: a handle of a paused domain
+ *
+ * Lets the vCPUs of a paused guest run again. Queues RESUMED (UNPAUSED).
+ * The QEMU driver sends QMP cont.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones;
+ * QEMU driver: VIR_ERR_OPERATION_INVALID if not active, already running
+ * or shutting down; test driver: VIR_ERR_INTERNAL_ERROR "domain 'NAME'
+ * not paused".
+ */
 int
 virDomainResume(virDomainPtr domain)
 {
@@ -452,6 +817,19 @@ virDomainResume(virDomainPtr domain)
 }
 
 
+/**
+ * virDomainSetAutostart:
+ * @domain: a domain handle
+ * @autostart: nonzero to start @domain when the daemon starts, 0 not to
+ *
+ * Sets whether @domain starts with the daemon (virtkitd starts such QEMU
+ * domains at its start). The QEMU driver keeps it as a link in its
+ * autostart directory; the test driver only records it.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones;
+ * QEMU driver: VIR_ERR_OPERATION_INVALID for a transient domain,
+ * VIR_ERR_SYSTEM_ERROR if the link cannot be changed.
+ */
 int
 virDomainSetAutostart(virDomainPtr domain, int autostart)
 {
@@ -476,6 +854,18 @@ virDomainSetAutostart(virDomainPtr domain, int autostart)
 
 /* ---- Queries ----------------------------------------------------------- */
 
+/**
+ * virDomainGetState:
+ * @domain: a domain handle
+ * @state: where to store a virDomainState
+ * @reason: if not NULL, where to store the reason (the virDomain*Reason
+ *          enum of that state)
+ * @flags: 0
+ *
+ * The current state of @domain and why it is in it.
+ *
+ * Returns 0 in case of success and -1 in case of error (the common ones).
+ */
 int
 virDomainGetState(virDomainPtr domain, int *state, int *reason, unsigned int flags)
 {
@@ -504,6 +894,17 @@ virDomainGetState(virDomainPtr domain, int *state, int *reason, unsigned int fla
 }
 
 
+/**
+ * virDomainGetInfo:
+ * @domain: a domain handle
+ * @info: where to store state, maxMem and memory (KiB), nrVirtCpu, cpuTime
+ *
+ * A summary of @domain. cpuTime (ns) is, for the QEMU driver, the QEMU
+ * process's user + system time (0 when inactive); the test driver reports
+ * the wall clock, as libvirt's does.
+ *
+ * Returns 0 in case of success and -1 in case of error (the common ones).
+ */
 int
 virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info)
 {
@@ -530,6 +931,22 @@ virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info)
 }
 
 
+/**
+ * virDomainGetXMLDesc:
+ * @domain: a domain handle
+ * @flags: bitwise-OR of virDomainXMLFlags: VIR_DOMAIN_XML_INACTIVE (the
+ *         definition for the next start), VIR_DOMAIN_XML_SECURE (refused
+ *         on read-only connections; virtkit's definitions hold no secrets,
+ *         so it changes nothing); the test driver also takes MIGRATABLE
+ *
+ * The XML of @domain: the running definition of an active domain, else
+ * the persistent one (the QEMU driver gives the persistent one whenever
+ * the domain is inactive).
+ *
+ * Returns a newly allocated string the caller frees with free(), or NULL
+ * in case of error: the common ones, VIR_ERR_OPERATION_DENIED for SECURE
+ * on a read-only connection.
+ */
 char *
 virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags)
 {
@@ -558,6 +975,15 @@ virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags)
 }
 
 
+/**
+ * virDomainGetName:
+ * @domain: a domain handle
+ *
+ * The name of @domain, from the handle (no driver call).
+ *
+ * Returns a string owned by @domain (do not free it; valid while the
+ * handle lives), or NULL if @domain is invalid.
+ */
 const char *
 virDomainGetName(virDomainPtr domain)
 {
@@ -567,6 +993,17 @@ virDomainGetName(virDomainPtr domain)
 }
 
 
+/**
+ * virDomainGetID:
+ * @domain: a domain handle
+ *
+ * The ID @domain had when the handle was made, as updated by
+ * virDomainCreate* and virDomainDestroy* through this same handle; not
+ * refreshed otherwise (look the domain up again for a fresh one).
+ *
+ * Returns the ID, or (unsigned int)-1 for an inactive domain or (with
+ * VIR_ERR_INVALID_DOMAIN) an invalid handle.
+ */
 unsigned int
 virDomainGetID(virDomainPtr domain)
 {
@@ -576,6 +1013,16 @@ virDomainGetID(virDomainPtr domain)
 }
 
 
+/**
+ * virDomainGetUUID:
+ * @domain: a domain handle
+ * @uuid: buffer of VIR_UUID_BUFLEN (16) bytes for the raw UUID
+ *
+ * The UUID of @domain, from the handle (no driver call).
+ *
+ * Returns 0 in case of success and -1 in case of error:
+ * VIR_ERR_INVALID_DOMAIN, VIR_ERR_INVALID_ARG if @uuid is NULL.
+ */
 int
 virDomainGetUUID(virDomainPtr domain, unsigned char *uuid)
 {
@@ -592,6 +1039,17 @@ virDomainGetUUID(virDomainPtr domain, unsigned char *uuid)
 }
 
 
+/**
+ * virDomainGetUUIDString:
+ * @domain: a domain handle
+ * @buf: buffer of VIR_UUID_STRING_BUFLEN (37) bytes
+ *
+ * The UUID of @domain in its printable form (lowercase hex, dashes, NUL),
+ * from the handle (no driver call).
+ *
+ * Returns 0 in case of success and -1 in case of error:
+ * VIR_ERR_INVALID_DOMAIN, VIR_ERR_INVALID_ARG if @buf is NULL.
+ */
 int
 virDomainGetUUIDString(virDomainPtr domain, char *buf)
 {
@@ -608,6 +1066,17 @@ virDomainGetUUIDString(virDomainPtr domain, char *buf)
 }
 
 
+/**
+ * virDomainGetOSType:
+ * @domain: a domain handle
+ *
+ * The guest's OS type: the QEMU driver gives the definition's <os><type>
+ * ("hvm"); the test driver always "linux", as libvirt's does, without
+ * looking the domain up.
+ *
+ * Returns a newly allocated string the caller frees with free(), or NULL
+ * in case of error (the common ones).
+ */
 char *
 virDomainGetOSType(virDomainPtr domain)
 {
@@ -630,6 +1099,15 @@ virDomainGetOSType(virDomainPtr domain)
 }
 
 
+/**
+ * virDomainGetMaxMemory:
+ * @domain: a domain handle
+ *
+ * The maximum memory of @domain's current definition, in KiB.
+ *
+ * Returns the size, or 0 in case of error: the common ones,
+ * VIR_ERR_OVERFLOW if it does not fit an unsigned long.
+ */
 unsigned long
 virDomainGetMaxMemory(virDomainPtr domain)
 {
@@ -656,6 +1134,18 @@ virDomainGetMaxMemory(virDomainPtr domain)
 }
 
 
+/**
+ * virDomainGetMaxVcpus:
+ * @domain: a handle of an active domain
+ *
+ * The maximum vCPU count of the running domain, asked of the driver as
+ * virDomainGetVcpusFlags(VIR_DOMAIN_VCPU_LIVE | VIR_DOMAIN_VCPU_MAXIMUM),
+ * as libvirt does. virtkit definitions have no separate maximum: this is
+ * <vcpu>.
+ *
+ * Returns the count, or -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_INVALID if @domain is not active.
+ */
 int
 virDomainGetMaxVcpus(virDomainPtr domain)
 {
@@ -680,6 +1170,22 @@ virDomainGetMaxVcpus(virDomainPtr domain)
 }
 
 
+/**
+ * virDomainGetVcpusFlags:
+ * @domain: a domain handle
+ * @flags: bitwise-OR of VIR_DOMAIN_AFFECT_CURRENT (0), _LIVE or _CONFIG,
+ *         and VIR_DOMAIN_VCPU_MAXIMUM (same answer: no separate maximum).
+ *         VIR_DOMAIN_VCPU_GUEST is refused on a read-only connection and
+ *         by both drivers (no guest agent)
+ *
+ * The vCPU count of @domain's running (LIVE) or persistent (CONFIG)
+ * definition; CURRENT picks the running one of an active domain.
+ *
+ * Returns the count, or -1 in case of error: the common ones;
+ * VIR_ERR_INVALID_ARG for LIVE with CONFIG; VIR_ERR_OPERATION_INVALID for
+ * LIVE on an inactive domain (test driver: also CONFIG on a transient
+ * one); VIR_ERR_OPERATION_DENIED for GUEST on a read-only connection.
+ */
 int
 virDomainGetVcpusFlags(virDomainPtr domain, unsigned int flags)
 {
@@ -728,6 +1234,14 @@ virDomainPredicate(virDomainPtr domain, virDomainPredicateSlot slot, const char 
 }
 
 
+/**
+ * virDomainIsActive:
+ * @dom: a domain handle
+ *
+ * Whether @dom is active (running, paused, or in any state but shut off).
+ *
+ * Returns 1 if active, 0 if not, -1 in case of error (the common ones).
+ */
 int
 virDomainIsActive(virDomainPtr dom)
 {
@@ -737,6 +1251,15 @@ virDomainIsActive(virDomainPtr dom)
 }
 
 
+/**
+ * virDomainIsPersistent:
+ * @dom: a domain handle
+ *
+ * Whether @dom has a persistent definition (defined, not only created).
+ *
+ * Returns 1 if persistent, 0 if transient, -1 in case of error (the common
+ * ones).
+ */
 int
 virDomainIsPersistent(virDomainPtr dom)
 {
@@ -746,6 +1269,16 @@ virDomainIsPersistent(virDomainPtr dom)
 }
 
 
+/**
+ * virDomainIsUpdated:
+ * @dom: a domain handle
+ *
+ * Whether the persistent definition of the running @dom differs from the
+ * one it runs (a define since its start). The test driver always answers
+ * 0, as libvirt's does, without looking the domain up.
+ *
+ * Returns 1 if updated, 0 if not, -1 in case of error (the common ones).
+ */
 int
 virDomainIsUpdated(virDomainPtr dom)
 {
@@ -755,6 +1288,15 @@ virDomainIsUpdated(virDomainPtr dom)
 }
 
 
+/**
+ * virDomainGetAutostart:
+ * @domain: a domain handle
+ * @autostart: where to store 1 if @domain starts with the daemon, else 0
+ *
+ * See virDomainSetAutostart.
+ *
+ * Returns 0 in case of success and -1 in case of error (the common ones).
+ */
 int
 virDomainGetAutostart(virDomainPtr domain, int *autostart)
 {
@@ -780,6 +1322,16 @@ virDomainGetAutostart(virDomainPtr domain, int *autostart)
 }
 
 
+/**
+ * virDomainHasManagedSaveImage:
+ * @dom: a domain handle
+ * @flags: 0
+ *
+ * Whether @dom has a managed save image: never in virtkit (no managed
+ * save), but @dom must still exist.
+ *
+ * Returns 0, or -1 in case of error (the common ones).
+ */
 int
 virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
 {
@@ -802,6 +1354,17 @@ virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
 }
 
 
+/**
+ * virDomainGetSecurityLabel:
+ * @domain: a domain handle
+ * @seclabel: where to store the label and whether it is enforced
+ *
+ * The security label of @domain's process. The QEMU driver confines
+ * nothing (model "none"): an empty label, not enforcing. The test driver
+ * gives "libvirt-test", enforcing, while active, as libvirt's does.
+ *
+ * Returns 0 in case of success and -1 in case of error (the common ones).
+ */
 int
 virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel)
 {
@@ -829,6 +1392,15 @@ virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel)
 
 /* ---- Handles ----------------------------------------------------------- */
 
+/**
+ * virDomainRef:
+ * @domain: a domain handle
+ *
+ * Takes one more reference to the handle, for a second owner; each is
+ * released with virDomainFree. Thread-safe (atomic).
+ *
+ * Returns 0 in case of success, -1 if @domain is invalid.
+ */
 int
 virDomainRef(virDomainPtr domain)
 {
@@ -839,6 +1411,17 @@ virDomainRef(virDomainPtr domain)
 }
 
 
+/**
+ * virDomainFree:
+ * @domain: a domain handle
+ *
+ * Releases one reference to the handle; the last one frees it and drops
+ * the handle's reference on its connection. The domain itself is not
+ * affected. Thread-safe (atomic).
+ *
+ * Returns 0 in case of success, -1 if @domain is invalid
+ * (VIR_ERR_INVALID_DOMAIN).
+ */
 int
 virDomainFree(virDomainPtr domain)
 {
@@ -849,113 +1432,20 @@ virDomainFree(virDomainPtr domain)
 }
 
 
+/**
+ * virDomainGetConnect:
+ * @dom: a domain handle
+ *
+ * The connection @dom belongs to. No reference is taken: it stays valid
+ * while @dom lives (the handle holds one); virConnectRef it to keep it
+ * longer, and do not virConnectClose it otherwise.
+ *
+ * Returns the connection, or NULL if @dom is invalid.
+ */
 virConnectPtr
 virDomainGetConnect(virDomainPtr dom)
 {
     virResetLastError();
     virCheckDomainReturn(dom, NULL);
     return dom->conn;
-}
-
-
-/* ---- Domain events ----------------------------------------------------- */
-
-int
-virConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
-                              void *opaque, virFreeCallback freecb)
-{
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-    virCheckNonNullArgGoto(cb, error);
-
-    if (conn->driver->connectDomainEventRegister) {
-        if (conn->driver->connectDomainEventRegister(conn, cb, opaque, freecb) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
- error:
-    virDispatchError(conn);
-    return -1;
-}
-
-
-int
-virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb)
-{
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-    virCheckNonNullArgGoto(cb, error);
-
-    if (conn->driver->connectDomainEventDeregister) {
-        if (conn->driver->connectDomainEventDeregister(conn, cb) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
- error:
-    virDispatchError(conn);
-    return -1;
-}
-
-
-int
-virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
-                                 virConnectDomainEventGenericCallback cb,
-                                 void *opaque, virFreeCallback freecb)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-    virCheckNonNullArgGoto(cb, error);
-    virCheckNonNegativeArgGoto(eventID, error);
-    if (eventID > VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "eventID",
-                               "eventID must be less than %d",
-                               VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE + 1);
-        goto error;
-    }
-    if (dom) {
-        if (!virAPIDomainIsValid(dom)) {
-            virReportErrorFull(VIR_FROM_DOM, VIR_ERR_INVALID_DOMAIN, __func__,
-                               "%s", __func__);
-            goto error;
-        }
-        if (dom->conn != conn) {
-            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "dom",
-                                   "domain '%s' must match connection", dom->name);
-            goto error;
-        }
-    }
-
-    if (conn->driver->connectDomainEventRegisterAny) {
-        if ((ret = conn->driver->connectDomainEventRegisterAny(conn, dom, eventID, cb,
-                                                               opaque, freecb)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
- error:
-    virDispatchError(conn);
-    return -1;
-}
-
-
-int
-virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
-{
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-    virCheckNonNegativeArgGoto(callbackID, error);
-
-    if (conn->driver->connectDomainEventDeregisterAny) {
-        if (conn->driver->connectDomainEventDeregisterAny(conn, callbackID) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
- error:
-    virDispatchError(conn);
-    return -1;
 }

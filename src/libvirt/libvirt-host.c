@@ -8,6 +8,26 @@
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
 
 
+/*
+ * Contracts below. Every entry point first resets the thread's last error.
+ * Common to all of them: an invalid @conn fails with VIR_ERR_INVALID_CONN
+ * (domain VIR_FROM_DOMAIN), a NULL output argument with VIR_ERR_INVALID_ARG,
+ * a call the driver lacks with VIR_ERR_NO_SUPPORT; failures reach the
+ * error handlers once (virDispatchError). Outputs are written only on
+ * success. On a remote connection the daemon's error comes back with its
+ * code and domain; a broken transport is VIR_ERR_RPC, or
+ * VIR_ERR_INTERNAL_ERROR "client socket is closed" once the link is gone.
+ */
+
+/**
+ * virConnectRef:
+ * @conn: a connection
+ *
+ * Takes one more reference to @conn, for a second owner (e.g. another
+ * thread); each reference is dropped with virConnectClose. Thread-safe.
+ *
+ * Returns 0 in case of success, -1 if @conn is invalid.
+ */
 int
 virConnectRef(virConnectPtr conn)
 {
@@ -18,6 +38,19 @@ virConnectRef(virConnectPtr conn)
 }
 
 
+/**
+ * virConnectGetType:
+ * @conn: a connection
+ *
+ * The hypervisor type of @conn: "TEST" (test driver), "QEMU" (QEMU driver),
+ * the daemon's answer on a remote connection (asked once, then cached).
+ * If a remote connection cannot ask, the driver's name ("remote") is
+ * returned instead; the error stays the thread's last error but is not
+ * dispatched to the error handlers.
+ *
+ * Returns a string owned by @conn (do not free it; valid while @conn is
+ * open), or NULL if @conn is invalid.
+ */
 const char *
 virConnectGetType(virConnectPtr conn)
 {
@@ -32,6 +65,20 @@ virConnectGetType(virConnectPtr conn)
 }
 
 
+/**
+ * virConnectGetVersion:
+ * @conn: a connection
+ * @hvVer: where to store the hypervisor version (major * 1,000,000 +
+ *         minor * 1,000 + release)
+ *
+ * The version of the hypervisor behind @conn: 2 for the test driver
+ * (libvirt's value); for QEMU, that of qemu-system-x86_64 found in PATH
+ * (probed on first use and cached by the binary's identity).
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * or the QEMU driver's failure to find (VIR_ERR_INTERNAL_ERROR) or probe
+ * qemu-system-x86_64.
+ */
 int
 virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
 {
@@ -54,6 +101,20 @@ virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
 }
 
 
+/**
+ * virConnectGetLibVersion:
+ * @conn: a connection
+ * @libVer: where to store the library version (major * 1,000,000 +
+ *          minor * 1,000 + release)
+ *
+ * The version of the library serving @conn: 9000000 (libvirt 9.0.0) for
+ * the test driver; the daemon's answer on a remote connection. Note: the
+ * QEMU driver answers virtkit's own version (0.1.0 gives 1000), not
+ * 9000000 as docs/api.md states for in-process connections, and virtkitd
+ * passes that on to its remote clients.
+ *
+ * Returns 0 in case of success and -1 in case of error (the common ones).
+ */
 int
 virConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer)
 {
@@ -80,6 +141,20 @@ virConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer)
 }
 
 
+/**
+ * virConnectGetHostname:
+ * @conn: a connection
+ *
+ * The name of the host running the hypervisor. The test driver follows
+ * libvirt: the host name if it is fully qualified, else its resolver's
+ * canonical name unless that starts with "localhost", else the plain
+ * name. The QEMU driver gives GLib's g_get_host_name(); a remote
+ * connection gives the daemon's answer.
+ *
+ * Returns a newly allocated string the caller frees with free(), or NULL
+ * in case of error (the common ones; VIR_ERR_SYSTEM_ERROR if gethostname
+ * fails).
+ */
 char *
 virConnectGetHostname(virConnectPtr conn)
 {
@@ -100,6 +175,18 @@ virConnectGetHostname(virConnectPtr conn)
 }
 
 
+/**
+ * virConnectGetURI:
+ * @conn: a connection
+ *
+ * The URI of @conn: the one it was opened with, the default one resolved
+ * if it was opened with NULL or "". The QEMU driver gives its state's
+ * canonical URI instead (qemu:///embed?root=PATH with PATH URI-escaped,
+ * qemu:///system or qemu:///session). A remote connection answers locally.
+ *
+ * Returns a newly allocated string the caller frees with free(), or NULL
+ * if @conn is invalid.
+ */
 char *
 virConnectGetURI(virConnectPtr conn)
 {
@@ -119,6 +206,18 @@ virConnectGetURI(virConnectPtr conn)
 }
 
 
+/**
+ * virConnectGetCapabilities:
+ * @conn: a connection
+ *
+ * The capabilities XML of the hypervisor (host, guests, machine types).
+ * The test driver's is fixed at open; the QEMU driver builds it from the
+ * probed QEMU binary.
+ *
+ * Returns a newly allocated XML string the caller frees with free(), or
+ * NULL in case of error: the common ones, or the QEMU driver's failure to
+ * find or probe a QEMU binary.
+ */
 char *
 virConnectGetCapabilities(virConnectPtr conn)
 {
@@ -139,6 +238,18 @@ virConnectGetCapabilities(virConnectPtr conn)
 }
 
 
+/**
+ * virConnectGetMaxVcpus:
+ * @conn: a connection
+ * @type: guest type, or NULL: the QEMU driver accepts NULL, "qemu" and
+ *        "kvm" (any case); the test driver ignores it
+ *
+ * The largest number of virtual CPUs a guest may have: 32 (test driver),
+ * 255 (QEMU driver, whatever the machine type).
+ *
+ * Returns the number, or -1 in case of error: the common ones, or
+ * VIR_ERR_INVALID_ARG (domain VIR_FROM_QEMU) for another @type.
+ */
 int
 virConnectGetMaxVcpus(virConnectPtr conn, const char *type)
 {
@@ -178,11 +289,56 @@ virConnectGetMaxVcpus(virConnectPtr conn, const char *type)
         return -1; \
     }
 
+/**
+ * virConnectIsAlive:
+ * @conn: a connection
+ *
+ * Whether @conn still reaches its hypervisor. In-process connections
+ * (test, QEMU) always do; a remote one does while its socket is open
+ * (keepalive failures and a daemon going away close it).
+ *
+ * Returns 1 if alive, 0 if not, -1 if @conn is invalid.
+ */
 VIR_CONNECT_PREDICATE(virConnectIsAlive, connectIsAlive)
+/**
+ * virConnectIsSecure:
+ * @conn: a connection
+ *
+ * Whether @conn is safe from eavesdropping. In-process connections are;
+ * a remote one (a UNIX socket) asks the daemon, which answers for its
+ * side.
+ *
+ * Returns 1 if secure, 0 if not, -1 in case of error (the common ones).
+ */
 VIR_CONNECT_PREDICATE(virConnectIsSecure, connectIsSecure)
+/**
+ * virConnectIsEncrypted:
+ * @conn: a connection
+ *
+ * Whether @conn's traffic is encrypted: never in virtkit (in-process, or
+ * a UNIX socket). A remote connection still makes libvirt's round trip
+ * first, so a dead link fails here.
+ *
+ * Returns 0, or -1 in case of error (the common ones).
+ */
 VIR_CONNECT_PREDICATE(virConnectIsEncrypted, connectIsEncrypted)
 
 
+/**
+ * virConnectSetKeepAlive:
+ * @conn: a connection
+ * @interval: seconds of silence before a PING is sent; <= 0 stops keepalive
+ * @count: unanswered PINGs after which the connection is closed (about
+ *         @interval * (@count + 1) seconds of silence)
+ *
+ * Starts, changes or stops keepalive on a remote connection; the client's
+ * I/O thread sends the PINGs. In-process connections (test, QEMU) have no
+ * keepalive and fail with VIR_ERR_NO_SUPPORT, as libvirt's do.
+ *
+ * Returns 0 if keepalive was set, 1 if the daemon does not support it (or
+ * no event loop was registered when @conn was opened: it was not asked),
+ * -1 in case of error (the common ones).
+ */
 int
 virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
 {
@@ -203,6 +359,23 @@ virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
 }
 
 
+/**
+ * virConnectRegisterCloseCallback:
+ * @conn: a connection
+ * @cb: called once, with the reason, when a remote connection's link to
+ *      the daemon is lost (not on virConnectClose)
+ * @opaque: passed to @cb and @freecb
+ * @freecb: if not NULL, frees @opaque once @cb has run, is unregistered,
+ *          or @conn is freed with it still registered
+ *
+ * Registers the one close callback of a remote connection. In-process
+ * connections (test, QEMU) never close on their own: registering there
+ * succeeds and does nothing (as in libvirt), and neither @cb nor @freecb
+ * is ever called.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * or VIR_ERR_OPERATION_INVALID if a callback is already registered.
+ */
 int
 virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb,
                                 void *opaque, virFreeCallback freecb)
@@ -224,6 +397,17 @@ virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb,
 }
 
 
+/**
+ * virConnectUnregisterCloseCallback:
+ * @conn: a connection
+ * @cb: the callback given to virConnectRegisterCloseCallback
+ *
+ * Removes the close callback of a remote connection and calls its free
+ * function (before returning). A no-op success on in-process connections.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * or VIR_ERR_OPERATION_INVALID if @cb is not the registered callback.
+ */
 int
 virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb)
 {
@@ -242,6 +426,18 @@ virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb)
 }
 
 
+/**
+ * virNodeGetInfo:
+ * @conn: a connection
+ * @info: where to store the host's CPU and memory description
+ *
+ * Describes the host. The test driver gives its XML's (or libvirt's
+ * default) node; the QEMU driver reads this host: model "x86_64", memory
+ * in KiB, the online CPUs as one socket of that many cores, mhz 0, one
+ * NUMA node.
+ *
+ * Returns 0 in case of success and -1 in case of error (the common ones).
+ */
 int
 virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
 {
@@ -265,6 +461,18 @@ virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
 }
 
 
+/**
+ * virNodeGetSecurityModel:
+ * @conn: a connection
+ * @secmodel: where to store the security driver's model and DOI
+ *
+ * The host's security model: "testSecurity" with an empty DOI (test
+ * driver, as libvirt's); "none" with DOI "0" for the QEMU driver, which
+ * confines no guest (no SELinux or AppArmor driver).
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones;
+ * VIR_ERR_RPC if a daemon's strings do not fit the fixed-size fields.
+ */
 int
 virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel)
 {

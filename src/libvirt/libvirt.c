@@ -56,9 +56,16 @@ virAPIDomainIsValid(virDomainPtr dom)
 }
 
 
-/* libvirt needs this before threads use the API; virtkit's global state
- * (thread-local errors, the driver list, the event loop table) is
- * statically initialised, so there is nothing left to do. */
+/**
+ * virInitialize:
+ *
+ * Initializes the library, as libvirt requires before threads share it.
+ * virtkit's global state (thread-local errors, the driver list, the event
+ * loop table) is statically initialised, so this does nothing; calling it
+ * is optional and any number of times is harmless. Thread-safe.
+ *
+ * Returns 0, always.
+ */
 int
 virInitialize(void)
 {
@@ -66,6 +73,21 @@ virInitialize(void)
 }
 
 
+/**
+ * virGetVersion:
+ * @libVer: where to store the library version (major * 1,000,000 +
+ *          minor * 1,000 + release)
+ * @type: ignored (libvirt ignores it too); may be NULL
+ * @typeVer: if not NULL, where to store the same number
+ *
+ * Reports the version of the API this library implements: 9000000, for
+ * libvirt 9.0.0, not virtkit's own version (clients compare this number to
+ * decide which calls exist; see docs/api.md). No connection is involved.
+ *
+ * Returns 0 in case of success and -1 if @libVer is NULL. As libvirt 9.0
+ * does, that failure carries no cause: the error handler sees
+ * VIR_ERR_INTERNAL_ERROR "An error occurred, but the cause is unknown".
+ */
 int
 virGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer)
 {
@@ -170,6 +192,16 @@ static virConnectAuth virConnectAuthDefault = {
     NULL,
 };
 
+/**
+ * virConnectAuthPtrDefault:
+ *
+ * An authentication callback for virConnectOpenAuth that prompts on the
+ * terminal: it answers VIR_CRED_AUTHNAME, ECHOPROMPT, REALM (echoed) and
+ * PASSPHRASE, NOECHOPROMPT (echo off), offering the default result in
+ * brackets, and VIR_CRED_EXTERNAL only for a "PolicyKit" challenge. It
+ * fails, and with it the open, when stdin is not a terminal or a line
+ * cannot be read. Answers are allocated and owned by the driver asking.
+ */
 virConnectAuthPtr virConnectAuthPtrDefault = &virConnectAuthDefault;
 
 
@@ -237,6 +269,25 @@ virConnectOpenInternal(const char *name, virConnectAuthPtr auth, unsigned int fl
 }
 
 
+/**
+ * virConnectOpen:
+ * @name: URI of the hypervisor (test:///default, qemu:///system,
+ *        qemu:///embed?root=/abs/path, ...), or NULL / "" for the default
+ *
+ * Opens a read-write connection. The default URI is VIRTKIT_DEFAULT_URI,
+ * else LIBVIRT_DEFAULT_URI, else qemu:///system for root and
+ * qemu:///session otherwise. The drivers are asked in the order test, qemu,
+ * remote: the first that accepts the URI owns the connection, and one that
+ * fails ends the search with its error. No authentication callback is
+ * given, so a test driver file with <auth> users refuses it.
+ *
+ * Returns a new connection, to be released with virConnectClose, or NULL
+ * with the error set: VIR_ERR_NO_CONNECT if the URI has no scheme or no
+ * driver accepts it, VIR_ERR_INVALID_ARG for a URI its driver rejects
+ * (test:/// without a path, qemu:///embed without an absolute root), the
+ * driver's own error otherwise (a missing test driver file; a daemon that
+ * cannot be reached: VIR_ERR_NO_CONNECT or VIR_ERR_SYSTEM_ERROR).
+ */
 virConnectPtr
 virConnectOpen(const char *name)
 {
@@ -249,6 +300,22 @@ virConnectOpen(const char *name)
 }
 
 
+/**
+ * virConnectOpenReadOnly:
+ * @name: URI of the hypervisor, or NULL / "" for the default (see
+ *        virConnectOpen)
+ *
+ * As virConnectOpen, with VIR_CONNECT_RO: every call that changes state
+ * (define, undefine, create, destroy, shutdown, reboot, reset, suspend,
+ * resume, autostart), virDomainGetXMLDesc with VIR_DOMAIN_XML_SECURE and
+ * virDomainGetVcpusFlags with VIR_DOMAIN_VCPU_GUEST then fail with
+ * VIR_ERR_OPERATION_DENIED, checked in this library before any driver.
+ * A remote connection also opens the daemon read-only (for qemu:///system
+ * through its read-only socket), so the daemon refuses the same calls.
+ *
+ * Returns a new connection, to be released with virConnectClose, or NULL
+ * with the error set (the codes of virConnectOpen).
+ */
 virConnectPtr
 virConnectOpenReadOnly(const char *name)
 {
@@ -261,6 +328,28 @@ virConnectOpenReadOnly(const char *name)
 }
 
 
+/**
+ * virConnectOpenAuth:
+ * @name: URI of the hypervisor, or NULL / "" for the default (see
+ *        virConnectOpen)
+ * @auth: credential types and callback the driver may use, or NULL;
+ *        virConnectAuthPtrDefault prompts on the terminal
+ * @flags: bitwise-OR of virConnectFlags: VIR_CONNECT_RO (see
+ *         virConnectOpenReadOnly); the remote driver also takes
+ *         VIR_CONNECT_NO_ALIASES
+ *
+ * As virConnectOpen, with credentials: the test driver asks @auth for a
+ * user name and password when its XML file lists <auth> users; the remote
+ * driver needs none (it accepts only servers offering auth "none"). @auth
+ * is only used during this call.
+ *
+ * Returns a new connection, to be released with virConnectClose, or NULL
+ * with the error set: the codes of virConnectOpen; VIR_ERR_INVALID_ARG for
+ * flags the test or remote driver does not take (the QEMU driver ignores
+ * flags) or missing credentials (test driver, domain VIR_FROM_AUTH);
+ * VIR_ERR_AUTH_FAILED for wrong ones or a server requiring an
+ * authentication type this client lacks.
+ */
 virConnectPtr
 virConnectOpenAuth(const char *name, virConnectAuthPtr auth, unsigned int flags)
 {
@@ -273,6 +362,20 @@ virConnectOpenAuth(const char *name, virConnectAuthPtr auth, unsigned int flags)
 }
 
 
+/**
+ * virConnectClose:
+ * @conn: a connection
+ *
+ * Drops one reference to @conn (virConnectOpen* and virConnectRef each
+ * hold one; so do domain handles and registered event callbacks). The last
+ * reference closes the driver's side (a remote connection says goodbye to
+ * the daemon) and frees @conn; using @conn after that is undefined.
+ * Thread-safe: references are atomic.
+ *
+ * Returns 1 if references remain, 0 if this was the last one (libvirt's
+ * values, not a count), -1 if @conn is not a valid connection
+ * (VIR_ERR_INVALID_CONN, domain VIR_FROM_NONE).
+ */
 int
 virConnectClose(virConnectPtr conn)
 {
