@@ -90,12 +90,8 @@ remoteSupportsFeature(virConnectPtr conn, int feature)
 
     virErrorPreserveLast(&saved);
     rc = remoteCallConnectSupportsFeature(conn, &args, &ret);
-    virErrorRestore(&saved);
-    if (rc < 0) {
-        virResetLastError();
-        return false;
-    }
-    return ret.supported > 0;
+    virErrorRestore(&saved);        /* the query's own error is dropped */
+    return rc == 0 && ret.supported > 0;
 }
 
 /* ---- events (I/O thread) --------------------------------------------------------- */

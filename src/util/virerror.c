@@ -399,8 +399,12 @@ virErrorRestore(virErrorPtr *saved)
 {
     int saved_errno = errno;
 
-    if (!*saved)
+    if (!*saved) {
+        /* there was none: whatever the code in between reported goes */
+        virResetError(virLastErrorObject());
+        errno = saved_errno;
         return;
+    }
     virCopyError(*saved, virLastErrorObject());
     g_clear_pointer(saved, virFreeError);
     errno = saved_errno;

@@ -86,7 +86,9 @@ void virSetErrorRaw(int domain, int code, int level, const char *message,
 /* True if the calling thread has an error recorded. */
 bool virErrorIsSet(void);
 
-/* Save/restore the thread's error around cleanup code that may clobber it. */
+/* Save/restore the thread's error around code that may clobber it: after
+ * virErrorRestore the thread's error is exactly what it was at
+ * virErrorPreserveLast (none, if there was none), and errno too. */
 void virErrorPreserveLast(virErrorPtr *saved);
 void virErrorRestore(virErrorPtr *saved);
 

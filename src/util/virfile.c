@@ -220,3 +220,21 @@ virFileRemoveDurable(const char *path)
     }
     return virFileSyncDir(dir);
 }
+
+
+int
+virFileRemoveDurableQuiet(const char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    int fd;
+    int err = 0;
+
+    if (unlink(path) < 0)
+        return errno == ENOENT ? 0 : errno;
+    if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return errno;
+    if (fsync(fd) < 0 && errno != EINVAL)
+        err = errno;
+    close(fd);
+    return err;
+}

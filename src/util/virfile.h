@@ -29,6 +29,9 @@ int virFileMakePath(const char *path, mode_t mode);
 
 /* unlink + fsync the directory; ENOENT is not an error. 0 or -1. */
 int virFileRemoveDurable(const char *path);
+/* The same, for a caller that goes on if it fails: reports nothing,
+ * returns 0 or the errno value. */
+int virFileRemoveDurableQuiet(const char *path);
 
 /* Remove the temporary files that virFileWriteAtomic leaves in @dir when
  * its writer dies (SIGKILL, power loss) between creating one and renaming

@@ -115,6 +115,15 @@ test_error_copy_preserve(void)
     g_assert_cmpstr(virGetLastErrorMessage(), ==, "raw text");
     g_assert_cmpint(virGetLastErrorDomain(), ==, VIR_FROM_REMOTE);
     virResetLastError();
+
+    /* none before: none after, whatever was reported in between */
+    virErrorPreserveLast(&saved);
+    g_assert_null(saved);
+    virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "cleanup noise");
+    errno = EBADF;
+    virErrorRestore(&saved);
+    g_assert_false(virErrorIsSet());
+    g_assert_cmpint(errno, ==, EBADF);
 }
 
 static void

@@ -176,12 +176,13 @@ qemuDomainRemoveConfig(qemuDriver *driver, const char *name)
 {
     g_autofree char *path = g_strdup_printf("%s/%s.xml", driver->configDir, name);
 
+    g_autofree char *link = g_strdup_printf("%s/%s.xml", driver->autostartDir, name);
+    int err;
+
     if (virFileRemoveDurable(path) < 0)
         return -1;
-    if (qemuDomainSetAutostartLink(driver, name, false) < 0) {
-        g_debug("autostart link of '%s' left behind: %s", name, virGetLastErrorMessage());
-        virResetLastError();
-    }
+    if ((err = virFileRemoveDurableQuiet(link)) != 0)
+        g_debug("autostart link '%s' left behind: %s", link, g_strerror(err));
     return 0;
 }
 

@@ -328,6 +328,7 @@ qemuSecurityRestoreLocked(qemuDriver *driver, const unsigned char *uuid)
     g_autoptr(GPtrArray) entries = qemuSecurityRecordRead(path);
     g_autoptr(GPtrArray) keep = NULL;
     g_autoptr(GHashTable) held = NULL;
+    int err;
 
     if (!entries) {
         if (g_file_test(path, G_FILE_TEST_EXISTS) && unlink(path) < 0)
@@ -345,10 +346,8 @@ qemuSecurityRestoreLocked(qemuDriver *driver, const unsigned char *uuid)
         }
         qemuSecurityGiveBack(e);
     }
-    if (virFileRemoveDurable(path) < 0) {
-        VIR_NOTICE("cannot remove ownership record '%s': %s", path, virGetLastErrorMessage());
-        virResetLastError();
-    }
+    if ((err = virFileRemoveDurableQuiet(path)) != 0)
+        VIR_NOTICE("cannot remove ownership record '%s': %s", path, g_strerror(err));
 }
 
 void
@@ -488,6 +487,7 @@ qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *item
     unsigned int gid = (unsigned int)id->gid;
     guint n = items->len;
     g_autofree const char **paths = g_new0(const char *, n);
+    int err;
     g_autofree int *reach = g_new0(int, n);
     g_autofree char **blocker = g_new0(char *, n);
     g_autofree bool *readable = g_new0(bool, n);
@@ -582,8 +582,10 @@ qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *item
             virReportSystemError(errno, "cannot hand '%s' to uid:%u, gid:%u", e->path,
                                  uid, gid);
             qemuSecurityUndo(entries, i, held);
-            if (virFileRemoveDurable(record) < 0)
-                virResetLastError();
+            /* the chown's error is the one to report: this one is only
+             * logged (a stale record is restored at the next start) */
+            if ((err = virFileRemoveDurableQuiet(record)) != 0)
+                g_debug("cannot remove '%s': %s", record, g_strerror(err));
             goto cleanup;
         }
         g_debug("handed '%s' (%u:%u) to %u:%u", e->path, (unsigned int)e->uid,
