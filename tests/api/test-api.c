@@ -438,6 +438,32 @@ testDotNamesRefused(void)
 }
 
 
+/* A driver judges the flags only of a URI it accepts: flags the test driver
+ * refuses (as libvirt's does) must not stop the QEMU driver's URI. */
+static void
+testOpenFlags(void)
+{
+    g_autofree char *root = g_dir_make_tmp("vkapi-XXXXXX", NULL);
+    g_autofree char *uri = g_strdup_printf("qemu:///embed?root=%s", root);
+    virConnectPtr conn;
+
+    g_assert_null(virConnectOpenAuth(URI, NULL, VIR_CONNECT_NO_ALIASES));
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_TEST,
+                "unsupported flags (0x2) in function testConnectOpen");
+
+    g_assert_null(virConnectOpenAuth("nosuchdriver:///x", NULL, VIR_CONNECT_NO_ALIASES));
+    assertError(VIR_ERR_NO_CONNECT, VIR_FROM_NONE,
+                "no connection driver available for nosuchdriver:///x");
+
+    g_assert_nonnull(root);
+    conn = virConnectOpenAuth(uri, NULL, VIR_CONNECT_NO_ALIASES);
+    g_assert_nonnull(conn);
+    assertNoError();
+    g_assert_cmpint(virConnectClose(conn), ==, 0);
+    removeTree(root);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -453,6 +479,7 @@ main(int argc, char **argv)
     g_test_add_func("/api/domain/handles", testHandles);
     g_test_add_func("/api/connect/uris", testURIs);
     g_test_add_func("/api/connect/versions", testVersions);
+    g_test_add_func("/api/connect/open-flags", testOpenFlags);
     g_test_add_func("/api/domain/dot-names-refused", testDotNamesRefused);
     return g_test_run();
 }

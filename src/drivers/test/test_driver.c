@@ -94,8 +94,6 @@ testConnectOpen(virConnectPtr conn, const char *uri, virConnectAuthPtr auth,
     g_autoptr(testDriver) driver = NULL;
     const char *path;
 
-    virCheckFlags(VIR_CONNECT_RO, VIR_DRV_OPEN_ERROR);
-
     if (!uri || !(parsed = g_uri_parse(uri, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED, NULL)))
         return VIR_DRV_OPEN_DECLINED;
     if (g_strcmp0(g_uri_get_scheme(parsed), "test") != 0)
@@ -103,6 +101,10 @@ testConnectOpen(virConnectPtr conn, const char *uri, virConnectAuthPtr auth,
     /* test://host/... names a remote test driver: not ours. */
     if (g_uri_get_host(parsed) && *g_uri_get_host(parsed))
         return VIR_DRV_OPEN_DECLINED;
+
+    /* Only once the URI is ours: the drivers are asked in turn, and flags
+     * another driver takes must not end the search here. */
+    virCheckFlags(VIR_CONNECT_RO, VIR_DRV_OPEN_ERROR);
 
     path = g_uri_get_path(parsed);
     if (!path || !*path || g_str_equal(path, "/")) {
