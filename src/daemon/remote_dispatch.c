@@ -193,9 +193,22 @@ vkdDispatchSendLastError(vkdCall *call)
     virNetServerClientSendError(call->client, call->hdr, &rerr);
 }
 
+/* An error of the RPC layer itself, whose text libvirtd sends as it is,
+ * without a template ("hypervisor connection not open", "Unable to decode
+ * message payload": facts/remote-protocol.md). */
 static void
 vkdDispatchSendError(vkdCall *call, int code, int domain, const char *fmt, ...)
     G_GNUC_PRINTF(4, 5);
+
+/* NO_SUPPORT for @what, raised as the public API raises it (libvirt's
+ * template for the code, virerror.c), then sent as any API error is. */
+static void
+vkdDispatchSendNoSupport(vkdCall *call, int domain, const char *what)
+{
+    virReportErrorFull(domain, VIR_ERR_NO_SUPPORT, NULL, "%s", what);
+    vkdDispatchSendLastError(call);
+    virResetLastError();
+}
 
 static void
 vkdDispatchSendError(vkdCall *call, int code, int domain, const char *fmt, ...)
@@ -574,14 +587,10 @@ vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
     vkdDispatchFlushReplays(dc, true);
     if (!codec || (codec->flags & REMOTE_PROC_EVENT)) {
         /* Code 3 lets clients fall back to an older procedure (facts §5.3). */
-        if (codec)
-            vkdDispatchSendError(&call, VIR_ERR_NO_SUPPORT, VIR_FROM_RPC,
-                                 "this function is not supported by the connection "
-                                 "driver: %s", codec->name);
-        else
-            vkdDispatchSendError(&call, VIR_ERR_NO_SUPPORT, VIR_FROM_RPC,
-                                 "this function is not supported by the connection "
-                                 "driver: unknown procedure %d", hdr->proc);
+        g_autofree char *what = codec ? g_strdup(codec->name) :
+                                g_strdup_printf("unknown procedure %d", hdr->proc);
+
+        vkdDispatchSendNoSupport(&call, VIR_FROM_RPC, what);
         return true;
     }
 
@@ -619,10 +628,8 @@ vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
     if (!entry) {
         /* Known to libvirt 9.0, no driver behind it here: what libvirt's
          * public API answers for a driver lacking it. */
-        vkdDispatchSendError(&call, VIR_ERR_NO_SUPPORT,
-                             codec->api ? codec->errDomain : VIR_FROM_RPC,
-                             "this function is not supported by the connection "
-                             "driver: %s", codec->api ? codec->api : codec->name);
+        vkdDispatchSendNoSupport(&call, codec->api ? codec->errDomain : VIR_FROM_RPC,
+                                 codec->api ? codec->api : codec->name);
         goto cleanup;
     }
 

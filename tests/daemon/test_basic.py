@@ -8,7 +8,7 @@ import stat
 import struct
 import subprocess
 
-from vkdtest import (Daemon, RawClient, parse_error, run_tests, wait_for, pid_alive,
+from vkdtest import (Daemon, RawClient, parse_error, parse_error_full, run_tests, wait_for, pid_alive,
                      xdr_string, VIRTKITD, make_tmpdir, frame, KEEPALIVE_PROGRAM,
                      REMOTE_PROGRAM, sanitizer_env)
 
@@ -142,6 +142,11 @@ def test_preamble_and_errors():
     (hdr, pl) = c.call(8, TEST_DOM + xdr_string("<disk/>"))   # DOMAIN_ATTACH_DEVICE
     assert hdr[5] == 1
     assert parse_error(pl) == (3, 20, nosup + "virDomainAttachDevice"), parse_error(pl)
+    # the other fields as libvirtd fills them (its recorded answer to
+    # virDomainQemuMonitorCommand, tests/data/rpc): the template and the API
+    e = parse_error_full(pl)
+    assert (e["level"], e["str1"], e["str2"], e["int1"]) == \
+        (2, nosup + "%s", "virDomainAttachDevice", -1), e
     (hdr, pl) = c.call(52)                                      # CONNECT_NUM_OF_NETWORKS
     assert parse_error(pl) == (3, 19, nosup + "virConnectNumOfNetworks"), parse_error(pl)
     (hdr, pl) = c.call(186, xdr_string("s1") + TEST_DOM + struct.pack(">I", 0))

@@ -472,6 +472,36 @@ def parse_error(payload):
     return code, domain, msg
 
 
+def parse_error_full(payload):
+    """Every field of a remote_error: dict with code, domain, message,
+    level, str1, str2, str3, int1, int2 (the dom and net pointers skipped)."""
+    off = 0
+
+    def i32():
+        nonlocal off
+        (v,) = struct.unpack(">i", payload[off:off + 4])
+        off += 4
+        return v
+
+    def opt_str():
+        nonlocal off
+        if not i32():
+            return None
+        (n,) = struct.unpack(">I", payload[off:off + 4])
+        off += 4
+        v = payload[off:off + n].decode()
+        off += (n + 3) // 4 * 4
+        return v
+
+    e = {"code": i32(), "domain": i32(), "message": opt_str(), "level": i32()}
+    if i32():                       # remote_domain: name, uuid[16], id
+        opt_name = i32()            # remote_nonnull_string length
+        off += (opt_name + 3) // 4 * 4 + 16 + 4
+    e["str1"], e["str2"], e["str3"] = opt_str(), opt_str(), opt_str()
+    e["int1"], e["int2"] = i32(), i32()
+    return e
+
+
 # ---- guests -------------------------------------------------------------------
 
 def diskless_xml(name, uuid=None, memory_kib=65536):
