@@ -247,8 +247,9 @@ readSome(virNetSocket *sock, FuzzConn *conn, bool atEOF)
  * knows (remoteProcedureLookup over 1..1023), write one frame whose payload
  * its filter decodes exactly (consuming every byte): the CALL with its
  * arguments, the REPLY with its return value, or the event MESSAGE. The
- * payload is the first of a few common shapes that fits; a procedure no
- * shape fits is listed on stderr. Then exit. */
+ * payload is the first of a few common shapes that fits, else the first
+ * string of up to 9 atoms that does; a procedure none fits is listed on
+ * stderr. Then exit. */
 
 static void
 putAtom(virXdr *xdr, char atom, unsigned int *n)
@@ -282,6 +283,48 @@ putAtom(virXdr *xdr, char atom, unsigned int *n)
     }
 }
 
+/* The payload @shape stands for, if @filter decodes it exactly. */
+static guint8 *
+shapeFits(virXdrFilter filter, size_t size, const char *shape, size_t *len)
+{
+    virXdr xdr;
+    guint8 *payload;
+    unsigned int n = 0;
+
+    virXdrInitEncode(&xdr, 1 << 20);
+    for (const char *a = shape; *a; a++)
+        putAtom(&xdr, *a, &n);
+    payload = virXdrSteal(&xdr, len);
+    if (!payload)
+        payload = g_malloc0(1);     /* empty: still "found" */
+    if (filter ? consumed(filter, size, payload, *len) == *len : *len == 0)
+        return payload;
+    g_free(payload);
+    return NULL;
+}
+
+/* Depth-first over atom strings of exactly @depth atoms (Z I S U H: int 0,
+ * int, string, uuid, hyper; a domain is S U I, an absent optional or an
+ * empty list Z). */
+static guint8 *
+shapeSearch(virXdrFilter filter, size_t size, char *shape, int pos, int depth, size_t *len)
+{
+    static const char atoms[] = "ZISUH";
+
+    if (pos == depth) {
+        shape[pos] = '\0';
+        return shapeFits(filter, size, shape, len);
+    }
+    for (const char *a = atoms; *a; a++) {
+        guint8 *found;
+
+        shape[pos] = *a;
+        if ((found = shapeSearch(filter, size, shape, pos + 1, depth, len)))
+            return found;
+    }
+    return NULL;
+}
+
 static bool
 writeSeed(const char *dir, const remoteProcedure *p, const char *kind,
           virNetMessageType type, virXdrFilter filter, size_t size)
@@ -292,47 +335,45 @@ writeSeed(const char *dir, const remoteProcedure *p, const char *kind,
         "DSII", "DIS", "DISI", "DH", "DHI", "DHZ", "DU", "DOI", "DOZ", "U", "UI",
         "IP", "IZ", "ID", "IDI", "IDII", "SZ", "SZI", "OZ", "ZOZ", "H", "HI",
         "ZZZZ", "IIII", "SS", "SSI", "DSSI", "DSSZ", "DSOZ", "DOSZ", "MHIIIIII",
+        "DZZZZ", "DZZZZZ", "DZHZH", "DZZZHZH", "DZZZZZH", "DIISSISSSZ", "IDIISSISSSZ",
     };
     virNetMessageHeader hdr = {
         .prog = VIR_NET_REMOTE_PROGRAM, .vers = VIR_NET_PROGRAM_VERSION,
         .proc = p->proc, .type = type, .serial = 7, .status = VIR_NET_OK,
     };
+    g_autoptr(virNetMessage) msg = NULL;
+    g_autofree guint8 *payload = NULL;
+    g_autofree guint8 *frame = NULL;
+    g_autofree char *path = NULL;
+    size_t len = 0;
 
-    for (size_t i = 0; i < G_N_ELEMENTS(shapes); i++) {
-        virXdr xdr;
-        g_autofree guint8 *payload = NULL;
-        g_autoptr(virNetMessage) msg = NULL;
-        g_autofree char *path = NULL;
-        g_autofree guint8 *frame = NULL;
-        size_t len = 0;
-        unsigned int n = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(shapes) && !payload; i++)
+        payload = shapeFits(filter, size, shapes[i], &len);
+    /* Else a search: up to 9 atoms (under 2.5 million candidates). */
+    for (int depth = 1; depth <= 9 && !payload && filter; depth++) {
+        char shape[16];
 
-        if (!filter && *shapes[i])
-            break;
-        virXdrInitEncode(&xdr, 1 << 20);
-        for (const char *a = shapes[i]; *a; a++)
-            putAtom(&xdr, *a, &n);
-        payload = virXdrSteal(&xdr, &len);
-        if (filter && consumed(filter, size, payload, len) != len)
-            continue;
-        /* The frame: header + this payload. */
-        if (!(msg = virNetMessageEncode(&hdr, NULL, NULL, NULL)))
-            return false;
-        frame = g_malloc(msg->len + len);
-        memcpy(frame, msg->buf, msg->len);
-        if (len)
-            memcpy(frame + msg->len, payload, len);
-        frame[0] = (msg->len + len) >> 24;
-        frame[1] = (msg->len + len) >> 16;
-        frame[2] = (msg->len + len) >> 8;
-        frame[3] = (msg->len + len);
-        path = g_strdup_printf("%s/gen-%03d-%s-%s", dir, p->proc, kind, p->name);
-        if (!g_file_set_contents(path, (const char *)frame, msg->len + len, NULL))
-            FUZZ_FAIL("cannot write %s", path);
-        return true;
+        payload = shapeSearch(filter, size, shape, 0, depth, &len);
     }
-    fprintf(stderr, "no payload shape fits %s %d %s\n", kind, p->proc, p->name);
-    return false;
+    if (!payload) {
+        fprintf(stderr, "no payload shape fits %s %d %s\n", kind, p->proc, p->name);
+        return false;
+    }
+    /* The frame: header + this payload. */
+    if (!(msg = virNetMessageEncode(&hdr, NULL, NULL, NULL)))
+        return false;
+    frame = g_malloc(msg->len + len);
+    memcpy(frame, msg->buf, msg->len);
+    if (len)
+        memcpy(frame + msg->len, payload, len);
+    frame[0] = (msg->len + len) >> 24;
+    frame[1] = (msg->len + len) >> 16;
+    frame[2] = (msg->len + len) >> 8;
+    frame[3] = (msg->len + len);
+    path = g_strdup_printf("%s/gen-%03d-%s-%s", dir, p->proc, kind, p->name);
+    if (!g_file_set_contents(path, (const char *)frame, msg->len + len, NULL))
+        FUZZ_FAIL("cannot write %s", path);
+    return true;
 }
 
 static void
