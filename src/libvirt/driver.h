@@ -83,6 +83,9 @@ struct _virHypervisorDriver {
     int (*domainSetAutostart)(virDomainPtr dom, int autostart);
     int (*domainHasManagedSaveImage)(virDomainPtr dom, unsigned int flags);
     int (*domainGetSecurityLabel)(virDomainPtr dom, virSecurityLabelPtr seclabel);
+    /* libvirt-qemu.h */
+    int (*domainQemuMonitorCommand)(virDomainPtr dom, const char *cmd, char **result,
+                                    unsigned int flags);
 
     /* Events. Legacy register/deregister are implemented by the public
      * layer on top of the Any variants with eventID LIFECYCLE and a

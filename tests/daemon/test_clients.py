@@ -241,6 +241,39 @@ def test_session_mode():
     assert d.stop() == 0
 
 
+def test_virsh_qemu_monitor_command():
+    """QEMU_PROGRAM (0x20008087) DOMAIN_MONITOR_COMMAND: HMP and QMP through
+    virsh, refused read-only, an error for a guest that is not running."""
+    d, uri = qemu_daemon()
+    f = write(os.path.join(d.root, "mon.xml"), diskless_xml("mon"))
+    virsh(uri, "define", f)
+    p = virsh(uri, "qemu-monitor-command", "mon", "--hmp", "info status", check=False)
+    assert p.returncode == 1 and "domain is not running" in p.stderr, p.stderr
+    virsh(uri, "start", "mon")
+    try:
+        out = virsh(uri, "qemu-monitor-command", "mon", "--hmp", "info status").stdout
+        assert out.strip() == "VM status: running", out
+        out = virsh(uri, "qemu-monitor-command", "mon", '{"execute":"query-status"}').stdout
+        assert '"status":"running"' in out.replace(" ", ""), out
+        p = virsh(uri, "qemu-monitor-command", "mon", "--hmp", "stop", check=False,
+                  readonly=True)
+        assert p.returncode == 1 and "read only access prevents " \
+            "virDomainQemuMonitorCommand" in p.stderr, p.stderr
+        assert domstate(uri, "mon") == "running (booted)"
+        # virsh makes {"execute":"no-such-cmd"} of a bare word; QEMU's error comes back
+        p = virsh(uri, "qemu-monitor-command", "mon", "no-such-cmd", check=False)
+        assert p.returncode == 1 and "no-such-cmd has not been found" in p.stderr, p.stderr
+    finally:
+        virsh(uri, "destroy", "mon", check=False)
+    # the test driver has no monitor: libvirt's "not supported" answer
+    p = virsh(d.uri("test"), "qemu-monitor-command", "test", "--hmp", "info status",
+              check=False)
+    assert p.returncode == 1 and "this function is not supported by the connection " \
+        "driver: virDomainQemuMonitorCommand" in p.stderr, p.stderr
+    virsh(uri, "undefine", "mon")
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     run_tests([
         ("virsh on test+unix:///default: full lifecycle with events", test_virsh_test_driver),
@@ -250,6 +283,8 @@ if __name__ == "__main__":
          test_test_driver_state_shared_then_reset),
         ("virsh on qemu+unix:///system: lifecycle of a TCG guest", test_virsh_qemu_lifecycle),
         ("virsh shutdown of the booting test guest", test_virsh_qemu_shutdown),
+        ("virsh qemu-monitor-command: HMP, QMP, read-only, not running",
+         test_virsh_qemu_monitor_command),
         ("python3-libvirt: open, list, state, destroyFlags, events", test_python_libvirt),
         ("session mode daemon (qemu+unix:///session)", test_session_mode),
     ])

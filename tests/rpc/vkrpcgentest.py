@@ -48,8 +48,9 @@ BAD = [
     ("gen without api", GOOD.replace("api=virGetIt gen=both", "gen=both"), 12, "gen needs api="),
     ("out without gen", GOOD.replace("api=virGetTwo gen=both out", "api=virGetTwo out"), 15,
      "out only makes sense with gen"),
-    ("out member not an int", GOOD.replace("ret { x: int; y: uint }", "ret { x: int; y: s }"),
-     15, "out member y is not an int"),
+    ("out member not an int or string", GOOD.replace("ret { x: int; y: uint }",
+                                                    "ret { x: int; y: pair }"),
+     15, "out member y is not an int or a string"),
 ]
 
 

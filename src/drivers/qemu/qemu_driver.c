@@ -41,6 +41,7 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainSuspend = qemuDomainSuspend,
     .domainResume = qemuDomainResume,
     .domainGetState = qemuDomainGetState,
+    .domainQemuMonitorCommand = qemuDomainQemuMonitorCommand,
     .domainGetInfo = qemuDomainGetInfo,
     .domainGetXMLDesc = qemuDomainGetXMLDesc,
     .domainGetOSType = qemuDomainGetOSType,

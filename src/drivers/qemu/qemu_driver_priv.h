@@ -86,6 +86,9 @@ int qemuDomainSetAutostart(virDomainPtr dom, int autostart);
 
 /* qemu_driver_info.c */
 int qemuDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags);
+/* qemu_driver_monitor.c: virDomainQemuMonitorCommand */
+int qemuDomainQemuMonitorCommand(virDomainPtr dom, const char *cmd, char **result,
+                                 unsigned int flags);
 int qemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
 char *qemuDomainGetXMLDesc(virDomainPtr dom, unsigned int flags);
 char *qemuDomainGetOSType(virDomainPtr dom);
