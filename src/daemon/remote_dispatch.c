@@ -90,45 +90,10 @@ vkdDispatchClientStealConn(vkdDispatchClient *dc)
 
 /*
  * test:///default behind a daemon (libvirtd, observed): one state shared
- * by every client connection, reset when the last one closes. The
- * in-process test driver gives each connection its own state, so the
- * daemon shares one connection among its clients. vkdSharedLock guards
- * the pair; every client holds its own reference on the connection too.
+ * by every client connection, reset when the last one closes. The test
+ * driver does that itself (as libvirt's, per process): each client opens
+ * its own connection.
  */
-#define VKD_SHARED_URI "test:///default"
-static GMutex vkdSharedLock;
-static virConnectPtr vkdSharedConn;
-static unsigned int vkdSharedUsers;
-
-static virConnectPtr
-vkdSharedOpen(void)
-{
-    virConnectPtr conn;
-
-    g_mutex_lock(&vkdSharedLock);
-    if (!vkdSharedConn && !(vkdSharedConn = virConnectOpen(VKD_SHARED_URI))) {
-        g_mutex_unlock(&vkdSharedLock);
-        return NULL;
-    }
-    vkdSharedUsers++;
-    conn = vkdSharedConn;
-    virConnectRef(conn);
-    g_mutex_unlock(&vkdSharedLock);
-    return conn;
-}
-
-static void
-vkdSharedRelease(void)
-{
-    virConnectPtr last = NULL;
-
-    g_mutex_lock(&vkdSharedLock);
-    if (--vkdSharedUsers == 0)
-        last = g_steal_pointer(&vkdSharedConn);
-    g_mutex_unlock(&vkdSharedLock);
-    if (last)
-        virConnectClose(last);      /* the state goes with it */
-}
 
 static void
 vkdDispatchCloseConn(vkdDispatchClient *dc, virConnectPtr conn)
@@ -137,8 +102,6 @@ vkdDispatchCloseConn(vkdDispatchClient *dc, virConnectPtr conn)
         return;
     vkdDispatchEventsDropAll(dc, conn);
     virConnectClose(conn);
-    if (dc->shared)
-        vkdSharedRelease();
 }
 
 void
@@ -256,7 +219,6 @@ static VKD_HANDLER(vkdDispatchConnectOpen)
     g_autoptr(GError) gerr = NULL;
     g_autofree char *uri = NULL;
     bool readonly = virNetServerClientIsReadonly(call->client) || (a->flags & VIR_CONNECT_RO);
-    bool shared;
     virConnectPtr conn;
 
     g_mutex_lock(&call->dc->lock);
@@ -273,13 +235,7 @@ static VKD_HANDLER(vkdDispatchConnectOpen)
     }
     g_debug("client %" G_GUINT64_FORMAT ": open '%s'%s",
             virNetServerClientGetId(call->client), uri, readonly ? " read-only" : "");
-    /* A shared connection is opened read-write; read-only clients of it
-     * are held to read-only by the dispatcher's check (vkdProcs flags). */
-    shared = g_str_equal(uri, VKD_SHARED_URI);
-    if (shared)
-        conn = vkdSharedOpen();
-    else
-        conn = readonly ? virConnectOpenReadOnly(uri) : virConnectOpen(uri);
+    conn = readonly ? virConnectOpenReadOnly(uri) : virConnectOpen(uri);
     if (!conn)
         return -1;
 
@@ -288,14 +244,11 @@ static VKD_HANDLER(vkdDispatchConnectOpen)
         /* A concurrent OPEN won, or the client went away meanwhile. */
         g_mutex_unlock(&call->dc->lock);
         virConnectClose(conn);
-        if (shared)
-            vkdSharedRelease();
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "connection already open");
         return -1;
     }
     call->dc->conn = conn;
     call->dc->readonly = readonly;
-    call->dc->shared = shared;
     g_mutex_unlock(&call->dc->lock);
     return 0;
 }

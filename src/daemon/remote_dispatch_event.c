@@ -340,7 +340,7 @@ vkdDispatchEventsDropAll(vkdDispatchClient *dc, virConnectPtr conn)
 
         virConnectDomainEventDeregisterAny(conn, r->localID);
     }
-    if (closeCb && !dc->shared)
+    if (closeCb)
         virConnectUnregisterCloseCallback(conn, vkdEventOnConnClosed);
 }
 
@@ -402,12 +402,6 @@ VKD_HANDLER(vkdDispatchCloseCallbackRegister)
     call->dc->closeCallback = true;
     g_mutex_unlock(&call->dc->lock);
 
-    /* A connection accepts one close callback; the shared test:///default
-     * one serves many clients and never closes while they use it, so
-     * there is nothing for its clients to be told. */
-    if (call->dc->shared)
-        return 0;
-
     /* As libvirtd: the client is lent, with no reference and no free
      * callback. The drivers a client can open here (QEMU, test) have no
      * close callback slot, so the public API accepts the registration and
@@ -437,7 +431,5 @@ VKD_HANDLER(vkdDispatchCloseCallbackUnregister)
     }
     call->dc->closeCallback = false;
     g_mutex_unlock(&call->dc->lock);
-    if (call->dc->shared)
-        return 0;
     return virConnectUnregisterCloseCallback(call->conn, vkdEventOnConnClosed);
 }

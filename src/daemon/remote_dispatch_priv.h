@@ -19,7 +19,6 @@ struct _vkdDispatchClient {
     GMutex lock;
     virConnectPtr conn;         /* NULL until CONNECT_OPEN; then owned */
     bool readonly;              /* opened read-only */
-    bool shared;                /* conn is the daemon-wide test:///default one */
     bool closed;                /* CONNECT_CLOSE or gone: no new open */
     GPtrArray *events;          /* vkdEventReg * (lent; owned by the driver) */
     bool closeCallback;         /* 360 registered */

@@ -74,8 +74,8 @@ def hammer(d, rounds_per_thread, threads, round_fn):
 # ---- 1. registration racing the client's teardown --------------------------------
 
 def race_round(d, t, i):
-    # test:///default is one connection shared by every client; the QEMU
-    # driver gives each client its own
+    # test:///default: one state shared by every client; the QEMU driver's
+    # state is the daemon's own
     uri = "test:///default" if t % 2 == 0 else "qemu:///system"
     kind = i % 4
     if kind == 0:
@@ -103,12 +103,7 @@ def race_round(d, t, i):
         # (one daemon-wide counter): it may find one while it is being made
         c = opened(d, uri)
         r = c.call(REGISTER_ANY, struct.pack(">iI", 0, 0))
-        assert r is not None, "no reply to the registration"
-        if r[0][5] != 0:
-            # the shared connection takes one lifecycle callback at a
-            # time, and another client may hold it now
-            c.close()
-            return
+        assert r is not None and r[0][5] == 0, r and parse_error(r[1])
         last = struct.unpack(">i", r[1][:4])[0]
         out = register_lifecycle(10)
         for k in range(1, 4):
@@ -120,15 +115,40 @@ def race_round(d, t, i):
 def test_register_then_close():
     d = Daemon().start()
     hammer(d, 500, 20, race_round)
-    # the registrations of the clients gone were dropped with them: the
-    # shared connection takes a new lifecycle registration
-    c = opened(d)
-    r = c.call(REGISTER_ANY, struct.pack(">iI", 0, 0))
-    assert r is not None and r[0][5] == 0, parse_error(r[1])
-    c.close()
     assert served(d)
     rc = d.stop(signal.SIGTERM)
     assert rc == 0, "exit status %r\n%s" % (rc, d.log()[-4000:])
+
+
+def test_listeners_share_test_default():
+    # Several clients of test:///default each register a lifecycle
+    # callback (one state, one connection each, as libvirtd) and each gets
+    # the events of another client's define.
+    d = Daemon().start()
+    listeners = [opened(d) for _ in range(3)]
+    ids = []
+    for c in listeners:
+        r = c.call(REGISTER_ANY, struct.pack(">iI", 0, 0))
+        assert r is not None and r[0][5] == 0, parse_error(r[1])
+        ids.append(struct.unpack(">i", r[1][:4])[0])
+    assert len(set(ids)) == 3, ids
+    xml = "<domain type='test'><name>shared-ev</name><memory>65536</memory>" \
+          "<os><type>hvm</type></os></domain>"
+    c = opened(d)
+    r = c.call(11, xdr_string(xml))        # DOMAIN_DEFINE_XML
+    assert r is not None and r[0][5] == 0, parse_error(r[1])
+    for cid, lc in zip(ids, listeners):
+        while True:
+            f = lc.recv_frame()
+            assert f is not None, "listener %d got no event" % cid
+            if f[0][3] == 2:                # MESSAGE
+                break
+        got_id = struct.unpack(">i", f[1][:4])[0]
+        assert f[0][2] == 318 and got_id == cid, (f[0], got_id)   # CALLBACK_LIFECYCLE
+        assert xdr_string("shared-ev") in f[1]
+    for lc in listeners:
+        lc.close()
+    c.close()
 
 
 # ---- 2. a client that never reads its replies --------------------------------------
@@ -293,6 +313,8 @@ if __name__ == "__main__":
         ("register then close, 20 clients at a time (issue 8.1)", test_register_then_close),
         ("close callback released with the connection (issue 8.3)",
          test_close_callback_released),
+        ("lifecycle listeners of test:///default side by side",
+         test_listeners_share_test_default),
         ("a client that never reads: bounded memory, others served (issue 8.2)",
          test_reply_queue_bounded),
         ("event flood to a client that never reads: it is dropped",

@@ -86,12 +86,65 @@ testLogTransition(virDomainObj *obj, const char *what)
 
 /* ---- Connections ------------------------------------------------------ */
 
+/*
+ * test:///default as libvirt (testOpenDefault): one state per process,
+ * shared by every connection open to it at the same time and reset when
+ * the last one closes. Each connection is still its own virConnect, so
+ * callbacks, close and errors stay per connection (two clients of one
+ * daemon may each register a lifecycle callback). testDefaultLock guards
+ * the pair below; the state itself has its own locks.
+ */
+static GMutex testDefaultLock;
+static testDriver *testDefaultDriver;
+static unsigned int testDefaultUsers;
+
+/* The shared default state (created on first use), or NULL with an error
+ * reported. Counted in testDefaultUsers. */
+static testDriver *
+testDefaultAcquire(void)
+{
+    testDriver *driver;
+
+    g_mutex_lock(&testDefaultLock);
+    if (!testDefaultDriver) {
+        g_autoptr(testDriver) fresh = testDriverNew();
+
+        if (testDriverLoadDefault(fresh) < 0) {
+            g_mutex_unlock(&testDefaultLock);
+            return NULL;
+        }
+        testDefaultDriver = g_steal_pointer(&fresh);
+    }
+    testDefaultUsers++;
+    driver = testDefaultDriver;
+    g_mutex_unlock(&testDefaultLock);
+    return driver;
+}
+
+/* Release @driver: the default state goes with its last user, any other
+ * state with its connection. */
+static void
+testDriverRelease(testDriver *driver)
+{
+    g_mutex_lock(&testDefaultLock);
+    if (driver == testDefaultDriver) {
+        if (--testDefaultUsers > 0) {
+            g_mutex_unlock(&testDefaultLock);
+            return;
+        }
+        testDefaultDriver = NULL;
+    }
+    g_mutex_unlock(&testDefaultLock);
+    testDriverFree(driver);
+}
+
 static virDrvOpenStatus
 testConnectOpen(virConnectPtr conn, const char *uri, virConnectAuthPtr auth,
                 unsigned int flags)
 {
     g_autoptr(GUri) parsed = NULL;
     g_autoptr(testDriver) driver = NULL;
+    testDriver *shared = NULL;
     const char *path;
 
     if (!uri || !(parsed = g_uri_parse(uri, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED, NULL)))
@@ -113,10 +166,13 @@ testConnectOpen(virConnectPtr conn, const char *uri, virConnectAuthPtr auth,
         return VIR_DRV_OPEN_ERROR;
     }
 
-    driver = testDriverNew();
     if (g_str_equal(path, "/default")) {
-        if (testDriverLoadDefault(driver) < 0)
+        /* No <auth> in the default config: nothing to authenticate. */
+        if (!(shared = testDefaultAcquire()))
             return VIR_DRV_OPEN_ERROR;
+        g_debug("opened %s (the shared default state)", uri);
+        conn->privateData = shared;
+        return VIR_DRV_OPEN_SUCCESS;
     } else {
         g_autofree char *file = g_uri_unescape_string(path, NULL);
 
@@ -124,11 +180,12 @@ testConnectOpen(virConnectPtr conn, const char *uri, virConnectAuthPtr auth,
             virReportError(VIR_ERR_INVALID_ARG, "invalid path in URI '%s'", uri);
             return VIR_DRV_OPEN_ERROR;
         }
+        driver = testDriverNew();
         if (testDriverLoadFile(driver, file) < 0)
             return VIR_DRV_OPEN_ERROR;
+        if (testDriverAuthenticate(driver, auth) < 0)
+            return VIR_DRV_OPEN_ERROR;
     }
-    if (testDriverAuthenticate(driver, auth) < 0)
-        return VIR_DRV_OPEN_ERROR;
 
     g_debug("opened %s: %d active, %d inactive domains", uri,
             virDomainObjListNumOfDomains(driver->domains, true),
@@ -144,7 +201,7 @@ testConnectClose(virConnectPtr conn)
 
     if (driver) {
         virObjectEventStateDeregisterConn(driver->eventState, conn);
-        testDriverFree(driver);
+        testDriverRelease(driver);
     }
     conn->privateData = NULL;
     return 0;

@@ -1,4 +1,4 @@
-/* test_driver_priv.h: the test driver's per-connection state, shared by its files */
+/* test_driver_priv.h: the test driver's state, shared by its files */
 #pragma once
 
 #include "domain_obj.h"
@@ -6,8 +6,9 @@
 #include "virerror.h"
 
 /*
- * One testDriver per open connection (libvirt 9.0 gives every
- * test:///default and every test:///PATH.xml open its own private state).
+ * As libvirt 9.0: every open of test:///PATH.xml gets its own private
+ * testDriver; the connections open to test:///default at the same time
+ * share one, reset when the last of them closes (test_driver.c).
  *
  * Locking:
  * - nodeInfo, capsXML and the pointers below are set while the connection
