@@ -922,6 +922,8 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainSetAutostart = remoteDomainSetAutostart,
     .domainHasManagedSaveImage = remoteDomainHasManagedSaveImage,
     .domainGetSecurityLabel = remoteDomainGetSecurityLabel,
+    /* QEMU_PROGRAM (generated entry point, remote_client.c) */
+    .domainQemuMonitorCommand = qemuDomainMonitorCommand,
     .connectDomainEventRegisterAny = remoteConnectDomainEventRegisterAny,
     .connectDomainEventDeregisterAny = remoteConnectDomainEventDeregisterAny,
     .connectDomainEventRegister = remoteConnectDomainEventRegister,
