@@ -172,7 +172,11 @@ def fuzz_for(build, target, seconds, workdir, seeds):
     res["corp_size"] = last.get("corp_size")
     res["new_files"] = len(corpus_files(corpus))
     res["seed_files"] = len(corpus_files(seeds))
-    res["crash_files"] = [os.path.basename(f) for f in corpus_files(crashes)]
+    arts = [os.path.basename(f) for f in corpus_files(crashes)]
+    # libFuzzer also saves inputs that took over 10 s of wall time
+    # (slow-unit-*): not failures, and on a loaded machine mostly waiting.
+    res["crash_files"] = [a for a in arts if not a.startswith("slow-unit-")]
+    res["slow_files"] = [a for a in arts if a.startswith("slow-unit-")]
     res["log"] = log
     return res
 
@@ -232,10 +236,12 @@ def cmd_check(args):
 
 def fmt_res(target, res):
     return ("%-10s runs %10d  cpu %8.1f s  wall %7.1f s  corpus %s files (%s) "
-            "[seeds %d, new %d]  crashes %d%s" %
+            "[seeds %d, new %d]  crashes %d%s%s" %
             (target, res["runs"], res["cpu"], res["wall"], res["corp"], res["corp_size"],
              res["seed_files"], res["new_files"], res["crashes"],
-             (" " + ", ".join(res["crash_files"])) if res["crash_files"] else ""))
+             (" " + ", ".join(res["crash_files"])) if res["crash_files"] else "",
+             ("  (slow units, not failures: %s)" % ", ".join(res["slow_files"]))
+             if res["slow_files"] else ""))
 
 
 def cmd_fuzz(args):
