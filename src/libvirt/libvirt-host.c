@@ -107,11 +107,10 @@ virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
  * @libVer: where to store the library version (major * 1,000,000 +
  *          minor * 1,000 + release)
  *
- * The version of the library serving @conn: 9000000 (libvirt 9.0.0) for
- * the test driver; the daemon's answer on a remote connection. Note: the
- * QEMU driver answers virtkit's own version (0.1.0 gives 1000), not
- * 9000000 as docs/api.md states for in-process connections, and virtkitd
- * passes that on to its remote clients.
+ * The version of the library serving @conn: 9000000 (libvirt 9.0.0, the
+ * API virtkit implements) for in-process connections (test and QEMU
+ * drivers); the daemon's answer on a remote connection, which is the
+ * same number from virtkitd.
  *
  * Returns 0 in case of success and -1 in case of error (the common ones).
  */

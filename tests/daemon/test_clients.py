@@ -71,6 +71,9 @@ def test_virsh_host_commands():
     assert re.search(r"^CPU\(s\):\s+16$", info, re.M), info
     assert "<capabilities>" in virsh(uri, "capabilities").stdout
     assert virsh(uri, "domid", "test").stdout.strip() == "1"
+    # the QEMU driver says the API version too (clients compare it)
+    out = virsh(d.uri(), "version", "--daemon").stdout
+    assert re.search(r"^Running against daemon: 9\.0\.0$", out, re.M), out
 
 
 def test_virsh_read_only():
