@@ -259,6 +259,32 @@ def test_stale_record_replayed_at_start():
     assert d.stop() == 0
 
 
+def test_failed_start_gives_back():
+    """QEMU dies while starting (a kernel it cannot load): the start fails and
+    the disk handed over for it is given back."""
+    d = Daemon().start()
+    uri = d.uri()
+    disk, base = make_disks(d)
+    before = {p: owner(p) for p in (disk, base)}
+    kdir = os.path.join(d.root, "junk")
+    os.mkdir(kdir, 0o755)
+    write(os.path.join(kdir, "vmlinuz"), "not a kernel\n")
+    write(os.path.join(kdir, "initrd.gz"), "not an initrd\n")
+    f = write(os.path.join(d.root, "bad.xml"),
+              guest_xml("bad", kdir, os.path.join(d.root, "bad.serial"), [(disk, "qcow2")]))
+    virsh(uri, "define", f)
+    p = virsh(uri, "start", "bad", check=False)
+    assert p.returncode != 0, p.stdout
+    assert domstate(uri, "bad").startswith("shut off"), domstate(uri, "bad")
+    # QEMU really was started (as the QEMU user, with the disk) and died
+    log = open(os.path.join(d.dirs["log"], "bad.log")).read()
+    assert "-sandbox" in log and "reason=failed" in log, log[-2000:]
+    for q in (disk, base):
+        assert owner(q) == before[q], (q, owner(q), before[q])
+    assert records(d) == []
+    assert d.stop() == 0
+
+
 def test_unreachable_path_changes_nothing():
     uid, gid = qemu_ids()
     d = Daemon().start()
@@ -412,6 +438,8 @@ if __name__ == "__main__":
          test_shared_backing_file),
         ("a record of a guest that is not running is replayed at daemon start",
          test_stale_record_replayed_at_start),
+        ("QEMU dying at start: the start fails and the disk is given back",
+         test_failed_start_gives_back),
         ("an unreachable or missing image is a clear error and changes nothing",
          test_unreachable_path_changes_nothing),
         ("dynamic_ownership = 0 chowns nothing: an unreadable image is an error",
