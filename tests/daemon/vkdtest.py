@@ -10,6 +10,7 @@ passes fails the test, it never decides a result by itself.
 import os
 import re
 import shutil
+import select
 import signal
 import socket
 import struct
@@ -127,13 +128,20 @@ def check_sanitizers():
 
 
 def pid_alive(pid):
+    """False once the process has exited: gone, or a zombie whose every
+    thread is gone, which is when its pidfd turns readable. That is the
+    daemon's own test (it watches QEMU through a pidfd): a leader shown as
+    'Z' in /proc while its other threads still exit is alive to it, and a
+    test that restarts the daemon then would see a guest that dies later."""
     try:
-        with open("/proc/%d/stat" % pid) as f:
-            st = f.read()
-    except FileNotFoundError:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
         return False
-    # a zombie is dead for our purposes
-    return st[st.rindex(")") + 2] != "Z"
+    try:
+        readable, _, _ = select.select([fd], [], [], 0)
+        return not readable
+    finally:
+        os.close(fd)
 
 
 def qemu_pids(tag):
