@@ -505,6 +505,9 @@ clientReadOwn(virNetClient *client, virNetClientPending *call)
     g_mutex_unlock(&client->lock);
     if (failed)
         clientWake(client);
+    /* A read failure is the connection's, kept in closeErr for the I/O
+     * thread to close with and for every call to report; it is not this
+     * call's error yet (virNetClientCall reports it when it sees no reply). */
     virResetLastError();
 }
 
