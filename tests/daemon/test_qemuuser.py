@@ -10,7 +10,7 @@ import json
 import os
 import pwd
 import re
-import signal
+import shutil
 import subprocess
 
 from vkdtest import (Daemon, Skip, domstate, kill_pid, pid_alive, qemu_pids, run_tests,
@@ -59,7 +59,7 @@ def make_disks(d):
     return disk, base
 
 
-def guest_xml(name, guest, serial, disks, cmdline="console=ttyS0 quiet"):
+def guest_xml(name, guest, serial, disks, cmdline="console=ttyS0 quiet", initrd=None):
     dxml = "".join("""
     <disk type='file' device='disk'><driver name='qemu' type='%s'/>
       <source file='%s'/><target dev='vd%s' bus='virtio'/></disk>""" % (fmt, p, chr(ord('a') + i))
@@ -69,7 +69,7 @@ def guest_xml(name, guest, serial, disks, cmdline="console=ttyS0 quiet"):
   <memory unit='MiB'>256</memory>
   <vcpu>1</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type>
-    <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
+    <kernel>%s/vmlinuz</kernel><initrd>%s</initrd>
     <cmdline>%s</cmdline></os>
   <features><acpi/></features>
   <on_poweroff>destroy</on_poweroff>
@@ -77,7 +77,7 @@ def guest_xml(name, guest, serial, disks, cmdline="console=ttyS0 quiet"):
     <serial type='file'><source path='%s'/><target port='0'/></serial>
   </devices>
 </domain>
-""" % (name, guest, guest, cmdline, dxml, serial)
+""" % (name, guest, initrd or (guest + "/initrd.gz"), cmdline, dxml, serial)
 
 
 def qemu_of(root, name):
@@ -95,13 +95,13 @@ def records(d):
     return glob.glob(os.path.join(d.dirs["state"], "qemu", "owners", "*"))
 
 
-def boot(d, uri, name, disks, cmdline="console=ttyS0 quiet"):
+def boot(d, uri, name, disks, cmdline="console=ttyS0 quiet", initrd=None):
     guest = test_guest_dir()
     if not guest:
         raise Skip("test guest not available")
     serial = os.path.join(d.root, name + ".serial")
     f = write(os.path.join(d.root, name + ".xml"),
-              guest_xml(name, guest, serial, [(p, "qcow2") for p in disks], cmdline))
+              guest_xml(name, guest, serial, [(p, "qcow2") for p in disks], cmdline, initrd))
     virsh(uri, "define", f)
     virsh(uri, "start", name)
     wait_for(lambda: os.path.exists(serial) and "GUEST-READY" in open(serial).read(),
@@ -116,10 +116,17 @@ def test_runs_as_qemu_user():
     d = Daemon().start()
     uri = d.uri()
     disk, base = make_disks(d)
-    before = {p: owner(p) for p in (disk, base)}
+    # a private initrd only root can read: handed over too, and back
+    guest = test_guest_dir()
+    if not guest:
+        raise Skip("test guest not available")
+    initrd = os.path.join(d.root, "initrd.gz")
+    shutil.copyfile(os.path.join(guest, "initrd.gz"), initrd)
+    os.chmod(initrd, 0o400)
+    before = {p: owner(p) for p in (disk, base, initrd)}
     # the guest writes a pattern to its disk before GUEST-READY: QEMU, as
     # the QEMU user, really writes the image handed to it
-    pid, guest = boot(d, uri, "vm1", [disk], "console=ttyS0 quiet virtkit.writedisk=1")
+    pid, guest = boot(d, uri, "vm1", [disk], "console=ttyS0 quiet virtkit.writedisk=1", initrd)
     serial = open(os.path.join(d.root, "vm1.serial")).read()
     assert "GUEST-DISK-WRITTEN" in serial, serial[-2000:]
     kernel_before = owner(os.path.join(guest, "vmlinuz"))
@@ -138,8 +145,8 @@ def test_runs_as_qemu_user():
         argv = f.read().split(b"\0")
     assert b"on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny" in argv
 
-    # handed over for the run: the disk, and the backing file it cannot read
-    for p in (disk, base):
+    # handed over for the run: the disk, the backing file and initrd it cannot read
+    for p in (disk, base, initrd):
         assert owner(p)[:2] == (uid, gid), (p, owner(p))
     # a kernel the QEMU user can read already is left alone
     assert owner(os.path.join(guest, "vmlinuz")) == kernel_before
@@ -157,7 +164,7 @@ def test_runs_as_qemu_user():
 
     virsh(uri, "destroy", "vm1")
     wait_for(lambda: not pid_alive(pid), "QEMU to exit")
-    for p in (disk, base):
+    for p in (disk, base, initrd):
         assert owner(p) == before[p], (p, owner(p), before[p])
     assert records(d) == [], records(d)
     raw = os.path.join(d.root, "head.raw")
@@ -227,8 +234,9 @@ def test_shared_backing_file():
     assert owner(disk1) == before[disk1]
     assert owner(base)[:2] == (uid, gid), owner(base)
     assert owner(disk2)[:2] == (uid, gid), owner(disk2)
-    virsh(uri, "destroy", "sh2")
-    wait_for(lambda: not pid_alive(pid2), "QEMU to exit")
+    # the last one powers itself off (ACPI): its exit gives everything back
+    virsh(uri, "shutdown", "sh2")
+    wait_for(lambda: domstate(uri, "sh2") == "shut off (shutdown)", "sh2 to power off", 90)
     for p in (disk1, disk2, base):
         assert owner(p) == before[p], (p, owner(p), before[p])
     assert records(d) == []
@@ -436,7 +444,7 @@ if __name__ == "__main__":
          test_daemon_crash_keeps_then_restores),
         ("guest died while the daemon was down: files given back at restart",
          test_guest_died_while_daemon_down),
-        ("two guests sharing a backing file: given back when the last one stops",
+        ("two guests sharing a backing file: given back when the last one stops (ACPI)",
          test_shared_backing_file),
         ("a record of a guest that is not running is replayed at daemon start",
          test_stale_record_replayed_at_start),
