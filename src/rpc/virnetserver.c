@@ -16,7 +16,12 @@
  *   Lock order: srv->lock, then client->lock. Callbacks are invoked with
  *   no lock held.
  * - A client's GSource holds a reference on the client; the server's list
- *   holds another until the client is closed.
+ *   holds another until the client is closed. After closeClient, no frame
+ *   of the client is dispatched again; the daemon's side of a client's
+ *   life cycle (its calls, their order against its teardown) is written
+ *   at the top of src/daemon/daemon_server.c.
+ * - Output limits: a client's socket is read only while its unsent output
+ *   is under maxQueuedFrames/maxQueuedBytes (see virnetserver.h).
  */
 #define G_LOG_DOMAIN "virtkit.rpc.server"
 #include <errno.h>

@@ -114,7 +114,7 @@ def race_round(d, t, i):
 
 def test_register_then_close():
     d = Daemon().start()
-    hammer(d, 500, 20, race_round)
+    hammer(d, 800, 20, race_round)
     assert served(d)
     rc = d.stop(signal.SIGTERM)
     assert rc == 0, "exit status %r\n%s" % (rc, d.log()[-4000:])
