@@ -557,6 +557,54 @@ int virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom,
                                      void *opaque, virFreeCallback freecb);
 int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
 
+
+/* ---- Streams (libvirt-stream.h) ------------------------------------- */
+
+typedef struct _virStream virStream;
+typedef virStream *virStreamPtr;
+
+typedef enum {
+    VIR_STREAM_NONBLOCK = (1 << 0),
+} virStreamFlags;
+
+typedef enum {
+    VIR_STREAM_EVENT_READABLE = (1 << 0),
+    VIR_STREAM_EVENT_WRITABLE = (1 << 1),
+    VIR_STREAM_EVENT_ERROR = (1 << 2),
+    VIR_STREAM_EVENT_HANGUP = (1 << 3),
+} virStreamEventType;
+
+typedef void (*virStreamEventCallback)(virStreamPtr stream, int events, void *opaque);
+typedef int (*virStreamSourceFunc)(virStreamPtr st, char *data, size_t nbytes,
+                                   void *opaque);
+typedef int (*virStreamSinkFunc)(virStreamPtr st, const char *data, size_t nbytes,
+                                 void *opaque);
+
+virStreamPtr virStreamNew(virConnectPtr conn, unsigned int flags);
+int virStreamRef(virStreamPtr st);
+int virStreamSend(virStreamPtr st, const char *data, size_t nbytes);
+int virStreamRecv(virStreamPtr st, char *data, size_t nbytes);
+int virStreamSendAll(virStreamPtr st, virStreamSourceFunc handler, void *opaque);
+int virStreamRecvAll(virStreamPtr st, virStreamSinkFunc handler, void *opaque);
+int virStreamEventAddCallback(virStreamPtr stream, int events,
+                              virStreamEventCallback cb, void *opaque,
+                              virFreeCallback ff);
+int virStreamEventUpdateCallback(virStreamPtr stream, int events);
+int virStreamEventRemoveCallback(virStreamPtr stream);
+int virStreamFinish(virStreamPtr st);
+int virStreamAbort(virStreamPtr st);
+int virStreamFree(virStreamPtr st);
+
+/* ---- Consoles -------------------------------------------------------- */
+
+typedef enum {
+    VIR_DOMAIN_CONSOLE_FORCE = (1 << 0),
+    VIR_DOMAIN_CONSOLE_SAFE = (1 << 1),
+} virDomainConsoleFlags;
+
+int virDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
+                         unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -289,9 +289,14 @@ vkdServerOnFrame(virNetServerClient *client, virNetMessage *msg, void *opaque)
         virNetMessageFree(msg);
         virNetServerClientClose(client, false);
         return;
+    case VIR_NET_STREAM:
+    case VIR_NET_STREAM_HOLE:
+        /* Data of a stream a call opened (remote_dispatch_stream.c). */
+        vkdDispatchStreamFrame(client, msg);
+        return;
     default:
-        /* MESSAGE/STREAM from a client: no stream or client event of
-         * REMOTE_PROGRAM exists here; ignored like libvirtd ignores them. */
+        /* MESSAGE from a client: no client event of REMOTE_PROGRAM
+         * exists; ignored like libvirtd ignores them. */
         g_debug("ignoring %s frame (proc %d) from client",
                 virNetMessageTypeToString(hdr->type), hdr->proc);
         virNetMessageFree(msg);

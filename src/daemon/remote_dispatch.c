@@ -56,6 +56,7 @@ vkdDispatchClientNew(void)
     g_mutex_init(&dc->lock);
     dc->events = g_ptr_array_new();
     dc->replays = g_ptr_array_new();
+    dc->streams = g_ptr_array_new();
     return dc;
 }
 
@@ -71,6 +72,7 @@ vkdDispatchClientFree(void *data)
         virConnectClose(dc->conn);
     g_ptr_array_unref(dc->events);
     g_ptr_array_unref(dc->replays);
+    g_ptr_array_unref(dc->streams);     /* emptied by the close job */
     g_mutex_clear(&dc->lock);
     g_free(dc);
 }
@@ -111,6 +113,7 @@ vkdDispatchClientClose(virNetServerClient *client)
 
     if (dc) {
         vkdDispatchFlushReplays(dc, false);
+        vkdDispatchStreamsCloseAll(dc);
         vkdDispatchCloseConn(dc, vkdDispatchClientStealConn(dc));
     }
 }
@@ -426,6 +429,7 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_GET_MAX_MEMORY, vkdDispatchGetMaxMemory, P),
     ENTRY(DOMAIN_GET_VCPUS_FLAGS, vkdGenDomainGetVcpusFlags, P),
     ENTRY(DOMAIN_GET_SECURITY_LABEL, vkdDispatchGetSecurityLabel, P),
+    ENTRY(DOMAIN_OPEN_CONSOLE, vkdDispatchDomainOpenConsole, 0),
 
     /* Registering for events changes nothing: allowed read-only, as in libvirt. */
     ENTRY(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, vkdDispatchEventRegisterAny, P),

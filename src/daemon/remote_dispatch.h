@@ -38,3 +38,7 @@ bool vkdDispatchIsInline(const virNetMessageHeader *hdr);
  * it needs is locked; then its reply is sent and @call is taken (true).
  * Otherwise nothing happened and @call is still the caller's (false). */
 bool vkdDispatchCallNoWait(virNetServerClient *client, virNetMessage *call);
+
+/* Main thread: a STREAM or STREAM_HOLE frame from @client (ownership of
+ * @msg passes): routed to the stream its serial names, or dropped. */
+void vkdDispatchStreamFrame(virNetServerClient *client, virNetMessage *msg);

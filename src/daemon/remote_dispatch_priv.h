@@ -23,6 +23,7 @@ struct _vkdDispatchClient {
     GPtrArray *events;          /* vkdEventReg * (lent; owned by the driver) */
     bool closeCallback;         /* 360 registered */
     GPtrArray *replays;         /* startup events waiting for the client (event.c) */
+    GPtrArray *streams;         /* vkdStream * (one reference each; stream.c) */
 };
 
 /* One call being dispatched (worker thread). */
@@ -65,6 +66,18 @@ VKD_HANDLER(vkdDispatchCloseCallbackUnregister);/* 361 */
 void vkdDispatchFlushReplays(vkdDispatchClient *dc, bool send);
 /* Drop every registration of @dc on @conn (client closing). */
 void vkdDispatchEventsDropAll(vkdDispatchClient *dc, virConnectPtr conn);
+
+/* remote_dispatch_stream.c */
+typedef struct _vkdStream vkdStream;
+VKD_HANDLER(vkdDispatchDomainOpenConsole);      /* 201 */
+/* A stream for @call (its header gives the serial), carrying @st (owned);
+ * added to the client's list. The caller holds one reference: give it to
+ * vkdStreamRelease. vkdStreamStart (after the reply) starts the data. */
+vkdStream *vkdStreamNew(vkdCall *call, virStreamPtr st);
+void vkdStreamStart(vkdStream *s);
+void vkdStreamRelease(vkdStream *s);
+/* Abort every stream of @dc (the client's close job). */
+void vkdDispatchStreamsCloseAll(vkdDispatchClient *dc);
 
 /* remote_dispatch_domain.c: one handler per domain procedure */
 VKD_HANDLER(vkdDispatchListAllDomains);

@@ -212,3 +212,34 @@ virDispatchError(virConnectPtr conn)
     }
     virErrorCallHandler(err, handler, userData);
 }
+
+/* ---- streams --------------------------------------------------------- */
+
+virStreamPtr
+virGetStream(virConnectPtr conn, unsigned int flags)
+{
+    virStreamPtr st = g_new0(virStream, 1);
+
+    st->refs = 1;
+    virObjectRefConnect(conn);
+    st->conn = conn;
+    st->flags = flags;
+    return st;
+}
+
+void
+virObjectRefStream(virStreamPtr st)
+{
+    g_atomic_int_inc(&st->refs);
+}
+
+void
+virObjectUnrefStream(virStreamPtr st)
+{
+    if (!st || !g_atomic_int_dec_and_test(&st->refs))
+        return;
+    if (st->privateFree)
+        st->privateFree(st->privateData);
+    virObjectUnrefConnect(st->conn);
+    g_free(st);
+}

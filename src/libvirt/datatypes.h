@@ -37,6 +37,42 @@ struct _virDomain {
     int id;                         /* -1 when inactive */
 };
 
+/*
+ * virStream: a handle for a data stream (console, upload, download). The
+ * backend that moves the bytes is attached by the driver call that opens
+ * it (virDomainOpenConsole): @driver and @privateData. Until then every
+ * stream operation fails. @driver entries follow the public contract of
+ * the matching virStream* function (Send/Recv return -2 for "would block"
+ * on a VIR_STREAM_NONBLOCK stream); @privateFree releases @privateData
+ * with the last reference.
+ */
+typedef struct _virStreamDriver virStreamDriver;
+struct _virStreamDriver {
+    int (*streamSend)(virStreamPtr st, const char *data, size_t nbytes);
+    int (*streamRecv)(virStreamPtr st, char *data, size_t nbytes);
+    int (*streamEventAddCallback)(virStreamPtr st, int events,
+                                  virStreamEventCallback cb, void *opaque,
+                                  virFreeCallback ff);
+    int (*streamEventUpdateCallback)(virStreamPtr st, int events);
+    int (*streamEventRemoveCallback)(virStreamPtr st);
+    int (*streamFinish)(virStreamPtr st);
+    int (*streamAbort)(virStreamPtr st);
+};
+
+struct _virStream {
+    gint refs;                      /* atomic */
+    virConnectPtr conn;             /* a reference */
+    unsigned int flags;             /* virStreamFlags */
+    const virStreamDriver *driver;  /* NULL until a driver opened it */
+    void *privateData;
+    void (*privateFree)(void *privateData);
+};
+
+/* New stream with one reference (takes a reference on @conn). */
+virStreamPtr virGetStream(virConnectPtr conn, unsigned int flags);
+void virObjectRefStream(virStreamPtr st);
+void virObjectUnrefStream(virStreamPtr st);
+
 /* New connection object with one reference; driver fields are filled in by
  * the caller. Never fails. */
 virConnectPtr virGetConnect(void);

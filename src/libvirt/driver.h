@@ -83,6 +83,9 @@ struct _virHypervisorDriver {
     int (*domainSetAutostart)(virDomainPtr dom, int autostart);
     int (*domainHasManagedSaveImage)(virDomainPtr dom, unsigned int flags);
     int (*domainGetSecurityLabel)(virDomainPtr dom, virSecurityLabelPtr seclabel);
+    /* Attach @st (a new stream of @dom's connection) to the console. */
+    int (*domainOpenConsole)(virDomainPtr dom, const char *dev_name, virStreamPtr st,
+                             unsigned int flags);
     /* libvirt-qemu.h */
     int (*domainQemuMonitorCommand)(virDomainPtr dom, const char *cmd, char **result,
                                     unsigned int flags);

@@ -12,6 +12,8 @@ virNetMessageFree(virNetMessage *msg)
 
     if (!msg)
         return;
+    if (msg->doneCb)
+        msg->doneCb(msg, msg->doneOpaque);
     for (i = 0; i < msg->nfds; i++) {
         if (msg->fds[i] >= 0)
             close(msg->fds[i]);
@@ -114,6 +116,29 @@ virNetMessageEncode(const virNetMessageHeader *hdr, virXdrFilter filter,
     putU32(msg->buf + 16, (uint32_t)hdr->type);
     putU32(msg->buf + 20, hdr->serial);
     putU32(msg->buf + 24, (uint32_t)hdr->status);
+    return msg;
+}
+
+virNetMessage *
+virNetMessageNewRaw(const virNetMessageHeader *hdr, const void *data, size_t len)
+{
+    virNetMessage *msg;
+
+    if (len > VIR_NET_MESSAGE_PAYLOAD_MAX)
+        return NULL;
+    msg = g_new0(virNetMessage, 1);
+    msg->header = *hdr;
+    msg->len = VIR_NET_MESSAGE_MIN_FRAME + len;
+    msg->buf = g_malloc(msg->len);
+    putU32(msg->buf, msg->len);
+    putU32(msg->buf + 4, hdr->prog);
+    putU32(msg->buf + 8, hdr->vers);
+    putU32(msg->buf + 12, (uint32_t)hdr->proc);
+    putU32(msg->buf + 16, (uint32_t)hdr->type);
+    putU32(msg->buf + 20, hdr->serial);
+    putU32(msg->buf + 24, (uint32_t)hdr->status);
+    if (len)
+        memcpy(msg->buf + VIR_NET_MESSAGE_MIN_FRAME, data, len);
     return msg;
 }
 

@@ -77,6 +77,11 @@ struct _virNetMessage {
      * virNetMessageFree unless taken with virNetMessageTakeFD). */
     int *fds;
     size_t nfds;
+    /* Called once by virNetMessageFree (after the frame was written, or
+     * when it is dropped: a closed client), from whichever thread frees
+     * it. Stream data uses it for flow control. */
+    void (*doneCb)(virNetMessage *msg, void *opaque);
+    void *doneOpaque;
 };
 
 void virNetMessageFree(virNetMessage *msg);
@@ -95,6 +100,12 @@ size_t virNetMessagePayloadLen(const virNetMessage *msg);
 virNetMessage *virNetMessageEncode(const virNetMessageHeader *hdr,
                                    virXdrFilter filter, const void *obj,
                                    const char **why);
+
+/* Build a frame whose payload is @len raw bytes of @data (stream data:
+ * STREAM frames carry bytes, not XDR). NULL if @len is over
+ * VIR_NET_MESSAGE_PAYLOAD_MAX. */
+virNetMessage *virNetMessageNewRaw(const virNetMessageHeader *hdr,
+                                   const void *data, size_t len);
 
 /* Take descriptor @i (ownership passes; -1 if absent or already taken). */
 int virNetMessageTakeFD(virNetMessage *msg, size_t i);

@@ -87,6 +87,9 @@ int qemuDomainSetAutostart(virDomainPtr dom, int autostart);
 /* qemu_driver_info.c */
 int qemuDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags);
 /* qemu_driver_monitor.c: virDomainQemuMonitorCommand */
+/* qemu_driver_console.c */
+int qemuDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
+                          unsigned int flags);
 int qemuDomainQemuMonitorCommand(virDomainPtr dom, const char *cmd, char **result,
                                  unsigned int flags);
 int qemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);

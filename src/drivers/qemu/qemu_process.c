@@ -813,6 +813,45 @@ qemuProcessCloseFds(int *fds, size_t n)
     }
 }
 
+/* Learn the pty QEMU allocated for each 'pty' serial (query-chardev) and
+ * record it in the live definition as <source path=.../> (libvirt does
+ * the same); a serial console shows its serial's pty. obj locked, start
+ * job held; the lock is dropped around each monitor call. */
+static int
+qemuProcessReadPtyPaths(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    virDomainDef *def = obj->def;
+
+    for (size_t i = 0; i < def->nserials; i++) {
+        g_autofree char *alias = NULL;
+        char *path = NULL;
+        int rc;
+
+        if (def->serials[i]->type != VIR_DOMAIN_CHR_TYPE_PTY)
+            continue;
+        alias = g_strdup_printf("charserial%zu", i);
+        virDomainObjUnlock(obj);
+        rc = qemuMonitorGetPtyPath(priv->mon, alias, &path);
+        virDomainObjLock(obj);
+        if (rc < 0)
+            return -1;
+        g_free(def->serials[i]->path);
+        def->serials[i]->path = path;
+    }
+    for (size_t i = 0; i < def->nconsoles; i++) {
+        virDomainChrDef *con = def->consoles[i];
+        size_t port = MAX(con->targetPort, 0);
+
+        if (con->type != VIR_DOMAIN_CHR_TYPE_PTY || port >= def->nserials ||
+            def->serials[port]->type != VIR_DOMAIN_CHR_TYPE_PTY)
+            continue;
+        g_free(con->path);
+        con->path = g_strdup(def->serials[port]->path);
+    }
+    return 0;
+}
+
 /* When QEMU runs as another user, we open its 'file' serials (truncated,
  * as QEMU would) and pass them as descriptors: the QEMU user then needs no
  * access to the log's directory, and the file stays ours. Adds each fd to
@@ -936,6 +975,9 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
 
     if (qemuProcessOpenMonitor(obj, g_steal_fd(&clientfd),
                                QEMU_MONITOR_START_TIMEOUT_MS) < 0)
+        goto error;
+
+    if (qemuProcessReadPtyPaths(obj) < 0)
         goto error;
 
     if (obj->def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY) {

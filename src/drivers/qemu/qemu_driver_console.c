@@ -1,0 +1,163 @@
+/* qemu_driver_console.c: virDomainOpenConsole for 'pty' serials and consoles
+ *
+ * Threads: runs on the caller's thread (a daemon worker) with the domain
+ * object locked only while its definition is read; the pty is opened
+ * after. The owners table (a pty path -> the stream holding it) is
+ * process-wide, guarded by qemuConsoleLock, which is never held while a
+ * stream is closed (a stream's close callback takes it). A stream leaves
+ * the table when it is closed: finished, aborted, taken over, or freed.
+ */
+#define G_LOG_DOMAIN "virtkit.qemu.console"
+
+#include "qemu_driver_priv.h"
+#include "virerror.h"
+#include "virfdstream.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+static GMutex qemuConsoleLock;
+static GHashTable *qemuConsoleOwners;   /* path -> virStreamPtr (lent) */
+
+/* The stream's descriptor closed: forget it as owner of @opaque (the path). */
+static void
+qemuConsoleOnClose(virStreamPtr st, void *opaque)
+{
+    g_autofree char *path = opaque;
+
+    g_mutex_lock(&qemuConsoleLock);
+    if (qemuConsoleOwners && st &&
+        g_hash_table_lookup(qemuConsoleOwners, path) == st)
+        g_hash_table_remove(qemuConsoleOwners, path);
+    else if (qemuConsoleOwners && !st) {
+        /* freed without being closed: whoever is recorded for @path is
+         * gone too unless another stream took its place */
+        GHashTableIter it;
+        gpointer k, v;
+
+        g_hash_table_iter_init(&it, qemuConsoleOwners);
+        while (g_hash_table_iter_next(&it, &k, &v)) {
+            if (g_str_equal(k, path) && g_atomic_int_get(&((virStreamPtr)v)->refs) == 0)
+                g_hash_table_iter_remove(&it);
+        }
+    }
+    g_mutex_unlock(&qemuConsoleLock);
+}
+
+/* A reference on the stream holding @path, if any and still alive. */
+static virStreamPtr
+qemuConsoleOwnerRef(const char *path)
+{
+    virStreamPtr st = g_hash_table_lookup(qemuConsoleOwners, path);
+    gint refs;
+
+    if (!st)
+        return NULL;
+    do {
+        refs = g_atomic_int_get(&st->refs);
+        if (refs <= 0)
+            return NULL;    /* being freed: its close callback is coming */
+    } while (!g_atomic_int_compare_and_exchange(&st->refs, refs, refs + 1));
+    return st;
+}
+
+/* The device @dev_name names (its alias), or the default one: the first
+ * console, else the first serial. obj locked. */
+static const virDomainChrDef *
+qemuConsoleFind(virDomainDef *def, const char *dev_name, char **alias)
+{
+    for (size_t i = 0; i < def->nconsoles; i++) {
+        g_autofree char *a = g_strdup_printf("console%zu", i);
+
+        if (!dev_name || g_str_equal(dev_name, a)) {
+            *alias = g_steal_pointer(&a);
+            return def->consoles[i];
+        }
+    }
+    for (size_t i = 0; i < def->nserials; i++) {
+        g_autofree char *a = g_strdup_printf("serial%zu", i);
+
+        if (!dev_name || g_str_equal(dev_name, a)) {
+            *alias = g_steal_pointer(&a);
+            return def->serials[i];
+        }
+    }
+    return NULL;
+}
+
+int
+qemuDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
+                      unsigned int flags)
+{
+    virDomainObj *obj;
+    const virDomainChrDef *chr;
+    g_autofree char *alias = NULL;
+    g_autofree char *path = NULL;
+    virStreamPtr old = NULL;
+
+    virCheckFlags(VIR_DOMAIN_CONSOLE_SAFE | VIR_DOMAIN_CONSOLE_FORCE, -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (qemuDomainObjCheckActive(obj) < 0) {
+        virDomainObjEndAPI(&obj);
+        return -1;
+    }
+    if (!(chr = qemuConsoleFind(obj->def, dev_name, &alias))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "cannot find character device %s",
+                       dev_name ? dev_name : "<null>");
+        virDomainObjEndAPI(&obj);
+        return -1;
+    }
+    if (chr->type != VIR_DOMAIN_CHR_TYPE_PTY) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "character device %s is not using a PTY",
+                       dev_name ? dev_name : alias);
+        virDomainObjEndAPI(&obj);
+        return -1;
+    }
+    if (!chr->path) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       "character device %s has no pty path (yet)", alias);
+        virDomainObjEndAPI(&obj);
+        return -1;
+    }
+    path = g_strdup(chr->path);
+    virDomainObjEndAPI(&obj);
+
+    /* One stream per console (libvirt's virChrdevOpen): a second one
+     * fails, or with FORCE takes the console over. */
+    g_mutex_lock(&qemuConsoleLock);
+    if (!qemuConsoleOwners)
+        qemuConsoleOwners = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if ((old = qemuConsoleOwnerRef(path))) {
+        if (!(flags & VIR_DOMAIN_CONSOLE_FORCE)) {
+            g_mutex_unlock(&qemuConsoleLock);
+            virObjectUnrefStream(old);
+            virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                           "Active console session exists for this domain");
+            return -1;
+        }
+        g_hash_table_remove(qemuConsoleOwners, path);
+    }
+    g_mutex_unlock(&qemuConsoleLock);
+    if (old) {
+        g_debug("console %s of '%s' taken over", path, dom->name);
+        virFDStreamForceClose(old);
+        virObjectUnrefStream(old);
+    }
+
+    if (virFDStreamOpenPTY(st, path) < 0)
+        return -1;
+
+    g_mutex_lock(&qemuConsoleLock);
+    if (g_hash_table_contains(qemuConsoleOwners, path)) {
+        /* another open won the race meanwhile */
+        g_mutex_unlock(&qemuConsoleLock);
+        virStreamAbort(st);
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                       "Active console session exists for this domain");
+        return -1;
+    }
+    g_hash_table_insert(qemuConsoleOwners, g_strdup(path), st);
+    virFDStreamSetCloseCallback(st, qemuConsoleOnClose, g_strdup(path));
+    g_mutex_unlock(&qemuConsoleLock);
+    return 0;
+}
