@@ -19,6 +19,7 @@ import sys
 # Layer of a file: the first matching prefix (files first, then folders).
 LAYER_OF = [
     ("src/libvirt/datatypes.", "objects"),
+    ("src/libvirt/virfdstream.", "objects"),
     ("src/libvirt/driver.h", "objects"),
     ("src/libvirt/driver-state.h", "objects"),
     ("src/util/", "util"),

@@ -63,6 +63,7 @@ struct _vkdStream {
     GQueue rx;                      /* virNetMessage * from the client */
     size_t rxBytes;
     size_t rxOffset;                /* of the head frame's payload */
+    char *buf;                      /* VKD_STREAM_CHUNK bytes, for reads */
 };
 
 static vkdStream *
@@ -92,6 +93,7 @@ vkdStreamUnref(void *opaque)
     if (s->st)
         virStreamFree(s->st);
     vkdStreamTxUnref(s->tx);
+    g_free(s->buf);
     virNetServerClientUnref(s->client);
     g_mutex_clear(&s->lock);
     g_free(s);
@@ -259,7 +261,7 @@ vkdStreamWriteRx(vkdStream *s)
 static void
 vkdStreamReadSource(vkdStream *s)
 {
-    g_autofree char *buf = g_malloc(VKD_STREAM_CHUNK);
+    char *buf = s->buf;
 
     while (!s->closed && !s->recvEOF &&
            g_atomic_int_get(&s->tx->queued) < VKD_STREAM_TX_MAX) {
@@ -393,6 +395,7 @@ vkdStreamNew(vkdCall *call, virStreamPtr st)
     s->st = st;
     g_mutex_init(&s->lock);
     g_queue_init(&s->rx);
+    s->buf = g_malloc(VKD_STREAM_CHUNK);
     s->wake = g_source_new(&vkdStreamWakeFuncs, sizeof(GSource));
     g_source_set_callback(s->wake, vkdStreamWake, vkdStreamRef(s), vkdStreamUnref);
     g_source_set_ready_time(s->wake, -1);

@@ -9,7 +9,7 @@
  * is registered the watch holds a reference on the stream (as libvirt's
  * fdstream does); removing the callback, finishing or aborting drops it.
  */
-#define G_LOG_DOMAIN "virtkit.fdstream"
+#define G_LOG_DOMAIN "virtkit.api.fdstream"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -21,6 +21,7 @@ import signal
 import struct
 import subprocess
 import sys
+import termios
 import threading
 import time
 
@@ -114,6 +115,16 @@ class PtyVirsh:
     def send(self, data):
         os.write(self.master, data)
 
+    def wait_raw(self, timeout=60):
+        """Until virsh made its terminal raw (it prints its banner first):
+        on Linux the master reports the pty's termios."""
+        deadline = time.monotonic() + timeout
+        while termios.tcgetattr(self.master)[3] & termios.ICANON:
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise AssertionError("virsh console never made its terminal raw; got %r"
+                                     % self.buf[-2000:])
+            self.pump(0.02)
+
     def wait_exit(self, timeout=30):
         deadline = time.monotonic() + timeout
         while self.proc.poll() is None:
@@ -135,6 +146,7 @@ def test_virsh_console():
     con = PtyVirsh(uri, "c1")
     try:
         con.wait_output(b"Escape character is ^]", 60)
+        con.wait_raw()
         virsh(uri, "resume", "c1")
         con.wait_output(b"GUEST-READY", 120)
         # the guest's tty echoes a typed line (its init never reads)
@@ -148,6 +160,7 @@ def test_virsh_console():
         con2 = PtyVirsh(uri, "c1")
         try:
             con2.wait_output(b"Escape character is ^]", 60)
+            con2.wait_raw()
             con2.send(b"vk-second\r")
             con2.wait_output(b"vk-second", 60)
             con2.send(b"\x1d")
@@ -293,13 +306,18 @@ def test_unread_console_bounded():
         wait_for(lambda: "stream %d: " % serial in d.log() and "source paused" in d.log(),
                  "the daemon to stop reading the console's pty", 180)
         rss1 = d.rss_kib()
-        # still bounded once the guest had time to write much more
-        # (measured: the guest is held back, it does not drop anything here)
+        # Flat while the guest keeps trying to write for 5 s more (~375 KB
+        # at its pace): nothing is read from the pty, nothing queued. In an
+        # ASan build RSS also holds the allocator's quarantine of what was
+        # freed before the pause, so the total is checked without ASan only.
         t_end = time.monotonic() + 5
         while time.monotonic() < t_end:
-            assert d.rss_kib() - rss0 < 8 * 1024, "daemon grew to %d KiB" % d.rss_kib()
+            assert d.rss_kib() - rss1 < 1024, \
+                "daemon grew from %d to %d KiB after pausing" % (rss1, d.rss_kib())
             time.sleep(0.2)
         rss2 = d.rss_kib()
+        if os.environ.get("VKD_SANITIZED") != "1":
+            assert rss2 - rss0 < 8 * 1024, "daemon grew from %d to %d KiB" % (rss0, rss2)
         assert domstate(uri, "c3").startswith("running")
         # read now: data keeps coming, well past what was buffered
         got = 0
