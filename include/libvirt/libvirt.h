@@ -104,6 +104,84 @@ int virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb,
                                     void *opaque, virFreeCallback freecb);
 int virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb);
 
+/* ---- Typed parameters (libvirt-common.h) --------------------------------- */
+
+typedef enum {
+    VIR_TYPED_PARAM_INT     = 1,
+    VIR_TYPED_PARAM_UINT    = 2,
+    VIR_TYPED_PARAM_LLONG   = 3,
+    VIR_TYPED_PARAM_ULLONG  = 4,
+    VIR_TYPED_PARAM_DOUBLE  = 5,
+    VIR_TYPED_PARAM_BOOLEAN = 6,
+    VIR_TYPED_PARAM_STRING  = 7,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_TYPED_PARAM_LAST
+#endif
+} virTypedParameterType;
+
+typedef enum {
+    /* 1 << 0 and 1 << 1 are virDomainModificationImpact's */
+    VIR_TYPED_PARAM_STRING_OKAY = 1 << 2,
+} virTypedParameterFlags;
+
+#define VIR_TYPED_PARAM_FIELD_LENGTH 80
+
+typedef struct _virTypedParameter virTypedParameter;
+struct _virTypedParameter {
+    char field[VIR_TYPED_PARAM_FIELD_LENGTH];  /* parameter name */
+    int type;   /* parameter type, virTypedParameterType */
+    union {
+        int i;                      /* type is INT */
+        unsigned int ui;            /* type is UINT */
+        long long int l;            /* type is LLONG */
+        unsigned long long int ul;  /* type is ULLONG */
+        double d;                   /* type is DOUBLE */
+        char b;                     /* type is BOOLEAN */
+        char *s;                    /* type is STRING, may not be NULL */
+    } value; /* parameter value */
+};
+typedef virTypedParameter *virTypedParameterPtr;
+
+virTypedParameterPtr virTypedParamsGet(virTypedParameterPtr params, int nparams,
+                                       const char *name);
+int virTypedParamsGetInt(virTypedParameterPtr params, int nparams,
+                         const char *name, int *value);
+int virTypedParamsGetUInt(virTypedParameterPtr params, int nparams,
+                          const char *name, unsigned int *value);
+int virTypedParamsGetLLong(virTypedParameterPtr params, int nparams,
+                           const char *name, long long *value);
+int virTypedParamsGetULLong(virTypedParameterPtr params, int nparams,
+                            const char *name, unsigned long long *value);
+int virTypedParamsGetDouble(virTypedParameterPtr params, int nparams,
+                            const char *name, double *value);
+int virTypedParamsGetBoolean(virTypedParameterPtr params, int nparams,
+                             const char *name, int *value);
+int virTypedParamsGetString(virTypedParameterPtr params, int nparams,
+                            const char *name, const char **value);
+int virTypedParamsAddInt(virTypedParameterPtr *params, int *nparams,
+                         int *maxparams, const char *name, int value);
+int virTypedParamsAddUInt(virTypedParameterPtr *params, int *nparams,
+                          int *maxparams, const char *name, unsigned int value);
+int virTypedParamsAddLLong(virTypedParameterPtr *params, int *nparams,
+                           int *maxparams, const char *name, long long value);
+int virTypedParamsAddULLong(virTypedParameterPtr *params, int *nparams,
+                            int *maxparams, const char *name,
+                            unsigned long long value);
+int virTypedParamsAddDouble(virTypedParameterPtr *params, int *nparams,
+                            int *maxparams, const char *name, double value);
+int virTypedParamsAddBoolean(virTypedParameterPtr *params, int *nparams,
+                             int *maxparams, const char *name, int value);
+int virTypedParamsAddString(virTypedParameterPtr *params, int *nparams,
+                            int *maxparams, const char *name, const char *value);
+int virTypedParamsAddStringList(virTypedParameterPtr *params, int *nparams,
+                                int *maxparams, const char *name,
+                                const char **values);
+int virTypedParamsAddFromString(virTypedParameterPtr *params, int *nparams,
+                                int *maxparams, const char *name, int type,
+                                const char *value);
+void virTypedParamsClear(virTypedParameterPtr params, int nparams);
+void virTypedParamsFree(virTypedParameterPtr params, int nparams);
+
 /* ---- Node ------------------------------------------------------------ */
 
 typedef struct _virNodeInfo virNodeInfo;

@@ -577,6 +577,131 @@ testNoEventLoop(void)
 }
 
 
+/* Print the parameters of a typed-parameter array, one per line. */
+static void
+printTypedParams(const char *what, virTypedParameterPtr params, int n, int max)
+{
+    int i;
+
+    printf("%s: n=%d max=%d\n", what, n, max);
+    for (i = 0; i < n; i++) {
+        virTypedParameterPtr p = &params[i];
+
+        printf("  [%d] '%s' type=%d ", i, p->field, p->type);
+        switch (p->type) {
+        case VIR_TYPED_PARAM_INT: printf("%d\n", p->value.i); break;
+        case VIR_TYPED_PARAM_UINT: printf("%u\n", p->value.ui); break;
+        case VIR_TYPED_PARAM_LLONG: printf("%lld\n", p->value.l); break;
+        case VIR_TYPED_PARAM_ULLONG: printf("%llu\n", p->value.ul); break;
+        case VIR_TYPED_PARAM_DOUBLE: printf("%.17g\n", p->value.d); break;
+        case VIR_TYPED_PARAM_BOOLEAN: printf("%d\n", p->value.b); break;
+        case VIR_TYPED_PARAM_STRING: printf("'%s'\n", p->value.s); break;
+        default: printf("?\n"); break;
+        }
+    }
+}
+
+
+/* The virTypedParams* helpers: values, growth of the array, errors. */
+static void
+testTypedParams(void)
+{
+    virTypedParameterPtr params = NULL;
+    int n = 0, max = 0, i = 0, b = 0;
+    unsigned int ui = 0;
+    long long l = 0;
+    unsigned long long ul = 0;
+    double d = 0;
+    const char *s = NULL;
+    char name[200];
+    const char *list[] = { "a", "b", "c", NULL };
+    const char *empty[] = { NULL };
+    static const struct { int type; const char *name; const char *value; } fromString[] = {
+        { 1, "fi", "12" }, { 1, "fi2", "12x" }, { 1, "fi3", "" }, { 1, "fi4", "99999999999" },
+        { 1, "fi5", " 12" }, { 1, "fi6", "12 " }, { 1, "fi7", "0x10" }, { 1, "fi8", "-2147483648" },
+        { 1, "fi9", "2147483648" }, { 2, "fu", "-1" }, { 2, "fu2", "4294967296" },
+        { 2, "fu3", "-4294967295" }, { 2, "fu4", "-4294967296" }, { 3, "fl", "-5" },
+        { 3, "fl2", "x" }, { 3, "fl3", "9223372036854775808" }, { 3, "fl4", "010" },
+        { 4, "ful", "-1" }, { 4, "ful2", "18446744073709551616" }, { 4, "ful3", " -1" },
+        { 5, "fd", "1.5" }, { 5, "fd2", "1.5x" }, { 5, "fd3", "1e400" }, { 5, "fd4", "1e-400" },
+        { 5, "fd5", "inf" }, { 5, "fd6", "" }, { 5, "fd7", " 0x1p3" }, { 6, "fb", "TRUE" },
+        { 6, "fb2", "0" }, { 6, "fb3", "yes" }, { 6, "fb4", "1 " }, { 6, "fb5", "False" },
+        { 7, "fs", "hello" }, { 7, "fs2", "" }, { 8, "f8", "x" }, { 0, "f0", "x" },
+        { -1, "fm", "x" }, { 1, "fnull", NULL }, { 1, "x", "3" },
+    };
+    virTypedParameter odd[2] = { { "w", 99, { .i = 1 } }, { "z", 0, { .i = 1 } } };
+    size_t k;
+
+    report("tp add int x", virTypedParamsAddInt(&params, &n, &max, "x", 5));
+    report("tp add int x again", virTypedParamsAddInt(&params, &n, &max, "x", 6));
+    report("tp add string x", virTypedParamsAddString(&params, &n, &max, "x", "s"));
+    report("tp add uint", virTypedParamsAddUInt(&params, &n, &max, "u", 4000000000U));
+    report("tp add llong", virTypedParamsAddLLong(&params, &n, &max, "l", -5000000000LL));
+    report("tp add ullong", virTypedParamsAddULLong(&params, &n, &max, "ul", 18000000000000000000ULL));
+    report("tp add double", virTypedParamsAddDouble(&params, &n, &max, "d", 0.1));
+    report("tp add boolean 7", virTypedParamsAddBoolean(&params, &n, &max, "b", 7));
+    report("tp add string NULL", virTypedParamsAddString(&params, &n, &max, "nulls", NULL));
+    memset(name, 'a', sizeof(name) - 1);
+    name[sizeof(name) - 1] = '\0';
+    report("tp add long name", virTypedParamsAddInt(&params, &n, &max, name, 1));
+    name[VIR_TYPED_PARAM_FIELD_LENGTH] = '\0';
+    report("tp add name of 80", virTypedParamsAddInt(&params, &n, &max, name, 1));
+    name[VIR_TYPED_PARAM_FIELD_LENGTH - 1] = '\0';
+    report("tp add name of 79", virTypedParamsAddInt(&params, &n, &max, name, 1));
+    report("tp add list", virTypedParamsAddStringList(&params, &n, &max, "li", list));
+    report("tp add list again", virTypedParamsAddStringList(&params, &n, &max, "li", list));
+    report("tp add list NULL", virTypedParamsAddStringList(&params, &n, &max, "li", NULL));
+    report("tp add list empty", virTypedParamsAddStringList(&params, &n, &max, "li", empty));
+    printTypedParams("tp after adds", params, n, max);
+
+    report("tp get int x", virTypedParamsGetInt(params, n, "x", &i));
+    printf("  x=%d\n", i);
+    report("tp get int x NULL value", virTypedParamsGetInt(params, n, "x", NULL));
+    report("tp get string x", virTypedParamsGetString(params, n, "x", &s));
+    report("tp get uint x", virTypedParamsGetUInt(params, n, "x", &ui));
+    report("tp get llong x", virTypedParamsGetLLong(params, n, "x", &l));
+    report("tp get ullong x", virTypedParamsGetULLong(params, n, "x", &ul));
+    report("tp get double x", virTypedParamsGetDouble(params, n, "x", &d));
+    report("tp get boolean x", virTypedParamsGetBoolean(params, n, "x", &b));
+    report("tp get int missing", virTypedParamsGetInt(params, n, "missing", &i));
+    report("tp get int NULL name", virTypedParamsGetInt(params, n, NULL, &i));
+    report("tp get int NULL params", virTypedParamsGetInt(NULL, 3, "x", &i));
+    report("tp get uint", virTypedParamsGetUInt(params, n, "u", &ui));
+    report("tp get llong", virTypedParamsGetLLong(params, n, "l", &l));
+    report("tp get ullong", virTypedParamsGetULLong(params, n, "ul", &ul));
+    report("tp get double", virTypedParamsGetDouble(params, n, "d", &d));
+    report("tp get boolean", virTypedParamsGetBoolean(params, n, "b", &b));
+    report("tp get string", virTypedParamsGetString(params, n, "li", &s));
+    printf("  u=%u l=%lld ul=%llu d=%.17g b=%d li='%s'\n", ui, l, ul, d, b, s);
+    report("tp get string NULL", virTypedParamsGetString(params, n, "nulls", &s));
+    printf("  nulls='%s'\n", s);
+    printf("tp Get 'd': %s\n", virTypedParamsGet(params, n, "d") == &params[6] ? "found" : "wrong");
+    virResetLastError();
+    printf("tp Get 'zz': %s\n", virTypedParamsGet(params, n, "zz") ? "found" : "NULL");
+    report("tp Get leaves the error", 0);
+    report("tp get int of type 99", virTypedParamsGetInt(odd, 2, "w", &i));
+    report("tp get string of type 0", virTypedParamsGetString(odd, 2, "z", &s));
+    virTypedParamsClear(params, n);
+    printf("tp cleared: x string %s\n", params[2].value.s ? "kept" : "NULL");
+    virTypedParamsFree(params, n);
+    virTypedParamsFree(NULL, 3);
+    virTypedParamsClear(NULL, 3);
+
+    params = NULL;
+    n = max = 0;
+    for (k = 0; k < sizeof(fromString) / sizeof(fromString[0]); k++) {
+        char what[128];
+
+        snprintf(what, sizeof(what), "tp from string %d %s '%s'", fromString[k].type,
+                 fromString[k].name, fromString[k].value ? fromString[k].value : "NULL");
+        report(what, virTypedParamsAddFromString(&params, &n, &max, fromString[k].name,
+                                                 fromString[k].type, fromString[k].value));
+    }
+    printTypedParams("tp after from string", params, n, max);
+    virTypedParamsFree(params, n);
+}
+
+
 int
 main(void)
 {
@@ -584,6 +709,7 @@ main(void)
     virInitialize();
     virSetErrorFunc(NULL, quietErrors);
     testNoEventLoop();
+    testTypedParams();
     if (virEventRegisterDefaultImpl() < 0) {
         fprintf(stderr, "cannot register the default event loop\n");
         return 1;
