@@ -170,6 +170,16 @@ cleanup() {
             *) kill -KILL "$pid" 2>/dev/null ;;
         esac
     done
+    # virtkitd records its guests' QEMUs in status files, not pid files: a
+    # bench cut short (or a daemon that died) would leave them running. A
+    # pid is killed only while it still is a QEMU.
+    find "$tmp" -path '*/qemu/*.xml' 2>/dev/null | while read -r f; do
+        for pid in $(grep -o "pid='[0-9]*'" "$f" 2>/dev/null | tr -dc "0-9\n"); do
+            case "$(cat "/proc/$pid/comm" 2>/dev/null)" in
+                qemu-system-*) kill -KILL "$pid" 2>/dev/null ;;
+            esac
+        done
+    done
     for d in $created_dirs; do
         rmdir "$d" 2>/dev/null
     done
