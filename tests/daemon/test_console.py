@@ -63,12 +63,13 @@ def guest_or_skip():
     return _guest
 
 
-def started_paused(name):
+def started_paused(name, mode="system"):
     """A daemon with guest @name defined and started paused (so that nothing
     it prints is lost before a console is attached)."""
     guest = guest_or_skip()
-    d = Daemon().start()
-    uri = d.uri("qemu")
+    d = Daemon(mode=mode).start()
+    uri = d.uri("qemu") if mode == "system" else \
+        "qemu+unix:///session?socket=%s" % d.sock
     virsh(uri, "define", write(os.path.join(d.root, name + ".xml"), pty_xml(name, guest)))
     virsh(uri, "start", "--paused", name)
     return d, uri
@@ -172,6 +173,22 @@ def test_virsh_console():
     finally:
         con.close()
         virsh(uri, "destroy", "c1", check=False)
+
+
+def test_session_console():
+    """The same through a session-mode daemon (qemu+unix:///session)."""
+    d, uri = started_paused("s1", mode="session")
+    con = PtyVirsh(uri, "s1")
+    try:
+        con.wait_output(b"Escape character is ^]", 60)
+        con.wait_raw()
+        virsh(uri, "resume", "s1")
+        con.wait_output(b"GUEST-READY", 120)
+        con.send(b"\x1d")
+        assert con.wait_exit() == 0
+    finally:
+        con.close()
+        virsh(uri, "destroy", "s1", check=False)
 
 
 def open_python(uri):
@@ -404,6 +421,7 @@ if __name__ == "__main__":
     run_tests([
         ("test driver: NO_SUPPORT as libvirt", test_test_driver_no_support),
         ("virsh console: boot output, echo, Ctrl-] exits 0, reattach", test_virsh_console),
+        ("virsh console through a session-mode daemon", test_session_console),
         ("python openConsole: recv, second refused, FORCE takes over", test_python_console_force),
         ("a console never read: daemon memory bounded", test_unread_console_bounded),
         ("client killed mid-console: console released", test_killed_client),

@@ -16,6 +16,9 @@
  *   MESSAGE of an event procedure -> decoded as the remote driver
  *                        decodes events (client view); else ignored
  *   CALL_WITH_FDS     -> the daemon closes the connection: reading stops
+ *   STREAM            -> raw data for the daemon; with status ERROR decoded
+ *                        as the remote driver decodes a daemon's stream error
+ *   STREAM_HOLE       -> the daemon closes the connection: reading stops
  *   CALL, wrong program/version/status -> the error reply is encoded
  *   CALL, no codec (remoteProcedureLookup) or an event -> NO_SUPPORT reply
  *   CALL -> virNetMessageDecodePayload(argsFilter); failure: the error
@@ -213,6 +216,17 @@ onFrame(virNetSocket *sock, virNetMessage *msg, void *opaque)
         case VIR_NET_REPLY_WITH_FDS:
         case VIR_NET_MESSAGE:
             onReplyOrEvent(msg);
+            break;
+        case VIR_NET_STREAM:
+            /* Daemon view: raw bytes routed by serial, nothing decoded.
+             * Client view: a daemon's stream error carries a remote_error. */
+            if (hdr->status == VIR_NET_ERROR)
+                decodeAndCheck(msg, virNetMessageErrorFilter,
+                               sizeof(virNetMessageError), "stream error");
+            break;
+        case VIR_NET_STREAM_HOLE:
+            /* the daemon opens no sparse stream: it closes the client */
+            conn->dropped = true;
             break;
         default:
             break;
