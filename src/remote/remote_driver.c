@@ -173,6 +173,7 @@ remoteClosed(virNetClient *client, int reason, void *opaque)
 {
     remotePrivate *priv = opaque;
 
+    remoteStreamsClosed(priv);
     virConnectCloseCallbackFire(priv->conn, reason);
 }
 
@@ -370,6 +371,8 @@ remotePrivateFree(remotePrivate *priv)
         virObjectEventStateFree(priv->events);
     g_free(priv->type);
     g_hash_table_unref(priv->localToEvent);
+    if (priv->streams)
+        g_hash_table_unref(priv->streams);      /* empty: each stream held conn */
     g_mutex_clear(&priv->lock);
     g_mutex_clear(&priv->regLock);
     g_free(priv);
@@ -436,6 +439,7 @@ remoteConnectOpen(virConnectPtr conn, const char *uristr, virConnectAuthPtr auth
     conn->privateData = priv;
     virNetClientSetEventHandler(priv->client, remoteEvent, priv);
     virNetClientSetCloseHandler(priv->client, remoteClosed, priv);
+    virNetClientSetStreamHandler(priv->client, remoteStreamFrame, priv);
 
     /* The preamble real clients send (facts §5.1). */
     if (remoteCallAuthList(conn, &authRet) < 0) {
@@ -922,6 +926,7 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainSetAutostart = remoteDomainSetAutostart,
     .domainHasManagedSaveImage = remoteDomainHasManagedSaveImage,
     .domainGetSecurityLabel = remoteDomainGetSecurityLabel,
+    .domainOpenConsole = remoteDomainOpenConsole,
     /* QEMU_PROGRAM (generated entry point, remote_client.c) */
     .domainQemuMonitorCommand = qemuDomainMonitorCommand,
     .connectDomainEventRegisterAny = remoteConnectDomainEventRegisterAny,

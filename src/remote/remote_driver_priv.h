@@ -30,6 +30,7 @@ struct _remotePrivate {
     int remoteID[REMOTE_EVENT_ID_COUNT];
     int legacyCount;                /* virConnectDomainEventRegister users */
     GHashTable *localToEvent;       /* local callbackID -> eventID + 1 */
+    GHashTable *streams;            /* serial -> remoteStream (lent; under lock) */
 };
 
 /* Helpers (remote_driver.c). Calls go through the generated typed stubs
@@ -56,3 +57,9 @@ int remoteDomainDestroyFlags(virDomainPtr dom, unsigned int flags);
 int remoteDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
 unsigned long long remoteDomainGetMaxMemory(virDomainPtr dom);
 int remoteDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);
+
+/* Streams (remote_driver_stream.c). */
+int remoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
+                            unsigned int flags);
+void remoteStreamFrame(virNetClient *client, virNetMessage *msg, void *opaque);
+void remoteStreamsClosed(remotePrivate *priv);

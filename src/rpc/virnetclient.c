@@ -88,6 +88,8 @@ struct _virNetClient {
 
     virNetClientEventFunc eventFn;
     void *eventOpaque;
+    virNetClientEventFunc streamFn;     /* STREAM frames (I/O thread) */
+    void *streamOpaque;
     virNetClientCloseFunc closeFn;
     void *closeOpaque;
 
@@ -280,6 +282,12 @@ clientFrameIO(virNetClient *client, virNetMessage *msg)
     case VIR_NET_MESSAGE:
         if (client->eventFn) {
             client->eventFn(client, msg, client->eventOpaque);
+            return true;
+        }
+        break;
+    case VIR_NET_STREAM:
+        if (client->streamFn) {
+            client->streamFn(client, msg, client->streamOpaque);
             return true;
         }
         break;
@@ -602,10 +610,83 @@ clientReportClosedLocked(virNetClient *client, bool wasWaiting)
     virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "client socket is closed");
 }
 
+void
+virNetClientSetStreamHandler(virNetClient *client, virNetClientEventFunc fn,
+                             void *opaque)
+{
+    g_mutex_lock(&client->lock);
+    client->streamFn = fn;
+    client->streamOpaque = opaque;
+    g_mutex_unlock(&client->lock);
+}
+
+uint32_t
+virNetClientNewSerial(virNetClient *client)
+{
+    uint32_t serial;
+
+    g_mutex_lock(&client->lock);
+    serial = client->nextSerial++;
+    g_mutex_unlock(&client->lock);
+    return serial;
+}
+
+int
+virNetClientSendStream(virNetClient *client, uint32_t prog, int proc, uint32_t serial,
+                       int status, const void *data, size_t len)
+{
+    virNetMessageHeader hdr = {
+        .prog = prog,
+        .vers = VIR_NET_PROGRAM_VERSION,
+        .proc = proc,
+        .type = VIR_NET_STREAM,
+        .serial = serial,
+        .status = status,
+    };
+    virNetMessage *msg;
+
+    if (!(msg = virNetMessageNewRaw(&hdr, data, len))) {
+        virReportError(VIR_ERR_RPC, "%s", "stream data too large");
+        return -1;
+    }
+    g_mutex_lock(&client->lock);
+    if (client->closed || client->quit) {
+        clientReportClosedLocked(client, false);
+        g_mutex_unlock(&client->lock);
+        virNetMessageFree(msg);
+        return -1;
+    }
+    virNetSocketQueue(client->sock, msg);
+    if (virNetSocketTryFlush(client->sock) < 0 || virNetSocketHasOutput(client->sock))
+        clientWake(client);
+    g_mutex_unlock(&client->lock);
+    return 0;
+}
+
+static int clientCall(virNetClient *client, bool haveSerial, uint32_t serial,
+                      uint32_t prog, int proc, virXdrFilter argsFilter,
+                      const void *args, virXdrFilter retFilter, void *ret);
+
 int
 virNetClientCall(virNetClient *client, uint32_t prog, int proc,
                  virXdrFilter argsFilter, const void *args,
                  virXdrFilter retFilter, void *ret)
+{
+    return clientCall(client, false, 0, prog, proc, argsFilter, args, retFilter, ret);
+}
+
+int
+virNetClientCallSerial(virNetClient *client, uint32_t serial, uint32_t prog, int proc,
+                       virXdrFilter argsFilter, const void *args,
+                       virXdrFilter retFilter, void *ret)
+{
+    return clientCall(client, true, serial, prog, proc, argsFilter, args, retFilter, ret);
+}
+
+static int
+clientCall(virNetClient *client, bool haveSerial, uint32_t serial,
+           uint32_t prog, int proc, virXdrFilter argsFilter, const void *args,
+           virXdrFilter retFilter, void *ret)
 {
     virNetClientPending call = { 0 };
     virNetMessageHeader hdr = {
@@ -626,7 +707,7 @@ virNetClientCall(virNetClient *client, uint32_t prog, int proc,
         g_mutex_unlock(&client->lock);
         return -1;
     }
-    hdr.serial = client->nextSerial++;
+    hdr.serial = haveSerial ? serial : client->nextSerial++;
     g_mutex_unlock(&client->lock);
 
     if (!(msg = virNetMessageEncode(&hdr, argsFilter, args, &why))) {

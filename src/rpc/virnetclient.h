@@ -56,6 +56,21 @@ int virNetClientCall(virNetClient *client, uint32_t prog, int proc,
                      virXdrFilter argsFilter, const void *args,
                      virXdrFilter retFilter, void *ret);
 
+/* Streams: STREAM frames from the server go to @fn on the I/O thread
+ * (ownership of the frame passes; without a handler they are dropped). A
+ * stream is bound to the serial of the call that opens it: take one with
+ * virNetClientNewSerial, register the stream under it, then make the call
+ * with virNetClientCallSerial (data may follow the reply at once). */
+void virNetClientSetStreamHandler(virNetClient *client, virNetClientEventFunc fn,
+                                  void *opaque);
+uint32_t virNetClientNewSerial(virNetClient *client);
+int virNetClientCallSerial(virNetClient *client, uint32_t serial, uint32_t prog, int proc,
+                           virXdrFilter argsFilter, const void *args,
+                           virXdrFilter retFilter, void *ret);
+/* Queue one STREAM frame (@status CONTINUE with data, OK = finish, ERROR =
+ * abort); never waits. 0, or -1 (closed connection: error reported). */
+int virNetClientSendStream(virNetClient *client, uint32_t prog, int proc, uint32_t serial,
+                           int status, const void *data, size_t len);
 bool virNetClientIsOpen(virNetClient *client);
 
 /* Send our own PINGs after @interval s of silence; close after @count

@@ -116,6 +116,18 @@ class PtyVirsh:
     def send(self, data):
         os.write(self.master, data)
 
+    def type_until_echo(self, word, timeout=60):
+        """Type @word + CR until the guest's tty echoes it whole (a kernel
+        message may land in the middle of one echo: type it again)."""
+        deadline = time.monotonic() + timeout
+        while word not in self.buf:
+            if time.monotonic() > deadline:
+                raise AssertionError("no echo of %r; got %r" % (word, self.buf[-2000:]))
+            self.send(word + b"\r")
+            step = time.monotonic() + 2
+            while word not in self.buf and time.monotonic() < step:
+                self.pump()
+
     def wait_raw(self, timeout=60):
         """Until virsh made its terminal raw (it prints its banner first):
         on Linux the master reports the pty's termios."""
@@ -149,10 +161,9 @@ def test_virsh_console():
         con.wait_output(b"Escape character is ^]", 60)
         con.wait_raw()
         virsh(uri, "resume", "c1")
-        con.wait_output(b"GUEST-READY", 120)
+        con.wait_output(b"GUEST-READY\r\n", 120)
         # the guest's tty echoes a typed line (its init never reads)
-        con.send(b"vk-echo-probe\r")
-        con.wait_output(b"vk-echo-probe", 60)
+        con.type_until_echo(b"vk-echo-probe")
         con.send(b"\x1d")                      # Ctrl-]
         rc = con.wait_exit()
         assert rc == 0, "virsh console exited %d: %r" % (rc, con.buf[-500:])
@@ -162,8 +173,7 @@ def test_virsh_console():
         try:
             con2.wait_output(b"Escape character is ^]", 60)
             con2.wait_raw()
-            con2.send(b"vk-second\r")
-            con2.wait_output(b"vk-second", 60)
+            con2.type_until_echo(b"vk-second")
             con2.send(b"\x1d")
             assert con2.wait_exit() == 0
         finally:
@@ -189,6 +199,38 @@ def test_session_console():
     finally:
         con.close()
         virsh(uri, "destroy", "s1", check=False)
+
+
+def test_libvirtkit_console():
+    """libvirtkit's remote driver as the client (tests/daemon/console-client.c):
+    a non-blocking stream with an event callback reads GUEST-READY, then a
+    blocking one on the released console gets a typed line echoed."""
+    client = os.environ.get("VK_CONSOLE_CLIENT")
+    if not client:
+        raise Skip("VK_CONSOLE_CLIENT not set (meson sets it)")
+    d, uri = started_paused("k1")
+    p = subprocess.Popen([client, uri, "k1"], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    lines = []
+    t = threading.Thread(target=lambda: lines.extend(p.stdout), daemon=True)
+    t.start()
+    try:
+        def attached():
+            if p.poll() is not None and not any("attached" in l for l in lines):
+                t.join(5)
+                raise AssertionError("console-client exited: %s" % "".join(lines))
+            return any("attached" in l for l in lines)
+        wait_for(attached, "console-client to attach", 60)
+        virsh(uri, "resume", "k1")
+        rc = p.wait(150)
+        t.join(10)
+        out = "".join(lines)
+        assert rc == 0 and "console-client: ok" in out, (rc, out)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        virsh(uri, "destroy", "k1", check=False)
 
 
 def open_python(uri):
@@ -422,6 +464,8 @@ if __name__ == "__main__":
         ("test driver: NO_SUPPORT as libvirt", test_test_driver_no_support),
         ("virsh console: boot output, echo, Ctrl-] exits 0, reattach", test_virsh_console),
         ("virsh console through a session-mode daemon", test_session_console),
+        ("libvirtkit's remote driver: event-driven and blocking console streams",
+         test_libvirtkit_console),
         ("python openConsole: recv, second refused, FORCE takes over", test_python_console_force),
         ("a console never read: daemon memory bounded", test_unread_console_bounded),
         ("client killed mid-console: console released", test_killed_client),

@@ -1,0 +1,444 @@
+/* remote_driver_stream.c: streams of the remote driver (virDomainOpenConsole through a daemon)
+ *
+ * Thread protocol: the daemon's STREAM frames arrive on the connection's
+ * I/O thread (remoteStreamFrame) and are queued on their stream, found by
+ * serial in remotePrivate.streams (under remotePrivate.lock). The user's
+ * calls (any thread) take the stream's lock; Recv and Finish/Abort wait on
+ * its condition for data or the daemon's confirmation. The user's event
+ * callback runs from the registered event loop, through a timer armed
+ * while what it watches is ready (data queued, or always for WRITABLE:
+ * sends are queued, never refused). A connection that dies wakes every
+ * stream with its error (remoteStreamsClosed).
+ */
+#define G_LOG_DOMAIN "virtkit.remote.stream"
+#include <string.h>
+
+#include "remote_driver_priv.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_REMOTE
+
+/* Largest data frame sent (libvirt's client sends 256 KiB chunks too). */
+#define REMOTE_STREAM_CHUNK (256 * 1024)
+
+typedef struct {
+    remotePrivate *priv;            /* the connection's; the stream holds conn */
+    uint32_t serial;
+    int proc;
+    GMutex lock;
+    GCond cond;
+    GQueue rx;                      /* GBytes * */
+    size_t rxOffset;                /* into the head */
+    bool eof;                       /* the daemon's end of data */
+    bool confirmed;                 /* the daemon's OK to our finish/abort */
+    bool failed;                    /* error below */
+    virNetMessageError err;
+    bool dead;                      /* connection gone */
+    bool closed;                    /* finished or aborted here */
+    virStreamEventCallback cb;
+    void *cbOpaque;
+    virFreeCallback cbFree;
+    int cbEvents;
+    int timer;                      /* -1 when none */
+} remoteStream;
+
+static void
+remoteStreamDataFree(void *opaque)
+{
+    remoteStream *rs = opaque;
+
+    g_mutex_lock(&rs->priv->lock);
+    if (rs->priv->streams)
+        g_hash_table_remove(rs->priv->streams, GUINT_TO_POINTER(rs->serial));
+    g_mutex_unlock(&rs->priv->lock);
+    /* a frame being queued found it before the removal: let it finish */
+    g_mutex_lock(&rs->lock);
+    g_mutex_unlock(&rs->lock);
+    /* the timer held a reference on the stream: none is left here */
+    if (rs->cbFree)
+        rs->cbFree(rs->cbOpaque);
+    g_queue_clear_full(&rs->rx, (GDestroyNotify)g_bytes_unref);
+    virNetMessageErrorClear(&rs->err);
+    g_mutex_clear(&rs->lock);
+    g_cond_clear(&rs->cond);
+    g_free(rs);
+}
+
+/* Arm or disarm the event timer for what is ready now (lock held). */
+static void
+remoteStreamUpdateTimerLocked(remoteStream *rs)
+{
+    bool ready = false;
+
+    if (rs->timer < 0)
+        return;
+    if ((rs->cbEvents & VIR_STREAM_EVENT_READABLE) &&
+        (!g_queue_is_empty(&rs->rx) || rs->eof || rs->failed || rs->dead))
+        ready = true;
+    if ((rs->cbEvents & VIR_STREAM_EVENT_WRITABLE) && !rs->closed)
+        ready = true;
+    virEventUpdateTimeout(rs->timer, ready ? 0 : -1);
+}
+
+static void
+remoteStreamTimer(int timer G_GNUC_UNUSED, void *opaque)
+{
+    virStreamPtr st = opaque;
+    remoteStream *rs = st->privateData;
+    virStreamEventCallback cb;
+    void *cbOpaque;
+    int events = 0;
+
+    g_mutex_lock(&rs->lock);
+    cb = rs->cb;
+    cbOpaque = rs->cbOpaque;
+    if ((rs->cbEvents & VIR_STREAM_EVENT_READABLE) &&
+        (!g_queue_is_empty(&rs->rx) || rs->eof))
+        events |= VIR_STREAM_EVENT_READABLE;
+    if ((rs->cbEvents & VIR_STREAM_EVENT_WRITABLE) && !rs->closed)
+        events |= VIR_STREAM_EVENT_WRITABLE;
+    if (rs->failed)
+        events |= VIR_STREAM_EVENT_ERROR;
+    if (rs->dead)
+        events |= VIR_STREAM_EVENT_HANGUP;
+    g_mutex_unlock(&rs->lock);
+    if (cb && events)
+        cb(st, events, cbOpaque);
+    g_mutex_lock(&rs->lock);
+    remoteStreamUpdateTimerLocked(rs);
+    g_mutex_unlock(&rs->lock);
+}
+
+/* I/O thread: a STREAM frame of the daemon. */
+void
+remoteStreamFrame(virNetClient *client G_GNUC_UNUSED, virNetMessage *msg, void *opaque)
+{
+    remotePrivate *priv = opaque;
+    remoteStream *rs;
+    const char *why = NULL;
+
+    g_mutex_lock(&priv->lock);
+    rs = priv->streams ? g_hash_table_lookup(priv->streams,
+                                             GUINT_TO_POINTER(msg->header.serial)) : NULL;
+    if (!rs) {
+        g_mutex_unlock(&priv->lock);
+        g_debug("stream frame for serial %u: no such stream", msg->header.serial);
+        virNetMessageFree(msg);
+        return;
+    }
+    g_mutex_lock(&rs->lock);
+    g_mutex_unlock(&priv->lock);
+    switch (msg->header.status) {
+    case VIR_NET_CONTINUE:
+        if (virNetMessagePayloadLen(msg) == 0)
+            rs->eof = true;
+        else
+            g_queue_push_tail(&rs->rx, g_bytes_new(virNetMessagePayload(msg),
+                                                   virNetMessagePayloadLen(msg)));
+        break;
+    case VIR_NET_OK:
+        rs->confirmed = true;
+        break;
+    case VIR_NET_ERROR:
+    default:
+        virNetMessageErrorClear(&rs->err);
+        if (!virNetMessageDecodePayload(msg, virNetMessageErrorFilter, &rs->err, &why))
+            virNetMessageErrorSet(&rs->err, VIR_ERR_RPC, VIR_FROM_RPC,
+                                  "Unable to decode message payload");
+        rs->failed = true;
+        break;
+    }
+    g_cond_broadcast(&rs->cond);
+    remoteStreamUpdateTimerLocked(rs);
+    g_mutex_unlock(&rs->lock);
+    virNetMessageFree(msg);
+}
+
+/* The connection died: wake every stream. */
+void
+remoteStreamsClosed(remotePrivate *priv)
+{
+    GHashTableIter it;
+    gpointer v;
+
+    g_mutex_lock(&priv->lock);
+    if (priv->streams) {
+        g_hash_table_iter_init(&it, priv->streams);
+        while (g_hash_table_iter_next(&it, NULL, &v)) {
+            remoteStream *rs = v;
+
+            g_mutex_lock(&rs->lock);
+            rs->dead = true;
+            g_cond_broadcast(&rs->cond);
+            remoteStreamUpdateTimerLocked(rs);
+            g_mutex_unlock(&rs->lock);
+        }
+    }
+    g_mutex_unlock(&priv->lock);
+}
+
+/* The stream's failure as the thread's error (lock held): -1. */
+static int
+remoteStreamReportLocked(remoteStream *rs)
+{
+    if (rs->failed) {
+        virSetErrorRaw(rs->err.domain, rs->err.code,
+                       rs->err.level ? rs->err.level : VIR_ERR_ERROR,
+                       rs->err.message ? rs->err.message : "unknown error",
+                       rs->err.str1, rs->err.str2, rs->err.str3,
+                       rs->err.int1, rs->err.int2);
+    } else if (rs->dead) {
+        virReportError(VIR_ERR_RPC, "%s", "client socket is closed");
+    } else {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "stream is not open");
+    }
+    return -1;
+}
+
+static int
+remoteStreamSend(virStreamPtr st, const char *data, size_t nbytes)
+{
+    remoteStream *rs = st->privateData;
+    size_t n = MIN(nbytes, REMOTE_STREAM_CHUNK);
+
+    g_mutex_lock(&rs->lock);
+    if (rs->closed || rs->failed || rs->dead) {
+        remoteStreamReportLocked(rs);
+        g_mutex_unlock(&rs->lock);
+        return -1;
+    }
+    g_mutex_unlock(&rs->lock);
+    if (n == 0)
+        return 0;
+    if (virNetClientSendStream(rs->priv->client, REMOTE_PROGRAM, rs->proc, rs->serial,
+                               VIR_NET_CONTINUE, data, n) < 0)
+        return -1;
+    return n;
+}
+
+static int
+remoteStreamRecv(virStreamPtr st, char *data, size_t nbytes)
+{
+    remoteStream *rs = st->privateData;
+    size_t got = 0;
+    int ret;
+
+    g_mutex_lock(&rs->lock);
+    while (g_queue_is_empty(&rs->rx) && !rs->eof && !rs->failed && !rs->dead &&
+           !rs->closed) {
+        if (st->flags & VIR_STREAM_NONBLOCK) {
+            g_mutex_unlock(&rs->lock);
+            return -2;
+        }
+        g_cond_wait(&rs->cond, &rs->lock);
+    }
+    while (got < nbytes && !g_queue_is_empty(&rs->rx)) {
+        GBytes *b = g_queue_peek_head(&rs->rx);
+        gsize len;
+        const char *p = g_bytes_get_data(b, &len);
+        size_t n = MIN(nbytes - got, len - rs->rxOffset);
+
+        memcpy(data + got, p + rs->rxOffset, n);
+        got += n;
+        rs->rxOffset += n;
+        if (rs->rxOffset == len) {
+            g_bytes_unref(g_queue_pop_head(&rs->rx));
+            rs->rxOffset = 0;
+        }
+    }
+    if (got > 0)
+        ret = got;
+    else if (rs->eof)
+        ret = 0;
+    else
+        ret = remoteStreamReportLocked(rs);
+    remoteStreamUpdateTimerLocked(rs);
+    g_mutex_unlock(&rs->lock);
+    return ret;
+}
+
+static void
+remoteStreamUnrefStream(void *opaque)
+{
+    virObjectUnrefStream(opaque);
+}
+
+static int
+remoteStreamAddCallback(virStreamPtr st, int events, virStreamEventCallback cb,
+                        void *opaque, virFreeCallback ff)
+{
+    remoteStream *rs = st->privateData;
+    int ret = -1;
+
+    g_mutex_lock(&rs->lock);
+    if (rs->cb) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "multiple stream callbacks not supported");
+    } else if ((virObjectRefStream(st),
+                (rs->timer = virEventAddTimeout(-1, remoteStreamTimer, st,
+                                                remoteStreamUnrefStream))) < 0) {
+        virObjectUnrefStream(st);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "cannot register stream timer");
+    } else {
+        rs->cb = cb;
+        rs->cbOpaque = opaque;
+        rs->cbFree = ff;
+        rs->cbEvents = events;
+        remoteStreamUpdateTimerLocked(rs);
+        ret = 0;
+    }
+    g_mutex_unlock(&rs->lock);
+    return ret;
+}
+
+static int
+remoteStreamUpdateCallback(virStreamPtr st, int events)
+{
+    remoteStream *rs = st->privateData;
+    int ret = -1;
+
+    g_mutex_lock(&rs->lock);
+    if (!rs->cb) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "no stream callback registered");
+    } else {
+        rs->cbEvents = events;
+        remoteStreamUpdateTimerLocked(rs);
+        ret = 0;
+    }
+    g_mutex_unlock(&rs->lock);
+    return ret;
+}
+
+static int
+remoteStreamRemoveCallback(virStreamPtr st)
+{
+    remoteStream *rs = st->privateData;
+    virFreeCallback ff;
+    void *opaque;
+    int timer;
+
+    g_mutex_lock(&rs->lock);
+    if (!rs->cb) {
+        g_mutex_unlock(&rs->lock);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "no stream callback registered");
+        return -1;
+    }
+    ff = rs->cbFree;
+    opaque = rs->cbOpaque;
+    timer = rs->timer;
+    rs->cb = NULL;
+    rs->cbFree = NULL;
+    rs->cbOpaque = NULL;
+    rs->timer = -1;
+    g_mutex_unlock(&rs->lock);
+    virEventRemoveTimeout(timer);
+    if (ff)
+        ff(opaque);
+    return 0;
+}
+
+/* Send our finish (OK) or abort (ERROR) and wait for the daemon's answer. */
+static int
+remoteStreamClose(virStreamPtr st, int status)
+{
+    remoteStream *rs = st->privateData;
+    int ret = 0;
+
+    g_mutex_lock(&rs->lock);
+    if (rs->closed) {
+        g_mutex_unlock(&rs->lock);
+        if (status == VIR_NET_ERROR)
+            return 0;
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "stream is not open");
+        return -1;
+    }
+    rs->closed = true;
+    g_mutex_unlock(&rs->lock);
+    if (rs->cb)
+        remoteStreamRemoveCallback(st);
+    g_mutex_lock(&rs->lock);
+    if (rs->failed || rs->dead) {
+        /* nothing to confirm: the daemon ended the stream already */
+        ret = status == VIR_NET_ERROR ? 0 : remoteStreamReportLocked(rs);
+        g_mutex_unlock(&rs->lock);
+        return ret;
+    }
+    g_mutex_unlock(&rs->lock);
+    if (virNetClientSendStream(rs->priv->client, REMOTE_PROGRAM, rs->proc, rs->serial,
+                               status, NULL, 0) < 0)
+        return status == VIR_NET_ERROR ? 0 : -1;
+    g_mutex_lock(&rs->lock);
+    while (!rs->confirmed && !rs->failed && !rs->dead)
+        g_cond_wait(&rs->cond, &rs->lock);
+    if (!rs->confirmed && status == VIR_NET_OK)
+        ret = remoteStreamReportLocked(rs);
+    g_mutex_unlock(&rs->lock);
+    return ret;
+}
+
+static int
+remoteStreamFinish(virStreamPtr st)
+{
+    return remoteStreamClose(st, VIR_NET_OK);
+}
+
+static int
+remoteStreamAbort(virStreamPtr st)
+{
+    return remoteStreamClose(st, VIR_NET_ERROR);
+}
+
+static const virStreamDriver remoteStreamDriver = {
+    .streamSend = remoteStreamSend,
+    .streamRecv = remoteStreamRecv,
+    .streamEventAddCallback = remoteStreamAddCallback,
+    .streamEventUpdateCallback = remoteStreamUpdateCallback,
+    .streamEventRemoveCallback = remoteStreamRemoveCallback,
+    .streamFinish = remoteStreamFinish,
+    .streamAbort = remoteStreamAbort,
+};
+
+int
+remoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
+                        unsigned int flags)
+{
+    remotePrivate *priv = remotePriv(dom->conn);
+    remote_domain_open_console_args args = { 0 };
+    remoteStream *rs;
+
+    if (st->driver) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "stream is already open");
+        return -1;
+    }
+    rs = g_new0(remoteStream, 1);
+    rs->priv = priv;
+    rs->proc = REMOTE_PROC_DOMAIN_OPEN_CONSOLE;
+    rs->timer = -1;
+    g_mutex_init(&rs->lock);
+    g_cond_init(&rs->cond);
+    g_queue_init(&rs->rx);
+    rs->serial = virNetClientNewSerial(priv->client);
+    /* registered first: data may follow the reply at once */
+    g_mutex_lock(&priv->lock);
+    if (!priv->streams)
+        priv->streams = g_hash_table_new(NULL, NULL);
+    g_hash_table_insert(priv->streams, GUINT_TO_POINTER(rs->serial), rs);
+    g_mutex_unlock(&priv->lock);
+    st->privateData = rs;
+    st->privateFree = remoteStreamDataFree;
+
+    remoteMakeDomain(&args.dom, dom);
+    args.dev_name = (char *)dev_name;
+    args.flags = flags;
+    if (virNetClientCallSerial(priv->client, rs->serial, REMOTE_PROGRAM,
+                               REMOTE_PROC_DOMAIN_OPEN_CONSOLE,
+                               (virXdrFilter)remote_domain_open_console_args_filter, &args,
+                               NULL, NULL) < 0) {
+        st->privateData = NULL;
+        st->privateFree = NULL;
+        remoteStreamDataFree(rs);
+        return -1;
+    }
+    st->driver = &remoteStreamDriver;
+    return 0;
+}
