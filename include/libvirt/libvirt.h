@@ -453,6 +453,34 @@ int virDomainGetAutostart(virDomainPtr domain, int *autostart);
 int virDomainSetAutostart(virDomainPtr domain, int autostart);
 int virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
 int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel);
+
+/* Scheduler parameters (libvirt-domain.h) */
+#define VIR_DOMAIN_SCHEDULER_CPU_SHARES "cpu_shares"
+#define VIR_DOMAIN_SCHEDULER_GLOBAL_PERIOD "global_period"
+#define VIR_DOMAIN_SCHEDULER_GLOBAL_QUOTA "global_quota"
+#define VIR_DOMAIN_SCHEDULER_VCPU_PERIOD "vcpu_period"
+#define VIR_DOMAIN_SCHEDULER_VCPU_QUOTA "vcpu_quota"
+#define VIR_DOMAIN_SCHEDULER_EMULATOR_PERIOD "emulator_period"
+#define VIR_DOMAIN_SCHEDULER_EMULATOR_QUOTA "emulator_quota"
+#define VIR_DOMAIN_SCHEDULER_IOTHREAD_PERIOD "iothread_period"
+#define VIR_DOMAIN_SCHEDULER_IOTHREAD_QUOTA "iothread_quota"
+#define VIR_DOMAIN_SCHEDULER_WEIGHT "weight"
+#define VIR_DOMAIN_SCHEDULER_CAP "cap"
+#define VIR_DOMAIN_SCHEDULER_RESERVATION "reservation"
+#define VIR_DOMAIN_SCHEDULER_LIMIT "limit"
+#define VIR_DOMAIN_SCHEDULER_SHARES "shares"
+
+char *virDomainGetSchedulerType(virDomainPtr domain, int *nparams);
+int virDomainGetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params,
+                                    int *nparams);
+int virDomainGetSchedulerParametersFlags(virDomainPtr domain,
+                                         virTypedParameterPtr params,
+                                         int *nparams, unsigned int flags);
+int virDomainSetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params,
+                                    int nparams);
+int virDomainSetSchedulerParametersFlags(virDomainPtr domain,
+                                         virTypedParameterPtr params,
+                                         int nparams, unsigned int flags);
 int virDomainRef(virDomainPtr domain);
 int virDomainFree(virDomainPtr domain);
 virConnectPtr virDomainGetConnect(virDomainPtr domain);

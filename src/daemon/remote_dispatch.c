@@ -291,10 +291,11 @@ static VKD_HANDLER(vkdDispatchSupportsFeature)
         break;
     case REMOTE_FEATURE_REMOTE_EVENT_CALLBACK:     /* 316/317/318/319 */
     case REMOTE_FEATURE_REMOTE_CLOSE_CALLBACK:     /* 360/361 */
+    case REMOTE_FEATURE_TYPED_PARAM_STRING:        /* string typed parameters */
         r->supported = 1;
         break;
     default:
-        /* No migration, no fd passing, no typed parameters here. */
+        /* No migration, no fd passing here. */
         r->supported = 0;
         break;
     }
@@ -429,6 +430,11 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_GET_MAX_MEMORY, vkdDispatchGetMaxMemory, P),
     ENTRY(DOMAIN_GET_VCPUS_FLAGS, vkdGenDomainGetVcpusFlags, P),
     ENTRY(DOMAIN_GET_SECURITY_LABEL, vkdDispatchGetSecurityLabel, P),
+    ENTRY(DOMAIN_GET_SCHEDULER_TYPE, vkdDispatchGetSchedulerType, 0),
+    ENTRY(DOMAIN_GET_SCHEDULER_PARAMETERS, vkdDispatchGetSchedulerParameters, 0),
+    ENTRY(DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS, vkdDispatchGetSchedulerParametersFlags, 0),
+    ENTRY(DOMAIN_SET_SCHEDULER_PARAMETERS, vkdDispatchSetSchedulerParameters, 0),
+    ENTRY(DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, vkdDispatchSetSchedulerParametersFlags, 0),
     ENTRY(DOMAIN_OPEN_CONSOLE, vkdDispatchDomainOpenConsole, 0),
 
     /* Registering for events changes nothing: allowed read-only, as in libvirt. */

@@ -87,3 +87,10 @@ VKD_HANDLER(vkdDispatchCreateWithFlags);
 VKD_HANDLER(vkdDispatchGetInfo);
 VKD_HANDLER(vkdDispatchGetMaxMemory);
 VKD_HANDLER(vkdDispatchGetSecurityLabel);
+
+/* remote_dispatch_sched.c */
+VKD_HANDLER(vkdDispatchGetSchedulerType);                /* 56 */
+VKD_HANDLER(vkdDispatchGetSchedulerParameters);          /* 57 */
+VKD_HANDLER(vkdDispatchSetSchedulerParameters);          /* 58 */
+VKD_HANDLER(vkdDispatchSetSchedulerParametersFlags);     /* 219 */
+VKD_HANDLER(vkdDispatchGetSchedulerParametersFlags);     /* 223 */

@@ -83,6 +83,19 @@ struct _virHypervisorDriver {
     int (*domainSetAutostart)(virDomainPtr dom, int autostart);
     int (*domainHasManagedSaveImage)(virDomainPtr dom, unsigned int flags);
     int (*domainGetSecurityLabel)(virDomainPtr dom, virSecurityLabelPtr seclabel);
+    /* Scheduler: @nparams may be NULL for the type; Get* fill at most
+     * *@nparams entries of @params (the public layer checked it is > 0)
+     * and set *@nparams to the count; the Flags variants get
+     * VIR_TYPED_PARAM_STRING_OKAY added by the public layer. */
+    char *(*domainGetSchedulerType)(virDomainPtr dom, int *nparams);
+    int (*domainGetSchedulerParameters)(virDomainPtr dom, virTypedParameterPtr params,
+                                        int *nparams);
+    int (*domainGetSchedulerParametersFlags)(virDomainPtr dom, virTypedParameterPtr params,
+                                             int *nparams, unsigned int flags);
+    int (*domainSetSchedulerParameters)(virDomainPtr dom, virTypedParameterPtr params,
+                                        int nparams);
+    int (*domainSetSchedulerParametersFlags)(virDomainPtr dom, virTypedParameterPtr params,
+                                             int nparams, unsigned int flags);
     /* Attach @st (a new stream of @dom's connection) to the console. */
     int (*domainOpenConsole)(virDomainPtr dom, const char *dev_name, virStreamPtr st,
                              unsigned int flags);

@@ -927,6 +927,11 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainHasManagedSaveImage = remoteDomainHasManagedSaveImage,
     .domainGetSecurityLabel = remoteDomainGetSecurityLabel,
     .domainOpenConsole = remoteDomainOpenConsole,
+    .domainGetSchedulerType = remoteDomainGetSchedulerType,
+    .domainGetSchedulerParameters = remoteDomainGetSchedulerParameters,
+    .domainGetSchedulerParametersFlags = remoteDomainGetSchedulerParametersFlags,
+    .domainSetSchedulerParameters = remoteDomainSetSchedulerParameters,
+    .domainSetSchedulerParametersFlags = remoteDomainSetSchedulerParametersFlags,
     /* QEMU_PROGRAM (generated entry point, remote_client.c) */
     .domainQemuMonitorCommand = qemuDomainMonitorCommand,
     .connectDomainEventRegisterAny = remoteConnectDomainEventRegisterAny,

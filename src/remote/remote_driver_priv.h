@@ -63,3 +63,14 @@ int remoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr
                             unsigned int flags);
 void remoteStreamFrame(virNetClient *client, virNetMessage *msg, void *opaque);
 void remoteStreamsClosed(remotePrivate *priv);
+
+/* remote_driver_sched.c */
+char *remoteDomainGetSchedulerType(virDomainPtr dom, int *nparams);
+int remoteDomainGetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                       int *nparams);
+int remoteDomainGetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr params,
+                                            int *nparams, unsigned int flags);
+int remoteDomainSetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                       int nparams);
+int remoteDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr params,
+                                            int nparams, unsigned int flags);

@@ -139,7 +139,10 @@ remoteTypedParamsDeserialize(const remote_typed_param *val, uint32_t len, int li
                            len, G_MAXINT);
             return -1;
         }
-        out = g_new0(virTypedParameter, len ? len : 1);
+        /* none: NULL, as libvirt's g_new0(.., 0); a set of 0 parameters then
+         * fails in the public layer ("params ... must not be NULL"), as
+         * it does through libvirtd */
+        out = len ? g_new0(virTypedParameter, len) : NULL;
     }
 
     for (i = 0; i < len; i++) {

@@ -702,6 +702,90 @@ testTypedParams(void)
 }
 
 
+/* Scheduler parameters on test:///default: the type, weight=50, what a
+ * set accepts (and does not keep), argument errors. */
+static void
+testScheduler(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    virConnectPtr ro = virConnectOpenReadOnly(URI);
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    virDomainPtr rodom = virDomainLookupByName(ro, "test");
+    virTypedParameter params[4];
+    virTypedParameter set[2];
+    char *type;
+    int n = -7;
+
+    type = virDomainGetSchedulerType(dom, &n);
+    report("sched type", type ? 0 : -1);
+    printf("  type=%s nparams=%d\n", type ? type : "(null)", n);
+    free(type);
+    type = virDomainGetSchedulerType(dom, NULL);
+    report("sched type NULL nparams", type ? 0 : -1);
+    free(type);
+    report("sched type NULL domain", virDomainGetSchedulerType(NULL, &n) ? 0 : -1);
+
+    memset(params, 0, sizeof(params));
+    n = 4;
+    report("sched get", virDomainGetSchedulerParameters(dom, params, &n));
+    printTypedParams("  sched get", params, n, 4);
+    n = 0;
+    report("sched get nparams 0", virDomainGetSchedulerParameters(dom, params, &n));
+    n = -1;
+    report("sched get nparams -1", virDomainGetSchedulerParameters(dom, params, &n));
+    n = 4;
+    report("sched get NULL params", virDomainGetSchedulerParameters(dom, NULL, &n));
+    report("sched get NULL nparams", virDomainGetSchedulerParameters(dom, params, NULL));
+    n = 1;
+    report("sched get on read-only", virDomainGetSchedulerParameters(rodom, params, &n));
+    n = 4;
+    report("sched get flags 0", virDomainGetSchedulerParametersFlags(dom, params, &n, 0));
+    report("sched get flags live", virDomainGetSchedulerParametersFlags(dom, params, &n, 1));
+    report("sched get flags live|config",
+           virDomainGetSchedulerParametersFlags(dom, params, &n, 3));
+    n = 0;
+    report("sched get flags nparams 0",
+           virDomainGetSchedulerParametersFlags(dom, params, &n, 3));
+
+    memset(set, 0, sizeof(set));
+    strcpy(set[0].field, "weight");
+    set[0].type = VIR_TYPED_PARAM_UINT;
+    set[0].value.ui = 100;
+    report("sched set weight=100", virDomainSetSchedulerParameters(dom, set, 1));
+    n = 4;
+    report("sched get after set", virDomainGetSchedulerParameters(dom, params, &n));
+    printTypedParams("  sched get after set", params, n, 4);
+    report("sched set none", virDomainSetSchedulerParameters(dom, set, 0));
+    report("sched set nparams -1", virDomainSetSchedulerParameters(dom, set, -1));
+    report("sched set NULL params", virDomainSetSchedulerParameters(dom, NULL, 1));
+    report("sched set read-only", virDomainSetSchedulerParameters(rodom, set, 1));
+    report("sched set flags 0", virDomainSetSchedulerParametersFlags(dom, set, 1, 0));
+    report("sched set flags live", virDomainSetSchedulerParametersFlags(dom, set, 1, 1));
+    report("sched set flags live|config", virDomainSetSchedulerParametersFlags(dom, set, 1, 3));
+    set[1] = set[0];
+    report("sched set weight twice", virDomainSetSchedulerParameters(dom, set, 2));
+    strcpy(set[1].field, "cap");
+    report("sched set cap", virDomainSetSchedulerParameters(dom, set, 2));
+    set[0].type = VIR_TYPED_PARAM_INT;
+    report("sched set weight int", virDomainSetSchedulerParameters(dom, set, 1));
+    set[0].type = 42;
+    report("sched set weight type 42", virDomainSetSchedulerParameters(dom, set, 1));
+    set[0].type = VIR_TYPED_PARAM_STRING;
+    set[0].value.s = NULL;
+    report("sched set NULL string", virDomainSetSchedulerParameters(dom, set, 1));
+    set[0].value.s = (char *)"x";
+    report("sched set string", virDomainSetSchedulerParameters(dom, set, 1));
+    memset(set[0].field, 'w', sizeof(set[0].field));
+    set[0].type = VIR_TYPED_PARAM_UINT;
+    report("sched set unterminated field", virDomainSetSchedulerParameters(dom, set, 1));
+
+    virDomainFree(rodom);
+    virDomainFree(dom);
+    virConnectClose(ro);
+    virConnectClose(conn);
+}
+
+
 int
 main(void)
 {
@@ -710,6 +794,7 @@ main(void)
     virSetErrorFunc(NULL, quietErrors);
     testNoEventLoop();
     testTypedParams();
+    testScheduler();
     if (virEventRegisterDefaultImpl() < 0) {
         fprintf(stderr, "cannot register the default event loop\n");
         return 1;

@@ -277,11 +277,66 @@ def test_virsh_qemu_monitor_command():
     assert d.stop() == 0
 
 
+def _sched_calls(uri):
+    """Scheduler calls through python3-libvirt on @uri: [(call, outcome)]."""
+    import libvirt
+
+    def call(name, f, *a):
+        try:
+            return (name, f(*a))
+        except libvirt.libvirtError as e:
+            return (name, "error %d/%d %s" % (e.get_error_code(), e.get_error_domain(),
+                                              e.get_error_message()))
+        except LookupError as e:    # the binding checks names against a Get first
+            return (name, "LookupError %s" % e)
+    libvirt.registerErrorHandler(lambda ctx, err: None, None)
+    conn = libvirt.open(uri)
+    try:
+        dom = conn.lookupByName("test")
+        return [
+            call("type", dom.schedulerType),
+            call("get", dom.schedulerParameters),
+            call("get flags", dom.schedulerParametersFlags, 0),
+            call("get flags live|config", dom.schedulerParametersFlags, 3),
+            call("set weight", dom.setSchedulerParameters, {"weight": 100}),
+            call("get after set", dom.schedulerParameters),
+            call("set cap", dom.setSchedulerParameters, {"cap": 1}),
+        ]
+    finally:
+        conn.close()
+
+
+def test_scheduler_typed_params():
+    """Typed parameters on the wire: schedinfo through virtkitd answers what
+    libvirt 9.0's own test driver answers in-process."""
+    d = Daemon().start()
+    uri = d.uri("test")
+    for args in (["schedinfo", "test"], ["schedinfo", "test", "--set", "weight=100"],
+                 ["schedinfo", "test", "--live"], ["schedinfo", "test", "--set", "cap=1"],
+                 ["schedinfo", "nosuch"]):
+        ours = virsh(uri, *args, check=False)
+        ref = virsh("test:///default", *args, check=False)
+        assert (ours.returncode, ours.stdout, ours.stderr) == \
+            (ref.returncode, ref.stdout, ref.stderr), (args, ours, ref)
+    ours = _sched_calls(uri)
+    assert ours == _sched_calls("test:///default"), ours
+    assert ("get", {"weight": 50}) in ours, ours
+    # the read-only socket: reads allowed, a set refused by the daemon
+    ro = "test+unix:///default?socket=%s" % d.sock_ro
+    assert virsh(ro, "schedinfo", "test", readonly=True).stdout == \
+        virsh("test:///default", "schedinfo", "test").stdout
+    p = virsh(ro, "schedinfo", "test", "--set", "weight=1", readonly=True, check=False)
+    assert p.returncode != 0 and "read only" in p.stderr, p.stderr
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     run_tests([
         ("virsh on test+unix:///default: full lifecycle with events", test_virsh_test_driver),
         ("virsh version/hostname/nodeinfo/capabilities/domid", test_virsh_host_commands),
         ("virsh -r: mutations refused, nothing changed", test_virsh_read_only),
+        ("schedinfo / scheduler parameters through the daemon as libvirt's test driver",
+         test_scheduler_typed_params),
         ("test:///default shared while open, reset after last close",
          test_test_driver_state_shared_then_reset),
         ("virsh on qemu+unix:///system: lifecycle of a TCG guest", test_virsh_qemu_lifecycle),

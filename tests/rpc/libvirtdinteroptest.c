@@ -144,6 +144,64 @@ stopLibvirtd(void)
     daemonPid = 0;
 }
 
+/* Typed parameters between our remote driver and libvirtd's (de)serializer,
+ * on libvirtd's test:///default: weight=50, a set checked by libvirt's
+ * test driver, its errors unchanged. */
+static void
+testSchedulerOverLibvirtd(void)
+{
+    g_autofree char *uri = g_strdup_printf("test+unix:///default?socket=%s", sockpath);
+    virConnectPtr conn = virConnectOpen(uri);
+    virDomainPtr dom;
+    virTypedParameter params[4];
+    virTypedParameter set[2];
+    char *type;
+    int n = -1;
+
+    g_assert_nonnull(conn);
+    dom = virDomainLookupByName(conn, "test");
+    g_assert_nonnull(dom);
+    type = virDomainGetSchedulerType(dom, &n);
+    g_assert_cmpstr(type, ==, "fair");
+    g_assert_cmpint(n, ==, 1);
+    free(type);
+
+    memset(params, 0, sizeof(params));
+    n = 4;
+    g_assert_cmpint(virDomainGetSchedulerParameters(dom, params, &n), ==, 0);
+    g_assert_cmpint(n, ==, 1);
+    g_assert_cmpstr(params[0].field, ==, "weight");
+    g_assert_cmpint(params[0].type, ==, VIR_TYPED_PARAM_UINT);
+    g_assert_cmpuint(params[0].value.ui, ==, 50);
+    /* libvirt's test driver refuses the STRING_OKAY both public layers add */
+    g_assert_cmpint(virDomainGetSchedulerParametersFlags(dom, params, &n, 0), ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
+    g_assert_cmpstr(virGetLastErrorMessage(), ==,
+                    "unsupported flags (0x4) in function testDomainGetSchedulerParametersFlags");
+
+    memset(set, 0, sizeof(set));
+    strcpy(set[0].field, "weight");
+    set[0].type = VIR_TYPED_PARAM_UINT;
+    set[0].value.ui = 100;
+    g_assert_cmpint(virDomainSetSchedulerParameters(dom, set, 1), ==, 0);
+    /* a string goes over the wire (STRING_OKAY) and is refused by type there */
+    set[1].type = VIR_TYPED_PARAM_STRING;
+    strcpy(set[1].field, "weight");
+    set[1].value.s = (char *)"x";
+    g_assert_cmpint(virDomainSetSchedulerParameters(dom, set + 1, 1), ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
+    g_assert_cmpstr(virGetLastErrorMessage(), ==, "invalid argument: invalid type 'string' "
+                    "for parameter 'weight', expected 'uint'");
+    strcpy(set[1].field, "cap");
+    set[1].type = VIR_TYPED_PARAM_UINT;
+    g_assert_cmpint(virDomainSetSchedulerParameters(dom, set, 2), ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_ARGUMENT_UNSUPPORTED);
+    g_assert_cmpstr(virGetLastErrorMessage(), ==,
+                    "argument unsupported: parameter 'cap' not supported");
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
 static void
 testInterop(void)
 {
@@ -156,10 +214,11 @@ testInterop(void)
     int reason = -1;
     int cbid;
     gint64 end;
+    g_autofree char *setpriv = g_find_program_in_path("setpriv");
+    g_autofree char *qemu = g_find_program_in_path("qemu-system-x86_64");
 
     if (geteuid() != 0 || !g_file_test(LIBVIRTD, G_FILE_TEST_IS_EXECUTABLE) ||
-        !g_find_program_in_path("setpriv") ||
-        !g_find_program_in_path("qemu-system-x86_64")) {
+        !setpriv || !qemu) {
         g_test_skip("needs root, libvirtd, setpriv and qemu-system-x86_64");
         return;
     }
@@ -216,6 +275,8 @@ testInterop(void)
     g_assert_true(waitEvent("1/0 "));                   /* UNDEFINED/REMOVED */
     virDomainFree(dom);
     g_assert_cmpint(virConnectDomainEventDeregisterAny(conn, cbid), ==, 0);
+
+    testSchedulerOverLibvirtd();
 
     /* The daemon dies: reported as EOF, the connection is dead. */
     stopLibvirtd();

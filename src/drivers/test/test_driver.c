@@ -789,6 +789,106 @@ testDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
     return 0;
 }
 
+/* ---- scheduler: libvirt's test driver answers "fair", weight=50, and
+ * keeps nothing it is given ---------------------------------------------- */
+
+static char *
+testDomainGetSchedulerType(virDomainPtr dom G_GNUC_UNUSED, int *nparams)
+{
+    /* no lookup: libvirt's answers for any domain handle */
+    if (nparams)
+        *nparams = 1;
+    return g_strdup("fair");
+}
+
+static int
+testDomainGetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr params,
+                                      int *nparams, unsigned int flags)
+{
+    virDomainObj *obj;
+
+    /* libvirt's refuses every flag, even the STRING_OKAY its public layer adds */
+    virCheckFlags(0, -1);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    memset(&params[0], 0, sizeof(params[0]));
+    g_strlcpy(params[0].field, VIR_DOMAIN_SCHEDULER_WEIGHT, sizeof(params[0].field));
+    params[0].type = VIR_TYPED_PARAM_UINT;
+    params[0].value.ui = 50;
+    *nparams = 1;
+    virDomainObjEndAPI(&obj);
+    return 0;
+}
+
+static int
+testDomainGetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                 int *nparams)
+{
+    return testDomainGetSchedulerParametersFlags(dom, params, nparams, 0);
+}
+
+/* libvirt's virTypedParamsValidate(params, n, "weight", UINT, NULL), with
+ * its texts (VIR_FROM_NONE). */
+static int
+testValidateSchedulerParams(virTypedParameterPtr params, int nparams)
+{
+    static const char *const typeNames[] = {
+        "unknown", "int", "uint", "llong", "ullong", "double", "boolean", "string",
+    };
+    int i;
+    bool seen = false;
+
+    /* libvirt sorts by name first; with one key only the order of the
+     * checks below can differ, not their outcome for one offender */
+    for (i = 0; i < nparams; i++) {
+        if (strcmp(params[i].field, VIR_DOMAIN_SCHEDULER_WEIGHT) != 0) {
+            virReportErrorFull(VIR_FROM_NONE, VIR_ERR_ARGUMENT_UNSUPPORTED, __func__,
+                               "parameter '%s' not supported", params[i].field);
+            return -1;
+        }
+        if (seen) {
+            virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __func__,
+                               "parameter '%s' occurs multiple times", params[i].field);
+            return -1;
+        }
+        if (params[i].type != VIR_TYPED_PARAM_UINT) {
+            int t = params[i].type;
+
+            virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __func__,
+                               "invalid type '%s' for parameter '%s', expected '%s'",
+                               t >= 0 && t < (int)G_N_ELEMENTS(typeNames) ? typeNames[t]
+                                                                        : typeNames[0],
+                               params[i].field, "uint");
+            return -1;
+        }
+        seen = true;
+    }
+    return 0;
+}
+
+static int
+testDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr params,
+                                      int nparams, unsigned int flags)
+{
+    virDomainObj *obj;
+
+    virCheckFlags(0, -1);
+    if (testValidateSchedulerParams(params, nparams) < 0)
+        return -1;
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    /* libvirt's keeps no weight ("XXX"): nothing changes */
+    virDomainObjEndAPI(&obj);
+    return 0;
+}
+
+static int
+testDomainSetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                 int nparams)
+{
+    return testDomainSetSchedulerParametersFlags(dom, params, nparams, 0);
+}
+
 #define TEST_XML_FLAGS (VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE | \
                         VIR_DOMAIN_XML_MIGRATABLE)
 
@@ -1053,6 +1153,11 @@ const virHypervisorDriver testHypervisorDriver = {
     .domainSetAutostart = testDomainSetAutostart,
     .domainHasManagedSaveImage = testDomainHasManagedSaveImage,
     .domainGetSecurityLabel = testDomainGetSecurityLabel,
+    .domainGetSchedulerType = testDomainGetSchedulerType,
+    .domainGetSchedulerParameters = testDomainGetSchedulerParameters,
+    .domainGetSchedulerParametersFlags = testDomainGetSchedulerParametersFlags,
+    .domainSetSchedulerParameters = testDomainSetSchedulerParameters,
+    .domainSetSchedulerParametersFlags = testDomainSetSchedulerParametersFlags,
     .connectDomainEventRegisterAny = testConnectDomainEventRegisterAny,
     .connectDomainEventDeregisterAny = testConnectDomainEventDeregisterAny,
     .connectDomainEventRegister = testConnectDomainEventRegister,

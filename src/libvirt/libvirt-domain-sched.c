@@ -1,0 +1,269 @@
+/* libvirt-domain-sched.c: public entry points for a domain's scheduler parameters */
+#define G_LOG_DOMAIN "virtkit.api"
+
+#include <string.h>
+
+#include "libvirt_internal.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+
+
+/*
+ * Contracts below, as libvirt 9.0's (compared by tests/compat): the common
+ * checks of libvirt-domain.c (invalid domain VIR_ERR_INVALID_DOMAIN, NULL
+ * arguments VIR_ERR_INVALID_ARG, a driver without the call
+ * VIR_ERR_NO_SUPPORT, read-only connections refused for the Set calls),
+ * every failure dispatched once. Every driver virtkit has takes string
+ * parameters (libvirt's VIR_DRV_FEATURE_TYPED_PARAM_STRING), so the Flags
+ * variants always add VIR_TYPED_PARAM_STRING_OKAY, as libvirt does then.
+ */
+
+/* INVALID_ARG "*nparams in FN must be greater than zero" (libvirt's
+ * virCheckPositiveArgGoto). */
+#define checkPositiveArgGoto(arg, name, label) \
+    do { \
+        if ((arg) <= 0) { \
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, name, \
+                                   "%s in %s must be greater than zero", name, __func__); \
+            goto label; \
+        } \
+    } while (0)
+
+/* libvirt's VIR_EXCLUSIVE_FLAGS_GOTO for LIVE and CONFIG. */
+#define checkAffectFlagsGoto(flags, label) \
+    do { \
+        if (((flags) & VIR_DOMAIN_AFFECT_LIVE) && ((flags) & VIR_DOMAIN_AFFECT_CONFIG)) { \
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "flags", \
+                                   "Flags '%s' and '%s' are mutually exclusive", \
+                                   "VIR_DOMAIN_AFFECT_LIVE", "VIR_DOMAIN_AFFECT_CONFIG"); \
+            goto label; \
+        } \
+    } while (0)
+
+
+/* libvirt's virTypedParameterValidateSet, strings allowed: each field
+ * NUL-terminated within VIR_TYPED_PARAM_FIELD_LENGTH, no NULL string;
+ * reported from libvirt's util layer, so VIR_FROM_NONE. */
+static int
+validateSet(const char *funcname, virTypedParameterPtr params, int nparams)
+{
+    int i;
+
+    for (i = 0; i < nparams; i++) {
+        if (strnlen(params[i].field, VIR_TYPED_PARAM_FIELD_LENGTH) ==
+            VIR_TYPED_PARAM_FIELD_LENGTH) {
+            virAPIReportInvalidArg(VIR_FROM_NONE, funcname, "params",
+                                   "string parameter name '%.*s' too long",
+                                   VIR_TYPED_PARAM_FIELD_LENGTH, params[i].field);
+            return -1;
+        }
+        if (params[i].type == VIR_TYPED_PARAM_STRING && !params[i].value.s) {
+            virAPIReportInvalidArg(VIR_FROM_NONE, funcname, "params",
+                                   "NULL string parameter '%s'", params[i].field);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+
+/**
+ * virDomainGetSchedulerType:
+ * @domain: a domain handle
+ * @nparams: where to store the number of scheduler parameters, or NULL
+ *
+ * The name of @domain's CPU scheduler: "fair" with one parameter ("weight")
+ * on the test driver, as libvirt's.
+ *
+ * Returns a new string the caller frees, or NULL on error (the common
+ * ones).
+ */
+char *
+virDomainGetSchedulerType(virDomainPtr domain, int *nparams)
+{
+    virConnectPtr conn;
+    char *type;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, NULL);
+    conn = domain->conn;
+
+    if (conn->driver->domainGetSchedulerType) {
+        if (!(type = conn->driver->domainGetSchedulerType(domain, nparams)))
+            goto error;
+        return type;
+    }
+    virReportUnsupportedError();
+ error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virDomainGetSchedulerParameters:
+ * @domain: a domain handle
+ * @params: the caller's array of *@nparams entries, filled in
+ * @nparams: in: the size of @params (> 0, see virDomainGetSchedulerType);
+ *           out: how many entries were filled
+ *
+ * @domain's scheduler parameters (the test driver: weight=50, a
+ * VIR_TYPED_PARAM_UINT). Strings are never returned by this older call.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * VIR_ERR_INVALID_ARG for a NULL @params or @nparams or *@nparams <= 0.
+ */
+int
+virDomainGetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params,
+                                int *nparams)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckNonNullArgGoto(params, error);
+    virCheckNonNullArgGoto(nparams, error);
+    checkPositiveArgGoto(*nparams, "*nparams", error);
+
+    if (conn->driver->domainGetSchedulerParameters) {
+        if (conn->driver->domainGetSchedulerParameters(domain, params, nparams) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virDomainGetSchedulerParametersFlags:
+ * @domain: a domain handle
+ * @params: the caller's array of *@nparams entries, filled in
+ * @nparams: in: the size of @params (> 0); out: how many entries were filled
+ * @flags: bitwise-OR of virDomainModificationImpact and
+ *         virTypedParameterFlags (VIR_TYPED_PARAM_STRING_OKAY is added)
+ *
+ * As virDomainGetSchedulerParameters, for the live or persistent
+ * definition. libvirt 9.0's test driver accepts no flag at all, not even
+ * the VIR_TYPED_PARAM_STRING_OKAY its public layer adds, so this call
+ * always fails there; virtkit's does the same.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * VIR_ERR_INVALID_ARG for NULL arguments, *@nparams <= 0, or both
+ * VIR_DOMAIN_AFFECT_LIVE and VIR_DOMAIN_AFFECT_CONFIG; the driver's
+ * unsupported-flags error.
+ */
+int
+virDomainGetSchedulerParametersFlags(virDomainPtr domain, virTypedParameterPtr params,
+                                     int *nparams, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckNonNullArgGoto(params, error);
+    virCheckNonNullArgGoto(nparams, error);
+    checkPositiveArgGoto(*nparams, "*nparams", error);
+    flags |= VIR_TYPED_PARAM_STRING_OKAY;
+    checkAffectFlagsGoto(flags, error);
+
+    if (conn->driver->domainGetSchedulerParametersFlags) {
+        if (conn->driver->domainGetSchedulerParametersFlags(domain, params, nparams,
+                                                            flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virDomainSetSchedulerParameters:
+ * @domain: a domain handle
+ * @params: @nparams parameters to set
+ * @nparams: the number of entries of @params (>= 0)
+ *
+ * Changes @domain's scheduler parameters. libvirt 9.0's test driver checks
+ * them (only "weight", a VIR_TYPED_PARAM_UINT, once) and then keeps
+ * nothing: weight stays 50; virtkit's does the same.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, VIR_ERR_INVALID_ARG
+ * for a NULL @params, a negative @nparams, a field not NUL-terminated
+ * within VIR_TYPED_PARAM_FIELD_LENGTH or a NULL string; the driver's
+ * refusal of a parameter (libvirt's virTypedParamsValidate texts).
+ */
+int
+virDomainSetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params,
+                                int nparams)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(params, error);
+    virCheckNonNegativeArgGoto(nparams, error);
+    if (validateSet(__func__, params, nparams) < 0)
+        goto error;
+
+    if (conn->driver->domainSetSchedulerParameters) {
+        if (conn->driver->domainSetSchedulerParameters(domain, params, nparams) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+ error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virDomainSetSchedulerParametersFlags:
+ * @domain: a domain handle
+ * @params: @nparams parameters to set
+ * @nparams: the number of entries of @params (>= 0)
+ * @flags: bitwise-OR of virDomainModificationImpact
+ *
+ * As virDomainSetSchedulerParameters, for the live and/or persistent
+ * definition. libvirt 9.0's test driver accepts no flag.
+ *
+ * Returns 0 in case of success and -1 in case of error: those of
+ * virDomainSetSchedulerParameters, and the driver's unsupported-flags
+ * error.
+ */
+int
+virDomainSetSchedulerParametersFlags(virDomainPtr domain, virTypedParameterPtr params,
+                                     int nparams, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(params, error);
+    virCheckNonNegativeArgGoto(nparams, error);
+    if (validateSet(__func__, params, nparams) < 0)
+        goto error;
+
+    if (conn->driver->domainSetSchedulerParametersFlags) {
+        if (conn->driver->domainSetSchedulerParametersFlags(domain, params, nparams,
+                                                            flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+ error:
+    virDispatchError(conn);
+    return -1;
+}
