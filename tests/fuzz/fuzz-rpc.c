@@ -26,6 +26,10 @@
  * Only the lookup API (remoteProcedureLookup / remoteProcedureName) is
  * used, so a generated codec table replaces the hand-written one freely.
  *
+ * The typed parameters of the procedures that have a consumer
+ * (scheduler 57/223 replies: remote driver; 58/219 calls: daemon) also go
+ * through remoteTypedParamsDeserialize, both of libvirt's models.
+ *
  * Checks, besides ASan/UBSan and leaks: a reader that gives up reports
  * an error; every decoded object encodes again (virNetMessageEncode),
  * the encoding decodes to an object that encodes to the same bytes, and
@@ -42,6 +46,7 @@
 #include "virnetsocket.h"
 #include "virkeepalive.h"
 #include "remote_protocol.h"
+#include "remote_typedparam.h"
 #include "fuzz-common.h"
 
 static const int rpcDomains[] = { VIR_FROM_RPC, VIR_FROM_NONE, -1 };
@@ -102,6 +107,87 @@ checkRoundTrip(const virNetMessage *msg, virXdrFilter filter, size_t size,
                   what, hdr.proc, used, virNetMessagePayloadLen(enc1));
 }
 
+/* Where a decoded object of @proc holds typed parameters consumed by
+ * remote_typedparam.c, and with which limit. */
+#define TP(proc, isRet, type) \
+    { REMOTE_PROC_##proc, isRet, offsetof(type, params_len), offsetof(type, params_val) }
+static const struct {
+    int proc;
+    bool isRet;
+    size_t lenOff;
+    size_t valOff;
+} typedParamsAt[] = {
+    TP(DOMAIN_GET_SCHEDULER_PARAMETERS, true, remote_domain_get_scheduler_parameters_ret),
+    TP(DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS, true,
+       remote_domain_get_scheduler_parameters_flags_ret),
+    TP(DOMAIN_SET_SCHEDULER_PARAMETERS, false, remote_domain_set_scheduler_parameters_args),
+    TP(DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, false,
+       remote_domain_set_scheduler_parameters_flags_args),
+};
+#undef TP
+
+/* The typed parameters in @obj (decoded as @what of @proc), if any, into
+ * virTypedParameters: a new array (the daemon's model) and the caller's
+ * array of 2 (the remote driver's, for a client that asked for 2). A
+ * refusal leaves a libvirt-style error and nothing allocated; a success
+ * gives as many entries as the wire had, with terminated fields. */
+static void
+checkTypedParams(int proc, const char *what, const void *obj)
+{
+    bool isRet = strcmp(what, "ret") == 0;
+    size_t i;
+
+    if (!isRet && strcmp(what, "args") != 0)
+        return;
+    for (i = 0; i < G_N_ELEMENTS(typedParamsAt); i++) {
+        const guint8 *base = obj;
+        uint32_t len;
+        const remote_typed_param *val;
+        virTypedParameterPtr params = NULL;
+        virTypedParameter user[2];
+        int nparams = 0;
+        int j;
+
+        if (typedParamsAt[i].proc != proc || typedParamsAt[i].isRet != isRet)
+            continue;
+        memcpy(&len, base + typedParamsAt[i].lenOff, sizeof(len));
+        memcpy(&val, base + typedParamsAt[i].valOff, sizeof(val));
+
+        virResetLastError();
+        if (remoteTypedParamsDeserialize(val, len, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX,
+                                         &params, &nparams) == 0) {
+            FUZZ_CHECK((uint32_t)nparams == len, "%d typed params from %u", nparams, len);
+            for (j = 0; j < nparams; j++)
+                FUZZ_CHECK(memchr(params[j].field, 0, sizeof(params[j].field)) != NULL,
+                           "unterminated field");
+            remoteTypedParamsFree(params, nparams);
+        } else {
+            fuzzCheckError("typed params (new array)", rpcDomains);
+            FUZZ_CHECK(params == NULL && nparams == 0, "refusal left an array");
+        }
+
+        memset(user, 0, sizeof(user));
+        params = user;
+        nparams = G_N_ELEMENTS(user);
+        virResetLastError();
+        if (remoteTypedParamsDeserialize(val, len, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX,
+                                         &params, &nparams) == 0) {
+            FUZZ_CHECK(params == user && (uint32_t)nparams == len && len <= 2,
+                       "%d typed params into the caller's 2", nparams);
+            for (j = 0; j < nparams; j++) {
+                if (user[j].type == VIR_TYPED_PARAM_STRING)
+                    g_free(user[j].value.s);
+            }
+        } else {
+            fuzzCheckError("typed params (caller's array)", rpcDomains);
+            /* the strings copied before the refusal were freed */
+            for (j = 0; j < (int)G_N_ELEMENTS(user); j++)
+                FUZZ_CHECK(user[j].type != VIR_TYPED_PARAM_STRING || !user[j].value.s,
+                           "string left in the caller's array after a refusal");
+        }
+    }
+}
+
 /* Decode @msg's payload with @filter; round-trip it if it decodes.
  * Returns whether it decoded. */
 static bool
@@ -119,6 +205,7 @@ decodeAndCheck(const virNetMessage *msg, virXdrFilter filter, size_t size, const
         return false;
     }
     checkRoundTrip(msg, filter, size, obj, what);
+    checkTypedParams(msg->header.proc, what, obj);
     virXdrFree(filter, obj);
     return true;
 }
