@@ -274,9 +274,12 @@ remoteStreamAddCallback(virStreamPtr st, int events, virStreamEventCallback cb,
     if (rs->cb) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                        "multiple stream callbacks not supported");
-    } else if ((virObjectRefStream(st),
-                (rs->timer = virEventAddTimeout(-1, remoteStreamTimer, st,
-                                                remoteStreamUnrefStream))) < 0) {
+        goto cleanup;
+    }
+    /* the timer holds a reference on the stream until it is removed */
+    virObjectRefStream(st);
+    if ((rs->timer = virEventAddTimeout(-1, remoteStreamTimer, st,
+                                        remoteStreamUnrefStream)) < 0) {
         virObjectUnrefStream(st);
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "cannot register stream timer");
     } else {
@@ -287,6 +290,7 @@ remoteStreamAddCallback(virStreamPtr st, int events, virStreamEventCallback cb,
         remoteStreamUpdateTimerLocked(rs);
         ret = 0;
     }
+ cleanup:
     g_mutex_unlock(&rs->lock);
     return ret;
 }
