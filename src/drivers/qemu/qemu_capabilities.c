@@ -367,7 +367,6 @@ qemuCapsCacheSave(qemuCapsCache *cache, const qemuCaps *caps)
 {
     g_autoptr(json_object) o = NULL;
     g_autofree char *path = NULL;
-    g_autofree char *tmp = NULL;
     const char *text;
     g_autoptr(GError) gerr = NULL;
 
