@@ -252,10 +252,16 @@ class Torture:
         def snap():
             out = {}
             for dom in conn.listAllDomains():
-                state, reason = dom.state()
-                out[dom.name()] = {"dom": dom, "state": state, "reason": reason,
-                                   "active": bool(dom.isActive()),
-                                   "persistent": bool(dom.isPersistent())}
+                try:
+                    state, reason = dom.state()
+                    out[dom.name()] = {"dom": dom, "state": state, "reason": reason,
+                                       "active": bool(dom.isActive()),
+                                       "persistent": bool(dom.isPersistent())}
+                except libvirt.libvirtError as e:
+                    # a transient guest the restarted daemon is ending can go
+                    # between the list and the question: it is not there
+                    if e.get_error_code() != libvirt.VIR_ERR_NO_DOMAIN:
+                        raise
             return out
 
         def settled():
@@ -274,13 +280,22 @@ class Torture:
             doms, q = wait_for(settled, "the restarted daemon to settle", SETTLE_S, 0.01)
         except AssertionError:
             doms, q = snap(), qemu_names(d.root)
+        gone = []
         for name, x in doms.items():
-            x["autostart"] = bool(x["dom"].autostart()) if x["persistent"] else False
             try:
+                x["autostart"] = bool(x["dom"].autostart()) if x["persistent"] else False
                 root = ET.fromstring(x["dom"].XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
                 x["xml"] = (root.findtext("name"), root.findtext("description"))
-            except (ET.ParseError, libvirt.libvirtError) as e:
+            except libvirt.libvirtError as e:
+                if e.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN and \
+                        not x["persistent"]:
+                    gone.append(name)   # a transient guest that just ended
+                    continue
                 x["xml"] = ("unparsable: %s" % e, None)
+            except ET.ParseError as e:
+                x["xml"] = ("unparsable: %s" % e, None)
+        for name in gone:
+            del doms[name]
         return doms, q
 
     def check(self, d):
@@ -567,14 +582,17 @@ def test_torture():
     # clean exit at the end: every guest destroyed, nothing left
     conn = libvirt.open(d.uri())
     for x in conn.listAllDomains():
-        if x.isActive():
-            try:
+        try:
+            if x.isActive():
                 x.destroy()
-            except libvirt.libvirtError as e:
-                # a guest ending on its own (the SIGTERM of a cut destroy)
-                if e.get_error_code() != libvirt.VIR_ERR_OPERATION_INVALID:
-                    raise
-                assert not x.isActive(), "destroy refused a running guest: %s" % e
+        except libvirt.libvirtError as e:
+            # a guest ending on its own (the SIGTERM of a cut destroy): shut
+            # off meanwhile, or a transient one gone altogether
+            if e.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN:
+                continue
+            if e.get_error_code() != libvirt.VIR_ERR_OPERATION_INVALID:
+                raise
+            assert not x.isActive(), "destroy refused a running guest: %s" % e
     conn.close()
     wait_for(lambda: not qemu_pids(d.root), "guests to exit")
     assert d.stop() == 0
