@@ -1,6 +1,8 @@
 #!/bin/sh
-# demo-qemu.sh: boots the test guest through qemu:///embed?root=..., shows it
-# running, shuts it down by ACPI and prints the lifecycle events.
+# demo-qemu.sh: boots the test guest through qemu:///embed?root=... with a
+# qcow2 disk, a virtio NIC and a pty console, reads its console through a
+# stream, shuts it down by ACPI, prints the lifecycle events and reads the
+# guest's disk writes back from the image.
 # Usage: scripts/demo-qemu.sh BUILDDIR   (called by scripts/demo.sh / make demo)
 set -eu
 

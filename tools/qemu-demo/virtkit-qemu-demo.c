@@ -1,10 +1,13 @@
-/* virtkit-qemu-demo.c: boots the test guest through qemu:///embed, shuts it down by ACPI, prints the events */
+/* virtkit-qemu-demo.c: boots the test guest (disk, network, console) through qemu:///embed, shuts it down by ACPI, prints the events */
 
 /*
  * Threads: the main thread drives the guest; one thread runs the default
  * event loop and prints each event as it is delivered (virsh's format),
- * signalling the main thread through a GAsyncQueue. All waits have
- * deadlines; nothing sleeps for a fixed time.
+ * signalling the main thread through a GAsyncQueue. The guest's serial
+ * console is read through a console stream (virDomainOpenConsole) on the
+ * main thread, in blocking reads that end when the guest has said what
+ * is waited for or the stream ends. All waits have deadlines; nothing
+ * sleeps for a fixed time.
  */
 
 #define G_LOG_DOMAIN "virtkit.demo"
@@ -12,7 +15,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/inotify.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -63,29 +66,36 @@ loop(gpointer data)
     return NULL;
 }
 
-static bool
-waitConsole(const char *path, const char *needle)
+typedef struct {
+    virStreamPtr st;
+    GString *seen;          /* what the console printed so far */
+} DemoConsole;
+
+/* Read the console stream until @needle has been printed (true) or the
+ * deadline passed or the stream ended (false). The alarm that bounds a
+ * blocking read is the event loop's: a timer aborts the stream. */
+static void
+consoleDeadline(int timer, void *opaque)
 {
-    gint64 deadline = g_get_monotonic_time() + DEADLINE_S * G_USEC_PER_SEC;
-    int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-    bool found = false;
+    virStreamAbort(opaque);
+}
 
-    if (ifd < 0 || inotify_add_watch(ifd, path, IN_MODIFY) < 0)
-        return false;
-    while (g_get_monotonic_time() < deadline) {
-        g_autofree char *text = NULL;
-        struct pollfd pfd = { .fd = ifd, .events = POLLIN };
-        char buf[4096];
+static bool
+waitConsole(DemoConsole *con, const char *needle)
+{
+    int timer = virEventAddTimeout(DEADLINE_S * 1000, consoleDeadline, con->st, NULL);
+    bool found = strstr(con->seen->str, needle) != NULL;
 
-        if (g_file_get_contents(path, &text, NULL, NULL) && strstr(text, needle)) {
-            found = true;
+    while (!found) {
+        char buf[1024];
+        int n = virStreamRecv(con->st, buf, sizeof(buf));
+
+        if (n <= 0)
             break;
-        }
-        if (poll(&pfd, 1, (int)((deadline - g_get_monotonic_time()) / 1000) + 1) > 0)
-            while (read(ifd, buf, sizeof(buf)) > 0)
-                ;
+        g_string_append_len(con->seen, buf, n);
+        found = strstr(con->seen->str, needle) != NULL;
     }
-    close(ifd);
+    virEventRemoveTimeout(timer);
     return found;
 }
 
@@ -106,7 +116,10 @@ main(int argc, char **argv)
 {
     g_autofree char *uri = NULL;
     g_autofree char *xml = NULL;
-    g_autofree char *serial = NULL;
+    g_autofree char *disk = NULL;
+    g_autofree char *qemuImg = NULL;
+    g_autoptr(GString) seen = g_string_new(NULL);
+    DemoConsole con = { .seen = seen };
     virConnectPtr conn;
     virDomainPtr dom;
     unsigned long ver = 0;
@@ -117,7 +130,14 @@ main(int argc, char **argv)
         return 2;
     }
     uri = g_strdup_printf("qemu:///embed?root=%s", argv[1]);
-    serial = g_strdup_printf("%s/demo.serial", argv[1]);
+    /* a qcow2 disk for the guest to write to (the test guest's init writes
+     * a pattern at its start with virtkit.writedisk=1) */
+    disk = g_strdup_printf("%s/demo-disk.qcow2", argv[1]);
+    qemuImg = g_strdup_printf("qemu-img create -q -f qcow2 %s 64M", disk);
+    if (system(qemuImg) != 0) {
+        fprintf(stderr, "error: qemu-img could not create %s\n", disk);
+        return 1;
+    }
     xml = g_strdup_printf("<domain type='qemu'>\n"
                           "  <name>demo</name>\n"
                           "  <memory unit='MiB'>256</memory>\n"
@@ -126,11 +146,20 @@ main(int argc, char **argv)
                           "    <type arch='x86_64' machine='q35'>hvm</type>\n"
                           "    <kernel>%s/vmlinuz</kernel>\n"
                           "    <initrd>%s/initrd.gz</initrd>\n"
-                          "    <cmdline>console=ttyS0 quiet</cmdline>\n"
+                          "    <cmdline>console=ttyS0 quiet virtkit.writedisk=1</cmdline>\n"
                           "  </os>\n"
                           "  <features><acpi/></features>\n"
-                          "  <devices><serial type='file'><source path='%s'/></serial></devices>\n"
-                          "</domain>\n", argv[2], argv[2], serial);
+                          "  <devices>\n"
+                          "    <disk type='file' device='disk'>\n"
+                          "      <driver name='qemu' type='qcow2'/>\n"
+                          "      <source file='%s'/>\n"
+                          "      <target dev='vda' bus='virtio'/>\n"
+                          "    </disk>\n"
+                          "    <interface type='user'><model type='virtio'/></interface>\n"
+                          "    <serial type='pty'/>\n"
+                          "    <console type='pty'/>\n"
+                          "  </devices>\n"
+                          "</domain>\n", argv[2], argv[2], disk);
 
     stopped = g_async_queue_new();
     if (virEventRegisterDefaultImpl() < 0)
@@ -149,19 +178,28 @@ main(int argc, char **argv)
                                      lifecycleCb, NULL, NULL);
 
     t0 = g_get_monotonic_time();
-    printf("== define and start the test guest (TCG)\n");
+    printf("== define and start the test guest (TCG): a qcow2 disk, a virtio NIC, a pty console\n");
     if (!(dom = virDomainDefineXML(conn, xml)) || virDomainCreate(dom) < 0) {
         fprintf(stderr, "error: %s\n", virGetLastErrorMessage());
         return 1;
     }
     printf("  started in %.1f ms\n", (g_get_monotonic_time() - t0) / 1000.0);
     showState(dom);
-    if (!waitConsole(serial, "GUEST-READY")) {
-        fprintf(stderr, "error: the guest did not become ready\n");
+    printf("== the guest's console, through a stream (virDomainOpenConsole)\n");
+    if (!(con.st = virStreamNew(conn, 0)) || virDomainOpenConsole(dom, NULL, con.st, 0) < 0) {
+        fprintf(stderr, "error: %s\n", virGetLastErrorMessage());
         virDomainDestroy(dom);
         return 1;
     }
-    printf("  guest console says GUEST-READY after %.1f ms\n",
+    if (!waitConsole(&con, "GUEST-READY")) {
+        fprintf(stderr, "error: the guest did not become ready; its console said:\n%s\n",
+                seen->str);
+        virDomainDestroy(dom);
+        return 1;
+    }
+    printf("  guest console says %s and GUEST-READY after %.1f ms\n",
+           strstr(seen->str, "GUEST-DISK-WRITTEN") ? "GUEST-DISK-WRITTEN (its disk works)"
+                                                   : "no disk write",
            (g_get_monotonic_time() - t0) / 1000.0);
 
     printf("== ACPI shutdown\n");
@@ -179,6 +217,24 @@ main(int argc, char **argv)
         return 1;
     }
     showState(dom);
+    {
+        /* what the guest wrote is on the image once QEMU has flushed it */
+        g_autofree char *out = g_strdup_printf("%s/demo-disk.head", argv[1]);
+        g_autofree char *dd = g_strdup_printf("qemu-img dd -f qcow2 -O raw bs=4096 count=1 "
+                                              "if=%s of=%s", disk, out);
+        g_autofree char *head = NULL;
+
+        if (system(dd) == 0 && g_file_get_contents(out, &head, NULL, NULL) &&
+            g_str_has_prefix(head, "VIRTKIT-TEST-PATTERN"))
+            printf("  the guest's writes are on %s (read back with qemu-img)\n", disk);
+        else {
+            fprintf(stderr, "error: the guest's writes are not on %s\n", disk);
+            return 1;
+        }
+    }
+    /* the stream ended with the guest */
+    virStreamFinish(con.st);
+    virStreamFree(con.st);
     virConnectDomainEventDeregisterAny(conn, cbid);
     virDomainUndefine(dom);
     virDomainFree(dom);
