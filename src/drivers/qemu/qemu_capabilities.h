@@ -44,8 +44,10 @@
 typedef struct _qemuCaps qemuCaps;
 typedef struct _qemuCapsCache qemuCapsCache;
 
-/* Deadline of the QMP probe and of each KVM/TCG boot probe. */
-#define QEMU_CAPS_PROBE_TIMEOUT_MS 15000
+/* Deadline of the QMP probe and of each KVM/TCG boot probe: libvirt's
+ * monitor wait (30 s). QEMU answers in ~20 ms on an idle host; 15 s was
+ * once exceeded at load average 18 on 2 cores, failing a define. */
+#define QEMU_CAPS_PROBE_TIMEOUT_MS 30000
 #define QEMU_CAPS_KVM_PROBE_TIMEOUT_MS 5000
 
 /* @cacheDir: directory for cache files (created if missing), or NULL for
