@@ -83,7 +83,8 @@ main(int argc, char **argv)
 
         names[i] = g_strdup_printf("bench-%05d", i);
         xml = g_strdup_printf("<domain type='test'><name>%s</name><memory>1024</memory>"
-                              "<os><type>hvm</type></os></domain>", names[i]);
+                              "<os><type>hvm</type></os></domain>",
+                              names[i]);
         if (!(dom = virDomainDefineXML(conn, xml))) {
             fprintf(stderr, "define %s: %s\n", names[i], virGetLastErrorMessage());
             return 1;

@@ -238,11 +238,13 @@ main(int argc, char **argv)
         snprintf(serial, sizeof(serial), "%s/qmpfloor.serial", argv[3]);
         snprintf(chardev, sizeof(chardev), "file,id=charserial0,path=%s", serial);
         for (int r = 0; r < reps; r++) {
-            char *extra[] = { "-machine", "q35,usb=off,acpi=on", "-m", "256",
-                              "-kernel", kernel, "-initrd", initrd,
-                              "-append", "console=ttyS0 quiet",
+            char *extra[] = { "-machine", "q35,usb=off,acpi=on",
+                              "-m",       "256",
+                              "-kernel",  kernel,
+                              "-initrd",  initrd,
+                              "-append",  "console=ttyS0 quiet",
                               "-chardev", chardev,
-                              "-device", "isa-serial,chardev=charserial0,id=serial0" };
+                              "-device",  "isa-serial,chardev=charserial0,id=serial0" };
             double t0 = nowMs();
             pid_t pid;
 
@@ -269,6 +271,7 @@ main(int argc, char **argv)
         unlink(serial);
         return 0;
     }
-    fprintf(stderr, "usage: qmpfloor mini REPS | qmpfloor guest GUESTDIR SERIALDIR REPS\n");
+    fprintf(stderr,
+            "usage: qmpfloor mini REPS | qmpfloor guest GUESTDIR SERIALDIR REPS\n");
     return 2;
 }

@@ -73,7 +73,7 @@ main(int argc, char **argv)
                 pending_signal = 0;
                 continue;
             }
-            break;   /* ECHILD: nothing left to reap */
+            break; /* ECHILD: nothing left to reap */
         }
         if (pid == child) {
             child_done = 1;

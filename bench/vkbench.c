@@ -170,9 +170,10 @@ openConnection(const char *uri, bool events)
     if (!conn)
         die("virConnectOpen");
     if (events &&
-        virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                         (virConnectDomainEventGenericCallback)(void (*)(void))lifecycleCallback,
-                                         NULL, NULL) < 0)
+        virConnectDomainEventRegisterAny(
+            conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+            (virConnectDomainEventGenericCallback)(void (*)(void))lifecycleCallback, NULL,
+            NULL) < 0)
         die("virConnectDomainEventRegisterAny");
     return conn;
 }
@@ -188,7 +189,8 @@ minimalXml(const char *name, int memKiB)
                  "<os><type arch='x86_64' machine='pc'>hvm</type></os>"
                  "<on_poweroff>destroy</on_poweroff>"
                  "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>"
-                 "</domain>", name, memKiB) < 0)
+                 "</domain>",
+                 name, memKiB) < 0)
         abort();
     return xml;
 }
@@ -208,7 +210,8 @@ guestXml(const char *name, const char *guestDir, const char *serial)
                  "<on_poweroff>destroy</on_poweroff>"
                  "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
                  "<serial type='file'><source path='%s'/><target port='0'/></serial>"
-                 "</devices></domain>", name, guestDir, guestDir, serial) < 0)
+                 "</devices></domain>",
+                 name, guestDir, guestDir, serial) < 0)
         abort();
     return xml;
 }
@@ -306,7 +309,7 @@ workloadLookup(virConnectPtr conn, int n, int reps, const char *metric)
 static void
 workloadLookupRate(virConnectPtr conn, int n, int reps, const char *metric)
 {
-    char (*names)[32] = calloc(n, sizeof(*names));
+    char(*names)[32] = calloc(n, sizeof(*names));
 
     for (int i = 0; i < n; i++)
         benchName(names[i], sizeof(names[i]), i);
@@ -367,8 +370,8 @@ throughputThread(void *opaque)
 /* throughput N THREADS shared|own SECONDS REPS: lookupByName + getState
  * calls per second (each counts as one call). */
 static void
-workloadThroughput(const char *uri, virConnectPtr conn, int n, int threads,
-                   bool shared, double seconds, int reps, const char *metric)
+workloadThroughput(const char *uri, virConnectPtr conn, int n, int threads, bool shared,
+                   double seconds, int reps, const char *metric)
 {
     for (int r = 0; r < reps; r++) {
         pthread_t tids[64];
@@ -377,8 +380,8 @@ workloadThroughput(const char *uri, virConnectPtr conn, int n, int threads,
         double t0 = nowMs();
 
         for (int t = 0; t < threads; t++) {
-            args[t] = (ThroughputArgs){ uri, shared ? conn : NULL, n, seconds, 0,
-                                        (unsigned int)(t * 977 + r) };
+            args[t] = (ThroughputArgs){ uri, shared ? conn : NULL,       n, seconds,
+                                        0,   (unsigned int)(t * 977 + r) };
             pthread_create(&tids[t], NULL, throughputThread, &args[t]);
         }
         for (int t = 0; t < threads; t++) {
@@ -655,12 +658,13 @@ main(int argc, char **argv)
     char metric[128];
 
     if (argc < 3) {
-        fprintf(stderr,
-                "usage: vkbench URI WORKLOAD [ARGS...]\n"
-                "  define FROM N TAG | undefine N TAG | list REPS TAG | lookup N REPS TAG\n"
-                "  lookuprate N REPS TAG | throughput N THREADS shared|own SECONDS REPS TAG\n"
-                "  startdestroy REPS | suspend REPS | guest GUESTDIR SERIALDIR REPS\n"
-                "  inproc N REPS | running N | stoprunning N | firstlist T0_REALTIME_MS TAG\n");
+        fprintf(
+            stderr,
+            "usage: vkbench URI WORKLOAD [ARGS...]\n"
+            "  define FROM N TAG | undefine N TAG | list REPS TAG | lookup N REPS TAG\n"
+            "  lookuprate N REPS TAG | throughput N THREADS shared|own SECONDS REPS TAG\n"
+            "  startdestroy REPS | suspend REPS | guest GUESTDIR SERIALDIR REPS\n"
+            "  inproc N REPS | running N | stoprunning N | firstlist T0_REALTIME_MS TAG\n");
         return 2;
     }
     uri = argv[1];
@@ -676,12 +680,13 @@ main(int argc, char **argv)
     pthread_create(&loop, NULL, eventLoopThread, NULL);
     pthread_detach(loop);
     conn = openConnection(uri, strcmp(workload, "suspend") == 0 ||
-                               strcmp(workload, "guest") == 0);
+                                   strcmp(workload, "guest") == 0);
 
     if (strcmp(workload, "define") == 0) {
         tag = argc > 5 ? argv[5] : "";
         snprintf(metric, sizeof(metric), "define%s", tag);
-        workloadDefine(conn, argInt(argc, argv, 3, 0), argInt(argc, argv, 4, 1000), metric);
+        workloadDefine(conn, argInt(argc, argv, 3, 0), argInt(argc, argv, 4, 1000),
+                       metric);
     } else if (strcmp(workload, "undefine") == 0) {
         tag = argc > 4 ? argv[4] : "";
         snprintf(metric, sizeof(metric), "undefine%s", tag);
@@ -693,11 +698,13 @@ main(int argc, char **argv)
     } else if (strcmp(workload, "lookup") == 0) {
         tag = argc > 5 ? argv[5] : "";
         snprintf(metric, sizeof(metric), "lookup%s", tag);
-        workloadLookup(conn, argInt(argc, argv, 3, 1000), argInt(argc, argv, 4, 1000), metric);
+        workloadLookup(conn, argInt(argc, argv, 3, 1000), argInt(argc, argv, 4, 1000),
+                       metric);
     } else if (strcmp(workload, "lookuprate") == 0) {
         tag = argc > 5 ? argv[5] : "";
         snprintf(metric, sizeof(metric), "lookup_per_s%s", tag);
-        workloadLookupRate(conn, argInt(argc, argv, 3, 1000), argInt(argc, argv, 4, 5), metric);
+        workloadLookupRate(conn, argInt(argc, argv, 3, 1000), argInt(argc, argv, 4, 5),
+                           metric);
     } else if (strcmp(workload, "throughput") == 0 && argc > 5) {
         bool shared = strcmp(argv[5], "shared") == 0;
         int threads = argInt(argc, argv, 4, 1);
@@ -706,9 +713,11 @@ main(int argc, char **argv)
         snprintf(metric, sizeof(metric), "calls_%dt_%s%s_per_s", threads,
                  shared ? "shared" : "own", tag);
         workloadThroughput(uri, conn, argInt(argc, argv, 3, 1000), threads, shared,
-                           argc > 6 ? atof(argv[6]) : 2.0, argInt(argc, argv, 7, 3), metric);
+                           argc > 6 ? atof(argv[6]) : 2.0, argInt(argc, argv, 7, 3),
+                           metric);
     } else if (strcmp(workload, "inproc") == 0) {
-        workloadInProcess(uri, conn, argInt(argc, argv, 3, 10000), argInt(argc, argv, 4, 5));
+        workloadInProcess(uri, conn, argInt(argc, argv, 3, 10000),
+                          argInt(argc, argv, 4, 5));
     } else if (strcmp(workload, "startdestroy") == 0) {
         workloadStartDestroy(conn, argInt(argc, argv, 3, 10));
     } else if (strcmp(workload, "suspend") == 0) {

@@ -12,12 +12,15 @@
 #include "virerror.h"
 
 static void
-spawnShell(const char *script, int logfd, const int *keep, size_t nkeep,
-           bool newSession, pid_t *pid, int *pidfd)
+spawnShell(const char *script, int logfd, const int *keep, size_t nkeep, bool newSession,
+           pid_t *pid, int *pidfd)
 {
     const char *argv[] = { "/bin/sh", "-c", script, NULL };
     virProcessSpawnOpts opts = {
-        .argv = argv, .logfd = logfd, .keepfds = keep, .nkeepfds = nkeep,
+        .argv = argv,
+        .logfd = logfd,
+        .keepfds = keep,
+        .nkeepfds = nkeep,
         .newSession = newSession,
     };
 
@@ -53,7 +56,7 @@ testExecFailure(void)
     int pidfd = -1;
 
     g_assert_cmpint(virProcessSpawn(&opts, &pid, &pidfd), ==, -1);
-    g_assert_cmpint(pid, ==, 0);      /* outputs untouched on failure */
+    g_assert_cmpint(pid, ==, 0); /* outputs untouched on failure */
     g_assert_cmpint(pidfd, ==, -1);
     g_assert_true(virErrorIsSet());
     /* The failed child was reaped by the spawn itself. */
@@ -90,7 +93,8 @@ testDeadlineThenKill(void)
         char state = 0;
 
         g_assert_cmpint(virProcessPidfdKill(pidfd, SIGSTOP), ==, 0);
-        g_assert_cmpint(waitid((idtype_t)3 /* P_PIDFD */, (id_t)pidfd, &info, WSTOPPED), ==, 0);
+        g_assert_cmpint(waitid((idtype_t)3 /* P_PIDFD */, (id_t)pidfd, &info, WSTOPPED),
+                        ==, 0);
         g_assert_cmpint(virProcessGetStatInfo(pid, &state, &st2), ==, 0);
         g_assert_cmpint(state, ==, 'T');
         g_assert_cmpuint(st2, ==, st1);
@@ -128,7 +132,8 @@ testKillGuard(void)
 static void
 testFds(void)
 {
-    g_autofree char *logpath = g_build_filename(g_get_tmp_dir(), "virprocesstest-XXXXXX", NULL);
+    g_autofree char *logpath =
+        g_build_filename(g_get_tmp_dir(), "virprocesstest-XXXXXX", NULL);
     g_autofree char *log = NULL;
     g_autofree char *script = NULL;
     int logfd = g_mkstemp(logpath);
@@ -192,7 +197,8 @@ testHeldReleaseAbort(void)
     g_assert_cmpint(virProcessSpawnHeld(&opts, &pid, &pidfd, &held), ==, 0);
     g_assert_false(g_file_test(marker, G_FILE_TEST_EXISTS));
     g_assert_cmpint(virProcessRelease(held), ==, 0);
-    g_assert_cmpint(virProcessWaitPidfd(pidfd, g_get_monotonic_time() + 10 * G_USEC_PER_SEC), ==, 1);
+    g_assert_cmpint(
+        virProcessWaitPidfd(pidfd, g_get_monotonic_time() + 10 * G_USEC_PER_SEC), ==, 1);
     g_assert_cmpint(virProcessReapPidfd(pidfd, &status), ==, 1);
     g_assert_true(WIFEXITED(status));
     g_assert_cmpint(WEXITSTATUS(status), ==, 7);
@@ -250,21 +256,24 @@ checkOwnerDeathEndsChild(bool held)
         _exit(1);
     }
     close(report[1]);
-    g_assert_cmpint(read(report[0], &grandchild, sizeof(grandchild)), ==, sizeof(grandchild));
+    g_assert_cmpint(read(report[0], &grandchild, sizeof(grandchild)), ==,
+                    sizeof(grandchild));
     close(report[0]);
     g_assert_cmpint(grandchild, >, 1);
 
     gcfd = virProcessPidfdOpen(grandchild);
     ownerfd = virProcessPidfdOpen(owner);
     g_assert_cmpint(ownerfd, >=, 0);
-    g_assert_cmpint(virProcessWaitPidfd(ownerfd, g_get_monotonic_time() + 10 * G_USEC_PER_SEC), ==, 1);
+    g_assert_cmpint(
+        virProcessWaitPidfd(ownerfd, g_get_monotonic_time() + 10 * G_USEC_PER_SEC), ==,
+        1);
     g_assert_cmpint(virProcessReapPidfd(ownerfd, NULL), ==, 1);
     close(ownerfd);
     if (gcfd >= 0) {
         int rc = virProcessWaitPidfd(gcfd, g_get_monotonic_time() + 10 * G_USEC_PER_SEC);
 
         if (rc != 1)
-            virProcessPidfdKill(gcfd, SIGKILL);   /* clean up before failing */
+            virProcessPidfdKill(gcfd, SIGKILL); /* clean up before failing */
         close(gcfd);
         g_assert_cmpint(rc, ==, 1);
     } else {

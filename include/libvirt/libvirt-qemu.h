@@ -9,14 +9,14 @@ extern "C" {
 
 typedef enum {
     VIR_DOMAIN_QEMU_MONITOR_COMMAND_DEFAULT = 0,
-    VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP     = (1 << 0), /* cmd is a human monitor command */
+    VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP = (1 << 0), /* cmd is a human monitor command */
 } virDomainQemuMonitorCommandFlags;
 
 /* Send @cmd to the domain's QEMU monitor; *result gets QEMU's whole JSON
  * reply, or with _HMP the human monitor's output (free() it). Refused on
  * read-only connections. 0 on success, -1 on error. */
-int virDomainQemuMonitorCommand(virDomainPtr domain, const char *cmd,
-                                char **result, unsigned int flags);
+int virDomainQemuMonitorCommand(virDomainPtr domain, const char *cmd, char **result,
+                                unsigned int flags);
 
 #ifdef __cplusplus
 }

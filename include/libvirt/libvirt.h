@@ -12,7 +12,7 @@ extern "C" {
 /* The libvirt release whose API this header mirrors (9.0.0). */
 #define LIBVIR_VERSION_NUMBER 9000000
 #define LIBVIR_CHECK_VERSION(major, minor, micro) \
-    ((major) * 1000000 + (minor) * 1000 + (micro) <= LIBVIR_VERSION_NUMBER)
+    ((major)*1000000 + (minor)*1000 + (micro) <= LIBVIR_VERSION_NUMBER)
 
 #define VIR_UUID_BUFLEN 16
 #define VIR_UUID_STRING_BUFLEN (36 + 1)
@@ -57,8 +57,8 @@ struct _virConnectCredential {
 typedef struct _virConnectCredential virConnectCredential;
 typedef virConnectCredential *virConnectCredentialPtr;
 
-typedef int (*virConnectAuthCallbackPtr)(virConnectCredentialPtr cred,
-                                         unsigned int ncred, void *cbdata);
+typedef int (*virConnectAuthCallbackPtr)(virConnectCredentialPtr cred, unsigned int ncred,
+                                         void *cbdata);
 
 struct _virConnectAuth {
     int *credtype;
@@ -107,13 +107,13 @@ int virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb
 /* ---- Typed parameters (libvirt-common.h) --------------------------------- */
 
 typedef enum {
-    VIR_TYPED_PARAM_INT     = 1,
-    VIR_TYPED_PARAM_UINT    = 2,
-    VIR_TYPED_PARAM_LLONG   = 3,
-    VIR_TYPED_PARAM_ULLONG  = 4,
-    VIR_TYPED_PARAM_DOUBLE  = 5,
+    VIR_TYPED_PARAM_INT = 1,
+    VIR_TYPED_PARAM_UINT = 2,
+    VIR_TYPED_PARAM_LLONG = 3,
+    VIR_TYPED_PARAM_ULLONG = 4,
+    VIR_TYPED_PARAM_DOUBLE = 5,
     VIR_TYPED_PARAM_BOOLEAN = 6,
-    VIR_TYPED_PARAM_STRING  = 7,
+    VIR_TYPED_PARAM_STRING = 7,
 #ifdef VIR_ENUM_SENTINELS
     VIR_TYPED_PARAM_LAST
 #endif
@@ -128,54 +128,52 @@ typedef enum {
 
 typedef struct _virTypedParameter virTypedParameter;
 struct _virTypedParameter {
-    char field[VIR_TYPED_PARAM_FIELD_LENGTH];  /* parameter name */
-    int type;   /* parameter type, virTypedParameterType */
+    char field[VIR_TYPED_PARAM_FIELD_LENGTH]; /* parameter name */
+    int type;                                 /* parameter type, virTypedParameterType */
     union {
-        int i;                      /* type is INT */
-        unsigned int ui;            /* type is UINT */
-        long long int l;            /* type is LLONG */
-        unsigned long long int ul;  /* type is ULLONG */
-        double d;                   /* type is DOUBLE */
-        char b;                     /* type is BOOLEAN */
-        char *s;                    /* type is STRING, may not be NULL */
-    } value; /* parameter value */
+        int i;                     /* type is INT */
+        unsigned int ui;           /* type is UINT */
+        long long int l;           /* type is LLONG */
+        unsigned long long int ul; /* type is ULLONG */
+        double d;                  /* type is DOUBLE */
+        char b;                    /* type is BOOLEAN */
+        char *s;                   /* type is STRING, may not be NULL */
+    } value;                       /* parameter value */
 };
 typedef virTypedParameter *virTypedParameterPtr;
 
 virTypedParameterPtr virTypedParamsGet(virTypedParameterPtr params, int nparams,
                                        const char *name);
-int virTypedParamsGetInt(virTypedParameterPtr params, int nparams,
-                         const char *name, int *value);
-int virTypedParamsGetUInt(virTypedParameterPtr params, int nparams,
-                          const char *name, unsigned int *value);
-int virTypedParamsGetLLong(virTypedParameterPtr params, int nparams,
-                           const char *name, long long *value);
-int virTypedParamsGetULLong(virTypedParameterPtr params, int nparams,
-                            const char *name, unsigned long long *value);
-int virTypedParamsGetDouble(virTypedParameterPtr params, int nparams,
-                            const char *name, double *value);
-int virTypedParamsGetBoolean(virTypedParameterPtr params, int nparams,
-                             const char *name, int *value);
-int virTypedParamsGetString(virTypedParameterPtr params, int nparams,
-                            const char *name, const char **value);
-int virTypedParamsAddInt(virTypedParameterPtr *params, int *nparams,
-                         int *maxparams, const char *name, int value);
-int virTypedParamsAddUInt(virTypedParameterPtr *params, int *nparams,
-                          int *maxparams, const char *name, unsigned int value);
-int virTypedParamsAddLLong(virTypedParameterPtr *params, int *nparams,
-                           int *maxparams, const char *name, long long value);
-int virTypedParamsAddULLong(virTypedParameterPtr *params, int *nparams,
-                            int *maxparams, const char *name,
-                            unsigned long long value);
-int virTypedParamsAddDouble(virTypedParameterPtr *params, int *nparams,
-                            int *maxparams, const char *name, double value);
-int virTypedParamsAddBoolean(virTypedParameterPtr *params, int *nparams,
-                             int *maxparams, const char *name, int value);
-int virTypedParamsAddString(virTypedParameterPtr *params, int *nparams,
-                            int *maxparams, const char *name, const char *value);
+int virTypedParamsGetInt(virTypedParameterPtr params, int nparams, const char *name,
+                         int *value);
+int virTypedParamsGetUInt(virTypedParameterPtr params, int nparams, const char *name,
+                          unsigned int *value);
+int virTypedParamsGetLLong(virTypedParameterPtr params, int nparams, const char *name,
+                           long long *value);
+int virTypedParamsGetULLong(virTypedParameterPtr params, int nparams, const char *name,
+                            unsigned long long *value);
+int virTypedParamsGetDouble(virTypedParameterPtr params, int nparams, const char *name,
+                            double *value);
+int virTypedParamsGetBoolean(virTypedParameterPtr params, int nparams, const char *name,
+                             int *value);
+int virTypedParamsGetString(virTypedParameterPtr params, int nparams, const char *name,
+                            const char **value);
+int virTypedParamsAddInt(virTypedParameterPtr *params, int *nparams, int *maxparams,
+                         const char *name, int value);
+int virTypedParamsAddUInt(virTypedParameterPtr *params, int *nparams, int *maxparams,
+                          const char *name, unsigned int value);
+int virTypedParamsAddLLong(virTypedParameterPtr *params, int *nparams, int *maxparams,
+                           const char *name, long long value);
+int virTypedParamsAddULLong(virTypedParameterPtr *params, int *nparams, int *maxparams,
+                            const char *name, unsigned long long value);
+int virTypedParamsAddDouble(virTypedParameterPtr *params, int *nparams, int *maxparams,
+                            const char *name, double value);
+int virTypedParamsAddBoolean(virTypedParameterPtr *params, int *nparams, int *maxparams,
+                             const char *name, int value);
+int virTypedParamsAddString(virTypedParameterPtr *params, int *nparams, int *maxparams,
+                            const char *name, const char *value);
 int virTypedParamsAddStringList(virTypedParameterPtr *params, int *nparams,
-                                int *maxparams, const char *name,
-                                const char **values);
+                                int *maxparams, const char *name, const char **values);
 int virTypedParamsAddFromString(virTypedParameterPtr *params, int *nparams,
                                 int *maxparams, const char *name, int type,
                                 const char *value);
@@ -187,7 +185,7 @@ void virTypedParamsFree(virTypedParameterPtr params, int nparams);
 typedef struct _virNodeInfo virNodeInfo;
 struct _virNodeInfo {
     char model[32];
-    unsigned long memory;   /* KiB */
+    unsigned long memory; /* KiB */
     unsigned int cpus;
     unsigned int mhz;
     unsigned int nodes;
@@ -302,9 +300,9 @@ typedef enum {
 
 typedef struct _virDomainInfo virDomainInfo;
 struct _virDomainInfo {
-    unsigned char state;        /* virDomainState */
-    unsigned long maxMem;       /* KiB */
-    unsigned long memory;       /* KiB */
+    unsigned char state;  /* virDomainState */
+    unsigned long maxMem; /* KiB */
+    unsigned long memory; /* KiB */
     unsigned short nrVirtCpu;
     unsigned long long cpuTime; /* ns */
 };
@@ -434,8 +432,7 @@ int virDomainDestroy(virDomainPtr domain);
 int virDomainDestroyFlags(virDomainPtr domain, unsigned int flags);
 int virDomainSuspend(virDomainPtr domain);
 int virDomainResume(virDomainPtr domain);
-int virDomainGetState(virDomainPtr domain, int *state, int *reason,
-                      unsigned int flags);
+int virDomainGetState(virDomainPtr domain, int *state, int *reason, unsigned int flags);
 int virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info);
 char *virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags);
 const char *virDomainGetName(virDomainPtr domain);
@@ -473,13 +470,11 @@ int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel)
 char *virDomainGetSchedulerType(virDomainPtr domain, int *nparams);
 int virDomainGetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params,
                                     int *nparams);
-int virDomainGetSchedulerParametersFlags(virDomainPtr domain,
-                                         virTypedParameterPtr params,
+int virDomainGetSchedulerParametersFlags(virDomainPtr domain, virTypedParameterPtr params,
                                          int *nparams, unsigned int flags);
 int virDomainSetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params,
                                     int nparams);
-int virDomainSetSchedulerParametersFlags(virDomainPtr domain,
-                                         virTypedParameterPtr params,
+int virDomainSetSchedulerParametersFlags(virDomainPtr domain, virTypedParameterPtr params,
                                          int nparams, unsigned int flags);
 int virDomainRef(virDomainPtr domain);
 int virDomainFree(virDomainPtr domain);
@@ -514,12 +509,12 @@ void virEventRegisterImpl(virEventAddHandleFunc addHandle,
                           virEventRemoveTimeoutFunc removeTimeout);
 int virEventRegisterDefaultImpl(void);
 int virEventRunDefaultImpl(void);
-int virEventAddHandle(int fd, int events, virEventHandleCallback cb,
-                      void *opaque, virFreeCallback ff);
+int virEventAddHandle(int fd, int events, virEventHandleCallback cb, void *opaque,
+                      virFreeCallback ff);
 void virEventUpdateHandle(int watch, int events);
 int virEventRemoveHandle(int watch);
-int virEventAddTimeout(int frequency, virEventTimeoutCallback cb,
-                       void *opaque, virFreeCallback ff);
+int virEventAddTimeout(int frequency, virEventTimeoutCallback cb, void *opaque,
+                       virFreeCallback ff);
 void virEventUpdateTimeout(int timer, int frequency);
 int virEventRemoveTimeout(int timer);
 
@@ -643,22 +638,17 @@ typedef enum {
 typedef int (*virConnectDomainEventCallback)(virConnectPtr conn, virDomainPtr dom,
                                              int event, int detail, void *opaque);
 
-typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn,
-                                                     virDomainPtr dom,
+typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn, virDomainPtr dom,
                                                      void *opaque);
-typedef void (*virConnectDomainEventRebootCallback)(virConnectPtr conn,
-                                                    virDomainPtr dom,
+typedef void (*virConnectDomainEventRebootCallback)(virConnectPtr conn, virDomainPtr dom,
                                                     void *opaque);
 
 #define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(cb))
 
-int virConnectDomainEventRegister(virConnectPtr conn,
-                                  virConnectDomainEventCallback cb,
+int virConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
                                   void *opaque, virFreeCallback freecb);
-int virConnectDomainEventDeregister(virConnectPtr conn,
-                                    virConnectDomainEventCallback cb);
-int virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom,
-                                     int eventID,
+int virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb);
+int virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
                                      virConnectDomainEventGenericCallback cb,
                                      void *opaque, virFreeCallback freecb);
 int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
@@ -692,9 +682,8 @@ int virStreamSend(virStreamPtr st, const char *data, size_t nbytes);
 int virStreamRecv(virStreamPtr st, char *data, size_t nbytes);
 int virStreamSendAll(virStreamPtr st, virStreamSourceFunc handler, void *opaque);
 int virStreamRecvAll(virStreamPtr st, virStreamSinkFunc handler, void *opaque);
-int virStreamEventAddCallback(virStreamPtr stream, int events,
-                              virStreamEventCallback cb, void *opaque,
-                              virFreeCallback ff);
+int virStreamEventAddCallback(virStreamPtr stream, int events, virStreamEventCallback cb,
+                              void *opaque, virFreeCallback ff);
 int virStreamEventUpdateCallback(virStreamPtr stream, int events);
 int virStreamEventRemoveCallback(virStreamPtr stream);
 int virStreamFinish(virStreamPtr st);

@@ -86,26 +86,26 @@ typedef enum {
     VIR_FROM_TPM = 70,
     VIR_FROM_BPF = 71,
     VIR_FROM_CH = 72,
-# ifdef VIR_ENUM_SENTINELS
+#ifdef VIR_ENUM_SENTINELS
     VIR_ERR_DOMAIN_LAST
-# endif
+#endif
 } virErrorDomain;
 
 typedef struct _virError virError;
 typedef virError *virErrorPtr;
 struct _virError {
-    int code;               /* virErrorNumber */
-    int domain;             /* virErrorDomain */
-    char *message;          /* human-readable, already formatted */
+    int code;      /* virErrorNumber */
+    int domain;    /* virErrorDomain */
+    char *message; /* human-readable, already formatted */
     virErrorLevel level;
-    void *conn;             /* deprecated, always NULL */
-    void *dom;              /* deprecated, always NULL */
+    void *conn; /* deprecated, always NULL */
+    void *dom;  /* deprecated, always NULL */
     char *str1;
     char *str2;
     char *str3;
     int int1;
     int int2;
-    void *net;              /* deprecated, always NULL */
+    void *net; /* deprecated, always NULL */
 };
 
 typedef enum {
@@ -220,9 +220,9 @@ typedef enum {
     VIR_ERR_NO_HOSTNAME = 108,
     VIR_ERR_CHECKPOINT_INCONSISTENT = 109,
     VIR_ERR_MULTIPLE_DOMAINS = 110,
-# ifdef VIR_ENUM_SENTINELS
+#ifdef VIR_ENUM_SENTINELS
     VIR_ERR_NUMBER_LAST
-# endif
+#endif
 } virErrorNumber;
 
 typedef void (*virErrorFunc)(void *userData, virErrorPtr error);

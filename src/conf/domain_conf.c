@@ -20,49 +20,66 @@
 /* ---- enum string tables ------------------------------------------------ */
 
 static const char *const virtTypeNames[VIR_DOMAIN_VIRT_LAST] = {
-    "none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz", "test",
-    "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve", "vz",
+    "none", "qemu",   "kqemu",  "kvm",  "xen",  "lxc",       "uml",   "openvz",
+    "test", "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve", "vz",
 };
 static const char *const lifecycleActionNames[VIR_DOMAIN_LIFECYCLE_ACTION_LAST] = {
-    "destroy", "restart", "rename-restart", "preserve",
-    "coredump-destroy", "coredump-restart",
+    "destroy",  "restart",          "rename-restart",
+    "preserve", "coredump-destroy", "coredump-restart",
 };
 const char *const virDomainBootNames[VIR_DOMAIN_BOOT_LAST] = {
-    "fd", "cdrom", "hd", "network",
+    "fd",
+    "cdrom",
+    "hd",
+    "network",
 };
 const char *const virDomainClockOffsetNames[VIR_DOMAIN_CLOCK_OFFSET_LAST] = {
-    "utc", "localtime",
+    "utc",
+    "localtime",
 };
 const char *const virDomainDiskTypeNames[VIR_DOMAIN_DISK_TYPE_LAST] = {
     "file",
 };
 const char *const virDomainDiskDeviceNames[VIR_DOMAIN_DISK_DEVICE_LAST] = {
-    "disk", "cdrom",
+    "disk",
+    "cdrom",
 };
 const char *const virDomainDiskBusNames[VIR_DOMAIN_DISK_BUS_LAST] = {
     "none", "ide", "scsi", "virtio", "usb", "sata",
 };
 const char *const virStorageFormatNames[VIR_STORAGE_FORMAT_LAST] = {
-    "none", "raw", "qcow2",
+    "none",
+    "raw",
+    "qcow2",
 };
 const char *const virDomainDiskCacheNames[VIR_DOMAIN_DISK_CACHE_LAST] = {
     "default", "none", "writethrough", "writeback", "directsync", "unsafe",
 };
 const char *const virDomainNetTypeNames[VIR_DOMAIN_NET_TYPE_LAST] = {
-    "user", "network",
+    "user",
+    "network",
 };
 const char *const virDomainChrTypeNames[VIR_DOMAIN_CHR_TYPE_LAST] = {
-    "null", "pty", "file",
+    "null",
+    "pty",
+    "file",
 };
 const char *const virDomainChrTargetNames[VIR_DOMAIN_CHR_TARGET_LAST] = {
-    "none", "isa-serial", "serial", "virtio",
+    "none",
+    "isa-serial",
+    "serial",
+    "virtio",
 };
 const char *const virDomainMemballoonModelNames[VIR_DOMAIN_MEMBALLOON_MODEL_LAST] = {
-    "virtio", "none",
+    "virtio",
+    "none",
 };
 
 static const char *const libvirtClockOffsets[] = {
-    "variable", "timezone", "absolute", NULL,
+    "variable",
+    "timezone",
+    "absolute",
+    NULL,
 };
 
 const char *
@@ -80,15 +97,15 @@ virDomainVirtTypeFromString(const char *str)
 const char *
 virDomainLifecycleActionToString(int action)
 {
-    return virDomainEnumToString(lifecycleActionNames,
-                                 VIR_DOMAIN_LIFECYCLE_ACTION_LAST, action);
+    return virDomainEnumToString(lifecycleActionNames, VIR_DOMAIN_LIFECYCLE_ACTION_LAST,
+                                 action);
 }
 
 int
 virDomainLifecycleActionFromString(const char *str)
 {
-    return virDomainEnumFromString(lifecycleActionNames,
-                                   VIR_DOMAIN_LIFECYCLE_ACTION_LAST, str);
+    return virDomainEnumFromString(lifecycleActionNames, VIR_DOMAIN_LIFECYCLE_ACTION_LAST,
+                                   str);
 }
 
 /* ---- lifetime ---------------------------------------------------------- */
@@ -257,8 +274,8 @@ parseMemory(xmlNodePtr node, const char *xpath, unsigned long long *kib)
     text = virDomainXMLNodeText(node);
     if (virDomainParseULL(text, &bytes) < 0) {
         virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
-                           "Invalid value '%s' for element or attribute '%s'",
-                           text, xpath);
+                           "Invalid value '%s' for element or attribute '%s'", text,
+                           xpath);
         return -1;
     }
     unit = virDomainXMLProp(node, "unit");
@@ -274,12 +291,13 @@ static const char *const libvirtOSTypes[] = {
     "xen", "linux", "exe", "uml", "xenpvh", NULL,
 };
 static const char *const libvirtArches[] = {
-    "none", "alpha", "armv6l", "armv7l", "armv7b", "aarch64", "cris", "i686",
-    "ia64", "lm32", "loongarch64", "m68k", "microblaze", "microblazeel",
-    "mips", "mipsel", "mips64", "mips64el", "openrisc", "parisc", "parisc64",
-    "ppc", "ppcle", "ppc64", "ppc64le", "ppcemb", "riscv32", "riscv64",
-    "s390", "s390x", "sh4", "sh4eb", "sparc", "sparc64", "unicore32",
-    "x86_64", "xtensa", "xtensaeb", NULL,
+    "none",       "alpha",        "armv6l",   "armv7l",  "armv7b",      "aarch64",
+    "cris",       "i686",         "ia64",     "lm32",    "loongarch64", "m68k",
+    "microblaze", "microblazeel", "mips",     "mipsel",  "mips64",      "mips64el",
+    "openrisc",   "parisc",       "parisc64", "ppc",     "ppcle",       "ppc64",
+    "ppc64le",    "ppcemb",       "riscv32",  "riscv64", "s390",        "s390x",
+    "sh4",        "sh4eb",        "sparc",    "sparc64", "unicore32",   "x86_64",
+    "xtensa",     "xtensaeb",     NULL,
 };
 
 /* <os><type arch machine>: checked early, as libvirt does. */
@@ -315,8 +333,8 @@ parseOSType(virDomainDef *def, xmlNodePtr os)
 }
 
 static int
-parseOS(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown,
-        unsigned int flags, bool *failed)
+parseOS(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown, unsigned int flags,
+        bool *failed)
 {
     for (xmlNodePtr cur = os->children; cur; cur = cur->next) {
         if (cur->type != XML_ELEMENT_NODE)
@@ -364,8 +382,7 @@ parseLifecycle(xmlNodePtr root, const char *name, int *action)
     if (!text)
         return 0;
     if ((*action = virDomainLifecycleActionFromString(text)) < 0) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown %s action: %s",
-                       name, text);
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown %s action: %s", name, text);
         return -1;
     }
     return 0;
@@ -438,7 +455,7 @@ postParseConsoles(virDomainDef *def)
     def->consoles[0]->targetType = VIR_DOMAIN_CHR_TARGET_SERIAL;
     g_clear_pointer(&def->consoles[0]->targetModel, g_free);
 
- ports:
+ports:
     for (size_t i = 0; i < def->nconsoles; i++) {
         if (def->consoles[i]->targetType == VIR_DOMAIN_CHR_TARGET_NONE)
             def->consoles[i]->targetType = VIR_DOMAIN_CHR_TARGET_SERIAL;
@@ -483,8 +500,8 @@ validateLifecycle(const char *event, int action)
     if (action == VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY ||
         action == VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       "Lifecycle event '%s' doesn't support '%s' action",
-                       event, virDomainLifecycleActionToString(action));
+                       "Lifecycle event '%s' doesn't support '%s' action", event,
+                       virDomainLifecycleActionToString(action));
         return -1;
     }
     return 0;
@@ -493,9 +510,9 @@ validateLifecycle(const char *event, int action)
 /* ---- the document ------------------------------------------------------ */
 
 static const char *const knownTopLevel[] = {
-    "name", "uuid", "title", "description", "memory", "currentMemory",
-    "vcpu", "os", "features", "clock", "on_poweroff", "on_reboot",
-    "on_crash", "devices", NULL,
+    "name",          "uuid",      "title",    "description", "memory",
+    "currentMemory", "vcpu",      "os",       "features",    "clock",
+    "on_poweroff",   "on_reboot", "on_crash", "devices",     NULL,
 };
 
 virDomainDef *
@@ -579,10 +596,10 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
         virReportError(VIR_ERR_XML_ERROR, "%s", "Domain title can't contain newlines");
         return NULL;
     }
-    def->description = virDomainXMLNodeTextNonEmpty(virDomainXMLChild(root, "description"));
+    def->description =
+        virDomainXMLNodeTextNonEmpty(virDomainXMLChild(root, "description"));
 
-    if (parseMemory(virDomainXMLChild(root, "memory"), "./memory[1]",
-                    &def->memory) < 0)
+    if (parseMemory(virDomainXMLChild(root, "memory"), "./memory[1]", &def->memory) < 0)
         return NULL;
     if (parseMemory(virDomainXMLChild(root, "currentMemory"), "./currentMemory[1]",
                     &def->currentMemory) < 0)
@@ -617,14 +634,16 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
                 return NULL;
             }
             if (cur > val) {
-                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                               "maximum vCPU count must not be less than current vCPU count");
+                virReportError(
+                    VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                    "maximum vCPU count must not be less than current vCPU count");
                 return NULL;
             }
             if (cur != 0 && cur != val) {
                 virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                                "vcpu current='%llu' below the maximum is not supported "
-                               "by virtkit", cur);
+                               "by virtkit",
+                               cur);
                 return NULL;
             }
         }
@@ -639,9 +658,8 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
         g_autofree char *offset = virDomainXMLProp(node, "offset");
 
         if (offset) {
-            def->clockOffset = virDomainEnumFromString(virDomainClockOffsetNames,
-                                                       VIR_DOMAIN_CLOCK_OFFSET_LAST,
-                                                       offset);
+            def->clockOffset = virDomainEnumFromString(
+                virDomainClockOffsetNames, VIR_DOMAIN_CLOCK_OFFSET_LAST, offset);
             if (def->clockOffset < 0) {
                 if (virDomainStrInList(libvirtClockOffsets, offset))
                     virDomainReportUnsupportedValue("clock offset", offset);
@@ -653,7 +671,8 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
         }
         for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
             if (cur->type == XML_ELEMENT_NODE &&
-                (virDomainXMLRecordUnknown(unknown, "clock", cur, flags, &failed), failed))
+                (virDomainXMLRecordUnknown(unknown, "clock", cur, flags, &failed),
+                 failed))
                 return NULL;
         }
     }
@@ -670,7 +689,8 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
                 def->acpi = true;
             else if (virDomainXMLNodeIs(cur, "apic"))
                 def->apic = true;
-            else if ((virDomainXMLRecordUnknown(unknown, "features", cur, flags, &failed), failed))
+            else if ((virDomainXMLRecordUnknown(unknown, "features", cur, flags, &failed),
+                      failed))
                 return NULL;
         }
     }
@@ -698,7 +718,8 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
 
     if (unknown->len > 0) {
         g_ptr_array_add(unknown, NULL);
-        def->unknownElements = (char **)g_ptr_array_free(g_steal_pointer(&unknown), FALSE);
+        def->unknownElements =
+            (char **)g_ptr_array_free(g_steal_pointer(&unknown), FALSE);
     }
     return g_steal_pointer(&def);
 }

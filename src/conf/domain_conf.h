@@ -46,7 +46,7 @@ typedef enum {
 typedef enum {
     VIR_DOMAIN_BOOT_FLOPPY = 0,
     VIR_DOMAIN_BOOT_CDROM,
-    VIR_DOMAIN_BOOT_DISK,     /* "hd" */
+    VIR_DOMAIN_BOOT_DISK, /* "hd" */
     VIR_DOMAIN_BOOT_NET,
     VIR_DOMAIN_BOOT_LAST
 } virDomainBootOrder;
@@ -69,7 +69,7 @@ typedef enum {
 } virDomainDiskDevice;
 
 typedef enum {
-    VIR_DOMAIN_DISK_BUS_NONE = 0,   /* not given: derived from the target name */
+    VIR_DOMAIN_DISK_BUS_NONE = 0, /* not given: derived from the target name */
     VIR_DOMAIN_DISK_BUS_IDE,
     VIR_DOMAIN_DISK_BUS_SCSI,
     VIR_DOMAIN_DISK_BUS_VIRTIO,
@@ -79,7 +79,7 @@ typedef enum {
 } virDomainDiskBus;
 
 typedef enum {
-    VIR_STORAGE_FORMAT_NONE = 0,    /* no <driver type=...> */
+    VIR_STORAGE_FORMAT_NONE = 0, /* no <driver type=...> */
     VIR_STORAGE_FORMAT_RAW,
     VIR_STORAGE_FORMAT_QCOW2,
     VIR_STORAGE_FORMAT_LAST
@@ -88,7 +88,7 @@ typedef enum {
 typedef enum {
     VIR_DOMAIN_DISK_CACHE_DEFAULT = 0,
     VIR_DOMAIN_DISK_CACHE_NONE,
-    VIR_DOMAIN_DISK_CACHE_WRITETHRU,     /* "writethrough" */
+    VIR_DOMAIN_DISK_CACHE_WRITETHRU, /* "writethrough" */
     VIR_DOMAIN_DISK_CACHE_WRITEBACK,
     VIR_DOMAIN_DISK_CACHE_DIRECTSYNC,
     VIR_DOMAIN_DISK_CACHE_UNSAFE,
@@ -104,31 +104,31 @@ typedef enum {
  * driver's devices.
  */
 typedef enum {
-    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE = 0,   /* no <address> */
+    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE = 0, /* no <address> */
     VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI,
     VIR_DOMAIN_DEVICE_ADDRESS_TYPE_LAST
 } virDomainDeviceAddressType;
 
 typedef struct {
-    int type;               /* virDomainDeviceAddressType */
+    int type; /* virDomainDeviceAddressType */
     unsigned int domain;
     unsigned int bus;
     unsigned int slot;
     unsigned int function;
-    int multifunction;      /* 0: not given, 1: 'on', 2: 'off' (added by src/conf) */
+    int multifunction; /* 0: not given, 1: 'on', 2: 'off' (added by src/conf) */
 } virDomainDeviceAddress;
 
 typedef struct {
-    int type;               /* virDomainDiskType */
-    int device;             /* virDomainDiskDevice */
-    char *driverName;       /* <driver name=...>, usually "qemu"; may be NULL */
-    int format;             /* virStorageFormat */
-    int cache;              /* virDomainDiskCache */
-    char *src;              /* <source file=...>; NULL for an empty cdrom */
-    char *dst;              /* <target dev=...>, e.g. "vda" */
-    int bus;                /* virDomainDiskBus */
+    int type;         /* virDomainDiskType */
+    int device;       /* virDomainDiskDevice */
+    char *driverName; /* <driver name=...>, usually "qemu"; may be NULL */
+    int format;       /* virStorageFormat */
+    int cache;        /* virDomainDiskCache */
+    char *src;        /* <source file=...>; NULL for an empty cdrom */
+    char *dst;        /* <target dev=...>, e.g. "vda" */
+    int bus;          /* virDomainDiskBus */
     bool readonly;
-    virDomainDeviceAddress addr;    /* <address>; type NONE when absent */
+    virDomainDeviceAddress addr; /* <address>; type NONE when absent */
 } virDomainDiskDef;
 
 typedef enum {
@@ -138,13 +138,13 @@ typedef enum {
 } virDomainNetType;
 
 typedef struct {
-    int type;               /* virDomainNetType */
+    int type; /* virDomainNetType */
     unsigned char mac[6];
-    bool macSet;            /* false: none given (the driver generates one) */
-    char *network;          /* <source network=...> for type network */
-    char *model;            /* <model type=...>, e.g. "virtio"; may be NULL */
-    char *ifname;           /* <target dev=...>; may be NULL */
-    virDomainDeviceAddress addr;    /* <address>; type NONE when absent */
+    bool macSet;                 /* false: none given (the driver generates one) */
+    char *network;               /* <source network=...> for type network */
+    char *model;                 /* <model type=...>, e.g. "virtio"; may be NULL */
+    char *ifname;                /* <target dev=...>; may be NULL */
+    virDomainDeviceAddress addr; /* <address>; type NONE when absent */
 } virDomainNetDef;
 
 typedef enum {
@@ -161,20 +161,20 @@ typedef enum {
 } virDomainChrType;
 
 typedef enum {
-    VIR_DOMAIN_CHR_TARGET_NONE = 0,       /* not given */
-    VIR_DOMAIN_CHR_TARGET_ISA_SERIAL,     /* serial: "isa-serial" */
-    VIR_DOMAIN_CHR_TARGET_SERIAL,         /* console: "serial" */
-    VIR_DOMAIN_CHR_TARGET_VIRTIO,         /* console: "virtio" */
+    VIR_DOMAIN_CHR_TARGET_NONE = 0,   /* not given */
+    VIR_DOMAIN_CHR_TARGET_ISA_SERIAL, /* serial: "isa-serial" */
+    VIR_DOMAIN_CHR_TARGET_SERIAL,     /* console: "serial" */
+    VIR_DOMAIN_CHR_TARGET_VIRTIO,     /* console: "virtio" */
     VIR_DOMAIN_CHR_TARGET_LAST
 } virDomainChrTargetType;
 
 typedef struct {
-    int deviceType;         /* virDomainChrDeviceType */
-    int type;               /* virDomainChrType */
-    char *path;             /* file: <source path>; pty: the pty (live only) */
-    int targetType;         /* virDomainChrTargetType */
-    int targetPort;         /* -1 when not given */
-    char *targetModel;      /* <model name=...> under the target; may be NULL */
+    int deviceType;    /* virDomainChrDeviceType */
+    int type;          /* virDomainChrType */
+    char *path;        /* file: <source path>; pty: the pty (live only) */
+    int targetType;    /* virDomainChrTargetType */
+    int targetPort;    /* -1 when not given */
+    char *targetModel; /* <model name=...> under the target; may be NULL */
 } virDomainChrDef;
 
 typedef enum {
@@ -184,27 +184,27 @@ typedef enum {
 } virDomainMemballoonModel;
 
 typedef struct {
-    int model;              /* virDomainMemballoonModel */
-    virDomainDeviceAddress addr;    /* <address>; type NONE when absent */
+    int model;                   /* virDomainMemballoonModel */
+    virDomainDeviceAddress addr; /* <address>; type NONE when absent */
 } virDomainMemballoonDef;
 
 typedef struct {
-    int virtType;           /* virDomainVirtType (<domain type=...>) */
-    int id;                 /* -1 when inactive; formatted as id='N' when >= 0
+    int virtType; /* virDomainVirtType (<domain type=...>) */
+    int id;       /* -1 when inactive; formatted as id='N' when >= 0
                              * and VIR_DOMAIN_DEF_FORMAT_INACTIVE is not set */
     char *name;
     unsigned char uuid[VIR_UUID_BUFLEN];
     char *title;
     char *description;
 
-    unsigned long long memory;          /* <memory>, KiB */
-    unsigned long long currentMemory;   /* <currentMemory>, KiB (= memory if absent) */
-    unsigned int vcpus;                 /* <vcpu>, >= 1 */
+    unsigned long long memory;        /* <memory>, KiB */
+    unsigned long long currentMemory; /* <currentMemory>, KiB (= memory if absent) */
+    unsigned int vcpus;               /* <vcpu>, >= 1 */
 
     struct {
-        char *type;         /* "hvm" */
-        char *arch;         /* e.g. "x86_64"; NULL if absent */
-        char *machine;      /* e.g. "q35" or "pc-q35-7.2"; NULL if absent */
+        char *type;    /* "hvm" */
+        char *arch;    /* e.g. "x86_64"; NULL if absent */
+        char *machine; /* e.g. "q35" or "pc-q35-7.2"; NULL if absent */
         char *kernel;
         char *initrd;
         char *cmdline;
@@ -212,15 +212,15 @@ typedef struct {
         size_t nBootDevs;
     } os;
 
-    bool acpi;              /* <features><acpi/> */
-    bool apic;              /* <features><apic/> */
-    int clockOffset;        /* virDomainClockOffsetType */
+    bool acpi;       /* <features><acpi/> */
+    bool apic;       /* <features><apic/> */
+    int clockOffset; /* virDomainClockOffsetType */
 
-    int onPoweroff;         /* virDomainLifecycleAction, default DESTROY */
-    int onReboot;           /* default RESTART */
-    int onCrash;            /* default DESTROY */
+    int onPoweroff; /* virDomainLifecycleAction, default DESTROY */
+    int onReboot;   /* default RESTART */
+    int onCrash;    /* default DESTROY */
 
-    char *emulator;         /* <devices><emulator>; NULL if absent */
+    char *emulator; /* <devices><emulator>; NULL if absent */
 
     virDomainDiskDef **disks;
     size_t ndisks;
@@ -230,7 +230,7 @@ typedef struct {
     size_t nserials;
     virDomainChrDef **consoles;
     size_t nconsoles;
-    virDomainMemballoonDef *memballoon;   /* NULL if absent */
+    virDomainMemballoonDef *memballoon; /* NULL if absent */
 
     /* Element names under <domain> or <devices> the parser does not know
      * (e.g. "devices/graphics"): kept so that a driver can refuse what it
@@ -250,8 +250,8 @@ void virDomainNetDefFree(virDomainNetDef *net);
 void virDomainChrDefFree(virDomainChrDef *chr);
 
 typedef enum {
-    VIR_DOMAIN_DEF_PARSE_INACTIVE = 1 << 0,   /* ignore id='N' and live-only data */
-    VIR_DOMAIN_DEF_PARSE_VALIDATE = 1 << 1,   /* strict: unknown elements are errors */
+    VIR_DOMAIN_DEF_PARSE_INACTIVE = 1 << 0, /* ignore id='N' and live-only data */
+    VIR_DOMAIN_DEF_PARSE_VALIDATE = 1 << 1, /* strict: unknown elements are errors */
 } virDomainDefParseFlags;
 
 /* Largest XML document accepted (bytes); larger ones give XML_ERROR. */
@@ -271,7 +271,7 @@ virDomainDef *virDomainDefParseString(const char *xml, unsigned int flags);
 virDomainDef *virDomainDefParseFile(const char *path, unsigned int flags);
 
 typedef enum {
-    VIR_DOMAIN_DEF_FORMAT_INACTIVE = 1 << 0,  /* no id='N', no live-only data */
+    VIR_DOMAIN_DEF_FORMAT_INACTIVE = 1 << 0, /* no id='N', no live-only data */
     VIR_DOMAIN_DEF_FORMAT_SECURE = 1 << 1,
 } virDomainDefFormatFlags;
 

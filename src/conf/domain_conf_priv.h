@@ -46,8 +46,8 @@ int virDomainScaleInteger(unsigned long long *value, const char *suffix,
                           unsigned long long limit);
 
 /* Append @def's XML to @buf, each line indented by @indent spaces. */
-void virDomainDefFormatBuf(GString *buf, const virDomainDef *def,
-                           unsigned int flags, int indent);
+void virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
+                           int indent);
 
 /* Build a def from a parsed <domain> element (libvirt's checks and
  * generic post-parse defaults applied). NULL with the error reported. */
@@ -68,8 +68,8 @@ bool virDomainXMLNodeIs(xmlNodePtr node, const char *name);
 
 /* Record @node (under @parent, NULL for <domain>) in @unknown; with
  * PARSE_VALIDATE, report XML_INVALID_SCHEMA once and set *failed. */
-void virDomainXMLRecordUnknown(GPtrArray *unknown, const char *parent,
-                               xmlNodePtr node, unsigned int flags, bool *failed);
+void virDomainXMLRecordUnknown(GPtrArray *unknown, const char *parent, xmlNodePtr node,
+                               unsigned int flags, bool *failed);
 /* libvirt's messages for a bad / missing enum attribute (XML_ERROR, domain XML). */
 void virDomainXMLReportInvalidAttr(const char *attr, xmlNodePtr node, const char *value);
 void virDomainXMLReportMissingAttr(const char *attr, xmlNodePtr node);

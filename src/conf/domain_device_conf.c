@@ -22,29 +22,32 @@ static const char *const libvirtDiskTypes[] = {
 static const char *const libvirtDiskDevices[] = { "floppy", "lun", NULL };
 static const char *const libvirtDiskBuses[] = { "fdc", "xen", "uml", "sd", NULL };
 static const char *const libvirtNetTypes[] = {
-    "ethernet", "vhostuser", "server", "client", "mcast", "udp", "bridge",
-    "internal", "direct", "hostdev", "vdpa", "null", "vds", "vdpa", NULL,
+    "ethernet", "vhostuser", "server", "client", "mcast", "udp",  "bridge", "internal",
+    "direct",   "hostdev",   "vdpa",   "null",   "vds",   "vdpa", NULL,
 };
 static const char *const libvirtChrTypes[] = {
-    "vc", "dev", "stdio", "pipe", "tcp", "udp", "unix", "spicevmc",
-    "spiceport", "nmdm", "qemu-vdagent", "dbus", NULL,
+    "vc",       "dev",       "stdio", "pipe",         "tcp",  "udp", "unix",
+    "spicevmc", "spiceport", "nmdm",  "qemu-vdagent", "dbus", NULL,
 };
 static const char *const libvirtSerialTargets[] = {
-    "usb-serial", "pci-serial", "spapr-vio-serial", "system-serial",
-    "sclp-serial", "isa-debug", NULL,
+    "usb-serial", "pci-serial", "spapr-vio-serial", "system-serial", "sclp-serial",
+    "isa-debug",  NULL,
 };
 static const char *const libvirtConsoleTargets[] = {
     "xen", "uml", "lxc", "openvz", "sclp", "sclplm", NULL,
 };
 static const char *const libvirtBalloonModels[] = {
-    "xen", "virtio-transitional", "virtio-non-transitional", NULL,
+    "xen",
+    "virtio-transitional",
+    "virtio-non-transitional",
+    NULL,
 };
 
 /* ---- device addresses -------------------------------------------------- */
 
 static int
-parseAddressField(xmlNodePtr node, const char *name, unsigned int max,
-                  const char *fmt, unsigned int *out)
+parseAddressField(xmlNodePtr node, const char *name, unsigned int max, const char *fmt,
+                  unsigned int *out)
 {
     g_autofree char *str = virDomainXMLProp(node, name);
     char *end = NULL;
@@ -80,8 +83,8 @@ static int
 parseDeviceAddress(xmlNodePtr device, virDomainDeviceAddress *addr)
 {
     static const char *const otherTypes[] = {
-        "virtio-serial", "ccid", "usb", "spapr-vio", "virtio-s390", "ccw",
-        "virtio-mmio", "isa", "dimm", "unassigned", NULL,
+        "virtio-serial", "ccid", "usb",  "spapr-vio",  "virtio-s390", "ccw",
+        "virtio-mmio",   "isa",  "dimm", "unassigned", NULL,
     };
     xmlNodePtr node = virDomainXMLChild(device, "address");
     g_autofree char *type = NULL;
@@ -101,18 +104,17 @@ parseDeviceAddress(xmlNodePtr device, virDomainDeviceAddress *addr)
         if (virDomainStrInList(otherTypes, type))
             virDomainReportUnsupportedValue("device address type", type);
         else
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "unknown address type '%s'", type);
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown address type '%s'", type);
         return -1;
     }
     addr->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
     if (parseAddressField(node, "domain", 0, NULL, &addr->domain) < 0 ||
-        parseAddressField(node, "bus", 0xFF,
-                          "bus='0x%x', must be <= 0xFF", &addr->bus) < 0 ||
-        parseAddressField(node, "slot", 0x1F,
-                          "slot='0x%x', must be <= 0x1F", &addr->slot) < 0 ||
-        parseAddressField(node, "function", 7,
-                          "function=0x%x, must be <= 7", &addr->function) < 0)
+        parseAddressField(node, "bus", 0xFF, "bus='0x%x', must be <= 0xFF", &addr->bus) <
+            0 ||
+        parseAddressField(node, "slot", 0x1F, "slot='0x%x', must be <= 0x1F",
+                          &addr->slot) < 0 ||
+        parseAddressField(node, "function", 7, "function=0x%x, must be <= 7",
+                          &addr->function) < 0)
         return -1;
     if ((multi = virDomainXMLProp(node, "multifunction"))) {
         if (strcmp(multi, "on") == 0) {
@@ -163,8 +165,7 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
 
     if (type) {
         if ((disk->type = virDomainEnumFromString(virDomainDiskTypeNames,
-                                                  VIR_DOMAIN_DISK_TYPE_LAST,
-                                                  type)) < 0) {
+                                                  VIR_DOMAIN_DISK_TYPE_LAST, type)) < 0) {
             if (virDomainStrInList(libvirtDiskTypes, type))
                 virDomainReportUnsupportedValue("disk type", type);
             else
@@ -173,9 +174,8 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
         }
     }
     if (device) {
-        if ((disk->device = virDomainEnumFromString(virDomainDiskDeviceNames,
-                                                    VIR_DOMAIN_DISK_DEVICE_LAST,
-                                                    device)) < 0) {
+        if ((disk->device = virDomainEnumFromString(
+                 virDomainDiskDeviceNames, VIR_DOMAIN_DISK_DEVICE_LAST, device)) < 0) {
             if (virDomainStrInList(libvirtDiskDevices, device))
                 virDomainReportUnsupportedValue("disk device", device);
             else
@@ -219,9 +219,8 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
                                                    VIR_STORAGE_FORMAT_LAST, fmt);
             if (disk->format <= VIR_STORAGE_FORMAT_NONE) {
                 static const char *const known[] = {
-                    "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi",
-                    "fat", "vhd", "ploop", "cow", "qcow", "qed", "vmdk",
-                    "luks", NULL,
+                    "dir", "bochs", "cloop", "dmg",  "iso", "vpc",  "vdi",  "fat",
+                    "vhd", "ploop", "cow",   "qcow", "qed", "vmdk", "luks", NULL,
                 };
                 if (virDomainStrInList(known, fmt))
                     virDomainReportUnsupportedValue("disk format", fmt);
@@ -242,8 +241,8 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
     }
 
     if (bus) {
-        disk->bus = virDomainEnumFromString(virDomainDiskBusNames,
-                                            VIR_DOMAIN_DISK_BUS_LAST, bus);
+        disk->bus =
+            virDomainEnumFromString(virDomainDiskBusNames, VIR_DOMAIN_DISK_BUS_LAST, bus);
         if (disk->bus <= VIR_DOMAIN_DISK_BUS_NONE) {
             if (virDomainStrInList(libvirtDiskBuses, bus))
                 virDomainReportUnsupportedValue("disk bus", bus);
@@ -273,12 +272,11 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
         return -1;
     if (!diskNameValid(disk->dst)) {
         if (virDomainXMLChild(node, "address"))
-            virReportError(VIR_ERR_INTERNAL_ERROR,
-                           "Invalid harddisk device name: %s", disk->dst);
+            virReportError(VIR_ERR_INTERNAL_ERROR, "Invalid harddisk device name: %s",
+                           disk->dst);
         else
             virReportError(VIR_ERR_XML_ERROR,
-                           "Unknown disk name '%s' and no address specified",
-                           disk->dst);
+                           "Unknown disk name '%s' and no address specified", disk->dst);
         return -1;
     }
 
@@ -343,8 +341,8 @@ parseNet(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
 
         if (addr) {
             if (virDomainMACParse(addr, net->mac) < 0) {
-                virReportError(VIR_ERR_XML_ERROR,
-                               "unable to parse mac address '%s'", addr);
+                virReportError(VIR_ERR_XML_ERROR, "unable to parse mac address '%s'",
+                               addr);
                 return -1;
             }
             if (net->mac[0] & 1) {
@@ -435,14 +433,16 @@ parseChr(GPtrArray *chrs, xmlNodePtr node, int deviceType, unsigned int flags)
                 ok = val == VIR_DOMAIN_CHR_TARGET_SERIAL ||
                      val == VIR_DOMAIN_CHR_TARGET_VIRTIO;
             if (!ok) {
-                const char *const *known = deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ?
-                    libvirtSerialTargets : libvirtConsoleTargets;
+                const char *const *known = deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL
+                                               ? libvirtSerialTargets
+                                               : libvirtConsoleTargets;
                 if (virDomainStrInList(known, ttype))
-                    virDomainReportUnsupportedValue("character device target type", ttype);
+                    virDomainReportUnsupportedValue("character device target type",
+                                                    ttype);
                 else
-                    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                                   "unknown target type '%s' specified for character device",
-                                   ttype);
+                    virReportError(
+                        VIR_ERR_CONFIG_UNSUPPORTED,
+                        "unknown target type '%s' specified for character device", ttype);
                 return -1;
             }
             chr->targetType = val;
@@ -587,9 +587,10 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
             /* a hash, not a scan: a 10 MiB document may hold 100,000 disks */
             disk = g_ptr_array_index(disks, disks->len - 1);
             if ((other = g_hash_table_lookup(targets, disk->dst))) {
-                virReportError(VIR_ERR_XML_ERROR, "target '%s' duplicated for disk "
-                               "sources '%s' and '%s'", disk->dst,
-                               other->src ? other->src : "<null>",
+                virReportError(VIR_ERR_XML_ERROR,
+                               "target '%s' duplicated for disk "
+                               "sources '%s' and '%s'",
+                               disk->dst, other->src ? other->src : "<null>",
                                disk->src ? disk->src : "<null>");
                 return -1;
             }
@@ -616,8 +617,8 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
                 return -1;
         }
     }
-    g_assert(def->ndisks == 0 && def->nnets == 0 &&
-             def->nserials == 0 && def->nconsoles == 0);
+    g_assert(def->ndisks == 0 && def->nnets == 0 && def->nserials == 0 &&
+             def->nconsoles == 0);
     def->ndisks = disks->len;
     g_ptr_array_add(disks, NULL);
     def->disks = (virDomainDiskDef **)g_ptr_array_free(g_steal_pointer(&disks), FALSE);
@@ -629,6 +630,7 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
     def->serials = (virDomainChrDef **)g_ptr_array_free(g_steal_pointer(&serials), FALSE);
     def->nconsoles = consoles->len;
     g_ptr_array_add(consoles, NULL);
-    def->consoles = (virDomainChrDef **)g_ptr_array_free(g_steal_pointer(&consoles), FALSE);
+    def->consoles =
+        (virDomainChrDef **)g_ptr_array_free(g_steal_pointer(&consoles), FALSE);
     return 0;
 }

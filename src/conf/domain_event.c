@@ -30,11 +30,11 @@
 #define VIR_FROM_THIS VIR_FROM_NONE
 
 struct _virObjectEvent {
-    int eventID;                /* VIR_DOMAIN_EVENT_ID_LIFECYCLE or _REBOOT */
+    int eventID; /* VIR_DOMAIN_EVENT_ID_LIFECYCLE or _REBOOT */
     int id;
     char *name;
     unsigned char uuid[VIR_UUID_BUFLEN];
-    int type;                   /* lifecycle only */
+    int type; /* lifecycle only */
     int detail;
 };
 
@@ -42,23 +42,23 @@ typedef struct {
     gint refs;
     int callbackID;
     int eventID;
-    virConnectPtr conn;         /* referenced */
+    virConnectPtr conn; /* referenced */
     bool haveDom;
     unsigned char uuid[VIR_UUID_BUFLEN];
-    bool legacy;                /* virConnectDomainEventRegister */
-    void (*cb)(void);           /* the user's function, type given by eventID */
+    bool legacy;      /* virConnectDomainEventRegister */
+    void (*cb)(void); /* the user's function, type given by eventID */
     void *opaque;
     virFreeCallback freecb;
-    bool deleted;               /* under state->lock */
+    bool deleted; /* under state->lock */
 } virObjectEventCallback;
 
 struct _virObjectEventState {
     gint refs;
     GMutex lock;
-    GPtrArray *callbacks;       /* virObjectEventCallback *, registration order */
-    GQueue queue;               /* virObjectEvent * */
-    int timer;                  /* -1 when none */
-    bool keep;                  /* keep events until the first callback */
+    GPtrArray *callbacks; /* virObjectEventCallback *, registration order */
+    GQueue queue;         /* virObjectEvent * */
+    int timer;            /* -1 when none */
+    bool keep;            /* keep events until the first callback */
     int nextID;
     bool dispatching;
 };
@@ -178,8 +178,8 @@ virObjectEventStateEnsureTimer(virObjectEventState *state)
         return 0;
 
     virObjectEventStateRef(state);
-    state->timer = virEventAddTimeout(-1, virObjectEventTimer, state,
-                                      virObjectEventTimerFree);
+    state->timer =
+        virEventAddTimeout(-1, virObjectEventTimer, state, virObjectEventTimerFree);
     if (state->timer < 0) {
         state->timer = -1;
         /* the free function never runs for a timer that was not added */
@@ -240,8 +240,7 @@ virObjectEventStateQueue(virObjectEventState *state, virObjectEvent *event)
 
 
 static bool
-virObjectEventCallbackMatch(const virObjectEventCallback *cb,
-                            const virObjectEvent *event)
+virObjectEventCallbackMatch(const virObjectEventCallback *cb, const virObjectEvent *event)
 {
     if (cb->deleted || cb->eventID != event->eventID)
         return false;
@@ -258,10 +257,8 @@ virObjectEventCallbackCall(virObjectEventCallback *cb, const virObjectEvent *eve
 
     switch (event->eventID) {
     case VIR_DOMAIN_EVENT_ID_LIFECYCLE:
-        ((virConnectDomainEventCallback)cb->cb)(cb->conn, dom,
-                                                               event->type,
-                                                               event->detail,
-                                                               cb->opaque);
+        ((virConnectDomainEventCallback)cb->cb)(cb->conn, dom, event->type, event->detail,
+                                                cb->opaque);
         break;
     case VIR_DOMAIN_EVENT_ID_REBOOT:
         ((virConnectDomainEventRebootCallback)cb->cb)(cb->conn, dom, cb->opaque);
@@ -347,9 +344,9 @@ virObjectEventStateFlush(virObjectEventState *state)
 
 /* Add a callback. Returns its id or -1 (error reported). */
 static int
-virObjectEventStateAdd(virConnectPtr conn, virObjectEventState *state,
-                       virDomainPtr dom, int eventID, bool legacy,
-                       void (*cb)(void), void *opaque, virFreeCallback freecb)
+virObjectEventStateAdd(virConnectPtr conn, virObjectEventState *state, virDomainPtr dom,
+                       int eventID, bool legacy, void (*cb)(void), void *opaque,
+                       virFreeCallback freecb)
 {
     virObjectEventCallback *ecb;
     int ret;
@@ -397,7 +394,8 @@ virObjectEventStateAdd(virConnectPtr conn, virObjectEventState *state,
     }
     g_mutex_unlock(&state->lock);
 
-    g_debug("registered callback %d (event %d%s)", ret, eventID, legacy ? ", legacy" : "");
+    g_debug("registered callback %d (event %d%s)", ret, eventID,
+            legacy ? ", legacy" : "");
     return ret;
 }
 
@@ -416,15 +414,15 @@ virObjectEventStateTake(virObjectEventState *state, guint idx, GPtrArray *out)
 int
 virDomainEventStateRegisterID(virConnectPtr conn, virObjectEventState *state,
                               virDomainPtr dom, int eventID,
-                              virConnectDomainEventGenericCallback cb,
-                              void *opaque, virFreeCallback freecb)
+                              virConnectDomainEventGenericCallback cb, void *opaque,
+                              virFreeCallback freecb)
 {
     if (eventID < 0 || eventID > VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE) {
         virReportError(VIR_ERR_INVALID_ARG, "unknown event id %d", eventID);
         return -1;
     }
-    return virObjectEventStateAdd(conn, state, dom, eventID, false,
-                                  (void (*)(void))cb, opaque, freecb);
+    return virObjectEventStateAdd(conn, state, dom, eventID, false, (void (*)(void))cb,
+                                  opaque, freecb);
 }
 
 
@@ -461,8 +459,8 @@ virObjectEventStateDeregisterID(virConnectPtr conn, virObjectEventState *state,
 
 int
 virDomainEventStateRegister(virConnectPtr conn, virObjectEventState *state,
-                            virConnectDomainEventCallback cb,
-                            void *opaque, virFreeCallback freecb)
+                            virConnectDomainEventCallback cb, void *opaque,
+                            virFreeCallback freecb)
 {
     int id = virObjectEventStateAdd(conn, state, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                                     true, (void (*)(void))cb, opaque, freecb);
@@ -482,8 +480,7 @@ virDomainEventStateDeregister(virConnectPtr conn, virObjectEventState *state,
     for (guint i = 0; i < state->callbacks->len; i++) {
         virObjectEventCallback *ecb = state->callbacks->pdata[i];
 
-        if (ecb->legacy && ecb->conn == conn &&
-            ecb->cb == (void (*)(void))cb) {
+        if (ecb->legacy && ecb->conn == conn && ecb->cb == (void (*)(void))cb) {
             virObjectEventStateTake(state, i, removed);
             break;
         }
@@ -552,11 +549,11 @@ virDomainEventNew(int eventID, int id, const char *name, const unsigned char *uu
 
 
 virObjectEvent *
-virDomainEventLifecycleNew(int id, const char *name, const unsigned char *uuid,
-                           int type, int detail)
+virDomainEventLifecycleNew(int id, const char *name, const unsigned char *uuid, int type,
+                           int detail)
 {
-    virObjectEvent *event = virDomainEventNew(VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                              id, name, uuid);
+    virObjectEvent *event =
+        virDomainEventNew(VIR_DOMAIN_EVENT_ID_LIFECYCLE, id, name, uuid);
 
     event->type = type;
     event->detail = detail;
@@ -567,8 +564,8 @@ virDomainEventLifecycleNew(int id, const char *name, const unsigned char *uuid,
 virObjectEvent *
 virDomainEventLifecycleNewFromObj(virDomainObj *obj, int type, int detail)
 {
-    return virDomainEventLifecycleNew(obj->def->id, obj->def->name, obj->def->uuid,
-                                      type, detail);
+    return virDomainEventLifecycleNew(obj->def->id, obj->def->name, obj->def->uuid, type,
+                                      detail);
 }
 
 

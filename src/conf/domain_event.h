@@ -39,16 +39,16 @@ void virObjectEventStateQueue(virObjectEventState *state, virObjectEvent *event)
  * INVALID_ARG for an out-of-range eventID). */
 int virDomainEventStateRegisterID(virConnectPtr conn, virObjectEventState *state,
                                   virDomainPtr dom, int eventID,
-                                  virConnectDomainEventGenericCallback cb,
-                                  void *opaque, virFreeCallback freecb);
+                                  virConnectDomainEventGenericCallback cb, void *opaque,
+                                  virFreeCallback freecb);
 int virObjectEventStateDeregisterID(virConnectPtr conn, virObjectEventState *state,
                                     int callbackID);
 
 /* Legacy lifecycle registration (virConnectDomainEventRegister): one per
  * (conn, cb) pair; a second registration of the same cb fails as libvirt. */
 int virDomainEventStateRegister(virConnectPtr conn, virObjectEventState *state,
-                                virConnectDomainEventCallback cb,
-                                void *opaque, virFreeCallback freecb);
+                                virConnectDomainEventCallback cb, void *opaque,
+                                virFreeCallback freecb);
 int virDomainEventStateDeregister(virConnectPtr conn, virObjectEventState *state,
                                   virConnectDomainEventCallback cb);
 
@@ -57,10 +57,11 @@ void virObjectEventStateDeregisterConn(virObjectEventState *state, virConnectPtr
 
 /* Event constructors (never fail). */
 virObjectEvent *virDomainEventLifecycleNew(int id, const char *name,
-                                           const unsigned char *uuid,
-                                           int type, int detail);
+                                           const unsigned char *uuid, int type,
+                                           int detail);
 /* From an object (locked by the caller): takes its current id/name/uuid. */
-virObjectEvent *virDomainEventLifecycleNewFromObj(virDomainObj *obj, int type, int detail);
+virObjectEvent *virDomainEventLifecycleNewFromObj(virDomainObj *obj, int type,
+                                                  int detail);
 virObjectEvent *virDomainEventRebootNewFromObj(virDomainObj *obj);
 virObjectEvent *virDomainEventRebootNew(int id, const char *name,
                                         const unsigned char *uuid);

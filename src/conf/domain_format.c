@@ -16,11 +16,21 @@ virDomainXMLEscape(GString *buf, const char *str)
         unsigned char c = *p;
 
         switch (c) {
-        case '<': g_string_append(buf, "&lt;"); break;
-        case '>': g_string_append(buf, "&gt;"); break;
-        case '&': g_string_append(buf, "&amp;"); break;
-        case '"': g_string_append(buf, "&quot;"); break;
-        case '\'': g_string_append(buf, "&apos;"); break;
+        case '<':
+            g_string_append(buf, "&lt;");
+            break;
+        case '>':
+            g_string_append(buf, "&gt;");
+            break;
+        case '&':
+            g_string_append(buf, "&amp;");
+            break;
+        case '"':
+            g_string_append(buf, "&quot;");
+            break;
+        case '\'':
+            g_string_append(buf, "&apos;");
+            break;
         default:
             /* libvirt drops control characters XML 1.0 cannot carry */
             if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r')
@@ -34,8 +44,7 @@ typedef struct {
     int indent;
 } fmtCtx;
 
-static void G_GNUC_PRINTF(2, 3)
-line(fmtCtx *ctx, const char *fmt, ...)
+static void G_GNUC_PRINTF(2, 3) line(fmtCtx *ctx, const char *fmt, ...)
 {
     va_list ap;
 
@@ -103,8 +112,8 @@ formatAddress(fmtCtx *ctx, const virDomainDeviceAddress *addr)
 static void
 formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk)
 {
-    line(ctx, "<disk type='%s' device='%s'>",
-         virDomainDiskTypeNames[disk->type], virDomainDiskDeviceNames[disk->device]);
+    line(ctx, "<disk type='%s' device='%s'>", virDomainDiskTypeNames[disk->type],
+         virDomainDiskDeviceNames[disk->device]);
     ctx->indent += 2;
     if (disk->driverName || disk->format != VIR_STORAGE_FORMAT_NONE ||
         disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT) {
@@ -139,9 +148,8 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net)
     line(ctx, "<interface type='%s'>", virDomainNetTypeNames[net->type]);
     ctx->indent += 2;
     if (net->macSet)
-        line(ctx, "<mac address='%02x:%02x:%02x:%02x:%02x:%02x'/>",
-             net->mac[0], net->mac[1], net->mac[2],
-             net->mac[3], net->mac[4], net->mac[5]);
+        line(ctx, "<mac address='%02x:%02x:%02x:%02x:%02x:%02x'/>", net->mac[0],
+             net->mac[1], net->mac[2], net->mac[3], net->mac[4], net->mac[5]);
     if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK && net->network) {
         lineStart(ctx, "<source");
         attr(ctx->buf, "network", net->network);
@@ -165,12 +173,11 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net)
 static void
 formatChr(fmtCtx *ctx, const virDomainChrDef *chr, unsigned int flags)
 {
-    const char *elem = chr->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ?
-        "serial" : "console";
-    bool source = chr->path &&
-        (chr->type == VIR_DOMAIN_CHR_TYPE_FILE ||
-         (chr->type == VIR_DOMAIN_CHR_TYPE_PTY &&
-          !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)));
+    const char *elem =
+        chr->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ? "serial" : "console";
+    bool source = chr->path && (chr->type == VIR_DOMAIN_CHR_TYPE_FILE ||
+                                (chr->type == VIR_DOMAIN_CHR_TYPE_PTY &&
+                                 !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)));
 
     line(ctx, "<%s type='%s'>", elem, virDomainChrTypeNames[chr->type]);
     ctx->indent += 2;
@@ -200,8 +207,8 @@ formatChr(fmtCtx *ctx, const virDomainChrDef *chr, unsigned int flags)
 }
 
 void
-virDomainDefFormatBuf(GString *buf, const virDomainDef *def,
-                      unsigned int flags, int indent)
+virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
+                      int indent)
 {
     fmtCtx ctx = { buf, indent };
     char uuid[VIR_UUID_STRING_BUFLEN];
@@ -235,8 +242,7 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def,
     textElement(&ctx, "initrd", def->os.initrd);
     textElement(&ctx, "cmdline", def->os.cmdline);
     for (size_t i = 0; i < def->os.nBootDevs && i < VIR_DOMAIN_BOOT_LAST; i++) {
-        const char *dev = virDomainEnumToString(virDomainBootNames,
-                                                VIR_DOMAIN_BOOT_LAST,
+        const char *dev = virDomainEnumToString(virDomainBootNames, VIR_DOMAIN_BOOT_LAST,
                                                 def->os.bootDevs[i]);
         if (dev)
             line(&ctx, "<boot dev='%s'/>", dev);
@@ -256,8 +262,9 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def,
     }
 
     line(&ctx, "<clock offset='%s'/>",
-         virDomainEnumToString(virDomainClockOffsetNames,
-                               VIR_DOMAIN_CLOCK_OFFSET_LAST, def->clockOffset) ?: "utc");
+         virDomainEnumToString(virDomainClockOffsetNames, VIR_DOMAIN_CLOCK_OFFSET_LAST,
+                               def->clockOffset)
+             ?: "utc");
     line(&ctx, "<on_poweroff>%s</on_poweroff>",
          virDomainLifecycleActionToString(def->onPoweroff) ?: "destroy");
     line(&ctx, "<on_reboot>%s</on_reboot>",

@@ -129,8 +129,7 @@ jobMayStart(virDomainObj *obj, int job)
         return false;
     if (obj->job == VIR_JOB_NONE)
         return true;
-    return job == VIR_JOB_DESTROY && obj->jobAllowDestroy &&
-           obj->job != VIR_JOB_DESTROY;
+    return job == VIR_JOB_DESTROY && obj->jobAllowDestroy && obj->job != VIR_JOB_DESTROY;
 }
 
 int
@@ -182,14 +181,14 @@ struct _virDomainObjList {
      * list's reference: iteration walks memory in allocation order, about
      * twice as fast as walking a hash table for 10,000 objects */
     GPtrArray *objs;
-    GHashTable *byUUID;     /* uuid bytes -> obj (borrowed) */
-    GHashTable *byName;     /* def->name -> obj (borrowed) */
+    GHashTable *byUUID; /* uuid bytes -> obj (borrowed) */
+    GHashTable *byName; /* def->name -> obj (borrowed) */
     /* id -> obj cache (borrowed). Drivers set def->id directly, so the
      * cache is verified on every hit and rebuilt on a miss; its own lock
      * lets readers refresh it while holding the list lock shared. */
     GMutex idLock;
     GHashTable *byID;
-    gint nextID;            /* atomic; the last id handed out */
+    gint nextID; /* atomic; the last id handed out */
 };
 
 static guint
@@ -303,8 +302,8 @@ replaceDef(virDomainObj *obj, virDomainDef *def, bool live, virDomainDef **oldDe
 }
 
 virDomainObj *
-virDomainObjListAdd(virDomainObjList *list, virDomainDef **def,
-                    unsigned int flags, virDomainDef **oldDef)
+virDomainObjListAdd(virDomainObjList *list, virDomainDef **def, unsigned int flags,
+                    virDomainDef **oldDef)
 {
     virDomainObj *obj;
     char uuidstr[VIR_UUID_STRING_BUFLEN];
@@ -316,14 +315,13 @@ virDomainObjListAdd(virDomainObjList *list, virDomainDef **def,
         virDomainObjLock(obj);
         if (strcmp(obj->def->name, (*def)->name) != 0) {
             virReportError(VIR_ERR_OPERATION_FAILED,
-                           "domain '%s' is already defined with uuid %s",
-                           obj->def->name, virUUIDFormat(obj->def->uuid, uuidstr));
+                           "domain '%s' is already defined with uuid %s", obj->def->name,
+                           virUUIDFormat(obj->def->uuid, uuidstr));
             goto error;
         }
-        if ((flags & VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE) &&
-            virDomainObjIsActive(obj)) {
-            virReportError(VIR_ERR_OPERATION_INVALID,
-                           "domain '%s' is already active", obj->def->name);
+        if ((flags & VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE) && virDomainObjIsActive(obj)) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is already active",
+                           obj->def->name);
             goto error;
         }
         /* The replaced definition may be handed back (*oldDef) and restored:
@@ -333,8 +331,8 @@ virDomainObjListAdd(virDomainObjList *list, virDomainDef **def,
             g_clear_pointer(&obj->pendingPath, g_free);
             virResetLastError();
         }
-        replaceDef(obj, g_steal_pointer(def),
-                   !!(flags & VIR_DOMAIN_OBJ_LIST_ADD_LIVE), &old);
+        replaceDef(obj, g_steal_pointer(def), !!(flags & VIR_DOMAIN_OBJ_LIST_ADD_LIVE),
+                   &old);
         virDomainObjRef(obj);
         g_rw_lock_writer_unlock(&list->lock);
         if (oldDef)
@@ -346,8 +344,8 @@ virDomainObjListAdd(virDomainObjList *list, virDomainDef **def,
 
     if ((obj = g_hash_table_lookup(list->byName, (*def)->name))) {
         virReportError(VIR_ERR_OPERATION_FAILED,
-                       "domain '%s' already exists with uuid %s",
-                       (*def)->name, virUUIDFormat(obj->def->uuid, uuidstr));
+                       "domain '%s' already exists with uuid %s", (*def)->name,
+                       virUUIDFormat(obj->def->uuid, uuidstr));
         g_rw_lock_writer_unlock(&list->lock);
         return NULL;
     }
@@ -363,7 +361,7 @@ virDomainObjListAdd(virDomainObjList *list, virDomainDef **def,
     /* the creation reference becomes the caller's */
     return obj;
 
- error:
+error:
     virDomainObjUnlock(obj);
     g_rw_lock_writer_unlock(&list->lock);
     return NULL;
@@ -605,8 +603,7 @@ virDomainObjListGetActiveIDs(virDomainObjList *list, int *ids, int maxids)
 }
 
 int
-virDomainObjListGetInactiveNames(virDomainObjList *list, char **const names,
-                                 int maxnames)
+virDomainObjListGetInactiveNames(virDomainObjList *list, char **const names, int maxnames)
 {
     int count = 0;
 
@@ -658,21 +655,25 @@ virDomainObjMatchFilter(virDomainObj *obj, unsigned int flags)
     }
 
     /* no managed save, snapshot or checkpoint ever exists in virtkit */
-    if (MATCH(VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE | VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE) &&
+    if (MATCH(VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE |
+              VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE) &&
         !MATCH(VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE))
         return false;
 
-    if (MATCH(VIR_CONNECT_LIST_DOMAINS_AUTOSTART | VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART)) {
+    if (MATCH(VIR_CONNECT_LIST_DOMAINS_AUTOSTART |
+              VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART)) {
         if (!((MATCH(VIR_CONNECT_LIST_DOMAINS_AUTOSTART) && obj->autostart) ||
               (MATCH(VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART) && !obj->autostart)))
             return false;
     }
 
-    if (MATCH(VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT | VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT) &&
+    if (MATCH(VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT |
+              VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT) &&
         !MATCH(VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT))
         return false;
 
-    if (MATCH(VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT | VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT) &&
+    if (MATCH(VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT |
+              VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT) &&
         !MATCH(VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT))
         return false;
 
@@ -682,8 +683,8 @@ virDomainObjMatchFilter(virDomainObj *obj, unsigned int flags)
 #undef MATCH
 
 int
-virDomainObjListExport(virDomainObjList *list, virConnectPtr conn,
-                       virDomainPtr **domains, unsigned int flags)
+virDomainObjListExport(virDomainObjList *list, virConnectPtr conn, virDomainPtr **domains,
+                       unsigned int flags)
 {
     g_autoptr(GPtrArray) doms = NULL;
     int count = 0;
@@ -710,8 +711,8 @@ virDomainObjListExport(virDomainObjList *list, virConnectPtr conn,
         virDomainObjLock(obj);
         if (virDomainObjMatchFilter(obj, flags)) {
             if (doms)
-                g_ptr_array_add(doms, virGetDomain(conn, obj->def->name,
-                                                   obj->def->uuid, obj->def->id));
+                g_ptr_array_add(doms, virGetDomain(conn, obj->def->name, obj->def->uuid,
+                                                   obj->def->id));
             count++;
         }
         virDomainObjUnlock(obj);
@@ -726,8 +727,7 @@ virDomainObjListExport(virDomainObjList *list, virConnectPtr conn,
 }
 
 void
-virDomainObjListForEach(virDomainObjList *list, virDomainObjListIterator cb,
-                        void *opaque)
+virDomainObjListForEach(virDomainObjList *list, virDomainObjListIterator cb, void *opaque)
 {
     g_autoptr(GPtrArray) objs = NULL;
 
@@ -745,24 +745,39 @@ virDomainObjListForEach(virDomainObjList *list, virDomainObjListIterator cb,
 /* ---- state names (internal, as in status XML) -------------------------- */
 
 static const char *const stateNames[VIR_DOMAIN_PMSUSPENDED + 1] = {
-    "nostate", "running", "blocked", "paused", "shutdown", "shutoff",
-    "crashed", "pmsuspended",
+    "nostate",  "running", "blocked", "paused",
+    "shutdown", "shutoff", "crashed", "pmsuspended",
 };
 static const char *const unknownReasons[] = { "unknown", NULL };
 static const char *const runningReasons[] = {
-    "unknown", "booted", "migrated", "restored", "from snapshot", "unpaused",
-    "migration canceled", "save canceled", "wakeup", "crashed", "post-copy",
-    "post-copy failed", NULL,
+    "unknown",
+    "booted",
+    "migrated",
+    "restored",
+    "from snapshot",
+    "unpaused",
+    "migration canceled",
+    "save canceled",
+    "wakeup",
+    "crashed",
+    "post-copy",
+    "post-copy failed",
+    NULL,
 };
 static const char *const pausedReasons[] = {
-    "unknown", "user", "migration", "save", "dump", "ioerror", "watchdog",
-    "from snapshot", "shutdown", "snapshot", "panicked", "starting up",
-    "post-copy", "post-copy failed", NULL,
+    "unknown",   "user",
+    "migration", "save",
+    "dump",      "ioerror",
+    "watchdog",  "from snapshot",
+    "shutdown",  "snapshot",
+    "panicked",  "starting up",
+    "post-copy", "post-copy failed",
+    NULL,
 };
 static const char *const shutdownReasons[] = { "unknown", "user", NULL };
 static const char *const shutoffReasons[] = {
-    "unknown", "shutdown", "destroyed", "crashed", "migrated", "saved",
-    "failed", "from snapshot", "daemon", NULL,
+    "unknown", "shutdown", "destroyed",     "crashed", "migrated",
+    "saved",   "failed",   "from snapshot", "daemon",  NULL,
 };
 static const char *const crashedReasons[] = { "unknown", "panicked", NULL };
 
@@ -770,11 +785,16 @@ static const char *const *
 reasonTable(int state)
 {
     switch (state) {
-    case VIR_DOMAIN_RUNNING: return runningReasons;
-    case VIR_DOMAIN_PAUSED: return pausedReasons;
-    case VIR_DOMAIN_SHUTDOWN: return shutdownReasons;
-    case VIR_DOMAIN_SHUTOFF: return shutoffReasons;
-    case VIR_DOMAIN_CRASHED: return crashedReasons;
+    case VIR_DOMAIN_RUNNING:
+        return runningReasons;
+    case VIR_DOMAIN_PAUSED:
+        return pausedReasons;
+    case VIR_DOMAIN_SHUTDOWN:
+        return shutdownReasons;
+    case VIR_DOMAIN_SHUTOFF:
+        return shutoffReasons;
+    case VIR_DOMAIN_CRASHED:
+        return crashedReasons;
     case VIR_DOMAIN_NOSTATE:
     case VIR_DOMAIN_BLOCKED:
     case VIR_DOMAIN_PMSUSPENDED:

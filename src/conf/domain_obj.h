@@ -27,47 +27,48 @@
 
 typedef enum {
     VIR_JOB_NONE = 0,
-    VIR_JOB_QUERY,      /* reads state from the hypervisor */
-    VIR_JOB_DESTROY,    /* destroy; may be taken while a MODIFY job waits on QEMU */
-    VIR_JOB_MODIFY,     /* any state change */
+    VIR_JOB_QUERY,   /* reads state from the hypervisor */
+    VIR_JOB_DESTROY, /* destroy; may be taken while a MODIFY job waits on QEMU */
+    VIR_JOB_MODIFY,  /* any state change */
     VIR_JOB_LAST
 } virDomainJob;
 
 typedef struct _virDomainObj virDomainObj;
 struct _virDomainObj {
     GMutex lock;
-    gint refs;                  /* atomic */
+    gint refs; /* atomic */
 
-    virDomainDef *def;          /* current definition (the live one when active) */
-    virDomainDef *newDef;       /* persistent definition while active, if it differs; else NULL */
+    virDomainDef *def; /* current definition (the live one when active) */
+    virDomainDef
+        *newDef; /* persistent definition while active, if it differs; else NULL */
     /* The file of a definition indexed but not parsed yet (inactive domains
      * at daemon start): @def then holds only the name and UUID read from
      * it. Anything needing more calls virDomainObjParsePending first. */
     char *pendingPath;
 
-    int state;                  /* virDomainState */
-    int reason;                 /* reason enum for @state */
+    int state;  /* virDomainState */
+    int reason; /* reason enum for @state */
     bool persistent;
     bool autostart;
-    bool removing;              /* removed from the list; lookups no longer find it */
+    bool removing; /* removed from the list; lookups no longer find it */
 
-    pid_t pid;                  /* hypervisor process, 0 when none */
+    pid_t pid; /* hypervisor process, 0 when none */
 
-    GCond jobCond;              /* signalled when job ends */
-    int job;                    /* virDomainJob currently held */
+    GCond jobCond; /* signalled when job ends */
+    int job;       /* virDomainJob currently held */
     GThread *jobOwner;
-    bool jobAllowDestroy;       /* the held job lets a DESTROY job run beside it */
-    bool destroyJobActive;      /* a DESTROY job runs beside the held job */
+    bool jobAllowDestroy;  /* the held job lets a DESTROY job run beside it */
+    bool destroyJobActive; /* a DESTROY job runs beside the held job */
 
-    size_t listIndex;           /* src/conf only: position in the list (list lock) */
+    size_t listIndex; /* src/conf only: position in the list (list lock) */
 
-    void *privateData;          /* driver-private, freed with privateDataFree */
+    void *privateData; /* driver-private, freed with privateDataFree */
     GDestroyNotify privateDataFree;
 };
 
-virDomainObj *virDomainObjNew(void);       /* one reference, unlocked */
+virDomainObj *virDomainObjNew(void); /* one reference, unlocked */
 virDomainObj *virDomainObjRef(virDomainObj *obj);
-void virDomainObjUnref(virDomainObj *obj);  /* accepts NULL */
+void virDomainObjUnref(virDomainObj *obj); /* accepts NULL */
 void virDomainObjLock(virDomainObj *obj);
 void virDomainObjUnlock(virDomainObj *obj);
 /* Unlock and unref *objptr (if non-NULL) and set it to NULL. */
@@ -75,7 +76,7 @@ void virDomainObjEndAPI(virDomainObj **objptr);
 
 void virDomainObjSetState(virDomainObj *obj, int state, int reason);
 int virDomainObjGetState(virDomainObj *obj, int *reason);
-bool virDomainObjIsActive(virDomainObj *obj);   /* def->id != -1 */
+bool virDomainObjIsActive(virDomainObj *obj); /* def->id != -1 */
 
 /* Replace the name-and-UUID placeholder of @obj (locked) with the
  * definition parsed from @pendingPath (no-op when nothing is pending). The parsed definition must
@@ -112,8 +113,9 @@ virDomainObjList *virDomainObjListNew(void);
 void virDomainObjListFree(virDomainObjList *list);
 
 typedef enum {
-    VIR_DOMAIN_OBJ_LIST_ADD_LIVE = (1 << 0),         /* the def is a live one (create) */
-    VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE = (1 << 1),   /* fail if the existing obj is active */
+    VIR_DOMAIN_OBJ_LIST_ADD_LIVE = (1 << 0), /* the def is a live one (create) */
+    VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE =
+        (1 << 1), /* fail if the existing obj is active */
 } virDomainObjListAddFlags;
 
 /*
@@ -134,7 +136,8 @@ virDomainObj *virDomainObjListAdd(virDomainObjList *list, virDomainDef **def,
 void virDomainObjListRemove(virDomainObjList *list, virDomainObj *obj);
 
 /* Lookups: the object locked with a new reference, or NULL (no error reported). */
-virDomainObj *virDomainObjListFindByUUID(virDomainObjList *list, const unsigned char *uuid);
+virDomainObj *virDomainObjListFindByUUID(virDomainObjList *list,
+                                         const unsigned char *uuid);
 virDomainObj *virDomainObjListFindByName(virDomainObjList *list, const char *name);
 virDomainObj *virDomainObjListFindByID(virDomainObjList *list, int id);
 
@@ -182,7 +185,8 @@ void virDomainObjListForEach(virDomainObjList *list, virDomainObjListIterator cb
  * "crashed" "pmsuspended"; reasons e.g. "booted", "destroyed", "from
  * snapshot" (facts/lifecycle.md §8). Not virsh's display strings ("shut
  * off"). NULL / -1 when out of range or unknown. */
-const char *virDomainStateTypeToString(int state);      /* internal names: "running", "shutoff" */
-const char *virDomainStateReasonToString(int state, int reason);  /* internal names */
+const char *
+virDomainStateTypeToString(int state); /* internal names: "running", "shutoff" */
+const char *virDomainStateReasonToString(int state, int reason); /* internal names */
 int virDomainStateTypeFromString(const char *str);
 int virDomainStateReasonFromString(int state, const char *str);

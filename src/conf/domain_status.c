@@ -143,8 +143,7 @@ virDomainStatusSave(virDomainObj *obj, const char *path,
 static bool
 shellSafe(const char *str)
 {
-    return str && *str && *str != '-' &&
-           !strpbrk(str, "\r\t\n !\"#$&'()*;<>?[\\]^`{|}~");
+    return str && *str && *str != '-' && !strpbrk(str, "\r\t\n !\"#$&'()*;<>?[\\]^`{|}~");
 }
 
 char *
@@ -153,12 +152,14 @@ virDomainFileHeader(const virDomainDef *def)
     char uuid[VIR_UUID_STRING_BUFLEN];
     const char *name = shellSafe(def->name) ? def->name : virUUIDFormat(def->uuid, uuid);
 
-    return g_strdup_printf("<!--\n"
-                           "WARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n"
-                           "OVERWRITTEN AND LOST. Changes to this xml configuration should be made using:\n"
-                           "  virsh edit %s\n"
-                           "or other application using the libvirt API.\n"
-                           "-->\n\n", name);
+    return g_strdup_printf(
+        "<!--\n"
+        "WARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n"
+        "OVERWRITTEN AND LOST. Changes to this xml configuration should be made using:\n"
+        "  virsh edit %s\n"
+        "or other application using the libvirt API.\n"
+        "-->\n\n",
+        name);
 }
 
 char *

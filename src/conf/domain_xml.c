@@ -104,8 +104,7 @@ virDomainXMLChild(xmlNodePtr parent, const char *name)
     if (!parent)
         return NULL;
     for (xmlNodePtr cur = parent->children; cur; cur = cur->next) {
-        if (cur->type == XML_ELEMENT_NODE &&
-            strcmp((const char *)cur->name, name) == 0)
+        if (cur->type == XML_ELEMENT_NODE && strcmp((const char *)cur->name, name) == 0)
             return cur;
     }
     return NULL;
@@ -114,13 +113,12 @@ virDomainXMLChild(xmlNodePtr parent, const char *name)
 bool
 virDomainXMLNodeIs(xmlNodePtr node, const char *name)
 {
-    return node->type == XML_ELEMENT_NODE &&
-           strcmp((const char *)node->name, name) == 0;
+    return node->type == XML_ELEMENT_NODE && strcmp((const char *)node->name, name) == 0;
 }
 
 void
 virDomainXMLRecordUnknown(GPtrArray *unknown, const char *parent, xmlNodePtr node,
-              unsigned int flags, bool *failed)
+                          unsigned int flags, bool *failed)
 {
     g_autofree char *path = NULL;
 
@@ -130,12 +128,13 @@ virDomainXMLRecordUnknown(GPtrArray *unknown, const char *parent, xmlNodePtr nod
         path = g_strdup((const char *)node->name);
 
     if ((flags & VIR_DOMAIN_DEF_PARSE_VALIDATE) && !*failed) {
-        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_INVALID_SCHEMA, __func__,
-                           "Unable to validate doc against domain.rng\n"
-                           "Element %s has extra content: %s",
-                           parent ? (strrchr(parent, '/') ? strrchr(parent, '/') + 1 : parent)
-                                  : "domain",
-                           (const char *)node->name);
+        virReportErrorFull(
+            VIR_FROM_XML, VIR_ERR_XML_INVALID_SCHEMA, __func__,
+            "Unable to validate doc against domain.rng\n"
+            "Element %s has extra content: %s",
+            parent ? (strrchr(parent, '/') ? strrchr(parent, '/') + 1 : parent)
+                   : "domain",
+            (const char *)node->name);
         *failed = true;
     }
     /* Bounded, so that a document of many distinct unknown names costs
@@ -155,23 +154,23 @@ void
 virDomainXMLReportInvalidAttr(const char *attr, xmlNodePtr node, const char *value)
 {
     virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
-                       "Invalid value for attribute '%s' in element '%s': '%s'.",
-                       attr, (const char *)node->name, value);
+                       "Invalid value for attribute '%s' in element '%s': '%s'.", attr,
+                       (const char *)node->name, value);
 }
 
 void
 virDomainXMLReportMissingAttr(const char *attr, xmlNodePtr node)
 {
     virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
-                       "Missing required attribute '%s' in element '%s'",
-                       attr, (const char *)node->name);
+                       "Missing required attribute '%s' in element '%s'", attr,
+                       (const char *)node->name);
 }
 
 void
 virDomainReportUnsupportedValue(const char *what, const char *value)
 {
-    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                   "%s '%s' is not supported by virtkit", what, value);
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s '%s' is not supported by virtkit",
+                   what, value);
 }
 
 /*
@@ -226,12 +225,24 @@ virDomainScaleInteger(unsigned long long *value, const char *suffix,
                 return -1;
             }
             switch (g_ascii_tolower(*suffix)) {
-            case 'k': power = 1; break;
-            case 'm': power = 2; break;
-            case 'g': power = 3; break;
-            case 't': power = 4; break;
-            case 'p': power = 5; break;
-            case 'e': power = 6; break;
+            case 'k':
+                power = 1;
+                break;
+            case 'm':
+                power = 2;
+                break;
+            case 'g':
+                power = 3;
+                break;
+            case 't':
+                power = 4;
+                break;
+            case 'p':
+                power = 5;
+                break;
+            case 'e':
+                power = 6;
+                break;
             default:
                 virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __func__,
                                    "unknown suffix '%s'", suffix);
@@ -245,8 +256,7 @@ virDomainScaleInteger(unsigned long long *value, const char *suffix,
 
     if (*value && *value > limit / scale) {
         virReportErrorFull(VIR_FROM_NONE, VIR_ERR_OVERFLOW, __func__,
-                           "value too large: %llu%s", *value,
-                           suffix ? suffix : "");
+                           "value too large: %llu%s", *value, suffix ? suffix : "");
         return -1;
     }
     *value *= scale;
@@ -300,8 +310,7 @@ catchXMLError(void *ctx, const char *msg G_GNUC_UNUSED, ...)
     g_string_append_c(pointer, '^');
 
     virReportError(VIR_ERR_XML_DETAIL, "%s:%d: %s%s\n%s",
-                   err->file ? err->file : "(domain_definition)", err->line,
-                   err->message,
+                   err->file ? err->file : "(domain_definition)", err->line, err->message,
                    context->len ? context->str : "(null)", pointer->str);
     state->reported = true;
 }
@@ -348,8 +357,8 @@ virDomainXMLReadDoc(const char *xml, size_t len, const char *url)
 
     if (len > VIR_DOMAIN_XML_MAX_SIZE) {
         virReportError(VIR_ERR_XML_ERROR,
-                       "document of %zu bytes exceeds the limit of %d bytes",
-                       len, VIR_DOMAIN_XML_MAX_SIZE);
+                       "document of %zu bytes exceeds the limit of %d bytes", len,
+                       VIR_DOMAIN_XML_MAX_SIZE);
         return NULL;
     }
 
@@ -362,8 +371,8 @@ virDomainXMLReadDoc(const char *xml, size_t len, const char *url)
     /* No NOENT (entities stay references), no DTD loading, no network;
      * COMPACT keeps short text inside its node (fewer allocations). */
     doc = xmlCtxtReadMemory(ctxt, xml, (int)len, url, NULL,
-                            XML_PARSE_NONET | XML_PARSE_NOWARNING |
-                            XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
+                            XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA |
+                                XML_PARSE_COMPACT);
     if (doc && !ctxt->wellFormed) {
         xmlFreeDoc(doc);
         doc = NULL;

@@ -10,7 +10,7 @@
 #include "virtkit-config.h"
 
 
-G_DEFINE_QUARK(virtkitd-error, vkdError)
+G_DEFINE_QUARK(virtkitd - error, vkdError)
 
 void
 vkdConfigFree(vkdConfig *cfg)
@@ -86,7 +86,8 @@ vkdConfigParse(int argc, char **argv, GError **error)
           "Calls in flight per client, default 5", "N" },
         { "max-client-queued-replies", 0, 0, G_OPTION_ARG_INT, &maxQueued,
           "Unsent replies and events per client before its calls are no longer "
-          "read, default 64 (0: no limit)", "N" },
+          "read, default 64 (0: no limit)",
+          "N" },
         { "max-client-reply-bytes", 0, 0, G_OPTION_ARG_INT, &maxReplyBytes,
           "The same in bytes, default 2097152 (0: no limit)", "BYTES" },
         { "min-workers", 0, 0, G_OPTION_ARG_INT, &minWorkers, "Default 5", "N" },
@@ -118,8 +119,8 @@ vkdConfigParse(int argc, char **argv, GError **error)
         return NULL;
     }
     if (optTimeout < 0 || maxClients < 1 || maxReq < 1 || maxWorkers < 1 ||
-        prioWorkers < 1 || minWorkers < 0 || kaCount < 0 ||
-        eventKeep < 0 || maxQueued < 0 || maxReplyBytes < 0) {
+        prioWorkers < 1 || minWorkers < 0 || kaCount < 0 || eventKeep < 0 ||
+        maxQueued < 0 || maxReplyBytes < 0) {
         g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                             "limits must be positive");
         return NULL;
@@ -141,8 +142,11 @@ vkdConfigParse(int argc, char **argv, GError **error)
         cfg->cacheDir = g_build_filename(g_get_user_cache_dir(), "virtkit", NULL);
         cfg->defaultUri = g_strdup("qemu:///session");
     }
-#define VKD_OVERRIDE(opt, field) \
-    if (opt) { g_free(cfg->field); cfg->field = vkdAbsPath(opt); }
+#define VKD_OVERRIDE(opt, field)      \
+    if (opt) {                        \
+        g_free(cfg->field);           \
+        cfg->field = vkdAbsPath(opt); \
+    }
     VKD_OVERRIDE(optConfig, configDir);
     VKD_OVERRIDE(optState, stateDir);
     VKD_OVERRIDE(optRuntime, runtimeDir);
@@ -173,20 +177,19 @@ vkdConfigParse(int argc, char **argv, GError **error)
 int
 vkdConfigMakeDirs(const vkdConfig *cfg, GError **error)
 {
-    struct { const char *dir; int mode; } dirs[] = {
-        { cfg->configDir, 0700 },
-        { cfg->stateDir, 0700 },
-        { cfg->runtimeDir, 0755 },
-        { cfg->logDir, 0700 },
-        { cfg->cacheDir, 0700 },
+    struct {
+        const char *dir;
+        int mode;
+    } dirs[] = {
+        { cfg->configDir, 0700 }, { cfg->stateDir, 0700 }, { cfg->runtimeDir, 0755 },
+        { cfg->logDir, 0700 },    { cfg->cacheDir, 0700 },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(dirs); i++) {
         if (g_mkdir_with_parents(dirs[i].dir, dirs[i].mode) < 0) {
             int err = errno;
             g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
-                        "cannot create directory '%s': %s", dirs[i].dir,
-                        g_strerror(err));
+                        "cannot create directory '%s': %s", dirs[i].dir, g_strerror(err));
             return -1;
         }
     }

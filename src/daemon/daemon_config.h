@@ -35,26 +35,26 @@ GQuark vkdError_quark(void);
 
 typedef struct _vkdConfig vkdConfig;
 struct _vkdConfig {
-    bool privileged;        /* system mode: qemu:///system */
-    char *configDir;        /* persistent definitions */
-    char *stateDir;         /* status files, lock file */
-    char *runtimeDir;       /* sockets, autostart marker */
-    char *logDir;           /* guest logs */
+    bool privileged;  /* system mode: qemu:///system */
+    char *configDir;  /* persistent definitions */
+    char *stateDir;   /* status files, lock file */
+    char *runtimeDir; /* sockets, autostart marker */
+    char *logDir;     /* guest logs */
     char *cacheDir;
-    char *defaultUri;       /* CONNECT_OPEN with an empty name */
+    char *defaultUri; /* CONNECT_OPEN with an empty name */
 
     bool daemonize;
-    unsigned int timeout;   /* idle seconds before exit; 0 = never */
+    unsigned int timeout; /* idle seconds before exit; 0 = never */
     bool verbose;
 
     unsigned int maxClients;
     unsigned int maxClientRequests;
-    unsigned int maxClientQueuedReplies;    /* 0 = unlimited */
-    unsigned int maxClientReplyBytes;       /* 0 = unlimited */
+    unsigned int maxClientQueuedReplies; /* 0 = unlimited */
+    unsigned int maxClientReplyBytes;    /* 0 = unlimited */
     unsigned int minWorkers;
     unsigned int maxWorkers;
     unsigned int prioWorkers;
-    int keepaliveInterval;  /* seconds; <= 0 disables our PINGs */
+    int keepaliveInterval; /* seconds; <= 0 disables our PINGs */
     unsigned int keepaliveCount;
     /* How long events raised while the driver state was being loaded are
      * kept for replay to lifecycle callbacks registered later (seconds). */

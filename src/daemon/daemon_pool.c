@@ -15,7 +15,7 @@ struct _vkdPool {
     GThreadPool *prio;
     unsigned int maxWorkers;
     vkdPoolFunc func;
-    gint busy;          /* jobs in the regular pool, queued or running */
+    gint busy; /* jobs in the regular pool, queued or running */
     gint prioBusy;
 };
 
@@ -37,8 +37,8 @@ vkdPoolRun(gpointer jobptr, gpointer unused)
 }
 
 vkdPool *
-vkdPoolNew(unsigned int minWorkers, unsigned int maxWorkers,
-           unsigned int prioWorkers, vkdPoolFunc func)
+vkdPoolNew(unsigned int minWorkers, unsigned int maxWorkers, unsigned int prioWorkers,
+           vkdPoolFunc func)
 {
     vkdPool *pool = g_new0(vkdPool, 1);
 
@@ -48,8 +48,8 @@ vkdPoolNew(unsigned int minWorkers, unsigned int maxWorkers,
     pool->prio = g_thread_pool_new(vkdPoolRun, NULL, prioWorkers, FALSE, NULL);
     /* Keep min_workers threads around instead of GLib's default of
      * reaping idle ones after 15 s. */
-    g_thread_pool_set_max_unused_threads(MAX((int)minWorkers,
-                                             g_thread_pool_get_max_unused_threads()));
+    g_thread_pool_set_max_unused_threads(
+        MAX((int)minWorkers, g_thread_pool_get_max_unused_threads()));
     return pool;
 }
 
@@ -60,8 +60,7 @@ vkdPoolSubmit(vkdPool *pool, gpointer data, bool highPriority)
 
     job->pool = pool;
     job->data = data;
-    if (highPriority &&
-        (unsigned int)g_atomic_int_get(&pool->busy) >= pool->maxWorkers) {
+    if (highPriority && (unsigned int)g_atomic_int_get(&pool->busy) >= pool->maxWorkers) {
         job->prio = true;
         g_atomic_int_inc(&pool->prioBusy);
         g_thread_pool_push(pool->prio, job, NULL);

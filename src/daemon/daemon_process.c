@@ -129,7 +129,7 @@ vkdDetach(GError **error)
     if (pid < 0)
         _exit(1);
     if (pid > 0)
-        _exit(0);       /* the intermediate child; the daemon cannot regain a tty */
+        _exit(0); /* the intermediate child; the daemon cannot regain a tty */
 
     vkdDetachPipe = pipefd[1];
     if (chdir("/") < 0)

@@ -66,10 +66,10 @@ struct _vkdServer {
     const vkdConfig *cfg;
     virNetServer *net;
     vkdPool *pool;
-    GPtrArray *paths;       /* socket files we created (unlinked at exit) */
-    GHashTable *clients;    /* virNetServerClient * -> vkdServerClient * (main thread) */
-    GMutex jobLock;         /* the job fields of every vkdServerClient */
-    gint inFlight;          /* atomic */
+    GPtrArray *paths;    /* socket files we created (unlinked at exit) */
+    GHashTable *clients; /* virNetServerClient * -> vkdServerClient * (main thread) */
+    GMutex jobLock;      /* the job fields of every vkdServerClient */
+    gint inFlight;       /* atomic */
     bool accepting;
     bool shuttingDown;
 };
@@ -79,8 +79,8 @@ struct _vkdServer {
 static void
 vkdServerUpdateAccepting(vkdServer *srv)
 {
-    bool want = !srv->shuttingDown &&
-        g_hash_table_size(srv->clients) < srv->cfg->maxClients;
+    bool want =
+        !srv->shuttingDown && g_hash_table_size(srv->clients) < srv->cfg->maxClients;
 
     if (want == srv->accepting)
         return;
@@ -100,16 +100,16 @@ typedef enum {
 typedef struct {
     virNetServerClient *client; /* a reference */
     /* srv->jobLock: */
-    unsigned int running;       /* jobs handed to the pool, not finished */
-    bool alone;                 /* the running job is one that runs alone */
-    GQueue held;                /* vkdJob *, waiting their turn, in order */
+    unsigned int running; /* jobs handed to the pool, not finished */
+    bool alone;           /* the running job is one that runs alone */
+    GQueue held;          /* vkdJob *, waiting their turn, in order */
 } vkdServerClient;
 
 typedef struct {
     vkdServer *srv;
     vkdServerClient *sc;
     vkdJobType type;
-    bool alone;                 /* runs with no other job of the client */
+    bool alone; /* runs with no other job of the client */
     bool prio;
     virNetServerClient *client; /* a reference */
     virNetMessage *msg;
@@ -197,7 +197,7 @@ vkdServerJobRun(gpointer data)
         vkdDispatchCall(job->client, g_steal_pointer(&job->msg));
         vkdServerClientJobDone(srv, job);
         g_atomic_int_dec_and_test(&srv->inFlight);
-        g_main_context_wakeup(NULL);    /* shutdown may be waiting */
+        g_main_context_wakeup(NULL); /* shutdown may be waiting */
         break;
     case VKD_JOB_CLOSE:
         /* Alone and last: no call of this client runs or will run. */
@@ -212,8 +212,8 @@ vkdServerJobRun(gpointer data)
 }
 
 static vkdJob *
-vkdServerJobNew(vkdServer *srv, vkdServerClient *sc, vkdJobType type,
-                virNetMessage *msg, bool alone, bool prio)
+vkdServerJobNew(vkdServer *srv, vkdServerClient *sc, vkdJobType type, virNetMessage *msg,
+                bool alone, bool prio)
 {
     vkdJob *job = g_new0(vkdJob, 1);
 
@@ -316,7 +316,7 @@ vkdServerOnFrame(virNetServerClient *client, virNetMessage *msg, void *opaque)
                                           "the daemon is shutting down");
     } else if (vkdDispatchIsInline(hdr) && vkdServerClientMayInline(srv, sc) &&
                vkdDispatchCallNoWait(client, msg)) {
-        return;         /* answered here: a lookup or state read */
+        return; /* answered here: a lookup or state read */
     } else {
         g_atomic_int_inc(&srv->inFlight);
         vkdServerClientSchedule(srv, vkdServerJobNew(srv, sc, VKD_JOB_CALL, msg,
@@ -338,8 +338,8 @@ vkdServerOnClose(virNetServerClient *client, void *opaque)
         return;
     vkdServerUpdateAccepting(srv);
     /* After every call of the client (see the life cycle above). */
-    vkdServerClientSchedule(srv, vkdServerJobNew(srv, sc, VKD_JOB_CLOSE, NULL,
-                                                 true, false));
+    vkdServerClientSchedule(srv,
+                            vkdServerJobNew(srv, sc, VKD_JOB_CLOSE, NULL, true, false));
 }
 
 vkdServer *
@@ -356,8 +356,8 @@ vkdServerNew(const vkdConfig *cfg, GError **error)
     srv->paths = g_ptr_array_new_with_free_func(g_free);
     srv->clients = g_hash_table_new(NULL, NULL);
     g_mutex_init(&srv->jobLock);
-    srv->pool = vkdPoolNew(cfg->minWorkers, cfg->maxWorkers, cfg->prioWorkers,
-                           vkdServerJobRun);
+    srv->pool =
+        vkdPoolNew(cfg->minWorkers, cfg->maxWorkers, cfg->prioWorkers, vkdServerJobRun);
     vkdDispatchInit(cfg);
     srv->net = virNetServerNew(NULL, &cb, srv);
     virNetServerSetMaxRequests(srv->net, cfg->maxClientRequests);
@@ -390,24 +390,28 @@ vkdServerListen(vkdServer *srv, int *fds, char **names, int n, GError **error)
     }
 
     {
-        struct { const char *name; mode_t mode; bool ro; } socks[] = {
+        struct {
+            const char *name;
+            mode_t mode;
+            bool ro;
+        } socks[] = {
             { VKD_SOCK_RW, 0600, false },
             { VKD_SOCK_RO, 0666, true },
         };
 
         for (size_t i = 0; i < G_N_ELEMENTS(socks); i++) {
-            g_autofree char *path = g_build_filename(srv->cfg->runtimeDir,
-                                                     socks[i].name, NULL);
+            g_autofree char *path =
+                g_build_filename(srv->cfg->runtimeDir, socks[i].name, NULL);
 
-            if (virNetServerAddUnixListener(srv->net, path, socks[i].mode,
-                                            socks[i].ro) < 0)
+            if (virNetServerAddUnixListener(srv->net, path, socks[i].mode, socks[i].ro) <
+                0)
                 goto error;
             g_ptr_array_add(srv->paths, g_steal_pointer(&path));
         }
     }
     return 0;
 
- error:
+error:
     g_set_error(error, VKD_ERROR, 0, "%s", virGetLastErrorMessage());
     return -1;
 }

@@ -43,12 +43,12 @@ static const virStateDriver *const vkdStateDrivers[] = {
 };
 
 static GMutex vkdStartupLock;
-static GPtrArray *vkdStartupEvents;     /* vkdStartupEvent *; NULL once expired */
+static GPtrArray *vkdStartupEvents; /* vkdStartupEvent *; NULL once expired */
 static bool vkdStartupRecording;
 static virConnectPtr vkdStartupConn;
 static int vkdStartupCallback = -1;
 static guint vkdStartupExpireTimer;
-static size_t vkdStartupDriversUp;     /* how many of vkdStateDrivers */
+static size_t vkdStartupDriversUp; /* how many of vkdStateDrivers */
 
 static void
 vkdStartupEventFree(gpointer p)
@@ -71,16 +71,16 @@ vkdStartupHasEvent(virDomainPtr dom, int event, int detail)
     for (guint i = 0; i < vkdStartupEvents->len; i++) {
         vkdStartupEvent *ev = g_ptr_array_index(vkdStartupEvents, i);
 
-        if (memcmp(ev->uuid, uuid, VIR_UUID_BUFLEN) == 0 &&
-            ev->event == event && ev->detail == detail)
+        if (memcmp(ev->uuid, uuid, VIR_UUID_BUFLEN) == 0 && ev->event == event &&
+            ev->detail == detail)
             return true;
     }
     return false;
 }
 
 static int
-vkdStartupOnLifecycle(virConnectPtr conn, virDomainPtr dom, int event,
-                      int detail, void *opaque)
+vkdStartupOnLifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
+                      void *opaque)
 {
     vkdStartupEvent *ev;
 
@@ -94,8 +94,8 @@ vkdStartupOnLifecycle(virConnectPtr conn, virDomainPtr dom, int event,
         ev->event = event;
         ev->detail = detail;
         g_ptr_array_add(vkdStartupEvents, ev);
-        g_message("startup event for '%s': %d/%d (kept for replay)",
-                  ev->name, event, detail);
+        g_message("startup event for '%s': %d/%d (kept for replay)", ev->name, event,
+                  detail);
     }
     g_mutex_unlock(&vkdStartupLock);
     return 0;
@@ -169,17 +169,15 @@ vkdStartupInitDrivers(const vkdConfig *cfg, GError **error)
 
     if (!(vkdStartupConn = virConnectOpen(uri))) {
         const virError *e = virGetLastError();
-        g_set_error(error, VKD_ERROR, 0,
-                    "cannot open '%s': %s", uri,
+        g_set_error(error, VKD_ERROR, 0, "cannot open '%s': %s", uri,
                     e && e->message ? e->message : "unknown error");
         return -1;
     }
     /* The first listener: gets what the drivers kept from their start. */
-    vkdStartupCallback =
-        virConnectDomainEventRegisterAny(vkdStartupConn, NULL,
-                                         VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                         (virConnectDomainEventGenericCallback)(void (*)(void))vkdStartupOnLifecycle,
-                                         NULL, NULL);
+    vkdStartupCallback = virConnectDomainEventRegisterAny(
+        vkdStartupConn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+        (virConnectDomainEventGenericCallback)(void (*)(void))vkdStartupOnLifecycle, NULL,
+        NULL);
     if (vkdStartupCallback < 0) {
         const virError *e = virGetLastError();
         g_warning("startup events will not be replayed: %s",
@@ -193,8 +191,8 @@ vkdStartupInitDrivers(const vkdConfig *cfg, GError **error)
     }
     /* Low priority: runs after the event timer has dispatched the queue. */
     g_idle_add_full(G_PRIORITY_LOW, vkdStartupStopRecording, NULL, NULL);
-    vkdStartupExpireTimer = g_timeout_add_seconds(MAX(cfg->startupEventKeep, 1),
-                                                  vkdStartupExpire, NULL);
+    vkdStartupExpireTimer =
+        g_timeout_add_seconds(MAX(cfg->startupEventKeep, 1), vkdStartupExpire, NULL);
     return 0;
 }
 

@@ -29,10 +29,10 @@ const vkdConfig *vkdDispatchConfig;
  * decoded and checked in full, then answered VIR_ERR_NO_SUPPORT.
  */
 typedef enum {
-    VKD_PROC_NO_CONN = 1 << 0,      /* valid before CONNECT_OPEN */
-    VKD_PROC_PRIO = 1 << 2,         /* may run on the priority pool (besides
+    VKD_PROC_NO_CONN = 1 << 0, /* valid before CONNECT_OPEN */
+    VKD_PROC_PRIO = 1 << 2,    /* may run on the priority pool (besides
                                      * those the description marks) */
-    VKD_PROC_INLINE = 1 << 3,       /* may run on the I/O thread, no-wait */
+    VKD_PROC_INLINE = 1 << 3,  /* may run on the I/O thread, no-wait */
 } vkdProcFlags;
 
 typedef struct {
@@ -72,7 +72,7 @@ vkdDispatchClientFree(void *data)
         virConnectClose(dc->conn);
     g_ptr_array_unref(dc->events);
     g_ptr_array_unref(dc->replays);
-    g_ptr_array_unref(dc->streams);     /* emptied by the close job */
+    g_ptr_array_unref(dc->streams); /* emptied by the close job */
     g_mutex_clear(&dc->lock);
     g_free(dc);
 }
@@ -162,9 +162,8 @@ vkdDispatchSendLastError(vkdCall *call)
 /* An error of the RPC layer itself, whose text libvirtd sends as it is,
  * without a template ("hypervisor connection not open", "Unable to decode
  * message payload": facts/remote-protocol.md). */
-static void
-vkdDispatchSendError(vkdCall *call, int code, int domain, const char *fmt, ...)
-    G_GNUC_PRINTF(4, 5);
+static void vkdDispatchSendError(vkdCall *call, int code, int domain, const char *fmt,
+                                 ...) G_GNUC_PRINTF(4, 5);
 
 /* NO_SUPPORT for @what, raised as the public API raises it (libvirt's
  * template for the code, virerror.c), then sent as any API error is. */
@@ -200,19 +199,20 @@ vkdDispatchSendError(vkdCall *call, int code, int domain, const char *fmt, ...)
 static char *
 vkdDispatchResolveURI(const char *name, GError **error)
 {
-    const char *own = vkdDispatchConfig->privileged ? "qemu:///system" : "qemu:///session";
+    const char *own =
+        vkdDispatchConfig->privileged ? "qemu:///system" : "qemu:///session";
     const char *rest;
 
     if (!name || !*name)
         return g_strdup(vkdDispatchConfig->defaultUri);
-    if ((rest = g_str_has_prefix(name, "qemu:///system") ? name + 14 :
-                g_str_has_prefix(name, "qemu:///session") ? name + 15 : NULL) &&
+    if ((rest = g_str_has_prefix(name, "qemu:///system")    ? name + 14
+                : g_str_has_prefix(name, "qemu:///session") ? name + 15
+                                                            : NULL) &&
         (*rest == '\0' || *rest == '?'))
         return g_strconcat(own, rest, NULL);
     if (g_str_has_prefix(name, "test:///"))
         return g_strdup(name);
-    g_set_error(error, VKD_ERROR, 0,
-                "no connection driver available for %s", name);
+    g_set_error(error, VKD_ERROR, 0, "no connection driver available for %s", name);
     return NULL;
 }
 
@@ -221,7 +221,8 @@ static VKD_HANDLER(vkdDispatchConnectOpen)
     remote_connect_open_args *a = args;
     g_autoptr(GError) gerr = NULL;
     g_autofree char *uri = NULL;
-    bool readonly = virNetServerClientIsReadonly(call->client) || (a->flags & VIR_CONNECT_RO);
+    bool readonly =
+        virNetServerClientIsReadonly(call->client) || (a->flags & VIR_CONNECT_RO);
     virConnectPtr conn;
 
     g_mutex_lock(&call->dc->lock);
@@ -289,9 +290,9 @@ static VKD_HANDLER(vkdDispatchSupportsFeature)
                                              vkdDispatchConfig->keepaliveInterval,
                                              vkdDispatchConfig->keepaliveCount);
         break;
-    case REMOTE_FEATURE_REMOTE_EVENT_CALLBACK:     /* 316/317/318/319 */
-    case REMOTE_FEATURE_REMOTE_CLOSE_CALLBACK:     /* 360/361 */
-    case REMOTE_FEATURE_TYPED_PARAM_STRING:        /* string typed parameters */
+    case REMOTE_FEATURE_REMOTE_EVENT_CALLBACK: /* 316/317/318/319 */
+    case REMOTE_FEATURE_REMOTE_CLOSE_CALLBACK: /* 360/361 */
+    case REMOTE_FEATURE_TYPED_PARAM_STRING:    /* string typed parameters */
         r->supported = 1;
         break;
     default:
@@ -370,8 +371,7 @@ static VKD_HANDLER(vkdDispatchNodeGetSecurityModel)
 
 /* ---- the table -------------------------------------------------------------- */
 
-#define ENTRY(num, fn, fl) \
-    [REMOTE_PROC_##num] = { fn, fl }
+#define ENTRY(num, fn, fl) [REMOTE_PROC_##num] = { fn, fl }
 #define P VKD_PROC_PRIO
 #define N VKD_PROC_NO_CONN
 #define I VKD_PROC_INLINE
@@ -432,9 +432,11 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_GET_SECURITY_LABEL, vkdDispatchGetSecurityLabel, P),
     ENTRY(DOMAIN_GET_SCHEDULER_TYPE, vkdDispatchGetSchedulerType, 0),
     ENTRY(DOMAIN_GET_SCHEDULER_PARAMETERS, vkdDispatchGetSchedulerParameters, 0),
-    ENTRY(DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS, vkdDispatchGetSchedulerParametersFlags, 0),
+    ENTRY(DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS, vkdDispatchGetSchedulerParametersFlags,
+          0),
     ENTRY(DOMAIN_SET_SCHEDULER_PARAMETERS, vkdDispatchSetSchedulerParameters, 0),
-    ENTRY(DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, vkdDispatchSetSchedulerParametersFlags, 0),
+    ENTRY(DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, vkdDispatchSetSchedulerParametersFlags,
+          0),
     ENTRY(DOMAIN_OPEN_CONSOLE, vkdDispatchDomainOpenConsole, 0),
 
     /* Registering for events changes nothing: allowed read-only, as in libvirt. */
@@ -532,7 +534,8 @@ vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
 {
     const virNetMessageHeader *hdr = &msg->header;
     vkdProcEntry found;
-    const vkdProcEntry *entry = vkdDispatchLookup(hdr->prog, hdr->proc, &found) ? &found : NULL;
+    const vkdProcEntry *entry =
+        vkdDispatchLookup(hdr->prog, hdr->proc, &found) ? &found : NULL;
     const remoteProcedure *codec =
         remoteProgramProcedure(remoteProgramLookup(hdr->prog, hdr->vers), hdr->proc);
     vkdDispatchClient *dc = virNetServerClientGetPrivateData(client);
@@ -550,8 +553,9 @@ vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
     vkdDispatchFlushReplays(dc, true);
     if (!codec || (codec->flags & REMOTE_PROC_EVENT)) {
         /* Code 3 lets clients fall back to an older procedure (facts §5.3). */
-        g_autofree char *what = codec ? g_strdup(codec->name) :
-                                g_strdup_printf("unknown procedure %d", hdr->proc);
+        g_autofree char *what = codec
+                                    ? g_strdup(codec->name)
+                                    : g_strdup_printf("unknown procedure %d", hdr->proc);
 
         vkdDispatchSendNoSupport(&call, VIR_FROM_RPC, what);
         return true;
@@ -584,8 +588,8 @@ vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
     }
     if ((virNetServerClientIsReadonly(client) || dc->readonly) &&
         (denied = vkdDispatchReadonlyDenied(codec, args))) {
-        vkdDispatchSendError(&call, VIR_ERR_OPERATION_DENIED, codec->errDomain,
-                             "%s", denied);
+        vkdDispatchSendError(&call, VIR_ERR_OPERATION_DENIED, codec->errDomain, "%s",
+                             denied);
         goto cleanup;
     }
     if (!entry) {
@@ -616,7 +620,7 @@ vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
     if (done && hdr->prog == REMOTE_PROGRAM && hdr->proc == REMOTE_PROC_CONNECT_CLOSE)
         virNetServerClientClose(client, true);
 
- cleanup:
+cleanup:
     if (codec->argsFilter)
         virXdrFree(codec->argsFilter, args);
     if (codec->retFilter)

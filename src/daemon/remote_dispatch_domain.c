@@ -48,8 +48,8 @@ VKD_HANDLER(vkdDispatchListAllDomains)
         for (int i = 0; i < n && doms; i++)
             virObjectUnrefDomain(doms[i]);
         g_free(doms);
-        virReportError(VIR_ERR_RPC, "Too many domains '%d' for limit '%d'",
-                       n, REMOTE_DOMAIN_LIST_MAX);
+        virReportError(VIR_ERR_RPC, "Too many domains '%d' for limit '%d'", n,
+                       REMOTE_DOMAIN_LIST_MAX);
         return -1;
     }
     if (doms) {
@@ -103,7 +103,7 @@ VKD_HANDLER(vkdDispatchListDefinedDomains)
         return -1;
     }
     r->names_len = n;
-    r->names_val = names;       /* n strings, owned by the reply now */
+    r->names_val = names; /* n strings, owned by the reply now */
     return 0;
 }
 

@@ -21,11 +21,11 @@
 #define VIR_FROM_THIS VIR_FROM_RPC
 
 typedef struct {
-    virNetServerClient *client;     /* a reference */
-    int remoteID;                   /* what the client knows (316's reply) */
-    int localID;                    /* what the connection gave us */
+    virNetServerClient *client; /* a reference */
+    int remoteID;               /* what the client knows (316's reply) */
+    int localID;                /* what the connection gave us */
     int eventID;
-    bool legacy;                    /* 167: legacy MESSAGE procedures */
+    bool legacy; /* 167: legacy MESSAGE procedures */
 } vkdEventReg;
 
 static gint vkdEventNextID;
@@ -58,9 +58,9 @@ vkdEventSendLifecycle(vkdEventReg *reg, const char *name, const unsigned char *u
                                     REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE,
                                     remote_domain_event_lifecycle_msg_filter, &m.msg);
     else
-        virNetServerClientSendEvent(reg->client, REMOTE_PROGRAM,
-                                    REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
-                                    remote_domain_event_callback_lifecycle_msg_filter, &m);
+        virNetServerClientSendEvent(
+            reg->client, REMOTE_PROGRAM, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
+            remote_domain_event_callback_lifecycle_msg_filter, &m);
 }
 
 static int
@@ -71,8 +71,8 @@ vkdEventOnLifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
     unsigned char uuid[VIR_UUID_BUFLEN];
 
     virDomainGetUUID(dom, uuid);
-    vkdEventSendLifecycle(reg, virDomainGetName(dom), uuid,
-                          (int)virDomainGetID(dom), event, detail);
+    vkdEventSendLifecycle(reg, virDomainGetName(dom), uuid, (int)virDomainGetID(dom),
+                          event, detail);
     return 0;
 }
 
@@ -108,7 +108,7 @@ vkdEventOnReboot(virConnectPtr conn, virDomainPtr dom, void *opaque)
 #define VKD_REPLAY_DELAY_MS 300
 
 typedef struct {
-    vkdEventReg reg;                /* a copy: client (referenced), IDs */
+    vkdEventReg reg; /* a copy: client (referenced), IDs */
     bool filtered;
     unsigned char uuid[VIR_UUID_BUFLEN];
 } vkdEventReplay;
@@ -134,10 +134,10 @@ vkdEventReplaySendOne(vkdEventReplay *rp)
 
         if (rp->filtered && memcmp(rp->uuid, ev->uuid, VIR_UUID_BUFLEN) != 0)
             continue;
-        g_debug("replaying startup event %d/%d of '%s' to callback %d",
-                ev->event, ev->detail, ev->name, rp->reg.remoteID);
-        vkdEventSendLifecycle(&rp->reg, ev->name, ev->uuid, ev->id,
-                              ev->event, ev->detail);
+        g_debug("replaying startup event %d/%d of '%s' to callback %d", ev->event,
+                ev->detail, ev->name, rp->reg.remoteID);
+        vkdEventSendLifecycle(&rp->reg, ev->name, ev->uuid, ev->id, ev->event,
+                              ev->detail);
     }
 }
 
@@ -223,8 +223,7 @@ vkdEventRegister(vkdCall *call, int eventID, const remote_nonnull_domain *filter
     default:
         /* The drivers raise no other event; we would have nothing to
          * relay. Clients treat this code as "skip" (facts §5.3). */
-        virReportError(VIR_ERR_NO_SUPPORT, "event ID %d",
-                       eventID);
+        virReportError(VIR_ERR_NO_SUPPORT, "event ID %d", eventID);
         return -1;
     }
 
@@ -262,8 +261,8 @@ vkdEventRegister(vkdCall *call, int eventID, const remote_nonnull_domain *filter
     }
 
     /* From here the driver owns @reg (freed through vkdEventRegFree). */
-    localID = virConnectDomainEventRegisterAny(call->conn, dom, eventID, cb,
-                                               reg, vkdEventRegFree);
+    localID = virConnectDomainEventRegisterAny(call->conn, dom, eventID, cb, reg,
+                                               vkdEventRegFree);
     if (localID < 0) {
         vkdEventRegFree(reg);
         vkdEventReplayFree(rp);
@@ -318,7 +317,7 @@ vkdEventDeregister(vkdCall *call, int remoteID, bool legacy, int eventID)
             virReportError(VIR_ERR_RPC, "No registered callback ID %d", remoteID);
         return -1;
     }
-    localID = found->localID;   /* @found is freed by the deregistration */
+    localID = found->localID; /* @found is freed by the deregistration */
     return virConnectDomainEventDeregisterAny(call->conn, localID) < 0 ? -1 : 0;
 }
 
@@ -410,8 +409,8 @@ VKD_HANDLER(vkdDispatchCloseCallbackRegister)
      * close job unregisters it (vkdDispatchEventsDropAll) while it still
      * holds its own reference on the client, so the client outlives the
      * registration. */
-    if (virConnectRegisterCloseCallback(call->conn, vkdEventOnConnClosed,
-                                        call->client, NULL) < 0) {
+    if (virConnectRegisterCloseCallback(call->conn, vkdEventOnConnClosed, call->client,
+                                        NULL) < 0) {
         g_mutex_lock(&call->dc->lock);
         call->dc->closeCallback = false;
         g_mutex_unlock(&call->dc->lock);

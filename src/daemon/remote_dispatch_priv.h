@@ -17,13 +17,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, virObjectUnrefDomain)
 typedef struct _vkdDispatchClient vkdDispatchClient;
 struct _vkdDispatchClient {
     GMutex lock;
-    virConnectPtr conn;         /* NULL until CONNECT_OPEN; then owned */
-    bool readonly;              /* opened read-only */
-    bool closed;                /* CONNECT_CLOSE or gone: no new open */
-    GPtrArray *events;          /* vkdEventReg * (lent; owned by the driver) */
-    bool closeCallback;         /* 360 registered */
-    GPtrArray *replays;         /* startup events waiting for the client (event.c) */
-    GPtrArray *streams;         /* vkdStream * (one reference each; stream.c) */
+    virConnectPtr conn; /* NULL until CONNECT_OPEN; then owned */
+    bool readonly;      /* opened read-only */
+    bool closed;        /* CONNECT_CLOSE or gone: no new open */
+    GPtrArray *events;  /* vkdEventReg * (lent; owned by the driver) */
+    bool closeCallback; /* 360 registered */
+    GPtrArray *replays; /* startup events waiting for the client (event.c) */
+    GPtrArray *streams; /* vkdStream * (one reference each; stream.c) */
 };
 
 /* One call being dispatched (worker thread). */
@@ -32,7 +32,7 @@ struct _vkdCall {
     virNetServerClient *client;
     vkdDispatchClient *dc;
     const virNetMessageHeader *hdr;
-    virConnectPtr conn;         /* a reference, or NULL before OPEN */
+    virConnectPtr conn; /* a reference, or NULL before OPEN */
     /* Run after a successful reply was queued (e.g. replaying events that
      * must follow the registration reply); @afterFree releases afterData. */
     void (*after)(vkdCall *call);
@@ -55,12 +55,12 @@ void vkdDomainToWire(remote_nonnull_domain *out, virDomainPtr dom);
 extern const vkdConfig *vkdDispatchConfig;
 
 /* remote_dispatch_event.c */
-VKD_HANDLER(vkdDispatchEventRegisterAny);       /* 316 */
-VKD_HANDLER(vkdDispatchEventDeregisterAny);     /* 317 */
-VKD_HANDLER(vkdDispatchEventRegisterLegacy);    /* 167 */
-VKD_HANDLER(vkdDispatchEventDeregisterLegacy);  /* 168 */
-VKD_HANDLER(vkdDispatchCloseCallbackRegister);  /* 360 */
-VKD_HANDLER(vkdDispatchCloseCallbackUnregister);/* 361 */
+VKD_HANDLER(vkdDispatchEventRegisterAny);        /* 316 */
+VKD_HANDLER(vkdDispatchEventDeregisterAny);      /* 317 */
+VKD_HANDLER(vkdDispatchEventRegisterLegacy);     /* 167 */
+VKD_HANDLER(vkdDispatchEventDeregisterLegacy);   /* 168 */
+VKD_HANDLER(vkdDispatchCloseCallbackRegister);   /* 360 */
+VKD_HANDLER(vkdDispatchCloseCallbackUnregister); /* 361 */
 /* Send (@send) or drop the startup events held for @dc's new
  * registrations (any thread). */
 void vkdDispatchFlushReplays(vkdDispatchClient *dc, bool send);
@@ -69,7 +69,7 @@ void vkdDispatchEventsDropAll(vkdDispatchClient *dc, virConnectPtr conn);
 
 /* remote_dispatch_stream.c */
 typedef struct _vkdStream vkdStream;
-VKD_HANDLER(vkdDispatchDomainOpenConsole);      /* 201 */
+VKD_HANDLER(vkdDispatchDomainOpenConsole); /* 201 */
 /* A stream for @call (its header gives the serial), carrying @st (owned);
  * added to the client's list. The caller holds one reference: give it to
  * vkdStreamRelease. vkdStreamStart (after the reply) starts the data. */
@@ -89,8 +89,8 @@ VKD_HANDLER(vkdDispatchGetMaxMemory);
 VKD_HANDLER(vkdDispatchGetSecurityLabel);
 
 /* remote_dispatch_sched.c */
-VKD_HANDLER(vkdDispatchGetSchedulerType);                /* 56 */
-VKD_HANDLER(vkdDispatchGetSchedulerParameters);          /* 57 */
-VKD_HANDLER(vkdDispatchSetSchedulerParameters);          /* 58 */
-VKD_HANDLER(vkdDispatchSetSchedulerParametersFlags);     /* 219 */
-VKD_HANDLER(vkdDispatchGetSchedulerParametersFlags);     /* 223 */
+VKD_HANDLER(vkdDispatchGetSchedulerType);            /* 56 */
+VKD_HANDLER(vkdDispatchGetSchedulerParameters);      /* 57 */
+VKD_HANDLER(vkdDispatchSetSchedulerParameters);      /* 58 */
+VKD_HANDLER(vkdDispatchSetSchedulerParametersFlags); /* 219 */
+VKD_HANDLER(vkdDispatchGetSchedulerParametersFlags); /* 223 */

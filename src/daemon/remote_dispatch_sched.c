@@ -37,8 +37,8 @@ VKD_HANDLER(vkdDispatchGetSchedulerType)
 /* The body of 57 and 223: @flags is the client's (0 for 57). */
 static int
 vkdGetSchedulerParams(vkdCall *call, const remote_nonnull_domain *wire, int nparams,
-                      bool withFlags, unsigned int flags,
-                      remote_typed_param **val, uint32_t *len)
+                      bool withFlags, unsigned int flags, remote_typed_param **val,
+                      uint32_t *len)
 {
     g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, wire);
     virTypedParameterPtr params = NULL;
@@ -58,8 +58,8 @@ vkdGetSchedulerParams(vkdCall *call, const remote_nonnull_domain *wire, int npar
         g_free(params);
         return -1;
     }
-    rc = remoteTypedParamsSerialize(params, nparams, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX,
-                                    val, len, flags);
+    rc = remoteTypedParamsSerialize(
+        params, nparams, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX, val, len, flags);
     remoteTypedParamsFree(params, nparams);
     return rc;
 }
@@ -69,8 +69,8 @@ VKD_HANDLER(vkdDispatchGetSchedulerParameters)
     remote_domain_get_scheduler_parameters_args *a = args;
     remote_domain_get_scheduler_parameters_ret *r = ret;
 
-    return vkdGetSchedulerParams(call, &a->dom, a->nparams, false, 0,
-                                 &r->params_val, &r->params_len);
+    return vkdGetSchedulerParams(call, &a->dom, a->nparams, false, 0, &r->params_val,
+                                 &r->params_len);
 }
 
 VKD_HANDLER(vkdDispatchGetSchedulerParametersFlags)
@@ -85,8 +85,8 @@ VKD_HANDLER(vkdDispatchGetSchedulerParametersFlags)
 /* The body of 58 and 219. */
 static int
 vkdSetSchedulerParams(vkdCall *call, const remote_nonnull_domain *wire,
-                      const remote_typed_param *val, uint32_t len,
-                      bool withFlags, unsigned int flags)
+                      const remote_typed_param *val, uint32_t len, bool withFlags,
+                      unsigned int flags)
 {
     g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, wire);
     virTypedParameterPtr params = NULL;

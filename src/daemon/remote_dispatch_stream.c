@@ -43,27 +43,27 @@
  * which may be freed after the stream (a closed client's queue). */
 typedef struct {
     gint refs;
-    gint queued;        /* atomic */
-    GSource *wake;      /* a reference; set ready when a frame went out */
+    gint queued;   /* atomic */
+    GSource *wake; /* a reference; set ready when a frame went out */
 } vkdStreamTx;
 
 struct _vkdStream {
-    gint refs;                      /* atomic */
-    virNetServerClient *client;     /* a reference */
-    virNetMessageHeader hdr;        /* prog, vers, proc, serial of the open */
+    gint refs;                  /* atomic */
+    virNetServerClient *client; /* a reference */
+    virNetMessageHeader hdr;    /* prog, vers, proc, serial of the open */
     vkdStreamTx *tx;
 
     GMutex lock;
-    virStreamPtr st;                /* owned */
-    GSource *wake;                  /* on the default context; NULL once closed */
-    bool registered;                /* event callback added */
-    bool closed;                    /* finished, aborted or failed */
-    bool recvEOF;                   /* end of the source sent to the client */
-    bool paused;                    /* at VKD_STREAM_TX_MAX: source not read */
-    GQueue rx;                      /* virNetMessage * from the client */
+    virStreamPtr st; /* owned */
+    GSource *wake;   /* on the default context; NULL once closed */
+    bool registered; /* event callback added */
+    bool closed;     /* finished, aborted or failed */
+    bool recvEOF;    /* end of the source sent to the client */
+    bool paused;     /* at VKD_STREAM_TX_MAX: source not read */
+    GQueue rx;       /* virNetMessage * from the client */
     size_t rxBytes;
-    size_t rxOffset;                /* of the head frame's payload */
-    char *buf;                      /* VKD_STREAM_CHUNK bytes, for reads */
+    size_t rxOffset; /* of the head frame's payload */
+    char *buf;       /* VKD_STREAM_CHUNK bytes, for reads */
 };
 
 static vkdStream *
@@ -246,7 +246,7 @@ vkdStreamWriteRx(vkdStream *s)
         }
         n = virStreamSend(s->st, (const char *)data + s->rxOffset, len - s->rxOffset);
         if (n == -2)
-            return;     /* WRITABLE will tell */
+            return; /* WRITABLE will tell */
         if (n < 0) {
             vkdStreamSendError(s, "stream had I/O failure");
             vkdStreamCloseLocked(s, false);
@@ -346,7 +346,7 @@ vkdStreamEvent(virStreamPtr st G_GNUC_UNUSED, int events, void *opaque)
         vkdStreamCloseLocked(s, false);
     }
     vkdStreamUpdateEvents(s);
- out:
+out:
     forget = s->closed;
     g_mutex_unlock(&s->lock);
     if (forget && dc)
@@ -389,7 +389,7 @@ vkdStreamNew(vkdCall *call, virStreamPtr st)
 {
     vkdStream *s = g_new0(vkdStream, 1);
 
-    s->refs = 2;        /* the client's list, the caller */
+    s->refs = 2; /* the client's list, the caller */
     s->client = virNetServerClientRef(call->client);
     s->hdr = *call->hdr;
     s->st = st;
@@ -463,7 +463,8 @@ vkdDispatchStreamFrame(virNetServerClient *client, virNetMessage *msg)
     if (!s) {
         /* Stream data is not acknowledged: frames may still come after
          * the stream ended. Ignored, as libvirtd does. */
-        g_debug("ignoring stream frame for serial %u (no such stream)", msg->header.serial);
+        g_debug("ignoring stream frame for serial %u (no such stream)",
+                msg->header.serial);
         virNetMessageFree(msg);
         return;
     }
@@ -480,10 +481,13 @@ vkdDispatchStreamFrame(virNetServerClient *client, virNetMessage *msg)
         virNetServerClientClose(client, false);
     } else if (msg->header.status == VIR_NET_CONTINUE &&
                s->rxBytes + virNetMessagePayloadLen(msg) > VKD_STREAM_RX_MAX) {
-        g_message("client %" G_GUINT64_FORMAT " overran its stream input (%zu bytes queued)",
+        g_message("client %" G_GUINT64_FORMAT
+                  " overran its stream input (%zu bytes queued)",
                   virNetServerClientGetId(client), s->rxBytes);
         virNetMessageFree(msg);
-        virReportError(VIR_ERR_RPC, "%s", "stream input queue full: the source does not take data that fast");
+        virReportError(
+            VIR_ERR_RPC, "%s",
+            "stream input queue full: the source does not take data that fast");
         vkdStreamSendError(s, "stream input queue full");
         vkdStreamCloseLocked(s, false);
         virResetLastError();

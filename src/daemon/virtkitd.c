@@ -32,12 +32,12 @@
 
 typedef struct {
     vkdConfig *cfg;
-    int *listenFds;         /* from systemd, -1 once handed over */
+    int *listenFds; /* from systemd, -1 once handed over */
     char **listenNames;
     int nlistenFds;
     GMainLoop *loop;
     vkdServer *server;
-    gint64 idleSince;       /* monotonic µs; 0 while busy */
+    gint64 idleSince; /* monotonic µs; 0 while busy */
     int exitStatus;
 } vkdDaemon;
 
@@ -157,8 +157,8 @@ vkdRun(vkdDaemon *d)
         goto fail_server;
 
     g_message("virtkitd %s ready: %s mode, sockets in %s, default URI %s",
-              VIRTKIT_VERSION, cfg->privileged ? "system" : "session",
-              cfg->runtimeDir, cfg->defaultUri);
+              VIRTKIT_VERSION, cfg->privileged ? "system" : "session", cfg->runtimeDir,
+              cfg->defaultUri);
     vkdDetachDone(0);
     vkdNotifyReady();
 
@@ -180,11 +180,11 @@ vkdRun(vkdDaemon *d)
     }
     ret = 0;
 
- fail_server:
+fail_server:
     g_clear_pointer(&d->server, vkdServerFree);
- fail_drivers:
+fail_drivers:
     vkdStartupCleanupDrivers();
- fail_signals:
+fail_signals:
     g_source_remove(sigTerm);
     g_source_remove(sigInt);
     g_source_remove(sigHup);
@@ -194,7 +194,7 @@ vkdRun(vkdDaemon *d)
     signal(SIGTERM, SIG_IGN);
     signal(SIGINT, SIG_IGN);
     g_clear_pointer(&d->loop, g_main_loop_unref);
- fail:
+fail:
     if (err) {
         fprintf(stderr, "virtkitd: %s\n", err->message);
         vkdDetachDone(1);
@@ -211,8 +211,8 @@ vkdRun(vkdDaemon *d)
 static void
 vkdNotice(const char *logDomain, const char *message)
 {
-    g_log_structured(logDomain ? logDomain : "virtkitd", G_LOG_LEVEL_WARNING,
-                     "MESSAGE", "%s", message);
+    g_log_structured(logDomain ? logDomain : "virtkitd", G_LOG_LEVEL_WARNING, "MESSAGE",
+                     "%s", message);
 }
 
 int

@@ -47,8 +47,7 @@ virObjectUnrefConnect(virConnectPtr conn)
 
 
 virDomainPtr
-virGetDomain(virConnectPtr conn, const char *name,
-             const unsigned char *uuid, int id)
+virGetDomain(virConnectPtr conn, const char *name, const unsigned char *uuid, int id)
 {
     size_t namelen = strlen(name) + 1;
     virDomainPtr dom;
@@ -75,7 +74,7 @@ virObjectUnrefDomain(virDomainPtr dom)
     if (!g_atomic_int_dec_and_test(&dom->refs))
         return;
     virObjectUnrefConnect(dom->conn);
-    g_free(dom);   /* the name lives in the same block */
+    g_free(dom); /* the name lives in the same block */
 }
 
 

@@ -12,14 +12,14 @@ typedef struct _virHypervisorDriver virHypervisorDriver;
  * so drivers may read them without locking.
  */
 struct _virConnect {
-    gint refs;                      /* atomic */
+    gint refs; /* atomic */
     const virHypervisorDriver *driver;
-    void *privateData;              /* owned by the driver; freed by connectClose */
-    char *uri;                      /* the URI as the user gave it (or the default) */
-    unsigned int flags;             /* VIR_CONNECT_RO ... */
+    void *privateData;  /* owned by the driver; freed by connectClose */
+    char *uri;          /* the URI as the user gave it (or the default) */
+    unsigned int flags; /* VIR_CONNECT_RO ... */
 
-    GMutex lock;                    /* protects err, handler, closeCb* */
-    virError err;                   /* last error of this connection */
+    GMutex lock;  /* protects err, handler, closeCb* */
+    virError err; /* last error of this connection */
     virErrorFunc handler;
     void *userData;
 
@@ -30,11 +30,11 @@ struct _virConnect {
 
 /* virDomain: a handle naming a domain; holds a reference on its connection. */
 struct _virDomain {
-    gint refs;                      /* atomic */
+    gint refs; /* atomic */
     virConnectPtr conn;
-    char *name;                     /* stored in the same allocation; never reassign */
+    char *name; /* stored in the same allocation; never reassign */
     unsigned char uuid[VIR_UUID_BUFLEN];
-    int id;                         /* -1 when inactive */
+    int id; /* -1 when inactive */
 };
 
 /*
@@ -50,9 +50,8 @@ typedef struct _virStreamDriver virStreamDriver;
 struct _virStreamDriver {
     int (*streamSend)(virStreamPtr st, const char *data, size_t nbytes);
     int (*streamRecv)(virStreamPtr st, char *data, size_t nbytes);
-    int (*streamEventAddCallback)(virStreamPtr st, int events,
-                                  virStreamEventCallback cb, void *opaque,
-                                  virFreeCallback ff);
+    int (*streamEventAddCallback)(virStreamPtr st, int events, virStreamEventCallback cb,
+                                  void *opaque, virFreeCallback ff);
     int (*streamEventUpdateCallback)(virStreamPtr st, int events);
     int (*streamEventRemoveCallback)(virStreamPtr st);
     int (*streamFinish)(virStreamPtr st);
@@ -60,10 +59,10 @@ struct _virStreamDriver {
 };
 
 struct _virStream {
-    gint refs;                      /* atomic */
-    virConnectPtr conn;             /* a reference */
-    unsigned int flags;             /* virStreamFlags */
-    const virStreamDriver *driver;  /* NULL until a driver opened it */
+    gint refs;                     /* atomic */
+    virConnectPtr conn;            /* a reference */
+    unsigned int flags;            /* virStreamFlags */
+    const virStreamDriver *driver; /* NULL until a driver opened it */
     void *privateData;
     void (*privateFree)(void *privateData);
 };
@@ -79,8 +78,8 @@ virConnectPtr virGetConnect(void);
 
 /* New domain handle with one reference (takes a reference on @conn).
  * @name is copied. Never fails for valid arguments. */
-virDomainPtr virGetDomain(virConnectPtr conn, const char *name,
-                          const unsigned char *uuid, int id);
+virDomainPtr virGetDomain(virConnectPtr conn, const char *name, const unsigned char *uuid,
+                          int id);
 
 /* Take/drop a reference; dropping the last one frees the object. */
 void virObjectRefConnect(virConnectPtr conn);

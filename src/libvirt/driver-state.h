@@ -27,12 +27,12 @@
  */
 
 typedef struct {
-    bool privileged;            /* root daemon: qemu:///system and friends */
-    const char *configDir;      /* persistent definitions (/etc/virtkit) */
-    const char *stateDir;       /* persistent state (/var/lib/virtkit) */
-    const char *runtimeDir;     /* per-boot state (/run/virtkit), tmpfs */
-    const char *logDir;         /* logs (/var/log/virtkit) */
-    const char *cacheDir;       /* caches (/var/cache/virtkit) */
+    bool privileged;        /* root daemon: qemu:///system and friends */
+    const char *configDir;  /* persistent definitions (/etc/virtkit) */
+    const char *stateDir;   /* persistent state (/var/lib/virtkit) */
+    const char *runtimeDir; /* per-boot state (/run/virtkit), tmpfs */
+    const char *logDir;     /* logs (/var/log/virtkit) */
+    const char *cacheDir;   /* caches (/var/cache/virtkit) */
 } virStateDriverRoots;
 
 /* One object autostart tried to start: @error is NULL on success, else the
@@ -41,7 +41,7 @@ typedef void (*virStateAutostartReport)(const char *driver, const char *name,
                                         const virError *error, void *opaque);
 
 typedef struct {
-    const char *name;           /* "QEMU", "storage", "network" */
+    const char *name; /* "QEMU", "storage", "network" */
 
     /* Create the driver's state under @roots. 0, or -1 with an error
      * reported (nothing is stopped or killed on failure). */

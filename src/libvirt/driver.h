@@ -5,8 +5,8 @@
 
 typedef enum {
     VIR_DRV_OPEN_SUCCESS = 0,
-    VIR_DRV_OPEN_DECLINED = -2,    /* not my URI: try the next driver */
-    VIR_DRV_OPEN_ERROR = -1,       /* my URI, but it failed (error reported) */
+    VIR_DRV_OPEN_DECLINED = -2, /* not my URI: try the next driver */
+    VIR_DRV_OPEN_ERROR = -1,    /* my URI, but it failed (error reported) */
 } virDrvOpenStatus;
 
 /*
@@ -21,7 +21,7 @@ typedef enum {
  * when it is gone.
  */
 struct _virHypervisorDriver {
-    const char *name;   /* "Test", "QEMU", "remote" */
+    const char *name; /* "Test", "QEMU", "remote" */
 
     /* @uri is the parsed URI (never NULL; when the user passed NULL the
      * public layer resolved the default first). Return VIR_DRV_OPEN_*. */
@@ -69,12 +69,11 @@ struct _virHypervisorDriver {
     int (*domainDestroyFlags)(virDomainPtr dom, unsigned int flags);
     int (*domainSuspend)(virDomainPtr dom);
     int (*domainResume)(virDomainPtr dom);
-    int (*domainGetState)(virDomainPtr dom, int *state, int *reason,
-                          unsigned int flags);
+    int (*domainGetState)(virDomainPtr dom, int *state, int *reason, unsigned int flags);
     int (*domainGetInfo)(virDomainPtr dom, virDomainInfoPtr info);
     char *(*domainGetXMLDesc)(virDomainPtr dom, unsigned int flags);
     char *(*domainGetOSType)(virDomainPtr dom);
-    unsigned long long (*domainGetMaxMemory)(virDomainPtr dom);  /* 0 = error */
+    unsigned long long (*domainGetMaxMemory)(virDomainPtr dom); /* 0 = error */
     int (*domainGetVcpusFlags)(virDomainPtr dom, unsigned int flags);
     int (*domainIsActive)(virDomainPtr dom);
     int (*domainIsPersistent)(virDomainPtr dom);
@@ -90,12 +89,14 @@ struct _virHypervisorDriver {
     char *(*domainGetSchedulerType)(virDomainPtr dom, int *nparams);
     int (*domainGetSchedulerParameters)(virDomainPtr dom, virTypedParameterPtr params,
                                         int *nparams);
-    int (*domainGetSchedulerParametersFlags)(virDomainPtr dom, virTypedParameterPtr params,
-                                             int *nparams, unsigned int flags);
+    int (*domainGetSchedulerParametersFlags)(virDomainPtr dom,
+                                             virTypedParameterPtr params, int *nparams,
+                                             unsigned int flags);
     int (*domainSetSchedulerParameters)(virDomainPtr dom, virTypedParameterPtr params,
                                         int nparams);
-    int (*domainSetSchedulerParametersFlags)(virDomainPtr dom, virTypedParameterPtr params,
-                                             int nparams, unsigned int flags);
+    int (*domainSetSchedulerParametersFlags)(virDomainPtr dom,
+                                             virTypedParameterPtr params, int nparams,
+                                             unsigned int flags);
     /* Attach @st (a new stream of @dom's connection) to the console. */
     int (*domainOpenConsole)(virDomainPtr dom, const char *dev_name, virStreamPtr st,
                              unsigned int flags);
@@ -112,8 +113,8 @@ struct _virHypervisorDriver {
                                          void *opaque, virFreeCallback freecb);
     int (*connectDomainEventDeregisterAny)(virConnectPtr conn, int callbackID);
     int (*connectDomainEventRegister)(virConnectPtr conn,
-                                      virConnectDomainEventCallback cb,
-                                      void *opaque, virFreeCallback freecb);
+                                      virConnectDomainEventCallback cb, void *opaque,
+                                      virFreeCallback freecb);
     int (*connectDomainEventDeregister)(virConnectPtr conn,
                                         virConnectDomainEventCallback cb);
 };

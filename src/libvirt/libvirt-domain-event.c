@@ -45,7 +45,7 @@ virConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback 
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -75,7 +75,7 @@ virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallbac
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -109,8 +109,8 @@ virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallbac
  */
 int
 virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
-                                 virConnectDomainEventGenericCallback cb,
-                                 void *opaque, virFreeCallback freecb)
+                                 virConnectDomainEventGenericCallback cb, void *opaque,
+                                 virFreeCallback freecb)
 {
     int ret;
 
@@ -126,8 +126,8 @@ virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int event
     }
     if (dom) {
         if (!virAPIDomainIsValid(dom)) {
-            virReportErrorFull(VIR_FROM_DOM, VIR_ERR_INVALID_DOMAIN, __func__,
-                               "%s", __func__);
+            virReportErrorFull(VIR_FROM_DOM, VIR_ERR_INVALID_DOMAIN, __func__, "%s",
+                               __func__);
             goto error;
         }
         if (dom->conn != conn) {
@@ -144,7 +144,7 @@ virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int event
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -174,7 +174,7 @@ virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }

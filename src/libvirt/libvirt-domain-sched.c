@@ -20,24 +20,26 @@
 
 /* INVALID_ARG "*nparams in FN must be greater than zero" (libvirt's
  * virCheckPositiveArgGoto). */
-#define checkPositiveArgGoto(arg, name, label) \
-    do { \
-        if ((arg) <= 0) { \
-            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, name, \
-                                   "%s in %s must be greater than zero", name, __func__); \
-            goto label; \
-        } \
+#define checkPositiveArgGoto(arg, name, label)                                 \
+    do {                                                                       \
+        if ((arg) <= 0) {                                                      \
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, name,              \
+                                   "%s in %s must be greater than zero", name, \
+                                   __func__);                                  \
+            goto label;                                                        \
+        }                                                                      \
     } while (0)
 
 /* libvirt's VIR_EXCLUSIVE_FLAGS_GOTO for LIVE and CONFIG. */
-#define checkAffectFlagsGoto(flags, label) \
-    do { \
-        if (((flags) & VIR_DOMAIN_AFFECT_LIVE) && ((flags) & VIR_DOMAIN_AFFECT_CONFIG)) { \
-            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "flags", \
-                                   "Flags '%s' and '%s' are mutually exclusive", \
-                                   "VIR_DOMAIN_AFFECT_LIVE", "VIR_DOMAIN_AFFECT_CONFIG"); \
-            goto label; \
-        } \
+#define checkAffectFlagsGoto(flags, label)                                            \
+    do {                                                                              \
+        if (((flags)&VIR_DOMAIN_AFFECT_LIVE) && ((flags)&VIR_DOMAIN_AFFECT_CONFIG)) { \
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "flags",                  \
+                                   "Flags '%s' and '%s' are mutually exclusive",      \
+                                   "VIR_DOMAIN_AFFECT_LIVE",                          \
+                                   "VIR_DOMAIN_AFFECT_CONFIG");                       \
+            goto label;                                                               \
+        }                                                                             \
     } while (0)
 
 
@@ -94,7 +96,7 @@ virDomainGetSchedulerType(virDomainPtr domain, int *nparams)
         return type;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return NULL;
 }
@@ -132,7 +134,7 @@ virDomainGetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -178,7 +180,7 @@ virDomainGetSchedulerParametersFlags(virDomainPtr domain, virTypedParameterPtr p
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -221,7 +223,7 @@ virDomainSetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -263,7 +265,7 @@ virDomainSetSchedulerParametersFlags(virDomainPtr domain, virTypedParameterPtr p
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }

@@ -55,7 +55,7 @@ virConnectNumOfDomains(virConnectPtr conn)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -91,7 +91,7 @@ virConnectListDomains(virConnectPtr conn, int *ids, int maxids)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -119,7 +119,7 @@ virConnectNumOfDefinedDomains(virConnectPtr conn)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -155,7 +155,7 @@ virConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxname
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -197,7 +197,7 @@ virConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned in
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -232,7 +232,7 @@ virDomainLookupByID(virConnectPtr conn, int id)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return NULL;
 }
@@ -263,7 +263,7 @@ virDomainLookupByName(virConnectPtr conn, const char *name)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return NULL;
 }
@@ -294,7 +294,7 @@ virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return NULL;
 }
@@ -334,7 +334,7 @@ virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
         return ret;
     }
     virReportError(VIR_ERR_NO_SUPPORT, "%s", "virDomainLookupByUUID");
- error:
+error:
     virDispatchError(conn);
     return NULL;
 }
@@ -347,7 +347,8 @@ virDomainDefineXMLInternal(virConnectPtr conn, const char *xml, unsigned int fla
     virDomainPtr ret;
 
     if (conn->flags & VIR_CONNECT_RO) {
-        virReportError(VIR_ERR_OPERATION_DENIED, "read only access prevents %s", funcname);
+        virReportError(VIR_ERR_OPERATION_DENIED, "read only access prevents %s",
+                       funcname);
         goto error;
     }
     if (!xml) {
@@ -362,7 +363,7 @@ virDomainDefineXMLInternal(virConnectPtr conn, const char *xml, unsigned int fla
         return ret;
     }
     virReportError(VIR_ERR_NO_SUPPORT, "%s", funcname);
- error:
+error:
     virDispatchError(conn);
     return NULL;
 }
@@ -451,7 +452,7 @@ virDomainCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return NULL;
 }
@@ -492,7 +493,8 @@ virDomainMutate(virDomainPtr domain, virDomainFlagsSlot slot, unsigned int flags
     virConnectPtr conn = domain->conn;
 
     if (conn->flags & VIR_CONNECT_RO) {
-        virReportError(VIR_ERR_OPERATION_DENIED, "read only access prevents %s", funcname);
+        virReportError(VIR_ERR_OPERATION_DENIED, "read only access prevents %s",
+                       funcname);
         goto error;
     }
     if (!slot) {
@@ -503,7 +505,7 @@ virDomainMutate(virDomainPtr domain, virDomainFlagsSlot slot, unsigned int flags
         goto error;
     return 0;
 
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -528,7 +530,8 @@ virDomainUndefine(virDomainPtr domain)
 {
     virResetLastError();
     virCheckDomainReturn(domain, -1);
-    return virDomainMutate(domain, domain->conn->driver->domainUndefineFlags, 0, __func__);
+    return virDomainMutate(domain, domain->conn->driver->domainUndefineFlags, 0,
+                           __func__);
 }
 
 
@@ -788,9 +791,9 @@ virDomainSuspend(virDomainPtr domain)
 {
     virResetLastError();
     virCheckDomainReturn(domain, -1);
-    return virDomainMutate(domain,
-                           domain->conn->driver->domainSuspend ? virDomainSuspendSlot : NULL,
-                           0, __func__);
+    return virDomainMutate(
+        domain, domain->conn->driver->domainSuspend ? virDomainSuspendSlot : NULL, 0,
+        __func__);
 }
 
 
@@ -811,9 +814,9 @@ virDomainResume(virDomainPtr domain)
 {
     virResetLastError();
     virCheckDomainReturn(domain, -1);
-    return virDomainMutate(domain,
-                           domain->conn->driver->domainResume ? virDomainResumeSlot : NULL,
-                           0, __func__);
+    return virDomainMutate(
+        domain, domain->conn->driver->domainResume ? virDomainResumeSlot : NULL, 0,
+        __func__);
 }
 
 
@@ -846,7 +849,7 @@ virDomainSetAutostart(virDomainPtr domain, int autostart)
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -888,7 +891,7 @@ virDomainGetState(virDomainPtr domain, int *state, int *reason, unsigned int fla
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -925,7 +928,7 @@ virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info)
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -969,7 +972,7 @@ virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return NULL;
 }
@@ -1033,7 +1036,7 @@ virDomainGetUUID(virDomainPtr domain, unsigned char *uuid)
     memcpy(uuid, domain->uuid, VIR_UUID_BUFLEN);
     return 0;
 
- error:
+error:
     virDispatchError(domain->conn);
     return -1;
 }
@@ -1060,7 +1063,7 @@ virDomainGetUUIDString(virDomainPtr domain, char *buf)
     virUUIDFormat(domain->uuid, buf);
     return 0;
 
- error:
+error:
     virDispatchError(domain->conn);
     return -1;
 }
@@ -1093,7 +1096,7 @@ virDomainGetOSType(virDomainPtr domain)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return NULL;
 }
@@ -1128,7 +1131,7 @@ virDomainGetMaxMemory(virDomainPtr domain)
         return (unsigned long)ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return 0;
 }
@@ -1158,13 +1161,13 @@ virDomainGetMaxVcpus(virDomainPtr domain)
 
     /* libvirt's drivers answer this as GetVcpusFlags(LIVE | MAXIMUM) */
     if (conn->driver->domainGetVcpusFlags) {
-        if ((ret = conn->driver->domainGetVcpusFlags(domain, VIR_DOMAIN_VCPU_LIVE |
-                                                     VIR_DOMAIN_VCPU_MAXIMUM)) < 0)
+        if ((ret = conn->driver->domainGetVcpusFlags(
+                 domain, VIR_DOMAIN_VCPU_LIVE | VIR_DOMAIN_VCPU_MAXIMUM)) < 0)
             goto error;
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -1197,7 +1200,8 @@ virDomainGetVcpusFlags(virDomainPtr domain, unsigned int flags)
     conn = domain->conn;
 
     if ((flags & VIR_DOMAIN_VCPU_GUEST) && (conn->flags & VIR_CONNECT_RO)) {
-        virReportError(VIR_ERR_OPERATION_DENIED, "read only access prevents %s", __func__);
+        virReportError(VIR_ERR_OPERATION_DENIED, "read only access prevents %s",
+                       __func__);
         goto error;
     }
 
@@ -1207,7 +1211,7 @@ virDomainGetVcpusFlags(virDomainPtr domain, unsigned int flags)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -1228,7 +1232,7 @@ virDomainPredicate(virDomainPtr domain, virDomainPredicateSlot slot, const char 
         goto error;
     return ret;
 
- error:
+error:
     virDispatchError(domain->conn);
     return -1;
 }
@@ -1316,7 +1320,7 @@ virDomainGetAutostart(virDomainPtr domain, int *autostart)
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -1348,7 +1352,7 @@ virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -1384,7 +1388,7 @@ virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel)
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }

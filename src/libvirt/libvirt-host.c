@@ -95,7 +95,7 @@ virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -134,7 +134,7 @@ virConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer)
     *libVer = LIBVIR_VERSION_NUMBER;
     return 0;
 
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -168,7 +168,7 @@ virConnectGetHostname(virConnectPtr conn)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return NULL;
 }
@@ -231,7 +231,7 @@ virConnectGetCapabilities(virConnectPtr conn)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return NULL;
 }
@@ -263,29 +263,28 @@ virConnectGetMaxVcpus(virConnectPtr conn, const char *type)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
 
 
 /* The three connection predicates share one shape. */
-#define VIR_CONNECT_PREDICATE(func, slot) \
-    int \
-    func(virConnectPtr conn) \
-    { \
-        int ret; \
-        virResetLastError(); \
-        virCheckConnectReturn(conn, -1); \
-        if (conn->driver->slot) { \
+#define VIR_CONNECT_PREDICATE(func, slot)             \
+    int func(virConnectPtr conn)                      \
+    {                                                 \
+        int ret;                                      \
+        virResetLastError();                          \
+        virCheckConnectReturn(conn, -1);              \
+        if (conn->driver->slot) {                     \
             if ((ret = conn->driver->slot(conn)) < 0) \
-                goto error; \
-            return ret; \
-        } \
-        virReportUnsupportedError(); \
-     error: \
-        virDispatchError(conn); \
-        return -1; \
+                goto error;                           \
+            return ret;                               \
+        }                                             \
+        virReportUnsupportedError();                  \
+error:                                                \
+        virDispatchError(conn);                       \
+        return -1;                                    \
     }
 
 /**
@@ -352,7 +351,7 @@ virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -376,8 +375,8 @@ virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
  * or VIR_ERR_OPERATION_INVALID if a callback is already registered.
  */
 int
-virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb,
-                                void *opaque, virFreeCallback freecb)
+virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb, void *opaque,
+                                virFreeCallback freecb)
 {
     virResetLastError();
     virCheckConnectReturn(conn, -1);
@@ -390,7 +389,7 @@ virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb,
         goto error;
     return 0;
 
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -419,7 +418,7 @@ virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb)
         goto error;
     return 0;
 
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -454,7 +453,7 @@ virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }
@@ -488,7 +487,7 @@ virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel)
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }

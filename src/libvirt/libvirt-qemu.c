@@ -42,7 +42,7 @@ virDomainQemuMonitorCommand(virDomainPtr domain, const char *cmd, char **result,
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }

@@ -20,13 +20,13 @@ virAPIStreamIsValid(virStreamPtr st)
     return st && g_atomic_int_get(&st->refs) > 0 && virAPIConnectIsValid(st->conn);
 }
 
-#define virCheckStreamReturn(st, retval) \
-    do { \
-        if (!virAPIStreamIsValid(st)) { \
+#define virCheckStreamReturn(st, retval)                            \
+    do {                                                            \
+        if (!virAPIStreamIsValid(st)) {                             \
             virReportError(VIR_ERR_INVALID_STREAM, "%s", __func__); \
-            virDispatchError(NULL); \
-            return retval; \
-        } \
+            virDispatchError(NULL);                                 \
+            return retval;                                          \
+        }                                                           \
     } while (0)
 
 /**
@@ -95,7 +95,7 @@ virStreamSend(virStreamPtr st, const char *data, size_t nbytes)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(st->conn);
     return -1;
 }
@@ -129,7 +129,7 @@ virStreamRecv(virStreamPtr st, char *data, size_t nbytes)
         return ret;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(st->conn);
     return -1;
 }
@@ -167,8 +167,7 @@ virStreamSendAll(virStreamPtr st, virStreamSourceFunc handler, void *opaque)
 
         if (got < 0) {
             if (virGetLastErrorCode() == VIR_ERR_OK)
-                virReportError(VIR_ERR_OPERATION_FAILED, "%s",
-                               "send handler failed");
+                virReportError(VIR_ERR_OPERATION_FAILED, "%s", "send handler failed");
             goto abort;
         }
         if (got == 0)
@@ -185,15 +184,14 @@ virStreamSendAll(virStreamPtr st, virStreamSourceFunc handler, void *opaque)
         goto error;
     return 0;
 
- abort:
-    {
-        virErrorPtr saved = NULL;
+abort : {
+    virErrorPtr saved = NULL;
 
-        virErrorPreserveLast(&saved);
-        virStreamAbort(st);
-        virErrorRestore(&saved);
-    }
- error:
+    virErrorPreserveLast(&saved);
+    virStreamAbort(st);
+    virErrorRestore(&saved);
+}
+error:
     virDispatchError(st->conn);
     return -1;
 }
@@ -250,15 +248,14 @@ virStreamRecvAll(virStreamPtr st, virStreamSinkFunc handler, void *opaque)
         goto error;
     return 0;
 
- abort:
-    {
-        virErrorPtr saved = NULL;
+abort : {
+    virErrorPtr saved = NULL;
 
-        virErrorPreserveLast(&saved);
-        virStreamAbort(st);
-        virErrorRestore(&saved);
-    }
- error:
+    virErrorPreserveLast(&saved);
+    virStreamAbort(st);
+    virErrorRestore(&saved);
+}
+error:
     virDispatchError(st->conn);
     return -1;
 }
@@ -291,7 +288,7 @@ virStreamEventAddCallback(virStreamPtr stream, int events, virStreamEventCallbac
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(stream->conn);
     return -1;
 }
@@ -316,7 +313,7 @@ virStreamEventUpdateCallback(virStreamPtr stream, int events)
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(stream->conn);
     return -1;
 }
@@ -340,7 +337,7 @@ virStreamEventRemoveCallback(virStreamPtr stream)
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(stream->conn);
     return -1;
 }
@@ -366,7 +363,7 @@ virStreamFinish(virStreamPtr st)
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(st->conn);
     return -1;
 }
@@ -386,14 +383,14 @@ virStreamAbort(virStreamPtr st)
     virResetLastError();
     virCheckStreamReturn(st, -1);
     if (!st->driver)
-        return 0;       /* never opened: as libvirt, nothing to abort */
+        return 0; /* never opened: as libvirt, nothing to abort */
     if (st->driver->streamAbort) {
         if (st->driver->streamAbort(st) < 0)
             goto error;
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(st->conn);
     return -1;
 }
@@ -448,8 +445,8 @@ virDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
     virCheckDomainReturn(dom, -1);
     conn = dom->conn;
     if (!virAPIStreamIsValid(st)) {
-        virReportErrorFull(VIR_FROM_STREAMS, VIR_ERR_INVALID_STREAM, __func__,
-                           "%s", __func__);
+        virReportErrorFull(VIR_FROM_STREAMS, VIR_ERR_INVALID_STREAM, __func__, "%s",
+                           __func__);
         goto error;
     }
     virCheckReadOnlyGoto(conn, error);
@@ -465,7 +462,7 @@ virDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
         return 0;
     }
     virReportUnsupportedError();
- error:
+error:
     virDispatchError(conn);
     return -1;
 }

@@ -87,7 +87,7 @@ static int
 typedParamSetField(virTypedParameterPtr param, const char *name)
 {
     if (!name)
-        name = "";  /* libvirt 9.0 stores an empty name (after a GLib critical) */
+        name = ""; /* libvirt 9.0 stores an empty name (after a GLib critical) */
     if (strlen(name) >= VIR_TYPED_PARAM_FIELD_LENGTH) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "Field name '%s' too long", name);
         return -1;
@@ -144,7 +144,7 @@ parseULLong(const char *s, unsigned long long *out)
     unsigned long long v;
 
     errno = 0;
-    v = strtoull(s, &end, 10);  /* "-1" is ULLONG_MAX, as libvirt */
+    v = strtoull(s, &end, 10); /* "-1" is ULLONG_MAX, as libvirt */
     if (errno || end == s || *end)
         return false;
     *out = v;
@@ -230,22 +230,22 @@ typedParamFromString(virTypedParameterPtr param, const char *name, int type,
         } else if (g_ascii_strcasecmp(str, "false") == 0 || strcmp(str, "0") == 0) {
             param->value.b = 0;
         } else {
-            virReportError(VIR_ERR_INVALID_ARG,
-                           "Invalid boolean value for field '%s'", name);
+            virReportError(VIR_ERR_INVALID_ARG, "Invalid boolean value for field '%s'",
+                           name);
             return -1;
         }
         break;
     case VIR_TYPED_PARAM_STRING:
-        param->value.s = (char *)str;  /* copied by typedParamsAdd */
+        param->value.s = (char *)str; /* copied by typedParamsAdd */
         break;
     default:
-        virReportError(VIR_ERR_INTERNAL_ERROR,
-                       "unexpected type %d for field %s", type, name);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "unexpected type %d for field %s", type,
+                       name);
         return -1;
     }
     if (expected) {
-        virReportError(VIR_ERR_INVALID_ARG,
-                       "Invalid value for field '%s': expected %s", name, expected);
+        virReportError(VIR_ERR_INVALID_ARG, "Invalid value for field '%s': expected %s",
+                       name, expected);
         return -1;
     }
     return 0;
@@ -282,18 +282,18 @@ virTypedParamsGet(virTypedParameterPtr params, int nparams, const char *name)
 /* The body of the typed Get* functions: the parameter, or NULL (returns 0),
  * or a type error (returns -1, dispatched). */
 #define TYPED_PARAMS_GET(params, nparams, name, type, member, value) \
-    do { \
-        virTypedParameterPtr param_; \
-        virResetLastError(); \
-        if (!(param_ = virTypedParamsGet(params, nparams, name))) \
-            return 0; \
-        if (typedParamValidateType(param_, type) < 0) { \
-            virDispatchError(NULL); \
-            return -1; \
-        } \
-        if (value) \
-            *(value) = param_->value.member; \
-        return 1; \
+    do {                                                             \
+        virTypedParameterPtr param_;                                 \
+        virResetLastError();                                         \
+        if (!(param_ = virTypedParamsGet(params, nparams, name)))    \
+            return 0;                                                \
+        if (typedParamValidateType(param_, type) < 0) {              \
+            virDispatchError(NULL);                                  \
+            return -1;                                               \
+        }                                                            \
+        if (value)                                                   \
+            *(value) = param_->value.member;                         \
+        return 1;                                                    \
     } while (0)
 
 
@@ -310,8 +310,8 @@ virTypedParamsGet(virTypedParameterPtr params, int nparams, const char *name)
  * parameter, -1 with VIR_ERR_INVALID_ARG if it has another type.
  */
 int
-virTypedParamsGetInt(virTypedParameterPtr params, int nparams,
-                     const char *name, int *value)
+virTypedParamsGetInt(virTypedParameterPtr params, int nparams, const char *name,
+                     int *value)
 {
     TYPED_PARAMS_GET(params, nparams, name, VIR_TYPED_PARAM_INT, i, value);
 }
@@ -330,8 +330,8 @@ virTypedParamsGetInt(virTypedParameterPtr params, int nparams,
  * parameter, -1 with VIR_ERR_INVALID_ARG if it has another type.
  */
 int
-virTypedParamsGetUInt(virTypedParameterPtr params, int nparams,
-                      const char *name, unsigned int *value)
+virTypedParamsGetUInt(virTypedParameterPtr params, int nparams, const char *name,
+                      unsigned int *value)
 {
     TYPED_PARAMS_GET(params, nparams, name, VIR_TYPED_PARAM_UINT, ui, value);
 }
@@ -350,8 +350,8 @@ virTypedParamsGetUInt(virTypedParameterPtr params, int nparams,
  * parameter, -1 with VIR_ERR_INVALID_ARG if it has another type.
  */
 int
-virTypedParamsGetLLong(virTypedParameterPtr params, int nparams,
-                       const char *name, long long *value)
+virTypedParamsGetLLong(virTypedParameterPtr params, int nparams, const char *name,
+                       long long *value)
 {
     TYPED_PARAMS_GET(params, nparams, name, VIR_TYPED_PARAM_LLONG, l, value);
 }
@@ -371,8 +371,8 @@ virTypedParamsGetLLong(virTypedParameterPtr params, int nparams,
  * parameter, -1 with VIR_ERR_INVALID_ARG if it has another type.
  */
 int
-virTypedParamsGetULLong(virTypedParameterPtr params, int nparams,
-                        const char *name, unsigned long long *value)
+virTypedParamsGetULLong(virTypedParameterPtr params, int nparams, const char *name,
+                        unsigned long long *value)
 {
     TYPED_PARAMS_GET(params, nparams, name, VIR_TYPED_PARAM_ULLONG, ul, value);
 }
@@ -392,8 +392,8 @@ virTypedParamsGetULLong(virTypedParameterPtr params, int nparams,
  * parameter, -1 with VIR_ERR_INVALID_ARG if it has another type.
  */
 int
-virTypedParamsGetDouble(virTypedParameterPtr params, int nparams,
-                        const char *name, double *value)
+virTypedParamsGetDouble(virTypedParameterPtr params, int nparams, const char *name,
+                        double *value)
 {
     TYPED_PARAMS_GET(params, nparams, name, VIR_TYPED_PARAM_DOUBLE, d, value);
 }
@@ -414,8 +414,8 @@ virTypedParamsGetDouble(virTypedParameterPtr params, int nparams,
  * parameter, -1 with VIR_ERR_INVALID_ARG if it has another type.
  */
 int
-virTypedParamsGetBoolean(virTypedParameterPtr params, int nparams,
-                         const char *name, int *value)
+virTypedParamsGetBoolean(virTypedParameterPtr params, int nparams, const char *name,
+                         int *value)
 {
     virTypedParameterPtr param;
 
@@ -447,8 +447,8 @@ virTypedParamsGetBoolean(virTypedParameterPtr params, int nparams,
  * parameter, -1 with VIR_ERR_INVALID_ARG if it has another type.
  */
 int
-virTypedParamsGetString(virTypedParameterPtr params, int nparams,
-                        const char *name, const char **value)
+virTypedParamsGetString(virTypedParameterPtr params, int nparams, const char *name,
+                        const char **value)
 {
     TYPED_PARAMS_GET(params, nparams, name, VIR_TYPED_PARAM_STRING, s, value);
 }
@@ -469,8 +469,8 @@ virTypedParamsGetString(virTypedParameterPtr params, int nparams,
  * Returns 0 on success, -1 with VIR_ERR_INTERNAL_ERROR if @name is too long.
  */
 int
-virTypedParamsAddInt(virTypedParameterPtr *params, int *nparams,
-                     int *maxparams, const char *name, int value)
+virTypedParamsAddInt(virTypedParameterPtr *params, int *nparams, int *maxparams,
+                     const char *name, int value)
 {
     virTypedParameter p = { .value.i = value };
 
@@ -492,8 +492,8 @@ virTypedParamsAddInt(virTypedParameterPtr *params, int *nparams,
  * Returns 0 on success, -1 with VIR_ERR_INTERNAL_ERROR if @name is too long.
  */
 int
-virTypedParamsAddUInt(virTypedParameterPtr *params, int *nparams,
-                      int *maxparams, const char *name, unsigned int value)
+virTypedParamsAddUInt(virTypedParameterPtr *params, int *nparams, int *maxparams,
+                      const char *name, unsigned int value)
 {
     virTypedParameter p = { .value.ui = value };
 
@@ -515,8 +515,8 @@ virTypedParamsAddUInt(virTypedParameterPtr *params, int *nparams,
  * Returns 0 on success, -1 with VIR_ERR_INTERNAL_ERROR if @name is too long.
  */
 int
-virTypedParamsAddLLong(virTypedParameterPtr *params, int *nparams,
-                       int *maxparams, const char *name, long long value)
+virTypedParamsAddLLong(virTypedParameterPtr *params, int *nparams, int *maxparams,
+                       const char *name, long long value)
 {
     virTypedParameter p = { .value.l = value };
 
@@ -538,9 +538,8 @@ virTypedParamsAddLLong(virTypedParameterPtr *params, int *nparams,
  * Returns 0 on success, -1 with VIR_ERR_INTERNAL_ERROR if @name is too long.
  */
 int
-virTypedParamsAddULLong(virTypedParameterPtr *params, int *nparams,
-                        int *maxparams, const char *name,
-                        unsigned long long value)
+virTypedParamsAddULLong(virTypedParameterPtr *params, int *nparams, int *maxparams,
+                        const char *name, unsigned long long value)
 {
     virTypedParameter p = { .value.ul = value };
 
@@ -562,8 +561,8 @@ virTypedParamsAddULLong(virTypedParameterPtr *params, int *nparams,
  * Returns 0 on success, -1 with VIR_ERR_INTERNAL_ERROR if @name is too long.
  */
 int
-virTypedParamsAddDouble(virTypedParameterPtr *params, int *nparams,
-                        int *maxparams, const char *name, double value)
+virTypedParamsAddDouble(virTypedParameterPtr *params, int *nparams, int *maxparams,
+                        const char *name, double value)
 {
     virTypedParameter p = { .value.d = value };
 
@@ -585,8 +584,8 @@ virTypedParamsAddDouble(virTypedParameterPtr *params, int *nparams,
  * Returns 0 on success, -1 with VIR_ERR_INTERNAL_ERROR if @name is too long.
  */
 int
-virTypedParamsAddBoolean(virTypedParameterPtr *params, int *nparams,
-                         int *maxparams, const char *name, int value)
+virTypedParamsAddBoolean(virTypedParameterPtr *params, int *nparams, int *maxparams,
+                         const char *name, int value)
 {
     virTypedParameter p = { .value.b = !!value };
 
@@ -609,8 +608,8 @@ virTypedParamsAddBoolean(virTypedParameterPtr *params, int *nparams,
  * Returns 0 on success, -1 with VIR_ERR_INTERNAL_ERROR if @name is too long.
  */
 int
-virTypedParamsAddString(virTypedParameterPtr *params, int *nparams,
-                        int *maxparams, const char *name, const char *value)
+virTypedParamsAddString(virTypedParameterPtr *params, int *nparams, int *maxparams,
+                        const char *name, const char *value)
 {
     virTypedParameter p = { .value.s = (char *)value };
 
@@ -635,9 +634,8 @@ virTypedParamsAddString(virTypedParameterPtr *params, int *nparams,
  * libvirt 9.0, with no error set) when @values is an empty list.
  */
 int
-virTypedParamsAddStringList(virTypedParameterPtr *params, int *nparams,
-                            int *maxparams, const char *name,
-                            const char **values)
+virTypedParamsAddStringList(virTypedParameterPtr *params, int *nparams, int *maxparams,
+                            const char *name, const char **values)
 {
     size_t i;
     int rv = -1;
@@ -645,8 +643,8 @@ virTypedParamsAddStringList(virTypedParameterPtr *params, int *nparams,
     if (!values)
         return 0;
     for (i = 0; values[i]; i++) {
-        if ((rv = virTypedParamsAddString(params, nparams, maxparams,
-                                          name, values[i])) < 0)
+        if ((rv = virTypedParamsAddString(params, nparams, maxparams, name, values[i])) <
+            0)
             break;
     }
     /* an empty list (values[0] == NULL) returns -1 with no error set:
@@ -675,9 +673,8 @@ virTypedParamsAddStringList(virTypedParameterPtr *params, int *nparams,
  * too long).
  */
 int
-virTypedParamsAddFromString(virTypedParameterPtr *params, int *nparams,
-                            int *maxparams, const char *name, int type,
-                            const char *value)
+virTypedParamsAddFromString(virTypedParameterPtr *params, int *nparams, int *maxparams,
+                            const char *name, int type, const char *value)
 {
     virTypedParameter p;
 
@@ -694,7 +691,7 @@ virTypedParamsAddFromString(virTypedParameterPtr *params, int *nparams,
         goto error;
     return typedParamsAdd(params, nparams, maxparams, name, type, &p);
 
- error:
+error:
     virDispatchError(NULL);
     return -1;
 }

@@ -37,8 +37,8 @@ virAPIReportInvalidArg(int domain, const char *funcname, const char *argname,
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    virSetErrorRaw(domain, VIR_ERR_INVALID_ARG, VIR_ERR_ERROR, msg,
-                   funcname, argname, NULL, 0, -1);
+    virSetErrorRaw(domain, VIR_ERR_INVALID_ARG, VIR_ERR_ERROR, msg, funcname, argname,
+                   NULL, 0, -1);
 }
 
 
@@ -108,12 +108,8 @@ virGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer)
 /* ---- The default authentication callback: prompts on the terminal ----- */
 
 static int virConnectCredTypeDefault[] = {
-    VIR_CRED_AUTHNAME,
-    VIR_CRED_ECHOPROMPT,
-    VIR_CRED_REALM,
-    VIR_CRED_PASSPHRASE,
-    VIR_CRED_NOECHOPROMPT,
-    VIR_CRED_EXTERNAL,
+    VIR_CRED_AUTHNAME,   VIR_CRED_ECHOPROMPT,   VIR_CRED_REALM,
+    VIR_CRED_PASSPHRASE, VIR_CRED_NOECHOPROMPT, VIR_CRED_EXTERNAL,
 };
 
 
@@ -152,7 +148,7 @@ virConnectAuthCallbackDefault(virConnectCredentialPtr cred, unsigned int ncred,
         switch (cred[i].type) {
         case VIR_CRED_EXTERNAL:
             if (cred[i].challenge && g_str_equal(cred[i].challenge, "PolicyKit"))
-                continue;   /* nothing to answer */
+                continue; /* nothing to answer */
             return -1;
         case VIR_CRED_PASSPHRASE:
         case VIR_CRED_NOECHOPROMPT:
@@ -233,7 +229,8 @@ virConnectOpenInternal(const char *name, virConnectAuthPtr auth, unsigned int fl
         uri = g_strdup(name);
 
     if (!g_uri_peek_scheme(uri)) {
-        virReportError(VIR_ERR_NO_CONNECT, "URI '%s' does not include a driver name", uri);
+        virReportError(VIR_ERR_NO_CONNECT, "URI '%s' does not include a driver name",
+                       uri);
         return NULL;
     }
 
@@ -256,8 +253,8 @@ virConnectOpenInternal(const char *name, virConnectAuthPtr auth, unsigned int fl
         conn->driver = NULL;
         if (st == VIR_DRV_OPEN_ERROR) {
             if (!virErrorIsSet())
-                virReportError(VIR_ERR_OPERATION_FAILED,
-                               "%s driver failed to open '%s'", drv->name, uri);
+                virReportError(VIR_ERR_OPERATION_FAILED, "%s driver failed to open '%s'",
+                               drv->name, uri);
             virObjectUnrefConnect(conn);
             return NULL;
         }

@@ -22,61 +22,60 @@ void virAPIReportInvalidArg(int domain, const char *funcname, const char *argnam
 bool virAPIConnectIsValid(virConnectPtr conn);
 bool virAPIDomainIsValid(virDomainPtr dom);
 
-#define virCheckConnectReturn(conn, retval) \
-    do { \
-        if (!virAPIConnectIsValid(conn)) { \
+#define virCheckConnectReturn(conn, retval)                       \
+    do {                                                          \
+        if (!virAPIConnectIsValid(conn)) {                        \
             virReportError(VIR_ERR_INVALID_CONN, "%s", __func__); \
-            virDispatchError(NULL); \
-            return retval; \
-        } \
+            virDispatchError(NULL);                               \
+            return retval;                                        \
+        }                                                         \
     } while (0)
 
-#define virCheckDomainReturn(dom, retval) \
-    do { \
-        if (!virAPIDomainIsValid(dom)) { \
-            virReportErrorFull(VIR_FROM_DOM, VIR_ERR_INVALID_DOMAIN, __func__, \
-                               "%s", __func__); \
-            virDispatchError(NULL); \
-            return retval; \
-        } \
+#define virCheckDomainReturn(dom, retval)                                            \
+    do {                                                                             \
+        if (!virAPIDomainIsValid(dom)) {                                             \
+            virReportErrorFull(VIR_FROM_DOM, VIR_ERR_INVALID_DOMAIN, __func__, "%s", \
+                               __func__);                                            \
+            virDispatchError(NULL);                                                  \
+            return retval;                                                           \
+        }                                                                            \
     } while (0)
 
-#define virCheckNonNullArgGoto(arg, label) \
-    do { \
-        if (!(arg)) { \
-            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, #arg, \
+#define virCheckNonNullArgGoto(arg, label)                                       \
+    do {                                                                         \
+        if (!(arg)) {                                                            \
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, #arg,                \
                                    "%s in %s must not be NULL", #arg, __func__); \
-            goto label; \
-        } \
+            goto label;                                                          \
+        }                                                                        \
     } while (0)
 
 /* An array argument may be NULL only when its size is 0. */
-#define virCheckNonNullArrayArgGoto(arg, size, label) \
-    do { \
-        if (!(arg) && (size) > 0) { \
-            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, #arg, \
+#define virCheckNonNullArrayArgGoto(arg, size, label)                            \
+    do {                                                                         \
+        if (!(arg) && (size) > 0) {                                              \
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, #arg,                \
                                    "%s in %s must not be NULL", #arg, __func__); \
-            goto label; \
-        } \
+            goto label;                                                          \
+        }                                                                        \
     } while (0)
 
-#define virCheckNonNegativeArgGoto(arg, label) \
-    do { \
-        if ((arg) < 0) { \
-            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, #arg, \
+#define virCheckNonNegativeArgGoto(arg, label)                                          \
+    do {                                                                                \
+        if ((arg) < 0) {                                                                \
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, #arg,                       \
                                    "%s in %s must be zero or greater", #arg, __func__); \
-            goto label; \
-        } \
+            goto label;                                                                 \
+        }                                                                               \
     } while (0)
 
-#define virCheckReadOnlyGoto(conn, label) \
-    do { \
-        if ((conn)->flags & VIR_CONNECT_RO) { \
-            virReportError(VIR_ERR_OPERATION_DENIED, \
-                           "read only access prevents %s", __func__); \
-            goto label; \
-        } \
+#define virCheckReadOnlyGoto(conn, label)                                            \
+    do {                                                                             \
+        if ((conn)->flags & VIR_CONNECT_RO) {                                        \
+            virReportError(VIR_ERR_OPERATION_DENIED, "read only access prevents %s", \
+                           __func__);                                                \
+            goto label;                                                              \
+        }                                                                            \
     } while (0)
 
-#define virReportUnsupportedError() \
-    virReportError(VIR_ERR_NO_SUPPORT, "%s", __func__)
+#define virReportUnsupportedError() virReportError(VIR_ERR_NO_SUPPORT, "%s", __func__)

@@ -24,16 +24,16 @@
 
 typedef struct {
     GMutex lock;
-    int fd;                     /* -1 once closed */
-    int watch;                  /* virEventAddHandle id, -1 if none */
-    int events;                 /* VIR_STREAM_EVENT_* asked for */
-    int abortTimer;             /* delivers ERROR after a forced close */
+    int fd;         /* -1 once closed */
+    int watch;      /* virEventAddHandle id, -1 if none */
+    int events;     /* VIR_STREAM_EVENT_* asked for */
+    int abortTimer; /* delivers ERROR after a forced close */
     virStreamEventCallback cb;
     void *opaque;
     virFreeCallback ff;
-    bool closed;                /* finished or aborted by its user */
-    bool forced;                /* closed under its user (console taken over) */
-    bool ptyEOF;                /* EIO from a pty: the other side closed */
+    bool closed; /* finished or aborted by its user */
+    bool forced; /* closed under its user (console taken over) */
+    bool ptyEOF; /* EIO from a pty: the other side closed */
     virFDStreamCloseFunc closeCb;
     void *closeOpaque;
     /* A callback runs outside the lock: a removal meanwhile (from another
@@ -312,7 +312,7 @@ virFDStreamAddCallback(virStreamPtr st, int events, virStreamEventCallback cb,
     fdst->ff = ff;
     fdst->events = events;
     ret = 0;
- cleanup:
+cleanup:
     g_mutex_unlock(&fdst->lock);
     return ret;
 }
@@ -325,7 +325,8 @@ virFDStreamUpdateCallback(virStreamPtr st, int events)
 
     g_mutex_lock(&fdst->lock);
     if (!fdst->cb) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "stream does not have a callback registered");
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "stream does not have a callback registered");
     } else {
         if (fdst->watch >= 0)
             virEventUpdateHandle(fdst->watch, virFDStreamEventsToHandle(events));
@@ -375,7 +376,8 @@ virFDStreamRemoveCallback(virStreamPtr st)
     g_mutex_lock(&fdst->lock);
     if (!fdst->cb) {
         g_mutex_unlock(&fdst->lock);
-        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "stream does not have a callback registered");
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "stream does not have a callback registered");
         return -1;
     }
     ff = virFDStreamRemoveCallbackLocked(fdst, &opaque);

@@ -90,7 +90,7 @@ remoteSupportsFeature(virConnectPtr conn, int feature)
 
     virErrorPreserveLast(&saved);
     rc = remoteCallConnectSupportsFeature(conn, &args, &ret);
-    virErrorRestore(&saved);        /* the query's own error is dropped */
+    virErrorRestore(&saved); /* the query's own error is dropped */
     return rc == 0 && ret.supported > 0;
 }
 
@@ -111,7 +111,8 @@ remoteEvent(virNetClient *client, virNetMessage *msg, void *opaque)
     const char *why = NULL;
 
     if (msg->header.prog != REMOTE_PROGRAM ||
-        !(p = remoteProcedureLookup(msg->header.proc)) || !(p->flags & REMOTE_PROC_EVENT)) {
+        !(p = remoteProcedureLookup(msg->header.proc)) ||
+        !(p->flags & REMOTE_PROC_EVENT)) {
         g_debug("ignoring MESSAGE prog 0x%x proc %d", msg->header.prog, msg->header.proc);
         return;
     }
@@ -121,10 +122,10 @@ remoteEvent(virNetClient *client, virNetMessage *msg, void *opaque)
         remote_domain_event_callback_lifecycle_msg ev = { 0 };
         if (!virNetMessageDecodePayload(msg, p->argsFilter, &ev, &why))
             break;
-        virObjectEventStateQueue(priv->events,
-                                 virDomainEventLifecycleNew(ev.msg.dom.id, ev.msg.dom.name,
-                                                            ev.msg.dom.uuid, ev.msg.event,
-                                                            ev.msg.detail));
+        virObjectEventStateQueue(
+            priv->events,
+            virDomainEventLifecycleNew(ev.msg.dom.id, ev.msg.dom.name, ev.msg.dom.uuid,
+                                       ev.msg.event, ev.msg.detail));
         virXdrFree(p->argsFilter, &ev);
         return;
     }
@@ -132,10 +133,9 @@ remoteEvent(virNetClient *client, virNetMessage *msg, void *opaque)
         remote_domain_event_lifecycle_msg ev = { 0 };
         if (!virNetMessageDecodePayload(msg, p->argsFilter, &ev, &why))
             break;
-        virObjectEventStateQueue(priv->events,
-                                 virDomainEventLifecycleNew(ev.dom.id, ev.dom.name,
-                                                            ev.dom.uuid, ev.event,
-                                                            ev.detail));
+        virObjectEventStateQueue(
+            priv->events, virDomainEventLifecycleNew(ev.dom.id, ev.dom.name, ev.dom.uuid,
+                                                     ev.event, ev.detail));
         virXdrFree(p->argsFilter, &ev);
         return;
     }
@@ -184,9 +184,10 @@ static bool
 remoteIsClientParam(const char *name)
 {
     static const char *const names[] = {
-        "name", "command", "socket", "auth", "netcat", "keyfile", "pkipath",
-        "sshauth", "known_hosts", "known_hosts_verify", "no_sanity", "no_verify",
-        "no_tty", "tls_priority", "tls", "mode", "proxy", "switch",
+        "name",      "command",   "socket",  "auth",         "netcat",
+        "keyfile",   "pkipath",   "sshauth", "known_hosts",  "known_hosts_verify",
+        "no_sanity", "no_verify", "no_tty",  "tls_priority", "tls",
+        "mode",      "proxy",     "switch",
     };
     size_t i;
 
@@ -198,11 +199,11 @@ remoteIsClientParam(const char *name)
 }
 
 typedef struct {
-    char *driver;       /* "qemu", "test", "remote" */
-    char *transport;    /* "unix" or NULL */
-    char *path;         /* "/system", "/session", "/default", "/" ... */
-    char *socket;       /* socket= */
-    char *name;         /* what CONNECT_OPEN carries */
+    char *driver;    /* "qemu", "test", "remote" */
+    char *transport; /* "unix" or NULL */
+    char *path;      /* "/system", "/session", "/default", "/" ... */
+    char *socket;    /* socket= */
+    char *name;      /* what CONNECT_OPEN carries */
 } remoteURI;
 
 static void
@@ -241,9 +242,10 @@ remoteParseURI(const char *uristr, remoteURI *u)
 
     if (!u->transport) {
         /* Plain URIs we serve: qemu:///system, qemu:///session, remote:///. */
-        bool mine = (g_str_equal(u->driver, "qemu") &&
-                     (g_str_equal(u->path, "/system") || g_str_equal(u->path, "/session"))) ||
-                    g_str_equal(u->driver, "remote");
+        bool mine =
+            (g_str_equal(u->driver, "qemu") &&
+             (g_str_equal(u->path, "/system") || g_str_equal(u->path, "/session"))) ||
+            g_str_equal(u->driver, "remote");
         if (!mine)
             return 0;
     } else if (!g_str_equal(u->transport, "unix")) {
@@ -307,8 +309,8 @@ static char *
 remoteFindDaemon(void)
 {
     const char *env = g_getenv("VIRTKITD");
-    g_autofree char *built = g_build_filename(VIRTKIT_BUILDDIR, "src", "daemon",
-                                              "virtkitd", NULL);
+    g_autofree char *built =
+        g_build_filename(VIRTKIT_BUILDDIR, "src", "daemon", "virtkitd", NULL);
     g_autofree char *installed = g_build_filename(VIRTKIT_SBINDIR, "virtkitd", NULL);
 
     if (env && *env)
@@ -343,9 +345,10 @@ remoteAutostartDaemon(const char *sockpath)
     argv[0] = bin;
     g_debug("starting session daemon: %s", bin);
     if (!g_spawn_sync(NULL, (char **)argv, NULL,
-                      G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                      NULL, NULL, NULL, NULL, &status, &gerr)) {
-        virReportError(VIR_ERR_NO_CONNECT, "Failed to start '%s': %s", bin, gerr->message);
+                      G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                      NULL, NULL, &status, &gerr)) {
+        virReportError(VIR_ERR_NO_CONNECT, "Failed to start '%s': %s", bin,
+                       gerr->message);
         return NULL;
     }
 
@@ -356,7 +359,7 @@ remoteAutostartDaemon(const char *sockpath)
         if ((client = virNetClientNewUnix(sockpath)))
             return client;
         if (g_get_monotonic_time() >= deadline)
-            return NULL;    /* the last connect error is reported */
+            return NULL; /* the last connect error is reported */
         g_usleep(20 * 1000);
     }
 }
@@ -372,7 +375,7 @@ remotePrivateFree(remotePrivate *priv)
     g_free(priv->type);
     g_hash_table_unref(priv->localToEvent);
     if (priv->streams)
-        g_hash_table_unref(priv->streams);      /* empty: each stream held conn */
+        g_hash_table_unref(priv->streams); /* empty: each stream held conn */
     g_mutex_clear(&priv->lock);
     g_mutex_clear(&priv->regLock);
     g_free(priv);
@@ -462,18 +465,18 @@ remoteConnectOpen(virConnectPtr conn, const char *uristr, virConnectAuthPtr auth
     }
 
     if (virEventIsRegistered())
-        priv->featureKeepAlive = remoteSupportsFeature(conn,
-                                                       REMOTE_FEATURE_PROGRAM_KEEPALIVE);
+        priv->featureKeepAlive =
+            remoteSupportsFeature(conn, REMOTE_FEATURE_PROGRAM_KEEPALIVE);
 
     openArgs.name = u.name;
     openArgs.flags = rflags;
     if (remoteCallConnectOpen(conn, &openArgs) < 0)
         goto error;
 
-    priv->featureCallbacks = remoteSupportsFeature(conn,
-                                                   REMOTE_FEATURE_REMOTE_EVENT_CALLBACK);
-    priv->featureCloseCallback = remoteSupportsFeature(conn,
-                                                       REMOTE_FEATURE_REMOTE_CLOSE_CALLBACK);
+    priv->featureCallbacks =
+        remoteSupportsFeature(conn, REMOTE_FEATURE_REMOTE_EVENT_CALLBACK);
+    priv->featureCloseCallback =
+        remoteSupportsFeature(conn, REMOTE_FEATURE_REMOTE_CLOSE_CALLBACK);
     if (priv->featureCloseCallback) {
         if (remoteCallConnectRegisterCloseCallback(conn) < 0) {
             /* virsh carries on after this failure; so do we. */
@@ -485,7 +488,7 @@ remoteConnectOpen(virConnectPtr conn, const char *uristr, virConnectAuthPtr auth
     }
     return VIR_DRV_OPEN_SUCCESS;
 
- error:
+error:
     conn->privateData = NULL;
     {
         virErrorPtr saved = NULL;
@@ -686,8 +689,7 @@ remoteNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
 
 /* Copy a counted char array (NUL possibly counted) into a fixed buffer. */
 int
-remoteCopyChars(char *dst, size_t dstlen, const char *src, uint32_t len,
-                const char *what)
+remoteCopyChars(char *dst, size_t dstlen, const char *src, uint32_t len, const char *what)
 {
     memset(dst, 0, dstlen);
     if (len == 0)
@@ -710,8 +712,8 @@ remoteNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel)
         return -1;
     if (remoteCopyChars(secmodel->model, sizeof(secmodel->model), ret.model_val,
                         ret.model_len, "security model") < 0 ||
-        remoteCopyChars(secmodel->doi, sizeof(secmodel->doi), ret.doi_val,
-                        ret.doi_len, "security doi model") < 0)
+        remoteCopyChars(secmodel->doi, sizeof(secmodel->doi), ret.doi_val, ret.doi_len,
+                        "security doi model") < 0)
         rc = -1;
     virXdrFree(remote_node_get_security_model_ret_filter, &ret);
     return rc;
@@ -732,7 +734,8 @@ remoteEventServerAdd(virConnectPtr conn, remotePrivate *priv, int eventID)
         return 0;
     if (priv->featureCallbacks) {
         remote_connect_domain_event_callback_register_any_args args = {
-            .eventID = eventID, .dom = NULL,
+            .eventID = eventID,
+            .dom = NULL,
         };
         remote_connect_domain_event_callback_register_any_ret ret = { 0 };
 
@@ -747,7 +750,7 @@ remoteEventServerAdd(virConnectPtr conn, remotePrivate *priv, int eventID)
     }
     return 0;
 
- error:
+error:
     priv->localCount[eventID]--;
     return -1;
 }
@@ -776,8 +779,8 @@ remoteEventServerRemove(virConnectPtr conn, remotePrivate *priv, int eventID)
 
 static int
 remoteConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
-                                    virConnectDomainEventGenericCallback cb,
-                                    void *opaque, virFreeCallback freecb)
+                                    virConnectDomainEventGenericCallback cb, void *opaque,
+                                    virFreeCallback freecb)
 {
     remotePrivate *priv = remotePriv(conn);
     int localID;
@@ -793,8 +796,8 @@ remoteConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int ev
         localID = -1;
         goto cleanup;
     }
-    localID = virDomainEventStateRegisterID(conn, priv->events, dom, eventID, cb,
-                                            opaque, freecb);
+    localID = virDomainEventStateRegisterID(conn, priv->events, dom, eventID, cb, opaque,
+                                            freecb);
     if (localID < 0) {
         virErrorPtr saved = NULL;
         virErrorPreserveLast(&saved);
@@ -804,7 +807,7 @@ remoteConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int ev
     }
     g_hash_table_insert(priv->localToEvent, GINT_TO_POINTER(localID),
                         GINT_TO_POINTER(eventID + 1));
- cleanup:
+cleanup:
     g_mutex_unlock(&priv->regLock);
     return localID;
 }
@@ -829,7 +832,7 @@ remoteConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
         goto cleanup;
     g_hash_table_remove(priv->localToEvent, GINT_TO_POINTER(callbackID));
     rc = remoteEventServerRemove(conn, priv, eventID);
- cleanup:
+cleanup:
     g_mutex_unlock(&priv->regLock);
     return rc;
 }
@@ -853,7 +856,7 @@ remoteConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallba
     }
     priv->legacyCount++;
     rc = 0;
- cleanup:
+cleanup:
     g_mutex_unlock(&priv->regLock);
     return rc;
 }
@@ -869,7 +872,7 @@ remoteConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCall
         goto cleanup;
     priv->legacyCount--;
     rc = remoteEventServerRemove(conn, priv, VIR_DOMAIN_EVENT_ID_LIFECYCLE);
- cleanup:
+cleanup:
     g_mutex_unlock(&priv->regLock);
     return rc;
 }

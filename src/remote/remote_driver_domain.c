@@ -21,8 +21,8 @@ remoteConnectListDomains(virConnectPtr conn, int *ids, int maxids)
     int n;
 
     if (maxids > REMOTE_DOMAIN_LIST_MAX) {
-        virReportError(VIR_ERR_RPC, "Too many domain IDs '%d' for limit '%d'",
-                       maxids, REMOTE_DOMAIN_LIST_MAX);
+        virReportError(VIR_ERR_RPC, "Too many domain IDs '%d' for limit '%d'", maxids,
+                       REMOTE_DOMAIN_LIST_MAX);
         return -1;
     }
     if (remoteCallConnectListDomains(conn, &args, &ret) < 0)
@@ -49,8 +49,8 @@ remoteConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxn
     int n;
 
     if (maxnames > REMOTE_DOMAIN_LIST_MAX) {
-        virReportError(VIR_ERR_RPC, "Too many domain names '%d' for limit '%d'",
-                       maxnames, REMOTE_DOMAIN_LIST_MAX);
+        virReportError(VIR_ERR_RPC, "Too many domain names '%d' for limit '%d'", maxnames,
+                       REMOTE_DOMAIN_LIST_MAX);
         return -1;
     }
     if (remoteCallConnectListDefinedDomains(conn, &args, &ret) < 0)
@@ -73,7 +73,8 @@ remoteConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
                             unsigned int flags)
 {
     remote_connect_list_all_domains_args args = {
-        .need_results = domains != NULL, .flags = flags,
+        .need_results = domains != NULL,
+        .flags = flags,
     };
     remote_connect_list_all_domains_ret ret = { 0 };
     int n;
@@ -125,8 +126,8 @@ remoteDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int fla
         remote_domain_define_xml_flags_args args = { .xml = (char *)xml, .flags = flags };
         remote_domain_define_xml_flags_ret ret = { 0 };
 
-        return remoteDomainFromWire(conn, remoteCallDomainDefineXMLFlags(conn, &args, &ret),
-                                    &ret.dom);
+        return remoteDomainFromWire(
+            conn, remoteCallDomainDefineXMLFlags(conn, &args, &ret), &ret.dom);
     }
 }
 

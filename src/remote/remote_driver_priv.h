@@ -13,24 +13,24 @@ typedef struct _remotePrivate remotePrivate;
 struct _remotePrivate {
     virNetClient *client;
     virObjectEventState *events;
-    virConnectPtr conn;             /* weak: the connection owns us */
+    virConnectPtr conn; /* weak: the connection owns us */
 
-    bool featureKeepAlive;          /* server said 1 to feature 10 */
-    bool featureCallbacks;          /* feature 14: 316/317/318 */
-    bool featureCloseCallback;      /* feature 15: 360/361 */
-    bool closeCallbackRegistered;   /* 360 succeeded */
+    bool featureKeepAlive;        /* server said 1 to feature 10 */
+    bool featureCallbacks;        /* feature 14: 316/317/318 */
+    bool featureCloseCallback;    /* feature 15: 360/361 */
+    bool closeCallbackRegistered; /* 360 succeeded */
 
     GMutex lock;
-    char *type;                     /* cached CONNECT_GET_TYPE */
+    char *type; /* cached CONNECT_GET_TYPE */
 
     GMutex regLock;
     /* Per eventID: local callbacks registered, and the server-side
      * registration they share (callbackID from 316, or legacy 167). */
     int localCount[REMOTE_EVENT_ID_COUNT];
     int remoteID[REMOTE_EVENT_ID_COUNT];
-    int legacyCount;                /* virConnectDomainEventRegister users */
-    GHashTable *localToEvent;       /* local callbackID -> eventID + 1 */
-    GHashTable *streams;            /* serial -> remoteStream (lent; under lock) */
+    int legacyCount;          /* virConnectDomainEventRegister users */
+    GHashTable *localToEvent; /* local callbackID -> eventID + 1 */
+    GHashTable *streams;      /* serial -> remoteStream (lent; under lock) */
 };
 
 /* Helpers (remote_driver.c). Calls go through the generated typed stubs

@@ -25,7 +25,7 @@ remoteDomainGetSchedulerType(virDomainPtr dom, int *nparams)
         return NULL;
     if (nparams)
         *nparams = ret.nparams;
-    return ret.type;    /* the reply's string, handed over */
+    return ret.type; /* the reply's string, handed over */
 }
 
 int
@@ -40,8 +40,8 @@ remoteDomainGetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params
     if (remoteCallDomainGetSchedulerParameters(dom->conn, &args, &ret) < 0)
         return -1;
     rc = remoteTypedParamsDeserialize(ret.params_val, ret.params_len,
-                                      REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX,
-                                      &params, nparams);
+                                      REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX, &params,
+                                      nparams);
     virXdrFree(remote_domain_get_scheduler_parameters_ret_filter, &ret);
     return rc;
 }
@@ -51,7 +51,8 @@ remoteDomainGetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr p
                                         int *nparams, unsigned int flags)
 {
     remote_domain_get_scheduler_parameters_flags_args args = {
-        .nparams = *nparams, .flags = flags,
+        .nparams = *nparams,
+        .flags = flags,
     };
     remote_domain_get_scheduler_parameters_flags_ret ret = { 0 };
     int rc;
@@ -60,8 +61,8 @@ remoteDomainGetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr p
     if (remoteCallDomainGetSchedulerParametersFlags(dom->conn, &args, &ret) < 0)
         return -1;
     rc = remoteTypedParamsDeserialize(ret.params_val, ret.params_len,
-                                      REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX,
-                                      &params, nparams);
+                                      REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX, &params,
+                                      nparams);
     virXdrFree(remote_domain_get_scheduler_parameters_flags_ret_filter, &ret);
     return rc;
 }
@@ -74,9 +75,9 @@ remoteDomainSetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params
     int rc;
 
     remoteMakeDomain(&args.dom, dom);
-    if (remoteTypedParamsSerialize(params, nparams, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX,
-                                   &args.params_val, &args.params_len,
-                                   VIR_TYPED_PARAM_STRING_OKAY) < 0)
+    if (remoteTypedParamsSerialize(
+            params, nparams, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX, &args.params_val,
+            &args.params_len, VIR_TYPED_PARAM_STRING_OKAY) < 0)
         return -1;
     rc = remoteCallDomainSetSchedulerParameters(dom->conn, &args);
     remoteTypedParamsFreeRemote(args.params_val, args.params_len);
@@ -91,9 +92,9 @@ remoteDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr p
     int rc;
 
     remoteMakeDomain(&args.dom, dom);
-    if (remoteTypedParamsSerialize(params, nparams, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX,
-                                   &args.params_val, &args.params_len,
-                                   VIR_TYPED_PARAM_STRING_OKAY) < 0)
+    if (remoteTypedParamsSerialize(
+            params, nparams, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX, &args.params_val,
+            &args.params_len, VIR_TYPED_PARAM_STRING_OKAY) < 0)
         return -1;
     rc = remoteCallDomainSetSchedulerParametersFlags(dom->conn, &args);
     remoteTypedParamsFreeRemote(args.params_val, args.params_len);

@@ -22,24 +22,24 @@
 #define REMOTE_STREAM_CHUNK (256 * 1024)
 
 typedef struct {
-    remotePrivate *priv;            /* the connection's; the stream holds conn */
+    remotePrivate *priv; /* the connection's; the stream holds conn */
     uint32_t serial;
     int proc;
     GMutex lock;
     GCond cond;
-    GQueue rx;                      /* GBytes * */
-    size_t rxOffset;                /* into the head */
-    bool eof;                       /* the daemon's end of data */
-    bool confirmed;                 /* the daemon's OK to our finish/abort */
-    bool failed;                    /* error below */
+    GQueue rx;       /* GBytes * */
+    size_t rxOffset; /* into the head */
+    bool eof;        /* the daemon's end of data */
+    bool confirmed;  /* the daemon's OK to our finish/abort */
+    bool failed;     /* error below */
     virNetMessageError err;
-    bool dead;                      /* connection gone */
-    bool closed;                    /* finished or aborted here */
+    bool dead;   /* connection gone */
+    bool closed; /* finished or aborted here */
     virStreamEventCallback cb;
     void *cbOpaque;
     virFreeCallback cbFree;
     int cbEvents;
-    int timer;                      /* -1 when none */
+    int timer; /* -1 when none */
 } remoteStream;
 
 static void
@@ -118,8 +118,9 @@ remoteStreamFrame(virNetClient *client G_GNUC_UNUSED, virNetMessage *msg, void *
     const char *why = NULL;
 
     g_mutex_lock(&priv->lock);
-    rs = priv->streams ? g_hash_table_lookup(priv->streams,
-                                             GUINT_TO_POINTER(msg->header.serial)) : NULL;
+    rs = priv->streams
+             ? g_hash_table_lookup(priv->streams, GUINT_TO_POINTER(msg->header.serial))
+             : NULL;
     if (!rs) {
         g_mutex_unlock(&priv->lock);
         g_debug("stream frame for serial %u: no such stream", msg->header.serial);
@@ -184,9 +185,8 @@ remoteStreamReportLocked(remoteStream *rs)
     if (rs->failed) {
         virSetErrorRaw(rs->err.domain, rs->err.code,
                        rs->err.level ? rs->err.level : VIR_ERR_ERROR,
-                       rs->err.message ? rs->err.message : "unknown error",
-                       rs->err.str1, rs->err.str2, rs->err.str3,
-                       rs->err.int1, rs->err.int2);
+                       rs->err.message ? rs->err.message : "unknown error", rs->err.str1,
+                       rs->err.str2, rs->err.str3, rs->err.int1, rs->err.int2);
     } else if (rs->dead) {
         virReportError(VIR_ERR_RPC, "%s", "client socket is closed");
     } else {
@@ -290,7 +290,7 @@ remoteStreamAddCallback(virStreamPtr st, int events, virStreamEventCallback cb,
         remoteStreamUpdateTimerLocked(rs);
         ret = 0;
     }
- cleanup:
+cleanup:
     g_mutex_unlock(&rs->lock);
     return ret;
 }
@@ -436,8 +436,8 @@ remoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
     args.flags = flags;
     if (virNetClientCallSerial(priv->client, rs->serial, REMOTE_PROGRAM,
                                REMOTE_PROC_DOMAIN_OPEN_CONSOLE,
-                               (virXdrFilter)remote_domain_open_console_args_filter, &args,
-                               NULL, NULL) < 0) {
+                               (virXdrFilter)remote_domain_open_console_args_filter,
+                               &args, NULL, NULL) < 0) {
         st->privateData = NULL;
         st->privateFree = NULL;
         remoteStreamDataFree(rs);

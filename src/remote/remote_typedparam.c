@@ -50,16 +50,15 @@ remoteTypedParamsFree(virTypedParameterPtr params, int nparams)
 
 int
 remoteTypedParamsSerialize(virTypedParameterPtr params, int nparams, int limit,
-                           remote_typed_param **val, uint32_t *len,
-                           unsigned int flags)
+                           remote_typed_param **val, uint32_t *len, unsigned int flags)
 {
     remote_typed_param *out = NULL;
     uint32_t j = 0;
     int i;
 
     if (nparams > limit) {
-        virReportError(VIR_ERR_RPC, "too many parameters '%d' for limit '%d'",
-                       nparams, limit);
+        virReportError(VIR_ERR_RPC, "too many parameters '%d' for limit '%d'", nparams,
+                       limit);
         return -1;
     }
     if (nparams > 0)
@@ -93,7 +92,8 @@ remoteTypedParamsSerialize(virTypedParameterPtr params, int nparams, int limit,
             r->value.remote_typed_param_value_u.b = p->value.b;
             break;
         case VIR_TYPED_PARAM_STRING:
-            r->value.remote_typed_param_value_u.s = g_strdup(p->value.s ? p->value.s : "");
+            r->value.remote_typed_param_value_u.s =
+                g_strdup(p->value.s ? p->value.s : "");
             break;
         default:
             virReportError(VIR_ERR_RPC, "unknown parameter type: %d", p->type);
@@ -122,21 +122,21 @@ remoteTypedParamsDeserialize(const remote_typed_param *val, uint32_t len, int li
     uint32_t i;
 
     if (limit && len > (uint32_t)limit) {
-        virReportError(VIR_ERR_RPC, "too many parameters '%u' for limit '%d'",
-                       len, limit);
+        virReportError(VIR_ERR_RPC, "too many parameters '%u' for limit '%d'", len,
+                       limit);
         return -1;
     }
     if (userAllocated) {
         if (*nparams < 0 || len > (uint32_t)*nparams) {
-            virReportError(VIR_ERR_RPC, "too many parameters '%u' for nparams '%d'",
-                           len, *nparams);
+            virReportError(VIR_ERR_RPC, "too many parameters '%u' for nparams '%d'", len,
+                           *nparams);
             return -1;
         }
         out = *params;
     } else {
         if (len > G_MAXINT) {
-            virReportError(VIR_ERR_RPC, "too many parameters '%u' for limit '%d'",
-                           len, G_MAXINT);
+            virReportError(VIR_ERR_RPC, "too many parameters '%u' for limit '%d'", len,
+                           G_MAXINT);
             return -1;
         }
         /* none: NULL, as libvirt's g_new0(.., 0); a set of 0 parameters then
@@ -174,8 +174,9 @@ remoteTypedParamsDeserialize(const remote_typed_param *val, uint32_t len, int li
             p->value.b = r->value.remote_typed_param_value_u.b;
             break;
         case VIR_TYPED_PARAM_STRING:
-            p->value.s = g_strdup(r->value.remote_typed_param_value_u.s ?
-                                  r->value.remote_typed_param_value_u.s : "");
+            p->value.s = g_strdup(r->value.remote_typed_param_value_u.s
+                                      ? r->value.remote_typed_param_value_u.s
+                                      : "");
             break;
         default:
             virReportError(VIR_ERR_RPC, "unknown parameter type: %d", r->value.type);
@@ -189,7 +190,7 @@ remoteTypedParamsDeserialize(const remote_typed_param *val, uint32_t len, int li
     *nparams = len;
     return 0;
 
- error:
+error:
     /* entry i was not filled: its type is still what it was (0 in a new
      * array); only the strings of 0..i-1 were copied here */
     typedParamsClear(out, i);

@@ -20,7 +20,7 @@
 
 typedef struct _virKeepAlive virKeepAlive;
 struct _virKeepAlive {
-    int interval;           /* seconds; <= 0 means disabled */
+    int interval; /* seconds; <= 0 means disabled */
     unsigned int count;
     unsigned int countdown; /* PINGs left before we declare death */
     gint64 lastActivity;
@@ -28,9 +28,9 @@ struct _virKeepAlive {
 };
 
 typedef enum {
-    VIR_KEEPALIVE_NONE,     /* nothing to do */
-    VIR_KEEPALIVE_PING,     /* send a PING now */
-    VIR_KEEPALIVE_DEAD,     /* too many unanswered PINGs: close */
+    VIR_KEEPALIVE_NONE, /* nothing to do */
+    VIR_KEEPALIVE_PING, /* send a PING now */
+    VIR_KEEPALIVE_DEAD, /* too many unanswered PINGs: close */
 } virKeepAliveAction;
 
 void virKeepAliveInit(virKeepAlive *ka);

@@ -57,38 +57,38 @@ typedef struct _virNetClientPending virNetClientPending;
 struct _virNetClientPending {
     uint32_t prog;
     uint32_t serial;
-    int done;                   /* futex word: 0 waiting, 1 finished */
-    virNetMessage *reply;       /* set by the I/O thread; NULL on failure */
+    int done;             /* futex word: 0 waiting, 1 finished */
+    virNetMessage *reply; /* set by the I/O thread; NULL on failure */
 };
 
 struct _virNetClient {
     virNetSocket *sock;
-    int wakefd;                 /* eventfd poked by callers */
-    int epfd;                   /* the I/O thread's epoll: the socket and wakefd */
-    int readerfd;               /* eventfd that interrupts a direct reader */
+    int wakefd;   /* eventfd poked by callers */
+    int epfd;     /* the I/O thread's epoll: the socket and wakefd */
+    int readerfd; /* eventfd that interrupts a direct reader */
     GThread *thread;
 
     /* Held by whoever reads the socket: the I/O thread, or a direct reader. */
     GMutex readLock;
 
     GMutex lock;
-    GHashTable *calls;          /* serial -> virNetClientPending * */
+    GHashTable *calls; /* serial -> virNetClientPending * */
     uint32_t nextSerial;
     bool closed;
     bool quit;
-    bool directReader;          /* a caller reads its own reply */
-    bool readFailed;            /* a direct reader hit a broken stream */
-    guint32 epollEvents;        /* the socket's current interest in @epfd */
-    GQueue deferred;            /* frames a direct reader left for the I/O thread */
-    gint64 rxAt;                /* last frame a direct reader received */
-    virErrorPtr closeErr;       /* the error that closed us */
+    bool directReader;    /* a caller reads its own reply */
+    bool readFailed;      /* a direct reader hit a broken stream */
+    guint32 epollEvents;  /* the socket's current interest in @epfd */
+    GQueue deferred;      /* frames a direct reader left for the I/O thread */
+    gint64 rxAt;          /* last frame a direct reader received */
+    virErrorPtr closeErr; /* the error that closed us */
     bool kaChange;
     int kaInterval;
     unsigned int kaCount;
 
     virNetClientEventFunc eventFn;
     void *eventOpaque;
-    virNetClientEventFunc streamFn;     /* STREAM frames (I/O thread) */
+    virNetClientEventFunc streamFn; /* STREAM frames (I/O thread) */
     void *streamOpaque;
     virNetClientCloseFunc closeFn;
     void *closeOpaque;
@@ -157,7 +157,8 @@ clientFailCalls(virNetClient *client, GPtrArray *calls)
     for (guint i = 0; i < calls->len; i++)
         clientPendingFinish(g_ptr_array_index(calls, i));
     /* a direct reader sleeping in poll() looks at its call again */
-    if (calls->len > 0 && write(client->readerfd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+    if (calls->len > 0 && write(client->readerfd, &one, sizeof(one)) < 0 &&
+        errno != EAGAIN)
         g_debug("cannot wake the direct reader: %s", g_strerror(errno));
     g_ptr_array_unref(calls);
 }
@@ -183,8 +184,8 @@ clientDie(virNetClient *client, int reason)
     clientFailCalls(client, calls);
 
     g_debug("RPC client closed (reason %d): %s", reason,
-            client->closeErr && client->closeErr->message ?
-            client->closeErr->message : "");
+            client->closeErr && client->closeErr->message ? client->closeErr->message
+                                                          : "");
     if (fn)
         fn(client, reason, opaque);
 }
@@ -195,8 +196,8 @@ clientDie(virNetClient *client, int reason)
 static virNetClientPending *
 clientTakeReplyLocked(virNetClient *client, virNetMessage *msg)
 {
-    virNetClientPending *call = g_hash_table_lookup(client->calls,
-                                                    GUINT_TO_POINTER(msg->header.serial));
+    virNetClientPending *call =
+        g_hash_table_lookup(client->calls, GUINT_TO_POINTER(msg->header.serial));
 
     if (!call || call->prog != msg->header.prog) {
         g_debug("dropping REPLY with serial %u nobody waits for", msg->header.serial);
@@ -244,7 +245,7 @@ clientFrame(virNetSocket *sock, virNetMessage *msg, void *opaque)
         return true;
     if (call == reader->mine) {
         g_atomic_int_set(&call->done, 1);
-        return false;           /* got ours: stop reading */
+        return false; /* got ours: stop reading */
     }
     clientPendingFinish(call);
     return true;
@@ -381,7 +382,7 @@ clientThread(gpointer opaque)
                 clientDie(client, VIR_CONNECT_CLOSE_REASON_ERROR);
                 return NULL;
             }
-            continue;           /* recompute the interest (output left?) */
+            continue; /* recompute the interest (output left?) */
         case VIR_KEEPALIVE_DEAD:
             virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                            "connection closed due to keepalive timeout");
@@ -417,7 +418,8 @@ clientThread(gpointer opaque)
         }
         if (sockEvents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
             if (g_mutex_trylock(&client->readLock)) {
-                virNetSocketStatus st = virNetSocketRead(client->sock, 0, clientFrame, &self);
+                virNetSocketStatus st =
+                    virNetSocketRead(client->sock, 0, clientFrame, &self);
 
                 g_mutex_unlock(&client->readLock);
                 switch (st) {
@@ -476,7 +478,7 @@ clientReadOwn(virNetClient *client, virNetClientPending *call)
         int n;
 
         if (left <= 0)
-            break;      /* slow call: the I/O thread takes over */
+            break; /* slow call: the I/O thread takes over */
         n = poll(fds, 2, (int)((left + 999) / 1000));
         if (n < 0) {
             if (errno == EINTR)
@@ -484,7 +486,7 @@ clientReadOwn(virNetClient *client, virNetClientPending *call)
             break;
         }
         if (n == 0)
-            continue;   /* the deadline check above ends the loop */
+            continue; /* the deadline check above ends the loop */
         if (fds[1].revents & POLLIN) {
             uint64_t v;
             if (read(client->readerfd, &v, sizeof(v)) < 0 && errno != EAGAIN)
@@ -555,8 +557,7 @@ virNetClientNewUnix(const char *path)
 }
 
 void
-virNetClientSetEventHandler(virNetClient *client, virNetClientEventFunc fn,
-                            void *opaque)
+virNetClientSetEventHandler(virNetClient *client, virNetClientEventFunc fn, void *opaque)
 {
     g_mutex_lock(&client->lock);
     client->eventFn = fn;
@@ -565,8 +566,7 @@ virNetClientSetEventHandler(virNetClient *client, virNetClientEventFunc fn,
 }
 
 void
-virNetClientSetCloseHandler(virNetClient *client, virNetClientCloseFunc fn,
-                            void *opaque)
+virNetClientSetCloseHandler(virNetClient *client, virNetClientCloseFunc fn, void *opaque)
 {
     g_mutex_lock(&client->lock);
     client->closeFn = fn;
@@ -603,16 +603,15 @@ clientReportClosedLocked(virNetClient *client, bool wasWaiting)
     virErrorPtr e = client->closeErr;
 
     if (wasWaiting && e && e->code != VIR_ERR_OK) {
-        virSetErrorRaw(e->domain, e->code, e->level, e->message, e->str1,
-                       e->str2, e->str3, e->int1, e->int2);
+        virSetErrorRaw(e->domain, e->code, e->level, e->message, e->str1, e->str2,
+                       e->str3, e->int1, e->int2);
         return;
     }
     virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "client socket is closed");
 }
 
 void
-virNetClientSetStreamHandler(virNetClient *client, virNetClientEventFunc fn,
-                             void *opaque)
+virNetClientSetStreamHandler(virNetClient *client, virNetClientEventFunc fn, void *opaque)
 {
     g_mutex_lock(&client->lock);
     client->streamFn = fn;
@@ -664,29 +663,28 @@ virNetClientSendStream(virNetClient *client, uint32_t prog, int proc, uint32_t s
 }
 
 static int clientCall(virNetClient *client, bool haveSerial, uint32_t serial,
-                      uint32_t prog, int proc, virXdrFilter argsFilter,
-                      const void *args, virXdrFilter retFilter, void *ret);
+                      uint32_t prog, int proc, virXdrFilter argsFilter, const void *args,
+                      virXdrFilter retFilter, void *ret);
 
 int
-virNetClientCall(virNetClient *client, uint32_t prog, int proc,
-                 virXdrFilter argsFilter, const void *args,
-                 virXdrFilter retFilter, void *ret)
+virNetClientCall(virNetClient *client, uint32_t prog, int proc, virXdrFilter argsFilter,
+                 const void *args, virXdrFilter retFilter, void *ret)
 {
     return clientCall(client, false, 0, prog, proc, argsFilter, args, retFilter, ret);
 }
 
 int
 virNetClientCallSerial(virNetClient *client, uint32_t serial, uint32_t prog, int proc,
-                       virXdrFilter argsFilter, const void *args,
-                       virXdrFilter retFilter, void *ret)
+                       virXdrFilter argsFilter, const void *args, virXdrFilter retFilter,
+                       void *ret)
 {
     return clientCall(client, true, serial, prog, proc, argsFilter, args, retFilter, ret);
 }
 
 static int
-clientCall(virNetClient *client, bool haveSerial, uint32_t serial,
-           uint32_t prog, int proc, virXdrFilter argsFilter, const void *args,
-           virXdrFilter retFilter, void *ret)
+clientCall(virNetClient *client, bool haveSerial, uint32_t serial, uint32_t prog,
+           int proc, virXdrFilter argsFilter, const void *args, virXdrFilter retFilter,
+           void *ret)
 {
     virNetClientPending call = { 0 };
     virNetMessageHeader hdr = {
@@ -767,8 +765,8 @@ clientCall(virNetClient *client, bool haveSerial, uint32_t serial,
             return -1;
         }
         virSetErrorRaw(err.domain, err.code, err.level ? err.level : VIR_ERR_ERROR,
-                       err.message ? err.message : "unknown error",
-                       err.str1, err.str2, err.str3, err.int1, err.int2);
+                       err.message ? err.message : "unknown error", err.str1, err.str2,
+                       err.str3, err.int1, err.int2);
         return -1;
     }
     virReportError(VIR_ERR_RPC, "Unexpected message status %d", reply->header.status);

@@ -30,8 +30,7 @@ typedef struct _virNetClient virNetClient;
 typedef void (*virNetClientEventFunc)(virNetClient *client, virNetMessage *msg,
                                       void *opaque);
 /* The connection died (not called for virNetClientClose). I/O thread. */
-typedef void (*virNetClientCloseFunc)(virNetClient *client, int reason,
-                                      void *opaque);
+typedef void (*virNetClientCloseFunc)(virNetClient *client, int reason, void *opaque);
 
 /* Start a client on a connected socket (ownership taken). Never NULL. */
 virNetClient *virNetClientNew(virNetSocket *sock);
@@ -53,8 +52,8 @@ void virNetClientSetCloseHandler(virNetClient *client, virNetClientCloseFunc fn,
  * error for a broken connection or an undecodable reply.
  */
 int virNetClientCall(virNetClient *client, uint32_t prog, int proc,
-                     virXdrFilter argsFilter, const void *args,
-                     virXdrFilter retFilter, void *ret);
+                     virXdrFilter argsFilter, const void *args, virXdrFilter retFilter,
+                     void *ret);
 
 /* Streams: STREAM frames from the server go to @fn on the I/O thread
  * (ownership of the frame passes; without a handler they are dropped). A

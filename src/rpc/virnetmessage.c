@@ -82,13 +82,12 @@ putU32(guint8 *p, uint32_t v)
 static uint32_t
 getU32(const guint8 *p)
 {
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-           ((uint32_t)p[2] << 8) | p[3];
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
 virNetMessage *
-virNetMessageEncode(const virNetMessageHeader *hdr, virXdrFilter filter,
-                    const void *obj, const char **why)
+virNetMessageEncode(const virNetMessageHeader *hdr, virXdrFilter filter, const void *obj,
+                    const char **why)
 {
     virXdr xdr;
     virNetMessage *msg;
@@ -143,8 +142,8 @@ virNetMessageNewRaw(const virNetMessageHeader *hdr, const void *data, size_t len
 }
 
 bool
-virNetMessageDecodePayload(const virNetMessage *msg, virXdrFilter filter,
-                           void *obj, const char **why)
+virNetMessageDecodePayload(const virNetMessage *msg, virXdrFilter filter, void *obj,
+                           const char **why)
 {
     virXdr xdr;
 
@@ -216,8 +215,7 @@ errorDomainFilter(virXdr *xdr, void *obj)
     virNetMessageErrorDomain *d = obj;
 
     return virXdrString(xdr, &d->name, VIR_XDR_STRING_MAX) &&
-           virXdrOpaqueFixed(xdr, d->uuid, 16) &&
-           virXdrInt(xdr, &d->id);
+           virXdrOpaqueFixed(xdr, d->uuid, 16) && virXdrInt(xdr, &d->id);
 }
 
 static bool
@@ -238,16 +236,14 @@ virNetMessageErrorFilter(virXdr *xdr, void *obj)
         virNetMessageErrorClear(e);
         return true;
     }
-    return virXdrInt(xdr, &e->code) &&
-           virXdrInt(xdr, &e->domain) &&
+    return virXdrInt(xdr, &e->code) && virXdrInt(xdr, &e->domain) &&
            virXdrOptString(xdr, &e->message, VIR_XDR_STRING_MAX) &&
            virXdrInt(xdr, &e->level) &&
            virXdrPointer(xdr, (void **)&e->dom, sizeof(*e->dom), errorDomainFilter) &&
            virXdrOptString(xdr, &e->str1, VIR_XDR_STRING_MAX) &&
            virXdrOptString(xdr, &e->str2, VIR_XDR_STRING_MAX) &&
            virXdrOptString(xdr, &e->str3, VIR_XDR_STRING_MAX) &&
-           virXdrInt(xdr, &e->int1) &&
-           virXdrInt(xdr, &e->int2) &&
+           virXdrInt(xdr, &e->int1) && virXdrInt(xdr, &e->int2) &&
            virXdrPointer(xdr, (void **)&e->net, sizeof(*e->net), errorNetworkFilter);
 }
 
@@ -268,8 +264,7 @@ virNetMessageErrorClear(virNetMessageError *err)
 }
 
 void
-virNetMessageErrorSet(virNetMessageError *err, int code, int domain,
-                      const char *message)
+virNetMessageErrorSet(virNetMessageError *err, int code, int domain, const char *message)
 {
     memset(err, 0, sizeof(*err));
     err->code = code;
@@ -283,8 +278,7 @@ virNetMessageErrorSet(virNetMessageError *err, int code, int domain,
 }
 
 virNetMessage *
-virNetMessageEncodeError(const virNetMessageHeader *call,
-                         const virNetMessageError *err)
+virNetMessageEncodeError(const virNetMessageHeader *call, const virNetMessageError *err)
 {
     virNetMessageHeader hdr;
     virNetMessage *msg;
@@ -304,8 +298,8 @@ virNetMessageEncodeError(const virNetMessageHeader *call,
 }
 
 virNetMessage *
-virNetMessageEncodeErrorSimple(const virNetMessageHeader *call, int code,
-                               int domain, const char *message)
+virNetMessageEncodeErrorSimple(const virNetMessageHeader *call, int code, int domain,
+                               const char *message)
 {
     g_auto(virNetMessageError) err = { 0 };
 
@@ -340,8 +334,8 @@ const char *
 virNetMessageTypeToString(int type)
 {
     static const char *const names[] = {
-        "CALL", "REPLY", "MESSAGE", "STREAM", "CALL_WITH_FDS",
-        "REPLY_WITH_FDS", "STREAM_HOLE",
+        "CALL",          "REPLY",          "MESSAGE",     "STREAM",
+        "CALL_WITH_FDS", "REPLY_WITH_FDS", "STREAM_HOLE",
     };
 
     if (type < 0 || type >= VIR_NET_TYPE_LAST)

@@ -16,9 +16,9 @@
  * VIR_NET_MESSAGE_MAX is refused before any buffer is allocated.
  */
 
-#define VIR_NET_MESSAGE_LEN_MAX 4                 /* the length word */
+#define VIR_NET_MESSAGE_LEN_MAX 4 /* the length word */
 #define VIR_NET_MESSAGE_HEADER_MAX 24
-#define VIR_NET_MESSAGE_MAX 33554432              /* 32 MiB, without the length word */
+#define VIR_NET_MESSAGE_MAX 33554432 /* 32 MiB, without the length word */
 #define VIR_NET_MESSAGE_PAYLOAD_MAX (VIR_NET_MESSAGE_MAX - VIR_NET_MESSAGE_HEADER_MAX)
 #define VIR_NET_MESSAGE_INITIAL 65536
 #define VIR_NET_MESSAGE_MIN_FRAME (VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_HEADER_MAX)
@@ -58,9 +58,9 @@ struct _virNetMessageHeader {
     uint32_t prog;
     uint32_t vers;
     int32_t proc;
-    int32_t type;       /* virNetMessageType */
+    int32_t type; /* virNetMessageType */
     uint32_t serial;
-    int32_t status;     /* virNetMessageStatus */
+    int32_t status; /* virNetMessageStatus */
 };
 
 /*
@@ -97,15 +97,14 @@ size_t virNetMessagePayloadLen(const virNetMessage *msg);
  * or the object cannot be encoded (e.g. a NULL nonnull string); @why (if
  * non-NULL) then gets a static reason. Never reports errors.
  */
-virNetMessage *virNetMessageEncode(const virNetMessageHeader *hdr,
-                                   virXdrFilter filter, const void *obj,
-                                   const char **why);
+virNetMessage *virNetMessageEncode(const virNetMessageHeader *hdr, virXdrFilter filter,
+                                   const void *obj, const char **why);
 
 /* Build a frame whose payload is @len raw bytes of @data (stream data:
  * STREAM frames carry bytes, not XDR). NULL if @len is over
  * VIR_NET_MESSAGE_PAYLOAD_MAX. */
-virNetMessage *virNetMessageNewRaw(const virNetMessageHeader *hdr,
-                                   const void *data, size_t len);
+virNetMessage *virNetMessageNewRaw(const virNetMessageHeader *hdr, const void *data,
+                                   size_t len);
 
 /* Take descriptor @i (ownership passes; -1 if absent or already taken). */
 int virNetMessageTakeFD(virNetMessage *msg, size_t i);
@@ -124,8 +123,8 @@ int virNetMessageDecodeNumFDs(const virNetMessage *msg);
  * @why gets a static reason. Trailing bytes are ignored,
  * as libvirt does.
  */
-bool virNetMessageDecodePayload(const virNetMessage *msg, virXdrFilter filter,
-                                void *obj, const char **why);
+bool virNetMessageDecodePayload(const virNetMessage *msg, virXdrFilter filter, void *obj,
+                                const char **why);
 
 /* Parse the length word of a frame (4 bytes at @p). Returns the total
  * frame length, or 0 if it is outside [28, 4 + VIR_NET_MESSAGE_MAX]. */
@@ -136,8 +135,8 @@ size_t virNetMessageDecodeLength(const guint8 *p);
 virNetMessage *virNetMessageFromFrame(guint8 *buf, size_t len);
 
 /* A reply/event header echoing @call: same prog, vers, proc, serial. */
-void virNetMessageHeaderReply(virNetMessageHeader *out,
-                              const virNetMessageHeader *call, int status);
+void virNetMessageHeaderReply(virNetMessageHeader *out, const virNetMessageHeader *call,
+                              int status);
 
 /*
  * The error body (virNetMessageError == remote_error): the layout libvirtd
@@ -161,12 +160,12 @@ typedef struct _virNetMessageError virNetMessageError;
 struct _virNetMessageError {
     int32_t code;
     int32_t domain;
-    char *message;                  /* optional */
+    char *message; /* optional */
     int32_t level;
-    virNetMessageErrorDomain *dom;  /* optional */
-    char *str1;                     /* optional */
-    char *str2;                     /* optional */
-    char *str3;                     /* optional */
+    virNetMessageErrorDomain *dom; /* optional */
+    char *str1;                    /* optional */
+    char *str2;                    /* optional */
+    char *str3;                    /* optional */
     int32_t int1;
     int32_t int2;
     virNetMessageErrorNetwork *net; /* optional */
@@ -189,9 +188,8 @@ void virNetMessageErrorSet(virNetMessageError *err, int code, int domain,
 virNetMessage *virNetMessageEncodeError(const virNetMessageHeader *call,
                                         const virNetMessageError *err);
 /* Shorthand: code/domain/message. */
-virNetMessage *virNetMessageEncodeErrorSimple(const virNetMessageHeader *call,
-                                              int code, int domain,
-                                              const char *message);
+virNetMessage *virNetMessageEncodeErrorSimple(const virNetMessageHeader *call, int code,
+                                              int domain, const char *message);
 
 /* Keepalive frames (serial 0, type MESSAGE, empty payload, 28 bytes). */
 virNetMessage *virNetMessageNewKeepAlive(int proc);

@@ -57,8 +57,8 @@ struct _virNetServer {
     void *opaque;
 
     GMutex lock;
-    GPtrArray *listeners;       /* virNetServerListener * */
-    GPtrArray *clients;         /* virNetServerClient * (one ref each) */
+    GPtrArray *listeners; /* virNetServerListener * */
+    GPtrArray *clients;   /* virNetServerClient * (one ref each) */
     bool accepting;
     unsigned int maxRequests;
     unsigned int maxQueuedFrames;
@@ -70,7 +70,7 @@ typedef struct _virNetServerClientSource virNetServerClientSource;
 
 struct _virNetServerClient {
     gint refs;
-    virNetServer *srv;          /* valid while not closed */
+    virNetServer *srv; /* valid while not closed */
     guint64 id;
     bool readonly;
     pid_t pid;
@@ -78,18 +78,18 @@ struct _virNetServerClient {
     gid_t gid;
 
     GMutex lock;
-    virNetSocket *sock;         /* NULL once closed */
-    GSource *source;            /* NULL once closed */
+    virNetSocket *sock; /* NULL once closed */
+    GSource *source;    /* NULL once closed */
     gpointer fdTag;
-    GIOCondition fdCond;            /* what fdTag is watched for now */
+    GIOCondition fdCond; /* what fdTag is watched for now */
     bool closed;
     bool wantClose;
     bool closeFlush;
     unsigned int nrequests;
-    unsigned int maxRequests;   /* 0 = unlimited */
-    unsigned int maxQueuedFrames;   /* output not yet written; 0 = unlimited */
-    size_t maxQueuedBytes;          /* 0 = unlimited */
-    bool overflowed;            /* closed for unsent output over the hard cap */
+    unsigned int maxRequests;     /* 0 = unlimited */
+    unsigned int maxQueuedFrames; /* output not yet written; 0 = unlimited */
+    size_t maxQueuedBytes;        /* 0 = unlimited */
+    bool overflowed;              /* closed for unsent output over the hard cap */
     virKeepAlive ka;
     bool kaStartPending;
     int kaInterval;
@@ -218,8 +218,8 @@ void
 virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *msg)
 {
     GMainContext *ctx = NULL;
-    bool isReply = msg->header.type == VIR_NET_REPLY ||
-                   msg->header.type == VIR_NET_REPLY_WITH_FDS;
+    bool isReply =
+        msg->header.type == VIR_NET_REPLY || msg->header.type == VIR_NET_REPLY_WITH_FDS;
     bool wasPaused;
     bool wake;
 
@@ -231,9 +231,8 @@ virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *msg)
     }
     if (client->closed || !client->sock || client->overflowed) {
         g_mutex_unlock(&client->lock);
-        g_debug("client %" G_GUINT64_FORMAT " closed: dropping %s proc %d",
-                client->id, virNetMessageTypeToString(msg->header.type),
-                msg->header.proc);
+        g_debug("client %" G_GUINT64_FORMAT " closed: dropping %s proc %d", client->id,
+                virNetMessageTypeToString(msg->header.type), msg->header.proc);
         virNetMessageFree(msg);
         return;
     }
@@ -247,8 +246,8 @@ virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *msg)
         ctx = client->srv->ctx;
         g_mutex_unlock(&client->lock);
         g_message("client %" G_GUINT64_FORMAT " does not read its output "
-                  "(over %zu bytes unsent): closing", client->id,
-                  2 * client->maxQueuedBytes);
+                  "(over %zu bytes unsent): closing",
+                  client->id, 2 * client->maxQueuedBytes);
         virNetMessageFree(msg);
         serverClientWakeup(client, ctx);
         return;
@@ -269,8 +268,7 @@ virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *msg)
 }
 
 int
-virNetServerClientSendReply(virNetServerClient *client,
-                            const virNetMessageHeader *call,
+virNetServerClientSendReply(virNetServerClient *client, const virNetMessageHeader *call,
                             virXdrFilter filter, const void *ret)
 {
     virNetMessageHeader hdr;
@@ -290,8 +288,7 @@ virNetServerClientSendReply(virNetServerClient *client,
 }
 
 void
-virNetServerClientSendError(virNetServerClient *client,
-                            const virNetMessageHeader *call,
+virNetServerClientSendError(virNetServerClient *client, const virNetMessageHeader *call,
                             const virNetMessageError *err)
 {
     virNetServerClientSendMessage(client, virNetMessageEncodeError(call, err));
@@ -299,12 +296,11 @@ virNetServerClientSendError(virNetServerClient *client,
 
 void
 virNetServerClientSendErrorSimple(virNetServerClient *client,
-                                  const virNetMessageHeader *call,
-                                  int code, int domain, const char *message)
+                                  const virNetMessageHeader *call, int code, int domain,
+                                  const char *message)
 {
-    virNetServerClientSendMessage(client,
-                                  virNetMessageEncodeErrorSimple(call, code, domain,
-                                                                 message));
+    virNetServerClientSendMessage(
+        client, virNetMessageEncodeErrorSimple(call, code, domain, message));
 }
 
 int
@@ -440,7 +436,7 @@ serverClientSourcePrepare(GSource *source, gint *timeout)
     if (virNetSocketHasOutput(client->sock))
         cond |= G_IO_OUT;
     else if (client->wantClose)
-        ready = TRUE;           /* nothing left to write: close now */
+        ready = TRUE; /* nothing left to write: close now */
     if (client->wantClose && !client->closeFlush)
         ready = TRUE;
     /* Only on a change: g_source_modify_unix_fd wakes the context every
@@ -466,8 +462,8 @@ serverClientSourceCheck(GSource *source)
         return TRUE;
     g_mutex_lock(&client->lock);
     ready = !client->closed &&
-            ((client->wantClose && (!client->closeFlush ||
-                                    !virNetSocketHasOutput(client->sock))) ||
+            ((client->wantClose &&
+              (!client->closeFlush || !virNetSocketHasOutput(client->sock))) ||
              virKeepAliveTimeout(&client->ka, g_get_monotonic_time()) == 0);
     g_mutex_unlock(&client->lock);
     return ready;
@@ -484,8 +480,8 @@ serverClientFrame(virNetSocket *sock, virNetMessage *msg, void *opaque)
     g_mutex_lock(&client->lock);
     virKeepAliveNoteActivity(&client->ka, g_get_monotonic_time());
     if (virNetMessageIsKeepAlive(&msg->header)) {
-        virNetMessage *pong = virKeepAliveHandleMessage(&client->ka, msg,
-                                                        g_get_monotonic_time());
+        virNetMessage *pong =
+            virKeepAliveHandleMessage(&client->ka, msg, g_get_monotonic_time());
         if (pong)
             virNetSocketQueue(sock, pong);
         /* PONGs are output too: a peer sending PINGs without reading is
@@ -507,9 +503,9 @@ serverClientFrame(virNetSocket *sock, virNetMessage *msg, void *opaque)
     more = serverClientCanRead(client);
     g_mutex_unlock(&client->lock);
 
-    g_debug("client %" G_GUINT64_FORMAT ": %s prog 0x%x proc %d serial %u",
-            client->id, virNetMessageTypeToString(msg->header.type),
-            msg->header.prog, msg->header.proc, msg->header.serial);
+    g_debug("client %" G_GUINT64_FORMAT ": %s prog 0x%x proc %d serial %u", client->id,
+            virNetMessageTypeToString(msg->header.type), msg->header.prog,
+            msg->header.proc, msg->header.serial);
     srv->cb.dispatch(client, msg, srv->opaque);
     return more;
 }
@@ -532,19 +528,19 @@ serverClientSourceDispatch(GSource *source, GSourceFunc callback, gpointer data)
 
     if (rev & G_IO_OUT) {
         if (virNetSocketFlush(sock) < 0) {
-            g_debug("client %" G_GUINT64_FORMAT ": write failed: %s",
-                    client->id, virGetLastErrorMessage());
+            g_debug("client %" G_GUINT64_FORMAT ": write failed: %s", client->id,
+                    virGetLastErrorMessage());
             close = true;
         }
     }
-    if (client->wantClose &&
-        (!client->closeFlush || !virNetSocketHasOutput(sock)))
+    if (client->wantClose && (!client->closeFlush || !virNetSocketHasOutput(sock)))
         close = true;
 
     if (!close) {
         switch (virKeepAliveCheck(&client->ka, g_get_monotonic_time())) {
         case VIR_KEEPALIVE_PING:
-            virNetSocketQueue(sock, virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING));
+            virNetSocketQueue(sock,
+                              virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING));
             break;
         case VIR_KEEPALIVE_DEAD:
             g_debug("client %" G_GUINT64_FORMAT ": keepalive timeout", client->id);
@@ -560,11 +556,11 @@ serverClientSourceDispatch(GSource *source, GSourceFunc callback, gpointer data)
     /* The socket object lives as long as the client is open, and only this
      * thread closes it, so it may be used unlocked for reading. */
     if (!close && (rev & (G_IO_IN | G_IO_HUP | G_IO_ERR)) && canRead) {
-        virNetSocketStatus st = virNetSocketRead(sock, CLIENT_READ_BATCH,
-                                                 serverClientFrame, client);
+        virNetSocketStatus st =
+            virNetSocketRead(sock, CLIENT_READ_BATCH, serverClientFrame, client);
         if (st != VIR_NET_SOCKET_OK) {
-            g_debug("client %" G_GUINT64_FORMAT ": closing: %s",
-                    client->id, virGetLastErrorMessage());
+            g_debug("client %" G_GUINT64_FORMAT ": closing: %s", client->id,
+                    virGetLastErrorMessage());
             close = true;
         }
     } else if (!close && (rev & (G_IO_HUP | G_IO_ERR))) {
@@ -683,11 +679,11 @@ serverAcceptOne(virNetServerListener *lis, int fd)
     }
 
     g_mutex_lock(&srv->lock);
-    g_ptr_array_add(srv->clients, client);     /* the list's reference */
+    g_ptr_array_add(srv->clients, client); /* the list's reference */
     g_mutex_unlock(&srv->lock);
 
-    src = (virNetServerClientSource *)g_source_new(&serverClientSourceFuncs,
-                                                   sizeof(*src));
+    src =
+        (virNetServerClientSource *)g_source_new(&serverClientSourceFuncs, sizeof(*src));
     src->client = virNetServerClientRef(client);
     g_mutex_lock(&client->lock);
     client->fdTag = g_source_add_unix_fd(&src->base, virNetSocketGetFD(sock), G_IO_IN);

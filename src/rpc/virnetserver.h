@@ -83,7 +83,7 @@ void virNetServerCloseClients(virNetServer *srv);
 /* ---- clients --------------------------------------------------------- */
 
 virNetServerClient *virNetServerClientRef(virNetServerClient *client);
-void virNetServerClientUnref(virNetServerClient *client);   /* NULL-safe */
+void virNetServerClientUnref(virNetServerClient *client); /* NULL-safe */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetServerClient, virNetServerClientUnref);
 
 bool virNetServerClientIsReadonly(virNetServerClient *client);
@@ -110,19 +110,19 @@ void virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *ms
  * If @ret cannot be encoded (too large), an RPC error reply is sent
  * instead and -1 returned. */
 int virNetServerClientSendReply(virNetServerClient *client,
-                                const virNetMessageHeader *call,
-                                virXdrFilter filter, const void *ret);
+                                const virNetMessageHeader *call, virXdrFilter filter,
+                                const void *ret);
 /* REPLY (status ERROR) to @call. */
 void virNetServerClientSendError(virNetServerClient *client,
                                  const virNetMessageHeader *call,
                                  const virNetMessageError *err);
 void virNetServerClientSendErrorSimple(virNetServerClient *client,
-                                       const virNetMessageHeader *call,
-                                       int code, int domain, const char *message);
+                                       const virNetMessageHeader *call, int code,
+                                       int domain, const char *message);
 /* Asynchronous event: MESSAGE, status OK, serial 1 (as libvirtd), on
  * @prog/VIR_NET_PROGRAM_VERSION. -1 if @msg cannot be encoded. */
-int virNetServerClientSendEvent(virNetServerClient *client, uint32_t prog,
-                                int proc, virXdrFilter filter, const void *msg);
+int virNetServerClientSendEvent(virNetServerClient *client, uint32_t prog, int proc,
+                                virXdrFilter filter, const void *msg);
 /* End one request that got no REPLY through this client. */
 void virNetServerClientRequestDone(virNetServerClient *client);
 

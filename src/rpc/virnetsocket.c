@@ -24,19 +24,19 @@ struct _virNetSocket {
 
     /* Input (I/O thread only). */
     guint8 lenbuf[4];
-    size_t lenHave;         /* bytes of the length word read */
-    guint8 *frame;          /* allocated once the length word is valid */
+    size_t lenHave; /* bytes of the length word read */
+    guint8 *frame;  /* allocated once the length word is valid */
     size_t frameLen;
     size_t frameHave;
-    virNetMessage *fdMsg;   /* complete *_WITH_FDS frame awaiting its fds */
+    virNetMessage *fdMsg; /* complete *_WITH_FDS frame awaiting its fds */
     size_t fdsWanted;
 
     /* Output. */
     GMutex lock;
-    gint queued;                /* atomic: length of @out, read without @lock */
-    GQueue out;             /* virNetMessage *, head is being written */
-    size_t queuedBytes;     /* @lock: sum of the lengths of @out's frames */
-    size_t outOffset;       /* bytes of the head already written */
+    gint queued;        /* atomic: length of @out, read without @lock */
+    GQueue out;         /* virNetMessage *, head is being written */
+    size_t queuedBytes; /* @lock: sum of the lengths of @out's frames */
+    size_t outOffset;   /* bytes of the head already written */
 };
 
 static int
@@ -75,8 +75,7 @@ socketFillAddr(struct sockaddr_un *sa, const char *path)
     memset(sa, 0, sizeof(*sa));
     sa->sun_family = AF_UNIX;
     if (strlen(path) >= sizeof(sa->sun_path)) {
-        virReportError(VIR_ERR_INTERNAL_ERROR,
-                       "UNIX socket path '%s' too long", path);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "UNIX socket path '%s' too long", path);
         return -1;
     }
     strcpy(sa->sun_path, path);
@@ -131,7 +130,7 @@ socketReadSome(virNetSocket *sock, void *buf, size_t len)
 {
     ssize_t n;
 
- retry:
+retry:
     n = read(sock->fd, buf, len);
     if (n > 0)
         return n;
@@ -167,8 +166,10 @@ socketReadFDs(virNetSocket *sock)
             char buf[CMSG_SPACE(sizeof(int))];
         } ctl;
         struct msghdr mh = {
-            .msg_iov = &iov, .msg_iovlen = 1,
-            .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+            .msg_iov = &iov,
+            .msg_iovlen = 1,
+            .msg_control = ctl.buf,
+            .msg_controllen = sizeof(ctl.buf),
         };
         struct cmsghdr *c;
         ssize_t n;
@@ -196,7 +197,7 @@ socketReadFDs(virNetSocket *sock)
                     if (fd < 0)
                         fd = fds[k];
                     else
-                        close(fds[k]);   /* one per message; extras refused */
+                        close(fds[k]); /* one per message; extras refused */
                 }
             }
         }
@@ -210,8 +211,8 @@ socketReadFDs(virNetSocket *sock)
 }
 
 virNetSocketStatus
-virNetSocketRead(virNetSocket *sock, unsigned int maxFrames,
-                 virNetSocketFrameFunc cb, void *opaque)
+virNetSocketRead(virNetSocket *sock, unsigned int maxFrames, virNetSocketFrameFunc cb,
+                 void *opaque)
 {
     unsigned int frames = 0;
 
@@ -239,8 +240,7 @@ virNetSocketRead(virNetSocket *sock, unsigned int maxFrames,
         if (!sock->frame) {
             uint32_t len;
 
-            n = socketReadSome(sock, sock->lenbuf + sock->lenHave,
-                               4 - sock->lenHave);
+            n = socketReadSome(sock, sock->lenbuf + sock->lenHave, 4 - sock->lenHave);
             if (n == 0)
                 return VIR_NET_SOCKET_OK;
             if (n < 0)
@@ -249,18 +249,19 @@ virNetSocketRead(virNetSocket *sock, unsigned int maxFrames,
             if (sock->lenHave < 4)
                 continue;
 
-            len = ((uint32_t)sock->lenbuf[0] << 24) |
-                  ((uint32_t)sock->lenbuf[1] << 16) |
+            len = ((uint32_t)sock->lenbuf[0] << 24) | ((uint32_t)sock->lenbuf[1] << 16) |
                   ((uint32_t)sock->lenbuf[2] << 8) | sock->lenbuf[3];
             if (virNetMessageDecodeLength(sock->lenbuf) == 0) {
                 if (len < VIR_NET_MESSAGE_MIN_FRAME)
-                    virReportError(VIR_ERR_RPC,
-                                   "packet %u bytes received from server too small, want %u",
-                                   len, VIR_NET_MESSAGE_MIN_FRAME);
+                    virReportError(
+                        VIR_ERR_RPC,
+                        "packet %u bytes received from server too small, want %u", len,
+                        VIR_NET_MESSAGE_MIN_FRAME);
                 else
-                    virReportError(VIR_ERR_RPC,
-                                   "packet %u bytes received from server too large, want %u",
-                                   len, VIR_NET_MESSAGE_MAX);
+                    virReportError(
+                        VIR_ERR_RPC,
+                        "packet %u bytes received from server too large, want %u", len,
+                        VIR_NET_MESSAGE_MAX);
                 return VIR_NET_SOCKET_ERROR;
             }
             /* Only now, with a length within the limits, allocate. */
@@ -278,8 +279,8 @@ virNetSocketRead(virNetSocket *sock, unsigned int maxFrames,
             return n == -2 ? VIR_NET_SOCKET_EOF : VIR_NET_SOCKET_ERROR;
         sock->frameHave += n;
         if (sock->frameHave == sock->frameLen) {
-            virNetMessage *msg = virNetMessageFromFrame(g_steal_pointer(&sock->frame),
-                                                        sock->frameLen);
+            virNetMessage *msg =
+                virNetMessageFromFrame(g_steal_pointer(&sock->frame), sock->frameLen);
             int nfds;
 
             sock->lenHave = 0;
@@ -445,7 +446,7 @@ virNetSocketListenUnix(const char *path, mode_t mode)
     }
     return fd;
 
- error:
+error:
     close(fd);
     return -1;
 }

@@ -43,9 +43,9 @@ typedef bool (*virNetSocketFrameFunc)(virNetSocket *sock, virNetMessage *msg,
                                       void *opaque);
 
 typedef enum {
-    VIR_NET_SOCKET_OK = 0,     /* nothing more to read now */
-    VIR_NET_SOCKET_EOF = 1,    /* the peer closed; error reported */
-    VIR_NET_SOCKET_ERROR = 2,  /* I/O error or invalid frame; error reported */
+    VIR_NET_SOCKET_OK = 0,    /* nothing more to read now */
+    VIR_NET_SOCKET_EOF = 1,   /* the peer closed; error reported */
+    VIR_NET_SOCKET_ERROR = 2, /* I/O error or invalid frame; error reported */
 } virNetSocketStatus;
 
 /*

@@ -153,8 +153,8 @@ virXdrUInt(virXdr *xdr, uint32_t *v)
     case VIR_XDR_DECODE:
         if (!xdrGet(xdr, b, 4))
             return false;
-        *v = ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) |
-             ((uint32_t)b[2] << 8) | b[3];
+        *v = ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) |
+             b[3];
         return true;
     case VIR_XDR_FREE:
         return true;
@@ -428,8 +428,8 @@ virXdrCharVar(virXdr *xdr, char **p, uint32_t *count, uint32_t max)
 }
 
 bool
-virXdrArray(virXdr *xdr, void **elems, uint32_t *count, uint32_t max,
-            size_t elemSize, size_t minWire, virXdrFilter elem)
+virXdrArray(virXdr *xdr, void **elems, uint32_t *count, uint32_t max, size_t elemSize,
+            size_t minWire, virXdrFilter elem)
 {
     uint32_t n = *count;
     uint32_t i;

@@ -33,12 +33,12 @@ typedef enum {
 typedef struct _virXdr virXdr;
 struct _virXdr {
     virXdrOp op;
-    guint8 *buf;        /* ENCODE: owned, grows; DECODE: borrowed */
-    size_t len;         /* ENCODE: bytes written; DECODE: bytes available */
-    size_t cap;         /* ENCODE: allocated size */
-    size_t pos;         /* DECODE: read position */
-    size_t max;         /* ENCODE: hard limit on len */
-    const char *error;  /* first failure (static text), NULL if none */
+    guint8 *buf;       /* ENCODE: owned, grows; DECODE: borrowed */
+    size_t len;        /* ENCODE: bytes written; DECODE: bytes available */
+    size_t cap;        /* ENCODE: allocated size */
+    size_t pos;        /* DECODE: read position */
+    size_t max;        /* ENCODE: hard limit on len */
+    const char *error; /* first failure (static text), NULL if none */
 };
 
 typedef bool (*virXdrFilter)(virXdr *xdr, void *obj);
@@ -103,8 +103,8 @@ bool virXdrArray(virXdr *xdr, void **elems, uint32_t *count, uint32_t max,
                  size_t elemSize, size_t minWire, virXdrFilter elem);
 
 /* Element filters for arrays of primitives (obj points at the element). */
-bool virXdrIntElem(virXdr *xdr, void *obj);        /* int32_t / int */
-bool virXdrStringElem(virXdr *xdr, void *obj);     /* char *, string<4194304> */
+bool virXdrIntElem(virXdr *xdr, void *obj);    /* int32_t / int */
+bool virXdrStringElem(virXdr *xdr, void *obj); /* char *, string<4194304> */
 
 /* Optional pointer (T *x): u32 0/1, then the object through @filter.
  * On decode the object is g_malloc0(size). */

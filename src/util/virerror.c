@@ -38,18 +38,22 @@ static const virErrorTemplate virErrorTemplates[] = {
                              "no connection driver available for %s" },
     [VIR_ERR_INVALID_CONN] = { "invalid connection pointer in",
                                "invalid connection pointer in %s" },
-    [VIR_ERR_INVALID_DOMAIN] = { "invalid domain pointer in", "invalid domain pointer in %s" },
+    [VIR_ERR_INVALID_DOMAIN] = { "invalid domain pointer in",
+                                 "invalid domain pointer in %s" },
     [VIR_ERR_INVALID_ARG] = { "invalid argument", "invalid argument: %s" },
     [VIR_ERR_OPERATION_FAILED] = { "operation failed", "operation failed: %s" },
     [VIR_ERR_GET_FAILED] = { "GET operation failed", "GET operation failed: %s" },
     [VIR_ERR_POST_FAILED] = { "POST operation failed", "POST operation failed: %s" },
-    [VIR_ERR_HTTP_ERROR] = { "got unknown HTTP error code", "got unknown HTTP error code %s" },
-    [VIR_ERR_SEXPR_SERIAL] = { "failed to serialize S-Expr", "failed to serialize S-Expr: %s" },
+    [VIR_ERR_HTTP_ERROR] = { "got unknown HTTP error code",
+                             "got unknown HTTP error code %s" },
+    [VIR_ERR_SEXPR_SERIAL] = { "failed to serialize S-Expr",
+                               "failed to serialize S-Expr: %s" },
     [VIR_ERR_NO_XEN] = { "could not use Xen hypervisor entry",
                          "could not use Xen hypervisor entry %s" },
     [VIR_ERR_XEN_CALL] = { "failed Xen syscall", "failed Xen syscall %s" },
     [VIR_ERR_OS_TYPE] = { "unknown OS type", "unknown OS type %s" },
-    [VIR_ERR_NO_KERNEL] = { "missing kernel information", "missing kernel information: %s" },
+    [VIR_ERR_NO_KERNEL] = { "missing kernel information",
+                            "missing kernel information: %s" },
     [VIR_ERR_NO_ROOT] = { "missing root device information",
                           "missing root device information in %s" },
     [VIR_ERR_NO_SOURCE] = { "missing source information for device",
@@ -63,9 +67,11 @@ static const virErrorTemplate virErrorTemplates[] = {
                             "missing devices information for %s" },
     [VIR_ERR_NO_XENSTORE] = { "could not connect to Xen Store",
                               "could not connect to Xen Store %s" },
-    [VIR_ERR_DRIVER_FULL] = { "too many drivers registered", "too many drivers registered in %s" },
+    [VIR_ERR_DRIVER_FULL] = { "too many drivers registered",
+                              "too many drivers registered in %s" },
     [VIR_ERR_CALL_FAILED] = { "library call failed", "library call failed: %s" },
-    [VIR_ERR_XML_ERROR] = { "XML description is invalid or not well formed", "XML error: %s" },
+    [VIR_ERR_XML_ERROR] = { "XML description is invalid or not well formed",
+                            "XML error: %s" },
     [VIR_ERR_DOM_EXIST] = { "this domain exists already", "domain %s exists already" },
     [VIR_ERR_OPERATION_DENIED] = { "operation forbidden for read only access",
                                    "operation forbidden: %s" },
@@ -80,12 +86,15 @@ static const virErrorTemplate virErrorTemplates[] = {
     [VIR_ERR_WRITE_FAILED] = { "failed to write configuration file",
                                "failed to write configuration file: %s" },
     [VIR_ERR_XML_DETAIL] = { "parser error", "%s" },
-    [VIR_ERR_INVALID_NETWORK] = { "invalid network pointer in", "invalid network pointer in %s" },
-    [VIR_ERR_NETWORK_EXIST] = { "this network exists already", "network %s exists already" },
+    [VIR_ERR_INVALID_NETWORK] = { "invalid network pointer in",
+                                  "invalid network pointer in %s" },
+    [VIR_ERR_NETWORK_EXIST] = { "this network exists already",
+                                "network %s exists already" },
     [VIR_ERR_SYSTEM_ERROR] = { "system call error", "%s" },
     [VIR_ERR_RPC] = { "RPC error", "%s" },
     [VIR_ERR_GNUTLS_ERROR] = { "GNUTLS call error", "%s" },
-    [VIR_WAR_NO_NETWORK] = { "Failed to find the network", "Failed to find the network: %s" },
+    [VIR_WAR_NO_NETWORK] = { "Failed to find the network",
+                             "Failed to find the network: %s" },
     [VIR_ERR_NO_DOMAIN] = { "Domain not found", "Domain not found: %s" },
     [VIR_ERR_NO_NETWORK] = { "Network not found", "Network not found: %s" },
     [VIR_ERR_INVALID_MAC] = { "invalid MAC address", "invalid MAC address: %s" },
@@ -96,13 +105,17 @@ static const virErrorTemplate virErrorTemplates[] = {
                                       "invalid storage volume pointer in %s" },
     [VIR_WAR_NO_STORAGE] = { "Failed to find a storage driver",
                              "Failed to find a storage driver: %s" },
-    [VIR_ERR_NO_STORAGE_POOL] = { "Storage pool not found", "Storage pool not found: %s" },
-    [VIR_ERR_NO_STORAGE_VOL] = { "Storage volume not found", "Storage volume not found: %s" },
-    [VIR_WAR_NO_NODE] = { "Failed to find a node driver", "Failed to find a node driver: %s" },
+    [VIR_ERR_NO_STORAGE_POOL] = { "Storage pool not found",
+                                  "Storage pool not found: %s" },
+    [VIR_ERR_NO_STORAGE_VOL] = { "Storage volume not found",
+                                 "Storage volume not found: %s" },
+    [VIR_WAR_NO_NODE] = { "Failed to find a node driver",
+                          "Failed to find a node driver: %s" },
     [VIR_ERR_INVALID_NODE_DEVICE] = { "invalid node device pointer",
                                       "invalid node device pointer in %s" },
     [VIR_ERR_NO_NODE_DEVICE] = { "Node device not found", "Node device not found: %s" },
-    [VIR_ERR_NO_SECURITY_MODEL] = { "Security model not found", "Security model not found: %s" },
+    [VIR_ERR_NO_SECURITY_MODEL] = { "Security model not found",
+                                    "Security model not found: %s" },
     [VIR_ERR_OPERATION_INVALID] = { "Requested operation is not valid",
                                     "Requested operation is not valid: %s" },
     [VIR_WAR_NO_INTERFACE] = { "Failed to find the interface",
@@ -114,8 +127,10 @@ static const virErrorTemplate virErrorTemplates[] = {
                                       "multiple matching interfaces found: %s" },
     [VIR_WAR_NO_NWFILTER] = { "Failed to start the nwfilter driver",
                               "Failed to start the nwfilter driver: %s" },
-    [VIR_ERR_INVALID_NWFILTER] = { "Invalid network filter", "Invalid network filter: %s" },
-    [VIR_ERR_NO_NWFILTER] = { "Network filter not found", "Network filter not found: %s" },
+    [VIR_ERR_INVALID_NWFILTER] = { "Invalid network filter",
+                                   "Invalid network filter: %s" },
+    [VIR_ERR_NO_NWFILTER] = { "Network filter not found",
+                              "Network filter not found: %s" },
     [VIR_ERR_BUILD_FIREWALL] = { "Error while building firewall",
                                  "Error while building firewall: %s" },
     [VIR_WAR_NO_SECRET] = { "Failed to find a secret storage driver",
@@ -134,19 +149,24 @@ static const virErrorTemplate virErrorTemplates[] = {
                                           "Invalid domain snapshot: %s" },
     [VIR_ERR_NO_DOMAIN_SNAPSHOT] = { "Domain snapshot not found",
                                      "Domain snapshot not found: %s" },
-    [VIR_ERR_INVALID_STREAM] = { "invalid stream pointer", "invalid stream pointer in %s" },
-    [VIR_ERR_ARGUMENT_UNSUPPORTED] = { "argument unsupported", "argument unsupported: %s" },
+    [VIR_ERR_INVALID_STREAM] = { "invalid stream pointer",
+                                 "invalid stream pointer in %s" },
+    [VIR_ERR_ARGUMENT_UNSUPPORTED] = { "argument unsupported",
+                                       "argument unsupported: %s" },
     [VIR_ERR_STORAGE_PROBE_FAILED] = { "Storage pool probe failed",
                                        "Storage pool probe failed: %s" },
     [VIR_ERR_STORAGE_POOL_BUILT] = { "Storage pool already built",
                                      "Storage pool already built: %s" },
-    [VIR_ERR_SNAPSHOT_REVERT_RISKY] = { "revert requires force", "revert requires force: %s" },
+    [VIR_ERR_SNAPSHOT_REVERT_RISKY] = { "revert requires force",
+                                        "revert requires force: %s" },
     [VIR_ERR_OPERATION_ABORTED] = { "operation aborted", "operation aborted: %s" },
-    [VIR_ERR_AUTH_CANCELLED] = { "authentication cancelled", "authentication cancelled: %s" },
+    [VIR_ERR_AUTH_CANCELLED] = { "authentication cancelled",
+                                 "authentication cancelled: %s" },
     [VIR_ERR_NO_DOMAIN_METADATA] = { "metadata not found", "metadata not found: %s" },
     [VIR_ERR_MIGRATE_UNSAFE] = { "Unsafe migration", "Unsafe migration: %s" },
     [VIR_ERR_OVERFLOW] = { "numerical overflow", "numerical overflow: %s" },
-    [VIR_ERR_BLOCK_COPY_ACTIVE] = { "block copy still active", "block copy still active: %s" },
+    [VIR_ERR_BLOCK_COPY_ACTIVE] = { "block copy still active",
+                                    "block copy still active: %s" },
     [VIR_ERR_OPERATION_UNSUPPORTED] = { "Operation not supported",
                                         "Operation not supported: %s" },
     [VIR_ERR_SSH] = { "SSH transport error", "SSH transport error: %s" },
@@ -185,7 +205,8 @@ static const virErrorTemplate virErrorTemplates[] = {
                                        "Invalid network port pointer: %s" },
     [VIR_ERR_NETWORK_PORT_EXIST] = { "this network port exists already",
                                      "network port %s exists already" },
-    [VIR_ERR_NO_NETWORK_PORT] = { "network port not found", "network port not found: %s" },
+    [VIR_ERR_NO_NETWORK_PORT] = { "network port not found",
+                                  "network port not found: %s" },
     [VIR_ERR_NO_HOSTNAME] = { "no hostname found", "no hostname found: %s" },
     [VIR_ERR_CHECKPOINT_INCONSISTENT] = { "checkpoint inconsistent",
                                           "checkpoint inconsistent: %s" },
@@ -195,24 +216,79 @@ static const virErrorTemplate virErrorTemplates[] = {
 
 /* Names printed by the default handler, indexed by virErrorDomain. */
 static const char *const virErrorDomainNames[] = {
-    "", "Xen Driver", "Xen Daemon", "Xen Store", "S-Expression",
-    "XML Util", "Domain", "XML-RPC", "Proxy Daemon", "Config File",
-    "QEMU Driver", "Network", "Test Driver", "Remote Driver", "OpenVZ Driver",
-    "Xen XM Driver", "Linux Statistics", "LXC Driver", "Storage Driver", "Network Driver",
-    "Domain Config", "User Mode Linux Driver", "Node Device Driver", "Xen Inotify Driver",
+    "",
+    "Xen Driver",
+    "Xen Daemon",
+    "Xen Store",
+    "S-Expression",
+    "XML Util",
+    "Domain",
+    "XML-RPC",
+    "Proxy Daemon",
+    "Config File",
+    "QEMU Driver",
+    "Network",
+    "Test Driver",
+    "Remote Driver",
+    "OpenVZ Driver",
+    "Xen XM Driver",
+    "Linux Statistics",
+    "LXC Driver",
+    "Storage Driver",
+    "Network Driver",
+    "Domain Config",
+    "User Mode Linux Driver",
+    "Node Device Driver",
+    "Xen Inotify Driver",
     "Security Driver",
-    "VirtualBox Driver", "Network Interface Driver", "Open Nebula Driver", "ESX Driver",
+    "VirtualBox Driver",
+    "Network Interface Driver",
+    "Open Nebula Driver",
+    "ESX Driver",
     "Power Hypervisor Driver",
-    "Secrets Driver", "CPU Driver", "XenAPI Driver", "Network Filter Driver", "Lifecycle Hook",
-    "Domain Snapshot", "Audit Utils", "Sysinfo Utils", "I/O Stream Utils", "VMware Driver",
-    "Event Loop", "Xen Light Driver", "Lock Driver", "Hyper-V Driver", "Capabilities Utils",
-    "URI Utils", "Authentication Utils", "DBus Utils", "Parallels Cloud Server",
+    "Secrets Driver",
+    "CPU Driver",
+    "XenAPI Driver",
+    "Network Filter Driver",
+    "Lifecycle Hook",
+    "Domain Snapshot",
+    "Audit Utils",
+    "Sysinfo Utils",
+    "I/O Stream Utils",
+    "VMware Driver",
+    "Event Loop",
+    "Xen Light Driver",
+    "Lock Driver",
+    "Hyper-V Driver",
+    "Capabilities Utils",
+    "URI Utils",
+    "Authentication Utils",
+    "DBus Utils",
+    "Parallels Cloud Server",
     "Device Config",
-    "SSH transport layer", "Lock Space", "Init control", "Identity", "Cgroup",
-    "Access Manager", "Systemd", "Bhyve", "Crypto", "Firewall",
-    "Polkit", "Thread jobs", "Admin Interface", "Log Manager", "Xen XL Config",
-    "Perf", "Libssh transport layer", "Resource control", "FirewallD", "Domain Checkpoint",
-    "TPM", "BPF", "Cloud-Hypervisor Driver",
+    "SSH transport layer",
+    "Lock Space",
+    "Init control",
+    "Identity",
+    "Cgroup",
+    "Access Manager",
+    "Systemd",
+    "Bhyve",
+    "Crypto",
+    "Firewall",
+    "Polkit",
+    "Thread jobs",
+    "Admin Interface",
+    "Log Manager",
+    "Xen XL Config",
+    "Perf",
+    "Libssh transport layer",
+    "Resource control",
+    "FirewallD",
+    "Domain Checkpoint",
+    "TPM",
+    "BPF",
+    "Cloud-Hypervisor Driver",
 };
 
 
@@ -250,8 +326,8 @@ virErrorMsgTemplate(int code, bool hasDetail)
 
 
 static void
-virErrorSet(int domain, int code, int level, char *message, char *str1,
-            char *str2, char *str3, int int1, int int2)
+virErrorSet(int domain, int code, int level, char *message, char *str1, char *str2,
+            char *str3, int int1, int int2)
 {
     virErrorPtr err = virLastErrorObject();
 
@@ -277,8 +353,7 @@ virErrorSet(int domain, int code, int level, char *message, char *str1,
 
 
 void
-virReportErrorFull(int domain, int code, const char *funcname,
-                   const char *fmt, ...)
+virReportErrorFull(int domain, int code, const char *funcname, const char *fmt, ...)
 {
     int saved_errno = errno;
     char *detail = NULL;
@@ -308,14 +383,15 @@ virReportErrorFull(int domain, int code, const char *funcname,
     }
 
     (void)funcname;
-    virErrorSet(domain, code, VIR_ERR_ERROR, message, g_strdup(tmpl), detail, NULL, -1, -1);
+    virErrorSet(domain, code, VIR_ERR_ERROR, message, g_strdup(tmpl), detail, NULL, -1,
+                -1);
     errno = saved_errno;
 }
 
 
 void
-virReportSystemErrorFull(int domain, int errnum, const char *funcname,
-                         const char *fmt, ...)
+virReportSystemErrorFull(int domain, int errnum, const char *funcname, const char *fmt,
+                         ...)
 {
     int saved_errno = errno;
     g_autoptr(GString) buf = g_string_new(NULL);
@@ -340,12 +416,11 @@ virReportSystemErrorFull(int domain, int errnum, const char *funcname,
 
 
 void
-virSetErrorRaw(int domain, int code, int level, const char *message,
-               const char *str1, const char *str2, const char *str3,
-               int int1, int int2)
+virSetErrorRaw(int domain, int code, int level, const char *message, const char *str1,
+               const char *str2, const char *str3, int int1, int int2)
 {
-    virErrorSet(domain, code, level, g_strdup(message), g_strdup(str1),
-                g_strdup(str2), g_strdup(str3), int1, int2);
+    virErrorSet(domain, code, level, g_strdup(message), g_strdup(str1), g_strdup(str2),
+                g_strdup(str3), int1, int2);
 }
 
 
@@ -531,7 +606,8 @@ virDefaultErrorFunc(virErrorPtr err)
 
     len = err->message ? strlen(err->message) : 0;
     if (len == 0 || err->message[len - 1] != '\n')
-        fprintf(stderr, "libvirt: %s %s : %s\n", dom, lvl, err->message ? err->message : "");
+        fprintf(stderr, "libvirt: %s %s : %s\n", dom, lvl,
+                err->message ? err->message : "");
     else
         fprintf(stderr, "libvirt: %s %s : %s", dom, lvl, err->message);
 }
@@ -588,6 +664,6 @@ virNoticeLog(const char *logDomain, const char *fmt, ...)
     if (virNoticeSink)
         virNoticeSink(logDomain, msg);
     else
-        g_log_structured(logDomain ? logDomain : "virtkit", G_LOG_LEVEL_DEBUG,
-                         "MESSAGE", "%s", msg);
+        g_log_structured(logDomain ? logDomain : "virtkit", G_LOG_LEVEL_DEBUG, "MESSAGE",
+                         "%s", msg);
 }

@@ -48,8 +48,8 @@
  * virReportSystemError(errnum, fmt, ...): VIR_ERR_SYSTEM_ERROR with the
  * message "<detail>: <strerror(errnum)>".
  */
-void virReportErrorFull(int domain, int code, const char *funcname,
-                        const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+void virReportErrorFull(int domain, int code, const char *funcname, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
 void virReportSystemErrorFull(int domain, int errnum, const char *funcname,
                               const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 
@@ -63,25 +63,24 @@ void virReportSystemErrorFull(int domain, int errnum, const char *funcname,
  * as is, without the "invalid argument: " template prefix: libvirt raises
  * it through virReportInvalidArg, and clients see exactly
  * "unsupported flags (0x2) in function testDomainDestroyFlags". */
-#define virCheckFlags(supported, retval) \
-    do { \
-        unsigned int _unsupp = flags & ~(unsigned int)(supported); \
-        if (_unsupp) { \
-            char _unsuppMsg[160]; \
-            g_snprintf(_unsuppMsg, sizeof(_unsuppMsg), \
-                       "unsupported flags (0x%x) in function %s", \
-                       _unsupp, __func__); \
-            virSetErrorRaw(VIR_FROM_THIS, VIR_ERR_INVALID_ARG, VIR_ERR_ERROR, \
-                           _unsuppMsg, __func__, "flags", NULL, 0, 0); \
-            return retval; \
-        } \
+#define virCheckFlags(supported, retval)                                              \
+    do {                                                                              \
+        unsigned int _unsupp = flags & ~(unsigned int)(supported);                    \
+        if (_unsupp) {                                                                \
+            char _unsuppMsg[160];                                                     \
+            g_snprintf(_unsuppMsg, sizeof(_unsuppMsg),                                \
+                       "unsupported flags (0x%x) in function %s", _unsupp, __func__); \
+            virSetErrorRaw(VIR_FROM_THIS, VIR_ERR_INVALID_ARG, VIR_ERR_ERROR,         \
+                           _unsuppMsg, __func__, "flags", NULL, 0, 0);                \
+            return retval;                                                            \
+        }                                                                             \
     } while (0)
 
 /* Record an already complete error (code, domain, message used verbatim);
  * used by the remote driver to hand on a daemon's error unchanged. */
 void virSetErrorRaw(int domain, int code, int level, const char *message,
-                    const char *str1, const char *str2, const char *str3,
-                    int int1, int int2);
+                    const char *str1, const char *str2, const char *str3, int int1,
+                    int int2);
 
 /* True if the calling thread has an error recorded. */
 bool virErrorIsSet(void);

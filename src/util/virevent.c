@@ -36,16 +36,16 @@ typedef struct {
     gint refs;
     int id;
     bool removed;
-    int fd;                     /* watches only */
-    int events;                 /* watches: VIR_EVENT_HANDLE_*; timers: frequency */
+    int fd;     /* watches only */
+    int events; /* watches: VIR_EVENT_HANDLE_*; timers: frequency */
     virEventHandleCallback hcb;
     virEventTimeoutCallback tcb;
     void *opaque;
     virFreeCallback ff;
-    GSource *source;            /* NULL while disabled */
+    GSource *source; /* NULL while disabled */
 } virEventGLibItem;
 
-static GHashTable *glibHandles;     /* id -> item; under eventLock */
+static GHashTable *glibHandles; /* id -> item; under eventLock */
 static GHashTable *glibTimeouts;
 static int glibNextHandle = 1;
 static int glibNextTimeout = 1;
@@ -114,7 +114,7 @@ virEventGLibHandleDispatch(gint fd, GIOCondition cond, gpointer data)
     g_mutex_lock(&eventLock);
     if (item->removed) {
         g_mutex_unlock(&eventLock);
-        return G_SOURCE_CONTINUE;   /* its source is being destroyed */
+        return G_SOURCE_CONTINUE; /* its source is being destroyed */
     }
     cb = item->hcb;
     opaque = item->opaque;
@@ -229,8 +229,8 @@ virEventGLibItemRemove(GHashTable *table, int id)
 
 
 static int
-virEventGLibAddHandle(int fd, int events, virEventHandleCallback cb,
-                      void *opaque, virFreeCallback ff)
+virEventGLibAddHandle(int fd, int events, virEventHandleCallback cb, void *opaque,
+                      virFreeCallback ff)
 {
     virEventGLibItem *item;
     int id;
@@ -284,8 +284,8 @@ virEventGLibRemoveHandle(int watch)
 
 
 static int
-virEventGLibAddTimeout(int frequency, virEventTimeoutCallback cb,
-                       void *opaque, virFreeCallback ff)
+virEventGLibAddTimeout(int frequency, virEventTimeoutCallback cb, void *opaque,
+                       virFreeCallback ff)
 {
     virEventGLibItem *item;
     int id;
@@ -320,7 +320,8 @@ virEventGLibUpdateTimeout(int timer, int frequency)
     virEventGLibItem *item;
 
     g_mutex_lock(&eventLock);
-    item = glibTimeouts ? g_hash_table_lookup(glibTimeouts, GINT_TO_POINTER(timer)) : NULL;
+    item =
+        glibTimeouts ? g_hash_table_lookup(glibTimeouts, GINT_TO_POINTER(timer)) : NULL;
     /* Re-arming also restarts the period, as libvirt's loop does. */
     if (item && (item->events != frequency || frequency > 0)) {
         item->events = frequency;
@@ -406,16 +407,16 @@ virEventIsDefaultImpl(void)
 /* The entry points read the table under the lock and call outside it:
  * the default implementation takes eventLock itself, and an application's
  * implementation may call back into us. */
-#define VIR_EVENT_IMPL(var, name) \
-    do { \
-        g_mutex_lock(&eventLock); \
-        var = name; \
+#define VIR_EVENT_IMPL(var, name)   \
+    do {                            \
+        g_mutex_lock(&eventLock);   \
+        var = name;                 \
         g_mutex_unlock(&eventLock); \
     } while (0)
 
 int
-virEventAddHandle(int fd, int events, virEventHandleCallback cb,
-                  void *opaque, virFreeCallback ff)
+virEventAddHandle(int fd, int events, virEventHandleCallback cb, void *opaque,
+                  virFreeCallback ff)
 {
     virEventAddHandleFunc fn;
 
@@ -450,8 +451,8 @@ virEventRemoveHandle(int watch)
 
 
 int
-virEventAddTimeout(int frequency, virEventTimeoutCallback cb,
-                   void *opaque, virFreeCallback ff)
+virEventAddTimeout(int frequency, virEventTimeoutCallback cb, void *opaque,
+                   virFreeCallback ff)
 {
     virEventAddTimeoutFunc fn;
 

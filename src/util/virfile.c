@@ -79,7 +79,7 @@ virFileWriteAtomicFull(const char *path, const char *data, size_t len, mode_t mo
         goto error;
     return durable ? virFileSyncDir(dir) : 0;
 
- error:
+error:
     virReportSystemError(errno, "cannot write file '%s'", path);
     if (fd >= 0)
         close(fd);
@@ -108,8 +108,8 @@ virFileReadAll(const char *path, size_t maxlen, char **buf)
         return -1;
     }
     if (S_ISREG(sb.st_mode) && (size_t)sb.st_size > maxlen) {
-        virReportError(VIR_ERR_INVALID_ARG, "file '%s' is larger than %zu bytes",
-                       path, maxlen);
+        virReportError(VIR_ERR_INVALID_ARG, "file '%s' is larger than %zu bytes", path,
+                       maxlen);
         close(fd);
         return -1;
     }
@@ -142,7 +142,8 @@ virFileReadAll(const char *path, size_t maxlen, char **buf)
     }
     close(fd);
     if (len > maxlen) {
-        virReportError(VIR_ERR_INVALID_ARG, "file '%s' is larger than %zu bytes", path, maxlen);
+        virReportError(VIR_ERR_INVALID_ARG, "file '%s' is larger than %zu bytes", path,
+                       maxlen);
         return -1;
     }
     data[len] = '\0';
@@ -197,7 +198,7 @@ virFileRemoveAtomicLeftovers(const char *dir, const char *suffix)
         path = g_build_filename(dir, ent, NULL);
         if (unlink(path) < 0 && errno != ENOENT) {
             g_debug("cannot remove leftover temporary file '%s': %s", path,
-                      g_strerror(errno));
+                    g_strerror(errno));
             continue;
         }
         g_debug("removed leftover temporary file '%s'", path);

@@ -30,13 +30,13 @@
 #define VIR_FROM_THIS VIR_FROM_NONE
 
 #ifndef P_PIDFD
-# define P_PIDFD 3
+#define P_PIDFD 3
 #endif
 #ifndef CLONE_PIDFD
-# define CLONE_PIDFD 0x00001000
+#define CLONE_PIDFD 0x00001000
 #endif
 #ifndef CLOSE_RANGE_CLOEXEC
-# define CLOSE_RANGE_CLOEXEC (1U << 2)
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
 extern char **environ;
@@ -84,14 +84,22 @@ const char *
 virProcessSignalName(int sig)
 {
     switch (sig) {
-    case SIGTERM: return "SIGTERM";
-    case SIGKILL: return "SIGKILL";
-    case SIGINT: return "SIGINT";
-    case SIGHUP: return "SIGHUP";
-    case SIGSTOP: return "SIGSTOP";
-    case SIGCONT: return "SIGCONT";
-    case 0: return "signal 0";
-    default: return "signal";
+    case SIGTERM:
+        return "SIGTERM";
+    case SIGKILL:
+        return "SIGKILL";
+    case SIGINT:
+        return "SIGINT";
+    case SIGHUP:
+        return "SIGHUP";
+    case SIGSTOP:
+        return "SIGSTOP";
+    case SIGCONT:
+        return "SIGCONT";
+    case 0:
+        return "signal 0";
+    default:
+        return "signal";
     }
 }
 
@@ -270,11 +278,12 @@ virProcessChildDropPrivileges(const virProcessSpawnOpts *opts)
         for (unsigned long cap = 0; cap < 64; cap++) {
             if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
                 if (errno == EINVAL)
-                    break;          /* past the kernel's last capability */
+                    break; /* past the kernel's last capability */
                 return VIR_PROCESS_STEP_CAPS;
             }
         }
-        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
+            errno != EINVAL)
             return VIR_PROCESS_STEP_CAPS;
         if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
             return VIR_PROCESS_STEP_CAPS;
@@ -304,8 +313,8 @@ virProcessChildDropPrivileges(const virProcessSpawnOpts *opts)
  * for the parent's go-ahead (one byte) and exits without exec'ing if the
  * parent closes the gate instead, or dies. Never returns. */
 static void G_GNUC_NORETURN
-virProcessChildExec(const virProcessSpawnOpts *opts, const char *const *envp,
-                    int nullfd, int errfd, int gatefd, pid_t parentPid)
+virProcessChildExec(const virProcessSpawnOpts *opts, const char *const *envp, int nullfd,
+                    int errfd, int gatefd, pid_t parentPid)
 {
     struct sigaction sa;
     sigset_t all;
@@ -373,7 +382,7 @@ virProcessChildExec(const virProcessSpawnOpts *opts, const char *const *envp,
             n = read(gatefd, &go, 1);
         } while (n < 0 && errno == EINTR);
         if (n != 1)
-            _exit(0);   /* the parent gave up on us, or died */
+            _exit(0); /* the parent gave up on us, or died */
         close(gatefd);
     }
 
@@ -393,7 +402,7 @@ virProcessChildExec(const virProcessSpawnOpts *opts, const char *const *envp,
     step = VIR_PROCESS_STEP_EXEC;
     execve(opts->argv[0], (char *const *)opts->argv, (char *const *)envp);
 
- fail:
+fail:
     report[0] = errno;
     report[1] = step;
     while (write(errfd, report, sizeof(report)) < 0 && errno == EINTR)
@@ -402,13 +411,13 @@ virProcessChildExec(const virProcessSpawnOpts *opts, const char *const *envp,
 }
 
 struct _virProcessHeld {
-    char *path;         /* argv[0], for messages */
+    char *path; /* argv[0], for messages */
     bool setIds;
     uid_t uid;
     gid_t gid;
-    int pidfd;          /* borrowed: the caller owns it */
-    int gatefd;         /* write end of the gate; -1 once released/aborted */
-    int errfd;          /* read end of the exec-status pipe */
+    int pidfd;  /* borrowed: the caller owns it */
+    int gatefd; /* write end of the gate; -1 once released/aborted */
+    int errfd;  /* read end of the exec-status pipe */
 };
 
 static void
@@ -496,7 +505,7 @@ virProcessSpawnHeld(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd,
     *pidfd = childfd;
     return 0;
 
- error:
+error:
     for (i = 0; i < 2; i++) {
         if (errpipe[i] >= 0)
             close(errpipe[i]);
@@ -536,8 +545,9 @@ virProcessRelease(virProcessHeld *held)
                errno == EINTR)
             ;
         if (report[1] == VIR_PROCESS_STEP_IDENTITY)
-            virReportSystemError(report[0], "cannot run '%s' as uid %u gid %u", held->path,
-                                 (unsigned int)held->uid, (unsigned int)held->gid);
+            virReportSystemError(report[0], "cannot run '%s' as uid %u gid %u",
+                                 held->path, (unsigned int)held->uid,
+                                 (unsigned int)held->gid);
         else if (report[1] == VIR_PROCESS_STEP_CAPS)
             virReportSystemError(report[0], "cannot drop the capabilities of '%s'",
                                  held->path);

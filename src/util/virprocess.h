@@ -6,14 +6,14 @@
 #include <sys/types.h>
 
 typedef struct {
-    const char *const *argv;    /* argv[0] is the program's path (no PATH lookup) */
-    const char *const *envp;    /* NULL: inherit the caller's environment */
-    const char *cwd;            /* NULL: keep the caller's */
-    int logfd;                  /* stdout and stderr; -1: /dev/null */
-    const int *keepfds;         /* inherited at the same numbers (e.g. a listening socket) */
+    const char *const *argv; /* argv[0] is the program's path (no PATH lookup) */
+    const char *const *envp; /* NULL: inherit the caller's environment */
+    const char *cwd;         /* NULL: keep the caller's */
+    int logfd;               /* stdout and stderr; -1: /dev/null */
+    const int *keepfds;      /* inherited at the same numbers (e.g. a listening socket) */
     size_t nkeepfds;
-    bool newSession;            /* setsid(): the child outlives its owner's session */
-    bool dieWithParent;         /* SIGKILL the child when the spawning thread or
+    bool newSession;    /* setsid(): the child outlives its owner's session */
+    bool dieWithParent; /* SIGKILL the child when the spawning thread or
                                  * process dies (helpers such as probes; never
                                  * guests, which must outlive their owner) */
     /* Identity (a root caller): with @setIds the child takes @uid, @gid and

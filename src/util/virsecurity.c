@@ -59,7 +59,7 @@ virSecurityParseUser(const char *spec, uid_t *uid, gid_t *gid)
         buf = g_malloc(buflen);
         *uid = (uid_t)num;
         *gid = getpwuid_r(*uid, &pw, buf, buflen, &res) == 0 && res ? res->pw_gid
-                                                                   : (gid_t)-1;
+                                                                    : (gid_t)-1;
         return 0;
     }
     if (spec && *spec) {
@@ -157,7 +157,7 @@ virSecurityIdentityApply(const virSecurityIdentity *id, virProcessSpawnOpts *opt
 
 typedef struct {
     int reach;
-    int blocker;        /* index into the path's directories, -1: none */
+    int blocker; /* index into the path's directories, -1: none */
     int readable;
     int writable;
 } virSecurityAccessResult;
@@ -223,10 +223,12 @@ virSecurityAccessChild(const virSecurityIdentity *id, const char *const *paths, 
 }
 
 int
-virSecurityCheckAccessAs(const virSecurityIdentity *id, const char *const *paths, size_t n,
-                         int *reach, char **blocker, bool *readable, bool *writable)
+virSecurityCheckAccessAs(const virSecurityIdentity *id, const char *const *paths,
+                         size_t n, int *reach, char **blocker, bool *readable,
+                         bool *writable)
 {
-    g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    g_autoptr(GPtrArray) all =
+        g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
     g_autofree virSecurityAccessResult *res = g_new0(virSecurityAccessResult, MAX(n, 1));
     int fds[2];
     pid_t pid;
@@ -271,8 +273,9 @@ virSecurityCheckAccessAs(const virSecurityIdentity *id, const char *const *paths
         GPtrArray *dirs = g_ptr_array_index(all, i);
 
         reach[i] = res[i].reach;
-        blocker[i] = res[i].blocker >= 0 && (guint)res[i].blocker < dirs->len ?
-            g_strdup(g_ptr_array_index(dirs, res[i].blocker)) : NULL;
+        blocker[i] = res[i].blocker >= 0 && (guint)res[i].blocker < dirs->len
+                         ? g_strdup(g_ptr_array_index(dirs, res[i].blocker))
+                         : NULL;
         readable[i] = res[i].readable;
         writable[i] = res[i].writable;
     }

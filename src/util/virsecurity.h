@@ -58,5 +58,6 @@ void virSecurityIdentityApply(const virSecurityIdentity *id, virProcessSpawnOpts
  * The caller passes arrays of @n elements. 0, or -1 with a SYSTEM_ERROR
  * reported when the check itself could not run.
  */
-int virSecurityCheckAccessAs(const virSecurityIdentity *id, const char *const *paths, size_t n,
-                             int *reach, char **blocker, bool *readable, bool *writable);
+int virSecurityCheckAccessAs(const virSecurityIdentity *id, const char *const *paths,
+                             size_t n, int *reach, char **blocker, bool *readable,
+                             bool *writable);

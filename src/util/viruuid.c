@@ -15,11 +15,11 @@ virUUIDGenerate(unsigned char *uuid)
         ssize_t n = getrandom(uuid + got, VIR_UUID_BUFLEN - got, 0);
 
         if (n < 0)
-            continue;   /* EINTR; getrandom never fails otherwise once seeded */
+            continue; /* EINTR; getrandom never fails otherwise once seeded */
         got += n;
     }
-    uuid[6] = (uuid[6] & 0x0f) | 0x40;   /* version 4 */
-    uuid[8] = (uuid[8] & 0x3f) | 0x80;   /* RFC 4122 variant */
+    uuid[6] = (uuid[6] & 0x0f) | 0x40; /* version 4 */
+    uuid[8] = (uuid[8] & 0x3f) | 0x80; /* RFC 4122 variant */
 }
 
 
@@ -79,6 +79,7 @@ virUUIDFormat(const unsigned char *uuid, char *buf)
     g_snprintf(buf, VIR_UUID_STRING_BUFLEN,
                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
                uuid[0], uuid[1], uuid[2], uuid[3], uuid[4], uuid[5], uuid[6], uuid[7],
-               uuid[8], uuid[9], uuid[10], uuid[11], uuid[12], uuid[13], uuid[14], uuid[15]);
+               uuid[8], uuid[9], uuid[10], uuid[11], uuid[12], uuid[13], uuid[14],
+               uuid[15]);
     return buf;
 }

@@ -150,21 +150,25 @@ testArguments(void)
     g_assert_cmpint(state, ==, VIR_DOMAIN_RUNNING);
     assertNoError();
 
-    g_assert_cmpint(virConnectDomainEventRegisterAny(conn, NULL, 27,
-                                                     (virConnectDomainEventGenericCallback)
-                                                     quietErrors, NULL, NULL), ==, -1);
+    g_assert_cmpint(virConnectDomainEventRegisterAny(
+                        conn, NULL, 27, (virConnectDomainEventGenericCallback)quietErrors,
+                        NULL, NULL),
+                    ==, -1);
     assertError(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN, "eventID must be less than 27");
     g_assert_cmpint(virConnectDomainEventDeregisterAny(conn, -5), ==, -1);
-    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN,
-                "callbackID in virConnectDomainEventDeregisterAny must be zero or greater");
+    assertError(
+        VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN,
+        "callbackID in virConnectDomainEventDeregisterAny must be zero or greater");
 
     /* a handle of another connection is refused */
     {
         virConnectPtr other = openTest();
 
-        g_assert_cmpint(virConnectDomainEventRegisterAny(other, dom, 0,
-                                                         (virConnectDomainEventGenericCallback)
-                                                         quietErrors, NULL, NULL), ==, -1);
+        g_assert_cmpint(virConnectDomainEventRegisterAny(
+                            other, dom, 0,
+                            (virConnectDomainEventGenericCallback)quietErrors, NULL,
+                            NULL),
+                        ==, -1);
         assertError(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN,
                     "domain 'test' must match connection");
         g_assert_cmpint(virConnectClose(other), ==, 0);
@@ -270,7 +274,7 @@ testReferences(void)
     g_assert_cmpint(virDomainRef(dom), ==, 0);
     g_assert_cmpint(virDomainFree(dom), ==, 0);
     g_assert_cmpstr(virDomainGetName(dom), ==, "test");
-    g_assert_cmpint(virDomainFree(dom), ==, 0);   /* last: closes conn too */
+    g_assert_cmpint(virDomainFree(dom), ==, 0); /* last: closes conn too */
 }
 
 
@@ -319,8 +323,9 @@ testURIs(void)
     assertError(VIR_ERR_NO_CONNECT, VIR_FROM_NONE,
                 "no connection driver available for nosuchdriver:///x");
     g_assert_null(virConnectOpen("plainword"));
-    assertError(VIR_ERR_NO_CONNECT, VIR_FROM_NONE,
-                "no connection driver available for URI 'plainword' does not include a driver name");
+    assertError(
+        VIR_ERR_NO_CONNECT, VIR_FROM_NONE,
+        "no connection driver available for URI 'plainword' does not include a driver name");
 
     /* NULL: VIRTKIT_DEFAULT_URI wins over LIBVIRT_DEFAULT_URI */
     g_setenv("VIRTKIT_DEFAULT_URI", URI, TRUE);
@@ -399,8 +404,8 @@ checkDotNames(virConnectPtr conn, const char *configDir)
             "<domain type='%s'><name>%s</name><memory>65536</memory>"
             "<os><type arch='x86_64' machine='pc'>hvm</type></os></domain>",
             configDir ? "qemu" : "test", names[i]);
-        g_autofree char *msg = g_strdup_printf("XML error: name %s cannot start with '.'",
-                                               names[i]);
+        g_autofree char *msg =
+            g_strdup_printf("XML error: name %s cannot start with '.'", names[i]);
 
         g_assert_null(virDomainDefineXML(conn, xml));
         assertError(VIR_ERR_XML_ERROR, VIR_FROM_DOMAIN, msg);

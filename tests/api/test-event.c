@@ -9,9 +9,8 @@
 
 #define URI "test:///default"
 
-static const char *defineXML =
-    "<domain type='test'><name>%s</name><memory>1024</memory>"
-    "<os><type>hvm</type></os></domain>";
+static const char *defineXML = "<domain type='test'><name>%s</name><memory>1024</memory>"
+                               "<os><type>hvm</type></os></domain>";
 
 static void
 quietErrors(void *opaque, virErrorPtr err)
@@ -27,15 +26,15 @@ guardFired(int timer, void *opaque)
     *(bool *)opaque = true;
 }
 
-#define RUN_LOOP_UNTIL(cond) \
-    do { \
-        bool _expired = false; \
+#define RUN_LOOP_UNTIL(cond)                                                 \
+    do {                                                                     \
+        bool _expired = false;                                               \
         int _guard = virEventAddTimeout(30000, guardFired, &_expired, NULL); \
-        g_assert_cmpint(_guard, >, 0); \
-        while (!(cond) && !_expired) \
-            virEventRunDefaultImpl(); \
-        virEventRemoveTimeout(_guard); \
-        g_assert_false(_expired); \
+        g_assert_cmpint(_guard, >, 0);                                       \
+        while (!(cond) && !_expired)                                         \
+            virEventRunDefaultImpl();                                        \
+        virEventRemoveTimeout(_guard);                                       \
+        g_assert_false(_expired);                                            \
     } while (0)
 
 
@@ -61,13 +60,14 @@ testNoImpl(void)
                         ==, -1);
         g_assert_cmpint(virEventRemoveTimeout(1), ==, -1);
         g_assert_cmpint(virEventRemoveHandle(1), ==, -1);
-        virEventUpdateTimeout(1, 0);    /* no crash, nothing to do */
+        virEventUpdateTimeout(1, 0); /* no crash, nothing to do */
 
         conn = virConnectOpen(URI);
         g_assert_nonnull(conn);
-        g_assert_cmpint(virConnectDomainEventRegisterAny(conn, NULL, 0,
-                                                         (virConnectDomainEventGenericCallback)
-                                                         countTimer, NULL, NULL), ==, -1);
+        g_assert_cmpint(virConnectDomainEventRegisterAny(
+                            conn, NULL, 0,
+                            (virConnectDomainEventGenericCallback)countTimer, NULL, NULL),
+                        ==, -1);
         g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INTERNAL_ERROR);
         g_assert_cmpstr(virGetLastErrorMessage(), ==,
                         "internal error: could not initialize domain event timer");
@@ -111,7 +111,8 @@ implRemoveTimeout(int timer)
 }
 
 static int
-implAddHandle(int fd, int event, virEventHandleCallback cb, void *opaque, virFreeCallback ff)
+implAddHandle(int fd, int event, virEventHandleCallback cb, void *opaque,
+              virFreeCallback ff)
 {
     g_string_append_printf(implLog, "addh(%d,%d);", fd, event);
     return 5;
@@ -160,9 +161,8 @@ testCustomImpl(void)
          * registration, armed when an event is queued, removed with the
          * last callback */
         conn = virConnectOpen(URI);
-        id = virConnectDomainEventRegisterAny(conn, NULL, 0,
-                                              VIR_DOMAIN_EVENT_CALLBACK(lifecycleNoop),
-                                              NULL, NULL);
+        id = virConnectDomainEventRegisterAny(
+            conn, NULL, 0, VIR_DOMAIN_EVENT_CALLBACK(lifecycleNoop), NULL, NULL);
         g_assert_cmpint(id, >=, 0);
         dom = virDomainLookupByName(conn, "test");
         g_assert_cmpint(virDomainSuspend(dom), ==, 0);
@@ -283,7 +283,8 @@ testHandles(void)
     int watch;
 
     g_assert_cmpint(pipe(fds), ==, 0);
-    watch = virEventAddHandle(fds[0], VIR_EVENT_HANDLE_READABLE, handleCb, &d, handleFree);
+    watch =
+        virEventAddHandle(fds[0], VIR_EVENT_HANDLE_READABLE, handleCb, &d, handleFree);
     g_assert_cmpint(watch, >, 0);
 
     g_assert_cmpint(write(fds[1], "x", 1), ==, 1);
@@ -436,7 +437,8 @@ logLegacy(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opa
 {
     EventLog *log = opaque;
 
-    g_string_append_printf(log->log, "legacy %s:%d/%d;", virDomainGetName(dom), event, detail);
+    g_string_append_printf(log->log, "legacy %s:%d/%d;", virDomainGetName(dom), event,
+                           detail);
     log->count++;
     return 0;
 }
@@ -470,7 +472,8 @@ testDispatchOrder(void)
                                               &only, logFree);
     g_assert_cmpint(idAll, >=, 0);
     g_assert_cmpint(idOnly, >, idAll);
-    g_assert_cmpint(virConnectDomainEventRegister(conn, logLegacy, &legacy, logFree), ==, 0);
+    g_assert_cmpint(virConnectDomainEventRegister(conn, logLegacy, &legacy, logFree), ==,
+                    0);
 
     g_assert_cmpint(virDomainSuspend(dom), ==, 0);
     ev1 = virDomainDefineXML(conn, xml);
@@ -532,8 +535,8 @@ testKeepUntilListener(void)
         virObjectEventStateQueue(state, virDomainEventLifecycleNew(-1, "c", uuid, 0, 0));
 
     id = virDomainEventStateRegisterID(conn, state, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                       VIR_DOMAIN_EVENT_CALLBACK(logLifecycle),
-                                       &first, NULL);
+                                       VIR_DOMAIN_EVENT_CALLBACK(logLifecycle), &first,
+                                       NULL);
     g_assert_cmpint(id, >=, 0);
     RUN_LOOP_UNTIL(first.count == VIR_OBJECT_EVENT_KEEP_MAX);
     g_assert_true(g_str_has_prefix(first.log->str, "a:5/5;b:2/0;c:0/0;"));
@@ -542,8 +545,8 @@ testKeepUntilListener(void)
     /* over: nobody listens, so this one is gone */
     virObjectEventStateQueue(state, virDomainEventLifecycleNew(-1, "d", uuid, 0, 0));
     id = virDomainEventStateRegisterID(conn, state, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                       VIR_DOMAIN_EVENT_CALLBACK(logLifecycle),
-                                       &second, NULL);
+                                       VIR_DOMAIN_EVENT_CALLBACK(logLifecycle), &second,
+                                       NULL);
     g_assert_cmpint(id, >=, 0);
     virObjectEventStateQueue(state, virDomainEventLifecycleNew(-1, "e", uuid, 0, 0));
     RUN_LOOP_UNTIL(second.count >= 1);
@@ -599,12 +602,10 @@ testReentrant(void)
     ReentrantData d = { conn, -1, 0, 0, 0 };
     int first;
 
-    first = virConnectDomainEventRegisterAny(conn, NULL, 0,
-                                             VIR_DOMAIN_EVENT_CALLBACK(reentrantCb),
-                                             &d, NULL);
-    d.victim = virConnectDomainEventRegisterAny(conn, NULL, 0,
-                                                VIR_DOMAIN_EVENT_CALLBACK(victimCb),
-                                                &d, NULL);
+    first = virConnectDomainEventRegisterAny(
+        conn, NULL, 0, VIR_DOMAIN_EVENT_CALLBACK(reentrantCb), &d, NULL);
+    d.victim = virConnectDomainEventRegisterAny(
+        conn, NULL, 0, VIR_DOMAIN_EVENT_CALLBACK(victimCb), &d, NULL);
     g_assert_cmpint(d.victim, >, first);
     g_assert_cmpint(virDomainSuspend(dom), ==, 0);
     g_assert_cmpint(virDomainResume(dom), ==, 0);
@@ -625,9 +626,8 @@ testCallbacksHoldConnection(void)
     EventLog log = { g_string_new(NULL), 0 };
     int id;
 
-    id = virConnectDomainEventRegisterAny(conn, NULL, 0,
-                                          VIR_DOMAIN_EVENT_CALLBACK(logLifecycle),
-                                          &log, logFree);
+    id = virConnectDomainEventRegisterAny(
+        conn, NULL, 0, VIR_DOMAIN_EVENT_CALLBACK(logLifecycle), &log, logFree);
     /* as libvirt: the callback keeps the connection open */
     g_assert_cmpint(virConnectClose(conn), ==, 1);
     g_assert_cmpint(virConnectDomainEventDeregisterAny(conn, id), ==, 0);
@@ -671,9 +671,8 @@ testCloseFromCallback(void)
     virDomainPtr dom = virDomainLookupByName(conn, "test");
     ClosingData d = { -1, 0, 0 };
 
-    d.id = virConnectDomainEventRegisterAny(conn, NULL, 0,
-                                            VIR_DOMAIN_EVENT_CALLBACK(closingCb),
-                                            &d, closingFree);
+    d.id = virConnectDomainEventRegisterAny(
+        conn, NULL, 0, VIR_DOMAIN_EVENT_CALLBACK(closingCb), &d, closingFree);
     g_assert_cmpint(d.id, >=, 0);
     g_assert_cmpint(virDomainSuspend(dom), ==, 0);
     g_assert_cmpint(virDomainResume(dom), ==, 0);
@@ -769,8 +768,7 @@ lookupWorker(gpointer opaque)
             w->failures++;
         if (virDomainGetState(a, &state, NULL, 0) < 0 || state != VIR_DOMAIN_RUNNING)
             w->failures++;
-        if (i % 100 == 0 &&
-            (virDomainSuspend(mine) < 0 || virDomainResume(mine) < 0))
+        if (i % 100 == 0 && (virDomainSuspend(mine) < 0 || virDomainResume(mine) < 0))
             w->failures++;
         virDomainFree(a);
         virDomainFree(b);
@@ -793,9 +791,8 @@ testThreads(void)
     const int perThread = 4 + 2 * (N_LOOKUPS / 100);
     int id;
 
-    id = virConnectDomainEventRegisterAny(conn, NULL, 0,
-                                          VIR_DOMAIN_EVENT_CALLBACK(logLifecycle),
-                                          &log, NULL);
+    id = virConnectDomainEventRegisterAny(
+        conn, NULL, 0, VIR_DOMAIN_EVENT_CALLBACK(logLifecycle), &log, NULL);
     g_assert_cmpint(id, >=, 0);
     for (int i = 0; i < N_THREADS; i++) {
         workers[i] = (WorkerData){ conn, i, 0 };
@@ -837,7 +834,8 @@ main(int argc, char **argv)
     g_test_add_func("/event/domain/dispatch-order", testDispatchOrder);
     g_test_add_func("/event/domain/keep-until-listener", testKeepUntilListener);
     g_test_add_func("/event/domain/reentrant", testReentrant);
-    g_test_add_func("/event/domain/callbacks-hold-connection", testCallbacksHoldConnection);
+    g_test_add_func("/event/domain/callbacks-hold-connection",
+                    testCallbacksHoldConnection);
     g_test_add_func("/event/domain/close-from-callback", testCloseFromCallback);
     g_test_add_func("/event/state/direct", testStateDirect);
     g_test_add_func("/event/threads/lookups-and-events", testThreads);

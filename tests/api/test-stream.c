@@ -22,15 +22,15 @@ guardFired(int timer, void *opaque)
     *(bool *)opaque = true;
 }
 
-#define RUN_LOOP_UNTIL(cond) \
-    do { \
-        bool _expired = false; \
+#define RUN_LOOP_UNTIL(cond)                                                 \
+    do {                                                                     \
+        bool _expired = false;                                               \
         int _guard = virEventAddTimeout(30000, guardFired, &_expired, NULL); \
-        g_assert_cmpint(_guard, >, 0); \
-        while (!(cond) && !_expired) \
-            virEventRunDefaultImpl(); \
-        virEventRemoveTimeout(_guard); \
-        g_assert_false(_expired); \
+        g_assert_cmpint(_guard, >, 0);                                       \
+        while (!(cond) && !_expired)                                         \
+            virEventRunDefaultImpl();                                        \
+        virEventRemoveTimeout(_guard);                                       \
+        g_assert_false(_expired);                                            \
     } while (0)
 
 /* A stream on @conn attached to one end of a socketpair; *@peer the other. */
@@ -103,9 +103,9 @@ testBlocking(void)
     g_assert_cmpint(virStreamRecv(st, buf, sizeof(buf)), ==, 5);
     g_assert_cmpmem(buf, 5, "world", 5);
     close(peer);
-    g_assert_cmpint(virStreamRecv(st, buf, sizeof(buf)), ==, 0);     /* EOF */
+    g_assert_cmpint(virStreamRecv(st, buf, sizeof(buf)), ==, 0); /* EOF */
     g_assert_cmpint(virStreamFinish(st), ==, 0);
-    g_assert_cmpint(virStreamFinish(st), ==, -1);                    /* not open */
+    g_assert_cmpint(virStreamFinish(st), ==, -1); /* not open */
     g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_OPERATION_INVALID);
     virStreamFree(st);
     virConnectClose(conn);
@@ -154,11 +154,13 @@ testNonBlockingEvents(void)
     char buf[16];
 
     d->got = g_string_new(NULL);
-    g_assert_cmpint(virStreamRecv(st, buf, sizeof(buf)), ==, -2);   /* nothing yet */
+    g_assert_cmpint(virStreamRecv(st, buf, sizeof(buf)), ==, -2); /* nothing yet */
     g_assert_cmpint(virStreamEventAddCallback(st, VIR_STREAM_EVENT_READABLE, onEvent, d,
-                                              freeEventData), ==, 0);
-    g_assert_cmpint(virStreamEventAddCallback(st, VIR_STREAM_EVENT_READABLE, onEvent, d,
-                                              NULL), ==, -1);       /* one per stream */
+                                              freeEventData),
+                    ==, 0);
+    g_assert_cmpint(
+        virStreamEventAddCallback(st, VIR_STREAM_EVENT_READABLE, onEvent, d, NULL), ==,
+        -1); /* one per stream */
     g_assert_cmpint(write(peer, "abc", 3), ==, 3);
     RUN_LOOP_UNTIL(d->got->len >= 3);
     g_assert_cmpstr(d->got->str, ==, "abc");
@@ -168,7 +170,7 @@ testNonBlockingEvents(void)
     virStreamEventUpdateCallback(st, VIR_STREAM_EVENT_READABLE);
     RUN_LOOP_UNTIL(d->got->len >= 6);
     g_assert_cmpstr(d->got->str, ==, "abcdef");
-    g_assert_cmpint(virStreamEventRemoveCallback(st), ==, 0);       /* frees d */
+    g_assert_cmpint(virStreamEventRemoveCallback(st), ==, 0); /* frees d */
     g_assert_cmpint(virStreamEventRemoveCallback(st), ==, -1);
     g_assert_cmpint(virStreamAbort(st), ==, 0);
     g_assert_cmpint(virStreamAbort(st), ==, 0);
@@ -188,7 +190,8 @@ testForceClose(void)
 
     d->got = g_string_new(NULL);
     g_assert_cmpint(virStreamEventAddCallback(st, VIR_STREAM_EVENT_READABLE, onEvent, d,
-                                              freeEventData), ==, 0);
+                                              freeEventData),
+                    ==, 0);
     virFDStreamForceClose(st);
     RUN_LOOP_UNTIL(d->events & VIR_STREAM_EVENT_ERROR);
     /* its descriptor is closed: the peer sees the end */

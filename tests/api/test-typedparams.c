@@ -75,7 +75,7 @@ testAddGet(void)
     i = 99;
     g_assert_cmpint(virTypedParamsGetInt(params, n, "s", &i), ==, -1);
     assertError(VIR_ERR_INVALID_ARG, "invalid argument: Invalid type 'int' requested "
-                "for parameter 's', actual type is 'string'");
+                                     "for parameter 's', actual type is 'string'");
     g_assert_cmpint(i, ==, 99);
     g_assert_cmpint(virTypedParamsGetInt(params, n, "nope", &i), ==, 0);
     g_assert_null(virGetLastError());
@@ -84,7 +84,7 @@ testAddGet(void)
     virTypedParamsClear(params, n);
     g_assert_null(params[6].value.s);
     g_assert_cmpint(params[0].value.i, ==, -7);
-    virTypedParamsClear(params, n);   /* twice: nothing left to free */
+    virTypedParamsClear(params, n); /* twice: nothing left to free */
     virTypedParamsFree(params, n);
 }
 
@@ -101,22 +101,27 @@ testRefused(void)
     name[sizeof(name) - 1] = '\0';
     g_assert_cmpint(virTypedParamsAddString(&params, &n, &max, "keep", "v"), ==, 0);
     g_assert_cmpint(virTypedParamsAddString(&params, &n, &max, name, "leak?"), ==, -1);
-    assertError(VIR_ERR_INTERNAL_ERROR, "internal error: Field name "
-                "'nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn' "
-                "too long");
+    assertError(
+        VIR_ERR_INTERNAL_ERROR,
+        "internal error: Field name "
+        "'nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn' "
+        "too long");
     g_assert_cmpint(n, ==, 1);
-    g_assert_cmpint(virTypedParamsAddFromString(&params, &n, &max, "i", VIR_TYPED_PARAM_INT,
-                                                "1x"), ==, -1);
+    g_assert_cmpint(
+        virTypedParamsAddFromString(&params, &n, &max, "i", VIR_TYPED_PARAM_INT, "1x"),
+        ==, -1);
     assertError(VIR_ERR_INVALID_ARG, "invalid argument: Invalid value for field 'i': "
-                "expected int");
+                                     "expected int");
     g_assert_cmpint(virTypedParamsAddFromString(&params, &n, &max, "t", 8, "x"), ==, -1);
     assertError(VIR_ERR_INTERNAL_ERROR, "internal error: unexpected type 8 for field t");
-    g_assert_cmpint(virTypedParamsAddFromString(&params, &n, &max, "z", VIR_TYPED_PARAM_INT,
-                                                NULL), ==, -1);
+    g_assert_cmpint(
+        virTypedParamsAddFromString(&params, &n, &max, "z", VIR_TYPED_PARAM_INT, NULL),
+        ==, -1);
     assertError(VIR_ERR_INVALID_ARG, "invalid argument: NULL value for field 'z'");
     g_assert_cmpint(n, ==, 1);
-    g_assert_cmpint(virTypedParamsAddFromString(&params, &n, &max, "fs", VIR_TYPED_PARAM_STRING,
-                                                "copied"), ==, 0);
+    g_assert_cmpint(virTypedParamsAddFromString(&params, &n, &max, "fs",
+                                                VIR_TYPED_PARAM_STRING, "copied"),
+                    ==, 0);
     g_assert_cmpstr(params[1].value.s, ==, "copied");
     virTypedParamsFree(params, n);
 }

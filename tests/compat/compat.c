@@ -9,24 +9,22 @@
 
 #define URI "test:///default"
 
-static const char *newDomainXML =
-    "<domain type='test'>"
-    "<name>compat1</name>"
-    "<uuid>3c1e1b7a-1a5c-4c35-9a55-0b4b9d3f0c11</uuid>"
-    "<memory unit='MiB'>64</memory>"
-    "<vcpu>2</vcpu>"
-    "<os><type>hvm</type></os>"
-    "<on_poweroff>destroy</on_poweroff>"
-    "<on_reboot>restart</on_reboot>"
-    "</domain>";
+static const char *newDomainXML = "<domain type='test'>"
+                                  "<name>compat1</name>"
+                                  "<uuid>3c1e1b7a-1a5c-4c35-9a55-0b4b9d3f0c11</uuid>"
+                                  "<memory unit='MiB'>64</memory>"
+                                  "<vcpu>2</vcpu>"
+                                  "<os><type>hvm</type></os>"
+                                  "<on_poweroff>destroy</on_poweroff>"
+                                  "<on_reboot>restart</on_reboot>"
+                                  "</domain>";
 
-static const char *transientXML =
-    "<domain type='test'>"
-    "<name>compat2</name>"
-    "<uuid>7d2f0c44-5b1e-4f0a-8c3d-2e9a6b1c4d22</uuid>"
-    "<memory>1024</memory>"
-    "<os><type>hvm</type></os>"
-    "</domain>";
+static const char *transientXML = "<domain type='test'>"
+                                  "<name>compat2</name>"
+                                  "<uuid>7d2f0c44-5b1e-4f0a-8c3d-2e9a6b1c4d22</uuid>"
+                                  "<memory>1024</memory>"
+                                  "<os><type>hvm</type></os>"
+                                  "</domain>";
 
 static void
 quietErrors(void *opaque, virErrorPtr err)
@@ -43,8 +41,8 @@ report(const char *what, long long rc)
     virErrorPtr err = virGetLastError();
 
     if (err && err->code != VIR_ERR_OK)
-        printf("%s: rc=%lld error code=%d domain=%d level=%d message='%s'\n",
-               what, rc, err->code, err->domain, err->level,
+        printf("%s: rc=%lld error code=%d domain=%d level=%d message='%s'\n", what, rc,
+               err->code, err->domain, err->level,
                err->message ? err->message : "(null)");
     else
         printf("%s: rc=%lld ok\n", what, rc);
@@ -175,8 +173,8 @@ static int
 legacyCallback(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
 {
     (void)conn;
-    printf("  event legacy[%s] %s: %d/%d\n", (const char *)opaque,
-           virDomainGetName(dom), event, detail);
+    printf("  event legacy[%s] %s: %d/%d\n", (const char *)opaque, virDomainGetName(dom),
+           event, detail);
     eventsSeen++;
     return 0;
 }
@@ -349,8 +347,8 @@ testLifecycle(void)
     printList(conn, "list autostart", VIR_CONNECT_LIST_DOMAINS_AUTOSTART);
     printList(conn, "list active", VIR_CONNECT_LIST_DOMAINS_ACTIVE);
     printList(conn, "list inactive", VIR_CONNECT_LIST_DOMAINS_INACTIVE);
-    printList(conn, "list running|shutoff", VIR_CONNECT_LIST_DOMAINS_RUNNING |
-              VIR_CONNECT_LIST_DOMAINS_SHUTOFF);
+    printList(conn, "list running|shutoff",
+              VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_SHUTOFF);
     report("undefine", virDomainUndefine(dom));
     report("undefine again", virDomainUndefine(dom));
     virDomainFree(dom);
@@ -398,9 +396,10 @@ testConnection(void)
            virConnectIsSecure(conn), virConnectIsEncrypted(conn),
            virConnectGetMaxVcpus(conn, NULL));
     report("nodeGetInfo", virNodeGetInfo(conn, &node));
-    printf("node model=%s memory=%lu cpus=%u mhz=%u nodes=%u sockets=%u cores=%u threads=%u\n",
-           node.model, node.memory, node.cpus, node.mhz, node.nodes, node.sockets,
-           node.cores, node.threads);
+    printf(
+        "node model=%s memory=%lu cpus=%u mhz=%u nodes=%u sockets=%u cores=%u threads=%u\n",
+        node.model, node.memory, node.cpus, node.mhz, node.nodes, node.sockets,
+        node.cores, node.threads);
     printList(conn, "list all", 0);
     printLegacyLists(conn);
     {
@@ -423,7 +422,8 @@ testConnection(void)
         printf("seclabel label='%s' enforcing=%d\n", label.label, label.enforcing);
     }
     printf("maxVcpus=%d vcpusFlags(0)=%d vcpusFlags(MAXIMUM|CONFIG)=%d updated=%d "
-           "managedSave=%d\n", virDomainGetMaxVcpus(dom), virDomainGetVcpusFlags(dom, 0),
+           "managedSave=%d\n",
+           virDomainGetMaxVcpus(dom), virDomainGetVcpusFlags(dom, 0),
            virDomainGetVcpusFlags(dom, VIR_DOMAIN_VCPU_MAXIMUM | VIR_DOMAIN_VCPU_CONFIG),
            virDomainIsUpdated(dom), virDomainHasManagedSaveImage(dom, 0));
     s = virDomainGetXMLDesc(dom, 0);
@@ -509,15 +509,20 @@ testErrors(void)
     report("lookupByUUIDString garbage",
            virDomainLookupByUUIDString(conn, "not-a-uuid") ? 0 : -1);
     report("lookupByUUIDString unknown",
-           virDomainLookupByUUIDString(conn, "00000000-0000-0000-0000-000000000001") ? 0 : -1);
+           virDomainLookupByUUIDString(conn, "00000000-0000-0000-0000-000000000001")
+               ? 0
+               : -1);
     report("lookupByUUIDString NULL", virDomainLookupByUUIDString(conn, NULL) ? 0 : -1);
     report("defineXML NULL", virDomainDefineXML(conn, NULL) ? 0 : -1);
     report("defineXML malformed", virDomainDefineXML(conn, "<domain") ? 0 : -1);
     report("defineXML no name",
            virDomainDefineXML(conn, "<domain type='test'><memory>1024</memory>"
-                              "<os><type>hvm</type></os></domain>") ? 0 : -1);
+                                    "<os><type>hvm</type></os></domain>")
+               ? 0
+               : -1);
     report("defineXML wrong root", virDomainDefineXML(conn, "<foo/>") ? 0 : -1);
-    report("defineXML bad flags", virDomainDefineXMLFlags(conn, newDomainXML, 1u << 7) ? 0 : -1);
+    report("defineXML bad flags",
+           virDomainDefineXMLFlags(conn, newDomainXML, 1u << 7) ? 0 : -1);
     report("createXML NULL", virDomainCreateXML(conn, NULL, 0) ? 0 : -1);
     report("getName NULL", virDomainGetName(NULL) ? 0 : -1);
     report("getID NULL", (int)virDomainGetID(NULL));
@@ -541,13 +546,11 @@ testErrors(void)
     report("registerAny NULL cb",
            virConnectDomainEventRegisterAny(conn, NULL, 0, NULL, NULL, NULL));
     report("registerAny eventID -1",
-           virConnectDomainEventRegisterAny(conn, NULL, -1,
-                                            VIR_DOMAIN_EVENT_CALLBACK(rebootCallback),
-                                            NULL, NULL));
+           virConnectDomainEventRegisterAny(
+               conn, NULL, -1, VIR_DOMAIN_EVENT_CALLBACK(rebootCallback), NULL, NULL));
     report("registerAny eventID 1000",
-           virConnectDomainEventRegisterAny(conn, NULL, 1000,
-                                            VIR_DOMAIN_EVENT_CALLBACK(rebootCallback),
-                                            NULL, NULL));
+           virConnectDomainEventRegisterAny(
+               conn, NULL, 1000, VIR_DOMAIN_EVENT_CALLBACK(rebootCallback), NULL, NULL));
     report("deregisterAny -1", virConnectDomainEventDeregisterAny(conn, -1));
     report("deregisterAny unknown", virConnectDomainEventDeregisterAny(conn, 4242));
     report("register legacy NULL", virConnectDomainEventRegister(conn, NULL, NULL, NULL));
@@ -568,11 +571,11 @@ testNoEventLoop(void)
     virConnectPtr conn = virConnectOpen(URI);
 
     printf("== no event loop\n");
-    report("register legacy", virConnectDomainEventRegister(conn, legacyCallback, "x", NULL));
-    report("registerAny",
-           virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                            VIR_DOMAIN_EVENT_CALLBACK(lifecycleCallback),
-                                            "x", NULL));
+    report("register legacy",
+           virConnectDomainEventRegister(conn, legacyCallback, "x", NULL));
+    report("registerAny", virConnectDomainEventRegisterAny(
+                              conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                              VIR_DOMAIN_EVENT_CALLBACK(lifecycleCallback), "x", NULL));
     report("close", virConnectClose(conn));
 }
 
@@ -589,14 +592,30 @@ printTypedParams(const char *what, virTypedParameterPtr params, int n, int max)
 
         printf("  [%d] '%s' type=%d ", i, p->field, p->type);
         switch (p->type) {
-        case VIR_TYPED_PARAM_INT: printf("%d\n", p->value.i); break;
-        case VIR_TYPED_PARAM_UINT: printf("%u\n", p->value.ui); break;
-        case VIR_TYPED_PARAM_LLONG: printf("%lld\n", p->value.l); break;
-        case VIR_TYPED_PARAM_ULLONG: printf("%llu\n", p->value.ul); break;
-        case VIR_TYPED_PARAM_DOUBLE: printf("%.17g\n", p->value.d); break;
-        case VIR_TYPED_PARAM_BOOLEAN: printf("%d\n", p->value.b); break;
-        case VIR_TYPED_PARAM_STRING: printf("'%s'\n", p->value.s); break;
-        default: printf("?\n"); break;
+        case VIR_TYPED_PARAM_INT:
+            printf("%d\n", p->value.i);
+            break;
+        case VIR_TYPED_PARAM_UINT:
+            printf("%u\n", p->value.ui);
+            break;
+        case VIR_TYPED_PARAM_LLONG:
+            printf("%lld\n", p->value.l);
+            break;
+        case VIR_TYPED_PARAM_ULLONG:
+            printf("%llu\n", p->value.ul);
+            break;
+        case VIR_TYPED_PARAM_DOUBLE:
+            printf("%.17g\n", p->value.d);
+            break;
+        case VIR_TYPED_PARAM_BOOLEAN:
+            printf("%d\n", p->value.b);
+            break;
+        case VIR_TYPED_PARAM_STRING:
+            printf("'%s'\n", p->value.s);
+            break;
+        default:
+            printf("?\n");
+            break;
         }
     }
 }
@@ -616,18 +635,50 @@ testTypedParams(void)
     char name[200];
     const char *list[] = { "a", "b", "c", NULL };
     const char *empty[] = { NULL };
-    static const struct { int type; const char *name; const char *value; } fromString[] = {
-        { 1, "fi", "12" }, { 1, "fi2", "12x" }, { 1, "fi3", "" }, { 1, "fi4", "99999999999" },
-        { 1, "fi5", " 12" }, { 1, "fi6", "12 " }, { 1, "fi7", "0x10" }, { 1, "fi8", "-2147483648" },
-        { 1, "fi9", "2147483648" }, { 2, "fu", "-1" }, { 2, "fu2", "4294967296" },
-        { 2, "fu3", "-4294967295" }, { 2, "fu4", "-4294967296" }, { 3, "fl", "-5" },
-        { 3, "fl2", "x" }, { 3, "fl3", "9223372036854775808" }, { 3, "fl4", "010" },
-        { 4, "ful", "-1" }, { 4, "ful2", "18446744073709551616" }, { 4, "ful3", " -1" },
-        { 5, "fd", "1.5" }, { 5, "fd2", "1.5x" }, { 5, "fd3", "1e400" }, { 5, "fd4", "1e-400" },
-        { 5, "fd5", "inf" }, { 5, "fd6", "" }, { 5, "fd7", " 0x1p3" }, { 6, "fb", "TRUE" },
-        { 6, "fb2", "0" }, { 6, "fb3", "yes" }, { 6, "fb4", "1 " }, { 6, "fb5", "False" },
-        { 7, "fs", "hello" }, { 7, "fs2", "" }, { 8, "f8", "x" }, { 0, "f0", "x" },
-        { -1, "fm", "x" }, { 1, "fnull", NULL }, { 1, "x", "3" },
+    static const struct {
+        int type;
+        const char *name;
+        const char *value;
+    } fromString[] = {
+        { 1, "fi", "12" },
+        { 1, "fi2", "12x" },
+        { 1, "fi3", "" },
+        { 1, "fi4", "99999999999" },
+        { 1, "fi5", " 12" },
+        { 1, "fi6", "12 " },
+        { 1, "fi7", "0x10" },
+        { 1, "fi8", "-2147483648" },
+        { 1, "fi9", "2147483648" },
+        { 2, "fu", "-1" },
+        { 2, "fu2", "4294967296" },
+        { 2, "fu3", "-4294967295" },
+        { 2, "fu4", "-4294967296" },
+        { 3, "fl", "-5" },
+        { 3, "fl2", "x" },
+        { 3, "fl3", "9223372036854775808" },
+        { 3, "fl4", "010" },
+        { 4, "ful", "-1" },
+        { 4, "ful2", "18446744073709551616" },
+        { 4, "ful3", " -1" },
+        { 5, "fd", "1.5" },
+        { 5, "fd2", "1.5x" },
+        { 5, "fd3", "1e400" },
+        { 5, "fd4", "1e-400" },
+        { 5, "fd5", "inf" },
+        { 5, "fd6", "" },
+        { 5, "fd7", " 0x1p3" },
+        { 6, "fb", "TRUE" },
+        { 6, "fb2", "0" },
+        { 6, "fb3", "yes" },
+        { 6, "fb4", "1 " },
+        { 6, "fb5", "False" },
+        { 7, "fs", "hello" },
+        { 7, "fs2", "" },
+        { 8, "f8", "x" },
+        { 0, "f0", "x" },
+        { -1, "fm", "x" },
+        { 1, "fnull", NULL },
+        { 1, "x", "3" },
     };
     virTypedParameter odd[2] = { { "w", 99, { .i = 1 } }, { "z", 0, { .i = 1 } } };
     size_t k;
@@ -637,10 +688,12 @@ testTypedParams(void)
     report("tp add string x", virTypedParamsAddString(&params, &n, &max, "x", "s"));
     report("tp add uint", virTypedParamsAddUInt(&params, &n, &max, "u", 4000000000U));
     report("tp add llong", virTypedParamsAddLLong(&params, &n, &max, "l", -5000000000LL));
-    report("tp add ullong", virTypedParamsAddULLong(&params, &n, &max, "ul", 18000000000000000000ULL));
+    report("tp add ullong",
+           virTypedParamsAddULLong(&params, &n, &max, "ul", 18000000000000000000ULL));
     report("tp add double", virTypedParamsAddDouble(&params, &n, &max, "d", 0.1));
     report("tp add boolean 7", virTypedParamsAddBoolean(&params, &n, &max, "b", 7));
-    report("tp add string NULL", virTypedParamsAddString(&params, &n, &max, "nulls", NULL));
+    report("tp add string NULL",
+           virTypedParamsAddString(&params, &n, &max, "nulls", NULL));
     memset(name, 'a', sizeof(name) - 1);
     name[sizeof(name) - 1] = '\0';
     report("tp add long name", virTypedParamsAddInt(&params, &n, &max, name, 1));
@@ -649,9 +702,12 @@ testTypedParams(void)
     name[VIR_TYPED_PARAM_FIELD_LENGTH - 1] = '\0';
     report("tp add name of 79", virTypedParamsAddInt(&params, &n, &max, name, 1));
     report("tp add list", virTypedParamsAddStringList(&params, &n, &max, "li", list));
-    report("tp add list again", virTypedParamsAddStringList(&params, &n, &max, "li", list));
-    report("tp add list NULL", virTypedParamsAddStringList(&params, &n, &max, "li", NULL));
-    report("tp add list empty", virTypedParamsAddStringList(&params, &n, &max, "li", empty));
+    report("tp add list again",
+           virTypedParamsAddStringList(&params, &n, &max, "li", list));
+    report("tp add list NULL",
+           virTypedParamsAddStringList(&params, &n, &max, "li", NULL));
+    report("tp add list empty",
+           virTypedParamsAddStringList(&params, &n, &max, "li", empty));
     printTypedParams("tp after adds", params, n, max);
 
     report("tp get int x", virTypedParamsGetInt(params, n, "x", &i));
@@ -675,7 +731,8 @@ testTypedParams(void)
     printf("  u=%u l=%lld ul=%llu d=%.17g b=%d li='%s'\n", ui, l, ul, d, b, s);
     report("tp get string NULL", virTypedParamsGetString(params, n, "nulls", &s));
     printf("  nulls='%s'\n", s);
-    printf("tp Get 'd': %s\n", virTypedParamsGet(params, n, "d") == &params[6] ? "found" : "wrong");
+    printf("tp Get 'd': %s\n",
+           virTypedParamsGet(params, n, "d") == &params[6] ? "found" : "wrong");
     virResetLastError();
     printf("tp Get 'zz': %s\n", virTypedParamsGet(params, n, "zz") ? "found" : "NULL");
     report("tp Get leaves the error", 0);
@@ -694,8 +751,9 @@ testTypedParams(void)
 
         snprintf(what, sizeof(what), "tp from string %d %s '%s'", fromString[k].type,
                  fromString[k].name, fromString[k].value ? fromString[k].value : "NULL");
-        report(what, virTypedParamsAddFromString(&params, &n, &max, fromString[k].name,
-                                                 fromString[k].type, fromString[k].value));
+        report(what,
+               virTypedParamsAddFromString(&params, &n, &max, fromString[k].name,
+                                           fromString[k].type, fromString[k].value));
     }
     printTypedParams("tp after from string", params, n, max);
     virTypedParamsFree(params, n);
@@ -740,7 +798,8 @@ testScheduler(void)
     report("sched get on read-only", virDomainGetSchedulerParameters(rodom, params, &n));
     n = 4;
     report("sched get flags 0", virDomainGetSchedulerParametersFlags(dom, params, &n, 0));
-    report("sched get flags live", virDomainGetSchedulerParametersFlags(dom, params, &n, 1));
+    report("sched get flags live",
+           virDomainGetSchedulerParametersFlags(dom, params, &n, 1));
     report("sched get flags live|config",
            virDomainGetSchedulerParametersFlags(dom, params, &n, 3));
     n = 0;
@@ -761,7 +820,8 @@ testScheduler(void)
     report("sched set read-only", virDomainSetSchedulerParameters(rodom, set, 1));
     report("sched set flags 0", virDomainSetSchedulerParametersFlags(dom, set, 1, 0));
     report("sched set flags live", virDomainSetSchedulerParametersFlags(dom, set, 1, 1));
-    report("sched set flags live|config", virDomainSetSchedulerParametersFlags(dom, set, 1, 3));
+    report("sched set flags live|config",
+           virDomainSetSchedulerParametersFlags(dom, set, 1, 3));
     set[1] = set[0];
     report("sched set weight twice", virDomainSetSchedulerParameters(dom, set, 2));
     strcpy(set[1].field, "cap");

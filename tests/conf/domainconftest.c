@@ -8,7 +8,7 @@
 #include "virerror.h"
 #include "viruuid.h"
 
-#define MINIMAL \
+#define MINIMAL                                               \
     "<domain type='qemu'><name>t</name><memory>1024</memory>" \
     "<os><type arch='x86_64'>hvm</type></os>%s</domain>"
 
@@ -105,7 +105,8 @@ testDevicesParsed(void)
         "<source network='default'/><model type='virtio'/></interface>"
         "<interface type='user'/>"
         "<serial type='file'><source path='/s.log'/></serial>"
-        "<memballoon model='none'/></devices>", VIR_DOMAIN_DEF_PARSE_INACTIVE);
+        "<memballoon model='none'/></devices>",
+        VIR_DOMAIN_DEF_PARSE_INACTIVE);
     static const unsigned char mac[6] = { 0x52, 0x54, 0x00, 0xaa, 0xbb, 0xcc };
 
     g_assert_nonnull(def);
@@ -142,11 +143,12 @@ testDevicesParsed(void)
 static void
 testCopy(void)
 {
-    g_autoptr(virDomainDef) def = parseFmt(
-        "<title>t1</title><devices><disk type='file'><source file='/a'/>"
-        "<target dev='vda'/><address type='pci' slot='3'/></disk>"
-        "<interface type='user'><model type='e1000'/></interface>"
-        "<serial type='pty'/><memballoon model='virtio'/><graphics/></devices>", 0);
+    g_autoptr(virDomainDef) def =
+        parseFmt("<title>t1</title><devices><disk type='file'><source file='/a'/>"
+                 "<target dev='vda'/><address type='pci' slot='3'/></disk>"
+                 "<interface type='user'><model type='e1000'/></interface>"
+                 "<serial type='pty'/><memballoon model='virtio'/><graphics/></devices>",
+                 0);
     g_autoptr(virDomainDef) copy = NULL;
     g_autofree char *a = NULL;
     g_autofree char *b = NULL;
@@ -175,17 +177,18 @@ testUnknownElements(void)
     g_autoptr(virDomainDef) def = parseFmt(
         "<cpu mode='host-model'/><features><pae/><acpi/></features>"
         "<devices><graphics type='vnc'/><graphics type='spice'/><video/></devices>"
-        "<os><loader>/x</loader></os>", 0);
+        "<os><loader>/x</loader></os>",
+        0);
 
     g_assert_nonnull(def);
     g_assert_nonnull(def->unknownElements);
     g_assert_true(g_strv_contains((const char *const *)def->unknownElements, "cpu"));
-    g_assert_true(g_strv_contains((const char *const *)def->unknownElements,
-                                  "features/pae"));
-    g_assert_true(g_strv_contains((const char *const *)def->unknownElements,
-                                  "devices/graphics"));
-    g_assert_true(g_strv_contains((const char *const *)def->unknownElements,
-                                  "devices/video"));
+    g_assert_true(
+        g_strv_contains((const char *const *)def->unknownElements, "features/pae"));
+    g_assert_true(
+        g_strv_contains((const char *const *)def->unknownElements, "devices/graphics"));
+    g_assert_true(
+        g_strv_contains((const char *const *)def->unknownElements, "devices/video"));
     /* graphics appears once though given twice; the second <os> is ignored
      * as libvirt ignores it */
     g_assert_cmpuint(g_strv_length(def->unknownElements), ==, 4);
@@ -195,8 +198,8 @@ testUnknownElements(void)
 static void
 testValidate(void)
 {
-    g_autoptr(virDomainDef) def = parseFmt("<devices><graphics/></devices>",
-                                           VIR_DOMAIN_DEF_PARSE_VALIDATE);
+    g_autoptr(virDomainDef) def =
+        parseFmt("<devices><graphics/></devices>", VIR_DOMAIN_DEF_PARSE_VALIDATE);
     g_autoptr(virDomainDef) ok = NULL;
 
     g_assert_null(def);
@@ -226,14 +229,17 @@ testSizeCap(void)
 static void
 testBillionLaughs(void)
 {
-    GString *xml = g_string_new("<?xml version='1.0'?><!DOCTYPE domain [<!ENTITY l0 'lol'>");
+    GString *xml =
+        g_string_new("<?xml version='1.0'?><!DOCTYPE domain [<!ENTITY l0 'lol'>");
     g_autoptr(virDomainDef) def = NULL;
     gint64 start;
 
     for (int i = 1; i < 10; i++)
-        g_string_append_printf(xml, "<!ENTITY l%d '&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;"
-                               "&l%d;&l%d;&l%d;'>", i, i - 1, i - 1, i - 1, i - 1,
-                               i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+        g_string_append_printf(xml,
+                               "<!ENTITY l%d '&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;"
+                               "&l%d;&l%d;&l%d;'>",
+                               i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1,
+                               i - 1, i - 1);
     g_string_append(xml, "]><domain type='qemu'><name>t</name><memory>1024</memory>"
                          "<os><type>hvm</type></os><title>&l9;</title>"
                          "<description a='&l9;'>&l9;</description></domain>");
@@ -264,7 +270,8 @@ testExternalEntity(void)
     xml = g_strdup_printf("<!DOCTYPE domain [<!ENTITY s SYSTEM 'file://%s'>]>"
                           "<domain type='qemu'><name>t&s;</name><memory>1024</memory>"
                           "<os><type>hvm</type></os><description>&s;</description>"
-                          "</domain>", secret);
+                          "</domain>",
+                          secret);
     virResetLastError();
     def = virDomainDefParseString(xml, 0);
     if (def) {
@@ -313,11 +320,13 @@ testEnums(void)
     for (int i = 0; i < VIR_DOMAIN_VIRT_LAST; i++)
         g_assert_cmpint(virDomainVirtTypeFromString(virDomainVirtTypeToString(i)), ==, i);
     for (int i = 0; i < VIR_DOMAIN_LIFECYCLE_ACTION_LAST; i++)
-        g_assert_cmpint(virDomainLifecycleActionFromString(
-                            virDomainLifecycleActionToString(i)), ==, i);
+        g_assert_cmpint(
+            virDomainLifecycleActionFromString(virDomainLifecycleActionToString(i)), ==,
+            i);
     g_assert_cmpstr(virDomainVirtTypeToString(VIR_DOMAIN_VIRT_KVM), ==, "kvm");
-    g_assert_cmpstr(virDomainLifecycleActionToString(VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME),
-                    ==, "rename-restart");
+    g_assert_cmpstr(
+        virDomainLifecycleActionToString(VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME), ==,
+        "rename-restart");
     g_assert_null(virDomainVirtTypeToString(VIR_DOMAIN_VIRT_LAST));
     g_assert_null(virDomainVirtTypeToString(-1));
     g_assert_cmpint(virDomainVirtTypeFromString("nope"), ==, -1);
@@ -382,8 +391,10 @@ testLargeDocuments(void)
             v /= 26;
         }
         name[4] = '\0';
-        g_string_append_printf(xml, "<disk type='file' device='disk'><source file='/d'/>"
-                               "<target dev='vd%s'/></disk>", name);
+        g_string_append_printf(xml,
+                               "<disk type='file' device='disk'><source file='/d'/>"
+                               "<target dev='vd%s'/></disk>",
+                               name);
     }
     g_string_append(xml, "</devices></domain>");
     g_assert_cmpuint(xml->len, <, VIR_DOMAIN_XML_MAX_SIZE);
@@ -417,8 +428,8 @@ parseLoop(gpointer opaque)
 
     for (int i = 0; i < 300; i++) {
         g_autofree char *good = g_strdup_printf(MINIMAL, "<title>thread</title>");
-        g_autofree char *bad = g_strdup_printf("<domain type='qemu'>\n<name>t%d</name <x/>\n</domain>",
-                                               id);
+        g_autofree char *bad =
+            g_strdup_printf("<domain type='qemu'>\n<name>t%d</name <x/>\n</domain>", id);
         g_autoptr(virDomainDef) def = NULL;
         virErrorPtr err;
 

@@ -15,7 +15,7 @@ main(void)
     virDomainObjList *list = virDomainObjListNew();
     virConnectPtr conn = virGetConnect();
     char **names = g_new0(char *, NDOMAINS + 1);
-    unsigned char (*uuids)[VIR_UUID_BUFLEN] = g_malloc0((gsize)NDOMAINS * VIR_UUID_BUFLEN);
+    unsigned char(*uuids)[VIR_UUID_BUFLEN] = g_malloc0((gsize)NDOMAINS * VIR_UUID_BUFLEN);
     gint64 start, elapsed;
     long found = 0;
 
@@ -26,7 +26,8 @@ main(void)
 
         names[i] = g_strdup_printf("bench-domain-%05d", i);
         xml = g_strdup_printf("<domain type='test'><name>%s</name><memory>1024</memory>"
-                              "<os><type>hvm</type></os></domain>", names[i]);
+                              "<os><type>hvm</type></os></domain>",
+                              names[i]);
         def = virDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE);
         memcpy(uuids[i], def->uuid, VIR_UUID_BUFLEN);
         obj = virDomainObjListAdd(list, &def, 0, NULL);
@@ -37,18 +38,20 @@ main(void)
 
     start = g_get_monotonic_time();
     for (int i = 0; i < NLOOKUPS; i++) {
-        virDomainObj *obj = virDomainObjListFindByName(list, names[((unsigned int)i * 7919u) % NDOMAINS]);
+        virDomainObj *obj =
+            virDomainObjListFindByName(list, names[((unsigned int)i * 7919u) % NDOMAINS]);
 
         found += obj != NULL;
         virDomainObjEndAPI(&obj);
     }
     elapsed = g_get_monotonic_time() - start;
-    printf("FindByName: %d lookups over %d domains in %.3f s = %.2f M/s\n",
-           NLOOKUPS, NDOMAINS, elapsed / 1e6, NLOOKUPS / (double)elapsed);
+    printf("FindByName: %d lookups over %d domains in %.3f s = %.2f M/s\n", NLOOKUPS,
+           NDOMAINS, elapsed / 1e6, NLOOKUPS / (double)elapsed);
 
     start = g_get_monotonic_time();
     for (int i = 0; i < NLOOKUPS; i++) {
-        virDomainObj *obj = virDomainObjListFindByUUID(list, uuids[((unsigned int)i * 7919u) % NDOMAINS]);
+        virDomainObj *obj =
+            virDomainObjListFindByUUID(list, uuids[((unsigned int)i * 7919u) % NDOMAINS]);
 
         found += obj != NULL;
         virDomainObjEndAPI(&obj);
@@ -58,7 +61,8 @@ main(void)
 
     start = g_get_monotonic_time();
     for (int i = 0; i < NLOOKUPS; i++) {
-        virDomainObj *obj = virDomainObjListFindByID(list, 1 + ((unsigned int)i * 7919u) % (NDOMAINS / 2));
+        virDomainObj *obj = virDomainObjListFindByID(list, 1 + ((unsigned int)i * 7919u) %
+                                                                   (NDOMAINS / 2));
 
         found += obj != NULL;
         virDomainObjEndAPI(&obj);

@@ -15,8 +15,8 @@ makeDef(const char *name, const char *uuid)
 {
     g_autofree char *xml = g_strdup_printf(
         "<domain type='test'><name>%s</name>%s%s%s<memory>1024</memory>"
-        "<os><type>hvm</type></os></domain>", name,
-        uuid ? "<uuid>" : "", uuid ? uuid : "", uuid ? "</uuid>" : "");
+        "<os><type>hvm</type></os></domain>",
+        name, uuid ? "<uuid>" : "", uuid ? uuid : "", uuid ? "</uuid>" : "");
     virDomainDef *def = virDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE);
 
     g_assert_nonnull(def);
@@ -197,7 +197,7 @@ testParsePending(void)
     g_assert_cmpint(virDomainObjParsePending(obj), ==, 0);
     g_assert_null(obj->pendingPath);
     g_assert_cmpuint(obj->def->memory, ==, 1024);
-    g_assert_cmpint(virDomainObjParsePending(obj), ==, 0);     /* nothing left */
+    g_assert_cmpint(virDomainObjParsePending(obj), ==, 0); /* nothing left */
 
     /* redefining over a pending one: the replaced definition handed back
      * is the parsed one, not the placeholder */
@@ -272,7 +272,8 @@ testAddConflicts(void)
     /* CHECK_LIVE refuses an active domain */
     def = makeDef("a", UUID1);
     virResetLastError();
-    g_assert_null(virDomainObjListAdd(list, &def, VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL));
+    g_assert_null(
+        virDomainObjListAdd(list, &def, VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL));
     assertError(VIR_ERR_OPERATION_INVALID,
                 "Requested operation is not valid: domain 'a' is already active");
 
@@ -422,7 +423,7 @@ static const filterDom filterDoms[] = {
 
 static const struct {
     unsigned int flags;
-    const char *expect;     /* names of filterDoms that match, in order */
+    const char *expect; /* names of filterDoms that match, in order */
 } filterCases[] = {
     { 0, "run pause off crash pm" },
     { VIR_CONNECT_LIST_DOMAINS_ACTIVE, "run pause crash pm" },
@@ -435,7 +436,8 @@ static const struct {
     { VIR_CONNECT_LIST_DOMAINS_PAUSED | VIR_CONNECT_LIST_DOMAINS_SHUTOFF, "pause off" },
     { VIR_CONNECT_LIST_DOMAINS_OTHER, "crash pm" },
     { VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_TRANSIENT, "" },
-    { VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_PERSISTENT, "run crash" },
+    { VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_PERSISTENT,
+      "run crash" },
     { VIR_CONNECT_LIST_DOMAINS_AUTOSTART, "run pm" },
     { VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART, "pause off crash" },
     { VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, "" },
@@ -639,11 +641,18 @@ testJobs(void)
 static void
 testStateNames(void)
 {
-    static const struct { int state; int reason; const char *s; const char *r; } cases[] = {
+    static const struct {
+        int state;
+        int reason;
+        const char *s;
+        const char *r;
+    } cases[] = {
         { VIR_DOMAIN_NOSTATE, 0, "nostate", "unknown" },
         { VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED, "running", "booted" },
-        { VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_FROM_SNAPSHOT, "running", "from snapshot" },
-        { VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_POSTCOPY_FAILED, "running", "post-copy failed" },
+        { VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_FROM_SNAPSHOT, "running",
+          "from snapshot" },
+        { VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_POSTCOPY_FAILED, "running",
+          "post-copy failed" },
         { VIR_DOMAIN_BLOCKED, 0, "blocked", "unknown" },
         { VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER, "paused", "user" },
         { VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_IOERROR, "paused", "ioerror" },
@@ -659,11 +668,11 @@ testStateNames(void)
 
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_assert_cmpstr(virDomainStateTypeToString(cases[i].state), ==, cases[i].s);
-        g_assert_cmpstr(virDomainStateReasonToString(cases[i].state, cases[i].reason),
-                        ==, cases[i].r);
+        g_assert_cmpstr(virDomainStateReasonToString(cases[i].state, cases[i].reason), ==,
+                        cases[i].r);
         g_assert_cmpint(virDomainStateTypeFromString(cases[i].s), ==, cases[i].state);
-        g_assert_cmpint(virDomainStateReasonFromString(cases[i].state, cases[i].r),
-                        ==, cases[i].reason);
+        g_assert_cmpint(virDomainStateReasonFromString(cases[i].state, cases[i].r), ==,
+                        cases[i].reason);
     }
     g_assert_null(virDomainStateTypeToString(8));
     g_assert_null(virDomainStateReasonToString(VIR_DOMAIN_SHUTOFF, 9));

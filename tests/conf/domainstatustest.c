@@ -7,10 +7,10 @@
 #include "domain_conf_priv.h"
 #include "virerror.h"
 
-#define DOMAIN_XML \
-    "<domain type='qemu' id='3'><name>st</name>" \
+#define DOMAIN_XML                                                           \
+    "<domain type='qemu' id='3'><name>st</name>"                             \
     "<uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid><memory>1024</memory>" \
-    "<os><type arch='x86_64'>hvm</type></os><devices>" \
+    "<os><type arch='x86_64'>hvm</type></os><devices>"                       \
     "<serial type='pty'><source path='/dev/pts/5'/></serial></devices></domain>"
 
 typedef struct {
@@ -48,8 +48,8 @@ privParse(xmlNodePtr root, virDomainObj *obj, void *opaque)
     obj->privateData = priv;
     obj->privateDataFree = privFree;
     if (!mon || !(priv->monitor = virDomainXMLProp(mon, "path")) || !st) {
-        virReportErrorFull(VIR_FROM_QEMU, VIR_ERR_INTERNAL_ERROR, __func__,
-                           "%s", "no monitor path");
+        virReportErrorFull(VIR_FROM_QEMU, VIR_ERR_INTERNAL_ERROR, __func__, "%s",
+                           "no monitor path");
         return -1;
     }
     priv->starttime = g_ascii_strtoll((const char *)st->children->content, NULL, 10);
@@ -86,11 +86,11 @@ testRoundTrip(void)
     privData *priv;
 
     g_assert_true(g_str_has_prefix(xml,
-        "<domstatus state='paused' reason='user' pid='4242'>\n"
-        "  <monitor path='/run/x/monitor.sock' type='unix'/>\n"
-        "  <starttime>123456789</starttime>\n"
-        "  <domain type='qemu' id='3'>\n"
-        "    <name>st</name>\n"));
+                                   "<domstatus state='paused' reason='user' pid='4242'>\n"
+                                   "  <monitor path='/run/x/monitor.sock' type='unix'/>\n"
+                                   "  <starttime>123456789</starttime>\n"
+                                   "  <domain type='qemu' id='3'>\n"
+                                   "    <name>st</name>\n"));
     g_assert_nonnull(strstr(xml, "      <serial type='pty'>\n"
                                  "        <source path='/dev/pts/5'/>\n"));
     g_assert_true(g_str_has_suffix(xml, "  </domain>\n</domstatus>\n"));
@@ -131,7 +131,8 @@ testSaveFile(void)
 
         g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
         g_assert_true(g_str_has_prefix(text, "<!--\nWARNING: THIS IS AN AUTO-GENERATED"));
-        g_assert_nonnull(strstr(text, "-->\n\n<domstatus state='running' reason='booted'"));
+        g_assert_nonnull(
+            strstr(text, "-->\n\n<domstatus state='running' reason='booted'"));
     }
     back = virDomainStatusParseFile(path, &callbacks);
     g_assert_nonnull(back);
@@ -163,7 +164,8 @@ testConfigFiles(void)
     g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
     inactive = virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
     /* libvirt's exact prologue, then the inactive definition (no id, no pty) */
-    g_assert_true(g_str_has_prefix(text,
+    g_assert_true(g_str_has_prefix(
+        text,
         "<!--\n"
         "WARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n"
         "OVERWRITTEN AND LOST. Changes to this xml configuration should be made using:\n"
@@ -183,7 +185,8 @@ testConfigFiles(void)
     g_free(odd->name);
     odd->name = g_strdup("a b;rm");
     header = virDomainFileHeader(odd);
-    g_assert_nonnull(strstr(header, "  virsh edit c7a5fdbd-edaf-9455-926a-d65c16db1809\n"));
+    g_assert_nonnull(
+        strstr(header, "  virsh edit c7a5fdbd-edaf-9455-926a-d65c16db1809\n"));
 
     g_assert_cmpint(virDomainDefDeleteConfig(dir, "st"), ==, 0);
     g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
@@ -213,28 +216,36 @@ testNoCallbacks(void)
 static void
 testBad(void)
 {
-    static const struct { const char *xml; int code; const char *msg; } cases[] = {
+    static const struct {
+        const char *xml;
+        int code;
+        const char *msg;
+    } cases[] = {
         { "<domain/>", VIR_ERR_XML_ERROR,
           "XML error: expecting root element of 'domstatus', not 'domain'" },
         { "<domstatus reason='booted' pid='1'>" DOMAIN_XML "</domstatus>",
           VIR_ERR_INTERNAL_ERROR, "internal error: missing domain state" },
         { "<domstatus state='flying' pid='1'>" DOMAIN_XML "</domstatus>",
           VIR_ERR_INTERNAL_ERROR, "internal error: invalid domain state 'flying'" },
-        { "<domstatus state='running' reason='destroyed' pid='1'>" DOMAIN_XML "</domstatus>",
-          VIR_ERR_INTERNAL_ERROR, "internal error: invalid domain state reason 'destroyed'" },
-        { "<domstatus state='running' reason='booted' pid='-4'>" DOMAIN_XML "</domstatus>",
+        { "<domstatus state='running' reason='destroyed' pid='1'>" DOMAIN_XML
+          "</domstatus>",
+          VIR_ERR_INTERNAL_ERROR,
+          "internal error: invalid domain state reason 'destroyed'" },
+        { "<domstatus state='running' reason='booted' pid='-4'>" DOMAIN_XML
+          "</domstatus>",
           VIR_ERR_INTERNAL_ERROR, "internal error: invalid pid '-4'" },
-        { "<domstatus state='running' reason='booted' pid='12x'>" DOMAIN_XML "</domstatus>",
+        { "<domstatus state='running' reason='booted' pid='12x'>" DOMAIN_XML
+          "</domstatus>",
           VIR_ERR_INTERNAL_ERROR, "internal error: invalid pid '12x'" },
-        { "<domstatus state='running' reason='booted' pid='1'/>",
-          VIR_ERR_INTERNAL_ERROR, "internal error: no domain config" },
+        { "<domstatus state='running' reason='booted' pid='1'/>", VIR_ERR_INTERNAL_ERROR,
+          "internal error: no domain config" },
         { "<domstatus state='running' reason='booted' pid='1'><domain type='qemu'/></domstatus>",
           VIR_ERR_NO_NAME, "missing name information" },
         { "<domstatus state='running' reason='booted' pid='1'>" DOMAIN_XML,
           VIR_ERR_XML_DETAIL, NULL },
         { "<domstatus state='running' reason='booted' pid='1'>"
-          "<monitor/>" DOMAIN_XML "</domstatus>", VIR_ERR_INTERNAL_ERROR,
-          "internal error: no monitor path" },
+          "<monitor/>" DOMAIN_XML "</domstatus>",
+          VIR_ERR_INTERNAL_ERROR, "internal error: no monitor path" },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {

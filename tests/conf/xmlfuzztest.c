@@ -47,8 +47,8 @@ checkOne(const char *xml, size_t len)
         g_autofree char *out2 = NULL;
 
         if (!again)
-            g_test_message("accepted input formats to unparsable XML:\n%s\n---\n%s",
-                           copy, out);
+            g_test_message("accepted input formats to unparsable XML:\n%s\n---\n%s", copy,
+                           out);
         g_assert_nonnull(again);
         out2 = virDomainDefFormat(again, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
         /* the console renumbering quirk aside, the canonical form is stable */
@@ -69,7 +69,8 @@ testTruncated(void)
             checkOne(xml, cut);
     }
     g_test_message("truncated: %" G_GUINT64_FORMAT " parsed, %" G_GUINT64_FORMAT
-                   " refused", parsed, refused);
+                   " refused",
+                   parsed, refused);
     g_assert_cmpuint(refused, >, 0);
 }
 
@@ -85,7 +86,8 @@ testMutated(void)
 
     parsed = refused = 0;
     for (guint n = 0; n < iters; n++) {
-        const char *src = g_ptr_array_index(inputs, g_rand_int_range(rand, 0, inputs->len));
+        const char *src =
+            g_ptr_array_index(inputs, g_rand_int_range(rand, 0, inputs->len));
         g_autoptr(GString) buf = g_string_new(src);
         int edits = g_rand_int_range(rand, 1, 5);
 
@@ -114,7 +116,8 @@ testMutated(void)
         checkOne(buf->str, strlen(buf->str));
     }
     g_test_message("mutated (seed %u): %" G_GUINT64_FORMAT " parsed, %" G_GUINT64_FORMAT
-                   " refused", seed, parsed, refused);
+                   " refused",
+                   seed, parsed, refused);
     g_assert_cmpuint(parsed, >, 0);
     g_assert_cmpuint(refused, >, 0);
 }
@@ -163,7 +166,8 @@ testStatus(void)
         } else {
             doc = g_strdup(xml);
             for (int e = 0; e < 3; e++)
-                doc[g_rand_int_range(rand, 0, len)] = (char)g_rand_int_range(rand, 1, 128);
+                doc[g_rand_int_range(rand, 0, len)] =
+                    (char)g_rand_int_range(rand, 1, 128);
         }
         virResetLastError();
         obj = virDomainStatusParseString(doc, NULL);

@@ -76,7 +76,8 @@ main(int argc, char **argv)
         virEventRunDefaultImpl();
     virEventRemoveTimeout(timer);
     if (!strstr(got->str, "GUEST-READY")) {
-        fprintf(stderr, "console-client: no GUEST-READY (failed=%d): %s\n", failed, got->str);
+        fprintf(stderr, "console-client: no GUEST-READY (failed=%d): %s\n", failed,
+                got->str);
         return 1;
     }
     virStreamEventRemoveCallback(st);

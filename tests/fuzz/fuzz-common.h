@@ -21,17 +21,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* Abort with a message: libFuzzer records the input as a crash. */
-#define FUZZ_FAIL(...) \
-    do { \
+#define FUZZ_FAIL(...)                                                       \
+    do {                                                                     \
         fprintf(stderr, "fuzz check failed at %s:%d: ", __FILE__, __LINE__); \
-        fprintf(stderr, __VA_ARGS__); \
-        fputc('\n', stderr); \
-        abort(); \
+        fprintf(stderr, __VA_ARGS__);                                        \
+        fputc('\n', stderr);                                                 \
+        abort();                                                             \
     } while (0)
 
-#define FUZZ_CHECK(cond, ...) \
-    do { \
-        if (!(cond)) \
+#define FUZZ_CHECK(cond, ...)                                    \
+    do {                                                         \
+        if (!(cond))                                             \
             FUZZ_FAIL("check '" #cond "' failed: " __VA_ARGS__); \
     } while (0)
 
@@ -51,8 +51,8 @@ fuzzCheckError(const char *what, const int *domains)
     for (const int *d = domains; *d >= 0; d++)
         domainOk |= err->domain == *d;
     if (!domainOk)
-        FUZZ_FAIL("%s: unexpected error domain %d (code %d: %s)", what,
-                  err->domain, err->code, err->message ? err->message : "");
+        FUZZ_FAIL("%s: unexpected error domain %d (code %d: %s)", what, err->domain,
+                  err->code, err->message ? err->message : "");
     if (!err->message || !*err->message)
         FUZZ_FAIL("%s: error %d without a message", what, err->code);
 }

@@ -74,18 +74,18 @@ roundTrip(const char *xml, unsigned int pflags, unsigned int fflags, const char 
     out1 = virDomainDefFormat(def, fflags);
     virResetLastError();
     if (!(def2 = virDomainDefParseString(out1, pflags)))
-        FUZZ_FAIL("%s: accepted input formats to XML that is refused (%s):\n%s",
-                  what, virGetLastErrorMessage(), out1);
+        FUZZ_FAIL("%s: accepted input formats to XML that is refused (%s):\n%s", what,
+                  virGetLastErrorMessage(), out1);
     out2 = virDomainDefFormat(def2, fflags);
     if (!(def3 = virDomainDefParseString(out2, pflags)))
-        FUZZ_FAIL("%s: second round refused (%s):\n%s", what,
-                  virGetLastErrorMessage(), out2);
+        FUZZ_FAIL("%s: second round refused (%s):\n%s", what, virGetLastErrorMessage(),
+                  out2);
     out3 = virDomainDefFormat(def3, fflags);
     if (strcmp(out2, out3) != 0)
         FUZZ_FAIL("%s: canonical form not stable:\n%s\n---\n%s", what, out2, out3);
     if (strcmp(out1, out2) != 0 && !hasVirtioConsole(def))
-        FUZZ_FAIL("%s: format(parse(format(x))) != format(x):\n%s\n---\n%s",
-                  what, out1, out2);
+        FUZZ_FAIL("%s: format(parse(format(x))) != format(x):\n%s\n---\n%s", what, out1,
+                  out2);
     return g_steal_pointer(&out1);
 }
 
@@ -112,7 +112,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_autoptr(virDomainDef) strict = NULL;
 
     if (size > 256 * 1024)
-        return 0;       /* bigger documents only slow the search down */
+        return 0; /* bigger documents only slow the search down */
     xml = fuzzInputString(data, size);
 
     inactive = roundTrip(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
@@ -126,7 +126,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     virResetLastError();
     strict = virDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE |
-                                          VIR_DOMAIN_DEF_PARSE_VALIDATE);
+                                              VIR_DOMAIN_DEF_PARSE_VALIDATE);
     if (strict) {
         g_autofree char *out = virDomainDefFormat(strict, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
 

@@ -49,7 +49,13 @@
 
 static const int qemuDomains[] = { VIR_FROM_QEMU, -1 };
 
-typedef enum { ENT_SEND, ENT_RAW, ENT_BIG, ENT_EOF, ENT_EXPECT } EntryKind;
+typedef enum {
+    ENT_SEND,
+    ENT_RAW,
+    ENT_BIG,
+    ENT_EOF,
+    ENT_EXPECT
+} EntryKind;
 
 typedef struct {
     EntryKind kind;
@@ -58,16 +64,16 @@ typedef struct {
 } Entry;
 
 typedef struct {
-    GArray *entries;            /* Entry (text points into the input copy) */
-    int fd;                     /* fake QEMU's end */
+    GArray *entries; /* Entry (text points into the input copy) */
+    int fd;          /* fake QEMU's end */
 
     GMutex lock;
     unsigned int events;
     unsigned int eofs;
-    bool closed;                /* qemuMonitorClose has returned */
-    bool inCall;                /* the client is in Open or a command */
-    gint64 callStart;           /* since when */
-    bool done;                  /* the client has issued its last command */
+    bool closed;      /* qemuMonitorClose has returned */
+    bool inCall;      /* the client is in Open or a command */
+    gint64 callStart; /* since when */
+    bool done;        /* the client has issued its last command */
     bool lateCallback;
 } Conv;
 
@@ -216,8 +222,8 @@ fakeQemu(gpointer opaque)
 }
 
 static void
-onEvent(qemuMonitor *mon, const char *name, struct json_object *data,
-        gint64 timestamp_us, void *opaque)
+onEvent(qemuMonitor *mon, const char *name, struct json_object *data, gint64 timestamp_us,
+        void *opaque)
 {
     Conv *c = opaque;
 
@@ -272,7 +278,8 @@ checkFailure(const char *what)
     code = virGetLastErrorCode();
     if (code != VIR_ERR_INTERNAL_ERROR && code != VIR_ERR_OPERATION_FAILED &&
         code != VIR_ERR_OPERATION_TIMEOUT)
-        FUZZ_FAIL("%s: unexpected error code %d (%s)", what, code, virGetLastErrorMessage());
+        FUZZ_FAIL("%s: unexpected error code %d (%s)", what, code,
+                  virGetLastErrorMessage());
 }
 
 /* Issue the command of one "->" line. */
@@ -343,7 +350,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const qemuMonitorCallbacks cb = { .event = onEvent, .eof = onEOF };
     g_autofree char *text = g_malloc(size + 1);
-    Conv *c = g_new0(Conv, 1);    /* on the heap: a late callback is a use-after-free */
+    Conv *c = g_new0(Conv, 1); /* on the heap: a late callback is a use-after-free */
     GThread *fake;
     qemuMonitor *mon;
     int sv[2];
@@ -369,7 +376,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (e->kind != ENT_EXPECT)
                 continue;
             if (first) {
-                first = false;      /* qmp_capabilities, sent by Open */
+                first = false; /* qmp_capabilities, sent by Open */
                 continue;
             }
             runCommand(c, mon, e);

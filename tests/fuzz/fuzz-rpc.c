@@ -53,7 +53,7 @@ static const int rpcDomains[] = { VIR_FROM_RPC, VIR_FROM_NONE, -1 };
 
 typedef struct {
     virKeepAlive ka;
-    bool dropped;           /* the daemon would have closed the client */
+    bool dropped; /* the daemon would have closed the client */
     unsigned int frames;
 } FuzzConn;
 
@@ -75,42 +75,49 @@ consumed(virXdrFilter filter, size_t size, const guint8 *payload, size_t len)
 /* @obj was decoded from @msg with @filter: it must encode, decode again
  * and encode to the same bytes. */
 static void
-checkRoundTrip(const virNetMessage *msg, virXdrFilter filter, size_t size,
-               void *obj, const char *what)
+checkRoundTrip(const virNetMessage *msg, virXdrFilter filter, size_t size, void *obj,
+               const char *what)
 {
     virNetMessageHeader hdr = msg->header;
     g_autoptr(virNetMessage) enc1 = NULL;
     g_autoptr(virNetMessage) enc2 = NULL;
     g_autofree void *obj2 = g_malloc0(size ? size : 1);
     const char *why = NULL;
-    size_t skip = (hdr.type == VIR_NET_CALL_WITH_FDS || hdr.type == VIR_NET_REPLY_WITH_FDS) ? 4 : 0;
+    size_t skip =
+        (hdr.type == VIR_NET_CALL_WITH_FDS || hdr.type == VIR_NET_REPLY_WITH_FDS) ? 4 : 0;
     size_t used;
 
-    hdr.type = hdr.type == VIR_NET_REPLY_WITH_FDS ? VIR_NET_REPLY :
-               hdr.type == VIR_NET_CALL_WITH_FDS ? VIR_NET_CALL : hdr.type;
+    hdr.type = hdr.type == VIR_NET_REPLY_WITH_FDS  ? VIR_NET_REPLY
+               : hdr.type == VIR_NET_CALL_WITH_FDS ? VIR_NET_CALL
+                                                   : hdr.type;
     if (!(enc1 = virNetMessageEncode(&hdr, filter, obj, &why)))
-        FUZZ_FAIL("%s proc %d: decoded object does not encode: %s", what,
-                  hdr.proc, why ? why : "?");
+        FUZZ_FAIL("%s proc %d: decoded object does not encode: %s", what, hdr.proc,
+                  why ? why : "?");
     if (!virNetMessageDecodePayload(enc1, filter, obj2, &why))
-        FUZZ_FAIL("%s proc %d: re-encoded payload does not decode: %s", what,
-                  hdr.proc, why ? why : "?");
+        FUZZ_FAIL("%s proc %d: re-encoded payload does not decode: %s", what, hdr.proc,
+                  why ? why : "?");
     if (!(enc2 = virNetMessageEncode(&hdr, filter, obj2, &why)))
-        FUZZ_FAIL("%s proc %d: second encode failed: %s", what, hdr.proc, why ? why : "?");
+        FUZZ_FAIL("%s proc %d: second encode failed: %s", what, hdr.proc,
+                  why ? why : "?");
     virXdrFree(filter, obj2);
     if (enc1->len != enc2->len || memcmp(enc1->buf, enc2->buf, enc1->len) != 0)
         FUZZ_FAIL("%s proc %d: encode(decode(encode(x))) differs from encode(x) "
-                  "(%zu vs %zu bytes)", what, hdr.proc, enc1->len, enc2->len);
+                  "(%zu vs %zu bytes)",
+                  what, hdr.proc, enc1->len, enc2->len);
     used = consumed(filter, size, virNetMessagePayload(msg) + skip,
                     virNetMessagePayloadLen(msg) - skip);
     if (used != virNetMessagePayloadLen(enc1))
-        FUZZ_FAIL("%s proc %d: decoding consumed %zu bytes, encoding wrote %zu",
-                  what, hdr.proc, used, virNetMessagePayloadLen(enc1));
+        FUZZ_FAIL("%s proc %d: decoding consumed %zu bytes, encoding wrote %zu", what,
+                  hdr.proc, used, virNetMessagePayloadLen(enc1));
 }
 
 /* Where a decoded object of @proc holds typed parameters consumed by
  * remote_typedparam.c, and with which limit. */
-#define TP(proc, isRet, type) \
-    { REMOTE_PROC_##proc, isRet, offsetof(type, params_len), offsetof(type, params_val) }
+#define TP(proc, isRet, type)                                  \
+    {                                                          \
+        REMOTE_PROC_##proc, isRet, offsetof(type, params_len), \
+            offsetof(type, params_val)                         \
+    }
 static const struct {
     int proc;
     bool isRet;
@@ -120,7 +127,8 @@ static const struct {
     TP(DOMAIN_GET_SCHEDULER_PARAMETERS, true, remote_domain_get_scheduler_parameters_ret),
     TP(DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS, true,
        remote_domain_get_scheduler_parameters_flags_ret),
-    TP(DOMAIN_SET_SCHEDULER_PARAMETERS, false, remote_domain_set_scheduler_parameters_args),
+    TP(DOMAIN_SET_SCHEDULER_PARAMETERS, false,
+       remote_domain_set_scheduler_parameters_args),
     TP(DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, false,
        remote_domain_set_scheduler_parameters_flags_args),
 };
@@ -191,7 +199,8 @@ checkTypedParams(int proc, const char *what, const void *obj)
 /* Decode @msg's payload with @filter; round-trip it if it decodes.
  * Returns whether it decoded. */
 static bool
-decodeAndCheck(const virNetMessage *msg, virXdrFilter filter, size_t size, const char *what)
+decodeAndCheck(const virNetMessage *msg, virXdrFilter filter, size_t size,
+               const char *what)
 {
     g_autofree void *obj = NULL;
     const char *why = NULL;
@@ -201,7 +210,8 @@ decodeAndCheck(const virNetMessage *msg, virXdrFilter filter, size_t size, const
     obj = g_malloc0(size ? size : 1);
     if (!virNetMessageDecodePayload(msg, filter, obj, &why)) {
         if (!why)
-            FUZZ_FAIL("%s proc %d: decode failed without a reason", what, msg->header.proc);
+            FUZZ_FAIL("%s proc %d: decode failed without a reason", what,
+                      msg->header.proc);
         return false;
     }
     checkRoundTrip(msg, filter, size, obj, what);
@@ -214,10 +224,12 @@ decodeAndCheck(const virNetMessage *msg, virXdrFilter filter, size_t size, const
 static void
 sendError(const virNetMessageHeader *hdr, int code, const char *text)
 {
-    g_autoptr(virNetMessage) reply = virNetMessageEncodeErrorSimple(hdr, code, VIR_FROM_RPC, text);
+    g_autoptr(virNetMessage) reply =
+        virNetMessageEncodeErrorSimple(hdr, code, VIR_FROM_RPC, text);
 
     FUZZ_CHECK(reply && reply->header.type == VIR_NET_REPLY &&
-               reply->header.status == VIR_NET_ERROR, "error reply");
+                   reply->header.status == VIR_NET_ERROR,
+               "error reply");
 }
 
 static void
@@ -242,11 +254,13 @@ onCall(FuzzConn *conn, const virNetMessage *msg)
         const char *name = remoteProcedureName(hdr->proc);
 
         text = g_strdup_printf("this function is not supported by the connection "
-                               "driver: %s", name ? name : "unknown procedure");
+                               "driver: %s",
+                               name ? name : "unknown procedure");
         sendError(hdr, VIR_ERR_NO_SUPPORT, text);
         return;
     }
-    FUZZ_CHECK(codec->proc == hdr->proc, "lookup(%d) gave proc %d", hdr->proc, codec->proc);
+    FUZZ_CHECK(codec->proc == hdr->proc, "lookup(%d) gave proc %d", hdr->proc,
+               codec->proc);
     if (!decodeAndCheck(msg, codec->argsFilter, codec->argsSize, "args")) {
         sendError(hdr, VIR_ERR_RPC, "Unable to decode message payload");
         conn->dropped = true;
@@ -268,7 +282,8 @@ onReplyOrEvent(const virNetMessage *msg)
         if (codec->isEvent)
             decodeAndCheck(msg, codec->argsFilter, codec->argsSize, "event");
     } else if (hdr->status == VIR_NET_ERROR) {
-        decodeAndCheck(msg, virNetMessageErrorFilter, sizeof(virNetMessageError), "error");
+        decodeAndCheck(msg, virNetMessageErrorFilter, sizeof(virNetMessageError),
+                       "error");
     } else if (hdr->status == VIR_NET_OK && !codec->isEvent) {
         decodeAndCheck(msg, codec->retFilter, codec->retSize, "ret");
     }
@@ -282,7 +297,7 @@ onFrame(virNetSocket *sock, virNetMessage *msg, void *opaque)
 
     conn->frames++;
     FUZZ_CHECK(msg->len >= VIR_NET_MESSAGE_MIN_FRAME &&
-               msg->len <= VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_MAX,
+                   msg->len <= VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_MAX,
                "frame of %zu bytes delivered", msg->len);
     virKeepAliveNoteActivity(&conn->ka, g_get_monotonic_time());
     if (virNetMessageIsKeepAlive(hdr)) {
@@ -308,8 +323,8 @@ onFrame(virNetSocket *sock, virNetMessage *msg, void *opaque)
             /* Daemon view: raw bytes routed by serial, nothing decoded.
              * Client view: a daemon's stream error carries a remote_error. */
             if (hdr->status == VIR_NET_ERROR)
-                decodeAndCheck(msg, virNetMessageErrorFilter,
-                               sizeof(virNetMessageError), "stream error");
+                decodeAndCheck(msg, virNetMessageErrorFilter, sizeof(virNetMessageError),
+                               "stream error");
             break;
         case VIR_NET_STREAM_HOLE:
             /* the daemon opens no sparse stream: it closes the client */
@@ -362,24 +377,40 @@ putAtom(virXdr *xdr, char atom, unsigned int *n)
     int64_t h = 1048576;
 
     switch (atom) {
-    case 'S': virXdrString(xdr, &name, VIR_XDR_STRING_MAX); break;
-    case 'U': virXdrOpaqueFixed(xdr, (guint8 *)uuid, 16); break;
-    case 'I': virXdrInt(xdr, &v); break;
-    case 'Z': virXdrInt(xdr, &zero); break;
-    case '1': virXdrInt(xdr, &one); break;
-    case 'H': virXdrHyper(xdr, &h); break;
-    case 'D':   /* remote_nonnull_domain */
-        putAtom(xdr, 'S', n); putAtom(xdr, 'U', n); putAtom(xdr, 'I', n);
+    case 'S':
+        virXdrString(xdr, &name, VIR_XDR_STRING_MAX);
         break;
-    case 'O':   /* optional string, present */
-        putAtom(xdr, '1', n); putAtom(xdr, 'S', n);
+    case 'U':
+        virXdrOpaqueFixed(xdr, (guint8 *)uuid, 16);
         break;
-    case 'M':   /* char model[32], one XDR int per char */
+    case 'I':
+        virXdrInt(xdr, &v);
+        break;
+    case 'Z':
+        virXdrInt(xdr, &zero);
+        break;
+    case '1':
+        virXdrInt(xdr, &one);
+        break;
+    case 'H':
+        virXdrHyper(xdr, &h);
+        break;
+    case 'D': /* remote_nonnull_domain */
+        putAtom(xdr, 'S', n);
+        putAtom(xdr, 'U', n);
+        putAtom(xdr, 'I', n);
+        break;
+    case 'O': /* optional string, present */
+        putAtom(xdr, '1', n);
+        putAtom(xdr, 'S', n);
+        break;
+    case 'M': /* char model[32], one XDR int per char */
         for (int i = 0; i < 32; i++)
             putAtom(xdr, i < 6 ? '1' : 'Z', n);
         break;
-    case 'P':   /* optional domain, present */
-        putAtom(xdr, '1', n); putAtom(xdr, 'D', n);
+    case 'P': /* optional domain, present */
+        putAtom(xdr, '1', n);
+        putAtom(xdr, 'D', n);
         break;
     }
 }
@@ -397,7 +428,7 @@ shapeFits(virXdrFilter filter, size_t size, const char *shape, size_t *len)
         putAtom(&xdr, *a, &n);
     payload = virXdrSteal(&xdr, len);
     if (!payload)
-        payload = g_malloc0(1);     /* empty: still "found" */
+        payload = g_malloc0(1); /* empty: still "found" */
     if (filter ? consumed(filter, size, payload, *len) == *len : *len == 0)
         return payload;
     g_free(payload);
@@ -408,7 +439,8 @@ shapeFits(virXdrFilter filter, size_t size, const char *shape, size_t *len)
  * int, string, uuid, hyper; a domain is S U I, an absent optional or an
  * empty list Z). */
 static guint8 *
-shapeSearch(virXdrFilter filter, size_t size, char *shape, int pos, int depth, size_t *len)
+shapeSearch(virXdrFilter filter, size_t size, char *shape, int pos, int depth,
+            size_t *len)
 {
     static const char atoms[] = "ZISUH";
 
@@ -431,16 +463,23 @@ writeSeed(const char *dir, const remoteProcedure *p, const char *kind,
           virNetMessageType type, virXdrFilter filter, size_t size)
 {
     static const char *const shapes[] = {
-        "", "I", "Z", "II", "IZ", "III", "S", "SI", "SII", "O", "OI", "ZI", "ZZ",
-        "D", "DI", "DZ", "DII", "DIZ", "DZZ", "DIII", "DZZZ", "DS", "DSI", "DSZ",
-        "DSII", "DIS", "DISI", "DH", "DHI", "DHZ", "DU", "DOI", "DOZ", "U", "UI",
-        "IP", "IZ", "ID", "IDI", "IDII", "SZ", "SZI", "OZ", "ZOZ", "H", "HI",
-        "ZZZZ", "IIII", "SS", "SSI", "DSSI", "DSSZ", "DSOZ", "DOSZ", "MHIIIIII",
-        "DZZZZ", "DZZZZZ", "DZHZH", "DZZZHZH", "DZZZZZH", "DIISSISSSZ", "IDIISSISSSZ",
+        "",       "I",     "Z",       "II",      "IZ",         "III",         "S",
+        "SI",     "SII",   "O",       "OI",      "ZI",         "ZZ",          "D",
+        "DI",     "DZ",    "DII",     "DIZ",     "DZZ",        "DIII",        "DZZZ",
+        "DS",     "DSI",   "DSZ",     "DSII",    "DIS",        "DISI",        "DH",
+        "DHI",    "DHZ",   "DU",      "DOI",     "DOZ",        "U",           "UI",
+        "IP",     "IZ",    "ID",      "IDI",     "IDII",       "SZ",          "SZI",
+        "OZ",     "ZOZ",   "H",       "HI",      "ZZZZ",       "IIII",        "SS",
+        "SSI",    "DSSI",  "DSSZ",    "DSOZ",    "DOSZ",       "MHIIIIII",    "DZZZZ",
+        "DZZZZZ", "DZHZH", "DZZZHZH", "DZZZZZH", "DIISSISSSZ", "IDIISSISSSZ",
     };
     virNetMessageHeader hdr = {
-        .prog = VIR_NET_REMOTE_PROGRAM, .vers = VIR_NET_PROGRAM_VERSION,
-        .proc = p->proc, .type = type, .serial = 7, .status = VIR_NET_OK,
+        .prog = VIR_NET_REMOTE_PROGRAM,
+        .vers = VIR_NET_PROGRAM_VERSION,
+        .proc = p->proc,
+        .type = type,
+        .serial = 7,
+        .status = VIR_NET_OK,
     };
     g_autoptr(virNetMessage) msg = NULL;
     g_autofree guint8 *payload = NULL;
@@ -489,15 +528,17 @@ writeSeeds(const char *dir)
             continue;
         if (p->isEvent) {
             writeSeed(dir, p, "event", VIR_NET_MESSAGE, p->argsFilter, p->argsSize)
-                ? written++ : missed++;
+                ? written++
+                : missed++;
             continue;
         }
-        writeSeed(dir, p, "call", VIR_NET_CALL, p->argsFilter, p->argsSize)
-            ? written++ : missed++;
-        writeSeed(dir, p, "reply", VIR_NET_REPLY, p->retFilter, p->retSize)
-            ? written++ : missed++;
+        writeSeed(dir, p, "call", VIR_NET_CALL, p->argsFilter, p->argsSize) ? written++
+                                                                            : missed++;
+        writeSeed(dir, p, "reply", VIR_NET_REPLY, p->retFilter, p->retSize) ? written++
+                                                                            : missed++;
     }
-    fprintf(stderr, "%u seed frames written to %s, %u procedures without a fitting shape\n",
+    fprintf(stderr,
+            "%u seed frames written to %s, %u procedures without a fitting shape\n",
             written, dir, missed);
 }
 
@@ -541,7 +582,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-            break;      /* the reader side is gone (dropped) */
+            break; /* the reader side is gone (dropped) */
         open = readSome(sock, &conn, false);
     }
     close(sv[1]);

@@ -77,9 +77,9 @@ checkGeneric(const char *xml)
         FUZZ_FAIL("accepted status formats to a refused document (%s):\n%s",
                   virGetLastErrorMessage(), out1);
     if (obj2->state != obj->state || obj2->reason != obj->reason || obj2->pid != obj->pid)
-        FUZZ_FAIL("state/reason/pid %d/%d/%lld came back as %d/%d/%lld:\n%s",
-                  obj->state, obj->reason, (long long)obj->pid,
-                  obj2->state, obj2->reason, (long long)obj2->pid, out1);
+        FUZZ_FAIL("state/reason/pid %d/%d/%lld came back as %d/%d/%lld:\n%s", obj->state,
+                  obj->reason, (long long)obj->pid, obj2->state, obj2->reason,
+                  (long long)obj2->pid, out1);
     out2 = formatLocked(obj2);
     if (!(obj3 = virDomainStatusParseString(out2, NULL)))
         FUZZ_FAIL("second round refused (%s):\n%s", virGetLastErrorMessage(), out2);

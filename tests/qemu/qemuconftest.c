@@ -42,7 +42,8 @@ test_parse(void)
                                           "  group=\"kvm-or-whatever\"  \n"
                                           "dynamic_ownership = 0\n"
                                           "seccomp_sandbox = 0\n"
-                                          "max_files = 4096\n"), ==, 0);
+                                          "max_files = 4096\n"),
+                    ==, 0);
     g_assert_cmpstr(d->user, ==, "+4242");
     g_assert_cmpstr(d->group, ==, "kvm-or-whatever");
     g_assert_false(d->dynamicOwnership);
@@ -53,12 +54,15 @@ test_parse(void)
     g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_CONF_SYNTAX);
     g_assert_nonnull(strstr(virGetLastErrorMessage(),
                             "qemu.conf:1: user must be a quoted string, not 'root'"));
-    g_assert_cmpint(qemuDriverConfigParse(d, "qemu.conf", "\ngroup = \"a\"b\"\n"), ==, -1);
+    g_assert_cmpint(qemuDriverConfigParse(d, "qemu.conf", "\ngroup = \"a\"b\"\n"), ==,
+                    -1);
     g_assert_nonnull(strstr(virGetLastErrorMessage(), "qemu.conf:2: group must be"));
-    g_assert_cmpint(qemuDriverConfigParse(d, "qemu.conf", "dynamic_ownership = 2\n"), ==, -1);
-    g_assert_nonnull(strstr(virGetLastErrorMessage(),
-                            "dynamic_ownership must be 0 or 1, not '2'"));
-    g_assert_cmpint(qemuDriverConfigParse(d, "qemu.conf", "seccomp_sandbox = yes\n"), ==, -1);
+    g_assert_cmpint(qemuDriverConfigParse(d, "qemu.conf", "dynamic_ownership = 2\n"), ==,
+                    -1);
+    g_assert_nonnull(
+        strstr(virGetLastErrorMessage(), "dynamic_ownership must be 0 or 1, not '2'"));
+    g_assert_cmpint(qemuDriverConfigParse(d, "qemu.conf", "seccomp_sandbox = yes\n"), ==,
+                    -1);
     virResetLastError();
     freeDriver(d);
 }
@@ -108,8 +112,8 @@ test_run_as(void)
     d->user = g_strdup("+4242");
     if (geteuid() == 0) {
         g_assert_cmpint(qemuDriverResolveRunAs(d), ==, -1);
-        g_assert_nonnull(strstr(virGetLastErrorMessage(),
-                                "user '+4242' has no primary group"));
+        g_assert_nonnull(
+            strstr(virGetLastErrorMessage(), "user '+4242' has no primary group"));
     }
     freeDriver(d);
 
@@ -145,8 +149,8 @@ qemuImg(const char *const *argv)
     int status = -1;
 
     g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL,
-                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                               NULL, NULL, &status, NULL));
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                               NULL, NULL, NULL, &status, NULL));
     g_assert_true(g_spawn_check_wait_status(status, NULL));
 }
 
@@ -164,10 +168,11 @@ test_backing_chain(void)
         g_test_skip("qemu-img not installed");
         return;
     }
-    qemuImg((const char *const[]){ "qemu-img", "create", "-q", "-f", "raw", base, "1M", NULL });
+    qemuImg((const char *const[]){ "qemu-img", "create", "-q", "-f", "raw", base, "1M",
+                                   NULL });
     /* absolute backing name with its format recorded */
-    qemuImg((const char *const[]){ "qemu-img", "create", "-q", "-f", "qcow2", "-b", base, "-F",
-                                   "raw", mid, NULL });
+    qemuImg((const char *const[]){ "qemu-img", "create", "-q", "-f", "qcow2", "-b", base,
+                                   "-F", "raw", mid, NULL });
     /* relative backing name (resolved against the image's directory) */
     qemuImg((const char *const[]){ "qemu-img", "create", "-q", "-f", "qcow2", "-b",
                                    "mid.qcow2", "-F", "qcow2", top, NULL });

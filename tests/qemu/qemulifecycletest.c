@@ -31,19 +31,19 @@
 #include "virtkit-config.h"
 
 #define EVENT_REBOOT (-1)
-#define DEADLINE_S 240          /* generous: TCG on a loaded host is slow */
+#define DEADLINE_S 240 /* generous: TCG on a loaded host is slow */
 
 typedef struct {
     char *name;
-    int type;                   /* VIR_DOMAIN_EVENT_* or EVENT_REBOOT */
+    int type; /* VIR_DOMAIN_EVENT_* or EVENT_REBOOT */
     int detail;
-    int state;                  /* virDomainGetState at delivery */
+    int state; /* virDomainGetState at delivery */
     int reason;
 } TestEvent;
 
 static GAsyncQueue *testEvents;
-static char *guestDir;          /* vmlinuz + initrd.gz */
-static GArray *testPids;        /* QEMU pids started by the current case */
+static char *guestDir;   /* vmlinuz + initrd.gz */
+static GArray *testPids; /* QEMU pids started by the current case */
 
 /* pidfds of the current case's QEMUs: a failed assertion aborts the
  * process, and the SIGABRT handler still kills every one of them (pidfds
@@ -81,7 +81,7 @@ lifecycleCb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *o
     ev->type = event;
     ev->detail = detail;
     if (virDomainGetState(dom, &ev->state, &ev->reason, 0) < 0)
-        ev->state = ev->reason = -1;    /* gone (transient) */
+        ev->state = ev->reason = -1; /* gone (transient) */
     g_async_queue_push(testEvents, ev);
     return 0;
 }
@@ -116,18 +116,22 @@ typedef struct {
     char *root;
     char *uri;
     virConnectPtr conn;
-    GPtrArray *seen;            /* events popped while waiting for another */
+    GPtrArray *seen; /* events popped while waiting for another */
 } Fixture;
 
 static void
 fixtureRegister(Fixture *f)
 {
-    g_assert_cmpint(virConnectDomainEventRegisterAny(f->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                                     (virConnectDomainEventGenericCallback)(void (*)(void))lifecycleCb,
-                                                     NULL, NULL), >=, 0);
-    g_assert_cmpint(virConnectDomainEventRegisterAny(f->conn, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
-                                                     (virConnectDomainEventGenericCallback)(void (*)(void))rebootCb,
-                                                     NULL, NULL), >=, 0);
+    g_assert_cmpint(virConnectDomainEventRegisterAny(
+                        f->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                        (virConnectDomainEventGenericCallback)(void (*)(void))lifecycleCb,
+                        NULL, NULL),
+                    >=, 0);
+    g_assert_cmpint(virConnectDomainEventRegisterAny(
+                        f->conn, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
+                        (virConnectDomainEventGenericCallback)(void (*)(void))rebootCb,
+                        NULL, NULL),
+                    >=, 0);
 }
 
 /* A fresh embed root; @graceSec > 0 writes it as the driver setting. */
@@ -144,7 +148,8 @@ fixtureSetup(Fixture *f, int graceSec)
     if (graceSec > 0) {
         g_autofree char *etc = g_build_filename(f->root, "etc", NULL);
         g_autofree char *conf = g_build_filename(etc, "qemu.conf", NULL);
-        g_autofree char *text = g_strdup_printf("# test\ndestroy_grace_period = %d\n", graceSec);
+        g_autofree char *text =
+            g_strdup_printf("# test\ndestroy_grace_period = %d\n", graceSec);
 
         g_assert_cmpint(g_mkdir_with_parents(etc, 0755), ==, 0);
         g_assert_true(g_file_set_contents(conf, text, -1, NULL));
@@ -233,9 +238,10 @@ countSeen(Fixture *f, const char *name, int type)
 static void
 eventBarrier(Fixture *f)
 {
-    const char *xml = "<domain type='qemu'><name>barrier</name><memory unit='MiB'>64</memory>"
-                      "<os><type arch='x86_64' machine='q35'>hvm</type></os>"
-                      "<features><acpi/></features></domain>";
+    const char *xml =
+        "<domain type='qemu'><name>barrier</name><memory unit='MiB'>64</memory>"
+        "<os><type arch='x86_64' machine='q35'>hvm</type></os>"
+        "<features><acpi/></features></domain>";
     virDomainPtr dom = virDomainDefineXML(f->conn, xml);
 
     g_assert_nonnull(dom);
@@ -245,12 +251,12 @@ eventBarrier(Fixture *f)
 }
 
 typedef struct {
-    bool kernel;                /* boot the test guest (else firmware only) */
-    const char *disk;           /* qcow2 image on vda, or NULL */
+    bool kernel;      /* boot the test guest (else firmware only) */
+    const char *disk; /* qcow2 image on vda, or NULL */
     const char *extraCmdline;
     const char *onPoweroff;
     const char *onReboot;
-    int graceSec;               /* per-domain override, -1 none */
+    int graceSec; /* per-domain override, -1 none */
 } GuestOpts;
 
 static char *
@@ -262,11 +268,11 @@ guestXML(Fixture *f, const char *name, const GuestOpts *o)
     g_string_append(x, "  <memory unit='MiB'>256</memory>\n  <vcpu>1</vcpu>\n  <os>\n"
                        "    <type arch='x86_64' machine='q35'>hvm</type>\n");
     if (o->kernel)
-        g_string_append_printf(x, "    <kernel>%s/vmlinuz</kernel>\n"
-                                  "    <initrd>%s/initrd.gz</initrd>\n"
-                                  "    <cmdline>console=ttyS0 quiet%s%s</cmdline>\n",
-                               guestDir, guestDir,
-                               o->extraCmdline ? " " : "",
+        g_string_append_printf(x,
+                               "    <kernel>%s/vmlinuz</kernel>\n"
+                               "    <initrd>%s/initrd.gz</initrd>\n"
+                               "    <cmdline>console=ttyS0 quiet%s%s</cmdline>\n",
+                               guestDir, guestDir, o->extraCmdline ? " " : "",
                                o->extraCmdline ? o->extraCmdline : "");
     g_string_append(x, "  </os>\n  <features><acpi/></features>\n");
     if (o->onPoweroff)
@@ -274,16 +280,23 @@ guestXML(Fixture *f, const char *name, const GuestOpts *o)
     if (o->onReboot)
         g_string_append_printf(x, "  <on_reboot>%s</on_reboot>\n", o->onReboot);
     if (o->graceSec >= 0)
-        g_string_append_printf(x, "  <metadata><virtkit:lifecycle "
-                                  "xmlns:virtkit='http://virtkit.invalid/xmlns/lifecycle/1' "
-                                  "destroy-grace-period='%d'/></metadata>\n", o->graceSec);
+        g_string_append_printf(x,
+                               "  <metadata><virtkit:lifecycle "
+                               "xmlns:virtkit='http://virtkit.invalid/xmlns/lifecycle/1' "
+                               "destroy-grace-period='%d'/></metadata>\n",
+                               o->graceSec);
     g_string_append(x, "  <devices>\n");
     if (o->disk)
-        g_string_append_printf(x, "    <disk type='file' device='disk'><driver name='qemu' "
-                                  "type='qcow2'/><source file='%s'/>"
-                                  "<target dev='vda' bus='virtio'/></disk>\n", o->disk);
-    g_string_append_printf(x, "    <serial type='file'><source path='%s/%s.serial'/></serial>\n"
-                              "  </devices>\n</domain>\n", f->root, name);
+        g_string_append_printf(x,
+                               "    <disk type='file' device='disk'><driver name='qemu' "
+                               "type='qcow2'/><source file='%s'/>"
+                               "<target dev='vda' bus='virtio'/></disk>\n",
+                               o->disk);
+    g_string_append_printf(
+        x,
+        "    <serial type='file'><source path='%s/%s.serial'/></serial>\n"
+        "  </devices>\n</domain>\n",
+        f->root, name);
     return g_string_free(x, FALSE);
 }
 
@@ -404,8 +417,8 @@ waitStopped(pid_t pid)
     g_assert_cmpint(pidfd, >=, 0);
     g_assert_cmpint(syscall(SYS_pidfd_send_signal, pidfd, SIGSTOP, NULL, 0), ==, 0);
     /* WNOWAIT: observe the stop without consuming anything the driver reaps */
-    g_assert_cmpint(waitid((idtype_t)3 /* P_PIDFD */, (id_t)pidfd, &info,
-                           WSTOPPED | WNOWAIT), ==, 0);
+    g_assert_cmpint(
+        waitid((idtype_t)3 /* P_PIDFD */, (id_t)pidfd, &info, WSTOPPED | WNOWAIT), ==, 0);
     g_assert_cmpint(info.si_code, ==, CLD_STOPPED);
     close(pidfd);
 }
@@ -448,7 +461,8 @@ testStartRunning(void)
     g_assert_cmpint(virDomainGetID(dom), >, 0);
 
     /* libvirt 9.0's order: RESUMED/UNPAUSED (from 'cont') then STARTED/BOOTED */
-    ev = waitEvent(&f, "run1", VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    ev = waitEvent(&f, "run1", VIR_DOMAIN_EVENT_RESUMED,
+                   VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
     g_assert_cmpuint(countSeen(&f, "run1", VIR_DOMAIN_EVENT_STARTED), ==, 0);
     ev = waitEvent(&f, "run1", VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
     (void)ev;
@@ -495,7 +509,8 @@ testStartPaused(void)
     qemuPid(&f, "paused1");
     assertState(dom, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
     waitEvent(&f, "paused1", VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    waitEvent(&f, "paused1", VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    waitEvent(&f, "paused1", VIR_DOMAIN_EVENT_SUSPENDED,
+              VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
 
     /* start of a running domain */
     g_assert_cmpint(virDomainCreate(dom), ==, -1);
@@ -534,12 +549,14 @@ testAcpiShutdown(void)
                 "argument unsupported: QEMU guest agent is not configured");
     g_assert_cmpint(virDomainShutdown(dom), ==, 0);
 
-    ev = waitEvent(&f, "acpi1", VIR_DOMAIN_EVENT_SHUTDOWN, VIR_DOMAIN_EVENT_SHUTDOWN_GUEST);
+    ev = waitEvent(&f, "acpi1", VIR_DOMAIN_EVENT_SHUTDOWN,
+                   VIR_DOMAIN_EVENT_SHUTDOWN_GUEST);
     /* At delivery the domain is in shutdown, or already shut off by the
      * STOPPED that follows; never paused or running. */
     g_test_message("state at SHUTDOWN event: %d/%d", ev->state, ev->reason);
-    g_assert_true(ev->state == VIR_DOMAIN_SHUTDOWN || ev->state == -1 ||
-                  (ev->state == VIR_DOMAIN_SHUTOFF && ev->reason == VIR_DOMAIN_SHUTOFF_SHUTDOWN));
+    g_assert_true(
+        ev->state == VIR_DOMAIN_SHUTDOWN || ev->state == -1 ||
+        (ev->state == VIR_DOMAIN_SHUTOFF && ev->reason == VIR_DOMAIN_SHUTOFF_SHUTDOWN));
     waitEvent(&f, "acpi1", VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
     g_assert_cmpuint(countSeen(&f, "acpi1", VIR_DOMAIN_EVENT_SUSPENDED), ==, 0);
     g_assert_true(pidGone(pid));
@@ -609,7 +626,8 @@ testDestroyGracefulHung(void)
 
     g_assert_cmpint(virDomainDestroyFlags(dom, VIR_DOMAIN_DESTROY_GRACEFUL), ==, -1);
     msg = g_strdup_printf("Failed to terminate process %d with SIGTERM: "
-                          "Device or resource busy", (int)pid);
+                          "Device or resource busy",
+                          (int)pid);
     assertError(VIR_ERR_SYSTEM_ERROR, VIR_FROM_QEMU, msg);
     g_assert_cmpint(virGetLastError()->int1, ==, EBUSY);
     assertState(dom, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
@@ -632,7 +650,7 @@ static void
 testDestroyHungEscalates(void)
 {
     Fixture f;
-    GuestOpts o = { .kernel = true, .graceSec = 1 };   /* per-domain override */
+    GuestOpts o = { .kernel = true, .graceSec = 1 }; /* per-domain override */
     virDomainPtr dom;
     pid_t pid;
 
@@ -822,7 +840,9 @@ testQcow2(bool viaShutdown)
     Fixture f;
     g_autofree char *image = NULL;
     g_autofree char *cmd = NULL;
-    GuestOpts o = { .kernel = true, .extraCmdline = "virtkit.writedisk=1", .graceSec = -1 };
+    GuestOpts o = { .kernel = true,
+                    .extraCmdline = "virtkit.writedisk=1",
+                    .graceSec = -1 };
     virDomainPtr dom;
     int status = -1;
 
@@ -837,7 +857,8 @@ testQcow2(bool viaShutdown)
     waitSerial(&f, "disk1", "GUEST-READY", 1);
     if (viaShutdown) {
         g_assert_cmpint(virDomainShutdown(dom), ==, 0);
-        waitEvent(&f, "disk1", VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+        waitEvent(&f, "disk1", VIR_DOMAIN_EVENT_STOPPED,
+                  VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
     } else {
         g_assert_cmpint(virDomainDestroyFlags(dom, VIR_DOMAIN_DESTROY_GRACEFUL), ==, 0);
     }
@@ -953,16 +974,20 @@ testErrors(void)
 
     /* the QEMU driver's lifecycle rejections change nothing */
     {
-        const char *bad[] = { "<on_poweroff>preserve</on_poweroff>",
-                              "<on_reboot>rename-restart</on_reboot>",
-                              "<on_poweroff>restart</on_poweroff><on_reboot>destroy</on_reboot>" };
+        const char *bad[] = {
+            "<on_poweroff>preserve</on_poweroff>",
+            "<on_reboot>rename-restart</on_reboot>",
+            "<on_poweroff>restart</on_poweroff><on_reboot>destroy</on_reboot>"
+        };
 
         for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
-            g_autofree char *x = g_strdup_printf("<domain type='qemu'><name>bad%zu</name>"
-                                                 "<memory unit='MiB'>64</memory><os><type "
-                                                 "arch='x86_64' machine='q35'>hvm</type></os>"
-                                                 "<features><acpi/></features>"
-                                                 "%s</domain>", i, bad[i]);
+            g_autofree char *x =
+                g_strdup_printf("<domain type='qemu'><name>bad%zu</name>"
+                                "<memory unit='MiB'>64</memory><os><type "
+                                "arch='x86_64' machine='q35'>hvm</type></os>"
+                                "<features><acpi/></features>"
+                                "%s</domain>",
+                                i, bad[i]);
 
             g_assert_null(virDomainDefineXML(f.conn, x));
             assertError(VIR_ERR_CONFIG_UNSUPPORTED, VIR_FROM_QEMU, NULL);
@@ -997,7 +1022,8 @@ testErrors(void)
 static void
 reconnectChild(void)
 {
-    g_autofree char *job = g_build_filename(g_getenv("VKQEMU_TEST_BASE"), "reconnect-job", NULL);
+    g_autofree char *job =
+        g_build_filename(g_getenv("VKQEMU_TEST_BASE"), "reconnect-job", NULL);
     g_autofree char *text = NULL;
     g_auto(GStrv) lines = NULL;
     const char *root;
@@ -1030,7 +1056,8 @@ reconnectChild(void)
 static void
 runReconnectChild(Fixture *f, const char *name)
 {
-    g_autofree char *job = g_build_filename(g_getenv("VKQEMU_TEST_BASE"), "reconnect-job", NULL);
+    g_autofree char *job =
+        g_build_filename(g_getenv("VKQEMU_TEST_BASE"), "reconnect-job", NULL);
     g_autofree char *text = g_strdup_printf("%s\n%s\n", f->root, name);
 
     g_assert_true(g_file_set_contents(job, text, -1, NULL));
@@ -1181,7 +1208,7 @@ testReconnectPoweredOff(void)
     runReconnectChild(&f, "away");
     pid = qemuPid(&f, "away");
     powerOffBehindDriversBack(&f, "away");
-    g_assert_false(pidGone(pid));     /* waiting in 'shutdown' */
+    g_assert_false(pidGone(pid)); /* waiting in 'shutdown' */
 
     g_assert_nonnull((f.conn = virConnectOpen(f.uri)));
     fixtureRegister(&f);
@@ -1190,7 +1217,8 @@ testReconnectPoweredOff(void)
      * or its STOPPED/SHUTDOWN event is still to come */
     g_assert_cmpint(virDomainGetState(dom, &state, &reason, 0), ==, 0);
     if (state != VIR_DOMAIN_SHUTOFF)
-        waitEvent(&f, "away", VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+        waitEvent(&f, "away", VIR_DOMAIN_EVENT_STOPPED,
+                  VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
     assertState(dom, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_SHUTDOWN);
     g_assert_true(pidGone(pid));
     g_assert_cmpint(virDomainIsPersistent(dom), ==, 1);
@@ -1205,7 +1233,8 @@ testReconnectPoweredOff(void)
 static void
 testEmbedBadDefinitionQuiet(void)
 {
-    g_autofree char *root = g_build_filename(g_getenv("VKQEMU_TEST_BASE"), "bad-def", NULL);
+    g_autofree char *root =
+        g_build_filename(g_getenv("VKQEMU_TEST_BASE"), "bad-def", NULL);
     g_autofree char *etc = g_build_filename(root, "etc", NULL);
     g_autofree char *bad = g_build_filename(etc, "broken.xml", NULL);
 
@@ -1228,9 +1257,11 @@ testEmbedBadDefinitionQuiet(void)
         return;
     }
     g_assert_cmpint(g_mkdir_with_parents(etc, 0700), ==, 0);
-    g_assert_true(g_file_set_contents(bad, "<domain type='qemu'><name>broken</name>"
+    g_assert_true(g_file_set_contents(bad,
+                                      "<domain type='qemu'><name>broken</name>"
                                       "<uuid>c7a5fdbd-cdaf-9455-926a-d65c16db1809</uuid>"
-                                      "<memory>oops</memory></domain>\n", -1, NULL));
+                                      "<memory>oops</memory></domain>\n",
+                                      -1, NULL));
     g_test_trap_subprocess(NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDOUT);
     g_test_trap_assert_passed();
     g_test_trap_assert_stderr("");
@@ -1252,14 +1283,17 @@ main(int argc, char **argv)
 
     g_test_add_func("/qemu/reconnect/child", testReconnectChildCase);
 
-    if (!g_find_program_in_path("qemu-system-x86_64") || !g_find_program_in_path("qemu-img")) {
-        g_test_skip("qemu-system-x86_64 / qemu-img not installed (make deps installs them)");
+    if (!g_find_program_in_path("qemu-system-x86_64") ||
+        !g_find_program_in_path("qemu-img")) {
+        g_test_skip(
+            "qemu-system-x86_64 / qemu-img not installed (make deps installs them)");
         return g_test_run();
     }
     if (!g_test_subprocess()) {
         script = g_build_filename(VIRTKIT_SRCDIR, "scripts", "build-test-guest.sh", NULL);
-        if (!g_spawn_sync(NULL, (char *[]){ script, NULL }, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
-                          NULL, NULL, &out, NULL, &status, NULL) ||
+        if (!g_spawn_sync(NULL, (char *[]){ script, NULL }, NULL,
+                          G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status,
+                          NULL) ||
             !g_spawn_check_wait_status(status, NULL)) {
             g_printerr("scripts/build-test-guest.sh failed\n");
             return 1;
@@ -1282,7 +1316,8 @@ main(int argc, char **argv)
     g_test_add_func("/qemu/lifecycle/start-paused", testStartPaused);
     g_test_add_func("/qemu/lifecycle/errors", testErrors);
     g_test_add_func("/qemu/lifecycle/acpi-shutdown", testAcpiShutdown);
-    g_test_add_func("/qemu/lifecycle/shutdown-no-acpi-handler", testShutdownNoAcpiHandler);
+    g_test_add_func("/qemu/lifecycle/shutdown-no-acpi-handler",
+                    testShutdownNoAcpiHandler);
     g_test_add_func("/qemu/lifecycle/destroy-graceful", testDestroyGraceful);
     g_test_add_func("/qemu/lifecycle/destroy-graceful-hung", testDestroyGracefulHung);
     g_test_add_func("/qemu/lifecycle/destroy-hung-escalates", testDestroyHungEscalates);
@@ -1294,7 +1329,8 @@ main(int argc, char **argv)
     g_test_add_func("/qemu/lifecycle/on-reboot-destroy", testOnRebootDestroy);
     g_test_add_func("/qemu/lifecycle/qcow2-graceful-destroy", testQcow2Destroy);
     g_test_add_func("/qemu/lifecycle/qcow2-shutdown", testQcow2Shutdown);
-    g_test_add_func("/qemu/lifecycle/hung-does-not-block-others", testHungDoesNotBlockOthers);
+    g_test_add_func("/qemu/lifecycle/hung-does-not-block-others",
+                    testHungDoesNotBlockOthers);
     g_test_add_func("/qemu/reconnect/seed", testReconnectSeed);
     g_test_add_func("/qemu/reconnect/running", testReconnectRunning);
     g_test_add_func("/qemu/reconnect/powered-off-while-away", testReconnectPoweredOff);

@@ -147,7 +147,8 @@ testVirtTypes(void)
     g_assert_nonnull(caps);
     g_assert_cmpint(qemuCapsCheckVirtType(cache, caps, VIR_DOMAIN_VIRT_QEMU), ==, 0);
     kvm = qemuCapsKVMUsable(cache, caps, &why);
-    g_test_message("KVM usable: %s%s%s", kvm ? "yes" : "no", why ? ": " : "", why ? why : "");
+    g_test_message("KVM usable: %s%s%s", kvm ? "yes" : "no", why ? ": " : "",
+                   why ? why : "");
     virResetLastError();
     if (kvm) {
         g_assert_cmpint(qemuCapsCheckVirtType(cache, caps, VIR_DOMAIN_VIRT_KVM), ==, 0);
@@ -155,7 +156,8 @@ testVirtTypes(void)
         g_assert_nonnull(why);
         g_assert_cmpint(qemuCapsCheckVirtType(cache, caps, VIR_DOMAIN_VIRT_KVM), ==, -1);
         g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_CONFIG_UNSUPPORTED);
-        g_assert_nonnull(strstr(virGetLastErrorMessage(), "does not support virt type 'kvm'"));
+        g_assert_nonnull(
+            strstr(virGetLastErrorMessage(), "does not support virt type 'kvm'"));
         g_assert_nonnull(strstr(virGetLastErrorMessage(), why));
     }
     virResetLastError();
@@ -199,8 +201,9 @@ testPostParse(void)
     def.os.arch = g_strdup("aarch64");
     g_assert_cmpint(qemuCapsDomainDefPostParse(caps, &def), ==, 0);
     g_assert_cmpint(qemuValidateDomainDef(&def, caps), ==, -1);
-    g_assert_cmpstr(virGetLastErrorMessage(), ==,
-                    "unsupported configuration: No guest options available for arch 'aarch64'");
+    g_assert_cmpstr(
+        virGetLastErrorMessage(), ==,
+        "unsupported configuration: No guest options available for arch 'aarch64'");
     g_free(def.os.machine);
     g_free(def.os.arch);
     g_free(def.emulator);

@@ -40,33 +40,39 @@
 #include "qemu_monitor.h"
 #include "virerror.h"
 
-#define SAFETY_CAP_US (60 * G_USEC_PER_SEC)   /* only to end a hung test */
+#define SAFETY_CAP_US (60 * G_USEC_PER_SEC) /* only to end a hung test */
 
-typedef enum { ENT_SEND, ENT_EXPECT, ENT_EOF, ENT_RAW, ENT_BIG } EntryKind;
+typedef enum {
+    ENT_SEND,
+    ENT_EXPECT,
+    ENT_EOF,
+    ENT_RAW,
+    ENT_BIG
+} EntryKind;
 
 typedef struct {
     EntryKind kind;
-    char *text;             /* line, raw text */
-    size_t big;             /* ENT_BIG size */
-    int timeoutMs;          /* ENT_EXPECT: -1 default */
-    int errCode;            /* ENT_EXPECT: expected failure code, 0 none */
+    char *text;    /* line, raw text */
+    size_t big;    /* ENT_BIG size */
+    int timeoutMs; /* ENT_EXPECT: -1 default */
+    int errCode;   /* ENT_EXPECT: expected failure code, 0 none */
     char *errText;
 } Entry;
 
 typedef struct {
-    GPtrArray *entries;     /* Entry * */
+    GPtrArray *entries; /* Entry * */
     bool eofError;
     int openErrCode;
     char *openErrText;
 
-    int fd;                 /* fake QEMU's end */
+    int fd; /* fake QEMU's end */
     GThread *thread;
-    char *serverError;      /* first mismatch seen by the fake */
-    GHashTable *ids;        /* recorded id -> id used by the client */
+    char *serverError; /* first mismatch seen by the fake */
+    GHashTable *ids;   /* recorded id -> id used by the client */
 
     GMutex lock;
     GCond cond;
-    GPtrArray *events;      /* "NAME|data|timestamp" */
+    GPtrArray *events; /* "NAME|data|timestamp" */
     int eofCount;
     bool eofWasError;
 } Case;
@@ -106,7 +112,7 @@ caseLoad(const char *path)
         if (!*l || l[0] == '#')
             continue;
         if (g_str_has_prefix(l, "!! ")) {
-            Entry *prev = NULL;   /* directives apply to the last command */
+            Entry *prev = NULL; /* directives apply to the last command */
             const char *arg = l + 3;
 
             for (guint j = c->entries->len; j > 0 && !prev; j--) {
@@ -205,7 +211,7 @@ writeAll(int fd, const char *buf, size_t len)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return false;       /* the client is gone: fine, stop */
+            return false; /* the client is gone: fine, stop */
         buf += n;
         len -= n;
     }
@@ -265,8 +271,8 @@ fakeQemu(gpointer data)
 
             if (real) {
                 json_object_object_add(o, "id", json_object_new_string(real));
-                line = g_strdup_printf("%s\n", json_object_to_json_string_ext(o,
-                                                 JSON_C_TO_STRING_SPACED));
+                line = g_strdup_printf(
+                    "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED));
             } else {
                 line = g_strdup_printf("%s\n", e->text);
             }
@@ -302,9 +308,10 @@ fakeQemu(gpointer data)
                 goto done;
             }
             got = parseObject(line);
-            if (!got || g_strcmp0(objString(got, "execute"), objString(want, "execute")) ||
+            if (!got ||
+                g_strcmp0(objString(got, "execute"), objString(want, "execute")) ||
                 json_object_object_get_ex(want, "arguments", &wa) !=
-                json_object_object_get_ex(got, "arguments", &ga) ||
+                    json_object_object_get_ex(got, "arguments", &ga) ||
                 (wa && !json_object_equal(wa, ga)) || !objString(got, "id")) {
                 serverFail(c, g_strdup_printf("expected %s, got %s", e->text, line));
                 goto done;
@@ -324,7 +331,7 @@ fakeQemu(gpointer data)
             break;
         serverFail(c, g_strdup_printf("unexpected command after the end: %s", line));
     }
- done:
+done:
     close(c->fd);
     return NULL;
 }
@@ -336,8 +343,10 @@ onEvent(qemuMonitor *mon, const char *name, json_object *data, gint64 ts, void *
 
     g_mutex_lock(&c->lock);
     g_ptr_array_add(c->events, g_strdup_printf("%s|%s|%" G_GINT64_FORMAT, name,
-                    data ? json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN) : "",
-                    ts));
+                                               data ? json_object_to_json_string_ext(
+                                                          data, JSON_C_TO_STRING_PLAIN)
+                                                    : "",
+                                               ts));
     g_mutex_unlock(&c->lock);
 }
 
@@ -419,12 +428,14 @@ runCommand(Case *c, qemuMonitor *mon, guint idx)
         if (rc == 0) {
             json_object_object_get_ex(reply, "return", &want);
             g_assert_cmpstr(status, ==, objString(want, "status"));
-            g_assert_cmpint(running, ==,
-                            json_object_get_boolean(json_object_object_get(want, "running")));
+            g_assert_cmpint(
+                running, ==,
+                json_object_get_boolean(json_object_object_get(want, "running")));
         }
     } else if (g_str_equal(name, "set-action") && e->timeoutMs < 0) {
-        rc = qemuMonitorSetAction(mon, objString(args, "shutdown"), objString(args, "reboot"),
-                                  objString(args, "watchdog"), objString(args, "panic"));
+        rc = qemuMonitorSetAction(mon, objString(args, "shutdown"),
+                                  objString(args, "reboot"), objString(args, "watchdog"),
+                                  objString(args, "panic"));
     } else if (g_str_equal(name, "cont") && e->timeoutMs < 0) {
         rc = qemuMonitorCont(mon);
     } else if (g_str_equal(name, "stop") && e->timeoutMs < 0) {
@@ -486,24 +497,27 @@ testConversation(gconstpointer data)
         if (e->kind != ENT_SEND)
             continue;
         if (!(o = parseObject(e->text)))
-            break;              /* unparseable: the monitor dies here */
+            break; /* unparseable: the monitor dies here */
         if (json_object_object_get_ex(o, "QMP", &v) &&
             json_object_object_get_ex(v, "version", &v) &&
             json_object_object_get_ex(v, "qemu", &v))
-            wantVersion = json_object_get_int(json_object_object_get(v, "major")) * 1000000UL +
-                          json_object_get_int(json_object_object_get(v, "minor")) * 1000UL +
-                          json_object_get_int(json_object_object_get(v, "micro"));
+            wantVersion =
+                json_object_get_int(json_object_object_get(v, "major")) * 1000000UL +
+                json_object_get_int(json_object_object_get(v, "minor")) * 1000UL +
+                json_object_get_int(json_object_object_get(v, "micro"));
         if (!objString(o, "event"))
             continue;
         json_object_object_get_ex(o, "data", &d);
         json_object_object_get_ex(o, "timestamp", &ts);
-        g_ptr_array_add(wantEvents, g_strdup_printf("%s|%s|%" G_GINT64_FORMAT,
-                        objString(o, "event"),
-                        d ? json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN) : "",
-                        ts ? json_object_get_int64(json_object_object_get(ts, "seconds")) *
+        g_ptr_array_add(
+            wantEvents,
+            g_strdup_printf(
+                "%s|%s|%" G_GINT64_FORMAT, objString(o, "event"),
+                d ? json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN) : "",
+                ts ? json_object_get_int64(json_object_object_get(ts, "seconds")) *
                              G_USEC_PER_SEC +
-                             json_object_get_int64(json_object_object_get(ts, "microseconds"))
-                           : (gint64)-1));
+                         json_object_get_int64(json_object_object_get(ts, "microseconds"))
+                   : (gint64)-1));
     }
 
     g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
@@ -564,15 +578,16 @@ testConversation(gconstpointer data)
 
 /* ---- behaviour beyond one conversation ------------------------------- */
 
-#define GREETING "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, \"minor\": 2, " \
-                 "\"major\": 7}, \"package\": \"\"}, \"capabilities\": [\"oob\"]}}\n"
+#define GREETING                                                        \
+    "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, \"minor\": 2, " \
+    "\"major\": 7}, \"package\": \"\"}, \"capabilities\": [\"oob\"]}}\n"
 
 typedef struct {
     int fd;
-    int answer;             /* how many commands after qmp_capabilities to echo */
+    int answer; /* how many commands after qmp_capabilities to echo */
     GMutex lock;
     GCond cond;
-    int received;           /* commands read (after qmp_capabilities) */
+    int received; /* commands read (after qmp_capabilities) */
 } Echo;
 
 /* Greets, answers qmp_capabilities, then echoes "arguments" back as the
@@ -671,12 +686,15 @@ testConcurrentCommands(void)
         g_autofree char *reply = NULL;
         g_autoptr(json_object) o = NULL;
 
-        g_assert_cmpint(qemuMonitorCommandText(mon, "{\"execute\":\"echo\",\"arguments\":"
-                                               "{\"n\":5},\"id\":\"mine\"}", 30000, &reply),
+        g_assert_cmpint(qemuMonitorCommandText(mon,
+                                               "{\"execute\":\"echo\",\"arguments\":"
+                                               "{\"n\":5},\"id\":\"mine\"}",
+                                               30000, &reply),
                         ==, 0);
         g_assert_nonnull(o = parseObject(reply));
         g_assert_cmpint(json_object_get_int(json_object_object_get(
-                            json_object_object_get(o, "return"), "n")), ==, 5);
+                            json_object_object_get(o, "return"), "n")),
+                        ==, 5);
         g_assert_true(g_str_has_prefix(objString(o, "id"), "virtkit-"));
         virResetLastError();
         g_assert_cmpint(qemuMonitorCommandText(mon, "[1]", 30000, &reply), ==, -1);
@@ -830,8 +848,8 @@ testCloseFromCallback(void)
  * freeing its callback data after Close saw it used. Close must wait for a
  * running callback. The callback here is slow, to make the overlap certain. */
 typedef struct {
-    gint inCallback;        /* atomic */
-    gint entered;           /* atomic */
+    gint inCallback; /* atomic */
+    gint entered;    /* atomic */
 } SlowEOF;
 
 static void
@@ -868,11 +886,12 @@ testCloseDuringEOFCallback(void)
         t = g_thread_new("opener", openWithCallbacks, &oc);
         g_assert_nonnull(line = readLine(sv[1], rbuf));
         g_assert_nonnull(cmd = parseObject(line));
-        reply = g_strdup_printf("{\"return\": {}, \"id\": \"%s\"}\n", objString(cmd, "id"));
+        reply =
+            g_strdup_printf("{\"return\": {}, \"id\": \"%s\"}\n", objString(cmd, "id"));
         g_assert_true(writeAll(sv[1], reply, strlen(reply)));
         g_thread_join(t);
         g_assert_nonnull(o.mon);
-        close(sv[1]);           /* QEMU hangs up */
+        close(sv[1]); /* QEMU hangs up */
         while (!g_atomic_int_get(&s.entered) && g_get_monotonic_time() < cap)
             g_usleep(1000);
         g_assert_true(g_atomic_int_get(&s.entered));
@@ -917,6 +936,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemu/monitor/concurrent-commands", testConcurrentCommands);
     g_test_add_func("/qemu/monitor/close-while-waiting", testCloseWhileWaiting);
     g_test_add_func("/qemu/monitor/close-from-callback", testCloseFromCallback);
-    g_test_add_func("/qemu/monitor/close-during-eof-callback", testCloseDuringEOFCallback);
+    g_test_add_func("/qemu/monitor/close-during-eof-callback",
+                    testCloseDuringEOFCallback);
     return g_test_run();
 }

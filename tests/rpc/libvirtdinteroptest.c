@@ -22,18 +22,17 @@
 #define NOBODY 65534
 #define DEADLINE_US (60 * G_USEC_PER_SEC)
 
-static const char guestXML[] =
-    "<domain type='qemu'>\n"
-    "  <name>vkinterop</name>\n"
-    "  <memory unit='KiB'>65536</memory>\n"
-    "  <vcpu>1</vcpu>\n"
-    "  <os><type arch='x86_64' machine='pc'>hvm</type></os>\n"
-    "</domain>\n";
+static const char guestXML[] = "<domain type='qemu'>\n"
+                               "  <name>vkinterop</name>\n"
+                               "  <memory unit='KiB'>65536</memory>\n"
+                               "  <vcpu>1</vcpu>\n"
+                               "  <os><type arch='x86_64' machine='pc'>hvm</type></os>\n"
+                               "</domain>\n";
 
 typedef struct {
     GMutex lock;
     GCond cond;
-    GString *events;            /* "0/0 2/0 ..." event/detail pairs */
+    GString *events; /* "0/0 2/0 ..." event/detail pairs */
     int closes;
     int closeReason;
 } Seen;
@@ -110,9 +109,19 @@ startLibvirtd(void)
     g_autofree char *run = g_build_filename(dir, "run", NULL);
     g_autofree char *xdg = g_strdup_printf("XDG_RUNTIME_DIR=%s", run);
     const char *argv[] = {
-        "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-        "env", "-i", home, xdg, "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-        LIBVIRTD, "--timeout", "300", NULL,
+        "setpriv",
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "env",
+        "-i",
+        home,
+        xdg,
+        "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+        LIBVIRTD,
+        "--timeout",
+        "300",
+        NULL,
     };
     g_autoptr(GError) err = NULL;
     gint64 end = g_get_monotonic_time() + DEADLINE_US;
@@ -122,7 +131,8 @@ startLibvirtd(void)
     chownTree(run);
     g_assert_true(g_spawn_async(dir, (char **)argv, NULL,
                                 G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
-                                G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                    G_SPAWN_STDOUT_TO_DEV_NULL |
+                                    G_SPAWN_STDERR_TO_DEV_NULL,
                                 NULL, NULL, &daemonPid, &err));
     sockpath = g_build_filename(run, "libvirt", "libvirt-sock", NULL);
     /* Poll for the socket with a deadline (it appears once libvirtd listens). */
@@ -176,8 +186,9 @@ testSchedulerOverLibvirtd(void)
     /* libvirt's test driver refuses the STRING_OKAY both public layers add */
     g_assert_cmpint(virDomainGetSchedulerParametersFlags(dom, params, &n, 0), ==, -1);
     g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
-    g_assert_cmpstr(virGetLastErrorMessage(), ==,
-                    "unsupported flags (0x4) in function testDomainGetSchedulerParametersFlags");
+    g_assert_cmpstr(
+        virGetLastErrorMessage(), ==,
+        "unsupported flags (0x4) in function testDomainGetSchedulerParametersFlags");
 
     memset(set, 0, sizeof(set));
     strcpy(set[0].field, "weight");
@@ -190,7 +201,8 @@ testSchedulerOverLibvirtd(void)
     set[1].value.s = (char *)"x";
     g_assert_cmpint(virDomainSetSchedulerParameters(dom, set + 1, 1), ==, -1);
     g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
-    g_assert_cmpstr(virGetLastErrorMessage(), ==, "invalid argument: invalid type 'string' "
+    g_assert_cmpstr(virGetLastErrorMessage(), ==,
+                    "invalid argument: invalid type 'string' "
                     "for parameter 'weight', expected 'uint'");
     strcpy(set[1].field, "cap");
     set[1].type = VIR_TYPED_PARAM_UINT;
@@ -217,8 +229,8 @@ testInterop(void)
     g_autofree char *setpriv = g_find_program_in_path("setpriv");
     g_autofree char *qemu = g_find_program_in_path("qemu-system-x86_64");
 
-    if (geteuid() != 0 || !g_file_test(LIBVIRTD, G_FILE_TEST_IS_EXECUTABLE) ||
-        !setpriv || !qemu) {
+    if (geteuid() != 0 || !g_file_test(LIBVIRTD, G_FILE_TEST_IS_EXECUTABLE) || !setpriv ||
+        !qemu) {
         g_test_skip("needs root, libvirtd, setpriv and qemu-system-x86_64");
         return;
     }
@@ -245,34 +257,35 @@ testInterop(void)
     g_assert_nonnull(err);
     g_assert_cmpint(err->code, ==, VIR_ERR_NO_DOMAIN);
     g_assert_cmpint(err->domain, ==, VIR_FROM_QEMU);
-    g_assert_cmpstr(err->message, ==, "Domain not found: no domain with matching name 'nosuch'");
+    g_assert_cmpstr(err->message, ==,
+                    "Domain not found: no domain with matching name 'nosuch'");
 
-    cbid = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                            (virConnectDomainEventGenericCallback)
-                                            (void (*)(void))lifecycleCb, NULL, NULL);
+    cbid = virConnectDomainEventRegisterAny(
+        conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+        (virConnectDomainEventGenericCallback)(void (*)(void))lifecycleCb, NULL, NULL);
     g_assert_cmpint(cbid, >=, 0);
     g_assert_cmpint(virConnectRegisterCloseCallback(conn, closeCb, NULL, NULL), ==, 0);
 
     dom = virDomainDefineXML(conn, guestXML);
     g_assert_nonnull(dom);
-    g_assert_true(waitEvent("0/0 "));                   /* DEFINED/ADDED */
+    g_assert_true(waitEvent("0/0 ")); /* DEFINED/ADDED */
     g_assert_cmpint((int)virDomainGetID(dom), ==, -1);
 
     g_assert_cmpint(virDomainCreate(dom), ==, 0);
     /* DOMAIN_CREATE + LOOKUP_BY_UUID gave us the live id. */
     g_assert_cmpint((int)virDomainGetID(dom), >, 0);
-    g_assert_true(waitEvent("2/0 "));                   /* STARTED/BOOTED */
+    g_assert_true(waitEvent("2/0 ")); /* STARTED/BOOTED */
     g_assert_cmpint(virDomainGetState(dom, &state, &reason, 0), ==, 0);
     g_assert_cmpint(state, ==, VIR_DOMAIN_RUNNING);
     g_assert_cmpint(reason, ==, 1);
 
     g_assert_cmpint(virDomainDestroy(dom), ==, 0);
-    g_assert_true(waitEvent("5/1 "));                   /* STOPPED/DESTROYED */
+    g_assert_true(waitEvent("5/1 ")); /* STOPPED/DESTROYED */
     g_assert_cmpint(virDomainGetState(dom, &state, &reason, 0), ==, 0);
     g_assert_cmpint(state, ==, VIR_DOMAIN_SHUTOFF);
     g_assert_cmpint(reason, ==, 2);
     g_assert_cmpint(virDomainUndefine(dom), ==, 0);
-    g_assert_true(waitEvent("1/0 "));                   /* UNDEFINED/REMOVED */
+    g_assert_true(waitEvent("1/0 ")); /* UNDEFINED/REMOVED */
     virDomainFree(dom);
     g_assert_cmpint(virConnectDomainEventDeregisterAny(conn, cbid), ==, 0);
 
@@ -290,7 +303,8 @@ testInterop(void)
     g_assert_cmpint(virConnectIsAlive(conn), ==, 0);
     g_assert_null(virDomainLookupByName(conn, "vkinterop"));
     g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INTERNAL_ERROR);
-    g_assert_cmpstr(virGetLastErrorMessage(), ==, "internal error: client socket is closed");
+    g_assert_cmpstr(virGetLastErrorMessage(), ==,
+                    "internal error: client socket is closed");
     virConnectClose(conn);
 }
 

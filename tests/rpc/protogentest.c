@@ -13,8 +13,7 @@
 /* Decode @len bytes at @buf with @filter into a fresh object of @size,
  * check that every byte was consumed, re-encode and compare. */
 static bool
-roundTrip(const guint8 *buf, size_t len, virXdrFilter filter, size_t size,
-          GString *why)
+roundTrip(const guint8 *buf, size_t len, virXdrFilter filter, size_t size, GString *why)
 {
     g_autofree void *obj = g_malloc0(MAX(size, 1));
     g_autofree guint8 *out = NULL;
@@ -40,12 +39,12 @@ roundTrip(const guint8 *buf, size_t len, virXdrFilter filter, size_t size,
     }
     out = virXdrSteal(&enc, &outlen);
     if (outlen != len || memcmp(out, buf, len) != 0) {
-        g_string_printf(why, "re-encoded %zu bytes differ from the %zu received",
-                        outlen, len);
+        g_string_printf(why, "re-encoded %zu bytes differ from the %zu received", outlen,
+                        len);
         goto cleanup;
     }
     ok = true;
- cleanup:
+cleanup:
     virXdrFree(filter, obj);
     return ok;
 }
@@ -141,8 +140,8 @@ testLibvirtFrames(void)
             /* void: libvirt sent nothing after the header */
             g_assert_cmpuint(len, ==, 28);
         } else if (!roundTrip(bytes + 28, len - 28, filter, size, why)) {
-            g_error("line %zu (%s %s, type %d status %d): %s", i + 1, f[0], p->name,
-                    type, status, why->str);
+            g_error("line %zu (%s %s, type %d status %d): %s", i + 1, f[0], p->name, type,
+                    status, why->str);
         }
         g_hash_table_add(procs, GINT_TO_POINTER(proc));
         frames++;
@@ -153,8 +152,8 @@ testLibvirtFrames(void)
     g_assert_cmpuint(nosupport, >=, 10);
     g_assert_cmpuint(g_hash_table_size(procs), >=, 100);
     if (g_test_verbose())
-        g_printerr("%zu frames, %u procedures, %zu NO_SUPPORT answers checked\n",
-                   frames, g_hash_table_size(procs), nosupport);
+        g_printerr("%zu frames, %u procedures, %zu NO_SUPPORT answers checked\n", frames,
+                   g_hash_table_size(procs), nosupport);
 }
 
 /* Known values to known bytes for the constructs the 56 hand-written
@@ -163,24 +162,26 @@ static void
 testKnownBytes(void)
 {
     remote_typed_param params[2] = {
-        { .field = (char *)"a", .value = { .type = 7,
-          .remote_typed_param_value_u.s = (char *)"xy" } },
-        { .field = (char *)"cpu_shares", .value = { .type = 4,
-          .remote_typed_param_value_u.ul = 0x0102030405060708ULL } },
+        { .field = (char *)"a",
+          .value = { .type = 7, .remote_typed_param_value_u.s = (char *)"xy" } },
+        { .field = (char *)"cpu_shares",
+          .value = { .type = 4,
+                     .remote_typed_param_value_u.ul = 0x0102030405060708ULL } },
     };
     remote_domain_set_scheduler_parameters_flags_args a = {
         .dom = { .name = (char *)"d", .id = 3 },
-        .params_len = 2, .params_val = params, .flags = 1,
+        .params_len = 2,
+        .params_val = params,
+        .flags = 1,
     };
     static const guint8 want[] = {
-        0, 0, 0, 1, 'd', 0, 0, 0,                               /* name */
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,         /* uuid */
-        0, 0, 0, 3,                                             /* id */
-        0, 0, 0, 2,                                             /* params_len */
-        0, 0, 0, 1, 'a', 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 2, 'x', 'y', 0, 0,
-        0, 0, 0, 10, 'c', 'p', 'u', '_', 's', 'h', 'a', 'r', 'e', 's', 0, 0,
-        0, 0, 0, 4, 1, 2, 3, 4, 5, 6, 7, 8,
-        0, 0, 0, 1,                                             /* flags */
+        0, 0, 0, 1, 'd', 0,  0,   0,                                         /* name */
+        0, 0, 0, 0, 0,   0,  0,   0,   0,   0,   0,   0,   0,   0,   0,   0, /* uuid */
+        0, 0, 0, 3,                                                          /* id */
+        0, 0, 0, 2, /* params_len */
+        0, 0, 0, 1, 'a', 0,  0,   0,   0,   0,   0,   7,   0,   0,   0,   2,   'x', 'y',
+        0, 0, 0, 0, 0,   10, 'c', 'p', 'u', '_', 's', 'h', 'a', 'r', 'e', 's', 0,   0,
+        0, 0, 0, 4, 1,   2,  3,   4,   5,   6,   7,   8,   0,   0,   0,   1, /* flags */
     };
     g_autoptr(GString) why = g_string_new(NULL);
     g_autofree guint8 *out = NULL;
@@ -191,7 +192,8 @@ testKnownBytes(void)
     remote_domain_set_scheduler_parameters_flags_args back = { 0 };
     remote_connect_domain_event_callback_register_any_args reg = { .eventID = 5 };
     remote_nonnull_domain dom = { .name = (char *)"x" };
-    remote_domain_pin_vcpu_args pin = { .cpumap_len = 3, .cpumap_val = (guint8 *)"\x01\x02\x03" };
+    remote_domain_pin_vcpu_args pin = { .cpumap_len = 3,
+                                        .cpumap_val = (guint8 *)"\x01\x02\x03" };
     guint8 big[8] = { 0, 0, 0, 0, 0x7f, 0xff, 0xff, 0xff };
 
     virXdrInitEncode(&enc, VIR_NET_MESSAGE_MAX);
@@ -205,7 +207,7 @@ testKnownBytes(void)
     /* an unknown union arm is a decode failure, and what was decoded
      * before it is freed (ASan) */
     memcpy(bad, want, sizeof(want));
-    bad[43] = 9;                                    /* first param's type */
+    bad[43] = 9; /* first param's type */
     virXdrInitDecode(&dec, bad, sizeof(bad));
     g_assert_false(remote_domain_set_scheduler_parameters_flags_args_filter(&dec, &back));
     g_assert_cmpstr(dec.error, ==, "unknown union discriminant");
@@ -221,13 +223,15 @@ testKnownBytes(void)
 
     /* optional struct: absent, then present */
     virXdrInitEncode(&enc, 1024);
-    g_assert_true(remote_connect_domain_event_callback_register_any_args_filter(&enc, &reg));
+    g_assert_true(
+        remote_connect_domain_event_callback_register_any_args_filter(&enc, &reg));
     g_assert_cmpuint(enc.len, ==, 8);
     g_assert_cmpuint(rd32(enc.buf + 4), ==, 0);
     virXdrClear(&enc);
     reg.dom = &dom;
     virXdrInitEncode(&enc, 1024);
-    g_assert_true(remote_connect_domain_event_callback_register_any_args_filter(&enc, &reg));
+    g_assert_true(
+        remote_connect_domain_event_callback_register_any_args_filter(&enc, &reg));
     g_assert_cmpuint(enc.len, ==, 8 + 4 + 4 + 16 + 4);
     g_assert_cmpuint(rd32(enc.buf + 4), ==, 1);
     g_assert_true(roundTrip(enc.buf, enc.len,
@@ -298,10 +302,10 @@ testTables(void)
     g_assert_false(p->flags & REMOTE_PROC_READONLY_OK);
     p = remoteProgramProcedure(remote, REMOTE_PROC_DOMAIN_GET_XML_DESC);
     g_assert_true(p->flags & REMOTE_PROC_READONLY_OK);
-    g_assert_cmpuint(p->roSecureMask, ==, 0x9);    /* XML_SECURE | XML_MIGRATABLE */
+    g_assert_cmpuint(p->roSecureMask, ==, 0x9); /* XML_SECURE | XML_MIGRATABLE */
     g_assert_cmpint(p->flagsOffset, ==, offsetof(remote_domain_get_xml_desc_args, flags));
     p = remoteProgramProcedure(remote, REMOTE_PROC_DOMAIN_GET_VCPUS_FLAGS);
-    g_assert_cmpuint(p->roFlagsMask, ==, 0x8);     /* VCPU_GUEST */
+    g_assert_cmpuint(p->roFlagsMask, ==, 0x8); /* VCPU_GUEST */
     p = remoteProgramProcedure(remote, REMOTE_PROC_STORAGE_VOL_DOWNLOAD);
     g_assert_true(p->flags & REMOTE_PROC_STREAM_READ);
     p = remoteProgramProcedure(remote, REMOTE_PROC_STORAGE_VOL_UPLOAD);
@@ -323,7 +327,8 @@ testTables(void)
     g_assert_true(p->argsFilter == qemu_domain_monitor_command_args_filter);
     p = remoteProgramProcedure(qemu, QEMU_PROC_DOMAIN_MONITOR_EVENT);
     g_assert_true(p->flags & REMOTE_PROC_EVENT);
-    g_assert_nonnull(remoteProgramProcedure(qemu, QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES));
+    g_assert_nonnull(
+        remoteProgramProcedure(qemu, QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES));
     g_assert_null(remoteProgramProcedure(qemu, 8));
     g_assert_cmpint(QEMU_PROC_LAST, ==, 8);
 

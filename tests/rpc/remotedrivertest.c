@@ -40,12 +40,12 @@ typedef struct {
 
     GMutex lock;
     GCond cond;
-    GString *procs;             /* "66,60(10),1,..." */
+    GString *procs; /* "66,60(10),1,..." */
     char *openName;
     bool openNameSet;
     uint32_t openFlags;
-    int tinyId;                 /* -1 inactive */
-    virNetServerClient *last;   /* most recent client (ref) */
+    int tinyId;               /* -1 inactive */
+    virNetServerClient *last; /* most recent client (ref) */
 } Daemon;
 
 static Daemon *daemon_;
@@ -85,15 +85,19 @@ daemonDispatch(virNetServerClient *client, virNetMessage *msg, void *opaque)
         h->type == VIR_NET_CALL) {
         /* The QEMU program: answer "info status" as QEMU's HMP does. */
         qemu_domain_monitor_command_args a = { 0 };
-        qemu_domain_monitor_command_ret r = { .result = (char *)"VM status: running\r\n" };
+        qemu_domain_monitor_command_ret r = { .result =
+                                                  (char *)"VM status: running\r\n" };
 
         recordProc(d, 0x8087 * 1000 + h->proc, -1);
-        g_assert_true(virNetMessageDecodePayload(msg, qemu_domain_monitor_command_args_filter,
-                                                 &a, NULL));
-        if (g_str_equal(a.cmd, "info status") && a.flags == 1 && g_str_equal(a.dom.name, "tiny"))
-            virNetServerClientSendReply(client, h, qemu_domain_monitor_command_ret_filter, &r);
+        g_assert_true(virNetMessageDecodePayload(
+            msg, qemu_domain_monitor_command_args_filter, &a, NULL));
+        if (g_str_equal(a.cmd, "info status") && a.flags == 1 &&
+            g_str_equal(a.dom.name, "tiny"))
+            virNetServerClientSendReply(client, h, qemu_domain_monitor_command_ret_filter,
+                                        &r);
         else
-            virNetServerClientSendErrorSimple(client, h, VIR_ERR_INTERNAL_ERROR, VIR_FROM_QEMU,
+            virNetServerClientSendErrorSimple(client, h, VIR_ERR_INTERNAL_ERROR,
+                                              VIR_FROM_QEMU,
                                               "unexpected monitor command");
         virXdrFree(qemu_domain_monitor_command_args_filter, &a);
         virNetMessageFree(msg);
@@ -142,7 +146,8 @@ daemonDispatch(virNetServerClient *client, virNetMessage *msg, void *opaque)
             r.supported = d->feature15;
         else if (arg0 == 10)
             r.supported = d->feature10;
-        virNetServerClientSendReply(client, h, remote_connect_supports_feature_ret_filter, &r);
+        virNetServerClientSendReply(client, h, remote_connect_supports_feature_ret_filter,
+                                    &r);
         break;
     }
     case REMOTE_PROC_CONNECT_OPEN: {
@@ -170,19 +175,21 @@ daemonDispatch(virNetServerClient *client, virNetMessage *msg, void *opaque)
         if (g_str_equal(a->name, "tiny")) {
             remote_domain_lookup_by_name_ret r;
             fillTiny(d, &r.dom);
-            virNetServerClientSendReply(client, h, remote_domain_lookup_by_name_ret_filter, &r);
+            virNetServerClientSendReply(client, h,
+                                        remote_domain_lookup_by_name_ret_filter, &r);
         } else {
-            g_autofree char *m =
-                g_strdup_printf("Domain not found: no domain with matching name '%s'",
-                                a->name);
-            virNetServerClientSendErrorSimple(client, h, VIR_ERR_NO_DOMAIN, VIR_FROM_QEMU, m);
+            g_autofree char *m = g_strdup_printf(
+                "Domain not found: no domain with matching name '%s'", a->name);
+            virNetServerClientSendErrorSimple(client, h, VIR_ERR_NO_DOMAIN, VIR_FROM_QEMU,
+                                              m);
         }
         break;
     }
     case REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID: {
         remote_domain_lookup_by_uuid_ret r;
         fillTiny(d, &r.dom);
-        virNetServerClientSendReply(client, h, remote_domain_lookup_by_uuid_ret_filter, &r);
+        virNetServerClientSendReply(client, h, remote_domain_lookup_by_uuid_ret_filter,
+                                    &r);
         break;
     }
     case REMOTE_PROC_DOMAIN_CREATE:
@@ -197,7 +204,8 @@ daemonDispatch(virNetServerClient *client, virNetMessage *msg, void *opaque)
     }
     case REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS: {
         remote_nonnull_domain dom;
-        remote_connect_list_all_domains_ret r = { .domains_len = 1, .domains_val = &dom,
+        remote_connect_list_all_domains_ret r = { .domains_len = 1,
+                                                  .domains_val = &dom,
                                                   .ret = 1 };
         fillTiny(d, &dom);
         if (!((remote_connect_list_all_domains_args *)args)->need_results)
@@ -207,24 +215,33 @@ daemonDispatch(virNetServerClient *client, virNetMessage *msg, void *opaque)
         break;
     }
     case REMOTE_PROC_NODE_GET_INFO: {
-        remote_node_get_info_ret r = { .memory = 1024, .cpus = 4, .mhz = 1000, .nodes = 1,
-                                       .sockets = 1, .cores = 2, .threads = 2 };
+        remote_node_get_info_ret r = { .memory = 1024,
+                                       .cpus = 4,
+                                       .mhz = 1000,
+                                       .nodes = 1,
+                                       .sockets = 1,
+                                       .cores = 2,
+                                       .threads = 2 };
         g_strlcpy(r.model, "x86_64", sizeof(r.model));
         virNetServerClientSendReply(client, h, remote_node_get_info_ret_filter, &r);
         break;
     }
     case REMOTE_PROC_NODE_GET_SECURITY_MODEL: {
         remote_node_get_security_model_ret r = {
-            .model_len = 5, .model_val = (char *)"none", .doi_len = 2, .doi_val = (char *)"0",
+            .model_len = 5,
+            .model_val = (char *)"none",
+            .doi_len = 2,
+            .doi_val = (char *)"0",
         };
-        virNetServerClientSendReply(client, h, remote_node_get_security_model_ret_filter, &r);
+        virNetServerClientSendReply(client, h, remote_node_get_security_model_ret_filter,
+                                    &r);
         break;
     }
     case REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY: {
-        remote_connect_domain_event_callback_register_any_ret r = { .callbackID = 100 + arg0 };
-        virNetServerClientSendReply(client, h,
-                                    remote_connect_domain_event_callback_register_any_ret_filter,
-                                    &r);
+        remote_connect_domain_event_callback_register_any_ret r = { .callbackID =
+                                                                        100 + arg0 };
+        virNetServerClientSendReply(
+            client, h, remote_connect_domain_event_callback_register_any_ret_filter, &r);
         break;
     }
     case REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK:
@@ -340,7 +357,8 @@ openConn(const char *uri, unsigned int flags)
     conn->driver = &remoteHypervisorDriver;
     conn->uri = g_strdup(uri);
     conn->flags = flags;
-    if (remoteHypervisorDriver.connectOpen(conn, uri, NULL, flags) != VIR_DRV_OPEN_SUCCESS) {
+    if (remoteHypervisorDriver.connectOpen(conn, uri, NULL, flags) !=
+        VIR_DRV_OPEN_SUCCESS) {
         conn->driver = NULL;
         virObjectUnrefConnect(conn);
         return NULL;
@@ -390,8 +408,9 @@ testPreamble(Daemon *d, gconstpointer data)
     g_assert_cmpstr(d->openName, ==, "test:///default");
     g_assert_cmpuint(d->openFlags, ==, 0x6);
     g_assert_cmpint(remoteHypervisorDriver.connectIsAlive(conn), ==, 1);
-    g_assert_cmpint(remoteHypervisorDriver.connectRegisterCloseCallback(conn, closeCb,
-                                                                        NULL, NULL), ==, 0);
+    g_assert_cmpint(
+        remoteHypervisorDriver.connectRegisterCloseCallback(conn, closeCb, NULL, NULL),
+        ==, 0);
     g_mutex_lock(&seen.lock);
     closes = seen.closes;
     g_mutex_unlock(&seen.lock);
@@ -441,26 +460,28 @@ testOpenNames(Daemon *d, gconstpointer data)
     /* Not ours: other drivers' URIs are declined, bad ones refused. */
     {
         virConnectPtr conn = virGetConnect();
-        g_assert_cmpint(remoteHypervisorDriver.connectOpen(conn, "test:///default", NULL, 0),
-                        ==, VIR_DRV_OPEN_DECLINED);
-        g_assert_cmpint(remoteHypervisorDriver.connectOpen(conn, "qemu:///embed?root=/x",
-                                                           NULL, 0),
-                        ==, VIR_DRV_OPEN_DECLINED);
+        g_assert_cmpint(
+            remoteHypervisorDriver.connectOpen(conn, "test:///default", NULL, 0), ==,
+            VIR_DRV_OPEN_DECLINED);
+        g_assert_cmpint(
+            remoteHypervisorDriver.connectOpen(conn, "qemu:///embed?root=/x", NULL, 0),
+            ==, VIR_DRV_OPEN_DECLINED);
         /* Declined before flags are judged (another driver may know them). */
-        g_assert_cmpint(remoteHypervisorDriver.connectOpen(conn, "xen:///system", NULL, 0x80),
-                        ==, VIR_DRV_OPEN_DECLINED);
-        g_assert_cmpint(remoteHypervisorDriver.connectOpen(conn,
-                                                           "qemu+unix://host/system?socket=/x",
-                                                           NULL, 0),
+        g_assert_cmpint(
+            remoteHypervisorDriver.connectOpen(conn, "xen:///system", NULL, 0x80), ==,
+            VIR_DRV_OPEN_DECLINED);
+        g_assert_cmpint(remoteHypervisorDriver.connectOpen(
+                            conn, "qemu+unix://host/system?socket=/x", NULL, 0),
                         ==, VIR_DRV_OPEN_ERROR);
-        g_assert_cmpint(remoteHypervisorDriver.connectOpen(conn, "qemu+ssh://host/system",
-                                                           NULL, 0),
-                        ==, VIR_DRV_OPEN_ERROR);
+        g_assert_cmpint(
+            remoteHypervisorDriver.connectOpen(conn, "qemu+ssh://host/system", NULL, 0),
+            ==, VIR_DRV_OPEN_ERROR);
         virObjectUnrefConnect(conn);
     }
     /* No server: a clear error, no crash. */
     {
-        g_autofree char *uri = g_strdup_printf("qemu+unix:///system?socket=%s.none", d->path);
+        g_autofree char *uri =
+            g_strdup_printf("qemu+unix:///system?socket=%s.none", d->path);
         g_assert_null(openConn(uri, 0));
         g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_SYSTEM_ERROR);
     }
@@ -485,7 +506,7 @@ testCalls(Daemon *d, gconstpointer data)
     g_free(procsTake(d));
 
     g_assert_cmpstr(drv->connectGetType(conn), ==, "QEMU");
-    g_assert_cmpstr(drv->connectGetType(conn), ==, "QEMU");   /* cached: one call */
+    g_assert_cmpstr(drv->connectGetType(conn), ==, "QEMU"); /* cached: one call */
 
     /* The daemon's error arrives unchanged. */
     virResetLastError();
@@ -494,7 +515,8 @@ testCalls(Daemon *d, gconstpointer data)
     g_assert_nonnull(err);
     g_assert_cmpint(err->code, ==, VIR_ERR_NO_DOMAIN);
     g_assert_cmpint(err->domain, ==, VIR_FROM_QEMU);
-    g_assert_cmpstr(err->message, ==, "Domain not found: no domain with matching name 'nope'");
+    g_assert_cmpstr(err->message, ==,
+                    "Domain not found: no domain with matching name 'nope'");
 
     dom = drv->domainLookupByName(conn, "tiny");
     g_assert_nonnull(dom);
@@ -537,7 +559,8 @@ testCalls(Daemon *d, gconstpointer data)
         g_autofree char *res = NULL;
         g_autofree char *qseq = NULL;
 
-        g_assert_cmpint(drv->domainQemuMonitorCommand(dom, "info status", &res, 1), ==, 0);
+        g_assert_cmpint(drv->domainQemuMonitorCommand(dom, "info status", &res, 1), ==,
+                        0);
         g_assert_cmpstr(res, ==, "VM status: running\r\n");
         qseq = procsTake(d);
         g_assert_cmpstr(qseq, ==, "32903001");
@@ -587,20 +610,22 @@ sendLifecycle(Daemon *d, bool callback)
     g_mutex_unlock(&d->lock);
     if (callback) {
         remote_domain_event_callback_lifecycle_msg ev = { .callbackID = 100,
-                                                          .msg.event = 2, .msg.detail = 0 };
+                                                          .msg.event = 2,
+                                                          .msg.detail = 0 };
         fillTiny(d, &ev.msg.dom);
         ev.msg.dom.id = 3;
         virXdrFilter filter = remote_domain_event_callback_lifecycle_msg_filter;
-        g_assert_cmpint(virNetServerClientSendEvent(client, REMOTE_PROGRAM,
-                                                    REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
-                                                    filter, &ev), ==, 0);
+        g_assert_cmpint(virNetServerClientSendEvent(
+                            client, REMOTE_PROGRAM,
+                            REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE, filter, &ev),
+                        ==, 0);
     } else {
         remote_domain_event_lifecycle_msg ev = { .event = 5, .detail = 1 };
         fillTiny(d, &ev.dom);
-        g_assert_cmpint(virNetServerClientSendEvent(client, REMOTE_PROGRAM,
-                                                    REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE,
-                                                    remote_domain_event_lifecycle_msg_filter,
-                                                    &ev), ==, 0);
+        g_assert_cmpint(virNetServerClientSendEvent(
+                            client, REMOTE_PROGRAM, REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE,
+                            remote_domain_event_lifecycle_msg_filter, &ev),
+                        ==, 0);
     }
     virNetServerClientUnref(client);
 }
@@ -621,10 +646,9 @@ testEvents(Daemon *d, gconstpointer data)
     g_assert_nonnull(conn);
     g_free(procsTake(d));
 
-    id = drv->connectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                            (virConnectDomainEventGenericCallback)
-                                            (void (*)(void))lifecycleCb,
-                                            NULL, NULL);
+    id = drv->connectDomainEventRegisterAny(
+        conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+        (virConnectDomainEventGenericCallback)(void (*)(void))lifecycleCb, NULL, NULL);
     g_assert_cmpint(id, >=, 0);
     seq = procsTake(d);
     g_assert_cmpstr(seq, ==, legacy ? "167(0)" : "316(0)");
@@ -677,7 +701,8 @@ testRebootEvent(Daemon *d, gconstpointer data)
     g_assert_nonnull(conn);
     g_free(procsTake(d));
     id = drv->connectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
-                                            VIR_DOMAIN_EVENT_CALLBACK(rebootCb), NULL, NULL);
+                                            VIR_DOMAIN_EVENT_CALLBACK(rebootCb), NULL,
+                                            NULL);
     g_assert_cmpint(id, >=, 0);
     seq = procsTake(d);
     g_assert_cmpstr(seq, ==, "316(1)");
@@ -686,10 +711,10 @@ testRebootEvent(Daemon *d, gconstpointer data)
     g_mutex_lock(&d->lock);
     client = virNetServerClientRef(d->last);
     g_mutex_unlock(&d->lock);
-    g_assert_cmpint(virNetServerClientSendEvent(client, REMOTE_PROGRAM,
-                                                REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT,
-                                                remote_domain_event_callback_reboot_msg_filter,
-                                                &ev), ==, 0);
+    g_assert_cmpint(virNetServerClientSendEvent(
+                        client, REMOTE_PROGRAM, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT,
+                        remote_domain_event_callback_reboot_msg_filter, &ev),
+                    ==, 0);
     virNetServerClientUnref(client);
     g_assert_true(waitSeen(&reboots, 1));
     g_assert_cmpint(drv->connectDomainEventDeregisterAny(conn, id), ==, 0);

@@ -27,7 +27,8 @@ xdgPath(const char *a, const char *b)
 static int
 daemonPid(void)
 {
-    g_autofree char *lock = g_build_filename(root, "run", "virtkit", "virtkitd.lock", NULL);
+    g_autofree char *lock =
+        g_build_filename(root, "run", "virtkit", "virtkitd.lock", NULL);
     g_autofree char *text = NULL;
 
     if (!g_file_get_contents(lock, &text, NULL, NULL))

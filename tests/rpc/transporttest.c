@@ -18,20 +18,20 @@
 #include "remote_protocol.h"
 
 /* Payloads of the test program: any generated layout will do. */
-typedef remote_connect_supports_feature_args testIntMsg;        /* { int feature } */
+typedef remote_connect_supports_feature_args testIntMsg; /* { int feature } */
 #define testIntMsg_filter remote_connect_supports_feature_args_filter
-typedef remote_domain_lookup_by_name_args testStringMsg;        /* { string name } */
+typedef remote_domain_lookup_by_name_args testStringMsg; /* { string name } */
 #define testStringMsg_filter remote_domain_lookup_by_name_args_filter
 #include "virerror.h"
 #include "virnetclient.h"
 #include "virnetserver.h"
 
 #define TEST_PROG 0x11223344
-#define PROC_ECHO 1        /* args string -> ret string */
-#define PROC_FAIL 2        /* -> error 42/10 */
-#define PROC_SLOW 3        /* int -> int, answered later from a worker */
-#define PROC_SILENT 4      /* never answered (dead peer tests) */
-#define PROC_CLOSE 5       /* reply, then close with flush */
+#define PROC_ECHO 1   /* args string -> ret string */
+#define PROC_FAIL 2   /* -> error 42/10 */
+#define PROC_SLOW 3   /* int -> int, answered later from a worker */
+#define PROC_SILENT 4 /* never answered (dead peer tests) */
+#define PROC_CLOSE 5  /* reply, then close with flush */
 
 /* Deadline for anything we wait on; generous, never asserted as a time. */
 #define DEADLINE_US (30 * G_USEC_PER_SEC)
@@ -48,11 +48,11 @@ typedef struct {
     GCond cond;
     int nclosed;
     int ndispatched;
-    int nreplyFrames;       /* REPLY-type frames that reached dispatch (must stay 0) */
-    int nforeign;           /* frames of unknown programs handed to dispatch */
+    int nreplyFrames; /* REPLY-type frames that reached dispatch (must stay 0) */
+    int nforeign;     /* frames of unknown programs handed to dispatch */
     GThreadPool *workers;
     uint32_t lastPeerUid;
-    int kaInterval;         /* start server keepalive on new clients if > 0 */
+    int kaInterval; /* start server keepalive on new clients if > 0 */
     unsigned int kaCount;
 } Fixture;
 
@@ -126,9 +126,9 @@ testDispatch(virNetServerClient *client, virNetMessage *msg, void *opaque)
         break;
     }
     case PROC_FAIL:
-        virNetServerClientSendErrorSimple(client, &msg->header, VIR_ERR_NO_DOMAIN,
-                                          VIR_FROM_QEMU,
-                                          "Domain not found: no domain with matching name 'x'");
+        virNetServerClientSendErrorSimple(
+            client, &msg->header, VIR_ERR_NO_DOMAIN, VIR_FROM_QEMU,
+            "Domain not found: no domain with matching name 'x'");
         break;
     case PROC_SLOW: {
         Job *job = g_new0(Job, 1);
@@ -329,8 +329,10 @@ sendFD(int sock, int fd)
         char buf[CMSG_SPACE(sizeof(int))];
     } ctl;
     struct msghdr mh = {
-        .msg_iov = &iov, .msg_iovlen = 1,
-        .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+        .msg_iov = &iov,
+        .msg_iovlen = 1,
+        .msg_control = ctl.buf,
+        .msg_controllen = sizeof(ctl.buf),
     };
     struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 
@@ -351,7 +353,10 @@ testServerReceivesFDs(Fixture *f, gconstpointer data)
     int fd = rawConnect(f->path);
     int p[2];
     virNetMessageHeader h = {
-        .prog = TEST_PROG, .vers = 1, .proc = PROC_ECHO, .type = VIR_NET_CALL_WITH_FDS,
+        .prog = TEST_PROG,
+        .vers = 1,
+        .proc = PROC_ECHO,
+        .type = VIR_NET_CALL_WITH_FDS,
         .serial = 1,
     };
     testIntMsg two = { .feature = 2 };
@@ -362,9 +367,14 @@ testServerReceivesFDs(Fixture *f, gconstpointer data)
     testStringMsg in = { .name = (char *)"after fds" };
     testStringMsg echoed = { 0 };
     virNetMessageHeader h2 = {
-        .prog = TEST_PROG, .vers = 1, .proc = PROC_ECHO, .type = VIR_NET_CALL, .serial = 2,
+        .prog = TEST_PROG,
+        .vers = 1,
+        .proc = PROC_ECHO,
+        .type = VIR_NET_CALL,
+        .serial = 2,
     };
-    g_autoptr(virNetMessage) c2 = virNetMessageEncode(&h2, testStringMsg_filter, &in, NULL);
+    g_autoptr(virNetMessage) c2 =
+        virNetMessageEncode(&h2, testStringMsg_filter, &in, NULL);
 
     g_assert_cmpint(pipe(p), ==, 0);
     /* The payload starts with the count (2), as libvirt's client sends. */
@@ -397,7 +407,10 @@ testServerTooManyFDs(Fixture *f, gconstpointer data)
 {
     int fd = rawConnect(f->path);
     virNetMessageHeader h = {
-        .prog = TEST_PROG, .vers = 1, .proc = PROC_ECHO, .type = VIR_NET_CALL_WITH_FDS,
+        .prog = TEST_PROG,
+        .vers = 1,
+        .proc = PROC_ECHO,
+        .type = VIR_NET_CALL_WITH_FDS,
     };
     testIntMsg n = { .feature = 33 };
     g_autoptr(virNetMessage) c = virNetMessageEncode(&h, testIntMsg_filter, &n, NULL);
@@ -416,9 +429,9 @@ testCallReply(Fixture *f, gconstpointer data)
     testStringMsg out = { 0 };
 
     g_assert_nonnull(client);
-    g_assert_cmpint(virNetClientCall(client, TEST_PROG, PROC_ECHO,
-                                     testStringMsg_filter, &in,
-                                     testStringMsg_filter, &out), ==, 0);
+    g_assert_cmpint(virNetClientCall(client, TEST_PROG, PROC_ECHO, testStringMsg_filter,
+                                     &in, testStringMsg_filter, &out),
+                    ==, 0);
     g_assert_cmpstr(out.name, ==, "hello, world");
     virXdrFree(testStringMsg_filter, &out);
     g_assert_true(virNetClientIsOpen(client));
@@ -435,8 +448,8 @@ testErrorPassthrough(Fixture *f, gconstpointer data)
 
     g_assert_nonnull(client);
     virResetLastError();
-    g_assert_cmpint(virNetClientCall(client, TEST_PROG, PROC_FAIL, NULL, NULL,
-                                     NULL, NULL), ==, -1);
+    g_assert_cmpint(
+        virNetClientCall(client, TEST_PROG, PROC_FAIL, NULL, NULL, NULL, NULL), ==, -1);
     err = virGetLastError();
     g_assert_nonnull(err);
     g_assert_cmpint(err->code, ==, VIR_ERR_NO_DOMAIN);
@@ -445,7 +458,8 @@ testErrorPassthrough(Fixture *f, gconstpointer data)
                     "Domain not found: no domain with matching name 'x'");
 
     /* An unknown procedure gets the server's answer, the link stays up. */
-    g_assert_cmpint(virNetClientCall(client, TEST_PROG, 77, NULL, NULL, NULL, NULL), ==, -1);
+    g_assert_cmpint(virNetClientCall(client, TEST_PROG, 77, NULL, NULL, NULL, NULL), ==,
+                    -1);
     g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_NO_SUPPORT);
     g_assert_true(virNetClientIsOpen(client));
 }
@@ -499,7 +513,8 @@ static void
 testServerAnswersPing(Fixture *f, gconstpointer data)
 {
     int fd = rawConnect(f->path);
-    g_autoptr(virNetMessage) ping = virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING);
+    g_autoptr(virNetMessage) ping =
+        virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING);
     g_autoptr(virNetMessage) pong = NULL;
 
     writeAll(fd, ping->buf, ping->len);
@@ -555,7 +570,8 @@ testClientAnswersPing(void)
 {
     int sv[2];
     g_autoptr(virNetClient) client = NULL;
-    g_autoptr(virNetMessage) ping = virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING);
+    g_autoptr(virNetMessage) ping =
+        virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING);
     g_autoptr(virNetMessage) pong = NULL;
 
     g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
@@ -677,10 +693,11 @@ testDeadPeer(void)
     g_assert_cmpint(w.calls, ==, 1);
     g_assert_false(virNetClientIsOpen(client));
 
-    g_assert_cmpint(virNetClientCall(client, TEST_PROG, PROC_ECHO, NULL, NULL, NULL, NULL),
-                    ==, -1);
+    g_assert_cmpint(
+        virNetClientCall(client, TEST_PROG, PROC_ECHO, NULL, NULL, NULL, NULL), ==, -1);
     g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INTERNAL_ERROR);
-    g_assert_cmpstr(virGetLastErrorMessage(), ==, "internal error: client socket is closed");
+    g_assert_cmpstr(virGetLastErrorMessage(), ==,
+                    "internal error: client socket is closed");
     g_free(w.message);
 }
 
@@ -731,7 +748,7 @@ typedef struct {
     GCond cond;
     int events;
     int lastProc;
-    bool onCaller;          /* the handler ran on the calling thread (must not) */
+    bool onCaller; /* the handler ran on the calling thread (must not) */
     GThread *caller;
 } EventWatch;
 
@@ -778,13 +795,18 @@ testClientFramesDuringCall(void)
     int sv[2];
     g_autoptr(virNetClient) client = NULL;
     g_autoptr(virNetMessage) call = NULL;
-    g_autoptr(virNetMessage) ping = virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING);
+    g_autoptr(virNetMessage) ping =
+        virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING);
     g_autoptr(virNetMessage) pong = NULL;
     g_autoptr(virNetMessage) event = NULL;
     g_autoptr(virNetMessage) reply = NULL;
     virNetMessageHeader eh = {
-        .prog = TEST_PROG, .vers = 1, .proc = 77, .type = VIR_NET_MESSAGE,
-        .serial = 0, .status = VIR_NET_OK,
+        .prog = TEST_PROG,
+        .vers = 1,
+        .proc = 77,
+        .type = VIR_NET_MESSAGE,
+        .serial = 0,
+        .status = VIR_NET_OK,
     };
     EventWatch w = { 0 };
     EchoCall c = { .w = &w };
@@ -819,10 +841,12 @@ testClientFramesDuringCall(void)
     g_assert_false(w.onCaller);
     g_mutex_unlock(&w.lock);
 
-    reply = virNetMessageEncode(&(virNetMessageHeader){
-                                    .prog = TEST_PROG, .vers = 1, .proc = PROC_ECHO,
-                                    .type = VIR_NET_REPLY, .serial = call->header.serial,
-                                    .status = VIR_NET_OK },
+    reply = virNetMessageEncode(&(virNetMessageHeader){ .prog = TEST_PROG,
+                                                        .vers = 1,
+                                                        .proc = PROC_ECHO,
+                                                        .type = VIR_NET_REPLY,
+                                                        .serial = call->header.serial,
+                                                        .status = VIR_NET_OK },
                                 NULL, NULL, NULL);
     writeAll(sv[1], reply->buf, reply->len);
     g_thread_join(t);
@@ -841,7 +865,8 @@ testClientSlowReply(void)
     int sv[2];
     g_autoptr(virNetClient) client = NULL;
     g_autoptr(virNetMessage) call = NULL;
-    g_autoptr(virNetMessage) ping = virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING);
+    g_autoptr(virNetMessage) ping =
+        virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING);
     g_autoptr(virNetMessage) pong = NULL;
     g_autoptr(virNetMessage) reply = NULL;
     EventWatch w = { 0 };
@@ -865,10 +890,12 @@ testClientSlowReply(void)
     g_assert_nonnull(pong);
     g_assert_cmpint(pong->header.proc, ==, VIR_NET_KEEPALIVE_PROC_PONG);
 
-    reply = virNetMessageEncode(&(virNetMessageHeader){
-                                    .prog = TEST_PROG, .vers = 1, .proc = PROC_ECHO,
-                                    .type = VIR_NET_REPLY, .serial = call->header.serial,
-                                    .status = VIR_NET_OK },
+    reply = virNetMessageEncode(&(virNetMessageHeader){ .prog = TEST_PROG,
+                                                        .vers = 1,
+                                                        .proc = PROC_ECHO,
+                                                        .type = VIR_NET_REPLY,
+                                                        .serial = call->header.serial,
+                                                        .status = VIR_NET_OK },
                                 NULL, NULL, NULL);
     writeAll(sv[1], reply->buf, reply->len);
     g_thread_join(t);
@@ -880,10 +907,12 @@ testClientSlowReply(void)
     call = readFrame(sv[1]);
     g_assert_nonnull(call);
     g_clear_pointer(&reply, virNetMessageFree);
-    reply = virNetMessageEncode(&(virNetMessageHeader){
-                                    .prog = TEST_PROG, .vers = 1, .proc = PROC_ECHO,
-                                    .type = VIR_NET_REPLY, .serial = call->header.serial,
-                                    .status = VIR_NET_OK },
+    reply = virNetMessageEncode(&(virNetMessageHeader){ .prog = TEST_PROG,
+                                                        .vers = 1,
+                                                        .proc = PROC_ECHO,
+                                                        .type = VIR_NET_REPLY,
+                                                        .serial = call->header.serial,
+                                                        .status = VIR_NET_OK },
                                 NULL, NULL, NULL);
     writeAll(sv[1], reply->buf, reply->len);
     g_thread_join(t);
@@ -959,7 +988,7 @@ testServerHostile(Fixture *f, gconstpointer data)
     memcpy(frame, "\x7f\xff\xff\xff", 4);
     writeAll(fd, frame, 4);
     g_assert_true(waitCounter(f, &f->nclosed, ++closed));
-    g_assert_null(readFrame(fd));           /* the server hung up */
+    g_assert_null(readFrame(fd)); /* the server hung up */
     close(fd);
 
     /* 2. length below the header size */
@@ -979,7 +1008,7 @@ testServerHostile(Fixture *f, gconstpointer data)
     /* 4. half a frame, then disconnect */
     fd = rawConnect(f->path);
     memset(frame, 0, sizeof(frame));
-    memcpy(frame, "\x00\x00\x01\x00", 4);   /* claims 256 bytes */
+    memcpy(frame, "\x00\x00\x01\x00", 4); /* claims 256 bytes */
     writeAll(fd, frame, 20);
     close(fd);
     g_assert_true(waitCounter(f, &f->nclosed, ++closed));
@@ -989,11 +1018,18 @@ testServerHostile(Fixture *f, gconstpointer data)
     fd = rawConnect(f->path);
     {
         virNetMessageHeader h = {
-            .prog = TEST_PROG, .vers = 1, .proc = PROC_ECHO, .type = VIR_NET_REPLY,
+            .prog = TEST_PROG,
+            .vers = 1,
+            .proc = PROC_ECHO,
+            .type = VIR_NET_REPLY,
             .serial = 5,
         };
         virNetMessageHeader h2 = {
-            .prog = 0x12345, .vers = 1, .proc = 1, .type = VIR_NET_CALL, .serial = 6,
+            .prog = 0x12345,
+            .vers = 1,
+            .proc = 1,
+            .type = VIR_NET_CALL,
+            .serial = 6,
         };
         g_autoptr(virNetMessage) r = virNetMessageEncode(&h, NULL, NULL, NULL);
         g_autoptr(virNetMessage) c = virNetMessageEncode(&h2, NULL, NULL, NULL);
@@ -1015,7 +1051,8 @@ testServerHostile(Fixture *f, gconstpointer data)
 
     /* The well-behaved client was served throughout. */
     g_assert_cmpint(virNetClientCall(good, TEST_PROG, PROC_ECHO, testStringMsg_filter,
-                                     &in, testStringMsg_filter, &out), ==, 0);
+                                     &in, testStringMsg_filter, &out),
+                    ==, 0);
     g_assert_cmpstr(out.name, ==, "still here");
     virXdrFree(testStringMsg_filter, &out);
     g_assert_cmpuint(virNetServerClientCount(f->srv), ==, 1);
@@ -1031,8 +1068,8 @@ testServerCloseAfterReply(Fixture *f, gconstpointer data)
     g_mutex_init(&w.lock);
     g_cond_init(&w.cond);
     virNetClientSetCloseHandler(client, closeWatchFn, &w);
-    g_assert_cmpint(virNetClientCall(client, TEST_PROG, PROC_CLOSE, NULL, NULL, NULL, NULL),
-                    ==, 0);
+    g_assert_cmpint(
+        virNetClientCall(client, TEST_PROG, PROC_CLOSE, NULL, NULL, NULL, NULL), ==, 0);
     g_assert_true(waitWatch(&w, NULL, &w.calls));
     g_assert_cmpint(w.reason, ==, VIR_CONNECT_CLOSE_REASON_EOF);
     g_assert_true(waitCounter(f, &f->nclosed, 1));
@@ -1046,7 +1083,10 @@ testServerFlowControl(Fixture *f, gconstpointer data)
     int fd;
     int i;
     virNetMessageHeader h = {
-        .prog = TEST_PROG, .vers = 1, .proc = PROC_SLOW, .type = VIR_NET_CALL,
+        .prog = TEST_PROG,
+        .vers = 1,
+        .proc = PROC_SLOW,
+        .type = VIR_NET_CALL,
     };
 
     virNetServerSetMaxRequests(f->srv, 1);
@@ -1121,9 +1161,11 @@ main(int argc, char **argv)
     g_test_add_func("/rpc/transport/client-answers-ping", testClientAnswersPing);
     g_test_add_func("/rpc/transport/client-slow-reply", testClientSlowReply);
     g_test_add_func("/rpc/transport/client-dead-peer", testDeadPeer);
-    g_test_add_func("/rpc/transport/client-keepalive-timeout", testClientKeepAliveTimeout);
+    g_test_add_func("/rpc/transport/client-keepalive-timeout",
+                    testClientKeepAliveTimeout);
     g_test_add_func("/rpc/transport/client-hostile-frame", testClientHostileFrame);
-    g_test_add_func("/rpc/transport/client-frames-during-call", testClientFramesDuringCall);
+    g_test_add_func("/rpc/transport/client-frames-during-call",
+                    testClientFramesDuringCall);
     g_test_add_func("/rpc/transport/client-hostile-frame-during-call",
                     testClientHostileFrameDuringCall);
     g_test_add_func("/rpc/transport/client-free-in-close-handler",

@@ -76,14 +76,16 @@ replaceThroughPublicForm(remote_typed_param **val, uint32_t *len, int limit,
     virTypedParameterPtr params = NULL;
     int nparams = 0;
 
-    g_assert_cmpint(remoteTypedParamsDeserialize(*val, *len, limit, &params, &nparams), ==, 0);
+    g_assert_cmpint(remoteTypedParamsDeserialize(*val, *len, limit, &params, &nparams),
+                    ==, 0);
     g_assert_cmpint(nparams, ==, *len);
     check(params, nparams);
     remoteTypedParamsFreeRemote(*val, *len);
     *val = NULL;
     *len = 0;
     g_assert_cmpint(remoteTypedParamsSerialize(params, nparams, limit, val, len,
-                                               VIR_TYPED_PARAM_STRING_OKAY), ==, 0);
+                                               VIR_TYPED_PARAM_STRING_OKAY),
+                    ==, 0);
     g_assert_cmpint(*len, ==, nparams);
     remoteTypedParamsFree(params, nparams);
 }
@@ -149,10 +151,11 @@ checkStateStats(virTypedParameterPtr params, int n)
     g_assert_cmpint(n, ==, 2);
     g_assert_cmpstr(params[0].field, ==, "state.state");
     g_assert_cmpint(params[0].type, ==, VIR_TYPED_PARAM_INT);
-    g_assert_cmpint(params[0].value.i, ==, 1);   /* running */
+    g_assert_cmpint(params[0].value.i, ==, 1); /* running */
     g_assert_cmpstr(params[1].field, ==, "state.reason");
     g_assert_cmpint(params[1].type, ==, VIR_TYPED_PARAM_INT);
-    g_assert_cmpint(params[1].value.i, ==, 0);   /* VIR_DOMAIN_RUNNING_UNKNOWN: libvirt test driver */
+    g_assert_cmpint(params[1].value.i, ==,
+                    0); /* VIR_DOMAIN_RUNNING_UNKNOWN: libvirt test driver */
 }
 
 
@@ -164,7 +167,7 @@ testLibvirtFrames(void)
 {
     size_t len;
 
-    {   /* 57 DOMAIN_GET_SCHEDULER_PARAMETERS reply: weight=50 */
+    { /* 57 DOMAIN_GET_SCHEDULER_PARAMETERS reply: weight=50 */
         g_autofree guint8 *b = libvirtPayload('s', 57, 1, &len);
         remote_domain_get_scheduler_parameters_ret ret = { 0 };
         virXdr dec;
@@ -176,7 +179,7 @@ testLibvirtFrames(void)
         assertEncodes(remote_domain_get_scheduler_parameters_ret_filter, &ret, b, len);
         virXdrFree(remote_domain_get_scheduler_parameters_ret_filter, &ret);
     }
-    {   /* 58 DOMAIN_SET_SCHEDULER_PARAMETERS call: weight=100 */
+    { /* 58 DOMAIN_SET_SCHEDULER_PARAMETERS call: weight=100 */
         g_autofree guint8 *b = libvirtPayload('c', 58, 0, &len);
         remote_domain_set_scheduler_parameters_args args = { 0 };
         virXdr dec;
@@ -188,7 +191,7 @@ testLibvirtFrames(void)
         assertEncodes(remote_domain_set_scheduler_parameters_args_filter, &args, b, len);
         virXdrFree(remote_domain_set_scheduler_parameters_args_filter, &args);
     }
-    {   /* 198 DOMAIN_GET_MEMORY_PARAMETERS reply with 3 ullongs (the
+    { /* 198 DOMAIN_GET_MEMORY_PARAMETERS reply with 3 ullongs (the
          * recording's second reply; the first answers nparams=0) */
         g_autofree char *text = NULL;
         g_auto(GStrv) lines = NULL;
@@ -200,8 +203,10 @@ testLibvirtFrames(void)
         g_assert_true(g_file_get_contents(FRAMES, &text, NULL, NULL));
         lines = g_strsplit(text, "\n", -1);
         for (i = 0; lines[i] && !b; i++) {
-            if (g_str_has_prefix(lines[i], "s 536903814 198 1 0 ") && strlen(lines[i]) > 100) {
-                g_autofree guint8 *frame = fromHex(lines[i] + strlen("s 536903814 198 1 0 "), &len);
+            if (g_str_has_prefix(lines[i], "s 536903814 198 1 0 ") &&
+                strlen(lines[i]) > 100) {
+                g_autofree guint8 *frame =
+                    fromHex(lines[i] + strlen("s 536903814 198 1 0 "), &len);
 
                 len -= 28;
                 b = g_memdup2(frame + 28, len);
@@ -217,7 +222,7 @@ testLibvirtFrames(void)
         assertEncodes(remote_domain_get_memory_parameters_ret_filter, &ret, b, len);
         virXdrFree(remote_domain_get_memory_parameters_ret_filter, &ret);
     }
-    {   /* 344 CONNECT_GET_ALL_DOMAIN_STATS reply: state.state, state.reason */
+    { /* 344 CONNECT_GET_ALL_DOMAIN_STATS reply: state.state, state.reason */
         g_autofree guint8 *b = libvirtPayload('s', 344, 1, &len);
         remote_connect_get_all_domain_stats_ret ret = { 0 };
         virXdr dec;
@@ -225,9 +230,9 @@ testLibvirtFrames(void)
         virXdrInitDecode(&dec, b, len);
         g_assert_true(remote_connect_get_all_domain_stats_ret_filter(&dec, &ret));
         g_assert_cmpuint(ret.retStats_len, ==, 1);
-        replaceThroughPublicForm(&ret.retStats_val[0].params_val,
-                                 &ret.retStats_val[0].params_len,
-                                 REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX, checkStateStats);
+        replaceThroughPublicForm(
+            &ret.retStats_val[0].params_val, &ret.retStats_val[0].params_len,
+            REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX, checkStateStats);
         assertEncodes(remote_connect_get_all_domain_stats_ret_filter, &ret, b, len);
         virXdrFree(remote_connect_get_all_domain_stats_ret_filter, &ret);
     }
@@ -237,27 +242,62 @@ testLibvirtFrames(void)
 /* Every type, in the layout of remote_protocol.x: count, then per entry
  * the field (length, bytes padded to 4), the type, the value (int, uint,
  * bool: 4 bytes; hyper, uhyper, double: 8; string: length, bytes, pad). */
-static const char allTypesHex[] =
-    "00000007"
-    "00000001" "69000000" "00000001" "fffffffe"                   /* i: int -2 */
-    "00000001" "75000000" "00000002" "00000003"                   /* u: uint 3 */
-    "00000001" "6c000000" "00000003" "fffffffffffffffc"           /* l: llong -4 */
-    "00000001" "55000000" "00000004" "0000000000000005"           /* U: ullong 5 */
-    "00000001" "64000000" "00000005" "3fe0000000000000"           /* d: double 0.5 */
-    "00000001" "62000000" "00000006" "00000001"                   /* b: boolean 1 */
-    "00000001" "73000000" "00000007" "00000002" "78790000";       /* s: string "xy" */
+static const char allTypesHex[] = "00000007"
+                                  "00000001"
+                                  "69000000"
+                                  "00000001"
+                                  "fffffffe" /* i: int -2 */
+                                  "00000001"
+                                  "75000000"
+                                  "00000002"
+                                  "00000003" /* u: uint 3 */
+                                  "00000001"
+                                  "6c000000"
+                                  "00000003"
+                                  "fffffffffffffffc" /* l: llong -4 */
+                                  "00000001"
+                                  "55000000"
+                                  "00000004"
+                                  "0000000000000005" /* U: ullong 5 */
+                                  "00000001"
+                                  "64000000"
+                                  "00000005"
+                                  "3fe0000000000000" /* d: double 0.5 */
+                                  "00000001"
+                                  "62000000"
+                                  "00000006"
+                                  "00000001" /* b: boolean 1 */
+                                  "00000001"
+                                  "73000000"
+                                  "00000007"
+                                  "00000002"
+                                  "78790000"; /* s: string "xy" */
 
 static void
 fillAllTypes(virTypedParameter *p)
 {
     memset(p, 0, 7 * sizeof(*p));
-    strcpy(p[0].field, "i"); p[0].type = VIR_TYPED_PARAM_INT; p[0].value.i = -2;
-    strcpy(p[1].field, "u"); p[1].type = VIR_TYPED_PARAM_UINT; p[1].value.ui = 3;
-    strcpy(p[2].field, "l"); p[2].type = VIR_TYPED_PARAM_LLONG; p[2].value.l = -4;
-    strcpy(p[3].field, "U"); p[3].type = VIR_TYPED_PARAM_ULLONG; p[3].value.ul = 5;
-    strcpy(p[4].field, "d"); p[4].type = VIR_TYPED_PARAM_DOUBLE; p[4].value.d = 0.5;
-    strcpy(p[5].field, "b"); p[5].type = VIR_TYPED_PARAM_BOOLEAN; p[5].value.b = 1;
-    strcpy(p[6].field, "s"); p[6].type = VIR_TYPED_PARAM_STRING; p[6].value.s = (char *)"xy";
+    strcpy(p[0].field, "i");
+    p[0].type = VIR_TYPED_PARAM_INT;
+    p[0].value.i = -2;
+    strcpy(p[1].field, "u");
+    p[1].type = VIR_TYPED_PARAM_UINT;
+    p[1].value.ui = 3;
+    strcpy(p[2].field, "l");
+    p[2].type = VIR_TYPED_PARAM_LLONG;
+    p[2].value.l = -4;
+    strcpy(p[3].field, "U");
+    p[3].type = VIR_TYPED_PARAM_ULLONG;
+    p[3].value.ul = 5;
+    strcpy(p[4].field, "d");
+    p[4].type = VIR_TYPED_PARAM_DOUBLE;
+    p[4].value.d = 0.5;
+    strcpy(p[5].field, "b");
+    p[5].type = VIR_TYPED_PARAM_BOOLEAN;
+    p[5].value.b = 1;
+    strcpy(p[6].field, "s");
+    p[6].type = VIR_TYPED_PARAM_STRING;
+    p[6].value.s = (char *)"xy";
 }
 
 
@@ -275,9 +315,10 @@ testAllTypes(void)
     int i;
 
     fillAllTypes(in);
-    g_assert_cmpint(remoteTypedParamsSerialize(in, 7, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX,
-                                               &ret.params_val, &ret.params_len,
-                                               VIR_TYPED_PARAM_STRING_OKAY), ==, 0);
+    g_assert_cmpint(remoteTypedParamsSerialize(
+                        in, 7, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX, &ret.params_val,
+                        &ret.params_len, VIR_TYPED_PARAM_STRING_OKAY),
+                    ==, 0);
     g_assert_cmpuint(ret.params_len, ==, 7);
     /* strings are copies */
     g_assert_true(ret.params_val[6].value.remote_typed_param_value_u.s != in[6].value.s);
@@ -286,8 +327,9 @@ testAllTypes(void)
 
     virXdrInitDecode(&dec, expect, len);
     g_assert_true(remote_domain_get_scheduler_parameters_ret_filter(&dec, &back));
-    g_assert_cmpint(remoteTypedParamsDeserialize(back.params_val, back.params_len, 16,
-                                                 &out, &nout), ==, 0);
+    g_assert_cmpint(
+        remoteTypedParamsDeserialize(back.params_val, back.params_len, 16, &out, &nout),
+        ==, 0);
     virXdrFree(remote_domain_get_scheduler_parameters_ret_filter, &back);
     g_assert_cmpint(nout, ==, 7);
     for (i = 0; i < 7; i++) {
@@ -353,16 +395,19 @@ testRefusals(void)
         in[i].type = VIR_TYPED_PARAM_STRING;
         in[i].value.s = in[i].field;
     }
-    g_assert_cmpint(remoteTypedParamsSerialize(in, 17, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX,
-                                               &val, &len, VIR_TYPED_PARAM_STRING_OKAY), ==, -1);
+    g_assert_cmpint(remoteTypedParamsSerialize(in, 17,
+                                               REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX,
+                                               &val, &len, VIR_TYPED_PARAM_STRING_OKAY),
+                    ==, -1);
     assertError(VIR_ERR_RPC, "too many parameters '17' for limit '16'");
     g_assert_null(val);
     g_assert_cmpuint(len, ==, 77);
 
     /* an unknown type after strings were copied: all freed */
     in[5].type = 9;
-    g_assert_cmpint(remoteTypedParamsSerialize(in, 16, 16, &val, &len,
-                                               VIR_TYPED_PARAM_STRING_OKAY), ==, -1);
+    g_assert_cmpint(
+        remoteTypedParamsSerialize(in, 16, 16, &val, &len, VIR_TYPED_PARAM_STRING_OKAY),
+        ==, -1);
     assertError(VIR_ERR_RPC, "unknown parameter type: 9");
     g_assert_null(val);
     g_assert_cmpuint(len, ==, 77);
@@ -409,7 +454,8 @@ testRefusals(void)
     {
         g_autofree char *longField = g_strnfill(VIR_TYPED_PARAM_FIELD_LENGTH, 'f');
         g_autofree char *msg = g_strdup_printf("internal error: parameter %s too big for "
-                                               "destination", longField);
+                                               "destination",
+                                               longField);
 
         rp[2].field = longField;
         rp[2].value.type = VIR_TYPED_PARAM_INT;
@@ -435,9 +481,17 @@ testDecoderLimits(void)
         /* count 17 for params<16> */
         "00000011",
         /* type 8 */
-        "00000001" "00000001" "69000000" "00000008" "00000000",
+        "00000001"
+        "00000001"
+        "69000000"
+        "00000008"
+        "00000000",
         /* type 0 */
-        "00000001" "00000001" "69000000" "00000000" "00000000",
+        "00000001"
+        "00000001"
+        "69000000"
+        "00000000"
+        "00000000",
     };
     size_t i;
 

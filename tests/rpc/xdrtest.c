@@ -52,11 +52,9 @@ primsFilter(virXdr *xdr, void *obj)
 {
     Prims *p = obj;
 
-    return virXdrInt(xdr, &p->i) && virXdrUInt(xdr, &p->u) &&
-           virXdrHyper(xdr, &p->h) && virXdrUHyper(xdr, &p->uh) &&
-           virXdrDouble(xdr, &p->d) &&
-           virXdrString(xdr, &p->s, 100) &&
-           virXdrOptString(xdr, &p->os1, 100) &&
+    return virXdrInt(xdr, &p->i) && virXdrUInt(xdr, &p->u) && virXdrHyper(xdr, &p->h) &&
+           virXdrUHyper(xdr, &p->uh) && virXdrDouble(xdr, &p->d) &&
+           virXdrString(xdr, &p->s, 100) && virXdrOptString(xdr, &p->os1, 100) &&
            virXdrOptString(xdr, &p->os2, 100) &&
            virXdrOpaqueFixed(xdr, p->op, sizeof(p->op)) &&
            virXdrCharFixed(xdr, p->cf, sizeof(p->cf)) &&
@@ -70,10 +68,20 @@ testRoundTrip(void)
 {
     int32_t arr[3] = { -1, 0, 0x7fffffff };
     Prims in = {
-        .i = -5, .u = 0xdeadbeef, .h = -((int64_t)1 << 40), .uh = 0x0102030405060708ULL,
-        .d = 2.5, .s = (char *)"hello", .os1 = NULL, .os2 = (char *)"x",
-        .op = { 1, 2, 3, 4, 5 }, .cf = "abcde", .cvLen = 5, .cvVal = (char *)"none",
-        .arrLen = 3, .arrVal = arr,
+        .i = -5,
+        .u = 0xdeadbeef,
+        .h = -((int64_t)1 << 40),
+        .uh = 0x0102030405060708ULL,
+        .d = 2.5,
+        .s = (char *)"hello",
+        .os1 = NULL,
+        .os2 = (char *)"x",
+        .op = { 1, 2, 3, 4, 5 },
+        .cf = "abcde",
+        .cvLen = 5,
+        .cvVal = (char *)"none",
+        .arrLen = 3,
+        .arrVal = arr,
     };
     Prims out = { 0 };
     virXdr enc;
@@ -260,7 +268,9 @@ testTruncated(void)
         { .name = (char *)"a-longer-name", .id = -1 },
     };
     remote_connect_list_all_domains_ret in = {
-        .domains_len = 2, .domains_val = doms, .ret = 2,
+        .domains_len = 2,
+        .domains_val = doms,
+        .ret = 2,
     };
     remote_connect_list_all_domains_ret out = { 0 };
     virXdr enc;
@@ -317,8 +327,8 @@ testFrameLength(void)
 }
 
 static void
-checkHeader(const virNetMessage *msg, uint32_t len, uint32_t prog, int proc,
-            int type, uint32_t serial, int status)
+checkHeader(const virNetMessage *msg, uint32_t len, uint32_t prog, int proc, int type,
+            uint32_t serial, int status)
 {
     g_assert_cmpuint(msg->len, ==, len);
     g_assert_cmpuint(rd32(msg->buf), ==, len);
@@ -333,10 +343,11 @@ checkHeader(const virNetMessage *msg, uint32_t len, uint32_t prog, int proc,
 static void
 testFrameKeepAlive(void)
 {
-    g_autoptr(virNetMessage) ping = virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING);
+    g_autoptr(virNetMessage) ping =
+        virNetMessageNewKeepAlive(VIR_NET_KEEPALIVE_PROC_PING);
     static const guint8 expect[28] = {
-        0, 0, 0, 28, 0x6b, 0x65, 0x65, 0x70, 0, 0, 0, 1, 0, 0, 0, 1,
-        0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 28, 0x6b, 0x65, 0x65, 0x70, 0, 0, 0, 1, 0, 0,
+        0, 1, 0, 0,  0,    2,    0,    0,    0, 0, 0, 0, 0, 0,
     };
 
     g_assert_cmpmem(ping->buf, ping->len, expect, sizeof(expect));
@@ -346,12 +357,20 @@ static void
 testFrameNodeGetInfo(void)
 {
     remote_node_get_info_ret r = {
-        .memory = 16318468, .cpus = 8, .mhz = 2400, .nodes = 1,
-        .sockets = 1, .cores = 4, .threads = 2,
+        .memory = 16318468,
+        .cpus = 8,
+        .mhz = 2400,
+        .nodes = 1,
+        .sockets = 1,
+        .cores = 4,
+        .threads = 2,
     };
     virNetMessageHeader call = {
-        .prog = REMOTE_PROGRAM, .vers = 1, .proc = REMOTE_PROC_NODE_GET_INFO,
-        .type = VIR_NET_CALL, .serial = 6,
+        .prog = REMOTE_PROGRAM,
+        .vers = 1,
+        .proc = REMOTE_PROC_NODE_GET_INFO,
+        .type = VIR_NET_CALL,
+        .serial = 6,
     };
     virNetMessageHeader hdr;
     g_autoptr(virNetMessage) msg = NULL;
@@ -366,15 +385,15 @@ testFrameNodeGetInfo(void)
     checkHeader(msg, 188, REMOTE_PROGRAM, 6, VIR_NET_REPLY, 6, VIR_NET_OK);
     for (i = 0; i < 32; i++) {
         uint32_t c = rd32(msg->buf + 28 + 4 * i);
-        g_assert_cmpuint(c, ==, i < 6 ? (uint32_t)"x86_64"[i] : 0);
+        g_assert_cmpuint(c, ==, i < 6 ? (uint32_t) "x86_64"[i] : 0);
     }
     g_assert_cmpuint(rd32(msg->buf + 156), ==, 0);
     g_assert_cmpuint(rd32(msg->buf + 160), ==, 16318468);
     g_assert_cmpuint(rd32(msg->buf + 164), ==, 8);
     g_assert_cmpuint(rd32(msg->buf + 184), ==, 2);
 
-    g_assert_true(virNetMessageDecodePayload(msg, remote_node_get_info_ret_filter,
-                                             &back, NULL));
+    g_assert_true(
+        virNetMessageDecodePayload(msg, remote_node_get_info_ret_filter, &back, NULL));
     g_assert_cmpstr(back.model, ==, "x86_64");
     g_assert_cmpuint(back.memory, ==, 16318468);
     g_assert_cmpint(back.threads, ==, 2);
@@ -384,20 +403,26 @@ static void
 testFrameGetInfo(void)
 {
     remote_domain_get_info_ret r = {
-        .state = 1, .maxMem = 65536, .memory = 65536, .nrVirtCpu = 1,
+        .state = 1,
+        .maxMem = 65536,
+        .memory = 65536,
+        .nrVirtCpu = 1,
         .cpuTime = 1234567890123ULL,
     };
     virNetMessageHeader hdr = {
-        .prog = REMOTE_PROGRAM, .vers = 1, .proc = REMOTE_PROC_DOMAIN_GET_INFO,
-        .type = VIR_NET_REPLY, .serial = 7,
+        .prog = REMOTE_PROGRAM,
+        .vers = 1,
+        .proc = REMOTE_PROC_DOMAIN_GET_INFO,
+        .type = VIR_NET_REPLY,
+        .serial = 7,
     };
     g_autoptr(virNetMessage) msg =
         virNetMessageEncode(&hdr, remote_domain_get_info_ret_filter, &r, NULL);
     static const guint8 payload[32] = {
-        0, 0, 0, 1,                         /* state (unsigned char: 4 bytes) */
-        0, 0, 0, 0, 0, 1, 0, 0,             /* maxMem */
-        0, 0, 0, 0, 0, 1, 0, 0,             /* memory */
-        0, 0, 0, 1,                         /* nrVirtCpu (unsigned short: 4 bytes) */
+        0, 0, 0,    1,                         /* state (unsigned char: 4 bytes) */
+        0, 0, 0,    0,    0,    1,    0,    0, /* maxMem */
+        0, 0, 0,    0,    0,    1,    0,    0, /* memory */
+        0, 0, 0,    1,                         /* nrVirtCpu (unsigned short: 4 bytes) */
         0, 0, 0x01, 0x1f, 0x71, 0xfb, 0x04, 0xcb, /* cpuTime */
     };
 
@@ -414,9 +439,12 @@ testFrameLifecycleEvent(void)
         .msg = { .dom = { .name = (char *)"tiny", .id = 1 }, .event = 2, .detail = 0 },
     };
     virNetMessageHeader hdr = {
-        .prog = REMOTE_PROGRAM, .vers = 1,
+        .prog = REMOTE_PROGRAM,
+        .vers = 1,
         .proc = REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
-        .type = VIR_NET_MESSAGE, .serial = 1, .status = VIR_NET_OK,
+        .type = VIR_NET_MESSAGE,
+        .serial = 1,
+        .status = VIR_NET_OK,
     };
     g_autoptr(virNetMessage) msg = NULL;
     guint8 expect[68] = { 0 };
@@ -443,9 +471,8 @@ testFrameLifecycleEvent(void)
     be32(expect + 64, 0);
     g_assert_cmpmem(msg->buf, msg->len, expect, sizeof(expect));
 
-    g_assert_true(virNetMessageDecodePayload(msg,
-                                             remote_domain_event_callback_lifecycle_msg_filter,
-                                             &back, NULL));
+    g_assert_true(virNetMessageDecodePayload(
+        msg, remote_domain_event_callback_lifecycle_msg_filter, &back, NULL));
     g_assert_cmpint(back.callbackID, ==, 27);
     g_assert_cmpstr(back.msg.dom.name, ==, "tiny");
     g_assert_cmpint(back.msg.event, ==, 2);
@@ -456,8 +483,11 @@ static void
 testFrameError(void)
 {
     virNetMessageHeader call = {
-        .prog = REMOTE_PROGRAM, .vers = 1, .proc = REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME,
-        .type = VIR_NET_CALL, .serial = 9,
+        .prog = REMOTE_PROGRAM,
+        .vers = 1,
+        .proc = REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME,
+        .type = VIR_NET_CALL,
+        .serial = 9,
     };
     const char *text = "Domain not found: no domain with matching name 'x'";
     g_autoptr(virNetMessage) msg = virNetMessageEncodeErrorSimple(&call, 42, 10, text);
@@ -467,29 +497,44 @@ testFrameError(void)
     guint8 w[4];
     g_auto(virNetMessageError) back = { 0 };
 
-#define PUT(v) do { be32(w, (v)); g_byte_array_append(expect, w, 4); } while (0)
-#define PUTS(s) do { \
-        static const guint8 zero[4] = { 0 }; \
-        PUT(strlen(s)); \
-        g_byte_array_append(expect, (const guint8 *)(s), strlen(s)); \
+#define PUT(v)                             \
+    do {                                   \
+        be32(w, (v));                      \
+        g_byte_array_append(expect, w, 4); \
+    } while (0)
+#define PUTS(s)                                                                        \
+    do {                                                                               \
+        static const guint8 zero[4] = { 0 };                                           \
+        PUT(strlen(s));                                                                \
+        g_byte_array_append(expect, (const guint8 *)(s), strlen(s));                   \
         g_byte_array_append(expect, zero, ((strlen(s) + 3) & ~(size_t)3) - strlen(s)); \
     } while (0)
     PUT(0); /* length, patched below */
-    PUT(0x20008086); PUT(1); PUT(23); PUT(1); PUT(9); PUT(1);
-    PUT(42); PUT(10);
-    PUT(1); PUTS(text);         /* message */
-    PUT(2);                     /* level */
-    PUT(0);                     /* dom absent */
-    PUT(1); PUTS("%s");         /* str1 */
-    PUT(1); PUTS(text);         /* str2 */
-    PUT(0);                     /* str3 absent */
-    PUT(-1); PUT(-1);           /* int1, int2 */
-    PUT(0);                     /* net absent */
+    PUT(0x20008086);
+    PUT(1);
+    PUT(23);
+    PUT(1);
+    PUT(9);
+    PUT(1);
+    PUT(42);
+    PUT(10);
+    PUT(1);
+    PUTS(text); /* message */
+    PUT(2);     /* level */
+    PUT(0);     /* dom absent */
+    PUT(1);
+    PUTS("%s"); /* str1 */
+    PUT(1);
+    PUTS(text); /* str2 */
+    PUT(0);     /* str3 absent */
+    PUT(-1);
+    PUT(-1); /* int1, int2 */
+    PUT(0);  /* net absent */
 #undef PUT
 #undef PUTS
     be32(expect->data, expect->len);
-    g_assert_cmpuint(expect->len, ==, 28 + 8 + 4 + 4 + padded + 4 + 4 + 12 + 4 + 4 + padded +
-                     4 + 8 + 4);
+    g_assert_cmpuint(expect->len, ==,
+                     28 + 8 + 4 + 4 + padded + 4 + 4 + 12 + 4 + 4 + padded + 4 + 8 + 4);
     g_assert_cmpmem(msg->buf, msg->len, expect->data, expect->len);
 
     g_assert_true(virNetMessageDecodePayload(msg, virNetMessageErrorFilter, &back, NULL));
@@ -522,8 +567,11 @@ testConnectOpenArgs(void)
 {
     remote_connect_open_args a = { .name = (char *)"qemu:///session", .flags = 6 };
     virNetMessageHeader hdr = {
-        .prog = REMOTE_PROGRAM, .vers = 1, .proc = REMOTE_PROC_CONNECT_OPEN,
-        .type = VIR_NET_CALL, .serial = 2,
+        .prog = REMOTE_PROGRAM,
+        .vers = 1,
+        .proc = REMOTE_PROC_CONNECT_OPEN,
+        .type = VIR_NET_CALL,
+        .serial = 2,
     };
     g_autoptr(virNetMessage) msg =
         virNetMessageEncode(&hdr, remote_connect_open_args_filter, &a, NULL);
@@ -535,8 +583,8 @@ testConnectOpenArgs(void)
     g_assert_cmpuint(rd32(msg->buf + 28), ==, 1);
     g_assert_cmpuint(rd32(msg->buf + 32), ==, 15);
     g_assert_cmpuint(rd32(msg->buf + 52), ==, 6);
-    g_assert_true(virNetMessageDecodePayload(msg, remote_connect_open_args_filter,
-                                             &back, NULL));
+    g_assert_true(
+        virNetMessageDecodePayload(msg, remote_connect_open_args_filter, &back, NULL));
     g_assert_cmpstr(back.name, ==, "qemu:///session");
     g_assert_cmpuint(back.flags, ==, 6);
     virXdrFree(remote_connect_open_args_filter, &back);
@@ -546,12 +594,17 @@ static void
 testSecurityModel(void)
 {
     remote_node_get_security_model_ret r = {
-        .model_len = 5, .model_val = (char *)"none",
-        .doi_len = 2, .doi_val = (char *)"0",
+        .model_len = 5,
+        .model_val = (char *)"none",
+        .doi_len = 2,
+        .doi_val = (char *)"0",
     };
     virNetMessageHeader hdr = {
-        .prog = REMOTE_PROGRAM, .vers = 1, .proc = REMOTE_PROC_NODE_GET_SECURITY_MODEL,
-        .type = VIR_NET_REPLY, .serial = 3,
+        .prog = REMOTE_PROGRAM,
+        .vers = 1,
+        .proc = REMOTE_PROC_NODE_GET_SECURITY_MODEL,
+        .type = VIR_NET_REPLY,
+        .serial = 3,
     };
     g_autoptr(virNetMessage) msg =
         virNetMessageEncode(&hdr, remote_node_get_security_model_ret_filter, &r, NULL);
@@ -592,7 +645,7 @@ testProcedureTable(void)
     g_assert_true(p->flags & REMOTE_PROC_PRIORITY);
     g_assert_null(remoteProcedureLookup(9999));
     g_assert_null(remoteProcedureLookup(REMOTE_PROC_LAST));
-    g_assert_cmpint(REMOTE_PROC_LAST, ==, 444);     /* libvirt 9.0: 1..443 */
+    g_assert_cmpint(REMOTE_PROC_LAST, ==, 444); /* libvirt 9.0: 1..443 */
 
     /* libvirt 9.0 has every number from 1 to 443; each entry agrees with
      * the name table and its own number. */

@@ -18,12 +18,12 @@ quietErrorHandler(void *userData, virErrorPtr err)
 }
 
 /* The thread's last error is exactly (@code, @domain, @message). */
-#define assertError(code_, domain_, message_) \
-    do { \
-        virErrorPtr _e = virGetLastError(); \
-        g_assert_nonnull(_e); \
-        g_assert_cmpint(_e->code, ==, (code_)); \
-        g_assert_cmpint(_e->domain, ==, (domain_)); \
+#define assertError(code_, domain_, message_)         \
+    do {                                              \
+        virErrorPtr _e = virGetLastError();           \
+        g_assert_nonnull(_e);                         \
+        g_assert_cmpint(_e->code, ==, (code_));       \
+        g_assert_cmpint(_e->domain, ==, (domain_));   \
         g_assert_cmpstr(_e->message, ==, (message_)); \
     } while (0)
 
@@ -72,7 +72,8 @@ static char *
 minimalXML(const char *name, const char *extra)
 {
     return g_strdup_printf("<domain type='test'><name>%s</name><memory>1024</memory>"
-                           "<os><type>hvm</type></os>%s</domain>", name, extra ? extra : "");
+                           "<os><type>hvm</type></os>%s</domain>",
+                           name, extra ? extra : "");
 }
 
 static virDomainPtr
@@ -301,7 +302,8 @@ testLookups(void)
     assertError(VIR_ERR_NO_DOMAIN, VIR_FROM_TEST, "Domain not found");
     g_assert_null(virDomainLookupByID(conn, 99));
     assertError(VIR_ERR_NO_DOMAIN, VIR_FROM_TEST, "Domain not found");
-    g_assert_null(virDomainLookupByUUIDString(conn, "6695eb01-f6a4-8304-79aa-97f2502e1930"));
+    g_assert_null(
+        virDomainLookupByUUIDString(conn, "6695eb01-f6a4-8304-79aa-97f2502e1930"));
     assertError(VIR_ERR_NO_DOMAIN, VIR_FROM_TEST, "Domain not found");
 
     /* An inactive domain has no id to be found by. */
@@ -396,7 +398,8 @@ testLifecycleBadFlags(void)
     g_assert_cmpint(virDomainDestroyFlags(dom, VIR_DOMAIN_DESTROY_REMOVE_LOGS), ==, -1);
     assertError(VIR_ERR_INVALID_ARG, VIR_FROM_TEST,
                 "unsupported flags (0x2) in function testDomainDestroyFlags");
-    g_assert_cmpint(virDomainShutdownFlags(dom, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN), ==, -1);
+    g_assert_cmpint(virDomainShutdownFlags(dom, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN), ==,
+                    -1);
     assertError(VIR_ERR_INVALID_ARG, VIR_FROM_TEST,
                 "unsupported flags (0x1) in function testDomainShutdownFlags");
     g_assert_cmpint(virDomainReboot(dom, 0x40), ==, -1);
@@ -498,25 +501,27 @@ testDefineUndefine(void)
     assertError(VIR_ERR_OPERATION_FAILED, VIR_FROM_DOMAIN, msg);
 
     /* Same uuid, other name. */
-    g_assert_null(virDomainDefineXML(conn,
-        "<domain type='test'><name>zz</name><uuid>" TEST_UUID "</uuid>"
-        "<memory>1024</memory><os><type>hvm</type></os></domain>"));
-    assertError(VIR_ERR_OPERATION_FAILED, VIR_FROM_DOMAIN,
-                "operation failed: domain 'test' is already defined with uuid " TEST_UUID);
+    g_assert_null(virDomainDefineXML(
+        conn, "<domain type='test'><name>zz</name><uuid>" TEST_UUID "</uuid>"
+              "<memory>1024</memory><os><type>hvm</type></os></domain>"));
+    assertError(
+        VIR_ERR_OPERATION_FAILED, VIR_FROM_DOMAIN,
+        "operation failed: domain 'test' is already defined with uuid " TEST_UUID);
 
     g_assert_null(virDomainDefineXMLFlags(conn, xml, 2));
     assertError(VIR_ERR_INVALID_ARG, VIR_FROM_TEST,
                 "unsupported flags (0x2) in function testDomainDefineXMLFlags");
 
-    g_assert_null(virDomainDefineXML(conn,
-        "<domain type='test'><name>a\nb</name><memory>1024</memory>"
-        "<os><type>hvm</type></os></domain>"));
+    g_assert_null(virDomainDefineXML(
+        conn, "<domain type='test'><name>a\nb</name><memory>1024</memory>"
+              "<os><type>hvm</type></os></domain>"));
     assertError(VIR_ERR_XML_DETAIL, VIR_FROM_XML, "invalid char in name: \n");
 
     /* Bad documents change nothing. */
     g_assert_null(virDomainDefineXML(conn, "<domain type='test'><name>x</name"));
     g_assert_cmpint(virGetLastError()->code, ==, VIR_ERR_XML_DETAIL);
-    g_assert_null(virDomainDefineXML(conn,
+    g_assert_null(virDomainDefineXML(
+        conn,
         "<domain type='test'><memory>1024</memory><os><type>hvm</type></os></domain>"));
     assertError(VIR_ERR_NO_NAME, VIR_FROM_DOMAIN, "missing name information");
     g_assert_null(virDomainDefineXML(conn, "<foo/>"));
@@ -549,9 +554,9 @@ testDefineUndefine(void)
     virDomainFree(dom);
 
     /* Defining it again brings it back, shut off. */
-    again = virDomainDefineXML(conn,
-        "<domain type='test'><name>test</name><uuid>" TEST_UUID "</uuid>"
-        "<memory>1024</memory><os><type>hvm</type></os></domain>");
+    again = virDomainDefineXML(
+        conn, "<domain type='test'><name>test</name><uuid>" TEST_UUID "</uuid>"
+              "<memory>1024</memory><os><type>hvm</type></os></domain>");
     g_assert_nonnull(again);
     assertState(again, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN);
     virDomainFree(again);
@@ -571,9 +576,9 @@ testRedefineRunning(void)
     g_autofree char *inactive = NULL;
     g_autofree char *after = NULL;
 
-    re = virDomainDefineXML(conn,
-        "<domain type='test'><name>test</name><uuid>" TEST_UUID "</uuid>"
-        "<memory>1024</memory><os><type>hvm</type></os></domain>");
+    re = virDomainDefineXML(
+        conn, "<domain type='test'><name>test</name><uuid>" TEST_UUID "</uuid>"
+              "<memory>1024</memory><os><type>hvm</type></os></domain>");
     g_assert_nonnull(re);
     g_assert_cmpuint(virDomainGetID(re), ==, 1);
 
@@ -631,9 +636,11 @@ testCreateTransient(void)
     assertError(VIR_ERR_INVALID_ARG, VIR_FROM_TEST,
                 "unsupported flags (0x1) in function testDomainCreateXML");
 
-    g_assert_null(virDomainCreateXML(conn,
+    g_assert_null(virDomainCreateXML(
+        conn,
         "<domain type='test'><name>test</name><uuid>" TEST_UUID "</uuid>"
-        "<memory>1024</memory><os><type>hvm</type></os></domain>", 0));
+        "<memory>1024</memory><os><type>hvm</type></os></domain>",
+        0));
     assertError(VIR_ERR_OPERATION_INVALID, VIR_FROM_DOMAIN,
                 "Requested operation is not valid: domain 'test' is already active");
 
@@ -646,9 +653,10 @@ testCreateTransient(void)
     persistent = lookup(conn, "test");
     g_assert_cmpint(virDomainDestroy(persistent), ==, 0);
     dom = virDomainCreateXML(conn,
-        "<domain type='test'><name>test</name><uuid>" TEST_UUID "</uuid>"
-        "<memory>4096</memory><os><type>hvm</type></os></domain>",
-        VIR_DOMAIN_START_VALIDATE);
+                             "<domain type='test'><name>test</name><uuid>" TEST_UUID
+                             "</uuid>"
+                             "<memory>4096</memory><os><type>hvm</type></os></domain>",
+                             VIR_DOMAIN_START_VALIDATE);
     g_assert_nonnull(dom);
     assertState(persistent, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
     g_assert_cmpint(virDomainIsPersistent(persistent), ==, 1);
@@ -671,8 +679,9 @@ testVcpusFlags(void)
     g_assert_cmpint(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE), ==, 2);
     g_assert_cmpint(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_CONFIG), ==, 2);
     g_assert_cmpint(virDomainGetVcpusFlags(dom, VIR_DOMAIN_VCPU_MAXIMUM), ==, 2);
-    g_assert_cmpint(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE |
-                                                VIR_DOMAIN_AFFECT_CONFIG), ==, -1);
+    g_assert_cmpint(
+        virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG),
+        ==, -1);
     assertError(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN,
                 "invalid argument: Flags 'VIR_DOMAIN_AFFECT_LIVE' and "
                 "'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive");
@@ -689,7 +698,7 @@ testVcpusFlags(void)
 /* ---- Events ----------------------------------------------------------- */
 
 typedef struct {
-    GString *log;       /* "name:type:detail " per event */
+    GString *log; /* "name:type:detail " per event */
     int count;
 } eventLog;
 
@@ -753,30 +762,31 @@ testEventsLifecycle(void)
     int id;
     int domId;
 
-    id = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                          VIR_DOMAIN_EVENT_CALLBACK((void (*)(void))lifecycleCallback),
-                                          &log, NULL);
+    id = virConnectDomainEventRegisterAny(
+        conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+        VIR_DOMAIN_EVENT_CALLBACK((void (*)(void))lifecycleCallback), &log, NULL);
     g_assert_cmpint(id, >=, 0);
-    domId = virConnectDomainEventRegisterAny(conn, test, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                             VIR_DOMAIN_EVENT_CALLBACK((void (*)(void))lifecycleCallback),
-                                             &domLog, NULL);
+    domId = virConnectDomainEventRegisterAny(
+        conn, test, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+        VIR_DOMAIN_EVENT_CALLBACK((void (*)(void))lifecycleCallback), &domLog, NULL);
     g_assert_cmpint(domId, >=, 0);
     g_assert_cmpint(domId, !=, id);
 
-    dom = virDomainDefineXML(conn, xml);                     /* Defined Added */
+    dom = virDomainDefineXML(conn, xml); /* Defined Added */
     g_assert_nonnull(dom);
-    g_assert_cmpint(virDomainCreate(dom), ==, 0);            /* Started Booted */
-    g_assert_cmpint(virDomainSuspend(dom), ==, 0);           /* Suspended Paused */
-    g_assert_cmpint(virDomainResume(dom), ==, 0);            /* Resumed Unpaused */
-    g_assert_cmpint(virDomainReboot(dom, 0), ==, 0);         /* nothing */
-    g_assert_cmpint(virDomainReset(dom, 0), ==, 0);          /* nothing */
-    g_assert_cmpint(virDomainShutdown(dom), ==, 0);          /* Stopped Shutdown */
-    g_assert_cmpint(virDomainUndefine(dom), ==, 0);          /* Undefined Removed */
-    tr = virDomainCreateXML(conn, trxml, 0);                 /* Started Booted */
+    g_assert_cmpint(virDomainCreate(dom), ==, 0);    /* Started Booted */
+    g_assert_cmpint(virDomainSuspend(dom), ==, 0);   /* Suspended Paused */
+    g_assert_cmpint(virDomainResume(dom), ==, 0);    /* Resumed Unpaused */
+    g_assert_cmpint(virDomainReboot(dom, 0), ==, 0); /* nothing */
+    g_assert_cmpint(virDomainReset(dom, 0), ==, 0);  /* nothing */
+    g_assert_cmpint(virDomainShutdown(dom), ==, 0);  /* Stopped Shutdown */
+    g_assert_cmpint(virDomainUndefine(dom), ==, 0);  /* Undefined Removed */
+    tr = virDomainCreateXML(conn, trxml, 0);         /* Started Booted */
     g_assert_nonnull(tr);
-    g_assert_cmpint(virDomainDestroy(tr), ==, 0);            /* Stopped Destroyed */
-    g_assert_cmpint(virDomainDestroy(test), ==, 0);          /* Stopped Destroyed */
-    virDomainFree(virDomainDefineXML(conn,                   /* Defined Updated */
+    g_assert_cmpint(virDomainDestroy(tr), ==, 0);   /* Stopped Destroyed */
+    g_assert_cmpint(virDomainDestroy(test), ==, 0); /* Stopped Destroyed */
+    virDomainFree(virDomainDefineXML(
+        conn, /* Defined Updated */
         "<domain type='test'><name>test</name><uuid>" TEST_UUID "</uuid>"
         "<memory>1024</memory><os><type>hvm</type></os></domain>"));
 
@@ -819,25 +829,24 @@ testEventsDefineDetails(void)
     virDomainPtr dom;
     int id;
 
-    id = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                          VIR_DOMAIN_EVENT_CALLBACK((void (*)(void))lifecycleCallback),
-                                          &log, NULL);
+    id = virConnectDomainEventRegisterAny(
+        conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+        VIR_DOMAIN_EVENT_CALLBACK((void (*)(void))lifecycleCallback), &log, NULL);
     g_assert_cmpint(id, >=, 0);
-    dom = virDomainCreateXML(conn, xml, 0);                  /* Started Booted */
+    dom = virDomainCreateXML(conn, xml, 0); /* Started Booted */
     g_assert_nonnull(dom);
-    virDomainFree(virDomainDefineXML(conn, xml));            /* Defined Added */
+    virDomainFree(virDomainDefineXML(conn, xml)); /* Defined Added */
     g_assert_cmpint(virDomainIsPersistent(dom), ==, 1);
-    g_assert_cmpint(virDomainUndefine(dom), ==, 0);          /* Undefined Removed */
+    g_assert_cmpint(virDomainUndefine(dom), ==, 0); /* Undefined Removed */
     g_assert_cmpint(virDomainIsPersistent(dom), ==, 0);
     g_assert_cmpint(virDomainIsActive(dom), ==, 1);
-    virDomainFree(virDomainDefineXML(conn, xml));            /* Defined Updated */
-    g_assert_cmpint(virDomainDestroy(dom), ==, 0);           /* Stopped Destroyed */
-    virDomainFree(virDomainDefineXML(conn, xml));            /* Defined Updated */
+    virDomainFree(virDomainDefineXML(conn, xml));  /* Defined Updated */
+    g_assert_cmpint(virDomainDestroy(dom), ==, 0); /* Stopped Destroyed */
+    virDomainFree(virDomainDefineXML(conn, xml));  /* Defined Updated */
     assertState(dom, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_DESTROYED);
 
     waitEvents(&log, 6);
-    g_assert_cmpstr(log.log->str, ==,
-                    "tr:2:0 tr:0:0 tr:1:0 tr:0:1 tr:5:1 tr:0:1 ");
+    g_assert_cmpstr(log.log->str, ==, "tr:2:0 tr:0:0 tr:1:0 tr:0:1 tr:5:1 tr:0:1 ");
     g_assert_cmpint(virConnectDomainEventDeregisterAny(conn, id), ==, 0);
 
     virDomainFree(dom);
@@ -858,7 +867,8 @@ testEventsLegacy(void)
     eventLog log = { g_string_new(NULL), 0 };
     virDomainPtr test = lookup(conn, "test");
 
-    g_assert_cmpint(virConnectDomainEventRegister(conn, legacyCallback, &log, NULL), ==, 0);
+    g_assert_cmpint(virConnectDomainEventRegister(conn, legacyCallback, &log, NULL), ==,
+                    0);
     g_assert_cmpint(virDomainSuspend(test), ==, 0);
     g_assert_cmpint(virDomainDestroy(test), ==, 0);
     waitEvents(&log, 2);
@@ -902,10 +912,10 @@ listNames(virConnectPtr conn, unsigned int flags)
     return ret;
 }
 
-#define assertList(conn, flags, expect) \
-    do { \
+#define assertList(conn, flags, expect)                 \
+    do {                                                \
         g_autofree char *_got = listNames(conn, flags); \
-        g_assert_cmpstr(_got, ==, expect); \
+        g_assert_cmpstr(_got, ==, expect);              \
     } while (0)
 
 static void
@@ -954,11 +964,14 @@ testListAllFilters(void)
     assertList(conn, VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT, "");
     assertList(conn, VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT, "off paused test trans");
     /* Groups combine with AND. */
-    assertList(conn, VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_PERSISTENT,
+    assertList(conn,
+               VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_PERSISTENT,
                "paused test");
-    assertList(conn, VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_TRANSIENT,
+    assertList(conn,
+               VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_TRANSIENT,
                "trans");
-    assertList(conn, VIR_CONNECT_LIST_DOMAINS_INACTIVE | VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART,
+    assertList(conn,
+               VIR_CONNECT_LIST_DOMAINS_INACTIVE | VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART,
                "");
 
     g_assert_cmpint(virConnectListAllDomains(conn, NULL, 0x10000), ==, -1);
@@ -1120,7 +1133,8 @@ testFileMissing(void)
 {
     g_autofree char *uri = g_strdup_printf("test://%s/no-such-node.xml", dataDir);
     g_autofree char *msg = g_strdup_printf("XML error: failed to parse xml document "
-                                           "'%s/no-such-node.xml'", dataDir);
+                                           "'%s/no-such-node.xml'",
+                                           dataDir);
 
     g_assert_null(virConnectOpen(uri));
     assertError(VIR_ERR_XML_ERROR, VIR_FROM_TEST, msg);
@@ -1155,7 +1169,7 @@ testFileBad(gconstpointer data)
 typedef struct {
     const char *user;
     const char *password;
-    GString *asked;         /* "type:prompt:challenge|" per credential */
+    GString *asked; /* "type:prompt:challenge|" per credential */
 } authAnswers;
 
 static int
@@ -1167,8 +1181,8 @@ authCallback(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
     for (i = 0; i < ncred; i++) {
         const char *value = NULL;
 
-        g_string_append_printf(answers->asked, "%d:%s:%s|", cred[i].type,
-                               cred[i].prompt, cred[i].challenge);
+        g_string_append_printf(answers->asked, "%d:%s:%s|", cred[i].type, cred[i].prompt,
+                               cred[i].challenge);
         if (cred[i].type == VIR_CRED_AUTHNAME)
             value = answers->user;
         else if (cred[i].type == VIR_CRED_PASSPHRASE)
@@ -1207,8 +1221,9 @@ testFileAuth(void)
 
     conn = openWithAuth("alice", "pw", both, 2, &asked);
     g_assert_nonnull(conn);
-    g_assert_cmpstr(asked, ==, "2:Enter username for localhost:localhost|"
-                               "5:Enter alice's password for localhost:localhost|");
+    g_assert_cmpstr(asked, ==,
+                    "2:Enter username for localhost:localhost|"
+                    "5:Enter alice's password for localhost:localhost|");
     virConnectClose(conn);
     g_free(asked);
 
@@ -1227,8 +1242,9 @@ testFileAuth(void)
 
     /* An unknown user is still asked for a password, then refused. */
     g_assert_null(openWithAuth("eve", "x", both, 2, &asked));
-    g_assert_cmpstr(asked, ==, "2:Enter username for localhost:localhost|"
-                               "5:Enter eve's password for localhost:localhost|");
+    g_assert_cmpstr(asked, ==,
+                    "2:Enter username for localhost:localhost|"
+                    "5:Enter eve's password for localhost:localhost|");
     assertError(VIR_ERR_AUTH_FAILED, VIR_FROM_TEST,
                 "authentication failed: authentication failed, see test XML for "
                 "the correct username/password");
@@ -1295,8 +1311,8 @@ main(int argc, char **argv)
     }
     g_ptr_array_sort(badNames, compareStrPtr);
     for (i = 0; i < badNames->len; i++) {
-        g_autofree char *path = g_strdup_printf("/testdriver/file/bad/%s",
-                                                (char *)badNames->pdata[i]);
+        g_autofree char *path =
+            g_strdup_printf("/testdriver/file/bad/%s", (char *)badNames->pdata[i]);
 
         g_test_add_data_func(path, badNames->pdata[i], testFileBad);
     }

@@ -46,8 +46,9 @@ test_error_system(void)
 {
     virReportSystemError(EBUSY, "Failed to terminate process %d with SIGTERM", 1234);
     g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_SYSTEM_ERROR);
-    g_assert_cmpstr(virGetLastErrorMessage(), ==,
-                    "Failed to terminate process 1234 with SIGTERM: Device or resource busy");
+    g_assert_cmpstr(
+        virGetLastErrorMessage(), ==,
+        "Failed to terminate process 1234 with SIGTERM: Device or resource busy");
     g_assert_cmpint(virGetLastError()->int1, ==, EBUSY);
     virResetLastError();
 }
@@ -110,8 +111,8 @@ test_error_copy_preserve(void)
     g_assert_null(saved);
     g_assert_cmpstr(virGetLastErrorMessage(), ==, "XML error: bad");
 
-    virSetErrorRaw(VIR_FROM_REMOTE, VIR_ERR_RPC, VIR_ERR_ERROR, "raw text",
-                   "%s", "raw text", NULL, -1, -1);
+    virSetErrorRaw(VIR_FROM_REMOTE, VIR_ERR_RPC, VIR_ERR_ERROR, "raw text", "%s",
+                   "raw text", NULL, -1, -1);
     g_assert_cmpstr(virGetLastErrorMessage(), ==, "raw text");
     g_assert_cmpint(virGetLastErrorDomain(), ==, VIR_FROM_REMOTE);
     virResetLastError();
@@ -194,8 +195,9 @@ static void
 test_file_atomic_leftovers(void)
 {
     g_autofree char *dir = g_dir_make_tmp("vkutil-XXXXXX", NULL);
-    const char *keep[] = { "dom.xml", ".dom.xml", ".dom.xml.AB12", ".dom.json.AB12CD",
-                           "dom.xml.AB12CD", ".dom.xml.AB-2CD", "..xml.zzzzzz", "autostarted" };
+    const char *keep[] = { "dom.xml",          ".dom.xml",       ".dom.xml.AB12",
+                           ".dom.json.AB12CD", "dom.xml.AB12CD", ".dom.xml.AB-2CD",
+                           "..xml.zzzzzz",     "autostarted" };
     const char *drop[] = { ".dom.xml.AB12CD", ".a b.xml.000000", ".x.xml.zzzzzz" };
     GDir *d;
     int n = 0;

@@ -25,19 +25,19 @@ test_parse_user(void)
     g_assert_cmpuint(gid, ==, 0);
     g_assert_cmpint(virSecurityParseUser("+4242", &uid, &gid), ==, 0);
     g_assert_cmpuint(uid, ==, 4242);
-    g_assert_cmpuint(gid, ==, (gid_t)-1);       /* no passwd entry */
+    g_assert_cmpuint(gid, ==, (gid_t)-1); /* no passwd entry */
     g_assert_cmpint(virSecurityParseUser("+0", &uid, &gid), ==, 0);
     g_assert_cmpuint(uid, ==, 0);
-    g_assert_cmpuint(gid, ==, 0);               /* root's entry */
+    g_assert_cmpuint(gid, ==, 0); /* root's entry */
 
     uid = 77;
     g_assert_cmpint(virSecurityParseUser("vk-no-such-user", &uid, &gid), ==, -1);
-    g_assert_cmpuint(uid, ==, 77);               /* untouched on failure */
+    g_assert_cmpuint(uid, ==, 77); /* untouched on failure */
     g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
     g_assert_cmpstr(virGetLastErrorMessage(), ==,
                     "invalid argument: Failed to parse user 'vk-no-such-user'");
-    for (const char *const *bad = (const char *const[]){ "", "+", "+-1", "+12x",
-                                                        "+4294967295", NULL };
+    for (const char *const *bad =
+             (const char *const[]){ "", "+", "+-1", "+12x", "+4294967295", NULL };
          *bad; bad++) {
         g_assert_cmpint(virSecurityParseUser(*bad, &uid, &gid), ==, -1);
         g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
@@ -109,8 +109,9 @@ test_access_as(void)
     g_assert_cmpint(chmod(rw, 0600), ==, 0);
     g_assert_cmpint(chown(rw, NOBODY, NOBODY), ==, 0);
 
-    g_assert_cmpint(virSecurityCheckAccessAs(id, paths, 5, reach, blocker, readable,
-                                             writable), ==, 0);
+    g_assert_cmpint(
+        virSecurityCheckAccessAs(id, paths, 5, reach, blocker, readable, writable), ==,
+        0);
     g_assert_cmpint(reach[0], ==, EACCES);
     g_assert_cmpstr(blocker[0], ==, priv);
     g_assert_cmpint(reach[1], ==, 0);
@@ -153,9 +154,15 @@ test_spawn_as_user(void)
     g_autofree char *text = NULL;
     gid_t groups[] = { 4244 };
     const char *argv[] = { "/bin/cat", "/proc/self/status", NULL };
-    virProcessSpawnOpts opts = { .argv = argv, .setIds = true, .uid = NOBODY, .gid = 4243,
-                                 .groups = groups, .ngroups = 1, .clearCaps = true,
-                                 .cwd = dir, .dieWithParent = true };
+    virProcessSpawnOpts opts = { .argv = argv,
+                                 .setIds = true,
+                                 .uid = NOBODY,
+                                 .gid = 4243,
+                                 .groups = groups,
+                                 .ngroups = 1,
+                                 .clearCaps = true,
+                                 .cwd = dir,
+                                 .dieWithParent = true };
     const char *caps[] = { "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb" };
     pid_t pid;
     int pidfd;
@@ -202,8 +209,13 @@ test_spawn_bad_identity(void)
     /* more groups than the kernel takes (EINVAL), or no right to change
      * (EPERM, as non-root): the child reports the identity step, not exec */
     g_autofree gid_t *groups = g_new0(gid_t, 70000);
-    virProcessSpawnOpts opts = { .argv = argv, .logfd = -1, .setIds = true, .uid = NOBODY,
-                                 .gid = NOBODY, .groups = groups, .ngroups = 70000 };
+    virProcessSpawnOpts opts = { .argv = argv,
+                                 .logfd = -1,
+                                 .setIds = true,
+                                 .uid = NOBODY,
+                                 .gid = NOBODY,
+                                 .groups = groups,
+                                 .ngroups = 70000 };
     pid_t pid = 0;
     int pidfd = -1;
 

@@ -117,8 +117,8 @@ useScratchFiles(virDomainDef *def, const char *dir, const char *guest)
             continue;
         img = g_strdup_printf("%s/disk%zu.img", dir, i);
         argv[5] = img;
-        g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                                   NULL, NULL, &status, NULL));
+        g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL,
+                                   NULL, NULL, NULL, &status, NULL));
         g_assert_true(g_spawn_check_wait_status(status, NULL));
         g_free(d->src);
         d->src = g_steal_pointer(&img);
@@ -231,8 +231,8 @@ testReal(gconstpointer data)
     }
     g_assert_cmpint(qemuMonitorQuit(mon), ==, 0);
     qemuMonitorClose(mon);
-    g_assert_cmpint(virProcessWaitPidfd(pidfd, g_get_monotonic_time() + 30 * G_USEC_PER_SEC),
-                    ==, 1);
+    g_assert_cmpint(
+        virProcessWaitPidfd(pidfd, g_get_monotonic_time() + 30 * G_USEC_PER_SEC), ==, 1);
     virProcessReapPidfd(pidfd, NULL);
     close(pidfd);
     {

@@ -28,14 +28,15 @@ static GAsyncQueue *stopped;
 static gint64 t0;
 
 static const char *const typeNames[] = {
-    "Defined", "Undefined", "Started", "Suspended", "Resumed", "Stopped", "Shutdown",
-    "PMSuspended", "Crashed",
+    "Defined", "Undefined", "Started",     "Suspended", "Resumed",
+    "Stopped", "Shutdown",  "PMSuspended", "Crashed",
 };
 static const char *const detailNames[][9] = {
     { "Added", "Updated", "Renamed", "Snapshot" },
     { "Removed", "Renamed" },
     { "Booted", "Migrated", "Restored", "Snapshot", "Event wakeup" },
-    { "Paused", "Migrated", "I/O Error", "Watchdog", "Restored", "Snapshot", "API error" },
+    { "Paused", "Migrated", "I/O Error", "Watchdog", "Restored", "Snapshot",
+      "API error" },
     { "Unpaused", "Migrated", "Snapshot" },
     { "Shutdown", "Destroyed", "Crashed", "Migrated", "Saved", "Failed", "Snapshot" },
     { "Finished", "Finished after guest request", "Finished after host request" },
@@ -46,8 +47,9 @@ static const char *const detailNames[][9] = {
 static int
 lifecycleCb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
 {
-    const char *d = event >= 0 && event < 9 && detail >= 0 && detail < 9 ?
-                    detailNames[event][detail] : NULL;
+    const char *d = event >= 0 && event < 9 && detail >= 0 && detail < 9
+                        ? detailNames[event][detail]
+                        : NULL;
 
     printf("  [+%6.1f ms] event 'lifecycle' for domain '%s': %s %s\n",
            (g_get_monotonic_time() - t0) / 1000.0, virDomainGetName(dom),
@@ -68,7 +70,7 @@ loop(gpointer data)
 
 typedef struct {
     virStreamPtr st;
-    GString *seen;          /* what the console printed so far */
+    GString *seen; /* what the console printed so far */
 } DemoConsole;
 
 /* Read the console stream until @needle has been printed (true) or the
@@ -102,8 +104,8 @@ waitConsole(DemoConsole *con, const char *needle)
 static void
 showState(virDomainPtr dom)
 {
-    const char *names[] = { "no state", "running", "idle", "paused", "in shutdown",
-                            "shut off", "crashed", "pmsuspended" };
+    const char *names[] = { "no state",    "running",  "idle",    "paused",
+                            "in shutdown", "shut off", "crashed", "pmsuspended" };
     int state = 0, reason = 0;
 
     if (virDomainGetState(dom, &state, &reason, 0) == 0)
@@ -138,28 +140,30 @@ main(int argc, char **argv)
         fprintf(stderr, "error: qemu-img could not create %s\n", disk);
         return 1;
     }
-    xml = g_strdup_printf("<domain type='qemu'>\n"
-                          "  <name>demo</name>\n"
-                          "  <memory unit='MiB'>256</memory>\n"
-                          "  <vcpu>1</vcpu>\n"
-                          "  <os>\n"
-                          "    <type arch='x86_64' machine='q35'>hvm</type>\n"
-                          "    <kernel>%s/vmlinuz</kernel>\n"
-                          "    <initrd>%s/initrd.gz</initrd>\n"
-                          "    <cmdline>console=ttyS0 quiet virtkit.writedisk=1</cmdline>\n"
-                          "  </os>\n"
-                          "  <features><acpi/></features>\n"
-                          "  <devices>\n"
-                          "    <disk type='file' device='disk'>\n"
-                          "      <driver name='qemu' type='qcow2'/>\n"
-                          "      <source file='%s'/>\n"
-                          "      <target dev='vda' bus='virtio'/>\n"
-                          "    </disk>\n"
-                          "    <interface type='user'><model type='virtio'/></interface>\n"
-                          "    <serial type='pty'/>\n"
-                          "    <console type='pty'/>\n"
-                          "  </devices>\n"
-                          "</domain>\n", argv[2], argv[2], disk);
+    xml =
+        g_strdup_printf("<domain type='qemu'>\n"
+                        "  <name>demo</name>\n"
+                        "  <memory unit='MiB'>256</memory>\n"
+                        "  <vcpu>1</vcpu>\n"
+                        "  <os>\n"
+                        "    <type arch='x86_64' machine='q35'>hvm</type>\n"
+                        "    <kernel>%s/vmlinuz</kernel>\n"
+                        "    <initrd>%s/initrd.gz</initrd>\n"
+                        "    <cmdline>console=ttyS0 quiet virtkit.writedisk=1</cmdline>\n"
+                        "  </os>\n"
+                        "  <features><acpi/></features>\n"
+                        "  <devices>\n"
+                        "    <disk type='file' device='disk'>\n"
+                        "      <driver name='qemu' type='qcow2'/>\n"
+                        "      <source file='%s'/>\n"
+                        "      <target dev='vda' bus='virtio'/>\n"
+                        "    </disk>\n"
+                        "    <interface type='user'><model type='virtio'/></interface>\n"
+                        "    <serial type='pty'/>\n"
+                        "    <console type='pty'/>\n"
+                        "  </devices>\n"
+                        "</domain>\n",
+                        argv[2], argv[2], disk);
 
     stopped = g_async_queue_new();
     if (virEventRegisterDefaultImpl() < 0)
@@ -173,12 +177,13 @@ main(int argc, char **argv)
     }
     virConnectGetVersion(conn, &ver);
     printf("  hypervisor %s, version %lu\n", virConnectGetType(conn), ver);
-    cbid = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                     (virConnectDomainEventGenericCallback)(void (*)(void))
-                                     lifecycleCb, NULL, NULL);
+    cbid = virConnectDomainEventRegisterAny(
+        conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+        (virConnectDomainEventGenericCallback)(void (*)(void))lifecycleCb, NULL, NULL);
 
     t0 = g_get_monotonic_time();
-    printf("== define and start the test guest (TCG): a qcow2 disk, a virtio NIC, a pty console\n");
+    printf(
+        "== define and start the test guest (TCG): a qcow2 disk, a virtio NIC, a pty console\n");
     if (!(dom = virDomainDefineXML(conn, xml)) || virDomainCreate(dom) < 0) {
         fprintf(stderr, "error: %s\n", virGetLastErrorMessage());
         return 1;
@@ -186,7 +191,8 @@ main(int argc, char **argv)
     printf("  started in %.1f ms\n", (g_get_monotonic_time() - t0) / 1000.0);
     showState(dom);
     printf("== the guest's console, through a stream (virDomainOpenConsole)\n");
-    if (!(con.st = virStreamNew(conn, 0)) || virDomainOpenConsole(dom, NULL, con.st, 0) < 0) {
+    if (!(con.st = virStreamNew(conn, 0)) ||
+        virDomainOpenConsole(dom, NULL, con.st, 0) < 0) {
         fprintf(stderr, "error: %s\n", virGetLastErrorMessage());
         virDomainDestroy(dom);
         return 1;
@@ -220,8 +226,10 @@ main(int argc, char **argv)
     {
         /* what the guest wrote is on the image once QEMU has flushed it */
         g_autofree char *out = g_strdup_printf("%s/demo-disk.head", argv[1]);
-        g_autofree char *dd = g_strdup_printf("qemu-img dd -f qcow2 -O raw bs=4096 count=1 "
-                                              "if=%s of=%s", disk, out);
+        g_autofree char *dd =
+            g_strdup_printf("qemu-img dd -f qcow2 -O raw bs=4096 count=1 "
+                            "if=%s of=%s",
+                            disk, out);
         g_autofree char *head = NULL;
 
         if (system(dd) == 0 && g_file_get_contents(out, &head, NULL, NULL) &&

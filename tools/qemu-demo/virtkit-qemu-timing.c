@@ -28,7 +28,7 @@
 
 #define RUNS 5
 
-static GAsyncQueue *events;   /* gint64 timestamps of STOPPED / SHUTDOWN, tagged */
+static GAsyncQueue *events; /* gint64 timestamps of STOPPED / SHUTDOWN, tagged */
 
 static int
 lifecycleCb(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
@@ -140,7 +140,8 @@ rawFloor(char **argv, const char *sockpath, double *startMs, double *quitMs)
     for (size_t i = 0; argv[i]; i++) {
         if (g_str_has_prefix(argv[i], "socket,id=charmonitor,fd=")) {
             g_free(argv[i]);
-            argv[i] = g_strdup_printf("socket,id=charmonitor,fd=%d,server=on,wait=off", lfd);
+            argv[i] =
+                g_strdup_printf("socket,id=charmonitor,fd=%d,server=on,wait=off", lfd);
         }
     }
     if ((pid = fork()) == 0) {
@@ -153,7 +154,7 @@ rawFloor(char **argv, const char *sockpath, double *startMs, double *quitMs)
     }
     close(lfd);
     pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    readLine(cfd, line, sizeof(line));                         /* greeting */
+    readLine(cfd, line, sizeof(line)); /* greeting */
     if (write(cfd, "{\"execute\":\"qmp_capabilities\"}\n", 31) != 31)
         exit(1);
     readLine(cfd, line, sizeof(line));
@@ -222,9 +223,9 @@ main(int argc, char **argv)
     g_thread_unref(g_thread_new("event-loop", loop, NULL));
     if (!(conn = virConnectOpen(uri)))
         return 1;
-    virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                     (virConnectDomainEventGenericCallback)(void (*)(void))
-                                     lifecycleCb, NULL, NULL);
+    virConnectDomainEventRegisterAny(
+        conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+        (virConnectDomainEventGenericCallback)(void (*)(void))lifecycleCb, NULL, NULL);
 
     for (int i = 0; i < RUNS; i++) {
         virDomainPtr dom;
@@ -262,7 +263,8 @@ main(int argc, char **argv)
         for (;;) {
             g_autofree char *text = NULL;
 
-            if (g_file_get_contents(serial, &text, NULL, NULL) && strstr(text, "GUEST-READY"))
+            if (g_file_get_contents(serial, &text, NULL, NULL) &&
+                strstr(text, "GUEST-READY"))
                 break;
             g_usleep(50000);
         }

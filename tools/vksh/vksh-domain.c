@@ -24,7 +24,8 @@ vkshFlagsRejected(unsigned int flags)
 /* ---- define / undefine / create ------------------------------------------ */
 
 static const vkshOptDef optsDefine[] = {
-    { "file", VKSH_OT_STRING, VKSH_OFLAG_REQ, "file containing an XML domain description" },
+    { "file", VKSH_OT_STRING, VKSH_OFLAG_REQ,
+      "file containing an XML domain description" },
     { "validate", VKSH_OT_BOOL, 0, "validate the XML against the schema" },
     { NULL, 0, 0, NULL },
 };
@@ -104,7 +105,8 @@ cmdUndefine(vkshControl *ctl, const vkshCmd *cmd)
         return false;
     if (vkshOptBool(cmd, "delete-storage-volume-snapshots") &&
         !vkshOptBool(cmd, "remove-all-storage")) {
-        vkshError(ctl, "%s", "Option --delete-storage-volume-snapshots requires "
+        vkshError(ctl, "%s",
+                  "Option --delete-storage-volume-snapshots requires "
                   "--remove-all-storage");
         return false;
     }
@@ -145,7 +147,8 @@ cmdUndefine(vkshControl *ctl, const vkshCmd *cmd)
 }
 
 static const vkshOptDef optsCreate[] = {
-    { "file", VKSH_OT_STRING, VKSH_OFLAG_REQ, "file containing an XML domain description" },
+    { "file", VKSH_OT_STRING, VKSH_OFLAG_REQ,
+      "file containing an XML domain description" },
     { "console", VKSH_OT_BOOL, 0, "attach to console after creation" },
     { "paused", VKSH_OT_BOOL, 0, "leave the guest paused after creation" },
     { "autodestroy", VKSH_OT_BOOL, 0,
@@ -273,7 +276,8 @@ static const vkshOptDef optsShutdown[] = {
 static bool
 vkshParseShutdownMode(vkshControl *ctl, const vkshCmd *cmd, unsigned int *flags)
 {
-    static const char *const modes[] = { "acpi", "agent", "initctl", "signal", "paravirt" };
+    static const char *const modes[] = { "acpi", "agent", "initctl", "signal",
+                                         "paravirt" };
     g_auto(GStrv) parts = NULL;
     const char *mode = NULL;
     int rc;
@@ -292,8 +296,10 @@ vkshParseShutdownMode(vkshControl *ctl, const vkshCmd *cmd, unsigned int *flags)
                 break;
         }
         if (m == G_N_ELEMENTS(modes)) {
-            vkshError(ctl, "Unknown mode %s value, expecting "
-                      "'acpi', 'agent', 'initctl', 'signal', or 'paravirt'", parts[i]);
+            vkshError(ctl,
+                      "Unknown mode %s value, expecting "
+                      "'acpi', 'agent', 'initctl', 'signal', or 'paravirt'",
+                      parts[i]);
             return false;
         }
         *flags |= 1U << m;
@@ -459,7 +465,8 @@ cmdAutostart(vkshControl *ctl, const vkshCmd *cmd)
 static const vkshOptDef optsDumpxml[] = {
     { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
     { "inactive", VKSH_OT_BOOL, 0, "show inactive defined XML" },
-    { "security-info", VKSH_OT_BOOL, 0, "include security sensitive information in XML dump" },
+    { "security-info", VKSH_OT_BOOL, 0,
+      "include security sensitive information in XML dump" },
     { "update-cpu", VKSH_OT_BOOL, 0, "update guest CPU according to host CPU" },
     { "migratable", VKSH_OT_BOOL, 0, "provide XML suitable for migrations" },
     { "xpath", VKSH_OT_STRING, 0, "xpath expression to filter the XML document" },
@@ -528,8 +535,8 @@ cmdDomname(vkshControl *ctl, const vkshCmd *cmd)
 {
     g_autoptr(virDomain) dom = NULL;
 
-    if (!(dom = vkshCommandOptDomainBy(ctl, cmd, "domain", NULL,
-                                       VKSH_BYID | VKSH_BYUUID)))
+    if (!(dom =
+              vkshCommandOptDomainBy(ctl, cmd, "domain", NULL, VKSH_BYID | VKSH_BYUUID)))
         return false;
     vkshPrint(ctl, "%s\n", virDomainGetName(dom));
     return true;
@@ -546,8 +553,8 @@ cmdDomuuid(vkshControl *ctl, const vkshCmd *cmd)
     g_autoptr(virDomain) dom = NULL;
     char uuid[VIR_UUID_STRING_BUFLEN];
 
-    if (!(dom = vkshCommandOptDomainBy(ctl, cmd, "domain", NULL,
-                                       VKSH_BYID | VKSH_BYNAME)))
+    if (!(dom =
+              vkshCommandOptDomainBy(ctl, cmd, "domain", NULL, VKSH_BYID | VKSH_BYNAME)))
         return false;
     if (virDomainGetUUIDString(dom, uuid) < 0) {
         vkshError(ctl, "%s", "failed to get domain UUID");
@@ -562,11 +569,12 @@ const vkshCmdDef vkshDomainCmds[] = {
       "Configure a domain to be automatically started at boot.", 0 },
     { "create", cmdCreate, optsCreate, "create a domain from an XML file",
       "Create a domain.", 0 },
-    { "define", cmdDefine, optsDefine, "define (but don't start) a domain from an XML file",
-      "Define a domain.", 0 },
+    { "define", cmdDefine, optsDefine,
+      "define (but don't start) a domain from an XML file", "Define a domain.", 0 },
     { "destroy", cmdDestroy, optsDestroy, "destroy (stop) a domain",
       "Forcefully stop a given domain, but leave its resources intact.", 0 },
-    { "domid", cmdDomid, optsDomid, "convert a domain name or UUID to domain id", NULL, 0 },
+    { "domid", cmdDomid, optsDomid, "convert a domain name or UUID to domain id", NULL,
+      0 },
     { "domname", cmdDomname, optsDomname, "convert a domain id or UUID to domain name",
       NULL, 0 },
     { "domuuid", cmdDomuuid, optsDomuuid, "convert a domain name or id to domain UUID",
@@ -584,7 +592,8 @@ const vkshCmdDef vkshDomainCmds[] = {
     { "start", cmdStart, optsStart, "start a (previously defined) inactive domain",
       "Start a domain, either from the last managedsave\n"
       "state, or via a fresh boot if no managedsave state\n"
-      "is present.", 0 },
+      "is present.",
+      0 },
     { "suspend", cmdSuspend, optsDomainOnly, "suspend a domain",
       "Suspend a running domain.", 0 },
     { "undefine", cmdUndefine, optsUndefine, "undefine a domain",

@@ -21,20 +21,41 @@
 
 /* virsh's event names, in virDomainEventID order. */
 static const char *const vkshEventNames[] = {
-    "lifecycle", "reboot", "rtc-change", "watchdog", "io-error", "graphics",
-    "io-error-reason", "control-error", "block-job", "disk-change", "tray-change",
-    "pm-wakeup", "pm-suspend", "balloon-change", "pm-suspend-disk", "device-removed",
-    "block-job-2", "tunable", "agent-lifecycle", "device-added", "migration-iteration",
-    "job-completed", "device-removal-failed", "metadata-change", "block-threshold",
-    "memory-failure", "memory-device-size-change",
+    "lifecycle",
+    "reboot",
+    "rtc-change",
+    "watchdog",
+    "io-error",
+    "graphics",
+    "io-error-reason",
+    "control-error",
+    "block-job",
+    "disk-change",
+    "tray-change",
+    "pm-wakeup",
+    "pm-suspend",
+    "balloon-change",
+    "pm-suspend-disk",
+    "device-removed",
+    "block-job-2",
+    "tunable",
+    "agent-lifecycle",
+    "device-added",
+    "migration-iteration",
+    "job-completed",
+    "device-removal-failed",
+    "metadata-change",
+    "block-threshold",
+    "memory-failure",
+    "memory-device-size-change",
 };
 
 static const char *
 vkshEventTypeToString(int event)
 {
     static const char *const names[] = {
-        "Defined", "Undefined", "Started", "Suspended", "Resumed", "Stopped",
-        "Shutdown", "PMSuspended", "Crashed",
+        "Defined", "Undefined", "Started",     "Suspended", "Resumed",
+        "Stopped", "Shutdown",  "PMSuspended", "Crashed",
     };
 
     if (event < 0 || event >= (int)G_N_ELEMENTS(names))
@@ -51,8 +72,8 @@ vkshEventDetailToString(int event, int detail)
         "Booted", "Migrated", "Restored", "Snapshot", "Event wakeup",
     };
     static const char *const suspended[] = {
-        "Paused", "Migrated", "I/O Error", "Watchdog", "Restored", "Snapshot",
-        "API error", "Post-copy", "Post-copy Error",
+        "Paused",   "Migrated",  "I/O Error", "Watchdog",        "Restored",
+        "Snapshot", "API error", "Post-copy", "Post-copy Error",
     };
     static const char *const resumed[] = {
         "Unpaused", "Migrated", "Snapshot", "Post-copy", "Post-copy Error",
@@ -61,7 +82,9 @@ vkshEventDetailToString(int event, int detail)
         "Shutdown", "Destroyed", "Crashed", "Migrated", "Saved", "Failed", "Snapshot",
     };
     static const char *const shutdown[] = {
-        "Finished", "Finished after guest request", "Finished after host request",
+        "Finished",
+        "Finished after guest request",
+        "Finished after host request",
     };
     static const char *const pmsuspended[] = { "Memory", "Disk" };
     static const char *const crashed[] = { "Panicked", "Crashloaded" };
@@ -69,19 +92,15 @@ vkshEventDetailToString(int event, int detail)
         const char *const *names;
         size_t n;
     } tables[] = {
-        { defined, G_N_ELEMENTS(defined) },
-        { undefined, G_N_ELEMENTS(undefined) },
-        { started, G_N_ELEMENTS(started) },
-        { suspended, G_N_ELEMENTS(suspended) },
-        { resumed, G_N_ELEMENTS(resumed) },
-        { stopped, G_N_ELEMENTS(stopped) },
-        { shutdown, G_N_ELEMENTS(shutdown) },
-        { pmsuspended, G_N_ELEMENTS(pmsuspended) },
+        { defined, G_N_ELEMENTS(defined) },   { undefined, G_N_ELEMENTS(undefined) },
+        { started, G_N_ELEMENTS(started) },   { suspended, G_N_ELEMENTS(suspended) },
+        { resumed, G_N_ELEMENTS(resumed) },   { stopped, G_N_ELEMENTS(stopped) },
+        { shutdown, G_N_ELEMENTS(shutdown) }, { pmsuspended, G_N_ELEMENTS(pmsuspended) },
         { crashed, G_N_ELEMENTS(crashed) },
     };
 
-    if (event < 0 || event >= (int)G_N_ELEMENTS(tables) ||
-        detail < 0 || (size_t)detail >= tables[event].n)
+    if (event < 0 || event >= (int)G_N_ELEMENTS(tables) || detail < 0 ||
+        (size_t)detail >= tables[event].n)
         return "unknown";
     return tables[event].names[detail];
 }
@@ -111,7 +130,8 @@ vkshEventPrintPrefix(vkshEventData *data)
         return;
     now = g_date_time_new_now_utc();
     stamp = g_date_time_format(now, "%Y-%m-%d %H:%M:%S");
-    vkshPrint(data->ctl, "%s.%03d+0000: ", stamp, g_date_time_get_microsecond(now) / 1000);
+    vkshPrint(data->ctl, "%s.%03d+0000: ", stamp,
+              g_date_time_get_microsecond(now) / 1000);
 }
 
 /* Without --loop only the first event counts, even when several arrive in
@@ -212,7 +232,7 @@ cmdEvent(vkshControl *ctl, const vkshCmd *cmd)
     g_autoptr(virDomain) dom = NULL;
     const char *eventName = NULL;
     bool all = vkshOptBool(cmd, "all");
-    bool wanted[2] = { false, false };   /* lifecycle, reboot */
+    bool wanted[2] = { false, false }; /* lifecycle, reboot */
     int callbacks[2] = { -1, -1 };
     int timeout = 0;
     int timer = -1;
@@ -273,22 +293,21 @@ cmdEvent(vkshControl *ctl, const vkshCmd *cmd)
             return false;
     }
 
-    if (wanted[0] &&
-        (callbacks[0] = virConnectDomainEventRegisterAny(
-             ctl->conn, dom, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-             VKSH_EVENT_CALLBACK(vkshEventLifecyclePrint), &data, NULL)) < 0)
+    if (wanted[0] && (callbacks[0] = virConnectDomainEventRegisterAny(
+                          ctl->conn, dom, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                          VKSH_EVENT_CALLBACK(vkshEventLifecyclePrint), &data, NULL)) < 0)
         goto cleanup;
-    if (wanted[1] &&
-        (callbacks[1] = virConnectDomainEventRegisterAny(
-             ctl->conn, dom, VIR_DOMAIN_EVENT_ID_REBOOT,
-             VKSH_EVENT_CALLBACK(vkshEventRebootPrint), &data, NULL)) < 0)
+    if (wanted[1] && (callbacks[1] = virConnectDomainEventRegisterAny(
+                          ctl->conn, dom, VIR_DOMAIN_EVENT_ID_REBOOT,
+                          VKSH_EVENT_CALLBACK(vkshEventRebootPrint), &data, NULL)) < 0)
         goto cleanup;
 
     if (timeout > 0 &&
         (timer = virEventAddTimeout(timeout * 1000, vkshEventTimeout, &data, NULL)) < 0)
         goto cleanup;
 
-    if (vkshEventSigPipe[0] < 0 && !g_unix_open_pipe(vkshEventSigPipe, FD_CLOEXEC, NULL)) {
+    if (vkshEventSigPipe[0] < 0 &&
+        !g_unix_open_pipe(vkshEventSigPipe, FD_CLOEXEC, NULL)) {
         vkshError(ctl, "%s", "cannot create the signal pipe");
         goto cleanup;
     }
@@ -315,7 +334,7 @@ cmdEvent(vkshControl *ctl, const vkshCmd *cmd)
     vkshPrint(ctl, "events received: %d\n", data.count);
     ok = data.count > 0;
 
- cleanup:
+cleanup:
     if (watch >= 0)
         virEventRemoveHandle(watch);
     if (timer >= 0)

@@ -41,7 +41,8 @@ vkshOptLabel(const vkshOptDef *opt)
 static void
 vkshCmdDefHelp(vkshControl *ctl, const vkshCmdDef *def)
 {
-    vkshPrint(ctl, "  NAME\n    %s - %s\n\n  SYNOPSIS\n    %s", def->name, def->help, def->name);
+    vkshPrint(ctl, "  NAME\n    %s - %s\n\n  SYNOPSIS\n    %s", def->name, def->help,
+              def->name);
     for (const vkshOptDef *opt = def->opts; opt && opt->name; opt++) {
         g_autofree char *syn = vkshOptSynopsis(opt);
 
@@ -123,7 +124,8 @@ cmdQuit(vkshControl *ctl, const vkshCmd *cmd)
 static const vkshOptDef optsEcho[] = {
     { "shell", VKSH_OT_BOOL, 0, "escape for shell use" },
     { "xml", VKSH_OT_BOOL, 0, "escape for XML use" },
-    { "split", VKSH_OT_BOOL, 0, "split each argument on ','; ',,' is an escape sequence" },
+    { "split", VKSH_OT_BOOL, 0,
+      "split each argument on ','; ',,' is an escape sequence" },
     { "err", VKSH_OT_BOOL, 0, "output to stderr" },
     { "string", VKSH_OT_ARGV, 0, "arguments to echo" },
     { NULL, 0, 0, NULL },
@@ -189,7 +191,7 @@ cmdEcho(vkshControl *ctl, const vkshCmd *cmd)
         {
             g_autoptr(GString) piece = g_string_new(NULL);
 
-            for (const char *p = arg; ; p++) {
+            for (const char *p = arg;; p++) {
                 if (*p == ',' && p[1] == ',') {
                     g_string_append_c(piece, ',');
                     p++;
@@ -286,8 +288,8 @@ cmdConnect(vkshControl *ctl, const vkshCmd *cmd)
 }
 
 const vkshCmdDef vkshSelfCmds[] = {
-    { "cd", cmdCd, optsCd, "change the current directory", "Change the current directory.",
-      VKSH_CMD_FLAG_NOCONNECT },
+    { "cd", cmdCd, optsCd, "change the current directory",
+      "Change the current directory.", VKSH_CMD_FLAG_NOCONNECT },
     { "echo", cmdEcho, optsEcho, "echo arguments. Used for internal testing.",
       "Echo back arguments, possibly with quoting. Used for internal testing.",
       VKSH_CMD_FLAG_NOCONNECT },
@@ -295,7 +297,8 @@ const vkshCmdDef vkshSelfCmds[] = {
       VKSH_CMD_FLAG_NOCONNECT },
     { "help", cmdHelp, optsHelp, "print help",
       "Prints global help, command specific help, or help for a\n"
-      "group of related commands", VKSH_CMD_FLAG_IGNORE_REST | VKSH_CMD_FLAG_NOCONNECT },
+      "group of related commands",
+      VKSH_CMD_FLAG_IGNORE_REST | VKSH_CMD_FLAG_NOCONNECT },
     { "pwd", cmdPwd, NULL, "print the current directory", "Print the current directory.",
       VKSH_CMD_FLAG_NOCONNECT },
     { "quit", cmdQuit, NULL, "quit this interactive terminal", NULL,

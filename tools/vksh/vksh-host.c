@@ -33,8 +33,8 @@ cmdHostname(vkshControl *ctl, const vkshCmd *cmd)
 static void
 vkshPrintVersion(vkshControl *ctl, const char *what, const char *prefix, unsigned long v)
 {
-    vkshPrint(ctl, "%s: %s%lu.%lu.%lu\n", what, prefix,
-              v / 1000000, (v / 1000) % 1000, v % 1000);
+    vkshPrint(ctl, "%s: %s%lu.%lu.%lu\n", what, prefix, v / 1000000, (v / 1000) % 1000,
+              v % 1000);
 }
 
 static const vkshOptDef optsVersion[] = {

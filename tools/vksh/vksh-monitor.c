@@ -15,8 +15,8 @@ const char *
 vkshDomainStateToString(int state)
 {
     static const char *const names[] = {
-        "no state", "running", "idle", "paused", "in shutdown", "shut off",
-        "crashed", "pmsuspended",
+        "no state",    "running",  "idle",    "paused",
+        "in shutdown", "shut off", "crashed", "pmsuspended",
     };
 
     if (state < 0 || state >= (int)G_N_ELEMENTS(names))
@@ -28,19 +28,23 @@ const char *
 vkshDomainStateReasonToString(int state, int reason)
 {
     static const char *const running[] = {
-        "unknown", "booted", "migrated", "restored", "from snapshot", "unpaused",
-        "migration canceled", "save canceled", "event wakeup", "crashed",
-        "post-copy", "post-copy failed",
+        "unknown",       "booted",   "migrated",           "restored",
+        "from snapshot", "unpaused", "migration canceled", "save canceled",
+        "event wakeup",  "crashed",  "post-copy",          "post-copy failed",
     };
     static const char *const paused[] = {
-        "unknown", "user", "migrating", "saving", "dumping", "I/O error", "watchdog",
-        "from snapshot", "shutting down", "creating snapshot", "crashed",
-        "starting up", "post-copy", "post-copy failed",
+        "unknown",       "user",
+        "migrating",     "saving",
+        "dumping",       "I/O error",
+        "watchdog",      "from snapshot",
+        "shutting down", "creating snapshot",
+        "crashed",       "starting up",
+        "post-copy",     "post-copy failed",
     };
     static const char *const shutdown[] = { "unknown", "user" };
     static const char *const shutoff[] = {
-        "unknown", "shutdown", "destroyed", "crashed", "migrated", "saved",
-        "failed", "from snapshot", "daemon",
+        "unknown", "shutdown", "destroyed",     "crashed", "migrated",
+        "saved",   "failed",   "from snapshot", "daemon",
     };
     static const char *const crashed[] = { "unknown", "panicked" };
     const char *const *table = NULL;
@@ -226,7 +230,8 @@ cmdList(vkshControl *ctl, const vkshCmd *cmd)
     qsort(doms, ndoms, sizeof(*doms), vkshDomainSorter);
 
     if (optTable) {
-        g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+        g_autoptr(GPtrArray) rows =
+            g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
         size_t ncols = optTitle ? 4 : 3;
 
         g_ptr_array_add(rows, g_strdupv((char *[]){ "Id", "Name", "State",
@@ -292,7 +297,7 @@ cmdList(vkshControl *ctl, const vkshCmd *cmd)
     }
     ok = true;
 
- cleanup:
+cleanup:
     vkshDomainListFree(doms, ndoms);
     return ok;
 }

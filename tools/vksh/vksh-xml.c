@@ -70,7 +70,7 @@ vkshXMLPrintXPath(vkshControl *ctl, const char *xml, const char *xpath, bool wra
     }
     ok = true;
 
- cleanup:
+cleanup:
     xmlXPathFreeObject(obj);
     xmlXPathFreeContext(xctxt);
     xmlFreeDoc(doc);
@@ -80,7 +80,8 @@ vkshXMLPrintXPath(vkshControl *ctl, const char *xml, const char *xpath, bool wra
 char *
 vkshDomainGetTitle(virDomainPtr dom, bool inactive)
 {
-    g_autofree char *xml = virDomainGetXMLDesc(dom, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
+    g_autofree char *xml =
+        virDomainGetXMLDesc(dom, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
     xmlDocPtr doc = NULL;
     xmlNodePtr node;
     char *title = NULL;

@@ -102,7 +102,8 @@ vkshReportLibError(vkshControl *ctl)
 {
     if (vkshSavedError.code == VIR_ERR_OK)
         return;
-    vkshError(ctl, "%s", vkshSavedError.message ? vkshSavedError.message : "unknown error");
+    vkshError(ctl, "%s",
+              vkshSavedError.message ? vkshSavedError.message : "unknown error");
     vkshResetError();
 }
 
@@ -158,8 +159,7 @@ vkshOptBool(const vkshCmd *cmd, const char *name)
 }
 
 int
-vkshOptString(vkshControl *ctl, const vkshCmd *cmd, const char *name,
-              const char **value)
+vkshOptString(vkshControl *ctl, const vkshCmd *cmd, const char *name, const char **value)
 {
     const char *v = vkshOptRaw(cmd, name);
 
@@ -253,10 +253,10 @@ vkshReadFile(vkshControl *ctl, const char *path)
     if (!g_file_get_contents(path, &contents, NULL, &err)) {
         int code = err->domain == G_FILE_ERROR ? err->code : G_FILE_ERROR_FAILED;
         /* virsh reports the errno text; GLib's message has extra words. */
-        const char *reason = code == G_FILE_ERROR_NOENT ? g_strerror(ENOENT) :
-                             code == G_FILE_ERROR_ACCES ? g_strerror(EACCES) :
-                             code == G_FILE_ERROR_ISDIR ? g_strerror(EISDIR) :
-                             err->message;
+        const char *reason = code == G_FILE_ERROR_NOENT   ? g_strerror(ENOENT)
+                             : code == G_FILE_ERROR_ACCES ? g_strerror(EACCES)
+                             : code == G_FILE_ERROR_ISDIR ? g_strerror(EISDIR)
+                                                          : err->message;
         vkshError(ctl, "Failed to open file '%s': %s", path, reason);
         return NULL;
     }
@@ -324,7 +324,8 @@ vkshCmdParse(vkshControl *ctl, char **tokens, size_t ntokens)
             }
             i = vkshOptIndex(def, name);
             if (i < 0 || def->opts[i].type == VKSH_OT_ARGV) {
-                vkshError(ctl, "command '%s' doesn't support option --%s", def->name, name);
+                vkshError(ctl, "command '%s' doesn't support option --%s", def->name,
+                          name);
                 goto error;
             }
             if (def->opts[i].type == VKSH_OT_BOOL) {
@@ -375,13 +376,14 @@ vkshCmdParse(vkshControl *ctl, char **tokens, size_t ntokens)
 
     for (size_t i = 0; i < nopts; i++) {
         if ((def->opts[i].flags & VKSH_OFLAG_REQ) && !cmd->values[i]) {
-            vkshError(ctl, "command '%s' requires <%s> option", def->name, def->opts[i].name);
+            vkshError(ctl, "command '%s' requires <%s> option", def->name,
+                      def->opts[i].name);
             goto error;
         }
     }
     return cmd;
 
- error:
+error:
     vkshCmdFree(cmd);
     return NULL;
 }
@@ -460,7 +462,7 @@ vkshCmdStringParse(vkshControl *ctl, const char *str, vkshCmd **cmds)
     *cmds = head;
     return true;
 
- error:
+error:
     vkshCmdFree(head);
     return false;
 }
@@ -534,8 +536,8 @@ vkshInteractive(vkshControl *ctl)
 
     if (tty && !ctl->quiet) {
         vkshPrint(ctl, "Welcome to vksh, the virtkit interactive terminal.\n\n"
-                  "Type:  'help' for help with commands\n"
-                  "       'quit' to quit\n\n");
+                       "Type:  'help' for help with commands\n"
+                       "       'quit' to quit\n\n");
     }
     while (!ctl->quit) {
         vkshCmd *cmds = NULL;
@@ -577,7 +579,8 @@ vkshUsage(void)
           "    -V                      long version\n"
           "         --version[=TYPE]   version, TYPE is short or long (default short)\n"
           "  commands (non interactive mode):\n"
-          "\n", stdout);
+          "\n",
+          stdout);
     for (const vkshCmdGroup *grp = vkshGroups; grp->name; grp++) {
         printf(" %s (help keyword '%s')\n", grp->name, grp->keyword);
         for (const vkshCmdDef *def = grp->cmds; def->name; def++)
@@ -588,7 +591,8 @@ vkshUsage(void)
           "  (specify help <group> for details about the commands in the group)\n"
           "\n"
           "  (specify help <command> for details about the command)\n"
-          "\n", stdout);
+          "\n",
+          stdout);
 }
 
 static void
@@ -661,8 +665,8 @@ main(int argc, char **argv)
         case ':':
             for (const struct option *o = longopts; o->name; o++) {
                 if (o->val == optopt) {
-                    vkshError(&ctl, "option '-%c'/'--%s' requires an argument",
-                              optopt, o->name);
+                    vkshError(&ctl, "option '-%c'/'--%s' requires an argument", optopt,
+                              o->name);
                     return EXIT_FAILURE;
                 }
             }

@@ -13,10 +13,10 @@
  */
 
 typedef enum {
-    VKSH_OT_BOOL,    /* --name, no value */
-    VKSH_OT_STRING,  /* --name <string> */
-    VKSH_OT_INT,     /* --name <number> */
-    VKSH_OT_ARGV,    /* every remaining word of data: [<string>]... */
+    VKSH_OT_BOOL,   /* --name, no value */
+    VKSH_OT_STRING, /* --name <string> */
+    VKSH_OT_INT,    /* --name <number> */
+    VKSH_OT_ARGV,   /* every remaining word of data: [<string>]... */
 } vkshOptType;
 
 enum {
@@ -46,33 +46,33 @@ enum {
 typedef struct {
     const char *name;
     bool (*handler)(vkshControl *ctl, const vkshCmd *cmd);
-    const vkshOptDef *opts;   /* terminated by an entry with name == NULL */
-    const char *help;         /* one line, shown in NAME and in group listings */
-    const char *desc;         /* DESCRIPTION section, or NULL for none */
+    const vkshOptDef *opts; /* terminated by an entry with name == NULL */
+    const char *help;       /* one line, shown in NAME and in group listings */
+    const char *desc;       /* DESCRIPTION section, or NULL for none */
     unsigned int flags;
 } vkshCmdDef;
 
 typedef struct {
-    const char *name;         /* "Domain Management" */
-    const char *keyword;      /* "domain" */
-    const vkshCmdDef *cmds;   /* terminated by an entry with name == NULL */
+    const char *name;       /* "Domain Management" */
+    const char *keyword;    /* "domain" */
+    const vkshCmdDef *cmds; /* terminated by an entry with name == NULL */
 } vkshCmdGroup;
 
 /* One parsed command: its definition and the value given for each option. */
 struct _vkshCmd {
     const vkshCmdDef *def;
-    char **values;            /* indexed like def->opts; NULL when not given */
-    GPtrArray *argv;          /* the words of the VKSH_OT_ARGV option, if any */
+    char **values;   /* indexed like def->opts; NULL when not given */
+    GPtrArray *argv; /* the words of the VKSH_OT_ARGV option, if any */
     vkshCmd *next;
 };
 
 struct _vkshControl {
-    virConnectPtr conn;       /* NULL after a failed connect */
-    char *uri;                /* the URI asked for, or NULL for the default */
+    virConnectPtr conn; /* NULL after a failed connect */
+    char *uri;          /* the URI asked for, or NULL for the default */
     bool readonly;
-    bool interactive;         /* commands come from standard input */
+    bool interactive; /* commands come from standard input */
     bool quiet;
-    bool quit;                /* set by quit/exit: run nothing more */
+    bool quit; /* set by quit/exit: run nothing more */
 };
 
 /* Command groups, defined in the per-group files. */
@@ -105,8 +105,7 @@ int vkshOptString(vkshControl *ctl, const vkshCmd *cmd, const char *name,
 int vkshOptInt(vkshControl *ctl, const vkshCmd *cmd, const char *name, int *value);
 
 /* Reports "Options --a and --b are mutually exclusive" when both are given. */
-bool vkshOptExclusive(vkshControl *ctl, const vkshCmd *cmd,
-                      const char *a, const char *b);
+bool vkshOptExclusive(vkshControl *ctl, const vkshCmd *cmd, const char *a, const char *b);
 
 enum {
     VKSH_BYID = 1 << 0,

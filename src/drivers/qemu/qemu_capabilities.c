@@ -32,7 +32,7 @@
 
 typedef struct {
     char *name;
-    char *alias;            /* may be NULL */
+    char *alias; /* may be NULL */
     bool isDefault;
     int maxCpus;
 } qemuCapsMachine;
@@ -49,9 +49,9 @@ struct _qemuCaps {
     unsigned long version;
     char *versionString;
     char *package;
-    GPtrArray *machines;    /* qemuCapsMachine * */
-    GHashTable *commands;   /* set of QMP command names */
-    GHashTable *accels;     /* set: "tcg", "kvm", ... */
+    GPtrArray *machines;  /* qemuCapsMachine * */
+    GHashTable *commands; /* set of QMP command names */
+    GHashTable *accels;   /* set: "tcg", "kvm", ... */
 
     /* -sandbox with obsolete, elevateprivileges, spawn, resourcecontrol
      * (query-command-line-options); unknown in a cache file written
@@ -59,7 +59,7 @@ struct _qemuCaps {
     bool sandbox;
     bool sandboxKnown;
     /* who it was probed as (the KVM verdict depends on it) */
-    gint64 runUid;          /* -1: as the daemon itself */
+    gint64 runUid; /* -1: as the daemon itself */
     gint64 runGid;
 
     /* KVM verdict: cache->lock */
@@ -70,9 +70,9 @@ struct _qemuCaps {
 
 struct _qemuCapsCache {
     GMutex lock;
-    char *dir;              /* NULL: memory only */
-    GHashTable *byPath;     /* binary path -> qemuCaps * (a reference) */
-    const virSecurityIdentity *runAs;   /* borrowed; NULL: probe as ourselves */
+    char *dir;                        /* NULL: memory only */
+    GHashTable *byPath;               /* binary path -> qemuCaps * (a reference) */
+    const virSecurityIdentity *runAs; /* borrowed; NULL: probe as ourselves */
 };
 
 static void
@@ -228,7 +228,8 @@ qemuCapsToJSON(const qemuCaps *caps)
     json_object_object_add(o, "mtime", json_object_new_int64(caps->mtimeNs));
     json_object_object_add(o, "ctime", json_object_new_int64(caps->ctimeNs));
     json_object_object_add(o, "version", json_object_new_int64(caps->version));
-    json_object_object_add(o, "versionString", json_object_new_string(caps->versionString));
+    json_object_object_add(o, "versionString",
+                           json_object_new_string(caps->versionString));
     json_object_object_add(o, "package", json_object_new_string(caps->package));
     for (guint i = 0; i < caps->machines->len; i++) {
         qemuCapsMachine *m = g_ptr_array_index(caps->machines, i);
@@ -273,7 +274,8 @@ jsonStr(json_object *o, const char *key)
 {
     json_object *v;
 
-    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+    if (!json_object_object_get_ex(o, key, &v) ||
+        !json_object_is_type(v, json_type_string))
         return NULL;
     return json_object_get_string(v);
 }
@@ -296,7 +298,8 @@ qemuCapsFromJSON(json_object *o)
     caps->size = json_object_get_int64(json_object_object_get(o, "size"));
     caps->mtimeNs = json_object_get_int64(json_object_object_get(o, "mtime"));
     caps->ctimeNs = json_object_get_int64(json_object_object_get(o, "ctime"));
-    caps->version = (unsigned long)json_object_get_int64(json_object_object_get(o, "version"));
+    caps->version =
+        (unsigned long)json_object_get_int64(json_object_object_get(o, "version"));
     for (size_t i = 0; i < json_object_array_length(v); i++) {
         json_object *mo = json_object_array_get_idx(v, i);
         qemuCapsMachine *m;
@@ -312,18 +315,20 @@ qemuCapsFromJSON(json_object *o)
     }
     if (json_object_object_get_ex(o, "commands", &v))
         for (size_t i = 0; i < json_object_array_length(v); i++)
-            g_hash_table_add(caps->commands,
-                             g_strdup(json_object_get_string(json_object_array_get_idx(v, i))));
+            g_hash_table_add(caps->commands, g_strdup(json_object_get_string(
+                                                 json_object_array_get_idx(v, i))));
     if (json_object_object_get_ex(o, "accels", &v))
         for (size_t i = 0; i < json_object_array_length(v); i++)
-            g_hash_table_add(caps->accels,
-                             g_strdup(json_object_get_string(json_object_array_get_idx(v, i))));
+            g_hash_table_add(caps->accels, g_strdup(json_object_get_string(
+                                               json_object_array_get_idx(v, i))));
     if (json_object_object_get_ex(o, "sandbox", &v)) {
         caps->sandboxKnown = true;
         caps->sandbox = json_object_get_boolean(v);
     }
-    caps->runUid = json_object_object_get_ex(o, "runUid", &v) ? json_object_get_int64(v) : -1;
-    caps->runGid = json_object_object_get_ex(o, "runGid", &v) ? json_object_get_int64(v) : -1;
+    caps->runUid =
+        json_object_object_get_ex(o, "runUid", &v) ? json_object_get_int64(v) : -1;
+    caps->runGid =
+        json_object_object_get_ex(o, "runGid", &v) ? json_object_get_int64(v) : -1;
     if (json_object_object_get_ex(o, "kvm", &v)) {
         caps->kvmProbed = true;
         caps->kvmUsable = json_object_get_boolean(json_object_object_get(v, "usable"));
@@ -341,12 +346,14 @@ qemuCapsLoadFile(const char *path)
     qemuCaps *caps;
 
     if (!g_file_get_contents(path, &text, NULL, &gerr)) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "cannot read QEMU capabilities cache '%s': %s",
-                       path, gerr->message);
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "cannot read QEMU capabilities cache '%s': %s", path,
+                       gerr->message);
         return NULL;
     }
     if (!(o = json_tokener_parse(text)) || !(caps = qemuCapsFromJSON(o))) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "invalid QEMU capabilities cache '%s'", path);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "invalid QEMU capabilities cache '%s'",
+                       path);
         return NULL;
     }
     return caps;
@@ -377,11 +384,13 @@ qemuCapsCacheSave(qemuCapsCache *cache, const qemuCaps *caps)
         return;
     }
     o = qemuCapsToJSON(caps);
-    text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                          JSON_C_TO_STRING_NOSLASHESCAPE);
+    text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+                                                 JSON_C_TO_STRING_SPACED |
+                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
     path = qemuCapsCachePath(cache, caps->binary);
     /* g_file_set_contents writes a temp file, fsyncs and renames. */
-    if (!g_file_set_contents_full(path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &gerr))
+    if (!g_file_set_contents_full(path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                  &gerr))
         g_debug("cannot write %s: %s", path, gerr->message);
 }
 
@@ -400,8 +409,8 @@ qemuCapsGetIdentity(const char *binary, qemuCapsIdentity *id)
     struct stat sb;
 
     if (stat(binary, &sb) < 0) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "Cannot find QEMU binary %s: %s",
-                       binary, g_strerror(errno));
+        virReportError(VIR_ERR_INTERNAL_ERROR, "Cannot find QEMU binary %s: %s", binary,
+                       g_strerror(errno));
         return -1;
     }
     id->inode = sb.st_ino;
@@ -482,7 +491,7 @@ qemuCapsSpawnQMP(const char *binary, const char *const *extra,
     opts.logfd = -1;
     opts.keepfds = &lfd;
     opts.nkeepfds = 1;
-    opts.dieWithParent = true;   /* a probe must not outlive a killed daemon */
+    opts.dieWithParent = true; /* a probe must not outlive a killed daemon */
     if (runAs)
         virSecurityIdentityApply(runAs, &opts);
     if (virProcessSpawn(&opts, pid, pidfd) < 0)
@@ -498,7 +507,7 @@ qemuCapsSpawnQMP(const char *binary, const char *const *extra,
     }
     ret = cfd;
 
- cleanup:
+cleanup:
     if (lfd >= 0)
         close(lfd);
     unlink(sockpath);
@@ -510,9 +519,8 @@ qemuCapsSpawnQMP(const char *binary, const char *const *extra,
 static bool
 qemuCapsProbeSandbox(qemuMonitor *mon, int timeout_ms)
 {
-    static const char *const wanted[] = {
-        "obsolete", "elevateprivileges", "spawn", "resourcecontrol", NULL
-    };
+    static const char *const wanted[] = { "obsolete", "elevateprivileges", "spawn",
+                                          "resourcecontrol", NULL };
     g_autoptr(json_object) args = json_object_new_object();
     g_autoptr(json_object) reply = NULL;
     g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
@@ -520,7 +528,8 @@ qemuCapsProbeSandbox(qemuMonitor *mon, int timeout_ms)
     json_object *params;
 
     json_object_object_add(args, "option", json_object_new_string("sandbox"));
-    if (qemuMonitorCommand(mon, "query-command-line-options", args, timeout_ms, &reply) < 0) {
+    if (qemuMonitorCommand(mon, "query-command-line-options", args, timeout_ms, &reply) <
+        0) {
         /* "invalid option name: sandbox": built without seccomp. A probe
          * answer, not a failure: the monitor has no quiet variant, so the
          * error it reported is dropped here (virerror.h rule 4). */
@@ -528,7 +537,8 @@ qemuCapsProbeSandbox(qemuMonitor *mon, int timeout_ms)
         virResetLastError();
         return false;
     }
-    if (!json_object_is_type(reply, json_type_array) || json_object_array_length(reply) < 1 ||
+    if (!json_object_is_type(reply, json_type_array) ||
+        json_object_array_length(reply) < 1 ||
         !(opt = json_object_array_get_idx(reply, 0)) ||
         !json_object_object_get_ex(opt, "parameters", &params) ||
         !json_object_is_type(params, json_type_array))
@@ -613,11 +623,12 @@ qemuCapsProbeQMP(qemuCaps *caps, qemuMonitor *mon, int timeout_ms)
 }
 
 static qemuCaps *
-qemuCapsProbe(const char *binary, const qemuCapsIdentity *id, const virSecurityIdentity *runAs)
+qemuCapsProbe(const char *binary, const qemuCapsIdentity *id,
+              const virSecurityIdentity *runAs)
 {
     static const char *const extra[] = {
-        "-machine", "none", "-nodefaults", "-no-user-config", "-display", "none",
-        "-S", "-accel", "tcg", NULL
+        "-machine", "none", "-nodefaults", "-no-user-config", "-display", "none", "-S",
+        "-accel",   "tcg",  NULL
     };
     gint64 deadline = g_get_monotonic_time() + QEMU_CAPS_PROBE_TIMEOUT_MS * 1000LL;
     g_autoptr(qemuCaps) caps = qemuCapsNew();
@@ -649,8 +660,8 @@ qemuCapsProbe(const char *binary, const qemuCapsIdentity *id, const virSecurityI
     if (rc < 0)
         return NULL;
     if (caps->machines->len == 0) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "QEMU binary '%s' reports no machine types",
-                       binary);
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "QEMU binary '%s' reports no machine types", binary);
         return NULL;
     }
     g_debug("probed %s: version %lu, %u machines", binary, caps->version,
@@ -722,10 +733,10 @@ qemuCapsCacheLookup(qemuCapsCache *cache, const char *binary)
  * accelerator, not only one instruction at the reset vector.
  */
 static const unsigned char qemuCapsProbeBootCode[] = {
-    0xb0, 0x01,         /* mov al, 1 */
-    0xe6, 0xf4,         /* out 0xf4, al */
-    0xf4,               /* hlt */
-    0xeb, 0xfe,         /* jmp $ */
+    0xb0, 0x01, /* mov al, 1 */
+    0xe6, 0xf4, /* out 0xf4, al */
+    0xf4,       /* hlt */
+    0xeb, 0xfe, /* jmp $ */
 };
 
 /* Run the probe guest under @accel with a deadline. Returns the elapsed
@@ -734,13 +745,26 @@ static gint64
 qemuCapsRunProbeGuest(const char *binary, const char *image, const char *accel,
                       const virSecurityIdentity *runAs, gint64 timeout_us, char **why)
 {
-    g_autofree char *drive = g_strdup_printf("if=none,id=probe0,file=%s,format=raw",
-                                             image);
-    const char *argv[] = {
-        binary, "-machine", "pc", "-accel", accel, "-nodefaults", "-no-user-config",
-        "-display", "none", "-m", "16", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x01",
-        "-drive", drive, "-device", "ide-hd,drive=probe0", NULL
-    };
+    g_autofree char *drive =
+        g_strdup_printf("if=none,id=probe0,file=%s,format=raw", image);
+    const char *argv[] = { binary,
+                           "-machine",
+                           "pc",
+                           "-accel",
+                           accel,
+                           "-nodefaults",
+                           "-no-user-config",
+                           "-display",
+                           "none",
+                           "-m",
+                           "16",
+                           "-device",
+                           "isa-debug-exit,iobase=0xf4,iosize=0x01",
+                           "-drive",
+                           drive,
+                           "-device",
+                           "ide-hd,drive=probe0",
+                           NULL };
     virProcessSpawnOpts opts = { .argv = argv, .logfd = -1, .dieWithParent = true };
     gint64 start = g_get_monotonic_time();
     pid_t pid;
@@ -762,15 +786,16 @@ qemuCapsRunProbeGuest(const char *binary, const char *image, const char *accel,
         virProcessReapPidfd(pidfd, NULL);
         close(pidfd);
         virResetLastError();
-        *why = g_strdup_printf("a probe guest did not run under %s within %lld ms",
-                               accel, (long long)(timeout_us / 1000));
+        *why = g_strdup_printf("a probe guest did not run under %s within %lld ms", accel,
+                               (long long)(timeout_us / 1000));
         return -1;
     }
     virProcessReapPidfd(pidfd, &status);
     close(pidfd);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 3) {
         *why = g_strdup_printf("a probe guest under %s ended with status 0x%x, not by "
-                               "running its code", accel, status);
+                               "running its code",
+                               accel, status);
         return -1;
     }
     return g_get_monotonic_time() - start;
@@ -828,7 +853,8 @@ qemuCapsProbeKVM(qemuCaps *caps, const virSecurityIdentity *runAs)
     }
     budget = MAX(2 * tcg + 500 * 1000, 1000 * 1000);
     budget = MIN(budget, QEMU_CAPS_KVM_PROBE_TIMEOUT_MS * 1000LL);
-    if ((kvm = qemuCapsRunProbeGuest(caps->binary, image, "kvm", runAs, budget, &why)) < 0) {
+    if ((kvm = qemuCapsRunProbeGuest(caps->binary, image, "kvm", runAs, budget, &why)) <
+        0) {
         caps->kvmWhy = g_strdup_printf("KVM is present but %s (TCG: %lld ms)", why,
                                        (long long)(tcg / 1000));
         goto cleanup;
@@ -836,7 +862,7 @@ qemuCapsProbeKVM(qemuCaps *caps, const virSecurityIdentity *runAs)
     caps->kvmUsable = true;
     g_debug("KVM probe: kvm %lld us, tcg %lld us", (long long)kvm, (long long)tcg);
 
- cleanup:
+cleanup:
     unlink(image);
     rmdir(dir);
 }
@@ -870,12 +896,13 @@ qemuCapsCheckVirtType(qemuCapsCache *cache, qemuCaps *caps, int virtType)
         if (qemuCapsKVMUsable(cache, caps, &why))
             return 0;
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       "Emulator '%s' does not support virt type 'kvm': %s",
-                       caps->binary, why);
+                       "Emulator '%s' does not support virt type 'kvm': %s", caps->binary,
+                       why);
         return -1;
     }
-    virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "Emulator '%s' does not support virt type '%s'",
-                   caps->binary, type ? type : "none");
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   "Emulator '%s' does not support virt type '%s'", caps->binary,
+                   type ? type : "none");
     return -1;
 }
 
@@ -917,8 +944,9 @@ qemuCapsFormatCapabilitiesXML(qemuCapsCache *cache, qemuCaps *caps)
         g_string_append_printf(x, "      <machine maxCpus='%d'>%s</machine>\n",
                                m->maxCpus, m->name);
         if (m->alias)
-            g_string_append_printf(x, "      <machine canonical='%s' maxCpus='%d'>%s</machine>\n",
-                                   m->name, m->maxCpus, m->alias);
+            g_string_append_printf(
+                x, "      <machine canonical='%s' maxCpus='%d'>%s</machine>\n", m->name,
+                m->maxCpus, m->alias);
     }
     g_string_append(x, "      <domain type='qemu'/>\n");
     if (kvm)

@@ -79,9 +79,9 @@ qemuCaps *qemuCapsLoadFile(const char *path);
 
 /* Accessors; returned strings are borrowed from @caps. */
 const char *qemuCapsGetBinary(const qemuCaps *caps);
-unsigned long qemuCapsGetVersion(const qemuCaps *caps);   /* 7002022 */
+unsigned long qemuCapsGetVersion(const qemuCaps *caps);     /* 7002022 */
 const char *qemuCapsGetVersionString(const qemuCaps *caps); /* "7.2.22" */
-const char *qemuCapsGetPackage(const qemuCaps *caps);     /* may be "" */
+const char *qemuCapsGetPackage(const qemuCaps *caps);       /* may be "" */
 bool qemuCapsHasCommand(const qemuCaps *caps, const char *qmpCommand);
 bool qemuCapsHasAccel(const qemuCaps *caps, const char *accel); /* "tcg", "kvm" */
 /* -sandbox with obsolete/elevateprivileges/spawn/resourcecontrol works */

@@ -105,16 +105,15 @@ qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
         return -1;
     qemuGlueDropHonouredElements(def);
     if (qemuCapsCheckVirtType(cache, caps, def->virtType) < 0 ||
-        qemuCapsDomainDefPostParse(caps, def) < 0 ||
-        qemuValidateDomainDef(def, caps) < 0)
+        qemuCapsDomainDefPostParse(caps, def) < 0 || qemuValidateDomainDef(def, caps) < 0)
         return -1;
     *version = g_strdup(qemuCapsGetVersionString(caps));
     return 0;
 }
 
 char **
-qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
-                  const int *serialFds, size_t nserialFds)
+qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd, const int *serialFds,
+                  size_t nserialFds)
 {
     g_autoptr(qemuCaps) caps = qemuCapsCacheLookup(qemuGlueCache(driver), def->emulator);
     qemuCommandOptions opts = {

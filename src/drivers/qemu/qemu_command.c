@@ -14,13 +14,15 @@
 bool
 qemuMachineIsQ35(const char *machine)
 {
-    return machine && (g_str_has_prefix(machine, "pc-q35-") || g_str_equal(machine, "q35"));
+    return machine &&
+           (g_str_has_prefix(machine, "pc-q35-") || g_str_equal(machine, "q35"));
 }
 
 bool
 qemuMachineIsI440FX(const char *machine)
 {
-    return machine && (g_str_has_prefix(machine, "pc-i440fx-") || g_str_equal(machine, "pc"));
+    return machine &&
+           (g_str_has_prefix(machine, "pc-i440fx-") || g_str_equal(machine, "pc"));
 }
 
 /* The bus a disk really uses: given, or derived from its target name as
@@ -88,8 +90,7 @@ add(GPtrArray *a, const char *s)
     g_ptr_array_add(a, g_strdup(s));
 }
 
-static void G_GNUC_PRINTF(2, 3)
-addf(GPtrArray *a, const char *fmt, ...)
+static void G_GNUC_PRINTF(2, 3) addf(GPtrArray *a, const char *fmt, ...)
 {
     va_list ap;
 
@@ -135,19 +136,21 @@ qemuBuildDisk(GPtrArray *a, const virDomainDiskDef *disk, size_t n)
     int idx = qemuDiskIndex(disk->dst);
     bool cdrom = disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM;
     bool ro = disk->readonly || cdrom;
-    g_autofree char *drive = disk->src ? g_strdup_printf("drive=libvirt-%zu-format,", n)
-                                       : g_strdup("");
+    g_autofree char *drive =
+        disk->src ? g_strdup_printf("drive=libvirt-%zu-format,", n) : g_strdup("");
 
     qemuDiskCacheFlags(disk->cache, &writeback, &direct, &noflush);
     if (hasCache)
-        cacheJSON = g_strdup_printf(",\"cache\":{\"direct\":%s,\"no-flush\":%s}",
-                                    direct ? "true" : "false", noflush ? "true" : "false");
+        cacheJSON =
+            g_strdup_printf(",\"cache\":{\"direct\":%s,\"no-flush\":%s}",
+                            direct ? "true" : "false", noflush ? "true" : "false");
 
     if (disk->src) {
         g_autoptr(GString) file = g_string_new("{\"driver\":\"file\",\"filename\":");
         g_autofree char *esc = g_strescape(disk->src, NULL);
 
-        g_string_append_printf(file, "\"%s\",\"node-name\":\"libvirt-%zu-storage\"", esc, n);
+        g_string_append_printf(file, "\"%s\",\"node-name\":\"libvirt-%zu-storage\"", esc,
+                               n);
         g_string_append(file, ",\"auto-read-only\":true,\"discard\":\"unmap\"");
         if (cacheJSON)
             g_string_append(file, cacheJSON);
@@ -155,19 +158,21 @@ qemuBuildDisk(GPtrArray *a, const virDomainDiskDef *disk, size_t n)
         add(a, "-blockdev");
         add(a, file->str);
         add(a, "-blockdev");
-        addf(a, "{\"node-name\":\"libvirt-%zu-format\",\"read-only\":%s%s,\"driver\":\"%s\","
-             "\"file\":\"libvirt-%zu-storage\"}", n, ro ? "true" : "false",
-             cacheJSON ? cacheJSON : "",
+        addf(a,
+             "{\"node-name\":\"libvirt-%zu-format\",\"read-only\":%s%s,\"driver\":\"%s\","
+             "\"file\":\"libvirt-%zu-storage\"}",
+             n, ro ? "true" : "false", cacheJSON ? cacheJSON : "",
              disk->format == VIR_STORAGE_FORMAT_QCOW2 ? "qcow2" : "raw", n);
     }
 
     switch (bus) {
     case VIR_DOMAIN_DISK_BUS_VIRTIO:
-        dev = g_strdup_printf("virtio-blk-pci,drive=libvirt-%zu-format,id=virtio-disk%d", n, idx);
+        dev = g_strdup_printf("virtio-blk-pci,drive=libvirt-%zu-format,id=virtio-disk%d",
+                              n, idx);
         break;
     case VIR_DOMAIN_DISK_BUS_SATA:
-        dev = g_strdup_printf("%s,bus=ide.%d,%sid=sata0-0-%d", cdrom ? "ide-cd" : "ide-hd",
-                              idx, drive, idx);
+        dev = g_strdup_printf("%s,bus=ide.%d,%sid=sata0-0-%d",
+                              cdrom ? "ide-cd" : "ide-hd", idx, drive, idx);
         break;
     case VIR_DOMAIN_DISK_BUS_IDE:
     default:
@@ -203,8 +208,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     addf(a, "guest=%s,debug-threads=on", name);
     add(a, "-S");
     add(a, "-machine");
-    addf(a, "%s,usb=off,dump-guest-core=off%s", machine,
-         def->acpi ? "" : ",acpi=off");
+    addf(a, "%s,usb=off,dump-guest-core=off%s", machine, def->acpi ? "" : ",acpi=off");
     add(a, "-accel");
     add(a, opts->kvm ? "kvm" : "tcg");
     add(a, "-cpu");
@@ -227,7 +231,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     add(a, "chardev=charmonitor,id=monitor,mode=control");
     add(a, "-rtc");
     add(a, def->clockOffset == VIR_DOMAIN_CLOCK_OFFSET_LOCALTIME ? "base=localtime"
-                                                                : "base=utc");
+                                                                 : "base=utc");
     add(a, "-no-shutdown");
     add(a, "-boot");
     add(a, "strict=on");
@@ -293,7 +297,8 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         add(a, "-device");
         addf(a, "isa-serial,chardev=charserial%zu,id=serial%zu,index=%zu", i, i, i);
     }
-    if (!def->memballoon || def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO) {
+    if (!def->memballoon ||
+        def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO) {
         add(a, "-device");
         add(a, "virtio-balloon-pci,id=balloon0");
     }

@@ -19,9 +19,9 @@ int qemuDiskIndex(const char *dst);
 const char *qemuNetModel(const virDomainNetDef *net);
 
 typedef struct {
-    int monitorFd;      /* fd number (in QEMU) of the listening QMP socket */
-    bool kvm;           /* accelerate with KVM (the caller has checked it); else TCG */
-    bool sandbox;       /* -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,
+    int monitorFd; /* fd number (in QEMU) of the listening QMP socket */
+    bool kvm;      /* accelerate with KVM (the caller has checked it); else TCG */
+    bool sandbox;  /* -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,
                          * resourcecontrol=deny (the caller checked qemuCapsHasSandbox) */
     /* Serial I of type 'file' already opened for QEMU at fd serialFds[I]
      * (in QEMU): passed as "-add-fd set=I+1,fd=N" and opened by QEMU as

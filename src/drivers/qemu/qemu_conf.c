@@ -28,8 +28,8 @@ qemuDriverConfigParse(qemuDriver *driver, const char *path, const char *text)
         if (!*line || *line == '#')
             continue;
         if (!(eq = strchr(line, '='))) {
-            virReportError(VIR_ERR_CONF_SYNTAX, "%s:%zu: expected 'key = value'",
-                           path, i + 1);
+            virReportError(VIR_ERR_CONF_SYNTAX, "%s:%zu: expected 'key = value'", path,
+                           i + 1);
             return -1;
         }
         *eq = '\0';
@@ -39,9 +39,10 @@ qemuDriverConfigParse(qemuDriver *driver, const char *path, const char *text)
             guint64 sec;
 
             if (!g_ascii_string_to_unsigned(val, 10, 0, 3600, &sec, NULL)) {
-                virReportError(VIR_ERR_CONF_SYNTAX,
-                               "%s:%zu: destroy_grace_period must be 0..3600 seconds, not '%s'",
-                               path, i + 1, val);
+                virReportError(
+                    VIR_ERR_CONF_SYNTAX,
+                    "%s:%zu: destroy_grace_period must be 0..3600 seconds, not '%s'",
+                    path, i + 1, val);
                 return -1;
             }
             driver->destroyGraceMs = (unsigned int)sec * 1000;
@@ -52,8 +53,8 @@ qemuDriverConfigParse(qemuDriver *driver, const char *path, const char *text)
             if (len < 2 || val[0] != '"' || val[len - 1] != '"' ||
                 memchr(val + 1, '"', len - 2)) {
                 virReportError(VIR_ERR_CONF_SYNTAX,
-                               "%s:%zu: %s must be a quoted string, not '%s'",
-                               path, i + 1, key, val);
+                               "%s:%zu: %s must be a quoted string, not '%s'", path,
+                               i + 1, key, val);
                 return -1;
             }
             g_free(*dst);
@@ -82,17 +83,18 @@ static int
 qemuDriverRunAsError(qemuDriver *driver, const char *what, const char *name,
                      bool configured)
 {
-    g_autofree char *conf = g_build_filename(driver->configDir ? driver->configDir : "",
-                                             "qemu.conf", NULL);
+    g_autofree char *conf =
+        g_build_filename(driver->configDir ? driver->configDir : "", "qemu.conf", NULL);
 
     virResetLastError();
     if (configured)
-        virReportError(VIR_ERR_INVALID_ARG, "Failed to parse %s '%s' (set in %s)",
-                       what, name, conf);
+        virReportError(VIR_ERR_INVALID_ARG, "Failed to parse %s '%s' (set in %s)", what,
+                       name, conf);
     else
         virReportError(VIR_ERR_INVALID_ARG,
                        "Failed to parse %s '%s' (QEMU's default %s in system mode: "
-                       "'make deps' or systemd-sysusers creates it)", what, name, what);
+                       "'make deps' or systemd-sysusers creates it)",
+                       what, name, what);
     return -1;
 }
 
@@ -132,7 +134,8 @@ qemuDriverResolveRunAs(qemuDriver *driver)
     if (!group && user) {
         if (primary == (gid_t)-1) {
             virReportError(VIR_ERR_INVALID_ARG,
-                           "user '%s' has no primary group: set 'group' in qemu.conf", user);
+                           "user '%s' has no primary group: set 'group' in qemu.conf",
+                           user);
             return -1;
         }
         gid = primary;

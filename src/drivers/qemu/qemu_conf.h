@@ -37,8 +37,8 @@ struct _qemuDriver {
     gint refs;
     bool privileged;
     bool embedded;
-    char *uri;                  /* "qemu:///embed?root=..." / "qemu:///system" */
-    char *root;                 /* embed root, else NULL */
+    char *uri;  /* "qemu:///embed?root=..." / "qemu:///system" */
+    char *root; /* embed root, else NULL */
 
     char *configDir;
     char *autostartDir;
@@ -47,20 +47,20 @@ struct _qemuDriver {
     char *logDir;
     char *cacheDir;
 
-    unsigned int destroyGraceMs;    /* qemu.conf destroy_grace_period */
-    char *user;                     /* qemu.conf user ("name" or "+uid"), NULL: default */
-    char *group;                    /* qemu.conf group, NULL: default */
-    bool dynamicOwnership;          /* qemu.conf dynamic_ownership (default on) */
-    bool seccompSandbox;            /* qemu.conf seccomp_sandbox (default on) */
+    unsigned int destroyGraceMs; /* qemu.conf destroy_grace_period */
+    char *user;                  /* qemu.conf user ("name" or "+uid"), NULL: default */
+    char *group;                 /* qemu.conf group, NULL: default */
+    bool dynamicOwnership;       /* qemu.conf dynamic_ownership (default on) */
+    bool seccompSandbox;         /* qemu.conf seccomp_sandbox (default on) */
     /* Who QEMU (and the capabilities probe) runs as; NULL: as ourselves.
      * System mode: user/group, by default virtkit-qemu. Session mode:
      * always NULL. Embed mode: NULL unless qemu.conf sets user or group
      * and the caller is root. */
     virSecurityIdentity *runAs;
-    GMutex securityLock;            /* orders ownership records (qemu_security.c) */
+    GMutex securityLock; /* orders ownership records (qemu_security.c) */
 
-    virDomainObjList *domains;      /* own lock */
-    virObjectEventState *events;    /* own lock */
+    virDomainObjList *domains;   /* own lock */
+    virObjectEventState *events; /* own lock */
 
     GMainContext *ioContext;
     GMainLoop *ioLoop;
@@ -70,20 +70,20 @@ struct _qemuDriver {
     /* Definitions loaded as name and UUID only (virDomainObj.pendingPath),
      * parsed by these threads after start; @parseStop ends them early. */
     GPtrArray *parseThreads;
-    GPtrArray *parsePending;        /* virDomainObj * (references) */
-    gint parseNext;                 /* atomic: next index in parsePending */
-    gint parseStop;                 /* atomic */
-    gint parseRunning;              /* atomic: threads not finished */
+    GPtrArray *parsePending; /* virDomainObj * (references) */
+    gint parseNext;          /* atomic: next index in parsePending */
+    gint parseStop;          /* atomic */
+    gint parseRunning;       /* atomic: threads not finished */
     gint64 parseStart;
 
-    GMutex capsLock;                /* protects caps */
-    void *caps;                     /* qemuCaps * of the default emulator, lazily probed */
+    GMutex capsLock; /* protects caps */
+    void *caps;      /* qemuCaps * of the default emulator, lazily probed */
 };
 
 /* Create the state for @paths: directories, qemu.conf, threads, domain
  * loading and reconnect. NULL with an error reported. */
-qemuDriver *qemuDriverNew(const qemuDriverPaths *paths, bool privileged,
-                          bool embedded, const char *uri);
+qemuDriver *qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded,
+                          const char *uri);
 qemuDriver *qemuDriverRef(qemuDriver *driver);
 /* @obj (locked, inactive) was loaded as name and UUID only and its
  * definition does not parse: log it (with the thread's error, which
@@ -109,5 +109,5 @@ int qemuDriverResolveRunAs(qemuDriver *driver);
 
 /* Run @func(@data) on the driver's worker pool (never blocks). */
 typedef void (*qemuDriverJobFunc)(qemuDriver *driver, gpointer data);
-void qemuDriverRunWorker(qemuDriver *driver, qemuDriverJobFunc func,
-                         gpointer data, GDestroyNotify freefunc);
+void qemuDriverRunWorker(qemuDriver *driver, qemuDriverJobFunc func, gpointer data,
+                         GDestroyNotify freefunc);

@@ -119,11 +119,9 @@ qemuDomainParseGraceOverride(const char *xml)
     int ret = -1;
 
     /* Most documents have no metadata: spare them a second XML parse. */
-    if (!xml || !strstr(xml, "<metadata") ||
-        !(doc = qemuDomainXMLRead(xml, strlen(xml))))
+    if (!xml || !strstr(xml, "<metadata") || !(doc = qemuDomainXMLRead(xml, strlen(xml))))
         return -1;
-    if ((root = xmlDocGetRootElement(doc)) &&
-        xmlStrEqual(root->name, BAD_CAST "domain"))
+    if ((root = xmlDocGetRootElement(doc)) && xmlStrEqual(root->name, BAD_CAST "domain"))
         ret = qemuDomainGraceFromMetadata(root);
     xmlFreeDoc(doc);
     return ret;
@@ -156,10 +154,9 @@ int
 qemuDomainSaveConfig(qemuDriver *driver, virDomainDef *def, int graceOverrideSec)
 {
     g_autofree char *path = g_strdup_printf("%s/%s.xml", driver->configDir, def->name);
-    g_autofree char *xml = qemuDomainFormatWithMetadata(def,
-                                                         VIR_DOMAIN_DEF_FORMAT_INACTIVE |
-                                                         VIR_DOMAIN_DEF_FORMAT_SECURE,
-                                                         graceOverrideSec, "");
+    g_autofree char *xml = qemuDomainFormatWithMetadata(
+        def, VIR_DOMAIN_DEF_FORMAT_INACTIVE | VIR_DOMAIN_DEF_FORMAT_SECURE,
+        graceOverrideSec, "");
     g_autofree char *data = NULL;
     g_autofree char *warning = g_strdup_printf(qemuDomainFileWarning, def->name);
 
@@ -197,7 +194,8 @@ qemuDomainSetAutostartLink(qemuDriver *driver, const char *name, bool on)
     if (virFileMakePath(driver->autostartDir, 0755) < 0)
         return -1;
     if (symlink(target, link) < 0 && errno != EEXIST) {
-        virReportSystemError(errno, "Failed to create symlink '%s' to '%s'", link, target);
+        virReportSystemError(errno, "Failed to create symlink '%s' to '%s'", link,
+                             target);
         return -1;
     }
     return 0;
@@ -220,15 +218,17 @@ qemuDomainFormatStatus(virDomainObj *obj)
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
     g_autofree char *warning = g_strdup_printf(qemuDomainFileWarning, obj->def->name);
     g_autofree char *domxml = virDomainDefFormat(obj->def, VIR_DOMAIN_DEF_FORMAT_SECURE);
-    g_autofree char *escMon = g_markup_escape_text(priv->monitorPath ? priv->monitorPath : "", -1);
+    g_autofree char *escMon =
+        g_markup_escape_text(priv->monitorPath ? priv->monitorPath : "", -1);
     g_autofree char *escLib = g_markup_escape_text(priv->libDir ? priv->libDir : "", -1);
     GString *out = g_string_new(warning);
     g_auto(GStrv) lines = NULL;
 
-    g_string_append_printf(out, "<domstatus state='%s' reason='%s' pid='%lld' starttime='%llu'>\n",
-                           virDomainStateTypeToString(obj->state),
-                           virDomainStateReasonToString(obj->state, obj->reason),
-                           (long long)obj->pid, priv->starttime);
+    g_string_append_printf(
+        out, "<domstatus state='%s' reason='%s' pid='%lld' starttime='%llu'>\n",
+        virDomainStateTypeToString(obj->state),
+        virDomainStateReasonToString(obj->state, obj->reason), (long long)obj->pid,
+        priv->starttime);
     g_string_append_printf(out, "  <monitor path='%s' type='unix'/>\n", escMon);
     if (priv->fakeReboot)
         g_string_append(out, "  <fakereboot/>\n");
@@ -255,9 +255,9 @@ qemuDomainFormatStatus(virDomainObj *obj)
 typedef struct {
     virDomainObj *obj;
     char *path;
-    char *data;                 /* NULL: remove */
+    char *data; /* NULL: remove */
     guint64 seq;
-    bool nosync;        /* atomic but not durable (see virFileWriteAtomicFull) */
+    bool nosync; /* atomic but not durable (see virFileWriteAtomicFull) */
 } qemuDomainStatusWrite;
 
 static int
@@ -369,8 +369,8 @@ qemuDomainRemoveStatus(qemuDriver *driver, virDomainObj *obj)
      * host crash before that, the file comes back, and the reconnect finds
      * its pid gone (SHUTOFF/CRASHED, nothing is signalled). */
     if (rc == 0)
-        qemuDriverRunWorker(driver, qemuDomainSyncDirWorker,
-                            g_strdup(driver->stateDir), g_free);
+        qemuDriverRunWorker(driver, qemuDomainSyncDirWorker, g_strdup(driver->stateDir),
+                            g_free);
     return rc;
 }
 
@@ -416,8 +416,7 @@ qemuDomainStatusParseFile(const char *path)
 
     if ((len = virFileReadAll(path, QEMU_STATUS_MAX_SIZE, &data)) < 0)
         return NULL;
-    if (!(doc = qemuDomainXMLRead(data, len)) ||
-        !(root = xmlDocGetRootElement(doc)) ||
+    if (!(doc = qemuDomainXMLRead(data, len)) || !(root = xmlDocGetRootElement(doc)) ||
         !xmlStrEqual(root->name, BAD_CAST "domstatus")) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "malformed status file '%s'", path);
         goto error;
@@ -426,12 +425,13 @@ qemuDomainStatusParseFile(const char *path)
     reason = (char *)xmlGetProp(root, BAD_CAST "reason");
     pid = (char *)xmlGetProp(root, BAD_CAST "pid");
     starttime = (char *)xmlGetProp(root, BAD_CAST "starttime");
-    if (!state || (st->state = virDomainStateTypeFromString(state)) < 0 ||
-        !reason || (st->reason = virDomainStateReasonFromString(st->state, reason)) < 0 ||
-        !pid || !g_ascii_string_to_signed(pid, 10, 0, G_MAXINT32, &pidval, NULL) ||
-        (starttime && !g_ascii_string_to_unsigned(starttime, 10, 0, G_MAXUINT64, &stval, NULL))) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "invalid state, reason or pid in status file '%s'",
-                       path);
+    if (!state || (st->state = virDomainStateTypeFromString(state)) < 0 || !reason ||
+        (st->reason = virDomainStateReasonFromString(st->state, reason)) < 0 || !pid ||
+        !g_ascii_string_to_signed(pid, 10, 0, G_MAXINT32, &pidval, NULL) ||
+        (starttime &&
+         !g_ascii_string_to_unsigned(starttime, 10, 0, G_MAXUINT64, &stval, NULL))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "invalid state, reason or pid in status file '%s'", path);
         goto error;
     }
     st->pid = (pid_t)pidval;
@@ -465,7 +465,7 @@ qemuDomainStatusParseFile(const char *path)
     xmlFreeDoc(doc);
     return g_steal_pointer(&st);
 
- error:
+error:
     if (buf)
         xmlBufferFree(buf);
     if (doc)

@@ -16,31 +16,31 @@ typedef struct _qemuMonitor qemuMonitor;
  * stop), so a job holder may use them with the object unlocked.
  */
 typedef struct {
-    qemuDriver *driver;         /* not owned */
+    qemuDriver *driver; /* not owned */
 
-    qemuMonitor *mon;           /* NULL when inactive */
-    int pidfd;                  /* -1 when inactive */
-    GSource *pidfdWatch;        /* on driver->ioContext */
-    GSource *killTimer;         /* SIGKILL after the grace period (shutdown) */
-    bool ownChild;              /* spawned here: reap it; adopted: watch only */
-    unsigned long long starttime;   /* /proc/PID/stat field 22 */
+    qemuMonitor *mon;             /* NULL when inactive */
+    int pidfd;                    /* -1 when inactive */
+    GSource *pidfdWatch;          /* on driver->ioContext */
+    GSource *killTimer;           /* SIGKILL after the grace period (shutdown) */
+    bool ownChild;                /* spawned here: reap it; adopted: watch only */
+    unsigned long long starttime; /* /proc/PID/stat field 22 */
     char *monitorPath;
     char *libDir;
-    guint64 runId;              /* new for each start or reconnect */
+    guint64 runId; /* new for each start or reconnect */
 
-    bool fakeReboot;            /* the next SHUTDOWN becomes a reset */
-    bool pausedShutdown;        /* SHUTDOWN seen during a fake reboot: hide STOP */
-    int beingDestroyed;         /* destroy calls in their kill phase */
-    bool stopping;              /* qemuProcessStop running: ignore QMP events */
-    bool exitSeen;              /* the process exited while being destroyed */
-    int runningReason;          /* reason for the next RESUME event */
-    int pausedReason;           /* reason for the next STOP event */
+    bool fakeReboot;     /* the next SHUTDOWN becomes a reset */
+    bool pausedShutdown; /* SHUTDOWN seen during a fake reboot: hide STOP */
+    int beingDestroyed;  /* destroy calls in their kill phase */
+    bool stopping;       /* qemuProcessStop running: ignore QMP events */
+    bool exitSeen;       /* the process exited while being destroyed */
+    int runningReason;   /* reason for the next RESUME event */
+    int pausedReason;    /* reason for the next STOP event */
 
-    int graceOverrideSec;       /* per-domain destroy grace, -1 when unset */
+    int graceOverrideSec; /* per-domain destroy grace, -1 when unset */
 
-    guint64 statusSeq;          /* last status write requested (object lock) */
-    GMutex statusLock;          /* orders status writes; protects statusWritten */
-    guint64 statusWritten;      /* last status write that reached the disk */
+    guint64 statusSeq;     /* last status write requested (object lock) */
+    GMutex statusLock;     /* orders status writes; protects statusWritten */
+    guint64 statusWritten; /* last status write that reached the disk */
 } qemuDomainObjPrivate;
 
 /* Install fresh private data on @obj (unlocked, new object). */
@@ -96,7 +96,7 @@ typedef struct {
     char *libDir;
     bool fakeReboot;
     int graceOverrideSec;
-    virDomainDef *def;          /* the live definition */
+    virDomainDef *def; /* the live definition */
 } qemuDomainStatus;
 
 void qemuDomainStatusFree(qemuDomainStatus *st);

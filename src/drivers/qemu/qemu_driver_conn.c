@@ -28,7 +28,7 @@
 #define QEMU_LIST_DOMAINS_FILTERS_ALL 0xffffu
 
 static GMutex qemuDriverRegistryLock;
-static GHashTable *qemuEmbedDrivers;     /* root -> qemuDriver* (one reference) */
+static GHashTable *qemuEmbedDrivers; /* root -> qemuDriver* (one reference) */
 static qemuDriver *qemuPrivilegedDriver;
 static qemuDriver *qemuSessionDriver;
 
@@ -61,8 +61,8 @@ int
 qemuDomainObjCheckActive(virDomainObj *obj)
 {
     if (!virDomainObjIsActive(obj)) {
-        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, __func__,
-                           "%s", "domain is not running");
+        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, __func__, "%s",
+                           "domain is not running");
         return -1;
     }
     return 0;
@@ -97,7 +97,7 @@ qemuDriverStateInitialize(const qemuDriverPaths *paths, bool privileged)
         qemuSessionDriver = driver;
     ret = 0;
 
- cleanup:
+cleanup:
     g_mutex_unlock(&qemuDriverRegistryLock);
     return ret;
 }
@@ -138,7 +138,11 @@ qemuDriverForEmbedRoot(const char *root)
     g_autofree char *log = g_build_filename(root, "log", NULL);
     g_autofree char *cache = g_build_filename(root, "cache", NULL);
     qemuDriverPaths paths = {
-        .configDir = etc, .stateDir = run, .libDir = lib, .logDir = log, .cacheDir = cache,
+        .configDir = etc,
+        .stateDir = run,
+        .libDir = lib,
+        .logDir = log,
+        .cacheDir = cache,
     };
     qemuDriver *driver;
 
@@ -165,7 +169,7 @@ qemuDriverForEmbedRoot(const char *root)
     g_hash_table_insert(qemuEmbedDrivers, g_strdup(root), driver);
     qemuDriverRef(driver);
 
- cleanup:
+cleanup:
     g_mutex_unlock(&qemuDriverRegistryLock);
     return driver;
 }
@@ -290,11 +294,12 @@ qemuConnectGetCapabilities(virConnectPtr conn)
 int
 qemuConnectGetMaxVcpus(virConnectPtr conn, const char *type)
 {
-    if (type && g_ascii_strcasecmp(type, "qemu") != 0 && g_ascii_strcasecmp(type, "kvm") != 0) {
+    if (type && g_ascii_strcasecmp(type, "qemu") != 0 &&
+        g_ascii_strcasecmp(type, "kvm") != 0) {
         virReportError(VIR_ERR_INVALID_ARG, "unknown type '%s'", type);
         return -1;
     }
-    return 255;     /* TCG's limit for x86_64 q35 in QEMU 7.2 is 288; pc is 255 */
+    return 255; /* TCG's limit for x86_64 q35 in QEMU 7.2 is 288; pc is 255 */
 }
 
 int
@@ -306,7 +311,7 @@ qemuConnectIsAlive(virConnectPtr conn)
 int
 qemuConnectIsSecure(virConnectPtr conn)
 {
-    return 1;   /* in-process: nothing travels over a network */
+    return 1; /* in-process: nothing travels over a network */
 }
 
 int
@@ -430,8 +435,8 @@ qemuDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
 
 int
 qemuConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
-                                  virConnectDomainEventGenericCallback cb,
-                                  void *opaque, virFreeCallback freecb)
+                                  virConnectDomainEventGenericCallback cb, void *opaque,
+                                  virFreeCallback freecb)
 {
     return virDomainEventStateRegisterID(conn, qemuDriverOf(conn)->events, dom, eventID,
                                          cb, opaque, freecb);
@@ -447,7 +452,8 @@ int
 qemuConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
                                void *opaque, virFreeCallback freecb)
 {
-    return virDomainEventStateRegister(conn, qemuDriverOf(conn)->events, cb, opaque, freecb);
+    return virDomainEventStateRegister(conn, qemuDriverOf(conn)->events, cb, opaque,
+                                       freecb);
 }
 
 int

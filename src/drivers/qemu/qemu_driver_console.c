@@ -16,7 +16,7 @@
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
 static GMutex qemuConsoleLock;
-static GHashTable *qemuConsoleOwners;   /* path -> virStreamPtr (lent) */
+static GHashTable *qemuConsoleOwners; /* path -> virStreamPtr (lent) */
 
 /* The stream's descriptor closed: forget it as owner of @opaque (the path). */
 static void
@@ -25,8 +25,7 @@ qemuConsoleOnClose(virStreamPtr st, void *opaque)
     g_autofree char *path = opaque;
 
     g_mutex_lock(&qemuConsoleLock);
-    if (qemuConsoleOwners && st &&
-        g_hash_table_lookup(qemuConsoleOwners, path) == st)
+    if (qemuConsoleOwners && st && g_hash_table_lookup(qemuConsoleOwners, path) == st)
         g_hash_table_remove(qemuConsoleOwners, path);
     else if (qemuConsoleOwners && !st) {
         /* freed without being closed: whoever is recorded for @path is
@@ -55,7 +54,7 @@ qemuConsoleOwnerRef(const char *path)
     do {
         refs = g_atomic_int_get(&st->refs);
         if (refs <= 0)
-            return NULL;    /* being freed: its close callback is coming */
+            return NULL; /* being freed: its close callback is coming */
     } while (!g_atomic_int_compare_and_exchange(&st->refs, refs, refs + 1));
     return st;
 }

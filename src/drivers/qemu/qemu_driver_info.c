@@ -38,8 +38,9 @@ qemuDomainProcessCpuTime(pid_t pid)
         !(p = strrchr(data, ')')))
         return 0;
     /* after ')': field 3 onwards; utime and stime are fields 14 and 15 */
-    if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-               &utime, &stime) != 2 || tck <= 0)
+    if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
+               &stime) != 2 ||
+        tck <= 0)
         return 0;
     return (utime + stime) * (1000000000ULL / (unsigned long long)tck);
 }
@@ -118,8 +119,8 @@ qemuDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
     virDomainDef *def;
     int ret = -1;
 
-    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
-                  VIR_DOMAIN_VCPU_MAXIMUM, -1);
+    virCheckFlags(
+        VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_VCPU_MAXIMUM, -1);
     if ((flags & VIR_DOMAIN_AFFECT_LIVE) && (flags & VIR_DOMAIN_AFFECT_CONFIG)) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
                        "flags 'affect live' and 'affect config' are mutually exclusive");
@@ -129,10 +130,11 @@ qemuDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
         return -1;
     if ((flags & VIR_DOMAIN_AFFECT_LIVE) && qemuDomainObjCheckActive(obj) < 0)
         goto cleanup;
-    def = (flags & VIR_DOMAIN_AFFECT_CONFIG) ? virDomainObjGetPersistentDef(obj) : obj->def;
+    def =
+        (flags & VIR_DOMAIN_AFFECT_CONFIG) ? virDomainObjGetPersistentDef(obj) : obj->def;
     ret = (int)def->vcpus;
 
- cleanup:
+cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }
@@ -174,8 +176,10 @@ qemuDomainIsUpdated(virDomainPtr dom)
     ret = 0;
     if (virDomainObjIsActive(obj) && obj->newDef) {
         /* updated: the next-boot definition differs from the running one */
-        g_autofree char *live = virDomainDefFormat(obj->def, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
-        g_autofree char *next = virDomainDefFormat(obj->newDef, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+        g_autofree char *live =
+            virDomainDefFormat(obj->def, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+        g_autofree char *next =
+            virDomainDefFormat(obj->newDef, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
 
         ret = !g_str_equal(live, next);
     }
@@ -204,7 +208,7 @@ qemuDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
     if (!(obj = qemuDomainObjFromDomain(dom)))
         return -1;
     virDomainObjEndAPI(&obj);
-    return 0;   /* managed save is not implemented: there is never an image */
+    return 0; /* managed save is not implemented: there is never an image */
 }
 
 int
@@ -214,7 +218,7 @@ qemuDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel)
 
     if (!(obj = qemuDomainObjFromDomain(dom)))
         return -1;
-    memset(seclabel, 0, sizeof(*seclabel));     /* no security driver (model "none") */
+    memset(seclabel, 0, sizeof(*seclabel)); /* no security driver (model "none") */
     virDomainObjEndAPI(&obj);
     return 0;
 }

@@ -61,8 +61,9 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
 
     if (!(def = qemuDomainDefParseForDriver(driver, xml,
                                             VIR_DOMAIN_DEF_PARSE_INACTIVE |
-                                            ((flags & VIR_DOMAIN_DEFINE_VALIDATE) ?
-                                             VIR_DOMAIN_DEF_PARSE_VALIDATE : 0),
+                                                ((flags & VIR_DOMAIN_DEFINE_VALIDATE)
+                                                     ? VIR_DOMAIN_DEF_PARSE_VALIDATE
+                                                     : 0),
                                             &graceSec)))
         return NULL;
 
@@ -95,9 +96,9 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
     qemuDomainPriv(obj)->graceOverrideSec = graceSec;
 
     qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_DEFINED,
-                             (isNew || !wasPersistent) && !oldDef ?
-                             VIR_DOMAIN_EVENT_DEFINED_ADDED :
-                             VIR_DOMAIN_EVENT_DEFINED_UPDATED);
+                             (isNew || !wasPersistent) && !oldDef
+                                 ? VIR_DOMAIN_EVENT_DEFINED_ADDED
+                                 : VIR_DOMAIN_EVENT_DEFINED_UPDATED);
     ret = qemuDomainHandle(conn, obj);
     virDomainObjEndAPI(&obj);
     return ret;
@@ -113,19 +114,19 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     /* Nothing of these exists here (no managed save, snapshots, NVRAM,
      * checkpoints or TPM state), so each is trivially honoured. */
     virCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
-                  VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
-                  VIR_DOMAIN_UNDEFINE_NVRAM |
-                  VIR_DOMAIN_UNDEFINE_KEEP_NVRAM |
-                  VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
-                  VIR_DOMAIN_UNDEFINE_TPM |
-                  VIR_DOMAIN_UNDEFINE_KEEP_TPM, -1);
+                      VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | VIR_DOMAIN_UNDEFINE_NVRAM |
+                      VIR_DOMAIN_UNDEFINE_KEEP_NVRAM |
+                      VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA | VIR_DOMAIN_UNDEFINE_TPM |
+                      VIR_DOMAIN_UNDEFINE_KEEP_TPM,
+                  -1);
 
     if (!(obj = qemuDomainObjFromDomain(dom)))
         return -1;
     if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
         goto cleanup;
     if (!obj->persistent) {
-        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "cannot undefine transient domain");
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "cannot undefine transient domain");
         goto endjob;
     }
     if (qemuDomainRemoveConfig(driver, obj->def->name) < 0)
@@ -142,11 +143,11 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     }
     ret = 0;
 
- endjob:
+endjob:
     virDomainObjEndJob(obj, VIR_JOB_MODIFY);
     if (ret == 0)
         qemuDomainRemoveInactive(driver, obj);
- cleanup:
+cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }
@@ -187,9 +188,9 @@ qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
     dom->id = obj->def->id;
     ret = 0;
 
- endjob:
+endjob:
     virDomainObjEndJob(obj, VIR_JOB_MODIFY);
- cleanup:
+cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }
@@ -219,7 +220,7 @@ qemuDomainAutostart(qemuDriver *driver, const unsigned char *uuid, const char *n
     else
         ret = qemuDomainStartAndNotify(driver, obj, 0);
     virDomainObjEndJob(obj, VIR_JOB_MODIFY);
- cleanup:
+cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }
@@ -235,14 +236,14 @@ qemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
 
     virCheckFlags(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE, NULL);
 
-    if (!(def = qemuDomainDefParseForDriver(driver, xml,
-                                            (flags & VIR_DOMAIN_START_VALIDATE) ?
-                                            VIR_DOMAIN_DEF_PARSE_VALIDATE : 0,
-                                            &graceSec)))
+    if (!(def = qemuDomainDefParseForDriver(
+              driver, xml,
+              (flags & VIR_DOMAIN_START_VALIDATE) ? VIR_DOMAIN_DEF_PARSE_VALIDATE : 0,
+              &graceSec)))
         return NULL;
-    if (!(obj = virDomainObjListAdd(driver->domains, &def,
-                                    VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
-                                    VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL)))
+    if (!(obj = virDomainObjListAdd(
+              driver->domains, &def,
+              VIR_DOMAIN_OBJ_LIST_ADD_LIVE | VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, NULL)))
         return NULL;
     if (!obj->privateData)
         qemuDomainObjInitPrivate(obj, driver);
@@ -260,7 +261,7 @@ qemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     ret = qemuDomainHandle(conn, obj);
     virDomainObjEndJob(obj, VIR_JOB_MODIFY);
 
- cleanup:
+cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }
@@ -301,8 +302,9 @@ qemuDomainPowerButton(virDomainPtr dom, bool agentOnly, bool reboot)
             virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
             goto endjob;
         }
-        priv->fakeReboot = obj->def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART ||
-                           obj->def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME;
+        priv->fakeReboot =
+            obj->def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART ||
+            obj->def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME;
     }
     if (qemuProcessMonitorCommand(obj, "system_powerdown") < 0) {
         priv->fakeReboot = false;
@@ -310,9 +312,9 @@ qemuDomainPowerButton(virDomainPtr dom, bool agentOnly, bool reboot)
     }
     ret = 0;
 
- endjob:
+endjob:
     virDomainObjEndJob(obj, VIR_JOB_MODIFY);
- cleanup:
+cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }
@@ -320,11 +322,12 @@ qemuDomainPowerButton(virDomainPtr dom, bool agentOnly, bool reboot)
 int
 qemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
 {
-    virCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN | VIR_DOMAIN_SHUTDOWN_GUEST_AGENT, -1);
+    virCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN | VIR_DOMAIN_SHUTDOWN_GUEST_AGENT,
+                  -1);
 
     return qemuDomainPowerButton(dom,
                                  (flags & VIR_DOMAIN_SHUTDOWN_GUEST_AGENT) &&
-                                 !(flags & VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN),
+                                     !(flags & VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN),
                                  false);
 }
 
@@ -335,7 +338,7 @@ qemuDomainReboot(virDomainPtr dom, unsigned int flags)
 
     return qemuDomainPowerButton(dom,
                                  (flags & VIR_DOMAIN_REBOOT_GUEST_AGENT) &&
-                                 !(flags & VIR_DOMAIN_REBOOT_ACPI_POWER_BTN),
+                                     !(flags & VIR_DOMAIN_REBOOT_ACPI_POWER_BTN),
                                  true);
 }
 
@@ -363,9 +366,9 @@ qemuDomainReset(virDomainPtr dom, unsigned int flags)
     }
     ret = 0;
 
- endjob:
+endjob:
     virDomainObjEndJob(obj, VIR_JOB_MODIFY);
- cleanup:
+cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }
@@ -396,7 +399,8 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
         virDomainObjEndJob(obj, VIR_JOB_DESTROY);
         if (qemuDomainObjCheckActive(obj) < 0 || priv->pidfd < 0) {
             if (virDomainObjIsActive(obj))
-                virReportError(VIR_ERR_OPERATION_FAILED, "%s", "QEMU process is not known");
+                virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                               "QEMU process is not known");
             goto cleanup;
         }
     }
@@ -422,8 +426,8 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     }
     priv->beingDestroyed--;
     if (priv->runId != runId || !virDomainObjIsActive(obj)) {
-        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, __func__,
-                           "%s", "domain is not running");
+        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, __func__, "%s",
+                           "domain is not running");
         goto endjob;
     }
     priv->fakeReboot = false;
@@ -433,12 +437,12 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     dom->id = -1;
     ret = 0;
 
- endjob:
+endjob:
     virDomainObjEndJob(obj, VIR_JOB_DESTROY);
     /* out of the list (if transient) before the event can be seen */
     qemuDomainRemoveInactive(driver, obj);
     virObjectEventStateQueue(driver->events, ev);
- cleanup:
+cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }
@@ -457,7 +461,7 @@ qemuDomainSuspend(virDomainPtr dom)
     if (qemuDomainObjCheckActive(obj) < 0)
         goto endjob;
     if (obj->state == VIR_DOMAIN_PAUSED) {
-        ret = 0;    /* libvirt's QEMU driver: a no-op success */
+        ret = 0; /* libvirt's QEMU driver: a no-op success */
         goto endjob;
     }
     if (obj->state == VIR_DOMAIN_SHUTDOWN) {
@@ -477,9 +481,9 @@ qemuDomainSuspend(virDomainPtr dom)
         qemuDomainSaveStatus(driver, obj);
     ret = 0;
 
- endjob:
+endjob:
     virDomainObjEndJob(obj, VIR_JOB_MODIFY);
- cleanup:
+cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }
@@ -517,9 +521,9 @@ qemuDomainResume(virDomainPtr dom)
         qemuDomainSaveStatus(driver, obj);
     ret = 0;
 
- endjob:
+endjob:
     virDomainObjEndJob(obj, VIR_JOB_MODIFY);
- cleanup:
+cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }
@@ -543,7 +547,7 @@ qemuDomainSetAutostart(virDomainPtr dom, int autostart)
     obj->autostart = autostart != 0;
     ret = 0;
 
- cleanup:
+cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }

@@ -50,8 +50,9 @@ qemuDomainQemuMonitorCommand(virDomainPtr dom, const char *cmd, char **result,
         rc = qemuMonitorCommand(mon, "human-monitor-command", args,
                                 QEMU_MONITOR_TIMEOUT_MS, &reply);
         if (rc == 0)
-            *result = g_strdup(json_object_is_type(reply, json_type_string) ?
-                               json_object_get_string(reply) : "");
+            *result = g_strdup(json_object_is_type(reply, json_type_string)
+                                   ? json_object_get_string(reply)
+                                   : "");
     } else {
         rc = qemuMonitorCommandText(mon, cmd, QEMU_MONITOR_TIMEOUT_MS, result);
     }
@@ -60,9 +61,9 @@ qemuDomainQemuMonitorCommand(virDomainPtr dom, const char *cmd, char **result,
         goto endjob;
     ret = 0;
 
- endjob:
+endjob:
     virDomainObjEndJob(obj, VIR_JOB_QUERY);
- cleanup:
+cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }

@@ -59,7 +59,8 @@ int qemuConnectNumOfDomains(virConnectPtr conn);
 int qemuConnectListDomains(virConnectPtr conn, int *ids, int maxids);
 int qemuConnectNumOfDefinedDomains(virConnectPtr conn);
 int qemuConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames);
-int qemuConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags);
+int qemuConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
+                              unsigned int flags);
 virDomainPtr qemuDomainLookupByID(virConnectPtr conn, int id);
 virDomainPtr qemuDomainLookupByName(virConnectPtr conn, const char *name);
 virDomainPtr qemuDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
@@ -69,10 +70,12 @@ int qemuConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int 
 int qemuConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
 int qemuConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
                                    void *opaque, virFreeCallback freecb);
-int qemuConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb);
+int qemuConnectDomainEventDeregister(virConnectPtr conn,
+                                     virConnectDomainEventCallback cb);
 
 /* qemu_driver_lifecycle.c */
-virDomainPtr qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);
+virDomainPtr qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml,
+                                      unsigned int flags);
 int qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags);
 int qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags);
 virDomainPtr qemuDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags);

@@ -65,8 +65,8 @@ qemuDriverWorkerRun(gpointer data, gpointer user_data)
 }
 
 void
-qemuDriverRunWorker(qemuDriver *driver, qemuDriverJobFunc func,
-                    gpointer data, GDestroyNotify freefunc)
+qemuDriverRunWorker(qemuDriver *driver, qemuDriverJobFunc func, gpointer data,
+                    GDestroyNotify freefunc)
 {
     qemuDriverWork *work = g_new0(qemuDriverWork, 1);
 
@@ -165,12 +165,12 @@ qemuDriverScanNameUUID(const char *xml, const char *name, unsigned char *uuid)
 
 typedef struct {
     qemuDriver *driver;
-    GPtrArray *files;           /* names of the *.xml files in configDir */
+    GPtrArray *files; /* names of the *.xml files in configDir */
     GHashTable *autostart;
-    GHashTable *running;        /* names with a status file: parsed at once */
-    GMutex lock;                /* pending */
-    GPtrArray *pending;         /* objects left with pendingPath */
-    gint next;                  /* atomic: the next file to take */
+    GHashTable *running; /* names with a status file: parsed at once */
+    GMutex lock;         /* pending */
+    GPtrArray *pending;  /* objects left with pendingPath */
+    gint next;           /* atomic: the next file to take */
 } qemuDriverLoader;
 
 /* A definition that does not load is skipped (as libvirt: the others
@@ -179,8 +179,9 @@ typedef struct {
 static void
 qemuDriverLoadFailed(const char *name, const char *path)
 {
-    VIR_NOTICE("Failed to load config for domain '%s' from '%s': %s: skipped (the file is kept)",
-               name, path, virGetLastErrorMessage());
+    VIR_NOTICE(
+        "Failed to load config for domain '%s' from '%s': %s: skipped (the file is kept)",
+        name, path, virGetLastErrorMessage());
     virResetLastError();
 }
 
@@ -218,8 +219,8 @@ qemuDriverLoadConfig(qemuDriverLoader *loader, const char *ent)
         return;
     }
     if (!g_str_equal(def->name, name)) {
-        VIR_NOTICE("config '%s' names domain '%s': skipped (the file is kept)",
-                   path, def->name);
+        VIR_NOTICE("config '%s' names domain '%s': skipped (the file is kept)", path,
+                   def->name);
         return;
     }
     if (!(obj = virDomainObjListAdd(driver->domains, &def, 0, NULL))) {
@@ -247,7 +248,7 @@ void
 qemuDriverDropUnparsable(qemuDriver *driver, virDomainObj *obj)
 {
     VIR_NOTICE("Failed to load config for domain '%s': %s: skipped (the file is kept)",
-              obj->def->name, virGetLastErrorMessage());
+               obj->def->name, virGetLastErrorMessage());
     g_clear_pointer(&obj->pendingPath, g_free);
     if (!obj->removing)
         virDomainObjListRemove(driver->domains, obj);
@@ -278,7 +279,7 @@ qemuDriverParseRun(gpointer opaque)
         path = g_strdup(obj->pendingPath);
         virDomainObjUnlock(obj);
         if (!path)
-            continue;           /* parsed by an API call meanwhile */
+            continue; /* parsed by an API call meanwhile */
         def = virDomainDefParseFile(path, VIR_DOMAIN_DEF_PARSE_INACTIVE);
 
         virDomainObjLock(obj);
@@ -392,7 +393,7 @@ qemuDriverLoadConfigs(qemuDriver *driver)
             g_ptr_array_add(loader.files, g_strdup(ent));
     }
     loader.autostart = qemuDriverReadAutostart(driver);
-    loader.running = qemuDriverListXMLNames(driver->stateDir);   /* running guests */
+    loader.running = qemuDriverListXMLNames(driver->stateDir); /* running guests */
     loader.pending = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainObjUnref);
     g_mutex_init(&loader.lock);
 
@@ -414,7 +415,8 @@ qemuDriverLoadConfigs(qemuDriver *driver)
 }
 
 qemuDriver *
-qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded, const char *uri)
+qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded,
+              const char *uri)
 {
     qemuDriver *driver = g_new0(qemuDriver, 1);
     const char *dirs[5];
@@ -463,7 +465,7 @@ qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded, cons
     qemuSecurityRestoreStale(driver);
     return driver;
 
- error:
+error:
     qemuDriverUnref(driver);
     return NULL;
 }

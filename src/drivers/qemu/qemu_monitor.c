@@ -44,13 +44,13 @@
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_tokener, json_tokener_free);
 
 typedef struct {
-    char *cmd;              /* for messages */
+    char *cmd; /* for messages */
     char *id;
-    json_object *reply;     /* the whole reply once done */
+    json_object *reply; /* the whole reply once done */
     bool done;
     bool abandoned;
-    bool eof;               /* failed because the connection ended plainly */
-    int errCode;            /* failure: code and detail, 0 if none */
+    bool eof;    /* failed because the connection ended plainly */
+    int errCode; /* failure: code and detail, 0 if none */
     char *errMsg;
 } qemuMonitorMsg;
 
@@ -60,23 +60,23 @@ struct _qemuMonitor {
     GCond cond;
 
     int fd;
-    GSource *inSource;      /* I/O thread only */
-    GSource *outSource;     /* I/O thread only; set while wbuf is not empty */
-    GString *rbuf;          /* I/O thread only */
-    size_t scanned;         /* bytes of rbuf known to hold no newline */
+    GSource *inSource;  /* I/O thread only */
+    GSource *outSource; /* I/O thread only; set while wbuf is not empty */
+    GString *rbuf;      /* I/O thread only */
+    size_t scanned;     /* bytes of rbuf known to hold no newline */
 
-    GString *wbuf;          /* lock */
-    GQueue pending;         /* lock; qemuMonitorMsg *, in send order */
-    bool greeted;           /* lock */
-    bool dead;              /* lock; EOF, error or close */
-    bool closed;            /* lock; qemuMonitorClose was called */
-    bool opening;           /* lock; no eof callback while Open runs */
-    bool tornDown;          /* lock */
-    int deadCode;           /* lock */
-    char *deadMsg;          /* lock */
-    bool deadIsEOF;         /* lock */
-    guint64 nextId;         /* lock */
-    unsigned long version;  /* set before Open returns */
+    GString *wbuf;         /* lock */
+    GQueue pending;        /* lock; qemuMonitorMsg *, in send order */
+    bool greeted;          /* lock */
+    bool dead;             /* lock; EOF, error or close */
+    bool closed;           /* lock; qemuMonitorClose was called */
+    bool opening;          /* lock; no eof callback while Open runs */
+    bool tornDown;         /* lock */
+    int deadCode;          /* lock */
+    char *deadMsg;         /* lock */
+    bool deadIsEOF;        /* lock */
+    guint64 nextId;        /* lock */
+    unsigned long version; /* set before Open returns */
 
     qemuMonitorCallbacks cb;
     void *opaque;
@@ -150,7 +150,7 @@ qemuMonitorUnref(qemuMonitor *mon)
         return;
     g_assert(!mon->inSource && !mon->outSource);
     while ((msg = g_queue_pop_head(&mon->pending)))
-        qemuMonitorMsgFree(msg);    /* only abandoned ones can be left */
+        qemuMonitorMsgFree(msg); /* only abandoned ones can be left */
     if (mon->fd >= 0)
         close(mon->fd);
     g_string_free(mon->rbuf, TRUE);
@@ -396,7 +396,7 @@ qemuMonitorHandleLine(qemuMonitor *mon, const char *line, size_t len, char **err
             mon->cb.event(mon, name, data, qemuMonitorEventTimestamp(obj), mon->opaque);
     } else if (json_object_object_get_ex(obj, "return", NULL) ||
                json_object_object_get_ex(obj, "error", NULL)) {
-        qemuMonitorHandleReply(mon, obj);   /* owns @obj now */
+        qemuMonitorHandleReply(mon, obj); /* owns @obj now */
         return true;
     } else {
         g_debug("monitor %p: unknown message ignored", (void *)mon);
@@ -442,8 +442,9 @@ qemuMonitorOnReadable(gint fd, GIOCondition cond, gpointer data)
             size_t len = nl - mon->rbuf->str;
 
             if (len > QEMU_MONITOR_MAX_LINE) {
-                err = g_strdup_printf("QEMU monitor reply exceeds the maximum of %d bytes",
-                                      QEMU_MONITOR_MAX_LINE);
+                err =
+                    g_strdup_printf("QEMU monitor reply exceeds the maximum of %d bytes",
+                                    QEMU_MONITOR_MAX_LINE);
                 break;
             }
             if (!qemuMonitorHandleLine(mon, mon->rbuf->str, len, &err))
@@ -451,7 +452,7 @@ qemuMonitorOnReadable(gint fd, GIOCondition cond, gpointer data)
             g_string_erase(mon->rbuf, 0, len + 1);
             mon->scanned = 0;
             if (qemuMonitorIsClosed(mon))
-                goto out;       /* closed from a callback: torn down already */
+                goto out; /* closed from a callback: torn down already */
         }
         if (err)
             break;
@@ -471,7 +472,7 @@ qemuMonitorOnReadable(gint fd, GIOCondition cond, gpointer data)
                     mon->rbuf->len);
         qemuMonitorHangup(mon, true, NULL);
     }
- out:
+out:
     qemuMonitorUnref(mon);
     /* The teardown has destroyed the source if the monitor died. */
     return G_SOURCE_CONTINUE;
@@ -512,7 +513,8 @@ qemuMonitorFlush(qemuMonitor *mon)
     }
     if (mon->fd >= 0 && mon->wbuf->len > 0 && !mon->outSource) {
         mon->outSource = g_unix_fd_source_new(mon->fd, G_IO_OUT);
-        g_source_set_callback(mon->outSource, G_SOURCE_FUNC(qemuMonitorOnWritable), mon, NULL);
+        g_source_set_callback(mon->outSource, G_SOURCE_FUNC(qemuMonitorOnWritable), mon,
+                              NULL);
         g_source_attach(mon->outSource, monIOContext);
     } else if (mon->wbuf->len == 0 && mon->outSource) {
         g_source_destroy(mon->outSource);
@@ -608,7 +610,7 @@ qemuMonitorSend(qemuMonitor *mon, const char *cmd, json_object *obj, gint64 dead
     msg->id = g_strdup_printf("virtkit-%" G_GUINT64_FORMAT, ++mon->nextId);
     json_object_object_add(obj, "id", json_object_new_string(msg->id));
     text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
-                                          JSON_C_TO_STRING_NOSLASHESCAPE);
+                                                   JSON_C_TO_STRING_NOSLASHESCAPE);
     g_debug("QMP -> %s", text);
     g_string_append(mon->wbuf, text);
     g_string_append_c(mon->wbuf, '\n');
@@ -623,7 +625,7 @@ qemuMonitorSend(qemuMonitor *mon, const char *cmd, json_object *obj, gint64 dead
             break;
     }
     if (!msg->done) {
-        msg->abandoned = true;  /* the I/O thread frees it */
+        msg->abandoned = true; /* the I/O thread frees it */
         g_mutex_unlock(&mon->lock);
         virReportError(VIR_ERR_OPERATION_TIMEOUT,
                        "QEMU monitor did not answer '%s' in time", cmd);
@@ -672,14 +674,14 @@ qemuMonitorCommandFull(qemuMonitor *mon, const char *cmd, json_object *obj,
         ret = 0;
     }
     qemuMonitorMsgFree(msg);
- cleanup:
+cleanup:
     qemuMonitorUnref(mon);
     return ret;
 }
 
 int
-qemuMonitorCommand(qemuMonitor *mon, const char *cmd, json_object *args,
-                   int timeout_ms, json_object **reply)
+qemuMonitorCommand(qemuMonitor *mon, const char *cmd, json_object *args, int timeout_ms,
+                   json_object **reply)
 {
     g_autoptr(json_object) obj = json_object_new_object();
     g_autoptr(json_object) full = NULL;
@@ -709,8 +711,8 @@ qemuMonitorCommandText(qemuMonitor *mon, const char *json, int timeout_ms, char 
     if (!obj || !json_object_is_type(obj, json_type_object) ||
         !json_object_object_get_ex(obj, "execute", &exec) ||
         !json_object_is_type(exec, json_type_string)) {
-        virReportError(VIR_ERR_INTERNAL_ERROR,
-                       "cannot parse QEMU monitor command '%s'", json);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "cannot parse QEMU monitor command '%s'",
+                       json);
         return -1;
     }
     json_object_object_del(obj, "id");
@@ -786,7 +788,7 @@ qemuMonitorOpen(int fd, const qemuMonitorCallbacks *cb, void *opaque, int timeou
     g_mutex_unlock(&mon->lock);
     return mon;
 
- error:
+error:
     qemuMonitorClose(mon);
     return NULL;
 }
@@ -863,7 +865,8 @@ qemuMonitorQuit(qemuMonitor *mon)
     bool wasEOF = false;
 
     json_object_object_add(obj, "execute", json_object_new_string("quit"));
-    if (qemuMonitorCommandFull(mon, "quit", obj, qemuMonitorDeadline(-1), NULL, &wasEOF) < 0) {
+    if (qemuMonitorCommandFull(mon, "quit", obj, qemuMonitorDeadline(-1), NULL, &wasEOF) <
+        0) {
         if (!wasEOF)
             return -1;
         /* QEMU may close the socket before its reply reaches us: it quit. */
@@ -922,7 +925,8 @@ qemuMonitorGetPtyPath(qemuMonitor *mon, const char *alias, char **path)
     if (qemuMonitorCommand(mon, "query-chardev", NULL, -1, &reply) < 0)
         return -1;
     if (!json_object_is_type(reply, json_type_array)) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "query-chardev reply was not an array");
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "query-chardev reply was not an array");
         return -1;
     }
     n = json_object_array_length(reply);
@@ -937,8 +941,7 @@ qemuMonitorGetPtyPath(qemuMonitor *mon, const char *alias, char **path)
             continue;
         if (!json_object_object_get_ex(ent, "filename", &filename) ||
             !(fn = json_object_get_string(filename)) || !g_str_has_prefix(fn, "pty:")) {
-            virReportError(VIR_ERR_INTERNAL_ERROR,
-                           "chardev '%s' is not a pty", alias);
+            virReportError(VIR_ERR_INTERNAL_ERROR, "chardev '%s' is not a pty", alias);
             return -1;
         }
         *path = g_strdup(fn + 4);

@@ -8,7 +8,7 @@
 /* g_autoptr(json_object): drops one reference. Guarded so that another
  * header may define it too. */
 #ifndef VIRTKIT_JSON_AUTOPTR
-# define VIRTKIT_JSON_AUTOPTR
+#define VIRTKIT_JSON_AUTOPTR
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_object, json_object_put);
 #endif
 
@@ -70,8 +70,8 @@ typedef struct {
  * default). @cb is copied; @opaque is passed to the callbacks.
  * Returns the monitor, or NULL with an error reported (fd closed).
  */
-qemuMonitor *qemuMonitorOpen(int fd, const qemuMonitorCallbacks *cb,
-                             void *opaque, int timeout_ms);
+qemuMonitor *qemuMonitorOpen(int fd, const qemuMonitorCallbacks *cb, void *opaque,
+                             int timeout_ms);
 
 /*
  * Stop using @mon and free the caller's reference. After this returns no
@@ -100,9 +100,8 @@ bool qemuMonitorIsDead(qemuMonitor *mon);
  * "id"). A command whose deadline passed may still be executed by QEMU; its
  * late reply is discarded.
  */
-int qemuMonitorCommand(qemuMonitor *mon, const char *cmd,
-                       struct json_object *args, int timeout_ms,
-                       struct json_object **reply);
+int qemuMonitorCommand(qemuMonitor *mon, const char *cmd, struct json_object *args,
+                       int timeout_ms, struct json_object **reply);
 
 /* The same, with the whole command line given as JSON text, e.g.
  * "{\"execute\":\"query-status\"}" (virsh qemu-monitor-command). An "id"
@@ -128,9 +127,8 @@ int qemuMonitorQueryStatus(qemuMonitor *mon, char **status, bool *running);
  * ("shutdown": poweroff|pause, "reboot": reset|shutdown,
  *  "watchdog": reset|shutdown|poweroff|pause|debug|none|inject-nmi,
  *  "panic": pause|shutdown|none). */
-int qemuMonitorSetAction(qemuMonitor *mon, const char *shutdown,
-                         const char *reboot, const char *watchdog,
-                         const char *panic);
+int qemuMonitorSetAction(qemuMonitor *mon, const char *shutdown, const char *reboot,
+                         const char *watchdog, const char *panic);
 
 /* query-chardev: the pty path of chardev @alias (e.g. "charserial0") as a
  * new string in *path. -1 (error reported) if absent or not a pty. */

@@ -53,8 +53,8 @@
 /* Deadline for re-opening the monitor of one running QEMU. */
 #define QEMU_RECONNECT_TIMEOUT_MS 10000
 
-static void qemuProcessHandleEvent(qemuMonitor *mon, const char *name,
-                                   json_object *data, gint64 timestamp_us, void *opaque);
+static void qemuProcessHandleEvent(qemuMonitor *mon, const char *name, json_object *data,
+                                   gint64 timestamp_us, void *opaque);
 static void qemuProcessHandleEOF(qemuMonitor *mon, bool error, const char *reason,
                                  void *opaque);
 
@@ -146,8 +146,7 @@ qemuProcessWatchPidfd(qemuDriver *driver, virDomainObj *obj)
     GSource *src = g_unix_fd_source_new(priv->pidfd, G_IO_IN);
 
     g_source_set_callback(src, G_SOURCE_FUNC(qemuProcessPidfdReady),
-                          qemuProcessObjRefNew(obj, priv->runId),
-                          qemuProcessObjRefFree);
+                          qemuProcessObjRefNew(obj, priv->runId), qemuProcessObjRefFree);
     g_source_attach(src, driver->ioContext);
     priv->pidfdWatch = src;
 }
@@ -202,8 +201,7 @@ qemuProcessMonitorCommand(virDomainObj *obj, const char *cmd)
     int rc;
 
     if (!mon) {
-        virReportError(VIR_ERR_OPERATION_FAILED, "%s",
-                       "QEMU monitor is not connected");
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s", "QEMU monitor is not connected");
         return -1;
     }
     virDomainObjUnlock(obj);
@@ -231,7 +229,8 @@ qemuProcessQueryStatus(virDomainObj *obj, int timeout_ms)
     if (rc < 0)
         return NULL;
     if (!json_object_object_get_ex(reply, "status", &st)) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "query-status reply has no 'status'");
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "query-status reply has no 'status'");
         return NULL;
     }
     status = g_strdup(json_object_get_string(st));
@@ -319,8 +318,8 @@ qemuProcessFakeRebootWorker(qemuDriver *driver, gpointer data)
     g_debug("fake reboot of '%s'", obj->def->name);
     if (qemuProcessMonitorCommand(obj, "system_reset") < 0)
         goto failed;
-    priv->runningReason = obj->state == VIR_DOMAIN_CRASHED ?
-        VIR_DOMAIN_RUNNING_CRASHED : VIR_DOMAIN_RUNNING_BOOTED;
+    priv->runningReason = obj->state == VIR_DOMAIN_CRASHED ? VIR_DOMAIN_RUNNING_CRASHED
+                                                           : VIR_DOMAIN_RUNNING_BOOTED;
     if (qemuProcessMonitorCommand(obj, "cont") < 0)
         goto failed;
     priv->pausedShutdown = false;
@@ -329,14 +328,14 @@ qemuProcessFakeRebootWorker(qemuDriver *driver, gpointer data)
     qemuDomainSaveStatus(driver, obj);
     goto endjob;
 
- failed:
+failed:
     /* As libvirt: a fake reboot that cannot complete ends the guest. */
     g_debug("fake reboot of '%s' failed: killing it", obj->def->name);
     if (priv->pidfd >= 0)
         virProcessPidfdKill(priv->pidfd, SIGKILL);
- endjob:
+endjob:
     virDomainObjEndJob(obj, VIR_JOB_MODIFY);
- unlock:
+unlock:
     virDomainObjUnlock(obj);
 }
 
@@ -362,7 +361,7 @@ qemuProcessCrashDestroyWorker(qemuDriver *driver, gpointer data)
         goto unlock;
     }
     virDomainObjEndJob(obj, VIR_JOB_DESTROY);
- unlock:
+unlock:
     virDomainObjUnlock(obj);
 }
 
@@ -377,15 +376,16 @@ qemuProcessHandleShutdown(qemuDriver *driver, virDomainObj *obj, json_object *da
         return;
 
     if (data && json_object_object_get_ex(data, "guest", &guest))
-        detail = json_object_get_boolean(guest) ? VIR_DOMAIN_EVENT_SHUTDOWN_GUEST :
-                                                  VIR_DOMAIN_EVENT_SHUTDOWN_HOST;
+        detail = json_object_get_boolean(guest) ? VIR_DOMAIN_EVENT_SHUTDOWN_GUEST
+                                                : VIR_DOMAIN_EVENT_SHUTDOWN_HOST;
 
     if (priv->fakeReboot || obj->def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART) {
         /* A reboot: QEMU stops the CPUs and waits (-no-shutdown); reset
          * and resume it from a worker, hiding the STOP that follows. */
         priv->pausedShutdown = true;
         qemuDriverRunWorker(driver, qemuProcessFakeRebootWorker,
-                            qemuProcessObjRefNew(obj, priv->runId), qemuProcessObjRefFree);
+                            qemuProcessObjRefNew(obj, priv->runId),
+                            qemuProcessObjRefFree);
         return;
     }
 
@@ -452,16 +452,18 @@ qemuProcessHandlePanic(qemuDriver *driver, virDomainObj *obj)
     case VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY:
     case VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY:
         qemuDriverRunWorker(driver, qemuProcessCrashDestroyWorker,
-                            qemuProcessObjRefNew(obj, priv->runId), qemuProcessObjRefFree);
+                            qemuProcessObjRefNew(obj, priv->runId),
+                            qemuProcessObjRefFree);
         break;
     case VIR_DOMAIN_LIFECYCLE_ACTION_RESTART:
     case VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART:
         priv->fakeReboot = true;
         qemuDriverRunWorker(driver, qemuProcessFakeRebootWorker,
-                            qemuProcessObjRefNew(obj, priv->runId), qemuProcessObjRefFree);
+                            qemuProcessObjRefNew(obj, priv->runId),
+                            qemuProcessObjRefFree);
         break;
     default:
-        break;  /* preserve: stays crashed */
+        break; /* preserve: stays crashed */
     }
 }
 
@@ -514,7 +516,7 @@ qemuProcessDetach(virDomainObj *obj, void *opaque)
 
     virDomainObjLock(obj);
     if (priv) {
-        priv->runId++;      /* queued work for this run becomes a no-op */
+        priv->runId++; /* queued work for this run becomes a no-op */
         priv->stopping = true;
         if (priv->killTimer) {
             g_source_destroy(priv->killTimer);
@@ -580,9 +582,9 @@ qemuProcessHandleExit(qemuDriver *driver, virDomainObj *obj, guint64 runId)
     virObjectEventStateQueue(driver->events, ev);
     goto unlock;
 
- endjob:
+endjob:
     virDomainObjEndJob(obj, VIR_JOB_DESTROY);
- unlock:
+unlock:
     virDomainObjUnlock(obj);
 }
 
@@ -594,7 +596,7 @@ qemuProcessKill(virDomainObj *obj, bool graceful)
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
     pid_t pid = obj->pid;
     unsigned int graceMs = qemuDomainGraceMs(obj);
-    int pidfd = dup(priv->pidfd);   /* ours even if a stop closes priv->pidfd */
+    int pidfd = dup(priv->pidfd); /* ours even if a stop closes priv->pidfd */
     int lastsig = SIGTERM;
     char pstate = 0;
     int rc;
@@ -629,8 +631,8 @@ qemuProcessKill(virDomainObj *obj, bool graceful)
                                  (long long)pid);
             goto cleanup;
         }
-        rc = virProcessWaitPidfd(pidfd,
-                                 g_get_monotonic_time() + (gint64)QEMU_KILL_WAIT_MS * 1000);
+        rc = virProcessWaitPidfd(pidfd, g_get_monotonic_time() +
+                                            (gint64)QEMU_KILL_WAIT_MS * 1000);
         if (rc < 0)
             goto cleanup;
     }
@@ -641,7 +643,7 @@ qemuProcessKill(virDomainObj *obj, bool graceful)
     }
     ret = 0;
 
- cleanup:
+cleanup:
     close(pidfd);
     virDomainObjLock(obj);
     return ret;
@@ -687,7 +689,7 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
             virProcessPidfdKill(pidfd, SIGKILL);
             virDomainObjUnlock(obj);
             if (virProcessWaitPidfd(pidfd, g_get_monotonic_time() +
-                                    (gint64)QEMU_KILL_WAIT_MS * 1000) != 1)
+                                               (gint64)QEMU_KILL_WAIT_MS * 1000) != 1)
                 g_debug("process %lld did not exit after SIGKILL", (long long)obj->pid);
             virDomainObjLock(obj);
         }
@@ -736,15 +738,13 @@ qemuProcessMonitorSocketPair(const char *path, int *listenfd, int *clientfd)
     int cfd = -1;
 
     if (strlen(path) >= sizeof(addr.sun_path)) {
-        virReportError(VIR_ERR_INTERNAL_ERROR,
-                       "monitor socket path '%s' too long", path);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "monitor socket path '%s' too long", path);
         return -1;
     }
     strcpy(addr.sun_path, path);
     unlink(path);
     if ((lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-        bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
-        listen(lfd, 1) < 0) {
+        bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(lfd, 1) < 0) {
         virReportSystemError(errno, "cannot listen on monitor socket '%s'", path);
         goto error;
     }
@@ -757,7 +757,7 @@ qemuProcessMonitorSocketPair(const char *path, int *listenfd, int *clientfd)
     *clientfd = cfd;
     return 0;
 
- error:
+error:
     if (lfd >= 0)
         close(lfd);
     if (cfd >= 0)
@@ -780,7 +780,8 @@ qemuProcessOpenLog(qemuDriver *driver, virDomainObj *obj, const char *const *arg
         return -1;
     }
     uname(&uts);
-    g_string_append_printf(hdr, "%s: starting up virtkit version: %s, qemu version: %s, "
+    g_string_append_printf(hdr,
+                           "%s: starting up virtkit version: %s, qemu version: %s, "
                            "kernel: %s, hostname: %s\n",
                            ts, VIRTKIT_VERSION, qemuVersion ? qemuVersion : "unknown",
                            uts.release, g_get_host_name());
@@ -867,8 +868,8 @@ qemuProcessOpenSerialFiles(qemuDriver *driver, virDomainObj *obj, int *serialFds
 
         if (chr->type != VIR_DOMAIN_CHR_TYPE_FILE || !chr->path)
             continue;
-        if ((serialFds[i] = open(chr->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                                 0666)) < 0) {
+        if ((serialFds[i] =
+                 open(chr->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
             virReportSystemError(errno, "Could not open '%s'", chr->path);
             return -1;
         }
@@ -913,7 +914,8 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     obj->def->id = virDomainObjListNextID(driver->domains);
     priv->runId++;
     shortname = qemuProcessShortName(obj->def);
-    priv->libDir = g_strdup_printf("%s/domain-%d-%s", driver->libDir, obj->def->id, shortname);
+    priv->libDir =
+        g_strdup_printf("%s/domain-%d-%s", driver->libDir, obj->def->id, shortname);
     priv->monitorPath = g_strdup_printf("%s/monitor.sock", priv->libDir);
     if (g_mkdir_with_parents(priv->libDir, 0700) < 0) {
         virReportSystemError(errno, "cannot create directory '%s'", priv->libDir);
@@ -929,7 +931,8 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     if (!(argv = qemuGlueBuildArgv(driver, obj->def, listenfd, serialFds,
                                    G_N_ELEMENTS(serialFds))))
         goto error;
-    if ((logfd = qemuProcessOpenLog(driver, obj, (const char *const *)argv, qemuVersion)) < 0)
+    if ((logfd =
+             qemuProcessOpenLog(driver, obj, (const char *const *)argv, qemuVersion)) < 0)
         goto error;
 
     opts.argv = (const char *const *)argv;
@@ -955,7 +958,7 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     priv->pidfd = pidfd;
     priv->ownChild = true;
     if (virProcessGetStartTime(pid, &priv->starttime) < 0)
-        priv->starttime = 0;   /* it already died: the monitor will fail */
+        priv->starttime = 0; /* it already died: the monitor will fail */
     virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
 
     /* Recorded before the child may exec: from here on a crash of ours
@@ -1014,7 +1017,7 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     qemuDomainSaveStatusLater(driver, obj);
     return 0;
 
- error:
+error:
     virErrorPreserveLast(&saved);
     qemuProcessCloseFds(serialFds, G_N_ELEMENTS(serialFds));
     if (listenfd >= 0)
@@ -1032,7 +1035,7 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     virErrorRestore(&saved);
     return -1;
 
- error_nostart:
+error_nostart:
     if (obj->newDef) {
         virDomainDefFree(obj->def);
         obj->def = g_steal_pointer(&obj->newDef);
@@ -1067,8 +1070,8 @@ qemuProcessReconnectDead(qemuDriver *driver, virDomainObj *obj, const char *why)
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
 
-    g_debug("domain '%s': QEMU pid %lld %s: shut off (crashed)",
-            obj->def->name, (long long)obj->pid, why);
+    g_debug("domain '%s': QEMU pid %lld %s: shut off (crashed)", obj->def->name,
+            (long long)obj->pid, why);
     if (priv->pidfd >= 0) {
         close(priv->pidfd);
         priv->pidfd = -1;
@@ -1076,9 +1079,9 @@ qemuProcessReconnectDead(qemuDriver *driver, virDomainObj *obj, const char *why)
     qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_CRASHED);
     /* libvirt emits nothing here; we tell the first listener (the events
      * are in keep mode while the driver starts: qemuDriverNew) */
-    virObjectEventStateQueue(driver->events,
-                             virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_STOPPED,
-                                                               VIR_DOMAIN_EVENT_STOPPED_FAILED));
+    virObjectEventStateQueue(driver->events, virDomainEventLifecycleNewFromObj(
+                                                 obj, VIR_DOMAIN_EVENT_STOPPED,
+                                                 VIR_DOMAIN_EVENT_STOPPED_FAILED));
 }
 
 static void
@@ -1122,7 +1125,8 @@ qemuProcessReconnectWorker(qemuDriver *driver, gpointer data)
             qemuProcessTerminateGently(driver, obj);
         }
     } else if (g_str_equal(status, "running")) {
-        if (obj->state == VIR_DOMAIN_PAUSED && obj->reason == VIR_DOMAIN_PAUSED_STARTING_UP)
+        if (obj->state == VIR_DOMAIN_PAUSED &&
+            obj->reason == VIR_DOMAIN_PAUSED_STARTING_UP)
             virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
         else if (obj->state == VIR_DOMAIN_PAUSED)
             virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
@@ -1144,13 +1148,14 @@ qemuProcessReconnectWorker(qemuDriver *driver, gpointer data)
         return;
     } else if (obj->state == VIR_DOMAIN_RUNNING) {
         virDomainObjSetState(obj, VIR_DOMAIN_PAUSED,
-                             g_str_equal(status, "guest-panicked") ?
-                             VIR_DOMAIN_PAUSED_CRASHED : VIR_DOMAIN_PAUSED_UNKNOWN);
+                             g_str_equal(status, "guest-panicked")
+                                 ? VIR_DOMAIN_PAUSED_CRASHED
+                                 : VIR_DOMAIN_PAUSED_UNKNOWN);
     }
     if (virDomainObjIsActive(obj))
         qemuDomainSaveStatus(driver, obj);
 
- endjob:
+endjob:
     virDomainObjEndJob(obj, VIR_JOB_MODIFY);
     virDomainObjUnlock(obj);
 }
@@ -1165,16 +1170,16 @@ qemuProcessLoadStatus(qemuDriver *driver, const char *path, qemuDomainStatus *st
 
     if (obj) {
         if (memcmp(obj->def->uuid, st->def->uuid, VIR_UUID_BUFLEN) != 0) {
-            g_debug("status file '%s' names domain '%s' with another uuid: skipped",
-                    path, st->def->name);
+            g_debug("status file '%s' names domain '%s' with another uuid: skipped", path,
+                    st->def->name);
             virDomainObjEndAPI(&obj);
             return NULL;
         }
         /* persistent definition loaded first: the status def is the live one
          * (and a config that does not parse leaves the guest transient) */
         if (virDomainObjParsePending(obj) < 0) {
-            VIR_NOTICE("config of running domain '%s' does not load: %s",
-                      obj->def->name, virGetLastErrorMessage());
+            VIR_NOTICE("config of running domain '%s' does not load: %s", obj->def->name,
+                       virGetLastErrorMessage());
             virResetLastError();
             g_clear_pointer(&obj->pendingPath, g_free);
             obj->persistent = false;

@@ -119,7 +119,7 @@ qemuSecurityQcow2Backing(const char *path, bool *backingQcow2)
         ext += 8 + ((len + 7) & ~7u);
     }
 
- done:
+done:
     close(fd);
     if (!name)
         return NULL;
@@ -144,7 +144,8 @@ GPtrArray *
 qemuSecurityBackingChain(const char *path, int format)
 {
     GPtrArray *chain = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) seen =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autofree char *cur = g_strdup(path);
     bool qcow2 = format == VIR_STORAGE_FORMAT_QCOW2;
 
@@ -171,11 +172,11 @@ qemuSecurityBackingChain(const char *path, int format)
 /* ---- records -------------------------------------------------------- */
 
 typedef struct {
-    char *path;             /* real path */
-    uid_t uid;              /* the original owner */
+    char *path; /* real path */
+    uid_t uid;  /* the original owner */
     gid_t gid;
     mode_t mode;
-    uid_t runUid;           /* what it was handed to */
+    uid_t runUid; /* what it was handed to */
     gid_t runGid;
 } qemuSecurityEntry;
 
@@ -215,7 +216,8 @@ qemuSecurityRecordRead(const char *path)
     if (!g_file_test(path, G_FILE_TEST_EXISTS))
         return NULL;
     if (virFileReadAll(path, QEMU_SECURITY_RECORD_MAX, &text) < 0) {
-        VIR_NOTICE("cannot read ownership record '%s': %s", path, virGetLastErrorMessage());
+        VIR_NOTICE("cannot read ownership record '%s': %s", path,
+                   virGetLastErrorMessage());
         virResetLastError();
         return NULL;
     }
@@ -228,7 +230,8 @@ qemuSecurityRecordRead(const char *path)
 
         if (!lines[i][0] || lines[i][0] == '#')
             continue;
-        if (sscanf(lines[i], "%u %u %o %u %u %n", &uid, &gid, &mode, &ruid, &rgid, &n) != 5 ||
+        if (sscanf(lines[i], "%u %u %o %u %u %n", &uid, &gid, &mode, &ruid, &rgid, &n) !=
+                5 ||
             n == 0 || !lines[i][n]) {
             VIR_NOTICE("ownership record '%s': line %zu is not understood", path, i + 1);
             continue;
@@ -276,7 +279,7 @@ qemuSecurityHeldByOthers(qemuDriver *driver, const char *exceptName, GPtrArray *
         GPtrArray *entries;
 
         if (g_str_equal(ent, exceptName) || ent[0] == '.' || strchr(ent, '.'))
-            continue;       /* ours, or a temporary file of an atomic write */
+            continue; /* ours, or a temporary file of an atomic write */
         path = g_build_filename(dir, ent, NULL);
         if (!(entries = qemuSecurityRecordRead(path)))
             continue;
@@ -302,21 +305,23 @@ qemuSecurityGiveBack(const qemuSecurityEntry *e)
     }
     if (sb.st_uid != e->runUid || sb.st_gid != e->runGid) {
         if (sb.st_uid != e->uid || sb.st_gid != e->gid)
-            VIR_NOTICE("'%s' is owned by %u:%u, not %u:%u as handed to QEMU: left as it is",
-                      e->path, (unsigned int)sb.st_uid, (unsigned int)sb.st_gid,
-                      (unsigned int)e->runUid, (unsigned int)e->runGid);
+            VIR_NOTICE(
+                "'%s' is owned by %u:%u, not %u:%u as handed to QEMU: left as it is",
+                e->path, (unsigned int)sb.st_uid, (unsigned int)sb.st_gid,
+                (unsigned int)e->runUid, (unsigned int)e->runGid);
         return;
     }
     if (chown(e->path, e->uid, e->gid) < 0) {
         VIR_NOTICE("cannot give '%s' back to %u:%u: %s", e->path, (unsigned int)e->uid,
-                  (unsigned int)e->gid, g_strerror(errno));
+                   (unsigned int)e->gid, g_strerror(errno));
         return;
     }
     /* chown clears set-id bits: the mode recorded comes back whole */
     if (stat(e->path, &sb) == 0 && (sb.st_mode & 07777) != (e->mode & 07777) &&
         chmod(e->path, e->mode & 07777) < 0)
         VIR_NOTICE("cannot restore the mode of '%s': %s", e->path, g_strerror(errno));
-    g_debug("gave '%s' back to %u:%u", e->path, (unsigned int)e->uid, (unsigned int)e->gid);
+    g_debug("gave '%s' back to %u:%u", e->path, (unsigned int)e->uid,
+            (unsigned int)e->gid);
 }
 
 /* securityLock held. */
@@ -396,8 +401,8 @@ qemuSecurityRestoreStale(qemuDriver *driver)
 /* ---- prepare --------------------------------------------------------- */
 
 typedef struct {
-    char *path;             /* as QEMU will open it */
-    const char *what;       /* "storage file", "kernel", "initrd" */
+    char *path;       /* as QEMU will open it */
+    const char *what; /* "storage file", "kernel", "initrd" */
     bool write;
 } qemuSecurityItem;
 
@@ -437,7 +442,8 @@ qemuSecurityCollect(const virDomainDef *def)
         qemuSecurityAddItem(items, disk->src, "storage file", !ro);
         chain = qemuSecurityBackingChain(disk->src, disk->format);
         for (guint j = 0; j < chain->len; j++)
-            qemuSecurityAddItem(items, g_ptr_array_index(chain, j), "storage file", false);
+            qemuSecurityAddItem(items, g_ptr_array_index(chain, j), "storage file",
+                                false);
     }
     if (def->os.kernel)
         qemuSecurityAddItem(items, def->os.kernel, "kernel", false);
@@ -462,8 +468,8 @@ qemuSecurityReportUnreachable(const qemuSecurityItem *it, int err, const char *b
                                  it->what, it->path, uid, gid, blocker);
     else
         virReportSystemErrorFull(domain, err, __func__,
-                                 "Cannot access %s '%s' (as uid:%u, gid:%u)",
-                                 it->what, it->path, uid, gid);
+                                 "Cannot access %s '%s' (as uid:%u, gid:%u)", it->what,
+                                 it->path, uid, gid);
 }
 
 /* Undo chowns made by a failed prepare (securityLock held). */
@@ -493,7 +499,8 @@ qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *item
     g_autofree bool *readable = g_new0(bool, n);
     g_autofree bool *writable = g_new0(bool, n);
     g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func(qemuSecurityEntryFree);
-    g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    g_autoptr(GPtrArray) keep =
+        g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
     g_autoptr(GHashTable) held = NULL;
     g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
     g_autofree char *record = qemuSecurityRecordPath(driver, obj->def->uuid);
@@ -593,7 +600,7 @@ qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *item
     }
     ret = 0;
 
- cleanup:
+cleanup:
     for (guint i = 0; i < n; i++)
         g_free(blocker[i]);
     return ret;

@@ -27,15 +27,16 @@ static const char *const diskBusNames[VIR_DOMAIN_DISK_BUS_LAST] = {
 };
 
 static int
-qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk, const char *machine)
+qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
+                 const char *machine)
 {
     int bus = qemuDiskBus(disk);
     const char *dst = disk->dst ? disk->dst : "?";
     int idx = qemuDiskIndex(disk->dst);
 
     if (disk->type != VIR_DOMAIN_DISK_TYPE_FILE) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s': only file disks are supported",
-                       dst);
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "disk '%s': only file disks are supported", dst);
         return -1;
     }
     if (idx < 0) {
@@ -47,13 +48,15 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk, const ch
                        "disk '%s': unsupported driver name '%s'", dst, disk->driverName);
         return -1;
     }
-    if (disk->format != VIR_STORAGE_FORMAT_NONE && disk->format != VIR_STORAGE_FORMAT_RAW &&
+    if (disk->format != VIR_STORAGE_FORMAT_NONE &&
+        disk->format != VIR_STORAGE_FORMAT_RAW &&
         disk->format != VIR_STORAGE_FORMAT_QCOW2) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s': unsupported format", dst);
         return -1;
     }
     if (disk->cache < 0 || disk->cache >= VIR_DOMAIN_DISK_CACHE_LAST) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s': unsupported cache mode", dst);
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s': unsupported cache mode",
+                       dst);
         return -1;
     }
     if (disk->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
@@ -71,9 +74,10 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk, const ch
         break;
     case VIR_DOMAIN_DISK_BUS_SATA:
         if (!qemuMachineIsQ35(machine)) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "disk '%s': SATA needs a q35 machine (its built-in AHCI controller)",
-                           dst);
+            virReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                "disk '%s': SATA needs a q35 machine (its built-in AHCI controller)",
+                dst);
             return -1;
         }
         if (idx > 5) {
@@ -84,8 +88,9 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk, const ch
         break;
     case VIR_DOMAIN_DISK_BUS_IDE:
         if (!qemuMachineIsI440FX(machine)) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "IDE controllers are unsupported for this QEMU binary or machine type");
+            virReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                "IDE controllers are unsupported for this QEMU binary or machine type");
             return -1;
         }
         if (idx > 3) {
@@ -95,8 +100,9 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk, const ch
         }
         break;
     default:
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s': unsupported disk bus '%s'", dst,
-                       bus >= 0 && bus < VIR_DOMAIN_DISK_BUS_LAST ? diskBusNames[bus] : "?");
+        virReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s': unsupported disk bus '%s'", dst,
+            bus >= 0 && bus < VIR_DOMAIN_DISK_BUS_LAST ? diskBusNames[bus] : "?");
         return -1;
     }
     if (!disk->src && disk->device == VIR_DOMAIN_DISK_DEVICE_DISK) {
@@ -107,8 +113,8 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk, const ch
         const virDomainDiskDef *o = def->disks[i];
 
         if (o != disk && g_strcmp0(o->dst, disk->dst) == 0) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "target '%s' duplicated for disk sources",
-                           dst);
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "target '%s' duplicated for disk sources", dst);
             return -1;
         }
     }
@@ -124,7 +130,8 @@ qemuValidateChr(const virDomainChrDef *chr, size_t i)
         return -1;
     }
     if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE && !chr->path) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "serial %zu of type 'file' has no path", i);
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "serial %zu of type 'file' has no path", i);
         return -1;
     }
     if (chr->targetType != VIR_DOMAIN_CHR_TARGET_NONE &&
@@ -145,7 +152,8 @@ qemuValidateChr(const virDomainChrDef *chr, size_t i)
         return -1;
     }
     if (i > 3) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "at most 4 isa-serial ports are supported");
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "at most 4 isa-serial ports are supported");
         return -1;
     }
     return 0;
@@ -154,7 +162,11 @@ qemuValidateChr(const virDomainChrDef *chr, size_t i)
 static int
 qemuValidateLifecycle(const virDomainDef *def)
 {
-    const struct { const char *name; int action; bool poweroffOrReboot; } ev[] = {
+    const struct {
+        const char *name;
+        int action;
+        bool poweroffOrReboot;
+    } ev[] = {
         { "poweroff", def->onPoweroff, true },
         { "reboot", def->onReboot, true },
         { "crash", def->onCrash, false },
@@ -164,26 +176,30 @@ qemuValidateLifecycle(const virDomainDef *def)
         const char *str = virDomainLifecycleActionToString(ev[i].action);
 
         if (!str) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown on_%s action", ev[i].name);
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown on_%s action",
+                           ev[i].name);
             return -1;
         }
         if (ev[i].action == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "qemu driver doesn't support the '%s' action for 'on_%s'",
-                           str, ev[i].name);
+                           "qemu driver doesn't support the '%s' action for 'on_%s'", str,
+                           ev[i].name);
             return -1;
         }
         if (ev[i].poweroffOrReboot &&
             (ev[i].action == VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY ||
              ev[i].action == VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART)) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "Lifecycle event '%s' doesn't support '%s' action", ev[i].name, str);
+                           "Lifecycle event '%s' doesn't support '%s' action", ev[i].name,
+                           str);
             return -1;
         }
-        if (ev[i].poweroffOrReboot && ev[i].action == VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "qemu driver doesn't support the 'preserve' action for 'on_%s'",
-                           ev[i].name);
+        if (ev[i].poweroffOrReboot &&
+            ev[i].action == VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE) {
+            virReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                "qemu driver doesn't support the 'preserve' action for 'on_%s'",
+                ev[i].name);
             return -1;
         }
     }
@@ -211,9 +227,9 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
     if (def->virtType != VIR_DOMAIN_VIRT_QEMU && def->virtType != VIR_DOMAIN_VIRT_KVM) {
         const char *t = virDomainVirtTypeToString(def->virtType);
 
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       "Emulator '%s' does not support virt type '%s'",
-                       def->emulator ? def->emulator : qemuCapsGetBinary(caps), t ? t : "none");
+        virReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "Emulator '%s' does not support virt type '%s'",
+            def->emulator ? def->emulator : qemuCapsGetBinary(caps), t ? t : "none");
         return -1;
     }
     for (size_t i = 0; def->unknownElements && def->unknownElements[i]; i++) {
@@ -225,7 +241,8 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
         return -1;
     }
     if (def->os.type && !g_str_equal(def->os.type, "hvm")) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "os type '%s' is not supported", def->os.type);
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "os type '%s' is not supported",
+                       def->os.type);
         return -1;
     }
     if (def->os.arch && !g_str_equal(def->os.arch, "x86_64")) {
@@ -236,7 +253,8 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
     if (!(machine = qemuCapsGetCanonicalMachine(caps, def->os.machine))) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        "Emulator '%s' does not support machine type '%s'",
-                       qemuCapsGetBinary(caps), def->os.machine ? def->os.machine : "(default)");
+                       qemuCapsGetBinary(caps),
+                       def->os.machine ? def->os.machine : "(default)");
         return -1;
     }
     if (def->memory < 1024) {
@@ -244,7 +262,8 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
         return -1;
     }
     if (def->vcpus < 1 || def->vcpus > 255) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unsupported vcpu count %u", def->vcpus);
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unsupported vcpu count %u",
+                       def->vcpus);
         return -1;
     }
     if ((def->os.initrd || def->os.cmdline) && !def->os.kernel) {
@@ -293,8 +312,9 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
              con->targetType != VIR_DOMAIN_CHR_TARGET_NONE) ||
             (size_t)MAX(con->targetPort, 0) >= MAX(def->nserials, 1) ||
             def->nserials == 0) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                           "only a console that is an alias of a serial port is supported");
+            virReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                "only a console that is an alias of a serial port is supported");
             return -1;
         }
     }
@@ -303,7 +323,8 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", "unsupported memballoon model");
         return -1;
     }
-    if (def->memballoon && def->memballoon->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+    if (def->memballoon &&
+        def->memballoon->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        "explicit memballoon addresses are not supported");
         return -1;

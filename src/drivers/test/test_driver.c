@@ -27,7 +27,7 @@
 #define TEST_SECURITY_LABEL "libvirt-test"
 #define TEST_MAX_VCPUS 32
 #define TEST_HV_VERSION 2
-#define TEST_LIB_VERSION 9000000UL   /* libvirt 9.0.0 */
+#define TEST_LIB_VERSION 9000000UL /* libvirt 9.0.0 */
 
 static testDriver *
 testDriverOf(virConnectPtr conn)
@@ -40,8 +40,8 @@ testDriverOf(virConnectPtr conn)
 static virDomainObj *
 testDomObjFromDomain(virDomainPtr dom)
 {
-    virDomainObj *obj = virDomainObjListFindByUUID(testDriverOf(dom->conn)->domains,
-                                                   dom->uuid);
+    virDomainObj *obj =
+        virDomainObjListFindByUUID(testDriverOf(dom->conn)->domains, dom->uuid);
 
     if (!obj) {
         char uuidstr[VIR_UUID_STRING_BUFLEN];
@@ -147,7 +147,8 @@ testConnectOpen(virConnectPtr conn, const char *uri, virConnectAuthPtr auth,
     testDriver *shared = NULL;
     const char *path;
 
-    if (!uri || !(parsed = g_uri_parse(uri, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED, NULL)))
+    if (!uri ||
+        !(parsed = g_uri_parse(uri, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED, NULL)))
         return VIR_DRV_OPEN_DECLINED;
     if (g_strcmp0(g_uri_get_scheme(parsed), "test") != 0)
         return VIR_DRV_OPEN_DECLINED;
@@ -446,10 +447,9 @@ testDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
         obj->persistent = true;
         if (virDomainObjIsActive(obj))
             testDomainObjGetPrivate(obj)->hasNextDef = true;
-        event = virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_DEFINED,
-                                                  updated ?
-                                                  VIR_DOMAIN_EVENT_DEFINED_UPDATED :
-                                                  VIR_DOMAIN_EVENT_DEFINED_ADDED);
+        event = virDomainEventLifecycleNewFromObj(
+            obj, VIR_DOMAIN_EVENT_DEFINED,
+            updated ? VIR_DOMAIN_EVENT_DEFINED_UPDATED : VIR_DOMAIN_EVENT_DEFINED_ADDED);
         ret = testDomainHandle(conn, obj);
         virDomainObjEndAPI(&obj);
     }
@@ -466,8 +466,8 @@ testDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     virObjectEvent *event;
 
-    virCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
-                  VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA, -1);
+    virCheckFlags(
+        VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA, -1);
 
     g_mutex_lock(&driver->lock);
     if (!(obj = testDomObjFromDomain(dom))) {
@@ -515,7 +515,8 @@ testDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     g_mutex_lock(&driver->lock);
     if (!(obj = virDomainObjListAdd(driver->domains, &def,
                                     VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
-                                    VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE, &oldDef))) {
+                                        VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE,
+                                    &oldDef))) {
         g_mutex_unlock(&driver->lock);
         return NULL;
     }
@@ -572,8 +573,8 @@ testDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
  * object is unlocked.
  */
 static virObjectEvent *
-testDomainStop(testDriver *driver, virDomainObj *obj, virDomainPtr dom,
-               int reason, int detail)
+testDomainStop(testDriver *driver, virDomainObj *obj, virDomainPtr dom, int reason,
+               int detail)
 {
     virObjectEvent *event;
 
@@ -616,8 +617,8 @@ testDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
  * Stopped Shutdown). Returns the event to queue, or NULL.
  */
 static virObjectEvent *
-testDomainApplyLifecycleAction(testDriver *driver, virDomainObj *obj,
-                               virDomainPtr dom, int action)
+testDomainApplyLifecycleAction(testDriver *driver, virDomainObj *obj, virDomainPtr dom,
+                               int action)
 {
     switch (action) {
     case VIR_DOMAIN_LIFECYCLE_ACTION_RESTART:
@@ -662,11 +663,10 @@ testDomainReboot(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     virObjectEvent *event;
 
-    virCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN |
-                  VIR_DOMAIN_REBOOT_GUEST_AGENT |
-                  VIR_DOMAIN_REBOOT_INITCTL |
-                  VIR_DOMAIN_REBOOT_SIGNAL |
-                  VIR_DOMAIN_REBOOT_PARAVIRT, -1);
+    virCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN | VIR_DOMAIN_REBOOT_GUEST_AGENT |
+                      VIR_DOMAIN_REBOOT_INITCTL | VIR_DOMAIN_REBOOT_SIGNAL |
+                      VIR_DOMAIN_REBOOT_PARAVIRT,
+                  -1);
 
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
@@ -857,7 +857,7 @@ testValidateSchedulerParams(virTypedParameterPtr params, int nparams)
             virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __func__,
                                "invalid type '%s' for parameter '%s', expected '%s'",
                                t >= 0 && t < (int)G_N_ELEMENTS(typeNames) ? typeNames[t]
-                                                                        : typeNames[0],
+                                                                          : typeNames[0],
                                params[i].field, "uint");
             return -1;
         }
@@ -889,8 +889,8 @@ testDomainSetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
     return testDomainSetSchedulerParametersFlags(dom, params, nparams, 0);
 }
 
-#define TEST_XML_FLAGS (VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE | \
-                        VIR_DOMAIN_XML_MIGRATABLE)
+#define TEST_XML_FLAGS \
+    (VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_MIGRATABLE)
 
 static char *
 testDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
@@ -977,8 +977,8 @@ testDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
     const virDomainDef *def;
     int ret = -1;
 
-    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
-                  VIR_DOMAIN_VCPU_MAXIMUM, -1);
+    virCheckFlags(
+        VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_VCPU_MAXIMUM, -1);
 
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
@@ -1078,8 +1078,8 @@ testDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel)
 
 static int
 testConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
-                                  virConnectDomainEventGenericCallback cb,
-                                  void *opaque, virFreeCallback freecb)
+                                  virConnectDomainEventGenericCallback cb, void *opaque,
+                                  virFreeCallback freecb)
 {
     return virDomainEventStateRegisterID(conn, testDriverOf(conn)->eventState, dom,
                                          eventID, cb, opaque, freecb);
@@ -1096,8 +1096,8 @@ static int
 testConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
                                void *opaque, virFreeCallback freecb)
 {
-    return virDomainEventStateRegister(conn, testDriverOf(conn)->eventState,
-                                       cb, opaque, freecb);
+    return virDomainEventStateRegister(conn, testDriverOf(conn)->eventState, cb, opaque,
+                                       freecb);
 }
 
 static int

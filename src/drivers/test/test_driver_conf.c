@@ -122,23 +122,22 @@ testCapabilitiesFormat(int ncells)
     int i;
     int j;
 
-    g_string_append(buf,
-                    "<capabilities>\n\n"
-                    "  <host>\n"
-                    "    <cpu>\n"
-                    "      <arch>" TEST_MODEL "</arch>\n"
-                    "      <features>\n"
-                    "        <pae/>\n"
-                    "        <nonpae/>\n"
-                    "      </features>\n"
-                    "      <pages unit='KiB' size='4'/>\n"
-                    "      <pages unit='KiB' size='8'/>\n"
-                    "      <pages unit='KiB' size='2048'/>\n"
-                    "      <pages unit='KiB' size='1048576'/>\n"
-                    "    </cpu>\n"
-                    "    <power_management/>\n"
-                    "    <iommu support='no'/>\n"
-                    "    <topology>\n");
+    g_string_append(buf, "<capabilities>\n\n"
+                         "  <host>\n"
+                         "    <cpu>\n"
+                         "      <arch>" TEST_MODEL "</arch>\n"
+                         "      <features>\n"
+                         "        <pae/>\n"
+                         "        <nonpae/>\n"
+                         "      </features>\n"
+                         "      <pages unit='KiB' size='4'/>\n"
+                         "      <pages unit='KiB' size='8'/>\n"
+                         "      <pages unit='KiB' size='2048'/>\n"
+                         "      <pages unit='KiB' size='1048576'/>\n"
+                         "    </cpu>\n"
+                         "    <power_management/>\n"
+                         "    <iommu support='no'/>\n"
+                         "    <topology>\n");
     g_string_append_printf(buf, "      <cells num='%d'>\n", ncells);
     for (i = 0; i < ncells; i++) {
         unsigned long long mem = (unsigned long long)(i + 1) * 2048 * 1024;
@@ -146,11 +145,11 @@ testCapabilitiesFormat(int ncells)
 
         g_string_append_printf(buf, "        <cell id='%d'>\n", i);
         g_string_append_printf(buf, "          <memory unit='KiB'>%llu</memory>\n", mem);
-        g_string_append_printf(buf, "          <pages unit='KiB' size='%u'>%llu</pages>\n",
+        g_string_append_printf(buf,
+                               "          <pages unit='KiB' size='%u'>%llu</pages>\n",
                                pageSize, mem / pageSize);
-        g_string_append(buf,
-                        "          <pages unit='KiB' size='2048'>0</pages>\n"
-                        "          <pages unit='KiB' size='1048576'>0</pages>\n");
+        g_string_append(buf, "          <pages unit='KiB' size='2048'>0</pages>\n"
+                             "          <pages unit='KiB' size='1048576'>0</pages>\n");
         g_string_append_printf(buf, "          <cpus num='%d'>\n", TEST_CPUS_PER_CELL);
         for (j = 0; j < TEST_CPUS_PER_CELL; j++) {
             int id = i * TEST_CPUS_PER_CELL + j;
@@ -160,18 +159,16 @@ testCapabilitiesFormat(int ncells)
                                    "core_id='%d' siblings='%d'/>\n",
                                    id, i, j, id);
         }
-        g_string_append(buf,
-                        "          </cpus>\n"
-                        "        </cell>\n");
+        g_string_append(buf, "          </cpus>\n"
+                             "        </cell>\n");
     }
-    g_string_append(buf,
-                    "      </cells>\n"
-                    "    </topology>\n"
-                    "    <secmodel>\n"
-                    "      <model>testSecurity</model>\n"
-                    "      <doi></doi>\n"
-                    "    </secmodel>\n"
-                    "  </host>\n\n");
+    g_string_append(buf, "      </cells>\n"
+                         "    </topology>\n"
+                         "    <secmodel>\n"
+                         "      <model>testSecurity</model>\n"
+                         "      <doi></doi>\n"
+                         "    </secmodel>\n"
+                         "  </host>\n\n");
     for (i = 0; i < (int)G_N_ELEMENTS(guestTypes); i++) {
         g_string_append_printf(buf,
                                "  <guest>\n"
@@ -195,7 +192,7 @@ testCapabilitiesFormat(int ncells)
 /* ---- XML documents ---------------------------------------------------- */
 
 typedef struct {
-    const char *url;        /* name used in messages */
+    const char *url; /* name used in messages */
     bool reported;
 } testXMLParseState;
 
@@ -221,8 +218,8 @@ testXMLStructuredError(void *userData, xmlErrorPtr err)
     if (!ctxt || !err || !ctxt->_private)
         return;
     state = ctxt->_private;
-    if (state->reported || err->level != XML_ERR_FATAL || !err->message ||
-        !ctxt->input || !ctxt->input->base || !ctxt->input->cur)
+    if (state->reported || err->level != XML_ERR_FATAL || !err->message || !ctxt->input ||
+        !ctxt->input->base || !ctxt->input->cur)
         return;
     state->reported = true;
 
@@ -246,9 +243,8 @@ testXMLStructuredError(void *userData, xmlErrorPtr err)
         g_string_append_c(pointer, start[i] == '\t' ? '\t' : '-');
     g_string_append_c(pointer, '^');
 
-    virReportError(VIR_ERR_XML_DETAIL, "%s:%d: %s%s\n%s",
-                   state->url, err->line, err->message,
-                   content->len ? content->str : "(null)", pointer->str);
+    virReportError(VIR_ERR_XML_DETAIL, "%s:%d: %s%s\n%s", state->url, err->line,
+                   err->message, content->len ? content->str : "(null)", pointer->str);
 }
 
 /*
@@ -276,14 +272,12 @@ testXMLParse(const char *data, size_t len, const char *url, const char *root)
     ctxt->vctxt.warning = NULL;
 
     doc = xmlCtxtReadMemory(ctxt, data, (int)len, url, NULL,
-                            XML_PARSE_NONET | XML_PARSE_NOWARNING |
-                            XML_PARSE_NOERROR);
+                            XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
     xmlFreeParserCtxt(ctxt);
 
     if (!doc) {
         if (!state.reported)
-            virReportError(VIR_ERR_XML_ERROR,
-                           "failed to parse xml document '%s'", url);
+            virReportError(VIR_ERR_XML_ERROR, "failed to parse xml document '%s'", url);
         return NULL;
     }
 
@@ -291,8 +285,8 @@ testXMLParse(const char *data, size_t len, const char *url, const char *root)
      * refused outright rather than read with holes in it. */
     if (doc->intSubset && doc->intSubset->entities &&
         xmlHashSize((xmlHashTablePtr)doc->intSubset->entities) > 0) {
-        virReportError(VIR_ERR_XML_ERROR,
-                       "entity declarations are not supported in '%s'", url);
+        virReportError(VIR_ERR_XML_ERROR, "entity declarations are not supported in '%s'",
+                       url);
         xmlFreeDoc(doc);
         return NULL;
     }
@@ -300,8 +294,8 @@ testXMLParse(const char *data, size_t len, const char *url, const char *root)
     top = xmlDocGetRootElement(doc);
     if (!top || !xmlStrEqual(top->name, BAD_CAST root)) {
         virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
-                           "expecting root element of '%s', not '%s'",
-                           root, top ? (const char *)top->name : "");
+                           "expecting root element of '%s', not '%s'", root,
+                           top ? (const char *)top->name : "");
         xmlFreeDoc(doc);
         return NULL;
     }
@@ -448,8 +442,8 @@ testParseNodeInfo(xmlNodePtr root, virNodeInfo *info)
         g_autofree char *str = testXMLNodeText(model);
 
         if (strlen(str) >= sizeof(info->model)) {
-            virReportError(VIR_ERR_INTERNAL_ERROR,
-                           "Model %s too big for destination", str);
+            virReportError(VIR_ERR_INTERNAL_ERROR, "Model %s too big for destination",
+                           str);
             return -1;
         }
         g_strlcpy(info->model, str, sizeof(info->model));
@@ -504,8 +498,8 @@ testDomainNsParse(xmlNodePtr dom, testDomainNsData *ns)
                         return -1;
                     }
                     if (val >= TEST_DOMAIN_STATE_LAST) {
-                        virReportError(VIR_ERR_XML_ERROR,
-                                       "runstate '%d' out of range'", (int)val);
+                        virReportError(VIR_ERR_XML_ERROR, "runstate '%d' out of range'",
+                                       (int)val);
                         return -1;
                     }
                     ns->runstate = val;
@@ -513,8 +507,9 @@ testDomainNsParse(xmlNodePtr dom, testDomainNsData *ns)
             } else if (xmlStrEqual(cur->name, BAD_CAST "transient")) {
                 ns->transient = true;
             } else if (xmlStrEqual(cur->name, BAD_CAST "hasmanagedsave")) {
-                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                               "managed save images are not supported by this test driver");
+                virReportError(
+                    VIR_ERR_CONFIG_UNSUPPORTED,
+                    "managed save images are not supported by this test driver");
                 return -1;
             }
             xmlUnlinkNode(cur);
@@ -597,7 +592,7 @@ testParseDomain(testDriver *driver, const char *file, xmlDocPtr doc, xmlNodePtr 
     virDomainObjEndAPI(&obj);
     ret = 0;
 
- cleanup:
+cleanup:
     if (subdoc)
         xmlFreeDoc(subdoc);
     return ret;
@@ -682,10 +677,9 @@ testDriverAuthenticate(testDriver *driver, virConnectAuthPtr auth)
                            "Missing authentication credentials");
         return -1;
     }
-    if (!(username = testAuthAsk(auth, VIR_CRED_AUTHNAME, 0,
-                                 "Enter username for localhost",
-                                 "Missing VIR_CRED_AUTHNAME credential type",
-                                 "Username request failed")))
+    if (!(username = testAuthAsk(
+              auth, VIR_CRED_AUTHNAME, 0, "Enter username for localhost",
+              "Missing VIR_CRED_AUTHNAME credential type", "Username request failed")))
         return -1;
 
     for (i = 0; i < driver->nauthUsers; i++) {
@@ -696,11 +690,11 @@ testDriverAuthenticate(testDriver *driver, virConnectAuthPtr auth)
     /* An unknown user is still asked for a password. */
     if (!user || user->password) {
         prompt = g_strdup_printf("Enter %s's password for localhost", username);
-        if (!(password = testAuthAsk(auth, VIR_CRED_PASSPHRASE, VIR_CRED_NOECHOPROMPT,
-                                     prompt,
-                                     "Missing VIR_CRED_PASSPHRASE or "
-                                     "VIR_CRED_NOECHOPROMPT credential type",
-                                     "Password request failed")))
+        if (!(password =
+                  testAuthAsk(auth, VIR_CRED_PASSPHRASE, VIR_CRED_NOECHOPROMPT, prompt,
+                              "Missing VIR_CRED_PASSPHRASE or "
+                              "VIR_CRED_NOECHOPROMPT credential type",
+                              "Password request failed")))
             return -1;
     }
 

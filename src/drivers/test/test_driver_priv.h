@@ -21,14 +21,14 @@
  */
 typedef struct {
     char *username;
-    char *password;                 /* NULL: none asked for */
+    char *password; /* NULL: none asked for */
 } testAuthUser;
 
 typedef struct _testDriver testDriver;
 struct _testDriver {
     virNodeInfo nodeInfo;
-    char *capsXML;                  /* capabilities document, built at open */
-    testAuthUser *authUsers;        /* <auth><user> of a node file */
+    char *capsXML;           /* capabilities document, built at open */
+    testAuthUser *authUsers; /* <auth><user> of a node file */
     size_t nauthUsers;
 
     virDomainObjList *domains;
