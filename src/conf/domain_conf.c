@@ -55,6 +55,23 @@ const char *const virStorageFormatNames[VIR_STORAGE_FORMAT_LAST] = {
 const char *const virDomainDiskCacheNames[VIR_DOMAIN_DISK_CACHE_LAST] = {
     "default", "none", "writethrough", "writeback", "directsync", "unsafe",
 };
+const char *const virDomainDiskIoNames[VIR_DOMAIN_DISK_IO_LAST] = {
+    "default",
+    "native",
+    "threads",
+    "io_uring",
+};
+const char *const virDomainDiskDiscardNames[VIR_DOMAIN_DISK_DISCARD_LAST] = {
+    "default",
+    "unmap",
+    "ignore",
+};
+const char *const virDomainDiskDetectZeroesNames[VIR_DOMAIN_DISK_DETECT_ZEROES_LAST] = {
+    "default",
+    "off",
+    "on",
+    "unmap",
+};
 const char *const virDomainNetTypeNames[VIR_DOMAIN_NET_TYPE_LAST] = {
     "user",
     "network",
@@ -108,6 +125,26 @@ virDomainLifecycleActionFromString(const char *str)
                                    str);
 }
 
+const char *
+virDomainDiskIoToString(int io)
+{
+    return virDomainEnumToString(virDomainDiskIoNames, VIR_DOMAIN_DISK_IO_LAST, io);
+}
+
+const char *
+virDomainDiskDiscardToString(int discard)
+{
+    return virDomainEnumToString(virDomainDiskDiscardNames, VIR_DOMAIN_DISK_DISCARD_LAST,
+                                 discard);
+}
+
+const char *
+virDomainDiskDetectZeroesToString(int mode)
+{
+    return virDomainEnumToString(virDomainDiskDetectZeroesNames,
+                                 VIR_DOMAIN_DISK_DETECT_ZEROES_LAST, mode);
+}
+
 /* ---- lifetime ---------------------------------------------------------- */
 
 void
@@ -150,6 +187,8 @@ virDomainDefFree(virDomainDef *def)
     g_free(def->name);
     g_free(def->title);
     g_free(def->description);
+    if (def->metadata)
+        xmlFreeDoc(def->metadata);
     g_free(def->os.type);
     g_free(def->os.arch);
     g_free(def->os.machine);
@@ -234,6 +273,7 @@ virDomainDefCopy(const virDomainDef *src)
     def->name = g_strdup(src->name);
     def->title = g_strdup(src->title);
     def->description = g_strdup(src->description);
+    def->metadata = src->metadata ? xmlCopyDoc(src->metadata, 1) : NULL;
     def->os.type = g_strdup(src->os.type);
     def->os.arch = g_strdup(src->os.arch);
     def->os.machine = g_strdup(src->os.machine);
@@ -507,12 +547,140 @@ validateLifecycle(const char *event, int action)
     return 0;
 }
 
+/* ---- <metadata> -------------------------------------------------------- */
+
+/*
+ * libvirt parses documents without blank nodes (libxml2's keep-blanks
+ * off) and formats <metadata> with libxml2's indenting dump. The whole
+ * document here keeps its blanks, so the copy of <metadata> drops the
+ * text nodes that libxml2's heuristic (areBlanks) would have dropped:
+ * whitespace-only text that is not an element's only child, not followed
+ * by an entity reference, after no text sibling and in an element whose
+ * first child is not text; xml:space='preserve' keeps everything.
+ * Entity references are dropped: they are never expanded here, and the
+ * copy has no declaration for them (it would not parse back).
+ */
+static void
+metadataStripBlanks(xmlNodePtr elem)
+{
+    bool preserve = xmlNodeGetSpacePreserve(elem) == 1;
+    xmlNodePtr cur = elem->children;
+
+    while (cur) {
+        xmlNodePtr next = cur->next;
+
+        if (cur->type == XML_ENTITY_REF_NODE) {
+            xmlUnlinkNode(cur);
+            xmlFreeNode(cur);
+        } else if (cur->type == XML_ELEMENT_NODE) {
+            metadataStripBlanks(cur);
+        } else if (cur->type == XML_TEXT_NODE && !preserve && xmlIsBlankNode(cur)) {
+            bool onlyChild = cur == elem->children && !next;
+            bool beforeRef = next && next->type == XML_ENTITY_REF_NODE;
+            bool afterText = cur->prev && xmlNodeIsText(cur->prev);
+            bool firstText = elem->children != cur && xmlNodeIsText(elem->children);
+
+            if (!onlyChild && !beforeRef && !afterText && !firstText) {
+                xmlUnlinkNode(cur);
+                xmlFreeNode(cur);
+            }
+        }
+        cur = next;
+    }
+}
+
+/*
+ * libvirt's virXMLNodeSanitizeNamespaces: of <metadata>'s children only
+ * elements in a namespace are kept (no text, comments or plain elements),
+ * and only the first one of each namespace.
+ */
+static void
+metadataSanitize(xmlNodePtr md)
+{
+    xmlNodePtr child = md->children;
+
+    while (child) {
+        xmlNodePtr next;
+
+        if (child->type != XML_ELEMENT_NODE || !child->ns || !child->ns->href) {
+            xmlNodePtr drop = child;
+
+            child = child->next;
+            xmlUnlinkNode(drop);
+            xmlFreeNode(drop);
+            continue;
+        }
+        next = child->next;
+        while (next) {
+            xmlNodePtr drop = NULL;
+
+            if (next->ns && next->ns->href &&
+                xmlStrEqual(child->ns->href, next->ns->href))
+                drop = next;
+            next = next->next;
+            if (drop) {
+                xmlUnlinkNode(drop);
+                xmlFreeNode(drop);
+            }
+        }
+        child = child->next;
+    }
+}
+
+/* A copy of the first <metadata> in a document of its own. */
+static xmlDocPtr
+metadataCopy(xmlNodePtr node)
+{
+    xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+    xmlNodePtr copy = xmlDocCopyNode(node, doc, 1);
+
+    if (!copy) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    xmlDocSetRootElement(doc, copy);
+    metadataStripBlanks(copy);
+    metadataSanitize(copy);
+    return doc;
+}
+
 /* ---- the document ------------------------------------------------------ */
 
+static const char *const noAttrs[] = { NULL };
+static const char *const unitAttrs[] = { "unit", NULL };
+
+/* Attributes of the generic (non-device) elements that are carried. */
+static const virDomainXMLAttrRule domainAttrRules[] = {
+    { "", (const char *const[]){ "type", "id", NULL } },
+    { "name", noAttrs },
+    { "uuid", noAttrs },
+    { "title", noAttrs },
+    { "description", noAttrs },
+    { "memory", unitAttrs },
+    { "currentMemory", unitAttrs },
+    { "vcpu", (const char *const[]){ "placement", "current", NULL } },
+    { "os", noAttrs },
+    { "os/type", (const char *const[]){ "arch", "machine", NULL } },
+    { "os/boot", (const char *const[]){ "dev", NULL } },
+    { "os/kernel", noAttrs },
+    { "os/initrd", noAttrs },
+    { "os/cmdline", noAttrs },
+    { "features", noAttrs },
+    { "features/acpi", noAttrs },
+    { "features/apic", noAttrs },
+    { "clock", (const char *const[]){ "offset", NULL } },
+    { "on_poweroff", noAttrs },
+    { "on_reboot", noAttrs },
+    { "on_crash", noAttrs },
+    { "devices", noAttrs },
+    { "devices/emulator", noAttrs },
+    { NULL, NULL },
+};
+
 static const char *const knownTopLevel[] = {
-    "name",          "uuid",      "title",    "description", "memory",
-    "currentMemory", "vcpu",      "os",       "features",    "clock",
-    "on_poweroff",   "on_reboot", "on_crash", "devices",     NULL,
+    "name",     "uuid",    "title",    "description", "memory",      "currentMemory",
+    "vcpu",     "os",      "features", "clock",       "on_poweroff", "on_reboot",
+    "on_crash", "devices", "metadata", NULL,
 };
 
 virDomainDef *
@@ -598,6 +766,12 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
     }
     def->description =
         virDomainXMLNodeTextNonEmpty(virDomainXMLChild(root, "description"));
+
+    if ((node = virDomainXMLChild(root, "metadata")) &&
+        !(def->metadata = metadataCopy(node))) {
+        virReportError(VIR_ERR_NO_MEMORY, NULL);
+        return NULL;
+    }
 
     if (parseMemory(virDomainXMLChild(root, "memory"), "./memory[1]", &def->memory) < 0)
         return NULL;
@@ -697,6 +871,10 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
 
     if ((node = virDomainXMLChild(root, "devices")) &&
         virDomainDevicesParse(def, node, unknown, flags, &failed) < 0)
+        return NULL;
+
+    virDomainXMLCheckAttrs(unknown, NULL, root, domainAttrRules, flags, &failed);
+    if (failed)
         return NULL;
 
     for (xmlNodePtr cur = root->children; cur; cur = cur->next) {

@@ -95,6 +95,29 @@ typedef enum {
     VIR_DOMAIN_DISK_CACHE_LAST
 } virDomainDiskCache;
 
+typedef enum {
+    VIR_DOMAIN_DISK_IO_DEFAULT = 0,
+    VIR_DOMAIN_DISK_IO_NATIVE,
+    VIR_DOMAIN_DISK_IO_THREADS,
+    VIR_DOMAIN_DISK_IO_URING, /* "io_uring" */
+    VIR_DOMAIN_DISK_IO_LAST
+} virDomainDiskIo;
+
+typedef enum {
+    VIR_DOMAIN_DISK_DISCARD_DEFAULT = 0,
+    VIR_DOMAIN_DISK_DISCARD_UNMAP,
+    VIR_DOMAIN_DISK_DISCARD_IGNORE,
+    VIR_DOMAIN_DISK_DISCARD_LAST
+} virDomainDiskDiscard;
+
+typedef enum {
+    VIR_DOMAIN_DISK_DETECT_ZEROES_DEFAULT = 0,
+    VIR_DOMAIN_DISK_DETECT_ZEROES_OFF,
+    VIR_DOMAIN_DISK_DETECT_ZEROES_ON,
+    VIR_DOMAIN_DISK_DETECT_ZEROES_UNMAP,
+    VIR_DOMAIN_DISK_DETECT_ZEROES_LAST
+} virDomainDiskDetectZeroes;
+
 /*
  * A device's guest address: <address type='pci' domain='0x0000' bus='0x01'
  * slot='0x00' function='0x0'/> as the last child of the device element.
@@ -124,6 +147,9 @@ typedef struct {
     char *driverName; /* <driver name=...>, usually "qemu"; may be NULL */
     int format;       /* virStorageFormat */
     int cache;        /* virDomainDiskCache */
+    int io;           /* virDomainDiskIo (<driver io=...>) */
+    int discard;      /* virDomainDiskDiscard (<driver discard=...>) */
+    int detectZeroes; /* virDomainDiskDetectZeroes (<driver detect_zeroes=...>) */
     char *src;        /* <source file=...>; NULL for an empty cdrom */
     char *dst;        /* <target dev=...>, e.g. "vda" */
     int bus;          /* virDomainDiskBus */
@@ -196,6 +222,10 @@ typedef struct {
     unsigned char uuid[VIR_UUID_BUFLEN];
     char *title;
     char *description;
+    /* <metadata>: a copy of the element in a document of its own (libxml2's
+     * xmlDoc), formatted back verbatim, namespaces included; NULL if absent.
+     * Only src/conf reads it (libvirt keeps it as application data). */
+    struct _xmlDoc *metadata;
 
     unsigned long long memory;        /* <memory>, KiB */
     unsigned long long currentMemory; /* <currentMemory>, KiB (= memory if absent) */
@@ -233,7 +263,9 @@ typedef struct {
     virDomainMemballoonDef *memballoon; /* NULL if absent */
 
     /* Element names under <domain> or <devices> the parser does not know
-     * (e.g. "devices/graphics"): kept so that a driver can refuse what it
+     * (e.g. "devices/graphics"), and attributes of known elements it does
+     * not carry as "PATH@ATTR" (e.g. "devices/disk/driver@iothread"):
+     * kept so that a driver can refuse what it
      * cannot honour instead of silently dropping it. NULL-terminated.
      * Also "features/X", "os/X", "clock/X" and device children such as
      * "devices/disk/serial" (<alias> is ignored as live data). NULL when
@@ -286,4 +318,7 @@ virDomainDef *virDomainDefCopy(const virDomainDef *def);
 const char *virDomainVirtTypeToString(int type);
 int virDomainVirtTypeFromString(const char *str);
 const char *virDomainLifecycleActionToString(int action);
+const char *virDomainDiskIoToString(int io);
+const char *virDomainDiskDiscardToString(int discard);
+const char *virDomainDiskDetectZeroesToString(int mode);
 int virDomainLifecycleActionFromString(const char *str);

@@ -16,6 +16,9 @@ extern const char *const virDomainDiskDeviceNames[];
 extern const char *const virDomainDiskBusNames[];
 extern const char *const virStorageFormatNames[];
 extern const char *const virDomainDiskCacheNames[];
+extern const char *const virDomainDiskIoNames[];
+extern const char *const virDomainDiskDiscardNames[];
+extern const char *const virDomainDiskDetectZeroesNames[];
 extern const char *const virDomainNetTypeNames[];
 extern const char *const virDomainChrTypeNames[];
 extern const char *const virDomainChrTargetNames[];
@@ -70,6 +73,23 @@ bool virDomainXMLNodeIs(xmlNodePtr node, const char *name);
  * PARSE_VALIDATE, report XML_INVALID_SCHEMA once and set *failed. */
 void virDomainXMLRecordUnknown(GPtrArray *unknown, const char *parent, xmlNodePtr node,
                                unsigned int flags, bool *failed);
+/*
+ * Attributes a parser carries, element by element: @path is "" for the
+ * element itself, "CHILD" or "CHILD/GRANDCHILD" for (every) such element
+ * below it; @attrs is NULL-terminated. Anything else present is recorded
+ * as "PARENT[/PATH]@NAME" in @unknown (a driver refuses it); with
+ * PARSE_VALIDATE it is a schema error (*failed set). A table ends with a
+ * NULL path.
+ */
+typedef struct {
+    const char *path;
+    const char *const *attrs;
+} virDomainXMLAttrRule;
+
+void virDomainXMLCheckAttrs(GPtrArray *unknown, const char *parent, xmlNodePtr node,
+                            const virDomainXMLAttrRule *rules, unsigned int flags,
+                            bool *failed);
+
 /* libvirt's messages for a bad / missing enum attribute (XML_ERROR, domain XML). */
 void virDomainXMLReportInvalidAttr(const char *attr, xmlNodePtr node, const char *value);
 void virDomainXMLReportMissingAttr(const char *attr, xmlNodePtr node);

@@ -210,6 +210,18 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
     if (driver) {
         g_autofree char *fmt = virDomainXMLProp(driver, "type");
         g_autofree char *cache = virDomainXMLProp(driver, "cache");
+        const struct {
+            const char *name;
+            const char *const *names;
+            int last;
+            int *out;
+        } enums[] = {
+            { "io", virDomainDiskIoNames, VIR_DOMAIN_DISK_IO_LAST, &disk->io },
+            { "discard", virDomainDiskDiscardNames, VIR_DOMAIN_DISK_DISCARD_LAST,
+              &disk->discard },
+            { "detect_zeroes", virDomainDiskDetectZeroesNames,
+              VIR_DOMAIN_DISK_DETECT_ZEROES_LAST, &disk->detectZeroes },
+        };
 
         disk->driverName = virDomainXMLProp(driver, "name");
         if (disk->driverName && !*disk->driverName)
@@ -235,6 +247,20 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
                                                   VIR_DOMAIN_DISK_CACHE_LAST, cache);
             if (disk->cache < 0) {
                 virDomainXMLReportInvalidAttr("cache", driver, cache);
+                return -1;
+            }
+        }
+        /* libvirt's virXMLPropEnum with VIR_XML_PROP_NONZERO: "default"
+         * is not a value one may write */
+        for (size_t i = 0; i < G_N_ELEMENTS(enums); i++) {
+            g_autofree char *val = virDomainXMLProp(driver, enums[i].name);
+
+            if (!val)
+                continue;
+            *enums[i].out = virDomainEnumFromString(enums[i].names, enums[i].last, val);
+            if (*enums[i].out <= 0) {
+                *enums[i].out = 0;
+                virDomainXMLReportInvalidAttr(enums[i].name, driver, val);
                 return -1;
             }
         }
@@ -545,6 +571,50 @@ checkDeviceChildren(xmlNodePtr node, const char *const *known, GPtrArray *unknow
     return 0;
 }
 
+/* The attributes each device parser carries (the rest is recorded as
+ * unknown, see virDomainXMLCheckAttrs). <address> is checked by
+ * parseDeviceAddress; "index" of a disk source and "tty" of a character
+ * device are live data libvirt writes and ignores on input. */
+static const char *const noAttrs[] = { NULL };
+static const virDomainXMLAttrRule diskAttrs[] = {
+    { "", (const char *const[]){ "type", "device", NULL } },
+    { "driver", (const char *const[]){ "name", "type", "cache", "io", "discard",
+                                       "detect_zeroes", NULL } },
+    { "source", (const char *const[]){ "file", "index", NULL } },
+    { "target", (const char *const[]){ "dev", "bus", NULL } },
+    { "readonly", noAttrs },
+    { NULL, NULL },
+};
+static const virDomainXMLAttrRule netAttrs[] = {
+    { "", (const char *const[]){ "type", NULL } },
+    { "mac", (const char *const[]){ "address", NULL } },
+    { "source", (const char *const[]){ "network", "bridge", NULL } },
+    { "model", (const char *const[]){ "type", NULL } },
+    { "target", (const char *const[]){ "dev", NULL } },
+    { NULL, NULL },
+};
+static const virDomainXMLAttrRule chrAttrs[] = {
+    { "", (const char *const[]){ "type", "tty", NULL } },
+    { "source", (const char *const[]){ "path", NULL } },
+    { "target", (const char *const[]){ "type", "port", NULL } },
+    { "target/model", (const char *const[]){ "name", NULL } },
+    { NULL, NULL },
+};
+static const virDomainXMLAttrRule balloonAttrs[] = {
+    { "", (const char *const[]){ "model", NULL } },
+    { NULL, NULL },
+};
+
+static int
+checkDeviceAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules, GPtrArray *unknown,
+                 unsigned int flags, bool *failed)
+{
+    g_autofree char *parent = g_strdup_printf("devices/%s", (const char *)node->name);
+
+    virDomainXMLCheckAttrs(unknown, parent, node, rules, flags, failed);
+    return *failed ? -1 : 0;
+}
+
 static const char *const diskChildren[] = {
     "driver", "source", "target", "readonly", "address", NULL,
 };
@@ -582,7 +652,8 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
             virDomainDiskDef *other;
 
             if (parseDisk(disks, cur, flags) < 0 ||
-                checkDeviceChildren(cur, diskChildren, unknown, flags, failed) < 0)
+                checkDeviceChildren(cur, diskChildren, unknown, flags, failed) < 0 ||
+                checkDeviceAttrs(cur, diskAttrs, unknown, flags, failed) < 0)
                 return -1;
             /* a hash, not a scan: a 10 MiB document may hold 100,000 disks */
             disk = g_ptr_array_index(disks, disks->len - 1);
@@ -597,19 +668,23 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
             g_hash_table_insert(targets, disk->dst, disk);
         } else if (virDomainXMLNodeIs(cur, "interface")) {
             if (parseNet(nets, cur, flags) < 0 ||
-                checkDeviceChildren(cur, netChildren, unknown, flags, failed) < 0)
+                checkDeviceChildren(cur, netChildren, unknown, flags, failed) < 0 ||
+                checkDeviceAttrs(cur, netAttrs, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "serial")) {
             if (parseChr(serials, cur, VIR_DOMAIN_CHR_DEVICE_SERIAL, flags) < 0 ||
-                checkDeviceChildren(cur, chrChildren, unknown, flags, failed) < 0)
+                checkDeviceChildren(cur, chrChildren, unknown, flags, failed) < 0 ||
+                checkDeviceAttrs(cur, chrAttrs, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "console")) {
             if (parseChr(consoles, cur, VIR_DOMAIN_CHR_DEVICE_CONSOLE, flags) < 0 ||
-                checkDeviceChildren(cur, chrChildren, unknown, flags, failed) < 0)
+                checkDeviceChildren(cur, chrChildren, unknown, flags, failed) < 0 ||
+                checkDeviceAttrs(cur, chrAttrs, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "memballoon")) {
             if (parseMemballoon(def, cur) < 0 ||
-                checkDeviceChildren(cur, balloonChildren, unknown, flags, failed) < 0)
+                checkDeviceChildren(cur, balloonChildren, unknown, flags, failed) < 0 ||
+                checkDeviceAttrs(cur, balloonAttrs, unknown, flags, failed) < 0)
                 return -1;
         } else {
             virDomainXMLRecordUnknown(unknown, "devices", cur, flags, failed);

@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "virtkit.conf.format"
 
 #include <string.h>
+#include <libxml/tree.h>
 
 #include "domain_conf.h"
 #include "domain_conf_priv.h"
@@ -116,13 +117,21 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk)
          virDomainDiskDeviceNames[disk->device]);
     ctx->indent += 2;
     if (disk->driverName || disk->format != VIR_STORAGE_FORMAT_NONE ||
-        disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT) {
+        disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT || disk->io || disk->discard ||
+        disk->detectZeroes) {
         lineStart(ctx, "<driver");
         attr(ctx->buf, "name", disk->driverName);
         if (disk->format != VIR_STORAGE_FORMAT_NONE)
             attr(ctx->buf, "type", virStorageFormatNames[disk->format]);
         if (disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT)
             attr(ctx->buf, "cache", virDomainDiskCacheNames[disk->cache]);
+        if (disk->io)
+            attr(ctx->buf, "io", virDomainDiskIoNames[disk->io]);
+        if (disk->discard)
+            attr(ctx->buf, "discard", virDomainDiskDiscardNames[disk->discard]);
+        if (disk->detectZeroes)
+            attr(ctx->buf, "detect_zeroes",
+                 virDomainDiskDetectZeroesNames[disk->detectZeroes]);
         g_string_append(ctx->buf, "/>\n");
     }
     if (disk->src) {
@@ -140,6 +149,22 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk)
     formatAddress(ctx, &disk->addr);
     ctx->indent -= 2;
     line(ctx, "</disk>");
+}
+
+/* libvirt's: libxml2's indenting dump of the kept copy, at this depth. */
+static void
+formatMetadata(fmtCtx *ctx, xmlDocPtr doc)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    xmlBufferPtr xbuf;
+
+    if (!root || !(xbuf = xmlBufferCreate()))
+        return;
+    if (xmlNodeDump(xbuf, doc, root, ctx->indent / 2, 1) >= 0) {
+        lineStart(ctx, (const char *)xmlBufferContent(xbuf));
+        g_string_append_c(ctx->buf, '\n');
+    }
+    xmlBufferFree(xbuf);
 }
 
 static void
@@ -225,6 +250,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     line(&ctx, "<uuid>%s</uuid>", virUUIDFormat(def->uuid, uuid));
     textElement(&ctx, "title", def->title);
     textElement(&ctx, "description", def->description);
+    if (def->metadata)
+        formatMetadata(&ctx, def->metadata);
     line(&ctx, "<memory unit='KiB'>%llu</memory>", def->memory);
     line(&ctx, "<currentMemory unit='KiB'>%llu</currentMemory>",
          def->currentMemory ? def->currentMemory : def->memory);

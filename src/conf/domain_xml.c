@@ -149,6 +149,99 @@ virDomainXMLRecordUnknown(GPtrArray *unknown, const char *parent, xmlNodePtr nod
     g_ptr_array_add(unknown, g_steal_pointer(&path));
 }
 
+static void
+recordUnknownPath(GPtrArray *unknown, char *path)
+{
+    if (unknown->len >= VIR_DOMAIN_UNKNOWN_ELEMENTS_MAX) {
+        g_free(path);
+        return;
+    }
+    for (size_t i = 0; i < unknown->len; i++) {
+        if (strcmp(g_ptr_array_index(unknown, i), path) == 0) {
+            g_free(path);
+            return;
+        }
+    }
+    g_ptr_array_add(unknown, path);
+}
+
+static void
+checkNodeAttrs(GPtrArray *unknown, const char *path, xmlNodePtr node,
+               const char *const *attrs, unsigned int flags, bool *failed)
+{
+    for (xmlAttrPtr a = node->properties; a; a = a->next) {
+        const char *name = (const char *)a->name;
+        bool known = false;
+
+        for (const char *const *k = attrs; *k; k++) {
+            if (strcmp(*k, name) == 0 && !a->ns) {
+                known = true;
+                break;
+            }
+        }
+        if (known)
+            continue;
+        if ((flags & VIR_DOMAIN_DEF_PARSE_VALIDATE) && !*failed) {
+            virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_INVALID_SCHEMA, __func__,
+                               "Unable to validate doc against domain.rng\n"
+                               "Invalid attribute %s for element %s",
+                               name, (const char *)node->name);
+            *failed = true;
+        }
+        recordUnknownPath(unknown, g_strdup_printf("%s@%s", path, name));
+    }
+}
+
+static bool
+nodeNameIs(xmlNodePtr node, const char *name, size_t len)
+{
+    return node->type == XML_ELEMENT_NODE &&
+           strncmp((const char *)node->name, name, len) == 0 && node->name[len] == '\0';
+}
+
+/* Allocates only for elements that carry attributes: most carry none. */
+void
+virDomainXMLCheckAttrs(GPtrArray *unknown, const char *parent, xmlNodePtr node,
+                       const virDomainXMLAttrRule *rules, unsigned int flags,
+                       bool *failed)
+{
+    const char *base = parent ? parent : "domain";
+
+    for (const virDomainXMLAttrRule *r = rules; r->path; r++) {
+        const char *slash = strchr(r->path, '/');
+        size_t len = slash ? (size_t)(slash - r->path) : strlen(r->path);
+
+        if (!*r->path) {
+            if (node->properties)
+                checkNodeAttrs(unknown, base, node, r->attrs, flags, failed);
+            continue;
+        }
+        for (xmlNodePtr c = node->children; c; c = c->next) {
+            if (!nodeNameIs(c, r->path, len))
+                continue;
+            if (!slash) {
+                g_autofree char *path = NULL;
+
+                if (!c->properties)
+                    continue;
+                path = parent ? g_strdup_printf("%s/%s", parent, r->path)
+                              : g_strdup(r->path);
+                checkNodeAttrs(unknown, path, c, r->attrs, flags, failed);
+                continue;
+            }
+            for (xmlNodePtr g = c->children; g; g = g->next) {
+                g_autofree char *gpath = NULL;
+
+                if (!g->properties || !virDomainXMLNodeIs(g, slash + 1))
+                    continue;
+                gpath = parent ? g_strdup_printf("%s/%s", parent, r->path)
+                               : g_strdup(r->path);
+                checkNodeAttrs(unknown, gpath, g, r->attrs, flags, failed);
+            }
+        }
+    }
+}
+
 /* libvirt's virXMLPropEnum messages (domain XML). */
 void
 virDomainXMLReportInvalidAttr(const char *attr, xmlNodePtr node, const char *value)

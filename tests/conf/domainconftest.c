@@ -171,6 +171,40 @@ testCopy(void)
     g_assert_cmpstr(a, ==, c);
 }
 
+/* <metadata> survives a copy, independent of the original, and the
+ * attributes not carried are listed as PATH@ATTR. */
+static void
+testMetadataAndAttrs(void)
+{
+    g_autoptr(virDomainDef) def =
+        parseFmt("<metadata><a:x xmlns:a='urn:a' k='v'><a:y/></a:x></metadata>"
+                 "<devices><disk type='file' snapshot='no'><driver iothread='1' "
+                 "io='threads'/><source file='/a'/><target dev='vda'/></disk></devices>",
+                 0);
+    g_autoptr(virDomainDef) copy = NULL;
+    g_autofree char *a = NULL;
+    g_autofree char *b = NULL;
+
+    g_assert_nonnull(def);
+    g_assert_nonnull(def->metadata);
+    copy = virDomainDefCopy(def);
+    g_assert_true(copy->metadata != def->metadata);
+    virDomainDefFree(g_steal_pointer(&def));
+    a = virDomainDefFormat(copy, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+    g_assert_nonnull(strstr(a, "  <metadata>\n    <a:x xmlns:a=\"urn:a\" k=\"v\">\n"
+                               "      <a:y/>\n    </a:x>\n  </metadata>\n"));
+    g_assert_cmpint(copy->disks[0]->io, ==, VIR_DOMAIN_DISK_IO_THREADS);
+    g_assert_true(g_strv_contains((const char *const *)copy->unknownElements,
+                                  "devices/disk@snapshot"));
+    g_assert_true(g_strv_contains((const char *const *)copy->unknownElements,
+                                  "devices/disk/driver@iothread"));
+    g_assert_cmpuint(g_strv_length(copy->unknownElements), ==, 2);
+    def = virDomainDefParseString(a, VIR_DOMAIN_DEF_PARSE_INACTIVE);
+    g_assert_nonnull(def);
+    b = virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+    g_assert_cmpstr(a, ==, b);
+}
+
 static void
 testUnknownElements(void)
 {
@@ -474,6 +508,7 @@ main(int argc, char **argv)
     g_test_add_func("/conf/def/devices", testDevicesParsed);
     g_test_add_func("/conf/def/copy", testCopy);
     g_test_add_func("/conf/def/unknown-elements", testUnknownElements);
+    g_test_add_func("/conf/def/metadata-attrs", testMetadataAndAttrs);
     g_test_add_func("/conf/def/validate", testValidate);
     g_test_add_func("/conf/def/size-cap", testSizeCap);
     g_test_add_func("/conf/def/billion-laughs", testBillionLaughs);

@@ -125,6 +125,19 @@ qemuDiskCacheFlags(int cache, bool *writeback, bool *direct, bool *noflush)
     }
 }
 
+/* libvirt's qemuDiskGetDetectZeroesMode: 'unmap' only with discard='unmap'
+ * (QEMU refuses it otherwise), 'on' in its place. */
+static const char *
+qemuDiskDetectZeroes(const virDomainDiskDef *disk)
+{
+    if (disk->detectZeroes == VIR_DOMAIN_DISK_DETECT_ZEROES_DEFAULT)
+        return NULL;
+    if (disk->detectZeroes == VIR_DOMAIN_DISK_DETECT_ZEROES_UNMAP &&
+        disk->discard != VIR_DOMAIN_DISK_DISCARD_UNMAP)
+        return "on";
+    return virDomainDiskDetectZeroesToString(disk->detectZeroes);
+}
+
 static void
 qemuBuildDisk(GPtrArray *a, const virDomainDiskDef *disk, size_t n)
 {
@@ -147,22 +160,38 @@ qemuBuildDisk(GPtrArray *a, const virDomainDiskDef *disk, size_t n)
 
     if (disk->src) {
         g_autoptr(GString) file = g_string_new("{\"driver\":\"file\",\"filename\":");
+        g_autoptr(GString) fmt = g_string_new(NULL);
         g_autofree char *esc = g_strescape(disk->src, NULL);
+        const char *detect = qemuDiskDetectZeroes(disk);
 
-        g_string_append_printf(file, "\"%s\",\"node-name\":\"libvirt-%zu-storage\"", esc,
-                               n);
-        g_string_append(file, ",\"auto-read-only\":true,\"discard\":\"unmap\"");
+        /* libvirt's member order: aio after the file name, cache before
+         * auto-read-only; discard/detect-zeroes on the format node */
+        g_string_append_printf(file, "\"%s\"", esc);
+        if (disk->io != VIR_DOMAIN_DISK_IO_DEFAULT)
+            g_string_append_printf(file, ",\"aio\":\"%s\"",
+                                   virDomainDiskIoToString(disk->io));
+        g_string_append_printf(file, ",\"node-name\":\"libvirt-%zu-storage\"", n);
         if (cacheJSON)
             g_string_append(file, cacheJSON);
-        g_string_append(file, "}");
+        g_string_append(file, ",\"auto-read-only\":true,\"discard\":\"unmap\"}");
         add(a, "-blockdev");
         add(a, file->str);
+
+        g_string_append_printf(fmt,
+                               "{\"node-name\":\"libvirt-%zu-format\",\"read-only\":%s",
+                               n, ro ? "true" : "false");
+        if (disk->discard != VIR_DOMAIN_DISK_DISCARD_DEFAULT)
+            g_string_append_printf(fmt, ",\"discard\":\"%s\"",
+                                   virDomainDiskDiscardToString(disk->discard));
+        if (detect)
+            g_string_append_printf(fmt, ",\"detect-zeroes\":\"%s\"", detect);
+        if (cacheJSON)
+            g_string_append(fmt, cacheJSON);
+        g_string_append_printf(
+            fmt, ",\"driver\":\"%s\",\"file\":\"libvirt-%zu-storage\"}",
+            disk->format == VIR_STORAGE_FORMAT_QCOW2 ? "qcow2" : "raw", n);
         add(a, "-blockdev");
-        addf(a,
-             "{\"node-name\":\"libvirt-%zu-format\",\"read-only\":%s%s,\"driver\":\"%s\","
-             "\"file\":\"libvirt-%zu-storage\"}",
-             n, ro ? "true" : "false", cacheJSON ? cacheJSON : "",
-             disk->format == VIR_STORAGE_FORMAT_QCOW2 ? "qcow2" : "raw", n);
+        add(a, fmt->str);
     }
 
     switch (bus) {

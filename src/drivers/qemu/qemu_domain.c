@@ -127,8 +127,9 @@ qemuDomainParseGraceOverride(const char *xml)
     return ret;
 }
 
-/* The formatted definition with our <metadata> re-inserted before </domain>
- * (the generic formatter does not keep metadata). */
+/* The formatted definition, with our <metadata> added before </domain>
+ * when the definition has none of its own (the grace override is read from
+ * the definition's <metadata>, which the formatter keeps verbatim). */
 static char *
 qemuDomainFormatWithMetadata(virDomainDef *def, unsigned int flags, int graceSec,
                              const char *indent)
@@ -137,7 +138,7 @@ qemuDomainFormatWithMetadata(virDomainDef *def, unsigned int flags, int graceSec
     GString *out;
     char *end;
 
-    if (graceSec < 0 || !(end = g_strrstr(xml, "</domain>")))
+    if (graceSec < 0 || def->metadata || !(end = g_strrstr(xml, "</domain>")))
         return g_steal_pointer(&xml);
     out = g_string_new_len(xml, end - xml);
     g_string_append_printf(out,

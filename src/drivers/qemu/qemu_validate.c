@@ -59,6 +59,15 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
                        dst);
         return -1;
     }
+    /* libvirt's qemuValidateDomainDeviceDefDisk rule (QEMU itself refuses
+     * aio=native without cache.direct) */
+    if (disk->io == VIR_DOMAIN_DISK_IO_NATIVE &&
+        disk->cache != VIR_DOMAIN_DISK_CACHE_NONE &&
+        disk->cache != VIR_DOMAIN_DISK_CACHE_DIRECTSYNC) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "io='native' needs either no disk cache or directsync cache mode");
+        return -1;
+    }
     if (disk->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        "disk '%s': explicit device addresses are not supported", dst);
@@ -233,8 +242,20 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
         return -1;
     }
     for (size_t i = 0; def->unknownElements && def->unknownElements[i]; i++) {
+        const char *at = strchr(def->unknownElements[i], '@');
+
         if (g_strv_contains(qemuIgnorableElements, def->unknownElements[i]))
             continue;
+        if (at) {
+            g_autofree char *elem =
+                g_strndup(def->unknownElements[i], at - def->unknownElements[i]);
+
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "attribute '%s' of element '%s' is not supported by the "
+                           "QEMU driver",
+                           at + 1, elem);
+            return -1;
+        }
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        "element '%s' is not supported by the QEMU driver",
                        def->unknownElements[i]);
