@@ -1,0 +1,219 @@
+/* storage_conf.h: storage pool and volume definitions and their XML (libvirt 9.0's) */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* Pool types, libvirt's numbering (virStoragePoolType). */
+typedef enum {
+    VIR_STORAGE_POOL_DIR = 0,
+    VIR_STORAGE_POOL_FS,
+    VIR_STORAGE_POOL_NETFS,
+    VIR_STORAGE_POOL_LOGICAL,
+    VIR_STORAGE_POOL_DISK,
+    VIR_STORAGE_POOL_ISCSI,
+    VIR_STORAGE_POOL_ISCSI_DIRECT,
+    VIR_STORAGE_POOL_SCSI,
+    VIR_STORAGE_POOL_MPATH,
+    VIR_STORAGE_POOL_RBD,
+    VIR_STORAGE_POOL_SHEEPDOG,
+    VIR_STORAGE_POOL_GLUSTER,
+    VIR_STORAGE_POOL_ZFS,
+    VIR_STORAGE_POOL_VSTORAGE,
+    VIR_STORAGE_POOL_LAST
+} virStoragePoolTypeInternal;
+
+/* <source><format type=...> of an fs pool (virStoragePoolFormatFileSystem). */
+typedef enum {
+    VIR_STORAGE_POOL_FS_AUTO = 0,
+    VIR_STORAGE_POOL_FS_EXT2,
+    VIR_STORAGE_POOL_FS_EXT3,
+    VIR_STORAGE_POOL_FS_EXT4,
+    VIR_STORAGE_POOL_FS_UFS,
+    VIR_STORAGE_POOL_FS_ISO,
+    VIR_STORAGE_POOL_FS_UDF,
+    VIR_STORAGE_POOL_FS_GFS,
+    VIR_STORAGE_POOL_FS_GFS2,
+    VIR_STORAGE_POOL_FS_VFAT,
+    VIR_STORAGE_POOL_FS_HFSPLUS,
+    VIR_STORAGE_POOL_FS_XFS,
+    VIR_STORAGE_POOL_FS_OCFS2,
+    VIR_STORAGE_POOL_FS_VMFS,
+    VIR_STORAGE_POOL_FS_LAST
+} virStoragePoolFormatFileSystem;
+
+/* Volume types (virStorageVolType, public numbering). */
+typedef enum {
+    VIR_STORAGE_VOL_TYPE_FILE = 0,
+    VIR_STORAGE_VOL_TYPE_BLOCK,
+    VIR_STORAGE_VOL_TYPE_DIR,
+    VIR_STORAGE_VOL_TYPE_NETWORK,
+    VIR_STORAGE_VOL_TYPE_NETDIR,
+    VIR_STORAGE_VOL_TYPE_PLOOP,
+    VIR_STORAGE_VOL_TYPE_LAST
+} virStorageVolTypeInternal;
+
+/* File formats of a volume (libvirt's virStorageFileFormat, same order). */
+typedef enum {
+    VIR_STORAGE_FILE_NONE = 0,
+    VIR_STORAGE_FILE_RAW,
+    VIR_STORAGE_FILE_DIR,
+    VIR_STORAGE_FILE_BOCHS,
+    VIR_STORAGE_FILE_CLOOP,
+    VIR_STORAGE_FILE_DMG,
+    VIR_STORAGE_FILE_ISO,
+    VIR_STORAGE_FILE_VPC,
+    VIR_STORAGE_FILE_VDI,
+    VIR_STORAGE_FILE_FAT,
+    VIR_STORAGE_FILE_VHD,
+    VIR_STORAGE_FILE_PLOOP,
+    VIR_STORAGE_FILE_COW,
+    VIR_STORAGE_FILE_QCOW,
+    VIR_STORAGE_FILE_QCOW2,
+    VIR_STORAGE_FILE_QED,
+    VIR_STORAGE_FILE_VMDK,
+    VIR_STORAGE_FILE_LAST
+} virStorageFileFormat;
+
+typedef enum {
+    VIR_STORAGE_FILE_FEATURE_LAZY_REFCOUNTS = 0,
+    VIR_STORAGE_FILE_FEATURE_EXTENDED_L2,
+    VIR_STORAGE_FILE_FEATURE_LAST
+} virStorageFileFeature;
+
+const char *virStoragePoolTypeToString(int type);
+int virStoragePoolTypeFromString(const char *str);
+const char *virStorageVolTypeToString(int type);
+int virStorageVolTypeFromString(const char *str);
+const char *virStorageFileFormatToString(int fmt);
+int virStorageFileFormatFromString(const char *str);
+const char *virStoragePoolFormatFileSystemToString(int fmt);
+int virStoragePoolFormatFileSystemFromString(const char *str);
+
+/* Default modes, as libvirt's VIR_STORAGE_DEFAULT_{POOL,VOL}_PERM_MODE. */
+#define VIR_STORAGE_DEFAULT_POOL_PERM_MODE 0711
+#define VIR_STORAGE_DEFAULT_VOL_PERM_MODE 0600
+
+/* -1 in any field: not given. */
+typedef struct {
+    mode_t mode;
+    uid_t uid;
+    gid_t gid;
+    char *label;
+} virStoragePerms;
+
+typedef struct {
+    virStoragePoolTypeInternal type;
+    char *name;
+    unsigned char uuid[16];
+
+    unsigned long long capacity;   /* bytes; filled by refresh */
+    unsigned long long allocation; /* bytes */
+    unsigned long long available;  /* bytes */
+
+    struct {
+        char *dir;      /* <source><dir path=/> */
+        char **devices; /* <source><device path=/>, NULL-terminated */
+        char *name;     /* <source><name> */
+        char *host;     /* <source><host name=/> (formatted, never used) */
+        int format;     /* pool type's format enum (fs: virStoragePoolFormatFileSystem) */
+        bool hasFormat; /* the pool type has a format (fs, netfs) */
+    } source;
+
+    struct {
+        char *path;
+        virStoragePerms perms;
+    } target;
+} virStoragePoolDef;
+
+typedef struct {
+    long long sec; /* -1: not known */
+    long nsec;
+} virStorageTimestamp;
+
+typedef struct {
+    char *path;
+    int format; /* virStorageFileFormat */
+    virStoragePerms perms;
+    bool hasTimestamps;
+    virStorageTimestamp atime, mtime, ctime;
+    char *compat;                   /* qcow2 "0.10" / "1.1" */
+    unsigned long long clusterSize; /* 0: not shown */
+    bool hasFeatures;               /* <features> present (qcow2 >= 1.1) */
+    bool features[VIR_STORAGE_FILE_FEATURE_LAST];
+    bool nocow;
+} virStorageVolTarget;
+
+typedef struct {
+    char *name;
+    char *key;
+    virStorageVolTypeInternal type;
+
+    unsigned long long capacity;   /* bytes (virtual size) */
+    unsigned long long allocation; /* bytes used on the host */
+    unsigned long long physical;   /* bytes of the file; 0: not shown */
+    bool hasAllocation;            /* <allocation> was given */
+    bool hasCapacity;              /* <capacity> was given */
+
+    virStorageVolTarget target;
+    bool hasBacking;
+    virStorageVolTarget backing; /* <backingStore> when hasBacking */
+
+    /* Runtime, never formatted. */
+    bool building;  /* being built; refuses delete/resize/upload */
+    int inUse;      /* streams or jobs using it */
+    bool formatSet; /* format known from its creation, not probed */
+} virStorageVolDef;
+
+void virStoragePoolDefFree(virStoragePoolDef *def);
+void virStorageVolDefFree(virStorageVolDef *def);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virStoragePoolDef, virStoragePoolDefFree);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virStorageVolDef, virStorageVolDefFree);
+
+virStoragePoolDef *virStoragePoolDefCopy(const virStoragePoolDef *def);
+virStorageVolDef *virStorageVolDefCopy(const virStorageVolDef *def);
+
+/*
+ * Parse a <pool> document as libvirt 9.0 does (its checks and messages,
+ * domain STORAGE): type, name (no '/'), uuid (generated when absent),
+ * source, target path (made canonical: no '//' nor trailing '/'),
+ * permissions. Returns the def, or NULL with the error reported.
+ */
+virStoragePoolDef *virStoragePoolDefParseString(const char *xml);
+
+/* Format flags. */
+#define VIR_STORAGE_POOL_DEF_FORMAT_INACTIVE (1 << 0) /* no capacity figures */
+
+/* The <pool> document (libvirt's layout, 2-space indent). Never fails. */
+char *virStoragePoolDefFormat(const virStoragePoolDef *def, unsigned int flags);
+
+/* Volume parse flags (libvirt's VIR_VOL_XML_PARSE_*). */
+#define VIR_VOL_XML_PARSE_NO_CAPACITY (1 << 0)
+#define VIR_VOL_XML_PARSE_OPT_CAPACITY (1 << 1)
+#define VIR_VOL_XML_PARSE_VALIDATE (1 << 2)
+
+/*
+ * Parse a <volume> document for a pool of @pool's type, as libvirt 9.0:
+ * name required, type, capacity/allocation with units (at most LLONG_MAX
+ * bytes), target format (the pool type's default when absent; dir/fs:
+ * raw), backingStore, permissions, compat, features. NULL with the error
+ * reported.
+ */
+virStorageVolDef *virStorageVolDefParseString(const virStoragePoolDef *pool,
+                                              const char *xml, unsigned int flags);
+
+/* The <volume> document for a volume of @pool. Never fails. */
+char *virStorageVolDefFormat(const virStoragePoolDef *pool, const virStorageVolDef *def);
+
+/* Whether volumes of pools of @type carry a <format> (dir, fs, netfs...). */
+bool virStoragePoolTypeHasVolFormat(int type);
+
+/* Canonical path as libvirt's virFileSanitizePath: '//' collapsed, no
+ * trailing '/' (but "/" stays). Never fails. */
+char *virStorageSanitizePath(const char *path);
+
+/* Scale "@val @unit" to bytes as libvirt's virStorageSize (unit default:
+ * bytes; at most LLONG_MAX). 0, or -1 with the error reported. */
+int virStorageParseSize(const char *unit, const char *val, unsigned long long *ret);

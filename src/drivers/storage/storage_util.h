@@ -1,0 +1,30 @@
+/* storage_util.h: host-side helpers of the storage backends: probing files, qemu-img */
+#pragma once
+
+#include "storage_conf.h"
+
+/* Extended attribute recording a volume's format when virtkit wrote it, so
+ * that a later refresh (a daemon restart) never reads the guest-written
+ * content of a raw volume as another format's header. */
+#define VIR_STORAGE_FORMAT_XATTR "user.virtkit.format"
+
+/*
+ * Fill @vol (path set) from the host: type, format (the recorded one when
+ * virtkit created the file, else probed from the header as libvirt does,
+ * never following a backing file), capacity, allocation, physical,
+ * permissions, timestamps, qcow2 details and backing store. Returns 0,
+ * -2 when the entry is not a volume (a symlink, socket, fifo, vanished
+ * file: libvirt skips those), or -1 with the error reported.
+ */
+int virStorageVolProbe(virStorageVolDef *vol);
+
+/* Record @format on @path (VIR_STORAGE_FORMAT_XATTR); a file system
+ * without user xattrs is tolerated (nothing reported). */
+void virStorageVolRecordFormat(const char *path, int format);
+
+/* Run qemu-img with @args (NULL-terminated, without "qemu-img"); 0, or -1
+ * with libvirt's "Child process (...) unexpected exit status N: <stderr>". */
+int virStorageQemuImg(const char *const *args, char **output);
+
+/* Fill @buf with @len bytes of @path's header; bytes read or -1 (errno). */
+ssize_t virStorageReadHeader(const char *path, char *buf, size_t len);
