@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 60
 MESON ?= meson
 NINJA ?= ninja
 
-.PHONY: all deps build check check-unit check-asan demo bench torture guest clean fuzz fuzz-build
+.PHONY: all deps build check check-unit check-asan demo bench survey torture guest clean fuzz fuzz-build
 
 all: build
 
@@ -39,6 +39,13 @@ demo: deps
 bench: deps
 	$(MAKE) build
 	scripts/bench.sh $(BUILD)
+
+# Breadth: ~100 everyday virsh commands against virtkitd and libvirtd in the
+# same run (Debian's virsh; a command works when it exits 0); the table is
+# written to docs/virsh-survey.md.
+survey: deps
+	$(MAKE) build
+	scripts/virsh-survey.py --build $(BUILD) --md docs/virsh-survey.md
 
 # The daemon crash torture, longer than in `make check` (VKD_TORTURE_KILLS,
 # VKD_TORTURE_SEED, VKD_TORTURE_CLIENTS). The counts table is printed and

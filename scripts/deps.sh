@@ -7,9 +7,10 @@ PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c
       libvirt-clients python3-libvirt libvirt-dev python3
       libvirt-daemon libvirt-daemon-driver-qemu
       clang libclang-rt-14-dev clang-format
-      ovmf virtinst"
+      ovmf virtinst iptables"
 # ovmf: UEFI guests (firmware descriptors in /usr/share/qemu/firmware);
 # virtinst: virt-install --print-xml writes the XML the domain suites take.
+# iptables: libvirtd's NAT networks need it (make survey runs them).
 # libvirt's own daemon is the reference: tests run our client against it
 # (remote-libvirtd-interop) and `make bench` measures it side by side.
 # The unprivileged user and group QEMU runs as under the system virtkitd
