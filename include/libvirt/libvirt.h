@@ -700,6 +700,15 @@ typedef enum {
 int virDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
                          unsigned int flags);
 
+/* ---- The other object kinds, one header each as libvirt splits them ---- */
+
+#include <libvirt/libvirt-network.h>
+#include <libvirt/libvirt-storage.h>
+#include <libvirt/libvirt-nodedev.h>
+#include <libvirt/libvirt-secret.h>
+#include <libvirt/libvirt-interface.h>
+#include <libvirt/libvirt-nwfilter.h>
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,6 +9,15 @@
 /* Domain handles made here are released without touching the thread's
  * last error (virDomainFree would reset it before it is sent). */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, virObjectUnrefDomain)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetwork, virObjectUnrefNetwork)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetworkPort, virObjectUnrefNetworkPort)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virStoragePool, virObjectUnrefStoragePool)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virStorageVol, virObjectUnrefStorageVol)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNodeDevice, virObjectUnrefNodeDevice)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virSecret, virObjectUnrefSecret)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virInterface, virObjectUnrefInterface)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNWFilter, virObjectUnrefNWFilter)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNWFilterBinding, virObjectUnrefNWFilterBinding)
 
 /*
  * Per-client dispatch state. @lock protects every field; it is never held
@@ -52,6 +61,34 @@ virDomainPtr vkdDomainFromWire(virConnectPtr conn, const remote_nonnull_domain *
 /* Fill @out from @dom (name copied). */
 void vkdDomainToWire(remote_nonnull_domain *out, virDomainPtr dom);
 
+/* The same pair for every other object kind (vkrpcgen.py OBJKINDS):
+ * FromWire makes a new handle on @conn, ToWire copies into @out. */
+virNetworkPtr vkdNetworkFromWire(virConnectPtr conn, const remote_nonnull_network *w);
+void vkdNetworkToWire(remote_nonnull_network *out, virNetworkPtr obj);
+virNetworkPortPtr vkdNetworkPortFromWire(virConnectPtr conn,
+                                         const remote_nonnull_network_port *w);
+void vkdNetworkPortToWire(remote_nonnull_network_port *out, virNetworkPortPtr obj);
+virStoragePoolPtr vkdStoragePoolFromWire(virConnectPtr conn,
+                                         const remote_nonnull_storage_pool *w);
+void vkdStoragePoolToWire(remote_nonnull_storage_pool *out, virStoragePoolPtr obj);
+virStorageVolPtr vkdStorageVolFromWire(virConnectPtr conn,
+                                       const remote_nonnull_storage_vol *w);
+void vkdStorageVolToWire(remote_nonnull_storage_vol *out, virStorageVolPtr obj);
+virNodeDevicePtr vkdNodeDeviceFromWire(virConnectPtr conn,
+                                       const remote_nonnull_node_device *w);
+void vkdNodeDeviceToWire(remote_nonnull_node_device *out, virNodeDevicePtr obj);
+virSecretPtr vkdSecretFromWire(virConnectPtr conn, const remote_nonnull_secret *w);
+void vkdSecretToWire(remote_nonnull_secret *out, virSecretPtr obj);
+virInterfacePtr vkdInterfaceFromWire(virConnectPtr conn,
+                                     const remote_nonnull_interface *w);
+void vkdInterfaceToWire(remote_nonnull_interface *out, virInterfacePtr obj);
+virNWFilterPtr vkdNWFilterFromWire(virConnectPtr conn, const remote_nonnull_nwfilter *w);
+void vkdNWFilterToWire(remote_nonnull_nwfilter *out, virNWFilterPtr obj);
+virNWFilterBindingPtr
+vkdNWFilterBindingFromWire(virConnectPtr conn, const remote_nonnull_nwfilter_binding *w);
+void vkdNWFilterBindingToWire(remote_nonnull_nwfilter_binding *out,
+                              virNWFilterBindingPtr obj);
+
 extern const vkdConfig *vkdDispatchConfig;
 
 /* remote_dispatch_event.c */
@@ -66,6 +103,11 @@ VKD_HANDLER(vkdDispatchCloseCallbackUnregister); /* 361 */
 void vkdDispatchFlushReplays(vkdDispatchClient *dc, bool send);
 /* Drop every registration of @dc on @conn (client closing). */
 void vkdDispatchEventsDropAll(vkdDispatchClient *dc, virConnectPtr conn);
+
+/* remote_dispatch_objects.c */
+VKD_HANDLER(vkdDispatchNodeDeviceGetParent); /* 115 */
+VKD_HANDLER(vkdDispatchSecretSetValue);      /* 144 */
+VKD_HANDLER(vkdDispatchSecretGetValue);      /* 145 */
 
 /* remote_dispatch_stream.c */
 typedef struct _vkdStream vkdStream;

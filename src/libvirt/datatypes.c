@@ -242,3 +242,242 @@ virObjectUnrefStream(virStreamPtr st)
     virObjectUnrefConnect(st->conn);
     g_free(st);
 }
+
+/* ---- the other object kinds ------------------------------------------------ */
+
+/* Every handle starts with its reference count; @conn is referenced. */
+#define VIR_HANDLE_NEW(type, c)     \
+    ({                              \
+        type *_h = g_new0(type, 1); \
+        _h->refs = 1;               \
+        virObjectRefConnect(c);     \
+        _h->conn = (c);             \
+        _h;                         \
+    })
+
+/* Drop a reference; true when it was the last (the caller frees). */
+#define VIR_HANDLE_UNREF(obj) ((obj) && g_atomic_int_dec_and_test(&(obj)->refs))
+
+virNetworkPtr
+virGetNetwork(virConnectPtr conn, const char *name, const unsigned char *uuid)
+{
+    virNetworkPtr net = VIR_HANDLE_NEW(virNetwork, conn);
+
+    net->name = g_strdup(name);
+    memcpy(net->uuid, uuid, VIR_UUID_BUFLEN);
+    return net;
+}
+
+void
+virObjectUnrefNetwork(virNetworkPtr obj)
+{
+    if (!VIR_HANDLE_UNREF(obj))
+        return;
+    virObjectUnrefConnect(obj->conn);
+    g_free(obj->name);
+    g_free(obj);
+}
+
+virNetworkPortPtr
+virGetNetworkPort(virNetworkPtr net, const unsigned char *uuid)
+{
+    virNetworkPortPtr port = g_new0(virNetworkPort, 1);
+
+    port->refs = 1;
+    virObjectRefHandle(net);
+    port->net = net;
+    memcpy(port->uuid, uuid, VIR_UUID_BUFLEN);
+    return port;
+}
+
+void
+virObjectUnrefNetworkPort(virNetworkPortPtr obj)
+{
+    if (!VIR_HANDLE_UNREF(obj))
+        return;
+    virObjectUnrefNetwork(obj->net);
+    g_free(obj);
+}
+
+virStoragePoolPtr
+virGetStoragePool(virConnectPtr conn, const char *name, const unsigned char *uuid,
+                  void *privateData, virFreeCallback freeFunc)
+{
+    virStoragePoolPtr pool = VIR_HANDLE_NEW(virStoragePool, conn);
+
+    pool->name = g_strdup(name);
+    memcpy(pool->uuid, uuid, VIR_UUID_BUFLEN);
+    pool->privateData = privateData;
+    pool->privateDataFreeFunc = freeFunc;
+    return pool;
+}
+
+void
+virObjectUnrefStoragePool(virStoragePoolPtr obj)
+{
+    if (!VIR_HANDLE_UNREF(obj))
+        return;
+    if (obj->privateDataFreeFunc)
+        obj->privateDataFreeFunc(obj->privateData);
+    virObjectUnrefConnect(obj->conn);
+    g_free(obj->name);
+    g_free(obj);
+}
+
+virStorageVolPtr
+virGetStorageVol(virConnectPtr conn, const char *pool, const char *name, const char *key,
+                 void *privateData, virFreeCallback freeFunc)
+{
+    virStorageVolPtr vol = VIR_HANDLE_NEW(virStorageVol, conn);
+
+    vol->pool = g_strdup(pool);
+    vol->name = g_strdup(name);
+    vol->key = g_strdup(key);
+    vol->privateData = privateData;
+    vol->privateDataFreeFunc = freeFunc;
+    return vol;
+}
+
+void
+virObjectUnrefStorageVol(virStorageVolPtr obj)
+{
+    if (!VIR_HANDLE_UNREF(obj))
+        return;
+    if (obj->privateDataFreeFunc)
+        obj->privateDataFreeFunc(obj->privateData);
+    virObjectUnrefConnect(obj->conn);
+    g_free(obj->pool);
+    g_free(obj->name);
+    g_free(obj->key);
+    g_free(obj);
+}
+
+virNodeDevicePtr
+virGetNodeDevice(virConnectPtr conn, const char *name)
+{
+    virNodeDevicePtr dev = VIR_HANDLE_NEW(virNodeDevice, conn);
+
+    dev->name = g_strdup(name);
+    return dev;
+}
+
+void
+virObjectUnrefNodeDevice(virNodeDevicePtr obj)
+{
+    if (!VIR_HANDLE_UNREF(obj))
+        return;
+    virObjectUnrefConnect(obj->conn);
+    g_free(obj->name);
+    g_free(obj->parentName);
+    g_free(obj);
+}
+
+virSecretPtr
+virGetSecret(virConnectPtr conn, const unsigned char *uuid, int usageType,
+             const char *usageID)
+{
+    virSecretPtr secret = VIR_HANDLE_NEW(virSecret, conn);
+
+    memcpy(secret->uuid, uuid, VIR_UUID_BUFLEN);
+    secret->usageType = usageType;
+    secret->usageID = g_strdup(usageID ? usageID : "");
+    return secret;
+}
+
+void
+virObjectUnrefSecret(virSecretPtr obj)
+{
+    if (!VIR_HANDLE_UNREF(obj))
+        return;
+    virObjectUnrefConnect(obj->conn);
+    g_free(obj->usageID);
+    g_free(obj);
+}
+
+virInterfacePtr
+virGetInterface(virConnectPtr conn, const char *name, const char *mac)
+{
+    virInterfacePtr iface = VIR_HANDLE_NEW(virInterface, conn);
+
+    iface->name = g_strdup(name);
+    iface->mac = g_strdup(mac ? mac : "");
+    return iface;
+}
+
+void
+virObjectUnrefInterface(virInterfacePtr obj)
+{
+    if (!VIR_HANDLE_UNREF(obj))
+        return;
+    virObjectUnrefConnect(obj->conn);
+    g_free(obj->name);
+    g_free(obj->mac);
+    g_free(obj);
+}
+
+virNWFilterPtr
+virGetNWFilter(virConnectPtr conn, const char *name, const unsigned char *uuid)
+{
+    virNWFilterPtr filter = VIR_HANDLE_NEW(virNWFilter, conn);
+
+    filter->name = g_strdup(name);
+    memcpy(filter->uuid, uuid, VIR_UUID_BUFLEN);
+    return filter;
+}
+
+void
+virObjectUnrefNWFilter(virNWFilterPtr obj)
+{
+    if (!VIR_HANDLE_UNREF(obj))
+        return;
+    virObjectUnrefConnect(obj->conn);
+    g_free(obj->name);
+    g_free(obj);
+}
+
+virNWFilterBindingPtr
+virGetNWFilterBinding(virConnectPtr conn, const char *portdev, const char *filtername)
+{
+    virNWFilterBindingPtr binding = VIR_HANDLE_NEW(virNWFilterBinding, conn);
+
+    binding->portdev = g_strdup(portdev);
+    binding->filtername = g_strdup(filtername);
+    return binding;
+}
+
+void
+virObjectUnrefNWFilterBinding(virNWFilterBindingPtr obj)
+{
+    if (!VIR_HANDLE_UNREF(obj))
+        return;
+    virObjectUnrefConnect(obj->conn);
+    g_free(obj->portdev);
+    g_free(obj->filtername);
+    g_free(obj);
+}
+
+/* ---- the shared secondary drivers (driver.h) --------------------------------- */
+
+static const virNetworkDriver *virSharedNetworkDriver;
+static const virStorageDriver *virSharedStorageDriver;
+static const virNodeDeviceDriver *virSharedNodeDeviceDriver;
+static const virSecretDriver *virSharedSecretDriver;
+static const virInterfaceDriver *virSharedInterfaceDriver;
+static const virNWFilterDriver *virSharedNWFilterDriver;
+
+#define VIR_SHARED_DRIVER(Kind, type, var)              \
+    void virSetShared##Kind##Driver(const type *driver) \
+    {                                                   \
+        g_atomic_pointer_set(&var, driver);             \
+    }                                                   \
+    const type *virGetShared##Kind##Driver(void)        \
+    {                                                   \
+        return g_atomic_pointer_get(&var);              \
+    }
+
+VIR_SHARED_DRIVER(Network, virNetworkDriver, virSharedNetworkDriver)
+VIR_SHARED_DRIVER(Storage, virStorageDriver, virSharedStorageDriver)
+VIR_SHARED_DRIVER(NodeDevice, virNodeDeviceDriver, virSharedNodeDeviceDriver)
+VIR_SHARED_DRIVER(Secret, virSecretDriver, virSharedSecretDriver)
+VIR_SHARED_DRIVER(Interface, virInterfaceDriver, virSharedInterfaceDriver)
+VIR_SHARED_DRIVER(NWFilter, virNWFilterDriver, virSharedNWFilterDriver)

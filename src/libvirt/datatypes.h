@@ -1,10 +1,16 @@
-/* datatypes.h: the public virConnect and virDomain objects (reference counted) */
+/* datatypes.h: the public objects (virConnect, virDomain, virNetwork, virStoragePool, ...; reference counted) */
 #pragma once
 
 #include <glib.h>
 #include <libvirt/libvirt.h>
 
 typedef struct _virHypervisorDriver virHypervisorDriver;
+typedef struct _virNetworkDriver virNetworkDriver;
+typedef struct _virStorageDriver virStorageDriver;
+typedef struct _virNodeDeviceDriver virNodeDeviceDriver;
+typedef struct _virSecretDriver virSecretDriver;
+typedef struct _virInterfaceDriver virInterfaceDriver;
+typedef struct _virNWFilterDriver virNWFilterDriver;
 
 /*
  * virConnect: one open connection. Fields other than refs, err and the
@@ -17,6 +23,17 @@ struct _virConnect {
     void *privateData;  /* owned by the driver; freed by connectClose */
     char *uri;          /* the URI as the user gave it (or the default) */
     unsigned int flags; /* VIR_CONNECT_RO ... */
+
+    /* The secondary drivers (driver.h), chosen by virConnectOpen* with the
+     * hypervisor driver; NULL where the connection has none (each public
+     * call of that kind then fails with VIR_ERR_NO_SUPPORT). Those of the
+     * remote driver share @privateData; the others keep their own state. */
+    const virNetworkDriver *networkDriver;
+    const virStorageDriver *storageDriver;
+    const virNodeDeviceDriver *nodeDeviceDriver;
+    const virSecretDriver *secretDriver;
+    const virInterfaceDriver *interfaceDriver;
+    const virNWFilterDriver *nwfilterDriver;
 
     GMutex lock;  /* protects err, handler, closeCb* */
     virError err; /* last error of this connection */
@@ -36,6 +53,118 @@ struct _virDomain {
     unsigned char uuid[VIR_UUID_BUFLEN];
     int id; /* -1 when inactive */
 };
+
+/*
+ * The handles of the other object kinds, as libvirt's datatypes.h has
+ * them: each names its object (by name, UUID, key, ...; the driver looks
+ * the object up again on each call and reports NO_<KIND> when it is gone),
+ * holds a reference on its connection (a network port on its network), and
+ * is freed with its last reference. The identifying fields are set once at
+ * creation and never change, so they are read without locking.
+ */
+struct _virNetwork {
+    gint refs; /* atomic */
+    virConnectPtr conn;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+};
+
+struct _virNetworkPort {
+    gint refs;         /* atomic */
+    virNetworkPtr net; /* a reference */
+    unsigned char uuid[VIR_UUID_BUFLEN];
+};
+
+struct _virStoragePool {
+    gint refs; /* atomic */
+    virConnectPtr conn;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    void *privateData; /* the driver's, freed with @privateDataFreeFunc */
+    virFreeCallback privateDataFreeFunc;
+};
+
+struct _virStorageVol {
+    gint refs; /* atomic */
+    virConnectPtr conn;
+    char *pool; /* the pool's name */
+    char *name;
+    char *key; /* unique on the host (libvirt: usually the path) */
+    void *privateData;
+    virFreeCallback privateDataFreeFunc;
+};
+
+struct _virNodeDevice {
+    gint refs; /* atomic */
+    virConnectPtr conn;
+    char *name;
+    char *parentName; /* NULL until known; set once (atomically) */
+};
+
+struct _virSecret {
+    gint refs; /* atomic */
+    virConnectPtr conn;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int usageType; /* virSecretUsageType */
+    char *usageID; /* "" for VIR_SECRET_USAGE_TYPE_NONE */
+};
+
+struct _virInterface {
+    gint refs; /* atomic */
+    virConnectPtr conn;
+    char *name;
+    char *mac; /* "" when the interface has none */
+};
+
+struct _virNWFilter {
+    gint refs; /* atomic */
+    virConnectPtr conn;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+};
+
+struct _virNWFilterBinding {
+    gint refs; /* atomic */
+    virConnectPtr conn;
+    char *portdev;
+    char *filtername;
+};
+
+/* New handles with one reference (taking one on @conn, or on @net); the
+ * strings are copied. They never fail for valid arguments (NULL strings
+ * are a programming error). virObjectUnref* drops a reference and frees
+ * the handle with the last one; NULL is ignored. */
+virNetworkPtr virGetNetwork(virConnectPtr conn, const char *name,
+                            const unsigned char *uuid);
+virNetworkPortPtr virGetNetworkPort(virNetworkPtr net, const unsigned char *uuid);
+virStoragePoolPtr virGetStoragePool(virConnectPtr conn, const char *name,
+                                    const unsigned char *uuid, void *privateData,
+                                    virFreeCallback freeFunc);
+virStorageVolPtr virGetStorageVol(virConnectPtr conn, const char *pool, const char *name,
+                                  const char *key, void *privateData,
+                                  virFreeCallback freeFunc);
+virNodeDevicePtr virGetNodeDevice(virConnectPtr conn, const char *name);
+virSecretPtr virGetSecret(virConnectPtr conn, const unsigned char *uuid, int usageType,
+                          const char *usageID);
+virInterfacePtr virGetInterface(virConnectPtr conn, const char *name, const char *mac);
+virNWFilterPtr virGetNWFilter(virConnectPtr conn, const char *name,
+                              const unsigned char *uuid);
+virNWFilterBindingPtr virGetNWFilterBinding(virConnectPtr conn, const char *portdev,
+                                            const char *filtername);
+
+void virObjectUnrefNetwork(virNetworkPtr obj);
+void virObjectUnrefNetworkPort(virNetworkPortPtr obj);
+void virObjectUnrefStoragePool(virStoragePoolPtr obj);
+void virObjectUnrefStorageVol(virStorageVolPtr obj);
+void virObjectUnrefNodeDevice(virNodeDevicePtr obj);
+void virObjectUnrefSecret(virSecretPtr obj);
+void virObjectUnrefInterface(virInterfacePtr obj);
+void virObjectUnrefNWFilter(virNWFilterPtr obj);
+void virObjectUnrefNWFilterBinding(virNWFilterBindingPtr obj);
+
+/* Take a reference on any of the handles above (their first member is
+ * the reference count). */
+#define virObjectRefHandle(obj) g_atomic_int_inc(&(obj)->refs)
 
 /*
  * virStream: a handle for a data stream (console, upload, download). The

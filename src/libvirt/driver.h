@@ -119,6 +119,169 @@ struct _virHypervisorDriver {
                                         virConnectDomainEventCallback cb);
 };
 
+/*
+ * The secondary drivers, one table per object kind, as libvirt's
+ * driver-network.h, driver-storage.h, ... The same contract as the
+ * hypervisor table above: the public layer has checked the handles,
+ * non-NULL arguments and the read-only rule; the driver checks flags and
+ * reports its own errors. A NULL table or entry makes the public call
+ * fail with VIR_ERR_NO_SUPPORT ("this function is not supported by the
+ * connection driver: virFoo"). Each owner adds the entries of its family
+ * here, in its own block, as it implements them.
+ *
+ * Event registration entries take the generic callback of their kind and
+ * an optional handle to filter on; they return a callbackID or -1.
+ *
+ * virConnectOpen picks the tables with the hypervisor driver:
+ *   test:///...   the test driver's own (testNetworkDriver, ...);
+ *   remote URIs   the remote driver's, which forward over the wire;
+ *   qemu:///...   the shared ones: the drivers serving this process
+ *                 (virtkitd, or an embedding program) register themselves
+ *                 from their state initialization with virSetShared*Driver.
+ *                 A kind with no registered driver stays NULL.
+ */
+struct _virNetworkDriver {
+    const char *name;
+    int (*connectNumOfNetworks)(virConnectPtr conn);
+    int (*connectListNetworks)(virConnectPtr conn, char **const names, int maxnames);
+    int (*connectNumOfDefinedNetworks)(virConnectPtr conn);
+    int (*connectListDefinedNetworks)(virConnectPtr conn, char **const names,
+                                      int maxnames);
+    int (*connectListAllNetworks)(virConnectPtr conn, virNetworkPtr **nets,
+                                  unsigned int flags);
+    virNetworkPtr (*networkLookupByUUID)(virConnectPtr conn, const unsigned char *uuid);
+    virNetworkPtr (*networkLookupByName)(virConnectPtr conn, const char *name);
+    char *(*networkGetXMLDesc)(virNetworkPtr net, unsigned int flags);
+    int (*connectNetworkEventRegisterAny)(virConnectPtr conn, virNetworkPtr net,
+                                          int eventID,
+                                          virConnectNetworkEventGenericCallback cb,
+                                          void *opaque, virFreeCallback freecb);
+    int (*connectNetworkEventDeregisterAny)(virConnectPtr conn, int callbackID);
+};
+
+struct _virStorageDriver {
+    const char *name;
+    int (*connectNumOfStoragePools)(virConnectPtr conn);
+    int (*connectListStoragePools)(virConnectPtr conn, char **const names, int maxnames);
+    int (*connectNumOfDefinedStoragePools)(virConnectPtr conn);
+    int (*connectListDefinedStoragePools)(virConnectPtr conn, char **const names,
+                                          int maxnames);
+    int (*connectListAllStoragePools)(virConnectPtr conn, virStoragePoolPtr **pools,
+                                      unsigned int flags);
+    virStoragePoolPtr (*storagePoolLookupByName)(virConnectPtr conn, const char *name);
+    virStoragePoolPtr (*storagePoolLookupByUUID)(virConnectPtr conn,
+                                                 const unsigned char *uuid);
+    char *(*storagePoolGetXMLDesc)(virStoragePoolPtr pool, unsigned int flags);
+    int (*connectStoragePoolEventRegisterAny)(
+        virConnectPtr conn, virStoragePoolPtr pool, int eventID,
+        virConnectStoragePoolEventGenericCallback cb, void *opaque,
+        virFreeCallback freecb);
+    int (*connectStoragePoolEventDeregisterAny)(virConnectPtr conn, int callbackID);
+};
+
+struct _virNodeDeviceDriver {
+    const char *name;
+    int (*nodeNumOfDevices)(virConnectPtr conn, const char *cap, unsigned int flags);
+    int (*nodeListDevices)(virConnectPtr conn, const char *cap, char **const names,
+                           int maxnames, unsigned int flags);
+    int (*connectListAllNodeDevices)(virConnectPtr conn, virNodeDevicePtr **devices,
+                                     unsigned int flags);
+    virNodeDevicePtr (*nodeDeviceLookupByName)(virConnectPtr conn, const char *name);
+    char *(*nodeDeviceGetXMLDesc)(virNodeDevicePtr dev, unsigned int flags);
+    /* The parent's name (allocated), or NULL with an error for none. */
+    char *(*nodeDeviceGetParent)(virNodeDevicePtr dev);
+    int (*nodeDeviceNumOfCaps)(virNodeDevicePtr dev);
+    int (*nodeDeviceListCaps)(virNodeDevicePtr dev, char **const names, int maxnames);
+    int (*connectNodeDeviceEventRegisterAny)(virConnectPtr conn, virNodeDevicePtr dev,
+                                             int eventID,
+                                             virConnectNodeDeviceEventGenericCallback cb,
+                                             void *opaque, virFreeCallback freecb);
+    int (*connectNodeDeviceEventDeregisterAny)(virConnectPtr conn, int callbackID);
+};
+
+struct _virSecretDriver {
+    const char *name;
+    int (*connectNumOfSecrets)(virConnectPtr conn);
+    int (*connectListSecrets)(virConnectPtr conn, char **uuids, int maxuuids);
+    int (*connectListAllSecrets)(virConnectPtr conn, virSecretPtr **secrets,
+                                 unsigned int flags);
+    virSecretPtr (*secretLookupByUUID)(virConnectPtr conn, const unsigned char *uuid);
+    virSecretPtr (*secretLookupByUsage)(virConnectPtr conn, int usageType,
+                                        const char *usageID);
+    virSecretPtr (*secretDefineXML)(virConnectPtr conn, const char *xml,
+                                    unsigned int flags);
+    char *(*secretGetXMLDesc)(virSecretPtr secret, unsigned int flags);
+    int (*secretSetValue)(virSecretPtr secret, const unsigned char *value,
+                          size_t value_size, unsigned int flags);
+    /* The value (allocated; *@value_size its length), or NULL with an error. */
+    unsigned char *(*secretGetValue)(virSecretPtr secret, size_t *value_size,
+                                     unsigned int flags);
+    int (*secretUndefine)(virSecretPtr secret);
+    int (*connectSecretEventRegisterAny)(virConnectPtr conn, virSecretPtr secret,
+                                         int eventID,
+                                         virConnectSecretEventGenericCallback cb,
+                                         void *opaque, virFreeCallback freecb);
+    int (*connectSecretEventDeregisterAny)(virConnectPtr conn, int callbackID);
+};
+
+struct _virInterfaceDriver {
+    const char *name;
+    int (*connectNumOfInterfaces)(virConnectPtr conn);
+    int (*connectListInterfaces)(virConnectPtr conn, char **const names, int maxnames);
+    int (*connectNumOfDefinedInterfaces)(virConnectPtr conn);
+    int (*connectListDefinedInterfaces)(virConnectPtr conn, char **const names,
+                                        int maxnames);
+    int (*connectListAllInterfaces)(virConnectPtr conn, virInterfacePtr **ifaces,
+                                    unsigned int flags);
+    virInterfacePtr (*interfaceLookupByName)(virConnectPtr conn, const char *name);
+    virInterfacePtr (*interfaceLookupByMACString)(virConnectPtr conn, const char *mac);
+    char *(*interfaceGetXMLDesc)(virInterfacePtr iface, unsigned int flags);
+};
+
+struct _virNWFilterDriver {
+    const char *name;
+    int (*connectNumOfNWFilters)(virConnectPtr conn);
+    int (*connectListNWFilters)(virConnectPtr conn, char **const names, int maxnames);
+    int (*connectListAllNWFilters)(virConnectPtr conn, virNWFilterPtr **filters,
+                                   unsigned int flags);
+    virNWFilterPtr (*nwfilterLookupByName)(virConnectPtr conn, const char *name);
+    virNWFilterPtr (*nwfilterLookupByUUID)(virConnectPtr conn, const unsigned char *uuid);
+    char *(*nwfilterGetXMLDesc)(virNWFilterPtr nwfilter, unsigned int flags);
+};
+
+/* Register (or with NULL, withdraw) the driver serving qemu:/// connections
+ * of this process for one kind (libvirt's virSetSharedNetworkDriver, ...).
+ * Called from a driver's stateInitialize / stateCleanup; connections
+ * opened before keep what they had. Thread-safe. */
+void virSetSharedNetworkDriver(const virNetworkDriver *driver);
+void virSetSharedStorageDriver(const virStorageDriver *driver);
+void virSetSharedNodeDeviceDriver(const virNodeDeviceDriver *driver);
+void virSetSharedSecretDriver(const virSecretDriver *driver);
+void virSetSharedInterfaceDriver(const virInterfaceDriver *driver);
+void virSetSharedNWFilterDriver(const virNWFilterDriver *driver);
+const virNetworkDriver *virGetSharedNetworkDriver(void);
+const virStorageDriver *virGetSharedStorageDriver(void);
+const virNodeDeviceDriver *virGetSharedNodeDeviceDriver(void);
+const virSecretDriver *virGetSharedSecretDriver(void);
+const virInterfaceDriver *virGetSharedInterfaceDriver(void);
+const virNWFilterDriver *virGetSharedNWFilterDriver(void);
+
+/* The test driver's secondary tables (src/drivers/test/test_driver_<kind>.c;
+ * one with no entries answers NO_SUPPORT for everything of its kind). */
+extern const virNetworkDriver testNetworkDriver;
+extern const virStorageDriver testStorageDriver;
+extern const virNodeDeviceDriver testNodeDeviceDriver;
+extern const virInterfaceDriver testInterfaceDriver;
+/* (libvirt's test driver has no secret or nwfilter driver: NO_SUPPORT.) */
+
+/* The remote driver's (src/remote/remote_driver_objects.c). */
+extern const virNetworkDriver remoteNetworkDriver;
+extern const virStorageDriver remoteStorageDriver;
+extern const virNodeDeviceDriver remoteNodeDeviceDriver;
+extern const virSecretDriver remoteSecretDriver;
+extern const virInterfaceDriver remoteInterfaceDriver;
+extern const virNWFilterDriver remoteNWFilterDriver;
+
 /* The drivers linked into libvirtkit, tried in this order by virConnectOpen. */
 extern const virHypervisorDriver testHypervisorDriver;
 extern const virHypervisorDriver qemuHypervisorDriver;

@@ -217,6 +217,39 @@ virConnectDefaultURI(void)
 }
 
 
+/* The secondary drivers going with @drv, the hypervisor driver that just
+ * opened @conn (driver.h says which). */
+static void
+virConnectSetSecondaryDrivers(virConnectPtr conn, const virHypervisorDriver *drv)
+{
+    if (drv == &testHypervisorDriver) {
+        conn->networkDriver = &testNetworkDriver;
+        conn->storageDriver = &testStorageDriver;
+        conn->nodeDeviceDriver = &testNodeDeviceDriver;
+        conn->interfaceDriver = &testInterfaceDriver;
+        return;
+    }
+#ifdef WITH_REMOTE_DRIVER
+    if (drv == &remoteHypervisorDriver) {
+        conn->networkDriver = &remoteNetworkDriver;
+        conn->storageDriver = &remoteStorageDriver;
+        conn->nodeDeviceDriver = &remoteNodeDeviceDriver;
+        conn->secretDriver = &remoteSecretDriver;
+        conn->interfaceDriver = &remoteInterfaceDriver;
+        conn->nwfilterDriver = &remoteNWFilterDriver;
+        return;
+    }
+#endif
+    /* qemu:///: whatever serves this process */
+    conn->networkDriver = virGetSharedNetworkDriver();
+    conn->storageDriver = virGetSharedStorageDriver();
+    conn->nodeDeviceDriver = virGetSharedNodeDeviceDriver();
+    conn->secretDriver = virGetSharedSecretDriver();
+    conn->interfaceDriver = virGetSharedInterfaceDriver();
+    conn->nwfilterDriver = virGetSharedNWFilterDriver();
+}
+
+
 static virConnectPtr
 virConnectOpenInternal(const char *name, virConnectAuthPtr auth, unsigned int flags)
 {
@@ -247,8 +280,10 @@ virConnectOpenInternal(const char *name, virConnectAuthPtr auth, unsigned int fl
         conn->driver = drv;
         st = drv->connectOpen(conn, uri, auth, flags);
         g_debug("driver %s: open '%s' -> %d", drv->name, uri, st);
-        if (st == VIR_DRV_OPEN_SUCCESS)
+        if (st == VIR_DRV_OPEN_SUCCESS) {
+            virConnectSetSecondaryDrivers(conn, drv);
             return conn;
+        }
         /* not opened: its connectClose must not run */
         conn->driver = NULL;
         if (st == VIR_DRV_OPEN_ERROR) {

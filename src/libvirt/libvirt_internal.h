@@ -79,3 +79,45 @@ bool virAPIDomainIsValid(virDomainPtr dom);
     } while (0)
 
 #define virReportUnsupportedError() virReportError(VIR_ERR_NO_SUPPORT, "%s", __func__)
+
+/* The handles of the other object kinds: valid while referenced and
+ * attached to a valid connection; each kind's error code and domain are
+ * libvirt's (virCheckNetworkReturn: VIR_ERR_INVALID_NETWORK in
+ * VIR_FROM_NETWORK, ...), with the function's name as the message. */
+#define virCheckHandleReturn(obj, conn, from, code, retval)           \
+    do {                                                              \
+        if (!(obj) || g_atomic_int_get(&(obj)->refs) <= 0 ||          \
+            !virAPIConnectIsValid(conn)) {                            \
+            virReportErrorFull(from, code, __func__, "%s", __func__); \
+            virDispatchError(NULL);                                   \
+            return retval;                                            \
+        }                                                             \
+    } while (0)
+
+#define virCheckNetworkReturn(obj, retval)                                            \
+    virCheckHandleReturn(obj, (obj)->conn, VIR_FROM_NETWORK, VIR_ERR_INVALID_NETWORK, \
+                         retval)
+#define virCheckNetworkPortReturn(obj, retval)                    \
+    virCheckHandleReturn(obj, (obj)->net->conn, VIR_FROM_NETWORK, \
+                         VIR_ERR_INVALID_NETWORK_PORT, retval)
+#define virCheckStoragePoolReturn(obj, retval)               \
+    virCheckHandleReturn(obj, (obj)->conn, VIR_FROM_STORAGE, \
+                         VIR_ERR_INVALID_STORAGE_POOL, retval)
+#define virCheckStorageVolReturn(obj, retval)                \
+    virCheckHandleReturn(obj, (obj)->conn, VIR_FROM_STORAGE, \
+                         VIR_ERR_INVALID_STORAGE_VOL, retval)
+#define virCheckNodeDeviceReturn(obj, retval)                \
+    virCheckHandleReturn(obj, (obj)->conn, VIR_FROM_NODEDEV, \
+                         VIR_ERR_INVALID_NODE_DEVICE, retval)
+#define virCheckSecretReturn(obj, retval)                                           \
+    virCheckHandleReturn(obj, (obj)->conn, VIR_FROM_SECRET, VIR_ERR_INVALID_SECRET, \
+                         retval)
+#define virCheckInterfaceReturn(obj, retval)                   \
+    virCheckHandleReturn(obj, (obj)->conn, VIR_FROM_INTERFACE, \
+                         VIR_ERR_INVALID_INTERFACE, retval)
+#define virCheckNWFilterReturn(obj, retval)                                             \
+    virCheckHandleReturn(obj, (obj)->conn, VIR_FROM_NWFILTER, VIR_ERR_INVALID_NWFILTER, \
+                         retval)
+#define virCheckNWFilterBindingReturn(obj, retval)            \
+    virCheckHandleReturn(obj, (obj)->conn, VIR_FROM_NWFILTER, \
+                         VIR_ERR_INVALID_NWFILTER_BINDING, retval)

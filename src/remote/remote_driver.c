@@ -79,6 +79,130 @@ remoteGetDomain(virConnectPtr conn, const remote_nonnull_domain *d)
     return virGetDomain(conn, d->name, d->uuid, d->id);
 }
 
+/* ---- the other object kinds: wire <-> handle ------------------------------ */
+
+void
+remoteMakeNetwork(remote_nonnull_network *out, virNetworkPtr obj)
+{
+    out->name = obj->name;
+    memcpy(out->uuid, obj->uuid, VIR_UUID_BUFLEN);
+}
+
+virNetworkPtr
+remoteGetNetwork(virConnectPtr conn, const remote_nonnull_network *w)
+{
+    return virGetNetwork(conn, w->name, w->uuid);
+}
+
+void
+remoteMakeNetworkPort(remote_nonnull_network_port *out, virNetworkPortPtr obj)
+{
+    remoteMakeNetwork(&out->net, obj->net);
+    memcpy(out->uuid, obj->uuid, VIR_UUID_BUFLEN);
+}
+
+virNetworkPortPtr
+remoteGetNetworkPort(virConnectPtr conn, const remote_nonnull_network_port *w)
+{
+    virNetworkPtr net = remoteGetNetwork(conn, &w->net);
+    virNetworkPortPtr port = virGetNetworkPort(net, w->uuid);
+
+    virObjectUnrefNetwork(net); /* the port holds its own reference */
+    return port;
+}
+
+void
+remoteMakeStoragePool(remote_nonnull_storage_pool *out, virStoragePoolPtr obj)
+{
+    out->name = obj->name;
+    memcpy(out->uuid, obj->uuid, VIR_UUID_BUFLEN);
+}
+
+virStoragePoolPtr
+remoteGetStoragePool(virConnectPtr conn, const remote_nonnull_storage_pool *w)
+{
+    return virGetStoragePool(conn, w->name, w->uuid, NULL, NULL);
+}
+
+void
+remoteMakeStorageVol(remote_nonnull_storage_vol *out, virStorageVolPtr obj)
+{
+    out->pool = obj->pool;
+    out->name = obj->name;
+    out->key = obj->key;
+}
+
+virStorageVolPtr
+remoteGetStorageVol(virConnectPtr conn, const remote_nonnull_storage_vol *w)
+{
+    return virGetStorageVol(conn, w->pool, w->name, w->key, NULL, NULL);
+}
+
+void
+remoteMakeNodeDevice(remote_nonnull_node_device *out, virNodeDevicePtr obj)
+{
+    out->name = obj->name;
+}
+
+virNodeDevicePtr
+remoteGetNodeDevice(virConnectPtr conn, const remote_nonnull_node_device *w)
+{
+    return virGetNodeDevice(conn, w->name);
+}
+
+void
+remoteMakeSecret(remote_nonnull_secret *out, virSecretPtr obj)
+{
+    memcpy(out->uuid, obj->uuid, VIR_UUID_BUFLEN);
+    out->usageType = obj->usageType;
+    out->usageID = obj->usageID;
+}
+
+virSecretPtr
+remoteGetSecret(virConnectPtr conn, const remote_nonnull_secret *w)
+{
+    return virGetSecret(conn, w->uuid, w->usageType, w->usageID);
+}
+
+void
+remoteMakeInterface(remote_nonnull_interface *out, virInterfacePtr obj)
+{
+    out->name = obj->name;
+    out->mac = obj->mac;
+}
+
+virInterfacePtr
+remoteGetInterface(virConnectPtr conn, const remote_nonnull_interface *w)
+{
+    return virGetInterface(conn, w->name, w->mac);
+}
+
+void
+remoteMakeNWFilter(remote_nonnull_nwfilter *out, virNWFilterPtr obj)
+{
+    out->name = obj->name;
+    memcpy(out->uuid, obj->uuid, VIR_UUID_BUFLEN);
+}
+
+virNWFilterPtr
+remoteGetNWFilter(virConnectPtr conn, const remote_nonnull_nwfilter *w)
+{
+    return virGetNWFilter(conn, w->name, w->uuid);
+}
+
+void
+remoteMakeNWFilterBinding(remote_nonnull_nwfilter_binding *out, virNWFilterBindingPtr obj)
+{
+    out->portdev = obj->portdev;
+    out->filtername = obj->filtername;
+}
+
+virNWFilterBindingPtr
+remoteGetNWFilterBinding(virConnectPtr conn, const remote_nonnull_nwfilter_binding *w)
+{
+    return virGetNWFilterBinding(conn, w->portdev, w->filtername);
+}
+
 /* Feature query as libvirt's client does it: any error means "no". */
 static bool
 remoteSupportsFeature(virConnectPtr conn, int feature)

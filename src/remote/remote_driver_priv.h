@@ -39,6 +39,34 @@ struct _remotePrivate {
 remotePrivate *remotePriv(virConnectPtr conn);
 void remoteMakeDomain(remote_nonnull_domain *out, virDomainPtr dom);
 virDomainPtr remoteGetDomain(virConnectPtr conn, const remote_nonnull_domain *d);
+/* The same pair for every other object kind the generated entry points
+ * carry (vkrpcgen.py OBJKINDS): remoteMake<Kind> borrows, remoteGet<Kind>
+ * makes a new handle on @conn. */
+void remoteMakeNetwork(remote_nonnull_network *out, virNetworkPtr obj);
+virNetworkPtr remoteGetNetwork(virConnectPtr conn, const remote_nonnull_network *w);
+void remoteMakeNetworkPort(remote_nonnull_network_port *out, virNetworkPortPtr obj);
+virNetworkPortPtr remoteGetNetworkPort(virConnectPtr conn,
+                                       const remote_nonnull_network_port *w);
+void remoteMakeStoragePool(remote_nonnull_storage_pool *out, virStoragePoolPtr obj);
+virStoragePoolPtr remoteGetStoragePool(virConnectPtr conn,
+                                       const remote_nonnull_storage_pool *w);
+void remoteMakeStorageVol(remote_nonnull_storage_vol *out, virStorageVolPtr obj);
+virStorageVolPtr remoteGetStorageVol(virConnectPtr conn,
+                                     const remote_nonnull_storage_vol *w);
+void remoteMakeNodeDevice(remote_nonnull_node_device *out, virNodeDevicePtr obj);
+virNodeDevicePtr remoteGetNodeDevice(virConnectPtr conn,
+                                     const remote_nonnull_node_device *w);
+void remoteMakeSecret(remote_nonnull_secret *out, virSecretPtr obj);
+virSecretPtr remoteGetSecret(virConnectPtr conn, const remote_nonnull_secret *w);
+void remoteMakeInterface(remote_nonnull_interface *out, virInterfacePtr obj);
+virInterfacePtr remoteGetInterface(virConnectPtr conn, const remote_nonnull_interface *w);
+void remoteMakeNWFilter(remote_nonnull_nwfilter *out, virNWFilterPtr obj);
+virNWFilterPtr remoteGetNWFilter(virConnectPtr conn, const remote_nonnull_nwfilter *w);
+void remoteMakeNWFilterBinding(remote_nonnull_nwfilter_binding *out,
+                               virNWFilterBindingPtr obj);
+virNWFilterBindingPtr remoteGetNWFilterBinding(virConnectPtr conn,
+                                               const remote_nonnull_nwfilter_binding *w);
+
 /* Copy a counted char array (NUL possibly counted) into a fixed buffer;
  * RPC error if it does not fit. */
 int remoteCopyChars(char *dst, size_t dstlen, const char *src, uint32_t len,

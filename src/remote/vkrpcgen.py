@@ -882,7 +882,7 @@ class Emitter:
 CAMEL_WORDS = {
     'XML': 'XML', 'UUID': 'UUID', 'ID': 'ID', 'URI': 'URI', 'OS': 'OS', 'CPU': 'CPU',
     'MAC': 'MAC', 'NMI': 'NMI', 'PM': 'PM', 'SCSI': 'SCSI', 'WWN': 'WWN', 'DHCP': 'DHCP',
-    'IOTHREAD': 'IOThread', 'NWFILTER': 'NWFilter', 'FSTRIM': 'FSTrim',
+    'IOTHREAD': 'IOThread', 'NWFILTER': 'NWFilter', 'NWFILTERS': 'NWFilters', 'FSTRIM': 'FSTrim',
     'FSFREEZE': 'FSFreeze', 'FSTHAW': 'FSThaw', 'FSINFO': 'FSInfo',
 }
 
@@ -891,26 +891,72 @@ def camel(name):
     return ''.join(CAMEL_WORDS.get(x, x.capitalize()) for x in name.split('_'))
 
 
+# The object kinds a mechanical procedure may carry (leading argument,
+# reply, ListAll reply): wire struct -> (Kind, C handle type, how to reach
+# the connection from a handle). Helpers per kind: remoteMake<Kind> /
+# remoteGet<Kind> in the remote driver (remote_driver.c), vkd<Kind>FromWire /
+# vkd<Kind>ToWire in the daemon (remote_dispatch.c), virObjectUnref<Kind>.
+OBJKINDS = {
+    'nonnull_domain': ('Domain', 'virDomainPtr', '%s->conn'),
+    'nonnull_network': ('Network', 'virNetworkPtr', '%s->conn'),
+    'nonnull_network_port': ('NetworkPort', 'virNetworkPortPtr', '%s->net->conn'),
+    'nonnull_storage_pool': ('StoragePool', 'virStoragePoolPtr', '%s->conn'),
+    'nonnull_storage_vol': ('StorageVol', 'virStorageVolPtr', '%s->conn'),
+    'nonnull_node_device': ('NodeDevice', 'virNodeDevicePtr', '%s->conn'),
+    'nonnull_secret': ('Secret', 'virSecretPtr', '%s->conn'),
+    'nonnull_interface': ('Interface', 'virInterfacePtr', '%s->conn'),
+    'nonnull_nwfilter': ('NWFilter', 'virNWFilterPtr', '%s->conn'),
+    'nonnull_nwfilter_binding': ('NWFilterBinding', 'virNWFilterBindingPtr', '%s->conn'),
+}
+
+
+# virNodeDevice* calls whose leading "name" is not the device's
+NODEDEV_BY_CONN = {'virNodeDeviceLookupByName', 'virNodeDeviceLookupSCSIHostByWWN',
+                   'virNodeDeviceCreateXML', 'virNodeDeviceDefineXML'}
+
+
+def objkind(t):
+    """the wire struct name if @t names an object kind, else None"""
+    if t.kind == 'ref' and t.decl is not None and t.decl.name in OBJKINDS:
+        return t.decl.name
+    return None
+
+
 class Mapping:
     """How a mechanical procedure maps onto its public API (gen=...):
-    arguments in order, an optional leading domain (else the connection
-    comes first), and a return value of one of four kinds. Anything else
-    is refused with the reason, so the description cannot ask for a
+    arguments in order, an optional leading object (a domain, network,
+    storage pool, ..., secret; else the connection comes first), and a
+    return value of one of these kinds: int, str, obj (one object handle),
+    names (a string array: the API fills a caller's array, placed before
+    its max* argument), list (ListAll: an array of objects and the count;
+    the API's need_results argument becomes the array out-pointer). Anything
+    else is refused with the reason, so the description cannot ask for a
     skeleton that would be wrong."""
 
     def __init__(self, model, pr):
         self.pr = pr
-        self.obj = None             # field name of the leading domain
+        self.obj = None             # (field, wire kind) of the leading object
         self.params = []            # (field, kind): int uint hyper uhyper str uuid
-        self.ret = None             # (field, kind): int str dom
+        self.ret = None             # (field, kind[, wire kind / max const]): int str obj names list
         self.outs = []              # (field, kind): int uint, with "out"
         self.flags = None           # a trailing "flags" argument (outs go before it)
+        self.need_results = False   # ListAll's need_results argument
+        self.obj_by_name = False    # the object is a node device named by "name"
         m = model
         line = pr.line
         for i, f in enumerate(pr.args.fields if pr.args else []):
             t = f.type
-            if t.kind == 'ref' and t.decl.name == 'nonnull_domain' and i == 0:
-                self.obj = f.name
+            if objkind(t) and i == 0:
+                self.obj = (f.name, objkind(t))
+                continue
+            if (i == 0 and f.name == 'name' and pr.attrs['api'][0].startswith('virNodeDevice') and
+                    pr.attrs['api'][0] not in NODEDEV_BY_CONN and m.is_string(t)):
+                # node device calls name their device by its name alone
+                self.obj = (f.name, 'nonnull_node_device')
+                self.obj_by_name = True
+                continue
+            if f.name == 'need_results' and t.kind == 'prim' and t.name == 'int':
+                self.need_results = True
                 continue
             kind = self.kind(m, t)
             if kind == 'optstr':
@@ -929,16 +975,35 @@ class Mapping:
                     raise DescError('%s:%d: %s: out member %s is not an int or a string' %
                                     (m.fname, line, pr.name, f.name))
                 self.outs.append((f.name, kind))
+        elif pr.ret and len(pr.ret.fields) == 2 and self.need_results:
+            # ListAll: { <objects>: nonnull_<kind><MAX>; ret: uint }
+            arr, cnt = pr.ret.fields
+            if (arr.type.kind != 'array' or not objkind(arr.type.inner) or
+                    cnt.name != 'ret' or cnt.type.kind != 'prim' or
+                    cnt.type.name not in ('int', 'uint')):
+                raise DescError('%s:%d: %s: a ListAll reply is { objects: nonnull_KIND<MAX>; ret: uint }'
+                                % (m.fname, line, pr.name))
+            self.ret = (arr.name, 'list', objkind(arr.type.inner), arr.type.size[1])
         elif pr.ret:
             if len(pr.ret.fields) != 1:
                 raise DescError('%s:%d: %s: a mechanical reply has one member' % (m.fname, line, pr.name))
             f = pr.ret.fields[0]
             kind = self.kind(m, f.type)
-            if f.type.kind == 'ref' and f.type.decl.name == 'nonnull_domain':
-                kind = 'dom'
-            if kind not in ('int', 'str', 'dom'):
+            if objkind(f.type):
+                kind = 'obj'
+                self.ret = (f.name, kind, objkind(f.type))
+            elif (f.type.kind == 'array' and m.is_string(f.type.inner)):
+                maxes = [n for n, k in self.params if n.startswith('max') and k == 'int']
+                if len(maxes) != 1:
+                    raise DescError('%s:%d: %s: a list of names needs one max* int argument'
+                                    % (m.fname, line, pr.name))
+                self.ret = (f.name, 'names', maxes[0], f.type.size[1])
+            elif kind in ('int', 'str'):
+                self.ret = (f.name, kind)
+            else:
                 raise DescError('%s:%d: %s: reply %s is not mechanical' % (m.fname, line, pr.name, f.name))
-            self.ret = (f.name, kind)
+        if self.need_results and not (self.ret and self.ret[1] == 'list'):
+            raise DescError('%s:%d: %s: need_results without a ListAll reply' % (m.fname, line, pr.name))
 
     @staticmethod
     def kind(m, t):
@@ -976,6 +1041,94 @@ class ServerEmitter:
     def fname(p, pr):
         return 'vkdGen%s%s' % ('' if p.prefix == 'remote' else p.prefix.capitalize(), camel(pr.name))
 
+    @staticmethod
+    def body(p, pr, mp):
+        """decode -> public API call -> encode, for one procedure"""
+        o = []
+        if pr.args:
+            o.append('    %s *a = args;' % pr.args.cname)
+        if pr.ret:
+            o.append('    %s *r = ret;' % pr.ret.cname)
+        if mp.obj:
+            kind = OBJKINDS[mp.obj[1]][0]
+            if mp.obj_by_name:
+                o.append('    g_autoptr(virNodeDevice) obj = virGetNodeDevice(call->conn, a->name);')
+            else:
+                o.append('    g_autoptr(vir%s) obj = vkd%sFromWire(call->conn, &a->%s);' % (kind, kind, mp.obj[0]))
+        rk = mp.ret[1] if mp.ret else None
+        if rk == 'obj':
+            o.append('    %s res;' % OBJKINDS[mp.ret[2]][1])
+        elif rk == 'list':
+            o.append('    %s *list = NULL;' % OBJKINDS[mp.ret[2]][1])
+            o.append('    int n;')
+        elif rk == 'names':
+            o.append('    char **names;')
+            o.append('    int n;')
+        o.append('')
+        params = []
+        for n, k in mp.params:
+            if rk == 'names' and n == mp.ret[2]:
+                params.append('names')
+            params.append('a->%s' % n)
+        if rk == 'list':
+            params.append('a->need_results ? &list : NULL')
+        callargs = (['obj' if mp.obj else 'call->conn'] + params +
+                    ['&r->%s' % n for n, k in mp.outs] + (['a->flags'] if mp.flags else []))
+        call = '%s(%s)' % (pr.attrs['api'][0], ', '.join(callargs))
+        cmax = lambda c: '%s_%s' % (p.prefix.upper(), c)
+        if not rk:
+            o.append('    return %s < 0 ? -1 : 0;' % call)
+        elif rk == 'int':
+            o.append('    return (r->%s = %s) < 0 ? -1 : 0;' % (mp.ret[0], call))
+        elif rk == 'str':
+            o.append('    return (r->%s = %s) ? 0 : -1;' % (mp.ret[0], call))
+        elif rk == 'obj':
+            kind = OBJKINDS[mp.ret[2]][0]
+            o += ['    if (!(res = %s))' % call,
+                  '        return -1;',
+                  '    vkd%sToWire(&r->%s, res);' % (kind, mp.ret[0]),
+                  '    virObjectUnref%s(res);' % kind,
+                  '    return 0;']
+        elif rk == 'names':
+            mx = 'a->%s' % mp.ret[2]
+            o += ['    if (%s < 0 || %s > %s) {' % (mx, mx, cmax(mp.ret[3])),
+                  '        virReportError(VIR_ERR_RPC, "%%s", "%s > %s");' % (mp.ret[2], cmax(mp.ret[3])),
+                  '        return -1;',
+                  '    }',
+                  '    names = g_new0(char *, %s + 1);' % mx,
+                  '    if ((n = %s) < 0) {' % call,
+                  '        g_free(names);',
+                  '        return -1;',
+                  '    }',
+                  '    r->%s_len = n;' % mp.ret[0],
+                  '    r->%s_val = names; /* n strings, owned by the reply now */' % mp.ret[0],
+                  '    return 0;']
+        else:
+            kind = OBJKINDS[mp.ret[2]][0]
+            f = mp.ret[0]
+            o += ['    if ((n = %s) < 0)' % call,
+                  '        return -1;',
+                  '    if (n > %s) {' % cmax(mp.ret[3]),
+                  '        for (int i = 0; list && i < n; i++)',
+                  '            virObjectUnref%s(list[i]);' % kind,
+                  '        g_free(list);',
+                  '        virReportError(VIR_ERR_RPC, "Too many %s \'%%d\' for limit \'%%d\'", n, %s);'
+                  % (f, cmax(mp.ret[3])),
+                  '        return -1;',
+                  '    }',
+                  '    if (list) {',
+                  '        r->%s_len = n;' % f,
+                  '        r->%s_val = g_new0(%s_%s, MAX(n, 1));' % (f, p.prefix, mp.ret[2]),
+                  '        for (int i = 0; i < n; i++) {',
+                  '            vkd%sToWire(&r->%s_val[i], list[i]);' % (kind, f),
+                  '            virObjectUnref%s(list[i]);' % kind,
+                  '        }',
+                  '        g_free(list);',
+                  '    }',
+                  '    r->ret = n;',
+                  '    return 0;']
+        return o
+
     def header(self, fname):
         o = ['/* remote_dispatch_gen.h: generated by vkrpcgen.py from %s; do not edit */' % fname,
              '#pragma once', '', '#include "remote_dispatch_priv.h"', '',
@@ -989,37 +1142,13 @@ class ServerEmitter:
     def source(self, fname, hname):
         o = ['/* remote_dispatch_gen.c: generated by vkrpcgen.py from %s; do not edit */' % fname,
              '#define G_LOG_DOMAIN "virtkitd.dispatch"', '#include <libvirt/libvirt-qemu.h>', '',
-             '#include "%s"' % hname]
+             '#include "%s"' % hname, '#include "virerror.h"', '',
+             '#define VIR_FROM_THIS VIR_FROM_RPC']
         table = {}
         for p, pr, mp in self.procs():
             fn = self.fname(p, pr)
             table.setdefault(p, []).append((pr, fn))
-            o += ['', 'VKD_HANDLER(%s)' % fn, '{']
-            if pr.args:
-                o.append('    %s *a = args;' % pr.args.cname)
-            if pr.ret:
-                o.append('    %s *r = ret;' % pr.ret.cname)
-            if mp.obj:
-                o.append('    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->%s);' % mp.obj)
-            if mp.ret and mp.ret[1] == 'dom':
-                o.append('    virDomainPtr res;')
-            o.append('')
-            callargs = (['dom' if mp.obj else 'call->conn'] + ['a->%s' % n for n, k in mp.params] +
-                        ['&r->%s' % n for n, k in mp.outs] + (['a->flags'] if mp.flags else []))
-            call = '%s(%s)' % (pr.attrs['api'][0], ', '.join(callargs))
-            if not mp.ret:
-                o.append('    return %s < 0 ? -1 : 0;' % call)
-            elif mp.ret[1] == 'int':
-                o.append('    return (r->%s = %s) < 0 ? -1 : 0;' % (mp.ret[0], call))
-            elif mp.ret[1] == 'str':
-                o.append('    return (r->%s = %s) ? 0 : -1;' % (mp.ret[0], call))
-            else:
-                o += ['    if (!(res = %s))' % call,
-                      '        return -1;',
-                      '    vkdDomainToWire(&r->%s, res);' % mp.ret[0],
-                      '    virObjectUnrefDomain(res);',
-                      '    return 0;']
-            o.append('}')
+            o += ['', 'VKD_HANDLER(%s)' % fn, '{'] + self.body(p, pr, mp) + ['}']
         o += ['', 'vkdHandler', 'vkdDispatchGenerated(uint32_t prog, int proc)', '{',
               '    switch (prog) {']
         for p, entries in table.items():
@@ -1079,30 +1208,54 @@ class ClientEmitter:
 
     @staticmethod
     def entry_sig(p, pr, mp):
-        params = ['virDomainPtr dom' if mp.obj else 'virConnectPtr conn']
-        params += ['%s%s%s' % (CTYPES[k], '' if CTYPES[k].endswith('*') else ' ', n)
-                   for n, k in mp.params]
+        rk = mp.ret[1] if mp.ret else None
+        if mp.obj:
+            params = ['%s %s' % (OBJKINDS[mp.obj[1]][1], 'obj')]
+        else:
+            params = ['virConnectPtr conn']
+        for n, k in mp.params:
+            if rk == 'names' and n == mp.ret[2]:
+                params.append('char **const %s' % mp.ret[0])
+            params.append('%s%s%s' % (CTYPES[k], '' if CTYPES[k].endswith('*') else ' ', n))
+        if rk == 'list':
+            params.append('%s **%s' % (OBJKINDS[mp.ret[2]][1], mp.ret[0]))
         params += ['%s *%s' % ('char *' if k == 'str' else CTYPES[k], n) for n, k in mp.outs]
         if mp.flags:
             params.append('unsigned int flags')
-        rtype = {None: 'int', 'int': 'int', 'str': 'char *', 'dom': 'virDomainPtr'}[
-            mp.ret[1] if mp.ret else None]
+        if rk == 'obj':
+            rtype = OBJKINDS[mp.ret[2]][1]
+        else:
+            rtype = {None: 'int', 'int': 'int', 'str': 'char *', 'names': 'int', 'list': 'int'}[rk]
         return rtype, '%s%s' % (Emitter.lc(p.prefix), camel(pr.name)), params
 
     def entry(self, p, pr, mp):
         rtype, fn, params = self.entry_sig(p, pr, mp)
+        rk = mp.ret[1] if mp.ret else None
         err = '-1' if rtype == 'int' else 'NULL'
-        conn = 'dom->conn' if mp.obj else 'conn'
+        conn = (OBJKINDS[mp.obj[1]][2] % 'obj') if mp.obj else 'conn'
+        cmax = lambda c: '%s_%s' % (p.prefix.upper(), c)
         o = ['', rtype, '%s(%s)' % (fn, ', '.join(params)), '{']
         if pr.args:
             o.append('    %s args = { 0 };' % pr.args.cname)
         if pr.ret:
             o.append('    %s ret = { 0 };' % pr.ret.cname)
-        if mp.ret and mp.ret[1] == 'dom':
-            o.append('    virDomainPtr res;')
+        if rk == 'obj':
+            o.append('    %s res;' % rtype)
+        elif rk in ('names', 'list'):
+            o.append('    int n;')
         o.append('')
-        if mp.obj:
-            o.append('    remoteMakeDomain(&args.%s, dom);' % mp.obj)
+        if rk == 'names':
+            mx = mp.ret[2]
+            o += ['    if (%s > %s) {' % (mx, cmax(mp.ret[3])),
+                  '        virReportErrorFull(VIR_FROM_REMOTE, VIR_ERR_RPC, __func__,',
+                  '                           "Too many %s \'%%d\' for limit \'%%d\'", %s, %s);'
+                  % (mp.ret[0], mx, cmax(mp.ret[3])),
+                  '        return -1;',
+                  '    }']
+        if mp.obj_by_name:
+            o.append('    args.name = obj->name;')
+        elif mp.obj:
+            o.append('    remoteMake%s(&args.%s, obj);' % (OBJKINDS[mp.obj[1]][0], mp.obj[0]))
         for n, k in mp.params + ([mp.flags] if mp.flags else []):
             if k == 'str':
                 o.append('    args.%s = (char *)%s;' % (n, n))
@@ -1110,27 +1263,57 @@ class ClientEmitter:
                 o.append('    memcpy(args.%s, %s, sizeof(args.%s));' % (n, n, n))
             else:
                 o.append('    args.%s = %s;' % (n, n))
+        if rk == 'list':
+            o.append('    args.need_results = %s != NULL;' % mp.ret[0])
         callargs = [conn] + (['&args'] if pr.args else []) + (['&ret'] if pr.ret else [])
         o.append('    if (%sCall%s(%s) < 0)' % (Emitter.lc(p.prefix), camel(pr.name), ', '.join(callargs)))
         o.append('        return %s;' % err)
         for n, k in mp.outs:
             o.append('    if (%s)' % n)
             o.append('        *%s = ret.%s;' % (n, n))
-        if not mp.ret:
+        if not rk:
             o.append('    return 0;')
-        elif mp.ret[1] in ('int', 'str'):
+        elif rk in ('int', 'str'):
             o.append('    return ret.%s;' % mp.ret[0])
-        else:
-            o += ['    res = remoteGetDomain(%s, &ret.%s);' % (conn, mp.ret[0]),
-                  '    virXdrFree(remote_nonnull_domain_filter, &ret.%s);' % mp.ret[0],
+        elif rk == 'obj':
+            kind = OBJKINDS[mp.ret[2]][0]
+            o += ['    res = remoteGet%s(%s, &ret.%s);' % (kind, conn, mp.ret[0]),
+                  '    virXdrFree(%s_%s_filter, &ret.%s);' % (p.prefix, mp.ret[2], mp.ret[0]),
                   '    return res;']
+        elif rk == 'names':
+            f, mx = mp.ret[0], mp.ret[2]
+            o += ['    if (ret.%s_len > (uint32_t)%s) {' % (f, mx),
+                  '        virReportErrorFull(VIR_FROM_REMOTE, VIR_ERR_RPC, __func__,',
+                  '                           "Too many %s \'%%u\' for limit \'%%d\'", ret.%s_len, %s);'
+                  % (f, f, mx),
+                  '        virXdrFree(%s_filter, &ret);' % pr.ret.cname,
+                  '        return -1;',
+                  '    }',
+                  '    for (uint32_t i = 0; i < ret.%s_len; i++)' % f,
+                  '        %s[i] = g_steal_pointer(&ret.%s_val[i]);' % (f, f),
+                  '    n = ret.%s_len;' % f,
+                  '    virXdrFree(%s_filter, &ret);' % pr.ret.cname,
+                  '    return n;']
+        else:
+            kind, ptype = OBJKINDS[mp.ret[2]][0], OBJKINDS[mp.ret[2]][1]
+            f = mp.ret[0]
+            o += ['    if (%s) {' % f,
+                  '        %s *list = g_new0(%s, ret.%s_len + 1);' % (ptype, ptype, f),
+                  '',
+                  '        for (uint32_t i = 0; i < ret.%s_len; i++)' % f,
+                  '            list[i] = remoteGet%s(%s, &ret.%s_val[i]);' % (kind, conn, f),
+                  '        *%s = list;' % f,
+                  '    }',
+                  '    n = ret.ret;',
+                  '    virXdrFree(%s_filter, &ret);' % pr.ret.cname,
+                  '    return n;']
         o.append('}')
         return o
 
     def source(self, fname, clienth):
         o = ['/* remote_client.c: generated by vkrpcgen.py from %s; do not edit */' % fname,
              '#define G_LOG_DOMAIN "virtkit.remote"', '#include <string.h>', '',
-             '#include "%s"' % clienth, '#include "remote_driver_priv.h"']
+             '#include "%s"' % clienth, '#include "remote_driver_priv.h"', '#include "virerror.h"']
         for p, pr, mp in self.entries():
             o += self.entry(p, pr, mp)
         for p in self.m.programs:

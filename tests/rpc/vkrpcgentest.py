@@ -25,6 +25,16 @@ proc 3 GET_IT  api=virGetIt gen=both
 proc 4 GET_TWO  api=virGetTwo gen=both out
     args { dom: nonnull_domain; flags: uint }
     ret { x: int; y: uint }
+struct nonnull_secret { uuid: opaque[16]; usageType: int; usageID: s }
+proc 5 LIST_ALL_SECRETS  api=virListAllSecrets gen=both
+    args { need_results: int; flags: uint }
+    ret { secrets: nonnull_secret<MAX>; ret: uint }
+proc 6 LIST_NAMES  api=virListNames gen=both
+    args { cap: s?; maxnames: int; flags: uint }
+    ret { names: s<MAX> }
+proc 7 SECRET_REDEFINE  api=virSecretRedefine gen=both
+    args { secret: nonnull_secret; flags: uint }
+    ret { secret: nonnull_secret }
 """
 
 BAD = [
@@ -51,6 +61,13 @@ BAD = [
     ("out member not an int or string", GOOD.replace("ret { x: int; y: uint }",
                                                     "ret { x: int; y: pair }"),
      15, "out member y is not an int or a string"),
+    ("ListAll reply without its count", GOOD.replace("ret: uint }", "n: uint }"), 19,
+     "a ListAll reply is"),
+    ("names without a max argument", GOOD.replace("maxnames: int;", "count: int;"), 22,
+     "a list of names needs one max* int argument"),
+    ("need_results without a ListAll reply", GOOD.replace("args { cap: s?;",
+                                                          "args { need_results: int; cap: s?;"),
+     22, "need_results without a ListAll reply"),
 ]
 
 
@@ -89,15 +106,34 @@ def main():
         server = open(outs[5]).read() if os.path.exists(outs[5]) else ""
         client = open(outs[3]).read() if os.path.exists(outs[3]) else ""
         ok = ("VKD_HANDLER(vkdGenPGetIt)" in server and
-              "g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);" in server and
-              "return (r->it = virGetIt(dom, a->what, a->flags)) ? 0 : -1;" in server and
+              "g_autoptr(virDomain) obj = vkdDomainFromWire(call->conn, &a->dom);" in server and
+              "return (r->it = virGetIt(obj, a->what, a->flags)) ? 0 : -1;" in server and
               "case P_PROC_GET_IT: return vkdGenPGetIt;" in server and
               "vkdGenPDoIt" not in server and
-              "pGetIt(virDomainPtr dom, const char *what, unsigned int flags)" in client and
-              "if (pCallGetIt(dom->conn, &args, &ret) < 0)" in client and
-              "return virGetTwo(dom, &r->x, &r->y, a->flags) < 0 ? -1 : 0;" in server and
-              "pGetTwo(virDomainPtr dom, int *x, unsigned int *y, unsigned int flags)" in client and
-              "        *y = ret.y;" in client)
+              "pGetIt(virDomainPtr obj, const char *what, unsigned int flags)" in client and
+              "if (pCallGetIt(obj->conn, &args, &ret) < 0)" in client and
+              "return virGetTwo(obj, &r->x, &r->y, a->flags) < 0 ? -1 : 0;" in server and
+              "pGetTwo(virDomainPtr obj, int *x, unsigned int *y, unsigned int flags)" in client and
+              "        *y = ret.y;" in client and
+              # ListAll: the array out-pointer, handles made and released per kind
+              "virListAllSecrets(call->conn, a->need_results ? &list : NULL, a->flags)" in server and
+              "vkdSecretToWire(&r->secrets_val[i], list[i]);" in server and
+              "pListAllSecrets(virConnectPtr conn, virSecretPtr **secrets, unsigned int flags)"
+              in client and
+              "args.need_results = secrets != NULL;" in client and
+              "list[i] = remoteGetSecret(conn, &ret.secrets_val[i]);" in client and
+              # names: the caller's array before its max argument, bounded both ways
+              "virListNames(call->conn, a->cap, names, a->maxnames, a->flags)" in server and
+              "if (a->maxnames < 0 || a->maxnames > P_MAX) {" in server and
+              "pListNames(virConnectPtr conn, const char *cap, char **const names, int maxnames, "
+              "unsigned int flags)" in client and
+              "if (ret.names_len > (uint32_t)maxnames) {" in client and
+              # another object kind as leading argument and reply
+              "g_autoptr(virSecret) obj = vkdSecretFromWire(call->conn, &a->secret);" in server and
+              "vkdSecretToWire(&r->secret, res);" in server and
+              "virSecretPtr\npSecretRedefine(virSecretPtr obj, unsigned int flags)" in client and
+              "remoteMakeSecret(&args.secret, obj);" in client and
+              "res = remoteGetSecret(obj->conn, &ret.secret);" in client)
         print("%s %d - gen=both: dispatch skeleton and driver entry point" %
               ("ok" if ok else "not ok", n))
         fails += not ok

@@ -1,0 +1,375 @@
+/* libvirt-interface.c: public entry points of host network interfaces: handles, lists, lookups, XML */
+#define G_LOG_DOMAIN "virtkit.api"
+
+#include <string.h>
+
+#include "libvirt_internal.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_INTERFACE
+
+/*
+ * Common to every entry point below: it first resets the thread's last
+ * error; an invalid @conn fails with VIR_ERR_INVALID_CONN, an invalid
+ * handle with VIR_ERR_INVALID_INTERFACE, a NULL required argument with
+ * VIR_ERR_INVALID_ARG (all in domain VIR_FROM_INTERFACE); a connection whose
+ * driver lacks the call (driver.h: virInterfaceDriver) fails with VIR_ERR_NO_SUPPORT
+ * "this function is not supported by the connection driver: <function>";
+ * the driver reports what it finds (VIR_ERR_NO_INTERFACE for a handle
+ * whose object is gone, INVALID_ARG for flags it does not take); failures
+ * reach the error handlers once (virDispatchError). Returned handles are
+ * new references, released with virInterfaceFree.
+ */
+
+
+/**
+ * virConnectNumOfInterfaces:
+ * @conn: a connection
+ *
+ * The number of active host interfaces.
+ *
+ * Returns the number, or -1 in case of error (the common ones).
+ */
+int
+virConnectNumOfInterfaces(virConnectPtr conn)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+
+    if (conn->interfaceDriver && conn->interfaceDriver->connectNumOfInterfaces) {
+        if ((ret = conn->interfaceDriver->connectNumOfInterfaces(conn)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virConnectNumOfDefinedInterfaces:
+ * @conn: a connection
+ *
+ * The number of inactive host interfaces.
+ *
+ * Returns the number, or -1 in case of error (the common ones).
+ */
+int
+virConnectNumOfDefinedInterfaces(virConnectPtr conn)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+
+    if (conn->interfaceDriver && conn->interfaceDriver->connectNumOfDefinedInterfaces) {
+        if ((ret = conn->interfaceDriver->connectNumOfDefinedInterfaces(conn)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virConnectListInterfaces:
+ * @conn: a connection
+ * @names: array of @maxnames pointers to fill (NULL only if @maxnames is 0)
+ * @maxnames: size of @names, zero or greater
+ *
+ * Stores the names of up to @maxnames active host interfaces, each newly
+ * allocated (the caller frees each with free()). Racy: prefer
+ * virConnectListAllInterfaces.
+ *
+ * Returns the number stored, or -1 in case of error: the common ones,
+ * VIR_ERR_INVALID_ARG for a NULL @names with @maxnames > 0 or a negative
+ * @maxnames.
+ */
+int
+virConnectListInterfaces(virConnectPtr conn, char **const names, int maxnames)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArrayArgGoto(names, maxnames, error);
+    virCheckNonNegativeArgGoto(maxnames, error);
+    if (conn->interfaceDriver && conn->interfaceDriver->connectListInterfaces) {
+        if ((ret = conn->interfaceDriver->connectListInterfaces(conn, names, maxnames)) <
+            0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virConnectListDefinedInterfaces:
+ * @conn: a connection
+ * @names: array of @maxnames pointers to fill (NULL only if @maxnames is 0)
+ * @maxnames: size of @names, zero or greater
+ *
+ * Stores the names of up to @maxnames inactive host interfaces, each newly
+ * allocated (the caller frees each with free()). Racy: prefer
+ * virConnectListAllInterfaces.
+ *
+ * Returns the number stored, or -1 in case of error: the common ones,
+ * VIR_ERR_INVALID_ARG for a NULL @names with @maxnames > 0 or a negative
+ * @maxnames.
+ */
+int
+virConnectListDefinedInterfaces(virConnectPtr conn, char **const names, int maxnames)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArrayArgGoto(names, maxnames, error);
+    virCheckNonNegativeArgGoto(maxnames, error);
+    if (conn->interfaceDriver && conn->interfaceDriver->connectListDefinedInterfaces) {
+        if ((ret = conn->interfaceDriver->connectListDefinedInterfaces(conn, names,
+                                                                       maxnames)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virConnectListAllInterfaces:
+ * @conn: a connection
+ * @ifaces: if not NULL, where to store a NULL-terminated array of new handles; set to NULL first, whatever the outcome
+ * @flags: bitwise-OR of virConnectListAllInterfacesFlags, 0 for all
+ *
+ * Lists the host interfaces matching @flags in one consistent pass (flags of
+ * one group are alternatives; every group used must match).
+ *
+ * Returns the number of host interfaces (and of handles in *@ifaces), or -1
+ * in case of error: the common ones, VIR_ERR_INVALID_ARG for flags the
+ * driver does not take. The caller releases each handle with
+ * virInterfaceFree and the array with free().
+ */
+int
+virConnectListAllInterfaces(virConnectPtr conn, virInterfacePtr **ifaces,
+                            unsigned int flags)
+{
+    int ret;
+
+    virResetLastError();
+    if (ifaces)
+        *ifaces = NULL;
+    virCheckConnectReturn(conn, -1);
+
+    if (conn->interfaceDriver && conn->interfaceDriver->connectListAllInterfaces) {
+        if ((ret = conn->interfaceDriver->connectListAllInterfaces(conn, ifaces, flags)) <
+            0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virInterfaceLookupByName:
+ * @conn: a connection
+ * @name: the interface's name (eth0)
+ *
+ * Finds the host interface with this name.
+ *
+ * Returns a new handle (release it with virInterfaceFree), or NULL in case
+ * of error: the common ones, VIR_ERR_NO_INTERFACE if there is none.
+ */
+virInterfacePtr
+virInterfaceLookupByName(virConnectPtr conn, const char *name)
+{
+    virInterfacePtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(name, error);
+    if (conn->interfaceDriver && conn->interfaceDriver->interfaceLookupByName) {
+        if (!(ret = conn->interfaceDriver->interfaceLookupByName(conn, name)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virInterfaceLookupByMACString:
+ * @conn: a connection
+ * @macstr: a MAC address (aa:bb:cc:dd:ee:ff)
+ *
+ * Finds the host interface with this MAC address.
+ *
+ * Returns a new handle (release it with virInterfaceFree), or NULL in case
+ * of error: the common ones, VIR_ERR_NO_INTERFACE if there is none.
+ */
+virInterfacePtr
+virInterfaceLookupByMACString(virConnectPtr conn, const char *macstr)
+{
+    virInterfacePtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(macstr, error);
+    if (conn->interfaceDriver && conn->interfaceDriver->interfaceLookupByMACString) {
+        if (!(ret = conn->interfaceDriver->interfaceLookupByMACString(conn, macstr)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virInterfaceGetXMLDesc:
+ * @iface: a handle
+ * @flags: bitwise-OR of virInterfaceXMLFlags (VIR_INTERFACE_XML_INACTIVE)
+ *
+ * The XML of @iface.
+ *
+ * Returns a newly allocated string the caller frees with free(), or NULL in
+ * case of error (the common ones).
+ */
+char *
+virInterfaceGetXMLDesc(virInterfacePtr iface, unsigned int flags)
+{
+    virConnectPtr conn;
+    char *ret;
+
+    virResetLastError();
+    virCheckInterfaceReturn(iface, NULL);
+    conn = iface->conn;
+
+    if (conn->interfaceDriver && conn->interfaceDriver->interfaceGetXMLDesc) {
+        if (!(ret = conn->interfaceDriver->interfaceGetXMLDesc(iface, flags)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virInterfaceRef:
+ * @iface: a handle
+ *
+ * Takes one more reference to the handle, for a second owner; each is
+ * released with virInterfaceFree. Thread-safe (atomic).
+ *
+ * Returns 0 in case of success, -1 if @iface is invalid.
+ */
+int
+virInterfaceRef(virInterfacePtr iface)
+{
+    virResetLastError();
+    virCheckInterfaceReturn(iface, -1);
+    virObjectRefHandle(iface);
+    return 0;
+}
+
+
+/**
+ * virInterfaceFree:
+ * @iface: a handle
+ *
+ * Releases one reference to the handle; the last one frees it and drops its
+ * reference on its connection. The object itself is not affected. Thread-
+ * safe (atomic).
+ *
+ * Returns 0 in case of success, -1 if @iface is invalid
+ * (VIR_ERR_INVALID_INTERFACE).
+ */
+int
+virInterfaceFree(virInterfacePtr iface)
+{
+    virResetLastError();
+    virCheckInterfaceReturn(iface, -1);
+    virObjectUnrefInterface(iface);
+    return 0;
+}
+
+
+/**
+ * virInterfaceGetName:
+ * @iface: a handle
+ *
+ * The name of @iface, from the handle (no driver call).
+ *
+ * Returns a string owned by @iface (do not free it; valid while the handle
+ * lives), or NULL if @iface is invalid.
+ */
+const char *
+virInterfaceGetName(virInterfacePtr iface)
+{
+    virResetLastError();
+    virCheckInterfaceReturn(iface, NULL);
+    return iface->name;
+}
+
+
+/**
+ * virInterfaceGetMACString:
+ * @iface: a handle
+ *
+ * The MAC address ("" for none) of @iface, from the handle (no driver call).
+ *
+ * Returns a string owned by @iface (do not free it; valid while the handle
+ * lives), or NULL if @iface is invalid.
+ */
+const char *
+virInterfaceGetMACString(virInterfacePtr iface)
+{
+    virResetLastError();
+    virCheckInterfaceReturn(iface, NULL);
+    return iface->mac;
+}
+
+
+/**
+ * virInterfaceGetConnect:
+ * @iface: a handle
+ *
+ * The connection @iface belongs to. No reference is taken: it stays valid
+ * while @iface lives (the handle holds one); virConnectRef it to keep it
+ * longer.
+ *
+ * Returns the connection, or NULL if @iface is invalid.
+ */
+virConnectPtr
+virInterfaceGetConnect(virInterfacePtr iface)
+{
+    virResetLastError();
+    virCheckInterfaceReturn(iface, NULL);
+    return iface->conn;
+}

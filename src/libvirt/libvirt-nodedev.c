@@ -1,0 +1,447 @@
+/* libvirt-nodedev.c: public entry points of host (node) devices: handles, lists, lookups, XML, events */
+#define G_LOG_DOMAIN "virtkit.api"
+
+#include <string.h>
+
+#include "libvirt_internal.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_NODEDEV
+
+/*
+ * Common to every entry point below: it first resets the thread's last
+ * error; an invalid @conn fails with VIR_ERR_INVALID_CONN, an invalid
+ * handle with VIR_ERR_INVALID_NODE_DEVICE, a NULL required argument with
+ * VIR_ERR_INVALID_ARG (all in domain VIR_FROM_NODEDEV); a connection whose
+ * driver lacks the call (driver.h: virNodeDeviceDriver) fails with VIR_ERR_NO_SUPPORT
+ * "this function is not supported by the connection driver: <function>";
+ * the driver reports what it finds (VIR_ERR_NO_NODE_DEVICE for a handle
+ * whose object is gone, INVALID_ARG for flags it does not take); failures
+ * reach the error handlers once (virDispatchError). Returned handles are
+ * new references, released with virNodeDeviceFree.
+ */
+
+
+/**
+ * virNodeNumOfDevices:
+ * @conn: a connection
+ * @cap: only devices with this capability ("pci", "net", ...), or NULL for all
+ * @flags: none defined: 0
+ *
+ * The number of node devices (with capability @cap).
+ *
+ * Returns the number, or -1 in case of error (the common ones).
+ */
+int
+virNodeNumOfDevices(virConnectPtr conn, const char *cap, unsigned int flags)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeNumOfDevices) {
+        if ((ret = conn->nodeDeviceDriver->nodeNumOfDevices(conn, cap, flags)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virNodeListDevices:
+ * @conn: a connection
+ * @cap: only devices with this capability, or NULL for all
+ * @names: array of @maxnames pointers to fill (NULL only if @maxnames is 0)
+ * @maxnames: size of @names, zero or greater
+ * @flags: none defined: 0
+ *
+ * Stores the names of up to @maxnames node devices (with capability @cap),
+ * each newly allocated (the caller frees each with free()). Racy: prefer
+ * virConnectListAllNodeDevices.
+ *
+ * Returns the number stored, or -1 in case of error: the common ones,
+ * VIR_ERR_INVALID_ARG for a NULL @names with @maxnames > 0 or a negative
+ * @maxnames.
+ */
+int
+virNodeListDevices(virConnectPtr conn, const char *cap, char **const names, int maxnames,
+                   unsigned int flags)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArrayArgGoto(names, maxnames, error);
+    virCheckNonNegativeArgGoto(maxnames, error);
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeListDevices) {
+        if ((ret = conn->nodeDeviceDriver->nodeListDevices(conn, cap, names, maxnames,
+                                                           flags)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virConnectListAllNodeDevices:
+ * @conn: a connection
+ * @devices: if not NULL, where to store a NULL-terminated array of new handles; set to NULL first, whatever the outcome
+ * @flags: bitwise-OR of virConnectListAllNodeDeviceFlags, 0 for all
+ *
+ * Lists the node devices matching @flags in one consistent pass (flags of
+ * one group are alternatives; every group used must match).
+ *
+ * Returns the number of node devices (and of handles in *@devices), or -1 in
+ * case of error: the common ones, VIR_ERR_INVALID_ARG for flags the driver
+ * does not take. The caller releases each handle with virNodeDeviceFree and
+ * the array with free().
+ */
+int
+virConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices,
+                             unsigned int flags)
+{
+    int ret;
+
+    virResetLastError();
+    if (devices)
+        *devices = NULL;
+    virCheckConnectReturn(conn, -1);
+
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->connectListAllNodeDevices) {
+        if ((ret = conn->nodeDeviceDriver->connectListAllNodeDevices(conn, devices,
+                                                                     flags)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virNodeDeviceLookupByName:
+ * @conn: a connection
+ * @name: the device's name (pci_0000_00_1f_2, net_eth0_<mac>, computer, ...)
+ *
+ * Finds the node device with this name.
+ *
+ * Returns a new handle (release it with virNodeDeviceFree), or NULL in case
+ * of error: the common ones, VIR_ERR_NO_NODE_DEVICE if there is none.
+ */
+virNodeDevicePtr
+virNodeDeviceLookupByName(virConnectPtr conn, const char *name)
+{
+    virNodeDevicePtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(name, error);
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceLookupByName) {
+        if (!(ret = conn->nodeDeviceDriver->nodeDeviceLookupByName(conn, name)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virNodeDeviceGetXMLDesc:
+ * @dev: a handle
+ * @flags: bitwise-OR of virNodeDeviceXMLFlags (VIR_NODE_DEVICE_XML_INACTIVE)
+ *
+ * The XML of @dev: its name, parent, driver and capabilities.
+ *
+ * Returns a newly allocated string the caller frees with free(), or NULL in
+ * case of error (the common ones).
+ */
+char *
+virNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags)
+{
+    virConnectPtr conn;
+    char *ret;
+
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, NULL);
+    conn = dev->conn;
+
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceGetXMLDesc) {
+        if (!(ret = conn->nodeDeviceDriver->nodeDeviceGetXMLDesc(dev, flags)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virNodeDeviceGetParent:
+ * @dev: a handle
+ *
+ * The name of @dev's parent device, asked of the driver once and then kept
+ * in the handle.
+ *
+ * Returns a string owned by @dev (do not free it), or NULL in case of error:
+ * the common ones, the driver's when @dev has no parent (libvirt:
+ * VIR_ERR_INTERNAL_ERROR "no parent for this device").
+ */
+const char *
+virNodeDeviceGetParent(virNodeDevicePtr dev)
+{
+    virConnectPtr conn;
+    char *parent;
+
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, NULL);
+    conn = dev->conn;
+
+    if ((parent = g_atomic_pointer_get(&dev->parentName)))
+        return parent;
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceGetParent) {
+        if (!(parent = conn->nodeDeviceDriver->nodeDeviceGetParent(dev)))
+            goto error;
+        /* two threads may ask at once: the first answer stays */
+        if (!g_atomic_pointer_compare_and_exchange(&dev->parentName, NULL, parent))
+            g_free(parent);
+        return g_atomic_pointer_get(&dev->parentName);
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virNodeDeviceNumOfCaps:
+ * @dev: a handle
+ *
+ * The number of capabilities of @dev.
+ *
+ * Returns the number, or -1 in case of error (the common ones).
+ */
+int
+virNodeDeviceNumOfCaps(virNodeDevicePtr dev)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, -1);
+    conn = dev->conn;
+
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceNumOfCaps) {
+        if ((ret = conn->nodeDeviceDriver->nodeDeviceNumOfCaps(dev)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virNodeDeviceListCaps:
+ * @dev: a handle
+ * @names: array of @maxnames pointers to fill (NULL only if @maxnames is 0)
+ * @maxnames: size of @names, zero or greater
+ *
+ * Stores up to @maxnames capability names of @dev ("pci", "net",
+ * "scsi_host", ...), each newly allocated (the caller frees each with
+ * free()).
+ *
+ * Returns the number stored, or -1 in case of error: the common ones,
+ * VIR_ERR_INVALID_ARG for a NULL @names with @maxnames > 0 or a negative
+ * @maxnames.
+ */
+int
+virNodeDeviceListCaps(virNodeDevicePtr dev, char **const names, int maxnames)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, -1);
+    conn = dev->conn;
+    virCheckNonNullArrayArgGoto(names, maxnames, error);
+    virCheckNonNegativeArgGoto(maxnames, error);
+
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceListCaps) {
+        if ((ret = conn->nodeDeviceDriver->nodeDeviceListCaps(dev, names, maxnames)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virNodeDeviceRef:
+ * @dev: a handle
+ *
+ * Takes one more reference to the handle, for a second owner; each is
+ * released with virNodeDeviceFree. Thread-safe (atomic).
+ *
+ * Returns 0 in case of success, -1 if @dev is invalid.
+ */
+int
+virNodeDeviceRef(virNodeDevicePtr dev)
+{
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, -1);
+    virObjectRefHandle(dev);
+    return 0;
+}
+
+
+/**
+ * virNodeDeviceFree:
+ * @dev: a handle
+ *
+ * Releases one reference to the handle; the last one frees it and drops its
+ * reference on its connection. The object itself is not affected. Thread-
+ * safe (atomic).
+ *
+ * Returns 0 in case of success, -1 if @dev is invalid
+ * (VIR_ERR_INVALID_NODE_DEVICE).
+ */
+int
+virNodeDeviceFree(virNodeDevicePtr dev)
+{
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, -1);
+    virObjectUnrefNodeDevice(dev);
+    return 0;
+}
+
+
+/**
+ * virNodeDeviceGetName:
+ * @dev: a handle
+ *
+ * The name of @dev, from the handle (no driver call).
+ *
+ * Returns a string owned by @dev (do not free it; valid while the handle
+ * lives), or NULL if @dev is invalid.
+ */
+const char *
+virNodeDeviceGetName(virNodeDevicePtr dev)
+{
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, NULL);
+    return dev->name;
+}
+
+
+/**
+ * virConnectNodeDeviceEventRegisterAny:
+ * @conn: a connection
+ * @dev: only events of this object, or NULL for all
+ * @eventID: the event to watch (VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE, _UPDATE)
+ * @cb: the callback, cast with VIR_NODE_DEVICE_EVENT_CALLBACK from the type the event ID names
+ * @opaque: passed to @cb
+ * @freecb: called with @opaque when the registration ends, or NULL
+ *
+ * Registers @cb for @eventID events. Callbacks run from the application's
+ * event loop (virEventRegisterImpl or virEventRegisterDefaultImpl must have
+ * been called), never from inside the API call that caused the event; the
+ * registration holds a reference on @conn until deregistered.
+ *
+ * Returns a callback ID for virConnectNodeDeviceEventDeregisterAny (zero or
+ * greater), or -1 in case of error: the common ones, VIR_ERR_INVALID_ARG for
+ * a NULL @cb, an @eventID out of range or a handle of another connection,
+ * VIR_ERR_INTERNAL_ERROR without an event loop.
+ */
+int
+virConnectNodeDeviceEventRegisterAny(virConnectPtr conn, virNodeDevicePtr dev,
+                                     int eventID,
+                                     virConnectNodeDeviceEventGenericCallback cb,
+                                     void *opaque, virFreeCallback freecb)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    if (dev) {
+        virCheckNodeDeviceReturn(dev, -1);
+        if (dev->conn != conn) {
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "dev",
+                                   "node device '%s' in %s must match connection",
+                                   dev->name, __func__);
+            goto error;
+        }
+    }
+    virCheckNonNullArgGoto(cb, error);
+    if (eventID < 0 || eventID >= VIR_NODE_DEVICE_EVENT_ID_UPDATE + 1) {
+        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "eventID",
+                               "eventID in %s must be less than %d", __func__,
+                               VIR_NODE_DEVICE_EVENT_ID_UPDATE + 1);
+        goto error;
+    }
+    if (conn->nodeDeviceDriver &&
+        conn->nodeDeviceDriver->connectNodeDeviceEventRegisterAny) {
+        if ((ret = conn->nodeDeviceDriver->connectNodeDeviceEventRegisterAny(
+                 conn, dev, eventID, cb, opaque, freecb)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virConnectNodeDeviceEventDeregisterAny:
+ * @conn: a connection
+ * @callbackID: an ID returned by virConnectNodeDeviceEventRegisterAny on @conn
+ *
+ * Ends a registration: @cb is not called again once this returns (unless
+ * already running), and its freecb runs.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_INVALID_ARG for a negative or unknown @callbackID.
+ */
+int
+virConnectNodeDeviceEventDeregisterAny(virConnectPtr conn, int callbackID)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNegativeArgGoto(callbackID, error);
+    if (conn->nodeDeviceDriver &&
+        conn->nodeDeviceDriver->connectNodeDeviceEventDeregisterAny) {
+        if ((ret = conn->nodeDeviceDriver->connectNodeDeviceEventDeregisterAny(
+                 conn, callbackID)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}

@@ -1,0 +1,440 @@
+/* libvirt-nwfilter.c: public entry points of network filters and bindings: handles, lists, lookups, XML */
+#define G_LOG_DOMAIN "virtkit.api"
+
+#include <string.h>
+
+#include "libvirt_internal.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_NWFILTER
+
+/*
+ * Common to every entry point below: it first resets the thread's last
+ * error; an invalid @conn fails with VIR_ERR_INVALID_CONN, an invalid
+ * handle with VIR_ERR_INVALID_NWFILTER, a NULL required argument with
+ * VIR_ERR_INVALID_ARG (all in domain VIR_FROM_NWFILTER); a connection whose
+ * driver lacks the call (driver.h: virNWFilterDriver) fails with VIR_ERR_NO_SUPPORT
+ * "this function is not supported by the connection driver: <function>";
+ * the driver reports what it finds (VIR_ERR_NO_NWFILTER for a handle
+ * whose object is gone, INVALID_ARG for flags it does not take); failures
+ * reach the error handlers once (virDispatchError). Returned handles are
+ * new references, released with virNWFilterFree.
+ */
+
+
+/**
+ * virConnectNumOfNWFilters:
+ * @conn: a connection
+ *
+ * The number of network filters.
+ *
+ * Returns the number, or -1 in case of error (the common ones).
+ */
+int
+virConnectNumOfNWFilters(virConnectPtr conn)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+
+    if (conn->nwfilterDriver && conn->nwfilterDriver->connectNumOfNWFilters) {
+        if ((ret = conn->nwfilterDriver->connectNumOfNWFilters(conn)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virConnectListNWFilters:
+ * @conn: a connection
+ * @names: array of @maxnames pointers to fill (NULL only if @maxnames is 0)
+ * @maxnames: size of @names, zero or greater
+ *
+ * Stores the names of up to @maxnames network filters, each newly allocated
+ * (the caller frees each with free()). Racy: prefer
+ * virConnectListAllNWFilters.
+ *
+ * Returns the number stored, or -1 in case of error: the common ones,
+ * VIR_ERR_INVALID_ARG for a NULL @names with @maxnames > 0 or a negative
+ * @maxnames.
+ */
+int
+virConnectListNWFilters(virConnectPtr conn, char **const names, int maxnames)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArrayArgGoto(names, maxnames, error);
+    virCheckNonNegativeArgGoto(maxnames, error);
+    if (conn->nwfilterDriver && conn->nwfilterDriver->connectListNWFilters) {
+        if ((ret = conn->nwfilterDriver->connectListNWFilters(conn, names, maxnames)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virConnectListAllNWFilters:
+ * @conn: a connection
+ * @filters: if not NULL, where to store a NULL-terminated array of new handles; set to NULL first, whatever the outcome
+ * @flags: bitwise-OR of flags (none defined: 0), 0 for all
+ *
+ * Lists the network filters matching @flags in one consistent pass (flags of
+ * one group are alternatives; every group used must match).
+ *
+ * Returns the number of network filters (and of handles in *@filters), or -1
+ * in case of error: the common ones, VIR_ERR_INVALID_ARG for flags the
+ * driver does not take. The caller releases each handle with virNWFilterFree
+ * and the array with free().
+ */
+int
+virConnectListAllNWFilters(virConnectPtr conn, virNWFilterPtr **filters,
+                           unsigned int flags)
+{
+    int ret;
+
+    virResetLastError();
+    if (filters)
+        *filters = NULL;
+    virCheckConnectReturn(conn, -1);
+
+    if (conn->nwfilterDriver && conn->nwfilterDriver->connectListAllNWFilters) {
+        if ((ret = conn->nwfilterDriver->connectListAllNWFilters(conn, filters, flags)) <
+            0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virNWFilterLookupByName:
+ * @conn: a connection
+ * @name: the filter's name
+ *
+ * Finds the network filter with this name.
+ *
+ * Returns a new handle (release it with virNWFilterFree), or NULL in case of
+ * error: the common ones, VIR_ERR_NO_NWFILTER if there is none.
+ */
+virNWFilterPtr
+virNWFilterLookupByName(virConnectPtr conn, const char *name)
+{
+    virNWFilterPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(name, error);
+    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterLookupByName) {
+        if (!(ret = conn->nwfilterDriver->nwfilterLookupByName(conn, name)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virNWFilterLookupByUUID:
+ * @conn: a connection
+ * @uuid: the UUID, VIR_UUID_BUFLEN (16) raw bytes
+ *
+ * Finds the network filter with this UUID.
+ *
+ * Returns a new handle (release it with virNWFilterFree), or NULL in case of
+ * error: the common ones, VIR_ERR_NO_NWFILTER if there is none.
+ */
+virNWFilterPtr
+virNWFilterLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
+{
+    virNWFilterPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(uuid, error);
+    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterLookupByUUID) {
+        if (!(ret = conn->nwfilterDriver->nwfilterLookupByUUID(conn, uuid)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virNWFilterLookupByUUIDString:
+ * @conn: a connection
+ * @uuidstr: the UUID as 32 hex digits; dashes between digit pairs and surrounding white space are ignored
+ *
+ * As virNWFilterLookupByUUID, from the printable form.
+ *
+ * Returns a new handle (release it with virNWFilterFree), or NULL in case of
+ * error: the common ones, VIR_ERR_INVALID_ARG "Invalid UUID" if @uuidstr
+ * does not parse, VIR_ERR_NO_NWFILTER if there is none.
+ */
+virNWFilterPtr
+virNWFilterLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
+{
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    virNWFilterPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(uuidstr, error);
+
+    if (virUUIDParse(uuidstr, uuid) < 0) {
+        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "uuidstr", "%s", "Invalid UUID");
+        goto error;
+    }
+    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterLookupByUUID) {
+        if (!(ret = conn->nwfilterDriver->nwfilterLookupByUUID(conn, uuid)))
+            goto error;
+        return ret;
+    }
+    virReportError(VIR_ERR_NO_SUPPORT, "%s", "virNWFilterLookupByUUID");
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virNWFilterGetXMLDesc:
+ * @nwfilter: a handle
+ * @flags: none defined: 0
+ *
+ * The XML of @nwfilter.
+ *
+ * Returns a newly allocated string the caller frees with free(), or NULL in
+ * case of error (the common ones).
+ */
+char *
+virNWFilterGetXMLDesc(virNWFilterPtr nwfilter, unsigned int flags)
+{
+    virConnectPtr conn;
+    char *ret;
+
+    virResetLastError();
+    virCheckNWFilterReturn(nwfilter, NULL);
+    conn = nwfilter->conn;
+
+    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterGetXMLDesc) {
+        if (!(ret = conn->nwfilterDriver->nwfilterGetXMLDesc(nwfilter, flags)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virNWFilterRef:
+ * @nwfilter: a handle
+ *
+ * Takes one more reference to the handle, for a second owner; each is
+ * released with virNWFilterFree. Thread-safe (atomic).
+ *
+ * Returns 0 in case of success, -1 if @nwfilter is invalid.
+ */
+int
+virNWFilterRef(virNWFilterPtr nwfilter)
+{
+    virResetLastError();
+    virCheckNWFilterReturn(nwfilter, -1);
+    virObjectRefHandle(nwfilter);
+    return 0;
+}
+
+
+/**
+ * virNWFilterFree:
+ * @nwfilter: a handle
+ *
+ * Releases one reference to the handle; the last one frees it and drops its
+ * reference on its connection. The object itself is not affected. Thread-
+ * safe (atomic).
+ *
+ * Returns 0 in case of success, -1 if @nwfilter is invalid
+ * (VIR_ERR_INVALID_NWFILTER).
+ */
+int
+virNWFilterFree(virNWFilterPtr nwfilter)
+{
+    virResetLastError();
+    virCheckNWFilterReturn(nwfilter, -1);
+    virObjectUnrefNWFilter(nwfilter);
+    return 0;
+}
+
+
+/**
+ * virNWFilterGetName:
+ * @nwfilter: a handle
+ *
+ * The name of @nwfilter, from the handle (no driver call).
+ *
+ * Returns a string owned by @nwfilter (do not free it; valid while the
+ * handle lives), or NULL if @nwfilter is invalid.
+ */
+const char *
+virNWFilterGetName(virNWFilterPtr nwfilter)
+{
+    virResetLastError();
+    virCheckNWFilterReturn(nwfilter, NULL);
+    return nwfilter->name;
+}
+
+
+/**
+ * virNWFilterGetUUID:
+ * @nwfilter: a handle
+ * @uuid: buffer of VIR_UUID_BUFLEN (16) bytes for the raw UUID
+ *
+ * The UUID of @nwfilter, from the handle (no driver call).
+ *
+ * Returns 0 in case of success and -1 in case of error:
+ * VIR_ERR_INVALID_NWFILTER, VIR_ERR_INVALID_ARG if @uuid is NULL.
+ */
+int
+virNWFilterGetUUID(virNWFilterPtr nwfilter, unsigned char *uuid)
+{
+    virResetLastError();
+    virCheckNWFilterReturn(nwfilter, -1);
+    virCheckNonNullArgGoto(uuid, error);
+
+    memcpy(uuid, nwfilter->uuid, VIR_UUID_BUFLEN);
+    return 0;
+
+error:
+    virDispatchError(nwfilter->conn);
+    return -1;
+}
+
+
+/**
+ * virNWFilterGetUUIDString:
+ * @nwfilter: a handle
+ * @buf: buffer of VIR_UUID_STRING_BUFLEN (37) bytes
+ *
+ * The UUID of @nwfilter in its printable form (lowercase hex, dashes, NUL),
+ * from the handle (no driver call).
+ *
+ * Returns 0 in case of success and -1 in case of error:
+ * VIR_ERR_INVALID_NWFILTER, VIR_ERR_INVALID_ARG if @buf is NULL.
+ */
+int
+virNWFilterGetUUIDString(virNWFilterPtr nwfilter, char *buf)
+{
+    virResetLastError();
+    virCheckNWFilterReturn(nwfilter, -1);
+    virCheckNonNullArgGoto(buf, error);
+
+    virUUIDFormat(nwfilter->uuid, buf);
+    return 0;
+
+error:
+    virDispatchError(nwfilter->conn);
+    return -1;
+}
+
+
+/**
+ * virNWFilterBindingRef:
+ * @binding: a handle
+ *
+ * Takes one more reference to the handle, for a second owner; each is
+ * released with virNWFilterBindingFree. Thread-safe (atomic).
+ *
+ * Returns 0 in case of success, -1 if @binding is invalid.
+ */
+int
+virNWFilterBindingRef(virNWFilterBindingPtr binding)
+{
+    virResetLastError();
+    virCheckNWFilterBindingReturn(binding, -1);
+    virObjectRefHandle(binding);
+    return 0;
+}
+
+
+/**
+ * virNWFilterBindingFree:
+ * @binding: a handle
+ *
+ * Releases one reference to the handle; the last one frees it and drops its
+ * reference on its connection. The object itself is not affected. Thread-
+ * safe (atomic).
+ *
+ * Returns 0 in case of success, -1 if @binding is invalid
+ * (VIR_ERR_INVALID_NWFILTER_BINDING).
+ */
+int
+virNWFilterBindingFree(virNWFilterBindingPtr binding)
+{
+    virResetLastError();
+    virCheckNWFilterBindingReturn(binding, -1);
+    virObjectUnrefNWFilterBinding(binding);
+    return 0;
+}
+
+
+/**
+ * virNWFilterBindingGetPortDev:
+ * @binding: a handle
+ *
+ * The port device (the guest interface's host side) of @binding, from the
+ * handle (no driver call).
+ *
+ * Returns a string owned by @binding (do not free it; valid while the handle
+ * lives), or NULL if @binding is invalid.
+ */
+const char *
+virNWFilterBindingGetPortDev(virNWFilterBindingPtr binding)
+{
+    virResetLastError();
+    virCheckNWFilterBindingReturn(binding, NULL);
+    return binding->portdev;
+}
+
+
+/**
+ * virNWFilterBindingGetFilterName:
+ * @binding: a handle
+ *
+ * The filter name of @binding, from the handle (no driver call).
+ *
+ * Returns a string owned by @binding (do not free it; valid while the handle
+ * lives), or NULL if @binding is invalid.
+ */
+const char *
+virNWFilterBindingGetFilterName(virNWFilterBindingPtr binding)
+{
+    virResetLastError();
+    virCheckNWFilterBindingReturn(binding, NULL);
+    return binding->filtername;
+}

@@ -1,0 +1,633 @@
+/* libvirt-storage.c: public entry points of storage pools and volumes: handles, lists, lookups, XML, events */
+#define G_LOG_DOMAIN "virtkit.api"
+
+#include <string.h>
+
+#include "libvirt_internal.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_STORAGE
+
+/*
+ * Common to every entry point below: it first resets the thread's last
+ * error; an invalid @conn fails with VIR_ERR_INVALID_CONN, an invalid
+ * handle with VIR_ERR_INVALID_STORAGE_POOL, a NULL required argument with
+ * VIR_ERR_INVALID_ARG (all in domain VIR_FROM_STORAGE); a connection whose
+ * driver lacks the call (driver.h: virStorageDriver) fails with VIR_ERR_NO_SUPPORT
+ * "this function is not supported by the connection driver: <function>";
+ * the driver reports what it finds (VIR_ERR_NO_STORAGE_POOL for a handle
+ * whose object is gone, INVALID_ARG for flags it does not take); failures
+ * reach the error handlers once (virDispatchError). Returned handles are
+ * new references, released with virStoragePoolFree.
+ */
+
+
+/**
+ * virConnectNumOfStoragePools:
+ * @conn: a connection
+ *
+ * The number of active storage pools.
+ *
+ * Returns the number, or -1 in case of error (the common ones).
+ */
+int
+virConnectNumOfStoragePools(virConnectPtr conn)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+
+    if (conn->storageDriver && conn->storageDriver->connectNumOfStoragePools) {
+        if ((ret = conn->storageDriver->connectNumOfStoragePools(conn)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virConnectNumOfDefinedStoragePools:
+ * @conn: a connection
+ *
+ * The number of inactive persistent storage pools.
+ *
+ * Returns the number, or -1 in case of error (the common ones).
+ */
+int
+virConnectNumOfDefinedStoragePools(virConnectPtr conn)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+
+    if (conn->storageDriver && conn->storageDriver->connectNumOfDefinedStoragePools) {
+        if ((ret = conn->storageDriver->connectNumOfDefinedStoragePools(conn)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virConnectListStoragePools:
+ * @conn: a connection
+ * @names: array of @maxnames pointers to fill (NULL only if @maxnames is 0)
+ * @maxnames: size of @names, zero or greater
+ *
+ * Stores the names of up to @maxnames active storage pools, each newly
+ * allocated (the caller frees each with free()). Racy: prefer
+ * virConnectListAllStoragePools.
+ *
+ * Returns the number stored, or -1 in case of error: the common ones,
+ * VIR_ERR_INVALID_ARG for a NULL @names with @maxnames > 0 or a negative
+ * @maxnames.
+ */
+int
+virConnectListStoragePools(virConnectPtr conn, char **const names, int maxnames)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArrayArgGoto(names, maxnames, error);
+    virCheckNonNegativeArgGoto(maxnames, error);
+    if (conn->storageDriver && conn->storageDriver->connectListStoragePools) {
+        if ((ret = conn->storageDriver->connectListStoragePools(conn, names, maxnames)) <
+            0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virConnectListDefinedStoragePools:
+ * @conn: a connection
+ * @names: array of @maxnames pointers to fill (NULL only if @maxnames is 0)
+ * @maxnames: size of @names, zero or greater
+ *
+ * Stores the names of up to @maxnames inactive persistent storage pools,
+ * each newly allocated (the caller frees each with free()). Racy: prefer
+ * virConnectListAllStoragePools.
+ *
+ * Returns the number stored, or -1 in case of error: the common ones,
+ * VIR_ERR_INVALID_ARG for a NULL @names with @maxnames > 0 or a negative
+ * @maxnames.
+ */
+int
+virConnectListDefinedStoragePools(virConnectPtr conn, char **const names, int maxnames)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArrayArgGoto(names, maxnames, error);
+    virCheckNonNegativeArgGoto(maxnames, error);
+    if (conn->storageDriver && conn->storageDriver->connectListDefinedStoragePools) {
+        if ((ret = conn->storageDriver->connectListDefinedStoragePools(conn, names,
+                                                                       maxnames)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virConnectListAllStoragePools:
+ * @conn: a connection
+ * @pools: if not NULL, where to store a NULL-terminated array of new handles; set to NULL first, whatever the outcome
+ * @flags: bitwise-OR of virConnectListAllStoragePoolsFlags, 0 for all
+ *
+ * Lists the storage pools matching @flags in one consistent pass (flags of
+ * one group are alternatives; every group used must match).
+ *
+ * Returns the number of storage pools (and of handles in *@pools), or -1 in
+ * case of error: the common ones, VIR_ERR_INVALID_ARG for flags the driver
+ * does not take. The caller releases each handle with virStoragePoolFree and
+ * the array with free().
+ */
+int
+virConnectListAllStoragePools(virConnectPtr conn, virStoragePoolPtr **pools,
+                              unsigned int flags)
+{
+    int ret;
+
+    virResetLastError();
+    if (pools)
+        *pools = NULL;
+    virCheckConnectReturn(conn, -1);
+
+    if (conn->storageDriver && conn->storageDriver->connectListAllStoragePools) {
+        if ((ret = conn->storageDriver->connectListAllStoragePools(conn, pools, flags)) <
+            0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virStoragePoolLookupByName:
+ * @conn: a connection
+ * @name: the pool's name
+ *
+ * Finds the storage pool, active or not, with this name.
+ *
+ * Returns a new handle (release it with virStoragePoolFree), or NULL in case
+ * of error: the common ones, VIR_ERR_NO_STORAGE_POOL if there is none.
+ */
+virStoragePoolPtr
+virStoragePoolLookupByName(virConnectPtr conn, const char *name)
+{
+    virStoragePoolPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(name, error);
+    if (conn->storageDriver && conn->storageDriver->storagePoolLookupByName) {
+        if (!(ret = conn->storageDriver->storagePoolLookupByName(conn, name)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virStoragePoolLookupByUUID:
+ * @conn: a connection
+ * @uuid: the UUID, VIR_UUID_BUFLEN (16) raw bytes
+ *
+ * Finds the storage pool, active or not, with this UUID.
+ *
+ * Returns a new handle (release it with virStoragePoolFree), or NULL in case
+ * of error: the common ones, VIR_ERR_NO_STORAGE_POOL if there is none.
+ */
+virStoragePoolPtr
+virStoragePoolLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
+{
+    virStoragePoolPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(uuid, error);
+    if (conn->storageDriver && conn->storageDriver->storagePoolLookupByUUID) {
+        if (!(ret = conn->storageDriver->storagePoolLookupByUUID(conn, uuid)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virStoragePoolLookupByUUIDString:
+ * @conn: a connection
+ * @uuidstr: the UUID as 32 hex digits; dashes between digit pairs and surrounding white space are ignored
+ *
+ * As virStoragePoolLookupByUUID, from the printable form.
+ *
+ * Returns a new handle (release it with virStoragePoolFree), or NULL in case
+ * of error: the common ones, VIR_ERR_INVALID_ARG "Invalid UUID" if @uuidstr
+ * does not parse, VIR_ERR_NO_STORAGE_POOL if there is none.
+ */
+virStoragePoolPtr
+virStoragePoolLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
+{
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    virStoragePoolPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(uuidstr, error);
+
+    if (virUUIDParse(uuidstr, uuid) < 0) {
+        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "uuidstr", "%s", "Invalid UUID");
+        goto error;
+    }
+    if (conn->storageDriver && conn->storageDriver->storagePoolLookupByUUID) {
+        if (!(ret = conn->storageDriver->storagePoolLookupByUUID(conn, uuid)))
+            goto error;
+        return ret;
+    }
+    virReportError(VIR_ERR_NO_SUPPORT, "%s", "virStoragePoolLookupByUUID");
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virStoragePoolGetXMLDesc:
+ * @pool: a handle
+ * @flags: bitwise-OR of virStorageXMLFlags (VIR_STORAGE_XML_INACTIVE: the persistent definition)
+ *
+ * The XML of @pool.
+ *
+ * Returns a newly allocated string the caller frees with free(), or NULL in
+ * case of error (the common ones).
+ */
+char *
+virStoragePoolGetXMLDesc(virStoragePoolPtr pool, unsigned int flags)
+{
+    virConnectPtr conn;
+    char *ret;
+
+    virResetLastError();
+    virCheckStoragePoolReturn(pool, NULL);
+    conn = pool->conn;
+
+    if (conn->storageDriver && conn->storageDriver->storagePoolGetXMLDesc) {
+        if (!(ret = conn->storageDriver->storagePoolGetXMLDesc(pool, flags)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virStoragePoolRef:
+ * @pool: a handle
+ *
+ * Takes one more reference to the handle, for a second owner; each is
+ * released with virStoragePoolFree. Thread-safe (atomic).
+ *
+ * Returns 0 in case of success, -1 if @pool is invalid.
+ */
+int
+virStoragePoolRef(virStoragePoolPtr pool)
+{
+    virResetLastError();
+    virCheckStoragePoolReturn(pool, -1);
+    virObjectRefHandle(pool);
+    return 0;
+}
+
+
+/**
+ * virStoragePoolFree:
+ * @pool: a handle
+ *
+ * Releases one reference to the handle; the last one frees it and drops its
+ * reference on its connection. The object itself is not affected. Thread-
+ * safe (atomic).
+ *
+ * Returns 0 in case of success, -1 if @pool is invalid
+ * (VIR_ERR_INVALID_STORAGE_POOL).
+ */
+int
+virStoragePoolFree(virStoragePoolPtr pool)
+{
+    virResetLastError();
+    virCheckStoragePoolReturn(pool, -1);
+    virObjectUnrefStoragePool(pool);
+    return 0;
+}
+
+
+/**
+ * virStoragePoolGetName:
+ * @pool: a handle
+ *
+ * The name of @pool, from the handle (no driver call).
+ *
+ * Returns a string owned by @pool (do not free it; valid while the handle
+ * lives), or NULL if @pool is invalid.
+ */
+const char *
+virStoragePoolGetName(virStoragePoolPtr pool)
+{
+    virResetLastError();
+    virCheckStoragePoolReturn(pool, NULL);
+    return pool->name;
+}
+
+
+/**
+ * virStoragePoolGetUUID:
+ * @pool: a handle
+ * @uuid: buffer of VIR_UUID_BUFLEN (16) bytes for the raw UUID
+ *
+ * The UUID of @pool, from the handle (no driver call).
+ *
+ * Returns 0 in case of success and -1 in case of error:
+ * VIR_ERR_INVALID_STORAGE_POOL, VIR_ERR_INVALID_ARG if @uuid is NULL.
+ */
+int
+virStoragePoolGetUUID(virStoragePoolPtr pool, unsigned char *uuid)
+{
+    virResetLastError();
+    virCheckStoragePoolReturn(pool, -1);
+    virCheckNonNullArgGoto(uuid, error);
+
+    memcpy(uuid, pool->uuid, VIR_UUID_BUFLEN);
+    return 0;
+
+error:
+    virDispatchError(pool->conn);
+    return -1;
+}
+
+
+/**
+ * virStoragePoolGetUUIDString:
+ * @pool: a handle
+ * @buf: buffer of VIR_UUID_STRING_BUFLEN (37) bytes
+ *
+ * The UUID of @pool in its printable form (lowercase hex, dashes, NUL), from
+ * the handle (no driver call).
+ *
+ * Returns 0 in case of success and -1 in case of error:
+ * VIR_ERR_INVALID_STORAGE_POOL, VIR_ERR_INVALID_ARG if @buf is NULL.
+ */
+int
+virStoragePoolGetUUIDString(virStoragePoolPtr pool, char *buf)
+{
+    virResetLastError();
+    virCheckStoragePoolReturn(pool, -1);
+    virCheckNonNullArgGoto(buf, error);
+
+    virUUIDFormat(pool->uuid, buf);
+    return 0;
+
+error:
+    virDispatchError(pool->conn);
+    return -1;
+}
+
+
+/**
+ * virStoragePoolGetConnect:
+ * @pool: a handle
+ *
+ * The connection @pool belongs to. No reference is taken: it stays valid
+ * while @pool lives (the handle holds one); virConnectRef it to keep it
+ * longer.
+ *
+ * Returns the connection, or NULL if @pool is invalid.
+ */
+virConnectPtr
+virStoragePoolGetConnect(virStoragePoolPtr pool)
+{
+    virResetLastError();
+    virCheckStoragePoolReturn(pool, NULL);
+    return pool->conn;
+}
+
+
+/**
+ * virStorageVolRef:
+ * @vol: a handle
+ *
+ * Takes one more reference to the handle, for a second owner; each is
+ * released with virStorageVolFree. Thread-safe (atomic).
+ *
+ * Returns 0 in case of success, -1 if @vol is invalid.
+ */
+int
+virStorageVolRef(virStorageVolPtr vol)
+{
+    virResetLastError();
+    virCheckStorageVolReturn(vol, -1);
+    virObjectRefHandle(vol);
+    return 0;
+}
+
+
+/**
+ * virStorageVolFree:
+ * @vol: a handle
+ *
+ * Releases one reference to the handle; the last one frees it and drops its
+ * reference on its connection. The object itself is not affected. Thread-
+ * safe (atomic).
+ *
+ * Returns 0 in case of success, -1 if @vol is invalid
+ * (VIR_ERR_INVALID_STORAGE_VOL).
+ */
+int
+virStorageVolFree(virStorageVolPtr vol)
+{
+    virResetLastError();
+    virCheckStorageVolReturn(vol, -1);
+    virObjectUnrefStorageVol(vol);
+    return 0;
+}
+
+
+/**
+ * virStorageVolGetName:
+ * @vol: a handle
+ *
+ * The name of @vol, from the handle (no driver call).
+ *
+ * Returns a string owned by @vol (do not free it; valid while the handle
+ * lives), or NULL if @vol is invalid.
+ */
+const char *
+virStorageVolGetName(virStorageVolPtr vol)
+{
+    virResetLastError();
+    virCheckStorageVolReturn(vol, NULL);
+    return vol->name;
+}
+
+
+/**
+ * virStorageVolGetKey:
+ * @vol: a handle
+ *
+ * The key (unique on the host) of @vol, from the handle (no driver call).
+ *
+ * Returns a string owned by @vol (do not free it; valid while the handle
+ * lives), or NULL if @vol is invalid.
+ */
+const char *
+virStorageVolGetKey(virStorageVolPtr vol)
+{
+    virResetLastError();
+    virCheckStorageVolReturn(vol, NULL);
+    return vol->key;
+}
+
+
+/**
+ * virStorageVolGetConnect:
+ * @vol: a handle
+ *
+ * The connection @vol belongs to. No reference is taken: it stays valid
+ * while @vol lives (the handle holds one); virConnectRef it to keep it
+ * longer.
+ *
+ * Returns the connection, or NULL if @vol is invalid.
+ */
+virConnectPtr
+virStorageVolGetConnect(virStorageVolPtr vol)
+{
+    virResetLastError();
+    virCheckStorageVolReturn(vol, NULL);
+    return vol->conn;
+}
+
+
+/**
+ * virConnectStoragePoolEventRegisterAny:
+ * @conn: a connection
+ * @pool: only events of this object, or NULL for all
+ * @eventID: the event to watch (VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE, _REFRESH)
+ * @cb: the callback, cast with VIR_STORAGE_POOL_EVENT_CALLBACK from the type the event ID names
+ * @opaque: passed to @cb
+ * @freecb: called with @opaque when the registration ends, or NULL
+ *
+ * Registers @cb for @eventID events. Callbacks run from the application's
+ * event loop (virEventRegisterImpl or virEventRegisterDefaultImpl must have
+ * been called), never from inside the API call that caused the event; the
+ * registration holds a reference on @conn until deregistered.
+ *
+ * Returns a callback ID for virConnectStoragePoolEventDeregisterAny (zero or
+ * greater), or -1 in case of error: the common ones, VIR_ERR_INVALID_ARG for
+ * a NULL @cb, an @eventID out of range or a handle of another connection,
+ * VIR_ERR_INTERNAL_ERROR without an event loop.
+ */
+int
+virConnectStoragePoolEventRegisterAny(virConnectPtr conn, virStoragePoolPtr pool,
+                                      int eventID,
+                                      virConnectStoragePoolEventGenericCallback cb,
+                                      void *opaque, virFreeCallback freecb)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    if (pool) {
+        virCheckStoragePoolReturn(pool, -1);
+        if (pool->conn != conn) {
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "pool",
+                                   "storage pool '%s' in %s must match connection",
+                                   pool->name, __func__);
+            goto error;
+        }
+    }
+    virCheckNonNullArgGoto(cb, error);
+    if (eventID < 0 || eventID >= VIR_STORAGE_POOL_EVENT_ID_REFRESH + 1) {
+        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "eventID",
+                               "eventID in %s must be less than %d", __func__,
+                               VIR_STORAGE_POOL_EVENT_ID_REFRESH + 1);
+        goto error;
+    }
+    if (conn->storageDriver && conn->storageDriver->connectStoragePoolEventRegisterAny) {
+        if ((ret = conn->storageDriver->connectStoragePoolEventRegisterAny(
+                 conn, pool, eventID, cb, opaque, freecb)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virConnectStoragePoolEventDeregisterAny:
+ * @conn: a connection
+ * @callbackID: an ID returned by virConnectStoragePoolEventRegisterAny on @conn
+ *
+ * Ends a registration: @cb is not called again once this returns (unless
+ * already running), and its freecb runs.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_INVALID_ARG for a negative or unknown @callbackID.
+ */
+int
+virConnectStoragePoolEventDeregisterAny(virConnectPtr conn, int callbackID)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNegativeArgGoto(callbackID, error);
+    if (conn->storageDriver &&
+        conn->storageDriver->connectStoragePoolEventDeregisterAny) {
+        if ((ret = conn->storageDriver->connectStoragePoolEventDeregisterAny(
+                 conn, callbackID)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
