@@ -622,6 +622,35 @@ qemuCapsProbeQMP(qemuCaps *caps, qemuMonitor *mon, int timeout_ms)
     return 0;
 }
 
+/* A probe QEMU that did not answer in time: add what the kernel says of
+ * the process (its state and where it sleeps) to the timeout error, so a
+ * report tells a stopped or blocked QEMU from a slow one (str2 is the
+ * detail without the code's prefix, as virReportError sets it). Other
+ * errors are left as they are. */
+static void
+qemuCapsTimeoutDetail(const char *binary, pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%lld/stat", (long long)pid);
+    g_autofree char *wpath = g_strdup_printf("/proc/%lld/wchan", (long long)pid);
+    g_autofree char *stat = NULL;
+    g_autofree char *wchan = NULL;
+    g_autofree char *msg = NULL;
+    const char *close_paren;
+    virErrorPtr err = virGetLastError();
+
+    if (!err || err->code != VIR_ERR_OPERATION_TIMEOUT)
+        return;
+    if (!g_file_get_contents(path, &stat, NULL, NULL) ||
+        !(close_paren = strrchr(stat, ')')) || close_paren[1] != ' ' || !close_paren[2])
+        return;
+    if (!g_file_get_contents(wpath, &wchan, NULL, NULL))
+        wchan = g_strdup("?");
+    msg = g_strdup_printf("%s (probing '%s': pid %lld in state %c, waiting in %s)",
+                          err->str2 ? err->str2 : err->message, binary, (long long)pid,
+                          close_paren[2], *wchan ? wchan : "-");
+    virReportError(VIR_ERR_OPERATION_TIMEOUT, "%s", msg);
+}
+
 static qemuCaps *
 qemuCapsProbe(const char *binary, const qemuCapsIdentity *id,
               const virSecurityIdentity *runAs)
@@ -649,12 +678,15 @@ qemuCapsProbe(const char *binary, const qemuCapsIdentity *id,
     if ((fd = qemuCapsSpawnQMP(binary, extra, runAs, &pid, &pidfd)) < 0)
         return NULL;
     if (!(mon = qemuMonitorOpen(fd, NULL, NULL, QEMU_CAPS_PROBE_TIMEOUT_MS))) {
+        qemuCapsTimeoutDetail(binary, pid);
         qemuCapsReap(pid, pidfd, 0);
         return NULL;
     }
     rc = qemuCapsProbeQMP(caps, mon, QEMU_CAPS_PROBE_TIMEOUT_MS);
     if (rc == 0)
         qemuMonitorQuit(mon);
+    else
+        qemuCapsTimeoutDetail(binary, pid);
     qemuMonitorClose(mon);
     qemuCapsReap(pid, pidfd, rc == 0 ? deadline : 0);
     if (rc < 0)
