@@ -690,6 +690,25 @@ int virStreamFinish(virStreamPtr st);
 int virStreamAbort(virStreamPtr st);
 int virStreamFree(virStreamPtr st);
 
+/* Sparse streams (holes): libvirt 3.4's additions. */
+typedef enum {
+    VIR_STREAM_RECV_STOP_AT_HOLE = (1 << 0),
+} virStreamRecvFlagsValues;
+
+typedef int (*virStreamSourceHoleFunc)(virStreamPtr st, int *inData, long long *length,
+                                       void *opaque);
+typedef int (*virStreamSourceSkipFunc)(virStreamPtr st, long long length, void *opaque);
+typedef int (*virStreamSinkHoleFunc)(virStreamPtr st, long long length, void *opaque);
+
+int virStreamRecvFlags(virStreamPtr st, char *data, size_t nbytes, unsigned int flags);
+int virStreamSendHole(virStreamPtr st, long long length, unsigned int flags);
+int virStreamRecvHole(virStreamPtr st, long long *length, unsigned int flags);
+int virStreamSparseSendAll(virStreamPtr st, virStreamSourceFunc handler,
+                           virStreamSourceHoleFunc holeHandler,
+                           virStreamSourceSkipFunc skipHandler, void *opaque);
+int virStreamSparseRecvAll(virStreamPtr st, virStreamSinkFunc handler,
+                           virStreamSinkHoleFunc holeHandler, void *opaque);
+
 /* ---- Consoles -------------------------------------------------------- */
 
 typedef enum {

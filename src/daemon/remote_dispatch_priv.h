@@ -116,6 +116,16 @@ VKD_HANDLER(vkdDispatchDomainOpenConsole); /* 201 */
  * added to the client's list. The caller holds one reference: give it to
  * vkdStreamRelease. vkdStreamStart (after the reply) starts the data. */
 vkdStream *vkdStreamNew(vkdCall *call, virStreamPtr st);
+/* The same; @allowSkip: a sparse transfer (holes both ways; the
+ * procedure's SPARSE_STREAM flag). The source's stream driver gives
+ * holes through its InData entry (virFDStreamOpenFile with sparse). */
+vkdStream *vkdStreamNewFull(vkdCall *call, virStreamPtr st, bool allowSkip);
+/* What a handler that opened @st (owned from now on) calls last before
+ * returning 0: the stream is created and its data starts once the reply
+ * is queued. E.g. a volume upload:
+ *     virStreamNew(call->conn, VIR_STREAM_NONBLOCK), virStorageVolUpload(...),
+ *     vkdStreamAttach(call, st, flags & VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM). */
+void vkdStreamAttach(vkdCall *call, virStreamPtr st, bool allowSkip);
 void vkdStreamStart(vkdStream *s);
 void vkdStreamRelease(vkdStream *s);
 /* Abort every stream of @dc (the client's close job). */

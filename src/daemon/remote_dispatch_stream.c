@@ -26,6 +26,18 @@
  * cannot take them; a client that sends more than that is not reading
  * the protocol's rules (the console's writes are keystrokes) and its
  * stream is ended with an error.
+ *
+ * Sparse streams (opened with allowSkip: the procedure's SPARSE_STREAM
+ * flag, e.g. volume upload/download): before reading, the source is asked
+ * where it is (the stream driver's InData); a hole goes out as one
+ * STREAM_HOLE frame (status CONTINUE, {length, flags 0}) and the source
+ * skips it (virStreamSendHole on the reading stream, as libvirtd does),
+ * data is read up to the section's end. The client's STREAM_HOLE frames
+ * queue in order with its data and become virStreamSendHole on the
+ * target. A hole frame on a stream that was not opened sparse, or one
+ * that is malformed (not exactly 12 bytes, negative length, flags not 0),
+ * breaks the protocol: the client's connection is closed, as libvirtd
+ * closes it. Hole frames count against both limits by their frame size.
  */
 #define G_LOG_DOMAIN "virtkitd.stream"
 #include <string.h>
@@ -54,13 +66,16 @@ struct _vkdStream {
     vkdStreamTx *tx;
 
     GMutex lock;
-    virStreamPtr st; /* owned */
-    GSource *wake;   /* on the default context; NULL once closed */
-    bool registered; /* event callback added */
-    bool closed;     /* finished, aborted or failed */
-    bool recvEOF;    /* end of the source sent to the client */
-    bool paused;     /* at VKD_STREAM_TX_MAX: source not read */
-    GQueue rx;       /* virNetMessage * from the client */
+    virStreamPtr st;   /* owned */
+    GSource *wake;     /* on the default context; NULL once closed */
+    bool registered;   /* event callback added */
+    bool closed;       /* finished, aborted or failed */
+    bool recvEOF;      /* end of the source sent to the client */
+    bool paused;       /* at VKD_STREAM_TX_MAX: source not read */
+    bool transmit;     /* the source is read and sent (not an upload) */
+    bool allowSkip;    /* sparse: holes both ways */
+    long long dataLen; /* sparse: data left in the source's section */
+    GQueue rx;         /* virNetMessage * from the client */
     size_t rxBytes;
     size_t rxOffset; /* of the head frame's payload */
     char *buf;       /* VKD_STREAM_CHUNK bytes, for reads */
@@ -116,6 +131,16 @@ static void vkdStreamUpdateEvents(vkdStream *s);
 /* Send a STREAM frame (lock held); its bytes count against the stream's
  * output limit until written. */
 static void
+vkdStreamQueueFrame(vkdStream *s, virNetMessage *msg)
+{
+    g_atomic_int_add(&s->tx->queued, (gint)msg->len);
+    g_atomic_int_inc(&s->tx->refs);
+    msg->doneCb = vkdStreamFrameDone;
+    msg->doneOpaque = s->tx;
+    virNetServerClientSendMessage(s->client, msg);
+}
+
+static void
 vkdStreamSendFrame(vkdStream *s, int status, const void *data, size_t len)
 {
     virNetMessageHeader hdr = s->hdr;
@@ -124,11 +149,7 @@ vkdStreamSendFrame(vkdStream *s, int status, const void *data, size_t len)
     hdr.type = VIR_NET_STREAM;
     hdr.status = status;
     msg = virNetMessageNewRaw(&hdr, data, len);
-    g_atomic_int_add(&s->tx->queued, (gint)msg->len);
-    g_atomic_int_inc(&s->tx->refs);
-    msg->doneCb = vkdStreamFrameDone;
-    msg->doneOpaque = s->tx;
-    virNetServerClientSendMessage(s->client, msg);
+    vkdStreamQueueFrame(s, msg);
 }
 
 /* The end of the stream with an error (lock held): STREAM/ERROR carrying
@@ -229,6 +250,22 @@ vkdStreamWriteRx(vkdStream *s)
         size_t len = virNetMessagePayloadLen(msg);
         int n;
 
+        if (msg->header.type == VIR_NET_STREAM_HOLE) {
+            virNetStreamHole hole;
+
+            /* checked when it arrived */
+            g_assert(virNetMessageDecodeHole(msg, &hole, NULL));
+            g_queue_pop_head(&s->rx);
+            s->rxBytes -= msg->len;
+            virNetMessageFree(msg);
+            if (virStreamSendHole(s->st, hole.length, 0) < 0) {
+                vkdStreamSendError(s, "stream hole failed");
+                vkdStreamCloseLocked(s, false);
+                virResetLastError();
+                return;
+            }
+            continue;
+        }
         if (msg->header.status != VIR_NET_CONTINUE) {
             int status = msg->header.status;
 
@@ -257,15 +294,59 @@ vkdStreamWriteRx(vkdStream *s)
     }
 }
 
+/* Sparse source (lock held): where is it? 1 when data can be read
+ * (s->dataLen set; a section of 0 is the end, read as such); 0 when a hole
+ * was sent and skipped; -1 when the stream failed (closed). */
+static int
+vkdStreamNextSection(vkdStream *s)
+{
+    int inData = 0;
+    long long len = 0;
+
+    if (s->dataLen > 0)
+        return 1;
+    if (!s->st->driver || !s->st->driver->streamInData) {
+        virReportError(VIR_ERR_NO_SUPPORT, "%s", "stream source has no holes");
+    } else if (s->st->driver->streamInData(s->st, &inData, &len) == 0) {
+        if (inData || len == 0) {
+            s->dataLen = inData ? len : 0;
+            if (!inData)
+                s->dataLen = 1; /* the end: the read returns 0 */
+            return 1;
+        }
+        vkdStreamQueueFrame(s, virNetMessageNewHole(&s->hdr, len));
+        if (virStreamSendHole(s->st, len, 0) == 0)
+            return 0;
+    }
+    vkdStreamSendError(s, "stream had I/O failure");
+    vkdStreamCloseLocked(s, false);
+    virResetLastError();
+    return -1;
+}
+
 /* Read the source while the client's unsent output allows (lock held). */
 static void
 vkdStreamReadSource(vkdStream *s)
 {
     char *buf = s->buf;
 
-    while (!s->closed && !s->recvEOF &&
+    while (!s->closed && !s->recvEOF && s->transmit &&
            g_atomic_int_get(&s->tx->queued) < VKD_STREAM_TX_MAX) {
-        int n = virStreamRecv(s->st, buf, VKD_STREAM_CHUNK);
+        size_t want = VKD_STREAM_CHUNK;
+        int n;
+
+        if (s->allowSkip) {
+            int r = vkdStreamNextSection(s);
+
+            if (r < 0)
+                return;
+            if (r == 0)
+                continue; /* a hole went out */
+            want = MIN((long long)want, s->dataLen);
+        }
+        n = virStreamRecv(s->st, buf, want);
+        if (n > 0 && s->allowSkip)
+            s->dataLen -= n;
 
         if (n == -2)
             return;
@@ -305,7 +386,8 @@ vkdStreamUpdateEvents(vkdStream *s)
         return;
     if (!g_queue_is_empty(&s->rx))
         events |= VIR_STREAM_EVENT_WRITABLE;
-    if (!s->recvEOF && g_atomic_int_get(&s->tx->queued) < VKD_STREAM_TX_MAX)
+    if (s->transmit && !s->recvEOF &&
+        g_atomic_int_get(&s->tx->queued) < VKD_STREAM_TX_MAX)
         events |= VIR_STREAM_EVENT_READABLE;
     if (s->recvEOF && !(events & VIR_STREAM_EVENT_WRITABLE)) {
         /* nothing more to watch: a pty at its end would report HANGUP on
@@ -330,12 +412,13 @@ vkdStreamEvent(virStreamPtr st G_GNUC_UNUSED, int events, void *opaque)
         goto out;
     if (events & VIR_STREAM_EVENT_WRITABLE)
         vkdStreamWriteRx(s);
-    if (!s->closed && !s->recvEOF && (events & VIR_STREAM_EVENT_READABLE)) {
+    if (!s->closed && !s->recvEOF && s->transmit &&
+        (events & VIR_STREAM_EVENT_READABLE)) {
         vkdStreamReadSource(s);
         if (s->recvEOF)
             events &= ~(VIR_STREAM_EVENT_HANGUP | VIR_STREAM_EVENT_ERROR);
     }
-    if (!s->closed && !s->recvEOF && (events & VIR_STREAM_EVENT_HANGUP) &&
+    if (!s->closed && !s->recvEOF && s->transmit && (events & VIR_STREAM_EVENT_HANGUP) &&
         !(events & VIR_STREAM_EVENT_ERROR)) {
         /* the source hung up with nothing left to read: end of stream */
         s->recvEOF = true;
@@ -387,7 +470,36 @@ static GSourceFuncs vkdStreamWakeFuncs = {
 vkdStream *
 vkdStreamNew(vkdCall *call, virStreamPtr st)
 {
+    return vkdStreamNewFull(call, st, false);
+}
+
+static void
+vkdStreamAfterReply(vkdCall *call)
+{
+    vkdStreamStart(call->afterData);
+}
+
+void
+vkdStreamAttach(vkdCall *call, virStreamPtr st, bool allowSkip)
+{
+    call->after = vkdStreamAfterReply;
+    call->afterData = vkdStreamNewFull(call, st, allowSkip);
+    call->afterFree = (GDestroyNotify)vkdStreamRelease;
+}
+
+vkdStream *
+vkdStreamNewFull(vkdCall *call, virStreamPtr st, bool allowSkip)
+{
     vkdStream *s = g_new0(vkdStream, 1);
+    const remoteProgram *prog = remoteProgramLookup(call->hdr->prog, call->hdr->vers);
+    const remoteProcedure *p =
+        prog ? remoteProgramProcedure(prog, call->hdr->proc) : NULL;
+
+    /* the description says which way the data goes: an upload
+     * (stream=write only) never reads its target */
+    s->transmit = !p || (p->flags & REMOTE_PROC_STREAM_READ) ||
+                  !(p->flags & REMOTE_PROC_STREAM_WRITE);
+    s->allowSkip = allowSkip;
 
     s->refs = 2; /* the client's list, the caller */
     s->client = virNetServerClientRef(call->client);
@@ -418,13 +530,17 @@ vkdStreamStart(vkdStream *s)
 {
     g_mutex_lock(&s->lock);
     if (!s->closed && !s->registered) {
-        if (virStreamEventAddCallback(s->st, VIR_STREAM_EVENT_READABLE, vkdStreamEvent,
-                                      vkdStreamRef(s), vkdStreamUnref) < 0) {
+        if (virStreamEventAddCallback(s->st, s->transmit ? VIR_STREAM_EVENT_READABLE : 0,
+                                      vkdStreamEvent, vkdStreamRef(s),
+                                      vkdStreamUnref) < 0) {
             vkdStreamUnref(s);
             vkdStreamSendError(s, "cannot watch the stream");
             vkdStreamCloseLocked(s, false);
         } else {
             s->registered = true;
+            /* frames that came before (written then if the target took
+             * them) may wait for WRITABLE */
+            vkdStreamUpdateEvents(s);
         }
         virResetLastError();
     }
@@ -444,6 +560,8 @@ vkdDispatchStreamFrame(virNetServerClient *client, virNetMessage *msg)
     vkdDispatchClient *dc = virNetServerClientGetPrivateData(client);
     vkdStream *s = NULL;
     bool forget = false;
+    virNetStreamHole hole;
+    const char *why = NULL;
 
     if (!dc) {
         virNetMessageFree(msg);
@@ -472,13 +590,32 @@ vkdDispatchStreamFrame(virNetServerClient *client, virNetMessage *msg)
     g_mutex_lock(&s->lock);
     if (s->closed) {
         virNetMessageFree(msg);
-    } else if (msg->header.type == VIR_NET_STREAM_HOLE) {
-        /* No sparse stream is ever opened here: a broken or hostile peer. */
-        g_message("client %" G_GUINT64_FORMAT " sent a stream hole to a console: closing",
-                  virNetServerClientGetId(client));
+    } else if (msg->header.type == VIR_NET_STREAM_HOLE &&
+               (!s->allowSkip || !virNetMessageDecodeHole(msg, &hole, &why))) {
+        /* A hole the stream was not opened for, or a malformed one: the
+         * client breaks the protocol (libvirtd closes it too). */
+        g_message("client %" G_GUINT64_FORMAT " sent a bad stream hole (%s): closing",
+                  virNetServerClientGetId(client),
+                  s->allowSkip ? why : "stream not opened sparse");
         virNetMessageFree(msg);
         vkdStreamCloseLocked(s, false);
         virNetServerClientClose(client, false);
+    } else if (msg->header.type == VIR_NET_STREAM_HOLE &&
+               s->rxBytes + msg->len > VKD_STREAM_RX_MAX) {
+        g_message("client %" G_GUINT64_FORMAT " overran its stream input with holes",
+                  virNetServerClientGetId(client));
+        virNetMessageFree(msg);
+        virReportError(
+            VIR_ERR_RPC, "%s",
+            "stream input queue full: the source does not take data that fast");
+        vkdStreamSendError(s, "stream input queue full");
+        vkdStreamCloseLocked(s, false);
+        virResetLastError();
+    } else if (msg->header.type == VIR_NET_STREAM_HOLE) {
+        s->rxBytes += msg->len;
+        g_queue_push_tail(&s->rx, msg);
+        vkdStreamWriteRx(s);
+        vkdStreamUpdateEvents(s);
     } else if (msg->header.status == VIR_NET_CONTINUE &&
                s->rxBytes + virNetMessagePayloadLen(msg) > VKD_STREAM_RX_MAX) {
         g_message("client %" G_GUINT64_FORMAT
@@ -528,18 +665,11 @@ vkdDispatchStreamsCloseAll(vkdDispatchClient *dc)
 
 /* ---- DOMAIN_OPEN_CONSOLE (201) ------------------------------------------ */
 
-static void
-vkdStreamAfterReply(vkdCall *call)
-{
-    vkdStreamStart(call->afterData);
-}
-
 VKD_HANDLER(vkdDispatchDomainOpenConsole)
 {
     remote_domain_open_console_args *a = args;
     g_autoptr(virDomain) dom = NULL;
     virStreamPtr st;
-    vkdStream *s;
 
     (void)ret;
     if (!(dom = vkdDomainFromWire(call->conn, &a->dom)))
@@ -554,9 +684,6 @@ VKD_HANDLER(vkdDispatchDomainOpenConsole)
         virErrorRestore(&saved);
         return -1;
     }
-    s = vkdStreamNew(call, st);
-    call->after = vkdStreamAfterReply;
-    call->afterData = s;
-    call->afterFree = (GDestroyNotify)vkdStreamRelease;
+    vkdStreamAttach(call, st, false);
     return 0;
 }

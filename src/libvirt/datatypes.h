@@ -185,6 +185,16 @@ struct _virStreamDriver {
     int (*streamEventRemoveCallback)(virStreamPtr st);
     int (*streamFinish)(virStreamPtr st);
     int (*streamAbort)(virStreamPtr st);
+    /* Sparse streams (NULL: the stream has no holes, NO_SUPPORT). RecvFlags
+     * returns -3 at a hole with VIR_STREAM_RECV_STOP_AT_HOLE; RecvHole takes
+     * the hole that stopped it (0 and *length = 0 when there is none);
+     * InData (virStreamInData) tells whether the source's position is in
+     * data or a hole and how long that section is (hole of 0 = the end). */
+    int (*streamRecvFlags)(virStreamPtr st, char *data, size_t nbytes,
+                           unsigned int flags);
+    int (*streamSendHole)(virStreamPtr st, long long length, unsigned int flags);
+    int (*streamRecvHole)(virStreamPtr st, long long *length, unsigned int flags);
+    int (*streamInData)(virStreamPtr st, int *inData, long long *length);
 };
 
 struct _virStream {

@@ -7,6 +7,8 @@
  */
 #define G_LOG_DOMAIN "virtkit.api"
 
+#include <errno.h>
+
 #include "libvirt_internal.h"
 
 /* libvirt's libvirt-stream.c reports in VIR_FROM_STREAMS. */
@@ -135,17 +137,140 @@ error:
 }
 
 /**
+ * virStreamRecvFlags:
+ * @st: an open stream
+ * @data: where to store the bytes
+ * @nbytes: room in @data
+ * @flags: 0 or VIR_STREAM_RECV_STOP_AT_HOLE
+ *
+ * As virStreamRecv; with VIR_STREAM_RECV_STOP_AT_HOLE, a sparse stream
+ * stops at a hole instead of returning its bytes as zeroes: -3, then
+ * virStreamRecvHole gives the hole's length.
+ *
+ * Returns the number of bytes read, 0 at the end of the stream, -2 if a
+ * non-blocking stream has none now, -3 at a hole (with the flag), or -1
+ * on error.
+ */
+int
+virStreamRecvFlags(virStreamPtr st, char *data, size_t nbytes, unsigned int flags)
+{
+    int ret;
+
+    virResetLastError();
+    virCheckStreamReturn(st, -1);
+    virCheckNonNullArgGoto(data, error);
+    if (st->driver && st->driver->streamRecvFlags) {
+        ret = st->driver->streamRecvFlags(st, data, nbytes, flags);
+        if (ret == -2 || ret == -3)
+            return ret;
+        if (ret < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(st->conn);
+    return -1;
+}
+
+/**
+ * virStreamSendHole:
+ * @st: an open stream of a sparse transfer
+ * @length: bytes of empty space to create at the target
+ * @flags: 0
+ *
+ * Tells the stream's target to create @length bytes of empty space (a
+ * hole) instead of receiving them as zeroes. Only streams opened for a
+ * sparse transfer take holes (VIR_ERR_OPERATION_INVALID "Skipping is not
+ * supported with this stream" otherwise); a negative @length is refused.
+ *
+ * Returns 0, or -1 on error.
+ */
+int
+virStreamSendHole(virStreamPtr st, long long length, unsigned int flags)
+{
+    virResetLastError();
+    virCheckStreamReturn(st, -1);
+    if (st->driver && st->driver->streamSendHole) {
+        if (st->driver->streamSendHole(st, length, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(st->conn);
+    return -1;
+}
+
+/**
+ * virStreamRecvHole:
+ * @st: an open stream of a sparse transfer
+ * @length: where to store the hole's length
+ * @flags: 0
+ *
+ * After virStreamRecvFlags returned -3: the length of the hole it stopped
+ * at (the hole is then consumed). *@length is 0 when the stream is not at
+ * a hole.
+ *
+ * Returns 0, or -1 on error (VIR_ERR_OPERATION_INVALID "Holes are not
+ * supported with this stream" for a stream not opened as sparse).
+ */
+int
+virStreamRecvHole(virStreamPtr st, long long *length, unsigned int flags)
+{
+    virResetLastError();
+    virCheckStreamReturn(st, -1);
+    virCheckNonNullArgGoto(length, error);
+    if (st->driver && st->driver->streamRecvHole) {
+        if (st->driver->streamRecvHole(st, length, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(st->conn);
+    return -1;
+}
+
+/* A handler of the *All functions failed: libvirt reports it as a system
+ * error with the handler's errno (EIO when it left none). */
+static void
+virStreamReportHandlerFailure(const char *what)
+{
+    int err = errno ? errno : EIO;
+
+    virReportSystemError(err, "%s", what);
+}
+
+/* The *All functions end a failed transfer with an abort that keeps the
+ * failure's error, then dispatch it. */
+static int
+virStreamAllFailed(virStreamPtr st)
+{
+    virErrorPtr saved = NULL;
+
+    virErrorPreserveLast(&saved);
+    virStreamAbort(st);
+    virErrorRestore(&saved);
+    virDispatchError(st->conn);
+    return -1;
+}
+
+/**
  * virStreamSendAll:
  * @st: an open blocking stream
  * @handler: called for each chunk to send; fills its buffer and returns the
- *           byte count, 0 when there is no more, or -1 to stop
+ *           byte count, 0 when there is no more, or -1 to stop (errno says
+ *           why)
  * @opaque: passed to @handler
  *
- * Sends everything @handler produces, then finishes the stream. On any
- * failure the stream is aborted. Refused on a non-blocking stream
- * (VIR_ERR_OPERATION_INVALID).
+ * Sends everything @handler produces. The caller then calls
+ * virStreamFinish to learn whether the other end took it all. On any
+ * failure the stream is aborted (a failing @handler is reported as a
+ * system error "send handler failed" with its errno). Refused on a
+ * non-blocking stream (VIR_ERR_OPERATION_INVALID).
  *
- * Returns 0 once all was sent and the stream finished, or -1 on error.
+ * Returns 0 once all was sent, or -1 on error (the stream aborted).
  */
 int
 virStreamSendAll(virStreamPtr st, virStreamSourceFunc handler, void *opaque)
@@ -162,13 +287,12 @@ virStreamSendAll(virStreamPtr st, virStreamSourceFunc handler, void *opaque)
     }
     buf = g_malloc(VIR_STREAM_ALL_CHUNK);
     while (true) {
-        int got = handler(st, buf, VIR_STREAM_ALL_CHUNK, opaque);
-        int off = 0;
+        int got, off = 0;
 
-        if (got < 0) {
-            if (virGetLastErrorCode() == VIR_ERR_OK)
-                virReportError(VIR_ERR_OPERATION_FAILED, "%s", "send handler failed");
-            goto abort;
+        errno = 0;
+        if ((got = handler(st, buf, VIR_STREAM_ALL_CHUNK, opaque)) < 0) {
+            virStreamReportHandlerFailure("send handler failed");
+            return virStreamAllFailed(st);
         }
         if (got == 0)
             break;
@@ -176,21 +300,99 @@ virStreamSendAll(virStreamPtr st, virStreamSourceFunc handler, void *opaque)
             int n = virStreamSend(st, buf + off, got - off);
 
             if (n < 0)
-                goto abort;
+                return virStreamAllFailed(st);
             off += n;
         }
     }
-    if (virStreamFinish(st) < 0)
-        goto error;
     return 0;
 
-abort : {
-    virErrorPtr saved = NULL;
-
-    virErrorPreserveLast(&saved);
-    virStreamAbort(st);
-    virErrorRestore(&saved);
+error:
+    virDispatchError(st->conn);
+    return -1;
 }
+
+/**
+ * virStreamSparseSendAll:
+ * @st: an open blocking stream of a sparse transfer
+ * @handler: reads data, as for virStreamSendAll (never more than asked)
+ * @holeHandler: tells whether the source's position is in data or in a
+ *               hole (*inData) and how long that section is (*length; a
+ *               hole of 0 is the end of the source)
+ * @skipHandler: moves the source's position past a hole of @length bytes
+ * @opaque: passed to the three handlers
+ *
+ * Sends the source as data and holes: for a hole, virStreamSendHole and
+ * then @skipHandler. The caller then calls virStreamFinish. On any failure
+ * the stream is aborted (a failing handler is a system error: "send
+ * handler failed", "send holeHandler failed", "send skipHandler failed").
+ * Refused on a non-blocking stream (VIR_ERR_OPERATION_INVALID).
+ *
+ * Returns 0 once all was sent, or -1 on error (the stream aborted).
+ */
+int
+virStreamSparseSendAll(virStreamPtr st, virStreamSourceFunc handler,
+                       virStreamSourceHoleFunc holeHandler,
+                       virStreamSourceSkipFunc skipHandler, void *opaque)
+{
+    g_autofree char *buf = NULL;
+    long long dataLen = 0;
+
+    virResetLastError();
+    virCheckStreamReturn(st, -1);
+    virCheckNonNullArgGoto(handler, error);
+    virCheckNonNullArgGoto(holeHandler, error);
+    virCheckNonNullArgGoto(skipHandler, error);
+    if (st->flags & VIR_STREAM_NONBLOCK) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "data sources cannot be used for non-blocking streams");
+        goto error;
+    }
+    buf = g_malloc(VIR_STREAM_ALL_CHUNK);
+    while (true) {
+        size_t want = VIR_STREAM_ALL_CHUNK;
+        int got, off = 0;
+
+        if (dataLen <= 0) {
+            int inData = 0;
+            long long sectionLen = 0;
+
+            errno = 0;
+            if (holeHandler(st, &inData, &sectionLen, opaque) < 0) {
+                virStreamReportHandlerFailure("send holeHandler failed");
+                return virStreamAllFailed(st);
+            }
+            if (!inData && sectionLen > 0) {
+                if (virStreamSendHole(st, sectionLen, 0) < 0)
+                    return virStreamAllFailed(st);
+                errno = 0;
+                if (skipHandler(st, sectionLen, opaque) < 0) {
+                    virStreamReportHandlerFailure("send skipHandler failed");
+                    return virStreamAllFailed(st);
+                }
+                continue;
+            }
+            dataLen = sectionLen;
+        }
+        if (dataLen > 0 && want > (unsigned long long)dataLen)
+            want = dataLen;
+        errno = 0;
+        if ((got = handler(st, buf, want, opaque)) < 0) {
+            virStreamReportHandlerFailure("send handler failed");
+            return virStreamAllFailed(st);
+        }
+        if (got == 0)
+            break;
+        while (off < got) {
+            int n = virStreamSend(st, buf + off, got - off);
+
+            if (n < 0)
+                return virStreamAllFailed(st);
+            off += n;
+            dataLen -= n;
+        }
+    }
+    return 0;
+
 error:
     virDispatchError(st->conn);
     return -1;
@@ -200,15 +402,16 @@ error:
  * virStreamRecvAll:
  * @st: an open blocking stream
  * @handler: called with each chunk received; returns the bytes it used
- *           (all of them) or -1 to stop
+ *           or -1 to stop (errno says why)
  * @opaque: passed to @handler
  *
- * Receives until the end of the stream, handing every chunk to @handler,
- * then finishes the stream. On any failure the stream is aborted.
+ * Receives until the end of the stream, handing every chunk to @handler.
+ * The caller then calls virStreamFinish. On any failure the stream is
+ * aborted (a failing @handler is a system error "recv handler failed").
  * Refused on a non-blocking stream (VIR_ERR_OPERATION_INVALID).
  *
- * Returns 0 once the end was reached and the stream finished, or -1 on
- * error.
+ * Returns 0 once the end was reached, or -1 on error (the stream
+ * aborted).
  */
 int
 virStreamRecvAll(virStreamPtr st, virStreamSinkFunc handler, void *opaque)
@@ -229,32 +432,94 @@ virStreamRecvAll(virStreamPtr st, virStreamSinkFunc handler, void *opaque)
         int off = 0;
 
         if (got < 0)
-            goto abort;
+            return virStreamAllFailed(st);
         if (got == 0)
             break;
         while (off < got) {
-            int n = handler(st, buf + off, got - off, opaque);
+            int n;
 
-            if (n <= 0) {
-                if (virGetLastErrorCode() == VIR_ERR_OK)
-                    virReportError(VIR_ERR_OPERATION_FAILED, "%s",
-                                   "receive handler failed");
-                goto abort;
+            errno = 0;
+            if ((n = handler(st, buf + off, got - off, opaque)) < 0) {
+                virStreamReportHandlerFailure("recv handler failed");
+                return virStreamAllFailed(st);
             }
             off += n;
         }
     }
-    if (virStreamFinish(st) < 0)
-        goto error;
     return 0;
 
-abort : {
-    virErrorPtr saved = NULL;
-
-    virErrorPreserveLast(&saved);
-    virStreamAbort(st);
-    virErrorRestore(&saved);
+error:
+    virDispatchError(st->conn);
+    return -1;
 }
+
+/**
+ * virStreamSparseRecvAll:
+ * @st: an open blocking stream of a sparse transfer
+ * @handler: called with each chunk of data; returns the bytes it used or
+ *           -1 to stop (errno says why)
+ * @holeHandler: called for each hole with its length (e.g. seeks the
+ *               target that far)
+ * @opaque: passed to both handlers
+ *
+ * Receives until the end of the stream, data to @handler and holes to
+ * @holeHandler (virStreamRecvFlags with VIR_STREAM_RECV_STOP_AT_HOLE, then
+ * virStreamRecvHole). The caller then calls virStreamFinish. On any
+ * failure the stream is aborted ("recv handler failed", "recv holeHandler
+ * failed": system errors). Refused on a non-blocking stream.
+ *
+ * Returns 0 once the end was reached, or -1 on error (the stream aborted).
+ */
+int
+virStreamSparseRecvAll(virStreamPtr st, virStreamSinkFunc handler,
+                       virStreamSinkHoleFunc holeHandler, void *opaque)
+{
+    g_autofree char *buf = NULL;
+
+    virResetLastError();
+    virCheckStreamReturn(st, -1);
+    virCheckNonNullArgGoto(handler, error);
+    virCheckNonNullArgGoto(holeHandler, error);
+    if (st->flags & VIR_STREAM_NONBLOCK) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "data sinks cannot be used for non-blocking streams");
+        goto error;
+    }
+    buf = g_malloc(VIR_STREAM_ALL_CHUNK);
+    while (true) {
+        int got = virStreamRecvFlags(st, buf, VIR_STREAM_ALL_CHUNK,
+                                     VIR_STREAM_RECV_STOP_AT_HOLE);
+        int off = 0;
+
+        if (got == -3) {
+            long long holeLen = 0;
+
+            if (virStreamRecvHole(st, &holeLen, 0) < 0)
+                return virStreamAllFailed(st);
+            errno = 0;
+            if (holeHandler(st, holeLen, opaque) < 0) {
+                virStreamReportHandlerFailure("recv holeHandler failed");
+                return virStreamAllFailed(st);
+            }
+            continue;
+        }
+        if (got < 0)
+            return virStreamAllFailed(st);
+        if (got == 0)
+            break;
+        while (off < got) {
+            int n;
+
+            errno = 0;
+            if ((n = handler(st, buf + off, got - off, opaque)) < 0) {
+                virStreamReportHandlerFailure("recv handler failed");
+                return virStreamAllFailed(st);
+            }
+            off += n;
+        }
+    }
+    return 0;
+
 error:
     virDispatchError(st->conn);
     return -1;

@@ -12,7 +12,10 @@
 #define G_LOG_DOMAIN "virtkit.api.fdstream"
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/falloc.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -34,6 +37,14 @@ typedef struct {
     bool closed; /* finished or aborted by its user */
     bool forced; /* closed under its user (console taken over) */
     bool ptyEOF; /* EIO from a pty: the other side closed */
+    /* A file transfer (virFDStreamOpenFile): @length bytes at most from the
+     * start (0: no limit), @offset of them done (data and holes); @sparse:
+     * holes are taken and given; @writing: the upload side. */
+    unsigned long long length;
+    unsigned long long offset;
+    bool sparse;
+    bool writing;
+    long long pendingHole; /* RecvFlags stopped at a hole this long */
     virFDStreamCloseFunc closeCb;
     void *closeOpaque;
     /* A callback runs outside the lock: a removal meanwhile (from another
@@ -211,8 +222,16 @@ virFDStreamSend(virStreamPtr st, const char *data, size_t nbytes)
     while (true) {
         if (virFDStreamCheckOpen(fdst) < 0)
             break;
+        if (fdst->length) {
+            if (fdst->offset >= fdst->length) {
+                virReportSystemError(ENOSPC, "%s", "cannot write to stream");
+                break;
+            }
+            nbytes = MIN(nbytes, fdst->length - fdst->offset);
+        }
         n = write(fdst->fd, data, MIN(nbytes, (size_t)INT_MAX));
         if (n >= 0) {
+            fdst->offset += n;
             ret = n;
             break;
         }
@@ -249,8 +268,17 @@ virFDStreamRecv(virStreamPtr st, char *data, size_t nbytes)
         }
         if (virFDStreamCheckOpen(fdst) < 0)
             break;
+        if (fdst->length) {
+            if (fdst->offset >= fdst->length) {
+                ret = 0;
+                break;
+            }
+            nbytes = MIN(nbytes, fdst->length - fdst->offset);
+        }
         n = read(fdst->fd, data, MIN(nbytes, (size_t)INT_MAX));
         if (n >= 0) {
+            fdst->offset += n;
+            fdst->pendingHole = 0;
             ret = n;
             break;
         }
@@ -434,6 +462,244 @@ virFDStreamAbort(virStreamPtr st)
     return virFDStreamClose(st, true);
 }
 
+/* ---- holes (files opened sparse) --------------------------------------- */
+
+/* Where the file's position is: data or a hole, and how long that section
+ * is, within the transfer's limit (virFileInData's answer: a hole of 0 is
+ * the end). fdst->lock held. */
+static int
+virFDStreamInDataLocked(virFDStreamData *fdst, int *inData, long long *length)
+{
+    off_t cur, next, end;
+    long long len;
+
+    if (virFDStreamCheckOpen(fdst) < 0)
+        return -1;
+    if (fdst->length && fdst->offset >= fdst->length) {
+        *inData = 0;
+        *length = 0;
+        return 0;
+    }
+    if ((cur = lseek(fdst->fd, 0, SEEK_CUR)) < 0) {
+        if (errno == ESPIPE) {
+            /* not seekable (a pipe): all data, up to the limit */
+            *inData = 1;
+            *length = fdst->length ? (long long)(fdst->length - fdst->offset) : INT_MAX;
+            return 0;
+        }
+        virReportSystemError(errno, "%s", "unable to seek");
+        return -1;
+    }
+    next = lseek(fdst->fd, cur, SEEK_DATA);
+    if (next < 0 && errno != ENXIO) {
+        virReportSystemError(errno, "%s", "unable to seek to data");
+        return -1;
+    }
+    if (next < 0) {
+        /* no data after @cur: a hole up to the end, or the end itself */
+        if ((end = lseek(fdst->fd, 0, SEEK_END)) < 0) {
+            virReportSystemError(errno, "%s", "unable to seek to end");
+            return -1;
+        }
+        *inData = 0;
+        len = end > cur ? end - cur : 0;
+    } else if (next == cur) {
+        if ((end = lseek(fdst->fd, cur, SEEK_HOLE)) < 0) {
+            virReportSystemError(errno, "%s", "unable to seek to hole");
+            return -1;
+        }
+        *inData = 1;
+        len = end - cur;
+    } else {
+        *inData = 0;
+        len = next - cur;
+    }
+    if (lseek(fdst->fd, cur, SEEK_SET) < 0) {
+        virReportSystemError(errno, "%s", "unable to seek");
+        return -1;
+    }
+    if (fdst->length && (unsigned long long)len > fdst->length - fdst->offset)
+        len = fdst->length - fdst->offset;
+    *length = len;
+    return 0;
+}
+
+static int
+virFDStreamInData(virStreamPtr st, int *inData, long long *length)
+{
+    virFDStreamData *fdst = st->privateData;
+    int ret;
+
+    g_mutex_lock(&fdst->lock);
+    ret = virFDStreamInDataLocked(fdst, inData, length);
+    g_mutex_unlock(&fdst->lock);
+    return ret;
+}
+
+/* Write @len zero bytes at the position (block devices, or a file system
+ * that cannot punch holes). fdst->lock held. */
+static int
+virFDStreamWriteZeroes(virFDStreamData *fdst, long long len)
+{
+    static const char zeroes[64 * 1024];
+
+    while (len > 0) {
+        ssize_t n = write(fdst->fd, zeroes, MIN((long long)sizeof(zeroes), len));
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            virReportSystemError(errno, "%s", "unable to write hole");
+            return -1;
+        }
+        len -= n;
+    }
+    return 0;
+}
+
+/* The upload side: @len bytes of the target become empty (read as
+ * zeroes), the position moves past them. fdst->lock held. */
+static int
+virFDStreamWriteHole(virFDStreamData *fdst, long long len)
+{
+    struct stat sb;
+    off_t cur, end;
+
+    if (fstat(fdst->fd, &sb) < 0) {
+        virReportSystemError(errno, "%s", "unable to stat stream");
+        return -1;
+    }
+    if (!S_ISREG(sb.st_mode))
+        return virFDStreamWriteZeroes(fdst, len);
+    if ((cur = lseek(fdst->fd, 0, SEEK_CUR)) < 0) {
+        virReportSystemError(errno, "%s", "unable to seek");
+        return -1;
+    }
+    end = cur + len;
+    if (cur < sb.st_size) {
+        /* over old content: it must read as zeroes */
+        off_t upto = MIN(end, sb.st_size);
+
+        if (fallocate(fdst->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, cur,
+                      upto - cur) < 0 &&
+            virFDStreamWriteZeroes(fdst, upto - cur) < 0)
+            return -1;
+    }
+    if (end > sb.st_size && ftruncate(fdst->fd, end) < 0) {
+        virReportSystemError(errno, "%s", "unable to truncate");
+        return -1;
+    }
+    if (lseek(fdst->fd, end, SEEK_SET) < 0) {
+        virReportSystemError(errno, "%s", "unable to seek");
+        return -1;
+    }
+    return 0;
+}
+
+/* A hole: on the upload side it is created at the target; on the download
+ * side (libvirt's daemon sends the hole, then tells its source) the
+ * position skips it. */
+static int
+virFDStreamSendHole(virStreamPtr st, long long length, unsigned int flags)
+{
+    virFDStreamData *fdst = st->privateData;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    g_mutex_lock(&fdst->lock);
+    if (virFDStreamCheckOpen(fdst) < 0)
+        goto cleanup;
+    if (!fdst->sparse) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "Skipping is not supported with this stream");
+        goto cleanup;
+    }
+    if (length < 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "Invalid stream hole");
+        goto cleanup;
+    }
+    if (fdst->length) {
+        if ((unsigned long long)length > fdst->length - fdst->offset) {
+            if (fdst->writing) {
+                virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                               "Too many bytes to write to stream");
+                goto cleanup;
+            }
+            length = fdst->length - fdst->offset;
+        }
+    }
+    if (fdst->writing) {
+        if (virFDStreamWriteHole(fdst, length) < 0)
+            goto cleanup;
+    } else if (lseek(fdst->fd, length, SEEK_CUR) < 0) {
+        virReportSystemError(errno, "%s", "unable to seek");
+        goto cleanup;
+    }
+    fdst->offset += length;
+    fdst->pendingHole = 0;
+    ret = 0;
+cleanup:
+    g_mutex_unlock(&fdst->lock);
+    return ret;
+}
+
+static int
+virFDStreamRecvFlags(virStreamPtr st, char *data, size_t nbytes, unsigned int flags)
+{
+    virFDStreamData *fdst = st->privateData;
+    int inData = 1;
+    long long len = 0;
+
+    virCheckFlags(VIR_STREAM_RECV_STOP_AT_HOLE, -1);
+    if ((flags & VIR_STREAM_RECV_STOP_AT_HOLE) && fdst->sparse) {
+        g_mutex_lock(&fdst->lock);
+        if (fdst->pendingHole > 0 ||
+            (virFDStreamInDataLocked(fdst, &inData, &len) == 0 && !inData && len > 0)) {
+            if (fdst->pendingHole == 0)
+                fdst->pendingHole = len;
+            g_mutex_unlock(&fdst->lock);
+            return -3;
+        }
+        g_mutex_unlock(&fdst->lock);
+        if (!inData && len == 0)
+            return 0; /* the end */
+        if (inData && len > 0)
+            nbytes = MIN(nbytes, (unsigned long long)len);
+    }
+    return virFDStreamRecv(st, data, nbytes);
+}
+
+/* The hole RecvFlags stopped at, consumed (the position moves past it). */
+static int
+virFDStreamRecvHole(virStreamPtr st, long long *length, unsigned int flags)
+{
+    virFDStreamData *fdst = st->privateData;
+    long long len;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    g_mutex_lock(&fdst->lock);
+    if (!fdst->sparse) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "Holes are not supported with this stream");
+        goto cleanup;
+    }
+    if (virFDStreamCheckOpen(fdst) < 0)
+        goto cleanup;
+    len = fdst->pendingHole;
+    if (len > 0 && lseek(fdst->fd, len, SEEK_CUR) < 0) {
+        virReportSystemError(errno, "%s", "unable to seek");
+        goto cleanup;
+    }
+    fdst->offset += len;
+    fdst->pendingHole = 0;
+    *length = len;
+    ret = 0;
+cleanup:
+    g_mutex_unlock(&fdst->lock);
+    return ret;
+}
+
 static const virStreamDriver virFDStreamDriver = {
     .streamSend = virFDStreamSend,
     .streamRecv = virFDStreamRecv,
@@ -442,6 +708,10 @@ static const virStreamDriver virFDStreamDriver = {
     .streamEventRemoveCallback = virFDStreamRemoveCallback,
     .streamFinish = virFDStreamFinish,
     .streamAbort = virFDStreamAbort,
+    .streamRecvFlags = virFDStreamRecvFlags,
+    .streamSendHole = virFDStreamSendHole,
+    .streamRecvHole = virFDStreamRecvHole,
+    .streamInData = virFDStreamInData,
 };
 
 static void
@@ -510,6 +780,41 @@ virFDStreamOpenPTY(virStreamPtr st, const char *path)
         return -1;
     }
     return virFDStreamOpen(st, fd);
+}
+
+int
+virFDStreamOpenFile(virStreamPtr st, const char *path, unsigned long long offset,
+                    unsigned long long length, int oflags, bool sparse)
+{
+    virFDStreamData *fdst;
+    int fd;
+
+    if ((oflags & O_ACCMODE) == O_RDWR) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "%s: Cannot request read and write flags together", path);
+        return -1;
+    }
+    if (offset > LLONG_MAX || length > LLONG_MAX) {
+        virReportError(VIR_ERR_INVALID_ARG, "offset %llu or length %llu too large",
+                       offset, length);
+        return -1;
+    }
+    if ((fd = open(path, oflags | O_NOCTTY | O_CLOEXEC, 0600)) < 0) {
+        virReportSystemError(errno, "Unable to open stream for '%s'", path);
+        return -1;
+    }
+    if (offset && lseek(fd, offset, SEEK_SET) < 0) {
+        virReportSystemError(errno, "Unable to seek %s to %llu", path, offset);
+        close(fd);
+        return -1;
+    }
+    if (virFDStreamOpen(st, fd) < 0)
+        return -1;
+    fdst = st->privateData;
+    fdst->length = length;
+    fdst->sparse = sparse;
+    fdst->writing = (oflags & O_ACCMODE) == O_WRONLY;
+    return 0;
 }
 
 void

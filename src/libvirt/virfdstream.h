@@ -13,6 +13,18 @@ int virFDStreamOpen(virStreamPtr st, int fd);
  * discipline) and attach it. EIO from the pty (its master closed: QEMU
  * exited) reads as end of stream. 0 or -1 (error reported). */
 int virFDStreamOpenPTY(virStreamPtr st, const char *path);
+/* Open @path for a file transfer (volume upload/download) and attach it:
+ * @oflags O_RDONLY (the stream reads: download) or O_WRONLY (writes:
+ * upload; O_CREAT/O_TRUNC allowed, mode 0600), never O_RDWR; the
+ * transfer starts at @offset and covers at most @length bytes (0: to the
+ * end; reads past it are the end, writes past it fail with ENOSPC). With
+ * @sparse the stream takes holes (virStreamSendHole: the upload creates
+ * them, punching over old content; the download skips them) and gives
+ * them (virStreamRecvFlags with VIR_STREAM_RECV_STOP_AT_HOLE, the
+ * driver's InData: SEEK_DATA/SEEK_HOLE); otherwise holes are refused
+ * ("Skipping is not supported with this stream"). 0 or -1 (reported). */
+int virFDStreamOpenFile(virStreamPtr st, const char *path, unsigned long long offset,
+                        unsigned long long length, int oflags, bool sparse);
 
 /* Called once when the stream's descriptor is closed (finish, abort,
  * forced close, or the stream freed; @st is NULL in the last case).

@@ -89,6 +89,15 @@ int remoteDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel)
 /* Streams (remote_driver_stream.c). */
 int remoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
                             unsigned int flags);
+/* Open @st over the stream-carrying call @prog/@proc (args, optional
+ * reply as virNetClientCall): the stream is registered under the call's
+ * serial before the call, so data may follow the reply at once. @sparse:
+ * the transfer carries holes both ways (the procedure's SPARSE_STREAM
+ * flag, e.g. VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM). 0, or -1 with the
+ * error reported and @st left unopened. */
+int remoteStreamOpen(virConnectPtr conn, virStreamPtr st, uint32_t prog, int proc,
+                     virXdrFilter argsFilter, const void *args, virXdrFilter retFilter,
+                     void *ret, bool sparse);
 void remoteStreamFrame(virNetClient *client, virNetMessage *msg, void *opaque);
 void remoteStreamsClosed(remotePrivate *priv);
 

@@ -6,9 +6,23 @@
  * calls (any thread) take the stream's lock; Recv and Finish/Abort wait on
  * its condition for data or the daemon's confirmation. The user's event
  * callback runs from the registered event loop, through a timer armed
- * while what it watches is ready (data queued, or always for WRITABLE:
- * sends are queued, never refused). A connection that dies wakes every
- * stream with its error (remoteStreamsClosed).
+ * while what it watches is ready (data or a hole queued; WRITABLE while the
+ * socket's unsent output is under REMOTE_STREAM_TX_MAX). A connection that
+ * dies wakes every stream with its error (remoteStreamsClosed).
+ *
+ * Flow control, client -> daemon: a send waits (blocking stream) or
+ * returns -2 (non-blocking) while REMOTE_STREAM_TX_MAX bytes of the
+ * connection's output are unwritten, so a daemon that reads slowly does
+ * not grow our memory. Daemon -> client: frames are queued as they come
+ * (the daemon bounds what it has in flight; as libvirt's client, this
+ * queue is not bounded while the application does not read).
+ *
+ * Sparse streams (opened with @sparse: the procedure's SPARSE_STREAM
+ * flag): STREAM_HOLE frames queue in order with the data; a hole reads as
+ * zeroes, or stops virStreamRecvFlags(VIR_STREAM_RECV_STOP_AT_HOLE) with
+ * -3 for virStreamRecvHole. A hole on a stream not opened sparse, or one
+ * that is malformed, fails the stream (libvirt's "Unexpected stream hole",
+ * "Malformed stream hole packet"); the connection stays.
  */
 #define G_LOG_DOMAIN "virtkit.remote.stream"
 #include <string.h>
@@ -20,6 +34,22 @@
 
 /* Largest data frame sent (libvirt's client sends 256 KiB chunks too). */
 #define REMOTE_STREAM_CHUNK (256 * 1024)
+/* Unwritten output of the connection past which a stream send waits. */
+#define REMOTE_STREAM_TX_MAX (1024 * 1024)
+
+/* One entry of a stream's input: data, or a hole of @hole bytes. */
+typedef struct {
+    GBytes *data;
+    long long hole;
+} remoteStreamChunk;
+
+static void
+remoteStreamChunkFree(remoteStreamChunk *c)
+{
+    if (c->data)
+        g_bytes_unref(c->data);
+    g_free(c);
+}
 
 typedef struct {
     remotePrivate *priv; /* the connection's; the stream holds conn */
@@ -27,11 +57,13 @@ typedef struct {
     int proc;
     GMutex lock;
     GCond cond;
-    GQueue rx;       /* GBytes * */
-    size_t rxOffset; /* into the head */
-    bool eof;        /* the daemon's end of data */
-    bool confirmed;  /* the daemon's OK to our finish/abort */
-    bool failed;     /* error below */
+    GQueue rx;            /* remoteStreamChunk * */
+    size_t rxOffset;      /* into the head's data */
+    bool sparse;          /* holes allowed both ways */
+    long long holeLength; /* a hole taken off @rx, not yet read */
+    bool eof;             /* the daemon's end of data */
+    bool confirmed;       /* the daemon's OK to our finish/abort */
+    bool failed;          /* error below */
     virNetMessageError err;
     bool dead;   /* connection gone */
     bool closed; /* finished or aborted here */
@@ -57,7 +89,7 @@ remoteStreamDataFree(void *opaque)
     /* the timer held a reference on the stream: none is left here */
     if (rs->cbFree)
         rs->cbFree(rs->cbOpaque);
-    g_queue_clear_full(&rs->rx, (GDestroyNotify)g_bytes_unref);
+    g_queue_clear_full(&rs->rx, (GDestroyNotify)remoteStreamChunkFree);
     virNetMessageErrorClear(&rs->err);
     g_mutex_clear(&rs->lock);
     g_cond_clear(&rs->cond);
@@ -69,15 +101,22 @@ static void
 remoteStreamUpdateTimerLocked(remoteStream *rs)
 {
     bool ready = false;
+    int later = -1;
 
     if (rs->timer < 0)
         return;
     if ((rs->cbEvents & VIR_STREAM_EVENT_READABLE) &&
-        (!g_queue_is_empty(&rs->rx) || rs->eof || rs->failed || rs->dead))
+        (!g_queue_is_empty(&rs->rx) || rs->holeLength > 0 || rs->eof || rs->failed ||
+         rs->dead))
         ready = true;
-    if ((rs->cbEvents & VIR_STREAM_EVENT_WRITABLE) && !rs->closed)
-        ready = true;
-    virEventUpdateTimeout(rs->timer, ready ? 0 : -1);
+    if ((rs->cbEvents & VIR_STREAM_EVENT_WRITABLE) && !rs->closed) {
+        if (virNetClientWaitOutputBelow(rs->priv->client, REMOTE_STREAM_TX_MAX, true) !=
+            1)
+            ready = true;
+        else
+            later = 20; /* look again once some output went out */
+    }
+    virEventUpdateTimeout(rs->timer, ready ? 0 : later);
 }
 
 static void
@@ -93,9 +132,10 @@ remoteStreamTimer(int timer G_GNUC_UNUSED, void *opaque)
     cb = rs->cb;
     cbOpaque = rs->cbOpaque;
     if ((rs->cbEvents & VIR_STREAM_EVENT_READABLE) &&
-        (!g_queue_is_empty(&rs->rx) || rs->eof))
+        (!g_queue_is_empty(&rs->rx) || rs->holeLength > 0 || rs->eof))
         events |= VIR_STREAM_EVENT_READABLE;
-    if ((rs->cbEvents & VIR_STREAM_EVENT_WRITABLE) && !rs->closed)
+    if ((rs->cbEvents & VIR_STREAM_EVENT_WRITABLE) && !rs->closed &&
+        virNetClientWaitOutputBelow(rs->priv->client, REMOTE_STREAM_TX_MAX, true) != 1)
         events |= VIR_STREAM_EVENT_WRITABLE;
     if (rs->failed)
         events |= VIR_STREAM_EVENT_ERROR;
@@ -109,7 +149,33 @@ remoteStreamTimer(int timer G_GNUC_UNUSED, void *opaque)
     g_mutex_unlock(&rs->lock);
 }
 
-/* I/O thread: a STREAM frame of the daemon. */
+/* A STREAM_HOLE frame of the daemon (rs->lock held). */
+static void
+remoteStreamFrameHoleLocked(remoteStream *rs, virNetMessage *msg)
+{
+    virNetStreamHole hole;
+    const char *why = NULL;
+
+    if (rs->failed || rs->eof)
+        return;
+    if (!rs->sparse) {
+        virNetMessageErrorSet(&rs->err, VIR_ERR_RPC, VIR_FROM_RPC,
+                              "Unexpected stream hole");
+        rs->failed = true;
+    } else if (!virNetMessageDecodeHole(msg, &hole, &why)) {
+        g_debug("stream %u: bad hole: %s", rs->serial, why);
+        virNetMessageErrorSet(&rs->err, VIR_ERR_INTERNAL_ERROR, VIR_FROM_RPC,
+                              "Malformed stream hole packet");
+        rs->failed = true;
+    } else if (hole.length > 0) {
+        remoteStreamChunk *c = g_new0(remoteStreamChunk, 1);
+
+        c->hole = hole.length;
+        g_queue_push_tail(&rs->rx, c);
+    }
+}
+
+/* I/O thread: a STREAM or STREAM_HOLE frame of the daemon. */
 void
 remoteStreamFrame(virNetClient *client G_GNUC_UNUSED, virNetMessage *msg, void *opaque)
 {
@@ -129,13 +195,21 @@ remoteStreamFrame(virNetClient *client G_GNUC_UNUSED, virNetMessage *msg, void *
     }
     g_mutex_lock(&rs->lock);
     g_mutex_unlock(&priv->lock);
+    if (msg->header.type == VIR_NET_STREAM_HOLE) {
+        remoteStreamFrameHoleLocked(rs, msg);
+        goto done;
+    }
     switch (msg->header.status) {
     case VIR_NET_CONTINUE:
-        if (virNetMessagePayloadLen(msg) == 0)
+        if (virNetMessagePayloadLen(msg) == 0) {
             rs->eof = true;
-        else
-            g_queue_push_tail(&rs->rx, g_bytes_new(virNetMessagePayload(msg),
-                                                   virNetMessagePayloadLen(msg)));
+        } else {
+            remoteStreamChunk *c = g_new0(remoteStreamChunk, 1);
+
+            c->data =
+                g_bytes_new(virNetMessagePayload(msg), virNetMessagePayloadLen(msg));
+            g_queue_push_tail(&rs->rx, c);
+        }
         break;
     case VIR_NET_OK:
         rs->confirmed = true;
@@ -149,6 +223,7 @@ remoteStreamFrame(virNetClient *client G_GNUC_UNUSED, virNetMessage *msg, void *
         rs->failed = true;
         break;
     }
+done:
     g_cond_broadcast(&rs->cond);
     remoteStreamUpdateTimerLocked(rs);
     g_mutex_unlock(&rs->lock);
@@ -210,6 +285,13 @@ remoteStreamSend(virStreamPtr st, const char *data, size_t nbytes)
     g_mutex_unlock(&rs->lock);
     if (n == 0)
         return 0;
+    switch (virNetClientWaitOutputBelow(rs->priv->client, REMOTE_STREAM_TX_MAX,
+                                        st->flags & VIR_STREAM_NONBLOCK)) {
+    case 1:
+        return -2;
+    case -1:
+        return -1;
+    }
     if (virNetClientSendStream(rs->priv->client, REMOTE_PROGRAM, rs->proc, rs->serial,
                                VIR_NET_CONTINUE, data, n) < 0)
         return -1;
@@ -217,37 +299,109 @@ remoteStreamSend(virStreamPtr st, const char *data, size_t nbytes)
 }
 
 static int
-remoteStreamRecv(virStreamPtr st, char *data, size_t nbytes)
+remoteStreamSendHole(virStreamPtr st, long long length, unsigned int flags)
+{
+    remoteStream *rs = st->privateData;
+
+    virCheckFlags(0, -1);
+    g_mutex_lock(&rs->lock);
+    if (!rs->sparse) {
+        g_mutex_unlock(&rs->lock);
+        virReportErrorFull(VIR_FROM_RPC, VIR_ERR_OPERATION_INVALID, __func__, "%s",
+                           "Skipping is not supported with this stream");
+        return -1;
+    }
+    if (rs->closed || rs->failed || rs->dead) {
+        remoteStreamReportLocked(rs);
+        g_mutex_unlock(&rs->lock);
+        return -1;
+    }
+    g_mutex_unlock(&rs->lock);
+    if (length < 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "Invalid stream hole");
+        return -1;
+    }
+    if (virNetClientWaitOutputBelow(rs->priv->client, REMOTE_STREAM_TX_MAX, false) < 0)
+        return -1;
+    return virNetClientSendStreamHole(rs->priv->client, REMOTE_PROGRAM, rs->proc,
+                                      rs->serial, length);
+}
+
+static int
+remoteStreamRecvHole(virStreamPtr st, long long *length, unsigned int flags)
+{
+    remoteStream *rs = st->privateData;
+
+    virCheckFlags(0, -1);
+    g_mutex_lock(&rs->lock);
+    if (!rs->sparse) {
+        g_mutex_unlock(&rs->lock);
+        virReportErrorFull(VIR_FROM_RPC, VIR_ERR_OPERATION_INVALID, __func__, "%s",
+                           "Holes are not supported with this stream");
+        return -1;
+    }
+    *length = rs->holeLength;
+    rs->holeLength = 0;
+    remoteStreamUpdateTimerLocked(rs);
+    g_mutex_unlock(&rs->lock);
+    return 0;
+}
+
+static int
+remoteStreamRecvFlags(virStreamPtr st, char *data, size_t nbytes, unsigned int flags)
 {
     remoteStream *rs = st->privateData;
     size_t got = 0;
     int ret;
 
+    virCheckFlags(VIR_STREAM_RECV_STOP_AT_HOLE, -1);
     g_mutex_lock(&rs->lock);
-    while (g_queue_is_empty(&rs->rx) && !rs->eof && !rs->failed && !rs->dead &&
-           !rs->closed) {
+    while (g_queue_is_empty(&rs->rx) && rs->holeLength == 0 && !rs->eof && !rs->failed &&
+           !rs->dead && !rs->closed) {
         if (st->flags & VIR_STREAM_NONBLOCK) {
             g_mutex_unlock(&rs->lock);
             return -2;
         }
         g_cond_wait(&rs->cond, &rs->lock);
     }
-    while (got < nbytes && !g_queue_is_empty(&rs->rx)) {
-        GBytes *b = g_queue_peek_head(&rs->rx);
-        gsize len;
-        const char *p = g_bytes_get_data(b, &len);
-        size_t n = MIN(nbytes - got, len - rs->rxOffset);
+    if (rs->holeLength == 0) {
+        remoteStreamChunk *c = g_queue_peek_head(&rs->rx);
 
+        if (c && !c->data) {
+            rs->holeLength = c->hole;
+            remoteStreamChunkFree(g_queue_pop_head(&rs->rx));
+        }
+    }
+    if (rs->holeLength > 0) {
+        if (flags & VIR_STREAM_RECV_STOP_AT_HOLE) {
+            g_mutex_unlock(&rs->lock);
+            return -3;
+        }
+        /* the hole reads as zeroes */
+        got = MIN((unsigned long long)nbytes, (unsigned long long)rs->holeLength);
+        memset(data, 0, got);
+        rs->holeLength -= got;
+    }
+    while (got < nbytes && !g_queue_is_empty(&rs->rx)) {
+        remoteStreamChunk *c = g_queue_peek_head(&rs->rx);
+        gsize len;
+        const char *p;
+        size_t n;
+
+        if (!c->data)
+            break; /* a hole: the next read takes it */
+        p = g_bytes_get_data(c->data, &len);
+        n = MIN(nbytes - got, len - rs->rxOffset);
         memcpy(data + got, p + rs->rxOffset, n);
         got += n;
         rs->rxOffset += n;
         if (rs->rxOffset == len) {
-            g_bytes_unref(g_queue_pop_head(&rs->rx));
+            remoteStreamChunkFree(g_queue_pop_head(&rs->rx));
             rs->rxOffset = 0;
         }
     }
     if (got > 0)
-        ret = got;
+        ret = MIN(got, (size_t)INT_MAX);
     else if (rs->eof)
         ret = 0;
     else
@@ -255,6 +409,12 @@ remoteStreamRecv(virStreamPtr st, char *data, size_t nbytes)
     remoteStreamUpdateTimerLocked(rs);
     g_mutex_unlock(&rs->lock);
     return ret;
+}
+
+static int
+remoteStreamRecv(virStreamPtr st, char *data, size_t nbytes)
+{
+    return remoteStreamRecvFlags(st, data, MIN(nbytes, (size_t)INT_MAX), 0);
 }
 
 static void
@@ -400,14 +560,17 @@ static const virStreamDriver remoteStreamDriver = {
     .streamEventRemoveCallback = remoteStreamRemoveCallback,
     .streamFinish = remoteStreamFinish,
     .streamAbort = remoteStreamAbort,
+    .streamRecvFlags = remoteStreamRecvFlags,
+    .streamSendHole = remoteStreamSendHole,
+    .streamRecvHole = remoteStreamRecvHole,
 };
 
 int
-remoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
-                        unsigned int flags)
+remoteStreamOpen(virConnectPtr conn, virStreamPtr st, uint32_t prog, int proc,
+                 virXdrFilter argsFilter, const void *args, virXdrFilter retFilter,
+                 void *ret, bool sparse)
 {
-    remotePrivate *priv = remotePriv(dom->conn);
-    remote_domain_open_console_args args = { 0 };
+    remotePrivate *priv = remotePriv(conn);
     remoteStream *rs;
 
     if (st->driver) {
@@ -416,7 +579,8 @@ remoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
     }
     rs = g_new0(remoteStream, 1);
     rs->priv = priv;
-    rs->proc = REMOTE_PROC_DOMAIN_OPEN_CONSOLE;
+    rs->proc = proc;
+    rs->sparse = sparse;
     rs->timer = -1;
     g_mutex_init(&rs->lock);
     g_cond_init(&rs->cond);
@@ -431,13 +595,8 @@ remoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
     st->privateData = rs;
     st->privateFree = remoteStreamDataFree;
 
-    remoteMakeDomain(&args.dom, dom);
-    args.dev_name = (char *)dev_name;
-    args.flags = flags;
-    if (virNetClientCallSerial(priv->client, rs->serial, REMOTE_PROGRAM,
-                               REMOTE_PROC_DOMAIN_OPEN_CONSOLE,
-                               (virXdrFilter)remote_domain_open_console_args_filter,
-                               &args, NULL, NULL) < 0) {
+    if (virNetClientCallSerial(priv->client, rs->serial, prog, proc, argsFilter, args,
+                               retFilter, ret) < 0) {
         st->privateData = NULL;
         st->privateFree = NULL;
         remoteStreamDataFree(rs);
@@ -445,4 +604,18 @@ remoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
     }
     st->driver = &remoteStreamDriver;
     return 0;
+}
+
+int
+remoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
+                        unsigned int flags)
+{
+    remote_domain_open_console_args args = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    args.dev_name = (char *)dev_name;
+    args.flags = flags;
+    return remoteStreamOpen(
+        dom->conn, st, REMOTE_PROGRAM, REMOTE_PROC_DOMAIN_OPEN_CONSOLE,
+        (virXdrFilter)remote_domain_open_console_args_filter, &args, NULL, NULL, false);
 }

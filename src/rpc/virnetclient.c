@@ -88,6 +88,8 @@ struct _virNetClient {
 
     virNetClientEventFunc eventFn;
     void *eventOpaque;
+    GCond outCond;                  /* output written: for virNetClientWaitOutputBelow */
+    gint outWaiters;                /* atomic: callers waiting on @outCond */
     virNetClientEventFunc streamFn; /* STREAM frames (I/O thread) */
     void *streamOpaque;
     virNetClientCloseFunc closeFn;
@@ -164,6 +166,18 @@ clientFailCalls(virNetClient *client, GPtrArray *calls)
 }
 
 /* The connection died with the thread's current error (I/O thread). */
+/* Output was written: wake the stream senders waiting for room (I/O
+ * thread). */
+static void
+clientOutputWritten(virNetClient *client)
+{
+    if (!g_atomic_int_get(&client->outWaiters))
+        return;
+    g_mutex_lock(&client->lock);
+    g_cond_broadcast(&client->outCond);
+    g_mutex_unlock(&client->lock);
+}
+
 static void
 clientDie(virNetClient *client, int reason)
 {
@@ -175,6 +189,7 @@ clientDie(virNetClient *client, int reason)
     if (!client->closeErr)
         client->closeErr = virSaveLastError();
     client->closed = true;
+    g_cond_broadcast(&client->outCond);
     calls = clientStealCallsLocked(client);
     /* Let the peer see the end at once; the fd itself is closed on free. */
     shutdown(virNetSocketGetFD(client->sock), SHUT_RDWR);
@@ -287,6 +302,7 @@ clientFrameIO(virNetClient *client, virNetMessage *msg)
         }
         break;
     case VIR_NET_STREAM:
+    case VIR_NET_STREAM_HOLE:
         if (client->streamFn) {
             client->streamFn(client, msg, client->streamOpaque);
             return true;
@@ -415,6 +431,7 @@ clientThread(gpointer opaque)
                 clientDie(client, VIR_CONNECT_CLOSE_REASON_ERROR);
                 return NULL;
             }
+            clientOutputWritten(client);
         }
         if (sockEvents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
             if (g_mutex_trylock(&client->readLock)) {
@@ -441,9 +458,12 @@ clientThread(gpointer opaque)
         }
         /* Write what callers or keepalive queued meanwhile, without waiting
          * for another poll round. */
-        if (virNetSocketHasOutput(client->sock) && virNetSocketFlush(client->sock) < 0) {
-            clientDie(client, VIR_CONNECT_CLOSE_REASON_ERROR);
-            return NULL;
+        if (virNetSocketHasOutput(client->sock)) {
+            if (virNetSocketFlush(client->sock) < 0) {
+                clientDie(client, VIR_CONNECT_CLOSE_REASON_ERROR);
+                return NULL;
+            }
+            clientOutputWritten(client);
         }
     }
     return NULL;
@@ -540,6 +560,7 @@ virNetClientNew(virNetSocket *sock)
     g_queue_init(&client->deferred);
     g_mutex_init(&client->readLock);
     g_mutex_init(&client->lock);
+    g_cond_init(&client->outCond);
     client->calls = g_hash_table_new(g_direct_hash, g_direct_equal);
     virKeepAliveInit(&client->ka);
     client->thread = g_thread_new("vk-rpc-client", clientThread, client);
@@ -660,6 +681,68 @@ virNetClientSendStream(virNetClient *client, uint32_t prog, int proc, uint32_t s
         clientWake(client);
     g_mutex_unlock(&client->lock);
     return 0;
+}
+
+int
+virNetClientSendStreamHole(virNetClient *client, uint32_t prog, int proc, uint32_t serial,
+                           int64_t length)
+{
+    virNetMessageHeader hdr = {
+        .prog = prog,
+        .vers = VIR_NET_PROGRAM_VERSION,
+        .proc = proc,
+        .serial = serial,
+    };
+    virNetMessage *msg = virNetMessageNewHole(&hdr, length);
+
+    g_mutex_lock(&client->lock);
+    if (client->closed || client->quit) {
+        clientReportClosedLocked(client, false);
+        g_mutex_unlock(&client->lock);
+        virNetMessageFree(msg);
+        return -1;
+    }
+    virNetSocketQueue(client->sock, msg);
+    if (virNetSocketTryFlush(client->sock) < 0 || virNetSocketHasOutput(client->sock))
+        clientWake(client);
+    g_mutex_unlock(&client->lock);
+    return 0;
+}
+
+int
+virNetClientWaitOutputBelow(virNetClient *client, size_t bytes, bool nonblock)
+{
+    int ret;
+
+    g_mutex_lock(&client->lock);
+    while (true) {
+        unsigned int frames;
+        size_t queued;
+
+        if (client->closed || client->quit) {
+            clientReportClosedLocked(client, false);
+            ret = -1;
+            break;
+        }
+        virNetSocketQueued(client->sock, &frames, &queued);
+        if (queued < bytes) {
+            ret = 0;
+            break;
+        }
+        if (nonblock) {
+            ret = 1;
+            break;
+        }
+        g_atomic_int_inc(&client->outWaiters);
+        clientWake(client);
+        /* bounded wait: a flush that raced with the increment is seen on
+         * the next round */
+        g_cond_wait_until(&client->outCond, &client->lock,
+                          g_get_monotonic_time() + 100 * G_TIME_SPAN_MILLISECOND);
+        g_atomic_int_dec_and_test(&client->outWaiters);
+    }
+    g_mutex_unlock(&client->lock);
+    return ret;
 }
 
 static int clientCall(virNetClient *client, bool haveSerial, uint32_t serial,
@@ -815,5 +898,6 @@ virNetClientFree(virNetClient *client)
     if (client->closeErr)
         virFreeError(client->closeErr);
     g_mutex_clear(&client->lock);
+    g_cond_clear(&client->outCond);
     g_free(client);
 }

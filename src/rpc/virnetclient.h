@@ -70,6 +70,16 @@ int virNetClientCallSerial(virNetClient *client, uint32_t serial, uint32_t prog,
  * abort); never waits. 0, or -1 (closed connection: error reported). */
 int virNetClientSendStream(virNetClient *client, uint32_t prog, int proc, uint32_t serial,
                            int status, const void *data, size_t len);
+/* Queue a STREAM_HOLE frame of @length bytes for the stream on @serial;
+ * never waits. 0, or -1 (closed connection: error reported). STREAM_HOLE
+ * frames from the server go to the stream handler too. */
+int virNetClientSendStreamHole(virNetClient *client, uint32_t prog, int proc,
+                               uint32_t serial, int64_t length);
+/* A stream sender's flow control: wait until less than @bytes of output
+ * are queued on the socket (the I/O thread writes them as the peer
+ * reads). 0 when there is room; 1 if @nonblock and there is none; -1 if
+ * the connection is closed (error reported). */
+int virNetClientWaitOutputBelow(virNetClient *client, size_t bytes, bool nonblock);
 bool virNetClientIsOpen(virNetClient *client);
 
 /* Send our own PINGs after @interval s of silence; close after @count

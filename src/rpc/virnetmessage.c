@@ -352,3 +352,47 @@ virNetMessageStatusToString(int status)
         return "UNKNOWN";
     return names[status];
 }
+
+bool
+virNetStreamHoleFilter(virXdr *xdr, void *obj)
+{
+    virNetStreamHole *h = obj;
+
+    if (xdr->op == VIR_XDR_FREE)
+        return true;
+    return virXdrHyper(xdr, &h->length) && virXdrUInt(xdr, &h->flags);
+}
+
+bool
+virNetMessageDecodeHole(const virNetMessage *msg, virNetStreamHole *hole,
+                        const char **why)
+{
+    const char *reason = NULL;
+
+    memset(hole, 0, sizeof(*hole));
+    if (virNetMessagePayloadLen(msg) != 12)
+        reason = "stream hole payload is not 12 bytes";
+    else if (!virNetMessageDecodePayload(msg, virNetStreamHoleFilter, hole, &reason))
+        ;
+    else if (hole->length < 0)
+        reason = "negative stream hole length";
+    else if (hole->flags != 0)
+        reason = "stream hole flags not zero";
+    if (reason && why)
+        *why = reason;
+    return !reason;
+}
+
+virNetMessage *
+virNetMessageNewHole(const virNetMessageHeader *hdr, int64_t length)
+{
+    virNetMessageHeader h = *hdr;
+    virNetStreamHole hole = { .length = length, .flags = 0 };
+    virNetMessage *msg;
+
+    h.type = VIR_NET_STREAM_HOLE;
+    h.status = VIR_NET_CONTINUE;
+    msg = virNetMessageEncode(&h, virNetStreamHoleFilter, &hole, NULL);
+    g_assert(msg); /* 12 bytes always fit */
+    return msg;
+}

@@ -191,6 +191,26 @@ virNetMessage *virNetMessageEncodeError(const virNetMessageHeader *call,
 virNetMessage *virNetMessageEncodeErrorSimple(const virNetMessageHeader *call, int code,
                                               int domain, const char *message);
 
+/*
+ * The body of a STREAM_HOLE frame (virnetprotocol.x's virNetStreamHole):
+ * @length bytes of the stream are a hole; @flags 0. Exactly 12 bytes.
+ */
+typedef struct _virNetStreamHole virNetStreamHole;
+struct _virNetStreamHole {
+    int64_t length;
+    uint32_t flags;
+};
+bool virNetStreamHoleFilter(virXdr *xdr, void *obj);
+
+/* Decode a STREAM_HOLE frame's body: false (with a static reason in @why)
+ * unless the payload is exactly one virNetStreamHole with a length >= 0
+ * and flags 0, the only holes libvirt sends. */
+bool virNetMessageDecodeHole(const virNetMessage *msg, virNetStreamHole *hole,
+                             const char **why);
+/* A STREAM_HOLE frame (status CONTINUE, as libvirt sends them) of the
+ * stream opened by the call @hdr describes (prog, vers, proc, serial). */
+virNetMessage *virNetMessageNewHole(const virNetMessageHeader *hdr, int64_t length);
+
 /* Keepalive frames (serial 0, type MESSAGE, empty payload, 28 bytes). */
 virNetMessage *virNetMessageNewKeepAlive(int proc);
 bool virNetMessageIsKeepAlive(const virNetMessageHeader *hdr);

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 #include <unistd.h>
 
 #include <libvirt/libvirt.h>
@@ -244,6 +246,8 @@ testAll(void)
     g_assert_cmpint(virStreamSendAll(st, source, &a), ==, 0);
     g_assert_cmpint(read(peer, buf, sizeof(buf)), ==, 20);
     g_assert_cmpstr(buf, ==, a.src);
+    /* as libvirt 9.0 (and virsh vol-upload): the caller finishes */
+    g_assert_cmpint(virStreamFinish(st), ==, 0);
     virStreamFree(st);
     close(peer);
 
@@ -253,6 +257,7 @@ testAll(void)
     close(peer);
     g_assert_cmpint(virStreamRecvAll(st, sink, &a), ==, 0);
     g_assert_cmpstr(a.sink->str, ==, "stream-data");
+    g_assert_cmpint(virStreamFinish(st), ==, 0);
     g_string_free(a.sink, TRUE);
     virStreamFree(st);
 
@@ -265,6 +270,290 @@ testAll(void)
     virConnectClose(conn);
 }
 
+/* ---- sparse streams over files ------------------------------------------ */
+
+#define SPARSE_SIZE (3 * 1024 * 1024)
+#define SPARSE_DATA (8 * 1024)
+
+/* A 3 MiB file: 8 KiB of 'A' at 0, 8 KiB of 'B' at 1 MiB, holes elsewhere
+ * (the last one runs to the end). */
+static char *
+makeSparse(const char *dir, const char *name)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    char data[SPARSE_DATA];
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+    g_assert_cmpint(fd, >=, 0);
+    memset(data, 'A', sizeof(data));
+    g_assert_cmpint(pwrite(fd, data, sizeof(data), 0), ==, sizeof(data));
+    memset(data, 'B', sizeof(data));
+    g_assert_cmpint(pwrite(fd, data, sizeof(data), 1024 * 1024), ==, sizeof(data));
+    g_assert_cmpint(ftruncate(fd, SPARSE_SIZE), ==, 0);
+    close(fd);
+    return path;
+}
+
+static GBytes *
+readFile(const char *path)
+{
+    gchar *data = NULL;
+    gsize len = 0;
+
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    return g_bytes_new_take(data, len);
+}
+
+/* Bytes the file system allocated for @path. */
+static long long
+allocated(const char *path)
+{
+    struct stat sb;
+
+    g_assert_cmpint(stat(path, &sb), ==, 0);
+    return (long long)sb.st_blocks * 512;
+}
+
+typedef struct {
+    virStreamPtr dst;
+    long long holes;
+    long long data;
+    int holeCount;
+} SparseCopy;
+
+static int
+copyData(virStreamPtr st, const char *data, size_t nbytes, void *opaque)
+{
+    SparseCopy *c = opaque;
+    size_t off = 0;
+
+    while (off < nbytes) {
+        int n = virStreamSend(c->dst, data + off, nbytes - off);
+
+        if (n < 0)
+            return -1;
+        off += n;
+    }
+    c->data += nbytes;
+    return nbytes;
+}
+
+static int
+copyHole(virStreamPtr st, long long length, void *opaque)
+{
+    SparseCopy *c = opaque;
+
+    c->holes += length;
+    c->holeCount++;
+    return virStreamSendHole(c->dst, length, 0);
+}
+
+static void
+testSparseFile(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    g_autofree char *dir = g_dir_make_tmp("vkstream-XXXXXX", NULL);
+    g_autofree char *src = makeSparse(dir, "src");
+    g_autofree char *dst = g_build_filename(dir, "dst", NULL);
+    g_autoptr(GBytes) want = readFile(src);
+    g_autoptr(GBytes) got = NULL;
+    virStreamPtr in = virStreamNew(conn, 0);
+    SparseCopy c = { .dst = virStreamNew(conn, 0) };
+
+    g_assert_cmpint(virFDStreamOpenFile(in, src, 0, 0, O_RDONLY, true), ==, 0);
+    g_assert_cmpint(
+        virFDStreamOpenFile(c.dst, dst, 0, 0, O_WRONLY | O_CREAT | O_TRUNC, true), ==, 0);
+    g_assert_cmpint(virStreamSparseRecvAll(in, copyData, copyHole, &c), ==, 0);
+    g_assert_cmpint(virStreamFinish(in), ==, 0);
+    g_assert_cmpint(virStreamFinish(c.dst), ==, 0);
+    /* three holes (between, after the data), the data as data */
+    g_assert_cmpint(c.data, ==, 2 * SPARSE_DATA);
+    g_assert_cmpint(c.holes, ==, SPARSE_SIZE - 2 * SPARSE_DATA);
+    g_assert_cmpint(c.holeCount, ==, 2);
+    got = readFile(dst);
+    g_assert_true(g_bytes_equal(got, want));
+    g_assert_cmpint(allocated(dst), <=, 64 * 1024);
+    virStreamFree(in);
+    virStreamFree(c.dst);
+
+    /* A hole over old content reads as zeroes (punched, size kept). */
+    {
+        g_autofree char *old = g_strnfill(SPARSE_SIZE, 'X');
+        g_autoptr(GBytes) after = NULL;
+        virStreamPtr w = virStreamNew(conn, 0);
+
+        g_assert_true(g_file_set_contents(dst, old, SPARSE_SIZE, NULL));
+        g_assert_cmpint(virFDStreamOpenFile(w, dst, 0, 0, O_WRONLY, true), ==, 0);
+        g_assert_cmpint(virStreamSend(w, "hi", 2), ==, 2);
+        g_assert_cmpint(virStreamSendHole(w, 1024 * 1024, 0), ==, 0);
+        g_assert_cmpint(virStreamSend(w, "yo", 2), ==, 2);
+        g_assert_cmpint(virStreamSendHole(w, -1, 0), ==, -1);
+        g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INTERNAL_ERROR);
+        g_assert_cmpint(virStreamSendHole(w, 1, 1), ==, -1);
+        g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
+        g_assert_cmpint(virStreamFinish(w), ==, 0);
+        virStreamFree(w);
+        after = readFile(dst);
+        g_assert_cmpint(g_bytes_get_size(after), ==, SPARSE_SIZE);
+        g_assert_cmpint(memcmp(g_bytes_get_data(after, NULL), "hi", 2), ==, 0);
+        for (size_t i = 2; i < 2 + 1024 * 1024; i++)
+            g_assert_cmpint(((const char *)g_bytes_get_data(after, NULL))[i], ==, 0);
+        g_assert_cmpint(
+            memcmp((const char *)g_bytes_get_data(after, NULL) + 2 + 1024 * 1024, "yoX",
+                   3),
+            ==, 0);
+    }
+
+    /* RecvFlags stops at a hole; plain Recv reads it as zeroes. */
+    {
+        virStreamPtr r = virStreamNew(conn, 0);
+        char buf[SPARSE_DATA * 2];
+        long long len = -1;
+
+        g_assert_cmpint(virFDStreamOpenFile(r, src, 0, 0, O_RDONLY, true), ==, 0);
+        g_assert_cmpint(
+            virStreamRecvFlags(r, buf, sizeof(buf), VIR_STREAM_RECV_STOP_AT_HOLE), ==,
+            SPARSE_DATA);
+        g_assert_cmpint(
+            virStreamRecvFlags(r, buf, sizeof(buf), VIR_STREAM_RECV_STOP_AT_HOLE), ==,
+            -3);
+        g_assert_cmpint(virStreamRecvHole(r, &len, 0), ==, 0);
+        g_assert_cmpint(len, ==, 1024 * 1024 - SPARSE_DATA);
+        g_assert_cmpint(virStreamRecvFlags(r, buf, 4, VIR_STREAM_RECV_STOP_AT_HOLE), ==,
+                        4);
+        g_assert_cmpint(memcmp(buf, "BBBB", 4), ==, 0);
+        g_assert_cmpint(virStreamRecvFlags(r, buf, 4, 2), ==, -1);
+        g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
+        g_assert_cmpint(virStreamRecvHole(r, NULL, 0), ==, -1);
+        g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
+        g_assert_cmpint(virStreamAbort(r), ==, 0);
+        virStreamFree(r);
+    }
+    virConnectClose(conn);
+    g_unlink(src);
+    g_unlink(dst);
+    g_rmdir(dir);
+}
+
+/* A file stream opened without holes refuses them; offset and length
+ * bound the transfer. */
+static void
+testFileLimits(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    g_autofree char *dir = g_dir_make_tmp("vkstream-XXXXXX", NULL);
+    g_autofree char *src = makeSparse(dir, "src");
+    g_autofree char *dst = g_build_filename(dir, "dst", NULL);
+    virStreamPtr st = virStreamNew(conn, 0);
+    char buf[64 * 1024];
+    long long len;
+    virErrorPtr err;
+    int n, total = 0;
+
+    g_assert_cmpint(virFDStreamOpenFile(st, src, 4096, 8192, O_RDONLY, false), ==, 0);
+    g_assert_cmpint(virStreamSendHole(st, 10, 0), ==, -1);
+    err = virGetLastError();
+    g_assert_cmpint(err->code, ==, VIR_ERR_OPERATION_INVALID);
+    g_assert_cmpstr(
+        err->message, ==,
+        "Requested operation is not valid: Skipping is not supported with this "
+        "stream");
+    g_assert_cmpint(virStreamRecvHole(st, &len, 0), ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_OPERATION_INVALID);
+    while ((n = virStreamRecv(st, buf + total, sizeof(buf) - total)) > 0)
+        total += n;
+    g_assert_cmpint(n, ==, 0);
+    g_assert_cmpint(total, ==, 8192);
+    g_assert_cmpint(buf[0], ==, 'A');
+    g_assert_cmpint(buf[4095], ==, 'A');
+    g_assert_cmpint(buf[4096], ==, 0);
+    g_assert_cmpint(virStreamFinish(st), ==, 0);
+    virStreamFree(st);
+
+    st = virStreamNew(conn, 0);
+    g_assert_cmpint(virFDStreamOpenFile(st, dst, 0, 10, O_WRONLY | O_CREAT, false), ==,
+                    0);
+    g_assert_cmpint(virStreamSend(st, "0123456789abcdef", 16), ==, 10);
+    g_assert_cmpint(virStreamSend(st, "x", 1), ==, -1);
+    err = virGetLastError();
+    g_assert_cmpint(err->code, ==, VIR_ERR_SYSTEM_ERROR);
+    g_assert_cmpint(err->int1, ==, ENOSPC);
+    virStreamAbort(st);
+    virStreamFree(st);
+
+    st = virStreamNew(conn, 0);
+    g_assert_cmpint(virFDStreamOpenFile(st, dst, 0, 0, O_RDWR, false), ==, -1);
+    g_assert_cmpint(virFDStreamOpenFile(st, "/nonexistent/x", 0, 0, O_RDONLY, false), ==,
+                    -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_SYSTEM_ERROR);
+    virStreamFree(st);
+    virConnectClose(conn);
+    g_unlink(src);
+    g_unlink(dst);
+    g_rmdir(dir);
+}
+
+static int
+failingSource(virStreamPtr st, char *data, size_t nbytes, void *opaque)
+{
+    errno = GPOINTER_TO_INT(opaque);
+    return -1;
+}
+
+static int
+holeSource(virStreamPtr st, int *inData, long long *length, void *opaque)
+{
+    *inData = 0;
+    *length = 100;
+    return 0;
+}
+
+static int
+skipFails(virStreamPtr st, long long length, void *opaque)
+{
+    errno = EBADF;
+    return -1;
+}
+
+/* libvirt 9.0's errors when a handler of the *All functions fails (seen
+ * with Debian's libvirt: a system error naming the handler, errno or EIO). */
+static void
+testAllHandlerErrors(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    g_autofree char *dir = g_dir_make_tmp("vkstream-XXXXXX", NULL);
+    g_autofree char *dst = g_build_filename(dir, "dst", NULL);
+    virStreamPtr st = virStreamNew(conn, 0);
+    virErrorPtr err;
+
+    g_assert_cmpint(virStreamSendAll(st, failingSource, GINT_TO_POINTER(0)), ==, -1);
+    err = virGetLastError();
+    g_assert_cmpint(err->code, ==, VIR_ERR_SYSTEM_ERROR);
+    g_assert_cmpint(err->domain, ==, VIR_FROM_STREAMS);
+    g_assert_cmpstr(err->message, ==, "send handler failed: Input/output error");
+    g_assert_cmpint(virStreamSendAll(st, failingSource, GINT_TO_POINTER(ENOSPC)), ==, -1);
+    g_assert_cmpstr(virGetLastError()->message, ==,
+                    "send handler failed: No space left on device");
+    g_assert_cmpint(virStreamSparseSendAll(st, failingSource, NULL, skipFails, NULL), ==,
+                    -1);
+    g_assert_cmpstr(virGetLastError()->message, ==,
+                    "holeHandler in virStreamSparseSendAll must not be NULL");
+    virStreamFree(st);
+
+    st = virStreamNew(conn, 0);
+    g_assert_cmpint(virFDStreamOpenFile(st, dst, 0, 0, O_WRONLY | O_CREAT, true), ==, 0);
+    g_assert_cmpint(
+        virStreamSparseSendAll(st, failingSource, holeSource, skipFails, NULL), ==, -1);
+    g_assert_cmpstr(virGetLastError()->message, ==,
+                    "send skipHandler failed: Bad file descriptor");
+    /* aborted by the failure */
+    g_assert_cmpint(virStreamSend(st, "x", 1), ==, -1);
+    virStreamFree(st);
+    virConnectClose(conn);
+    g_unlink(dst);
+    g_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -273,6 +562,9 @@ main(int argc, char **argv)
     g_assert_cmpint(virEventRegisterDefaultImpl(), ==, 0);
     g_test_add_func("/stream/args", testArgs);
     g_test_add_func("/stream/blocking", testBlocking);
+    g_test_add_func("/stream/sparse-file", testSparseFile);
+    g_test_add_func("/stream/file-limits", testFileLimits);
+    g_test_add_func("/stream/all-handler-errors", testAllHandlerErrors);
     g_test_add_func("/stream/nonblocking-events", testNonBlockingEvents);
     g_test_add_func("/stream/force-close", testForceClose);
     g_test_add_func("/stream/send-recv-all", testAll);

@@ -18,7 +18,11 @@
  *   CALL_WITH_FDS     -> the daemon closes the connection: reading stops
  *   STREAM            -> raw data for the daemon; with status ERROR decoded
  *                        as the remote driver decodes a daemon's stream error
- *   STREAM_HOLE       -> the daemon closes the connection: reading stops
+ *   STREAM_HOLE       -> virNetMessageDecodeHole, as the daemon (a sparse
+ *                        upload) and the remote driver (a sparse download)
+ *                        decode it; a malformed hole (not 12 bytes,
+ *                        negative, flags) closes the connection: reading
+ *                        stops; a good one re-encodes to the same frame
  *   CALL, wrong program/version/status -> the error reply is encoded
  *   CALL, no codec (remoteProcedureLookup) or an event -> NO_SUPPORT reply
  *   CALL -> virNetMessageDecodePayload(argsFilter); failure: the error
@@ -38,6 +42,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -326,10 +331,24 @@ onFrame(virNetSocket *sock, virNetMessage *msg, void *opaque)
                 decodeAndCheck(msg, virNetMessageErrorFilter, sizeof(virNetMessageError),
                                "stream error");
             break;
-        case VIR_NET_STREAM_HOLE:
-            /* the daemon opens no sparse stream: it closes the client */
-            conn->dropped = true;
+        case VIR_NET_STREAM_HOLE: {
+            virNetStreamHole hole;
+            const char *why = NULL;
+
+            if (!virNetMessageDecodeHole(msg, &hole, &why)) {
+                FUZZ_CHECK(why != NULL, "a refused hole says why");
+                conn->dropped = true; /* a protocol break: the client is closed */
+            } else {
+                g_autoptr(virNetMessage) again = virNetMessageNewHole(hdr, hole.length);
+
+                FUZZ_CHECK(hole.length >= 0 && hole.flags == 0, "hole accepted as valid");
+                FUZZ_CHECK(again->len == msg->len &&
+                               memcmp(virNetMessagePayload(again),
+                                      virNetMessagePayload(msg), 12) == 0,
+                           "hole re-encodes to the same bytes");
+            }
             break;
+        }
         default:
             break;
         }
