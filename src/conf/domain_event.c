@@ -1,4 +1,4 @@
-/* domain_event.c: domain event callbacks, the event queue and its dispatch from the event loop */
+/* domain_event.c: event callbacks of every object kind, the event queue and its dispatch from the event loop */
 /*
  * Threads. Any thread may queue events, register or deregister callbacks.
  * state->lock protects the callback list, the queue, the timer id and the
@@ -24,27 +24,33 @@
 #include <string.h>
 
 #include "domain_event.h"
+#include "object_event.h"
 #include "virerror.h"
 #include "virevent.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
 struct _virObjectEvent {
-    int eventID; /* VIR_DOMAIN_EVENT_ID_LIFECYCLE or _REBOOT */
-    int id;
-    char *name;
-    unsigned char uuid[VIR_UUID_BUFLEN];
-    int type; /* lifecycle only */
+    int kind;    /* virObjectEventKind */
+    int eventID; /* of its kind: VIR_DOMAIN_EVENT_ID_LIFECYCLE, ... */
+    int id;      /* domains */
+    char *name;  /* the object's name (secrets: NULL) */
+    unsigned char uuid[VIR_UUID_BUFLEN]; /* (node devices: zero) */
+    int usageType;                       /* secrets */
+    char *usageID;                       /* secrets */
+    int type;                            /* lifecycle only */
     int detail;
 };
 
 typedef struct {
     gint refs;
     int callbackID;
+    int kind; /* virObjectEventKind */
     int eventID;
     virConnectPtr conn; /* referenced */
-    bool haveDom;
+    bool haveDom;       /* filtered on one object: @uuid, or @key for node devices */
     unsigned char uuid[VIR_UUID_BUFLEN];
+    char *key;
     bool legacy;      /* virConnectDomainEventRegister */
     void (*cb)(void); /* the user's function, type given by eventID */
     void *opaque;
@@ -70,6 +76,7 @@ virObjectEventFree(virObjectEvent *event)
     if (!event)
         return;
     g_free(event->name);
+    g_free(event->usageID);
     g_free(event);
 }
 
@@ -83,6 +90,7 @@ virObjectEventCallbackUnref(virObjectEventCallback *cb)
         cb->freecb(cb->opaque);
     if (cb->conn)
         virObjectUnrefConnect(cb->conn);
+    g_free(cb->key);
     g_free(cb);
 }
 
@@ -228,7 +236,8 @@ virObjectEventStateQueue(virObjectEventState *state, virObjectEvent *event)
             return;
         }
         g_mutex_unlock(&state->lock);
-        g_debug("event %d of '%s' dropped: nobody listens", event->eventID, event->name);
+        g_debug("event %d/%d of '%s' dropped: nobody listens", event->kind,
+                event->eventID, event->name ? event->name : event->usageID);
         virObjectEventFree(event);
         return;
     }
@@ -242,18 +251,69 @@ virObjectEventStateQueue(virObjectEventState *state, virObjectEvent *event)
 static bool
 virObjectEventCallbackMatch(const virObjectEventCallback *cb, const virObjectEvent *event)
 {
-    if (cb->deleted || cb->eventID != event->eventID)
+    if (cb->deleted || cb->kind != event->kind || cb->eventID != event->eventID)
         return false;
-    if (cb->haveDom && memcmp(cb->uuid, event->uuid, VIR_UUID_BUFLEN) != 0)
-        return false;
-    return true;
+    if (!cb->haveDom)
+        return true;
+    if (cb->key)
+        return g_strcmp0(cb->key, event->name) == 0;
+    return memcmp(cb->uuid, event->uuid, VIR_UUID_BUFLEN) == 0;
+}
+
+
+/* The handle of @event's object on @conn and the call of @cb, for the
+ * kinds other than domains. */
+static void
+virObjectEventCallbackCallOther(virObjectEventCallback *cb, const virObjectEvent *event)
+{
+    bool lifecycle = event->eventID == 0; /* every kind's LIFECYCLE is 0 */
+    typedef void (*lifecycleCb)(virConnectPtr, void *, int, int, void *);
+    typedef void (*genericCb)(virConnectPtr, void *, void *);
+    void *obj = NULL;
+    void (*unref)(void *) = NULL;
+
+    switch (event->kind) {
+    case VIR_EVENT_KIND_NETWORK:
+        obj = virGetNetwork(cb->conn, event->name, event->uuid);
+        unref = (void (*)(void *))virObjectUnrefNetwork;
+        break;
+    case VIR_EVENT_KIND_STORAGE_POOL:
+        obj = virGetStoragePool(cb->conn, event->name, event->uuid, NULL, NULL);
+        unref = (void (*)(void *))virObjectUnrefStoragePool;
+        break;
+    case VIR_EVENT_KIND_NODE_DEVICE:
+        obj = virGetNodeDevice(cb->conn, event->name);
+        unref = (void (*)(void *))virObjectUnrefNodeDevice;
+        break;
+    case VIR_EVENT_KIND_SECRET:
+        obj = virGetSecret(cb->conn, event->uuid, event->usageType, event->usageID);
+        unref = (void (*)(void *))virObjectUnrefSecret;
+        break;
+    default:
+        g_debug("event kind %d has no dispatcher", event->kind);
+        return;
+    }
+    /* The callback types of all these kinds differ only in the handle's
+     * type: (conn, obj, event, detail, opaque) for LIFECYCLE, (conn, obj,
+     * opaque) for the others (REFRESH, UPDATE, VALUE_CHANGED). */
+    if (lifecycle)
+        ((lifecycleCb)cb->cb)(cb->conn, obj, event->type, event->detail, cb->opaque);
+    else
+        ((genericCb)cb->cb)(cb->conn, obj, cb->opaque);
+    unref(obj);
 }
 
 
 static void
 virObjectEventCallbackCall(virObjectEventCallback *cb, const virObjectEvent *event)
 {
-    virDomainPtr dom = virGetDomain(cb->conn, event->name, event->uuid, event->id);
+    virDomainPtr dom;
+
+    if (event->kind != VIR_EVENT_KIND_DOMAIN) {
+        virObjectEventCallbackCallOther(cb, event);
+        return;
+    }
+    dom = virGetDomain(cb->conn, event->name, event->uuid, event->id);
 
     switch (event->eventID) {
     case VIR_DOMAIN_EVENT_ID_LIFECYCLE:
@@ -342,12 +402,16 @@ virObjectEventStateFlush(virObjectEventState *state)
 }
 
 
-/* Add a callback. Returns its id or -1 (error reported). */
+/* Add a callback for @kind's @eventID, filtered on @uuid (or @key) when
+ * given. Returns its id or -1 (error reported). */
 static int
-virObjectEventStateAdd(virConnectPtr conn, virObjectEventState *state, virDomainPtr dom,
-                       int eventID, bool legacy, void (*cb)(void), void *opaque,
+virObjectEventStateAdd(virConnectPtr conn, virObjectEventState *state, int kind,
+                       const unsigned char *uuid, const char *key, int eventID,
+                       bool legacy, void (*cb)(void), void *opaque,
                        virFreeCallback freecb)
 {
+    bool filtered = uuid || key;
+
     virObjectEventCallback *ecb;
     int ret;
 
@@ -355,10 +419,13 @@ virObjectEventStateAdd(virConnectPtr conn, virObjectEventState *state, virDomain
     for (guint i = 0; i < state->callbacks->len; i++) {
         virObjectEventCallback *other = state->callbacks->pdata[i];
 
-        if (other->conn != conn || other->cb != cb || other->eventID != eventID ||
-            other->legacy != legacy || other->haveDom != !!dom)
+        if (other->conn != conn || other->cb != cb || other->kind != kind ||
+            other->eventID != eventID || other->legacy != legacy ||
+            other->haveDom != filtered)
             continue;
-        if (dom && memcmp(other->uuid, dom->uuid, VIR_UUID_BUFLEN) != 0)
+        if (uuid && memcmp(other->uuid, uuid, VIR_UUID_BUFLEN) != 0)
+            continue;
+        if (key && g_strcmp0(other->key, key) != 0)
             continue;
         g_mutex_unlock(&state->lock);
         virReportError(VIR_ERR_INVALID_ARG, "%s", "event callback already tracked");
@@ -373,13 +440,14 @@ virObjectEventStateAdd(virConnectPtr conn, virObjectEventState *state, virDomain
     ecb = g_new0(virObjectEventCallback, 1);
     ecb->refs = 1;
     ecb->callbackID = state->nextID++;
+    ecb->kind = kind;
     ecb->eventID = eventID;
     ecb->conn = conn;
     virObjectRefConnect(conn);
-    if (dom) {
-        ecb->haveDom = true;
-        memcpy(ecb->uuid, dom->uuid, VIR_UUID_BUFLEN);
-    }
+    ecb->haveDom = filtered;
+    if (uuid)
+        memcpy(ecb->uuid, uuid, VIR_UUID_BUFLEN);
+    ecb->key = g_strdup(key);
     ecb->legacy = legacy;
     ecb->cb = cb;
     ecb->opaque = opaque;
@@ -421,14 +489,24 @@ virDomainEventStateRegisterID(virConnectPtr conn, virObjectEventState *state,
         virReportError(VIR_ERR_INVALID_ARG, "unknown event id %d", eventID);
         return -1;
     }
-    return virObjectEventStateAdd(conn, state, dom, eventID, false, (void (*)(void))cb,
-                                  opaque, freecb);
+    return virObjectEventStateAdd(conn, state, VIR_EVENT_KIND_DOMAIN,
+                                  dom ? dom->uuid : NULL, NULL, eventID, false,
+                                  (void (*)(void))cb, opaque, freecb);
 }
 
 
 int
 virObjectEventStateDeregisterID(virConnectPtr conn, virObjectEventState *state,
                                 int callbackID)
+{
+    return virObjectEventStateDeregisterKindID(conn, state, VIR_EVENT_KIND_DOMAIN,
+                                               callbackID);
+}
+
+
+int
+virObjectEventStateDeregisterKindID(virConnectPtr conn, virObjectEventState *state,
+                                    virObjectEventKind kind, int callbackID)
 {
     g_autoptr(GPtrArray) removed = g_ptr_array_new();
     int timer;
@@ -437,7 +515,7 @@ virObjectEventStateDeregisterID(virConnectPtr conn, virObjectEventState *state,
     for (guint i = 0; i < state->callbacks->len; i++) {
         virObjectEventCallback *cb = state->callbacks->pdata[i];
 
-        if (cb->callbackID == callbackID && cb->conn == conn) {
+        if (cb->callbackID == callbackID && cb->conn == conn && cb->kind == (int)kind) {
             virObjectEventStateTake(state, i, removed);
             break;
         }
@@ -462,8 +540,9 @@ virDomainEventStateRegister(virConnectPtr conn, virObjectEventState *state,
                             virConnectDomainEventCallback cb, void *opaque,
                             virFreeCallback freecb)
 {
-    int id = virObjectEventStateAdd(conn, state, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                    true, (void (*)(void))cb, opaque, freecb);
+    int id = virObjectEventStateAdd(conn, state, VIR_EVENT_KIND_DOMAIN, NULL, NULL,
+                                    VIR_DOMAIN_EVENT_ID_LIFECYCLE, true,
+                                    (void (*)(void))cb, opaque, freecb);
 
     return id < 0 ? -1 : 0;
 }
@@ -480,7 +559,8 @@ virDomainEventStateDeregister(virConnectPtr conn, virObjectEventState *state,
     for (guint i = 0; i < state->callbacks->len; i++) {
         virObjectEventCallback *ecb = state->callbacks->pdata[i];
 
-        if (ecb->legacy && ecb->conn == conn && ecb->cb == (void (*)(void))cb) {
+        if (ecb->legacy && ecb->kind == VIR_EVENT_KIND_DOMAIN && ecb->conn == conn &&
+            ecb->cb == (void (*)(void))cb) {
             virObjectEventStateTake(state, i, removed);
             break;
         }
@@ -580,4 +660,157 @@ virObjectEvent *
 virDomainEventRebootNewFromObj(virDomainObj *obj)
 {
     return virDomainEventRebootNew(obj->def->id, obj->def->name, obj->def->uuid);
+}
+
+
+/* ---- the other object kinds (object_event.h) ------------------------------ */
+
+static int
+virObjectEventStateRegisterKind(virConnectPtr conn, virObjectEventState *state,
+                                virObjectEventKind kind, int last, int eventID,
+                                const unsigned char *uuid, const char *key,
+                                void (*cb)(void), void *opaque, virFreeCallback freecb)
+{
+    if (eventID < 0 || eventID > last) {
+        virReportError(VIR_ERR_INVALID_ARG, "unknown event id %d", eventID);
+        return -1;
+    }
+    return virObjectEventStateAdd(conn, state, kind, uuid, key, eventID, false, cb,
+                                  opaque, freecb);
+}
+
+
+int
+virNetworkEventStateRegisterID(virConnectPtr conn, virObjectEventState *state,
+                               virNetworkPtr net, int eventID,
+                               virConnectNetworkEventGenericCallback cb, void *opaque,
+                               virFreeCallback freecb)
+{
+    return virObjectEventStateRegisterKind(
+        conn, state, VIR_EVENT_KIND_NETWORK, VIR_NETWORK_EVENT_ID_LIFECYCLE, eventID,
+        net ? net->uuid : NULL, NULL, (void (*)(void))cb, opaque, freecb);
+}
+
+
+int
+virStoragePoolEventStateRegisterID(virConnectPtr conn, virObjectEventState *state,
+                                   virStoragePoolPtr pool, int eventID,
+                                   virConnectStoragePoolEventGenericCallback cb,
+                                   void *opaque, virFreeCallback freecb)
+{
+    return virObjectEventStateRegisterKind(
+        conn, state, VIR_EVENT_KIND_STORAGE_POOL, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
+        eventID, pool ? pool->uuid : NULL, NULL, (void (*)(void))cb, opaque, freecb);
+}
+
+
+int
+virNodeDeviceEventStateRegisterID(virConnectPtr conn, virObjectEventState *state,
+                                  virNodeDevicePtr dev, int eventID,
+                                  virConnectNodeDeviceEventGenericCallback cb,
+                                  void *opaque, virFreeCallback freecb)
+{
+    return virObjectEventStateRegisterKind(
+        conn, state, VIR_EVENT_KIND_NODE_DEVICE, VIR_NODE_DEVICE_EVENT_ID_UPDATE, eventID,
+        NULL, dev ? dev->name : NULL, (void (*)(void))cb, opaque, freecb);
+}
+
+
+int
+virSecretEventStateRegisterID(virConnectPtr conn, virObjectEventState *state,
+                              virSecretPtr secret, int eventID,
+                              virConnectSecretEventGenericCallback cb, void *opaque,
+                              virFreeCallback freecb)
+{
+    return virObjectEventStateRegisterKind(
+        conn, state, VIR_EVENT_KIND_SECRET, VIR_SECRET_EVENT_ID_VALUE_CHANGED, eventID,
+        secret ? secret->uuid : NULL, NULL, (void (*)(void))cb, opaque, freecb);
+}
+
+
+static virObjectEvent *
+virObjectEventNewKind(virObjectEventKind kind, int eventID, const char *name,
+                      const unsigned char *uuid, int type, int detail)
+{
+    virObjectEvent *event = g_new0(virObjectEvent, 1);
+
+    event->kind = kind;
+    event->eventID = eventID;
+    event->id = -1;
+    event->name = g_strdup(name);
+    if (uuid)
+        memcpy(event->uuid, uuid, VIR_UUID_BUFLEN);
+    event->type = type;
+    event->detail = detail;
+    return event;
+}
+
+
+virObjectEvent *
+virNetworkEventLifecycleNew(const char *name, const unsigned char *uuid, int type,
+                            int detail)
+{
+    return virObjectEventNewKind(VIR_EVENT_KIND_NETWORK, VIR_NETWORK_EVENT_ID_LIFECYCLE,
+                                 name, uuid, type, detail);
+}
+
+
+virObjectEvent *
+virStoragePoolEventLifecycleNew(const char *name, const unsigned char *uuid, int type,
+                                int detail)
+{
+    return virObjectEventNewKind(VIR_EVENT_KIND_STORAGE_POOL,
+                                 VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE, name, uuid, type,
+                                 detail);
+}
+
+
+virObjectEvent *
+virStoragePoolEventRefreshNew(const char *name, const unsigned char *uuid)
+{
+    return virObjectEventNewKind(VIR_EVENT_KIND_STORAGE_POOL,
+                                 VIR_STORAGE_POOL_EVENT_ID_REFRESH, name, uuid, 0, 0);
+}
+
+
+virObjectEvent *
+virNodeDeviceEventLifecycleNew(const char *name, int type, int detail)
+{
+    return virObjectEventNewKind(VIR_EVENT_KIND_NODE_DEVICE,
+                                 VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE, name, NULL, type,
+                                 detail);
+}
+
+
+virObjectEvent *
+virNodeDeviceEventUpdateNew(const char *name)
+{
+    return virObjectEventNewKind(VIR_EVENT_KIND_NODE_DEVICE,
+                                 VIR_NODE_DEVICE_EVENT_ID_UPDATE, name, NULL, 0, 0);
+}
+
+
+virObjectEvent *
+virSecretEventLifecycleNew(const unsigned char *uuid, int usageType, const char *usageID,
+                           int type, int detail)
+{
+    virObjectEvent *event = virObjectEventNewKind(
+        VIR_EVENT_KIND_SECRET, VIR_SECRET_EVENT_ID_LIFECYCLE, NULL, uuid, type, detail);
+
+    event->usageType = usageType;
+    event->usageID = g_strdup(usageID);
+    return event;
+}
+
+
+virObjectEvent *
+virSecretEventValueChangedNew(const unsigned char *uuid, int usageType,
+                              const char *usageID)
+{
+    virObjectEvent *event = virObjectEventNewKind(
+        VIR_EVENT_KIND_SECRET, VIR_SECRET_EVENT_ID_VALUE_CHANGED, NULL, uuid, 0, 0);
+
+    event->usageType = usageType;
+    event->usageID = g_strdup(usageID);
+    return event;
 }

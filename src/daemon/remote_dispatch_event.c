@@ -1,4 +1,4 @@
-/* remote_dispatch_event.c: domain event registration and fan-out to clients, close callbacks
+/* remote_dispatch_event.c: event registration (domains, networks, pools, node devices, secrets), fan-out to clients, close callbacks
  *
  * Thread protocol: registration calls run on workers; the driver invokes
  * the callbacks below from the event loop implementation, i.e. on the
@@ -24,9 +24,21 @@ typedef struct {
     virNetServerClient *client; /* a reference */
     int remoteID;               /* what the client knows (316's reply) */
     int localID;                /* what the connection gave us */
+    int kind;                   /* vkdEventKind: domain, network, ... */
     int eventID;
     bool legacy; /* 167: legacy MESSAGE procedures */
 } vkdEventReg;
+
+/* The event programs (0 = domains, the zero-initialized default). */
+typedef enum {
+    VKD_EVENT_DOMAIN = 0,
+    VKD_EVENT_NETWORK,
+    VKD_EVENT_STORAGE_POOL,
+    VKD_EVENT_NODE_DEVICE,
+    VKD_EVENT_SECRET,
+} vkdEventKind;
+
+static int vkdEventDeregisterLocal(virConnectPtr conn, const vkdEventReg *reg);
 
 static gint vkdEventNextID;
 
@@ -301,8 +313,9 @@ vkdEventDeregister(vkdCall *call, int remoteID, bool legacy, int eventID)
     for (guint i = 0; i < call->dc->events->len; i++) {
         vkdEventReg *r = g_ptr_array_index(call->dc->events, i);
 
-        if (legacy ? (r->legacy && r->eventID == eventID)
-                   : (!r->legacy && r->remoteID == remoteID)) {
+        if (r->kind == VKD_EVENT_DOMAIN &&
+            (legacy ? (r->legacy && r->eventID == eventID)
+                    : (!r->legacy && r->remoteID == remoteID))) {
             found = r;
             g_ptr_array_remove_index(call->dc->events, i);
             break;
@@ -334,11 +347,8 @@ vkdDispatchEventsDropAll(vkdDispatchClient *dc, virConnectPtr conn)
     dc->closeCallback = false;
     g_mutex_unlock(&dc->lock);
 
-    for (guint i = 0; i < regs->len; i++) {
-        vkdEventReg *r = g_ptr_array_index(regs, i);
-
-        virConnectDomainEventDeregisterAny(conn, r->localID);
-    }
+    for (guint i = 0; i < regs->len; i++)
+        vkdEventDeregisterLocal(conn, g_ptr_array_index(regs, i));
     if (closeCb)
         virConnectUnregisterCloseCallback(conn, vkdEventOnConnClosed);
 }
@@ -431,4 +441,304 @@ VKD_HANDLER(vkdDispatchCloseCallbackUnregister)
     call->dc->closeCallback = false;
     g_mutex_unlock(&call->dc->lock);
     return virConnectUnregisterCloseCallback(call->conn, vkdEventOnConnClosed);
+}
+
+
+/* ---- the other event programs: networks, storage pools, node devices, secrets ----
+ * Each registration of the client is one registration on its connection
+ * (with the client's filter), relayed with the client's callback ID as
+ * libvirtd does. */
+
+/* Drop @reg's registration on @conn (which frees @reg). */
+static int
+vkdEventDeregisterLocal(virConnectPtr conn, const vkdEventReg *reg)
+{
+    int localID = reg->localID;
+
+    switch ((vkdEventKind)reg->kind) {
+    case VKD_EVENT_DOMAIN:
+        return virConnectDomainEventDeregisterAny(conn, localID);
+    case VKD_EVENT_NETWORK:
+        return virConnectNetworkEventDeregisterAny(conn, localID);
+    case VKD_EVENT_STORAGE_POOL:
+        return virConnectStoragePoolEventDeregisterAny(conn, localID);
+    case VKD_EVENT_NODE_DEVICE:
+        return virConnectNodeDeviceEventDeregisterAny(conn, localID);
+    case VKD_EVENT_SECRET:
+        return virConnectSecretEventDeregisterAny(conn, localID);
+    }
+    return -1;
+}
+
+static void
+vkdEventOnNetworkLifecycle(virConnectPtr conn, virNetworkPtr net, int event, int detail,
+                           void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_network_event_lifecycle_msg m = { .callbackID = reg->remoteID,
+                                             .event = event,
+                                             .detail = detail };
+
+    m.net.name = net->name;
+    memcpy(m.net.uuid, net->uuid, VIR_UUID_BUFLEN);
+    virNetServerClientSendEvent(reg->client, REMOTE_PROGRAM,
+                                REMOTE_PROC_NETWORK_EVENT_LIFECYCLE,
+                                remote_network_event_lifecycle_msg_filter, &m);
+}
+
+static void
+vkdEventOnPoolLifecycle(virConnectPtr conn, virStoragePoolPtr pool, int event, int detail,
+                        void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_storage_pool_event_lifecycle_msg m = { .callbackID = reg->remoteID,
+                                                  .event = event,
+                                                  .detail = detail };
+
+    m.pool.name = pool->name;
+    memcpy(m.pool.uuid, pool->uuid, VIR_UUID_BUFLEN);
+    virNetServerClientSendEvent(reg->client, REMOTE_PROGRAM,
+                                REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE,
+                                remote_storage_pool_event_lifecycle_msg_filter, &m);
+}
+
+static void
+vkdEventOnPoolRefresh(virConnectPtr conn, virStoragePoolPtr pool, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_storage_pool_event_refresh_msg m = { .callbackID = reg->remoteID };
+
+    m.pool.name = pool->name;
+    memcpy(m.pool.uuid, pool->uuid, VIR_UUID_BUFLEN);
+    virNetServerClientSendEvent(reg->client, REMOTE_PROGRAM,
+                                REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH,
+                                remote_storage_pool_event_refresh_msg_filter, &m);
+}
+
+static void
+vkdEventOnDeviceLifecycle(virConnectPtr conn, virNodeDevicePtr dev, int event, int detail,
+                          void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_node_device_event_lifecycle_msg m = { .callbackID = reg->remoteID,
+                                                 .event = event,
+                                                 .detail = detail };
+
+    m.dev.name = dev->name;
+    virNetServerClientSendEvent(reg->client, REMOTE_PROGRAM,
+                                REMOTE_PROC_NODE_DEVICE_EVENT_LIFECYCLE,
+                                remote_node_device_event_lifecycle_msg_filter, &m);
+}
+
+static void
+vkdEventOnDeviceUpdate(virConnectPtr conn, virNodeDevicePtr dev, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_node_device_event_update_msg m = { .callbackID = reg->remoteID };
+
+    m.dev.name = dev->name;
+    virNetServerClientSendEvent(reg->client, REMOTE_PROGRAM,
+                                REMOTE_PROC_NODE_DEVICE_EVENT_UPDATE,
+                                remote_node_device_event_update_msg_filter, &m);
+}
+
+static void
+vkdEventSecretWire(remote_nonnull_secret *w, virSecretPtr secret)
+{
+    memcpy(w->uuid, secret->uuid, VIR_UUID_BUFLEN);
+    w->usageType = secret->usageType;
+    w->usageID = secret->usageID;
+}
+
+static void
+vkdEventOnSecretLifecycle(virConnectPtr conn, virSecretPtr secret, int event, int detail,
+                          void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_secret_event_lifecycle_msg m = { .callbackID = reg->remoteID,
+                                            .event = event,
+                                            .detail = detail };
+
+    vkdEventSecretWire(&m.secret, secret);
+    virNetServerClientSendEvent(reg->client, REMOTE_PROGRAM,
+                                REMOTE_PROC_SECRET_EVENT_LIFECYCLE,
+                                remote_secret_event_lifecycle_msg_filter, &m);
+}
+
+static void
+vkdEventOnSecretValueChanged(virConnectPtr conn, virSecretPtr secret, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_secret_event_value_changed_msg m = { .callbackID = reg->remoteID };
+
+    vkdEventSecretWire(&m.secret, secret);
+    virNetServerClientSendEvent(reg->client, REMOTE_PROGRAM,
+                                REMOTE_PROC_SECRET_EVENT_VALUE_CHANGED,
+                                remote_secret_event_value_changed_msg_filter, &m);
+}
+
+/* Register @kind's @eventID on the client's connection, filtered on
+ * @filter (a handle of @kind, or NULL; released here); its relay callback
+ * is chosen by (kind, eventID). Returns the client's callback ID or -1
+ * (error reported: the public API's, e.g. NO_SUPPORT when the connection
+ * has no driver of that kind, INVALID_ARG for an eventID out of range). */
+static int
+vkdEventRegisterObject(vkdCall *call, vkdEventKind kind, int eventID, void *filter)
+{
+    vkdEventReg *reg = g_new0(vkdEventReg, 1);
+    void (*cb)(void) = NULL;
+    int localID = -1;
+
+    reg->client = virNetServerClientRef(call->client);
+    reg->kind = kind;
+    reg->eventID = eventID;
+    reg->remoteID = g_atomic_int_add(&vkdEventNextID, 1);
+
+    switch (kind) {
+    case VKD_EVENT_NETWORK:
+        cb = (void (*)(void))vkdEventOnNetworkLifecycle;
+        localID = virConnectNetworkEventRegisterAny(
+            call->conn, filter, eventID, (virConnectNetworkEventGenericCallback)cb, reg,
+            vkdEventRegFree);
+        virObjectUnrefNetwork(filter);
+        break;
+    case VKD_EVENT_STORAGE_POOL:
+        cb = eventID == VIR_STORAGE_POOL_EVENT_ID_REFRESH
+                 ? (void (*)(void))vkdEventOnPoolRefresh
+                 : (void (*)(void))vkdEventOnPoolLifecycle;
+        localID = virConnectStoragePoolEventRegisterAny(
+            call->conn, filter, eventID, (virConnectStoragePoolEventGenericCallback)cb,
+            reg, vkdEventRegFree);
+        virObjectUnrefStoragePool(filter);
+        break;
+    case VKD_EVENT_NODE_DEVICE:
+        cb = eventID == VIR_NODE_DEVICE_EVENT_ID_UPDATE
+                 ? (void (*)(void))vkdEventOnDeviceUpdate
+                 : (void (*)(void))vkdEventOnDeviceLifecycle;
+        localID = virConnectNodeDeviceEventRegisterAny(
+            call->conn, filter, eventID, (virConnectNodeDeviceEventGenericCallback)cb,
+            reg, vkdEventRegFree);
+        virObjectUnrefNodeDevice(filter);
+        break;
+    case VKD_EVENT_SECRET:
+        cb = eventID == VIR_SECRET_EVENT_ID_VALUE_CHANGED
+                 ? (void (*)(void))vkdEventOnSecretValueChanged
+                 : (void (*)(void))vkdEventOnSecretLifecycle;
+        localID = virConnectSecretEventRegisterAny(
+            call->conn, filter, eventID, (virConnectSecretEventGenericCallback)cb, reg,
+            vkdEventRegFree);
+        virObjectUnrefSecret(filter);
+        break;
+    case VKD_EVENT_DOMAIN:
+        break;
+    }
+    if (localID < 0) {
+        /* the public API failed before taking @reg: it is still ours */
+        vkdEventRegFree(reg);
+        return -1;
+    }
+    reg->localID = localID;
+    g_mutex_lock(&call->dc->lock);
+    g_ptr_array_add(call->dc->events, reg);
+    g_mutex_unlock(&call->dc->lock);
+    return reg->remoteID;
+}
+
+static int
+vkdEventDeregisterObject(vkdCall *call, vkdEventKind kind, int remoteID)
+{
+    vkdEventReg *found = NULL;
+
+    g_mutex_lock(&call->dc->lock);
+    for (guint i = 0; i < call->dc->events->len; i++) {
+        vkdEventReg *r = g_ptr_array_index(call->dc->events, i);
+
+        if (r->kind == (int)kind && r->remoteID == remoteID) {
+            found = r;
+            g_ptr_array_remove_index(call->dc->events, i);
+            break;
+        }
+    }
+    g_mutex_unlock(&call->dc->lock);
+    if (!found) {
+        virReportError(VIR_ERR_RPC, "No registered callback ID %d", remoteID);
+        return -1;
+    }
+    return vkdEventDeregisterLocal(call->conn, found) < 0 ? -1 : 0;
+}
+
+VKD_HANDLER(vkdDispatchNetworkEventRegisterAny)
+{
+    remote_connect_network_event_register_any_args *a = args;
+    remote_connect_network_event_register_any_ret *r = ret;
+    void *filter = a->net ? vkdNetworkFromWire(call->conn, a->net) : NULL;
+
+    return (r->callbackID =
+                vkdEventRegisterObject(call, VKD_EVENT_NETWORK, a->eventID, filter)) < 0
+               ? -1
+               : 0;
+}
+
+VKD_HANDLER(vkdDispatchNetworkEventDeregisterAny)
+{
+    remote_connect_network_event_deregister_any_args *a = args;
+
+    return vkdEventDeregisterObject(call, VKD_EVENT_NETWORK, a->callbackID);
+}
+
+VKD_HANDLER(vkdDispatchStoragePoolEventRegisterAny)
+{
+    remote_connect_storage_pool_event_register_any_args *a = args;
+    remote_connect_storage_pool_event_register_any_ret *r = ret;
+    void *filter = a->pool ? vkdStoragePoolFromWire(call->conn, a->pool) : NULL;
+
+    return (r->callbackID = vkdEventRegisterObject(call, VKD_EVENT_STORAGE_POOL,
+                                                   a->eventID, filter)) < 0
+               ? -1
+               : 0;
+}
+
+VKD_HANDLER(vkdDispatchStoragePoolEventDeregisterAny)
+{
+    remote_connect_storage_pool_event_deregister_any_args *a = args;
+
+    return vkdEventDeregisterObject(call, VKD_EVENT_STORAGE_POOL, a->callbackID);
+}
+
+VKD_HANDLER(vkdDispatchNodeDeviceEventRegisterAny)
+{
+    remote_connect_node_device_event_register_any_args *a = args;
+    remote_connect_node_device_event_register_any_ret *r = ret;
+    void *filter = a->dev ? vkdNodeDeviceFromWire(call->conn, a->dev) : NULL;
+
+    return (r->callbackID = vkdEventRegisterObject(call, VKD_EVENT_NODE_DEVICE,
+                                                   a->eventID, filter)) < 0
+               ? -1
+               : 0;
+}
+
+VKD_HANDLER(vkdDispatchNodeDeviceEventDeregisterAny)
+{
+    remote_connect_node_device_event_deregister_any_args *a = args;
+
+    return vkdEventDeregisterObject(call, VKD_EVENT_NODE_DEVICE, a->callbackID);
+}
+
+VKD_HANDLER(vkdDispatchSecretEventRegisterAny)
+{
+    remote_connect_secret_event_register_any_args *a = args;
+    remote_connect_secret_event_register_any_ret *r = ret;
+    void *filter = a->secret ? vkdSecretFromWire(call->conn, a->secret) : NULL;
+
+    return (r->callbackID =
+                vkdEventRegisterObject(call, VKD_EVENT_SECRET, a->eventID, filter)) < 0
+               ? -1
+               : 0;
+}
+
+VKD_HANDLER(vkdDispatchSecretEventDeregisterAny)
+{
+    remote_connect_secret_event_deregister_any_args *a = args;
+
+    return vkdEventDeregisterObject(call, VKD_EVENT_SECRET, a->callbackID);
 }

@@ -92,12 +92,20 @@ void vkdNWFilterBindingToWire(remote_nonnull_nwfilter_binding *out,
 extern const vkdConfig *vkdDispatchConfig;
 
 /* remote_dispatch_event.c */
-VKD_HANDLER(vkdDispatchEventRegisterAny);        /* 316 */
-VKD_HANDLER(vkdDispatchEventDeregisterAny);      /* 317 */
-VKD_HANDLER(vkdDispatchEventRegisterLegacy);     /* 167 */
-VKD_HANDLER(vkdDispatchEventDeregisterLegacy);   /* 168 */
-VKD_HANDLER(vkdDispatchCloseCallbackRegister);   /* 360 */
-VKD_HANDLER(vkdDispatchCloseCallbackUnregister); /* 361 */
+VKD_HANDLER(vkdDispatchEventRegisterAny);              /* 316 */
+VKD_HANDLER(vkdDispatchEventDeregisterAny);            /* 317 */
+VKD_HANDLER(vkdDispatchEventRegisterLegacy);           /* 167 */
+VKD_HANDLER(vkdDispatchEventDeregisterLegacy);         /* 168 */
+VKD_HANDLER(vkdDispatchCloseCallbackRegister);         /* 360 */
+VKD_HANDLER(vkdDispatchCloseCallbackUnregister);       /* 361 */
+VKD_HANDLER(vkdDispatchNetworkEventRegisterAny);       /* 313 */
+VKD_HANDLER(vkdDispatchNetworkEventDeregisterAny);     /* 314 */
+VKD_HANDLER(vkdDispatchStoragePoolEventRegisterAny);   /* 368 */
+VKD_HANDLER(vkdDispatchStoragePoolEventDeregisterAny); /* 369 */
+VKD_HANDLER(vkdDispatchNodeDeviceEventRegisterAny);    /* 374 */
+VKD_HANDLER(vkdDispatchNodeDeviceEventDeregisterAny);  /* 375 */
+VKD_HANDLER(vkdDispatchSecretEventRegisterAny);        /* 380 */
+VKD_HANDLER(vkdDispatchSecretEventDeregisterAny);      /* 381 */
 /* Send (@send) or drop the startup events held for @dc's new
  * registrations (any thread). */
 void vkdDispatchFlushReplays(vkdDispatchClient *dc, bool send);

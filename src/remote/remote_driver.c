@@ -287,6 +287,8 @@ remoteEvent(virNetClient *client, virNetMessage *msg, void *opaque)
         return;
     }
     default:
+        if (remoteObjectEvent(priv, msg, p, &why))
+            return;
         break;
     }
     g_debug("dropping event %d: %s", msg->header.proc, why ? why : "not handled");
@@ -498,6 +500,8 @@ remotePrivateFree(remotePrivate *priv)
         virObjectEventStateFree(priv->events);
     g_free(priv->type);
     g_hash_table_unref(priv->localToEvent);
+    if (priv->objLocalToSlot)
+        g_hash_table_unref(priv->objLocalToSlot);
     if (priv->streams)
         g_hash_table_unref(priv->streams); /* empty: each stream held conn */
     g_mutex_clear(&priv->lock);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "driver.h"
+#include "object_event.h"
 #include "remote_driver_priv.h"
 #include "virerror.h"
 
@@ -72,6 +73,337 @@ remoteSecretGetValue(virSecretPtr secret, size_t *value_size, unsigned int flags
     return value;
 }
 
+/* ---- events of the other programs -------------------------------------------
+ * As for domains (remote_driver.c): one server-side registration per
+ * (program, event ID), without a filter, shared by every local callback
+ * of that event; the local state filters by object and dispatches from
+ * the application's event loop. priv->regLock serializes (de)registration. */
+
+typedef struct {
+    int kind;    /* virObjectEventKind */
+    int eventID; /* of that kind */
+    int regProc; /* CONNECT_*_EVENT_REGISTER_ANY */
+    int deregProc;
+} remoteObjectEventSlot;
+
+static const remoteObjectEventSlot remoteObjectEventSlots[REMOTE_OBJECT_EVENT_SLOTS] = {
+    { VIR_EVENT_KIND_NETWORK, VIR_NETWORK_EVENT_ID_LIFECYCLE,
+      REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY,
+      REMOTE_PROC_CONNECT_NETWORK_EVENT_DEREGISTER_ANY },
+    { VIR_EVENT_KIND_STORAGE_POOL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+      REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY,
+      REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY },
+    { VIR_EVENT_KIND_STORAGE_POOL, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
+      REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY,
+      REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY },
+    { VIR_EVENT_KIND_NODE_DEVICE, VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE,
+      REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY,
+      REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY },
+    { VIR_EVENT_KIND_NODE_DEVICE, VIR_NODE_DEVICE_EVENT_ID_UPDATE,
+      REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY,
+      REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY },
+    { VIR_EVENT_KIND_SECRET, VIR_SECRET_EVENT_ID_LIFECYCLE,
+      REMOTE_PROC_CONNECT_SECRET_EVENT_REGISTER_ANY,
+      REMOTE_PROC_CONNECT_SECRET_EVENT_DEREGISTER_ANY },
+    { VIR_EVENT_KIND_SECRET, VIR_SECRET_EVENT_ID_VALUE_CHANGED,
+      REMOTE_PROC_CONNECT_SECRET_EVENT_REGISTER_ANY,
+      REMOTE_PROC_CONNECT_SECRET_EVENT_DEREGISTER_ANY },
+};
+
+/* The slot of (@kind, @eventID), -1 (INVALID_ARG reported) if none. */
+static int
+remoteObjectEventSlotOf(int kind, int eventID)
+{
+    for (int i = 0; i < REMOTE_OBJECT_EVENT_SLOTS; i++) {
+        if (remoteObjectEventSlots[i].kind == kind &&
+            remoteObjectEventSlots[i].eventID == eventID)
+            return i;
+    }
+    virReportError(VIR_ERR_INVALID_ARG, "unknown event id %d", eventID);
+    return -1;
+}
+
+/* Every REGISTER_ANY of these programs has the layout { eventID: int;
+ * obj: KIND? } -> { callbackID: int }, every DEREGISTER_ANY { callbackID:
+ * int }: the network ones' types serve for all. */
+static int
+remoteObjectEventServerAdd(virConnectPtr conn, remotePrivate *priv, int slot)
+{
+    const remoteObjectEventSlot *s = &remoteObjectEventSlots[slot];
+    remote_connect_network_event_register_any_args args = { .eventID = s->eventID };
+    remote_connect_network_event_register_any_ret ret = { 0 };
+
+    if (priv->objLocalCount[slot]++ > 0)
+        return 0;
+    if (remoteCallProgram(conn, REMOTE_PROGRAM, s->regProc,
+                          remote_connect_network_event_register_any_args_filter, &args,
+                          remote_connect_network_event_register_any_ret_filter,
+                          &ret) < 0) {
+        priv->objLocalCount[slot]--;
+        return -1;
+    }
+    priv->objRemoteID[slot] = ret.callbackID;
+    return 0;
+}
+
+static int
+remoteObjectEventServerRemove(virConnectPtr conn, remotePrivate *priv, int slot)
+{
+    const remoteObjectEventSlot *s = &remoteObjectEventSlots[slot];
+    remote_connect_network_event_deregister_any_args args = {
+        .callbackID = priv->objRemoteID[slot],
+    };
+
+    if (priv->objLocalCount[slot] <= 0 || --priv->objLocalCount[slot] > 0)
+        return 0;
+    return remoteCallProgram(conn, REMOTE_PROGRAM, s->deregProc,
+                             remote_connect_network_event_deregister_any_args_filter,
+                             &args, NULL, NULL);
+}
+
+/* Register locally with @reg (the kind's virXxxEventStateRegisterID
+ * applied to @obj/@cb...) once the server side is there. */
+typedef int (*remoteObjectEventLocalReg)(virConnectPtr conn, virObjectEventState *state,
+                                         void *obj, int eventID, void (*cb)(void),
+                                         void *opaque, virFreeCallback freecb);
+
+static int
+remoteObjectEventRegister(virConnectPtr conn, int kind, remoteObjectEventLocalReg reg,
+                          void *obj, int eventID, void (*cb)(void), void *opaque,
+                          virFreeCallback freecb)
+{
+    remotePrivate *priv = remotePriv(conn);
+    int slot;
+    int localID = -1;
+
+    g_mutex_lock(&priv->regLock);
+    if ((slot = remoteObjectEventSlotOf(kind, eventID)) < 0)
+        goto cleanup;
+    if (remoteObjectEventServerAdd(conn, priv, slot) < 0)
+        goto cleanup;
+    if ((localID = reg(conn, priv->events, obj, eventID, cb, opaque, freecb)) < 0) {
+        virErrorPtr saved = NULL;
+
+        virErrorPreserveLast(&saved);
+        remoteObjectEventServerRemove(conn, priv, slot);
+        virErrorRestore(&saved);
+        goto cleanup;
+    }
+    if (!priv->objLocalToSlot)
+        priv->objLocalToSlot = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_hash_table_insert(priv->objLocalToSlot, GINT_TO_POINTER(localID),
+                        GINT_TO_POINTER(slot + 1));
+cleanup:
+    g_mutex_unlock(&priv->regLock);
+    return localID;
+}
+
+static int
+remoteObjectEventDeregister(virConnectPtr conn, int kind, int callbackID)
+{
+    remotePrivate *priv = remotePriv(conn);
+    gpointer value = NULL;
+    int rc = -1;
+    int slot;
+
+    g_mutex_lock(&priv->regLock);
+    if (!priv->objLocalToSlot ||
+        !g_hash_table_lookup_extended(priv->objLocalToSlot, GINT_TO_POINTER(callbackID),
+                                      NULL, &value) ||
+        remoteObjectEventSlots[GPOINTER_TO_INT(value) - 1].kind != kind) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "could not find event callback %d for deletion", callbackID);
+        goto cleanup;
+    }
+    slot = GPOINTER_TO_INT(value) - 1;
+    if (virObjectEventStateDeregisterKindID(conn, priv->events, kind, callbackID) < 0)
+        goto cleanup;
+    g_hash_table_remove(priv->objLocalToSlot, GINT_TO_POINTER(callbackID));
+    rc = remoteObjectEventServerRemove(conn, priv, slot);
+cleanup:
+    g_mutex_unlock(&priv->regLock);
+    return rc;
+}
+
+static int
+remoteNetworkLocalReg(virConnectPtr conn, virObjectEventState *state, void *obj,
+                      int eventID, void (*cb)(void), void *opaque, virFreeCallback freecb)
+{
+    return virNetworkEventStateRegisterID(conn, state, obj, eventID,
+                                          (virConnectNetworkEventGenericCallback)cb,
+                                          opaque, freecb);
+}
+
+static int
+remoteStoragePoolLocalReg(virConnectPtr conn, virObjectEventState *state, void *obj,
+                          int eventID, void (*cb)(void), void *opaque,
+                          virFreeCallback freecb)
+{
+    return virStoragePoolEventStateRegisterID(
+        conn, state, obj, eventID, (virConnectStoragePoolEventGenericCallback)cb, opaque,
+        freecb);
+}
+
+static int
+remoteNodeDeviceLocalReg(virConnectPtr conn, virObjectEventState *state, void *obj,
+                         int eventID, void (*cb)(void), void *opaque,
+                         virFreeCallback freecb)
+{
+    return virNodeDeviceEventStateRegisterID(conn, state, obj, eventID,
+                                             (virConnectNodeDeviceEventGenericCallback)cb,
+                                             opaque, freecb);
+}
+
+static int
+remoteSecretLocalReg(virConnectPtr conn, virObjectEventState *state, void *obj,
+                     int eventID, void (*cb)(void), void *opaque, virFreeCallback freecb)
+{
+    return virSecretEventStateRegisterID(conn, state, obj, eventID,
+                                         (virConnectSecretEventGenericCallback)cb, opaque,
+                                         freecb);
+}
+
+static int
+remoteConnectNetworkEventRegisterAny(virConnectPtr conn, virNetworkPtr net, int eventID,
+                                     virConnectNetworkEventGenericCallback cb,
+                                     void *opaque, virFreeCallback freecb)
+{
+    return remoteObjectEventRegister(conn, VIR_EVENT_KIND_NETWORK, remoteNetworkLocalReg,
+                                     net, eventID, (void (*)(void))cb, opaque, freecb);
+}
+
+static int
+remoteConnectNetworkEventDeregisterAny(virConnectPtr conn, int callbackID)
+{
+    return remoteObjectEventDeregister(conn, VIR_EVENT_KIND_NETWORK, callbackID);
+}
+
+static int
+remoteConnectStoragePoolEventRegisterAny(virConnectPtr conn, virStoragePoolPtr pool,
+                                         int eventID,
+                                         virConnectStoragePoolEventGenericCallback cb,
+                                         void *opaque, virFreeCallback freecb)
+{
+    return remoteObjectEventRegister(conn, VIR_EVENT_KIND_STORAGE_POOL,
+                                     remoteStoragePoolLocalReg, pool, eventID,
+                                     (void (*)(void))cb, opaque, freecb);
+}
+
+static int
+remoteConnectStoragePoolEventDeregisterAny(virConnectPtr conn, int callbackID)
+{
+    return remoteObjectEventDeregister(conn, VIR_EVENT_KIND_STORAGE_POOL, callbackID);
+}
+
+static int
+remoteConnectNodeDeviceEventRegisterAny(virConnectPtr conn, virNodeDevicePtr dev,
+                                        int eventID,
+                                        virConnectNodeDeviceEventGenericCallback cb,
+                                        void *opaque, virFreeCallback freecb)
+{
+    return remoteObjectEventRegister(conn, VIR_EVENT_KIND_NODE_DEVICE,
+                                     remoteNodeDeviceLocalReg, dev, eventID,
+                                     (void (*)(void))cb, opaque, freecb);
+}
+
+static int
+remoteConnectNodeDeviceEventDeregisterAny(virConnectPtr conn, int callbackID)
+{
+    return remoteObjectEventDeregister(conn, VIR_EVENT_KIND_NODE_DEVICE, callbackID);
+}
+
+static int
+remoteConnectSecretEventRegisterAny(virConnectPtr conn, virSecretPtr secret, int eventID,
+                                    virConnectSecretEventGenericCallback cb, void *opaque,
+                                    virFreeCallback freecb)
+{
+    return remoteObjectEventRegister(conn, VIR_EVENT_KIND_SECRET, remoteSecretLocalReg,
+                                     secret, eventID, (void (*)(void))cb, opaque, freecb);
+}
+
+static int
+remoteConnectSecretEventDeregisterAny(virConnectPtr conn, int callbackID)
+{
+    return remoteObjectEventDeregister(conn, VIR_EVENT_KIND_SECRET, callbackID);
+}
+
+/* Decode @msg into @ev (of @p's layout); false with @why on failure. */
+#define REMOTE_DECODE(ev) virNetMessageDecodePayload(msg, p->argsFilter, &(ev), why)
+
+bool
+remoteObjectEvent(remotePrivate *priv, virNetMessage *msg, const remoteProcedure *p,
+                  const char **why)
+{
+    virObjectEvent *event = NULL;
+
+    switch (msg->header.proc) {
+    case REMOTE_PROC_NETWORK_EVENT_LIFECYCLE: {
+        remote_network_event_lifecycle_msg ev = { 0 };
+        if (!REMOTE_DECODE(ev))
+            return false;
+        event =
+            virNetworkEventLifecycleNew(ev.net.name, ev.net.uuid, ev.event, ev.detail);
+        virXdrFree(p->argsFilter, &ev);
+        break;
+    }
+    case REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE: {
+        remote_storage_pool_event_lifecycle_msg ev = { 0 };
+        if (!REMOTE_DECODE(ev))
+            return false;
+        event = virStoragePoolEventLifecycleNew(ev.pool.name, ev.pool.uuid, ev.event,
+                                                ev.detail);
+        virXdrFree(p->argsFilter, &ev);
+        break;
+    }
+    case REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH: {
+        remote_storage_pool_event_refresh_msg ev = { 0 };
+        if (!REMOTE_DECODE(ev))
+            return false;
+        event = virStoragePoolEventRefreshNew(ev.pool.name, ev.pool.uuid);
+        virXdrFree(p->argsFilter, &ev);
+        break;
+    }
+    case REMOTE_PROC_NODE_DEVICE_EVENT_LIFECYCLE: {
+        remote_node_device_event_lifecycle_msg ev = { 0 };
+        if (!REMOTE_DECODE(ev))
+            return false;
+        event = virNodeDeviceEventLifecycleNew(ev.dev.name, ev.event, ev.detail);
+        virXdrFree(p->argsFilter, &ev);
+        break;
+    }
+    case REMOTE_PROC_NODE_DEVICE_EVENT_UPDATE: {
+        remote_node_device_event_update_msg ev = { 0 };
+        if (!REMOTE_DECODE(ev))
+            return false;
+        event = virNodeDeviceEventUpdateNew(ev.dev.name);
+        virXdrFree(p->argsFilter, &ev);
+        break;
+    }
+    case REMOTE_PROC_SECRET_EVENT_LIFECYCLE: {
+        remote_secret_event_lifecycle_msg ev = { 0 };
+        if (!REMOTE_DECODE(ev))
+            return false;
+        event = virSecretEventLifecycleNew(ev.secret.uuid, ev.secret.usageType,
+                                           ev.secret.usageID, ev.event, ev.detail);
+        virXdrFree(p->argsFilter, &ev);
+        break;
+    }
+    case REMOTE_PROC_SECRET_EVENT_VALUE_CHANGED: {
+        remote_secret_event_value_changed_msg ev = { 0 };
+        if (!REMOTE_DECODE(ev))
+            return false;
+        event = virSecretEventValueChangedNew(ev.secret.uuid, ev.secret.usageType,
+                                              ev.secret.usageID);
+        virXdrFree(p->argsFilter, &ev);
+        break;
+    }
+    default:
+        return false;
+    }
+    virObjectEventStateQueue(priv->events, event);
+    return true;
+}
+
 /* ---- the tables ------------------------------------------------------------ */
 
 const virNetworkDriver remoteNetworkDriver = {
@@ -84,6 +416,8 @@ const virNetworkDriver remoteNetworkDriver = {
     .networkLookupByUUID = remoteNetworkLookupByUUID,
     .networkLookupByName = remoteNetworkLookupByName,
     .networkGetXMLDesc = remoteNetworkGetXMLDesc,
+    .connectNetworkEventRegisterAny = remoteConnectNetworkEventRegisterAny,
+    .connectNetworkEventDeregisterAny = remoteConnectNetworkEventDeregisterAny,
 };
 
 const virStorageDriver remoteStorageDriver = {
@@ -96,6 +430,8 @@ const virStorageDriver remoteStorageDriver = {
     .storagePoolLookupByName = remoteStoragePoolLookupByName,
     .storagePoolLookupByUUID = remoteStoragePoolLookupByUUID,
     .storagePoolGetXMLDesc = remoteStoragePoolGetXMLDesc,
+    .connectStoragePoolEventRegisterAny = remoteConnectStoragePoolEventRegisterAny,
+    .connectStoragePoolEventDeregisterAny = remoteConnectStoragePoolEventDeregisterAny,
 };
 
 const virNodeDeviceDriver remoteNodeDeviceDriver = {
@@ -108,6 +444,8 @@ const virNodeDeviceDriver remoteNodeDeviceDriver = {
     .nodeDeviceGetParent = remoteNodeDeviceGetParent,
     .nodeDeviceNumOfCaps = remoteNodeDeviceNumOfCaps,
     .nodeDeviceListCaps = remoteNodeDeviceListCaps,
+    .connectNodeDeviceEventRegisterAny = remoteConnectNodeDeviceEventRegisterAny,
+    .connectNodeDeviceEventDeregisterAny = remoteConnectNodeDeviceEventDeregisterAny,
 };
 
 const virSecretDriver remoteSecretDriver = {
@@ -122,6 +460,8 @@ const virSecretDriver remoteSecretDriver = {
     .secretSetValue = remoteSecretSetValue,
     .secretGetValue = remoteSecretGetValue,
     .secretUndefine = remoteSecretUndefine,
+    .connectSecretEventRegisterAny = remoteConnectSecretEventRegisterAny,
+    .connectSecretEventDeregisterAny = remoteConnectSecretEventDeregisterAny,
 };
 
 const virInterfaceDriver remoteInterfaceDriver = {

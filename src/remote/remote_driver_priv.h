@@ -8,6 +8,10 @@
 #include "virnetclient.h"
 
 #define REMOTE_EVENT_ID_COUNT (VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE + 1)
+/* Event slots of the other programs (remote_driver_objects.c): network
+ * lifecycle; pool lifecycle, refresh; node device lifecycle, update;
+ * secret lifecycle, value changed. */
+#define REMOTE_OBJECT_EVENT_SLOTS 7
 
 typedef struct _remotePrivate remotePrivate;
 struct _remotePrivate {
@@ -30,7 +34,11 @@ struct _remotePrivate {
     int remoteID[REMOTE_EVENT_ID_COUNT];
     int legacyCount;          /* virConnectDomainEventRegister users */
     GHashTable *localToEvent; /* local callbackID -> eventID + 1 */
-    GHashTable *streams;      /* serial -> remoteStream (lent; under lock) */
+    /* The same for the other event programs, per slot; NULL until used. */
+    int objLocalCount[REMOTE_OBJECT_EVENT_SLOTS];
+    int objRemoteID[REMOTE_OBJECT_EVENT_SLOTS];
+    GHashTable *objLocalToSlot; /* local callbackID -> slot + 1 */
+    GHashTable *streams;        /* serial -> remoteStream (lent; under lock) */
 };
 
 /* Helpers (remote_driver.c). Calls go through the generated typed stubs
@@ -85,6 +93,12 @@ int remoteDomainDestroyFlags(virDomainPtr dom, unsigned int flags);
 int remoteDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
 unsigned long long remoteDomainGetMaxMemory(virDomainPtr dom);
 int remoteDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);
+
+/* Events of the other programs (remote_driver_objects.c), from the I/O
+ * thread: true if @msg (procedure @p) was one of theirs (queued, or
+ * dropped with @why set when it does not decode). */
+bool remoteObjectEvent(remotePrivate *priv, virNetMessage *msg, const remoteProcedure *p,
+                       const char **why);
 
 /* Streams (remote_driver_stream.c). */
 int remoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,

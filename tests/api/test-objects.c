@@ -4,6 +4,7 @@
 #include <libvirt/libvirt.h>
 #include "datatypes.h"
 #include "driver.h"
+#include "object_event.h"
 
 #define URI "test:///default"
 
@@ -170,13 +171,203 @@ testShared(void)
 }
 
 
+/* Events of the other kinds on one state: each callback sees only its
+ * kind, event ID and (when filtered) object, with a handle of it. */
+typedef struct {
+    int lifecycle;
+    int refresh;
+    int secretValue;
+    char last[64];
+    int lastEvent;
+} eventSeen;
+
+static void
+onNetLifecycle(virConnectPtr conn, virNetworkPtr net, int event, int detail, void *opaque)
+{
+    eventSeen *seen = opaque;
+
+    seen->lifecycle++;
+    seen->lastEvent = event;
+    g_strlcpy(seen->last, virNetworkGetName(net), sizeof(seen->last));
+}
+
+static void
+onPoolRefresh(virConnectPtr conn, virStoragePoolPtr pool, void *opaque)
+{
+    eventSeen *seen = opaque;
+
+    seen->refresh++;
+    g_strlcpy(seen->last, virStoragePoolGetName(pool), sizeof(seen->last));
+}
+
+static void
+onDevLifecycle(virConnectPtr conn, virNodeDevicePtr dev, int event, int detail,
+               void *opaque)
+{
+    eventSeen *seen = opaque;
+
+    seen->lifecycle++;
+    seen->lastEvent = event;
+    g_strlcpy(seen->last, virNodeDeviceGetName(dev), sizeof(seen->last));
+}
+
+static void
+onSecretValue(virConnectPtr conn, virSecretPtr secret, void *opaque)
+{
+    eventSeen *seen = opaque;
+
+    seen->secretValue++;
+    g_strlcpy(seen->last, virSecretGetUsageID(secret), sizeof(seen->last));
+}
+
+static void
+testEvents(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    virObjectEventState *state = virObjectEventStateNew();
+    unsigned char uuid1[VIR_UUID_BUFLEN] = { 1 };
+    unsigned char uuid2[VIR_UUID_BUFLEN] = { 2 };
+    virNetworkPtr net1 = virGetNetwork(conn, "net1", uuid1);
+    virNodeDevicePtr dev = virGetNodeDevice(conn, "pci_0000_00_1f_2");
+    eventSeen netAll = { 0 }, netOne = { 0 }, pool = { 0 }, devOne = { 0 }, sec = { 0 };
+    int idAll, idOne, idPool, idDev, idSec;
+
+    idAll = virNetworkEventStateRegisterID(
+        conn, state, NULL, VIR_NETWORK_EVENT_ID_LIFECYCLE,
+        VIR_NETWORK_EVENT_CALLBACK(onNetLifecycle), &netAll, NULL);
+    idOne = virNetworkEventStateRegisterID(
+        conn, state, net1, VIR_NETWORK_EVENT_ID_LIFECYCLE,
+        VIR_NETWORK_EVENT_CALLBACK(onNetLifecycle), &netOne, NULL);
+    idPool = virStoragePoolEventStateRegisterID(
+        conn, state, NULL, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
+        VIR_STORAGE_POOL_EVENT_CALLBACK(onPoolRefresh), &pool, NULL);
+    idDev = virNodeDeviceEventStateRegisterID(
+        conn, state, dev, VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE,
+        VIR_NODE_DEVICE_EVENT_CALLBACK(onDevLifecycle), &devOne, NULL);
+    idSec = virSecretEventStateRegisterID(
+        conn, state, NULL, VIR_SECRET_EVENT_ID_VALUE_CHANGED,
+        VIR_SECRET_EVENT_CALLBACK(onSecretValue), &sec, NULL);
+    g_assert_cmpint(idAll, >=, 0);
+    g_assert_cmpint(idOne, >, idAll);
+    g_assert_cmpint(idPool, >, idOne);
+    g_assert_cmpint(idDev, >, idPool);
+    g_assert_cmpint(idSec, >, idDev);
+    /* out of range, and a duplicate */
+    g_assert_cmpint(virNetworkEventStateRegisterID(
+                        conn, state, NULL, 1, VIR_NETWORK_EVENT_CALLBACK(onNetLifecycle),
+                        &netAll, NULL),
+                    ==, -1);
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_NONE,
+                "invalid argument: unknown event id 1");
+    g_assert_cmpint(virNetworkEventStateRegisterID(
+                        conn, state, net1, VIR_NETWORK_EVENT_ID_LIFECYCLE,
+                        VIR_NETWORK_EVENT_CALLBACK(onNetLifecycle), &netOne, NULL),
+                    ==, -1);
+
+    virObjectEventStateQueue(
+        state, virNetworkEventLifecycleNew("net1", uuid1, VIR_NETWORK_EVENT_STARTED, 0));
+    virObjectEventStateQueue(
+        state, virNetworkEventLifecycleNew("net2", uuid2, VIR_NETWORK_EVENT_STOPPED, 0));
+    virObjectEventStateQueue(
+        state, virStoragePoolEventLifecycleNew("pool", uuid1,
+                                               VIR_STORAGE_POOL_EVENT_STARTED, 0));
+    virObjectEventStateQueue(state, virStoragePoolEventRefreshNew("pool", uuid1));
+    virObjectEventStateQueue(state, virNodeDeviceEventLifecycleNew(
+                                        "net_eth0", VIR_NODE_DEVICE_EVENT_CREATED, 0));
+    virObjectEventStateQueue(
+        state, virNodeDeviceEventLifecycleNew("pci_0000_00_1f_2",
+                                              VIR_NODE_DEVICE_EVENT_DELETED, 0));
+    virObjectEventStateQueue(
+        state, virSecretEventLifecycleNew(uuid1, VIR_SECRET_USAGE_TYPE_CEPH,
+                                          "ceph-client", VIR_SECRET_EVENT_DEFINED, 0));
+    virObjectEventStateQueue(
+        state,
+        virSecretEventValueChangedNew(uuid1, VIR_SECRET_USAGE_TYPE_CEPH, "ceph-client"));
+    /* a domain event reaches none of them */
+    virObjectEventStateQueue(state, virDomainEventLifecycleNew(1, "net1", uuid1, 0, 0));
+    virObjectEventStateFlush(state);
+
+    g_assert_cmpint(netAll.lifecycle, ==, 2);
+    g_assert_cmpstr(netAll.last, ==, "net2");
+    g_assert_cmpint(netOne.lifecycle, ==, 1);
+    g_assert_cmpstr(netOne.last, ==, "net1");
+    g_assert_cmpint(netOne.lastEvent, ==, VIR_NETWORK_EVENT_STARTED);
+    g_assert_cmpint(pool.refresh, ==, 1);
+    g_assert_cmpstr(pool.last, ==, "pool");
+    g_assert_cmpint(devOne.lifecycle, ==, 1);
+    g_assert_cmpint(devOne.lastEvent, ==, VIR_NODE_DEVICE_EVENT_DELETED);
+    g_assert_cmpint(sec.secretValue, ==, 1);
+    g_assert_cmpstr(sec.last, ==, "ceph-client");
+
+    /* a network callback ID is not a secret's, nor a domain's */
+    g_assert_cmpint(
+        virObjectEventStateDeregisterKindID(conn, state, VIR_EVENT_KIND_SECRET, idAll),
+        ==, -1);
+    g_assert_cmpint(virObjectEventStateDeregisterID(conn, state, idAll), ==, -1);
+    g_assert_cmpint(
+        virObjectEventStateDeregisterKindID(conn, state, VIR_EVENT_KIND_NETWORK, idAll),
+        ==, 0);
+    virObjectEventStateQueue(
+        state, virNetworkEventLifecycleNew("net1", uuid1, VIR_NETWORK_EVENT_STOPPED, 0));
+    virObjectEventStateFlush(state);
+    g_assert_cmpint(netAll.lifecycle, ==, 2);
+    g_assert_cmpint(netOne.lifecycle, ==, 2);
+
+    virObjectUnrefNetwork(net1);
+    virObjectUnrefNodeDevice(dev);
+    virObjectEventStateDeregisterConn(state, conn);
+    virObjectEventStateFree(state);
+    virConnectClose(conn);
+}
+
+
+/* The test driver's tables accept the event programs libvirt's test
+ * driver has (network, pool, node device); secrets have no driver. */
+static void
+testDriverEvents(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    eventSeen seen = { 0 };
+    int id;
+
+    id = virConnectNetworkEventRegisterAny(conn, NULL, VIR_NETWORK_EVENT_ID_LIFECYCLE,
+                                           VIR_NETWORK_EVENT_CALLBACK(onNetLifecycle),
+                                           &seen, NULL);
+    g_assert_cmpint(id, >=, 0);
+    g_assert_cmpint(virConnectDomainEventDeregisterAny(conn, id), ==, -1);
+    g_assert_cmpint(virConnectStoragePoolEventDeregisterAny(conn, id), ==, -1);
+    g_assert_cmpint(virConnectNetworkEventDeregisterAny(conn, id), ==, 0);
+    g_assert_cmpint(
+        virConnectNetworkEventRegisterAny(
+            conn, NULL, 1, VIR_NETWORK_EVENT_CALLBACK(onNetLifecycle), &seen, NULL),
+        ==, -1);
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_NETWORK,
+                "eventID in virConnectNetworkEventRegisterAny must be "
+                "less than 1");
+    id = virConnectNodeDeviceEventRegisterAny(
+        conn, NULL, VIR_NODE_DEVICE_EVENT_ID_UPDATE,
+        VIR_NODE_DEVICE_EVENT_CALLBACK(onPoolRefresh), &seen, NULL);
+    g_assert_cmpint(id, >=, 0);
+    g_assert_cmpint(virConnectNodeDeviceEventDeregisterAny(conn, id), ==, 0);
+    g_assert_cmpint(virConnectSecretEventRegisterAny(
+                        conn, NULL, VIR_SECRET_EVENT_ID_LIFECYCLE,
+                        VIR_SECRET_EVENT_CALLBACK(onSecretValue), &seen, NULL),
+                    ==, -1);
+    assertError(VIR_ERR_NO_SUPPORT, VIR_FROM_SECRET, NULL);
+    virConnectClose(conn);
+}
+
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    virEventRegisterDefaultImpl();
     virSetErrorFunc(NULL, quietErrors);
     g_test_add_func("/objects/nosupport", testNoSupport);
     g_test_add_func("/objects/handles", testHandles);
     g_test_add_func("/objects/shared", testShared);
+    g_test_add_func("/objects/events", testEvents);
+    g_test_add_func("/objects/driver-events", testDriverEvents);
     return g_test_run();
 }
