@@ -289,3 +289,30 @@ int virNetworkObjListSetDefaults(virNetworkObjList *list, virNetworkDef *def,
 int virNetworkDefSaveConfig(const char *dir, const virNetworkDef *def);
 /* Remove <dir>/<name>.xml (durable). 0 or -1. */
 int virNetworkDefDeleteConfig(const char *dir, const char *name);
+
+/* ---- virNetworkUpdate ------------------------------------------------- */
+
+/* libvirt's virNetworkUpdateCommand / virNetworkUpdateSection values */
+enum {
+    VIR_NETWORK_DEF_UPDATE_MODIFY = 1,
+    VIR_NETWORK_DEF_UPDATE_DELETE = 2,
+    VIR_NETWORK_DEF_UPDATE_ADD_LAST = 3,
+    VIR_NETWORK_DEF_UPDATE_ADD_FIRST = 4,
+};
+enum {
+    VIR_NETWORK_DEF_SECTION_IP_DHCP_HOST = 4,
+    VIR_NETWORK_DEF_SECTION_IP_DHCP_RANGE = 5,
+    VIR_NETWORK_DEF_SECTION_DNS_HOST = 10,
+    VIR_NETWORK_DEF_SECTION_LAST = 13,
+};
+
+/*
+ * Apply one virNetworkUpdate @command on @section with the element @xml
+ * to @def, as libvirt 9.0's virNetworkDefUpdateSection for the sections
+ * virtkit carries (ip-dhcp-host, ip-dhcp-range, dns-host); others answer
+ * NO_SUPPORT "can't update 'S' section of network 'N'". @parentIndex
+ * selects the <ip> (-1: the first IPv4 one). 0, or -1 with libvirt's
+ * error reported and @def unchanged.
+ */
+int virNetworkDefUpdateSection(virNetworkDef *def, unsigned int command,
+                               unsigned int section, int parentIndex, const char *xml);
