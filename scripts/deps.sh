@@ -7,7 +7,8 @@ PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c
       libvirt-clients python3-libvirt libvirt-dev python3
       libvirt-daemon libvirt-daemon-driver-qemu
       clang libclang-rt-14-dev clang-format
-      ovmf virtinst iptables"
+      ovmf virtinst iptables
+      iproute2 nftables dnsmasq-base util-linux"
 # ovmf: UEFI guests (firmware descriptors in /usr/share/qemu/firmware);
 # virtinst: virt-install --print-xml writes the XML the domain suites take.
 # iptables: libvirtd's NAT networks need it (make survey runs them).
