@@ -279,16 +279,13 @@ vkdServerOnFrame(virNetServerClient *client, virNetMessage *msg, void *opaque)
 
     switch (hdr->type) {
     case VIR_NET_CALL:
-        break;
     case VIR_NET_CALL_WITH_FDS:
-        /* FD_PASSING (feature 8) is never advertised; the descriptors'
-         * carrier bytes that follow cannot be told from the next frame's
-         * length word, so the stream cannot be trusted any more. */
-        g_message("client %" G_GUINT64_FORMAT " sent CALL_WITH_FDS (proc %d): closing",
-                  virNetServerClientGetId(client), hdr->proc);
-        virNetMessageFree(msg);
-        virNetServerClientClose(client, false);
-        return;
+        /* fd passing (feature 8): virNetSocket received the descriptors
+         * after the frame (at most 32, each its own 1-byte message); they
+         * stay with @msg for the handler (vkdCall.msg) and are closed with
+         * it when no handler takes them, as libvirtd ignores the fds of a
+         * procedure that takes none. */
+        break;
     case VIR_NET_STREAM:
     case VIR_NET_STREAM_HOLE:
         /* Data of a stream a call opened (remote_dispatch_stream.c). */

@@ -12,6 +12,7 @@
  */
 #define G_LOG_DOMAIN "virtkitd.dispatch"
 #include <string.h>
+#include <unistd.h>
 
 #include "remote_dispatch_gen.h"
 #include "remote_dispatch_priv.h"
@@ -418,8 +419,12 @@ static VKD_HANDLER(vkdDispatchSupportsFeature)
     case REMOTE_FEATURE_TYPED_PARAM_STRING:    /* string typed parameters */
         r->supported = 1;
         break;
+    case REMOTE_FEATURE_FD_PASSING:
+        /* CALL_WITH_FDS / REPLY_WITH_FDS over our UNIX sockets */
+        r->supported = 1;
+        break;
     default:
-        /* No migration, no fd passing here. */
+        /* No migration here. */
         r->supported = 0;
         break;
     }
@@ -680,7 +685,7 @@ vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
     const remoteProcedure *codec =
         remoteProgramProcedure(remoteProgramLookup(hdr->prog, hdr->vers), hdr->proc);
     vkdDispatchClient *dc = virNetServerClientGetPrivateData(client);
-    vkdCall call = { .client = client, .dc = dc, .hdr = hdr };
+    vkdCall call = { .client = client, .dc = dc, .hdr = hdr, .msg = msg };
     g_autofree void *args = NULL;
     g_autofree void *ret = NULL;
     g_autofree char *denied = NULL;
@@ -752,11 +757,16 @@ vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
         virResetLastError();
     else if (rc < 0)
         vkdDispatchSendLastError(&call);
-    else if (virNetServerClientSendReply(client, hdr, codec->retFilter, ret) == 0 &&
+    else if (virNetServerClientSendReplyWithFDs(client, hdr, codec->retFilter, ret,
+                                                g_steal_pointer(&call.replyFds),
+                                                call.nreplyFds) == 0 &&
              call.after)
         call.after(&call);
     if (call.afterFree)
         call.afterFree(call.afterData);
+    for (size_t i = 0; call.replyFds && i < call.nreplyFds; i++)
+        close(call.replyFds[i]); /* the reply failed or was not sent */
+    g_free(call.replyFds);
 
     if (done && hdr->prog == REMOTE_PROGRAM && hdr->proc == REMOTE_PROC_CONNECT_CLOSE)
         virNetServerClientClose(client, true);

@@ -41,6 +41,13 @@ struct _vkdCall {
     virNetServerClient *client;
     vkdDispatchClient *dc;
     const virNetMessageHeader *hdr;
+    /* The call's frame: a CALL_WITH_FDS's descriptors are taken with
+     * virNetMessageTakeFD(call->msg, i) (those not taken are closed). */
+    virNetMessage *msg;
+    /* Descriptors the reply passes (REPLY_WITH_FDS; fds=out procedures):
+     * set by the handler, owned by the call, closed if not sent. */
+    int *replyFds;
+    size_t nreplyFds;
     virConnectPtr conn; /* a reference, or NULL before OPEN */
     /* Run after a successful reply was queued (e.g. replaying events that
      * must follow the registration reply); @afterFree releases afterData. */

@@ -745,15 +745,35 @@ virNetClientWaitOutputBelow(virNetClient *client, size_t bytes, bool nonblock)
     return ret;
 }
 
+static void
+clientCloseFDs(int *fds, size_t nfds)
+{
+    for (size_t i = 0; i < nfds; i++) {
+        if (fds[i] >= 0)
+            close(fds[i]);
+    }
+}
+
 static int clientCall(virNetClient *client, bool haveSerial, uint32_t serial,
                       uint32_t prog, int proc, virXdrFilter argsFilter, const void *args,
-                      virXdrFilter retFilter, void *ret);
+                      virXdrFilter retFilter, void *ret, int *fdsIn, size_t nfdsIn,
+                      int **fdsOut, size_t *nfdsOut);
 
 int
 virNetClientCall(virNetClient *client, uint32_t prog, int proc, virXdrFilter argsFilter,
                  const void *args, virXdrFilter retFilter, void *ret)
 {
-    return clientCall(client, false, 0, prog, proc, argsFilter, args, retFilter, ret);
+    return clientCall(client, false, 0, prog, proc, argsFilter, args, retFilter, ret,
+                      NULL, 0, NULL, NULL);
+}
+
+int
+virNetClientCallFDs(virNetClient *client, uint32_t prog, int proc, int *fdsIn,
+                    size_t nfdsIn, virXdrFilter argsFilter, const void *args,
+                    int **fdsOut, size_t *nfdsOut, virXdrFilter retFilter, void *ret)
+{
+    return clientCall(client, false, 0, prog, proc, argsFilter, args, retFilter, ret,
+                      fdsIn, nfdsIn, fdsOut, nfdsOut);
 }
 
 int
@@ -761,13 +781,14 @@ virNetClientCallSerial(virNetClient *client, uint32_t serial, uint32_t prog, int
                        virXdrFilter argsFilter, const void *args, virXdrFilter retFilter,
                        void *ret)
 {
-    return clientCall(client, true, serial, prog, proc, argsFilter, args, retFilter, ret);
+    return clientCall(client, true, serial, prog, proc, argsFilter, args, retFilter, ret,
+                      NULL, 0, NULL, NULL);
 }
 
 static int
 clientCall(virNetClient *client, bool haveSerial, uint32_t serial, uint32_t prog,
            int proc, virXdrFilter argsFilter, const void *args, virXdrFilter retFilter,
-           void *ret)
+           void *ret, int *fdsIn, size_t nfdsIn, int **fdsOut, size_t *nfdsOut)
 {
     virNetClientPending call = { 0 };
     virNetMessageHeader hdr = {
@@ -782,16 +803,27 @@ clientCall(virNetClient *client, bool haveSerial, uint32_t serial, uint32_t prog
     const char *why = NULL;
     bool direct;
 
+    if (fdsOut) {
+        *fdsOut = NULL;
+        *nfdsOut = 0;
+    }
     g_mutex_lock(&client->lock);
     if (client->closed || client->quit) {
         clientReportClosedLocked(client, false);
         g_mutex_unlock(&client->lock);
+        clientCloseFDs(fdsIn, nfdsIn);
         return -1;
     }
     hdr.serial = haveSerial ? serial : client->nextSerial++;
     g_mutex_unlock(&client->lock);
 
-    if (!(msg = virNetMessageEncode(&hdr, argsFilter, args, &why))) {
+    if (nfdsIn > 0) {
+        hdr.type = VIR_NET_CALL_WITH_FDS;
+        msg = virNetMessageEncodeWithFDs(&hdr, argsFilter, args, fdsIn, nfdsIn, &why);
+    } else {
+        msg = virNetMessageEncode(&hdr, argsFilter, args, &why);
+    }
+    if (!msg) {
         virReportError(VIR_ERR_RPC, "Unable to encode message payload: %s", why);
         return -1;
     }
@@ -832,11 +864,17 @@ clientCall(virNetClient *client, bool haveSerial, uint32_t serial, uint32_t prog
     }
 
     if (reply->header.status == VIR_NET_OK) {
-        if (!retFilter)
-            return 0;
-        if (!virNetMessageDecodePayload(reply, retFilter, ret, &why)) {
+        if (retFilter && !virNetMessageDecodePayload(reply, retFilter, ret, &why)) {
             virReportError(VIR_ERR_RPC, "Unable to decode message payload: %s", why);
             return -1;
+        }
+        if (fdsOut && reply->nfds > 0) {
+            /* the reply's descriptors, in order (the frame closes any not
+             * taken: a reply carrying fds the caller did not ask for) */
+            *fdsOut = g_new(int, reply->nfds);
+            for (size_t i = 0; i < reply->nfds; i++)
+                (*fdsOut)[i] = virNetMessageTakeFD(reply, i);
+            *nfdsOut = reply->nfds;
         }
         return 0;
     }

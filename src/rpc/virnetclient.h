@@ -55,6 +55,18 @@ int virNetClientCall(virNetClient *client, uint32_t prog, int proc,
                      virXdrFilter argsFilter, const void *args, virXdrFilter retFilter,
                      void *ret);
 
+/*
+ * virNetClientCall passing descriptors (libvirt's fd passing, feature 8):
+ * with @nfdsIn > 0 the call is a CALL_WITH_FDS carrying @fdsIn (taken:
+ * closed once passed, or on any failure; at most 32). A REPLY_WITH_FDS
+ * hands its descriptors to *@fdsOut (a new array of *@nfdsOut, the
+ * caller's to close and free; NULL/0 when the reply carries none). On
+ * failure nothing is left in *@fdsOut.
+ */
+int virNetClientCallFDs(virNetClient *client, uint32_t prog, int proc, int *fdsIn,
+                        size_t nfdsIn, virXdrFilter argsFilter, const void *args,
+                        int **fdsOut, size_t *nfdsOut, virXdrFilter retFilter, void *ret);
+
 /* Streams: STREAM frames from the server go to @fn on the I/O thread
  * (ownership of the frame passes; without a handler they are dropped). A
  * stream is bound to the serial of the call that opens it: take one with

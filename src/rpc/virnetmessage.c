@@ -119,6 +119,52 @@ virNetMessageEncode(const virNetMessageHeader *hdr, virXdrFilter filter, const v
 }
 
 virNetMessage *
+virNetMessageEncodeWithFDs(const virNetMessageHeader *hdr, virXdrFilter filter,
+                           const void *obj, int *fds, size_t nfds, const char **why)
+{
+    virXdr xdr;
+    virNetMessage *msg;
+    uint32_t count = nfds;
+    size_t i;
+
+    g_assert(hdr->type == VIR_NET_CALL_WITH_FDS || hdr->type == VIR_NET_REPLY_WITH_FDS);
+    if (nfds > VIR_NET_MESSAGE_NUM_FDS_MAX) {
+        if (why)
+            *why = "too many file descriptors";
+        goto error;
+    }
+    virXdrInitEncode(&xdr, VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_MAX);
+    virXdrReserve(&xdr, VIR_NET_MESSAGE_MIN_FRAME);
+    if (!virXdrUInt(&xdr, &count) || (filter && !filter(&xdr, (void *)obj))) {
+        if (why)
+            *why = xdr.error;
+        virXdrClear(&xdr);
+        goto error;
+    }
+    msg = g_new0(virNetMessage, 1);
+    msg->header = *hdr;
+    msg->buf = virXdrSteal(&xdr, &msg->len);
+    putU32(msg->buf, msg->len);
+    putU32(msg->buf + 4, hdr->prog);
+    putU32(msg->buf + 8, hdr->vers);
+    putU32(msg->buf + 12, (uint32_t)hdr->proc);
+    putU32(msg->buf + 16, (uint32_t)hdr->type);
+    putU32(msg->buf + 20, hdr->serial);
+    putU32(msg->buf + 24, (uint32_t)hdr->status);
+    msg->fds = g_new(int, MAX(nfds, 1));
+    memcpy(msg->fds, fds, nfds * sizeof(int));
+    msg->nfds = nfds;
+    return msg;
+
+error:
+    for (i = 0; i < nfds; i++) {
+        if (fds[i] >= 0)
+            close(fds[i]);
+    }
+    return NULL;
+}
+
+virNetMessage *
 virNetMessageNewRaw(const virNetMessageHeader *hdr, const void *data, size_t len)
 {
     virNetMessage *msg;

@@ -100,6 +100,18 @@ size_t virNetMessagePayloadLen(const virNetMessage *msg);
 virNetMessage *virNetMessageEncode(const virNetMessageHeader *hdr, virXdrFilter filter,
                                    const void *obj, const char **why);
 
+/*
+ * Build a *_WITH_FDS frame (@hdr's type CALL_WITH_FDS or REPLY_WITH_FDS):
+ * the descriptor count, then @obj encoded by @filter. The @nfds
+ * descriptors of @fds are taken: the frame owns them (virNetMessageFree
+ * closes them, after the socket passed them on); on failure (NULL, @why
+ * set as for virNetMessageEncode, or more than VIR_NET_MESSAGE_NUM_FDS_MAX)
+ * they are closed here.
+ */
+virNetMessage *virNetMessageEncodeWithFDs(const virNetMessageHeader *hdr,
+                                          virXdrFilter filter, const void *obj, int *fds,
+                                          size_t nfds, const char **why);
+
 /* Build a frame whose payload is @len raw bytes of @data (stream data:
  * STREAM frames carry bytes, not XDR). NULL if @len is over
  * VIR_NET_MESSAGE_PAYLOAD_MAX. */

@@ -287,6 +287,29 @@ virNetServerClientSendReply(virNetServerClient *client, const virNetMessageHeade
     return 0;
 }
 
+int
+virNetServerClientSendReplyWithFDs(virNetServerClient *client,
+                                   const virNetMessageHeader *call, virXdrFilter filter,
+                                   const void *ret, int *fds, size_t nfds)
+{
+    virNetMessageHeader hdr;
+    virNetMessage *msg;
+    const char *why = NULL;
+
+    if (nfds == 0)
+        return virNetServerClientSendReply(client, call, filter, ret);
+    virNetMessageHeaderReply(&hdr, call, VIR_NET_OK);
+    hdr.type = VIR_NET_REPLY_WITH_FDS;
+    if (!(msg = virNetMessageEncodeWithFDs(&hdr, filter, ret, fds, nfds, &why))) {
+        g_debug("cannot encode reply to proc %d: %s", call->proc, why);
+        virNetServerClientSendErrorSimple(client, call, VIR_ERR_RPC, VIR_FROM_RPC,
+                                          "Unable to encode message payload");
+        return -1;
+    }
+    virNetServerClientSendMessage(client, msg);
+    return 0;
+}
+
 void
 virNetServerClientSendError(virNetServerClient *client, const virNetMessageHeader *call,
                             const virNetMessageError *err)

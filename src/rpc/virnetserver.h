@@ -112,6 +112,13 @@ void virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *ms
 int virNetServerClientSendReply(virNetServerClient *client,
                                 const virNetMessageHeader *call, virXdrFilter filter,
                                 const void *ret);
+/* The same as a REPLY_WITH_FDS passing @fds (taken: closed once passed,
+ * when the client is gone, or here on failure); a plain REPLY when @nfds
+ * is 0 (libvirtd replies WITH_FDS only when it returns descriptors). */
+int virNetServerClientSendReplyWithFDs(virNetServerClient *client,
+                                       const virNetMessageHeader *call,
+                                       virXdrFilter filter, const void *ret, int *fds,
+                                       size_t nfds);
 /* REPLY (status ERROR) to @call. */
 void virNetServerClientSendError(virNetServerClient *client,
                                  const virNetMessageHeader *call,

@@ -37,6 +37,7 @@ struct _virNetSocket {
     GQueue out;         /* virNetMessage *, head is being written */
     size_t queuedBytes; /* @lock: sum of the lengths of @out's frames */
     size_t outOffset;   /* bytes of the head already written */
+    size_t outFds;      /* descriptors of the head already passed */
 };
 
 static int
@@ -362,6 +363,33 @@ virNetSocketFlush(virNetSocket *sock)
     return 0;
 }
 
+/* Pass descriptor @fd as libvirt does: its own message of one 0 byte
+ * carrying one SCM_RIGHTS fd. Bytes sent (1), or -1 with errno. */
+static ssize_t
+socketSendFD(int sockfd, int fd)
+{
+    char byte = 0;
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    union {
+        struct cmsghdr hdr;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    struct msghdr mh = {
+        .msg_iov = &iov,
+        .msg_iovlen = 1,
+        .msg_control = ctl.buf,
+        .msg_controllen = sizeof(ctl.buf),
+    };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+    memset(&ctl, 0, sizeof(ctl));
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    return sendmsg(sockfd, &mh, MSG_NOSIGNAL);
+}
+
 int
 virNetSocketTryFlush(virNetSocket *sock)
 {
@@ -372,8 +400,13 @@ virNetSocketTryFlush(virNetSocket *sock)
 
         if (!msg)
             break;
-        n = send(sock->fd, msg->buf + sock->outOffset, msg->len - sock->outOffset,
-                 MSG_NOSIGNAL);
+        if (sock->outOffset == msg->len) {
+            /* the frame is out: its descriptors follow, one message each */
+            n = socketSendFD(sock->fd, msg->fds[sock->outFds]);
+        } else {
+            n = send(sock->fd, msg->buf + sock->outOffset, msg->len - sock->outOffset,
+                     MSG_NOSIGNAL);
+        }
         if (n < 0) {
             int err = errno;
             if (err == EINTR)
@@ -383,13 +416,17 @@ virNetSocketTryFlush(virNetSocket *sock)
             g_mutex_unlock(&sock->lock);
             return -err;
         }
-        sock->outOffset += n;
-        if (sock->outOffset == msg->len) {
+        if (sock->outOffset == msg->len)
+            sock->outFds++;
+        else
+            sock->outOffset += n;
+        if (sock->outOffset == msg->len && sock->outFds == msg->nfds) {
             g_queue_pop_head(&sock->out);
             g_atomic_int_dec_and_test(&sock->queued);
             sock->queuedBytes -= msg->len;
             virNetMessageFree(msg);
             sock->outOffset = 0;
+            sock->outFds = 0;
         }
     }
     g_mutex_unlock(&sock->lock);

@@ -112,7 +112,7 @@ def test_preamble_and_errors():
         assert hdr[5] == 0
         return struct.unpack(">i", pl)[0]
     assert feature(10) == 1 and feature(14) == 1 and feature(15) == 1
-    assert feature(8) == 0 and feature(1) == 0
+    assert feature(8) == 1 and feature(1) == 0
     # a driver call before CONNECT_OPEN
     (hdr, pl) = c.call(LIST_ALL, struct.pack(">iI", 1, 3))
     assert hdr[5] == 1
@@ -358,6 +358,45 @@ def test_socket_activation():
     assert os.path.exists(d.sock)
 
 
+def fd_count(pid):
+    return len(os.listdir("/proc/%d/fd" % pid))
+
+
+def test_fd_passing():
+    """Debian's python3-libvirt passes descriptors (CALL_WITH_FDS, one
+    carrier byte each): virtkitd takes the frame, answers the procedure
+    (test:///default has no virDomainCreateXMLWithFiles: NO_SUPPORT, as
+    libvirtd's test driver), keeps the connection and closes every fd."""
+    import libvirt
+    libvirt.registerErrorHandler(lambda ctx, err: None, None)
+    d = Daemon().start()
+    conn = libvirt.open(d.uri("test"))
+    xml = "<domain type='test'><name>fds</name><memory>65536</memory>" \
+          "<os><type>hvm</type></os></domain>"
+    r, w = os.pipe()
+    try:
+        conn.createXMLWithFiles(xml, [r, w])
+        raise AssertionError("createXMLWithFiles succeeded on test:///default")
+    except libvirt.libvirtError as e:
+        assert e.get_error_code() == 3, e.get_error_code()
+        assert "virDomainCreateXMLWithFiles" in e.get_error_message(), e.get_error_message()
+    assert conn.getLibVersion() == 9000000
+    before = fd_count(d.pid)
+    for _ in range(20):
+        try:
+            conn.createXMLWithFiles(xml, [r, w, r])
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == 3
+    assert conn.getLibVersion() == 9000000
+    assert fd_count(d.pid) == before, (fd_count(d.pid), before)
+    # the descriptors that went over are the daemon's copies: ours stay open
+    os.write(w, b"x")
+    assert os.read(r, 1) == b"x"
+    os.close(r)
+    os.close(w)
+    conn.close()
+
+
 if __name__ == "__main__":
     run_tests([
         ("lock: second daemon on one state dir refused", test_lock_second_daemon_refused),
@@ -376,4 +415,5 @@ if __name__ == "__main__":
         ("legacy event registration 167/168 and MESSAGE 107", test_legacy_events),
         ("socket activation (LISTEN_FDS)", test_socket_activation),
         ("40 pipelined calls past max_client_requests all answered", test_pipelined_calls),
+        ("fd passing: python3-libvirt's CALL_WITH_FDS answered, no fd kept", test_fd_passing),
     ])

@@ -15,7 +15,14 @@
  *                        decodes a daemon's replies (client view)
  *   MESSAGE of an event procedure -> decoded as the remote driver
  *                        decodes events (client view); else ignored
- *   CALL_WITH_FDS     -> the daemon closes the connection: reading stops
+ *   CALL_WITH_FDS     -> as a CALL (the daemon dispatches it; the
+ *                        descriptors stay with the frame); the harness
+ *                        sends each carrier byte after such a frame (count
+ *                        <= 32) with a real descriptor (SCM_RIGHTS, a dup
+ *                        of /dev/null), as libvirt's client does, so the
+ *                        reader's fd path is fuzzed: every descriptor must
+ *                        arrive open and none may be left open afterwards
+ *   REPLY_WITH_FDS    -> the same carriers; decoded as a REPLY (client view)
  *   STREAM            -> raw data for the daemon; with status ERROR decoded
  *                        as the remote driver decodes a daemon's stream error
  *   STREAM_HOLE       -> virNetMessageDecodeHole, as the daemon (a sparse
@@ -294,6 +301,19 @@ onReplyOrEvent(const virNetMessage *msg)
     }
 }
 
+/* A *_WITH_FDS frame came with as many open descriptors as it announced. */
+static void
+checkFDs(const virNetMessage *msg)
+{
+    int n = virNetMessageDecodeNumFDs(msg);
+
+    FUZZ_CHECK(n >= 0 && (size_t)n == msg->nfds, "frame announces %d fds, %zu came", n,
+               msg->nfds);
+    for (size_t i = 0; i < msg->nfds; i++)
+        FUZZ_CHECK(fcntl(msg->fds[i], F_GETFD) >= 0, "fd %zu of the frame is not open",
+                   i);
+}
+
 static bool
 onFrame(virNetSocket *sock, virNetMessage *msg, void *opaque)
 {
@@ -317,10 +337,14 @@ onFrame(virNetSocket *sock, virNetMessage *msg, void *opaque)
             onCall(conn, msg);
             break;
         case VIR_NET_CALL_WITH_FDS:
-            conn->dropped = true;
+            checkFDs(msg);
+            onCall(conn, msg);
+            break;
+        case VIR_NET_REPLY_WITH_FDS:
+            checkFDs(msg);
+            onReplyOrEvent(msg);
             break;
         case VIR_NET_REPLY:
-        case VIR_NET_REPLY_WITH_FDS:
         case VIR_NET_MESSAGE:
             onReplyOrEvent(msg);
             break;
@@ -573,6 +597,68 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* The frame that starts at @off: where it ends, and for a *_WITH_FDS
+ * frame announcing n <= 32 descriptors, the n carrier bytes after it.
+ * Input that does not parse as frames is sent as it is. */
+static void
+nextFrame(const uint8_t *data, size_t size, size_t off, size_t *frameEnd,
+          size_t *carrierAt, size_t *carriers)
+{
+    uint32_t len, type, n;
+
+    *frameEnd = size;
+    *carriers = 0;
+    *carrierAt = size;
+    if (size - off < VIR_NET_MESSAGE_MIN_FRAME + 4)
+        return;
+    len = (uint32_t)data[off] << 24 | data[off + 1] << 16 | data[off + 2] << 8 |
+          data[off + 3];
+    if (len < VIR_NET_MESSAGE_MIN_FRAME || len > size - off)
+        return;
+    *frameEnd = off + len;
+    *carrierAt = *frameEnd;
+    type = (uint32_t)data[off + 16] << 24 | data[off + 17] << 16 | data[off + 18] << 8 |
+           data[off + 19];
+    if ((type != VIR_NET_CALL_WITH_FDS && type != VIR_NET_REPLY_WITH_FDS) ||
+        len < VIR_NET_MESSAGE_MIN_FRAME + 4)
+        return;
+    n = (uint32_t)data[off + 28] << 24 | data[off + 29] << 16 | data[off + 30] << 8 |
+        data[off + 31];
+    if (n > VIR_NET_MESSAGE_NUM_FDS_MAX)
+        return;
+    *carriers = MIN(n, size - *frameEnd);
+}
+
+/* One carrier byte with a descriptor (a dup of /dev/null), as libvirt's
+ * client passes fds. */
+static int devnull = -1;
+
+static ssize_t
+sendCarrier(int sock, uint8_t byte)
+{
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    union {
+        struct cmsghdr hdr;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    struct msghdr mh = {
+        .msg_iov = &iov,
+        .msg_iovlen = 1,
+        .msg_control = ctl.buf,
+        .msg_controllen = sizeof(ctl.buf),
+    };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    ssize_t n;
+
+    memset(&ctl, 0, sizeof(ctl));
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &devnull, sizeof(int));
+    n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+    return n;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -580,7 +666,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_autoptr(virNetSocket) sock = NULL;
     FuzzConn conn = { 0 };
     size_t off = 0;
-    bool open = true;
+    bool alive = true;
+    size_t frameEnd = 0, carrierAt = 0, carriers = 0;
+    int lowestFree;
+
+    if (devnull < 0 && (devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+        FUZZ_FAIL("/dev/null: %s", g_strerror(errno));
+    lowestFree = dup(0);
+    close(lowestFree);
+    nextFrame(data, size, 0, &frameEnd, &carrierAt, &carriers);
 
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
         FUZZ_FAIL("socketpair: %s", g_strerror(errno));
@@ -590,22 +684,49 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_FAIL("virNetSocketNew");
     virKeepAliveInit(&conn.ka);
 
-    /* Feed the input as fast as the socket takes it, reading in between. */
-    while (open && off < size) {
-        ssize_t n = send(sv[1], data + off, size - off, MSG_NOSIGNAL);
+    /* Feed the input as fast as the socket takes it, reading in between;
+     * the carrier bytes after a *_WITH_FDS frame go one by one, each with
+     * a descriptor. */
+    while (alive && off < size) {
+        ssize_t n;
 
+        if (off == carrierAt && carriers > 0) {
+            n = sendCarrier(sv[1], data[off]);
+            if (n > 0) {
+                carrierAt++;
+                carriers--;
+            }
+        } else {
+            size_t want = size - off;
+
+            if (off < frameEnd)
+                want = frameEnd - off;
+            n = send(sv[1], data + off, want, MSG_NOSIGNAL);
+        }
         if (n > 0) {
             off += n;
+            if (off >= frameEnd && carriers == 0 && carrierAt <= off)
+                nextFrame(data, size, off, &frameEnd, &carrierAt, &carriers);
             continue;
         }
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
             break; /* the reader side is gone (dropped) */
-        open = readSome(sock, &conn, false);
+        alive = readSome(sock, &conn, false);
     }
     close(sv[1]);
-    while (open)
-        open = readSome(sock, &conn, true);
+    while (alive)
+        alive = readSome(sock, &conn, true);
+    g_clear_pointer(&sock, virNetSocketFree);
+    {
+        /* every descriptor passed in was closed (the lowest free one is
+         * the same as before the input) */
+        int probe = dup(0);
+
+        FUZZ_CHECK(probe == lowestFree, "a passed descriptor was left open (%d vs %d)",
+                   probe, lowestFree);
+        close(probe);
+    }
     return 0;
 }

@@ -32,6 +32,7 @@ typedef remote_domain_lookup_by_name_args testStringMsg; /* { string name } */
 #define PROC_SLOW 3   /* int -> int, answered later from a worker */
 #define PROC_SILENT 4 /* never answered (dead peer tests) */
 #define PROC_CLOSE 5  /* reply, then close with flush */
+#define PROC_FDS 6    /* CALL_WITH_FDS -> REPLY_WITH_FDS giving them back */
 
 /* Deadline for anything we wait on; generous, never asserted as a time. */
 #define DEADLINE_US (30 * G_USEC_PER_SEC)
@@ -99,6 +100,19 @@ testDispatch(virNetServerClient *client, virNetMessage *msg, void *opaque)
         return;
     }
 
+    if (msg->header.type == VIR_NET_CALL_WITH_FDS && msg->header.proc == PROC_FDS) {
+        /* Give the descriptors back, reversed, with their count. */
+        testIntMsg out = { .feature = msg->nfds };
+        int fds[VIR_NET_MESSAGE_NUM_FDS_MAX];
+        size_t i, n = msg->nfds;
+
+        for (i = 0; i < n; i++)
+            fds[n - 1 - i] = virNetMessageTakeFD(msg, i);
+        virNetServerClientSendReplyWithFDs(client, &msg->header, testIntMsg_filter, &out,
+                                           fds, n);
+        virNetMessageFree(msg);
+        return;
+    }
     if (msg->header.type == VIR_NET_CALL_WITH_FDS) {
         /* Answer with the number of descriptors that arrived open. */
         testIntMsg out = { 0 };
@@ -419,6 +433,128 @@ testServerTooManyFDs(Fixture *f, gconstpointer data)
     g_assert_null(readFrame(fd));
     g_assert_true(waitCounter(f, &f->nclosed, 1));
     close(fd);
+}
+
+/* Descriptors open in this process (client and server are both here). */
+static int
+countFDs(void)
+{
+    g_autoptr(GDir) d = g_dir_open("/proc/self/fd", 0, NULL);
+    int n = 0;
+
+    g_assert_nonnull(d);
+    while (g_dir_read_name(d))
+        n++;
+    return n;
+}
+
+/* Wait (with the deadline) until this process has @want descriptors open:
+ * the server closes a dropped client's socket on its own thread. */
+static bool
+waitFDs(int want)
+{
+    gint64 end = g_get_monotonic_time() + DEADLINE_US;
+
+    while (countFDs() != want) {
+        if (g_get_monotonic_time() > end)
+            return false;
+        g_usleep(1000);
+    }
+    return true;
+}
+
+/* fd passing both ways through virNetClient and virNetServer: the call
+ * passes two pipe ends, the reply (REPLY_WITH_FDS) passes them back, the
+ * returned ends are the same pipe; nothing leaks; the stream stays in
+ * step; too many descriptors are refused before anything is sent. */
+static void
+testFDRoundTrip(Fixture *f, gconstpointer data)
+{
+    g_autoptr(virNetClient) client = virNetClientNewUnix(f->path);
+    testIntMsg in = { .feature = 0 };
+    testIntMsg out = { 0 };
+    testStringMsg sin = { .name = (char *)"after" };
+    testStringMsg sout = { 0 };
+    int p[2], before;
+    int *back = NULL;
+    size_t nback = 0;
+    int many[VIR_NET_MESSAGE_NUM_FDS_MAX + 1];
+    char buf[8] = { 0 };
+
+    g_assert_nonnull(client);
+    /* a first call: the server has accepted the connection */
+    g_assert_cmpint(virNetClientCall(client, TEST_PROG, PROC_ECHO, testStringMsg_filter,
+                                     &sin, testStringMsg_filter, &sout),
+                    ==, 0);
+    virXdrFree(testStringMsg_filter, &sout);
+    before = countFDs();
+    for (int round = 0; round < 3; round++) {
+        g_assert_cmpint(pipe(p), ==, 0);
+        g_assert_cmpint(virNetClientCallFDs(client, TEST_PROG, PROC_FDS, p, 2,
+                                            testIntMsg_filter, &in, &back, &nback,
+                                            testIntMsg_filter, &out),
+                        ==, 0);
+        g_assert_cmpint(out.feature, ==, 2);
+        g_assert_cmpuint(nback, ==, 2);
+        /* reversed: back[0] is the write end, back[1] the read end */
+        g_assert_cmpint(write(back[0], "fd!", 3), ==, 3);
+        g_assert_cmpint(read(back[1], buf, sizeof(buf)), ==, 3);
+        g_assert_cmpstr(buf, ==, "fd!");
+        close(back[0]);
+        close(back[1]);
+        g_clear_pointer(&back, g_free);
+    }
+    /* a plain call right after: the carrier bytes were all consumed */
+    g_assert_cmpint(virNetClientCall(client, TEST_PROG, PROC_ECHO, testStringMsg_filter,
+                                     &sin, testStringMsg_filter, &sout),
+                    ==, 0);
+    g_assert_cmpstr(sout.name, ==, "after");
+    virXdrFree(testStringMsg_filter, &sout);
+    g_assert_cmpint(countFDs(), ==, before);
+
+    /* 33 descriptors: refused here, every one closed */
+    for (size_t i = 0; i < G_N_ELEMENTS(many); i++)
+        many[i] = dup(0);
+    g_assert_cmpint(virNetClientCallFDs(client, TEST_PROG, PROC_FDS, many,
+                                        G_N_ELEMENTS(many), testIntMsg_filter, &in, &back,
+                                        &nback, testIntMsg_filter, &out),
+                    ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_RPC);
+    g_assert_null(back);
+    g_assert_cmpint(countFDs(), ==, before);
+    g_assert_true(virNetClientIsOpen(client));
+}
+
+/* A CALL_WITH_FDS whose second carrier byte brings no descriptor breaks
+ * the protocol: the client is closed and the descriptor that did arrive
+ * is closed too. A descriptor sent along a plain frame is dropped. */
+static void
+testServerMissingFD(Fixture *f, gconstpointer data)
+{
+    int before = countFDs();
+    int fd = rawConnect(f->path);
+    int p[2];
+    virNetMessageHeader h = {
+        .prog = TEST_PROG,
+        .vers = 1,
+        .proc = PROC_ECHO,
+        .type = VIR_NET_CALL_WITH_FDS,
+        .serial = 1,
+    };
+    testIntMsg two = { .feature = 2 };
+    g_autoptr(virNetMessage) c = virNetMessageEncode(&h, testIntMsg_filter, &two, NULL);
+    char zero = 0;
+
+    g_assert_cmpint(pipe(p), ==, 0);
+    writeAll(fd, c->buf, c->len);
+    sendFD(fd, p[0]);
+    writeAll(fd, &zero, 1); /* a carrier byte without its descriptor */
+    g_assert_null(readFrame(fd));
+    g_assert_true(waitCounter(f, &f->nclosed, 1));
+    close(fd);
+    close(p[0]);
+    close(p[1]);
+    g_assert_true(waitFDs(before));
 }
 
 static void
@@ -1157,6 +1293,8 @@ main(int argc, char **argv)
     ADD("/rpc/transport/server-keepalive", testServerKeepAliveTimeout);
     ADD("/rpc/transport/server-receives-fds", testServerReceivesFDs);
     ADD("/rpc/transport/server-too-many-fds", testServerTooManyFDs);
+    ADD("/rpc/transport/fd-round-trip", testFDRoundTrip);
+    ADD("/rpc/transport/server-missing-fd", testServerMissingFD);
 #undef ADD
     g_test_add_func("/rpc/transport/client-answers-ping", testClientAnswersPing);
     g_test_add_func("/rpc/transport/client-slow-reply", testClientSlowReply);
