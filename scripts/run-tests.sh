@@ -14,6 +14,12 @@ asan=${2:-}
 fuzz=${3:-}
 status=0
 
+# Most long suites wait on guests and daemons (daemon-console: ~24 CPU s in
+# ~60 s), so twice as many tests as CPUs run at once; MESON_TESTTHREADS
+# overrides (meson reads it).
+: "${MESON_TESTTHREADS:=$(( $(nproc) * 2 ))}"
+export MESON_TESTTHREADS
+
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=0:print_summary=1"
 export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
 
