@@ -34,11 +34,13 @@
 #include "daemon_startup.h"
 #include "datatypes.h"
 #include "driver-state.h"
+#include "host_driver.h"
 #include "qemu_driver.h"
 
 /* The drivers this daemon hosts, in start order (storage and networks
  * will come before the hypervisor that uses them). */
 static const virStateDriver *const vkdStateDrivers[] = {
+    &hostStateDriver, /* secrets, node devices, ...: before the guests that use them */
     &qemuStateDriver,
 };
 

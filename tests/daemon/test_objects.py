@@ -2,9 +2,19 @@
 """The other object kinds through virtkitd with real clients: what each connection
 serves (test driver tables, the daemon's own drivers), NO_SUPPORT for the rest,
 the event programs of networks, storage pools, node devices and secrets."""
+import os
+import stat
+import subprocess
+import tempfile
+import threading
+import time
+
 import libvirt
 
-from vkdtest import Daemon, run_tests, virsh
+from vkdtest import Daemon, make_tmpdir, run_tests, virsh, wait_for
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GOLDEN = os.path.join(HERE, "..", "data", "daemon")
 
 KINDS = [
     # (python call, eventID, deregister, error domain)
@@ -74,10 +84,127 @@ def test_kinds_without_driver_no_support():
     assert d.stop() == 0
 
 
+def test_secrets_virsh_golden():
+    """Debian's virsh through virtkitd's secret driver prints what it
+    printed against libvirt 9.0's libvirtd (tests/data/daemon/secret-virsh.golden)."""
+    d = Daemon(mode="session").start()
+    work = make_tmpdir()
+    p = subprocess.run([os.path.join(HERE, "secret-scenario.sh"), d.uri(), work],
+                       capture_output=True, text=True, timeout=600)
+    with open(os.path.join(GOLDEN, "secret-virsh.golden")) as f:
+        want = f.read()
+    if p.stdout != want:
+        import difflib
+        raise AssertionError("virsh output differs from libvirtd's:\n" + "".join(
+            difflib.unified_diff(want.splitlines(True), p.stdout.splitlines(True),
+                                 "libvirtd", "virtkitd")))
+    assert d.stop() == 0
+
+
+SECRET = """<secret ephemeral='no' private='no'>
+  <uuid>6b0d7c1e-1d0c-4a57-9d8f-2f0a3c1e9b10</uuid>
+  <usage type='ceph'>
+    <name>client.vk secret</name>
+  </usage>
+</secret>
+"""
+SECRET_UUID = "6b0d7c1e-1d0c-4a57-9d8f-2f0a3c1e9b10"
+
+
+def test_secrets_storage_and_restart():
+    """Values on disk mode 0600 in a 0700 directory, base64 as libvirt's,
+    written atomically; both survive a restart; ephemeral ones never touch
+    the disk; bad XML changes nothing; the read-only socket never reads a
+    value; the secret event program delivers define/value/undefine."""
+    libvirt.registerErrorHandler(quiet, None)
+    libvirt.virEventRegisterDefaultImpl()
+    d = Daemon(mode="session").start()
+    sdir = os.path.join(d.dirs["config"], "secrets")
+    c = libvirt.open(d.uri())
+    seen = []
+    stop = threading.Event()
+
+    def loop():
+        while not stop.is_set():
+            libvirt.virEventRunDefaultImpl()
+    t = threading.Thread(target=loop, daemon=True)
+    t.start()
+    try:
+        c.secretEventRegisterAny(None, libvirt.VIR_SECRET_EVENT_ID_LIFECYCLE,
+                                 lambda conn, sec, ev, det, op: seen.append(("life", ev)), None)
+        c.secretEventRegisterAny(None, libvirt.VIR_SECRET_EVENT_ID_VALUE_CHANGED,
+                                 lambda conn, sec, op: seen.append(("value", sec.UUIDString())),
+                                 None)
+        sec = c.secretDefineXML(SECRET)
+        assert sec.UUIDString() == SECRET_UUID
+        assert sec.usageType() == libvirt.VIR_SECRET_USAGE_TYPE_CEPH
+        assert sec.usageID() == "client.vk secret"
+        sec.setValue(b"s3cr\x00t")
+        assert stat.S_IMODE(os.stat(sdir).st_mode) == 0o700
+        for suffix in (".xml", ".base64"):
+            path = os.path.join(sdir, SECRET_UUID + suffix)
+            assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, (path, oct(os.stat(path).st_mode))
+        with open(os.path.join(sdir, SECRET_UUID + ".base64")) as f:
+            assert f.read() == "czNjcgB0", "value file is not the base64 of the value"
+        assert c.secretLookupByUsage(libvirt.VIR_SECRET_USAGE_TYPE_CEPH,
+                                     "client.vk secret").UUIDString() == SECRET_UUID
+        # an ephemeral one never reaches the disk
+        eph = c.secretDefineXML("<secret ephemeral='yes'><usage type='tls'><name>t</name>"
+                                "</usage></secret>")
+        eph.setValue(b"x")
+        assert sorted(os.listdir(sdir)) == [SECRET_UUID + ".base64", SECRET_UUID + ".xml"]
+        # bad XML and clashes change nothing
+        before = {n: open(os.path.join(sdir, n), "rb").read() for n in os.listdir(sdir)}
+        for bad in ("<secret><usage type='volume'/></secret>", "<secret",
+                    "<secret><uuid>%s</uuid><usage type='volume'><volume>/x</volume></usage>"
+                    "</secret>" % SECRET_UUID,
+                    "<secret private='yes'><usage type='ceph'><name>client.vk secret</name>"
+                    "</usage></secret>"):
+            try:
+                c.secretDefineXML(bad)
+                raise AssertionError("accepted: " + bad)
+            except libvirt.libvirtError as e:
+                assert e.get_error_domain() == libvirt.VIR_FROM_SECRET, (bad, str(e))
+        after = {n: open(os.path.join(sdir, n), "rb").read() for n in os.listdir(sdir)}
+        assert before == after
+        assert len(c.listAllSecrets(0)) == 2
+        wait_for(lambda: ("value", SECRET_UUID) in seen and seen.count(("life", 0)) == 2,
+                 "secret events", 30)
+        # the read-only socket lists but never reads a value
+        ro = libvirt.openReadOnly(d.uri())
+        rsec = ro.secretLookupByUUIDString(SECRET_UUID)
+        try:
+            rsec.value()
+            raise AssertionError("value read on a read-only connection")
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == libvirt.VIR_ERR_OPERATION_DENIED, str(e)
+        ro.close()
+        eph.undefine()
+        wait_for(lambda: ("life", 1) in seen, "undefine event", 30)
+    finally:
+        c.close()
+        stop.set()
+    assert d.stop() == 0
+    # a new daemon on the same directories has the persistent one, value included
+    d2 = Daemon(root=d.root, mode="session").start()
+    c = libvirt.open(d2.uri())
+    sec = c.secretLookupByUUIDString(SECRET_UUID)
+    assert sec.value() == b"s3cr\x00t"
+    assert [s.UUIDString() for s in c.listAllSecrets(0)] == [SECRET_UUID]
+    sec.undefine()
+    assert os.listdir(sdir) == []
+    c.close()
+    assert d2.stop() == 0
+
+
 if __name__ == "__main__":
     run_tests([
         ("event programs on test:///default: network, pool, node device accepted; "
          "secret NO_SUPPORT", test_event_programs_test_driver),
         ("kinds without a driver answer NO_SUPPORT in their error domain",
          test_kinds_without_driver_no_support),
+        ("secrets: Debian's virsh through virtkitd prints what it printed against libvirtd",
+         test_secrets_virsh_golden),
+        ("secrets: 0600 files, restart, ephemeral, bad XML, read-only, events",
+         test_secrets_storage_and_restart),
     ])

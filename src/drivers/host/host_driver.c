@@ -1,0 +1,30 @@
+/* host_driver.c: the host-resources state driver: start, register the tables, stop */
+#define G_LOG_DOMAIN "virtkit.host.driver"
+
+#include "host_driver.h"
+
+static int
+hostStateInitialize(const virStateDriverRoots *roots)
+{
+    g_autofree char *secrets = g_build_filename(roots->configDir, "secrets", NULL);
+
+    if (hostSecretStateInitialize(secrets) < 0)
+        return -1;
+    virSetSharedSecretDriver(&hostSecretDriver);
+    return 0;
+}
+
+static void
+hostStateCleanup(void)
+{
+    /* connections opened later get no table; those open keep theirs,
+     * whose entries fail cleanly once the state is gone */
+    virSetSharedSecretDriver(NULL);
+    hostSecretStateCleanup();
+}
+
+const virStateDriver hostStateDriver = {
+    .name = "host",
+    .stateInitialize = hostStateInitialize,
+    .stateCleanup = hostStateCleanup,
+};
