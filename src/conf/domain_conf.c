@@ -92,6 +92,36 @@ const char *const virDomainMemballoonModelNames[VIR_DOMAIN_MEMBALLOON_MODEL_LAST
     "none",
 };
 
+static const char *const osFirmwareNames[VIR_DOMAIN_OS_FIRMWARE_LAST] = {
+    "none",
+    "bios",
+    "efi",
+};
+static const char *const loaderTypeNames[VIR_DOMAIN_LOADER_TYPE_LAST] = {
+    "none",
+    "rom",
+    "pflash",
+};
+static const char *const tristateBoolNames[VIR_DOMAIN_TRISTATE_LAST] = {
+    "absent",
+    "yes",
+    "no",
+};
+static const char *const tristateSwitchNames[VIR_DOMAIN_TRISTATE_LAST] = {
+    "absent",
+    "on",
+    "off",
+};
+static const char *const timerNames[VIR_DOMAIN_TIMER_NAME_LAST] = {
+    "platform", "pit", "rtc", "hpet", "tsc", "kvmclock", "hypervclock", "armvtimer",
+};
+static const char *const timerTickpolicyNames[VIR_DOMAIN_TIMER_TICKPOLICY_LAST] = {
+    "none", "delay", "catchup", "merge", "discard",
+};
+static const char *const timerTrackNames[VIR_DOMAIN_TIMER_TRACK_LAST] = {
+    "none", "boot", "guest", "wall", "realtime",
+};
+
 static const char *const libvirtClockOffsets[] = {
     "variable",
     "timezone",
@@ -145,6 +175,51 @@ virDomainDiskDetectZeroesToString(int mode)
                                  VIR_DOMAIN_DISK_DETECT_ZEROES_LAST, mode);
 }
 
+const char *
+virDomainTristateSwitchToString(int state)
+{
+    return state > 0 ? virDomainEnumToString(tristateSwitchNames,
+                                             VIR_DOMAIN_TRISTATE_LAST, state)
+                     : NULL;
+}
+
+const char *
+virDomainTimerNameToString(int name)
+{
+    return virDomainEnumToString(timerNames, VIR_DOMAIN_TIMER_NAME_LAST, name);
+}
+
+const char *
+virDomainTimerTickpolicyToString(int policy)
+{
+    return virDomainEnumToString(timerTickpolicyNames, VIR_DOMAIN_TIMER_TICKPOLICY_LAST,
+                                 policy);
+}
+
+/* libvirt's virXMLPropEnum / virXMLPropTristate*: absent is 0; a present
+ * value must be known and not the 0 one (VIR_XML_PROP_NONZERO). */
+static int
+parseEnumAttr(xmlNodePtr node, const char *name, const char *const *names, int last,
+              bool required, int *out)
+{
+    g_autofree char *val = virDomainXMLProp(node, name);
+
+    *out = 0;
+    if (!val) {
+        if (required) {
+            virDomainXMLReportMissingAttr(name, node);
+            return -1;
+        }
+        return 0;
+    }
+    if ((*out = virDomainEnumFromString(names, last, val)) <= 0) {
+        *out = 0;
+        virDomainXMLReportInvalidAttr(name, node, val);
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- lifetime ---------------------------------------------------------- */
 
 void
@@ -195,6 +270,10 @@ virDomainDefFree(virDomainDef *def)
     g_free(def->os.kernel);
     g_free(def->os.initrd);
     g_free(def->os.cmdline);
+    g_free(def->os.loader);
+    g_free(def->os.nvram);
+    g_free(def->os.nvramTemplate);
+    g_free(def->timers);
     g_free(def->emulator);
     for (size_t i = 0; i < def->ndisks; i++)
         virDomainDiskDefFree(def->disks[i]);
@@ -280,6 +359,11 @@ virDomainDefCopy(const virDomainDef *src)
     def->os.kernel = g_strdup(src->os.kernel);
     def->os.initrd = g_strdup(src->os.initrd);
     def->os.cmdline = g_strdup(src->os.cmdline);
+    def->os.loader = g_strdup(src->os.loader);
+    def->os.nvram = g_strdup(src->os.nvram);
+    def->os.nvramTemplate = g_strdup(src->os.nvramTemplate);
+    def->timers =
+        src->ntimers ? g_memdup2(src->timers, src->ntimers * sizeof(*src->timers)) : NULL;
     def->emulator = g_strdup(src->emulator);
 
     def->disks = g_new0(virDomainDiskDef *, src->ndisks + 1);
@@ -376,10 +460,61 @@ static int
 parseOS(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown, unsigned int flags,
         bool *failed)
 {
+    g_autofree char *fw = virDomainXMLProp(os, "firmware");
+    xmlNodePtr loader = virDomainXMLChild(os, "loader");
+    xmlNodePtr nvram = virDomainXMLChild(os, "nvram");
+
+    if (fw) {
+        xmlNodePtr fwNode = virDomainXMLChild(os, "firmware");
+
+        def->os.firmware =
+            virDomainEnumFromString(osFirmwareNames, VIR_DOMAIN_OS_FIRMWARE_LAST, fw);
+        if (def->os.firmware <= 0) {
+            def->os.firmware = 0;
+            virReportError(VIR_ERR_XML_ERROR, "unknown firmware value %s", fw);
+            return -1;
+        }
+        for (xmlNodePtr f = fwNode ? fwNode->children : NULL; f; f = f->next) {
+            static const char *const featNames[] = { "none", "enrolled-keys",
+                                                     "secure-boot" };
+            int name, enabled;
+
+            if (!virDomainXMLNodeIs(f, "feature"))
+                continue;
+            if (parseEnumAttr(f, "name", featNames, G_N_ELEMENTS(featNames), true,
+                              &name) < 0 ||
+                parseEnumAttr(f, "enabled", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
+                              true, &enabled) < 0)
+                return -1;
+            if (name == 1)
+                def->os.fwEnrolledKeys = enabled;
+            else
+                def->os.fwSecureBoot = enabled;
+        }
+    }
+    if (loader) {
+        if (parseEnumAttr(loader, "readonly", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
+                          false, &def->os.loaderReadonly) < 0 ||
+            parseEnumAttr(loader, "secure", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
+                          false, &def->os.loaderSecure) < 0 ||
+            parseEnumAttr(loader, "type", loaderTypeNames, VIR_DOMAIN_LOADER_TYPE_LAST,
+                          false, &def->os.loaderType) < 0)
+            return -1;
+        def->os.loader = virDomainXMLNodeTextNonEmpty(loader);
+    }
+    if (nvram) {
+        def->os.nvram = virDomainXMLNodeTextNonEmpty(nvram);
+        def->os.nvramTemplate = virDomainXMLProp(nvram, "template");
+        if (def->os.nvramTemplate && !*def->os.nvramTemplate)
+            g_clear_pointer(&def->os.nvramTemplate, g_free);
+    }
+
     for (xmlNodePtr cur = os->children; cur; cur = cur->next) {
         if (cur->type != XML_ELEMENT_NODE)
             continue;
-        if (virDomainXMLNodeIs(cur, "type")) {
+        if (virDomainXMLNodeIs(cur, "type") || virDomainXMLNodeIs(cur, "loader") ||
+            virDomainXMLNodeIs(cur, "nvram") ||
+            (def->os.firmware && virDomainXMLNodeIs(cur, "firmware"))) {
             continue;
         } else if (virDomainXMLNodeIs(cur, "kernel")) {
             if (!def->os.kernel)
@@ -424,6 +559,97 @@ parseLifecycle(xmlNodePtr root, const char *name, int *action)
     if ((*action = virDomainLifecycleActionFromString(text)) < 0) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown %s action: %s", name, text);
         return -1;
+    }
+    return 0;
+}
+
+/* <clock><timer/>...: libvirt's virDomainTimerDefParseXML for the
+ * attributes carried (name, present, tickpolicy, track). */
+static int
+parseClockTimers(virDomainDef *def, xmlNodePtr clock, GPtrArray *unknown,
+                 unsigned int flags, bool *failed)
+{
+    g_autoptr(GArray) timers = g_array_new(FALSE, TRUE, sizeof(virDomainTimerDef));
+
+    for (xmlNodePtr cur = clock->children; cur; cur = cur->next) {
+        virDomainTimerDef t = { 0 };
+        g_autofree char *name = NULL;
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (!virDomainXMLNodeIs(cur, "timer")) {
+            virDomainXMLRecordUnknown(unknown, "clock", cur, flags, failed);
+            if (*failed)
+                return -1;
+            continue;
+        }
+        if (!(name = virDomainXMLProp(cur, "name"))) {
+            virDomainXMLReportMissingAttr("name", cur);
+            return -1;
+        }
+        if ((t.name = virDomainEnumFromString(timerNames, VIR_DOMAIN_TIMER_NAME_LAST,
+                                              name)) < 0) {
+            virDomainXMLReportInvalidAttr("name", cur, name);
+            return -1;
+        }
+        if (parseEnumAttr(cur, "present", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
+                          false, &t.present) < 0 ||
+            parseEnumAttr(cur, "tickpolicy", timerTickpolicyNames,
+                          VIR_DOMAIN_TIMER_TICKPOLICY_LAST, false, &t.tickpolicy) < 0 ||
+            parseEnumAttr(cur, "track", timerTrackNames, VIR_DOMAIN_TIMER_TRACK_LAST,
+                          false, &t.track) < 0)
+            return -1;
+        for (xmlNodePtr c = cur->children; c; c = c->next) {
+            if (c->type == XML_ELEMENT_NODE) {
+                virDomainXMLRecordUnknown(unknown, "clock/timer", c, flags, failed);
+                if (*failed)
+                    return -1;
+            }
+        }
+        g_array_append_val(timers, t);
+    }
+    def->ntimers = timers->len;
+    def->timers = def->ntimers
+                      ? (virDomainTimerDef *)g_array_free(g_steal_pointer(&timers), FALSE)
+                      : NULL;
+    return 0;
+}
+
+/* <features><NAME state='on|off'/>: @dflt when the state is absent
+ * (ABSENT: the attribute is required). */
+static int
+parseFeatureState(xmlNodePtr node, int dflt, int *out)
+{
+    if (parseEnumAttr(node, "state", tristateSwitchNames, VIR_DOMAIN_TRISTATE_LAST,
+                      dflt == VIR_DOMAIN_TRISTATE_ABSENT, out) < 0)
+        return -1;
+    if (*out == VIR_DOMAIN_TRISTATE_ABSENT)
+        *out = dflt;
+    return 0;
+}
+
+static int
+parsePM(virDomainDef *def, xmlNodePtr pm, GPtrArray *unknown, unsigned int flags,
+        bool *failed)
+{
+    for (xmlNodePtr cur = pm->children; cur; cur = cur->next) {
+        int *out = NULL;
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (virDomainXMLNodeIs(cur, "suspend-to-mem"))
+            out = &def->pmS3;
+        else if (virDomainXMLNodeIs(cur, "suspend-to-disk"))
+            out = &def->pmS4;
+        if (!out) {
+            virDomainXMLRecordUnknown(unknown, "pm", cur, flags, failed);
+            if (*failed)
+                return -1;
+            continue;
+        }
+        if (parseEnumAttr(cur, "enabled", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
+                          false, out) < 0)
+            return -1;
     }
     return 0;
 }
@@ -500,6 +726,50 @@ ports:
         if (def->consoles[i]->targetType == VIR_DOMAIN_CHR_TARGET_NONE)
             def->consoles[i]->targetType = VIR_DOMAIN_CHR_TARGET_SERIAL;
     }
+}
+
+static bool
+osHasLoader(xmlNodePtr root)
+{
+    xmlNodePtr os = virDomainXMLChild(root, "os");
+
+    return virDomainXMLChild(os, "loader") || virDomainXMLChild(os, "nvram");
+}
+
+/* libvirt's virDomainDefOSValidate for the loader and NVRAM. */
+static int
+validateLoader(const virDomainDef *def, bool hasLoader)
+{
+    if (!hasLoader)
+        return 0;
+    if (def->os.firmware == VIR_DOMAIN_OS_FIRMWARE_NONE) {
+        if (!def->os.loader) {
+            virReportError(VIR_ERR_XML_DETAIL, "%s",
+                           "no loader path specified and firmware auto selection "
+                           "disabled");
+            return -1;
+        }
+        return 0;
+    }
+    if (def->os.loaderReadonly) {
+        virReportError(VIR_ERR_XML_DETAIL, "%s",
+                       "loader attribute 'readonly' cannot be specified when firmware "
+                       "autoselection is enabled");
+        return -1;
+    }
+    if (def->os.loaderType || def->os.loader) {
+        virReportError(VIR_ERR_XML_DETAIL, "%s",
+                       "loader attribute 'type' cannot be specified when firmware "
+                       "autoselection is enabled");
+        return -1;
+    }
+    if (def->os.nvramTemplate) {
+        virReportError(VIR_ERR_XML_DETAIL, "%s",
+                       "nvram attribute 'template' cannot be specified when firmware "
+                       "autoselection is enabled");
+        return -1;
+    }
+    return 0;
 }
 
 static int
@@ -659,7 +929,10 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
     { "memory", unitAttrs },
     { "currentMemory", unitAttrs },
     { "vcpu", (const char *const[]){ "placement", "current", NULL } },
-    { "os", noAttrs },
+    { "os", (const char *const[]){ "firmware", NULL } },
+    { "os/loader", (const char *const[]){ "readonly", "secure", "type", NULL } },
+    { "os/nvram", (const char *const[]){ "template", NULL } },
+    { "os/firmware", noAttrs },
     { "os/type", (const char *const[]){ "arch", "machine", NULL } },
     { "os/boot", (const char *const[]){ "dev", NULL } },
     { "os/kernel", noAttrs },
@@ -668,7 +941,15 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
     { "features", noAttrs },
     { "features/acpi", noAttrs },
     { "features/apic", noAttrs },
+    { "features/vmport", (const char *const[]){ "state", NULL } },
+    { "features/smm", (const char *const[]){ "state", NULL } },
+    { "features/vmcoreinfo", (const char *const[]){ "state", NULL } },
     { "clock", (const char *const[]){ "offset", NULL } },
+    { "clock/timer",
+      (const char *const[]){ "name", "present", "tickpolicy", "track", NULL } },
+    { "pm", noAttrs },
+    { "pm/suspend-to-mem", (const char *const[]){ "enabled", NULL } },
+    { "pm/suspend-to-disk", (const char *const[]){ "enabled", NULL } },
     { "on_poweroff", noAttrs },
     { "on_reboot", noAttrs },
     { "on_crash", noAttrs },
@@ -680,7 +961,7 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
 static const char *const knownTopLevel[] = {
     "name",     "uuid",    "title",    "description", "memory",      "currentMemory",
     "vcpu",     "os",      "features", "clock",       "on_poweroff", "on_reboot",
-    "on_crash", "devices", "metadata", NULL,
+    "on_crash", "devices", "metadata", "pm",          NULL,
 };
 
 virDomainDef *
@@ -843,12 +1124,8 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
                 return NULL;
             }
         }
-        for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
-            if (cur->type == XML_ELEMENT_NODE &&
-                (virDomainXMLRecordUnknown(unknown, "clock", cur, flags, &failed),
-                 failed))
-                return NULL;
-        }
+        if (parseClockTimers(def, node, unknown, flags, &failed) < 0 || failed)
+            return NULL;
     }
 
     if (parseOS(def, virDomainXMLChild(root, "os"), unknown, flags, &failed) < 0 ||
@@ -859,15 +1136,29 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
         for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
             if (cur->type != XML_ELEMENT_NODE)
                 continue;
-            if (virDomainXMLNodeIs(cur, "acpi"))
+            if (virDomainXMLNodeIs(cur, "acpi")) {
                 def->acpi = true;
-            else if (virDomainXMLNodeIs(cur, "apic"))
+            } else if (virDomainXMLNodeIs(cur, "apic")) {
                 def->apic = true;
-            else if ((virDomainXMLRecordUnknown(unknown, "features", cur, flags, &failed),
-                      failed))
+            } else if (virDomainXMLNodeIs(cur, "vmport")) {
+                if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->vmport) < 0)
+                    return NULL;
+            } else if (virDomainXMLNodeIs(cur, "smm")) {
+                if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->smm) < 0)
+                    return NULL;
+            } else if (virDomainXMLNodeIs(cur, "vmcoreinfo")) {
+                if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->vmcoreinfo) < 0)
+                    return NULL;
+            } else if ((virDomainXMLRecordUnknown(unknown, "features", cur, flags,
+                                                  &failed),
+                        failed))
                 return NULL;
         }
     }
+
+    if ((node = virDomainXMLChild(root, "pm")) &&
+        (parsePM(def, node, unknown, flags, &failed) < 0 || failed))
+        return NULL;
 
     if ((node = virDomainXMLChild(root, "devices")) &&
         virDomainDevicesParse(def, node, unknown, flags, &failed) < 0)
@@ -888,6 +1179,9 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
     }
 
     if (postParse(def) < 0)
+        return NULL;
+
+    if (validateLoader(def, osHasLoader(root)) < 0)
         return NULL;
 
     if (validateLifecycle("poweroff", def->onPoweroff) < 0 ||

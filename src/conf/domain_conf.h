@@ -57,6 +57,66 @@ typedef enum {
     VIR_DOMAIN_CLOCK_OFFSET_LAST
 } virDomainClockOffsetType;
 
+/* libvirt's virTristateSwitch / virTristateBool: absent, on (yes), off (no). */
+typedef enum {
+    VIR_DOMAIN_TRISTATE_ABSENT = 0,
+    VIR_DOMAIN_TRISTATE_ON,  /* "on" / "yes" */
+    VIR_DOMAIN_TRISTATE_OFF, /* "off" / "no" */
+    VIR_DOMAIN_TRISTATE_LAST
+} virDomainTristate;
+
+typedef enum {
+    VIR_DOMAIN_OS_FIRMWARE_NONE = 0, /* no firmware= attribute */
+    VIR_DOMAIN_OS_FIRMWARE_BIOS,
+    VIR_DOMAIN_OS_FIRMWARE_EFI,
+    VIR_DOMAIN_OS_FIRMWARE_LAST
+} virDomainOsFirmware;
+
+typedef enum {
+    VIR_DOMAIN_LOADER_TYPE_NONE = 0,
+    VIR_DOMAIN_LOADER_TYPE_ROM,
+    VIR_DOMAIN_LOADER_TYPE_PFLASH,
+    VIR_DOMAIN_LOADER_TYPE_LAST
+} virDomainLoaderType;
+
+typedef enum {
+    VIR_DOMAIN_TIMER_NAME_PLATFORM = 0,
+    VIR_DOMAIN_TIMER_NAME_PIT,
+    VIR_DOMAIN_TIMER_NAME_RTC,
+    VIR_DOMAIN_TIMER_NAME_HPET,
+    VIR_DOMAIN_TIMER_NAME_TSC,
+    VIR_DOMAIN_TIMER_NAME_KVMCLOCK,
+    VIR_DOMAIN_TIMER_NAME_HYPERVCLOCK,
+    VIR_DOMAIN_TIMER_NAME_ARMVTIMER,
+    VIR_DOMAIN_TIMER_NAME_LAST
+} virDomainTimerName;
+
+typedef enum {
+    VIR_DOMAIN_TIMER_TICKPOLICY_NONE = 0,
+    VIR_DOMAIN_TIMER_TICKPOLICY_DELAY,
+    VIR_DOMAIN_TIMER_TICKPOLICY_CATCHUP,
+    VIR_DOMAIN_TIMER_TICKPOLICY_MERGE,
+    VIR_DOMAIN_TIMER_TICKPOLICY_DISCARD,
+    VIR_DOMAIN_TIMER_TICKPOLICY_LAST
+} virDomainTimerTickpolicy;
+
+typedef enum {
+    VIR_DOMAIN_TIMER_TRACK_NONE = 0,
+    VIR_DOMAIN_TIMER_TRACK_BOOT,
+    VIR_DOMAIN_TIMER_TRACK_GUEST,
+    VIR_DOMAIN_TIMER_TRACK_WALL,
+    VIR_DOMAIN_TIMER_TRACK_REALTIME,
+    VIR_DOMAIN_TIMER_TRACK_LAST
+} virDomainTimerTrack;
+
+/* <clock><timer name=... present=... tickpolicy=... track=.../> */
+typedef struct {
+    int name;       /* virDomainTimerName */
+    int present;    /* virDomainTristate */
+    int tickpolicy; /* virDomainTimerTickpolicy */
+    int track;      /* virDomainTimerTrack */
+} virDomainTimerDef;
+
 typedef enum {
     VIR_DOMAIN_DISK_TYPE_FILE = 0,
     VIR_DOMAIN_DISK_TYPE_LAST
@@ -240,11 +300,27 @@ typedef struct {
         char *cmdline;
         int bootDevs[VIR_DOMAIN_BOOT_LAST]; /* virDomainBootOrder, in order */
         size_t nBootDevs;
+        int firmware;        /* virDomainOsFirmware (<os firmware=...>) */
+        int fwSecureBoot;    /* <firmware><feature name='secure-boot' enabled=.../> */
+        int fwEnrolledKeys;  /* ... name='enrolled-keys' (virDomainTristate both) */
+        char *loader;        /* <loader>PATH</loader>; NULL if absent or empty */
+        int loaderReadonly;  /* virDomainTristate (readonly='yes|no') */
+        int loaderSecure;    /* virDomainTristate (secure='yes|no') */
+        int loaderType;      /* virDomainLoaderType */
+        char *nvram;         /* <nvram>PATH</nvram> */
+        char *nvramTemplate; /* <nvram template=...> */
     } os;
 
-    bool acpi;       /* <features><acpi/> */
-    bool apic;       /* <features><apic/> */
-    int clockOffset; /* virDomainClockOffsetType */
+    bool acpi;                 /* <features><acpi/> */
+    bool apic;                 /* <features><apic/> */
+    int vmport;                /* <features><vmport state=.../>: virDomainTristate */
+    int smm;                   /* <features><smm state=.../> (<smm/>: on) */
+    int vmcoreinfo;            /* <features><vmcoreinfo state=.../> (<vmcoreinfo/>: on) */
+    int clockOffset;           /* virDomainClockOffsetType */
+    virDomainTimerDef *timers; /* <clock><timer>, in document order */
+    size_t ntimers;
+    int pmS3; /* <pm><suspend-to-mem enabled=.../>: virDomainTristate */
+    int pmS4; /* <pm><suspend-to-disk enabled=.../> */
 
     int onPoweroff; /* virDomainLifecycleAction, default DESTROY */
     int onReboot;   /* default RESTART */
@@ -319,6 +395,9 @@ const char *virDomainVirtTypeToString(int type);
 int virDomainVirtTypeFromString(const char *str);
 const char *virDomainLifecycleActionToString(int action);
 const char *virDomainDiskIoToString(int io);
+const char *virDomainTristateSwitchToString(int state); /* "on" / "off" */
+const char *virDomainTimerNameToString(int name);
+const char *virDomainTimerTickpolicyToString(int policy);
 const char *virDomainDiskDiscardToString(int discard);
 const char *virDomainDiskDetectZeroesToString(int mode);
 int virDomainLifecycleActionFromString(const char *str);

@@ -151,6 +151,60 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk)
     line(ctx, "</disk>");
 }
 
+static const char *
+tristateBool(int v)
+{
+    return v == VIR_DOMAIN_TRISTATE_ON    ? "yes"
+           : v == VIR_DOMAIN_TRISTATE_OFF ? "no"
+                                          : NULL;
+}
+
+/* <firmware>, <loader>, <nvram> inside <os>, in libvirt's order */
+static void
+formatFirmware(fmtCtx *ctx, const virDomainDef *def)
+{
+    static const char *const loaderTypes[] = { NULL, "rom", "pflash" };
+
+    if (def->os.firmware && (def->os.fwEnrolledKeys || def->os.fwSecureBoot)) {
+        line(ctx, "<firmware>");
+        ctx->indent += 2;
+        if (def->os.fwEnrolledKeys)
+            line(ctx, "<feature enabled='%s' name='enrolled-keys'/>",
+                 tristateBool(def->os.fwEnrolledKeys));
+        if (def->os.fwSecureBoot)
+            line(ctx, "<feature enabled='%s' name='secure-boot'/>",
+                 tristateBool(def->os.fwSecureBoot));
+        ctx->indent -= 2;
+        line(ctx, "</firmware>");
+    }
+    if (def->os.loader || def->os.loaderReadonly || def->os.loaderSecure ||
+        def->os.loaderType) {
+        lineStart(ctx, "<loader");
+        attr(ctx->buf, "readonly", tristateBool(def->os.loaderReadonly));
+        attr(ctx->buf, "secure", tristateBool(def->os.loaderSecure));
+        if (def->os.loaderType > 0 && def->os.loaderType < VIR_DOMAIN_LOADER_TYPE_LAST)
+            attr(ctx->buf, "type", loaderTypes[def->os.loaderType]);
+        if (def->os.loader) {
+            g_string_append_c(ctx->buf, '>');
+            virDomainXMLEscape(ctx->buf, def->os.loader);
+            g_string_append(ctx->buf, "</loader>\n");
+        } else {
+            g_string_append(ctx->buf, "/>\n");
+        }
+    }
+    if (def->os.nvram || def->os.nvramTemplate) {
+        lineStart(ctx, "<nvram");
+        attr(ctx->buf, "template", def->os.nvramTemplate);
+        if (def->os.nvram) {
+            g_string_append_c(ctx->buf, '>');
+            virDomainXMLEscape(ctx->buf, def->os.nvram);
+            g_string_append(ctx->buf, "</nvram>\n");
+        } else {
+            g_string_append(ctx->buf, "/>\n");
+        }
+    }
+}
+
 /* libvirt's: libxml2's indenting dump of the kept copy, at this depth. */
 static void
 formatMetadata(fmtCtx *ctx, xmlDocPtr doc)
@@ -257,7 +311,12 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
          def->currentMemory ? def->currentMemory : def->memory);
     line(&ctx, "<vcpu placement='static'>%u</vcpu>", def->vcpus);
 
-    line(&ctx, "<os>");
+    if (def->os.firmware == VIR_DOMAIN_OS_FIRMWARE_BIOS)
+        line(&ctx, "<os firmware='bios'>");
+    else if (def->os.firmware == VIR_DOMAIN_OS_FIRMWARE_EFI)
+        line(&ctx, "<os firmware='efi'>");
+    else
+        line(&ctx, "<os>");
     ctx.indent += 2;
     lineStart(&ctx, "<type");
     attr(buf, "arch", def->os.arch);
@@ -265,6 +324,7 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     g_string_append_c(buf, '>');
     virDomainXMLEscape(buf, def->os.type ? def->os.type : "hvm");
     g_string_append(buf, "</type>\n");
+    formatFirmware(&ctx, def);
     textElement(&ctx, "kernel", def->os.kernel);
     textElement(&ctx, "initrd", def->os.initrd);
     textElement(&ctx, "cmdline", def->os.cmdline);
@@ -277,27 +337,68 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     ctx.indent -= 2;
     line(&ctx, "</os>");
 
-    if (def->acpi || def->apic) {
+    if (def->acpi || def->apic || def->vmport || def->smm || def->vmcoreinfo) {
         line(&ctx, "<features>");
         ctx.indent += 2;
         if (def->acpi)
             line(&ctx, "<acpi/>");
         if (def->apic)
             line(&ctx, "<apic/>");
+        if (def->vmport)
+            line(&ctx, "<vmport state='%s'/>",
+                 virDomainTristateSwitchToString(def->vmport));
+        if (def->smm)
+            line(&ctx, "<smm state='%s'/>", virDomainTristateSwitchToString(def->smm));
+        if (def->vmcoreinfo)
+            line(&ctx, "<vmcoreinfo state='%s'/>",
+                 virDomainTristateSwitchToString(def->vmcoreinfo));
         ctx.indent -= 2;
         line(&ctx, "</features>");
     }
 
-    line(&ctx, "<clock offset='%s'/>",
+    lineStart(&ctx, "<clock");
+    attr(buf, "offset",
          virDomainEnumToString(virDomainClockOffsetNames, VIR_DOMAIN_CLOCK_OFFSET_LAST,
                                def->clockOffset)
              ?: "utc");
+    if (def->ntimers == 0) {
+        g_string_append(buf, "/>\n");
+    } else {
+        static const char *const tracks[] = { NULL, "boot", "guest", "wall", "realtime" };
+
+        g_string_append(buf, ">\n");
+        ctx.indent += 2;
+        for (size_t i = 0; i < def->ntimers; i++) {
+            const virDomainTimerDef *t = &def->timers[i];
+
+            lineStart(&ctx, "<timer");
+            attr(buf, "name", virDomainTimerNameToString(t->name));
+            attr(buf, "present", tristateBool(t->present));
+            if (t->tickpolicy)
+                attr(buf, "tickpolicy", virDomainTimerTickpolicyToString(t->tickpolicy));
+            if (t->track > 0 && t->track < VIR_DOMAIN_TIMER_TRACK_LAST)
+                attr(buf, "track", tracks[t->track]);
+            g_string_append(buf, "/>\n");
+        }
+        ctx.indent -= 2;
+        line(&ctx, "</clock>");
+    }
     line(&ctx, "<on_poweroff>%s</on_poweroff>",
          virDomainLifecycleActionToString(def->onPoweroff) ?: "destroy");
     line(&ctx, "<on_reboot>%s</on_reboot>",
          virDomainLifecycleActionToString(def->onReboot) ?: "restart");
     line(&ctx, "<on_crash>%s</on_crash>",
          virDomainLifecycleActionToString(def->onCrash) ?: "destroy");
+    if (def->pmS3 || def->pmS4) {
+        line(&ctx, "<pm>");
+        ctx.indent += 2;
+        if (def->pmS3)
+            line(&ctx, "<suspend-to-mem enabled='%s'/>", tristateBool(def->pmS3));
+        if (def->pmS4)
+            line(&ctx, "<suspend-to-disk enabled='%s'/>", tristateBool(def->pmS4));
+        ctx.indent -= 2;
+        line(&ctx, "</pm>");
+    }
 
     line(&ctx, "<devices>");
     ctx.indent += 2;

@@ -26,12 +26,17 @@
 #include "qemu_command.h"
 #include "qemu_monitor.h"
 #include "virerror.h"
+#include "qemu_firmware.h"
 #include "virprocess.h"
 
 #define DATADIR VIRTKIT_SRCDIR "/tests/data/xml2argv"
 
 static qemuCaps *caps;
 static bool regenerate;
+
+/* Debian 12's ovmf descriptors, copied: autoselection is tested against a
+ * fixed set (the real start needs ovmf installed, as deps.sh does). */
+static const char *const firmwareDirs[] = { DATADIR "/firmware", NULL };
 
 /* Parse, post-parse, build. Returns argv or NULL with *err set. */
 static char **
@@ -43,7 +48,8 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
 
     virResetLastError();
     if ((def = virDomainDefParseString(xml, 0)) &&
-        qemuCapsDomainDefPostParse(caps, def) == 0) {
+        qemuCapsDomainDefPostParse(caps, def) == 0 &&
+        qemuFirmwareFillDomain(def, firmwareDirs, "/var/lib/virtkit/qemu/nvram") == 0) {
         opts.kvm = def->virtType == VIR_DOMAIN_VIRT_KVM;
         opts.sandbox = qemuCapsHasSandbox(caps);
         argv = qemuBuildCommandLine(def, caps, &opts);
@@ -129,6 +135,10 @@ useScratchFiles(virDomainDef *def, const char *dir, const char *guest)
             def->serials[i]->path = g_strdup_printf("%s/serial%zu.log", dir, i);
         }
     }
+    if (def->os.nvram && !g_str_has_prefix(def->os.nvram, dir)) {
+        g_free(def->os.nvram);
+        def->os.nvram = g_strdup_printf("%s/nvram.fd", dir);
+    }
     if (def->os.kernel) {
         g_free(def->os.kernel);
         def->os.kernel = g_strdup_printf("%s/vmlinuz", guest);
@@ -191,7 +201,9 @@ testReal(gconstpointer data)
     g_assert_true(g_file_get_contents(xmlpath, &xml, NULL, NULL));
     g_assert_nonnull(def = virDomainDefParseString(xml, 0));
     g_assert_cmpint(qemuCapsDomainDefPostParse(caps, def), ==, 0);
+    g_assert_cmpint(qemuFirmwareFillDomain(def, firmwareDirs, dir), ==, 0);
     useScratchFiles(def, dir, guest);
+    g_assert_cmpint(qemuFirmwarePrepareNVRAM(def), ==, 0);
 
     g_strlcpy(addr.sun_path, sock, sizeof(addr.sun_path));
     g_assert_cmpint(lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), >=, 0);

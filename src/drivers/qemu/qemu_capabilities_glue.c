@@ -10,6 +10,7 @@
 
 #define G_LOG_DOMAIN "virtkit.qemu.caps"
 #include "qemu_capabilities_glue.h"
+#include "qemu_firmware.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
 #include "qemu_validate.h"
@@ -92,7 +93,31 @@ qemuGluePostParse(qemuDriver *driver, virDomainDef *def)
     qemuGlueDropHonouredElements(def);
     if (qemuCapsDomainDefPostParse(caps, def) < 0)
         return -1;
-    return qemuValidateDomainDef(def, caps);
+    if (qemuValidateDomainDef(def, caps) < 0)
+        return -1;
+    {
+        g_autofree char *nvramDir = qemuGlueNVRAMDir(driver);
+
+        qemuFirmwareDefaultNVRAM(def, nvramDir);
+    }
+    return 0;
+}
+
+char *
+qemuGlueNVRAMDir(qemuDriver *driver)
+{
+    return g_build_filename(driver->libDir, "nvram", NULL);
+}
+
+int
+qemuGlueFirmwareForStart(qemuDriver *driver, virDomainDef *def)
+{
+    g_autofree char *nvramDir = qemuGlueNVRAMDir(driver);
+
+    if (qemuFirmwareFillDomain(def, qemuFirmwareDefaultDirs, nvramDir) < 0 ||
+        qemuFirmwarePrepareNVRAM(def) < 0)
+        return -1;
+    return 0;
 }
 
 int

@@ -18,6 +18,14 @@
  * QEMU cannot honour). 0 or -1 with an error reported (CONFIG_UNSUPPORTED). */
 int qemuGluePostParse(qemuDriver *driver, virDomainDef *def);
 
+/* <libDir>/nvram: where per-domain NVRAM files go (libvirt's nvramDir). */
+char *qemuGlueNVRAMDir(qemuDriver *driver);
+
+/* At start, on the live copy: firmware autoselection from QEMU's
+ * descriptors and the NVRAM file created from its template
+ * (qemu_firmware.h). 0 or -1 with the error reported. */
+int qemuGlueFirmwareForStart(qemuDriver *driver, virDomainDef *def);
+
 /* Fill in the driver defaults of @def (emulator, machine alias) and check
  * it can run here (virt type against the KVM boot probe). *version gets
  * QEMU's version string ("7.2.0"). 0 or -1 with an error reported. */

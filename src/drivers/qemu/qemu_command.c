@@ -217,6 +217,82 @@ qemuBuildDisk(GPtrArray *a, const virDomainDiskDef *disk, size_t n)
         add(a, dev);
 }
 
+/* libvirt's -blockdev pair for pflash unit @unit (0: code, 1: NVRAM). */
+static void
+qemuBuildPflash(GPtrArray *a, int unit, const char *path, bool readonly)
+{
+    g_autofree char *esc = g_strescape(path, NULL);
+
+    add(a, "-blockdev");
+    addf(a,
+         "{\"driver\":\"file\",\"filename\":\"%s\",\"node-name\":\"libvirt-pflash%d-"
+         "storage\",\"auto-read-only\":true,\"discard\":\"unmap\"}",
+         esc, unit);
+    add(a, "-blockdev");
+    addf(a,
+         "{\"node-name\":\"libvirt-pflash%d-format\",\"read-only\":%s,\"driver\":\"raw\","
+         "\"file\":\"libvirt-pflash%d-storage\"}",
+         unit, readonly ? "true" : "false", unit);
+}
+
+/* -rtc with the rtc timer's track and catch-up, then the PIT's lost tick
+ * policy and the HPET (libvirt's qemuBuildClockCommandLine; the validator
+ * refused the rest). */
+static void
+qemuBuildClock(GPtrArray *a, const virDomainDef *def)
+{
+    static const char *const rtcClock[] = { NULL, NULL, "vm", "host", "rt" };
+    g_autoptr(GString) rtc = g_string_new(
+        def->clockOffset == VIR_DOMAIN_CLOCK_OFFSET_LOCALTIME ? "base=localtime"
+                                                              : "base=utc");
+
+    for (size_t i = 0; i < def->ntimers; i++) {
+        const virDomainTimerDef *t = &def->timers[i];
+
+        if (t->name != VIR_DOMAIN_TIMER_NAME_RTC)
+            continue;
+        if (t->track > 0 && t->track < (int)G_N_ELEMENTS(rtcClock) && rtcClock[t->track])
+            g_string_append_printf(rtc, ",clock=%s", rtcClock[t->track]);
+        if (t->tickpolicy == VIR_DOMAIN_TIMER_TICKPOLICY_CATCHUP)
+            g_string_append(rtc, ",driftfix=slew");
+    }
+    add(a, "-rtc");
+    add(a, rtc->str);
+    for (size_t i = 0; i < def->ntimers; i++) {
+        const virDomainTimerDef *t = &def->timers[i];
+
+        if (t->name == VIR_DOMAIN_TIMER_NAME_PIT &&
+            (t->tickpolicy == VIR_DOMAIN_TIMER_TICKPOLICY_NONE ||
+             t->tickpolicy == VIR_DOMAIN_TIMER_TICKPOLICY_DELAY)) {
+            add(a, "-global");
+            add(a, "kvm-pit.lost_tick_policy=delay");
+        } else if (t->name == VIR_DOMAIN_TIMER_NAME_PIT &&
+                   t->tickpolicy == VIR_DOMAIN_TIMER_TICKPOLICY_DISCARD) {
+            add(a, "-global");
+            add(a, "kvm-pit.lost_tick_policy=discard");
+        } else if (t->name == VIR_DOMAIN_TIMER_NAME_HPET &&
+                   t->present == VIR_DOMAIN_TRISTATE_OFF) {
+            add(a, "-no-hpet");
+        }
+    }
+}
+
+/* <pm>: the ACPI S3/S4 switches of the machine's power management device. */
+static void
+qemuBuildPM(GPtrArray *a, const virDomainDef *def, const char *machine)
+{
+    const char *dev = qemuMachineIsQ35(machine) ? "ICH9-LPC" : "PIIX4_PM";
+
+    if (def->pmS3) {
+        add(a, "-global");
+        addf(a, "%s.disable_s3=%d", dev, def->pmS3 == VIR_DOMAIN_TRISTATE_OFF);
+    }
+    if (def->pmS4) {
+        add(a, "-global");
+        addf(a, "%s.disable_s4=%d", dev, def->pmS4 == VIR_DOMAIN_TRISTATE_OFF);
+    }
+}
+
 char **
 qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
                      const qemuCommandOptions *opts)
@@ -226,6 +302,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     g_autofree char *name = NULL;
     const char *machine;
     size_t diskNode = 0;
+    bool pflash;
 
     if (qemuValidateDomainDef(def, caps) < 0)
         return NULL;
@@ -236,13 +313,47 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     add(a, "-name");
     addf(a, "guest=%s,debug-threads=on", name);
     add(a, "-S");
+    pflash = def->os.loader && def->os.loaderType == VIR_DOMAIN_LOADER_TYPE_PFLASH;
+    if (pflash) {
+        qemuBuildPflash(a, 0, def->os.loader,
+                        def->os.loaderReadonly == VIR_DOMAIN_TRISTATE_ON);
+        if (def->os.nvram)
+            qemuBuildPflash(a, 1, def->os.nvram, false);
+    }
     add(a, "-machine");
-    addf(a, "%s,usb=off,dump-guest-core=off%s", machine, def->acpi ? "" : ",acpi=off");
+    {
+        g_autoptr(GString) m = g_string_new(machine);
+
+        g_string_append(m, ",usb=off");
+        if (def->vmport)
+            g_string_append_printf(m, ",vmport=%s",
+                                   virDomainTristateSwitchToString(def->vmport));
+        if (def->smm)
+            g_string_append_printf(m, ",smm=%s",
+                                   virDomainTristateSwitchToString(def->smm));
+        g_string_append(m, ",dump-guest-core=off");
+        if (!def->acpi)
+            g_string_append(m, ",acpi=off");
+        if (pflash) {
+            g_string_append(m, ",pflash0=libvirt-pflash0-format");
+            if (def->os.nvram)
+                g_string_append(m, ",pflash1=libvirt-pflash1-format");
+        }
+        add(a, m->str);
+    }
     add(a, "-accel");
     add(a, opts->kvm ? "kvm" : "tcg");
     add(a, "-cpu");
     /* qemu64 under KVM too: "host"/"max" abort on hosts with odd MSRs. */
     add(a, "qemu64");
+    if (pflash && def->os.loaderSecure == VIR_DOMAIN_TRISTATE_ON) {
+        add(a, "-global");
+        add(a, "driver=cfi.pflash01,property=secure,value=on");
+    }
+    if (def->os.loader && !pflash) {
+        add(a, "-bios");
+        add(a, def->os.loader);
+    }
     add(a, "-m");
     addf(a, "size=%lluk", def->memory);
     add(a, "-smp");
@@ -258,10 +369,9 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     addf(a, "socket,id=charmonitor,fd=%d,server=on,wait=off", opts->monitorFd);
     add(a, "-mon");
     add(a, "chardev=charmonitor,id=monitor,mode=control");
-    add(a, "-rtc");
-    add(a, def->clockOffset == VIR_DOMAIN_CLOCK_OFFSET_LOCALTIME ? "base=localtime"
-                                                                 : "base=utc");
+    qemuBuildClock(a, def);
     add(a, "-no-shutdown");
+    qemuBuildPM(a, def, machine);
     add(a, "-boot");
     add(a, "strict=on");
     if (def->os.kernel) {
@@ -330,6 +440,10 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO) {
         add(a, "-device");
         add(a, "virtio-balloon-pci,id=balloon0");
+    }
+    if (def->vmcoreinfo == VIR_DOMAIN_TRISTATE_ON) {
+        add(a, "-device");
+        add(a, "vmcoreinfo");
     }
     if (opts->sandbox) {
         add(a, "-sandbox");

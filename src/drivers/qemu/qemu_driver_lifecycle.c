@@ -13,10 +13,12 @@
 #define G_LOG_DOMAIN "virtkit.qemu.lifecycle"
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "qemu_driver_priv.h"
 #include "qemu_process.h"
 #include "qemu_capabilities_glue.h"
+#include "qemu_firmware.h"
 #include "virerror.h"
 #include "virprocess.h"
 
@@ -104,6 +106,37 @@ qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
     return ret;
 }
 
+/* libvirt's: a domain's NVRAM (its own, or the one firmware autoselection
+ * would give it) goes with VIR_DOMAIN_UNDEFINE_NVRAM, stays with KEEP_NVRAM,
+ * and otherwise forbids the undefine. */
+static int
+qemuDomainUndefineNVRAM(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
+{
+    const virDomainDef *def = obj->newDef ? obj->newDef : obj->def;
+    g_autofree char *path = NULL;
+
+    if (def->os.nvram) {
+        path = g_strdup(def->os.nvram);
+    } else if (def->os.firmware == VIR_DOMAIN_OS_FIRMWARE_EFI) {
+        g_autofree char *dir = qemuGlueNVRAMDir(driver);
+
+        path = qemuFirmwareNVRAMPath(dir, def->name);
+    }
+    if (!path || !g_file_test(path, G_FILE_TEST_EXISTS))
+        return 0;
+    if (flags & VIR_DOMAIN_UNDEFINE_NVRAM) {
+        if (unlink(path) < 0) {
+            virReportSystemError(errno, "failed to remove nvram: %s", path);
+            return -1;
+        }
+    } else if (!(flags & VIR_DOMAIN_UNDEFINE_KEEP_NVRAM)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "cannot undefine domain with nvram");
+        return -1;
+    }
+    return 0;
+}
+
 int
 qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
 {
@@ -111,8 +144,8 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     int ret = -1;
 
-    /* Nothing of these exists here (no managed save, snapshots, NVRAM,
-     * checkpoints or TPM state), so each is trivially honoured. */
+    /* Nothing of these but NVRAM exists here (no managed save, snapshots,
+     * checkpoints or TPM state), so each other is trivially honoured. */
     virCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
                       VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | VIR_DOMAIN_UNDEFINE_NVRAM |
                       VIR_DOMAIN_UNDEFINE_KEEP_NVRAM |
@@ -129,6 +162,13 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
                        "cannot undefine transient domain");
         goto endjob;
     }
+    if ((flags & VIR_DOMAIN_UNDEFINE_KEEP_NVRAM) && (flags & VIR_DOMAIN_UNDEFINE_NVRAM)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "cannot both keep and delete nvram");
+        goto endjob;
+    }
+    if (qemuDomainUndefineNVRAM(driver, obj, flags) < 0)
+        goto endjob;
     if (qemuDomainRemoveConfig(driver, obj->def->name) < 0)
         goto endjob;
 

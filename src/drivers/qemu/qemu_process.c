@@ -908,7 +908,8 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
         obj->def = virDomainDefCopy(obj->newDef);
     }
 
-    if (qemuGluePrepareForStart(driver, obj->def, &qemuVersion) < 0)
+    if (qemuGluePrepareForStart(driver, obj->def, &qemuVersion) < 0 ||
+        qemuGlueFirmwareForStart(driver, obj->def) < 0)
         goto error_nostart;
 
     obj->def->id = virDomainObjListNextID(driver->domains);

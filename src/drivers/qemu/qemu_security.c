@@ -402,7 +402,7 @@ qemuSecurityRestoreStale(qemuDriver *driver)
 
 typedef struct {
     char *path;       /* as QEMU will open it */
-    const char *what; /* "storage file", "kernel", "initrd" */
+    const char *what; /* "storage file", "loader", "nvram", "kernel", "initrd" */
     bool write;
 } qemuSecurityItem;
 
@@ -445,6 +445,12 @@ qemuSecurityCollect(const virDomainDef *def)
             qemuSecurityAddItem(items, g_ptr_array_index(chain, j), "storage file",
                                 false);
     }
+    if (def->os.loader)
+        qemuSecurityAddItem(items, def->os.loader, "loader",
+                            def->os.loaderType == VIR_DOMAIN_LOADER_TYPE_PFLASH &&
+                                def->os.loaderReadonly != VIR_DOMAIN_TRISTATE_ON);
+    if (def->os.nvram && def->os.loaderType == VIR_DOMAIN_LOADER_TYPE_PFLASH)
+        qemuSecurityAddItem(items, def->os.nvram, "nvram", true);
     if (def->os.kernel)
         qemuSecurityAddItem(items, def->os.kernel, "kernel", false);
     if (def->os.initrd)

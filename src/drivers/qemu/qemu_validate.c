@@ -228,6 +228,100 @@ qemuValidateLifecycle(const virDomainDef *def)
     return 0;
 }
 
+/* Firmware, loader, SMM (libvirt's qemuValidateDomainDefBoot/Features). */
+static int
+qemuValidateFirmware(const virDomainDef *def, const char *machine)
+{
+    bool uefi = def->os.firmware == VIR_DOMAIN_OS_FIRMWARE_EFI ||
+                def->os.loaderType == VIR_DOMAIN_LOADER_TYPE_PFLASH;
+
+    if (uefi && !def->acpi) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "UEFI requires ACPI on this architecture");
+        return -1;
+    }
+    if (def->os.loaderSecure == VIR_DOMAIN_TRISTATE_ON) {
+        if (!qemuMachineIsQ35(machine)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "Secure boot is supported with q35 machine types only");
+            return -1;
+        }
+        /* with autoselection the firmware's requires-smm turns it on */
+        if (def->os.firmware == VIR_DOMAIN_OS_FIRMWARE_NONE &&
+            def->smm != VIR_DOMAIN_TRISTATE_ON) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "Secure boot requires SMM feature enabled");
+            return -1;
+        }
+    }
+    if (def->os.nvram && def->os.loaderType != VIR_DOMAIN_LOADER_TYPE_PFLASH &&
+        def->os.firmware == VIR_DOMAIN_OS_FIRMWARE_NONE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "NVRAM is only supported with a pflash loader");
+        return -1;
+    }
+    return 0;
+}
+
+/* <clock> timers as libvirt's qemuBuildClockArgStr / qemuValidate take them. */
+static int
+qemuValidateTimers(const virDomainDef *def)
+{
+    static const char *const tracks[] = { NULL, "boot", "guest", "wall", "realtime" };
+
+    for (size_t i = 0; i < def->ntimers; i++) {
+        const virDomainTimerDef *t = &def->timers[i];
+        const char *policy = virDomainTimerTickpolicyToString(t->tickpolicy);
+
+        switch (t->name) {
+        case VIR_DOMAIN_TIMER_NAME_RTC:
+            if (t->track == VIR_DOMAIN_TIMER_TRACK_BOOT) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               "unsupported rtc timer track '%s'", tracks[t->track]);
+                return -1;
+            }
+            if (t->tickpolicy == VIR_DOMAIN_TIMER_TICKPOLICY_MERGE ||
+                t->tickpolicy == VIR_DOMAIN_TIMER_TICKPOLICY_DISCARD) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               "unsupported rtc timer tickpolicy '%s'", policy);
+                return -1;
+            }
+            if (t->present == VIR_DOMAIN_TRISTATE_OFF) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                               "timer 'rtc' cannot be removed by the QEMU driver");
+                return -1;
+            }
+            break;
+        case VIR_DOMAIN_TIMER_NAME_PIT:
+            if (t->tickpolicy == VIR_DOMAIN_TIMER_TICKPOLICY_CATCHUP ||
+                t->tickpolicy == VIR_DOMAIN_TIMER_TICKPOLICY_MERGE) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               "unsupported pit tickpolicy '%s'", policy);
+                return -1;
+            }
+            if (t->track || t->present == VIR_DOMAIN_TRISTATE_OFF) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                               "timer 'pit' takes only a tickpolicy in the QEMU driver");
+                return -1;
+            }
+            break;
+        case VIR_DOMAIN_TIMER_NAME_HPET:
+            if (t->tickpolicy || t->track) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                               "timer 'hpet' takes only 'present' in the QEMU driver");
+                return -1;
+            }
+            break;
+        default:
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "timer '%s' is not supported by virtkit's QEMU driver",
+                           virDomainTimerNameToString(t->name));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
 {
@@ -295,7 +389,8 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
     /* No <acpi/>: "-machine ...,acpi=off", as libvirt does. QEMU 7.2 starts
      * q35 that way too; the guest then has no power button (ACPI shutdown
      * and reboot cannot work), which is what the definition asked for. */
-    if (qemuValidateLifecycle(def) < 0)
+    if (qemuValidateLifecycle(def) < 0 || qemuValidateFirmware(def, machine) < 0 ||
+        qemuValidateTimers(def) < 0)
         return -1;
     for (size_t i = 0; i < def->ndisks; i++) {
         if (qemuValidateDisk(def, def->disks[i], machine) < 0)
