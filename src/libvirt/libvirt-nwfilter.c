@@ -191,7 +191,7 @@ error:
  * As virNWFilterLookupByUUID, from the printable form.
  *
  * Returns a new handle (release it with virNWFilterFree), or NULL in case of
- * error: the common ones, VIR_ERR_INVALID_ARG "Invalid UUID" if @uuidstr
+ * error: the common ones, VIR_ERR_INVALID_ARG ("uuidstr in <function> must be a valid UUID") if @uuidstr
  * does not parse, VIR_ERR_NO_NWFILTER if there is none.
  */
 virNWFilterPtr
@@ -205,7 +205,8 @@ virNWFilterLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
     virCheckNonNullArgGoto(uuidstr, error);
 
     if (virUUIDParse(uuidstr, uuid) < 0) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "uuidstr", "%s", "Invalid UUID");
+        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "uuidstr",
+                               "uuidstr in %s must be a valid UUID", __func__);
         goto error;
     }
     if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterLookupByUUID) {

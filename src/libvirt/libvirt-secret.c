@@ -159,7 +159,7 @@ error:
  * As virSecretLookupByUUID, from the printable form.
  *
  * Returns a new handle (release it with virSecretFree), or NULL in case of
- * error: the common ones, VIR_ERR_INVALID_ARG "Invalid UUID" if @uuidstr
+ * error: the common ones, VIR_ERR_INVALID_ARG ("uuidstr in <function> must be a valid UUID") if @uuidstr
  * does not parse, VIR_ERR_NO_SECRET if there is none.
  */
 virSecretPtr
@@ -173,7 +173,8 @@ virSecretLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
     virCheckNonNullArgGoto(uuidstr, error);
 
     if (virUUIDParse(uuidstr, uuid) < 0) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "uuidstr", "%s", "Invalid UUID");
+        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "uuidstr",
+                               "uuidstr in %s must be a valid UUID", __func__);
         goto error;
     }
     if (conn->secretDriver && conn->secretDriver->secretLookupByUUID) {

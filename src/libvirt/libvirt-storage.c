@@ -256,7 +256,7 @@ error:
  * As virStoragePoolLookupByUUID, from the printable form.
  *
  * Returns a new handle (release it with virStoragePoolFree), or NULL in case
- * of error: the common ones, VIR_ERR_INVALID_ARG "Invalid UUID" if @uuidstr
+ * of error: the common ones, VIR_ERR_INVALID_ARG ("uuidstr in <function> must be a valid UUID") if @uuidstr
  * does not parse, VIR_ERR_NO_STORAGE_POOL if there is none.
  */
 virStoragePoolPtr
@@ -270,7 +270,8 @@ virStoragePoolLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
     virCheckNonNullArgGoto(uuidstr, error);
 
     if (virUUIDParse(uuidstr, uuid) < 0) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "uuidstr", "%s", "Invalid UUID");
+        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "uuidstr",
+                               "uuidstr in %s must be a valid UUID", __func__);
         goto error;
     }
     if (conn->storageDriver && conn->storageDriver->storagePoolLookupByUUID) {

@@ -2,7 +2,8 @@
 # secret-scenario.sh URI DIR: Debian's virsh through a secret driver (define,
 # list, values, read-only, clashes, bad XML, undefine); what it prints is
 # compared with tests/data/daemon/secret-virsh.golden, recorded from
-# libvirt 9.0's libvirtd with this script (test_objects.py).
+# libvirt 9.0's libvirtd with this script (test_objects.py); $VIRSH: the shell
+# to run (default virsh; vksh for the same comparison of vksh).
 U="$1"
 cd "$2" || exit 1
 export LC_ALL=C LANG=C
@@ -36,7 +37,7 @@ cat > sF.xml <<X
 X
 echo -n 'aGVsbG8=' > val.b64
 printf 'hello' > val.raw
-run() { echo "== $*"; if [ "$1" = -r ]; then shift; virsh -r -c "$U" "$@" 2>&1; else virsh -c "$U" "$@" 2>&1; fi; echo "rc=$?"; }
+run() { echo "== $*"; if [ "$1" = -r ]; then shift; ${VIRSH:-virsh} -r -c "$U" "$@" 2>&1; else ${VIRSH:-virsh} -c "$U" "$@" 2>&1; fi; echo "rc=$?"; }
 run secret-list
 for f in sA sB sC sD; do run secret-define $f.xml; done
 run secret-list

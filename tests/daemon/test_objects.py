@@ -11,7 +11,7 @@ import time
 
 import libvirt
 
-from vkdtest import Daemon, make_tmpdir, run_tests, virsh, wait_for
+from vkdtest import Daemon, Skip, make_tmpdir, run_tests, virsh, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "..", "data", "daemon")
@@ -84,13 +84,15 @@ def test_kinds_without_driver_no_support():
     assert d.stop() == 0
 
 
-def test_secrets_virsh_golden():
-    """Debian's virsh through virtkitd's secret driver prints what it
-    printed against libvirt 9.0's libvirtd (tests/data/daemon/secret-virsh.golden)."""
+def secrets_golden(shell):
+    """@shell (virsh, vksh) through virtkitd's secret driver prints what
+    Debian's virsh printed against libvirt 9.0's libvirtd
+    (tests/data/daemon/secret-virsh.golden)."""
     d = Daemon(mode="session").start()
     work = make_tmpdir()
     p = subprocess.run([os.path.join(HERE, "secret-scenario.sh"), d.uri(), work],
-                       capture_output=True, text=True, timeout=600)
+                       capture_output=True, text=True, timeout=600,
+                       env=dict(os.environ, VIRSH=shell))
     with open(os.path.join(GOLDEN, "secret-virsh.golden")) as f:
         want = f.read()
     if p.stdout != want:
@@ -99,6 +101,16 @@ def test_secrets_virsh_golden():
             difflib.unified_diff(want.splitlines(True), p.stdout.splitlines(True),
                                  "libvirtd", "virtkitd")))
     assert d.stop() == 0
+
+
+def test_secrets_virsh_golden():
+    secrets_golden("virsh")
+
+
+def test_secrets_vksh_golden():
+    if not os.environ.get("VKSH"):
+        raise Skip("vksh not built")
+    secrets_golden(os.environ["VKSH"])
 
 
 SECRET = """<secret ephemeral='no' private='no'>
@@ -205,6 +217,8 @@ if __name__ == "__main__":
          test_kinds_without_driver_no_support),
         ("secrets: Debian's virsh through virtkitd prints what it printed against libvirtd",
          test_secrets_virsh_golden),
+        ("secrets: vksh through virtkitd prints what virsh printed against libvirtd",
+         test_secrets_vksh_golden),
         ("secrets: 0600 files, restart, ephemeral, bad XML, read-only, events",
          test_secrets_storage_and_restart),
     ])

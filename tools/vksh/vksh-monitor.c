@@ -84,7 +84,7 @@ vkshDomainStateReasonToString(int state, int reason)
 /* virsh's table layout: each cell is a space and its text; every column
  * but the last is padded to its width plus two; the divider has width + 3
  * dashes per column.  Without a header (-q) widths come from the rows. */
-static void
+void
 vkshTablePrint(vkshControl *ctl, GPtrArray *rows, size_t ncols, bool header)
 {
     g_autofree size_t *widths = g_new0(size_t, ncols);

@@ -81,6 +81,7 @@ extern const vkshCmdDef vkshMonitorCmds[];
 extern const vkshCmdDef vkshEventCmds[];
 extern const vkshCmdDef vkshHostCmds[];
 extern const vkshCmdDef vkshSelfCmds[];
+extern const vkshCmdDef vkshSecretCmds[];
 extern const vkshCmdGroup vkshGroups[];
 
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */
@@ -133,6 +134,10 @@ char *vkshReadFile(vkshControl *ctl, const char *path);
 /* virsh's strings for domain states and their reasons (domstate, list). */
 const char *vkshDomainStateToString(int state);
 const char *vkshDomainStateReasonToString(int state, int reason);
+
+/* Prints @rows (char ** of @ncols cells each; row 0 is the header) as
+ * virsh's tables do; without @header (-q) the header row is skipped. */
+void vkshTablePrint(vkshControl *ctl, GPtrArray *rows, size_t ncols, bool header);
 
 /* Looks up a command by name; NULL if unknown. */
 const vkshCmdDef *vkshCmdDefLookup(const char *name);
