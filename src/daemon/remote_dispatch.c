@@ -442,46 +442,6 @@ static VKD_HANDLER(vkdDispatchGetType)
     return 0;
 }
 
-static VKD_HANDLER(vkdDispatchGetVersion)
-{
-    remote_connect_get_version_ret *r = ret;
-    unsigned long v = 0;
-
-    if (virConnectGetVersion(call->conn, &v) < 0)
-        return -1;
-    r->hv_ver = v;
-    return 0;
-}
-
-static VKD_HANDLER(vkdDispatchGetLibVersion)
-{
-    remote_connect_get_lib_version_ret *r = ret;
-    unsigned long v = 0;
-
-    if (virConnectGetLibVersion(call->conn, &v) < 0)
-        return -1;
-    r->lib_ver = v;
-    return 0;
-}
-
-static VKD_HANDLER(vkdDispatchNodeGetInfo)
-{
-    remote_node_get_info_ret *r = ret;
-    virNodeInfo info = { 0 };
-
-    if (virNodeGetInfo(call->conn, &info) < 0)
-        return -1;
-    memcpy(r->model, info.model, sizeof(r->model));
-    r->memory = info.memory;
-    r->cpus = info.cpus;
-    r->mhz = info.mhz;
-    r->nodes = info.nodes;
-    r->sockets = info.sockets;
-    r->cores = info.cores;
-    r->threads = info.threads;
-    return 0;
-}
-
 static VKD_HANDLER(vkdDispatchNodeGetSecurityModel)
 {
     remote_node_get_security_model_ret *r = ret;
@@ -510,21 +470,21 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(AUTH_LIST, vkdDispatchAuthList, N | P),
     ENTRY(CONNECT_SUPPORTS_FEATURE, vkdDispatchSupportsFeature, N | P),
     ENTRY(CONNECT_GET_TYPE, vkdDispatchGetType, P),
-    ENTRY(CONNECT_GET_VERSION, vkdDispatchGetVersion, P),
-    ENTRY(CONNECT_GET_LIB_VERSION, vkdDispatchGetLibVersion, P),
+    ENTRY(CONNECT_GET_VERSION, vkdGenConnectGetVersion, P),
+    ENTRY(CONNECT_GET_LIB_VERSION, vkdGenConnectGetLibVersion, P),
     ENTRY(CONNECT_GET_HOSTNAME, vkdGenConnectGetHostname, P),
     ENTRY(CONNECT_GET_URI, vkdGenConnectGetURI, P),
     ENTRY(CONNECT_IS_SECURE, vkdGenConnectIsSecure, P),
     ENTRY(CONNECT_GET_CAPABILITIES, vkdGenConnectGetCapabilities, 0),
     ENTRY(CONNECT_GET_MAX_VCPUS, vkdGenConnectGetMaxVcpus, P),
-    ENTRY(NODE_GET_INFO, vkdDispatchNodeGetInfo, P),
+    ENTRY(NODE_GET_INFO, vkdGenNodeGetInfo, P),
     ENTRY(NODE_GET_SECURITY_MODEL, vkdDispatchNodeGetSecurityModel, P),
 
-    ENTRY(CONNECT_LIST_ALL_DOMAINS, vkdDispatchListAllDomains, P),
+    ENTRY(CONNECT_LIST_ALL_DOMAINS, vkdGenConnectListAllDomains, P),
     ENTRY(CONNECT_NUM_OF_DOMAINS, vkdGenConnectNumOfDomains, P),
-    ENTRY(CONNECT_LIST_DOMAINS, vkdDispatchListDomains, P),
+    ENTRY(CONNECT_LIST_DOMAINS, vkdGenConnectListDomains, P),
     ENTRY(CONNECT_NUM_OF_DEFINED_DOMAINS, vkdGenConnectNumOfDefinedDomains, P),
-    ENTRY(CONNECT_LIST_DEFINED_DOMAINS, vkdDispatchListDefinedDomains, P),
+    ENTRY(CONNECT_LIST_DEFINED_DOMAINS, vkdGenConnectListDefinedDomains, P),
     ENTRY(DOMAIN_LOOKUP_BY_NAME, vkdGenDomainLookupByName, P | I),
     ENTRY(DOMAIN_LOOKUP_BY_UUID, vkdGenDomainLookupByUUID, P | I),
     ENTRY(DOMAIN_LOOKUP_BY_ID, vkdGenDomainLookupByID, P),
@@ -546,7 +506,7 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_RESUME, vkdGenDomainResume, 0),
     ENTRY(DOMAIN_SET_AUTOSTART, vkdGenDomainSetAutostart, 0),
 
-    ENTRY(DOMAIN_GET_INFO, vkdDispatchGetInfo, P),
+    ENTRY(DOMAIN_GET_INFO, vkdGenDomainGetInfo, P),
     ENTRY(DOMAIN_GET_STATE, vkdGenDomainGetState, P | I),
     ENTRY(DOMAIN_GET_XML_DESC, vkdGenDomainGetXMLDesc, P),
     ENTRY(DOMAIN_GET_AUTOSTART, vkdGenDomainGetAutostart, P),

@@ -147,11 +147,7 @@ void vkdStreamRelease(vkdStream *s);
 void vkdDispatchStreamsCloseAll(vkdDispatchClient *dc);
 
 /* remote_dispatch_domain.c: one handler per domain procedure */
-VKD_HANDLER(vkdDispatchListAllDomains);
-VKD_HANDLER(vkdDispatchListDomains);
-VKD_HANDLER(vkdDispatchListDefinedDomains);
 VKD_HANDLER(vkdDispatchCreateWithFlags);
-VKD_HANDLER(vkdDispatchGetInfo);
 VKD_HANDLER(vkdDispatchGetMaxMemory);
 VKD_HANDLER(vkdDispatchGetSecurityLabel);
 

@@ -681,28 +681,6 @@ remoteConnectGetType(virConnectPtr conn)
     return priv->type;
 }
 
-static int
-remoteConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
-{
-    remote_connect_get_version_ret ret = { 0 };
-
-    if (remoteCallConnectGetVersion(conn, &ret) < 0)
-        return -1;
-    *hvVer = ret.hv_ver;
-    return 0;
-}
-
-static int
-remoteConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer)
-{
-    remote_connect_get_lib_version_ret ret = { 0 };
-
-    if (remoteCallConnectGetLibVersion(conn, &ret) < 0)
-        return -1;
-    *libVer = ret.lib_ver;
-    return 0;
-}
-
 static char *
 remoteConnectGetURI(virConnectPtr conn)
 {
@@ -793,25 +771,6 @@ remoteConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb)
     g_mutex_unlock(&conn->lock);
     if (freecb)
         freecb(opaque);
-    return 0;
-}
-
-static int
-remoteNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
-{
-    remote_node_get_info_ret ret = { 0 };
-
-    if (remoteCallNodeGetInfo(conn, &ret) < 0)
-        return -1;
-    memcpy(info->model, ret.model, sizeof(info->model));
-    info->model[sizeof(info->model) - 1] = '\0';
-    info->memory = ret.memory;
-    info->cpus = ret.cpus;
-    info->mhz = ret.mhz;
-    info->nodes = ret.nodes;
-    info->sockets = ret.sockets;
-    info->cores = ret.cores;
-    info->threads = ret.threads;
     return 0;
 }
 

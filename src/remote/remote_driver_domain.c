@@ -13,87 +13,6 @@
 
 /* ---- listing --------------------------------------------------------------------- */
 
-int
-remoteConnectListDomains(virConnectPtr conn, int *ids, int maxids)
-{
-    remote_connect_list_domains_args args = { .maxids = maxids };
-    remote_connect_list_domains_ret ret = { 0 };
-    int n;
-
-    if (maxids > REMOTE_DOMAIN_LIST_MAX) {
-        virReportError(VIR_ERR_RPC, "Too many domain IDs '%d' for limit '%d'", maxids,
-                       REMOTE_DOMAIN_LIST_MAX);
-        return -1;
-    }
-    if (remoteCallConnectListDomains(conn, &args, &ret) < 0)
-        return -1;
-    if (ret.ids_len > (uint32_t)maxids) {
-        virReportError(VIR_ERR_RPC, "Too many domain IDs '%u' for limit '%d'",
-                       ret.ids_len, maxids);
-        virXdrFree(remote_connect_list_domains_ret_filter, &ret);
-        return -1;
-    }
-    if (ret.ids_len)
-        memcpy(ids, ret.ids_val, ret.ids_len * sizeof(int));
-    n = ret.ids_len;
-    virXdrFree(remote_connect_list_domains_ret_filter, &ret);
-    return n;
-}
-
-int
-remoteConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames)
-{
-    remote_connect_list_defined_domains_args args = { .maxnames = maxnames };
-    remote_connect_list_defined_domains_ret ret = { 0 };
-    uint32_t i;
-    int n;
-
-    if (maxnames > REMOTE_DOMAIN_LIST_MAX) {
-        virReportError(VIR_ERR_RPC, "Too many domain names '%d' for limit '%d'", maxnames,
-                       REMOTE_DOMAIN_LIST_MAX);
-        return -1;
-    }
-    if (remoteCallConnectListDefinedDomains(conn, &args, &ret) < 0)
-        return -1;
-    if (ret.names_len > (uint32_t)maxnames) {
-        virReportError(VIR_ERR_RPC, "Too many domain names '%u' for limit '%d'",
-                       ret.names_len, maxnames);
-        virXdrFree(remote_connect_list_defined_domains_ret_filter, &ret);
-        return -1;
-    }
-    for (i = 0; i < ret.names_len; i++)
-        names[i] = g_steal_pointer(&ret.names_val[i]);
-    n = ret.names_len;
-    virXdrFree(remote_connect_list_defined_domains_ret_filter, &ret);
-    return n;
-}
-
-int
-remoteConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
-                            unsigned int flags)
-{
-    remote_connect_list_all_domains_args args = {
-        .need_results = domains != NULL,
-        .flags = flags,
-    };
-    remote_connect_list_all_domains_ret ret = { 0 };
-    int n;
-
-    if (remoteCallConnectListAllDomains(conn, &args, &ret) < 0)
-        return -1;
-    if (domains) {
-        virDomainPtr *doms = g_new0(virDomainPtr, ret.domains_len + 1);
-        uint32_t i;
-
-        for (i = 0; i < ret.domains_len; i++)
-            doms[i] = remoteGetDomain(conn, &ret.domains_val[i]);
-        *domains = doms;
-    }
-    n = ret.ret;
-    virXdrFree(remote_connect_list_all_domains_ret_filter, &ret);
-    return n;
-}
-
 /* ---- domains ------------------------------------------------------------------------ */
 
 /* Every reply carrying one domain has the layout { remote_nonnull_domain dom }
@@ -196,23 +115,6 @@ remoteDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     if (rc == 0)
         dom->id = -1;
     return rc;
-}
-
-int
-remoteDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
-{
-    remote_domain_get_info_args args;
-    remote_domain_get_info_ret ret = { 0 };
-
-    remoteMakeDomain(&args.dom, dom);
-    if (remoteCallDomainGetInfo(dom->conn, &args, &ret) < 0)
-        return -1;
-    info->state = ret.state;
-    info->maxMem = ret.maxMem;
-    info->memory = ret.memory;
-    info->nrVirtCpu = ret.nrVirtCpu;
-    info->cpuTime = ret.cpuTime;
-    return 0;
 }
 
 unsigned long long

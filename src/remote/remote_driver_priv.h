@@ -81,16 +81,11 @@ int remoteCopyChars(char *dst, size_t dstlen, const char *src, uint32_t len,
                     const char *what);
 
 /* Listing and domain entry points (remote_driver_domain.c). */
-int remoteConnectListDomains(virConnectPtr conn, int *ids, int maxids);
-int remoteConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames);
-int remoteConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
-                                unsigned int flags);
 virDomainPtr remoteDomainDefineXMLFlags(virConnectPtr conn, const char *xml,
                                         unsigned int flags);
 int remoteDomainCreateWithFlags(virDomainPtr dom, unsigned int flags);
 int remoteDomainShutdownFlags(virDomainPtr dom, unsigned int flags);
 int remoteDomainDestroyFlags(virDomainPtr dom, unsigned int flags);
-int remoteDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
 unsigned long long remoteDomainGetMaxMemory(virDomainPtr dom);
 int remoteDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);
 

@@ -372,7 +372,7 @@ class Parser:
 
     def check_attrs(self, p):
         known = {'api', 'prio', 'ro', 'rosecure', 'roflags', 'stream', 'sparse', 'fds', 'gen',
-                 'out'}
+                 'out', 'info'}
         for k, v in p.attrs.items():
             if k not in known:
                 self.err('unknown attribute %s' % k, p.line)
@@ -398,6 +398,9 @@ class Parser:
             self.err('gen needs api=', p.line)
         if 'out' in p.attrs and 'gen' not in p.attrs:
             self.err('out only makes sense with gen', p.line)
+        if 'info' in p.attrs and ('gen' not in p.attrs or 'out' in p.attrs or
+                                  not re.match(r'^vir[A-Za-z]+$', str(p.attrs['info']))):
+            self.err('info=virSTRUCT needs gen and excludes out', p.line)
         for k in ('rosecure', 'roflags'):
             if k in p.attrs:
                 try:
@@ -922,6 +925,147 @@ def objkind(t):
     return None
 
 
+# ---- shapes added for the domain/host procedures (separate from Mapping's
+# body to keep merges easy) ----------------------------------------------------
+
+def mapping_info(m, pr):
+    """info=virSTRUCT: the API fills one struct (after the arguments, before
+    flags) whose members carry the reply's names: ints and uhypers by value,
+    a char[N] by copy (virDomainGetInfo, virNodeGetInfo)."""
+    members = []
+    for f in pr.ret.fields:
+        t = m.target(f.type)
+        if t.kind == 'prim' and t.name in ('int', 'uint', 'hyper', 'uhyper', 'uchar', 'ushort'):
+            members.append((f.name, t.name))
+        elif t.kind == 'chars' and t.fixed:
+            members.append((f.name, 'chars'))
+        else:
+            raise DescError('%s:%d: %s: info member %s is neither a number nor char[N]'
+                            % (m.fname, pr.line, pr.name, f.name))
+    return (pr.attrs['info'], members)
+
+
+def mapping_ids(m, f, params, pr):
+    """a reply of one int list, bounded by a max* int argument (virConnectListDomains:
+    the API fills the caller's int array, placed before that argument)"""
+    t = f.type
+    if not (t.kind == 'array' and t.inner.kind == 'prim' and t.inner.name == 'int'):
+        return None
+    maxes = [n for n, k in params if n.startswith('max') and k == 'int']
+    if len(maxes) != 1:
+        raise DescError('%s:%d: %s: a list of ints needs one max* int argument'
+                        % (m.fname, pr.line, pr.name))
+    return (f.name, 'ids', maxes[0], t.size[1])
+
+
+def server_ext_decls(mp):
+    """locals of the added shapes, in the daemon's handler"""
+    o = ['    unsigned long out_%s = 0;' % n for n, k in mp.outs if k == 'ulong']
+    if mp.info:
+        o.append('    %s info = { 0 };' % mp.info[0])
+    if mp.ret and mp.ret[1] == 'ids':
+        o += ['    g_autofree int *ids = NULL;', '    int n;']
+    return o
+
+
+def server_ext_args(mp, callargs):
+    """the API's arguments with the added shapes' out pointers"""
+    out = []
+    for a in callargs:
+        name = a[len('&r->'):] if a.startswith('&r->') else None
+        if name and (name, 'ulong') in mp.outs:
+            a = '&out_%s' % name
+        out.append(a)
+    if mp.info:
+        out.insert(len(out) - (1 if mp.flags else 0), '&info')
+    return out
+
+
+def server_ext_body(p, mp, call):
+    """the call and the copy into the reply, for the added shapes; None if
+    the procedure has none of them"""
+    ulongs = [n for n, k in mp.outs if k == 'ulong']
+    cmax = lambda c: '%s_%s' % (p.prefix.upper(), c)
+    if mp.ret and mp.ret[1] == 'ids':
+        f, mx = mp.ret[0], 'a->%s' % mp.ret[2]
+        return ['    if (%s < 0 || %s > %s) {' % (mx, mx, cmax(mp.ret[3])),
+                '        virReportError(VIR_ERR_RPC, "%%s", "%s > %s");' % (mp.ret[2], cmax(mp.ret[3])),
+                '        return -1;',
+                '    }',
+                '    ids = g_new0(int, MAX(%s, 1));' % mx,
+                '    if ((n = %s) < 0)' % call,
+                '        return -1;',
+                '    r->%s_len = n;' % f,
+                '    r->%s_val = g_new0(int32_t, MAX(n, 1));' % f,
+                '    for (int i = 0; i < n; i++)',
+                '        r->%s_val[i] = ids[i];' % f,
+                '    return 0;']
+    if not ulongs and not mp.info:
+        return None
+    o = ['    if (%s < 0)' % call, '        return -1;']
+    o += ['    r->%s = out_%s;' % (n, n) for n in ulongs]
+    for n, k in (mp.info[1] if mp.info else []):
+        if k == 'chars':
+            o.append('    memcpy(r->%s, info.%s, MIN(sizeof(r->%s), sizeof(info.%s)));' % (n, n, n, n))
+        else:
+            o.append('    r->%s = info.%s;' % (n, n))
+    o.append('    return 0;')
+    return o
+
+
+def client_ext_params(mp, params):
+    """the driver entry point's parameters with the added shapes"""
+    out = list(params)
+    if mp.info:
+        out.insert(len(out) - (1 if mp.flags else 0), '%s *info' % mp.info[0])
+    if mp.ret and mp.ret[1] == 'ids':
+        idx = [i for i, x in enumerate(out) if x == 'int %s' % mp.ret[2]][0]
+        out.insert(idx, 'int *%s' % mp.ret[0])
+    return out
+
+
+def client_ext_before(p, mp):
+    """checks before the call, for the added shapes"""
+    if not (mp.ret and mp.ret[1] == 'ids'):
+        return []
+    cmax = '%s_%s' % (p.prefix.upper(), mp.ret[3])
+    return ['    if (%s > %s) {' % (mp.ret[2], cmax),
+            '        virReportErrorFull(VIR_FROM_REMOTE, VIR_ERR_RPC, __func__,',
+            '                           "Too many %s \'%%d\' for limit \'%%d\'", %s, %s);'
+            % (mp.ret[0], mp.ret[2], cmax),
+            '        return -1;',
+            '    }']
+
+
+def client_ext_after(pr, mp):
+    """the copy out of the reply, for the added shapes; None if none"""
+    if mp.ret and mp.ret[1] == 'ids':
+        f, mx = mp.ret[0], mp.ret[2]
+        return ['    if (ret.%s_len > (uint32_t)%s) {' % (f, mx),
+                '        virReportErrorFull(VIR_FROM_REMOTE, VIR_ERR_RPC, __func__,',
+                '                           "Too many %s \'%%u\' for limit \'%%d\'", ret.%s_len, %s);'
+                % (f, f, mx),
+                '        virXdrFree(%s_filter, &ret);' % pr.ret.cname,
+                '        return -1;',
+                '    }',
+                '    for (uint32_t i = 0; i < ret.%s_len; i++)' % f,
+                '        %s[i] = ret.%s_val[i];' % (f, f),
+                '    n = ret.%s_len;' % f,
+                '    virXdrFree(%s_filter, &ret);' % pr.ret.cname,
+                '    return n;']
+    if not mp.info:
+        return None
+    o = []
+    for n, k in mp.info[1]:
+        if k == 'chars':
+            o += ['    memcpy(info->%s, ret.%s, MIN(sizeof(info->%s), sizeof(ret.%s)));' % (n, n, n, n),
+                  '    info->%s[sizeof(info->%s) - 1] = \'\\0\';' % (n, n)]
+        else:
+            o.append('    info->%s = ret.%s;' % (n, n))
+    o.append('    return 0;')
+    return o
+
+
 class Mapping:
     """How a mechanical procedure maps onto its public API (gen=...):
     arguments in order, an optional leading object (a domain, network,
@@ -966,11 +1110,18 @@ class Mapping:
             self.params.append((f.name, kind))
         if self.params and self.params[-1] == ('flags', 'uint'):
             self.flags = self.params.pop()
-        if pr.ret and 'out' in pr.attrs:
+        self.info = None            # (C struct, [(member, kind)]) with info=
+        if pr.ret and 'info' in pr.attrs:
+            self.info = mapping_info(m, pr)
+        elif pr.ret and 'out' in pr.attrs:
             # the reply's members are the API's out parameters, in order,
-            # before a trailing flags argument (virDomainGetState)
+            # before a trailing flags argument (virDomainGetState); a uhyper
+            # member is libvirt's unsigned long (versions, memory)
             for f in pr.ret.fields:
                 kind = self.kind(m, f.type)
+                if kind == 'uhyper':
+                    self.outs.append((f.name, 'ulong'))
+                    continue
                 if kind not in ('int', 'uint', 'str'):
                     raise DescError('%s:%d: %s: out member %s is not an int or a string' %
                                     (m.fname, line, pr.name, f.name))
@@ -992,6 +1143,8 @@ class Mapping:
             if objkind(f.type):
                 kind = 'obj'
                 self.ret = (f.name, kind, objkind(f.type))
+            elif mapping_ids(m, f, self.params, pr):
+                self.ret = mapping_ids(m, f, self.params, pr)
             elif (f.type.kind == 'array' and m.is_string(f.type.inner)):
                 maxes = [n for n, k in self.params if n.startswith('max') and k == 'int']
                 if len(maxes) != 1:
@@ -1019,7 +1172,7 @@ class Mapping:
         return None
 
 
-CTYPES = {'int': 'int', 'uint': 'unsigned int', 'hyper': 'long long',
+CTYPES = {'ulong': 'unsigned long', 'int': 'int', 'uint': 'unsigned int', 'hyper': 'long long',
           'uhyper': 'unsigned long long', 'str': 'const char *', 'uuid': 'const unsigned char *'}
 
 
@@ -1064,19 +1217,25 @@ class ServerEmitter:
         elif rk == 'names':
             o.append('    char **names;')
             o.append('    int n;')
+        o += server_ext_decls(mp)
         o.append('')
         params = []
         for n, k in mp.params:
             if rk == 'names' and n == mp.ret[2]:
                 params.append('names')
+            if rk == 'ids' and n == mp.ret[2]:
+                params.append('ids')
             params.append('a->%s' % n)
         if rk == 'list':
             params.append('a->need_results ? &list : NULL')
         callargs = (['obj' if mp.obj else 'call->conn'] + params +
                     ['&r->%s' % n for n, k in mp.outs] + (['a->flags'] if mp.flags else []))
-        call = '%s(%s)' % (pr.attrs['api'][0], ', '.join(callargs))
+        call = '%s(%s)' % (pr.attrs['api'][0], ', '.join(server_ext_args(mp, callargs)))
         cmax = lambda c: '%s_%s' % (p.prefix.upper(), c)
-        if not rk:
+        ext = server_ext_body(p, mp, call)
+        if ext is not None:
+            o += ext
+        elif not rk:
             o.append('    return %s < 0 ? -1 : 0;' % call)
         elif rk == 'int':
             o.append('    return (r->%s = %s) < 0 ? -1 : 0;' % (mp.ret[0], call))
@@ -1222,10 +1381,12 @@ class ClientEmitter:
         params += ['%s *%s' % ('char *' if k == 'str' else CTYPES[k], n) for n, k in mp.outs]
         if mp.flags:
             params.append('unsigned int flags')
+        params = client_ext_params(mp, params)
         if rk == 'obj':
             rtype = OBJKINDS[mp.ret[2]][1]
         else:
-            rtype = {None: 'int', 'int': 'int', 'str': 'char *', 'names': 'int', 'list': 'int'}[rk]
+            rtype = {None: 'int', 'int': 'int', 'str': 'char *', 'names': 'int', 'list': 'int',
+                     'ids': 'int'}[rk]
         return rtype, '%s%s' % (Emitter.lc(p.prefix), camel(pr.name)), params
 
     def entry(self, p, pr, mp):
@@ -1241,9 +1402,10 @@ class ClientEmitter:
             o.append('    %s ret = { 0 };' % pr.ret.cname)
         if rk == 'obj':
             o.append('    %s res;' % rtype)
-        elif rk in ('names', 'list'):
+        elif rk in ('names', 'list', 'ids'):
             o.append('    int n;')
         o.append('')
+        o += client_ext_before(p, mp)
         if rk == 'names':
             mx = mp.ret[2]
             o += ['    if (%s > %s) {' % (mx, cmax(mp.ret[3])),
@@ -1271,7 +1433,10 @@ class ClientEmitter:
         for n, k in mp.outs:
             o.append('    if (%s)' % n)
             o.append('        *%s = ret.%s;' % (n, n))
-        if not rk:
+        ext = client_ext_after(pr, mp)
+        if ext is not None:
+            o += ext
+        elif not rk:
             o.append('    return 0;')
         elif rk in ('int', 'str'):
             o.append('    return ret.%s;' % mp.ret[0])

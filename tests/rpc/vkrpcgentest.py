@@ -35,9 +35,24 @@ proc 6 LIST_NAMES  api=virListNames gen=both
 proc 7 SECRET_REDEFINE  api=virSecretRedefine gen=both
     args { secret: nonnull_secret; flags: uint }
     ret { secret: nonnull_secret }
+proc 8 GET_VERSION  api=virGetVersion gen=both out
+    ret { ver: uhyper }
+proc 9 GET_INFO  api=virGetInfo gen=both info=virThingInfo
+    args { dom: nonnull_domain }
+    ret { state: uchar; mem: uhyper; model: char[8] }
+proc 10 LIST_IDS  api=virListIds gen=both
+    args { maxids: int }
+    ret { ids: int<MAX> }
 """
 
 BAD = [
+    ("info with a member that is neither a number nor char[N]",
+     GOOD.replace("ret { state: uchar; mem: uhyper; model: char[8] }",
+                  "ret { state: uchar; mem: uhyper; model: s }"), 30, "info member model"),
+    ("info with out", GOOD.replace("gen=both info=virThingInfo", "gen=both out info=virThingInfo"),
+     30, "info=virSTRUCT needs gen and excludes out"),
+    ("ids without a max argument", GOOD.replace("args { maxids: int }", "args { count: int }"),
+     33, "a list of ints needs one max* int argument"),
     ("unknown type", GOOD.replace("b: s?", "b: nosuch?"), 4, "unknown type nosuch"),
     ("unknown constant", GOOD.replace("str<MAX>", "str<NOPE>"), 3, "unknown constant NOPE"),
     ("duplicate number", GOOD.replace("event 2", "event 1"), 9, "procedure 1 defined twice"),
@@ -118,6 +133,16 @@ def main():
               # ListAll: the array out-pointer, handles made and released per kind
               "virListAllSecrets(call->conn, a->need_results ? &list : NULL, a->flags)" in server and
               "vkdSecretToWire(&r->secrets_val[i], list[i]);" in server and
+              # unsigned long out parameters, a filled struct, a list of ints
+              "if (virGetVersion(call->conn, &out_ver) < 0)" in server and
+              "pGetVersion(virConnectPtr conn, unsigned long *ver)" in client and
+              "virThingInfo info = { 0 };" in server and "r->mem = info.mem;" in server and
+              "memcpy(r->model, info.model, MIN(sizeof(r->model), sizeof(info.model)));" in server and
+              "pGetInfo(virDomainPtr obj, virThingInfo *info)" in client and
+              "info->model[sizeof(info->model) - 1] = '\\0';" in client and
+              "virListIds(call->conn, ids, a->maxids)" in server and
+              "pListIds(virConnectPtr conn, int *ids, int maxids)" in client and
+              "ids[i] = ret.ids_val[i];" in client and
               "pListAllSecrets(virConnectPtr conn, virSecretPtr **secrets, unsigned int flags)"
               in client and
               "args.need_results = secrets != NULL;" in client and
