@@ -587,6 +587,8 @@ const vkshCmdDef vkshDomainCmds[] = {
       "Reset the target domain as if by power button", 0 },
     { "resume", cmdResume, optsDomainOnly, "resume a domain",
       "Resume a previously suspended domain.", 0 },
+    { "schedinfo", vkshCmdSchedinfo, vkshOptsSchedinfo, "show/set scheduler parameters",
+      "Show/Set scheduler parameters.", 0 },
     { "shutdown", cmdShutdown, optsShutdown, "gracefully shutdown a domain",
       "Run shutdown in the target domain.", 0 },
     { "start", cmdStart, optsStart, "start a (previously defined) inactive domain",

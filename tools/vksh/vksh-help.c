@@ -14,6 +14,8 @@ vkshOptSynopsis(const vkshOptDef *opt)
 {
     const char *arg = opt->type == VKSH_OT_INT ? "<number>" : "<string>";
 
+    if (opt->type == VKSH_OT_ARGV && (opt->flags & VKSH_OFLAG_ARGV_SHOWNAME))
+        return g_strdup_printf("[[--%s] <string>]...", opt->name);
     if (opt->type == VKSH_OT_ARGV)
         return g_strdup("[<string>]...");
     if (opt->flags & VKSH_OFLAG_REQ)
@@ -29,6 +31,8 @@ vkshOptLabel(const vkshOptDef *opt)
 {
     const char *arg = opt->type == VKSH_OT_INT ? "<number>" : "<string>";
 
+    if (opt->type == VKSH_OT_ARGV && (opt->flags & VKSH_OFLAG_ARGV_SHOWNAME))
+        return g_strdup_printf("[--%s] <string>", opt->name);
     if (opt->type == VKSH_OT_ARGV)
         return g_strdup("<string>");
     if (opt->type == VKSH_OT_BOOL)

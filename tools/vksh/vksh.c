@@ -324,10 +324,27 @@ vkshCmdParse(vkshControl *ctl, char **tokens, size_t ntokens)
                 value = eq + 1;
             }
             i = vkshOptIndex(def, name);
-            if (i < 0 || def->opts[i].type == VKSH_OT_ARGV) {
+            if (i < 0) {
                 vkshError(ctl, "command '%s' doesn't support option --%s", def->name,
                           name);
                 goto error;
+            }
+            if (def->opts[i].type == VKSH_OT_ARGV) {
+                /* virsh: a named argv option takes one word each time and
+                 * may be repeated (schedinfo --set a=1 --set b=2) */
+                if (!eq) {
+                    if (t + 1 >= ntokens) {
+                        vkshError(ctl, "expected syntax: --%s <string>", name);
+                        goto error;
+                    }
+                    value = tokens[++t];
+                }
+                if (!cmd->argv)
+                    cmd->argv = g_ptr_array_new_with_free_func(g_free);
+                g_ptr_array_add(cmd->argv, g_strdup(value));
+                g_free(cmd->values[i]);
+                cmd->values[i] = g_strdup(value);
+                continue;
             }
             if (def->opts[i].type == VKSH_OT_BOOL) {
                 if (eq) {
@@ -358,6 +375,7 @@ vkshCmdParse(vkshControl *ctl, char **tokens, size_t ntokens)
 
             for (i = 0; i < nopts; i++) {
                 if (def->opts[i].type != VKSH_OT_BOOL &&
+                    !(def->opts[i].flags & VKSH_OFLAG_NAMED) &&
                     (def->opts[i].type == VKSH_OT_ARGV || !cmd->values[i]))
                     break;
             }

@@ -22,6 +22,11 @@ typedef enum {
 enum {
     /* The option must be given; the help shows it as [--name] <string>. */
     VKSH_OFLAG_REQ = 1 << 0,
+    /* A value option only given by its name, never filled by a bare word
+     * (virsh's VSH_OT_STRING/INT options, e.g. schedinfo --weight). */
+    VKSH_OFLAG_NAMED = 1 << 1,
+    /* An argv option the help shows with its name: [[--set] <string>]... */
+    VKSH_OFLAG_ARGV_SHOWNAME = 1 << 2,
 };
 
 typedef struct {
@@ -83,6 +88,13 @@ extern const vkshCmdDef vkshHostCmds[];
 extern const vkshCmdDef vkshSelfCmds[];
 extern const vkshCmdDef vkshSecretCmds[];
 extern const vkshCmdGroup vkshGroups[];
+
+/* Commands of their own files, listed in a group's table (vksh-sched.c,
+ * vksh-console.c). */
+extern const vkshOptDef vkshOptsSchedinfo[];
+bool vkshCmdSchedinfo(vkshControl *ctl, const vkshCmd *cmd);
+extern const vkshOptDef vkshOptsConsole[];
+bool vkshCmdConsole(vkshControl *ctl, const vkshCmd *cmd);
 
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */
 void vkshPrint(vkshControl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
