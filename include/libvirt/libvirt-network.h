@@ -158,4 +158,25 @@ int virConnectNetworkEventRegisterAny(virConnectPtr conn, virNetworkPtr net, int
                                       void *opaque, virFreeCallback freecb);
 int virConnectNetworkEventDeregisterAny(virConnectPtr conn, int callbackID);
 
+/* Network lifecycle, configuration and DHCP leases. */
+virNetworkPtr virNetworkCreateXML(virConnectPtr conn, const char *xmlDesc);
+virNetworkPtr virNetworkCreateXMLFlags(virConnectPtr conn, const char *xmlDesc,
+                                       unsigned int flags);
+virNetworkPtr virNetworkDefineXML(virConnectPtr conn, const char *xmlDesc);
+virNetworkPtr virNetworkDefineXMLFlags(virConnectPtr conn, const char *xmlDesc,
+                                       unsigned int flags);
+int virNetworkUndefine(virNetworkPtr network);
+int virNetworkUpdate(virNetworkPtr network, unsigned int command, unsigned int section,
+                     int parentIndex, const char *xml, unsigned int flags);
+int virNetworkCreate(virNetworkPtr network);
+int virNetworkDestroy(virNetworkPtr network);
+char *virNetworkGetBridgeName(virNetworkPtr network);
+int virNetworkGetAutostart(virNetworkPtr network, int *autostart);
+int virNetworkSetAutostart(virNetworkPtr network, int autostart);
+int virNetworkIsActive(virNetworkPtr net);
+int virNetworkIsPersistent(virNetworkPtr net);
+int virNetworkGetDHCPLeases(virNetworkPtr network, const char *mac,
+                            virNetworkDHCPLeasePtr **leases, unsigned int flags);
+void virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease);
+
 #endif /* LIBVIRT_NETWORK_H */

@@ -423,7 +423,7 @@ parseRange(xmlNodePtr node, virNetworkIPDef *ip, const char *netName,
 }
 
 static int
-parseDHCPHost(xmlNodePtr node, virNetworkIPDef *ip, const char *netName,
+parseDHCPHost(xmlNodePtr node, virNetworkIPDef *ip, const char *netName, bool partial,
               virNetworkDHCPHostDef **out)
 {
     g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func(hostFree);
@@ -460,11 +460,16 @@ parseDHCPHost(xmlNodePtr node, virNetworkIPDef *ip, const char *netName,
         }
         g_free(h->ip);
         h->ip = virNetworkAddrFormat(&a);
-    } else {
+    } else if (!partial) {
         virReportError(VIR_ERR_XML_ERROR,
                        "Missing IP address in static host definition for network '%s'",
                        netName);
         return -1;
+    }
+    /* a host to delete is matched by what it gives */
+    if (partial && (h->mac || h->name || h->id || h->ip)) {
+        *out = g_ptr_array_steal_index(keep, 0);
+        return 0;
     }
     if (ip->addr.family == AF_INET && !h->mac && !h->name) {
         virReportError(
@@ -605,7 +610,7 @@ parseIP(xmlNodePtr node, const char *netName, virNetworkIPDef **out)
                     g_ptr_array_add(ip->ranges, r);
                 } else if (virDomainXMLNodeIs(d, "host")) {
                     virNetworkDHCPHostDef *h;
-                    if (parseDHCPHost(d, ip, netName, &h) < 0)
+                    if (parseDHCPHost(d, ip, netName, false, &h) < 0)
                         return -1;
                     g_ptr_array_add(ip->hosts, h);
                 } else if (virDomainXMLNodeIs(d, "bootp")) {
@@ -1323,14 +1328,17 @@ updateDHCPHost(virNetworkDef *def, unsigned int command, int parentIndex, xmlNod
     virNetworkDHCPHostDef *host = NULL;
     int found = -1;
 
-    if (!ip || parseDHCPHost(node, ip, def->name, &host) < 0)
+    if (!ip || parseDHCPHost(node, ip, def->name,
+                             command == VIR_NETWORK_DEF_UPDATE_DELETE, &host) < 0)
         return -1;
 
     if (command == VIR_NETWORK_DEF_UPDATE_MODIFY) {
         for (guint i = 0; i < ip->hosts->len; i++) {
             virNetworkDHCPHostDef *h = g_ptr_array_index(ip->hosts, i);
+            /* libvirt 9.0 takes the first entry that shares any field */
             if ((host->mac && macEqual(host->mac, h->mac)) ||
-                (!host->mac && host->name && g_strcmp0(host->name, h->name) == 0)) {
+                (host->name && g_strcmp0(host->name, h->name) == 0) ||
+                (host->ip && g_strcmp0(host->ip, h->ip) == 0)) {
                 found = i;
                 break;
             }
@@ -1402,7 +1410,7 @@ updateDHCPRange(virNetworkDef *def, unsigned int command, int parentIndex,
     if (!ip)
         return -1;
     if (command == VIR_NETWORK_DEF_UPDATE_MODIFY) {
-        virReportError(VIR_ERR_NO_SUPPORT, "%s",
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                        "dhcp ranges cannot be modified, only added or deleted");
         return -1;
     }
@@ -1466,7 +1474,7 @@ updateDNSHost(virNetworkDef *def, unsigned int command, xmlNodePtr node)
     host = g_ptr_array_index(scratch->dns.hosts, 0);
 
     if (command == VIR_NETWORK_DEF_UPDATE_MODIFY) {
-        virReportError(VIR_ERR_NO_SUPPORT, "%s",
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                        "DNS HOST records cannot be modified, only added or deleted");
         return -1;
     }
@@ -1539,11 +1547,11 @@ virNetworkDefUpdateSection(virNetworkDef *def, unsigned int command, unsigned in
         section != VIR_NETWORK_DEF_SECTION_IP_DHCP_RANGE &&
         section != VIR_NETWORK_DEF_SECTION_DNS_HOST) {
         if (section < VIR_NETWORK_DEF_SECTION_LAST && section > 0)
-            virReportError(VIR_ERR_NO_SUPPORT,
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
                            "can't update '%s' section of network '%s'",
                            updateSectionNames[section], def->name);
         else
-            virReportError(VIR_ERR_NO_SUPPORT,
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
                            "can't update unrecognized section of network");
         return -1;
     }

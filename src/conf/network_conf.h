@@ -283,6 +283,17 @@ bool virNetworkObjMatchFlags(virNetworkObj *obj, unsigned int flags);
 int virNetworkObjListSetDefaults(virNetworkObjList *list, virNetworkDef *def,
                                  bool checkHost);
 
+/* For the drivers' entry points: the count / names of the active (or
+ * inactive) networks, and libvirt's virConnectListAllNetworks (handles on
+ * @conn, filtered by @flags; with @nets NULL only the count). */
+typedef struct _virConnect *virNetworkConnPtr;
+typedef struct _virNetwork **virNetworkHandleList;
+int virNetworkObjListCount(virNetworkObjList *list, bool active);
+int virNetworkObjListGetNames(virNetworkObjList *list, bool active, char **const names,
+                              int maxnames);
+int virNetworkObjListExport(virNetworkConnPtr conn, virNetworkObjList *list,
+                            virNetworkHandleList *nets, unsigned int flags);
+
 /* ---- persistence ------------------------------------------------------ */
 
 /* Write @def as <dir>/<name>.xml atomically (durable). 0 or -1. */

@@ -5,6 +5,7 @@
 #include <net/if.h>
 #include <string.h>
 
+#include "datatypes.h"
 #include "network_conf.h"
 #include "virerror.h"
 #include "viruuid.h"
@@ -360,4 +361,64 @@ virNetworkObjListSetDefaults(virNetworkObjList *list, virNetworkDef *def, bool c
         def->macSpecified = true;
     }
     return 0;
+}
+
+/* ---- helpers of the drivers' list entry points ------------------------ */
+
+int
+virNetworkObjListCount(virNetworkObjList *list, bool active)
+{
+    g_autoptr(GPtrArray) all = virNetworkObjListCollect(list);
+    int n = 0;
+
+    for (guint i = 0; i < all->len; i++) {
+        virNetworkObj *obj = g_ptr_array_index(all, i);
+        virNetworkObjLock(obj);
+        if (!obj->removed && obj->active == active)
+            n++;
+        virNetworkObjUnlock(obj);
+    }
+    return n;
+}
+
+int
+virNetworkObjListGetNames(virNetworkObjList *list, bool active, char **const names,
+                          int maxnames)
+{
+    g_autoptr(GPtrArray) all = virNetworkObjListCollect(list);
+    int n = 0;
+
+    for (guint i = 0; i < all->len && n < maxnames; i++) {
+        virNetworkObj *obj = g_ptr_array_index(all, i);
+        virNetworkObjLock(obj);
+        if (!obj->removed && obj->active == active)
+            names[n++] = g_strdup(obj->def->name);
+        virNetworkObjUnlock(obj);
+    }
+    return n;
+}
+
+int
+virNetworkObjListExport(virConnectPtr conn, virNetworkObjList *list, virNetworkPtr **nets,
+                        unsigned int flags)
+{
+    g_autoptr(GPtrArray) all = virNetworkObjListCollect(list);
+    g_autoptr(GPtrArray) out = g_ptr_array_new();
+
+    for (guint i = 0; i < all->len; i++) {
+        virNetworkObj *obj = g_ptr_array_index(all, i);
+        virNetworkObjLock(obj);
+        if (!obj->removed && virNetworkObjMatchFlags(obj, flags))
+            g_ptr_array_add(out, virGetNetwork(conn, obj->def->name, obj->def->uuid));
+        virNetworkObjUnlock(obj);
+    }
+    if (nets) {
+        int n = out->len;
+        g_ptr_array_add(out, NULL);
+        *nets = (virNetworkPtr *)g_ptr_array_free(g_steal_pointer(&out), FALSE);
+        return n;
+    }
+    for (guint i = 0; i < out->len; i++)
+        virObjectUnrefNetwork(g_ptr_array_index(out, i));
+    return out->len;
 }

@@ -36,10 +36,12 @@
 #include "driver-state.h"
 #include "host_driver.h"
 #include "qemu_driver.h"
+#include "bridge_driver.h"
 
 /* The drivers this daemon hosts, in start order (storage and networks
  * will come before the hypervisor that uses them). */
 static const virStateDriver *const vkdStateDrivers[] = {
+    &networkStateDriver, /* networks up before the guests that use them */
     &hostStateDriver, /* secrets, node devices, ...: before the guests that use them */
     &qemuStateDriver,
 };

@@ -417,6 +417,8 @@ static VKD_HANDLER(vkdDispatchSupportsFeature)
     case REMOTE_FEATURE_REMOTE_EVENT_CALLBACK: /* 316/317/318/319 */
     case REMOTE_FEATURE_REMOTE_CLOSE_CALLBACK: /* 360/361 */
     case REMOTE_FEATURE_TYPED_PARAM_STRING:    /* string typed parameters */
+    /* virNetworkUpdate's command and section arrive in the right order */
+    case REMOTE_FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER:
         r->supported = 1;
         break;
     case REMOTE_FEATURE_FD_PASSING:
@@ -532,6 +534,7 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(NODE_DEVICE_GET_PARENT, vkdDispatchNodeDeviceGetParent, P),
     ENTRY(SECRET_SET_VALUE, vkdDispatchSecretSetValue, P),
     ENTRY(SECRET_GET_VALUE, vkdDispatchSecretGetValue, P),
+    ENTRY(NETWORK_GET_DHCP_LEASES, vkdDispatchNetworkGetDHCPLeases, 0),
 
     /* Registering for events changes nothing: allowed read-only, as in libvirt. */
     ENTRY(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, vkdDispatchEventRegisterAny, P),

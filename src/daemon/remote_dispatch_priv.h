@@ -124,6 +124,9 @@ VKD_HANDLER(vkdDispatchNodeDeviceGetParent); /* 115 */
 VKD_HANDLER(vkdDispatchSecretSetValue);      /* 144 */
 VKD_HANDLER(vkdDispatchSecretGetValue);      /* 145 */
 
+/* remote_dispatch_network.c */
+VKD_HANDLER(vkdDispatchNetworkGetDHCPLeases); /* 341 */
+
 /* remote_dispatch_stream.c */
 typedef struct _vkdStream vkdStream;
 VKD_HANDLER(vkdDispatchDomainOpenConsole); /* 201 */

@@ -157,6 +157,30 @@ struct _virNetworkDriver {
                                           virConnectNetworkEventGenericCallback cb,
                                           void *opaque, virFreeCallback freecb);
     int (*connectNetworkEventDeregisterAny)(virConnectPtr conn, int callbackID);
+    /* lifecycle and configuration (the network engineer's block) */
+    virNetworkPtr (*networkCreateXML)(virConnectPtr conn, const char *xml);
+    virNetworkPtr (*networkCreateXMLFlags)(virConnectPtr conn, const char *xml,
+                                           unsigned int flags);
+    virNetworkPtr (*networkDefineXML)(virConnectPtr conn, const char *xml);
+    virNetworkPtr (*networkDefineXMLFlags)(virConnectPtr conn, const char *xml,
+                                           unsigned int flags);
+    int (*networkUndefine)(virNetworkPtr net);
+    /* @command and @section in the right order (libvirt's public layer
+     * swaps them for drivers lacking NETWORK_UPDATE_HAS_CORRECT_ORDER;
+     * every virtkit driver has it) */
+    int (*networkUpdate)(virNetworkPtr net, unsigned int command, unsigned int section,
+                         int parentIndex, const char *xml, unsigned int flags);
+    int (*networkCreate)(virNetworkPtr net);
+    int (*networkDestroy)(virNetworkPtr net);
+    char *(*networkGetBridgeName)(virNetworkPtr net);
+    int (*networkGetAutostart)(virNetworkPtr net, int *autostart);
+    int (*networkSetAutostart)(virNetworkPtr net, int autostart);
+    int (*networkIsActive)(virNetworkPtr net);
+    int (*networkIsPersistent)(virNetworkPtr net);
+    /* *@leases: a NULL-free array of the count returned, or untouched when
+     * @leases is NULL (count only) */
+    int (*networkGetDHCPLeases)(virNetworkPtr net, const char *mac,
+                                virNetworkDHCPLeasePtr **leases, unsigned int flags);
 };
 
 struct _virStorageDriver {

@@ -644,3 +644,421 @@ error:
     virDispatchError(conn);
     return -1;
 }
+
+
+/* ---- lifecycle, configuration, leases (the network engineer's block) ---- */
+
+/* The common shape of the entry points below that take a handle and
+ * return an int: reset, check, dispatch, report. */
+#define NETWORK_INT_CALL(network, entry, readonly, ...)              \
+    do {                                                             \
+        virConnectPtr conn;                                          \
+        int ret;                                                     \
+                                                                     \
+        virResetLastError();                                         \
+        virCheckNetworkReturn(network, -1);                          \
+        conn = (network)->conn;                                      \
+        if (!(readonly))                                             \
+            virCheckReadOnlyGoto(conn, error);                       \
+        if (conn->networkDriver && conn->networkDriver->entry) {     \
+            if ((ret = conn->networkDriver->entry(__VA_ARGS__)) < 0) \
+                goto error;                                          \
+            return ret;                                              \
+        }                                                            \
+        virReportUnsupportedError();                                 \
+error:                                                               \
+        virDispatchError(conn);                                      \
+        return -1;                                                   \
+    } while (0)
+
+/**
+ * virNetworkCreateXML:
+ * @conn: a connection
+ * @xmlDesc: the network's XML (libvirt's <network> format)
+ *
+ * Creates and starts a transient network: it exists until destroyed. A
+ * persistent network of the same name and UUID that is not running is
+ * started with this definition instead.
+ *
+ * Returns a new handle (release it with virNetworkFree), or NULL in case of
+ * error: the common ones, VIR_ERR_OPERATION_DENIED on a read-only
+ * connection, the XML's errors (VIR_ERR_XML_ERROR, ...), VIR_ERR_OPERATION_FAILED
+ * when the name or UUID is taken, the host's errors when it cannot start
+ * (nothing is left behind then).
+ */
+virNetworkPtr
+virNetworkCreateXML(virConnectPtr conn, const char *xmlDesc)
+{
+    virNetworkPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(xmlDesc, error);
+    virCheckReadOnlyGoto(conn, error);
+    if (conn->networkDriver && conn->networkDriver->networkCreateXML) {
+        if (!(ret = conn->networkDriver->networkCreateXML(conn, xmlDesc)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+/**
+ * virNetworkCreateXMLFlags:
+ * @conn: a connection
+ * @xmlDesc: the network's XML
+ * @flags: bitwise-OR of virNetworkCreateFlags (VIR_NETWORK_CREATE_VALIDATE)
+ *
+ * As virNetworkCreateXML, with flags.
+ *
+ * Returns a new handle, or NULL in case of error (as virNetworkCreateXML;
+ * VIR_ERR_INVALID_ARG for unknown flags).
+ */
+virNetworkPtr
+virNetworkCreateXMLFlags(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
+{
+    virNetworkPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(xmlDesc, error);
+    virCheckReadOnlyGoto(conn, error);
+    if (conn->networkDriver && conn->networkDriver->networkCreateXMLFlags) {
+        if (!(ret = conn->networkDriver->networkCreateXMLFlags(conn, xmlDesc, flags)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+/**
+ * virNetworkDefineXML:
+ * @conn: a connection
+ * @xmlDesc: the network's XML
+ *
+ * Defines a persistent network, or replaces the persistent definition of
+ * one with the same name and UUID (a running network keeps its live state
+ * until it is restarted). The network is not started.
+ *
+ * Returns a new handle (release it with virNetworkFree), or NULL in case of
+ * error: the common ones, VIR_ERR_OPERATION_DENIED on a read-only
+ * connection, the XML's errors, VIR_ERR_OPERATION_FAILED when the name or
+ * UUID belongs to another network, VIR_ERR_INTERNAL_ERROR "bridge name 'B'
+ * already in use." when another network has the bridge.
+ */
+virNetworkPtr
+virNetworkDefineXML(virConnectPtr conn, const char *xmlDesc)
+{
+    virNetworkPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(xmlDesc, error);
+    virCheckReadOnlyGoto(conn, error);
+    if (conn->networkDriver && conn->networkDriver->networkDefineXML) {
+        if (!(ret = conn->networkDriver->networkDefineXML(conn, xmlDesc)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+/**
+ * virNetworkDefineXMLFlags:
+ * @conn: a connection
+ * @xmlDesc: the network's XML
+ * @flags: bitwise-OR of virNetworkDefineFlags (VIR_NETWORK_DEFINE_VALIDATE)
+ *
+ * As virNetworkDefineXML, with flags.
+ *
+ * Returns a new handle, or NULL in case of error (as virNetworkDefineXML;
+ * VIR_ERR_INVALID_ARG for unknown flags).
+ */
+virNetworkPtr
+virNetworkDefineXMLFlags(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
+{
+    virNetworkPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(xmlDesc, error);
+    virCheckReadOnlyGoto(conn, error);
+    if (conn->networkDriver && conn->networkDriver->networkDefineXMLFlags) {
+        if (!(ret = conn->networkDriver->networkDefineXMLFlags(conn, xmlDesc, flags)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+/**
+ * virNetworkUndefine:
+ * @network: a handle
+ *
+ * Removes the persistent definition; a running network goes on as a
+ * transient one until destroyed.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection,
+ * VIR_ERR_OPERATION_INVALID for a transient network.
+ */
+int
+virNetworkUndefine(virNetworkPtr network)
+{
+    NETWORK_INT_CALL(network, networkUndefine, false, network);
+}
+
+/**
+ * virNetworkUpdate:
+ * @network: a handle
+ * @command: a virNetworkUpdateCommand (modify, delete, add-last, add-first)
+ * @section: a virNetworkUpdateSection (which part of the definition)
+ * @parentIndex: which <ip> the element belongs to (-1: the first IPv4 one)
+ * @xml: the element to add, delete or modify (e.g. a DHCP <host>)
+ * @flags: bitwise-OR of virNetworkUpdateFlags (live state, persistent
+ *   definition; none: the live state of a running network, else the
+ *   persistent one)
+ *
+ * Changes one element of a network's definition without restarting it.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, VIR_ERR_NO_SUPPORT
+ * for a section the driver cannot update, VIR_ERR_OPERATION_INVALID for an
+ * element that is (add) or is not (modify, delete) there; nothing changes.
+ */
+int
+virNetworkUpdate(virNetworkPtr network, unsigned int command, unsigned int section,
+                 int parentIndex, const char *xml, unsigned int flags)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNetworkReturn(network, -1);
+    conn = network->conn;
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(xml, error);
+    if (conn->networkDriver && conn->networkDriver->networkUpdate) {
+        ret = conn->networkDriver->networkUpdate(network, command, section, parentIndex,
+                                                 xml, flags);
+        if (ret < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virNetworkCreate:
+ * @network: a handle of a defined, inactive network
+ *
+ * Starts the network: its bridge, addresses, firewall rules and DHCP/DNS
+ * service, or none of them when one fails.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection,
+ * VIR_ERR_OPERATION_INVALID when it is already active, the host's errors.
+ */
+int
+virNetworkCreate(virNetworkPtr network)
+{
+    NETWORK_INT_CALL(network, networkCreate, false, network);
+}
+
+/**
+ * virNetworkDestroy:
+ * @network: a handle of an active network
+ *
+ * Stops the network and removes what it made on the host; a transient
+ * network is gone afterwards.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection,
+ * VIR_ERR_OPERATION_INVALID when it is not active.
+ */
+int
+virNetworkDestroy(virNetworkPtr network)
+{
+    NETWORK_INT_CALL(network, networkDestroy, false, network);
+}
+
+/**
+ * virNetworkGetBridgeName:
+ * @network: a handle
+ *
+ * The name of the host bridge the network's guests are plugged into.
+ *
+ * Returns a newly allocated string the caller frees with free(), or NULL
+ * in case of error: the common ones, VIR_ERR_INTERNAL_ERROR when the
+ * network has no bridge.
+ */
+char *
+virNetworkGetBridgeName(virNetworkPtr network)
+{
+    virConnectPtr conn;
+    char *ret;
+
+    virResetLastError();
+    virCheckNetworkReturn(network, NULL);
+    conn = network->conn;
+    if (conn->networkDriver && conn->networkDriver->networkGetBridgeName) {
+        if (!(ret = conn->networkDriver->networkGetBridgeName(network)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+/**
+ * virNetworkGetAutostart:
+ * @network: a handle
+ * @autostart: where to store 1 (started with the host) or 0
+ *
+ * Whether the network starts when the daemon (host) starts.
+ *
+ * Returns 0 in case of success (*@autostart set), -1 in case of error
+ * (the common ones).
+ */
+int
+virNetworkGetAutostart(virNetworkPtr network, int *autostart)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNetworkReturn(network, -1);
+    conn = network->conn;
+    virCheckNonNullArgGoto(autostart, error);
+    if (conn->networkDriver && conn->networkDriver->networkGetAutostart) {
+        if ((ret = conn->networkDriver->networkGetAutostart(network, autostart)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virNetworkSetAutostart:
+ * @network: a handle of a persistent network
+ * @autostart: non-zero to start it with the host
+ *
+ * Marks the network to start (or not) when the daemon starts.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection,
+ * VIR_ERR_OPERATION_INVALID for a transient network.
+ */
+int
+virNetworkSetAutostart(virNetworkPtr network, int autostart)
+{
+    NETWORK_INT_CALL(network, networkSetAutostart, false, network, autostart);
+}
+
+/**
+ * virNetworkIsActive:
+ * @net: a handle
+ *
+ * Whether the network is running.
+ *
+ * Returns 1 if running, 0 if not, -1 in case of error (the common ones).
+ */
+int
+virNetworkIsActive(virNetworkPtr net)
+{
+    NETWORK_INT_CALL(net, networkIsActive, true, net);
+}
+
+/**
+ * virNetworkIsPersistent:
+ * @net: a handle
+ *
+ * Whether the network has a persistent definition.
+ *
+ * Returns 1 if persistent, 0 if transient, -1 in case of error (the
+ * common ones).
+ */
+int
+virNetworkIsPersistent(virNetworkPtr net)
+{
+    NETWORK_INT_CALL(net, networkIsPersistent, true, net);
+}
+
+/**
+ * virNetworkGetDHCPLeases:
+ * @network: a handle
+ * @mac: only the leases of this MAC address, or NULL for all
+ * @leases: where to store a newly allocated array of leases (each freed
+ *   with virNetworkDHCPLeaseFree, the array with free()), or NULL to
+ *   count them only
+ * @flags: extra flags, none yet: pass 0
+ *
+ * The DHCP leases the network's DHCP server has handed out and that have
+ * not expired.
+ *
+ * Returns the number of leases (0 or more), -1 in case of error: the
+ * common ones, VIR_ERR_INVALID_ARG for non-zero @flags.
+ */
+int
+virNetworkGetDHCPLeases(virNetworkPtr network, const char *mac,
+                        virNetworkDHCPLeasePtr **leases, unsigned int flags)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNetworkReturn(network, -1);
+    conn = network->conn;
+    if (leases)
+        *leases = NULL;
+    if (conn->networkDriver && conn->networkDriver->networkGetDHCPLeases) {
+        ret = conn->networkDriver->networkGetDHCPLeases(network, mac, leases, flags);
+        if (ret < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virNetworkDHCPLeaseFree:
+ * @lease: a lease from virNetworkGetDHCPLeases, or NULL
+ *
+ * Frees one lease and its strings.
+ */
+void
+virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease)
+{
+    if (!lease)
+        return;
+    free(lease->iface);
+    free(lease->mac);
+    free(lease->iaid);
+    free(lease->ipaddr);
+    free(lease->hostname);
+    free(lease->clientid);
+    free(lease);
+}

@@ -418,6 +418,20 @@ const virNetworkDriver remoteNetworkDriver = {
     .networkGetXMLDesc = remoteNetworkGetXMLDesc,
     .connectNetworkEventRegisterAny = remoteConnectNetworkEventRegisterAny,
     .connectNetworkEventDeregisterAny = remoteConnectNetworkEventDeregisterAny,
+    .networkCreateXML = remoteNetworkCreateXML,
+    .networkCreateXMLFlags = remoteNetworkCreateXMLFlags,
+    .networkDefineXML = remoteNetworkDefineXML,
+    .networkDefineXMLFlags = remoteNetworkDefineXMLFlags,
+    .networkUndefine = remoteNetworkUndefine,
+    .networkUpdate = remoteNetworkUpdate,
+    .networkCreate = remoteNetworkCreate,
+    .networkDestroy = remoteNetworkDestroy,
+    .networkGetBridgeName = remoteNetworkGetBridgeName,
+    .networkGetAutostart = remoteNetworkGetAutostart,
+    .networkSetAutostart = remoteNetworkSetAutostart,
+    .networkIsActive = remoteNetworkIsActive,
+    .networkIsPersistent = remoteNetworkIsPersistent,
+    .networkGetDHCPLeases = remoteNetworkGetDHCPLeases,
 };
 
 const virStorageDriver remoteStorageDriver = {

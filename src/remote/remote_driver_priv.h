@@ -120,3 +120,7 @@ int remoteDomainSetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr pa
                                        int nparams);
 int remoteDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr params,
                                             int nparams, unsigned int flags);
+
+/* remote_driver_network.c */
+int remoteNetworkGetDHCPLeases(virNetworkPtr net, const char *mac,
+                               virNetworkDHCPLeasePtr **leases, unsigned int flags);

@@ -64,9 +64,9 @@ testNoSupport(void)
     assertError(VIR_ERR_INVALID_ARG, VIR_FROM_NETWORK, NULL);
     g_assert_null(
         virNetworkLookupByUUIDString(conn, "6695eb01-f6a4-8304-79aa-97f2502e193f"));
-    assertError(VIR_ERR_NO_SUPPORT, VIR_FROM_NETWORK,
-                "this function is not supported by the connection driver: "
-                "virNetworkLookupByUUID");
+    assertError(VIR_ERR_NO_NETWORK, VIR_FROM_NETWORK,
+                "Network not found: no network with matching uuid "
+                "'6695eb01-f6a4-8304-79aa-97f2502e193f'");
     /* read-only refusals come before the driver */
     virConnectClose(conn);
     conn = virConnectOpenReadOnly(URI);

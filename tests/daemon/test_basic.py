@@ -18,6 +18,8 @@ QEMU_PROGRAM = 0x20008087
 # remote_nonnull_domain of test:///default's "test" (the uuid does not
 # matter to the calls below, which fail before any lookup)
 TEST_DOM = xdr_string("test") + bytes(range(16)) + struct.pack(">i", -1)
+# test:///default's network 'default' (name, uuid) as remote_nonnull_network
+DEFAULT_NET = xdr_string("default") + bytes.fromhex("dd8fe8846c02601e7551cca97df1c5df")
 
 
 def open_args(name, flags=0):
@@ -152,8 +154,9 @@ def test_preamble_and_errors():
     e = parse_error_full(pl)
     assert (e["level"], e["str1"], e["str2"], e["int1"]) == \
         (2, nosup + "%s", "virDomainAttachDevice", -1), e
-    (hdr, pl) = c.call(52)                                      # CONNECT_NUM_OF_NETWORKS
-    assert parse_error(pl) == (3, 19, nosup + "virConnectNumOfNetworks"), parse_error(pl)
+    # NETWORK_GET_DHCP_LEASES: libvirt's test driver has none
+    (hdr, pl) = c.call(341, DEFAULT_NET + struct.pack(">III", 0, 1, 0))
+    assert parse_error(pl) == (3, 19, nosup + "virNetworkGetDHCPLeases"), parse_error(pl)
     (hdr, pl) = c.call(186, xdr_string("s1") + TEST_DOM + struct.pack(">I", 0))
     assert parse_error(pl) == (3, 35, nosup + "virDomainSnapshotGetXMLDesc"), parse_error(pl)
     # DOMAIN_GET_MAX_VCPUS (18) has no hand-written code at all: a generated
@@ -224,7 +227,7 @@ def test_read_only_socket():
     assert parse_error(pl) == (29, 19, "operation forbidden: read only access prevents "
                                "virNetworkCreate"), parse_error(pl)
     # allowed read-only but not implemented: NO_SUPPORT
-    (hdr, pl) = c.call(52)                          # CONNECT_NUM_OF_NETWORKS
+    (hdr, pl) = c.call(341, DEFAULT_NET + struct.pack(">III", 0, 1, 0))  # DHCP leases
     assert parse_error(pl)[0] == 3, parse_error(pl)
     # GET_XML_DESC is allowed, but not with the SECURE flag (1)
     (hdr, pl) = c.call(14, TEST_DOM + struct.pack(">I", 1))

@@ -396,7 +396,8 @@ testModes(void)
     g_assert_null(strstr(routeRules, "masquerade"));
     /* transient networks vanish when destroyed; the other one is untouched */
     g_assert_cmpint(networkDriverDestroy(d, iso), ==, 0);
-    g_assert_true(iso->removed || !iso->persistent);
+    g_assert_true(iso->removed);
+    g_assert_null(virNetworkObjListFindByName(d->networks, "iso"));
     g_assert_true(tableExists("vkrt0"));
     g_assert_false(tableExists("vkiso0"));
     g_assert_cmpint(networkDriverDestroy(d, route), ==, 0);

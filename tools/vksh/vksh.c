@@ -22,6 +22,7 @@ const vkshCmdGroup vkshGroups[] = {
     { "Domain Monitoring", "monitor", vkshMonitorCmds },
     { "Domain Events", "events", vkshEventCmds },
     { "Host and Hypervisor", "host", vkshHostCmds },
+    { "Networking", "network", vkshNetworkCmds },
     { "Secret", "secret", vkshSecretCmds },
     { "Virsh itself", "virsh", vkshSelfCmds },
     { NULL, NULL, NULL },

@@ -87,6 +87,7 @@ extern const vkshCmdDef vkshEventCmds[];
 extern const vkshCmdDef vkshHostCmds[];
 extern const vkshCmdDef vkshSelfCmds[];
 extern const vkshCmdDef vkshSecretCmds[];
+extern const vkshCmdDef vkshNetworkCmds[]; /* vksh-network.c */
 extern const vkshCmdGroup vkshGroups[];
 
 /* Commands of their own files, listed in a group's table (vksh-sched.c,

@@ -400,6 +400,9 @@ networkDriverDestroy(networkDriver *driver, virNetworkObj *obj)
     networkObjSetInactive(obj);
     emitEvent(driver, obj, NETWORK_EVENT_STOPPED);
     virNetworkObjEndBusy(obj);
+    /* a transient network ends with its run */
+    if (!obj->persistent)
+        virNetworkObjListRemove(driver->networks, obj);
     return 0;
 }
 

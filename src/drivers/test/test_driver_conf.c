@@ -84,6 +84,7 @@ testDriverNew(void)
     driver->nodeInfo = testDefaultNodeInfo;
     driver->domains = virDomainObjListNew();
     driver->eventState = virObjectEventStateNew();
+    driver->networks = virNetworkObjListNew();
     return driver;
 }
 
@@ -101,6 +102,7 @@ testDriverFree(testDriver *driver)
     g_free(driver->authUsers);
     virObjectEventStateFree(driver->eventState);
     virDomainObjListFree(driver->domains);
+    virNetworkObjListFree(driver->networks);
     g_free(driver->capsXML);
     g_mutex_clear(&driver->lock);
     g_free(driver);
@@ -541,6 +543,32 @@ testXMLNodeToString(xmlDocPtr doc, xmlNodePtr node)
     return ret;
 }
 
+/* Load one <network> of a node document (inline, or <network file='...'/>
+ * relative to @file's directory): running, as libvirt's test driver. */
+static int
+testParseNetwork(testDriver *driver, const char *file, xmlDocPtr doc, xmlNodePtr node)
+{
+    g_autofree char *relFile = testXMLProp(node, "file");
+    g_autofree char *xml = NULL;
+
+    if (relFile) {
+        g_autofree char *absFile = NULL;
+        g_autofree char *dir = file ? g_path_get_dirname(file) : g_strdup(".");
+
+        absFile = g_path_is_absolute(relFile) ? g_strdup(relFile)
+                                              : g_build_filename(dir, relFile, NULL);
+        if (!g_file_get_contents(absFile, &xml, NULL, NULL)) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "cannot read network file '%s'",
+                           absFile);
+            return -1;
+        }
+    } else if (!(xml = testXMLNodeToString(doc, node))) {
+        virReportError(VIR_ERR_NO_MEMORY, NULL);
+        return -1;
+    }
+    return testNetworkLoadDef(driver, xml);
+}
+
 /* Load one <domain> of a node document (inline, or <domain file='...'/>
  * relative to @file's directory) into @driver. */
 static int
@@ -725,6 +753,13 @@ testParseNode(testDriver *driver, const char *file, xmlDocPtr doc)
         if (testParseDomain(driver, file, doc, cur) < 0)
             return -1;
     }
+    for (cur = root->children; cur; cur = cur->next) {
+        if (cur->type != XML_ELEMENT_NODE || cur->ns ||
+            !xmlStrEqual(cur->name, BAD_CAST "network"))
+            continue;
+        if (testParseNetwork(driver, file, doc, cur) < 0)
+            return -1;
+    }
     return testParseAuthUsers(driver, root);
 }
 
@@ -742,6 +777,8 @@ testDriverLoadDefault(testDriver *driver)
         return -1;
     ret = testParseNode(driver, NULL, doc);
     xmlFreeDoc(doc);
+    if (ret == 0)
+        ret = testNetworkLoadDefault(driver);
     return ret;
 }
 

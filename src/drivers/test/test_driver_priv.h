@@ -3,6 +3,7 @@
 
 #include "domain_obj.h"
 #include "domain_event.h"
+#include "network_conf.h"
 #include "virerror.h"
 
 /*
@@ -33,6 +34,7 @@ struct _testDriver {
 
     virDomainObjList *domains;
     virObjectEventState *eventState;
+    virNetworkObjList *networks; /* test_driver_network.c */
 
     GMutex lock;
 };
@@ -91,3 +93,10 @@ void testDomainStartState(testDriver *driver, virDomainObj *obj, int reason);
  * newer one was defined while running) becomes current, the id becomes -1,
  * and @dom's cached id too when @dom is non-NULL. */
 void testDomainShutdownState(virDomainObj *obj, virDomainPtr dom, int reason);
+
+/* ---- test_driver_network.c -------------------------------------------- */
+
+/* Add a running network from @xml / libvirt's default network
+ * ('default', virbr0, 192.168.122.0/24). 0 or -1 (reported). */
+int testNetworkLoadDef(testDriver *driver, const char *xml);
+int testNetworkLoadDefault(testDriver *driver);

@@ -1,0 +1,62 @@
+/* remote_dispatch_network.c: the non-mechanical network procedures (DHCP leases)
+ *
+ * Thread protocol: see remote_dispatch.c. The mechanical network
+ * procedures are generated (protocol.vkp gen=..., remote_dispatch_gen.c).
+ */
+#define G_LOG_DOMAIN "virtkitd.dispatch"
+#include <stdlib.h>
+#include <string.h>
+
+#include "remote_dispatch_priv.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+
+VKD_HANDLER(vkdDispatchNetworkGetDHCPLeases)
+{
+    remote_network_get_dhcp_leases_args *a = args;
+    remote_network_get_dhcp_leases_ret *r = ret;
+    g_autoptr(virNetwork) net = vkdNetworkFromWire(call->conn, &a->net);
+    virNetworkDHCPLeasePtr *leases = NULL;
+    int n;
+
+    n = virNetworkGetDHCPLeases(net, a->mac, a->need_results ? &leases : NULL, a->flags);
+    if (n < 0)
+        return -1;
+    if (n > REMOTE_NETWORK_DHCP_LEASES_MAX) {
+        for (int i = 0; leases && i < n; i++)
+            virNetworkDHCPLeaseFree(leases[i]);
+        free(leases);
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "Number of leases is %d, which exceeds max limit: %d", n,
+                       REMOTE_NETWORK_DHCP_LEASES_MAX);
+        return -1;
+    }
+    if (leases) {
+        r->leases_len = n;
+        r->leases_val = g_new0(remote_network_dhcp_lease, n ? n : 1);
+        for (int i = 0; i < n; i++) {
+            remote_network_dhcp_lease *w = &r->leases_val[i];
+            virNetworkDHCPLeasePtr l = leases[i];
+
+            /* the strings move to the reply (freed with it) */
+            w->iface = g_steal_pointer(&l->iface);
+            w->expirytime = l->expirytime;
+            w->type = l->type;
+            w->mac = g_steal_pointer(&l->mac);
+            w->iaid = g_steal_pointer(&l->iaid);
+            w->ipaddr = g_steal_pointer(&l->ipaddr);
+            w->prefix = l->prefix;
+            w->hostname = g_steal_pointer(&l->hostname);
+            w->clientid = g_steal_pointer(&l->clientid);
+            if (!w->iface)
+                w->iface = g_strdup("");
+            if (!w->ipaddr)
+                w->ipaddr = g_strdup("");
+            virNetworkDHCPLeaseFree(l);
+        }
+        free(leases);
+    }
+    r->ret = n;
+    return 0;
+}

@@ -1,0 +1,58 @@
+/* remote_driver_network.c: the remote driver's hand-written network entry points (DHCP leases) */
+#define G_LOG_DOMAIN "virtkit.remote"
+
+#include <string.h>
+
+#include "remote_driver_priv.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_REMOTE
+
+/* As libvirt 9.0's remoteNetworkGetDHCPLeases: need_results says whether
+ * the caller wants the array or only the count. */
+int
+remoteNetworkGetDHCPLeases(virNetworkPtr net, const char *mac,
+                           virNetworkDHCPLeasePtr **leases, unsigned int flags)
+{
+    remote_network_get_dhcp_leases_args args = { 0 };
+    remote_network_get_dhcp_leases_ret ret = { 0 };
+    virNetworkDHCPLeasePtr *out = NULL;
+    int rv = -1;
+
+    remoteMakeNetwork(&args.net, net);
+    args.mac = (char *)mac;
+    args.need_results = !!leases;
+    args.flags = flags;
+    if (remoteCallNetworkGetDHCPLeases(net->conn, &args, &ret) < 0)
+        return -1;
+    if (ret.leases_len > REMOTE_NETWORK_DHCP_LEASES_MAX) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "Number of leases is %d, which exceeds max limit: %d",
+                       ret.leases_len, REMOTE_NETWORK_DHCP_LEASES_MAX);
+        goto cleanup;
+    }
+    if (leases) {
+        out = g_new0(virNetworkDHCPLeasePtr, ret.leases_len + 1);
+        for (guint i = 0; i < ret.leases_len; i++) {
+            remote_network_dhcp_lease *w = &ret.leases_val[i];
+            virNetworkDHCPLeasePtr l = g_new0(virNetworkDHCPLease, 1);
+
+            l->iface = g_strdup(w->iface);
+            l->expirytime = w->expirytime;
+            l->type = w->type;
+            l->mac = g_strdup(w->mac);
+            l->iaid = g_strdup(w->iaid);
+            l->ipaddr = g_strdup(w->ipaddr);
+            l->prefix = w->prefix;
+            l->hostname = g_strdup(w->hostname);
+            l->clientid = g_strdup(w->clientid);
+            out[i] = l;
+        }
+        *leases = out;
+    }
+    rv = ret.ret;
+
+cleanup:
+    virXdrFree(remote_network_get_dhcp_leases_ret_filter, &ret);
+    return rv;
+}

@@ -1,0 +1,300 @@
+#!/usr/bin/env python3
+"""virtkitd's network driver through Debian's virsh and python3-libvirt, inside a
+network namespace of the test's own: NAT network lifecycle, a DHCP lease given
+by dnsmasq to a client behind a veth, events, adoption after a restart and
+after SIGKILL, libvirt's errors for bad input with nothing left behind, the
+default network on a first start (moved off a subnet that is taken).
+
+The test process enters a new network namespace first (unshare(CLONE_NEWNET):
+root only, else skipped), so every daemon, bridge, nftables table and dnsmasq
+it makes lives and dies there. The DHCP client's namespace is a child
+`unshare -n sleep` killed by pid at the end."""
+
+import ctypes
+import glob
+import os
+import signal
+import subprocess
+import time
+
+import libvirt
+
+from vkdtest import Daemon, Skip, run_tests, virsh, wait_for
+
+CLONE_NEWNET = 0x40000000
+peer = None  # the DHCP client's namespace holder (subprocess.Popen)
+
+
+def enter_netns():
+    if os.geteuid() != 0:
+        raise Skip("needs root (a network namespace of its own)")
+    for tool in ("/usr/sbin/ip", "/usr/sbin/nft", "/usr/sbin/dnsmasq", "/usr/bin/busybox",
+                 "/usr/bin/nsenter"):
+        if not os.access(tool, os.X_OK):
+            raise Skip("needs " + tool)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNET) != 0:
+        raise Skip("unshare(CLONE_NEWNET): %s" % os.strerror(ctypes.get_errno()))
+    sh("ip link set lo up")
+
+
+def sh(cmd, check=True):
+    p = subprocess.run(["/bin/sh", "-c", cmd], capture_output=True, text=True, timeout=60)
+    if check and p.returncode != 0:
+        raise AssertionError("%s: %d\n%s%s" % (cmd, p.returncode, p.stdout, p.stderr))
+    return p.stdout
+
+
+def quiet(*a):
+    pass
+
+
+NAT_XML = """<network>
+  <name>vknat</name>
+  <forward mode='nat'/>
+  <bridge name='vkbr0'/>
+  <ip address='10.90.0.1' netmask='255.255.255.0'>
+    <dhcp>
+      <range start='10.90.0.10' end='10.90.0.50'/>
+    </dhcp>
+  </ip>
+</network>
+"""
+
+
+def new_daemon(env=None):
+    d = Daemon()
+    os.chmod(d.root, 0o755)  # dnsmasq re-reads its host files as 'nobody'
+    if env:
+        os.environ.update(env)
+    try:
+        d.start()
+    finally:
+        for k in (env or {}):
+            os.environ.pop(k, None)
+    return d
+
+
+def dnsmasq_pid(d, name):
+    try:
+        with open(os.path.join(d.dirs["run"], "network", name + ".pid")) as f:
+            pid = int(f.read())
+        with open("/proc/%d/comm" % pid) as f:
+            return pid if f.read().strip() == "dnsmasq" else 0
+    except (OSError, ValueError):
+        return 0
+
+
+def clean_host(d):
+    """What a failed case may leave in the namespace: dnsmasqs (by their pid
+    files), the bridges and tables of the names the cases use."""
+    kill_dnsmasqs(d)
+    for br in ("vkbr0", "vkbr9", "virbr0", "vkc0", "vktaken"):
+        sh("ip link del %s 2>/dev/null; nft delete table inet virtkit_%s 2>/dev/null" % (br, br),
+           check=False)
+
+
+def kill_dnsmasqs(d):
+    for path in glob.glob(os.path.join(d.dirs["run"], "network", "*.pid")):
+        name = os.path.basename(path)[:-4]
+        pid = dnsmasq_pid(d, name)
+        if pid:
+            os.kill(pid, signal.SIGTERM)
+
+
+def test_network_lifecycle():
+    """define, start, list, dumpxml, autostart, a real DHCP lease in
+    net-dhcp-leases and DHCPLeases(), events, restart and SIGKILL adoption,
+    destroy and undefine leaving nothing."""
+    global peer
+    libvirt.registerErrorHandler(quiet, None)
+    libvirt.virEventRegisterDefaultImpl()
+    d = new_daemon()
+    uri = d.uri()
+    xml = os.path.join(d.root, "nat.xml")
+    with open(xml, "w") as f:
+        f.write(NAT_XML)
+    try:
+        c = libvirt.open(uri)
+        events = []
+        cid = c.networkEventRegisterAny(
+            None, libvirt.VIR_NETWORK_EVENT_ID_LIFECYCLE,
+            lambda conn, net, ev, detail, opaque: events.append((net.name(), ev)), None)
+
+        def pump_until(want):
+            deadline = time.monotonic() + 30
+            while want not in events and time.monotonic() < deadline:
+                libvirt.virEventRunDefaultImpl()
+            assert want in events, (want, events)
+
+        virsh(uri, "net-define", xml)
+        pump_until(("vknat", libvirt.VIR_NETWORK_EVENT_DEFINED))
+        virsh(uri, "net-start", "vknat")
+        pump_until(("vknat", libvirt.VIR_NETWORK_EVENT_STARTED))
+        out = virsh(uri, "net-list", "--all").stdout
+        assert out.split() == ["vknat", "active", "no", "yes"], out
+        live = virsh(uri, "net-dumpxml", "vknat").stdout
+        assert "<port start='1024' end='65535'/>" in live, live
+        assert "<mac address='52:54:00:" in live, live
+        inactive = virsh(uri, "net-dumpxml", "--inactive", "vknat").stdout
+        assert "<port" not in inactive, inactive
+        virsh(uri, "net-autostart", "vknat")
+        assert "10.90.0.1/24" in sh("ip -4 -o addr show dev vkbr0")
+        assert "masquerade" in sh("nft list table inet virtkit_vkbr0")
+        pid = dnsmasq_pid(d, "vknat")
+        assert pid > 0
+
+        # a DHCP client behind a veth in a namespace of its own
+        peer = subprocess.Popen(["unshare", "-n", "sleep", "600"])
+        wait_for(lambda: os.readlink("/proc/%d/ns/net" % peer.pid)
+                 != os.readlink("/proc/self/ns/net"), "the client namespace")
+        sh("ip link add vkc0 type veth peer name vkc1 netns %d && "
+           "ip link set vkc0 master vkbr0 up" % peer.pid)
+        sh("nsenter -t %d -n sh -c 'ip link set vkc1 address 52:54:00:90:00:01 up && "
+           "busybox udhcpc -i vkc1 -n -q -f -s /bin/true -t 15 -T 1 -x hostname:peer1'"
+           % peer.pid)
+        net = c.networkLookupByName("vknat")
+        wait_for(lambda: net.DHCPLeases(), "the lease in dnsmasq's file", 10)
+        leases = net.DHCPLeases()
+        assert len(leases) == 1, leases
+        lease = leases[0]
+        assert lease["mac"] == "52:54:00:90:00:01" and lease["hostname"] == "peer1", lease
+        assert lease["ipaddr"].startswith("10.90.0.") and lease["prefix"] == 24, lease
+        assert lease["iface"] == "vkbr0" and lease["type"] == libvirt.VIR_IP_ADDR_TYPE_IPV4
+        out = virsh(uri, "net-dhcp-leases", "vknat").stdout
+        assert out.split()[2:] == ["52:54:00:90:00:01", "ipv4", lease["ipaddr"] + "/24",
+                                   "peer1", "01:52:54:00:90:00:01"], out
+        out = virsh(uri, "net-dhcp-leases", "vknat", "--mac", "52:54:00:90:00:02").stdout
+        assert out.strip() == "", out
+
+        # a live update reaches dnsmasq's host file
+        virsh(uri, "net-update", "vknat", "add", "ip-dhcp-host",
+              "<host mac='52:54:00:90:00:05' name='fixed' ip='10.90.0.5'/>", "--live",
+              "--config")
+        with open(os.path.join(d.dirs["state"], "dnsmasq", "vknat.hostsfile")) as f:
+            assert "52:54:00:90:00:05,10.90.0.5,fixed" in f.read()
+        assert "10.90.0.5" in virsh(uri, "net-dumpxml", "--inactive", "vknat").stdout
+
+        # the daemon restarts: the network is adopted, dnsmasq kept
+        c.networkEventDeregisterAny(cid)
+        c.close()
+        assert d.stop() == 0
+        d.start()
+        out = virsh(uri, "net-list", "--all").stdout
+        assert out.split() == ["vknat", "active", "yes", "yes"], out
+        assert dnsmasq_pid(d, "vknat") == pid
+        # and after SIGKILL too
+        d.kill()
+        d.start()
+        assert virsh(uri, "net-info", "vknat").stdout.split()[5] == "yes"
+        assert dnsmasq_pid(d, "vknat") == pid
+        c = libvirt.open(uri)
+        assert len(c.networkLookupByName("vknat").DHCPLeases()) == 1
+        c.close()
+
+        virsh(uri, "net-destroy", "vknat")
+        wait_for(lambda: not os.path.exists("/proc/%d" % pid) or
+                 open("/proc/%d/comm" % pid).read().strip() != "dnsmasq", "dnsmasq to exit")
+        assert "vkbr0" not in sh("ip -o link")
+        assert "virtkit_vkbr0" not in sh("nft list tables")
+        virsh(uri, "net-undefine", "vknat")
+        assert virsh(uri, "net-list", "--all").stdout.strip() == ""
+        assert os.listdir(os.path.join(d.dirs["config"], "networks", "autostart")) == []
+    finally:
+        clean_host(d)
+        if peer:
+            peer.kill()
+            peer.wait()
+            peer = None
+    assert d.stop() == 0
+
+
+def test_bad_input():
+    """libvirt's errors for a subnet in use, a bridge another network has, a
+    range outside its subnet; nothing half-made."""
+    d = new_daemon()
+    uri = d.uri()
+    try:
+        path = os.path.join(d.root, "n.xml")
+        with open(path, "w") as f:
+            f.write(NAT_XML)
+        virsh(uri, "net-create", path)
+        with open(path, "w") as f:
+            f.write("<network><name>clash</name><bridge name='vkbr9'/>"
+                    "<ip address='10.90.0.200' prefix='16'/></network>")
+        p = virsh(uri, "net-create", path, check=False)
+        assert p.returncode == 1
+        assert "error: internal error: Network is already in use by interface vkbr0" \
+            in p.stderr, p.stderr
+        assert "vkbr9" not in sh("ip -o link")
+        assert sh("nft list tables").split() == ["table", "inet", "virtkit_vkbr0"]
+        with open(path, "w") as f:
+            f.write("<network><name>other</name><bridge name='vkbr0'/></network>")
+        p = virsh(uri, "net-define", path, check=False)
+        assert "error: internal error: bridge name 'vkbr0' already in use." in p.stderr, \
+            p.stderr
+        with open(path, "w") as f:
+            f.write("<network><name>r</name><ip address='10.91.0.1' prefix='24'><dhcp>"
+                    "<range start='10.92.0.2' end='10.92.0.9'/></dhcp></ip></network>")
+        p = virsh(uri, "net-define", path, check=False)
+        assert ("error: internal error: range 10.92.0.2 - 10.92.0.9 is not entirely "
+                "within network 10.91.0.1/24") in p.stderr, p.stderr
+        assert virsh(uri, "net-list", "--all", "--name").stdout.split() == ["vknat"]
+        # a transient network is gone once destroyed
+        virsh(uri, "net-destroy", "vknat")
+        assert virsh(uri, "net-list", "--all").stdout.strip() == ""
+        assert sh("nft list tables").strip() == ""
+    finally:
+        clean_host(d)
+    assert d.stop() == 0
+
+
+def test_default_network():
+    """A first start with VIRTKIT_NETWORK_DEFAULT=1 defines and autostarts
+    'default' (virbr0): on 192.168.122.0/24, or the next free /24 when a
+    route to it exists."""
+    sh("ip link add vktaken type bridge && ip addr add 192.168.122.1/24 dev vktaken && "
+       "ip link set vktaken up")
+    d = new_daemon({"VIRTKIT_NETWORK_DEFAULT": "1"})
+    try:
+        uri = d.uri()
+        out = virsh(uri, "net-list", "--all").stdout
+        assert out.split() == ["default", "active", "yes", "yes"], out
+        xml = virsh(uri, "net-dumpxml", "default").stdout
+        assert "<ip address='192.168.123.1' netmask='255.255.255.0'>" in xml, xml
+        assert "<bridge name='virbr0' stp='on' delay='0'/>" in xml, xml
+        virsh(uri, "net-destroy", "default")
+        # a later start does not define it again
+        virsh(uri, "net-undefine", "default")
+        assert d.stop() == 0
+        os.environ["VIRTKIT_NETWORK_DEFAULT"] = "1"
+        try:
+            d.start()
+        finally:
+            os.environ.pop("VIRTKIT_NETWORK_DEFAULT")
+        assert virsh(uri, "net-list", "--all").stdout.strip() == ""
+    finally:
+        clean_host(d)
+    assert d.stop() == 0
+
+
+if __name__ == "__main__":
+    try:
+        enter_netns()
+        skip = None
+    except Skip as e:
+        skip = str(e)
+
+    def guard(fn):
+        def run():
+            if skip:
+                raise Skip(skip)
+            fn()
+        return run
+
+    run_tests([
+        ("NAT network: lifecycle, DHCP lease, events, adoption",
+         guard(test_network_lifecycle)),
+        ("bad input: libvirt's errors, nothing left", guard(test_bad_input)),
+        ("the default network on a first start", guard(test_default_network)),
+    ])
