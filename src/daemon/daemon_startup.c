@@ -42,7 +42,7 @@
  * will come before the hypervisor that uses them). */
 static const virStateDriver *const vkdStateDrivers[] = {
     &networkStateDriver, /* networks up before the guests that use them */
-    &hostStateDriver, /* secrets, node devices, ...: before the guests that use them */
+    &hostStateDriver,    /* secrets, node devices, ...: before the guests that use them */
     &qemuStateDriver,
 };
 
