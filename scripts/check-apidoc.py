@@ -37,8 +37,8 @@ def read_syms(text):
         line = line.strip()
         if line == "global:":
             in_global = True
-        elif line == "local:":
-            in_global = False
+        elif line == "local:" or line.startswith("}"):
+            in_global = False  # a node ends ("} PARENT;" for a later node)
         elif in_global and line.endswith(";"):
             names.append(line[:-1].strip())
     return names

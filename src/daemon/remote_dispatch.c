@@ -575,6 +575,12 @@ vkdDispatchLookup(uint32_t prog, int proc, vkdProcEntry *out)
         *out = vkdProcs[proc];
         return true;
     }
+    if (prog == VIRTKIT_PROGRAM) {
+        /* virtkit's own procedures (remote_dispatch_virtkit.c): none is
+         * priority, none runs before open */
+        out->flags = 0;
+        return (out->handler = vkdDispatchVirtkitLookup(proc)) != NULL;
+    }
     if (!(out->handler = vkdDispatchGenerated(prog, proc)))
         return false;
     p = remoteProgramProcedure(remoteProgramLookup(prog, VIR_NET_PROGRAM_VERSION), proc);
@@ -587,7 +593,7 @@ vkdDispatchKnowsProgram(uint32_t prog, uint32_t vers)
 {
     /* KEEPALIVE frames never get here (virNetServer answers them); a CALL
      * to that program is answered as libvirtd does, "Cannot find program". */
-    return (prog == REMOTE_PROGRAM || prog == QEMU_PROGRAM) &&
+    return (prog == REMOTE_PROGRAM || prog == QEMU_PROGRAM || prog == VIRTKIT_PROGRAM) &&
            remoteProgramLookup(prog, vers) != NULL;
 }
 

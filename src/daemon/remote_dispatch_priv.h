@@ -160,3 +160,7 @@ VKD_HANDLER(vkdDispatchGetSchedulerParameters);      /* 57 */
 VKD_HANDLER(vkdDispatchSetSchedulerParameters);      /* 58 */
 VKD_HANDLER(vkdDispatchSetSchedulerParametersFlags); /* 219 */
 VKD_HANDLER(vkdDispatchGetSchedulerParametersFlags); /* 223 */
+
+/* remote_dispatch_virtkit.c: the handler of VIRTKIT_PROGRAM's @proc, NULL
+ * if none (answered VIR_ERR_NO_SUPPORT). */
+vkdHandler vkdDispatchVirtkitLookup(int proc);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "datatypes.h"
+#include <virtkit/virtkit.h>
 
 typedef enum {
     VIR_DRV_OPEN_SUCCESS = 0,
@@ -117,6 +118,10 @@ struct _virHypervisorDriver {
                                       virFreeCallback freecb);
     int (*connectDomainEventDeregister)(virConnectPtr conn,
                                         virConnectDomainEventCallback cb);
+    /* virtkit's own API (include/virtkit/virtkit.h). vkDomainStop: the
+     * public layer zeroed *@report; @progress may be NULL. */
+    int (*vkDomainStop)(virDomainPtr dom, unsigned int deadlineMs, unsigned int policy,
+                        vkStopReport *report, vkStopProgressFunc progress, void *opaque);
 };
 
 /*

@@ -234,6 +234,10 @@ remoteEvent(virNetClient *client, virNetMessage *msg, void *opaque)
     g_autoptr(virNetMessage) owned = msg;
     const char *why = NULL;
 
+    if (msg->header.prog == VIRTKIT_PROGRAM) {
+        remoteVirtkitEvent(priv, msg);
+        return;
+    }
     if (msg->header.prog != REMOTE_PROGRAM ||
         !(p = remoteProcedureLookup(msg->header.proc)) ||
         !(p->flags & REMOTE_PROC_EVENT)) {
@@ -1028,4 +1032,5 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .connectDomainEventDeregisterAny = remoteConnectDomainEventDeregisterAny,
     .connectDomainEventRegister = remoteConnectDomainEventRegister,
     .connectDomainEventDeregister = remoteConnectDomainEventDeregister,
+    .vkDomainStop = remoteVkDomainStop,
 };

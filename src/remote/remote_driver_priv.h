@@ -2,6 +2,7 @@
 #pragma once
 
 #include "datatypes.h"
+#include <virtkit/virtkit.h>
 #include "domain_event.h"
 #include "remote_client.h"
 #include "remote_protocol.h"
@@ -124,3 +125,9 @@ int remoteDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterP
 /* remote_driver_network.c */
 int remoteNetworkGetDHCPLeases(virNetworkPtr net, const char *mac,
                                virNetworkDHCPLeasePtr **leases, unsigned int flags);
+
+/* virtkit's own API over its program (remote_driver_virtkit.c). */
+int remoteVkDomainStop(virDomainPtr dom, unsigned int deadlineMs, unsigned int policy,
+                       vkStopReport *report, vkStopProgressFunc progress, void *opaque);
+/* A MESSAGE of VIRTKIT_PROGRAM (I/O thread; @msg stays the caller's). */
+void remoteVirtkitEvent(remotePrivate *priv, virNetMessage *msg);

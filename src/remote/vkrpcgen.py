@@ -386,8 +386,8 @@ class Parser:
                 p.attrs['api'] = api
             else:
                 p.attrs['api'] = (api, 'DOMAIN')
-            if not re.match(r'^vir[A-Za-z0-9]+$', p.attrs['api'][0]):
-                self.err('api must name a vir* function', p.line)
+            if not re.match(r'^(vir|vk)[A-Za-z0-9]+$', p.attrs['api'][0]):
+                self.err('api must name a vir* (or virtkit\'s vk*) function', p.line)
         if p.attrs.get('stream', 'read') not in ('read', 'write'):
             self.err('stream=read or stream=write', p.line)
         if p.attrs.get('fds', 'in') not in ('in', 'out', 'both'):

@@ -25,6 +25,9 @@ const vkshCmdGroup vkshGroups[] = {
     { "Networking", "network", vkshNetworkCmds },
     { "Secret", "secret", vkshSecretCmds },
     { "Virsh itself", "virsh", vkshSelfCmds },
+#ifdef VKSH_WITH_VIRTKIT
+    { "virtkit Extensions", "virtkit", vkshVirtkitCmds },
+#endif
     { NULL, NULL, NULL },
 };
 

@@ -88,6 +88,9 @@ extern const vkshCmdDef vkshHostCmds[];
 extern const vkshCmdDef vkshSelfCmds[];
 extern const vkshCmdDef vkshSecretCmds[];
 extern const vkshCmdDef vkshNetworkCmds[]; /* vksh-network.c */
+#ifdef VKSH_WITH_VIRTKIT
+extern const vkshCmdDef vkshVirtkitCmds[]; /* vksh-virtkit.c (libvirtkit only) */
+#endif
 extern const vkshCmdGroup vkshGroups[];
 
 /* Commands of their own files, listed in a group's table (vksh-sched.c,

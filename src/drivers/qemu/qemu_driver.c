@@ -42,6 +42,7 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainResume = qemuDomainResume,
     .domainGetState = qemuDomainGetState,
     .domainQemuMonitorCommand = qemuDomainQemuMonitorCommand,
+    .vkDomainStop = qemuDomainVkStop,
     .domainOpenConsole = qemuDomainOpenConsole,
     .domainGetInfo = qemuDomainGetInfo,
     .domainGetXMLDesc = qemuDomainGetXMLDesc,

@@ -87,6 +87,9 @@ int qemuDomainSuspend(virDomainPtr dom);
 int qemuDomainResume(virDomainPtr dom);
 int qemuDomainSetAutostart(virDomainPtr dom, int autostart);
 
+/* qemu_driver_stop.c: vkDomainStop */
+int qemuDomainVkStop(virDomainPtr dom, unsigned int deadlineMs, unsigned int policy,
+                     vkStopReport *report, vkStopProgressFunc progress, void *opaque);
 /* qemu_driver_info.c */
 int qemuDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int flags);
 /* qemu_driver_monitor.c: virDomainQemuMonitorCommand */

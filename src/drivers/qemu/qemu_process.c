@@ -379,7 +379,9 @@ qemuProcessHandleShutdown(qemuDriver *driver, virDomainObj *obj, json_object *da
         detail = json_object_get_boolean(guest) ? VIR_DOMAIN_EVENT_SHUTDOWN_GUEST
                                                 : VIR_DOMAIN_EVENT_SHUTDOWN_HOST;
 
-    if (priv->fakeReboot || obj->def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART) {
+    if (!priv->vkStopping &&
+        (priv->fakeReboot ||
+         obj->def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART)) {
         /* A reboot: QEMU stops the CPUs and waits (-no-shutdown); reset
          * and resume it from a worker, hiding the STOP that follows. */
         priv->pausedShutdown = true;
@@ -693,8 +695,10 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
                 g_debug("process %lld did not exit after SIGKILL", (long long)obj->pid);
             virDomainObjLock(obj);
         }
-        if (priv->ownChild)
-            virProcessReapPidfd(priv->pidfd, NULL);
+        priv->lastExitKnown = false;
+        if (priv->ownChild &&
+            virProcessReapPidfd(priv->pidfd, &priv->lastExitStatus) == 1)
+            priv->lastExitKnown = true;
         close(priv->pidfd);
         priv->pidfd = -1;
     }

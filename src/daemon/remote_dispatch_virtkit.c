@@ -1,0 +1,97 @@
+/* remote_dispatch_virtkit.c: VIRTKIT_PROGRAM: virtkit's own API (virtkit.h) served to libvirtkit's clients */
+
+/*
+ * Thread protocol: each call runs on a pool worker like any other
+ * (vkdDispatchRun: decoding, the open connection and the read-only rule
+ * are checked there from the description). DOMAIN_STOP may take as long as
+ * its deadline: it is never a priority procedure. Its progress callback
+ * runs on that worker and sends MESSAGEs to the calling client only
+ * (virNetServerClientSendEvent never blocks); the client holds a
+ * reference on its virNetServerClient for the whole call.
+ */
+#define G_LOG_DOMAIN "virtkitd.dispatch.virtkit"
+#include <string.h>
+
+#include <virtkit/virtkit.h>
+
+#include "remote_dispatch_priv.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+
+typedef struct {
+    virNetServerClient *client;
+    uint32_t id;
+} vkdStopProgressCtx;
+
+static void
+vkdStopProgressSend(virDomainPtr dom, const vkStopProgress *p, void *opaque)
+{
+    vkdStopProgressCtx *ctx = opaque;
+    virtkit_domain_stop_progress_msg m = {
+        .progress_id = ctx->id,
+        .step = p->step,
+        .attempt = p->attempt,
+        .elapsed_ms = p->elapsed_ms,
+        .deadline_ms = p->deadline_ms,
+        .what = (char *)(p->what ? p->what : ""),
+    };
+
+    m.dom.name = (char *)virDomainGetName(dom);
+    virDomainGetUUID(dom, m.dom.uuid);
+    m.dom.id = (int32_t)virDomainGetID(dom);
+    virNetServerClientSendEvent(ctx->client, VIRTKIT_PROGRAM,
+                                VIRTKIT_PROC_DOMAIN_STOP_PROGRESS,
+                                virtkit_domain_stop_progress_msg_filter, &m);
+}
+
+static VKD_HANDLER(vkdDispatchVkDomainStop)
+{
+    virtkit_domain_stop_args *a = args;
+    virtkit_domain_stop_ret *r = ret;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+    vkdStopProgressCtx ctx = { .client = call->client, .id = a->progress_id };
+    vkStopReport rep;
+    virErrorPtr err;
+    int rc;
+
+    if (!dom)
+        return -1;
+    rc = vkDomainStopWithProgress(dom, a->deadline_ms, a->policy, &rep,
+                                  a->progress_id ? vkdStopProgressSend : NULL, &ctx);
+    /* refused before the ladder began: a plain error */
+    if (rc < 0 && rep.deadline_ms == 0)
+        return -1;
+
+    r->report.ended_by = rep.ended_by;
+    r->report.flushed = rep.flushed;
+    r->report.total_ms = rep.total_ms;
+    r->report.deadline_ms = rep.deadline_ms;
+    r->report.steps_len = VK_STOP_STEP_LAST;
+    r->report.steps_val = g_new0(virtkit_stop_step, VK_STOP_STEP_LAST);
+    for (int i = 0; i < VK_STOP_STEP_LAST; i++) {
+        r->report.steps_val[i].outcome = rep.steps[i].outcome;
+        r->report.steps_val[i].elapsed_ms = rep.steps[i].elapsed_ms;
+        r->report.steps_val[i].attempts = rep.steps[i].attempts;
+        r->report.steps_val[i].reason = g_strdup(rep.steps[i].reason);
+    }
+    if (rc < 0 && (err = virGetLastError())) {
+        /* the ladder ran and the guest survived: the report goes with the error */
+        r->err_code = err->code;
+        r->err_domain = err->domain;
+        r->err_message = g_strdup(err->message ? err->message : "unknown error");
+        virResetLastError();
+    }
+    return 0;
+}
+
+vkdHandler
+vkdDispatchVirtkitLookup(int proc)
+{
+    switch (proc) {
+    case VIRTKIT_PROC_DOMAIN_STOP:
+        return vkdDispatchVkDomainStop;
+    default:
+        return NULL;
+    }
+}

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""vkDomainStop through virtkitd, over virtkit's own RPC program: vksh stop (progress
+lines, report), the python module (python/virtkit.py, ctypes over libvirtkit), an
+error that carries its report across the wire, the read-only rule, and libvirt's own
+clients (virsh) unaffected beside it."""
+import os
+import re
+import signal
+import struct
+import subprocess
+import sys
+
+from vkdtest import (Daemon, RawClient, Skip, booting_xml, diskless_xml, domstate,
+                     parse_error, qemu_pids, run_tests, test_guest_dir, virsh, wait_for,
+                     write, xdr_string)
+
+VKSH = os.environ.get("VKSH")
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
+VIRTKIT_PROGRAM = 0x766b6974
+OPEN = 1
+
+
+def vksh(uri, *args, check=True):
+    if not VKSH:
+        raise Skip("vksh not built")
+    p = subprocess.run([VKSH, "-c", uri] + list(args), capture_output=True, text=True,
+                       timeout=300)
+    if check and p.returncode != 0:
+        raise AssertionError("vksh %s: %d\n%s%s" % (args, p.returncode, p.stdout, p.stderr))
+    return p
+
+
+def virtkit_module():
+    lib = os.environ.get("VIRTKIT_LIB")
+    if not lib or not os.path.exists(lib):
+        raise Skip("libvirtkit.so not found (VIRTKIT_LIB)")
+    import virtkit
+    return virtkit
+
+
+def test_vksh_stop_acpi_guest():
+    """A guest that honours ACPI: ended at the ACPI step, well inside the
+    deadline, a progress line per press, flushed; libvirt's virsh sees it
+    shut off (shutdown)."""
+    guest = test_guest_dir()
+    if not guest:
+        raise Skip("test guest not available (scripts/build-test-guest.sh)")
+    d = Daemon().start()
+    uri = d.uri("qemu")
+    serial = os.path.join(d.root, "s1.serial")
+    virsh(uri, "define", write(os.path.join(d.root, "s1.xml"),
+                               booting_xml("s1", guest, serial)))
+    virsh(uri, "start", "s1")
+    wait_for(lambda: os.path.exists(serial) and "GUEST-READY" in open(serial).read(),
+             "the guest to boot", 120)
+    p = vksh(uri, "stop", "s1", "--timeout", "60")
+    print("# " + p.stdout.replace("\n", "\n# "))
+    assert re.search(r"\] s1: acpi: ACPI power button pressed \(1\)", p.stdout), p.stdout
+    m = re.search(r"Domain 's1' stopped by acpi in ([0-9.]+)s \(deadline 60s\), "
+                  r"flushed: yes", p.stdout)
+    assert m, p.stdout
+    assert float(m.group(1)) < 30, m.group(1)
+    assert re.search(r"agent +skipped +0\.00s +no guest agent channel", p.stdout), p.stdout
+    assert domstate(uri, "s1") == "shut off (shutdown)"
+    assert qemu_pids(d.root) == []
+
+
+def test_python_module_clean_exit_and_hung():
+    """python's virtkit module: a guest without <acpi/> skips the press and ends at
+    the clean exit, flushed; a SIGSTOPped QEMU without SIGKILL allowed raises
+    OPERATION_TIMEOUT with the report attached, and keeps running."""
+    vk = virtkit_module()
+    d = Daemon().start()
+    uri = d.uri("qemu")
+    virsh(uri, "define", write(os.path.join(d.root, "p1.xml"), diskless_xml("p1")))
+    virsh(uri, "start", "p1")
+    conn = vk.open(uri)
+    try:
+        seen = []
+        rep = conn.lookup("p1").stop(timeout=20, progress=lambda *a: seen.append(a))
+        assert rep.ended_by == "clean-exit", rep
+        assert rep.flushed is True, rep
+        assert rep.deadline_ms == 20000, rep
+        assert rep.steps["acpi"].outcome == "skipped", rep
+        assert "no <acpi/>" in rep.steps["acpi"].reason, rep
+        assert rep.steps["acpi"].elapsed_ms == 0, rep
+        assert rep.steps["kill"].outcome == "not reached", rep
+        assert [s[0] for s in seen] == ["agent", "clean-exit"], seen
+        assert domstate(uri, "p1") == "shut off (destroyed)"
+
+        virsh(uri, "define", write(os.path.join(d.root, "p2.xml"), diskless_xml("p2")))
+        virsh(uri, "start", "p2")
+        pids = qemu_pids(d.root)
+        assert len(pids) == 1, pids
+        os.kill(pids[0], signal.SIGSTOP)
+        wait_for(lambda: open("/proc/%d/stat" % pids[0]).read().split(") ")[1][0] == "T",
+                 "QEMU to stop")
+        try:
+            conn.lookup("p2").stop(timeout=3)
+            raise AssertionError("stop of a hung QEMU without SIGKILL succeeded")
+        except vk.Error as e:
+            assert e.code == 68 and e.domain == 10, (e.code, e.domain, e.message)
+            assert "SIGKILL not allowed by the policy" in e.message, e.message
+            assert e.report is not None
+            assert e.report.ended_by == "none", e.report
+            assert "withheld" in e.report.steps["clean-exit"].reason, e.report
+            assert e.report.steps["kill"].outcome == "skipped", e.report
+        st = domstate(uri, "p2")
+        assert st.startswith("running"), st
+        os.kill(pids[0], signal.SIGCONT)
+        # no signal was left pending: it still runs once continued
+        virsh(uri, "suspend", "p2")
+        virsh(uri, "resume", "p2")
+        st = domstate(uri, "p2")
+        assert st.startswith("running"), st
+        rep = conn.lookup("p2").stop(timeout=20, kill=True)
+        assert rep.ended_by == "clean-exit" and rep.flushed is True, rep
+    finally:
+        conn.close()
+
+
+def test_read_only_refused():
+    """Read-only: refused by the library, and by the daemon for a raw call on
+    the read-only socket; nothing changes."""
+    vk = virtkit_module()
+    d = Daemon().start()
+    uri = d.uri("test")
+    ro = vk.open(uri, readonly=True)
+    try:
+        ro.lookup("test").stop(timeout=1)
+        raise AssertionError("read-only stop succeeded")
+    except vk.Error as e:
+        assert e.code == 29, (e.code, e.message)
+    finally:
+        ro.close()
+    c = RawClient(d.sock_ro)
+    (hdr, pl) = c.call(OPEN, struct.pack(">I", 1) + xdr_string("test:///default") +
+                       struct.pack(">I", 0))
+    assert hdr[5] == 0, parse_error(pl)
+    dom = xdr_string("test") + bytes(16) + struct.pack(">i", 1)
+    (hdr, pl) = c.call(1, dom + struct.pack(">III", 1000, 0, 0), prog=VIRTKIT_PROGRAM)
+    assert hdr[5] == 1
+    code, _, msg = parse_error(pl)
+    assert code == 29 and "vkDomainStopWithProgress" in msg, (code, msg)
+    c.close()
+    assert domstate(uri, "test").startswith("running")
+
+
+def test_test_driver_over_the_wire():
+    """The test driver's ladder through the daemon: vksh's report, and the
+    timeout error with its report."""
+    d = Daemon().start()
+    uri = d.uri("test")
+    p = vksh(uri, "stop", "test", "--no-acpi", "--no-clean-exit", check=False)
+    assert p.returncode == 1, p
+    assert "SIGKILL not allowed by the policy" in p.stderr, p.stderr
+    assert re.search(r"kill +skipped", p.stdout), p.stdout
+    p = vksh(uri, "stop", "test", "--timeout", "5")
+    assert "Domain 'test' stopped by clean-exit" in p.stdout, p.stdout
+
+
+if __name__ == "__main__":
+    run_tests([(n, f) for n, f in sorted(globals().items())
+               if n.startswith("test_") and n != "test_guest_dir"])
