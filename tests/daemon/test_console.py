@@ -78,11 +78,11 @@ def started_paused(name, mode="system"):
 class PtyVirsh:
     """`virsh console` on a pseudo-terminal of its own; output collected."""
 
-    def __init__(self, uri, *args):
+    def __init__(self, uri, *args, prog=None):
         env = dict(os.environ, LC_ALL="C", LANG="C", TERM="dumb")
         env.pop("LIBVIRT_DEFAULT_URI", None)
         self.master, slave = pty.openpty()
-        self.proc = subprocess.Popen([VIRSH, "-c", uri, "console"] + list(args),
+        self.proc = subprocess.Popen([prog or VIRSH, "-c", uri, "console"] + list(args),
                                      stdin=slave, stdout=slave, stderr=slave,
                                      env=env, start_new_session=True)
         os.close(slave)
@@ -446,6 +446,43 @@ def test_console_guest_stops():
         con.close()
 
 
+def test_vksh_console():
+    """vksh console (libvirtkit's remote driver) under a pty, as virsh: the
+    banner, the raw terminal, the guest's boot, a typed line echoed, Ctrl-]
+    exits 0 and frees the console; the guest stopping ends it with 0."""
+    vksh = os.environ.get("VKSH")
+    if not vksh:
+        raise Skip("VKSH not set (vksh not built)")
+    d, uri = started_paused("v1")
+    con = PtyVirsh(uri, "v1", prog=vksh)
+    try:
+        out = con.wait_output(b"Escape character is ^] (Ctrl + ])", 60)
+        assert b"Connected to domain 'v1'" in out, out
+        con.wait_raw()
+        virsh(uri, "resume", "v1")
+        con.wait_output(b"GUEST-READY\r\n", 120)
+        con.type_until_echo(b"vk-vksh-probe")
+        con.send(b"\x1d")                      # Ctrl-]
+        rc = con.wait_exit()
+        assert rc == 0, "vksh console exited %d: %r" % (rc, con.buf[-500:])
+        # the terminal is given back as it was (not raw any more)
+        assert termios.tcgetattr(con.master)[3] & termios.ICANON
+        # the console is free again; the guest stopping ends the session
+        con2 = PtyVirsh(uri, "v1", prog=vksh)
+        try:
+            con2.wait_output(b"Escape character is ^]", 60)
+            con2.wait_raw()
+            con2.type_until_echo(b"vk-vksh-second")
+            virsh(uri, "destroy", "v1")
+            rc = con2.wait_exit(60)
+            assert rc == 0, "vksh console exited %d: %r" % (rc, con2.buf[-500:])
+        finally:
+            con2.close()
+    finally:
+        con.close()
+        virsh(uri, "destroy", "v1", check=False)
+
+
 def test_test_driver_no_support():
     import libvirt
     d = Daemon().start()
@@ -473,4 +510,6 @@ if __name__ == "__main__":
         ("a console never read: daemon memory bounded", test_unread_console_bounded),
         ("client killed mid-console: console released", test_killed_client),
         ("guest stops: the console stream ends", test_console_guest_stops),
+        ("vksh console: boot output, echo, Ctrl-] exits 0, guest stop ends it",
+         test_vksh_console),
     ])

@@ -567,6 +567,8 @@ cmdDomuuid(vkshControl *ctl, const vkshCmd *cmd)
 const vkshCmdDef vkshDomainCmds[] = {
     { "autostart", cmdAutostart, optsAutostart, "autostart a domain",
       "Configure a domain to be automatically started at boot.", 0 },
+    { "console", vkshCmdConsole, vkshOptsConsole, "connect to the guest console",
+      "Connect the virtual serial console for the guest", 0 },
     { "create", cmdCreate, optsCreate, "create a domain from an XML file",
       "Create a domain.", 0 },
     { "define", cmdDefine, optsDefine,
