@@ -223,6 +223,12 @@ virStoragePoolObjListAdd(virStoragePoolObjList *list, virStoragePoolDef **def,
     char uuidstr[VIR_UUID_STRING_BUFLEN];
 
     g_mutex_lock(&list->lock);
+    /* libvirt checks the source first, then the name and UUID */
+    if ((dup = findSourceDuplicateLocked(list, *def))) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "Storage source conflict with pool: '%s'",
+                       dup->def->name);
+        goto error;
+    }
     if ((obj = findByUUIDLocked(list, (*def)->uuid))) {
         if (strcmp(obj->def->name, (*def)->name) != 0) {
             virReportError(VIR_ERR_OPERATION_FAILED,
@@ -249,12 +255,6 @@ virStoragePoolObjListAdd(virStoragePoolObjList *list, virStoragePoolDef **def,
                        (*def)->name, virUUIDFormat(obj->def->uuid, uuidstr));
         goto error;
     }
-    if ((dup = findSourceDuplicateLocked(list, *def))) {
-        virReportError(VIR_ERR_OPERATION_FAILED,
-                       "Storage source conflict with pool: '%s'", dup->def->name);
-        goto error;
-    }
-
     if (obj) {
         g_mutex_lock(&obj->lock);
         if (obj->active && allowActive) {
