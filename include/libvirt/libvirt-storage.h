@@ -203,6 +203,56 @@ const char *virStorageVolGetKey(virStorageVolPtr vol);
 int virStorageVolRef(virStorageVolPtr vol);
 int virStorageVolFree(virStorageVolPtr vol);
 
+/* storage pools and volumes: lifecycle, volumes, streams */
+char *virConnectFindStoragePoolSources(virConnectPtr conn, const char *type,
+                                       const char *srcSpec, unsigned int flags);
+virStoragePoolPtr virStoragePoolLookupByVolume(virStorageVolPtr vol);
+virStoragePoolPtr virStoragePoolCreateXML(virConnectPtr conn, const char *xmlDesc,
+                                          unsigned int flags);
+virStoragePoolPtr virStoragePoolDefineXML(virConnectPtr conn, const char *xml,
+                                          unsigned int flags);
+int virStoragePoolBuild(virStoragePoolPtr pool, unsigned int flags);
+int virStoragePoolUndefine(virStoragePoolPtr pool);
+int virStoragePoolCreate(virStoragePoolPtr pool, unsigned int flags);
+int virStoragePoolDestroy(virStoragePoolPtr pool);
+int virStoragePoolDelete(virStoragePoolPtr pool, unsigned int flags);
+int virStoragePoolRefresh(virStoragePoolPtr pool, unsigned int flags);
+int virStoragePoolGetInfo(virStoragePoolPtr pool, virStoragePoolInfoPtr info);
+int virStoragePoolGetAutostart(virStoragePoolPtr pool, int *autostart);
+int virStoragePoolSetAutostart(virStoragePoolPtr pool, int autostart);
+int virStoragePoolNumOfVolumes(virStoragePoolPtr pool);
+int virStoragePoolIsActive(virStoragePoolPtr pool);
+int virStoragePoolIsPersistent(virStoragePoolPtr pool);
+virStorageVolPtr virStorageVolLookupByName(virStoragePoolPtr pool, const char *name);
+virStorageVolPtr virStorageVolLookupByKey(virConnectPtr conn, const char *key);
+virStorageVolPtr virStorageVolLookupByPath(virConnectPtr conn, const char *path);
+virStorageVolPtr virStorageVolCreateXML(virStoragePoolPtr pool, const char *xmlDesc,
+                                        unsigned int flags);
+virStorageVolPtr virStorageVolCreateXMLFrom(virStoragePoolPtr pool, const char *xmlDesc,
+                                            virStorageVolPtr clonevol,
+                                            unsigned int flags);
+int virStorageVolDelete(virStorageVolPtr vol, unsigned int flags);
+int virStorageVolWipe(virStorageVolPtr vol, unsigned int flags);
+int virStorageVolWipePattern(virStorageVolPtr vol, unsigned int algorithm,
+                             unsigned int flags);
+int virStorageVolGetInfo(virStorageVolPtr vol, virStorageVolInfoPtr info);
+int virStorageVolGetInfoFlags(virStorageVolPtr vol, virStorageVolInfoPtr info,
+                              unsigned int flags);
+char *virStorageVolGetXMLDesc(virStorageVolPtr vol, unsigned int flags);
+char *virStorageVolGetPath(virStorageVolPtr vol);
+int virStorageVolResize(virStorageVolPtr vol, unsigned long long capacity,
+                        unsigned int flags);
+int virStorageVolUpload(virStorageVolPtr vol, virStreamPtr stream,
+                        unsigned long long offset, unsigned long long length,
+                        unsigned int flags);
+int virStorageVolDownload(virStorageVolPtr vol, virStreamPtr stream,
+                          unsigned long long offset, unsigned long long length,
+                          unsigned int flags);
+int virStoragePoolListVolumes(virStoragePoolPtr pool, char **const names, int maxnames);
+int virStoragePoolListAllVolumes(virStoragePoolPtr pool, virStorageVolPtr **vols,
+                                 unsigned int flags);
+
+
 int virConnectStoragePoolEventRegisterAny(virConnectPtr conn, virStoragePoolPtr pool,
                                           int eventID,
                                           virConnectStoragePoolEventGenericCallback cb,

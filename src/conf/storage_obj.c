@@ -225,8 +225,8 @@ virStoragePoolObjListAdd(virStoragePoolObjList *list, virStoragePoolDef **def,
     g_mutex_lock(&list->lock);
     /* libvirt checks the source first, then the name and UUID */
     if ((dup = findSourceDuplicateLocked(list, *def))) {
-        virReportError(VIR_ERR_OPERATION_FAILED, "Storage source conflict with pool: '%s'",
-                       dup->def->name);
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       "Storage source conflict with pool: '%s'", dup->def->name);
         goto error;
     }
     if ((obj = findByUUIDLocked(list, (*def)->uuid))) {

@@ -37,12 +37,14 @@
 #include "host_driver.h"
 #include "qemu_driver.h"
 #include "bridge_driver.h"
+#include "storage_driver.h"
 
 /* The drivers this daemon hosts, in start order (storage and networks
  * will come before the hypervisor that uses them). */
 static const virStateDriver *const vkdStateDrivers[] = {
     &networkStateDriver, /* networks up before the guests that use them */
     &hostStateDriver,    /* secrets, node devices, ...: before the guests that use them */
+    &storageStateDriver, /* pools up before the guests that use them */
     &qemuStateDriver,
 };
 

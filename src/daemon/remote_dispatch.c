@@ -535,6 +535,11 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(SECRET_SET_VALUE, vkdDispatchSecretSetValue, P),
     ENTRY(SECRET_GET_VALUE, vkdDispatchSecretGetValue, P),
     ENTRY(NETWORK_GET_DHCP_LEASES, vkdDispatchNetworkGetDHCPLeases, 0),
+    /* storage (remote_dispatch_storage.c) */
+    ENTRY(STORAGE_POOL_GET_INFO, vkdDispatchStoragePoolGetInfo, P),
+    ENTRY(STORAGE_VOL_GET_INFO, vkdDispatchStorageVolGetInfo, P),
+    ENTRY(STORAGE_VOL_GET_INFO_FLAGS, vkdDispatchStorageVolGetInfoFlags, P),
+    ENTRY(STORAGE_VOL_CREATE_XML_FROM, vkdDispatchStorageVolCreateXMLFrom, 0),
 
     /* Registering for events changes nothing: allowed read-only, as in libvirt. */
     ENTRY(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, vkdDispatchEventRegisterAny, P),

@@ -126,6 +126,11 @@ VKD_HANDLER(vkdDispatchSecretGetValue);      /* 145 */
 
 /* remote_dispatch_network.c */
 VKD_HANDLER(vkdDispatchNetworkGetDHCPLeases); /* 341 */
+/* remote_dispatch_storage.c */
+VKD_HANDLER(vkdDispatchStoragePoolGetInfo);      /* 87 */
+VKD_HANDLER(vkdDispatchStorageVolGetInfo);       /* 98 */
+VKD_HANDLER(vkdDispatchStorageVolGetInfoFlags);  /* 378 */
+VKD_HANDLER(vkdDispatchStorageVolCreateXMLFrom); /* 125 */
 
 /* remote_dispatch_stream.c */
 typedef struct _vkdStream vkdStream;

@@ -206,6 +206,59 @@ struct _virStorageDriver {
         virConnectStoragePoolEventGenericCallback cb, void *opaque,
         virFreeCallback freecb);
     int (*connectStoragePoolEventDeregisterAny)(virConnectPtr conn, int callbackID);
+    /* storage engineer's block: the rest of the family. Volume handles
+     * name their pool (vol->pool) and volume (vol->name); a driver finds
+     * them again by those. Upload/Download attach the stream as
+     * domainOpenConsole does. */
+    char *(*connectFindStoragePoolSources)(virConnectPtr conn, const char *type,
+                                           const char *srcSpec, unsigned int flags);
+    virStoragePoolPtr (*storagePoolLookupByVolume)(virStorageVolPtr vol);
+    virStoragePoolPtr (*storagePoolCreateXML)(virConnectPtr conn, const char *xmlDesc,
+                                              unsigned int flags);
+    virStoragePoolPtr (*storagePoolDefineXML)(virConnectPtr conn, const char *xml,
+                                              unsigned int flags);
+    int (*storagePoolBuild)(virStoragePoolPtr pool, unsigned int flags);
+    int (*storagePoolUndefine)(virStoragePoolPtr pool);
+    int (*storagePoolCreate)(virStoragePoolPtr pool, unsigned int flags);
+    int (*storagePoolDestroy)(virStoragePoolPtr pool);
+    int (*storagePoolDelete)(virStoragePoolPtr pool, unsigned int flags);
+    int (*storagePoolRefresh)(virStoragePoolPtr pool, unsigned int flags);
+    int (*storagePoolGetInfo)(virStoragePoolPtr pool, virStoragePoolInfoPtr info);
+    int (*storagePoolGetAutostart)(virStoragePoolPtr pool, int *autostart);
+    int (*storagePoolSetAutostart)(virStoragePoolPtr pool, int autostart);
+    int (*storagePoolNumOfVolumes)(virStoragePoolPtr pool);
+    int (*storagePoolListVolumes)(virStoragePoolPtr pool, char **const names,
+                                  int maxnames);
+    int (*storagePoolListAllVolumes)(virStoragePoolPtr pool, virStorageVolPtr **vols,
+                                     unsigned int flags);
+    int (*storagePoolIsActive)(virStoragePoolPtr pool);
+    int (*storagePoolIsPersistent)(virStoragePoolPtr pool);
+    virStorageVolPtr (*storageVolLookupByName)(virStoragePoolPtr pool, const char *name);
+    virStorageVolPtr (*storageVolLookupByKey)(virConnectPtr conn, const char *key);
+    virStorageVolPtr (*storageVolLookupByPath)(virConnectPtr conn, const char *path);
+    virStorageVolPtr (*storageVolCreateXML)(virStoragePoolPtr pool, const char *xmlDesc,
+                                            unsigned int flags);
+    virStorageVolPtr (*storageVolCreateXMLFrom)(virStoragePoolPtr pool,
+                                                const char *xmlDesc,
+                                                virStorageVolPtr clonevol,
+                                                unsigned int flags);
+    int (*storageVolDelete)(virStorageVolPtr vol, unsigned int flags);
+    int (*storageVolWipe)(virStorageVolPtr vol, unsigned int flags);
+    int (*storageVolWipePattern)(virStorageVolPtr vol, unsigned int algorithm,
+                                 unsigned int flags);
+    int (*storageVolGetInfo)(virStorageVolPtr vol, virStorageVolInfoPtr info);
+    int (*storageVolGetInfoFlags)(virStorageVolPtr vol, virStorageVolInfoPtr info,
+                                  unsigned int flags);
+    char *(*storageVolGetXMLDesc)(virStorageVolPtr vol, unsigned int flags);
+    char *(*storageVolGetPath)(virStorageVolPtr vol);
+    int (*storageVolResize)(virStorageVolPtr vol, unsigned long long capacity,
+                            unsigned int flags);
+    int (*storageVolUpload)(virStorageVolPtr vol, virStreamPtr stream,
+                            unsigned long long offset, unsigned long long length,
+                            unsigned int flags);
+    int (*storageVolDownload)(virStorageVolPtr vol, virStreamPtr stream,
+                              unsigned long long offset, unsigned long long length,
+                              unsigned int flags);
 };
 
 struct _virNodeDeviceDriver {

@@ -404,6 +404,72 @@ remoteObjectEvent(remotePrivate *priv, virNetMessage *msg, const remoteProcedure
     return true;
 }
 
+/* ---- storage: the entry points whose wire form is not mechanical -------- */
+
+static int
+remoteStoragePoolGetInfo(virStoragePoolPtr pool, virStoragePoolInfoPtr info)
+{
+    remote_storage_pool_get_info_args args = { 0 };
+    remote_storage_pool_get_info_ret ret = { 0 };
+
+    remoteMakeStoragePool(&args.pool, pool);
+    if (remoteCallStoragePoolGetInfo(pool->conn, &args, &ret) < 0)
+        return -1;
+    info->state = ret.state;
+    info->capacity = ret.capacity;
+    info->allocation = ret.allocation;
+    info->available = ret.available;
+    return 0;
+}
+
+static int
+remoteStorageVolGetInfo(virStorageVolPtr vol, virStorageVolInfoPtr info)
+{
+    remote_storage_vol_get_info_args args = { 0 };
+    remote_storage_vol_get_info_ret ret = { 0 };
+
+    remoteMakeStorageVol(&args.vol, vol);
+    if (remoteCallStorageVolGetInfo(vol->conn, &args, &ret) < 0)
+        return -1;
+    info->type = ret.type;
+    info->capacity = ret.capacity;
+    info->allocation = ret.allocation;
+    return 0;
+}
+
+static int
+remoteStorageVolGetInfoFlags(virStorageVolPtr vol, virStorageVolInfoPtr info,
+                             unsigned int flags)
+{
+    remote_storage_vol_get_info_flags_args args = { .flags = flags };
+    remote_storage_vol_get_info_flags_ret ret = { 0 };
+
+    remoteMakeStorageVol(&args.vol, vol);
+    if (remoteCallStorageVolGetInfoFlags(vol->conn, &args, &ret) < 0)
+        return -1;
+    info->type = ret.type;
+    info->capacity = ret.capacity;
+    info->allocation = ret.allocation;
+    return 0;
+}
+
+static virStorageVolPtr
+remoteStorageVolCreateXMLFrom(virStoragePoolPtr pool, const char *xml,
+                              virStorageVolPtr clonevol, unsigned int flags)
+{
+    remote_storage_vol_create_xml_from_args args = { .xml = (char *)xml, .flags = flags };
+    remote_storage_vol_create_xml_from_ret ret = { 0 };
+    virStorageVolPtr vol;
+
+    remoteMakeStoragePool(&args.pool, pool);
+    remoteMakeStorageVol(&args.clonevol, clonevol);
+    if (remoteCallStorageVolCreateXMLFrom(pool->conn, &args, &ret) < 0)
+        return NULL;
+    vol = remoteGetStorageVol(pool->conn, &ret.vol);
+    virXdrFree(remote_storage_vol_create_xml_from_ret_filter, &ret);
+    return vol;
+}
+
 /* ---- the tables ------------------------------------------------------------ */
 
 const virNetworkDriver remoteNetworkDriver = {
@@ -446,6 +512,38 @@ const virStorageDriver remoteStorageDriver = {
     .storagePoolGetXMLDesc = remoteStoragePoolGetXMLDesc,
     .connectStoragePoolEventRegisterAny = remoteConnectStoragePoolEventRegisterAny,
     .connectStoragePoolEventDeregisterAny = remoteConnectStoragePoolEventDeregisterAny,
+    /* storage engineer's block */
+    .connectFindStoragePoolSources = remoteConnectFindStoragePoolSources,
+    .storagePoolLookupByVolume = remoteStoragePoolLookupByVolume,
+    .storagePoolCreateXML = remoteStoragePoolCreateXML,
+    .storagePoolDefineXML = remoteStoragePoolDefineXML,
+    .storagePoolBuild = remoteStoragePoolBuild,
+    .storagePoolUndefine = remoteStoragePoolUndefine,
+    .storagePoolCreate = remoteStoragePoolCreate,
+    .storagePoolDestroy = remoteStoragePoolDestroy,
+    .storagePoolDelete = remoteStoragePoolDelete,
+    .storagePoolRefresh = remoteStoragePoolRefresh,
+    .storagePoolGetInfo = remoteStoragePoolGetInfo,
+    .storagePoolGetAutostart = remoteStoragePoolGetAutostart,
+    .storagePoolSetAutostart = remoteStoragePoolSetAutostart,
+    .storagePoolNumOfVolumes = remoteStoragePoolNumOfVolumes,
+    .storagePoolListVolumes = remoteStoragePoolListVolumes,
+    .storagePoolListAllVolumes = remoteStoragePoolListAllVolumes,
+    .storagePoolIsActive = remoteStoragePoolIsActive,
+    .storagePoolIsPersistent = remoteStoragePoolIsPersistent,
+    .storageVolLookupByName = remoteStorageVolLookupByName,
+    .storageVolLookupByKey = remoteStorageVolLookupByKey,
+    .storageVolLookupByPath = remoteStorageVolLookupByPath,
+    .storageVolCreateXML = remoteStorageVolCreateXML,
+    .storageVolCreateXMLFrom = remoteStorageVolCreateXMLFrom,
+    .storageVolDelete = remoteStorageVolDelete,
+    .storageVolWipe = remoteStorageVolWipe,
+    .storageVolWipePattern = remoteStorageVolWipePattern,
+    .storageVolGetInfo = remoteStorageVolGetInfo,
+    .storageVolGetInfoFlags = remoteStorageVolGetInfoFlags,
+    .storageVolGetXMLDesc = remoteStorageVolGetXMLDesc,
+    .storageVolGetPath = remoteStorageVolGetPath,
+    .storageVolResize = remoteStorageVolResize,
 };
 
 const virNodeDeviceDriver remoteNodeDeviceDriver = {

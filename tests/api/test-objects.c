@@ -53,12 +53,25 @@ testNoSupport(void)
     assertError(VIR_ERR_NO_SUPPORT, VIR_FROM_NWFILTER,
                 "this function is not supported by the connection driver: "
                 "virNWFilterLookupByName");
-    /* a table without the entry */
+    /* a table without the entry: the test driver resizes no volume (as
+     * libvirt's) */
     g_assert_nonnull(conn->storageDriver);
-    g_assert_null(virStoragePoolLookupByName(conn, "default-pool"));
-    assertError(VIR_ERR_NO_SUPPORT, VIR_FROM_STORAGE,
-                "this function is not supported by the connection driver: "
-                "virStoragePoolLookupByName");
+    {
+        virStoragePoolPtr pool = virStoragePoolLookupByName(conn, "default-pool");
+        virStorageVolPtr vol;
+
+        g_assert_nonnull(pool);
+        vol = virStorageVolCreateXML(
+            pool, "<volume><name>nosup</name><capacity>1</capacity></volume>", 0);
+        g_assert_nonnull(vol);
+        g_assert_cmpint(virStorageVolResize(vol, 2, 0), ==, -1);
+        assertError(VIR_ERR_NO_SUPPORT, VIR_FROM_STORAGE,
+                    "this function is not supported by the connection driver: "
+                    "virStorageVolResize");
+        g_assert_cmpint(virStorageVolDelete(vol, 0), ==, 0);
+        virStorageVolFree(vol);
+        virStoragePoolFree(pool);
+    }
     /* the UUID string is checked first, then the driver */
     g_assert_null(virNetworkLookupByUUIDString(conn, "not-a-uuid"));
     assertError(VIR_ERR_INVALID_ARG, VIR_FROM_NETWORK, NULL);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "vksh.h"
+#include "vksh-storage.h"
 
 /*
  * Single-threaded: the main thread parses every command of the invocation
@@ -24,6 +25,8 @@ const vkshCmdGroup vkshGroups[] = {
     { "Host and Hypervisor", "host", vkshHostCmds },
     { "Networking", "network", vkshNetworkCmds },
     { "Secret", "secret", vkshSecretCmds },
+    { "Storage Pool", "pool", vkshPoolCmds },
+    { "Storage Volume", "volume", vkshVolumeCmds },
     { "Virsh itself", "virsh", vkshSelfCmds },
 #ifdef VKSH_WITH_VIRTKIT
     { "virtkit Extensions", "virtkit", vkshVirtkitCmds },

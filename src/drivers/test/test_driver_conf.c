@@ -85,6 +85,7 @@ testDriverNew(void)
     driver->domains = virDomainObjListNew();
     driver->eventState = virObjectEventStateNew();
     driver->networks = virNetworkObjListNew();
+    driver->pools = virStoragePoolObjListNew();
     return driver;
 }
 
@@ -101,6 +102,7 @@ testDriverFree(testDriver *driver)
     }
     g_free(driver->authUsers);
     virObjectEventStateFree(driver->eventState);
+    virStoragePoolObjListFree(driver->pools);
     virDomainObjListFree(driver->domains);
     virNetworkObjListFree(driver->networks);
     g_free(driver->capsXML);
@@ -779,6 +781,8 @@ testDriverLoadDefault(testDriver *driver)
     xmlFreeDoc(doc);
     if (ret == 0)
         ret = testNetworkLoadDefault(driver);
+    if (ret == 0)
+        ret = testStorageLoadDefault(driver);
     return ret;
 }
 

@@ -4,6 +4,7 @@
 #include "domain_obj.h"
 #include "domain_event.h"
 #include "network_conf.h"
+#include "storage_obj.h"
 #include "virerror.h"
 
 /*
@@ -34,7 +35,8 @@ struct _testDriver {
 
     virDomainObjList *domains;
     virObjectEventState *eventState;
-    virNetworkObjList *networks; /* test_driver_network.c */
+    virNetworkObjList *networks;  /* test_driver_network.c */
+    virStoragePoolObjList *pools; /* test_driver_storage.c */
 
     GMutex lock;
 };
@@ -100,3 +102,8 @@ void testDomainShutdownState(virDomainObj *obj, virDomainPtr dom, int reason);
  * ('default', virbr0, 192.168.122.0/24). 0 or -1 (reported). */
 int testNetworkLoadDef(testDriver *driver, const char *xml);
 int testNetworkLoadDefault(testDriver *driver);
+/* ---- test_driver_storage.c --------------------------------------------- */
+
+/* Add libvirt's "default-pool" (active, persistent, at /default-pool) to
+ * @driver (test:///default). 0 or -1 (reported). */
+int testStorageLoadDefault(testDriver *driver);

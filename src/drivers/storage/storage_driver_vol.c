@@ -1,0 +1,553 @@
+/* storage_driver_vol.c: the storage driver's volume entry points (create, clone, delete, wipe, resize, info, lookup) */
+
+#define G_LOG_DOMAIN "virtkit.storage.vol"
+
+#include <string.h>
+
+#include "storage_driver_priv.h"
+#include "storage_util.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_STORAGE
+
+static virStorageVolPtr
+volHandle(virConnectPtr conn, const virStoragePoolDef *pool, const virStorageVolDef *vol)
+{
+    return virGetStorageVol(conn, pool->name, vol->name, vol->key, NULL, NULL);
+}
+
+/* The active pool of @vol, locked and referenced, and the volume in it;
+ * NULL with libvirt's error. */
+static virStoragePoolObj *
+volLookup(virStorageVolPtr vol, virStorageVolDef **def)
+{
+    virStoragePoolObj *obj = storagePoolObjActiveByName(vol->pool);
+
+    if (!obj)
+        return NULL;
+    if (!(*def = virStoragePoolObjFindVolByName(obj, vol->name))) {
+        virReportError(VIR_ERR_NO_STORAGE_VOL, "no storage vol with matching name '%s'",
+                       vol->name);
+        virStoragePoolObjEndAPI(&obj);
+    }
+    return obj;
+}
+
+static virStoragePoolObj *
+activePoolFromPool(virStoragePoolPtr pool)
+{
+    virStoragePoolObj *obj = storagePoolObjFromPool(pool);
+
+    if (obj && !obj->active) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "storage pool '%s' is not active",
+                       obj->def->name);
+        virStoragePoolObjEndAPI(&obj);
+    }
+    return obj;
+}
+
+static bool
+volIsBusy(const virStorageVolDef *vol)
+{
+    if (vol->building) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "volume '%s' is still being allocated.",
+                       vol->name);
+        return true;
+    }
+    if (vol->inUse) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "volume '%s' is still in use.",
+                       vol->name);
+        return true;
+    }
+    return false;
+}
+
+static gint
+volNameCmp(gconstpointer a, gconstpointer b)
+{
+    const virStorageVolDef *x = *(virStorageVolDef *const *)a;
+    const virStorageVolDef *y = *(virStorageVolDef *const *)b;
+
+    return strcmp(x->name, y->name);
+}
+
+/* ---- listing and lookup ------------------------------------------------ */
+
+int
+storagePoolNumOfVolumes(virStoragePoolPtr pool)
+{
+    virStoragePoolObj *obj = activePoolFromPool(pool);
+    int n;
+
+    if (!obj)
+        return -1;
+    n = obj->vols->len;
+    virStoragePoolObjEndAPI(&obj);
+    return n;
+}
+
+int
+storagePoolListVolumes(virStoragePoolPtr pool, char **const names, int maxnames)
+{
+    virStoragePoolObj *obj = activePoolFromPool(pool);
+    int n = 0;
+
+    if (!obj)
+        return -1;
+    for (guint i = 0; i < obj->vols->len && n < maxnames; i++)
+        names[n++] =
+            g_strdup(((virStorageVolDef *)g_ptr_array_index(obj->vols, i))->name);
+    virStoragePoolObjEndAPI(&obj);
+    return n;
+}
+
+int
+storagePoolListAllVolumes(virStoragePoolPtr pool, virStorageVolPtr **vols,
+                          unsigned int flags)
+{
+    virStoragePoolObj *obj;
+    int n;
+
+    virCheckFlags(0, -1);
+    if (!(obj = activePoolFromPool(pool)))
+        return -1;
+    n = obj->vols->len;
+    if (vols) {
+        g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new(n);
+        virStorageVolPtr *out = g_new0(virStorageVolPtr, n + 1);
+
+        for (int i = 0; i < n; i++)
+            g_ptr_array_add(sorted, g_ptr_array_index(obj->vols, i));
+        g_ptr_array_sort(sorted, volNameCmp);
+        for (int i = 0; i < n; i++)
+            out[i] = volHandle(pool->conn, obj->def, g_ptr_array_index(sorted, i));
+        *vols = out;
+    }
+    virStoragePoolObjEndAPI(&obj);
+    return n;
+}
+
+virStorageVolPtr
+storageVolLookupByName(virStoragePoolPtr pool, const char *name)
+{
+    virStoragePoolObj *obj = activePoolFromPool(pool);
+    virStorageVolDef *vol;
+    virStorageVolPtr ret = NULL;
+
+    if (!obj)
+        return NULL;
+    if (!(vol = virStoragePoolObjFindVolByName(obj, name)))
+        virReportError(VIR_ERR_NO_STORAGE_VOL, "no storage vol with matching name '%s'",
+                       name);
+    else
+        ret = volHandle(pool->conn, obj->def, vol);
+    virStoragePoolObjEndAPI(&obj);
+    return ret;
+}
+
+typedef struct {
+    const char *key;
+    const char *path;
+} volSearch;
+
+static bool
+matchVol(virStoragePoolObj *obj, void *opaque)
+{
+    volSearch *s = opaque;
+
+    if (!obj->active)
+        return false;
+    if (s->key)
+        return virStoragePoolObjFindVolByKey(obj, s->key) != NULL;
+    return virStoragePoolObjFindVolByPath(obj, s->path) != NULL;
+}
+
+virStorageVolPtr
+storageVolLookupByKey(virConnectPtr conn, const char *key)
+{
+    volSearch s = { key, NULL };
+    virStoragePoolObj *obj =
+        virStoragePoolObjListSearch(storageDriver->pools, matchVol, &s);
+    virStorageVolPtr ret;
+
+    if (!obj) {
+        virReportError(VIR_ERR_NO_STORAGE_VOL, "no storage vol with matching key %s",
+                       key);
+        return NULL;
+    }
+    ret = volHandle(conn, obj->def, virStoragePoolObjFindVolByKey(obj, key));
+    virStoragePoolObjEndAPI(&obj);
+    return ret;
+}
+
+virStorageVolPtr
+storageVolLookupByPath(virConnectPtr conn, const char *path)
+{
+    g_autofree char *clean = virStorageSanitizePath(path);
+    volSearch s = { NULL, clean };
+    virStoragePoolObj *obj =
+        virStoragePoolObjListSearch(storageDriver->pools, matchVol, &s);
+    virStorageVolPtr ret;
+
+    if (!obj) {
+        virReportError(VIR_ERR_NO_STORAGE_VOL, "no storage vol with matching path '%s'",
+                       path);
+        return NULL;
+    }
+    ret = volHandle(conn, obj->def, virStoragePoolObjFindVolByPath(obj, clean));
+    virStoragePoolObjEndAPI(&obj);
+    return ret;
+}
+
+/* ---- create ------------------------------------------------------------ */
+
+/* Create @voldef (taken) in @obj (locked, active), cloning @inputvol (a
+ * copy, or NULL): the libvirt sequence: name free, backend createVol (path,
+ * key; refuses '/' in names), add as building, build unlocked, refresh.
+ * Returns the volume handle or NULL; nothing is left on failure. */
+static virStorageVolPtr
+volCreate(virConnectPtr conn, virStoragePoolObj *obj, virStorageVolDef *voldef,
+          const virStorageVolDef *inputvol, unsigned int flags)
+{
+    g_autoptr(virStorageVolDef) def = voldef;
+    const virStorageBackend *be = virStorageBackendForType(obj->def->type);
+    g_autoptr(virStoragePoolDef) poolCopy = NULL;
+    g_autoptr(virStorageVolDef) build = NULL;
+    virStorageVolDef *vol;
+    int rc;
+
+    if (!be)
+        return NULL;
+    if (virStoragePoolObjFindVolByName(obj, def->name)) {
+        virReportError(VIR_ERR_STORAGE_VOL_EXIST, "'%s'", def->name);
+        return NULL;
+    }
+    if (!def->hasCapacity && !def->hasBacking && !inputvol) {
+        virReportError(VIR_ERR_NO_SUPPORT, "%s",
+                       "volume capacity required for this storage pool");
+        return NULL;
+    }
+    g_clear_pointer(&def->key, g_free);
+    if (be->createVol(obj, def) < 0)
+        return NULL;
+
+    vol = g_steal_pointer(&def);
+    vol->building = true;
+    virStoragePoolObjAddVol(obj, vol);
+    obj->asyncjobs++;
+    build = virStorageVolDefCopy(vol);
+    poolCopy = virStoragePoolDefCopy(obj->def);
+
+    g_mutex_unlock(&obj->lock);
+    rc = be->buildVol(poolCopy, build, inputvol, flags);
+    g_mutex_lock(&obj->lock);
+
+    obj->asyncjobs--;
+    vol->building = false;
+    if (rc < 0) {
+        virStoragePoolObjRemoveVol(obj, vol);
+        return NULL;
+    }
+    vol->formatSet = build->formatSet;
+    if (be->refreshVol(obj, vol) < 0) {
+        virErrorPtr saved = NULL;
+
+        virErrorPreserveLast(&saved);
+        be->deleteVol(obj, vol, 0);
+        virStoragePoolObjRemoveVol(obj, vol);
+        virErrorRestore(&saved);
+        return NULL;
+    }
+    obj->def->allocation += vol->allocation;
+    obj->def->available -= MIN(obj->def->available, vol->allocation);
+    return volHandle(conn, obj->def, vol);
+}
+
+virStorageVolPtr
+storageVolCreateXML(virStoragePoolPtr pool, const char *xml, unsigned int flags)
+{
+    virStoragePoolObj *obj;
+    virStorageVolDef *def;
+    virStorageVolPtr ret;
+
+    virCheckFlags(
+        VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA | VIR_STORAGE_VOL_CREATE_VALIDATE, NULL);
+    if (!(obj = activePoolFromPool(pool)))
+        return NULL;
+    if (!(def = virStorageVolDefParseString(obj->def, xml,
+                                            VIR_VOL_XML_PARSE_OPT_CAPACITY))) {
+        virStoragePoolObjEndAPI(&obj);
+        return NULL;
+    }
+    ret = volCreate(pool->conn, obj, def, NULL, flags & ~VIR_STORAGE_VOL_CREATE_VALIDATE);
+    virStoragePoolObjEndAPI(&obj);
+    return ret;
+}
+
+virStorageVolPtr
+storageVolCreateXMLFrom(virStoragePoolPtr pool, const char *xml,
+                        virStorageVolPtr clonevol, unsigned int flags)
+{
+    virStoragePoolObj *obj = NULL;
+    virStoragePoolObj *srcObj = NULL;
+    virStorageVolDef *src;
+    g_autoptr(virStorageVolDef) input = NULL;
+    virStorageVolDef *def;
+    virStorageVolPtr ret = NULL;
+
+    virCheckFlags(VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA |
+                      VIR_STORAGE_VOL_CREATE_REFLINK | VIR_STORAGE_VOL_CREATE_VALIDATE,
+                  NULL);
+
+    /* the source first, copied, so that no two pool locks are held */
+    if (!(srcObj = volLookup(clonevol, &src)))
+        return NULL;
+    if (src->building) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "volume '%s' is still being allocated.",
+                       src->name);
+        virStoragePoolObjEndAPI(&srcObj);
+        return NULL;
+    }
+    input = virStorageVolDefCopy(src);
+    src->inUse++;
+    virStoragePoolObjEndAPI(&srcObj);
+
+    if (!(obj = activePoolFromPool(pool)))
+        goto out;
+    if (!(def =
+              virStorageVolDefParseString(obj->def, xml, VIR_VOL_XML_PARSE_NO_CAPACITY)))
+        goto out;
+    /* the clone is at least as large as its source */
+    if (def->capacity < input->capacity)
+        def->capacity = input->capacity;
+    if (!def->hasAllocation)
+        def->allocation = input->allocation;
+    def->hasCapacity = true;
+    ret =
+        volCreate(pool->conn, obj, def, input, flags & ~VIR_STORAGE_VOL_CREATE_VALIDATE);
+
+out:
+    virStoragePoolObjEndAPI(&obj);
+    if ((srcObj = virStoragePoolObjFindByName(storageDriver->pools, clonevol->pool))) {
+        if ((src = virStoragePoolObjFindVolByName(srcObj, clonevol->name)) && src->inUse)
+            src->inUse--;
+        virStoragePoolObjEndAPI(&srcObj);
+    }
+    return ret;
+}
+
+/* ---- delete, wipe, resize ---------------------------------------------- */
+
+int
+storageVolDelete(virStorageVolPtr vol, unsigned int flags)
+{
+    virStorageVolDef *def;
+    virStoragePoolObj *obj = volLookup(vol, &def);
+    const virStorageBackend *be;
+    int ret = -1;
+
+    if (!obj)
+        return -1;
+    if (!(be = virStorageBackendForType(obj->def->type)) || volIsBusy(def))
+        goto out;
+    if (be->deleteVol(obj, def, flags) < 0)
+        goto out;
+    obj->def->allocation -= MIN(obj->def->allocation, def->allocation);
+    obj->def->available += def->allocation;
+    virStoragePoolObjRemoveVol(obj, def);
+    ret = 0;
+out:
+    virStoragePoolObjEndAPI(&obj);
+    return ret;
+}
+
+int
+storageVolWipePattern(virStorageVolPtr vol, unsigned int algorithm, unsigned int flags)
+{
+    virStorageVolDef *def;
+    virStoragePoolObj *obj;
+    const virStorageBackend *be;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    if (algorithm >= 10) { /* VIR_STORAGE_VOL_WIPE_ALG_LAST */
+        virReportError(VIR_ERR_INVALID_ARG, "wiping algorithm %d not supported",
+                       algorithm);
+        return -1;
+    }
+    if (!(obj = volLookup(vol, &def)))
+        return -1;
+    if (!(be = virStorageBackendForType(obj->def->type)) || volIsBusy(def))
+        goto out;
+    def->building = true;
+    obj->asyncjobs++;
+    {
+        g_autoptr(virStorageVolDef) copy = virStorageVolDefCopy(def);
+
+        g_mutex_unlock(&obj->lock);
+        ret = be->wipeVol(copy, algorithm, flags);
+        g_mutex_lock(&obj->lock);
+    }
+    obj->asyncjobs--;
+    def->building = false;
+    if (ret == 0 && be->refreshVol(obj, def) < 0)
+        ret = -1;
+out:
+    virStoragePoolObjEndAPI(&obj);
+    return ret;
+}
+
+int
+storageVolWipe(virStorageVolPtr vol, unsigned int flags)
+{
+    return storageVolWipePattern(vol, VIR_STORAGE_VOL_WIPE_ALG_ZERO, flags);
+}
+
+int
+storageVolResize(virStorageVolPtr vol, unsigned long long capacity, unsigned int flags)
+{
+    virStorageVolDef *def;
+    virStoragePoolObj *obj;
+    const virStorageBackend *be;
+    unsigned long long abs, delta = 0;
+    int ret = -1;
+
+    virCheckFlags(VIR_STORAGE_VOL_RESIZE_ALLOCATE | VIR_STORAGE_VOL_RESIZE_DELTA |
+                      VIR_STORAGE_VOL_RESIZE_SHRINK,
+                  -1);
+    if (!(obj = volLookup(vol, &def)))
+        return -1;
+    if (!(be = virStorageBackendForType(obj->def->type)) || volIsBusy(def))
+        goto out;
+
+    if (flags & VIR_STORAGE_VOL_RESIZE_DELTA) {
+        if (flags & VIR_STORAGE_VOL_RESIZE_SHRINK)
+            abs = def->capacity - MIN(capacity, def->capacity);
+        else if (capacity > G_MAXINT64 - def->capacity) {
+            virReportErrorFull(VIR_FROM_NONE, VIR_ERR_OVERFLOW, __func__,
+                               "value too large: %llu", capacity);
+            goto out;
+        } else
+            abs = def->capacity + capacity;
+        flags &= ~VIR_STORAGE_VOL_RESIZE_DELTA;
+    } else {
+        abs = capacity;
+    }
+    if (abs > G_MAXINT64) {
+        virReportErrorFull(VIR_FROM_NONE, VIR_ERR_OVERFLOW, __func__,
+                           "value too large: %llu", abs);
+        goto out;
+    }
+    if (abs < def->allocation && def->target.format == VIR_STORAGE_FILE_RAW &&
+        !(flags & VIR_STORAGE_VOL_RESIZE_SHRINK)) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       "can't shrink capacity below existing allocation");
+        goto out;
+    }
+    if (abs < def->capacity && !(flags & VIR_STORAGE_VOL_RESIZE_SHRINK)) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       "Can't shrink capacity below current capacity unless shrink flag "
+                       "explicitly specified");
+        goto out;
+    }
+    if ((flags & VIR_STORAGE_VOL_RESIZE_ALLOCATE) && abs > def->allocation)
+        delta = abs - def->allocation;
+    if (delta > obj->def->available) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                       "Not enough space left in storage pool");
+        goto out;
+    }
+
+    def->building = true;
+    obj->asyncjobs++;
+    {
+        g_autoptr(virStorageVolDef) copy = virStorageVolDefCopy(def);
+
+        g_mutex_unlock(&obj->lock);
+        ret = be->resizeVol(copy, abs, flags);
+        g_mutex_lock(&obj->lock);
+    }
+    obj->asyncjobs--;
+    def->building = false;
+    if (ret == 0) {
+        unsigned long long before = def->allocation;
+
+        if (be->refreshVol(obj, def) == 0 && def->allocation > before) {
+            obj->def->allocation += def->allocation - before;
+            obj->def->available -= MIN(obj->def->available, def->allocation - before);
+        }
+    }
+out:
+    virStoragePoolObjEndAPI(&obj);
+    return ret;
+}
+
+/* ---- info -------------------------------------------------------------- */
+
+int
+storageVolGetInfoFlags(virStorageVolPtr vol, virStorageVolInfoPtr info,
+                       unsigned int flags)
+{
+    virStorageVolDef *def;
+    virStoragePoolObj *obj;
+    const virStorageBackend *be;
+    int ret = -1;
+
+    virCheckFlags(VIR_STORAGE_VOL_GET_PHYSICAL, -1);
+    if (!(obj = volLookup(vol, &def)))
+        return -1;
+    if (!(be = virStorageBackendForType(obj->def->type)))
+        goto out;
+    if (!def->building && be->refreshVol(obj, def) < 0)
+        goto out;
+    memset(info, 0, sizeof(*info));
+    info->type = def->type;
+    info->capacity = def->capacity;
+    info->allocation =
+        (flags & VIR_STORAGE_VOL_GET_PHYSICAL) ? def->physical : def->allocation;
+    ret = 0;
+out:
+    virStoragePoolObjEndAPI(&obj);
+    return ret;
+}
+
+int
+storageVolGetInfo(virStorageVolPtr vol, virStorageVolInfoPtr info)
+{
+    return storageVolGetInfoFlags(vol, info, 0);
+}
+
+char *
+storageVolGetXMLDesc(virStorageVolPtr vol, unsigned int flags)
+{
+    virStorageVolDef *def;
+    virStoragePoolObj *obj;
+    const virStorageBackend *be;
+    char *ret = NULL;
+
+    virCheckFlags(0, NULL);
+    if (!(obj = volLookup(vol, &def)))
+        return NULL;
+    if (!(be = virStorageBackendForType(obj->def->type)))
+        goto out;
+    if (!def->building && be->refreshVol(obj, def) < 0)
+        goto out;
+    ret = virStorageVolDefFormat(obj->def, def);
+out:
+    virStoragePoolObjEndAPI(&obj);
+    return ret;
+}
+
+char *
+storageVolGetPath(virStorageVolPtr vol)
+{
+    virStorageVolDef *def;
+    virStoragePoolObj *obj = volLookup(vol, &def);
+    char *ret;
+
+    if (!obj)
+        return NULL;
+    ret = g_strdup(def->target.path);
+    virStoragePoolObjEndAPI(&obj);
+    return ret;
+}

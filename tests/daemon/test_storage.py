@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""Storage pools and volumes through virtkitd: Debian's virsh and python3-libvirt,
+effects checked on disk (files, modes, qemu-img info), bad input refused with
+libvirt's errors and nothing changed, definitions kept across a restart."""
+import json
+import os
+import stat
+import subprocess
+import time
+
+import libvirt
+
+from vkdtest import Daemon, run_tests, virsh
+
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+
+
+def qemu_img_info(path):
+    p = subprocess.run(["qemu-img", "info", "--output=json", "-U", path],
+                       capture_output=True, text=True, timeout=60, check=True)
+    return json.loads(p.stdout)
+
+
+def listing(path):
+    return sorted(os.listdir(path))
+
+
+def expect_error(fn, code, domain, fragment=None):
+    try:
+        fn()
+    except libvirt.libvirtError as e:
+        assert e.get_error_code() == code and e.get_error_domain() == domain, \
+            "got %d/%d %r, wanted %d/%d" % (e.get_error_code(), e.get_error_domain(),
+                                            e.get_error_message(), code, domain)
+        if fragment:
+            assert fragment in e.get_error_message(), e.get_error_message()
+        return e
+    raise AssertionError("no error, wanted %d/%d" % (code, domain))
+
+
+def test_default_pool():
+    d = Daemon().start()
+    images = os.path.join(d.dirs["state"], "images")
+    out = virsh(d.uri(), "pool-list", "--all", "--details").stdout
+    assert out.split()[:4] == ["default", "running", "yes", "yes"], out
+    assert os.path.isdir(images)
+    assert stat.S_IMODE(os.stat(images).st_mode) == 0o711
+    xml = virsh(d.uri(), "pool-dumpxml", "default").stdout
+    assert "<path>%s</path>" % images in xml, xml
+    # undefined by the user, it does not come back at the next start
+    virsh(d.uri(), "pool-destroy", "default")
+    virsh(d.uri(), "pool-undefine", "default")
+    d.stop()
+    d2 = Daemon(root=d.root).start()
+    out = virsh(d2.uri(), "pool-list", "--all").stdout
+    assert "default" not in out, out
+
+
+def test_virsh_lifecycle():
+    d = Daemon().start()
+    u = d.uri()
+    target = os.path.join(d.root, "pool1")
+    virsh(u, "pool-define-as", "p1", "dir", "--target", target)
+    assert os.path.exists(os.path.join(d.dirs["config"], "storage", "p1.xml"))
+    virsh(u, "pool-build", "p1")
+    assert os.path.isdir(target)
+    virsh(u, "pool-start", "p1")
+    virsh(u, "vol-create-as", "p1", "raw1", "10M")
+    virsh(u, "vol-create-as", "p1", "sparse1", "1G", "--allocation", "0")
+    virsh(u, "vol-create-as", "p1", "q1", "64M", "--format", "qcow2")
+    st = os.stat(os.path.join(target, "raw1"))
+    assert st.st_size == 10 << 20 and st.st_blocks * 512 >= 10 << 20, st
+    assert stat.S_IMODE(st.st_mode) == 0o600
+    st = os.stat(os.path.join(target, "sparse1"))
+    assert st.st_size == 1 << 30 and st.st_blocks == 0, st
+    info = qemu_img_info(os.path.join(target, "q1"))
+    assert info["format"] == "qcow2" and info["virtual-size"] == 64 << 20, info
+
+    out = virsh(u, "vol-list", "p1", "--details").stdout
+    rows = [line.split() for line in out.strip().splitlines()]
+    assert [r[0] for r in rows] == ["q1", "raw1", "sparse1"], out
+    assert rows[1][3:5] == ["10.00", "MiB"], out
+    out = virsh(u, "vol-info", "q1", "--pool", "p1", "--bytes").stdout
+    assert "Capacity:       67108864 bytes" in out, out
+
+    virsh(u, "vol-resize", "q1", "128M", "--pool", "p1")
+    assert qemu_img_info(os.path.join(target, "q1"))["virtual-size"] == 128 << 20
+    p = virsh(u, "vol-resize", "q1", "1M", "--pool", "p1", check=False)
+    assert p.returncode == 1 and "shrink" in p.stderr, p.stderr
+    virsh(u, "vol-clone", "raw1", "raw1-copy", "--pool", "p1")
+    assert os.path.getsize(os.path.join(target, "raw1-copy")) == 10 << 20
+
+    virsh(u, "vol-delete", "raw1-copy", "--pool", "p1")
+    assert not os.path.exists(os.path.join(target, "raw1-copy"))
+    path = virsh(u, "vol-path", "q1", "--pool", "p1").stdout.strip()
+    assert path == os.path.join(target, "q1"), path
+    assert virsh(u, "vol-pool", path).stdout.strip() == "p1"
+
+    # a file dropped into the folder appears at refresh
+    with open(os.path.join(target, "dropped.img"), "wb") as f:
+        f.truncate(4096)
+    virsh(u, "pool-refresh", "p1")
+    assert "dropped.img" in virsh(u, "vol-list", "p1").stdout
+
+    virsh(u, "pool-destroy", "p1")
+    p = virsh(u, "vol-list", "p1", check=False)
+    assert p.returncode == 1 and "is not active" in p.stderr, p.stderr
+    virsh(u, "pool-undefine", "p1")
+    assert not os.path.exists(os.path.join(d.dirs["config"], "storage", "p1.xml"))
+    # the data stays (libvirt's undefine never deletes volumes)
+    assert "q1" in listing(target)
+
+
+def test_python_api():
+    d = Daemon().start()
+    c = libvirt.open(d.uri())
+    target = os.path.join(d.root, "pypool")
+    pool = c.storagePoolDefineXML(
+        "<pool type='dir'><name>py</name><target><path>%s</path></target></pool>" % target, 0)
+    pool.build(0)
+    pool.create(0)
+    assert pool.isActive() == 1 and pool.isPersistent() == 1
+    state, cap, alloc, avail = pool.info()
+    assert state == libvirt.VIR_STORAGE_POOL_RUNNING and cap > 0 and cap == alloc + avail
+
+    vol = pool.createXML("<volume><name>base.raw</name><capacity unit='MiB'>8</capacity>"
+                         "<allocation>0</allocation></volume>", 0)
+    assert vol.path() == os.path.join(target, "base.raw") and vol.key() == vol.path()
+    with open(vol.path(), "r+b") as f:
+        f.seek(1 << 20)
+        f.write(b"VIRTKIT-STORAGE-PATTERN")
+    # clone with conversion to qcow2: the data survives
+    q = pool.createXMLFrom("<volume><name>copy.qcow2</name><capacity>0</capacity>"
+                           "<target><format type='qcow2'/></target></volume>", vol, 0)
+    assert qemu_img_info(q.path())["format"] == "qcow2"
+    back = os.path.join(d.root, "back.raw")
+    subprocess.run(["qemu-img", "convert", "-f", "qcow2", "-O", "raw", q.path(), back],
+                   check=True, timeout=60)
+    with open(back, "rb") as f:
+        f.seek(1 << 20)
+        assert f.read(23) == b"VIRTKIT-STORAGE-PATTERN"
+    t, cap, alloc = q.info()
+    assert t == libvirt.VIR_STORAGE_VOL_FILE and cap == 8 << 20, (t, cap, alloc)
+    assert "<format type='qcow2'/>" in q.XMLDesc(0)
+
+    # lookups
+    assert c.storageVolLookupByPath(q.path()).name() == "copy.qcow2"
+    assert c.storageVolLookupByKey(vol.key()).name() == "base.raw"
+    assert pool.storageVolLookupByName("base.raw").key() == vol.key()
+    assert c.storageVolLookupByPath(q.path()).storagePoolLookupByVolume().name() == "py"
+    assert sorted(pool.listVolumes()) == ["base.raw", "copy.qcow2"]
+    assert sorted(v.name() for v in pool.listAllVolumes(0)) == ["base.raw", "copy.qcow2"]
+    expect_error(lambda: c.storageVolLookupByPath("/nonexistent/x"),
+                 libvirt.VIR_ERR_NO_STORAGE_VOL, libvirt.VIR_FROM_STORAGE)
+
+    # wipe: the pattern is gone, the size stays
+    vol.wipe(0)
+    with open(vol.path(), "rb") as f:
+        f.seek(1 << 20)
+        assert f.read(23) == bytes(23)
+    assert os.path.getsize(vol.path()) == 8 << 20
+    # resize by delta, shrink needs the flag
+    vol.resize(4 << 20, libvirt.VIR_STORAGE_VOL_RESIZE_DELTA)
+    assert os.path.getsize(vol.path()) == 12 << 20
+    expect_error(lambda: vol.resize(1 << 20, 0), libvirt.VIR_ERR_INVALID_ARG,
+                 libvirt.VIR_FROM_STORAGE, "shrink")
+    vol.resize(2 << 20, libvirt.VIR_STORAGE_VOL_RESIZE_SHRINK)
+    assert os.path.getsize(vol.path()) == 2 << 20
+
+    q.delete(0)
+    vol.delete(0)
+    assert listing(target) == []
+    pool.destroy()
+    pool.delete(0)
+    assert not os.path.exists(target)
+    pool.undefine()
+
+
+def test_bad_input():
+    d = Daemon().start()
+    c = libvirt.open(d.uri())
+    pool = c.storagePoolLookupByName("default")
+    images = os.path.join(d.dirs["state"], "images")
+    pool.createXML("<volume><name>keep</name><capacity>4096</capacity></volume>", 0)
+    before = listing(images)
+    outside = listing(d.dirs["state"])
+    S, X = libvirt.VIR_FROM_STORAGE, libvirt.VIR_FROM_XML
+    cases = [
+        ("<volume><name>../escape</name><capacity>1</capacity></volume>",
+         libvirt.VIR_ERR_OPERATION_INVALID, S, "cannot contain '/'"),
+        ("<volume><name>a/b</name><capacity>1</capacity></volume>",
+         libvirt.VIR_ERR_OPERATION_INVALID, S, "cannot contain '/'"),
+        ("<volume><name>..</name><capacity>1</capacity></volume>",
+         libvirt.VIR_ERR_OPERATION_INVALID, S, "already exists"),
+        ("<volume><name>keep</name><capacity>1</capacity></volume>",
+         libvirt.VIR_ERR_STORAGE_VOL_EXIST, S, None),
+        ("<volume><name>big</name><capacity>9223372036854775808</capacity></volume>",
+         libvirt.VIR_ERR_OVERFLOW, libvirt.VIR_FROM_NONE, "value too large"),
+        ("<volume><name>big</name><capacity unit='EiB'>100</capacity></volume>",
+         libvirt.VIR_ERR_OVERFLOW, libvirt.VIR_FROM_NONE, "value too large"),
+        ("<volume><name>f</name><capacity>1</capacity><target><format type='bogus'/>"
+         "</target></volume>", libvirt.VIR_ERR_CONFIG_UNSUPPORTED, S, "bogus"),
+        ("<volume type='weird'><name>t</name><capacity>1</capacity></volume>",
+         libvirt.VIR_ERR_CONFIG_UNSUPPORTED, S, "weird"),
+        ("<volume><name>nocap</name></volume>", libvirt.VIR_ERR_XML_ERROR, S, "capacity"),
+        ("<volume><name>x</name><capacity>1</capacity>", libvirt.VIR_ERR_XML_DETAIL, S, None),
+    ]
+    for xml, code, dom, frag in cases:
+        expect_error(lambda: pool.createXML(xml, 0), code, dom, frag)
+    expect_error(lambda: c.storagePoolDefineXML(
+        "<pool type='dir'><name>a/b</name><target><path>/tmp/x</path></target></pool>", 0),
+        libvirt.VIR_ERR_XML_ERROR, S, "cannot contain '/'")
+    expect_error(lambda: c.storagePoolDefineXML(
+        "<pool type='bogus'><name>b</name><target><path>/tmp/x</path></target></pool>", 0),
+        libvirt.VIR_ERR_XML_ERROR, X, "bogus")
+    expect_error(lambda: c.storagePoolDefineXML(
+        "<pool type='logical'><name>vg</name><source><device path='/dev/null'/></source>"
+        "</pool>", 0), libvirt.VIR_ERR_INTERNAL_ERROR, S, "missing backend")
+    expect_error(lambda: c.storagePoolDefineXML(
+        "<pool type='dir'><name>dup</name><target><path>%s</path></target></pool>" % images,
+        0), libvirt.VIR_ERR_OPERATION_FAILED, S, "Storage source conflict")
+    assert listing(images) == before, listing(images)
+    assert listing(d.dirs["state"]) == outside
+    assert sorted(os.listdir(os.path.join(d.dirs["config"], "storage"))) == \
+        [".default-pool-created", "autostart", "default.xml"]
+    # read-only connections change nothing
+    ro = libvirt.openReadOnly(d.uri())
+    rpool = ro.storagePoolLookupByName("default")
+    expect_error(lambda: rpool.createXML("<volume><name>r</name><capacity>1</capacity>"
+                                         "</volume>", 0),
+                 libvirt.VIR_ERR_OPERATION_DENIED, S)
+    assert rpool.info()[0] == libvirt.VIR_STORAGE_POOL_RUNNING
+
+
+def test_restart_keeps_pools():
+    d = Daemon().start()
+    c = libvirt.open(d.uri())
+    target = os.path.join(d.root, "keep")
+    pool = c.storagePoolDefineXML(
+        "<pool type='dir'><name>keep</name><target><path>%s</path></target></pool>" % target,
+        0)
+    pool.create(libvirt.VIR_STORAGE_POOL_CREATE_WITH_BUILD)
+    pool.createXML("<volume><name>disk.raw</name><capacity>1048576</capacity></volume>", 0)
+    # the guest writes a qcow2 header into its raw disk
+    q = os.path.join(d.root, "hdr.qcow2")
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", "/etc/shadow", "-F", "raw",
+                    q, "1G"], check=True, timeout=60)
+    with open(q, "rb") as f:
+        hdr = f.read(512)
+    with open(os.path.join(target, "disk.raw"), "r+b") as f:
+        f.write(hdr)
+    c.close()
+    d.kill()
+    d2 = Daemon(root=d.root).start()
+    c = libvirt.open(d2.uri())
+    pool = c.storagePoolLookupByName("keep")
+    assert pool.isActive() == 1, "a running pool is running again after a restart"
+    vol = pool.storageVolLookupByName("disk.raw")
+    xml = vol.XMLDesc(0)
+    assert "<format type='raw'/>" in xml and "backingStore" not in xml, xml
+    assert vol.info()[1] == 1048576
+    # the default pool was autostarted once per boot only: a stop sticks
+    c.storagePoolLookupByName("default").destroy()
+    c.close()
+    d2.stop()
+    d3 = Daemon(root=d.root).start()
+    c = libvirt.open(d3.uri())
+    assert c.storagePoolLookupByName("default").isActive() == 0
+
+
+def test_pool_events():
+    """The lifecycle and refresh events of libvirt 9.0, in its order (the same
+    sequence its test driver gives for these calls)."""
+    d = Daemon().start()
+    libvirt.virEventRegisterDefaultImpl()
+    c = libvirt.open(d.uri())
+    seen = []
+    c.storagePoolEventRegisterAny(
+        None, libvirt.VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+        lambda conn, pool, event, detail, opaque: seen.append((pool.name(), event)), None)
+    c.storagePoolEventRegisterAny(
+        None, libvirt.VIR_STORAGE_POOL_EVENT_ID_REFRESH,
+        lambda conn, pool, opaque: seen.append((pool.name(), "refresh")), None)
+    target = os.path.join(d.root, "evp")
+    p = c.storagePoolDefineXML(
+        "<pool type='dir'><name>evp</name><target><path>%s</path></target></pool>" % target, 0)
+    p.build(0)
+    p.create(0)
+    p.refresh(0)
+    p.destroy()
+    p.delete(0)
+    p.undefine()
+    t = c.storagePoolCreateXML(
+        "<pool type='dir'><name>evt</name><target><path>%s</path></target></pool>" % target,
+        libvirt.VIR_STORAGE_POOL_CREATE_WITH_BUILD)
+    t.destroy()
+    E = libvirt
+    want = [("evp", E.VIR_STORAGE_POOL_EVENT_DEFINED), ("evp", E.VIR_STORAGE_POOL_EVENT_CREATED),
+            ("evp", E.VIR_STORAGE_POOL_EVENT_STARTED), ("evp", "refresh"),
+            ("evp", E.VIR_STORAGE_POOL_EVENT_STOPPED), ("evp", E.VIR_STORAGE_POOL_EVENT_DELETED),
+            ("evp", E.VIR_STORAGE_POOL_EVENT_UNDEFINED), ("evt", E.VIR_STORAGE_POOL_EVENT_STARTED),
+            ("evt", E.VIR_STORAGE_POOL_EVENT_STOPPED)]
+    deadline = time.monotonic() + 60
+    while len(seen) < len(want) and time.monotonic() < deadline:
+        libvirt.virEventRunDefaultImpl()
+    assert seen == want, seen
+
+
+if __name__ == "__main__":
+    run_tests([
+        ("default pool at <state>/images, autostarted, gone for good once undefined",
+         test_default_pool),
+        ("virsh pool-define-as/build/start, vol-create-as raw/sparse/qcow2, resize, clone, "
+         "delete, refresh, destroy, undefine: checked on disk", test_virsh_lifecycle),
+        ("python3-libvirt: define/build/create, createXMLFrom raw->qcow2 keeps data, lookups, "
+         "wipe, resize, delete", test_python_api),
+        ("bad input: libvirt's errors, nothing changed on disk, read-only refused",
+         test_bad_input),
+        ("SIGKILL + restart: pools come back running, a raw volume with a qcow2 header "
+         "stays raw, autostart once per boot", test_restart_keeps_pools),
+        ("pool lifecycle and refresh events through the storage event program",
+         test_pool_events),
+    ])
