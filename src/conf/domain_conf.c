@@ -288,6 +288,15 @@ virDomainDefFree(virDomainDef *def)
         virDomainChrDefFree(def->consoles[i]);
     g_free(def->consoles);
     g_free(def->memballoon);
+    for (size_t i = 0; i < def->ncontrollers; i++)
+        virDomainControllerDefFree(def->controllers[i]);
+    g_free(def->controllers);
+    for (size_t i = 0; i < def->nchannels; i++)
+        virDomainChannelDefFree(def->channels[i]);
+    g_free(def->channels);
+    for (size_t i = 0; i < def->nrngs; i++)
+        virDomainRNGDefFree(def->rngs[i]);
+    g_free(def->rngs);
     g_strfreev(def->unknownElements);
     g_free(def);
 }
@@ -304,6 +313,36 @@ virDomainDefNew(void)
     def->onCrash = VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY;
     def->clockOffset = VIR_DOMAIN_CLOCK_OFFSET_UTC;
     return def;
+}
+
+void
+virDomainControllerDefFree(virDomainControllerDef *ctrl)
+{
+    if (!ctrl)
+        return;
+    g_free(ctrl->model);
+    g_free(ctrl->modelName);
+    g_free(ctrl);
+}
+
+void
+virDomainChannelDefFree(virDomainChannelDef *chan)
+{
+    if (!chan)
+        return;
+    g_free(chan->path);
+    g_free(chan->targetName);
+    g_free(chan);
+}
+
+void
+virDomainRNGDefFree(virDomainRNGDef *rng)
+{
+    if (!rng)
+        return;
+    g_free(rng->model);
+    g_free(rng->backend);
+    g_free(rng);
 }
 
 /* ---- copy -------------------------------------------------------------- */
@@ -380,6 +419,30 @@ virDomainDefCopy(const virDomainDef *src)
         def->consoles[i] = virDomainChrDefCopy(src->consoles[i]);
     if (src->memballoon)
         def->memballoon = g_memdup2(src->memballoon, sizeof(*src->memballoon));
+    def->controllers = g_new0(virDomainControllerDef *, src->ncontrollers + 1);
+    for (size_t i = 0; i < src->ncontrollers; i++) {
+        virDomainControllerDef *c = g_memdup2(src->controllers[i], sizeof(*c));
+
+        c->model = g_strdup(c->model);
+        c->modelName = g_strdup(c->modelName);
+        def->controllers[i] = c;
+    }
+    def->channels = g_new0(virDomainChannelDef *, src->nchannels + 1);
+    for (size_t i = 0; i < src->nchannels; i++) {
+        virDomainChannelDef *c = g_memdup2(src->channels[i], sizeof(*c));
+
+        c->path = g_strdup(c->path);
+        c->targetName = g_strdup(c->targetName);
+        def->channels[i] = c;
+    }
+    def->rngs = g_new0(virDomainRNGDef *, src->nrngs + 1);
+    for (size_t i = 0; i < src->nrngs; i++) {
+        virDomainRNGDef *r = g_memdup2(src->rngs[i], sizeof(*r));
+
+        r->model = g_strdup(r->model);
+        r->backend = g_strdup(r->backend);
+        def->rngs[i] = r;
+    }
     def->unknownElements = g_strdupv(src->unknownElements);
     return def;
 }

@@ -274,6 +274,52 @@ typedef struct {
     virDomainDeviceAddress addr; /* <address>; type NONE when absent */
 } virDomainMemballoonDef;
 
+typedef enum {
+    VIR_DOMAIN_CONTROLLER_TYPE_IDE = 0,
+    VIR_DOMAIN_CONTROLLER_TYPE_FDC,
+    VIR_DOMAIN_CONTROLLER_TYPE_SCSI,
+    VIR_DOMAIN_CONTROLLER_TYPE_SATA,
+    VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL,
+    VIR_DOMAIN_CONTROLLER_TYPE_CCID,
+    VIR_DOMAIN_CONTROLLER_TYPE_USB,
+    VIR_DOMAIN_CONTROLLER_TYPE_PCI,
+    VIR_DOMAIN_CONTROLLER_TYPE_XENBUS,
+    VIR_DOMAIN_CONTROLLER_TYPE_ISA,
+    VIR_DOMAIN_CONTROLLER_TYPE_LAST
+} virDomainControllerType;
+
+/* <controller type index model ports>, <model name>, <target chassis port>,
+ * <address> (libvirt's names; which models a driver runs is its to say). */
+typedef struct {
+    int type;          /* virDomainControllerType */
+    int idx;           /* index; assigned in document order when absent */
+    char *model;       /* model=...; NULL if absent */
+    int ports;         /* ports=...; -1 if absent */
+    char *modelName;   /* <model name=...> (pci controllers); NULL if absent */
+    int targetChassis; /* <target chassis=...>; -1 if absent */
+    int targetPort;    /* <target port=...>; -1 if absent */
+    virDomainDeviceAddress addr;
+} virDomainControllerDef;
+
+/* <channel>: a unix (or pty) host side and a virtio-serial port. */
+typedef struct {
+    bool unixSocket;    /* type='unix' (else 'pty') */
+    char *path;         /* unix: <source path>; NULL: generated per run */
+    bool connect;       /* unix: <source mode='connect'> (else bind) */
+    bool pathGenerated; /* the path is the driver's (live data) */
+    char *targetName;   /* <target type='virtio' name=...> */
+    int vsController;   /* <address type='virtio-serial' controller bus port>; */
+    int vsBus;          /*   -1 each when absent */
+    int vsPort;
+} virDomainChannelDef;
+
+/* <rng model='virtio'><backend model='random'>PATH</backend></rng> */
+typedef struct {
+    char *model;   /* "virtio" (or its transitional variants) */
+    char *backend; /* the random device; NULL: QEMU's default */
+    virDomainDeviceAddress addr;
+} virDomainRNGDef;
+
 typedef struct {
     int virtType; /* virDomainVirtType (<domain type=...>) */
     int id;       /* -1 when inactive; formatted as id='N' when >= 0
@@ -336,7 +382,13 @@ typedef struct {
     size_t nserials;
     virDomainChrDef **consoles;
     size_t nconsoles;
-    virDomainMemballoonDef *memballoon; /* NULL if absent */
+    virDomainMemballoonDef *memballoon;   /* NULL if absent */
+    virDomainControllerDef **controllers; /* grouped by type, by index (libvirt) */
+    size_t ncontrollers;
+    virDomainChannelDef **channels;
+    size_t nchannels;
+    virDomainRNGDef **rngs;
+    size_t nrngs;
 
     /* Element names under <domain> or <devices> the parser does not know
      * (e.g. "devices/graphics"), and attributes of known elements it does
@@ -356,6 +408,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDef, virDomainDefFree);
 void virDomainDiskDefFree(virDomainDiskDef *disk);
 void virDomainNetDefFree(virDomainNetDef *net);
 void virDomainChrDefFree(virDomainChrDef *chr);
+void virDomainControllerDefFree(virDomainControllerDef *ctrl);
+void virDomainChannelDefFree(virDomainChannelDef *chan);
+void virDomainRNGDefFree(virDomainRNGDef *rng);
+const char *virDomainControllerTypeToString(int type);
 
 typedef enum {
     VIR_DOMAIN_DEF_PARSE_INACTIVE = 1 << 0, /* ignore id='N' and live-only data */

@@ -543,6 +543,409 @@ parseMemballoon(virDomainDef *def, xmlNodePtr node)
     return 0;
 }
 
+
+/* ---- controllers, channels, rng ------------------------------------------ */
+
+static const char *const controllerTypeNames[VIR_DOMAIN_CONTROLLER_TYPE_LAST] = {
+    "ide", "fdc", "scsi", "sata", "virtio-serial", "ccid", "usb", "pci", "xenbus", "isa",
+};
+
+/* libvirt 9.0's model names per controller type (NULL: no models). */
+static const char *const *
+controllerModels(int type)
+{
+    static const char *const ide[] = { "piix3", "piix4", "ich6", NULL };
+    static const char *const scsi[] = {
+        "auto",
+        "buslogic",
+        "lsilogic",
+        "lsisas1068",
+        "vmpvscsi",
+        "ibmvscsi",
+        "virtio-scsi",
+        "lsisas1078",
+        "virtio-transitional",
+        "virtio-non-transitional",
+        "ncr53c90",
+        "am53c974",
+        "dc390",
+        NULL,
+    };
+    static const char *const vserial[] = { "virtio", "virtio-transitional",
+                                           "virtio-non-transitional", NULL };
+    static const char *const usb[] = {
+        "piix3-uhci", "piix4-uhci", "ehci",           "ich9-ehci1", "ich9-uhci1",
+        "ich9-uhci2", "ich9-uhci3", "vt82c686b-uhci", "pci-ohci",   "nec-xhci",
+        "qusb1",      "qusb2",      "qemu-xhci",      "none",       NULL,
+    };
+    static const char *const pci[] = {
+        "pci-root",
+        "pcie-root",
+        "pci-bridge",
+        "dmi-to-pci-bridge",
+        "pcie-root-port",
+        "pcie-switch-upstream-port",
+        "pcie-switch-downstream-port",
+        "pci-expander-bus",
+        "pcie-expander-bus",
+        "pcie-to-pci-bridge",
+        NULL,
+    };
+    static const char *const isa[] = { "isa", NULL };
+
+    switch (type) {
+    case VIR_DOMAIN_CONTROLLER_TYPE_IDE:
+        return ide;
+    case VIR_DOMAIN_CONTROLLER_TYPE_SCSI:
+        return scsi;
+    case VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
+        return vserial;
+    case VIR_DOMAIN_CONTROLLER_TYPE_USB:
+        return usb;
+    case VIR_DOMAIN_CONTROLLER_TYPE_PCI:
+        return pci;
+    case VIR_DOMAIN_CONTROLLER_TYPE_ISA:
+        return isa;
+    default:
+        return NULL;
+    }
+}
+
+const char *
+virDomainControllerTypeToString(int type)
+{
+    return virDomainEnumToString(controllerTypeNames, VIR_DOMAIN_CONTROLLER_TYPE_LAST,
+                                 type);
+}
+
+/* A non-negative int attribute as libvirt's virXMLPropInt (-1 when absent). */
+static int
+parseIntAttr(xmlNodePtr node, const char *name, int base, int *out)
+{
+    g_autofree char *str = virDomainXMLProp(node, name);
+    char *end = NULL;
+    long long val;
+
+    *out = -1;
+    if (!str)
+        return 0;
+    errno = 0;
+    val = strtoll(str, &end, base);
+    if (!*str || errno || *end || val > G_MAXINT || val < G_MININT) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid value for attribute '%s' in element '%s': '%s'. "
+                           "Expected integer value",
+                           name, (const char *)node->name, str);
+        return -1;
+    }
+    if (val < 0) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid value for attribute '%s' in element '%s': '%s'. "
+                           "Expected non-negative value",
+                           name, (const char *)node->name, str);
+        return -1;
+    }
+    *out = (int)val;
+    return 0;
+}
+
+static virDomainControllerDef *
+parseController(xmlNodePtr node)
+{
+    g_autoptr(virDomainControllerDef) ctrl = g_new0(virDomainControllerDef, 1);
+    g_autofree char *type = virDomainXMLProp(node, "type");
+    xmlNodePtr model = virDomainXMLChild(node, "model");
+    xmlNodePtr target = virDomainXMLChild(node, "target");
+
+    if (type) {
+        ctrl->type = virDomainEnumFromString(controllerTypeNames,
+                                             VIR_DOMAIN_CONTROLLER_TYPE_LAST, type);
+        if (ctrl->type < 0) {
+            virDomainXMLReportInvalidAttr("type", node, type);
+            return NULL;
+        }
+    }
+    if (parseIntAttr(node, "index", 10, &ctrl->idx) < 0)
+        return NULL;
+    if ((ctrl->model = virDomainXMLProp(node, "model"))) {
+        const char *const *models = controllerModels(ctrl->type);
+
+        if (!models || !virDomainStrInList(models, ctrl->model)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "Unknown model type '%s'",
+                           ctrl->model);
+            return NULL;
+        }
+    }
+    if (parseIntAttr(node, "ports", 10, &ctrl->ports) < 0)
+        return NULL;
+    ctrl->targetChassis = -1;
+    ctrl->targetPort = -1;
+    if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI) {
+        if (model) {
+            ctrl->modelName = virDomainXMLProp(model, "name");
+            if (ctrl->modelName && !*ctrl->modelName)
+                g_clear_pointer(&ctrl->modelName, g_free);
+        }
+        if (target && (parseIntAttr(target, "chassis", 0, &ctrl->targetChassis) < 0 ||
+                       parseIntAttr(target, "port", 0, &ctrl->targetPort) < 0))
+            return NULL;
+    }
+    if (parseDeviceAddress(node, &ctrl->addr) < 0)
+        return NULL;
+    return g_steal_pointer(&ctrl);
+}
+
+/*
+ * libvirt's virDomainControllerInsertPreAlloced: a controller goes after
+ * the last one of its type with a lower index (before the first of its
+ * type when there is none lower), else at the end. A controller without
+ * an index takes the lowest one its type has free.
+ */
+static void
+insertController(GPtrArray *ctrls, virDomainControllerDef *ctrl)
+{
+    int insertAt = -1;
+
+    for (int i = (int)ctrls->len - 1; i >= 0; i--) {
+        virDomainControllerDef *c = g_ptr_array_index(ctrls, i);
+
+        if (c->type != ctrl->type)
+            continue;
+        if (ctrl->idx == -1) {
+            insertAt = i + 1;
+            break;
+        }
+        if (c->idx > ctrl->idx) {
+            insertAt = i;
+        } else {
+            if (insertAt == -1)
+                insertAt = i + 1;
+            break;
+        }
+    }
+    if (insertAt < 0)
+        g_ptr_array_add(ctrls, ctrl);
+    else
+        g_ptr_array_insert(ctrls, insertAt, ctrl);
+}
+
+/* Controllers given without an index get the lowest one free for their
+ * type, in their order (libvirt's post-parse). */
+static void
+assignControllerIndexes(GPtrArray *ctrls)
+{
+    for (guint i = 0; i < ctrls->len; i++) {
+        virDomainControllerDef *ctrl = g_ptr_array_index(ctrls, i);
+        int idx = 0;
+        bool used = true;
+
+        if (ctrl->idx >= 0)
+            continue;
+        while (used) {
+            used = false;
+            for (guint j = 0; j < ctrls->len; j++) {
+                virDomainControllerDef *c = g_ptr_array_index(ctrls, j);
+
+                if (c->type == ctrl->type && c->idx == idx) {
+                    used = true;
+                    idx++;
+                    break;
+                }
+            }
+        }
+        ctrl->idx = idx;
+    }
+    /* Placed again now that every index is known, so that the formatted
+     * order is what parsing it gives (a fixed point; libvirt keeps the
+     * index-less ones after the others of their type until the next parse). */
+    {
+        g_autoptr(GPtrArray) sorted = g_ptr_array_new_full(ctrls->len, NULL);
+
+        for (guint i = 0; i < ctrls->len; i++)
+            insertController(sorted, g_ptr_array_index(ctrls, i));
+        for (guint i = 0; i < ctrls->len; i++)
+            ctrls->pdata[i] = sorted->pdata[i];
+    }
+}
+
+static virDomainChannelDef *
+parseChannel(xmlNodePtr node, unsigned int flags)
+{
+    g_autoptr(virDomainChannelDef) chan = g_new0(virDomainChannelDef, 1);
+    g_autofree char *type = virDomainXMLProp(node, "type");
+    xmlNodePtr source = virDomainXMLChild(node, "source");
+    xmlNodePtr target = virDomainXMLChild(node, "target");
+    xmlNodePtr addr = virDomainXMLChild(node, "address");
+    g_autofree char *ttype = target ? virDomainXMLProp(target, "type") : NULL;
+
+    chan->vsController = chan->vsBus = chan->vsPort = -1;
+    if (!type || g_str_equal(type, "pty")) {
+        chan->unixSocket = false;
+    } else if (g_str_equal(type, "unix")) {
+        g_autofree char *mode = source ? virDomainXMLProp(source, "mode") : NULL;
+
+        chan->unixSocket = true;
+        chan->connect = mode && g_str_equal(mode, "connect");
+        if (mode && !chan->connect && !g_str_equal(mode, "bind")) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "Unknown source mode '%s' for char device", mode);
+            return NULL;
+        }
+        if (source)
+            chan->path = virDomainXMLProp(source, "path");
+        if (chan->path && !*chan->path)
+            g_clear_pointer(&chan->path, g_free);
+    } else {
+        virDomainReportUnsupportedValue("channel type", type);
+        return NULL;
+    }
+    if (!target) {
+        virReportError(VIR_ERR_XML_ERROR, "%s", "missing target for channel");
+        return NULL;
+    }
+    if (!ttype || !g_str_equal(ttype, "virtio")) {
+        if (ttype && (g_str_equal(ttype, "guestfwd") || g_str_equal(ttype, "xen")))
+            virDomainReportUnsupportedValue("channel target type", ttype);
+        else
+            virReportError(VIR_ERR_XML_ERROR,
+                           "unknown target type '%s' specified for "
+                           "character device",
+                           ttype ? ttype : "");
+        return NULL;
+    }
+    chan->targetName = virDomainXMLProp(target, "name");
+    if (chan->targetName && !*chan->targetName)
+        g_clear_pointer(&chan->targetName, g_free);
+    if (addr) {
+        g_autofree char *atype = virDomainXMLProp(addr, "type");
+
+        if (!atype || !g_str_equal(atype, "virtio-serial")) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "channel address type '%s' is not supported by virtkit",
+                           atype ? atype : "");
+            return NULL;
+        }
+        if (parseIntAttr(addr, "controller", 10, &chan->vsController) < 0 ||
+            parseIntAttr(addr, "bus", 10, &chan->vsBus) < 0 ||
+            parseIntAttr(addr, "port", 10, &chan->vsPort) < 0)
+            return NULL;
+    }
+    return g_steal_pointer(&chan);
+}
+
+static virDomainRNGDef *
+parseRNG(xmlNodePtr node)
+{
+    static const char *const models[] = { "virtio", "virtio-transitional",
+                                          "virtio-non-transitional", NULL };
+    g_autoptr(virDomainRNGDef) rng = g_new0(virDomainRNGDef, 1);
+    xmlNodePtr backend = virDomainXMLChild(node, "backend");
+    g_autofree char *bmodel = backend ? virDomainXMLProp(backend, "model") : NULL;
+
+    if (!(rng->model = virDomainXMLProp(node, "model"))) {
+        virDomainXMLReportMissingAttr("model", node);
+        return NULL;
+    }
+    if (!virDomainStrInList(models, rng->model)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown RNG model '%s'", rng->model);
+        return NULL;
+    }
+    if (!backend) {
+        virReportError(VIR_ERR_XML_ERROR, "%s", "missing RNG device backend");
+        return NULL;
+    }
+    if (!bmodel) {
+        virDomainXMLReportMissingAttr("model", backend);
+        return NULL;
+    }
+    if (!g_str_equal(bmodel, "random")) {
+        if (g_str_equal(bmodel, "egd") || g_str_equal(bmodel, "builtin"))
+            virDomainReportUnsupportedValue("rng backend model", bmodel);
+        else
+            virDomainXMLReportInvalidAttr("model", backend, bmodel);
+        return NULL;
+    }
+    /* libvirt 9.0's default random source */
+    if (!(rng->backend = virDomainXMLNodeTextNonEmpty(backend)))
+        rng->backend = g_strdup("/dev/random");
+    if (parseDeviceAddress(node, &rng->addr) < 0)
+        return NULL;
+    return g_steal_pointer(&rng);
+}
+
+/*
+ * libvirt's virDomainDefAddImplicitControllers for what is carried: the
+ * controller each IDE/SATA/SCSI disk sits on (index from its unit: 4, 6 or
+ * 7 units a controller), in libvirt's order (SCSI, IDE, SATA), and a
+ * virtio-serial controller for virtio channels and consoles.
+ */
+static void
+addImplicitControllers(virDomainDef *def, GPtrArray *ctrls)
+{
+    const struct {
+        int bus;
+        int type;
+        int units;
+    } map[] = {
+        { VIR_DOMAIN_DISK_BUS_SCSI, VIR_DOMAIN_CONTROLLER_TYPE_SCSI, 7 },
+        { VIR_DOMAIN_DISK_BUS_IDE, VIR_DOMAIN_CONTROLLER_TYPE_IDE, 4 },
+        { VIR_DOMAIN_DISK_BUS_SATA, VIR_DOMAIN_CONTROLLER_TYPE_SATA, 6 },
+    };
+    bool vserial = def->nchannels > 0;
+
+    for (size_t i = 0; i < def->nconsoles; i++) {
+        if (def->consoles[i]->targetType == VIR_DOMAIN_CHR_TARGET_VIRTIO)
+            vserial = true;
+    }
+
+    for (size_t m = 0; m < G_N_ELEMENTS(map); m++) {
+        int maxIdx = -1;
+
+        for (size_t i = 0; i < def->ndisks; i++) {
+            const char *dst = def->disks[i]->dst;
+            int idx = 0;
+
+            if (def->disks[i]->bus != map[m].bus)
+                continue;
+            for (const char *p = dst + 2; *p && g_ascii_islower(*p); p++)
+                idx = MIN(idx * 26 + (*p - 'a' + 1), 1 << 20);
+            idx = (idx - 1) / map[m].units;
+            maxIdx = MAX(maxIdx, idx);
+        }
+        for (int idx = 0; idx <= maxIdx && idx < 64; idx++) {
+            bool found = false;
+
+            for (guint i = 0; i < ctrls->len && !found; i++) {
+                virDomainControllerDef *c = g_ptr_array_index(ctrls, i);
+
+                found = c->type == map[m].type && c->idx == idx;
+            }
+            if (!found) {
+                virDomainControllerDef *c = g_new0(virDomainControllerDef, 1);
+
+                c->type = map[m].type;
+                c->idx = idx;
+                c->ports = c->targetChassis = c->targetPort = -1;
+                insertController(ctrls, c);
+            }
+        }
+    }
+    for (guint i = 0; i < ctrls->len && vserial; i++) {
+        virDomainControllerDef *c = g_ptr_array_index(ctrls, i);
+
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL)
+            vserial = false;
+    }
+    if (vserial) {
+        virDomainControllerDef *c = g_new0(virDomainControllerDef, 1);
+
+        c->type = VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL;
+        c->idx = 0;
+        c->ports = c->targetChassis = c->targetPort = -1;
+        insertController(ctrls, c);
+    }
+}
+
 /*
  * Children of a device element that virtkit does not carry are recorded
  * as "devices/DEVICE/CHILD" so a driver can refuse them. <alias> is live
@@ -600,6 +1003,24 @@ static const virDomainXMLAttrRule chrAttrs[] = {
     { "target/model", (const char *const[]){ "name", NULL } },
     { NULL, NULL },
 };
+static const virDomainXMLAttrRule controllerAttrs[] = {
+    { "", (const char *const[]){ "type", "index", "model", "ports", NULL } },
+    { "model", (const char *const[]){ "name", NULL } },
+    { "target", (const char *const[]){ "chassis", "port", NULL } },
+    { NULL, NULL },
+};
+static const virDomainXMLAttrRule channelAttrs[] = {
+    { "", (const char *const[]){ "type", NULL } },
+    { "source", (const char *const[]){ "mode", "path", NULL } },
+    { "target", (const char *const[]){ "type", "name", "state", NULL } },
+    { "address", (const char *const[]){ "type", "controller", "bus", "port", NULL } },
+    { NULL, NULL },
+};
+static const virDomainXMLAttrRule rngAttrs[] = {
+    { "", (const char *const[]){ "model", NULL } },
+    { "backend", (const char *const[]){ "model", NULL } },
+    { NULL, NULL },
+};
 static const virDomainXMLAttrRule balloonAttrs[] = {
     { "", (const char *const[]){ "model", NULL } },
     { NULL, NULL },
@@ -623,6 +1044,9 @@ static const char *const netChildren[] = {
 };
 static const char *const chrChildren[] = { "source", "target", NULL };
 static const char *const balloonChildren[] = { "address", NULL };
+static const char *const controllerChildren[] = { "model", "target", "address", NULL };
+static const char *const channelChildren[] = { "source", "target", "address", NULL };
+static const char *const rngChildren[] = { "backend", "address", NULL };
 
 int
 virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
@@ -639,6 +1063,12 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         g_ptr_array_new_with_free_func((GDestroyNotify)virDomainChrDefFree);
     g_autoptr(GPtrArray) consoles =
         g_ptr_array_new_with_free_func((GDestroyNotify)virDomainChrDefFree);
+    g_autoptr(GPtrArray) ctrls =
+        g_ptr_array_new_with_free_func((GDestroyNotify)virDomainControllerDefFree);
+    g_autoptr(GPtrArray) channels =
+        g_ptr_array_new_with_free_func((GDestroyNotify)virDomainChannelDefFree);
+    g_autoptr(GPtrArray) rngs =
+        g_ptr_array_new_with_free_func((GDestroyNotify)virDomainRNGDefFree);
 
 
     for (xmlNodePtr cur = devices->children; cur; cur = cur->next) {
@@ -681,6 +1111,34 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
                 checkDeviceChildren(cur, chrChildren, unknown, flags, failed) < 0 ||
                 checkDeviceAttrs(cur, chrAttrs, unknown, flags, failed) < 0)
                 return -1;
+        } else if (virDomainXMLNodeIs(cur, "controller")) {
+            virDomainControllerDef *ctrl;
+
+            if (!(ctrl = parseController(cur)))
+                return -1;
+            insertController(ctrls, ctrl);
+            if (checkDeviceChildren(cur, controllerChildren, unknown, flags, failed) <
+                    0 ||
+                checkDeviceAttrs(cur, controllerAttrs, unknown, flags, failed) < 0)
+                return -1;
+        } else if (virDomainXMLNodeIs(cur, "channel")) {
+            virDomainChannelDef *chan;
+
+            if (!(chan = parseChannel(cur, flags)))
+                return -1;
+            g_ptr_array_add(channels, chan);
+            if (checkDeviceChildren(cur, channelChildren, unknown, flags, failed) < 0 ||
+                checkDeviceAttrs(cur, channelAttrs, unknown, flags, failed) < 0)
+                return -1;
+        } else if (virDomainXMLNodeIs(cur, "rng")) {
+            virDomainRNGDef *rng;
+
+            if (!(rng = parseRNG(cur)))
+                return -1;
+            g_ptr_array_add(rngs, rng);
+            if (checkDeviceChildren(cur, rngChildren, unknown, flags, failed) < 0 ||
+                checkDeviceAttrs(cur, rngAttrs, unknown, flags, failed) < 0)
+                return -1;
         } else if (virDomainXMLNodeIs(cur, "memballoon")) {
             if (parseMemballoon(def, cur) < 0 ||
                 checkDeviceChildren(cur, balloonChildren, unknown, flags, failed) < 0 ||
@@ -707,5 +1165,18 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
     g_ptr_array_add(consoles, NULL);
     def->consoles =
         (virDomainChrDef **)g_ptr_array_free(g_steal_pointer(&consoles), FALSE);
+    def->nchannels = channels->len;
+    g_ptr_array_add(channels, NULL);
+    def->channels =
+        (virDomainChannelDef **)g_ptr_array_free(g_steal_pointer(&channels), FALSE);
+    def->nrngs = rngs->len;
+    g_ptr_array_add(rngs, NULL);
+    def->rngs = (virDomainRNGDef **)g_ptr_array_free(g_steal_pointer(&rngs), FALSE);
+    assignControllerIndexes(ctrls);
+    addImplicitControllers(def, ctrls);
+    def->ncontrollers = ctrls->len;
+    g_ptr_array_add(ctrls, NULL);
+    def->controllers =
+        (virDomainControllerDef **)g_ptr_array_free(g_steal_pointer(&ctrls), FALSE);
     return 0;
 }

@@ -222,6 +222,87 @@ formatMetadata(fmtCtx *ctx, xmlDocPtr doc)
 }
 
 static void
+formatController(fmtCtx *ctx, const virDomainControllerDef *c)
+{
+    bool children = c->modelName || c->targetChassis >= 0 || c->targetPort >= 0 ||
+                    c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE;
+
+    lineStart(ctx, "<controller");
+    attr(ctx->buf, "type", virDomainControllerTypeToString(c->type));
+    g_string_append_printf(ctx->buf, " index='%d'", c->idx);
+    attr(ctx->buf, "model", c->model);
+    if (c->ports >= 0)
+        g_string_append_printf(ctx->buf, " ports='%d'", c->ports);
+    if (!children) {
+        g_string_append(ctx->buf, "/>\n");
+        return;
+    }
+    g_string_append(ctx->buf, ">\n");
+    ctx->indent += 2;
+    if (c->modelName) {
+        lineStart(ctx, "<model");
+        attr(ctx->buf, "name", c->modelName);
+        g_string_append(ctx->buf, "/>\n");
+    }
+    if (c->targetChassis >= 0 || c->targetPort >= 0) {
+        lineStart(ctx, "<target");
+        if (c->targetChassis >= 0)
+            g_string_append_printf(ctx->buf, " chassis='%d'", c->targetChassis);
+        if (c->targetPort >= 0)
+            g_string_append_printf(ctx->buf, " port='0x%x'", c->targetPort);
+        g_string_append(ctx->buf, "/>\n");
+    }
+    formatAddress(ctx, &c->addr);
+    ctx->indent -= 2;
+    line(ctx, "</controller>");
+}
+
+static void
+formatChannel(fmtCtx *ctx, const virDomainChannelDef *c, unsigned int flags)
+{
+    bool inactive = flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE;
+
+    line(ctx, "<channel type='%s'>", c->unixSocket ? "unix" : "pty");
+    ctx->indent += 2;
+    if (c->path && !(inactive && (c->pathGenerated || !c->unixSocket))) {
+        lineStart(ctx, "<source");
+        if (c->unixSocket)
+            attr(ctx->buf, "mode", c->connect ? "connect" : "bind");
+        attr(ctx->buf, "path", c->path);
+        g_string_append(ctx->buf, "/>\n");
+    } else if (c->unixSocket && c->connect) {
+        line(ctx, "<source mode='connect'/>");
+    }
+    lineStart(ctx, "<target type='virtio'");
+    attr(ctx->buf, "name", c->targetName);
+    g_string_append(ctx->buf, "/>\n");
+    if (c->vsController >= 0 || c->vsBus >= 0 || c->vsPort >= 0)
+        line(ctx, "<address type='virtio-serial' controller='%d' bus='%d' port='%d'/>",
+             MAX(c->vsController, 0), MAX(c->vsBus, 0), MAX(c->vsPort, 0));
+    ctx->indent -= 2;
+    line(ctx, "</channel>");
+}
+
+static void
+formatRNG(fmtCtx *ctx, const virDomainRNGDef *r)
+{
+    lineStart(ctx, "<rng");
+    attr(ctx->buf, "model", r->model);
+    g_string_append(ctx->buf, ">\n");
+    ctx->indent += 2;
+    if (r->backend) {
+        lineStart(ctx, "<backend model='random'>");
+        virDomainXMLEscape(ctx->buf, r->backend);
+        g_string_append(ctx->buf, "</backend>\n");
+    } else {
+        line(ctx, "<backend model='random'/>");
+    }
+    formatAddress(ctx, &r->addr);
+    ctx->indent -= 2;
+    line(ctx, "</rng>");
+}
+
+static void
 formatNet(fmtCtx *ctx, const virDomainNetDef *net)
 {
     line(ctx, "<interface type='%s'>", virDomainNetTypeNames[net->type]);
@@ -405,12 +486,16 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     textElement(&ctx, "emulator", def->emulator);
     for (size_t i = 0; i < def->ndisks; i++)
         formatDisk(&ctx, def->disks[i]);
+    for (size_t i = 0; i < def->ncontrollers; i++)
+        formatController(&ctx, def->controllers[i]);
     for (size_t i = 0; i < def->nnets; i++)
         formatNet(&ctx, def->nets[i]);
     for (size_t i = 0; i < def->nserials; i++)
         formatChr(&ctx, def->serials[i], flags);
     for (size_t i = 0; i < def->nconsoles; i++)
         formatChr(&ctx, def->consoles[i], flags);
+    for (size_t i = 0; i < def->nchannels; i++)
+        formatChannel(&ctx, def->channels[i], flags);
     if (def->memballoon) {
         const char *model = virDomainMemballoonModelNames[def->memballoon->model];
 
@@ -424,6 +509,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
             line(&ctx, "</memballoon>");
         }
     }
+    for (size_t i = 0; i < def->nrngs; i++)
+        formatRNG(&ctx, def->rngs[i]);
     ctx.indent -= 2;
     line(&ctx, "</devices>");
 

@@ -5,7 +5,7 @@
 # libvirt-probe.c against the installed libvirt, defines every fixture on
 # test:///default and compares libvirt's answer with our NAME.out.xml or
 # NAME.err. Output lines libvirt's test driver adds on its own (drive
-# addresses, implicit controllers, generated interface names, the
+# addresses, generated interface names, the
 # i686 arch default, graphics/video defaults) are dropped before comparing,
 # since those are driver work or features virtkit does not carry.
 # Usage: tests/conf/libvirt-compare.py [NAME...]
@@ -25,10 +25,6 @@ def clean(text):
                 skip = None
             continue
         if re.match(r"<address type='drive'", s) or re.match(r"<target dev='testnet\d+'/>", s):
-            continue
-        if s.startswith('<controller '):
-            if not s.endswith('/>'):
-                skip = '</controller>'
             continue
         for tag in ('graphics', 'video', 'input'):
             if s.startswith('<%s ' % tag) or s == '<%s>' % tag:

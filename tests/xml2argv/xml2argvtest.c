@@ -50,6 +50,10 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
     if ((def = virDomainDefParseString(xml, 0)) &&
         qemuCapsDomainDefPostParse(caps, def) == 0 &&
         qemuFirmwareFillDomain(def, firmwareDirs, "/var/lib/virtkit/qemu/nvram") == 0) {
+        g_autofree char *dir =
+            g_strdup_printf("/var/lib/virtkit/qemu/domain-1-%s", def->name);
+
+        qemuDomainPrepareChannelPaths(def, dir);
         opts.kvm = def->virtType == VIR_DOMAIN_VIRT_KVM;
         opts.sandbox = qemuCapsHasSandbox(caps);
         argv = qemuBuildCommandLine(def, caps, &opts);
@@ -135,6 +139,12 @@ useScratchFiles(virDomainDef *def, const char *dir, const char *guest)
             def->serials[i]->path = g_strdup_printf("%s/serial%zu.log", dir, i);
         }
     }
+    for (size_t i = 0; i < def->nchannels; i++) {
+        if (def->channels[i]->path) {
+            g_free(def->channels[i]->path);
+            def->channels[i]->path = g_strdup_printf("%s/chan%zu.sock", dir, i);
+        }
+    }
     if (def->os.nvram && !g_str_has_prefix(def->os.nvram, dir)) {
         g_free(def->os.nvram);
         def->os.nvram = g_strdup_printf("%s/nvram.fd", dir);
@@ -204,6 +214,7 @@ testReal(gconstpointer data)
     g_assert_cmpint(qemuFirmwareFillDomain(def, firmwareDirs, dir), ==, 0);
     useScratchFiles(def, dir, guest);
     g_assert_cmpint(qemuFirmwarePrepareNVRAM(def), ==, 0);
+    qemuDomainPrepareChannelPaths(def, dir);
 
     g_strlcpy(addr.sun_path, sock, sizeof(addr.sun_path));
     g_assert_cmpint(lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), >=, 0);

@@ -138,7 +138,7 @@ qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
 
 char **
 qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd, const int *serialFds,
-                  size_t nserialFds)
+                  size_t nserialFds, const int *channelFds, size_t nchannelFds)
 {
     g_autoptr(qemuCaps) caps = qemuCapsCacheLookup(qemuGlueCache(driver), def->emulator);
     qemuCommandOptions opts = {
@@ -146,6 +146,8 @@ qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd, const int *s
         .kvm = def->virtType == VIR_DOMAIN_VIRT_KVM,
         .serialFds = serialFds,
         .nserialFds = nserialFds,
+        .channelFds = channelFds,
+        .nchannelFds = nchannelFds,
     };
 
     if (!caps)

@@ -36,7 +36,8 @@ int qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **versio
  * with -sandbox when qemu.conf seccomp_sandbox is on and QEMU has it.
  * NULL on error. */
 char **qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
-                         const int *serialFds, size_t nserialFds);
+                         const int *serialFds, size_t nserialFds, const int *channelFds,
+                         size_t nchannelFds);
 
 int qemuGlueGetQemuVersion(qemuDriver *driver, unsigned long *version);
 char *qemuGlueGetCapabilitiesXML(qemuDriver *driver);

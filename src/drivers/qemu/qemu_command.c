@@ -293,6 +293,124 @@ qemuBuildPM(GPtrArray *a, const virDomainDef *def, const char *machine)
     }
 }
 
+void
+qemuDomainPrepareChannelPaths(virDomainDef *def, const char *dir)
+{
+    for (size_t i = 0; i < def->nchannels; i++) {
+        virDomainChannelDef *c = def->channels[i];
+
+        if (!c->unixSocket || c->path)
+            continue;
+        if (c->targetName)
+            c->path = g_strdup_printf("%s/%s", dir, c->targetName);
+        else
+            c->path = g_strdup_printf("%s/channel%zu", dir, i);
+        c->pathGenerated = true;
+    }
+}
+
+/* Controllers QEMU gets a device for (the machine's built-in ones, pcie.0,
+ * pci.0, its AHCI and IDE, need none), in libvirt's order: USB and
+ * virtio-serial ones after the PCI ones that hold them. */
+static void
+qemuBuildControllers(GPtrArray *a, const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI ||
+            g_strcmp0(c->model, "pcie-root-port") != 0)
+            continue;
+        add(a, "-device");
+        addf(a, "pcie-root-port,port=0x%x,chassis=%d,id=pci.%d,bus=pcie.0",
+             c->targetPort >= 0 ? c->targetPort : 0x7 + c->idx,
+             c->targetChassis >= 0 ? c->targetChassis : c->idx, c->idx);
+    }
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+        const char *dev = NULL;
+
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB) {
+            if (g_strcmp0(c->model, "qemu-xhci") == 0)
+                dev = "qemu-xhci";
+            else if (g_strcmp0(c->model, "piix3-uhci") == 0)
+                dev = "piix3-usb-uhci";
+            if (!dev)
+                continue;
+            add(a, "-device");
+            if (c->ports >= 0 && g_str_equal(dev, "qemu-xhci"))
+                addf(a, "%s,p2=%d,p3=%d,id=%s", dev, c->ports, c->ports,
+                     c->idx ? "usb1" : "usb");
+            else
+                addf(a, "%s,id=usb%s", dev, c->idx ? "1" : "");
+        } else if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL) {
+            add(a, "-device");
+            if (c->ports >= 0)
+                addf(a, "virtio-serial-pci,id=virtio-serial%d,max_ports=%d", c->idx,
+                     c->ports);
+            else
+                addf(a, "virtio-serial-pci,id=virtio-serial%d", c->idx);
+        }
+    }
+}
+
+/* Channels: the host side chardev and the virtio-serial port
+ * (libvirt's charchannelI / channelI names; port I+1 unless given). */
+static void
+qemuBuildChannels(GPtrArray *a, const virDomainDef *def, const qemuCommandOptions *opts)
+{
+    for (size_t i = 0; i < def->nchannels; i++) {
+        const virDomainChannelDef *c = def->channels[i];
+        int fd = i < opts->nchannelFds ? opts->channelFds[i] : -1;
+        g_autoptr(GString) dev = g_string_new(NULL);
+
+        add(a, "-chardev");
+        if (!c->unixSocket) {
+            addf(a, "pty,id=charchannel%zu", i);
+        } else if (c->connect) {
+            g_autofree char *path = qemuEscapeComma(c->path);
+
+            addf(a, "socket,id=charchannel%zu,path=%s", i, path);
+        } else if (fd >= 0) {
+            addf(a, "socket,id=charchannel%zu,fd=%d,server=on,wait=off", i, fd);
+        } else {
+            g_autofree char *path = qemuEscapeComma(c->path);
+
+            addf(a, "socket,id=charchannel%zu,path=%s,server=on,wait=off", i, path);
+        }
+        g_string_append_printf(dev, "virtserialport,bus=virtio-serial%d.%d,nr=%d",
+                               MAX(c->vsController, 0), MAX(c->vsBus, 0),
+                               c->vsPort > 0 ? c->vsPort : (int)i + 1);
+        g_string_append_printf(dev, ",chardev=charchannel%zu,id=channel%zu", i, i);
+        if (c->targetName) {
+            g_autofree char *name = qemuEscapeComma(c->targetName);
+
+            g_string_append_printf(dev, ",name=%s", name);
+        }
+        add(a, "-device");
+        add(a, dev->str);
+    }
+}
+
+static void
+qemuBuildRNGs(GPtrArray *a, const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->nrngs; i++) {
+        const virDomainRNGDef *r = def->rngs[i];
+        g_autofree char *path = qemuEscapeComma(r->backend);
+
+        add(a, "-object");
+        addf(a, "rng-random,id=objrng%zu,filename=%s", i, path);
+        add(a, "-device");
+        addf(a, "%s,rng=objrng%zu,id=rng%zu",
+             g_str_equal(r->model, "virtio-transitional") ? "virtio-rng-pci-transitional"
+             : g_str_equal(r->model, "virtio-non-transitional")
+                 ? "virtio-rng-pci-non-transitional"
+                 : "virtio-rng-pci",
+             i, i);
+    }
+}
+
 char **
 qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
                      const qemuCommandOptions *opts)
@@ -386,6 +504,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         add(a, "-append");
         add(a, def->os.cmdline);
     }
+    qemuBuildControllers(a, def);
     for (size_t i = 0; i < def->ndisks; i++) {
         if (def->disks[i]->src)
             diskNode++;
@@ -436,11 +555,13 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         add(a, "-device");
         addf(a, "isa-serial,chardev=charserial%zu,id=serial%zu,index=%zu", i, i, i);
     }
+    qemuBuildChannels(a, def, opts);
     if (!def->memballoon ||
         def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO) {
         add(a, "-device");
         add(a, "virtio-balloon-pci,id=balloon0");
     }
+    qemuBuildRNGs(a, def);
     if (def->vmcoreinfo == VIR_DOMAIN_TRISTATE_ON) {
         add(a, "-device");
         add(a, "vmcoreinfo");

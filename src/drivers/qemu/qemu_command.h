@@ -29,7 +29,21 @@ typedef struct {
      * NULL, or -1 for an entry: QEMU opens the path itself. */
     const int *serialFds;
     size_t nserialFds;
+    /* Channel I of type 'unix' in bind mode already listening at
+     * channelFds[I] (in QEMU), as libvirt passes them: "-chardev
+     * socket,fd=N,server=on,wait=off", so QEMU needs no access to the
+     * socket's directory. NULL, or -1 for an entry: QEMU binds the path. */
+    const int *channelFds;
+    size_t nchannelFds;
 } qemuCommandOptions;
+
+/* At most this many channels per domain (virtio-serial ports 1..N). */
+#define QEMU_MAX_CHANNELS 8
+
+/* Give each unix channel without a path one in @dir (the domain's per-run
+ * directory): DIR/TARGETNAME, or DIR/channelI without a name; marked as
+ * generated (live data, not formatted in the inactive XML). */
+void qemuDomainPrepareChannelPaths(virDomainDef *def, const char *dir);
 
 /*
  * The argv (argv[0] = the emulator, NULL-terminated) to start @def paused

@@ -41,6 +41,7 @@
 
 #include "qemu_process.h"
 #include "qemu_capabilities_glue.h"
+#include "qemu_command.h"
 #include "qemu_monitor.h"
 #include "qemu_security.h"
 #include "virerror.h"
@@ -108,10 +109,18 @@ qemuProcessShortName(const virDomainDef *def)
 }
 
 static void
-qemuProcessRemoveLibDir(qemuDomainObjPrivate *priv)
+qemuProcessRemoveLibDir(qemuDomainObjPrivate *priv, const virDomainDef *def)
 {
     if (priv->monitorPath)
         unlink(priv->monitorPath);
+    /* the channel sockets made in it for this run */
+    for (size_t i = 0; priv->libDir && i < def->nchannels; i++) {
+        const virDomainChannelDef *c = def->channels[i];
+
+        if (c->unixSocket && !c->connect && c->path &&
+            g_str_has_prefix(c->path, priv->libDir))
+            unlink(c->path);
+    }
     if (priv->libDir && rmdir(priv->libDir) < 0 && errno != ENOENT)
         g_debug("cannot remove '%s': %s", priv->libDir, g_strerror(errno));
 }
@@ -705,7 +714,7 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
 
     /* QEMU is gone: its files go back to their owners */
     qemuSecurityRestoreDomain(driver, obj->def->uuid);
-    qemuProcessRemoveLibDir(priv);
+    qemuProcessRemoveLibDir(priv, obj->def);
     if (qemuDomainRemoveStatus(driver, obj) < 0)
         g_debug("cannot remove status file of '%s'", obj->def->name);
     g_clear_pointer(&priv->monitorPath, g_free);
@@ -882,6 +891,46 @@ qemuProcessOpenSerialFiles(qemuDriver *driver, virDomainObj *obj, int *serialFds
     return 0;
 }
 
+/* Listening sockets for the unix channels in bind mode, made here and
+ * handed to QEMU as descriptors (as libvirt does): QEMU's user needs no
+ * access to the per-run directory. Paths without one are generated there.
+ * Adds each fd to @keepfds. 0 or -1 (SYSTEM_ERROR reported). */
+static int
+qemuProcessOpenChannelSockets(virDomainObj *obj, const char *dir, int *chanFds,
+                              int *keepfds, size_t *nkeep)
+{
+    virDomainDef *def = obj->def;
+
+    qemuDomainPrepareChannelPaths(def, dir);
+    for (size_t i = 0; i < def->nchannels && i < QEMU_MAX_CHANNELS; i++) {
+        const virDomainChannelDef *c = def->channels[i];
+        struct sockaddr_un addr = { .sun_family = AF_UNIX };
+        int fd;
+
+        if (!c->unixSocket || c->connect || !c->path)
+            continue;
+        if (strlen(c->path) >= sizeof(addr.sun_path)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "UNIX socket path '%s' too long",
+                           c->path);
+            return -1;
+        }
+        g_strlcpy(addr.sun_path, c->path, sizeof(addr.sun_path));
+        if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+            virReportSystemError(errno, "%s", "Failed to create UNIX socket");
+            return -1;
+        }
+        unlink(c->path);
+        if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 1) < 0) {
+            virReportSystemError(errno, "Failed to bind socket to '%s'", c->path);
+            close(fd);
+            return -1;
+        }
+        chanFds[i] = fd;
+        keepfds[(*nkeep)++] = fd;
+    }
+    return 0;
+}
+
 int
 qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
 {
@@ -893,14 +942,17 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     int listenfd = -1;
     int clientfd = -1;
     int logfd = -1;
-    int keepfds[1 + 4];
+    int keepfds[1 + 4 + QEMU_MAX_CHANNELS];
     int serialFds[4] = { -1, -1, -1, -1 };
+    int chanFds[QEMU_MAX_CHANNELS];
     size_t nkeep = 0;
     pid_t pid = 0;
     int pidfd = -1;
     virProcessHeld *held = NULL;
     virErrorPtr saved = NULL;
 
+    for (size_t i = 0; i < G_N_ELEMENTS(chanFds); i++)
+        chanFds[i] = -1;
     if (virDomainObjIsActive(obj)) {
         virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is already running");
         return -1;
@@ -930,11 +982,13 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
         goto error;
     keepfds[nkeep++] = listenfd;
     if (qemuSecurityPrepareDomain(driver, obj) < 0 ||
-        qemuProcessOpenSerialFiles(driver, obj, serialFds, keepfds, &nkeep) < 0)
+        qemuProcessOpenSerialFiles(driver, obj, serialFds, keepfds, &nkeep) < 0 ||
+        qemuProcessOpenChannelSockets(obj, priv->libDir, chanFds, keepfds, &nkeep) < 0)
         goto error;
 
-    if (!(argv = qemuGlueBuildArgv(driver, obj->def, listenfd, serialFds,
-                                   G_N_ELEMENTS(serialFds))))
+    if (!(argv =
+              qemuGlueBuildArgv(driver, obj->def, listenfd, serialFds,
+                                G_N_ELEMENTS(serialFds), chanFds, G_N_ELEMENTS(chanFds))))
         goto error;
     if ((logfd =
              qemuProcessOpenLog(driver, obj, (const char *const *)argv, qemuVersion)) < 0)
@@ -958,6 +1012,7 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     close(logfd);
     logfd = -1;
     qemuProcessCloseFds(serialFds, G_N_ELEMENTS(serialFds));
+    qemuProcessCloseFds(chanFds, G_N_ELEMENTS(chanFds));
 
     obj->pid = pid;
     priv->pidfd = pidfd;
@@ -1025,6 +1080,7 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
 error:
     virErrorPreserveLast(&saved);
     qemuProcessCloseFds(serialFds, G_N_ELEMENTS(serialFds));
+    qemuProcessCloseFds(chanFds, G_N_ELEMENTS(chanFds));
     if (listenfd >= 0)
         close(listenfd);
     if (clientfd >= 0)
@@ -1033,7 +1089,7 @@ error:
         close(logfd);
     if (obj->pid == 0 && obj->def->id != -1) {
         /* nothing was spawned: undo the directory and id only */
-        qemuProcessRemoveLibDir(priv);
+        qemuProcessRemoveLibDir(priv, obj->def);
     }
     if (obj->def->id != -1)
         qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED);

@@ -322,6 +322,100 @@ qemuValidateTimers(const virDomainDef *def)
     return 0;
 }
 
+/* Controllers the QEMU driver runs: the machine's own (pcie-root or
+ * pci-root, q35's AHCI, i440fx's IDE), pcie-root-ports, USB (qemu-xhci,
+ * piix3-uhci, none) and virtio-serial; addresses are QEMU's to assign. */
+static int
+qemuValidateControllers(const virDomainDef *def, const char *machine)
+{
+    bool q35 = qemuMachineIsQ35(machine);
+    size_t nchannels = 0;
+
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+        const char *type = virDomainControllerTypeToString(c->type);
+        const char *model = c->model ? c->model : "";
+        bool ok = false;
+
+        switch (c->type) {
+        case VIR_DOMAIN_CONTROLLER_TYPE_PCI:
+            if (c->idx == 0)
+                ok = g_str_equal(model, q35 ? "pcie-root" : "pci-root");
+            else
+                ok = q35 && g_str_equal(model, "pcie-root-port");
+            break;
+        case VIR_DOMAIN_CONTROLLER_TYPE_USB:
+            ok = c->idx == 0 &&
+                 (g_str_equal(model, "qemu-xhci") || g_str_equal(model, "none") ||
+                  (!q35 && g_str_equal(model, "piix3-uhci")));
+            break;
+        case VIR_DOMAIN_CONTROLLER_TYPE_SATA:
+            ok = q35 && c->idx == 0 && !c->model;
+            break;
+        case VIR_DOMAIN_CONTROLLER_TYPE_IDE:
+            if (q35) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                               "IDE controllers are unsupported for this QEMU binary "
+                               "or machine type");
+                return -1;
+            }
+            ok = c->idx == 0 && (!c->model || g_str_equal(model, "piix3"));
+            break;
+        case VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
+            ok = !c->model || g_str_equal(model, "virtio");
+            break;
+        default:
+            break;
+        }
+        if (!ok) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "controller type '%s' index %d%s%s is not supported by the "
+                           "QEMU driver on machine '%s'",
+                           type ? type : "?", c->idx, c->model ? " model " : "", model,
+                           machine);
+            return -1;
+        }
+        if (c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "explicit controller addresses are not supported");
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < def->nchannels; i++) {
+        const virDomainChannelDef *c = def->channels[i];
+        bool found = false;
+
+        for (size_t j = 0; j < def->ncontrollers && !found; j++)
+            found =
+                def->controllers[j]->type == VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL &&
+                def->controllers[j]->idx == MAX(c->vsController, 0);
+        if (!found || c->vsBus > 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "channel %zu: no virtio-serial controller %d bus %d", i,
+                           MAX(c->vsController, 0), MAX(c->vsBus, 0));
+            return -1;
+        }
+        if (c->unixSocket && c->connect && !c->path) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "Missing source path attribute for char device");
+            return -1;
+        }
+        if (++nchannels > QEMU_MAX_CHANNELS) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "at most %d channels are supported", QEMU_MAX_CHANNELS);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < def->nrngs; i++) {
+        if (def->rngs[i]->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "explicit rng addresses are not supported");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
 {
@@ -420,6 +514,8 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
         if (qemuValidateChr(def->serials[i], i) < 0)
             return -1;
     }
+    if (qemuValidateControllers(def, machine) < 0)
+        return -1;
     for (size_t i = 0; i < def->nconsoles; i++) {
         const virDomainChrDef *con = def->consoles[i];
 
