@@ -728,6 +728,265 @@ int virDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st
 #include <libvirt/libvirt-interface.h>
 #include <libvirt/libvirt-nwfilter.h>
 
+/* ---- Running guests: statistics (libvirt 9.0's names and values) ------- */
+
+typedef enum {
+    VIR_DOMAIN_MEMORY_STAT_SWAP_IN = 0,
+    VIR_DOMAIN_MEMORY_STAT_SWAP_OUT = 1,
+    VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT = 2,
+    VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT = 3,
+    VIR_DOMAIN_MEMORY_STAT_UNUSED = 4,
+    VIR_DOMAIN_MEMORY_STAT_AVAILABLE = 5,
+    VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON = 6,
+    VIR_DOMAIN_MEMORY_STAT_RSS = 7,
+    VIR_DOMAIN_MEMORY_STAT_USABLE = 8,
+    VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE = 9,
+    VIR_DOMAIN_MEMORY_STAT_DISK_CACHES = 10,
+    VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC = 11,
+    VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL = 12,
+    VIR_DOMAIN_MEMORY_STAT_NR = 13,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_MEMORY_STAT_LAST = VIR_DOMAIN_MEMORY_STAT_NR
+#endif
+} virDomainMemoryStatTags;
+
+typedef struct _virDomainMemoryStat virDomainMemoryStatStruct;
+struct _virDomainMemoryStat {
+    int tag; /* virDomainMemoryStatTags */
+    unsigned long long val;
+};
+typedef virDomainMemoryStatStruct *virDomainMemoryStatPtr;
+
+int virDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
+                         unsigned int nr_stats, unsigned int flags);
+int virDomainSetMemoryStatsPeriod(virDomainPtr domain, int period, unsigned int flags);
+
+typedef struct _virDomainBlockStats virDomainBlockStatsStruct;
+struct _virDomainBlockStats {
+    long long rd_req;
+    long long rd_bytes;
+    long long wr_req;
+    long long wr_bytes;
+    long long errs;
+};
+typedef virDomainBlockStatsStruct *virDomainBlockStatsPtr;
+
+#define VIR_DOMAIN_BLOCK_STATS_FIELD_LENGTH VIR_TYPED_PARAM_FIELD_LENGTH
+#define VIR_DOMAIN_BLOCK_STATS_READ_BYTES "rd_bytes"
+#define VIR_DOMAIN_BLOCK_STATS_READ_REQ "rd_operations"
+#define VIR_DOMAIN_BLOCK_STATS_READ_TOTAL_TIMES "rd_total_times"
+#define VIR_DOMAIN_BLOCK_STATS_WRITE_BYTES "wr_bytes"
+#define VIR_DOMAIN_BLOCK_STATS_WRITE_REQ "wr_operations"
+#define VIR_DOMAIN_BLOCK_STATS_WRITE_TOTAL_TIMES "wr_total_times"
+#define VIR_DOMAIN_BLOCK_STATS_FLUSH_REQ "flush_operations"
+#define VIR_DOMAIN_BLOCK_STATS_FLUSH_TOTAL_TIMES "flush_total_times"
+#define VIR_DOMAIN_BLOCK_STATS_ERRS "errs"
+
+int virDomainBlockStats(virDomainPtr dom, const char *disk, virDomainBlockStatsPtr stats,
+                        size_t size);
+int virDomainBlockStatsFlags(virDomainPtr dom, const char *disk,
+                             virTypedParameterPtr params, int *nparams,
+                             unsigned int flags);
+
+typedef struct _virDomainInterfaceStats virDomainInterfaceStatsStruct;
+struct _virDomainInterfaceStats {
+    long long rx_bytes;
+    long long rx_packets;
+    long long rx_errs;
+    long long rx_drop;
+    long long tx_bytes;
+    long long tx_packets;
+    long long tx_errs;
+    long long tx_drop;
+};
+typedef virDomainInterfaceStatsStruct *virDomainInterfaceStatsPtr;
+
+int virDomainInterfaceStats(virDomainPtr dom, const char *device,
+                            virDomainInterfaceStatsPtr stats, size_t size);
+
+typedef enum {
+    VIR_VCPU_OFFLINE = 0,
+    VIR_VCPU_RUNNING = 1,
+    VIR_VCPU_BLOCKED = 2,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_VCPU_LAST
+#endif
+} virVcpuState;
+
+typedef struct _virVcpuInfo virVcpuInfo;
+struct _virVcpuInfo {
+    unsigned int number;        /* virtual CPU number */
+    int state;                  /* virVcpuState */
+    unsigned long long cpuTime; /* CPU time used, in nanoseconds */
+    int cpu;                    /* real CPU number, or -1 if offline */
+};
+typedef virVcpuInfo *virVcpuInfoPtr;
+
+#define VIR_USE_CPU(cpumap, cpu) ((cpumap)[(cpu) / 8] |= (1 << ((cpu) % 8)))
+#define VIR_UNUSE_CPU(cpumap, cpu) ((cpumap)[(cpu) / 8] &= ~(1 << ((cpu) % 8)))
+#define VIR_CPU_USED(cpumap, cpu) ((cpumap)[(cpu) / 8] & (1 << ((cpu) % 8)))
+#define VIR_CPU_MAPLEN(cpu) (((cpu) + 7) / 8)
+#define VIR_CPU_USABLE(cpumaps, maplen, vcpu, cpu) \
+    VIR_CPU_USED(VIR_GET_CPUMAP(cpumaps, maplen, vcpu), cpu)
+#define VIR_COPY_CPUMAP(cpumaps, maplen, vcpu, cpumap) \
+    memcpy(cpumap, VIR_GET_CPUMAP(cpumaps, maplen, vcpu), maplen)
+#define VIR_GET_CPUMAP(cpumaps, maplen, vcpu) (&((cpumaps)[(vcpu) * (maplen)]))
+
+int virDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
+                      unsigned char *cpumaps, int maplen);
+int virDomainGetVcpuPinInfo(virDomainPtr domain, int ncpumaps, unsigned char *cpumaps,
+                            int maplen, unsigned int flags);
+
+#define VIR_DOMAIN_CPU_STATS_CPUTIME "cpu_time"
+#define VIR_DOMAIN_CPU_STATS_USERTIME "user_time"
+#define VIR_DOMAIN_CPU_STATS_SYSTEMTIME "system_time"
+#define VIR_DOMAIN_CPU_STATS_VCPUTIME "vcpu_time"
+
+int virDomainGetCPUStats(virDomainPtr domain, virTypedParameterPtr params,
+                         unsigned int nparams, int start_cpu, unsigned int ncpus,
+                         unsigned int flags);
+
+typedef struct _virDomainBlockInfo virDomainBlockInfo;
+struct _virDomainBlockInfo {
+    unsigned long long capacity;   /* logical size in bytes of the image */
+    unsigned long long allocation; /* highest allocated extent in bytes */
+    unsigned long long physical;   /* physical size in bytes of the container */
+};
+typedef virDomainBlockInfo *virDomainBlockInfoPtr;
+
+int virDomainGetBlockInfo(virDomainPtr dom, const char *disk, virDomainBlockInfoPtr info,
+                          unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_JOB_NONE = 0,
+    VIR_DOMAIN_JOB_BOUNDED = 1,
+    VIR_DOMAIN_JOB_UNBOUNDED = 2,
+    VIR_DOMAIN_JOB_COMPLETED = 3,
+    VIR_DOMAIN_JOB_FAILED = 4,
+    VIR_DOMAIN_JOB_CANCELLED = 5,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_JOB_LAST
+#endif
+} virDomainJobType;
+
+typedef struct _virDomainJobInfo virDomainJobInfo;
+struct _virDomainJobInfo {
+    int type; /* virDomainJobType */
+    unsigned long long timeElapsed;
+    unsigned long long timeRemaining;
+    unsigned long long dataTotal;
+    unsigned long long dataProcessed;
+    unsigned long long dataRemaining;
+    unsigned long long memTotal;
+    unsigned long long memProcessed;
+    unsigned long long memRemaining;
+    unsigned long long fileTotal;
+    unsigned long long fileProcessed;
+    unsigned long long fileRemaining;
+};
+typedef virDomainJobInfo *virDomainJobInfoPtr;
+
+typedef enum {
+    VIR_DOMAIN_JOB_STATS_COMPLETED = 1 << 0,
+    VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED = 1 << 1,
+} virDomainGetJobStatsFlags;
+
+#define VIR_DOMAIN_JOB_OPERATION "operation"
+#define VIR_DOMAIN_JOB_TIME_ELAPSED "time_elapsed"
+#define VIR_DOMAIN_JOB_TIME_REMAINING "time_remaining"
+#define VIR_DOMAIN_JOB_DATA_TOTAL "data_total"
+#define VIR_DOMAIN_JOB_DATA_PROCESSED "data_processed"
+#define VIR_DOMAIN_JOB_DATA_REMAINING "data_remaining"
+#define VIR_DOMAIN_JOB_MEMORY_TOTAL "memory_total"
+#define VIR_DOMAIN_JOB_MEMORY_PROCESSED "memory_processed"
+#define VIR_DOMAIN_JOB_MEMORY_REMAINING "memory_remaining"
+#define VIR_DOMAIN_JOB_DISK_TOTAL "disk_total"
+#define VIR_DOMAIN_JOB_DISK_PROCESSED "disk_processed"
+#define VIR_DOMAIN_JOB_DISK_REMAINING "disk_remaining"
+
+int virDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
+int virDomainGetJobStats(virDomainPtr domain, int *type, virTypedParameterPtr *params,
+                         int *nparams, unsigned int flags);
+
+#define VIR_NODE_CPU_STATS_FIELD_LENGTH 80
+#define VIR_NODE_CPU_STATS_ALL_CPUS (-1)
+#define VIR_NODE_CPU_STATS_KERNEL "kernel"
+#define VIR_NODE_CPU_STATS_USER "user"
+#define VIR_NODE_CPU_STATS_IDLE "idle"
+#define VIR_NODE_CPU_STATS_IOWAIT "iowait"
+#define VIR_NODE_CPU_STATS_INTR "intr"
+#define VIR_NODE_CPU_STATS_UTILIZATION "utilization"
+
+typedef struct _virNodeCPUStats virNodeCPUStats;
+struct _virNodeCPUStats {
+    char field[VIR_NODE_CPU_STATS_FIELD_LENGTH];
+    unsigned long long value;
+};
+typedef virNodeCPUStats *virNodeCPUStatsPtr;
+
+#define VIR_NODE_MEMORY_STATS_FIELD_LENGTH 80
+#define VIR_NODE_MEMORY_STATS_ALL_CELLS (-1)
+#define VIR_NODE_MEMORY_STATS_TOTAL "total"
+#define VIR_NODE_MEMORY_STATS_FREE "free"
+#define VIR_NODE_MEMORY_STATS_BUFFERS "buffers"
+#define VIR_NODE_MEMORY_STATS_CACHED "cached"
+
+typedef struct _virNodeMemoryStats virNodeMemoryStats;
+struct _virNodeMemoryStats {
+    char field[VIR_NODE_MEMORY_STATS_FIELD_LENGTH];
+    unsigned long long value;
+};
+typedef virNodeMemoryStats *virNodeMemoryStatsPtr;
+
+int virNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
+                       int *nparams, unsigned int flags);
+int virNodeGetMemoryStats(virConnectPtr conn, int cellNum, virNodeMemoryStatsPtr params,
+                          int *nparams, unsigned int flags);
+int virNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap, unsigned int *online,
+                     unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_STATS_STATE = (1 << 0),
+    VIR_DOMAIN_STATS_CPU_TOTAL = (1 << 1),
+    VIR_DOMAIN_STATS_BALLOON = (1 << 2),
+    VIR_DOMAIN_STATS_VCPU = (1 << 3),
+    VIR_DOMAIN_STATS_INTERFACE = (1 << 4),
+    VIR_DOMAIN_STATS_BLOCK = (1 << 5),
+    VIR_DOMAIN_STATS_PERF = (1 << 6),
+    VIR_DOMAIN_STATS_IOTHREAD = (1 << 7),
+    VIR_DOMAIN_STATS_MEMORY = (1 << 8),
+    VIR_DOMAIN_STATS_DIRTYRATE = (1 << 9),
+    VIR_DOMAIN_STATS_VM = (1 << 10),
+} virDomainStatsTypes;
+
+typedef enum {
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE = VIR_CONNECT_LIST_DOMAINS_ACTIVE,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE = VIR_CONNECT_LIST_DOMAINS_INACTIVE,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_PERSISTENT = VIR_CONNECT_LIST_DOMAINS_PERSISTENT,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_TRANSIENT = VIR_CONNECT_LIST_DOMAINS_TRANSIENT,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING = VIR_CONNECT_LIST_DOMAINS_RUNNING,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_PAUSED = VIR_CONNECT_LIST_DOMAINS_PAUSED,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_SHUTOFF = VIR_CONNECT_LIST_DOMAINS_SHUTOFF,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_OTHER = VIR_CONNECT_LIST_DOMAINS_OTHER,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT = 1 << 29,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING = 1 << 30,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS = 1U << 31,
+} virConnectGetAllDomainStatsFlags;
+
+typedef struct _virDomainStatsRecord virDomainStatsRecord;
+typedef virDomainStatsRecord *virDomainStatsRecordPtr;
+struct _virDomainStatsRecord {
+    virDomainPtr dom;
+    virTypedParameterPtr params;
+    int nparams;
+};
+
+int virConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats,
+                                virDomainStatsRecordPtr **retStats, unsigned int flags);
+int virDomainListGetStats(virDomainPtr *doms, unsigned int stats,
+                          virDomainStatsRecordPtr **retStats, unsigned int flags);
+void virDomainStatsRecordListFree(virDomainStatsRecordPtr *stats);
+
 #ifdef __cplusplus
 }
 #endif

@@ -528,6 +528,21 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, vkdDispatchSetSchedulerParametersFlags,
           0),
     ENTRY(DOMAIN_OPEN_CONSOLE, vkdDispatchDomainOpenConsole, 0),
+    /* Statistics (remote_dispatch_stats.c); priority as libvirt's */
+    ENTRY(DOMAIN_MEMORY_STATS, vkdDispatchDomainMemoryStats, 0),
+    ENTRY(DOMAIN_BLOCK_STATS, vkdDispatchDomainBlockStats, 0),
+    ENTRY(DOMAIN_BLOCK_STATS_FLAGS, vkdDispatchDomainBlockStatsFlags, 0),
+    ENTRY(DOMAIN_INTERFACE_STATS, vkdDispatchDomainInterfaceStats, P),
+    ENTRY(DOMAIN_GET_VCPUS, vkdDispatchDomainGetVcpus, P),
+    ENTRY(DOMAIN_GET_VCPU_PIN_INFO, vkdDispatchDomainGetVcpuPinInfo, 0),
+    ENTRY(DOMAIN_GET_CPU_STATS, vkdDispatchDomainGetCPUStats, 0),
+    ENTRY(DOMAIN_GET_BLOCK_INFO, vkdDispatchDomainGetBlockInfo, 0),
+    ENTRY(DOMAIN_GET_JOB_INFO, vkdDispatchDomainGetJobInfo, 0),
+    ENTRY(DOMAIN_GET_JOB_STATS, vkdDispatchDomainGetJobStats, 0),
+    ENTRY(NODE_GET_CPU_STATS, vkdDispatchNodeGetCPUStats, P),
+    ENTRY(NODE_GET_MEMORY_STATS, vkdDispatchNodeGetMemoryStats, P),
+    ENTRY(NODE_GET_CPU_MAP, vkdDispatchNodeGetCPUMap, 0),
+    ENTRY(CONNECT_GET_ALL_DOMAIN_STATS, vkdDispatchConnectGetAllDomainStats, 0),
 
     /* The other object kinds: the mechanical procedures are generated
      * (protocol.vkp gen=both); these are written by hand. */

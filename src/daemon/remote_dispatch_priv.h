@@ -169,3 +169,19 @@ VKD_HANDLER(vkdDispatchGetSchedulerParametersFlags); /* 223 */
 /* remote_dispatch_virtkit.c: the handler of VIRTKIT_PROGRAM's @proc, NULL
  * if none (answered VIR_ERR_NO_SUPPORT). */
 vkdHandler vkdDispatchVirtkitLookup(int proc);
+
+/* remote_dispatch_stats.c: guest and host statistics */
+VKD_HANDLER(vkdDispatchDomainMemoryStats);        /* 159 */
+VKD_HANDLER(vkdDispatchDomainBlockStats);         /* 64 */
+VKD_HANDLER(vkdDispatchDomainBlockStatsFlags);    /* 243 */
+VKD_HANDLER(vkdDispatchDomainInterfaceStats);     /* 65 */
+VKD_HANDLER(vkdDispatchDomainGetVcpus);           /* 20 */
+VKD_HANDLER(vkdDispatchDomainGetVcpuPinInfo);     /* 230 */
+VKD_HANDLER(vkdDispatchDomainGetCPUStats);        /* 262 */
+VKD_HANDLER(vkdDispatchDomainGetBlockInfo);       /* 194 */
+VKD_HANDLER(vkdDispatchDomainGetJobInfo);         /* 163 */
+VKD_HANDLER(vkdDispatchDomainGetJobStats);        /* 298 */
+VKD_HANDLER(vkdDispatchNodeGetCPUStats);          /* 227 */
+VKD_HANDLER(vkdDispatchNodeGetMemoryStats);       /* 228 */
+VKD_HANDLER(vkdDispatchNodeGetCPUMap);            /* 293 */
+VKD_HANDLER(vkdDispatchConnectGetAllDomainStats); /* 344 */

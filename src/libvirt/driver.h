@@ -105,6 +105,47 @@ struct _virHypervisorDriver {
     int (*domainQemuMonitorCommand)(virDomainPtr dom, const char *cmd, char **result,
                                     unsigned int flags);
 
+
+    /* Running guests: statistics (libvirt-domain-stats.c states the
+     * public contracts). Fixed-size outputs (block, interface, job info,
+     * block info) are the public layer's zeroed temporaries. GetAllDomain
+     * Stats: @doms NULL (@ndoms 0) for every domain the list filters of
+     * @flags select; *@retStats a new NULL-terminated g_new array of
+     * g_new records (virDomainStatsRecordListFree frees them). */
+    int (*domainMemoryStats)(virDomainPtr dom, virDomainMemoryStatPtr stats,
+                             unsigned int nr_stats, unsigned int flags);
+    int (*domainSetMemoryStatsPeriod)(virDomainPtr dom, int period, unsigned int flags);
+    int (*domainBlockStats)(virDomainPtr dom, const char *path,
+                            virDomainBlockStatsPtr stats);
+    int (*domainBlockStatsFlags)(virDomainPtr dom, const char *path,
+                                 virTypedParameterPtr params, int *nparams,
+                                 unsigned int flags);
+    int (*domainInterfaceStats)(virDomainPtr dom, const char *device,
+                                virDomainInterfaceStatsPtr stats);
+    int (*domainGetVcpus)(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
+                          unsigned char *cpumaps, int maplen);
+    int (*domainGetVcpuPinInfo)(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
+                                int maplen, unsigned int flags);
+    int (*domainGetCPUStats)(virDomainPtr dom, virTypedParameterPtr params,
+                             unsigned int nparams, int start_cpu, unsigned int ncpus,
+                             unsigned int flags);
+    int (*domainGetBlockInfo)(virDomainPtr dom, const char *path,
+                              virDomainBlockInfoPtr info, unsigned int flags);
+    int (*domainGetJobInfo)(virDomainPtr dom, virDomainJobInfoPtr info);
+    int (*domainGetJobStats)(virDomainPtr dom, int *type, virTypedParameterPtr *params,
+                             int *nparams, unsigned int flags);
+    int (*nodeGetCPUStats)(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
+                           int *nparams, unsigned int flags);
+    int (*nodeGetMemoryStats)(virConnectPtr conn, int cellNum,
+                              virNodeMemoryStatsPtr params, int *nparams,
+                              unsigned int flags);
+    int (*nodeGetCPUMap)(virConnectPtr conn, unsigned char **cpumap, unsigned int *online,
+                         unsigned int flags);
+    int (*connectGetAllDomainStats)(virConnectPtr conn, virDomainPtr *doms,
+                                    unsigned int ndoms, unsigned int stats,
+                                    virDomainStatsRecordPtr **retStats,
+                                    unsigned int flags);
+
     /* Events. Legacy register/deregister are implemented by the public
      * layer on top of the Any variants with eventID LIFECYCLE and a
      * "legacy" marker (see object_event.h). */

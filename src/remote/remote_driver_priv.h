@@ -131,3 +131,37 @@ int remoteVkDomainStop(virDomainPtr dom, unsigned int deadlineMs, unsigned int p
                        vkStopReport *report, vkStopProgressFunc progress, void *opaque);
 /* A MESSAGE of VIRTKIT_PROGRAM (I/O thread; @msg stays the caller's). */
 void remoteVirtkitEvent(remotePrivate *priv, virNetMessage *msg);
+
+/* remote_driver_stats.c: guest and host statistics */
+int remoteDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
+                            unsigned int nr_stats, unsigned int flags);
+int remoteDomainBlockStats(virDomainPtr dom, const char *path,
+                           virDomainBlockStatsPtr stats);
+int remoteDomainBlockStatsFlags(virDomainPtr dom, const char *path,
+                                virTypedParameterPtr params, int *nparams,
+                                unsigned int flags);
+int remoteDomainInterfaceStats(virDomainPtr dom, const char *device,
+                               virDomainInterfaceStatsPtr stats);
+int remoteDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
+                         unsigned char *cpumaps, int maplen);
+int remoteDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
+                               int maplen, unsigned int flags);
+int remoteDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params,
+                            unsigned int nparams, int start_cpu, unsigned int ncpus,
+                            unsigned int flags);
+int remoteDomainGetBlockInfo(virDomainPtr dom, const char *path,
+                             virDomainBlockInfoPtr info, unsigned int flags);
+int remoteDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
+int remoteDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
+                            int *nparams, unsigned int flags);
+int remoteNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
+                          int *nparams, unsigned int flags);
+int remoteNodeGetMemoryStats(virConnectPtr conn, int cellNum,
+                             virNodeMemoryStatsPtr params, int *nparams,
+                             unsigned int flags);
+int remoteNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap, unsigned int *online,
+                        unsigned int flags);
+int remoteConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms,
+                                   unsigned int ndoms, unsigned int stats,
+                                   virDomainStatsRecordPtr **retStats,
+                                   unsigned int flags);

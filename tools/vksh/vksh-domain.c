@@ -577,6 +577,8 @@ const vkshCmdDef vkshDomainCmds[] = {
       "Forcefully stop a given domain, but leave its resources intact.", 0 },
     { "domid", cmdDomid, optsDomid, "convert a domain name or UUID to domain id", NULL,
       0 },
+    { "domjobinfo", vkshCmdDomjobinfo, vkshOptsDomjobinfo, "domain job information",
+      "Returns information about jobs running on a domain.", 0 },
     { "domname", cmdDomname, optsDomname, "convert a domain id or UUID to domain name",
       NULL, 0 },
     { "domuuid", cmdDomuuid, optsDomuuid, "convert a domain name or id to domain UUID",
@@ -602,5 +604,7 @@ const vkshCmdDef vkshDomainCmds[] = {
       "Suspend a running domain.", 0 },
     { "undefine", cmdUndefine, optsUndefine, "undefine a domain",
       "Undefine an inactive domain, or convert persistent to transient.", 0 },
+    { "vcpuinfo", vkshCmdVcpuinfo, vkshOptsVcpuinfo, "detailed domain vcpu information",
+      "Returns basic information about the domain virtual CPUs.", 0 },
     { NULL, NULL, NULL, NULL, NULL, 0 },
 };

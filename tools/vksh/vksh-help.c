@@ -17,7 +17,7 @@ vkshOptSynopsis(const vkshOptDef *opt)
     if (opt->type == VKSH_OT_ARGV && (opt->flags & VKSH_OFLAG_ARGV_SHOWNAME))
         return g_strdup_printf("[[--%s] <string>]...", opt->name);
     if (opt->type == VKSH_OT_ARGV)
-        return g_strdup("[<string>]...");
+        return g_strdup_printf("[<%s>]...", opt->name);
     if (opt->flags & VKSH_OFLAG_REQ)
         return g_strdup_printf("<%s>", opt->name);
     if (opt->type == VKSH_OT_BOOL)
@@ -34,7 +34,7 @@ vkshOptLabel(const vkshOptDef *opt)
     if (opt->type == VKSH_OT_ARGV && (opt->flags & VKSH_OFLAG_ARGV_SHOWNAME))
         return g_strdup_printf("[--%s] <string>", opt->name);
     if (opt->type == VKSH_OT_ARGV)
-        return g_strdup("<string>");
+        return g_strdup_printf("<%s>", opt->name);
     if (opt->type == VKSH_OT_BOOL)
         return g_strdup_printf("--%s", opt->name);
     if (opt->flags & VKSH_OFLAG_REQ)

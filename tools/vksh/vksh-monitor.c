@@ -407,10 +407,27 @@ cmdDomstate(vkshControl *ctl, const vkshCmd *cmd)
 }
 
 const vkshCmdDef vkshMonitorCmds[] = {
+    { "domblkinfo", vkshCmdDomblkinfo, vkshOptsDomblkinfo,
+      "domain block device size information", "Get block device size info for a domain.",
+      0 },
+    { "domblkstat", vkshCmdDomblkstat, vkshOptsDomblkstat,
+      "get device block stats for a domain",
+      "Get device block stats for a running domain. See man page or use --human for "
+      "explanation of fields",
+      0 },
+    { "domifstat", vkshCmdDomifstat, vkshOptsDomifstat,
+      "get network interface stats for a domain",
+      "Get network interface stats for a running domain.", 0 },
     { "dominfo", cmdDominfo, optsDominfo, "domain information",
       "Returns basic information about the domain.", 0 },
+    { "dommemstat", vkshCmdDommemstat, vkshOptsDommemstat,
+      "get memory statistics for a domain", "Get memory statistics for a running domain.",
+      0 },
     { "domstate", cmdDomstate, optsDomstate, "domain state",
       "Returns state about a domain.", 0 },
+    { "domstats", vkshCmdDomstats, vkshOptsDomstats,
+      "get statistics about one or multiple domains",
+      "Gets statistics about one or more (or all) domains", 0 },
     { "list", cmdList, optsList, "list domains", "Returns list of domains.", 0 },
     { NULL, NULL, NULL, NULL, NULL, 0 },
 };

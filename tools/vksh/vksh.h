@@ -100,6 +100,21 @@ bool vkshCmdSchedinfo(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshOptDef vkshOptsConsole[];
 bool vkshCmdConsole(vkshControl *ctl, const vkshCmd *cmd);
 
+/* Statistics commands (vksh-stats.c), listed in the groups above. */
+#define VKSH_STATS_CMD(name)                  \
+    extern const vkshOptDef vkshOpts##name[]; \
+    bool vkshCmd##name(vkshControl *ctl, const vkshCmd *cmd);
+VKSH_STATS_CMD(Domstats)
+VKSH_STATS_CMD(Dommemstat)
+VKSH_STATS_CMD(Domblkstat)
+VKSH_STATS_CMD(Domifstat)
+VKSH_STATS_CMD(Domblkinfo)
+VKSH_STATS_CMD(Vcpuinfo)
+VKSH_STATS_CMD(Domjobinfo)
+VKSH_STATS_CMD(Nodecpustats)
+VKSH_STATS_CMD(Nodememstats)
+#undef VKSH_STATS_CMD
+
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */
 void vkshPrint(vkshControl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void vkshPrintExtra(vkshControl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);

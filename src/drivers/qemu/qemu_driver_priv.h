@@ -109,3 +109,36 @@ int qemuDomainIsUpdated(virDomainPtr dom);
 int qemuDomainGetAutostart(virDomainPtr dom, int *autostart);
 int qemuDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
 int qemuDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);
+
+/* qemu_driver_stats.c: guest and host statistics */
+int qemuDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
+                          unsigned int nr_stats, unsigned int flags);
+int qemuDomainSetMemoryStatsPeriod(virDomainPtr dom, int period, unsigned int flags);
+int qemuDomainBlockStats(virDomainPtr dom, const char *path,
+                         virDomainBlockStatsPtr stats);
+int qemuDomainBlockStatsFlags(virDomainPtr dom, const char *path,
+                              virTypedParameterPtr params, int *nparams,
+                              unsigned int flags);
+int qemuDomainInterfaceStats(virDomainPtr dom, const char *device,
+                             virDomainInterfaceStatsPtr stats);
+int qemuDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
+                       unsigned char *cpumaps, int maplen);
+int qemuDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
+                             int maplen, unsigned int flags);
+int qemuDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params,
+                          unsigned int nparams, int start_cpu, unsigned int ncpus,
+                          unsigned int flags);
+int qemuDomainGetBlockInfo(virDomainPtr dom, const char *path, virDomainBlockInfoPtr info,
+                           unsigned int flags);
+int qemuDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
+int qemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
+                          int *nparams, unsigned int flags);
+int qemuNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
+                        int *nparams, unsigned int flags);
+int qemuNodeGetMemoryStats(virConnectPtr conn, int cellNum, virNodeMemoryStatsPtr params,
+                           int *nparams, unsigned int flags);
+int qemuNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap, unsigned int *online,
+                      unsigned int flags);
+int qemuConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms,
+                                 unsigned int ndoms, unsigned int stats,
+                                 virDomainStatsRecordPtr **retStats, unsigned int flags);

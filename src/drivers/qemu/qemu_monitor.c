@@ -635,6 +635,130 @@ qemuMonitorSend(qemuMonitor *mon, const char *cmd, json_object *obj, gint64 dead
     return msg;
 }
 
+/*
+ * The two halves of qemuMonitorSend for callers that keep several
+ * commands in flight (qemuMonitorSubmit / qemuMonitorAwait): enqueue now,
+ * wait later. A pending command holds a reference on its monitor.
+ */
+struct _qemuMonitorPending {
+    qemuMonitor *mon;
+    qemuMonitorMsg *msg; /* NULL: failed before sending (error in errCode/errMsg) */
+    char *cmd;
+    int errCode;
+    char *errMsg;
+};
+
+qemuMonitorPending *
+qemuMonitorSubmit(qemuMonitor *mon, const char *cmd, json_object *args)
+{
+    g_autoptr(json_object) obj = json_object_new_object();
+    qemuMonitorPending *p = g_new0(qemuMonitorPending, 1);
+    qemuMonitorMsg *msg = g_new0(qemuMonitorMsg, 1);
+    const char *text;
+
+    g_assert(!qemuMonitorOnIOThread());
+    json_object_object_add(obj, "execute", json_object_new_string(cmd));
+    if (args)
+        json_object_object_add(obj, "arguments", json_object_get(args));
+    p->mon = qemuMonitorRef(mon);
+    p->cmd = g_strdup(cmd);
+    msg->cmd = g_strdup(cmd);
+
+    g_mutex_lock(&mon->lock);
+    if (mon->dead) {
+        p->errCode = mon->deadCode;
+        p->errMsg = g_strdup(mon->deadMsg);
+        g_mutex_unlock(&mon->lock);
+        qemuMonitorMsgFree(msg);
+        return p;
+    }
+    msg->id = g_strdup_printf("virtkit-%" G_GUINT64_FORMAT, ++mon->nextId);
+    json_object_object_add(obj, "id", json_object_new_string(msg->id));
+    text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+                                                   JSON_C_TO_STRING_NOSLASHESCAPE);
+    g_debug("QMP -> %s", text);
+    g_string_append(mon->wbuf, text);
+    g_string_append_c(mon->wbuf, '\n');
+    g_queue_push_tail(&mon->pending, msg);
+    p->msg = msg;
+    g_mutex_unlock(&mon->lock);
+
+    qemuMonitorInvoke(mon, qemuMonitorKick);
+    return p;
+}
+
+int
+qemuMonitorAwait(qemuMonitorPending *p, int timeout_ms, json_object **reply)
+{
+    qemuMonitor *mon = p->mon;
+    gint64 deadline;
+    json_object *err;
+    int ret = -1;
+
+    if (timeout_ms < 0)
+        timeout_ms = QEMU_MONITOR_DEFAULT_TIMEOUT_MS;
+    deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    if (!p->msg) {
+        virReportError(p->errCode, "%s", p->errMsg);
+        goto cleanup;
+    }
+    g_mutex_lock(&mon->lock);
+    while (!p->msg->done) {
+        if (!g_cond_wait_until(&mon->cond, &mon->lock, deadline))
+            break;
+    }
+    if (!p->msg->done) {
+        p->msg->abandoned = true; /* the I/O thread frees it */
+        p->msg = NULL;
+        g_mutex_unlock(&mon->lock);
+        virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                       "QEMU monitor did not answer '%s' in time", p->cmd);
+        goto cleanup;
+    }
+    g_mutex_unlock(&mon->lock);
+    if (p->msg->errCode) {
+        qemuMonitorReportMsgError(p->msg);
+    } else if (json_object_object_get_ex(p->msg->reply, "error", &err)) {
+        json_object *desc = NULL;
+
+        json_object_object_get_ex(err, "desc", &desc);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "unable to execute QEMU command '%s': %s",
+                       p->cmd, desc ? json_object_get_string(desc) : "unknown error");
+    } else {
+        if (reply) {
+            json_object *r = NULL;
+
+            json_object_object_get_ex(p->msg->reply, "return", &r);
+            *reply = json_object_get(r);
+        }
+        ret = 0;
+    }
+
+cleanup:
+    qemuMonitorPendingFree(p);
+    return ret;
+}
+
+void
+qemuMonitorPendingFree(qemuMonitorPending *p)
+{
+    if (!p)
+        return;
+    if (p->msg) {
+        g_mutex_lock(&p->mon->lock);
+        if (!p->msg->done) {
+            p->msg->abandoned = true; /* the I/O thread frees it */
+            p->msg = NULL;
+        }
+        g_mutex_unlock(&p->mon->lock);
+        qemuMonitorMsgFree(p->msg);
+    }
+    qemuMonitorUnref(p->mon);
+    g_free(p->cmd);
+    g_free(p->errMsg);
+    g_free(p);
+}
+
 static gint64
 qemuMonitorDeadline(int timeout_ms)
 {

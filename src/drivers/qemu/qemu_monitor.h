@@ -109,6 +109,23 @@ int qemuMonitorCommand(qemuMonitor *mon, const char *cmd, struct json_object *ar
 int qemuMonitorCommandText(qemuMonitor *mon, const char *json, int timeout_ms,
                            char **reply);
 
+/*
+ * Several commands in flight (statistics of many guests at once): Submit
+ * queues @cmd with @args (borrowed; may be NULL) and returns at once;
+ * Await waits up to @timeout_ms (< 0: default) for that reply and frees
+ * the pending command, with qemuMonitorCommand's results and errors
+ * (*reply the "return" member). A command submitted to a dead monitor
+ * fails in Await. PendingFree drops a command without waiting (its late
+ * reply is discarded); accepts NULL. Each pending command holds a
+ * reference on @mon (qemuMonitorClose may still run meanwhile). Any
+ * thread but the I/O thread.
+ */
+typedef struct _qemuMonitorPending qemuMonitorPending;
+qemuMonitorPending *qemuMonitorSubmit(qemuMonitor *mon, const char *cmd,
+                                      struct json_object *args);
+int qemuMonitorAwait(qemuMonitorPending *p, int timeout_ms, struct json_object **reply);
+void qemuMonitorPendingFree(qemuMonitorPending *p);
+
 /* Wrappers, default deadline; 0 or -1 with an error reported. */
 int qemuMonitorCont(qemuMonitor *mon);
 int qemuMonitorStop(qemuMonitor *mon);

@@ -37,7 +37,7 @@ testDriverOf(virConnectPtr conn)
 
 /* The object behind @dom, locked and referenced, or NULL with libvirt's
  * NO_DOMAIN "no domain with matching uuid 'U' (NAME)". */
-static virDomainObj *
+virDomainObj *
 testDomObjFromDomain(virDomainPtr dom)
 {
     virDomainObj *obj =
@@ -55,7 +55,7 @@ testDomObjFromDomain(virDomainPtr dom)
 
 /* OPERATION_INVALID "domain is not running" from the DOMAIN error domain,
  * as libvirt's virDomainObjCheckActive reports it. */
-static int
+int
 testDomainObjCheckActive(virDomainObj *obj)
 {
     if (!virDomainObjIsActive(obj)) {
@@ -943,7 +943,7 @@ testDomainGetMaxMemory(virDomainPtr dom)
  * virDomainObjGetOneDef: LIVE needs a running domain, CONFIG a persistent
  * one, CURRENT picks whichever applies. NULL with an error reported.
  */
-static const virDomainDef *
+const virDomainDef *
 testDomainObjGetOneDef(virDomainObj *obj, unsigned int flags)
 {
     bool active = virDomainObjIsActive(obj);
@@ -1279,6 +1279,18 @@ const virHypervisorDriver testHypervisorDriver = {
     .domainGetSchedulerParametersFlags = testDomainGetSchedulerParametersFlags,
     .domainSetSchedulerParameters = testDomainSetSchedulerParameters,
     .domainSetSchedulerParametersFlags = testDomainSetSchedulerParametersFlags,
+    /* running guests: statistics (test_driver_stats.c) */
+    .domainMemoryStats = testDomainMemoryStats,
+    .domainSetMemoryStatsPeriod = testDomainSetMemoryStatsPeriod,
+    .domainBlockStats = testDomainBlockStats,
+    .domainInterfaceStats = testDomainInterfaceStats,
+    .domainGetVcpus = testDomainGetVcpus,
+    .domainGetVcpuPinInfo = testDomainGetVcpuPinInfo,
+    .domainGetCPUStats = testDomainGetCPUStats,
+    .domainGetBlockInfo = testDomainGetBlockInfo,
+    .nodeGetCPUStats = testNodeGetCPUStats,
+    .nodeGetCPUMap = testNodeGetCPUMap,
+    .connectGetAllDomainStats = testConnectGetAllDomainStats,
     .connectDomainEventRegisterAny = testConnectDomainEventRegisterAny,
     .connectDomainEventDeregisterAny = testConnectDomainEventDeregisterAny,
     .connectDomainEventRegister = testConnectDomainEventRegister,

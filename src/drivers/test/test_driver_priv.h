@@ -61,6 +61,43 @@ typedef struct {
 /* The private data of @obj (locked), allocated on first use. */
 testDomainObjPrivate *testDomainObjGetPrivate(virDomainObj *obj);
 
+/* ---- test_driver.c helpers shared with the other files ------------------ */
+
+/* The object behind @dom, locked and referenced, or NULL with libvirt's
+ * NO_DOMAIN "no domain with matching uuid 'U' (NAME)". */
+virDomainObj *testDomObjFromDomain(virDomainPtr dom);
+/* OPERATION_INVALID "domain is not running" (DOMAIN error domain). */
+int testDomainObjCheckActive(virDomainObj *obj);
+/* libvirt's virDomainObjGetOneDef for VIR_DOMAIN_AFFECT_* @flags; NULL
+ * with an error reported. */
+const virDomainDef *testDomainObjGetOneDef(virDomainObj *obj, unsigned int flags);
+
+/* ---- test_driver_stats.c: running guests' statistics, libvirt 9.0's
+ * test-driver values (wall-clock based counters, fixed host figures) --- */
+int testDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
+                          unsigned int nr_stats, unsigned int flags);
+int testDomainSetMemoryStatsPeriod(virDomainPtr dom, int period, unsigned int flags);
+int testDomainBlockStats(virDomainPtr dom, const char *path,
+                         virDomainBlockStatsPtr stats);
+int testDomainInterfaceStats(virDomainPtr dom, const char *device,
+                             virDomainInterfaceStatsPtr stats);
+int testDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
+                       unsigned char *cpumaps, int maplen);
+int testDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
+                             int maplen, unsigned int flags);
+int testDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params,
+                          unsigned int nparams, int start_cpu, unsigned int ncpus,
+                          unsigned int flags);
+int testDomainGetBlockInfo(virDomainPtr dom, const char *path, virDomainBlockInfoPtr info,
+                           unsigned int flags);
+int testNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
+                        int *nparams, unsigned int flags);
+int testNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap, unsigned int *online,
+                      unsigned int flags);
+int testConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms,
+                                 unsigned int ndoms, unsigned int stats,
+                                 virDomainStatsRecordPtr **retStats, unsigned int flags);
+
 /* ---- test_driver_conf.c ----------------------------------------------- */
 
 /* Empty driver state (no domains, libvirt's default node info). Never fails. */

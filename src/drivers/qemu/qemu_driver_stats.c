@@ -1,0 +1,1398 @@
+/* qemu_driver_stats.c: QEMU driver entry points for guest and host statistics (QMP, /proc) */
+
+/*
+ * Threads: entry points run on any API thread. A domain query takes a
+ * QUERY job (so the monitor stays valid while the object is unlocked),
+ * sends its QMP commands and waits with the object unlocked; no lock is
+ * held across a wait on QEMU.
+ *
+ * virConnectGetAllDomainStats answers many guests with one round of QMP:
+ * it takes every selected guest's QUERY job first, then submits all the
+ * commands of all guests (qemuMonitorSubmit: nothing waits yet), then
+ * collects the replies, so N guests cost about one QMP round trip, not N
+ * (or N per group). With NOWAIT a guest whose job is busy gets only what
+ * needs no QEMU (state, the definition's figures).
+ *
+ * What libvirt reads from cgroups (CPU accounting) comes from /proc here:
+ * virtkit does not place QEMU in a cgroup of its own yet, so the per-host-
+ * CPU split of virDomainGetCPUStats is refused.
+ */
+
+#define G_LOG_DOMAIN "virtkit.qemu.stats"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "qemu_driver_priv.h"
+#include "qemu_monitor.h"
+#include "virerror.h"
+#include "virtypedparamlist.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+#define QEMU_BALLOON_PATH "/machine/peripheral/balloon0"
+
+/* ---- /proc ---------------------------------------------------------------- */
+
+/* utime+stime (ns), and the CPU last run on, of /proc/@pid[/task/@tid]/stat;
+ * false if the process or thread is gone. */
+static bool
+qemuStatsProcStat(pid_t pid, pid_t tid, unsigned long long *user, unsigned long long *sys,
+                  int *lastCpu)
+{
+    g_autofree char *path = tid > 0 ? g_strdup_printf("/proc/%d/task/%d/stat", pid, tid)
+                                    : g_strdup_printf("/proc/%d/stat", pid);
+    g_autofree char *data = NULL;
+    unsigned long long ut = 0, st = 0;
+    long tck = sysconf(_SC_CLK_TCK);
+    int cpu = -1;
+    const char *p;
+
+    if (pid <= 0 || !g_file_get_contents(path, &data, NULL, NULL) ||
+        !(p = strrchr(data, ')')) || tck <= 0)
+        return false;
+    /* after ')': fields 3..; utime 14, stime 15, processor 39 */
+    if (sscanf(p + 1,
+               " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d "
+               "%*d %*d %*u %*u %*d %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u "
+               "%*d %d",
+               &ut, &st, &cpu) < 2)
+        return false;
+    if (user)
+        *user = ut * (1000000000ULL / (unsigned long long)tck);
+    if (sys)
+        *sys = st * (1000000000ULL / (unsigned long long)tck);
+    if (lastCpu)
+        *lastCpu = cpu;
+    return true;
+}
+
+/* Time on CPU and waiting for it (ns) from schedstat; false if absent. */
+static bool
+qemuStatsSchedstat(pid_t pid, pid_t tid, unsigned long long *run,
+                   unsigned long long *wait)
+{
+    g_autofree char *path = tid > 0
+                                ? g_strdup_printf("/proc/%d/task/%d/schedstat", pid, tid)
+                                : g_strdup_printf("/proc/%d/schedstat", pid);
+    g_autofree char *data = NULL;
+    unsigned long long r = 0, w = 0;
+
+    if (pid <= 0 || !g_file_get_contents(path, &data, NULL, NULL) ||
+        sscanf(data, "%llu %llu", &r, &w) != 2)
+        return false;
+    if (run)
+        *run = r;
+    if (wait)
+        *wait = w;
+    return true;
+}
+
+/* The QEMU process' CPU time in ns (all its threads). */
+static unsigned long long
+qemuStatsProcessCpuTime(pid_t pid, unsigned long long *user, unsigned long long *sys)
+{
+    unsigned long long u = 0, s = 0;
+
+    /* /proc/PID/schedstat is the main thread's only: the process' time is
+     * utime + stime (clock-tick resolution) */
+    qemuStatsProcStat(pid, 0, &u, &s, NULL);
+    if (user)
+        *user = u;
+    if (sys)
+        *sys = s;
+    return u + s;
+}
+
+/* Resident set size of @pid in KiB, 0 if unknown. */
+static unsigned long long
+qemuStatsRss(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/statm", pid);
+    g_autofree char *data = NULL;
+    unsigned long long size = 0, res = 0;
+
+    if (pid <= 0 || !g_file_get_contents(path, &data, NULL, NULL) ||
+        sscanf(data, "%llu %llu", &size, &res) != 2)
+        return 0;
+    return res * (unsigned long long)sysconf(_SC_PAGESIZE) / 1024;
+}
+
+/* The counters of host interface @ifname in /proc/net/dev (host view). */
+typedef struct {
+    long long rx_bytes, rx_packets, rx_errs, rx_drop;
+    long long tx_bytes, tx_packets, tx_errs, tx_drop;
+} qemuNetCounters;
+
+static bool
+qemuStatsNetDev(const char *ifname, qemuNetCounters *c)
+{
+    g_autofree char *data = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    if (!ifname || !g_file_get_contents("/proc/net/dev", &data, NULL, NULL))
+        return false;
+    lines = g_strsplit(data, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        char *colon = strchr(*l, ':');
+        g_autofree char *name = NULL;
+
+        if (!colon)
+            continue;
+        name = g_strstrip(g_strndup(*l, colon - *l));
+        if (!g_str_equal(name, ifname))
+            continue;
+        /* rx: bytes packets errs drop fifo frame compressed multicast; tx: bytes
+         * packets errs drop ... */
+        return sscanf(colon + 1,
+                      "%lld %lld %lld %lld %*d %*d %*d %*d %lld %lld %lld %lld",
+                      &c->rx_bytes, &c->rx_packets, &c->rx_errs, &c->rx_drop,
+                      &c->tx_bytes, &c->tx_packets, &c->tx_errs, &c->tx_drop) == 8;
+    }
+    return false;
+}
+
+/* ---- lookups in the definition --------------------------------------------- */
+
+/* The disk named by its target or source path: its index, or -1. */
+static int
+qemuStatsDiskIndex(const virDomainDef *def, const char *path)
+{
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainDiskDef *d = def->disks[i];
+
+        if (g_strcmp0(d->dst, path) == 0 || (d->src && g_str_equal(d->src, path)))
+            return (int)i;
+    }
+    return -1;
+}
+
+/* libvirt's virDomainNetFind: by MAC when @device is one, else by host
+ * device name; INVALID_ARG "'%s' is not a known interface". */
+static const virDomainNetDef *
+qemuStatsNetFind(const virDomainDef *def, const char *device)
+{
+    unsigned int m[6];
+    char extra;
+    bool isMac = sscanf(device, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2], &m[3],
+                        &m[4], &m[5], &extra) == 6;
+
+    for (size_t i = 0; i < def->nnets; i++) {
+        const virDomainNetDef *net = def->nets[i];
+
+        if (isMac) {
+            bool same = net->macSet;
+
+            for (int j = 0; j < 6 && same; j++)
+                same = net->mac[j] == m[j];
+            if (same)
+                return net;
+        } else if (g_strcmp0(net->ifname, device) == 0) {
+            return net;
+        }
+    }
+    virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
+                       "'%s' is not a known interface", device);
+    return NULL;
+}
+
+/* ---- QMP replies ------------------------------------------------------------ */
+
+static long long
+qemuJsonLL(json_object *o, const char *key, long long dflt)
+{
+    json_object *v = NULL;
+
+    if (!o || !json_object_object_get_ex(o, key, &v) || !v)
+        return dflt;
+    return json_object_get_int64(v);
+}
+
+/* The format node of disk @idx as qemu_command.c names it: disks with a
+ * source are numbered from 1 in definition order ("libvirt-N-format");
+ * NULL for a disk without a source. @def is the live definition. */
+static char *
+qemuStatsDiskNode(const virDomainDef *def, size_t idx)
+{
+    size_t n = 0;
+
+    if (idx >= def->ndisks || !def->disks[idx]->src)
+        return NULL;
+    for (size_t i = 0; i <= idx; i++)
+        n += def->disks[i]->src != NULL;
+    return g_strdup_printf("libvirt-%zu-format", n);
+}
+
+/* The query-blockstats entry of format node @node (NULL: none). */
+static json_object *
+qemuStatsBlockEntry(json_object *blockstats, const char *node)
+{
+    size_t n = blockstats && node ? json_object_array_length(blockstats) : 0;
+
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(blockstats, i);
+        json_object *nn = NULL;
+
+        if (json_object_object_get_ex(e, "node-name", &nn) &&
+            g_strcmp0(json_object_get_string(nn), node) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* The query-block entry ("inserted" member) of format node @node. */
+static json_object *
+qemuStatsBlockInserted(json_object *block, const char *node)
+{
+    size_t n = block && node ? json_object_array_length(block) : 0;
+
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(block, i);
+        json_object *ins = NULL, *nn = NULL;
+
+        if (json_object_object_get_ex(e, "inserted", &ins) &&
+            json_object_object_get_ex(ins, "node-name", &nn) &&
+            g_strcmp0(json_object_get_string(nn), node) == 0)
+            return ins;
+    }
+    return NULL;
+}
+
+/* The guest's balloon statistics (qom-get guest-stats) in libvirt's order,
+ * after "actual"; entries QEMU marks unsupported (-1) are left out. */
+typedef struct {
+    const char *qmp;
+    int tag;
+    const char *field; /* the domain-stats name after "balloon." */
+} qemuBalloonStat;
+
+static const qemuBalloonStat qemuBalloonStats[] = {
+    { "stat-swap-in", VIR_DOMAIN_MEMORY_STAT_SWAP_IN, "swap_in" },
+    { "stat-swap-out", VIR_DOMAIN_MEMORY_STAT_SWAP_OUT, "swap_out" },
+    { "stat-major-faults", VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT, "major_fault" },
+    { "stat-minor-faults", VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT, "minor_fault" },
+    { "stat-free-memory", VIR_DOMAIN_MEMORY_STAT_UNUSED, "unused" },
+    { "stat-total-memory", VIR_DOMAIN_MEMORY_STAT_AVAILABLE, "available" },
+    { "stat-available-memory", VIR_DOMAIN_MEMORY_STAT_USABLE, "usable" },
+    { "last-update", VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE, "last-update" },
+    { "stat-disk-caches", VIR_DOMAIN_MEMORY_STAT_DISK_CACHES, "disk_caches" },
+    { "stat-htlb-pgalloc", VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC, "hugetlb_pgalloc" },
+    { "stat-htlb-pgfail", VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL, "hugetlb_pgfail" },
+};
+
+/* Memory statistics from the replies of query-balloon (@balloon) and qom-get
+ * guest-stats (@guest, may be NULL) and the process' RSS: libvirt's
+ * qemuDomainMemoryStatsInternal. Returns the count filled. */
+static unsigned int
+qemuStatsMemoryFill(json_object *balloon, json_object *guest, pid_t pid,
+                    virDomainMemoryStatPtr stats, unsigned int nr)
+{
+    unsigned int n = 0;
+    json_object *st = NULL;
+
+    if (balloon && n < nr) {
+        stats[n].tag = VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON;
+        stats[n].val = (unsigned long long)qemuJsonLL(balloon, "actual", 0) / 1024;
+        n++;
+    }
+    /* nothing until the guest's balloon driver has reported once */
+    if (guest && qemuJsonLL(guest, "last-update", 0) > 0)
+        json_object_object_get_ex(guest, "stats", &st);
+    for (size_t i = 0; st && i < G_N_ELEMENTS(qemuBalloonStats) && n < nr; i++) {
+        const qemuBalloonStat *b = &qemuBalloonStats[i];
+        json_object *jv = NULL;
+        guint64 v;
+
+        if (!json_object_object_get_ex(
+                b->tag == VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE ? guest : st, b->qmp, &jv) ||
+            !jv)
+            continue;
+        /* QEMU says "not supported by the guest" with (uint64_t)-1 */
+        v = json_object_get_uint64(jv);
+        if (v == G_MAXUINT64)
+            continue;
+        stats[n].tag = b->tag;
+        /* bytes, except counters and the time stamp */
+        switch (b->tag) {
+        case VIR_DOMAIN_MEMORY_STAT_SWAP_IN:
+        case VIR_DOMAIN_MEMORY_STAT_SWAP_OUT:
+        case VIR_DOMAIN_MEMORY_STAT_UNUSED:
+        case VIR_DOMAIN_MEMORY_STAT_AVAILABLE:
+        case VIR_DOMAIN_MEMORY_STAT_USABLE:
+        case VIR_DOMAIN_MEMORY_STAT_DISK_CACHES:
+            stats[n].val = (unsigned long long)v / 1024;
+            break;
+        default:
+            stats[n].val = (unsigned long long)v;
+        }
+        n++;
+    }
+    if (n < nr) {
+        stats[n].tag = VIR_DOMAIN_MEMORY_STAT_RSS;
+        stats[n].val = qemuStatsRss(pid);
+        n++;
+    }
+    return n;
+}
+
+static json_object *
+qemuStatsQomGetArgs(void)
+{
+    json_object *a = json_object_new_object();
+
+    json_object_object_add(a, "path", json_object_new_string(QEMU_BALLOON_PATH));
+    json_object_object_add(a, "property", json_object_new_string("guest-stats"));
+    return a;
+}
+
+/* Begin a QUERY job on @obj (locked) and check it runs: 0, or -1 with the
+ * error reported (job not held). */
+static int
+qemuStatsBeginQuery(virDomainObj *obj)
+{
+    if (virDomainObjBeginJob(obj, VIR_JOB_QUERY, QEMU_JOB_WAIT_MS) < 0)
+        return -1;
+    if (qemuDomainObjCheckActive(obj) < 0 || !qemuDomainPriv(obj)->mon) {
+        if (virDomainObjIsActive(obj))
+            virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                           "QEMU monitor is not connected");
+        virDomainObjEndJob(obj, VIR_JOB_QUERY);
+        return -1;
+    }
+    return 0;
+}
+
+/* Send @cmd and wait for its reply with @obj unlocked (job held). */
+static int
+qemuStatsCommand(virDomainObj *obj, const char *cmd, json_object *args,
+                 json_object **reply)
+{
+    qemuMonitor *mon = qemuDomainPriv(obj)->mon;
+    int rc;
+
+    virDomainObjUnlock(obj);
+    rc = qemuMonitorCommand(mon, cmd, args, QEMU_MONITOR_TIMEOUT_MS, reply);
+    virDomainObjLock(obj);
+    return rc;
+}
+
+/* ---- per-domain entry points ------------------------------------------------ */
+
+int
+qemuDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
+                      unsigned int nr_stats, unsigned int flags)
+{
+    virDomainObj *obj;
+    g_autoptr(json_object) balloon = NULL;
+    g_autoptr(json_object) guest = NULL;
+    g_autoptr(json_object) args = NULL;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (qemuStatsBeginQuery(obj) < 0)
+        goto cleanup;
+    if (!obj->def->memballoon ||
+        obj->def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO) {
+        if (qemuStatsCommand(obj, "query-balloon", NULL, &balloon) < 0)
+            goto endjob;
+        /* the guest's own figures exist once a statistics period is set and
+         * the guest driver has answered; their absence is not an error */
+        args = qemuStatsQomGetArgs();
+        if (qemuStatsCommand(obj, "qom-get", args, &guest) < 0)
+            virResetLastError();
+    }
+    ret = (int)qemuStatsMemoryFill(balloon, guest, obj->pid, stats, nr_stats);
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_QUERY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainSetMemoryStatsPeriod(virDomainPtr dom, int period, unsigned int flags)
+{
+    virDomainObj *obj;
+    g_autoptr(json_object) args = NULL;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (flags & VIR_DOMAIN_AFFECT_CONFIG) {
+        /* <memballoon><stats period/> is not in virtkit's definitions yet */
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "setting the memory statistics period in the persistent "
+                       "definition is not supported yet");
+        return -1;
+    }
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (qemuStatsBeginQuery(obj) < 0)
+        goto cleanup;
+    if (obj->def->memballoon &&
+        obj->def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_NONE) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "No memory balloon device configured, can not set the "
+                       "collection period");
+        goto endjob;
+    }
+    args = json_object_new_object();
+    json_object_object_add(args, "path", json_object_new_string(QEMU_BALLOON_PATH));
+    json_object_object_add(args, "property",
+                           json_object_new_string("guest-stats-polling-interval"));
+    json_object_object_add(args, "value", json_object_new_int(period));
+    if (qemuStatsCommand(obj, "qom-set", args, NULL) < 0)
+        goto endjob;
+    ret = 0;
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_QUERY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+typedef struct {
+    long long rd_req, rd_bytes, wr_req, wr_bytes;
+    long long flush_req, rd_times, wr_times, flush_times;
+} qemuBlockCounters;
+
+/* Counters of format node @node from query-blockstats (-1 each when absent). */
+static void
+qemuStatsBlockCounters(json_object *blockstats, const char *node, qemuBlockCounters *c)
+{
+    json_object *e = qemuStatsBlockEntry(blockstats, node);
+    json_object *st = NULL;
+
+    if (e)
+        json_object_object_get_ex(e, "stats", &st);
+    c->rd_req = qemuJsonLL(st, "rd_operations", -1);
+    c->rd_bytes = qemuJsonLL(st, "rd_bytes", -1);
+    c->wr_req = qemuJsonLL(st, "wr_operations", -1);
+    c->wr_bytes = qemuJsonLL(st, "wr_bytes", -1);
+    c->flush_req = qemuJsonLL(st, "flush_operations", -1);
+    c->rd_times = qemuJsonLL(st, "rd_total_time_ns", -1);
+    c->wr_times = qemuJsonLL(st, "wr_total_time_ns", -1);
+    c->flush_times = qemuJsonLL(st, "flush_total_time_ns", -1);
+}
+
+/* The counters of @path ("" = the sum over every disk) of a running guest. */
+static int
+qemuStatsBlockQuery(virDomainPtr dom, const char *path, qemuBlockCounters *out)
+{
+    virDomainObj *obj;
+    g_autoptr(json_object) reply = NULL;
+    int idx = -1;
+    int ret = -1;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (qemuStatsBeginQuery(obj) < 0)
+        goto cleanup;
+    if (*path && (idx = qemuStatsDiskIndex(obj->def, path)) < 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "invalid path: %s", path);
+        goto endjob;
+    }
+    if (qemuStatsCommand(obj, "query-blockstats", NULL, &reply) < 0)
+        goto endjob;
+    if (idx >= 0) {
+        g_autofree char *node = qemuStatsDiskNode(obj->def, idx);
+
+        qemuStatsBlockCounters(reply, node, out);
+        if (!qemuStatsBlockEntry(reply, node)) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           "cannot find statistics for device '%s'", path);
+            goto endjob;
+        }
+    } else {
+        memset(out, 0, sizeof(*out));
+        for (size_t i = 0; i < obj->def->ndisks; i++) {
+            g_autofree char *node = qemuStatsDiskNode(obj->def, i);
+            qemuBlockCounters c;
+
+            if (!qemuStatsBlockEntry(reply, node))
+                continue;
+            qemuStatsBlockCounters(reply, node, &c);
+            out->rd_req += MAX(c.rd_req, 0);
+            out->rd_bytes += MAX(c.rd_bytes, 0);
+            out->wr_req += MAX(c.wr_req, 0);
+            out->wr_bytes += MAX(c.wr_bytes, 0);
+            out->flush_req += MAX(c.flush_req, 0);
+            out->rd_times += MAX(c.rd_times, 0);
+            out->wr_times += MAX(c.wr_times, 0);
+            out->flush_times += MAX(c.flush_times, 0);
+        }
+    }
+    ret = 0;
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_QUERY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainBlockStats(virDomainPtr dom, const char *path, virDomainBlockStatsPtr stats)
+{
+    qemuBlockCounters c;
+
+    if (qemuStatsBlockQuery(dom, path, &c) < 0)
+        return -1;
+    stats->rd_req = c.rd_req;
+    stats->rd_bytes = c.rd_bytes;
+    stats->wr_req = c.wr_req;
+    stats->wr_bytes = c.wr_bytes;
+    stats->errs = -1; /* QEMU does not count errors */
+    return 0;
+}
+
+int
+qemuDomainBlockStatsFlags(virDomainPtr dom, const char *path, virTypedParameterPtr params,
+                          int *nparams, unsigned int flags)
+{
+    qemuBlockCounters c;
+    const struct {
+        const char *field;
+        long long v;
+    } order[] = {
+        { VIR_DOMAIN_BLOCK_STATS_WRITE_BYTES, 0 },
+        { VIR_DOMAIN_BLOCK_STATS_WRITE_REQ, 0 },
+        { VIR_DOMAIN_BLOCK_STATS_READ_BYTES, 0 },
+        { VIR_DOMAIN_BLOCK_STATS_READ_REQ, 0 },
+        { VIR_DOMAIN_BLOCK_STATS_FLUSH_REQ, 0 },
+        { VIR_DOMAIN_BLOCK_STATS_WRITE_TOTAL_TIMES, 0 },
+        { VIR_DOMAIN_BLOCK_STATS_READ_TOTAL_TIMES, 0 },
+        { VIR_DOMAIN_BLOCK_STATS_FLUSH_TOTAL_TIMES, 0 },
+    };
+    long long vals[G_N_ELEMENTS(order)];
+    int n = 0;
+
+    virCheckFlags(VIR_TYPED_PARAM_STRING_OKAY, -1);
+    if (qemuStatsBlockQuery(dom, path, &c) < 0)
+        return -1;
+    /* libvirt's order */
+    vals[0] = c.wr_bytes;
+    vals[1] = c.wr_req;
+    vals[2] = c.rd_bytes;
+    vals[3] = c.rd_req;
+    vals[4] = c.flush_req;
+    vals[5] = c.wr_times;
+    vals[6] = c.rd_times;
+    vals[7] = c.flush_times;
+    if (*nparams == 0) {
+        for (size_t i = 0; i < G_N_ELEMENTS(order); i++)
+            n += vals[i] != -1;
+        *nparams = n;
+        return 0;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(order) && n < *nparams; i++) {
+        if (vals[i] == -1)
+            continue;
+        memset(&params[n], 0, sizeof(params[n]));
+        g_strlcpy(params[n].field, order[i].field, sizeof(params[n].field));
+        params[n].type = VIR_TYPED_PARAM_LLONG;
+        params[n].value.l = vals[i];
+        n++;
+    }
+    *nparams = n;
+    return 0;
+}
+
+int
+qemuDomainInterfaceStats(virDomainPtr dom, const char *device,
+                         virDomainInterfaceStatsPtr stats)
+{
+    virDomainObj *obj;
+    const virDomainNetDef *net;
+    qemuNetCounters c;
+    int ret = -1;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (qemuDomainObjCheckActive(obj) < 0)
+        goto cleanup;
+    if (!(net = qemuStatsNetFind(obj->def, device)))
+        goto cleanup;
+    if (!net->ifname) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       "interface '%s' has no host device to read statistics from",
+                       device);
+        goto cleanup;
+    }
+    if (!qemuStatsNetDev(net->ifname, &c)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "Interface not found: %s", net->ifname);
+        goto cleanup;
+    }
+    /* a tap: what the host sends is what the guest receives */
+    stats->rx_bytes = c.tx_bytes;
+    stats->rx_packets = c.tx_packets;
+    stats->rx_errs = c.tx_errs;
+    stats->rx_drop = c.tx_drop;
+    stats->tx_bytes = c.rx_bytes;
+    stats->tx_packets = c.rx_packets;
+    stats->tx_errs = c.rx_errs;
+    stats->tx_drop = c.rx_drop;
+    ret = 0;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* The host's CPUs: how many (highest present + 1), and a map of the online
+ * ones (g_free; may be NULL). */
+static int
+qemuStatsHostCpus(unsigned char **online, unsigned int *nonline)
+{
+    g_autofree char *present = NULL;
+    g_autofree char *on = NULL;
+    int max = -1;
+    unsigned int count = 0;
+    g_auto(GStrv) ranges = NULL;
+    unsigned char *map;
+
+    if (!g_file_get_contents("/sys/devices/system/cpu/present", &present, NULL, NULL)) {
+        max = (int)sysconf(_SC_NPROCESSORS_CONF) - 1;
+    } else {
+        const char *last = strrchr(g_strstrip(present), '-');
+        const char *comma = strrchr(present, ',');
+
+        if (comma && (!last || comma > last))
+            last = comma;
+        max = atoi(last ? last + 1 : present);
+    }
+    if (max < 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "cannot count the host's CPUs");
+        return -1;
+    }
+    map = g_new0(unsigned char, VIR_CPU_MAPLEN(max + 1));
+    if (g_file_get_contents("/sys/devices/system/cpu/online", &on, NULL, NULL))
+        ranges = g_strsplit(g_strstrip(on), ",", -1);
+    for (char **r = ranges; r && *r; r++) {
+        int a, b;
+
+        if (sscanf(*r, "%d-%d", &a, &b) != 2)
+            b = a = atoi(*r);
+        for (int c = a; c <= b && c <= max; c++) {
+            VIR_USE_CPU(map, c);
+            count++;
+        }
+    }
+    if (!ranges) {
+        for (int c = 0; c <= max; c++)
+            VIR_USE_CPU(map, c);
+        count = max + 1;
+    }
+    if (online)
+        *online = map;
+    else
+        g_free(map);
+    if (nonline)
+        *nonline = count;
+    return max + 1;
+}
+
+int
+qemuDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
+                   unsigned char *cpumaps, int maplen)
+{
+    virDomainObj *obj;
+    g_autoptr(json_object) reply = NULL;
+    size_t n;
+    int ret = -1;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (!virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "cannot list vcpus for an inactive domain");
+        goto cleanup;
+    }
+    if (qemuStatsBeginQuery(obj) < 0)
+        goto cleanup;
+    if (qemuStatsCommand(obj, "query-cpus-fast", NULL, &reply) < 0)
+        goto endjob;
+    n = json_object_array_length(reply);
+    memset(info, 0, sizeof(*info) * maxinfo);
+    if (cpumaps)
+        memset(cpumaps, 0, (size_t)maxinfo * maplen);
+    ret = 0;
+    for (size_t i = 0; i < n && ret < maxinfo; i++) {
+        json_object *cpu = json_object_array_get_idx(reply, i);
+        pid_t tid = (pid_t)qemuJsonLL(cpu, "thread-id", 0);
+        int idx = (int)qemuJsonLL(cpu, "cpu-index", (long long)i);
+        unsigned long long user = 0, sys = 0, run = 0;
+        int last = -1;
+
+        qemuStatsProcStat(obj->pid, tid, &user, &sys, &last);
+        info[ret].number = idx;
+        info[ret].state = VIR_VCPU_RUNNING;
+        info[ret].cpuTime =
+            qemuStatsSchedstat(obj->pid, tid, &run, NULL) ? run : user + sys;
+        info[ret].cpu = last;
+        if (cpumaps) {
+            cpu_set_t set;
+            unsigned char *map = VIR_GET_CPUMAP(cpumaps, maplen, ret);
+
+            CPU_ZERO(&set);
+            if (tid > 0 && sched_getaffinity(tid, sizeof(set), &set) == 0) {
+                for (int c = 0; c < maplen * 8 && c < CPU_SETSIZE; c++) {
+                    if (CPU_ISSET(c, &set))
+                        VIR_USE_CPU(map, c);
+                }
+            }
+        }
+        ret++;
+    }
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_QUERY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
+                         int maplen, unsigned int flags)
+{
+    virDomainObj *obj;
+    const virDomainDef *def;
+    g_autofree unsigned char *online = NULL;
+    int hostcpus;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if ((hostcpus = qemuStatsHostCpus(&online, NULL)) < 0)
+        return -1;
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (!(flags & (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG)))
+        flags |=
+            virDomainObjIsActive(obj) ? VIR_DOMAIN_AFFECT_LIVE : VIR_DOMAIN_AFFECT_CONFIG;
+    if ((flags & VIR_DOMAIN_AFFECT_LIVE) && qemuDomainObjCheckActive(obj) < 0)
+        goto cleanup;
+    def =
+        (flags & VIR_DOMAIN_AFFECT_CONFIG) ? virDomainObjGetPersistentDef(obj) : obj->def;
+    /* no <cputune> pinning in virtkit's definitions: every online host CPU */
+    for (int i = 0; i < (int)def->vcpus && i < ncpumaps; i++) {
+        unsigned char *map = VIR_GET_CPUMAP(cpumaps, maplen, i);
+
+        memset(map, 0, maplen);
+        memcpy(map, online, MIN(maplen, VIR_CPU_MAPLEN(hostcpus)));
+    }
+    ret = (int)def->vcpus;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params, unsigned int nparams,
+                      int start_cpu, unsigned int ncpus, unsigned int flags)
+{
+    virDomainObj *obj;
+    unsigned long long total, user = 0, sys = 0;
+    int ret = -1;
+
+    virCheckFlags(VIR_TYPED_PARAM_STRING_OKAY, -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (qemuDomainObjCheckActive(obj) < 0)
+        goto cleanup;
+    if (start_cpu != -1) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "per-CPU statistics need the guest's cgroup, which virtkit "
+                       "does not set up yet");
+        goto cleanup;
+    }
+    if (nparams == 0) {
+        ret = 3;
+        goto cleanup;
+    }
+    total = qemuStatsProcessCpuTime(obj->pid, &user, &sys);
+    ret = 0;
+    {
+        const char *names[] = { VIR_DOMAIN_CPU_STATS_CPUTIME,
+                                VIR_DOMAIN_CPU_STATS_USERTIME,
+                                VIR_DOMAIN_CPU_STATS_SYSTEMTIME };
+        unsigned long long vals[] = { total, user, sys };
+
+        for (unsigned int i = 0; i < 3 && i < nparams; i++) {
+            memset(&params[i], 0, sizeof(params[i]));
+            g_strlcpy(params[i].field, names[i], sizeof(params[i].field));
+            params[i].type = VIR_TYPED_PARAM_ULLONG;
+            params[i].value.ul = vals[i];
+            ret++;
+        }
+    }
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* Capacity of an image file: qcow2's header size, else the file's size. */
+static bool
+qemuStatsImageSizes(const char *path, int format, virDomainBlockInfoPtr info)
+{
+    struct stat sb;
+
+    if (stat(path, &sb) < 0)
+        return false;
+    info->physical = (unsigned long long)sb.st_size;
+    info->allocation = (unsigned long long)sb.st_blocks * 512;
+    info->capacity = (unsigned long long)sb.st_size;
+    if (format == VIR_STORAGE_FORMAT_QCOW2) {
+        unsigned char hdr[32];
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+        if (fd >= 0 && pread(fd, hdr, sizeof(hdr), 0) == (ssize_t)sizeof(hdr) &&
+            memcmp(hdr, "QFI\xfb", 4) == 0) {
+            guint64 size;
+
+            memcpy(&size, hdr + 24, sizeof(size));
+            info->capacity = GUINT64_FROM_BE(size);
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    return true;
+}
+
+int
+qemuDomainGetBlockInfo(virDomainPtr dom, const char *path, virDomainBlockInfoPtr info,
+                       unsigned int flags)
+{
+    virDomainObj *obj;
+    const virDomainDiskDef *disk;
+    g_autoptr(json_object) block = NULL;
+    g_autoptr(json_object) stats = NULL;
+    int idx;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if ((idx = qemuStatsDiskIndex(obj->def, path)) < 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "invalid path %s not assigned to domain",
+                       path);
+        goto cleanup;
+    }
+    disk = obj->def->disks[idx];
+    if (!disk->src || !*disk->src) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "disk '%s' does not currently have a source assigned", path);
+        goto cleanup;
+    }
+    if (!qemuStatsImageSizes(disk->src, disk->format, info)) {
+        virReportSystemError(errno, "cannot stat file '%s'", disk->src);
+        goto cleanup;
+    }
+    if (virDomainObjIsActive(obj) && qemuDomainPriv(obj)->mon) {
+        json_object *ins, *img = NULL, *e, *st = NULL;
+        g_autofree char *node = qemuStatsDiskNode(obj->def, idx);
+
+        if (virDomainObjBeginJob(obj, VIR_JOB_QUERY, QEMU_JOB_WAIT_MS) < 0)
+            goto cleanup;
+        if (virDomainObjIsActive(obj) &&
+            qemuStatsCommand(obj, "query-block", NULL, &block) == 0 &&
+            qemuStatsCommand(obj, "query-blockstats", NULL, &stats) == 0) {
+            /* QEMU's view: the guest-visible size, and for qcow2 the
+             * highest offset written as the allocation, as libvirt */
+            if ((ins = qemuStatsBlockInserted(block, node)) &&
+                json_object_object_get_ex(ins, "image", &img))
+                info->capacity = (unsigned long long)qemuJsonLL(
+                    img, "virtual-size", (long long)info->capacity);
+            if (disk->format == VIR_STORAGE_FORMAT_QCOW2 &&
+                (e = qemuStatsBlockEntry(stats, node)) &&
+                json_object_object_get_ex(e, "stats", &st))
+                info->allocation = (unsigned long long)qemuJsonLL(
+                    st, "wr_highest_offset", (long long)info->allocation);
+            ret = 0;
+        }
+        virDomainObjEndJob(obj, VIR_JOB_QUERY);
+        goto cleanup;
+    }
+    ret = 0;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info)
+{
+    virDomainObj *obj;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    /* no background job (save, dump, migration) exists in virtkit yet */
+    memset(info, 0, sizeof(*info));
+    info->type = VIR_DOMAIN_JOB_NONE;
+    virDomainObjEndAPI(&obj);
+    return 0;
+}
+
+int
+qemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
+                      int *nparams, unsigned int flags)
+{
+    virDomainObj *obj;
+
+    virCheckFlags(VIR_DOMAIN_JOB_STATS_COMPLETED | VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED,
+                  -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    *type = VIR_DOMAIN_JOB_NONE;
+    *params = NULL;
+    *nparams = 0;
+    virDomainObjEndAPI(&obj);
+    return 0;
+}
+
+/* ---- the host ---------------------------------------------------------------- */
+
+int
+qemuNodeGetCPUStats(virConnectPtr conn G_GNUC_UNUSED, int cpuNum,
+                    virNodeCPUStatsPtr params, int *nparams, unsigned int flags)
+{
+    g_autofree char *data = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_autofree char *want = cpuNum == VIR_NODE_CPU_STATS_ALL_CPUS
+                                ? g_strdup("cpu")
+                                : g_strdup_printf("cpu%d", cpuNum);
+    unsigned long long tick;
+    long tck = sysconf(_SC_CLK_TCK);
+
+    virCheckFlags(0, -1);
+    if (*nparams == 0) {
+        *nparams = 4;
+        return 0;
+    }
+    if (!g_file_get_contents("/proc/stat", &data, NULL, NULL) || tck <= 0) {
+        virReportSystemError(errno, "%s", "cannot read /proc/stat");
+        return -1;
+    }
+    tick = 1000000000ULL / (unsigned long long)tck;
+    lines = g_strsplit(data, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        static const char *const names[4] = { VIR_NODE_CPU_STATS_KERNEL,
+                                              VIR_NODE_CPU_STATS_USER,
+                                              VIR_NODE_CPU_STATS_IDLE,
+                                              VIR_NODE_CPU_STATS_IOWAIT };
+        unsigned long long usr, ni, sys, idle, iowait, irq, softirq, v[4];
+        int i;
+
+        if (!g_str_has_prefix(*l, want) || (*l)[strlen(want)] != ' ')
+            continue;
+        if (sscanf(*l + strlen(want), "%llu %llu %llu %llu %llu %llu %llu", &usr, &ni,
+                   &sys, &idle, &iowait, &irq, &softirq) != 7)
+            break;
+        /* libvirt's: kernel = system + irq + softirq, user = user + nice */
+        v[0] = (sys + irq + softirq) * tick;
+        v[1] = (usr + ni) * tick;
+        v[2] = idle * tick;
+        v[3] = iowait * tick;
+        for (i = 0; i < 4 && i < *nparams; i++) {
+            memset(&params[i], 0, sizeof(params[i]));
+            g_strlcpy(params[i].field, names[i], sizeof(params[i].field));
+            params[i].value = v[i];
+        }
+        *nparams = i;
+        return 0;
+    }
+    virReportError(VIR_ERR_INVALID_ARG, "Invalid cpuNum in %s", "qemuNodeGetCPUStats");
+    return -1;
+}
+
+int
+qemuNodeGetMemoryStats(virConnectPtr conn G_GNUC_UNUSED, int cellNum,
+                       virNodeMemoryStatsPtr params, int *nparams, unsigned int flags)
+{
+    static const struct {
+        const char *key;
+        const char *field;
+    } table[] = {
+        { "MemTotal:", VIR_NODE_MEMORY_STATS_TOTAL },
+        { "MemFree:", VIR_NODE_MEMORY_STATS_FREE },
+        { "Buffers:", VIR_NODE_MEMORY_STATS_BUFFERS },
+        { "Cached:", VIR_NODE_MEMORY_STATS_CACHED },
+    };
+    g_autofree char *path = NULL;
+    g_autofree char *data = NULL;
+    g_auto(GStrv) lines = NULL;
+    int n = 0;
+
+    virCheckFlags(0, -1);
+    if (cellNum == VIR_NODE_MEMORY_STATS_ALL_CELLS) {
+        path = g_strdup("/proc/meminfo");
+    } else {
+        path = g_strdup_printf("/sys/devices/system/node/node%d/meminfo", cellNum);
+        if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+            virReportError(VIR_ERR_INVALID_ARG, "%s", "Invalid cell number");
+            return -1;
+        }
+    }
+    if (*nparams == 0) {
+        /* a cell's meminfo has no Buffers nor Cached line */
+        *nparams = cellNum == VIR_NODE_MEMORY_STATS_ALL_CELLS ? 4 : 2;
+        return 0;
+    }
+    if (!g_file_get_contents(path, &data, NULL, NULL)) {
+        virReportSystemError(errno, "cannot read %s", path);
+        return -1;
+    }
+    lines = g_strsplit(data, "\n", -1);
+    for (size_t t = 0; t < G_N_ELEMENTS(table) && n < *nparams; t++) {
+        for (char **l = lines; *l; l++) {
+            const char *p = *l;
+            unsigned long long v;
+
+            /* "Node 0 MemTotal:  123 kB" in a cell's file */
+            if (g_str_has_prefix(p, "Node ")) {
+                p = strchr(p + 5, ' ');
+                if (!p)
+                    continue;
+                p++;
+            }
+            if (!g_str_has_prefix(p, table[t].key))
+                continue;
+            if (sscanf(p + strlen(table[t].key), "%llu", &v) != 1)
+                continue;
+            memset(&params[n], 0, sizeof(params[n]));
+            g_strlcpy(params[n].field, table[t].field, sizeof(params[n].field));
+            params[n].value = v;
+            n++;
+            break;
+        }
+    }
+    *nparams = n;
+    return 0;
+}
+
+int
+qemuNodeGetCPUMap(virConnectPtr conn G_GNUC_UNUSED, unsigned char **cpumap,
+                  unsigned int *online, unsigned int flags)
+{
+    virCheckFlags(0, -1);
+    return qemuStatsHostCpus(cpumap, online);
+}
+
+/* ---- every guest at once ---------------------------------------------------- */
+
+#define QEMU_STATS_SUPPORTED                                                          \
+    (VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON | \
+     VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK)
+#define QEMU_LIST_FILTERS                                                       \
+    (VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_INACTIVE |      \
+     VIR_CONNECT_LIST_DOMAINS_PERSISTENT | VIR_CONNECT_LIST_DOMAINS_TRANSIENT | \
+     VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_PAUSED |       \
+     VIR_CONNECT_LIST_DOMAINS_SHUTOFF | VIR_CONNECT_LIST_DOMAINS_OTHER)
+
+enum {
+    Q_BALLOON,
+    Q_GUEST,
+    Q_CPUS,
+    Q_BLOCKSTATS,
+    Q_BLOCK,
+    Q_LAST
+};
+
+/* One guest being asked: its object (referenced), whether we hold its
+ * QUERY job, the commands in flight and their replies. */
+typedef struct {
+    virDomainObj *obj;
+    bool job;
+    qemuMonitorPending *pending[Q_LAST];
+    json_object *reply[Q_LAST];
+} qemuStatsGuest;
+
+static void
+qemuStatsSubmit(qemuStatsGuest *g, unsigned int stats)
+{
+    qemuMonitor *mon = qemuDomainPriv(g->obj)->mon;
+    const virDomainDef *def = g->obj->def;
+    bool balloon =
+        !def->memballoon || def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
+
+    if ((stats & VIR_DOMAIN_STATS_BALLOON) && balloon) {
+        g_autoptr(json_object) args = qemuStatsQomGetArgs();
+
+        g->pending[Q_BALLOON] = qemuMonitorSubmit(mon, "query-balloon", NULL);
+        g->pending[Q_GUEST] = qemuMonitorSubmit(mon, "qom-get", args);
+    }
+    if (stats & VIR_DOMAIN_STATS_VCPU)
+        g->pending[Q_CPUS] = qemuMonitorSubmit(mon, "query-cpus-fast", NULL);
+    if (stats & VIR_DOMAIN_STATS_BLOCK) {
+        g->pending[Q_BLOCKSTATS] = qemuMonitorSubmit(mon, "query-blockstats", NULL);
+        g->pending[Q_BLOCK] = qemuMonitorSubmit(mon, "query-block", NULL);
+    }
+}
+
+/* Collect the replies of @g (object unlocked); a failed query leaves its
+ * group's QEMU figures out, as libvirt does. */
+static void
+qemuStatsCollect(qemuStatsGuest *g)
+{
+    for (int q = 0; q < Q_LAST; q++) {
+        if (!g->pending[q])
+            continue;
+        if (qemuMonitorAwait(g->pending[q], QEMU_MONITOR_TIMEOUT_MS, &g->reply[q]) < 0) {
+            g_debug("statistics query %d of '%s' failed: %s", q, g->obj->def->name,
+                    virGetLastErrorMessage());
+            virResetLastError();
+        }
+        g->pending[q] = NULL;
+    }
+}
+
+/* The record of @g (object locked). */
+static virDomainStatsRecordPtr
+qemuStatsRecord(virConnectPtr conn, qemuStatsGuest *g, unsigned int stats)
+{
+    virDomainObj *obj = g->obj;
+    const virDomainDef *def = obj->def;
+    bool active = virDomainObjIsActive(obj);
+    bool haveQemu = active && g->job;
+    g_autoptr(virTypedParamList) list = virTypedParamListNew();
+    virDomainStatsRecordPtr rec;
+
+    if (stats & VIR_DOMAIN_STATS_STATE) {
+        int reason = 0;
+        int state = virDomainObjGetState(obj, &reason);
+
+        virTypedParamListAddInt(list, state, "state.state");
+        virTypedParamListAddInt(list, reason, "state.reason");
+    }
+    if ((stats & VIR_DOMAIN_STATS_CPU_TOTAL) && active) {
+        unsigned long long user = 0, sys = 0;
+        unsigned long long total = qemuStatsProcessCpuTime(obj->pid, &user, &sys);
+
+        virTypedParamListAddULLong(list, total, "cpu.time");
+        virTypedParamListAddULLong(list, user, "cpu.user");
+        virTypedParamListAddULLong(list, sys, "cpu.system");
+    }
+    if (stats & VIR_DOMAIN_STATS_BALLOON) {
+        unsigned long long cur = def->currentMemory;
+
+        if (g->reply[Q_BALLOON])
+            cur = (unsigned long long)qemuJsonLL(g->reply[Q_BALLOON], "actual", 0) / 1024;
+        virTypedParamListAddULLong(list, cur, "balloon.current");
+        virTypedParamListAddULLong(list, def->memory, "balloon.maximum");
+        if (haveQemu && g->reply[Q_BALLOON]) {
+            virDomainMemoryStatStruct ms[VIR_DOMAIN_MEMORY_STAT_NR];
+            unsigned int n = qemuStatsMemoryFill(g->reply[Q_BALLOON], g->reply[Q_GUEST],
+                                                 obj->pid, ms, G_N_ELEMENTS(ms));
+
+            for (unsigned int i = 0; i < n; i++) {
+                const char *name = NULL;
+
+                if (ms[i].tag == VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON)
+                    continue;
+                if (ms[i].tag == VIR_DOMAIN_MEMORY_STAT_RSS) {
+                    name = "rss";
+                } else {
+                    for (size_t b = 0; b < G_N_ELEMENTS(qemuBalloonStats); b++) {
+                        if (qemuBalloonStats[b].tag == ms[i].tag)
+                            name = qemuBalloonStats[b].field;
+                    }
+                }
+                if (name)
+                    virTypedParamListAddULLong(list, ms[i].val, "balloon.%s", name);
+            }
+        }
+    }
+    if (stats & VIR_DOMAIN_STATS_VCPU) {
+        json_object *cpus = g->reply[Q_CPUS];
+
+        virTypedParamListAddUInt(list, def->vcpus, "vcpu.current");
+        virTypedParamListAddUInt(list, def->vcpus, "vcpu.maximum");
+        for (size_t i = 0; haveQemu && cpus && i < json_object_array_length(cpus); i++) {
+            json_object *cpu = json_object_array_get_idx(cpus, i);
+            pid_t tid = (pid_t)qemuJsonLL(cpu, "thread-id", 0);
+            long long idx = qemuJsonLL(cpu, "cpu-index", (long long)i);
+            unsigned long long run = 0, wait = 0, user = 0, sys = 0;
+
+            if (!qemuStatsSchedstat(obj->pid, tid, &run, &wait)) {
+                qemuStatsProcStat(obj->pid, tid, &user, &sys, NULL);
+                run = user + sys;
+            }
+            virTypedParamListAddInt(list, VIR_VCPU_RUNNING, "vcpu.%lld.state", idx);
+            virTypedParamListAddULLong(list, run, "vcpu.%lld.time", idx);
+            virTypedParamListAddULLong(list, wait, "vcpu.%lld.wait", idx);
+        }
+    }
+    if (stats & VIR_DOMAIN_STATS_INTERFACE) {
+        virTypedParamListAddUInt(list, def->nnets, "net.count");
+        for (size_t i = 0; active && i < def->nnets; i++) {
+            const virDomainNetDef *net = def->nets[i];
+            qemuNetCounters c;
+
+            if (!net->ifname)
+                continue;
+            virTypedParamListAddString(list, net->ifname, "net.%zu.name", i);
+            if (!qemuStatsNetDev(net->ifname, &c))
+                continue;
+            /* guest view of a tap: directions swapped */
+            virTypedParamListAddULLong(list, c.tx_bytes, "net.%zu.rx.bytes", i);
+            virTypedParamListAddULLong(list, c.tx_packets, "net.%zu.rx.pkts", i);
+            virTypedParamListAddULLong(list, c.tx_errs, "net.%zu.rx.errs", i);
+            virTypedParamListAddULLong(list, c.tx_drop, "net.%zu.rx.drop", i);
+            virTypedParamListAddULLong(list, c.rx_bytes, "net.%zu.tx.bytes", i);
+            virTypedParamListAddULLong(list, c.rx_packets, "net.%zu.tx.pkts", i);
+            virTypedParamListAddULLong(list, c.rx_errs, "net.%zu.tx.errs", i);
+            virTypedParamListAddULLong(list, c.rx_drop, "net.%zu.tx.drop", i);
+        }
+    }
+    if (stats & VIR_DOMAIN_STATS_BLOCK) {
+        virTypedParamListAddUInt(list, def->ndisks, "block.count");
+        for (size_t i = 0; i < def->ndisks; i++) {
+            const virDomainDiskDef *disk = def->disks[i];
+            g_autofree char *node = qemuStatsDiskNode(def, i);
+            json_object *e =
+                haveQemu ? qemuStatsBlockEntry(g->reply[Q_BLOCKSTATS], node) : NULL;
+            virDomainBlockInfo bi = { 0 };
+
+            virTypedParamListAddString(list, disk->dst, "block.%zu.name", i);
+            if (disk->src)
+                virTypedParamListAddString(list, disk->src, "block.%zu.path", i);
+            if (e) {
+                qemuBlockCounters c;
+
+                qemuStatsBlockCounters(g->reply[Q_BLOCKSTATS], node, &c);
+                virTypedParamListAddULLong(list, c.rd_req, "block.%zu.rd.reqs", i);
+                virTypedParamListAddULLong(list, c.rd_bytes, "block.%zu.rd.bytes", i);
+                virTypedParamListAddULLong(list, c.rd_times, "block.%zu.rd.times", i);
+                virTypedParamListAddULLong(list, c.wr_req, "block.%zu.wr.reqs", i);
+                virTypedParamListAddULLong(list, c.wr_bytes, "block.%zu.wr.bytes", i);
+                virTypedParamListAddULLong(list, c.wr_times, "block.%zu.wr.times", i);
+                virTypedParamListAddULLong(list, c.flush_req, "block.%zu.fl.reqs", i);
+                virTypedParamListAddULLong(list, c.flush_times, "block.%zu.fl.times", i);
+            }
+            if (disk->src && qemuStatsImageSizes(disk->src, disk->format, &bi)) {
+                json_object *ins =
+                    haveQemu ? qemuStatsBlockInserted(g->reply[Q_BLOCK], node) : NULL;
+                json_object *img = NULL;
+
+                if (ins && json_object_object_get_ex(ins, "image", &img))
+                    bi.capacity = (unsigned long long)qemuJsonLL(img, "virtual-size",
+                                                                 (long long)bi.capacity);
+                virTypedParamListAddULLong(list, bi.allocation, "block.%zu.allocation",
+                                           i);
+                virTypedParamListAddULLong(list, bi.capacity, "block.%zu.capacity", i);
+                virTypedParamListAddULLong(list, bi.physical, "block.%zu.physical", i);
+            }
+        }
+    }
+    rec = g_new0(virDomainStatsRecord, 1);
+    rec->dom = qemuDomainHandle(conn, obj);
+    virTypedParamListSteal(list, &rec->params, &rec->nparams);
+    return rec;
+}
+
+int
+qemuConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms, unsigned int ndoms,
+                             unsigned int stats, virDomainStatsRecordPtr **retStats,
+                             unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(conn);
+    unsigned int lflags = flags & QEMU_LIST_FILTERS;
+    bool nowait = flags & VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT;
+    virDomainPtr *all = NULL;
+    g_autofree qemuStatsGuest *guests = NULL;
+    size_t nguests = 0;
+    GPtrArray *recs;
+    int n;
+
+    virCheckFlags(QEMU_LIST_FILTERS | VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT |
+                      VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING |
+                      VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS,
+                  -1);
+    if (!stats) {
+        stats = QEMU_STATS_SUPPORTED;
+    } else if ((flags & VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS) &&
+               (stats & ~QEMU_STATS_SUPPORTED)) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+                       "Stats types bits 0x%x are not supported by this daemon",
+                       stats & ~QEMU_STATS_SUPPORTED);
+        return -1;
+    }
+    if (!doms) {
+        if ((n = virDomainObjListExport(driver->domains, conn, &all, lflags)) < 0)
+            return -1;
+        doms = all;
+        ndoms = (unsigned int)n;
+    }
+
+    /* 1: the objects, and the QUERY job of each running guest */
+    guests = g_new0(qemuStatsGuest, MAX(ndoms, 1));
+    for (unsigned int i = 0; i < ndoms; i++) {
+        virDomainObj *obj = virDomainObjListFindByUUID(driver->domains, doms[i]->uuid);
+        qemuStatsGuest *g;
+
+        if (!obj) /* gone meanwhile: skipped, as libvirt */
+            continue;
+        if ((lflags && !virDomainObjMatchFilter(obj, lflags)) ||
+            ((stats & ~VIR_DOMAIN_STATS_STATE) && virDomainObjParsePending(obj) < 0)) {
+            virResetLastError();
+            virDomainObjEndAPI(&obj);
+            continue;
+        }
+        g = &guests[nguests++];
+        g->obj = obj;
+        if (virDomainObjIsActive(obj) && (stats & ~VIR_DOMAIN_STATS_STATE) &&
+            qemuDomainPriv(obj)->mon) {
+            if (virDomainObjBeginJob(obj, VIR_JOB_QUERY, nowait ? 0 : QEMU_JOB_WAIT_MS) <
+                0) {
+                /* busy: this guest's QEMU figures are left out */
+                virResetLastError();
+            } else if (virDomainObjIsActive(obj) && qemuDomainPriv(obj)->mon) {
+                g->job = true;
+                qemuStatsSubmit(g, stats);
+            } else {
+                virDomainObjEndJob(obj, VIR_JOB_QUERY);
+            }
+        }
+        virDomainObjUnlock(obj);
+    }
+
+    /* 2: every reply (all guests' commands are in flight together) */
+    for (size_t i = 0; i < nguests; i++)
+        qemuStatsCollect(&guests[i]);
+
+    /* 3: the records */
+    recs = g_ptr_array_new();
+    for (size_t i = 0; i < nguests; i++) {
+        qemuStatsGuest *g = &guests[i];
+
+        virDomainObjLock(g->obj);
+        g_ptr_array_add(recs, qemuStatsRecord(conn, g, stats));
+        if (g->job)
+            virDomainObjEndJob(g->obj, VIR_JOB_QUERY);
+        virDomainObjEndAPI(&g->obj);
+        for (int q = 0; q < Q_LAST; q++) {
+            if (g->reply[q])
+                json_object_put(g->reply[q]);
+        }
+    }
+    if (all) {
+        for (virDomainPtr *d = all; *d; d++)
+            virObjectUnrefDomain(*d);
+        g_free(all);
+    }
+    n = (int)recs->len;
+    g_ptr_array_add(recs, NULL);
+    *retStats = (virDomainStatsRecordPtr *)g_ptr_array_free(recs, FALSE);
+    return n;
+}

@@ -1,0 +1,118 @@
+/* virtypedparamlist.c: a growable list of virTypedParameters for drivers that build statistics */
+#define G_LOG_DOMAIN "virtkit.util.typedparam"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "virtypedparamlist.h"
+
+virTypedParamList *
+virTypedParamListNew(void)
+{
+    return g_new0(virTypedParamList, 1);
+}
+
+void
+virTypedParamArrayFree(virTypedParameterPtr params, int nparams)
+{
+    if (!params)
+        return;
+    for (int i = 0; i < nparams; i++) {
+        if (params[i].type == VIR_TYPED_PARAM_STRING)
+            g_free(params[i].value.s);
+    }
+    g_free(params);
+}
+
+void
+virTypedParamListFree(virTypedParamList *list)
+{
+    if (!list)
+        return;
+    virTypedParamArrayFree(list->par, (int)list->npar);
+    g_free(list);
+}
+
+/* The next free entry, named by @fmt/@ap, its type set. */
+static virTypedParameterPtr
+listNext(virTypedParamList *list, int type, const char *fmt, va_list ap)
+{
+    virTypedParameterPtr p;
+    int len;
+
+    if (list->npar == list->maxpar) {
+        list->maxpar = list->maxpar ? list->maxpar * 2 : 16;
+        list->par = g_renew(virTypedParameter, list->par, list->maxpar);
+    }
+    p = &list->par[list->npar++];
+    memset(p, 0, sizeof(*p));
+    len = g_vsnprintf(p->field, sizeof(p->field), fmt, ap);
+    g_assert(len >= 0 && (size_t)len < sizeof(p->field));
+    p->type = type;
+    return p;
+}
+
+#define LIST_ADD(list, type, member, val, fmt) \
+    do {                                       \
+        va_list ap;                            \
+        virTypedParameterPtr p;                \
+                                               \
+        va_start(ap, fmt);                     \
+        p = listNext(list, type, fmt, ap);     \
+        va_end(ap);                            \
+        p->value.member = (val);               \
+    } while (0)
+
+void
+virTypedParamListAddInt(virTypedParamList *list, int value, const char *fmt, ...)
+{
+    LIST_ADD(list, VIR_TYPED_PARAM_INT, i, value, fmt);
+}
+
+void
+virTypedParamListAddUInt(virTypedParamList *list, unsigned int value, const char *fmt,
+                         ...)
+{
+    LIST_ADD(list, VIR_TYPED_PARAM_UINT, ui, value, fmt);
+}
+
+void
+virTypedParamListAddLLong(virTypedParamList *list, long long value, const char *fmt, ...)
+{
+    LIST_ADD(list, VIR_TYPED_PARAM_LLONG, l, value, fmt);
+}
+
+void
+virTypedParamListAddULLong(virTypedParamList *list, unsigned long long value,
+                           const char *fmt, ...)
+{
+    LIST_ADD(list, VIR_TYPED_PARAM_ULLONG, ul, value, fmt);
+}
+
+void
+virTypedParamListAddString(virTypedParamList *list, const char *value, const char *fmt,
+                           ...)
+{
+    LIST_ADD(list, VIR_TYPED_PARAM_STRING, s, g_strdup(value ? value : ""), fmt);
+}
+
+void
+virTypedParamListAddBoolean(virTypedParamList *list, bool value, const char *fmt, ...)
+{
+    LIST_ADD(list, VIR_TYPED_PARAM_BOOLEAN, b, value ? 1 : 0, fmt);
+}
+
+void
+virTypedParamListSteal(virTypedParamList *list, virTypedParameterPtr *par, int *npar)
+{
+    if (list->npar == 0) {
+        g_free(list->par);
+        *par = NULL;
+    } else {
+        *par = list->par;
+    }
+    *npar = (int)list->npar;
+    list->par = NULL;
+    list->npar = list->maxpar = 0;
+}

@@ -1,0 +1,47 @@
+/* virtypedparamlist.h: a growable list of virTypedParameters for drivers that build statistics */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <libvirt/libvirt.h>
+
+/*
+ * libvirt's virTypedParamList, for code below the public layer (the
+ * drivers cannot call virTypedParamsAdd*, whose error handling belongs to
+ * the public layer). Adding never fails (GLib aborts on OOM); a name
+ * longer than VIR_TYPED_PARAM_FIELD_LENGTH - 1 is a programming error
+ * (g_assert). Names are printf formats ("vcpu.%zu.time").
+ */
+typedef struct {
+    virTypedParameterPtr par;
+    size_t npar;
+    size_t maxpar;
+} virTypedParamList;
+
+virTypedParamList *virTypedParamListNew(void);
+/* Frees the list and the parameters it still holds; accepts NULL. */
+void virTypedParamListFree(virTypedParamList *list);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virTypedParamList, virTypedParamListFree);
+
+void virTypedParamListAddInt(virTypedParamList *list, int value, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+void virTypedParamListAddUInt(virTypedParamList *list, unsigned int value,
+                              const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+void virTypedParamListAddLLong(virTypedParamList *list, long long value, const char *fmt,
+                               ...) G_GNUC_PRINTF(3, 4);
+void virTypedParamListAddULLong(virTypedParamList *list, unsigned long long value,
+                                const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+void virTypedParamListAddString(virTypedParamList *list, const char *value,
+                                const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+void virTypedParamListAddBoolean(virTypedParamList *list, bool value, const char *fmt,
+                                 ...) G_GNUC_PRINTF(3, 4);
+
+/* Hands the parameters over (*@par a g_new array, free with
+ * virTypedParamsFree or remoteTypedParamsFree; NULL when empty) and
+ * empties the list. */
+void virTypedParamListSteal(virTypedParamList *list, virTypedParameterPtr *par,
+                            int *npar);
+
+/* Frees @params[0..@nparams) (strings included) and @params; accepts NULL.
+ * The same as the public virTypedParamsFree. */
+void virTypedParamArrayFree(virTypedParameterPtr params, int nparams);
