@@ -555,6 +555,8 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(STORAGE_VOL_GET_INFO, vkdDispatchStorageVolGetInfo, P),
     ENTRY(STORAGE_VOL_GET_INFO_FLAGS, vkdDispatchStorageVolGetInfoFlags, P),
     ENTRY(STORAGE_VOL_CREATE_XML_FROM, vkdDispatchStorageVolCreateXMLFrom, 0),
+    ENTRY(STORAGE_VOL_UPLOAD, vkdDispatchStorageVolUpload, 0),
+    ENTRY(STORAGE_VOL_DOWNLOAD, vkdDispatchStorageVolDownload, 0),
 
     /* Registering for events changes nothing: allowed read-only, as in libvirt. */
     ENTRY(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, vkdDispatchEventRegisterAny, P),

@@ -131,6 +131,8 @@ VKD_HANDLER(vkdDispatchStoragePoolGetInfo);      /* 87 */
 VKD_HANDLER(vkdDispatchStorageVolGetInfo);       /* 98 */
 VKD_HANDLER(vkdDispatchStorageVolGetInfoFlags);  /* 378 */
 VKD_HANDLER(vkdDispatchStorageVolCreateXMLFrom); /* 125 */
+VKD_HANDLER(vkdDispatchStorageVolUpload);        /* 208 */
+VKD_HANDLER(vkdDispatchStorageVolDownload);      /* 209 */
 
 /* remote_dispatch_stream.c */
 typedef struct _vkdStream vkdStream;

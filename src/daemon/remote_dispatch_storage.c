@@ -70,3 +70,48 @@ VKD_HANDLER(vkdDispatchStorageVolCreateXMLFrom)
     vkdStorageVolToWire(&r->vol, vol);
     return 0;
 }
+
+/* Upload and download: the volume's file attached to a new stream of the
+ * call's connection; the data starts after the reply (vkdStreamAttach). */
+static int
+vkdStorageVolTransfer(vkdCall *call, const remote_nonnull_storage_vol *w,
+                      unsigned long long offset, unsigned long long length,
+                      unsigned int flags, bool upload)
+{
+    g_autoptr(virStorageVol) vol = vkdStorageVolFromWire(call->conn, w);
+    virStreamPtr st;
+    int rc;
+
+    if (!(st = virStreamNew(call->conn, VIR_STREAM_NONBLOCK)))
+        return -1;
+    rc = upload ? virStorageVolUpload(vol, st, offset, length, flags)
+                : virStorageVolDownload(vol, st, offset, length, flags);
+    if (rc < 0) {
+        virErrorPtr saved = NULL;
+
+        virErrorPreserveLast(&saved);
+        virStreamFree(st);
+        virErrorRestore(&saved);
+        return -1;
+    }
+    vkdStreamAttach(call, st,
+                    flags & (upload ? VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM
+                                    : VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM));
+    return 0;
+}
+
+VKD_HANDLER(vkdDispatchStorageVolUpload)
+{
+    remote_storage_vol_upload_args *a = args;
+
+    (void)ret;
+    return vkdStorageVolTransfer(call, &a->vol, a->offset, a->length, a->flags, true);
+}
+
+VKD_HANDLER(vkdDispatchStorageVolDownload)
+{
+    remote_storage_vol_download_args *a = args;
+
+    (void)ret;
+    return vkdStorageVolTransfer(call, &a->vol, a->offset, a->length, a->flags, false);
+}

@@ -470,6 +470,35 @@ remoteStorageVolCreateXMLFrom(virStoragePoolPtr pool, const char *xml,
     return vol;
 }
 
+static int
+remoteStorageVolUpload(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
+                       unsigned long long length, unsigned int flags)
+{
+    remote_storage_vol_upload_args args = { .offset = offset,
+                                            .length = length,
+                                            .flags = flags };
+
+    remoteMakeStorageVol(&args.vol, vol);
+    return remoteStreamOpen(vol->conn, st, REMOTE_PROGRAM, REMOTE_PROC_STORAGE_VOL_UPLOAD,
+                            (virXdrFilter)remote_storage_vol_upload_args_filter, &args,
+                            NULL, NULL, flags & VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM);
+}
+
+static int
+remoteStorageVolDownload(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
+                         unsigned long long length, unsigned int flags)
+{
+    remote_storage_vol_download_args args = { .offset = offset,
+                                              .length = length,
+                                              .flags = flags };
+
+    remoteMakeStorageVol(&args.vol, vol);
+    return remoteStreamOpen(vol->conn, st, REMOTE_PROGRAM,
+                            REMOTE_PROC_STORAGE_VOL_DOWNLOAD,
+                            (virXdrFilter)remote_storage_vol_download_args_filter, &args,
+                            NULL, NULL, flags & VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM);
+}
+
 /* ---- the tables ------------------------------------------------------------ */
 
 const virNetworkDriver remoteNetworkDriver = {
@@ -544,6 +573,8 @@ const virStorageDriver remoteStorageDriver = {
     .storageVolGetXMLDesc = remoteStorageVolGetXMLDesc,
     .storageVolGetPath = remoteStorageVolGetPath,
     .storageVolResize = remoteStorageVolResize,
+    .storageVolUpload = remoteStorageVolUpload,
+    .storageVolDownload = remoteStorageVolDownload,
 };
 
 const virNodeDeviceDriver remoteNodeDeviceDriver = {

@@ -768,6 +768,64 @@ streamSink(virStreamPtr st, const char *bytes, size_t nbytes, void *opaque)
     return nbytes;
 }
 
+/* Sparse transfers (virsh's virshStreamInData / virshStreamSkip): the
+ * file's holes are found with SEEK_DATA/SEEK_HOLE and recreated by seeking. */
+static int
+streamInData(virStreamPtr st, int *inData, long long *length, void *opaque)
+{
+    int *fd = opaque;
+    off_t cur = lseek(*fd, 0, SEEK_CUR);
+    off_t data, hole, end;
+
+    if (cur < 0)
+        return -1;
+    data = lseek(*fd, cur, SEEK_DATA);
+    if (data < 0 && errno == ENXIO) {
+        /* a hole up to the end of the file */
+        if ((end = lseek(*fd, 0, SEEK_END)) < 0 || lseek(*fd, cur, SEEK_SET) < 0)
+            return -1;
+        *inData = 0;
+        *length = end - cur;
+        return 0;
+    }
+    if (data < 0)
+        return -1;
+    if (data > cur) {
+        *inData = 0;
+        *length = data - cur;
+    } else {
+        if ((hole = lseek(*fd, cur, SEEK_HOLE)) < 0)
+            return -1;
+        *inData = 1;
+        *length = hole - cur;
+    }
+    return lseek(*fd, cur, SEEK_SET) < 0 ? -1 : 0;
+}
+
+static int
+streamSkip(virStreamPtr st, long long length, void *opaque)
+{
+    int *fd = opaque;
+    off_t cur = lseek(*fd, 0, SEEK_CUR);
+
+    if (cur < 0 || lseek(*fd, cur + length, SEEK_SET) < 0)
+        return -1;
+    return 0;
+}
+
+/* A download's trailing hole: the file gets its full size. */
+static int
+streamSkipSink(virStreamPtr st, long long length, void *opaque)
+{
+    int *fd = opaque;
+    off_t cur = lseek(*fd, 0, SEEK_CUR);
+
+    if (cur < 0 || ftruncate(*fd, cur + length) < 0 ||
+        lseek(*fd, cur + length, SEEK_SET) < 0)
+        return -1;
+    return 0;
+}
+
 static bool
 parseOffsetLength(vkshControl *ctl, const vkshCmd *cmd, unsigned long long *offset,
                   unsigned long long *length)
@@ -806,6 +864,7 @@ cmdVolUpload(vkshControl *ctl, const vkshCmd *cmd)
     const char *file = NULL, *name = NULL;
     unsigned long long offset, length;
     bool ret = false;
+    bool sparse = vkshOptBool(cmd, "sparse");
     int fd = -1;
 
     if (!parseOffsetLength(ctl, cmd, &offset, &length))
@@ -820,11 +879,14 @@ cmdVolUpload(vkshControl *ctl, const vkshCmd *cmd)
     }
     if (!(st = virStreamNew(ctl->conn, 0)))
         goto out;
-    if (virStorageVolUpload(vol, st, offset, length, 0) < 0) {
+    if (virStorageVolUpload(vol, st, offset, length,
+                            sparse ? VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM : 0) < 0) {
         vkshError(ctl, "cannot upload to volume %s", name);
         goto out;
     }
-    if (virStreamSendAll(st, streamSource, &fd) < 0) {
+    if (sparse
+            ? virStreamSparseSendAll(st, streamSource, streamInData, streamSkip, &fd) < 0
+            : virStreamSendAll(st, streamSource, &fd) < 0) {
         vkshError(ctl, "cannot send data to volume %s", name);
         goto out;
     }
@@ -861,6 +923,7 @@ cmdVolDownload(vkshControl *ctl, const vkshCmd *cmd)
     const char *file = NULL, *name = NULL;
     unsigned long long offset, length;
     bool ret = false, created = false;
+    bool sparse = vkshOptBool(cmd, "sparse");
     int fd = -1;
 
     if (!parseOffsetLength(ctl, cmd, &offset, &length))
@@ -879,11 +942,13 @@ cmdVolDownload(vkshControl *ctl, const vkshCmd *cmd)
     }
     if (!(st = virStreamNew(ctl->conn, 0)))
         goto out;
-    if (virStorageVolDownload(vol, st, offset, length, 0) < 0) {
+    if (virStorageVolDownload(vol, st, offset, length,
+                              sparse ? VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM : 0) < 0) {
         vkshError(ctl, "cannot download from volume %s", name);
         goto out;
     }
-    if (virStreamRecvAll(st, streamSink, &fd) < 0) {
+    if (sparse ? virStreamSparseRecvAll(st, streamSink, streamSkipSink, &fd) < 0
+               : virStreamRecvAll(st, streamSink, &fd) < 0) {
         vkshError(ctl, "cannot receive data from volume %s", name);
         goto out;
     }

@@ -686,6 +686,8 @@ const virStorageDriver storageDriverTable = {
     .storageVolGetXMLDesc = storageVolGetXMLDesc,
     .storageVolGetPath = storageVolGetPath,
     .storageVolResize = storageVolResize,
+    .storageVolUpload = storageVolUpload,
+    .storageVolDownload = storageVolDownload,
     .connectStoragePoolEventRegisterAny = storageConnectStoragePoolEventRegisterAny,
     .connectStoragePoolEventDeregisterAny = storageConnectStoragePoolEventDeregisterAny,
 };

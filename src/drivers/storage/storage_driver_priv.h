@@ -62,3 +62,9 @@ char *storageVolGetXMLDesc(virStorageVolPtr vol, unsigned int flags);
 char *storageVolGetPath(virStorageVolPtr vol);
 int storageVolResize(virStorageVolPtr vol, unsigned long long capacity,
                      unsigned int flags);
+/* Attach @st to the volume's file (virFDStreamOpenFile); the volume is in
+ * use until the stream closes. */
+int storageVolUpload(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
+                     unsigned long long length, unsigned int flags);
+int storageVolDownload(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
+                       unsigned long long length, unsigned int flags);

@@ -4,7 +4,10 @@
 
 #include <string.h>
 
+#include <fcntl.h>
+
 #include "storage_driver_priv.h"
+#include "virfdstream.h"
 #include "storage_util.h"
 #include "virerror.h"
 
@@ -550,4 +553,100 @@ storageVolGetPath(virStorageVolPtr vol)
     ret = g_strdup(def->target.path);
     virStoragePoolObjEndAPI(&obj);
     return ret;
+}
+
+/* ---- upload / download -------------------------------------------------- */
+
+typedef struct {
+    char *pool;
+    char *vol;
+} volStreamRef;
+
+/* The transfer is over (finished, aborted, or the stream freed): the
+ * volume may be deleted or resized again, and its figures are read anew
+ * (the format virtkit recorded stays: uploaded bytes never make a raw
+ * volume another format). */
+static void
+volStreamClosed(virStreamPtr st, void *opaque)
+{
+    volStreamRef *ref = opaque;
+    virStoragePoolObj *obj;
+
+    if (storageDriver &&
+        (obj = virStoragePoolObjFindByName(storageDriver->pools, ref->pool))) {
+        virStorageVolDef *def = virStoragePoolObjFindVolByName(obj, ref->vol);
+        const virStorageBackend *be = virStorageBackendForType(obj->def->type);
+
+        if (def) {
+            if (def->inUse > 0)
+                def->inUse--;
+            if (be && be->refreshVol) {
+                virErrorPtr saved = NULL;
+
+                virErrorPreserveLast(&saved);
+                be->refreshVol(obj, def);
+                virErrorRestore(&saved);
+            }
+        }
+        virStoragePoolObjEndAPI(&obj);
+    }
+    g_free(ref->pool);
+    g_free(ref->vol);
+    g_free(ref);
+}
+
+static int
+volTransfer(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
+            unsigned long long length, bool upload, bool sparse)
+{
+    virStorageVolDef *def;
+    virStoragePoolObj *obj;
+    volStreamRef *ref;
+    int ret = -1;
+
+    if (!(obj = volLookup(vol, &def)))
+        return -1;
+    if (volIsBusy(def))
+        goto out;
+    if (def->type == VIR_STORAGE_VOL_TYPE_DIR) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "volume '%s' is a directory",
+                       def->name);
+        goto out;
+    }
+    if (offset > (unsigned long long)G_MAXINT64 ||
+        length > (unsigned long long)G_MAXINT64 - offset) {
+        virReportErrorFull(VIR_FROM_NONE, VIR_ERR_OVERFLOW, __func__,
+                           "value too large: %llu", offset + length);
+        goto out;
+    }
+    if (virFDStreamOpenFile(st, def->target.path, offset, length,
+                            upload ? O_WRONLY : O_RDONLY, sparse) < 0)
+        goto out;
+    def->inUse++;
+    ref = g_new0(volStreamRef, 1);
+    ref->pool = g_strdup(obj->def->name);
+    ref->vol = g_strdup(def->name);
+    virFDStreamSetCloseCallback(st, volStreamClosed, ref);
+    ret = 0;
+out:
+    virStoragePoolObjEndAPI(&obj);
+    return ret;
+}
+
+int
+storageVolUpload(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
+                 unsigned long long length, unsigned int flags)
+{
+    virCheckFlags(VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM, -1);
+    return volTransfer(vol, st, offset, length, true,
+                       flags & VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM);
+}
+
+int
+storageVolDownload(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
+                   unsigned long long length, unsigned int flags)
+{
+    virCheckFlags(VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM, -1);
+    return volTransfer(vol, st, offset, length, false,
+                       flags & VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM);
 }
