@@ -210,6 +210,73 @@ testArgErrors(void)
     virConnectClose(conn);
 }
 
+#define POLICY_XML                                                                 \
+    "<domain type='test'><name>vkpol</name><memory>1024</memory>"                  \
+    "<os><type>hvm</type></os><features><acpi/></features><metadata>"              \
+    "<virtkit:lifecycle xmlns:virtkit='http://virtkit.invalid/xmlns/lifecycle/1'>" \
+    "<virtkit:stop deadline='30' acpi-share='50' acpi-interval='3' kill='%s'/>"    \
+    "<virtkit:host-shutdown action='save' priority='7'/>"                          \
+    "</virtkit:lifecycle></metadata></domain>"
+
+/* The stop policy in <metadata>: kept by dumpxml, used with
+ * VK_STOP_USE_DEFINITION, refused at define when invalid. */
+static void
+testDefinitionPolicy(void)
+{
+    virConnectPtr conn = virConnectOpen("test:///default");
+    g_autofree char *xml = g_strdup_printf(POLICY_XML, "yes");
+    g_autofree char *dump = NULL;
+    virDomainPtr dom = virDomainDefineXML(conn, xml);
+    vkStopReport r;
+
+    g_assert_nonnull(dom);
+    dump = virDomainGetXMLDesc(dom, 0);
+    g_assert_nonnull(strstr(dump, "<virtkit:stop deadline=\"30\" acpi-share=\"50\" "
+                                  "acpi-interval=\"3\" kill=\"yes\"/>"));
+    g_assert_nonnull(
+        strstr(dump, "<virtkit:host-shutdown action=\"save\" priority=\"7\"/>"));
+    g_assert_cmpint(virDomainCreate(dom), ==, 0);
+    /* the definition's deadline and kill=yes: every gentle step refused,
+     * SIGKILL allowed by the definition alone */
+    g_assert_cmpint(
+        vkDomainStop(dom, 0,
+                     VK_STOP_USE_DEFINITION | VK_STOP_SKIP_ACPI | VK_STOP_SKIP_CLEAN_EXIT,
+                     &r),
+        ==, 0);
+    g_assert_cmpuint(r.deadline_ms, ==, 30000);
+    g_assert_cmpint(r.ended_by, ==, VK_STOP_STEP_KILL);
+    /* without USE_DEFINITION the call's own policy applies */
+    g_assert_cmpint(virDomainCreate(dom), ==, 0);
+    g_assert_cmpint(vkDomainStop(dom, 0, VK_STOP_SKIP_ACPI | VK_STOP_SKIP_CLEAN_EXIT, &r),
+                    ==, -1);
+    g_assert_cmpuint(r.deadline_ms, ==, 60000);
+    g_assert_cmpint(vkDomainStop(dom, 2000, VK_STOP_USE_DEFINITION, &r), ==, 0);
+    g_assert_cmpuint(r.deadline_ms, ==, 2000); /* the call's deadline wins */
+    g_assert_cmpint(virDomainUndefine(dom), ==, 0);
+    virDomainFree(dom);
+
+    /* invalid: refused, nothing defined */
+    g_free(xml);
+    xml = g_strdup_printf(POLICY_XML, "maybe");
+    g_assert_null(virDomainDefineXML(conn, xml));
+    assertError(VIR_ERR_XML_ERROR, VIR_FROM_DOMAIN,
+                "XML error: invalid value 'maybe' of virtkit:stop attribute 'kill' "
+                "(yes or no)");
+    g_assert_null(virDomainCreateXML(conn, xml, 0));
+    g_assert_null(virDomainLookupByName(conn, "vkpol"));
+    g_free(xml);
+    xml =
+        g_strdup("<domain type='test'><name>vkpol</name><memory>1024</memory>"
+                 "<os><type>hvm</type></os><metadata><virtkit:lifecycle "
+                 "xmlns:virtkit='http://virtkit.invalid/xmlns/lifecycle/1'>"
+                 "<virtkit:stop deadline='0'/></virtkit:lifecycle></metadata></domain>");
+    g_assert_null(virDomainDefineXML(conn, xml));
+    assertError(VIR_ERR_XML_ERROR, VIR_FROM_DOMAIN,
+                "XML error: invalid value '0' of virtkit:stop attribute 'deadline' "
+                "(1 to 86400)");
+    virConnectClose(conn);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -219,5 +286,6 @@ main(int argc, char **argv)
     g_test_add_func("/vkstop/test/no-acpi-and-paused", testNoAcpiAndPaused);
     g_test_add_func("/vkstop/test/no-kill", testNoKill);
     g_test_add_func("/vkstop/test/arg-errors", testArgErrors);
+    g_test_add_func("/vkstop/test/definition-policy", testDefinitionPolicy);
     return g_test_run();
 }

@@ -166,8 +166,9 @@ waitEvent(const char *name, int type, int detail)
 }
 
 typedef struct {
-    bool kernel; /* the test guest; else firmware only (ignores ACPI) */
-    bool acpi;   /* <features><acpi/> */
+    bool kernel;           /* the test guest; else firmware only (ignores ACPI) */
+    bool acpi;             /* <features><acpi/> */
+    const char *stopAttrs; /* <virtkit:stop> attributes in <metadata>, or NULL */
 } GuestOpts;
 
 static char *
@@ -188,6 +189,12 @@ guestXML(Fixture *f, const char *name, const GuestOpts *o)
     g_string_append(x, "</os>");
     if (o->acpi)
         g_string_append(x, "<features><acpi/></features>");
+    if (o->stopAttrs)
+        g_string_append_printf(x,
+                               "<metadata><virtkit:lifecycle xmlns:virtkit="
+                               "'http://virtkit.invalid/xmlns/lifecycle/1'>"
+                               "<virtkit:stop %s/></virtkit:lifecycle></metadata>",
+                               o->stopAttrs);
     g_string_append_printf(x,
                            "<devices><serial type='file'><source path='%s/%s.serial'/>"
                            "</serial></devices></domain>",
@@ -472,6 +479,56 @@ testHungNoKill(void)
     fixtureTeardown(&f);
 }
 
+/* The ladder from the definition (VK_STOP_USE_DEFINITION): its deadline,
+ * ACPI share and interval; kept in the definition across define. */
+static void
+testDefinitionPolicy(void)
+{
+    Fixture f;
+    GuestOpts o = { .kernel = false,
+                    .acpi = true,
+                    .stopAttrs =
+                        "deadline='5' acpi-share='40' acpi-interval='1' kill='no'" };
+    g_autofree char *xml = NULL;
+    g_autofree char *dump = NULL;
+    vkStopReport r;
+    virDomainPtr dom;
+    virErrorPtr err;
+
+    fixtureSetup(&f);
+    xml = guestXML(&f, "vks-pol", &o);
+    dom = virDomainDefineXML(f.conn, xml);
+    g_assert_nonnull(dom);
+    dump = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    g_assert_nonnull(strstr(dump, "<virtkit:stop deadline=\"5\" acpi-share=\"40\" "
+                                  "acpi-interval=\"1\" kill=\"no\"/>"));
+    g_assert_cmpint(virDomainCreate(dom), ==, 0);
+    qemuPid(&f, "vks-pol");
+    g_assert_cmpint(vkDomainStop(dom, 0, VK_STOP_USE_DEFINITION, &r), ==, 0);
+    logReport("definition policy", &r);
+    g_assert_cmpuint(r.deadline_ms, ==, 5000);
+    g_assert_cmpint(r.ended_by, ==, VK_STOP_STEP_CLEAN_EXIT);
+    /* 40 % of 5 s, a press every second */
+    g_assert_cmpuint(r.steps[VK_STOP_STEP_ACPI].elapsed_ms, >=, 1900);
+    g_assert_cmpuint(r.steps[VK_STOP_STEP_ACPI].elapsed_ms, <, 4000);
+    g_assert_cmpuint(r.steps[VK_STOP_STEP_ACPI].attempts, >=, 2);
+    g_assert_cmpint(virDomainUndefine(dom), ==, 0);
+    virDomainFree(dom);
+
+    /* an invalid policy is refused, nothing defined */
+    o.stopAttrs = "acpi-share='101'";
+    g_free(xml);
+    xml = guestXML(&f, "vks-bad", &o);
+    g_assert_null(virDomainDefineXML(f.conn, xml));
+    err = virGetLastError();
+    g_assert_cmpint(err->code, ==, VIR_ERR_XML_ERROR);
+    g_assert_cmpstr(err->message, ==,
+                    "XML error: invalid value '101' of virtkit:stop attribute "
+                    "'acpi-share' (0 to 100)");
+    g_assert_null(virDomainLookupByName(f.conn, "vks-bad"));
+    fixtureTeardown(&f);
+}
+
 static void
 testErrors(void)
 {
@@ -535,5 +592,6 @@ main(int argc, char **argv)
     g_test_add_func("/vkstop/qemu/ignores-acpi", testIgnoresAcpi);
     g_test_add_func("/vkstop/qemu/no-acpi-feature", testNoAcpiFeature);
     g_test_add_func("/vkstop/qemu/hung-no-kill", testHungNoKill);
+    g_test_add_func("/vkstop/qemu/definition-policy", testDefinitionPolicy);
     return g_test_run();
 }

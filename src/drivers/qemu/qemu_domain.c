@@ -63,7 +63,6 @@ qemuDomainObjInitPrivate(virDomainObj *obj, qemuDriver *driver)
     priv->driver = driver;
     priv->pidfd = -1;
     priv->graceOverrideSec = -1;
-    priv->stopPolicy = (qemuDomainStopPolicy){ -1, -1, -1, -1 };
     priv->runningReason = VIR_DOMAIN_RUNNING_UNPAUSED;
     priv->pausedReason = VIR_DOMAIN_PAUSED_USER;
     g_mutex_init(&priv->statusLock);

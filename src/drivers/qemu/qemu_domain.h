@@ -10,15 +10,6 @@
 
 typedef struct _qemuMonitor qemuMonitor;
 
-/* A domain's stop policy (vkDomainStop with VK_STOP_USE_DEFINITION); each
- * member -1 when the definition does not set it. */
-typedef struct {
-    int deadlineSec;     /* the whole ladder */
-    int acpiShare;       /* percent of the deadline for the ACPI step */
-    int acpiIntervalSec; /* between two presses */
-    int allowKill;       /* 1: SIGKILL at the deadline, 0: never */
-} qemuDomainStopPolicy;
-
 /*
  * Private data of a domain object (obj->privateData). Protected by the
  * object lock; @mon, @pidfd and the paths change only under a job (start,
@@ -48,9 +39,8 @@ typedef struct {
     int graceOverrideSec; /* per-domain destroy grace, -1 when unset */
 
     /* vkDomainStop (qemu_driver_stop.c) */
-    int vkStopping; /* stop ladders running: a guest power-off ends it,
+    int vkStopping;     /* stop ladders running: a guest power-off ends it,
                           * never a (fake) reboot */
-    qemuDomainStopPolicy stopPolicy;
     bool lastExitKnown; /* lastExitStatus holds the last run's wait status */
     int lastExitStatus; /* wait(2) encoding, set when qemuProcessStop reaps */
 

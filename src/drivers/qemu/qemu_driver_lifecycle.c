@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "domain_stop_policy.h"
 #include "qemu_driver_priv.h"
 #include "qemu_process.h"
 #include "qemu_capabilities_glue.h"
@@ -38,10 +39,14 @@ qemuDomainDefParseForDriver(qemuDriver *driver, const char *xml, unsigned int pa
                             int *graceSec)
 {
     g_autoptr(virDomainDef) def = virDomainDefParseString(xml, parseFlags);
+    virDomainStopPolicy stopPolicy;
 
     if (!def)
         return NULL;
     if (qemuGluePostParse(driver, def) < 0)
+        return NULL;
+    /* virtkit's own <metadata> (vkDomainStop's ladder): refused when invalid */
+    if (virDomainStopPolicyFromDef(def, &stopPolicy) < 0)
         return NULL;
     *graceSec = qemuDomainParseGraceOverride(xml);
     return g_steal_pointer(&def);

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "domain_stop_policy.h"
 #include "qemu_driver_priv.h"
 #include "qemu_monitor.h"
 #include "qemu_process.h"
@@ -404,15 +405,17 @@ qemuDomainVkStop(virDomainPtr dom, unsigned int deadlineMs, unsigned int policy,
 
     allowKill = policy & VK_STOP_ALLOW_KILL;
     if (policy & VK_STOP_USE_DEFINITION) {
-        const qemuDomainStopPolicy *sp = &priv->stopPolicy;
+        virDomainStopPolicy sp;
 
-        if (deadlineMs == 0 && sp->deadlineSec > 0)
-            deadlineMs = (unsigned int)sp->deadlineSec * 1000;
-        if (sp->acpiShare >= 0)
-            acpiShare = (unsigned int)sp->acpiShare;
-        if (sp->acpiIntervalSec > 0)
-            intervalMs = (unsigned int)sp->acpiIntervalSec * 1000;
-        if (sp->allowKill > 0)
+        if (virDomainStopPolicyFromDef(run.obj->def, &sp) < 0)
+            goto cleanup;
+        if (deadlineMs == 0 && sp.deadlineSec > 0)
+            deadlineMs = (unsigned int)sp.deadlineSec * 1000;
+        if (sp.acpiShare >= 0)
+            acpiShare = (unsigned int)sp.acpiShare;
+        if (sp.acpiIntervalSec > 0)
+            intervalMs = (unsigned int)sp.acpiIntervalSec * 1000;
+        if (sp.allowKill > 0)
             allowKill = true;
     }
     if (deadlineMs == 0)

@@ -18,6 +18,7 @@
 
 #include "driver.h"
 #include "test_driver_priv.h"
+#include "domain_stop_policy.h"
 #include "virerror.h"
 #include "viruuid.h"
 
@@ -416,6 +417,7 @@ testDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
     virDomainPtr ret = NULL;
     unsigned int parseFlags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
     bool updated;
+    virDomainStopPolicy stopPolicy;
 
     virCheckFlags(VIR_DOMAIN_DEFINE_VALIDATE, NULL);
 
@@ -423,6 +425,8 @@ testDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags
         parseFlags |= VIR_DOMAIN_DEF_PARSE_VALIDATE;
 
     if (!(def = virDomainDefParseString(xml, parseFlags)))
+        return NULL;
+    if (virDomainStopPolicyFromDef(def, &stopPolicy) < 0) /* virtkit's <metadata> */
         return NULL;
     if (strchr(def->name, '\n')) {
         virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_DETAIL, __func__,
@@ -502,6 +506,8 @@ testDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
     virDomainPtr ret;
     unsigned int parseFlags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
 
+    virDomainStopPolicy stopPolicy;
+
     virCheckFlags(VIR_DOMAIN_START_VALIDATE, NULL);
 
     if (flags & VIR_DOMAIN_START_VALIDATE)
@@ -509,7 +515,8 @@ testDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
 
     if (!(def = virDomainDefParseString(xml, parseFlags)))
         return NULL;
-    if (testDomainDefPostParse(def) < 0)
+    if (testDomainDefPostParse(def) < 0 ||
+        virDomainStopPolicyFromDef(def, &stopPolicy) < 0)
         return NULL;
 
     g_mutex_lock(&driver->lock);
@@ -1152,6 +1159,16 @@ testDomainVkStop(virDomainPtr dom, unsigned int deadlineMs, unsigned int policy,
         return -1;
     if (testDomainObjCheckActive(obj) < 0)
         goto cleanup;
+    if (policy & VK_STOP_USE_DEFINITION) {
+        virDomainStopPolicy sp;
+
+        if (virDomainStopPolicyFromDef(obj->def, &sp) < 0)
+            goto cleanup;
+        if (deadlineMs == 0 && sp.deadlineSec > 0)
+            deadlineMs = (unsigned int)sp.deadlineSec * 1000;
+        if (sp.allowKill > 0)
+            policy |= VK_STOP_ALLOW_KILL;
+    }
     report->deadline_ms = deadlineMs ? deadlineMs : 60000;
 
     st = &report->steps[VK_STOP_STEP_AGENT];
