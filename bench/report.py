@@ -50,6 +50,10 @@ def describe(metric):
         "inproc_lookup_per_s": "in-process test:///default: lookupByName (calls/s)",
         "inproc_calls_1t_per_s": "in-process test:///default: lookup+state, 1 thread (calls/s)",
         "inproc_undefine": "in-process test:///default: undefine, per domain",
+        "stop_acpi": "stop within a deadline, guest honours ACPI: call to shut off "
+                     "(virtkit: vkDomainStop; libvirt: shutdown+poll+destroy)",
+        "stop_deaf": "stop within a deadline, guest ignores ACPI (firmware): call to shut off",
+        "stop_hung": "stop within a deadline, QEMU SIGSTOPped: call to shut off",
     }
     if metric in fixed:
         return fixed[metric]
@@ -185,7 +189,8 @@ def expected_metrics(n1, n2):
             "guest_poweroff_stopped", "guest_destroy", "guest_destroy_graceful",
             "cold_0", f"cold_{n1}", f"cold_{n2}", "cold_running5", "rss_0", f"rss_{n1}",
             f"rss_{n2}", "rss_running5", "inproc_define", "inproc_listall",
-            "inproc_lookup_per_s", "inproc_calls_1t_per_s", "inproc_undefine"]
+            "inproc_lookup_per_s", "inproc_calls_1t_per_s", "inproc_undefine",
+            "stop_acpi", "stop_deaf", "stop_hung"]
     floor = ["floor_spawn_qmp", "floor_quit_exit", "floor_guest_ready",
              "floor_guest_powerdown_shutdown", "floor_guest_quit_exit"]
     return both, floor

@@ -26,6 +26,8 @@ top=$(cd "$here/.." && pwd)
 build=$(cd "$build" && pwd)
 VK="$build/bench/vkbench"
 LV="$build/bench/vkbench-libvirt"
+VKSTOP="$build/bench/vkstopbench"
+LVSTOP="$build/bench/vkstopbench-libvirt"
 FLOOR="$build/bench/qmpfloor"
 SUBREAPER="$build/bench/subreaper"
 VKD="$build/src/daemon/virtkitd"
@@ -34,10 +36,10 @@ MD=${BENCH_MD-$top/BENCHMARKS.md}
 
 if [ -n "${QUICK:-}" ]; then
     N1=20; N2=40; REPS=2; LOOKUPS=50; LISTS=5; TSECS=0.3; GREPS=1; SDREPS=2; SETTLE=0.2
-    SUSREPS=3; COLDREPS=1; INPROC=200; FLOORREPS=2
+    SUSREPS=3; COLDREPS=1; INPROC=200; FLOORREPS=2; STOPREPS=1; STOPDEADLINE=4
 else
     N1=1000; N2=10000; REPS=3; LOOKUPS=2000; LISTS=50; TSECS=2; GREPS=5; SDREPS=10; SETTLE=2
-    SUSREPS=20; COLDREPS=3; INPROC=10000; FLOORREPS=10
+    SUSREPS=20; COLDREPS=3; INPROC=10000; FLOORREPS=10; STOPREPS=3; STOPDEADLINE=10
 fi
 
 for f in "$VK" "$FLOOR" "$SUBREAPER" "$VKD"; do
@@ -282,6 +284,22 @@ both suspend "$SUSREPS"
 log "test guest (raw QEMU floor first)"
 record floor "$FLOOR" guest "$guest" "$tmp/serial" "$GREPS"
 both guest "$guest" "$tmp/serial" "$GREPS"
+
+# Stop within a deadline (SIGKILL allowed at its end), for three guest
+# behaviours: virtkit's one vkDomainStop call against the shutdown, poll
+# every 100 ms, destroy sequence a libvirt user writes (docs/virtkit-api.md).
+for behaviour in acpi deaf hung; do
+    log "stop within $STOPDEADLINE s, guest $behaviour"
+    for s in $(sides); do
+        if [ "$s" = virtkit ]; then
+            record virtkit "$VKSTOP" "$VKURI" stop "$guest" "$tmp/serial" "$behaviour" \
+                "$STOPDEADLINE" "$STOPREPS" "$vkdir/run/qemu/vkb-stop.xml"
+        elif [ -x "$LVSTOP" ]; then
+            record libvirt "$LVSTOP" "$LVURI" stop "$guest" "$tmp/serial" "$behaviour" \
+                "$STOPDEADLINE" "$STOPREPS" "$lvdir/run/qemu/vkb-stop.pid"
+        fi
+    done
+done
 
 log "define $N1"
 both define 0 "$N1" "_$N1"
