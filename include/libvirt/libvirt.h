@@ -215,6 +215,10 @@ struct _virSecurityLabel {
 typedef virSecurityLabel *virSecurityLabelPtr;
 
 int virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
+unsigned long long virNodeGetFreeMemory(virConnectPtr conn);
+int virNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
+                              int startCell, int maxCells);
+char *virConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
 
 /* ---- Domains: states, reasons ----------------------------------------- */
 

@@ -481,6 +481,8 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(CONNECT_GET_MAX_VCPUS, vkdGenConnectGetMaxVcpus, P),
     ENTRY(NODE_GET_INFO, vkdGenNodeGetInfo, P),
     ENTRY(NODE_GET_SECURITY_MODEL, vkdDispatchNodeGetSecurityModel, P),
+    ENTRY(NODE_GET_FREE_MEMORY, vkdDispatchNodeGetFreeMemory, P),
+    ENTRY(NODE_GET_CELLS_FREE_MEMORY, vkdDispatchNodeGetCellsFreeMemory, P),
 
     ENTRY(CONNECT_LIST_ALL_DOMAINS, vkdGenConnectListAllDomains, P),
     ENTRY(CONNECT_NUM_OF_DOMAINS, vkdGenConnectNumOfDomains, P),

@@ -161,6 +161,10 @@ VKD_HANDLER(vkdDispatchCreateWithFlags);
 VKD_HANDLER(vkdDispatchGetMaxMemory);
 VKD_HANDLER(vkdDispatchGetSecurityLabel);
 
+/* remote_dispatch_host.c */
+VKD_HANDLER(vkdDispatchNodeGetFreeMemory);      /* 102 */
+VKD_HANDLER(vkdDispatchNodeGetCellsFreeMemory); /* 101 */
+
 /* remote_dispatch_sched.c */
 VKD_HANDLER(vkdDispatchGetSchedulerType);            /* 56 */
 VKD_HANDLER(vkdDispatchGetSchedulerParameters);      /* 57 */

@@ -45,6 +45,13 @@ struct _virHypervisorDriver {
     int (*connectUnregisterCloseCallback)(virConnectPtr conn, virConnectCloseFunc cb);
     int (*nodeGetInfo)(virConnectPtr conn, virNodeInfoPtr info);
     int (*nodeGetSecurityModel)(virConnectPtr conn, virSecurityModelPtr secmodel);
+    /* Host queries (libvirt-host-query.c): free memory in bytes (0 on
+     * error), per NUMA cell; the host's SMBIOS description as XML. (The CPU
+     * map is nodeGetCPUMap, with the statistics.) */
+    unsigned long long (*nodeGetFreeMemory)(virConnectPtr conn);
+    int (*nodeGetCellsFreeMemory)(virConnectPtr conn, unsigned long long *freeMems,
+                                  int startCell, int maxCells);
+    char *(*connectGetSysinfo)(virConnectPtr conn, unsigned int flags);
 
     int (*connectNumOfDomains)(virConnectPtr conn);
     int (*connectListDomains)(virConnectPtr conn, int *ids, int maxids);

@@ -81,6 +81,11 @@ virNWFilterBindingPtr remoteGetNWFilterBinding(virConnectPtr conn,
 int remoteCopyChars(char *dst, size_t dstlen, const char *src, uint32_t len,
                     const char *what);
 
+/* Host queries (remote_driver_host.c). */
+unsigned long long remoteNodeGetFreeMemory(virConnectPtr conn);
+int remoteNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
+                                 int startCell, int maxCells);
+
 /* Listing and domain entry points (remote_driver_domain.c). */
 virDomainPtr remoteDomainDefineXMLFlags(virConnectPtr conn, const char *xml,
                                         unsigned int flags);

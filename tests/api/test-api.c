@@ -1,4 +1,5 @@
 /* test-api.c: the public entry points: argument errors, error functions, references, URIs */
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -468,6 +469,46 @@ testOpenFlags(void)
     removeTree(root);
 }
 
+/* The host queries through the public API on test:///default: libvirt
+ * 9.0's test driver answers, and the entry points' own argument checks. */
+static void
+testHostQueries(void)
+{
+    virConnectPtr conn = virConnectOpen("test:///default");
+    unsigned long long cells[4] = { 0 };
+    unsigned char *map = NULL;
+    unsigned int online = 0;
+    char *xml;
+
+    g_assert_nonnull(conn);
+    g_assert_cmpuint(virNodeGetFreeMemory(conn), ==, 3145728);
+    g_assert_cmpint(virNodeGetCellsFreeMemory(conn, cells, 0, 4), ==, 2);
+    g_assert_cmpuint(cells[0], ==, 2097152);
+    g_assert_cmpuint(cells[1], ==, 4194304);
+    g_assert_cmpint(virNodeGetCellsFreeMemory(conn, cells, 0, 0), ==, -1);
+    g_assert_cmpstr(virGetLastErrorMessage(), ==,
+                    "maxCells in virNodeGetCellsFreeMemory must be greater than zero");
+    g_assert_cmpint(virNodeGetCellsFreeMemory(conn, NULL, 0, 1), ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
+    g_assert_cmpint(virNodeGetCellsFreeMemory(conn, cells, 2, 1), ==, -1);
+    g_assert_cmpstr(virGetLastErrorMessage(), ==,
+                    "invalid argument: Range exceeds available cells");
+    g_assert_cmpint(virNodeGetCPUMap(conn, &map, &online, 0), ==, 8);
+    g_assert_cmpuint(online, ==, 3);
+    g_assert_cmpuint(map[0], ==, 0x15);
+    free(map);
+    g_assert_cmpint(virNodeGetCPUMap(conn, NULL, NULL, 0), ==, 8);
+    g_assert_cmpint(virNodeGetCPUMap(conn, NULL, NULL, 1), ==, -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
+    xml = virConnectGetSysinfo(conn, 0);
+    g_assert_nonnull(xml);
+    g_assert_true(g_str_has_prefix(xml, "<sysinfo type='smbios'>\n  <bios>\n"));
+    free(xml);
+    g_assert_null(virConnectGetSysinfo(conn, 1));
+    g_assert_cmpuint(virNodeGetFreeMemory(NULL), ==, 0);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_CONN);
+    virConnectClose(conn);
+}
 
 int
 main(int argc, char **argv)
@@ -480,6 +521,7 @@ main(int argc, char **argv)
     g_test_add_func("/api/error/arguments", testArguments);
     g_test_add_func("/api/error/read-only", testReadOnly);
     g_test_add_func("/api/error/functions", testErrorFunctions);
+    g_test_add_func("/api/host-queries", testHostQueries);
     g_test_add_func("/api/ref/connection-and-domain", testReferences);
     g_test_add_func("/api/domain/handles", testHandles);
     g_test_add_func("/api/connect/uris", testURIs);

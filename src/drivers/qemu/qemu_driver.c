@@ -19,6 +19,9 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .connectIsEncrypted = qemuConnectIsEncrypted,
     .nodeGetInfo = qemuNodeGetInfo,
     .nodeGetSecurityModel = qemuNodeGetSecurityModel,
+    .nodeGetFreeMemory = qemuNodeGetFreeMemory,
+    .nodeGetCellsFreeMemory = qemuNodeGetCellsFreeMemory,
+    .connectGetSysinfo = qemuConnectGetSysinfo,
 
     .connectNumOfDomains = qemuConnectNumOfDomains,
     .connectListDomains = qemuConnectListDomains,

@@ -54,6 +54,11 @@ int qemuConnectIsAlive(virConnectPtr conn);
 int qemuConnectIsSecure(virConnectPtr conn);
 int qemuConnectIsEncrypted(virConnectPtr conn);
 int qemuNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
+/* qemu_driver_host.c: host queries */
+unsigned long long qemuNodeGetFreeMemory(virConnectPtr conn);
+int qemuNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
+                               int startCell, int maxCells);
+char *qemuConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
 int qemuNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
 int qemuConnectNumOfDomains(virConnectPtr conn);
 int qemuConnectListDomains(virConnectPtr conn, int *ids, int maxids);

@@ -313,6 +313,46 @@ testNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel)
     return 0;
 }
 
+/* ---- Host queries: libvirt 9.0's test driver answers for its default node
+ * (two NUMA cells, 8 CPUs of which 0, 2 and 4 online, a fixed SMBIOS) ---- */
+
+static const unsigned long long testCellsFree[] = { 2097152, 4194304 };
+
+static unsigned long long
+testNodeGetFreeMemory(virConnectPtr conn G_GNUC_UNUSED)
+{
+    return 3145728; /* what libvirt's test driver answers, not the cells' sum */
+}
+
+static int
+testNodeGetCellsFreeMemory(virConnectPtr conn G_GNUC_UNUSED, unsigned long long *freeMems,
+                           int startCell, int maxCells)
+{
+    int n = 0;
+
+    if (startCell < 0 || maxCells <= 0 || startCell >= (int)G_N_ELEMENTS(testCellsFree)) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s", "Range exceeds available cells");
+        return -1;
+    }
+    for (int i = startCell; i < (int)G_N_ELEMENTS(testCellsFree) && n < maxCells; i++)
+        freeMems[n++] = testCellsFree[i];
+    return n;
+}
+
+static char *
+testConnectGetSysinfo(virConnectPtr conn G_GNUC_UNUSED, unsigned int flags)
+{
+    virCheckFlags(0, NULL);
+    return g_strdup("<sysinfo type='smbios'>\n"
+                    "  <bios>\n"
+                    "    <entry name='vendor'>LENOVO</entry>\n"
+                    "    <entry name='version'>G4ETA1WW (2.61 )</entry>\n"
+                    "    <entry name='date'>05/07/2014</entry>\n"
+                    "    <entry name='release'>2.61</entry>\n"
+                    "  </bios>\n"
+                    "</sysinfo>\n");
+}
+
 /* ---- Listing and lookups ---------------------------------------------- */
 
 static int
@@ -1260,6 +1300,9 @@ const virHypervisorDriver testHypervisorDriver = {
     .connectIsEncrypted = testConnectIsEncrypted,
     .nodeGetInfo = testNodeGetInfo,
     .nodeGetSecurityModel = testNodeGetSecurityModel,
+    .nodeGetFreeMemory = testNodeGetFreeMemory,
+    .nodeGetCellsFreeMemory = testNodeGetCellsFreeMemory,
+    .connectGetSysinfo = testConnectGetSysinfo,
     .connectNumOfDomains = testConnectNumOfDomains,
     .connectListDomains = testConnectListDomains,
     .connectNumOfDefinedDomains = testConnectNumOfDefinedDomains,
