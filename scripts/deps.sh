@@ -8,10 +8,13 @@ PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c
       libvirt-daemon libvirt-daemon-driver-qemu
       clang libclang-rt-14-dev clang-format
       ovmf virtinst iptables
-      iproute2 nftables dnsmasq-base util-linux"
+      iproute2 nftables dnsmasq-base util-linux
+      pci.ids"
 # ovmf: UEFI guests (firmware descriptors in /usr/share/qemu/firmware);
 # virtinst: virt-install --print-xml writes the XML the domain suites take.
 # iptables: libvirtd's NAT networks need it (make survey runs them).
+# pci.ids: the PCI vendor/product names node devices show (as libvirt's,
+# through libpciaccess).
 # libvirt's own daemon is the reference: tests run our client against it
 # (remote-libvirtd-interop) and `make bench` measures it side by side.
 # The unprivileged user and group QEMU runs as under the system virtkitd

@@ -85,6 +85,9 @@ const char *virNodeDeviceGetParent(virNodeDevicePtr dev);
 int virNodeDeviceNumOfCaps(virNodeDevicePtr dev);
 int virNodeDeviceListCaps(virNodeDevicePtr dev, char **const names, int maxnames);
 char *virNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags);
+int virNodeDeviceIsActive(virNodeDevicePtr dev);
+int virNodeDeviceIsPersistent(virNodeDevicePtr dev);
+int virNodeDeviceGetAutostart(virNodeDevicePtr dev, int *autostart);
 int virNodeDeviceRef(virNodeDevicePtr dev);
 int virNodeDeviceFree(virNodeDevicePtr dev);
 

@@ -322,6 +322,9 @@ struct _virNodeDeviceDriver {
     char *(*nodeDeviceGetParent)(virNodeDevicePtr dev);
     int (*nodeDeviceNumOfCaps)(virNodeDevicePtr dev);
     int (*nodeDeviceListCaps)(virNodeDevicePtr dev, char **const names, int maxnames);
+    int (*nodeDeviceIsActive)(virNodeDevicePtr dev);
+    int (*nodeDeviceIsPersistent)(virNodeDevicePtr dev);
+    int (*nodeDeviceGetAutostart)(virNodeDevicePtr dev, int *autostart);
     int (*connectNodeDeviceEventRegisterAny)(virConnectPtr conn, virNodeDevicePtr dev,
                                              int eventID,
                                              virConnectNodeDeviceEventGenericCallback cb,

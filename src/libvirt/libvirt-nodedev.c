@@ -162,7 +162,7 @@ error:
 /**
  * virNodeDeviceGetXMLDesc:
  * @dev: a handle
- * @flags: bitwise-OR of virNodeDeviceXMLFlags (VIR_NODE_DEVICE_XML_INACTIVE)
+ * @flags: bitwise-OR of none defined: 0
  *
  * The XML of @dev: its name, parent, driver and capabilities.
  *
@@ -289,6 +289,99 @@ virNodeDeviceListCaps(virNodeDevicePtr dev, char **const names, int maxnames)
         if ((ret = conn->nodeDeviceDriver->nodeDeviceListCaps(dev, names, maxnames)) < 0)
             goto error;
         return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virNodeDeviceIsActive:
+ * @dev: a handle
+ *
+ * Whether @dev is active (present on the host, or started).
+ *
+ * Returns 1 if it is, 0 if not, -1 in case of error (the common ones).
+ */
+int
+virNodeDeviceIsActive(virNodeDevicePtr dev)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, -1);
+    conn = dev->conn;
+
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceIsActive) {
+        if ((ret = conn->nodeDeviceDriver->nodeDeviceIsActive(dev)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virNodeDeviceIsPersistent:
+ * @dev: a handle
+ *
+ * Whether @dev has a persistent definition (libvirt's udev driver calls
+ * the "computer" device persistent, the devices it found not).
+ *
+ * Returns 1 if it has, 0 if not, -1 in case of error (the common ones).
+ */
+int
+virNodeDeviceIsPersistent(virNodeDevicePtr dev)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, -1);
+    conn = dev->conn;
+
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceIsPersistent) {
+        if ((ret = conn->nodeDeviceDriver->nodeDeviceIsPersistent(dev)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virNodeDeviceGetAutostart:
+ * @dev: a handle
+ * @autostart: where to store 1 (started at boot) or 0
+ *
+ * Whether @dev is started automatically.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_INVALID_ARG for a NULL @autostart.
+ */
+int
+virNodeDeviceGetAutostart(virNodeDevicePtr dev, int *autostart)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, -1);
+    conn = dev->conn;
+    virCheckNonNullArgGoto(autostart, error);
+
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceGetAutostart) {
+        if (conn->nodeDeviceDriver->nodeDeviceGetAutostart(dev, autostart) < 0)
+            goto error;
+        return 0;
     }
     virReportUnsupportedError();
 error:

@@ -587,6 +587,9 @@ const virNodeDeviceDriver remoteNodeDeviceDriver = {
     .nodeDeviceGetParent = remoteNodeDeviceGetParent,
     .nodeDeviceNumOfCaps = remoteNodeDeviceNumOfCaps,
     .nodeDeviceListCaps = remoteNodeDeviceListCaps,
+    .nodeDeviceIsActive = remoteNodeDeviceIsActive,
+    .nodeDeviceIsPersistent = remoteNodeDeviceIsPersistent,
+    .nodeDeviceGetAutostart = remoteNodeDeviceGetAutostart,
     .connectNodeDeviceEventRegisterAny = remoteConnectNodeDeviceEventRegisterAny,
     .connectNodeDeviceEventDeregisterAny = remoteConnectNodeDeviceEventDeregisterAny,
 };

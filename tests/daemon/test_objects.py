@@ -209,6 +209,94 @@ def test_secrets_storage_and_restart():
     assert d2.stop() == 0
 
 
+def test_nodedev_test_driver():
+    """test:///default behind the daemon: libvirt's default node devices
+    and answers (recorded from python3-libvirt on libvirt's test driver)."""
+    libvirt.registerErrorHandler(quiet, None)
+    d = Daemon(mode="session").start()
+    c = libvirt.open(d.uri("test"))
+    assert c.numOfDevices(None, 0) == 4
+    assert c.numOfDevices("fc_host", 0) == 3 and c.numOfDevices("vports", 0) == 2
+    assert sorted(c.listDevices(None, 0)) == ["computer", "scsi_host1", "scsi_host11",
+                                              "scsi_host2"]
+    assert sorted(x.name() for x in c.listAllDevices(
+        libvirt.VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS)) == ["scsi_host1", "scsi_host2"]
+    try:
+        c.listAllDevices(libvirt.VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE)
+        raise AssertionError("ACTIVE accepted by the test driver")
+    except libvirt.libvirtError as e:
+        assert str(e) == ("unsupported flags (0x80000000) in function "
+                          "testConnectListAllNodeDevices"), str(e)
+        assert e.get_error_domain() == libvirt.VIR_FROM_TEST
+    dev = c.nodeDeviceLookupByName("scsi_host11")
+    assert dev.parent() == "scsi_host1" and dev.listCaps() == ["scsi_host"]
+    assert "<wwnn>2000000034563456</wwnn>" in dev.XMLDesc(0)
+    try:
+        c.nodeDeviceLookupByName("nosuch")
+        raise AssertionError("found nosuch")
+    except libvirt.libvirtError as e:
+        assert e.get_error_code() == libvirt.VIR_ERR_NO_NODE_DEVICE
+        assert str(e) == "Node device not found: no node device with matching name 'nosuch'"
+    c.close()
+    assert d.stop() == 0
+
+
+def sysfs(path):
+    with open(path) as f:
+        return f.read().strip()
+
+
+def test_nodedev_host():
+    """qemu:///session: the host's devices as libvirt's udev driver names
+    them, checked against sysfs (PCI addresses and ids, net names with
+    their MAC, parents by sysfs ancestry, virtio disks); with
+    VKD_LIBVIRTD_URI (a libvirtd on the same host) every XML is compared
+    byte for byte."""
+    libvirt.registerErrorHandler(quiet, None)
+    d = Daemon(mode="session").start()
+    c = libvirt.open(d.uri())
+    devs = {x.name(): x for x in c.listAllDevices(0)}
+    assert "computer" in devs and devs["computer"].listCaps() == ["system"]
+    pci = sorted(os.listdir("/sys/bus/pci/devices")) if os.path.isdir("/sys/bus/pci/devices") \
+        else []
+    for addr in pci:
+        name = "pci_" + addr.replace(":", "_").replace(".", "_")
+        assert name in devs, (name, sorted(devs))
+        xml = devs[name].XMLDesc(0)
+        base = "/sys/bus/pci/devices/" + addr
+        assert "<class>0x%06x</class>" % int(sysfs(base + "/class"), 16) in xml, xml
+        assert "<product id='0x%04x'" % int(sysfs(base + "/device"), 16) in xml, xml
+        assert "<vendor id='0x%04x'" % int(sysfs(base + "/vendor"), 16) in xml, xml
+        assert "<path>%s</path>" % os.path.realpath(base) in xml, xml
+    for ifname in os.listdir("/sys/class/net"):
+        mac = sysfs("/sys/class/net/%s/address" % ifname)
+        name = "net_%s_%s" % (ifname, mac)
+        name = "".join(ch if ch.isalnum() else "_" for ch in name)
+        if name not in devs:
+            continue  # came or went between the two reads (taps of other tests)
+        xml = devs[name].XMLDesc(0)
+        assert "<interface>%s</interface>" % ifname in xml and "<address>%s</address>" % mac \
+            in xml, xml
+        parent = devs[name].parent()
+        real = os.path.realpath("/sys/class/net/" + ifname)
+        if parent != "computer":
+            assert parent in devs and ("<path>%s</path>" % os.path.dirname(real)) != "", parent
+            ppath = devs[parent].XMLDesc(0).split("<path>")[1].split("</path>")[0]
+            assert real.startswith(ppath + "/"), (real, ppath)
+    if os.path.exists("/sys/class/block/vda"):
+        xml = devs["block_vda"].XMLDesc(0)
+        assert "<block>/dev/vda</block>" in xml and "<drive_type>disk</drive_type>" in xml
+    ref = os.environ.get("VKD_LIBVIRTD_URI")
+    if ref:
+        lc = libvirt.open(ref)
+        for x in lc.listAllDevices(0):
+            if x.name() in devs:
+                assert x.XMLDesc(0) == devs[x.name()].XMLDesc(0), x.name()
+        lc.close()
+    c.close()
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     run_tests([
         ("event programs on test:///default: network, pool, node device accepted; "
@@ -221,4 +309,8 @@ if __name__ == "__main__":
          test_secrets_vksh_golden),
         ("secrets: 0600 files, restart, ephemeral, bad XML, read-only, events",
          test_secrets_storage_and_restart),
+        ("node devices on test:///default: libvirt's four, filters, errors",
+         test_nodedev_test_driver),
+        ("node devices of the host as libvirt names them, checked against sysfs",
+         test_nodedev_host),
     ])

@@ -24,6 +24,7 @@ const vkshCmdGroup vkshGroups[] = {
     { "Domain Events", "events", vkshEventCmds },
     { "Host and Hypervisor", "host", vkshHostCmds },
     { "Networking", "network", vkshNetworkCmds },
+    { "Node Device", "nodedev", vkshNodedevCmds },
     { "Secret", "secret", vkshSecretCmds },
     { "Storage Pool", "pool", vkshPoolCmds },
     { "Storage Volume", "volume", vkshVolumeCmds },

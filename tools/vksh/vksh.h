@@ -91,6 +91,7 @@ extern const vkshCmdDef vkshNetworkCmds[]; /* vksh-network.c */
 #ifdef VKSH_WITH_VIRTKIT
 extern const vkshCmdDef vkshVirtkitCmds[]; /* vksh-virtkit.c (libvirtkit only) */
 #endif
+extern const vkshCmdDef vkshNodedevCmds[];
 extern const vkshCmdGroup vkshGroups[];
 
 /* Commands of their own files, listed in a group's table (vksh-sched.c,

@@ -10,7 +10,12 @@ hostStateInitialize(const virStateDriverRoots *roots)
 
     if (hostSecretStateInitialize(secrets) < 0)
         return -1;
+    if (hostNodeDevStateInitialize(g_getenv("VIRTKIT_SYSFS")) < 0) {
+        hostSecretStateCleanup();
+        return -1;
+    }
     virSetSharedSecretDriver(&hostSecretDriver);
+    virSetSharedNodeDeviceDriver(&hostNodeDeviceDriver);
     return 0;
 }
 
@@ -20,7 +25,9 @@ hostStateCleanup(void)
     /* connections opened later get no table; those open keep theirs,
      * whose entries fail cleanly once the state is gone */
     virSetSharedSecretDriver(NULL);
+    virSetSharedNodeDeviceDriver(NULL);
     hostSecretStateCleanup();
+    hostNodeDevStateCleanup();
 }
 
 const virStateDriver hostStateDriver = {

@@ -9,7 +9,8 @@
  * resources to the qemu:/// connections of the daemon: on initialization
  * each family loads its state and registers its table with
  * virSetShared<Kind>Driver; cleanup withdraws the tables first.
- * Families: secrets (host_secret.c: <configDir>/secrets, values mode 0600).
+ * Families: secrets (host_secret.c: <configDir>/secrets, values mode 0600),
+ * node devices (host_nodedev.c: sysfs).
  */
 extern const virStateDriver hostStateDriver;
 
@@ -18,3 +19,9 @@ extern const virSecretDriver hostSecretDriver;
 /* Load the secrets kept in @dir (created 0700 if missing). 0 or -1. */
 int hostSecretStateInitialize(const char *dir);
 void hostSecretStateCleanup(void);
+
+/* host_nodedev.c */
+extern const virNodeDeviceDriver hostNodeDeviceDriver;
+/* Start serving the devices under @sysfsRoot (NULL: /sys). 0 or -1. */
+int hostNodeDevStateInitialize(const char *sysfsRoot);
+void hostNodeDevStateCleanup(void);

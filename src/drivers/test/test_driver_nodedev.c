@@ -1,10 +1,193 @@
 /* test_driver_nodedev.c: the test driver's node devices (libvirt's test driver defaults), its virNodeDeviceDriver table */
 
+/*
+ * Threads: the devices are the same for every test connection and never
+ * change (no nodedev-create here), built once; the list has its own lock.
+ */
 #define G_LOG_DOMAIN "virtkit.test.nodedev"
 
 #include "driver.h"
+#include "node_device_conf.h"
 #include "object_event.h"
 #include "test_driver_priv.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_TEST
+
+/* libvirt 9.0's test:///default node devices, as its test driver formats
+ * them (recorded with virsh nodedev-dumpxml). */
+static const struct {
+    const char *name;
+    const char *parent;
+    const char *cap;
+    const char *nested[2]; /* caps a filter also matches */
+    const char *xml;
+} testNodeDevices[] = {
+    { "computer",
+      NULL,
+      "system",
+      { NULL, NULL },
+      "<device>\n"
+      "  <name>computer</name>\n"
+      "  <capability type='system'>\n"
+      "    <hardware>\n"
+      "      <vendor>Libvirt</vendor>\n"
+      "      <version>Test driver</version>\n"
+      "      <serial>123456</serial>\n"
+      "      <uuid>11111111-2222-3333-4444-555555555555</uuid>\n"
+      "    </hardware>\n"
+      "    <firmware>\n"
+      "      <vendor>Libvirt</vendor>\n"
+      "      <version>Test Driver</version>\n"
+      "      <release_date>01/22/2007</release_date>\n"
+      "    </firmware>\n"
+      "  </capability>\n"
+      "</device>\n" },
+    { "scsi_host1",
+      "computer",
+      "scsi_host",
+      { "fc_host", "vports" },
+      "<device>\n"
+      "  <name>scsi_host1</name>\n"
+      "  <parent>computer</parent>\n"
+      "  <capability type='scsi_host'>\n"
+      "    <host>1</host>\n"
+      "    <unique_id>0</unique_id>\n"
+      "    <capability type='fc_host'>\n"
+      "      <wwnn>2000000012341234</wwnn>\n"
+      "      <wwpn>1000000012341234</wwpn>\n"
+      "      <fabric_wwn>2000000043214321</fabric_wwn>\n"
+      "    </capability>\n"
+      "    <capability type='vport_ops'>\n"
+      "      <max_vports>0</max_vports>\n"
+      "      <vports>0</vports>\n"
+      "    </capability>\n"
+      "  </capability>\n"
+      "</device>\n" },
+    { "scsi_host2",
+      "computer",
+      "scsi_host",
+      { "fc_host", "vports" },
+      "<device>\n"
+      "  <name>scsi_host2</name>\n"
+      "  <parent>computer</parent>\n"
+      "  <capability type='scsi_host'>\n"
+      "    <host>2</host>\n"
+      "    <unique_id>1</unique_id>\n"
+      "    <capability type='fc_host'>\n"
+      "      <wwnn>2000000056785678</wwnn>\n"
+      "      <wwpn>1000000056785678</wwpn>\n"
+      "      <fabric_wwn>2000000087658765</fabric_wwn>\n"
+      "    </capability>\n"
+      "    <capability type='vport_ops'>\n"
+      "      <max_vports>0</max_vports>\n"
+      "      <vports>0</vports>\n"
+      "    </capability>\n"
+      "  </capability>\n"
+      "</device>\n" },
+    { "scsi_host11",
+      "scsi_host1",
+      "scsi_host",
+      { "fc_host", NULL },
+      "<device>\n"
+      "  <name>scsi_host11</name>\n"
+      "  <parent>scsi_host1</parent>\n"
+      "  <capability type='scsi_host'>\n"
+      "    <host>11</host>\n"
+      "    <unique_id>10</unique_id>\n"
+      "    <capability type='fc_host'>\n"
+      "      <wwnn>2000000034563456</wwnn>\n"
+      "      <wwpn>1000000034563456</wwpn>\n"
+      "      <fabric_wwn>2000000043214321</fabric_wwn>\n"
+      "    </capability>\n"
+      "  </capability>\n"
+      "</device>\n" },
+};
+
+static virNodeDeviceObjList *
+testNodeDeviceList(void)
+{
+    static gsize once;
+    static virNodeDeviceObjList *list;
+
+    if (g_once_init_enter(&once)) {
+        list = virNodeDeviceObjListNew(VIR_FROM_TEST);
+        for (size_t i = 0; i < G_N_ELEMENTS(testNodeDevices); i++) {
+            virNodeDeviceObj *obj =
+                virNodeDeviceObjNew(testNodeDevices[i].name, testNodeDevices[i].parent,
+                                    testNodeDevices[i].xml);
+
+            virNodeDeviceObjAddCap(obj, testNodeDevices[i].cap);
+            for (size_t j = 0; j < G_N_ELEMENTS(testNodeDevices[i].nested); j++) {
+                if (testNodeDevices[i].nested[j])
+                    virNodeDeviceObjAddMatchCap(obj, testNodeDevices[i].nested[j]);
+            }
+            virNodeDeviceObjListAdd(list, obj);
+        }
+        g_once_init_leave(&once, 1);
+    }
+    return list;
+}
+
+static int
+testNodeNumOfDevices(virConnectPtr conn, const char *cap, unsigned int flags)
+{
+    virCheckFlags(0, -1);
+    return virNodeDeviceObjListNumOfDevices(testNodeDeviceList(), cap);
+}
+
+static int
+testNodeListDevices(virConnectPtr conn, const char *cap, char **const names, int maxnames,
+                    unsigned int flags)
+{
+    virCheckFlags(0, -1);
+    return virNodeDeviceObjListGetNames(testNodeDeviceList(), cap, names, maxnames);
+}
+
+/* every VIR_CONNECT_LIST_NODE_DEVICES_CAP_* bit; libvirt's test driver
+ * refuses ACTIVE / INACTIVE (virsh nodedev-list fails there as with it) */
+#define TEST_NODEDEV_FILTERS_CAP ((1u << 22) - 1)
+
+static int
+testConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices,
+                              unsigned int flags)
+{
+    virCheckFlags(TEST_NODEDEV_FILTERS_CAP, -1);
+    return virNodeDeviceObjListExport(conn, testNodeDeviceList(), devices, flags);
+}
+
+static virNodeDevicePtr
+testNodeDeviceLookupByName(virConnectPtr conn, const char *name)
+{
+    if (!virNodeDeviceObjListHas(testNodeDeviceList(), name))
+        return NULL;
+    return virGetNodeDevice(conn, name);
+}
+
+static char *
+testNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags)
+{
+    virCheckFlags(0, NULL);
+    return virNodeDeviceObjListGetXML(testNodeDeviceList(), dev->name);
+}
+
+static char *
+testNodeDeviceGetParent(virNodeDevicePtr dev)
+{
+    return virNodeDeviceObjListGetParent(testNodeDeviceList(), dev->name);
+}
+
+static int
+testNodeDeviceNumOfCaps(virNodeDevicePtr dev)
+{
+    return virNodeDeviceObjListNumOfCaps(testNodeDeviceList(), dev->name);
+}
+
+static int
+testNodeDeviceListCaps(virNodeDevicePtr dev, char **const names, int maxnames)
+{
+    return virNodeDeviceObjListListCaps(testNodeDeviceList(), dev->name, names, maxnames);
+}
 
 /* Events: the connection's one event state (test_driver.c), all kinds. */
 static int
@@ -28,10 +211,16 @@ testConnectNodeDeviceEventDeregisterAny(virConnectPtr conn, int callbackID)
                                                VIR_EVENT_KIND_NODE_DEVICE, callbackID);
 }
 
-/* Entries are added as they are implemented; a missing one answers
- * VIR_ERR_NO_SUPPORT (driver.h). */
 const virNodeDeviceDriver testNodeDeviceDriver = {
     .name = "Test",
+    .nodeNumOfDevices = testNodeNumOfDevices,
+    .nodeListDevices = testNodeListDevices,
+    .connectListAllNodeDevices = testConnectListAllNodeDevices,
+    .nodeDeviceLookupByName = testNodeDeviceLookupByName,
+    .nodeDeviceGetXMLDesc = testNodeDeviceGetXMLDesc,
+    .nodeDeviceGetParent = testNodeDeviceGetParent,
+    .nodeDeviceNumOfCaps = testNodeDeviceNumOfCaps,
+    .nodeDeviceListCaps = testNodeDeviceListCaps,
     .connectNodeDeviceEventRegisterAny = testConnectNodeDeviceEventRegisterAny,
     .connectNodeDeviceEventDeregisterAny = testConnectNodeDeviceEventDeregisterAny,
 };
