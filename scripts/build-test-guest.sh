@@ -46,7 +46,15 @@ if [ -z "$pkg" ]; then
     exit 1
 fi
 kver=${pkg#linux-image-}
-out=$base/$kver
+# VIRTKIT_TEST_GUEST_VARIANT=balloon: the same guest with virtio_balloon
+# loaded before GUEST-READY (prints GUEST-BALLOON), in a directory of its
+# own so that the default guest (and its INIT.sha256) stays as it is.
+variant=${VIRTKIT_TEST_GUEST_VARIANT:-}
+case $variant in
+    ''|balloon) ;;
+    *) log "unknown variant '$variant'"; exit 1 ;;
+esac
+out=$base/$kver${variant:+-$variant}
 
 # The /init, kept here so its hash decides whether the initrd is stale.
 init_script='#!/bin/busybox sh
@@ -111,6 +119,9 @@ sleep 0.1
 echo GUEST-READY
 while :; do sleep 3600; done
 '
+if [ "$variant" = balloon ]; then
+    init_script=$(printf '%s\n' "$init_script" | sed 's|^echo GUEST-READY$|for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon; do insmod /lib/modules/$m.ko 2>/dev/null; done\n[ -d /sys/bus/virtio/drivers/virtio_balloon ] \&\& echo GUEST-BALLOON\necho GUEST-READY|')
+fi
 init_hash=$(printf '%s' "$init_script" | sha256sum | cut -d' ' -f1)
 
 if [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.gz" ] &&
@@ -146,7 +157,8 @@ cp "$bb" "$root/bin/busybox"
 for m in drivers/input/evdev.ko drivers/acpi/button.ko \
          drivers/virtio/virtio_ring.ko drivers/virtio/virtio.ko \
          drivers/virtio/virtio_pci_modern_dev.ko drivers/virtio/virtio_pci_legacy_dev.ko \
-         drivers/virtio/virtio_pci.ko drivers/block/virtio_blk.ko; do
+         drivers/virtio/virtio_pci.ko drivers/block/virtio_blk.ko \
+         ${variant:+drivers/virtio/virtio_balloon.ko}; do
     [ -f "$moddir/$m" ] || { log "module $m missing from $pkg"; exit 1; }
     cp "$moddir/$m" "$root/lib/modules/"
 done

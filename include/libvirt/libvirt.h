@@ -991,6 +991,21 @@ int virDomainListGetStats(virDomainPtr *doms, unsigned int stats,
                           virDomainStatsRecordPtr **retStats, unsigned int flags);
 void virDomainStatsRecordListFree(virDomainStatsRecordPtr *stats);
 
+/* ---- Running guests: live changes -------------------------------------- */
+
+typedef enum {
+    VIR_DOMAIN_MEM_CURRENT = VIR_DOMAIN_AFFECT_CURRENT,
+    VIR_DOMAIN_MEM_LIVE = VIR_DOMAIN_AFFECT_LIVE,
+    VIR_DOMAIN_MEM_CONFIG = VIR_DOMAIN_AFFECT_CONFIG,
+    VIR_DOMAIN_MEM_MAXIMUM = (1 << 2),
+} virDomainMemoryModFlags;
+
+int virDomainSetMaxMemory(virDomainPtr domain, unsigned long memory);
+int virDomainSetMemory(virDomainPtr domain, unsigned long memory);
+int virDomainSetMemoryFlags(virDomainPtr domain, unsigned long memory,
+                            unsigned int flags);
+int virDomainInjectNMI(virDomainPtr domain, unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif

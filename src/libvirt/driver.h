@@ -153,6 +153,14 @@ struct _virHypervisorDriver {
                                     virDomainStatsRecordPtr **retStats,
                                     unsigned int flags);
 
+    /* Running guests: live changes (libvirt-domain-live.c). SetMemory and
+     * SetMaxMemory reach the driver as SetMemoryFlags with
+     * VIR_DOMAIN_AFFECT_LIVE / VIR_DOMAIN_MEM_MAXIMUM, as libvirt's drivers
+     * implement them. */
+    int (*domainSetMemoryFlags)(virDomainPtr dom, unsigned long memory,
+                                unsigned int flags);
+    int (*domainInjectNMI)(virDomainPtr dom, unsigned int flags);
+
     /* Events. Legacy register/deregister are implemented by the public
      * layer on top of the Any variants with eventID LIFECYCLE and a
      * "legacy" marker (see object_event.h). */

@@ -1029,6 +1029,9 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainGetSchedulerParametersFlags = remoteDomainGetSchedulerParametersFlags,
     .domainSetSchedulerParameters = remoteDomainSetSchedulerParameters,
     .domainSetSchedulerParametersFlags = remoteDomainSetSchedulerParametersFlags,
+    /* running guests: live changes */
+    .domainSetMemoryFlags = remoteDomainSetMemoryFlags,
+    .domainInjectNMI = remoteDomainInjectNMI,
     /* running guests: statistics (remote_driver_stats.c) */
     .domainMemoryStats = remoteDomainMemoryStats,
     .domainSetMemoryStatsPeriod = remoteDomainSetMemoryStatsPeriod,

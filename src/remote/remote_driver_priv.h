@@ -138,6 +138,8 @@ int remoteVkDomainStop(virDomainPtr dom, unsigned int deadlineMs, unsigned int p
 void remoteVirtkitEvent(remotePrivate *priv, virNetMessage *msg);
 
 /* remote_driver_stats.c: guest and host statistics */
+int remoteDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory,
+                               unsigned int flags);
 int remoteDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
                             unsigned int nr_stats, unsigned int flags);
 int remoteDomainBlockStats(virDomainPtr dom, const char *path,

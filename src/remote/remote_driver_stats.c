@@ -503,3 +503,14 @@ cleanup:
     virXdrFree(remote_connect_get_all_domain_stats_ret_filter, &ret);
     return rc;
 }
+
+/* SetMemory and SetMaxMemory reach the driver as SetMemoryFlags (driver.h):
+ * one procedure on the wire, 204, which libvirtd serves for both. */
+int
+remoteDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags)
+{
+    remote_domain_set_memory_flags_args args = { .memory = memory, .flags = flags };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCallDomainSetMemoryFlags(dom->conn, &args);
+}

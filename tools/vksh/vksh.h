@@ -114,6 +114,9 @@ VKSH_STATS_CMD(Vcpuinfo)
 VKSH_STATS_CMD(Domjobinfo)
 VKSH_STATS_CMD(Nodecpustats)
 VKSH_STATS_CMD(Nodememstats)
+VKSH_STATS_CMD(Setmem) /* vksh-live.c */
+VKSH_STATS_CMD(Setmaxmem)
+VKSH_STATS_CMD(InjectNmi)
 #undef VKSH_STATS_CMD
 
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */

@@ -59,6 +59,9 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainSetAutostart = qemuDomainSetAutostart,
     .domainHasManagedSaveImage = qemuDomainHasManagedSaveImage,
     .domainGetSecurityLabel = qemuDomainGetSecurityLabel,
+    /* running guests: live changes (qemu_driver_live.c) */
+    .domainSetMemoryFlags = qemuDomainSetMemoryFlags,
+    .domainInjectNMI = qemuDomainInjectNMI,
     /* running guests: statistics (qemu_driver_stats.c) */
     .domainMemoryStats = qemuDomainMemoryStats,
     .domainSetMemoryStatsPeriod = qemuDomainSetMemoryStatsPeriod,

@@ -147,3 +147,7 @@ int qemuNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap, unsigned int *
 int qemuConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms,
                                  unsigned int ndoms, unsigned int stats,
                                  virDomainStatsRecordPtr **retStats, unsigned int flags);
+
+/* qemu_driver_live.c: live changes (balloon, NMI) */
+int qemuDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags);
+int qemuDomainInjectNMI(virDomainPtr dom, unsigned int flags);

@@ -1339,6 +1339,9 @@ const virHypervisorDriver testHypervisorDriver = {
     .domainGetSchedulerParametersFlags = testDomainGetSchedulerParametersFlags,
     .domainSetSchedulerParameters = testDomainSetSchedulerParameters,
     .domainSetSchedulerParametersFlags = testDomainSetSchedulerParametersFlags,
+    /* running guests: live changes (test_driver_live.c) */
+    .domainSetMemoryFlags = testDomainSetMemoryFlags,
+    .domainInjectNMI = testDomainInjectNMI,
     /* running guests: statistics (test_driver_stats.c) */
     .domainMemoryStats = testDomainMemoryStats,
     .domainSetMemoryStatsPeriod = testDomainSetMemoryStatsPeriod,

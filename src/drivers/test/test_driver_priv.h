@@ -72,6 +72,10 @@ int testDomainObjCheckActive(virDomainObj *obj);
  * with an error reported. */
 const virDomainDef *testDomainObjGetOneDef(virDomainObj *obj, unsigned int flags);
 
+/* ---- test_driver_live.c: live changes (memory, NMI) -------------------- */
+int testDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags);
+int testDomainInjectNMI(virDomainPtr dom, unsigned int flags);
+
 /* ---- test_driver_stats.c: running guests' statistics, libvirt 9.0's
  * test-driver values (wall-clock based counters, fixed host figures) --- */
 int testDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
