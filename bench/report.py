@@ -54,9 +54,17 @@ def describe(metric):
                      "(virtkit: vkDomainStop; libvirt: shutdown+poll+destroy)",
         "stop_deaf": "stop within a deadline, guest ignores ACPI (firmware): call to shut off",
         "stop_hung": "stop within a deadline, QEMU SIGSTOPped: call to shut off",
+        "vol_upload_full": "vol-upload of a full raw image (call to finish)",
+        "vol_download_full": "vol-download of a full raw image (call to finish)",
+        "vol_upload_sparse": "vol-upload --sparse, image 1/64 data (call to finish)",
+        "vol_download_sparse": "vol-download --sparse, image 1/64 data (call to finish)",
+        "floor_dd_write_full": "disk floor: dd of the full image, conv=fsync",
     }
     if metric in fixed:
         return fixed[metric]
+    m = re.fullmatch(r"pool_refresh_(\d+)", metric)
+    if m:
+        return f"pool refresh, {int(m.group(1)):,} volumes"
     m = re.fullmatch(r"(define|listall|lookup|undefine|cold|rss)_(\d+)", metric)
     if m:
         what = {
@@ -142,6 +150,11 @@ def targets(stats, n1, n2, quick):
         add_abs("destroy_minimal", vk - fl <= 5,
                 "issue 3: destroy within 5 ms of QEMU's exit after quit", f"+{vk - fl:.1f} ms")
     add_ratio("guest_shutdown_stopped", 4, "issue 5: shutdown to STOPPED >= 4x faster")
+    add_ratio("vol_upload_full", 1, "issue 11: vol-upload ahead of libvirt")
+    vk, fl = med("virtkit", "vol_upload_full"), med("floor", "floor_dd_write_full")
+    if vk is not None and fl is not None:
+        add_abs("vol_upload_full", vk <= 1.2 * fl,
+                "issue 11: vol-upload within 20 % of the disk's dd speed", f"{vk / fl:.2f}x dd")
     vk = med("virtkit", "guest_poweroff_stopped")
     if vk is not None:
         add_abs("guest_poweroff_stopped", vk < 20, "issue 3: power-off to STOPPED < 20 ms",
@@ -190,9 +203,10 @@ def expected_metrics(n1, n2):
             "cold_0", f"cold_{n1}", f"cold_{n2}", "cold_running5", "rss_0", f"rss_{n1}",
             f"rss_{n2}", "rss_running5", "inproc_define", "inproc_listall",
             "inproc_lookup_per_s", "inproc_calls_1t_per_s", "inproc_undefine",
-            "stop_acpi", "stop_deaf", "stop_hung"]
+            "stop_acpi", "stop_deaf", "stop_hung", "vol_upload_full", "vol_download_full",
+            "vol_upload_sparse", "vol_download_sparse", f"pool_refresh_{n1}"]
     floor = ["floor_spawn_qmp", "floor_quit_exit", "floor_guest_ready",
-             "floor_guest_powerdown_shutdown", "floor_guest_quit_exit"]
+             "floor_guest_powerdown_shutdown", "floor_guest_quit_exit", "floor_dd_write_full"]
     return both, floor
 
 

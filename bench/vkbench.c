@@ -647,6 +647,185 @@ argInt(int argc, char **argv, int i, int def)
     return argc > i ? atoi(argv[i]) : def;
 }
 
+/* ---- storage: volume upload/download, pool refresh ------------------------ */
+
+static int
+benchSource(virStreamPtr st, char *bytes, size_t nbytes, void *opaque)
+{
+    return read(*(int *)opaque, bytes, nbytes);
+}
+
+static int
+benchSink(virStreamPtr st, const char *bytes, size_t nbytes, void *opaque)
+{
+    size_t done = 0;
+
+    while (done < nbytes) {
+        ssize_t n = write(*(int *)opaque, bytes + done, nbytes - done);
+
+        if (n < 0)
+            return -1;
+        done += n;
+    }
+    return nbytes;
+}
+
+static int
+benchInData(virStreamPtr st, int *inData, long long *length, void *opaque)
+{
+    int fd = *(int *)opaque;
+    off_t cur = lseek(fd, 0, SEEK_CUR), data, hole, end;
+
+    if (cur < 0)
+        return -1;
+    data = lseek(fd, cur, SEEK_DATA);
+    if (data < 0 && errno == ENXIO) {
+        if ((end = lseek(fd, 0, SEEK_END)) < 0 || lseek(fd, cur, SEEK_SET) < 0)
+            return -1;
+        *inData = 0;
+        *length = end - cur;
+        return 0;
+    }
+    if (data < 0)
+        return -1;
+    if (data > cur) {
+        *inData = 0;
+        *length = data - cur;
+    } else {
+        if ((hole = lseek(fd, cur, SEEK_HOLE)) < 0)
+            return -1;
+        *inData = 1;
+        *length = hole - cur;
+    }
+    return lseek(fd, cur, SEEK_SET) < 0 ? -1 : 0;
+}
+
+static int
+benchSkip(virStreamPtr st, long long length, void *opaque)
+{
+    return lseek(*(int *)opaque, length, SEEK_CUR) < 0 ? -1 : 0;
+}
+
+static int
+benchSkipSink(virStreamPtr st, long long length, void *opaque)
+{
+    int fd = *(int *)opaque;
+    off_t cur = lseek(fd, 0, SEEK_CUR);
+
+    if (cur < 0 || ftruncate(fd, cur + length) < 0 ||
+        lseek(fd, cur + length, SEEK_SET) < 0)
+        return -1;
+    return 0;
+}
+
+/* One transfer of @path to/from @vol, timed from the call to the finish. */
+static void
+benchTransfer(virConnectPtr conn, virStorageVolPtr vol, const char *path, bool upload,
+              bool sparse, const char *metric)
+{
+    int fd =
+        upload ? open(path, O_RDONLY) : open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    virStreamPtr st = virStreamNew(conn, 0);
+    double t0 = nowMs();
+    int rc;
+
+    if (fd < 0 || !st)
+        die(path);
+    if (upload) {
+        if (virStorageVolUpload(vol, st, 0, 0,
+                                sparse ? VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM : 0) < 0)
+            die("virStorageVolUpload");
+        rc = sparse ? virStreamSparseSendAll(st, benchSource, benchInData, benchSkip, &fd)
+                    : virStreamSendAll(st, benchSource, &fd);
+    } else {
+        if (virStorageVolDownload(
+                vol, st, 0, 0, sparse ? VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM : 0) < 0)
+            die("virStorageVolDownload");
+        rc = sparse ? virStreamSparseRecvAll(st, benchSink, benchSkipSink, &fd)
+                    : virStreamRecvAll(st, benchSink, &fd);
+    }
+    if (rc < 0 || virStreamFinish(st) < 0)
+        die("stream transfer");
+    sample(metric, nowMs() - t0);
+    virStreamFree(st);
+    close(fd);
+}
+
+/*
+ * A transient dir pool at @dir (built), a raw volume the size of @full
+ * uploaded and downloaded @reps times, the same with @sparse and the
+ * SPARSE_STREAM flags; then @nvols empty files in the folder and @reps
+ * pool refreshes. Downloads go to @dir.down.
+ */
+static void
+workloadStorage(virConnectPtr conn, const char *dir, const char *full, const char *sparse,
+                int nvols, int reps)
+{
+    char xml[1024], down[1024], metric[64];
+    virStoragePoolPtr pool;
+    virStorageVolPtr vol;
+    struct stat sf, ss;
+
+    if (stat(full, &sf) < 0 || stat(sparse, &ss) < 0)
+        die("stat of the transfer files");
+    snprintf(xml, sizeof(xml),
+             "<pool type='dir'><name>" NAME_PREFIX "pool</name><target><path>%s</path>"
+             "</target></pool>",
+             dir);
+    if (!(pool = virStoragePoolCreateXML(conn, xml, VIR_STORAGE_POOL_CREATE_WITH_BUILD)))
+        die("virStoragePoolCreateXML");
+    snprintf(down, sizeof(down), "%s.down", dir);
+
+    snprintf(
+        xml, sizeof(xml),
+        "<volume><name>full</name><capacity>%lld</capacity><allocation>0</allocation>"
+        "</volume>",
+        (long long)sf.st_size);
+    if (!(vol = virStorageVolCreateXML(pool, xml, 0)))
+        die("virStorageVolCreateXML");
+    for (int r = 0; r < reps; r++) {
+        benchTransfer(conn, vol, full, true, false, "vol_upload_full");
+        benchTransfer(conn, vol, down, false, false, "vol_download_full");
+    }
+    virStorageVolFree(vol);
+
+    snprintf(
+        xml, sizeof(xml),
+        "<volume><name>sparse</name><capacity>%lld</capacity><allocation>0</allocation>"
+        "</volume>",
+        (long long)ss.st_size);
+    if (!(vol = virStorageVolCreateXML(pool, xml, 0)))
+        die("virStorageVolCreateXML");
+    for (int r = 0; r < reps; r++) {
+        benchTransfer(conn, vol, sparse, true, true, "vol_upload_sparse");
+        benchTransfer(conn, vol, down, false, true, "vol_download_sparse");
+    }
+    virStorageVolFree(vol);
+    unlink(down);
+
+    for (int i = 0; i < nvols; i++) {
+        char path[1100];
+        int fd;
+
+        snprintf(path, sizeof(path), "%s/vol%05d.img", dir, i);
+        if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0)
+            die(path);
+        close(fd);
+    }
+    snprintf(metric, sizeof(metric), "pool_refresh_%d", nvols);
+    for (int r = 0; r < reps; r++) {
+        double t0 = nowMs();
+
+        if (virStoragePoolRefresh(pool, 0) < 0)
+            die("virStoragePoolRefresh");
+        sample(metric, nowMs() - t0);
+    }
+    if (virStoragePoolNumOfVolumes(pool) != nvols + 2)
+        die("virStoragePoolNumOfVolumes after the refresh");
+    virStoragePoolDestroy(pool);
+    virStoragePoolFree(pool);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -718,6 +897,9 @@ main(int argc, char **argv)
     } else if (strcmp(workload, "inproc") == 0) {
         workloadInProcess(uri, conn, argInt(argc, argv, 3, 10000),
                           argInt(argc, argv, 4, 5));
+    } else if (strcmp(workload, "storage") == 0 && argc > 5) {
+        workloadStorage(conn, argv[3], argv[4], argv[5], argInt(argc, argv, 6, 1000),
+                        argInt(argc, argv, 7, 3));
     } else if (strcmp(workload, "startdestroy") == 0) {
         workloadStartDestroy(conn, argInt(argc, argv, 3, 10));
     } else if (strcmp(workload, "suspend") == 0) {

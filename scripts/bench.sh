@@ -37,9 +37,11 @@ MD=${BENCH_MD-$top/BENCHMARKS.md}
 if [ -n "${QUICK:-}" ]; then
     N1=20; N2=40; REPS=2; LOOKUPS=50; LISTS=5; TSECS=0.3; GREPS=1; SDREPS=2; SETTLE=0.2
     SUSREPS=3; COLDREPS=1; INPROC=200; FLOORREPS=2; STOPREPS=1; STOPDEADLINE=4
+    STORMB=8; STORREPS=1
 else
     N1=1000; N2=10000; REPS=3; LOOKUPS=2000; LISTS=50; TSECS=2; GREPS=5; SDREPS=10; SETTLE=2
     SUSREPS=20; COLDREPS=3; INPROC=10000; FLOORREPS=10; STOPREPS=3; STOPDEADLINE=10
+    STORMB=1024; STORREPS=3
 fi
 
 for f in "$VK" "$FLOOR" "$SUBREAPER" "$VKD"; do
@@ -325,6 +327,31 @@ log "daemon cold start with 5 running guests to reconnect"
 both running 5
 cold running5
 both stoprunning 5
+
+# Storage: a full image of STORMB MiB (random bytes) and a sparse one of the
+# same size with 1/64 of it data (refresh: N1 volumes); the disk's own write speed (dd of the
+# full image with fsync) is the floor. Each side gets a fresh pool folder.
+log "storage: upload/download of $STORMB MiB (full and sparse), refresh with $N1 volumes"
+dd if=/dev/urandom of="$tmp/full.img" bs=1M count="$STORMB" status=none
+truncate -s "${STORMB}M" "$tmp/sparse.img"
+dd if="$tmp/full.img" of="$tmp/sparse.img" bs=1M count=$(((STORMB + 63) / 64)) \
+    seek=$((STORMB / 2)) conv=notrunc status=none
+for _ in $(seq "$STORREPS"); do
+    t0=$(date +%s%N)
+    dd if="$tmp/full.img" of="$tmp/dd.out" bs=1M conv=fsync status=none
+    echo "floor floor_dd_write_full $(awk -v d="$(($(date +%s%N) - t0))" 'BEGIN { printf "%.3f", d / 1e6 }')" >>"$samples"
+    rm -f "$tmp/dd.out"
+done
+for s in $(sides); do
+    if [ "$s" = virtkit ]; then
+        record virtkit "$VK" "$VKURI" storage "$tmp/vkpool" "$tmp/full.img" "$tmp/sparse.img" \
+            "$N1" "$STORREPS"
+    else
+        record libvirt "$LV" "$LVURI" storage "$tmp/lvpool" "$tmp/full.img" \
+            "$tmp/sparse.img" "$N1" "$STORREPS"
+    fi
+done
+rm -rf "$tmp/vkpool" "$tmp/lvpool" "$tmp/full.img" "$tmp/sparse.img"
 
 log "in-process test driver, $INPROC defined"
 record virtkit "$VK" test:///default inproc "$INPROC" "$REPS"

@@ -4,7 +4,9 @@
 
 #include <string.h>
 
+#include <errno.h>
 #include <fcntl.h>
+#include <unistd.h>
 
 #include "storage_driver_priv.h"
 #include "virfdstream.h"
@@ -560,6 +562,7 @@ storageVolGetPath(virStorageVolPtr vol)
 typedef struct {
     char *pool;
     char *vol;
+    char *path; /* of an upload: made durable when it ends */
 } volStreamRef;
 
 /* The transfer is over (finished, aborted, or the stream freed): the
@@ -572,6 +575,17 @@ volStreamClosed(virStreamPtr st, void *opaque)
     volStreamRef *ref = opaque;
     virStoragePoolObj *obj;
 
+    /* an upload is on disk before its finish is answered (libvirt's
+     * iohelper syncs too); the stream calls this before replying */
+    if (ref->path) {
+        int fd = open(ref->path, O_WRONLY | O_CLOEXEC);
+
+        if (fd >= 0) {
+            if (fdatasync(fd) < 0)
+                g_debug("fdatasync of '%s': %s", ref->path, g_strerror(errno));
+            close(fd);
+        }
+    }
     if (storageDriver &&
         (obj = virStoragePoolObjFindByName(storageDriver->pools, ref->pool))) {
         virStorageVolDef *def = virStoragePoolObjFindVolByName(obj, ref->vol);
@@ -592,6 +606,7 @@ volStreamClosed(virStreamPtr st, void *opaque)
     }
     g_free(ref->pool);
     g_free(ref->vol);
+    g_free(ref->path);
     g_free(ref);
 }
 
@@ -626,6 +641,8 @@ volTransfer(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
     ref = g_new0(volStreamRef, 1);
     ref->pool = g_strdup(obj->def->name);
     ref->vol = g_strdup(def->name);
+    if (upload)
+        ref->path = g_strdup(def->target.path);
     virFDStreamSetCloseCallback(st, volStreamClosed, ref);
     ret = 0;
 out:
