@@ -327,6 +327,25 @@ def test_upload_download():
     assert p.returncode == 1 and "directory" in p.stderr, p.stderr
 
 
+def test_undefine_remove_storage():
+    """virsh undefine --remove-all-storage finds the domain's disk as a volume
+    of the default pool (virStorageVolLookupByPath) and deletes it."""
+    d = Daemon().start()
+    u = d.uri()
+    image = os.path.join(d.dirs["state"], "images", "rmst.qcow2")
+    virsh(u, "vol-create-as", "default", "rmst.qcow2", "64M", "--format", "qcow2")
+    xml = os.path.join(d.root, "dom.xml")
+    with open(xml, "w") as f:
+        f.write("<domain type='qemu'><name>rmst</name><memory>65536</memory>"
+                "<os><type>hvm</type></os><devices><disk type='file' device='disk'>"
+                "<driver name='qemu' type='qcow2'/><source file='%s'/>"
+                "<target dev='vda' bus='virtio'/></disk></devices></domain>" % image)
+    virsh(u, "define", xml)
+    virsh(u, "undefine", "rmst", "--remove-all-storage")
+    assert not os.path.exists(image)
+    assert "rmst.qcow2" not in virsh(u, "vol-list", "default").stdout
+
+
 def test_pool_events():
     """The lifecycle and refresh events of libvirt 9.0, in its order (the same
     sequence its test driver gives for these calls)."""
@@ -381,4 +400,6 @@ if __name__ == "__main__":
          test_pool_events),
         ("vol-upload/vol-download: bytes, offset/length, a sparse 256 MiB image stays sparse",
          test_upload_download),
+        ("virsh undefine --remove-all-storage deletes the domain's volume",
+         test_undefine_remove_storage),
     ])
