@@ -18,7 +18,11 @@
 #   - with "virtkit.writedisk=1" on the kernel command line and a virtio disk
 #     (/dev/vda): before GUEST-READY, writes 4 MiB of a pattern (the block
 #     "VIRTKIT-TEST-PATTERN" repeated) at offset 0, syncs, prints
-#     GUEST-DISK-WRITTEN (or GUEST-DISK-MISSING if no /dev/vda appeared).
+#     GUEST-DISK-WRITTEN (or GUEST-DISK-MISSING if no /dev/vda appeared);
+#   - with "virtkit.dhcp=1" and a virtio NIC (eth0): before GUEST-READY, asks
+#     for an address with busybox udhcpc (sending the host name given as
+#     "virtkit.hostname=NAME", if any), configures it and prints
+#     "GUEST-IP <address>" (or GUEST-DHCP-FAILED).
 set -eu
 
 base=${VIRTKIT_TEST_GUEST_CACHE:-}
@@ -95,6 +99,32 @@ if grep -q "virtkit.writedisk=1" /proc/cmdline; then
     fi
 fi
 
+if grep -q "virtkit.dhcp=1" /proc/cmdline; then
+    for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net; do
+        insmod /lib/modules/$m.ko 2>/dev/null
+    done
+    i=0
+    # probing virtio-net can take seconds under TCG on a loaded host
+    while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done
+    printf "#!/bin/sh\n[ \"\$1\" = bound ] || [ \"\$1\" = renew ] || exit 0\nifconfig \$interface \$ip netmask \$subnet up\necho \$ip > /tmp/dhcp-ip\n" > /tmp/dhcp.sh
+    chmod 755 /tmp/dhcp.sh
+    ip link set lo up
+    ip link set eth0 up
+    hn=$(sed -n "s/.*virtkit.hostname=\([^ ]*\).*/\1/p" /proc/cmdline)
+    if [ -n "$hn" ]; then
+        udhcpc -i eth0 -n -q -t 20 -T 3 -s /tmp/dhcp.sh -x hostname:$hn >/tmp/udhcpc.log 2>&1
+    else
+        udhcpc -i eth0 -n -q -t 20 -T 3 -s /tmp/dhcp.sh >/tmp/udhcpc.log 2>&1
+    fi
+    if [ -s /tmp/dhcp-ip ]; then
+        echo "GUEST-IP $(cat /tmp/dhcp-ip)"
+    else
+        echo GUEST-DHCP-FAILED
+        tail -n 3 /tmp/udhcpc.log
+        ip -o link
+    fi
+fi
+
 # One reader per power-button device (ACPI may expose more than one), and
 # none on other input devices: the keyboard controller emits events of its
 # own at boot, which must not power the guest off.
@@ -158,6 +188,7 @@ for m in drivers/input/evdev.ko drivers/acpi/button.ko \
          drivers/virtio/virtio_ring.ko drivers/virtio/virtio.ko \
          drivers/virtio/virtio_pci_modern_dev.ko drivers/virtio/virtio_pci_legacy_dev.ko \
          drivers/virtio/virtio_pci.ko drivers/block/virtio_blk.ko \
+         net/core/failover.ko drivers/net/net_failover.ko drivers/net/virtio_net.ko \
          ${variant:+drivers/virtio/virtio_balloon.ko}; do
     [ -f "$moddir/$m" ] || { log "module $m missing from $pkg"; exit 1; }
     cp "$moddir/$m" "$root/lib/modules/"

@@ -75,6 +75,8 @@ const char *const virDomainDiskDetectZeroesNames[VIR_DOMAIN_DISK_DETECT_ZEROES_L
 const char *const virDomainNetTypeNames[VIR_DOMAIN_NET_TYPE_LAST] = {
     "user",
     "network",
+    "bridge",
+    "ethernet",
 };
 const char *const virDomainChrTypeNames[VIR_DOMAIN_CHR_TYPE_LAST] = {
     "null",
@@ -239,6 +241,7 @@ virDomainNetDefFree(virDomainNetDef *net)
     if (!net)
         return;
     g_free(net->network);
+    g_free(net->bridge);
     g_free(net->model);
     g_free(net->ifname);
     g_free(net);
@@ -366,6 +369,8 @@ netCopy(const virDomainNetDef *src)
 
     *dst = *src;
     dst->network = g_strdup(src->network);
+    dst->bridge = g_strdup(src->bridge);
+    dst->hasTapfd = false; /* a descriptor belongs to one definition */
     dst->model = g_strdup(src->model);
     dst->ifname = g_strdup(src->ifname);
     return dst;

@@ -220,14 +220,22 @@ typedef struct {
 typedef enum {
     VIR_DOMAIN_NET_TYPE_USER = 0,
     VIR_DOMAIN_NET_TYPE_NETWORK,
+    VIR_DOMAIN_NET_TYPE_BRIDGE,   /* a tap on an existing host bridge */
+    VIR_DOMAIN_NET_TYPE_ETHERNET, /* a tap (given or created), plugged nowhere */
     VIR_DOMAIN_NET_TYPE_LAST
 } virDomainNetType;
 
 typedef struct {
     int type; /* virDomainNetType */
     unsigned char mac[6];
-    bool macSet;                 /* false: none given (the driver generates one) */
-    char *network;               /* <source network=...> for type network */
+    bool macSet;   /* false: none given (the driver generates one) */
+    char *network; /* <source network=...> for type network */
+    char *bridge;  /* <source bridge=...> for type bridge */
+    /* Runtime only, never formatted: the tap QEMU gets as a descriptor
+     * (set by the QEMU driver just before it starts QEMU). */
+    int managedTap; /* <target managed=...>: 0 absent, 1 yes, 2 no */
+    bool hasTapfd;
+    int tapfd;
     char *model;                 /* <model type=...>, e.g. "virtio"; may be NULL */
     char *ifname;                /* <target dev=...>; may be NULL */
     virDomainDeviceAddress addr; /* <address>; type NONE when absent */

@@ -393,6 +393,18 @@ parseNet(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
         }
     }
 
+    if (net->type == VIR_DOMAIN_NET_TYPE_BRIDGE) {
+        if (!source) {
+            virReportError(VIR_ERR_XML_ERROR, "%s",
+                           "interface type='bridge' requires a 'source' element");
+            return -1;
+        }
+        if (!(net->bridge = virDomainXMLProp(source, "bridge"))) {
+            virDomainXMLReportMissingAttr("bridge", source);
+            return -1;
+        }
+    }
+
     if (model) {
         net->model = virDomainXMLProp(model, "type");
         if (net->model && !*net->model)
@@ -400,7 +412,19 @@ parseNet(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
     }
 
     if (target) {
+        g_autofree char *managed = virDomainXMLProp(target, "managed");
+
         net->ifname = virDomainXMLProp(target, "dev");
+        if (managed) {
+            if (strcmp(managed, "yes") == 0) {
+                net->managedTap = 1;
+            } else if (strcmp(managed, "no") == 0) {
+                net->managedTap = 2;
+            } else {
+                virDomainXMLReportInvalidAttr("managed", target, managed);
+                return -1;
+            }
+        }
         if (net->ifname && !*net->ifname)
             g_clear_pointer(&net->ifname, g_free);
         /* Names the hypervisor generated belong to one run only. */
@@ -993,7 +1017,7 @@ static const virDomainXMLAttrRule netAttrs[] = {
     { "mac", (const char *const[]){ "address", NULL } },
     { "source", (const char *const[]){ "network", "bridge", NULL } },
     { "model", (const char *const[]){ "type", NULL } },
-    { "target", (const char *const[]){ "dev", NULL } },
+    { "target", (const char *const[]){ "dev", "managed", NULL } },
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule chrAttrs[] = {

@@ -315,9 +315,16 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net)
         attr(ctx->buf, "network", net->network);
         g_string_append(ctx->buf, "/>\n");
     }
+    if (net->type == VIR_DOMAIN_NET_TYPE_BRIDGE && net->bridge) {
+        lineStart(ctx, "<source");
+        attr(ctx->buf, "bridge", net->bridge);
+        g_string_append(ctx->buf, "/>\n");
+    }
     if (net->ifname) {
         lineStart(ctx, "<target");
         attr(ctx->buf, "dev", net->ifname);
+        if (net->managedTap)
+            attr(ctx->buf, "managed", net->managedTap == 1 ? "yes" : "no");
         g_string_append(ctx->buf, "/>\n");
     }
     if (net->model) {

@@ -19,10 +19,11 @@ import time
 
 import libvirt
 
-from vkdtest import Daemon, Skip, run_tests, virsh, wait_for
+from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for
 
 CLONE_NEWNET = 0x40000000
 peer = None  # the DHCP client's namespace holder (subprocess.Popen)
+GUEST = None  # the test guest's folder, found (or built) before leaving the host's network
 
 
 def enter_netns():
@@ -89,7 +90,7 @@ def clean_host(d):
     """What a failed case may leave in the namespace: dnsmasqs (by their pid
     files), the bridges and tables of the names the cases use."""
     kill_dnsmasqs(d)
-    for br in ("vkbr0", "vkbr9", "virbr0", "vkc0", "vktaken"):
+    for br in ("vkbr0", "vkbr9", "virbr0", "vkc0", "vktaken", "vkext0"):
         sh("ip link del %s 2>/dev/null; nft delete table inet virtkit_%s 2>/dev/null" % (br, br),
            check=False)
 
@@ -171,7 +172,7 @@ def test_network_lifecycle():
         virsh(uri, "net-update", "vknat", "add", "ip-dhcp-host",
               "<host mac='52:54:00:90:00:05' name='fixed' ip='10.90.0.5'/>", "--live",
               "--config")
-        with open(os.path.join(d.dirs["state"], "dnsmasq", "vknat.hostsfile")) as f:
+        with open(os.path.join(d.dirs["run"], "network", "vknat.hostsfile")) as f:
             assert "52:54:00:90:00:05,10.90.0.5,fixed" in f.read()
         assert "10.90.0.5" in virsh(uri, "net-dumpxml", "--inactive", "vknat").stdout
 
@@ -278,7 +279,138 @@ def test_default_network():
     assert d.stop() == 0
 
 
+GUEST_XML = """<domain type='qemu'>
+  <name>%(name)s</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>%(guest)s/vmlinuz</kernel><initrd>%(guest)s/initrd.gz</initrd>
+    <cmdline>console=ttyS0 quiet virtkit.dhcp=1 virtkit.hostname=%(name)s</cmdline></os>
+  <features><acpi/></features>
+  <on_poweroff>destroy</on_poweroff>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+    %(iface)s
+    <serial type='file'><source path='%(log)s'/><target port='0'/></serial>
+  </devices>
+</domain>
+"""
+
+
+def guest_ip(log):
+    try:
+        with open(log) as f:
+            for line in f:
+                if line.startswith("GUEST-IP "):
+                    return line.split()[1]
+                if line.startswith("GUEST-DHCP-FAILED"):
+                    raise AssertionError("DHCP failed in %s" % log)
+    except FileNotFoundError:
+        pass
+    return None
+
+
+def test_guests_dhcp():
+    """Two TCG test guests on a NAT network (interface type='network'): each
+    gets a tap vnetN in the bridge (its name in the live XML), a DHCP lease
+    from dnsmasq seen in net-dhcp-leases under its host name, and answers a
+    ping from the host side; a third on type='bridge'; taps gone at stop;
+    a missing or inactive network fails the start with libvirt's errors."""
+    guest = GUEST
+    if not guest:
+        raise Skip("no test guest (scripts/build-test-guest.sh)")
+    d = new_daemon()
+    uri = d.uri()
+    try:
+        path = os.path.join(d.root, "n.xml")
+        with open(path, "w") as f:
+            f.write(NAT_XML)
+        virsh(uri, "net-create", path)
+        logs = {}
+        for name, iface in (("g1", "<interface type='network'><source network='vknat'/>"
+                                   "<model type='virtio'/></interface>"),
+                            ("g2", "<interface type='network'><source network='vknat'/>"
+                                   "<model type='virtio'/></interface>"),
+                            ("g3", "<interface type='bridge'><source bridge='vkbr0'/>"
+                                   "<model type='virtio'/></interface>")):
+            logs[name] = os.path.join(d.root, name + ".log")
+            x = os.path.join(d.root, name + ".xml")
+            with open(x, "w") as f:
+                f.write(GUEST_XML % {"name": name, "guest": guest, "iface": iface,
+                                     "log": logs[name]})
+            virsh(uri, "define", x)
+            virsh(uri, "start", name)
+        taps = {}
+        for name in logs:
+            live = virsh(uri, "dumpxml", name).stdout
+            m = [l for l in live.splitlines() if "<target dev='vnet" in l]
+            assert len(m) == 1, live
+            taps[name] = m[0].split("'")[1]
+            assert "master vkbr0" in sh("ip -o link show dev " + taps[name])
+            assert "<target dev='vnet" not in virsh(uri, "dumpxml", "--inactive", name).stdout
+        ips = {}
+        for name, log in logs.items():
+            wait_for(lambda: guest_ip(log), "a DHCP address in %s" % name, 180, 0.2)
+            ips[name] = guest_ip(log)
+        assert len(set(ips.values())) == 3, ips
+        out = virsh(uri, "net-dhcp-leases", "vknat").stdout
+        for name, ip in ips.items():
+            assert any(l.split()[4:6] == [ip + "/24", name] for l in out.splitlines()), \
+                (name, ip, out)
+            sh("busybox ping -c 1 -W 5 %s" % ip)
+        for name in logs:
+            virsh(uri, "destroy", name)
+            assert taps[name] not in sh("ip -o link")
+
+        # a network that does not exist, one that is not running
+        x = os.path.join(d.root, "bad.xml")
+        with open(x, "w") as f:
+            f.write(GUEST_XML % {"name": "bad", "guest": guest, "log": x + ".log",
+                                 "iface": "<interface type='network'><source "
+                                          "network='nosuch'/></interface>"})
+        virsh(uri, "define", x)
+        p = virsh(uri, "start", "bad", check=False)
+        assert "error: Network not found: no network with matching name 'nosuch'" \
+            in p.stderr, p.stderr
+        virsh(uri, "undefine", "bad")
+        with open(path, "w") as f:
+            f.write("<network><name>idle</name><bridge name='vkbr9'/></network>")
+        virsh(uri, "net-define", path)
+        with open(x, "w") as f:
+            f.write(GUEST_XML % {"name": "bad", "guest": guest, "log": x + ".log",
+                                 "iface": "<interface type='network'><source "
+                                          "network='idle'/></interface>"})
+        virsh(uri, "define", x)
+        p = virsh(uri, "start", "bad", check=False)
+        assert "error: Requested operation is not valid: network 'idle' is not active" \
+            in p.stderr, p.stderr
+        assert "vnet" not in sh("ip -o link")
+        assert virsh(uri, "domstate", "bad").stdout.strip() == "shut off"
+
+        # type='ethernet' managed='no': a tap someone else made, left alone
+        sh("ip tuntap add dev vkext0 mode tap")
+        virsh(uri, "undefine", "bad")
+        with open(x, "w") as f:
+            f.write(GUEST_XML % {"name": "ext", "guest": guest, "log": x + ".log",
+                                 "iface": "<interface type='ethernet'><target dev='vkext0' "
+                                          "managed='no'/><model type='virtio'/></interface>"})
+        virsh(uri, "define", x)
+        virsh(uri, "start", "ext")
+        assert "<target dev='vkext0' managed='no'/>" in virsh(uri, "dumpxml", "ext").stdout
+        virsh(uri, "destroy", "ext")
+        assert "vkext0" in sh("ip -o link")
+    finally:
+        clean_host(d)
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
+    # building the guest downloads a kernel: done before entering the
+    # namespace. A cache of this suite's own: the guest's DHCP client came
+    # with a change of its init, and a tree of an older script would
+    # rebuild the shared cache without it
+    os.environ["VIRTKIT_TEST_GUEST_CACHE"] = "/var/cache/virtkit/test-guest-dhcp"
+    GUEST = test_guest_dir()
+    os.environ.pop("VIRTKIT_TEST_GUEST_CACHE")
     try:
         enter_netns()
         skip = None
@@ -297,4 +429,5 @@ if __name__ == "__main__":
          guard(test_network_lifecycle)),
         ("bad input: libvirt's errors, nothing left", guard(test_bad_input)),
         ("the default network on a first start", guard(test_default_network)),
+        ("guests on a NAT network: taps, DHCP leases, ping", guard(test_guests_dhcp)),
     ])

@@ -121,7 +121,7 @@ testLifecycle(void)
 
     g_assert_cmpint(networkDriverStart(d, obj), ==, 0);
     g_assert_true(obj->active);
-    g_assert_true(networkHostIfaceExists("vktest0"));
+    g_assert_true(virNetDevExists("vktest0"));
     g_assert_true(tableExists("vktest0"));
     pid = dnsmasqPid("vknat");
     g_assert_cmpint(pid, >, 0);
@@ -162,7 +162,7 @@ testLifecycle(void)
 
     g_assert_cmpint(networkDriverDestroy(d, obj), ==, 0);
     g_assert_false(obj->active);
-    g_assert_false(networkHostIfaceExists("vktest0"));
+    g_assert_false(virNetDevExists("vktest0"));
     g_assert_false(tableExists("vktest0"));
     for (int i = 0; i < 500 && kill(pid, 0) == 0; i++)
         g_usleep(10000);
@@ -240,7 +240,7 @@ testDHCP(void)
                                         1),
                     ==, 0);
     {
-        g_autofree char *path = g_strdup_printf("%s/dnsmasq/vknat.hostsfile", state);
+        g_autofree char *path = g_strdup_printf("%s/network/vknat.hostsfile", run);
         g_autofree char *buf = NULL;
         g_assert_true(g_file_get_contents(path, &buf, NULL, NULL));
         g_assert_nonnull(strstr(buf, "52:54:00:77:00:05,10.77.0.55\n"));
@@ -283,7 +283,7 @@ testBadInput(void)
     g_assert_null(obj2);
     g_assert_cmpstr(virGetLastErrorMessage(), ==,
                     "internal error: Network is already in use by interface vktest0");
-    g_assert_false(networkHostIfaceExists("vktest1"));
+    g_assert_false(virNetDevExists("vktest1"));
     g_assert_false(tableExists("vktest1"));
     g_assert_null(virNetworkObjListFindByName(d->networks, "clash"));
 
@@ -322,7 +322,7 @@ testBadInput(void)
     g_assert_cmpstr(
         virGetLastErrorMessage(), ==,
         "internal error: forward device 'nosuch0' of network 'f' does not exist");
-    g_assert_false(networkHostIfaceExists("vktest2"));
+    g_assert_false(virNetDevExists("vktest2"));
     {
         g_autofree char *tables = shOut("nft list tables");
         g_assert_cmpstr(tables, ==, "table inet virtkit_vktest0\n");
@@ -360,7 +360,7 @@ testKilledWhileStarting(void)
                     ==, 0);
     d = newDriver();
     g_assert_null(virNetworkObjListFindByName(d->networks, "half"));
-    g_assert_false(networkHostIfaceExists("vkhalf0"));
+    g_assert_false(virNetDevExists("vkhalf0"));
     g_assert_false(tableExists("vkhalf0"));
     g_assert_false(g_file_test(status, G_FILE_TEST_EXISTS));
     networkDriverFree(d);

@@ -169,8 +169,9 @@ dnsmasqStop(networkDriver *driver, const char *name)
 static int
 dnsmasqWriteHostFiles(networkDriver *driver, const virNetworkDef *def)
 {
-    g_autofree char *hosts = dnsmasqFile(driver, def->name, "hostsfile");
-    g_autofree char *addn = dnsmasqFile(driver, def->name, "addnhosts");
+    g_autofree char *hosts =
+        g_strdup_printf("%s/%s.hostsfile", driver->runDir, def->name);
+    g_autofree char *addn = g_strdup_printf("%s/%s.addnhosts", driver->runDir, def->name);
     g_autofree char *hostsData = networkDnsmasqHostsFile(def);
     g_autofree char *addnData = networkDnsmasqAddnHosts(def);
 
@@ -187,8 +188,9 @@ dnsmasqStart(networkDriver *driver, const virNetworkDef *def)
     g_autofree char *conf = dnsmasqConfPath(driver, def->name);
     g_autofree char *pidPath = dnsmasqPidPath(driver, def->name);
     g_autofree char *leases = dnsmasqFile(driver, def->name, "leases");
-    g_autofree char *hosts = dnsmasqFile(driver, def->name, "hostsfile");
-    g_autofree char *addn = dnsmasqFile(driver, def->name, "addnhosts");
+    g_autofree char *hosts =
+        g_strdup_printf("%s/%s.hostsfile", driver->runDir, def->name);
+    g_autofree char *addn = g_strdup_printf("%s/%s.addnhosts", driver->runDir, def->name);
     g_autofree char *confArg = g_strdup_printf("--conf-file=%s", conf);
     g_autofree char *pidArg = g_strdup_printf("--pid-file=%s", pidPath);
     g_autofree char *config = networkDnsmasqConfig(def, leases, hosts, addn);
@@ -219,7 +221,7 @@ dnsmasqStart(networkDriver *driver, const virNetworkDef *def)
     if (dnsmasqWriteHostFiles(driver, def) < 0 ||
         virFileWriteAtomicFull(conf, daemonConfig, strlen(daemonConfig), 0600, false) < 0)
         return -1;
-    if (networkRunDaemonizing(argv) < 0) {
+    if (virNetDevRunDaemonizing(argv) < 0) {
         dnsmasqStop(driver, def->name);
         return -1;
     }
@@ -239,6 +241,10 @@ networkTeardown(networkDriver *driver, const virNetworkDef *def)
 {
     g_autofree char *status = statusPath(driver, def->name);
     g_autofree char *conf = dnsmasqConfPath(driver, def->name);
+    g_autofree char *hostsFile =
+        g_strdup_printf("%s/%s.hostsfile", driver->runDir, def->name);
+    g_autofree char *addnHosts =
+        g_strdup_printf("%s/%s.addnhosts", driver->runDir, def->name);
 
     dnsmasqStop(driver, def->name);
     if (virNetworkDefIsVirtual(def) && def->bridge) {
@@ -246,6 +252,8 @@ networkTeardown(networkDriver *driver, const virNetworkDef *def)
         networkBridgeDelete(def->bridge);
     }
     g_unlink(conf);
+    g_unlink(hostsFile);
+    g_unlink(addnHosts);
     virFileRemoveDurableQuiet(status);
 }
 
@@ -264,12 +272,12 @@ networkCheckStartable(networkDriver *driver, const virNetworkDef *def)
                            def->name);
             return -1;
         }
-        if (networkHostIfaceExists(def->bridge)) {
+        if (virNetDevExists(def->bridge)) {
             virReportError(VIR_ERR_INTERNAL_ERROR,
                            "bridge name '%s' is in use by a host interface", def->bridge);
             return -1;
         }
-        if (def->forwardDev && !networkHostIfaceExists(def->forwardDev)) {
+        if (def->forwardDev && !virNetDevExists(def->forwardDev)) {
             virReportError(VIR_ERR_INTERNAL_ERROR,
                            "forward device '%s' of network '%s' does not exist",
                            def->forwardDev, def->name);
@@ -287,7 +295,7 @@ networkCheckStartable(networkDriver *driver, const virNetworkDef *def)
                 def->name);
             return -1;
         }
-        if (!networkHostIfaceExists(def->bridge)) {
+        if (!virNetDevExists(def->bridge)) {
             virReportSystemError(ENODEV, "Cannot get interface MTU on '%s'", def->bridge);
             return -1;
         }
@@ -689,7 +697,7 @@ networkReconnect(networkDriver *driver, virNetworkObj *obj)
     if (!live)
         return;
     if (running && virNetworkDefIsVirtual(live) && live->bridge &&
-        networkHostIfaceExists(live->bridge)) {
+        virNetDevExists(live->bridge)) {
         /* keep what runs; put back what died (rules flushed, dnsmasq gone) */
         if (!networkFirewallExists(live->bridge) && networkFirewallAdd(live) < 0)
             VIR_NOTICE("network '%s': cannot restore its firewall rules: %s", live->name,
@@ -698,7 +706,7 @@ networkReconnect(networkDriver *driver, virNetworkObj *obj)
             VIR_NOTICE("network '%s': cannot restart dnsmasq: %s", live->name,
                        virGetLastErrorMessage());
     } else if (running && !virNetworkDefIsVirtual(live) && live->bridge &&
-               networkHostIfaceExists(live->bridge)) {
+               virNetDevExists(live->bridge)) {
         /* a host bridge: nothing of ours to keep */
     } else {
         VIR_NOTICE("network '%s' was %s when the daemon stopped; cleaning up", live->name,

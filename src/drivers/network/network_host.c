@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "network_host.h"
+#include "virnetdev.h"
 #include "virerror.h"
 #include "virfile.h"
 
@@ -24,133 +25,6 @@
 
 #define IP_PATH "/usr/sbin/ip"
 #define NFT_PATH "/usr/sbin/nft"
-
-int
-networkRunCommand(const char *const *argv, const char *input)
-{
-    g_autoptr(GError) err = NULL;
-    g_autofree char *out = NULL;
-    g_autofree char *errout = NULL;
-    g_autofree char *cmd = g_strjoinv(" ", (char **)argv);
-    g_autofree char *inputPath = NULL;
-    g_autoptr(GPtrArray) args = g_ptr_array_new();
-    int status = 0;
-    bool ok;
-
-    /* g_spawn_sync waits with waitpid on its own child: no SIGCHLD
-     * handler, no child watch (the daemon reaps its guests by pidfd) */
-    if (input) {
-        int fd = g_file_open_tmp("virtkit-net-XXXXXX", &inputPath, &err);
-        if (fd < 0) {
-            virReportError(VIR_ERR_INTERNAL_ERROR, "cannot write input of %s: %s", cmd,
-                           err->message);
-            return -1;
-        }
-        close(fd);
-        if (!g_file_set_contents(inputPath, input, -1, &err)) {
-            virReportError(VIR_ERR_INTERNAL_ERROR, "cannot write input of %s: %s", cmd,
-                           err->message);
-            g_unlink(inputPath);
-            return -1;
-        }
-    }
-    for (guint i = 0; argv[i]; i++) {
-        /* "-" as the input file name reads @input */
-        if (input && strcmp(argv[i], "-") == 0)
-            g_ptr_array_add(args, inputPath);
-        else
-            g_ptr_array_add(args, (char *)argv[i]);
-    }
-    g_ptr_array_add(args, NULL);
-    g_debug("running %s", cmd);
-    ok = g_spawn_sync(NULL, (char **)args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
-                      &errout, &status, &err);
-    if (inputPath)
-        g_unlink(inputPath);
-    if (!ok) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "cannot execute binary %s: %s", argv[0],
-                       err->message);
-        return -1;
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        g_strchomp(errout);
-        virReportError(VIR_ERR_INTERNAL_ERROR,
-                       "Child process (%s) unexpected exit status %d: %s", cmd,
-                       WIFEXITED(status) ? WEXITSTATUS(status) : 255, errout);
-        return -1;
-    }
-    return 0;
-}
-
-int
-networkRunDaemonizing(const char *const *argv)
-{
-    g_autoptr(GError) err = NULL;
-    g_autofree char *cmd = g_strjoinv(" ", (char **)argv);
-    g_autofree char *errPath = NULL;
-    g_autofree char *errout = NULL;
-    int errfd = g_file_open_tmp("virtkit-net-XXXXXX", &errPath, &err);
-    int nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
-    GPid pid = 0;
-    int status = 0;
-    bool ok;
-
-    if (errfd < 0 || nullfd < 0) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "cannot run %s: %s", cmd,
-                       err ? err->message : g_strerror(errno));
-        if (errfd >= 0)
-            close(errfd);
-        if (nullfd >= 0)
-            close(nullfd);
-        if (errPath)
-            g_unlink(errPath);
-        return -1;
-    }
-    /* a daemon keeps the descriptors it was given: a file, not a pipe, so
-     * that nobody waits for its end */
-    ok = g_spawn_async_with_fds(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                                NULL, NULL, &pid, nullfd, nullfd, errfd, &err);
-    close(nullfd);
-    close(errfd);
-    if (!ok) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "cannot execute binary %s: %s", argv[0],
-                       err->message);
-        g_unlink(errPath);
-        return -1;
-    }
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    g_file_get_contents(errPath, &errout, NULL, NULL);
-    g_unlink(errPath);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        if (errout)
-            g_strchomp(errout);
-        virReportError(
-            VIR_ERR_INTERNAL_ERROR, "Child process (%s) unexpected exit status %d: %s",
-            cmd, WIFEXITED(status) ? WEXITSTATUS(status) : 255, errout ? errout : "");
-        return -1;
-    }
-    return 0;
-}
-
-/* The same, for clean-up: nothing reported, true on success. */
-static bool
-runQuiet(const char *const *argv)
-{
-    virErrorPtr saved = NULL;
-    int rc;
-
-    virErrorPreserveLast(&saved);
-    rc = networkRunCommand(argv, NULL);
-    virErrorRestore(&saved);
-    return rc == 0;
-}
-
-bool
-networkHostIfaceExists(const char *name)
-{
-    return if_nametoindex(name) != 0;
-}
 
 int
 networkCheckRouteCollision(const virNetworkDef *def)
@@ -195,9 +69,9 @@ networkBridgeDelete(const char *bridge)
 {
     const char *argv[] = { IP_PATH, "link", "del", bridge, NULL };
 
-    if (!networkHostIfaceExists(bridge))
+    if (!virNetDevExists(bridge))
         return 0;
-    runQuiet(argv);
+    virNetDevRunQuiet(argv);
     return 0;
 }
 
@@ -223,7 +97,7 @@ networkBridgeCreate(const virNetworkDef *def)
     g_autofree char *delay = g_strdup_printf("%ld", def->delay * 100);
     const char *br = def->bridge;
 
-    if (networkHostIfaceExists(br)) {
+    if (virNetDevExists(br)) {
         virReportSystemError(EEXIST, "Unable to create bridge %s", br);
         return -1;
     }
@@ -233,24 +107,24 @@ networkBridgeCreate(const virNetworkDef *def)
         const char *argv[] = { IP_PATH,  "link",          "add", br,          "type",
                                "bridge", "forward_delay", delay, "stp_state", "0",
                                NULL };
-        if (networkRunCommand(argv, NULL) < 0)
+        if (virNetDevRunCommand(argv, NULL) < 0)
             return -1;
     }
     virNetworkFormatMAC(def->mac, mac);
     if (def->macSpecified) {
         const char *argv[] = { IP_PATH, "link", "set", "dev", br, "address", mac, NULL };
-        if (networkRunCommand(argv, NULL) < 0)
+        if (virNetDevRunCommand(argv, NULL) < 0)
             goto error;
     }
     if (def->mtu) {
         const char *argv[] = { IP_PATH, "link", "set", "dev", br, "mtu", mtu, NULL };
-        if (networkRunCommand(argv, NULL) < 0)
+        if (virNetDevRunCommand(argv, NULL) < 0)
             goto error;
     }
     if (def->stp != VIR_NETWORK_TRISTATE_NO) {
         const char *argv[] = { IP_PATH, "link",   "set",       "dev", br,
                                "type",  "bridge", "stp_state", "1",   NULL };
-        if (networkRunCommand(argv, NULL) < 0)
+        if (virNetDevRunCommand(argv, NULL) < 0)
             goto error;
     }
     for (guint i = 0; i < def->ips->len; i++) {
@@ -261,7 +135,7 @@ networkBridgeCreate(const virNetworkDef *def)
         if (ip->addr.family == AF_INET) {
             const char *argv[] = { IP_PATH,     "-4", "addr", "add", cidr,
                                    "broadcast", "+",  "dev",  br,    NULL };
-            if (networkRunCommand(argv, NULL) < 0)
+            if (virNetDevRunCommand(argv, NULL) < 0)
                 goto error;
         } else {
             g_autofree char *dad =
@@ -269,13 +143,13 @@ networkBridgeCreate(const virNetworkDef *def)
             const char *argv[] = { IP_PATH, "-6", "addr",  "add", cidr,
                                    "dev",   br,   "nodad", NULL };
             writeProc(dad, "0");
-            if (networkRunCommand(argv, NULL) < 0)
+            if (virNetDevRunCommand(argv, NULL) < 0)
                 goto error;
         }
     }
     {
         const char *argv[] = { IP_PATH, "link", "set", "dev", br, "up", NULL };
-        if (networkRunCommand(argv, NULL) < 0)
+        if (virNetDevRunCommand(argv, NULL) < 0)
             goto error;
     }
     if (def->forwardType == VIR_NETWORK_FORWARD_NAT ||
@@ -451,7 +325,7 @@ networkFirewallAdd(const virNetworkDef *def)
         script = g_strjoinv(table, parts);
     }
     g_debug("nft script for %s:\n%s", def->name, script);
-    return networkRunCommand(argv, script);
+    return virNetDevRunCommand(argv, script);
 }
 
 int
@@ -462,7 +336,7 @@ networkFirewallRemove(const char *bridge)
 
     if (!networkFirewallExists(bridge))
         return 0;
-    runQuiet(argv);
+    virNetDevRunQuiet(argv);
     return 0;
 }
 
@@ -592,79 +466,4 @@ networkDnsmasqConfig(const virNetworkDef *def, const char *leaseFile,
     if (!dnsOff)
         g_string_append_printf(s, "addn-hosts=%s\n", addnHostsFile);
     return g_string_free(g_steal_pointer(&s), FALSE);
-}
-
-/* ---- taps ------------------------------------------------------------- */
-
-int
-networkTapDelete(const char *ifname)
-{
-    const char *argv[] = { IP_PATH, "link", "del", ifname, NULL };
-
-    if (!networkHostIfaceExists(ifname))
-        return 0;
-    runQuiet(argv);
-    return 0;
-}
-
-int
-networkTapCreate(const char *templ, const char *bridge, const unsigned char *mac,
-                 unsigned int mtu, char **ifname)
-{
-    int fd = -1;
-    struct ifreq ifr;
-    char macstr[18];
-    unsigned char tapmac[6];
-    g_autofree char *name = NULL;
-
-    if ((fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC)) < 0) {
-        virReportSystemError(errno, "%s",
-                             "Unable to open /dev/net/tun, is tun module loaded?");
-        return -1;
-    }
-    memset(&ifr, 0, sizeof(ifr));
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
-    /* with "%d" in the name the kernel picks the first free number */
-    g_strlcpy(ifr.ifr_name, templ, sizeof(ifr.ifr_name));
-    if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-        virReportSystemError(errno, "Unable to create tap device %s", templ);
-        close(fd);
-        return -1;
-    }
-    name = g_strdup(ifr.ifr_name);
-
-    memcpy(tapmac, mac, 6);
-    tapmac[0] = 0xfe; /* as libvirt: the bridge must never take the tap's MAC */
-    virNetworkFormatMAC(tapmac, macstr);
-    {
-        const char *argv[] = { IP_PATH, "link",    "set",  "dev",
-                               name,    "address", macstr, NULL };
-        if (networkRunCommand(argv, NULL) < 0)
-            goto error;
-    }
-    if (mtu) {
-        g_autofree char *m = g_strdup_printf("%u", mtu);
-        const char *argv[] = { IP_PATH, "link", "set", "dev", name, "mtu", m, NULL };
-        if (networkRunCommand(argv, NULL) < 0)
-            goto error;
-    }
-    if (bridge) {
-        const char *argv[] = {
-            IP_PATH, "link", "set", "dev", name, "master", bridge, NULL
-        };
-        if (networkRunCommand(argv, NULL) < 0)
-            goto error;
-    }
-    {
-        const char *argv[] = { IP_PATH, "link", "set", "dev", name, "up", NULL };
-        if (networkRunCommand(argv, NULL) < 0)
-            goto error;
-    }
-    *ifname = g_steal_pointer(&name);
-    return fd;
-
-error:
-    /* closing the only fd of a non-persistent tap removes it */
-    close(fd);
-    return -1;
 }

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "network_conf.h"
+#include "virnetdev.h"
 
 /*
  * Every helper here reports its failure (NETWORK error domain) and returns
@@ -14,19 +15,6 @@
  * fixed argv (no shell). They act on the network namespace of the calling
  * process.
  */
-
-/* Run @argv (argv[0] an absolute path) with @input on stdin (may be NULL).
- * 0, or -1 with "Child process (ARGV) unexpected exit status N: STDERR"
- * reported (INTERNAL_ERROR) as libvirt's virCommand does. */
-int networkRunCommand(const char *const *argv, const char *input);
-
-/* The same for a program that daemonizes (its parent exits once the
- * daemon is ready): its stderr goes to a file, not a pipe the daemon
- * would keep open. */
-int networkRunDaemonizing(const char *const *argv);
-
-/* True when a host interface of that name exists. */
-bool networkHostIfaceExists(const char *name);
 
 /*
  * Refuse to start @def when one of its IPv4 subnets is already routed on
@@ -61,13 +49,3 @@ char *networkDnsmasqConfig(const virNetworkDef *def, const char *leaseFile,
  * lines for @def. */
 char *networkDnsmasqHostsFile(const virNetworkDef *def);
 char *networkDnsmasqAddnHosts(const virNetworkDef *def);
-
-/* Make a tap named after @templ ("vnet%d": the first free one; or a fixed
- * name), owned by root, with @mac (the guest's MAC with its first byte
- * made 0xfe, as libvirt does), @mtu (0: the bridge's), plugged into
- * @bridge (may be NULL) and up. Returns the fd of the tap open on
- * /dev/net/tun (the caller hands it to QEMU) and *@ifname, or -1. */
-int networkTapCreate(const char *templ, const char *bridge, const unsigned char *mac,
-                     unsigned int mtu, char **ifname);
-/* Delete a tap (quiet). */
-int networkTapDelete(const char *ifname);

@@ -526,7 +526,16 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
             mac[5] = (unsigned char)(def->uuid[2] + i);
         }
         add(a, "-netdev");
-        addf(a, "user,id=hostnet%zu", i);
+        if (net->hasTapfd)
+            /* a tap the driver opened (qemu_interface.c); no vhost under TCG */
+            addf(a, "tap,fd=%d,id=hostnet%zu", net->tapfd, i);
+        else if (net->type != VIR_DOMAIN_NET_TYPE_USER)
+            /* not prepared (an argv built for display): QEMU's own tap */
+            addf(a, "tap,%s%s%sscript=no,downscript=no,id=hostnet%zu",
+                 net->ifname ? "ifname=" : "", net->ifname ? net->ifname : "",
+                 net->ifname ? "," : "", i);
+        else
+            addf(a, "user,id=hostnet%zu", i);
         add(a, "-device");
         addf(a, "%s,netdev=hostnet%zu,id=net%zu,mac=%02x:%02x:%02x:%02x:%02x:%02x",
              qemuNetModel(net), i, i, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);

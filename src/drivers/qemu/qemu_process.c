@@ -40,6 +40,7 @@
 #include <json-c/json.h>
 
 #include "qemu_process.h"
+#include "qemu_interface.h"
 #include "qemu_capabilities_glue.h"
 #include "qemu_command.h"
 #include "qemu_monitor.h"
@@ -712,8 +713,9 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
         priv->pidfd = -1;
     }
 
-    /* QEMU is gone: its files go back to their owners */
+    /* QEMU is gone: its files go back to their owners, its taps away */
     qemuSecurityRestoreDomain(driver, obj->def->uuid);
+    qemuInterfaceCleanup(obj->def);
     qemuProcessRemoveLibDir(priv, obj->def);
     if (qemuDomainRemoveStatus(driver, obj) < 0)
         g_debug("cannot remove status file of '%s'", obj->def->name);
@@ -942,7 +944,7 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     int listenfd = -1;
     int clientfd = -1;
     int logfd = -1;
-    int keepfds[1 + 4 + QEMU_MAX_CHANNELS];
+    int keepfds[1 + 4 + QEMU_MAX_CHANNELS + 8]; /* monitor, serials, channels, taps */
     int serialFds[4] = { -1, -1, -1, -1 };
     int chanFds[QEMU_MAX_CHANNELS];
     size_t nkeep = 0;
@@ -983,7 +985,9 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     keepfds[nkeep++] = listenfd;
     if (qemuSecurityPrepareDomain(driver, obj) < 0 ||
         qemuProcessOpenSerialFiles(driver, obj, serialFds, keepfds, &nkeep) < 0 ||
-        qemuProcessOpenChannelSockets(obj, priv->libDir, chanFds, keepfds, &nkeep) < 0)
+        qemuProcessOpenChannelSockets(obj, priv->libDir, chanFds, keepfds, &nkeep) < 0 ||
+        qemuInterfacePrepare(obj->def, keepfds, &nkeep,
+                             MIN(G_N_ELEMENTS(keepfds), VIR_PROCESS_MAX_KEEPFDS)) < 0)
         goto error;
 
     if (!(argv =
@@ -1013,6 +1017,7 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     logfd = -1;
     qemuProcessCloseFds(serialFds, G_N_ELEMENTS(serialFds));
     qemuProcessCloseFds(chanFds, G_N_ELEMENTS(chanFds));
+    qemuInterfaceCloseFds(obj->def);
 
     obj->pid = pid;
     priv->pidfd = pidfd;
@@ -1087,6 +1092,8 @@ error:
         close(clientfd);
     if (logfd >= 0)
         close(logfd);
+    if (obj->pid == 0)
+        qemuInterfaceCleanup(obj->def);
     if (obj->pid == 0 && obj->def->id != -1) {
         /* nothing was spawned: undo the directory and id only */
         qemuProcessRemoveLibDir(priv, obj->def);

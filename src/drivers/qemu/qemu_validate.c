@@ -493,10 +493,13 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
     for (size_t i = 0; i < def->nnets; i++) {
         const virDomainNetDef *net = def->nets[i];
 
-        if (net->type != VIR_DOMAIN_NET_TYPE_USER) {
+        if (net->type != VIR_DOMAIN_NET_TYPE_USER &&
+            net->type != VIR_DOMAIN_NET_TYPE_NETWORK &&
+            net->type != VIR_DOMAIN_NET_TYPE_BRIDGE &&
+            net->type != VIR_DOMAIN_NET_TYPE_ETHERNET) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                           "only interface type 'user' is supported (no host bridge "
-                           "networking here)");
+                           "only interface types 'user', 'network', 'bridge' and "
+                           "'ethernet' are supported");
             return -1;
         }
         if (!qemuNetModel(net)) {

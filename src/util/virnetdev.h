@@ -1,0 +1,42 @@
+/* virnetdev.h: host network interfaces: running ip, existence, taps for guests */
+#pragma once
+
+#include <stdbool.h>
+
+/*
+ * Helpers shared by the network driver (bridges) and the QEMU driver
+ * (guest taps). They run iproute2's `ip` with a fixed argv (no shell) and
+ * act on the network namespace of the calling process. Errors are
+ * reported in no domain (as libvirt's virnetdev helpers).
+ */
+
+/* Run @argv (argv[0] an absolute path) with @input on stdin (may be NULL).
+ * 0, or -1 with "Child process (ARGV) unexpected exit status N: STDERR"
+ * reported (INTERNAL_ERROR) as libvirt's virCommand does. */
+int virNetDevRunCommand(const char *const *argv, const char *input);
+
+/* The same for a program that daemonizes (its parent exits once the
+ * daemon is ready): its stderr goes to a file, not a pipe the daemon
+ * would keep open. */
+int virNetDevRunDaemonizing(const char *const *argv);
+
+/* True when a host interface of that name exists. */
+bool virNetDevExists(const char *name);
+
+/* Make a tap named after @templ ("vnet%d": the first free one; or a fixed
+ * name), owned by root, with @mac (the guest's MAC with its first byte
+ * made 0xfe, as libvirt does), @mtu (0: the bridge's), plugged into
+ * @bridge (may be NULL) and up. Returns the fd of the tap open on
+ * /dev/net/tun (the caller hands it to QEMU) and *@ifname, or -1. */
+int virNetDevTapCreate(const char *templ, const char *bridge, const unsigned char *mac,
+                       unsigned int mtu, char **ifname);
+/* Delete a tap (quiet). */
+int virNetDevTapDelete(const char *ifname);
+
+/* virNetDevRunCommand for clean-up: nothing reported, true on success. */
+bool virNetDevRunQuiet(const char *const *argv);
+
+/* Open the existing tap @ifname that someone else made and manages
+ * (libvirt's <target dev='T' managed='no'/>): nothing about it changes.
+ * The fd, or -1 (ENODEV when it does not exist). */
+int virNetDevTapOpen(const char *ifname);
