@@ -219,6 +219,11 @@ def test_bad_input():
     expect_error(lambda: c.storagePoolDefineXML(
         "<pool type='dir'><name>dup</name><target><path>%s</path></target></pool>" % images,
         0), libvirt.VIR_ERR_OPERATION_FAILED, S, "Storage source conflict")
+    expect_error(lambda: c.storagePoolCreateXML(
+        "<pool type='dir'><name>rel</name><target><path>rel/x</path></target></pool>",
+        libvirt.VIR_STORAGE_POOL_CREATE_WITH_BUILD),
+        libvirt.VIR_ERR_OPERATION_INVALID, S, "not absolute")
+    assert "rel" not in [p.name() for p in c.listAllStoragePools(0)]
     assert listing(images) == before, listing(images)
     assert listing(d.dirs["state"]) == outside
     assert sorted(os.listdir(os.path.join(d.dirs["config"], "storage"))) == \

@@ -73,6 +73,12 @@ static int
 poolStart(virStoragePoolObj *obj, const virStorageBackend *be, unsigned int buildFlags,
           bool build)
 {
+    if (!obj->def->target.path || obj->def->target.path[0] != '/') {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       "storage pool target path '%s' is not absolute",
+                       obj->def->target.path ? obj->def->target.path : "");
+        return -1;
+    }
     if (build && be->buildPool && be->buildPool(obj, buildFlags) < 0)
         return -1;
     if (be->startPool && be->startPool(obj) < 0)
