@@ -569,6 +569,8 @@ const vkshCmdDef vkshDomainCmds[] = {
       "Configure a domain to be automatically started at boot.", 0 },
     { "console", vkshCmdConsole, vkshOptsConsole, "connect to the guest console",
       "Connect the virtual serial console for the guest", 0 },
+    { "cpu-stats", vkshCmdCpuStats, vkshOptsCpuStats, "show domain cpu statistics",
+      "Display per-CPU and total statistics about the domain's CPUs", 0 },
     { "create", cmdCreate, optsCreate, "create a domain from an XML file",
       "Create a domain.", 0 },
     { "define", cmdDefine, optsDefine,

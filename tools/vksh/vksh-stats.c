@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
 #include "vksh.h"
 
 /* Every output below is virsh 9.0's (tools/virsh-domain-monitor.c,
@@ -470,23 +473,104 @@ vkshBlkinfoLine(vkshControl *ctl, const char *label, unsigned long long v, bool 
     }
 }
 
+/* One cell of the --all table: virsh's cmdDomblkinfoGet. */
+static char *
+vkshBlkinfoCell(unsigned long long v, bool allZero, bool human)
+{
+    if (allZero)
+        return g_strdup("-");
+    if (human) {
+        const char *unit;
+        double d = vkshPrettyCapacity(v, &unit);
+
+        return g_strdup_printf("%.3lf %s", d, unit);
+    }
+    return g_strdup_printf("%llu", v);
+}
+
+/* --all: one row per <disk> of the live XML (an empty CD-ROM shows "-"). */
+static bool
+vkshDomblkinfoAll(vkshControl *ctl, virDomainPtr dom, bool human)
+{
+    g_autofree char *xml = virDomainGetXMLDesc(dom, 0);
+    g_autoptr(GPtrArray) rows =
+        g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    xmlDocPtr doc;
+    xmlNodePtr devices = NULL;
+    bool ok = true;
+
+    if (!xml)
+        return false;
+    if (!(doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
+                              XML_PARSE_NONET))) {
+        vkshError(ctl, "%s", "failed to parse the domain XML");
+        return false;
+    }
+    for (xmlNodePtr n = xmlDocGetRootElement(doc)->children; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST "devices"))
+            devices = n;
+    }
+    g_ptr_array_add(rows, g_strdupv((char *[]){ "Target", "Capacity", "Allocation",
+                                                "Physical", NULL }));
+    for (xmlNodePtr disk = devices ? devices->children : NULL; disk && ok;
+         disk = disk->next) {
+        g_autofree char *target = NULL;
+        bool hasSource = false;
+        virDomainBlockInfo info = { 0 };
+        bool zero;
+        char **row;
+
+        if (disk->type != XML_ELEMENT_NODE || !xmlStrEqual(disk->name, BAD_CAST "disk"))
+            continue;
+        for (xmlNodePtr c = disk->children; c; c = c->next) {
+            if (c->type != XML_ELEMENT_NODE)
+                continue;
+            if (xmlStrEqual(c->name, BAD_CAST "source"))
+                hasSource = true;
+            if (xmlStrEqual(c->name, BAD_CAST "target") && !target) {
+                xmlChar *dev = xmlGetProp(c, BAD_CAST "dev");
+
+                target = g_strdup(dev ? (const char *)dev : "");
+                xmlFree(dev);
+            }
+        }
+        if (hasSource && virDomainGetBlockInfo(dom, target, &info, 0) < 0) {
+            ok = false;
+            break;
+        }
+        zero = !info.capacity && !info.allocation && !info.physical;
+        row = g_new0(char *, 5);
+        row[0] = g_strdup(target ? target : "");
+        row[1] = vkshBlkinfoCell(info.capacity, zero, human);
+        row[2] = vkshBlkinfoCell(info.allocation, zero, human);
+        row[3] = vkshBlkinfoCell(info.physical, zero, human);
+        g_ptr_array_add(rows, row);
+    }
+    xmlFreeDoc(doc);
+    if (ok)
+        vkshTablePrint(ctl, rows, 4, !ctl->quiet);
+    return ok;
+}
+
 bool
 vkshCmdDomblkinfo(vkshControl *ctl, const vkshCmd *cmd)
 {
     g_autoptr(virDomain) dom = NULL;
     const char *device = NULL;
     bool human = vkshOptBool(cmd, "human");
+    bool all = vkshOptBool(cmd, "all");
     virDomainBlockInfo info;
 
     if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
         return false;
-    if (vkshOptBool(cmd, "all")) {
-        /* the table needs the disk list of the domain XML: not in vksh yet */
-        vkshError(ctl, "%s", "option --all is not supported by vksh yet");
-        return false;
-    }
     if (vkshOptString(ctl, cmd, "device", &device) < 0)
         return false;
+    if (all && device) {
+        vkshError(ctl, "%s", "Options --all and --device are mutually exclusive");
+        return false;
+    }
+    if (all)
+        return vkshDomblkinfoAll(ctl, dom, human);
     if (!device) {
         vkshError(ctl, "%s", "command 'domblkinfo' requires <device> option");
         return false;
@@ -882,4 +966,126 @@ vkshCmdNodememstats(vkshControl *ctl, const vkshCmd *cmd)
     for (int i = 0; i < nparams; i++)
         vkshPrint(ctl, "%-7s %20llu KiB\n", params[i].field, params[i].value);
     return true;
+}
+
+/* ---- cpu-stats --------------------------------------------------------------- */
+
+const vkshOptDef vkshOptsCpuStats[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "total", VKSH_OT_BOOL, 0, "Show total statistics only" },
+    { "start", VKSH_OT_INT, 0, "Show statistics from this CPU" },
+    { "count", VKSH_OT_INT, 0, "Number of shown CPUs at most" },
+    { NULL, 0, 0, NULL },
+};
+
+/* One statistic: times in seconds with nanoseconds, the rest as is. */
+static void
+vkshCpuStatPrint(vkshControl *ctl, const virTypedParameter *p, bool isTotal)
+{
+    bool isTime = g_str_equal(p->field, VIR_DOMAIN_CPU_STATS_CPUTIME) ||
+                  (isTotal ? g_str_equal(p->field, VIR_DOMAIN_CPU_STATS_USERTIME) ||
+                                 g_str_equal(p->field, VIR_DOMAIN_CPU_STATS_SYSTEMTIME)
+                           : g_str_equal(p->field, VIR_DOMAIN_CPU_STATS_VCPUTIME));
+
+    if (isTime && p->type == VIR_TYPED_PARAM_ULLONG) {
+        vkshPrint(ctl, "\t%-12s %9llu.%09llu seconds\n", p->field,
+                  p->value.ul / 1000000000ULL, p->value.ul % 1000000000ULL);
+    } else {
+        g_autofree char *s = vkshTypedParamValue(p, false);
+
+        vkshPrint(ctl, "\t%-12s %s\n", p->field, s);
+    }
+}
+
+bool
+vkshCmdCpuStats(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    virTypedParameterPtr params = NULL;
+    bool showTotal = vkshOptBool(cmd, "total"), showPerCpu = false;
+    int cpu = 0, count = -1, rv, maxId, nparams = 0, n;
+    bool ok = false;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if ((rv = vkshOptInt(ctl, cmd, "start", &cpu)) < 0)
+        return false;
+    if (rv > 0) {
+        if (cpu < 0) {
+            vkshError(ctl, "%s", "Invalid value for start CPU");
+            return false;
+        }
+        showPerCpu = true;
+    }
+    if ((rv = vkshOptInt(ctl, cmd, "count", &count)) < 0)
+        return false;
+    if (rv > 0) {
+        if (count < 0) {
+            vkshError(ctl, "%s", "Invalid value for number of CPUs to show");
+            return false;
+        }
+        showPerCpu = true;
+    }
+    /* neither --total nor a range: both */
+    if (!showTotal && !showPerCpu)
+        showTotal = showPerCpu = true;
+
+    if (showPerCpu) {
+        if ((maxId = virDomainGetCPUStats(dom, NULL, 0, 0, 0, 0)) < 0)
+            goto failed;
+        if (cpu >= maxId) {
+            vkshError(ctl, "Start CPU %d is out of range (min: 0, max: %d)", cpu,
+                      maxId - 1);
+            goto cleanup;
+        }
+        if (count < 0 || count > maxId - cpu)
+            count = maxId - cpu;
+        if ((nparams = virDomainGetCPUStats(dom, NULL, 0, cpu, 1, 0)) < 0)
+            goto failed;
+        if (nparams > 0 && count > 0) {
+            params = g_new0(virTypedParameter, (size_t)nparams * MIN(count, 128));
+            while (count) {
+                int ncpus = MIN(count, 128);
+
+                if (virDomainGetCPUStats(dom, params, nparams, cpu, ncpus, 0) < 0)
+                    goto failed;
+                for (int i = 0; i < ncpus; i++) {
+                    /* a CPU the domain has no figures for */
+                    if (params[i * nparams].type == 0)
+                        continue;
+                    vkshPrint(ctl, "CPU%d:\n", cpu + i);
+                    for (int j = 0; j < nparams; j++)
+                        vkshCpuStatPrint(ctl, &params[i * nparams + j], false);
+                }
+                virTypedParamsClear(params, nparams * ncpus);
+                cpu += ncpus;
+                count -= ncpus;
+            }
+            g_clear_pointer(&params, g_free);
+        }
+    }
+    if (!showTotal) {
+        ok = true;
+        goto cleanup;
+    }
+
+    if ((nparams = virDomainGetCPUStats(dom, NULL, 0, -1, 1, 0)) < 0)
+        goto failed;
+    params = g_new0(virTypedParameter, MAX(nparams, 1));
+    if ((n = virDomainGetCPUStats(dom, params, nparams, -1, 1, 0)) < 0)
+        goto failed;
+    vkshPrint(ctl, "Total:\n");
+    for (int i = 0; i < n; i++)
+        vkshCpuStatPrint(ctl, &params[i], true);
+    virTypedParamsFree(params, nparams);
+    params = NULL;
+    ok = true;
+    goto cleanup;
+
+failed:
+    vkshError(ctl, "Failed to retrieve CPU statistics for domain '%s'",
+              virDomainGetName(dom));
+cleanup:
+    g_free(params);
+    return ok;
 }

@@ -114,6 +114,7 @@ VKSH_STATS_CMD(Vcpuinfo)
 VKSH_STATS_CMD(Domjobinfo)
 VKSH_STATS_CMD(Nodecpustats)
 VKSH_STATS_CMD(Nodememstats)
+VKSH_STATS_CMD(CpuStats)
 VKSH_STATS_CMD(Setmem) /* vksh-live.c */
 VKSH_STATS_CMD(Setmaxmem)
 VKSH_STATS_CMD(InjectNmi)
