@@ -7,6 +7,7 @@
 #   BENCH_MD=FILE    the Markdown file whose table is rewritten (default
 #                    BENCHMARKS.md; empty: none)
 #   BENCH_ONLY=virtkit  measure virtkit alone (libvirtd is not started)
+#   STOPREPS=N STOPDEADLINE=S  the stop-within-a-deadline rows' repetitions and deadline
 #
 # virtkitd runs with every directory under a temporary folder. libvirtd runs
 # in a private mount namespace (unshare -m) where temporary folders are
@@ -36,11 +37,13 @@ MD=${BENCH_MD-$top/BENCHMARKS.md}
 
 if [ -n "${QUICK:-}" ]; then
     N1=20; N2=40; REPS=2; LOOKUPS=50; LISTS=5; TSECS=0.3; GREPS=1; SDREPS=2; SETTLE=0.2
-    SUSREPS=3; COLDREPS=1; INPROC=200; FLOORREPS=2; STOPREPS=1; STOPDEADLINE=4
+    SUSREPS=3; COLDREPS=1; INPROC=200; FLOORREPS=2
+    STOPREPS=${STOPREPS:-1}; STOPDEADLINE=${STOPDEADLINE:-4}
     STORMB=8; STORREPS=1
 else
     N1=1000; N2=10000; REPS=3; LOOKUPS=2000; LISTS=50; TSECS=2; GREPS=5; SDREPS=10; SETTLE=2
-    SUSREPS=20; COLDREPS=3; INPROC=10000; FLOORREPS=10; STOPREPS=3; STOPDEADLINE=10
+    SUSREPS=20; COLDREPS=3; INPROC=10000; FLOORREPS=10
+    STOPREPS=${STOPREPS:-3}; STOPDEADLINE=${STOPDEADLINE:-10}
     STORMB=1024; STORREPS=3
 fi
 

@@ -35,6 +35,9 @@ def virtkit_module():
     lib = os.environ.get("VIRTKIT_LIB")
     if not lib or not os.path.exists(lib):
         raise Skip("libvirtkit.so not found (VIRTKIT_LIB)")
+    if os.environ.get("VKD_SANITIZED") == "1":
+        # an ASan libvirtkit cannot be loaded into an uninstrumented python
+        raise Skip("python module: not with the ASan build's libvirtkit")
     import virtkit
     return virtkit
 
