@@ -100,6 +100,12 @@ extern const vkshOptDef vkshOptsSchedinfo[];
 bool vkshCmdSchedinfo(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshOptDef vkshOptsConsole[];
 bool vkshCmdConsole(vkshControl *ctl, const vkshCmd *cmd);
+/* vksh-hostquery.c */
+extern const vkshOptDef vkshOptsFreecell[];
+bool vkshCmdFreecell(vkshControl *ctl, const vkshCmd *cmd);
+extern const vkshOptDef vkshOptsNodecpumap[];
+bool vkshCmdNodecpumap(vkshControl *ctl, const vkshCmd *cmd);
+bool vkshCmdSysinfo(vkshControl *ctl, const vkshCmd *cmd);
 
 /* Statistics commands (vksh-stats.c), listed in the groups above. */
 #define VKSH_STATS_CMD(name)                  \
