@@ -38,7 +38,11 @@ setMemory(const char *funcname, virDomainPtr domain, unsigned long memory,
 {
     virConnectPtr conn = domain->conn;
 
-    virCheckReadOnlyGoto(conn, error);
+    if (conn->flags & VIR_CONNECT_RO) {
+        virReportError(VIR_ERR_OPERATION_DENIED, "read only access prevents %s",
+                       funcname);
+        goto error;
+    }
     if (checkMemory(funcname, memory) < 0)
         goto error;
     if ((flags & VIR_DOMAIN_AFFECT_LIVE) && (flags & VIR_DOMAIN_AFFECT_CONFIG)) {

@@ -164,8 +164,7 @@ virDomainBlockStats(virDomainPtr dom, const char *disk, virDomainBlockStatsPtr s
     virCheckNonNullArgGoto(stats, error);
     if (size > sizeof(stats2)) {
         virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "size",
-                               "size in %s must not exceed %zu", __func__,
-                               sizeof(stats2));
+                               "size must not exceed %zu", sizeof(stats2));
         goto error;
     }
 
@@ -259,8 +258,7 @@ virDomainInterfaceStats(virDomainPtr dom, const char *device,
     virCheckNonNullArgGoto(stats, error);
     if (size > sizeof(stats2)) {
         virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "size",
-                               "size in %s must not exceed %zu", __func__,
-                               sizeof(stats2));
+                               "size must not exceed %zu", sizeof(stats2));
         goto error;
     }
 
@@ -417,8 +415,7 @@ virDomainGetCPUStats(virDomainPtr domain, virTypedParameterPtr params,
     if (start_cpu == -1) {
         if (ncpus != 1) {
             virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "start_cpu",
-                                   "ncpus in %s must be 1 when start_cpu is -1",
-                                   __func__);
+                                   "ncpus must be 1 when start_cpu is -1");
             goto error;
         }
     } else {
@@ -798,8 +795,8 @@ virDomainListGetStats(virDomainPtr *doms, unsigned int stats,
     virCheckNonNullArgGoto(doms, error);
     virCheckNonNullArgGoto(retStats, error);
     if (!*doms) {
-        virReportError(VIR_ERR_INVALID_ARG, "%s",
-                       "doms must contain at least one domain");
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "doms array in %s must contain at least one domain", __func__);
         goto error;
     }
     virCheckDomainReturn(doms[0], -1);

@@ -760,6 +760,110 @@ testTypedParams(void)
 }
 
 
+/* Running guests on test:///default (issue 15): statistics and memory
+ * calls, their fixed figures and argument errors, compared with libvirt's.
+ * Wall-clock counters are printed only as "> 0". */
+static void
+testRunningGuest(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    virConnectPtr ro = virConnectOpenReadOnly(URI);
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    virDomainPtr rodom = virDomainLookupByName(ro, "test");
+    virDomainPtr doms[2] = { dom, NULL };
+    virDomainMemoryStatStruct ms[VIR_DOMAIN_MEMORY_STAT_NR];
+    virDomainBlockStatsStruct bs;
+    virDomainInterfaceStatsStruct is;
+    virDomainBlockInfo bi;
+    virDomainJobInfo ji;
+    virVcpuInfo vi[4];
+    unsigned char maps[4];
+    virNodeCPUStats ns[8];
+    virDomainStatsRecordPtr *recs = NULL;
+    virTypedParameter cpu[8];
+    int n;
+
+    n = virDomainMemoryStats(dom, ms, VIR_DOMAIN_MEMORY_STAT_NR, 0);
+    report("memstats", n);
+    for (int i = 0; i < n; i++)
+        printf("  tag %d = %llu\n", ms[i].tag, ms[i].val);
+    report("memstats 2", virDomainMemoryStats(dom, ms, 2, 0));
+    report("memstats NULL", virDomainMemoryStats(dom, NULL, 2, 0));
+    report("memstats flags", virDomainMemoryStats(dom, ms, 2, 1));
+    report("memstats period -1", virDomainSetMemoryStatsPeriod(dom, -1, 0));
+    report("memstats period ro", virDomainSetMemoryStatsPeriod(rodom, 5, 0));
+    report("blockstats", virDomainBlockStats(dom, "vda", &bs, sizeof(bs)));
+    printf("  rd_req>0 %d errs>0 %d\n", bs.rd_req > 0, bs.errs > 0);
+    report("blockstats bad", virDomainBlockStats(dom, "hdz", &bs, sizeof(bs)));
+    report("blockstats summary", virDomainBlockStats(dom, "", &bs, sizeof(bs)));
+    report("blockstats size", virDomainBlockStats(dom, "vda", &bs, sizeof(bs) + 8));
+    report("blockstats NULL", virDomainBlockStats(dom, NULL, &bs, sizeof(bs)));
+    n = 0;
+    report("blockstatsflags", virDomainBlockStatsFlags(dom, "vda", NULL, &n, 0));
+    report("ifstats", virDomainInterfaceStats(dom, "testnet0", &is, sizeof(is)));
+    report("ifstats mac",
+           virDomainInterfaceStats(dom, "aa:bb:cc:dd:ee:ff", &is, sizeof(is)));
+    report("ifstats bad", virDomainInterfaceStats(dom, "vnet7", &is, sizeof(is)));
+    n = virDomainGetVcpus(dom, vi, 4, maps, 1);
+    report("vcpus", n);
+    for (int i = 0; i < n; i++)
+        printf("  vcpu %u state %d cpu %d map 0x%02x\n", vi[i].number, vi[i].state,
+               vi[i].cpu, maps[i]);
+    report("vcpus maplen 0", virDomainGetVcpus(dom, vi, 4, maps, 0));
+    report("vcpus maxinfo 0", virDomainGetVcpus(dom, vi, 0, NULL, 0));
+    report("pininfo", virDomainGetVcpuPinInfo(dom, 4, maps, 1, 0));
+    report("pininfo live|config", virDomainGetVcpuPinInfo(dom, 4, maps, 1, 3));
+    report("cpustats count", virDomainGetCPUStats(dom, NULL, 0, 0, 0, 0));
+    report("cpustats total", virDomainGetCPUStats(dom, cpu, 8, -1, 1, 0));
+    printTypedParams("  cpustats total", cpu, 3, 8);
+    report("cpustats bad ncpus", virDomainGetCPUStats(dom, cpu, 2, -1, 2, 0));
+    report("cpustats start 9", virDomainGetCPUStats(dom, cpu, 2, 9, 1, 0));
+    report("blockinfo", virDomainGetBlockInfo(dom, "vda", &bi, 0));
+    printf("  %llu %llu %llu\n", bi.capacity, bi.allocation, bi.physical);
+    report("blockinfo bad", virDomainGetBlockInfo(dom, "hdz", &bi, 0));
+    report("jobinfo", virDomainGetJobInfo(dom, &ji));
+    n = 0;
+    report("nodecpustats count", virNodeGetCPUStats(conn, -1, NULL, &n, 0));
+    printf("  n=%d\n", n);
+    n = 8;
+    report("nodecpustats", virNodeGetCPUStats(conn, -1, ns, &n, 0));
+    for (int i = 0; i < n; i++)
+        printf("  %s=%llu\n", ns[i].field, ns[i].value);
+    report("nodecpustats cpu -2", virNodeGetCPUStats(conn, -2, ns, &n, 0));
+    n = 0;
+    report("nodememstats", virNodeGetMemoryStats(conn, -1, NULL, &n, 0));
+    report("cpumap", virNodeGetCPUMap(conn, NULL, NULL, 0));
+    n = virConnectGetAllDomainStats(conn, 0, &recs, 0);
+    report("allstats", n);
+    for (int i = 0; i < n; i++)
+        printTypedParams("  allstats", recs[i]->params, recs[i]->nparams,
+                         recs[i]->nparams);
+    virDomainStatsRecordListFree(recs);
+    recs = NULL;
+    report("allstats enforce",
+           virConnectGetAllDomainStats(conn, VIR_DOMAIN_STATS_BALLOON, &recs,
+                                       VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS));
+    report("liststats", virDomainListGetStats(doms, VIR_DOMAIN_STATS_STATE, &recs, 0));
+    virDomainStatsRecordListFree(recs);
+    recs = NULL;
+    doms[0] = NULL;
+    report("liststats empty", virDomainListGetStats(doms, 0, &recs, 0));
+    report("setmem", virDomainSetMemory(dom, 1000000));
+    report("setmem 0", virDomainSetMemory(dom, 0));
+    report("setmem above max", virDomainSetMemoryFlags(dom, 99999999, 0));
+    report("setmem live|config", virDomainSetMemoryFlags(dom, 1000, 3));
+    report("setmaxmem live", virDomainSetMaxMemory(dom, 1000000));
+    report("setmem ro", virDomainSetMemory(rodom, 1000000));
+    report("nmi", virDomainInjectNMI(dom, 0));
+    report("nmi flags", virDomainInjectNMI(dom, 1));
+
+    virDomainFree(rodom);
+    virDomainFree(dom);
+    virConnectClose(ro);
+    virConnectClose(conn);
+}
+
+
 /* Scheduler parameters on test:///default: the type, weight=50, what a
  * set accepts (and does not keep), argument errors. */
 static void
@@ -855,6 +959,7 @@ main(void)
     testNoEventLoop();
     testTypedParams();
     testScheduler();
+    testRunningGuest();
     if (virEventRegisterDefaultImpl() < 0) {
         fprintf(stderr, "cannot register the default event loop\n");
         return 1;
