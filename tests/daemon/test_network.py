@@ -152,7 +152,7 @@ def test_network_lifecycle():
         sh("ip link add vkc0 type veth peer name vkc1 netns %d && "
            "ip link set vkc0 master vkbr0 up" % peer.pid)
         sh("nsenter -t %d -n sh -c 'ip link set vkc1 address 52:54:00:90:00:01 up && "
-           "busybox udhcpc -i vkc1 -n -q -f -s /bin/true -t 15 -T 1 -x hostname:peer1'"
+           "busybox udhcpc -i vkc1 -n -q -f -s /bin/true -t 10 -T 3 -x hostname:peer1'"
            % peer.pid)
         net = c.networkLookupByName("vknat")
         wait_for(lambda: net.DHCPLeases(), "the lease in dnsmasq's file", 10)

@@ -205,9 +205,10 @@ testDHCP(void)
                         (int)peerPid, (int)peerPid);
     g_assert_cmpint(sh(cmd), ==, 0);
     g_free(cmd);
-    /* udhcpc retries on its own for up to ~15 s (bridge port learning) */
+    /* udhcpc retries on its own for up to ~30 s; each wait is 3 s, as
+     * dnsmasq answers a DISCOVER only after its 3 s ping check */
     cmd = g_strdup_printf("nsenter -t %d -n busybox udhcpc -i vkc1 -n -q -f -s /bin/true "
-                          "-t 15 -T 1 -x hostname:peer1 >/dev/null 2>&1",
+                          "-t 10 -T 3 -x hostname:peer1 >/dev/null 2>&1",
                           (int)peerPid);
     rc = sh(cmd);
     g_assert_cmpint(rc, ==, 0);
