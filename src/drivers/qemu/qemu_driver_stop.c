@@ -337,6 +337,16 @@ qemuStopFinish(qemuDriver *driver, qemuStopRun *run, bool holdsDestroy, int ende
         virDomainObjUnlock(obj);
         qemuProcessHandleExit(driver, obj, run->runId);
         virDomainObjLock(obj);
+        /* The worker may be the one stopping it, with the lock dropped
+         * inside qemuProcessStop (the run is already over for us): its
+         * DESTROY job ends once the domain is shut off and QEMU reaped. */
+        if (virDomainObjBeginJob(obj, VIR_JOB_DESTROY, QEMU_JOB_WAIT_MS) < 0) {
+            g_debug("stop of '%s': not seen finished: %s", obj->def->name,
+                    virGetLastErrorMessage());
+            virResetLastError();
+            return;
+        }
+        virDomainObjEndJob(obj, VIR_JOB_DESTROY);
         return;
     }
     if (virDomainObjBeginJob(obj, VIR_JOB_DESTROY, QEMU_JOB_WAIT_MS) < 0) {
