@@ -40,6 +40,7 @@ virInterfacePtr virInterfaceLookupByMACString(virConnectPtr conn, const char *ma
 const char *virInterfaceGetName(virInterfacePtr iface);
 const char *virInterfaceGetMACString(virInterfacePtr iface);
 char *virInterfaceGetXMLDesc(virInterfacePtr iface, unsigned int flags);
+int virInterfaceIsActive(virInterfacePtr iface);
 int virInterfaceRef(virInterfacePtr iface);
 int virInterfaceFree(virInterfacePtr iface);
 

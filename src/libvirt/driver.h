@@ -377,6 +377,7 @@ struct _virInterfaceDriver {
     virInterfacePtr (*interfaceLookupByName)(virConnectPtr conn, const char *name);
     virInterfacePtr (*interfaceLookupByMACString)(virConnectPtr conn, const char *mac);
     char *(*interfaceGetXMLDesc)(virInterfacePtr iface, unsigned int flags);
+    int (*interfaceIsActive)(virInterfacePtr iface);
 };
 
 struct _virNWFilterDriver {

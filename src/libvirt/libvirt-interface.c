@@ -281,6 +281,36 @@ error:
 
 
 /**
+ * virInterfaceIsActive:
+ * @iface: a handle
+ *
+ * Whether @iface is active (up).
+ *
+ * Returns 1 if it is, 0 if not, -1 in case of error (the common ones).
+ */
+int
+virInterfaceIsActive(virInterfacePtr iface)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckInterfaceReturn(iface, -1);
+    conn = iface->conn;
+
+    if (conn->interfaceDriver && conn->interfaceDriver->interfaceIsActive) {
+        if ((ret = conn->interfaceDriver->interfaceIsActive(iface)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
  * virInterfaceRef:
  * @iface: a handle
  *

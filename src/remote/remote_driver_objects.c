@@ -620,6 +620,7 @@ const virInterfaceDriver remoteInterfaceDriver = {
     .interfaceLookupByName = remoteInterfaceLookupByName,
     .interfaceLookupByMACString = remoteInterfaceLookupByMACString,
     .interfaceGetXMLDesc = remoteInterfaceGetXMLDesc,
+    .interfaceIsActive = remoteInterfaceIsActive,
 };
 
 const virNWFilterDriver remoteNWFilterDriver = {

@@ -297,6 +297,52 @@ def test_nodedev_host():
     assert d.stop() == 0
 
 
+def test_interfaces():
+    """test:///default: libvirt's eth1 and its errors; qemu:///session:
+    the kernel's interfaces as libvirt's udev backend shows them (active
+    when operstate is up, lo only in ListAll, type, mtu, link, MAC)."""
+    libvirt.registerErrorHandler(quiet, None)
+    d = Daemon(mode="session").start()
+    c = libvirt.open(d.uri("test"))
+    assert [(i.name(), i.MACString(), i.isActive()) for i in c.listAllInterfaces(0)] == \
+        [("eth1", "aa:bb:cc:dd:ee:ff", 1)]
+    assert c.interfaceLookupByMACString("AA:BB:CC:DD:EE:FF").name() == "eth1"
+    try:
+        c.interfaceLookupByName("nosuch")
+        raise AssertionError("found nosuch")
+    except libvirt.libvirtError as e:
+        assert str(e) == "Interface not found: no interface with matching name 'nosuch'"
+        assert e.get_error_domain() == libvirt.VIR_FROM_TEST
+    c.close()
+    c = libvirt.open(d.uri())
+    names = sorted(os.listdir("/sys/class/net"))
+    got = {i.name(): i for i in c.listAllInterfaces(0)}
+    for n in names:
+        if n not in got:
+            continue  # a tap of another test came or went
+        state = sysfs("/sys/class/net/%s/operstate" % n)
+        assert got[n].isActive() == (state == "up"), n
+        assert got[n].MACString() == sysfs("/sys/class/net/%s/address" % n)
+        xml = got[n].XMLDesc(0)
+        assert "<mtu size='%s'/>" % sysfs("/sys/class/net/%s/mtu" % n) in xml, xml
+    assert "lo" not in c.listInterfaces() + c.listDefinedInterfaces()
+    try:
+        c.interfaceLookupByName("nosuch0")
+        raise AssertionError("found nosuch0")
+    except libvirt.libvirtError as e:
+        assert str(e) == "Interface not found: couldn't find interface named 'nosuch0'"
+        assert e.get_error_domain() == libvirt.VIR_FROM_INTERFACE
+    ref = os.environ.get("VKD_LIBVIRTD_URI")
+    if ref:
+        lc = libvirt.open(ref)
+        for i in lc.listAllInterfaces(0):
+            if i.name() in got:
+                assert i.XMLDesc(0) == got[i.name()].XMLDesc(0), i.name()
+        lc.close()
+    c.close()
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     run_tests([
         ("event programs on test:///default: network, pool, node device accepted; "
@@ -313,4 +359,6 @@ if __name__ == "__main__":
          test_nodedev_test_driver),
         ("node devices of the host as libvirt names them, checked against sysfs",
          test_nodedev_host),
+        ("host interfaces: test driver's eth1; the kernel's as libvirt's udev backend",
+         test_interfaces),
     ])

@@ -23,6 +23,7 @@ const vkshCmdGroup vkshGroups[] = {
     { "Domain Monitoring", "monitor", vkshMonitorCmds },
     { "Domain Events", "events", vkshEventCmds },
     { "Host and Hypervisor", "host", vkshHostCmds },
+    { "Interface", "interface", vkshInterfaceCmds },
     { "Networking", "network", vkshNetworkCmds },
     { "Node Device", "nodedev", vkshNodedevCmds },
     { "Secret", "secret", vkshSecretCmds },

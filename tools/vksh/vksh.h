@@ -92,6 +92,7 @@ extern const vkshCmdDef vkshNetworkCmds[]; /* vksh-network.c */
 extern const vkshCmdDef vkshVirtkitCmds[]; /* vksh-virtkit.c (libvirtkit only) */
 #endif
 extern const vkshCmdDef vkshNodedevCmds[];
+extern const vkshCmdDef vkshInterfaceCmds[];
 extern const vkshCmdGroup vkshGroups[];
 
 /* Commands of their own files, listed in a group's table (vksh-sched.c,

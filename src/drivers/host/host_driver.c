@@ -16,6 +16,7 @@ hostStateInitialize(const virStateDriverRoots *roots)
     }
     virSetSharedSecretDriver(&hostSecretDriver);
     virSetSharedNodeDeviceDriver(&hostNodeDeviceDriver);
+    virSetSharedInterfaceDriver(&hostInterfaceDriver);
     return 0;
 }
 
@@ -26,6 +27,7 @@ hostStateCleanup(void)
      * whose entries fail cleanly once the state is gone */
     virSetSharedSecretDriver(NULL);
     virSetSharedNodeDeviceDriver(NULL);
+    virSetSharedInterfaceDriver(NULL);
     hostSecretStateCleanup();
     hostNodeDevStateCleanup();
 }

@@ -10,7 +10,8 @@
  * each family loads its state and registers its table with
  * virSetShared<Kind>Driver; cleanup withdraws the tables first.
  * Families: secrets (host_secret.c: <configDir>/secrets, values mode 0600),
- * node devices (host_nodedev.c: sysfs).
+ * node devices (host_nodedev.c: sysfs), host interfaces (host_interface.c:
+ * the kernel's, read only).
  */
 extern const virStateDriver hostStateDriver;
 
@@ -25,3 +26,6 @@ extern const virNodeDeviceDriver hostNodeDeviceDriver;
 /* Start serving the devices under @sysfsRoot (NULL: /sys). 0 or -1. */
 int hostNodeDevStateInitialize(const char *sysfsRoot);
 void hostNodeDevStateCleanup(void);
+
+/* host_interface.c (stateless) */
+extern const virInterfaceDriver hostInterfaceDriver;

@@ -1,0 +1,245 @@
+/* vksh-interface.c: host interface commands (iface-list, iface-dumpxml, iface-mac, iface-name) as virsh 9.0 */
+
+#define G_LOG_DOMAIN "vksh.interface"
+#include <stdlib.h>
+#include <string.h>
+
+#include "vksh.h"
+#include "vksh-xml.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virInterface, virInterfaceFree)
+
+static void
+vkshInterfaceRelease(gpointer iface)
+{
+    virInterfaceFree(iface);
+}
+
+enum {
+    VKSH_IFACE_BYNAME = 1 << 0,
+    VKSH_IFACE_BYMAC = 1 << 1,
+};
+
+/* aa:bb:cc:dd:ee:ff (what virMacAddrParse takes: 6 hex pairs, ':' or '-'). */
+static bool
+vkshIsMAC(const char *s)
+{
+    for (int i = 0; i < 6; i++) {
+        if (!g_ascii_isxdigit(s[0]))
+            return false;
+        s += g_ascii_isxdigit(s[1]) ? 2 : 1;
+        if (i < 5) {
+            if (*s != ':' && *s != '-')
+                return false;
+            s++;
+        }
+    }
+    return *s == '\0';
+}
+
+/* The interface named by option "interface": by name unless it looks like
+ * a MAC address, by MAC if it does (as @by allows); NULL after reporting
+ * "failed to get interface 'X'". */
+static virInterfacePtr
+vkshCommandOptInterface(vkshControl *ctl, const vkshCmd *cmd, unsigned int by,
+                        const char **given)
+{
+    const char *n = NULL;
+    virInterfacePtr iface = NULL;
+    bool isMac;
+
+    if (vkshOptString(ctl, cmd, "interface", &n) <= 0)
+        return NULL;
+    if (given)
+        *given = n;
+    isMac = vkshIsMAC(n);
+    if (!isMac && (by & VKSH_IFACE_BYNAME))
+        iface = virInterfaceLookupByName(ctl->conn, n);
+    if (!iface && isMac && (by & VKSH_IFACE_BYMAC))
+        iface = virInterfaceLookupByMACString(ctl->conn, n);
+    if (!iface)
+        vkshError(ctl, "failed to get interface '%s'", n);
+    return iface;
+}
+
+/* ---- iface-list ------------------------------------------------------------- */
+
+static const vkshOptDef optsIfaceList[] = {
+    { "inactive", VKSH_OT_BOOL, 0, "list inactive interfaces" },
+    { "all", VKSH_OT_BOOL, 0, "list inactive & active interfaces" },
+    { NULL, 0, 0, NULL },
+};
+
+static gint
+vkshIfaceSorter(gconstpointer a, gconstpointer b)
+{
+    return strcmp(virInterfaceGetName(*(virInterfacePtr const *)a),
+                  virInterfaceGetName(*(virInterfacePtr const *)b));
+}
+
+static GPtrArray *
+vkshIfaceCollect(vkshControl *ctl, unsigned int flags)
+{
+    g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(vkshInterfaceRelease);
+    virInterfacePtr *all = NULL;
+    int n;
+
+    if ((n = virConnectListAllInterfaces(ctl->conn, &all, flags)) >= 0) {
+        for (int i = 0; i < n; i++)
+            g_ptr_array_add(list, all[i]);
+        free(all);
+        goto sort;
+    }
+    if (vkshLastErrorCode() != VIR_ERR_NO_SUPPORT) {
+        vkshError(ctl, "%s", "Failed to list interfaces");
+        return NULL;
+    }
+    vkshResetError();
+    for (int pass = 0; pass < 2; pass++) {
+        bool active = pass == 0;
+        g_autofree char **names = NULL;
+
+        if (active && !(flags & VIR_CONNECT_LIST_INTERFACES_ACTIVE))
+            continue;
+        if (!active && !(flags & VIR_CONNECT_LIST_INTERFACES_INACTIVE))
+            continue;
+        n = active ? virConnectNumOfInterfaces(ctl->conn)
+                   : virConnectNumOfDefinedInterfaces(ctl->conn);
+        if (n < 0) {
+            vkshError(ctl, "%s",
+                      active ? "Failed to list active interfaces"
+                             : "Failed to list inactive interfaces");
+            return NULL;
+        }
+        if (n == 0)
+            continue;
+        names = g_new0(char *, n);
+        n = active ? virConnectListInterfaces(ctl->conn, names, n)
+                   : virConnectListDefinedInterfaces(ctl->conn, names, n);
+        if (n < 0) {
+            vkshError(ctl, "%s",
+                      active ? "Failed to list active interfaces"
+                             : "Failed to list inactive interfaces");
+            return NULL;
+        }
+        for (int i = 0; i < n; i++) {
+            virInterfacePtr iface = virInterfaceLookupByName(ctl->conn, names[i]);
+
+            if (iface)
+                g_ptr_array_add(list, iface);
+            free(names[i]);
+        }
+    }
+sort:
+    g_ptr_array_sort(list, vkshIfaceSorter);
+    return g_steal_pointer(&list);
+}
+
+static bool
+cmdIfaceList(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(GPtrArray) list = NULL;
+    g_autoptr(GPtrArray) rows =
+        g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    unsigned int flags = VIR_CONNECT_LIST_INTERFACES_ACTIVE;
+
+    if (!vkshOptExclusive(ctl, cmd, "all", "inactive"))
+        return false;
+    if (vkshOptBool(cmd, "inactive"))
+        flags = VIR_CONNECT_LIST_INTERFACES_INACTIVE;
+    if (vkshOptBool(cmd, "all"))
+        flags = VIR_CONNECT_LIST_INTERFACES_INACTIVE | VIR_CONNECT_LIST_INTERFACES_ACTIVE;
+    if (!(list = vkshIfaceCollect(ctl, flags)))
+        return false;
+
+    g_ptr_array_add(rows, g_strdupv((char *[]){ "Name", "State", "MAC Address", NULL }));
+    for (guint i = 0; i < list->len; i++) {
+        virInterfacePtr iface = list->pdata[i];
+        char **row = g_new0(char *, 4);
+
+        row[0] = g_strdup(virInterfaceGetName(iface));
+        row[1] = g_strdup(virInterfaceIsActive(iface) ? "active" : "inactive");
+        row[2] = g_strdup(virInterfaceGetMACString(iface));
+        g_ptr_array_add(rows, row);
+    }
+    vkshResetError();
+    vkshTablePrint(ctl, rows, 3, !ctl->quiet);
+    return true;
+}
+
+/* ---- iface-dumpxml / iface-mac / iface-name ------------------------------------ */
+
+static const vkshOptDef optsIfaceDumpxml[] = {
+    { "interface", VKSH_OT_STRING, VKSH_OFLAG_REQ, "interface name or MAC address" },
+    { "inactive", VKSH_OT_BOOL, 0, "show inactive defined XML" },
+    { "xpath", VKSH_OT_STRING, 0, "xpath expression to filter the XML document" },
+    { "wrap", VKSH_OT_BOOL, 0, "wrap xpath results in an common root element" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdIfaceDumpxml(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virInterface) iface = NULL;
+    g_autofree char *xml = NULL;
+    const char *xpath = NULL;
+    unsigned int flags = 0;
+
+    if (!(iface = vkshCommandOptInterface(ctl, cmd, VKSH_IFACE_BYNAME | VKSH_IFACE_BYMAC,
+                                          NULL)))
+        return false;
+    if (vkshOptBool(cmd, "inactive"))
+        flags |= VIR_INTERFACE_XML_INACTIVE;
+    if (vkshOptString(ctl, cmd, "xpath", &xpath) < 0)
+        return false;
+    if (!(xml = virInterfaceGetXMLDesc(iface, flags)))
+        return false;
+    if (xpath || vkshOptBool(cmd, "wrap"))
+        return vkshXMLPrintXPath(ctl, xml, xpath, vkshOptBool(cmd, "wrap"));
+    vkshPrint(ctl, "%s", xml);
+    return true;
+}
+
+static const vkshOptDef optsIfaceMac[] = {
+    { "interface", VKSH_OT_STRING, VKSH_OFLAG_REQ, "interface name" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdIfaceMac(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virInterface) iface = NULL;
+
+    if (!(iface = vkshCommandOptInterface(ctl, cmd, VKSH_IFACE_BYNAME, NULL)))
+        return false;
+    vkshPrint(ctl, "%s\n", virInterfaceGetMACString(iface));
+    return true;
+}
+
+static const vkshOptDef optsIfaceName[] = {
+    { "interface", VKSH_OT_STRING, VKSH_OFLAG_REQ, "interface mac" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdIfaceName(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virInterface) iface = NULL;
+
+    if (!(iface = vkshCommandOptInterface(ctl, cmd, VKSH_IFACE_BYMAC, NULL)))
+        return false;
+    vkshPrint(ctl, "%s\n", virInterfaceGetName(iface));
+    return true;
+}
+
+const vkshCmdDef vkshInterfaceCmds[] = {
+    { "iface-dumpxml", cmdIfaceDumpxml, optsIfaceDumpxml, "interface information in XML",
+      "Output the physical host interface information as an XML dump to stdout.", 0 },
+    { "iface-list", cmdIfaceList, optsIfaceList, "list physical host interfaces",
+      "Returns list of physical host interfaces.", 0 },
+    { "iface-mac", cmdIfaceMac, optsIfaceMac,
+      "convert an interface name to interface MAC address", NULL, 0 },
+    { "iface-name", cmdIfaceName, optsIfaceName,
+      "convert an interface MAC address to interface name", NULL, 0 },
+    { NULL, NULL, NULL, NULL, NULL, 0 },
+};
