@@ -300,6 +300,17 @@ virDomainDefFree(virDomainDef *def)
     for (size_t i = 0; i < def->nrngs; i++)
         virDomainRNGDefFree(def->rngs[i]);
     g_free(def->rngs);
+    g_free(def->inputs);
+    for (size_t i = 0; i < def->ngraphics; i++) {
+        g_free(def->graphics[i]->listen);
+        g_free(def->graphics[i]);
+    }
+    g_free(def->graphics);
+    for (size_t i = 0; i < def->nvideos; i++) {
+        g_free(def->videos[i]->type);
+        g_free(def->videos[i]);
+    }
+    g_free(def->videos);
     g_strfreev(def->unknownElements);
     g_free(def);
 }
@@ -447,6 +458,22 @@ virDomainDefCopy(const virDomainDef *src)
         r->model = g_strdup(r->model);
         r->backend = g_strdup(r->backend);
         def->rngs[i] = r;
+    }
+    def->inputs =
+        src->ninputs ? g_memdup2(src->inputs, src->ninputs * sizeof(*src->inputs)) : NULL;
+    def->graphics = g_new0(virDomainGraphicsDef *, src->ngraphics + 1);
+    for (size_t i = 0; i < src->ngraphics; i++) {
+        virDomainGraphicsDef *g = g_memdup2(src->graphics[i], sizeof(*g));
+
+        g->listen = g_strdup(g->listen);
+        def->graphics[i] = g;
+    }
+    def->videos = g_new0(virDomainVideoDef *, src->nvideos + 1);
+    for (size_t i = 0; i < src->nvideos; i++) {
+        virDomainVideoDef *v = g_memdup2(src->videos[i], sizeof(*v));
+
+        v->type = g_strdup(v->type);
+        def->videos[i] = v;
     }
     def->unknownElements = g_strdupv(src->unknownElements);
     return def;

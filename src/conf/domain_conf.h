@@ -328,6 +328,41 @@ typedef struct {
     virDomainDeviceAddress addr;
 } virDomainRNGDef;
 
+typedef enum {
+    VIR_DOMAIN_INPUT_TYPE_MOUSE = 0,
+    VIR_DOMAIN_INPUT_TYPE_TABLET,
+    VIR_DOMAIN_INPUT_TYPE_KBD, /* "keyboard" */
+    VIR_DOMAIN_INPUT_TYPE_LAST
+} virDomainInputType;
+
+typedef enum {
+    VIR_DOMAIN_INPUT_BUS_PS2 = 0,
+    VIR_DOMAIN_INPUT_BUS_USB,
+    VIR_DOMAIN_INPUT_BUS_VIRTIO,
+    VIR_DOMAIN_INPUT_BUS_LAST
+} virDomainInputBus;
+
+/* <input type bus/> */
+typedef struct {
+    int type; /* virDomainInputType */
+    int bus;  /* virDomainInputBus (libvirt's default: usb for a tablet, else ps2) */
+} virDomainInputDef;
+
+/* <graphics type='vnc' port autoport listen><listen type='address' address/> */
+typedef struct {
+    int port;      /* -1: chosen at start (autoport) */
+    bool autoport; /* autoport='yes' (also when port is -1) */
+    char *listen;  /* the listen address; NULL: the driver's default */
+} virDomainGraphicsDef;
+
+/* <video><model type vram heads primary/></video> */
+typedef struct {
+    char *type;   /* "virtio", "vga", "cirrus", "bochs", "none", ... */
+    int vram;     /* KiB; 0 when not applicable (libvirt's defaults filled in) */
+    int heads;    /* 0: not given (only 'none' keeps it so) */
+    bool primary; /* the first video device */
+} virDomainVideoDef;
+
 typedef struct {
     int virtType; /* virDomainVirtType (<domain type=...>) */
     int id;       /* -1 when inactive; formatted as id='N' when >= 0
@@ -397,6 +432,12 @@ typedef struct {
     size_t nchannels;
     virDomainRNGDef **rngs;
     size_t nrngs;
+    virDomainInputDef *inputs;
+    size_t ninputs;
+    virDomainGraphicsDef **graphics;
+    size_t ngraphics;
+    virDomainVideoDef **videos;
+    size_t nvideos;
 
     /* Element names under <domain> or <devices> the parser does not know
      * (e.g. "devices/graphics"), and attributes of known elements it does
@@ -420,6 +461,8 @@ void virDomainControllerDefFree(virDomainControllerDef *ctrl);
 void virDomainChannelDefFree(virDomainChannelDef *chan);
 void virDomainRNGDefFree(virDomainRNGDef *rng);
 const char *virDomainControllerTypeToString(int type);
+const char *virDomainInputTypeToString(int type);
+const char *virDomainInputBusToString(int bus);
 
 typedef enum {
     VIR_DOMAIN_DEF_PARSE_INACTIVE = 1 << 0, /* ignore id='N' and live-only data */

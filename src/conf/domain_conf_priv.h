@@ -92,6 +92,10 @@ typedef struct {
 void virDomainXMLCheckAttrs(GPtrArray *unknown, const char *parent, xmlNodePtr node,
                             const virDomainXMLAttrRule *rules, unsigned int flags,
                             bool *failed);
+/* The same for a <devices> child: recorded as "devices/NAME[/PATH]@ATTR". */
+void virDomainXMLCheckDeviceAttrs(GPtrArray *unknown, xmlNodePtr node,
+                                  const virDomainXMLAttrRule *rules, unsigned int flags,
+                                  bool *failed);
 
 /* libvirt's messages for a bad / missing enum attribute (XML_ERROR, domain XML). */
 void virDomainXMLReportInvalidAttr(const char *attr, xmlNodePtr node, const char *value);

@@ -970,6 +970,237 @@ addImplicitControllers(virDomainDef *def, GPtrArray *ctrls)
     }
 }
 
+/* ---- input, graphics, video ------------------------------------------------ */
+
+static const char *const inputTypeNames[VIR_DOMAIN_INPUT_TYPE_LAST] = { "mouse", "tablet",
+                                                                        "keyboard" };
+static const char *const inputBusNames[VIR_DOMAIN_INPUT_BUS_LAST] = { "ps2", "usb",
+                                                                      "virtio" };
+
+const char *
+virDomainInputTypeToString(int type)
+{
+    return virDomainEnumToString(inputTypeNames, VIR_DOMAIN_INPUT_TYPE_LAST, type);
+}
+
+const char *
+virDomainInputBusToString(int bus)
+{
+    return virDomainEnumToString(inputBusNames, VIR_DOMAIN_INPUT_BUS_LAST, bus);
+}
+
+static void
+graphicsFree(gpointer data)
+{
+    virDomainGraphicsDef *g = data;
+
+    g_free(g->listen);
+    g_free(g);
+}
+
+static void
+videoFree(gpointer data)
+{
+    virDomainVideoDef *v = data;
+
+    g_free(v->type);
+    g_free(v);
+}
+
+static int
+parseInput(GArray *inputs, xmlNodePtr node)
+{
+    virDomainInputDef in = { 0 };
+    g_autofree char *type = virDomainXMLProp(node, "type");
+    g_autofree char *bus = virDomainXMLProp(node, "bus");
+
+    if (!type) {
+        virDomainXMLReportMissingAttr("type", node);
+        return -1;
+    }
+    if ((in.type = virDomainEnumFromString(inputTypeNames, VIR_DOMAIN_INPUT_TYPE_LAST,
+                                           type)) < 0) {
+        if (g_str_equal(type, "passthrough") || g_str_equal(type, "evdev"))
+            virDomainReportUnsupportedValue("input type", type);
+        else
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown input device type '%s'",
+                           type);
+        return -1;
+    }
+    if (bus) {
+        if ((in.bus = virDomainEnumFromString(inputBusNames, VIR_DOMAIN_INPUT_BUS_LAST,
+                                              bus)) < 0) {
+            if (g_str_equal(bus, "xen") || g_str_equal(bus, "parallels") ||
+                g_str_equal(bus, "none"))
+                virDomainReportUnsupportedValue("input bus", bus);
+            else
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown input bus type '%s'",
+                               bus);
+            return -1;
+        }
+    } else {
+        in.bus = in.type == VIR_DOMAIN_INPUT_TYPE_TABLET ? VIR_DOMAIN_INPUT_BUS_USB
+                                                         : VIR_DOMAIN_INPUT_BUS_PS2;
+    }
+    if (in.bus == VIR_DOMAIN_INPUT_BUS_PS2 && in.type == VIR_DOMAIN_INPUT_TYPE_TABLET) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "ps2 bus does not support %s input device",
+                       type);
+        return -1;
+    }
+    g_array_append_val(inputs, in);
+    return 0;
+}
+
+static virDomainGraphicsDef *
+parseGraphics(xmlNodePtr node, unsigned int flags)
+{
+    g_autofree char *type = virDomainXMLProp(node, "type");
+    g_autofree char *port = virDomainXMLProp(node, "port");
+    g_autofree char *autoport = virDomainXMLProp(node, "autoport");
+    g_autofree char *listenAttr = virDomainXMLProp(node, "listen");
+    g_autofree char *listen = NULL;
+    virDomainGraphicsDef *g;
+
+    if (!type) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "missing graphics device type");
+        return NULL;
+    }
+    if (!g_str_equal(type, "vnc")) {
+        static const char *const known[] = { "sdl",          "rdp",  "desktop", "spice",
+                                             "egl-headless", "dbus", NULL };
+        if (virDomainStrInList(known, type))
+            virDomainReportUnsupportedValue("graphics type", type);
+        else
+            virDomainXMLReportInvalidAttr("type", node, type);
+        return NULL;
+    }
+    for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
+        g_autofree char *ltype = NULL;
+
+        if (!virDomainXMLNodeIs(cur, "listen"))
+            continue;
+        ltype = virDomainXMLProp(cur, "type");
+        if (!ltype || !g_str_equal(ltype, "address")) {
+            if (ltype && (g_str_equal(ltype, "network") || g_str_equal(ltype, "socket") ||
+                          g_str_equal(ltype, "none")))
+                virDomainReportUnsupportedValue("graphics listen type", ltype);
+            else
+                virReportError(VIR_ERR_XML_ERROR, "%s",
+                               "graphics listen type must be specified");
+            return NULL;
+        }
+        if (!listen)
+            listen = virDomainXMLProp(cur, "address");
+        break;
+    }
+    if (listen && !*listen)
+        g_clear_pointer(&listen, g_free);
+    if (listenAttr && *listenAttr && listen && !g_str_equal(listen, listenAttr)) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       "graphics 'listen' attribute '%s' must match 'address' attribute "
+                       "of first listen element (found '%s')",
+                       listenAttr, listen);
+        return NULL;
+    }
+    g = g_new0(virDomainGraphicsDef, 1);
+    g->port = -1;
+    g->listen = listen
+                    ? g_steal_pointer(&listen)
+                    : (listenAttr && *listenAttr ? g_steal_pointer(&listenAttr) : NULL);
+    if (port) {
+        long long val;
+        char *end = NULL;
+
+        val = g_ascii_strtoll(port, &end, 10);
+        if (!*port || *end || val < -1 || val > 65535) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "cannot parse vnc port %s", port);
+            g_free(g->listen);
+            g_free(g);
+            return NULL;
+        }
+        g->port = (int)val;
+    }
+    if (autoport && g_str_equal(autoport, "yes"))
+        g->autoport = true;
+    else if (autoport && !g_str_equal(autoport, "no")) {
+        virDomainXMLReportInvalidAttr("autoport", node, autoport);
+        g_free(g->listen);
+        g_free(g);
+        return NULL;
+    }
+    /* libvirt: a port of -1 (or 0) means autoport; an inactive definition
+     * forgets an autoport's port */
+    if (g->port == -1 || g->port == 0) {
+        g->autoport = true;
+        g->port = -1;
+    }
+    if (g->autoport && (flags & VIR_DOMAIN_DEF_PARSE_INACTIVE))
+        g->port = -1;
+    return g;
+}
+
+static virDomainVideoDef *
+parseVideo(xmlNodePtr node, size_t nvideos)
+{
+    static const char *const carried[] = { "vga",    "cirrus", "bochs",
+                                           "virtio", "none",   NULL };
+    static const char *const known[] = { "vmvga",     "xen", "vbox",  "qxl",
+                                         "parallels", "gop", "ramfb", NULL };
+    xmlNodePtr model = virDomainXMLChild(node, "model");
+    g_autofree char *type = model ? virDomainXMLProp(model, "type") : NULL;
+    g_autofree char *vram = model ? virDomainXMLProp(model, "vram") : NULL;
+    g_autofree char *heads = model ? virDomainXMLProp(model, "heads") : NULL;
+    g_autofree char *primary = model ? virDomainXMLProp(model, "primary") : NULL;
+    virDomainVideoDef *v;
+    unsigned long long val;
+
+    if (!type) {
+        /* libvirt's QEMU default for x86 */
+        type = g_strdup("vga");
+    }
+    if (!virDomainStrInList(carried, type)) {
+        if (virDomainStrInList(known, type))
+            virDomainReportUnsupportedValue("video model", type);
+        else
+            virReportError(VIR_ERR_INTERNAL_ERROR, "unknown video model '%s'", type);
+        return NULL;
+    }
+    v = g_new0(virDomainVideoDef, 1);
+    v->type = g_steal_pointer(&type);
+    if (vram) {
+        if (virDomainParseULL(vram, &val) < 0 || val > G_MAXINT) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "cannot parse video vram '%s'", vram);
+            goto error;
+        }
+        v->vram = (int)val;
+    } else if (!g_str_equal(v->type, "virtio") && !g_str_equal(v->type, "none")) {
+        v->vram = 16384; /* libvirt's virDomainVideoDefaultRAM */
+    }
+    if (heads) {
+        if (virDomainParseULL(heads, &val) < 0 || val > G_MAXINT) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "cannot parse video heads '%s'",
+                           heads);
+            goto error;
+        }
+        v->heads = (int)val;
+    } else if (!g_str_equal(v->type, "none")) {
+        v->heads = 1;
+    }
+    v->primary = (primary && g_str_equal(primary, "yes")) || nvideos == 0;
+    if (g_str_equal(v->type, "none") && nvideos > 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "a 'none' video type must be the only video device defined for "
+                       "the domain");
+        goto error;
+    }
+    return v;
+
+error:
+    g_free(v->type);
+    g_free(v);
+    return NULL;
+}
+
 /*
  * Children of a device element that virtkit does not carry are recorded
  * as "devices/DEVICE/CHILD" so a driver can refuse them. <alias> is live
@@ -1007,7 +1238,7 @@ static const virDomainXMLAttrRule diskAttrs[] = {
     { "", (const char *const[]){ "type", "device", NULL } },
     { "driver", (const char *const[]){ "name", "type", "cache", "io", "discard",
                                        "detect_zeroes", NULL } },
-    { "source", (const char *const[]){ "file", "index", NULL } },
+    { "source", (const char *const[]){ "file", "index", "pool", "volume", NULL } },
     { "target", (const char *const[]){ "dev", "bus", NULL } },
     { "readonly", noAttrs },
     { NULL, NULL },
@@ -1045,6 +1276,19 @@ static const virDomainXMLAttrRule rngAttrs[] = {
     { "backend", (const char *const[]){ "model", NULL } },
     { NULL, NULL },
 };
+static const virDomainXMLAttrRule inputAttrs[] = {
+    { "", (const char *const[]){ "type", "bus", NULL } },
+    { NULL, NULL },
+};
+static const virDomainXMLAttrRule graphicsAttrs[] = {
+    { "", (const char *const[]){ "type", "port", "autoport", "listen", NULL } },
+    { "listen", (const char *const[]){ "type", "address", NULL } },
+    { NULL, NULL },
+};
+static const virDomainXMLAttrRule videoAttrs[] = {
+    { "model", (const char *const[]){ "type", "vram", "heads", "primary", NULL } },
+    { NULL, NULL },
+};
 static const virDomainXMLAttrRule balloonAttrs[] = {
     { "", (const char *const[]){ "model", NULL } },
     { NULL, NULL },
@@ -1054,9 +1298,7 @@ static int
 checkDeviceAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules, GPtrArray *unknown,
                  unsigned int flags, bool *failed)
 {
-    g_autofree char *parent = g_strdup_printf("devices/%s", (const char *)node->name);
-
-    virDomainXMLCheckAttrs(unknown, parent, node, rules, flags, failed);
+    virDomainXMLCheckDeviceAttrs(unknown, node, rules, flags, failed);
     return *failed ? -1 : 0;
 }
 
@@ -1071,6 +1313,9 @@ static const char *const balloonChildren[] = { "address", NULL };
 static const char *const controllerChildren[] = { "model", "target", "address", NULL };
 static const char *const channelChildren[] = { "source", "target", "address", NULL };
 static const char *const rngChildren[] = { "backend", "address", NULL };
+static const char *const inputChildren[] = { NULL };
+static const char *const graphicsChildren[] = { "listen", NULL };
+static const char *const videoChildren[] = { "model", NULL };
 
 int
 virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
@@ -1087,12 +1332,14 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         g_ptr_array_new_with_free_func((GDestroyNotify)virDomainChrDefFree);
     g_autoptr(GPtrArray) consoles =
         g_ptr_array_new_with_free_func((GDestroyNotify)virDomainChrDefFree);
-    g_autoptr(GPtrArray) ctrls =
-        g_ptr_array_new_with_free_func((GDestroyNotify)virDomainControllerDefFree);
-    g_autoptr(GPtrArray) channels =
-        g_ptr_array_new_with_free_func((GDestroyNotify)virDomainChannelDefFree);
-    g_autoptr(GPtrArray) rngs =
-        g_ptr_array_new_with_free_func((GDestroyNotify)virDomainRNGDefFree);
+    /* the less common devices: arrays made on first use (most definitions
+     * have none of them, and parsing 10,000 of them shows it) */
+    g_autoptr(GPtrArray) ctrls = NULL;
+    g_autoptr(GPtrArray) channels = NULL;
+    g_autoptr(GPtrArray) rngs = NULL;
+    g_autoptr(GArray) inputs = NULL;
+    g_autoptr(GPtrArray) graphics = NULL;
+    g_autoptr(GPtrArray) videos = NULL;
 
 
     for (xmlNodePtr cur = devices->children; cur; cur = cur->next) {
@@ -1140,6 +1387,9 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
 
             if (!(ctrl = parseController(cur)))
                 return -1;
+            if (!ctrls)
+                ctrls = g_ptr_array_new_with_free_func(
+                    (GDestroyNotify)virDomainControllerDefFree);
             insertController(ctrls, ctrl);
             if (checkDeviceChildren(cur, controllerChildren, unknown, flags, failed) <
                     0 ||
@@ -1150,6 +1400,9 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
 
             if (!(chan = parseChannel(cur, flags)))
                 return -1;
+            if (!channels)
+                channels = g_ptr_array_new_with_free_func(
+                    (GDestroyNotify)virDomainChannelDefFree);
             g_ptr_array_add(channels, chan);
             if (checkDeviceChildren(cur, channelChildren, unknown, flags, failed) < 0 ||
                 checkDeviceAttrs(cur, channelAttrs, unknown, flags, failed) < 0)
@@ -1159,9 +1412,41 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
 
             if (!(rng = parseRNG(cur)))
                 return -1;
+            if (!rngs)
+                rngs =
+                    g_ptr_array_new_with_free_func((GDestroyNotify)virDomainRNGDefFree);
             g_ptr_array_add(rngs, rng);
             if (checkDeviceChildren(cur, rngChildren, unknown, flags, failed) < 0 ||
                 checkDeviceAttrs(cur, rngAttrs, unknown, flags, failed) < 0)
+                return -1;
+        } else if (virDomainXMLNodeIs(cur, "input")) {
+            if (!inputs)
+                inputs = g_array_new(FALSE, TRUE, sizeof(virDomainInputDef));
+            if (parseInput(inputs, cur) < 0 ||
+                checkDeviceChildren(cur, inputChildren, unknown, flags, failed) < 0 ||
+                checkDeviceAttrs(cur, inputAttrs, unknown, flags, failed) < 0)
+                return -1;
+        } else if (virDomainXMLNodeIs(cur, "graphics")) {
+            virDomainGraphicsDef *g;
+
+            if (!(g = parseGraphics(cur, flags)))
+                return -1;
+            if (!graphics)
+                graphics = g_ptr_array_new_with_free_func(graphicsFree);
+            g_ptr_array_add(graphics, g);
+            if (checkDeviceChildren(cur, graphicsChildren, unknown, flags, failed) < 0 ||
+                checkDeviceAttrs(cur, graphicsAttrs, unknown, flags, failed) < 0)
+                return -1;
+        } else if (virDomainXMLNodeIs(cur, "video")) {
+            virDomainVideoDef *v;
+
+            if (!(v = parseVideo(cur, videos ? videos->len : 0)))
+                return -1;
+            if (!videos)
+                videos = g_ptr_array_new_with_free_func(videoFree);
+            g_ptr_array_add(videos, v);
+            if (checkDeviceChildren(cur, videoChildren, unknown, flags, failed) < 0 ||
+                checkDeviceAttrs(cur, videoAttrs, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "memballoon")) {
             if (parseMemballoon(def, cur) < 0 ||
@@ -1189,18 +1474,54 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
     g_ptr_array_add(consoles, NULL);
     def->consoles =
         (virDomainChrDef **)g_ptr_array_free(g_steal_pointer(&consoles), FALSE);
-    def->nchannels = channels->len;
-    g_ptr_array_add(channels, NULL);
-    def->channels =
-        (virDomainChannelDef **)g_ptr_array_free(g_steal_pointer(&channels), FALSE);
-    def->nrngs = rngs->len;
-    g_ptr_array_add(rngs, NULL);
-    def->rngs = (virDomainRNGDef **)g_ptr_array_free(g_steal_pointer(&rngs), FALSE);
-    assignControllerIndexes(ctrls);
-    addImplicitControllers(def, ctrls);
-    def->ncontrollers = ctrls->len;
-    g_ptr_array_add(ctrls, NULL);
-    def->controllers =
-        (virDomainControllerDef **)g_ptr_array_free(g_steal_pointer(&ctrls), FALSE);
+    if (channels) {
+        def->nchannels = channels->len;
+        g_ptr_array_add(channels, NULL);
+        def->channels =
+            (virDomainChannelDef **)g_ptr_array_free(g_steal_pointer(&channels), FALSE);
+    }
+    if (rngs) {
+        def->nrngs = rngs->len;
+        g_ptr_array_add(rngs, NULL);
+        def->rngs = (virDomainRNGDef **)g_ptr_array_free(g_steal_pointer(&rngs), FALSE);
+    }
+    if (inputs) {
+        def->ninputs = inputs->len;
+        def->inputs = (virDomainInputDef *)g_array_free(g_steal_pointer(&inputs), FALSE);
+    }
+    if (graphics) {
+        def->ngraphics = graphics->len;
+        g_ptr_array_add(graphics, NULL);
+        def->graphics =
+            (virDomainGraphicsDef **)g_ptr_array_free(g_steal_pointer(&graphics), FALSE);
+    }
+    /* libvirt adds a video device for graphics (cirrus, its default here) */
+    if (def->ngraphics > 0 && !videos) {
+        virDomainVideoDef *v = g_new0(virDomainVideoDef, 1);
+
+        v->type = g_strdup("cirrus");
+        v->vram = 16384;
+        v->heads = 1;
+        v->primary = true;
+        videos = g_ptr_array_new_with_free_func(videoFree);
+        g_ptr_array_add(videos, v);
+    }
+    if (videos) {
+        def->nvideos = videos->len;
+        g_ptr_array_add(videos, NULL);
+        def->videos =
+            (virDomainVideoDef **)g_ptr_array_free(g_steal_pointer(&videos), FALSE);
+    }
+    if (ctrls || def->nchannels || def->ndisks || def->nconsoles) {
+        if (!ctrls)
+            ctrls = g_ptr_array_new_with_free_func(
+                (GDestroyNotify)virDomainControllerDefFree);
+        assignControllerIndexes(ctrls);
+        addImplicitControllers(def, ctrls);
+        def->ncontrollers = ctrls->len;
+        g_ptr_array_add(ctrls, NULL);
+        def->controllers =
+            (virDomainControllerDef **)g_ptr_array_free(g_steal_pointer(&ctrls), FALSE);
+    }
     return 0;
 }

@@ -284,6 +284,43 @@ formatChannel(fmtCtx *ctx, const virDomainChannelDef *c, unsigned int flags)
 }
 
 static void
+formatGraphics(fmtCtx *ctx, const virDomainGraphicsDef *g, unsigned int flags)
+{
+    bool inactive = flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE;
+
+    lineStart(ctx, "<graphics type='vnc'");
+    g_string_append_printf(ctx->buf, " port='%d'",
+                           g->autoport && inactive ? -1 : g->port);
+    attr(ctx->buf, "autoport", g->autoport ? "yes" : "no");
+    attr(ctx->buf, "listen", g->listen);
+    g_string_append(ctx->buf, ">\n");
+    ctx->indent += 2;
+    lineStart(ctx, "<listen type='address'");
+    attr(ctx->buf, "address", g->listen);
+    g_string_append(ctx->buf, "/>\n");
+    ctx->indent -= 2;
+    line(ctx, "</graphics>");
+}
+
+static void
+formatVideo(fmtCtx *ctx, const virDomainVideoDef *v)
+{
+    line(ctx, "<video>");
+    ctx->indent += 2;
+    lineStart(ctx, "<model");
+    attr(ctx->buf, "type", v->type);
+    if (v->vram)
+        g_string_append_printf(ctx->buf, " vram='%d'", v->vram);
+    if (v->heads)
+        g_string_append_printf(ctx->buf, " heads='%d'", v->heads);
+    if (v->primary && !g_str_equal(v->type, "none"))
+        g_string_append(ctx->buf, " primary='yes'");
+    g_string_append(ctx->buf, "/>\n");
+    ctx->indent -= 2;
+    line(ctx, "</video>");
+}
+
+static void
 formatRNG(fmtCtx *ctx, const virDomainRNGDef *r)
 {
     lineStart(ctx, "<rng");
@@ -503,6 +540,14 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         formatChr(&ctx, def->consoles[i], flags);
     for (size_t i = 0; i < def->nchannels; i++)
         formatChannel(&ctx, def->channels[i], flags);
+    for (size_t i = 0; i < def->ninputs; i++)
+        line(&ctx, "<input type='%s' bus='%s'/>",
+             virDomainInputTypeToString(def->inputs[i].type),
+             virDomainInputBusToString(def->inputs[i].bus));
+    for (size_t i = 0; i < def->ngraphics; i++)
+        formatGraphics(&ctx, def->graphics[i], flags);
+    for (size_t i = 0; i < def->nvideos; i++)
+        formatVideo(&ctx, def->videos[i]);
     if (def->memballoon) {
         const char *model = virDomainMemballoonModelNames[def->memballoon->model];
 

@@ -165,16 +165,21 @@ recordUnknownPath(GPtrArray *unknown, char *path)
     g_ptr_array_add(unknown, path);
 }
 
+/* The attributes of @node not in @attrs, recorded as "P1/P2/SUB@NAME" (the
+ * non-NULL parts; "domain@NAME" when all are NULL). Allocates only then. */
 static void
-checkNodeAttrs(GPtrArray *unknown, const char *path, xmlNodePtr node,
-               const char *const *attrs, unsigned int flags, bool *failed)
+checkNodeAttrs(GPtrArray *unknown, const char *p1, const char *p2, const char *sub,
+               xmlNodePtr node, const char *const *attrs, unsigned int flags,
+               bool *failed)
 {
     for (xmlAttrPtr a = node->properties; a; a = a->next) {
         const char *name = (const char *)a->name;
+        const char *parts[3] = { p1, p2, sub };
+        g_autoptr(GString) path = NULL;
         bool known = false;
 
         for (const char *const *k = attrs; *k; k++) {
-            if (strcmp(*k, name) == 0 && !a->ns) {
+            if (!a->ns && strcmp(*k, name) == 0) {
                 known = true;
                 break;
             }
@@ -188,58 +193,82 @@ checkNodeAttrs(GPtrArray *unknown, const char *path, xmlNodePtr node,
                                name, (const char *)node->name);
             *failed = true;
         }
-        recordUnknownPath(unknown, g_strdup_printf("%s@%s", path, name));
+        path = g_string_new(NULL);
+        for (size_t i = 0; i < G_N_ELEMENTS(parts); i++) {
+            if (!parts[i])
+                continue;
+            if (path->len)
+                g_string_append_c(path, '/');
+            g_string_append(path, parts[i]);
+        }
+        g_string_append_printf(path, "%s@%s", path->len ? "" : "domain", name);
+        recordUnknownPath(unknown, g_string_free(g_steal_pointer(&path), FALSE));
     }
 }
 
 static bool
 nodeNameIs(xmlNodePtr node, const char *name, size_t len)
 {
-    return node->type == XML_ELEMENT_NODE &&
+    return node->type == XML_ELEMENT_NODE && node->name[0] == (xmlChar)name[0] &&
            strncmp((const char *)node->name, name, len) == 0 && node->name[len] == '\0';
 }
 
-/* Allocates only for elements that carry attributes: most carry none. */
+/* Allocates nothing unless an attribute is not carried; an element child
+ * without attributes anywhere below it is skipped without a rule scan. */
+static void
+checkAttrs(GPtrArray *unknown, const char *p1, const char *p2, xmlNodePtr node,
+           const virDomainXMLAttrRule *rules, unsigned int flags, bool *failed)
+{
+    for (const virDomainXMLAttrRule *r = rules; r->path; r++) {
+        if (!*r->path && node->properties)
+            checkNodeAttrs(unknown, p1, p2, NULL, node, r->attrs, flags, failed);
+    }
+    for (xmlNodePtr c = node->children; c; c = c->next) {
+        bool attrsBelow = c->properties != NULL;
+
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        for (xmlNodePtr g = c->children; g && !attrsBelow; g = g->next)
+            attrsBelow = g->type == XML_ELEMENT_NODE && g->properties;
+        if (!attrsBelow)
+            continue;
+        for (const virDomainXMLAttrRule *r = rules; r->path; r++) {
+            const char *slash;
+            size_t len;
+
+            if (!*r->path || r->path[0] != (char)c->name[0])
+                continue;
+            slash = strchr(r->path, '/');
+            len = slash ? (size_t)(slash - r->path) : strlen(r->path);
+            if (!nodeNameIs(c, r->path, len))
+                continue;
+            if (!slash) {
+                if (c->properties)
+                    checkNodeAttrs(unknown, p1, p2, r->path, c, r->attrs, flags, failed);
+                continue;
+            }
+            for (xmlNodePtr g = c->children; g; g = g->next) {
+                if (g->properties && virDomainXMLNodeIs(g, slash + 1))
+                    checkNodeAttrs(unknown, p1, p2, r->path, g, r->attrs, flags, failed);
+            }
+        }
+    }
+}
+
 void
 virDomainXMLCheckAttrs(GPtrArray *unknown, const char *parent, xmlNodePtr node,
                        const virDomainXMLAttrRule *rules, unsigned int flags,
                        bool *failed)
 {
-    const char *base = parent ? parent : "domain";
+    checkAttrs(unknown, parent, NULL, node, rules, flags, failed);
+}
 
-    for (const virDomainXMLAttrRule *r = rules; r->path; r++) {
-        const char *slash = strchr(r->path, '/');
-        size_t len = slash ? (size_t)(slash - r->path) : strlen(r->path);
-
-        if (!*r->path) {
-            if (node->properties)
-                checkNodeAttrs(unknown, base, node, r->attrs, flags, failed);
-            continue;
-        }
-        for (xmlNodePtr c = node->children; c; c = c->next) {
-            if (!nodeNameIs(c, r->path, len))
-                continue;
-            if (!slash) {
-                g_autofree char *path = NULL;
-
-                if (!c->properties)
-                    continue;
-                path = parent ? g_strdup_printf("%s/%s", parent, r->path)
-                              : g_strdup(r->path);
-                checkNodeAttrs(unknown, path, c, r->attrs, flags, failed);
-                continue;
-            }
-            for (xmlNodePtr g = c->children; g; g = g->next) {
-                g_autofree char *gpath = NULL;
-
-                if (!g->properties || !virDomainXMLNodeIs(g, slash + 1))
-                    continue;
-                gpath = parent ? g_strdup_printf("%s/%s", parent, r->path)
-                               : g_strdup(r->path);
-                checkNodeAttrs(unknown, gpath, g, r->attrs, flags, failed);
-            }
-        }
-    }
+void
+virDomainXMLCheckDeviceAttrs(GPtrArray *unknown, xmlNodePtr node,
+                             const virDomainXMLAttrRule *rules, unsigned int flags,
+                             bool *failed)
+{
+    checkAttrs(unknown, "devices", (const char *)node->name, node, rules, flags, failed);
 }
 
 /* libvirt's virXMLPropEnum messages (domain XML). */

@@ -26,7 +26,7 @@ def clean(text):
             continue
         if re.match(r"<address type='drive'", s) or re.match(r"<target dev='testnet\d+'/>", s):
             continue
-        for tag in ('graphics', 'video', 'input'):
+        for tag in ():
             if s.startswith('<%s ' % tag) or s == '<%s>' % tag:
                 if not s.endswith('/>'):
                     skip = '</%s>' % tag

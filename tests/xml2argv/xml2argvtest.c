@@ -54,6 +54,13 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
             g_strdup_printf("/var/lib/virtkit/qemu/domain-1-%s", def->name);
 
         qemuDomainPrepareChannelPaths(def, dir);
+        /* what qemuDomainReserveVNCPorts gives on an idle host */
+        for (size_t i = 0; i < def->ngraphics; i++) {
+            if (def->graphics[i]->autoport)
+                def->graphics[i]->port = 5900 + (int)i;
+            if (!def->graphics[i]->listen)
+                def->graphics[i]->listen = g_strdup("127.0.0.1");
+        }
         opts.kvm = def->virtType == VIR_DOMAIN_VIRT_KVM;
         opts.sandbox = qemuCapsHasSandbox(caps);
         argv = qemuBuildCommandLine(def, caps, &opts);
@@ -215,6 +222,7 @@ testReal(gconstpointer data)
     useScratchFiles(def, dir, guest);
     g_assert_cmpint(qemuFirmwarePrepareNVRAM(def), ==, 0);
     qemuDomainPrepareChannelPaths(def, dir);
+    g_assert_cmpint(qemuDomainReserveVNCPorts(def), ==, 0);
 
     g_strlcpy(addr.sun_path, sock, sizeof(addr.sun_path));
     g_assert_cmpint(lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), >=, 0);
@@ -253,6 +261,7 @@ testReal(gconstpointer data)
         g_assert_true(g_str_has_prefix(pty, "/dev/pts/"));
     }
     g_assert_cmpint(qemuMonitorQuit(mon), ==, 0);
+    qemuDomainReleaseVNCPorts(def);
     qemuMonitorClose(mon);
     g_assert_cmpint(
         virProcessWaitPidfd(pidfd, g_get_monotonic_time() + 30 * G_USEC_PER_SEC), ==, 1);

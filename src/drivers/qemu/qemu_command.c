@@ -2,7 +2,11 @@
 
 #define G_LOG_DOMAIN "virtkit.qemu.command"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "qemu_command.h"
 #include "qemu_validate.h"
@@ -293,6 +297,87 @@ qemuBuildPM(GPtrArray *a, const virDomainDef *def, const char *machine)
     }
 }
 
+/* Ports handed out by qemuDomainReserveVNCPorts and not released yet:
+ * covers the window between choosing a port and QEMU binding it. */
+static GMutex qemuVNCPortsLock;
+static GHashTable *qemuVNCPorts;
+
+static bool
+qemuVNCPortBindable(const char *listen, int port)
+{
+    struct sockaddr_storage ss = { 0 };
+    socklen_t len;
+    int fd;
+    bool ok;
+    int one = 1;
+
+    if (strchr(listen, ':')) {
+        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons(port);
+        if (inet_pton(AF_INET6, listen, &sin6->sin6_addr) != 1)
+            return true; /* a name: QEMU resolves it and reports */
+        len = sizeof(*sin6);
+    } else {
+        struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons(port);
+        if (inet_pton(AF_INET, listen, &sin->sin_addr) != 1)
+            return true;
+        len = sizeof(*sin);
+    }
+    if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+        return false;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    ok = bind(fd, (struct sockaddr *)&ss, len) == 0;
+    close(fd);
+    return ok;
+}
+
+int
+qemuDomainReserveVNCPorts(virDomainDef *def)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&qemuVNCPortsLock);
+
+    if (!qemuVNCPorts)
+        qemuVNCPorts = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (size_t i = 0; i < def->ngraphics; i++) {
+        virDomainGraphicsDef *g = def->graphics[i];
+        int port;
+
+        if (!g->listen)
+            g->listen = g_strdup("127.0.0.1");
+        if (!g->autoport)
+            continue;
+        for (port = 5900; port <= 65535; port++) {
+            if (!g_hash_table_contains(qemuVNCPorts, GINT_TO_POINTER(port)) &&
+                qemuVNCPortBindable(g->listen, port))
+                break;
+        }
+        if (port > 65535) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "Unable to find an unused port for VNC");
+            return -1;
+        }
+        g_hash_table_add(qemuVNCPorts, GINT_TO_POINTER(port));
+        g->port = port;
+    }
+    return 0;
+}
+
+void
+qemuDomainReleaseVNCPorts(const virDomainDef *def)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&qemuVNCPortsLock);
+
+    for (size_t i = 0; qemuVNCPorts && i < def->ngraphics; i++) {
+        if (def->graphics[i]->autoport && def->graphics[i]->port > 0)
+            g_hash_table_remove(qemuVNCPorts, GINT_TO_POINTER(def->graphics[i]->port));
+    }
+}
+
 void
 qemuDomainPrepareChannelPaths(virDomainDef *def, const char *dir)
 {
@@ -408,6 +493,70 @@ qemuBuildRNGs(GPtrArray *a, const virDomainDef *def)
                  ? "virtio-rng-pci-non-transitional"
                  : "virtio-rng-pci",
              i, i);
+    }
+}
+
+/* Inputs QEMU gets a device for (PS/2 mouse and keyboard are the
+ * machine's own): libvirt's inputN ids, USB ports from 1. */
+static void
+qemuBuildInputs(GPtrArray *a, const virDomainDef *def)
+{
+    static const char *const usbDev[] = { "usb-mouse", "usb-tablet", "usb-kbd" };
+    static const char *const virtioDev[] = { "virtio-mouse-pci", "virtio-tablet-pci",
+                                             "virtio-keyboard-pci" };
+    int usbPort = 0;
+
+    for (size_t i = 0; i < def->ninputs; i++) {
+        const virDomainInputDef *in = &def->inputs[i];
+
+        if (in->bus == VIR_DOMAIN_INPUT_BUS_USB) {
+            add(a, "-device");
+            addf(a, "%s,id=input%zu,bus=usb.0,port=%d", usbDev[in->type], i, ++usbPort);
+        } else if (in->bus == VIR_DOMAIN_INPUT_BUS_VIRTIO) {
+            add(a, "-device");
+            addf(a, "%s,id=input%zu", virtioDev[in->type], i);
+        }
+    }
+}
+
+/* VNC as libvirt 9.0 starts it on QEMU 7.2: a 'none' audio backend for it
+ * and -vnc ADDR:DISPLAY (the port was chosen at start for autoport). */
+static void
+qemuBuildGraphics(GPtrArray *a, const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->ngraphics; i++) {
+        const virDomainGraphicsDef *g = def->graphics[i];
+        const char *listen = g->listen ? g->listen : "127.0.0.1";
+        bool v6 = strchr(listen, ':') != NULL;
+
+        if (i == 0) {
+            add(a, "-audiodev");
+            add(a, "none,id=audio1");
+        }
+        add(a, "-vnc");
+        addf(a, "%s%s%s:%d,audiodev=audio1", v6 ? "[" : "", listen, v6 ? "]" : "",
+             g->port - 5900);
+    }
+}
+
+static void
+qemuBuildVideos(GPtrArray *a, const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->nvideos; i++) {
+        const virDomainVideoDef *v = def->videos[i];
+
+        if (g_str_equal(v->type, "none"))
+            continue;
+        add(a, "-device");
+        if (g_str_equal(v->type, "virtio"))
+            addf(a, "%s,id=video%zu,max_outputs=%d",
+                 v->primary ? "virtio-vga" : "virtio-gpu-pci", i, MAX(v->heads, 1));
+        else if (g_str_equal(v->type, "vga"))
+            addf(a, "VGA,id=video%zu,vgamem_mb=%d", i, MAX(v->vram / 1024, 1));
+        else if (g_str_equal(v->type, "cirrus"))
+            addf(a, "cirrus-vga,id=video%zu", i);
+        else
+            addf(a, "bochs-display,id=video%zu,vgamem=%dk", i, v->vram);
     }
 }
 
@@ -565,6 +714,9 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         addf(a, "isa-serial,chardev=charserial%zu,id=serial%zu,index=%zu", i, i, i);
     }
     qemuBuildChannels(a, def, opts);
+    qemuBuildInputs(a, def);
+    qemuBuildGraphics(a, def);
+    qemuBuildVideos(a, def);
     if (!def->memballoon ||
         def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO) {
         add(a, "-device");

@@ -45,6 +45,14 @@ typedef struct {
  * generated (live data, not formatted in the inactive XML). */
 void qemuDomainPrepareChannelPaths(virDomainDef *def, const char *dir);
 
+/* VNC ports for @def's autoport graphics (the live copy), as libvirt's port
+ * allocator: the lowest port from 5900 that no other start of this process
+ * holds and that can be bound on the listen address (127.0.0.1 unless
+ * given, and then written in). Held until qemuDomainReleaseVNCPorts.
+ * 0, or -1 with INTERNAL_ERROR "Unable to find an unused port for VNC". */
+int qemuDomainReserveVNCPorts(virDomainDef *def);
+void qemuDomainReleaseVNCPorts(const virDomainDef *def);
+
 /*
  * The argv (argv[0] = the emulator, NULL-terminated) to start @def paused
  * (-S) with -no-shutdown, the monitor on opts->monitorFd, and every device

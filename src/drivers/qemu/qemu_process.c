@@ -713,9 +713,11 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
         priv->pidfd = -1;
     }
 
-    /* QEMU is gone: its files go back to their owners, its taps away */
+    /* QEMU is gone: its files go back to their owners, its taps away, its
+     * VNC ports free */
     qemuSecurityRestoreDomain(driver, obj->def->uuid);
     qemuInterfaceCleanup(obj->def);
+    qemuDomainReleaseVNCPorts(obj->def);
     qemuProcessRemoveLibDir(priv, obj->def);
     if (qemuDomainRemoveStatus(driver, obj) < 0)
         g_debug("cannot remove status file of '%s'", obj->def->name);
@@ -987,7 +989,8 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
         qemuProcessOpenSerialFiles(driver, obj, serialFds, keepfds, &nkeep) < 0 ||
         qemuProcessOpenChannelSockets(obj, priv->libDir, chanFds, keepfds, &nkeep) < 0 ||
         qemuInterfacePrepare(obj->def, keepfds, &nkeep,
-                             MIN(G_N_ELEMENTS(keepfds), VIR_PROCESS_MAX_KEEPFDS)) < 0)
+                             MIN(G_N_ELEMENTS(keepfds), VIR_PROCESS_MAX_KEEPFDS)) < 0 ||
+        qemuDomainReserveVNCPorts(obj->def) < 0)
         goto error;
 
     if (!(argv =

@@ -406,6 +406,44 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
             return -1;
         }
     }
+    for (size_t i = 0; i < def->ninputs; i++) {
+        bool usb = false;
+
+        if (def->inputs[i].bus != VIR_DOMAIN_INPUT_BUS_USB)
+            continue;
+        for (size_t j = 0; j < def->ncontrollers; j++) {
+            const virDomainControllerDef *c = def->controllers[j];
+
+            if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && c->idx == 0 &&
+                g_strcmp0(c->model, "none") != 0)
+                usb = true;
+        }
+        if (!usb) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "USB input devices need a USB controller (<controller "
+                           "type='usb' model='qemu-xhci'/>)");
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < def->ngraphics; i++) {
+        const virDomainGraphicsDef *g = def->graphics[i];
+
+        if (!g->autoport && (g->port < 5900 || g->port > 65535)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "vnc port must be in range [5900,65535], not %d", g->port);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < def->nvideos; i++) {
+        const virDomainVideoDef *v = def->videos[i];
+
+        if (i > 0 && !g_str_equal(v->type, "virtio")) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "video type '%s' is only valid as primary video device",
+                           v->type);
+            return -1;
+        }
+    }
     for (size_t i = 0; i < def->nrngs; i++) {
         if (def->rngs[i]->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
