@@ -99,6 +99,8 @@ extern const vkshCmdGroup vkshGroups[];
  * vksh-console.c). */
 extern const vkshOptDef vkshOptsSchedinfo[];
 bool vkshCmdSchedinfo(vkshControl *ctl, const vkshCmd *cmd);
+extern const vkshOptDef vkshOptsDomdisplay[];
+bool vkshCmdDomdisplay(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshOptDef vkshOptsConsole[];
 bool vkshCmdConsole(vkshControl *ctl, const vkshCmd *cmd);
 /* vksh-hostquery.c */

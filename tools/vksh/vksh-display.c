@@ -1,0 +1,153 @@
+/* vksh-display.c: domdisplay, the URI of a running domain's graphical display (virsh 9.0's) */
+
+#define G_LOG_DOMAIN "vksh.display"
+
+#include <string.h>
+#include <arpa/inet.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+
+#include "vksh.h"
+
+const vkshOptDef vkshOptsDomdisplay[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "include-password", VKSH_OT_BOOL, 0,
+      "includes the password into the connection URI if available" },
+    { "type", VKSH_OT_STRING, 0,
+      "select particular graphical display (e.g. \"vnc\", \"spice\", \"rdp\", \"dbus\")" },
+    { "all", VKSH_OT_BOOL, 0, "show all possible graphical displays" },
+    { NULL, 0, 0, NULL },
+};
+
+static char *
+xpathString(xmlXPathContextPtr ctxt, const char *expr)
+{
+    xmlXPathObjectPtr obj = xmlXPathEval((const xmlChar *)expr, ctxt);
+    char *ret = NULL;
+
+    if (obj && obj->type == XPATH_STRING && obj->stringval && obj->stringval[0])
+        ret = g_strdup((const char *)obj->stringval);
+    xmlXPathFreeObject(obj);
+    return ret;
+}
+
+/* 0.0.0.0 and :: say nothing about where to connect (virsh drops them). */
+static bool
+isWildcard(const char *addr)
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+
+    if (inet_pton(AF_INET, addr, &a4) == 1)
+        return a4.s_addr == INADDR_ANY;
+    if (inet_pton(AF_INET6, addr, &a6) == 1)
+        return IN6_IS_ADDR_UNSPECIFIED(&a6);
+    return false;
+}
+
+/*
+ * As virsh: for each scheme (vnc, spice, rdp) with a port in the live XML,
+ * SCHEME://[PASSWD@]HOST[:PORT] (a VNC port shown as its display number);
+ * the first one only unless --all (each then followed by a new line; the
+ * shell adds one after every command).
+ */
+bool
+vkshCmdDomdisplay(vkshControl *ctl, const vkshCmd *cmd)
+{
+    static const char *const schemes[] = { "vnc", "spice", "rdp", NULL };
+    virDomainPtr dom;
+    const char *type = NULL;
+    bool all = vkshOptBool(cmd, "all");
+    unsigned int flags = 0;
+    g_autofree char *xml = NULL;
+    xmlDocPtr doc = NULL;
+    xmlXPathContextPtr ctxt = NULL;
+    bool ok = false;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vkshOptString(ctl, cmd, "type", &type) < 0)
+        goto cleanup;
+    if (virDomainIsActive(dom) != 1) {
+        vkshError(ctl, "%s", "Domain is not running");
+        goto cleanup;
+    }
+    if (vkshOptBool(cmd, "include-password"))
+        flags |= VIR_DOMAIN_XML_SECURE;
+    if (!(xml = virDomainGetXMLDesc(dom, flags)))
+        goto cleanup;
+    if (!(doc =
+              xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)) ||
+        !(ctxt = xmlXPathNewContext(doc)))
+        goto cleanup;
+
+    for (size_t i = 0; schemes[i]; i++) {
+        g_autofree char *xp = NULL;
+        g_autofree char *portStr = NULL;
+        g_autofree char *listen = NULL;
+        g_autofree char *passwd = NULL;
+        g_autoptr(GString) uri = NULL;
+        long long port;
+
+        if (type && strcmp(type, schemes[i]) != 0)
+            continue;
+        xp = g_strdup_printf("string(/domain/devices/graphics[@type='%s']/@port)",
+                             schemes[i]);
+        if (!(portStr = xpathString(ctxt, xp)))
+            continue;
+        port = g_ascii_strtoll(portStr, NULL, 10);
+        if (port <= 0 && strcmp(schemes[i], "rdp") != 0)
+            continue;
+        g_free(xp);
+        xp = g_strdup_printf(
+            "string(/domain/devices/graphics[@type='%s']/listen/@address)", schemes[i]);
+        if (!(listen = xpathString(ctxt, xp))) {
+            g_free(xp);
+            xp = g_strdup_printf("string(/domain/devices/graphics[@type='%s']/@listen)",
+                                 schemes[i]);
+            listen = xpathString(ctxt, xp);
+        }
+        if (listen && isWildcard(listen))
+            g_clear_pointer(&listen, g_free);
+        g_free(xp);
+        xp = g_strdup_printf("string(/domain/devices/graphics[@type='%s']/@passwd)",
+                             schemes[i]);
+        if (flags & VIR_DOMAIN_XML_SECURE)
+            passwd = xpathString(ctxt, xp);
+
+        uri = g_string_new(NULL);
+        g_string_append_printf(uri, "%s://", schemes[i]);
+        if (passwd)
+            g_string_append_printf(uri, ":%s@", passwd);
+        if (!listen)
+            g_string_append(uri, "localhost");
+        else if (strchr(listen, ':'))
+            g_string_append_printf(uri, "[%s]", listen);
+        else
+            g_string_append(uri, listen);
+        if (port > 0) {
+            if (strcmp(schemes[i], "vnc") == 0)
+                port -= 5900;
+            g_string_append_printf(uri, ":%lld", port);
+        }
+        vkshPrint(ctl, "%s", uri->str);
+        ok = true;
+        if (!all)
+            break;
+        vkshPrint(ctl, "\n");
+    }
+    if (!ok) {
+        if (type)
+            vkshError(ctl, "No graphical display with type '%s' found", type);
+        else
+            vkshError(ctl, "%s", "No graphical display found");
+    }
+
+cleanup:
+    xmlXPathFreeContext(ctxt);
+    if (doc)
+        xmlFreeDoc(doc);
+    virDomainFree(dom);
+    return ok;
+}
