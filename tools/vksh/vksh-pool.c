@@ -614,6 +614,16 @@ rowFree(gpointer p)
     g_strfreev(p);
 }
 
+
+static int
+vkshPoolSorter(const void *a, const void *b)
+{
+    virStoragePoolPtr pa = *(virStoragePoolPtr const *)a;
+    virStoragePoolPtr pb = *(virStoragePoolPtr const *)b;
+
+    return g_ascii_strcasecmp(virStoragePoolGetName(pa), virStoragePoolGetName(pb));
+}
+
 static bool
 cmdPoolList(vkshControl *ctl, const vkshCmd *cmd)
 {
@@ -667,6 +677,9 @@ cmdPoolList(vkshControl *ctl, const vkshCmd *cmd)
         vkshError(ctl, "%s", "Failed to list pools");
         return false;
     }
+    /* virsh sorts by name, case-insensitively, whatever the driver's order */
+    if (n > 1)
+        qsort(pools, n, sizeof(*pools), vkshPoolSorter);
 
     if (optName || optUUID) {
         for (int i = 0; i < n; i++) {
