@@ -208,11 +208,13 @@ testReal(gconstpointer data)
 
         if (g_file_test(errpath, G_FILE_TEST_EXISTS)) {
             g_test_skip("golden is an error");
+            rmdir(dir);
             return;
         }
     }
     if (!guest) {
         g_test_skip("test guest not available");
+        rmdir(dir);
         return;
     }
     g_assert_true(g_file_get_contents(xmlpath, &xml, NULL, NULL));
