@@ -1182,6 +1182,15 @@ parseVideo(xmlNodePtr node, size_t nvideos)
                            heads);
             goto error;
         }
+        if (val == 0) {
+            /* libvirt reads heads with VIR_XML_PROP_NONZERO; 0 would also
+             * format as "absent" and come back as the default 1 */
+            virReportError(VIR_ERR_XML_ERROR,
+                           "Invalid value for attribute 'heads' in element 'model': "
+                           "'%s'. Expected non-zero integer value",
+                           heads);
+            goto error;
+        }
         v->heads = (int)val;
     } else if (!g_str_equal(v->type, "none")) {
         v->heads = 1;
