@@ -808,6 +808,37 @@ typedef virDomainInterfaceStatsStruct *virDomainInterfaceStatsPtr;
 int virDomainInterfaceStats(virDomainPtr dom, const char *device,
                             virDomainInterfaceStatsPtr stats, size_t size);
 
+/* Interface addresses (virsh domifaddr); virIPAddrType is in libvirt-network.h */
+typedef enum {
+    VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE = 0,
+    VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT = 1,
+    VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP = 2,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LAST
+#endif
+} virDomainInterfaceAddressesSource;
+
+typedef struct _virDomainInterfaceIPAddress virDomainIPAddress;
+typedef virDomainIPAddress *virDomainIPAddressPtr;
+struct _virDomainInterfaceIPAddress {
+    int type;            /* virIPAddrType */
+    char *addr;          /* IP address */
+    unsigned int prefix; /* IP address prefix */
+};
+
+typedef struct _virDomainInterface virDomainInterface;
+typedef virDomainInterface *virDomainInterfacePtr;
+struct _virDomainInterface {
+    char *name;                  /* interface name */
+    char *hwaddr;                /* hardware address, may be NULL */
+    unsigned int naddrs;         /* number of items in @addrs */
+    virDomainIPAddressPtr addrs; /* array of IP addresses */
+};
+
+int virDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
+                                unsigned int source, unsigned int flags);
+void virDomainInterfaceFree(virDomainInterfacePtr iface);
+
 typedef enum {
     VIR_VCPU_OFFLINE = 0,
     VIR_VCPU_RUNNING = 1,

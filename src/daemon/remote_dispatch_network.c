@@ -1,4 +1,4 @@
-/* remote_dispatch_network.c: the non-mechanical network procedures (DHCP leases)
+/* remote_dispatch_network.c: the non-mechanical network procedures (DHCP leases) and interface addresses
  *
  * Thread protocol: see remote_dispatch.c. The mechanical network
  * procedures are generated (protocol.vkp gen=..., remote_dispatch_gen.c).
@@ -58,5 +58,48 @@ VKD_HANDLER(vkdDispatchNetworkGetDHCPLeases)
         free(leases);
     }
     r->ret = n;
+    return 0;
+}
+
+VKD_HANDLER(vkdDispatchDomainInterfaceAddresses)
+{
+    remote_domain_interface_addresses_args *a = args;
+    remote_domain_interface_addresses_ret *r = ret;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+    virDomainInterfacePtr *ifaces = NULL;
+    int n;
+
+    if ((n = virDomainInterfaceAddresses(dom, &ifaces, a->source, a->flags)) < 0)
+        return -1;
+    if (n > REMOTE_DOMAIN_INTERFACE_MAX) {
+        for (int i = 0; i < n; i++)
+            virDomainInterfaceFree(ifaces[i]);
+        free(ifaces);
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "Number of interfaces, %d exceeds the max limit: %d", n,
+                       REMOTE_DOMAIN_INTERFACE_MAX);
+        return -1;
+    }
+    r->ifaces_len = n;
+    r->ifaces_val = g_new0(remote_domain_interface, n ? n : 1);
+    for (int i = 0; i < n; i++) {
+        remote_domain_interface *w = &r->ifaces_val[i];
+        virDomainInterfacePtr iface = ifaces[i];
+
+        /* the strings move to the reply (freed with it) */
+        w->name = iface->name ? g_steal_pointer(&iface->name) : g_strdup("");
+        w->hwaddr = g_steal_pointer(&iface->hwaddr);
+        w->addrs_len = iface->naddrs;
+        w->addrs_val = g_new0(remote_domain_ip_addr, iface->naddrs ? iface->naddrs : 1);
+        for (unsigned int j = 0; j < iface->naddrs; j++) {
+            w->addrs_val[j].type = iface->addrs[j].type;
+            w->addrs_val[j].addr = iface->addrs[j].addr
+                                       ? g_steal_pointer(&iface->addrs[j].addr)
+                                       : g_strdup("");
+            w->addrs_val[j].prefix = iface->addrs[j].prefix;
+        }
+        virDomainInterfaceFree(iface);
+    }
+    free(ifaces);
     return 0;
 }

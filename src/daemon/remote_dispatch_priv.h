@@ -125,7 +125,8 @@ VKD_HANDLER(vkdDispatchSecretSetValue);      /* 144 */
 VKD_HANDLER(vkdDispatchSecretGetValue);      /* 145 */
 
 /* remote_dispatch_network.c */
-VKD_HANDLER(vkdDispatchNetworkGetDHCPLeases); /* 341 */
+VKD_HANDLER(vkdDispatchNetworkGetDHCPLeases);     /* 341 */
+VKD_HANDLER(vkdDispatchDomainInterfaceAddresses); /* 353 */
 /* remote_dispatch_storage.c */
 VKD_HANDLER(vkdDispatchStoragePoolGetInfo);      /* 87 */
 VKD_HANDLER(vkdDispatchStorageVolGetInfo);       /* 98 */

@@ -1,6 +1,7 @@
 /* datatypes.c: the virConnect and virDomain handles: reference counts, per-connection errors */
 
 #define G_LOG_DOMAIN "virtkit.api.objects"
+#include <stdlib.h>
 #include <string.h>
 
 #include "datatypes.h"
@@ -481,3 +482,16 @@ VIR_SHARED_DRIVER(NodeDevice, virNodeDeviceDriver, virSharedNodeDeviceDriver)
 VIR_SHARED_DRIVER(Secret, virSecretDriver, virSharedSecretDriver)
 VIR_SHARED_DRIVER(Interface, virInterfaceDriver, virSharedInterfaceDriver)
 VIR_SHARED_DRIVER(NWFilter, virNWFilterDriver, virSharedNWFilterDriver)
+
+void
+virDomainInterfaceFreeInternal(virDomainInterfacePtr iface)
+{
+    if (!iface)
+        return;
+    free(iface->name);
+    free(iface->hwaddr);
+    for (unsigned int i = 0; i < iface->naddrs; i++)
+        free(iface->addrs[i].addr);
+    free(iface->addrs);
+    free(iface);
+}

@@ -232,3 +232,8 @@ void virConnectCloseCallbackFire(virConnectPtr conn, int reason);
  * @conn's last error (if conn) and calls @conn's error handler, else the
  * one set by virSetErrorFunc, else the default one (prints to stderr). */
 void virDispatchError(virConnectPtr conn);
+
+/* Free one virDomainInterface (virDomainInterfaceAddresses' elements) and
+ * its strings and addresses; NULL accepted. The public
+ * virDomainInterfaceFree is this; drivers use it on their error paths. */
+void virDomainInterfaceFreeInternal(virDomainInterfacePtr iface);

@@ -161,6 +161,12 @@ struct _virHypervisorDriver {
                                 unsigned int flags);
     int (*domainInjectNMI)(virDomainPtr dom, unsigned int flags);
 
+    /* Interface addresses (libvirt-domain-ifaddr.c): *@ifaces set to an
+     * array of the count returned (an empty array may be NULL); @source
+     * is any value (the driver refuses unknown ones). */
+    int (*domainInterfaceAddresses)(virDomainPtr dom, virDomainInterfacePtr **ifaces,
+                                    unsigned int source, unsigned int flags);
+
     /* Events. Legacy register/deregister are implemented by the public
      * layer on top of the Any variants with eventID LIFECYCLE and a
      * "legacy" marker (see object_event.h). */

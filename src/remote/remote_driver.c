@@ -1038,6 +1038,7 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainBlockStats = remoteDomainBlockStats,
     .domainBlockStatsFlags = remoteDomainBlockStatsFlags,
     .domainInterfaceStats = remoteDomainInterfaceStats,
+    .domainInterfaceAddresses = remoteDomainInterfaceAddresses,
     .domainGetVcpus = remoteDomainGetVcpus,
     .domainGetVcpuPinInfo = remoteDomainGetVcpuPinInfo,
     .domainGetCPUStats = remoteDomainGetCPUStats,

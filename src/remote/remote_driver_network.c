@@ -56,3 +56,59 @@ cleanup:
     virXdrFree(remote_network_get_dhcp_leases_ret_filter, &ret);
     return rv;
 }
+
+/* As libvirt 9.0's remoteDomainInterfaceAddresses. */
+int
+remoteDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
+                               unsigned int source, unsigned int flags)
+{
+    remote_domain_interface_addresses_args args = { .source = source, .flags = flags };
+    remote_domain_interface_addresses_ret ret = { 0 };
+    virDomainInterfacePtr *out = NULL;
+    guint n = 0;
+    int rv = -1;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCallDomainInterfaceAddresses(dom->conn, &args, &ret) < 0)
+        return -1;
+    if (ret.ifaces_len > REMOTE_DOMAIN_INTERFACE_MAX) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "Number of interfaces, %d exceeds the max limit: %d",
+                       ret.ifaces_len, REMOTE_DOMAIN_INTERFACE_MAX);
+        goto cleanup;
+    }
+    out = g_new0(virDomainInterfacePtr, ret.ifaces_len + 1);
+    for (n = 0; n < ret.ifaces_len; n++) {
+        remote_domain_interface *w = &ret.ifaces_val[n];
+        virDomainInterfacePtr iface = g_new0(virDomainInterface, 1);
+
+        out[n] = iface;
+        iface->name = g_strdup(w->name);
+        iface->hwaddr = g_strdup(w->hwaddr);
+        if (w->addrs_len > REMOTE_DOMAIN_IP_ADDR_MAX) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           "Number of interfaces, %d exceeds the max limit: %d",
+                           w->addrs_len, REMOTE_DOMAIN_IP_ADDR_MAX);
+            n++;
+            goto cleanup;
+        }
+        iface->naddrs = w->addrs_len;
+        iface->addrs = g_new0(virDomainIPAddress, w->addrs_len ? w->addrs_len : 1);
+        for (guint j = 0; j < w->addrs_len; j++) {
+            iface->addrs[j].type = w->addrs_val[j].type;
+            iface->addrs[j].addr = g_strdup(w->addrs_val[j].addr);
+            iface->addrs[j].prefix = w->addrs_val[j].prefix;
+        }
+    }
+    *ifaces = g_steal_pointer(&out);
+    rv = (int)ret.ifaces_len;
+
+cleanup:
+    if (out) {
+        for (guint i = 0; i < n; i++)
+            virDomainInterfaceFreeInternal(out[i]);
+        g_free(out);
+    }
+    virXdrFree(remote_domain_interface_addresses_ret_filter, &ret);
+    return rv;
+}

@@ -128,6 +128,8 @@ int remoteDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterP
                                             int nparams, unsigned int flags);
 
 /* remote_driver_network.c */
+int remoteDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
+                                   unsigned int source, unsigned int flags);
 int remoteNetworkGetDHCPLeases(virNetworkPtr net, const char *mac,
                                virNetworkDHCPLeasePtr **leases, unsigned int flags);
 

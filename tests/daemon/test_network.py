@@ -357,9 +357,41 @@ def test_guests_dhcp():
             assert any(l.split()[4:6] == [ip + "/24", name] for l in out.splitlines()), \
                 (name, ip, out)
             sh("busybox ping -c 1 -W 5 %s" % ip)
+
+        # domifaddr: the lease (type='network' only), the neighbour table
+        # (the ping above filled it), the agent (none configured)
+        c = libvirt.open(uri)
+        for name, ip in ips.items():
+            dom = c.lookupByName(name)
+            live = dom.XMLDesc()
+            mac = live.split("<mac address='")[1].split("'")[0]
+            lease = dom.interfaceAddresses(libvirt.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE)
+            arp = dom.interfaceAddresses(libvirt.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP)
+            assert arp == {taps[name]: {"hwaddr": mac, "addrs": [
+                {"addr": ip, "prefix": 0, "type": libvirt.VIR_IP_ADDR_TYPE_IPV4}]}}, arp
+            out = virsh(uri, "domifaddr", name, "--source", "arp").stdout
+            assert out.splitlines()[0].split() == [taps[name], mac, "ipv4", ip + "/0"], out
+            if name == "g3":
+                # type='bridge': no network, so no lease to read
+                assert lease == {}, lease
+                continue
+            assert lease == {taps[name]: {"hwaddr": mac, "addrs": [
+                {"addr": ip, "prefix": 24, "type": libvirt.VIR_IP_ADDR_TYPE_IPV4}]}}, lease
+            out = virsh(uri, "domifaddr", name).stdout
+            assert out.splitlines()[0].split() == [taps[name], mac, "ipv4", ip + "/24"], out
+            p = virsh(uri, "domifaddr", name, "--source", "agent", check=False)
+            assert p.returncode == 1 and p.stderr == (
+                "error: Failed to query for interfaces addresses\n"
+                "error: argument unsupported: QEMU guest agent is not configured\n"), p.stderr
+        p = virsh(uri, "domifaddr", "g1", "--source", "agent", check=False, readonly=True)
+        assert "error: operation forbidden: read only access prevents " \
+            "virDomainInterfaceAddresses" in p.stderr, p.stderr
+        c.close()
         for name in logs:
             virsh(uri, "destroy", name)
             assert taps[name] not in sh("ip -o link")
+        p = virsh(uri, "domifaddr", "g1", check=False)
+        assert "error: Requested operation is not valid: domain is not running" in p.stderr
 
         # a network that does not exist, one that is not running
         x = os.path.join(d.root, "bad.xml")
@@ -403,6 +435,57 @@ def test_guests_dhcp():
     assert d.stop() == 0
 
 
+def test_domifaddr_test_driver():
+    """virDomainInterfaceAddresses through virtkitd's test driver answers as
+    libvirt's own test:///default (in this process, the reference) for every
+    source, and with its errors."""
+    d = new_daemon()
+    try:
+        ours = libvirt.open(d.uri("test"))
+        ref = libvirt.open("test:///default")
+        for c in (ours, ref):
+            c.networkCreateXML("<network><name>n2</name><bridge name='br9'/>"
+                               "<ip address='10.1.2.1' netmask='255.255.255.0'><dhcp>"
+                               "<range start='10.1.2.100' end='10.1.2.200'/></dhcp></ip>"
+                               "</network>")
+            c.createXML("<domain type='test'><name>t2</name><memory>1024</memory>"
+                        "<os><type>hvm</type></os><devices>"
+                        "<interface type='bridge'><mac address='52:54:00:00:00:03'/>"
+                        "<source bridge='virbr0'/></interface>"
+                        "<interface type='network'><mac address='52:54:00:00:00:01'/>"
+                        "<source network='n2'/></interface></devices></domain>")
+        answers = []
+        for c in (ours, ref):
+            got = []
+            for name in ("test", "t2"):
+                dom = c.lookupByName(name)
+                for src in (0, 1, 2):
+                    got.append(dom.interfaceAddresses(src))
+                for src, flags in ((3, 0), (0, 1)):
+                    try:
+                        dom.interfaceAddresses(src, flags)
+                        got.append("no error")
+                    except libvirt.libvirtError as e:
+                        got.append((e.get_error_code(), e.get_error_domain(),
+                                    e.get_error_message()))
+            dom = c.lookupByName("test")
+            dom.destroy()
+            try:
+                dom.interfaceAddresses(0)
+                got.append("no error")
+            except libvirt.libvirtError as e:
+                got.append((e.get_error_code(), e.get_error_domain(), e.get_error_message()))
+            answers.append(got)
+        assert answers[0] == answers[1], answers
+        assert answers[1][0] == {"testnet0": {"hwaddr": "aa:bb:cc:dd:ee:ff", "addrs": [
+            {"addr": "192.168.122.3", "prefix": 24, "type": 0}]}}, answers[1][0]
+        ours.close()
+        ref.close()
+    finally:
+        clean_host(d)
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     # building the guest downloads a kernel: done before entering the
     # namespace. A cache of this suite's own: the guest's DHCP client came
@@ -429,5 +512,7 @@ if __name__ == "__main__":
          guard(test_network_lifecycle)),
         ("bad input: libvirt's errors, nothing left", guard(test_bad_input)),
         ("the default network on a first start", guard(test_default_network)),
-        ("guests on a NAT network: taps, DHCP leases, ping", guard(test_guests_dhcp)),
+        ("guests on a NAT network: taps, DHCP leases, ping, domifaddr",
+         guard(test_guests_dhcp)),
+        ("domifaddr through the test driver as libvirt's", guard(test_domifaddr_test_driver)),
     ])

@@ -127,6 +127,7 @@ VKSH_STATS_CMD(CpuStats)
 VKSH_STATS_CMD(Setmem) /* vksh-live.c */
 VKSH_STATS_CMD(Setmaxmem)
 VKSH_STATS_CMD(InjectNmi)
+VKSH_STATS_CMD(Domifaddr) /* vksh-ifaddr.c */
 #undef VKSH_STATS_CMD
 
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */

@@ -68,6 +68,7 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainBlockStats = qemuDomainBlockStats,
     .domainBlockStatsFlags = qemuDomainBlockStatsFlags,
     .domainInterfaceStats = qemuDomainInterfaceStats,
+    .domainInterfaceAddresses = qemuDomainInterfaceAddresses,
     .domainGetVcpus = qemuDomainGetVcpus,
     .domainGetVcpuPinInfo = qemuDomainGetVcpuPinInfo,
     .domainGetCPUStats = qemuDomainGetCPUStats,

@@ -92,6 +92,9 @@ int qemuDomainSuspend(virDomainPtr dom);
 int qemuDomainResume(virDomainPtr dom);
 int qemuDomainSetAutostart(virDomainPtr dom, int autostart);
 
+/* qemu_driver_ifaddr.c */
+int qemuDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
+                                 unsigned int source, unsigned int flags);
 /* qemu_driver_stop.c: vkDomainStop */
 int qemuDomainVkStop(virDomainPtr dom, unsigned int deadlineMs, unsigned int policy,
                      vkStopReport *report, vkStopProgressFunc progress, void *opaque);

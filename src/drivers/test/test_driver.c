@@ -1347,6 +1347,7 @@ const virHypervisorDriver testHypervisorDriver = {
     .domainSetMemoryStatsPeriod = testDomainSetMemoryStatsPeriod,
     .domainBlockStats = testDomainBlockStats,
     .domainInterfaceStats = testDomainInterfaceStats,
+    .domainInterfaceAddresses = testDomainInterfaceAddresses,
     .domainGetVcpus = testDomainGetVcpus,
     .domainGetVcpuPinInfo = testDomainGetVcpuPinInfo,
     .domainGetCPUStats = testDomainGetCPUStats,

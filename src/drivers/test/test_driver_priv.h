@@ -143,6 +143,11 @@ void testDomainShutdownState(virDomainObj *obj, virDomainPtr dom, int reason);
  * ('default', virbr0, 192.168.122.0/24). 0 or -1 (reported). */
 int testNetworkLoadDef(testDriver *driver, const char *xml);
 int testNetworkLoadDefault(testDriver *driver);
+/* virDomainInterfaceAddresses with libvirt 9.0's test-driver answer: one
+ * invented address per interface of a running domain, whatever the source
+ * (test_driver_ifaddr.c). */
+int testDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
+                                 unsigned int source, unsigned int flags);
 /* ---- test_driver_storage.c --------------------------------------------- */
 
 /* Add libvirt's "default-pool" (active, persistent, at /default-pool) to
