@@ -1037,6 +1037,30 @@ int virDomainSetMemoryFlags(virDomainPtr domain, unsigned long memory,
                             unsigned int flags);
 int virDomainInjectNMI(virDomainPtr domain, unsigned int flags);
 
+/* ---- Changing a guest: metadata, rename, devices, vCPUs, block size ---- */
+
+typedef enum {
+    VIR_DOMAIN_METADATA_DESCRIPTION = 0,
+    VIR_DOMAIN_METADATA_TITLE = 1,
+    VIR_DOMAIN_METADATA_ELEMENT = 2,
+} virDomainMetadataType;
+
+int virDomainSetMetadata(virDomainPtr domain, int type, const char *metadata,
+                         const char *key, const char *uri, unsigned int flags);
+char *virDomainGetMetadata(virDomainPtr domain, int type, const char *uri,
+                           unsigned int flags);
+int virDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);
+
+int virDomainSetVcpus(virDomainPtr domain, unsigned int nvcpus);
+int virDomainSetVcpusFlags(virDomainPtr domain, unsigned int nvcpus, unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_BLOCK_RESIZE_BYTES = 1 << 0,
+} virDomainBlockResizeFlags;
+
+int virDomainBlockResize(virDomainPtr dom, const char *disk, unsigned long long size,
+                         unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif

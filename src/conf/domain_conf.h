@@ -497,6 +497,22 @@ char *virDomainDefFormat(const virDomainDef *def, unsigned int flags);
 /* Deep copy via format+parse-free path; never fails. */
 virDomainDef *virDomainDefCopy(const virDomainDef *def);
 
+/*
+ * virDomainSetMetadata / GetMetadata on one definition, as libvirt 9.0:
+ * @type VIR_DOMAIN_METADATA_DESCRIPTION / TITLE (NULL or "" removes),
+ * ELEMENT: @metadata (one element, XML_DETAIL "(metadata_xml):..." when it
+ * does not parse) goes under <metadata> in namespace @uri with prefix @key
+ * (INTERNAL_ERROR "failed to validate prefix..." when @key is not an
+ * NCName), replacing every element of that namespace; NULL removes them.
+ * Set: 0 or -1 with the error reported, @def unchanged on failure.
+ * Get: a new string (an element without its namespace, as
+ * virXMLExtractNamespaceXML), or NULL with NO_DOMAIN_METADATA
+ * "Requested metadata element is not present".
+ */
+int virDomainDefSetMetadata(virDomainDef *def, int type, const char *metadata,
+                            const char *key, const char *uri);
+char *virDomainDefGetMetadata(const virDomainDef *def, int type, const char *uri);
+
 /* Enum <-> string helpers (NULL / -1 when out of range / unknown). */
 const char *virDomainVirtTypeToString(int type);
 int virDomainVirtTypeFromString(const char *str);

@@ -367,6 +367,46 @@ error:
     return NULL;
 }
 
+int
+virDomainObjListRename(virDomainObjList *list, virDomainObj *obj, const char *newName,
+                       virDomainObjListRenameFunc cb, void *opaque)
+{
+    g_autofree char *oldName = NULL;
+    int ret = -1;
+
+    /* the list lock goes before the object's */
+    virDomainObjRef(obj);
+    virDomainObjUnlock(obj);
+    g_rw_lock_writer_lock(&list->lock);
+    virDomainObjLock(obj);
+    virDomainObjUnref(obj);
+
+    if (obj->removing) {
+        virReportError(VIR_ERR_NO_DOMAIN, "no domain with matching name '%s'",
+                       obj->def->name);
+        goto cleanup;
+    }
+    if (strcmp(obj->def->name, newName) == 0) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "Can't rename domain to itself");
+        goto cleanup;
+    }
+    if (g_hash_table_contains(list->byName, newName)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "domain with name '%s' already exists",
+                       newName);
+        goto cleanup;
+    }
+    oldName = g_strdup(obj->def->name);
+    if (cb(obj, newName, opaque) < 0)
+        goto cleanup;
+    g_hash_table_remove(list->byName, oldName);
+    g_hash_table_insert(list->byName, g_strdup(obj->def->name), obj);
+    ret = 0;
+
+cleanup:
+    g_rw_lock_writer_unlock(&list->lock);
+    return ret;
+}
+
 void
 virDomainObjListRemove(virDomainObjList *list, virDomainObj *obj)
 {

@@ -132,6 +132,20 @@ typedef enum {
 virDomainObj *virDomainObjListAdd(virDomainObjList *list, virDomainDef **def,
                                   unsigned int flags, virDomainDef **oldDef);
 
+/*
+ * Rename @obj (locked by the caller, stays locked; it is unlocked for a
+ * moment to take the list lock first, so the caller re-checks its state in
+ * @cb). Under the list's write lock: OPERATION_INVALID "Can't rename domain
+ * to itself" / "domain with name 'N' already exists", else @cb(obj,
+ * newName, opaque) does the renaming (sets obj->def->name, moves files) and
+ * returns 0, or -1 with an error reported and nothing changed; the name
+ * index follows. 0 or -1.
+ */
+typedef int (*virDomainObjListRenameFunc)(virDomainObj *obj, const char *newName,
+                                          void *opaque);
+int virDomainObjListRename(virDomainObjList *list, virDomainObj *obj, const char *newName,
+                           virDomainObjListRenameFunc cb, void *opaque);
+
 /* Remove @obj (locked by the caller, stays locked) from the list. */
 void virDomainObjListRemove(virDomainObjList *list, virDomainObj *obj);
 

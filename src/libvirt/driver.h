@@ -160,6 +160,18 @@ struct _virHypervisorDriver {
     int (*domainSetMemoryFlags)(virDomainPtr dom, unsigned long memory,
                                 unsigned int flags);
     int (*domainInjectNMI)(virDomainPtr dom, unsigned int flags);
+    /* Changing a guest (libvirt-domain-change.c): metadata, rename, vCPUs,
+     * block size. The public layer has checked the read-only rule, the
+     * NULL/non-NULL rules of @key/@uri and LIVE|CONFIG exclusivity where
+     * libvirt's does; SetVcpus reaches the driver as SetVcpusFlags(LIVE). */
+    int (*domainSetMetadata)(virDomainPtr dom, int type, const char *metadata,
+                             const char *key, const char *uri, unsigned int flags);
+    char *(*domainGetMetadata)(virDomainPtr dom, int type, const char *uri,
+                               unsigned int flags);
+    int (*domainRename)(virDomainPtr dom, const char *new_name, unsigned int flags);
+    int (*domainSetVcpusFlags)(virDomainPtr dom, unsigned int nvcpus, unsigned int flags);
+    int (*domainBlockResize)(virDomainPtr dom, const char *disk, unsigned long long size,
+                             unsigned int flags);
 
     /* Interface addresses (libvirt-domain-ifaddr.c): *@ifaces set to an
      * array of the count returned (an empty array may be NULL); @source

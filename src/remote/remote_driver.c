@@ -1032,6 +1032,11 @@ const virHypervisorDriver remoteHypervisorDriver = {
     /* running guests: live changes */
     .domainSetMemoryFlags = remoteDomainSetMemoryFlags,
     .domainInjectNMI = remoteDomainInjectNMI,
+    .domainSetMetadata = remoteDomainSetMetadata,
+    .domainGetMetadata = remoteDomainGetMetadata,
+    .domainRename = remoteDomainRename,
+    .domainSetVcpusFlags = remoteDomainSetVcpusFlags,
+    .domainBlockResize = remoteDomainBlockResize,
     /* running guests: statistics (remote_driver_stats.c) */
     .domainMemoryStats = remoteDomainMemoryStats,
     .domainSetMemoryStatsPeriod = remoteDomainSetMemoryStatsPeriod,

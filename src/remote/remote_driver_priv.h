@@ -139,6 +139,9 @@ int remoteVkDomainStop(virDomainPtr dom, unsigned int deadlineMs, unsigned int p
 /* A MESSAGE of VIRTKIT_PROGRAM (I/O thread; @msg stays the caller's). */
 void remoteVirtkitEvent(remotePrivate *priv, virNetMessage *msg);
 
+/* remote_driver_change.c */
+int remoteDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);
+
 /* remote_driver_stats.c: guest and host statistics */
 int remoteDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory,
                                unsigned int flags);

@@ -62,6 +62,9 @@ const virHypervisorDriver qemuHypervisorDriver = {
     /* running guests: live changes (qemu_driver_live.c) */
     .domainSetMemoryFlags = qemuDomainSetMemoryFlags,
     .domainInjectNMI = qemuDomainInjectNMI,
+    .domainSetMetadata = qemuDomainSetMetadata,
+    .domainGetMetadata = qemuDomainGetMetadata,
+    .domainRename = qemuDomainRename,
     /* running guests: statistics (qemu_driver_stats.c) */
     .domainMemoryStats = qemuDomainMemoryStats,
     .domainSetMemoryStatsPeriod = qemuDomainSetMemoryStatsPeriod,

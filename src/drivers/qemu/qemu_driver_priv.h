@@ -154,3 +154,12 @@ int qemuConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms,
 /* qemu_driver_live.c: live changes (balloon, NMI) */
 int qemuDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags);
 int qemuDomainInjectNMI(virDomainPtr dom, unsigned int flags);
+
+/* qemu_driver_change.c: definition changes (metadata, rename) */
+int qemuDomainObjGetDefs(virDomainObj *obj, unsigned int flags, virDomainDef **live,
+                         virDomainDef **persistent);
+int qemuDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
+                          const char *key, const char *uri, unsigned int flags);
+char *qemuDomainGetMetadata(virDomainPtr dom, int type, const char *uri,
+                            unsigned int flags);
+int qemuDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);

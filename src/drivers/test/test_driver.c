@@ -1342,6 +1342,9 @@ const virHypervisorDriver testHypervisorDriver = {
     /* running guests: live changes (test_driver_live.c) */
     .domainSetMemoryFlags = testDomainSetMemoryFlags,
     .domainInjectNMI = testDomainInjectNMI,
+    .domainSetMetadata = testDomainSetMetadata,
+    .domainGetMetadata = testDomainGetMetadata,
+    .domainRename = testDomainRename,
     /* running guests: statistics (test_driver_stats.c) */
     .domainMemoryStats = testDomainMemoryStats,
     .domainSetMemoryStatsPeriod = testDomainSetMemoryStatsPeriod,

@@ -76,6 +76,15 @@ const virDomainDef *testDomainObjGetOneDef(virDomainObj *obj, unsigned int flags
 int testDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags);
 int testDomainInjectNMI(virDomainPtr dom, unsigned int flags);
 
+/* ---- test_driver_change.c: definition changes (metadata, rename, vCPUs) */
+int testDomainObjGetDefs(virDomainObj *obj, unsigned int flags, virDomainDef **live,
+                         virDomainDef **persistent);
+int testDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
+                          const char *key, const char *uri, unsigned int flags);
+char *testDomainGetMetadata(virDomainPtr dom, int type, const char *uri,
+                            unsigned int flags);
+int testDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);
+
 /* ---- test_driver_stats.c: running guests' statistics, libvirt 9.0's
  * test-driver values (wall-clock based counters, fixed host figures) --- */
 int testDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,

@@ -1,0 +1,323 @@
+/* libvirt-domain-change.c: public entry points that change a guest's definition or devices (metadata, rename, vCPUs, block size) */
+#define G_LOG_DOMAIN "virtkit.api"
+
+#include <string.h>
+
+#include "libvirt_internal.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+
+/*
+ * Contracts below, as libvirt 9.0's libvirt-domain.c: the common checks
+ * (invalid domain VIR_ERR_INVALID_DOMAIN, a driver without the call
+ * VIR_ERR_NO_SUPPORT), read-only connections refused (OPERATION_DENIED)
+ * except for the queries, every failure dispatched once.
+ */
+
+/* libvirt's VIR_EXCLUSIVE_FLAGS_GOTO / VIR_REQUIRE_FLAG_GOTO texts */
+static int
+checkExclusive(const char *funcname, unsigned int flags, unsigned int a, const char *an,
+               unsigned int b, const char *bn)
+{
+    if ((flags & a) && (flags & b)) {
+        virAPIReportInvalidArg(VIR_FROM_THIS, funcname, "flags",
+                               "Flags '%s' and '%s' are mutually exclusive", an, bn);
+        return -1;
+    }
+    return 0;
+}
+
+/**
+ * virDomainSetMetadata:
+ * @domain: a domain handle
+ * @type: a virDomainMetadataType
+ * @metadata: the new text (DESCRIPTION, TITLE: NULL or "" removes it) or
+ *            one XML element (ELEMENT: NULL removes the namespace's)
+ * @key: the XML prefix for ELEMENT (an NCName), NULL otherwise
+ * @uri: the XML namespace for ELEMENT, NULL otherwise
+ * @flags: bitwise-OR of virDomainModificationImpact
+ *
+ * Sets @domain's description, title or an application's element under
+ * <metadata> (every element of namespace @uri is replaced), in the live
+ * definition (VIR_DOMAIN_AFFECT_LIVE, the domain must run), the
+ * persistent one (VIR_DOMAIN_AFFECT_CONFIG), or both; CURRENT (0) means
+ * the live one of a running domain, else the persistent one. A
+ * VIR_DOMAIN_EVENT_ID_METADATA_CHANGE event follows a change.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, VIR_ERR_INVALID_ARG
+ * for a title with a newline, @key/@uri given (or missing) against
+ * @type, an unknown @type; VIR_ERR_XML_DETAIL for @metadata that does
+ * not parse, VIR_ERR_INTERNAL_ERROR for a @key that is no XML prefix,
+ * VIR_ERR_OPERATION_INVALID for LIVE on an inactive domain or CONFIG on
+ * a transient one. Nothing changes on failure.
+ */
+int
+virDomainSetMetadata(virDomainPtr domain, int type, const char *metadata, const char *key,
+                     const char *uri, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn, error);
+
+    switch (type) {
+    case VIR_DOMAIN_METADATA_TITLE:
+        if (metadata && strchr(metadata, '\n')) {
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "metadata", "%s",
+                                   "metadata title can't contain newlines");
+            goto error;
+        }
+        G_GNUC_FALLTHROUGH;
+    case VIR_DOMAIN_METADATA_DESCRIPTION:
+        if (uri) {
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "uri",
+                                   "%s in %s must be NULL", "uri", __func__);
+            goto error;
+        }
+        if (key) {
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "key",
+                                   "%s in %s must be NULL", "key", __func__);
+            goto error;
+        }
+        break;
+    case VIR_DOMAIN_METADATA_ELEMENT:
+        virCheckNonNullArgGoto(uri, error);
+        if (metadata)
+            virCheckNonNullArgGoto(key, error);
+        break;
+    default:
+        /* for future expansion: the driver refuses what it does not know */
+        break;
+    }
+
+    if (conn->driver->domainSetMetadata) {
+        if (conn->driver->domainSetMetadata(domain, type, metadata, key, uri, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virDomainGetMetadata:
+ * @domain: a domain handle
+ * @type: a virDomainMetadataType
+ * @uri: the XML namespace for ELEMENT, NULL otherwise
+ * @flags: VIR_DOMAIN_AFFECT_LIVE or VIR_DOMAIN_AFFECT_CONFIG (not both),
+ *         or 0 for the current definition
+ *
+ * Returns @domain's description, title, or its <metadata> element of
+ * namespace @uri formatted without that namespace, as a new string the
+ * caller frees; NULL on error: the common ones, VIR_ERR_INVALID_ARG for
+ * both flags, @uri given (or missing) against @type, an unknown @type;
+ * VIR_ERR_NO_DOMAIN_METADATA when there is none; OPERATION_INVALID for
+ * LIVE on an inactive domain. Allowed on read-only connections.
+ */
+char *
+virDomainGetMetadata(virDomainPtr domain, int type, const char *uri, unsigned int flags)
+{
+    virConnectPtr conn;
+    char *ret;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, NULL);
+    conn = domain->conn;
+    if (checkExclusive(__func__, flags, VIR_DOMAIN_AFFECT_LIVE, "VIR_DOMAIN_AFFECT_LIVE",
+                       VIR_DOMAIN_AFFECT_CONFIG, "VIR_DOMAIN_AFFECT_CONFIG") < 0)
+        goto error;
+    switch (type) {
+    case VIR_DOMAIN_METADATA_TITLE:
+    case VIR_DOMAIN_METADATA_DESCRIPTION:
+        if (uri) {
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "uri",
+                                   "%s in %s must be NULL", "uri", __func__);
+            goto error;
+        }
+        break;
+    case VIR_DOMAIN_METADATA_ELEMENT:
+        virCheckNonNullArgGoto(uri, error);
+        break;
+    default:
+        break;
+    }
+
+    if (conn->driver->domainGetMetadata) {
+        if (!(ret = conn->driver->domainGetMetadata(domain, type, uri, flags)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+/**
+ * virDomainRename:
+ * @dom: a domain handle
+ * @new_name: the new name
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * Renames the inactive persistent domain @dom (its definition is stored
+ * under the new name; the UUID stays). Emits UNDEFINED/RENAMED for the
+ * old name, then DEFINED/RENAMED for the new one.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * VIR_ERR_INVALID_ARG for a NULL or empty @new_name, OPERATION_DENIED on
+ * a read-only connection, VIR_ERR_OPERATION_INVALID for an active or
+ * transient domain, the same name, or a name another domain has,
+ * VIR_ERR_XML_ERROR for a name with '/'. Nothing changes on failure.
+ */
+int
+virDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(dom, -1);
+    conn = dom->conn;
+    virCheckNonNullArgGoto(new_name, error);
+    if (!*new_name) {
+        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "new_name",
+                               "string %s in %s must not be empty", "new_name", __func__);
+        goto error;
+    }
+    virCheckReadOnlyGoto(conn, error);
+
+    if (conn->driver->domainRename) {
+        if (conn->driver->domainRename(dom, new_name, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+static int
+setVcpus(const char *funcname, virDomainPtr domain, unsigned int nvcpus,
+         unsigned int flags)
+{
+    virConnectPtr conn = domain->conn;
+
+    if (conn->flags & VIR_CONNECT_RO) {
+        virReportError(VIR_ERR_OPERATION_DENIED, "read only access prevents %s",
+                       funcname);
+        goto error;
+    }
+    if ((flags & VIR_DOMAIN_VCPU_MAXIMUM) && !(flags & VIR_DOMAIN_AFFECT_CONFIG)) {
+        virAPIReportInvalidArg(VIR_FROM_THIS, funcname, "flags",
+                               "Flag '%s' is required by flag '%s'",
+                               "VIR_DOMAIN_AFFECT_CONFIG", "VIR_DOMAIN_VCPU_MAXIMUM");
+        goto error;
+    }
+    if (checkExclusive(funcname, flags, VIR_DOMAIN_VCPU_GUEST, "VIR_DOMAIN_VCPU_GUEST",
+                       VIR_DOMAIN_AFFECT_CONFIG, "VIR_DOMAIN_AFFECT_CONFIG") < 0)
+        goto error;
+    if (nvcpus == 0) {
+        virAPIReportInvalidArg(VIR_FROM_THIS, funcname, "nvcpus",
+                               "%s in %s must not be zero", "nvcpus", funcname);
+        goto error;
+    }
+    if (conn->driver->domainSetVcpusFlags) {
+        if (conn->driver->domainSetVcpusFlags(domain, nvcpus, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportError(VIR_ERR_NO_SUPPORT, "%s", funcname);
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virDomainSetVcpus:
+ * @domain: a domain handle
+ * @nvcpus: the new number of vCPUs
+ *
+ * Changes the number of vCPUs of the running @domain (hotplug or unplug
+ * up to its maximum), as virDomainSetVcpusFlags(@domain, @nvcpus,
+ * VIR_DOMAIN_AFFECT_LIVE).
+ *
+ * Returns 0 in case of success and -1 in case of error: those of
+ * virDomainSetVcpusFlags.
+ */
+int
+virDomainSetVcpus(virDomainPtr domain, unsigned int nvcpus)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    return setVcpus(__func__, domain, nvcpus, VIR_DOMAIN_AFFECT_LIVE);
+}
+
+/**
+ * virDomainSetVcpusFlags:
+ * @domain: a domain handle
+ * @nvcpus: the new number of vCPUs
+ * @flags: bitwise-OR of virDomainVcpuFlags
+ *
+ * Changes the current number of vCPUs of the running guest
+ * (VIR_DOMAIN_AFFECT_LIVE: hotplug, or with VIR_DOMAIN_VCPU_GUEST the
+ * guest agent's online vCPUs) and/or of the persistent definition
+ * (VIR_DOMAIN_AFFECT_CONFIG: <vcpu current=...>); with
+ * VIR_DOMAIN_VCPU_MAXIMUM (needs CONFIG) the maximum of the definition.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * OPERATION_DENIED on a read-only connection, VIR_ERR_INVALID_ARG for 0,
+ * MAXIMUM without CONFIG, GUEST with CONFIG, more than the maximum;
+ * OPERATION_INVALID for LIVE on an inactive domain, OPERATION_UNSUPPORTED
+ * where the hypervisor cannot hotplug, AGENT_UNRESPONSIVE for GUEST
+ * without an agent.
+ */
+int
+virDomainSetVcpusFlags(virDomainPtr domain, unsigned int nvcpus, unsigned int flags)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    return setVcpus(__func__, domain, nvcpus, flags);
+}
+
+/**
+ * virDomainBlockResize:
+ * @dom: a domain handle
+ * @disk: the disk's target name ("vda") or its source path
+ * @size: the new size, in KiB (bytes with VIR_DOMAIN_BLOCK_RESIZE_BYTES)
+ * @flags: bitwise-OR of virDomainBlockResizeFlags
+ *
+ * Grows (or shrinks) the image behind a disk of the running @dom: the
+ * guest sees the new capacity.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * OPERATION_DENIED on a read-only connection, VIR_ERR_INVALID_ARG for a
+ * NULL @disk or a disk the domain lacks, OPERATION_INVALID for an
+ * inactive domain.
+ */
+int
+virDomainBlockResize(virDomainPtr dom, const char *disk, unsigned long long size,
+                     unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(dom, -1);
+    conn = dom->conn;
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(disk, error);
+
+    if (conn->driver->domainBlockResize) {
+        if (conn->driver->domainBlockResize(dom, disk, size, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
