@@ -128,7 +128,7 @@ VKSH_STATS_CMD(Setmem) /* vksh-live.c */
 VKSH_STATS_CMD(Setmaxmem)
 VKSH_STATS_CMD(InjectNmi)
 VKSH_STATS_CMD(Domifaddr) /* vksh-ifaddr.c */
-VKSH_STATS_CMD(Desc) /* vksh-change.c */
+VKSH_STATS_CMD(Desc)      /* vksh-change.c */
 VKSH_STATS_CMD(Metadata)
 VKSH_STATS_CMD(Domrename)
 #undef VKSH_STATS_CMD
