@@ -278,6 +278,7 @@ virDomainDefFree(virDomainDef *def)
     g_free(def->os.nvramTemplate);
     g_free(def->timers);
     g_free(def->emulator);
+    virDomainCpuDefFree(def->cpu);
     for (size_t i = 0; i < def->ndisks; i++)
         virDomainDiskDefFree(def->disks[i]);
     g_free(def->disks);
@@ -420,6 +421,7 @@ virDomainDefCopy(const virDomainDef *src)
     def->timers =
         src->ntimers ? g_memdup2(src->timers, src->ntimers * sizeof(*src->timers)) : NULL;
     def->emulator = g_strdup(src->emulator);
+    def->cpu = virDomainCpuDefCopy(src->cpu);
 
     def->disks = g_new0(virDomainDiskDef *, src->ndisks + 1);
     for (size_t i = 0; i < src->ndisks; i++)
@@ -1220,13 +1222,19 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
     { "on_crash", noAttrs },
     { "devices", noAttrs },
     { "devices/emulator", noAttrs },
+    { "cpu", (const char *const[]){ "mode", "match", "check", "migratable", NULL } },
+    { "cpu/model", (const char *const[]){ "fallback", "vendor_id", NULL } },
+    { "cpu/vendor", noAttrs },
+    { "cpu/topology",
+      (const char *const[]){ "sockets", "dies", "cores", "threads", NULL } },
+    { "cpu/feature", (const char *const[]){ "policy", "name", NULL } },
     { NULL, NULL },
 };
 
 static const char *const knownTopLevel[] = {
     "name",     "uuid",    "title",    "description", "memory",      "currentMemory",
     "vcpu",     "os",      "features", "clock",       "on_poweroff", "on_reboot",
-    "on_crash", "devices", "metadata", "pm",          NULL,
+    "on_crash", "devices", "metadata", "pm",          "cpu",         NULL,
 };
 
 virDomainDef *
@@ -1420,6 +1428,10 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
                 return NULL;
         }
     }
+
+    if ((node = virDomainXMLChild(root, "cpu")) &&
+        (virDomainCpuDefParse(node, unknown, flags, &failed, &def->cpu) < 0 || failed))
+        return NULL;
 
     if ((node = virDomainXMLChild(root, "pm")) &&
         (parsePM(def, node, unknown, flags, &failed) < 0 || failed))

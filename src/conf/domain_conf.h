@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <libvirt/libvirt.h>
 
+#include "domain_cpu_conf.h"
+
 /*
  * Field owners: src/conf parses and formats every field. Drivers read
  * them, and fill in defaults through their own post-parse step (e.g. the
@@ -379,6 +381,7 @@ typedef struct {
     unsigned long long memory;        /* <memory>, KiB */
     unsigned long long currentMemory; /* <currentMemory>, KiB (= memory if absent) */
     unsigned int vcpus;               /* <vcpu>, >= 1 */
+    virDomainCpuDef *cpu;             /* <cpu>; NULL if absent (domain_cpu_conf.h) */
 
     struct {
         char *type;    /* "hvm" */

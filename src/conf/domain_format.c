@@ -481,6 +481,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         line(&ctx, "</features>");
     }
 
+    virDomainCpuDefFormat(buf, def->cpu, ctx.indent);
+
     lineStart(&ctx, "<clock");
     attr(buf, "offset",
          virDomainEnumToString(virDomainClockOffsetNames, VIR_DOMAIN_CLOCK_OFFSET_LAST,

@@ -209,14 +209,14 @@ static void
 testUnknownElements(void)
 {
     g_autoptr(virDomainDef) def = parseFmt(
-        "<cpu mode='host-model'/><features><pae/><acpi/></features>"
+        "<cpu mode='host-model'><numa/></cpu><features><pae/><acpi/></features>"
         "<devices><sound model='ich9'/><sound model='ac97'/><watchdog/></devices>"
         "<os><loader>/x</loader></os>",
         0);
 
     g_assert_nonnull(def);
     g_assert_nonnull(def->unknownElements);
-    g_assert_true(g_strv_contains((const char *const *)def->unknownElements, "cpu"));
+    g_assert_true(g_strv_contains((const char *const *)def->unknownElements, "cpu/numa"));
     g_assert_true(
         g_strv_contains((const char *const *)def->unknownElements, "features/pae"));
     g_assert_true(

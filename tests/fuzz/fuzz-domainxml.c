@@ -23,7 +23,8 @@
 
 #include <libxml/xmlerror.h>
 
-static const int xmlDomains[] = { VIR_FROM_DOMAIN, VIR_FROM_XML, VIR_FROM_NONE, -1 };
+static const int xmlDomains[] = { VIR_FROM_DOMAIN, VIR_FROM_XML, VIR_FROM_NONE,
+                                  VIR_FROM_CPU, -1 };
 
 static bool
 hasVirtioConsole(const virDomainDef *def)

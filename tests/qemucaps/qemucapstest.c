@@ -186,6 +186,13 @@ testPostParse(void)
     g_assert_cmpstr(def.os.machine, ==, qemuCapsGetCanonicalMachine(caps, "q35"));
     g_assert_cmpstr(def.os.arch, ==, "x86_64");
     g_assert_cmpstr(def.emulator, ==, qemuBinary);
+    /* no <cpu>: the machine's default model, as libvirt writes it in */
+    g_assert_nonnull(def.cpu);
+    g_assert_cmpstr(def.cpu->model, ==, "qemu64");
+    g_assert_cmpint(def.cpu->fallback, ==, VIR_DOMAIN_CPU_FALLBACK_FORBID);
+    g_assert_cmpint(def.cpu->check, ==, VIR_DOMAIN_CPU_CHECK_PARTIAL); /* not TCG */
+    g_assert_nonnull(qemuCapsGetCPUModel(caps, "Westmere"));
+    g_assert_null(qemuCapsGetCPUModel(caps, "Nonexistent"));
     g_free(def.os.machine);
     /* defaults only: what QEMU lacks is left for the validator to refuse */
     def.os.machine = g_strdup("bogus-machine");
@@ -207,6 +214,7 @@ testPostParse(void)
     g_free(def.os.machine);
     g_free(def.os.arch);
     g_free(def.emulator);
+    virDomainCpuDefFree(def.cpu);
 }
 
 int

@@ -35,6 +35,7 @@ typedef struct {
     char *alias; /* may be NULL */
     bool isDefault;
     int maxCpus;
+    char *defaultCPU; /* "qemu64" (default-cpu-type without its suffix); may be NULL */
 } qemuCapsMachine;
 
 struct _qemuCaps {
@@ -52,6 +53,9 @@ struct _qemuCaps {
     GPtrArray *machines;  /* qemuCapsMachine * */
     GHashTable *commands; /* set of QMP command names */
     GHashTable *accels;   /* set: "tcg", "kvm", ... */
+    /* query-cpu-definitions under TCG, in QEMU's order (qemuCapsCPUModel *);
+     * NULL in a cache file written before it was probed (probed again) */
+    GPtrArray *cpuModels;
 
     /* -sandbox with obsolete, elevateprivileges, spawn, resourcecontrol
      * (query-command-line-options); unknown in a cache file written
@@ -82,6 +86,18 @@ qemuCapsMachineFree(gpointer p)
 
     g_free(m->name);
     g_free(m->alias);
+    g_free(m->defaultCPU);
+    g_free(m);
+}
+
+static void
+qemuCapsCPUModelFree(gpointer p)
+{
+    qemuCapsCPUModel *m = p;
+
+    g_free(m->name);
+    g_free(m->aliasOf);
+    g_strfreev(m->blockers);
     g_free(m);
 }
 
@@ -118,6 +134,8 @@ qemuCapsUnref(qemuCaps *caps)
     g_ptr_array_unref(caps->machines);
     g_hash_table_unref(caps->commands);
     g_hash_table_unref(caps->accels);
+    if (caps->cpuModels)
+        g_ptr_array_unref(caps->cpuModels);
     g_free(caps->kvmWhy);
     g_free(caps);
 }
@@ -199,6 +217,40 @@ qemuCapsHasAccel(const qemuCaps *caps, const char *accel)
 }
 
 const char *
+qemuCapsGetMachineDefaultCPU(const qemuCaps *caps, const char *machine)
+{
+    const char *canon = qemuCapsGetCanonicalMachine(caps, machine);
+
+    for (guint i = 0; canon && i < caps->machines->len; i++) {
+        qemuCapsMachine *m = g_ptr_array_index(caps->machines, i);
+
+        if (g_str_equal(m->name, canon))
+            return m->defaultCPU;
+    }
+    return NULL;
+}
+
+const qemuCapsCPUModel *
+qemuCapsGetCPUModel(const qemuCaps *caps, const char *name)
+{
+    for (guint i = 0; caps->cpuModels && i < caps->cpuModels->len; i++) {
+        const qemuCapsCPUModel *m = g_ptr_array_index(caps->cpuModels, i);
+
+        if (g_str_equal(m->name, name))
+            return m;
+    }
+    return NULL;
+}
+
+const qemuCapsCPUModel *const *
+qemuCapsGetCPUModels(const qemuCaps *caps, size_t *n)
+{
+    *n = caps->cpuModels ? caps->cpuModels->len : 0;
+    return caps->cpuModels ? (const qemuCapsCPUModel *const *)caps->cpuModels->pdata
+                           : NULL;
+}
+
+const char *
 qemuCapsGetCanonicalMachine(const qemuCaps *caps, const char *name)
 {
     for (guint i = 0; i < caps->machines->len; i++) {
@@ -240,6 +292,9 @@ qemuCapsToJSON(const qemuCaps *caps)
             json_object_object_add(mo, "alias", json_object_new_string(m->alias));
         json_object_object_add(mo, "default", json_object_new_boolean(m->isDefault));
         json_object_object_add(mo, "maxCpus", json_object_new_int(m->maxCpus));
+        if (m->defaultCPU)
+            json_object_object_add(mo, "defaultCPU",
+                                   json_object_new_string(m->defaultCPU));
         json_object_array_add(machines, mo);
     }
     json_object_object_add(o, "machines", machines);
@@ -254,6 +309,30 @@ qemuCapsToJSON(const qemuCaps *caps)
     json_object_object_add(o, "accels", accels);
     if (caps->sandboxKnown)
         json_object_object_add(o, "sandbox", json_object_new_boolean(caps->sandbox));
+    if (caps->cpuModels) {
+        json_object *models = json_object_new_array();
+
+        for (guint i = 0; i < caps->cpuModels->len; i++) {
+            const qemuCapsCPUModel *m = g_ptr_array_index(caps->cpuModels, i);
+            json_object *mo = json_object_new_object();
+
+            json_object_object_add(mo, "name", json_object_new_string(m->name));
+            if (m->aliasOf)
+                json_object_object_add(mo, "aliasOf", json_object_new_string(m->aliasOf));
+            json_object_object_add(mo, "usable", json_object_new_boolean(m->usable));
+            json_object_object_add(mo, "deprecated",
+                                   json_object_new_boolean(m->deprecated));
+            if (m->blockers) {
+                json_object *b = json_object_new_array();
+
+                for (size_t j = 0; m->blockers[j]; j++)
+                    json_object_array_add(b, json_object_new_string(m->blockers[j]));
+                json_object_object_add(mo, "blockers", b);
+            }
+            json_object_array_add(models, mo);
+        }
+        json_object_object_add(o, "cpuModels", models);
+    }
     if (caps->runUid >= 0) {
         json_object_object_add(o, "runUid", json_object_new_int64(caps->runUid));
         json_object_object_add(o, "runGid", json_object_new_int64(caps->runGid));
@@ -278,6 +357,26 @@ jsonStr(json_object *o, const char *key)
         !json_object_is_type(v, json_type_string))
         return NULL;
     return json_object_get_string(v);
+}
+
+/* An array of strings as a NULL-terminated vector; NULL when empty or not
+ * an array. */
+static char **
+qemuCapsStrvFromJSON(json_object *a)
+{
+    g_autoptr(GPtrArray) v = NULL;
+
+    if (!a || !json_object_is_type(a, json_type_array) || !json_object_array_length(a))
+        return NULL;
+    v = g_ptr_array_new();
+    for (size_t i = 0; i < json_object_array_length(a); i++) {
+        json_object *e = json_object_array_get_idx(a, i);
+
+        if (json_object_is_type(e, json_type_string))
+            g_ptr_array_add(v, g_strdup(json_object_get_string(e)));
+    }
+    g_ptr_array_add(v, NULL);
+    return (char **)g_ptr_array_free(g_steal_pointer(&v), FALSE);
 }
 
 static qemuCaps *
@@ -311,7 +410,27 @@ qemuCapsFromJSON(json_object *o)
         m->alias = g_strdup(jsonStr(mo, "alias"));
         m->isDefault = json_object_get_boolean(json_object_object_get(mo, "default"));
         m->maxCpus = json_object_get_int(json_object_object_get(mo, "maxCpus"));
+        m->defaultCPU = g_strdup(jsonStr(mo, "defaultCPU"));
         g_ptr_array_add(caps->machines, m);
+    }
+    if (json_object_object_get_ex(o, "cpuModels", &v) &&
+        json_object_is_type(v, json_type_array)) {
+        caps->cpuModels = g_ptr_array_new_with_free_func(qemuCapsCPUModelFree);
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+            json_object *mo = json_object_array_get_idx(v, i);
+            qemuCapsCPUModel *m;
+
+            if (!jsonStr(mo, "name"))
+                return NULL;
+            m = g_new0(qemuCapsCPUModel, 1);
+            m->name = g_strdup(jsonStr(mo, "name"));
+            m->aliasOf = g_strdup(jsonStr(mo, "aliasOf"));
+            m->usable = json_object_get_boolean(json_object_object_get(mo, "usable"));
+            m->deprecated =
+                json_object_get_boolean(json_object_object_get(mo, "deprecated"));
+            m->blockers = qemuCapsStrvFromJSON(json_object_object_get(mo, "blockers"));
+            g_ptr_array_add(caps->cpuModels, m);
+        }
     }
     if (json_object_object_get_ex(o, "commands", &v))
         for (size_t i = 0; i < json_object_array_length(v); i++)
@@ -563,6 +682,7 @@ qemuCapsProbeQMP(qemuCaps *caps, qemuMonitor *mon, int timeout_ms)
     g_autoptr(json_object) machines = NULL;
     g_autoptr(json_object) cmds = NULL;
     g_autoptr(json_object) types = NULL;
+    g_autoptr(json_object) cpuDefs = NULL;
     g_autoptr(json_object) args = json_object_new_object();
     json_object *q;
 
@@ -571,7 +691,8 @@ qemuCapsProbeQMP(qemuCaps *caps, qemuMonitor *mon, int timeout_ms)
         qemuMonitorCommand(mon, "query-commands", NULL, timeout_ms, &cmds) < 0)
         return -1;
     json_object_object_add(args, "implements", json_object_new_string("accel"));
-    if (qemuMonitorCommand(mon, "qom-list-types", args, timeout_ms, &types) < 0)
+    if (qemuMonitorCommand(mon, "qom-list-types", args, timeout_ms, &types) < 0 ||
+        qemuMonitorCommand(mon, "query-cpu-definitions", NULL, timeout_ms, &cpuDefs) < 0)
         return -1;
     caps->sandbox = qemuCapsProbeSandbox(mon, timeout_ms);
     caps->sandboxKnown = true;
@@ -579,7 +700,8 @@ qemuCapsProbeQMP(qemuCaps *caps, qemuMonitor *mon, int timeout_ms)
     if (!json_object_object_get_ex(ver, "qemu", &q) ||
         !json_object_is_type(machines, json_type_array) ||
         !json_object_is_type(cmds, json_type_array) ||
-        !json_object_is_type(types, json_type_array)) {
+        !json_object_is_type(types, json_type_array) ||
+        !json_object_is_type(cpuDefs, json_type_array)) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "unexpected QMP probe replies from '%s'",
                        caps->binary);
         return -1;
@@ -605,7 +727,31 @@ qemuCapsProbeQMP(qemuCaps *caps, qemuMonitor *mon, int timeout_ms)
         m->alias = g_strdup(jsonStr(mo, "alias"));
         m->isDefault = json_object_get_boolean(json_object_object_get(mo, "is-default"));
         m->maxCpus = json_object_get_int(json_object_object_get(mo, "cpu-max"));
+        if (jsonStr(mo, "default-cpu-type") &&
+            g_str_has_suffix(jsonStr(mo, "default-cpu-type"), "-x86_64-cpu"))
+            m->defaultCPU = g_strndup(jsonStr(mo, "default-cpu-type"),
+                                      strlen(jsonStr(mo, "default-cpu-type")) -
+                                          strlen("-x86_64-cpu"));
         g_ptr_array_add(caps->machines, m);
+    }
+    caps->cpuModels = g_ptr_array_new_with_free_func(qemuCapsCPUModelFree);
+    for (size_t i = 0; i < json_object_array_length(cpuDefs); i++) {
+        json_object *co = json_object_array_get_idx(cpuDefs, i);
+        json_object *unavail = NULL;
+        qemuCapsCPUModel *m;
+
+        if (!jsonStr(co, "name"))
+            continue;
+        m = g_new0(qemuCapsCPUModel, 1);
+        m->name = g_strdup(jsonStr(co, "name"));
+        m->aliasOf = g_strdup(jsonStr(co, "alias-of"));
+        /* usable under TCG: nothing QEMU would have to drop */
+        m->usable = json_object_object_get_ex(co, "unavailable-features", &unavail) &&
+                    json_object_is_type(unavail, json_type_array) &&
+                    json_object_array_length(unavail) == 0;
+        m->blockers = qemuCapsStrvFromJSON(unavail);
+        m->deprecated = json_object_get_boolean(json_object_object_get(co, "deprecated"));
+        g_ptr_array_add(caps->cpuModels, m);
     }
     for (size_t i = 0; i < json_object_array_length(cmds); i++) {
         const char *n = jsonStr(json_object_array_get_idx(cmds, i), "name");
@@ -737,7 +883,7 @@ qemuCapsCacheLookup(qemuCapsCache *cache, const char *binary)
             qemuCaps *c = o ? qemuCapsFromJSON(o) : NULL;
 
             if (c && g_str_equal(c->binary, binary) && qemuCapsMatches(c, &id) &&
-                c->sandboxKnown && qemuCapsRunMatches(c, cache->runAs))
+                c->sandboxKnown && c->cpuModels && qemuCapsRunMatches(c, cache->runAs))
                 caps = c;
             else
                 qemuCapsUnref(c);
@@ -940,6 +1086,47 @@ qemuCapsCheckVirtType(qemuCapsCache *cache, qemuCaps *caps, int virtType)
 
 /* ---- defaults and XML ----------------------------------------------- */
 
+/* libvirt's qemuDomainDefSetDefaultCPU and qemuDomainDefCPUPostParse: a
+ * guest without a CPU model gets the machine's default one (as the CPU
+ * QEMU would give it anyway), written into the definition; check= and
+ * host-passthrough's migratable= get libvirt's defaults. */
+static void
+qemuCapsDomainDefCPUPostParse(const qemuCaps *caps, virDomainDef *def)
+{
+    virDomainCpuDef *cpu = def->cpu;
+    const char *model;
+
+    if ((!cpu || (cpu->mode == VIR_DOMAIN_CPU_MODE_CUSTOM && !cpu->model)) &&
+        (model = qemuCapsGetMachineDefaultCPU(caps, def->os.machine))) {
+        if (!cpu)
+            cpu = def->cpu = virDomainCpuDefNew();
+        cpu->mode = VIR_DOMAIN_CPU_MODE_CUSTOM;
+        cpu->match = VIR_DOMAIN_CPU_MATCH_EXACT;
+        cpu->fallback = VIR_DOMAIN_CPU_FALLBACK_FORBID;
+        cpu->model = g_strdup(model);
+    }
+    if (!cpu)
+        return;
+    if (cpu->mode == VIR_DOMAIN_CPU_MODE_HOST_PASSTHROUGH && !cpu->migratable)
+        cpu->migratable = VIR_DOMAIN_TRISTATE_ON;
+    if ((cpu->mode == VIR_DOMAIN_CPU_MODE_CUSTOM && !cpu->model) ||
+        cpu->check != VIR_DOMAIN_CPU_CHECK_DEFAULT)
+        return;
+    switch (cpu->mode) {
+    case VIR_DOMAIN_CPU_MODE_HOST_PASSTHROUGH:
+    case VIR_DOMAIN_CPU_MODE_MAXIMUM:
+        cpu->check = VIR_DOMAIN_CPU_CHECK_NONE;
+        break;
+    case VIR_DOMAIN_CPU_MODE_HOST_MODEL:
+        cpu->check = VIR_DOMAIN_CPU_CHECK_PARTIAL;
+        break;
+    default:
+        /* custom CPUs under TCG are not compared with the host's */
+        cpu->check = def->virtType == VIR_DOMAIN_VIRT_QEMU ? VIR_DOMAIN_CPU_CHECK_NONE
+                                                           : VIR_DOMAIN_CPU_CHECK_PARTIAL;
+    }
+}
+
 int
 qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
 {
@@ -955,6 +1142,7 @@ qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
     }
     if (!def->emulator)
         def->emulator = g_strdup(caps->binary);
+    qemuCapsDomainDefCPUPostParse(caps, def);
     return 0;
 }
 

@@ -17,7 +17,8 @@
  * none -S -accel tcg" and a QMP monitor on a listening socket passed by fd
  * (then connected to), asked query-version,
  * query-machines, query-commands, qom-list-types (for accelerators),
- * query-command-line-options for "sandbox", then quit; the whole probe has
+ * query-command-line-options for "sandbox", query-cpu-definitions (a cache
+ * file without CPU models is probed again), then quit; the whole probe has
  * a deadline. Probes run as the identity given by qemuCapsCacheSetRunAs
  * (the guests' QEMU user), recorded in the cache file. Cache: in memory, and as JSON in
  * "<cacheDir>/capabilities/<sha256(path)>.json", keyed by the binary's
@@ -77,6 +78,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuCaps, qemuCapsUnref);
  * an error reported. */
 qemuCaps *qemuCapsLoadFile(const char *path);
 
+/* A CPU model of query-cpu-definitions (probed under TCG). */
+typedef struct {
+    char *name;    /* "Haswell", "qemu64-v1", "max", ... */
+    char *aliasOf; /* "qemu64" -> "qemu64-v1"; NULL when not an alias */
+    bool usable;   /* no unavailable-features under TCG */
+    bool deprecated;
+    char **blockers; /* the unavailable-features (NULL-terminated; NULL: none) */
+} qemuCapsCPUModel;
+
 /* Accessors; returned strings are borrowed from @caps. */
 const char *qemuCapsGetBinary(const qemuCaps *caps);
 unsigned long qemuCapsGetVersion(const qemuCaps *caps);     /* 7002022 */
@@ -93,6 +103,14 @@ bool qemuCapsHasSandbox(const qemuCaps *caps);
  * machine (no error reported).
  */
 const char *qemuCapsGetCanonicalMachine(const qemuCaps *caps, const char *name);
+
+/* The CPU model QEMU gives @machine (alias or full name; NULL: the default
+ * machine) when -cpu is not given, e.g. "qemu64"; NULL if not known. */
+const char *qemuCapsGetMachineDefaultCPU(const qemuCaps *caps, const char *machine);
+/* The CPU model called @name (QEMU's exact spelling), or NULL. */
+const qemuCapsCPUModel *qemuCapsGetCPUModel(const qemuCaps *caps, const char *name);
+/* Every CPU model in QEMU's order; *n set (0 for none). Borrowed. */
+const qemuCapsCPUModel *const *qemuCapsGetCPUModels(const qemuCaps *caps, size_t *n);
 
 /*
  * Can a def of @virtType run with this binary? QEMU: when TCG exists. KVM:

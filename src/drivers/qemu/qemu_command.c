@@ -560,6 +560,51 @@ qemuBuildVideos(GPtrArray *a, const virDomainDef *def)
     }
 }
 
+/*
+ * -cpu as libvirt builds it (qemuBuildCpuModelArgStr): the model, then
+ * vendor=, then each feature as NAME=on (force, require, optional) or
+ * NAME=off (disable, forbid). host-model runs as QEMU's "max" (libvirt
+ * 9.0 names the closest model of its CPU map with a feature list; virtkit
+ * has no CPU map, and "max" is every feature the accelerator offers).
+ * No <cpu>: qemu64 (the post-parse normally wrote the machine's default).
+ */
+static char *
+qemuBuildCpuArg(const virDomainDef *def)
+{
+    const virDomainCpuDef *cpu = def->cpu;
+    g_autoptr(GString) s = g_string_new(NULL);
+
+    if (!cpu || (cpu->mode == VIR_DOMAIN_CPU_MODE_CUSTOM && !cpu->model))
+        return g_strdup("qemu64");
+    switch (cpu->mode) {
+    case VIR_DOMAIN_CPU_MODE_HOST_PASSTHROUGH:
+        g_string_append(s, "host");
+        if (cpu->migratable == VIR_DOMAIN_TRISTATE_OFF)
+            g_string_append(s, ",migratable=no");
+        break;
+    case VIR_DOMAIN_CPU_MODE_MAXIMUM:
+        g_string_append(s, "max");
+        if (cpu->migratable)
+            g_string_append_printf(s, ",migratable=%s",
+                                   virDomainTristateSwitchToString(cpu->migratable));
+        break;
+    case VIR_DOMAIN_CPU_MODE_HOST_MODEL:
+        g_string_append(s, "max");
+        break;
+    default:
+        g_string_append(s, cpu->model);
+        if (cpu->vendorId)
+            g_string_append_printf(s, ",vendor=%s", cpu->vendorId);
+    }
+    for (size_t i = 0; i < cpu->nfeatures; i++) {
+        bool off = cpu->features[i].policy == VIR_DOMAIN_CPU_FEATURE_DISABLE ||
+                   cpu->features[i].policy == VIR_DOMAIN_CPU_FEATURE_FORBID;
+
+        g_string_append_printf(s, ",%s=%s", cpu->features[i].name, off ? "off" : "on");
+    }
+    return g_string_free(g_steal_pointer(&s), FALSE);
+}
+
 char **
 qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
                      const qemuCommandOptions *opts)
@@ -571,7 +616,8 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     size_t diskNode = 0;
     bool pflash;
 
-    if (qemuValidateDomainDef(def, caps) < 0)
+    if (qemuValidateDomainDef(def, caps) < 0 ||
+        qemuValidateDomainCpuForStart(def, caps) < 0)
         return NULL;
     machine = qemuCapsGetCanonicalMachine(caps, def->os.machine);
     name = qemuEscapeComma(def->name);
@@ -611,8 +657,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     add(a, "-accel");
     add(a, opts->kvm ? "kvm" : "tcg");
     add(a, "-cpu");
-    /* qemu64 under KVM too: "host"/"max" abort on hosts with odd MSRs. */
-    add(a, "qemu64");
+    g_ptr_array_add(a, qemuBuildCpuArg(def));
     if (pflash && def->os.loaderSecure == VIR_DOMAIN_TRISTATE_ON) {
         add(a, "-global");
         add(a, "driver=cfi.pflash01,property=secure,value=on");
@@ -624,7 +669,11 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     add(a, "-m");
     addf(a, "size=%lluk", def->memory);
     add(a, "-smp");
-    addf(a, "%u,sockets=%u,cores=1,threads=1", def->vcpus, def->vcpus);
+    if (def->cpu && def->cpu->sockets)
+        addf(a, "%u,sockets=%u,dies=%u,cores=%u,threads=%u", def->vcpus,
+             def->cpu->sockets, def->cpu->dies, def->cpu->cores, def->cpu->threads);
+    else
+        addf(a, "%u,sockets=%u,cores=1,threads=1", def->vcpus, def->vcpus);
     virUUIDFormat(def->uuid, uuid);
     add(a, "-uuid");
     add(a, uuid);

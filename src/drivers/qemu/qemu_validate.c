@@ -455,6 +455,62 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
 }
 
 int
+qemuValidateDomainCpuForStart(const virDomainDef *def, const qemuCaps *caps)
+{
+    const virDomainCpuDef *cpu = def->cpu;
+    const qemuCapsCPUModel *model;
+    bool kvm = def->virtType == VIR_DOMAIN_VIRT_KVM;
+
+    if (!cpu)
+        return 0;
+    /* libvirt's virQEMUCapsIsCPUModeSupported: host-passthrough needs a
+     * host CPU, which TCG does not give */
+    if (cpu->mode == VIR_DOMAIN_CPU_MODE_HOST_PASSTHROUGH && !kvm) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "CPU mode '%s' for %s %s domain on %s host is not supported by "
+                       "hypervisor",
+                       virDomainCpuModeToString(cpu->mode),
+                       def->os.arch ? def->os.arch : "x86_64",
+                       virDomainVirtTypeToString(def->virtType), "x86_64");
+        return -1;
+    }
+    /* a feature becomes ",NAME=on" on QEMU's command line: only QEMU's
+     * property characters, so that a name cannot add options */
+    for (size_t i = 0; i < cpu->nfeatures; i++) {
+        const char *n = cpu->features[i].name;
+
+        if (strspn(n,
+                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+            strlen(n)) {
+            virReportErrorFull(VIR_FROM_CPU, VIR_ERR_INTERNAL_ERROR, __func__,
+                               "Unknown CPU feature %s", n);
+            return -1;
+        }
+    }
+    if (cpu->mode != VIR_DOMAIN_CPU_MODE_CUSTOM || !cpu->model)
+        return 0;
+    if (!(model = qemuCapsGetCPUModel(caps, cpu->model)) ||
+        g_str_equal(cpu->model, "host") || g_str_equal(cpu->model, "max")) {
+        virReportErrorFull(VIR_FROM_CPU, VIR_ERR_INTERNAL_ERROR, __func__,
+                           "Unknown CPU model %s", cpu->model);
+        return -1;
+    }
+    /* check='partial'/'full': QEMU names what the model needs that this
+     * accelerator lacks (libvirt compares CPUID feature sets instead) */
+    if ((cpu->check == VIR_DOMAIN_CPU_CHECK_PARTIAL ||
+         cpu->check == VIR_DOMAIN_CPU_CHECK_FULL) &&
+        !kvm && model->blockers) {
+        g_autofree char *missing = g_strjoinv(",", model->blockers);
+
+        virReportErrorFull(VIR_FROM_CPU, VIR_ERR_OPERATION_FAILED, __func__,
+                           "guest CPU doesn't match specification: missing features: %s",
+                           missing);
+        return -1;
+    }
+    return 0;
+}
+
+int
 qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
 {
     const char *machine;
@@ -511,6 +567,12 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
     if (def->vcpus < 1 || def->vcpus > 255) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unsupported vcpu count %u",
                        def->vcpus);
+        return -1;
+    }
+    if (def->cpu && def->cpu->sockets &&
+        virDomainCpuDefTopologyVcpus(def->cpu) != def->vcpus) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "CPU topology doesn't match maximum vcpu count");
         return -1;
     }
     if ((def->os.initrd || def->os.cmdline) && !def->os.kernel) {

@@ -17,3 +17,13 @@
  * (qemuGluePostParse) and again at start (qemuGluePrepareForStart).
  */
 int qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps);
+
+/*
+ * The CPU rules libvirt applies when a domain starts (a definition may
+ * hold them): host-passthrough needs KVM (CONFIG_UNSUPPORTED, domain QEMU,
+ * libvirt's message); a custom model QEMU does not have is INTERNAL_ERROR
+ * "Unknown CPU model X" (domain CPU); check='partial'/'full' of a model
+ * with features TCG lacks is OPERATION_FAILED (domain CPU) naming them.
+ * Called by qemuBuildCommandLine.
+ */
+int qemuValidateDomainCpuForStart(const virDomainDef *def, const qemuCaps *caps);

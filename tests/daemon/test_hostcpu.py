@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Host and CPU facts through virtkitd, with Debian's virsh and python3-libvirt.
+
+- <cpu> in the domain XML: a guest defined with a custom model, a
+  topology and feature policies boots (GUEST-READY) and QEMU really runs
+  that model (qom-get model-id), with that topology (query-cpus-fast
+  socket/die/core/thread ids) and with a disabled feature really off
+  (qom-get aes); the definition is formatted back as libvirt 9.0 formats
+  it; a guest without <cpu> gets the machine's default model written in,
+  as libvirt does; host-passthrough under TCG and an unknown model are
+  refused at start with libvirt's errors (define accepts them, as libvirt).
+"""
+import json
+import os
+import sys
+
+from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for, write
+
+LIBVIRT_PY = "/usr/lib/python3/dist-packages"
+if LIBVIRT_PY not in sys.path:
+    sys.path.append(LIBVIRT_PY)
+
+import libvirt  # noqa: E402
+
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+
+
+def guest_xml(name, guest, serial, cpu, vcpus=4):
+    return """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>%d</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
+    <cmdline>console=ttyS0 quiet</cmdline></os>
+  <features><acpi/></features>
+  %s
+  <on_poweroff>destroy</on_poweroff>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <serial type='file'><source path='%s'/><target port='0'/></serial>
+  </devices>
+</domain>
+""" % (name, vcpus, guest, guest, cpu, serial)
+
+
+def qmp(uri, name, cmd, **args):
+    msg = {"execute": cmd}
+    if args:
+        msg["arguments"] = args
+    out = virsh(uri, "qemu-monitor-command", name, json.dumps(msg)).stdout
+    return json.loads(out)["return"]
+
+
+def cpu_block(xml):
+    start = xml.index("  <cpu")
+    end = xml.index("\n  <clock")
+    return xml[start:end + 1]
+
+
+def test_guest_cpu():
+    guest = test_guest_dir()
+    if not guest:
+        raise Skip("test guest not available (scripts/build-test-guest.sh)")
+    d = Daemon().start()
+    uri = d.uri()
+    serial = os.path.join(d.root, "vm.serial")
+    cpu = ("<cpu><model fallback='forbid'>Westmere</model><vendor>Intel</vendor>"
+           "<feature policy='disable' name='aes'/><feature policy='require' name='ssse3'/>"
+           "<topology sockets='1' dies='1' cores='2' threads='2'/></cpu>")
+    virsh(uri, "define", write(os.path.join(d.root, "vm.xml"),
+                               guest_xml("vm", guest, serial, cpu)))
+    # formatted back as libvirt 9.0's QEMU driver formats it (seen on libvirtd)
+    want = """  <cpu mode='custom' match='exact' check='none'>
+    <model fallback='forbid'>Westmere</model>
+    <vendor>Intel</vendor>
+    <topology sockets='1' dies='1' cores='2' threads='2'/>
+    <feature policy='disable' name='aes'/>
+    <feature policy='require' name='ssse3'/>
+  </cpu>
+"""
+    got = cpu_block(virsh(uri, "dumpxml", "--inactive", "vm").stdout)
+    assert got == want, got
+    virsh(uri, "start", "vm")
+    wait_for(lambda: os.path.exists(serial) and "GUEST-READY" in open(serial).read(),
+             "GUEST-READY on the console", 120)
+    cpus = qmp(uri, "vm", "query-cpus-fast")
+    assert len(cpus) == 4, cpus
+    ids = sorted((c["props"]["socket-id"], c["props"].get("die-id", 0),
+                  c["props"]["core-id"], c["props"]["thread-id"]) for c in cpus)
+    assert ids == [(0, 0, 0, 0), (0, 0, 0, 1), (0, 0, 1, 0), (0, 0, 1, 1)], ids
+    path = cpus[0]["qom-path"]
+    model_id = qmp(uri, "vm", "qom-get", path=path, property="model-id")
+    assert "Westmere" in model_id, model_id
+    assert qmp(uri, "vm", "qom-get", path=path, property="aes") is False
+    assert qmp(uri, "vm", "qom-get", path=path, property="ssse3") is True
+    virsh(uri, "destroy", "vm")
+
+    # no <cpu>: the machine's default model is written in (libvirt 9.0)
+    virsh(uri, "define", write(os.path.join(d.root, "plain.xml"),
+                               guest_xml("plain", guest, serial, "", vcpus=1)))
+    got = cpu_block(virsh(uri, "dumpxml", "--inactive", "plain").stdout)
+    assert got == ("  <cpu mode='custom' match='exact' check='none'>\n"
+                   "    <model fallback='forbid'>qemu64</model>\n  </cpu>\n"), got
+
+    conn = libvirt.open(uri)
+    try:
+        # host-passthrough: defined (as libvirt), refused at start under TCG
+        dom = conn.defineXML(guest_xml("hp", guest, serial, "<cpu mode='host-passthrough'/>"))
+        got = cpu_block(dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+        assert got == "  <cpu mode='host-passthrough' check='none' migratable='on'/>\n", got
+        try:
+            dom.create()
+            raise AssertionError("host-passthrough started under TCG")
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == libvirt.VIR_ERR_CONFIG_UNSUPPORTED, e
+            assert e.get_error_domain() == libvirt.VIR_FROM_QEMU, e
+            assert str(e) == ("unsupported configuration: CPU mode 'host-passthrough' for "
+                              "x86_64 qemu domain on x86_64 host is not supported by "
+                              "hypervisor"), e
+        assert dom.isActive() == 0
+        dom = conn.defineXML(guest_xml("unk", guest, serial,
+                                       "<cpu><model>Nonexistent</model></cpu>"))
+        try:
+            dom.create()
+            raise AssertionError("an unknown CPU model started")
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == libvirt.VIR_ERR_INTERNAL_ERROR, e
+            assert e.get_error_domain() == libvirt.VIR_FROM_CPU, e
+            assert str(e) == "internal error: Unknown CPU model Nonexistent", e
+        # a topology that does not give <vcpu>: refused at define
+        try:
+            conn.defineXML(guest_xml("topo", guest, serial,
+                                     "<cpu><topology sockets='3' cores='1' threads='1'/></cpu>"))
+            raise AssertionError("a wrong topology was defined")
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == libvirt.VIR_ERR_CONFIG_UNSUPPORTED, e
+            assert "CPU topology doesn't match maximum vcpu count" in str(e), e
+        assert "topo" not in [x.name() for x in conn.listAllDomains()]
+    finally:
+        conn.close()
+    d.stop()
+
+
+if __name__ == "__main__":
+    run_tests([("cpu: a custom model, topology and features reach QEMU; libvirt's defaults and errors", test_guest_cpu)])
