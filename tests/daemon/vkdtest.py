@@ -69,12 +69,22 @@ def _on_signal(signum, frame):
 
 
 def run_tests(tests):
-    """Run [(name, fn)] and print TAP. Exit status 1 if any failed."""
+    """Run [(name, fn)] and print TAP. Exit status 1 if any failed.
+    `--only=I,J` / `--skip=I,J` on the command line (1-based positions in
+    @tests) run a part of the list, so that meson can run a long suite as
+    parts side by side (tests/daemon/meson.build)."""
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
+    for arg in sys.argv[1:]:
+        kind, _, val = arg.partition("=")
+        picked = {int(x) for x in val.split(",") if x}
+        assert kind in ("--only", "--skip") and picked, "bad argument %r" % arg
+        assert max(picked) <= len(tests), "%r: only %d tests" % (arg, len(tests))
+        tests = [t for i, t in enumerate(tests, 1) if (i in picked) == (kind == "--only")]
     print("1..%d" % len(tests), flush=True)
     failed = 0
     for i, (name, fn) in enumerate(tests, 1):
+        t0 = time.monotonic()
         try:
             _started.clear()
             fn()
@@ -93,6 +103,7 @@ def run_tests(tests):
                 print("# " + line, flush=True)
         finally:
             cleanup_all()
+            print("# %d took %.1f s" % (i, time.monotonic() - t0), flush=True)
     sys.exit(1 if failed else 0)
 
 

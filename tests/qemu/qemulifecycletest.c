@@ -1268,6 +1268,8 @@ testEmbedBadDefinitionQuiet(void)
     g_assert_true(g_file_test(bad, G_FILE_TEST_EXISTS));
 }
 
+static int testPart;
+
 int
 main(int argc, char **argv)
 {
@@ -1277,11 +1279,21 @@ main(int argc, char **argv)
     int status = -1;
     int ret;
 
+    /* --part=N: only the cases of part N (0, the default: all) */
+    for (int i = 1; i < argc; i++) {
+        if (g_str_has_prefix(argv[i], "--part=")) {
+            testPart = (int)g_ascii_strtoll(argv[i] + strlen("--part="), NULL, 10);
+            memmove(&argv[i], &argv[i + 1], (argc - i) * sizeof(char *));
+            argc--;
+            i--;
+        }
+    }
     g_test_init(&argc, &argv, NULL);
     testPids = g_array_new(FALSE, FALSE, sizeof(pid_t));
     testEvents = g_async_queue_new_full(testEventFree);
 
-    g_test_add_func("/qemu/reconnect/child", testReconnectChildCase);
+    if (testPart <= 1)
+        g_test_add_func("/qemu/reconnect/child", testReconnectChildCase);
 
     if (!g_find_program_in_path("qemu-system-x86_64") ||
         !g_find_program_in_path("qemu-img")) {
@@ -1311,29 +1323,41 @@ main(int argc, char **argv)
     g_assert_cmpint(virEventRegisterDefaultImpl(), ==, 0);
     g_thread_unref(g_thread_new("event-loop", eventLoopThread, NULL));
 
-    g_test_add_func("/qemu/embed/bad-definition-quiet", testEmbedBadDefinitionQuiet);
-    g_test_add_func("/qemu/lifecycle/start-running", testStartRunning);
-    g_test_add_func("/qemu/lifecycle/start-paused", testStartPaused);
-    g_test_add_func("/qemu/lifecycle/errors", testErrors);
-    g_test_add_func("/qemu/lifecycle/acpi-shutdown", testAcpiShutdown);
-    g_test_add_func("/qemu/lifecycle/shutdown-no-acpi-handler",
-                    testShutdownNoAcpiHandler);
-    g_test_add_func("/qemu/lifecycle/destroy-graceful", testDestroyGraceful);
-    g_test_add_func("/qemu/lifecycle/destroy-graceful-hung", testDestroyGracefulHung);
-    g_test_add_func("/qemu/lifecycle/destroy-hung-escalates", testDestroyHungEscalates);
-    g_test_add_func("/qemu/lifecycle/kill9-transient", testKill9);
-    g_test_add_func("/qemu/lifecycle/kill9-persistent", testKill9Persistent);
-    g_test_add_func("/qemu/lifecycle/suspend-resume", testSuspendResume);
-    g_test_add_func("/qemu/lifecycle/reboot", testReboot);
-    g_test_add_func("/qemu/lifecycle/on-poweroff-restart", testOnPoweroffRestart);
-    g_test_add_func("/qemu/lifecycle/on-reboot-destroy", testOnRebootDestroy);
-    g_test_add_func("/qemu/lifecycle/qcow2-graceful-destroy", testQcow2Destroy);
-    g_test_add_func("/qemu/lifecycle/qcow2-shutdown", testQcow2Shutdown);
-    g_test_add_func("/qemu/lifecycle/hung-does-not-block-others",
-                    testHungDoesNotBlockOthers);
-    g_test_add_func("/qemu/reconnect/seed", testReconnectSeed);
-    g_test_add_func("/qemu/reconnect/running", testReconnectRunning);
-    g_test_add_func("/qemu/reconnect/powered-off-while-away", testReconnectPoweredOff);
+    /* Each case with the part of the suite it runs in: meson runs the
+     * parts side by side (--part=N; tests/qemu/meson.build), each case
+     * having its own embed root (the reconnect cases share theirs and stay
+     * together, in order). */
+    static const struct {
+        const char *path;
+        GTestFunc fn;
+        int part;
+    } cases[] = {
+        { "/qemu/embed/bad-definition-quiet", testEmbedBadDefinitionQuiet, 1 },
+        { "/qemu/lifecycle/start-running", testStartRunning, 1 },
+        { "/qemu/lifecycle/start-paused", testStartPaused, 1 },
+        { "/qemu/lifecycle/errors", testErrors, 1 },
+        { "/qemu/lifecycle/acpi-shutdown", testAcpiShutdown, 1 },
+        { "/qemu/lifecycle/shutdown-no-acpi-handler", testShutdownNoAcpiHandler, 1 },
+        { "/qemu/lifecycle/destroy-graceful", testDestroyGraceful, 2 },
+        { "/qemu/lifecycle/destroy-graceful-hung", testDestroyGracefulHung, 2 },
+        { "/qemu/lifecycle/destroy-hung-escalates", testDestroyHungEscalates, 2 },
+        { "/qemu/lifecycle/kill9-transient", testKill9, 1 },
+        { "/qemu/lifecycle/kill9-persistent", testKill9Persistent, 1 },
+        { "/qemu/lifecycle/suspend-resume", testSuspendResume, 1 },
+        { "/qemu/lifecycle/reboot", testReboot, 3 },
+        { "/qemu/lifecycle/on-poweroff-restart", testOnPoweroffRestart, 3 },
+        { "/qemu/lifecycle/on-reboot-destroy", testOnRebootDestroy, 3 },
+        { "/qemu/lifecycle/qcow2-graceful-destroy", testQcow2Destroy, 2 },
+        { "/qemu/lifecycle/qcow2-shutdown", testQcow2Shutdown, 3 },
+        { "/qemu/lifecycle/hung-does-not-block-others", testHungDoesNotBlockOthers, 1 },
+        { "/qemu/reconnect/seed", testReconnectSeed, 1 },
+        { "/qemu/reconnect/running", testReconnectRunning, 1 },
+        { "/qemu/reconnect/powered-off-while-away", testReconnectPoweredOff, 1 },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        if (testPart == 0 || cases[i].part == testPart)
+            g_test_add_func(cases[i].path, cases[i].fn);
+    }
     ret = g_test_run();
     if (testBase) {
         g_autofree char *job = g_build_filename(testBase, "reconnect-job", NULL);
