@@ -181,27 +181,55 @@ typedef enum {
 } virDomainDiskDetectZeroes;
 
 /*
- * A device's guest address: <address type='pci' domain='0x0000' bus='0x01'
- * slot='0x00' function='0x0'/> as the last child of the device element.
- * libvirt formats domain with 4 hex digits, bus and slot with 2, function
- * with 1, whatever width the input used. Added for the test driver's
- * built-in domain (its devices carry PCI addresses) and for the QEMU
- * driver's devices.
+ * A device's guest address: the <address> last child of a device element,
+ * of one of libvirt's types. PCI: <address type='pci' domain='0x0000'
+ * bus='0x01' slot='0x00' function='0x0' multifunction='on'/>; libvirt
+ * formats domain with 4 hex digits, bus and slot with 2, function with 1,
+ * whatever width the input used. An all-zero PCI address means "assign
+ * one" (libvirt's rule); the QEMU driver assigns every PCI address at
+ * define time (qemu_domain_address.h) and writes it into the definition.
+ * drive: controller bus target unit; virtio-serial: controller bus port;
+ * ccid: controller slot; usb: bus port ("1" or "1.2", up to 4 levels);
+ * isa: iobase irq.
  */
 typedef enum {
     VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE = 0, /* no <address> */
     VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI,
+    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE,
+    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_VIRTIO_SERIAL,
+    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_CCID,
+    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB,
+    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_ISA,
     VIR_DOMAIN_DEVICE_ADDRESS_TYPE_LAST
 } virDomainDeviceAddressType;
 
+#define VIR_DOMAIN_USB_PORT_LEVELS 4
+
 typedef struct {
     int type; /* virDomainDeviceAddressType */
+    /* pci */
     unsigned int domain;
-    unsigned int bus;
-    unsigned int slot;
+    unsigned int bus;  /* also drive, virtio-serial, usb */
+    unsigned int slot; /* also ccid */
     unsigned int function;
     int multifunction; /* 0: not given, 1: 'on', 2: 'off' (added by src/conf) */
+    /* drive, virtio-serial, ccid */
+    unsigned int controller;
+    unsigned int target; /* drive */
+    unsigned int unit;   /* drive */
+    unsigned int port;   /* virtio-serial */
+    /* usb: port levels, 0-terminated (port='1.2' -> {1, 2, 0, 0}) */
+    unsigned int usbPort[VIR_DOMAIN_USB_PORT_LEVELS];
+    /* isa; 0 when not given */
+    unsigned int iobase;
+    unsigned int irq;
 } virDomainDeviceAddress;
+
+/* True for a PCI address with every field zero: "assign one". */
+bool virDomainDeviceAddressIsEmptyPCI(const virDomainDeviceAddress *addr);
+/* "0000:00:1f.2" (libvirt's virDomainPCIAddressAsString); caller frees. */
+char *virDomainPCIAddressAsString(const virDomainDeviceAddress *addr);
+const char *virDomainDeviceAddressTypeToString(int type);
 
 typedef struct {
     int type;         /* virDomainDiskType */
@@ -301,13 +329,16 @@ typedef enum {
 /* <controller type index model ports>, <model name>, <target chassis port>,
  * <address> (libvirt's names; which models a driver runs is its to say). */
 typedef struct {
-    int type;          /* virDomainControllerType */
-    int idx;           /* index; assigned in document order when absent */
-    char *model;       /* model=...; NULL if absent */
-    int ports;         /* ports=...; -1 if absent */
-    char *modelName;   /* <model name=...> (pci controllers); NULL if absent */
-    int targetChassis; /* <target chassis=...>; -1 if absent */
-    int targetPort;    /* <target port=...>; -1 if absent */
+    int type;            /* virDomainControllerType */
+    int idx;             /* index; assigned in document order when absent */
+    char *model;         /* model=...; NULL if absent */
+    int ports;           /* ports=...; -1 if absent */
+    char *modelName;     /* <model name=...> (pci controllers); NULL if absent */
+    int targetChassis;   /* <target chassis=...>; -1 if absent */
+    int targetPort;      /* <target port=...>; -1 if absent */
+    int masterStartport; /* usb companions: <master startport=...>; -1 if absent */
+    bool implicit;       /* added by the parser for a device (never formatted): a
+                          * driver's own defaults go before it, as in libvirt */
     virDomainDeviceAddress addr;
 } virDomainControllerDef;
 
@@ -348,6 +379,7 @@ typedef enum {
 typedef struct {
     int type; /* virDomainInputType */
     int bus;  /* virDomainInputBus (libvirt's default: usb for a tablet, else ps2) */
+    virDomainDeviceAddress addr; /* virtio: PCI; usb: usb; NONE when absent */
 } virDomainInputDef;
 
 /* <graphics type='vnc' port autoport listen><listen type='address' address/> */
@@ -363,6 +395,7 @@ typedef struct {
     int vram;     /* KiB; 0 when not applicable (libvirt's defaults filled in) */
     int heads;    /* 0: not given (only 'none' keeps it so) */
     bool primary; /* the first video device */
+    virDomainDeviceAddress addr;
 } virDomainVideoDef;
 
 typedef struct {

@@ -110,3 +110,12 @@ bool virDomainStrInList(const char *const *list, const char *str);
 /* <devices> children into @def (domain_device_conf.c). */
 int virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
                           unsigned int flags, bool *failed);
+
+/* The <address> child of @device into @addr (zeroed, type NONE, when
+ * absent); libvirt's errors for a missing/unknown type or a bad field
+ * (domain_address_conf.c). */
+int virDomainDeviceAddressParse(xmlNodePtr device, virDomainDeviceAddress *addr);
+/* Append @addr as one <address .../> line indented by @indent; nothing for
+ * type NONE. */
+void virDomainDeviceAddressFormat(GString *buf, int indent,
+                                  const virDomainDeviceAddress *addr);

@@ -43,92 +43,6 @@ static const char *const libvirtBalloonModels[] = {
     NULL,
 };
 
-/* ---- device addresses -------------------------------------------------- */
-
-static int
-parseAddressField(xmlNodePtr node, const char *name, unsigned int max, const char *fmt,
-                  unsigned int *out)
-{
-    g_autofree char *str = virDomainXMLProp(node, name);
-    char *end = NULL;
-    unsigned long long val;
-
-    *out = 0;
-    if (!str)
-        return 0;
-    errno = 0;
-    val = strtoull(str, &end, 0);
-    if (!*str || *str == '-' || errno || *end || val > G_MAXUINT) {
-        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
-                           "Invalid value for attribute '%s' in element '%s': '%s'. "
-                           "Expected non-negative integer value",
-                           name, (const char *)node->name, str);
-        return -1;
-    }
-    if (max && val > max) {
-        g_autofree char *shown = g_strdup_printf(fmt, (unsigned int)val);
-
-        virReportErrorFull(VIR_FROM_NONE, VIR_ERR_XML_ERROR, __func__,
-                           "Invalid PCI address %s", shown);
-        return -1;
-    }
-    *out = (unsigned int)val;
-    return 0;
-}
-
-/* The <address> child of a device element; only PCI addresses are kept
- * (drive addresses are derived data in libvirt and are accepted and
- * dropped). */
-static int
-parseDeviceAddress(xmlNodePtr device, virDomainDeviceAddress *addr)
-{
-    static const char *const otherTypes[] = {
-        "virtio-serial", "ccid", "usb",  "spapr-vio",  "virtio-s390", "ccw",
-        "virtio-mmio",   "isa",  "dimm", "unassigned", NULL,
-    };
-    xmlNodePtr node = virDomainXMLChild(device, "address");
-    g_autofree char *type = NULL;
-    g_autofree char *multi = NULL;
-
-    memset(addr, 0, sizeof(*addr));
-    if (!node)
-        return 0;
-    if (!(type = virDomainXMLProp(node, "type"))) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                       "No type specified for device address");
-        return -1;
-    }
-    if (strcmp(type, "drive") == 0)
-        return 0;
-    if (strcmp(type, "pci") != 0) {
-        if (virDomainStrInList(otherTypes, type))
-            virDomainReportUnsupportedValue("device address type", type);
-        else
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown address type '%s'", type);
-        return -1;
-    }
-    addr->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
-    if (parseAddressField(node, "domain", 0, NULL, &addr->domain) < 0 ||
-        parseAddressField(node, "bus", 0xFF, "bus='0x%x', must be <= 0xFF", &addr->bus) <
-            0 ||
-        parseAddressField(node, "slot", 0x1F, "slot='0x%x', must be <= 0x1F",
-                          &addr->slot) < 0 ||
-        parseAddressField(node, "function", 7, "function=0x%x, must be <= 7",
-                          &addr->function) < 0)
-        return -1;
-    if ((multi = virDomainXMLProp(node, "multifunction"))) {
-        if (strcmp(multi, "on") == 0) {
-            addr->multifunction = 1;
-        } else if (strcmp(multi, "off") == 0) {
-            addr->multifunction = 2;
-        } else {
-            virDomainXMLReportInvalidAttr("multifunction", node, multi);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 /* libvirt's virDiskNameParse: a known prefix, letters, then an optional
  * partition number. */
 static bool
@@ -294,8 +208,20 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
             disk->bus = VIR_DOMAIN_DISK_BUS_IDE;
     }
 
-    if (parseDeviceAddress(node, &disk->addr) < 0)
+    if (virDomainDeviceAddressParse(node, &disk->addr) < 0)
         return -1;
+    /* a disk on a controller's bus sits at a drive address (libvirt) */
+    if ((disk->bus == VIR_DOMAIN_DISK_BUS_IDE || disk->bus == VIR_DOMAIN_DISK_BUS_SATA ||
+         disk->bus == VIR_DOMAIN_DISK_BUS_SCSI) &&
+        disk->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
+        disk->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE) {
+        virReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            "Invalid address type '%s' for the disk '%s' with the bus type '%s'",
+            virDomainDeviceAddressTypeToString(disk->addr.type), disk->dst,
+            virDomainDiskBusNames[disk->bus]);
+        return -1;
+    }
     if (!diskNameValid(disk->dst)) {
         if (virDomainXMLChild(node, "address"))
             virReportError(VIR_ERR_INTERNAL_ERROR, "Invalid harddisk device name: %s",
@@ -435,7 +361,7 @@ parseNet(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
             g_clear_pointer(&net->ifname, g_free);
     }
 
-    if (parseDeviceAddress(node, &net->addr) < 0)
+    if (virDomainDeviceAddressParse(node, &net->addr) < 0)
         return -1;
 
     g_ptr_array_add(nets, g_steal_pointer(&net));
@@ -560,7 +486,7 @@ parseMemballoon(virDomainDef *def, xmlNodePtr node)
     }
     def->memballoon = g_new0(virDomainMemballoonDef, 1);
     def->memballoon->model = val;
-    if (parseDeviceAddress(node, &def->memballoon->addr) < 0) {
+    if (virDomainDeviceAddressParse(node, &def->memballoon->addr) < 0) {
         g_clear_pointer(&def->memballoon, g_free);
         return -1;
     }
@@ -704,6 +630,25 @@ parseController(xmlNodePtr node)
         return NULL;
     ctrl->targetChassis = -1;
     ctrl->targetPort = -1;
+    ctrl->masterStartport = -1;
+    if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_USB) {
+        xmlNodePtr master = virDomainXMLChild(node, "master");
+        g_autofree char *sp = master ? virDomainXMLProp(master, "startport") : NULL;
+        unsigned long long v;
+
+        /* libvirt's virXMLPropUInt: a USB companion's first port on its
+         * EHCI master; an empty <master/> is no master */
+        if (sp) {
+            if (virDomainParseULL(sp, &v) < 0 || v > G_MAXINT) {
+                virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                                   "Invalid value for attribute 'startport' in element "
+                                   "'master': '%s'. Expected non-negative integer value",
+                                   sp);
+                return NULL;
+            }
+            ctrl->masterStartport = (int)v;
+        }
+    }
     if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI) {
         if (model) {
             ctrl->modelName = virDomainXMLProp(model, "name");
@@ -714,7 +659,7 @@ parseController(xmlNodePtr node)
                        parseIntAttr(target, "port", 0, &ctrl->targetPort) < 0))
             return NULL;
     }
-    if (parseDeviceAddress(node, &ctrl->addr) < 0)
+    if (virDomainDeviceAddressParse(node, &ctrl->addr) < 0)
         return NULL;
     return g_steal_pointer(&ctrl);
 }
@@ -765,6 +710,19 @@ assignControllerIndexes(GPtrArray *ctrls)
 
         if (ctrl->idx >= 0)
             continue;
+        /* a USB companion without an index serves the master before it */
+        if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && ctrl->masterStartport >= 0) {
+            for (guint j = i; j-- > 0;) {
+                virDomainControllerDef *m = g_ptr_array_index(ctrls, j);
+
+                if (m->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && m->masterStartport < 0) {
+                    ctrl->idx = m->idx;
+                    break;
+                }
+            }
+            if (ctrl->idx >= 0)
+                continue;
+        }
         while (used) {
             used = false;
             for (guint j = 0; j < ctrls->len; j++) {
@@ -790,6 +748,53 @@ assignControllerIndexes(GPtrArray *ctrls)
         for (guint i = 0; i < ctrls->len; i++)
             ctrls->pdata[i] = sorted->pdata[i];
     }
+}
+
+/*
+ * libvirt's rules for a domain's USB controllers: model='none' is the
+ * only one when present, and a companion (an ich9-uhciN, or any model
+ * given a <master>) needs its <master startport> and an ich9-ehci1 master
+ * of the same index. XML_DETAIL as libvirt reports them.
+ */
+static int
+checkUSBControllers(GPtrArray *ctrls)
+{
+    guint nusb = 0;
+    bool none = false;
+
+    for (guint i = 0; i < ctrls->len; i++) {
+        const virDomainControllerDef *c = g_ptr_array_index(ctrls, i);
+        bool companion;
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_USB)
+            continue;
+        nusb++;
+        none |= g_strcmp0(c->model, "none") == 0;
+        companion = c->masterStartport >= 0 ||
+                    (c->model && g_str_has_prefix(c->model, "ich9-uhci"));
+        if (companion) {
+            bool master = false;
+
+            for (guint j = 0; j < ctrls->len && !master; j++) {
+                const virDomainControllerDef *m = g_ptr_array_index(ctrls, j);
+
+                master = m->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && m->idx == c->idx &&
+                         g_strcmp0(m->model, "ich9-ehci1") == 0;
+            }
+            if (c->masterStartport < 0 || !master) {
+                virReportError(VIR_ERR_XML_DETAIL, "%s",
+                               "No master USB controller specified");
+                return -1;
+            }
+        }
+    }
+    if (none && nusb > 1) {
+        virReportError(
+            VIR_ERR_XML_DETAIL, "%s",
+            "Can't add another USB controller: USB is disabled for this domain");
+        return -1;
+    }
+    return 0;
 }
 
 static virDomainChannelDef *
@@ -892,7 +897,7 @@ parseRNG(xmlNodePtr node)
     /* libvirt 9.0's default random source */
     if (!(rng->backend = virDomainXMLNodeTextNonEmpty(backend)))
         rng->backend = g_strdup("/dev/random");
-    if (parseDeviceAddress(node, &rng->addr) < 0)
+    if (virDomainDeviceAddressParse(node, &rng->addr) < 0)
         return NULL;
     return g_steal_pointer(&rng);
 }
@@ -949,7 +954,8 @@ addImplicitControllers(virDomainDef *def, GPtrArray *ctrls)
 
                 c->type = map[m].type;
                 c->idx = idx;
-                c->ports = c->targetChassis = c->targetPort = -1;
+                c->ports = c->targetChassis = c->targetPort = c->masterStartport = -1;
+                c->implicit = true;
                 insertController(ctrls, c);
             }
         }
@@ -965,7 +971,8 @@ addImplicitControllers(virDomainDef *def, GPtrArray *ctrls)
 
         c->type = VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL;
         c->idx = 0;
-        c->ports = c->targetChassis = c->targetPort = -1;
+        c->ports = c->targetChassis = c->targetPort = c->masterStartport = -1;
+        c->implicit = true;
         insertController(ctrls, c);
     }
 }
@@ -1047,6 +1054,8 @@ parseInput(GArray *inputs, xmlNodePtr node)
                        type);
         return -1;
     }
+    if (virDomainDeviceAddressParse(node, &in.addr) < 0)
+        return -1;
     g_array_append_val(inputs, in);
     return 0;
 }
@@ -1202,6 +1211,8 @@ parseVideo(xmlNodePtr node, size_t nvideos)
                        "the domain");
         goto error;
     }
+    if (virDomainDeviceAddressParse(node, &v->addr) < 0)
+        goto error;
     return v;
 
 error:
@@ -1271,6 +1282,7 @@ static const virDomainXMLAttrRule controllerAttrs[] = {
     { "", (const char *const[]){ "type", "index", "model", "ports", NULL } },
     { "model", (const char *const[]){ "name", NULL } },
     { "target", (const char *const[]){ "chassis", "port", NULL } },
+    { "master", (const char *const[]){ "startport", NULL } },
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule channelAttrs[] = {
@@ -1319,12 +1331,13 @@ static const char *const netChildren[] = {
 };
 static const char *const chrChildren[] = { "source", "target", NULL };
 static const char *const balloonChildren[] = { "address", NULL };
-static const char *const controllerChildren[] = { "model", "target", "address", NULL };
+static const char *const controllerChildren[] = { "model", "target", "master", "address",
+                                                  NULL };
 static const char *const channelChildren[] = { "source", "target", "address", NULL };
 static const char *const rngChildren[] = { "backend", "address", NULL };
-static const char *const inputChildren[] = { NULL };
+static const char *const inputChildren[] = { "address", NULL };
 static const char *const graphicsChildren[] = { "listen", NULL };
-static const char *const videoChildren[] = { "model", NULL };
+static const char *const videoChildren[] = { "model", "address", NULL };
 
 int
 virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
@@ -1526,6 +1539,8 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
             ctrls = g_ptr_array_new_with_free_func(
                 (GDestroyNotify)virDomainControllerDefFree);
         assignControllerIndexes(ctrls);
+        if (checkUSBControllers(ctrls) < 0)
+            return -1;
         addImplicitControllers(def, ctrls);
         def->ncontrollers = ctrls->len;
         g_ptr_array_add(ctrls, NULL);

@@ -92,22 +92,7 @@ attr(GString *buf, const char *name, const char *value)
 static void
 formatAddress(fmtCtx *ctx, const virDomainDeviceAddress *addr)
 {
-    if (addr->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
-        return;
-    if (!addr->domain && !addr->bus && !addr->slot && !addr->function &&
-        !addr->multifunction) {
-        line(ctx, "<address type='pci'/>");
-        return;
-    }
-    lineStart(ctx, "");
-    g_string_append_printf(ctx->buf,
-                           "<address type='pci' domain='0x%04x' bus='0x%02x' "
-                           "slot='0x%02x' function='0x%x'",
-                           addr->domain, addr->bus, addr->slot, addr->function);
-    if (addr->multifunction)
-        g_string_append_printf(ctx->buf, " multifunction='%s'",
-                               addr->multifunction == 1 ? "on" : "off");
-    g_string_append(ctx->buf, "/>\n");
+    virDomainDeviceAddressFormat(ctx->buf, ctx->indent, addr);
 }
 
 static void
@@ -225,6 +210,7 @@ static void
 formatController(fmtCtx *ctx, const virDomainControllerDef *c)
 {
     bool children = c->modelName || c->targetChassis >= 0 || c->targetPort >= 0 ||
+                    c->masterStartport >= 0 ||
                     c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE;
 
     lineStart(ctx, "<controller");
@@ -252,6 +238,8 @@ formatController(fmtCtx *ctx, const virDomainControllerDef *c)
             g_string_append_printf(ctx->buf, " port='0x%x'", c->targetPort);
         g_string_append(ctx->buf, "/>\n");
     }
+    if (c->masterStartport >= 0)
+        line(ctx, "<master startport='%d'/>", c->masterStartport);
     formatAddress(ctx, &c->addr);
     ctx->indent -= 2;
     line(ctx, "</controller>");
@@ -316,6 +304,7 @@ formatVideo(fmtCtx *ctx, const virDomainVideoDef *v)
     if (v->primary && !g_str_equal(v->type, "none"))
         g_string_append(ctx->buf, " primary='yes'");
     g_string_append(ctx->buf, "/>\n");
+    formatAddress(ctx, &v->addr);
     ctx->indent -= 2;
     line(ctx, "</video>");
 }
@@ -542,10 +531,22 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         formatChr(&ctx, def->consoles[i], flags);
     for (size_t i = 0; i < def->nchannels; i++)
         formatChannel(&ctx, def->channels[i], flags);
-    for (size_t i = 0; i < def->ninputs; i++)
-        line(&ctx, "<input type='%s' bus='%s'/>",
-             virDomainInputTypeToString(def->inputs[i].type),
-             virDomainInputBusToString(def->inputs[i].bus));
+    for (size_t i = 0; i < def->ninputs; i++) {
+        const virDomainInputDef *in = &def->inputs[i];
+
+        if (in->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+            line(&ctx, "<input type='%s' bus='%s'/>",
+                 virDomainInputTypeToString(in->type),
+                 virDomainInputBusToString(in->bus));
+            continue;
+        }
+        line(&ctx, "<input type='%s' bus='%s'>", virDomainInputTypeToString(in->type),
+             virDomainInputBusToString(in->bus));
+        ctx.indent += 2;
+        formatAddress(&ctx, &in->addr);
+        ctx.indent -= 2;
+        line(&ctx, "</input>");
+    }
     for (size_t i = 0; i < def->ngraphics; i++)
         formatGraphics(&ctx, def->graphics[i], flags);
     for (size_t i = 0; i < def->nvideos; i++)

@@ -36,8 +36,10 @@ checkOne(const char *xml, size_t len)
         g_assert_nonnull(err);
         g_assert_cmpint(err->code, >, VIR_ERR_OK);
         g_assert_cmpint(err->code, <=, VIR_ERR_XML_INVALID_SCHEMA);
+        /* DEVICE: libvirt's domain for a bad USB port address */
         g_assert_true(err->domain == VIR_FROM_DOMAIN || err->domain == VIR_FROM_XML ||
-                      err->domain == VIR_FROM_NONE || err->domain == VIR_FROM_CPU);
+                      err->domain == VIR_FROM_NONE || err->domain == VIR_FROM_CPU ||
+                      err->domain == VIR_FROM_DEVICE);
         g_assert_nonnull(err->message);
         refused++;
     } else {

@@ -23,8 +23,9 @@
 
 #include <libxml/xmlerror.h>
 
-static const int xmlDomains[] = { VIR_FROM_DOMAIN, VIR_FROM_XML, VIR_FROM_NONE,
-                                  VIR_FROM_CPU, -1 };
+/* DEVICE: libvirt's domain for a bad USB port address */
+static const int xmlDomains[] = { VIR_FROM_DOMAIN, VIR_FROM_XML,    VIR_FROM_NONE,
+                                  VIR_FROM_CPU,    VIR_FROM_DEVICE, -1 };
 
 static bool
 hasVirtioConsole(const virDomainDef *def)

@@ -178,43 +178,39 @@ testPostParse(void)
 {
     g_autoptr(qemuCapsCache) cache = qemuCapsCacheNew(NULL);
     g_autoptr(qemuCaps) caps = qemuCapsCacheLookup(cache, NULL);
-    virDomainDef def = { 0 };
+    g_autoptr(virDomainDef) pdef = virDomainDefNew();
 
     g_assert_nonnull(caps);
-    def.os.machine = g_strdup("q35");
-    g_assert_cmpint(qemuCapsDomainDefPostParse(caps, &def), ==, 0);
-    g_assert_cmpstr(def.os.machine, ==, qemuCapsGetCanonicalMachine(caps, "q35"));
-    g_assert_cmpstr(def.os.arch, ==, "x86_64");
-    g_assert_cmpstr(def.emulator, ==, qemuBinary);
+    pdef->os.machine = g_strdup("q35");
+    g_assert_cmpint(qemuCapsDomainDefPostParse(caps, pdef), ==, 0);
+    g_assert_cmpstr(pdef->os.machine, ==, qemuCapsGetCanonicalMachine(caps, "q35"));
+    g_assert_cmpstr(pdef->os.arch, ==, "x86_64");
+    g_assert_cmpstr(pdef->emulator, ==, qemuBinary);
     /* no <cpu>: the machine's default model, as libvirt writes it in */
-    g_assert_nonnull(def.cpu);
-    g_assert_cmpstr(def.cpu->model, ==, "qemu64");
-    g_assert_cmpint(def.cpu->fallback, ==, VIR_DOMAIN_CPU_FALLBACK_FORBID);
-    g_assert_cmpint(def.cpu->check, ==, VIR_DOMAIN_CPU_CHECK_PARTIAL); /* not TCG */
+    g_assert_nonnull(pdef->cpu);
+    g_assert_cmpstr(pdef->cpu->model, ==, "qemu64");
+    g_assert_cmpint(pdef->cpu->fallback, ==, VIR_DOMAIN_CPU_FALLBACK_FORBID);
+    g_assert_cmpint(pdef->cpu->check, ==, VIR_DOMAIN_CPU_CHECK_PARTIAL); /* not TCG */
     g_assert_nonnull(qemuCapsGetCPUModel(caps, "Westmere"));
     g_assert_null(qemuCapsGetCPUModel(caps, "Nonexistent"));
-    g_free(def.os.machine);
+    g_free(pdef->os.machine);
     /* defaults only: what QEMU lacks is left for the validator to refuse */
-    def.os.machine = g_strdup("bogus-machine");
-    def.virtType = VIR_DOMAIN_VIRT_QEMU;
-    g_assert_cmpint(qemuCapsDomainDefPostParse(caps, &def), ==, 0);
-    g_assert_cmpstr(def.os.machine, ==, "bogus-machine");
+    pdef->os.machine = g_strdup("bogus-machine");
+    pdef->virtType = VIR_DOMAIN_VIRT_QEMU;
+    g_assert_cmpint(qemuCapsDomainDefPostParse(caps, pdef), ==, 0);
+    g_assert_cmpstr(pdef->os.machine, ==, "bogus-machine");
     virResetLastError();
-    g_assert_cmpint(qemuValidateDomainDef(&def, caps), ==, -1);
+    g_assert_cmpint(qemuValidateDomainDef(pdef, caps), ==, -1);
     g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_CONFIG_UNSUPPORTED);
     g_assert_true(g_str_has_suffix(virGetLastErrorMessage(),
                                    "does not support machine type 'bogus-machine'"));
-    g_free(def.os.arch);
-    def.os.arch = g_strdup("aarch64");
-    g_assert_cmpint(qemuCapsDomainDefPostParse(caps, &def), ==, 0);
-    g_assert_cmpint(qemuValidateDomainDef(&def, caps), ==, -1);
+    g_free(pdef->os.arch);
+    pdef->os.arch = g_strdup("aarch64");
+    g_assert_cmpint(qemuCapsDomainDefPostParse(caps, pdef), ==, 0);
+    g_assert_cmpint(qemuValidateDomainDef(pdef, caps), ==, -1);
     g_assert_cmpstr(
         virGetLastErrorMessage(), ==,
         "unsupported configuration: No guest options available for arch 'aarch64'");
-    g_free(def.os.machine);
-    g_free(def.os.arch);
-    g_free(def.emulator);
-    virDomainCpuDefFree(def.cpu);
 }
 
 int

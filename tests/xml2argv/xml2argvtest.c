@@ -5,7 +5,9 @@
  * and turned into an argv against the capabilities recorded from the real
  * QEMU here (tests/data/xml2argv/caps.json, written by TEST_REGENERATE=1 from
  * a fresh probe). Success must match NAME.args (one argument per line);
- * failure must match NAME.err (the error message). TEST_REGENERATE=1
+ * failure must match NAME.err (the error message); the definition as the
+ * driver keeps it (defaults and PCI addresses filled in) must match
+ * NAME.def.xml. TEST_REGENERATE=1
  * rewrites both. /qemu/command/real/NAME then starts the real QEMU with that
  * argv (sources and paths swapped for scratch files) and checks it reaches
  * the QMP prelaunch state, so the goldens are command lines QEMU accepts.
@@ -13,6 +15,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -88,6 +91,48 @@ compareOrWrite(const char *path, const char *actual)
     g_assert_cmpstr(actual, ==, expected);
 }
 
+static gint
+compareLines(gconstpointer a, gconstpointer b)
+{
+    return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The lines of @text, sorted (the same devices and addresses, whatever
+ * the order). */
+static char *
+sortedLines(const char *text)
+{
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+
+    qsort(lines, g_strv_length(lines), sizeof(char *), compareLines);
+    return g_strjoinv("\n", lines);
+}
+
+/* Defining what define wrote changes nothing: the same devices and
+ * addresses (a parse may reorder controllers by index, as libvirt's does),
+ * and from then on the very same text. */
+static void
+checkRedefineStable(const char *name, const char *deftext)
+{
+    g_autoptr(virDomainDef) again = virDomainDefParseString(deftext, 0);
+    g_autoptr(virDomainDef) third = NULL;
+    g_autofree char *text2 = NULL;
+    g_autofree char *text3 = NULL;
+    g_autofree char *sorted1 = sortedLines(deftext);
+    g_autofree char *sorted2 = NULL;
+
+    if (!again || qemuCapsDomainDefPostParse(caps, again) < 0)
+        g_error("%s: redefining its definition failed: %s", name,
+                virGetLastErrorMessage());
+    text2 = virDomainDefFormat(again, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+    sorted2 = sortedLines(text2);
+    g_assert_cmpstr(sorted2, ==, sorted1);
+    g_assert_nonnull(third = virDomainDefParseString(text2, 0));
+    g_assert_cmpint(qemuCapsDomainDefPostParse(caps, third), ==, 0);
+    text3 = virDomainDefFormat(third, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+    g_assert_cmpstr(text3, ==, text2);
+}
+
 static void
 testGolden(gconstpointer data)
 {
@@ -98,18 +143,25 @@ testGolden(gconstpointer data)
     g_autofree char *xml = NULL;
     g_autofree char *err = NULL;
     g_auto(GStrv) argv = NULL;
+    g_autoptr(virDomainDef) def = NULL;
 
     g_assert_true(g_file_get_contents(xmlpath, &xml, NULL, NULL));
-    argv = buildArgv(xml, 3, &err, NULL);
+    argv = buildArgv(xml, 3, &err, &def);
     if (argv) {
         g_autofree char *joined = g_strjoinv("\n", argv);
         g_autofree char *text = g_strconcat(joined, "\n", NULL);
+        /* the definition as define writes it (defaults, PCI addresses) */
+        g_autofree char *defpath = g_strdup_printf("%s/%s.def.xml", DATADIR, name);
+        g_autofree char *deftext =
+            virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
 
         if (!regenerate && g_file_test(errpath, G_FILE_TEST_EXISTS))
             g_error("%s: expected an error, got an argv:\n%s", name, text);
         if (regenerate)
             unlink(errpath);
         compareOrWrite(argspath, text);
+        compareOrWrite(defpath, deftext);
+        checkRedefineStable(name, deftext);
     } else {
         if (!regenerate && g_file_test(argspath, G_FILE_TEST_EXISTS))
             g_error("%s: expected an argv, got: %s", name, err);
@@ -334,7 +386,7 @@ main(int argc, char **argv)
 
     g_assert_nonnull(dir = g_dir_open(DATADIR, 0, NULL));
     while ((n = g_dir_read_name(dir))) {
-        if (g_str_has_suffix(n, ".xml"))
+        if (g_str_has_suffix(n, ".xml") && !g_str_has_suffix(n, ".def.xml"))
             g_ptr_array_add(names, g_strndup(n, strlen(n) - 4));
     }
     g_ptr_array_sort(names, compareNames);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "qemu_capabilities.h"
+#include "qemu_domain_address.h"
 #include "qemu_monitor.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -1143,7 +1144,11 @@ qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
     if (!def->emulator)
         def->emulator = g_strdup(caps->binary);
     qemuCapsDomainDefCPUPostParse(caps, def);
-    return 0;
+    /* libvirt's default devices and PCI addresses, written into the
+     * definition (qemu_domain_address.c); a second pass changes nothing */
+    if (!machine)
+        return 0; /* a machine QEMU lacks: the validator's to refuse */
+    return qemuDomainAssignAddresses(def, machine);
 }
 
 char *

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "qemu_command.h"
+#include "qemu_domain_address.h"
 #include "qemu_validate.h"
 #include "virerror.h"
 #include "viruuid.h"
@@ -104,6 +105,26 @@ static void G_GNUC_PRINTF(2, 3) addf(GPtrArray *a, const char *fmt, ...)
 }
 
 /* Cache mode -> (write-cache, direct, no-flush), libvirt's table. */
+/* libvirt's ",bus=pci.N[,multifunction=on],addr=0xS[.0xF]" for a device's
+ * PCI address; "" when it has none (QEMU then picks a slot). */
+static char *
+qemuPCIAddrProps(const virDomainDef *def, const virDomainDeviceAddress *addr)
+{
+    g_autofree char *bus = NULL;
+
+    if (addr->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI ||
+        virDomainDeviceAddressIsEmptyPCI(addr))
+        return g_strdup("");
+    bus = qemuDomainPCIBusName(def, addr->bus);
+    if (addr->function)
+        return g_strdup_printf(",bus=%s%s,addr=0x%x.0x%x", bus,
+                               addr->multifunction == 1 ? ",multifunction=on" : "",
+                               addr->slot, addr->function);
+    return g_strdup_printf(",bus=%s%s,addr=0x%x", bus,
+                           addr->multifunction == 1 ? ",multifunction=on" : "",
+                           addr->slot);
+}
+
 static void
 qemuDiskCacheFlags(int cache, bool *writeback, bool *direct, bool *noflush)
 {
@@ -143,7 +164,8 @@ qemuDiskDetectZeroes(const virDomainDiskDef *disk)
 }
 
 static void
-qemuBuildDisk(GPtrArray *a, const virDomainDiskDef *disk, size_t n)
+qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *disk,
+              size_t n)
 {
     bool writeback, direct, noflush;
     bool hasCache = disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT;
@@ -199,16 +221,25 @@ qemuBuildDisk(GPtrArray *a, const virDomainDiskDef *disk, size_t n)
     }
 
     switch (bus) {
-    case VIR_DOMAIN_DISK_BUS_VIRTIO:
-        dev = g_strdup_printf("virtio-blk-pci,drive=libvirt-%zu-format,id=virtio-disk%d",
-                              n, idx);
+    case VIR_DOMAIN_DISK_BUS_VIRTIO: {
+        g_autofree char *pci = qemuPCIAddrProps(def, &disk->addr);
+
+        dev = g_strdup_printf(
+            "virtio-blk-pci%s,drive=libvirt-%zu-format,id=virtio-disk%d", pci, n, idx);
         break;
+    }
     case VIR_DOMAIN_DISK_BUS_SATA:
+        /* the drive address (libvirt's, from the target name unless given):
+         * AHCI port = unit */
+        if (disk->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
+            idx = (int)disk->addr.unit;
         dev = g_strdup_printf("%s,bus=ide.%d,%sid=sata0-0-%d",
                               cdrom ? "ide-cd" : "ide-hd", idx, drive, idx);
         break;
     case VIR_DOMAIN_DISK_BUS_IDE:
     default:
+        if (disk->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
+            idx = (int)(disk->addr.bus * 2 + disk->addr.unit);
         dev = g_strdup_printf("%s,bus=ide.%d,unit=%d,%sid=ide0-%d-%d",
                               cdrom ? "ide-cd" : "ide-hd", idx / 2, idx % 2, drive,
                               idx / 2, idx % 2);
@@ -394,47 +425,93 @@ qemuDomainPrepareChannelPaths(virDomainDef *def, const char *dir)
     }
 }
 
+static gint
+qemuControllerIndexCmp(gconstpointer pa, gconstpointer pb)
+{
+    const virDomainControllerDef *ca = *(const virDomainControllerDef *const *)pa;
+    const virDomainControllerDef *cb = *(const virDomainControllerDef *const *)pb;
+
+    return ca->idx - cb->idx;
+}
+
+/* libvirt's id of USB controller @idx: "usb", "usb1", ... */
+static char *
+qemuUSBControllerId(int idx)
+{
+    return idx ? g_strdup_printf("usb%d", idx) : g_strdup("usb");
+}
+
 /* Controllers QEMU gets a device for (the machine's built-in ones, pcie.0,
- * pci.0, its AHCI and IDE, need none), in libvirt's order: USB and
- * virtio-serial ones after the PCI ones that hold them. */
+ * pci.0, its AHCI and IDE, need none), in libvirt's order: the PCI ones by
+ * index (they are the buses the others plug into), then USB and
+ * virtio-serial. */
 static void
 qemuBuildControllers(GPtrArray *a, const virDomainDef *def)
 {
-    for (size_t i = 0; i < def->ncontrollers; i++) {
-        const virDomainControllerDef *c = def->controllers[i];
+    g_autoptr(GPtrArray) pci = g_ptr_array_new();
 
-        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI ||
-            g_strcmp0(c->model, "pcie-root-port") != 0)
-            continue;
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI && c->idx > 0)
+            g_ptr_array_add(pci, c);
+    }
+    g_ptr_array_sort(pci, qemuControllerIndexCmp);
+    for (guint i = 0; i < pci->len; i++) {
+        const virDomainControllerDef *c = g_ptr_array_index(pci, i);
+        g_autofree char *addr = qemuPCIAddrProps(def, &c->addr);
+
         add(a, "-device");
-        addf(a, "pcie-root-port,port=0x%x,chassis=%d,id=pci.%d,bus=pcie.0",
-             c->targetPort >= 0 ? c->targetPort : 0x7 + c->idx,
-             c->targetChassis >= 0 ? c->targetChassis : c->idx, c->idx);
+        if (g_strcmp0(c->model, "pcie-root-port") == 0)
+            addf(a, "pcie-root-port,port=0x%x,chassis=%d,id=pci.%d%s",
+                 c->targetPort >= 0 ? c->targetPort : 0x7 + c->idx,
+                 c->targetChassis >= 0 ? c->targetChassis : c->idx, c->idx,
+                 *addr ? addr : ",bus=pcie.0");
+        else
+            addf(a, "pcie-pci-bridge,id=pci.%d%s", c->idx, addr);
     }
     for (size_t i = 0; i < def->ncontrollers; i++) {
         const virDomainControllerDef *c = def->controllers[i];
-        const char *dev = NULL;
+        g_autofree char *addr = qemuPCIAddrProps(def, &c->addr);
 
         if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB) {
-            if (g_strcmp0(c->model, "qemu-xhci") == 0)
-                dev = "qemu-xhci";
-            else if (g_strcmp0(c->model, "piix3-uhci") == 0)
-                dev = "piix3-usb-uhci";
+            static const char *const devs[][2] = {
+                { "qemu-xhci", "qemu-xhci" },
+                { "nec-xhci", "nec-usb-xhci" },
+                { "piix3-uhci", "piix3-usb-uhci" },
+                { "piix4-uhci", "piix4-usb-uhci" },
+                { "ehci", "usb-ehci" },
+                { "ich9-ehci1", "ich9-usb-ehci1" },
+                { "ich9-uhci1", "ich9-usb-uhci1" },
+                { "ich9-uhci2", "ich9-usb-uhci2" },
+                { "ich9-uhci3", "ich9-usb-uhci3" },
+                { "pci-ohci", "pci-ohci" },
+            };
+            const char *dev = NULL;
+            g_autofree char *id = qemuUSBControllerId(c->idx);
+
+            for (size_t j = 0; j < G_N_ELEMENTS(devs) && c->model; j++) {
+                if (g_str_equal(devs[j][0], c->model))
+                    dev = devs[j][1];
+            }
             if (!dev)
                 continue;
             add(a, "-device");
-            if (c->ports >= 0 && g_str_equal(dev, "qemu-xhci"))
-                addf(a, "%s,p2=%d,p3=%d,id=%s", dev, c->ports, c->ports,
-                     c->idx ? "usb1" : "usb");
+            if (c->masterStartport >= 0)
+                /* a companion: no id of its own, it serves its master's bus */
+                addf(a, "%s,masterbus=%s.0,firstport=%d%s", dev, id, c->masterStartport,
+                     addr);
+            else if (c->ports >= 0 && g_str_has_suffix(dev, "xhci"))
+                addf(a, "%s,p2=%d,p3=%d,id=%s%s", dev, c->ports, c->ports, id, addr);
             else
-                addf(a, "%s,id=usb%s", dev, c->idx ? "1" : "");
+                addf(a, "%s,id=%s%s", dev, id, addr);
         } else if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL) {
             add(a, "-device");
             if (c->ports >= 0)
-                addf(a, "virtio-serial-pci,id=virtio-serial%d,max_ports=%d", c->idx,
-                     c->ports);
+                addf(a, "virtio-serial-pci,id=virtio-serial%d,max_ports=%d%s", c->idx,
+                     c->ports, addr);
             else
-                addf(a, "virtio-serial-pci,id=virtio-serial%d", c->idx);
+                addf(a, "virtio-serial-pci,id=virtio-serial%d%s", c->idx, addr);
         }
     }
 }
@@ -483,16 +560,17 @@ qemuBuildRNGs(GPtrArray *a, const virDomainDef *def)
     for (size_t i = 0; i < def->nrngs; i++) {
         const virDomainRNGDef *r = def->rngs[i];
         g_autofree char *path = qemuEscapeComma(r->backend);
+        g_autofree char *pci = qemuPCIAddrProps(def, &r->addr);
 
         add(a, "-object");
         addf(a, "rng-random,id=objrng%zu,filename=%s", i, path);
         add(a, "-device");
-        addf(a, "%s,rng=objrng%zu,id=rng%zu",
+        addf(a, "%s,rng=objrng%zu,id=rng%zu%s",
              g_str_equal(r->model, "virtio-transitional") ? "virtio-rng-pci-transitional"
              : g_str_equal(r->model, "virtio-non-transitional")
                  ? "virtio-rng-pci-non-transitional"
                  : "virtio-rng-pci",
-             i, i);
+             i, i, pci);
     }
 }
 
@@ -511,10 +589,16 @@ qemuBuildInputs(GPtrArray *a, const virDomainDef *def)
 
         if (in->bus == VIR_DOMAIN_INPUT_BUS_USB) {
             add(a, "-device");
-            addf(a, "%s,id=input%zu,bus=usb.0,port=%d", usbDev[in->type], i, ++usbPort);
+            ++usbPort;
+            if (in->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB &&
+                in->addr.usbPort[0])
+                usbPort = (int)in->addr.usbPort[0];
+            addf(a, "%s,id=input%zu,bus=usb.0,port=%d", usbDev[in->type], i, usbPort);
         } else if (in->bus == VIR_DOMAIN_INPUT_BUS_VIRTIO) {
+            g_autofree char *pci = qemuPCIAddrProps(def, &in->addr);
+
             add(a, "-device");
-            addf(a, "%s,id=input%zu", virtioDev[in->type], i);
+            addf(a, "%s,id=input%zu%s", virtioDev[in->type], i, pci);
         }
     }
 }
@@ -544,19 +628,20 @@ qemuBuildVideos(GPtrArray *a, const virDomainDef *def)
 {
     for (size_t i = 0; i < def->nvideos; i++) {
         const virDomainVideoDef *v = def->videos[i];
+        g_autofree char *pci = qemuPCIAddrProps(def, &v->addr);
 
         if (g_str_equal(v->type, "none"))
             continue;
         add(a, "-device");
         if (g_str_equal(v->type, "virtio"))
-            addf(a, "%s,id=video%zu,max_outputs=%d",
-                 v->primary ? "virtio-vga" : "virtio-gpu-pci", i, MAX(v->heads, 1));
+            addf(a, "%s,id=video%zu,max_outputs=%d%s",
+                 v->primary ? "virtio-vga" : "virtio-gpu-pci", i, MAX(v->heads, 1), pci);
         else if (g_str_equal(v->type, "vga"))
-            addf(a, "VGA,id=video%zu,vgamem_mb=%d", i, MAX(v->vram / 1024, 1));
+            addf(a, "VGA,id=video%zu,vgamem_mb=%d%s", i, MAX(v->vram / 1024, 1), pci);
         else if (g_str_equal(v->type, "cirrus"))
-            addf(a, "cirrus-vga,id=video%zu", i);
+            addf(a, "cirrus-vga,id=video%zu%s", i, pci);
         else
-            addf(a, "bochs-display,id=video%zu,vgamem=%dk", i, v->vram);
+            addf(a, "bochs-display,id=video%zu,vgamem=%dk%s", i, v->vram, pci);
     }
 }
 
@@ -706,7 +791,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     for (size_t i = 0; i < def->ndisks; i++) {
         if (def->disks[i]->src)
             diskNode++;
-        qemuBuildDisk(a, def->disks[i], diskNode);
+        qemuBuildDisk(a, def, def->disks[i], diskNode);
     }
     for (size_t i = 0; i < def->nnets; i++) {
         const virDomainNetDef *net = def->nets[i];
@@ -735,8 +820,13 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         else
             addf(a, "user,id=hostnet%zu", i);
         add(a, "-device");
-        addf(a, "%s,netdev=hostnet%zu,id=net%zu,mac=%02x:%02x:%02x:%02x:%02x:%02x",
-             qemuNetModel(net), i, i, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+        {
+            g_autofree char *pci = qemuPCIAddrProps(def, &net->addr);
+
+            addf(a, "%s,netdev=hostnet%zu,id=net%zu,mac=%02x:%02x:%02x:%02x:%02x:%02x%s",
+                 qemuNetModel(net), i, i, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
+                 pci);
+        }
     }
     for (size_t i = 0; i < def->nserials; i++) {
         const virDomainChrDef *chr = def->serials[i];
@@ -768,8 +858,12 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     qemuBuildVideos(a, def);
     if (!def->memballoon ||
         def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO) {
+        g_autofree char *pci = def->memballoon
+                                   ? qemuPCIAddrProps(def, &def->memballoon->addr)
+                                   : g_strdup("");
+
         add(a, "-device");
-        add(a, "virtio-balloon-pci,id=balloon0");
+        addf(a, "virtio-balloon-pci,id=balloon0%s", pci);
     }
     qemuBuildRNGs(a, def);
     if (def->vmcoreinfo == VIR_DOMAIN_TRISTATE_ON) {

@@ -18,6 +18,29 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
+/* Which <address> types a device may carry in the QEMU driver. */
+typedef enum {
+    NO_ADDRESS = 0,
+    PCI_ONLY,
+    USB_ONLY,
+} qemuValidateAddressKind;
+
+/* libvirt's "<what> cannot have an address of type '<type>'". */
+static int
+qemuValidateAddressType(const virDomainDeviceAddress *addr, const char *what,
+                        qemuValidateAddressKind kind)
+{
+    int want = kind == PCI_ONLY   ? VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI
+               : kind == USB_ONLY ? VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB
+                                  : VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE;
+
+    if (addr->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE || addr->type == want)
+        return 0;
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s cannot have an address of type '%s'",
+                   what, virDomainDeviceAddressTypeToString(addr->type));
+    return -1;
+}
+
 /* Elements the parser keeps as unknown that have no effect on QEMU in
  * libvirt either (application data). Everything else unknown is refused. */
 static const char *const qemuIgnorableElements[] = { "metadata", NULL };
@@ -68,11 +91,12 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
                        "io='native' needs either no disk cache or directsync cache mode");
         return -1;
     }
-    if (disk->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       "disk '%s': explicit device addresses are not supported", dst);
+    if (bus == VIR_DOMAIN_DISK_BUS_VIRTIO &&
+        qemuValidateAddressType(&disk->addr, "virtio disk", PCI_ONLY) < 0)
         return -1;
-    }
+    if (bus == VIR_DOMAIN_DISK_BUS_USB &&
+        qemuValidateAddressType(&disk->addr, "usb disk", USB_ONLY) < 0)
+        return -1;
     switch (bus) {
     case VIR_DOMAIN_DISK_BUS_VIRTIO:
         if (disk->device != VIR_DOMAIN_DISK_DEVICE_DISK) {
@@ -322,9 +346,44 @@ qemuValidateTimers(const virDomainDef *def)
     return 0;
 }
 
+/* USB controller models QEMU runs here and their most ports (0: no
+ * ports attribute). */
+static const struct {
+    const char *model;
+    int maxPorts;
+} qemuUSBModels[] = {
+    { "qemu-xhci", 15 }, { "nec-xhci", 15 },  { "piix3-uhci", 0 }, { "piix4-uhci", 0 },
+    { "ehci", 0 },       { "ich9-ehci1", 0 }, { "ich9-uhci1", 0 }, { "ich9-uhci2", 0 },
+    { "ich9-uhci3", 0 }, { "pci-ohci", 0 },   { "none", 0 },
+};
+
+/* A USB controller: a model QEMU has here, ports within its range
+ * (libvirt's message); companions and masters are src/conf's rule. */
+static int
+qemuValidateUSBController(const virDomainControllerDef *c)
+{
+    const char *model = c->model ? c->model : "";
+    int maxPorts = -1;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(qemuUSBModels); i++) {
+        if (g_str_equal(qemuUSBModels[i].model, model))
+            maxPorts = qemuUSBModels[i].maxPorts;
+    }
+    if (maxPorts < 0)
+        return 1; /* not run here: the caller's generic message */
+    if (maxPorts > 0 && c->ports > maxPorts) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "'%s' controller only supports up to '%d' ports", model, maxPorts);
+        return -1;
+    }
+    return 0;
+}
+
 /* Controllers the QEMU driver runs: the machine's own (pcie-root or
- * pci-root, q35's AHCI, i440fx's IDE), pcie-root-ports, USB (qemu-xhci,
- * piix3-uhci, none) and virtio-serial; addresses are QEMU's to assign. */
+ * pci-root, q35's AHCI, i440fx's IDE), pcie-root-ports and
+ * pcie-to-pci-bridges on q35, USB (qemu-xhci, nec-xhci, the UHCI/EHCI/OHCI
+ * models, none) and virtio-serial, at PCI addresses (qemu_domain_address.c
+ * assigns the missing ones). */
 static int
 qemuValidateControllers(const virDomainDef *def, const char *machine)
 {
@@ -342,13 +401,17 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
             if (c->idx == 0)
                 ok = g_str_equal(model, q35 ? "pcie-root" : "pci-root");
             else
-                ok = q35 && g_str_equal(model, "pcie-root-port");
+                ok = q35 && (g_str_equal(model, "pcie-root-port") ||
+                             g_str_equal(model, "pcie-to-pci-bridge"));
             break;
-        case VIR_DOMAIN_CONTROLLER_TYPE_USB:
-            ok = c->idx == 0 &&
-                 (g_str_equal(model, "qemu-xhci") || g_str_equal(model, "none") ||
-                  (!q35 && g_str_equal(model, "piix3-uhci")));
+        case VIR_DOMAIN_CONTROLLER_TYPE_USB: {
+            int rc = qemuValidateUSBController(c);
+
+            if (rc < 0)
+                return -1;
+            ok = rc == 0;
             break;
+        }
         case VIR_DOMAIN_CONTROLLER_TYPE_SATA:
             ok = q35 && c->idx == 0 && !c->model;
             break;
@@ -375,11 +438,8 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
                            machine);
             return -1;
         }
-        if (c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                           "explicit controller addresses are not supported");
+        if (qemuValidateAddressType(&c->addr, "controller", PCI_ONLY) < 0)
             return -1;
-        }
     }
     for (size_t i = 0; i < def->nchannels; i++) {
         const virDomainChannelDef *c = def->channels[i];
@@ -419,9 +479,8 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
                 usb = true;
         }
         if (!usb) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                           "USB input devices need a USB controller (<controller "
-                           "type='usb' model='qemu-xhci'/>)");
+            virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_CONFIG_UNSUPPORTED, __func__,
+                               "%s", "Can't add USB input device. USB bus is disabled");
             return -1;
         }
     }
@@ -445,11 +504,22 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
         }
     }
     for (size_t i = 0; i < def->nrngs; i++) {
-        if (def->rngs[i]->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                           "explicit rng addresses are not supported");
+        if (qemuValidateAddressType(&def->rngs[i]->addr, "rng", PCI_ONLY) < 0)
             return -1;
-        }
+    }
+    for (size_t i = 0; i < def->nvideos; i++) {
+        if (qemuValidateAddressType(&def->videos[i]->addr, "video", PCI_ONLY) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < def->ninputs; i++) {
+        const virDomainInputDef *in = &def->inputs[i];
+
+        if (qemuValidateAddressType(&in->addr, "input",
+                                    in->bus == VIR_DOMAIN_INPUT_BUS_VIRTIO ? PCI_ONLY
+                                    : in->bus == VIR_DOMAIN_INPUT_BUS_USB
+                                        ? USB_ONLY
+                                        : NO_ADDRESS) < 0)
+            return -1;
     }
     return 0;
 }
@@ -607,11 +677,8 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
                            net->model);
             return -1;
         }
-        if (net->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                           "explicit interface addresses are not supported");
+        if (qemuValidateAddressType(&net->addr, "interface", PCI_ONLY) < 0)
             return -1;
-        }
     }
     for (size_t i = 0; i < def->nserials; i++) {
         if (qemuValidateChr(def->serials[i], i) < 0)
@@ -639,10 +706,7 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
         return -1;
     }
     if (def->memballoon &&
-        def->memballoon->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       "explicit memballoon addresses are not supported");
+        qemuValidateAddressType(&def->memballoon->addr, "memballoon", PCI_ONLY) < 0)
         return -1;
-    }
     return 0;
 }

@@ -1,0 +1,992 @@
+/* qemu_domain_address.c: PCI/PCIe address assignment as libvirt does it, and the free-slot allocator */
+
+#define G_LOG_DOMAIN "virtkit.qemu.address"
+
+#include <string.h>
+
+#include "qemu_domain_address.h"
+#include "qemu_command.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+#define QEMU_PCI_MAX_BUSES 256
+#define QEMU_PCI_SLOTS 32
+#define QEMU_PCI_KIND_MASK 0xff
+
+typedef struct {
+    bool present;         /* a PCI controller with this index exists */
+    const char *model;    /* its model (borrowed from the def or static) */
+    unsigned int accepts; /* qemuPCIConnectFlags it takes when assigning */
+    unsigned int minSlot;
+    unsigned int maxSlot;
+    guint8 functions[QEMU_PCI_SLOTS]; /* bit N: function N in use */
+    bool aggregate[QEMU_PCI_SLOTS];   /* the slot holds aggregatable devices */
+} qemuPCIBus;
+
+struct _qemuPCIAddressSet {
+    bool pcie; /* the root is a pcie-root (q35) */
+    unsigned int nbuses;
+    qemuPCIBus buses[QEMU_PCI_MAX_BUSES];
+};
+
+/* libvirt's bus properties per controller model (virDomainPCIAddressBusSetModel). */
+static void
+busSetModel(qemuPCIBus *bus, const char *model)
+{
+    static const struct {
+        const char *model;
+        unsigned int accepts;
+        unsigned int minSlot;
+        unsigned int maxSlot;
+    } models[] = {
+        { "pci-root",
+          QEMU_PCI_CONNECT_PCI_DEVICE | QEMU_PCI_CONNECT_HOTPLUG |
+              QEMU_PCI_CONNECT_PCI_BRIDGE,
+          1, 31 },
+        { "pcie-root", QEMU_PCI_CONNECT_PCIE_DEVICE | QEMU_PCI_CONNECT_ROOT_PORT, 1, 31 },
+        { "pcie-root-port",
+          QEMU_PCI_CONNECT_PCIE_DEVICE | QEMU_PCI_CONNECT_HOTPLUG |
+              QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE,
+          0, 0 },
+        { "pcie-switch-downstream-port",
+          QEMU_PCI_CONNECT_PCIE_DEVICE | QEMU_PCI_CONNECT_HOTPLUG |
+              QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE,
+          0, 0 },
+        { "pcie-to-pci-bridge", QEMU_PCI_CONNECT_PCI_DEVICE | QEMU_PCI_CONNECT_HOTPLUG, 1,
+          31 },
+        { "pci-bridge",
+          QEMU_PCI_CONNECT_PCI_DEVICE | QEMU_PCI_CONNECT_HOTPLUG |
+              QEMU_PCI_CONNECT_PCI_BRIDGE,
+          1, 31 },
+        { "dmi-to-pci-bridge", QEMU_PCI_CONNECT_PCI_DEVICE | QEMU_PCI_CONNECT_PCI_BRIDGE,
+          0, 31 },
+    };
+
+    bus->present = true;
+    bus->model = model;
+    bus->accepts = 0;
+    bus->minSlot = 0;
+    bus->maxSlot = 31;
+    for (size_t i = 0; i < G_N_ELEMENTS(models); i++) {
+        if (g_strcmp0(models[i].model, model) == 0) {
+            bus->accepts = models[i].accepts;
+            bus->minSlot = models[i].minSlot;
+            bus->maxSlot = models[i].maxSlot;
+        }
+    }
+}
+
+unsigned int
+qemuDomainPCIDeviceConnectFlags(const virDomainDef *def, const char *qemuDevice)
+{
+    /* PCIe-capable devices QEMU has (the rest are conventional PCI) */
+    static const char *const pcie[] = {
+        "virtio-net-pci",      "virtio-blk-pci",
+        "virtio-scsi-pci",     "virtio-serial-pci",
+        "virtio-balloon-pci",  "virtio-rng-pci",
+        "virtio-gpu-pci",      "virtio-vga",
+        "virtio-mouse-pci",    "virtio-tablet-pci",
+        "virtio-keyboard-pci", "qemu-xhci",
+        "nec-usb-xhci",        "e1000e",
+        "bochs-display",       NULL,
+    };
+    bool pcieRoot = false;
+
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI && c->idx == 0)
+            pcieRoot = g_strcmp0(c->model, "pcie-root") == 0;
+    }
+    if (pcieRoot && qemuDevice && g_strv_contains(pcie, qemuDevice))
+        return QEMU_PCI_CONNECT_PCIE_DEVICE | QEMU_PCI_CONNECT_HOTPLUG;
+    return QEMU_PCI_CONNECT_PCI_DEVICE | QEMU_PCI_CONNECT_HOTPLUG;
+}
+
+char *
+qemuDomainPCIBusName(const virDomainDef *def, unsigned int idx)
+{
+    if (idx == 0) {
+        for (size_t i = 0; i < def->ncontrollers; i++) {
+            const virDomainControllerDef *c = def->controllers[i];
+
+            if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI && c->idx == 0 &&
+                g_strcmp0(c->model, "pcie-root") == 0)
+                return g_strdup("pcie.0");
+        }
+    }
+    return g_strdup_printf("pci.%u", idx);
+}
+
+/* ---- the set ------------------------------------------------------------ */
+
+void
+qemuPCIAddressSetFree(qemuPCIAddressSet *set)
+{
+    g_free(set);
+}
+
+static bool
+busAccepts(const qemuPCIBus *bus, unsigned int flags)
+{
+    unsigned int kind = flags & QEMU_PCI_KIND_MASK;
+
+    if (!bus->present || !(bus->accepts & kind))
+        return false;
+    return !(flags & QEMU_PCI_CONNECT_HOTPLUG) ||
+           (bus->accepts & QEMU_PCI_CONNECT_HOTPLUG);
+}
+
+static void
+markUsed(qemuPCIAddressSet *set, unsigned int b, unsigned int slot, unsigned int fn,
+         unsigned int flags)
+{
+    qemuPCIBus *bus = &set->buses[b];
+
+    if (!bus->functions[slot] && (flags & QEMU_PCI_CONNECT_AGGREGATE))
+        bus->aggregate[slot] = true;
+    bus->functions[slot] |= (guint8)(1u << fn);
+}
+
+/* Whether @addr names an existing bus and a slot it has; libvirt's errors
+ * otherwise. */
+static bool
+addressValid(const qemuPCIAddressSet *set, const virDomainDeviceAddress *addr)
+{
+    g_autofree char *str = virDomainPCIAddressAsString(addr);
+    const qemuPCIBus *bus;
+
+    if (addr->domain != 0) {
+        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid PCI address %s. Only PCI domain 0 is available", str);
+        return false;
+    }
+    if (addr->bus >= set->nbuses || !set->buses[addr->bus].present) {
+        virReportErrorFull(
+            VIR_FROM_DOMAIN, VIR_ERR_XML_ERROR, __func__,
+            "Invalid PCI address %s. Only PCI buses up to %u are available", str,
+            set->nbuses ? set->nbuses - 1 : 0);
+        return false;
+    }
+    bus = &set->buses[addr->bus];
+    if (addr->slot < bus->minSlot) {
+        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid PCI address %s. slot must be >= %u", str,
+                           bus->minSlot);
+        return false;
+    }
+    if (addr->slot > bus->maxSlot) {
+        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid PCI address %s. slot must be <= %u", str,
+                           bus->maxSlot);
+        return false;
+    }
+    return true;
+}
+
+int
+qemuPCIAddressReserve(qemuPCIAddressSet *set, const virDomainDeviceAddress *addr,
+                      unsigned int flags)
+{
+    if (addr->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI || !addressValid(set, addr))
+        return -1;
+    if (set->buses[addr->bus].functions[addr->slot] & (1u << addr->function)) {
+        g_autofree char *str = virDomainPCIAddressAsString(addr);
+
+        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_XML_ERROR, __func__,
+                           "Attempted double use of PCI Address %s", str);
+        return -1;
+    }
+    markUsed(set, addr->bus, addr->slot, addr->function, flags);
+    return 0;
+}
+
+void
+qemuPCIAddressRelease(qemuPCIAddressSet *set, const virDomainDeviceAddress *addr)
+{
+    qemuPCIBus *bus;
+
+    if (addr->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI || addr->bus >= set->nbuses ||
+        addr->slot >= QEMU_PCI_SLOTS || addr->function > 7)
+        return;
+    bus = &set->buses[addr->bus];
+    bus->functions[addr->slot] &= (guint8) ~(1u << addr->function);
+    if (!bus->functions[addr->slot])
+        bus->aggregate[addr->slot] = false;
+}
+
+/* The first free address for @flags, or false (nothing reported). */
+static bool
+findNext(const qemuPCIAddressSet *set, unsigned int flags, unsigned int *b,
+         unsigned int *s, unsigned int *f)
+{
+    for (unsigned int i = 0; i < set->nbuses; i++) {
+        const qemuPCIBus *bus = &set->buses[i];
+
+        if (!busAccepts(bus, flags))
+            continue;
+        for (unsigned int slot = bus->minSlot; slot <= bus->maxSlot; slot++) {
+            guint8 used = bus->functions[slot];
+
+            if (!used) {
+                *b = i, *s = slot, *f = 0;
+                return true;
+            }
+            if ((flags & QEMU_PCI_CONNECT_AGGREGATE) && bus->aggregate[slot] &&
+                used != 0xff) {
+                unsigned int fn = 0;
+
+                while (used & (1u << fn))
+                    fn++;
+                *b = i, *s = slot, *f = fn;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static void
+setPCI(virDomainDeviceAddress *addr, unsigned int b, unsigned int s, unsigned int f)
+{
+    memset(addr, 0, sizeof(*addr));
+    addr->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+    addr->bus = b;
+    addr->slot = s;
+    addr->function = f;
+}
+
+int
+qemuPCIAddressReserveNext(qemuPCIAddressSet *set, unsigned int flags,
+                          virDomainDeviceAddress *addr)
+{
+    unsigned int b, s, f;
+
+    if (!findNext(set, flags, &b, &s, &f)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "No more available PCI slots");
+        return -1;
+    }
+    markUsed(set, b, s, f, flags);
+    setPCI(addr, b, s, f);
+    return 0;
+}
+
+/* ---- the definition's devices, in libvirt's assignment order ------------ */
+
+typedef struct {
+    virDomainDeviceAddress *addr;
+    unsigned int flags;
+    virDomainControllerDef *ctrl; /* when the device is a controller */
+} qemuPCIDevice;
+
+static const char *
+usbControllerDevice(const char *model)
+{
+    static const char *const map[][2] = {
+        { "piix3-uhci", "piix3-usb-uhci" },
+        { "piix4-uhci", "piix4-usb-uhci" },
+        { "ehci", "usb-ehci" },
+        { "ich9-ehci1", "ich9-usb-ehci1" },
+        { "ich9-uhci1", "ich9-usb-uhci1" },
+        { "ich9-uhci2", "ich9-usb-uhci2" },
+        { "ich9-uhci3", "ich9-usb-uhci3" },
+        { "vt82c686b-uhci", "vt82c686b-usb-uhci" },
+        { "pci-ohci", "pci-ohci" },
+        { "nec-xhci", "nec-usb-xhci" },
+        { "qemu-xhci", "qemu-xhci" },
+    };
+
+    for (size_t i = 0; model && i < G_N_ELEMENTS(map); i++) {
+        if (g_str_equal(map[i][0], model))
+            return map[i][1];
+    }
+    return NULL;
+}
+
+static bool
+isUSBCompanion(const virDomainControllerDef *c)
+{
+    return c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && c->model &&
+           g_str_has_prefix(c->model, "ich9-uhci");
+}
+
+static unsigned int
+controllerFlags(const virDomainDef *def, const virDomainControllerDef *c)
+{
+    if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI) {
+        if (g_strcmp0(c->model, "pcie-root-port") == 0 ||
+            g_strcmp0(c->model, "pcie-switch-upstream-port") == 0)
+            return QEMU_PCI_CONNECT_ROOT_PORT | QEMU_PCI_CONNECT_AGGREGATE;
+        if (g_strcmp0(c->model, "pcie-to-pci-bridge") == 0)
+            return QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE;
+        return QEMU_PCI_CONNECT_PCI_BRIDGE;
+    }
+    if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB)
+        return qemuDomainPCIDeviceConnectFlags(def, usbControllerDevice(c->model));
+    if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL)
+        return qemuDomainPCIDeviceConnectFlags(
+            def,
+            c->model && !g_str_equal(c->model, "virtio") ? NULL : "virtio-serial-pci");
+    if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_SCSI)
+        return qemuDomainPCIDeviceConnectFlags(def, "virtio-scsi-pci");
+    return qemuDomainPCIDeviceConnectFlags(def, NULL);
+}
+
+/* Controllers the machine has built in (no PCI address to assign). */
+static bool
+controllerIsBuiltin(const virDomainDef *def, const virDomainControllerDef *c, bool q35)
+{
+    (void)def;
+    if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI && c->idx == 0)
+        return true; /* the root */
+    if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && g_strcmp0(c->model, "none") == 0)
+        return true;
+    if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_FDC ||
+        c->type == VIR_DOMAIN_CONTROLLER_TYPE_ISA)
+        return true;
+    if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_SATA && q35 && c->idx == 0)
+        return true;
+    if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_IDE && !q35 && c->idx == 0)
+        return true;
+    return false;
+}
+
+static const char *
+rngDevice(const virDomainRNGDef *r)
+{
+    return g_str_equal(r->model, "virtio") ? "virtio-rng-pci" : NULL;
+}
+
+/* Every device with a PCI address (or one to get), in libvirt's order. */
+static GArray *
+collectDevices(const virDomainDef *cdef, bool q35)
+{
+    virDomainDef *def = (virDomainDef *)cdef;
+    GArray *devs = g_array_new(FALSE, TRUE, sizeof(qemuPCIDevice));
+
+#define ADD(a, fl, c)                          \
+    do {                                       \
+        qemuPCIDevice d_ = { (a), (fl), (c) }; \
+        g_array_append_val(devs, d_);          \
+    } while (0)
+
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
+            !controllerIsBuiltin(def, c, q35))
+            ADD(&c->addr, controllerFlags(def, c), c);
+    }
+    for (size_t i = 0; i < def->nnets; i++)
+        ADD(&def->nets[i]->addr,
+            qemuDomainPCIDeviceConnectFlags(def, qemuNetModel(def->nets[i])), NULL);
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
+            !controllerIsBuiltin(def, c, q35))
+            ADD(&c->addr, controllerFlags(def, c), c);
+    }
+    for (size_t i = 0; i < def->ndisks; i++) {
+        if (qemuDiskBus(def->disks[i]) == VIR_DOMAIN_DISK_BUS_VIRTIO)
+            ADD(&def->disks[i]->addr,
+                qemuDomainPCIDeviceConnectFlags(def, "virtio-blk-pci"), NULL);
+    }
+    if (def->memballoon && def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO)
+        ADD(&def->memballoon->addr,
+            qemuDomainPCIDeviceConnectFlags(def, "virtio-balloon-pci"), NULL);
+    for (size_t i = 0; i < def->nrngs; i++)
+        ADD(&def->rngs[i]->addr,
+            qemuDomainPCIDeviceConnectFlags(def, rngDevice(def->rngs[i])), NULL);
+    for (size_t i = 0; i < def->nvideos; i++) {
+        const char *t = def->videos[i]->type;
+
+        if (g_str_equal(t, "none"))
+            continue;
+        ADD(&def->videos[i]->addr,
+            qemuDomainPCIDeviceConnectFlags(
+                def, g_str_equal(t, "virtio")
+                         ? "virtio-gpu-pci"
+                         : (g_str_equal(t, "bochs") ? "bochs-display" : NULL)),
+            NULL);
+    }
+    for (size_t i = 0; i < def->ninputs; i++) {
+        if (def->inputs[i].bus == VIR_DOMAIN_INPUT_BUS_VIRTIO)
+            ADD(&def->inputs[i].addr,
+                qemuDomainPCIDeviceConnectFlags(def, "virtio-tablet-pci"), NULL);
+    }
+#undef ADD
+    return devs;
+}
+
+/* Builtin controllers at their fixed addresses: nothing to reserve on top
+ * of the machine's reserved slot when they sit there. */
+static bool
+isFixedBuiltin(const virDomainControllerDef *c, bool q35)
+{
+    const virDomainDeviceAddress *a = &c->addr;
+
+    if (a->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI || a->bus != 0)
+        return false;
+    if (q35)
+        return c->type == VIR_DOMAIN_CONTROLLER_TYPE_SATA && c->idx == 0 &&
+               a->slot == 0x1f;
+    return a->slot == 1 && ((c->type == VIR_DOMAIN_CONTROLLER_TYPE_IDE && c->idx == 0) ||
+                            (c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && c->idx == 0 &&
+                             g_strcmp0(c->model, "piix3-uhci") == 0));
+}
+
+qemuPCIAddressSet *
+qemuPCIAddressSetNew(const virDomainDef *def, const char *machine)
+{
+    g_autoptr(qemuPCIAddressSet) set = g_new0(qemuPCIAddressSet, 1);
+    bool q35 = qemuMachineIsQ35(machine);
+    g_autoptr(GArray) devs = NULL;
+
+    set->pcie = q35;
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI || c->idx < 0 ||
+            c->idx >= QEMU_PCI_MAX_BUSES)
+            continue;
+        busSetModel(&set->buses[c->idx],
+                    c->idx == 0 ? (q35 ? "pcie-root" : "pci-root") : c->model);
+        set->nbuses = MAX(set->nbuses, (unsigned int)c->idx + 1);
+    }
+    if (!set->buses[0].present) {
+        busSetModel(&set->buses[0], q35 ? "pcie-root" : "pci-root");
+        set->nbuses = MAX(set->nbuses, 1);
+    }
+    /* the machine's own functions: q35's LPC/SATA/SMBus, i440fx's PIIX3 */
+    set->buses[0].functions[q35 ? 0x1f : 0x01] = 0xff;
+
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+
+        if (c->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+            !virDomainDeviceAddressIsEmptyPCI(&c->addr) &&
+            controllerIsBuiltin(def, c, q35) && !isFixedBuiltin(c, q35) &&
+            qemuPCIAddressReserve(set, &c->addr, 0) < 0)
+            return NULL;
+    }
+    devs = collectDevices(def, q35);
+    for (guint i = 0; i < devs->len; i++) {
+        qemuPCIDevice *d = &g_array_index(devs, qemuPCIDevice, i);
+
+        if (d->addr->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI ||
+            virDomainDeviceAddressIsEmptyPCI(d->addr) ||
+            (d->ctrl && isFixedBuiltin(d->ctrl, q35)))
+            continue;
+        if (qemuPCIAddressReserve(set, d->addr, d->flags) < 0)
+            return NULL;
+    }
+    return g_steal_pointer(&set);
+}
+
+/* ---- define-time assignment --------------------------------------------- */
+
+static virDomainControllerDef *
+findController(const virDomainDef *def, int type, int idx, const char *model)
+{
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type == type && (idx < 0 || c->idx == idx) &&
+            (!model || g_strcmp0(c->model, model) == 0))
+            return c;
+    }
+    return NULL;
+}
+
+/* libvirt's virDomainDefAddController: appended, not sorted in (a parse
+ * of the formatted XML places it by index, as libvirt's does). */
+static virDomainControllerDef *
+appendController(virDomainDef *def, int type, int idx, const char *model)
+{
+    virDomainControllerDef *c = g_new0(virDomainControllerDef, 1);
+
+    c->type = type;
+    c->idx = idx;
+    c->model = g_strdup(model);
+    c->ports = c->targetChassis = c->targetPort = c->masterStartport = -1;
+    def->controllers =
+        g_renew(virDomainControllerDef *, def->controllers, def->ncontrollers + 2);
+    def->controllers[def->ncontrollers++] = c;
+    def->controllers[def->ncontrollers] = NULL;
+    return c;
+}
+
+/* Move controller @c (of @pool) to the end of def's controllers. */
+static void
+takeController(virDomainDef *def, GPtrArray *pool, virDomainControllerDef *c)
+{
+    g_ptr_array_remove(pool, c);
+    def->controllers =
+        g_renew(virDomainControllerDef *, def->controllers, def->ncontrollers + 2);
+    def->controllers[def->ncontrollers++] = c;
+    def->controllers[def->ncontrollers] = NULL;
+}
+
+/* The controller a default stands for: an explicit one (nothing to add),
+ * one the parser added for a device (moved into the default's place), or
+ * a new one. */
+static void
+addDefaultController(virDomainDef *def, GPtrArray *pool, int type, int idx,
+                     const char *model)
+{
+    if (findController(def, type, idx, NULL))
+        return;
+    for (guint i = 0; i < pool->len; i++) {
+        virDomainControllerDef *c = g_ptr_array_index(pool, i);
+
+        if (c->type == type && (idx < 0 || c->idx == idx)) {
+            takeController(def, pool, c);
+            return;
+        }
+    }
+    appendController(def, type, idx < 0 ? 0 : idx, model);
+}
+
+/*
+ * What libvirt's QEMU driver adds by default (qemuDomainDefAddDefaultDevices
+ * and its post-parse), in libvirt's order: the machine's USB controller,
+ * q35's SATA controller, the PCI root, then the controllers the parser
+ * added for devices (virDomainDefAddImplicitControllers runs after the
+ * driver's defaults in libvirt); a virtio memballoon; isa-serial targets.
+ */
+static void
+addDefaultDevices(virDomainDef *def, bool q35, bool i440fx)
+{
+    g_autoptr(GPtrArray) pool = g_ptr_array_new();
+    size_t n = 0;
+
+    if (!q35 && !i440fx)
+        return;
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+
+        if (c->implicit)
+            g_ptr_array_add(pool, c);
+        else
+            def->controllers[n++] = c;
+    }
+    def->ncontrollers = n;
+    if (def->controllers)
+        def->controllers[n] = NULL;
+    addDefaultController(def, pool, VIR_DOMAIN_CONTROLLER_TYPE_USB, -1,
+                         q35 ? "qemu-xhci" : "piix3-uhci");
+    if (q35)
+        addDefaultController(def, pool, VIR_DOMAIN_CONTROLLER_TYPE_SATA, 0, NULL);
+    addDefaultController(def, pool, VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0,
+                         q35 ? "pcie-root" : "pci-root");
+    while (pool->len > 0)
+        takeController(def, pool, g_ptr_array_index(pool, 0));
+    for (size_t i = 0; i < def->ncontrollers; i++)
+        def->controllers[i]->implicit = false;
+    /* an explicit model-less USB controller is the machine's default */
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && !c->model && c->idx == 0)
+            c->model = g_strdup(q35 ? "qemu-xhci" : "piix3-uhci");
+    }
+    if (!def->memballoon) {
+        def->memballoon = g_new0(virDomainMemballoonDef, 1);
+        def->memballoon->model = VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
+    }
+    for (size_t i = 0; i < def->nserials; i++) {
+        virDomainChrDef *chr = def->serials[i];
+
+        if (chr->targetType == VIR_DOMAIN_CHR_TARGET_NONE)
+            chr->targetType = VIR_DOMAIN_CHR_TARGET_ISA_SERIAL;
+        if (chr->targetType == VIR_DOMAIN_CHR_TARGET_ISA_SERIAL && !chr->targetModel)
+            chr->targetModel = g_strdup("isa-serial");
+    }
+}
+
+/* USB ports for USB input devices on controller 0, from 1 (libvirt's
+ * USB address assignment for what virtkit runs on USB). */
+static void
+assignUSBPorts(virDomainDef *def)
+{
+    for (size_t i = 0; i < def->ninputs; i++) {
+        virDomainInputDef *in = &def->inputs[i];
+        unsigned int port = 1;
+        bool used = true;
+
+        if (in->bus != VIR_DOMAIN_INPUT_BUS_USB ||
+            in->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
+            continue;
+        while (used) {
+            used = false;
+            for (size_t j = 0; j < def->ninputs; j++) {
+                const virDomainDeviceAddress *a = &def->inputs[j].addr;
+
+                if (a->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB && a->bus == 0 &&
+                    a->usbPort[0] == port && a->usbPort[1] == 0) {
+                    used = true;
+                    port++;
+                    break;
+                }
+            }
+        }
+        in->addr.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB;
+        in->addr.usbPort[0] = port;
+    }
+}
+
+static int
+maxControllerIndex(const virDomainDef *def, int type)
+{
+    int max = -1;
+
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == type)
+            max = MAX(max, def->controllers[i]->idx);
+    }
+    return max;
+}
+
+static void
+fillPCIControllerTarget(virDomainControllerDef *c)
+{
+    if (g_strcmp0(c->model, "pcie-root-port") == 0) {
+        if (!c->modelName)
+            c->modelName = g_strdup("pcie-root-port");
+        if (c->targetChassis < 0)
+            c->targetChassis = c->idx;
+        if (c->targetPort < 0 && c->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
+            c->targetPort = (int)((c->addr.slot << 3) | c->addr.function);
+    } else if (g_strcmp0(c->model, "pcie-to-pci-bridge") == 0) {
+        if (!c->modelName)
+            c->modelName = g_strdup("pcie-pci-bridge");
+    } else if (g_strcmp0(c->model, "pci-bridge") == 0) {
+        if (!c->modelName)
+            c->modelName = g_strdup("pci-bridge");
+    }
+}
+
+static int assignGrow(virDomainDef *def, qemuPCIAddressSet *set, unsigned int flags,
+                      virDomainDeviceAddress *addr, int depth);
+
+/* Add a PCI controller of @model (next index), plug it in, make it a bus. */
+static int
+addPCIController(virDomainDef *def, qemuPCIAddressSet *set, const char *model, int depth)
+{
+    virDomainControllerDef probe = { .type = VIR_DOMAIN_CONTROLLER_TYPE_PCI,
+                                     .model = (char *)model };
+    unsigned int flags = controllerFlags(def, &probe);
+    unsigned int b, s, f;
+    virDomainControllerDef *c;
+    int idx;
+
+    /* what it plugs into comes first, with the lower index (libvirt adds
+     * the pcie-root-port before the pcie-to-pci-bridge it holds) */
+    if (!findNext(set, flags, &b, &s, &f) && set->pcie && depth < 4 &&
+        (flags & QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE) &&
+        addPCIController(def, set, "pcie-root-port", depth + 1) < 0)
+        return -1;
+    idx = maxControllerIndex(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI) + 1;
+    if (idx >= QEMU_PCI_MAX_BUSES) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "No more available PCI slots");
+        return -1;
+    }
+    c = appendController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, idx, model);
+    if (assignGrow(def, set, flags, &c->addr, depth + 1) < 0)
+        return -1;
+    busSetModel(&set->buses[idx], c->model);
+    set->nbuses = MAX(set->nbuses, (unsigned int)idx + 1);
+    fillPCIControllerTarget(c);
+    return 0;
+}
+
+/* The next free address for @flags; on q35 the controllers a device needs
+ * are added as libvirt adds them (a pcie-root-port per PCIe device, a
+ * pcie-to-pci-bridge for conventional PCI ones). */
+static int
+assignGrow(virDomainDef *def, qemuPCIAddressSet *set, unsigned int flags,
+           virDomainDeviceAddress *addr, int depth)
+{
+    unsigned int b, s, f;
+    const char *model = NULL;
+
+    if (findNext(set, flags, &b, &s, &f)) {
+        markUsed(set, b, s, f, flags);
+        setPCI(addr, b, s, f);
+        return 0;
+    }
+    if (set->pcie && depth < 4) {
+        if (flags & (QEMU_PCI_CONNECT_PCIE_DEVICE | QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE))
+            model = "pcie-root-port";
+        else if (flags & QEMU_PCI_CONNECT_PCI_DEVICE)
+            model = "pcie-to-pci-bridge";
+    }
+    if (!model) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "No more available PCI slots");
+        return -1;
+    }
+    if (addPCIController(def, set, model, depth) < 0)
+        return -1;
+    return assignGrow(def, set, flags, addr, depth + 1);
+}
+
+/* The USB2 set of one index: EHCI master at function 7, companions uhciN
+ * at function N-1 of the same slot (00:1d on q35 for index 0). */
+static int
+assignUSB2Group(virDomainDef *def, qemuPCIAddressSet *set, int idx, bool q35)
+{
+    virDomainControllerDef *master =
+        findController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, idx, "ich9-ehci1");
+    unsigned int slot;
+    unsigned int bus = 0;
+
+    if (master && master->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+        !virDomainDeviceAddressIsEmptyPCI(&master->addr)) {
+        bus = master->addr.bus;
+        slot = master->addr.slot;
+    } else if (q35 && idx == 0 && !set->buses[0].functions[0x1d]) {
+        slot = 0x1d;
+    } else {
+        virDomainDeviceAddress a = { 0 };
+
+        if (assignGrow(def, set, QEMU_PCI_CONNECT_PCI_DEVICE | QEMU_PCI_CONNECT_HOTPLUG,
+                       &a, 0) < 0)
+            return -1;
+        qemuPCIAddressRelease(set, &a);
+        bus = a.bus;
+        slot = a.slot;
+    }
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+        virDomainDeviceAddress a = { 0 };
+        unsigned int fn;
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_USB || c->idx != idx ||
+            !(c == master || isUSBCompanion(c)) ||
+            (c->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+             !virDomainDeviceAddressIsEmptyPCI(&c->addr)))
+            continue;
+        fn = c == master ? 7 : (unsigned int)(c->model[9] - '1');
+        setPCI(&a, bus, slot, fn);
+        if (qemuPCIAddressReserve(set, &a, QEMU_PCI_CONNECT_PCI_DEVICE) < 0)
+            return -1;
+        c->addr = a;
+    }
+    return 0;
+}
+
+/* libvirt's IDE/SATA drive addresses from the target name. */
+static void
+assignDriveAddresses(virDomainDef *def)
+{
+    for (size_t i = 0; i < def->ndisks; i++) {
+        virDomainDiskDef *disk = def->disks[i];
+        int bus = qemuDiskBus(disk);
+        int n = qemuDiskIndex(disk->dst);
+        virDomainDeviceAddress *a = &disk->addr;
+
+        if (a->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE || n < 0)
+            continue;
+        if (bus == VIR_DOMAIN_DISK_BUS_SATA) {
+            a->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;
+            a->controller = (unsigned int)n / 6;
+            a->unit = (unsigned int)n % 6;
+        } else if (bus == VIR_DOMAIN_DISK_BUS_IDE) {
+            a->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;
+            a->controller = (unsigned int)n / 4;
+            a->bus = (unsigned int)(n % 4) / 2;
+            a->unit = (unsigned int)n % 2;
+        }
+    }
+}
+
+/* Channels get virtio-serial port numbers from 1 (libvirt). */
+static void
+assignVirtioSerialPorts(virDomainDef *def)
+{
+    for (size_t i = 0; i < def->nchannels; i++) {
+        virDomainChannelDef *c = def->channels[i];
+        int port = 1;
+        bool used = true;
+
+        if (c->vsPort > 0)
+            continue;
+        while (used) {
+            used = false;
+            for (size_t j = 0; j < def->nchannels; j++) {
+                const virDomainChannelDef *o = def->channels[j];
+
+                if (MAX(o->vsController, 0) == MAX(c->vsController, 0) &&
+                    MAX(o->vsBus, 0) == MAX(c->vsBus, 0) && o->vsPort == port) {
+                    used = true;
+                    port++;
+                    break;
+                }
+            }
+        }
+        c->vsController = MAX(c->vsController, 0);
+        c->vsBus = MAX(c->vsBus, 0);
+        c->vsPort = port;
+    }
+}
+
+static bool
+hasFreeRootPort(const virDomainDef *def, const qemuPCIAddressSet *set)
+{
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
+            g_strcmp0(c->model, "pcie-root-port") == 0 && c->idx > 0 &&
+            c->idx < QEMU_PCI_MAX_BUSES && !set->buses[c->idx].functions[0])
+            return true;
+    }
+    return false;
+}
+
+static int
+assignPass(virDomainDef *def, const char *machine, bool q35)
+{
+    g_autoptr(qemuPCIAddressSet) set = NULL;
+    g_autoptr(GArray) devs = NULL;
+
+    if (!(set = qemuPCIAddressSetNew(def, machine)))
+        return -1;
+
+    /* the machine's fixed functions */
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+        virDomainDeviceAddress *a = &c->addr;
+
+        if (a->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
+            !virDomainDeviceAddressIsEmptyPCI(a))
+            continue;
+        if (q35 && c->type == VIR_DOMAIN_CONTROLLER_TYPE_SATA && c->idx == 0)
+            setPCI(a, 0, 0x1f, 2);
+        else if (!q35 && c->type == VIR_DOMAIN_CONTROLLER_TYPE_IDE && c->idx == 0)
+            setPCI(a, 0, 1, 1);
+        else if (!q35 && c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && c->idx == 0 &&
+                 g_strcmp0(c->model, "piix3-uhci") == 0)
+            setPCI(a, 0, 1, 2);
+    }
+    if (def->nvideos > 0 && !g_str_equal(def->videos[0]->type, "none")) {
+        virDomainDeviceAddress *a = &def->videos[0]->addr;
+
+        if (a->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE ||
+            virDomainDeviceAddressIsEmptyPCI(a)) {
+            virDomainDeviceAddress want = { 0 };
+
+            setPCI(&want, 0, q35 ? 1 : 2, 0);
+            if (!set->buses[0].functions[want.slot] &&
+                qemuPCIAddressReserve(set, &want, 0) == 0)
+                *a = want;
+        }
+    }
+    if (q35 && findController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0, "ich9-ehci1") &&
+        assignUSB2Group(def, set, 0, true) < 0)
+        return -1;
+
+    devs = collectDevices(def, q35);
+    for (guint i = 0; i < devs->len; i++) {
+        qemuPCIDevice *d = &g_array_index(devs, qemuPCIDevice, i);
+
+        if (d->addr->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
+            !virDomainDeviceAddressIsEmptyPCI(d->addr))
+            continue;
+        if (d->ctrl && d->ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_USB &&
+            (isUSBCompanion(d->ctrl) || g_strcmp0(d->ctrl->model, "ich9-ehci1") == 0)) {
+            if (assignUSB2Group(def, set, d->ctrl->idx, q35) < 0)
+                return -1;
+            continue;
+        }
+        /* growing appends controllers to def: @d stays valid (it points
+         * into the device, not into def->controllers) */
+        if (assignGrow(def, set, d->flags, d->addr, 0) < 0)
+            return -1;
+        if (d->ctrl && d->ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI)
+            fillPCIControllerTarget(d->ctrl);
+    }
+    /* one spare pcie-root-port to hotplug into (libvirt) */
+    if (q35 && !hasFreeRootPort(def, set) &&
+        addPCIController(def, set, "pcie-root-port", 0) < 0)
+        return -1;
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI)
+            fillPCIControllerTarget(def->controllers[i]);
+    }
+
+    /* function 0 of a slot with other functions in use is multifunction */
+    g_array_unref(g_steal_pointer(&devs));
+    devs = collectDevices(def, q35);
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB &&
+            controllerIsBuiltin(def, c, q35)) {
+            qemuPCIDevice d = { &c->addr, 0, c };
+
+            g_array_append_val(devs, d);
+        }
+    }
+    for (guint i = 0; i < devs->len; i++) {
+        virDomainDeviceAddress *a = g_array_index(devs, qemuPCIDevice, i).addr;
+
+        if (a->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI && a->function == 0 &&
+            !a->multifunction && a->bus < set->nbuses &&
+            (set->buses[a->bus].functions[a->slot] & 0xfe) &&
+            !(a->bus == 0 && a->slot == (q35 ? 0x1f : 0x01)))
+            a->multifunction = 1;
+    }
+    return 0;
+}
+
+int
+qemuDomainAssignAddresses(virDomainDef *def, const char *machine)
+{
+    bool q35 = qemuMachineIsQ35(machine);
+    bool i440fx = qemuMachineIsI440FX(machine);
+    g_autoptr(virDomainDef) dry = NULL;
+
+    if (!q35 && !i440fx)
+        return 0; /* the validator refuses other machines */
+    addDefaultDevices(def, q35, i440fx);
+    assignDriveAddresses(def);
+    assignVirtioSerialPorts(def);
+    if (findController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0, NULL) &&
+        !findController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0, "none"))
+        assignUSBPorts(def);
+
+    /* explicit addresses on buses that do not exist yet: q35 gets the
+     * pcie-root-ports that make them exist (libvirt's dry-run growth) */
+    if (q35) {
+        g_autoptr(GArray) devs = collectDevices(def, q35);
+        int maxBus = -1;
+
+        for (guint i = 0; i < devs->len; i++) {
+            const virDomainDeviceAddress *a = g_array_index(devs, qemuPCIDevice, i).addr;
+
+            if (a->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
+                maxBus = MAX(maxBus, (int)a->bus);
+        }
+        while (maxControllerIndex(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI) < maxBus)
+            appendController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI,
+                             maxControllerIndex(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI) + 1,
+                             "pcie-root-port");
+    }
+
+    /* libvirt's two passes: a dry run finds the PCI controllers the devices
+     * need (appended by index), then every address is assigned with them
+     * all present, PCI controllers first, so that a bridge takes the first
+     * root port and the devices the ones after it. */
+    dry = virDomainDefCopy(def);
+    if (assignPass(dry, machine, q35) < 0)
+        return -1;
+    for (size_t i = def->ncontrollers; i < dry->ncontrollers; i++) {
+        const virDomainControllerDef *c = dry->controllers[i];
+
+        appendController(def, c->type, c->idx, c->model);
+    }
+    return assignPass(def, machine, q35);
+}

@@ -1,0 +1,93 @@
+/* qemu_domain_address.h: PCI/PCIe address assignment and the free-slot allocator */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "domain_conf.h"
+
+/*
+ * What a device plugs into and what a bus accepts (libvirt's
+ * virDomainPCIConnectFlags, reduced to what the QEMU driver runs). A
+ * device asks for exactly one of the kind bits, usually with HOTPLUG
+ * (every endpoint libvirt assigns must sit where it could be hotplugged:
+ * a pcie-root-port on q35, pci.0 or a bridge on pc, never pcie.0 itself).
+ */
+typedef enum {
+    QEMU_PCI_CONNECT_PCI_DEVICE = 1 << 0,         /* conventional PCI endpoint */
+    QEMU_PCI_CONNECT_PCIE_DEVICE = 1 << 1,        /* PCI Express endpoint */
+    QEMU_PCI_CONNECT_ROOT_PORT = 1 << 2,          /* a pcie-root-port */
+    QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE = 1 << 3, /* a pcie-to-pci-bridge */
+    QEMU_PCI_CONNECT_PCI_BRIDGE = 1 << 4,         /* a pci-bridge */
+    QEMU_PCI_CONNECT_HOTPLUG = 1 << 8,            /* needs a hotpluggable slot */
+    QEMU_PCI_CONNECT_AGGREGATE = 1 << 9,          /* may share a slot, one per function */
+} qemuPCIConnectFlags;
+
+/*
+ * The connect flags (kind | HOTPLUG) of a device QEMU creates as
+ * @qemuDevice ("virtio-net-pci", "e1000", "qemu-xhci", "piix3-usb-uhci",
+ * ...) in @def: PCIe on a machine with a pcie-root (q35) when the device is
+ * PCIe-capable, else conventional PCI. Unknown names count as PCI.
+ */
+unsigned int qemuDomainPCIDeviceConnectFlags(const virDomainDef *def,
+                                             const char *qemuDevice);
+
+/*
+ * A set of PCI buses (one per PCI controller of a definition, by index)
+ * and the functions in use on each slot. Not thread-safe: build one from
+ * the definition under the domain's job, use it, free it.
+ */
+typedef struct _qemuPCIAddressSet qemuPCIAddressSet;
+
+/*
+ * The buses of @def's PCI controllers, with the machine's own slots
+ * reserved (q35: 00:1f; pc: 00:01) and every PCI address @def's devices
+ * already carry marked in use. @machine is the canonical machine name.
+ * NULL with libvirt's error (XML_ERROR "Attempted double use of PCI
+ * Address ...", "Invalid PCI address ...") when @def's addresses conflict
+ * or name a bus/slot that does not exist.
+ */
+qemuPCIAddressSet *qemuPCIAddressSetNew(const virDomainDef *def, const char *machine);
+void qemuPCIAddressSetFree(qemuPCIAddressSet *set);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuPCIAddressSet, qemuPCIAddressSetFree);
+
+/*
+ * Reserve the first free address (lowest bus, slot, function) a device
+ * with @flags can use and write it to @addr (type PCI). Adds no
+ * controller: on a full machine it fails with libvirt's INTERNAL_ERROR
+ * "No more available PCI slots" and leaves @addr untouched. This is what
+ * hotplug uses: build the set from the live definition, reserve, and put
+ * @addr into the new device before attaching it.
+ */
+int qemuPCIAddressReserveNext(qemuPCIAddressSet *set, unsigned int flags,
+                              virDomainDeviceAddress *addr);
+
+/* Mark @addr (type PCI) in use as a device with @flags would be. -1 with
+ * libvirt's error when it does not exist or is taken. */
+int qemuPCIAddressReserve(qemuPCIAddressSet *set, const virDomainDeviceAddress *addr,
+                          unsigned int flags);
+
+/* Free @addr again (a failed or undone hotplug, a detached device).
+ * Addresses not in use are ignored. */
+void qemuPCIAddressRelease(qemuPCIAddressSet *set, const virDomainDeviceAddress *addr);
+
+/*
+ * libvirt's define-time assignment for @def on @machine (canonical name):
+ * the controllers libvirt adds by default (the PCI root, the machine's
+ * USB controller unless one is given or model='none', q35's built-in SATA
+ * controller, a virtio memballoon unless one is given), then a PCI address
+ * for every device without one, in libvirt's order (PCI controllers,
+ * interfaces, other controllers, virtio disks, memballoon, rng, video,
+ * virtio inputs); on q35 a pcie-root-port is added per PCIe device that
+ * finds no free one, a pcie-to-pci-bridge for conventional PCI devices,
+ * and one spare root port for hotplug; root ports get their model name,
+ * chassis and port. Drive addresses for IDE/SATA disks and virtio-serial
+ * addresses for channels are filled in too. Addresses already present are
+ * kept, so assigning again changes nothing. 0, or -1 with the error
+ * reported (def may then be partly assigned: callers discard it).
+ */
+int qemuDomainAssignAddresses(virDomainDef *def, const char *machine);
+
+/* The QEMU bus name of PCI controller index @idx: "pcie.0"/"pci.0" for
+ * the root, "pci.N" otherwise. Caller frees. */
+char *qemuDomainPCIBusName(const virDomainDef *def, unsigned int idx);
