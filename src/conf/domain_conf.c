@@ -313,6 +313,7 @@ virDomainDefFree(virDomainDef *def)
     }
     g_free(def->videos);
     g_strfreev(def->unknownElements);
+    virDomainTuneClear(def);
     g_free(def);
 }
 
@@ -327,6 +328,9 @@ virDomainDefNew(void)
     def->onReboot = VIR_DOMAIN_LIFECYCLE_ACTION_RESTART;
     def->onCrash = VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY;
     def->clockOffset = VIR_DOMAIN_CLOCK_OFFSET_UTC;
+    def->mem.hardLimit = VIR_DOMAIN_TUNE_UNLIMITED;
+    def->mem.softLimit = VIR_DOMAIN_TUNE_UNLIMITED;
+    def->mem.swapHardLimit = VIR_DOMAIN_TUNE_UNLIMITED;
     return def;
 }
 
@@ -408,6 +412,7 @@ virDomainDefCopy(const virDomainDef *src)
     def->name = g_strdup(src->name);
     def->title = g_strdup(src->title);
     def->description = g_strdup(src->description);
+    virDomainTuneCopy(def, src);
     def->metadata = src->metadata ? xmlCopyDoc(src->metadata, 1) : NULL;
     def->os.type = g_strdup(src->os.type);
     def->os.arch = g_strdup(src->os.arch);
@@ -1228,13 +1233,33 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
     { "cpu/topology",
       (const char *const[]){ "sockets", "dies", "cores", "threads", NULL } },
     { "cpu/feature", (const char *const[]){ "policy", "name", NULL } },
+    { "memtune", noAttrs },
+    { "memtune/hard_limit", unitAttrs },
+    { "memtune/soft_limit", unitAttrs },
+    { "memtune/swap_hard_limit", unitAttrs },
+    { "memtune/min_guarantee", unitAttrs },
+    { "cputune", noAttrs },
+    { "cputune/shares", noAttrs },
+    { "cputune/period", noAttrs },
+    { "cputune/quota", noAttrs },
+    { "cputune/global_period", noAttrs },
+    { "cputune/global_quota", noAttrs },
+    { "cputune/emulator_period", noAttrs },
+    { "cputune/emulator_quota", noAttrs },
+    { "cputune/iothread_period", noAttrs },
+    { "cputune/iothread_quota", noAttrs },
+    { "cputune/vcpupin", (const char *const[]){ "vcpu", "cpuset", NULL } },
+    { "cputune/emulatorpin", (const char *const[]){ "cpuset", NULL } },
+    { "resource", noAttrs },
+    { "resource/partition", noAttrs },
     { NULL, NULL },
 };
 
 static const char *const knownTopLevel[] = {
-    "name",     "uuid",    "title",    "description", "memory",      "currentMemory",
-    "vcpu",     "os",      "features", "clock",       "on_poweroff", "on_reboot",
-    "on_crash", "devices", "metadata", "pm",          "cpu",         NULL,
+    "name",     "uuid",     "title",    "description", "memory",      "currentMemory",
+    "vcpu",     "os",       "features", "clock",       "on_poweroff", "on_reboot",
+    "on_crash", "devices",  "metadata", "pm",          "cpu",         "cputune",
+    "memtune",  "resource", NULL,
 };
 
 virDomainDef *
@@ -1431,6 +1456,9 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
 
     if ((node = virDomainXMLChild(root, "cpu")) &&
         (virDomainCpuDefParse(node, unknown, flags, &failed, &def->cpu) < 0 || failed))
+        return NULL;
+
+    if (virDomainTuneParse(def, root, unknown, flags, &failed) < 0 || failed)
         return NULL;
 
     if ((node = virDomainXMLChild(root, "pm")) &&

@@ -398,6 +398,33 @@ typedef struct {
     virDomainDeviceAddress addr;
 } virDomainVideoDef;
 
+/* <cputune>, <memtune>, <resource> (domain_tune.c). Unset values: 0 for
+ * periods and quotas, sharesSpecified false, NULL pins; memory limits
+ * VIR_DOMAIN_TUNE_UNLIMITED (libvirt's VIR_DOMAIN_MEMORY_PARAM_UNLIMITED). */
+#define VIR_DOMAIN_TUNE_UNLIMITED 9007199254740991ULL
+typedef struct {
+    unsigned long long shares;
+    bool sharesSpecified;
+    unsigned long long period;
+    long long quota;
+    unsigned long long globalPeriod;
+    long long globalQuota;
+    unsigned long long emulatorPeriod;
+    long long emulatorQuota;
+    unsigned long long iothreadPeriod;
+    long long iothreadQuota;
+    char **vcpupin; /* [vcpu] normalized cpu list ("0-1,3") or NULL; nvcpupin long */
+    size_t nvcpupin;
+    char *emulatorpin; /* NULL: none */
+} virDomainCputuneDef;
+
+typedef struct {
+    unsigned long long hardLimit; /* KiB */
+    unsigned long long softLimit;
+    unsigned long long swapHardLimit;
+    unsigned long long minGuarantee; /* 0: unset */
+} virDomainMemtuneDef;
+
 typedef struct {
     int virtType; /* virDomainVirtType (<domain type=...>) */
     int id;       /* -1 when inactive; formatted as id='N' when >= 0
@@ -415,6 +442,9 @@ typedef struct {
     unsigned long long currentMemory; /* <currentMemory>, KiB (= memory if absent) */
     unsigned int vcpus;               /* <vcpu>, >= 1 */
     virDomainCpuDef *cpu;             /* <cpu>; NULL if absent (domain_cpu_conf.h) */
+    virDomainCputuneDef cputune;
+    virDomainMemtuneDef mem;
+    char *resourcePartition; /* <resource><partition>; NULL if absent */
 
     struct {
         char *type;    /* "hvm" */
@@ -485,6 +515,19 @@ typedef struct {
      * there are none; at most 64 distinct names are kept. */
     char **unknownElements;
 } virDomainDef;
+
+/* domain_tune.c: libvirt's cpu list syntax ("0-3,^2,5") over at most
+ * @maxbits bits into a new byte map (bit N of byte N/8) of @maplen bytes;
+ * NULL with INVALID_ARG "Failed to parse bitmap '%s'" reported. */
+unsigned char *virDomainCpulistParse(const char *str, size_t maxbits, size_t *maplen);
+/* The normalized list ("0-1,3") of a byte map; "" when empty. */
+char *virDomainCpulistFormat(const unsigned char *map, size_t maplen);
+/* Replace @dst's tuning (cputune, memtune, resource) by a copy of @src's;
+ * Clear frees @def's (pins, partition). */
+void virDomainTuneCopy(virDomainDef *dst, const virDomainDef *src);
+void virDomainTuneClear(virDomainDef *def);
+/* Set vCPU @vcpu's pin (a normalized list, NULL: none). */
+void virDomainDefSetVcpuPin(virDomainDef *def, unsigned int vcpu, const char *cpulist);
 
 /* An empty definition with libvirt's defaults (id -1, one vCPU, ...). */
 virDomainDef *virDomainDefNew(void);

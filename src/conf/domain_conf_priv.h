@@ -119,3 +119,10 @@ int virDomainDeviceAddressParse(xmlNodePtr device, virDomainDeviceAddress *addr)
  * type NONE. */
 void virDomainDeviceAddressFormat(GString *buf, int indent,
                                   const virDomainDeviceAddress *addr);
+
+/* ---- domain_tune.c ---- */
+/* <cputune>, <memtune>, <resource> into @def; -1 with libvirt's error. */
+int virDomainTuneParse(virDomainDef *def, xmlNodePtr root, GPtrArray *unknown,
+                       unsigned int flags, bool *failed);
+/* Append <memtune> (@what 'm'), <cputune> ('c') or <resource> ('r') at @indent. */
+void virDomainTuneFormat(GString *buf, int indent, const virDomainDef *def, char what);

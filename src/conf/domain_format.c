@@ -423,7 +423,10 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     line(&ctx, "<memory unit='KiB'>%llu</memory>", def->memory);
     line(&ctx, "<currentMemory unit='KiB'>%llu</currentMemory>",
          def->currentMemory ? def->currentMemory : def->memory);
+    virDomainTuneFormat(buf, ctx.indent, def, 'm');
     line(&ctx, "<vcpu placement='static'>%u</vcpu>", def->vcpus);
+    virDomainTuneFormat(buf, ctx.indent, def, 'c');
+    virDomainTuneFormat(buf, ctx.indent, def, 'r');
 
     if (def->os.firmware == VIR_DOMAIN_OS_FIRMWARE_BIOS)
         line(&ctx, "<os firmware='bios'>");

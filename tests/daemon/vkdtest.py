@@ -245,6 +245,16 @@ class Daemon:
             (["--verbose"] if os.environ.get("VKD_VERBOSE") else []) + self.extra
 
     def start(self, wait=True):
+        # No cgroups unless a test asks (libvirt's qemu.conf knob): test
+        # daemons run side by side with guests of the same name and id,
+        # which would share one machine/qemu-ID-NAME group, and a killed
+        # daemon leaves its groups behind. tests/daemon/test_cgroup.py
+        # writes its own qemu.conf.
+        conf = os.path.join(self.dirs["config"], "qemu.conf")
+        if self.mode == "system" and not os.path.exists(conf):
+            os.makedirs(self.dirs["config"], exist_ok=True)
+            with open(conf, "w") as f:
+                f.write("cgroup_controllers = [ ]\n")
         err = open(self.stderr_path, "ab")
         self.proc = subprocess.Popen(self.argv(), stdin=subprocess.DEVNULL,
                                      stdout=err, stderr=err,

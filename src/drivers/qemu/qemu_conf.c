@@ -72,6 +72,39 @@ qemuDriverConfigParse(qemuDriver *driver, const char *path, const char *text)
                 driver->dynamicOwnership = on;
             else
                 driver->seccompSandbox = on;
+        } else if (g_str_equal(key, "cgroup_controllers")) {
+            /* libvirt's list: [ "cpu", "memory", ... ]; [ ] uses none */
+            static const char *const names[] = { "cpu",    "cpuacct", "cpuset",
+                                                 "memory", "blkio",   "freezer" };
+            size_t len = strlen(val);
+            g_auto(GStrv) items = NULL;
+
+            if (len < 2 || val[0] != '[' || val[len - 1] != ']') {
+                virReportError(VIR_ERR_CONF_SYNTAX, "%s:%zu: %s must be a list, not '%s'",
+                               path, i + 1, key, val);
+                return -1;
+            }
+            driver->cgroupControllers = 0;
+            val[len - 1] = '\0';
+            items = g_strsplit(val + 1, ",", -1);
+            for (size_t k = 0; items[k]; k++) {
+                char *item = g_strstrip(items[k]);
+                size_t ilen = strlen(item);
+
+                if (!*item)
+                    continue;
+                if (ilen < 2 || item[0] != '"' || item[ilen - 1] != '"') {
+                    virReportError(VIR_ERR_CONF_SYNTAX,
+                                   "%s:%zu: %s items must be quoted strings", path, i + 1,
+                                   key);
+                    return -1;
+                }
+                item[ilen - 1] = '\0';
+                for (size_t n = 0; n < G_N_ELEMENTS(names); n++) {
+                    if (g_str_equal(item + 1, names[n]))
+                        driver->cgroupControllers |= 1u << n;
+                }
+            }
         }
         /* Other keys: libvirt's qemu.conf has many; unknown ones are ignored. */
     }

@@ -52,6 +52,9 @@ struct _qemuDriver {
     char *group;                 /* qemu.conf group, NULL: default */
     bool dynamicOwnership;       /* qemu.conf dynamic_ownership (default on) */
     bool seccompSandbox;         /* qemu.conf seccomp_sandbox (default on) */
+    /* qemu.conf cgroup_controllers: bit per virCgroupController to use
+     * (default all; "[ ]" none: guests get no cgroup, as libvirt) */
+    unsigned int cgroupControllers;
     /* Who QEMU (and the capabilities probe) runs as; NULL: as ourselves.
      * System mode: user/group, by default virtkit-qemu. Session mode:
      * always NULL. Embed mode: NULL unless qemu.conf sets user or group

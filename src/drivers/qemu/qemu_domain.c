@@ -13,6 +13,7 @@
 #include <libxml/tree.h>
 
 #include "qemu_domain.h"
+#include "vircgroup.h"
 #include "virerror.h"
 #include "virfile.h"
 
@@ -51,6 +52,8 @@ qemuDomainObjPrivateFree(gpointer data)
         close(priv->pidfd);
     g_free(priv->monitorPath);
     g_free(priv->libDir);
+    virCgroupFree(priv->cgroup);
+    g_free(priv->vcpuTids);
     g_mutex_clear(&priv->statusLock);
     g_free(priv);
 }

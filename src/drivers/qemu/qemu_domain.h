@@ -44,6 +44,11 @@ typedef struct {
     bool lastExitKnown; /* lastExitStatus holds the last run's wait status */
     int lastExitStatus; /* wait(2) encoding, set when qemuProcessStop reaps */
 
+    /* cgroups (qemu_cgroup.c): NULL when the guest has none */
+    struct _virCgroup *cgroup;
+    int *vcpuTids; /* thread id of vCPU i (query-cpus-fast), nvcpuTids long */
+    size_t nvcpuTids;
+
     guint64 statusSeq;     /* last status write requested (object lock) */
     GMutex statusLock;     /* orders status writes; protects statusWritten */
     guint64 statusWritten; /* last status write that reached the disk */

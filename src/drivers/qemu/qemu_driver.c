@@ -82,6 +82,12 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .nodeGetMemoryStats = qemuNodeGetMemoryStats,
     .nodeGetCPUMap = qemuNodeGetCPUMap,
     .connectGetAllDomainStats = qemuConnectGetAllDomainStats,
+    /* resource tuning through cgroups (qemu_driver_tune.c) */
+    .domainGetSchedulerType = qemuDomainGetSchedulerType,
+    .domainGetSchedulerParameters = qemuDomainGetSchedulerParameters,
+    .domainGetSchedulerParametersFlags = qemuDomainGetSchedulerParametersFlags,
+    .domainSetSchedulerParameters = qemuDomainSetSchedulerParameters,
+    .domainSetSchedulerParametersFlags = qemuDomainSetSchedulerParametersFlags,
 
     .connectDomainEventRegisterAny = qemuConnectDomainEventRegisterAny,
     .connectDomainEventDeregisterAny = qemuConnectDomainEventDeregisterAny,

@@ -163,3 +163,17 @@ int qemuDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
 char *qemuDomainGetMetadata(virDomainPtr dom, int type, const char *uri,
                             unsigned int flags);
 int qemuDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);
+/* qemu_driver_tune.c: resource tuning through cgroups */
+int qemuTuneValidateParams(virTypedParameterPtr params, int nparams,
+                           const char *const *names, const int *types);
+int qemuTuneGetDefs(virDomainObj *obj, unsigned int flags, virDomainDef **live,
+                    virDomainDef **persistent);
+char *qemuDomainGetSchedulerType(virDomainPtr dom, int *nparams);
+int qemuDomainGetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                     int *nparams);
+int qemuDomainGetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr params,
+                                          int *nparams, unsigned int flags);
+int qemuDomainSetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                     int nparams);
+int qemuDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr params,
+                                          int nparams, unsigned int flags);

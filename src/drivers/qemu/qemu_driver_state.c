@@ -434,6 +434,7 @@ qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded,
     driver->destroyGraceMs = QEMU_DESTROY_GRACE_DEFAULT_MS;
     driver->dynamicOwnership = true;
     driver->seccompSandbox = true;
+    driver->cgroupControllers = ~0u;
     g_mutex_init(&driver->capsLock);
     g_mutex_init(&driver->securityLock);
 

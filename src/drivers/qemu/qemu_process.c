@@ -40,6 +40,7 @@
 #include <json-c/json.h>
 
 #include "qemu_process.h"
+#include "qemu_cgroup.h"
 #include "qemu_interface.h"
 #include "qemu_capabilities_glue.h"
 #include "qemu_command.h"
@@ -719,6 +720,7 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
     qemuInterfaceCleanup(obj->def);
     qemuDomainReleaseVNCPorts(obj->def);
     qemuProcessRemoveLibDir(priv, obj->def);
+    qemuCgroupRemove(obj);
     if (qemuDomainRemoveStatus(driver, obj) < 0)
         g_debug("cannot remove status file of '%s'", obj->def->name);
     g_clear_pointer(&priv->monitorPath, g_free);
@@ -1038,6 +1040,13 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
         qemuProcessWatchPidfd(driver, obj);
         goto error;
     }
+    /* Its own cgroup before it runs a single instruction of QEMU (libvirt
+     * places the child between fork and exec too). */
+    if (qemuCgroupSetupMachine(driver, obj) < 0) {
+        virProcessHeldAbort(g_steal_pointer(&held));
+        qemuProcessWatchPidfd(driver, obj);
+        goto error;
+    }
     if (virProcessRelease(g_steal_pointer(&held)) < 0) {
         qemuProcessWatchPidfd(driver, obj);
         goto error;
@@ -1049,6 +1058,10 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
         goto error;
 
     if (qemuProcessReadPtyPaths(obj) < 0)
+        goto error;
+
+    /* vCPUs exist but have not run (-S): thread groups, pins, bandwidth */
+    if (qemuCgroupSetupThreads(obj) < 0)
         goto error;
 
     if (obj->def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY) {
@@ -1184,6 +1197,18 @@ qemuProcessReconnectWorker(qemuDriver *driver, gpointer data)
 
     g_debug("reconnected to '%s' (pid %lld), QEMU status '%s'", obj->def->name,
             (long long)obj->pid, status);
+    qemuCgroupReconnect(driver, obj);
+    {
+        virErrorPtr saved = NULL;
+
+        /* tolerated: GetVcpus asks QEMU anew; pinning needs them later */
+        virErrorPreserveLast(&saved);
+        if (qemuCgroupRefreshVcpuTids(obj) < 0)
+            g_debug("cannot read the vCPU threads of '%s'", obj->def->name);
+        virErrorRestore(&saved);
+    }
+    if (priv->runId != ref->runId || !virDomainObjIsActive(obj))
+        goto endjob;
     if (g_str_equal(status, "shutdown")) {
         if (priv->fakeReboot) {
             priv->pausedShutdown = true;

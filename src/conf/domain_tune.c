@@ -1,0 +1,528 @@
+/* domain_tune.c: <cputune>, <memtune> and <resource> of a domain definition, and cpu lists */
+
+#define G_LOG_DOMAIN "virtkit.conf.tune"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain_conf.h"
+#include "domain_conf_priv.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+
+/* libvirt's VIR_DOMAIN_CPUMASK_LEN */
+#define CPUMASK_LEN 1024
+
+/* ---- cpu lists ---------------------------------------------------------- */
+
+static bool
+parseUInt(const char **p, unsigned long *v)
+{
+    char *end = NULL;
+
+    if (!g_ascii_isdigit(**p))
+        return false;
+    errno = 0;
+    *v = strtoul(*p, &end, 10);
+    if (errno)
+        return false;
+    *p = end;
+    return true;
+}
+
+unsigned char *
+virDomainCpulistParse(const char *str, size_t maxbits, size_t *maplen)
+{
+    size_t len = (maxbits + 7) / 8;
+    g_autofree unsigned char *map = g_new0(unsigned char, len);
+    const char *p = str;
+    bool any = false;
+
+    while (p && *p) {
+        bool neg = false;
+        unsigned long a, b;
+
+        while (g_ascii_isspace(*p))
+            p++;
+        if (*p == '^') {
+            neg = true;
+            p++;
+        }
+        if (!parseUInt(&p, &a))
+            goto error;
+        b = a;
+        if (*p == '-' && !neg) {
+            p++;
+            if (!parseUInt(&p, &b) || b < a)
+                goto error;
+        }
+        if (b >= maxbits)
+            goto error;
+        for (unsigned long i = a; i <= b; i++) {
+            if (neg)
+                map[i / 8] &= (unsigned char)~(1u << (i % 8));
+            else
+                map[i / 8] |= (unsigned char)(1u << (i % 8));
+        }
+        any = true;
+        while (g_ascii_isspace(*p))
+            p++;
+        if (*p == ',')
+            p++;
+        else if (*p)
+            goto error;
+    }
+    if (!any)
+        goto error;
+    *maplen = len;
+    return g_steal_pointer(&map);
+
+error:
+    virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __func__,
+                       "Failed to parse bitmap '%s'", str ? str : "");
+    return NULL;
+}
+
+char *
+virDomainCpulistFormat(const unsigned char *map, size_t maplen)
+{
+    GString *out = g_string_new(NULL);
+    size_t nbits = maplen * 8;
+
+    for (size_t i = 0; i < nbits; i++) {
+        size_t j = i;
+
+        if (!(map[i / 8] & (1u << (i % 8))))
+            continue;
+        while (j + 1 < nbits && (map[(j + 1) / 8] & (1u << ((j + 1) % 8))))
+            j++;
+        if (out->len)
+            g_string_append_c(out, ',');
+        if (j == i)
+            g_string_append_printf(out, "%zu", i);
+        else
+            g_string_append_printf(out, "%zu-%zu", i, j);
+        i = j;
+    }
+    return g_string_free(out, FALSE);
+}
+
+void
+virDomainDefSetVcpuPin(virDomainDef *def, unsigned int vcpu, const char *cpulist)
+{
+    if (vcpu >= def->cputune.nvcpupin) {
+        if (!cpulist)
+            return;
+        def->cputune.vcpupin = g_renew(char *, def->cputune.vcpupin, vcpu + 1);
+        for (size_t i = def->cputune.nvcpupin; i <= vcpu; i++)
+            def->cputune.vcpupin[i] = NULL;
+        def->cputune.nvcpupin = vcpu + 1;
+    }
+    g_free(def->cputune.vcpupin[vcpu]);
+    def->cputune.vcpupin[vcpu] = g_strdup(cpulist);
+}
+
+/* ---- lifetime ------------------------------------------------------------ */
+
+void
+virDomainTuneClear(virDomainDef *def)
+{
+    for (size_t i = 0; i < def->cputune.nvcpupin; i++)
+        g_free(def->cputune.vcpupin[i]);
+    g_clear_pointer(&def->cputune.vcpupin, g_free);
+    def->cputune.nvcpupin = 0;
+    g_clear_pointer(&def->cputune.emulatorpin, g_free);
+    g_clear_pointer(&def->resourcePartition, g_free);
+}
+
+void
+virDomainTuneCopy(virDomainDef *dst, const virDomainDef *src)
+{
+    dst->cputune = src->cputune;
+    dst->cputune.vcpupin = NULL;
+    dst->cputune.nvcpupin = 0;
+    for (size_t i = 0; i < src->cputune.nvcpupin; i++)
+        virDomainDefSetVcpuPin(dst, (unsigned int)i, src->cputune.vcpupin[i]);
+    dst->cputune.emulatorpin = g_strdup(src->cputune.emulatorpin);
+    dst->resourcePartition = g_strdup(src->resourcePartition);
+}
+
+/* ---- parse ---------------------------------------------------------------- */
+
+/* An unsigned element of <cputune>: XML_ERROR "can't parse cputune NAME
+ * value" when present but not a number. */
+static int
+parseTuneULL(xmlNodePtr parent, const char *elem, const char *what, unsigned long long *v)
+{
+    xmlNodePtr n = virDomainXMLChild(parent, elem);
+    g_autofree char *text = NULL;
+
+    if (!n)
+        return 0;
+    text = virDomainXMLNodeText(n);
+    if (virDomainParseULL(g_strstrip(text), v) < 0) {
+        virReportError(VIR_ERR_XML_ERROR, "can't parse cputune %s value", what);
+        return -1;
+    }
+    return 1;
+}
+
+static int
+parseTuneLL(xmlNodePtr parent, const char *elem, const char *what, long long *v)
+{
+    xmlNodePtr n = virDomainXMLChild(parent, elem);
+    g_autofree char *text = NULL;
+    char *end = NULL;
+
+    if (!n)
+        return 0;
+    text = g_strstrip(virDomainXMLNodeText(n));
+    errno = 0;
+    *v = strtoll(text, &end, 10);
+    if (!*text || errno || *end) {
+        virReportError(VIR_ERR_XML_ERROR, "can't parse cputune %s value", what);
+        return -1;
+    }
+    return 1;
+}
+
+static bool
+hasProp(xmlNodePtr node, const char *name)
+{
+    g_autofree char *v = virDomainXMLProp(node, name);
+
+    return v != NULL;
+}
+
+static char *
+parsePinCpuset(xmlNodePtr node)
+{
+    g_autofree char *cpuset = virDomainXMLProp(node, "cpuset");
+    g_autofree unsigned char *map = NULL;
+    size_t maplen = 0;
+    g_autofree char *norm = NULL;
+
+    if (!cpuset)
+        return NULL;
+    if (!(map = virDomainCpulistParse(cpuset, CPUMASK_LEN, &maplen)))
+        return NULL;
+    norm = virDomainCpulistFormat(map, maplen);
+    if (!*norm) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "Invalid value of 'cpuset': %s",
+                       cpuset);
+        return NULL;
+    }
+    return g_steal_pointer(&norm);
+}
+
+static int
+parseCputune(virDomainDef *def, xmlNodePtr tune, GPtrArray *unknown, unsigned int flags,
+             bool *failed)
+{
+    virDomainCputuneDef *ct = &def->cputune;
+    int rc;
+
+    if ((rc = parseTuneULL(tune, "shares", "shares", &ct->shares)) < 0)
+        return -1;
+    ct->sharesSpecified = rc == 1;
+    if (parseTuneULL(tune, "period", "period", &ct->period) < 0 ||
+        parseTuneLL(tune, "quota", "quota", &ct->quota) < 0 ||
+        parseTuneULL(tune, "global_period", "global period", &ct->globalPeriod) < 0 ||
+        parseTuneLL(tune, "global_quota", "global quota", &ct->globalQuota) < 0 ||
+        parseTuneULL(tune, "emulator_period", "emulator period", &ct->emulatorPeriod) <
+            0 ||
+        parseTuneLL(tune, "emulator_quota", "emulator quota", &ct->emulatorQuota) < 0 ||
+        parseTuneULL(tune, "iothread_period", "iothread period", &ct->iothreadPeriod) <
+            0 ||
+        parseTuneLL(tune, "iothread_quota", "iothread quota", &ct->iothreadQuota) < 0)
+        return -1;
+
+    for (xmlNodePtr cur = tune->children; cur; cur = cur->next) {
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (virDomainXMLNodeIs(cur, "vcpupin")) {
+            g_autofree char *id = virDomainXMLProp(cur, "vcpu");
+            g_autofree char *list = NULL;
+            unsigned long long vcpu;
+
+            if (!id) {
+                virReportErrorFull(
+                    VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__, "%s",
+                    "Missing required attribute 'vcpu' in element 'vcpupin'");
+                return -1;
+            }
+            if (virDomainParseULL(id, &vcpu) < 0 || vcpu > G_MAXUINT) {
+                virReportErrorFull(
+                    VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                    "Invalid value for attribute 'vcpu' in element 'vcpupin': "
+                    "'%s'. Expected non-negative integer value",
+                    id);
+                return -1;
+            }
+            if (vcpu >= def->vcpus) {
+                /* libvirt: "Ignoring vcpupin for missing vcpus" (a warning) */
+                g_debug("ignoring vcpupin for missing vcpu %llu", vcpu);
+                continue;
+            }
+            if (vcpu < ct->nvcpupin && ct->vcpupin[vcpu]) {
+                virReportError(VIR_ERR_INTERNAL_ERROR,
+                               "duplicate vcpupin for vcpu '%llu'", vcpu);
+                return -1;
+            }
+            if (!hasProp(cur, "cpuset")) {
+                virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                               "missing cpuset for vcpupin");
+                return -1;
+            }
+            if (!(list = parsePinCpuset(cur)))
+                return -1;
+            virDomainDefSetVcpuPin(def, (unsigned int)vcpu, list);
+        } else if (virDomainXMLNodeIs(cur, "emulatorpin")) {
+            if (ct->emulatorpin) {
+                virReportError(VIR_ERR_XML_ERROR, "%s",
+                               "only one emulatorpin is supported");
+                return -1;
+            }
+            if (!hasProp(cur, "cpuset")) {
+                virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                               "missing cpuset for emulatorpin");
+                return -1;
+            }
+            if (!(ct->emulatorpin = parsePinCpuset(cur)))
+                return -1;
+        } else if (!virDomainStrInList(
+                       (const char *const[]){ "shares", "period", "quota",
+                                              "global_period", "global_quota",
+                                              "emulator_period", "emulator_quota",
+                                              "iothread_period", "iothread_quota", NULL },
+                       (const char *)cur->name)) {
+            virDomainXMLRecordUnknown(unknown, "cputune", cur, flags, failed);
+            if (*failed)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* libvirt's virDomainDefCputuneValidate */
+static int
+validateCputune(const virDomainCputuneDef *ct)
+{
+    struct {
+        const char *name;
+        unsigned long long v;
+    } periods[] = {
+        { "period", ct->period },
+        { "global_period", ct->globalPeriod },
+        { "emulator_period", ct->emulatorPeriod },
+        { "iothread_period", ct->iothreadPeriod },
+    };
+    struct {
+        const char *name;
+        long long v;
+    } quotas[] = {
+        { "quota", ct->quota },
+        { "global_quota", ct->globalQuota },
+        { "emulator_quota", ct->emulatorQuota },
+        { "iothread_quota", ct->iothreadQuota },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(periods); i++) {
+        if (periods[i].v > 0 && (periods[i].v < 1000 || periods[i].v > 1000000)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "Value of cputune '%s' must be in range [1000, 1000000]",
+                           periods[i].name);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(quotas); i++) {
+        if (quotas[i].v > 0 && (quotas[i].v < 1000 || quotas[i].v > 17592186044415LL)) {
+            virReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                "Value of cputune '%s' must be in range [1000, 17592186044415]",
+                quotas[i].name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+parseMemtuneLimit(xmlNodePtr tune, const char *elem, unsigned long long *kib)
+{
+    xmlNodePtr n = virDomainXMLChild(tune, elem);
+    g_autofree char *text = NULL;
+    g_autofree char *unit = NULL;
+    unsigned long long v;
+
+    if (!n)
+        return 0;
+    text = g_strstrip(virDomainXMLNodeText(n));
+    unit = virDomainXMLProp(n, "unit");
+    if (virDomainParseULL(text, &v) < 0) {
+        virReportErrorFull(
+            VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+            "Invalid value '%s' for element or attribute './memtune/%s[1]'", text, elem);
+        return -1;
+    }
+    if (virDomainScaleInteger(&v, unit ? unit : "KiB", G_MAXUINT64) < 0)
+        return -1;
+    /* bytes to KiB, rounded up as libvirt's virDomainParseMemory */
+    v = v / 1024 + (v % 1024 ? 1 : 0);
+    *kib = MIN(v, VIR_DOMAIN_TUNE_UNLIMITED);
+    return 0;
+}
+
+int
+virDomainTuneParse(virDomainDef *def, xmlNodePtr root, GPtrArray *unknown,
+                   unsigned int flags, bool *failed)
+{
+    xmlNodePtr node;
+
+    if ((node = virDomainXMLChild(root, "memtune"))) {
+        if (parseMemtuneLimit(node, "hard_limit", &def->mem.hardLimit) < 0 ||
+            parseMemtuneLimit(node, "soft_limit", &def->mem.softLimit) < 0 ||
+            parseMemtuneLimit(node, "swap_hard_limit", &def->mem.swapHardLimit) < 0 ||
+            parseMemtuneLimit(node, "min_guarantee", &def->mem.minGuarantee) < 0)
+            return -1;
+        for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
+            if (cur->type == XML_ELEMENT_NODE &&
+                !virDomainStrInList((const char *const[]){ "hard_limit", "soft_limit",
+                                                           "swap_hard_limit",
+                                                           "min_guarantee", NULL },
+                                    (const char *)cur->name)) {
+                virDomainXMLRecordUnknown(unknown, "memtune", cur, flags, failed);
+                if (*failed)
+                    return -1;
+            }
+        }
+    }
+    if ((node = virDomainXMLChild(root, "cputune"))) {
+        if (parseCputune(def, node, unknown, flags, failed) < 0)
+            return -1;
+        if (validateCputune(&def->cputune) < 0)
+            return -1;
+    }
+    if ((node = virDomainXMLChild(root, "resource"))) {
+        xmlNodePtr part = virDomainXMLChild(node, "partition");
+
+        if (part) {
+            def->resourcePartition = virDomainXMLNodeTextNonEmpty(part);
+        }
+        for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
+            if (cur->type == XML_ELEMENT_NODE && !virDomainXMLNodeIs(cur, "partition")) {
+                virDomainXMLRecordUnknown(unknown, "resource", cur, flags, failed);
+                if (*failed)
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* ---- format ----------------------------------------------------------------- */
+
+static void
+indentTo(GString *buf, int indent)
+{
+    for (int i = 0; i < indent; i++)
+        g_string_append_c(buf, ' ');
+}
+
+static bool
+limitIsSet(unsigned long long v)
+{
+    return v != 0 && v != VIR_DOMAIN_TUNE_UNLIMITED;
+}
+
+void
+virDomainTuneFormat(GString *buf, int indent, const virDomainDef *def, char what)
+{
+    const virDomainCputuneDef *ct = &def->cputune;
+    const virDomainMemtuneDef *m = &def->mem;
+    g_autoptr(GString) body = g_string_new(NULL);
+
+    if (what == 'm') {
+        struct {
+            const char *name;
+            unsigned long long v;
+        } lim[] = {
+            { "hard_limit", m->hardLimit },
+            { "soft_limit", m->softLimit },
+            { "min_guarantee", m->minGuarantee },
+            { "swap_hard_limit", m->swapHardLimit },
+        };
+
+        for (size_t i = 0; i < G_N_ELEMENTS(lim); i++) {
+            if (!limitIsSet(lim[i].v))
+                continue;
+            indentTo(body, indent + 2);
+            g_string_append_printf(body, "<%s unit='KiB'>%llu</%s>\n", lim[i].name,
+                                   lim[i].v, lim[i].name);
+        }
+        if (!body->len)
+            return;
+        indentTo(buf, indent);
+        g_string_append(buf, "<memtune>\n");
+        g_string_append(buf, body->str);
+        indentTo(buf, indent);
+        g_string_append(buf, "</memtune>\n");
+        return;
+    }
+    if (what == 'r') {
+        if (!def->resourcePartition)
+            return;
+        indentTo(buf, indent);
+        g_string_append(buf, "<resource>\n");
+        indentTo(buf, indent + 2);
+        g_string_append(buf, "<partition>");
+        virDomainXMLEscape(buf, def->resourcePartition);
+        g_string_append(buf, "</partition>\n");
+        indentTo(buf, indent);
+        g_string_append(buf, "</resource>\n");
+        return;
+    }
+
+#define ULL(cond, tag, v)                                                             \
+    if (cond) {                                                                       \
+        indentTo(body, indent + 2);                                                   \
+        g_string_append_printf(body, "<%s>%llu</%s>\n", tag, (unsigned long long)(v), \
+                               tag);                                                  \
+    }
+#define LL(tag, v)                                                                 \
+    if (v) {                                                                       \
+        indentTo(body, indent + 2);                                                \
+        g_string_append_printf(body, "<%s>%lld</%s>\n", tag, (long long)(v), tag); \
+    }
+    ULL(ct->sharesSpecified, "shares", ct->shares);
+    ULL(ct->period, "period", ct->period);
+    LL("quota", ct->quota);
+    ULL(ct->globalPeriod, "global_period", ct->globalPeriod);
+    LL("global_quota", ct->globalQuota);
+    ULL(ct->emulatorPeriod, "emulator_period", ct->emulatorPeriod);
+    LL("emulator_quota", ct->emulatorQuota);
+    ULL(ct->iothreadPeriod, "iothread_period", ct->iothreadPeriod);
+    LL("iothread_quota", ct->iothreadQuota);
+#undef ULL
+#undef LL
+    for (size_t i = 0; i < ct->nvcpupin && i < def->vcpus; i++) {
+        if (!ct->vcpupin[i])
+            continue;
+        indentTo(body, indent + 2);
+        g_string_append_printf(body, "<vcpupin vcpu='%zu' cpuset='%s'/>\n", i,
+                               ct->vcpupin[i]);
+    }
+    if (ct->emulatorpin) {
+        indentTo(body, indent + 2);
+        g_string_append_printf(body, "<emulatorpin cpuset='%s'/>\n", ct->emulatorpin);
+    }
+    if (!body->len)
+        return;
+    indentTo(buf, indent);
+    g_string_append(buf, "<cputune>\n");
+    g_string_append(buf, body->str);
+    indentTo(buf, indent);
+    g_string_append(buf, "</cputune>\n");
+}

@@ -1,0 +1,360 @@
+/* qemu_cgroup.c: placing each QEMU in its own cgroup, its thread groups, pins and bandwidth */
+
+/*
+ * Threads: called from qemuProcessStart/Stop/Reconnect and the tuning entry
+ * points with the domain object locked and a job held; the only wait is
+ * query-cpus-fast, sent with the object unlocked (the job keeps priv->mon).
+ */
+
+#define G_LOG_DOMAIN "virtkit.qemu.cgroup"
+
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "qemu_cgroup.h"
+#include "qemu_domain.h"
+#include "qemu_monitor.h"
+#include "qemu_process.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+#define QEMU_CGROUP_PARTITION "/machine"
+
+static virCgroupLayout *layoutOnce;
+
+static gpointer
+qemuCgroupDetect(gpointer data G_GNUC_UNUSED)
+{
+    layoutOnce = virCgroupLayoutDetect(NULL);
+    return layoutOnce;
+}
+
+const virCgroupLayout *
+qemuCgroupLayout(void)
+{
+    static GOnce once = G_ONCE_INIT;
+
+    return g_once(&once, qemuCgroupDetect, NULL);
+}
+
+bool
+qemuCgroupEnabled(qemuDriver *driver)
+{
+    const virCgroupLayout *l;
+
+    if (!driver->privileged || driver->embedded || !driver->cgroupControllers)
+        return false;
+    l = qemuCgroupLayout();
+    for (int c = 0; c < VIR_CGROUP_CONTROLLER_LAST; c++) {
+        if (virCgroupLayoutBackend(l, c) != VIR_CGROUP_BACKEND_NONE)
+            return true;
+    }
+    return false;
+}
+
+/* libvirt's virDomainDriverGenerateMachineName ("qemu-ID-" then the name's
+ * hostname characters, '.' and '-' runs collapsed, at most 64 bytes, no
+ * trailing '.' or '-') plus ".libvirt-qemu". */
+char *
+qemuCgroupGroupName(const virDomainDef *def)
+{
+    static const char hostChars[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-";
+    g_autoptr(GString) buf = g_string_new(NULL);
+    bool skip = true;
+
+    g_string_append_printf(buf, "qemu-%d-", def->id);
+    for (const char *p = def->name; *p; p++) {
+        if (buf->len >= 64)
+            break;
+        if (*p == '.' || *p == '-') {
+            if (!skip)
+                g_string_append_c(buf, *p);
+            skip = true;
+            continue;
+        }
+        skip = false;
+        if (!strchr(hostChars, *p))
+            continue;
+        g_string_append_c(buf, *p);
+    }
+    while (buf->len && (buf->str[buf->len - 1] == '-' || buf->str[buf->len - 1] == '.'))
+        g_string_truncate(buf, buf->len - 1);
+    g_string_append(buf, ".libvirt-qemu");
+    return g_string_free(g_steal_pointer(&buf), FALSE);
+}
+
+static const char *
+qemuCgroupPartition(virDomainDef *def)
+{
+    if (!def->resourcePartition)
+        def->resourcePartition = g_strdup(QEMU_CGROUP_PARTITION);
+    return def->resourcePartition;
+}
+
+/* <cputune> bandwidth of one group: period first (libvirt's order). */
+static int
+qemuCgroupSetBW(virCgroup *group, unsigned long long period, long long quota)
+{
+    if (period && virCgroupSetCpuCfsPeriod(group, period) < 0)
+        return -1;
+    if (quota && virCgroupSetCpuCfsQuota(group, quota) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+qemuCgroupApplyMachineTunables(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    virDomainDef *def = obj->def;
+    virCgroup *g = priv->cgroup;
+
+    if (virCgroupHasController(g, VIR_CGROUP_CONTROLLER_MEMORY)) {
+        if (def->mem.hardLimit != VIR_DOMAIN_TUNE_UNLIMITED &&
+            virCgroupSetMemoryHardLimit(g, def->mem.hardLimit) < 0)
+            return -1;
+        if (def->mem.softLimit != VIR_DOMAIN_TUNE_UNLIMITED &&
+            virCgroupSetMemorySoftLimit(g, def->mem.softLimit) < 0)
+            return -1;
+        if (def->mem.swapHardLimit != VIR_DOMAIN_TUNE_UNLIMITED &&
+            virCgroupSetMemSwapHardLimit(g, def->mem.swapHardLimit) < 0)
+            return -1;
+    } else if (def->mem.hardLimit != VIR_DOMAIN_TUNE_UNLIMITED ||
+               def->mem.softLimit != VIR_DOMAIN_TUNE_UNLIMITED ||
+               def->mem.swapHardLimit != VIR_DOMAIN_TUNE_UNLIMITED) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "Memory cgroup is not available on this host");
+        return -1;
+    }
+    if (virCgroupHasController(g, VIR_CGROUP_CONTROLLER_CPU)) {
+        if (def->cputune.sharesSpecified) {
+            unsigned long long val;
+
+            if (virCgroupSetCpuShares(g, def->cputune.shares) < 0 ||
+                virCgroupGetCpuShares(g, &val) < 0)
+                return -1;
+            def->cputune.shares = val;
+        }
+        if (qemuCgroupSetBW(g, def->cputune.globalPeriod, def->cputune.globalQuota) < 0)
+            return -1;
+    } else if (def->cputune.sharesSpecified) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "CPU tuning is not available on this host");
+        return -1;
+    }
+    return 0;
+}
+
+int
+qemuCgroupSetupMachine(qemuDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autofree char *name = NULL;
+    const char *partition;
+
+    if (!qemuCgroupEnabled(driver))
+        return 0;
+    partition = qemuCgroupPartition(obj->def);
+    if (strcmp(partition, QEMU_CGROUP_PARTITION) != 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "resource partition '%s' is not supported by virtkit", partition);
+        return -1;
+    }
+    name = qemuCgroupGroupName(obj->def);
+    if (!(priv->cgroup = virCgroupNewMachine(qemuCgroupLayout(), partition, name,
+                                             obj->pid, driver->cgroupControllers)))
+        return -1;
+    return qemuCgroupApplyMachineTunables(obj);
+}
+
+/* sched_setaffinity of @tid to the cpu list @list (NULL: every CPU). */
+static int
+qemuCgroupSetAffinity(pid_t tid, const char *list)
+{
+    cpu_set_t set;
+    g_autofree unsigned char *map = NULL;
+    size_t maplen = 0;
+
+    CPU_ZERO(&set);
+    if (!list) {
+        long n = sysconf(_SC_NPROCESSORS_CONF);
+
+        for (long c = 0; c < n && c < CPU_SETSIZE; c++)
+            CPU_SET(c, &set);
+    } else {
+        if (!(map = virDomainCpulistParse(list, CPU_SETSIZE, &maplen)))
+            return -1;
+        for (size_t c = 0; c < maplen * 8; c++) {
+            if (map[c / 8] & (1u << (c % 8)))
+                CPU_SET(c, &set);
+        }
+    }
+    if (sched_setaffinity(tid, sizeof(set), &set) < 0) {
+        virReportSystemError(errno, "cannot set CPU affinity on process %d", (int)tid);
+        return -1;
+    }
+    return 0;
+}
+
+int
+qemuCgroupRefreshVcpuTids(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autoptr(json_object) reply = NULL;
+    qemuMonitor *mon = priv->mon;
+    size_t n;
+    int rc;
+
+    if (!mon) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s", "QEMU monitor is not connected");
+        return -1;
+    }
+    virDomainObjUnlock(obj);
+    rc =
+        qemuMonitorCommand(mon, "query-cpus-fast", NULL, QEMU_MONITOR_TIMEOUT_MS, &reply);
+    virDomainObjLock(obj);
+    if (rc < 0)
+        return -1;
+    if (!json_object_is_type(reply, json_type_array)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "query-cpus-fast reply was not an array");
+        return -1;
+    }
+    n = json_object_array_length(reply);
+    g_free(priv->vcpuTids);
+    priv->vcpuTids = g_new0(int, MAX(n, obj->def->vcpus));
+    priv->nvcpuTids = MAX(n, obj->def->vcpus);
+    for (size_t i = 0; i < n; i++) {
+        json_object *cpu = json_object_array_get_idx(reply, i);
+        json_object *v = NULL;
+        int idx = (int)i;
+
+        if (json_object_object_get_ex(cpu, "cpu-index", &v))
+            idx = json_object_get_int(v);
+        if (idx < 0 || (size_t)idx >= priv->nvcpuTids)
+            continue;
+        if (json_object_object_get_ex(cpu, "thread-id", &v))
+            priv->vcpuTids[idx] = json_object_get_int(v);
+    }
+    return 0;
+}
+
+virCgroup *
+qemuCgroupVcpu(virDomainObj *obj, unsigned int vcpu)
+{
+    g_autofree char *name = g_strdup_printf("vcpu%u", vcpu);
+
+    return virCgroupNewThread(qemuDomainPriv(obj)->cgroup, name, false);
+}
+
+virCgroup *
+qemuCgroupEmulator(virDomainObj *obj)
+{
+    return virCgroupNewThread(qemuDomainPriv(obj)->cgroup, "emulator", false);
+}
+
+int
+qemuCgroupSetupThreads(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    virDomainDef *def = obj->def;
+    g_autoptr(virCgroup) emu = NULL;
+
+    if (qemuCgroupRefreshVcpuTids(obj) < 0)
+        return -1;
+    if (!priv->cgroup) {
+        /* no cgroup (session, embed): the pins still hold through affinity */
+        if (def->cputune.emulatorpin &&
+            qemuCgroupSetAffinity(obj->pid, def->cputune.emulatorpin) < 0)
+            return -1;
+        for (size_t i = 0; i < priv->nvcpuTids && i < def->cputune.nvcpupin; i++) {
+            if (priv->vcpuTids[i] > 0 && def->cputune.vcpupin[i] &&
+                qemuCgroupSetAffinity(priv->vcpuTids[i], def->cputune.vcpupin[i]) < 0)
+                return -1;
+        }
+        return 0;
+    }
+
+    /* every thread into "emulator", then each vCPU thread out to its own */
+    if (!(emu = virCgroupNewThread(priv->cgroup, "emulator", true)) ||
+        virCgroupAddProcess(emu, obj->pid) < 0)
+        return -1;
+    if (def->cputune.emulatorpin) {
+        if (virCgroupHasController(emu, VIR_CGROUP_CONTROLLER_CPUSET) &&
+            virCgroupSetCpusetCpus(emu, def->cputune.emulatorpin) < 0)
+            return -1;
+        if (qemuCgroupSetAffinity(obj->pid, def->cputune.emulatorpin) < 0)
+            return -1;
+    }
+    if (virCgroupHasController(emu, VIR_CGROUP_CONTROLLER_CPU) &&
+        qemuCgroupSetBW(emu, def->cputune.emulatorPeriod, def->cputune.emulatorQuota) < 0)
+        return -1;
+
+    for (size_t i = 0; i < priv->nvcpuTids; i++) {
+        g_autofree char *name = g_strdup_printf("vcpu%zu", i);
+        g_autoptr(virCgroup) vg = NULL;
+        const char *pin = i < def->cputune.nvcpupin ? def->cputune.vcpupin[i] : NULL;
+
+        if (priv->vcpuTids[i] <= 0)
+            continue;
+        if (!(vg = virCgroupNewThread(priv->cgroup, name, true)) ||
+            virCgroupAddThread(vg, priv->vcpuTids[i]) < 0)
+            return -1;
+        if (pin) {
+            if (virCgroupHasController(vg, VIR_CGROUP_CONTROLLER_CPUSET) &&
+                virCgroupSetCpusetCpus(vg, pin) < 0)
+                return -1;
+            if (qemuCgroupSetAffinity(priv->vcpuTids[i], pin) < 0)
+                return -1;
+        }
+        if (virCgroupHasController(vg, VIR_CGROUP_CONTROLLER_CPU) &&
+            qemuCgroupSetBW(vg, def->cputune.period, def->cputune.quota) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+void
+qemuCgroupReconnect(qemuDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autofree char *name = NULL;
+
+    if (!qemuCgroupEnabled(driver) || priv->cgroup || obj->pid <= 0)
+        return;
+    name = qemuCgroupGroupName(obj->def);
+    priv->cgroup = virCgroupDetectMachine(
+        qemuCgroupLayout(),
+        obj->def->resourcePartition ? obj->def->resourcePartition : QEMU_CGROUP_PARTITION,
+        name, obj->pid);
+    g_debug("guest '%s': cgroup %s", obj->def->name,
+            priv->cgroup ? "adopted" : "not found");
+}
+
+void
+qemuCgroupRemove(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    g_clear_pointer(&priv->vcpuTids, g_free);
+    priv->nvcpuTids = 0;
+    if (!priv->cgroup)
+        return;
+    {
+        virErrorPtr saved = NULL;
+
+        /* a stop never fails for this: the operator is told instead, and
+         * the caller's error is kept */
+        virErrorPreserveLast(&saved);
+        if (virCgroupRemove(priv->cgroup) < 0)
+            VIR_NOTICE("cannot remove cgroup %s of '%s'", virCgroupGetPath(priv->cgroup),
+                       obj->def->name);
+        virErrorRestore(&saved);
+    }
+    g_clear_pointer(&priv->cgroup, virCgroupFree);
+}

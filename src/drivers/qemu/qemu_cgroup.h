@@ -1,0 +1,45 @@
+/* qemu_cgroup.h: each QEMU in a cgroup of its own (libvirt's machine/qemu-ID-NAME.libvirt-qemu) */
+#pragma once
+
+#include "qemu_conf.h"
+#include "domain_obj.h"
+#include "vircgroup.h"
+
+/*
+ * In system mode (virtkitd as root) every guest's QEMU is placed in
+ * PARTITION/qemu-ID-NAME.libvirt-qemu (PARTITION: the definition's
+ * <resource><partition>, by default /machine, recorded in the live
+ * definition as libvirt does) before its vCPUs run, with "emulator" and
+ * "vcpuN" thread groups in the cpu, cpuacct and cpuset hierarchies; the
+ * group goes when the guest stops and is adopted after a daemon restart.
+ * Session and embedded drivers place nothing: priv->cgroup stays NULL and
+ * the tuning calls give libvirt's errors for that case.
+ * All functions: object locked, a job held.
+ */
+
+/* The host's layout (detected once). */
+const virCgroupLayout *qemuCgroupLayout(void);
+/* Whether @driver places guests in cgroups. */
+bool qemuCgroupEnabled(qemuDriver *driver);
+/* libvirt's group name of a running definition: "qemu-1-name.libvirt-qemu". */
+char *qemuCgroupGroupName(const virDomainDef *def);
+
+/* Right after the spawn, before QEMU runs: make the group, move @obj->pid
+ * into it, apply the definition's memtune, shares and global bandwidth.
+ * 0 or -1 (the start fails). */
+int qemuCgroupSetupMachine(qemuDriver *driver, virDomainObj *obj);
+/* Once the monitor is up, before "cont": the emulator and vCPU thread
+ * groups, pins (cgroup cpuset and thread affinity) and bandwidth. The
+ * lock is dropped while QEMU answers query-cpus-fast. */
+int qemuCgroupSetupThreads(virDomainObj *obj);
+/* Re-read the vCPU thread ids (reconnect). */
+int qemuCgroupRefreshVcpuTids(virDomainObj *obj);
+/* After a daemon restart: adopt the group @obj->pid sits in. */
+void qemuCgroupReconnect(qemuDriver *driver, virDomainObj *obj);
+/* QEMU is gone: remove what was made. */
+void qemuCgroupRemove(virDomainObj *obj);
+
+/* The thread group of vCPU @vcpu / the emulator (no creation); NULL with
+ * an error when the guest has no cgroup. */
+virCgroup *qemuCgroupVcpu(virDomainObj *obj, unsigned int vcpu);
+virCgroup *qemuCgroupEmulator(virDomainObj *obj);

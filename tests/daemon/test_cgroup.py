@@ -1,0 +1,346 @@
+#!/usr/bin/env python3
+"""Each QEMU in its own cgroup, and schedinfo / cpu-stats through it (issue 15).
+
+A private virtkitd (system mode, cgroups on) runs the real test guest under
+TCG with 2 vCPUs; Debian's virsh and python3-libvirt tune it, and every
+answer is checked against the cgroup files of the guest's QEMU and its
+threads (not just the API's echo):
+- placement as libvirtd 9.0 does it on this host: every thread of QEMU in
+  machine/qemu-ID-NAME.libvirt-qemu, the vCPU threads in vcpuN, the others
+  in emulator (cpu, cpuset, v2 hierarchies), before the vCPUs run;
+- virsh schedinfo prints libvirtd's text; --set changes cpu.shares,
+  vcpuN/cpu.cfs_quota_us, emulator/cpu.cfs_period_us; bad values get
+  libvirtd's errors and change nothing; --config goes to the definition;
+- <cputune> in the definition (shares, vcpupin, emulatorpin) is applied at
+  start: cpu.shares, cpuset.cpus of the thread groups, the threads' affinity;
+- cpu-stats --total equals the group's cpu.stat; the per-CPU split gets
+  libvirtd's error on a v2 cpuacct;
+- a daemon restart adopts the group (tuning still works), destroy removes
+  every directory it made;
+- cgroup_controllers = [ ] in qemu.conf: no group, libvirt's error.
+Guests get names unique to this run (the partition is host-wide).
+"""
+import os
+import re
+import subprocess
+import sys
+
+from vkdtest import (Daemon, Skip, kill_pid, qemu_pids, run_tests, test_guest_dir, virsh,
+                     wait_for, write)
+
+LIBVIRT_PY = "/usr/lib/python3/dist-packages"
+if LIBVIRT_PY not in sys.path:
+    sys.path.append(LIBVIRT_PY)
+
+import libvirt  # noqa: E402
+
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+
+CG = "/sys/fs/cgroup"
+TAG = "vkcg%d" % os.getpid()
+
+# virsh schedinfo of a fresh guest, as libvirtd 9.0 printed it on this host
+SCHED_DEFAULT = """Scheduler      : posix
+cpu_shares     : 1024
+vcpu_period    : 100000
+vcpu_quota     : -1
+emulator_period: 100000
+emulator_quota : -1
+global_period  : 100000
+global_quota   : -1
+iothread_period: 100000
+iothread_quota : -1
+"""  # (virsh -q drops the blank line that ends it)
+
+
+def hierarchies():
+    """The cgroup mounts serving cpu, cpuset, memory (v1) and the v2 tree."""
+    out = {}
+    for line in open("/proc/self/mounts"):
+        f = line.split()
+        if f[2] == "cgroup2":
+            out.setdefault("v2", f[1])
+        elif f[2] == "cgroup":
+            for opt in f[3].split(","):
+                if opt in ("cpu", "cpuset", "memory", "cpuacct"):
+                    out[opt] = f[1]
+    return out
+
+
+def guest_xml(name, guest, serial, cputune=""):
+    return """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu>2</vcpu>%s
+  <os><type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
+    <cmdline>console=ttyS0 quiet</cmdline></os>
+  <features><acpi/></features>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <serial type='file'><source path='%s'/><target port='0'/></serial>
+  </devices>
+</domain>
+""" % (name, cputune, guest, guest, serial)
+
+
+def group_rel(uri, name):
+    dom_id = virsh(uri, "domid", name).stdout.strip()
+    return "machine/qemu-%s-%s.libvirt-qemu" % (dom_id, name)
+
+
+def read(path):
+    with open(path) as f:
+        return f.read().strip()
+
+
+def qemu_pid(d, name):
+    """The one QEMU of daemon @d (each test's daemon runs one guest)."""
+    pids = qemu_pids(d.root)
+    assert len(pids) == 1, pids
+    return pids[0]
+
+
+def threads(pid):
+    """{tid: (comm, {controller-or-'v2': path})}"""
+    out = {}
+    for tid in os.listdir("/proc/%d/task" % pid):
+        comm = read("/proc/%d/task/%s/comm" % (pid, tid))
+        paths = {}
+        for line in open("/proc/%d/task/%s/cgroup" % (pid, tid)):
+            num, ctrls, path = line.rstrip("\n").split(":", 2)
+            if num == "0":
+                paths["v2"] = path
+            for c in ctrls.split(","):
+                paths[c] = path
+        out[int(tid)] = (comm, paths)
+    return out
+
+
+def all_mounts():
+    return set(line.split()[1] for line in open("/proc/self/mounts")
+               if line.split()[2] in ("cgroup", "cgroup2"))
+
+
+def remove_leftovers(d):
+    """After a failure: kill this daemon's QEMU, then this run's groups."""
+    d.kill()
+    for pid in qemu_pids(d.root):
+        kill_pid(pid)
+    wait_for(lambda: not qemu_pids(d.root), "QEMU of %s to exit" % d.root, 20)
+    for mount in all_mounts():
+        base = os.path.join(mount, "machine")
+        if not os.path.isdir(base):
+            continue
+        for g in os.listdir(base):
+            if TAG not in g:
+                continue
+            gd = os.path.join(base, g)
+            for sub in os.listdir(gd):
+                if os.path.isdir(os.path.join(gd, sub)):
+                    try:
+                        os.rmdir(os.path.join(gd, sub))
+                    except OSError:
+                        pass
+            try:
+                os.rmdir(gd)
+            except OSError:
+                pass
+
+
+def start_daemon(conf=""):
+    d = Daemon()
+    os.makedirs(d.dirs["config"], exist_ok=True)
+    write(os.path.join(d.dirs["config"], "qemu.conf"), conf)
+    d.start()
+    os.chmod(d.root, 0o711)
+    return d
+
+
+def check_env():
+    if os.geteuid() != 0:
+        raise Skip("cgroups need a root daemon")
+    h = hierarchies()
+    if "cpu" not in h and "v2" not in h:
+        raise Skip("no cgroup hierarchy mounted")
+    guest = test_guest_dir()
+    if not guest:
+        raise Skip("test guest not available (scripts/build-test-guest.sh)")
+    return h, guest
+
+
+def test_placement_schedinfo_restart():
+    h, guest = check_env()
+    if "cpu" not in h:
+        raise Skip("this test reads the v1 cpu controller (hybrid or v1 host)")
+    name = TAG + "a"
+    d = start_daemon()
+    uri = d.uri()
+    serial = os.path.join(d.root, "a.serial")
+    try:
+        virsh(uri, "define", write(os.path.join(d.root, "a.xml"),
+                                   guest_xml(name, guest, serial)))
+        virsh(uri, "start", name)
+        rel = group_rel(uri, name)
+        pid = qemu_pid(d, name)
+        # placement: vCPU threads in vcpuN, every other thread in emulator
+        ths = threads(pid)
+        vcpus = sorted(t for t, (comm, _) in ths.items() if comm.startswith("CPU "))
+        assert len(vcpus) == 2, ths
+        for tid, (comm, paths) in ths.items():
+            want = "/" + rel + ("/vcpu%s" % comm.split()[1].split("/")[0]
+                                if comm.startswith("CPU ") else "/emulator")
+            assert paths["cpu"] == want, (comm, paths, want)
+            if "cpuset" in h:
+                assert paths["cpuset"] == want, (comm, paths)
+            if "v2" in h:
+                assert paths["v2"] == want, (comm, paths)
+            if "memory" in h:
+                assert paths["memory"] == "/" + rel, (comm, paths)
+        cpu = os.path.join(h["cpu"], rel)
+        assert read(os.path.join(cpu, "cgroup.procs")) == "", "QEMU left in the parent"
+
+        # schedinfo: libvirtd's text, then each --set lands in its file
+        out = virsh(uri, "schedinfo", name).stdout
+        assert out == SCHED_DEFAULT, repr(out)
+        out = virsh(uri, "schedinfo", name, "--set", "cpu_shares=512").stdout
+        assert "cpu_shares     : 512\n" in out, out
+        assert read(os.path.join(cpu, "cpu.shares")) == "512"
+        virsh(uri, "schedinfo", name, "--live", "--set", "vcpu_quota=50000")
+        for n in (0, 1):
+            assert read(os.path.join(cpu, "vcpu%d" % n, "cpu.cfs_quota_us")) == "50000"
+        assert read(os.path.join(cpu, "emulator", "cpu.cfs_quota_us")) == "-1"
+        virsh(uri, "schedinfo", name, "emulator_period=20000")
+        assert read(os.path.join(cpu, "emulator", "cpu.cfs_period_us")) == "20000"
+        virsh(uri, "schedinfo", name, "--set", "global_quota=80000")
+        assert read(os.path.join(cpu, "cpu.cfs_quota_us")) == "80000"
+        # bad values: libvirtd's errors, nothing changes
+        for arg, err in (("cpu_shares=1", "error: invalid argument: shares '1' must be in "
+                          "range [2, 262144]"),
+                         ("global_quota=123", "error: invalid argument: value of "
+                          "'global_quota' is out of range [1000, 17592186044415]"),
+                         ("vcpu_period=999", "error: invalid argument: value of "
+                          "'vcpu_period' is out of range [1000, 1000000]"),
+                         ("foo=1", "error: invalid scheduler option: foo")):
+            p = virsh(uri, "schedinfo", name, "--set", arg, check=False)
+            assert p.returncode == 1 and err in p.stderr, (arg, p.stderr)
+        assert read(os.path.join(cpu, "cpu.shares")) == "512"
+        assert read(os.path.join(cpu, "vcpu0", "cpu.cfs_period_us")) == "100000"
+        # --config: the definition only
+        virsh(uri, "schedinfo", name, "--config", "--set", "cpu_shares=300")
+        assert "<shares>300</shares>" in virsh(uri, "dumpxml", "--inactive", name).stdout
+        assert read(os.path.join(cpu, "cpu.shares")) == "512"
+        live = virsh(uri, "dumpxml", name).stdout
+        assert "<shares>512</shares>" in live and "<quota>50000</quota>" in live, live
+        assert "<partition>/machine</partition>" in live, live
+
+        # python3-libvirt
+        conn = libvirt.open(uri)
+        dom = conn.lookupByName(name)
+        assert tuple(dom.schedulerType()) == ("posix", 9), dom.schedulerType()
+        par = dom.schedulerParameters()
+        assert par["cpu_shares"] == 512 and par["vcpu_quota"] == 50000, par
+        dom.setSchedulerParameters({"cpu_shares": 600})
+        assert read(os.path.join(cpu, "cpu.shares")) == "600"
+        try:
+            dom.setSchedulerParametersFlags({"cpu_shares": "x"}, 0)
+            raise AssertionError("a string cpu_shares was accepted")
+        except (libvirt.libvirtError, TypeError):
+            pass
+
+        # cpu-stats: the group's own accounting
+        if "v2" in h:
+            stat = os.path.join(h["v2"], rel, "cpu.stat")
+            before = int(re.search(r"usage_usec (\d+)", read(stat)).group(1))
+            tot = dom.getCPUStats(True)[0]
+            after = int(re.search(r"usage_usec (\d+)", read(stat)).group(1))
+            assert before * 1000 <= tot["cpu_time"] <= after * 1000, (before, tot, after)
+            p = virsh(uri, "cpu-stats", name, check=False)
+            assert p.returncode == 1 and (
+                "operation 'getCpuacctPercpuUsage' not supported for backend 'cgroup V2'"
+                in p.stderr), p.stderr
+        conn.close()
+
+        # a daemon restart adopts the group
+        d.stop()
+        d.start()
+        virsh(uri, "schedinfo", name, "--set", "cpu_shares=800")
+        assert read(os.path.join(cpu, "cpu.shares")) == "800"
+        dirs = [os.path.join(m, rel) for m in all_mounts()
+                if os.path.isdir(os.path.join(m, rel))]
+        assert len(dirs) >= 2, dirs
+        virsh(uri, "destroy", name)
+        left = [x for x in dirs if os.path.exists(x)]
+        assert not left, left
+        assert os.path.isdir(os.path.join(h["cpu"], "machine"))
+    finally:
+        remove_leftovers(d)
+
+
+def test_cputune_in_definition():
+    h, guest = check_env()
+    if "cpu" not in h or "cpuset" not in h:
+        raise Skip("needs the v1 cpu and cpuset controllers")
+    if os.cpu_count() < 2:
+        raise Skip("pinning needs two host CPUs")
+    name = TAG + "b"
+    d = start_daemon()
+    uri = d.uri()
+    serial = os.path.join(d.root, "b.serial")
+    tune = """
+  <cputune><shares>333</shares><vcpupin vcpu='1' cpuset='1'/>
+    <emulatorpin cpuset='0'/><period>50000</period></cputune>"""
+    try:
+        virsh(uri, "define", write(os.path.join(d.root, "b.xml"),
+                                   guest_xml(name, guest, serial, tune)))
+        virsh(uri, "start", name)
+        rel = group_rel(uri, name)
+        cpu = os.path.join(h["cpu"], rel)
+        cpuset = os.path.join(h["cpuset"], rel)
+        assert read(os.path.join(cpu, "cpu.shares")) == "333"
+        assert read(os.path.join(cpu, "vcpu0", "cpu.cfs_period_us")) == "50000"
+        assert read(os.path.join(cpuset, "vcpu1", "cpuset.cpus")) == "1"
+        assert read(os.path.join(cpuset, "emulator", "cpuset.cpus")) == "0"
+        pid = qemu_pid(d, name)
+        for tid, (comm, _) in threads(pid).items():
+            if comm.startswith("CPU 1/"):
+                assert os.sched_getaffinity(tid) == {1}, (comm, os.sched_getaffinity(tid))
+            elif not comm.startswith("CPU "):
+                assert os.sched_getaffinity(tid) == {0}, (comm, os.sched_getaffinity(tid))
+        out = virsh(uri, "dumpxml", name).stdout
+        assert "<vcpupin vcpu='1' cpuset='1'/>" in out and "<emulatorpin cpuset='0'/>" in out
+        virsh(uri, "destroy", name)
+        assert not os.path.exists(cpu) and not os.path.exists(cpuset)
+    finally:
+        remove_leftovers(d)
+
+
+def test_no_cgroups():
+    h, guest = check_env()
+    name = TAG + "c"
+    d = start_daemon("cgroup_controllers = [ ]\n")
+    uri = d.uri()
+    try:
+        virsh(uri, "define", write(os.path.join(d.root, "c.xml"),
+                                   guest_xml(name, guest, os.path.join(d.root, "c.serial"))))
+        virsh(uri, "start", name)
+        p = virsh(uri, "schedinfo", name, check=False)
+        assert p.returncode == 1, p.stdout
+        assert "error: Requested operation is not valid: cgroup CPU controller is not mounted" \
+            in p.stderr, p.stderr
+        for mount in all_mounts():
+            base = os.path.join(mount, "machine")
+            assert not (os.path.isdir(base) and any(name in g for g in os.listdir(base)))
+        virsh(uri, "destroy", name)
+        # shut off: the definition's values answer
+        out = virsh(uri, "schedinfo", name, "--config").stdout
+        assert "cpu_shares     : 0\n" in out, out
+    finally:
+        remove_leftovers(d)
+
+
+if __name__ == "__main__":
+    run_tests([
+        ("placement, schedinfo, cpu-stats, restart, removal", test_placement_schedinfo_restart),
+        ("cputune of the definition at start", test_cputune_in_definition),
+        ("cgroup_controllers = [ ]: libvirt's errors", test_no_cgroups),
+    ])
