@@ -59,6 +59,8 @@ def describe(metric):
         "vol_upload_sparse": "vol-upload --sparse, image 1/64 data (call to finish)",
         "vol_download_sparse": "vol-download --sparse, image 1/64 data (call to finish)",
         "floor_dd_write_full": "disk floor: dd of the full image, conv=fsync",
+        "console_out_bytes_per_s": "console: guest output read by the client (bytes/s)",
+        "console_key_rtt": "console: keystroke to its echo, round trip",
     }
     if metric in fixed:
         return fixed[metric]
@@ -204,7 +206,8 @@ def expected_metrics(n1, n2):
             f"rss_{n2}", "rss_running5", "inproc_define", "inproc_listall",
             "inproc_lookup_per_s", "inproc_calls_1t_per_s", "inproc_undefine",
             "stop_acpi", "stop_deaf", "stop_hung", "vol_upload_full", "vol_download_full",
-            "vol_upload_sparse", "vol_download_sparse", f"pool_refresh_{n1}"]
+            "vol_upload_sparse", "vol_download_sparse", f"pool_refresh_{n1}",
+            "console_out_bytes_per_s", "console_key_rtt"]
     floor = ["floor_spawn_qmp", "floor_quit_exit", "floor_guest_ready",
              "floor_guest_powerdown_shutdown", "floor_guest_quit_exit", "floor_dd_write_full"]
     return both, floor

@@ -566,6 +566,142 @@ workloadGuest(virConnectPtr conn, const char *guestDir, const char *serialDir, i
     free(xml);
 }
 
+/* The test guest with its serial port on a pty, reached through
+ * virDomainOpenConsole; @cmdline is the kernel's. */
+static char *
+consoleXml(const char *name, const char *guestDir, const char *cmdline)
+{
+    char *xml = NULL;
+
+    if (asprintf(&xml,
+                 "<domain type='qemu'><name>%s</name>"
+                 "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
+                 "<os><type arch='x86_64' machine='q35'>hvm</type>"
+                 "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
+                 "<cmdline>%s</cmdline></os>"
+                 "<features><acpi/></features>"
+                 "<on_poweroff>destroy</on_poweroff>"
+                 "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
+                 "<serial type='pty'><target port='0'/></serial>"
+                 "<console type='pty'><target type='serial' port='0'/></console>"
+                 "</devices></domain>",
+                 name, guestDir, guestDir, cmdline) < 0)
+        abort();
+    return xml;
+}
+
+/* Starts @dom and opens its console as a blocking stream. */
+static virStreamPtr
+consoleStart(virConnectPtr conn, virDomainPtr dom)
+{
+    virStreamPtr st;
+
+    if (virDomainCreate(dom) < 0)
+        die("virDomainCreate (console guest)");
+    st = virStreamNew(conn, 0);
+    if (!st)
+        die("virStreamNew");
+    if (virDomainOpenConsole(dom, NULL, st, VIR_DOMAIN_CONSOLE_FORCE) < 0)
+        die("virDomainOpenConsole");
+    return st;
+}
+
+static void
+consoleStop(virDomainPtr dom, virStreamPtr st)
+{
+    virStreamAbort(st);
+    virStreamFree(st);
+    if (virDomainDestroy(dom) < 0)
+        die("virDomainDestroy (console guest)");
+}
+
+/* Reads @st until @needle (under 64 bytes) has gone by; it may straddle
+ * two reads, so the tail of each read is kept in front of the next. */
+static void
+consoleReadUntil(virStreamPtr st, const char *needle)
+{
+    char buf[4096 + 64];
+    size_t nlen = strlen(needle);
+    size_t keep = 0;
+
+    for (;;) {
+        int got = virStreamRecv(st, buf + keep, 4096);
+        size_t len;
+
+        if (got <= 0)
+            die("virStreamRecv (console)");
+        len = keep + (size_t)got;
+        for (size_t i = keep; i < len; i++) {
+            if (buf[i] == '\0')
+                buf[i] = ' ';
+        }
+        buf[len] = '\0';
+        if (strstr(buf, needle))
+            return;
+        keep = len < nlen - 1 ? len : nlen - 1;
+        memmove(buf, buf + len - keep, keep);
+    }
+}
+
+/* console GUESTDIR SECONDS KEYS: the test guest's serial console through
+ * virDomainOpenConsole and the daemon. Output throughput: a guest whose
+ * kernel traces timer events to its console without pause (~75 KB/s under
+ * TCG, the serial port's pace), read by this client for SECONDS from the
+ * first trace line, in bytes per second. Keystroke round trip: on a quiet guest
+ * past GUEST-READY, KEYS single keystrokes, each sent and read back as the
+ * guest tty's echo. A stalled guest or daemon ends the run after 120 s. */
+static void
+workloadConsole(virConnectPtr conn, const char *guestDir, double seconds, int keys)
+{
+    const char *name = NAME_PREFIX "console";
+    char *xml;
+    virDomainPtr dom;
+    virStreamPtr st;
+    char buf[65536];
+    double t0;
+    double total = 0;
+
+    alarm(120);
+    xml = consoleXml(name, guestDir,
+                     "console=ttyS0 nohz=off tp_printk trace_event="
+                     "timer:hrtimer_expire_entry,timer:hrtimer_expire_exit,"
+                     "timer:hrtimer_start");
+    dom = defineOrDie(conn, xml);
+    free(xml);
+    st = consoleStart(conn, dom);
+    consoleReadUntil(st, "hrtimer_expire_exit");
+    t0 = nowMs();
+    while (nowMs() - t0 < seconds * 1000) {
+        int got = virStreamRecv(st, buf, sizeof(buf));
+
+        if (got <= 0)
+            die("virStreamRecv (console flood)");
+        total += got;
+    }
+    sample("console_out_bytes_per_s", total * 1000 / (nowMs() - t0));
+    consoleStop(dom, st);
+    undefineOrDie(dom);
+
+    xml = consoleXml(name, guestDir, "console=ttyS0 quiet");
+    dom = defineOrDie(conn, xml);
+    free(xml);
+    st = consoleStart(conn, dom);
+    consoleReadUntil(st, "GUEST-READY");
+    for (int k = 0; k < keys; k++) {
+        char key = (char)('a' + k % 26);
+        char echo[2] = { key, '\0' };
+
+        t0 = nowMs();
+        if (virStreamSend(st, &key, 1) != 1)
+            die("virStreamSend (keystroke)");
+        consoleReadUntil(st, echo);
+        sample("console_key_rtt", nowMs() - t0);
+    }
+    consoleStop(dom, st);
+    undefineOrDie(dom);
+    alarm(0);
+}
+
 /* running N: defines and starts N minimal guests vkb-run-I (for the
  * reconnect cold start); "stoprunning N" destroys and undefines them. */
 static void
@@ -843,6 +979,7 @@ main(int argc, char **argv)
             "  define FROM N TAG | undefine N TAG | list REPS TAG | lookup N REPS TAG\n"
             "  lookuprate N REPS TAG | throughput N THREADS shared|own SECONDS REPS TAG\n"
             "  startdestroy REPS | suspend REPS | guest GUESTDIR SERIALDIR REPS\n"
+            "  console GUESTDIR SECONDS KEYS\n"
             "  inproc N REPS | running N | stoprunning N | firstlist T0_REALTIME_MS TAG\n");
         return 2;
     }
@@ -906,6 +1043,9 @@ main(int argc, char **argv)
         workloadSuspend(conn, argInt(argc, argv, 3, 20));
     } else if (strcmp(workload, "guest") == 0 && argc > 4) {
         workloadGuest(conn, argv[3], argv[4], argInt(argc, argv, 5, 3));
+    } else if (strcmp(workload, "console") == 0 && argc > 3) {
+        workloadConsole(conn, argv[3], argc > 4 ? atof(argv[4]) : 3.0,
+                        argInt(argc, argv, 5, 20));
     } else if (strcmp(workload, "running") == 0) {
         workloadRunning(conn, argInt(argc, argv, 3, 5), true);
     } else if (strcmp(workload, "stoprunning") == 0) {

@@ -39,12 +39,12 @@ if [ -n "${QUICK:-}" ]; then
     N1=20; N2=40; REPS=2; LOOKUPS=50; LISTS=5; TSECS=0.3; GREPS=1; SDREPS=2; SETTLE=0.2
     SUSREPS=3; COLDREPS=1; INPROC=200; FLOORREPS=2
     STOPREPS=${STOPREPS:-1}; STOPDEADLINE=${STOPDEADLINE:-4}
-    STORMB=8; STORREPS=1
+    STORMB=8; STORREPS=1; CONSECS=1; CONKEYS=3
 else
     N1=1000; N2=10000; REPS=3; LOOKUPS=2000; LISTS=50; TSECS=2; GREPS=5; SDREPS=10; SETTLE=2
     SUSREPS=20; COLDREPS=3; INPROC=10000; FLOORREPS=10
     STOPREPS=${STOPREPS:-3}; STOPDEADLINE=${STOPDEADLINE:-10}
-    STORMB=1024; STORREPS=3
+    STORMB=1024; STORREPS=3; CONSECS=5; CONKEYS=30
 fi
 
 for f in "$VK" "$FLOOR" "$SUBREAPER" "$VKD"; do
@@ -289,6 +289,9 @@ both suspend "$SUSREPS"
 log "test guest (raw QEMU floor first)"
 record floor "$FLOOR" guest "$guest" "$tmp/serial" "$GREPS"
 both guest "$guest" "$tmp/serial" "$GREPS"
+
+log "console: output throughput ($CONSECS s) and $CONKEYS keystroke round trips"
+both console "$guest" "$CONSECS" "$CONKEYS"
 
 # Stop within a deadline (SIGKILL allowed at its end), for three guest
 # behaviours: virtkit's one vkDomainStop call against the shutdown, poll
