@@ -219,6 +219,9 @@ unsigned long long virNodeGetFreeMemory(virConnectPtr conn);
 int virNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
                               int startCell, int maxCells);
 char *virConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
+char *virConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
+                                      const char *arch, const char *machine,
+                                      const char *virttype, unsigned int flags);
 
 /* ---- Domains: states, reasons ----------------------------------------- */
 

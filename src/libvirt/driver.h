@@ -52,6 +52,10 @@ struct _virHypervisorDriver {
     int (*nodeGetCellsFreeMemory)(virConnectPtr conn, unsigned long long *freeMems,
                                   int startCell, int maxCells);
     char *(*connectGetSysinfo)(virConnectPtr conn, unsigned int flags);
+    /* Host and CPU facts (libvirt-host-cpu.c): domain capabilities XML. */
+    char *(*connectGetDomainCapabilities)(virConnectPtr conn, const char *emulatorbin,
+                                          const char *arch, const char *machine,
+                                          const char *virttype, unsigned int flags);
 
     int (*connectNumOfDomains)(virConnectPtr conn);
     int (*connectListDomains)(virConnectPtr conn, int *ids, int maxids);

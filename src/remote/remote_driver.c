@@ -992,6 +992,7 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .nodeGetFreeMemory = remoteNodeGetFreeMemory,
     .nodeGetCellsFreeMemory = remoteNodeGetCellsFreeMemory,
     .connectGetSysinfo = remoteConnectGetSysinfo,
+    .connectGetDomainCapabilities = remoteConnectGetDomainCapabilities,
     .connectNumOfDomains = remoteConnectNumOfDomains,
     .connectListDomains = remoteConnectListDomains,
     .connectNumOfDefinedDomains = remoteConnectNumOfDefinedDomains,

@@ -141,5 +141,94 @@ def test_guest_cpu():
     d.stop()
 
 
+def diskless(name, extra="", devices=""):
+    return """<domain type='qemu'><name>%s</name><memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os><features><acpi/></features>%s
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>%s</devices></domain>
+""" % (name, extra, devices)
+
+
+def test_domcapabilities():
+    import xml.etree.ElementTree as ET
+
+    d = Daemon().start()
+    uri = d.uri()
+    out = virsh(uri, "domcapabilities", "--virttype", "qemu", "--machine", "q35").stdout
+    caps = ET.fromstring(out)
+    assert caps.findtext("path") == "/usr/bin/qemu-system-x86_64", out
+    assert caps.findtext("domain") == "qemu", out
+    assert caps.findtext("machine").startswith("pc-q35-"), out
+    assert caps.findtext("arch") == "x86_64", out
+    # vksh prints what Debian's virsh prints through the same daemon
+    vksh = os.environ.get("VKSH")
+    if vksh:
+        import subprocess
+        p = subprocess.run([vksh, "-q", "-c", uri, "domcapabilities", "--virttype", "qemu",
+                            "--machine", "q35"], capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0 and p.stdout == out, (p.stdout, p.stderr)
+
+    conn = libvirt.open(uri)
+    try:
+        assert conn.getDomainCapabilities(None, None, "q35", "qemu", 0) == out.rstrip("\n") + "\n"
+        # every video model listed defines, one not listed is refused
+        listed = [v.text for v in caps.findall(
+            "devices/video/enum[@name='modelType']/value")]
+        assert "virtio" in listed and "qxl" not in listed, listed
+        for i, m in enumerate(listed):
+            dom = conn.defineXML(diskless("v%d" % i, devices="<video><model type='%s'/></video>"
+                                          % m))
+            dom.undefine()
+        try:
+            conn.defineXML(diskless("vq", devices="<video><model type='qxl'/></video>"))
+            raise AssertionError("a video model domcapabilities does not list was defined")
+        except libvirt.libvirtError:
+            pass
+        # the vCPU maximum defines, one more does not
+        vmax = int(caps.find("vcpu").get("max"))
+        conn.defineXML(diskless("vm", "<vcpu>%d</vcpu>" % vmax)).undefine()
+        try:
+            conn.defineXML(diskless("vm1", "<vcpu>%d</vcpu>" % (vmax + 1)))
+            raise AssertionError("vcpu max + 1 was defined")
+        except libvirt.libvirtError:
+            pass
+        # CPU models: QEMU's, usable as TCG runs them
+        models = {m.text: m.get("usable") for m in caps.findall("cpu/mode[@name='custom']/model")}
+        assert models.get("qemu64") == "yes" and models.get("Westmere") == "yes", models
+        assert models.get("Skylake-Client") == "no", models
+        assert caps.find("cpu/mode[@name='host-passthrough']").get("supported") == "no"
+        # libvirt's errors for bad parameters
+        for args, code, text in [
+                ((None, None, None, "bogus", 0), libvirt.VIR_ERR_INVALID_ARG,
+                 "invalid argument: unknown virttype: bogus"),
+                ((None, "bogus", None, None, 0), libvirt.VIR_ERR_INVALID_ARG,
+                 "invalid argument: unknown architecture: bogus"),
+                ((None, "aarch64", None, None, 0), libvirt.VIR_ERR_CONFIG_UNSUPPORTED,
+                 "unsupported configuration: unable to find any emulator to serve 'aarch64' "
+                 "architecture"),
+                ((None, None, "bogus", None, 0), libvirt.VIR_ERR_INVALID_ARG,
+                 "invalid argument: the machine 'bogus' is not supported by emulator "
+                 "'/usr/bin/qemu-system-x86_64'"),
+                ((None, None, None, None, 1), libvirt.VIR_ERR_INVALID_ARG,
+                 "unsupported flags (0x1) in function qemuConnectGetDomainCapabilities")]:
+            try:
+                conn.getDomainCapabilities(*args)
+                raise AssertionError("accepted %r" % (args,))
+            except libvirt.libvirtError as e:
+                assert e.get_error_code() == code and str(e) == text, (args, str(e))
+    finally:
+        conn.close()
+    # refused on the read-only socket, as libvirt 9.0
+    p = virsh(uri.replace("virtkit-sock", "virtkit-sock-ro"), "domcapabilities", check=False,
+              readonly=True)
+    assert p.returncode != 0 and "read only access prevents virConnectGetDomainCapabilities" \
+        in p.stderr, p.stderr
+    d.stop()
+
+
 if __name__ == "__main__":
-    run_tests([("cpu: a custom model, topology and features reach QEMU; libvirt's defaults and errors", test_guest_cpu)])
+    run_tests([
+        ("cpu: a custom model, topology and features reach QEMU; libvirt's defaults and errors",
+         test_guest_cpu),
+        ("domcapabilities: what it lists defines, what it leaves out does not; libvirt's errors",
+         test_domcapabilities),
+    ])

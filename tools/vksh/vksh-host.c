@@ -122,6 +122,9 @@ cmdCapabilities(vkshControl *ctl, const vkshCmd *cmd)
 const vkshCmdDef vkshHostCmds[] = {
     { "capabilities", cmdCapabilities, NULL, "capabilities",
       "Returns capabilities of hypervisor/driver.", 0 },
+    { "domcapabilities", vkshCmdDomcapabilities, vkshOptsDomcapabilities,
+      "domain capabilities",
+      "Returns capabilities of emulator with respect to host and libvirt.", 0 },
     { "freecell", vkshCmdFreecell, vkshOptsFreecell, "NUMA free memory",
       "display available free memory for the NUMA cell.", 0 },
     { "hostname", cmdHostname, NULL, "print the hypervisor hostname", NULL, 0 },

@@ -109,6 +109,9 @@ bool vkshCmdFreecell(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshOptDef vkshOptsNodecpumap[];
 bool vkshCmdNodecpumap(vkshControl *ctl, const vkshCmd *cmd);
 bool vkshCmdSysinfo(vkshControl *ctl, const vkshCmd *cmd);
+/* vksh-hostcpu.c: host and CPU facts */
+extern const vkshOptDef vkshOptsDomcapabilities[];
+bool vkshCmdDomcapabilities(vkshControl *ctl, const vkshCmd *cmd);
 
 /* Statistics commands (vksh-stats.c), listed in the groups above. */
 #define VKSH_STATS_CMD(name)                  \

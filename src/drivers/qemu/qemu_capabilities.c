@@ -99,6 +99,7 @@ qemuCapsCPUModelFree(gpointer p)
     g_free(m->name);
     g_free(m->aliasOf);
     g_strfreev(m->blockers);
+    g_free(m->vendor);
     g_free(m);
 }
 
@@ -231,6 +232,20 @@ qemuCapsGetMachineDefaultCPU(const qemuCaps *caps, const char *machine)
     return NULL;
 }
 
+int
+qemuCapsGetMachineMaxCpus(const qemuCaps *caps, const char *machine)
+{
+    const char *canon = qemuCapsGetCanonicalMachine(caps, machine);
+
+    for (guint i = 0; canon && i < caps->machines->len; i++) {
+        qemuCapsMachine *m = g_ptr_array_index(caps->machines, i);
+
+        if (g_str_equal(m->name, canon))
+            return m->maxCpus;
+    }
+    return 0;
+}
+
 const qemuCapsCPUModel *
 qemuCapsGetCPUModel(const qemuCaps *caps, const char *name)
 {
@@ -241,6 +256,19 @@ qemuCapsGetCPUModel(const qemuCaps *caps, const char *name)
             return m;
     }
     return NULL;
+}
+
+bool
+qemuCapsCPUModelIsNamed(const char *name)
+{
+    const char *v = strrchr(name, '-');
+
+    if (g_str_equal(name, "max") || g_str_equal(name, "host") ||
+        g_str_equal(name, "base"))
+        return false;
+    if (v && v[1] == 'v' && v[2] && strspn(v + 2, "0123456789") == strlen(v + 2))
+        return false;
+    return true;
 }
 
 const qemuCapsCPUModel *const *
@@ -323,6 +351,8 @@ qemuCapsToJSON(const qemuCaps *caps)
             json_object_object_add(mo, "usable", json_object_new_boolean(m->usable));
             json_object_object_add(mo, "deprecated",
                                    json_object_new_boolean(m->deprecated));
+            if (m->vendor)
+                json_object_object_add(mo, "vendor", json_object_new_string(m->vendor));
             if (m->blockers) {
                 json_object *b = json_object_new_array();
 
@@ -430,6 +460,7 @@ qemuCapsFromJSON(json_object *o)
             m->deprecated =
                 json_object_get_boolean(json_object_object_get(mo, "deprecated"));
             m->blockers = qemuCapsStrvFromJSON(json_object_object_get(mo, "blockers"));
+            m->vendor = g_strdup(jsonStr(mo, "vendor"));
             g_ptr_array_add(caps->cpuModels, m);
         }
     }
@@ -676,6 +707,42 @@ qemuCapsProbeSandbox(qemuMonitor *mon, int timeout_ms)
     return true;
 }
 
+/* The vendor QEMU gives model @name (query-cpu-model-expansion full), as
+ * libvirt's CPU map names vendors; NULL when unknown (not a failure). */
+static char *
+qemuCapsProbeCPUVendor(qemuMonitor *mon, const char *name, int timeout_ms)
+{
+    static const char *const vendors[][2] = {
+        { "GenuineIntel", "Intel" },
+        { "AuthenticAMD", "AMD" },
+        { "HygonGenuine", "Hygon" },
+    };
+    g_autoptr(json_object) args = json_object_new_object();
+    g_autoptr(json_object) reply = NULL;
+    json_object *model = json_object_new_object();
+    json_object *m;
+    json_object *props;
+    const char *v;
+
+    json_object_object_add(model, "name", json_object_new_string(name));
+    json_object_object_add(args, "type", json_object_new_string("full"));
+    json_object_object_add(args, "model", model);
+    if (qemuMonitorCommand(mon, "query-cpu-model-expansion", args, timeout_ms, &reply) <
+        0) {
+        /* a model QEMU cannot expand: no vendor (virerror.h rule 4) */
+        virResetLastError();
+        return NULL;
+    }
+    if (!json_object_object_get_ex(reply, "model", &m) ||
+        !json_object_object_get_ex(m, "props", &props) || !(v = jsonStr(props, "vendor")))
+        return NULL;
+    for (size_t i = 0; i < G_N_ELEMENTS(vendors); i++) {
+        if (g_str_equal(v, vendors[i][0]))
+            return g_strdup(vendors[i][1]);
+    }
+    return NULL;
+}
+
 static int
 qemuCapsProbeQMP(qemuCaps *caps, qemuMonitor *mon, int timeout_ms)
 {
@@ -751,6 +818,8 @@ qemuCapsProbeQMP(qemuCaps *caps, qemuMonitor *mon, int timeout_ms)
                     json_object_is_type(unavail, json_type_array) &&
                     json_object_array_length(unavail) == 0;
         m->blockers = qemuCapsStrvFromJSON(unavail);
+        if (qemuCapsCPUModelIsNamed(m->name))
+            m->vendor = qemuCapsProbeCPUVendor(mon, m->name, timeout_ms);
         m->deprecated = json_object_get_boolean(json_object_object_get(co, "deprecated"));
         g_ptr_array_add(caps->cpuModels, m);
     }

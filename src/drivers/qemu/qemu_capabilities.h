@@ -85,6 +85,8 @@ typedef struct {
     bool usable;   /* no unavailable-features under TCG */
     bool deprecated;
     char **blockers; /* the unavailable-features (NULL-terminated; NULL: none) */
+    char *vendor;    /* "Intel", "AMD", "Hygon" (QEMU's full expansion); NULL: other
+                      * or a versioned name / max / host / base (not expanded) */
 } qemuCapsCPUModel;
 
 /* Accessors; returned strings are borrowed from @caps. */
@@ -107,8 +109,12 @@ const char *qemuCapsGetCanonicalMachine(const qemuCaps *caps, const char *name);
 /* The CPU model QEMU gives @machine (alias or full name; NULL: the default
  * machine) when -cpu is not given, e.g. "qemu64"; NULL if not known. */
 const char *qemuCapsGetMachineDefaultCPU(const qemuCaps *caps, const char *machine);
+/* QEMU's cpu-max of @machine (alias or full name; NULL: default), 0 if unknown. */
+int qemuCapsGetMachineMaxCpus(const qemuCaps *caps, const char *machine);
 /* The CPU model called @name (QEMU's exact spelling), or NULL. */
 const qemuCapsCPUModel *qemuCapsGetCPUModel(const qemuCaps *caps, const char *name);
+/* Is @name one of the models libvirt names (not "X-vN", max, host, base)? */
+bool qemuCapsCPUModelIsNamed(const char *name);
 /* Every CPU model in QEMU's order; *n set (0 for none). Borrowed. */
 const qemuCapsCPUModel *const *qemuCapsGetCPUModels(const qemuCaps *caps, size_t *n);
 

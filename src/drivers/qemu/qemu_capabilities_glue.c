@@ -13,6 +13,7 @@
 #include "qemu_firmware.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
+#include "qemu_domcaps.h"
 #include "qemu_validate.h"
 #include "virerror.h"
 
@@ -158,4 +159,61 @@ qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd, const int *s
         g_debug("QEMU '%s' has no usable -sandbox: running without it",
                 qemuCapsGetBinary(caps));
     return qemuBuildCommandLine(def, caps, &opts);
+}
+
+/* libvirt's architecture names (virArch), to tell an unknown name from one
+ * virtkit has no emulator for. */
+static const char *const qemuGlueArchNames[] = {
+    "i686",       "x86_64",       "aarch64",  "alpha",   "armv6l",      "armv7l",
+    "armv7b",     "cris",         "ia64",     "lm32",    "loongarch64", "m68k",
+    "microblaze", "microblazeel", "mips",     "mipsel",  "mips64",      "mips64el",
+    "openrisc",   "parisc",       "parisc64", "ppc",     "ppcle",       "ppc64",
+    "ppc64le",    "ppcemb",       "riscv32",  "riscv64", "s390",        "s390x",
+    "sh4",        "sh4eb",        "sparc",    "sparc64", "unicore32",   "xtensa",
+    "xtensaeb",   NULL,
+};
+
+char *
+qemuGlueGetDomainCapabilities(qemuDriver *driver, const char *emulatorbin,
+                              const char *arch, const char *machine, const char *virttype)
+{
+    qemuCapsCache *cache = qemuGlueCache(driver);
+    g_autoptr(qemuCaps) caps = NULL;
+    const char *canon;
+    int virtType = VIR_DOMAIN_VIRT_NONE;
+    bool kvmUsable;
+
+    if (virttype && (virtType = virDomainVirtTypeFromString(virttype)) <= 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "unknown virttype: %s", virttype);
+        return NULL;
+    }
+    if (arch && !g_strv_contains(qemuGlueArchNames, arch)) {
+        virReportError(VIR_ERR_INVALID_ARG, "unknown architecture: %s", arch);
+        return NULL;
+    }
+    if (arch && !g_str_equal(arch, "x86_64")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "unable to find any emulator to serve '%s' architecture", arch);
+        return NULL;
+    }
+    if (!(caps = qemuCapsCacheLookup(cache, emulatorbin)))
+        return NULL;
+    kvmUsable = qemuCapsKVMUsable(cache, caps, NULL);
+    if (!virttype)
+        virtType = kvmUsable ? VIR_DOMAIN_VIRT_KVM : VIR_DOMAIN_VIRT_QEMU;
+    if (!(virtType == VIR_DOMAIN_VIRT_QEMU && qemuCapsHasAccel(caps, "tcg")) &&
+        !(virtType == VIR_DOMAIN_VIRT_KVM && kvmUsable)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "Emulator '%s' does not support virt type '%s'",
+                       qemuCapsGetBinary(caps), virDomainVirtTypeToString(virtType));
+        return NULL;
+    }
+    if (!(canon = qemuCapsGetCanonicalMachine(caps, machine))) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "the machine '%s' is not supported by emulator '%s'",
+                       machine ? machine : "(default)", qemuCapsGetBinary(caps));
+        return NULL;
+    }
+    return qemuDomainCapsFormat(caps, qemuFirmwareDefaultDirs, canon, virtType,
+                                kvmUsable);
 }

@@ -42,3 +42,15 @@ char **qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
 int qemuGlueGetQemuVersion(qemuDriver *driver, unsigned long *version);
 char *qemuGlueGetCapabilitiesXML(qemuDriver *driver);
 void qemuGlueCapsFree(void *caps);
+
+/* virConnectGetDomainCapabilities: the <domainCapabilities> of @emulatorbin
+ * (NULL: qemu-system-x86_64 on PATH) for @arch (NULL: x86_64), @machine
+ * (alias or name; NULL: the default) and @virttype (NULL: kvm when usable,
+ * else qemu), with libvirt's errors (INVALID_ARG "unknown virttype: X",
+ * "unknown architecture: X", "the machine 'X' is not supported by emulator
+ * 'E'", "Emulator 'E' does not support virt type 'T'"; CONFIG_UNSUPPORTED
+ * "unable to find any emulator to serve 'X' architecture"). New string or
+ * NULL. */
+char *qemuGlueGetDomainCapabilities(qemuDriver *driver, const char *emulatorbin,
+                                    const char *arch, const char *machine,
+                                    const char *virttype);

@@ -22,6 +22,7 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .nodeGetFreeMemory = qemuNodeGetFreeMemory,
     .nodeGetCellsFreeMemory = qemuNodeGetCellsFreeMemory,
     .connectGetSysinfo = qemuConnectGetSysinfo,
+    .connectGetDomainCapabilities = qemuConnectGetDomainCapabilities,
 
     .connectNumOfDomains = qemuConnectNumOfDomains,
     .connectListDomains = qemuConnectListDomains,

@@ -59,6 +59,10 @@ unsigned long long qemuNodeGetFreeMemory(virConnectPtr conn);
 int qemuNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
                                int startCell, int maxCells);
 char *qemuConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
+/* qemu_driver_hostcpu.c: host and CPU facts */
+char *qemuConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
+                                       const char *arch, const char *machine,
+                                       const char *virttype, unsigned int flags);
 int qemuNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
 int qemuConnectNumOfDomains(virConnectPtr conn);
 int qemuConnectListDomains(virConnectPtr conn, int *ids, int maxids);

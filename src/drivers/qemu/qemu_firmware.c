@@ -217,6 +217,31 @@ qemuFirmwareMatches(const qemuFirmwareDesc *d, const virDomainDef *def)
     return true;
 }
 
+void
+qemuFirmwareListForMachine(const char *const *dirs, const char *machine,
+                           GPtrArray *loaders, bool *efi, bool *bios, bool *secure)
+{
+    g_autoptr(GPtrArray) descs = qemuFirmwareLoad(dirs);
+
+    *efi = *bios = *secure = false;
+    for (guint i = 0; i < descs->len; i++) {
+        const qemuFirmwareDesc *d = g_ptr_array_index(descs, i);
+        bool machineOk = false;
+
+        for (guint j = 0; j < d->machines->len && machine; j++) {
+            if (g_pattern_match_simple(g_ptr_array_index(d->machines, j), machine))
+                machineOk = true;
+        }
+        if (!machineOk)
+            continue;
+        *efi |= d->uefi;
+        *bios |= d->bios;
+        *secure |= d->requiresSmm;
+        if (!g_ptr_array_find_with_equal_func(loaders, d->executable, g_str_equal, NULL))
+            g_ptr_array_add(loaders, g_strdup(d->executable));
+    }
+}
+
 char *
 qemuFirmwareNVRAMPath(const char *nvramDir, const char *name)
 {
