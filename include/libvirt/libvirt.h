@@ -1064,6 +1064,36 @@ typedef enum {
 int virDomainBlockResize(virDomainPtr dom, const char *disk, unsigned long long size,
                          unsigned int flags);
 
+/* ---- Save, restore, managed save ---------------------------------------- */
+
+typedef enum {
+    VIR_DOMAIN_SAVE_BYPASS_CACHE = 1 << 0, /* avoid file system cache pollution */
+    VIR_DOMAIN_SAVE_RUNNING = 1 << 1,      /* favor running over paused */
+    VIR_DOMAIN_SAVE_PAUSED = 1 << 2,       /* favor paused over running */
+    VIR_DOMAIN_SAVE_RESET_NVRAM = 1 << 3,  /* re-initialize NVRAM from template */
+} virDomainSaveRestoreFlags;
+
+typedef enum {
+    VIR_DOMAIN_SAVE_IMAGE_XML_SECURE =
+        (1 << 0), /* dump security sensitive information too */
+} virDomainSaveImageXMLFlags;
+
+int virDomainSave(virDomainPtr domain, const char *to);
+int virDomainSaveFlags(virDomainPtr domain, const char *to, const char *dxml,
+                       unsigned int flags);
+int virDomainRestore(virConnectPtr conn, const char *from);
+int virDomainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml,
+                          unsigned int flags);
+char *virDomainSaveImageGetXMLDesc(virConnectPtr conn, const char *file,
+                                   unsigned int flags);
+int virDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const char *dxml,
+                                unsigned int flags);
+int virDomainManagedSave(virDomainPtr dom, unsigned int flags);
+int virDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
+char *virDomainManagedSaveGetXMLDesc(virDomainPtr domain, unsigned int flags);
+int virDomainManagedSaveDefineXML(virDomainPtr domain, const char *dxml,
+                                  unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -694,11 +694,14 @@ virDomainObjMatchFilter(virDomainObj *obj, unsigned int flags)
             return false;
     }
 
-    /* no managed save, snapshot or checkpoint ever exists in virtkit */
     if (MATCH(VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE |
-              VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE) &&
-        !MATCH(VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE))
-        return false;
+              VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE)) {
+        if (!((MATCH(VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE) && obj->hasManagedSave) ||
+              (MATCH(VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE) && !obj->hasManagedSave)))
+            return false;
+    }
+
+    /* no snapshot or checkpoint ever exists in virtkit */
 
     if (MATCH(VIR_CONNECT_LIST_DOMAINS_AUTOSTART |
               VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART)) {

@@ -50,7 +50,8 @@ struct _virDomainObj {
     int reason; /* reason enum for @state */
     bool persistent;
     bool autostart;
-    bool removing; /* removed from the list; lookups no longer find it */
+    bool removing;       /* removed from the list; lookups no longer find it */
+    bool hasManagedSave; /* a managed save image exists (the driver keeps it) */
 
     pid_t pid; /* hypervisor process, 0 when none */
 

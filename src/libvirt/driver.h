@@ -157,6 +157,22 @@ struct _virHypervisorDriver {
                                     virDomainStatsRecordPtr **retStats,
                                     unsigned int flags);
 
+    /* Save, restore, managed save (libvirt-domain-save.c). Paths arrive
+     * absolute (the public layer resolved them in the caller's process);
+     * @dxml may be NULL. */
+    int (*domainSaveFlags)(virDomainPtr dom, const char *to, const char *dxml,
+                           unsigned int flags);
+    int (*domainRestoreFlags)(virConnectPtr conn, const char *from, const char *dxml,
+                              unsigned int flags);
+    char *(*domainSaveImageGetXMLDesc)(virConnectPtr conn, const char *file,
+                                       unsigned int flags);
+    int (*domainSaveImageDefineXML)(virConnectPtr conn, const char *file,
+                                    const char *dxml, unsigned int flags);
+    int (*domainManagedSave)(virDomainPtr dom, unsigned int flags);
+    int (*domainManagedSaveRemove)(virDomainPtr dom, unsigned int flags);
+    char *(*domainManagedSaveGetXMLDesc)(virDomainPtr dom, unsigned int flags);
+    int (*domainManagedSaveDefineXML)(virDomainPtr dom, const char *dxml,
+                                      unsigned int flags);
     /* Running guests: live changes (libvirt-domain-live.c). SetMemory and
      * SetMaxMemory reach the driver as SetMemoryFlags with
      * VIR_DOMAIN_AFFECT_LIVE / VIR_DOMAIN_MEM_MAXIMUM, as libvirt's drivers

@@ -138,6 +138,14 @@ cmdUndefine(vkshControl *ctl, const vkshCmd *cmd)
         vkshResetError();
         rc = virDomainUndefine(dom);
     }
+    if (rc < 0 && !(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE) &&
+        virDomainHasManagedSaveImage(dom, 0) > 0) {
+        /* virsh's fallback path: its own message, the driver's dropped */
+        vkshResetError();
+        vkshError(ctl, "%s",
+                  "Refusing to undefine while domain managed save image exists");
+        return false;
+    }
     if (rc < 0) {
         vkshError(ctl, "Failed to undefine domain '%s'", name);
         return false;
@@ -596,6 +604,22 @@ const vkshCmdDef vkshDomainCmds[] = {
       "Output the domain information as an XML dump to stdout.", 0 },
     { "inject-nmi", vkshCmdInjectNmi, vkshOptsInjectNmi, "Inject NMI to the guest",
       "Inject NMI to the guest domain.", 0 },
+    { "managedsave", vkshCmdManagedsave, vkshOptsManagedsave,
+      "managed save of a domain state",
+      "Save and destroy a running domain, so it can be restarted from\n"
+      "the same state at a later time.  When the virsh 'start'\n"
+      "command is next run for the domain, it will automatically\n"
+      "be started from this saved state.",
+      0 },
+    { "managedsave-define", vkshCmdManagedsaveDefine, vkshOptsManagedsaveDefine,
+      "redefine the XML for a domain's managed save state file",
+      "Replace the domain XML associated with a managed save state file", 0 },
+    { "managedsave-dumpxml", vkshCmdManagedsaveDumpxml, vkshOptsManagedsaveDumpxml,
+      "Domain information of managed save state file in XML",
+      "Dump XML of domain information for a managed save state file to stdout.", 0 },
+    { "managedsave-remove", vkshCmdManagedsaveRemove, vkshOptsManagedsaveRemove,
+      "Remove managed save of a domain",
+      "Remove an existing managed save state file from a domain", 0 },
     { "metadata", vkshCmdMetadata, vkshOptsMetadata,
       "show or set domain's custom XML metadata",
       "Shows or modifies the XML metadata of a domain.", 0 },
@@ -603,8 +627,18 @@ const vkshCmdDef vkshDomainCmds[] = {
       "Run a reboot command in the target domain.", 0 },
     { "reset", cmdReset, optsDomainOnly, "reset a domain",
       "Reset the target domain as if by power button", 0 },
+    { "restore", vkshCmdRestore, vkshOptsRestore,
+      "restore a domain from a saved state in a file", "Restore a domain.", 0 },
     { "resume", cmdResume, optsDomainOnly, "resume a domain",
       "Resume a previously suspended domain.", 0 },
+    { "save", vkshCmdSave, vkshOptsSave, "save a domain state to a file",
+      "Save the RAM state of a running domain.", 0 },
+    { "save-image-define", vkshCmdSaveImageDefine, vkshOptsSaveImageDefine,
+      "redefine the XML for a domain's saved state file",
+      "Replace the domain XML associated with a saved state file", 0 },
+    { "save-image-dumpxml", vkshCmdSaveImageDumpxml, vkshOptsSaveImageDumpxml,
+      "saved state domain information in XML",
+      "Dump XML of domain information for a saved state file to stdout.", 0 },
     { "schedinfo", vkshCmdSchedinfo, vkshOptsSchedinfo, "show/set scheduler parameters",
       "Show/Set scheduler parameters.", 0 },
     { "setmaxmem", vkshCmdSetmaxmem, vkshOptsSetmaxmem, "change maximum memory limit",

@@ -134,6 +134,15 @@ VKSH_STATS_CMD(Domifaddr) /* vksh-ifaddr.c */
 VKSH_STATS_CMD(Desc)      /* vksh-change.c */
 VKSH_STATS_CMD(Metadata)
 VKSH_STATS_CMD(Domrename)
+/* vksh-save.c */
+VKSH_STATS_CMD(Save)
+VKSH_STATS_CMD(Restore)
+VKSH_STATS_CMD(SaveImageDumpxml)
+VKSH_STATS_CMD(SaveImageDefine)
+VKSH_STATS_CMD(Managedsave)
+VKSH_STATS_CMD(ManagedsaveRemove)
+VKSH_STATS_CMD(ManagedsaveDumpxml)
+VKSH_STATS_CMD(ManagedsaveDefine)
 #undef VKSH_STATS_CMD
 
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */

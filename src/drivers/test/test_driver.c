@@ -518,6 +518,16 @@ testDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
         g_mutex_unlock(&driver->lock);
         return -1;
     }
+    if (obj->hasManagedSave) {
+        if (!(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                           "Refusing to undefine while domain managed save image exists");
+            virDomainObjEndAPI(&obj);
+            g_mutex_unlock(&driver->lock);
+            return -1;
+        }
+        obj->hasManagedSave = false;
+    }
 
     event = virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_UNDEFINED,
                                               VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
@@ -1099,10 +1109,13 @@ testDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
 
     virCheckFlags(0, -1);
 
+    int ret;
+
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
+    ret = obj->hasManagedSave;
     virDomainObjEndAPI(&obj);
-    return 0;
+    return ret;
 }
 
 static int
@@ -1333,6 +1346,12 @@ const virHypervisorDriver testHypervisorDriver = {
     .domainGetAutostart = testDomainGetAutostart,
     .domainSetAutostart = testDomainSetAutostart,
     .domainHasManagedSaveImage = testDomainHasManagedSaveImage,
+    .domainSaveFlags = testDomainSaveFlags,
+    .domainRestoreFlags = testDomainRestoreFlags,
+    .domainSaveImageGetXMLDesc = testDomainSaveImageGetXMLDesc,
+    .domainSaveImageDefineXML = testDomainSaveImageDefineXML,
+    .domainManagedSave = testDomainManagedSave,
+    .domainManagedSaveRemove = testDomainManagedSaveRemove,
     .domainGetSecurityLabel = testDomainGetSecurityLabel,
     .domainGetSchedulerType = testDomainGetSchedulerType,
     .domainGetSchedulerParameters = testDomainGetSchedulerParameters,

@@ -878,6 +878,7 @@ testDomainStartState(testDriver *driver, virDomainObj *obj, int reason)
     obj->def->id = virDomainObjListNextID(driver->domains);
     virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, reason);
     testDomainObjGetPrivate(obj)->hasNextDef = obj->persistent;
+    obj->hasManagedSave = false; /* as libvirt: a start forgets the managed save */
 }
 
 void

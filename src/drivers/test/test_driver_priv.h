@@ -84,6 +84,17 @@ int testDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
 char *testDomainGetMetadata(virDomainPtr dom, int type, const char *uri,
                             unsigned int flags);
 int testDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);
+/* ---- test_driver_save.c: save, restore, managed save (libvirt's image) -- */
+int testDomainSaveFlags(virDomainPtr dom, const char *to, const char *dxml,
+                        unsigned int flags);
+int testDomainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml,
+                           unsigned int flags);
+char *testDomainSaveImageGetXMLDesc(virConnectPtr conn, const char *file,
+                                    unsigned int flags);
+int testDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const char *dxml,
+                                 unsigned int flags);
+int testDomainManagedSave(virDomainPtr dom, unsigned int flags);
+int testDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
 
 /* ---- test_driver_stats.c: running guests' statistics, libvirt 9.0's
  * test-driver values (wall-clock based counters, fixed host figures) --- */
