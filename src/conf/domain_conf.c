@@ -39,6 +39,7 @@ const char *const virDomainClockOffsetNames[VIR_DOMAIN_CLOCK_OFFSET_LAST] = {
 };
 const char *const virDomainDiskTypeNames[VIR_DOMAIN_DISK_TYPE_LAST] = {
     "file",
+    "volume",
 };
 const char *const virDomainDiskDeviceNames[VIR_DOMAIN_DISK_DEVICE_LAST] = {
     "disk",
@@ -231,6 +232,8 @@ virDomainDiskDefFree(virDomainDiskDef *disk)
         return;
     g_free(disk->driverName);
     g_free(disk->src);
+    g_free(disk->srcPool);
+    g_free(disk->srcVolume);
     g_free(disk->dst);
     g_free(disk);
 }
@@ -374,6 +377,8 @@ diskCopy(const virDomainDiskDef *src)
     *dst = *src;
     dst->driverName = g_strdup(src->driverName);
     dst->src = g_strdup(src->src);
+    dst->srcPool = g_strdup(src->srcPool);
+    dst->srcVolume = g_strdup(src->srcVolume);
     dst->dst = g_strdup(src->dst);
     return dst;
 }

@@ -121,6 +121,7 @@ typedef struct {
 
 typedef enum {
     VIR_DOMAIN_DISK_TYPE_FILE = 0,
+    VIR_DOMAIN_DISK_TYPE_VOLUME, /* <source pool volume>: a storage pool's volume */
     VIR_DOMAIN_DISK_TYPE_LAST
 } virDomainDiskType;
 
@@ -240,9 +241,13 @@ typedef struct {
     int io;           /* virDomainDiskIo (<driver io=...>) */
     int discard;      /* virDomainDiskDiscard (<driver discard=...>) */
     int detectZeroes; /* virDomainDiskDetectZeroes (<driver detect_zeroes=...>) */
-    char *src;        /* <source file=...>; NULL for an empty cdrom */
-    char *dst;        /* <target dev=...>, e.g. "vda" */
-    int bus;          /* virDomainDiskBus */
+    char *src;        /* <source file=...>; NULL for an empty cdrom. type volume:
+                       * NULL until the QEMU driver resolves the volume at
+                       * start (the live copy only; never formatted) */
+    char *srcPool;    /* type volume: <source pool=... volume=...> */
+    char *srcVolume;
+    char *dst; /* <target dev=...>, e.g. "vda" */
+    int bus;   /* virDomainDiskBus */
     bool readonly;
     virDomainDeviceAddress addr; /* <address>; type NONE when absent */
 } virDomainDiskDef;

@@ -17,7 +17,7 @@
  * these are refused with CONFIG_UNSUPPORTED rather than reported as
  * invalid, so that the user learns the value is valid but unsupported. */
 static const char *const libvirtDiskTypes[] = {
-    "block", "dir", "network", "volume", "nvme", "vhostuser", NULL,
+    "block", "dir", "network", "nvme", "vhostuser", NULL,
 };
 static const char *const libvirtDiskDevices[] = { "floppy", "lun", NULL };
 static const char *const libvirtDiskBuses[] = { "fdc", "xen", "uml", "sd", NULL };
@@ -98,7 +98,20 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
         }
     }
 
-    if (source) {
+    if (source && disk->type == VIR_DOMAIN_DISK_TYPE_VOLUME) {
+        disk->srcPool = virDomainXMLProp(source, "pool");
+        disk->srcVolume = virDomainXMLProp(source, "volume");
+        if (disk->srcPool && !*disk->srcPool)
+            g_clear_pointer(&disk->srcPool, g_free);
+        if (disk->srcVolume && !*disk->srcVolume)
+            g_clear_pointer(&disk->srcVolume, g_free);
+        if (!disk->srcPool != !disk->srcVolume) {
+            virReportError(VIR_ERR_XML_ERROR, "%s",
+                           "'pool' and 'volume' must be specified together for 'pool' "
+                           "type source");
+            return -1;
+        }
+    } else if (source) {
         disk->src = virDomainXMLProp(source, "file");
         if (disk->src && !*disk->src)
             g_clear_pointer(&disk->src, g_free);
@@ -116,7 +129,7 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
         return -1;
     }
     /* only a removable medium may be empty */
-    if (!disk->src && disk->device == VIR_DOMAIN_DISK_DEVICE_DISK) {
+    if (!disk->src && !disk->srcPool && disk->device == VIR_DOMAIN_DISK_DEVICE_DISK) {
         virReportError(VIR_ERR_NO_SOURCE, "%s", disk->dst);
         return -1;
     }

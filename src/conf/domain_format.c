@@ -119,7 +119,12 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk)
                  virDomainDiskDetectZeroesNames[disk->detectZeroes]);
         g_string_append(ctx->buf, "/>\n");
     }
-    if (disk->src) {
+    if (disk->type == VIR_DOMAIN_DISK_TYPE_VOLUME && disk->srcPool) {
+        lineStart(ctx, "<source");
+        attr(ctx->buf, "pool", disk->srcPool);
+        attr(ctx->buf, "volume", disk->srcVolume);
+        g_string_append(ctx->buf, "/>\n");
+    } else if (disk->type == VIR_DOMAIN_DISK_TYPE_FILE && disk->src) {
         lineStart(ctx, "<source");
         attr(ctx->buf, "file", disk->src);
         g_string_append(ctx->buf, "/>\n");

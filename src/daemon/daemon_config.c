@@ -181,7 +181,10 @@ vkdConfigMakeDirs(const vkdConfig *cfg, GError **error)
         const char *dir;
         int mode;
     } dirs[] = {
-        { cfg->configDir, 0700 }, { cfg->stateDir, 0700 }, { cfg->runtimeDir, 0755 },
+        /* state: searchable (not listable) by QEMU's user, who must reach
+         * the default pool's <state>/images (0711) as libvirt's does
+         * /var/lib/libvirt/images; the drivers' own folders below are 0700 */
+        { cfg->configDir, 0700 }, { cfg->stateDir, 0711 }, { cfg->runtimeDir, 0755 },
         { cfg->logDir, 0700 },    { cfg->cacheDir, 0700 },
     };
 

@@ -10,6 +10,7 @@
 
 #define G_LOG_DOMAIN "virtkit.qemu.caps"
 #include "qemu_capabilities_glue.h"
+#include "qemu_domain_storage.h"
 #include "qemu_firmware.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
@@ -131,7 +132,8 @@ qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
         return -1;
     qemuGlueDropHonouredElements(def);
     if (qemuCapsCheckVirtType(cache, caps, def->virtType) < 0 ||
-        qemuCapsDomainDefPostParse(caps, def) < 0 || qemuValidateDomainDef(def, caps) < 0)
+        qemuCapsDomainDefPostParse(caps, def) < 0 ||
+        qemuValidateDomainDef(def, caps) < 0 || qemuDomainPrepareVolumeDisks(def) < 0)
         return -1;
     *version = g_strdup(qemuCapsGetVersionString(caps));
     return 0;

@@ -57,9 +57,10 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
     const char *dst = disk->dst ? disk->dst : "?";
     int idx = qemuDiskIndex(disk->dst);
 
-    if (disk->type != VIR_DOMAIN_DISK_TYPE_FILE) {
+    if (disk->type != VIR_DOMAIN_DISK_TYPE_FILE &&
+        disk->type != VIR_DOMAIN_DISK_TYPE_VOLUME) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       "disk '%s': only file disks are supported", dst);
+                       "disk '%s': only file and volume disks are supported", dst);
         return -1;
     }
     if (idx < 0) {
@@ -138,7 +139,7 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
             bus >= 0 && bus < VIR_DOMAIN_DISK_BUS_LAST ? diskBusNames[bus] : "?");
         return -1;
     }
-    if (!disk->src && disk->device == VIR_DOMAIN_DISK_DEVICE_DISK) {
+    if (!disk->src && !disk->srcPool && disk->device == VIR_DOMAIN_DISK_DEVICE_DISK) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s' has no source file", dst);
         return -1;
     }
