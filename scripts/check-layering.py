@@ -62,7 +62,9 @@ ALLOWED = {
 GENERATED = {"virtkit-config.h": None,
              # src/remote/protocol.vkp through vkrpcgen.py
              "remote_protocol.h": "remote", "remote_client.h": "remote",
-             "remote_dispatch_gen.h": "daemon"}
+             "remote_dispatch_gen.h": "daemon",
+             # src/rpc/virnetprotocol.vkp through vkrpcgen.py --types
+             "virnetprotocol.h": "rpc"}
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 

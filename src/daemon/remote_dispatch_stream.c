@@ -177,7 +177,7 @@ vkdStreamSendError(vkdStream *s, const char *fallback)
     }
     hdr.type = VIR_NET_STREAM;
     hdr.status = VIR_NET_ERROR;
-    if ((msg = virNetMessageEncode(&hdr, virNetMessageErrorFilter, &rerr, NULL)))
+    if ((msg = virNetMessageEncode(&hdr, virnet_error_filter, &rerr, NULL)))
         virNetServerClientSendMessage(s->client, msg);
 }
 

@@ -217,7 +217,7 @@ remoteStreamFrame(virNetClient *client G_GNUC_UNUSED, virNetMessage *msg, void *
     case VIR_NET_ERROR:
     default:
         virNetMessageErrorClear(&rs->err);
-        if (!virNetMessageDecodePayload(msg, virNetMessageErrorFilter, &rs->err, &why))
+        if (!virNetMessageDecodePayload(msg, virnet_error_filter, &rs->err, &why))
             virNetMessageErrorSet(&rs->err, VIR_ERR_RPC, VIR_FROM_RPC,
                                   "Unable to decode message payload");
         rs->failed = true;

@@ -881,7 +881,7 @@ clientCall(virNetClient *client, bool haveSerial, uint32_t serial, uint32_t prog
     if (reply->header.status == VIR_NET_ERROR) {
         g_auto(virNetMessageError) err = { 0 };
 
-        if (!virNetMessageDecodePayload(reply, virNetMessageErrorFilter, &err, &why)) {
+        if (!virNetMessageDecodePayload(reply, virnet_error_filter, &err, &why)) {
             virReportError(VIR_ERR_RPC, "Unable to decode message payload: %s", why);
             return -1;
         }

@@ -255,57 +255,12 @@ virNetMessageHeaderReply(virNetMessageHeader *out, const virNetMessageHeader *ca
     out->status = status;
 }
 
-static bool
-errorDomainFilter(virXdr *xdr, void *obj)
-{
-    virNetMessageErrorDomain *d = obj;
-
-    return virXdrString(xdr, &d->name, VIR_XDR_STRING_MAX) &&
-           virXdrOpaqueFixed(xdr, d->uuid, 16) && virXdrInt(xdr, &d->id);
-}
-
-static bool
-errorNetworkFilter(virXdr *xdr, void *obj)
-{
-    virNetMessageErrorNetwork *n = obj;
-
-    return virXdrString(xdr, &n->name, VIR_XDR_STRING_MAX) &&
-           virXdrOpaqueFixed(xdr, n->uuid, 16);
-}
-
-bool
-virNetMessageErrorFilter(virXdr *xdr, void *obj)
-{
-    virNetMessageError *e = obj;
-
-    if (xdr->op == VIR_XDR_FREE) {
-        virNetMessageErrorClear(e);
-        return true;
-    }
-    return virXdrInt(xdr, &e->code) && virXdrInt(xdr, &e->domain) &&
-           virXdrOptString(xdr, &e->message, VIR_XDR_STRING_MAX) &&
-           virXdrInt(xdr, &e->level) &&
-           virXdrPointer(xdr, (void **)&e->dom, sizeof(*e->dom), errorDomainFilter) &&
-           virXdrOptString(xdr, &e->str1, VIR_XDR_STRING_MAX) &&
-           virXdrOptString(xdr, &e->str2, VIR_XDR_STRING_MAX) &&
-           virXdrOptString(xdr, &e->str3, VIR_XDR_STRING_MAX) &&
-           virXdrInt(xdr, &e->int1) && virXdrInt(xdr, &e->int2) &&
-           virXdrPointer(xdr, (void **)&e->net, sizeof(*e->net), errorNetworkFilter);
-}
-
 void
 virNetMessageErrorClear(virNetMessageError *err)
 {
-    virXdr xdr = { .op = VIR_XDR_FREE };
-
     if (!err)
         return;
-    virXdrPointer(&xdr, (void **)&err->dom, sizeof(*err->dom), errorDomainFilter);
-    virXdrPointer(&xdr, (void **)&err->net, sizeof(*err->net), errorNetworkFilter);
-    g_clear_pointer(&err->message, g_free);
-    g_clear_pointer(&err->str1, g_free);
-    g_clear_pointer(&err->str2, g_free);
-    g_clear_pointer(&err->str3, g_free);
+    virXdrFree(virnet_error_filter, err);
     memset(err, 0, sizeof(*err));
 }
 
@@ -331,13 +286,13 @@ virNetMessageEncodeError(const virNetMessageHeader *call, const virNetMessageErr
     const char *why = NULL;
 
     virNetMessageHeaderReply(&hdr, call, VIR_NET_ERROR);
-    msg = virNetMessageEncode(&hdr, virNetMessageErrorFilter, err, &why);
+    msg = virNetMessageEncode(&hdr, virnet_error_filter, err, &why);
     if (!msg) {
         /* Only an absurdly long message can fail: send a short one. */
         g_auto(virNetMessageError) small = { 0 };
         virNetMessageErrorSet(&small, err->code, err->domain,
                               "error message too large to send");
-        msg = virNetMessageEncode(&hdr, virNetMessageErrorFilter, &small, NULL);
+        msg = virNetMessageEncode(&hdr, virnet_error_filter, &small, NULL);
         g_assert(msg);
     }
     return msg;
@@ -400,16 +355,6 @@ virNetMessageStatusToString(int status)
 }
 
 bool
-virNetStreamHoleFilter(virXdr *xdr, void *obj)
-{
-    virNetStreamHole *h = obj;
-
-    if (xdr->op == VIR_XDR_FREE)
-        return true;
-    return virXdrHyper(xdr, &h->length) && virXdrUInt(xdr, &h->flags);
-}
-
-bool
 virNetMessageDecodeHole(const virNetMessage *msg, virNetStreamHole *hole,
                         const char **why)
 {
@@ -418,7 +363,7 @@ virNetMessageDecodeHole(const virNetMessage *msg, virNetStreamHole *hole,
     memset(hole, 0, sizeof(*hole));
     if (virNetMessagePayloadLen(msg) != 12)
         reason = "stream hole payload is not 12 bytes";
-    else if (!virNetMessageDecodePayload(msg, virNetStreamHoleFilter, hole, &reason))
+    else if (!virNetMessageDecodePayload(msg, virnet_stream_hole_filter, hole, &reason))
         ;
     else if (hole->length < 0)
         reason = "negative stream hole length";
@@ -438,7 +383,7 @@ virNetMessageNewHole(const virNetMessageHeader *hdr, int64_t length)
 
     h.type = VIR_NET_STREAM_HOLE;
     h.status = VIR_NET_CONTINUE;
-    msg = virNetMessageEncode(&h, virNetStreamHoleFilter, &hole, NULL);
+    msg = virNetMessageEncode(&h, virnet_stream_hole_filter, &hole, NULL);
     g_assert(msg); /* 12 bytes always fit */
     return msg;
 }

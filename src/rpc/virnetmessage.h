@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "virxdr.h"
+#include "virnetprotocol.h"
 
 /*
  * Wire format (libvirt's, all big-endian):
@@ -154,36 +155,11 @@ void virNetMessageHeaderReply(virNetMessageHeader *out, const virNetMessageHeade
  * The error body (virNetMessageError == remote_error): the layout libvirtd
  * sends with every REPLY of status ERROR and with server-side stream errors.
  * @dom and @net are optional structs that libvirtd always sends absent; we
- * decode and skip them if present.
+ * decode and skip them if present. The type and its filter,
+ * virnet_error_filter, are generated from virnetprotocol.vkp.
  */
-typedef struct _virNetMessageErrorDomain virNetMessageErrorDomain;
-struct _virNetMessageErrorDomain {
-    char *name;
-    guint8 uuid[16];
-    int32_t id;
-};
-typedef struct _virNetMessageErrorNetwork virNetMessageErrorNetwork;
-struct _virNetMessageErrorNetwork {
-    char *name;
-    guint8 uuid[16];
-};
+typedef virnet_error virNetMessageError;
 
-typedef struct _virNetMessageError virNetMessageError;
-struct _virNetMessageError {
-    int32_t code;
-    int32_t domain;
-    char *message; /* optional */
-    int32_t level;
-    virNetMessageErrorDomain *dom; /* optional */
-    char *str1;                    /* optional */
-    char *str2;                    /* optional */
-    char *str3;                    /* optional */
-    int32_t int1;
-    int32_t int2;
-    virNetMessageErrorNetwork *net; /* optional */
-};
-
-bool virNetMessageErrorFilter(virXdr *xdr, void *obj);
 /* Free the fields (not the struct). NULL-safe. */
 void virNetMessageErrorClear(virNetMessageError *err);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virNetMessageError, virNetMessageErrorClear);
@@ -204,15 +180,11 @@ virNetMessage *virNetMessageEncodeErrorSimple(const virNetMessageHeader *call, i
                                               int domain, const char *message);
 
 /*
- * The body of a STREAM_HOLE frame (virnetprotocol.x's virNetStreamHole):
+ * The body of a STREAM_HOLE frame (virnetprotocol.x's virNetStreamHole,
+ * generated from virnetprotocol.vkp):
  * @length bytes of the stream are a hole; @flags 0. Exactly 12 bytes.
  */
-typedef struct _virNetStreamHole virNetStreamHole;
-struct _virNetStreamHole {
-    int64_t length;
-    uint32_t flags;
-};
-bool virNetStreamHoleFilter(virXdr *xdr, void *obj);
+typedef virnet_stream_hole virNetStreamHole; /* filter: virnet_stream_hole_filter */
 
 /* Decode a STREAM_HOLE frame's body: false (with a static reason in @why)
  * unless the payload is exactly one virNetStreamHole with a length >= 0

@@ -294,8 +294,7 @@ onReplyOrEvent(const virNetMessage *msg)
         if (codec->isEvent)
             decodeAndCheck(msg, codec->argsFilter, codec->argsSize, "event");
     } else if (hdr->status == VIR_NET_ERROR) {
-        decodeAndCheck(msg, virNetMessageErrorFilter, sizeof(virNetMessageError),
-                       "error");
+        decodeAndCheck(msg, virnet_error_filter, sizeof(virNetMessageError), "error");
     } else if (hdr->status == VIR_NET_OK && !codec->isEvent) {
         decodeAndCheck(msg, codec->retFilter, codec->retSize, "ret");
     }
@@ -352,7 +351,7 @@ onFrame(virNetSocket *sock, virNetMessage *msg, void *opaque)
             /* Daemon view: raw bytes routed by serial, nothing decoded.
              * Client view: a daemon's stream error carries a remote_error. */
             if (hdr->status == VIR_NET_ERROR)
-                decodeAndCheck(msg, virNetMessageErrorFilter, sizeof(virNetMessageError),
+                decodeAndCheck(msg, virnet_error_filter, sizeof(virNetMessageError),
                                "stream error");
             break;
         case VIR_NET_STREAM_HOLE: {

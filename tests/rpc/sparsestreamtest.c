@@ -564,7 +564,7 @@ testHostile(void)
     h.type = VIR_NET_STREAM_HOLE;
     h.status = VIR_NET_CONTINUE;
     hole.length = -4096;
-    rawSend(fd, virNetMessageEncode(&h, virNetStreamHoleFilter, &hole, NULL));
+    rawSend(fd, virNetMessageEncode(&h, virnet_stream_hole_filter, &hole, NULL));
     expectClosed(fd);
     fd = rawConnect();
     h = rawOpen(fd, "hostile-dst", true, 1);
@@ -572,7 +572,7 @@ testHostile(void)
     h.status = VIR_NET_CONTINUE;
     hole.length = 4096;
     hole.flags = 1;
-    rawSend(fd, virNetMessageEncode(&h, virNetStreamHoleFilter, &hole, NULL));
+    rawSend(fd, virNetMessageEncode(&h, virnet_stream_hole_filter, &hole, NULL));
     expectClosed(fd);
 
     /* a good hole then finish: OK confirmed, the file has the hole */

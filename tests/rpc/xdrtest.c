@@ -572,7 +572,7 @@ testFrameError(void)
     g_auto(virNetMessageError) back = { 0 };
 
     checkHeader(fix, fix->len, REMOTE_PROGRAM, 23, VIR_NET_REPLY, 9, VIR_NET_ERROR);
-    g_assert_true(virNetMessageDecodePayload(fix, virNetMessageErrorFilter, &back, NULL));
+    g_assert_true(virNetMessageDecodePayload(fix, virnet_error_filter, &back, NULL));
     g_assert_cmpint(back.code, ==, 42);
     g_assert_cmpint(back.domain, ==, 10);
     g_assert_cmpstr(back.message, ==, text);
