@@ -222,6 +222,40 @@ char *virConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
 char *virConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
                                       const char *arch, const char *machine,
                                       const char *virttype, unsigned int flags);
+int virConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,
+                               unsigned int flags);
+
+typedef enum {
+    VIR_CPU_COMPARE_ERROR = -1,
+    VIR_CPU_COMPARE_INCOMPATIBLE = 0,
+    VIR_CPU_COMPARE_IDENTICAL = 1,
+    VIR_CPU_COMPARE_SUPERSET = 2,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_CPU_COMPARE_LAST
+#endif
+} virCPUCompareResult;
+
+typedef enum {
+    VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE = (1 << 0),
+    VIR_CONNECT_COMPARE_CPU_VALIDATE_XML = (1 << 1),
+} virConnectCompareCPUFlags;
+
+typedef enum {
+    VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES = (1 << 0),
+    VIR_CONNECT_BASELINE_CPU_MIGRATABLE = (1 << 1),
+} virConnectBaselineCPUFlags;
+
+int virConnectCompareCPU(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+int virConnectCompareHypervisorCPU(virConnectPtr conn, const char *emulator,
+                                   const char *arch, const char *machine,
+                                   const char *virttype, const char *xmlCPU,
+                                   unsigned int flags);
+char *virConnectBaselineCPU(virConnectPtr conn, const char **xmlCPUs, unsigned int ncpus,
+                            unsigned int flags);
+char *virConnectBaselineHypervisorCPU(virConnectPtr conn, const char *emulator,
+                                      const char *arch, const char *machine,
+                                      const char *virttype, const char **xmlCPUs,
+                                      unsigned int ncpus, unsigned int flags);
 
 /* ---- Domains: states, reasons ----------------------------------------- */
 

@@ -48,6 +48,24 @@ static const char *const cpuCarried[] = { "model", "vendor", "topology", "featur
 
 #define VIR_DOMAIN_CPU_VENDOR_ID_LENGTH 12
 
+/* libvirt's architecture names (virArch), to tell an unknown name from one
+ * virtkit has no emulator for. */
+static const char *const cpuArchNames[] = {
+    "i686",       "x86_64",       "aarch64",  "alpha",   "armv6l",      "armv7l",
+    "armv7b",     "cris",         "ia64",     "lm32",    "loongarch64", "m68k",
+    "microblaze", "microblazeel", "mips",     "mipsel",  "mips64",      "mips64el",
+    "openrisc",   "parisc",       "parisc64", "ppc",     "ppcle",       "ppc64",
+    "ppc64le",    "ppcemb",       "riscv32",  "riscv64", "s390",        "s390x",
+    "sh4",        "sh4eb",        "sparc",    "sparc64", "unicore32",   "xtensa",
+    "xtensaeb",   NULL,
+};
+
+bool
+virDomainCpuArchIsKnown(const char *arch)
+{
+    return arch && g_strv_contains(cpuArchNames, arch);
+}
+
 const char *
 virDomainCpuModeToString(int mode)
 {

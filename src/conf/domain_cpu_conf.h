@@ -81,6 +81,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainCpuDef, virDomainCpuDefFree);
 virDomainCpuDef *virDomainCpuDefCopy(const virDomainCpuDef *src);
 
 const char *virDomainCpuModeToString(int mode);
+/* Is @arch one of libvirt's architecture names (virArch: "x86_64", "i686",
+ * "aarch64", ...)? */
+bool virDomainCpuArchIsKnown(const char *arch);
 const char *virDomainCpuFeaturePolicyToString(int policy);
 
 /* Append the <cpu> element of @cpu (nothing when NULL) to @buf, each line

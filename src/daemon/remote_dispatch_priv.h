@@ -165,6 +165,8 @@ VKD_HANDLER(vkdDispatchGetSecurityLabel);
 /* remote_dispatch_host.c */
 VKD_HANDLER(vkdDispatchNodeGetFreeMemory);      /* 102 */
 VKD_HANDLER(vkdDispatchNodeGetCellsFreeMemory); /* 101 */
+/* remote_dispatch_hostcpu.c */
+VKD_HANDLER(vkdDispatchConnectGetCPUModelNames); /* 312 */
 
 /* remote_dispatch_sched.c */
 VKD_HANDLER(vkdDispatchGetSchedulerType);            /* 56 */

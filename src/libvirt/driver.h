@@ -56,6 +56,10 @@ struct _virHypervisorDriver {
     char *(*connectGetDomainCapabilities)(virConnectPtr conn, const char *emulatorbin,
                                           const char *arch, const char *machine,
                                           const char *virttype, unsigned int flags);
+    /* CPU model names of an architecture (a NULL-terminated list when
+     * @models is not NULL); the count or -1. */
+    int (*connectGetCPUModelNames)(virConnectPtr conn, const char *arch, char ***models,
+                                   unsigned int flags);
 
     int (*connectNumOfDomains)(virConnectPtr conn);
     int (*connectListDomains)(virConnectPtr conn, int *ids, int maxids);

@@ -48,3 +48,153 @@ error:
     virDispatchError(conn);
     return NULL;
 }
+
+/**
+ * virConnectGetCPUModelNames:
+ * @conn: a connection
+ * @arch: an architecture name ("x86_64")
+ * @models: where to store a NULL-terminated list of names (free each and
+ *          the list), or NULL to count them only
+ * @flags: 0
+ *
+ * The CPU models a guest of @arch may name: the test driver answers as
+ * libvirt's (its CPU map: 58 x86 models, 0 for arm/s390, NO_SUPPORT for
+ * architectures without a CPU driver); the QEMU driver with the models of
+ * QEMU's query-cpu-definitions for x86_64 and i686 (0 for other
+ * architectures libvirt has a CPU driver for). An unknown architecture is
+ * VIR_ERR_INVALID_ARG "cannot find architecture X".
+ *
+ * Returns the number of models, or -1 on error.
+ */
+int
+virConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,
+                           unsigned int flags)
+{
+    int ret;
+
+    virResetLastError();
+    if (models)
+        *models = NULL;
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArgGoto(arch, error);
+    if (conn->driver->connectGetCPUModelNames) {
+        if ((ret = conn->driver->connectGetCPUModelNames(conn, arch, models, flags)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virConnectCompareCPU:
+ * @conn: a connection
+ * @xmlDesc: a CPU description
+ * @flags: bitwise-OR of virConnectCompareCPUFlags
+ *
+ * Comparing a CPU with the host's needs a CPU map (CPUID feature sets per
+ * model), which virtkit does not have: every driver answers
+ * VIR_ERR_NO_SUPPORT.
+ *
+ * Returns a virCPUCompareResult, or VIR_CPU_COMPARE_ERROR (-1) on error.
+ */
+int
+virConnectCompareCPU(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
+{
+    virResetLastError();
+    virCheckConnectReturn(conn, VIR_CPU_COMPARE_ERROR);
+    virCheckNonNullArgGoto(xmlDesc, error);
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return VIR_CPU_COMPARE_ERROR;
+}
+
+/**
+ * virConnectCompareHypervisorCPU:
+ * @conn: a connection
+ * @emulator: the emulator's path, or NULL
+ * @arch: the architecture, or NULL
+ * @machine: the machine type, or NULL
+ * @virttype: the virtualization type, or NULL
+ * @xmlCPU: a CPU description
+ * @flags: bitwise-OR of virConnectCompareCPUFlags
+ *
+ * As virConnectCompareCPU (VIR_ERR_NO_SUPPORT: no CPU map); refused on a
+ * read-only connection first, as libvirt 9.0.
+ *
+ * Returns a virCPUCompareResult, or VIR_CPU_COMPARE_ERROR (-1) on error.
+ */
+int
+virConnectCompareHypervisorCPU(virConnectPtr conn, const char *emulator, const char *arch,
+                               const char *machine, const char *virttype,
+                               const char *xmlCPU, unsigned int flags)
+{
+    virResetLastError();
+    virCheckConnectReturn(conn, VIR_CPU_COMPARE_ERROR);
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(xmlCPU, error);
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return VIR_CPU_COMPARE_ERROR;
+}
+
+/**
+ * virConnectBaselineCPU:
+ * @conn: a connection
+ * @xmlCPUs: CPU descriptions
+ * @ncpus: how many
+ * @flags: bitwise-OR of virConnectBaselineCPUFlags
+ *
+ * The baseline of several CPUs needs a CPU map, which virtkit does not
+ * have: every driver answers VIR_ERR_NO_SUPPORT.
+ *
+ * Returns the CPU XML (free it), or NULL on error.
+ */
+char *
+virConnectBaselineCPU(virConnectPtr conn, const char **xmlCPUs, unsigned int ncpus,
+                      unsigned int flags)
+{
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(xmlCPUs, error);
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+/**
+ * virConnectBaselineHypervisorCPU:
+ * @conn: a connection
+ * @emulator: the emulator's path, or NULL
+ * @arch: the architecture, or NULL
+ * @machine: the machine type, or NULL
+ * @virttype: the virtualization type, or NULL
+ * @xmlCPUs: CPU descriptions
+ * @ncpus: how many
+ * @flags: bitwise-OR of virConnectBaselineCPUFlags
+ *
+ * As virConnectBaselineCPU (VIR_ERR_NO_SUPPORT: no CPU map); refused on a
+ * read-only connection first, as libvirt 9.0.
+ *
+ * Returns the CPU XML (free it), or NULL on error.
+ */
+char *
+virConnectBaselineHypervisorCPU(virConnectPtr conn, const char *emulator,
+                                const char *arch, const char *machine,
+                                const char *virttype, const char **xmlCPUs,
+                                unsigned int ncpus, unsigned int flags)
+{
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(xmlCPUs, error);
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}

@@ -993,6 +993,7 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .nodeGetCellsFreeMemory = remoteNodeGetCellsFreeMemory,
     .connectGetSysinfo = remoteConnectGetSysinfo,
     .connectGetDomainCapabilities = remoteConnectGetDomainCapabilities,
+    .connectGetCPUModelNames = remoteConnectGetCPUModelNames,
     .connectNumOfDomains = remoteConnectNumOfDomains,
     .connectListDomains = remoteConnectListDomains,
     .connectNumOfDefinedDomains = remoteConnectNumOfDefinedDomains,

@@ -225,10 +225,81 @@ def test_domcapabilities():
     d.stop()
 
 
+def test_host_facts():
+    import fcntl
+    import re
+    import xml.etree.ElementTree as ET
+
+    d = Daemon().start()
+    uri = d.uri()
+    conn = libvirt.open(uri)
+    try:
+        # cpu-models: QEMU's named models, the ones domcapabilities lists
+        names = conn.getCPUModelNames("x86_64", 0)
+        caps = ET.fromstring(conn.getDomainCapabilities(None, None, None, "qemu", 0))
+        listed = [m.text for m in caps.findall("cpu/mode[@name='custom']/model")]
+        assert names == listed and "Westmere" in names and "max" not in names, names
+        out = virsh(uri, "cpu-models", "x86_64").stdout.split()
+        assert out == names, out
+        assert conn.getCPUModelNames("aarch64", 0) == []
+        for arch, code, text in [
+                ("bogus", libvirt.VIR_ERR_INVALID_ARG,
+                 "invalid argument: cannot find architecture bogus"),
+                ("riscv64", libvirt.VIR_ERR_NO_SUPPORT,
+                 "this function is not supported by the connection driver: 'riscv64' "
+                 "architecture is not supported by CPU driver")]:
+            try:
+                conn.getCPUModelNames(arch, 0)
+                raise AssertionError(arch)
+            except libvirt.libvirtError as e:
+                assert e.get_error_code() == code and str(e) == text, str(e)
+        # maxvcpus as libvirt answers: 16 for qemu, the kernel's KVM limit
+        assert conn.getMaxVcpus(None) == 16 and conn.getMaxVcpus("qemu") == 16
+        if os.path.exists("/dev/kvm"):
+            fd = os.open("/dev/kvm", os.O_RDONLY)
+            try:
+                want = fcntl.ioctl(fd, 0xAE03, 66)  # KVM_CHECK_EXTENSION, MAX_VCPUS
+            finally:
+                os.close(fd)
+            assert conn.getMaxVcpus("kvm") == want, (conn.getMaxVcpus("kvm"), want)
+        # virsh maxvcpus reads the domain capabilities first (as against libvirtd)
+        assert virsh(uri, "maxvcpus").stdout.strip() == caps.find("vcpu").get("max")
+        # nodeinfo: the frequency of /proc/cpuinfo
+        mhz = int(float(re.search(r"^cpu MHz\s*:\s*([0-9.]+)", open("/proc/cpuinfo").read(),
+                                  re.M).group(1)))
+        assert conn.getInfo()[3] == mhz, (conn.getInfo(), mhz)
+        # capabilities: the host CPU's vendor, signature and topology
+        host = ET.fromstring(conn.getCapabilities()).find("host/cpu")
+        info = open("/proc/cpuinfo").read().split("\n\n")[0]
+        field = dict((k.strip(), v.strip()) for k, _, v in
+                     (line.partition(":") for line in info.splitlines()))
+        vendor = {"GenuineIntel": "Intel", "AuthenticAMD": "AMD"}.get(field["vendor_id"])
+        assert host.findtext("vendor") == vendor, ET.tostring(host)
+        sig = host.find("signature")
+        assert (sig.get("family"), sig.get("model"), sig.get("stepping")) == \
+            (field["cpu family"], field["model"], field["stepping"]), ET.tostring(host)
+        topo = host.find("topology")
+        total = 1
+        for k in ("sockets", "dies", "cores", "threads"):
+            total *= int(topo.get(k))
+        assert total == os.cpu_count(), ET.tostring(host)
+        # comparing CPUs needs a CPU map: NO_SUPPORT, cleanly
+        try:
+            conn.compareCPU("<cpu><arch>x86_64</arch><model>qemu64</model></cpu>", 0)
+            raise AssertionError("compareCPU answered")
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT, e
+    finally:
+        conn.close()
+    d.stop()
+
+
 if __name__ == "__main__":
     run_tests([
         ("cpu: a custom model, topology and features reach QEMU; libvirt's defaults and errors",
          test_guest_cpu),
         ("domcapabilities: what it lists defines, what it leaves out does not; libvirt's errors",
          test_domcapabilities),
+        ("host facts: cpu-models, maxvcpus, nodeinfo MHz, host CPU in capabilities, "
+         "compareCPU NO_SUPPORT", test_host_facts),
     ])

@@ -112,6 +112,10 @@ bool vkshCmdSysinfo(vkshControl *ctl, const vkshCmd *cmd);
 /* vksh-hostcpu.c: host and CPU facts */
 extern const vkshOptDef vkshOptsDomcapabilities[];
 bool vkshCmdDomcapabilities(vkshControl *ctl, const vkshCmd *cmd);
+extern const vkshOptDef vkshOptsCpuModels[];
+bool vkshCmdCpuModels(vkshControl *ctl, const vkshCmd *cmd);
+extern const vkshOptDef vkshOptsMaxvcpus[];
+bool vkshCmdMaxvcpus(vkshControl *ctl, const vkshCmd *cmd);
 
 /* Statistics commands (vksh-stats.c), listed in the groups above. */
 #define VKSH_STATS_CMD(name)                  \

@@ -1220,6 +1220,105 @@ qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
     return qemuDomainAssignAddresses(def, machine);
 }
 
+/* The value of "KEY<tabs>: VALUE" in the first processor of /proc/cpuinfo
+ * (the lines before the first blank one); NULL if absent. */
+static char *
+qemuCapsCPUInfoValue(const char *cpuinfo, const char *key)
+{
+    g_auto(GStrv) lines = g_strsplit(cpuinfo, "\n", -1);
+
+    for (size_t i = 0; lines[i] && *lines[i]; i++) {
+        char *colon = strchr(lines[i], ':');
+
+        if (!colon)
+            continue;
+        *colon = '\0';
+        if (g_str_equal(g_strstrip(lines[i]), key))
+            return g_strdup(g_strstrip(colon + 1));
+    }
+    return NULL;
+}
+
+/* An integer of a CPU's topology directory; -1 when absent. */
+static long long
+qemuCapsCPUTopologyValue(const char *cpu, const char *name)
+{
+    g_autofree char *path =
+        g_strdup_printf("/sys/devices/system/cpu/%s/topology/%s", cpu, name);
+    g_autofree char *text = NULL;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return -1;
+    return g_ascii_strtoll(text, NULL, 10);
+}
+
+/*
+ * The host CPU's vendor, signature and topology as libvirt 9.0's
+ * capabilities give them (from /proc/cpuinfo and the CPUs' sysfs topology:
+ * sockets = packages, dies per package, cores per die, threads per core).
+ * No <model> and no <feature>: libvirt names the closest model of its CPU
+ * map and the features beyond it; virtkit has no CPU map.
+ */
+static void
+qemuCapsFormatHostCPU(GString *x)
+{
+    static const char *const vendors[][2] = {
+        { "GenuineIntel", "Intel" },
+        { "AuthenticAMD", "AMD" },
+        { "HygonGenuine", "Hygon" },
+    };
+    g_autofree char *cpuinfo = NULL;
+    g_autoptr(GHashTable) packages = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_autoptr(GHashTable) dies = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_autoptr(GHashTable) cores = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_autoptr(GDir) dir = NULL;
+    const char *name;
+    unsigned int ncpus = 0;
+
+    if (g_file_get_contents("/proc/cpuinfo", &cpuinfo, NULL, NULL)) {
+        g_autofree char *vendor = qemuCapsCPUInfoValue(cpuinfo, "vendor_id");
+        g_autofree char *family = qemuCapsCPUInfoValue(cpuinfo, "cpu family");
+        g_autofree char *model = qemuCapsCPUInfoValue(cpuinfo, "model");
+        g_autofree char *stepping = qemuCapsCPUInfoValue(cpuinfo, "stepping");
+
+        for (size_t i = 0; vendor && i < G_N_ELEMENTS(vendors); i++) {
+            if (g_str_equal(vendor, vendors[i][0]))
+                g_string_append_printf(x, "      <vendor>%s</vendor>\n", vendors[i][1]);
+        }
+        if (family && model && stepping)
+            g_string_append_printf(x,
+                                   "      <signature family='%s' model='%s' "
+                                   "stepping='%s'/>\n",
+                                   family, model, stepping);
+    }
+    if (!(dir = g_dir_open("/sys/devices/system/cpu", 0, NULL)))
+        return;
+    while ((name = g_dir_read_name(dir))) {
+        long long pkg, die, core;
+
+        if (!g_str_has_prefix(name, "cpu") || !g_ascii_isdigit(name[3]) ||
+            (pkg = qemuCapsCPUTopologyValue(name, "physical_package_id")) < 0 ||
+            (core = qemuCapsCPUTopologyValue(name, "core_id")) < 0)
+            continue;
+        die = MAX(qemuCapsCPUTopologyValue(name, "die_id"), 0);
+        ncpus++;
+        g_hash_table_add(packages, GINT_TO_POINTER(pkg));
+        g_hash_table_add(dies, GINT_TO_POINTER((pkg << 16) | die));
+        g_hash_table_add(cores, GINT_TO_POINTER((((pkg << 16) | die) << 16) | core));
+    }
+    if (ncpus && g_hash_table_size(cores)) {
+        guint s = g_hash_table_size(packages);
+        guint d = g_hash_table_size(dies) / s;
+        guint c = g_hash_table_size(cores) / g_hash_table_size(dies);
+        guint t = ncpus / g_hash_table_size(cores);
+
+        g_string_append_printf(x,
+                               "      <topology sockets='%u' dies='%u' cores='%u' "
+                               "threads='%u'/>\n",
+                               s, d, c, t);
+    }
+}
+
 char *
 qemuCapsFormatCapabilitiesXML(qemuCapsCache *cache, qemuCaps *caps)
 {
@@ -1228,7 +1327,9 @@ qemuCapsFormatCapabilitiesXML(qemuCapsCache *cache, qemuCaps *caps)
     bool kvm = qemuCapsKVMUsable(cache, caps, NULL);
 
     g_string_append(x, "<capabilities>\n\n  <host>\n    <cpu>\n");
-    g_string_append(x, "      <arch>x86_64</arch>\n    </cpu>\n  </host>\n\n");
+    g_string_append(x, "      <arch>x86_64</arch>\n");
+    qemuCapsFormatHostCPU(x);
+    g_string_append(x, "    </cpu>\n  </host>\n\n");
     g_string_append(x, "  <guest>\n    <os_type>hvm</os_type>\n");
     g_string_append(x, "    <arch name='x86_64'>\n      <wordsize>64</wordsize>\n");
     g_string_append_printf(x, "      <emulator>%s</emulator>\n", emu);

@@ -163,18 +163,6 @@ qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd, const int *s
     return qemuBuildCommandLine(def, caps, &opts);
 }
 
-/* libvirt's architecture names (virArch), to tell an unknown name from one
- * virtkit has no emulator for. */
-static const char *const qemuGlueArchNames[] = {
-    "i686",       "x86_64",       "aarch64",  "alpha",   "armv6l",      "armv7l",
-    "armv7b",     "cris",         "ia64",     "lm32",    "loongarch64", "m68k",
-    "microblaze", "microblazeel", "mips",     "mipsel",  "mips64",      "mips64el",
-    "openrisc",   "parisc",       "parisc64", "ppc",     "ppcle",       "ppc64",
-    "ppc64le",    "ppcemb",       "riscv32",  "riscv64", "s390",        "s390x",
-    "sh4",        "sh4eb",        "sparc",    "sparc64", "unicore32",   "xtensa",
-    "xtensaeb",   NULL,
-};
-
 char *
 qemuGlueGetDomainCapabilities(qemuDriver *driver, const char *emulatorbin,
                               const char *arch, const char *machine, const char *virttype)
@@ -189,7 +177,7 @@ qemuGlueGetDomainCapabilities(qemuDriver *driver, const char *emulatorbin,
         virReportError(VIR_ERR_INVALID_ARG, "unknown virttype: %s", virttype);
         return NULL;
     }
-    if (arch && !g_strv_contains(qemuGlueArchNames, arch)) {
+    if (arch && !virDomainCpuArchIsKnown(arch)) {
         virReportError(VIR_ERR_INVALID_ARG, "unknown architecture: %s", arch);
         return NULL;
     }
@@ -218,4 +206,23 @@ qemuGlueGetDomainCapabilities(qemuDriver *driver, const char *emulatorbin,
     }
     return qemuDomainCapsFormat(caps, qemuFirmwareDefaultDirs, canon, virtType,
                                 kvmUsable);
+}
+
+char **
+qemuGlueGetCPUModelNames(qemuDriver *driver)
+{
+    g_autoptr(qemuCaps) caps = qemuCapsCacheLookup(qemuGlueCache(driver), NULL);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    const qemuCapsCPUModel *const *models;
+    size_t n;
+
+    if (!caps)
+        return NULL;
+    models = qemuCapsGetCPUModels(caps, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (qemuCapsCPUModelIsNamed(models[i]->name))
+            g_ptr_array_add(names, g_strdup(models[i]->name));
+    }
+    g_ptr_array_add(names, NULL);
+    return (char **)g_ptr_array_free(g_steal_pointer(&names), FALSE);
 }

@@ -51,6 +51,11 @@ void qemuGlueCapsFree(void *caps);
  * 'E'", "Emulator 'E' does not support virt type 'T'"; CONFIG_UNSUPPORTED
  * "unable to find any emulator to serve 'X' architecture"). New string or
  * NULL. */
+/* The CPU models of the default emulator that libvirt names (QEMU's
+ * query-cpu-definitions without versioned names, max, host, base), in
+ * QEMU's order: a NULL-terminated list, or NULL with an error reported. */
+char **qemuGlueGetCPUModelNames(qemuDriver *driver);
+
 char *qemuGlueGetDomainCapabilities(qemuDriver *driver, const char *emulatorbin,
                                     const char *arch, const char *machine,
                                     const char *virttype);

@@ -23,6 +23,7 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .nodeGetCellsFreeMemory = qemuNodeGetCellsFreeMemory,
     .connectGetSysinfo = qemuConnectGetSysinfo,
     .connectGetDomainCapabilities = qemuConnectGetDomainCapabilities,
+    .connectGetCPUModelNames = qemuConnectGetCPUModelNames,
 
     .connectNumOfDomains = qemuConnectNumOfDomains,
     .connectListDomains = qemuConnectListDomains,

@@ -299,7 +299,12 @@ qemuConnectGetMaxVcpus(virConnectPtr conn, const char *type)
         virReportError(VIR_ERR_INVALID_ARG, "unknown type '%s'", type);
         return -1;
     }
-    return 255; /* TCG's limit for x86_64 q35 in QEMU 7.2 is 288; pc is 255 */
+    /* libvirt 9.0's answers: 16 for qemu (a constant of its own), the
+     * kernel's KVM_CAP_MAX_VCPUS for kvm (the per-machine limits are in
+     * the domain capabilities, which virsh maxvcpus reads first) */
+    if (type && g_ascii_strcasecmp(type, "kvm") == 0)
+        return qemuHostKVMMaxVcpus();
+    return 16;
 }
 
 int
@@ -331,7 +336,7 @@ qemuNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
     g_strlcpy(info->model, "x86_64", sizeof(info->model));
     info->memory = (unsigned long)((unsigned long long)pages * pagesize / 1024);
     info->cpus = cpus > 0 ? (unsigned int)cpus : 1;
-    info->mhz = 0;
+    info->mhz = qemuHostCPUMHz();
     info->nodes = 1;
     info->sockets = 1;
     info->cores = info->cpus;

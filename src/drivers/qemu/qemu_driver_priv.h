@@ -63,6 +63,14 @@ char *qemuConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
 char *qemuConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
                                        const char *arch, const char *machine,
                                        const char *virttype, unsigned int flags);
+/* KVM_CAP_MAX_VCPUS of /dev/kvm (else KVM_CAP_NR_VCPUS, else 4), as
+ * libvirt's virHostCPUGetKVMMaxVCPUs; -1 with "Unable to open /dev/kvm". */
+int qemuHostKVMMaxVcpus(void);
+/* The first CPU's "cpu MHz" of /proc/cpuinfo, truncated (libvirt's
+ * nodeinfo frequency); 0 when not given. */
+unsigned int qemuHostCPUMHz(void);
+int qemuConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,
+                                unsigned int flags);
 int qemuNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
 int qemuConnectNumOfDomains(virConnectPtr conn);
 int qemuConnectListDomains(virConnectPtr conn, int *ids, int maxids);

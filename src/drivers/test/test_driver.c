@@ -1316,6 +1316,7 @@ const virHypervisorDriver testHypervisorDriver = {
     .nodeGetFreeMemory = testNodeGetFreeMemory,
     .nodeGetCellsFreeMemory = testNodeGetCellsFreeMemory,
     .connectGetSysinfo = testConnectGetSysinfo,
+    .connectGetCPUModelNames = testConnectGetCPUModelNames,
     .connectNumOfDomains = testConnectNumOfDomains,
     .connectListDomains = testConnectListDomains,
     .connectNumOfDefinedDomains = testConnectNumOfDefinedDomains,

@@ -96,6 +96,10 @@ int testDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const cha
 int testDomainManagedSave(virDomainPtr dom, unsigned int flags);
 int testDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
 
+/* ---- test_driver_hostcpu.c: CPU facts as libvirt 9.0's test driver --- */
+int testConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,
+                                unsigned int flags);
+
 /* ---- test_driver_stats.c: running guests' statistics, libvirt 9.0's
  * test-driver values (wall-clock based counters, fixed host figures) --- */
 int testDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,

@@ -1,0 +1,105 @@
+/* test_driver_hostcpu.c: the test driver's CPU facts, as libvirt 9.0's test driver answers them */
+#define G_LOG_DOMAIN "virtkit.test.hostcpu"
+
+#include "test_driver_priv.h"
+#include "domain_cpu_conf.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_TEST
+
+/* The models of libvirt 9.0's CPU map (what its test driver lists, read
+ * with Debian's virsh cpu-models on test:///default), x86 and ppc64. */
+static const char *const testCPUModelsX86[] = {
+    "486",
+    "pentium",
+    "pentium2",
+    "pentium3",
+    "pentiumpro",
+    "coreduo",
+    "n270",
+    "core2duo",
+    "qemu32",
+    "kvm32",
+    "cpu64-rhel5",
+    "cpu64-rhel6",
+    "qemu64",
+    "kvm64",
+    "Conroe",
+    "Penryn",
+    "Nehalem",
+    "Nehalem-IBRS",
+    "Westmere",
+    "Westmere-IBRS",
+    "SandyBridge",
+    "SandyBridge-IBRS",
+    "IvyBridge",
+    "IvyBridge-IBRS",
+    "Haswell-noTSX",
+    "Haswell-noTSX-IBRS",
+    "Haswell",
+    "Haswell-IBRS",
+    "Broadwell-noTSX",
+    "Broadwell-noTSX-IBRS",
+    "Broadwell",
+    "Broadwell-IBRS",
+    "Skylake-Client",
+    "Skylake-Client-IBRS",
+    "Skylake-Client-noTSX-IBRS",
+    "Skylake-Server",
+    "Skylake-Server-IBRS",
+    "Skylake-Server-noTSX-IBRS",
+    "Cascadelake-Server",
+    "Cascadelake-Server-noTSX",
+    "Icelake-Client",
+    "Icelake-Client-noTSX",
+    "Icelake-Server",
+    "Icelake-Server-noTSX",
+    "Cooperlake",
+    "Snowridge",
+    "athlon",
+    "phenom",
+    "Opteron_G1",
+    "Opteron_G2",
+    "Opteron_G3",
+    "Opteron_G4",
+    "Opteron_G5",
+    "EPYC",
+    "EPYC-IBPB",
+    "EPYC-Rome",
+    "EPYC-Milan",
+    "Dhyana",
+    NULL,
+};
+static const char *const testCPUModelsPPC64[] = {
+    "POWER6",  "POWER7",        "POWER8",        "POWER9",
+    "POWER10", "POWERPC_e5500", "POWERPC_e6500", NULL,
+};
+/* architectures whose CPU driver takes any model (an empty list) */
+static const char *const testCPUArchAny[] = {
+    "aarch64", "armv6l", "armv7l", "armv7b", "s390", "s390x", NULL,
+};
+
+int
+testConnectGetCPUModelNames(virConnectPtr conn G_GNUC_UNUSED, const char *arch,
+                            char ***models, unsigned int flags)
+{
+    const char *const *list = NULL;
+
+    virCheckFlags(0, -1);
+    if (!virDomainCpuArchIsKnown(arch)) {
+        virReportError(VIR_ERR_INVALID_ARG, "cannot find architecture %s", arch);
+        return -1;
+    }
+    if (g_str_equal(arch, "x86_64") || g_str_equal(arch, "i686"))
+        list = testCPUModelsX86;
+    else if (g_str_equal(arch, "ppc64") || g_str_equal(arch, "ppc64le"))
+        list = testCPUModelsPPC64;
+    else if (!g_strv_contains(testCPUArchAny, arch)) {
+        virReportErrorFull(VIR_FROM_CPU, VIR_ERR_NO_SUPPORT, __func__,
+                           "'%s' architecture is not supported by CPU driver", arch);
+        return -1;
+    }
+    if (models)
+        *models = list ? g_strdupv((char **)list) : g_new0(char *, 1);
+    return list ? (int)g_strv_length((char **)list) : 0;
+}

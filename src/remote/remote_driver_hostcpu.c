@@ -1,0 +1,44 @@
+/* remote_driver_hostcpu.c: the remote driver's host and CPU facts with a non-mechanical shape
+ *
+ * Threads: each entry point is one blocking call from the API thread (see
+ * remote_driver.c). virConnectGetDomainCapabilities is generated
+ * (remote_client.c).
+ */
+#define G_LOG_DOMAIN "virtkit.remote"
+#include <string.h>
+
+#include "remote_driver_priv.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_REMOTE
+
+int
+remoteConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,
+                              unsigned int flags)
+{
+    remote_connect_get_cpu_model_names_args args = { .arch = (char *)arch,
+                                                     .need_results = !!models,
+                                                     .flags = flags };
+    remote_connect_get_cpu_model_names_ret ret = { 0 };
+    int n;
+
+    if (remoteCallConnectGetCPUModelNames(conn, &args, &ret) < 0)
+        return -1;
+    if (ret.models_len > REMOTE_CONNECT_CPU_MODELS_MAX || ret.ret < 0 ||
+        (models && ret.models_len != (uint32_t)ret.ret)) {
+        virReportError(VIR_ERR_RPC, "Too many model names '%u' for limit '%d'",
+                       ret.models_len, REMOTE_CONNECT_CPU_MODELS_MAX);
+        virXdrFree(remote_connect_get_cpu_model_names_ret_filter, &ret);
+        return -1;
+    }
+    if (models) {
+        char **list = g_new0(char *, ret.models_len + 1);
+
+        for (uint32_t i = 0; i < ret.models_len; i++)
+            list[i] = g_steal_pointer(&ret.models_val[i]);
+        *models = list;
+    }
+    n = ret.ret;
+    virXdrFree(remote_connect_get_cpu_model_names_ret_filter, &ret);
+    return n;
+}
