@@ -55,7 +55,7 @@ kver=${pkg#linux-image-}
 # own so that the default guest (and its INIT.sha256) stays as it is.
 variant=${VIRTKIT_TEST_GUEST_VARIANT:-}
 case $variant in
-    ''|balloon) ;;
+    ''|balloon|hotplug) ;;
     *) log "unknown variant '$variant'"; exit 1 ;;
 esac
 out=$base/$kver${variant:+-$variant}
@@ -152,6 +152,37 @@ while :; do sleep 3600; done
 if [ "$variant" = balloon ]; then
     init_script=$(printf '%s\n' "$init_script" | sed 's|^echo GUEST-READY$|for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon; do insmod /lib/modules/$m.ko 2>/dev/null; done\n[ -d /sys/bus/virtio/drivers/virtio_balloon ] \&\& echo GUEST-BALLOON\necho GUEST-READY|')
 fi
+# VIRTKIT_TEST_GUEST_VARIANT=hotplug: the same guest with the virtio
+# block/net/SCSI and CD-ROM drivers loaded before GUEST-READY, onlining
+# every hotplugged CPU, and printing a "GUEST-HW ..." line (CPUs present
+# and online, block devices with their size in sectors, network
+# interfaces) at start and whenever that changes, checked every 0.2 s: what
+# the guest sees of a hotplug, on its console.
+if [ "$variant" = hotplug ]; then
+    hw_watch='for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk failover net_failover virtio_net scsi_common scsi_mod sd_mod cdrom sr_mod virtio_scsi; do
+    insmod /lib/modules/$m.ko 2>/dev/null
+done
+(
+    last=
+    while :; do
+        for c in /sys/devices/system/cpu/cpu[1-9]*; do
+            [ -f $c/online ] && [ "$(cat $c/online)" = 0 ] && echo 1 > $c/online
+        done
+        cpus=$(ls -d /sys/devices/system/cpu/cpu[0-9]* | sed "s,.*/cpu,," | sort -n | tr "\n" ",")
+        blk=
+        for b in /sys/block/*; do
+            [ -e $b/size ] || continue
+            case ${b##*/} in loop*|ram*) continue ;; esac
+            blk="$blk${b##*/}:$(cat $b/size),"
+        done
+        s="GUEST-HW cpus=$cpus online=$(cat /sys/devices/system/cpu/online) block=$blk net=$(ls /sys/class/net | tr "\n" ",")"
+        [ "$s" != "$last" ] && echo "$s" && last=$s
+        sleep 0.2
+    done
+) &'
+    init_script=$(printf '%s\n' "$init_script" |
+        HW="$hw_watch" awk '$0 == "echo GUEST-READY" { print ENVIRON["HW"] } { print }')
+fi
 init_hash=$(printf '%s' "$init_script" | sha256sum | cut -d' ' -f1)
 
 if [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.gz" ] &&
@@ -189,7 +220,10 @@ for m in drivers/input/evdev.ko drivers/acpi/button.ko \
          drivers/virtio/virtio_pci_modern_dev.ko drivers/virtio/virtio_pci_legacy_dev.ko \
          drivers/virtio/virtio_pci.ko drivers/block/virtio_blk.ko \
          net/core/failover.ko drivers/net/net_failover.ko drivers/net/virtio_net.ko \
-         ${variant:+drivers/virtio/virtio_balloon.ko}; do
+         ${variant:+drivers/virtio/virtio_balloon.ko} \
+         $(if [ "$variant" = hotplug ]; then echo drivers/scsi/scsi_common.ko \
+             drivers/scsi/scsi_mod.ko drivers/scsi/sd_mod.ko drivers/cdrom/cdrom.ko \
+             drivers/scsi/sr_mod.ko drivers/scsi/virtio_scsi.ko; fi); do
     [ -f "$moddir/$m" ] || { log "module $m missing from $pkg"; exit 1; }
     cp "$moddir/$m" "$root/lib/modules/"
 done

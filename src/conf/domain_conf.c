@@ -1397,13 +1397,8 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
                     "maximum vCPU count must not be less than current vCPU count");
                 return NULL;
             }
-            if (cur != 0 && cur != val) {
-                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                               "vcpu current='%llu' below the maximum is not supported "
-                               "by virtkit",
-                               cur);
-                return NULL;
-            }
+            /* libvirt: current='0' means all of them */
+            def->vcpusCurrent = cur == val ? 0 : (unsigned int)cur;
         }
     }
 

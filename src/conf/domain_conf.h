@@ -445,7 +445,8 @@ typedef struct {
 
     unsigned long long memory;        /* <memory>, KiB */
     unsigned long long currentMemory; /* <currentMemory>, KiB (= memory if absent) */
-    unsigned int vcpus;               /* <vcpu>, >= 1 */
+    unsigned int vcpus;               /* <vcpu>, >= 1: the maximum */
+    unsigned int vcpusCurrent;        /* <vcpu current=...>: online ones; 0: all */
     virDomainCpuDef *cpu;             /* <cpu>; NULL if absent (domain_cpu_conf.h) */
     virDomainCputuneDef cputune;
     virDomainMemtuneDef mem;
@@ -533,6 +534,32 @@ void virDomainTuneCopy(virDomainDef *dst, const virDomainDef *src);
 void virDomainTuneClear(virDomainDef *def);
 /* Set vCPU @vcpu's pin (a normalized list, NULL: none). */
 void virDomainDefSetVcpuPin(virDomainDef *def, unsigned int vcpu, const char *cpulist);
+/* libvirt's virDomainDefGetVcpus: the vCPUs online (at boot, or now in a
+ * live definition); virDomainDefGetVcpusMax is def->vcpus. */
+static inline unsigned int
+virDomainDefGetVcpus(const virDomainDef *def)
+{
+    return def->vcpusCurrent && def->vcpusCurrent < def->vcpus ? def->vcpusCurrent
+                                                               : def->vcpus;
+}
+
+/* libvirt's virDomainDefSetVcpus / SetVcpusMax: current set to @n (at
+ * most the maximum, checked by the caller); a new maximum below the
+ * current count lowers it. */
+static inline void
+virDomainDefSetVcpus(virDomainDef *def, unsigned int n)
+{
+    def->vcpusCurrent = n >= def->vcpus ? 0 : n;
+}
+
+static inline void
+virDomainDefSetVcpusMax(virDomainDef *def, unsigned int max)
+{
+    unsigned int cur = virDomainDefGetVcpus(def);
+
+    def->vcpus = max;
+    virDomainDefSetVcpus(def, cur < max ? cur : max);
+}
 
 /* An empty definition with libvirt's defaults (id -1, one vCPU, ...). */
 virDomainDef *virDomainDefNew(void);

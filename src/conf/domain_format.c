@@ -429,7 +429,11 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     line(&ctx, "<currentMemory unit='KiB'>%llu</currentMemory>",
          def->currentMemory ? def->currentMemory : def->memory);
     virDomainTuneFormat(buf, ctx.indent, def, 'm');
-    line(&ctx, "<vcpu placement='static'>%u</vcpu>", def->vcpus);
+    if (def->vcpusCurrent && def->vcpusCurrent < def->vcpus)
+        line(&ctx, "<vcpu placement='static' current='%u'>%u</vcpu>", def->vcpusCurrent,
+             def->vcpus);
+    else
+        line(&ctx, "<vcpu placement='static'>%u</vcpu>", def->vcpus);
     virDomainTuneFormat(buf, ctx.indent, def, 'c');
     virDomainTuneFormat(buf, ctx.indent, def, 'r');
 

@@ -299,3 +299,295 @@ vkshCmdDomrename(vkshControl *ctl, const vkshCmd *cmd)
     vkshPrintExtra(ctl, "%s\n", "Domain successfully renamed");
     return true;
 }
+
+/* ---- setvcpus / vcpucount ------------------------------------------------ */
+
+/* virsh's vshCommandOptUInt (no wrap): 1 and *value, 0 absent, -1 reported */
+static int
+vkshOptUInt(vkshControl *ctl, const vkshCmd *cmd, const char *name, unsigned int *value)
+{
+    const char *v = vkshOptRaw(cmd, name);
+    char *end = NULL;
+    unsigned long long n;
+
+    if (!v)
+        return 0;
+    errno = 0;
+    n = strtoull(v, &end, 10);
+    if (!*v || *end || errno || n > UINT_MAX || strchr(v, '-')) {
+        vkshError(ctl, "Numeric value '%s' for <%s> option is malformed or out of range",
+                  v, name);
+        return -1;
+    }
+    *value = (unsigned int)n;
+    return 1;
+}
+
+const vkshOptDef vkshOptsSetvcpus[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "count", VKSH_OT_INT, VKSH_OFLAG_REQ, "number of virtual CPUs" },
+    { "maximum", VKSH_OT_BOOL, 0, "set maximum limit on next boot" },
+    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
+    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
+    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    { "guest", VKSH_OT_BOOL, 0, "modify cpu state in the guest" },
+    { "hotpluggable", VKSH_OT_BOOL, 0, "make added vcpus hot(un)pluggable" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdSetvcpus(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    bool current = vkshOptBool(cmd, "current");
+    unsigned int count = 0;
+    unsigned int flags;
+
+    if (!vkshChangeImpact(ctl, cmd, &flags) ||
+        !vkshOptExclusive(ctl, cmd, "guest", "config"))
+        return false;
+    if (vkshOptBool(cmd, "maximum") && !vkshOptBool(cmd, "config")) {
+        vkshError(ctl, "Option --%s is required by option --%s", "config", "maximum");
+        return false;
+    }
+    if (vkshOptBool(cmd, "guest"))
+        flags |= VIR_DOMAIN_VCPU_GUEST;
+    if (vkshOptBool(cmd, "maximum"))
+        flags |= VIR_DOMAIN_VCPU_MAXIMUM;
+    if (vkshOptBool(cmd, "hotpluggable"))
+        flags |= VIR_DOMAIN_VCPU_HOTPLUGGABLE;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vkshOptUInt(ctl, cmd, "count", &count) < 0)
+        return false;
+    if (count == 0) {
+        vkshError(ctl, "%s", "Can't set 0 processors for a VM");
+        return false;
+    }
+    /* none of the options: the old call */
+    if (!current && flags == 0)
+        return virDomainSetVcpus(dom, count) == 0;
+    return virDomainSetVcpusFlags(dom, count, flags) == 0;
+}
+
+const vkshOptDef vkshOptsVcpucount[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "maximum", VKSH_OT_BOOL, 0, "get maximum count of vcpus" },
+    { "active", VKSH_OT_BOOL, 0, "get number of currently active vcpus" },
+    { "live", VKSH_OT_BOOL, 0, "get value from running domain" },
+    { "config", VKSH_OT_BOOL, 0, "get value to be used on next boot" },
+    { "current", VKSH_OT_BOOL, 0, "get value according to current domain state" },
+    { "guest", VKSH_OT_BOOL, 0,
+      "retrieve vcpu count from the guest instead of the hypervisor" },
+    { NULL, 0, 0, NULL },
+};
+
+/* virsh's virshCPUCountCollect: -2 when @checkState finds the state does
+ * not apply; the old calls when the new one is not supported or refuses
+ * the flags; -1 on failure with the library error kept for the report. */
+static int
+vkshCPUCountCollect(vkshControl *ctl, virDomainPtr dom, unsigned int flags,
+                    bool checkState)
+{
+    int ret;
+    int code;
+
+    if (checkState &&
+        (((flags & VIR_DOMAIN_AFFECT_LIVE) && virDomainIsActive(dom) < 1) ||
+         ((flags & VIR_DOMAIN_AFFECT_CONFIG) && virDomainIsPersistent(dom) < 1)))
+        return -2;
+    if ((ret = virDomainGetVcpusFlags(dom, flags)) >= 0)
+        return ret;
+    code = vkshLastErrorCode();
+    if (code != VIR_ERR_NO_SUPPORT && code != VIR_ERR_INVALID_ARG)
+        return -1;
+    if (flags & VIR_DOMAIN_VCPU_GUEST) {
+        vkshError(ctl, "%s", "Failed to retrieve vCPU count from the guest");
+        return -1;
+    }
+    /* --current needs the new call: the state is not known here */
+    if (!(flags & (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG)))
+        return -1;
+    vkshResetError();
+    ret = -1;
+    if (flags & VIR_DOMAIN_AFFECT_LIVE) {
+        virDomainInfo info;
+
+        if (flags & VIR_DOMAIN_VCPU_MAXIMUM)
+            ret = virDomainGetMaxVcpus(dom);
+        else if (virDomainGetInfo(dom, &info) == 0)
+            ret = info.nrVirtCpu;
+    } else {
+        g_autofree char *xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+        const char *v = xml ? strstr(xml, "<vcpu") : NULL;
+        const char *cur = v ? strstr(v, "current='") : NULL;
+        const char *end = v ? strchr(v, '>') : NULL;
+
+        if (v && end) {
+            if (!(flags & VIR_DOMAIN_VCPU_MAXIMUM) && cur && cur < end)
+                ret = atoi(cur + strlen("current='"));
+            else
+                ret = atoi(end + 1);
+        }
+    }
+    return ret;
+}
+
+bool
+vkshCmdVcpucount(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    bool maximum = vkshOptBool(cmd, "maximum");
+    bool active = vkshOptBool(cmd, "active");
+    bool config = vkshOptBool(cmd, "config");
+    bool live = vkshOptBool(cmd, "live");
+    bool current = vkshOptBool(cmd, "current");
+    bool guest = vkshOptBool(cmd, "guest");
+    bool all = !maximum && !active && !current && !config && !live && !guest;
+    unsigned int flags = VIR_DOMAIN_AFFECT_CURRENT;
+
+    /* virsh's compatibility: --current alone used to mean "not --maximum" */
+    if (!maximum && !active && current)
+        current = false;
+    if (current && live) {
+        vkshError(ctl, "Options --%s and --%s are mutually exclusive", "current", "live");
+        return false;
+    }
+    if (current && config) {
+        vkshError(ctl, "Options --%s and --%s are mutually exclusive", "current",
+                  "config");
+        return false;
+    }
+    if (!vkshOptExclusive(ctl, cmd, "live", "config") ||
+        !vkshOptExclusive(ctl, cmd, "active", "maximum") ||
+        !vkshOptExclusive(ctl, cmd, "guest", "config"))
+        return false;
+    if (live)
+        flags |= VIR_DOMAIN_AFFECT_LIVE;
+    if (config)
+        flags |= VIR_DOMAIN_AFFECT_CONFIG;
+    if (maximum)
+        flags |= VIR_DOMAIN_VCPU_MAXIMUM;
+    if (guest)
+        flags |= VIR_DOMAIN_VCPU_GUEST;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+
+    if (all) {
+        int confMax = vkshCPUCountCollect(
+            ctl, dom, VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_VCPU_MAXIMUM, true);
+        int confCur = vkshCPUCountCollect(ctl, dom, VIR_DOMAIN_AFFECT_CONFIG, true);
+        int liveMax = vkshCPUCountCollect(
+            ctl, dom, VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_VCPU_MAXIMUM, true);
+        int liveCur = vkshCPUCountCollect(ctl, dom, VIR_DOMAIN_AFFECT_LIVE, true);
+
+        if (confMax == -1 || confCur == -1 || liveMax == -1 || liveCur == -1)
+            return false;
+        if (confMax > 0)
+            vkshPrint(ctl, "%-12s %-12s %3d\n", "maximum", "config", confMax);
+        if (liveMax > 0)
+            vkshPrint(ctl, "%-12s %-12s %3d\n", "maximum", "live", liveMax);
+        if (confCur > 0)
+            vkshPrint(ctl, "%-12s %-12s %3d\n", "current", "config", confCur);
+        if (liveCur > 0)
+            vkshPrint(ctl, "%-12s %-12s %3d\n", "current", "live", liveCur);
+    } else {
+        int count = vkshCPUCountCollect(ctl, dom, flags, false);
+
+        if (count < 0)
+            return false;
+        vkshPrint(ctl, "%d\n", count);
+    }
+    return true;
+}
+
+/* ---- blockresize --------------------------------------------------------- */
+
+/* virsh's vshCommandOptScaledInt(ctl, cmd, "size", &bytes, 1024,
+ * ULLONG_MAX): libvirt's virScaleInteger suffixes; false after virsh's
+ * messages. */
+static bool
+vkshOptSizeBytes(vkshControl *ctl, const vkshCmd *cmd, unsigned long long *bytes)
+{
+    const char *str = vkshOptRaw(cmd, "size");
+    unsigned long long value, scale = 1024;
+    char *end = NULL;
+
+    if (!str)
+        return false;
+    errno = 0;
+    if (*str == '-' || !g_ascii_isdigit(*str) ||
+        ((value = strtoull(str, &end, 10)), errno != 0))
+        goto malformed;
+    if (*end) {
+        unsigned long long base = 1024;
+        int power;
+        const char *units = "bkmgtpe";
+        const char *u = strchr(units, g_ascii_tolower(end[0]));
+
+        if (end[1] && g_ascii_strcasecmp(end + 1, "iB") == 0)
+            base = 1024;
+        else if (end[1] && g_ascii_tolower(end[1]) == 'b' && !end[2])
+            base = 1000;
+        else if (end[1])
+            u = NULL;
+        if (!u || !end[0] || (*u == 'b' && end[1])) {
+            vkshError(
+                ctl,
+                "Scaled numeric value '%s' for <size> option is malformed or out of "
+                "range",
+                str);
+            vkshError(ctl, "invalid argument: unknown suffix '%s'", end);
+            return false;
+        }
+        power = (int)(u - units);
+        scale = 1;
+        while (power--)
+            scale *= base;
+    }
+    if (value && value > ULLONG_MAX / scale)
+        goto malformed;
+    *bytes = value * scale;
+    return true;
+
+malformed:
+    vkshError(ctl,
+              "Scaled numeric value '%s' for <size> option is malformed or out of range",
+              str);
+    return false;
+}
+
+const vkshOptDef vkshOptsBlockresize[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "path", VKSH_OT_STRING, VKSH_OFLAG_REQ, "Fully-qualified path of block device" },
+    { "size", VKSH_OT_INT, VKSH_OFLAG_REQ,
+      "New size of the block device, as scaled integer (default KiB)" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdBlockresize(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *path = NULL;
+    unsigned long long size = 0;
+    unsigned int flags = 0;
+
+    if (vkshOptString(ctl, cmd, "path", &path) < 0)
+        return false;
+    if (!vkshOptSizeBytes(ctl, cmd, &size))
+        return false;
+    /* virsh prefers the older KiB interface */
+    if (size % 1024 == 0)
+        size /= 1024;
+    else
+        flags |= VIR_DOMAIN_BLOCK_RESIZE_BYTES;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (virDomainBlockResize(dom, path, size, flags) < 0) {
+        vkshError(ctl, "Failed to resize block device '%s'", path);
+        return false;
+    }
+    vkshPrintExtra(ctl, "Block device '%s' is resized", path);
+    return true;
+}

@@ -147,6 +147,9 @@ VKSH_STATS_CMD(Managedsave)
 VKSH_STATS_CMD(ManagedsaveRemove)
 VKSH_STATS_CMD(ManagedsaveDumpxml)
 VKSH_STATS_CMD(ManagedsaveDefine)
+VKSH_STATS_CMD(Setvcpus)
+VKSH_STATS_CMD(Vcpucount)
+VKSH_STATS_CMD(Blockresize)
 #undef VKSH_STATS_CMD
 
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */

@@ -754,11 +754,19 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     add(a, "-m");
     addf(a, "size=%lluk", def->memory);
     add(a, "-smp");
-    if (def->cpu && def->cpu->sockets)
-        addf(a, "%u,sockets=%u,dies=%u,cores=%u,threads=%u", def->vcpus,
-             def->cpu->sockets, def->cpu->dies, def->cpu->cores, def->cpu->threads);
-    else
-        addf(a, "%u,sockets=%u,cores=1,threads=1", def->vcpus, def->vcpus);
+    {
+        /* libvirt: the vCPUs beyond the current ones can be hotplugged
+         * later (device_add of query-hotpluggable-cpus' entries) */
+        unsigned int cur = virDomainDefGetVcpus(def);
+        g_autofree char *maxcpus =
+            cur != def->vcpus ? g_strdup_printf(",maxcpus=%u", def->vcpus) : g_strdup("");
+
+        if (def->cpu && def->cpu->sockets)
+            addf(a, "%u%s,sockets=%u,dies=%u,cores=%u,threads=%u", cur, maxcpus,
+                 def->cpu->sockets, def->cpu->dies, def->cpu->cores, def->cpu->threads);
+        else
+            addf(a, "%u%s,sockets=%u,cores=1,threads=1", cur, maxcpus, def->vcpus);
+    }
     virUUIDFormat(def->uuid, uuid);
     add(a, "-uuid");
     add(a, uuid);

@@ -55,6 +55,8 @@ qemuDomainObjPrivateFree(gpointer data)
     virCgroupFree(priv->cgroup);
     g_free(priv->vcpuTids);
     g_mutex_clear(&priv->statusLock);
+    g_free(priv->unplugAlias);
+    g_cond_clear(&priv->unplugCond);
     g_free(priv);
 }
 
@@ -69,6 +71,7 @@ qemuDomainObjInitPrivate(virDomainObj *obj, qemuDriver *driver)
     priv->runningReason = VIR_DOMAIN_RUNNING_UNPAUSED;
     priv->pausedReason = VIR_DOMAIN_PAUSED_USER;
     g_mutex_init(&priv->statusLock);
+    g_cond_init(&priv->unplugCond);
     obj->privateData = priv;
     obj->privateDataFree = qemuDomainObjPrivateFree;
 }

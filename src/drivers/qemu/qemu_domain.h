@@ -48,6 +48,12 @@ typedef struct {
     struct _virCgroup *cgroup;
     int *vcpuTids; /* thread id of vCPU i (query-cpus-fast), nvcpuTids long */
     size_t nvcpuTids;
+    /* Device removal (qemu_hotplug.c): a device_del waits on @unplugCond
+     * (with the object lock) until QEMU's DEVICE_DELETED for @unplugAlias
+     * sets @unplugDone, or its deadline. */
+    char *unplugAlias;
+    bool unplugDone;
+    GCond unplugCond;
 
     guint64 statusSeq;     /* last status write requested (object lock) */
     GMutex statusLock;     /* orders status writes; protects statusWritten */

@@ -67,6 +67,8 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainSetMetadata = qemuDomainSetMetadata,
     .domainGetMetadata = qemuDomainGetMetadata,
     .domainRename = qemuDomainRename,
+    .domainSetVcpusFlags = qemuDomainSetVcpusFlags,
+    .domainBlockResize = qemuDomainBlockResize,
     /* running guests: statistics (qemu_driver_stats.c) */
     .domainMemoryStats = qemuDomainMemoryStats,
     .domainSetMemoryStatsPeriod = qemuDomainSetMemoryStatsPeriod,

@@ -56,7 +56,7 @@ qemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
     info->state = (unsigned char)virDomainObjGetState(obj, NULL);
     info->maxMem = obj->def->memory;
     info->memory = obj->def->currentMemory;
-    info->nrVirtCpu = (unsigned short)obj->def->vcpus;
+    info->nrVirtCpu = (unsigned short)virDomainDefGetVcpus(obj->def);
     info->cpuTime = virDomainObjIsActive(obj) ? qemuDomainProcessCpuTime(obj->pid) : 0;
     virDomainObjEndAPI(&obj);
     return 0;
@@ -119,20 +119,34 @@ qemuDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
     virDomainDef *def;
     int ret = -1;
 
-    virCheckFlags(
-        VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_VCPU_MAXIMUM, -1);
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
+                      VIR_DOMAIN_VCPU_MAXIMUM | VIR_DOMAIN_VCPU_GUEST,
+                  -1);
     if ((flags & VIR_DOMAIN_AFFECT_LIVE) && (flags & VIR_DOMAIN_AFFECT_CONFIG)) {
-        virReportError(VIR_ERR_INVALID_ARG, "%s",
-                       "flags 'affect live' and 'affect config' are mutually exclusive");
+        virReportErrorFull(
+            VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__, "%s",
+            "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' "
+            "are mutually exclusive");
         return -1;
     }
     if (!(obj = qemuDomainObjFromDomain(dom)))
         return -1;
-    if ((flags & VIR_DOMAIN_AFFECT_LIVE) && qemuDomainObjCheckActive(obj) < 0)
+    {
+        virDomainDef *live;
+        virDomainDef *persistent;
+
+        if (qemuDomainObjGetDefs(obj, flags, &live, &persistent) < 0)
+            goto cleanup;
+        def = live ? live : persistent;
+    }
+    if (flags & VIR_DOMAIN_VCPU_GUEST) {
+        /* no guest agent channel in virtkit: libvirt's answer without one */
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       "QEMU guest agent is not configured");
         goto cleanup;
-    def =
-        (flags & VIR_DOMAIN_AFFECT_CONFIG) ? virDomainObjGetPersistentDef(obj) : obj->def;
-    ret = (int)def->vcpus;
+    }
+    ret = (flags & VIR_DOMAIN_VCPU_MAXIMUM) ? (int)def->vcpus
+                                            : (int)virDomainDefGetVcpus(def);
 
 cleanup:
     virDomainObjEndAPI(&obj);

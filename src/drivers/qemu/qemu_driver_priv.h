@@ -189,3 +189,8 @@ int qemuDomainSetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr para
                                      int nparams);
 int qemuDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr params,
                                           int nparams, unsigned int flags);
+
+/* qemu_hotplug.c: running guests' hardware (vCPUs, block size) */
+int qemuDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus, unsigned int flags);
+int qemuDomainBlockResize(virDomainPtr dom, const char *path, unsigned long long size,
+                          unsigned int flags);

@@ -1290,7 +1290,7 @@ qemuStatsRecord(virConnectPtr conn, qemuStatsGuest *g, unsigned int stats)
     if (stats & VIR_DOMAIN_STATS_VCPU) {
         json_object *cpus = g->reply[Q_CPUS];
 
-        virTypedParamListAddUInt(list, def->vcpus, "vcpu.current");
+        virTypedParamListAddUInt(list, virDomainDefGetVcpus(def), "vcpu.current");
         virTypedParamListAddUInt(list, def->vcpus, "vcpu.maximum");
         for (size_t i = 0; haveQemu && cpus && i < json_object_array_length(cpus); i++) {
             json_object *cpu = json_object_array_get_idx(cpus, i);

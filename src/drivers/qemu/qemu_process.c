@@ -41,6 +41,7 @@
 
 #include "qemu_process.h"
 #include "qemu_cgroup.h"
+#include "qemu_hotplug.h"
 #include "qemu_interface.h"
 #include "qemu_capabilities_glue.h"
 #include "qemu_command.h"
@@ -480,6 +481,24 @@ qemuProcessHandlePanic(qemuDriver *driver, virDomainObj *obj)
     }
 }
 
+/* A device QEMU let go of (device_del answered by the guest): wakes the
+ * call waiting for it (qemu_hotplug.c). */
+static void
+qemuProcessHandleDeviceDeleted(qemuDriver *driver, virDomainObj *obj, json_object *data)
+{
+    json_object *dev = NULL, *qom = NULL;
+    const char *alias = NULL;
+
+    if (data && json_object_object_get_ex(data, "device", &dev))
+        alias = json_object_get_string(dev);
+    if (data)
+        json_object_object_get_ex(data, "path", &qom);
+    if (!qemuHotplugDeviceDeleted(obj, alias, qom ? json_object_get_string(qom) : NULL))
+        g_debug("DEVICE_DELETED '%s' of '%s' without a waiter", alias ? alias : "",
+                obj->def->name);
+    (void)driver;
+}
+
 static void
 qemuProcessHandleEvent(qemuMonitor *mon, const char *name, json_object *data,
                        gint64 timestamp_us, void *opaque)
@@ -507,6 +526,8 @@ qemuProcessHandleEvent(qemuMonitor *mon, const char *name, json_object *data,
         qemuProcessHandleReset(driver, obj);
     else if (g_str_equal(name, "GUEST_PANICKED"))
         qemuProcessHandlePanic(driver, obj);
+    else if (g_str_equal(name, "DEVICE_DELETED"))
+        qemuProcessHandleDeviceDeleted(driver, obj, data);
     virDomainObjUnlock(obj);
 }
 

@@ -26,7 +26,9 @@
 
 #define TEST_SECURITY_MODEL "testSecurity"
 #define TEST_SECURITY_LABEL "libvirt-test"
+#ifndef TEST_MAX_VCPUS
 #define TEST_MAX_VCPUS 32
+#endif
 #define TEST_HV_VERSION 2
 #define TEST_LIB_VERSION 9000000UL /* libvirt 9.0.0 */
 
@@ -839,7 +841,7 @@ testDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
     info->state = virDomainObjGetState(obj, NULL);
     info->memory = obj->def->currentMemory;
     info->maxMem = obj->def->memory;
-    info->nrVirtCpu = obj->def->vcpus;
+    info->nrVirtCpu = virDomainDefGetVcpus(obj->def);
     /* libvirt's test driver reports the wall clock as CPU time. */
     info->cpuTime = (unsigned long long)g_get_real_time() * 1000;
     virDomainObjEndAPI(&obj);
@@ -1039,9 +1041,8 @@ testDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
 
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
-    /* virtkit's definitions have no separate maximum: both are <vcpu>. */
     if ((def = testDomainObjGetOneDef(obj, flags & ~VIR_DOMAIN_VCPU_MAXIMUM)))
-        ret = def->vcpus;
+        ret = (flags & VIR_DOMAIN_VCPU_MAXIMUM) ? def->vcpus : virDomainDefGetVcpus(def);
     virDomainObjEndAPI(&obj);
     return ret;
 }
@@ -1365,6 +1366,7 @@ const virHypervisorDriver testHypervisorDriver = {
     .domainSetMetadata = testDomainSetMetadata,
     .domainGetMetadata = testDomainGetMetadata,
     .domainRename = testDomainRename,
+    .domainSetVcpusFlags = testDomainSetVcpusFlags,
     /* running guests: statistics (test_driver_stats.c) */
     .domainMemoryStats = testDomainMemoryStats,
     .domainSetMemoryStatsPeriod = testDomainSetMemoryStatsPeriod,

@@ -180,3 +180,52 @@ unlock:
         virObjectEventStateQueue(driver->eventState, g_ptr_array_index(events, i));
     return ret;
 }
+
+/* libvirt's test driver: at most testConnectGetMaxVcpus (32) and the
+ * definitions' maximum; MAXIMUM changes the persistent maximum. */
+int
+testDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus, unsigned int flags)
+{
+    virDomainObj *obj;
+    virDomainDef *live;
+    virDomainDef *persistent;
+    int ret = -1;
+
+    virCheckFlags(
+        VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_VCPU_MAXIMUM, -1);
+    if (nvcpus > TEST_MAX_VCPUS) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "requested cpu amount exceeds maximum supported amount (%u > %d)",
+                       nvcpus, TEST_MAX_VCPUS);
+        return -1;
+    }
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    if (testDomainObjGetDefs(obj, flags, &live, &persistent) < 0)
+        goto cleanup;
+    if (live && live->vcpus < nvcpus) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "requested cpu amount exceeds maximum (%u > %u)", nvcpus,
+                       live->vcpus);
+        goto cleanup;
+    }
+    if (persistent && !(flags & VIR_DOMAIN_VCPU_MAXIMUM) && persistent->vcpus < nvcpus) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "requested cpu amount exceeds maximum (%u > %u)", nvcpus,
+                       persistent->vcpus);
+        goto cleanup;
+    }
+    if (live)
+        virDomainDefSetVcpus(live, nvcpus);
+    if (persistent) {
+        if (flags & VIR_DOMAIN_VCPU_MAXIMUM)
+            virDomainDefSetVcpusMax(persistent, nvcpus);
+        else
+            virDomainDefSetVcpus(persistent, nvcpus);
+    }
+    ret = 0;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}

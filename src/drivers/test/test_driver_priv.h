@@ -43,6 +43,11 @@ struct _testDriver {
 
 /* The namespace of test-driver-only elements in <domain> inside a <node>
  * file (<test:runstate>, <test:transient/>). */
+/* libvirt test driver's virConnectGetMaxVcpus */
+#ifndef TEST_MAX_VCPUS
+#define TEST_MAX_VCPUS 32
+#endif
+
 #define TEST_DOMAIN_NAMESPACE "http://libvirt.org/schemas/domain/test/1.0"
 
 /*
@@ -95,6 +100,7 @@ int testDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const cha
                                  unsigned int flags);
 int testDomainManagedSave(virDomainPtr dom, unsigned int flags);
 int testDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
+int testDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus, unsigned int flags);
 
 /* ---- test_driver_hostcpu.c: CPU facts as libvirt 9.0's test driver --- */
 int testConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,

@@ -246,8 +246,8 @@ testDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
         goto cleanup;
     }
     statbase = g_get_real_time();
-    if (maxinfo > (int)obj->def->vcpus)
-        maxinfo = (int)obj->def->vcpus;
+    if (maxinfo > (int)virDomainDefGetVcpus(obj->def))
+        maxinfo = (int)virDomainDefGetVcpus(obj->def);
     memset(info, 0, sizeof(*info) * maxinfo);
     for (int i = 0; i < maxinfo; i++) {
         if (cpumaps)
