@@ -152,6 +152,20 @@ int virNetworkPortGetUUID(virNetworkPortPtr port, unsigned char *uuid);
 int virNetworkPortGetUUIDString(virNetworkPortPtr port, char *buf);
 int virNetworkPortRef(virNetworkPortPtr port);
 int virNetworkPortFree(virNetworkPortPtr port);
+int virNetworkListAllPorts(virNetworkPtr network, virNetworkPortPtr **ports,
+                           unsigned int flags);
+virNetworkPortPtr virNetworkPortLookupByUUID(virNetworkPtr net,
+                                             const unsigned char *uuid);
+virNetworkPortPtr virNetworkPortLookupByUUIDString(virNetworkPtr net,
+                                                   const char *uuidstr);
+virNetworkPortPtr virNetworkPortCreateXML(virNetworkPtr net, const char *xmldesc,
+                                          unsigned int flags);
+char *virNetworkPortGetXMLDesc(virNetworkPortPtr port, unsigned int flags);
+int virNetworkPortGetParameters(virNetworkPortPtr port, virTypedParameterPtr *params,
+                                int *nparams, unsigned int flags);
+int virNetworkPortSetParameters(virNetworkPortPtr port, virTypedParameterPtr params,
+                                int nparams, unsigned int flags);
+int virNetworkPortDelete(virNetworkPortPtr port, unsigned int flags);
 
 int virConnectNetworkEventRegisterAny(virConnectPtr conn, virNetworkPtr net, int eventID,
                                       virConnectNetworkEventGenericCallback cb,

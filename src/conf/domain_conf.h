@@ -274,6 +274,10 @@ typedef struct {
     char *model;                 /* <model type=...>, e.g. "virtio"; may be NULL */
     char *ifname;                /* <target dev=...>; may be NULL */
     virDomainDeviceAddress addr; /* <address>; type NONE when absent */
+    /* type network, live: the network port the QEMU driver made for this
+     * interface (<source portid=...>, formatted unless INACTIVE) */
+    bool hasPortid;
+    unsigned char portid[16];
 } virDomainNetDef;
 
 typedef enum {

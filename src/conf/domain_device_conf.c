@@ -10,6 +10,7 @@
 #include "domain_conf.h"
 #include "domain_conf_priv.h"
 #include "virerror.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
 
@@ -329,6 +330,18 @@ parseNet(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
         if (!(net->network = virDomainXMLProp(source, "network"))) {
             virDomainXMLReportMissingAttr("network", source);
             return -1;
+        }
+        {
+            g_autofree char *portid = virDomainXMLProp(source, "portid");
+
+            if (portid) {
+                if (virUUIDParse(portid, net->portid) < 0) {
+                    virReportError(VIR_ERR_INTERNAL_ERROR, "Unable to parse port id '%s'",
+                                   portid);
+                    return -1;
+                }
+                net->hasPortid = true;
+            }
         }
     }
 
@@ -1279,7 +1292,7 @@ static const virDomainXMLAttrRule diskAttrs[] = {
 static const virDomainXMLAttrRule netAttrs[] = {
     { "", (const char *const[]){ "type", NULL } },
     { "mac", (const char *const[]){ "address", NULL } },
-    { "source", (const char *const[]){ "network", "bridge", NULL } },
+    { "source", (const char *const[]){ "network", "bridge", "portid", NULL } },
     { "model", (const char *const[]){ "type", NULL } },
     { "target", (const char *const[]){ "dev", "managed", NULL } },
     { NULL, NULL },

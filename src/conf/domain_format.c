@@ -334,7 +334,7 @@ formatRNG(fmtCtx *ctx, const virDomainRNGDef *r)
 }
 
 static void
-formatNet(fmtCtx *ctx, const virDomainNetDef *net)
+formatNet(fmtCtx *ctx, const virDomainNetDef *net, unsigned int flags)
 {
     line(ctx, "<interface type='%s'>", virDomainNetTypeNames[net->type]);
     ctx->indent += 2;
@@ -344,6 +344,12 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net)
     if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK && net->network) {
         lineStart(ctx, "<source");
         attr(ctx->buf, "network", net->network);
+        if (net->hasPortid && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)) {
+            char portid[VIR_UUID_STRING_BUFLEN];
+
+            virUUIDFormat(net->portid, portid);
+            attr(ctx->buf, "portid", portid);
+        }
         g_string_append(ctx->buf, "/>\n");
     }
     if (net->type == VIR_DOMAIN_NET_TYPE_BRIDGE && net->bridge) {
@@ -536,7 +542,7 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     for (size_t i = 0; i < def->ncontrollers; i++)
         formatController(&ctx, def->controllers[i]);
     for (size_t i = 0; i < def->nnets; i++)
-        formatNet(&ctx, def->nets[i]);
+        formatNet(&ctx, def->nets[i], flags);
     for (size_t i = 0; i < def->nserials; i++)
         formatChr(&ctx, def->serials[i], flags);
     for (size_t i = 0; i < def->nconsoles; i++)

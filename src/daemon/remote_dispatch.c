@@ -554,6 +554,8 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(SECRET_GET_VALUE, vkdDispatchSecretGetValue, P),
     ENTRY(NETWORK_GET_DHCP_LEASES, vkdDispatchNetworkGetDHCPLeases, 0),
     ENTRY(DOMAIN_INTERFACE_ADDRESSES, vkdDispatchDomainInterfaceAddresses, 0),
+    ENTRY(NETWORK_PORT_GET_PARAMETERS, vkdDispatchNetworkPortGetParameters, 0),
+    ENTRY(NETWORK_PORT_SET_PARAMETERS, vkdDispatchNetworkPortSetParameters, 0),
     /* storage (remote_dispatch_storage.c) */
     ENTRY(STORAGE_POOL_GET_INFO, vkdDispatchStoragePoolGetInfo, P),
     ENTRY(STORAGE_VOL_GET_INFO, vkdDispatchStorageVolGetInfo, P),

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "remote_dispatch_priv.h"
+#include "remote_typedparam.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
@@ -102,4 +103,39 @@ VKD_HANDLER(vkdDispatchDomainInterfaceAddresses)
     }
     free(ifaces);
     return 0;
+}
+
+VKD_HANDLER(vkdDispatchNetworkPortGetParameters)
+{
+    remote_network_port_get_parameters_args *a = args;
+    remote_network_port_get_parameters_ret *r = ret;
+    g_autoptr(virNetworkPort) port = vkdNetworkPortFromWire(call->conn, &a->port);
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    int rc;
+
+    if (virNetworkPortGetParameters(port, &params, &nparams, a->flags) < 0)
+        return -1;
+    rc = remoteTypedParamsSerialize(params, nparams, REMOTE_NETWORK_PORT_PARAMETERS_MAX,
+                                    &r->params_val, &r->params_len, a->flags);
+    virTypedParamsFree(params, nparams);
+    return rc;
+}
+
+VKD_HANDLER(vkdDispatchNetworkPortSetParameters)
+{
+    remote_network_port_set_parameters_args *a = args;
+    g_autoptr(virNetworkPort) port = vkdNetworkPortFromWire(call->conn, &a->port);
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    int rc;
+
+    (void)ret;
+    if (remoteTypedParamsDeserialize(a->params_val, a->params_len,
+                                     REMOTE_NETWORK_PORT_PARAMETERS_MAX, &params,
+                                     &nparams) < 0)
+        return -1;
+    rc = virNetworkPortSetParameters(port, params, nparams, a->flags);
+    remoteTypedParamsFree(params, nparams);
+    return rc;
 }

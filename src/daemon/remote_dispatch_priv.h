@@ -127,6 +127,8 @@ VKD_HANDLER(vkdDispatchSecretGetValue);      /* 145 */
 /* remote_dispatch_network.c */
 VKD_HANDLER(vkdDispatchNetworkGetDHCPLeases);     /* 341 */
 VKD_HANDLER(vkdDispatchDomainInterfaceAddresses); /* 353 */
+VKD_HANDLER(vkdDispatchNetworkPortGetParameters); /* 407 */
+VKD_HANDLER(vkdDispatchNetworkPortSetParameters); /* 408 */
 /* remote_dispatch_storage.c */
 VKD_HANDLER(vkdDispatchStoragePoolGetInfo);      /* 87 */
 VKD_HANDLER(vkdDispatchStorageVolGetInfo);       /* 98 */

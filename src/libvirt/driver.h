@@ -284,6 +284,21 @@ struct _virNetworkDriver {
      * @leases is NULL (count only) */
     int (*networkGetDHCPLeases)(virNetworkPtr net, const char *mac,
                                 virNetworkDHCPLeasePtr **leases, unsigned int flags);
+    /* Network ports (libvirt-network-port.c). ListAllPorts: with @ports
+     * NULL only the count. GetParameters allocates *@params (the caller
+     * frees it with virTypedParamsFree). */
+    int (*networkListAllPorts)(virNetworkPtr net, virNetworkPortPtr **ports,
+                               unsigned int flags);
+    virNetworkPortPtr (*networkPortLookupByUUID)(virNetworkPtr net,
+                                                 const unsigned char *uuid);
+    virNetworkPortPtr (*networkPortCreateXML)(virNetworkPtr net, const char *xml,
+                                              unsigned int flags);
+    char *(*networkPortGetXMLDesc)(virNetworkPortPtr port, unsigned int flags);
+    int (*networkPortGetParameters)(virNetworkPortPtr port, virTypedParameterPtr *params,
+                                    int *nparams, unsigned int flags);
+    int (*networkPortSetParameters)(virNetworkPortPtr port, virTypedParameterPtr params,
+                                    int nparams, unsigned int flags);
+    int (*networkPortDelete)(virNetworkPortPtr port, unsigned int flags);
 };
 
 struct _virStorageDriver {

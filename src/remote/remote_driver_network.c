@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "remote_driver_priv.h"
+#include "remote_typedparam.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_REMOTE
@@ -111,4 +112,47 @@ cleanup:
     }
     virXdrFree(remote_domain_interface_addresses_ret_filter, &ret);
     return rv;
+}
+
+/* As libvirt 9.0's remoteNetworkPortGetParameters: the daemon's array. */
+int
+remoteNetworkPortGetParameters(virNetworkPortPtr port, virTypedParameterPtr *params,
+                               int *nparams, unsigned int flags)
+{
+    remote_network_port_get_parameters_args args = { .flags = flags };
+    remote_network_port_get_parameters_ret ret = { 0 };
+    virTypedParameterPtr out = NULL;
+    int n = 0;
+    int rv = -1;
+
+    remoteMakeNetworkPort(&args.port, port);
+    if (remoteCallNetworkPortGetParameters(port->net->conn, &args, &ret) < 0)
+        return -1;
+    if (remoteTypedParamsDeserialize(ret.params_val, ret.params_len,
+                                     REMOTE_NETWORK_PORT_PARAMETERS_MAX, &out, &n) < 0)
+        goto cleanup;
+    *params = out;
+    *nparams = n;
+    rv = 0;
+
+cleanup:
+    virXdrFree(remote_network_port_get_parameters_ret_filter, &ret);
+    return rv;
+}
+
+int
+remoteNetworkPortSetParameters(virNetworkPortPtr port, virTypedParameterPtr params,
+                               int nparams, unsigned int flags)
+{
+    remote_network_port_set_parameters_args args = { .flags = flags };
+    int rv;
+
+    remoteMakeNetworkPort(&args.port, port);
+    if (remoteTypedParamsSerialize(params, nparams, REMOTE_NETWORK_PORT_PARAMETERS_MAX,
+                                   &args.params_val, &args.params_len,
+                                   VIR_TYPED_PARAM_STRING_OKAY) < 0)
+        return -1;
+    rv = remoteCallNetworkPortSetParameters(port->net->conn, &args);
+    remoteTypedParamsFreeRemote(args.params_val, args.params_len);
+    return rv < 0 ? -1 : 0;
 }

@@ -527,6 +527,13 @@ const virNetworkDriver remoteNetworkDriver = {
     .networkIsActive = remoteNetworkIsActive,
     .networkIsPersistent = remoteNetworkIsPersistent,
     .networkGetDHCPLeases = remoteNetworkGetDHCPLeases,
+    .networkListAllPorts = remoteNetworkListAllPorts,
+    .networkPortLookupByUUID = remoteNetworkPortLookupByUUID,
+    .networkPortCreateXML = remoteNetworkPortCreateXML,
+    .networkPortGetXMLDesc = remoteNetworkPortGetXMLDesc,
+    .networkPortGetParameters = remoteNetworkPortGetParameters,
+    .networkPortSetParameters = remoteNetworkPortSetParameters,
+    .networkPortDelete = remoteNetworkPortDelete,
 };
 
 const virStorageDriver remoteStorageDriver = {

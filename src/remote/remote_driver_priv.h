@@ -130,6 +130,10 @@ int remoteDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterP
                                             int nparams, unsigned int flags);
 
 /* remote_driver_network.c */
+int remoteNetworkPortGetParameters(virNetworkPortPtr port, virTypedParameterPtr *params,
+                                   int *nparams, unsigned int flags);
+int remoteNetworkPortSetParameters(virNetworkPortPtr port, virTypedParameterPtr params,
+                                   int nparams, unsigned int flags);
 int remoteDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
                                    unsigned int source, unsigned int flags);
 int remoteNetworkGetDHCPLeases(virNetworkPtr net, const char *mac,

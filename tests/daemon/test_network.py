@@ -347,6 +347,29 @@ def test_guests_dhcp():
             taps[name] = m[0].split("'")[1]
             assert "master vkbr0" in sh("ip -o link show dev " + taps[name])
             assert "<target dev='vnet" not in virsh(uri, "dumpxml", "--inactive", name).stdout
+        # each type='network' interface has a port on its network (as
+        # libvirt 9.0), named in the live XML; the bridge guest has none
+        ports = virsh(uri, "net-port-list", "vknat", "--uuid").stdout.split()
+        assert len(ports) == 2, ports
+        owners = {}
+        for u in ports:
+            pxml = virsh(uri, "net-port-dumpxml", "vknat", u).stdout
+            owners[pxml.split("<name>")[1].split("<")[0]] = (u, pxml)
+        assert sorted(owners) == ["g1", "g2"], owners
+        for name in ("g1", "g2"):
+            u, pxml = owners[name]
+            live = virsh(uri, "dumpxml", name).stdout
+            assert "<source network='vknat' portid='%s'/>" % u in live, live
+            mac = live.split("<mac address='")[1].split("'")[0]
+            assert "<mac address='%s'/>" % mac in pxml and \
+                "<plug type='network' bridge='vkbr0'/>" in pxml, pxml
+            assert "portid" not in virsh(uri, "dumpxml", "--inactive", name).stdout
+        assert "connections='2'" in virsh(uri, "net-dumpxml", "vknat").stdout
+        # kept across a restart of the daemon (the guests keep running)
+        assert d.stop() == 0
+        d.start()
+        assert sorted(virsh(uri, "net-port-list", "vknat", "--uuid").stdout.split()) == \
+            sorted(ports)
         ips = {}
         for name, log in logs.items():
             wait_for(lambda: guest_ip(log), "a DHCP address in %s" % name, 180, 0.2)
@@ -392,6 +415,7 @@ def test_guests_dhcp():
             assert taps[name] not in sh("ip -o link")
         p = virsh(uri, "domifaddr", "g1", check=False)
         assert "error: Requested operation is not valid: domain is not running" in p.stderr
+        assert virsh(uri, "net-port-list", "vknat", "--uuid").stdout == ""
 
         # a network that does not exist, one that is not running
         x = os.path.join(d.root, "bad.xml")
@@ -430,6 +454,145 @@ def test_guests_dhcp():
         assert "<target dev='vkext0' managed='no'/>" in virsh(uri, "dumpxml", "ext").stdout
         virsh(uri, "destroy", "ext")
         assert "vkext0" in sh("ip -o link")
+    finally:
+        clean_host(d)
+    assert d.stop() == 0
+
+
+PORT_XML = """<networkport>
+  <uuid>aaaaaaaa-2222-3333-4444-555555555555</uuid>
+  <owner>
+    <name>guest1</name>
+    <uuid>11111111-2222-3333-4444-555555555555</uuid>
+  </owner>
+  <mac address='52:54:00:AA:bb:01'/>
+  <bandwidth>
+    <inbound average='1000' peak='2000' burst='1024'/>
+    <outbound average='500'/>
+  </bandwidth>
+</networkport>
+"""
+
+# what libvirtd 9.0 answers for PORT_XML on a NAT network (recorded with
+# Debian's virsh net-port-dumpxml; only the bridge name differs)
+PORT_LIVE = """<networkport>
+  <uuid>aaaaaaaa-2222-3333-4444-555555555555</uuid>
+  <owner>
+    <name>guest1</name>
+    <uuid>11111111-2222-3333-4444-555555555555</uuid>
+  </owner>
+  <mac address='52:54:00:aa:bb:01'/>
+  <bandwidth>
+    <inbound average='1000' peak='2000' burst='1024'/>
+    <outbound average='500'/>
+  </bandwidth>
+  <plug type='network' bridge='vkbr0'/>
+</networkport>
+"""
+
+
+def port_error(fn):
+    try:
+        fn()
+    except libvirt.libvirtError as e:
+        return (e.get_error_code(), e.get_error_domain(), e.get_error_message())
+    raise AssertionError("no error")
+
+
+def test_network_ports():
+    """virNetworkPort* through Debian's virsh and python3-libvirt: create,
+    list, XML, parameters, delete with libvirt's answers and errors; kept
+    across a daemon restart; gone with the network."""
+    d = new_daemon()
+    uri = d.uri()
+    try:
+        path = os.path.join(d.root, "n.xml")
+        with open(path, "w") as f:
+            f.write(NAT_XML)
+        virsh(uri, "net-create", path)
+        pxml = os.path.join(d.root, "p.xml")
+        with open(pxml, "w") as f:
+            f.write(PORT_XML)
+        uuid = "aaaaaaaa-2222-3333-4444-555555555555"
+        out = virsh(uri, "net-port-create", "vknat", pxml).stdout
+        assert out == "", out  # -q
+        p = virsh(uri, "net-port-create", "vknat", pxml, check=False)
+        assert p.stderr == ("error: Failed to create network from %s\nerror: network port "
+                            "Network port with UUID %s already exists exists already\n"
+                            % (pxml, uuid)), p.stderr
+        assert virsh(uri, "net-port-list", "vknat", "--uuid").stdout == uuid + "\n"
+        assert virsh(uri, "net-port-dumpxml", "vknat", uuid).stdout == PORT_LIVE
+        assert "connections='1'" in virsh(uri, "net-dumpxml", "vknat").stdout
+        pdir = os.path.join(d.dirs["run"], "network", "vknat.ports")
+        assert os.listdir(pdir) == [uuid + ".xml"]
+
+        c = libvirt.open(uri)
+        net = c.networkLookupByName("vknat")
+        port = net.portLookupByUUIDString(uuid)
+        assert port.parameters() == {
+            "inbound.average": 1000, "inbound.peak": 2000, "inbound.floor": 0,
+            "inbound.burst": 1024, "outbound.average": 500, "outbound.peak": 0,
+            "outbound.burst": 0}, port.parameters()
+        port.setParameters({"inbound.average": 100, "outbound.average": 200,
+                            "outbound.burst": 5})
+        assert port.parameters() == {
+            "inbound.average": 100, "inbound.peak": 0, "inbound.floor": 0,
+            "inbound.burst": 0, "outbound.average": 200, "outbound.peak": 0,
+            "outbound.burst": 5}, port.parameters()
+        assert "<inbound average='100'/>\n    <outbound average='200' burst='5'/>" \
+            in port.XMLDesc()
+        # libvirtd 9.0's errors, same codes and domains
+        other = PORT_XML.replace("aaaaaaaa", "bbbbbbbb")
+        plugged = other.replace("</networkport>", "<plug type='network' bridge='x'/>"
+                                "</networkport>")
+        assert port_error(lambda: net.portLookupByUUIDString(
+            "00000000-0000-0000-0000-000000000000")) == (
+            107, 19, "network port not found: Network port with UUID "
+            "00000000-0000-0000-0000-000000000000 does not exist")
+        assert port_error(lambda: net.portCreateXML(plugged)) == (
+            8, 19, "invalid argument: Port reclaim not requested but plug type is not none")
+        assert port_error(lambda: net.portCreateXML(
+            other, libvirt.VIR_NETWORK_PORT_CREATE_RECLAIM)) == (
+            8, 19, "invalid argument: Port reclaim requested but plug type is none")
+        assert port_error(lambda: net.portCreateXML(other, 4)) == (
+            8, 19, "unsupported flags (0x4) in function networkPortCreateXML")
+        for bad, err in (
+                ("<networkport/>", (1, 19, "internal error: network port has no uuid")),
+                ("<networkport><uuid>nope</uuid></networkport>",
+                 (1, 19, "internal error: Unable to parse UUID 'nope'")),
+                ("<networkport><uuid>%s</uuid><owner><name>g</name></owner></networkport>"
+                 % uuid, (1, 19, "internal error: network port has no owner UUID")),
+                ("<bogus/>", (27, 5, "XML error: expecting root element of 'networkport', "
+                              "not 'bogus'"))):
+            assert port_error(lambda: net.portCreateXML(bad)) == err, (bad, err)
+        reclaimed = net.portCreateXML(plugged, libvirt.VIR_NETWORK_PORT_CREATE_RECLAIM)
+        assert "<plug type='network' bridge='x'/>" in reclaimed.XMLDesc()
+        assert sorted(p.UUIDString() for p in net.listAllPorts()) == [
+            uuid, "bbbbbbbb-2222-3333-4444-555555555555"]
+        p = virsh(uri, "net-port-create", "vknat", pxml, check=False, readonly=True)
+        assert "error: operation forbidden: read only access prevents " \
+            "virNetworkPortCreateXML" in p.stderr, p.stderr
+        reclaimed.delete()
+        c.close()
+
+        # kept across a restart of the daemon
+        assert d.stop() == 0
+        d.start()
+        assert virsh(uri, "net-port-list", "vknat", "--uuid").stdout == uuid + "\n"
+        assert "<outbound average='200' burst='5'/>" in \
+            virsh(uri, "net-port-dumpxml", "vknat", uuid).stdout
+        assert "connections='1'" in virsh(uri, "net-dumpxml", "vknat").stdout
+        out = virsh(uri, "net-port-delete", "vknat", uuid).stdout
+        assert out == "", out
+        assert virsh(uri, "net-port-list", "vknat").stdout == "", "ports left"
+        assert os.listdir(pdir) == []
+        assert "connections=" not in virsh(uri, "net-dumpxml", "vknat").stdout
+        # a network's ports go with it
+        virsh(uri, "net-port-create", "vknat", pxml)
+        virsh(uri, "net-destroy", "vknat")
+        assert not os.path.exists(pdir)
+        virsh(uri, "net-create", path)
+        assert virsh(uri, "net-port-list", "vknat").stdout == ""
     finally:
         clean_host(d)
     assert d.stop() == 0
@@ -515,4 +678,5 @@ if __name__ == "__main__":
         ("guests on a NAT network: taps, DHCP leases, ping, domifaddr",
          guard(test_guests_dhcp)),
         ("domifaddr through the test driver as libvirt's", guard(test_domifaddr_test_driver)),
+        ("network ports: create, list, XML, parameters, restart", guard(test_network_ports)),
     ])

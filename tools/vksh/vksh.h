@@ -88,6 +88,13 @@ extern const vkshCmdDef vkshHostCmds[];
 extern const vkshCmdDef vkshSelfCmds[];
 extern const vkshCmdDef vkshSecretCmds[];
 extern const vkshCmdDef vkshNetworkCmds[]; /* vksh-network.c */
+/* vksh-netport.c, listed in vkshNetworkCmds */
+extern const vkshOptDef vkshOptsNetPortList[], vkshOptsNetPortCreate[],
+    vkshOptsNetPortDumpxml[], vkshOptsNetPortDelete[];
+bool vkshCmdNetPortList(vkshControl *ctl, const vkshCmd *cmd);
+bool vkshCmdNetPortCreate(vkshControl *ctl, const vkshCmd *cmd);
+bool vkshCmdNetPortDumpxml(vkshControl *ctl, const vkshCmd *cmd);
+bool vkshCmdNetPortDelete(vkshControl *ctl, const vkshCmd *cmd);
 #ifdef VKSH_WITH_VIRTKIT
 extern const vkshCmdDef vkshVirtkitCmds[]; /* vksh-virtkit.c (libvirtkit only) */
 #endif

@@ -254,6 +254,7 @@ networkTeardown(networkDriver *driver, const virNetworkDef *def)
     g_unlink(conf);
     g_unlink(hostsFile);
     g_unlink(addnHosts);
+    networkPortsRemoveAll(driver, def->name);
     virFileRemoveDurableQuiet(status);
 }
 
@@ -382,6 +383,7 @@ networkObjSetInactive(virNetworkObj *obj)
         obj->def = g_steal_pointer(&obj->newDef);
     }
     g_ptr_array_set_size(obj->taps, 0);
+    networkPortsClear(obj);
 }
 
 int
@@ -721,6 +723,7 @@ networkReconnect(networkDriver *driver, virNetworkObj *obj)
     virNetworkDefFree(obj->def);
     obj->def = g_steal_pointer(&live);
     obj->active = true;
+    networkPortsLoad(driver, obj);
 }
 
 static void

@@ -26,6 +26,12 @@
 static networkDriver *netDriver;
 static virObjectEventState *netEvents;
 
+networkDriver *
+networkDriverInstance(void)
+{
+    return netDriver;
+}
+
 static void
 networkQueueEvent(virNetworkObj *obj, int event, int detail, void *opaque)
 {
@@ -337,6 +343,13 @@ static const virNetworkDriver networkDriverTable = {
     .networkIsActive = networkIsActive,
     .networkIsPersistent = networkIsPersistent,
     .networkGetDHCPLeases = networkGetDHCPLeases,
+    .networkListAllPorts = networkListAllPorts,
+    .networkPortLookupByUUID = networkPortLookupByUUID,
+    .networkPortCreateXML = networkPortCreateXML,
+    .networkPortGetXMLDesc = networkPortGetXMLDesc,
+    .networkPortGetParameters = networkPortGetParameters,
+    .networkPortSetParameters = networkPortSetParameters,
+    .networkPortDelete = networkPortDelete,
 };
 
 /* ---- state driver ----------------------------------------------------- */

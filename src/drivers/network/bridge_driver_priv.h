@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "datatypes.h"
 #include "network_conf.h"
 #include "virerror.h"
 
@@ -103,3 +104,28 @@ GPtrArray *networkDriverGetLeases(networkDriver *driver, virNetworkObj *obj,
 /* NO_NETWORK "no network with matching name 'N'" / "... uuid 'U'" as libvirt. */
 void networkReportNoNetworkName(const char *name);
 void networkReportNoNetworkUUID(const unsigned char *uuid, const char *name);
+
+/* ---- network ports (bridge_driver_port.c) ----------------------------- */
+
+/* The driver the entry points serve (bridge_driver_api.c). */
+networkDriver *networkDriverInstance(void);
+
+/* Read the ports of @obj (locked, just adopted as running) back from its
+ * runtime folder; unreadable ones are noticed and skipped. */
+void networkPortsLoad(networkDriver *driver, virNetworkObj *obj);
+/* Forget the ports of @obj (locked) / remove the port files of network
+ * @name (quiet). */
+void networkPortsClear(virNetworkObj *obj);
+void networkPortsRemoveAll(networkDriver *driver, const char *name);
+
+/* The virNetworkDriver entries (driver.h states the contract). */
+int networkListAllPorts(virNetworkPtr net, virNetworkPortPtr **ports, unsigned int flags);
+virNetworkPortPtr networkPortLookupByUUID(virNetworkPtr net, const unsigned char *uuid);
+virNetworkPortPtr networkPortCreateXML(virNetworkPtr net, const char *xml,
+                                       unsigned int flags);
+char *networkPortGetXMLDesc(virNetworkPortPtr port, unsigned int flags);
+int networkPortGetParameters(virNetworkPortPtr port, virTypedParameterPtr *params,
+                             int *nparams, unsigned int flags);
+int networkPortSetParameters(virNetworkPortPtr port, virTypedParameterPtr params,
+                             int nparams, unsigned int flags);
+int networkPortDelete(virNetworkPortPtr port, unsigned int flags);

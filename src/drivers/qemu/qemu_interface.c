@@ -10,6 +10,7 @@
 #include "qemu_interface.h"
 #include "virerror.h"
 #include "virnetdev.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -54,6 +55,102 @@ cleanup:
         virObjectUnrefNetwork(net);
     virObjectUnrefConnect(conn);
     return bridge;
+}
+
+/* A connection object of our own for the network driver serving this
+ * process: the driver only names it in the handles it returns. NULL when
+ * there is no such driver or it lacks @needPorts' entries. */
+static virConnectPtr
+qemuInterfaceNetConn(bool needPorts)
+{
+    const virNetworkDriver *nd = virGetSharedNetworkDriver();
+    virConnectPtr conn;
+
+    if (!nd || !nd->networkLookupByName ||
+        (needPorts && (!nd->networkPortCreateXML || !nd->networkPortLookupByUUID ||
+                       !nd->networkPortDelete)))
+        return NULL;
+    conn = virGetConnect();
+    conn->networkDriver = nd;
+    return conn;
+}
+
+/* As libvirt 9.0's QEMU driver: interface @net (type network, its MAC
+ * set) of guest @def gets a port on its network, the port's UUID kept in
+ * the live definition (<source portid>). 0, or -1 with the network
+ * driver's error reported. */
+static int
+qemuInterfacePortCreate(const virDomainDef *def, virDomainNetDef *net)
+{
+    virConnectPtr conn = qemuInterfaceNetConn(true);
+    virNetworkPtr network = NULL;
+    virNetworkPortPtr port = NULL;
+    g_autoptr(GString) xml = g_string_new("<networkport>\n");
+    g_autofree char *name = g_markup_escape_text(def->name, -1);
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    char str[VIR_UUID_STRING_BUFLEN];
+    int ret = -1;
+
+    if (!conn) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "interface type 'network' needs a network driver (virtkitd's); "
+                       "network '%s' cannot be used here",
+                       net->network);
+        return -1;
+    }
+    virUUIDGenerate(uuid);
+    virUUIDFormat(uuid, str);
+    g_string_append_printf(xml, "  <uuid>%s</uuid>\n  <owner>\n    <name>%s", str, name);
+    virUUIDFormat(def->uuid, str);
+    g_string_append_printf(xml,
+                           "</name>\n    <uuid>%s</uuid>\n  </owner>\n"
+                           "  <mac address='%02x:%02x:%02x:%02x:%02x:%02x'/>\n"
+                           "</networkport>\n",
+                           str, net->mac[0], net->mac[1], net->mac[2], net->mac[3],
+                           net->mac[4], net->mac[5]);
+    if (!(network = conn->networkDriver->networkLookupByName(conn, net->network)))
+        goto cleanup;
+    if (!(port = conn->networkDriver->networkPortCreateXML(network, xml->str, 0)))
+        goto cleanup;
+    memcpy(net->portid, uuid, VIR_UUID_BUFLEN);
+    net->hasPortid = true;
+    ret = 0;
+
+cleanup:
+    if (port)
+        virObjectUnrefNetworkPort(port);
+    if (network)
+        virObjectUnrefNetwork(network);
+    virObjectUnrefConnect(conn);
+    return ret;
+}
+
+/* Remove the port of @net, if it has one (quiet: the network may be gone
+ * or have dropped its ports when it stopped). */
+static void
+qemuInterfacePortDelete(virDomainNetDef *net)
+{
+    virConnectPtr conn;
+    virNetworkPtr network = NULL;
+    virNetworkPortPtr port = NULL;
+    virErrorPtr saved = NULL;
+
+    if (!net->hasPortid)
+        return;
+    net->hasPortid = false;
+    if (!(conn = qemuInterfaceNetConn(true)))
+        return;
+    virErrorPreserveLast(&saved);
+    if ((network = conn->networkDriver->networkLookupByName(conn, net->network)) &&
+        (port = conn->networkDriver->networkPortLookupByUUID(network, net->portid)) &&
+        conn->networkDriver->networkPortDelete(port, 0) < 0)
+        g_debug("cannot delete the port of interface on '%s'", net->network);
+    virErrorRestore(&saved);
+    if (port)
+        virObjectUnrefNetworkPort(port);
+    if (network)
+        virObjectUnrefNetwork(network);
+    virObjectUnrefConnect(conn);
 }
 
 static bool
@@ -102,6 +199,9 @@ qemuInterfacePrepare(virDomainDef *def, int *keepfds, size_t *nkeep, size_t maxk
             net->mac[5] = (unsigned char)(def->uuid[2] + i);
             net->macSet = true;
         }
+        if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK &&
+            qemuInterfacePortCreate(def, net) < 0)
+            goto error;
         if (net->ifname && !g_str_has_prefix(net->ifname, "vnet"))
             templ = net->ifname;
         if (net->type == VIR_DOMAIN_NET_TYPE_ETHERNET && net->managedTap == 2) {
@@ -152,6 +252,7 @@ qemuInterfaceCleanup(virDomainDef *def)
     for (size_t i = 0; i < def->nnets; i++) {
         virDomainNetDef *net = def->nets[i];
 
+        qemuInterfacePortDelete(net);
         if (!qemuInterfaceHasTap(net) || !net->ifname)
             continue;
         /* a tap QEMU held goes with its last descriptor; an unmanaged
