@@ -554,7 +554,8 @@ addDefaultController(virDomainDef *def, GPtrArray *pool, int type, int idx,
  * and its post-parse), in libvirt's order: the machine's USB controller,
  * q35's SATA controller, the PCI root, then the controllers the parser
  * added for devices (virDomainDefAddImplicitControllers runs after the
- * driver's defaults in libvirt); a virtio memballoon; isa-serial targets.
+ * driver's defaults in libvirt); a virtio memballoon; the PS/2 mouse and
+ * keyboard; isa-serial targets.
  */
 static void
 addDefaultDevices(virDomainDef *def, bool q35, bool i440fx)
@@ -595,6 +596,24 @@ addDefaultDevices(virDomainDef *def, bool q35, bool i440fx)
     if (!def->memballoon) {
         def->memballoon = g_new0(virDomainMemballoonDef, 1);
         def->memballoon->model = VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
+    }
+    /* x86 machines have a PS/2 mouse and keyboard: libvirt lists them */
+    for (int type = VIR_DOMAIN_INPUT_TYPE_MOUSE; type <= VIR_DOMAIN_INPUT_TYPE_KBD;
+         type++) {
+        bool found = false;
+
+        if (type == VIR_DOMAIN_INPUT_TYPE_TABLET)
+            continue;
+        for (size_t i = 0; i < def->ninputs && !found; i++)
+            found = def->inputs[i].type == type &&
+                    def->inputs[i].bus == VIR_DOMAIN_INPUT_BUS_PS2;
+        if (found)
+            continue;
+        def->inputs = g_renew(virDomainInputDef, def->inputs, def->ninputs + 1);
+        memset(&def->inputs[def->ninputs], 0, sizeof(def->inputs[0]));
+        def->inputs[def->ninputs].type = type;
+        def->inputs[def->ninputs].bus = VIR_DOMAIN_INPUT_BUS_PS2;
+        def->ninputs++;
     }
     for (size_t i = 0; i < def->nserials; i++) {
         virDomainChrDef *chr = def->serials[i];
