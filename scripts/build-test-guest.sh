@@ -53,9 +53,19 @@ kver=${pkg#linux-image-}
 # VIRTKIT_TEST_GUEST_VARIANT=balloon: the same guest with virtio_balloon
 # loaded before GUEST-READY (prints GUEST-BALLOON), in a directory of its
 # own so that the default guest (and its INIT.sha256) stays as it is.
+# VIRTKIT_TEST_GUEST_VARIANT=events: the balloon guest that, after
+# GUEST-READY, also causes events from inside when its command line asks:
+#   virtkit.rtc=1     sets its clock to 2030-01-01 00:00:00 UTC and writes it
+#                     to the RTC (hwclock -w -u), then prints GUEST-RTC-SET;
+#   virtkit.reboot=1  the same, then reboots itself once (reboot -f), printing
+#                     GUEST-REBOOTING, and GUEST-REBOOTED after the reboot
+#                     (the RTC, which a reset keeps, is then in 2030);
+#   virtkit.agent=1   opens the virtio-serial port of the guest agent channel
+#                     (org.qemu.guest_agent.0), prints GUEST-AGENT-OPEN, closes
+#                     it a second later and prints GUEST-AGENT-CLOSED.
 variant=${VIRTKIT_TEST_GUEST_VARIANT:-}
 case $variant in
-    ''|balloon|hotplug) ;;
+    ''|balloon|hotplug|events) ;;
     *) log "unknown variant '$variant'"; exit 1 ;;
 esac
 out=$base/$kver${variant:+-$variant}
@@ -183,7 +193,48 @@ done
     init_script=$(printf '%s\n' "$init_script" |
         HW="$hw_watch" awk '$0 == "echo GUEST-READY" { print ENVIRON["HW"] } { print }')
 fi
+if [ "$variant" = events ]; then
+    init_script=$(printf '%s\n' "$init_script" | sed 's|^echo GUEST-READY$|for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon virtio_console; do insmod /lib/modules/$m.ko 2>/dev/null; done\n[ -d /sys/bus/virtio/drivers/virtio_balloon ] \&\& echo GUEST-BALLOON\necho GUEST-READY\n. /bin/guest-events.sh|')
+fi
 init_hash=$(printf '%s' "$init_script" | sha256sum | cut -d' ' -f1)
+# The events variant's actions (sourced by its /init after GUEST-READY).
+events_script='set_rtc() { date -u -s "2030-01-01 00:00:00" >/dev/null; hwclock -w -u; echo GUEST-RTC-SET; }
+if grep -q "virtkit.reboot=1" /proc/cmdline; then
+    # the RTC survives the reset: a clock in 2030 says this is the second boot
+    if hwclock -r -u | grep -q 2030; then
+        echo GUEST-REBOOTED
+    else
+        set_rtc
+        echo GUEST-REBOOTING
+        sync
+        reboot -f
+    fi
+elif grep -q "virtkit.rtc=1" /proc/cmdline; then
+    set_rtc
+fi
+if grep -q "virtkit.agent=1" /proc/cmdline; then
+    port=""
+    i=0
+    while [ -z "$port" ] && [ $i -lt 200 ]; do
+        for n in /sys/class/virtio-ports/*; do
+            [ "$(cat $n/name 2>/dev/null)" = org.qemu.guest_agent.0 ] && port=/dev/${n##*/}
+        done
+        [ -n "$port" ] && [ -c "$port" ] || { port=""; sleep 0.05; i=$((i+1)); }
+    done
+    if [ -n "$port" ]; then
+        exec 3<>"$port"
+        echo GUEST-AGENT-OPEN
+        sleep 1
+        exec 3>&-
+        echo GUEST-AGENT-CLOSED
+    else
+        echo GUEST-AGENT-MISSING
+    fi
+fi
+'
+if [ "$variant" = events ]; then
+    init_hash=$(printf '%s%s' "$init_script" "$events_script" | sha256sum | cut -d' ' -f1)
+fi
 
 if [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.gz" ] &&
    [ "$(cat "$out/INIT.sha256" 2>/dev/null)" = "$init_hash" ]; then
@@ -212,6 +263,10 @@ log "downloading $pkg"
 dpkg -x "$work"/"$pkg"_*.deb "$work/pkg"
 moddir=$work/pkg/lib/modules/$kver/kernel
 
+extra_mods=""
+if [ "$variant" = events ]; then
+    extra_mods=drivers/char/virtio_console.ko
+fi
 root=$work/root
 mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/lib/modules"
 cp "$bb" "$root/bin/busybox"
@@ -220,7 +275,7 @@ for m in drivers/input/evdev.ko drivers/acpi/button.ko \
          drivers/virtio/virtio_pci_modern_dev.ko drivers/virtio/virtio_pci_legacy_dev.ko \
          drivers/virtio/virtio_pci.ko drivers/block/virtio_blk.ko \
          net/core/failover.ko drivers/net/net_failover.ko drivers/net/virtio_net.ko \
-         ${variant:+drivers/virtio/virtio_balloon.ko} \
+         ${variant:+drivers/virtio/virtio_balloon.ko} $extra_mods \
          $(if [ "$variant" = hotplug ]; then echo drivers/scsi/scsi_common.ko \
              drivers/scsi/scsi_mod.ko drivers/scsi/sd_mod.ko drivers/cdrom/cdrom.ko \
              drivers/scsi/sr_mod.ko drivers/scsi/virtio_scsi.ko; fi); do
@@ -229,6 +284,7 @@ for m in drivers/input/evdev.ko drivers/acpi/button.ko \
 done
 printf '%s' "$init_script" > "$root/init"
 chmod 0755 "$root/init"
+[ "$variant" = events ] && printf '%s' "$events_script" > "$root/bin/guest-events.sh"
 
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$work/initrd.gz"
 cp "$work"/pkg/boot/vmlinuz-"$kver" "$work/vmlinuz"

@@ -684,6 +684,268 @@ typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn, virDoma
 typedef void (*virConnectDomainEventRebootCallback)(virConnectPtr conn, virDomainPtr dom,
                                                     void *opaque);
 
+/* The callbacks and enums of the other domain event IDs (libvirt 9.0). */
+typedef void (*virConnectDomainEventRTCChangeCallback)(virConnectPtr conn,
+                                                       virDomainPtr dom,
+                                                       long long utcoffset, void *opaque);
+
+typedef enum {
+    VIR_DOMAIN_EVENT_WATCHDOG_NONE = 0,
+    VIR_DOMAIN_EVENT_WATCHDOG_PAUSE,
+    VIR_DOMAIN_EVENT_WATCHDOG_RESET,
+    VIR_DOMAIN_EVENT_WATCHDOG_POWEROFF,
+    VIR_DOMAIN_EVENT_WATCHDOG_SHUTDOWN,
+    VIR_DOMAIN_EVENT_WATCHDOG_DEBUG,
+    VIR_DOMAIN_EVENT_WATCHDOG_INJECTNMI,
+
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_WATCHDOG_LAST
+#endif
+} virDomainEventWatchdogAction;
+
+typedef void (*virConnectDomainEventWatchdogCallback)(virConnectPtr conn,
+                                                      virDomainPtr dom, int action,
+                                                      void *opaque);
+
+typedef enum {
+    VIR_DOMAIN_EVENT_IO_ERROR_NONE = 0,
+    VIR_DOMAIN_EVENT_IO_ERROR_PAUSE,
+    VIR_DOMAIN_EVENT_IO_ERROR_REPORT,
+
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_IO_ERROR_LAST
+#endif
+} virDomainEventIOErrorAction;
+
+typedef void (*virConnectDomainEventIOErrorCallback)(virConnectPtr conn, virDomainPtr dom,
+                                                     const char *srcPath,
+                                                     const char *devAlias, int action,
+                                                     void *opaque);
+
+typedef void (*virConnectDomainEventIOErrorReasonCallback)(
+    virConnectPtr conn, virDomainPtr dom, const char *srcPath, const char *devAlias,
+    int action, const char *reason, void *opaque);
+
+typedef enum {
+    VIR_DOMAIN_EVENT_GRAPHICS_CONNECT = 0,
+    VIR_DOMAIN_EVENT_GRAPHICS_INITIALIZE,
+    VIR_DOMAIN_EVENT_GRAPHICS_DISCONNECT,
+
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_GRAPHICS_LAST
+#endif
+} virDomainEventGraphicsPhase;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_GRAPHICS_ADDRESS_IPV4,
+    VIR_DOMAIN_EVENT_GRAPHICS_ADDRESS_IPV6,
+    VIR_DOMAIN_EVENT_GRAPHICS_ADDRESS_UNIX,
+
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_GRAPHICS_ADDRESS_LAST
+#endif
+} virDomainEventGraphicsAddressType;
+
+struct _virDomainEventGraphicsAddress {
+    int family;
+    char *node;
+    char *service;
+};
+
+typedef struct _virDomainEventGraphicsAddress virDomainEventGraphicsAddress;
+
+typedef virDomainEventGraphicsAddress *virDomainEventGraphicsAddressPtr;
+
+struct _virDomainEventGraphicsSubjectIdentity {
+    char *type;
+    char *name;
+};
+
+typedef struct _virDomainEventGraphicsSubjectIdentity
+    virDomainEventGraphicsSubjectIdentity;
+
+typedef virDomainEventGraphicsSubjectIdentity *virDomainEventGraphicsSubjectIdentityPtr;
+
+struct _virDomainEventGraphicsSubject {
+    int nidentity;
+    virDomainEventGraphicsSubjectIdentityPtr identities;
+};
+
+typedef struct _virDomainEventGraphicsSubject virDomainEventGraphicsSubject;
+
+typedef virDomainEventGraphicsSubject *virDomainEventGraphicsSubjectPtr;
+
+typedef void (*virConnectDomainEventGraphicsCallback)(
+    virConnectPtr conn, virDomainPtr dom, int phase,
+    const virDomainEventGraphicsAddress *local,
+    const virDomainEventGraphicsAddress *remote, const char *authScheme,
+    const virDomainEventGraphicsSubject *subject, void *opaque);
+
+typedef enum {
+    VIR_DOMAIN_BLOCK_JOB_COMPLETED = 0,
+    VIR_DOMAIN_BLOCK_JOB_FAILED = 1,
+    VIR_DOMAIN_BLOCK_JOB_CANCELED = 2,
+    VIR_DOMAIN_BLOCK_JOB_READY = 3,
+
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_BLOCK_JOB_LAST
+#endif
+} virConnectDomainEventBlockJobStatus;
+
+typedef void (*virConnectDomainEventBlockJobCallback)(virConnectPtr conn,
+                                                      virDomainPtr dom, const char *disk,
+                                                      int type, int status, void *opaque);
+
+typedef enum {
+    VIR_DOMAIN_EVENT_DISK_CHANGE_MISSING_ON_START = 0,
+    VIR_DOMAIN_EVENT_DISK_DROP_MISSING_ON_START = 1,
+
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_DISK_CHANGE_LAST
+#endif
+} virConnectDomainEventDiskChangeReason;
+
+typedef void (*virConnectDomainEventDiskChangeCallback)(
+    virConnectPtr conn, virDomainPtr dom, const char *oldSrcPath, const char *newSrcPath,
+    const char *devAlias, int reason, void *opaque);
+
+typedef enum {
+    VIR_DOMAIN_EVENT_TRAY_CHANGE_OPEN = 0,
+    VIR_DOMAIN_EVENT_TRAY_CHANGE_CLOSE,
+
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_TRAY_CHANGE_LAST
+#endif
+} virDomainEventTrayChangeReason;
+
+typedef void (*virConnectDomainEventTrayChangeCallback)(virConnectPtr conn,
+                                                        virDomainPtr dom,
+                                                        const char *devAlias, int reason,
+                                                        void *opaque);
+
+typedef void (*virConnectDomainEventPMWakeupCallback)(virConnectPtr conn,
+                                                      virDomainPtr dom, int reason,
+                                                      void *opaque);
+
+typedef void (*virConnectDomainEventPMSuspendCallback)(virConnectPtr conn,
+                                                       virDomainPtr dom, int reason,
+                                                       void *opaque);
+
+typedef void (*virConnectDomainEventBalloonChangeCallback)(virConnectPtr conn,
+                                                           virDomainPtr dom,
+                                                           unsigned long long actual,
+                                                           void *opaque);
+
+typedef void (*virConnectDomainEventPMSuspendDiskCallback)(virConnectPtr conn,
+                                                           virDomainPtr dom, int reason,
+                                                           void *opaque);
+
+typedef void (*virConnectDomainEventDeviceRemovedCallback)(virConnectPtr conn,
+                                                           virDomainPtr dom,
+                                                           const char *devAlias,
+                                                           void *opaque);
+
+typedef void (*virConnectDomainEventDeviceAddedCallback)(virConnectPtr conn,
+                                                         virDomainPtr dom,
+                                                         const char *devAlias,
+                                                         void *opaque);
+
+typedef void (*virConnectDomainEventDeviceRemovalFailedCallback)(virConnectPtr conn,
+                                                                 virDomainPtr dom,
+                                                                 const char *devAlias,
+                                                                 void *opaque);
+
+typedef void (*virConnectDomainEventMetadataChangeCallback)(virConnectPtr conn,
+                                                            virDomainPtr dom, int type,
+                                                            const char *nsuri,
+                                                            void *opaque);
+
+typedef void (*virConnectDomainEventMigrationIterationCallback)(virConnectPtr conn,
+                                                                virDomainPtr dom,
+                                                                int iteration,
+                                                                void *opaque);
+
+typedef void (*virConnectDomainEventJobCompletedCallback)(virConnectPtr conn,
+                                                          virDomainPtr dom,
+                                                          virTypedParameterPtr params,
+                                                          int nparams, void *opaque);
+
+typedef void (*virConnectDomainEventTunableCallback)(virConnectPtr conn, virDomainPtr dom,
+                                                     virTypedParameterPtr params,
+                                                     int nparams, void *opaque);
+
+typedef enum {
+    VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_STATE_CONNECTED = 1,
+    VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_STATE_DISCONNECTED = 2,
+
+#ifdef VIR_ENUM_SENTINELS
+    VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_STATE_LAST
+#endif
+} virConnectDomainEventAgentLifecycleState;
+
+typedef enum {
+    VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_REASON_UNKNOWN = 0,
+    VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_REASON_DOMAIN_STARTED = 1,
+    VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_REASON_CHANNEL = 2,
+
+#ifdef VIR_ENUM_SENTINELS
+    VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_REASON_LAST
+#endif
+} virConnectDomainEventAgentLifecycleReason;
+
+typedef void (*virConnectDomainEventAgentLifecycleCallback)(virConnectPtr conn,
+                                                            virDomainPtr dom, int state,
+                                                            int reason, void *opaque);
+
+typedef void (*virConnectDomainEventBlockThresholdCallback)(
+    virConnectPtr conn, virDomainPtr dom, const char *dev, const char *path,
+    unsigned long long threshold, unsigned long long excess, void *opaque);
+
+typedef void (*virConnectDomainEventMemoryFailureCallback)(virConnectPtr conn,
+                                                           virDomainPtr dom,
+                                                           int recipient, int action,
+                                                           unsigned int flags,
+                                                           void *opaque);
+
+typedef void (*virConnectDomainEventMemoryDeviceSizeChangeCallback)(
+    virConnectPtr conn, virDomainPtr dom, const char *alias, unsigned long long size,
+    void *opaque);
+
+typedef enum {
+    VIR_DOMAIN_BLOCK_JOB_TYPE_UNKNOWN = 0,
+    VIR_DOMAIN_BLOCK_JOB_TYPE_PULL = 1,
+    VIR_DOMAIN_BLOCK_JOB_TYPE_COPY = 2,
+    VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT = 3,
+    VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT = 4,
+    VIR_DOMAIN_BLOCK_JOB_TYPE_BACKUP = 5,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_BLOCK_JOB_TYPE_LAST
+#endif
+} virDomainBlockJobType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_MEMORY_FAILURE_RECIPIENT_HYPERVISOR = 0,
+    VIR_DOMAIN_EVENT_MEMORY_FAILURE_RECIPIENT_GUEST = 1,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_MEMORY_FAILURE_RECIPIENT_LAST
+#endif
+} virDomainMemoryFailureRecipientType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_MEMORY_FAILURE_ACTION_IGNORE = 0,
+    VIR_DOMAIN_EVENT_MEMORY_FAILURE_ACTION_INJECT = 1,
+    VIR_DOMAIN_EVENT_MEMORY_FAILURE_ACTION_FATAL = 2,
+    VIR_DOMAIN_EVENT_MEMORY_FAILURE_ACTION_RESET = 3,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_MEMORY_FAILURE_ACTION_LAST
+#endif
+} virDomainMemoryFailureActionType;
+
+typedef enum {
+    VIR_DOMAIN_MEMORY_FAILURE_ACTION_REQUIRED = (1 << 0),
+    VIR_DOMAIN_MEMORY_FAILURE_RECURSIVE = (1 << 1),
+} virDomainMemoryFailureFlags;
+
 #define VIR_DOMAIN_EVENT_CALLBACK(cb) ((virConnectDomainEventGenericCallback)(cb))
 
 int virConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
@@ -1073,6 +1335,9 @@ int virDomainSetMemory(virDomainPtr domain, unsigned long memory);
 int virDomainSetMemoryFlags(virDomainPtr domain, unsigned long memory,
                             unsigned int flags);
 int virDomainInjectNMI(virDomainPtr domain, unsigned int flags);
+/* A BLOCK_THRESHOLD event when the guest writes past @threshold bytes of @dev. */
+int virDomainSetBlockThreshold(virDomainPtr domain, const char *dev,
+                               unsigned long long threshold, unsigned int flags);
 
 /* ---- Changing a guest: metadata, rename, devices, vCPUs, block size ---- */
 

@@ -66,6 +66,89 @@ virObjectEvent *virDomainEventRebootNewFromObj(virDomainObj *obj);
 virObjectEvent *virDomainEventRebootNew(int id, const char *name,
                                         const unsigned char *uuid);
 
+/* The identity arguments every domain event constructor starts with: the
+ * domain's id (-1 inactive), name and UUID. From an object (locked by the
+ * caller): VIR_DOMAIN_EVENT_OBJ(obj). */
+#define VIR_DOMAIN_EVENT_OBJ(obj) (obj)->def->id, (obj)->def->name, (obj)->def->uuid
+
+/* ---- the events the drivers raise from running guests (QEMU events) --- */
+/* Each takes the identity, then the callback's own arguments in the order
+ * of libvirt's virConnectDomainEvent*Callback; strings and arrays are
+ * copied. Dispatch calls the callback type of the event ID. */
+virObjectEvent *virDomainEventRTCChangeNew(int id, const char *name,
+                                           const unsigned char *uuid, long long offset);
+virObjectEvent *virDomainEventWatchdogNew(int id, const char *name,
+                                          const unsigned char *uuid, int action);
+/* @reason NULL: IO_ERROR; else IO_ERROR_REASON. */
+virObjectEvent *virDomainEventIOErrorNew(int id, const char *name,
+                                         const unsigned char *uuid, const char *srcPath,
+                                         const char *devAlias, int action,
+                                         const char *reason);
+virObjectEvent *virDomainEventGraphicsNew(int id, const char *name,
+                                          const unsigned char *uuid, int phase,
+                                          const virDomainEventGraphicsAddress *local,
+                                          const virDomainEventGraphicsAddress *remote,
+                                          const char *authScheme,
+                                          const virDomainEventGraphicsSubject *subject);
+virObjectEvent *virDomainEventControlErrorNew(int id, const char *name,
+                                              const unsigned char *uuid);
+/* @eventID BLOCK_JOB (@disk is the path) or BLOCK_JOB_2 (the target dev). */
+virObjectEvent *virDomainEventBlockJobNew(int eventID, int id, const char *name,
+                                          const unsigned char *uuid, const char *disk,
+                                          int type, int status);
+/* @eventID PMWAKEUP, PMSUSPEND or PMSUSPEND_DISK. */
+virObjectEvent *virDomainEventPMNew(int eventID, int id, const char *name,
+                                    const unsigned char *uuid, int reason);
+virObjectEvent *virDomainEventBalloonChangeNew(int id, const char *name,
+                                               const unsigned char *uuid,
+                                               unsigned long long actual);
+virObjectEvent *virDomainEventTunableNew(int id, const char *name,
+                                         const unsigned char *uuid,
+                                         const virTypedParameter *params, int nparams);
+virObjectEvent *virDomainEventAgentLifecycleNew(int id, const char *name,
+                                                const unsigned char *uuid, int state,
+                                                int reason);
+virObjectEvent *virDomainEventMigrationIterationNew(int id, const char *name,
+                                                    const unsigned char *uuid,
+                                                    int iteration);
+virObjectEvent *virDomainEventJobCompletedNew(int id, const char *name,
+                                              const unsigned char *uuid,
+                                              const virTypedParameter *params,
+                                              int nparams);
+virObjectEvent *virDomainEventBlockThresholdNew(int id, const char *name,
+                                                const unsigned char *uuid,
+                                                const char *dev, const char *path,
+                                                unsigned long long threshold,
+                                                unsigned long long excess);
+virObjectEvent *virDomainEventMemoryFailureNew(int id, const char *name,
+                                               const unsigned char *uuid, int recipient,
+                                               int action, unsigned int flags);
+virObjectEvent *virDomainEventMemoryDeviceSizeChangeNew(int id, const char *name,
+                                                        const unsigned char *uuid,
+                                                        const char *alias,
+                                                        unsigned long long size);
+
+/* ---- the events of device and definition changes (hotplug paths) ------ */
+virObjectEvent *virDomainEventDiskChangeNew(int id, const char *name,
+                                            const unsigned char *uuid,
+                                            const char *oldSrcPath,
+                                            const char *newSrcPath, const char *devAlias,
+                                            int reason);
+virObjectEvent *virDomainEventTrayChangeNew(int id, const char *name,
+                                            const unsigned char *uuid,
+                                            const char *devAlias, int reason);
+/* @eventID DEVICE_REMOVED, DEVICE_ADDED or DEVICE_REMOVAL_FAILED. */
+virObjectEvent *virDomainEventDeviceNew(int eventID, int id, const char *name,
+                                        const unsigned char *uuid, const char *devAlias);
+virObjectEvent *virDomainEventMetadataChangeNew(int id, const char *name,
+                                                const unsigned char *uuid, int type,
+                                                const char *nsuri);
+
+/* The event's kind, event ID and (domains) the identity; for the journal
+ * and the relays that need the raw fields. */
+int virObjectEventGetKind(const virObjectEvent *event);
+int virObjectEventGetID(const virObjectEvent *event);
+
 /* Run dispatch of everything queued so far, synchronously (tests; the
  * daemon). Normally the timer does this. */
 void virObjectEventStateFlush(virObjectEventState *state);

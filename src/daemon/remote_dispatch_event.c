@@ -16,6 +16,7 @@
 
 #include "daemon_startup.h"
 #include "remote_dispatch_priv.h"
+#include "remote_typedparam.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
@@ -108,15 +109,428 @@ vkdEventOnReboot(virConnectPtr conn, virDomainPtr dom, void *opaque)
                                     remote_domain_event_callback_reboot_msg_filter, &m);
 }
 
-/* An event of an ID without a relay yet (see vkdEventRegister). */
+/* ---- the other domain event IDs ------------------------------------------ */
+
+/* @d borrows @dom's name. */
 static void
-vkdEventOnUnrelayed(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, void *opaque)
+vkdEventDom(remote_nonnull_domain *d, virDomainPtr dom)
+{
+    d->name = (char *)virDomainGetName(dom);
+    virDomainGetUUID(dom, d->uuid);
+    d->id = (int)virDomainGetID(dom);
+}
+
+/* Send @cbmsg (a DOMAIN_EVENT_CALLBACK_* message whose first member is the
+ * callbackID) or, for a legacy registration (167) of an ID that has a
+ * legacy message, @legacymsg. IDs without a legacy message send the
+ * callback form to both, as libvirtd does. */
+static void
+vkdEventSend(vkdEventReg *reg, int cbproc, virXdrFilter cbfilter, void *cbmsg,
+             int legacyproc, virXdrFilter legacyfilter, void *legacymsg)
+{
+    if (reg->legacy && legacyproc > 0)
+        virNetServerClientSendEvent(reg->client, REMOTE_PROGRAM, legacyproc, legacyfilter,
+                                    legacymsg);
+    else
+        virNetServerClientSendEvent(reg->client, REMOTE_PROGRAM, cbproc, cbfilter, cbmsg);
+}
+
+#define VKD_SEND(reg, NAME, lower, m)                                     \
+    vkdEventSend(reg, REMOTE_PROC_DOMAIN_EVENT_CALLBACK_##NAME,           \
+                 remote_domain_event_callback_##lower##_msg_filter, &(m), \
+                 REMOTE_PROC_DOMAIN_EVENT_##NAME,                         \
+                 remote_domain_event_##lower##_msg_filter, &(m).msg)
+#define VKD_SEND_NEW(reg, PROC, lower, m) \
+    vkdEventSend(reg, REMOTE_PROC_##PROC, remote_##lower##_filter, &(m), 0, NULL, NULL)
+
+static void
+vkdEventOnRTCChange(virConnectPtr conn, virDomainPtr dom, long long offset, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_domain_event_callback_rtc_change_msg m = { .callbackID = reg->remoteID };
+
+    vkdEventDom(&m.msg.dom, dom);
+    m.msg.offset = offset;
+    VKD_SEND(reg, RTC_CHANGE, rtc_change, m);
+}
+
+static void
+vkdEventOnWatchdog(virConnectPtr conn, virDomainPtr dom, int action, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_domain_event_callback_watchdog_msg m = { .callbackID = reg->remoteID };
+
+    vkdEventDom(&m.msg.dom, dom);
+    m.msg.action = action;
+    VKD_SEND(reg, WATCHDOG, watchdog, m);
+}
+
+static void
+vkdEventOnIOError(virConnectPtr conn, virDomainPtr dom, const char *srcPath,
+                  const char *devAlias, int action, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_domain_event_callback_io_error_msg m = { .callbackID = reg->remoteID };
+
+    vkdEventDom(&m.msg.dom, dom);
+    m.msg.srcPath = (char *)srcPath;
+    m.msg.devAlias = (char *)devAlias;
+    m.msg.action = action;
+    VKD_SEND(reg, IO_ERROR, io_error, m);
+}
+
+static void
+vkdEventOnIOErrorReason(virConnectPtr conn, virDomainPtr dom, const char *srcPath,
+                        const char *devAlias, int action, const char *reason,
+                        void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_domain_event_callback_io_error_reason_msg m = { .callbackID = reg->remoteID };
+
+    vkdEventDom(&m.msg.dom, dom);
+    m.msg.srcPath = (char *)srcPath;
+    m.msg.devAlias = (char *)devAlias;
+    m.msg.action = action;
+    m.msg.reason = (char *)reason;
+    VKD_SEND(reg, IO_ERROR_REASON, io_error_reason, m);
+}
+
+static void
+vkdEventOnGraphics(virConnectPtr conn, virDomainPtr dom, int phase,
+                   const virDomainEventGraphicsAddress *local,
+                   const virDomainEventGraphicsAddress *remote, const char *authScheme,
+                   const virDomainEventGraphicsSubject *subject, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_domain_event_callback_graphics_msg m = { .callbackID = reg->remoteID };
+    g_autofree remote_domain_event_graphics_identity *ids = NULL;
+    int n = MIN(subject->nidentity, REMOTE_DOMAIN_EVENT_GRAPHICS_IDENTITY_MAX);
+
+    vkdEventDom(&m.msg.dom, dom);
+    m.msg.phase = phase;
+    m.msg.local.family = local->family;
+    m.msg.local.node = local->node;
+    m.msg.local.service = local->service;
+    m.msg.remote.family = remote->family;
+    m.msg.remote.node = remote->node;
+    m.msg.remote.service = remote->service;
+    m.msg.authScheme = (char *)authScheme;
+    if (n > 0) {
+        ids = g_new0(remote_domain_event_graphics_identity, n);
+        for (int i = 0; i < n; i++) {
+            ids[i].type = subject->identities[i].type;
+            ids[i].name = subject->identities[i].name;
+        }
+    }
+    m.msg.subject_len = n;
+    m.msg.subject_val = ids;
+    VKD_SEND(reg, GRAPHICS, graphics, m);
+}
+
+static void
+vkdEventOnControlError(virConnectPtr conn, virDomainPtr dom, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_domain_event_callback_control_error_msg m = { .callbackID = reg->remoteID };
+
+    vkdEventDom(&m.msg.dom, dom);
+    VKD_SEND(reg, CONTROL_ERROR, control_error, m);
+}
+
+static void
+vkdEventOnBlockJob(virConnectPtr conn, virDomainPtr dom, const char *disk, int type,
+                   int status, void *opaque)
 {
     vkdEventReg *reg = opaque;
 
-    g_debug("event %d of '%s' for callback %d: no relay for this ID", reg->eventID,
-            dom ? virDomainGetName(dom) : "?", reg->remoteID);
+    if (reg->eventID == VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2) {
+        remote_domain_event_block_job_2_msg m = { .callbackID = reg->remoteID };
+
+        vkdEventDom(&m.dom, dom);
+        m.dst = (char *)disk;
+        m.type = type;
+        m.status = status;
+        VKD_SEND_NEW(reg, DOMAIN_EVENT_BLOCK_JOB_2, domain_event_block_job_2_msg, m);
+    } else {
+        remote_domain_event_callback_block_job_msg m = { .callbackID = reg->remoteID };
+
+        vkdEventDom(&m.msg.dom, dom);
+        m.msg.path = (char *)disk;
+        m.msg.type = type;
+        m.msg.status = status;
+        VKD_SEND(reg, BLOCK_JOB, block_job, m);
+    }
 }
+
+static void
+vkdEventOnDiskChange(virConnectPtr conn, virDomainPtr dom, const char *oldSrcPath,
+                     const char *newSrcPath, const char *devAlias, int reason,
+                     void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_domain_event_callback_disk_change_msg m = { .callbackID = reg->remoteID };
+
+    vkdEventDom(&m.msg.dom, dom);
+    m.msg.oldSrcPath = (char *)oldSrcPath;
+    m.msg.newSrcPath = (char *)newSrcPath;
+    m.msg.devAlias = (char *)devAlias;
+    m.msg.reason = reason;
+    VKD_SEND(reg, DISK_CHANGE, disk_change, m);
+}
+
+static void
+vkdEventOnTrayChange(virConnectPtr conn, virDomainPtr dom, const char *devAlias,
+                     int reason, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_domain_event_callback_tray_change_msg m = { .callbackID = reg->remoteID };
+
+    vkdEventDom(&m.msg.dom, dom);
+    m.msg.devAlias = (char *)devAlias;
+    m.msg.reason = reason;
+    VKD_SEND(reg, TRAY_CHANGE, tray_change, m);
+}
+
+/* PMWAKEUP, PMSUSPEND, PMSUSPEND_DISK: the reason travels only in the
+ * callback form (the legacy messages have none). */
+static void
+vkdEventOnPM(virConnectPtr conn, virDomainPtr dom, int reason, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+
+    switch (reg->eventID) {
+    case VIR_DOMAIN_EVENT_ID_PMWAKEUP: {
+        remote_domain_event_callback_pmwakeup_msg m = { .callbackID = reg->remoteID };
+
+        vkdEventDom(&m.msg.dom, dom);
+        m.reason = reason;
+        VKD_SEND(reg, PMWAKEUP, pmwakeup, m);
+        break;
+    }
+    case VIR_DOMAIN_EVENT_ID_PMSUSPEND: {
+        remote_domain_event_callback_pmsuspend_msg m = { .callbackID = reg->remoteID };
+
+        vkdEventDom(&m.msg.dom, dom);
+        m.reason = reason;
+        VKD_SEND(reg, PMSUSPEND, pmsuspend, m);
+        break;
+    }
+    default: {
+        remote_domain_event_callback_pmsuspend_disk_msg m = { .callbackID =
+                                                                  reg->remoteID };
+
+        vkdEventDom(&m.msg.dom, dom);
+        m.reason = reason;
+        VKD_SEND(reg, PMSUSPEND_DISK, pmsuspend_disk, m);
+        break;
+    }
+    }
+}
+
+static void
+vkdEventOnBalloonChange(virConnectPtr conn, virDomainPtr dom, unsigned long long actual,
+                        void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_domain_event_callback_balloon_change_msg m = { .callbackID = reg->remoteID };
+
+    vkdEventDom(&m.msg.dom, dom);
+    m.msg.actual = actual;
+    VKD_SEND(reg, BALLOON_CHANGE, balloon_change, m);
+}
+
+/* DEVICE_REMOVED, DEVICE_ADDED, DEVICE_REMOVAL_FAILED */
+static void
+vkdEventOnDevice(virConnectPtr conn, virDomainPtr dom, const char *devAlias, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+
+    if (reg->eventID == VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED) {
+        remote_domain_event_callback_device_removed_msg m = { .callbackID =
+                                                                  reg->remoteID };
+
+        vkdEventDom(&m.msg.dom, dom);
+        m.msg.devAlias = (char *)devAlias;
+        VKD_SEND(reg, DEVICE_REMOVED, device_removed, m);
+    } else if (reg->eventID == VIR_DOMAIN_EVENT_ID_DEVICE_ADDED) {
+        remote_domain_event_callback_device_added_msg m = { .callbackID = reg->remoteID };
+
+        vkdEventDom(&m.dom, dom);
+        m.devAlias = (char *)devAlias;
+        VKD_SEND_NEW(reg, DOMAIN_EVENT_CALLBACK_DEVICE_ADDED,
+                     domain_event_callback_device_added_msg, m);
+    } else {
+        remote_domain_event_callback_device_removal_failed_msg m = { .callbackID =
+                                                                         reg->remoteID };
+
+        vkdEventDom(&m.dom, dom);
+        m.devAlias = (char *)devAlias;
+        VKD_SEND_NEW(reg, DOMAIN_EVENT_CALLBACK_DEVICE_REMOVAL_FAILED,
+                     domain_event_callback_device_removal_failed_msg, m);
+    }
+}
+
+/* TUNABLE, JOB_COMPLETED */
+static void
+vkdEventOnParams(virConnectPtr conn, virDomainPtr dom, virTypedParameterPtr params,
+                 int nparams, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_typed_param *val = NULL;
+    uint32_t len = 0;
+    bool tunable = reg->eventID == VIR_DOMAIN_EVENT_ID_TUNABLE;
+
+    if (remoteTypedParamsSerialize(params, nparams,
+                                   tunable ? REMOTE_DOMAIN_EVENT_TUNABLE_MAX
+                                           : REMOTE_DOMAIN_JOB_STATS_MAX,
+                                   &val, &len, VIR_TYPED_PARAM_STRING_OKAY) < 0) {
+        g_warning("event %d of '%s' not sent: %s", reg->eventID, virDomainGetName(dom),
+                  virGetLastErrorMessage());
+        virResetLastError();
+        return;
+    }
+    if (tunable) {
+        remote_domain_event_callback_tunable_msg m = { .callbackID = reg->remoteID };
+
+        vkdEventDom(&m.dom, dom);
+        m.params_len = len;
+        m.params_val = val;
+        VKD_SEND_NEW(reg, DOMAIN_EVENT_CALLBACK_TUNABLE,
+                     domain_event_callback_tunable_msg, m);
+    } else {
+        remote_domain_event_callback_job_completed_msg m = { .callbackID =
+                                                                 reg->remoteID };
+
+        vkdEventDom(&m.dom, dom);
+        m.params_len = len;
+        m.params_val = val;
+        VKD_SEND_NEW(reg, DOMAIN_EVENT_CALLBACK_JOB_COMPLETED,
+                     domain_event_callback_job_completed_msg, m);
+    }
+    remoteTypedParamsFreeRemote(val, len);
+}
+
+static void
+vkdEventOnAgentLifecycle(virConnectPtr conn, virDomainPtr dom, int state, int reason,
+                         void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_domain_event_callback_agent_lifecycle_msg m = { .callbackID = reg->remoteID };
+
+    vkdEventDom(&m.dom, dom);
+    m.state = state;
+    m.reason = reason;
+    VKD_SEND_NEW(reg, DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE,
+                 domain_event_callback_agent_lifecycle_msg, m);
+}
+
+static void
+vkdEventOnMigrationIteration(virConnectPtr conn, virDomainPtr dom, int iteration,
+                             void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_domain_event_callback_migration_iteration_msg m = { .callbackID =
+                                                                   reg->remoteID };
+
+    vkdEventDom(&m.dom, dom);
+    m.iteration = iteration;
+    VKD_SEND_NEW(reg, DOMAIN_EVENT_CALLBACK_MIGRATION_ITERATION,
+                 domain_event_callback_migration_iteration_msg, m);
+}
+
+static void
+vkdEventOnMetadataChange(virConnectPtr conn, virDomainPtr dom, int type,
+                         const char *nsuri, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_domain_event_callback_metadata_change_msg m = { .callbackID = reg->remoteID };
+
+    vkdEventDom(&m.dom, dom);
+    m.type = type;
+    m.nsuri = (char *)nsuri;
+    VKD_SEND_NEW(reg, DOMAIN_EVENT_CALLBACK_METADATA_CHANGE,
+                 domain_event_callback_metadata_change_msg, m);
+}
+
+static void
+vkdEventOnBlockThreshold(virConnectPtr conn, virDomainPtr dom, const char *dev,
+                         const char *path, unsigned long long threshold,
+                         unsigned long long excess, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_domain_event_block_threshold_msg m = { .callbackID = reg->remoteID };
+
+    vkdEventDom(&m.dom, dom);
+    m.dev = (char *)dev;
+    m.path = (char *)path;
+    m.threshold = threshold;
+    m.excess = excess;
+    VKD_SEND_NEW(reg, DOMAIN_EVENT_BLOCK_THRESHOLD, domain_event_block_threshold_msg, m);
+}
+
+static void
+vkdEventOnMemoryFailure(virConnectPtr conn, virDomainPtr dom, int recipient, int action,
+                        unsigned int flags, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_domain_event_memory_failure_msg m = { .callbackID = reg->remoteID };
+
+    vkdEventDom(&m.dom, dom);
+    m.recipient = recipient;
+    m.action = action;
+    m.flags = flags;
+    VKD_SEND_NEW(reg, DOMAIN_EVENT_MEMORY_FAILURE, domain_event_memory_failure_msg, m);
+}
+
+static void
+vkdEventOnMemoryDeviceSizeChange(virConnectPtr conn, virDomainPtr dom, const char *alias,
+                                 unsigned long long size, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    remote_domain_event_memory_device_size_change_msg m = { .callbackID = reg->remoteID };
+
+    vkdEventDom(&m.dom, dom);
+    m.alias = (char *)alias;
+    m.size = size;
+    VKD_SEND_NEW(reg, DOMAIN_EVENT_MEMORY_DEVICE_SIZE_CHANGE,
+                 domain_event_memory_device_size_change_msg, m);
+}
+
+#define VKD_CB(fn) ((virConnectDomainEventGenericCallback)(void (*)(void))(fn))
+
+/* The relay of each event ID, in virDomainEventID order. */
+static const virConnectDomainEventGenericCallback vkdEventRelays[] = {
+    [VIR_DOMAIN_EVENT_ID_LIFECYCLE] = VKD_CB(vkdEventOnLifecycle),
+    [VIR_DOMAIN_EVENT_ID_REBOOT] = VKD_CB(vkdEventOnReboot),
+    [VIR_DOMAIN_EVENT_ID_RTC_CHANGE] = VKD_CB(vkdEventOnRTCChange),
+    [VIR_DOMAIN_EVENT_ID_WATCHDOG] = VKD_CB(vkdEventOnWatchdog),
+    [VIR_DOMAIN_EVENT_ID_IO_ERROR] = VKD_CB(vkdEventOnIOError),
+    [VIR_DOMAIN_EVENT_ID_GRAPHICS] = VKD_CB(vkdEventOnGraphics),
+    [VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON] = VKD_CB(vkdEventOnIOErrorReason),
+    [VIR_DOMAIN_EVENT_ID_CONTROL_ERROR] = VKD_CB(vkdEventOnControlError),
+    [VIR_DOMAIN_EVENT_ID_BLOCK_JOB] = VKD_CB(vkdEventOnBlockJob),
+    [VIR_DOMAIN_EVENT_ID_DISK_CHANGE] = VKD_CB(vkdEventOnDiskChange),
+    [VIR_DOMAIN_EVENT_ID_TRAY_CHANGE] = VKD_CB(vkdEventOnTrayChange),
+    [VIR_DOMAIN_EVENT_ID_PMWAKEUP] = VKD_CB(vkdEventOnPM),
+    [VIR_DOMAIN_EVENT_ID_PMSUSPEND] = VKD_CB(vkdEventOnPM),
+    [VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE] = VKD_CB(vkdEventOnBalloonChange),
+    [VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK] = VKD_CB(vkdEventOnPM),
+    [VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED] = VKD_CB(vkdEventOnDevice),
+    [VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2] = VKD_CB(vkdEventOnBlockJob),
+    [VIR_DOMAIN_EVENT_ID_TUNABLE] = VKD_CB(vkdEventOnParams),
+    [VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE] = VKD_CB(vkdEventOnAgentLifecycle),
+    [VIR_DOMAIN_EVENT_ID_DEVICE_ADDED] = VKD_CB(vkdEventOnDevice),
+    [VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION] = VKD_CB(vkdEventOnMigrationIteration),
+    [VIR_DOMAIN_EVENT_ID_JOB_COMPLETED] = VKD_CB(vkdEventOnParams),
+    [VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED] = VKD_CB(vkdEventOnDevice),
+    [VIR_DOMAIN_EVENT_ID_METADATA_CHANGE] = VKD_CB(vkdEventOnMetadataChange),
+    [VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD] = VKD_CB(vkdEventOnBlockThreshold),
+    [VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE] = VKD_CB(vkdEventOnMemoryFailure),
+    [VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE] =
+        VKD_CB(vkdEventOnMemoryDeviceSizeChange),
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(vkdEventRelays) ==
+                VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE + 1);
 
 /*
  * Startup events (daemon_startup.c) for a new lifecycle registration.
@@ -235,23 +649,7 @@ vkdEventRegister(vkdCall *call, int eventID, const remote_nonnull_domain *filter
         virReportError(VIR_ERR_INVALID_ARG, "unsupported event ID %d", eventID);
         return -1;
     }
-    switch (eventID) {
-    case VIR_DOMAIN_EVENT_ID_LIFECYCLE:
-        cb = (virConnectDomainEventGenericCallback)(void (*)(void))vkdEventOnLifecycle;
-        break;
-    case VIR_DOMAIN_EVENT_ID_REBOOT:
-        cb = (virConnectDomainEventGenericCallback)(void (*)(void))vkdEventOnReboot;
-        break;
-    default:
-        /* Every ID of libvirt 9.0 is accepted, as libvirtd does (KubeVirt
-         * fails when one is refused; virt-manager, libvirt-dbus register
-         * 6 to 27): the drivers raise only lifecycle and reboot events so
-         * far, and domain_event.c has no dispatcher for the others, so
-         * this callback is never reached until one is added there along
-         * with its relay here. */
-        cb = (virConnectDomainEventGenericCallback)(void (*)(void))vkdEventOnUnrelayed;
-        break;
-    }
+    cb = vkdEventRelays[eventID];
 
     if (legacy) {
         bool dup;

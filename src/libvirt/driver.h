@@ -202,6 +202,9 @@ struct _virHypervisorDriver {
      * is any value (the driver refuses unknown ones). */
     int (*domainInterfaceAddresses)(virDomainPtr dom, virDomainInterfacePtr **ifaces,
                                     unsigned int source, unsigned int flags);
+    /* events (beyond) */
+    int (*domainSetBlockThreshold)(virDomainPtr dom, const char *dev,
+                                   unsigned long long threshold, unsigned int flags);
 
     /* Events. Legacy register/deregister are implemented by the public
      * layer on top of the Any variants with eventID LIFECYCLE and a

@@ -178,3 +178,44 @@ error:
     virDispatchError(conn);
     return -1;
 }
+
+
+/**
+ * virDomainSetBlockThreshold:
+ * @domain: a running domain
+ * @dev: a disk's target ("vda") or source path
+ * @threshold: the offset in bytes past which a guest write fires the event
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * Arms a one-shot VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD event: the first
+ * guest write past @threshold bytes of @dev's image raises it (with the
+ * threshold and by how much the write exceeded it), then the threshold is
+ * gone until set again. 0 removes a threshold.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection,
+ * VIR_ERR_OPERATION_INVALID for an inactive domain, VIR_ERR_INVALID_ARG
+ * "failed to find disk '%s'" for a @dev the domain does not have.
+ */
+int
+virDomainSetBlockThreshold(virDomainPtr domain, const char *dev,
+                           unsigned long long threshold, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(dev, error);
+
+    if (conn->driver->domainSetBlockThreshold) {
+        if (conn->driver->domainSetBlockThreshold(domain, dev, threshold, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}

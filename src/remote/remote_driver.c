@@ -291,6 +291,10 @@ remoteEvent(virNetClient *client, virNetMessage *msg, void *opaque)
         return;
     }
     default:
+        if (remoteDomainEvent(priv, msg, p, &why))
+            return;
+        if (why)
+            break;
         if (remoteObjectEvent(priv, msg, p, &why))
             return;
         break;
@@ -1047,6 +1051,7 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainRename = remoteDomainRename,
     .domainSetVcpusFlags = remoteDomainSetVcpusFlags,
     .domainBlockResize = remoteDomainBlockResize,
+    .domainSetBlockThreshold = remoteDomainSetBlockThreshold,
     /* running guests: statistics (remote_driver_stats.c) */
     .domainMemoryStats = remoteDomainMemoryStats,
     .domainSetMemoryStatsPeriod = remoteDomainSetMemoryStatsPeriod,

@@ -100,6 +100,11 @@ int remoteDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel)
 /* Events of the other programs (remote_driver_objects.c), from the I/O
  * thread: true if @msg (procedure @p) was one of theirs (queued, or
  * dropped with @why set when it does not decode). */
+/* The domain events other than lifecycle and reboot (remote_driver_event.c):
+ * true if @msg was one (decoded and queued); false otherwise, or with @why
+ * when it did not decode. */
+bool remoteDomainEvent(remotePrivate *priv, virNetMessage *msg, const remoteProcedure *p,
+                       const char **why);
 bool remoteObjectEvent(remotePrivate *priv, virNetMessage *msg, const remoteProcedure *p,
                        const char **why);
 

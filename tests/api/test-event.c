@@ -730,6 +730,224 @@ testStateDirect(void)
 }
 
 
+/* ---- every event ID: constructor, dispatch, callback arguments ---------- */
+
+static GString *allLog;
+
+static void
+allGeneric(virConnectPtr c, virDomainPtr d, void *o)
+{
+    g_string_append_printf(allLog, "%s;", (const char *)o);
+}
+static void
+allRTC(virConnectPtr c, virDomainPtr d, long long off, void *o)
+{
+    g_string_append_printf(allLog, "rtc:%lld;", off);
+}
+static void
+allInt(virConnectPtr c, virDomainPtr d, int v, void *o)
+{
+    g_string_append_printf(allLog, "%s:%d;", (const char *)o, v);
+}
+static void
+allIOError(virConnectPtr c, virDomainPtr d, const char *p, const char *a, int act,
+           void *o)
+{
+    g_string_append_printf(allLog, "io:%s,%s,%d;", p, a, act);
+}
+static void
+allIOErrorReason(virConnectPtr c, virDomainPtr d, const char *p, const char *a, int act,
+                 const char *r, void *o)
+{
+    g_string_append_printf(allLog, "ior:%s,%s,%d,%s;", p, a, act, r);
+}
+static void
+allGraphics(virConnectPtr c, virDomainPtr d, int phase,
+            const virDomainEventGraphicsAddress *l,
+            const virDomainEventGraphicsAddress *r, const char *auth,
+            const virDomainEventGraphicsSubject *s, void *o)
+{
+    g_string_append_printf(allLog, "gfx:%d,%d %s %s,%d %s %s,%s,%d", phase, l->family,
+                           l->node, l->service, r->family, r->node, r->service, auth,
+                           s->nidentity);
+    for (int i = 0; i < s->nidentity; i++)
+        g_string_append_printf(allLog, ",%s=%s", s->identities[i].type,
+                               s->identities[i].name);
+    g_string_append(allLog, ";");
+}
+static void
+allBlockJob(virConnectPtr c, virDomainPtr d, const char *disk, int t, int st, void *o)
+{
+    g_string_append_printf(allLog, "%s:%s,%d,%d;", (const char *)o, disk, t, st);
+}
+static void
+allDiskChange(virConnectPtr c, virDomainPtr d, const char *a, const char *b,
+              const char *alias, int r, void *o)
+{
+    g_string_append_printf(allLog, "disk:%s,%s,%s,%d;", a ? a : "-", b ? b : "-", alias,
+                           r);
+}
+static void
+allTray(virConnectPtr c, virDomainPtr d, const char *alias, int r, void *o)
+{
+    g_string_append_printf(allLog, "tray:%s,%d;", alias, r);
+}
+static void
+allULL(virConnectPtr c, virDomainPtr d, unsigned long long v, void *o)
+{
+    g_string_append_printf(allLog, "%s:%llu;", (const char *)o, v);
+}
+static void
+allStr(virConnectPtr c, virDomainPtr d, const char *v, void *o)
+{
+    g_string_append_printf(allLog, "%s:%s;", (const char *)o, v);
+}
+static void
+allParams(virConnectPtr c, virDomainPtr d, virTypedParameterPtr p, int n, void *o)
+{
+    g_string_append_printf(allLog, "%s:%d", (const char *)o, n);
+    for (int i = 0; i < n; i++)
+        g_string_append_printf(allLog, ",%s", p[i].field);
+    g_string_append(allLog, ";");
+}
+static void
+allTwoInts(virConnectPtr c, virDomainPtr d, int a, int b, void *o)
+{
+    g_string_append_printf(allLog, "%s:%d,%d;", (const char *)o, a, b);
+}
+static void
+allMetadata(virConnectPtr c, virDomainPtr d, int t, const char *ns, void *o)
+{
+    g_string_append_printf(allLog, "meta:%d,%s;", t, ns ? ns : "-");
+}
+static void
+allThreshold(virConnectPtr c, virDomainPtr d, const char *dev, const char *path,
+             unsigned long long t, unsigned long long e, void *o)
+{
+    g_string_append_printf(allLog, "thr:%s,%s,%llu,%llu;", dev, path ? path : "-", t, e);
+}
+static void
+allMemFail(virConnectPtr c, virDomainPtr d, int r, int a, unsigned int f, void *o)
+{
+    g_string_append_printf(allLog, "mf:%d,%d,%u;", r, a, f);
+}
+static void
+allMemSize(virConnectPtr c, virDomainPtr d, const char *alias, unsigned long long sz,
+           void *o)
+{
+    g_string_append_printf(allLog, "msz:%s,%llu;", alias, sz);
+}
+
+static void
+testAllIDs(void)
+{
+    virObjectEventState *state = virObjectEventStateNew();
+    virConnectPtr conn = virGetConnect();
+    unsigned char u[VIR_UUID_BUFLEN] = { 7 };
+    virTypedParameter params[2] = { 0 };
+    virDomainEventGraphicsAddress local = { VIR_DOMAIN_EVENT_GRAPHICS_ADDRESS_IPV4,
+                                            (char *)"127.0.0.1", (char *)"5900" };
+    virDomainEventGraphicsAddress remote = { VIR_DOMAIN_EVENT_GRAPHICS_ADDRESS_IPV6,
+                                             (char *)"::1", (char *)"4000" };
+    virDomainEventGraphicsSubjectIdentity ids[1] = { { (char *)"x509dname",
+                                                       (char *)"CN=a" } };
+    virDomainEventGraphicsSubject subject = { 1, ids };
+    static const struct {
+        int id;
+        void (*cb)(void);
+        const char *tag;
+    } regs[] = {
+        { VIR_DOMAIN_EVENT_ID_REBOOT, (void (*)(void))allGeneric, "reboot" },
+        { VIR_DOMAIN_EVENT_ID_RTC_CHANGE, (void (*)(void))allRTC, NULL },
+        { VIR_DOMAIN_EVENT_ID_WATCHDOG, (void (*)(void))allInt, "wd" },
+        { VIR_DOMAIN_EVENT_ID_IO_ERROR, (void (*)(void))allIOError, NULL },
+        { VIR_DOMAIN_EVENT_ID_GRAPHICS, (void (*)(void))allGraphics, NULL },
+        { VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON, (void (*)(void))allIOErrorReason, NULL },
+        { VIR_DOMAIN_EVENT_ID_CONTROL_ERROR, (void (*)(void))allGeneric, "ctl" },
+        { VIR_DOMAIN_EVENT_ID_BLOCK_JOB, (void (*)(void))allBlockJob, "bj" },
+        { VIR_DOMAIN_EVENT_ID_DISK_CHANGE, (void (*)(void))allDiskChange, NULL },
+        { VIR_DOMAIN_EVENT_ID_TRAY_CHANGE, (void (*)(void))allTray, NULL },
+        { VIR_DOMAIN_EVENT_ID_PMWAKEUP, (void (*)(void))allInt, "wake" },
+        { VIR_DOMAIN_EVENT_ID_PMSUSPEND, (void (*)(void))allInt, "susp" },
+        { VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE, (void (*)(void))allULL, "bal" },
+        { VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK, (void (*)(void))allInt, "suspdisk" },
+        { VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, (void (*)(void))allStr, "rm" },
+        { VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2, (void (*)(void))allBlockJob, "bj2" },
+        { VIR_DOMAIN_EVENT_ID_TUNABLE, (void (*)(void))allParams, "tun" },
+        { VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE, (void (*)(void))allTwoInts, "agent" },
+        { VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, (void (*)(void))allStr, "add" },
+        { VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION, (void (*)(void))allInt, "iter" },
+        { VIR_DOMAIN_EVENT_ID_JOB_COMPLETED, (void (*)(void))allParams, "job" },
+        { VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED, (void (*)(void))allStr, "rmfail" },
+        { VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, (void (*)(void))allMetadata, NULL },
+        { VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD, (void (*)(void))allThreshold, NULL },
+        { VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE, (void (*)(void))allMemFail, NULL },
+        { VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE, (void (*)(void))allMemSize,
+          NULL },
+    };
+
+    allLog = g_string_new(NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(regs); i++)
+        g_assert_cmpint(
+            virDomainEventStateRegisterID(conn, state, NULL, regs[i].id,
+                                          VIR_DOMAIN_EVENT_CALLBACK(regs[i].cb),
+                                          (void *)regs[i].tag, NULL),
+            >=, 0);
+    g_strlcpy(params[0].field, "a", sizeof(params[0].field));
+    params[0].type = VIR_TYPED_PARAM_STRING;
+    params[0].value.s = (char *)"text";
+    g_strlcpy(params[1].field, "b", sizeof(params[1].field));
+    params[1].type = VIR_TYPED_PARAM_ULLONG;
+    params[1].value.ul = 5;
+
+#define Q(ev) virObjectEventStateQueue(state, ev)
+    Q(virDomainEventRebootNew(1, "d", u));
+    Q(virDomainEventRTCChangeNew(1, "d", u, -42));
+    Q(virDomainEventWatchdogNew(1, "d", u, VIR_DOMAIN_EVENT_WATCHDOG_PAUSE));
+    Q(virDomainEventIOErrorNew(1, "d", u, "/p", "virtio-disk0", 1, NULL));
+    Q(virDomainEventIOErrorNew(1, "d", u, "/p", "virtio-disk0", 1, "enospc"));
+    Q(virDomainEventGraphicsNew(1, "d", u, 2, &local, &remote, "vnc", &subject));
+    Q(virDomainEventControlErrorNew(1, "d", u));
+    Q(virDomainEventBlockJobNew(VIR_DOMAIN_EVENT_ID_BLOCK_JOB, 1, "d", u, "/p", 1, 0));
+    Q(virDomainEventBlockJobNew(VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2, 1, "d", u, "vda", 1, 3));
+    Q(virDomainEventDiskChangeNew(1, "d", u, NULL, "/new", "sata0-0-0", 0));
+    Q(virDomainEventTrayChangeNew(1, "d", u, "sata0-0-0", 1));
+    Q(virDomainEventPMNew(VIR_DOMAIN_EVENT_ID_PMWAKEUP, 1, "d", u, 0));
+    Q(virDomainEventPMNew(VIR_DOMAIN_EVENT_ID_PMSUSPEND, 1, "d", u, 0));
+    Q(virDomainEventPMNew(VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK, 1, "d", u, 0));
+    Q(virDomainEventBalloonChangeNew(1, "d", u, 131072));
+    Q(virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, 1, "d", u, "net0"));
+    Q(virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, 1, "d", u, "net1"));
+    Q(virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED, 1, "d", u,
+                              "net2"));
+    Q(virDomainEventTunableNew(1, "d", u, params, 2));
+    Q(virDomainEventAgentLifecycleNew(1, "d", u, 1, 2));
+    Q(virDomainEventMigrationIterationNew(1, "d", u, 3));
+    Q(virDomainEventJobCompletedNew(1, "d", u, params, 1));
+    Q(virDomainEventMetadataChangeNew(1, "d", u, 2, "http://x/"));
+    Q(virDomainEventBlockThresholdNew(1, "d", u, "vda", NULL, 100, 5));
+    Q(virDomainEventMemoryFailureNew(1, "d", u, 1, 2, 3));
+    Q(virDomainEventMemoryDeviceSizeChangeNew(1, "d", u, "virtiomem0", 1024));
+#undef Q
+    virObjectEventStateFlush(state);
+    g_assert_cmpstr(
+        allLog->str, ==,
+        "reboot;rtc:-42;wd:1;io:/p,virtio-disk0,1;ior:/p,virtio-disk0,1,enospc;"
+        "gfx:2,0 127.0.0.1 5900,1 ::1 4000,vnc,1,x509dname=CN=a;ctl;"
+        "bj:/p,1,0;bj2:vda,1,3;disk:-,/new,sata0-0-0,0;tray:sata0-0-0,1;"
+        "wake:0;susp:0;suspdisk:0;bal:131072;rm:net0;add:net1;rmfail:net2;"
+        "tun:2,a,b;agent:1,2;iter:3;job:1,a;meta:2,http://x/;"
+        "thr:vda,-,100,5;mf:1,2,3;msz:virtiomem0,1024;");
+
+    /* queued and dropped unseen: every payload is freed (ASan) */
+    virObjectEventStateDeregisterConn(state, conn);
+    virObjectEventStateQueue(state, virDomainEventTunableNew(1, "d", u, params, 2));
+    virObjectEventStateFree(state);
+    virObjectUnrefConnect(conn);
+    g_string_free(allLog, TRUE);
+}
+
+
 #define N_THREADS 8
 #define N_LOOKUPS 2000
 
@@ -838,6 +1056,7 @@ main(int argc, char **argv)
                     testCallbacksHoldConnection);
     g_test_add_func("/event/domain/close-from-callback", testCloseFromCallback);
     g_test_add_func("/event/state/direct", testStateDirect);
+    g_test_add_func("/event/state/every-id", testAllIDs);
     g_test_add_func("/event/threads/lookups-and-events", testThreads);
     return g_test_run();
 }

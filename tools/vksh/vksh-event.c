@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -167,17 +168,343 @@ vkshEventLifecyclePrint(virConnectPtr conn, virDomainPtr dom, int event, int det
     return 0;
 }
 
-static void
-vkshEventRebootPrint(virConnectPtr conn, virDomainPtr dom, void *opaque)
+/* virsh 9.0's line for an event: the optional timestamp, then the text. */
+static void G_GNUC_PRINTF(2, 3) vkshEventPrintf(vkshEventData *data, const char *fmt, ...)
 {
-    vkshEventData *data = opaque;
+    va_list ap;
+    g_autofree char *text = NULL;
 
     if (vkshEventIgnored(data))
         return;
+    va_start(ap, fmt);
+    text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
     vkshEventPrintPrefix(data);
-    vkshPrint(data->ctl, "event 'reboot' for domain '%s'\n", virDomainGetName(dom));
+    vkshPrint(data->ctl, "%s", text);
     vkshEventCounted(data);
 }
+
+static const char *
+vkshEventEnum(const char *const *names, size_t n, int value, const char *unknown)
+{
+    if (value < 0 || (size_t)value >= n)
+        return unknown;
+    return names[value];
+}
+#define VKSH_ENUM(names, value, unknown) \
+    vkshEventEnum(names, G_N_ELEMENTS(names), value, unknown)
+
+/* The data of one registration: the shared state and the event's name. */
+typedef struct {
+    vkshEventData *data;
+    int eventID;
+} vkshEventReg;
+
+static void
+vkshEventGenericPrint(virConnectPtr conn, virDomainPtr dom, void *opaque)
+{
+    vkshEventReg *reg = opaque;
+
+    vkshEventPrintf(reg->data, "event '%s' for domain '%s'\n",
+                    vkshEventNames[reg->eventID], virDomainGetName(dom));
+}
+
+static void
+vkshEventRTCChangePrint(virConnectPtr conn, virDomainPtr dom, long long utcoffset,
+                        void *opaque)
+{
+    vkshEventReg *reg = opaque;
+
+    vkshEventPrintf(reg->data, "event 'rtc-change' for domain '%s': %lld\n",
+                    virDomainGetName(dom), utcoffset);
+}
+
+static void
+vkshEventWatchdogPrint(virConnectPtr conn, virDomainPtr dom, int action, void *opaque)
+{
+    static const char *const names[] = { "none",     "pause", "reset",     "poweroff",
+                                         "shutdown", "debug", "inject-nmi" };
+    vkshEventReg *reg = opaque;
+
+    vkshEventPrintf(reg->data, "event 'watchdog' for domain '%s': %s\n",
+                    virDomainGetName(dom), VKSH_ENUM(names, action, "unknown"));
+}
+
+static const char *const vkshIOErrorActions[] = { "none", "pause", "report" };
+
+static void
+vkshEventIOErrorPrint(virConnectPtr conn, virDomainPtr dom, const char *srcPath,
+                      const char *devAlias, int action, void *opaque)
+{
+    vkshEventReg *reg = opaque;
+
+    vkshEventPrintf(reg->data, "event 'io-error' for domain '%s': %s (%s) %s\n",
+                    virDomainGetName(dom), srcPath, devAlias,
+                    VKSH_ENUM(vkshIOErrorActions, action, "unknown"));
+}
+
+static void
+vkshEventIOErrorReasonPrint(virConnectPtr conn, virDomainPtr dom, const char *srcPath,
+                            const char *devAlias, int action, const char *reason,
+                            void *opaque)
+{
+    vkshEventReg *reg = opaque;
+
+    vkshEventPrintf(reg->data,
+                    "event 'io-error-reason' for domain '%s': %s (%s) %s due to %s\n",
+                    virDomainGetName(dom), srcPath, devAlias,
+                    VKSH_ENUM(vkshIOErrorActions, action, "unknown"), reason);
+}
+
+static void
+vkshEventGraphicsPrint(virConnectPtr conn, virDomainPtr dom, int phase,
+                       const virDomainEventGraphicsAddress *local,
+                       const virDomainEventGraphicsAddress *remote,
+                       const char *authScheme,
+                       const virDomainEventGraphicsSubject *subject, void *opaque)
+{
+    static const char *const phases[] = { "connect", "initialize", "disconnect" };
+    static const char *const families[] = { "IPv4", "IPv6", "unix" };
+    vkshEventReg *reg = opaque;
+    g_autoptr(GString) buf = g_string_new(NULL);
+
+    g_string_append_printf(buf,
+                           "event 'graphics' for domain '%s': %s local[%s %s %s] "
+                           "remote[%s %s %s] %s\n",
+                           virDomainGetName(dom), VKSH_ENUM(phases, phase, "unknown"),
+                           VKSH_ENUM(families, local->family, "unknown"), local->node,
+                           local->service, VKSH_ENUM(families, remote->family, "unknown"),
+                           remote->node, remote->service, authScheme);
+    for (int i = 0; i < subject->nidentity; i++)
+        g_string_append_printf(buf, "\t%s=%s\n", subject->identities[i].type,
+                               subject->identities[i].name);
+    vkshEventPrintf(reg->data, "%s", buf->str);
+}
+
+static void
+vkshEventBlockJobPrint(virConnectPtr conn, virDomainPtr dom, const char *disk, int type,
+                       int status, void *opaque)
+{
+    static const char *const types[] = { "Unknown job",         "Block Pull",
+                                         "Block Copy",          "Block Commit",
+                                         "Active Block Commit", "Backup" };
+    static const char *const statuses[] = { "completed", "failed", "canceled", "ready" };
+    vkshEventReg *reg = opaque;
+
+    vkshEventPrintf(reg->data, "event '%s' for domain '%s': %s for %s %s\n",
+                    vkshEventNames[reg->eventID], virDomainGetName(dom),
+                    VKSH_ENUM(types, type, "Unknown job"), disk,
+                    VKSH_ENUM(statuses, status, "unknown"));
+}
+
+static void
+vkshEventDiskChangePrint(virConnectPtr conn, virDomainPtr dom, const char *oldSrc,
+                         const char *newSrc, const char *alias, int reason, void *opaque)
+{
+    static const char *const reasons[] = { "changed", "dropped" };
+    vkshEventReg *reg = opaque;
+
+    vkshEventPrintf(reg->data,
+                    "event 'disk-change' for domain '%s' disk %s: %s -> %s: %s\n",
+                    virDomainGetName(dom), alias, oldSrc ? oldSrc : "<null>",
+                    newSrc ? newSrc : "<null>", VKSH_ENUM(reasons, reason, "unknown"));
+}
+
+static void
+vkshEventTrayChangePrint(virConnectPtr conn, virDomainPtr dom, const char *alias,
+                         int reason, void *opaque)
+{
+    static const char *const reasons[] = { "opened", "closed" };
+    vkshEventReg *reg = opaque;
+
+    vkshEventPrintf(reg->data, "event 'tray-change' for domain '%s' disk %s: %s\n",
+                    virDomainGetName(dom), alias, VKSH_ENUM(reasons, reason, "unknown"));
+}
+
+static void
+vkshEventPMChangePrint(virConnectPtr conn, virDomainPtr dom, int reason, void *opaque)
+{
+    /* virsh: no reasons are defined, a generic line */
+    vkshEventGenericPrint(conn, dom, opaque);
+}
+
+static void
+vkshEventBalloonChangePrint(virConnectPtr conn, virDomainPtr dom,
+                            unsigned long long actual, void *opaque)
+{
+    vkshEventReg *reg = opaque;
+
+    vkshEventPrintf(reg->data, "event 'balloon-change' for domain '%s': %lluKiB\n",
+                    virDomainGetName(dom), actual);
+}
+
+/* device-removed, device-added, device-removal-failed */
+static void
+vkshEventDevicePrint(virConnectPtr conn, virDomainPtr dom, const char *alias,
+                     void *opaque)
+{
+    vkshEventReg *reg = opaque;
+
+    vkshEventPrintf(reg->data, "event '%s' for domain '%s': %s\n",
+                    vkshEventNames[reg->eventID], virDomainGetName(dom), alias);
+}
+
+/* virTypedParameterToString */
+static char *
+vkshEventParamValue(const virTypedParameter *p)
+{
+    switch (p->type) {
+    case VIR_TYPED_PARAM_INT:
+        return g_strdup_printf("%d", p->value.i);
+    case VIR_TYPED_PARAM_UINT:
+        return g_strdup_printf("%u", p->value.ui);
+    case VIR_TYPED_PARAM_LLONG:
+        return g_strdup_printf("%lld", p->value.l);
+    case VIR_TYPED_PARAM_ULLONG:
+        return g_strdup_printf("%llu", p->value.ul);
+    case VIR_TYPED_PARAM_DOUBLE:
+        return g_strdup_printf("%g", p->value.d);
+    case VIR_TYPED_PARAM_BOOLEAN:
+        return g_strdup_printf("%d", p->value.b);
+    case VIR_TYPED_PARAM_STRING:
+        return g_strdup(p->value.s);
+    default:
+        return NULL;
+    }
+}
+
+/* tunable, job-completed */
+static void
+vkshEventParamsPrint(virConnectPtr conn, virDomainPtr dom, virTypedParameterPtr params,
+                     int nparams, void *opaque)
+{
+    vkshEventReg *reg = opaque;
+    g_autoptr(GString) buf = g_string_new(NULL);
+
+    g_string_append_printf(buf, "event '%s' for domain '%s':\n",
+                           vkshEventNames[reg->eventID], virDomainGetName(dom));
+    for (int i = 0; i < nparams; i++) {
+        g_autofree char *value = vkshEventParamValue(&params[i]);
+
+        if (value)
+            g_string_append_printf(buf, "\t%s: %s\n", params[i].field, value);
+    }
+    vkshEventPrintf(reg->data, "%s", buf->str);
+}
+
+static void
+vkshEventAgentLifecyclePrint(virConnectPtr conn, virDomainPtr dom, int state, int reason,
+                             void *opaque)
+{
+    static const char *const states[] = { "unknown", "connected", "disconnected" };
+    static const char *const reasons[] = { "unknown", "domain started", "channel event" };
+    vkshEventReg *reg = opaque;
+
+    vkshEventPrintf(reg->data,
+                    "event 'agent-lifecycle' for domain '%s': state: '%s' reason: '%s'\n",
+                    virDomainGetName(dom), VKSH_ENUM(states, state, "unsupported value"),
+                    VKSH_ENUM(reasons, reason, "unsupported value"));
+}
+
+static void
+vkshEventMigrationIterationPrint(virConnectPtr conn, virDomainPtr dom, int iteration,
+                                 void *opaque)
+{
+    vkshEventReg *reg = opaque;
+
+    vkshEventPrintf(reg->data,
+                    "event 'migration-iteration' for domain '%s': iteration: '%d'\n",
+                    virDomainGetName(dom), iteration);
+}
+
+static void
+vkshEventMetadataChangePrint(virConnectPtr conn, virDomainPtr dom, int type,
+                             const char *nsuri, void *opaque)
+{
+    static const char *const types[] = { "description", "title", "element" };
+    vkshEventReg *reg = opaque;
+
+    vkshEventPrintf(reg->data,
+                    "event 'metadata-change' for domain '%s': type %s, uri %s\n",
+                    virDomainGetName(dom), VKSH_ENUM(types, type, "unsupported value"),
+                    nsuri ? nsuri : "<null>");
+}
+
+static void
+vkshEventBlockThresholdPrint(virConnectPtr conn, virDomainPtr dom, const char *dev,
+                             const char *path, unsigned long long threshold,
+                             unsigned long long excess, void *opaque)
+{
+    vkshEventReg *reg = opaque;
+
+    vkshEventPrintf(
+        reg->data, "event 'block-threshold' for domain '%s': dev: %s(%s) %llu %llu\n",
+        virDomainGetName(dom), dev, path ? path : "<null>", threshold, excess);
+}
+
+static void
+vkshEventMemoryFailurePrint(virConnectPtr conn, virDomainPtr dom, int recipient,
+                            int action, unsigned int flags, void *opaque)
+{
+    static const char *const recipients[] = { "hypervisor", "guest" };
+    static const char *const actions[] = { "ignore", "inject", "fatal", "reset" };
+    vkshEventReg *reg = opaque;
+
+    vkshEventPrintf(reg->data,
+                    "event 'memory-failure' for domain '%s':\nrecipient: %s\naction: %s\n"
+                    "flags:\n\taction required: %d\n\trecursive: %d\n",
+                    virDomainGetName(dom),
+                    VKSH_ENUM(recipients, recipient, "unsupported value"),
+                    VKSH_ENUM(actions, action, "unsupported value"),
+                    !!(flags & VIR_DOMAIN_MEMORY_FAILURE_ACTION_REQUIRED),
+                    !!(flags & VIR_DOMAIN_MEMORY_FAILURE_RECURSIVE));
+}
+
+static void
+vkshEventMemoryDeviceSizeChangePrint(virConnectPtr conn, virDomainPtr dom,
+                                     const char *alias, unsigned long long size,
+                                     void *opaque)
+{
+    vkshEventReg *reg = opaque;
+
+    vkshEventPrintf(reg->data,
+                    "event 'memory-device-size-change' for domain '%s':\nalias: %s\n"
+                    "size: %llu\n",
+                    virDomainGetName(dom), alias, size);
+}
+
+/* The printer of each event ID (lifecycle apart: its opaque is the data). */
+static void (*const vkshEventPrinters[])(void) = {
+    [VIR_DOMAIN_EVENT_ID_REBOOT] = (void (*)(void))vkshEventGenericPrint,
+    [VIR_DOMAIN_EVENT_ID_RTC_CHANGE] = (void (*)(void))vkshEventRTCChangePrint,
+    [VIR_DOMAIN_EVENT_ID_WATCHDOG] = (void (*)(void))vkshEventWatchdogPrint,
+    [VIR_DOMAIN_EVENT_ID_IO_ERROR] = (void (*)(void))vkshEventIOErrorPrint,
+    [VIR_DOMAIN_EVENT_ID_GRAPHICS] = (void (*)(void))vkshEventGraphicsPrint,
+    [VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON] = (void (*)(void))vkshEventIOErrorReasonPrint,
+    [VIR_DOMAIN_EVENT_ID_CONTROL_ERROR] = (void (*)(void))vkshEventGenericPrint,
+    [VIR_DOMAIN_EVENT_ID_BLOCK_JOB] = (void (*)(void))vkshEventBlockJobPrint,
+    [VIR_DOMAIN_EVENT_ID_DISK_CHANGE] = (void (*)(void))vkshEventDiskChangePrint,
+    [VIR_DOMAIN_EVENT_ID_TRAY_CHANGE] = (void (*)(void))vkshEventTrayChangePrint,
+    [VIR_DOMAIN_EVENT_ID_PMWAKEUP] = (void (*)(void))vkshEventPMChangePrint,
+    [VIR_DOMAIN_EVENT_ID_PMSUSPEND] = (void (*)(void))vkshEventPMChangePrint,
+    [VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE] = (void (*)(void))vkshEventBalloonChangePrint,
+    [VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK] = (void (*)(void))vkshEventPMChangePrint,
+    [VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED] = (void (*)(void))vkshEventDevicePrint,
+    [VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2] = (void (*)(void))vkshEventBlockJobPrint,
+    [VIR_DOMAIN_EVENT_ID_TUNABLE] = (void (*)(void))vkshEventParamsPrint,
+    [VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE] = (void (*)(void))vkshEventAgentLifecyclePrint,
+    [VIR_DOMAIN_EVENT_ID_DEVICE_ADDED] = (void (*)(void))vkshEventDevicePrint,
+    [VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION] = (void (*)(void))
+        vkshEventMigrationIterationPrint,
+    [VIR_DOMAIN_EVENT_ID_JOB_COMPLETED] = (void (*)(void))vkshEventParamsPrint,
+    [VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED] = (void (*)(void))vkshEventDevicePrint,
+    [VIR_DOMAIN_EVENT_ID_METADATA_CHANGE] = (void (*)(void))vkshEventMetadataChangePrint,
+    [VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD] = (void (*)(void))vkshEventBlockThresholdPrint,
+    [VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE] = (void (*)(void))vkshEventMemoryFailurePrint,
+    [VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE] = (void (*)(void))
+        vkshEventMemoryDeviceSizeChangePrint,
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(vkshEventPrinters) == G_N_ELEMENTS(vkshEventNames));
 
 static void
 vkshEventTimeout(int timer, void *opaque)
@@ -232,14 +559,18 @@ cmdEvent(vkshControl *ctl, const vkshCmd *cmd)
     g_autoptr(virDomain) dom = NULL;
     const char *eventName = NULL;
     bool all = vkshOptBool(cmd, "all");
-    bool wanted[2] = { false, false }; /* lifecycle, reboot */
-    int callbacks[2] = { -1, -1 };
+    bool wanted[G_N_ELEMENTS(vkshEventNames)] = { false };
+    int callbacks[G_N_ELEMENTS(vkshEventNames)];
+    vkshEventReg regs[G_N_ELEMENTS(vkshEventNames)];
     int timeout = 0;
     int timer = -1;
     int watch = -1;
     struct sigaction sa, oldsa;
     bool ok = false;
     int rc;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(callbacks); i++)
+        callbacks[i] = -1;
 
     if (!vkshOptExclusive(ctl, cmd, "all", "event") ||
         !vkshOptExclusive(ctl, cmd, "list", "all") ||
@@ -269,13 +600,10 @@ cmdEvent(vkshControl *ctl, const vkshCmd *cmd)
             vkshError(ctl, "unknown event type %s", eventName);
             return false;
         }
-        if (i >= G_N_ELEMENTS(wanted)) {
-            vkshError(ctl, "event type %s is not supported by vksh", eventName);
-            return false;
-        }
         wanted[i] = true;
     } else {
-        wanted[0] = wanted[1] = true;
+        for (size_t i = 0; i < G_N_ELEMENTS(wanted); i++)
+            wanted[i] = true;
     }
 
     data.loop = vkshOptBool(cmd, "loop");
@@ -293,14 +621,26 @@ cmdEvent(vkshControl *ctl, const vkshCmd *cmd)
             return false;
     }
 
-    if (wanted[0] && (callbacks[0] = virConnectDomainEventRegisterAny(
-                          ctl->conn, dom, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                          VKSH_EVENT_CALLBACK(vkshEventLifecyclePrint), &data, NULL)) < 0)
-        goto cleanup;
-    if (wanted[1] && (callbacks[1] = virConnectDomainEventRegisterAny(
-                          ctl->conn, dom, VIR_DOMAIN_EVENT_ID_REBOOT,
-                          VKSH_EVENT_CALLBACK(vkshEventRebootPrint), &data, NULL)) < 0)
-        goto cleanup;
+    /* virsh registers in event ID order */
+    for (size_t i = 0; i < G_N_ELEMENTS(wanted); i++) {
+        virConnectDomainEventGenericCallback cb;
+        void *opaque;
+
+        if (!wanted[i])
+            continue;
+        regs[i].data = &data;
+        regs[i].eventID = (int)i;
+        if (i == VIR_DOMAIN_EVENT_ID_LIFECYCLE) {
+            cb = VKSH_EVENT_CALLBACK(vkshEventLifecyclePrint);
+            opaque = &data;
+        } else {
+            cb = VIR_DOMAIN_EVENT_CALLBACK(vkshEventPrinters[i]);
+            opaque = &regs[i];
+        }
+        if ((callbacks[i] = virConnectDomainEventRegisterAny(ctl->conn, dom, (int)i, cb,
+                                                             opaque, NULL)) < 0)
+            goto cleanup;
+    }
 
     if (timeout > 0 &&
         (timer = virEventAddTimeout(timeout * 1000, vkshEventTimeout, &data, NULL)) < 0)

@@ -69,6 +69,7 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainRename = qemuDomainRename,
     .domainSetVcpusFlags = qemuDomainSetVcpusFlags,
     .domainBlockResize = qemuDomainBlockResize,
+    .domainSetBlockThreshold = qemuDomainSetBlockThreshold,
     /* running guests: statistics (qemu_driver_stats.c) */
     .domainMemoryStats = qemuDomainMemoryStats,
     .domainSetMemoryStatsPeriod = qemuDomainSetMemoryStatsPeriod,

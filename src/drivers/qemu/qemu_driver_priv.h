@@ -194,3 +194,5 @@ int qemuDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr
 int qemuDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus, unsigned int flags);
 int qemuDomainBlockResize(virDomainPtr dom, const char *path, unsigned long long size,
                           unsigned int flags);
+int qemuDomainSetBlockThreshold(virDomainPtr dom, const char *dev,
+                                unsigned long long threshold, unsigned int flags);

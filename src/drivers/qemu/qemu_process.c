@@ -528,6 +528,8 @@ qemuProcessHandleEvent(qemuMonitor *mon, const char *name, json_object *data,
         qemuProcessHandlePanic(driver, obj);
     else if (g_str_equal(name, "DEVICE_DELETED"))
         qemuProcessHandleDeviceDeleted(driver, obj, data);
+    else
+        qemuProcessHandleGuestEvent(driver, obj, name, data);
     virDomainObjUnlock(obj);
 }
 
@@ -538,9 +540,19 @@ qemuProcessHandleEOF(qemuMonitor *mon, bool error, const char *reason, void *opa
      * is really gone, which the EOF does not prove. Commands in flight
      * already fail on EOF inside the monitor. */
     virDomainObj *obj = opaque;
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
 
     g_debug("monitor EOF for '%s'%s%s", obj->def ? obj->def->name : "?",
             error ? ": " : "", error && reason ? reason : "");
+    if (!error)
+        return;
+    /* A monitor lost to an error (not QEMU's orderly exit): libvirt's
+     * CONTROL_ERROR, the domain can no longer be controlled. */
+    virDomainObjLock(obj);
+    if (priv && priv->mon == mon && !priv->stopping && virDomainObjIsActive(obj))
+        virObjectEventStateQueue(priv->driver->events, virDomainEventControlErrorNew(
+                                                           VIR_DOMAIN_EVENT_OBJ(obj)));
+    virDomainObjUnlock(obj);
 }
 
 void

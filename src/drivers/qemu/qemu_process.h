@@ -53,3 +53,10 @@ void qemuProcessDetach(virDomainObj *obj, void *opaque);
 
 /* Remove @obj from the list if it is inactive and transient (obj locked). */
 void qemuDomainRemoveInactive(qemuDriver *driver, virDomainObj *obj);
+
+/* The QMP events of a running guest other than its lifecycle
+ * (qemu_process_events.c): mapped to libvirt 9.0's domain events and
+ * queued. Monitor thread, object locked. true if @name was one of them. */
+struct json_object;
+bool qemuProcessHandleGuestEvent(qemuDriver *driver, virDomainObj *obj, const char *name,
+                                 struct json_object *data);
