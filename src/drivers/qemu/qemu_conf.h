@@ -22,6 +22,10 @@
 #define QEMU_MONITOR_TIMEOUT_MS 30000
 /* Deadline to see QEMU's greeting and answer qmp_capabilities at start. */
 #define QEMU_MONITOR_START_TIMEOUT_MS 30000
+/* Deadline for QEMU to load a saved state (restore), and how often its
+ * progress is polled. */
+#define QEMU_INCOMING_TIMEOUT_MS 600000
+#define QEMU_INCOMING_POLL_US 20000
 
 typedef struct _qemuDriver qemuDriver;
 

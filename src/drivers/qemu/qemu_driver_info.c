@@ -214,18 +214,6 @@ qemuDomainGetAutostart(virDomainPtr dom, int *autostart)
 }
 
 int
-qemuDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
-{
-    virDomainObj *obj;
-
-    virCheckFlags(0, -1);
-    if (!(obj = qemuDomainObjFromDomain(dom)))
-        return -1;
-    virDomainObjEndAPI(&obj);
-    return 0; /* managed save is not implemented: there is never an image */
-}
-
-int
 qemuDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel)
 {
     virDomainObj *obj;

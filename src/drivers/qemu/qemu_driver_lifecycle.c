@@ -25,7 +25,7 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
-static void
+void
 qemuDriverQueueLifecycle(qemuDriver *driver, virDomainObj *obj, int type, int detail)
 {
     virObjectEventStateQueue(driver->events,
@@ -34,7 +34,7 @@ qemuDriverQueueLifecycle(qemuDriver *driver, virDomainObj *obj, int type, int de
 
 /* Parse @xml for this driver: generic parse, then what the QEMU driver
  * rejects. Returns the def and the per-domain grace override. */
-static virDomainDef *
+virDomainDef *
 qemuDomainDefParseForDriver(qemuDriver *driver, const char *xml, unsigned int parseFlags,
                             int *graceSec)
 {
@@ -172,6 +172,20 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
                        "cannot both keep and delete nvram");
         goto endjob;
     }
+    if (obj->hasManagedSave) {
+        g_autofree char *msave = qemuDomainManagedSavePath(driver, obj->def->name);
+
+        if (!(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                           "Refusing to undefine while domain managed save image exists");
+            goto endjob;
+        }
+        if (unlink(msave) < 0 && errno != ENOENT) {
+            virReportSystemError(errno, "Failed to remove managed save file '%s'", msave);
+            goto endjob;
+        }
+        obj->hasManagedSave = false;
+    }
     if (qemuDomainUndefineNVRAM(driver, obj, flags) < 0)
         goto endjob;
     if (qemuDomainRemoveConfig(driver, obj->def->name) < 0)
@@ -216,6 +230,7 @@ qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
 {
     qemuDriver *driver = qemuDriverOf(dom->conn);
     virDomainObj *obj;
+    bool restored = false;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_START_PAUSED, -1);
@@ -228,7 +243,9 @@ qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
         virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is already running");
         goto endjob;
     }
-    if (qemuDomainStartAndNotify(driver, obj, flags) < 0)
+    if (qemuDomainManagedSaveStart(driver, obj, flags, &restored) < 0)
+        goto endjob;
+    if (!restored && qemuDomainStartAndNotify(driver, obj, flags) < 0)
         goto endjob;
     dom->id = obj->def->id;
     ret = 0;
@@ -244,6 +261,7 @@ int
 qemuDomainAutostart(qemuDriver *driver, const unsigned char *uuid, const char *name)
 {
     virDomainObj *obj = virDomainObjListFindByUUID(driver->domains, uuid);
+    bool restored = false;
     int ret = -1;
 
     if (!obj) {
@@ -262,8 +280,10 @@ qemuDomainAutostart(qemuDriver *driver, const unsigned char *uuid, const char *n
     /* changed since it was picked: nothing to do */
     if (virDomainObjIsActive(obj) || !obj->autostart)
         ret = 0;
+    else if (qemuDomainManagedSaveStart(driver, obj, 0, &restored) < 0)
+        ret = -1;
     else
-        ret = qemuDomainStartAndNotify(driver, obj, 0);
+        ret = restored ? 0 : qemuDomainStartAndNotify(driver, obj, 0);
     virDomainObjEndJob(obj, VIR_JOB_MODIFY);
 cleanup:
     virDomainObjEndAPI(&obj);

@@ -90,6 +90,40 @@ int qemuConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCall
 int qemuConnectDomainEventDeregister(virConnectPtr conn,
                                      virConnectDomainEventCallback cb);
 
+/* qemu_driver_lifecycle.c. QueueLifecycle: queue a lifecycle event of
+ * @obj (locked). ParseForDriver: parse @xml for this driver (generic
+ * parse, the driver's post-parse and refusals); *graceSec gets the
+ * per-domain grace override; NULL with an error reported. */
+void qemuDriverQueueLifecycle(qemuDriver *driver, virDomainObj *obj, int type,
+                              int detail);
+virDomainDef *qemuDomainDefParseForDriver(qemuDriver *driver, const char *xml,
+                                          unsigned int parseFlags, int *graceSec);
+
+/* qemu_driver_save.c: save, restore, managed save. ManagedSavePath: the
+ * managed save image of domain @name (new string). ManagedSaveLoad: set
+ * obj->hasManagedSave from the file (a virDomainObjListForEach callback;
+ * @opaque is the driver). ManagedSaveStart: for a start of @obj (locked,
+ * MODIFY job, inactive), restore from its managed save image if it has
+ * one (*restored true, the image then deleted, events queued); 0 with
+ * *restored false when there is none; -1 with an error reported. */
+char *qemuDomainManagedSavePath(qemuDriver *driver, const char *name);
+void qemuDomainManagedSaveLoad(virDomainObj *obj, void *opaque);
+int qemuDomainManagedSaveStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags,
+                               bool *restored);
+int qemuDomainSaveFlags(virDomainPtr dom, const char *to, const char *dxml,
+                        unsigned int flags);
+int qemuDomainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml,
+                           unsigned int flags);
+char *qemuDomainSaveImageGetXMLDesc(virConnectPtr conn, const char *file,
+                                    unsigned int flags);
+int qemuDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const char *dxml,
+                                 unsigned int flags);
+int qemuDomainManagedSave(virDomainPtr dom, unsigned int flags);
+int qemuDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
+char *qemuDomainManagedSaveGetXMLDesc(virDomainPtr dom, unsigned int flags);
+int qemuDomainManagedSaveDefineXML(virDomainPtr dom, const char *dxml,
+                                   unsigned int flags);
+
 /* qemu_driver_lifecycle.c */
 virDomainPtr qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml,
                                       unsigned int flags);

@@ -461,6 +461,7 @@ qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded,
     driver->workers = g_thread_pool_new(qemuDriverWorkerRun, driver, 16, FALSE, NULL);
 
     qemuDriverLoadConfigs(driver);
+    virDomainObjListForEach(driver->domains, qemuDomainManagedSaveLoad, driver);
     qemuProcessReconnectAll(driver);
     /* files still handed to the QEMU user for guests that are gone */
     qemuSecurityRestoreStale(driver);

@@ -10,6 +10,9 @@
  * - API threads queue a command (mon->lock), kick the I/O thread with
  *   g_main_context_invoke, then sleep on mon->cond until the command is
  *   done or its deadline passes. They never touch the socket.
+ * - A command may carry a descriptor (getfd): it rides as SCM_RIGHTS on
+ *   the first byte of that command's text, sent alone by the I/O thread
+ *   (sendFds holds them in wbuf order with their byte position).
  * - mon->lock protects: wbuf, pending, dead/closed and the error fields,
  *   and every qemuMonitorMsg reachable from pending. It is never held while
  *   a callback runs, nor across I/O.
@@ -66,6 +69,9 @@ struct _qemuMonitor {
     size_t scanned;     /* bytes of rbuf known to hold no newline */
 
     GString *wbuf;         /* lock */
+    guint64 wQueued;       /* lock; bytes ever appended to wbuf */
+    guint64 wSent;         /* lock; bytes ever sent from wbuf */
+    GQueue sendFds;        /* lock; qemuMonitorSendFd *, in wbuf order */
     GQueue pending;        /* lock; qemuMonitorMsg *, in send order */
     bool greeted;          /* lock */
     bool dead;             /* lock; EOF, error or close */
@@ -83,6 +89,22 @@ struct _qemuMonitor {
 };
 
 static GMainContext *monIOContext;
+
+/* A descriptor to pass with the command text starting at byte @pos. */
+typedef struct {
+    guint64 pos;
+    int fd; /* owned */
+} qemuMonitorSendFd;
+
+static void
+qemuMonitorSendFdFree(gpointer data)
+{
+    qemuMonitorSendFd *sfd = data;
+
+    if (sfd->fd >= 0)
+        close(sfd->fd);
+    g_free(sfd);
+}
 
 static gpointer
 qemuMonitorIOThread(gpointer data)
@@ -155,6 +177,7 @@ qemuMonitorUnref(qemuMonitor *mon)
         close(mon->fd);
     g_string_free(mon->rbuf, TRUE);
     g_string_free(mon->wbuf, TRUE);
+    g_queue_clear_full(&mon->sendFds, qemuMonitorSendFdFree);
     g_free(mon->deadMsg);
     g_mutex_clear(&mon->lock);
     g_cond_clear(&mon->cond);
@@ -489,7 +512,32 @@ qemuMonitorFlush(qemuMonitor *mon)
 
     g_mutex_lock(&mon->lock);
     while (mon->fd >= 0 && mon->wbuf->len > 0) {
-        ssize_t n = send(mon->fd, mon->wbuf->str, mon->wbuf->len, MSG_NOSIGNAL);
+        qemuMonitorSendFd *sfd = g_queue_peek_head(&mon->sendFds);
+        size_t len = mon->wbuf->len;
+        ssize_t n;
+
+        if (sfd && sfd->pos == mon->wSent) {
+            /* the descriptor rides on the first byte of its command */
+            char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+            struct iovec iov = { .iov_base = mon->wbuf->str, .iov_len = 1 };
+            struct msghdr mh = { .msg_iov = &iov,
+                                 .msg_iovlen = 1,
+                                 .msg_control = cbuf,
+                                 .msg_controllen = sizeof(cbuf) };
+            struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+            cm->cmsg_level = SOL_SOCKET;
+            cm->cmsg_type = SCM_RIGHTS;
+            cm->cmsg_len = CMSG_LEN(sizeof(int));
+            memcpy(CMSG_DATA(cm), &sfd->fd, sizeof(int));
+            n = sendmsg(mon->fd, &mh, MSG_NOSIGNAL);
+            if (n > 0)
+                qemuMonitorSendFdFree(g_queue_pop_head(&mon->sendFds));
+        } else {
+            if (sfd && sfd->pos > mon->wSent)
+                len = MIN(len, sfd->pos - mon->wSent);
+            n = send(mon->fd, mon->wbuf->str, len, MSG_NOSIGNAL);
+        }
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -501,6 +549,7 @@ qemuMonitorFlush(qemuMonitor *mon)
             break;
         }
         g_string_erase(mon->wbuf, 0, n);
+        mon->wSent += n;
     }
     if (err) {
         g_mutex_unlock(&mon->lock);
@@ -590,7 +639,8 @@ qemuMonitorReportMsgError(qemuMonitorMsg *msg)
  * timeout (OPERATION_TIMEOUT reported).
  */
 static qemuMonitorMsg *
-qemuMonitorSend(qemuMonitor *mon, const char *cmd, json_object *obj, gint64 deadline)
+qemuMonitorSendWithFd(qemuMonitor *mon, const char *cmd, json_object *obj,
+                      gint64 deadline, int sendFd)
 {
     qemuMonitorMsg *msg = g_new0(qemuMonitorMsg, 1);
     const char *text;
@@ -605,15 +655,25 @@ qemuMonitorSend(qemuMonitor *mon, const char *cmd, json_object *obj, gint64 dead
         msg->errCode = mon->deadCode;
         msg->errMsg = g_strdup(mon->deadMsg);
         g_mutex_unlock(&mon->lock);
+        if (sendFd >= 0)
+            close(sendFd);
         return msg;
     }
     msg->id = g_strdup_printf("virtkit-%" G_GUINT64_FORMAT, ++mon->nextId);
     json_object_object_add(obj, "id", json_object_new_string(msg->id));
     text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
                                                    JSON_C_TO_STRING_NOSLASHESCAPE);
-    g_debug("QMP -> %s", text);
+    g_debug("QMP -> %s%s", text, sendFd >= 0 ? " (with a descriptor)" : "");
+    if (sendFd >= 0) {
+        qemuMonitorSendFd *sfd = g_new0(qemuMonitorSendFd, 1);
+
+        sfd->pos = mon->wQueued;
+        sfd->fd = sendFd;
+        g_queue_push_tail(&mon->sendFds, sfd);
+    }
     g_string_append(mon->wbuf, text);
     g_string_append_c(mon->wbuf, '\n');
+    mon->wQueued += strlen(text) + 1;
     g_queue_push_tail(&mon->pending, msg);
     g_mutex_unlock(&mon->lock);
 
@@ -679,6 +739,7 @@ qemuMonitorSubmit(qemuMonitor *mon, const char *cmd, json_object *args)
     g_debug("QMP -> %s", text);
     g_string_append(mon->wbuf, text);
     g_string_append_c(mon->wbuf, '\n');
+    mon->wQueued += strlen(text) + 1;
     g_queue_push_tail(&mon->pending, msg);
     p->msg = msg;
     g_mutex_unlock(&mon->lock);
@@ -770,8 +831,8 @@ qemuMonitorDeadline(int timeout_ms)
 /* Send and check the reply. 0 with *reply = the whole reply (if wanted),
  * -1 with an error reported. *wasEOF tells whether it failed by plain EOF. */
 static int
-qemuMonitorCommandFull(qemuMonitor *mon, const char *cmd, json_object *obj,
-                       gint64 deadline, json_object **reply, bool *wasEOF)
+qemuMonitorCommandFullFd(qemuMonitor *mon, const char *cmd, json_object *obj,
+                         gint64 deadline, json_object **reply, bool *wasEOF, int sendFd)
 {
     qemuMonitorMsg *msg;
     json_object *err;
@@ -780,7 +841,7 @@ qemuMonitorCommandFull(qemuMonitor *mon, const char *cmd, json_object *obj,
     if (wasEOF)
         *wasEOF = false;
     qemuMonitorRef(mon);
-    if (!(msg = qemuMonitorSend(mon, cmd, obj, deadline)))
+    if (!(msg = qemuMonitorSendWithFd(mon, cmd, obj, deadline, sendFd)))
         goto cleanup;
     if (msg->errCode) {
         if (wasEOF)
@@ -801,6 +862,31 @@ qemuMonitorCommandFull(qemuMonitor *mon, const char *cmd, json_object *obj,
 cleanup:
     qemuMonitorUnref(mon);
     return ret;
+}
+
+static int
+qemuMonitorCommandFull(qemuMonitor *mon, const char *cmd, json_object *obj,
+                       gint64 deadline, json_object **reply, bool *wasEOF)
+{
+    return qemuMonitorCommandFullFd(mon, cmd, obj, deadline, reply, wasEOF, -1);
+}
+
+int
+qemuMonitorSendFileHandle(qemuMonitor *mon, const char *fdname, int fd, int timeout_ms)
+{
+    g_autoptr(json_object) obj = json_object_new_object();
+    g_autoptr(json_object) args = json_object_new_object();
+    int copy;
+
+    if ((copy = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0) {
+        virReportSystemError(errno, "%s", "unable to duplicate a descriptor for QEMU");
+        return -1;
+    }
+    json_object_object_add(args, "fdname", json_object_new_string(fdname));
+    json_object_object_add(obj, "execute", json_object_new_string("getfd"));
+    json_object_object_add(obj, "arguments", json_object_get(args));
+    return qemuMonitorCommandFullFd(mon, "getfd", obj, qemuMonitorDeadline(timeout_ms),
+                                    NULL, NULL, copy);
 }
 
 int

@@ -126,6 +126,12 @@ qemuMonitorPending *qemuMonitorSubmit(qemuMonitor *mon, const char *cmd,
 int qemuMonitorAwait(qemuMonitorPending *p, int timeout_ms, struct json_object **reply);
 void qemuMonitorPendingFree(qemuMonitorPending *p);
 
+/* getfd: hand QEMU a duplicate of @fd (SCM_RIGHTS on the command) under
+ * @fdname, for a later "fd:NAME" (migrate). The caller keeps @fd. 0 or -1
+ * with an error reported; on failure QEMU may or may not hold it. */
+int qemuMonitorSendFileHandle(qemuMonitor *mon, const char *fdname, int fd,
+                              int timeout_ms);
+
 /* Wrappers, default deadline; 0 or -1 with an error reported. */
 int qemuMonitorCont(qemuMonitor *mon);
 int qemuMonitorStop(qemuMonitor *mon);

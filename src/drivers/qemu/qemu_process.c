@@ -970,10 +970,53 @@ qemuProcessOpenChannelSockets(virDomainObj *obj, const char *dir, int *chanFds,
     return 0;
 }
 
+/* Wait (object lock dropped, job held) until QEMU has read the incoming
+ * migration stream: its run state leaves "inmigrate". QEMU exits if the
+ * stream is bad, which fails the query. 0 or -1 with an error reported. */
+static int
+qemuProcessWaitIncoming(virDomainObj *obj)
+{
+    gint64 deadline = g_get_monotonic_time() + QEMU_INCOMING_TIMEOUT_MS * 1000LL;
+
+    for (;;) {
+        g_autofree char *status = NULL;
+        int rc;
+
+        virDomainObjUnlock(obj);
+        rc = qemuMonitorQueryStatus(qemuDomainPriv(obj)->mon, &status, NULL);
+        virDomainObjLock(obj);
+        if (rc < 0)
+            return -1;
+        if (g_strcmp0(status, "inmigrate") != 0) {
+            g_debug("incoming state of '%s' loaded: QEMU is %s", obj->def->name, status);
+            return 0;
+        }
+        if (g_get_monotonic_time() > deadline) {
+            virReportError(VIR_ERR_OPERATION_TIMEOUT, "%s",
+                           "QEMU did not finish loading the saved state in time");
+            return -1;
+        }
+        /* QMP has no completion event without the 'events' capability:
+         * poll the run state, as often as libvirt polls a migration */
+        virDomainObjUnlock(obj);
+        g_usleep(QEMU_INCOMING_POLL_US);
+        virDomainObjLock(obj);
+    }
+}
+
 int
 qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
 {
+    return qemuProcessStartIncoming(driver, obj, flags, -1);
+}
+
+int
+qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int flags,
+                         int incomingFd)
+{
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    int runningReason =
+        incomingFd >= 0 ? VIR_DOMAIN_RUNNING_RESTORED : VIR_DOMAIN_RUNNING_BOOTED;
     g_autofree char *shortname = NULL;
     g_auto(GStrv) argv = NULL;
     g_autofree char *qemuVersion = NULL;
@@ -981,7 +1024,8 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
     int listenfd = -1;
     int clientfd = -1;
     int logfd = -1;
-    int keepfds[1 + 4 + QEMU_MAX_CHANNELS + 8]; /* monitor, serials, channels, taps */
+    int keepfds[1 + 4 + QEMU_MAX_CHANNELS + 8 +
+                1]; /* monitor, serials, channels, taps, incoming */
     int serialFds[4] = { -1, -1, -1, -1 };
     int chanFds[QEMU_MAX_CHANNELS];
     size_t nkeep = 0;
@@ -1032,6 +1076,16 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
               qemuGlueBuildArgv(driver, obj->def, listenfd, serialFds,
                                 G_N_ELEMENTS(serialFds), chanFds, G_N_ELEMENTS(chanFds))))
         goto error;
+    if (incomingFd >= 0) {
+        /* the saved state arrives on a descriptor QEMU inherits */
+        guint n = g_strv_length(argv);
+
+        argv = g_renew(char *, argv, n + 3);
+        argv[n] = g_strdup("-incoming");
+        argv[n + 1] = g_strdup_printf("fd:%d", incomingFd);
+        argv[n + 2] = NULL;
+        keepfds[nkeep++] = incomingFd;
+    }
     if ((logfd =
              qemuProcessOpenLog(driver, obj, (const char *const *)argv, qemuVersion)) < 0)
         goto error;
@@ -1109,8 +1163,11 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
             goto error;
     }
 
+    if (incomingFd >= 0 && qemuProcessWaitIncoming(obj) < 0)
+        goto error;
+
     if (!(flags & VIR_DOMAIN_START_PAUSED)) {
-        priv->runningReason = VIR_DOMAIN_RUNNING_BOOTED;
+        priv->runningReason = runningReason;
         if (qemuProcessMonitorCommand(obj, "cont") < 0)
             goto error;
         if (!virDomainObjIsActive(obj) || priv->pidfd < 0) {
@@ -1120,9 +1177,13 @@ qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
         }
         /* The RESUME event normally did this already. */
         if (obj->state != VIR_DOMAIN_RUNNING)
-            virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
+            virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, runningReason);
     } else {
-        virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+        /* as libvirt's qemuProcessFinishStartup: a restored guest left
+         * paused is "paused (migrating)" */
+        virDomainObjSetState(obj, VIR_DOMAIN_PAUSED,
+                             incomingFd >= 0 ? VIR_DOMAIN_PAUSED_MIGRATION
+                                             : VIR_DOMAIN_PAUSED_USER);
     }
     /* The record made right after the spawn already holds what a reconnect
      * needs (pid, start time, monitor); the new state reaches the disk from

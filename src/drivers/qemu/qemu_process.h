@@ -15,6 +15,15 @@
  */
 int qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags);
 
+/* The same, QEMU loading a saved state (a migration stream) from
+ * @incomingFd (positioned at the stream; inherited by QEMU, kept open by
+ * the caller) before anything runs: the guest continues where it was
+ * saved, RUNNING/RESTORED, or PAUSED/MIGRATION with
+ * VIR_DOMAIN_START_PAUSED. A stream QEMU cannot load fails the start
+ * (nothing left running). */
+int qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int flags,
+                             int incomingFd);
+
 /*
  * Tear down everything of a running @obj: "shutting down" log line, close
  * the monitor, make sure the process is gone (SIGKILL if needed), remove

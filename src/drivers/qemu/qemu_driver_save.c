@@ -1,0 +1,581 @@
+/* qemu_driver_save.c: the QEMU driver's save, restore and managed save (QEMU migration to and from a file) */
+
+/*
+ * Threads: API threads only. A save holds the domain's MODIFY job from
+ * the pause to the end; the object lock is dropped while QEMU writes the
+ * stream (the migration is polled with the lock dropped, the job keeping
+ * other changes out; destroy may still preempt it, which fails the save
+ * and removes the partial file). A restore holds the new object's job
+ * through qemuProcessStartIncoming.
+ *
+ * Files: a save writes "<file>.vksave-XXXXXX" beside the target (header
+ * with the PARTIAL magic, XML, stream), fsyncs it, writes the final magic
+ * and renames it over the target; any failure removes the temporary and
+ * resumes the guest, so the guest is either still running or saved. The
+ * managed save image is <libDir>/save/<name>.save (libvirt's layout); it
+ * is deleted only by ManagedSaveRemove, undefine --managed-save, or once
+ * a start has restored from it.
+ */
+
+#define G_LOG_DOMAIN "virtkit.qemu.save"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "qemu_driver_priv.h"
+#include "qemu_monitor.h"
+#include "qemu_process.h"
+#include "qemu_saveimage.h"
+#include "virerror.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+/* How often a running save is polled (query-migrate). */
+#define QEMU_SAVE_POLL_US 20000
+/* Deadline of the whole stream (QEMU writes memory as fast as the disk takes it). */
+#define QEMU_SAVE_TIMEOUT_MS 600000
+
+char *
+qemuDomainManagedSavePath(qemuDriver *driver, const char *name)
+{
+    g_autofree char *file = g_strdup_printf("%s.save", name);
+
+    return g_build_filename(driver->libDir, "save", file, NULL);
+}
+
+void
+qemuDomainManagedSaveLoad(virDomainObj *obj, void *opaque)
+{
+    qemuDriver *driver = opaque;
+    g_autofree char *path = NULL;
+
+    virDomainObjLock(obj);
+    path = qemuDomainManagedSavePath(driver, obj->def->name);
+    obj->hasManagedSave = g_file_test(path, G_FILE_TEST_EXISTS);
+    virDomainObjUnlock(obj);
+}
+
+/* A definition given to replace the one of an image (save --xml, restore
+ * --xml, save-image-define): parsed for this driver and checked to
+ * describe the same guest (a subset of libvirt's ABI stability check:
+ * the identity, memory and CPUs a migration stream depends on). */
+static virDomainDef *
+qemuSaveParseReplacement(qemuDriver *driver, const virDomainDef *orig, const char *xml)
+{
+    g_autoptr(virDomainDef) def = NULL;
+    char a[VIR_UUID_STRING_BUFLEN], b[VIR_UUID_STRING_BUFLEN];
+    int graceSec;
+
+    if (!(def = qemuDomainDefParseForDriver(driver, xml, 0, &graceSec)))
+        return NULL;
+    if (memcmp(def->uuid, orig->uuid, VIR_UUID_BUFLEN) != 0) {
+        virUUIDFormat(def->uuid, a);
+        virUUIDFormat(orig->uuid, b);
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "Target domain uuid %s does not match source %s", a, b);
+        return NULL;
+    }
+    if (strcmp(def->name, orig->name) != 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "Target domain name '%s' does not match source '%s'", def->name,
+                       orig->name);
+        return NULL;
+    }
+    if (def->memory != orig->memory) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "Target domain max memory %llu does not match source %llu",
+                       def->memory, orig->memory);
+        return NULL;
+    }
+    if (def->vcpus != orig->vcpus) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "Target domain vCPU max %u does not match source %u", def->vcpus,
+                       orig->vcpus);
+        return NULL;
+    }
+    return g_steal_pointer(&def);
+}
+
+/* Poll the outgoing migration of @obj (locked; dropped while waiting)
+ * until QEMU reports it completed. 0, or -1 with an error reported. */
+static int
+qemuSaveWaitMigration(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    gint64 deadline = g_get_monotonic_time() + QEMU_SAVE_TIMEOUT_MS * 1000LL;
+
+    for (;;) {
+        g_autoptr(json_object) reply = NULL;
+        json_object *st = NULL;
+        const char *status;
+        int rc;
+
+        if (!virDomainObjIsActive(obj) || !priv->mon) {
+            virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                           "domain is not running: guest unexpectedly quit");
+            return -1;
+        }
+        virDomainObjUnlock(obj);
+        rc = qemuMonitorCommand(priv->mon, "query-migrate", NULL, QEMU_MONITOR_TIMEOUT_MS,
+                                &reply);
+        virDomainObjLock(obj);
+        if (rc < 0)
+            return -1;
+        status = json_object_object_get_ex(reply, "status", &st)
+                     ? json_object_get_string(st)
+                     : "none";
+        if (strcmp(status, "completed") == 0)
+            return 0;
+        if (strcmp(status, "failed") == 0 || strcmp(status, "cancelled") == 0) {
+            json_object *desc = NULL;
+
+            json_object_object_get_ex(reply, "error-desc", &desc);
+            virReportError(VIR_ERR_OPERATION_FAILED, "job '%s' failed: %s", "domain save",
+                           desc ? json_object_get_string(desc) : status);
+            return -1;
+        }
+        if (g_get_monotonic_time() > deadline) {
+            virReportError(VIR_ERR_OPERATION_TIMEOUT, "%s",
+                           "QEMU did not finish writing the saved state in time");
+            return -1;
+        }
+        virDomainObjUnlock(obj);
+        g_usleep(QEMU_SAVE_POLL_US);
+        virDomainObjLock(obj);
+    }
+}
+
+/* Send @cmd with @args to @obj's QEMU (obj locked, dropped meanwhile). */
+static int
+qemuSaveMonitor(virDomainObj *obj, const char *cmd, json_object *args)
+{
+    qemuMonitor *mon = qemuDomainPriv(obj)->mon;
+    int rc;
+
+    virDomainObjUnlock(obj);
+    rc = qemuMonitorCommand(mon, cmd, args, QEMU_MONITOR_TIMEOUT_MS, NULL);
+    virDomainObjLock(obj);
+    return rc;
+}
+
+/*
+ * Save @obj (locked, MODIFY job held, active) to @path and stop it. The
+ * image holds @xml (NULL: the current definition). On success the domain
+ * is SHUTOFF/SAVED with STOPPED/SAVED queued (a transient one is removed
+ * by the caller); on failure it runs on as before and no file is left.
+ */
+static int
+qemuSaveDomain(qemuDriver *driver, virDomainObj *obj, const char *path, const char *dxml,
+               unsigned int flags)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autoptr(virDomainDef) replacement = NULL;
+    g_autoptr(json_object) params = NULL;
+    g_autoptr(json_object) margs = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *tmp = NULL;
+    bool wasRunning = obj->state == VIR_DOMAIN_RUNNING;
+    bool paused = false;
+    virErrorPtr saved = NULL;
+    int fd = -1;
+
+    if (dxml && !(replacement = qemuSaveParseReplacement(driver, obj->def, dxml)))
+        return -1;
+    if (!(xml = virDomainDefFormat(replacement ? replacement : obj->def,
+                                   VIR_DOMAIN_DEF_FORMAT_INACTIVE |
+                                       VIR_DOMAIN_DEF_FORMAT_SECURE)))
+        return -1;
+    if ((fd = qemuSaveImageCreateTemp(path, xml,
+                                      (flags & VIR_DOMAIN_SAVE_RUNNING)  ? true
+                                      : (flags & VIR_DOMAIN_SAVE_PAUSED) ? false
+                                                                         : wasRunning,
+                                      &tmp)) < 0)
+        return -1;
+
+    /* Pause first (libvirt's PAUSED/SAVE): the stream then holds a guest
+     * that is not changing under it. */
+    virDomainObjAllowDestroy(obj);
+    if (wasRunning) {
+        priv->pausedReason = VIR_DOMAIN_PAUSED_SAVE;
+        if (qemuProcessMonitorCommand(obj, "stop") < 0)
+            goto error;
+        paused = true;
+        if (obj->state == VIR_DOMAIN_RUNNING)
+            virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SAVE);
+    }
+
+    /* no bandwidth cap: the file is local */
+    params = json_object_new_object();
+    json_object_object_add(params, "max-bandwidth", json_object_new_int64(1LL << 40));
+    if (qemuSaveMonitor(obj, "migrate-set-parameters", params) < 0)
+        goto error;
+    virDomainObjUnlock(obj);
+    if (qemuMonitorSendFileHandle(priv->mon, "virtkit-save", fd,
+                                  QEMU_MONITOR_TIMEOUT_MS) < 0) {
+        virDomainObjLock(obj);
+        goto error;
+    }
+    virDomainObjLock(obj);
+    margs = json_object_new_object();
+    json_object_object_add(margs, "uri", json_object_new_string("fd:virtkit-save"));
+    if (qemuSaveMonitor(obj, "migrate", margs) < 0 || qemuSaveWaitMigration(obj) < 0)
+        goto error;
+
+    if (qemuSaveImageCommit(g_steal_fd(&fd), tmp, path) < 0) {
+        g_clear_pointer(&tmp, g_free); /* removed by the commit */
+        goto error;
+    }
+
+    qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_SAVED);
+    qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_STOPPED,
+                             VIR_DOMAIN_EVENT_STOPPED_SAVED);
+    return 0;
+
+error:
+    virErrorPreserveLast(&saved);
+    if (fd >= 0)
+        close(fd);
+    if (tmp)
+        unlink(tmp);
+    if (virDomainObjIsActive(obj) && priv->mon) {
+        /* a migration still running is abandoned; the guest runs on */
+        qemuSaveMonitor(obj, "migrate_cancel", NULL);
+        if (paused) {
+            priv->runningReason = VIR_DOMAIN_RUNNING_SAVE_CANCELED;
+            if (qemuProcessMonitorCommand(obj, "cont") == 0 &&
+                obj->state != VIR_DOMAIN_RUNNING)
+                virDomainObjSetState(obj, VIR_DOMAIN_RUNNING,
+                                     VIR_DOMAIN_RUNNING_SAVE_CANCELED);
+        }
+    }
+    virErrorRestore(&saved);
+    return -1;
+}
+
+/* The common body of save and managed save: lookup, job, checks. */
+static int
+qemuSaveEntry(virDomainPtr dom, const char *path, const char *dxml, unsigned int flags,
+              bool managed)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    g_autofree char *mpath = NULL;
+    virDomainObj *obj;
+    int ret = -1;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuDomainObjCheckActive(obj) < 0)
+        goto endjob;
+    if (managed) {
+        if (!obj->persistent) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                           "cannot do managed save for transient domain");
+            goto endjob;
+        }
+        mpath = qemuDomainManagedSavePath(driver, obj->def->name);
+        {
+            g_autofree char *dir = g_path_get_dirname(mpath);
+
+            if (g_mkdir_with_parents(dir, 0700) < 0) {
+                virReportSystemError(errno, "cannot create directory '%s'", dir);
+                goto endjob;
+            }
+        }
+        path = mpath;
+    }
+    if (qemuSaveDomain(driver, obj, path, dxml, flags) < 0)
+        goto endjob;
+    if (managed)
+        obj->hasManagedSave = true;
+    dom->id = -1;
+    ret = 0;
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+    if (ret == 0)
+        qemuDomainRemoveInactive(driver, obj);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainSaveFlags(virDomainPtr dom, const char *to, const char *dxml,
+                    unsigned int flags)
+{
+    virCheckFlags(VIR_DOMAIN_SAVE_BYPASS_CACHE | VIR_DOMAIN_SAVE_RUNNING |
+                      VIR_DOMAIN_SAVE_PAUSED,
+                  -1);
+    return qemuSaveEntry(dom, to, dxml, flags, false);
+}
+
+int
+qemuDomainManagedSave(virDomainPtr dom, unsigned int flags)
+{
+    virCheckFlags(VIR_DOMAIN_SAVE_BYPASS_CACHE | VIR_DOMAIN_SAVE_RUNNING |
+                      VIR_DOMAIN_SAVE_PAUSED,
+                  -1);
+    return qemuSaveEntry(dom, NULL, NULL, flags, true);
+}
+
+/*
+ * Start @obj (locked, MODIFY job held, inactive) from the image @img:
+ * QEMU loads its stream; events STARTED/RESTORED (and SUSPENDED/RESTORED
+ * or /PAUSED when it stays paused). 0 or -1 with an error reported.
+ */
+static int
+qemuRestoreStart(qemuDriver *driver, virDomainObj *obj, qemuSaveImage *img,
+                 unsigned int flags)
+{
+    bool startPaused = (flags & VIR_DOMAIN_SAVE_PAUSED) ||
+                       (!(flags & VIR_DOMAIN_SAVE_RUNNING) && !img->header.was_running);
+
+    if (lseek(img->fd, sizeof(qemuSaveHeader) + img->header.data_len, SEEK_SET) < 0) {
+        virReportSystemError(errno, "%s", "cannot seek to the saved state");
+        return -1;
+    }
+    if (qemuProcessStartIncoming(driver, obj, startPaused ? VIR_DOMAIN_START_PAUSED : 0,
+                                 img->fd) < 0)
+        return -1;
+    qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_STARTED,
+                             VIR_DOMAIN_EVENT_STARTED_RESTORED);
+    if (startPaused)
+        qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_SUSPENDED,
+                                 (flags & VIR_DOMAIN_SAVE_PAUSED)
+                                     ? VIR_DOMAIN_EVENT_SUSPENDED_PAUSED
+                                     : VIR_DOMAIN_EVENT_SUSPENDED_RESTORED);
+    return 0;
+}
+
+int
+qemuDomainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml,
+                       unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(conn);
+    g_autoptr(qemuSaveImage) img = NULL;
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(virDomainDef) oldDef = NULL;
+    virDomainObj *obj;
+    int graceSec = -1;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_SAVE_BYPASS_CACHE | VIR_DOMAIN_SAVE_RUNNING |
+                      VIR_DOMAIN_SAVE_PAUSED,
+                  -1);
+
+    if (!(img = qemuSaveImageOpen(from)))
+        return -1;
+    if (!(def = qemuDomainDefParseForDriver(driver, img->xml, 0, &graceSec)))
+        return -1;
+    if (dxml) {
+        virDomainDef *repl = qemuSaveParseReplacement(driver, def, dxml);
+
+        if (!repl)
+            return -1;
+        virDomainDefFree(def);
+        def = repl;
+    }
+    if (!(obj = virDomainObjListAdd(driver->domains, &def,
+                                    VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
+                                        VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE,
+                                    &oldDef)))
+        return -1;
+    if (!obj->privateData)
+        qemuDomainObjInitPrivate(obj, driver);
+    /* a defined domain keeps its persistent definition */
+    if (oldDef && obj->persistent && !obj->newDef)
+        obj->newDef = g_steal_pointer(&oldDef);
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0) {
+        qemuDomainRemoveInactive(driver, obj);
+        goto cleanup;
+    }
+    if (qemuRestoreStart(driver, obj, img, flags) == 0)
+        ret = 0;
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+    if (ret < 0)
+        qemuDomainRemoveInactive(driver, obj);
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainManagedSaveStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags,
+                           bool *restored)
+{
+    g_autofree char *path = qemuDomainManagedSavePath(driver, obj->def->name);
+    g_autoptr(qemuSaveImage) img = NULL;
+    g_autoptr(virDomainDef) def = NULL;
+    int graceSec = -1;
+
+    *restored = false;
+    if (!obj->hasManagedSave && !g_file_test(path, G_FILE_TEST_EXISTS))
+        return 0;
+    if (!(img = qemuSaveImageOpen(path)) ||
+        !(def = qemuDomainDefParseForDriver(driver, img->xml, 0, &graceSec)))
+        return -1;
+    /* the image's definition is the live one; the persistent one stays */
+    if (!obj->newDef) {
+        obj->newDef = obj->def;
+        obj->def = g_steal_pointer(&def);
+    } else {
+        virDomainDefFree(obj->def);
+        obj->def = g_steal_pointer(&def);
+    }
+    if (qemuRestoreStart(driver, obj, img,
+                         (flags & VIR_DOMAIN_START_PAUSED) ? VIR_DOMAIN_SAVE_PAUSED : 0) <
+        0)
+        return -1;
+    /* as libvirt: the image is used up once the guest runs from it */
+    if (unlink(path) < 0)
+        g_debug("cannot remove managed save image '%s': %s", path, g_strerror(errno));
+    obj->hasManagedSave = false;
+    *restored = true;
+    return 0;
+}
+
+char *
+qemuDomainSaveImageGetXMLDesc(virConnectPtr conn G_GNUC_UNUSED, const char *file,
+                              unsigned int flags)
+{
+    g_autoptr(qemuSaveImage) img = NULL;
+    g_autoptr(virDomainDef) def = NULL;
+
+    virCheckFlags(VIR_DOMAIN_SAVE_IMAGE_XML_SECURE, NULL);
+
+    if (!(img = qemuSaveImageOpen(file)))
+        return NULL;
+    if (!(def = virDomainDefParseString(img->xml, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
+        return NULL;
+    return virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_INACTIVE |
+                                       ((flags & VIR_DOMAIN_SAVE_IMAGE_XML_SECURE)
+                                            ? VIR_DOMAIN_DEF_FORMAT_SECURE
+                                            : 0));
+}
+
+/* Replace the XML of the image @path (and its run state per @flags). */
+static int
+qemuSaveImageDefine(qemuDriver *driver, const char *path, const char *dxml,
+                    unsigned int flags)
+{
+    g_autoptr(qemuSaveImage) img = NULL;
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(virDomainDef) repl = NULL;
+    g_autofree char *xml = NULL;
+    int graceSec;
+
+    if (!(img = qemuSaveImageOpen(path)) ||
+        !(def = qemuDomainDefParseForDriver(driver, img->xml, 0, &graceSec)) ||
+        !(repl = qemuSaveParseReplacement(driver, def, dxml)) ||
+        !(xml = virDomainDefFormat(repl, VIR_DOMAIN_DEF_FORMAT_INACTIVE |
+                                             VIR_DOMAIN_DEF_FORMAT_SECURE)))
+        return -1;
+    g_clear_pointer(&img, qemuSaveImageFree);
+    return qemuSaveImageRewrite(path, xml,
+                                (flags & VIR_DOMAIN_SAVE_RUNNING)  ? 1
+                                : (flags & VIR_DOMAIN_SAVE_PAUSED) ? 0
+                                                                   : -1);
+}
+
+int
+qemuDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const char *dxml,
+                             unsigned int flags)
+{
+    virCheckFlags(VIR_DOMAIN_SAVE_RUNNING | VIR_DOMAIN_SAVE_PAUSED, -1);
+    return qemuSaveImageDefine(qemuDriverOf(conn), file, dxml, flags);
+}
+
+int
+qemuDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
+{
+    virDomainObj *obj;
+    int ret;
+
+    virCheckFlags(0, -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    ret = obj->hasManagedSave;
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    g_autofree char *path = NULL;
+    virDomainObj *obj;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    path = qemuDomainManagedSavePath(driver, obj->def->name);
+    if (unlink(path) < 0 && errno != ENOENT) {
+        virReportSystemError(errno, "Failed to remove managed save file '%s'", path);
+    } else {
+        obj->hasManagedSave = false;
+        ret = 0;
+    }
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* The managed save image of @dom, checked to exist; NULL with libvirt's
+ * OPERATION_INVALID "domain does not have managed save image". */
+static char *
+qemuManagedSavePathOf(virDomainPtr dom)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    char *path = NULL;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return NULL;
+    if (!obj->hasManagedSave)
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "domain does not have managed save image");
+    else
+        path = qemuDomainManagedSavePath(driver, obj->def->name);
+    virDomainObjEndAPI(&obj);
+    return path;
+}
+
+char *
+qemuDomainManagedSaveGetXMLDesc(virDomainPtr dom, unsigned int flags)
+{
+    g_autofree char *path = NULL;
+
+    virCheckFlags(VIR_DOMAIN_SAVE_IMAGE_XML_SECURE, NULL);
+    if (!(path = qemuManagedSavePathOf(dom)))
+        return NULL;
+    return qemuDomainSaveImageGetXMLDesc(dom->conn, path, flags);
+}
+
+int
+qemuDomainManagedSaveDefineXML(virDomainPtr dom, const char *dxml, unsigned int flags)
+{
+    g_autofree char *path = NULL;
+
+    virCheckFlags(VIR_DOMAIN_SAVE_RUNNING | VIR_DOMAIN_SAVE_PAUSED, -1);
+    if (!dxml) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s", "dxml in ManagedSaveDefineXML is NULL");
+        return -1;
+    }
+    if (!(path = qemuManagedSavePathOf(dom)))
+        return -1;
+    return qemuSaveImageDefine(qemuDriverOf(dom->conn), path, dxml, flags);
+}
