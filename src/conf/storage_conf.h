@@ -96,6 +96,16 @@ int virStoragePoolFormatFileSystemFromString(const char *str);
 #define VIR_STORAGE_DEFAULT_POOL_PERM_MODE 0711
 #define VIR_STORAGE_DEFAULT_VOL_PERM_MODE 0600
 
+/* An upload that has not finished is marked on the volume's file itself,
+ * as this extended attribute (value "in-progress" while it runs,
+ * "interrupted" once it ended without its finish): set before the first
+ * byte is written, removed once the upload finished and is on disk, by a
+ * wipe, and with the file. A volume cut in the middle of an upload (client
+ * gone, daemon killed) is thus known as such, across restarts; the QEMU
+ * driver refuses to start a guest from it. No mark where the file system
+ * has no user extended attributes. */
+#define VIR_STORAGE_UPLOAD_XATTR "user.virtkit.upload"
+
 /* -1 in any field: not given. */
 typedef struct {
     mode_t mode;

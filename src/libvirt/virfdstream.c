@@ -49,6 +49,7 @@ typedef struct {
      * (virFDStreamWriteBehind). */
     unsigned long long fileStart;
     unsigned long long kicked;
+    bool writeFailed;      /* a write or hole failed: the target is incomplete */
     long long pendingHole; /* RecvFlags stopped at a hole this long */
     virFDStreamCloseFunc closeCb;
     void *closeOpaque;
@@ -273,6 +274,7 @@ virFDStreamSend(virStreamPtr st, const char *data, size_t nbytes)
             continue;
         }
         virReportSystemError(errno, "%s", "cannot write to stream");
+        fdst->writeFailed = true;
         break;
     }
     g_mutex_unlock(&fdst->lock);
@@ -450,9 +452,11 @@ virFDStreamClose(virStreamPtr st, bool abort)
     virFreeCallback ff;
     void *opaque = NULL;
     bool forced;
+    bool failed;
 
     g_mutex_lock(&fdst->lock);
     forced = fdst->forced;
+    failed = fdst->writeFailed;
     if (fdst->closed && !forced) {
         g_mutex_unlock(&fdst->lock);
         if (abort)
@@ -467,7 +471,7 @@ virFDStreamClose(virStreamPtr st, bool abort)
     if (ff)
         ff(opaque);
     if (closeCb)
-        closeCb(st, closeOpaque);
+        closeCb(st, !abort && !forced && !failed, closeOpaque);
     if (forced && !abort) {
         virReportError(VIR_ERR_OPERATION_FAILED, "%s",
                        "stream was closed: the console was taken over by another client");
@@ -655,8 +659,10 @@ virFDStreamSendHole(virStreamPtr st, long long length, unsigned int flags)
         }
     }
     if (fdst->writing) {
-        if (virFDStreamWriteHole(fdst, length) < 0)
+        if (virFDStreamWriteHole(fdst, length) < 0) {
+            fdst->writeFailed = true;
             goto cleanup;
+        }
     } else if (lseek(fdst->fd, length, SEEK_CUR) < 0) {
         virReportSystemError(errno, "%s", "unable to seek");
         goto cleanup;
@@ -752,7 +758,7 @@ virFDStreamDataFree(void *data)
     if (fdst->fd >= 0)
         close(fdst->fd);
     if (fdst->closeCb)
-        fdst->closeCb(NULL, fdst->closeOpaque);
+        fdst->closeCb(NULL, false, fdst->closeOpaque);
     g_mutex_clear(&fdst->lock);
     g_free(fdst);
 }
@@ -882,5 +888,5 @@ virFDStreamForceClose(virStreamPtr st)
         virFDStreamArmAbortTimer(st, fdst);
     g_mutex_unlock(&fdst->lock);
     if (closeCb)
-        closeCb(st, closeOpaque);
+        closeCb(st, false, closeOpaque);
 }

@@ -28,8 +28,11 @@ int virFDStreamOpenFile(virStreamPtr st, const char *path, unsigned long long of
 
 /* Called once when the stream's descriptor is closed (finish, abort,
  * forced close, or the stream freed; @st is NULL in the last case).
- * Drivers use it to forget a console's owner. */
-typedef void (*virFDStreamCloseFunc)(virStreamPtr st, void *opaque);
+ * @finished: it was closed by virStreamFinish, with no error before (the
+ * transfer is complete); false for every other end. Drivers use it to
+ * forget a console's owner, and to make an upload durable or mark it
+ * interrupted. */
+typedef void (*virFDStreamCloseFunc)(virStreamPtr st, bool finished, void *opaque);
 void virFDStreamSetCloseCallback(virStreamPtr st, virFDStreamCloseFunc cb, void *opaque);
 
 bool virFDStreamIsFDStream(virStreamPtr st);

@@ -332,6 +332,103 @@ def test_upload_download():
     assert p.returncode == 1 and "directory" in p.stderr, p.stderr
 
 
+MARK = "user.virtkit.upload"
+
+
+def upload_mark(path):
+    try:
+        return os.getxattr(path, MARK).decode()
+    except OSError:
+        return None
+
+
+def disk_domain_xml(name, path):
+    return ("<domain type='qemu'><name>%s</name><memory unit='MiB'>64</memory>"
+            "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+            "<emulator>/usr/bin/qemu-system-x86_64</emulator>"
+            "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+            "<source file='%s'/><target dev='vda' bus='virtio'/></disk>"
+            "</devices></domain>" % (name, path))
+
+
+def test_interrupted_upload():
+    """An upload cut before its finish (stream aborted, client killed, daemon
+    killed) leaves the volume marked (xattr user.virtkit.upload) and a guest
+    refuses to start from it, naming the disk; a complete upload or a wipe
+    clears the mark and the guest starts."""
+    d = Daemon().start()
+    os.chmod(d.root, 0o711)  # the guests' QEMU user reaches the default pool
+    u = d.uri()
+    c = libvirt.open(u)
+    pool = c.storagePoolLookupByName("default")
+    vol = pool.createXML("<volume><name>cut</name><capacity>8388608</capacity>"
+                         "<allocation>0</allocation></volume>", 0)
+    path = vol.path()
+    assert upload_mark(path) is None
+    dom = c.defineXML(disk_domain_xml("upl", path))
+
+    def refused(state):
+        e = expect_error(dom.create, libvirt.VIR_ERR_OPERATION_INVALID,
+                         libvirt.VIR_FROM_QEMU, "holds an unfinished volume upload")
+        msg = e.get_error_message()
+        assert "'vda'" in msg and path in msg and state in msg, msg
+        assert dom.isActive() == 0
+
+    # 1. the client aborts its stream
+    st = c.newStream(0)
+    vol.upload(st, 0, 0, 0)
+    assert upload_mark(path) == "in-progress"
+    st.send(os.urandom(1 << 20))
+    st.abort()
+    deadline = time.monotonic() + 30
+    while upload_mark(path) != "interrupted":
+        assert time.monotonic() < deadline, upload_mark(path)
+        time.sleep(0.02)
+    refused("interrupted")
+    # 2. a complete upload clears it: the guest starts (it sits in firmware)
+    src = os.path.join(d.root, "img.bin")
+    with open(src, "wb") as f:
+        f.write(os.urandom(8 << 20))
+    virsh(u, "vol-upload", "cut", src, "--pool", "default")
+    assert upload_mark(path) is None
+    with open(src, "rb") as a, open(path, "rb") as b:
+        assert a.read() == b.read()
+    dom.create()
+    dom.destroy()
+    # 3. the client is killed mid-upload (the daemon sees its connection go)
+    code = ("import libvirt, os, signal\n"
+            "c = libvirt.open(%r)\n"
+            "v = c.storagePoolLookupByName('default').storageVolLookupByName('cut')\n"
+            "st = c.newStream(0)\n"
+            "v.upload(st, 0, 0, 0)\n"
+            "st.send(os.urandom(2 << 20))\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n" % u)
+    p = subprocess.run(["/usr/bin/python3", "-c", code], timeout=120)
+    assert p.returncode == -9, p.returncode
+    deadline = time.monotonic() + 30
+    while upload_mark(path) != "interrupted":
+        assert time.monotonic() < deadline, upload_mark(path)
+        time.sleep(0.02)
+    refused("interrupted")
+    # 4. a wipe clears it
+    vol.wipe(0)
+    assert upload_mark(path) is None
+    dom.create()
+    dom.destroy()
+    # 5. the daemon is killed mid-upload: the mark stays across the restart
+    st = c.newStream(0)
+    vol.upload(st, 0, 0, 0)
+    st.send(os.urandom(1 << 20))
+    c.close()
+    d.kill()
+    assert upload_mark(path) == "in-progress"
+    d2 = Daemon(root=d.root).start()
+    c = libvirt.open(d2.uri())
+    dom = c.lookupByName("upl")
+    refused("cut when its daemon stopped")
+    c.close()
+
+
 def test_undefine_remove_storage():
     """virsh undefine --remove-all-storage finds the domain's disk as a volume
     of the default pool (virStorageVolLookupByPath) and deletes it."""
@@ -407,4 +504,6 @@ if __name__ == "__main__":
          test_upload_download),
         ("virsh undefine --remove-all-storage deletes the domain's volume",
          test_undefine_remove_storage),
+        ("an upload cut (stream aborted, client or daemon killed) marks the volume; a guest "
+         "refuses to start from it until a complete upload or a wipe", test_interrupted_upload),
     ])

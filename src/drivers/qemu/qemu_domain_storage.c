@@ -2,9 +2,13 @@
 
 #define G_LOG_DOMAIN "virtkit.qemu.storage"
 
+#include <errno.h>
+#include <sys/xattr.h>
+
 #include "datatypes.h"
 #include "driver.h"
 #include "qemu_domain_storage.h"
+#include "storage_conf.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -71,6 +75,36 @@ qemuDomainPrepareVolumeDisks(virDomainDef *def)
             return -1;
         g_free(disk->src);
         disk->src = path;
+    }
+    return qemuDomainCheckUploadMarks(def);
+}
+
+int
+qemuDomainCheckUploadMarks(const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainDiskDef *disk = def->disks[i];
+        char state[32] = "";
+        ssize_t len;
+
+        if (!disk->src || disk->src[0] != '/')
+            continue;
+        len = getxattr(disk->src, VIR_STORAGE_UPLOAD_XATTR, state, sizeof(state) - 1);
+        if (len < 0) {
+            if (errno != ENODATA && errno != ENOTSUP && errno != ENOENT)
+                g_debug("upload mark of '%s': %s", disk->src, g_strerror(errno));
+            continue;
+        }
+        state[len] = '\0';
+        virReportError(
+            VIR_ERR_OPERATION_INVALID,
+            "disk '%s': '%s' holds an unfinished volume upload (%s): upload it "
+            "again, or wipe or delete the volume",
+            disk->dst ? disk->dst : "", disk->src,
+            g_strcmp0(state, "in-progress") == 0
+                ? "still running, or cut when its daemon stopped"
+                : "interrupted");
+        return -1;
     }
     return 0;
 }

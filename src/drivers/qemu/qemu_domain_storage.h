@@ -13,3 +13,13 @@
  * pool 'P' containing volume 'V' is not active" (domain DOMAIN).
  */
 int qemuDomainPrepareVolumeDisks(virDomainDef *def);
+
+/*
+ * Refuses (OPERATION_INVALID, naming the disk and its file) a @def whose
+ * disk files carry the storage driver's unfinished-upload mark
+ * (VIR_STORAGE_UPLOAD_XATTR, storage_conf.h): the file holds the first
+ * part of an upload that was cut, or one still running. Called by
+ * qemuDomainPrepareVolumeDisks, after the volumes got their paths. 0 if
+ * none does.
+ */
+int qemuDomainCheckUploadMarks(const virDomainDef *def);

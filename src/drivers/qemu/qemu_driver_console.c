@@ -20,7 +20,7 @@ static GHashTable *qemuConsoleOwners; /* path -> virStreamPtr (lent) */
 
 /* The stream's descriptor closed: forget it as owner of @opaque (the path). */
 static void
-qemuConsoleOnClose(virStreamPtr st, void *opaque)
+qemuConsoleOnClose(virStreamPtr st, bool finished G_GNUC_UNUSED, void *opaque)
 {
     g_autofree char *path = opaque;
 

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "storage_driver_priv.h"
@@ -341,6 +342,19 @@ out:
     return ret;
 }
 
+/* Sets (@value) or removes (NULL) @path's unfinished-upload mark
+ * (VIR_STORAGE_UPLOAD_XATTR); a file system without user extended
+ * attributes keeps none. */
+static void
+volUploadMark(const char *path, const char *value)
+{
+    int rc = value ? setxattr(path, VIR_STORAGE_UPLOAD_XATTR, value, strlen(value), 0)
+                   : removexattr(path, VIR_STORAGE_UPLOAD_XATTR);
+
+    if (rc < 0 && errno != ENODATA)
+        g_debug("upload mark of '%s': %s", path, g_strerror(errno));
+}
+
 /* ---- delete, wipe, resize ---------------------------------------------- */
 
 int
@@ -395,6 +409,9 @@ storageVolWipePattern(virStorageVolPtr vol, unsigned int algorithm, unsigned int
     }
     obj->asyncjobs--;
     def->building = false;
+    /* wiped: whatever an interrupted upload left is gone */
+    if (ret == 0 && def->target.path)
+        volUploadMark(def->target.path, NULL);
     if (ret == 0 && be->refreshVol(obj, def) < 0)
         ret = -1;
 out:
@@ -570,21 +587,27 @@ typedef struct {
  * (the format virtkit recorded stays: uploaded bytes never make a raw
  * volume another format). */
 static void
-volStreamClosed(virStreamPtr st, void *opaque)
+volStreamClosed(virStreamPtr st, bool finished, void *opaque)
 {
     volStreamRef *ref = opaque;
     virStoragePoolObj *obj;
 
     /* an upload is on disk before its finish is answered (libvirt's
-     * iohelper syncs too); the stream calls this before replying */
+     * iohelper syncs too; the stream calls this before replying), and
+     * only then loses its unfinished mark; one that ended any other way
+     * keeps it, as "interrupted" */
     if (ref->path) {
         int fd = open(ref->path, O_WRONLY | O_CLOEXEC);
+        bool durable = false;
 
         if (fd >= 0) {
             if (fdatasync(fd) < 0)
                 g_debug("fdatasync of '%s': %s", ref->path, g_strerror(errno));
+            else
+                durable = true;
             close(fd);
         }
+        volUploadMark(ref->path, finished && durable ? NULL : "interrupted");
     }
     if (storageDriver &&
         (obj = virStoragePoolObjFindByName(storageDriver->pools, ref->pool))) {
@@ -637,6 +660,8 @@ volTransfer(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
     if (virFDStreamOpenFile(st, def->target.path, offset, length,
                             upload ? O_WRONLY : O_RDONLY, sparse) < 0)
         goto out;
+    if (upload)
+        volUploadMark(def->target.path, "in-progress");
     def->inUse++;
     ref = g_new0(volStreamRef, 1);
     ref->pool = g_strdup(obj->def->name);
