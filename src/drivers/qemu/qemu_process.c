@@ -1275,6 +1275,9 @@ qemuProcessReconnectWorker(qemuDriver *driver, gpointer data)
     virDomainObjLock(obj);
     if (priv->runId != ref->runId || !virDomainObjIsActive(obj))
         goto endjob;
+    /* the guest's cgroup is found by its pid alone: adopted even when the
+     * monitor cannot be reached (a busy host), so tuning keeps working */
+    qemuCgroupReconnect(driver, obj);
 
     if ((fd = qemuProcessConnectSocket(priv->monitorPath)) < 0 ||
         qemuProcessOpenMonitor(obj, fd, QEMU_RECONNECT_TIMEOUT_MS) < 0 ||
@@ -1291,7 +1294,6 @@ qemuProcessReconnectWorker(qemuDriver *driver, gpointer data)
 
     g_debug("reconnected to '%s' (pid %lld), QEMU status '%s'", obj->def->name,
             (long long)obj->pid, status);
-    qemuCgroupReconnect(driver, obj);
     {
         virErrorPtr saved = NULL;
 
