@@ -238,3 +238,46 @@ virDomainDeviceAddressFormat(GString *buf, int indent, const virDomainDeviceAddr
     }
     g_string_append(buf, "/>\n");
 }
+
+/* "sdc" -> 2; -1 if not a disk name (libvirt's virDiskNameToIndex). */
+static int
+diskIndex(const char *dst)
+{
+    int idx = 0;
+
+    if (!dst || strlen(dst) < 3)
+        return -1;
+    for (const char *p = dst + 2; *p && g_ascii_islower(*p); p++)
+        idx = MIN(idx * 26 + (*p - 'a' + 1), 1 << 20);
+    return idx - 1;
+}
+
+int
+virDomainDefCheckDriveAddresses(const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainDiskDef *a = def->disks[i];
+
+        if (a->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
+            continue;
+        for (size_t j = i + 1; j < def->ndisks; j++) {
+            const virDomainDiskDef *b = def->disks[j];
+            const virDomainDiskDef *first;
+
+            if (b->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE ||
+                b->bus != a->bus || b->addr.controller != a->addr.controller ||
+                b->addr.bus != a->addr.bus || b->addr.target != a->addr.target ||
+                b->addr.unit != a->addr.unit)
+                continue;
+            /* libvirt keeps a bus's disks sorted by target: it names the lower */
+            first = diskIndex(b->dst) < diskIndex(a->dst) ? b : a;
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "Found duplicate drive address for disk with target name '%s' "
+                           "controller='%u' bus='%u' target='%u' unit='%u'",
+                           first->dst, a->addr.controller, a->addr.bus, a->addr.target,
+                           a->addr.unit);
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -565,6 +565,11 @@ virDomainDefSetVcpusMax(virDomainDef *def, unsigned int max)
     virDomainDefSetVcpus(def, cur < max ? cur : max);
 }
 
+/* libvirt's check that no two disks of a bus share a drive address:
+ * CONFIG_UNSUPPORTED "Found duplicate drive address for disk with target
+ * name ..." (run at parse, and by a driver after it assigns addresses). */
+int virDomainDefCheckDriveAddresses(const virDomainDef *def);
+
 /* An empty definition with libvirt's defaults (id -1, one vCPU, ...). */
 virDomainDef *virDomainDefNew(void);
 void virDomainDefFree(virDomainDef *def);

@@ -1512,6 +1512,8 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
     def->ndisks = disks->len;
     g_ptr_array_add(disks, NULL);
     def->disks = (virDomainDiskDef **)g_ptr_array_free(g_steal_pointer(&disks), FALSE);
+    if (virDomainDefCheckDriveAddresses(def) < 0)
+        return -1;
     def->nnets = nets->len;
     g_ptr_array_add(nets, NULL);
     def->nets = (virDomainNetDef **)g_ptr_array_free(g_steal_pointer(&nets), FALSE);

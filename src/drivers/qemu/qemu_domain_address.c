@@ -972,6 +972,8 @@ qemuDomainAssignAddresses(virDomainDef *def, const char *machine)
         return 0; /* the validator refuses other machines */
     addDefaultDevices(def, q35, i440fx);
     assignDriveAddresses(def);
+    if (virDomainDefCheckDriveAddresses(def) < 0)
+        return -1;
     assignVirtioSerialPorts(def);
     if (findController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0, NULL) &&
         !findController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0, "none"))
