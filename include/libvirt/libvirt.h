@@ -1339,6 +1339,56 @@ int virDomainInjectNMI(virDomainPtr domain, unsigned int flags);
 int virDomainSetBlockThreshold(virDomainPtr domain, const char *dev,
                                unsigned long long threshold, unsigned int flags);
 
+typedef enum {
+    VIR_KEYCODE_SET_LINUX = 0,
+    VIR_KEYCODE_SET_XT = 1,
+    VIR_KEYCODE_SET_ATSET1 = 2,
+    VIR_KEYCODE_SET_ATSET2 = 3,
+    VIR_KEYCODE_SET_ATSET3 = 4,
+    VIR_KEYCODE_SET_OSX = 5,
+    VIR_KEYCODE_SET_XT_KBD = 6,
+    VIR_KEYCODE_SET_USB = 7,
+    VIR_KEYCODE_SET_WIN32 = 8,
+    VIR_KEYCODE_SET_QNUM = 9,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_KEYCODE_SET_LAST
+#endif
+} virKeycodeSet;
+#define VIR_KEYCODE_SET_RFB VIR_KEYCODE_SET_QNUM
+#define VIR_DOMAIN_SEND_KEY_MAX_KEYS 16
+int virDomainSendKey(virDomainPtr domain, unsigned int codeset, unsigned int holdtime,
+                     unsigned int *keycodes, int nkeycodes, unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_CONTROL_OK = 0,
+    VIR_DOMAIN_CONTROL_JOB = 1,
+    VIR_DOMAIN_CONTROL_OCCUPIED = 2,
+    VIR_DOMAIN_CONTROL_ERROR = 3,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_CONTROL_LAST
+#endif
+} virDomainControlState;
+
+typedef enum {
+    VIR_DOMAIN_CONTROL_ERROR_REASON_NONE = 0,
+    VIR_DOMAIN_CONTROL_ERROR_REASON_UNKNOWN = 1,
+    VIR_DOMAIN_CONTROL_ERROR_REASON_MONITOR = 2,
+    VIR_DOMAIN_CONTROL_ERROR_REASON_INTERNAL = 3,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_CONTROL_ERROR_REASON_LAST
+#endif
+} virDomainControlErrorReason;
+
+typedef struct _virDomainControlInfo virDomainControlInfo;
+struct _virDomainControlInfo {
+    unsigned int state;           /* virDomainControlState */
+    unsigned int details;         /* state-specific details */
+    unsigned long long stateTime; /* ms in the current state */
+};
+typedef virDomainControlInfo *virDomainControlInfoPtr;
+int virDomainGetControlInfo(virDomainPtr domain, virDomainControlInfoPtr info,
+                            unsigned int flags);
+
 /* ---- Changing a guest: metadata, rename, devices, vCPUs, block size ---- */
 
 typedef enum {

@@ -150,6 +150,7 @@ virDomainObjBeginJob(virDomainObj *obj, int job, unsigned int timeout_ms)
 
     if (obj->job == VIR_JOB_NONE) {
         obj->job = job;
+        obj->jobStartMs = g_get_real_time() / 1000;
         obj->jobOwner = g_thread_self();
         obj->jobAllowDestroy = false;
     } else {

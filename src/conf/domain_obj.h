@@ -58,6 +58,7 @@ struct _virDomainObj {
     GCond jobCond; /* signalled when job ends */
     int job;       /* virDomainJob currently held */
     GThread *jobOwner;
+    gint64 jobStartMs;     /* wall clock (ms) when the held job was granted */
     bool jobAllowDestroy;  /* the held job lets a DESTROY job run beside it */
     bool destroyJobActive; /* a DESTROY job runs beside the held job */
 

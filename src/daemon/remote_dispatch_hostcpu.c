@@ -32,3 +32,16 @@ VKD_HANDLER(vkdDispatchConnectGetCPUModelNames)
     r->ret = n;
     return 0;
 }
+
+VKD_HANDLER(vkdDispatchDomainSendKey)
+{
+    remote_domain_send_key_args *a = args;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+
+    (void)ret;
+    /* the list length is bounded by DOMAIN_SEND_KEY_MAX when decoded */
+    return virDomainSendKey(dom, a->codeset, a->holdtime, a->keycodes_val,
+                            (int)a->keycodes_len, a->flags) < 0
+               ? -1
+               : 0;
+}

@@ -169,6 +169,7 @@ VKD_HANDLER(vkdDispatchNodeGetFreeMemory);      /* 102 */
 VKD_HANDLER(vkdDispatchNodeGetCellsFreeMemory); /* 101 */
 /* remote_dispatch_hostcpu.c */
 VKD_HANDLER(vkdDispatchConnectGetCPUModelNames); /* 312 */
+VKD_HANDLER(vkdDispatchDomainSendKey);           /* 226 */
 
 /* remote_dispatch_sched.c */
 VKD_HANDLER(vkdDispatchGetSchedulerType);            /* 56 */

@@ -184,6 +184,12 @@ struct _virHypervisorDriver {
     int (*domainSetMemoryFlags)(virDomainPtr dom, unsigned long memory,
                                 unsigned int flags);
     int (*domainInjectNMI)(virDomainPtr dom, unsigned int flags);
+    /* Guest utilities (libvirt-domain-guest.c): keys pressed on the
+     * guest's keyboard, the state of the hypervisor's control channel. */
+    int (*domainSendKey)(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,
+                         unsigned int *keycodes, int nkeycodes, unsigned int flags);
+    int (*domainGetControlInfo)(virDomainPtr dom, virDomainControlInfoPtr info,
+                                unsigned int flags);
     /* Changing a guest (libvirt-domain-change.c): metadata, rename, vCPUs,
      * block size. The public layer has checked the read-only rule, the
      * NULL/non-NULL rules of @key/@uri and LIVE|CONFIG exclusivity where

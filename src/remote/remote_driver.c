@@ -1046,6 +1046,8 @@ const virHypervisorDriver remoteHypervisorDriver = {
     /* running guests: live changes */
     .domainSetMemoryFlags = remoteDomainSetMemoryFlags,
     .domainInjectNMI = remoteDomainInjectNMI,
+    .domainSendKey = remoteDomainSendKey,
+    .domainGetControlInfo = remoteDomainGetControlInfo,
     .domainSetMetadata = remoteDomainSetMetadata,
     .domainGetMetadata = remoteDomainGetMetadata,
     .domainRename = remoteDomainRename,

@@ -42,3 +42,22 @@ remoteConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***mode
     virXdrFree(remote_connect_get_cpu_model_names_ret_filter, &ret);
     return n;
 }
+
+int
+remoteDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,
+                    unsigned int *keycodes, int nkeycodes, unsigned int flags)
+{
+    remote_domain_send_key_args args = { .codeset = codeset,
+                                         .holdtime = holdtime,
+                                         .keycodes_len = (uint32_t)nkeycodes,
+                                         .keycodes_val = keycodes,
+                                         .flags = flags };
+
+    if (nkeycodes > REMOTE_DOMAIN_SEND_KEY_MAX) {
+        virReportError(VIR_ERR_RPC, "too many keycodes: %d > %d", nkeycodes,
+                       REMOTE_DOMAIN_SEND_KEY_MAX);
+        return -1;
+    }
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCallDomainSendKey(dom->conn, &args);
+}

@@ -294,6 +294,73 @@ def test_host_facts():
     d.stop()
 
 
+def test_send_key_domcontrol():
+    guest = test_guest_dir()
+    if not guest:
+        raise Skip("test guest not available (scripts/build-test-guest.sh)")
+    d = Daemon().start()
+    uri = d.uri()
+    serial = os.path.join(d.root, "keys.serial")
+
+    def console():
+        return open(serial).read() if os.path.exists(serial) else ""
+
+    virsh(uri, "define", write(os.path.join(d.root, "keys.xml"),
+                               guest_xml("keys", guest, serial, "", vcpus=1)))
+    # a stopped guest: libvirt's errors
+    p = virsh(uri, "send-key", "keys", "KEY_A", check=False)
+    assert p.returncode == 1 and "domain is not running" in p.stderr, p.stderr
+    virsh(uri, "start", "keys")
+    wait_for(lambda: "GUEST-READY" in console(), "GUEST-READY on the console", 120)
+    assert virsh(uri, "domcontrol", "keys").stdout == "ok\n"
+    # Alt+SysRq+S on the guest's PS/2 keyboard: its kernel syncs and says so
+    # on the serial console (Debian's kernel allows sysrq sync by default)
+    virsh(uri, "send-key", "keys", "KEY_LEFTALT", "KEY_SYSRQ", "KEY_S")
+    wait_for(lambda: "sysrq: Emergency Sync" in console(), "the guest's sysrq sync", 60)
+    n = console().count("sysrq: Emergency Sync")
+    conn = libvirt.open(uri)
+    try:
+        dom = conn.lookupByName("keys")
+        # python3-libvirt, linux codeset by number, held 50 ms
+        dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 50, [56, 99, 31], 3, 0)
+        wait_for(lambda: console().count("sysrq: Emergency Sync") == n + 1,
+                 "a second sysrq sync", 60)
+        # the same keys in QEMU's own numbers (qnum/rfb)
+        dom.sendKey(libvirt.VIR_KEYCODE_SET_QNUM, 0, [0x38, 0x54, 0x1f], 3, 0)
+        wait_for(lambda: console().count("sysrq: Emergency Sync") == n + 2,
+                 "a third sysrq sync", 60)
+        assert dom.controlInfo() == [libvirt.VIR_DOMAIN_CONTROL_OK, 0, 0]
+        for args, code in [((libvirt.VIR_KEYCODE_SET_USB, 0, [4], 1, 0),
+                            libvirt.VIR_ERR_INVALID_ARG),
+                           ((99, 0, [30], 1, 0), libvirt.VIR_ERR_INVALID_ARG),
+                           ((0, 0, [30], 1, 1), libvirt.VIR_ERR_INVALID_ARG)]:
+            try:
+                dom.sendKey(*args)
+                raise AssertionError("sendKey%r accepted" % (args,))
+            except libvirt.libvirtError as e:
+                assert e.get_error_code() == code, (args, str(e))
+        assert console().count("sysrq: Emergency Sync") == n + 2
+        ro = libvirt.openReadOnly(uri.replace("virtkit-sock", "virtkit-sock-ro"))
+        try:
+            try:
+                ro.lookupByName("keys").sendKey(0, 0, [30], 1, 0)
+                raise AssertionError("send-key on a read-only connection")
+            except libvirt.libvirtError as e:
+                assert e.get_error_code() == libvirt.VIR_ERR_OPERATION_DENIED, e
+            assert ro.lookupByName("keys").controlInfo()[0] == libvirt.VIR_DOMAIN_CONTROL_OK
+        finally:
+            ro.close()
+        dom.destroy()
+        try:
+            dom.controlInfo()
+            raise AssertionError("control info of a stopped domain")
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == libvirt.VIR_ERR_OPERATION_INVALID, e
+    finally:
+        conn.close()
+    d.stop()
+
+
 if __name__ == "__main__":
     run_tests([
         ("cpu: a custom model, topology and features reach QEMU; libvirt's defaults and errors",
@@ -302,4 +369,6 @@ if __name__ == "__main__":
          test_domcapabilities),
         ("host facts: cpu-models, maxvcpus, nodeinfo MHz, host CPU in capabilities, "
          "compareCPU NO_SUPPORT", test_host_facts),
+        ("send-key reaches the guest's keyboard (its sysrq sync on the console); domcontrol",
+         test_send_key_domcontrol),
     ])

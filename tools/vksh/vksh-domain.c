@@ -643,6 +643,8 @@ const vkshCmdDef vkshDomainCmds[] = {
       "Dump XML of domain information for a saved state file to stdout.", 0 },
     { "schedinfo", vkshCmdSchedinfo, vkshOptsSchedinfo, "show/set scheduler parameters",
       "Show/Set scheduler parameters.", 0 },
+    { "send-key", vkshCmdSendKey, vkshOptsSendKey, "Send keycodes to the guest",
+      "Send keycodes (integers or symbolic names) to the guest", 0 },
     { "setmaxmem", vkshCmdSetmaxmem, vkshOptsSetmaxmem, "change maximum memory limit",
       "Change the maximum memory allocation limit in the guest domain.", 0 },
     { "setmem", vkshCmdSetmem, vkshOptsSetmem, "change memory allocation",

@@ -14,6 +14,9 @@ vkshOptSynopsis(const vkshOptDef *opt)
 {
     const char *arg = opt->type == VKSH_OT_INT ? "<number>" : "<string>";
 
+    if (opt->type == VKSH_OT_ARGV && (opt->flags & VKSH_OFLAG_ARGV_SHOWNAME) &&
+        (opt->flags & VKSH_OFLAG_REQ))
+        return g_strdup_printf("{[--%s] <string>}...", opt->name);
     if (opt->type == VKSH_OT_ARGV && (opt->flags & VKSH_OFLAG_ARGV_SHOWNAME))
         return g_strdup_printf("[[--%s] <string>]...", opt->name);
     if (opt->type == VKSH_OT_ARGV)

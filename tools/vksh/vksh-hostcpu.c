@@ -1,12 +1,14 @@
 /* vksh-hostcpu.c: host and CPU facts as virsh 9.0 prints them (domcapabilities, ...) */
 #define G_LOG_DOMAIN "vksh.hostcpu"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "vksh.h"
+#include "vksh-keynames.h"
 
 const vkshOptDef vkshOptsDomcapabilities[] = {
     { "virttype", VKSH_OT_STRING, 0, "virtualization type (/domain/@type)" },
@@ -106,5 +108,122 @@ vkshCmdMaxvcpus(vkshControl *ctl, const vkshCmd *cmd)
     if (vcpus < 0 && (vcpus = virConnectGetMaxVcpus(ctl->conn, type)) < 0)
         return false;
     vkshPrint(ctl, "%d\n", vcpus);
+    return true;
+}
+
+/* ---- guest utilities ---------------------------------------------------- */
+
+static const char *const vkshKeycodeSets[] = {
+    "linux", "xt", "atset1", "atset2", "atset3", "os_x", "xt_kbd", "usb", "win32", "qnum",
+};
+
+const vkshOptDef vkshOptsSendKey[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "codeset", VKSH_OT_STRING, VKSH_OFLAG_NAMED,
+      "the codeset of keycodes, default:linux" },
+    { "holdtime", VKSH_OT_INT, VKSH_OFLAG_NAMED,
+      "the time (in milliseconds) how long the keys will be held" },
+    { "keycode", VKSH_OT_ARGV, VKSH_OFLAG_REQ | VKSH_OFLAG_ARGV_SHOWNAME,
+      "the key code" },
+    { NULL, 0, 0, NULL },
+};
+
+/* virsh's virshKeyCodeGetInt: a number (any base) up to 0xffff, or -1. */
+static int
+vkshKeyCodeGetInt(const char *str)
+{
+    char *end = NULL;
+    unsigned long v;
+
+    if (!*str || *str == '-')
+        return -1;
+    errno = 0;
+    v = strtoul(str, &end, 0);
+    if (errno || *end || v > 0xffff)
+        return -1;
+    return (int)v;
+}
+
+bool
+vkshCmdSendKey(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *codesetName = "linux";
+    unsigned int keycodes[VIR_DOMAIN_SEND_KEY_MAX_KEYS];
+    int holdtime = 0;
+    int codeset = -1;
+    int count = 0;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vkshOptString(ctl, cmd, "codeset", &codesetName) < 0 ||
+        vkshOptInt(ctl, cmd, "holdtime", &holdtime) < 0)
+        return false;
+    if (holdtime < 0) {
+        vkshError(ctl,
+                  "Numeric value '%d' for <holdtime> option is malformed or out of range",
+                  holdtime);
+        return false;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(vkshKeycodeSets); i++) {
+        if (g_str_equal(codesetName, vkshKeycodeSets[i]))
+            codeset = (int)i;
+    }
+    if (g_str_equal(codesetName, "rfb"))
+        codeset = VIR_KEYCODE_SET_QNUM;
+    if (codeset < 0) {
+        vkshError(ctl, "unknown codeset: '%s'", codesetName);
+        return false;
+    }
+    for (guint i = 0; cmd->argv && i < cmd->argv->len; i++) {
+        const char *word = g_ptr_array_index(cmd->argv, i);
+        int key;
+
+        if (count == VIR_DOMAIN_SEND_KEY_MAX_KEYS) {
+            vkshError(ctl, "%s", "too many keycodes");
+            return false;
+        }
+        if ((key = vkshKeyCodeGetInt(word)) < 0 && codeset == VIR_KEYCODE_SET_LINUX) {
+            for (size_t j = 0; j < G_N_ELEMENTS(vkshLinuxKeyNames); j++) {
+                if (g_str_equal(word, vkshLinuxKeyNames[j].name))
+                    key = (int)vkshLinuxKeyNames[j].code;
+            }
+        }
+        if (key < 0) {
+            vkshError(ctl, "invalid keycode: '%s'", word);
+            return false;
+        }
+        keycodes[count++] = (unsigned int)key;
+    }
+    return virDomainSendKey(dom, (unsigned int)codeset, (unsigned int)holdtime, keycodes,
+                            count, 0) == 0;
+}
+
+const vkshOptDef vkshOptsDomcontrol[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdDomcontrol(vkshControl *ctl, const vkshCmd *cmd)
+{
+    static const char *const states[] = { "ok", "background job", "occupied", "error" };
+    static const char *const reasons[] = { "", "unknown", "monitor failure",
+                                           "internal (locking) error" };
+    g_autoptr(virDomain) dom = NULL;
+    virDomainControlInfo info;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (virDomainGetControlInfo(dom, &info, 0) < 0)
+        return false;
+    if (info.state != VIR_DOMAIN_CONTROL_OK && info.state != VIR_DOMAIN_CONTROL_ERROR)
+        vkshPrint(ctl, "%s (%0.3fs)\n", info.state < 4 ? states[info.state] : "unknown",
+                  info.stateTime / 1000.0);
+    else if (info.state == VIR_DOMAIN_CONTROL_ERROR && info.details > 0)
+        vkshPrint(ctl, "%s: %s\n", states[info.state],
+                  info.details < 4 ? reasons[info.details] : "unknown");
+    else
+        vkshPrint(ctl, "%s\n", states[info.state]);
     return true;
 }

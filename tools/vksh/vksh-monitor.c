@@ -415,6 +415,9 @@ const vkshCmdDef vkshMonitorCmds[] = {
       "Get device block stats for a running domain. See man page or use --human for "
       "explanation of fields",
       0 },
+    { "domcontrol", vkshCmdDomcontrol, vkshOptsDomcontrol,
+      "domain control interface state",
+      "Returns state of a control interface to the domain.", 0 },
     { "domifaddr", vkshCmdDomifaddr, vkshOptsDomifaddr,
       "Get network interfaces' addresses for a running domain",
       "Get network interfaces' addresses for a running domain", 0 },

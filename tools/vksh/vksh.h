@@ -123,6 +123,10 @@ extern const vkshOptDef vkshOptsCpuModels[];
 bool vkshCmdCpuModels(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshOptDef vkshOptsMaxvcpus[];
 bool vkshCmdMaxvcpus(vkshControl *ctl, const vkshCmd *cmd);
+extern const vkshOptDef vkshOptsSendKey[];
+bool vkshCmdSendKey(vkshControl *ctl, const vkshCmd *cmd);
+extern const vkshOptDef vkshOptsDomcontrol[];
+bool vkshCmdDomcontrol(vkshControl *ctl, const vkshCmd *cmd);
 
 /* Statistics commands (vksh-stats.c), listed in the groups above. */
 #define VKSH_STATS_CMD(name)                  \

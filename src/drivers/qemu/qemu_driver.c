@@ -72,6 +72,8 @@ const virHypervisorDriver qemuHypervisorDriver = {
     /* running guests: live changes (qemu_driver_live.c) */
     .domainSetMemoryFlags = qemuDomainSetMemoryFlags,
     .domainInjectNMI = qemuDomainInjectNMI,
+    .domainSendKey = qemuDomainSendKey,
+    .domainGetControlInfo = qemuDomainGetControlInfo,
     .domainSetMetadata = qemuDomainSetMetadata,
     .domainGetMetadata = qemuDomainGetMetadata,
     .domainRename = qemuDomainRename,

@@ -16,7 +16,9 @@
 #include "qemu_capabilities_glue.h"
 #include "qemu_driver_priv.h"
 #include "domain_cpu_conf.h"
+#include "qemu_monitor.h"
 #include "virerror.h"
+#include "virkeycode.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -92,4 +94,88 @@ qemuHostCPUMHz(void)
         !(p = strstr(text, "\ncpu MHz")) || !(p = strchr(p, ':')))
         return 0;
     return (unsigned int)g_ascii_strtoull(p + 1, NULL, 10);
+}
+
+/* ---- guest utilities ---------------------------------------------------- */
+
+int
+qemuDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,
+                  unsigned int *keycodes, int nkeycodes, unsigned int flags)
+{
+    g_autoptr(json_object) args = json_object_new_object();
+    json_object *keys = json_object_new_array();
+    virDomainObj *obj;
+    qemuMonitor *mon;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    json_object_object_add(args, "keys", keys);
+    for (int i = 0; i < nkeycodes; i++) {
+        int qnum = virKeycodeToQnum(codeset, keycodes[i]);
+        json_object *k;
+
+        if (qnum < 0) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           "cannot translate keycode %u of %s codeset to qnum keycode",
+                           keycodes[i], virKeycodeSetToString(codeset));
+            return -1;
+        }
+        k = json_object_new_object();
+        json_object_object_add(k, "type", json_object_new_string("number"));
+        json_object_object_add(k, "data", json_object_new_int(qnum));
+        json_object_array_add(keys, k);
+    }
+    if (holdtime)
+        json_object_object_add(args, "hold-time", json_object_new_int64(holdtime));
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuDomainObjCheckActive(obj) < 0)
+        goto endjob;
+    if (!(mon = qemuDomainPriv(obj)->mon)) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s", "QEMU monitor is not connected");
+        goto endjob;
+    }
+    virDomainObjUnlock(obj);
+    ret = qemuMonitorCommand(mon, "send-key", args, QEMU_MONITOR_TIMEOUT_MS, NULL);
+    virDomainObjLock(obj);
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* libvirt's qemuDomainGetControlInfo: the monitor gone is an error; a held
+ * job makes the control channel occupied since the job was granted. */
+int
+qemuDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
+                         unsigned int flags)
+{
+    virDomainObj *obj;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (qemuDomainObjCheckActive(obj) < 0)
+        goto cleanup;
+    memset(info, 0, sizeof(*info));
+    if (!qemuDomainPriv(obj)->mon) {
+        info->state = VIR_DOMAIN_CONTROL_ERROR;
+        info->details = VIR_DOMAIN_CONTROL_ERROR_REASON_MONITOR;
+    } else if (obj->job != VIR_JOB_NONE) {
+        gint64 now = g_get_real_time() / 1000;
+
+        info->state = VIR_DOMAIN_CONTROL_OCCUPIED;
+        info->stateTime =
+            now > obj->jobStartMs ? (unsigned long long)(now - obj->jobStartMs) : 0;
+    } else {
+        info->state = VIR_DOMAIN_CONTROL_OK;
+    }
+    ret = 0;
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
 }

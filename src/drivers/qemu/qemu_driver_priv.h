@@ -69,6 +69,10 @@ int qemuHostKVMMaxVcpus(void);
 /* The first CPU's "cpu MHz" of /proc/cpuinfo, truncated (libvirt's
  * nodeinfo frequency); 0 when not given. */
 unsigned int qemuHostCPUMHz(void);
+int qemuDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,
+                      unsigned int *keycodes, int nkeycodes, unsigned int flags);
+int qemuDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
+                             unsigned int flags);
 int qemuConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,
                                 unsigned int flags);
 int qemuNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);

@@ -1363,6 +1363,8 @@ const virHypervisorDriver testHypervisorDriver = {
     /* running guests: live changes (test_driver_live.c) */
     .domainSetMemoryFlags = testDomainSetMemoryFlags,
     .domainInjectNMI = testDomainInjectNMI,
+    .domainSendKey = testDomainSendKey,
+    .domainGetControlInfo = testDomainGetControlInfo,
     .domainSetMetadata = testDomainSetMetadata,
     .domainGetMetadata = testDomainGetMetadata,
     .domainRename = testDomainRename,

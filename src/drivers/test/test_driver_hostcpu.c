@@ -3,7 +3,10 @@
 
 #include "test_driver_priv.h"
 #include "domain_cpu_conf.h"
+#include <string.h>
+
 #include "virerror.h"
+#include "virkeycode.h"
 
 #define VIR_FROM_THIS VIR_FROM_TEST
 
@@ -102,4 +105,50 @@ testConnectGetCPUModelNames(virConnectPtr conn G_GNUC_UNUSED, const char *arch,
     if (models)
         *models = list ? g_strdupv((char **)list) : g_new0(char *, 1);
     return list ? (int)g_strv_length((char **)list) : 0;
+}
+
+/* libvirt's test driver: the keys must be keys of their codeset, and the
+ * domain running; nothing is pressed. */
+int
+testDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,
+                  unsigned int *keycodes, int nkeycodes, unsigned int flags)
+{
+    virDomainObj *obj;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    if (testDomainObjCheckActive(obj) < 0)
+        goto cleanup;
+    for (int i = 0; i < nkeycodes; i++) {
+        if (!virKeycodeIsValid(codeset, keycodes[i])) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "invalid keycode %u of %s codeset",
+                           keycodes[i], virKeycodeSetToString(codeset));
+            goto cleanup;
+        }
+    }
+    ret = 0;
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+testDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
+                         unsigned int flags)
+{
+    virDomainObj *obj;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    if (testDomainObjCheckActive(obj) == 0) {
+        memset(info, 0, sizeof(*info));
+        info->state = VIR_DOMAIN_CONTROL_OK;
+        ret = 0;
+    }
+    virDomainObjEndAPI(&obj);
+    return ret;
 }

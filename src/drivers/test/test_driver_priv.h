@@ -105,6 +105,10 @@ int testDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus, unsigned int 
 /* ---- test_driver_hostcpu.c: CPU facts as libvirt 9.0's test driver --- */
 int testConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,
                                 unsigned int flags);
+int testDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,
+                      unsigned int *keycodes, int nkeycodes, unsigned int flags);
+int testDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
+                             unsigned int flags);
 
 /* ---- test_driver_stats.c: running guests' statistics, libvirt 9.0's
  * test-driver values (wall-clock based counters, fixed host figures) --- */

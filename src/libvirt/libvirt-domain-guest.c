@@ -1,0 +1,99 @@
+/* libvirt-domain-guest.c: public entry points of the guest utilities (send-key, control info, ...) */
+#define G_LOG_DOMAIN "virtkit.api"
+
+#include "libvirt_internal.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+
+/**
+ * virDomainSendKey:
+ * @domain: a domain handle
+ * @codeset: the virKeycodeSet the keycodes are in
+ * @holdtime: how long the keys are held, in milliseconds (0: QEMU's default)
+ * @keycodes: the keys, pressed together then released
+ * @nkeycodes: how many (1 to VIR_DOMAIN_SEND_KEY_MAX_KEYS)
+ * @flags: 0
+ *
+ * Presses keys on the running guest's keyboard (QMP send-key with QEMU's
+ * key numbers). The QEMU driver translates the linux, xt, atset1 and
+ * qnum/rfb codesets; a keycode it cannot translate is
+ * VIR_ERR_INVALID_ARG "cannot translate keycode K of S codeset to qnum
+ * keycode" (libvirt's message), and so is a key of a codeset virtkit has
+ * no table for. The test driver checks the keys as libvirt's does.
+ *
+ * Returns 0 on success, -1 on error: VIR_ERR_OPERATION_DENIED on a
+ * read-only connection, VIR_ERR_INVALID_ARG for a codeset past
+ * VIR_KEYCODE_SET_LAST or a bad count, VIR_ERR_OPERATION_INVALID for an
+ * inactive domain.
+ */
+int
+virDomainSendKey(virDomainPtr domain, unsigned int codeset, unsigned int holdtime,
+                 unsigned int *keycodes, int nkeycodes, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(keycodes, error);
+    if (nkeycodes <= 0) {
+        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "nkeycodes",
+                               "nkeycodes in %s must be greater than zero", __func__);
+        goto error;
+    }
+    if (codeset > VIR_KEYCODE_SET_QNUM) {
+        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "codeset",
+                               "Unsupported codeset '%d'", codeset);
+        goto error;
+    }
+    if (nkeycodes > VIR_DOMAIN_SEND_KEY_MAX_KEYS) {
+        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "nkeycodes",
+                               "nkeycodes must be <= %d", VIR_DOMAIN_SEND_KEY_MAX_KEYS);
+        goto error;
+    }
+    if (conn->driver->domainSendKey) {
+        if (conn->driver->domainSendKey(domain, codeset, holdtime, keycodes, nkeycodes,
+                                        flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virDomainGetControlInfo:
+ * @domain: a domain handle
+ * @info: where to store the state of the control interface
+ * @flags: 0
+ *
+ * Whether the hypervisor can be talked to about the running domain: OK,
+ * OCCUPIED while a job holds the domain (with how long, in ms), ERROR
+ * (MONITOR) when QEMU's monitor is gone.
+ *
+ * Returns 0 on success, -1 on error (VIR_ERR_OPERATION_INVALID for an
+ * inactive domain).
+ */
+int
+virDomainGetControlInfo(virDomainPtr domain, virDomainControlInfoPtr info,
+                        unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckNonNullArgGoto(info, error);
+    if (conn->driver->domainGetControlInfo) {
+        if (conn->driver->domainGetControlInfo(domain, info, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
