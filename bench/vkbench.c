@@ -433,6 +433,70 @@ workloadStartDestroy(virConnectPtr conn, int reps)
     free(xml);
 }
 
+/* network REPS: a NAT network with DHCP (bridge, firewall rules, dnsmasq)
+ * created and destroyed REPS times; then domifaddr: a minimal guest with
+ * an interface on it, virDomainInterfaceAddresses (source lease: the
+ * network's dnsmasq leases) REPS times. The daemons run in network
+ * namespaces of their own (scripts/bench.sh). */
+static void
+workloadNetwork(virConnectPtr conn, int reps)
+{
+    const char *netXml = "<network><name>" NAME_PREFIX "net</name><forward mode='nat'/>"
+                         "<bridge name='vkbbr0'/><ip address='10.211.0.1' prefix='24'>"
+                         "<dhcp><range start='10.211.0.10' end='10.211.0.50'/></dhcp>"
+                         "</ip></network>";
+    char *xml = NULL;
+    virNetworkPtr net;
+    virDomainPtr dom;
+
+    for (int r = 0; r < reps; r++) {
+        double t0 = nowMs();
+
+        if (!(net = virNetworkCreateXML(conn, netXml)))
+            die("virNetworkCreateXML");
+        sample("net_start", nowMs() - t0);
+        t0 = nowMs();
+        if (virNetworkDestroy(net) < 0)
+            die("virNetworkDestroy");
+        sample("net_stop", nowMs() - t0);
+        virNetworkFree(net);
+    }
+
+    if (!(net = virNetworkCreateXML(conn, netXml)))
+        die("virNetworkCreateXML");
+    if (asprintf(&xml,
+                 "<domain type='qemu'><name>" NAME_PREFIX "ifaddr</name>"
+                 "<memory unit='KiB'>65536</memory><vcpu>1</vcpu>"
+                 "<os><type arch='x86_64' machine='pc'>hvm</type></os>"
+                 "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
+                 "<interface type='network'><source network='" NAME_PREFIX "net'/>"
+                 "<mac address='52:54:00:21:10:01'/><model type='virtio'/></interface>"
+                 "</devices></domain>") < 0)
+        abort();
+    if (!(dom = virDomainCreateXML(conn, xml, 0)))
+        die("virDomainCreateXML with a network interface");
+    for (int r = 0; r < reps; r++) {
+        virDomainInterfacePtr *ifaces = NULL;
+        double t0 = nowMs();
+        int n = virDomainInterfaceAddresses(dom, &ifaces,
+                                            VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE, 0);
+
+        if (n < 0)
+            die("virDomainInterfaceAddresses");
+        sample("domifaddr_lease", nowMs() - t0);
+        for (int i = 0; i < n; i++)
+            virDomainInterfaceFree(ifaces[i]);
+        free(ifaces);
+    }
+    if (virDomainDestroy(dom) < 0)
+        die("virDomainDestroy");
+    virDomainFree(dom);
+    if (virNetworkDestroy(net) < 0)
+        die("virNetworkDestroy");
+    virNetworkFree(net);
+    free(xml);
+}
+
 /* suspend REPS: suspend/resume calls on a running minimal guest and the
  * time from the call's start to its SUSPENDED/RESUMED event. */
 static void
@@ -980,7 +1044,8 @@ main(int argc, char **argv)
             "  lookuprate N REPS TAG | throughput N THREADS shared|own SECONDS REPS TAG\n"
             "  startdestroy REPS | suspend REPS | guest GUESTDIR SERIALDIR REPS\n"
             "  console GUESTDIR SECONDS KEYS\n"
-            "  inproc N REPS | running N | stoprunning N | firstlist T0_REALTIME_MS TAG\n");
+            "  inproc N REPS | running N | stoprunning N | firstlist T0_REALTIME_MS TAG\n"
+            "  network REPS\n");
         return 2;
     }
     uri = argv[1];
@@ -1037,6 +1102,8 @@ main(int argc, char **argv)
     } else if (strcmp(workload, "storage") == 0 && argc > 5) {
         workloadStorage(conn, argv[3], argv[4], argv[5], argInt(argc, argv, 6, 1000),
                         argInt(argc, argv, 7, 3));
+    } else if (strcmp(workload, "network") == 0) {
+        workloadNetwork(conn, argInt(argc, argv, 3, 10));
     } else if (strcmp(workload, "startdestroy") == 0) {
         workloadStartDestroy(conn, argInt(argc, argv, 3, 10));
     } else if (strcmp(workload, "suspend") == 0) {

@@ -341,6 +341,10 @@ parseNet(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
                     return -1;
                 }
                 net->hasPortid = true;
+                /* the live XML's bridge of the port (libvirt's actual
+                 * device); only with a port, as libvirt ignores it in a
+                 * definition */
+                net->bridge = virDomainXMLProp(source, "bridge");
             }
         }
     }

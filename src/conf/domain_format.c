@@ -349,6 +349,7 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net, unsigned int flags)
 
             virUUIDFormat(net->portid, portid);
             attr(ctx->buf, "portid", portid);
+            attr(ctx->buf, "bridge", net->bridge);
         }
         g_string_append(ctx->buf, "/>\n");
     }

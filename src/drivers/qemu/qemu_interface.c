@@ -199,9 +199,13 @@ qemuInterfacePrepare(virDomainDef *def, int *keepfds, size_t *nkeep, size_t maxk
             net->mac[5] = (unsigned char)(def->uuid[2] + i);
             net->macSet = true;
         }
-        if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK &&
-            qemuInterfacePortCreate(def, net) < 0)
-            goto error;
+        if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK) {
+            if (qemuInterfacePortCreate(def, net) < 0)
+                goto error;
+            /* the live XML names the bridge next to the port, as libvirt's */
+            g_free(net->bridge);
+            net->bridge = g_strdup(bridge);
+        }
         if (net->ifname && !g_str_has_prefix(net->ifname, "vnet"))
             templ = net->ifname;
         if (net->type == VIR_DOMAIN_NET_TYPE_ETHERNET && net->managedTap == 2) {
