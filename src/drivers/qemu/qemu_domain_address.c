@@ -997,6 +997,27 @@ qemuDomainAssignAddresses(virDomainDef *def, const char *machine)
                              "pcie-root-port");
     }
 
+    /* nothing to place (a redefinition, every start): one pass fixes up
+     * what is left (a spare root port, multifunction, root port targets) */
+    {
+        g_autoptr(GArray) devs = collectDevices(def, q35);
+        bool missing = false;
+
+        for (guint i = 0; i < devs->len && !missing; i++) {
+            const virDomainDeviceAddress *a = g_array_index(devs, qemuPCIDevice, i).addr;
+
+            missing = a->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE ||
+                      virDomainDeviceAddressIsEmptyPCI(a);
+        }
+        for (size_t i = 0; i < def->ncontrollers && !missing; i++)
+            missing =
+                controllerIsBuiltin(def, def->controllers[i], q35) &&
+                def->controllers[i]->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
+                def->controllers[i]->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE;
+        if (!missing)
+            return assignPass(def, machine, q35);
+    }
+
     /* libvirt's two passes: a dry run finds the PCI controllers the devices
      * need (appended by index), then every address is assigned with them
      * all present, PCI controllers first, so that a bridge takes the first
