@@ -102,13 +102,15 @@ int
 qemuDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,
                   unsigned int *keycodes, int nkeycodes, unsigned int flags)
 {
-    g_autoptr(json_object) args = json_object_new_object();
-    json_object *keys = json_object_new_array();
+    g_autoptr(json_object) args = NULL;
+    json_object *keys;
     virDomainObj *obj;
     qemuMonitor *mon;
     int ret = -1;
 
     virCheckFlags(0, -1);
+    args = json_object_new_object();
+    keys = json_object_new_array();
     json_object_object_add(args, "keys", keys);
     for (int i = 0; i < nkeycodes; i++) {
         int qnum = virKeycodeToQnum(codeset, keycodes[i]);
