@@ -7,8 +7,8 @@ scratch disk on virtio, the serial console to a file) on a test virtkitd,
 and the effect is checked:
 - the guest really booted: its console shows GUEST-DISK-WRITTEN and
   GUEST-READY, and its disk holds the pattern the guest wrote;
-- generic OS (--osinfo detect=on,require=off): virt-install picks the USB2
-  set (ich9-ehci1 + ich9-uhci1/2/3 companions) on a versioned q35 machine;
+- generic OS (--osinfo detect=on,require=off) with --machine q35:
+  virt-install picks the USB2 set (ich9-ehci1 + ich9-uhci1/2/3 companions);
   the definition carries libvirt's addresses (00:1d.x for the USB set,
   00:1f.2 SATA, root ports on 00:01.x/00:02.x, devices on the root ports);
 - --osinfo debian11: virt-install's <metadata> (libosinfo) is kept
@@ -160,8 +160,10 @@ def test_generic_usb2_q35():
     d = start_daemon()
     disk = raw_disk(d, "gen.raw")
     serial = os.path.join(d.root, "gen.console")
+    # a generic OS gets the first machine of the capabilities (QEMU's
+    # default, pc, as from libvirtd): q35 is asked for, as users do
     p = virt_install(d, guest, "vigen", serial, "path=%s,format=raw,bus=virtio" % disk,
-                     "detect=on,require=off")
+                     "detect=on,require=off", extra=("--machine", "q35"))
     assert "Domain creation completed" in p.stdout, p.stdout
     assert virsh(d.uri(), "domstate", "vigen").stdout.strip() == "running"
     wait_booted(serial, "vigen")

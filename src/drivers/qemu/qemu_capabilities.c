@@ -1333,15 +1333,22 @@ qemuCapsFormatCapabilitiesXML(qemuCapsCache *cache, qemuCaps *caps)
     g_string_append(x, "  <guest>\n    <os_type>hvm</os_type>\n");
     g_string_append(x, "    <arch name='x86_64'>\n      <wordsize>64</wordsize>\n");
     g_string_append_printf(x, "      <emulator>%s</emulator>\n", emu);
-    for (guint i = 0; i < caps->machines->len; i++) {
-        qemuCapsMachine *m = g_ptr_array_index(caps->machines, i);
+    /* QEMU's default machine first, then the others in QEMU's order, as
+     * libvirt lists them (clients such as virt-install take the first one
+     * that fits) */
+    for (int pass = 0; pass < 2; pass++) {
+        for (guint i = 0; i < caps->machines->len; i++) {
+            qemuCapsMachine *m = g_ptr_array_index(caps->machines, i);
 
-        g_string_append_printf(x, "      <machine maxCpus='%d'>%s</machine>\n",
-                               m->maxCpus, m->name);
-        if (m->alias)
-            g_string_append_printf(
-                x, "      <machine canonical='%s' maxCpus='%d'>%s</machine>\n", m->name,
-                m->maxCpus, m->alias);
+            if (m->isDefault != (pass == 0))
+                continue;
+            g_string_append_printf(x, "      <machine maxCpus='%d'>%s</machine>\n",
+                                   m->maxCpus, m->name);
+            if (m->alias)
+                g_string_append_printf(
+                    x, "      <machine canonical='%s' maxCpus='%d'>%s</machine>\n",
+                    m->name, m->maxCpus, m->alias);
+        }
     }
     g_string_append(x, "      <domain type='qemu'/>\n");
     if (kvm)
