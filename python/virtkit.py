@@ -28,6 +28,12 @@ STOP_SKIP_ACPI = 1 << 2
 STOP_SKIP_CLEAN_EXIT = 1 << 3
 STOP_USE_DEFINITION = 1 << 4
 
+# resumable events (docs/events-resumable.md)
+EVENT_SINCE_NOW = (1 << 64) - 1
+EVENT_ID_GAP = -1
+EVENT_SUBSCRIBE_GAP_OK = 1 << 0
+EVENT_KINDS = ["domain", "network", "storage-pool"]
+
 
 class _StepReport(ctypes.Structure):
     _fields_ = [("outcome", ctypes.c_int), ("elapsed_ms", ctypes.c_ulonglong),
@@ -55,6 +61,16 @@ class _Error(ctypes.Structure):
                 ("int2", ctypes.c_int), ("net", ctypes.c_void_p)]
 
 
+class _Event(ctypes.Structure):
+    _fields_ = [("seq", ctypes.c_ulonglong), ("epoch", ctypes.c_ulonglong),
+                ("time_us", ctypes.c_longlong), ("requestor", ctypes.c_char_p),
+                ("kind", ctypes.c_int), ("event_id", ctypes.c_int),
+                ("dom", ctypes.c_void_p), ("name", ctypes.c_char_p),
+                ("uuid", ctypes.c_void_p), ("num", ctypes.c_int * 4),
+                ("big", ctypes.c_ulonglong * 2), ("str", ctypes.c_char_p * 6)]
+
+
+_EVENT_FUNC = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(_Event), ctypes.c_void_p)
 _PROGRESS_FUNC = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(_Progress),
                                   ctypes.c_void_p)
 _ERROR_FUNC = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
@@ -77,6 +93,13 @@ def _load():
     lib.vkDomainStopWithProgress.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_uint,
                                              ctypes.POINTER(_Report), _PROGRESS_FUNC,
                                              ctypes.c_void_p]
+    lib.vkConnectEventSubscribe.restype = ctypes.c_int
+    lib.vkConnectEventSubscribe.argtypes = [ctypes.c_void_p, ctypes.c_ulonglong,
+                                            ctypes.c_ulonglong, ctypes.c_uint, _EVENT_FUNC,
+                                            ctypes.c_void_p, ctypes.c_void_p]
+    lib.vkConnectEventUnsubscribe.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    lib.virEventRegisterDefaultImpl.restype = ctypes.c_int
+    lib.virEventRunDefaultImpl.restype = ctypes.c_int
     return lib
 
 
@@ -164,9 +187,72 @@ class Domain:
             self._ptr = None
 
 
+class Event:
+    """One journaled event: seq, epoch, time_us, requestor, kind ("domain",
+    "network", "storage-pool"), event_id (VIR_*_EVENT_ID_*, or EVENT_ID_GAP),
+    name, num/big/str (the callback's arguments; lifecycle: num[0] event,
+    num[1] detail). A gap has seq 0 and big = the first and last seq lost."""
+
+    def __init__(self, e):
+        self.seq, self.epoch, self.time_us = e.seq, e.epoch, e.time_us
+        self.requestor = e.requestor.decode() if e.requestor else None
+        self.kind = EVENT_KINDS[e.kind] if 0 <= e.kind < len(EVENT_KINDS) else str(e.kind)
+        self.event_id = e.event_id
+        self.name = e.name.decode() if e.name else None
+        self.num = list(e.num)
+        self.big = list(e.big)
+        self.str = [x.decode() if x else None for x in e.str]
+
+    def __repr__(self):
+        return "Event(seq=%d, %s %r id=%d num=%r by %s)" % (
+            self.seq, self.kind, self.name, self.event_id, self.num[:2], self.requestor)
+
+
+_loop_thread = None
+
+
+def event_loop_start():
+    """Register libvirtkit's default event loop and run it in a daemon thread
+    (subscription callbacks run there)."""
+    global _loop_thread
+    import threading
+    if _loop_thread:
+        return
+    if _lib.virEventRegisterDefaultImpl() < 0:
+        _raise()
+
+    def run():
+        while True:
+            _lib.virEventRunDefaultImpl()
+    _loop_thread = threading.Thread(target=run, daemon=True)
+    _loop_thread.start()
+
+
 class Connection:
     def __init__(self, ptr):
         self._ptr = ptr
+        self._subs = {}
+
+    def subscribe(self, callback, since=EVENT_SINCE_NOW, epoch=0, gap_ok=False):
+        """vkConnectEventSubscribe: @callback(Event) for every journaled event
+        after @since (EVENT_SINCE_NOW: live ones only) in @epoch (0: any), in
+        order, from the event loop (event_loop_start). Returns the id."""
+        def cb(conn, ev, opaque):
+            callback(Event(ev.contents))
+        cfunc = _EVENT_FUNC(cb)
+        sid = _lib.vkConnectEventSubscribe(self._ptr, epoch, since,
+                                           EVENT_SUBSCRIBE_GAP_OK if gap_ok else 0,
+                                           cfunc, None, None)
+        if sid < 0:
+            _raise()
+        self._subs[sid] = cfunc  # keep the C callback alive
+        return sid
+
+    def unsubscribe(self, sid):
+        rc = _lib.vkConnectEventUnsubscribe(self._ptr, sid)
+        self._subs.pop(sid, None)
+        if rc < 0:
+            _raise()
 
     def lookup(self, name):
         ptr = _lib.virDomainLookupByName(self._ptr, name.encode())

@@ -93,6 +93,50 @@ int vkDomainStopWithProgress(virDomainPtr dom, unsigned int deadline_ms,
                              unsigned int policy, vkStopReport *report,
                              vkStopProgressFunc progress, void *opaque);
 
+/* ---- resumable events (docs/events-resumable.md) --------------------- */
+
+/* @since for live events only. */
+#define VK_EVENT_SINCE_NOW ((unsigned long long)-1)
+/* vkEvent.event_id of a gap: events big[0]..big[1] are no longer kept
+ * (big[0] 0: the journal was reset, its epoch changed); re-list. */
+#define VK_EVENT_ID_GAP (-1)
+
+typedef enum {
+    /* deliver a gap event instead of failing when events after @since are
+     * no longer kept (or the epoch is not the daemon's) */
+    VK_EVENT_SUBSCRIBE_GAP_OK = 1 << 0,
+} vkEventSubscribeFlags;
+
+typedef enum {
+    VK_EVENT_KIND_DOMAIN = 0,
+    VK_EVENT_KIND_NETWORK = 1,
+    VK_EVENT_KIND_STORAGE_POOL = 2,
+} vkEventKind;
+
+/* One journaled event. Pointers are valid during the callback only. */
+typedef struct {
+    unsigned long long seq;   /* 1, 2, ... within @epoch; 0 for a gap */
+    unsigned long long epoch; /* the journal's: pass it back when resuming */
+    long long time_us;        /* realtime when it was queued */
+    const char *requestor;    /* "client:UID:PID", "guest", "host", "crash", "daemon" */
+    int kind;                 /* vkEventKind */
+    int event_id;     /* VIR_DOMAIN_EVENT_ID_* (domains), *_EVENT_ID_* of the kind,
+                               * or VK_EVENT_ID_GAP */
+    virDomainPtr dom; /* domain events; NULL otherwise */
+    const char *name; /* the object's name */
+    const unsigned char *uuid;
+    int num[4]; /* the callback's ints (LIFECYCLE: event, detail) */
+    unsigned long long big[2];
+    const char *str[6]; /* the callback's strings (may be NULL) */
+} vkEvent;
+
+typedef void (*vkEventFunc)(virConnectPtr conn, const vkEvent *event, void *opaque);
+
+int vkConnectEventSubscribe(virConnectPtr conn, unsigned long long epoch,
+                            unsigned long long since, unsigned int flags, vkEventFunc cb,
+                            void *opaque, virFreeCallback freecb);
+int vkConnectEventUnsubscribe(virConnectPtr conn, int callbackID);
+
 #ifdef __cplusplus
 }
 #endif

@@ -77,7 +77,12 @@ struct _virObjectEventState {
     bool keep;            /* keep events until the first callback */
     int nextID;
     bool dispatching;
+    bool journaled; /* events go through the journal hook */
 };
+
+static virObjectEventJournalFunc journalFunc;
+static void *journalOpaque;
+static __thread const char *eventRequestor;
 
 
 static void
@@ -253,6 +258,8 @@ virObjectEventStateQueue(virObjectEventState *state, virObjectEvent *event)
     }
 
     g_mutex_lock(&state->lock);
+    if (state->journaled && journalFunc)
+        journalFunc(event, journalOpaque);
     if (state->timer < 0) {
         /* Nobody listens: events are not kept for later listeners, except
          * in keep mode, for the first one (bounded). */
@@ -774,17 +781,66 @@ virDomainEventRebootNewFromObj(virDomainObj *obj)
 }
 
 
-int
-virObjectEventGetKind(const virObjectEvent *event)
+void
+virObjectEventGetRecord(const virObjectEvent *event, virObjectEventRecord *rec)
 {
-    return event->kind;
+    memset(rec, 0, sizeof(*rec));
+    rec->kind = event->kind;
+    rec->eventID = event->eventID;
+    rec->id = event->id;
+    rec->name = event->name ? event->name : event->usageID;
+    rec->uuid = event->uuid;
+    if (event->eventID == 0) { /* every kind's LIFECYCLE */
+        rec->num[0] = event->type;
+        rec->num[1] = event->detail;
+        return;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(event->num); i++)
+        rec->num[i] = event->num[i];
+    for (size_t i = 0; i < G_N_ELEMENTS(event->big); i++)
+        rec->big[i] = event->big[i];
+    for (size_t i = 0; i < G_N_ELEMENTS(event->str); i++)
+        rec->str[i] = event->str[i];
+    if (event->kind == VIR_EVENT_KIND_DOMAIN &&
+        event->eventID == VIR_DOMAIN_EVENT_ID_GRAPHICS) {
+        rec->num[1] = event->local.family;
+        rec->num[2] = event->remote.family;
+        rec->str[1] = event->local.node;
+        rec->str[2] = event->local.service;
+        rec->str[3] = event->remote.node;
+        rec->str[4] = event->remote.service;
+    }
 }
 
 
-int
-virObjectEventGetID(const virObjectEvent *event)
+void
+virObjectEventSetJournal(virObjectEventJournalFunc fn, void *opaque)
 {
-    return event->eventID;
+    journalFunc = fn;
+    journalOpaque = opaque;
+}
+
+
+void
+virObjectEventStateSetJournaled(virObjectEventState *state)
+{
+    g_mutex_lock(&state->lock);
+    state->journaled = true;
+    g_mutex_unlock(&state->lock);
+}
+
+
+void
+virObjectEventSetRequestor(const char *requestor)
+{
+    eventRequestor = requestor;
+}
+
+
+const char *
+virObjectEventGetRequestor(void)
+{
+    return eventRequestor;
 }
 
 

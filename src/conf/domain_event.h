@@ -144,10 +144,46 @@ virObjectEvent *virDomainEventMetadataChangeNew(int id, const char *name,
                                                 const unsigned char *uuid, int type,
                                                 const char *nsuri);
 
-/* The event's kind, event ID and (domains) the identity; for the journal
- * and the relays that need the raw fields. */
-int virObjectEventGetKind(const virObjectEvent *event);
-int virObjectEventGetID(const virObjectEvent *event);
+/* ---- the event journal (virtkitd's resumable events) ------------------ */
+/*
+ * A flat view of any event (borrowed pointers, valid while the event
+ * lives): kind (virObjectEventKind), event ID, the object's id/name/uuid,
+ * then the callback's arguments in order: lifecycle num[0..1] = type,
+ * detail; the others their ints in num[], 64-bit numbers in big[], strings
+ * in str[] (GRAPHICS: num = phase, local family, remote family; str = auth,
+ * local node, local service, remote node, remote service; the subject's
+ * identities are not carried). TUNABLE/JOB_COMPLETED parameters are not
+ * carried either.
+ */
+#define VIR_OBJECT_EVENT_RECORD_NUMS 4
+#define VIR_OBJECT_EVENT_RECORD_BIGS 2
+#define VIR_OBJECT_EVENT_RECORD_STRS 6
+typedef struct {
+    int kind;
+    int eventID;
+    int id;
+    const char *name;
+    const unsigned char *uuid;
+    int num[VIR_OBJECT_EVENT_RECORD_NUMS];
+    unsigned long long big[VIR_OBJECT_EVENT_RECORD_BIGS];
+    const char *str[VIR_OBJECT_EVENT_RECORD_STRS];
+} virObjectEventRecord;
+void virObjectEventGetRecord(const virObjectEvent *event, virObjectEventRecord *rec);
+
+/* The journal hook: when set (virtkitd does, once, before its drivers
+ * start), it is called for every event queued into a journaled state,
+ * with that state's lock held (so in dispatch order), whether anybody
+ * listens or not. It must not block nor queue events. */
+typedef void (*virObjectEventJournalFunc)(const virObjectEvent *event, void *opaque);
+void virObjectEventSetJournal(virObjectEventJournalFunc fn, void *opaque);
+/* A driver marks the states of the objects it owns across connections. */
+void virObjectEventStateSetJournaled(virObjectEventState *state);
+
+/* Who causes the events queued by this thread from now on (a static
+ * string or one that outlives the call: "guest", "daemon", a client's
+ * "client:UID:PID"); NULL clears. Read by the journal hook. */
+void virObjectEventSetRequestor(const char *requestor);
+const char *virObjectEventGetRequestor(void);
 
 /* Run dispatch of everything queued so far, synchronously (tests; the
  * daemon). Normally the timer does this. */

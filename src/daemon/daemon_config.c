@@ -59,6 +59,8 @@ vkdConfigParse(int argc, char **argv, GError **error)
     int kaInterval = VKD_DEFAULT_KEEPALIVE_INTERVAL;
     int kaCount = VKD_DEFAULT_KEEPALIVE_COUNT;
     int eventKeep = 120;
+    int journalMax = 10000;
+    int journalSyncMs = 200;
     GOptionEntry entries[] = {
         { "system", 0, 0, G_OPTION_ARG_NONE, &optSystem,
           "System mode (qemu:///system; default when run as root)", NULL },
@@ -99,6 +101,10 @@ vkdConfigParse(int argc, char **argv, GError **error)
         { "startup-event-keep", 0, 0, G_OPTION_ARG_INT, &eventKeep,
           "Seconds events found at startup are replayed to new listeners, default 120",
           "SECS" },
+        { "event-journal-max", 0, 0, G_OPTION_ARG_INT, &journalMax,
+          "Events the journal keeps for resuming clients, default 10000", "N" },
+        { "event-journal-sync-ms", 0, 0, G_OPTION_ARG_INT, &journalSyncMs,
+          "Longest time a journaled event waits for fdatasync, default 200", "MS" },
         { "version", 'V', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK,
           (gpointer)vkdPrintVersion, "Print the version", NULL },
         { NULL }
@@ -120,7 +126,7 @@ vkdConfigParse(int argc, char **argv, GError **error)
     }
     if (optTimeout < 0 || maxClients < 1 || maxReq < 1 || maxWorkers < 1 ||
         prioWorkers < 1 || minWorkers < 0 || kaCount < 0 || eventKeep < 0 ||
-        maxQueued < 0 || maxReplyBytes < 0) {
+        maxQueued < 0 || maxReplyBytes < 0 || journalMax < 1 || journalSyncMs < 1) {
         g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                             "limits must be positive");
         return NULL;
@@ -171,6 +177,8 @@ vkdConfigParse(int argc, char **argv, GError **error)
     cfg->keepaliveInterval = kaInterval;
     cfg->keepaliveCount = kaCount;
     cfg->startupEventKeep = eventKeep;
+    cfg->eventJournalMax = journalMax;
+    cfg->eventJournalSyncMs = journalSyncMs;
     return g_steal_pointer(&cfg);
 }
 

@@ -59,6 +59,9 @@ struct _vkdConfig {
     /* How long events raised while the driver state was being loaded are
      * kept for replay to lifecycle callbacks registered later (seconds). */
     unsigned int startupEventKeep;
+    /* The event journal (daemon_journal.h): records kept, sync interval. */
+    unsigned int eventJournalMax;
+    unsigned int eventJournalSyncMs;
 };
 
 /* Parse argv into a new config. Returns NULL with *error set on a bad

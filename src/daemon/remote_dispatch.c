@@ -16,6 +16,8 @@
 
 #include "remote_dispatch_gen.h"
 #include "remote_dispatch_priv.h"
+#include "daemon_journal.h"
+#include "domain_event.h"
 #include "domain_obj.h"
 #include "virerror.h"
 
@@ -113,6 +115,7 @@ vkdDispatchClientClose(virNetServerClient *client)
     vkdDispatchClient *dc = virNetServerClientGetPrivateData(client);
 
     if (dc) {
+        vkdJournalDropClient(client);
         vkdDispatchFlushReplays(dc, false);
         vkdDispatchStreamsCloseAll(dc);
         vkdDispatchCloseConn(dc, vkdDispatchClientStealConn(dc));
@@ -688,6 +691,7 @@ vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
     g_autofree void *ret = NULL;
     g_autofree char *denied = NULL;
     const char *why = NULL;
+    char requestor[64];
     bool done = true;
     int rc;
 
@@ -746,7 +750,13 @@ vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
 
     if (noWait)
         virDomainObjListSetNoWait(true);
+    /* the events this call causes name the client in the journal */
+    g_snprintf(requestor, sizeof(requestor), "client:%u:%d",
+               (unsigned int)virNetServerClientGetPeerUid(client),
+               (int)virNetServerClientGetPeerPid(client));
+    virObjectEventSetRequestor(requestor);
     rc = entry->handler(&call, args, ret);
+    virObjectEventSetRequestor(NULL);
     if (noWait) {
         done = !virDomainObjListWouldBlock();
         virDomainObjListSetNoWait(false);

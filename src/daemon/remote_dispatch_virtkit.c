@@ -14,6 +14,8 @@
 
 #include <virtkit/virtkit.h>
 
+#include "daemon_journal.h"
+#include "driver.h"
 #include "remote_dispatch_priv.h"
 #include "virerror.h"
 
@@ -85,12 +87,51 @@ static VKD_HANDLER(vkdDispatchVkDomainStop)
     return 0;
 }
 
+/* The journal (daemon_journal.c) holds the QEMU driver's domains and the
+ * networks and pools: a connection to another driver (test:///default)
+ * has none to offer. */
+static VKD_HANDLER(vkdDispatchVkEventSubscribe)
+{
+    virtkit_connect_event_subscribe_args *a = args;
+    virtkit_connect_event_subscribe_ret *r = ret;
+    guint64 epoch, first, head;
+
+    if (!call->conn->driver || g_strcmp0(call->conn->driver->name, "QEMU") != 0) {
+        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_NO_SUPPORT, NULL, "%s",
+                           "vkConnectEventSubscribe");
+        return -1;
+    }
+    if (a->flags & ~1u) {
+        virReportError(VIR_ERR_INVALID_ARG, "unsupported flags (0x%x)", a->flags & ~1u);
+        return -1;
+    }
+    if (vkdJournalSubscribe(call->client, a->callback_id, a->epoch, a->since,
+                            a->flags & 1u, &epoch, &first, &head) < 0)
+        return -1;
+    r->callback_id = a->callback_id;
+    r->epoch = epoch;
+    r->first_seq = first;
+    r->head_seq = head;
+    return 0;
+}
+
+static VKD_HANDLER(vkdDispatchVkEventUnsubscribe)
+{
+    virtkit_connect_event_unsubscribe_args *a = args;
+
+    return vkdJournalUnsubscribe(call->client, a->callback_id);
+}
+
 vkdHandler
 vkdDispatchVirtkitLookup(int proc)
 {
     switch (proc) {
     case VIRTKIT_PROC_DOMAIN_STOP:
         return vkdDispatchVkDomainStop;
+    case VIRTKIT_PROC_CONNECT_EVENT_SUBSCRIBE:
+        return vkdDispatchVkEventSubscribe;
+    case VIRTKIT_PROC_CONNECT_EVENT_UNSUBSCRIBE:
+        return vkdDispatchVkEventUnsubscribe;
     default:
         return NULL;
     }

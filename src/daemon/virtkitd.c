@@ -23,6 +23,8 @@
 
 #include <libvirt/libvirt.h>
 #include "daemon_config.h"
+#include "daemon_journal.h"
+#include "domain_event.h"
 #include "daemon_process.h"
 #include "daemon_server.h"
 #include "daemon_startup.h"
@@ -146,10 +148,18 @@ vkdRun(vkdDaemon *d)
         goto fail_signals;
     }
 
+    /* The event journal first: what the drivers' start finds is numbered
+     * and kept too (requestor "daemon"). */
+    if (vkdJournalInit(cfg->stateDir, cfg->eventJournalMax, cfg->eventJournalSyncMs,
+                       &err) < 0)
+        goto fail_signals;
+    virObjectEventSetRequestor("daemon");
+
     /* Driver state before the first client: definitions, status files,
      * reconnect, autostart. Events it raises are kept for replay. */
     if (vkdStartupInitDrivers(cfg, &err) < 0)
         goto fail_signals;
+    virObjectEventSetRequestor(NULL);
 
     if (!(d->server = vkdServerNew(cfg, &err)))
         goto fail_drivers;
@@ -185,6 +195,7 @@ fail_server:
 fail_drivers:
     vkdStartupCleanupDrivers();
 fail_signals:
+    vkdJournalShutdown();
     g_source_remove(sigTerm);
     g_source_remove(sigInt);
     g_source_remove(sigHup);

@@ -229,6 +229,11 @@ struct _virHypervisorDriver {
      * public layer zeroed *@report; @progress may be NULL. */
     int (*vkDomainStop)(virDomainPtr dom, unsigned int deadlineMs, unsigned int policy,
                         vkStopReport *report, vkStopProgressFunc progress, void *opaque);
+    /* resumable events: only virtkitd keeps the journal (remote driver) */
+    int (*vkConnectEventSubscribe)(virConnectPtr conn, unsigned long long epoch,
+                                   unsigned long long since, unsigned int flags,
+                                   vkEventFunc cb, void *opaque, virFreeCallback freecb);
+    int (*vkConnectEventUnsubscribe)(virConnectPtr conn, int callbackID);
 };
 
 /*

@@ -122,3 +122,90 @@ vkDomainStop(virDomainPtr dom, unsigned int deadline_ms, unsigned int policy,
 {
     return vkDomainStopWithProgress(dom, deadline_ms, policy, report, NULL, NULL);
 }
+
+
+/**
+ * vkConnectEventSubscribe:
+ * @conn: a connection to virtkitd
+ * @epoch: the journal epoch @since belongs to (vkEvent.epoch), 0 for any
+ * @since: deliver every event after this seq, then live ones;
+ *         VK_EVENT_SINCE_NOW: live ones only; 0: every event still kept
+ * @flags: vkEventSubscribeFlags
+ * @cb: called for each event, in seq order, from the event loop
+ * @opaque: passed to @cb and @freecb
+ * @freecb: if not NULL, frees @opaque once unsubscribed
+ *
+ * Subscribes to virtkitd's event journal: every domain, network and
+ * storage pool event, numbered, kept across client reconnects and daemon
+ * restarts (docs/events-resumable.md). A client keeps the seq and epoch of
+ * the last event it handled and resubscribes with them: it gets each
+ * missed event exactly once, in order (a seq already delivered to this
+ * subscription is dropped), then the live ones. Needs an event loop
+ * (virEventRegisterDefaultImpl). The subscription holds a reference on
+ * @conn until vkConnectEventUnsubscribe.
+ *
+ * Returns a callback ID >= 1, or -1 on error: the common ones;
+ * VIR_ERR_INVALID_ARG for unknown @flags or a @since never issued;
+ * VIR_ERR_OPERATION_INVALID when events after @since are no longer kept or
+ * @epoch is not the daemon's (re-list; or pass VK_EVENT_SUBSCRIBE_GAP_OK to
+ * get a VK_EVENT_ID_GAP event instead); VIR_ERR_NO_SUPPORT for in-process
+ * drivers, the test driver and libvirtd (no journal there);
+ * VIR_ERR_INTERNAL_ERROR "could not initialize domain event timer" without
+ * an event loop.
+ */
+int
+vkConnectEventSubscribe(virConnectPtr conn, unsigned long long epoch,
+                        unsigned long long since, unsigned int flags, vkEventFunc cb,
+                        void *opaque, virFreeCallback freecb)
+{
+    int id;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArgGoto(cb, error);
+    if (flags & ~(unsigned int)VK_EVENT_SUBSCRIBE_GAP_OK) {
+        virReportError(VIR_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
+                       flags & ~(unsigned int)VK_EVENT_SUBSCRIBE_GAP_OK, __func__);
+        goto error;
+    }
+    if (!conn->driver->vkConnectEventSubscribe) {
+        virReportUnsupportedError();
+        goto error;
+    }
+    if ((id = conn->driver->vkConnectEventSubscribe(conn, epoch, since, flags, cb, opaque,
+                                                    freecb)) < 0)
+        goto error;
+    return id;
+
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * vkConnectEventUnsubscribe:
+ * @conn: the connection that subscribed
+ * @callbackID: what vkConnectEventSubscribe returned
+ *
+ * Ends a subscription; its freecb runs once no callback of it runs.
+ *
+ * Returns 0, or -1 on error: the common ones; VIR_ERR_INVALID_ARG for an
+ * unknown @callbackID.
+ */
+int
+vkConnectEventUnsubscribe(virConnectPtr conn, int callbackID)
+{
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    if (!conn->driver->vkConnectEventUnsubscribe) {
+        virReportUnsupportedError();
+        goto error;
+    }
+    if (conn->driver->vkConnectEventUnsubscribe(conn, callbackID) < 0)
+        goto error;
+    return 0;
+
+error:
+    virDispatchError(conn);
+    return -1;
+}

@@ -1078,4 +1078,6 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .connectDomainEventRegister = remoteConnectDomainEventRegister,
     .connectDomainEventDeregister = remoteConnectDomainEventDeregister,
     .vkDomainStop = remoteVkDomainStop,
+    .vkConnectEventSubscribe = remoteVkConnectEventSubscribe,
+    .vkConnectEventUnsubscribe = remoteVkConnectEventUnsubscribe,
 };

@@ -151,6 +151,10 @@ int remoteVkDomainStop(virDomainPtr dom, unsigned int deadlineMs, unsigned int p
                        vkStopReport *report, vkStopProgressFunc progress, void *opaque);
 /* A MESSAGE of VIRTKIT_PROGRAM (I/O thread; @msg stays the caller's). */
 void remoteVirtkitEvent(remotePrivate *priv, virNetMessage *msg);
+int remoteVkConnectEventSubscribe(virConnectPtr conn, unsigned long long epoch,
+                                  unsigned long long since, unsigned int flags,
+                                  vkEventFunc cb, void *opaque, virFreeCallback freecb);
+int remoteVkConnectEventUnsubscribe(virConnectPtr conn, int callbackID);
 
 /* remote_driver_change.c */
 int remoteDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);

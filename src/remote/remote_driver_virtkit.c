@@ -14,6 +14,7 @@
 
 #include "remote_driver_priv.h"
 #include "virerror.h"
+#include "virevent.h"
 
 #define VIR_FROM_THIS VIR_FROM_REMOTE
 
@@ -56,6 +57,9 @@ remoteStopProgressRemove(guint id, remoteStopProgress *p)
     g_mutex_unlock(&remoteStopProgressLock);
 }
 
+static void remoteVirtkitEventRecord(remotePrivate *priv, virNetMessage *msg,
+                                     const remoteProcedure *p);
+
 /* A MESSAGE of virtkit's program (I/O thread); @msg stays the caller's. */
 void
 remoteVirtkitEvent(remotePrivate *priv, virNetMessage *msg)
@@ -64,6 +68,11 @@ remoteVirtkitEvent(remotePrivate *priv, virNetMessage *msg)
     virtkit_domain_stop_progress_msg m = { 0 };
     remoteStopProgress *entry = NULL;
     const char *why = NULL;
+
+    if (p && (p->flags & REMOTE_PROC_EVENT) && msg->header.proc == VIRTKIT_PROC_EVENT) {
+        remoteVirtkitEventRecord(priv, msg, p);
+        return;
+    }
 
     if (!p || !(p->flags & REMOTE_PROC_EVENT) ||
         msg->header.proc != VIRTKIT_PROC_DOMAIN_STOP_PROGRESS ||
@@ -162,5 +171,249 @@ remoteVkDomainStop(virDomainPtr dom, unsigned int deadlineMs, unsigned int polic
         rc = -1;
     }
     virXdrFree(p->retFilter, &ret);
+    return rc;
+}
+
+/* ---- resumable events (vkConnectEventSubscribe) ----------------------------- */
+
+/*
+ * Thread protocol: EVENT messages arrive on the connection's I/O thread
+ * (remoteVirtkitEvent), which only decodes them and queues them with a
+ * reference on their subscription; a timer of the application's event loop
+ * (as domain_event.c's) delivers them in arrival order, unlocked, dropping
+ * any seq already delivered to that subscription (a resubscription that
+ * overlaps). remoteEventLock guards the subscription list, the queue and
+ * the timer. The subscription's number is chosen here before the call, so
+ * that the replay the daemon sends before its reply finds it.
+ */
+typedef struct {
+    gint refs;
+    int id;
+    virConnectPtr conn; /* referenced until unsubscribed */
+    remotePrivate *priv;
+    vkEventFunc cb;
+    void *opaque;
+    virFreeCallback freecb;
+    guint64 epoch; /* of the last event delivered */
+    guint64 lastSeq;
+    bool deleted;
+} remoteEventSub;
+
+typedef struct {
+    remoteEventSub *sub; /* a reference */
+    virtkit_event_msg msg;
+} remoteEventItem;
+
+static GMutex remoteEventLock;
+static GPtrArray *remoteEventSubs; /* remoteEventSub * */
+static GQueue remoteEventQueue = G_QUEUE_INIT;
+static int remoteEventTimer = -1;
+static int remoteEventNextID;
+
+static void
+remoteEventSubUnref(remoteEventSub *sub)
+{
+    if (!sub || !g_atomic_int_dec_and_test(&sub->refs))
+        return;
+    if (sub->freecb)
+        sub->freecb(sub->opaque);
+    virObjectUnrefConnect(sub->conn);
+    g_free(sub);
+}
+
+static void
+remoteEventItemFree(remoteEventItem *item)
+{
+    virXdrFree(virtkit_event_msg_filter, &item->msg);
+    remoteEventSubUnref(item->sub);
+    g_free(item);
+}
+
+static void
+remoteEventDeliver(remoteEventItem *item)
+{
+    remoteEventSub *sub = item->sub;
+    const virtkit_event_record *r = &item->msg.rec;
+    vkEvent ev = { 0 };
+    virDomainPtr dom = NULL;
+    bool gap = r->event_id == VK_EVENT_ID_GAP;
+
+    if (sub->deleted)
+        return;
+    if (!gap && item->msg.epoch == sub->epoch && r->seq <= sub->lastSeq) {
+        g_debug("event seq %llu already delivered to subscription %d",
+                (unsigned long long)r->seq, sub->id);
+        return;
+    }
+    ev.seq = r->seq;
+    ev.epoch = item->msg.epoch;
+    ev.time_us = r->time_us;
+    ev.requestor = r->requestor;
+    ev.kind = r->kind;
+    ev.event_id = r->event_id;
+    ev.name = r->obj.name;
+    ev.uuid = r->obj.uuid;
+    for (uint32_t i = 0; i < r->num_len && i < G_N_ELEMENTS(ev.num); i++)
+        ev.num[i] = r->num_val[i];
+    for (uint32_t i = 0; i < r->big_len && i < G_N_ELEMENTS(ev.big); i++)
+        ev.big[i] = r->big_val[i];
+    for (uint32_t i = 0; i < r->str_len && i < G_N_ELEMENTS(ev.str); i++)
+        ev.str[i] = r->str_val[i];
+    if (!gap && r->kind == VK_EVENT_KIND_DOMAIN)
+        dom = ev.dom = remoteGetDomain(sub->conn, &r->obj);
+    if (!gap) {
+        sub->epoch = ev.epoch;
+        sub->lastSeq = ev.seq;
+    }
+    sub->cb(sub->conn, &ev, sub->opaque);
+    if (dom)
+        virObjectUnrefDomain(dom);
+}
+
+static void
+remoteEventTimerFired(int timer, void *opaque)
+{
+    GQueue items = G_QUEUE_INIT;
+    remoteEventItem *item;
+
+    g_mutex_lock(&remoteEventLock);
+    items = remoteEventQueue;
+    g_queue_init(&remoteEventQueue);
+    if (remoteEventTimer >= 0)
+        virEventUpdateTimeout(remoteEventTimer, -1);
+    g_mutex_unlock(&remoteEventLock);
+    while ((item = g_queue_pop_head(&items))) {
+        remoteEventDeliver(item);
+        remoteEventItemFree(item);
+    }
+}
+
+/* An EVENT message (I/O thread). */
+static void
+remoteVirtkitEventRecord(remotePrivate *priv, virNetMessage *msg,
+                         const remoteProcedure *p)
+{
+    remoteEventItem *item = g_new0(remoteEventItem, 1);
+    const char *why = NULL;
+
+    if (!virNetMessageDecodePayload(msg, p->argsFilter, &item->msg, &why)) {
+        g_debug("dropping a journal event: %s", why ? why : "undecodable");
+        virXdrFree(p->argsFilter, &item->msg);
+        g_free(item);
+        return;
+    }
+    g_mutex_lock(&remoteEventLock);
+    for (guint i = 0; remoteEventSubs && i < remoteEventSubs->len; i++) {
+        remoteEventSub *sub = g_ptr_array_index(remoteEventSubs, i);
+
+        if (sub->priv == priv && sub->id == item->msg.callback_id) {
+            g_atomic_int_inc(&sub->refs);
+            item->sub = sub;
+            break;
+        }
+    }
+    if (item->sub) {
+        g_queue_push_tail(&remoteEventQueue, item);
+        if (remoteEventTimer >= 0)
+            virEventUpdateTimeout(remoteEventTimer, 0);
+        item = NULL;
+    }
+    g_mutex_unlock(&remoteEventLock);
+    if (item) {
+        g_debug("journal event for unknown subscription %d", item->msg.callback_id);
+        virXdrFree(p->argsFilter, &item->msg);
+        g_free(item);
+    }
+}
+
+static remoteEventSub *
+remoteEventSubTake(virConnectPtr conn, int id)
+{
+    remoteEventSub *sub = NULL;
+
+    g_mutex_lock(&remoteEventLock);
+    for (guint i = 0; remoteEventSubs && i < remoteEventSubs->len; i++) {
+        remoteEventSub *s = g_ptr_array_index(remoteEventSubs, i);
+
+        if (s->conn == conn && s->id == id) {
+            sub = s;
+            sub->deleted = true;
+            g_ptr_array_remove_index(remoteEventSubs, i);
+            break;
+        }
+    }
+    g_mutex_unlock(&remoteEventLock);
+    return sub;
+}
+
+int
+remoteVkConnectEventSubscribe(virConnectPtr conn, unsigned long long epoch,
+                              unsigned long long since, unsigned int flags,
+                              vkEventFunc cb, void *opaque, virFreeCallback freecb)
+{
+    virtkit_connect_event_subscribe_args args = {
+        .epoch = epoch,
+        .since = since,
+        .flags = flags,
+    };
+    virtkit_connect_event_subscribe_ret ret = { 0 };
+    remoteEventSub *sub;
+
+    g_mutex_lock(&remoteEventLock);
+    if (remoteEventTimer < 0) {
+        remoteEventTimer = virEventAddTimeout(-1, remoteEventTimerFired, NULL, NULL);
+        if (remoteEventTimer < 0) {
+            g_mutex_unlock(&remoteEventLock);
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "could not initialize domain event timer");
+            return -1;
+        }
+    }
+    if (!remoteEventSubs)
+        remoteEventSubs = g_ptr_array_new();
+    sub = g_new0(remoteEventSub, 1);
+    sub->refs = 1;
+    sub->id = ++remoteEventNextID;
+    sub->conn = conn;
+    virObjectRefConnect(conn);
+    sub->priv = remotePriv(conn);
+    sub->cb = cb;
+    sub->opaque = opaque;
+    sub->freecb = freecb;
+    g_ptr_array_add(remoteEventSubs, sub);
+    args.callback_id = sub->id;
+    g_mutex_unlock(&remoteEventLock);
+
+    if (virtkitCallConnectEventSubscribe(conn, &args, &ret) < 0) {
+        virErrorPtr saved = NULL;
+
+        remoteVirtkitMapUnknownProgram("vkConnectEventSubscribe");
+        virErrorPreserveLast(&saved);
+        remoteEventSubTake(conn, sub->id);
+        /* on failure the caller keeps @opaque (libvirt's contract) */
+        sub->freecb = NULL;
+        remoteEventSubUnref(sub);
+        virErrorRestore(&saved);
+        return -1;
+    }
+    return sub->id;
+}
+
+int
+remoteVkConnectEventUnsubscribe(virConnectPtr conn, int callbackID)
+{
+    virtkit_connect_event_unsubscribe_args args = { .callback_id = callbackID };
+    remoteEventSub *sub = remoteEventSubTake(conn, callbackID);
+    int rc = 0;
+
+    if (!sub) {
+        virReportError(VIR_ERR_INVALID_ARG, "no event subscription %d", callbackID);
+        return -1;
+    }
+    /* a connection already lost has nothing left to unsubscribe */
+    if (virNetClientIsOpen(sub->priv->client) &&
+        virtkitCallConnectEventUnsubscribe(conn, &args) < 0)
+        rc = -1;
+    remoteEventSubUnref(sub);
     return rc;
 }

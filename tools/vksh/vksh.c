@@ -32,6 +32,7 @@ const vkshCmdGroup vkshGroups[] = {
     { "Virsh itself", "virsh", vkshSelfCmds },
 #ifdef VKSH_WITH_VIRTKIT
     { "virtkit Extensions", "virtkit", vkshVirtkitCmds },
+    { "virtkit Event Journal", "journal", vkshJournalCmds },
 #endif
     { NULL, NULL, NULL },
 };

@@ -97,6 +97,7 @@ bool vkshCmdNetPortDumpxml(vkshControl *ctl, const vkshCmd *cmd);
 bool vkshCmdNetPortDelete(vkshControl *ctl, const vkshCmd *cmd);
 #ifdef VKSH_WITH_VIRTKIT
 extern const vkshCmdDef vkshVirtkitCmds[]; /* vksh-virtkit.c (libvirtkit only) */
+extern const vkshCmdDef vkshJournalCmds[]; /* vksh-journal.c (libvirtkit only) */
 #endif
 extern const vkshCmdDef vkshNodedevCmds[];
 extern const vkshCmdDef vkshInterfaceCmds[];

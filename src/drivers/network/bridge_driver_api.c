@@ -368,6 +368,7 @@ networkStateInitialize(const virStateDriverRoots *roots)
     if (env)
         defineDefault = strcmp(env, "1") == 0;
     netEvents = virObjectEventStateNew();
+    virObjectEventStateSetJournaled(netEvents); /* virtkitd's event journal */
     if (!(netDriver =
               networkDriverNew(roots->configDir, roots->stateDir, roots->runtimeDir,
                                roots->privileged, defineDefault))) {

@@ -452,6 +452,7 @@ qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded,
 
     driver->domains = virDomainObjListNew();
     driver->events = virObjectEventStateNew();
+    virObjectEventStateSetJournaled(driver->events); /* virtkitd's event journal */
     /* What the reconnect finds (a guest that died while nobody watched)
      * goes to the first listener, which registers after this returns. */
     virObjectEventStateKeepUntilListener(driver->events);

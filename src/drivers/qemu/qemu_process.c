@@ -516,6 +516,7 @@ qemuProcessHandleEvent(qemuMonitor *mon, const char *name, json_object *data,
         return;
     }
     g_debug("QMP event %s for '%s'", name, obj->def->name);
+    virObjectEventSetRequestor("guest"); /* for virtkitd's event journal */
     if (g_str_equal(name, "SHUTDOWN"))
         qemuProcessHandleShutdown(driver, obj, data);
     else if (g_str_equal(name, "STOP"))
@@ -530,6 +531,7 @@ qemuProcessHandleEvent(qemuMonitor *mon, const char *name, json_object *data,
         qemuProcessHandleDeviceDeleted(driver, obj, data);
     else
         qemuProcessHandleGuestEvent(driver, obj, name, data);
+    virObjectEventSetRequestor(NULL);
     virDomainObjUnlock(obj);
 }
 

@@ -765,6 +765,7 @@ storageStateInitialize(const virStateDriverRoots *roots)
     storageDriver->imagesDir = g_build_filename(roots->stateDir, "images", NULL);
     storageDriver->pools = virStoragePoolObjListNew();
     storageDriver->eventState = virObjectEventStateNew();
+    virObjectEventStateSetJournaled(storageDriver->eventState); /* virtkitd's journal */
 
     if (virFileMakePath(storageDriver->configDir, 0755) < 0 ||
         virFileMakePath(storageDriver->stateDir, 0755) < 0) {

@@ -1,0 +1,50 @@
+/* daemon_journal.h: virtkitd's event journal: every event numbered, kept on disk, replayed to subscribers */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "remote_protocol.h"
+#include "virnetserver.h"
+
+/*
+ * Every event queued into a journaled driver state (QEMU domains, networks,
+ * storage pools: virObjectEventStateSetJournaled) gets the next sequence
+ * number of the journal's epoch and is kept, newest last, up to @maxEvents
+ * records: in memory and in <stateDir>/events/journal (appended without an
+ * fsync per event; a sync thread calls fdatasync at most every @syncMs). A
+ * daemon restart loads the file, so numbering goes on and a client resumes
+ * across it. A file whose tail is torn (host crash mid-write) starts a new
+ * epoch: a client resuming in the old one is told its events are lost.
+ * Subscriptions (virtkit's CONNECT_EVENT_SUBSCRIBE) get every kept record
+ * after the seq they name, then the live ones, exactly once and in order:
+ * replay and live sending happen under one lock.
+ */
+
+/* Load or create the journal and install the hook (before the drivers
+ * start, so that what their start finds is journaled too). 0 or -1 with
+ * @error set. */
+int vkdJournalInit(const char *stateDir, unsigned int maxEvents, unsigned int syncMs,
+                   GError **error);
+/* Sync, remove the hook, free. */
+void vkdJournalShutdown(void);
+
+/* Subscribe @client's @callbackID (the client's own number, unique per
+ * client) to everything after @since (VIRTKIT_EVENT_SINCE_NOW: only live
+ * ones) in @epoch (0: whatever the journal's). @gapOk: a gap record instead
+ * of an error when events after @since are no longer kept. Sends the replay
+ * as EVENT messages at once. Returns 0 with *@epochOut, *@first (oldest
+ * kept seq) and *@head (newest issued seq), or -1 with a libvirt error
+ * reported: VIR_ERR_OPERATION_INVALID for lost events (the message says
+ * which and to re-list), VIR_ERR_INVALID_ARG for a seq never issued or a
+ * callback ID already in use. */
+int vkdJournalSubscribe(virNetServerClient *client, int callbackID, guint64 epoch,
+                        guint64 since, bool gapOk, guint64 *epochOut, guint64 *first,
+                        guint64 *head);
+/* -1 with VIR_ERR_INVALID_ARG if @client has no such subscription. */
+int vkdJournalUnsubscribe(virNetServerClient *client, int callbackID);
+/* Drop every subscription of a client that went away. */
+void vkdJournalDropClient(virNetServerClient *client);
+
+#define VIRTKIT_EVENT_SINCE_NOW G_MAXUINT64
+#define VIRTKIT_EVENT_ID_GAP (-1)

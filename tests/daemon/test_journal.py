@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""Resumable events (issue 13): virtkitd's event journal through virtkit's own API.
+
+- A client (python/virtkit.py over libvirtkit) follows the live events,
+  notes the last seq and epoch, and disconnects. Events happen while it is
+  away (another client starts, destroys, defines and undefines guests); the
+  daemon is stopped; a guest's QEMU is SIGKILLed while it is down; the
+  daemon comes back. The client resubscribes from its last seq: it gets
+  every missed event exactly once, in order, with contiguous seqs, the
+  dead guest's STOPPED/FAILED among them (requestor "daemon"), each with
+  its requestor; then live events go on with the next seq. Its model of the
+  guests (the list it had, plus the events) equals a fresh list from
+  python3-libvirt: no spurious change after the reconnect.
+- Bounds and answers: a journal of 5 records (--event-journal-max 5) that
+  saw more answers a resume from an older seq with OPERATION_INVALID ("no
+  longer kept ... re-list"), or with a gap event first when asked; a wrong
+  epoch and a seq never issued are refused; test:///default (no journal)
+  answers NO_SUPPORT; vksh event-journal prints the same sequence.
+"""
+import os
+import re
+import subprocess
+import sys
+import threading
+
+from vkdtest import (Daemon, Skip, diskless_xml, kill_pid, pid_alive, qemu_pids, run_tests,
+                     virsh, wait_for, write)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
+LIBVIRT_PY = "/usr/lib/python3/dist-packages"
+if LIBVIRT_PY not in sys.path:
+    sys.path.append(LIBVIRT_PY)
+
+import libvirt  # noqa: E402
+
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+
+VIR_ERR_OPERATION_INVALID = 55
+VIR_ERR_INVALID_ARG = 8
+VIR_ERR_NO_SUPPORT = 3
+DEFINED, UNDEFINED, STARTED, SUSPENDED, RESUMED, STOPPED = 0, 1, 2, 3, 4, 5
+
+
+def virtkit_module():
+    lib = os.environ.get("VIRTKIT_LIB")
+    if not lib or not os.path.exists(lib):
+        raise Skip("libvirtkit.so not found (VIRTKIT_LIB)")
+    if os.environ.get("VKD_SANITIZED") == "1":
+        raise Skip("python module: not with the ASan build's libvirtkit")
+    import virtkit
+    virtkit.event_loop_start()
+    return virtkit
+
+
+class Follower:
+    """Collects a subscription's events (they arrive on the event loop thread)."""
+
+    def __init__(self):
+        self.events = []
+        self.lock = threading.Lock()
+
+    def __call__(self, ev):
+        with self.lock:
+            self.events.append(ev)
+
+    def get(self):
+        with self.lock:
+            return list(self.events)
+
+    def wait(self, pred, what, timeout=60):
+        return wait_for(lambda: pred(self.get()), what, timeout)
+
+
+def qemu_of(root, name):
+    for pid in qemu_pids(root):
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            argv = f.read().split(b"\0")
+        for i, a in enumerate(argv):
+            if a == b"-name" and i + 1 < len(argv) and \
+               re.match(rb"(guest=)?%s(,|$)" % re.escape(name.encode()), argv[i + 1]):
+                return pid
+    return None
+
+
+def life(ev):
+    return (ev.name, ev.num[0], ev.num[1])
+
+
+def listing(uri):
+    """{name: active} from python3-libvirt (Debian's libvirt), a fresh connection."""
+    c = libvirt.open(uri)
+    try:
+        return {d.name(): bool(d.isActive()) for d in c.listAllDomains()}
+    finally:
+        c.close()
+
+
+def apply(model, ev):
+    if ev.kind != "domain" or ev.event_id != 0:
+        return
+    t = ev.num[0]
+    if t == DEFINED:
+        model.setdefault(ev.name, False)
+    elif t == UNDEFINED:
+        model.pop(ev.name, None)
+    elif t in (STARTED, RESUMED, SUSPENDED):
+        model[ev.name] = True
+    elif t == STOPPED:
+        model[ev.name] = False
+
+
+def test_resume_across_disconnect_and_restart():
+    vk = virtkit_module()
+    d = Daemon().start()
+    uri = d.uri()
+    for n in ("j1", "j2", "j3"):
+        write(os.path.join(d.root, n + ".xml"), diskless_xml(n))
+    xml = lambda n: os.path.join(d.root, n + ".xml")  # noqa: E731
+
+    conn = vk.open(uri)
+    f = Follower()
+    sid = conn.subscribe(f)
+    virsh(uri, "define %s; define %s; start j1" % (xml("j1"), xml("j2")))
+    f.wait(lambda evs: any(life(e) == ("j1", STARTED, 0) for e in evs), "j1 started")
+    seen = f.get()
+    last, epoch = seen[-1].seq, seen[-1].epoch
+    seqs = [e.seq for e in seen]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs))), seqs
+    assert all(e.epoch == epoch and e.requestor for e in seen), seen
+    model = listing(uri)  # what the client knows before it goes away
+    assert model == {"j1": True, "j2": False}, model
+    conn.unsubscribe(sid)
+    conn.close()
+
+    # away: another client changes things; then the daemon restarts and a
+    # guest dies while it is down
+    virsh(uri, "start j2; destroy j2; define %s; undefine j3" % xml("j3"))
+    pid = qemu_of(d.root, "j1")
+    assert pid
+    assert d.stop() == 0
+    assert pid_alive(pid)
+    kill_pid(pid)
+    wait_for(lambda: not pid_alive(pid), "j1's QEMU to die")
+    d.start()
+
+    conn = vk.open(uri)
+    g = Follower()
+    conn.subscribe(g, since=last, epoch=epoch)
+    want = [("j2", RESUMED, 0), ("j2", STARTED, 0), ("j2", STOPPED, 1),
+            ("j3", DEFINED, 0), ("j3", UNDEFINED, 0), ("j1", STOPPED, 5)]
+    g.wait(lambda evs: len(evs) >= len(want), "the %d missed events" % len(want))
+    got = g.get()
+    assert [life(e) for e in got] == want, got
+    assert [e.seq for e in got] == list(range(last + 1, last + 1 + len(want))), got
+    assert all(e.epoch == epoch for e in got), got
+    assert got[-1].requestor == "daemon", got[-1]
+    assert got[0].requestor == "guest" and got[2].requestor.startswith("client:"), got
+    # the model from the old list plus the missed events is the new list
+    for e in got:
+        apply(model, e)
+    assert model == listing(uri) == {"j1": False, "j2": False}, (model, listing(uri))
+    # then live ones, numbered on
+    virsh(uri, "undefine j2")
+    g.wait(lambda evs: len(evs) > len(want), "a live event")
+    live = g.get()[len(want)]
+    assert (life(live), live.seq) == (("j2", UNDEFINED, 0), last + 1 + len(want)), live
+    assert len(g.get()) == len(want) + 1, g.get()  # nothing twice
+
+    # vksh prints the same sequence from the same point
+    vksh = os.environ.get("VKSH")
+    if vksh:
+        out = subprocess.run([vksh, "-c", uri, "event-journal", "--since", str(last), "--epoch",
+                              str(epoch)], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        lines = [l for l in out.stdout.splitlines() if l.startswith("seq ")]
+        assert lines[0] == ("seq %d: event 'lifecycle' for domain 'j2': Resumed Unpaused "
+                            "(requestor guest)" % (last + 1)), lines
+        assert lines[5].startswith("seq %d: event 'lifecycle' for domain 'j1': Stopped "
+                                   "Failed (requestor daemon)" % (last + 6)), lines
+        assert len(lines) == len(want) + 1, lines
+        assert "resume with: --since %d --epoch %d" % (last + 7, epoch) in out.stdout, out.stdout
+    conn.close()
+
+
+def test_bounds_and_errors():
+    vk = virtkit_module()
+    d = Daemon(extra=["--event-journal-max", "5"]).start()
+    uri = d.uri()
+    conn = vk.open(uri)
+    f = Follower()
+    conn.subscribe(f)
+    probe = write(os.path.join(d.root, "b.xml"), diskless_xml("b"))
+    for _ in range(4):
+        virsh(uri, "define %s; undefine b" % probe)
+    f.wait(lambda evs: len(evs) >= 8, "8 live events")
+    evs = f.get()
+    epoch, head = evs[-1].epoch, evs[-1].seq
+    first_kept = head - 4
+
+    def refused(code, text, **kw):
+        try:
+            conn.subscribe(Follower(), **kw)
+        except vk.Error as e:
+            assert e.code == code and re.search(text, e.message), (e.code, e.message)
+            return
+        raise AssertionError("subscribe(%r) succeeded" % kw)
+
+    refused(VIR_ERR_OPERATION_INVALID,
+            r"events 2\.\.%d are no longer kept \(the journal starts at %d\): re-list"
+            % (first_kept - 1, first_kept), since=1, epoch=epoch)
+    refused(VIR_ERR_OPERATION_INVALID, r"epoch 12345 is gone .*re-list", since=1, epoch=12345)
+    refused(VIR_ERR_INVALID_ARG, r"seq %d was never issued" % (head + 10), since=head + 10)
+    # with a gap allowed: the gap first, then what is kept
+    g = Follower()
+    conn.subscribe(g, since=1, epoch=epoch, gap_ok=True)
+    g.wait(lambda e: len(e) >= 6, "gap + 5 kept events")
+    got = g.get()
+    assert got[0].event_id == vk.EVENT_ID_GAP and got[0].big == [2, first_kept - 1], got[0]
+    assert [e.seq for e in got[1:]] == list(range(first_kept, head + 1)), got
+    # a read-only connection may subscribe
+    ro = vk.open(uri, readonly=True)
+    ro.subscribe(Follower(), since=head, epoch=epoch)
+    ro.close()
+    conn.close()
+    # no journal behind an in-process driver or the test driver
+    for u in ("test:///default", "test+unix:///default?socket=%s" % d.sock):
+        c = vk.open(u)
+        try:
+            c.subscribe(Follower())
+            raise AssertionError("subscribe on %s succeeded" % u)
+        except vk.Error as e:
+            assert e.code == VIR_ERR_NO_SUPPORT, (u, e.code, e.message)
+        c.close()
+
+
+def vksh_journal(uri, *args, check=True):
+    vksh = os.environ.get("VKSH")
+    if not vksh:
+        raise Skip("vksh not built")
+    p = subprocess.run([vksh, "-c", uri, "event-journal"] + list(args), capture_output=True,
+                       text=True, timeout=120)
+    if check and p.returncode != 0:
+        raise AssertionError("vksh event-journal %r: %d\n%s%s" % (args, p.returncode,
+                                                                 p.stdout, p.stderr))
+    return p
+
+
+def test_vksh_resume_across_restart():
+    """The same through vksh alone (also against the ASan daemon, where the
+    python module cannot load the ASan libvirtkit)."""
+    d = Daemon().start()
+    uri = d.uri()
+    probe = write(os.path.join(d.root, "p.xml"), diskless_xml("p"))
+    virsh(uri, "define %s; undefine p" % probe)
+    out = vksh_journal(uri, "--since", "0").stdout
+    m = re.search(r"^resume with: --since (\d+) --epoch (\d+)$", out, re.M)
+    assert m, out
+    since, epoch = int(m.group(1)), m.group(2)
+    xml = write(os.path.join(d.root, "v.xml"), diskless_xml("v"))
+    virsh(uri, "define %s; start v; destroy v" % xml)
+    assert d.stop() == 0
+    d.start()
+    out = vksh_journal(uri, "--since", str(since), "--epoch", epoch).stdout
+    lines = [l for l in out.splitlines() if l.startswith("seq ")]
+    want = ["Defined Added", "Resumed Unpaused", "Started Booted", "Stopped Destroyed"]
+    assert [re.sub(r"^seq \d+: event 'lifecycle' for domain 'v': (.*) \(requestor .*\)$",
+                   r"\1", l) for l in lines] == want, out
+    assert [int(l.split()[1].rstrip(":")) for l in lines] == \
+        list(range(since + 1, since + 1 + len(want))), out
+    # an epoch that is not the daemon's: the answer says to re-list
+    p = vksh_journal(uri, "--since", str(since), "--epoch", "1", check=False)
+    assert p.returncode == 1 and "re-list" in p.stderr, (p.stdout, p.stderr)
+    p = vksh_journal(uri, "--since", "1", "--epoch", epoch, "--gap-ok", check=False)
+    assert p.returncode == 0, p.stderr
+
+
+if __name__ == "__main__":
+    run_tests([
+        ("vksh event-journal resumes across a daemon restart; a wrong epoch is refused",
+         test_vksh_resume_across_restart),
+        ("a client resumes after a disconnect and a daemon restart (a guest died "
+         "meanwhile): every missed event once, in order, then live ones; the re-list "
+         "agrees", test_resume_across_disconnect_and_restart),
+        ("a bounded journal answers lost events with an error or a gap; wrong epoch, "
+         "unknown seq, no journal: refused", test_bounds_and_errors),
+    ])
