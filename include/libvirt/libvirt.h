@@ -222,6 +222,18 @@ char *virConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
 char *virConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
                                       const char *arch, const char *machine,
                                       const char *virttype, unsigned int flags);
+#define VIR_NODE_MEMORY_SHARED_PAGES_TO_SCAN "shm_pages_to_scan"
+#define VIR_NODE_MEMORY_SHARED_SLEEP_MILLISECS "shm_sleep_millisecs"
+#define VIR_NODE_MEMORY_SHARED_PAGES_SHARED "shm_pages_shared"
+#define VIR_NODE_MEMORY_SHARED_PAGES_SHARING "shm_pages_sharing"
+#define VIR_NODE_MEMORY_SHARED_PAGES_UNSHARED "shm_pages_unshared"
+#define VIR_NODE_MEMORY_SHARED_PAGES_VOLATILE "shm_pages_volatile"
+#define VIR_NODE_MEMORY_SHARED_FULL_SCANS "shm_full_scans"
+#define VIR_NODE_MEMORY_SHARED_MERGE_ACROSS_NODES "shm_merge_across_nodes"
+int virNodeGetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params,
+                               int *nparams, unsigned int flags);
+int virNodeSetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params,
+                               int nparams, unsigned int flags);
 int virConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,
                                unsigned int flags);
 

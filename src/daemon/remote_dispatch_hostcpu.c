@@ -6,6 +6,7 @@
  */
 #define G_LOG_DOMAIN "virtkitd.dispatch"
 #include "remote_dispatch_priv.h"
+#include "remote_typedparam.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
@@ -44,4 +45,52 @@ VKD_HANDLER(vkdDispatchDomainSendKey)
                             (int)a->keycodes_len, a->flags) < 0
                ? -1
                : 0;
+}
+
+/* As libvirtd's: *nparams 0 asks for the count; otherwise at most
+ * NODE_MEMORY_PARAMETERS_MAX are filled and serialized. */
+VKD_HANDLER(vkdDispatchNodeGetMemoryParameters)
+{
+    remote_node_get_memory_parameters_args *a = args;
+    remote_node_get_memory_parameters_ret *r = ret;
+    virTypedParameterPtr params = NULL;
+    int nparams = a->nparams;
+    int rc;
+
+    if (nparams > REMOTE_NODE_MEMORY_PARAMETERS_MAX) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "nparams too large");
+        return -1;
+    }
+    if (nparams > 0)
+        params = g_new0(virTypedParameter, nparams);
+    if (virNodeGetMemoryParameters(call->conn, params, &nparams, a->flags) < 0) {
+        g_free(params);
+        return -1;
+    }
+    if (a->nparams == 0) {
+        r->nparams = nparams;
+        g_free(params);
+        return 0;
+    }
+    rc = remoteTypedParamsSerialize(params, nparams, REMOTE_NODE_MEMORY_PARAMETERS_MAX,
+                                    &r->params_val, &r->params_len, a->flags);
+    remoteTypedParamsFree(params, nparams);
+    return rc;
+}
+
+VKD_HANDLER(vkdDispatchNodeSetMemoryParameters)
+{
+    remote_node_set_memory_parameters_args *a = args;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    int rc;
+
+    (void)ret;
+    if (remoteTypedParamsDeserialize(a->params_val, a->params_len,
+                                     REMOTE_NODE_MEMORY_PARAMETERS_MAX, &params,
+                                     &nparams) < 0)
+        return -1;
+    rc = virNodeSetMemoryParameters(call->conn, params, nparams, a->flags);
+    remoteTypedParamsFree(params, nparams);
+    return rc;
 }

@@ -170,6 +170,8 @@ VKD_HANDLER(vkdDispatchNodeGetCellsFreeMemory); /* 101 */
 /* remote_dispatch_hostcpu.c */
 VKD_HANDLER(vkdDispatchConnectGetCPUModelNames); /* 312 */
 VKD_HANDLER(vkdDispatchDomainSendKey);           /* 226 */
+VKD_HANDLER(vkdDispatchNodeGetMemoryParameters); /* 289 */
+VKD_HANDLER(vkdDispatchNodeSetMemoryParameters); /* 288 */
 
 /* remote_dispatch_sched.c */
 VKD_HANDLER(vkdDispatchGetSchedulerType);            /* 56 */

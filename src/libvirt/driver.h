@@ -60,6 +60,11 @@ struct _virHypervisorDriver {
      * @models is not NULL); the count or -1. */
     int (*connectGetCPUModelNames)(virConnectPtr conn, const char *arch, char ***models,
                                    unsigned int flags);
+    /* KSM tunables and figures (VIR_NODE_MEMORY_SHARED_*). */
+    int (*nodeGetMemoryParameters)(virConnectPtr conn, virTypedParameterPtr params,
+                                   int *nparams, unsigned int flags);
+    int (*nodeSetMemoryParameters)(virConnectPtr conn, virTypedParameterPtr params,
+                                   int nparams, unsigned int flags);
 
     int (*connectNumOfDomains)(virConnectPtr conn);
     int (*connectListDomains)(virConnectPtr conn, int *ids, int maxids);

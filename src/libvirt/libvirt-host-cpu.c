@@ -198,3 +198,74 @@ error:
     virDispatchError(conn);
     return NULL;
 }
+
+/**
+ * virNodeGetMemoryParameters:
+ * @conn: a connection
+ * @params: where to store the parameters (room for *@nparams), or NULL
+ * @nparams: in: room in @params (0 to ask how many there are); out: how
+ *           many were filled (or exist)
+ * @flags: 0 (VIR_TYPED_PARAM_STRING_OKAY is added, as libvirt does)
+ *
+ * The host's kernel same-page merging (KSM) figures, libvirt's
+ * VIR_NODE_MEMORY_SHARED_* parameters read from /sys/kernel/mm/ksm by the
+ * QEMU driver; the test driver has none (VIR_ERR_NO_SUPPORT, as libvirt's).
+ *
+ * Returns 0 on success, -1 on error.
+ */
+int
+virNodeGetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params, int *nparams,
+                           unsigned int flags)
+{
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNullArgGoto(nparams, error);
+    virCheckNonNegativeArgGoto(*nparams, error);
+    if (*nparams != 0)
+        virCheckNonNullArgGoto(params, error);
+    flags |= VIR_TYPED_PARAM_STRING_OKAY;
+    if (conn->driver->nodeGetMemoryParameters) {
+        if (conn->driver->nodeGetMemoryParameters(conn, params, nparams, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virNodeSetMemoryParameters:
+ * @conn: a connection
+ * @params: the parameters to change
+ * @nparams: how many
+ * @flags: 0
+ *
+ * Changes the host's KSM tunables: VIR_NODE_MEMORY_SHARED_PAGES_TO_SCAN,
+ * _SLEEP_MILLISECS, _MERGE_ACROSS_NODES (unsigned ints), written to
+ * /sys/kernel/mm/ksm by the QEMU driver; any other parameter is
+ * VIR_ERR_ARGUMENT_UNSUPPORTED "parameter 'X' not supported" and nothing
+ * is changed. Refused on a read-only connection.
+ *
+ * Returns 0 on success, -1 on error.
+ */
+int
+virNodeSetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params, int nparams,
+                           unsigned int flags)
+{
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(params, error);
+    virCheckNonNegativeArgGoto(nparams, error);
+    if (conn->driver->nodeSetMemoryParameters) {
+        if (conn->driver->nodeSetMemoryParameters(conn, params, nparams, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}

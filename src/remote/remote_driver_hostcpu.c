@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "remote_driver_priv.h"
+#include "remote_typedparam.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_REMOTE
@@ -60,4 +61,40 @@ remoteDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtim
     }
     remoteMakeDomain(&args.dom, dom);
     return remoteCallDomainSendKey(dom->conn, &args);
+}
+
+int
+remoteNodeGetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params,
+                              int *nparams, unsigned int flags)
+{
+    remote_node_get_memory_parameters_args args = { .nparams = *nparams, .flags = flags };
+    remote_node_get_memory_parameters_ret ret = { 0 };
+    int rc = 0;
+
+    if (remoteCallNodeGetMemoryParameters(conn, &args, &ret) < 0)
+        return -1;
+    if (*nparams == 0)
+        *nparams = ret.nparams;
+    else
+        rc = remoteTypedParamsDeserialize(ret.params_val, ret.params_len,
+                                          REMOTE_NODE_MEMORY_PARAMETERS_MAX, &params,
+                                          nparams);
+    virXdrFree(remote_node_get_memory_parameters_ret_filter, &ret);
+    return rc;
+}
+
+int
+remoteNodeSetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params,
+                              int nparams, unsigned int flags)
+{
+    remote_node_set_memory_parameters_args args = { .flags = flags };
+    int rc;
+
+    if (remoteTypedParamsSerialize(params, nparams, REMOTE_NODE_MEMORY_PARAMETERS_MAX,
+                                   &args.params_val, &args.params_len,
+                                   VIR_TYPED_PARAM_STRING_OKAY) < 0)
+        return -1;
+    rc = remoteCallNodeSetMemoryParameters(conn, &args);
+    remoteTypedParamsFreeRemote(args.params_val, args.params_len);
+    return rc;
 }

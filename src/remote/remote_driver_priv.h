@@ -83,6 +83,10 @@ int remoteCopyChars(char *dst, size_t dstlen, const char *src, uint32_t len,
 
 /* Host queries (remote_driver_host.c). */
 unsigned long long remoteNodeGetFreeMemory(virConnectPtr conn);
+int remoteNodeGetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params,
+                                  int *nparams, unsigned int flags);
+int remoteNodeSetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params,
+                                  int nparams, unsigned int flags);
 int remoteDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,
                         unsigned int *keycodes, int nkeycodes, unsigned int flags);
 int remoteConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,

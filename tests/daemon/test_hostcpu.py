@@ -361,6 +361,62 @@ def test_send_key_domcontrol():
     d.stop()
 
 
+def test_node_memory_tune():
+    ksm = "/sys/kernel/mm/ksm"
+    if not os.path.exists(os.path.join(ksm, "sleep_millisecs")):
+        raise Skip("no KSM in this kernel")
+
+    def sysval(name):
+        return int(open(os.path.join(ksm, name)).read())
+
+    d = Daemon().start()
+    uri = d.uri()
+    orig = sysval("sleep_millisecs")
+    conn = libvirt.open(uri)
+    try:
+        params = conn.getMemoryParameters(0)
+        assert sorted(params) == sorted([
+            "shm_pages_to_scan", "shm_sleep_millisecs", "shm_pages_shared",
+            "shm_pages_sharing", "shm_pages_unshared", "shm_pages_volatile",
+            "shm_full_scans", "shm_merge_across_nodes"]), params
+        assert params["shm_pages_to_scan"] == sysval("pages_to_scan"), params
+        assert params["shm_sleep_millisecs"] == orig, params
+        out = virsh(uri, "node-memory-tune").stdout
+        assert out.startswith("Shared memory:\n\tshm_pages_to_scan %d\n" %
+                              sysval("pages_to_scan")), out
+        assert "\tshm_full_scans  %d\n" % sysval("full_scans") in out, out
+        # a change reaches the kernel; python3-libvirt puts it back
+        virsh(uri, "node-memory-tune", "--shm-sleep-millisecs", str(orig + 7))
+        assert sysval("sleep_millisecs") == orig + 7
+        conn.setMemoryParameters({"shm_sleep_millisecs": orig}, 0)
+        assert sysval("sleep_millisecs") == orig
+        # a figure is not a tunable: libvirt's error, nothing written
+        try:
+            conn.setMemoryParameters({"shm_pages_shared": 5}, 0)
+            raise AssertionError("shm_pages_shared was set")
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED, e
+            assert str(e) == "argument unsupported: parameter 'shm_pages_shared' not " \
+                "supported", e
+        ro = libvirt.openReadOnly(uri.replace("virtkit-sock", "virtkit-sock-ro"))
+        try:
+            assert ro.getMemoryParameters(0)["shm_sleep_millisecs"] == orig
+            try:
+                ro.setMemoryParameters({"shm_sleep_millisecs": orig + 1}, 0)
+                raise AssertionError("set on a read-only connection")
+            except libvirt.libvirtError as e:
+                assert e.get_error_code() == libvirt.VIR_ERR_OPERATION_DENIED, e
+        finally:
+            ro.close()
+        assert sysval("sleep_millisecs") == orig
+    finally:
+        if sysval("sleep_millisecs") != orig:
+            with open(os.path.join(ksm, "sleep_millisecs"), "w") as f:
+                f.write(str(orig))
+        conn.close()
+    d.stop()
+
+
 if __name__ == "__main__":
     run_tests([
         ("cpu: a custom model, topology and features reach QEMU; libvirt's defaults and errors",
@@ -371,4 +427,6 @@ if __name__ == "__main__":
          "compareCPU NO_SUPPORT", test_host_facts),
         ("send-key reaches the guest's keyboard (its sysrq sync on the console); domcontrol",
          test_send_key_domcontrol),
+        ("node-memory-tune: KSM figures from /sys, a change reaches the kernel",
+         test_node_memory_tune),
     ])

@@ -62,7 +62,8 @@ vkshCmdDefHelp(vkshControl *ctl, const vkshCmdDef *def)
 
         vkshPrint(ctl, "  DESCRIPTION\n");
         for (size_t i = 0; lines[i]; i++)
-            vkshPrint(ctl, "    %s\n", lines[i]);
+            vkshPrint(ctl, *lines[i] ? "    %s\n" : "%s\n",
+                      lines[i]); /* virsh: "\n    " */
         vkshPrint(ctl, "\n");
     }
 

@@ -135,6 +135,11 @@ const vkshCmdDef vkshHostCmds[] = {
     { "nodecpustats", vkshCmdNodecpustats, vkshOptsNodecpustats,
       "Prints cpu stats of the node.", "Returns cpu stats of the node, in nanoseconds.",
       0 },
+    { "node-memory-tune", vkshCmdNodeMemoryTune, vkshOptsNodeMemoryTune,
+      "Get or set node memory parameters",
+      "Get or set node memory parameters\nTo get the memory parameters, use following "
+      "command: \n\nvirsh # node-memory-tune",
+      0 },
     { "nodecpumap", vkshCmdNodecpumap, vkshOptsNodecpumap, "node cpu map",
       "Displays the node's total number of CPUs, the number of online CPUs and the list "
       "of online CPUs.",

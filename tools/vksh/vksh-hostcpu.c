@@ -227,3 +227,94 @@ vkshCmdDomcontrol(vkshControl *ctl, const vkshCmd *cmd)
         vkshPrint(ctl, "%s\n", states[info.state]);
     return true;
 }
+
+/* ---- node-memory-tune ---------------------------------------------------- */
+
+const vkshOptDef vkshOptsNodeMemoryTune[] = {
+    { "shm-pages-to-scan", VKSH_OT_INT, VKSH_OFLAG_NAMED,
+      "number of pages to scan before the shared memory service goes to sleep" },
+    { "shm-sleep-millisecs", VKSH_OT_INT, VKSH_OFLAG_NAMED,
+      "number of millisecs the shared memory service should sleep before next scan" },
+    { "shm-merge-across-nodes", VKSH_OT_INT, VKSH_OFLAG_NAMED,
+      "Specifies if pages from different numa nodes can be merged" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdNodeMemoryTune(vkshControl *ctl, const vkshCmd *cmd)
+{
+    static const char *const opts[][2] = {
+        { "shm-pages-to-scan", VIR_NODE_MEMORY_SHARED_PAGES_TO_SCAN },
+        { "shm-sleep-millisecs", VIR_NODE_MEMORY_SHARED_SLEEP_MILLISECS },
+        { "shm-merge-across-nodes", VIR_NODE_MEMORY_SHARED_MERGE_ACROSS_NODES },
+    };
+    virTypedParameter set[G_N_ELEMENTS(opts)];
+    g_autofree virTypedParameterPtr params = NULL;
+    int nset = 0;
+    int nparams = 0;
+
+    memset(set, 0, sizeof(set));
+    for (size_t i = 0; i < G_N_ELEMENTS(opts); i++) {
+        const char *v = NULL;
+        char *end = NULL;
+        unsigned long long n;
+
+        if (vkshOptString(ctl, cmd, opts[i][0], &v) < 0)
+            return false;
+        if (!v)
+            continue;
+        errno = 0;
+        n = strtoull(v, &end, 10);
+        if (!*v || *v == '-' || *end || errno || n > G_MAXUINT) {
+            vkshError(ctl,
+                      "Numeric value '%s' for <%s> option is malformed or out of range",
+                      v, opts[i][0]);
+            return false;
+        }
+        g_strlcpy(set[nset].field, opts[i][1], sizeof(set[nset].field));
+        set[nset].type = VIR_TYPED_PARAM_UINT;
+        set[nset].value.ui = (unsigned int)n;
+        nset++;
+    }
+    if (nset) {
+        if (virNodeSetMemoryParameters(ctl->conn, set, nset, 0) != 0) {
+            vkshError(ctl, "%s", "Unable to change memory parameters");
+            return false;
+        }
+        return true;
+    }
+    if (virNodeGetMemoryParameters(ctl->conn, NULL, &nparams, 0) != 0) {
+        vkshError(ctl, "%s", "Unable to get number of memory parameters");
+        return false;
+    }
+    if (nparams == 0)
+        return true;
+    params = g_new0(virTypedParameter, nparams);
+    if (virNodeGetMemoryParameters(ctl->conn, params, &nparams, 0) != 0) {
+        vkshError(ctl, "%s", "Unable to get memory parameters");
+        return false;
+    }
+    vkshPrint(ctl, "Shared memory:\n");
+    for (int i = 0; i < nparams; i++) {
+        g_autofree char *str = NULL;
+
+        switch (params[i].type) {
+        case VIR_TYPED_PARAM_UINT:
+            str = g_strdup_printf("%u", params[i].value.ui);
+            break;
+        case VIR_TYPED_PARAM_ULLONG:
+            str = g_strdup_printf("%llu", params[i].value.ul);
+            break;
+        case VIR_TYPED_PARAM_INT:
+            str = g_strdup_printf("%d", params[i].value.i);
+            break;
+        case VIR_TYPED_PARAM_LLONG:
+            str = g_strdup_printf("%lld", params[i].value.l);
+            break;
+        default:
+            str = g_strdup("unimplemented parameter type");
+        }
+        vkshPrint(ctl, "\t%-15s %s\n", params[i].field, str);
+    }
+    return true;
+}

@@ -124,6 +124,8 @@ extern const vkshOptDef vkshOptsCpuModels[];
 bool vkshCmdCpuModels(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshOptDef vkshOptsMaxvcpus[];
 bool vkshCmdMaxvcpus(vkshControl *ctl, const vkshCmd *cmd);
+extern const vkshOptDef vkshOptsNodeMemoryTune[];
+bool vkshCmdNodeMemoryTune(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshOptDef vkshOptsSendKey[];
 bool vkshCmdSendKey(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshOptDef vkshOptsDomcontrol[];

@@ -24,6 +24,8 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .connectGetSysinfo = qemuConnectGetSysinfo,
     .connectGetDomainCapabilities = qemuConnectGetDomainCapabilities,
     .connectGetCPUModelNames = qemuConnectGetCPUModelNames,
+    .nodeGetMemoryParameters = qemuNodeGetMemoryParameters,
+    .nodeSetMemoryParameters = qemuNodeSetMemoryParameters,
 
     .connectNumOfDomains = qemuConnectNumOfDomains,
     .connectListDomains = qemuConnectListDomains,

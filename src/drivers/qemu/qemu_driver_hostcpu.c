@@ -181,3 +181,91 @@ cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }
+
+/* ---- KSM (libvirt's nodeGetMemoryParameters / nodeSetMemoryParameters) --- */
+
+#define QEMU_KSM_DIR "/sys/kernel/mm/ksm"
+
+static const struct {
+    const char *param;
+    const char *file;
+    bool ull; /* VIR_TYPED_PARAM_ULLONG, else UINT */
+} qemuKSMParams[] = {
+    { VIR_NODE_MEMORY_SHARED_PAGES_TO_SCAN, "pages_to_scan", false },
+    { VIR_NODE_MEMORY_SHARED_SLEEP_MILLISECS, "sleep_millisecs", false },
+    { VIR_NODE_MEMORY_SHARED_PAGES_SHARED, "pages_shared", true },
+    { VIR_NODE_MEMORY_SHARED_PAGES_SHARING, "pages_sharing", true },
+    { VIR_NODE_MEMORY_SHARED_PAGES_UNSHARED, "pages_unshared", true },
+    { VIR_NODE_MEMORY_SHARED_PAGES_VOLATILE, "pages_volatile", true },
+    { VIR_NODE_MEMORY_SHARED_FULL_SCANS, "full_scans", true },
+    { VIR_NODE_MEMORY_SHARED_MERGE_ACROSS_NODES, "merge_across_nodes", false },
+};
+
+int
+qemuNodeGetMemoryParameters(virConnectPtr conn G_GNUC_UNUSED, virTypedParameterPtr params,
+                            int *nparams, unsigned int flags)
+{
+    int n = 0;
+
+    virCheckFlags(VIR_TYPED_PARAM_STRING_OKAY, -1);
+    if (*nparams == 0) {
+        *nparams = G_N_ELEMENTS(qemuKSMParams);
+        return 0;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(qemuKSMParams) && n < *nparams; i++) {
+        g_autofree char *path =
+            g_build_filename(QEMU_KSM_DIR, qemuKSMParams[i].file, NULL);
+        g_autofree char *text = NULL;
+        virTypedParameterPtr p = &params[n];
+
+        if (!g_file_get_contents(path, &text, NULL, NULL)) {
+            virReportSystemError(errno, "unable to read %s", path);
+            return -1;
+        }
+        memset(p, 0, sizeof(*p));
+        g_strlcpy(p->field, qemuKSMParams[i].param, sizeof(p->field));
+        if (qemuKSMParams[i].ull) {
+            p->type = VIR_TYPED_PARAM_ULLONG;
+            p->value.ul = g_ascii_strtoull(text, NULL, 10);
+        } else {
+            p->type = VIR_TYPED_PARAM_UINT;
+            p->value.ui = (unsigned int)g_ascii_strtoull(text, NULL, 10);
+        }
+        n++;
+    }
+    *nparams = n;
+    return 0;
+}
+
+int
+qemuNodeSetMemoryParameters(virConnectPtr conn G_GNUC_UNUSED, virTypedParameterPtr params,
+                            int nparams, unsigned int flags)
+{
+    static const char *const names[] = { VIR_NODE_MEMORY_SHARED_PAGES_TO_SCAN,
+                                         VIR_NODE_MEMORY_SHARED_SLEEP_MILLISECS,
+                                         VIR_NODE_MEMORY_SHARED_MERGE_ACROSS_NODES,
+                                         NULL };
+    static const int types[] = { VIR_TYPED_PARAM_UINT, VIR_TYPED_PARAM_UINT,
+                                 VIR_TYPED_PARAM_UINT };
+
+    virCheckFlags(0, -1);
+    if (qemuTuneValidateParams(params, nparams, names, types) < 0)
+        return -1;
+    for (int i = 0; i < nparams; i++) {
+        g_autofree char *path = NULL;
+        g_autofree char *value = g_strdup_printf("%u", params[i].value.ui);
+        g_autoptr(GError) gerr = NULL;
+
+        for (size_t k = 0; k < G_N_ELEMENTS(qemuKSMParams); k++) {
+            if (g_str_equal(params[i].field, qemuKSMParams[k].param))
+                path = g_build_filename(QEMU_KSM_DIR, qemuKSMParams[k].file, NULL);
+        }
+        if (!g_file_set_contents_full(path, value, -1, G_FILE_SET_CONTENTS_NONE, 0644,
+                                      &gerr)) {
+            virReportError(VIR_ERR_SYSTEM_ERROR, "Unable to write %s: %s", path,
+                           gerr->message);
+            return -1;
+        }
+    }
+    return 0;
+}

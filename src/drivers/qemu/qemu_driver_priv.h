@@ -73,6 +73,10 @@ int qemuDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdt
                       unsigned int *keycodes, int nkeycodes, unsigned int flags);
 int qemuDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
                              unsigned int flags);
+int qemuNodeGetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params,
+                                int *nparams, unsigned int flags);
+int qemuNodeSetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params,
+                                int nparams, unsigned int flags);
 int qemuConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,
                                 unsigned int flags);
 int qemuNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
