@@ -1183,6 +1183,55 @@ int virDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
 int virDomainGetVcpuPinInfo(virDomainPtr domain, int ncpumaps, unsigned char *cpumaps,
                             int maplen, unsigned int flags);
 
+/* Resource tuning (libvirt 9.0's names and values) */
+int virDomainPinVcpu(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap,
+                     int maplen);
+int virDomainPinVcpuFlags(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap,
+                          int maplen, unsigned int flags);
+int virDomainPinEmulator(virDomainPtr domain, unsigned char *cpumap, int maplen,
+                         unsigned int flags);
+int virDomainGetEmulatorPinInfo(virDomainPtr domain, unsigned char *cpumaps, int maplen,
+                                unsigned int flags);
+
+#define VIR_DOMAIN_MEMORY_PARAM_UNLIMITED 9007199254740991LL /* = INT64_MAX >> 10 */
+#define VIR_DOMAIN_MEMORY_HARD_LIMIT "hard_limit"
+#define VIR_DOMAIN_MEMORY_SOFT_LIMIT "soft_limit"
+#define VIR_DOMAIN_MEMORY_MIN_GUARANTEE "min_guarantee"
+#define VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT "swap_hard_limit"
+#define VIR_DOMAIN_MEMORY_FIELD_LENGTH VIR_TYPED_PARAM_FIELD_LENGTH
+int virDomainSetMemoryParameters(virDomainPtr domain, virTypedParameterPtr params,
+                                 int nparams, unsigned int flags);
+int virDomainGetMemoryParameters(virDomainPtr domain, virTypedParameterPtr params,
+                                 int *nparams, unsigned int flags);
+
+#define VIR_DOMAIN_BLKIO_WEIGHT "weight"
+#define VIR_DOMAIN_BLKIO_DEVICE_WEIGHT "device_weight"
+#define VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS "device_read_iops_sec"
+#define VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS "device_write_iops_sec"
+#define VIR_DOMAIN_BLKIO_DEVICE_READ_BPS "device_read_bytes_sec"
+#define VIR_DOMAIN_BLKIO_DEVICE_WRITE_BPS "device_write_bytes_sec"
+#define VIR_DOMAIN_BLKIO_FIELD_LENGTH VIR_TYPED_PARAM_FIELD_LENGTH
+int virDomainSetBlkioParameters(virDomainPtr domain, virTypedParameterPtr params,
+                                int nparams, unsigned int flags);
+int virDomainGetBlkioParameters(virDomainPtr domain, virTypedParameterPtr params,
+                                int *nparams, unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_NUMATUNE_MEM_STRICT = 0,
+    VIR_DOMAIN_NUMATUNE_MEM_PREFERRED = 1,
+    VIR_DOMAIN_NUMATUNE_MEM_INTERLEAVE = 2,
+    VIR_DOMAIN_NUMATUNE_MEM_RESTRICTIVE = 3,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_NUMATUNE_MEM_LAST
+#endif
+} virDomainNumatuneMemMode;
+#define VIR_DOMAIN_NUMA_NODESET "numa_nodeset"
+#define VIR_DOMAIN_NUMA_MODE "numa_mode"
+int virDomainSetNumaParameters(virDomainPtr domain, virTypedParameterPtr params,
+                               int nparams, unsigned int flags);
+int virDomainGetNumaParameters(virDomainPtr domain, virTypedParameterPtr params,
+                               int *nparams, unsigned int flags);
+
 #define VIR_DOMAIN_CPU_STATS_CPUTIME "cpu_time"
 #define VIR_DOMAIN_CPU_STATS_USERTIME "user_time"
 #define VIR_DOMAIN_CPU_STATS_SYSTEMTIME "system_time"

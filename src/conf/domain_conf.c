@@ -1255,16 +1255,27 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
     { "cputune/iothread_quota", noAttrs },
     { "cputune/vcpupin", (const char *const[]){ "vcpu", "cpuset", NULL } },
     { "cputune/emulatorpin", (const char *const[]){ "cpuset", NULL } },
+    { "blkiotune", noAttrs },
+    { "blkiotune/weight", noAttrs },
+    { "blkiotune/device", noAttrs },
+    { "blkiotune/device/path", noAttrs },
+    { "blkiotune/device/weight", noAttrs },
+    { "blkiotune/device/read_iops_sec", noAttrs },
+    { "blkiotune/device/write_iops_sec", noAttrs },
+    { "blkiotune/device/read_bytes_sec", noAttrs },
+    { "blkiotune/device/write_bytes_sec", noAttrs },
+    { "numatune", noAttrs },
+    { "numatune/memory", (const char *const[]){ "mode", "placement", "nodeset", NULL } },
     { "resource", noAttrs },
     { "resource/partition", noAttrs },
     { NULL, NULL },
 };
 
 static const char *const knownTopLevel[] = {
-    "name",     "uuid",     "title",    "description", "memory",      "currentMemory",
-    "vcpu",     "os",       "features", "clock",       "on_poweroff", "on_reboot",
-    "on_crash", "devices",  "metadata", "pm",          "cpu",         "cputune",
-    "memtune",  "resource", NULL,
+    "name",     "uuid",     "title",     "description", "memory",      "currentMemory",
+    "vcpu",     "os",       "features",  "clock",       "on_poweroff", "on_reboot",
+    "on_crash", "devices",  "metadata",  "pm",          "cpu",         "cputune",
+    "memtune",  "resource", "blkiotune", "numatune",    NULL,
 };
 
 virDomainDef *

@@ -427,6 +427,30 @@ typedef struct {
     char *emulatorpin; /* NULL: none */
 } virDomainCputuneDef;
 
+/* <blkiotune> */
+typedef struct {
+    char *path;
+    unsigned int weight;
+    unsigned int riops; /* read_iops_sec */
+    unsigned int wiops;
+    unsigned long long rbps; /* read_bytes_sec */
+    unsigned long long wbps;
+} virDomainBlkioDeviceDef;
+
+typedef struct {
+    unsigned int weight; /* 0: unset */
+    virDomainBlkioDeviceDef *devices;
+    size_t ndevices;
+} virDomainBlkiotuneDef;
+
+/* <numatune><memory mode placement nodeset/> */
+typedef struct {
+    bool set;       /* the element is present */
+    int mode;       /* virDomainNumatuneMemMode (0 strict) */
+    bool autoPlace; /* placement='auto' */
+    char *nodeset;  /* normalized list, NULL with placement auto */
+} virDomainNumatuneDef;
+
 typedef struct {
     unsigned long long hardLimit; /* KiB */
     unsigned long long softLimit;
@@ -454,6 +478,8 @@ typedef struct {
     virDomainCpuDef *cpu;             /* <cpu>; NULL if absent (domain_cpu_conf.h) */
     virDomainCputuneDef cputune;
     virDomainMemtuneDef mem;
+    virDomainBlkiotuneDef blkio;
+    virDomainNumatuneDef numatune;
     char *resourcePartition; /* <resource><partition>; NULL if absent */
 
     struct {
@@ -536,6 +562,27 @@ char *virDomainCpulistFormat(const unsigned char *map, size_t maplen);
  * Clear frees @def's (pins, partition). */
 void virDomainTuneCopy(virDomainDef *dst, const virDomainDef *src);
 void virDomainTuneClear(virDomainDef *def);
+/* libvirt's blkio device strings ("path,value[,path,value...]") of
+ * parameter @type (VIR_DOMAIN_BLKIO_DEVICE_*): parse into a new array
+ * (INVALID_ARG "unable to parse blkio device ..." / "invalid value ..."),
+ * merge into @b as libvirt does (a device with every value 0 is not
+ * added; an existing one has that value replaced), format back. */
+int virDomainBlkioDevicesParseStr(const char *str, const char *type,
+                                  virDomainBlkioDeviceDef **devs, size_t *n);
+void virDomainBlkioDevicesFree(virDomainBlkioDeviceDef *devs, size_t n);
+void virDomainBlkioDevicesMerge(virDomainBlkiotuneDef *b,
+                                const virDomainBlkioDeviceDef *devs, size_t n,
+                                const char *type);
+char *virDomainBlkioDevicesFormatStr(const virDomainBlkiotuneDef *b, const char *type);
+/* numa_mode / numa_nodeset of already type-checked @params: *mode -1 when
+ * absent, *nodeset a new normalized list or NULL; libvirt's errors. */
+int virDomainNumatuneCheckParams(virTypedParameterPtr params, int nparams, int *mode,
+                                 char **nodeset);
+/* libvirt's virDomainNumatuneSet with static placement: CONFIG_UNSUPPORTED
+ * when no nodeset results, @def unchanged then. */
+int virDomainNumatuneApply(virDomainDef *def, int mode, const char *nodeset);
+/* "strict", "preferred", "interleave", "restrictive"; NULL out of range. */
+const char *virDomainNumatuneModeToString(int mode);
 /* Set vCPU @vcpu's pin (a normalized list, NULL: none). */
 void virDomainDefSetVcpuPin(virDomainDef *def, unsigned int vcpu, const char *cpulist);
 /* libvirt's virDomainDefGetVcpus: the vCPUs online (at boot, or now in a

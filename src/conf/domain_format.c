@@ -435,6 +435,7 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     line(&ctx, "<memory unit='KiB'>%llu</memory>", def->memory);
     line(&ctx, "<currentMemory unit='KiB'>%llu</currentMemory>",
          def->currentMemory ? def->currentMemory : def->memory);
+    virDomainTuneFormat(buf, ctx.indent, def, 'b');
     virDomainTuneFormat(buf, ctx.indent, def, 'm');
     if (def->vcpusCurrent && def->vcpusCurrent < def->vcpus)
         line(&ctx, "<vcpu placement='static' current='%u'>%u</vcpu>", def->vcpusCurrent,
@@ -442,6 +443,7 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     else
         line(&ctx, "<vcpu placement='static'>%u</vcpu>", def->vcpus);
     virDomainTuneFormat(buf, ctx.indent, def, 'c');
+    virDomainTuneFormat(buf, ctx.indent, def, 'n');
     virDomainTuneFormat(buf, ctx.indent, def, 'r');
 
     if (def->os.firmware == VIR_DOMAIN_OS_FIRMWARE_BIOS)

@@ -135,6 +135,11 @@ virDomainTuneClear(virDomainDef *def)
     def->cputune.nvcpupin = 0;
     g_clear_pointer(&def->cputune.emulatorpin, g_free);
     g_clear_pointer(&def->resourcePartition, g_free);
+    for (size_t i = 0; i < def->blkio.ndevices; i++)
+        g_free(def->blkio.devices[i].path);
+    g_clear_pointer(&def->blkio.devices, g_free);
+    def->blkio.ndevices = 0;
+    g_clear_pointer(&def->numatune.nodeset, g_free);
 }
 
 void
@@ -147,6 +152,13 @@ virDomainTuneCopy(virDomainDef *dst, const virDomainDef *src)
         virDomainDefSetVcpuPin(dst, (unsigned int)i, src->cputune.vcpupin[i]);
     dst->cputune.emulatorpin = g_strdup(src->cputune.emulatorpin);
     dst->resourcePartition = g_strdup(src->resourcePartition);
+    dst->blkio = src->blkio;
+    dst->blkio.devices =
+        g_memdup2(src->blkio.devices, sizeof(*src->blkio.devices) * src->blkio.ndevices);
+    for (size_t i = 0; i < src->blkio.ndevices; i++)
+        dst->blkio.devices[i].path = g_strdup(src->blkio.devices[i].path);
+    dst->numatune = src->numatune;
+    dst->numatune.nodeset = g_strdup(src->numatune.nodeset);
 }
 
 /* ---- parse ---------------------------------------------------------------- */
@@ -375,11 +387,190 @@ parseMemtuneLimit(xmlNodePtr tune, const char *elem, unsigned long long *kib)
     return 0;
 }
 
+static const char *const numatuneModeNames[] = { "strict", "preferred", "interleave",
+                                                 "restrictive", NULL };
+
+const char *
+virDomainNumatuneModeToString(int mode)
+{
+    if (mode < 0 || mode >= (int)G_N_ELEMENTS(numatuneModeNames) - 1)
+        return NULL;
+    return numatuneModeNames[mode];
+}
+
+static const char *
+blkioFieldText(const char *name)
+{
+    if (strcmp(name, "weight") == 0)
+        return "weight";
+    if (strcmp(name, "read_iops_sec") == 0)
+        return "read iops sec";
+    if (strcmp(name, "write_iops_sec") == 0)
+        return "write iops sec";
+    if (strcmp(name, "read_bytes_sec") == 0)
+        return "read bytes sec";
+    return "write bytes sec";
+}
+
+static int
+parseBlkioDevice(virDomainDef *def, xmlNodePtr dev)
+{
+    virDomainBlkioDeviceDef d = { 0 };
+
+    for (xmlNodePtr c = dev->children; c; c = c->next) {
+        g_autofree char *text = NULL;
+        unsigned long long v;
+
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        text = g_strstrip(virDomainXMLNodeText(c));
+        if (virDomainXMLNodeIs(c, "path")) {
+            g_free(d.path);
+            d.path = g_steal_pointer(&text);
+            continue;
+        }
+        if (!virDomainStrInList((const char *const[]){ "weight", "read_iops_sec",
+                                                       "write_iops_sec", "read_bytes_sec",
+                                                       "write_bytes_sec", NULL },
+                                (const char *)c->name))
+            continue;
+        if (virDomainParseULL(text, &v) < 0 ||
+            (!g_str_has_suffix((const char *)c->name, "bytes_sec") && v > G_MAXUINT)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "could not parse %s %s",
+                           blkioFieldText((const char *)c->name), text);
+            g_free(d.path);
+            return -1;
+        }
+        if (virDomainXMLNodeIs(c, "weight"))
+            d.weight = (unsigned int)v;
+        else if (virDomainXMLNodeIs(c, "read_iops_sec"))
+            d.riops = (unsigned int)v;
+        else if (virDomainXMLNodeIs(c, "write_iops_sec"))
+            d.wiops = (unsigned int)v;
+        else if (virDomainXMLNodeIs(c, "read_bytes_sec"))
+            d.rbps = v;
+        else
+            d.wbps = v;
+    }
+    if (!d.path) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", "missing per-device path");
+        return -1;
+    }
+    for (size_t i = 0; i < def->blkio.ndevices; i++) {
+        if (strcmp(def->blkio.devices[i].path, d.path) == 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "duplicate blkio device path '%s'",
+                           d.path);
+            g_free(d.path);
+            return -1;
+        }
+    }
+    def->blkio.devices =
+        g_renew(virDomainBlkioDeviceDef, def->blkio.devices, def->blkio.ndevices + 1);
+    def->blkio.devices[def->blkio.ndevices++] = d;
+    return 0;
+}
+
+static int
+parseNumatune(virDomainDef *def, xmlNodePtr tune, GPtrArray *unknown, unsigned int flags,
+              bool *failed)
+{
+    xmlNodePtr mem = virDomainXMLChild(tune, "memory");
+    g_autofree char *mode = NULL;
+    g_autofree char *placement = NULL;
+    g_autofree char *nodeset = NULL;
+
+    for (xmlNodePtr cur = tune->children; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && !virDomainXMLNodeIs(cur, "memory")) {
+            virDomainXMLRecordUnknown(unknown, "numatune", cur, flags, failed);
+            if (*failed)
+                return -1;
+        }
+    }
+    if (!mem)
+        return 0;
+    mode = virDomainXMLProp(mem, "mode");
+    placement = virDomainXMLProp(mem, "placement");
+    nodeset = virDomainXMLProp(mem, "nodeset");
+    def->numatune.set = true;
+    if (mode) {
+        int m = virDomainEnumFromString(numatuneModeNames, 4, mode);
+
+        if (m < 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "Unsupported NUMA memory tuning mode '%s'", mode);
+            return -1;
+        }
+        def->numatune.mode = m;
+    }
+    if (placement) {
+        if (strcmp(placement, "auto") == 0) {
+            /* libvirt then places the vCPUs automatically too (numad):
+             * not carried, refused rather than dropped */
+            virDomainReportUnsupportedValue("numatune placement", placement);
+            return -1;
+        } else if (strcmp(placement, "static") != 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "Unsupported NUMA memory placement mode '%s'", placement);
+            return -1;
+        }
+    }
+    if (nodeset) {
+        g_autofree unsigned char *map = NULL;
+        size_t maplen = 0;
+
+        if (!(map = virDomainCpulistParse(nodeset, CPUMASK_LEN, &maplen)))
+            return -1;
+        def->numatune.nodeset = virDomainCpulistFormat(map, maplen);
+        if (!*def->numatune.nodeset) {
+            virReportError(VIR_ERR_XML_ERROR, "Invalid nodeset of 'numatune': %s",
+                           nodeset);
+            return -1;
+        }
+    }
+    if (def->numatune.autoPlace && def->numatune.nodeset)
+        g_clear_pointer(&def->numatune.nodeset, g_free);
+    if (!def->numatune.autoPlace && !def->numatune.nodeset) {
+        virReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+            "nodeset for NUMA memory tuning must be set if 'placement' is 'static'");
+        return -1;
+    }
+    return 0;
+}
+
 int
 virDomainTuneParse(virDomainDef *def, xmlNodePtr root, GPtrArray *unknown,
                    unsigned int flags, bool *failed)
 {
     xmlNodePtr node;
+
+    if ((node = virDomainXMLChild(root, "blkiotune"))) {
+        xmlNodePtr w = virDomainXMLChild(node, "weight");
+
+        if (w) {
+            g_autofree char *text = g_strstrip(virDomainXMLNodeText(w));
+            unsigned long long v;
+
+            /* libvirt: an unparsable weight is 0 */
+            if (virDomainParseULL(text, &v) == 0 && v <= G_MAXUINT)
+                def->blkio.weight = (unsigned int)v;
+        }
+        for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
+            if (cur->type != XML_ELEMENT_NODE || virDomainXMLNodeIs(cur, "weight"))
+                continue;
+            if (virDomainXMLNodeIs(cur, "device")) {
+                if (parseBlkioDevice(def, cur) < 0)
+                    return -1;
+                continue;
+            }
+            virDomainXMLRecordUnknown(unknown, "blkiotune", cur, flags, failed);
+            if (*failed)
+                return -1;
+        }
+    }
+    if ((node = virDomainXMLChild(root, "numatune")) &&
+        parseNumatune(def, node, unknown, flags, failed) < 0)
+        return -1;
 
     if ((node = virDomainXMLChild(root, "memtune"))) {
         if (parseMemtuneLimit(node, "hard_limit", &def->mem.hardLimit) < 0 ||
@@ -471,6 +662,66 @@ virDomainTuneFormat(GString *buf, int indent, const virDomainDef *def, char what
         g_string_append(buf, "</memtune>\n");
         return;
     }
+    if (what == 'b') {
+        const virDomainBlkiotuneDef *b = &def->blkio;
+
+        if (b->weight) {
+            indentTo(body, indent + 2);
+            g_string_append_printf(body, "<weight>%u</weight>\n", b->weight);
+        }
+        for (size_t i = 0; i < b->ndevices; i++) {
+            const virDomainBlkioDeviceDef *d = &b->devices[i];
+
+            if (!d->weight && !d->riops && !d->wiops && !d->rbps && !d->wbps)
+                continue;
+            indentTo(body, indent + 2);
+            g_string_append(body, "<device>\n");
+            indentTo(body, indent + 4);
+            g_string_append(body, "<path>");
+            virDomainXMLEscape(body, d->path);
+            g_string_append(body, "</path>\n");
+#define DEVFIELD(cond, tag, fmt, v)                                      \
+    if (cond) {                                                          \
+        indentTo(body, indent + 4);                                      \
+        g_string_append_printf(body, "<" tag ">" fmt "</" tag ">\n", v); \
+    }
+            DEVFIELD(d->weight, "weight", "%u", d->weight);
+            DEVFIELD(d->riops, "read_iops_sec", "%u", d->riops);
+            DEVFIELD(d->wiops, "write_iops_sec", "%u", d->wiops);
+            DEVFIELD(d->rbps, "read_bytes_sec", "%llu", d->rbps);
+            DEVFIELD(d->wbps, "write_bytes_sec", "%llu", d->wbps);
+#undef DEVFIELD
+            indentTo(body, indent + 2);
+            g_string_append(body, "</device>\n");
+        }
+        if (!body->len)
+            return;
+        indentTo(buf, indent);
+        g_string_append(buf, "<blkiotune>\n");
+        g_string_append(buf, body->str);
+        indentTo(buf, indent);
+        g_string_append(buf, "</blkiotune>\n");
+        return;
+    }
+    if (what == 'n') {
+        const virDomainNumatuneDef *n = &def->numatune;
+
+        if (!n->set)
+            return;
+        indentTo(buf, indent);
+        g_string_append(buf, "<numatune>\n");
+        indentTo(buf, indent + 2);
+        g_string_append_printf(buf, "<memory mode='%s'",
+                               virDomainNumatuneModeToString(n->mode));
+        if (n->autoPlace)
+            g_string_append(buf, " placement='auto'");
+        else
+            g_string_append_printf(buf, " nodeset='%s'", n->nodeset);
+        g_string_append(buf, "/>\n");
+        indentTo(buf, indent);
+        g_string_append(buf, "</numatune>\n");
+        return;
+    }
     if (what == 'r') {
         if (!def->resourcePartition)
             return;
@@ -525,4 +776,205 @@ virDomainTuneFormat(GString *buf, int indent, const virDomainDef *def, char what
     g_string_append(buf, body->str);
     indentTo(buf, indent);
     g_string_append(buf, "</cputune>\n");
+}
+
+/* ---- typed-parameter helpers shared by the drivers ---------------------------- */
+
+void
+virDomainBlkioDevicesFree(virDomainBlkioDeviceDef *devs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        g_free(devs[i].path);
+    g_free(devs);
+}
+
+/* strtoul/strtoull without a sign, as libvirt's virStrToLong_uip/_ullp. */
+static bool
+parseBlkioNumber(const char *s, bool wide, unsigned long long *v, const char **end)
+{
+    char *e = NULL;
+
+    if (!g_ascii_isdigit(*s) && *s != ' ' && *s != '+')
+        return false;
+    errno = 0;
+    *v = strtoull(s, &e, 10);
+    if (errno || e == s || (!wide && *v > G_MAXUINT))
+        return false;
+    *end = e;
+    return true;
+}
+
+int
+virDomainBlkioDevicesParseStr(const char *str, const char *type,
+                              virDomainBlkioDeviceDef **devs, size_t *n)
+{
+    virDomainBlkioDeviceDef *out = NULL;
+    size_t count = 0, nsep = 0;
+    const char *temp = str;
+    bool wide = g_str_has_suffix(type, "bytes_sec");
+
+    *devs = NULL;
+    *n = 0;
+    if (!*str)
+        return 0;
+    for (const char *p = str; *p; p++)
+        nsep += *p == ',';
+    if (nsep % 2 == 0)
+        goto parse_error;
+    out = g_new0(virDomainBlkioDeviceDef, (nsep + 1) / 2);
+    while (count < (nsep + 1) / 2) {
+        const char *p = strchr(temp, ',');
+        const char *end = NULL;
+        unsigned long long v;
+
+        if (!p)
+            goto parse_error;
+        out[count].path = g_strndup(temp, p - temp);
+        temp = p + 1;
+        if (!parseBlkioNumber(temp, wide, &v, &end)) {
+            virReportErrorFull(VIR_FROM_THIS, VIR_ERR_INVALID_ARG, __func__,
+                               "invalid value '%s' for parameter '%s' of device '%s'",
+                               temp, type, out[count].path);
+            virDomainBlkioDevicesFree(out, count + 1);
+            return -1;
+        }
+        if (strcmp(type, "device_weight") == 0)
+            out[count].weight = (unsigned int)v;
+        else if (strcmp(type, "device_read_iops_sec") == 0)
+            out[count].riops = (unsigned int)v;
+        else if (strcmp(type, "device_write_iops_sec") == 0)
+            out[count].wiops = (unsigned int)v;
+        else if (strcmp(type, "device_read_bytes_sec") == 0)
+            out[count].rbps = v;
+        else
+            out[count].wbps = v;
+        count++;
+        if (*end == '\0')
+            break;
+        if (*end != ',')
+            goto parse_error;
+        temp = end + 1;
+    }
+    *devs = out;
+    *n = count;
+    return 0;
+
+parse_error:
+    virDomainBlkioDevicesFree(out, count);
+    virReportErrorFull(VIR_FROM_THIS, VIR_ERR_INVALID_ARG, __func__,
+                       "unable to parse blkio device '%s' '%s'", type, str);
+    return -1;
+}
+
+void
+virDomainBlkioDevicesMerge(virDomainBlkiotuneDef *b, const virDomainBlkioDeviceDef *devs,
+                           size_t n, const char *type)
+{
+    for (size_t i = 0; i < n; i++) {
+        const virDomainBlkioDeviceDef *src = &devs[i];
+        virDomainBlkioDeviceDef *dst = NULL;
+
+        for (size_t j = 0; j < b->ndevices; j++) {
+            if (strcmp(b->devices[j].path, src->path) == 0) {
+                dst = &b->devices[j];
+                break;
+            }
+        }
+        if (!dst) {
+            if (!src->weight && !src->riops && !src->wiops && !src->rbps && !src->wbps)
+                continue;
+            b->devices = g_renew(virDomainBlkioDeviceDef, b->devices, b->ndevices + 1);
+            dst = &b->devices[b->ndevices++];
+            memset(dst, 0, sizeof(*dst));
+            dst->path = g_strdup(src->path);
+        }
+        if (strcmp(type, "device_weight") == 0)
+            dst->weight = src->weight;
+        else if (strcmp(type, "device_read_iops_sec") == 0)
+            dst->riops = src->riops;
+        else if (strcmp(type, "device_write_iops_sec") == 0)
+            dst->wiops = src->wiops;
+        else if (strcmp(type, "device_read_bytes_sec") == 0)
+            dst->rbps = src->rbps;
+        else
+            dst->wbps = src->wbps;
+    }
+}
+
+char *
+virDomainBlkioDevicesFormatStr(const virDomainBlkiotuneDef *b, const char *type)
+{
+    GString *out = g_string_new(NULL);
+
+    for (size_t i = 0; i < b->ndevices; i++) {
+        const virDomainBlkioDeviceDef *d = &b->devices[i];
+        unsigned long long v = strcmp(type, "device_weight") == 0           ? d->weight
+                               : strcmp(type, "device_read_iops_sec") == 0  ? d->riops
+                               : strcmp(type, "device_write_iops_sec") == 0 ? d->wiops
+                               : strcmp(type, "device_read_bytes_sec") == 0 ? d->rbps
+                                                                            : d->wbps;
+
+        if (!v)
+            continue;
+        g_string_append_printf(out, "%s%s,%llu", out->len ? "," : "", d->path, v);
+    }
+    return g_string_free(out, FALSE);
+}
+
+int
+virDomainNumatuneCheckParams(virTypedParameterPtr params, int nparams, int *mode,
+                             char **nodeset)
+{
+    *mode = -1;
+    *nodeset = NULL;
+    for (int i = 0; i < nparams; i++) {
+        if (strcmp(params[i].field, "numa_mode") == 0) {
+            if (params[i].value.i < 0 || params[i].value.i > 3) {
+                virReportError(VIR_ERR_INVALID_ARG, "unsupported numatune mode: '%d'",
+                               params[i].value.i);
+                goto error;
+            }
+            *mode = params[i].value.i;
+        } else if (strcmp(params[i].field, "numa_nodeset") == 0) {
+            g_autofree unsigned char *map = NULL;
+            size_t maplen = 0;
+
+            if (!(map = virDomainCpulistParse(params[i].value.s, CPUMASK_LEN, &maplen)))
+                goto error;
+            g_free(*nodeset);
+            *nodeset = virDomainCpulistFormat(map, maplen);
+            if (!**nodeset) {
+                virReportError(VIR_ERR_OPERATION_INVALID,
+                               "Invalid nodeset of 'numatune': %s", params[i].value.s);
+                goto error;
+            }
+        }
+    }
+    return 0;
+
+error:
+    g_clear_pointer(nodeset, g_free);
+    return -1;
+}
+
+int
+virDomainNumatuneApply(virDomainDef *def, int mode, const char *nodeset)
+{
+    virDomainNumatuneDef *n = &def->numatune;
+
+    if (!nodeset && !n->nodeset) {
+        virReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+            "nodeset for NUMA memory tuning must be set if 'placement' is 'static'");
+        return -1;
+    }
+    if (nodeset) {
+        g_free(n->nodeset);
+        n->nodeset = g_strdup(nodeset);
+    }
+    if (mode != -1)
+        n->mode = mode;
+    n->autoPlace = false;
+    n->set = true;
+    return 0;
 }

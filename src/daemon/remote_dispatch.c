@@ -537,6 +537,17 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, vkdDispatchSetSchedulerParametersFlags,
           0),
     ENTRY(DOMAIN_OPEN_CONSOLE, vkdDispatchDomainOpenConsole, 0),
+    /* Resource tuning (remote_dispatch_tune.c) */
+    ENTRY(DOMAIN_PIN_VCPU, vkdDispatchDomainPinVcpu, 0),
+    ENTRY(DOMAIN_SET_MEMORY_PARAMETERS, vkdDispatchDomainSetMemoryParameters, 0),
+    ENTRY(DOMAIN_GET_MEMORY_PARAMETERS, vkdDispatchDomainGetMemoryParameters, 0),
+    ENTRY(DOMAIN_SET_BLKIO_PARAMETERS, vkdDispatchDomainSetBlkioParameters, 0),
+    ENTRY(DOMAIN_GET_BLKIO_PARAMETERS, vkdDispatchDomainGetBlkioParameters, 0),
+    ENTRY(DOMAIN_PIN_VCPU_FLAGS, vkdDispatchDomainPinVcpuFlags, 0),
+    ENTRY(DOMAIN_SET_NUMA_PARAMETERS, vkdDispatchDomainSetNumaParameters, 0),
+    ENTRY(DOMAIN_GET_NUMA_PARAMETERS, vkdDispatchDomainGetNumaParameters, 0),
+    ENTRY(DOMAIN_PIN_EMULATOR, vkdDispatchDomainPinEmulator, 0),
+    ENTRY(DOMAIN_GET_EMULATOR_PIN_INFO, vkdDispatchDomainGetEmulatorPinInfo, 0),
     /* Statistics (remote_dispatch_stats.c); priority as libvirt's */
     ENTRY(DOMAIN_MEMORY_STATS, vkdDispatchDomainMemoryStats, 0),
     ENTRY(DOMAIN_BLOCK_STATS, vkdDispatchDomainBlockStats, 0),

@@ -179,6 +179,17 @@ VKD_HANDLER(vkdDispatchGetSchedulerParameters);      /* 57 */
 VKD_HANDLER(vkdDispatchSetSchedulerParameters);      /* 58 */
 VKD_HANDLER(vkdDispatchSetSchedulerParametersFlags); /* 219 */
 VKD_HANDLER(vkdDispatchGetSchedulerParametersFlags); /* 223 */
+/* remote_dispatch_tune.c */
+VKD_HANDLER(vkdDispatchDomainPinVcpu);             /* 26 */
+VKD_HANDLER(vkdDispatchDomainSetMemoryParameters); /* 197 */
+VKD_HANDLER(vkdDispatchDomainGetMemoryParameters); /* 198 */
+VKD_HANDLER(vkdDispatchDomainSetBlkioParameters);  /* 205 */
+VKD_HANDLER(vkdDispatchDomainGetBlkioParameters);  /* 206 */
+VKD_HANDLER(vkdDispatchDomainPinVcpuFlags);        /* 225 */
+VKD_HANDLER(vkdDispatchDomainSetNumaParameters);   /* 254 */
+VKD_HANDLER(vkdDispatchDomainGetNumaParameters);   /* 255 */
+VKD_HANDLER(vkdDispatchDomainPinEmulator);         /* 279 */
+VKD_HANDLER(vkdDispatchDomainGetEmulatorPinInfo);  /* 280 */
 
 /* remote_dispatch_virtkit.c: the handler of VIRTKIT_PROGRAM's @proc, NULL
  * if none (answered VIR_ERR_NO_SUPPORT). */

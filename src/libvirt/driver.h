@@ -149,6 +149,29 @@ struct _virHypervisorDriver {
     int (*domainGetCPUStats)(virDomainPtr dom, virTypedParameterPtr params,
                              unsigned int nparams, int start_cpu, unsigned int ncpus,
                              unsigned int flags);
+    /* Resource tuning (memtune, blkiotune, numatune, pinning). Get*Parameters:
+     * *nparams 0 asks for the count; else fill at most *nparams and set
+     * it to the number filled. Pins take a cpumap of @maplen bytes. */
+    int (*domainSetMemoryParameters)(virDomainPtr dom, virTypedParameterPtr params,
+                                     int nparams, unsigned int flags);
+    int (*domainGetMemoryParameters)(virDomainPtr dom, virTypedParameterPtr params,
+                                     int *nparams, unsigned int flags);
+    int (*domainSetBlkioParameters)(virDomainPtr dom, virTypedParameterPtr params,
+                                    int nparams, unsigned int flags);
+    int (*domainGetBlkioParameters)(virDomainPtr dom, virTypedParameterPtr params,
+                                    int *nparams, unsigned int flags);
+    int (*domainSetNumaParameters)(virDomainPtr dom, virTypedParameterPtr params,
+                                   int nparams, unsigned int flags);
+    int (*domainGetNumaParameters)(virDomainPtr dom, virTypedParameterPtr params,
+                                   int *nparams, unsigned int flags);
+    int (*domainPinVcpu)(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
+                         int maplen);
+    int (*domainPinVcpuFlags)(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
+                              int maplen, unsigned int flags);
+    int (*domainPinEmulator)(virDomainPtr dom, unsigned char *cpumap, int maplen,
+                             unsigned int flags);
+    int (*domainGetEmulatorPinInfo)(virDomainPtr dom, unsigned char *cpumaps, int maplen,
+                                    unsigned int flags);
     int (*domainGetBlockInfo)(virDomainPtr dom, const char *path,
                               virDomainBlockInfoPtr info, unsigned int flags);
     int (*domainGetJobInfo)(virDomainPtr dom, virDomainJobInfoPtr info);

@@ -177,6 +177,27 @@ int remoteDomainInterfaceStats(virDomainPtr dom, const char *device,
                                virDomainInterfaceStatsPtr stats);
 int remoteDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
                          unsigned char *cpumaps, int maplen);
+/* remote_driver_tune.c */
+int remoteDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                    int *nparams, unsigned int flags);
+int remoteDomainSetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                    int nparams, unsigned int flags);
+int remoteDomainGetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                   int *nparams, unsigned int flags);
+int remoteDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                   int nparams, unsigned int flags);
+int remoteDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                  int *nparams, unsigned int flags);
+int remoteDomainSetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                  int nparams, unsigned int flags);
+int remoteDomainPinVcpu(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
+                        int maplen);
+int remoteDomainPinVcpuFlags(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
+                             int maplen, unsigned int flags);
+int remoteDomainPinEmulator(virDomainPtr dom, unsigned char *cpumap, int maplen,
+                            unsigned int flags);
+int remoteDomainGetEmulatorPinInfo(virDomainPtr dom, unsigned char *cpumaps, int maplen,
+                                   unsigned int flags);
 int remoteDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
                                int maplen, unsigned int flags);
 int remoteDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params,

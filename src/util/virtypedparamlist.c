@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "virtypedparamlist.h"
+#include "virerror.h"
 
 virTypedParamList *
 virTypedParamListNew(void)
@@ -115,4 +116,46 @@ virTypedParamListSteal(virTypedParamList *list, virTypedParameterPtr *par, int *
     *npar = (int)list->npar;
     list->par = NULL;
     list->npar = list->maxpar = 0;
+}
+
+int
+virTypedParamsCheck(virTypedParameterPtr params, int nparams, const char *const *names,
+                    const int *types)
+{
+    static const char *const typeNames[] = {
+        "unknown", "int", "uint", "llong", "ullong", "double", "boolean", "string",
+    };
+
+    for (int i = 0; i < nparams; i++) {
+        size_t k;
+
+        for (k = 0; names[k]; k++) {
+            if (strcmp(params[i].field, names[k]) == 0)
+                break;
+        }
+        if (!names[k]) {
+            virReportErrorFull(VIR_FROM_NONE, VIR_ERR_ARGUMENT_UNSUPPORTED, __func__,
+                               "parameter '%s' not supported", params[i].field);
+            return -1;
+        }
+        for (int j = 0; j < i; j++) {
+            if (strcmp(params[j].field, params[i].field) == 0) {
+                virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __func__,
+                                   "parameter '%s' occurs multiple times",
+                                   params[i].field);
+                return -1;
+            }
+        }
+        if (params[i].type != types[k]) {
+            int t = params[i].type;
+
+            virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __func__,
+                               "invalid type '%s' for parameter '%s', expected '%s'",
+                               t > 0 && t < (int)G_N_ELEMENTS(typeNames) ? typeNames[t]
+                                                                         : typeNames[0],
+                               params[i].field, typeNames[types[k]]);
+            return -1;
+        }
+    }
+    return 0;
 }

@@ -45,3 +45,11 @@ void virTypedParamListSteal(virTypedParamList *list, virTypedParameterPtr *par,
 /* Frees @params[0..@nparams) (strings included) and @params; accepts NULL.
  * The same as the public virTypedParamsFree. */
 void virTypedParamArrayFree(virTypedParameterPtr params, int nparams);
+
+/* libvirt's virTypedParamsValidate: every field of @params is one of
+ * @names (NULL-terminated; ARGUMENT_UNSUPPORTED "parameter '%s' not
+ * supported"), of the matching type in @types (INVALID_ARG "invalid type
+ * '%s' for parameter '%s', expected '%s'"), at most once (INVALID_ARG
+ * "parameter '%s' occurs multiple times"), all in VIR_FROM_NONE. */
+int virTypedParamsCheck(virTypedParameterPtr params, int nparams,
+                        const char *const *names, const int *types);

@@ -62,7 +62,7 @@ def hierarchies():
             out.setdefault("v2", f[1])
         elif f[2] == "cgroup":
             for opt in f[3].split(","):
-                if opt in ("cpu", "cpuset", "memory", "cpuacct"):
+                if opt in ("cpu", "cpuset", "memory", "cpuacct", "blkio"):
                     out[opt] = f[1]
     return out
 
@@ -122,29 +122,32 @@ def all_mounts():
 
 
 def remove_leftovers(d):
-    """After a failure: kill this daemon's QEMU, then this run's groups."""
+    """After a failure: kill this daemon's QEMU, then remove this run's
+    groups (a group empties only once its killed QEMU is fully gone)."""
     d.kill()
     for pid in qemu_pids(d.root):
         kill_pid(pid)
     wait_for(lambda: not qemu_pids(d.root), "QEMU of %s to exit" % d.root, 20)
-    for mount in all_mounts():
-        base = os.path.join(mount, "machine")
-        if not os.path.isdir(base):
-            continue
-        for g in os.listdir(base):
-            if TAG not in g:
+
+    def sweep():
+        left = 0
+        for mount in all_mounts():
+            base = os.path.join(mount, "machine")
+            if not os.path.isdir(base):
                 continue
-            gd = os.path.join(base, g)
-            for sub in os.listdir(gd):
-                if os.path.isdir(os.path.join(gd, sub)):
-                    try:
-                        os.rmdir(os.path.join(gd, sub))
-                    except OSError:
-                        pass
-            try:
-                os.rmdir(gd)
-            except OSError:
-                pass
+            for g in os.listdir(base):
+                if TAG not in g:
+                    continue
+                gd = os.path.join(base, g)
+                try:
+                    for sub in os.listdir(gd):
+                        if os.path.isdir(os.path.join(gd, sub)):
+                            os.rmdir(os.path.join(gd, sub))
+                    os.rmdir(gd)
+                except OSError:
+                    left += 1
+        return left == 0
+    wait_for(sweep, "this run's cgroups to be removable", 20, step=0.2)
 
 
 def start_daemon(conf=""):
@@ -338,9 +341,120 @@ def test_no_cgroups():
         remove_leftovers(d)
 
 
+def test_memtune_pins_numatune_blkiotune():
+    """memtune, vcpupin, emulatorpin, numatune, blkiotune on the running
+    guest through Debian's virsh: the cgroup files and the threads'
+    affinity change, libvirtd's texts on refusals, --config on disk."""
+    h, guest = check_env()
+    if not all(k in h for k in ("cpu", "cpuset", "memory")):
+        raise Skip("needs the v1 cpu, cpuset and memory controllers")
+    if os.cpu_count() < 2:
+        raise Skip("pinning needs two host CPUs")
+    name = TAG + "d"
+    d = start_daemon()
+    uri = d.uri()
+    try:
+        virsh(uri, "define", write(os.path.join(d.root, "d.xml"),
+                                   guest_xml(name, guest, os.path.join(d.root, "d.serial"))))
+        virsh(uri, "start", name)
+        rel = group_rel(uri, name)
+        mem = os.path.join(h["memory"], rel)
+        cpuset = os.path.join(h["cpuset"], rel)
+        pid = qemu_pid(d, name)
+
+        # memtune: KiB in, bytes in the v1 files
+        out = virsh(uri, "memtune", name).stdout
+        assert out == ("hard_limit     : unlimited\nsoft_limit     : unlimited\n"
+                       "swap_hard_limit: unlimited\n"), repr(out)
+        virsh(uri, "memtune", name, "--hard-limit", "300000")
+        virsh(uri, "memtune", name, "--soft-limit", "200000", "--swap-hard-limit", "400000")
+        assert read(os.path.join(mem, "memory.limit_in_bytes")) == str(300000 * 1024)
+        assert read(os.path.join(mem, "memory.soft_limit_in_bytes")) == str(200000 * 1024)
+        if os.path.exists(os.path.join(mem, "memory.memsw.limit_in_bytes")):
+            assert read(os.path.join(mem, "memory.memsw.limit_in_bytes")) == str(400000 * 1024)
+        p = virsh(uri, "memtune", name, "--hard-limit", "500000", check=False)
+        assert p.returncode == 1 and ("error: Unable to change memory parameters\nerror: "
+                                      "invalid argument: memory hard_limit tunable value must "
+                                      "be lower than or equal to swap_hard_limit") in p.stderr, \
+            p.stderr
+        assert read(os.path.join(mem, "memory.limit_in_bytes")) == str(300000 * 1024)
+        out = virsh(uri, "memtune", name).stdout
+        assert out == ("hard_limit     : 300000\nsoft_limit     : 200000\n"
+                       "swap_hard_limit: 400000\n"), repr(out)
+        virsh(uri, "memtune", name, "--hard-limit", "250000", "--config")
+        assert "<hard_limit unit='KiB'>250000</hard_limit>" in \
+            virsh(uri, "dumpxml", "--inactive", name).stdout
+        assert read(os.path.join(mem, "memory.limit_in_bytes")) == str(300000 * 1024)
+
+        # vcpupin: the vcpuN group's cpuset and the thread's affinity
+        virsh(uri, "vcpupin", name, "0", "1")
+        assert read(os.path.join(cpuset, "vcpu0", "cpuset.cpus")) == "1"
+        tid0 = [t for t, (c, _) in threads(pid).items() if c.startswith("CPU 0/")][0]
+        assert os.sched_getaffinity(tid0) == {1}
+        out = virsh(uri, "vcpupin", name).stdout
+        assert out.split("\n")[0].split() == ["0", "1"], out  # -q: no header
+        p = virsh(uri, "vcpupin", name, "5", "1", check=False)
+        assert p.returncode == 1 and \
+            "invalid argument: vcpu 5 is out of range of live cpu count 2" in p.stderr, p.stderr
+        assert "CPU Affinity:   -y" in virsh(uri, "vcpuinfo", name).stdout
+        # emulatorpin: the emulator group's cpuset and QEMU's main thread
+        virsh(uri, "emulatorpin", name, "0")
+        assert read(os.path.join(cpuset, "emulator", "cpuset.cpus")) == "0"
+        assert os.sched_getaffinity(pid) == {0}
+        assert virsh(uri, "emulatorpin", name).stdout.strip() == "0"  # -q: the map only
+
+        # numatune: cpuset.mems of the groups; a running mode cannot change
+        virsh(uri, "numatune", name, "--nodeset", "0")
+        assert read(os.path.join(cpuset, "cpuset.mems")) == "0"
+        assert read(os.path.join(cpuset, "emulator", "cpuset.mems")) == "0"
+        p = virsh(uri, "numatune", name, "--mode", "interleave", check=False)
+        assert p.returncode == 1 and "can't change numatune mode for running domain" \
+            in p.stderr, p.stderr
+        out = virsh(uri, "numatune", name).stdout
+        assert out == "numa_mode      : strict\nnuma_nodeset   : 0\n", repr(out)
+
+        # blkiotune: the weight needs bfq/cfq, as libvirtd says on this host
+        blk = os.path.join(h["blkio"], rel) if "blkio" in h else None
+        p = virsh(uri, "blkiotune", name, "--weight", "500", check=False)
+        if blk and not (os.path.exists(os.path.join(blk, "blkio.weight")) or
+                        os.path.exists(os.path.join(blk, "blkio.bfq.weight"))):
+            assert p.returncode == 1 and ("blkio device weight is valid only for bfq or cfq "
+                                          "scheduler") in p.stderr, p.stderr
+        virsh(uri, "blkiotune", name, "--weight", "700", "--config")
+        assert "<weight>700</weight>" in virsh(uri, "dumpxml", "--inactive", name).stdout
+
+        # python3-libvirt sees the same
+        conn = libvirt.open(uri)
+        dom = conn.lookupByName(name)
+        assert dom.memoryParameters(0)["hard_limit"] == 300000
+        assert dom.numaParameters(0) == {"numa_mode": 0, "numa_nodeset": "0"}
+        assert dom.vcpuPinInfo(0)[0] == (False, True), dom.vcpuPinInfo(0)
+        assert dom.emulatorPinInfo(0) == (True, False), dom.emulatorPinInfo(0)
+        dom.pinVcpu(1, (True, False))
+        tid1 = [t for t, (c, _) in threads(pid).items() if c.startswith("CPU 1/")][0]
+        assert os.sched_getaffinity(tid1) == {0}
+        conn.close()
+
+        # the live values survive a daemon restart (status file)
+        d.stop()
+        d.start()
+        out = virsh(uri, "memtune", name).stdout
+        assert "hard_limit     : 300000" in out, out
+        virsh(uri, "vcpupin", name, "0", "0-1")
+        assert read(os.path.join(cpuset, "vcpu0", "cpuset.cpus")) == "0-1"
+        virsh(uri, "destroy", name)
+        assert not os.path.exists(mem) and not os.path.exists(cpuset)
+        # the definition kept the --config values
+        xml = virsh(uri, "dumpxml", name).stdout
+        assert "<hard_limit unit='KiB'>250000</hard_limit>" in xml, xml
+    finally:
+        remove_leftovers(d)
+
+
 if __name__ == "__main__":
     run_tests([
         ("placement, schedinfo, cpu-stats, restart, removal", test_placement_schedinfo_restart),
         ("cputune of the definition at start", test_cputune_in_definition),
         ("cgroup_controllers = [ ]: libvirt's errors", test_no_cgroups),
+        ("memtune, vcpupin, emulatorpin, numatune, blkiotune", test_memtune_pins_numatune_blkiotune),
     ])

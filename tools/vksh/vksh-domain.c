@@ -575,6 +575,11 @@ cmdDomuuid(vkshControl *ctl, const vkshCmd *cmd)
 const vkshCmdDef vkshDomainCmds[] = {
     { "autostart", cmdAutostart, optsAutostart, "autostart a domain",
       "Configure a domain to be automatically started at boot.", 0 },
+    { "blkiotune", vkshCmdBlkiotune, vkshOptsBlkiotune, "Get or set blkio parameters",
+      "Get or set the current blkio parameters for a guest domain.\n"
+      "To get the blkio parameters use following command: \n\n"
+      "virsh # blkiotune <domain>",
+      0 },
     { "blockresize", vkshCmdBlockresize, vkshOptsBlockresize,
       "Resize block device of domain.", "Resize block device of domain.", 0 },
     { "console", vkshCmdConsole, vkshOptsConsole, "connect to the guest console",
@@ -604,6 +609,9 @@ const vkshCmdDef vkshDomainCmds[] = {
       NULL, 0 },
     { "dumpxml", cmdDumpxml, optsDumpxml, "domain information in XML",
       "Output the domain information as an XML dump to stdout.", 0 },
+    { "emulatorpin", vkshCmdEmulatorpin, vkshOptsEmulatorpin,
+      "control or query domain emulator affinity",
+      "Pin domain emulator threads to host physical CPUs.", 0 },
     { "inject-nmi", vkshCmdInjectNmi, vkshOptsInjectNmi, "Inject NMI to the guest",
       "Inject NMI to the guest domain.", 0 },
     { "managedsave", vkshCmdManagedsave, vkshOptsManagedsave,
@@ -622,9 +630,19 @@ const vkshCmdDef vkshDomainCmds[] = {
     { "managedsave-remove", vkshCmdManagedsaveRemove, vkshOptsManagedsaveRemove,
       "Remove managed save of a domain",
       "Remove an existing managed save state file from a domain", 0 },
+    { "memtune", vkshCmdMemtune, vkshOptsMemtune, "Get or set memory parameters",
+      "Get or set the current memory parameters for a guest domain.\n"
+      "To get the memory parameters use following command: \n\n"
+      "virsh # memtune <domain>",
+      0 },
     { "metadata", vkshCmdMetadata, vkshOptsMetadata,
       "show or set domain's custom XML metadata",
       "Shows or modifies the XML metadata of a domain.", 0 },
+    { "numatune", vkshCmdNumatune, vkshOptsNumatune, "Get or set numa parameters",
+      "Get or set the current numa parameters for a guest domain.\n"
+      "To get the numa parameters use following command: \n\n"
+      "virsh # numatune <domain>",
+      0 },
     { "reboot", cmdReboot, optsShutdown, "reboot a domain",
       "Run a reboot command in the target domain.", 0 },
     { "reset", cmdReset, optsDomainOnly, "reset a domain",
@@ -666,5 +684,7 @@ const vkshCmdDef vkshDomainCmds[] = {
       "Returns the number of virtual CPUs used by the domain.", 0 },
     { "vcpuinfo", vkshCmdVcpuinfo, vkshOptsVcpuinfo, "detailed domain vcpu information",
       "Returns basic information about the domain virtual CPUs.", 0 },
+    { "vcpupin", vkshCmdVcpupin, vkshOptsVcpupin, "control or query domain vcpu affinity",
+      "Pin domain VCPUs to host physical CPUs.", 0 },
     { NULL, NULL, NULL, NULL, NULL, 0 },
 };

@@ -164,6 +164,11 @@ VKSH_STATS_CMD(ManagedsaveDefine)
 VKSH_STATS_CMD(Setvcpus)
 VKSH_STATS_CMD(Vcpucount)
 VKSH_STATS_CMD(Blockresize)
+VKSH_STATS_CMD(Memtune) /* vksh-tune.c */
+VKSH_STATS_CMD(Blkiotune)
+VKSH_STATS_CMD(Numatune)
+VKSH_STATS_CMD(Vcpupin)
+VKSH_STATS_CMD(Emulatorpin)
 #undef VKSH_STATS_CMD
 
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */

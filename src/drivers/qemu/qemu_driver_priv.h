@@ -218,8 +218,6 @@ char *qemuDomainGetMetadata(virDomainPtr dom, int type, const char *uri,
                             unsigned int flags);
 int qemuDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);
 /* qemu_driver_tune.c: resource tuning through cgroups */
-int qemuTuneValidateParams(virTypedParameterPtr params, int nparams,
-                           const char *const *names, const int *types);
 int qemuTuneGetDefs(virDomainObj *obj, unsigned int flags, virDomainDef **live,
                     virDomainDef **persistent);
 char *qemuDomainGetSchedulerType(virDomainPtr dom, int *nparams);
@@ -238,3 +236,28 @@ int qemuDomainBlockResize(virDomainPtr dom, const char *path, unsigned long long
                           unsigned int flags);
 int qemuDomainSetBlockThreshold(virDomainPtr dom, const char *dev,
                                 unsigned long long threshold, unsigned int flags);
+
+/* qemu_driver_tune.c: memtune, blkiotune, numatune, pins */
+int qemuDomainSetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                  int nparams, unsigned int flags);
+int qemuDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                  int *nparams, unsigned int flags);
+int qemuDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                 int nparams, unsigned int flags);
+int qemuDomainGetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                 int *nparams, unsigned int flags);
+int qemuDomainSetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                int nparams, unsigned int flags);
+int qemuDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                int *nparams, unsigned int flags);
+int qemuDomainPinVcpu(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
+                      int maplen);
+int qemuDomainPinVcpuFlags(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
+                           int maplen, unsigned int flags);
+int qemuDomainPinEmulator(virDomainPtr dom, unsigned char *cpumap, int maplen,
+                          unsigned int flags);
+int qemuDomainGetEmulatorPinInfo(virDomainPtr dom, unsigned char *cpumaps, int maplen,
+                                 unsigned int flags);
+/* @map (@maplen bytes): vCPU @vcpu's pin in @def, else every online host CPU. */
+int qemuTuneVcpuPinMap(const virDomainDef *def, unsigned int vcpu, unsigned char *map,
+                       int maplen);

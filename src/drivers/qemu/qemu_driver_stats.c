@@ -784,13 +784,10 @@ qemuDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
         goto cleanup;
     def =
         (flags & VIR_DOMAIN_AFFECT_CONFIG) ? virDomainObjGetPersistentDef(obj) : obj->def;
-    /* no <cputune> pinning in virtkit's definitions: every online host CPU */
-    for (int i = 0; i < (int)def->vcpus && i < ncpumaps; i++) {
-        unsigned char *map = VIR_GET_CPUMAP(cpumaps, maplen, i);
-
-        memset(map, 0, maplen);
-        memcpy(map, online, MIN(maplen, VIR_CPU_MAPLEN(hostcpus)));
-    }
+    /* the <vcpupin> of each vCPU, else every online host CPU */
+    for (int i = 0; i < (int)def->vcpus && i < ncpumaps; i++)
+        qemuTuneVcpuPinMap(def, (unsigned int)i, VIR_GET_CPUMAP(cpumaps, maplen, i),
+                           maplen);
     ret = (int)def->vcpus;
 
 cleanup:

@@ -9,7 +9,12 @@
 
 #define G_LOG_DOMAIN "virtkit.qemu.tune"
 
+#include <errno.h>
+#include <sched.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "qemu_cgroup.h"
 #include "qemu_driver_priv.h"
@@ -23,50 +28,6 @@
 #define QEMU_SCHED_MAX_PERIOD 1000000LL
 #define QEMU_SCHED_MIN_QUOTA 1000LL
 #define QEMU_SCHED_MAX_QUOTA 17592186044415LL
-
-/* libvirt's virTypedParamsValidate: every field known, of its type, once
- * (VIR_FROM_NONE texts). @names/@types end with NULL. */
-int
-qemuTuneValidateParams(virTypedParameterPtr params, int nparams, const char *const *names,
-                       const int *types)
-{
-    static const char *const typeNames[] = {
-        "unknown", "int", "uint", "llong", "ullong", "double", "boolean", "string",
-    };
-
-    for (int i = 0; i < nparams; i++) {
-        size_t k;
-
-        for (k = 0; names[k]; k++) {
-            if (strcmp(params[i].field, names[k]) == 0)
-                break;
-        }
-        if (!names[k]) {
-            virReportErrorFull(VIR_FROM_NONE, VIR_ERR_ARGUMENT_UNSUPPORTED, __func__,
-                               "parameter '%s' not supported", params[i].field);
-            return -1;
-        }
-        for (int j = 0; j < i; j++) {
-            if (strcmp(params[j].field, params[i].field) == 0) {
-                virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __func__,
-                                   "parameter '%s' occurs multiple times",
-                                   params[i].field);
-                return -1;
-            }
-        }
-        if (params[i].type != types[k]) {
-            int t = params[i].type;
-
-            virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __func__,
-                               "invalid type '%s' for parameter '%s', expected '%s'",
-                               t > 0 && t < (int)G_N_ELEMENTS(typeNames) ? typeNames[t]
-                                                                         : typeNames[0],
-                               params[i].field, typeNames[types[k]]);
-            return -1;
-        }
-    }
-    return 0;
-}
 
 /* libvirt's virDomainObjGetDefs after virDomainObjUpdateModificationImpact:
  * *live (running def) and/or *persistent. 0 or -1 with the error. */
@@ -348,7 +309,7 @@ qemuDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr par
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
-    if (qemuTuneValidateParams(params, nparams, names, types) < 0)
+    if (virTypedParamsCheck(params, nparams, names, types) < 0)
         return -1;
     if (!(obj = qemuDomainObjFromDomain(dom)))
         return -1;
@@ -477,4 +438,818 @@ qemuDomainSetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
                                  int nparams)
 {
     return qemuDomainSetSchedulerParametersFlags(dom, params, nparams, 0);
+}
+
+/* ---- memtune ----------------------------------------------------------------- */
+
+int
+qemuDomainSetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                              unsigned int flags)
+{
+    static const char *const names[] = { VIR_DOMAIN_MEMORY_HARD_LIMIT,
+                                         VIR_DOMAIN_MEMORY_SOFT_LIMIT,
+                                         VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT, NULL };
+    static const int types[] = { VIR_TYPED_PARAM_ULLONG, VIR_TYPED_PARAM_ULLONG,
+                                 VIR_TYPED_PARAM_ULLONG };
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    virDomainDef *live = NULL, *persistent = NULL;
+    qemuDomainObjPrivate *priv;
+    unsigned long long hard = 0, soft = 0, swap = 0;
+    bool setHard = false, setSoft = false, setSwap = false;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (virTypedParamsCheck(params, nparams, names, types) < 0)
+        return -1;
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    priv = qemuDomainPriv(obj);
+    if (!driver->privileged) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "Memory tuning is not available in session mode");
+        goto cleanup;
+    }
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuTuneGetDefs(obj, flags, &live, &persistent) < 0)
+        goto endjob;
+    if (live && !virCgroupHasController(priv->cgroup, VIR_CGROUP_CONTROLLER_MEMORY)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "cgroup memory controller is not mounted");
+        goto endjob;
+    }
+    for (int i = 0; i < nparams; i++) {
+        if (strcmp(params[i].field, VIR_DOMAIN_MEMORY_HARD_LIMIT) == 0) {
+            hard = params[i].value.ul;
+            setHard = true;
+        } else if (strcmp(params[i].field, VIR_DOMAIN_MEMORY_SOFT_LIMIT) == 0) {
+            soft = params[i].value.ul;
+            setSoft = true;
+        } else {
+            swap = params[i].value.ul;
+            setSwap = true;
+        }
+    }
+    if (setHard || setSwap) {
+        /* libvirt compares with the running definition's limits */
+        unsigned long long memLimit = setHard ? hard : obj->def->mem.hardLimit;
+        unsigned long long swapLimit = setSwap ? swap : obj->def->mem.swapHardLimit;
+
+        if (memLimit > swapLimit) {
+            virReportError(
+                VIR_ERR_INVALID_ARG, "%s",
+                "memory hard_limit tunable value must be lower than or equal to "
+                "swap_hard_limit");
+            goto endjob;
+        }
+    }
+    if (live) {
+        virCgroup *g = priv->cgroup;
+
+        /* libvirt's order: soft; hard first when it decreases; swap; hard */
+        if (setSoft && virCgroupSetMemorySoftLimit(g, soft) < 0)
+            goto endjob;
+        if (setSoft)
+            live->mem.softLimit = soft;
+        if (setHard && live->mem.hardLimit > hard) {
+            if (virCgroupSetMemoryHardLimit(g, hard) < 0)
+                goto endjob;
+            live->mem.hardLimit = hard;
+        }
+        if (setSwap) {
+            if (virCgroupSetMemSwapHardLimit(g, swap) < 0)
+                goto endjob;
+            live->mem.swapHardLimit = swap;
+        }
+        if (setHard && live->mem.hardLimit != hard) {
+            if (virCgroupSetMemoryHardLimit(g, hard) < 0)
+                goto endjob;
+            live->mem.hardLimit = hard;
+        }
+        if (qemuDomainSaveStatus(driver, obj) < 0)
+            goto endjob;
+    }
+    if (persistent) {
+        g_autoptr(virDomainDef) copy = virDomainDefCopy(persistent);
+
+        if (setSoft)
+            copy->mem.softLimit = soft;
+        if (setHard)
+            copy->mem.hardLimit = hard;
+        if (setSwap)
+            copy->mem.swapHardLimit = swap;
+        if (qemuDomainSaveConfig(driver, copy, priv->graceOverrideSec) < 0)
+            goto endjob;
+        persistent->mem = copy->mem;
+    }
+    ret = 0;
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+static void
+qemuTuneSetParam(virTypedParameterPtr p, const char *name, int type,
+                 unsigned long long ul, const char *s)
+{
+    memset(p, 0, sizeof(*p));
+    g_strlcpy(p->field, name, sizeof(p->field));
+    p->type = type;
+    if (type == VIR_TYPED_PARAM_STRING)
+        p->value.s = g_strdup(s ? s : "");
+    else if (type == VIR_TYPED_PARAM_UINT)
+        p->value.ui = (unsigned int)ul;
+    else if (type == VIR_TYPED_PARAM_INT)
+        p->value.i = (int)ul;
+    else
+        p->value.ul = ul;
+}
+
+int
+qemuDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params, int *nparams,
+                              unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    virDomainDef *live = NULL, *persistent = NULL;
+    qemuDomainObjPrivate *priv;
+    unsigned long long vals[3];
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
+                      VIR_TYPED_PARAM_STRING_OKAY,
+                  -1);
+    flags &= ~VIR_TYPED_PARAM_STRING_OKAY;
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    priv = qemuDomainPriv(obj);
+    if (!driver->privileged) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "Memory tuning is not available in session mode");
+        goto cleanup;
+    }
+    if (qemuTuneGetDefs(obj, flags, &live, &persistent) < 0)
+        goto cleanup;
+    if (live && !virCgroupHasController(priv->cgroup, VIR_CGROUP_CONTROLLER_MEMORY)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "cgroup memory controller is not mounted");
+        goto cleanup;
+    }
+    if (*nparams == 0) {
+        *nparams = 3;
+        ret = 0;
+        goto cleanup;
+    }
+    if (persistent) {
+        vals[0] = persistent->mem.hardLimit;
+        vals[1] = persistent->mem.softLimit;
+        vals[2] = persistent->mem.swapHardLimit;
+    } else {
+        vals[2] = VIR_DOMAIN_MEMORY_PARAM_UNLIMITED;
+        if (virCgroupGetMemoryHardLimit(priv->cgroup, &vals[0]) < 0 ||
+            virCgroupGetMemorySoftLimit(priv->cgroup, &vals[1]) < 0 ||
+            (virCgroupHasMemSwap(priv->cgroup) &&
+             virCgroupGetMemSwapHardLimit(priv->cgroup, &vals[2]) < 0))
+            goto cleanup;
+    }
+    {
+        const char *names[] = { VIR_DOMAIN_MEMORY_HARD_LIMIT,
+                                VIR_DOMAIN_MEMORY_SOFT_LIMIT,
+                                VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT };
+
+        for (int i = 0; i < 3 && i < *nparams; i++)
+            qemuTuneSetParam(&params[i], names[i], VIR_TYPED_PARAM_ULLONG, vals[i], NULL);
+    }
+    if (*nparams > 3)
+        *nparams = 3;
+    ret = 0;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* ---- blkiotune ------------------------------------------------------------------ */
+
+static const char *const qemuBlkioDeviceParams[] = {
+    VIR_DOMAIN_BLKIO_DEVICE_WEIGHT,     VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS,
+    VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS, VIR_DOMAIN_BLKIO_DEVICE_READ_BPS,
+    VIR_DOMAIN_BLKIO_DEVICE_WRITE_BPS,
+};
+
+/* One device value of the running guest's blkio group: "MAJ:MIN VALUE" in
+ * the v1 files, io.max / io.weight in v2. */
+static int
+qemuTuneBlkioDeviceLive(virCgroup *g, const char *type, const virDomainBlkioDeviceDef *d)
+{
+    struct stat sb;
+    bool v2 = virCgroupLayoutBackend(qemuCgroupLayout(), VIR_CGROUP_CONTROLLER_BLKIO) ==
+              VIR_CGROUP_BACKEND_V2;
+    g_autofree char *dir = virCgroupGetControllerDir(g, VIR_CGROUP_CONTROLLER_BLKIO);
+    g_autofree char *val = NULL;
+    const char *key;
+
+    if (stat(d->path, &sb) < 0) {
+        virReportSystemError(errno, "Path '%s' is not accessible", d->path);
+        return -1;
+    }
+    if (!S_ISBLK(sb.st_mode)) {
+        virReportError(VIR_ERR_INVALID_ARG, "Path '%s' must be a block device", d->path);
+        return -1;
+    }
+    if (strcmp(type, VIR_DOMAIN_BLKIO_DEVICE_WEIGHT) == 0) {
+        g_autofree char *bfq = g_strdup_printf(
+            "%s/%s", dir, v2 ? "io.bfq.weight" : "blkio.bfq.weight_device");
+        g_autofree char *cfq =
+            g_strdup_printf("%s/%s", dir, v2 ? "io.weight" : "blkio.weight_device");
+
+        if (access(bfq, F_OK) == 0)
+            key = v2 ? "io.bfq.weight" : "blkio.bfq.weight_device";
+        else if (access(cfq, F_OK) == 0)
+            key = v2 ? "io.weight" : "blkio.weight_device";
+        else {
+            virReportErrorFull(
+                VIR_FROM_CGROUP, VIR_ERR_OPERATION_INVALID, __func__, "%s",
+                "blkio device weight is valid only for bfq or cfq scheduler");
+            return -1;
+        }
+        val =
+            g_strdup_printf("%u:%u %u", major(sb.st_rdev), minor(sb.st_rdev), d->weight);
+        return virCgroupSetValueStr(g, VIR_CGROUP_CONTROLLER_BLKIO, key, val);
+    }
+    if (v2) {
+        const char *what = strcmp(type, VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS) == 0 ? "riops"
+                           : strcmp(type, VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS) == 0
+                               ? "wiops"
+                           : strcmp(type, VIR_DOMAIN_BLKIO_DEVICE_READ_BPS) == 0 ? "rbps"
+                                                                                 : "wbps";
+        unsigned long long v = strcmp(what, "riops") == 0   ? d->riops
+                               : strcmp(what, "wiops") == 0 ? d->wiops
+                               : strcmp(what, "rbps") == 0  ? d->rbps
+                                                            : d->wbps;
+
+        if (v)
+            val = g_strdup_printf("%u:%u %s=%llu", major(sb.st_rdev), minor(sb.st_rdev),
+                                  what, v);
+        else
+            val = g_strdup_printf("%u:%u %s=max", major(sb.st_rdev), minor(sb.st_rdev),
+                                  what);
+        return virCgroupSetValueStr(g, VIR_CGROUP_CONTROLLER_BLKIO, "io.max", val);
+    }
+    if (strcmp(type, VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS) == 0) {
+        key = "blkio.throttle.read_iops_device";
+        val = g_strdup_printf("%u:%u %u", major(sb.st_rdev), minor(sb.st_rdev), d->riops);
+    } else if (strcmp(type, VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS) == 0) {
+        key = "blkio.throttle.write_iops_device";
+        val = g_strdup_printf("%u:%u %u", major(sb.st_rdev), minor(sb.st_rdev), d->wiops);
+    } else if (strcmp(type, VIR_DOMAIN_BLKIO_DEVICE_READ_BPS) == 0) {
+        key = "blkio.throttle.read_bps_device";
+        val =
+            g_strdup_printf("%u:%u %llu", major(sb.st_rdev), minor(sb.st_rdev), d->rbps);
+    } else {
+        key = "blkio.throttle.write_bps_device";
+        val =
+            g_strdup_printf("%u:%u %llu", major(sb.st_rdev), minor(sb.st_rdev), d->wbps);
+    }
+    return virCgroupSetValueStr(g, VIR_CGROUP_CONTROLLER_BLKIO, key, val);
+}
+
+int
+qemuDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                             unsigned int flags)
+{
+    static const char *const names[] = {
+        VIR_DOMAIN_BLKIO_WEIGHT,
+        VIR_DOMAIN_BLKIO_DEVICE_WEIGHT,
+        VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS,
+        VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS,
+        VIR_DOMAIN_BLKIO_DEVICE_READ_BPS,
+        VIR_DOMAIN_BLKIO_DEVICE_WRITE_BPS,
+        NULL,
+    };
+    static const int types[] = { VIR_TYPED_PARAM_UINT,   VIR_TYPED_PARAM_STRING,
+                                 VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_STRING,
+                                 VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_STRING };
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    virDomainDef *live = NULL, *persistent = NULL;
+    qemuDomainObjPrivate *priv;
+    virDomainBlkioDeviceDef *parsed[G_N_ELEMENTS(names)] = { NULL };
+    size_t nparsed[G_N_ELEMENTS(names)] = { 0 };
+    int weight = -1;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (virTypedParamsCheck(params, nparams, names, types) < 0)
+        return -1;
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    priv = qemuDomainPriv(obj);
+    if (!driver->privileged) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "Block I/O tuning is not available in session mode");
+        goto cleanup;
+    }
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuTuneGetDefs(obj, flags, &live, &persistent) < 0)
+        goto endjob;
+    if (live && !virCgroupHasController(priv->cgroup, VIR_CGROUP_CONTROLLER_BLKIO)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "blkio cgroup isn't mounted");
+        goto endjob;
+    }
+    /* every value checked before anything changes */
+    for (int i = 0; i < nparams; i++) {
+        if (strcmp(params[i].field, VIR_DOMAIN_BLKIO_WEIGHT) == 0) {
+            weight = (int)params[i].value.ui;
+            if (live && (params[i].value.ui > 1000 || params[i].value.ui < 100)) {
+                virReportError(VIR_ERR_INVALID_ARG, "%s", "out of blkio weight range.");
+                goto endjob;
+            }
+            continue;
+        }
+        for (size_t k = 1; names[k]; k++) {
+            if (strcmp(params[i].field, names[k]) == 0 &&
+                virDomainBlkioDevicesParseStr(params[i].value.s, names[k], &parsed[k],
+                                              &nparsed[k]) < 0)
+                goto endjob;
+        }
+    }
+    if (live) {
+        if (weight >= 0) {
+            unsigned int val;
+
+            if (virCgroupSetBlkioWeight(priv->cgroup, (unsigned int)weight) < 0 ||
+                virCgroupGetBlkioWeight(priv->cgroup, &val) < 0)
+                goto endjob;
+            live->blkio.weight = val;
+        }
+        for (size_t k = 1; names[k]; k++) {
+            for (size_t d = 0; d < nparsed[k]; d++) {
+                if (qemuTuneBlkioDeviceLive(priv->cgroup, names[k], &parsed[k][d]) < 0)
+                    goto endjob;
+            }
+            virDomainBlkioDevicesMerge(&live->blkio, parsed[k], nparsed[k], names[k]);
+        }
+        if (qemuDomainSaveStatus(driver, obj) < 0)
+            goto endjob;
+    }
+    if (persistent) {
+        g_autoptr(virDomainDef) copy = virDomainDefCopy(persistent);
+
+        if (weight >= 0)
+            copy->blkio.weight = (unsigned int)weight;
+        for (size_t k = 1; names[k]; k++)
+            virDomainBlkioDevicesMerge(&copy->blkio, parsed[k], nparsed[k], names[k]);
+        if (qemuDomainSaveConfig(driver, copy, priv->graceOverrideSec) < 0)
+            goto endjob;
+        virDomainTuneClear(persistent);
+        virDomainTuneCopy(persistent, copy);
+    }
+    ret = 0;
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+cleanup:
+    for (size_t k = 0; k < G_N_ELEMENTS(names); k++)
+        virDomainBlkioDevicesFree(parsed[k], nparsed[k]);
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainGetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int *nparams,
+                             unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    virDomainDef *live = NULL, *persistent = NULL;
+    const virDomainDef *def;
+    qemuDomainObjPrivate *priv;
+    unsigned int weight;
+    int maxparams = 6, n = 0;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
+                      VIR_TYPED_PARAM_STRING_OKAY,
+                  -1);
+    flags &= ~VIR_TYPED_PARAM_STRING_OKAY;
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    priv = qemuDomainPriv(obj);
+    if (!driver->privileged) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "Block I/O tuning is not available in session mode");
+        goto cleanup;
+    }
+    if (*nparams == 0) {
+        *nparams = 6;
+        ret = 0;
+        goto cleanup;
+    }
+    if (*nparams < maxparams)
+        maxparams = *nparams;
+    if (qemuTuneGetDefs(obj, flags, &live, &persistent) < 0)
+        goto cleanup;
+    if (live) {
+        if (!virCgroupHasController(priv->cgroup, VIR_CGROUP_CONTROLLER_BLKIO)) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s", "blkio cgroup isn't mounted");
+            goto cleanup;
+        }
+        if (virCgroupGetBlkioWeight(priv->cgroup, &weight) < 0)
+            goto cleanup;
+        def = live;
+    } else {
+        weight = persistent->blkio.weight;
+        def = persistent;
+    }
+    qemuTuneSetParam(&params[n++], VIR_DOMAIN_BLKIO_WEIGHT, VIR_TYPED_PARAM_UINT, weight,
+                     NULL);
+    for (size_t k = 0; k < G_N_ELEMENTS(qemuBlkioDeviceParams) && n < maxparams; k++) {
+        g_autofree char *s =
+            virDomainBlkioDevicesFormatStr(&def->blkio, qemuBlkioDeviceParams[k]);
+
+        qemuTuneSetParam(&params[n++], qemuBlkioDeviceParams[k], VIR_TYPED_PARAM_STRING,
+                         0, s);
+    }
+    *nparams = n;
+    ret = 0;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* ---- numatune -------------------------------------------------------------------- */
+
+int
+qemuDomainSetNumaParameters(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                            unsigned int flags)
+{
+    static const char *const names[] = { VIR_DOMAIN_NUMA_MODE, VIR_DOMAIN_NUMA_NODESET,
+                                         NULL };
+    static const int types[] = { VIR_TYPED_PARAM_INT, VIR_TYPED_PARAM_STRING };
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    virDomainDef *live = NULL, *persistent = NULL;
+    qemuDomainObjPrivate *priv;
+    g_autofree char *nodeset = NULL;
+    int mode = -1;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (virTypedParamsCheck(params, nparams, names, types) < 0)
+        return -1;
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    priv = qemuDomainPriv(obj);
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuTuneGetDefs(obj, flags, &live, &persistent) < 0)
+        goto endjob;
+    if (virDomainNumatuneCheckParams(params, nparams, &mode, &nodeset) < 0)
+        goto endjob;
+    if (live) {
+        if (!driver->privileged) {
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                           "NUMA tuning is not available in session mode");
+            goto endjob;
+        }
+        if (!virCgroupHasController(priv->cgroup, VIR_CGROUP_CONTROLLER_CPUSET)) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                           "cgroup cpuset controller is not mounted");
+            goto endjob;
+        }
+        if (mode != -1 && live->numatune.set && live->numatune.mode != mode) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                           "can't change numatune mode for running domain");
+            goto endjob;
+        }
+        if (nodeset) {
+            g_autofree unsigned char *map = NULL;
+            size_t maplen = 0;
+
+            if (live->numatune.set &&
+                live->numatune.mode != VIR_DOMAIN_NUMATUNE_MEM_RESTRICTIVE) {
+                virReportError(
+                    VIR_ERR_OPERATION_INVALID, "%s",
+                    "change of nodeset for running domain requires restrictive "
+                    "numa mode");
+                goto endjob;
+            }
+            map = virDomainCpulistParse(nodeset, 1024, &maplen);
+            for (size_t b = 0; map && b < maplen * 8; b++) {
+                g_autofree char *node = NULL;
+
+                if (!(map[b / 8] & (1u << (b % 8))))
+                    continue;
+                node = g_strdup_printf("/sys/devices/system/node/node%zu", b);
+                if (!g_file_test(node, G_FILE_TEST_IS_DIR)) {
+                    virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __func__,
+                                       "NUMA node %zu is unavailable", b);
+                    goto endjob;
+                }
+            }
+        }
+        if (!nodeset && !live->numatune.nodeset) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "nodeset for NUMA memory tuning must be set if 'placement' is "
+                           "'static'");
+            goto endjob;
+        }
+        if (nodeset) {
+            g_autoptr(virCgroup) emu = qemuCgroupEmulator(obj);
+
+            if (virCgroupSetCpusetMems(emu, nodeset) < 0)
+                goto endjob;
+            for (size_t i = 0; i < priv->nvcpuTids; i++) {
+                g_autoptr(virCgroup) vg = qemuCgroupVcpu(obj, (unsigned int)i);
+
+                if (virCgroupSetCpusetMems(vg, nodeset) < 0)
+                    goto endjob;
+            }
+            if (virCgroupSetCpusetMems(priv->cgroup, nodeset) < 0)
+                goto endjob;
+        }
+        if (virDomainNumatuneApply(live, mode, nodeset) < 0 ||
+            qemuDomainSaveStatus(driver, obj) < 0)
+            goto endjob;
+    }
+    if (persistent) {
+        g_autoptr(virDomainDef) copy = virDomainDefCopy(persistent);
+
+        if (virDomainNumatuneApply(copy, mode, nodeset) < 0 ||
+            qemuDomainSaveConfig(driver, copy, priv->graceOverrideSec) < 0)
+            goto endjob;
+        virDomainTuneClear(persistent);
+        virDomainTuneCopy(persistent, copy);
+    }
+    ret = 0;
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params, int *nparams,
+                            unsigned int flags)
+{
+    virDomainObj *obj;
+    virDomainDef *live = NULL, *persistent = NULL;
+    const virDomainDef *def;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
+                      VIR_TYPED_PARAM_STRING_OKAY,
+                  -1);
+    flags &= ~VIR_TYPED_PARAM_STRING_OKAY;
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if ((flags & VIR_DOMAIN_AFFECT_LIVE) && (flags & VIR_DOMAIN_AFFECT_CONFIG)) {
+        virSetErrorRaw(
+            VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, VIR_ERR_ERROR,
+            "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are "
+            "mutually exclusive",
+            __func__, "flags", NULL, 0, 0);
+        goto cleanup;
+    }
+    if (qemuTuneGetDefs(obj, flags, &live, &persistent) < 0)
+        goto cleanup;
+    if (*nparams == 0) {
+        *nparams = 2;
+        ret = 0;
+        goto cleanup;
+    }
+    def = live ? live : persistent;
+    qemuTuneSetParam(&params[0], VIR_DOMAIN_NUMA_MODE, VIR_TYPED_PARAM_INT,
+                     (unsigned long long)def->numatune.mode, NULL);
+    if (*nparams > 1)
+        qemuTuneSetParam(&params[1], VIR_DOMAIN_NUMA_NODESET, VIR_TYPED_PARAM_STRING, 0,
+                         def->numatune.nodeset);
+    if (*nparams > 2)
+        *nparams = 2;
+    ret = 0;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* ---- pins ------------------------------------------------------------------------- */
+
+/* The host's online CPUs as a list ("0-1"). */
+static char *
+qemuTuneHostCpus(void)
+{
+    g_autofree char *s = NULL;
+
+    if (!g_file_get_contents("/sys/devices/system/cpu/online", &s, NULL, NULL))
+        return g_strdup_printf("0-%ld", sysconf(_SC_NPROCESSORS_CONF) - 1);
+    return g_strdup(g_strstrip(s));
+}
+
+/* sched_setaffinity of @tid to the cpumap. */
+static int
+qemuTuneSetAffinity(pid_t tid, const unsigned char *map, int maplen)
+{
+    cpu_set_t set;
+
+    CPU_ZERO(&set);
+    for (int c = 0; c < maplen * 8 && c < CPU_SETSIZE; c++) {
+        if (VIR_CPU_USED(map, c))
+            CPU_SET(c, &set);
+    }
+    if (sched_setaffinity(tid, sizeof(set), &set) < 0) {
+        virReportSystemError(errno, "cannot set CPU affinity on process %d", (int)tid);
+        return -1;
+    }
+    return 0;
+}
+
+int
+qemuDomainPinVcpuFlags(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
+                       int maplen, unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    virDomainDef *live = NULL, *persistent = NULL;
+    qemuDomainObjPrivate *priv;
+    g_autofree char *list = NULL;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    priv = qemuDomainPriv(obj);
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuTuneGetDefs(obj, flags, &live, &persistent) < 0)
+        goto endjob;
+    if (persistent && vcpu >= persistent->vcpus) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "vcpu %d is out of range of persistent cpu count %d", (int)vcpu,
+                       (int)persistent->vcpus);
+        goto endjob;
+    }
+    list = virDomainCpulistFormat(cpumap, (size_t)maplen);
+    if (!*list) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s", "Empty cpu list for pinning");
+        goto endjob;
+    }
+    if (live) {
+        if (!priv->vcpuTids || priv->nvcpuTids == 0) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                           "cpu affinity is not supported");
+            goto endjob;
+        }
+        if (vcpu >= live->vcpus || vcpu >= priv->nvcpuTids) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           "vcpu %d is out of range of live cpu count %d", (int)vcpu,
+                           (int)live->vcpus);
+            goto endjob;
+        }
+        if (virCgroupHasController(priv->cgroup, VIR_CGROUP_CONTROLLER_CPUSET)) {
+            g_autoptr(virCgroup) vg = qemuCgroupVcpu(obj, vcpu);
+
+            if (virCgroupSetCpusetCpus(vg, list) < 0)
+                goto endjob;
+        }
+        if (qemuTuneSetAffinity(priv->vcpuTids[vcpu], cpumap, maplen) < 0)
+            goto endjob;
+        virDomainDefSetVcpuPin(live, vcpu, list);
+        if (qemuDomainSaveStatus(driver, obj) < 0)
+            goto endjob;
+    }
+    if (persistent) {
+        g_autoptr(virDomainDef) copy = virDomainDefCopy(persistent);
+
+        virDomainDefSetVcpuPin(copy, vcpu, list);
+        if (qemuDomainSaveConfig(driver, copy, priv->graceOverrideSec) < 0)
+            goto endjob;
+        virDomainDefSetVcpuPin(persistent, vcpu, list);
+    }
+    ret = 0;
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainPinVcpu(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap, int maplen)
+{
+    return qemuDomainPinVcpuFlags(dom, vcpu, cpumap, maplen, VIR_DOMAIN_AFFECT_LIVE);
+}
+
+int
+qemuDomainPinEmulator(virDomainPtr dom, unsigned char *cpumap, int maplen,
+                      unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    virDomainDef *live = NULL, *persistent = NULL;
+    qemuDomainObjPrivate *priv;
+    g_autofree char *list = NULL;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    priv = qemuDomainPriv(obj);
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuTuneGetDefs(obj, flags, &live, &persistent) < 0)
+        goto endjob;
+    list = virDomainCpulistFormat(cpumap, (size_t)maplen);
+    if (!*list) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s", "Empty cpu list for pinning");
+        goto endjob;
+    }
+    if (live) {
+        if (virCgroupHasController(priv->cgroup, VIR_CGROUP_CONTROLLER_CPUSET)) {
+            g_autoptr(virCgroup) emu = qemuCgroupEmulator(obj);
+
+            if (virCgroupSetCpusetCpus(emu, list) < 0)
+                goto endjob;
+        }
+        /* libvirt sets the main thread's affinity; the emulator cgroup
+         * holds the others */
+        if (qemuTuneSetAffinity(obj->pid, cpumap, maplen) < 0)
+            goto endjob;
+        g_free(live->cputune.emulatorpin);
+        live->cputune.emulatorpin = g_strdup(list);
+        if (qemuDomainSaveStatus(driver, obj) < 0)
+            goto endjob;
+    }
+    if (persistent) {
+        g_autoptr(virDomainDef) copy = virDomainDefCopy(persistent);
+
+        g_free(copy->cputune.emulatorpin);
+        copy->cputune.emulatorpin = g_strdup(list);
+        if (qemuDomainSaveConfig(driver, copy, priv->graceOverrideSec) < 0)
+            goto endjob;
+        g_free(persistent->cputune.emulatorpin);
+        persistent->cputune.emulatorpin = g_strdup(list);
+    }
+    ret = 0;
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* @map (@maplen bytes) from @list, else every online host CPU. */
+static void
+qemuTuneFillMap(unsigned char *map, int maplen, const char *list)
+{
+    g_autofree char *host = NULL;
+    g_autofree unsigned char *bits = NULL;
+    size_t len = 0;
+
+    memset(map, 0, (size_t)maplen);
+    if (!list)
+        list = host = qemuTuneHostCpus();
+    if ((bits = virDomainCpulistParse(list, (size_t)maplen * 8, &len)))
+        memcpy(map, bits, MIN((size_t)maplen, len));
+}
+
+int
+qemuDomainGetEmulatorPinInfo(virDomainPtr dom, unsigned char *cpumaps, int maplen,
+                             unsigned int flags)
+{
+    virDomainObj *obj;
+    virDomainDef *live = NULL, *persistent = NULL;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (qemuTuneGetDefs(obj, flags, &live, &persistent) < 0)
+        goto cleanup;
+    qemuTuneFillMap(cpumaps, maplen, (live ? live : persistent)->cputune.emulatorpin);
+    ret = 1;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuTuneVcpuPinMap(const virDomainDef *def, unsigned int vcpu, unsigned char *map,
+                   int maplen)
+{
+    qemuTuneFillMap(map, maplen,
+                    vcpu < def->cputune.nvcpupin ? def->cputune.vcpupin[vcpu] : NULL);
+    return 0;
 }

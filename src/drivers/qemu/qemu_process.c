@@ -1460,6 +1460,9 @@ qemuProcessReconnectAll(qemuDriver *driver)
         } else {
             priv->pidfd = pidfd;
             priv->ownChild = false;
+            /* its cgroup, before any caller can see the domain (a tuning
+             * call must not find it without one) */
+            qemuCgroupReconnect(driver, obj);
             qemuProcessWatchPidfd(driver, obj);
             /* the job travels to the worker, which ends it */
             qemuDriverRunWorker(driver, qemuProcessReconnectWorker,

@@ -187,3 +187,29 @@ int testDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **iface
 /* Add libvirt's "default-pool" (active, persistent, at /default-pool) to
  * @driver (test:///default). 0 or -1 (reported). */
 int testStorageLoadDefault(testDriver *driver);
+
+/* ---- test_driver_tune.c: resource tuning (memtune, blkiotune, numatune, pins) */
+/* test_driver_stats.c: host CPU count; fill @map from a pin list (NULL:
+ * every host CPU), returning the last CPU set. */
+int testHostCpus(virConnectPtr conn);
+int testFillPin(unsigned char *map, int maplen, int hostcpus, const char *list);
+int testDomainSetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                  int nparams, unsigned int flags);
+int testDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                  int *nparams, unsigned int flags);
+int testDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                 int nparams, unsigned int flags);
+int testDomainGetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                 int *nparams, unsigned int flags);
+int testDomainSetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                int nparams, unsigned int flags);
+int testDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                int *nparams, unsigned int flags);
+int testDomainPinVcpu(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
+                      int maplen);
+int testDomainPinVcpuFlags(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
+                           int maplen, unsigned int flags);
+int testDomainPinEmulator(virDomainPtr dom, unsigned char *cpumap, int maplen,
+                          unsigned int flags);
+int testDomainGetEmulatorPinInfo(virDomainPtr dom, unsigned char *cpumaps, int maplen,
+                                 unsigned int flags);

@@ -211,7 +211,7 @@ cleanup:
 }
 
 /* The host CPUs of the test node (libvirt's VIR_NODEINFO_MAXCPUS). */
-static int
+int
 testHostCpus(virConnectPtr conn)
 {
     testDriver *driver = conn->privateData;
@@ -227,6 +227,28 @@ testFillAllCpus(unsigned char *map, int maplen, int hostcpus)
     memset(map, 0, maplen);
     for (int c = 0; c < hostcpus && c / 8 < maplen; c++)
         VIR_USE_CPU(map, c);
+}
+
+/* @map (@maplen bytes): the pin @list, or every host CPU when NULL
+ * (libvirt's vcpu->cpumask, else all). Returns the last CPU set, -1 if none. */
+int
+testFillPin(unsigned char *map, int maplen, int hostcpus, const char *list)
+{
+    g_autofree unsigned char *pin = NULL;
+    size_t pinlen = 0;
+    int last = -1;
+
+    memset(map, 0, maplen);
+    if (list && (pin = virDomainCpulistParse(list, (size_t)maplen * 8, &pinlen))) {
+        memcpy(map, pin, MIN((size_t)maplen, pinlen));
+    } else {
+        testFillAllCpus(map, maplen, hostcpus);
+    }
+    for (int c = 0; c < maplen * 8; c++) {
+        if (VIR_CPU_USED(map, c))
+            last = c;
+    }
+    return last;
 }
 
 int
@@ -250,11 +272,17 @@ testDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
         maxinfo = (int)virDomainDefGetVcpus(obj->def);
     memset(info, 0, sizeof(*info) * maxinfo);
     for (int i = 0; i < maxinfo; i++) {
+        const char *pin =
+            (size_t)i < obj->def->cputune.nvcpupin ? obj->def->cputune.vcpupin[i] : NULL;
+        unsigned char allmap[VIR_CPU_MAPLEN(1024)];
+        int last = testFillPin(allmap, sizeof(allmap), hostcpus, pin);
+
         if (cpumaps)
-            testFillAllCpus(VIR_GET_CPUMAP(cpumaps, maplen, i), maplen, hostcpus);
+            memcpy(VIR_GET_CPUMAP(cpumaps, maplen, i), allmap,
+                   MIN((size_t)maplen, sizeof(allmap)));
         info[i].number = i;
         info[i].state = VIR_VCPU_RUNNING;
-        info[i].cpu = hostcpus - 1; /* the last CPU of the (unpinned) mask */
+        info[i].cpu = last; /* the last CPU of the vCPU's mask, as libvirt */
         info[i].cpuTime = statbase / 10;
     }
     ret = maxinfo;
@@ -277,10 +305,9 @@ testDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
         return -1;
     if (!(def = testDomainObjGetOneDef(obj, flags)))
         goto cleanup;
-    /* virtkit's definitions have no <cputune> pinning: every vCPU may run
-     * on every host CPU */
     for (int i = 0; i < (int)def->vcpus && i < ncpumaps; i++)
-        testFillAllCpus(VIR_GET_CPUMAP(cpumaps, maplen, i), maplen, hostcpus);
+        testFillPin(VIR_GET_CPUMAP(cpumaps, maplen, i), maplen, hostcpus,
+                    (size_t)i < def->cputune.nvcpupin ? def->cputune.vcpupin[i] : NULL);
     ret = (int)def->vcpus;
 
 cleanup:

@@ -1,0 +1,146 @@
+/* remote_dispatch_tune.c: resource-tuning procedures (memtune 197/198, blkiotune 205/206, numatune 254/255, pins 26/225/279/280)
+ *
+ * Thread protocol: see remote_dispatch.c; every handler runs on a worker
+ * with its own reference to the client's connection.
+ */
+#define G_LOG_DOMAIN "virtkitd.dispatch"
+
+#include "remote_dispatch_priv.h"
+#include "remote_typedparam.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+
+/*
+ * As libvirtd 9.0's daemon/remote.c: a Get allocates the client's
+ * nparams (more than the procedure's maximum is VIR_ERR_INTERNAL_ERROR
+ * "nparams too large"); nparams 0 asks for the count, sent back in the
+ * reply's nparams; otherwise what the driver filled is serialized, strings
+ * only when the client's flags say VIR_TYPED_PARAM_STRING_OKAY. A Set turns
+ * the arguments back into virTypedParameters and calls the public API.
+ */
+
+typedef int (*vkdTuneGetFn)(virDomainPtr, virTypedParameterPtr, int *, unsigned int);
+typedef int (*vkdTuneSetFn)(virDomainPtr, virTypedParameterPtr, int, unsigned int);
+
+static int
+vkdTuneGet(vkdCall *call, const remote_nonnull_domain *wire, int nparams,
+           unsigned int flags, int limit, vkdTuneGetFn fn, remote_typed_param **val,
+           uint32_t *len, int *retNparams)
+{
+    g_autoptr(virDomain) dom = NULL;
+    virTypedParameterPtr params = NULL;
+    int asked = nparams;
+    int rc;
+
+    if (nparams > limit) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "nparams too large");
+        return -1;
+    }
+    dom = vkdDomainFromWire(call->conn, wire);
+    if (nparams > 0)
+        params = g_new0(virTypedParameter, nparams);
+    if (fn(dom, params, &nparams, flags) < 0) {
+        g_free(params);
+        return -1;
+    }
+    if (asked == 0) {
+        *retNparams = nparams;
+        return 0;
+    }
+    rc = remoteTypedParamsSerialize(params, nparams, limit, val, len, flags);
+    remoteTypedParamsFree(params, nparams);
+    return rc;
+}
+
+static int
+vkdTuneSet(vkdCall *call, const remote_nonnull_domain *wire,
+           const remote_typed_param *val, uint32_t len, unsigned int flags, int limit,
+           vkdTuneSetFn fn)
+{
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, wire);
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    int rc;
+
+    if (remoteTypedParamsDeserialize(val, len, limit, &params, &nparams) < 0)
+        return -1;
+    rc = fn(dom, params, nparams, flags);
+    remoteTypedParamsFree(params, nparams);
+    return rc;
+}
+
+#define VKD_TUNE_PAIR(KIND, kind, Kind)                                          \
+    VKD_HANDLER(vkdDispatchDomainGet##Kind##Parameters)                          \
+    {                                                                            \
+        remote_domain_get_##kind##_parameters_args *a = args;                    \
+        remote_domain_get_##kind##_parameters_ret *r = ret;                      \
+                                                                                 \
+        return vkdTuneGet(call, &a->dom, a->nparams, a->flags,                   \
+                          REMOTE_DOMAIN_##KIND##_PARAMETERS_MAX,                 \
+                          virDomainGet##Kind##Parameters, &r->params_val,        \
+                          &r->params_len, &r->nparams);                          \
+    }                                                                            \
+    VKD_HANDLER(vkdDispatchDomainSet##Kind##Parameters)                          \
+    {                                                                            \
+        remote_domain_set_##kind##_parameters_args *a = args;                    \
+                                                                                 \
+        (void)ret;                                                               \
+        return vkdTuneSet(call, &a->dom, a->params_val, a->params_len, a->flags, \
+                          REMOTE_DOMAIN_##KIND##_PARAMETERS_MAX,                 \
+                          virDomainSet##Kind##Parameters);                       \
+    }
+
+VKD_TUNE_PAIR(MEMORY, memory, Memory)
+VKD_TUNE_PAIR(BLKIO, blkio, Blkio)
+VKD_TUNE_PAIR(NUMA, numa, Numa)
+
+VKD_HANDLER(vkdDispatchDomainPinVcpu)
+{
+    remote_domain_pin_vcpu_args *a = args;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+
+    (void)ret;
+    return virDomainPinVcpu(dom, a->vcpu, a->cpumap_val, (int)a->cpumap_len);
+}
+
+VKD_HANDLER(vkdDispatchDomainPinVcpuFlags)
+{
+    remote_domain_pin_vcpu_flags_args *a = args;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+
+    (void)ret;
+    return virDomainPinVcpuFlags(dom, a->vcpu, a->cpumap_val, (int)a->cpumap_len,
+                                 a->flags);
+}
+
+VKD_HANDLER(vkdDispatchDomainPinEmulator)
+{
+    remote_domain_pin_emulator_args *a = args;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+
+    (void)ret;
+    return virDomainPinEmulator(dom, a->cpumap_val, (int)a->cpumap_len, a->flags);
+}
+
+VKD_HANDLER(vkdDispatchDomainGetEmulatorPinInfo)
+{
+    remote_domain_get_emulator_pin_info_args *a = args;
+    remote_domain_get_emulator_pin_info_ret *r = ret;
+    g_autoptr(virDomain) dom = NULL;
+    g_autofree unsigned char *cpumaps = NULL;
+    int n;
+
+    if (a->maplen > REMOTE_CPUMAPS_MAX) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "maplen > REMOTE_CPUMAPS_MAX");
+        return -1;
+    }
+    dom = vkdDomainFromWire(call->conn, &a->dom);
+    cpumaps = g_new0(unsigned char, MAX(a->maplen, 1));
+    if ((n = virDomainGetEmulatorPinInfo(dom, cpumaps, a->maplen, a->flags)) < 0)
+        return -1;
+    r->ret = n;
+    r->cpumaps_len = (uint32_t)a->maplen;
+    r->cpumaps_val = g_steal_pointer(&cpumaps);
+    return 0;
+}

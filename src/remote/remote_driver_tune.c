@@ -1,0 +1,139 @@
+/* remote_driver_tune.c: the remote driver's resource-tuning entry points (memtune, blkiotune, numatune, pins) */
+#define G_LOG_DOMAIN "virtkit.remote"
+
+#include "remote_driver_priv.h"
+#include "remote_typedparam.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_REMOTE
+
+/*
+ * As libvirt 9.0's remote_driver.c: a Get with *nparams 0 only learns the
+ * count (the reply's nparams); otherwise the reply's parameters go into
+ * the caller's array. A Set sends its parameters with strings allowed.
+ * Pins send the caller's map as it is.
+ */
+
+#define REMOTE_TUNE_PAIR(KIND, kind, Kind)                                               \
+    int remoteDomainGet##Kind##Parameters(virDomainPtr dom, virTypedParameterPtr params, \
+                                          int *nparams, unsigned int flags)              \
+    {                                                                                    \
+        remote_domain_get_##kind##_parameters_args args = { .nparams = *nparams,         \
+                                                            .flags = flags };            \
+        remote_domain_get_##kind##_parameters_ret ret = { 0 };                           \
+        int rc = 0;                                                                      \
+                                                                                         \
+        remoteMakeDomain(&args.dom, dom);                                                \
+        if (remoteCallDomainGet##Kind##Parameters(dom->conn, &args, &ret) < 0)           \
+            return -1;                                                                   \
+        if (*nparams == 0)                                                               \
+            *nparams = ret.nparams;                                                      \
+        else                                                                             \
+            rc = remoteTypedParamsDeserialize(ret.params_val, ret.params_len,            \
+                                              REMOTE_DOMAIN_##KIND##_PARAMETERS_MAX,     \
+                                              &params, nparams);                         \
+        virXdrFree(remote_domain_get_##kind##_parameters_ret_filter, &ret);              \
+        return rc;                                                                       \
+    }                                                                                    \
+    int remoteDomainSet##Kind##Parameters(virDomainPtr dom, virTypedParameterPtr params, \
+                                          int nparams, unsigned int flags)               \
+    {                                                                                    \
+        remote_domain_set_##kind##_parameters_args args = { .flags = flags };            \
+        int rc;                                                                          \
+                                                                                         \
+        remoteMakeDomain(&args.dom, dom);                                                \
+        if (remoteTypedParamsSerialize(                                                  \
+                params, nparams, REMOTE_DOMAIN_##KIND##_PARAMETERS_MAX,                  \
+                &args.params_val, &args.params_len, VIR_TYPED_PARAM_STRING_OKAY) < 0)    \
+            return -1;                                                                   \
+        rc = remoteCallDomainSet##Kind##Parameters(dom->conn, &args);                    \
+        remoteTypedParamsFreeRemote(args.params_val, args.params_len);                   \
+        return rc;                                                                       \
+    }
+
+REMOTE_TUNE_PAIR(MEMORY, memory, Memory)
+REMOTE_TUNE_PAIR(BLKIO, blkio, Blkio)
+REMOTE_TUNE_PAIR(NUMA, numa, Numa)
+
+static int
+remoteCheckMaplen(int maplen)
+{
+    if (maplen > REMOTE_CPUMAP_MAX) {
+        virReportError(VIR_ERR_RPC, "map length greater than maximum: %d > %d", maplen,
+                       REMOTE_CPUMAP_MAX);
+        return -1;
+    }
+    return 0;
+}
+
+int
+remoteDomainPinVcpu(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
+                    int maplen)
+{
+    remote_domain_pin_vcpu_args args = { .vcpu = vcpu };
+
+    if (remoteCheckMaplen(maplen) < 0)
+        return -1;
+    remoteMakeDomain(&args.dom, dom);
+    args.cpumap_val = cpumap;
+    args.cpumap_len = (uint32_t)maplen;
+    return remoteCallDomainPinVcpu(dom->conn, &args);
+}
+
+int
+remoteDomainPinVcpuFlags(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
+                         int maplen, unsigned int flags)
+{
+    remote_domain_pin_vcpu_flags_args args = { .vcpu = vcpu, .flags = flags };
+
+    if (remoteCheckMaplen(maplen) < 0)
+        return -1;
+    remoteMakeDomain(&args.dom, dom);
+    args.cpumap_val = cpumap;
+    args.cpumap_len = (uint32_t)maplen;
+    return remoteCallDomainPinVcpuFlags(dom->conn, &args);
+}
+
+int
+remoteDomainPinEmulator(virDomainPtr dom, unsigned char *cpumap, int maplen,
+                        unsigned int flags)
+{
+    remote_domain_pin_emulator_args args = { .flags = flags };
+
+    if (remoteCheckMaplen(maplen) < 0)
+        return -1;
+    remoteMakeDomain(&args.dom, dom);
+    args.cpumap_val = cpumap;
+    args.cpumap_len = (uint32_t)maplen;
+    return remoteCallDomainPinEmulator(dom->conn, &args);
+}
+
+int
+remoteDomainGetEmulatorPinInfo(virDomainPtr dom, unsigned char *cpumaps, int maplen,
+                               unsigned int flags)
+{
+    remote_domain_get_emulator_pin_info_args args = { .maplen = maplen, .flags = flags };
+    remote_domain_get_emulator_pin_info_ret ret = { 0 };
+    int rc = -1;
+
+    if (maplen > REMOTE_CPUMAPS_MAX) {
+        virReportError(VIR_ERR_RPC, "vCPU map buffer length exceeds maximum: %d > %d",
+                       maplen, REMOTE_CPUMAPS_MAX);
+        return -1;
+    }
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCallDomainGetEmulatorPinInfo(dom->conn, &args, &ret) < 0)
+        return -1;
+    if (ret.cpumaps_len > (uint32_t)maplen) {
+        virReportError(VIR_ERR_RPC,
+                       "host reports map buffer length exceeds maximum: %d > %d",
+                       (int)ret.cpumaps_len, maplen);
+        goto cleanup;
+    }
+    memset(cpumaps, 0, (size_t)maplen);
+    memcpy(cpumaps, ret.cpumaps_val, ret.cpumaps_len);
+    rc = ret.ret;
+cleanup:
+    virXdrFree(remote_domain_get_emulator_pin_info_ret_filter, &ret);
+    return rc;
+}

@@ -1,0 +1,683 @@
+/* vksh-tune.c: memtune, blkiotune, numatune, vcpupin, emulatorpin (as virsh 9.0) */
+#define G_LOG_DOMAIN "vksh.tune"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vksh.h"
+
+/* Every output below is virsh 9.0's (tools/virsh-domain.c), byte for byte. */
+
+static char *
+vkshTuneParamValue(const virTypedParameter *p)
+{
+    switch (p->type) {
+    case VIR_TYPED_PARAM_INT:
+        return g_strdup_printf("%d", p->value.i);
+    case VIR_TYPED_PARAM_UINT:
+        return g_strdup_printf("%u", p->value.ui);
+    case VIR_TYPED_PARAM_LLONG:
+        return g_strdup_printf("%lld", p->value.l);
+    case VIR_TYPED_PARAM_ULLONG:
+        return g_strdup_printf("%llu", p->value.ul);
+    case VIR_TYPED_PARAM_DOUBLE:
+        return g_strdup_printf("%f", p->value.d);
+    case VIR_TYPED_PARAM_BOOLEAN:
+        return g_strdup(p->value.b ? "yes" : "no");
+    case VIR_TYPED_PARAM_STRING:
+        return g_strdup(p->value.s);
+    default:
+        return g_strdup_printf("unimplemented parameter type %d", p->type);
+    }
+}
+
+/* --config/--live/--current into flags (virsh's VSH_EXCLUSIVE_OPTIONS_VAR
+ * on current); false after the message. */
+static bool
+vkshTuneFlags(vkshControl *ctl, const vkshCmd *cmd, unsigned int *flags)
+{
+    if (!vkshOptExclusive(ctl, cmd, "current", "live") ||
+        !vkshOptExclusive(ctl, cmd, "current", "config"))
+        return false;
+    *flags = VIR_DOMAIN_AFFECT_CURRENT;
+    if (vkshOptBool(cmd, "config"))
+        *flags |= VIR_DOMAIN_AFFECT_CONFIG;
+    if (vkshOptBool(cmd, "live"))
+        *flags |= VIR_DOMAIN_AFFECT_LIVE;
+    return true;
+}
+
+/* virsh's virScaleInteger suffixes over @value (in units of @scale). */
+static bool
+vkshTuneScale(unsigned long long *value, const char *suffix, unsigned long long scale)
+{
+    unsigned long long base = 1024;
+    int power = 0;
+
+    if (!*suffix) {
+        /* the default unit */
+    } else if (g_ascii_tolower(suffix[0]) == 'b' && !suffix[1]) {
+        scale = 1;
+    } else {
+        if (suffix[1] && g_ascii_strcasecmp(suffix + 1, "iB") == 0)
+            base = 1024;
+        else if (suffix[1] && g_ascii_tolower(suffix[1]) == 'b' && !suffix[2])
+            base = 1000;
+        else if (suffix[1])
+            return false;
+        switch (g_ascii_tolower(suffix[0])) {
+        case 'k':
+            power = 1;
+            break;
+        case 'm':
+            power = 2;
+            break;
+        case 'g':
+            power = 3;
+            break;
+        case 't':
+            power = 4;
+            break;
+        case 'p':
+            power = 5;
+            break;
+        case 'e':
+            power = 6;
+            break;
+        default:
+            return false;
+        }
+        scale = 1;
+        while (power--)
+            scale *= base;
+    }
+    if (*value > (unsigned long long)LLONG_MAX / scale)
+        return false;
+    *value *= scale;
+    return true;
+}
+
+/* virsh's virshMemtuneGetSize: 1 and *kib set, 0 absent, -1 bad. A
+ * negative number means unlimited. */
+static int
+vkshMemtuneSize(const vkshCmd *cmd, const char *name, unsigned long long *kib,
+                const char **badSuffix)
+{
+    const char *str = vkshOptRaw(cmd, name);
+    char *end = NULL;
+    long long v;
+    unsigned long long bytes;
+
+    if (!str)
+        return 0;
+    errno = 0;
+    v = strtoll(str, &end, 10);
+    if (errno || end == str)
+        return -1;
+    if (v < 0) {
+        *kib = VIR_DOMAIN_MEMORY_PARAM_UNLIMITED;
+        return 1;
+    }
+    bytes = (unsigned long long)v;
+    if (!vkshTuneScale(&bytes, end, 1024)) {
+        *badSuffix = end;
+        return -1;
+    }
+    *kib = (bytes + 1023) / 1024;
+    return 1;
+}
+
+/* ---- memtune ---------------------------------------------------------------- */
+
+const vkshOptDef vkshOptsMemtune[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "hard-limit", VKSH_OT_INT, VKSH_OFLAG_NAMED,
+      "Max memory, as scaled integer (default KiB)" },
+    { "soft-limit", VKSH_OT_INT, VKSH_OFLAG_NAMED,
+      "Memory during contention, as scaled integer (default KiB)" },
+    { "swap-hard-limit", VKSH_OT_INT, VKSH_OFLAG_NAMED,
+      "Max memory plus swap, as scaled integer (default KiB)" },
+    { "min-guarantee", VKSH_OT_INT, VKSH_OFLAG_NAMED,
+      "Min guaranteed memory, as scaled integer (default KiB)" },
+    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
+    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
+    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdMemtune(vkshControl *ctl, const vkshCmd *cmd)
+{
+    static const char *const opts[][2] = {
+        { "hard-limit", VIR_DOMAIN_MEMORY_HARD_LIMIT },
+        { "soft-limit", VIR_DOMAIN_MEMORY_SOFT_LIMIT },
+        { "swap-hard-limit", VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT },
+        { "min-guarantee", VIR_DOMAIN_MEMORY_MIN_GUARANTEE },
+    };
+    g_autoptr(virDomain) dom = NULL;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0, maxparams = 0;
+    unsigned int flags;
+    bool ok = false;
+
+    if (!vkshTuneFlags(ctl, cmd, &flags))
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    for (size_t i = 0; i < G_N_ELEMENTS(opts); i++) {
+        unsigned long long kib;
+        const char *badSuffix = NULL;
+        int rc = vkshMemtuneSize(cmd, opts[i][0], &kib, &badSuffix);
+
+        if (rc < 0) {
+            vkshError(ctl, "Unable to parse integer parameter %s", opts[i][0]);
+            /* then libvirt's own, from virScaleInteger in virsh's process */
+            if (badSuffix)
+                vkshError(ctl, "invalid argument: unknown suffix '%s'", badSuffix);
+            goto cleanup;
+        }
+        if (rc == 1)
+            virTypedParamsAddULLong(&params, &nparams, &maxparams, opts[i][1], kib);
+    }
+    if (nparams == 0) {
+        if (virDomainGetMemoryParameters(dom, NULL, &nparams, flags) != 0) {
+            vkshError(ctl, "%s", "Unable to get number of memory parameters");
+            goto cleanup;
+        }
+        if (nparams == 0) {
+            ok = true;
+            goto cleanup;
+        }
+        params = g_new0(virTypedParameter, nparams);
+        if (virDomainGetMemoryParameters(dom, params, &nparams, flags) != 0) {
+            vkshError(ctl, "%s", "Unable to get memory parameters");
+            goto cleanup;
+        }
+        for (int i = 0; i < nparams; i++) {
+            if (params[i].type == VIR_TYPED_PARAM_ULLONG &&
+                params[i].value.ul ==
+                    (unsigned long long)VIR_DOMAIN_MEMORY_PARAM_UNLIMITED) {
+                vkshPrint(ctl, "%-15s: %s\n", params[i].field, "unlimited");
+            } else {
+                g_autofree char *str = vkshTuneParamValue(&params[i]);
+
+                vkshPrint(ctl, "%-15s: %s\n", params[i].field, str);
+            }
+        }
+    } else if (virDomainSetMemoryParameters(dom, params, nparams, flags) != 0) {
+        vkshError(ctl, "%s", "Unable to change memory parameters");
+        goto cleanup;
+    }
+    ok = true;
+
+cleanup:
+    virTypedParamsFree(params, nparams);
+    return ok;
+}
+
+/* ---- blkiotune -------------------------------------------------------------- */
+
+const vkshOptDef vkshOptsBlkiotune[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "weight", VKSH_OT_INT, VKSH_OFLAG_NAMED, "IO Weight" },
+    { "device-weights", VKSH_OT_STRING, VKSH_OFLAG_NAMED,
+      "per-device IO Weights, in the form of /path/to/device,weight,..." },
+    { "device-read-iops-sec", VKSH_OT_STRING, VKSH_OFLAG_NAMED,
+      "per-device read I/O limit per second, in the form of "
+      "/path/to/device,read_iops_sec,..." },
+    { "device-write-iops-sec", VKSH_OT_STRING, VKSH_OFLAG_NAMED,
+      "per-device write I/O limit per second, in the form of "
+      "/path/to/device,write_iops_sec,..." },
+    { "device-read-bytes-sec", VKSH_OT_STRING, VKSH_OFLAG_NAMED,
+      "per-device bytes read per second, in the form of /path/to/device,read_bytes_sec,..." },
+    { "device-write-bytes-sec", VKSH_OT_STRING, VKSH_OFLAG_NAMED,
+      "per-device bytes wrote per second, in the form of "
+      "/path/to/device,write_bytes_sec,..." },
+    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
+    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
+    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdBlkiotune(vkshControl *ctl, const vkshCmd *cmd)
+{
+    static const char *const opts[][2] = {
+        { "device-weights", VIR_DOMAIN_BLKIO_DEVICE_WEIGHT },
+        { "device-read-iops-sec", VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS },
+        { "device-write-iops-sec", VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS },
+        { "device-read-bytes-sec", VIR_DOMAIN_BLKIO_DEVICE_READ_BPS },
+        { "device-write-bytes-sec", VIR_DOMAIN_BLKIO_DEVICE_WRITE_BPS },
+    };
+    g_autoptr(virDomain) dom = NULL;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0, maxparams = 0;
+    unsigned int flags;
+    int weight = 0, rc;
+    bool ok = false;
+
+    if (!vkshTuneFlags(ctl, cmd, &flags))
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if ((rc = vkshOptInt(ctl, cmd, "weight", &weight)) < 0)
+        goto cleanup;
+    if (rc > 0) {
+        if (weight <= 0) {
+            vkshError(ctl, "Invalid value of %d for I/O weight", weight);
+            goto cleanup;
+        }
+        virTypedParamsAddUInt(&params, &nparams, &maxparams, VIR_DOMAIN_BLKIO_WEIGHT,
+                              (unsigned int)weight);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(opts); i++) {
+        const char *val = vkshOptRaw(cmd, opts[i][0]);
+
+        if (val)
+            virTypedParamsAddString(&params, &nparams, &maxparams, opts[i][1], val);
+    }
+    if (nparams == 0) {
+        if (virDomainGetBlkioParameters(dom, NULL, &nparams, flags) != 0) {
+            vkshError(ctl, "%s", "Unable to get number of blkio parameters");
+            goto cleanup;
+        }
+        if (nparams == 0) {
+            ok = true;
+            goto cleanup;
+        }
+        params = g_new0(virTypedParameter, nparams);
+        if (virDomainGetBlkioParameters(dom, params, &nparams, flags) != 0) {
+            vkshError(ctl, "%s", "Unable to get blkio parameters");
+            goto cleanup;
+        }
+        for (int i = 0; i < nparams; i++) {
+            g_autofree char *str = vkshTuneParamValue(&params[i]);
+
+            vkshPrint(ctl, "%-15s: %s\n", params[i].field, str);
+        }
+    } else if (virDomainSetBlkioParameters(dom, params, nparams, flags) < 0) {
+        vkshError(ctl, "%s", "Unable to change blkio parameters");
+        goto cleanup;
+    }
+    ok = true;
+
+cleanup:
+    virTypedParamsFree(params, nparams);
+    return ok;
+}
+
+/* ---- numatune --------------------------------------------------------------- */
+
+static const char *const vkshNumaModes[] = { "strict", "preferred", "interleave",
+                                             "restrictive" };
+
+const vkshOptDef vkshOptsNumatune[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "mode", VKSH_OT_STRING, VKSH_OFLAG_NAMED,
+      "NUMA mode, one of strict, preferred and interleave \n"
+      "or a number from the virDomainNumatuneMemMode enum" },
+    { "nodeset", VKSH_OT_STRING, VKSH_OFLAG_NAMED, "NUMA node selections to set" },
+    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
+    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
+    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdNumatune(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0, maxparams = 0;
+    unsigned int flags;
+    const char *nodeset = NULL, *mode = NULL;
+    bool ok = false;
+
+    if (!vkshTuneFlags(ctl, cmd, &flags))
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vkshOptString(ctl, cmd, "nodeset", &nodeset) < 0)
+        goto cleanup;
+    if (nodeset)
+        virTypedParamsAddString(&params, &nparams, &maxparams, VIR_DOMAIN_NUMA_NODESET,
+                                nodeset);
+    if (vkshOptString(ctl, cmd, "mode", &mode) < 0)
+        goto cleanup;
+    if (mode) {
+        int m = -1;
+
+        for (size_t i = 0; i < G_N_ELEMENTS(vkshNumaModes); i++) {
+            if (strcmp(mode, vkshNumaModes[i]) == 0)
+                m = (int)i;
+        }
+        if (m < 0) {
+            char *end = NULL;
+            long v;
+
+            errno = 0;
+            v = strtol(mode, &end, 0);
+            if (errno || end == mode || *end || v < INT_MIN || v > INT_MAX) {
+                vkshError(ctl, "Invalid mode: %s", mode);
+                goto cleanup;
+            }
+            m = (int)v;
+        }
+        virTypedParamsAddInt(&params, &nparams, &maxparams, VIR_DOMAIN_NUMA_MODE, m);
+    }
+    if (nparams == 0) {
+        if (virDomainGetNumaParameters(dom, NULL, &nparams, flags) != 0) {
+            vkshError(ctl, "%s", "Unable to get number of memory parameters");
+            goto cleanup;
+        }
+        if (nparams == 0) {
+            ok = true;
+            goto cleanup;
+        }
+        params = g_new0(virTypedParameter, nparams);
+        if (virDomainGetNumaParameters(dom, params, &nparams, flags) != 0) {
+            vkshError(ctl, "%s", "Unable to get numa parameters");
+            goto cleanup;
+        }
+        for (int i = 0; i < nparams; i++) {
+            if (params[i].type == VIR_TYPED_PARAM_INT &&
+                strcmp(params[i].field, VIR_DOMAIN_NUMA_MODE) == 0) {
+                int m = params[i].value.i;
+
+                vkshPrint(ctl, "%-15s: %s\n", params[i].field,
+                          m >= 0 && m < (int)G_N_ELEMENTS(vkshNumaModes)
+                              ? vkshNumaModes[m]
+                              : "(null)");
+            } else {
+                g_autofree char *str = vkshTuneParamValue(&params[i]);
+
+                vkshPrint(ctl, "%-15s: %s\n", params[i].field, str);
+            }
+        }
+    } else if (virDomainSetNumaParameters(dom, params, nparams, flags) != 0) {
+        vkshError(ctl, "%s", "Unable to change numa parameters");
+        goto cleanup;
+    }
+    ok = true;
+
+cleanup:
+    virTypedParamsFree(params, nparams);
+    return ok;
+}
+
+/* ---- vcpupin / emulatorpin ------------------------------------------------------ */
+
+/* virsh's virshNodeGetCPUCount. */
+static int
+vkshNodeCpuCount(vkshControl *ctl)
+{
+    int n = virNodeGetCPUMap(ctl->conn, NULL, NULL, 0);
+
+    if (n < 0) {
+        virNodeInfo info;
+
+        vkshResetError();
+        if (virNodeGetInfo(ctl->conn, &info) < 0)
+            return -1;
+        n = (int)(info.nodes * info.sockets * info.cores * info.threads);
+    }
+    return n;
+}
+
+/* libvirt's virBitmapDataFormat: "0-1,3"; "" when empty. */
+static char *
+vkshCpumapFormat(const unsigned char *map, int maplen)
+{
+    GString *out = g_string_new(NULL);
+    int nbits = maplen * 8;
+
+    for (int i = 0; i < nbits; i++) {
+        int j = i;
+
+        if (!VIR_CPU_USED(map, i))
+            continue;
+        while (j + 1 < nbits && VIR_CPU_USED(map, j + 1))
+            j++;
+        if (out->len)
+            g_string_append_c(out, ',');
+        if (j == i)
+            g_string_append_printf(out, "%d", i);
+        else
+            g_string_append_printf(out, "%d-%d", i, j);
+        i = j;
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* virsh's virshParseCPUList: "r" is every CPU; NULL after the messages. */
+static unsigned char *
+vkshParseCpuList(vkshControl *ctl, int *maplen, const char *cpulist, int maxcpu)
+{
+    g_autofree unsigned char *bits = g_new0(unsigned char, 1024 / 8);
+    const char *p = cpulist;
+    int last = -1;
+    unsigned char *out;
+
+    if (cpulist[0] == 'r') {
+        for (int c = 0; c < maxcpu; c++)
+            VIR_USE_CPU(bits, c);
+        last = maxcpu - 1;
+    } else {
+        bool any = false;
+
+        while (*p) {
+            bool neg = false;
+            char *end = NULL;
+            unsigned long a, b;
+
+            while (g_ascii_isspace(*p))
+                p++;
+            if (*p == '^') {
+                neg = true;
+                p++;
+            }
+            if (!g_ascii_isdigit(*p))
+                goto invalid;
+            a = strtoul(p, &end, 10);
+            b = a;
+            p = end;
+            if (*p == '-' && !neg) {
+                p++;
+                if (!g_ascii_isdigit(*p))
+                    goto invalid;
+                b = strtoul(p, &end, 10);
+                p = end;
+                if (b < a)
+                    goto invalid;
+            }
+            if (b >= 1024)
+                goto invalid;
+            for (unsigned long c = a; c <= b; c++) {
+                if (neg)
+                    VIR_UNUSE_CPU(bits, c);
+                else
+                    VIR_USE_CPU(bits, c);
+            }
+            any = true;
+            while (g_ascii_isspace(*p))
+                p++;
+            if (*p == ',')
+                p++;
+            else if (*p)
+                goto invalid;
+        }
+        if (!any)
+            goto invalid;
+        for (int c = 0; c < 1024; c++) {
+            if (VIR_CPU_USED(bits, c))
+                last = c;
+        }
+        if (last < 0) {
+            vkshError(ctl, "Invalid cpulist '%s'", cpulist);
+            return NULL;
+        }
+        if (last >= maxcpu) {
+            vkshError(ctl, "CPU %d in cpulist '%s' exceed the maxcpu %d", last, cpulist,
+                      maxcpu);
+            return NULL;
+        }
+    }
+    *maplen = last < 0 ? 1 : (last + 8) / 8;
+    out = g_new0(unsigned char, *maplen);
+    memcpy(out, bits, *maplen);
+    return out;
+
+invalid:
+    /* virsh's message, then libvirt's (its client library parsed the list) */
+    vkshError(ctl, "Invalid cpulist '%s'", cpulist);
+    vkshError(ctl, "invalid argument: Failed to parse bitmap '%s'", cpulist);
+    return NULL;
+}
+
+const vkshOptDef vkshOptsVcpupin[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "vcpu", VKSH_OT_INT, 0, "vcpu number" },
+    { "cpulist", VKSH_OT_STRING, 0,
+      "host cpu number(s) to set, or omit option to query" },
+    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
+    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
+    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+vkshVcpuPinQuery(vkshControl *ctl, virDomainPtr dom, unsigned int vcpu, bool gotVcpu,
+                 int maxcpu, unsigned int flags)
+{
+    g_autofree unsigned char *cpumap = NULL;
+    g_autoptr(GPtrArray) rows =
+        g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    int ncpus, maplen;
+    bool live = (flags & VIR_DOMAIN_AFFECT_LIVE) ||
+                (!(flags & VIR_DOMAIN_AFFECT_CONFIG) && virDomainIsActive(dom) == 1);
+
+    if (((flags & VIR_DOMAIN_AFFECT_LIVE) && virDomainIsActive(dom) < 1) ||
+        ((flags & VIR_DOMAIN_AFFECT_CONFIG) && virDomainIsPersistent(dom) < 1)) {
+        vkshError(ctl, "%s",
+                  (flags & VIR_DOMAIN_AFFECT_LIVE)
+                      ? "cannot get vcpupin for offline domain"
+                      : "cannot get vcpupin for transient domain");
+        return false;
+    }
+    if ((ncpus = virDomainGetVcpusFlags(dom, flags | VIR_DOMAIN_VCPU_MAXIMUM)) < 0)
+        return false;
+    if (gotVcpu && (int)vcpu >= ncpus) {
+        vkshError(ctl, "vcpu %d is out of range of %s cpu count %d", (int)vcpu,
+                  live ? "live" : "persistent", ncpus);
+        return false;
+    }
+    maplen = VIR_CPU_MAPLEN(maxcpu);
+    cpumap = g_new0(unsigned char, (size_t)ncpus *maplen);
+    if ((ncpus = virDomainGetVcpuPinInfo(dom, ncpus, cpumap, maplen, flags)) < 0)
+        return true; /* virsh goes on: the error is reported at the end */
+    g_ptr_array_add(rows, g_strdupv((char *[]){ "VCPU", "CPU Affinity", NULL }));
+    for (int i = 0; i < ncpus; i++) {
+        char **row;
+
+        if (gotVcpu && i != (int)vcpu)
+            continue;
+        row = g_new0(char *, 3);
+        row[0] = g_strdup_printf("%d", i);
+        row[1] = vkshCpumapFormat(VIR_GET_CPUMAP(cpumap, maplen, i), maplen);
+        g_ptr_array_add(rows, row);
+    }
+    vkshTablePrint(ctl, rows, 2, !ctl->quiet);
+    return true;
+}
+
+bool
+vkshCmdVcpupin(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    g_autofree unsigned char *cpumap = NULL;
+    const char *cpulist = NULL;
+    unsigned int flags;
+    int vcpu = 0, rc, maxcpu, maplen = 0;
+    bool gotVcpu;
+    bool current = vkshOptBool(cmd, "current");
+
+    if (!vkshTuneFlags(ctl, cmd, &flags))
+        return false;
+    if ((rc = vkshOptInt(ctl, cmd, "vcpu", &vcpu)) < 0)
+        return false;
+    if (rc > 0 && vcpu < 0) {
+        vkshError(ctl, "Numeric value '%s' for <%s> option is malformed or out of range",
+                  vkshOptRaw(cmd, "vcpu"), "vcpu");
+        return false;
+    }
+    gotVcpu = rc > 0;
+    if (vkshOptString(ctl, cmd, "cpulist", &cpulist) < 0)
+        return false;
+    if (!cpulist && !vkshOptExclusive(ctl, cmd, "live", "config"))
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if ((maxcpu = vkshNodeCpuCount(ctl)) < 0)
+        return false;
+    if (!cpulist)
+        return vkshVcpuPinQuery(ctl, dom, (unsigned int)vcpu, gotVcpu, maxcpu, flags);
+    if (!gotVcpu) {
+        vkshError(ctl, "%s", "vcpupin: Missing vCPU number in pin mode.");
+        return false;
+    }
+    if (!(cpumap = vkshParseCpuList(ctl, &maplen, cpulist, maxcpu)))
+        return false;
+    /* the older call when no flag was given, as virsh */
+    if (flags == VIR_DOMAIN_AFFECT_CURRENT && !current)
+        return virDomainPinVcpu(dom, (unsigned int)vcpu, cpumap, maplen) == 0;
+    return virDomainPinVcpuFlags(dom, (unsigned int)vcpu, cpumap, maplen, flags) == 0;
+}
+
+const vkshOptDef vkshOptsEmulatorpin[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "cpulist", VKSH_OT_STRING, 0,
+      "host cpu number(s) to set, or omit option to query" },
+    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
+    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
+    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdEmulatorpin(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    g_autofree unsigned char *cpumap = NULL;
+    const char *cpulist = NULL;
+    unsigned int flags;
+    int maxcpu, maplen = 0;
+
+    if (!vkshTuneFlags(ctl, cmd, &flags))
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vkshOptString(ctl, cmd, "cpulist", &cpulist) < 0)
+        return false;
+    if ((maxcpu = vkshNodeCpuCount(ctl)) < 0)
+        return false;
+    if (!cpulist) {
+        g_autofree char *pin = NULL;
+
+        maplen = VIR_CPU_MAPLEN(maxcpu);
+        cpumap = g_new0(unsigned char, maplen);
+        if (virDomainGetEmulatorPinInfo(dom, cpumap, maplen, flags) < 0)
+            return false;
+        vkshPrintExtra(ctl, "%s %s\n", "emulator:", "CPU Affinity");
+        vkshPrintExtra(ctl, "----------------------------------\n");
+        vkshPrintExtra(ctl, "       *: ");
+        pin = vkshCpumapFormat(cpumap, maplen);
+        vkshPrint(ctl, "%s", pin);
+        vkshPrint(ctl, "\n");
+        return true;
+    }
+    if (!(cpumap = vkshParseCpuList(ctl, &maplen, cpulist, maxcpu)))
+        return false;
+    return virDomainPinEmulator(dom, cpumap, maplen, flags) == 0;
+}
