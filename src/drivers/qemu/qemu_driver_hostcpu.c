@@ -18,6 +18,7 @@
 #include "domain_cpu_conf.h"
 #include "qemu_monitor.h"
 #include "virerror.h"
+#include "virtypedparamlist.h"
 #include "virkeycode.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -249,7 +250,7 @@ qemuNodeSetMemoryParameters(virConnectPtr conn G_GNUC_UNUSED, virTypedParameterP
                                  VIR_TYPED_PARAM_UINT };
 
     virCheckFlags(0, -1);
-    if (qemuTuneValidateParams(params, nparams, names, types) < 0)
+    if (virTypedParamsCheck(params, nparams, names, types) < 0)
         return -1;
     for (int i = 0; i < nparams; i++) {
         g_autofree char *path = NULL;
