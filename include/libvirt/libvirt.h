@@ -1504,6 +1504,26 @@ char *virDomainManagedSaveGetXMLDesc(virDomainPtr domain, unsigned int flags);
 int virDomainManagedSaveDefineXML(virDomainPtr domain, const char *dxml,
                                   unsigned int flags);
 
+typedef enum {
+    VIR_DUMP_CRASH = (1 << 0),        /* crash after dump */
+    VIR_DUMP_LIVE = (1 << 1),         /* live dump */
+    VIR_DUMP_BYPASS_CACHE = (1 << 2), /* avoid file system cache pollution */
+    VIR_DUMP_RESET = (1 << 3),        /* reset domain after dump finishes */
+    VIR_DUMP_MEMORY_ONLY = (1 << 4),  /* use dump-guest-memory */
+} virDomainCoreDumpFlags;
+
+typedef enum {
+    VIR_DOMAIN_CORE_DUMP_FORMAT_RAW = 0,
+    VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_ZLIB = 1,
+    VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_LZO = 2,
+    VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_SNAPPY = 3,
+    VIR_DOMAIN_CORE_DUMP_FORMAT_WIN_DMP = 4,
+} virDomainCoreDumpFormat;
+
+int virDomainCoreDump(virDomainPtr domain, const char *to, unsigned int flags);
+int virDomainCoreDumpWithFormat(virDomainPtr domain, const char *to,
+                                unsigned int dumpformat, unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif

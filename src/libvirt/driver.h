@@ -205,6 +205,9 @@ struct _virHypervisorDriver {
     char *(*domainManagedSaveGetXMLDesc)(virDomainPtr dom, unsigned int flags);
     int (*domainManagedSaveDefineXML)(virDomainPtr dom, const char *dxml,
                                       unsigned int flags);
+    /* virDomainCoreDump is this with VIR_DOMAIN_CORE_DUMP_FORMAT_RAW */
+    int (*domainCoreDumpWithFormat)(virDomainPtr dom, const char *to,
+                                    unsigned int dumpformat, unsigned int flags);
     /* Running guests: live changes (libvirt-domain-live.c). SetMemory and
      * SetMaxMemory reach the driver as SetMemoryFlags with
      * VIR_DOMAIN_AFFECT_LIVE / VIR_DOMAIN_MEM_MAXIMUM, as libvirt's drivers

@@ -1,4 +1,4 @@
-/* libvirt-domain-save.c: public entry points that save a guest's state to a file and bring it back (save, restore, managed save) */
+/* libvirt-domain-save.c: public entry points that save a guest's state to a file and bring it back (save, restore, managed save), and core dumps */
 #define G_LOG_DOMAIN "virtkit.api"
 
 #include <string.h>
@@ -428,4 +428,95 @@ virDomainManagedSaveDefineXML(virDomainPtr domain, const char *dxml, unsigned in
 error:
     virDispatchError(conn);
     return -1;
+}
+
+/* The body of the two dump calls: libvirt's checks, then the driver. */
+static int
+coreDump(const char *funcname, virDomainPtr domain, const char *to,
+         unsigned int dumpformat, unsigned int flags)
+{
+    virConnectPtr conn = domain->conn;
+    g_autofree char *absTo = NULL;
+    static const struct {
+        unsigned int a, b;
+        const char *na, *nb;
+    } exclusive[] = {
+        { VIR_DUMP_CRASH, VIR_DUMP_LIVE, "VIR_DUMP_CRASH", "VIR_DUMP_LIVE" },
+        { VIR_DUMP_CRASH, VIR_DUMP_RESET, "VIR_DUMP_CRASH", "VIR_DUMP_RESET" },
+        { VIR_DUMP_LIVE, VIR_DUMP_RESET, "VIR_DUMP_LIVE", "VIR_DUMP_RESET" },
+    };
+
+    if (checkReadOnly(conn, funcname) < 0 || checkNonNull(funcname, "to", to) < 0)
+        goto error;
+    for (size_t i = 0; i < G_N_ELEMENTS(exclusive); i++) {
+        if ((flags & exclusive[i].a) && (flags & exclusive[i].b)) {
+            virAPIReportInvalidArg(VIR_FROM_THIS, funcname, "flags",
+                                   "Flags '%s' and '%s' are mutually exclusive",
+                                   exclusive[i].na, exclusive[i].nb);
+            goto error;
+        }
+    }
+    if (conn->driver->domainCoreDumpWithFormat) {
+        absTo = absPath(to);
+        if (conn->driver->domainCoreDumpWithFormat(domain, absTo, dumpformat, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virDomainCoreDump:
+ * @domain: a domain handle
+ * @to: path of the file to write (made absolute against the caller's
+ *      working directory)
+ * @flags: bitwise-OR of virDomainCoreDumpFlags
+ *
+ * Dumps the running @domain for analysis. With VIR_DUMP_MEMORY_ONLY the
+ * file is an ELF core of the guest's memory (QEMU's dump-guest-memory,
+ * what crash(8) reads); without it, QEMU's whole device state (a
+ * migration stream, as libvirt writes it). The guest is paused meanwhile
+ * unless VIR_DUMP_LIVE; afterwards it runs on, is stopped as crashed
+ * (VIR_DUMP_CRASH: SHUTOFF/CRASHED, STOPPED/CRASHED) or is reset
+ * (VIR_DUMP_RESET). The file appears only whole. As
+ * virDomainCoreDumpWithFormat(@domain, @to, VIR_DOMAIN_CORE_DUMP_FORMAT_RAW, @flags).
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, VIR_ERR_INVALID_ARG
+ * for a NULL @to or two of CRASH, LIVE and RESET together,
+ * VIR_ERR_OPERATION_INVALID when @domain is not running.
+ */
+int
+virDomainCoreDump(virDomainPtr domain, const char *to, unsigned int flags)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    return coreDump(__func__, domain, to, VIR_DOMAIN_CORE_DUMP_FORMAT_RAW, flags);
+}
+
+/**
+ * virDomainCoreDumpWithFormat:
+ * @domain: a domain handle
+ * @to: path of the file to write
+ * @dumpformat: a virDomainCoreDumpFormat: RAW (an ELF core with
+ *              VIR_DUMP_MEMORY_ONLY), or one of QEMU's kdump-compressed
+ *              formats or win-dmp, which need VIR_DUMP_MEMORY_ONLY
+ * @flags: bitwise-OR of virDomainCoreDumpFlags
+ *
+ * As virDomainCoreDump, in the format asked for.
+ *
+ * Returns 0 in case of success and -1 in case of error (as
+ * virDomainCoreDump; VIR_ERR_OPERATION_UNSUPPORTED for a format without
+ * VIR_DUMP_MEMORY_ONLY or one the hypervisor cannot write).
+ */
+int
+virDomainCoreDumpWithFormat(virDomainPtr domain, const char *to, unsigned int dumpformat,
+                            unsigned int flags)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    return coreDump(__func__, domain, to, dumpformat, flags);
 }

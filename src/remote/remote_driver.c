@@ -1038,6 +1038,7 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainManagedSaveRemove = remoteDomainManagedSaveRemove,
     .domainManagedSaveGetXMLDesc = remoteDomainManagedSaveGetXMLDesc,
     .domainManagedSaveDefineXML = remoteDomainManagedSaveDefineXML,
+    .domainCoreDumpWithFormat = remoteDomainCoreDumpWithFormat,
     .domainGetSecurityLabel = remoteDomainGetSecurityLabel,
     .domainOpenConsole = remoteDomainOpenConsole,
     .domainGetSchedulerType = remoteDomainGetSchedulerType,

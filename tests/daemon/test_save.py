@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Save, restore and managed save through virtkitd (issue 15), with the real clients.
+"""Save, restore, managed save and core dumps through virtkitd (issue 15), with the real clients.
 
 The test guest (scripts/build-test-guest.sh) runs under TCG with 256 MiB.
 Its memory and CPU state go to a file and come back; the effect is checked
@@ -246,10 +246,75 @@ def test_managed_save():
     conn.close()
 
 
+def test_core_dump():
+    guest, d, uri, work = setup()
+    serial = boot(uri, "cd", guest, work)
+    ev = VirshEvents(uri, "--all")
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName("cd")
+
+    # memory-only ELF: a core file of the whole guest RAM (256 MiB, no paging)
+    elf = os.path.join(work, "cd.elf")
+    dom.coreDumpWithFormat(elf, libvirt.VIR_DOMAIN_CORE_DUMP_FORMAT_RAW,
+                           libvirt.VIR_DUMP_MEMORY_ONLY)
+    with open(elf, "rb") as f:
+        ident = f.read(18)
+    assert ident[:4] == b"\x7fELF" and ident[4] == 2, ident          # ELF64
+    assert struct.unpack("<H", ident[16:18])[0] == 4, ident           # ET_CORE
+    size = os.path.getsize(elf)
+    assert 256 << 20 <= size < (256 << 20) + (1 << 20), size
+    assert virsh(uri, "domstate", "--reason", "cd").stdout.strip() == "running (unpaused)"
+    leftovers = [f for f in os.listdir(work) if ".vkdump-" in f]
+    assert not leftovers, leftovers
+
+    # kdump-zlib (QEMU 7.2 writes it flattened), and the full dump (a migration stream)
+    kd = os.path.join(work, "cd.kdump")
+    dom.coreDumpWithFormat(kd, libvirt.VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_ZLIB,
+                           libvirt.VIR_DUMP_MEMORY_ONLY)
+    with open(kd, "rb") as f:
+        assert f.read(12) == b"makedumpfile"
+    assert os.path.getsize(kd) < size
+    full = os.path.join(work, "cd.full")
+    dom.coreDump(full, 0)
+    with open(full, "rb") as f:
+        assert f.read(4) == b"QEVM"
+    # a compressed format needs --memory-only, as libvirt says
+    try:
+        dom.coreDumpWithFormat(os.path.join(work, "x"),
+                               libvirt.VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_ZLIB, 0)
+        raise AssertionError("kdump without memory-only succeeded")
+    except libvirt.libvirtError as e:
+        assert e.get_error_code() == libvirt.VIR_ERR_OPERATION_UNSUPPORTED, e
+    assert not os.path.exists(os.path.join(work, "x"))
+    # the guest went on after each dump (paused meanwhile, then resumed)
+    assert "GUEST-READY" in console(serial) and "GUEST-POWERBUTTON" not in console(serial)
+
+    # --reset reboots the guest after the dump: GUEST-READY comes again
+    before = console(serial).count("GUEST-READY")
+    dom.coreDumpWithFormat(os.path.join(work, "r.elf"), 0,
+                           libvirt.VIR_DUMP_MEMORY_ONLY | libvirt.VIR_DUMP_RESET)
+    wait_for(lambda: console(serial).count("GUEST-READY") > before,
+             "the guest to boot again after dump --reset", 120)
+
+    # --crash: the guest ends as crashed
+    dom.coreDumpWithFormat(os.path.join(work, "c.elf"), 0,
+                           libvirt.VIR_DUMP_MEMORY_ONLY | libvirt.VIR_DUMP_CRASH)
+    assert virsh(uri, "domstate", "--reason", "cd").stdout.strip() == "shut off (crashed)"
+    wait_for(lambda: any("Stopped Crashed" in l for l in ev.lines()),
+             "the Stopped Crashed event", 30)
+    ev.proc.kill()
+    ev.proc.wait()
+    r = virsh(uri, "dump", "cd", os.path.join(work, "n.elf"), "--memory-only", check=False)
+    assert r.returncode == 1 and "domain is not running" in r.stderr, r.stderr
+    conn.close()
+
+
 if __name__ == "__main__":
     run_tests([
         ("save/restore: libvirt's image, the guest continues, failures leave it running",
          test_save_restore),
         ("managed save: start restores, survives a daemon restart, undefine rules",
          test_managed_save),
+        ("core dump: ELF / kdump / full, the guest runs on, --reset, --crash",
+         test_core_dump),
     ])

@@ -607,6 +607,8 @@ const vkshCmdDef vkshDomainCmds[] = {
       "Rename an inactive domain.", 0 },
     { "domuuid", cmdDomuuid, optsDomuuid, "convert a domain name or id to domain UUID",
       NULL, 0 },
+    { "dump", vkshCmdDump, vkshOptsDump,
+      "dump the core of a domain to a file for analysis", "Core dump a domain.", 0 },
     { "dumpxml", cmdDumpxml, optsDumpxml, "domain information in XML",
       "Output the domain information as an XML dump to stdout.", 0 },
     { "emulatorpin", vkshCmdEmulatorpin, vkshOptsEmulatorpin,

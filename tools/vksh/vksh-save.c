@@ -295,3 +295,86 @@ vkshCmdManagedsaveDefine(vkshControl *ctl, const vkshCmd *cmd)
     vkshPrintExtra(ctl, "Managed save state file of domain '%s' updated.\n", name);
     return true;
 }
+
+const vkshOptDef vkshOptsDump[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "file", VKSH_OT_STRING, VKSH_OFLAG_REQ, "where to dump the core" },
+    { "live", VKSH_OT_BOOL, 0, "perform a live core dump if supported" },
+    { "crash", VKSH_OT_BOOL, 0, "crash the domain after core dump" },
+    { "bypass-cache", VKSH_OT_BOOL, 0, "avoid file system cache when dumping" },
+    { "reset", VKSH_OT_BOOL, 0, "reset the domain after core dump" },
+    { "verbose", VKSH_OT_BOOL, 0, "display the progress of dump" },
+    { "memory-only", VKSH_OT_BOOL, 0, "dump domain's memory only" },
+    { "format", VKSH_OT_STRING, VKSH_OFLAG_NAMED,
+      "specify the format of memory-only dump" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdDump(vkshControl *ctl, const vkshCmd *cmd)
+{
+    static const struct {
+        const char *name;
+        unsigned int format;
+    } formats[] = {
+        { "kdump-zlib", VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_ZLIB },
+        { "kdump-lzo", VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_LZO },
+        { "kdump-snappy", VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_SNAPPY },
+        { "win-dmp", VIR_DOMAIN_CORE_DUMP_FORMAT_WIN_DMP },
+        { "elf", VIR_DOMAIN_CORE_DUMP_FORMAT_RAW },
+    };
+    g_autoptr(virDomain) dom = NULL;
+    const char *name = NULL;
+    const char *to = NULL;
+    const char *format = NULL;
+    unsigned int dumpformat = VIR_DOMAIN_CORE_DUMP_FORMAT_RAW;
+    unsigned int flags = 0;
+    int rc;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, &name)))
+        return false;
+    if (vkshOptString(ctl, cmd, "file", &to) < 0)
+        return false;
+    if (vkshOptBool(cmd, "live"))
+        flags |= VIR_DUMP_LIVE;
+    if (vkshOptBool(cmd, "crash"))
+        flags |= VIR_DUMP_CRASH;
+    if (vkshOptBool(cmd, "bypass-cache"))
+        flags |= VIR_DUMP_BYPASS_CACHE;
+    if (vkshOptBool(cmd, "reset"))
+        flags |= VIR_DUMP_RESET;
+    if (vkshOptBool(cmd, "memory-only"))
+        flags |= VIR_DUMP_MEMORY_ONLY;
+    if (vkshOptString(ctl, cmd, "format", &format) < 0)
+        return false;
+    if (format) {
+        size_t i;
+
+        if (!(flags & VIR_DUMP_MEMORY_ONLY)) {
+            vkshError(ctl, "%s", "--format only works with --memory-only");
+            return false;
+        }
+        for (i = 0; i < G_N_ELEMENTS(formats); i++) {
+            if (strcmp(format, formats[i].name) == 0)
+                break;
+        }
+        if (i == G_N_ELEMENTS(formats)) {
+            vkshError(ctl,
+                      "format '%s' is not supported, expecting 'kdump-zlib', "
+                      "'kdump-lzo', 'kdump-snappy', 'win-dmp' or 'elf'",
+                      format);
+            return false;
+        }
+        dumpformat = formats[i].format;
+    }
+    if (dumpformat != VIR_DOMAIN_CORE_DUMP_FORMAT_RAW)
+        rc = virDomainCoreDumpWithFormat(dom, to, dumpformat, flags);
+    else
+        rc = virDomainCoreDump(dom, to, flags);
+    if (rc < 0) {
+        vkshError(ctl, "Failed to core dump domain '%s' to %s", name, to);
+        return false;
+    }
+    vkshPrintExtra(ctl, "\nDomain '%s' dumped to %s\n", name, to);
+    return true;
+}

@@ -70,6 +70,7 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainManagedSaveRemove = qemuDomainManagedSaveRemove,
     .domainManagedSaveGetXMLDesc = qemuDomainManagedSaveGetXMLDesc,
     .domainManagedSaveDefineXML = qemuDomainManagedSaveDefineXML,
+    .domainCoreDumpWithFormat = qemuDomainCoreDumpWithFormat,
     .domainGetSecurityLabel = qemuDomainGetSecurityLabel,
     /* running guests: live changes (qemu_driver_live.c) */
     .domainSetMemoryFlags = qemuDomainSetMemoryFlags,

@@ -131,6 +131,8 @@ int qemuDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
 char *qemuDomainManagedSaveGetXMLDesc(virDomainPtr dom, unsigned int flags);
 int qemuDomainManagedSaveDefineXML(virDomainPtr dom, const char *dxml,
                                    unsigned int flags);
+int qemuDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
+                                 unsigned int dumpformat, unsigned int flags);
 
 /* qemu_driver_lifecycle.c */
 virDomainPtr qemuDomainDefineXMLFlags(virConnectPtr conn, const char *xml,

@@ -1,4 +1,4 @@
-/* qemu_driver_save.c: the QEMU driver's save, restore and managed save (QEMU migration to and from a file) */
+/* qemu_driver_save.c: the QEMU driver's save, restore and managed save (QEMU migration to and from a file), and core dumps */
 
 /*
  * Threads: API threads only. A save holds the domain's MODIFY job from
@@ -14,13 +14,15 @@
  * resumes the guest, so the guest is either still running or saved. The
  * managed save image is <libDir>/save/<name>.save (libvirt's layout); it
  * is deleted only by ManagedSaveRemove, undefine --managed-save, or once
- * a start has restored from it.
+ * a start has restored from it. A core dump is written the same way (a
+ * temporary renamed once whole) by dump-guest-memory or a migration.
  */
 
 #define G_LOG_DOMAIN "virtkit.qemu.save"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -578,4 +580,202 @@ qemuDomainManagedSaveDefineXML(virDomainPtr dom, const char *dxml, unsigned int 
     if (!(path = qemuManagedSavePathOf(dom)))
         return -1;
     return qemuSaveImageDefine(qemuDriverOf(dom->conn), path, dxml, flags);
+}
+
+static void
+qemuSaveSyncDirOf(const char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (dfd >= 0) {
+        if (fsync(dfd) < 0)
+            g_debug("fsync of '%s' failed: %s", dir, g_strerror(errno));
+        close(dfd);
+    }
+}
+
+/* QEMU's dump-guest-memory formats, indexed by virDomainCoreDumpFormat. */
+static const char *const qemuDumpFormats[] = {
+    "elf", "kdump-zlib", "kdump-lzo", "kdump-snappy", "win-dmp",
+};
+
+/* Whether this QEMU can write @format (query-dump-guest-memory-capability).
+ * obj locked (dropped meanwhile). 1, 0, or -1 with an error reported. */
+static int
+qemuDumpFormatSupported(virDomainObj *obj, const char *format)
+{
+    g_autoptr(json_object) reply = NULL;
+    json_object *formats = NULL;
+    int rc;
+
+    virDomainObjUnlock(obj);
+    rc =
+        qemuMonitorCommand(qemuDomainPriv(obj)->mon, "query-dump-guest-memory-capability",
+                           NULL, QEMU_MONITOR_TIMEOUT_MS, &reply);
+    virDomainObjLock(obj);
+    if (rc < 0)
+        return -1;
+    if (!json_object_object_get_ex(reply, "formats", &formats) ||
+        !json_object_is_type(formats, json_type_array))
+        return 0;
+    for (size_t i = 0; i < json_object_array_length(formats); i++) {
+        if (g_strcmp0(json_object_get_string(json_object_array_get_idx(formats, i)),
+                      format) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Write the dump of @obj (locked, job held, active) into @fd. */
+static int
+qemuDumpToFd(virDomainObj *obj, int fd, const char *format, bool memoryOnly)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    int rc;
+
+    if (!memoryOnly) {
+        /* libvirt's full dump: QEMU's device state as a migration stream */
+        g_autoptr(json_object) params = json_object_new_object();
+        g_autoptr(json_object) margs = json_object_new_object();
+
+        json_object_object_add(params, "max-bandwidth", json_object_new_int64(1LL << 40));
+        if (qemuSaveMonitor(obj, "migrate-set-parameters", params) < 0)
+            return -1;
+        virDomainObjUnlock(obj);
+        rc = qemuMonitorSendFileHandle(priv->mon, "virtkit-dump", fd,
+                                       QEMU_MONITOR_TIMEOUT_MS);
+        virDomainObjLock(obj);
+        if (rc < 0)
+            return -1;
+        json_object_object_add(margs, "uri", json_object_new_string("fd:virtkit-dump"));
+        if (qemuSaveMonitor(obj, "migrate", margs) < 0)
+            return -1;
+        return qemuSaveWaitMigration(obj);
+    } else {
+        g_autoptr(json_object) dargs = json_object_new_object();
+
+        virDomainObjUnlock(obj);
+        rc = qemuMonitorSendFileHandle(priv->mon, "virtkit-dump", fd,
+                                       QEMU_MONITOR_TIMEOUT_MS);
+        virDomainObjLock(obj);
+        if (rc < 0)
+            return -1;
+        json_object_object_add(dargs, "paging", json_object_new_boolean(false));
+        json_object_object_add(dargs, "protocol",
+                               json_object_new_string("fd:virtkit-dump"));
+        json_object_object_add(dargs, "format", json_object_new_string(format));
+        /* synchronous: QEMU answers once the whole memory is written */
+        virDomainObjUnlock(obj);
+        rc = qemuMonitorCommand(priv->mon, "dump-guest-memory", dargs,
+                                QEMU_SAVE_TIMEOUT_MS, NULL);
+        virDomainObjLock(obj);
+        return rc;
+    }
+}
+
+int
+qemuDomainCoreDumpWithFormat(virDomainPtr dom, const char *to, unsigned int dumpformat,
+                             unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    qemuDomainObjPrivate *priv;
+    g_autofree char *tmp = NULL;
+    virDomainObj *obj;
+    const char *format;
+    virErrorPtr saved = NULL;
+    bool paused = false;
+    bool stopped = false;
+    int fd = -1;
+    int ret = -1;
+    int rc;
+
+    virCheckFlags(VIR_DUMP_LIVE | VIR_DUMP_CRASH | VIR_DUMP_BYPASS_CACHE |
+                      VIR_DUMP_RESET | VIR_DUMP_MEMORY_ONLY,
+                  -1);
+    if (dumpformat >= G_N_ELEMENTS(qemuDumpFormats)) {
+        virReportError(VIR_ERR_INVALID_ARG, "unknown dumpformat '%u'", dumpformat);
+        return -1;
+    }
+    format = qemuDumpFormats[dumpformat];
+    if (dumpformat != VIR_DOMAIN_CORE_DUMP_FORMAT_RAW &&
+        !(flags & VIR_DUMP_MEMORY_ONLY)) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "kdump-compressed format is only supported with memory-only dump");
+        return -1;
+    }
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    priv = qemuDomainPriv(obj);
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuDomainObjCheckActive(obj) < 0)
+        goto endjob;
+    if ((flags & VIR_DUMP_MEMORY_ONLY) &&
+        (rc = qemuDumpFormatSupported(obj, format)) <= 0) {
+        if (rc == 0)
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                           "unsupported dumpformat '%s' for this QEMU binary", format);
+        goto endjob;
+    }
+    tmp = g_strdup_printf("%s.vkdump-XXXXXX", to);
+    if ((fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, S_IRUSR | S_IWUSR)) < 0) {
+        virReportSystemError(errno, "failed to create '%s'", to);
+        g_clear_pointer(&tmp, g_free);
+        goto endjob;
+    }
+
+    virDomainObjAllowDestroy(obj);
+    if (!(flags & VIR_DUMP_LIVE) && obj->state == VIR_DOMAIN_RUNNING) {
+        priv->pausedReason = VIR_DOMAIN_PAUSED_DUMP;
+        if (qemuProcessMonitorCommand(obj, "stop") < 0)
+            goto endjob;
+        paused = true;
+        if (obj->state == VIR_DOMAIN_RUNNING)
+            virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_DUMP);
+    }
+    if (qemuDumpToFd(obj, fd, format, flags & VIR_DUMP_MEMORY_ONLY) < 0)
+        goto endjob;
+    if (fsync(fd) < 0 || close(g_steal_fd(&fd)) < 0 || rename(tmp, to) < 0) {
+        virReportSystemError(errno, "failed to write dump file '%s'", to);
+        goto endjob;
+    }
+    g_clear_pointer(&tmp, g_free);
+    qemuSaveSyncDirOf(to);
+
+    if (flags & VIR_DUMP_CRASH) {
+        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_CRASHED);
+        qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_STOPPED,
+                                 VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+        dom->id = -1;
+        stopped = true;
+    } else if ((flags & VIR_DUMP_RESET) &&
+               qemuProcessMonitorCommand(obj, "system_reset") < 0) {
+        goto endjob;
+    }
+    ret = 0;
+
+endjob:
+    if (ret < 0)
+        virErrorPreserveLast(&saved);
+    if (fd >= 0)
+        close(fd);
+    if (tmp)
+        unlink(tmp);
+    if (!stopped && paused && virDomainObjIsActive(obj) && priv->mon) {
+        /* the guest runs on after the dump, as libvirt's */
+        priv->runningReason = VIR_DOMAIN_RUNNING_UNPAUSED;
+        if (qemuProcessMonitorCommand(obj, "cont") == 0 &&
+            obj->state != VIR_DOMAIN_RUNNING)
+            virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+    }
+    if (ret < 0)
+        virErrorRestore(&saved);
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+    if (stopped)
+        qemuDomainRemoveInactive(driver, obj);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
 }

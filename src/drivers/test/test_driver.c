@@ -1354,6 +1354,7 @@ const virHypervisorDriver testHypervisorDriver = {
     .domainSaveImageDefineXML = testDomainSaveImageDefineXML,
     .domainManagedSave = testDomainManagedSave,
     .domainManagedSaveRemove = testDomainManagedSaveRemove,
+    .domainCoreDumpWithFormat = testDomainCoreDumpWithFormat,
     .domainGetSecurityLabel = testDomainGetSecurityLabel,
     .domainGetSchedulerType = testDomainGetSchedulerType,
     .domainGetSchedulerParameters = testDomainGetSchedulerParameters,

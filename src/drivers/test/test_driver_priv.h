@@ -100,6 +100,8 @@ int testDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const cha
                                  unsigned int flags);
 int testDomainManagedSave(virDomainPtr dom, unsigned int flags);
 int testDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
+int testDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
+                                 unsigned int dumpformat, unsigned int flags);
 int testDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus, unsigned int flags);
 
 /* ---- test_driver_hostcpu.c: CPU facts as libvirt 9.0's test driver --- */
