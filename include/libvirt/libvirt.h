@@ -1474,6 +1474,20 @@ typedef enum {
 int virDomainBlockResize(virDomainPtr dom, const char *disk, unsigned long long size,
                          unsigned int flags);
 
+typedef enum {
+    VIR_DOMAIN_DEVICE_MODIFY_CURRENT = VIR_DOMAIN_AFFECT_CURRENT,
+    VIR_DOMAIN_DEVICE_MODIFY_LIVE = VIR_DOMAIN_AFFECT_LIVE,
+    VIR_DOMAIN_DEVICE_MODIFY_CONFIG = VIR_DOMAIN_AFFECT_CONFIG,
+    VIR_DOMAIN_DEVICE_MODIFY_FORCE = (1 << 2),
+} virDomainDeviceModifyFlags;
+
+int virDomainAttachDevice(virDomainPtr domain, const char *xml);
+int virDomainAttachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags);
+int virDomainDetachDevice(virDomainPtr domain, const char *xml);
+int virDomainDetachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags);
+int virDomainDetachDeviceAlias(virDomainPtr domain, const char *alias,
+                               unsigned int flags);
+
 /* ---- Save, restore, managed save ---------------------------------------- */
 
 typedef enum {

@@ -233,6 +233,12 @@ struct _virHypervisorDriver {
     int (*domainSetVcpusFlags)(virDomainPtr dom, unsigned int nvcpus, unsigned int flags);
     int (*domainBlockResize)(virDomainPtr dom, const char *disk, unsigned long long size,
                              unsigned int flags);
+    /* AttachDevice/DetachDevice reach the driver as the Flags entries with
+     * VIR_DOMAIN_AFFECT_LIVE; @xml is non-NULL. */
+    int (*domainAttachDeviceFlags)(virDomainPtr dom, const char *xml, unsigned int flags);
+    int (*domainDetachDeviceFlags)(virDomainPtr dom, const char *xml, unsigned int flags);
+    int (*domainDetachDeviceAlias)(virDomainPtr dom, const char *alias,
+                                   unsigned int flags);
 
     /* Interface addresses (libvirt-domain-ifaddr.c): *@ifaces set to an
      * array of the count returned (an empty array may be NULL); @source

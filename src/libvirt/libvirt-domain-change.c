@@ -321,3 +321,160 @@ error:
     virDispatchError(conn);
     return -1;
 }
+
+/* The body of the attach/detach calls: libvirt's checks, then the driver's
+ * Flags entry (the calls without flags are AFFECT_LIVE, as libvirt's
+ * drivers implement them). */
+static int
+deviceCall(const char *funcname, virDomainPtr domain, const char *xml, unsigned int flags,
+           int (*call)(virDomainPtr, const char *, unsigned int))
+{
+    virConnectPtr conn = domain->conn;
+
+    if (!xml) {
+        virAPIReportInvalidArg(VIR_FROM_THIS, funcname, "xml",
+                               "%s in %s must not be NULL", "xml", funcname);
+        goto error;
+    }
+    if (conn->flags & VIR_CONNECT_RO) {
+        virReportError(VIR_ERR_OPERATION_DENIED, "read only access prevents %s",
+                       funcname);
+        goto error;
+    }
+    if (call) {
+        if (call(domain, xml, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportError(VIR_ERR_NO_SUPPORT, "%s", funcname);
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virDomainAttachDevice:
+ * @domain: a domain handle
+ * @xml: the device's XML (<disk>, <interface>, ...)
+ *
+ * Hotplugs a device into the running @domain, as
+ * virDomainAttachDeviceFlags(@domain, @xml, VIR_DOMAIN_AFFECT_LIVE).
+ *
+ * Returns 0 in case of success and -1 in case of error: those of
+ * virDomainAttachDeviceFlags.
+ */
+int
+virDomainAttachDevice(virDomainPtr domain, const char *xml)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    return deviceCall(__func__, domain, xml, VIR_DOMAIN_AFFECT_LIVE,
+                      domain->conn->driver->domainAttachDeviceFlags);
+}
+
+/**
+ * virDomainAttachDeviceFlags:
+ * @domain: a domain handle
+ * @xml: the device's XML (<disk>, <interface>, ...)
+ * @flags: bitwise-OR of virDomainDeviceModifyFlags
+ *
+ * Adds a device to the running guest (VIR_DOMAIN_AFFECT_LIVE: QEMU gets it
+ * and the guest sees it; a DEVICE_ADDED event follows) and/or to the
+ * persistent definition (VIR_DOMAIN_AFFECT_CONFIG); CURRENT (0) means the
+ * running guest when there is one, else the definition. Both or neither:
+ * a failed hotplug leaves the definition and QEMU as they were.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * VIR_ERR_INVALID_ARG for a NULL @xml, OPERATION_DENIED on a read-only
+ * connection, the XML errors of the domain parser, OPERATION_INVALID for
+ * LIVE on an inactive domain or CONFIG on a transient one, a target that
+ * exists already; OPERATION_UNSUPPORTED for a device (or bus) that cannot
+ * be hotplugged; QEMU's refusal as OPERATION_FAILED / INTERNAL_ERROR.
+ */
+int
+virDomainAttachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    return deviceCall(__func__, domain, xml, flags,
+                      domain->conn->driver->domainAttachDeviceFlags);
+}
+
+/**
+ * virDomainDetachDevice:
+ * @domain: a domain handle
+ * @xml: the device's XML (enough of it to name it, e.g. its <target>)
+ *
+ * Unplugs a device from the running @domain, as
+ * virDomainDetachDeviceFlags(@domain, @xml, VIR_DOMAIN_AFFECT_LIVE).
+ *
+ * Returns 0 in case of success and -1 in case of error: those of
+ * virDomainDetachDeviceFlags.
+ */
+int
+virDomainDetachDevice(virDomainPtr domain, const char *xml)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    return deviceCall(__func__, domain, xml, VIR_DOMAIN_AFFECT_LIVE,
+                      domain->conn->driver->domainDetachDeviceFlags);
+}
+
+/**
+ * virDomainDetachDeviceFlags:
+ * @domain: a domain handle
+ * @xml: the device's XML (enough of it to name it, e.g. its <target>)
+ * @flags: bitwise-OR of virDomainDeviceModifyFlags
+ *
+ * Removes a device from the running guest (VIR_DOMAIN_AFFECT_LIVE: the
+ * guest is asked to release it, QEMU's DEVICE_DELETED is waited for, then
+ * its block nodes go and a DEVICE_REMOVED event follows) and/or from the
+ * persistent definition (VIR_DOMAIN_AFFECT_CONFIG).
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * VIR_ERR_INVALID_ARG for a NULL @xml, OPERATION_DENIED on a read-only
+ * connection, VIR_ERR_DEVICE_MISSING for a device the domain lacks,
+ * OPERATION_INVALID for LIVE on an inactive domain, OPERATION_TIMEOUT when
+ * the guest does not release the device.
+ */
+int
+virDomainDetachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    return deviceCall(__func__, domain, xml, flags,
+                      domain->conn->driver->domainDetachDeviceFlags);
+}
+
+/**
+ * virDomainDetachDeviceAlias:
+ * @domain: a domain handle
+ * @alias: the device's alias ("virtio-disk1", as the live XML shows)
+ * @flags: bitwise-OR of virDomainDeviceModifyFlags
+ *
+ * As virDomainDetachDeviceFlags, the device named by its alias.
+ *
+ * Returns 0 in case of success and -1 in case of error: those of
+ * virDomainDetachDeviceFlags (VIR_ERR_DEVICE_MISSING "no device found with
+ * alias ...").
+ */
+int
+virDomainDetachDeviceAlias(virDomainPtr domain, const char *alias, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckNonNullArgGoto(alias, error);
+    virCheckReadOnlyGoto(conn, error);
+    if (conn->driver->domainDetachDeviceAlias) {
+        if (conn->driver->domainDetachDeviceAlias(domain, alias, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}

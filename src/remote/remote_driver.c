@@ -1057,6 +1057,9 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainSetVcpusFlags = remoteDomainSetVcpusFlags,
     .domainBlockResize = remoteDomainBlockResize,
     .domainSetBlockThreshold = remoteDomainSetBlockThreshold,
+    .domainAttachDeviceFlags = remoteDomainAttachDeviceFlags,
+    .domainDetachDeviceFlags = remoteDomainDetachDeviceFlags,
+    .domainDetachDeviceAlias = remoteDomainDetachDeviceAlias,
     /* running guests: statistics (remote_driver_stats.c) */
     .domainMemoryStats = remoteDomainMemoryStats,
     .domainSetMemoryStatsPeriod = remoteDomainSetMemoryStatsPeriod,

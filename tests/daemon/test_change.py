@@ -18,7 +18,7 @@ import os
 import subprocess
 import sys
 
-from vkdtest import Daemon, Skip, make_tmpdir, run_tests, virsh, write
+from vkdtest import Daemon, Skip, make_tmpdir, run_tests, virsh, wait_for, write
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -159,6 +159,55 @@ def test_rename_files_restart():
     assert d.stop() == 0
 
 
+_EVENT_LOOP = []
+
+
+def event_loop():
+    """libvirt's default event loop in a thread (once per process)."""
+    import threading
+    if not _EVENT_LOOP:
+        libvirt.virEventRegisterDefaultImpl()
+
+        def run():
+            while True:
+                libvirt.virEventRunDefaultImpl()
+        t = threading.Thread(target=run, daemon=True)
+        t.start()
+        _EVENT_LOOP.append(t)
+
+
+def test_metadata_event():
+    guest = guest_dir()
+    if not guest:
+        raise Skip("test guest not available (scripts/build-test-guest.sh)")
+    event_loop()
+    d = Daemon().start()
+    uri = d.uri()
+    conn = libvirt.open(uri)
+    seen = []
+    try:
+        dom = conn.defineXML(guest_xml("ev", guest, os.path.join(d.root, "ev.serial")))
+        conn.domainEventRegisterAny(
+            dom, libvirt.VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
+            lambda c, d_, mtype, nsuri, opaque: seen.append((d_.name(), mtype, nsuri)), None)
+        dom.setMetadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT, "<e/>", "e", "http://example.org/e",
+                        0)
+        virsh(uri, "desc", "ev", "a description")
+        # a refused change raises none
+        try:
+            dom.setMetadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT, "<e/>", "1x", "http://x/", 0)
+        except libvirt.libvirtError:
+            pass
+        wait_for(lambda: len(seen) >= 2, "two METADATA_CHANGE events", 30)
+        assert seen[:2] == [("ev", libvirt.VIR_DOMAIN_METADATA_ELEMENT, "http://example.org/e"),
+                            ("ev", libvirt.VIR_DOMAIN_METADATA_DESCRIPTION, None)], seen
+        dom.undefine()
+    finally:
+        conn.close()
+    assert len(seen) == 2, seen
+    assert d.stop() == 0
+
+
 def test_python():
     guest = guest_dir()
     if not guest:
@@ -227,4 +276,6 @@ if __name__ == "__main__":
         ("domrename moves the files (nothing on a refusal); names, metadata and live metadata "
          "survive a restart", test_rename_files_restart),
         ("python3-libvirt: setMetadata/metadata/rename and libvirt's errors", test_python),
+        ("METADATA_CHANGE events through virtkitd (python3-libvirt), none for a refusal",
+         test_metadata_event),
     ])

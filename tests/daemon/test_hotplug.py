@@ -34,6 +34,7 @@ libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "..", "data", "daemon", "hotplug-virsh.golden")
+DEVICE_GOLDEN = os.path.join(HERE, "..", "data", "daemon", "device-virsh.golden")
 VKSH = os.environ.get("VKSH")
 
 
@@ -77,23 +78,26 @@ def qmp(uri, name, cmd):
 def hw(serial):
     """The guest's last GUEST-HW line as a dict (cpus, online, block, net)."""
     lines = [ln for ln in open(serial, errors="replace").read().splitlines()
-             if ln.startswith("GUEST-HW ")]
+             if "GUEST-HW " in ln]
     if not lines:
         return {}
-    return dict(kv.split("=", 1) for kv in lines[-1].split()[1:])
+    # a kernel message may land in the middle of the line: take each field
+    # that is there
+    return {m.group(1): m.group(2)
+            for m in re.finditer(r"\b(cpus|online|block|net)=(\S*)", lines[-1])}
 
 
-def scenario(shell):
+def scenario(shell, script="hotplug-scenario.sh", golden=GOLDEN):
     guest = hotplug_guest_dir()
     if not guest:
         raise Skip("hotplug test guest not available (scripts/build-test-guest.sh)")
     d = Daemon().start()
     work = make_tmpdir()
     os.chmod(work, 0o755)
-    p = subprocess.run([os.path.join(HERE, "hotplug-scenario.sh"), d.uri(), work, guest],
+    p = subprocess.run([os.path.join(HERE, script), d.uri(), work, guest],
                        capture_output=True, text=True, timeout=900,
                        env=dict(os.environ, VIRSH=shell))
-    with open(GOLDEN) as f:
+    with open(golden) as f:
         want = f.read()
     if p.stdout != want:
         raise AssertionError("%s through virtkitd differs from virsh against libvirtd:\n" %
@@ -198,6 +202,113 @@ def test_blockresize_in_guest():
     assert d.stop() == 0
 
 
+def test_device_scenario_virsh():
+    scenario("virsh", "device-scenario.sh", DEVICE_GOLDEN)
+
+
+def test_device_scenario_vksh():
+    if not VKSH:
+        raise Skip("vksh not built")
+    scenario(VKSH, "device-scenario.sh", DEVICE_GOLDEN)
+
+
+ROOT_PORTS = "".join("<controller type='pci' model='pcie-root-port'/>" for _ in range(4))
+
+
+def nodes(uri, name):
+    return sorted(n["node-name"] for n in qmp(uri, name, "query-named-block-nodes"))
+
+
+def test_disk_hotplug_in_guest():
+    guest = hotplug_guest_dir()
+    if not guest:
+        raise Skip("hotplug test guest not available (scripts/build-test-guest.sh)")
+    d = Daemon().start()
+    uri = d.uri()
+    os.chmod(d.root, 0o755)  # the images are opened by QEMU's own user
+    serial = os.path.join(d.root, "dk.serial")
+    boot = os.path.join(d.root, "boot.img")
+    extra = os.path.join(d.root, "extra.img")
+    subprocess.run(["qemu-img", "create", "-q", "-f", "raw", boot, "64M"], check=True)
+    subprocess.run(["qemu-img", "create", "-q", "-f", "raw", extra, "16M"], check=True)
+    os.chmod(extra, 0o600)
+    xml = guest_xml("dk", guest, serial, boot, "<vcpu>1</vcpu>").replace(
+        "<devices>", "<devices><controller type='pci' model='pcie-root'/>" + ROOT_PORTS)
+    virsh(uri, "define", write(os.path.join(d.root, "dk.xml"), xml))
+    virsh(uri, "start", "dk")
+    wait_for(lambda: hw(serial).get("block") == "vda:131072,", "the guest with its boot disk",
+             120)
+    before = nodes(uri, "dk")
+    live_before = virsh(uri, "dumpxml", "dk").stdout
+    # DEVICE_ADDED / DEVICE_REMOVED as Debian's virsh sees them
+    events = subprocess.Popen(["virsh", "-c", uri, "event", "dk", "--all", "--loop"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    lines = []
+
+    def reader():
+        for ln in events.stdout:
+            lines.append(ln)
+    import threading
+    threading.Thread(target=reader, daemon=True).start()
+
+    # refused attachments change nothing, in QEMU or in the XML
+    for args, msg in (
+            ([extra, "sdb", "--targetbus", "sata"], "disk bus 'sata' cannot be hotplugged."),
+            ([extra, "hdc", "--type", "cdrom"], "cdrom/floppy device hotplug isn't supported"),
+            (["/nonexistent/x.img", "vdb"], "Cannot access storage file '/nonexistent/x.img'"),
+            ([extra, "vda"], "target 'vda' duplicated for disk sources")):
+        p = virsh(uri, "attach-disk", "dk", *args, check=False)
+        assert p.returncode == 1 and msg in p.stderr, (args, p.stderr)
+        assert nodes(uri, "dk") == before, nodes(uri, "dk")
+        assert virsh(uri, "dumpxml", "dk").stdout == live_before
+    rng = write(os.path.join(d.root, "rng.xml"),
+                "<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>")
+    p = virsh(uri, "attach-device", "dk", rng, check=False)
+    assert p.returncode == 1 and "live attach of device 'rng' is not supported" in p.stderr, \
+        p.stderr
+
+    # attached: QEMU has the nodes and the device, the guest the disk, the
+    # image is QEMU's user's for the run
+    virsh(uri, "attach-disk", "dk", extra, "vdb", "--targetbus", "virtio")
+    wait_for(lambda: hw(serial).get("block") == "vda:131072,vdb:32768,",
+             "the new disk in the guest", 60)
+    wait_for(lambda: any("event 'device-added' for domain 'dk': virtio-disk1" in ln
+                         for ln in lines), "the device-added event", 30)
+    # the refused attachments raised no event
+    assert not any("device-" in ln and "virtio-disk1" not in ln for ln in lines), lines
+    assert len(nodes(uri, "dk")) == len(before) + 2, nodes(uri, "dk")
+    qdevs = [b.get("qdev", "") for b in qmp(uri, "dk", "query-block")]
+    assert any("virtio-disk1" in q for q in qdevs), qdevs
+    assert os.stat(extra).st_uid != 0
+    xml = virsh(uri, "dumpxml", "dk").stdout
+    assert "<target dev='vdb' bus='virtio'/>" in xml, xml
+    # the hotplugged disk survives a daemon restart (status file)
+    events.terminate()
+    events.wait()
+    d.stop()
+    d.start()
+    lines.clear()
+    events = subprocess.Popen(["virsh", "-c", uri, "event", "dk", "--all", "--loop"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    threading.Thread(target=reader, daemon=True).start()
+    assert "vdb" in virsh(uri, "domblklist", "dk").stdout
+
+    # detached by alias: gone from the guest, QEMU (device and nodes), the XML;
+    # the image given back
+    virsh(uri, "detach-device-alias", "dk", "virtio-disk1")
+    wait_for(lambda: hw(serial).get("block") == "vda:131072,", "the disk gone from the guest",
+             60)
+    assert nodes(uri, "dk") == before, nodes(uri, "dk")
+    assert "vdb" not in virsh(uri, "domblklist", "dk").stdout
+    wait_for(lambda: any("event 'device-removed' for domain 'dk': virtio-disk1" in ln
+                         for ln in lines), "the device-removed event", 30)
+    events.terminate()
+    events.wait()
+    assert os.stat(extra).st_uid == 0
+    virsh(uri, "destroy", "dk")
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     run_tests([
         ("setvcpus/vcpucount/blockresize: Debian's virsh through virtkitd prints what it "
@@ -208,4 +319,10 @@ if __name__ == "__main__":
          test_vcpus_in_guest),
         ("blockresize grows the file and the guest's disk (virsh and python3-libvirt)",
          test_blockresize_in_guest),
+        ("attach/detach disks: Debian's virsh through virtkitd prints what it printed against "
+         "libvirtd", test_device_scenario_virsh),
+        ("attach/detach disks: vksh through virtkitd prints what virsh printed against "
+         "libvirtd", test_device_scenario_vksh),
+        ("disk hotplug seen in the guest and in QEMU; refusals leave nothing behind; kept "
+         "across a restart; detach by alias gives the image back", test_disk_hotplug_in_guest),
     ])

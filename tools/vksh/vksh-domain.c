@@ -573,6 +573,10 @@ cmdDomuuid(vkshControl *ctl, const vkshCmd *cmd)
 }
 
 const vkshCmdDef vkshDomainCmds[] = {
+    { "attach-device", vkshCmdAttachDevice, vkshOptsAttachDevice,
+      "attach device from an XML file", "Attach device from an XML <file>.", 0 },
+    { "attach-disk", vkshCmdAttachDisk, vkshOptsAttachDisk, "attach disk device",
+      "Attach new disk device.", 0 },
     { "autostart", cmdAutostart, optsAutostart, "autostart a domain",
       "Configure a domain to be automatically started at boot.", 0 },
     { "blkiotune", vkshCmdBlkiotune, vkshOptsBlkiotune, "Get or set blkio parameters",
@@ -594,6 +598,15 @@ const vkshCmdDef vkshDomainCmds[] = {
       "Allows setting or modifying the description or title of a domain.", 0 },
     { "destroy", cmdDestroy, optsDestroy, "destroy (stop) a domain",
       "Forcefully stop a given domain, but leave its resources intact.", 0 },
+    { "detach-device", vkshCmdDetachDevice, vkshOptsDetachDevice,
+      "detach device from an XML file", "Detach device from an XML <file>", 0 },
+    { "detach-device-alias", vkshCmdDetachDeviceAlias, vkshOptsDetachDeviceAlias,
+      "detach device from an alias",
+      "Detach device identified by the given alias from a domain", 0 },
+    { "detach-disk", vkshCmdDetachDisk, vkshOptsDetachDisk, "detach disk device",
+      "Detach disk device.", 0 },
+    { "domblklist", vkshCmdDomblklist, vkshOptsDomblklist, "list all domain blocks",
+      "Get the summary of block devices for a domain.", 0 },
     { "domdisplay", vkshCmdDomdisplay, vkshOptsDomdisplay,
       "domain display connection URI",
       "Output the IP address and port number for the graphical display.", 0 },

@@ -170,6 +170,12 @@ VKSH_STATS_CMD(Blkiotune)
 VKSH_STATS_CMD(Numatune)
 VKSH_STATS_CMD(Vcpupin)
 VKSH_STATS_CMD(Emulatorpin)
+VKSH_STATS_CMD(AttachDevice) /* vksh-device.c */
+VKSH_STATS_CMD(DetachDevice)
+VKSH_STATS_CMD(DetachDeviceAlias)
+VKSH_STATS_CMD(AttachDisk)
+VKSH_STATS_CMD(DetachDisk)
+VKSH_STATS_CMD(Domblklist)
 #undef VKSH_STATS_CMD
 
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */

@@ -83,6 +83,9 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainSetVcpusFlags = qemuDomainSetVcpusFlags,
     .domainBlockResize = qemuDomainBlockResize,
     .domainSetBlockThreshold = qemuDomainSetBlockThreshold,
+    .domainAttachDeviceFlags = qemuDomainAttachDeviceFlags,
+    .domainDetachDeviceFlags = qemuDomainDetachDeviceFlags,
+    .domainDetachDeviceAlias = qemuDomainDetachDeviceAlias,
     /* running guests: statistics (qemu_driver_stats.c) */
     .domainMemoryStats = qemuDomainMemoryStats,
     .domainSetMemoryStatsPeriod = qemuDomainSetMemoryStatsPeriod,

@@ -93,8 +93,8 @@ qemuDomainSetMetadata(virDomainPtr dom, int type, const char *metadata, const ch
         qemuDomainSaveStatus(driver, obj);
     }
     ret = 0;
-    /* EVENT-PENDING: METADATA_CHANGE (virDomainEventMetadataChangeNew, being
-     * added with the event plumbing) is queued here once it lands */
+    virObjectEventStateQueue(driver->events, virDomainEventMetadataChangeNew(
+                                                 VIR_DOMAIN_EVENT_OBJ(obj), type, uri));
 
 endjob:
     virDomainObjEndJob(obj, VIR_JOB_MODIFY);

@@ -263,3 +263,6 @@ int qemuDomainGetEmulatorPinInfo(virDomainPtr dom, unsigned char *cpumaps, int m
 /* @map (@maplen bytes): vCPU @vcpu's pin in @def, else every online host CPU. */
 int qemuTuneVcpuPinMap(const virDomainDef *def, unsigned int vcpu, unsigned char *map,
                        int maplen);
+int qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
+int qemuDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
+int qemuDomainDetachDeviceAlias(virDomainPtr dom, const char *alias, unsigned int flags);

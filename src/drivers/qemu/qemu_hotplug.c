@@ -11,11 +11,17 @@
 #define G_LOG_DOMAIN "virtkit.qemu.hotplug"
 
 #include <json-c/json.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
 
+#include "domain_event.h"
+#include "qemu_capabilities_glue.h"
+#include "qemu_command.h"
 #include "qemu_driver_priv.h"
 #include "qemu_hotplug.h"
 #include "qemu_monitor.h"
+#include "qemu_security.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -435,4 +441,618 @@ endjob:
 cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
+}
+
+/* ---- devices: disks (virtio-blk) and interfaces -------------------------- */
+
+/* A device's XML, parsed inside a wrapper definition by the domain parser:
+ * the definition holding the one device, or NULL with the parser's error.
+ * OPERATION_UNSUPPORTED for a device element other than <disk> and
+ * <interface> (libvirt's texts for live / persistent changes). */
+static virDomainDef *
+qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
+{
+    g_autofree char *doc = NULL;
+    g_autoptr(virDomainDef) def = NULL;
+    const char *p = xml;
+    g_autofree char *name = NULL;
+    size_t len;
+
+    /* the root element's name (comments and the declaration skipped) */
+    while (*p) {
+        while (g_ascii_isspace(*p))
+            p++;
+        if (g_str_has_prefix(p, "<?") || g_str_has_prefix(p, "<!--")) {
+            const char *end = strstr(p, g_str_has_prefix(p, "<?") ? "?>" : "-->");
+
+            if (!end)
+                break;
+            p = end + (g_str_has_prefix(p, "<?") ? 2 : 3);
+            continue;
+        }
+        break;
+    }
+    if (*p == '<') {
+        len = strcspn(p + 1, " \t\r\n/>");
+        name = g_strndup(p + 1, len);
+    }
+    if (!name || !*name) {
+        virReportError(VIR_ERR_XML_ERROR, "%s", "missing device type in the device XML");
+        return NULL;
+    }
+    if (strcmp(name, "disk") != 0 && strcmp(name, "interface") != 0) {
+        /* @action: "live attach", "persistent detach", ... */
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       "%s of device '%s' is not supported", action, name);
+        return NULL;
+    }
+    /* libvirt's device type names: <interface> is a "net" device */
+    *what = strcmp(name, "disk") == 0 ? "disk" : "net";
+    doc = g_strdup_printf("<domain type='qemu'><name>device</name><memory>1024</memory>"
+                          "<os><type>hvm</type></os><devices>%s</devices></domain>",
+                          xml);
+    if (!(def = virDomainDefParseString(doc, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
+        return NULL;
+    if ((strcmp(*what, "disk") == 0 && def->ndisks != 1) ||
+        (strcmp(*what, "net") == 0 && def->nnets != 1)) {
+        virReportError(VIR_ERR_XML_ERROR, "%s", "the device XML must hold one device");
+        return NULL;
+    }
+    return g_steal_pointer(&def);
+}
+
+static void
+qemuHotplugAppendDisk(virDomainDef *def, virDomainDiskDef *disk)
+{
+    def->disks = g_renew(virDomainDiskDef *, def->disks, def->ndisks + 1);
+    def->disks[def->ndisks++] = disk;
+}
+
+static virDomainDiskDef *
+qemuHotplugStealDisk(virDomainDef *def, size_t idx)
+{
+    virDomainDiskDef *disk = def->disks[idx];
+
+    memmove(def->disks + idx, def->disks + idx + 1,
+            (def->ndisks - idx - 1) * sizeof(*def->disks));
+    def->ndisks--;
+    return disk;
+}
+
+static void
+qemuHotplugAppendNet(virDomainDef *def, virDomainNetDef *net)
+{
+    def->nets = g_renew(virDomainNetDef *, def->nets, def->nnets + 1);
+    def->nets[def->nnets++] = net;
+}
+
+/* libvirt's device alias of a disk ("virtio-disk1"), as qemu_command.c
+ * names it. */
+static char *
+qemuHotplugDiskAlias(const virDomainDiskDef *disk)
+{
+    return g_strdup_printf("virtio-disk%d", qemuDiskIndex(disk->dst));
+}
+
+/* A pcie-root-port of @def no device sits on (by <address bus>), or -1. */
+static int
+qemuHotplugFreeRootPort(const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+        bool used = false;
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI ||
+            g_strcmp0(c->model, "pcie-root-port") != 0)
+            continue;
+        for (size_t j = 0; j < def->ndisks && !used; j++)
+            used = def->disks[j]->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+                   def->disks[j]->addr.bus == (unsigned int)c->idx;
+        for (size_t j = 0; j < def->nnets && !used; j++)
+            used = def->nets[j]->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+                   def->nets[j]->addr.bus == (unsigned int)c->idx;
+        for (size_t j = 0; j < def->ncontrollers && !used; j++)
+            used = def->controllers[j]->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+                   def->controllers[j]->addr.bus == (unsigned int)c->idx;
+        if (!used)
+            return c->idx;
+    }
+    return -1;
+}
+
+static bool
+qemuHotplugIsQ35(const virDomainDef *def)
+{
+    return def->os.machine && strstr(def->os.machine, "q35");
+}
+
+/* Unused node names libvirt-N-storage/-format for a new disk: N after every
+ * "libvirt-N-" QEMU has (query-named-block-nodes). -1 with an error. */
+static int
+qemuHotplugNextNode(virDomainObj *obj)
+{
+    g_autoptr(json_object) nodes = NULL;
+    int next = 1;
+    size_t n;
+
+    if (qemuHotplugMonitor(obj, "query-named-block-nodes", NULL, &nodes) < 0)
+        return -1;
+    n = json_object_is_type(nodes, json_type_array) ? json_object_array_length(nodes) : 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *nn = NULL;
+        int k;
+
+        if (json_object_object_get_ex(json_object_array_get_idx(nodes, i), "node-name",
+                                      &nn) &&
+            sscanf(json_object_get_string(nn), "libvirt-%d-", &k) == 1 && k >= next)
+            next = k + 1;
+    }
+    /* qemu_command.c numbers the disks with a source from 1 in order */
+    for (size_t i = 0; i < obj->def->ndisks; i++)
+        next = MAX(next, (int)(i + 2));
+    return next;
+}
+
+static void
+qemuHotplugBlockdevDel(virDomainObj *obj, const char *node)
+{
+    g_autoptr(json_object) args = json_object_new_object();
+
+    json_object_object_add(args, "node-name", json_object_new_string(node));
+    if (qemuHotplugMonitor(obj, "blockdev-del", args, NULL) < 0) {
+        g_debug("blockdev-del %s: %s", node, virGetLastErrorMessage());
+        virResetLastError();
+    }
+}
+
+/* Hotplug @disk (owned by the caller until it is in the live definition:
+ * then *disk is NULL) into @obj: its image handed to QEMU's user, the two
+ * block nodes, the virtio-blk device on a free root port. On failure
+ * nothing stays behind in QEMU or in the definition. Object locked, job
+ * held. */
+/* What can be hotplugged at all (before the definition's own checks). */
+static int
+qemuHotplugCheckDiskLive(const virDomainDiskDef *disk)
+{
+    if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "cdrom/floppy device hotplug isn't supported");
+        return -1;
+    }
+    if (qemuDiskBus(disk) != VIR_DOMAIN_DISK_BUS_VIRTIO) {
+        /* virDomainDiskBus order */
+        static const char *const buses[] = { "", "ide", "scsi", "virtio", "usb", "sata" };
+        int bus = qemuDiskBus(disk);
+
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       "disk bus '%s' cannot be hotplugged.",
+                       bus >= 0 && bus < (int)G_N_ELEMENTS(buses) ? buses[bus] : "");
+        return -1;
+    }
+    return 0;
+}
+
+static int
+qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDef **diskp)
+{
+    virDomainDiskDef *disk = *diskp;
+    g_autoptr(json_object) file = NULL;
+    g_autoptr(json_object) fmt = NULL;
+    g_autoptr(json_object) dev = NULL;
+    g_autofree char *storage = NULL;
+    g_autofree char *format = NULL;
+    g_autofree char *alias = NULL;
+    int port = -1;
+    int n;
+    bool storageAdded = false, formatAdded = false;
+
+    if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "cdrom/floppy device hotplug isn't supported");
+        return -1;
+    }
+    if (qemuDiskBus(disk) != VIR_DOMAIN_DISK_BUS_VIRTIO) {
+        /* virDomainDiskBus order */
+        static const char *const buses[] = { "", "ide", "scsi", "virtio", "usb", "sata" };
+        int bus = qemuDiskBus(disk);
+
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       "disk bus '%s' cannot be hotplugged.",
+                       bus >= 0 && bus < (int)G_N_ELEMENTS(buses) ? buses[bus] : "");
+        return -1;
+    }
+    if (!disk->src) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "cannot hotplug a disk without a source");
+        return -1;
+    }
+    {
+        size_t dup;
+
+        /* libvirt's virDomainDefCheckDuplicateDiskInfo on the new definition */
+        if (qemuHotplugFindDisk(obj->def, disk->dst, &dup) &&
+            g_strcmp0(obj->def->disks[dup]->dst, disk->dst) == 0) {
+            virReportError(VIR_ERR_XML_ERROR,
+                           "target '%s' duplicated for disk sources '%s' and '%s'",
+                           disk->dst,
+                           obj->def->disks[dup]->src ? obj->def->disks[dup]->src : "",
+                           disk->src ? disk->src : "");
+            return -1;
+        }
+    }
+    if (qemuHotplugIsQ35(obj->def) && (port = qemuHotplugFreeRootPort(obj->def)) < 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "No more available PCI slots");
+        return -1;
+    }
+
+    /* the image to QEMU's user first, as at start (the record gets it) */
+    qemuHotplugAppendDisk(obj->def, disk);
+    if (qemuSecurityPrepareDomain(driver, obj) < 0) {
+        qemuHotplugStealDisk(obj->def, obj->def->ndisks - 1);
+        return -1;
+    }
+    if ((n = qemuHotplugNextNode(obj)) < 0)
+        goto rollback;
+    storage = g_strdup_printf("libvirt-%d-storage", n);
+    format = g_strdup_printf("libvirt-%d-format", n);
+    alias = qemuHotplugDiskAlias(disk);
+
+    file = json_object_new_object();
+    json_object_object_add(file, "driver", json_object_new_string("file"));
+    json_object_object_add(file, "filename", json_object_new_string(disk->src));
+    json_object_object_add(file, "node-name", json_object_new_string(storage));
+    json_object_object_add(file, "auto-read-only", json_object_new_boolean(1));
+    json_object_object_add(file, "discard", json_object_new_string("unmap"));
+    if (qemuHotplugMonitor(obj, "blockdev-add", file, NULL) < 0)
+        goto rollback;
+    storageAdded = true;
+
+    fmt = json_object_new_object();
+    json_object_object_add(fmt, "node-name", json_object_new_string(format));
+    json_object_object_add(fmt, "read-only", json_object_new_boolean(disk->readonly));
+    json_object_object_add(fmt, "driver",
+                           json_object_new_string(disk->format == VIR_STORAGE_FORMAT_QCOW2
+                                                      ? "qcow2"
+                                                      : "raw"));
+    json_object_object_add(fmt, "file", json_object_new_string(storage));
+    if (qemuHotplugMonitor(obj, "blockdev-add", fmt, NULL) < 0)
+        goto rollback;
+    formatAdded = true;
+
+    dev = json_object_new_object();
+    json_object_object_add(dev, "driver", json_object_new_string("virtio-blk-pci"));
+    json_object_object_add(dev, "drive", json_object_new_string(format));
+    json_object_object_add(dev, "id", json_object_new_string(alias));
+    if (port >= 0) {
+        g_autofree char *bus = g_strdup_printf("pci.%d", port);
+
+        json_object_object_add(dev, "bus", json_object_new_string(bus));
+        json_object_object_add(dev, "addr", json_object_new_string("0x0"));
+    }
+    if (qemuHotplugMonitor(obj, "device_add", dev, NULL) < 0)
+        goto rollback;
+
+    if (port >= 0) {
+        disk->addr.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+        disk->addr.domain = 0;
+        disk->addr.bus = (unsigned int)port;
+        disk->addr.slot = 0;
+        disk->addr.function = 0;
+    }
+    *diskp = NULL;
+    qemuDomainSaveStatus(driver, obj);
+    return 0;
+
+rollback:
+    if (virDomainObjIsActive(obj)) {
+        virErrorPtr saved = NULL;
+
+        virErrorPreserveLast(&saved);
+        if (formatAdded)
+            qemuHotplugBlockdevDel(obj, format);
+        if (storageAdded)
+            qemuHotplugBlockdevDel(obj, storage);
+        virErrorRestore(&saved);
+    }
+    qemuHotplugStealDisk(obj->def, obj->def->ndisks - 1);
+    if (virDomainObjIsActive(obj)) {
+        virErrorPtr saved = NULL;
+
+        /* the image goes back to its owner (the first error is the one
+         * reported) */
+        virErrorPreserveLast(&saved);
+        if (qemuSecurityPrepareDomain(driver, obj) < 0)
+            g_debug("giving the image back: %s", virGetLastErrorMessage());
+        virErrorRestore(&saved);
+    }
+    return -1;
+}
+
+/* Unplug disk @idx of the live definition: device_del, DEVICE_DELETED
+ * waited for, its block nodes removed, the image given back; a
+ * DEVICE_REMOVED event. Object locked, job held. */
+static int
+qemuHotplugDetachDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
+{
+    virDomainDiskDef *disk = obj->def->disks[idx];
+    g_autofree char *alias = qemuHotplugDiskAlias(disk);
+    g_autoptr(json_object) block = NULL;
+    g_autofree char *format = NULL;
+    g_autofree char *storage = NULL;
+    int rc;
+
+    if (qemuDiskBus(disk) != VIR_DOMAIN_DISK_BUS_VIRTIO) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       "This type of disk cannot be hot unplugged");
+        return -1;
+    }
+    if (disk->src && qemuHotplugMonitor(obj, "query-block", NULL, &block) == 0)
+        format = qemuHotplugNodeOfFile(block, disk->src);
+    virResetLastError();
+    if ((rc = qemuHotplugDeviceDel(obj, alias)) < 0)
+        return -1;
+    if (rc == 0) {
+        virReportError(VIR_ERR_OPERATION_TIMEOUT, "%s",
+                       "device removal timed out: the guest did not release the disk; it "
+                       "is still attached");
+        return -1;
+    }
+    if (format) {
+        size_t len = strlen(format);
+
+        if (len > strlen("format") && g_str_has_suffix(format, "-format"))
+            storage =
+                g_strdup_printf("%.*sstorage", (int)(len - strlen("format")), format);
+        qemuHotplugBlockdevDel(obj, format);
+        if (storage)
+            qemuHotplugBlockdevDel(obj, storage);
+    }
+    virDomainDiskDefFree(qemuHotplugStealDisk(obj->def, idx));
+    if (virDomainObjIsActive(obj)) {
+        if (qemuSecurityPrepareDomain(driver, obj) < 0)
+            virResetLastError();
+        qemuDomainSaveStatus(driver, obj);
+    }
+    virObjectEventStateQueue(driver->events,
+                             virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+                                                     VIR_DOMAIN_EVENT_OBJ(obj), alias));
+    return 0;
+}
+
+int
+qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    virDomainDef *live;
+    virDomainDef *persistent;
+    g_autoptr(virDomainDef) devDef = NULL;
+    g_autoptr(virDomainDef) newPersistent = NULL;
+    const char *what = NULL;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuDomainObjGetDefs(obj, flags, &live, &persistent) < 0)
+        goto endjob;
+    if (!(devDef = qemuHotplugParseDevice(xml, live ? "live attach" : "persistent attach",
+                                          &what)))
+        goto endjob;
+
+    /* the persistent change is made on a copy and written after the live
+     * one succeeded */
+    if (persistent) {
+        /* a device of its own for each definition: the XML parsed again */
+        g_autoptr(virDomainDef) mine = NULL;
+
+        if (!(mine = qemuHotplugParseDevice(xml, "persistent attach", &what)))
+            goto endjob;
+        newPersistent = virDomainDefCopy(persistent);
+        if (strcmp(what, "disk") == 0) {
+            if (qemuHotplugFindDisk(newPersistent, mine->disks[0]->dst, NULL)) {
+                virReportError(VIR_ERR_OPERATION_INVALID, "target %s already exists",
+                               mine->disks[0]->dst);
+                goto endjob;
+            }
+            qemuHotplugAppendDisk(newPersistent, qemuHotplugStealDisk(mine, 0));
+        } else {
+            qemuHotplugAppendNet(newPersistent, mine->nets[0]);
+            mine->nets[0] = NULL;
+            mine->nnets = 0;
+        }
+        if (qemuGluePostParse(driver, newPersistent) < 0)
+            goto endjob;
+    }
+    if (live) {
+        if (strcmp(what, "disk") != 0) {
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                           "live attach of device '%s' is not supported", what);
+            goto endjob;
+        }
+        {
+            g_autoptr(virDomainDef) check = virDomainDefCopy(live);
+            g_autoptr(virDomainDef) mine =
+                qemuHotplugParseDevice(xml, "live attach", &what);
+
+            size_t dup;
+
+            if (!mine || qemuHotplugCheckDiskLive(mine->disks[0]) < 0)
+                goto endjob;
+            /* libvirt's virDomainDefCheckDuplicateDiskInfo, before the rest */
+            if (qemuHotplugFindDisk(live, mine->disks[0]->dst, &dup) &&
+                g_strcmp0(live->disks[dup]->dst, mine->disks[0]->dst) == 0) {
+                virReportError(VIR_ERR_XML_ERROR,
+                               "target '%s' duplicated for disk sources '%s' and '%s'",
+                               mine->disks[0]->dst,
+                               live->disks[dup]->src ? live->disks[dup]->src : "",
+                               mine->disks[0]->src ? mine->disks[0]->src : "");
+                goto endjob;
+            }
+            /* the driver's rules for the new device, on the whole definition */
+            qemuHotplugAppendDisk(check, qemuHotplugStealDisk(mine, 0));
+            if (qemuGluePostParse(driver, check) < 0)
+                goto endjob;
+        }
+        {
+            virDomainDiskDef *disk = qemuHotplugStealDisk(devDef, 0);
+
+            g_autofree char *alias = qemuHotplugDiskAlias(disk);
+
+            if (qemuHotplugAttachDiskLive(driver, obj, &disk) < 0) {
+                virDomainDiskDefFree(disk);
+                goto endjob;
+            }
+            virObjectEventStateQueue(
+                driver->events,
+                virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
+                                        VIR_DOMAIN_EVENT_OBJ(obj), alias));
+        }
+    }
+    if (newPersistent) {
+        if (qemuDomainSaveConfig(driver, newPersistent,
+                                 qemuDomainPriv(obj)->graceOverrideSec) < 0)
+            goto endjob;
+        if (obj->newDef)
+            virDomainDefFree(obj->newDef), obj->newDef = g_steal_pointer(&newPersistent);
+        else if (!virDomainObjIsActive(obj))
+            virDomainDefFree(obj->def), obj->def = g_steal_pointer(&newPersistent);
+    }
+    ret = 0;
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* The disk or interface @devDef names in @def: its index, or -1. */
+static ssize_t
+qemuHotplugFindInDef(virDomainDef *def, virDomainDef *devDef, const char *what)
+{
+    if (strcmp(what, "disk") == 0) {
+        size_t idx;
+
+        return qemuHotplugFindDisk(def, devDef->disks[0]->dst, &idx) ? (ssize_t)idx : -1;
+    }
+    for (size_t i = 0; i < def->nnets; i++) {
+        if (memcmp(def->nets[i]->mac, devDef->nets[0]->mac, sizeof(def->nets[i]->mac)) ==
+            0)
+            return (ssize_t)i;
+    }
+    return -1;
+}
+
+static int
+qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
+                  const char *alias, unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    virDomainDef *live;
+    virDomainDef *persistent;
+    g_autoptr(virDomainDef) newPersistent = NULL;
+    ssize_t idx;
+    int ret = -1;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuDomainObjGetDefs(obj, flags, &live, &persistent) < 0)
+        goto endjob;
+
+    if (persistent) {
+        newPersistent = virDomainDefCopy(persistent);
+        idx = devDef ? qemuHotplugFindInDef(newPersistent, devDef, what) : -1;
+        if (idx < 0) {
+            if (alias)
+                virReportError(VIR_ERR_INTERNAL_ERROR, "no device found with alias %s",
+                               alias);
+            else if (strcmp(what, "disk") == 0)
+                virReportError(VIR_ERR_DEVICE_MISSING, "no target device %s",
+                               devDef->disks[0]->dst);
+            else
+                virReportError(VIR_ERR_DEVICE_MISSING, "%s",
+                               "matching network device not found");
+            goto endjob;
+        }
+        if (strcmp(what, "disk") == 0) {
+            virDomainDiskDefFree(qemuHotplugStealDisk(newPersistent, (size_t)idx));
+        } else {
+            virDomainNetDefFree(newPersistent->nets[idx]);
+            memmove(newPersistent->nets + idx, newPersistent->nets + idx + 1,
+                    (newPersistent->nnets - idx - 1) * sizeof(*newPersistent->nets));
+            newPersistent->nnets--;
+        }
+    }
+    if (live) {
+        if (alias) {
+            idx = -1;
+            for (size_t i = 0; i < live->ndisks && idx < 0; i++) {
+                g_autofree char *a = qemuHotplugDiskAlias(live->disks[i]);
+
+                if (strcmp(a, alias) == 0)
+                    idx = (ssize_t)i;
+            }
+            if (idx < 0) {
+                virReportError(VIR_ERR_INTERNAL_ERROR, "no device found with alias %s",
+                               alias);
+                goto endjob;
+            }
+        } else if (strcmp(what, "disk") != 0) {
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                           "live detach of device '%s' is not supported", what);
+            goto endjob;
+        } else if ((idx = qemuHotplugFindInDef(live, devDef, what)) < 0) {
+            virReportError(VIR_ERR_DEVICE_MISSING, "disk %s not found",
+                           devDef->disks[0]->dst);
+            goto endjob;
+        }
+        if (qemuHotplugDetachDiskLive(driver, obj, (size_t)idx) < 0)
+            goto endjob;
+    }
+    if (newPersistent) {
+        if (qemuDomainSaveConfig(driver, newPersistent,
+                                 qemuDomainPriv(obj)->graceOverrideSec) < 0)
+            goto endjob;
+        if (obj->newDef)
+            virDomainDefFree(obj->newDef), obj->newDef = g_steal_pointer(&newPersistent);
+        else if (!virDomainObjIsActive(obj))
+            virDomainDefFree(obj->def), obj->def = g_steal_pointer(&newPersistent);
+    }
+    ret = 0;
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
+{
+    g_autoptr(virDomainDef) devDef = NULL;
+    const char *what = NULL;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (!(devDef = qemuHotplugParseDevice(xml,
+                                          (flags & VIR_DOMAIN_AFFECT_CONFIG) &&
+                                                  !(flags & VIR_DOMAIN_AFFECT_LIVE)
+                                              ? "persistent detach"
+                                              : "live detach",
+                                          &what)))
+        return -1;
+    return qemuHotplugDetach(dom, devDef, what, NULL, flags);
+}
+
+int
+qemuDomainDetachDeviceAlias(virDomainPtr dom, const char *alias, unsigned int flags)
+{
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    return qemuHotplugDetach(dom, NULL, "disk", alias, flags);
 }

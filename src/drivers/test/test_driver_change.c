@@ -92,8 +92,9 @@ testDomainSetMetadata(virDomainPtr dom, int type, const char *metadata, const ch
     if (persistent)
         virDomainDefSetMetadata(persistent, type, metadata, key, uri);
     ret = 0;
-    /* EVENT-PENDING: METADATA_CHANGE (virDomainEventMetadataChangeNew, being
-     * added with the event plumbing) is queued here once it lands */
+    virObjectEventStateQueue(
+        testDriverOfConn(dom->conn)->eventState,
+        virDomainEventMetadataChangeNew(VIR_DOMAIN_EVENT_OBJ(obj), type, uri));
 
 cleanup:
     virDomainObjEndAPI(&obj);
