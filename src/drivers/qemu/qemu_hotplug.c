@@ -18,6 +18,7 @@
 #include "domain_event.h"
 #include "qemu_capabilities_glue.h"
 #include "qemu_command.h"
+#include "qemu_domain_address.h"
 #include "qemu_driver_priv.h"
 #include "qemu_hotplug.h"
 #include "qemu_monitor.h"
@@ -534,30 +535,26 @@ qemuHotplugDiskAlias(const virDomainDiskDef *disk)
     return g_strdup_printf("virtio-disk%d", qemuDiskIndex(disk->dst));
 }
 
-/* A pcie-root-port of @def no device sits on (by <address bus>), or -1. */
+/* A pcie-root-port of @def with nothing on it, or -1: the first address
+ * a hotplugged virtio disk could take, from the set of every PCI address
+ * @def's devices carry (memballoon, rng, video and inputs included: a port
+ * found free by looking at disks, interfaces and controllers alone could
+ * hold the balloon, and QEMU then refuses the device_add). */
 static int
 qemuHotplugFreeRootPort(const virDomainDef *def)
 {
-    for (size_t i = 0; i < def->ncontrollers; i++) {
-        const virDomainControllerDef *c = def->controllers[i];
-        bool used = false;
+    qemuPCIAddressSet *set = qemuPCIAddressSetNew(def, def->os.machine);
+    virDomainDeviceAddress addr = { 0 };
+    int port = -1;
 
-        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI ||
-            g_strcmp0(c->model, "pcie-root-port") != 0)
-            continue;
-        for (size_t j = 0; j < def->ndisks && !used; j++)
-            used = def->disks[j]->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
-                   def->disks[j]->addr.bus == (unsigned int)c->idx;
-        for (size_t j = 0; j < def->nnets && !used; j++)
-            used = def->nets[j]->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
-                   def->nets[j]->addr.bus == (unsigned int)c->idx;
-        for (size_t j = 0; j < def->ncontrollers && !used; j++)
-            used = def->controllers[j]->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
-                   def->controllers[j]->addr.bus == (unsigned int)c->idx;
-        if (!used)
-            return c->idx;
-    }
-    return -1;
+    if (!set)
+        return -1;
+    if (qemuPCIAddressReserveNext(
+            set, qemuDomainPCIDeviceConnectFlags(def, "virtio-blk-pci"), &addr) == 0 &&
+        addr.bus > 0 && addr.slot == 0 && addr.function == 0)
+        port = (int)addr.bus;
+    qemuPCIAddressSetFree(set);
+    return port;
 }
 
 static bool
