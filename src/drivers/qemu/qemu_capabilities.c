@@ -960,7 +960,20 @@ qemuCapsCacheLookup(qemuCapsCache *cache, const char *binary)
         }
     }
     if (!caps) {
-        if (!(caps = qemuCapsProbe(binary, &id, cache->runAs))) {
+        caps = qemuCapsProbe(binary, &id, cache->runAs);
+        /* A probe QEMU that never answered qmp_capabilities (seen twice in
+         * make check, the QEMU blocked in a socket read while its monitor
+         * waited: cause not found yet) was killed by the probe; one fresh
+         * QEMU is tried before giving up. The reset is right: the first
+         * error is replaced by the second probe's outcome, and the operator
+         * is told. */
+        if (!caps && virGetLastErrorCode() == VIR_ERR_OPERATION_TIMEOUT) {
+            VIR_NOTICE("probing '%s' timed out (%s): trying once more", binary,
+                       virGetLastErrorMessage());
+            virResetLastError();
+            caps = qemuCapsProbe(binary, &id, cache->runAs);
+        }
+        if (!caps) {
             g_mutex_unlock(&cache->lock);
             return NULL;
         }
