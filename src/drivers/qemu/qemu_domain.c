@@ -52,6 +52,7 @@ qemuDomainObjPrivateFree(gpointer data)
         close(priv->pidfd);
     g_free(priv->monitorPath);
     g_free(priv->libDir);
+    g_free(priv->cmdRequestor);
     virCgroupFree(priv->cgroup);
     g_free(priv->vcpuTids);
     g_mutex_clear(&priv->statusLock);

@@ -35,6 +35,12 @@ typedef struct {
     bool exitSeen;       /* the process exited while being destroyed */
     int runningReason;   /* reason for the next RESUME event */
     int pausedReason;    /* reason for the next STOP event */
+    /* Who asked for the QMP command in flight from qemuProcessMonitorCommand
+     * (@cmdPending: "cont", "stop", "system_reset"; NULL when none): the
+     * RESUME/STOP/RESET event it causes is that caller's in virtkitd's
+     * event journal, not the guest's. Owned; object lock. */
+    const char *cmdPending;
+    char *cmdRequestor;
 
     int graceOverrideSec; /* per-domain destroy grace, -1 when unset */
 

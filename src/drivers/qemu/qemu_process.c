@@ -216,9 +216,15 @@ qemuProcessMonitorCommand(virDomainObj *obj, const char *cmd)
         virReportError(VIR_ERR_OPERATION_FAILED, "%s", "QEMU monitor is not connected");
         return -1;
     }
+    /* the events this command causes are its caller's (event journal) */
+    g_free(priv->cmdRequestor);
+    priv->cmdRequestor = g_strdup(virObjectEventGetRequestor());
+    priv->cmdPending = priv->cmdRequestor ? cmd : NULL;
     virDomainObjUnlock(obj);
     rc = qemuMonitorCommand(mon, cmd, NULL, QEMU_MONITOR_TIMEOUT_MS, NULL);
     virDomainObjLock(obj);
+    priv->cmdPending = NULL;
+    g_clear_pointer(&priv->cmdRequestor, g_free);
     return rc;
 }
 
@@ -499,6 +505,29 @@ qemuProcessHandleDeviceDeleted(qemuDriver *driver, virDomainObj *obj, json_objec
     (void)driver;
 }
 
+/* Who caused QMP event @name (object locked); lent, valid while locked. */
+static const char *
+qemuProcessEventRequestor(const qemuDomainObjPrivate *priv, const char *name)
+{
+    static const struct {
+        const char *event;
+        const char *cmd;
+    } caused[] = {
+        { "RESUME", "cont" },
+        { "STOP", "stop" },
+        { "RESET", "system_reset" },
+    };
+
+    if (priv->cmdPending && priv->cmdRequestor) {
+        for (size_t i = 0; i < G_N_ELEMENTS(caused); i++) {
+            if (g_str_equal(name, caused[i].event) &&
+                g_str_equal(priv->cmdPending, caused[i].cmd))
+                return priv->cmdRequestor;
+        }
+    }
+    return "guest";
+}
+
 static void
 qemuProcessHandleEvent(qemuMonitor *mon, const char *name, json_object *data,
                        gint64 timestamp_us, void *opaque)
@@ -516,7 +545,9 @@ qemuProcessHandleEvent(qemuMonitor *mon, const char *name, json_object *data,
         return;
     }
     g_debug("QMP event %s for '%s'", name, obj->def->name);
-    virObjectEventSetRequestor("guest"); /* for virtkitd's event journal */
+    /* for virtkitd's event journal: the guest's doing, unless it answers a
+     * command a caller is waiting on (the RESUME of a start's 'cont') */
+    virObjectEventSetRequestor(qemuProcessEventRequestor(priv, name));
     if (g_str_equal(name, "SHUTDOWN"))
         qemuProcessHandleShutdown(driver, obj, data);
     else if (g_str_equal(name, "STOP"))
