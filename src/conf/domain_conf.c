@@ -716,9 +716,10 @@ parseClockTimers(virDomainDef *def, xmlNodePtr clock, GPtrArray *unknown,
         g_array_append_val(timers, t);
     }
     def->ntimers = timers->len;
-    def->timers = def->ntimers
-                      ? (virDomainTimerDef *)g_array_free(g_steal_pointer(&timers), FALSE)
-                      : NULL;
+    def->timers =
+        def->ntimers
+            ? (virDomainTimerDef *)virDomainArrayStealExact(g_steal_pointer(&timers))
+            : NULL;
     return 0;
 }
 
@@ -1507,7 +1508,7 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
     if (unknown->len > 0) {
         g_ptr_array_add(unknown, NULL);
         def->unknownElements =
-            (char **)g_ptr_array_free(g_steal_pointer(&unknown), FALSE);
+            (char **)virDomainPtrArrayStealExact(g_steal_pointer(&unknown));
     }
     return g_steal_pointer(&def);
 }

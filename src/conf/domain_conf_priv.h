@@ -43,6 +43,12 @@ char *virDomainXMLProp(xmlNodePtr node, const char *name);
 /* First element child named @name, or NULL. */
 xmlNodePtr virDomainXMLChild(xmlNodePtr parent, const char *name);
 
+/* Free @arr and return its elements in a block of exactly their size (NULL
+ * when empty): definitions live as long as the daemon, and an array keeps
+ * room to grow (a power of two, 16 pointers at least) that they never use. */
+gpointer virDomainArrayStealExact(GArray *arr);
+gpointer virDomainPtrArrayStealExact(GPtrArray *arr);
+
 /* "52:54:00:aa:bb:cc" -> 6 bytes; 0 or -1 (nothing reported). */
 int virDomainMACParse(const char *str, unsigned char *mac);
 

@@ -1515,39 +1515,43 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
              def->nconsoles == 0);
     def->ndisks = disks->len;
     g_ptr_array_add(disks, NULL);
-    def->disks = (virDomainDiskDef **)g_ptr_array_free(g_steal_pointer(&disks), FALSE);
+    def->disks =
+        (virDomainDiskDef **)virDomainPtrArrayStealExact(g_steal_pointer(&disks));
     if (virDomainDefCheckDriveAddresses(def) < 0)
         return -1;
     def->nnets = nets->len;
     g_ptr_array_add(nets, NULL);
-    def->nets = (virDomainNetDef **)g_ptr_array_free(g_steal_pointer(&nets), FALSE);
+    def->nets = (virDomainNetDef **)virDomainPtrArrayStealExact(g_steal_pointer(&nets));
     def->nserials = serials->len;
     g_ptr_array_add(serials, NULL);
-    def->serials = (virDomainChrDef **)g_ptr_array_free(g_steal_pointer(&serials), FALSE);
+    def->serials =
+        (virDomainChrDef **)virDomainPtrArrayStealExact(g_steal_pointer(&serials));
     def->nconsoles = consoles->len;
     g_ptr_array_add(consoles, NULL);
     def->consoles =
-        (virDomainChrDef **)g_ptr_array_free(g_steal_pointer(&consoles), FALSE);
+        (virDomainChrDef **)virDomainPtrArrayStealExact(g_steal_pointer(&consoles));
     if (channels) {
         def->nchannels = channels->len;
         g_ptr_array_add(channels, NULL);
-        def->channels =
-            (virDomainChannelDef **)g_ptr_array_free(g_steal_pointer(&channels), FALSE);
+        def->channels = (virDomainChannelDef **)virDomainPtrArrayStealExact(
+            g_steal_pointer(&channels));
     }
     if (rngs) {
         def->nrngs = rngs->len;
         g_ptr_array_add(rngs, NULL);
-        def->rngs = (virDomainRNGDef **)g_ptr_array_free(g_steal_pointer(&rngs), FALSE);
+        def->rngs =
+            (virDomainRNGDef **)virDomainPtrArrayStealExact(g_steal_pointer(&rngs));
     }
     if (inputs) {
         def->ninputs = inputs->len;
-        def->inputs = (virDomainInputDef *)g_array_free(g_steal_pointer(&inputs), FALSE);
+        def->inputs =
+            (virDomainInputDef *)virDomainArrayStealExact(g_steal_pointer(&inputs));
     }
     if (graphics) {
         def->ngraphics = graphics->len;
         g_ptr_array_add(graphics, NULL);
-        def->graphics =
-            (virDomainGraphicsDef **)g_ptr_array_free(g_steal_pointer(&graphics), FALSE);
+        def->graphics = (virDomainGraphicsDef **)virDomainPtrArrayStealExact(
+            g_steal_pointer(&graphics));
     }
     /* libvirt adds a video device for graphics (cirrus, its default here) */
     if (def->ngraphics > 0 && !videos) {
@@ -1564,7 +1568,7 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         def->nvideos = videos->len;
         g_ptr_array_add(videos, NULL);
         def->videos =
-            (virDomainVideoDef **)g_ptr_array_free(g_steal_pointer(&videos), FALSE);
+            (virDomainVideoDef **)virDomainPtrArrayStealExact(g_steal_pointer(&videos));
     }
     if (ctrls || def->nchannels || def->ndisks || def->nconsoles) {
         if (!ctrls)
@@ -1576,8 +1580,8 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         addImplicitControllers(def, ctrls);
         def->ncontrollers = ctrls->len;
         g_ptr_array_add(ctrls, NULL);
-        def->controllers =
-            (virDomainControllerDef **)g_ptr_array_free(g_steal_pointer(&ctrls), FALSE);
+        def->controllers = (virDomainControllerDef **)virDomainPtrArrayStealExact(
+            g_steal_pointer(&ctrls));
     }
     return 0;
 }

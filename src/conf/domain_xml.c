@@ -54,8 +54,19 @@ virDomainStrInList(const char *const *list, const char *str)
 char *
 virDomainXMLNodeText(xmlNodePtr node)
 {
-    g_autoptr(GString) buf = g_string_new(NULL);
+    g_autoptr(GString) buf = NULL;
+    xmlNodePtr only = node->children;
 
+    /* The common case, one text node, is copied to its exact size: a
+     * GString keeps at least 64 bytes, and definitions keep these strings
+     * for the daemon's lifetime (10,000 of them). */
+    if (!only)
+        return g_strdup("");
+    if (!only->next &&
+        (only->type == XML_TEXT_NODE || only->type == XML_CDATA_SECTION_NODE))
+        return g_strdup(only->content ? (const char *)only->content : "");
+
+    buf = g_string_new(NULL);
     for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
         if (cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) {
             if (cur->content)
@@ -65,7 +76,7 @@ virDomainXMLNodeText(xmlNodePtr node)
             g_string_append(buf, sub);
         }
     }
-    return g_string_free(g_steal_pointer(&buf), FALSE);
+    return g_strndup(buf->str, buf->len);
 }
 
 /* Text content, or NULL when empty (as libvirt's string() XPath helpers). */
@@ -90,12 +101,47 @@ virDomainXMLProp(xmlNodePtr node, const char *name)
     attr = xmlHasProp(node, (const xmlChar *)name);
     if (!attr || attr->type != XML_ATTRIBUTE_NODE)
         return NULL;
+    /* One text child is the rule: copied to its exact size (see above). */
+    if (!attr->children)
+        return g_strdup("");
+    if (!attr->children->next && attr->children->type == XML_TEXT_NODE)
+        return g_strdup(attr->children->content ? (const char *)attr->children->content
+                                                : "");
     buf = g_string_new(NULL);
     for (xmlNodePtr cur = attr->children; cur; cur = cur->next) {
         if (cur->type == XML_TEXT_NODE && cur->content)
             g_string_append(buf, (const char *)cur->content);
     }
-    return g_string_free(g_steal_pointer(&buf), FALSE);
+    return g_strndup(buf->str, buf->len);
+}
+
+gpointer
+virDomainArrayStealExact(GArray *arr)
+{
+    gsize bytes = (gsize)arr->len * g_array_get_element_size(arr);
+    gpointer data = g_array_free(arr, FALSE);
+
+    if (bytes == 0) {
+        g_free(data);
+        return NULL;
+    }
+    return g_realloc(data, bytes);
+}
+
+gpointer
+virDomainPtrArrayStealExact(GPtrArray *arr)
+{
+    gsize bytes = (gsize)arr->len * sizeof(gpointer);
+    gpointer data;
+
+    /* the elements now belong to the caller, not to the array's free func */
+    g_ptr_array_set_free_func(arr, NULL);
+    data = g_ptr_array_free(arr, FALSE);
+    if (bytes == 0) {
+        g_free(data);
+        return NULL;
+    }
+    return g_realloc(data, bytes);
 }
 
 xmlNodePtr
