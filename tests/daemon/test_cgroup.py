@@ -67,11 +67,11 @@ def hierarchies():
     return out
 
 
-def guest_xml(name, guest, serial, cputune=""):
+def guest_xml(name, guest, serial, cputune="", vcpu="<vcpu>2</vcpu>"):
     return """<domain type='qemu'>
   <name>%s</name>
   <memory unit='MiB'>128</memory>
-  <vcpu>2</vcpu>%s
+  %s%s
   <os><type arch='x86_64' machine='q35'>hvm</type>
     <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
     <cmdline>console=ttyS0 quiet</cmdline></os>
@@ -80,7 +80,7 @@ def guest_xml(name, guest, serial, cputune=""):
     <serial type='file'><source path='%s'/><target port='0'/></serial>
   </devices>
 </domain>
-""" % (name, cputune, guest, guest, serial)
+""" % (name, vcpu, cputune, guest, guest, serial)
 
 
 def group_rel(uri, name):
@@ -293,14 +293,26 @@ def test_cputune_in_definition():
   <cputune><shares>333</shares><vcpupin vcpu='1' cpuset='1'/>
     <emulatorpin cpuset='0'/><period>50000</period></cputune>"""
     try:
+        # vCPU 1 is not there at boot: it is hotplugged below, and must then
+        # get what a boot vCPU gets (its group, pin and period)
         virsh(uri, "define", write(os.path.join(d.root, "b.xml"),
-                                   guest_xml(name, guest, serial, tune)))
+                                   guest_xml(name, guest, serial, tune,
+                                             "<vcpu current='1'>2</vcpu>")))
         virsh(uri, "start", name)
         rel = group_rel(uri, name)
         cpu = os.path.join(h["cpu"], rel)
         cpuset = os.path.join(h["cpuset"], rel)
         assert read(os.path.join(cpu, "cpu.shares")) == "333"
         assert read(os.path.join(cpu, "vcpu0", "cpu.cfs_period_us")) == "50000"
+        assert not os.path.exists(os.path.join(cpu, "vcpu1"))
+        virsh(uri, "setvcpus", name, "2", "--live")
+        pid = qemu_pid(d, name)
+        ths = threads(pid)
+        hot = [(t, p) for t, (comm, p) in ths.items() if comm.startswith("CPU 1/")]
+        assert len(hot) == 1, ths
+        assert hot[0][1]["cpu"] == "/" + rel + "/vcpu1", hot
+        assert hot[0][1]["cpuset"] == "/" + rel + "/vcpu1", hot
+        assert read(os.path.join(cpu, "vcpu1", "cpu.cfs_period_us")) == "50000"
         assert read(os.path.join(cpuset, "vcpu1", "cpuset.cpus")) == "1"
         assert read(os.path.join(cpuset, "emulator", "cpuset.cpus")) == "0"
         pid = qemu_pid(d, name)

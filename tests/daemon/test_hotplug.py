@@ -292,19 +292,45 @@ def test_disk_hotplug_in_guest():
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     threading.Thread(target=reader, daemon=True).start()
     assert "vdb" in virsh(uri, "domblklist", "dk").stdout
+    # a second one (nodes libvirt-3-* or above), so that after vdb goes the node
+    # names no longer follow the disks' positions
+    third = os.path.join(d.root, "third.img")
+    subprocess.run(["qemu-img", "create", "-q", "-f", "raw", third, "8M"], check=True)
+    virsh(uri, "attach-disk", "dk", third, "vdc", "--targetbus", "virtio")
+    wait_for(lambda: hw(serial).get("block") == "vda:131072,vdb:32768,vdc:16384,",
+             "the third disk in the guest", 60)
 
     # detached by alias: gone from the guest, QEMU (device and nodes), the XML;
     # the image given back
     virsh(uri, "detach-device-alias", "dk", "virtio-disk1")
-    wait_for(lambda: hw(serial).get("block") == "vda:131072,", "the disk gone from the guest",
-             60)
-    assert nodes(uri, "dk") == before, nodes(uri, "dk")
+    wait_for(lambda: hw(serial).get("block") == "vda:131072,vdc:16384,",
+             "the disk gone from the guest", 60)
+    assert len(nodes(uri, "dk")) == len(before) + 2, nodes(uri, "dk")
     assert "vdb" not in virsh(uri, "domblklist", "dk").stdout
     wait_for(lambda: any("event 'device-removed' for domain 'dk': virtio-disk1" in ln
                          for ln in lines), "the device-removed event", 30)
     events.terminate()
     events.wait()
     assert os.stat(extra).st_uid == 0
+
+    # vdc is now the second disk but its nodes are not libvirt-2-*: its stats
+    # are found by its device (the guest read its partition table), with
+    # the counters QEMU has for virtio-disk2
+    st = virsh(uri, "domblkstat", "dk", "vdc").stdout
+    rd = int(re.search(r"^vdc rd_req (\d+)$", st, re.M).group(1))
+    q = [b for b in qmp(uri, "dk", "query-blockstats")
+         if "virtio-disk2" in b.get("qdev", "")]
+    # (by position it would be libvirt-2-format, which went with vdb)
+    assert len(q) == 1 and q[0]["node-name"] != "libvirt-2-format", q
+    assert 0 < rd <= q[0]["stats"]["rd_operations"], (st, q)
+    ds = virsh(uri, "domstats", "dk", "--block").stdout
+    m = re.search(r"block\.1\.rd\.reqs=(\d+)", ds)
+    assert "block.1.name=vdc" in ds and m and int(m.group(1)) >= rd, ds
+    m = re.search(r"block\.1\.capacity=(\d+)", ds)
+    assert m and int(m.group(1)) == 8 << 20, ds
+    virsh(uri, "detach-device-alias", "dk", "virtio-disk2")
+    wait_for(lambda: hw(serial).get("block") == "vda:131072,", "vdc gone from the guest", 60)
+    assert nodes(uri, "dk") == before, nodes(uri, "dk")
     virsh(uri, "destroy", "dk")
     assert d.stop() == 0
 

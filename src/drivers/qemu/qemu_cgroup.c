@@ -296,27 +296,80 @@ qemuCgroupSetupThreads(virDomainObj *obj)
         return -1;
 
     for (size_t i = 0; i < priv->nvcpuTids; i++) {
-        g_autofree char *name = g_strdup_printf("vcpu%zu", i);
-        g_autoptr(virCgroup) vg = NULL;
-        const char *pin = i < def->cputune.nvcpupin ? def->cputune.vcpupin[i] : NULL;
-
-        if (priv->vcpuTids[i] <= 0)
-            continue;
-        if (!(vg = virCgroupNewThread(priv->cgroup, name, true)) ||
-            virCgroupAddThread(vg, priv->vcpuTids[i]) < 0)
-            return -1;
-        if (pin) {
-            if (virCgroupHasController(vg, VIR_CGROUP_CONTROLLER_CPUSET) &&
-                virCgroupSetCpusetCpus(vg, pin) < 0)
-                return -1;
-            if (qemuCgroupSetAffinity(priv->vcpuTids[i], pin) < 0)
-                return -1;
-        }
-        if (virCgroupHasController(vg, VIR_CGROUP_CONTROLLER_CPU) &&
-            qemuCgroupSetBW(vg, def->cputune.period, def->cputune.quota) < 0)
+        if (qemuCgroupSetupVcpu(obj, i) < 0)
             return -1;
     }
     return 0;
+}
+
+int
+qemuCgroupSetupVcpu(virDomainObj *obj, size_t i)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    virDomainDef *def = obj->def;
+    g_autofree char *name = g_strdup_printf("vcpu%zu", i);
+    g_autoptr(virCgroup) vg = NULL;
+    const char *pin = i < def->cputune.nvcpupin ? def->cputune.vcpupin[i] : NULL;
+
+    if (i >= priv->nvcpuTids || priv->vcpuTids[i] <= 0)
+        return 0;
+    if (!priv->cgroup)
+        return pin ? qemuCgroupSetAffinity(priv->vcpuTids[i], pin) : 0;
+    if (!(vg = virCgroupNewThread(priv->cgroup, name, true)) ||
+        virCgroupAddThread(vg, priv->vcpuTids[i]) < 0)
+        return -1;
+    if (pin) {
+        if (virCgroupHasController(vg, VIR_CGROUP_CONTROLLER_CPUSET) &&
+            virCgroupSetCpusetCpus(vg, pin) < 0)
+            return -1;
+        if (qemuCgroupSetAffinity(priv->vcpuTids[i], pin) < 0)
+            return -1;
+    }
+    if (virCgroupHasController(vg, VIR_CGROUP_CONTROLLER_CPU) &&
+        qemuCgroupSetBW(vg, def->cputune.period, def->cputune.quota) < 0)
+        return -1;
+    return 0;
+}
+
+int
+qemuCgroupVcpusChanged(virDomainObj *obj, const int *oldTids, size_t noldTids)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    if (qemuCgroupRefreshVcpuTids(obj) < 0)
+        return -1;
+    /* unplugged: the thread of vCPU i is gone */
+    for (size_t i = 0; i < noldTids; i++) {
+        if (oldTids[i] > 0 && (i >= priv->nvcpuTids || priv->vcpuTids[i] <= 0))
+            qemuCgroupRemoveVcpu(obj, i);
+    }
+    /* plugged: a thread that was not there */
+    for (size_t i = 0; i < priv->nvcpuTids; i++) {
+        bool known = i < noldTids && oldTids[i] == priv->vcpuTids[i];
+
+        if (priv->vcpuTids[i] > 0 && !known && qemuCgroupSetupVcpu(obj, i) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+void
+qemuCgroupRemoveVcpu(virDomainObj *obj, size_t i)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autofree char *name = g_strdup_printf("vcpu%zu", i);
+    g_autoptr(virCgroup) vg = NULL;
+
+    if (!priv->cgroup || !(vg = virCgroupNewThread(priv->cgroup, name, false))) {
+        virResetLastError();
+        return;
+    }
+    /* the thread is gone; an unplug never fails for its empty group */
+    if (virCgroupRemove(vg) < 0) {
+        g_debug("cannot remove cgroup %s: %s", virCgroupGetPath(vg),
+                virGetLastErrorMessage());
+        virResetLastError();
+    }
 }
 
 void

@@ -32,6 +32,17 @@ int qemuCgroupSetupMachine(qemuDriver *driver, virDomainObj *obj);
  * groups, pins (cgroup cpuset and thread affinity) and bandwidth. The
  * lock is dropped while QEMU answers query-cpus-fast. */
 int qemuCgroupSetupThreads(virDomainObj *obj);
+/* vCPU @i's thread (priv->vcpuTids) into its "vcpuI" group with the
+ * definition's pin and bandwidth (only the pin's affinity without a
+ * cgroup). 0, or -1 with an error. */
+int qemuCgroupSetupVcpu(virDomainObj *obj, size_t i);
+/* After vCPUs were plugged or unplugged: re-read the thread ids; a vCPU
+ * whose thread is new (not the one of @oldTids, the ids before the change,
+ * copied by the caller) is set up as above, the group of one whose thread
+ * is gone is removed. The lock is dropped while QEMU answers. 0 or -1. */
+int qemuCgroupVcpusChanged(virDomainObj *obj, const int *oldTids, size_t noldTids);
+/* The group of vCPU @i removed, its thread gone (never fails). */
+void qemuCgroupRemoveVcpu(virDomainObj *obj, size_t i);
 /* Re-read the vCPU thread ids (reconnect). */
 int qemuCgroupRefreshVcpuTids(virDomainObj *obj);
 /* After a daemon restart: adopt the group @obj->pid sits in. */

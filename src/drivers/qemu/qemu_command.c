@@ -163,6 +163,28 @@ qemuDiskDetectZeroes(const virDomainDiskDef *disk)
     return virDomainDiskDetectZeroesToString(disk->detectZeroes);
 }
 
+char *
+qemuDiskAlias(const virDomainDiskDef *disk)
+{
+    int idx = qemuDiskIndex(disk->dst);
+
+    switch (qemuDiskBus(disk)) {
+    case VIR_DOMAIN_DISK_BUS_VIRTIO:
+        return g_strdup_printf("virtio-disk%d", idx);
+    case VIR_DOMAIN_DISK_BUS_SATA:
+        /* the drive address (libvirt's, from the target name unless
+         * given): AHCI port = unit */
+        if (disk->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
+            idx = (int)disk->addr.unit;
+        return g_strdup_printf("sata0-0-%d", idx);
+    case VIR_DOMAIN_DISK_BUS_IDE:
+    default:
+        if (disk->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
+            idx = (int)(disk->addr.bus * 2 + disk->addr.unit);
+        return g_strdup_printf("ide0-%d-%d", idx / 2, idx % 2);
+    }
+}
+
 static void
 qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *disk,
               size_t n)
@@ -173,6 +195,7 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
     g_autofree char *dev = NULL;
     int bus = qemuDiskBus(disk);
     int idx = qemuDiskIndex(disk->dst);
+    g_autofree char *alias = qemuDiskAlias(disk);
     bool cdrom = disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM;
     bool ro = disk->readonly || cdrom;
     g_autofree char *drive =
@@ -224,25 +247,23 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
     case VIR_DOMAIN_DISK_BUS_VIRTIO: {
         g_autofree char *pci = qemuPCIAddrProps(def, &disk->addr);
 
-        dev = g_strdup_printf(
-            "virtio-blk-pci%s,drive=libvirt-%zu-format,id=virtio-disk%d", pci, n, idx);
+        dev = g_strdup_printf("virtio-blk-pci%s,drive=libvirt-%zu-format,id=%s", pci, n,
+                              alias);
         break;
     }
     case VIR_DOMAIN_DISK_BUS_SATA:
-        /* the drive address (libvirt's, from the target name unless given):
-         * AHCI port = unit */
         if (disk->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
             idx = (int)disk->addr.unit;
-        dev = g_strdup_printf("%s,bus=ide.%d,%sid=sata0-0-%d",
-                              cdrom ? "ide-cd" : "ide-hd", idx, drive, idx);
+        dev = g_strdup_printf("%s,bus=ide.%d,%sid=%s", cdrom ? "ide-cd" : "ide-hd", idx,
+                              drive, alias);
         break;
     case VIR_DOMAIN_DISK_BUS_IDE:
     default:
         if (disk->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
             idx = (int)(disk->addr.bus * 2 + disk->addr.unit);
-        dev = g_strdup_printf("%s,bus=ide.%d,unit=%d,%sid=ide0-%d-%d",
-                              cdrom ? "ide-cd" : "ide-hd", idx / 2, idx % 2, drive,
-                              idx / 2, idx % 2);
+        dev =
+            g_strdup_printf("%s,bus=ide.%d,unit=%d,%sid=%s", cdrom ? "ide-cd" : "ide-hd",
+                            idx / 2, idx % 2, drive, alias);
         break;
     }
     add(a, "-device");

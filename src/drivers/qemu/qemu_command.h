@@ -13,6 +13,9 @@ bool qemuMachineIsI440FX(const char *machine);
 /* The bus a disk really uses: given, or derived from its target name as
  * libvirt does (vd -> virtio, hd -> ide, sd -> scsi). */
 int qemuDiskBus(const virDomainDiskDef *disk);
+/* The device id (qdev id) QEMU knows @disk by, as the command line and
+ * hotplug name it: "virtio-disk0", "sata0-0-2", "ide0-1-0". Caller frees. */
+char *qemuDiskAlias(const virDomainDiskDef *disk);
 /* "sdc" -> 2, "vdaa" -> 26; -1 if not a disk name. */
 int qemuDiskIndex(const char *dst);
 /* QEMU's device for an interface model, or NULL if there is none. */

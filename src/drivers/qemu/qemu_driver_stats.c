@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "qemu_cgroup.h"
+#include "qemu_command.h"
 #include "qemu_driver_priv.h"
 #include "qemu_monitor.h"
 #include "virerror.h"
@@ -215,51 +216,71 @@ qemuJsonLL(json_object *o, const char *key, long long dflt)
     return json_object_get_int64(v);
 }
 
-/* The format node of disk @idx as qemu_command.c names it: disks with a
- * source are numbered from 1 in definition order ("libvirt-N-format");
- * NULL for a disk without a source. @def is the live definition. */
+/* The key of disk @idx's entries in query-block / query-blockstats: its
+ * device id ("virtio-disk0", qemu_command.c's names), which stays the
+ * disk's whatever was plugged or unplugged before it (node names do not:
+ * a hotplugged disk takes the next free "libvirt-N-"). NULL for a disk
+ * without a source. @def is the live definition. */
 static char *
 qemuStatsDiskNode(const virDomainDef *def, size_t idx)
 {
-    size_t n = 0;
-
     if (idx >= def->ndisks || !def->disks[idx]->src)
         return NULL;
-    for (size_t i = 0; i <= idx; i++)
-        n += def->disks[i]->src != NULL;
-    return g_strdup_printf("libvirt-%zu-format", n);
+    return qemuDiskAlias(def->disks[idx]);
 }
 
-/* The query-blockstats entry of format node @node (NULL: none). */
-static json_object *
-qemuStatsBlockEntry(json_object *blockstats, const char *node)
+/* Whether an entry's "qdev" names device @id: the id itself (QEMU reports
+ * the id of a device that has one) or a QOM path under it (virtio-blk's
+ * backend: "/machine/peripheral/virtio-disk0/virtio-backend"). */
+static bool
+qemuStatsQdevIs(json_object *entry, const char *id)
 {
-    size_t n = blockstats && node ? json_object_array_length(blockstats) : 0;
+    json_object *q = NULL;
+    const char *qdev;
+    size_t len;
+
+    if (!json_object_object_get_ex(entry, "qdev", &q) ||
+        !(qdev = json_object_get_string(q)))
+        return false;
+    if (strcmp(qdev, id) == 0)
+        return true;
+    if (!g_str_has_prefix(qdev, "/machine/peripheral/"))
+        return false;
+    qdev += strlen("/machine/peripheral/");
+    len = strlen(id);
+    return strncmp(qdev, id, len) == 0 && (qdev[len] == '\0' || qdev[len] == '/');
+}
+
+/* The query-blockstats entry of device @id (NULL: none). */
+static json_object *
+qemuStatsBlockEntry(json_object *blockstats, const char *id)
+{
+    size_t n = blockstats && id && json_object_is_type(blockstats, json_type_array)
+                   ? json_object_array_length(blockstats)
+                   : 0;
 
     for (size_t i = 0; i < n; i++) {
         json_object *e = json_object_array_get_idx(blockstats, i);
-        json_object *nn = NULL;
 
-        if (json_object_object_get_ex(e, "node-name", &nn) &&
-            g_strcmp0(json_object_get_string(nn), node) == 0)
+        if (qemuStatsQdevIs(e, id))
             return e;
     }
     return NULL;
 }
 
-/* The query-block entry ("inserted" member) of format node @node. */
+/* The query-block entry ("inserted" member) of device @id. */
 static json_object *
-qemuStatsBlockInserted(json_object *block, const char *node)
+qemuStatsBlockInserted(json_object *block, const char *id)
 {
-    size_t n = block && node ? json_object_array_length(block) : 0;
+    size_t n = block && id && json_object_is_type(block, json_type_array)
+                   ? json_object_array_length(block)
+                   : 0;
 
     for (size_t i = 0; i < n; i++) {
         json_object *e = json_object_array_get_idx(block, i);
-        json_object *ins = NULL, *nn = NULL;
+        json_object *ins = NULL;
 
-        if (json_object_object_get_ex(e, "inserted", &ins) &&
-            json_object_object_get_ex(ins, "node-name", &nn) &&
-            g_strcmp0(json_object_get_string(nn), node) == 0)
+        if (qemuStatsQdevIs(e, id) && json_object_object_get_ex(e, "inserted", &ins))
             return ins;
     }
     return NULL;

@@ -17,6 +17,7 @@
 
 #include "domain_event.h"
 #include "qemu_capabilities_glue.h"
+#include "qemu_cgroup.h"
 #include "qemu_command.h"
 #include "qemu_domain_address.h"
 #include "qemu_driver_priv.h"
@@ -189,10 +190,18 @@ qemuHotplugCpuGone(virDomainObj *obj, const char *qomPath)
 static int
 qemuHotplugSetVcpusLive(qemuDriver *driver, virDomainObj *obj, unsigned int nvcpus)
 {
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
     g_autoptr(json_object) reply = NULL;
     g_autoptr(GArray) cpus = NULL;
     unsigned int online = virDomainDefGetVcpus(obj->def);
+    unsigned int before;
+    g_autofree int *oldTids = NULL;
+    size_t noldTids = priv->nvcpuTids;
     int ret = -1;
+
+    /* the threads before the change: the new ones go to their cgroups */
+    if (noldTids)
+        oldTids = g_memdup2(priv->vcpuTids, noldTids * sizeof(*oldTids));
 
     if (qemuHotplugMonitor(obj, "query-hotpluggable-cpus", NULL, &reply) < 0)
         return -1;
@@ -204,6 +213,7 @@ qemuHotplugSetVcpusLive(qemuDriver *driver, virDomainObj *obj, unsigned int nvcp
         online += g_array_index(cpus, qemuHotplugCpu, i).qomPath != NULL;
     if (online != virDomainDefGetVcpus(obj->def) && online > 0)
         virDomainDefSetVcpus(obj->def, online);
+    before = online;
 
     if (nvcpus > online) {
         for (guint i = 0; i < cpus->len && online < nvcpus; i++) {
@@ -257,6 +267,20 @@ qemuHotplugSetVcpusLive(qemuDriver *driver, virDomainObj *obj, unsigned int nvcp
     ret = 0;
 
 save:
+    if (online != before && virDomainObjIsActive(obj)) {
+        virErrorPtr saved = NULL;
+
+        /* libvirt's qemuProcessSetupVcpu / qemuDomainRemoveVcpu: the
+         * thread group, pin and bandwidth of each vCPU that came or went */
+        if (ret < 0) {
+            /* the first failure is the one reported */
+            virErrorPreserveLast(&saved);
+            qemuCgroupVcpusChanged(obj, oldTids, noldTids);
+            virErrorRestore(&saved);
+        } else if (qemuCgroupVcpusChanged(obj, oldTids, noldTids) < 0) {
+            ret = -1;
+        }
+    }
     if (virDomainObjIsActive(obj))
         qemuDomainSaveStatus(driver, obj);
     return ret;
@@ -532,7 +556,7 @@ qemuHotplugAppendNet(virDomainDef *def, virDomainNetDef *net)
 static char *
 qemuHotplugDiskAlias(const virDomainDiskDef *disk)
 {
-    return g_strdup_printf("virtio-disk%d", qemuDiskIndex(disk->dst));
+    return qemuDiskAlias(disk);
 }
 
 /* A pcie-root-port of @def with nothing on it, or -1: the first address
