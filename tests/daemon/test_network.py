@@ -86,6 +86,15 @@ def dnsmasq_pid(d, name):
         return 0
 
 
+def is_dnsmasq(pid):
+    """Is @pid (still) a dnsmasq? It may exit between any two reads."""
+    try:
+        with open("/proc/%d/comm" % pid) as f:
+            return f.read().strip() == "dnsmasq"
+    except OSError:
+        return False
+
+
 def clean_host(d):
     """What a failed case may leave in the namespace: dnsmasqs (by their pid
     files), the bridges and tables of the names the cases use."""
@@ -194,8 +203,7 @@ def test_network_lifecycle():
         c.close()
 
         virsh(uri, "net-destroy", "vknat")
-        wait_for(lambda: not os.path.exists("/proc/%d" % pid) or
-                 open("/proc/%d/comm" % pid).read().strip() != "dnsmasq", "dnsmasq to exit")
+        wait_for(lambda: not is_dnsmasq(pid), "dnsmasq to exit")
         assert "vkbr0" not in sh("ip -o link")
         assert "virtkit_vkbr0" not in sh("nft list tables")
         virsh(uri, "net-undefine", "vknat")
