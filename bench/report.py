@@ -64,6 +64,16 @@ def describe(metric):
         "floor_dd_write_full": "disk floor: dd of the full image, conv=fsync",
         "console_out_bytes_per_s": "console: guest output read by the client (bytes/s)",
         "console_key_rtt": "console: keystroke to its echo, round trip",
+        "journal_stopped_on": "event journal on: destroy call to STOPPED event, minimal guest",
+        "journal_stopped_off": "event journal off: destroy call to STOPPED event, minimal guest",
+        "journal_stopped_added": "event journal: latency it adds to the STOPPED event "
+                                 "(on - off medians)",
+        "journal_cpu10k_on": "event journal on: daemon CPU per 10,000 events (pool refreshes)",
+        "journal_cpu10k_off": "event journal off: daemon CPU per 10,000 events (pool refreshes)",
+        "journal_cpu10k_added": "event journal: daemon CPU it adds per 10,000 events "
+                                "(on - off medians)",
+        "journal_cpu10k_self": "event journal: its own CPU per 10,000 events (thread CPU "
+                               "of its hook and sync thread, told by virtkitd at exit)",
     }
     if metric in fixed:
         return fixed[metric]
@@ -216,6 +226,29 @@ def expected_metrics(n1, n2):
     return both, floor
 
 
+# Rows of virtkit alone (no libvirt counterpart)
+VIRTKIT_ONLY = ["journal_stopped_on", "journal_stopped_off", "journal_cpu10k_on",
+                "journal_cpu10k_off", "journal_cpu10k_self"]
+
+
+def add_differences(stats, order):
+    """The journal's cost: on - off medians, as rows of their own."""
+    for what in ("journal_stopped", "journal_cpu10k"):
+        on = stats.get(f"{what}_on", {}).get("virtkit")
+        off = stats.get(f"{what}_off", {}).get("virtkit")
+        if on and off:
+            stats[f"{what}_added"] = {"virtkit": {"median": on["median"] - off["median"],
+                                                  "min": None, "max": None,
+                                                  "n": min(on["n"], off["n"])}}
+    # together, in a fixed order, where the first of them came
+    rows = [f"{w}_{t}" for w in ("journal_stopped", "journal_cpu10k")
+            for t in ("on", "off", "added", "self") if f"{w}_{t}" in stats]
+    if rows:
+        at = min(order.index(m) for m in rows if m in order)
+        rest = [m for m in order if m not in rows]
+        order[:] = rest[:at] + rows + rest[at:]
+
+
 def table(stats, order, tgts, libvirt):
     by_metric = {}
     for metric, text, ok, shown in tgts:
@@ -255,6 +288,9 @@ def check(path):
     for m in floor:
         if not data["stats"].get(m, {}).get("floor"):
             missing.append(f"{m} (floor)")
+    for m in VIRTKIT_ONLY:
+        if not data["stats"].get(m, {}).get("virtkit"):
+            missing.append(f"{m} (virtkit)")
     if missing:
         print("bench: no figures for: " + ", ".join(missing))
         return 1
@@ -296,6 +332,7 @@ def main():
     # Floor rows go first: they are the reference for what follows.
     order.sort(key=lambda m: 0 if m.startswith("floor_") else 1)
     stats = {m: {side: summarize(v) for side, v in sides.items()} for m, sides in raw.items()}
+    add_differences(stats, order)
     tgts = targets(stats, args.n1, args.n2, args.quick)
     libvirt = not args.no_libvirt
     text = table(stats, order, tgts, libvirt)

@@ -8,6 +8,10 @@
 #                    BENCHMARKS.md; empty: none)
 #   BENCH_ONLY=virtkit  measure virtkit alone (libvirtd is not started)
 #   STOPREPS=N STOPDEADLINE=S  the stop-within-a-deadline rows' repetitions and deadline
+#   BENCH_ROWS=G,G   only these groups of rows: core (everything below not
+#                    named otherwise), stop (stop within a deadline), journal
+#                    (the event journal's cost, virtkit alone); default all.
+#                    Use with BENCH_MD= (a partial run would rewrite the table)
 #
 # virtkitd runs with every directory under a temporary folder. libvirtd runs
 # in a private mount namespace (unshare -m) where temporary folders are
@@ -28,6 +32,7 @@ build=$(cd "$build" && pwd)
 VK="$build/bench/vkbench"
 LV="$build/bench/vkbench-libvirt"
 VKSTOP="$build/bench/vkstopbench"
+VKJ="$build/bench/vkjournalbench"
 LVSTOP="$build/bench/vkstopbench-libvirt"
 FLOOR="$build/bench/qmpfloor"
 SUBREAPER="$build/bench/subreaper"
@@ -38,14 +43,21 @@ MD=${BENCH_MD-$top/BENCHMARKS.md}
 if [ -n "${QUICK:-}" ]; then
     N1=20; N2=40; REPS=2; LOOKUPS=50; LISTS=5; TSECS=0.3; GREPS=1; SDREPS=2; SETTLE=0.2
     SUSREPS=3; COLDREPS=1; INPROC=200; FLOORREPS=2
-    STOPREPS=${STOPREPS:-1}; STOPDEADLINE=${STOPDEADLINE:-4}
+    STOPREPS=${STOPREPS:-1}; STOPDEADLINE=${STOPDEADLINE:-4}; JREPS=2; JEVENTS=1000; JROUNDS="on off"
     STORMB=8; STORREPS=1; CONSECS=1; CONKEYS=3; NETREPS=2
 else
     N1=1000; N2=10000; REPS=3; LOOKUPS=2000; LISTS=50; TSECS=2; GREPS=5; SDREPS=10; SETTLE=2
     SUSREPS=20; COLDREPS=3; INPROC=10000; FLOORREPS=10
-    STOPREPS=${STOPREPS:-3}; STOPDEADLINE=${STOPDEADLINE:-10}
+    STOPREPS=${STOPREPS:-3}; STOPDEADLINE=${STOPDEADLINE:-10}; JREPS=20; JEVENTS=10000; JROUNDS="on off off on"
     STORMB=1024; STORREPS=3; CONSECS=5; CONKEYS=30; NETREPS=10
 fi
+
+# want GROUP: true when BENCH_ROWS is unset or names GROUP
+want() {
+    [ -z "${BENCH_ROWS:-}" ] && return 0
+    case ",$BENCH_ROWS," in *",$1,"*) return 0 ;; esac
+    return 1
+}
 
 for f in "$VK" "$FLOOR" "$SUBREAPER" "$VKD"; do
     if [ ! -x "$f" ]; then
@@ -54,7 +66,7 @@ for f in "$VK" "$FLOOR" "$SUBREAPER" "$VKD"; do
     fi
 done
 libvirt=yes
-if [ "${BENCH_ONLY:-}" = virtkit ]; then
+if [ "${BENCH_ONLY:-}" = virtkit ] || ! { want core || want stop; }; then
     libvirt=no
 elif [ ! -x "$LV" ] || [ ! -x /usr/sbin/libvirtd ] || [ ! -x /usr/sbin/virtlogd ]; then
     echo "bench: libvirt's daemon or vkbench-libvirt missing (make deps); virtkit only" >&2
@@ -92,7 +104,7 @@ vk_start() {
     sh -c 'echo $(( $(date +%s%N) / 1000000 )) >"$0.tmp"; mv "$0.tmp" "$0"; exec "$@"' \
         "$tmp/vk.t0" ${NETNS:+unshare $NETNS} "$VKD" --system --config-dir "$vkdir/config" --state-dir "$vkdir/state" \
         --runtime-dir "$vkdir/run" --log-dir "$vkdir/log" --cache-dir "$vkdir/cache" \
-        >>"$tmp/virtkitd.log" 2>&1 &
+        ${VKD_EXTRA:-} >>"$tmp/virtkitd.log" 2>&1 &
     vk_pid=$!
 }
 
@@ -283,6 +295,7 @@ cold() {
 log "test guest: $guest; temporary folder: $tmp; libvirt side: $libvirt"
 [ "$libvirt" = yes ] && lv_setup
 
+if want core; then
 log "daemon cold start, nothing defined"
 cold 0
 
@@ -303,11 +316,45 @@ fi
 
 log "console: output throughput ($CONSECS s) and $CONKEYS keystroke round trips"
 both console "$guest" "$CONSECS" "$CONKEYS"
+else
+    # no cold-start rows: the daemons are started here
+    vk_start
+    [ "$libvirt" = yes ] && lv_start
+fi
+
+# The event journal's cost (virtkit alone): virtkitd with its journal (the
+# default) and without (--event-journal-max 0), restarted between the two,
+# alternating; latency from destroy to the STOPPED event at a client, and
+# the daemon's CPU per 10,000 journaled events (storage pool refreshes).
+if want journal; then
+    log "event journal's cost: $JREPS STOPPED latencies and $JEVENTS events, on and off"
+    for tag in $JROUNDS; do
+        vk_stop
+        if [ "$tag" = off ]; then VKD_EXTRA="--event-journal-max 0"; else VKD_EXTRA=""; fi
+        vk_start
+        record virtkit "$VKJ" "$VKURI" stopped "$tag" $((JREPS * 2 / $(echo $JROUNDS | wc -w)))
+        record virtkit "$VKJ" "$VKURI" cpu "$tag" "$JEVENTS" "$tmp/jpool" "$vk_pid" 2
+        vk_stop
+        # the journal's own CPU (its hook's thread time and its sync
+        # thread's), which virtkitd tells at exit, per 10,000 events
+        [ "$tag" = on ] && awk '/event journal: [0-9]+ events journaled/ {
+                for (i = 1; i <= NF; i++) {
+                    if ($i == "events") n = $(i - 1)
+                    if ($i == "appending,") a = $(i - 2)
+                    if ($i == "syncing") y = $(i - 2)
+                }
+            } END { if (n > 0) printf "virtkit journal_cpu10k_self %.3f\n", (a + y) * 10000 / n }' \
+            "$tmp/virtkitd.log" >>"$samples"
+    done
+    VKD_EXTRA=""
+    if want stop || want core; then vk_start; fi
+fi
 
 # Stop within a deadline (SIGKILL allowed at its end), for three guest
 # behaviours: virtkit's one vkDomainStop call against the shutdown, poll
 # every 100 ms, destroy sequence a libvirt user writes (docs/virtkit-api.md).
 for behaviour in acpi deaf hung; do
+    want stop || break
     log "stop within $STOPDEADLINE s, guest $behaviour"
     for s in $(sides); do
         if [ "$s" = virtkit ]; then
@@ -320,6 +367,7 @@ for behaviour in acpi deaf hung; do
     done
 done
 
+if want core; then
 log "define $N1"
 both define 0 "$N1" "_$N1"
 both list "$LISTS" "_$N1"
@@ -374,6 +422,7 @@ log "in-process test driver, $INPROC defined"
 record virtkit "$VK" test:///default inproc "$INPROC" "$REPS"
 if [ "$libvirt" = yes ]; then
     record libvirt "$LV" test:///default inproc "$INPROC" "$REPS"
+fi
 fi
 
 vk_stop

@@ -102,7 +102,8 @@ vkdConfigParse(int argc, char **argv, GError **error)
           "Seconds events found at startup are replayed to new listeners, default 120",
           "SECS" },
         { "event-journal-max", 0, 0, G_OPTION_ARG_INT, &journalMax,
-          "Events the journal keeps for resuming clients, default 10000", "N" },
+          "Events the journal keeps for resuming clients, default 10000; 0: no journal",
+          "N" },
         { "event-journal-sync-ms", 0, 0, G_OPTION_ARG_INT, &journalSyncMs,
           "Longest time a journaled event waits for fdatasync, default 200", "MS" },
         { "version", 'V', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK,
@@ -126,7 +127,7 @@ vkdConfigParse(int argc, char **argv, GError **error)
     }
     if (optTimeout < 0 || maxClients < 1 || maxReq < 1 || maxWorkers < 1 ||
         prioWorkers < 1 || minWorkers < 0 || kaCount < 0 || eventKeep < 0 ||
-        maxQueued < 0 || maxReplyBytes < 0 || journalMax < 1 || journalSyncMs < 1) {
+        maxQueued < 0 || maxReplyBytes < 0 || journalMax < 0 || journalSyncMs < 1) {
         g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                             "limits must be positive");
         return NULL;

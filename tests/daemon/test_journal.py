@@ -235,6 +235,20 @@ def test_bounds_and_errors():
         except vk.Error as e:
             assert e.code == VIR_ERR_NO_SUPPORT, (u, e.code, e.message)
         c.close()
+    d.stop()
+    # a daemon run without a journal (--event-journal-max 0) says so, keeps no
+    # file, and tells at exit what its journal cost (nothing)
+    d0 = Daemon(extra=["--event-journal-max", "0"]).start()
+    c = vk.open(d0.uri())
+    try:
+        c.subscribe(Follower())
+        raise AssertionError("subscribe without a journal succeeded")
+    except vk.Error as e:
+        assert (e.code, e.message) == (VIR_ERR_OPERATION_INVALID, "Requested operation is "
+                                       "not valid: the event journal is not running"), e
+    c.close()
+    assert not os.path.exists(os.path.join(d0.root, "state", "events", "journal"))
+    assert d0.stop() == 0
 
 
 def vksh_journal(uri, *args, check=True):
