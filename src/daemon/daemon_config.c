@@ -61,6 +61,9 @@ vkdConfigParse(int argc, char **argv, GError **error)
     int eventKeep = 120;
     int journalMax = 10000;
     int journalSyncMs = 200;
+    g_autofree char *guestsOnStop = NULL;
+    int hsTimeout = 300;
+    int hsParallel = 2;
     GOptionEntry entries[] = {
         { "system", 0, 0, G_OPTION_ARG_NONE, &optSystem,
           "System mode (qemu:///system; default when run as root)", NULL },
@@ -106,6 +109,15 @@ vkdConfigParse(int argc, char **argv, GError **error)
           "N" },
         { "event-journal-sync-ms", 0, 0, G_OPTION_ARG_INT, &journalSyncMs,
           "Longest time a journaled event waits for fdatasync, default 200", "MS" },
+        { "guests-on-stop", 0, 0, G_OPTION_ARG_STRING, &guestsOnStop,
+          "What stopping the daemon does to running guests: keep, host-shutdown "
+          "(each guest's host-shutdown action), auto (host-shutdown when the system is "
+          "shutting down, else keep; default)",
+          "WHAT" },
+        { "host-shutdown-timeout", 0, 0, G_OPTION_ARG_INT, &hsTimeout,
+          "Total deadline of a host shutdown in seconds, default 300", "SECS" },
+        { "host-shutdown-parallel", 0, 0, G_OPTION_ARG_INT, &hsParallel,
+          "Guests handled at once in a host shutdown, default 2", "N" },
         { "version", 'V', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK,
           (gpointer)vkdPrintVersion, "Print the version", NULL },
         { NULL }
@@ -127,9 +139,19 @@ vkdConfigParse(int argc, char **argv, GError **error)
     }
     if (optTimeout < 0 || maxClients < 1 || maxReq < 1 || maxWorkers < 1 ||
         prioWorkers < 1 || minWorkers < 0 || kaCount < 0 || eventKeep < 0 ||
-        maxQueued < 0 || maxReplyBytes < 0 || journalMax < 0 || journalSyncMs < 1) {
+        maxQueued < 0 || maxReplyBytes < 0 || journalMax < 0 || journalSyncMs < 1 ||
+        hsTimeout < 1 || hsParallel < 1) {
         g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                             "limits must be positive");
+        return NULL;
+    }
+
+    if (guestsOnStop && !g_str_equal(guestsOnStop, "auto") &&
+        !g_str_equal(guestsOnStop, "keep") &&
+        !g_str_equal(guestsOnStop, "host-shutdown")) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--guests-on-stop must be keep, host-shutdown or auto, not '%s'",
+                    guestsOnStop);
         return NULL;
     }
 
@@ -180,6 +202,12 @@ vkdConfigParse(int argc, char **argv, GError **error)
     cfg->startupEventKeep = eventKeep;
     cfg->eventJournalMax = journalMax;
     cfg->eventJournalSyncMs = journalSyncMs;
+    cfg->guestsOnStop =
+        !guestsOnStop || g_str_equal(guestsOnStop, "auto") ? VKD_GUESTS_ON_STOP_AUTO
+        : g_str_equal(guestsOnStop, "keep")                ? VKD_GUESTS_ON_STOP_KEEP
+                                            : VKD_GUESTS_ON_STOP_HOST_SHUTDOWN;
+    cfg->hostShutdownTimeoutSec = hsTimeout;
+    cfg->hostShutdownParallel = hsParallel;
     return g_steal_pointer(&cfg);
 }
 

@@ -62,7 +62,18 @@ struct _vkdConfig {
     /* The event journal (daemon_journal.h): records kept, sync interval. */
     unsigned int eventJournalMax;
     unsigned int eventJournalSyncMs;
+    /* Host shutdown (daemon_hostshutdown.h): what a stop on SIGTERM does to
+     * the guests, the total deadline and how many guests at once. */
+    int guestsOnStop; /* vkdGuestsOnStop */
+    unsigned int hostShutdownTimeoutSec;
+    unsigned int hostShutdownParallel;
 };
+
+typedef enum {
+    VKD_GUESTS_ON_STOP_AUTO = 0, /* host shutdown when systemd is stopping the system */
+    VKD_GUESTS_ON_STOP_KEEP,     /* guests keep running (adopted at the next start) */
+    VKD_GUESTS_ON_STOP_HOST_SHUTDOWN, /* every guest's host-shutdown action */
+} vkdGuestsOnStop;
 
 /* Parse argv into a new config. Returns NULL with *error set on a bad
  * command line (the caller prints it and exits 2). --help/--version print

@@ -224,6 +224,12 @@ vkdStartupCleanupDrivers(void)
     }
 }
 
+virConnectPtr
+vkdStartupGetConn(void)
+{
+    return vkdStartupConn;
+}
+
 int
 vkdStartupCountActive(void)
 {

@@ -24,6 +24,10 @@ void vkdStartupCleanupDrivers(void);
 /* Number of active objects of every driver (for --timeout). */
 int vkdStartupCountActive(void);
 
+/* The daemon's own connection to its hypervisor driver (NULL before
+ * vkdStartupInitDrivers, after vkdStartupCleanupDrivers); lent. */
+virConnectPtr vkdStartupGetConn(void);
+
 /* One recorded startup lifecycle event. */
 typedef struct {
     char *name;

@@ -23,6 +23,7 @@
 
 #include <libvirt/libvirt.h>
 #include "daemon_config.h"
+#include "daemon_hostshutdown.h"
 #include "daemon_journal.h"
 #include "domain_event.h"
 #include "daemon_process.h"
@@ -124,6 +125,7 @@ vkdRun(vkdDaemon *d)
     g_autoptr(GError) err = NULL;
     int stateLock = -1, runtimeLock = -1;
     guint sigTerm, sigInt, sigHup, idleTimer = 0;
+    bool calm;
     int ret = 1;
 
     if (vkdConfigMakeDirs(cfg, &err) < 0)
@@ -159,6 +161,8 @@ vkdRun(vkdDaemon *d)
      * reconnect, autostart. Events it raises are kept for replay. */
     if (vkdStartupInitDrivers(cfg, &err) < 0)
         goto fail_signals;
+    /* guests the last host shutdown saved come back as they were */
+    vkdHostShutdownRestore(vkdStartupGetConn(), cfg);
     virObjectEventSetRequestor(NULL);
 
     if (!(d->server = vkdServerNew(cfg, &err)))
@@ -181,7 +185,12 @@ vkdRun(vkdDaemon *d)
         g_source_remove(idleTimer);
     /* Orderly exit: no new clients, no new calls; the calls in flight run
      * to completion and their replies are written. */
-    if (!vkdServerShutdown(d->server)) {
+    calm = vkdServerShutdown(d->server);
+    /* The host is going down (or we were told to act as if): each guest's
+     * host-shutdown action, before the drivers let go of them. */
+    if (vkdHostShutdownWanted(cfg))
+        vkdHostShutdownRun(vkdStartupGetConn(), cfg);
+    if (!calm) {
         /* A call is stuck in the driver: freeing the driver state under it
          * could crash; the guests are separate processes and keep running
          * whatever we do, so leave now. */
