@@ -62,7 +62,11 @@ kver=${pkg#linux-image-}
 #                     (the RTC, which a reset keeps, is then in 2030);
 #   virtkit.agent=1   opens the virtio-serial port of the guest agent channel
 #                     (org.qemu.guest_agent.0), prints GUEST-AGENT-OPEN, closes
-#                     it a second later and prints GUEST-AGENT-CLOSED.
+#                     it a second later and prints GUEST-AGENT-CLOSED;
+#   virtkit.agentd=1  runs a minimal guest agent on that port (in the
+#                     background, GUEST-AGENTD-READY): it answers guest-sync
+#                     and guest-ping, and on guest-shutdown prints
+#                     GUEST-AGENT-SHUTDOWN, syncs and powers off.
 variant=${VIRTKIT_TEST_GUEST_VARIANT:-}
 case $variant in
     ''|balloon|hotplug|events) ;;
@@ -227,6 +231,40 @@ if grep -q "virtkit.agent=1" /proc/cmdline; then
         sleep 1
         exec 3>&-
         echo GUEST-AGENT-CLOSED
+    else
+        echo GUEST-AGENT-MISSING
+    fi
+fi
+if grep -q "virtkit.agentd=1" /proc/cmdline; then
+    port=""
+    i=0
+    while [ -z "$port" ] && [ $i -lt 200 ]; do
+        for n in /sys/class/virtio-ports/*; do
+            [ "$(cat $n/name 2>/dev/null)" = org.qemu.guest_agent.0 ] && port=/dev/${n##*/}
+        done
+        [ -n "$port" ] && [ -c "$port" ] || { port=""; sleep 0.05; i=$((i+1)); }
+    done
+    if [ -n "$port" ]; then
+        # a read returns end-of-file while no host client is connected:
+        # look again every 50 ms (the port stays open, so QEMU reports it)
+        (exec 3<>"$port"
+         while :; do
+             while read -r line <&3; do
+                 case "$line" in
+                 *guest-sync*)
+                     id=$(echo "$line" | sed -n "s/.*\"id\" *: *\([0-9]*\).*/\1/p")
+                     printf "{\"return\": %s}\n" "$id" >&3 ;;
+                 *guest-ping*) printf "{\"return\": {}}\n" >&3 ;;
+                 *guest-shutdown*)
+                     echo GUEST-AGENT-SHUTDOWN
+                     sync
+                     poweroff -f ;;
+                 *) printf "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"not supported\"}}\n" >&3 ;;
+                 esac
+             done
+             sleep 0.05
+         done) &
+        echo GUEST-AGENTD-READY
     else
         echo GUEST-AGENT-MISSING
     fi

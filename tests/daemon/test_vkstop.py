@@ -123,6 +123,62 @@ def test_python_module_clean_exit_and_hung():
         conn.close()
 
 
+def events_guest_dir():
+    """The events variant of the test guest (virtio_console, the minimal agent)."""
+    script = os.path.join(HERE, "..", "..", "scripts", "build-test-guest.sh")
+    env = dict(os.environ, VIRTKIT_TEST_GUEST_VARIANT="events")
+    try:
+        p = subprocess.run([script], capture_output=True, text=True, timeout=600, env=env)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    d = p.stdout.strip()
+    if p.returncode != 0 or not os.path.exists(os.path.join(d, "initrd.gz")):
+        return None
+    return d
+
+
+def test_agent_step():
+    """The guest agent step for real: a guest running the test guest's minimal
+    agent (no <acpi/>, so nothing else could end it gently) is ended by its
+    agent's guest-shutdown, flushed; a guest with the agent channel but no
+    agent (a firmware guest: the port is never opened) skips the step, the
+    report says why, and the next step ends it. One guest boots."""
+    guest = events_guest_dir()
+    if not guest:
+        raise Skip("events test guest not available (scripts/build-test-guest.sh)")
+    d = Daemon().start()
+    uri = d.uri("qemu")
+    chan = ("<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/>"
+            "</channel>")
+    serial = {"ag": os.path.join(d.root, "ag.serial")}
+    xml_ag = booting_xml("ag", guest, serial["ag"]).replace(
+        "console=ttyS0 quiet", "console=ttyS0 quiet virtkit.agentd=1").replace(
+        "<features><acpi/></features>", "").replace("</devices>", chan + "</devices>")
+    xml_na = diskless_xml("na").replace("</devices>", chan + "</devices>")
+    assert "virtkit.agentd=1" in xml_ag and "<acpi/>" not in xml_ag
+    for n, x in (("ag", xml_ag), ("na", xml_na)):
+        virsh(uri, "define", write(os.path.join(d.root, n + ".xml"), x))
+        virsh(uri, "start", n)
+    wait_for(lambda: "GUEST-AGENTD-READY" in open(serial["ag"]).read(), "the agent", 180)
+
+    p = vksh(uri, "stop", "ag", "--timeout", "60")
+    print("# " + p.stdout.replace("\n", "\n# "))
+    assert re.search(r"\] ag: agent: guest agent: guest-shutdown sent", p.stdout), p.stdout
+    assert re.search(r"Domain 'ag' stopped by agent in [0-9.]+s \(deadline 60s\), "
+                     r"flushed: yes", p.stdout), p.stdout
+    assert re.search(r"acpi +not reached", p.stdout), p.stdout
+    assert "GUEST-AGENT-SHUTDOWN" in open(serial["ag"]).read()
+    assert domstate(uri, "ag") == "shut off (shutdown)"
+
+    p = vksh(uri, "stop", "na", "--timeout", "60")
+    print("# " + p.stdout.replace("\n", "\n# "))
+    m = re.search(r"agent +skipped +([0-9.]+)s +no guest agent: the guest has not opened "
+                  r"its port", p.stdout)
+    assert m, p.stdout
+    assert re.search(r"Domain 'na' stopped by clean-exit in [0-9.]+s", p.stdout), p.stdout
+    assert qemu_pids(d.root) == []
+
+
 def test_read_only_refused():
     """Read-only: refused by the library, and by the daemon for a raw call on
     the read-only socket; nothing changes."""
@@ -165,4 +221,4 @@ def test_test_driver_over_the_wire():
 
 if __name__ == "__main__":
     run_tests([(n, f) for n, f in sorted(globals().items())
-               if n.startswith("test_") and n != "test_guest_dir"])
+               if n.startswith("test_") and n not in ("test_guest_dir",)])

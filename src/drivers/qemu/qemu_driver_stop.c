@@ -15,12 +15,18 @@
 
 #define G_LOG_DOMAIN "virtkit.qemu.stop"
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "domain_stop_policy.h"
 #include "qemu_driver_priv.h"
@@ -41,6 +47,14 @@
 #define QEMU_STOP_KILL_RESERVE_MS 1000
 /* How often a stopped (SIGSTOP) QEMU is looked at again. */
 #define QEMU_STOP_POLL_MS 100
+/* The guest agent: QEMU's word on whether the guest opened its port, then
+ * a guest-sync answered within this (an agent that opened its port and
+ * does not answer costs this much, an absent one only the query). */
+#define QEMU_STOP_AGENT_QUERY_MS 1000
+#define QEMU_STOP_AGENT_SYNC_MS 1000
+/* A refusal of guest-shutdown comes back within this (success has no reply). */
+#define QEMU_STOP_AGENT_REFUSAL_MS 200
+#define QEMU_AGENT_CHANNEL_NAME "org.qemu.guest_agent.0"
 
 typedef struct {
     virDomainObj *obj; /* locked except while waiting or reporting */
@@ -176,6 +190,205 @@ qemuStopPressButton(qemuStopRun *run, vkStopStepReport *st, gint64 until)
         return -1;
     }
     return 0;
+}
+
+/* Read from @fd into @buf until a line holds "return" with @want (a
+ * guest-sync id, or NULL: any complete line), or @until. 1 found, 0 not. */
+static int
+qemuStopAgentRead(int fd, GString *buf, const char *want, gint64 until)
+{
+    for (;;) {
+        char chunk[512];
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        gint64 left = (until - g_get_monotonic_time()) / 1000;
+        ssize_t n;
+        const char *nl;
+
+        while ((nl = strchr(buf->str, '\n'))) {
+            g_autofree char *line = g_strndup(buf->str, nl - buf->str);
+
+            g_string_erase(buf, 0, nl - buf->str + 1);
+            if (!want || (strstr(line, "\"return\"") && strstr(line, want))) {
+                if (!want)
+                    g_string_prepend(buf, line);
+                return 1;
+            }
+        }
+        if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+            return 0;
+        if ((n = read(fd, chunk, sizeof(chunk) - 1)) <= 0)
+            return 0;
+        g_string_append_len(buf, chunk, n);
+    }
+}
+
+/* Connect to the agent channel's socket at @path, non-blocking. */
+static int
+qemuStopAgentConnect(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof(addr.sun_path))
+        return -1;
+    memcpy(addr.sun_path, path, strlen(path));
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+        return -1;
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Whether the guest has opened its agent port (QEMU's query-chardev
+ * "frontend-open" of the channel's chardev): 1 open, 0 not, -1 unknown
+ * (reason in @st). Under a QUERY job; object locked. */
+static int
+qemuStopAgentPortOpen(qemuStopRun *run, vkStopStepReport *st, const char *label,
+                      gint64 until)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(run->obj);
+    json_object *reply = NULL;
+    gint64 left = (until - g_get_monotonic_time()) / 1000;
+    int open = -1;
+    int rc;
+
+    if (left <= 0 ||
+        virDomainObjBeginJob(run->obj, VIR_JOB_QUERY, (unsigned int)left) < 0) {
+        qemuStopSetReason(st, "guest agent not asked: %s",
+                          left <= 0 ? "no time left" : virGetLastErrorMessage());
+        virResetLastError();
+        return -1;
+    }
+    if (!priv->mon || qemuStopRunOver(run)) {
+        virDomainObjEndJob(run->obj, VIR_JOB_QUERY);
+        qemuStopSetReason(st, "QEMU monitor is not connected");
+        return -1;
+    }
+    virDomainObjUnlock(run->obj);
+    rc = qemuMonitorCommand(priv->mon, "query-chardev", NULL,
+                            (int)MIN(MAX(left, 1), QEMU_STOP_AGENT_QUERY_MS), &reply);
+    virDomainObjLock(run->obj);
+    virDomainObjEndJob(run->obj, VIR_JOB_QUERY);
+    if (rc < 0) {
+        qemuStopSetReason(st, "query-chardev failed: %s", virGetLastErrorMessage());
+        virResetLastError();
+        return -1;
+    }
+    for (size_t i = 0; json_object_is_type(reply, json_type_array) &&
+                       i < json_object_array_length(reply);
+         i++) {
+        json_object *c = json_object_array_get_idx(reply, i);
+        json_object *l = NULL, *o = NULL;
+
+        if (json_object_object_get_ex(c, "label", &l) &&
+            g_strcmp0(json_object_get_string(l), label) == 0 &&
+            json_object_object_get_ex(c, "frontend-open", &o))
+            open = json_object_get_boolean(o) ? 1 : 0;
+    }
+    json_object_put(reply);
+    if (open < 0)
+        qemuStopSetReason(st, "QEMU does not know the agent's chardev '%s'", label);
+    return open;
+}
+
+/* The guest agent step: skipped at the cost of one query when the guest
+ * has not opened its agent port; else guest-sync (bounded), guest-shutdown
+ * and a wait for the power-off until @until. */
+static void
+qemuStopStepAgent(qemuStopRun *run, unsigned int policy, gint64 until)
+{
+    vkStopStepReport *st = &run->report->steps[VK_STOP_STEP_AGENT];
+    gint64 stepStart = g_get_monotonic_time();
+    g_autofree char *path = NULL;
+    g_autofree char *label = NULL;
+    g_autoptr(GString) buf = g_string_new(NULL);
+    g_autofree char *sync = NULL;
+    g_autofree char *id = NULL;
+    static const char shutdown[] =
+        "{\"execute\":\"guest-shutdown\",\"arguments\":{\"mode\":\"powerdown\"}}\n";
+    int fd = -1;
+    int open;
+
+    st->outcome = VK_STOP_OUTCOME_SKIPPED;
+    if (policy & VK_STOP_SKIP_AGENT) {
+        qemuStopSetReason(st, "skipped by the policy");
+        return;
+    }
+    for (size_t i = 0; i < run->obj->def->nchannels; i++) {
+        const virDomainChannelDef *c = run->obj->def->channels[i];
+
+        if (g_strcmp0(c->targetName, QEMU_AGENT_CHANNEL_NAME) == 0 && c->unixSocket &&
+            !c->connect && c->path) {
+            path = g_strdup(c->path);
+            label = g_strdup_printf("charchannel%zu", i);
+        }
+    }
+    if (!path) {
+        qemuStopSetReason(st, "no guest agent channel (%s, unix) in the definition",
+                          QEMU_AGENT_CHANNEL_NAME);
+        goto done;
+    }
+    if (run->obj->state != VIR_DOMAIN_RUNNING) {
+        qemuStopSetReason(st, "the guest is not running: its agent cannot answer");
+        goto done;
+    }
+    if (qemuStopProcessIsStopped(run->pid)) {
+        qemuStopSetReason(st, "QEMU process %lld is stopped (SIGSTOP)",
+                          (long long)run->pid);
+        goto done;
+    }
+    if ((open = qemuStopAgentPortOpen(run, st, label, until)) <= 0) {
+        if (open == 0)
+            qemuStopSetReason(st, "no guest agent: the guest has not opened its port");
+        goto done;
+    }
+
+    /* an agent listens: it must answer guest-sync in time */
+    st->attempts = 1;
+    id = g_strdup_printf("%u", g_random_int_range(1, G_MAXINT32));
+    sync =
+        g_strdup_printf("{\"execute\":\"guest-sync\",\"arguments\":{\"id\":%s}}\n", id);
+    virDomainObjUnlock(run->obj);
+    fd = qemuStopAgentConnect(path);
+    if (fd >= 0 && write(fd, sync, strlen(sync)) == (ssize_t)strlen(sync) &&
+        qemuStopAgentRead(
+            fd, buf, id,
+            MIN(until, g_get_monotonic_time() + QEMU_STOP_AGENT_SYNC_MS * 1000)) == 1 &&
+        write(fd, shutdown, strlen(shutdown)) == (ssize_t)strlen(shutdown)) {
+        /* success has no reply; a refusal comes at once */
+        if (qemuStopAgentRead(fd, buf, NULL,
+                              g_get_monotonic_time() +
+                                  QEMU_STOP_AGENT_REFUSAL_MS * 1000) == 1 &&
+            strstr(buf->str, "\"error\"")) {
+            g_strchomp(buf->str);
+            qemuStopSetReason(st, "guest-shutdown refused: %.80s", buf->str);
+            st->outcome = VK_STOP_OUTCOME_FAILED;
+        }
+    } else {
+        qemuStopSetReason(st, "guest agent port open but no answer to guest-sync%s",
+                          fd < 0 ? " (cannot connect)" : "");
+        st->outcome = VK_STOP_OUTCOME_FAILED;
+    }
+    if (fd >= 0)
+        close(fd);
+    virDomainObjLock(run->obj);
+    if (st->outcome == VK_STOP_OUTCOME_FAILED)
+        goto done;
+    qemuStopNotify(run, VK_STOP_STEP_AGENT, 1, "guest agent: guest-shutdown sent");
+    if (qemuStopWait(run, until)) {
+        st->outcome = VK_STOP_OUTCOME_ENDED;
+        qemuStopSetReason(st, "the guest powered off through its agent");
+    } else {
+        st->outcome = VK_STOP_OUTCOME_SURVIVED;
+        qemuStopSetReason(st, "no power-off after the agent's guest-shutdown");
+    }
+
+done:
+    st->elapsed_ms = qemuStopElapsedMs(run, stepStart);
+    if (st->outcome == VK_STOP_OUTCOME_SKIPPED)
+        qemuStopNotify(run, VK_STOP_STEP_AGENT, 0, "guest agent: skipped");
 }
 
 static void
@@ -445,19 +658,15 @@ qemuDomainVkStop(virDomainPtr dom, unsigned int deadlineMs, unsigned int policy,
                             : 0;
     priv->vkStopping++;
 
-    /* 1. agent: virtkit has no agent channel yet */
-    report->steps[VK_STOP_STEP_AGENT].outcome = VK_STOP_OUTCOME_SKIPPED;
-    qemuStopSetReason(&report->steps[VK_STOP_STEP_AGENT], "%s",
-                      (policy & VK_STOP_SKIP_AGENT)
-                          ? "skipped by the policy"
-                          : "no guest agent channel (virtkit has none yet)");
-    if (!(policy & VK_STOP_SKIP_AGENT))
-        qemuStopNotify(&run, VK_STOP_STEP_AGENT, 0,
-                       "guest agent: none connected, skipped");
+    /* 1. agent, when the guest has one listening: half the graceful share */
+    qemuStopStepAgent(&run, policy,
+                      run.start + (gint64)deadlineMs * 1000 / 200 * acpiShare);
 
     /* 2. ACPI, re-pressed, for its share of the deadline */
-    qemuStopStepAcpi(&run, policy,
-                     run.start + (gint64)deadlineMs * 1000 / 100 * acpiShare, intervalMs);
+    if (!qemuStopRunOver(&run))
+        qemuStopStepAcpi(&run, policy,
+                         run.start + (gint64)deadlineMs * 1000 / 100 * acpiShare,
+                         intervalMs);
 
     /* 3. and 4.: the host ends QEMU; its reactions are ours to handle */
     if (!qemuStopRunOver(&run)) {
