@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""virt-manager's new-VM wizard against virtkitd (issues 10, 11 and 12).
+
+Debian's virt-manager runs for real on an Xvfb display of its own, pointed
+at a system-mode test virtkitd in a network namespace of this test's own
+(so libvirt's `default` NAT network, defined and autostarted by the daemon
+on its first start, makes its bridge there and nowhere else).
+tests/daemon/virtmanager-wizard.py goes through the wizard as a user does
+(Manual install, generic OS, memory, a new 1 GiB disk on the storage page,
+the name; Forward, Finish); the rest is virt-manager's code. Checked here
+with python3-libvirt and QEMU itself:
+- the wizard's default storage is the daemon's `default` pool: the new
+  qcow2 volume is in it (created through the storage API, 1 GiB), and
+  QEMU has that file open as the guest's disk;
+- the network page offered the `default` network and the guest has a tap
+  in its bridge;
+- the guest is defined (persistent) and running.
+A second run in session mode with the `default` pool undefined first:
+virt-manager builds the default pool itself (define, build, start,
+autostart at $XDG_DATA_HOME/images) and puts the new disk there.
+"""
+import ctypes
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+
+from vkdtest import Daemon, Skip, kill_pid, make_tmpdir, pid_alive, run_tests, virsh, wait_for
+
+LIBVIRT_PY = "/usr/lib/python3/dist-packages"
+if LIBVIRT_PY not in sys.path:
+    sys.path.append(LIBVIRT_PY)
+
+import libvirt  # noqa: E402
+
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WIZARD = os.path.join(HERE, "virtmanager-wizard.py")
+XVFB = "/usr/bin/Xvfb"
+CLONE_NEWNET = 0x40000000
+xvfb = None  # (Popen, display)
+
+
+def need_tools():
+    if not os.path.exists("/usr/share/virt-manager/virtManager/createvm.py"):
+        raise Skip("virt-manager not installed (scripts/deps.sh)")
+    if not os.access(XVFB, os.X_OK):
+        raise Skip("Xvfb not installed (scripts/deps.sh)")
+
+
+def start_xvfb():
+    """An Xvfb on a free display, its number read from -displayfd (no
+    guess, no sleep). Killed by pid at the end."""
+    global xvfb
+    if xvfb:
+        return xvfb[1]
+    r, w = os.pipe()
+    p = subprocess.Popen([XVFB, "-displayfd", str(w), "-screen", "0", "1280x1024x24",
+                          "-nolisten", "tcp"], pass_fds=(w,), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(w)
+    buf = b""
+    try:
+        while not buf.endswith(b"\n"):
+            ready, _, _ = select.select([r], [], [], 60)
+            if not ready:
+                raise AssertionError("Xvfb did not report its display in 60 s")
+            chunk = os.read(r, 64)
+            if not chunk:
+                raise AssertionError("Xvfb exited: %s" % p.poll())
+            buf += chunk
+    finally:
+        os.close(r)
+    xvfb = (p, ":" + buf.decode().strip())
+    return xvfb[1]
+
+
+def stop_xvfb():
+    global xvfb
+    if xvfb:
+        kill_pid(xvfb[0].pid)
+        xvfb[0].wait()
+        xvfb = None
+
+
+def run_wizard(d, uri, name, osname, env_extra=None):
+    display = start_xvfb()
+    result = os.path.join(d.root, "wizard-%s.json" % name)
+    home = os.path.join(d.root, "home")
+    os.makedirs(home, exist_ok=True)
+    env = dict(os.environ, DISPLAY=display, HOME=home, LC_ALL="C.UTF-8",
+               XDG_CONFIG_HOME=os.path.join(home, ".config"),
+               XDG_CACHE_HOME=os.path.join(home, ".cache"),
+               GSETTINGS_BACKEND="memory", NO_AT_BRIDGE="1", GDK_BACKEND="x11")
+    env.update(env_extra or {})
+    p = subprocess.run(["/usr/bin/python3", WIZARD, uri, name, result, "--os", osname, "--mem", "256",
+                        "--disk", "1", "--timeout", "300"],
+                       capture_output=True, text=True, timeout=400, env=env)
+    try:
+        with open(result) as f:
+            res = json.load(f)
+    except (OSError, ValueError):
+        res = {"ok": False, "errors": ["no result file"], "steps": []}
+    if p.returncode != 0 or not res["ok"]:
+        raise AssertionError("the wizard did not finish (%d):\nsteps: %s\nerrors: %s\n"
+                             "stdout tail:\n%s\nstderr tail:\n%s\ndaemon log:\n%s"
+                             % (p.returncode, "\n  ".join(res.get("steps", [])),
+                                "\n".join(res.get("errors", [])), p.stdout[-3000:],
+                                p.stderr[-4000:], d.log()[-3000:]))
+    return res
+
+
+def qemu_block_files(d, uri, name):
+    out = virsh(uri, "qemu-monitor-command", name, '{"execute":"query-block"}').stdout
+    files = []
+    for dev in json.loads(out)["return"]:
+        ins = dev.get("inserted")
+        if ins:
+            files.append(ins.get("file"))
+    return files
+
+
+def check_guest(conn, uri, d, name, pool_path):
+    dom = conn.lookupByName(name)
+    assert dom.isActive() and dom.isPersistent(), (dom.isActive(), dom.isPersistent())
+    state, _ = dom.state()
+    assert state == libvirt.VIR_DOMAIN_RUNNING, state
+    x = dom.XMLDesc(0)
+    m = re.search(r"<disk type='file' device='disk'>\s*<driver name='qemu' type='qcow2'[^>]*/>"
+                  r"\s*<source file='([^']+)'", x)
+    assert m, x
+    path = m.group(1)
+    assert os.path.dirname(path) == pool_path, (path, pool_path)
+    # the volume is the default pool's, made through the storage API
+    vol = conn.storageVolLookupByPath(path)
+    assert vol.storagePoolLookupByVolume().name() == "default"
+    vtype, capacity, _ = vol.info()
+    assert capacity == 1 << 30, capacity
+    vx = vol.XMLDesc(0)
+    assert "<format type='qcow2'/>" in vx, vx
+    info = json.loads(subprocess.run(["qemu-img", "info", "-U", "--output=json", path],
+                                     capture_output=True, text=True, check=True).stdout)
+    assert info["format"] == "qcow2" and info["virtual-size"] == 1 << 30, info
+    # QEMU itself has the volume open as the guest's disk
+    files = qemu_block_files(d, uri, name)
+    assert path in files, (path, files)
+    # the graphics virt-manager added, served by QEMU where the live XML says
+    g = re.search(r"<graphics type='(vnc|spice)' port='(\d+)'", x)
+    assert g, x
+    q = json.loads(virsh(uri, "qemu-monitor-command", name,
+                         '{"execute":"query-%s"}' % g.group(1)).stdout)["return"]
+    qport = q.get("service") if g.group(1) == "vnc" else q.get("port")
+    assert q["enabled"] and str(qport) == g.group(2), (q, g.group(0))
+    return dom, x
+
+
+def enter_netns():
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNET) != 0:
+        raise Skip("unshare(CLONE_NEWNET): %s" % os.strerror(ctypes.get_errno()))
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+
+
+def test_system_default_pool_and_network():
+    need_tools()
+    d = Daemon()
+    os.chmod(d.root, 0o711)
+    os.environ["VIRTKIT_NETWORK_DEFAULT"] = "1"
+    try:
+        d.start()
+    finally:
+        os.environ.pop("VIRTKIT_NETWORK_DEFAULT")
+    uri = d.uri()
+    conn = libvirt.open(uri)
+    pool = conn.storagePoolLookupByName("default")
+    assert pool.isActive(), "the default pool is not running"
+    pool_path = re.search(r"<path>([^<]+)</path>", pool.XMLDesc(0)).group(1)
+    wait_for(lambda: conn.networkLookupByName("default").isActive(),
+             "the default network to be started (autostart)", timeout=60)
+    bridge = conn.networkLookupByName("default").bridgeName()
+
+    res = run_wizard(d, uri, "vmwiz", "generic")
+    print("# " + "\n# ".join(res["steps"]), flush=True)
+    assert res["network_choice"][:2] == ["network", "default"], res["network_choice"]
+    dom, x = check_guest(conn, uri, d, "vmwiz", pool_path)
+    # the interface virt-manager chose: on the default network, a tap in
+    # its bridge
+    m = re.search(r"<interface type='network'>.*?<target dev='([^']+)'/>", x, re.S)
+    assert m and "<source network='default'" in x, x
+    tap = m.group(1)
+    # (sysfs shows the host's namespace: ask ip)
+    link = json.loads(subprocess.run(["ip", "-j", "link", "show", "dev", tap],
+                                     capture_output=True, text=True, check=True).stdout)
+    assert link[0].get("master") == bridge, (tap, link, bridge)
+    # virt-manager made the volume in the pool: the pool lists it
+    pool.refresh(0)
+    assert os.path.basename(x.split("<source file='")[1].split("'")[0]) in pool.listVolumes()
+    dom.destroy()
+    dom.undefine()
+    conn.close()
+    assert d.stop() == 0
+
+
+def test_session_builds_default_pool():
+    need_tools()
+    d = Daemon(mode="session")
+    d.start()
+    uri = "qemu+unix:///session?socket=%s" % d.sock
+    conn = libvirt.open(uri)
+    # no default pool: virt-manager makes one, as for a new user
+    old = conn.storagePoolLookupByName("default")
+    old.destroy()
+    old.undefine()
+    data = os.path.join(d.root, "xdgdata")
+    res = run_wizard(d, uri, "vmsess", "debian11", env_extra={"XDG_DATA_HOME": data})
+    pool = conn.storagePoolLookupByName("default")
+    pool_path = os.path.join(data, "images")
+    assert re.search(r"<path>%s</path>" % re.escape(pool_path), pool.XMLDesc(0)), pool.XMLDesc(0)
+    assert pool.isActive() and pool.isPersistent() and pool.autostart() == 1
+    assert os.path.isdir(pool_path)
+    dom, x = check_guest(conn, uri, d, "vmsess", pool_path)
+    # a known OS: q35 and virtio, as virt-manager picks them
+    assert re.search(r"machine='pc-q35-", x) and "bus='virtio'" in x, x
+    dom.destroy()
+    conn.close()
+    assert d.stop() == 0
+    assert res["ok"]
+
+
+if __name__ == "__main__":
+    if os.geteuid() == 0:
+        try:
+            enter_netns()
+            skip = None
+        except Skip as e:
+            skip = str(e)
+    else:
+        skip = "needs root (a network namespace of its own)"
+
+    def guard(fn):
+        def run():
+            if skip:
+                raise Skip(skip)
+            fn()
+        return run
+
+    try:
+        run_tests([
+            ("virt-manager new-VM wizard, system: default pool, new qcow2, default network, "
+             "running", guard(test_system_default_pool_and_network)),
+            ("virt-manager new-VM wizard, session: it builds the default pool itself",
+             guard(test_session_builds_default_pool)),
+        ])
+    finally:
+        stop_xvfb()

@@ -1,0 +1,223 @@
+#!/usr/bin/python3
+"""Drive Debian's virt-manager new-VM wizard against a libvirt URI.
+
+Runs virt-manager itself (its own main(), `--connect URI
+--show-domain-creator`, first-run settings in memory) on the X display in
+$DISPLAY (tests/daemon/test_virtmanager.py starts an Xvfb), and goes
+through the wizard's pages the way a user does: it sets the widgets a user
+sets (method, OS, memory, CPUs, disk size, name) and presses Forward and
+Finish; everything else (validation, the default pool, the new volume, the
+network, the definition, the start) is virt-manager's own code.
+
+Usage: virtmanager-wizard.py URI NAME RESULT.json [--os OSINFO-ID] [--mem MIB]
+                             [--disk GIB]
+The result file gets {"ok": bool, "steps": [...], "errors": [...]}; every
+error dialog virt-manager would show is recorded there (and ends the run)
+instead of waiting for a click. Exit status 0 when the wizard finished
+with the new guest running as virt-manager sees it.
+"""
+import argparse
+import json
+import sys
+import time
+import traceback
+
+sys.path.insert(0, "/usr/share/virt-manager")
+
+ap = argparse.ArgumentParser()
+ap.add_argument("uri")
+ap.add_argument("name")
+ap.add_argument("result")
+ap.add_argument("--os", default="generic")
+ap.add_argument("--mem", type=int, default=256)
+ap.add_argument("--disk", type=int, default=1)
+ap.add_argument("--timeout", type=float, default=240)
+opts = ap.parse_args()
+
+state = {"ok": False, "steps": [], "errors": []}
+deadline = time.monotonic() + opts.timeout
+
+
+def note(msg):
+    state["steps"].append("%.1f %s" % (time.monotonic() - (deadline - opts.timeout), msg))
+    print("wizard: " + msg, flush=True)
+
+
+def finish(ok):
+    state["ok"] = ok
+    with open(opts.result, "w") as f:
+        json.dump(state, f, indent=1)
+    from virtManager.engine import vmmEngine
+    vmmEngine.get_instance().exit_app()
+    return False
+
+
+def record_error(kind, args):
+    text = " | ".join(str(a) for a in args if a)
+    state["errors"].append("%s: %s" % (kind, text))
+    note("virt-manager error dialog (%s): %s" % (kind, text))
+
+
+def patch_error_dialogs():
+    """virt-manager's error dialogs wait for a click: record them instead
+    and end the run (the test reads them from the result)."""
+    from virtManager import error as vmerror
+
+    def show_err(self, summary, details=None, *a, **kw):
+        record_error("show_err", (summary, details))
+        GLib.idle_add(finish, False)
+
+    def val_err(self, text1, text2=None, *a, **kw):
+        record_error("val_err", (text1, text2))
+        GLib.idle_add(finish, False)
+        return False
+
+    def yes_no(self, text1, text2=None, *a, **kw):
+        # a question the wizard asks (e.g. "start the network?"): a user
+        # answering yes
+        note("question answered yes: %s %s" % (text1, text2 or ""))
+        return True
+
+    def warn_chkbox(self, text1, text2=None, *a, **kw):
+        note("warning: %s %s" % (text1, text2 or ""))
+        return False, False
+
+    vmerror.vmmErrorDialog.show_err = show_err
+    vmerror.vmmErrorDialog.val_err = val_err
+    vmerror.vmmErrorDialog.yes_no = yes_no
+    vmerror.vmmErrorDialog.warn_chkbox = warn_chkbox
+
+
+class Driver:
+    """One step per main-loop tick: each waits for virt-manager to be ready
+    for it, then acts as the user would."""
+
+    def __init__(self):
+        self.step = 0
+        self.wiz = None
+        self.patched = False
+
+    def tick(self):
+        try:
+            if time.monotonic() > deadline:
+                state["errors"].append("deadline passed at step %d" % self.step)
+                finish(False)
+                return False
+            if state["errors"]:
+                return False
+            if self.run_step():
+                self.step += 1
+        except Exception:
+            state["errors"].append(traceback.format_exc())
+            finish(False)
+            return False
+        return True
+
+    def page(self):
+        return self.wiz.widget("create-pages").get_current_page()
+
+    def forward(self, from_page):
+        note("page %d: Forward" % from_page)
+        self.wiz.widget("create-forward").clicked()
+
+    def run_step(self):
+        from virtManager.createvm import vmmCreateVM
+        wiz = vmmCreateVM._instance
+        s = self.step
+        if s == 0 and not self.patched:
+            # virt-manager's modules are loaded once its main loop runs
+            patch_error_dialogs()
+            self.patched = True
+        if s == 0:
+            # the wizard is up, connected, and offers Forward
+            if not wiz or not wiz.is_visible() or not wiz.conn or not wiz.conn.is_active():
+                return False
+            if not wiz.widget("create-forward").get_sensitive():
+                return False
+            self.wiz = wiz
+            note("wizard shown on %s" % wiz.conn.get_uri())
+            return True
+        if s == 1:
+            # page 1: "Manual install" (the disk is made on the storage page)
+            wiz.widget("method-manual").set_active(True)
+            self.forward(self.page())
+            return True
+        if s == 2:
+            if self.page() != 1:
+                return False
+            import virtinst
+            osobj = virtinst.OSDB.lookup_os(opts.os)
+            wiz._os_list.select_os(osobj)
+            note("OS chosen: %s" % wiz._os_list.get_selected_os().name)
+            self.forward(1)
+            return True
+        if s == 3:
+            if self.page() != 2:
+                return False
+            wiz.widget("mem").set_value(opts.mem)
+            wiz.widget("cpus").set_value(1)
+            note("memory %d MiB, 1 CPU" % opts.mem)
+            self.forward(2)
+            return True
+        if s == 4:
+            if self.page() != 3:
+                return False
+            wiz.widget("enable-storage").set_active(True)
+            wiz._addstorage.widget("storage-create").set_active(True)
+            wiz._addstorage.widget("storage-size").set_value(opts.disk)
+            note("new disk of %d GiB (default storage)" % opts.disk)
+            self.forward(3)
+            return True
+        if s == 5:
+            if self.page() != 4:
+                return False
+            wiz.widget("create-vm-name").set_text(opts.name)
+            sel = wiz._netlist.get_network_selection()
+            note("name %s, network choice: %s" % (opts.name, sel))
+            state["network_choice"] = list(sel)
+            state["summary_storage"] = wiz.widget("summary-storage-path").get_text()
+            note("Finish")
+            wiz.widget("create-finish").clicked()
+            return True
+        if s == 6:
+            # the async install ran; virt-manager lists the new VM
+            conn = wiz.conn or self.wiz.conn
+            vm = None
+            for c in [conn] if conn else []:
+                try:
+                    vm = c.get_vm_by_name(opts.name)
+                except Exception:
+                    vm = None
+            if not vm:
+                return False
+            if not vm.is_active():
+                return False
+            note("virt-manager sees %s running" % opts.name)
+            state["vm_status"] = vm.run_status()
+            GLib.idle_add(finish, True)
+            return True
+        return False
+
+
+def main():
+    global GLib
+    sys.argv = ["virt-manager", "--connect", opts.uri, "--show-domain-creator",
+                "--no-fork", "--test-options=first-run"]
+    from gi.repository import GLib as _GLib
+    GLib = _GLib
+    drv = Driver()
+    GLib.timeout_add(50, drv.tick)
+    from virtManager import virtmanager
+    try:
+        virtmanager.main()
+    except SystemExit:
+        pass
+    if not state["ok"] and not state["errors"]:
+        state["errors"].append("virt-manager exited before the wizard finished")
+    with open(opts.result, "w") as f:
+        json.dump(state, f, indent=1)
+    sys.exit(0 if state["ok"] else 1)
+
+
+GLib = None
+main()
