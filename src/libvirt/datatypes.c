@@ -483,6 +483,27 @@ VIR_SHARED_DRIVER(Secret, virSecretDriver, virSharedSecretDriver)
 VIR_SHARED_DRIVER(Interface, virInterfaceDriver, virSharedInterfaceDriver)
 VIR_SHARED_DRIVER(NWFilter, virNWFilterDriver, virSharedNWFilterDriver)
 
+static virEmbedStorageOpenFunc virEmbedStorageOpener;
+
+void
+virSetEmbedStorageOpener(virEmbedStorageOpenFunc opener)
+{
+    g_atomic_pointer_set(&virEmbedStorageOpener, opener);
+}
+
+int
+virEmbedStorageOpen(virConnectPtr conn, const char *root)
+{
+    virEmbedStorageOpenFunc opener = g_atomic_pointer_get(&virEmbedStorageOpener);
+
+    if (!opener) {
+        virReportErrorFull(VIR_FROM_STORAGE, VIR_ERR_NO_SUPPORT, __func__, "%s",
+                           "no storage driver in this program for qemu:///embed");
+        return -1;
+    }
+    return opener(conn, root);
+}
+
 void
 virDomainInterfaceFreeInternal(virDomainInterfacePtr iface)
 {

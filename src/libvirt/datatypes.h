@@ -34,6 +34,10 @@ struct _virConnect {
     const virSecretDriver *secretDriver;
     const virInterfaceDriver *interfaceDriver;
     const virNWFilterDriver *nwfilterDriver;
+    /* The storage driver's state for this connection when it is not the
+     * process's shared one (a qemu:///embed root's: driver.h,
+     * virEmbedStorageOpen); NULL otherwise. Not owned. */
+    void *storagePrivateData;
 
     GMutex lock;  /* protects err, handler, closeCb* */
     virError err; /* last error of this connection */

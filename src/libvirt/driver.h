@@ -516,6 +516,18 @@ const virSecretDriver *virGetSharedSecretDriver(void);
 const virInterfaceDriver *virGetSharedInterfaceDriver(void);
 const virNWFilterDriver *virGetSharedNWFilterDriver(void);
 
+/* Storage for qemu:///embed?root=ROOT connections (the storage driver
+ * in-process, its files under ROOT: ROOT/etc/storage, ROOT/run/storage,
+ * the default pool at ROOT/lib/images). virEmbedStorageOpen fills
+ * @conn->storageDriver and @conn->storagePrivateData with @root's storage
+ * state, made on first use and kept for the life of the process; 0, or -1
+ * with an error reported (also when no opener is registered: the storage
+ * driver is not part of this program). The opener is registered once by
+ * src/libvirt (virSetEmbedStorageOpener). Thread-safe. */
+typedef int (*virEmbedStorageOpenFunc)(virConnectPtr conn, const char *root);
+void virSetEmbedStorageOpener(virEmbedStorageOpenFunc opener);
+int virEmbedStorageOpen(virConnectPtr conn, const char *root);
+
 /* The test driver's secondary tables (src/drivers/test/test_driver_<kind>.c;
  * one with no entries answers NO_SUPPORT for everything of its kind). */
 extern const virNetworkDriver testNetworkDriver;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "libvirt_internal.h"
+#include "storage_driver.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
@@ -240,9 +241,11 @@ virConnectSetSecondaryDrivers(virConnectPtr conn, const virHypervisorDriver *drv
         return;
     }
 #endif
-    /* qemu:///: whatever serves this process */
+    /* qemu:///: whatever serves this process (qemu:///embed: the storage
+     * driver of its root, set by the QEMU driver's open) */
     conn->networkDriver = virGetSharedNetworkDriver();
-    conn->storageDriver = virGetSharedStorageDriver();
+    if (!conn->storageDriver)
+        conn->storageDriver = virGetSharedStorageDriver();
     conn->nodeDeviceDriver = virGetSharedNodeDeviceDriver();
     conn->secretDriver = virGetSharedSecretDriver();
     conn->interfaceDriver = virGetSharedInterfaceDriver();
@@ -266,6 +269,9 @@ virConnectOpenInternal(const char *name, virConnectAuthPtr auth, unsigned int fl
                        uri);
         return NULL;
     }
+
+    /* qemu:///embed connections get the storage driver in-process */
+    virSetEmbedStorageOpener(storageEmbedOpen);
 
     conn = virGetConnect();
     conn->uri = g_strdup(uri);

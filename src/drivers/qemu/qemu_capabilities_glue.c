@@ -133,7 +133,8 @@ qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
     qemuGlueDropHonouredElements(def);
     if (qemuCapsCheckVirtType(cache, caps, def->virtType) < 0 ||
         qemuCapsDomainDefPostParse(caps, def) < 0 ||
-        qemuValidateDomainDef(def, caps) < 0 || qemuDomainPrepareVolumeDisks(def) < 0)
+        qemuValidateDomainDef(def, caps) < 0 ||
+        qemuDomainPrepareVolumeDisks(def, driver->root) < 0)
         return -1;
     *version = g_strdup(qemuCapsGetVersionString(caps));
     return 0;

@@ -14,31 +14,38 @@
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
 /* The path of volume @volume in pool @pool, asked of the storage driver
- * serving this process (virtkitd's) as libvirt's QEMU driver asks its
- * storage driver: the storage driver's NO_STORAGE_POOL / NO_STORAGE_VOL
- * errors, libvirt's CONFIG_UNSUPPORTED when the pool is not active. */
+ * serving this process (virtkitd's, or with @embedRoot that qemu:///embed
+ * root's) as libvirt's QEMU driver asks its storage driver: the storage
+ * driver's NO_STORAGE_POOL / NO_STORAGE_VOL errors, libvirt's
+ * CONFIG_UNSUPPORTED when the pool is not active. */
 static char *
-qemuDomainVolumePath(const char *pool, const char *volume)
+qemuDomainVolumePath(const char *pool, const char *volume, const char *embedRoot)
 {
-    const virStorageDriver *sd = virGetSharedStorageDriver();
+    const virStorageDriver *sd;
     virConnectPtr conn = NULL;
     virStoragePoolPtr p = NULL;
     virStorageVolPtr v = NULL;
     char *path = NULL;
     int active;
 
+    /* a connection object of our own: the driver only names it in the
+     * handles it returns */
+    conn = virGetConnect();
+    if (embedRoot) {
+        if (virEmbedStorageOpen(conn, embedRoot) < 0)
+            goto cleanup;
+    } else {
+        conn->storageDriver = virGetSharedStorageDriver();
+    }
+    sd = conn->storageDriver;
     if (!sd || !sd->storagePoolLookupByName || !sd->storagePoolIsActive ||
         !sd->storageVolLookupByName || !sd->storageVolGetPath) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        "disk type 'volume' needs a storage driver (virtkitd's); "
                        "volume '%s' of pool '%s' cannot be used here",
                        volume, pool);
-        return NULL;
+        goto cleanup;
     }
-    /* a connection object of our own: the driver only names it in the
-     * handles it returns */
-    conn = virGetConnect();
-    conn->storageDriver = sd;
     if (!(p = sd->storagePoolLookupByName(conn, pool)))
         goto cleanup;
     if ((active = sd->storagePoolIsActive(p)) < 0)
@@ -63,7 +70,7 @@ cleanup:
 }
 
 int
-qemuDomainPrepareVolumeDisks(virDomainDef *def)
+qemuDomainPrepareVolumeDisks(virDomainDef *def, const char *embedRoot)
 {
     for (size_t i = 0; i < def->ndisks; i++) {
         virDomainDiskDef *disk = def->disks[i];
@@ -71,7 +78,7 @@ qemuDomainPrepareVolumeDisks(virDomainDef *def)
 
         if (disk->type != VIR_DOMAIN_DISK_TYPE_VOLUME || !disk->srcPool)
             continue;
-        if (!(path = qemuDomainVolumePath(disk->srcPool, disk->srcVolume)))
+        if (!(path = qemuDomainVolumePath(disk->srcPool, disk->srcVolume, embedRoot)))
             return -1;
         g_free(disk->src);
         disk->src = path;

@@ -6,13 +6,13 @@
 /*
  * For each <disk type='volume'> of @def (the live copy of a domain being
  * started), the volume's path from the storage driver serving this
- * process, put in disk->src (the command line, ownership and security
+ * process (with @embedRoot, that qemu:///embed root's), put in disk->src (the command line, ownership and security
  * code then see a file; the definition still formats pool and volume).
  * 0, or -1 with libvirt's error: NO_STORAGE_POOL / NO_STORAGE_VOL (domain
  * STORAGE) as the storage driver reports them, CONFIG_UNSUPPORTED "storage
  * pool 'P' containing volume 'V' is not active" (domain DOMAIN).
  */
-int qemuDomainPrepareVolumeDisks(virDomainDef *def);
+int qemuDomainPrepareVolumeDisks(virDomainDef *def, const char *embedRoot);
 
 /*
  * Refuses (OPERATION_INVALID, naming the disk and its file) a @def whose

@@ -164,6 +164,7 @@ qemuDriverForEmbedRoot(const char *root)
     }
     if (!(driver = qemuDriverNew(&paths, false, true, uri)))
         goto cleanup;
+    driver->root = g_strdup(root);
     /* The registry keeps its reference for the life of the process: the
      * state (and the guests it watches) outlives any one connection. */
     g_hash_table_insert(qemuEmbedDrivers, g_strdup(root), driver);
@@ -207,6 +208,11 @@ qemuConnectOpen(virConnectPtr conn, const char *uri, virConnectAuthPtr auth,
         }
         if (!(driver = qemuDriverForEmbedRoot(root)))
             return VIR_DRV_OPEN_ERROR;
+        /* the storage driver in-process too, under the same root */
+        if (virEmbedStorageOpen(conn, root) < 0) {
+            qemuDriverUnref(driver);
+            return VIR_DRV_OPEN_ERROR;
+        }
     } else if (g_strcmp0(path, "/system") == 0 || g_strcmp0(path, "/session") == 0) {
         bool system = g_str_equal(path, "/system");
 

@@ -522,6 +522,7 @@ qemuDriverUnref(qemuDriver *driver)
     g_free(driver->user);
     g_free(driver->group);
     g_free(driver->uri);
+    g_free(driver->root);
     g_free(driver->configDir);
     g_free(driver->autostartDir);
     g_free(driver->stateDir);

@@ -22,8 +22,8 @@ virStorageDriverState *storageDriver;
 virStoragePoolObj *
 storagePoolObjFromPool(virStoragePoolPtr pool)
 {
-    virStoragePoolObj *obj =
-        virStoragePoolObjFindByUUID(storageDriver->pools, pool->uuid);
+    virStorageDriverState *drv = storageDriverOf(pool->conn);
+    virStoragePoolObj *obj = virStoragePoolObjFindByUUID(drv->pools, pool->uuid);
 
     if (!obj) {
         char uuidstr[VIR_UUID_STRING_BUFLEN];
@@ -36,9 +36,9 @@ storagePoolObjFromPool(virStoragePoolPtr pool)
 }
 
 virStoragePoolObj *
-storagePoolObjActiveByName(const char *name)
+storagePoolObjActiveByName(virStorageDriverState *drv, const char *name)
 {
-    virStoragePoolObj *obj = virStoragePoolObjFindByName(storageDriver->pools, name);
+    virStoragePoolObj *obj = virStoragePoolObjFindByName(drv->pools, name);
 
     if (!obj) {
         virReportError(VIR_ERR_NO_STORAGE_POOL, "no storage pool with matching name '%s'",
@@ -54,11 +54,11 @@ storagePoolObjActiveByName(const char *name)
 }
 
 void
-storagePoolEventLifecycle(const virStoragePoolDef *def, int type)
+storagePoolEventLifecycle(virStorageDriverState *drv, const virStoragePoolDef *def,
+                          int type)
 {
     virObjectEventStateQueue(
-        storageDriver->eventState,
-        virStoragePoolEventLifecycleNew(def->name, def->uuid, type, 0));
+        drv->eventState, virStoragePoolEventLifecycleNew(def->name, def->uuid, type, 0));
 }
 
 static virStoragePoolPtr
@@ -70,8 +70,8 @@ poolHandle(virConnectPtr conn, const virStoragePoolDef *def)
 /* Start @obj (locked): backend start, refresh, status file. On failure
  * the pool is stopped again and the error reported. */
 static int
-poolStart(virStoragePoolObj *obj, const virStorageBackend *be, unsigned int buildFlags,
-          bool build)
+poolStart(virStorageDriverState *drv, virStoragePoolObj *obj, const virStorageBackend *be,
+          unsigned int buildFlags, bool build)
 {
     if (!obj->def->target.path || obj->def->target.path[0] != '/') {
         virReportError(VIR_ERR_OPERATION_INVALID,
@@ -96,7 +96,7 @@ poolStart(virStoragePoolObj *obj, const virStorageBackend *be, unsigned int buil
     }
     obj->starting = false;
     obj->active = true;
-    if (virStoragePoolObjSaveStatus(obj, storageDriver->stateDir) < 0) {
+    if (virStoragePoolObjSaveStatus(obj, drv->stateDir) < 0) {
         /* a pool running without its status file would be forgotten by a
          * restarted daemon: say so, but the pool is up */
         VIR_NOTICE("storage pool '%s': status file not written", obj->def->name);
@@ -107,12 +107,12 @@ poolStart(virStoragePoolObj *obj, const virStorageBackend *be, unsigned int buil
 /* Stop @obj (locked): backend stop, volumes forgotten, status removed; a
  * redefinition made while it ran becomes its definition. */
 static int
-poolStop(virStoragePoolObj *obj, const virStorageBackend *be)
+poolStop(virStorageDriverState *drv, virStoragePoolObj *obj, const virStorageBackend *be)
 {
     if (be && be->stopPool && be->stopPool(obj) < 0)
         return -1;
     virStoragePoolObjClearVols(obj);
-    virStoragePoolObjDeleteStatus(obj, storageDriver->stateDir);
+    virStoragePoolObjDeleteStatus(obj, drv->stateDir);
     obj->active = false;
     if (obj->newDef) {
         virStoragePoolDefFree(obj->def);
@@ -137,37 +137,42 @@ poolIsBusy(virStoragePoolObj *obj)
 static int
 storageConnectNumOfStoragePools(virConnectPtr conn)
 {
-    return virStoragePoolObjListCount(storageDriver->pools, true);
+    virStorageDriverState *drv = storageDriverOf(conn);
+    return virStoragePoolObjListCount(drv->pools, true);
 }
 
 static int
 storageConnectListStoragePools(virConnectPtr conn, char **const names, int maxnames)
 {
-    return virStoragePoolObjListNames(storageDriver->pools, true, names, maxnames);
+    virStorageDriverState *drv = storageDriverOf(conn);
+    return virStoragePoolObjListNames(drv->pools, true, names, maxnames);
 }
 
 static int
 storageConnectNumOfDefinedStoragePools(virConnectPtr conn)
 {
-    return virStoragePoolObjListCount(storageDriver->pools, false);
+    virStorageDriverState *drv = storageDriverOf(conn);
+    return virStoragePoolObjListCount(drv->pools, false);
 }
 
 static int
 storageConnectListDefinedStoragePools(virConnectPtr conn, char **const names,
                                       int maxnames)
 {
-    return virStoragePoolObjListNames(storageDriver->pools, false, names, maxnames);
+    virStorageDriverState *drv = storageDriverOf(conn);
+    return virStoragePoolObjListNames(drv->pools, false, names, maxnames);
 }
 
 static int
 storageConnectListAllStoragePools(virConnectPtr conn, virStoragePoolPtr **pools,
                                   unsigned int flags)
 {
+    virStorageDriverState *drv = storageDriverOf(conn);
     GPtrArray *objs;
     int n;
 
     virCheckFlags(0xfffff, -1); /* VIR_CONNECT_LIST_STORAGE_POOLS_FILTERS_ALL */
-    objs = virStoragePoolObjListExport(storageDriver->pools, flags);
+    objs = virStoragePoolObjListExport(drv->pools, flags);
     n = objs->len;
     if (pools) {
         virStoragePoolPtr *out = g_new0(virStoragePoolPtr, n + 1);
@@ -188,7 +193,8 @@ storageConnectListAllStoragePools(virConnectPtr conn, virStoragePoolPtr **pools,
 static virStoragePoolPtr
 storagePoolLookupByName(virConnectPtr conn, const char *name)
 {
-    virStoragePoolObj *obj = virStoragePoolObjFindByName(storageDriver->pools, name);
+    virStorageDriverState *drv = storageDriverOf(conn);
+    virStoragePoolObj *obj = virStoragePoolObjFindByName(drv->pools, name);
     virStoragePoolPtr ret;
 
     if (!obj) {
@@ -204,7 +210,8 @@ storagePoolLookupByName(virConnectPtr conn, const char *name)
 static virStoragePoolPtr
 storagePoolLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
 {
-    virStoragePoolObj *obj = virStoragePoolObjFindByUUID(storageDriver->pools, uuid);
+    virStorageDriverState *drv = storageDriverOf(conn);
+    virStoragePoolObj *obj = virStoragePoolObjFindByUUID(drv->pools, uuid);
     virStoragePoolPtr ret;
 
     if (!obj) {
@@ -222,7 +229,8 @@ storagePoolLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
 virStoragePoolPtr
 storagePoolLookupByVolume(virStorageVolPtr vol)
 {
-    virStoragePoolObj *obj = virStoragePoolObjFindByName(storageDriver->pools, vol->pool);
+    virStorageDriverState *drv = storageDriverOf(vol->conn);
+    virStoragePoolObj *obj = virStoragePoolObjFindByName(drv->pools, vol->pool);
     virStoragePoolPtr ret;
 
     if (!obj) {
@@ -259,6 +267,7 @@ storageConnectFindStoragePoolSources(virConnectPtr conn, const char *type,
 static virStoragePoolPtr
 storagePoolCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
 {
+    virStorageDriverState *drv = storageDriverOf(conn);
     g_autoptr(virStoragePoolDef) def = NULL;
     const virStorageBackend *be;
     virStoragePoolObj *obj;
@@ -284,14 +293,14 @@ storagePoolCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
         return NULL;
     if (!(be = virStorageBackendForType(def->type)))
         return NULL;
-    if (!(obj = virStoragePoolObjListAdd(storageDriver->pools, &def, false, true)))
+    if (!(obj = virStoragePoolObjListAdd(drv->pools, &def, false, true)))
         return NULL;
-    if (poolStart(obj, be, buildFlags, flags != 0) < 0) {
-        virStoragePoolObjListRemove(storageDriver->pools, obj);
+    if (poolStart(drv, obj, be, buildFlags, flags != 0) < 0) {
+        virStoragePoolObjListRemove(drv->pools, obj);
         virStoragePoolObjEndAPI(&obj);
         return NULL;
     }
-    storagePoolEventLifecycle(obj->def, VIR_STORAGE_POOL_EVENT_STARTED);
+    storagePoolEventLifecycle(drv, obj->def, VIR_STORAGE_POOL_EVENT_STARTED);
     ret = poolHandle(conn, obj->def);
     virStoragePoolObjEndAPI(&obj);
     return ret;
@@ -300,6 +309,7 @@ storagePoolCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
 static virStoragePoolPtr
 storagePoolDefineXML(virConnectPtr conn, const char *xml, unsigned int flags)
 {
+    virStorageDriverState *drv = storageDriverOf(conn);
     g_autoptr(virStoragePoolDef) def = NULL;
     virStoragePoolDef *backup = NULL;
     virStoragePoolObj *obj;
@@ -312,23 +322,21 @@ storagePoolDefineXML(virConnectPtr conn, const char *xml, unsigned int flags)
     if (!virStorageBackendForType(def->type))
         return NULL;
     {
-        virStoragePoolObj *old =
-            virStoragePoolObjFindByUUID(storageDriver->pools, def->uuid);
+        virStoragePoolObj *old = virStoragePoolObjFindByUUID(drv->pools, def->uuid);
 
         isNew = !old;
         if (old && !old->active)
             backup = virStoragePoolDefCopy(old->def);
         virStoragePoolObjEndAPI(&old);
     }
-    if (!(obj = virStoragePoolObjListAdd(storageDriver->pools, &def, true, false))) {
+    if (!(obj = virStoragePoolObjListAdd(drv->pools, &def, true, false))) {
         virStoragePoolDefFree(backup);
         return NULL;
     }
     obj->persistent = true;
-    if (virStoragePoolObjSaveConfig(obj, storageDriver->configDir,
-                                    storageDriver->autostartDir) < 0) {
+    if (virStoragePoolObjSaveConfig(obj, drv->configDir, drv->autostartDir) < 0) {
         if (isNew) {
-            virStoragePoolObjListRemove(storageDriver->pools, obj);
+            virStoragePoolObjListRemove(drv->pools, obj);
         } else if (backup) {
             virStoragePoolDefFree(obj->def);
             obj->def = g_steal_pointer(&backup);
@@ -338,7 +346,7 @@ storagePoolDefineXML(virConnectPtr conn, const char *xml, unsigned int flags)
         return NULL;
     }
     virStoragePoolDefFree(backup);
-    storagePoolEventLifecycle(obj->def, VIR_STORAGE_POOL_EVENT_DEFINED);
+    storagePoolEventLifecycle(drv, obj->def, VIR_STORAGE_POOL_EVENT_DEFINED);
     ret = poolHandle(conn, obj->def);
     virStoragePoolObjEndAPI(&obj);
     return ret;
@@ -347,6 +355,7 @@ storagePoolDefineXML(virConnectPtr conn, const char *xml, unsigned int flags)
 static int
 storagePoolUndefine(virStoragePoolPtr pool)
 {
+    virStorageDriverState *drv = storageDriverOf(pool->conn);
     virStoragePoolObj *obj = storagePoolObjFromPool(pool);
 
     if (!obj)
@@ -369,8 +378,8 @@ storagePoolUndefine(virStoragePoolPtr pool)
     g_clear_pointer(&obj->autostartLink, g_free);
     obj->autostart = false;
     obj->persistent = false;
-    virStoragePoolObjListRemove(storageDriver->pools, obj);
-    storagePoolEventLifecycle(obj->def, VIR_STORAGE_POOL_EVENT_UNDEFINED);
+    virStoragePoolObjListRemove(drv->pools, obj);
+    storagePoolEventLifecycle(drv, obj->def, VIR_STORAGE_POOL_EVENT_UNDEFINED);
     virStoragePoolObjEndAPI(&obj);
     return 0;
 
@@ -382,6 +391,7 @@ error:
 static int
 storagePoolCreate(virStoragePoolPtr pool, unsigned int flags)
 {
+    virStorageDriverState *drv = storageDriverOf(pool->conn);
     virStoragePoolObj *obj;
     const virStorageBackend *be;
     unsigned int buildFlags = 0;
@@ -411,8 +421,8 @@ storagePoolCreate(virStoragePoolPtr pool, unsigned int flags)
                        obj->def->name);
         goto out;
     }
-    if ((ret = poolStart(obj, be, buildFlags, flags != 0)) == 0)
-        storagePoolEventLifecycle(obj->def, VIR_STORAGE_POOL_EVENT_STARTED);
+    if ((ret = poolStart(drv, obj, be, buildFlags, flags != 0)) == 0)
+        storagePoolEventLifecycle(drv, obj->def, VIR_STORAGE_POOL_EVENT_STARTED);
 out:
     virStoragePoolObjEndAPI(&obj);
     return ret;
@@ -421,6 +431,7 @@ out:
 static int
 storagePoolBuild(virStoragePoolPtr pool, unsigned int flags)
 {
+    virStorageDriverState *drv = storageDriverOf(pool->conn);
     virStoragePoolObj *obj;
     const virStorageBackend *be;
     int ret = -1;
@@ -435,7 +446,7 @@ storagePoolBuild(virStoragePoolPtr pool, unsigned int flags)
         goto out;
     }
     if ((ret = be->buildPool ? be->buildPool(obj, flags) : 0) == 0)
-        storagePoolEventLifecycle(obj->def, VIR_STORAGE_POOL_EVENT_CREATED);
+        storagePoolEventLifecycle(drv, obj->def, VIR_STORAGE_POOL_EVENT_CREATED);
 out:
     virStoragePoolObjEndAPI(&obj);
     return ret;
@@ -444,6 +455,7 @@ out:
 static int
 storagePoolDestroy(virStoragePoolPtr pool)
 {
+    virStorageDriverState *drv = storageDriverOf(pool->conn);
     virStoragePoolObj *obj;
     const virStorageBackend *be;
     int ret = -1;
@@ -459,11 +471,11 @@ storagePoolDestroy(virStoragePoolPtr pool)
     }
     if (poolIsBusy(obj))
         goto out;
-    if (poolStop(obj, be) < 0)
+    if (poolStop(drv, obj, be) < 0)
         goto out;
-    storagePoolEventLifecycle(obj->def, VIR_STORAGE_POOL_EVENT_STOPPED);
+    storagePoolEventLifecycle(drv, obj->def, VIR_STORAGE_POOL_EVENT_STOPPED);
     if (!obj->persistent)
-        virStoragePoolObjListRemove(storageDriver->pools, obj);
+        virStoragePoolObjListRemove(drv->pools, obj);
     ret = 0;
 out:
     virStoragePoolObjEndAPI(&obj);
@@ -473,6 +485,7 @@ out:
 static int
 storagePoolDelete(virStoragePoolPtr pool, unsigned int flags)
 {
+    virStorageDriverState *drv = storageDriverOf(pool->conn);
     virStoragePoolObj *obj;
     const virStorageBackend *be;
     int ret = -1;
@@ -493,7 +506,7 @@ storagePoolDelete(virStoragePoolPtr pool, unsigned int flags)
         goto out;
     }
     if ((ret = be->deletePool(obj, flags)) == 0)
-        storagePoolEventLifecycle(obj->def, VIR_STORAGE_POOL_EVENT_DELETED);
+        storagePoolEventLifecycle(drv, obj->def, VIR_STORAGE_POOL_EVENT_DELETED);
 out:
     virStoragePoolObjEndAPI(&obj);
     return ret;
@@ -502,6 +515,7 @@ out:
 static int
 storagePoolRefresh(virStoragePoolPtr pool, unsigned int flags)
 {
+    virStorageDriverState *drv = storageDriverOf(pool->conn);
     virStoragePoolObj *obj;
     const virStorageBackend *be;
     int ret = -1;
@@ -523,16 +537,15 @@ storagePoolRefresh(virStoragePoolPtr pool, unsigned int flags)
         virErrorPtr saved = NULL;
 
         virErrorPreserveLast(&saved);
-        poolStop(obj, be);
-        storagePoolEventLifecycle(obj->def, VIR_STORAGE_POOL_EVENT_STOPPED);
+        poolStop(drv, obj, be);
+        storagePoolEventLifecycle(drv, obj->def, VIR_STORAGE_POOL_EVENT_STOPPED);
         if (!obj->persistent)
-            virStoragePoolObjListRemove(storageDriver->pools, obj);
+            virStoragePoolObjListRemove(drv->pools, obj);
         virErrorRestore(&saved);
         goto out;
     }
     virObjectEventStateQueue(
-        storageDriver->eventState,
-        virStoragePoolEventRefreshNew(obj->def->name, obj->def->uuid));
+        drv->eventState, virStoragePoolEventRefreshNew(obj->def->name, obj->def->uuid));
     ret = 0;
 out:
     virStoragePoolObjEndAPI(&obj);
@@ -638,14 +651,16 @@ storageConnectStoragePoolEventRegisterAny(virConnectPtr conn, virStoragePoolPtr 
                                           virConnectStoragePoolEventGenericCallback cb,
                                           void *opaque, virFreeCallback freecb)
 {
-    return virStoragePoolEventStateRegisterID(conn, storageDriver->eventState, pool,
-                                              eventID, cb, opaque, freecb);
+    virStorageDriverState *drv = storageDriverOf(conn);
+    return virStoragePoolEventStateRegisterID(conn, drv->eventState, pool, eventID, cb,
+                                              opaque, freecb);
 }
 
 static int
 storageConnectStoragePoolEventDeregisterAny(virConnectPtr conn, int callbackID)
 {
-    return virObjectEventStateDeregisterKindID(conn, storageDriver->eventState,
+    virStorageDriverState *drv = storageDriverOf(conn);
+    return virObjectEventStateDeregisterKindID(conn, drv->eventState,
                                                VIR_EVENT_KIND_STORAGE_POOL, callbackID);
 }
 
@@ -706,10 +721,10 @@ const virStorageDriver storageDriverTable = {
  * built and marked autostart the first time the driver starts (a marker
  * file keeps a pool the user undefined from coming back). */
 static void
-storageEnsureDefaultPool(void)
+storageEnsureDefaultPool(virStorageDriverState *drv)
 {
     g_autofree char *marker =
-        g_build_filename(storageDriver->configDir, ".default-pool-created", NULL);
+        g_build_filename(drv->configDir, ".default-pool-created", NULL);
     g_autofree char *xml = NULL;
     g_autoptr(virStoragePoolDef) def = NULL;
     virStoragePoolObj *obj;
@@ -718,23 +733,22 @@ storageEnsureDefaultPool(void)
     if (access(marker, F_OK) == 0)
         return;
     virErrorPreserveLast(&saved);
-    if ((obj = virStoragePoolObjFindByName(storageDriver->pools, "default"))) {
+    if ((obj = virStoragePoolObjFindByName(drv->pools, "default"))) {
         virStoragePoolObjEndAPI(&obj);
         goto done;
     }
     xml = g_strdup_printf("<pool type='dir'><name>default</name><target><path>%s</path>"
                           "<permissions><mode>0711</mode></permissions></target></pool>",
-                          storageDriver->imagesDir);
+                          drv->imagesDir);
     if (!(def = virStoragePoolDefParseString(xml)) ||
-        !(obj = virStoragePoolObjListAdd(storageDriver->pools, &def, false, false))) {
+        !(obj = virStoragePoolObjListAdd(drv->pools, &def, false, false))) {
         VIR_NOTICE("default storage pool not defined: %s", virGetLastErrorMessage());
         goto out;
     }
-    if (virStoragePoolObjSaveConfig(obj, storageDriver->configDir,
-                                    storageDriver->autostartDir) < 0 ||
+    if (virStoragePoolObjSaveConfig(obj, drv->configDir, drv->autostartDir) < 0 ||
         virStoragePoolObjSetAutostartLink(obj, true) < 0) {
         VIR_NOTICE("default storage pool not saved: %s", virGetLastErrorMessage());
-        virStoragePoolObjListRemove(storageDriver->pools, obj);
+        virStoragePoolObjListRemove(drv->pools, obj);
         virStoragePoolObjEndAPI(&obj);
         goto out;
     }
@@ -749,36 +763,51 @@ out:
     virErrorRestore(&saved);
 }
 
-int
-storageStateInitialize(const virStateDriverRoots *roots)
+static void
+storageDriverStateFree(virStorageDriverState *drv)
 {
+    if (!drv)
+        return;
+    virStoragePoolObjListFree(drv->pools);
+    virObjectEventStateFree(drv->eventState);
+    g_free(drv->configDir);
+    g_free(drv->autostartDir);
+    g_free(drv->stateDir);
+    g_free(drv->imagesDir);
+    g_free(drv);
+}
+
+/* A storage state with its files under @configDir/storage,
+ * @runtimeDir/storage and the default pool at @imagesDir: pools loaded,
+ * the default pool made the first time, pools that ran before refreshed
+ * or stopped. NULL with an error reported. */
+static virStorageDriverState *
+storageDriverStateNew(bool privileged, const char *configDir, const char *runtimeDir,
+                      const char *imagesDir)
+{
+    virStorageDriverState *drv = g_new0(virStorageDriverState, 1);
     g_autoptr(GPtrArray) objs = NULL;
 
-    if (storageDriver)
-        return 0;
-    storageDriver = g_new0(virStorageDriverState, 1);
-    storageDriver->privileged = roots->privileged;
-    storageDriver->configDir = g_build_filename(roots->configDir, "storage", NULL);
-    storageDriver->autostartDir =
-        g_build_filename(storageDriver->configDir, "autostart", NULL);
-    storageDriver->stateDir = g_build_filename(roots->runtimeDir, "storage", NULL);
-    storageDriver->imagesDir = g_build_filename(roots->stateDir, "images", NULL);
-    storageDriver->pools = virStoragePoolObjListNew();
-    storageDriver->eventState = virObjectEventStateNew();
-    virObjectEventStateSetJournaled(storageDriver->eventState); /* virtkitd's journal */
+    drv->privileged = privileged;
+    drv->configDir = g_build_filename(configDir, "storage", NULL);
+    drv->autostartDir = g_build_filename(drv->configDir, "autostart", NULL);
+    drv->stateDir = g_build_filename(runtimeDir, "storage", NULL);
+    drv->imagesDir = g_strdup(imagesDir);
+    drv->pools = virStoragePoolObjListNew();
+    drv->eventState = virObjectEventStateNew();
 
-    if (virFileMakePath(storageDriver->configDir, 0755) < 0 ||
-        virFileMakePath(storageDriver->stateDir, 0755) < 0) {
-        storageStateCleanup();
-        return -1;
+    if (virFileMakePath(drv->configDir, 0755) < 0 ||
+        virFileMakePath(drv->stateDir, 0755) < 0) {
+        storageDriverStateFree(drv);
+        return NULL;
     }
-    virStoragePoolObjListLoadAll(storageDriver->pools, storageDriver->configDir,
-                                 storageDriver->autostartDir, storageDriver->stateDir);
-    storageEnsureDefaultPool();
+    virStoragePoolObjListLoadAll(drv->pools, drv->configDir, drv->autostartDir,
+                                 drv->stateDir);
+    storageEnsureDefaultPool(drv);
 
     /* pools that ran before the restart: still there, refreshed; gone,
      * stopped */
-    objs = virStoragePoolObjListExport(storageDriver->pools, 0);
+    objs = virStoragePoolObjListExport(drv->pools, 0);
     for (guint i = 0; i < objs->len; i++) {
         virStoragePoolObj *obj = g_ptr_array_index(objs, i);
         const virStorageBackend *be;
@@ -790,33 +819,48 @@ storageStateInitialize(const virStateDriverRoots *roots)
             if (!(be->checkPool && be->checkPool(obj)) || be->refreshPool(obj) < 0) {
                 VIR_NOTICE("storage pool '%s' stopped: its storage is gone",
                            obj->def->name);
-                poolStop(obj, NULL);
+                poolStop(drv, obj, NULL);
                 if (!obj->persistent)
-                    virStoragePoolObjListRemove(storageDriver->pools, obj);
+                    virStoragePoolObjListRemove(drv->pools, obj);
             }
         }
         virErrorRestore(&saved);
         g_mutex_unlock(&obj->lock);
     }
     virStoragePoolObjListFreeArray(g_steal_pointer(&objs));
+    return drv;
+}
 
+int
+storageStateInitialize(const virStateDriverRoots *roots)
+{
+    g_autofree char *images = NULL;
+
+    if (storageDriver)
+        return 0;
+    images = g_build_filename(roots->stateDir, "images", NULL);
+    if (!(storageDriver = storageDriverStateNew(roots->privileged, roots->configDir,
+                                                roots->runtimeDir, images)))
+        return -1;
+    virObjectEventStateSetJournaled(storageDriver->eventState); /* virtkitd's journal */
     virSetSharedStorageDriver(&storageDriverTable);
     return 0;
 }
 
+/* Start @drv's autostart pools once per host boot (the marker lives in
+ * its runtime dir, a tmpfs). */
 static void
-storageStateAutostart(virStateAutostartReport report, void *opaque)
+storageDriverAutostart(virStorageDriverState *drv, virStateAutostartReport report,
+                       void *opaque)
 {
-    g_autofree char *marker =
-        g_build_filename(storageDriver->stateDir, "autostarted", NULL);
+    g_autofree char *marker = g_build_filename(drv->stateDir, "autostarted", NULL);
     GPtrArray *objs;
 
-    /* once per host boot: the runtime dir is a tmpfs */
     if (access(marker, F_OK) == 0)
         return;
     if (virFileWriteAtomicFull(marker, "", 0, 0600, false) < 0)
         virResetLastError(); /* worst case: autostart again after a restart */
-    objs = virStoragePoolObjListExport(storageDriver->pools, 0);
+    objs = virStoragePoolObjListExport(drv->pools, 0);
     for (guint i = 0; i < objs->len; i++) {
         virStoragePoolObj *obj = g_ptr_array_index(objs, i);
         const virStorageBackend *be;
@@ -832,10 +876,10 @@ storageStateAutostart(virStateAutostartReport report, void *opaque)
         name = g_strdup(obj->def->name);
         virErrorPreserveLast(&saved);
         if (!(be = virStorageBackendForType(obj->def->type)) ||
-            poolStart(obj, be, 0, false) < 0)
+            poolStart(drv, obj, be, 0, false) < 0)
             rc = -1;
         else
-            storagePoolEventLifecycle(obj->def, VIR_STORAGE_POOL_EVENT_STARTED);
+            storagePoolEventLifecycle(drv, obj->def, VIR_STORAGE_POOL_EVENT_STARTED);
         g_mutex_unlock(&obj->lock);
         if (report)
             report("storage", name, rc < 0 ? virGetLastError() : NULL, opaque);
@@ -844,19 +888,59 @@ storageStateAutostart(virStateAutostartReport report, void *opaque)
     virStoragePoolObjListFreeArray(objs);
 }
 
+static void
+storageStateAutostart(virStateAutostartReport report, void *opaque)
+{
+    storageDriverAutostart(storageDriver, report, opaque);
+}
+
 void
 storageStateCleanup(void)
 {
     if (!storageDriver)
         return;
     virSetSharedStorageDriver(NULL);
-    virStoragePoolObjListFree(storageDriver->pools);
-    virObjectEventStateFree(storageDriver->eventState);
-    g_free(storageDriver->configDir);
-    g_free(storageDriver->autostartDir);
-    g_free(storageDriver->stateDir);
-    g_free(storageDriver->imagesDir);
-    g_clear_pointer(&storageDriver, g_free);
+    g_clear_pointer(&storageDriver, storageDriverStateFree);
+}
+
+/* ---- qemu:///embed ------------------------------------------------------ */
+
+static GMutex storageEmbedLock;
+static GHashTable *storageEmbedStates; /* root -> virStorageDriverState* */
+
+virStorageDriverState *
+storageDriverOf(virConnectPtr conn)
+{
+    return conn && conn->storagePrivateData ? conn->storagePrivateData : storageDriver;
+}
+
+int
+storageEmbedOpen(virConnectPtr conn, const char *root)
+{
+    virStorageDriverState *drv;
+    int ret = -1;
+
+    g_mutex_lock(&storageEmbedLock);
+    if (!storageEmbedStates)
+        storageEmbedStates = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (!(drv = g_hash_table_lookup(storageEmbedStates, root))) {
+        g_autofree char *etc = g_build_filename(root, "etc", NULL);
+        g_autofree char *run = g_build_filename(root, "run", NULL);
+        g_autofree char *images = g_build_filename(root, "lib", "images", NULL);
+
+        if (!(drv = storageDriverStateNew(geteuid() == 0, etc, run, images)))
+            goto out;
+        /* The state (and the pools it mounted) lives as long as the
+         * process, as the embedded QEMU driver's does. */
+        g_hash_table_insert(storageEmbedStates, g_strdup(root), drv);
+        storageDriverAutostart(drv, NULL, NULL);
+    }
+    conn->storageDriver = &storageDriverTable;
+    conn->storagePrivateData = drv;
+    ret = 0;
+out:
+    g_mutex_unlock(&storageEmbedLock);
+    return ret;
 }
 
 static int

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "driver-state.h"
+#include "driver.h"
 
 /* The storage state driver: initialize loads the pools under
  * <config>/storage and <runtime>/storage, creates the `default` dir pool at
@@ -10,4 +11,11 @@
 extern const virStateDriver storageStateDriver;
 
 int storageStateInitialize(const virStateDriverRoots *roots);
+
+/* The storage of a qemu:///embed?root=@root connection, in-process
+ * (virEmbedStorageOpener, driver.h): @root's own state (ROOT/etc/storage,
+ * ROOT/run/storage, the default pool at ROOT/lib/images, its autostart
+ * pools started), made on first use and kept for the life of the
+ * process, set as @conn's storage driver. 0, or -1 with an error. */
+int storageEmbedOpen(virConnectPtr conn, const char *root);
 void storageStateCleanup(void);

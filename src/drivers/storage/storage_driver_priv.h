@@ -26,17 +26,25 @@ typedef struct {
     virObjectEventState *eventState; /* pool lifecycle and refresh events */
 } virStorageDriverState;
 
+/* virtkitd's state (the process's shared storage driver). */
 extern virStorageDriverState *storageDriver;
+
+/* The state serving @conn: its qemu:///embed root's
+ * (conn->storagePrivateData), else virtkitd's. Embed states live as long
+ * as the process. */
+virStorageDriverState *storageDriverOf(virConnectPtr conn);
 
 /* The pool of @pool (a handle), locked and referenced, or NULL with
  * NO_STORAGE_POOL "no storage pool with matching uuid '...' (name)". */
 virStoragePoolObj *storagePoolObjFromPool(virStoragePoolPtr pool);
 /* The active pool named @name, locked and referenced; NULL with
  * NO_STORAGE_POOL or OPERATION_INVALID "storage pool 'x' is not active". */
-virStoragePoolObj *storagePoolObjActiveByName(const char *name);
+virStoragePoolObj *storagePoolObjActiveByName(virStorageDriverState *drv,
+                                              const char *name);
 
 /* Queue a lifecycle event (VIR_STORAGE_POOL_EVENT_*) of @def's pool. */
-void storagePoolEventLifecycle(const virStoragePoolDef *def, int type);
+void storagePoolEventLifecycle(virStorageDriverState *drv, const virStoragePoolDef *def,
+                               int type);
 
 /* Volume entry points (storage_driver_vol.c). */
 int storagePoolNumOfVolumes(virStoragePoolPtr pool);

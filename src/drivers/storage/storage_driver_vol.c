@@ -27,7 +27,8 @@ volHandle(virConnectPtr conn, const virStoragePoolDef *pool, const virStorageVol
 static virStoragePoolObj *
 volLookup(virStorageVolPtr vol, virStorageVolDef **def)
 {
-    virStoragePoolObj *obj = storagePoolObjActiveByName(vol->pool);
+    virStoragePoolObj *obj =
+        storagePoolObjActiveByName(storageDriverOf(vol->conn), vol->pool);
 
     if (!obj)
         return NULL;
@@ -173,7 +174,7 @@ storageVolLookupByKey(virConnectPtr conn, const char *key)
 {
     volSearch s = { key, NULL };
     virStoragePoolObj *obj =
-        virStoragePoolObjListSearch(storageDriver->pools, matchVol, &s);
+        virStoragePoolObjListSearch(storageDriverOf(conn)->pools, matchVol, &s);
     virStorageVolPtr ret;
 
     if (!obj) {
@@ -192,7 +193,7 @@ storageVolLookupByPath(virConnectPtr conn, const char *path)
     g_autofree char *clean = virStorageSanitizePath(path);
     volSearch s = { NULL, clean };
     virStoragePoolObj *obj =
-        virStoragePoolObjListSearch(storageDriver->pools, matchVol, &s);
+        virStoragePoolObjListSearch(storageDriverOf(conn)->pools, matchVol, &s);
     virStorageVolPtr ret;
 
     if (!obj) {
@@ -334,7 +335,8 @@ storageVolCreateXMLFrom(virStoragePoolPtr pool, const char *xml,
 
 out:
     virStoragePoolObjEndAPI(&obj);
-    if ((srcObj = virStoragePoolObjFindByName(storageDriver->pools, clonevol->pool))) {
+    if ((srcObj = virStoragePoolObjFindByName(storageDriverOf(pool->conn)->pools,
+                                              clonevol->pool))) {
         if ((src = virStoragePoolObjFindVolByName(srcObj, clonevol->name)) && src->inUse)
             src->inUse--;
         virStoragePoolObjEndAPI(&srcObj);
@@ -577,6 +579,7 @@ storageVolGetPath(virStorageVolPtr vol)
 /* ---- upload / download -------------------------------------------------- */
 
 typedef struct {
+    virStorageDriverState *embed; /* an embed root's state, else NULL: virtkitd's */
     char *pool;
     char *vol;
     char *path; /* of an upload: made durable when it ends */
@@ -590,6 +593,7 @@ static void
 volStreamClosed(virStreamPtr st, bool finished, void *opaque)
 {
     volStreamRef *ref = opaque;
+    virStorageDriverState *drv = ref->embed ? ref->embed : storageDriver;
     virStoragePoolObj *obj;
 
     /* an upload is on disk before its finish is answered (libvirt's
@@ -609,8 +613,7 @@ volStreamClosed(virStreamPtr st, bool finished, void *opaque)
         }
         volUploadMark(ref->path, finished && durable ? NULL : "interrupted");
     }
-    if (storageDriver &&
-        (obj = virStoragePoolObjFindByName(storageDriver->pools, ref->pool))) {
+    if (drv && (obj = virStoragePoolObjFindByName(drv->pools, ref->pool))) {
         virStorageVolDef *def = virStoragePoolObjFindVolByName(obj, ref->vol);
         const virStorageBackend *be = virStorageBackendForType(obj->def->type);
 
@@ -664,6 +667,7 @@ volTransfer(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
         volUploadMark(def->target.path, "in-progress");
     def->inUse++;
     ref = g_new0(volStreamRef, 1);
+    ref->embed = vol->conn->storagePrivateData;
     ref->pool = g_strdup(obj->def->name);
     ref->vol = g_strdup(def->name);
     if (upload)
