@@ -95,6 +95,7 @@ class Driver:
     def __init__(self):
         self.step = 0
         self.wiz = None
+        self.conn = None
         self.patched = False
 
     def tick(self):
@@ -135,6 +136,12 @@ class Driver:
             if not wiz.widget("create-forward").get_sensitive():
                 return False
             self.wiz = wiz
+            self.conn = wiz.conn
+            # the app exits when its last window closes; the wizard closes
+            # itself before it opens the new VM's window: count one for
+            # the manager window a user has open (we end the app ourselves)
+            from virtManager.engine import vmmEngine
+            vmmEngine.get_instance().increment_window_counter()
             note("wizard shown on %s" % wiz.conn.get_uri())
             return True
         if s == 1:
@@ -180,8 +187,12 @@ class Driver:
             wiz.widget("create-finish").clicked()
             return True
         if s == 6:
-            # the async install ran; virt-manager lists the new VM
-            conn = wiz.conn or self.wiz.conn
+            # the install job is over when the wizard closed itself (it
+            # does on success, after create and define; a failure shows an
+            # error instead); virt-manager lists the new VM, running
+            if self.wiz.is_visible():
+                return False
+            conn = self.wiz.conn or self.conn
             vm = None
             for c in [conn] if conn else []:
                 try:
