@@ -29,6 +29,7 @@
 #define QEMU_SCHED_MIN_QUOTA 1000LL
 #define QEMU_SCHED_MAX_QUOTA 17592186044415LL
 
+
 /* libvirt's virDomainObjGetDefs after virDomainObjUpdateModificationImpact:
  * *live (running def) and/or *persistent. 0 or -1 with the error. */
 int
@@ -56,6 +57,89 @@ qemuTuneGetDefs(virDomainObj *obj, unsigned int flags, virDomainDef **live,
     if (flags & VIR_DOMAIN_AFFECT_CONFIG)
         *persistent = virDomainObjGetPersistentDef(obj);
     return 0;
+}
+
+/* What a tuning call needs before it reads or changes anything. */
+typedef struct {
+    const char *sessionRefusal;    /* refused in session mode with this; NULL: allowed */
+    bool job;                      /* a MODIFY job (Set calls) */
+    int controller;                /* cgroup controller a live def needs; -1: none */
+    const char *controllerMissing; /* libvirt's message when it is not there */
+} qemuTuneNeeds;
+
+static const qemuTuneNeeds qemuTuneCpuSet = {
+    .job = true,
+    .controller = VIR_CGROUP_CONTROLLER_CPU,
+    .controllerMissing = "cgroup CPU controller is not mounted",
+};
+static const qemuTuneNeeds qemuTuneMemorySet = {
+    .sessionRefusal = "Memory tuning is not available in session mode",
+    .job = true,
+    .controller = VIR_CGROUP_CONTROLLER_MEMORY,
+    .controllerMissing = "cgroup memory controller is not mounted",
+};
+static const qemuTuneNeeds qemuTuneMemoryGet = {
+    .sessionRefusal = "Memory tuning is not available in session mode",
+    .controller = VIR_CGROUP_CONTROLLER_MEMORY,
+    .controllerMissing = "cgroup memory controller is not mounted",
+};
+static const qemuTuneNeeds qemuTuneBlkioSet = {
+    .sessionRefusal = "Block I/O tuning is not available in session mode",
+    .job = true,
+    .controller = VIR_CGROUP_CONTROLLER_BLKIO,
+    .controllerMissing = "blkio cgroup isn't mounted",
+};
+static const qemuTuneNeeds qemuTunePinSet = { .job = true, .controller = -1 };
+static const qemuTuneNeeds qemuTuneDefsOnly = { .controller = -1 };
+
+/* A tuning call in progress: the locked domain, its defs as the flags pick
+ * them (qemuTuneGetDefs), whether the job is held. */
+typedef struct {
+    virDomainObj *obj;
+    qemuDomainObjPrivate *priv;
+    virDomainDef *live;
+    virDomainDef *persistent;
+    bool job;
+} qemuTuneCall;
+
+/* The prologue every tuning call shares, in libvirt's order: the domain,
+ * the session-mode refusal, the job, the defs @flags select, the cgroup
+ * controller of a live def. 0, or -1 with the error reported; either way
+ * the caller ends with qemuTuneEnd(@call). */
+static int
+qemuTuneBegin(virDomainPtr dom, unsigned int flags, const qemuTuneNeeds *needs,
+              qemuTuneCall *call)
+{
+    memset(call, 0, sizeof(*call));
+    if (!(call->obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    call->priv = qemuDomainPriv(call->obj);
+    if (needs->sessionRefusal && !qemuDriverOf(dom->conn)->privileged) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s", needs->sessionRefusal);
+        return -1;
+    }
+    if (needs->job) {
+        if (virDomainObjBeginJob(call->obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+            return -1;
+        call->job = true;
+    }
+    if (qemuTuneGetDefs(call->obj, flags, &call->live, &call->persistent) < 0)
+        return -1;
+    if (call->live && needs->controller >= 0 &&
+        !virCgroupHasController(call->priv->cgroup, needs->controller)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", needs->controllerMissing);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+qemuTuneEnd(qemuTuneCall *call)
+{
+    if (call->job)
+        virDomainObjEndJob(call->obj, VIR_JOB_MODIFY);
+    if (call->obj)
+        virDomainObjEndAPI(&call->obj);
 }
 
 static bool
@@ -288,6 +372,7 @@ int
 qemuDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr params,
                                       int nparams, unsigned int flags)
 {
+    qemuTuneCall c;
     static const char *const names[] = {
         VIR_DOMAIN_SCHEDULER_CPU_SHARES,     VIR_DOMAIN_SCHEDULER_VCPU_PERIOD,
         VIR_DOMAIN_SCHEDULER_VCPU_QUOTA,     VIR_DOMAIN_SCHEDULER_EMULATOR_PERIOD,
@@ -301,30 +386,17 @@ qemuDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr par
         VIR_TYPED_PARAM_LLONG,  VIR_TYPED_PARAM_ULLONG, VIR_TYPED_PARAM_LLONG,
     };
     qemuDriver *driver = qemuDriverOf(dom->conn);
-    virDomainObj *obj;
-    virDomainDef *live = NULL, *persistent = NULL;
     g_autoptr(virDomainDef) newPersistent = NULL;
-    qemuDomainObjPrivate *priv;
     bool cgroupV2;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
     if (virTypedParamsCheck(params, nparams, names, types) < 0)
         return -1;
-    if (!(obj = qemuDomainObjFromDomain(dom)))
-        return -1;
-    priv = qemuDomainPriv(obj);
-    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+    if (qemuTuneBegin(dom, flags, &qemuTuneCpuSet, &c) < 0)
         goto cleanup;
-    if (qemuTuneGetDefs(obj, flags, &live, &persistent) < 0)
-        goto endjob;
-    if (persistent)
-        newPersistent = virDomainDefCopy(persistent);
-    if (live && !virCgroupHasController(priv->cgroup, VIR_CGROUP_CONTROLLER_CPU)) {
-        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                       "cgroup CPU controller is not mounted");
-        goto endjob;
-    }
+    if (c.persistent)
+        newPersistent = virDomainDefCopy(c.persistent);
     cgroupV2 = virCgroupLayoutBackend(qemuCgroupLayout(), VIR_CGROUP_CONTROLLER_CPU) ==
                VIR_CGROUP_BACKEND_V2;
 
@@ -336,11 +408,11 @@ qemuDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr par
         if (strcmp(f, VIR_DOMAIN_SCHEDULER_CPU_SHARES) == 0) {
             unsigned long long min = cgroupV2 ? 1 : 2, max = cgroupV2 ? 10000 : 262144;
 
-            if (live && (ul < min || ul > max)) {
+            if (c.live && (ul < min || ul > max)) {
                 virReportErrorFull(VIR_FROM_CGROUP, VIR_ERR_INVALID_ARG, __func__,
                                    "shares '%llu' must be in range [%llu, %llu]", ul, min,
                                    max);
-                goto endjob;
+                goto cleanup;
             }
         } else if (g_str_has_suffix(f, "_period")
                        ? qemuTuneRangeCheck(
@@ -348,7 +420,7 @@ qemuDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr par
                              QEMU_SCHED_MIN_PERIOD, QEMU_SCHED_MAX_PERIOD) < 0
                        : qemuTuneRangeCheck(params[i].value.l, f, QEMU_SCHED_MIN_QUOTA,
                                             QEMU_SCHED_MAX_QUOTA) < 0) {
-            goto endjob;
+            goto cleanup;
         }
     }
 
@@ -358,14 +430,14 @@ qemuDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr par
         long long l = params[i].value.l;
 
         if (strcmp(f, VIR_DOMAIN_SCHEDULER_CPU_SHARES) == 0) {
-            if (live) {
+            if (c.live) {
                 unsigned long long val;
 
-                if (virCgroupSetCpuShares(priv->cgroup, ul) < 0 ||
-                    virCgroupGetCpuShares(priv->cgroup, &val) < 0)
-                    goto endjob;
-                live->cputune.shares = val;
-                live->cputune.sharesSpecified = true;
+                if (virCgroupSetCpuShares(c.priv->cgroup, ul) < 0 ||
+                    virCgroupGetCpuShares(c.priv->cgroup, &val) < 0)
+                    goto cleanup;
+                c.live->cputune.shares = val;
+                c.live->cputune.sharesSpecified = true;
             }
             if (newPersistent) {
                 newPersistent->cputune.shares = ul;
@@ -384,15 +456,15 @@ qemuDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr par
             unsigned long long *defPeriod = NULL;
             long long *defQuota = NULL;
 
-            if (live) {
+            if (c.live) {
                 /* no IOThreads in virtkit's guests: nothing to set live */
                 if (strcmp(which, "iothread") != 0 &&
-                    qemuTuneSetBWLive(obj, which, isPeriod ? ul : 0, isPeriod ? 0 : l) <
+                    qemuTuneSetBWLive(c.obj, which, isPeriod ? ul : 0, isPeriod ? 0 : l) <
                         0)
-                    goto endjob;
+                    goto cleanup;
             }
             for (int k = 0; k < 2; k++) {
-                virDomainDef *d = k == 0 ? live : newPersistent;
+                virDomainDef *d = k == 0 ? c.live : newPersistent;
 
                 if (!d)
                     continue;
@@ -416,20 +488,18 @@ qemuDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr par
             }
         }
     }
-    if (live && qemuDomainSaveStatus(driver, obj) < 0)
-        goto endjob;
+    if (c.live && qemuDomainSaveStatus(driver, c.obj) < 0)
+        goto cleanup;
     if (newPersistent) {
-        if (qemuDomainSaveConfig(driver, newPersistent, priv->graceOverrideSec) < 0)
-            goto endjob;
-        virDomainTuneClear(persistent);
-        virDomainTuneCopy(persistent, newPersistent);
+        if (qemuDomainSaveConfig(driver, newPersistent, c.priv->graceOverrideSec) < 0)
+            goto cleanup;
+        virDomainTuneClear(c.persistent);
+        virDomainTuneCopy(c.persistent, newPersistent);
     }
     ret = 0;
 
-endjob:
-    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
 cleanup:
-    virDomainObjEndAPI(&obj);
+    qemuTuneEnd(&c);
     return ret;
 }
 
@@ -446,15 +516,13 @@ int
 qemuDomainSetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params, int nparams,
                               unsigned int flags)
 {
+    qemuTuneCall c;
     static const char *const names[] = { VIR_DOMAIN_MEMORY_HARD_LIMIT,
                                          VIR_DOMAIN_MEMORY_SOFT_LIMIT,
                                          VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT, NULL };
     static const int types[] = { VIR_TYPED_PARAM_ULLONG, VIR_TYPED_PARAM_ULLONG,
                                  VIR_TYPED_PARAM_ULLONG };
     qemuDriver *driver = qemuDriverOf(dom->conn);
-    virDomainObj *obj;
-    virDomainDef *live = NULL, *persistent = NULL;
-    qemuDomainObjPrivate *priv;
     unsigned long long hard = 0, soft = 0, swap = 0;
     bool setHard = false, setSoft = false, setSwap = false;
     int ret = -1;
@@ -462,23 +530,8 @@ qemuDomainSetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params, int
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
     if (virTypedParamsCheck(params, nparams, names, types) < 0)
         return -1;
-    if (!(obj = qemuDomainObjFromDomain(dom)))
-        return -1;
-    priv = qemuDomainPriv(obj);
-    if (!driver->privileged) {
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                       "Memory tuning is not available in session mode");
+    if (qemuTuneBegin(dom, flags, &qemuTuneMemorySet, &c) < 0)
         goto cleanup;
-    }
-    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
-        goto cleanup;
-    if (qemuTuneGetDefs(obj, flags, &live, &persistent) < 0)
-        goto endjob;
-    if (live && !virCgroupHasController(priv->cgroup, VIR_CGROUP_CONTROLLER_MEMORY)) {
-        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                       "cgroup memory controller is not mounted");
-        goto endjob;
-    }
     for (int i = 0; i < nparams; i++) {
         if (strcmp(params[i].field, VIR_DOMAIN_MEMORY_HARD_LIMIT) == 0) {
             hard = params[i].value.ul;
@@ -493,45 +546,45 @@ qemuDomainSetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params, int
     }
     if (setHard || setSwap) {
         /* libvirt compares with the running definition's limits */
-        unsigned long long memLimit = setHard ? hard : obj->def->mem.hardLimit;
-        unsigned long long swapLimit = setSwap ? swap : obj->def->mem.swapHardLimit;
+        unsigned long long memLimit = setHard ? hard : c.obj->def->mem.hardLimit;
+        unsigned long long swapLimit = setSwap ? swap : c.obj->def->mem.swapHardLimit;
 
         if (memLimit > swapLimit) {
             virReportError(
                 VIR_ERR_INVALID_ARG, "%s",
                 "memory hard_limit tunable value must be lower than or equal to "
                 "swap_hard_limit");
-            goto endjob;
+            goto cleanup;
         }
     }
-    if (live) {
-        virCgroup *g = priv->cgroup;
+    if (c.live) {
+        virCgroup *g = c.priv->cgroup;
 
         /* libvirt's order: soft; hard first when it decreases; swap; hard */
         if (setSoft && virCgroupSetMemorySoftLimit(g, soft) < 0)
-            goto endjob;
+            goto cleanup;
         if (setSoft)
-            live->mem.softLimit = soft;
-        if (setHard && live->mem.hardLimit > hard) {
+            c.live->mem.softLimit = soft;
+        if (setHard && c.live->mem.hardLimit > hard) {
             if (virCgroupSetMemoryHardLimit(g, hard) < 0)
-                goto endjob;
-            live->mem.hardLimit = hard;
+                goto cleanup;
+            c.live->mem.hardLimit = hard;
         }
         if (setSwap) {
             if (virCgroupSetMemSwapHardLimit(g, swap) < 0)
-                goto endjob;
-            live->mem.swapHardLimit = swap;
+                goto cleanup;
+            c.live->mem.swapHardLimit = swap;
         }
-        if (setHard && live->mem.hardLimit != hard) {
+        if (setHard && c.live->mem.hardLimit != hard) {
             if (virCgroupSetMemoryHardLimit(g, hard) < 0)
-                goto endjob;
-            live->mem.hardLimit = hard;
+                goto cleanup;
+            c.live->mem.hardLimit = hard;
         }
-        if (qemuDomainSaveStatus(driver, obj) < 0)
-            goto endjob;
+        if (qemuDomainSaveStatus(driver, c.obj) < 0)
+            goto cleanup;
     }
-    if (persistent) {
-        g_autoptr(virDomainDef) copy = virDomainDefCopy(persistent);
+    if (c.persistent) {
+        g_autoptr(virDomainDef) copy = virDomainDefCopy(c.persistent);
 
         if (setSoft)
             copy->mem.softLimit = soft;
@@ -539,16 +592,14 @@ qemuDomainSetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params, int
             copy->mem.hardLimit = hard;
         if (setSwap)
             copy->mem.swapHardLimit = swap;
-        if (qemuDomainSaveConfig(driver, copy, priv->graceOverrideSec) < 0)
-            goto endjob;
-        persistent->mem = copy->mem;
+        if (qemuDomainSaveConfig(driver, copy, c.priv->graceOverrideSec) < 0)
+            goto cleanup;
+        c.persistent->mem = copy->mem;
     }
     ret = 0;
 
-endjob:
-    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
 cleanup:
-    virDomainObjEndAPI(&obj);
+    qemuTuneEnd(&c);
     return ret;
 }
 
@@ -573,10 +624,7 @@ int
 qemuDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params, int *nparams,
                               unsigned int flags)
 {
-    qemuDriver *driver = qemuDriverOf(dom->conn);
-    virDomainObj *obj;
-    virDomainDef *live = NULL, *persistent = NULL;
-    qemuDomainObjPrivate *priv;
+    qemuTuneCall c;
     unsigned long long vals[3];
     int ret = -1;
 
@@ -584,36 +632,23 @@ qemuDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params, int
                       VIR_TYPED_PARAM_STRING_OKAY,
                   -1);
     flags &= ~VIR_TYPED_PARAM_STRING_OKAY;
-    if (!(obj = qemuDomainObjFromDomain(dom)))
-        return -1;
-    priv = qemuDomainPriv(obj);
-    if (!driver->privileged) {
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                       "Memory tuning is not available in session mode");
+    if (qemuTuneBegin(dom, flags, &qemuTuneMemoryGet, &c) < 0)
         goto cleanup;
-    }
-    if (qemuTuneGetDefs(obj, flags, &live, &persistent) < 0)
-        goto cleanup;
-    if (live && !virCgroupHasController(priv->cgroup, VIR_CGROUP_CONTROLLER_MEMORY)) {
-        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                       "cgroup memory controller is not mounted");
-        goto cleanup;
-    }
     if (*nparams == 0) {
         *nparams = 3;
         ret = 0;
         goto cleanup;
     }
-    if (persistent) {
-        vals[0] = persistent->mem.hardLimit;
-        vals[1] = persistent->mem.softLimit;
-        vals[2] = persistent->mem.swapHardLimit;
+    if (c.persistent) {
+        vals[0] = c.persistent->mem.hardLimit;
+        vals[1] = c.persistent->mem.softLimit;
+        vals[2] = c.persistent->mem.swapHardLimit;
     } else {
         vals[2] = VIR_DOMAIN_MEMORY_PARAM_UNLIMITED;
-        if (virCgroupGetMemoryHardLimit(priv->cgroup, &vals[0]) < 0 ||
-            virCgroupGetMemorySoftLimit(priv->cgroup, &vals[1]) < 0 ||
-            (virCgroupHasMemSwap(priv->cgroup) &&
-             virCgroupGetMemSwapHardLimit(priv->cgroup, &vals[2]) < 0))
+        if (virCgroupGetMemoryHardLimit(c.priv->cgroup, &vals[0]) < 0 ||
+            virCgroupGetMemorySoftLimit(c.priv->cgroup, &vals[1]) < 0 ||
+            (virCgroupHasMemSwap(c.priv->cgroup) &&
+             virCgroupGetMemSwapHardLimit(c.priv->cgroup, &vals[2]) < 0))
             goto cleanup;
     }
     {
@@ -629,7 +664,7 @@ qemuDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params, int
     ret = 0;
 
 cleanup:
-    virDomainObjEndAPI(&obj);
+    qemuTuneEnd(&c);
     return ret;
 }
 
@@ -722,6 +757,7 @@ int
 qemuDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int nparams,
                              unsigned int flags)
 {
+    qemuTuneCall c;
     static const char *const names[] = {
         VIR_DOMAIN_BLKIO_WEIGHT,
         VIR_DOMAIN_BLKIO_DEVICE_WEIGHT,
@@ -735,9 +771,6 @@ qemuDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int 
                                  VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_STRING,
                                  VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_STRING };
     qemuDriver *driver = qemuDriverOf(dom->conn);
-    virDomainObj *obj;
-    virDomainDef *live = NULL, *persistent = NULL;
-    qemuDomainObjPrivate *priv;
     virDomainBlkioDeviceDef *parsed[G_N_ELEMENTS(names)] = { NULL };
     size_t nparsed[G_N_ELEMENTS(names)] = { 0 };
     int weight = -1;
@@ -746,29 +779,15 @@ qemuDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
     if (virTypedParamsCheck(params, nparams, names, types) < 0)
         return -1;
-    if (!(obj = qemuDomainObjFromDomain(dom)))
-        return -1;
-    priv = qemuDomainPriv(obj);
-    if (!driver->privileged) {
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                       "Block I/O tuning is not available in session mode");
+    if (qemuTuneBegin(dom, flags, &qemuTuneBlkioSet, &c) < 0)
         goto cleanup;
-    }
-    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
-        goto cleanup;
-    if (qemuTuneGetDefs(obj, flags, &live, &persistent) < 0)
-        goto endjob;
-    if (live && !virCgroupHasController(priv->cgroup, VIR_CGROUP_CONTROLLER_BLKIO)) {
-        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "blkio cgroup isn't mounted");
-        goto endjob;
-    }
     /* every value checked before anything changes */
     for (int i = 0; i < nparams; i++) {
         if (strcmp(params[i].field, VIR_DOMAIN_BLKIO_WEIGHT) == 0) {
             weight = (int)params[i].value.ui;
-            if (live && (params[i].value.ui > 1000 || params[i].value.ui < 100)) {
+            if (c.live && (params[i].value.ui > 1000 || params[i].value.ui < 100)) {
                 virReportError(VIR_ERR_INVALID_ARG, "%s", "out of blkio weight range.");
-                goto endjob;
+                goto cleanup;
             }
             continue;
         }
@@ -776,48 +795,46 @@ qemuDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int 
             if (strcmp(params[i].field, names[k]) == 0 &&
                 virDomainBlkioDevicesParseStr(params[i].value.s, names[k], &parsed[k],
                                               &nparsed[k]) < 0)
-                goto endjob;
+                goto cleanup;
         }
     }
-    if (live) {
+    if (c.live) {
         if (weight >= 0) {
             unsigned int val;
 
-            if (virCgroupSetBlkioWeight(priv->cgroup, (unsigned int)weight) < 0 ||
-                virCgroupGetBlkioWeight(priv->cgroup, &val) < 0)
-                goto endjob;
-            live->blkio.weight = val;
+            if (virCgroupSetBlkioWeight(c.priv->cgroup, (unsigned int)weight) < 0 ||
+                virCgroupGetBlkioWeight(c.priv->cgroup, &val) < 0)
+                goto cleanup;
+            c.live->blkio.weight = val;
         }
         for (size_t k = 1; names[k]; k++) {
             for (size_t d = 0; d < nparsed[k]; d++) {
-                if (qemuTuneBlkioDeviceLive(priv->cgroup, names[k], &parsed[k][d]) < 0)
-                    goto endjob;
+                if (qemuTuneBlkioDeviceLive(c.priv->cgroup, names[k], &parsed[k][d]) < 0)
+                    goto cleanup;
             }
-            virDomainBlkioDevicesMerge(&live->blkio, parsed[k], nparsed[k], names[k]);
+            virDomainBlkioDevicesMerge(&c.live->blkio, parsed[k], nparsed[k], names[k]);
         }
-        if (qemuDomainSaveStatus(driver, obj) < 0)
-            goto endjob;
+        if (qemuDomainSaveStatus(driver, c.obj) < 0)
+            goto cleanup;
     }
-    if (persistent) {
-        g_autoptr(virDomainDef) copy = virDomainDefCopy(persistent);
+    if (c.persistent) {
+        g_autoptr(virDomainDef) copy = virDomainDefCopy(c.persistent);
 
         if (weight >= 0)
             copy->blkio.weight = (unsigned int)weight;
         for (size_t k = 1; names[k]; k++)
             virDomainBlkioDevicesMerge(&copy->blkio, parsed[k], nparsed[k], names[k]);
-        if (qemuDomainSaveConfig(driver, copy, priv->graceOverrideSec) < 0)
-            goto endjob;
-        virDomainTuneClear(persistent);
-        virDomainTuneCopy(persistent, copy);
+        if (qemuDomainSaveConfig(driver, copy, c.priv->graceOverrideSec) < 0)
+            goto cleanup;
+        virDomainTuneClear(c.persistent);
+        virDomainTuneCopy(c.persistent, copy);
     }
     ret = 0;
 
-endjob:
-    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
 cleanup:
     for (size_t k = 0; k < G_N_ELEMENTS(names); k++)
         virDomainBlkioDevicesFree(parsed[k], nparsed[k]);
-    virDomainObjEndAPI(&obj);
+    qemuTuneEnd(&c);
     return ret;
 }
 
@@ -1077,70 +1094,61 @@ int
 qemuDomainPinVcpuFlags(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
                        int maplen, unsigned int flags)
 {
+    qemuTuneCall c;
     qemuDriver *driver = qemuDriverOf(dom->conn);
-    virDomainObj *obj;
-    virDomainDef *live = NULL, *persistent = NULL;
-    qemuDomainObjPrivate *priv;
     g_autofree char *list = NULL;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
-    if (!(obj = qemuDomainObjFromDomain(dom)))
-        return -1;
-    priv = qemuDomainPriv(obj);
-    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+    if (qemuTuneBegin(dom, flags, &qemuTunePinSet, &c) < 0)
         goto cleanup;
-    if (qemuTuneGetDefs(obj, flags, &live, &persistent) < 0)
-        goto endjob;
-    if (persistent && vcpu >= persistent->vcpus) {
+    if (c.persistent && vcpu >= c.persistent->vcpus) {
         virReportError(VIR_ERR_INVALID_ARG,
                        "vcpu %d is out of range of persistent cpu count %d", (int)vcpu,
-                       (int)persistent->vcpus);
-        goto endjob;
+                       (int)c.persistent->vcpus);
+        goto cleanup;
     }
     list = virDomainCpulistFormat(cpumap, (size_t)maplen);
     if (!*list) {
         virReportError(VIR_ERR_INVALID_ARG, "%s", "Empty cpu list for pinning");
-        goto endjob;
+        goto cleanup;
     }
-    if (live) {
-        if (!priv->vcpuTids || priv->nvcpuTids == 0) {
+    if (c.live) {
+        if (!c.priv->vcpuTids || c.priv->nvcpuTids == 0) {
             virReportError(VIR_ERR_OPERATION_INVALID, "%s",
                            "cpu affinity is not supported");
-            goto endjob;
+            goto cleanup;
         }
-        if (vcpu >= live->vcpus || vcpu >= priv->nvcpuTids) {
+        if (vcpu >= c.live->vcpus || vcpu >= c.priv->nvcpuTids) {
             virReportError(VIR_ERR_INVALID_ARG,
                            "vcpu %d is out of range of live cpu count %d", (int)vcpu,
-                           (int)live->vcpus);
-            goto endjob;
+                           (int)c.live->vcpus);
+            goto cleanup;
         }
-        if (virCgroupHasController(priv->cgroup, VIR_CGROUP_CONTROLLER_CPUSET)) {
-            g_autoptr(virCgroup) vg = qemuCgroupVcpu(obj, vcpu);
+        if (virCgroupHasController(c.priv->cgroup, VIR_CGROUP_CONTROLLER_CPUSET)) {
+            g_autoptr(virCgroup) vg = qemuCgroupVcpu(c.obj, vcpu);
 
             if (virCgroupSetCpusetCpus(vg, list) < 0)
-                goto endjob;
+                goto cleanup;
         }
-        if (qemuTuneSetAffinity(priv->vcpuTids[vcpu], cpumap, maplen) < 0)
-            goto endjob;
-        virDomainDefSetVcpuPin(live, vcpu, list);
-        if (qemuDomainSaveStatus(driver, obj) < 0)
-            goto endjob;
+        if (qemuTuneSetAffinity(c.priv->vcpuTids[vcpu], cpumap, maplen) < 0)
+            goto cleanup;
+        virDomainDefSetVcpuPin(c.live, vcpu, list);
+        if (qemuDomainSaveStatus(driver, c.obj) < 0)
+            goto cleanup;
     }
-    if (persistent) {
-        g_autoptr(virDomainDef) copy = virDomainDefCopy(persistent);
+    if (c.persistent) {
+        g_autoptr(virDomainDef) copy = virDomainDefCopy(c.persistent);
 
         virDomainDefSetVcpuPin(copy, vcpu, list);
-        if (qemuDomainSaveConfig(driver, copy, priv->graceOverrideSec) < 0)
-            goto endjob;
-        virDomainDefSetVcpuPin(persistent, vcpu, list);
+        if (qemuDomainSaveConfig(driver, copy, c.priv->graceOverrideSec) < 0)
+            goto cleanup;
+        virDomainDefSetVcpuPin(c.persistent, vcpu, list);
     }
     ret = 0;
 
-endjob:
-    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
 cleanup:
-    virDomainObjEndAPI(&obj);
+    qemuTuneEnd(&c);
     return ret;
 }
 
@@ -1154,58 +1162,49 @@ int
 qemuDomainPinEmulator(virDomainPtr dom, unsigned char *cpumap, int maplen,
                       unsigned int flags)
 {
+    qemuTuneCall c;
     qemuDriver *driver = qemuDriverOf(dom->conn);
-    virDomainObj *obj;
-    virDomainDef *live = NULL, *persistent = NULL;
-    qemuDomainObjPrivate *priv;
     g_autofree char *list = NULL;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
-    if (!(obj = qemuDomainObjFromDomain(dom)))
-        return -1;
-    priv = qemuDomainPriv(obj);
-    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+    if (qemuTuneBegin(dom, flags, &qemuTunePinSet, &c) < 0)
         goto cleanup;
-    if (qemuTuneGetDefs(obj, flags, &live, &persistent) < 0)
-        goto endjob;
     list = virDomainCpulistFormat(cpumap, (size_t)maplen);
     if (!*list) {
         virReportError(VIR_ERR_INVALID_ARG, "%s", "Empty cpu list for pinning");
-        goto endjob;
+        goto cleanup;
     }
-    if (live) {
-        if (virCgroupHasController(priv->cgroup, VIR_CGROUP_CONTROLLER_CPUSET)) {
-            g_autoptr(virCgroup) emu = qemuCgroupEmulator(obj);
+    if (c.live) {
+        if (virCgroupHasController(c.priv->cgroup, VIR_CGROUP_CONTROLLER_CPUSET)) {
+            g_autoptr(virCgroup) emu = qemuCgroupEmulator(c.obj);
 
             if (virCgroupSetCpusetCpus(emu, list) < 0)
-                goto endjob;
+                goto cleanup;
         }
         /* libvirt sets the main thread's affinity; the emulator cgroup
          * holds the others */
-        if (qemuTuneSetAffinity(obj->pid, cpumap, maplen) < 0)
-            goto endjob;
-        g_free(live->cputune.emulatorpin);
-        live->cputune.emulatorpin = g_strdup(list);
-        if (qemuDomainSaveStatus(driver, obj) < 0)
-            goto endjob;
+        if (qemuTuneSetAffinity(c.obj->pid, cpumap, maplen) < 0)
+            goto cleanup;
+        g_free(c.live->cputune.emulatorpin);
+        c.live->cputune.emulatorpin = g_strdup(list);
+        if (qemuDomainSaveStatus(driver, c.obj) < 0)
+            goto cleanup;
     }
-    if (persistent) {
-        g_autoptr(virDomainDef) copy = virDomainDefCopy(persistent);
+    if (c.persistent) {
+        g_autoptr(virDomainDef) copy = virDomainDefCopy(c.persistent);
 
         g_free(copy->cputune.emulatorpin);
         copy->cputune.emulatorpin = g_strdup(list);
-        if (qemuDomainSaveConfig(driver, copy, priv->graceOverrideSec) < 0)
-            goto endjob;
-        g_free(persistent->cputune.emulatorpin);
-        persistent->cputune.emulatorpin = g_strdup(list);
+        if (qemuDomainSaveConfig(driver, copy, c.priv->graceOverrideSec) < 0)
+            goto cleanup;
+        g_free(c.persistent->cputune.emulatorpin);
+        c.persistent->cputune.emulatorpin = g_strdup(list);
     }
     ret = 0;
 
-endjob:
-    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
 cleanup:
-    virDomainObjEndAPI(&obj);
+    qemuTuneEnd(&c);
     return ret;
 }
 
@@ -1228,20 +1227,18 @@ int
 qemuDomainGetEmulatorPinInfo(virDomainPtr dom, unsigned char *cpumaps, int maplen,
                              unsigned int flags)
 {
-    virDomainObj *obj;
-    virDomainDef *live = NULL, *persistent = NULL;
+    qemuTuneCall c;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
-    if (!(obj = qemuDomainObjFromDomain(dom)))
-        return -1;
-    if (qemuTuneGetDefs(obj, flags, &live, &persistent) < 0)
+    if (qemuTuneBegin(dom, flags, &qemuTuneDefsOnly, &c) < 0)
         goto cleanup;
-    qemuTuneFillMap(cpumaps, maplen, (live ? live : persistent)->cputune.emulatorpin);
+    qemuTuneFillMap(cpumaps, maplen,
+                    (c.live ? c.live : c.persistent)->cputune.emulatorpin);
     ret = 1;
 
 cleanup:
-    virDomainObjEndAPI(&obj);
+    qemuTuneEnd(&c);
     return ret;
 }
 
