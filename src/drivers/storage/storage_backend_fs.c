@@ -19,9 +19,10 @@
 
 #define VIR_FROM_THIS VIR_FROM_STORAGE
 
-/* public flag values (libvirt-storage.h) */
-#define BUILD_OVERWRITE (1 << 2)
-#define BUILD_NO_OVERWRITE (1 << 3)
+/* public flag values (libvirt-storage.h; storage_driver.c checks the
+ * build flags against them) */
+#define BUILD_NO_OVERWRITE (1 << 2)
+#define BUILD_OVERWRITE (1 << 3)
 #define CREATE_PREALLOC_METADATA (1 << 0)
 #define CREATE_REFLINK (1 << 1)
 #define CREATE_VALIDATE (1 << 2)
@@ -251,6 +252,43 @@ fsStop(virStoragePoolObj *obj)
     return runTool(argv);
 }
 
+/* 0 if @device holds no filesystem blkid knows (exit status 2: nothing
+ * found); else -1 with libvirt's STORAGE_POOL_BUILT errors, or the
+ * failure to probe (never taken for an empty device). */
+static int
+fsDeviceCheckEmpty(const char *device, const char *fmt)
+{
+    const char *argv[] = { "blkid", "-p", "-o", "value", "-s", "TYPE", device, NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(GError) gerr = NULL;
+    int status = 0;
+
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                      &err, &status, &gerr)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "Cannot run blkid: %s", gerr->message);
+        return -1;
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+        return 0;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        virReportError(VIR_ERR_STORAGE_PROBE_FAILED,
+                       "Failed to probe for format type on device '%s': %s", device,
+                       g_strstrip(err));
+        return -1;
+    }
+    g_strstrip(out);
+    if (strcmp(out, fmt) == 0)
+        virReportError(VIR_ERR_STORAGE_POOL_BUILT,
+                       "Device '%s' already formatted using '%s'", device, fmt);
+    else
+        virReportError(VIR_ERR_STORAGE_POOL_BUILT,
+                       "Format of device '%s' does not match the expected format '%s', "
+                       "forced overwrite is necessary",
+                       device, fmt);
+    return -1;
+}
+
 static int
 fsBuild(virStoragePoolObj *obj, unsigned int flags)
 {
@@ -268,17 +306,9 @@ fsBuild(virStoragePoolObj *obj, unsigned int flags)
     }
     if (!(flags & (BUILD_OVERWRITE | BUILD_NO_OVERWRITE)))
         return 0;
-    if (flags & BUILD_NO_OVERWRITE) {
-        const char *argv[] = { "blkid", "-p", def->source.devices[0], NULL };
-
-        if (runTool(argv) == 0) {
-            virReportError(VIR_ERR_STORAGE_POOL_BUILT,
-                           "Device '%s' already formatted using '%s'",
-                           def->source.devices[0], fmt);
-            return -1;
-        }
-        virResetLastError();
-    }
+    if ((flags & BUILD_NO_OVERWRITE) &&
+        fsDeviceCheckEmpty(def->source.devices[0], fmt) < 0)
+        return -1;
     {
         g_autofree char *mkfs = g_strdup_printf("mkfs.%s", fmt);
         const char *argv[] = { mkfs, "-F", def->source.devices[0], NULL };

@@ -15,6 +15,11 @@
 
 #define VIR_FROM_THIS VIR_FROM_STORAGE
 
+/* the backends take libvirt's numbers (storage_backend_fs.c spells them:
+ * swapped, --no-overwrite once formatted a device holding a filesystem) */
+G_STATIC_ASSERT(VIR_STORAGE_POOL_BUILD_NO_OVERWRITE == (1 << 2));
+G_STATIC_ASSERT(VIR_STORAGE_POOL_BUILD_OVERWRITE == (1 << 3));
+
 virStorageDriverState *storageDriver;
 
 /* ---- helpers ----------------------------------------------------------- */
