@@ -3,16 +3,18 @@
 lines, report), the python module (python/virtkit.py, ctypes over libvirtkit), an
 error that carries its report across the wire, the read-only rule, and libvirt's own
 clients (virsh) unaffected beside it."""
+import glob
 import os
 import re
 import signal
 import struct
 import subprocess
 import sys
+import time
 
 from vkdtest import (Daemon, RawClient, Skip, booting_xml, diskless_xml, domstate,
-                     parse_error, qemu_pids, run_tests, test_guest_dir, virsh, wait_for,
-                     write, xdr_string)
+                     kill_pid, parse_error, pid_alive, qemu_pids, run_tests, test_guest_dir,
+                     virsh, wait_for, write, xdr_string)
 
 VKSH = os.environ.get("VKSH")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -177,6 +179,88 @@ def test_agent_step():
     assert m, p.stdout
     assert re.search(r"Domain 'na' stopped by clean-exit in [0-9.]+s", p.stdout), p.stdout
     assert qemu_pids(d.root) == []
+
+
+FREEZER = "/sys/fs/cgroup/freezer"
+
+
+def test_unkillable_qemu():
+    """Fault injection: the guest's QEMU frozen in a cgroup v1 freezer (the
+    kernel then keeps it in state D, SIGKILL pending) is unkillable. destroy
+    fails after its SIGKILL wait with an error naming the pid and the D state;
+    the domain is stuck (still running, domcontrol: error internal), a second
+    destroy and vkDomainStop fail at once with the same error; once thawed
+    the process dies of the SIGKILL sent again meanwhile and the domain is
+    cleaned up: shut off (destroyed), its QEMU gone."""
+    if not os.path.isdir(FREEZER) or not os.access(FREEZER, os.W_OK):
+        raise Skip("no writable cgroup v1 freezer (%s)" % FREEZER)
+    import libvirt
+    libvirt.registerErrorHandler(lambda ctx, err: None, None)
+    d = Daemon().start()
+    uri = d.uri("qemu")
+    xml = diskless_xml("uk").replace(
+        "<memory", "<metadata><virtkit:lifecycle xmlns:virtkit='http://virtkit.invalid/"
+        "xmlns/lifecycle/1' destroy-grace-period='0'/></metadata>\n  <memory", 1)
+    virsh(uri, "define", write(os.path.join(d.root, "uk.xml"), xml))
+    virsh(uri, "start", "uk")
+    pids = qemu_pids(d.root)
+    assert len(pids) == 1, pids
+    pid = pids[0]
+    cg = os.path.join(FREEZER, "vkd-stuck-%d" % pid)
+    os.mkdir(cg)
+    try:
+        with open(os.path.join(cg, "cgroup.procs"), "w") as f:
+            f.write("%d\n" % pid)
+        with open(os.path.join(cg, "freezer.state"), "w") as f:
+            f.write("FROZEN\n")
+        wait_for(lambda: open(os.path.join(cg, "freezer.state")).read().strip() == "FROZEN",
+                 "the freezer to freeze QEMU")
+
+        p = virsh(uri, "destroy", "uk", check=False)
+        assert p.returncode == 1, (p.stdout, p.stderr)
+        print("# " + p.stderr.strip().replace("\n", "\n# "))
+        assert re.search(r"error: Failed to terminate process %d with SIGKILL: the process "
+                         r"of domain 'uk' is stuck in the kernel \(state D, waiting in "
+                         r"\S+\) for \d+ s" % pid, p.stderr), p.stderr
+        assert domstate(uri, "uk").startswith("running"), domstate(uri, "uk")
+        assert pid_alive(pid)
+        conn = libvirt.open(uri)
+        try:
+            dom = conn.lookupByName("uk")
+            info = dom.controlInfo()
+            assert info[:2] == [libvirt.VIR_DOMAIN_CONTROL_ERROR,
+                                libvirt.VIR_DOMAIN_CONTROL_ERROR_REASON_INTERNAL], info
+            t0 = time.monotonic()
+            try:
+                dom.destroy()
+                raise AssertionError("destroy of a stuck QEMU succeeded")
+            except libvirt.libvirtError as e:
+                assert e.get_error_code() == libvirt.VIR_ERR_SYSTEM_ERROR, e
+                assert "is stuck in the kernel" in str(e), e
+            assert time.monotonic() - t0 < 3, "the second destroy waited again"
+        finally:
+            conn.close()
+        p = vksh(uri, "stop", "uk", "--timeout", "30", "--kill", check=False)
+        assert p.returncode == 1 and "is stuck in the kernel" in p.stderr, p.stderr
+        assert "did not exit after SIGKILL" in d.log() and str(pid) in d.log()
+
+        with open(os.path.join(cg, "freezer.state"), "w") as f:
+            f.write("THAWED\n")
+        wait_for(lambda: not pid_alive(pid), "the thawed QEMU to die", 30)
+        wait_for(lambda: domstate(uri, "uk") == "shut off (destroyed)",
+                 "the domain to be cleaned up", 30)
+        assert qemu_pids(d.root) == []
+        assert not glob.glob(os.path.join(d.dirs["state"], "qemu", "uk.xml")) and \
+            not glob.glob(os.path.join(d.dirs["run"], "qemu", "uk.xml"))
+    finally:
+        try:
+            with open(os.path.join(cg, "freezer.state"), "w") as f:
+                f.write("THAWED\n")
+        except OSError:
+            pass
+        kill_pid(pid)
+        wait_for(lambda: not pid_alive(pid), "QEMU to go", 30)
+        os.rmdir(cg)
 
 
 def test_read_only_refused():

@@ -48,6 +48,13 @@ typedef struct {
     int vkStopping;     /* stop ladders running: a guest power-off ends it,
                           * never a (fake) reboot */
     bool lastExitKnown; /* lastExitStatus holds the last run's wait status */
+    /* Unkillable QEMU (qemu_process.c): the process survived SIGKILL (stuck
+     * in the kernel, state D). @stuckTimer on driver->ioContext sends SIGKILL
+     * again now and then; the pidfd watch ends the domain (DESTROYED) when
+     * the process finally goes. Cleared by qemuProcessStop. */
+    bool stuck;
+    gint64 stuckSinceMs; /* monotonic */
+    GSource *stuckTimer;
     int lastExitStatus; /* wait(2) encoding, set when qemuProcessStop reaps */
 
     /* cgroups (qemu_cgroup.c): NULL when the guest has none */

@@ -165,7 +165,13 @@ qemuDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
     if (qemuDomainObjCheckActive(obj) < 0)
         goto cleanup;
     memset(info, 0, sizeof(*info));
-    if (!qemuDomainPriv(obj)->mon) {
+    if (qemuDomainPriv(obj)->stuck) {
+        /* its QEMU survived SIGKILL (qemuProcessMarkStuck): nothing controls it */
+        info->state = VIR_DOMAIN_CONTROL_ERROR;
+        info->details = VIR_DOMAIN_CONTROL_ERROR_REASON_INTERNAL;
+        info->stateTime = (unsigned long long)(g_get_monotonic_time() / 1000 -
+                                               qemuDomainPriv(obj)->stuckSinceMs);
+    } else if (!qemuDomainPriv(obj)->mon) {
         info->state = VIR_DOMAIN_CONTROL_ERROR;
         info->details = VIR_DOMAIN_CONTROL_ERROR_REASON_MONITOR;
     } else if (obj->job != VIR_JOB_NONE) {

@@ -529,8 +529,12 @@ qemuStopStepKill(qemuStopRun *run, bool allowKill)
         st->outcome = VK_STOP_OUTCOME_ENDED;
     } else {
         st->outcome = VK_STOP_OUTCOME_FAILED;
-        qemuStopSetReason(st, "QEMU process %lld did not exit after SIGKILL",
+        qemuStopSetReason(st,
+                          "QEMU process %lld did not exit after SIGKILL: stuck in the "
+                          "kernel, SIGKILL sent again in the background",
                           (long long)run->pid);
+        if (run->obj->pid == run->pid && virDomainObjIsActive(run->obj))
+            qemuProcessMarkStuck(run->obj);
     }
 }
 
@@ -611,7 +615,7 @@ qemuDomainVkStop(virDomainPtr dom, unsigned int deadlineMs, unsigned int policy,
     if (!(run.obj = qemuDomainObjFromDomain(dom)))
         return -1;
     priv = qemuDomainPriv(run.obj);
-    if (qemuDomainObjCheckActive(run.obj) < 0)
+    if (qemuDomainObjCheckActive(run.obj) < 0 || qemuProcessCheckStuck(run.obj))
         goto cleanup;
     if (priv->pidfd < 0) {
         /* a start that has not spawned yet holds the job: wait for it */

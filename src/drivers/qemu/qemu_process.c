@@ -645,7 +645,14 @@ qemuProcessHandleExit(qemuDriver *driver, virDomainObj *obj, guint64 runId)
         goto endjob;
     }
 
-    if (obj->state == VIR_DOMAIN_SHUTDOWN) {
+    if (priv->stuck) {
+        /* the destroy that found it stuck is complete now */
+        g_debug("stuck process %lld of '%s' exited after %lld ms", (long long)obj->pid,
+                obj->def->name,
+                (long long)(g_get_monotonic_time() / 1000 - priv->stuckSinceMs));
+        reason = VIR_DOMAIN_SHUTOFF_DESTROYED;
+        detail = VIR_DOMAIN_EVENT_STOPPED_DESTROYED;
+    } else if (obj->state == VIR_DOMAIN_SHUTDOWN) {
         reason = VIR_DOMAIN_SHUTOFF_SHUTDOWN;
         detail = VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN;
     } else {
@@ -669,6 +676,92 @@ unlock:
 
 /* ---- kill ------------------------------------------------------------ */
 
+/* How often SIGKILL is sent again to a QEMU that survived it. */
+#define QEMU_STUCK_RETRY_MS 2000
+
+/* "state D, waiting in WCHAN" of @pid (its /proc entries), for messages. */
+static char *
+qemuProcessKernelState(pid_t pid)
+{
+    g_autofree char *wpath = g_strdup_printf("/proc/%lld/wchan", (long long)pid);
+    g_autofree char *wchan = NULL;
+    char pstate = '?';
+
+    if (virProcessGetStatInfo(pid, &pstate, NULL) < 0)
+        virResetLastError();
+    if (!g_file_get_contents(wpath, &wchan, NULL, NULL) || !*wchan) {
+        g_free(wchan);
+        wchan = g_strdup("-");
+    }
+    return g_strdup_printf("state %c, waiting in %s", pstate, wchan);
+}
+
+/* The error of an operation on a domain whose QEMU is stuck (obj locked). */
+static void
+qemuProcessReportStuck(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autofree char *where = qemuProcessKernelState(obj->pid);
+    gint64 since = (g_get_monotonic_time() / 1000 - priv->stuckSinceMs) / 1000;
+
+    virReportError(VIR_ERR_SYSTEM_ERROR,
+                   "Failed to terminate process %lld with SIGKILL: the process of domain "
+                   "'%s' is stuck in the kernel (%s) for %lld s; SIGKILL is sent again "
+                   "every %d s and the domain is cleaned up when the process exits",
+                   (long long)obj->pid, obj->def->name, where, (long long)since,
+                   QEMU_STUCK_RETRY_MS / 1000);
+}
+
+static gboolean
+qemuProcessStuckTimerFired(gpointer data)
+{
+    qemuProcessObjRef *ref = data;
+    virDomainObj *obj = ref->obj;
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    gboolean again = G_SOURCE_REMOVE;
+
+    virDomainObjLock(obj);
+    if (priv->runId == ref->runId && priv->stuck && priv->pidfd >= 0) {
+        g_debug("process %lld of '%s' still there after SIGKILL: sending it again",
+                (long long)obj->pid, obj->def->name);
+        virProcessPidfdKill(priv->pidfd, SIGKILL);
+        again = G_SOURCE_CONTINUE;
+    }
+    virDomainObjUnlock(obj);
+    return again;
+}
+
+void
+qemuProcessMarkStuck(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autofree char *where = NULL;
+    GSource *src;
+
+    if (priv->stuck || priv->pidfd < 0)
+        return;
+    where = qemuProcessKernelState(obj->pid);
+    priv->stuck = true;
+    priv->stuckSinceMs = g_get_monotonic_time() / 1000;
+    VIR_NOTICE("QEMU process %lld of domain '%s' did not exit after SIGKILL (%s): stuck; "
+               "retrying, the domain is cleaned up when it exits",
+               (long long)obj->pid, obj->def->name, where);
+    src = g_timeout_source_new(QEMU_STUCK_RETRY_MS);
+    g_source_set_callback(src, qemuProcessStuckTimerFired,
+                          qemuProcessObjRefNew(obj, priv->runId), qemuProcessObjRefFree);
+    g_source_attach(src, priv->driver->ioContext);
+    priv->stuckTimer = src;
+}
+
+bool
+qemuProcessCheckStuck(virDomainObj *obj)
+{
+    if (!qemuDomainPriv(obj)->stuck)
+        return false;
+    qemuProcessReportStuck(obj);
+    return true;
+}
+
 int
 qemuProcessKill(virDomainObj *obj, bool graceful)
 {
@@ -683,6 +776,12 @@ qemuProcessKill(virDomainObj *obj, bool graceful)
 
     if (pidfd < 0) {
         virReportSystemError(errno, "%s", "cannot duplicate pidfd");
+        return -1;
+    }
+    /* Stuck already: SIGKILL was sent and is sent again; waiting once more
+     * would tell nothing new */
+    if (!graceful && qemuProcessCheckStuck(obj)) {
+        close(pidfd);
         return -1;
     }
     virDomainObjUnlock(obj);
@@ -714,6 +813,19 @@ qemuProcessKill(virDomainObj *obj, bool graceful)
                                             (gint64)QEMU_KILL_WAIT_MS * 1000);
         if (rc < 0)
             goto cleanup;
+    }
+    if (rc == 0 && lastsig == SIGKILL) {
+        /* the kernel holds it (D state): say so, and keep at it */
+        close(pidfd);
+        virDomainObjLock(obj);
+        if (virDomainObjIsActive(obj) && obj->pid == pid) {
+            qemuProcessMarkStuck(obj);
+            qemuProcessReportStuck(obj);
+        } else {
+            virReportSystemError(EBUSY, "Failed to terminate process %lld with SIGKILL",
+                                 (long long)pid);
+        }
+        return -1;
     }
     if (rc == 0) {
         virReportSystemError(EBUSY, "Failed to terminate process %lld with %s",
@@ -760,6 +872,11 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
         g_source_destroy(priv->pidfdWatch);
         g_source_unref(g_steal_pointer(&priv->pidfdWatch));
     }
+    if (priv->stuckTimer) {
+        g_source_destroy(priv->stuckTimer);
+        g_source_unref(g_steal_pointer(&priv->stuckTimer));
+    }
+    priv->stuck = false;
 
     if (priv->pidfd >= 0) {
         if (!virProcessPidfdHasExited(priv->pidfd)) {

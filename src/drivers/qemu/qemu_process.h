@@ -45,6 +45,19 @@ void qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason);
  */
 int qemuProcessKill(virDomainObj *obj, bool graceful);
 
+/*
+ * Unkillable QEMU: @obj's process survived SIGKILL (the kernel holds it,
+ * state D). Marks the domain stuck (priv->stuck), tells the operator
+ * (VIR_NOTICE) and sends SIGKILL again every 2 s from the driver's I/O
+ * context; the pidfd watch ends the domain SHUTOFF/DESTROYED with
+ * STOPPED/DESTROYED when the process goes. Object locked.
+ */
+void qemuProcessMarkStuck(virDomainObj *obj);
+/* True, with the stuck error reported ("Failed to terminate process PID
+ * with SIGKILL: ... stuck in the kernel (state D, waiting in W) ..."), if
+ * @obj is stuck. Object locked. */
+bool qemuProcessCheckStuck(virDomainObj *obj);
+
 /* Send a QMP command without arguments to @obj's QEMU (obj locked, job
  * held; the lock is dropped while waiting). 0 or -1 with error reported. */
 int qemuProcessMonitorCommand(virDomainObj *obj, const char *cmd);
