@@ -3,11 +3,15 @@
 #   N passed, N failed
 # Usage: scripts/run-tests.sh BUILDDIR [ASAN_BUILDDIR [FUZZ_BUILDDIR]]
 # BUILDDIR runs every suite (unit, data-driven, integration); ASAN_BUILDDIR
-# reruns the unit and data-driven suites (suite 'unit') under ASan+UBSan,
-# and the daemon suites of 'daemon-asan' against the ASan+UBSan virtkitd
-# (which runs with leak detection on: tests/daemon/vkdtest.py);
+# reruns the unit and data-driven suites (suite 'unit') under ASan+UBSan and
+# runs the daemon suites of 'daemon-asan' against the ASan+UBSan virtkitd
+# (which runs with leak detection on: tests/daemon/vkdtest.py). Those daemon
+# suites run once, there: with an ASan build, BUILDDIR skips them (they boot
+# most of the guests, and a guest costs the same CPU in either build).
 # FUZZ_BUILDDIR (clang, -Dfuzz=true) runs suite 'fuzz': corpus replay and a
 # brief run of each libFuzzer target (tests/fuzz).
+# The builds run side by side (the machine's CPUs are the limit, not any one
+# suite); BUILDDIR's output is shown when it ends.
 set -u
 build=${1:-build}
 asan=${2:-}
@@ -15,17 +19,19 @@ fuzz=${3:-}
 status=0
 
 # Most long suites wait on guests and daemons (daemon-console: ~24 CPU s in
-# ~60 s), so twice as many tests as CPUs run at once; MESON_TESTTHREADS
-# overrides (meson reads it).
-: "${MESON_TESTTHREADS:=$(( $(nproc) * 2 ))}"
-export MESON_TESTTHREADS
+# ~60 s), so more tests than CPUs run at once: twice as many in the run that
+# holds the guest suites, as many in the other; MESON_TESTTHREADS overrides
+# both (meson reads it).
+threads_main=${MESON_TESTTHREADS:-$(( $(nproc) * 2 ))}
+threads_side=${MESON_TESTTHREADS:-$(nproc)}
 
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=0:print_summary=1"
 export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
 
+# run_meson THREADS DIR ARGS...
 run_meson() {
-    dir=$1; shift
-    meson test -C "$dir" --no-rebuild --print-errorlogs "$@"
+    threads=$1; dir=$2; shift 2
+    MESON_TESTTHREADS=$threads meson test -C "$dir" --no-rebuild --print-errorlogs "$@"
     record_meson "$dir" $?
 }
 
@@ -48,11 +54,15 @@ record_meson() {
 
 tally=$(mktemp)
 fuzz_pid=""
-trap 'rm -f "$tally"; [ -n "$fuzz_pid" ] && kill "$fuzz_pid" 2>/dev/null' EXIT
+plain_pid=""
+trap 'rm -f "$tally"; [ -n "$fuzz_pid" ] && kill "$fuzz_pid" 2>/dev/null
+      [ -n "$plain_pid" ] && kill "$plain_pid" 2>/dev/null' EXIT
 
-run_meson "$build"
+if [ -z "$asan" ]; then
+    run_meson "$threads_main" "$build"
+fi
 # The fuzz suite (each target: its corpus replayed, then a fixed 15 s of
-# fuzzing) runs beside the ASan run, all targets at once, niced so the
+# fuzzing) runs beside the others, all targets at once, niced so the
 # suites that wait on guests keep their CPU; its output is shown after.
 fuzz_log=""
 if [ -n "$fuzz" ]; then
@@ -63,7 +73,21 @@ if [ -n "$fuzz" ]; then
     fuzz_pid=$!
 fi
 if [ -n "$asan" ]; then
-    run_meson "$asan" --suite unit --suite daemon-asan
+    # the plain build (without the daemon suites the ASan build runs) beside
+    # the ASan build, its output kept for the end
+    plain_log=$(mktemp)
+    ( MESON_TESTTHREADS=$threads_side meson test -C "$build" --no-rebuild \
+          --print-errorlogs --no-suite daemon-asan >"$plain_log" 2>&1
+      echo $? >"$plain_log.rc" ) &
+    plain_pid=$!
+    run_meson "$threads_main" "$asan" --suite unit --suite daemon-asan
+    wait "$plain_pid"
+    plain_pid=""
+    echo "==== $build (beside $asan) ===="
+    cat "$plain_log"
+    rc=$(cat "$plain_log.rc" 2>/dev/null || echo 1)
+    rm -f "$plain_log" "$plain_log.rc"
+    record_meson "$build" "$rc"
 fi
 if [ -n "$fuzz_pid" ]; then
     wait "$fuzz_pid"
