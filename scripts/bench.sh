@@ -259,6 +259,19 @@ wait_file() {
     done
 }
 
+# wait_sock PATH: until a daemon listens there (at most 60 s)
+wait_sock() {
+    tries=0
+    while [ ! -S "$1" ]; do
+        tries=$((tries + 1))
+        if [ $tries -gt 6000 ]; then
+            log "$1 never appeared"
+            return 1
+        fi
+        sleep 0.01
+    done
+}
+
 rss_mb() {
     awk '/^VmRSS:/ { printf "%.3f", $2 / 1024 }' "/proc/$1/status"
 }
@@ -319,7 +332,11 @@ both console "$guest" "$CONSECS" "$CONKEYS"
 else
     # no cold-start rows: the daemons are started here
     vk_start
-    [ "$libvirt" = yes ] && lv_start
+    wait_sock "$vkdir/run/virtkit-sock"
+    if [ "$libvirt" = yes ]; then
+        lv_start
+        wait_sock "$lvdir/run/libvirt-sock"
+    fi
 fi
 
 # The event journal's cost (virtkit alone): virtkitd with its journal (the
@@ -347,7 +364,10 @@ if want journal; then
             "$tmp/virtkitd.log" >>"$samples"
     done
     VKD_EXTRA=""
-    if want stop || want core; then vk_start; fi
+    if want stop || want core; then
+        vk_start
+        wait_sock "$vkdir/run/virtkit-sock"
+    fi
 fi
 
 # Stop within a deadline (SIGKILL allowed at its end), for three guest
