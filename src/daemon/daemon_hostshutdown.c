@@ -80,7 +80,8 @@ bool
 vkdHostShutdownWanted(const vkdConfig *cfg)
 {
     g_autofree char *out = NULL;
-    const char *argv[] = { "systemctl", "is-system-running", NULL };
+    /* bounded: systemd is busy at shutdown */
+    const char *argv[] = { "timeout", "5", "systemctl", "is-system-running", NULL };
 
     if (cfg->guestsOnStop == VKD_GUESTS_ON_STOP_HOST_SHUTDOWN)
         return true;
@@ -270,13 +271,14 @@ vkdHostWriteSaved(const vkdConfig *cfg, GPtrArray *saved)
     }
 }
 
-void
+bool
 vkdHostShutdownRun(virConnectPtr conn, const vkdConfig *cfg)
 {
     vkdHostRun *run = g_new0(vkdHostRun, 1);
     gint64 t0 = g_get_monotonic_time();
     guint start = 0;
     bool late = false;
+    bool calm;
 
     run->refs = 1;
     g_mutex_init(&run->lock);
@@ -316,13 +318,13 @@ vkdHostShutdownRun(virConnectPtr conn, const vkdConfig *cfg)
         g_warning("host shutdown: the deadline of %u s passed; guests not handled yet "
                   "are left running",
                   cfg->hostShutdownTimeoutSec);
-    g_mutex_unlock(&run->lock);
-    g_mutex_lock(&run->lock);
     vkdHostWriteSaved(cfg, run->saved);
+    calm = run->busy == 0;
     g_mutex_unlock(&run->lock);
     g_message("host shutdown: over in %lld ms",
               (long long)(g_get_monotonic_time() - t0) / 1000);
     vkdHostRunUnref(run);
+    return calm;
 }
 
 void

@@ -25,8 +25,10 @@ bool vkdHostShutdownWanted(const vkdConfig *cfg);
  * connection to its hypervisor driver) and record the guests saved in
  * <stateDir>/host-shutdown-saved. Returns when each has been handled or
  * the total deadline passed (a guest still being handled then is left to
- * its thread). Events it causes carry the requestor "host". */
-void vkdHostShutdownRun(virConnectPtr conn, const vkdConfig *cfg);
+ * its thread). Events it causes carry the requestor "host". False when a
+ * thread is still at work in the driver (the caller must not free the
+ * driver state under it). */
+bool vkdHostShutdownRun(virConnectPtr conn, const vkdConfig *cfg);
 
 /* At start, after autostart: start (restore) every guest the last host
  * shutdown saved, then forget the record. Events: requestor "host". */

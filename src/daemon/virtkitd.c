@@ -188,8 +188,8 @@ vkdRun(vkdDaemon *d)
     calm = vkdServerShutdown(d->server);
     /* The host is going down (or we were told to act as if): each guest's
      * host-shutdown action, before the drivers let go of them. */
-    if (vkdHostShutdownWanted(cfg))
-        vkdHostShutdownRun(vkdStartupGetConn(), cfg);
+    if (vkdHostShutdownWanted(cfg) && !vkdHostShutdownRun(vkdStartupGetConn(), cfg))
+        calm = false; /* a guest's save or stop still runs in the driver */
     if (!calm) {
         /* A call is stuck in the driver: freeing the driver state under it
          * could crash; the guests are separate processes and keep running

@@ -19,11 +19,13 @@ save before shutdown before destroy, then the restore's STARTED/RESTORED.
 import glob
 import os
 import re
+import signal
 import sys
 import threading
+import time
 
-from vkdtest import (Daemon, Skip, booting_xml, diskless_xml, domstate, pid_alive,
-                     qemu_pids, run_tests, test_guest_dir, virsh, wait_for, write)
+from vkdtest import (Daemon, Skip, booting_xml, diskless_xml, domstate, kill_pid,
+                     pid_alive, qemu_pids, run_tests, test_guest_dir, virsh, wait_for, write)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
@@ -204,6 +206,27 @@ def test_keep_and_bad_options():
     assert qemu_of(d.root, "k") == pid, (qemu_of(d.root, "k"), pid, qemu_pids(d.root))
     virsh(uri, "destroy", "k")
     assert d.stop() == 0
+    # the total deadline bounds each guest's ladder: a SIGSTOPped QEMU whose
+    # policy forbids SIGKILL is left running once the 2 s are spent
+    d = Daemon(extra=["--guests-on-stop", "host-shutdown", "--host-shutdown-timeout",
+                      "2"]).start()
+    uri = d.uri()
+    virsh(uri, "define", write(os.path.join(d.root, "h.xml"), with_policy(
+        diskless_xml("h"), "shutdown", 0, "<virtkit:stop deadline='60' kill='no'/>")))
+    virsh(uri, "start", "h")
+    pid = qemu_of(d.root, "h")
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        t0 = time.monotonic()
+        assert d.stop() == 0
+        took = time.monotonic() - t0
+        assert pid_alive(pid)
+        assert re.search(r"host shutdown: 'h' \(shutdown\) still running after \d+ ms: "
+                         r".*SIGKILL not allowed by the policy", d.log()), d.log()
+        assert took < 30, took
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        kill_pid(pid)
     bad = Daemon(extra=["--guests-on-stop", "sometimes"])
     bad.start(wait=False)
     assert bad.wait_exit(30) == 2
@@ -214,6 +237,7 @@ if __name__ == "__main__":
     run_tests([
         ("host shutdown: save (restored at the next start), shutdown (ACPI), destroy, none "
          "(adopted), in priority order, requestor host", test_host_shutdown_actions),
-        ("--guests-on-stop keep leaves guests running; a bad value is refused",
+        ("--guests-on-stop keep leaves guests running; the total deadline bounds a "
+         "guest's ladder; a bad value is refused",
          test_keep_and_bad_options),
     ])
