@@ -1042,6 +1042,7 @@ int virDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st
 #include <libvirt/libvirt-secret.h>
 #include <libvirt/libvirt-interface.h>
 #include <libvirt/libvirt-nwfilter.h>
+#include <libvirt/libvirt-domain-snapshot.h>
 
 /* ---- Running guests: statistics (libvirt 9.0's names and values) ------- */
 

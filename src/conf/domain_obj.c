@@ -59,6 +59,7 @@ virDomainObjUnref(virDomainObj *obj)
         obj->privateDataFree(obj->privateData);
     virDomainDefFree(obj->def);
     virDomainDefFree(obj->newDef);
+    virDomainSnapshotObjListFree(obj->snapshots);
     g_free(obj->pendingPath);
     g_cond_clear(&obj->jobCond);
     g_mutex_clear(&obj->lock);
@@ -702,7 +703,7 @@ virDomainObjMatchFilter(virDomainObj *obj, unsigned int flags)
             return false;
     }
 
-    /* no snapshot or checkpoint ever exists in virtkit */
+    /* no checkpoint ever exists in virtkit */
 
     if (MATCH(VIR_CONNECT_LIST_DOMAINS_AUTOSTART |
               VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART)) {
@@ -712,9 +713,13 @@ virDomainObjMatchFilter(virDomainObj *obj, unsigned int flags)
     }
 
     if (MATCH(VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT |
-              VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT) &&
-        !MATCH(VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT))
-        return false;
+              VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT)) {
+        bool has = virDomainSnapshotObjListCount(obj->snapshots) > 0;
+
+        if (!((MATCH(VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT) && has) ||
+              (MATCH(VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT) && !has)))
+            return false;
+    }
 
     if (MATCH(VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT |
               VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT) &&

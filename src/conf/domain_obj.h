@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 #include "domain_conf.h"
+#include "snapshot_conf.h"
 
 /*
  * Locking: each virDomainObj has a short mutex (obj->lock) protecting all
@@ -63,6 +64,10 @@ struct _virDomainObj {
     bool destroyJobActive; /* a DESTROY job runs beside the held job */
 
     size_t listIndex; /* src/conf only: position in the list (list lock) */
+
+    /* The domain's snapshots (snapshot_conf.h), NULL until the first one;
+     * freed with the object. Drivers keep their metadata files. */
+    virDomainSnapshotObjList *snapshots;
 
     void *privateData; /* driver-private, freed with privateDataFree */
     GDestroyNotify privateDataFree;

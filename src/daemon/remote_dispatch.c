@@ -141,6 +141,21 @@ vkdDomainToWire(remote_nonnull_domain *out, virDomainPtr dom)
 /* The other object kinds: handles made from the wire name the object; the
  * driver looks it up again and reports NO_<KIND> when it is gone. */
 
+virDomainSnapshotPtr
+vkdDomainSnapshotFromWire(virConnectPtr conn, const remote_nonnull_domain_snapshot *w)
+{
+    g_autoptr(virDomain) dom = vkdDomainFromWire(conn, &w->dom);
+
+    return virGetDomainSnapshot(dom, w->name);
+}
+
+void
+vkdDomainSnapshotToWire(remote_nonnull_domain_snapshot *out, virDomainSnapshotPtr obj)
+{
+    out->name = g_strdup(obj->name);
+    vkdDomainToWire(&out->dom, obj->domain);
+}
+
 virNetworkPtr
 vkdNetworkFromWire(virConnectPtr conn, const remote_nonnull_network *w)
 {

@@ -9,6 +9,7 @@
 /* Domain handles made here are released without touching the thread's
  * last error (virDomainFree would reset it before it is sent). */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, virObjectUnrefDomain)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainSnapshot, virObjectUnrefDomainSnapshot)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetwork, virObjectUnrefNetwork)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetworkPort, virObjectUnrefNetworkPort)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virStoragePool, virObjectUnrefStoragePool)
@@ -70,6 +71,10 @@ void vkdDomainToWire(remote_nonnull_domain *out, virDomainPtr dom);
 
 /* The same pair for every other object kind (vkrpcgen.py OBJKINDS):
  * FromWire makes a new handle on @conn, ToWire copies into @out. */
+virDomainSnapshotPtr vkdDomainSnapshotFromWire(virConnectPtr conn,
+                                               const remote_nonnull_domain_snapshot *w);
+void vkdDomainSnapshotToWire(remote_nonnull_domain_snapshot *out,
+                             virDomainSnapshotPtr obj);
 virNetworkPtr vkdNetworkFromWire(virConnectPtr conn, const remote_nonnull_network *w);
 void vkdNetworkToWire(remote_nonnull_network *out, virNetworkPtr obj);
 virNetworkPortPtr vkdNetworkPortFromWire(virConnectPtr conn,

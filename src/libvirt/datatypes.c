@@ -300,6 +300,28 @@ virObjectUnrefNetworkPort(virNetworkPortPtr obj)
     g_free(obj);
 }
 
+virDomainSnapshotPtr
+virGetDomainSnapshot(virDomainPtr domain, const char *name)
+{
+    virDomainSnapshotPtr snap = g_new0(virDomainSnapshot, 1);
+
+    snap->refs = 1;
+    virObjectRefHandle(domain);
+    snap->domain = domain;
+    snap->name = g_strdup(name);
+    return snap;
+}
+
+void
+virObjectUnrefDomainSnapshot(virDomainSnapshotPtr obj)
+{
+    if (!VIR_HANDLE_UNREF(obj))
+        return;
+    virObjectUnrefDomain(obj->domain);
+    g_free(obj->name);
+    g_free(obj);
+}
+
 virStoragePoolPtr
 virGetStoragePool(virConnectPtr conn, const char *name, const unsigned char *uuid,
                   void *privateData, virFreeCallback freeFunc)

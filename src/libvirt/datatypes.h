@@ -127,6 +127,14 @@ struct _virNWFilter {
     unsigned char uuid[VIR_UUID_BUFLEN];
 };
 
+/* A snapshot names itself and its domain (a reference on the domain
+ * handle, hence on the connection). */
+struct _virDomainSnapshot {
+    gint refs; /* atomic */
+    virDomainPtr domain;
+    char *name;
+};
+
 struct _virNWFilterBinding {
     gint refs; /* atomic */
     virConnectPtr conn;
@@ -156,6 +164,8 @@ virNWFilterPtr virGetNWFilter(virConnectPtr conn, const char *name,
 virNWFilterBindingPtr virGetNWFilterBinding(virConnectPtr conn, const char *portdev,
                                             const char *filtername);
 
+virDomainSnapshotPtr virGetDomainSnapshot(virDomainPtr domain, const char *name);
+void virObjectUnrefDomainSnapshot(virDomainSnapshotPtr obj);
 void virObjectUnrefNetwork(virNetworkPtr obj);
 void virObjectUnrefNetworkPort(virNetworkPortPtr obj);
 void virObjectUnrefStoragePool(virStoragePoolPtr obj);

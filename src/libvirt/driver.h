@@ -245,6 +245,35 @@ struct _virHypervisorDriver {
      * is any value (the driver refuses unknown ones). */
     int (*domainInterfaceAddresses)(virDomainPtr dom, virDomainInterfacePtr **ifaces,
                                     unsigned int source, unsigned int flags);
+    /* Snapshots (libvirt-domain-snapshot.c). Handles name a snapshot
+     * (snapshot->name) of snapshot->domain; drivers look it up again and
+     * report NO_DOMAIN_SNAPSHOT when it is gone. The public layer has
+     * checked the read-only rule and libvirt's mutually exclusive flags. */
+    virDomainSnapshotPtr (*domainSnapshotCreateXML)(virDomainPtr dom, const char *xml,
+                                                    unsigned int flags);
+    char *(*domainSnapshotGetXMLDesc)(virDomainSnapshotPtr snap, unsigned int flags);
+    int (*domainSnapshotNum)(virDomainPtr dom, unsigned int flags);
+    int (*domainSnapshotListNames)(virDomainPtr dom, char **const names, int maxnames,
+                                   unsigned int flags);
+    int (*domainListAllSnapshots)(virDomainPtr dom, virDomainSnapshotPtr **snaps,
+                                  unsigned int flags);
+    int (*domainSnapshotNumChildren)(virDomainSnapshotPtr snap, unsigned int flags);
+    int (*domainSnapshotListChildrenNames)(virDomainSnapshotPtr snap, char **const names,
+                                           int maxnames, unsigned int flags);
+    int (*domainSnapshotListAllChildren)(virDomainSnapshotPtr snap,
+                                         virDomainSnapshotPtr **snaps,
+                                         unsigned int flags);
+    virDomainSnapshotPtr (*domainSnapshotLookupByName)(virDomainPtr dom, const char *name,
+                                                       unsigned int flags);
+    int (*domainHasCurrentSnapshot)(virDomainPtr dom, unsigned int flags);
+    virDomainSnapshotPtr (*domainSnapshotGetParent)(virDomainSnapshotPtr snap,
+                                                    unsigned int flags);
+    virDomainSnapshotPtr (*domainSnapshotCurrent)(virDomainPtr dom, unsigned int flags);
+    int (*domainSnapshotIsCurrent)(virDomainSnapshotPtr snap, unsigned int flags);
+    int (*domainSnapshotHasMetadata)(virDomainSnapshotPtr snap, unsigned int flags);
+    int (*domainRevertToSnapshot)(virDomainSnapshotPtr snap, unsigned int flags);
+    int (*domainSnapshotDelete)(virDomainSnapshotPtr snap, unsigned int flags);
+
     /* events (beyond) */
     int (*domainSetBlockThreshold)(virDomainPtr dom, const char *dev,
                                    unsigned long long threshold, unsigned int flags);

@@ -173,8 +173,8 @@ error:
  * SHUTOFF/OTHER, AUTOSTART/NO_AUTOSTART, MANAGEDSAVE/NO_MANAGEDSAVE,
  * HAS_SNAPSHOT/NO_SNAPSHOT, HAS_CHECKPOINT/NO_CHECKPOINT): a domain
  * matches a group if it matches any flag set in it, and must match every
- * group used. virtkit has no managed save, snapshots or checkpoints, so
- * MANAGEDSAVE, HAS_SNAPSHOT and HAS_CHECKPOINT alone match nothing.
+ * group used. virtkit has no checkpoints, so HAS_CHECKPOINT alone
+ * matches nothing.
  *
  * Returns the number of domains (and of handles in *@domains), or -1 in
  * case of error: the common ones, VIR_ERR_INVALID_ARG for unknown flag

@@ -51,6 +51,10 @@ virDomainPtr remoteGetDomain(virConnectPtr conn, const remote_nonnull_domain *d)
 /* The same pair for every other object kind the generated entry points
  * carry (vkrpcgen.py OBJKINDS): remoteMake<Kind> borrows, remoteGet<Kind>
  * makes a new handle on @conn. */
+void remoteMakeDomainSnapshot(remote_nonnull_domain_snapshot *out,
+                              virDomainSnapshotPtr obj);
+virDomainSnapshotPtr remoteGetDomainSnapshot(virConnectPtr conn,
+                                             const remote_nonnull_domain_snapshot *w);
 void remoteMakeNetwork(remote_nonnull_network *out, virNetworkPtr obj);
 virNetworkPtr remoteGetNetwork(virConnectPtr conn, const remote_nonnull_network *w);
 void remoteMakeNetworkPort(remote_nonnull_network_port *out, virNetworkPortPtr obj);

@@ -918,6 +918,7 @@ OBJKINDS = {
     'nonnull_interface': ('Interface', 'virInterfacePtr', '%s->conn'),
     'nonnull_nwfilter': ('NWFilter', 'virNWFilterPtr', '%s->conn'),
     'nonnull_nwfilter_binding': ('NWFilterBinding', 'virNWFilterBindingPtr', '%s->conn'),
+    'nonnull_domain_snapshot': ('DomainSnapshot', 'virDomainSnapshotPtr', '%s->domain->conn'),
 }
 
 

@@ -59,7 +59,7 @@ vkshGetDescription(virDomainPtr dom, bool title, unsigned int flags)
 
 /* virsh's edit helpers: @text in a temporary file, $VISUAL / $EDITOR / vi
  * run on it through the shell, the result read back. NULL after an error. */
-static char *
+char *
 vkshEditText(vkshControl *ctl, const char *text)
 {
     const char *editor = g_getenv("VISUAL");

@@ -27,6 +27,7 @@ const vkshCmdGroup vkshGroups[] = {
     { "Networking", "network", vkshNetworkCmds },
     { "Node Device", "nodedev", vkshNodedevCmds },
     { "Secret", "secret", vkshSecretCmds },
+    { "Snapshot", "snapshot", vkshSnapshotCmds },
     { "Storage Pool", "pool", vkshPoolCmds },
     { "Storage Volume", "volume", vkshVolumeCmds },
     { "Virsh itself", "virsh", vkshSelfCmds },
@@ -108,7 +109,7 @@ vkshLastErrorCode(void)
 }
 
 /* Prints the library's last error, if any, and clears it. */
-static void
+void
 vkshReportLibError(vkshControl *ctl)
 {
     if (vkshSavedError.code == VIR_ERR_OK)

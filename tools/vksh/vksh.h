@@ -101,6 +101,7 @@ extern const vkshCmdDef vkshJournalCmds[]; /* vksh-journal.c (libvirtkit only) *
 #endif
 extern const vkshCmdDef vkshNodedevCmds[];
 extern const vkshCmdDef vkshInterfaceCmds[];
+extern const vkshCmdDef vkshSnapshotCmds[]; /* vksh-snapshot.c */
 extern const vkshCmdGroup vkshGroups[];
 
 /* Commands of their own files, listed in a group's table (vksh-sched.c,
@@ -187,6 +188,8 @@ void vkshError(vkshControl *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
  * vkshResetError (also the thread's last error); its code, VIR_ERR_OK if none. */
 void vkshResetError(void);
 int vkshLastErrorCode(void);
+/* Prints the saved library error now (virsh's vshReportError) and clears it. */
+void vkshReportLibError(vkshControl *ctl);
 
 /* Options.  vkshOptBool: true when the option was given.
  * vkshOptString: 1 and *value set when given, 0 when absent, -1 (reported as
@@ -221,6 +224,11 @@ virDomainPtr vkshCommandOptDomain(vkshControl *ctl, const vkshCmd *cmd,
 /* Opens ctl->conn on ctl->uri (read-only if ctl->readonly); false after
  * reporting "failed to connect to the hypervisor" and the reason. */
 bool vkshConnect(vkshControl *ctl);
+
+/* virsh's editor step (vksh-change.c): @text in a temporary file,
+ * $VISUAL / $EDITOR / vi run on it, the result (new string) read back;
+ * NULL after reporting. */
+char *vkshEditText(vkshControl *ctl, const char *text);
 
 /* Reads a whole file for define/create; NULL after reporting the error. */
 char *vkshReadFile(vkshControl *ctl, const char *path);

@@ -530,6 +530,11 @@ testDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
         }
         obj->hasManagedSave = false;
     }
+    if (testDomainSnapshotCheckUndefine(obj, flags) < 0) {
+        virDomainObjEndAPI(&obj);
+        g_mutex_unlock(&driver->lock);
+        return -1;
+    }
 
     event = virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_UNDEFINED,
                                               VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
@@ -1398,5 +1403,22 @@ const virHypervisorDriver testHypervisorDriver = {
     .connectDomainEventDeregisterAny = testConnectDomainEventDeregisterAny,
     .connectDomainEventRegister = testConnectDomainEventRegister,
     .connectDomainEventDeregister = testConnectDomainEventDeregister,
+    /* snapshots (test_driver_snapshot.c) */
+    .domainSnapshotCreateXML = testDomainSnapshotCreateXML,
+    .domainSnapshotGetXMLDesc = testDomainSnapshotGetXMLDesc,
+    .domainSnapshotNum = testDomainSnapshotNum,
+    .domainSnapshotListNames = testDomainSnapshotListNames,
+    .domainListAllSnapshots = testDomainListAllSnapshots,
+    .domainSnapshotNumChildren = testDomainSnapshotNumChildren,
+    .domainSnapshotListChildrenNames = testDomainSnapshotListChildrenNames,
+    .domainSnapshotListAllChildren = testDomainSnapshotListAllChildren,
+    .domainSnapshotLookupByName = testDomainSnapshotLookupByName,
+    .domainHasCurrentSnapshot = testDomainHasCurrentSnapshot,
+    .domainSnapshotGetParent = testDomainSnapshotGetParent,
+    .domainSnapshotCurrent = testDomainSnapshotCurrent,
+    .domainSnapshotIsCurrent = testDomainSnapshotIsCurrent,
+    .domainSnapshotHasMetadata = testDomainSnapshotHasMetadata,
+    .domainRevertToSnapshot = testDomainRevertToSnapshot,
+    .domainSnapshotDelete = testDomainSnapshotDelete,
     .vkDomainStop = testDomainVkStop,
 };

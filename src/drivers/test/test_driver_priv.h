@@ -138,6 +138,32 @@ int testConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms,
                                  unsigned int ndoms, unsigned int stats,
                                  virDomainStatsRecordPtr **retStats, unsigned int flags);
 
+/* ---- test_driver_snapshot.c: snapshots (metadata only, as libvirt's) ---- */
+virDomainSnapshotPtr testDomainSnapshotCreateXML(virDomainPtr dom, const char *xml,
+                                                 unsigned int flags);
+char *testDomainSnapshotGetXMLDesc(virDomainSnapshotPtr snap, unsigned int flags);
+int testDomainSnapshotNum(virDomainPtr dom, unsigned int flags);
+int testDomainSnapshotListNames(virDomainPtr dom, char **const names, int maxnames,
+                                unsigned int flags);
+int testDomainListAllSnapshots(virDomainPtr dom, virDomainSnapshotPtr **snaps,
+                               unsigned int flags);
+int testDomainSnapshotNumChildren(virDomainSnapshotPtr snap, unsigned int flags);
+int testDomainSnapshotListChildrenNames(virDomainSnapshotPtr snap, char **const names,
+                                        int maxnames, unsigned int flags);
+int testDomainSnapshotListAllChildren(virDomainSnapshotPtr snap,
+                                      virDomainSnapshotPtr **snaps, unsigned int flags);
+virDomainSnapshotPtr testDomainSnapshotLookupByName(virDomainPtr dom, const char *name,
+                                                    unsigned int flags);
+int testDomainHasCurrentSnapshot(virDomainPtr dom, unsigned int flags);
+virDomainSnapshotPtr testDomainSnapshotGetParent(virDomainSnapshotPtr snap,
+                                                 unsigned int flags);
+virDomainSnapshotPtr testDomainSnapshotCurrent(virDomainPtr dom, unsigned int flags);
+int testDomainSnapshotIsCurrent(virDomainSnapshotPtr snap, unsigned int flags);
+int testDomainSnapshotHasMetadata(virDomainSnapshotPtr snap, unsigned int flags);
+int testDomainRevertToSnapshot(virDomainSnapshotPtr snap, unsigned int flags);
+int testDomainSnapshotDelete(virDomainSnapshotPtr snap, unsigned int flags);
+int testDomainSnapshotCheckUndefine(virDomainObj *obj, unsigned int flags);
+
 /* ---- test_driver_conf.c ----------------------------------------------- */
 
 /* Empty driver state (no domains, libvirt's default node info). Never fails. */

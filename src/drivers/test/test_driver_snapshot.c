@@ -1,0 +1,632 @@
+/* test_driver_snapshot.c: domain snapshots in the test driver, with libvirt 9.0's test-driver semantics (metadata only) */
+#define G_LOG_DOMAIN "virtkit.test.snapshot"
+
+#include <string.h>
+
+#include "test_driver_priv.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_TEST
+
+/*
+ * As libvirt's test driver: a snapshot is its metadata (the definition
+ * and state when taken); every disk is "internal", the memory internal
+ * when the guest ran. Reverting replays the state changes with their
+ * lifecycle events. Everything runs under the domain object's lock;
+ * create and revert also hold driver->lock like the other compound
+ * changes (define, undefine).
+ */
+
+static void
+testSnapQueue(testDriver *driver, virObjectEvent *event)
+{
+    if (event)
+        virObjectEventStateQueue(driver->eventState, event);
+}
+
+static virDomainSnapshotObjList *
+testSnapList(virDomainObj *obj)
+{
+    if (!obj->snapshots)
+        obj->snapshots = virDomainSnapshotObjListNew();
+    return obj->snapshots;
+}
+
+/* The snapshot @name of @obj (lent) or NULL with libvirt's NO_DOMAIN_SNAPSHOT. */
+static virDomainSnapshotDef *
+testSnapFind(virDomainObj *obj, const char *name)
+{
+    virDomainSnapshotDef *def = virDomainSnapshotObjListFind(obj->snapshots, name);
+
+    if (!def)
+        virReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT,
+                       "no domain snapshot with matching name '%s'", name);
+    return def;
+}
+
+/* @snap's domain object (locked, referenced) and its def, or NULL. */
+static virDomainObj *
+testSnapObj(virDomainSnapshotPtr snap, virDomainSnapshotDef **def)
+{
+    virDomainObj *obj = testDomObjFromDomain(snap->domain);
+
+    if (!obj)
+        return NULL;
+    if (!(*def = testSnapFind(obj, snap->name))) {
+        virDomainObjEndAPI(&obj);
+        return NULL;
+    }
+    return obj;
+}
+
+/* libvirt's redefine checks: cycles, uuid, online/offline and disk-only
+ * consistency with the snapshot replaced. */
+static int
+testSnapRedefineCheck(virDomainObj *obj, virDomainSnapshotDef *def)
+{
+    virDomainSnapshotObjList *list = testSnapList(obj);
+    virDomainSnapshotDef *other = virDomainSnapshotObjListFind(list, def->name);
+
+    if (def->parent_name) {
+        const char *p = def->parent_name;
+
+        if (g_str_equal(p, def->name)) {
+            virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
+                               "invalid argument: cannot set moment %s as its own parent",
+                               def->name);
+            return -1;
+        }
+        if (!virDomainSnapshotObjListFind(list, p)) {
+            virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
+                               "invalid argument: parent %s for moment %s not found", p,
+                               def->name);
+            return -1;
+        }
+        while (p) {
+            virDomainSnapshotDef *anc = virDomainSnapshotObjListFind(list, p);
+
+            if (!anc)
+                break;
+            if (g_str_equal(anc->name, def->name)) {
+                virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
+                                   "invalid argument: parent %s would create cycle to %s",
+                                   def->parent_name, def->name);
+                return -1;
+            }
+            p = anc->parent_name;
+        }
+    }
+    if (def->dom && memcmp(def->dom->uuid, obj->def->uuid, VIR_UUID_BUFLEN) != 0) {
+        char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+        virUUIDFormat(obj->def->uuid, uuidstr);
+        virReportErrorFull(
+            VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
+            "invalid argument: definition for snapshot %s must use uuid %s", def->name,
+            uuidstr);
+        return -1;
+    }
+    if (other) {
+        bool onlineOther = other->state == VIR_DOMAIN_SNAPSHOT_RUNNING ||
+                           other->state == VIR_DOMAIN_SNAPSHOT_PAUSED;
+        bool online = def->state == VIR_DOMAIN_SNAPSHOT_RUNNING ||
+                      def->state == VIR_DOMAIN_SNAPSHOT_PAUSED;
+
+        if (online != onlineOther) {
+            virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
+                               "invalid argument: cannot change between online and "
+                               "offline snapshot state in snapshot %s",
+                               def->name);
+            return -1;
+        }
+        if ((other->state == VIR_DOMAIN_SNAPSHOT_DISK_SNAPSHOT) !=
+            (def->state == VIR_DOMAIN_SNAPSHOT_DISK_SNAPSHOT)) {
+            virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
+                               "invalid argument: cannot change between disk only and "
+                               "full system in snapshot %s",
+                               def->name);
+            return -1;
+        }
+    }
+    return virDomainSnapshotAlignDisks(def, other ? other->dom : NULL,
+                                       virDomainSnapshotDefIsExternal(def)
+                                           ? VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL
+                                           : VIR_DOMAIN_SNAPSHOT_LOCATION_INTERNAL,
+                                       true);
+}
+
+virDomainSnapshotPtr
+testDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int flags)
+{
+    testDriver *driver = dom->conn->privateData;
+    g_autoptr(virDomainSnapshotDef) def = NULL;
+    virDomainSnapshotObjList *list;
+    virDomainObj *obj;
+    virObjectEvent *event = NULL;
+    virDomainSnapshotPtr ret = NULL;
+    bool redefine = flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE;
+    unsigned int parseFlags = 0;
+    g_autofree char *name = NULL;
+
+    virCheckFlags(
+        VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE | VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT |
+            VIR_DOMAIN_SNAPSHOT_CREATE_HALT | VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE |
+            VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC | VIR_DOMAIN_SNAPSHOT_CREATE_LIVE |
+            VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE,
+        NULL);
+
+    g_mutex_lock(&driver->lock);
+    if (!(obj = testDomObjFromDomain(dom)))
+        goto cleanup;
+    list = testSnapList(obj);
+    if (!obj->persistent && (flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "cannot halt after transient domain snapshot");
+        goto cleanup;
+    }
+    if (redefine)
+        parseFlags |= VIR_DOMAIN_SNAPSHOT_PARSE_REDEFINE;
+    if (!virDomainObjIsActive(obj))
+        parseFlags |= VIR_DOMAIN_SNAPSHOT_PARSE_OFFLINE;
+    if (!(def = virDomainSnapshotDefParseString(xml, parseFlags, NULL)))
+        goto cleanup;
+
+    if (redefine) {
+        virDomainSnapshotDef *other;
+
+        if (testSnapRedefineCheck(obj, def) < 0)
+            goto cleanup;
+        other = virDomainSnapshotObjListFind(list, def->name);
+        if (other && !def->dom && other->dom)
+            def->dom = virDomainDefCopy(other->dom);
+        name = g_strdup(def->name);
+        if (other) {
+            virDomainSnapshotObjListReplace(list, &def);
+        } else if (virDomainSnapshotObjListAdd(list, &def) < 0) {
+            goto cleanup;
+        }
+        if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT)
+            virDomainSnapshotObjListSetCurrent(list, name);
+    } else {
+        int reason;
+
+        def->dom = virDomainDefCopy(obj->def);
+        def->state = virDomainObjGetState(obj, &reason);
+        if (!def->memory)
+            def->memory = virDomainObjIsActive(obj)
+                              ? VIR_DOMAIN_SNAPSHOT_LOCATION_INTERNAL
+                              : VIR_DOMAIN_SNAPSHOT_LOCATION_NO;
+        if (virDomainSnapshotAlignDisks(def, NULL, VIR_DOMAIN_SNAPSHOT_LOCATION_INTERNAL,
+                                        true) < 0)
+            goto cleanup;
+        def->parent_name = g_strdup(virDomainSnapshotObjListGetCurrent(list));
+        name = g_strdup(def->name);
+        if (virDomainSnapshotObjListAdd(list, &def) < 0)
+            goto cleanup;
+        virDomainSnapshotObjListSetCurrent(list, name);
+        if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT) && virDomainObjIsActive(obj)) {
+            testDomainShutdownState(obj, dom, VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT);
+            event = virDomainEventLifecycleNewFromObj(
+                obj, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
+        }
+    }
+    ret = virGetDomainSnapshot(dom, name);
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    g_mutex_unlock(&driver->lock);
+    testSnapQueue(driver, event);
+    return ret;
+}
+
+char *
+testDomainSnapshotGetXMLDesc(virDomainSnapshotPtr snap, unsigned int flags)
+{
+    virDomainSnapshotDef *def;
+    virDomainObj *obj;
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    char *ret;
+
+    virCheckFlags(VIR_DOMAIN_SNAPSHOT_XML_SECURE, NULL);
+    if (!(obj = testSnapObj(snap, &def)))
+        return NULL;
+    virUUIDFormat(obj->def->uuid, uuidstr);
+    ret = virDomainSnapshotDefFormat(
+        uuidstr, def,
+        (flags & VIR_DOMAIN_SNAPSHOT_XML_SECURE) ? VIR_DOMAIN_SNAPSHOT_FORMAT_SECURE : 0);
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+#define LIST_FLAGS                                                           \
+    (VIR_DOMAIN_SNAPSHOT_LIST_ROOTS | VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL | \
+     VIR_DOMAIN_SNAPSHOT_FILTERS_ALL)
+
+/* Names (new strings in a NULL-terminated vector) of the snapshots of
+ * @obj (@from NULL) or the children of @from, filtered by @flags. */
+static char **
+testSnapNames(virDomainObj *obj, const char *from, unsigned int flags, int *n)
+{
+    g_autoptr(GPtrArray) names =
+        virDomainSnapshotObjListNames(testSnapList(obj), from, flags);
+    char **out = g_new0(char *, names->len + 1);
+
+    for (guint i = 0; i < names->len; i++)
+        out[i] = g_strdup(names->pdata[i]);
+    *n = names->len;
+    return out;
+}
+
+int
+testDomainSnapshotNum(virDomainPtr dom, unsigned int flags)
+{
+    virDomainObj *obj;
+    g_auto(GStrv) names = NULL;
+    int n;
+
+    virCheckFlags(LIST_FLAGS, -1);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    names = testSnapNames(obj, NULL, flags, &n);
+    virDomainObjEndAPI(&obj);
+    return n;
+}
+
+int
+testDomainSnapshotListNames(virDomainPtr dom, char **const names, int maxnames,
+                            unsigned int flags)
+{
+    virDomainObj *obj;
+    g_auto(GStrv) all = NULL;
+    int n;
+
+    virCheckFlags(LIST_FLAGS, -1);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    all = testSnapNames(obj, NULL, flags, &n);
+    virDomainObjEndAPI(&obj);
+    n = MIN(n, maxnames);
+    for (int i = 0; i < n; i++)
+        names[i] = g_strdup(all[i]);
+    return n;
+}
+
+static int
+testSnapExport(virDomainPtr dom, char **names, int n, virDomainSnapshotPtr **snaps)
+{
+    if (snaps) {
+        virDomainSnapshotPtr *list = g_new0(virDomainSnapshotPtr, n + 1);
+
+        for (int i = 0; i < n; i++)
+            list[i] = virGetDomainSnapshot(dom, names[i]);
+        *snaps = list;
+    }
+    return n;
+}
+
+int
+testDomainListAllSnapshots(virDomainPtr dom, virDomainSnapshotPtr **snaps,
+                           unsigned int flags)
+{
+    virDomainObj *obj;
+    g_auto(GStrv) names = NULL;
+    int n;
+
+    virCheckFlags(LIST_FLAGS, -1);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    names = testSnapNames(obj, NULL, flags, &n);
+    virDomainObjEndAPI(&obj);
+    return testSnapExport(dom, names, n, snaps);
+}
+
+#define CHILD_FLAGS                                                                \
+    (VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS | VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL | \
+     VIR_DOMAIN_SNAPSHOT_FILTERS_ALL)
+
+static char **
+testSnapChildren(virDomainSnapshotPtr snap, unsigned int flags, int *n)
+{
+    virDomainSnapshotDef *def;
+    virDomainObj *obj;
+    char **names;
+
+    if (!(obj = testSnapObj(snap, &def)))
+        return NULL;
+    names = testSnapNames(obj, def->name, flags, n);
+    virDomainObjEndAPI(&obj);
+    return names;
+}
+
+int
+testDomainSnapshotNumChildren(virDomainSnapshotPtr snap, unsigned int flags)
+{
+    g_auto(GStrv) names = NULL;
+    int n;
+
+    virCheckFlags(CHILD_FLAGS, -1);
+    if (!(names = testSnapChildren(snap, flags, &n)))
+        return -1;
+    return n;
+}
+
+int
+testDomainSnapshotListChildrenNames(virDomainSnapshotPtr snap, char **const names,
+                                    int maxnames, unsigned int flags)
+{
+    g_auto(GStrv) all = NULL;
+    int n;
+
+    virCheckFlags(CHILD_FLAGS, -1);
+    if (!(all = testSnapChildren(snap, flags, &n)))
+        return -1;
+    n = MIN(n, maxnames);
+    for (int i = 0; i < n; i++)
+        names[i] = g_strdup(all[i]);
+    return n;
+}
+
+int
+testDomainSnapshotListAllChildren(virDomainSnapshotPtr snap, virDomainSnapshotPtr **snaps,
+                                  unsigned int flags)
+{
+    g_auto(GStrv) names = NULL;
+    int n;
+
+    virCheckFlags(CHILD_FLAGS, -1);
+    if (!(names = testSnapChildren(snap, flags, &n)))
+        return -1;
+    return testSnapExport(snap->domain, names, n, snaps);
+}
+
+virDomainSnapshotPtr
+testDomainSnapshotLookupByName(virDomainPtr dom, const char *name, unsigned int flags)
+{
+    virDomainObj *obj;
+    virDomainSnapshotPtr ret = NULL;
+
+    virCheckFlags(0, NULL);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return NULL;
+    if (testSnapFind(obj, name))
+        ret = virGetDomainSnapshot(dom, name);
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+testDomainHasCurrentSnapshot(virDomainPtr dom, unsigned int flags)
+{
+    virDomainObj *obj;
+    int ret;
+
+    virCheckFlags(0, -1);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    ret = virDomainSnapshotObjListGetCurrent(obj->snapshots) != NULL;
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+virDomainSnapshotPtr
+testDomainSnapshotGetParent(virDomainSnapshotPtr snap, unsigned int flags)
+{
+    virDomainSnapshotDef *def;
+    virDomainObj *obj;
+    virDomainSnapshotPtr ret = NULL;
+
+    virCheckFlags(0, NULL);
+    if (!(obj = testSnapObj(snap, &def)))
+        return NULL;
+    if (!def->parent_name)
+        virReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT, "snapshot '%s' does not have a parent",
+                       def->name);
+    else
+        ret = virGetDomainSnapshot(snap->domain, def->parent_name);
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+virDomainSnapshotPtr
+testDomainSnapshotCurrent(virDomainPtr dom, unsigned int flags)
+{
+    virDomainObj *obj;
+    const char *cur;
+    virDomainSnapshotPtr ret = NULL;
+
+    virCheckFlags(0, NULL);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return NULL;
+    if (!(cur = virDomainSnapshotObjListGetCurrent(obj->snapshots)))
+        virReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT, "%s",
+                       "the domain does not have a current snapshot");
+    else
+        ret = virGetDomainSnapshot(dom, cur);
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+testDomainSnapshotIsCurrent(virDomainSnapshotPtr snap, unsigned int flags)
+{
+    virDomainSnapshotDef *def;
+    virDomainObj *obj;
+    int ret;
+
+    virCheckFlags(0, -1);
+    if (!(obj = testSnapObj(snap, &def)))
+        return -1;
+    ret = g_strcmp0(virDomainSnapshotObjListGetCurrent(obj->snapshots), def->name) == 0;
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+testDomainSnapshotHasMetadata(virDomainSnapshotPtr snap, unsigned int flags)
+{
+    virDomainSnapshotDef *def;
+    virDomainObj *obj;
+
+    virCheckFlags(0, -1);
+    if (!(obj = testSnapObj(snap, &def)))
+        return -1;
+    virDomainObjEndAPI(&obj);
+    return 1;
+}
+
+int
+testDomainRevertToSnapshot(virDomainSnapshotPtr snap, unsigned int flags)
+{
+    testDriver *driver = snap->domain->conn->privateData;
+    virDomainSnapshotDef *def;
+    virDomainObj *obj;
+    virObjectEvent *events[3] = { NULL, NULL, NULL };
+    int ret = -1;
+    bool online;
+
+    virCheckFlags(VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING | VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED |
+                      VIR_DOMAIN_SNAPSHOT_REVERT_FORCE,
+                  -1);
+
+    g_mutex_lock(&driver->lock);
+    if (!(obj = testSnapObj(snap, &def)))
+        goto cleanup;
+    online = def->state == VIR_DOMAIN_SNAPSHOT_RUNNING ||
+             def->state == VIR_DOMAIN_SNAPSHOT_PAUSED;
+    if (!obj->persistent && !online &&
+        !(flags &
+          (VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING | VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED))) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "transient domain needs to request run or pause to revert to "
+                       "inactive snapshot");
+        goto cleanup;
+    }
+    if (!(flags & VIR_DOMAIN_SNAPSHOT_REVERT_FORCE)) {
+        if (!def->dom) {
+            virReportError(VIR_ERR_SNAPSHOT_REVERT_RISKY,
+                           "snapshot '%s' lacks domain '%s' rollback info", def->name,
+                           obj->def->name);
+            goto cleanup;
+        }
+        if (virDomainObjIsActive(obj) && !online &&
+            (flags &
+             (VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING | VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED))) {
+            virReportError(VIR_ERR_SNAPSHOT_REVERT_RISKY, "%s",
+                           "must respawn guest to start inactive snapshot");
+            goto cleanup;
+        }
+    }
+    if (!def->dom) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "missing domain in snapshot");
+        goto cleanup;
+    }
+
+    virDomainSnapshotObjListSetCurrent(obj->snapshots, def->name);
+    if (virDomainObjIsActive(obj)) {
+        testDomainShutdownState(obj, snap->domain, VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT);
+        events[0] = virDomainEventLifecycleNewFromObj(
+            obj, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
+    }
+    virDomainDefFree(obj->def);
+    obj->def = virDomainDefCopy(def->dom);
+    obj->def->id = -1;
+    g_clear_pointer(&obj->newDef, virDomainDefFree);
+
+    if (online) {
+        bool paused = (flags & VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED) ||
+                      (def->state == VIR_DOMAIN_SNAPSHOT_PAUSED &&
+                       !(flags & VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING));
+
+        testDomainStartState(driver, obj, VIR_DOMAIN_RUNNING_FROM_SNAPSHOT);
+        snap->domain->id = obj->def->id;
+        events[1] = virDomainEventLifecycleNewFromObj(
+            obj, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT);
+        if (paused) {
+            virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_FROM_SNAPSHOT);
+            events[2] = virDomainEventLifecycleNewFromObj(
+                obj, VIR_DOMAIN_EVENT_SUSPENDED,
+                VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT);
+        }
+    } else if (flags &
+               (VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING | VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED)) {
+        /* libvirt 9.0's test driver announces the start of an inactive
+         * snapshot's guest but leaves it shut off; so does this one */
+        events[1] = virDomainEventLifecycleNewFromObj(
+            obj, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT);
+        if (flags & VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED)
+            events[2] = virDomainEventLifecycleNewFromObj(
+                obj, VIR_DOMAIN_EVENT_SUSPENDED,
+                VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT);
+    }
+    ret = 0;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    g_mutex_unlock(&driver->lock);
+    for (size_t i = 0; i < G_N_ELEMENTS(events); i++)
+        testSnapQueue(driver, events[i]);
+    return ret;
+}
+
+int
+testDomainSnapshotDelete(virDomainSnapshotPtr snap, unsigned int flags)
+{
+    virDomainSnapshotDef *def;
+    virDomainObj *obj;
+    virDomainSnapshotObjList *list;
+    g_autofree char *name = NULL;
+    g_autofree char *parent = NULL;
+
+    virCheckFlags(VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN |
+                      VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY,
+                  -1);
+    if (!(obj = testSnapObj(snap, &def)))
+        return -1;
+    list = obj->snapshots;
+    name = g_strdup(def->name);
+    parent = g_strdup(def->parent_name);
+
+    if (flags & (VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN |
+                 VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY)) {
+        g_autoptr(GPtrArray) desc = virDomainSnapshotObjListDescendants(list, name);
+        g_auto(GStrv) gone = g_new0(char *, desc->len + 1);
+        bool hadCurrent = false;
+
+        for (guint i = 0; i < desc->len; i++)
+            gone[i] = g_strdup(desc->pdata[i]);
+        for (guint i = 0; gone[i]; i++) {
+            if (g_strcmp0(virDomainSnapshotObjListGetCurrent(list), gone[i]) == 0)
+                hadCurrent = true;
+            virDomainSnapshotObjListRemove(list, gone[i]);
+        }
+        if (hadCurrent && (flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY))
+            virDomainSnapshotObjListSetCurrent(list, name);
+    }
+    if (!(flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY)) {
+        bool wasCurrent = g_strcmp0(virDomainSnapshotObjListGetCurrent(list), name) == 0;
+
+        virDomainSnapshotObjListRemove(list, name);
+        if (wasCurrent && parent)
+            virDomainSnapshotObjListSetCurrent(list, parent);
+    }
+    virDomainObjEndAPI(&obj);
+    return 0;
+}
+
+/* The undefine rule: an inactive domain with snapshots stays unless the
+ * caller asks to drop their metadata. 0, or -1 with libvirt's error. */
+int
+testDomainSnapshotCheckUndefine(virDomainObj *obj, unsigned int flags)
+{
+    int n = virDomainSnapshotObjListCount(obj->snapshots);
+
+    if (virDomainObjIsActive(obj) || n == 0)
+        return 0;
+    if (!(flags & VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       "cannot delete inactive domain with %d snapshots", n);
+        return -1;
+    }
+    virDomainSnapshotObjListRemoveAll(obj->snapshots);
+    return 0;
+}
