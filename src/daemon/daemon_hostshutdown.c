@@ -30,6 +30,9 @@
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
 #define VKD_HOST_SHUTDOWN_SAVED "host-shutdown-saved"
+/* Each guest's ladder ends by the total deadline; a call may take a moment
+ * more to finish (QEMU reaped, status written): waited for this long. */
+#define VKD_HOST_SHUTDOWN_GRACE_US (5 * G_USEC_PER_SEC)
 
 typedef struct {
     virDomainPtr dom;
@@ -307,7 +310,8 @@ vkdHostShutdownRun(virConnectPtr conn, const vkdConfig *cfg)
             g_thread_unref(g_thread_new("vkd-hostdown", vkdHostThread, run));
         }
         while (run->busy > 0) {
-            if (!g_cond_wait_until(&run->cond, &run->lock, run->end)) {
+            if (!g_cond_wait_until(&run->cond, &run->lock,
+                                   run->end + VKD_HOST_SHUTDOWN_GRACE_US)) {
                 late = true;
                 break;
             }
