@@ -1,8 +1,17 @@
 #!/usr/bin/env python3
-"""The same storage calls, with python3-libvirt, against libvirt's test driver
-(Debian's, in-process: the reference) and against virtkit's test driver
-through virtkitd (test+unix://), transcripts compared line by line (issue 11:
-"the test driver and virtkitd pass the same storage tests").
+"""The same storage calls, with python3-libvirt, against libvirt and virtkit,
+transcripts compared line by line (issue 11: "the test driver and virtkitd
+pass the same storage tests with python3-libvirt as Debian's libvirtd
+does"):
+- libvirt's test driver (Debian's, in-process: the reference) and
+  virtkit's test driver through virtkitd (test+unix://);
+- Debian's libvirtd (in a mount namespace of its own, its directories in
+  a temporary folder, as scripts/bench.sh runs it) and virtkitd, each with
+  a dir pool on the host: volumes raw, sparse, qcow2, qcow2 on a backing
+  store (info, path, XML), lookups, bad names, overflow, bad format,
+  resizes (grow, shrink below the allocation, delta), wipe, an unknown
+  wipe algorithm, conversion raw -> qcow2, refresh, deletes, the pool's
+  life and wrong calls.
 
 The calls are those of libvirt-python's own storage test (the test driver's
 "default-pool", a raw volume of 10M/1000M), a Terraform-style volume life
@@ -11,11 +20,15 @@ an Ansible virt_pool-style pool life (define, build, create, autostart,
 refresh, destroy, delete, undefine), with the errors of each wrong call
 (code, domain, message) in the transcript.
 """
+import os
 import re
+import signal
+import subprocess
 
 import libvirt
 
-from vkdtest import Daemon, run_tests
+import vkdtest
+from vkdtest import Daemon, Skip, make_tmpdir, run_tests, wait_for
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
@@ -150,6 +163,232 @@ def transcript(uri):
     return out
 
 
+def real_scenario(conn, out, pooldir):
+    """A dir pool on the host: what virt-install, Terraform and Ansible do
+    to real storage, with the errors of wrong calls."""
+    xml = ("<pool type='dir'><name>real</name><target><path>%s</path></target></pool>"
+           % pooldir)
+    p = record(out, "storagePoolDefineXML real", lambda: conn.storagePoolDefineXML(xml, 0))
+    record(out, "real.build", lambda: p.build(0))
+    record(out, "real.create", lambda: p.create(0))
+    record(out, "real.info state", lambda: p.info()[0])
+    record(out, "real.XMLDesc", lambda: pool_xml_scrubbed(p.XMLDesc(0)).replace(pooldir,
+                                                                                  "POOL"))
+    vols = [
+        ("raw", "<volume><name>raw.img</name><capacity unit='MiB'>8</capacity>"
+                "<allocation unit='MiB'>8</allocation><target><format type='raw'/></target>"
+                "</volume>"),
+        ("sparse", "<volume><name>sparse.img</name><capacity unit='GiB'>1</capacity>"
+                   "<allocation>0</allocation><target><format type='raw'/></target>"
+                   "</volume>"),
+        ("qcow2", "<volume><name>q.qcow2</name><capacity unit='MiB'>64</capacity>"
+                  "<target><format type='qcow2'/></target></volume>"),
+        ("backed", "<volume><name>b.qcow2</name><capacity unit='MiB'>8</capacity>"
+                   "<target><format type='qcow2'/></target><backingStore><path>%s/raw.img"
+                   "</path><format type='raw'/></backingStore></volume>" % pooldir),
+    ]
+    made = {}
+    for label, vx in vols:
+        v = record(out, "createXML " + label, lambda: p.createXML(vx, 0))
+        made[label] = v
+        if v:
+            record(out, label + ".info type,capacity", lambda: v.info()[:2])
+            record(out, label + ".path", lambda: v.path().replace(pooldir, "POOL"))
+            record(out, label + ".XMLDesc", lambda: vol_xml_scrubbed(v.XMLDesc(0), pooldir))
+    raw, qcow = made["raw"], made["qcow2"]
+    record(out, "storageVolLookupByPath raw",
+           lambda: conn.storageVolLookupByPath(os.path.join(pooldir, "raw.img")))
+    record(out, "storageVolLookupByKey raw",
+           lambda: conn.storageVolLookupByKey(os.path.join(pooldir, "raw.img")))
+    record(out, "createXML duplicate", lambda: p.createXML(vols[0][1], 0))
+    record(out, "createXML ../escape", lambda: p.createXML(
+        "<volume><name>../escape</name><capacity>1024</capacity></volume>", 0))
+    record(out, "createXML a/b", lambda: p.createXML(
+        "<volume><name>a/b</name><capacity>1024</capacity></volume>", 0))
+    record(out, "createXML capacity overflow", lambda: p.createXML(
+        "<volume><name>big</name><capacity unit='EiB'>99999</capacity></volume>", 0))
+    record(out, "createXML bad format", lambda: p.createXML(
+        "<volume><name>bf</name><capacity>1024</capacity><target><format type='nope'/>"
+        "</target></volume>", 0))
+    record(out, "raw.resize grow", lambda: raw.resize(16 << 20, 0))
+    record(out, "raw.info after grow", lambda: raw.info()[:2])
+    record(out, "raw.resize shrink (no flag)", lambda: raw.resize(4 << 20, 0))
+    record(out, "raw.resize shrink", lambda: raw.resize(
+        4 << 20, libvirt.VIR_STORAGE_VOL_RESIZE_SHRINK))
+    record(out, "raw.resize delta", lambda: raw.resize(
+        4 << 20, libvirt.VIR_STORAGE_VOL_RESIZE_DELTA))
+    record(out, "raw.info after delta", lambda: raw.info()[:2])
+    record(out, "qcow2.resize grow", lambda: qcow.resize(128 << 20, 0))
+    record(out, "qcow2.info after grow", lambda: qcow.info()[:2])
+    def upload(data, offset):
+        st = conn.newStream(0)
+        raw.upload(st, offset, len(data), 0)
+        st.send(data)
+        st.finish()
+        return 0
+
+    def download(offset, length):
+        st = conn.newStream(0)
+        raw.download(st, offset, length, 0)
+        got = b""
+        while len(got) < length:
+            chunk = st.recv(length - len(got))
+            if not chunk:
+                break
+            got += chunk
+        st.finish()
+        return got
+
+    record(out, "raw.upload 64 KiB at 1 MiB", lambda: upload(b"PARITY" * 10923, 1 << 20))
+    record(out, "raw.download it back", lambda: download(1 << 20, 65538) == b"PARITY" * 10923)
+    record(out, "raw.upload past the end", lambda: upload(b"x", 1 << 40))
+    record(out, "raw.wipe", lambda: raw.wipe(0))
+    record(out, "raw.download after wipe", lambda: download(1 << 20, 16) == bytes(16))
+    record(out, "raw.wipePattern bogus", lambda: raw.wipePattern(99, 0))
+    clone = record(out, "createXMLFrom raw -> qcow2", lambda: p.createXMLFrom(
+        "<volume><name>conv.qcow2</name><capacity>0</capacity><target>"
+        "<format type='qcow2'/></target></volume>", raw, 0))
+    record(out, "conv.info type,capacity", lambda: clone.info()[:2])
+    record(out, "real.refresh", lambda: p.refresh(0))
+    record(out, "real.listVolumes", lambda: sorted(p.listVolumes()))
+    record(out, "qcow2.XMLDesc after refresh", lambda: vol_xml_scrubbed(
+        p.storageVolLookupByName("q.qcow2").XMLDesc(0), pooldir))
+    record(out, "backed.XMLDesc after refresh", lambda: vol_xml_scrubbed(
+        p.storageVolLookupByName("b.qcow2").XMLDesc(0), pooldir))
+    record(out, "real.delete while active", lambda: p.delete(0))
+    record(out, "real.undefine while active", p.undefine)
+    for label in ("backed", "raw", "sparse", "qcow2"):
+        record(out, label + ".delete", lambda: made[label].delete(0))
+    record(out, "conv.delete", lambda: clone.delete(0))
+    record(out, "raw.delete again", lambda: raw.delete(0))
+    record(out, "real.numOfVolumes", p.numOfVolumes)
+    record(out, "real.destroy", p.destroy)
+    record(out, "real.delete", lambda: p.delete(0))
+    record(out, "pool dir gone", lambda: os.path.exists(pooldir))
+    record(out, "real.undefine", p.undefine)
+
+
+def pool_xml_scrubbed(xml):
+    xml = scrub_xml(xml)
+    return re.sub(r"<(capacity|allocation|available) unit='bytes'>\d+<",
+                  r"<\1 unit='bytes'>N<", xml)
+
+
+def vol_xml_scrubbed(xml, pooldir):
+    return scrub_xml(xml).replace(pooldir, "POOL")
+
+
+class Libvirtd:
+    """Debian's libvirtd in a mount namespace of its own (as scripts/bench.sh
+    runs it): /etc/libvirt, /var/lib/libvirt, /run/libvirt, /var/log/libvirt
+    and /var/cache/libvirt bound to folders of a temporary directory. Its
+    pid is the Popen's (unshare and sh exec into it); killed by it."""
+
+    def __init__(self):
+        if os.geteuid() != 0:
+            raise Skip("needs root (libvirtd in its own mount namespace)")
+        if not os.access("/usr/sbin/libvirtd", os.X_OK):
+            raise Skip("Debian's libvirtd not installed")
+        self.root = make_tmpdir()
+        dirs = {k: os.path.join(self.root, k) for k in ("etc", "lib", "run", "log", "cache")}
+        for path in dirs.values():
+            os.makedirs(path)
+        with open(os.path.join(dirs["etc"], "qemu.conf"), "w") as f:
+            f.write('user = "root"\ngroup = "root"\n')
+        open(os.path.join(dirs["etc"], "libvirtd.conf"), "w").close()
+        # libvirtd resolves its default QEMU user before it reads qemu.conf
+        for name, line in (("passwd", "libvirt-qemu:x:64055:64055::/var/lib/libvirt:"
+                                      "/usr/sbin/nologin\n"),
+                           ("group", "libvirt-qemu:x:64055:\n")):
+            with open("/etc/" + name) as f:
+                text = f.read()
+            if not re.search(r"^libvirt-qemu:", text, re.M):
+                text += line
+            dirs[name] = os.path.join(self.root, name)
+            with open(dirs[name], "w") as f:
+                f.write(text)
+        binds = [("passwd", "/etc/passwd"), ("group", "/etc/group"), ("etc", "/etc/libvirt"), ("lib", "/var/lib/libvirt"), ("run", "/run/libvirt"),
+                 ("log", "/var/log/libvirt"), ("cache", "/var/cache/libvirt")]
+        script = "set -e\nmount --make-rprivate /\n"
+        for k, target in binds:
+            if k not in ("passwd", "group"):
+                script += "mkdir -p %s\n" % target
+            script += "mount --bind %s %s\n" % (dirs[k], target)
+        script += "exec /usr/sbin/libvirtd\n"
+        self.sock = os.path.join(dirs["run"], "libvirt-sock")
+        self.log = os.path.join(self.root, "libvirtd.log")
+        with open(self.log, "w") as err:
+            self.proc = subprocess.Popen(["unshare", "-m", "sh", "-c", script],
+                                         stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+        # killed with the test's daemons, whatever happens (vkdtest.cleanup_all)
+        vkdtest._daemons.append(self)
+        wait_for(lambda: os.path.exists(self.sock) or self.proc.poll() is not None,
+                 "libvirtd's socket", timeout=120)
+        if self.proc.poll() is not None:
+            raise AssertionError("libvirtd exited: %s" % open(self.log).read()[-2000:])
+
+        # the socket is bound before the drivers are up: a real answer
+        def answers():
+            if self.proc.poll() is not None:
+                raise AssertionError("libvirtd exited: %s" % open(self.log).read()[-2000:])
+            try:
+                libvirt.open(self.uri()).close()
+                return True
+            except libvirt.libvirtError:
+                return False
+        wait_for(answers, "libvirtd to answer", timeout=120, step=0.1)
+
+    def uri(self):
+        return "qemu+unix:///system?socket=" + self.sock
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self in vkdtest._daemons:
+            vkdtest._daemons.remove(self)
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self in vkdtest._daemons:
+            vkdtest._daemons.remove(self)
+
+
+def compare(ref, ours):
+    diffs = ["  ref:  %s\n  ours: %s" % (a, b) for a, b in zip(ref, ours) if a != b]
+    assert len(ref) == len(ours) and not diffs, \
+        "%d of %d calls differ:\n%s" % (len(diffs), len(ref), "\n".join(diffs))
+
+
+def test_real_driver_parity():
+    lv = Libvirtd()
+    try:
+        conn = libvirt.open(lv.uri())
+        ref = []
+        try:
+            real_scenario(conn, ref, os.path.join(lv.root, "pool"))
+        finally:
+            conn.close()
+    finally:
+        lv.stop()
+    d = Daemon().start()
+    conn = libvirt.open(d.uri())
+    ours = []
+    try:
+        real_scenario(conn, ours, os.path.join(d.root, "pool"))
+    finally:
+        conn.close()
+    compare(ref, ours)
+    assert len(ref) > 50, len(ref)
+    assert d.stop() == 0
+
+
 def test_test_driver_parity():
     ref = transcript("test:///default")          # Debian's libvirt, in-process
     d = Daemon().start()
@@ -165,4 +404,6 @@ if __name__ == "__main__":
     run_tests([
         ("storage through the test driver: libvirt-python's test, Terraform and Ansible "
          "sequences, as Debian's libvirt answers", test_test_driver_parity),
+        ("a dir pool on the host through virtkitd, as through Debian's libvirtd",
+         test_real_driver_parity),
     ])

@@ -539,7 +539,13 @@ volBuild(const virStoragePoolDef *pool, virStorageVolDef *vol,
 static int
 volRefresh(virStoragePoolObj *obj, virStorageVolDef *vol)
 {
+    /* as libvirt's volume refresh (after create, upload, resize): the
+     * cluster size stays what the definition had (given at creation, or
+     * probed by a pool refresh) */
+    unsigned long long clusterSize = vol->target.clusterSize;
     int rc = virStorageVolProbe(vol);
+
+    vol->target.clusterSize = clusterSize;
 
     if (rc == -2) {
         virReportError(VIR_ERR_STORAGE_VOL_EXIST, "'%s'", vol->name);

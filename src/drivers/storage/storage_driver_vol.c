@@ -462,8 +462,8 @@ storageVolResize(virStorageVolPtr vol, unsigned long long capacity, unsigned int
                            "value too large: %llu", abs);
         goto out;
     }
-    if (abs < def->allocation && def->target.format == VIR_STORAGE_FILE_RAW &&
-        !(flags & VIR_STORAGE_VOL_RESIZE_SHRINK)) {
+    /* as libvirt: never below what is allocated, even with SHRINK */
+    if (abs < def->allocation) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
                        "can't shrink capacity below existing allocation");
         goto out;
