@@ -170,7 +170,8 @@ fi
 # block/net/SCSI and CD-ROM drivers loaded before GUEST-READY, onlining
 # every hotplugged CPU, and printing a "GUEST-HW ..." line (CPUs present
 # and online, block devices with their size in sectors, network
-# interfaces) at start and whenever that changes, checked every 0.2 s: what
+# interfaces, and each NIC's carrier as link=NAME:0|1) at start and
+# whenever that changes, checked every 0.2 s: what
 # the guest sees of a hotplug, on its console.
 if [ "$variant" = hotplug ]; then
     hw_watch='for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk failover net_failover virtio_net scsi_common scsi_mod sd_mod cdrom sr_mod virtio_scsi; do
@@ -189,7 +190,14 @@ done
             case ${b##*/} in loop*|ram*) continue ;; esac
             blk="$blk${b##*/}:$(cat $b/size),"
         done
-        s="GUEST-HW cpus=$cpus online=$(cat /sys/devices/system/cpu/online) block=$blk net=$(ls /sys/class/net | tr "\n" ",")"
+        # each NIC up, so that its carrier (the host side'"'"'s link state) reads
+        lnk=
+        for n in /sys/class/net/*; do
+            [ "${n##*/}" = lo ] && continue
+            ifconfig ${n##*/} up 2>/dev/null
+            lnk="$lnk${n##*/}:$(cat $n/carrier 2>/dev/null),"
+        done
+        s="GUEST-HW cpus=$cpus online=$(cat /sys/devices/system/cpu/online) block=$blk net=$(ls /sys/class/net | tr "\n" ",") link=$lnk"
         [ "$s" != "$last" ] && echo "$s" && last=$s
         sleep 0.2
     done

@@ -1488,6 +1488,7 @@ int virDomainDetachDevice(virDomainPtr domain, const char *xml);
 int virDomainDetachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags);
 int virDomainDetachDeviceAlias(virDomainPtr domain, const char *alias,
                                unsigned int flags);
+int virDomainUpdateDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags);
 
 /* ---- Save, restore, managed save ---------------------------------------- */
 

@@ -247,6 +247,7 @@ virDomainNetDefFree(virDomainNetDef *net)
     g_free(net->bridge);
     g_free(net->model);
     g_free(net->ifname);
+    g_free(net->alias);
     g_free(net);
 }
 
@@ -394,6 +395,7 @@ netCopy(const virDomainNetDef *src)
     dst->hasTapfd = false; /* a descriptor belongs to one definition */
     dst->model = g_strdup(src->model);
     dst->ifname = g_strdup(src->ifname);
+    dst->alias = g_strdup(src->alias);
     return dst;
 }
 

@@ -278,6 +278,12 @@ typedef struct {
      * interface (<source portid=...>, formatted unless INACTIVE) */
     bool hasPortid;
     unsigned char portid[16];
+    /* <link state=...>: 0 not given, 1 up, 2 down (QEMU's set_link) */
+    int linkState;
+    /* live only: the device id QEMU knows it by (<alias name=...>: "net0";
+     * the netdev is "host" + alias), set by the QEMU driver at start or
+     * hotplug, kept in the status file; NULL otherwise */
+    char *alias;
 } virDomainNetDef;
 
 typedef enum {

@@ -289,6 +289,8 @@ parseNet(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
     xmlNodePtr source = virDomainXMLChild(node, "source");
     xmlNodePtr model = virDomainXMLChild(node, "model");
     xmlNodePtr target = virDomainXMLChild(node, "target");
+    xmlNodePtr link = virDomainXMLChild(node, "link");
+    xmlNodePtr alias = virDomainXMLChild(node, "alias");
 
     if (type) {
         net->type = virDomainEnumFromString(virDomainNetTypeNames,
@@ -389,6 +391,28 @@ parseNet(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
              g_str_has_prefix(net->ifname, "macvtap") ||
              g_str_has_prefix(net->ifname, "macvlan")))
             g_clear_pointer(&net->ifname, g_free);
+    }
+
+    if (link) {
+        g_autofree char *state = virDomainXMLProp(link, "state");
+
+        if (state) {
+            if (strcmp(state, "up") == 0) {
+                net->linkState = 1;
+            } else if (strcmp(state, "down") == 0) {
+                net->linkState = 2;
+            } else {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               "unknown interface link state '%s'", state);
+                return -1;
+            }
+        }
+    }
+    /* the QEMU driver's device id, kept in the status file (live data) */
+    if (alias && !(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE)) {
+        net->alias = virDomainXMLProp(alias, "name");
+        if (net->alias && !*net->alias)
+            g_clear_pointer(&net->alias, g_free);
     }
 
     if (virDomainDeviceAddressParse(node, &net->addr) < 0)
@@ -1299,6 +1323,7 @@ static const virDomainXMLAttrRule netAttrs[] = {
     { "source", (const char *const[]){ "network", "bridge", "portid", NULL } },
     { "model", (const char *const[]){ "type", NULL } },
     { "target", (const char *const[]){ "dev", "managed", NULL } },
+    { "link", (const char *const[]){ "state", NULL } },
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule chrAttrs[] = {
@@ -1357,7 +1382,7 @@ static const char *const diskChildren[] = {
     "driver", "source", "target", "readonly", "address", NULL,
 };
 static const char *const netChildren[] = {
-    "mac", "source", "model", "target", "address", NULL,
+    "mac", "source", "model", "target", "link", "address", NULL,
 };
 static const char *const chrChildren[] = { "source", "target", NULL };
 static const char *const balloonChildren[] = { "address", NULL };

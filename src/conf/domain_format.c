@@ -370,6 +370,13 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net, unsigned int flags)
         attr(ctx->buf, "type", net->model);
         g_string_append(ctx->buf, "/>\n");
     }
+    if (net->linkState)
+        line(ctx, "<link state='%s'/>", net->linkState == 1 ? "up" : "down");
+    if (net->alias && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)) {
+        lineStart(ctx, "<alias");
+        attr(ctx->buf, "name", net->alias);
+        g_string_append(ctx->buf, "/>\n");
+    }
     formatAddress(ctx, &net->addr);
     ctx->indent -= 2;
     line(ctx, "</interface>");

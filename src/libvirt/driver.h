@@ -239,6 +239,8 @@ struct _virHypervisorDriver {
     int (*domainDetachDeviceFlags)(virDomainPtr dom, const char *xml, unsigned int flags);
     int (*domainDetachDeviceAlias)(virDomainPtr dom, const char *alias,
                                    unsigned int flags);
+    /* @xml non-NULL; the connection is not read-only */
+    int (*domainUpdateDeviceFlags)(virDomainPtr dom, const char *xml, unsigned int flags);
 
     /* Interface addresses (libvirt-domain-ifaddr.c): *@ifaces set to an
      * array of the count returned (an empty array may be NULL); @source

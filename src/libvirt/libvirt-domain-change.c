@@ -447,6 +447,37 @@ virDomainDetachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int fl
 }
 
 /**
+ * virDomainUpdateDeviceFlags:
+ * @domain: a domain handle
+ * @xml: the device's new XML (<disk> or <interface>, naming an existing
+ *       one: a disk by its target, an interface by its MAC)
+ * @flags: bitwise-OR of virDomainDeviceModifyFlags
+ *
+ * Changes a device of the running guest (VIR_DOMAIN_AFFECT_LIVE) and/or of
+ * the persistent definition (VIR_DOMAIN_AFFECT_CONFIG): a CD-ROM's medium
+ * (inserted, changed or ejected; VIR_DOMAIN_DEVICE_MODIFY_FORCE opens a
+ * tray the guest has locked), an interface's link state or its network or
+ * bridge. In the definition the device is replaced as given.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * VIR_ERR_INVALID_ARG for a NULL @xml, OPERATION_DENIED on a read-only
+ * connection, the XML errors of the domain parser, OPERATION_INVALID for
+ * LIVE on an inactive domain; a device the domain lacks (DEVICE_MISSING
+ * for an interface, INVALID_ARG "target X doesn't exist." for a disk of
+ * the definition); OPERATION_UNSUPPORTED for what cannot change on a
+ * running guest ("disk source can be changed only in removable drives",
+ * "cannot modify network device model from A to B", ...).
+ */
+int
+virDomainUpdateDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags)
+{
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    return deviceCall(__func__, domain, xml, flags,
+                      domain->conn->driver->domainUpdateDeviceFlags);
+}
+
+/**
  * virDomainDetachDeviceAlias:
  * @domain: a domain handle
  * @alias: the device's alias ("virtio-disk1", as the live XML shows)

@@ -1077,6 +1077,7 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainAttachDeviceFlags = remoteDomainAttachDeviceFlags,
     .domainDetachDeviceFlags = remoteDomainDetachDeviceFlags,
     .domainDetachDeviceAlias = remoteDomainDetachDeviceAlias,
+    .domainUpdateDeviceFlags = remoteDomainUpdateDeviceFlags,
     /* running guests: statistics (remote_driver_stats.c) */
     .domainMemoryStats = remoteDomainMemoryStats,
     .domainSetMemoryStatsPeriod = remoteDomainSetMemoryStatsPeriod,

@@ -255,3 +255,14 @@ virNetDevTapOpen(const char *ifname)
     }
     return fd;
 }
+
+int
+virNetDevSetMaster(const char *ifname, const char *bridge)
+{
+    const char *plug[] = {
+        IP_PATH, "link", "set", "dev", ifname, "master", bridge, NULL
+    };
+    const char *unplug[] = { IP_PATH, "link", "set", "dev", ifname, "nomaster", NULL };
+
+    return virNetDevRunCommand(bridge ? plug : unplug, NULL);
+}

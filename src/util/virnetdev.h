@@ -40,3 +40,7 @@ bool virNetDevRunQuiet(const char *const *argv);
  * (libvirt's <target dev='T' managed='no'/>): nothing about it changes.
  * The fd, or -1 (ENODEV when it does not exist). */
 int virNetDevTapOpen(const char *ifname);
+
+/* Plug @ifname into @bridge (NULL: out of any bridge). 0, or -1 with
+ * virNetDevRunCommand's error. */
+int virNetDevSetMaster(const char *ifname, const char *bridge);

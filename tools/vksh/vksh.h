@@ -177,6 +177,10 @@ VKSH_STATS_CMD(DetachDeviceAlias)
 VKSH_STATS_CMD(AttachDisk)
 VKSH_STATS_CMD(DetachDisk)
 VKSH_STATS_CMD(Domblklist)
+VKSH_STATS_CMD(UpdateDevice) /* vksh-media.c */
+VKSH_STATS_CMD(ChangeMedia)
+VKSH_STATS_CMD(DomifSetlink)
+VKSH_STATS_CMD(DomifGetlink)
 #undef VKSH_STATS_CMD
 
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */

@@ -80,6 +80,12 @@ qemuNetModel(const virDomainNetDef *net)
     return NULL;
 }
 
+char *
+qemuNetAlias(const virDomainNetDef *net, size_t idx)
+{
+    return net->alias ? g_strdup(net->alias) : g_strdup_printf("net%zu", idx);
+}
+
 /* QEMU's comma escaping for option values. */
 static char *
 qemuEscapeComma(const char *s)
@@ -837,24 +843,26 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
             mac[4] = def->uuid[1];
             mac[5] = (unsigned char)(def->uuid[2] + i);
         }
+        g_autofree char *alias = qemuNetAlias(net, i);
+
         add(a, "-netdev");
         if (net->hasTapfd)
             /* a tap the driver opened (qemu_interface.c); no vhost under TCG */
-            addf(a, "tap,fd=%d,id=hostnet%zu", net->tapfd, i);
+            addf(a, "tap,fd=%d,id=host%s", net->tapfd, alias);
         else if (net->type != VIR_DOMAIN_NET_TYPE_USER)
             /* not prepared (an argv built for display): QEMU's own tap */
-            addf(a, "tap,%s%s%sscript=no,downscript=no,id=hostnet%zu",
+            addf(a, "tap,%s%s%sscript=no,downscript=no,id=host%s",
                  net->ifname ? "ifname=" : "", net->ifname ? net->ifname : "",
-                 net->ifname ? "," : "", i);
+                 net->ifname ? "," : "", alias);
         else
-            addf(a, "user,id=hostnet%zu", i);
+            addf(a, "user,id=host%s", alias);
         add(a, "-device");
         {
             g_autofree char *pci = qemuPCIAddrProps(def, &net->addr);
 
-            addf(a, "%s,netdev=hostnet%zu,id=net%zu,mac=%02x:%02x:%02x:%02x:%02x:%02x%s",
-                 qemuNetModel(net), i, i, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
-                 pci);
+            addf(a, "%s,netdev=host%s,id=%s,mac=%02x:%02x:%02x:%02x:%02x:%02x%s",
+                 qemuNetModel(net), alias, alias, mac[0], mac[1], mac[2], mac[3], mac[4],
+                 mac[5], pci);
         }
     }
     for (size_t i = 0; i < def->nserials; i++) {

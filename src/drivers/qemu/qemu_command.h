@@ -18,6 +18,10 @@ int qemuDiskBus(const virDomainDiskDef *disk);
 char *qemuDiskAlias(const virDomainDiskDef *disk);
 /* "sdc" -> 2, "vdaa" -> 26; -1 if not a disk name. */
 int qemuDiskIndex(const char *dst);
+/* The device id of interface @idx of a definition: its alias (given at
+ * start or hotplug, qemu_interface.c), else "netIDX"; its netdev is
+ * "host" + that. Caller frees. */
+char *qemuNetAlias(const virDomainNetDef *net, size_t idx);
 /* QEMU's device for an interface model, or NULL if there is none. */
 const char *qemuNetModel(const virDomainNetDef *net);
 

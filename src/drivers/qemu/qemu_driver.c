@@ -86,6 +86,7 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainAttachDeviceFlags = qemuDomainAttachDeviceFlags,
     .domainDetachDeviceFlags = qemuDomainDetachDeviceFlags,
     .domainDetachDeviceAlias = qemuDomainDetachDeviceAlias,
+    .domainUpdateDeviceFlags = qemuDomainUpdateDeviceFlags,
     /* running guests: statistics (qemu_driver_stats.c) */
     .domainMemoryStats = qemuDomainMemoryStats,
     .domainSetMemoryStatsPeriod = qemuDomainSetMemoryStatsPeriod,

@@ -266,3 +266,5 @@ int qemuTuneVcpuPinMap(const virDomainDef *def, unsigned int vcpu, unsigned char
 int qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
 int qemuDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
 int qemuDomainDetachDeviceAlias(virDomainPtr dom, const char *alias, unsigned int flags);
+/* qemu_hotplug_update.c */
+int qemuDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);

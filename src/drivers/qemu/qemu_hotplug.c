@@ -474,7 +474,7 @@ cleanup:
  * the definition holding the one device, or NULL with the parser's error.
  * OPERATION_UNSUPPORTED for a device element other than <disk> and
  * <interface> (libvirt's texts for live / persistent changes). */
-static virDomainDef *
+virDomainDef *
 qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
 {
     g_autofree char *doc = NULL;
@@ -507,7 +507,9 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
     }
     if (strcmp(name, "disk") != 0 && strcmp(name, "interface") != 0) {
         /* @action: "live attach", "persistent detach", ... */
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+        /* libvirt's code for a live update is CONFIG_UNSUPPORTED */
+        virReportError(strcmp(action, "live update") == 0 ? VIR_ERR_CONFIG_UNSUPPORTED
+                                                          : VIR_ERR_OPERATION_UNSUPPORTED,
                        "%s of device '%s' is not supported", action, name);
         return NULL;
     }
@@ -589,7 +591,7 @@ qemuHotplugIsQ35(const virDomainDef *def)
 
 /* Unused node names libvirt-N-storage/-format for a new disk: N after every
  * "libvirt-N-" QEMU has (query-named-block-nodes). -1 with an error. */
-static int
+int
 qemuHotplugNextNode(virDomainObj *obj)
 {
     g_autoptr(json_object) nodes = NULL;
@@ -614,7 +616,7 @@ qemuHotplugNextNode(virDomainObj *obj)
     return next;
 }
 
-static void
+void
 qemuHotplugBlockdevDel(virDomainObj *obj, const char *node)
 {
     g_autoptr(json_object) args = json_object_new_object();
@@ -872,6 +874,12 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
         if (!(mine = qemuHotplugParseDevice(xml, "persistent attach", &what)))
             goto endjob;
         newPersistent = virDomainDefCopy(persistent);
+        if (strcmp(what, "net") == 0) {
+            /* one MAC for the definition and the running guest */
+            qemuHotplugNetGenerateMAC(devDef->nets[0]);
+            memcpy(mine->nets[0]->mac, devDef->nets[0]->mac, sizeof(mine->nets[0]->mac));
+            mine->nets[0]->macSet = true;
+        }
         if (strcmp(what, "disk") == 0) {
             if (qemuHotplugFindDisk(newPersistent, mine->disks[0]->dst, NULL)) {
                 virReportError(VIR_ERR_OPERATION_INVALID, "target %s already exists",
@@ -887,12 +895,27 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
         if (qemuGluePostParse(driver, newPersistent) < 0)
             goto endjob;
     }
-    if (live) {
-        if (strcmp(what, "disk") != 0) {
-            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                           "live attach of device '%s' is not supported", what);
+    if (live && strcmp(what, "net") == 0) {
+        g_autoptr(virDomainDef) check = virDomainDefCopy(live);
+        g_autoptr(virDomainDef) mine = qemuHotplugParseDevice(xml, "live attach", &what);
+        virDomainNetDef *net;
+
+        if (!mine || qemuHotplugCheckNet(mine->nets[0]) < 0)
+            goto endjob;
+        /* the driver's rules for the new device, on the whole definition */
+        qemuHotplugAppendNet(check, mine->nets[0]);
+        mine->nets[0] = NULL;
+        mine->nnets = 0;
+        if (qemuGluePostParse(driver, check) < 0)
+            goto endjob;
+        net = devDef->nets[0];
+        devDef->nets[0] = NULL;
+        devDef->nnets = 0;
+        if (qemuHotplugAttachNetLive(driver, obj, &net) < 0) {
+            virDomainNetDefFree(net);
             goto endjob;
         }
+    } else if (live) {
         {
             g_autoptr(virDomainDef) check = virDomainDefCopy(live);
             g_autoptr(virDomainDef) mine =
@@ -988,7 +1011,12 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
 
     if (persistent) {
         newPersistent = virDomainDefCopy(persistent);
-        idx = devDef ? qemuHotplugFindInDef(newPersistent, devDef, what) : -1;
+        if (devDef && strcmp(what, "net") == 0) {
+            if ((idx = qemuHotplugFindNet(newPersistent, devDef->nets[0])) < 0)
+                goto endjob;
+        } else {
+            idx = devDef ? qemuHotplugFindInDef(newPersistent, devDef, what) : -1;
+        }
         if (idx < 0) {
             if (alias)
                 virReportError(VIR_ERR_INTERNAL_ERROR, "no device found with alias %s",
@@ -1011,6 +1039,8 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         }
     }
     if (live) {
+        bool isNet = devDef && strcmp(what, "net") == 0;
+
         if (alias) {
             idx = -1;
             for (size_t i = 0; i < live->ndisks && idx < 0; i++) {
@@ -1019,21 +1049,23 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
                 if (strcmp(a, alias) == 0)
                     idx = (ssize_t)i;
             }
+            if (idx < 0 && (idx = qemuHotplugFindNetAlias(live, alias)) >= 0)
+                isNet = true;
             if (idx < 0) {
                 virReportError(VIR_ERR_INTERNAL_ERROR, "no device found with alias %s",
                                alias);
                 goto endjob;
             }
-        } else if (strcmp(what, "disk") != 0) {
-            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                           "live detach of device '%s' is not supported", what);
-            goto endjob;
+        } else if (isNet) {
+            if ((idx = qemuHotplugFindNet(live, devDef->nets[0])) < 0)
+                goto endjob;
         } else if ((idx = qemuHotplugFindInDef(live, devDef, what)) < 0) {
             virReportError(VIR_ERR_DEVICE_MISSING, "disk %s not found",
                            devDef->disks[0]->dst);
             goto endjob;
         }
-        if (qemuHotplugDetachDiskLive(driver, obj, (size_t)idx) < 0)
+        if (isNet ? qemuHotplugDetachNetLive(driver, obj, (size_t)idx) < 0
+                  : qemuHotplugDetachDiskLive(driver, obj, (size_t)idx) < 0)
             goto endjob;
     }
     if (newPersistent) {

@@ -1,8 +1,11 @@
 /* qemu_hotplug.h: changing a running guest's hardware: monitor calls under a job, the device-removal wait */
 #pragma once
 
+#include <sys/types.h>
+
 #include "domain_conf.h"
 #include "domain_obj.h"
+#include "qemu_conf.h"
 
 struct json_object;
 
@@ -27,3 +30,49 @@ bool qemuHotplugDeviceDeleted(virDomainObj *obj, const char *alias, const char *
 /* A disk of @def by target name or source path (*idx its index when
  * @idx is not NULL), or NULL. */
 virDomainDiskDef *qemuHotplugFindDisk(virDomainDef *def, const char *name, size_t *idx);
+
+/* A device's XML parsed inside a wrapper definition (the definition holding
+ * the one <disk> or <interface>; *what "disk" or "net"), or NULL with the
+ * parser's error; OPERATION_UNSUPPORTED "@action of device 'X' is not
+ * supported" for other elements. */
+virDomainDef *qemuHotplugParseDevice(const char *xml, const char *action,
+                                     const char **what);
+/* The N of unused node names libvirt-N-storage/-format, or -1 (error). */
+int qemuHotplugNextNode(virDomainObj *obj);
+/* blockdev-del @node, quiet. */
+void qemuHotplugBlockdevDel(virDomainObj *obj, const char *node);
+
+/* ---- interfaces (qemu_hotplug_net.c); object locked, job held --------- */
+
+/* CONFIG_UNSUPPORTED when the model has no QEMU device here. */
+int qemuHotplugCheckNet(const virDomainNetDef *net);
+/* A random 52:54:00 MAC for @net unless it has one (libvirt's). */
+void qemuHotplugNetGenerateMAC(virDomainNetDef *net);
+/* Plug *@netp into the running guest: its tap (and network port) as at
+ * start, a free PCI slot, getfd + netdev_add + device_add, its link set
+ * down when the XML says so; on success it is in the live definition
+ * (alias "netN", address, target dev), *netp is NULL, the status saved
+ * and DEVICE_ADDED queued. On failure nothing is left in QEMU or on the
+ * host; *netp stays the caller's. */
+int qemuHotplugAttachNetLive(qemuDriver *driver, virDomainObj *obj,
+                             virDomainNetDef **netp);
+/* Unplug interface @idx of the live definition: device_del and the
+ * guest's DEVICE_DELETED waited for, netdev_del, its tap and port removed,
+ * DEVICE_REMOVED queued. OPERATION_TIMEOUT when the guest kept it. */
+int qemuHotplugDetachNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
+/* libvirt's virDomainNetFindIdx: the index of the interface of @def with
+ * @match's MAC (any when it has none); -1 with DEVICE_MISSING "no device
+ * matching MAC address M found", -2 with OPERATION_FAILED when several
+ * match. */
+ssize_t qemuHotplugFindNet(const virDomainDef *def, const virDomainNetDef *match);
+/* The interface of @def whose device id is @alias, or -1 (nothing reported). */
+ssize_t qemuHotplugFindNetAlias(const virDomainDef *def, const char *alias);
+/* After start (before the vCPUs run): set_link down for each interface
+ * whose <link state='down'/>. 0 or -1. */
+int qemuHotplugSetLinkStates(virDomainObj *obj);
+/* libvirt's qemuDomainChangeNet for interface @idx of the running guest:
+ * what cannot change live is refused with libvirt's error (MAC, model,
+ * tap name, PCI address, type); the link state is set (set_link); a
+ * new network or bridge of the same kind moves the tap. 0 or -1. */
+int qemuHotplugUpdateNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx,
+                             virDomainNetDef *newNet);

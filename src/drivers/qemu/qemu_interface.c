@@ -162,15 +162,80 @@ qemuInterfaceHasTap(const virDomainNetDef *net)
 }
 
 int
+qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t idx)
+{
+    g_autofree char *bridge = NULL;
+    g_autofree char *ifname = NULL;
+    const char *templ = "vnet%d";
+    int fd;
+
+    if (!qemuInterfaceHasTap(net))
+        return 0;
+    if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK) {
+        if (!(bridge = qemuInterfaceNetworkBridge(net->network)))
+            return -1;
+    } else if (net->type == VIR_DOMAIN_NET_TYPE_BRIDGE) {
+        bridge = g_strdup(net->bridge);
+    }
+    if (bridge && !virNetDevExists(bridge)) {
+        virReportSystemErrorFull(VIR_FROM_NONE, ENODEV, __func__,
+                                 "Cannot get interface MTU on '%s'", bridge);
+        return -1;
+    }
+    if (!net->macSet) {
+        /* the MAC the command line would give it, now in the live XML */
+        net->mac[0] = 0x52;
+        net->mac[1] = 0x54;
+        net->mac[2] = 0x00;
+        net->mac[3] = def->uuid[0];
+        net->mac[4] = def->uuid[1];
+        net->mac[5] = (unsigned char)(def->uuid[2] + idx);
+        net->macSet = true;
+    }
+    if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK) {
+        if (qemuInterfacePortCreate(def, net) < 0)
+            return -1;
+        /* the live XML names the bridge next to the port, as libvirt's */
+        g_free(net->bridge);
+        net->bridge = g_strdup(bridge);
+    }
+    if (net->ifname && !g_str_has_prefix(net->ifname, "vnet"))
+        templ = net->ifname;
+    if (net->type == VIR_DOMAIN_NET_TYPE_ETHERNET && net->managedTap == 2) {
+        /* Nova's and KubeVirt's way: a tap someone else made */
+        if (!net->ifname) {
+            virReportError(VIR_ERR_XML_ERROR, "%s",
+                           "target dev must be supplied when managed='no'");
+            goto error;
+        }
+        if ((fd = virNetDevTapOpen(net->ifname)) < 0)
+            goto error;
+        ifname = g_strdup(net->ifname);
+    } else if ((fd = virNetDevTapCreate(templ, bridge, net->mac, 0, &ifname)) < 0) {
+        goto error;
+    }
+    g_free(net->ifname);
+    net->ifname = g_steal_pointer(&ifname);
+    net->tapfd = fd;
+    net->hasTapfd = true;
+    g_debug("interface %zu of '%s': tap %s on %s", idx, def->name, net->ifname,
+            bridge ? bridge : "(none)");
+    return 0;
+
+error:
+    qemuInterfacePortDelete(net);
+    return -1;
+}
+
+int
 qemuInterfacePrepare(virDomainDef *def, int *keepfds, size_t *nkeep, size_t maxkeep)
 {
     for (size_t i = 0; i < def->nnets; i++) {
         virDomainNetDef *net = def->nets[i];
-        g_autofree char *bridge = NULL;
-        g_autofree char *ifname = NULL;
-        const char *templ = "vnet%d";
-        int fd;
 
+        /* the device ids of this run (a hotplug takes the next free one) */
+        g_free(net->alias);
+        net->alias = g_strdup_printf("net%zu", i);
         if (!qemuInterfaceHasTap(net))
             continue;
         if (*nkeep >= maxkeep) {
@@ -178,56 +243,9 @@ qemuInterfacePrepare(virDomainDef *def, int *keepfds, size_t *nkeep, size_t maxk
                            "too many tap interfaces for one guest");
             goto error;
         }
-        if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK) {
-            if (!(bridge = qemuInterfaceNetworkBridge(net->network)))
-                goto error;
-        } else if (net->type == VIR_DOMAIN_NET_TYPE_BRIDGE) {
-            bridge = g_strdup(net->bridge);
-        }
-        if (bridge && !virNetDevExists(bridge)) {
-            virReportSystemErrorFull(VIR_FROM_NONE, ENODEV, __func__,
-                                     "Cannot get interface MTU on '%s'", bridge);
+        if (qemuInterfacePrepareNet(def, net, i) < 0)
             goto error;
-        }
-        if (!net->macSet) {
-            /* the MAC the command line would give it, now in the live XML */
-            net->mac[0] = 0x52;
-            net->mac[1] = 0x54;
-            net->mac[2] = 0x00;
-            net->mac[3] = def->uuid[0];
-            net->mac[4] = def->uuid[1];
-            net->mac[5] = (unsigned char)(def->uuid[2] + i);
-            net->macSet = true;
-        }
-        if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK) {
-            if (qemuInterfacePortCreate(def, net) < 0)
-                goto error;
-            /* the live XML names the bridge next to the port, as libvirt's */
-            g_free(net->bridge);
-            net->bridge = g_strdup(bridge);
-        }
-        if (net->ifname && !g_str_has_prefix(net->ifname, "vnet"))
-            templ = net->ifname;
-        if (net->type == VIR_DOMAIN_NET_TYPE_ETHERNET && net->managedTap == 2) {
-            /* Nova's and KubeVirt's way: a tap someone else made */
-            if (!net->ifname) {
-                virReportError(VIR_ERR_XML_ERROR, "%s",
-                               "target dev must be supplied when managed='no'");
-                goto error;
-            }
-            if ((fd = virNetDevTapOpen(net->ifname)) < 0)
-                goto error;
-            ifname = g_strdup(net->ifname);
-        } else if ((fd = virNetDevTapCreate(templ, bridge, net->mac, 0, &ifname)) < 0) {
-            goto error;
-        }
-        g_free(net->ifname);
-        net->ifname = g_steal_pointer(&ifname);
-        net->tapfd = fd;
-        net->hasTapfd = true;
-        keepfds[(*nkeep)++] = fd;
-        g_debug("interface %zu of '%s': tap %s on %s", i, def->name, net->ifname,
-                bridge ? bridge : "(none)");
+        keepfds[(*nkeep)++] = net->tapfd;
     }
     return 0;
 
@@ -250,18 +268,72 @@ qemuInterfaceCloseFds(virDomainDef *def)
 }
 
 void
+qemuInterfaceCleanupNet(virDomainNetDef *net)
+{
+    if (net->hasTapfd) {
+        close(net->tapfd);
+        net->hasTapfd = false;
+    }
+    qemuInterfacePortDelete(net);
+    if (!qemuInterfaceHasTap(net) || !net->ifname)
+        return;
+    /* a tap QEMU held goes with its last descriptor; an unmanaged
+     * one (managed='no') is its owner's */
+    if (net->managedTap != 2)
+        virNetDevTapDelete(net->ifname);
+}
+
+void
 qemuInterfaceCleanup(virDomainDef *def)
 {
-    qemuInterfaceCloseFds(def);
-    for (size_t i = 0; i < def->nnets; i++) {
-        virDomainNetDef *net = def->nets[i];
+    for (size_t i = 0; i < def->nnets; i++)
+        qemuInterfaceCleanupNet(def->nets[i]);
+}
 
-        qemuInterfacePortDelete(net);
-        if (!qemuInterfaceHasTap(net) || !net->ifname)
-            continue;
-        /* a tap QEMU held goes with its last descriptor; an unmanaged
-         * one (managed='no') is its owner's */
-        if (net->managedTap != 2)
-            virNetDevTapDelete(net->ifname);
+int
+qemuInterfaceChangeBridge(const virDomainDef *def, virDomainNetDef *net,
+                          const virDomainNetDef *newNet)
+{
+    /* the new port's interface: strings borrowed from @newNet */
+    virDomainNetDef newPort = { 0 };
+    virDomainNetDef *tmp = &newPort;
+    g_autofree char *bridge = NULL;
+
+    if (!net->ifname) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                       "the interface has no tap to move to another bridge");
+        return -1;
     }
+    /* the new port first (on a copy): the old one stays until the tap moved */
+    tmp->type = newNet->type;
+    tmp->network = newNet->network;
+    memcpy(tmp->mac, net->mac, sizeof(tmp->mac));
+    tmp->macSet = true;
+    if (newNet->type == VIR_DOMAIN_NET_TYPE_NETWORK) {
+        if (!(bridge = qemuInterfaceNetworkBridge(newNet->network)))
+            return -1;
+    } else {
+        bridge = g_strdup(newNet->bridge);
+    }
+    if (!virNetDevExists(bridge)) {
+        virReportSystemErrorFull(VIR_FROM_NONE, ENODEV, __func__,
+                                 "Cannot get interface MTU on '%s'", bridge);
+        return -1;
+    }
+    if (newNet->type == VIR_DOMAIN_NET_TYPE_NETWORK &&
+        qemuInterfacePortCreate(def, tmp) < 0)
+        return -1;
+    if (virNetDevSetMaster(net->ifname, bridge) < 0) {
+        qemuInterfacePortDelete(tmp);
+        return -1;
+    }
+    qemuInterfacePortDelete(net);
+    net->type = newNet->type;
+    g_free(net->network);
+    net->network = g_strdup(newNet->network);
+    g_free(net->bridge);
+    net->bridge = g_steal_pointer(&bridge);
+    net->hasPortid = tmp->hasPortid;
+    memcpy(net->portid, tmp->portid, sizeof(net->portid));
+    return 0;
 }

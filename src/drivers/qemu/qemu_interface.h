@@ -16,9 +16,15 @@
  * @keepfds (at most @maxkeep). On failure the taps made so far are gone.
  * 0, or -1 with libvirt's error (NO_NETWORK, "network 'N' is not active",
  * "Cannot get interface MTU on 'B'", ...). @def is the live definition,
- * the domain locked.
+ * the domain locked. Every interface gets its device id of the run,
+ * net->alias "netI".
  */
 int qemuInterfacePrepare(virDomainDef *def, int *keepfds, size_t *nkeep, size_t maxkeep);
+
+/* The same for one interface @net (position @idx) of @def (a hotplug):
+ * its port and tap made, the descriptor in net->tapfd (hasTapfd); nothing
+ * to do for type user. On failure nothing is left. 0 or -1. */
+int qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t idx);
 
 /* Close the descriptors QEMU has inherited (after the spawn). */
 void qemuInterfaceCloseFds(virDomainDef *def);
@@ -26,3 +32,13 @@ void qemuInterfaceCloseFds(virDomainDef *def);
 /* After QEMU is gone (or failed to start): delete the taps of @def that
  * the driver made (quiet) and close any descriptor still held. */
 void qemuInterfaceCleanup(virDomainDef *def);
+/* The same for one interface (an unplug, a failed hotplug). */
+void qemuInterfaceCleanupNet(virDomainNetDef *net);
+
+/* Move the tap of running interface @net (type network or bridge) to the
+ * network or bridge of @newNet (same kinds), as libvirt's
+ * qemuDomainChangeNetBridge: the new network's port made, the tap
+ * re-plugged, the old port removed; @net then names the new source.
+ * 0, or -1 with nothing changed. */
+int qemuInterfaceChangeBridge(const virDomainDef *def, virDomainNetDef *net,
+                              const virDomainNetDef *newNet);

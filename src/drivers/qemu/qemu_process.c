@@ -1300,6 +1300,9 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     /* vCPUs exist but have not run (-S): thread groups, pins, bandwidth */
     if (qemuCgroupSetupThreads(obj) < 0)
         goto error;
+    /* <link state='down'/>: the NIC starts with its cable out */
+    if (qemuHotplugSetLinkStates(obj) < 0)
+        goto error;
 
     if (obj->def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY) {
         /* as libvirt with set-action: a guest reboot arrives as SHUTDOWN
