@@ -15,6 +15,9 @@ with python3-libvirt and QEMU itself:
 - the network page offered the `default` network and the guest has a tap
   in its bridge;
 - the guest is defined (persistent) and running.
+Then "Import existing disk image" of a raw file in a folder no pool has:
+virt-manager (virtinst) makes a dir pool of that folder itself (create,
+autostart), the file is that pool's volume and the guest runs from it.
 A second run in session mode with the `default` pool undefined first:
 virt-manager builds the default pool itself (define, build, start,
 autostart at $XDG_DATA_HOME/images) and puts the new disk there.
@@ -88,7 +91,7 @@ def stop_xvfb():
         xvfb = None
 
 
-def run_wizard(d, uri, name, osname, env_extra=None):
+def run_wizard(d, uri, name, osname, env_extra=None, extra=()):
     display = start_xvfb()
     result = os.path.join(d.root, "wizard-%s.json" % name)
     home = os.path.join(d.root, "home")
@@ -99,7 +102,7 @@ def run_wizard(d, uri, name, osname, env_extra=None):
                GSETTINGS_BACKEND="memory", NO_AT_BRIDGE="1", GDK_BACKEND="x11")
     env.update(env_extra or {})
     p = subprocess.run(["/usr/bin/python3", WIZARD, uri, name, result, "--os", osname, "--mem", "256",
-                        "--disk", "1", "--timeout", "300"],
+                        "--disk", "1", "--timeout", "300"] + list(extra),
                        capture_output=True, text=True, timeout=400, env=env)
     try:
         with open(result) as f:
@@ -202,6 +205,27 @@ def test_system_default_pool_and_network():
     assert os.path.basename(x.split("<source file='")[1].split("'")[0]) in pool.listVolumes()
     dom.destroy()
     dom.undefine()
+
+    # "Import existing disk image" of a file in no pool: virt-manager
+    # (virtinst) makes a dir pool of its folder, autostarted, and the
+    # guest runs from that pool's volume
+    folder = os.path.join(d.root, "myimages")
+    os.mkdir(folder, 0o755)
+    image = os.path.join(folder, "imported.raw")
+    with open(image, "wb") as f:
+        f.truncate(64 << 20)
+    run_wizard(d, uri, "vmimp", "generic", extra=("--import-path", image))
+    ipool = conn.storagePoolLookupByName("myimages")
+    assert ipool.isActive() and ipool.isPersistent() and ipool.autostart() == 1
+    assert "<path>%s</path>" % folder in ipool.XMLDesc(0)
+    vol = conn.storageVolLookupByPath(image)
+    assert vol.storagePoolLookupByVolume().name() == "myimages"
+    dom = conn.lookupByName("vmimp")
+    assert dom.isActive() and dom.isPersistent()
+    x = dom.XMLDesc(0)
+    assert "<source file='%s'" % image in x, x
+    assert image in qemu_block_files(d, uri, "vmimp")
+    dom.destroy()
     conn.close()
     assert d.stop() == 0
 
@@ -252,7 +276,8 @@ if __name__ == "__main__":
     try:
         run_tests([
             ("virt-manager new-VM wizard, system: default pool, new qcow2, default network, "
-             "running", guard(test_system_default_pool_and_network)),
+             "running; import of a file in no pool makes its pool",
+             guard(test_system_default_pool_and_network)),
             ("virt-manager new-VM wizard, session: it builds the default pool itself",
              guard(test_session_builds_default_pool)),
         ])

@@ -10,7 +10,7 @@ Finish; everything else (validation, the default pool, the new volume, the
 network, the definition, the start) is virt-manager's own code.
 
 Usage: virtmanager-wizard.py URI NAME RESULT.json [--os OSINFO-ID] [--mem MIB]
-                             [--disk GIB]
+                             [--disk GIB] [--import-path FILE]
 The result file gets {"ok": bool, "steps": [...], "errors": [...]}; every
 error dialog virt-manager would show is recorded there (and ends the run)
 instead of waiting for a click. Exit status 0 when the wizard finished
@@ -32,6 +32,8 @@ ap.add_argument("--os", default="generic")
 ap.add_argument("--mem", type=int, default=256)
 ap.add_argument("--disk", type=int, default=1)
 ap.add_argument("--timeout", type=float, default=240)
+ap.add_argument("--import-path", help="'Import existing disk image' of this file "
+                "(else 'Manual install' with a new disk)")
 opts = ap.parse_args()
 
 state = {"ok": False, "steps": [], "errors": []}
@@ -146,7 +148,11 @@ class Driver:
             return True
         if s == 1:
             # page 1: "Manual install" (the disk is made on the storage page)
-            wiz.widget("method-manual").set_active(True)
+            # or "Import existing disk image"
+            if opts.import_path:
+                wiz.widget("method-import").set_active(True)
+            else:
+                wiz.widget("method-manual").set_active(True)
             self.forward(self.page())
             return True
         if s == 2:
@@ -154,6 +160,9 @@ class Driver:
                 return False
             import virtinst
             osobj = virtinst.OSDB.lookup_os(opts.os)
+            if opts.import_path:
+                wiz.widget("install-import-entry").set_text(opts.import_path)
+                note("import %s" % opts.import_path)
             wiz._os_list.select_os(osobj)
             note("OS chosen: %s" % wiz._os_list.get_selected_os().name)
             self.forward(1)
@@ -166,6 +175,9 @@ class Driver:
             note("memory %d MiB, 1 CPU" % opts.mem)
             self.forward(2)
             return True
+        if s == 4 and opts.import_path:
+            # an import skips the storage page
+            return self.page() == 4
         if s == 4:
             if self.page() != 3:
                 return False
