@@ -67,9 +67,22 @@ kver=${pkg#linux-image-}
 #                     background, GUEST-AGENTD-READY): it answers guest-sync
 #                     and guest-ping, and on guest-shutdown prints
 #                     GUEST-AGENT-SHUTDOWN, syncs and powers off.
+# VIRTKIT_TEST_GUEST_VARIANT=net: the default guest (virtkit.dhcp=1 works as
+# there) that, after GUEST-READY, uses its virtio NIC as its command line asks
+# (each item runs in the background, so they do not wait for each other):
+#   virtkit.ip=A/P[,GW]   static address A/P on eth0 (and a default route via
+#                         GW), then prints "GUEST-IP A";
+#   virtkit.ping=H1,H2    pings each host until it answers (at most ~240 s),
+#                         printing "GUEST-PING H ok" (or "GUEST-PING H fail");
+#   virtkit.nclisten=P    accepts TCP connections on port P one after the
+#                         other, printing "GUEST-NC-RECEIVED <bytes>" for each;
+#   virtkit.ncsend=H:P:N  sends N zero bytes to H port P (retrying until the
+#                         listener is there, at most ~240 s) and prints
+#                         "GUEST-NC-SENT N <uptime before> <uptime after>"
+#                         (seconds from /proc/uptime), or GUEST-NC-SEND-FAILED.
 variant=${VIRTKIT_TEST_GUEST_VARIANT:-}
 case $variant in
-    ''|balloon|hotplug|events) ;;
+    ''|balloon|hotplug|events|net) ;;
     *) log "unknown variant '$variant'"; exit 1 ;;
 esac
 out=$base/$kver${variant:+-$variant}
@@ -208,6 +221,9 @@ fi
 if [ "$variant" = events ]; then
     init_script=$(printf '%s\n' "$init_script" | sed 's|^echo GUEST-READY$|for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon virtio_console; do insmod /lib/modules/$m.ko 2>/dev/null; done\n[ -d /sys/bus/virtio/drivers/virtio_balloon ] \&\& echo GUEST-BALLOON\necho GUEST-READY\n. /bin/guest-events.sh|')
 fi
+if [ "$variant" = net ]; then
+    init_script=$(printf '%s\n' "$init_script" | sed 's|^echo GUEST-READY$|echo GUEST-READY\n. /bin/guest-net.sh|')
+fi
 init_hash=$(printf '%s' "$init_script" | sha256sum | cut -d' ' -f1)
 # The events variant's actions (sourced by its /init after GUEST-READY).
 events_script='set_rtc() { date -u -s "2030-01-01 00:00:00" >/dev/null; hwclock -w -u; echo GUEST-RTC-SET; }
@@ -281,6 +297,66 @@ fi
 if [ "$variant" = events ]; then
     init_hash=$(printf '%s%s' "$init_script" "$events_script" | sha256sum | cut -d' ' -f1)
 fi
+# The net variant's actions (sourced by its /init after GUEST-READY).
+net_script='arg() { sed -n "s/.*virtkit\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+up() { read u rest < /proc/uptime; echo $u; }
+if [ ! -e /sys/class/net/eth0 ]; then
+    for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net; do
+        insmod /lib/modules/$m.ko 2>/dev/null
+    done
+    i=0
+    while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done
+fi
+ip link set lo up
+sip=$(arg ip)
+if [ -n "$sip" ]; then
+    ip link set eth0 up
+    ip addr add ${sip%%,*} dev eth0
+    case $sip in *,*) ip route add default via ${sip#*,} ;; esac
+    a=${sip%%,*}
+    echo "GUEST-IP ${a%/*}"
+fi
+lp=$(arg nclisten)
+if [ -n "$lp" ]; then
+    # nc ends at EOF on its input: give it one that never ends
+    mkfifo /tmp/nc.in
+    (
+        exec 3<>/tmp/nc.in
+        while :; do echo "GUEST-NC-RECEIVED $(nc -l -p $lp <&3 | wc -c)"; done
+    ) &
+fi
+for h in $(arg ping | tr , " "); do
+    (
+        i=0
+        while ! ping -c 1 -W 1 $h >/dev/null 2>&1; do
+            i=$((i+1))
+            [ $i -lt 240 ] || { echo "GUEST-PING $h fail"; exit 0; }
+            sleep 0.2
+        done
+        echo "GUEST-PING $h ok"
+    ) &
+done
+snd=$(arg ncsend)
+if [ -n "$snd" ]; then
+    (
+        h=${snd%%:*}; r=${snd#*:}; p=${r%%:*}; n=${r#*:}
+        i=0
+        while :; do
+            t0=$(up)
+            if head -c $n /dev/zero | nc $h $p; then
+                echo "GUEST-NC-SENT $n $t0 $(up)"
+                break
+            fi
+            i=$((i+1))
+            [ $i -lt 600 ] || { echo GUEST-NC-SEND-FAILED; break; }
+            sleep 0.4
+        done
+    ) &
+fi
+'
+if [ "$variant" = net ]; then
+    init_hash=$(printf '%s%s' "$init_script" "$net_script" | sha256sum | cut -d' ' -f1)
+fi
 
 if [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.gz" ] &&
    [ "$(cat "$out/INIT.sha256" 2>/dev/null)" = "$init_hash" ]; then
@@ -331,6 +407,7 @@ done
 printf '%s' "$init_script" > "$root/init"
 chmod 0755 "$root/init"
 [ "$variant" = events ] && printf '%s' "$events_script" > "$root/bin/guest-events.sh"
+[ "$variant" = net ] && printf '%s' "$net_script" > "$root/bin/guest-net.sh"
 
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$work/initrd.gz"
 cp "$work"/pkg/boot/vmlinuz-"$kver" "$work/vmlinuz"

@@ -24,6 +24,7 @@ from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for
 CLONE_NEWNET = 0x40000000
 peer = None  # the DHCP client's namespace holder (subprocess.Popen)
 GUEST = None  # the test guest's folder, found (or built) before leaving the host's network
+NET_GUEST = None  # the same, variant net (pings, nc; scripts/build-test-guest.sh)
 
 
 def enter_netns():
@@ -473,6 +474,126 @@ def test_guests_dhcp():
     assert d.stop() == 0
 
 
+VIRT_INSTALL = "/usr/bin/virt-install"
+
+
+def console_lines(log, prefix):
+    try:
+        with open(log, errors="replace") as f:
+            return [l.split()[1:] for l in f.read().splitlines() if l.startswith(prefix + " ")]
+    except FileNotFoundError:
+        return []
+
+
+def virt_install(d, name, network, log, kargs):
+    """Debian's virt-install --import of the net test guest (no disk: the
+    kernel and initrd are given with --boot), its NIC as --network says."""
+    argv = [VIRT_INSTALL, "--connect", d.uri(), "--import", "--name", name,
+            "--memory", "256", "--vcpus", "1", "--disk", "none",
+            "--osinfo", "detect=on,require=off", "--virt-type", "qemu", "--machine", "q35",
+            "--network", network, "--graphics", "none", "--noautoconsole",
+            "--serial", "file,path=%s" % log,
+            "--boot", "kernel=%s/vmlinuz,initrd=%s/initrd.gz,kernel_args=console=ttyS0 "
+                      "quiet %s" % (NET_GUEST, NET_GUEST, kargs)]
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=300,
+                       env=dict(os.environ, LC_ALL="C", HOME=d.root))
+    if p.returncode != 0:
+        raise AssertionError("virt-install failed (%d):\n%s\n%s\ndaemon log:\n%s"
+                             % (p.returncode, p.stdout, p.stderr, d.log()[-3000:]))
+
+
+def wait_console(log, prefix, want, what, timeout=240):
+    """The fields after @prefix on the first console line whose first field
+    is @want (any line when @want is None)."""
+    def seen():
+        for f in console_lines(log, prefix):
+            if want is None or (f and f[0] == want):
+                return f
+        return None
+    wait_for(seen, what, timeout, 0.2)
+    return seen()
+
+
+def test_virtinstall_network():
+    """Debian's virt-install against virtkitd in this namespace (system mode,
+    the default network defined on first start): two guests with --network
+    network=default (one at a fixed address given with virsh net-update
+    add ip-dhcp-host) and one with --network bridge=vkhost0, a host bridge
+    the test made. The guests get their addresses (dnsmasq's leases, seen in
+    domifaddr and net-dhcp-leases; a static one on the host bridge), ping
+    the host side of their bridge and each other, 1 MiB goes from one guest
+    to the other over TCP (busybox nc), and the host pings them all."""
+    if not NET_GUEST:
+        raise Skip("no test guest (scripts/build-test-guest.sh, variant net)")
+    if not os.access(VIRT_INSTALL, os.X_OK):
+        raise Skip("virt-install (Debian's virtinst) not installed")
+    sh("ip link add vkhost0 type bridge && ip addr add 10.91.0.1/24 dev vkhost0 && "
+       "ip link set vkhost0 up")
+    d = new_daemon({"VIRTKIT_NETWORK_DEFAULT": "1"})
+    uri = d.uri()
+    try:
+        assert virsh(uri, "net-list").stdout.split() == ["default", "active", "yes", "yes"]
+        gw = "192.168.122.1"
+        assert "<ip address='%s' netmask='255.255.255.0'>" % gw in \
+            virsh(uri, "net-dumpxml", "default").stdout
+        # n1 at a fixed address: a DHCP host entry added to the running network
+        virsh(uri, "net-update", "default", "add", "ip-dhcp-host",
+              "<host mac='52:54:00:5a:00:01' ip='192.168.122.201'/>", "--live", "--config")
+        logs = {n: os.path.join(d.root, n + ".log") for n in ("n1", "n2", "b1")}
+        size = 1 << 20
+        virt_install(d, "n1", "network=default,model=virtio,mac=52:54:00:5a:00:01", logs["n1"],
+                     "virtkit.dhcp=1 virtkit.hostname=n1 virtkit.nclisten=5001 "
+                     "virtkit.ping=%s" % gw)
+        virt_install(d, "n2", "network=default,model=virtio", logs["n2"],
+                     "virtkit.dhcp=1 virtkit.hostname=n2 virtkit.ping=%s,192.168.122.201 "
+                     "virtkit.ncsend=192.168.122.201:5001:%d" % (gw, size))
+        virt_install(d, "b1", "bridge=vkhost0,model=virtio", logs["b1"],
+                     "virtkit.ip=10.91.0.10/24 virtkit.ping=10.91.0.1")
+        out = virsh(uri, "list", "--name").stdout.split()
+        assert sorted(out) == ["b1", "n1", "n2"], out
+        # what virt-install defined: interface types and sources as asked
+        for name, kind, src in (("n1", "network", "network='default'"),
+                                ("n2", "network", "network='default'"),
+                                ("b1", "bridge", "bridge='vkhost0'")):
+            live = virsh(uri, "dumpxml", name).stdout
+            assert "<interface type='%s'>" % kind in live and "<source %s" % src in live, live
+            tap = [l for l in live.splitlines() if "<target dev='vnet" in l][0].split("'")[1]
+            br = "vkhost0" if name == "b1" else "virbr0"
+            assert "master %s" % br in sh("ip -o link show dev " + tap)
+        ips = {}
+        for name in ("n1", "n2", "b1"):
+            ips[name] = wait_console(logs[name], "GUEST-IP", None,
+                                     "%s: an address on its console" % name)[0]
+        assert ips["n1"] == "192.168.122.201" and ips["b1"] == "10.91.0.10", ips
+        assert ips["n2"].startswith("192.168.122."), ips
+        # the guests reach the host side of their bridge and each other
+        for name, host in (("n1", gw), ("n2", gw), ("n2", ips["n1"]), ("b1", "10.91.0.1")):
+            got = wait_console(logs[name], "GUEST-PING", host, "%s pings %s" % (name, host))
+            assert got == [host, "ok"], (name, got)
+        sent = wait_console(logs["n2"], "GUEST-NC-SENT", None, "n2 sends to n1")
+        assert int(sent[0]) == size, sent
+        got = wait_console(logs["n1"], "GUEST-NC-RECEIVED", None, "n1 receives from n2")
+        assert got == [str(size)], got
+        # and the host reaches them
+        for name, ip in ips.items():
+            sh("busybox ping -c 1 -W 5 %s" % ip)
+        # their leases, as virsh shows them
+        out = virsh(uri, "net-dhcp-leases", "default").stdout
+        for name in ("n1", "n2"):
+            assert any(l.split()[4:6] == [ips[name] + "/24", name] for l in out.splitlines()), \
+                (name, out)
+            o = virsh(uri, "domifaddr", name).stdout.split()
+            assert o[2:4] == ["ipv4", ips[name] + "/24"], o
+        for name in logs:
+            virsh(uri, "destroy", name)
+            virsh(uri, "undefine", name)
+        assert "vnet" not in sh("ip -o link")
+    finally:
+        clean_host(d)
+        sh("ip link del vkhost0 2>/dev/null", check=False)
+    assert d.stop() == 0
+
+
 PORT_XML = """<networkport>
   <uuid>aaaaaaaa-2222-3333-4444-555555555555</uuid>
   <owner>
@@ -671,6 +792,9 @@ if __name__ == "__main__":
     os.environ["VIRTKIT_TEST_GUEST_CACHE"] = "/var/cache/virtkit/test-guest-dhcp"
     GUEST = test_guest_dir()
     os.environ.pop("VIRTKIT_TEST_GUEST_CACHE")
+    os.environ["VIRTKIT_TEST_GUEST_VARIANT"] = "net"
+    NET_GUEST = test_guest_dir()
+    os.environ.pop("VIRTKIT_TEST_GUEST_VARIANT")
     try:
         enter_netns()
         skip = None
@@ -693,4 +817,6 @@ if __name__ == "__main__":
          guard(test_guests_dhcp)),
         ("domifaddr through the test driver as libvirt's", guard(test_domifaddr_test_driver)),
         ("network ports: create, list, XML, parameters, restart", guard(test_network_ports)),
+        ("virt-install --network network=default and bridge=BR: addresses, pings, TCP",
+         guard(test_virtinstall_network)),
     ])
