@@ -41,6 +41,14 @@ const char *virInterfaceGetName(virInterfacePtr iface);
 const char *virInterfaceGetMACString(virInterfacePtr iface);
 char *virInterfaceGetXMLDesc(virInterfacePtr iface, unsigned int flags);
 int virInterfaceIsActive(virInterfacePtr iface);
+virInterfacePtr virInterfaceDefineXML(virConnectPtr conn, const char *xmlDesc,
+                                      unsigned int flags);
+int virInterfaceUndefine(virInterfacePtr iface);
+int virInterfaceCreate(virInterfacePtr iface, unsigned int flags);
+int virInterfaceDestroy(virInterfacePtr iface, unsigned int flags);
+int virInterfaceChangeBegin(virConnectPtr conn, unsigned int flags);
+int virInterfaceChangeCommit(virConnectPtr conn, unsigned int flags);
+int virInterfaceChangeRollback(virConnectPtr conn, unsigned int flags);
 int virInterfaceRef(virInterfacePtr iface);
 int virInterfaceFree(virInterfacePtr iface);
 

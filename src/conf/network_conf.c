@@ -861,6 +861,9 @@ parseNode(xmlNodePtr root)
             g_autofree char *delay = virDomainXMLProp(cur, "delay");
             g_autofree char *mtm = virDomainXMLProp(cur, "macTableManager");
 
+            /* a later <bridge> replaces an earlier one */
+            g_free(def->bridge);
+            g_free(def->bridgeZone);
             def->bridge = virDomainXMLProp(cur, "name");
             def->bridgeZone = virDomainXMLProp(cur, "zone");
             if (mtm) {
@@ -1287,23 +1290,39 @@ updateParseElement(const char *xml, const char *name, const char *netName, xmlDo
     return root;
 }
 
+/* The <ip> whose DHCP section an update changes, as libvirt 9.0 picks it
+ * (its messages name "dhcp host entry" for ranges too): @parentIndex, or
+ * for -1 the first with ranges or hosts, else the first IPv4, else the
+ * first IPv6. */
 static virNetworkIPDef *
-updateFindIP(virNetworkDef *def, int parentIndex, const char *what)
+updateFindIP(virNetworkDef *def, int parentIndex)
 {
+    virNetworkIPDef *ip = NULL;
+
     if (parentIndex < 0) {
-        virNetworkIPDef *ip = virNetworkDefGetIPv4(def);
+        for (guint i = 0; def->ips && i < def->ips->len && !ip; i++) {
+            virNetworkIPDef *cur = g_ptr_array_index(def->ips, i);
+
+            if ((cur->ranges && cur->ranges->len) || (cur->hosts && cur->hosts->len))
+                ip = cur;
+        }
         if (!ip)
-            virReportError(
-                VIR_ERR_OPERATION_INVALID,
-                "couldn't update %s entry - no <ip family='ipv4'> element found in network '%s'",
-                what, def->name);
+            ip = virNetworkDefGetIPv4(def);
+        for (guint i = 0; def->ips && i < def->ips->len && !ip; i++)
+            ip = g_ptr_array_index(def->ips, i);
+        if (!ip)
+            virReportError(VIR_ERR_OPERATION_INVALID,
+                           "couldn't update dhcp host entry - no <ip> element found in "
+                           "network '%s'",
+                           def->name);
         return ip;
     }
-    if ((guint)parentIndex >= def->ips->len) {
+    if (!def->ips || (guint)parentIndex >= def->ips->len) {
         virReportError(
             VIR_ERR_OPERATION_INVALID,
-            "couldn't update %s entry - no <ip> element found at index %d in network '%s'",
-            what, parentIndex, def->name);
+            "couldn't update dhcp host entry - no <ip> element found at index %d "
+            "in network '%s'",
+            parentIndex, def->name);
         return NULL;
     }
     return g_ptr_array_index(def->ips, parentIndex);
@@ -1324,7 +1343,7 @@ macEqual(const char *a, const char *b)
 static int
 updateDHCPHost(virNetworkDef *def, unsigned int command, int parentIndex, xmlNodePtr node)
 {
-    virNetworkIPDef *ip = updateFindIP(def, parentIndex, "dhcp host");
+    virNetworkIPDef *ip = updateFindIP(def, parentIndex);
     virNetworkDHCPHostDef *host = NULL;
     int found = -1;
 
@@ -1403,7 +1422,7 @@ static int
 updateDHCPRange(virNetworkDef *def, unsigned int command, int parentIndex,
                 xmlNodePtr node)
 {
-    virNetworkIPDef *ip = updateFindIP(def, parentIndex, "dhcp range");
+    virNetworkIPDef *ip = updateFindIP(def, parentIndex);
     virNetworkDHCPRangeDef *range = NULL;
     int found = -1;
 

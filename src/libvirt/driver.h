@@ -517,6 +517,16 @@ struct _virInterfaceDriver {
     virInterfacePtr (*interfaceLookupByMACString)(virConnectPtr conn, const char *mac);
     char *(*interfaceGetXMLDesc)(virInterfacePtr iface, unsigned int flags);
     int (*interfaceIsActive)(virInterfacePtr iface);
+    /* definitions and transactions (the test driver; libvirt's udev
+     * backend, as virtkitd's host driver, has none) */
+    virInterfacePtr (*interfaceDefineXML)(virConnectPtr conn, const char *xml,
+                                          unsigned int flags);
+    int (*interfaceUndefine)(virInterfacePtr iface);
+    int (*interfaceCreate)(virInterfacePtr iface, unsigned int flags);
+    int (*interfaceDestroy)(virInterfacePtr iface, unsigned int flags);
+    int (*interfaceChangeBegin)(virConnectPtr conn, unsigned int flags);
+    int (*interfaceChangeCommit)(virConnectPtr conn, unsigned int flags);
+    int (*interfaceChangeRollback)(virConnectPtr conn, unsigned int flags);
 };
 
 struct _virNWFilterDriver {

@@ -311,6 +311,182 @@ error:
 
 
 /**
+ * virInterfaceDefineXML:
+ * @conn: a connection
+ * @xmlDesc: the interface's XML
+ * @flags: bitwise-OR of virInterfaceDefineFlags (VIR_INTERFACE_DEFINE_VALIDATE)
+ *
+ * Defines (or redefines, by name) an inactive host interface. Only
+ * libvirt's test driver keeps definitions: virtkitd's host interfaces,
+ * read from the kernel as libvirt's udev backend reads them, answer
+ * VIR_ERR_NO_SUPPORT.
+ *
+ * Returns a new handle (release it with virInterfaceFree), or NULL in case
+ * of error: the common ones, VIR_ERR_OPERATION_DENIED on a read-only
+ * connection, the XML's errors (VIR_ERR_XML_DETAIL, VIR_ERR_XML_ERROR).
+ */
+virInterfacePtr
+virInterfaceDefineXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
+{
+    virInterfacePtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(xmlDesc, error);
+    virCheckReadOnlyGoto(conn, error);
+    if (conn->interfaceDriver && conn->interfaceDriver->interfaceDefineXML) {
+        if (!(ret = conn->interfaceDriver->interfaceDefineXML(conn, xmlDesc, flags)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/* The calls on one interface handle that change it. */
+#define IFACE_CHANGE_CALL(iface, member, ...)                         \
+    do {                                                              \
+        virConnectPtr conn;                                           \
+                                                                      \
+        virResetLastError();                                          \
+        virCheckInterfaceReturn(iface, -1);                           \
+        conn = (iface)->conn;                                         \
+        virCheckReadOnlyGoto(conn, error);                            \
+        if (conn->interfaceDriver && conn->interfaceDriver->member) { \
+            if (conn->interfaceDriver->member(__VA_ARGS__) < 0)       \
+                goto error;                                           \
+            return 0;                                                 \
+        }                                                             \
+        virReportUnsupportedError();                                  \
+error:                                                                \
+        virDispatchError(conn);                                       \
+        return -1;                                                    \
+    } while (0)
+
+/**
+ * virInterfaceUndefine:
+ * @iface: a handle
+ *
+ * Removes the definition of @iface (whether it is active or not, as
+ * libvirt's test driver does).
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, VIR_ERR_NO_INTERFACE.
+ */
+int
+virInterfaceUndefine(virInterfacePtr iface)
+{
+    IFACE_CHANGE_CALL(iface, interfaceUndefine, iface);
+}
+
+/**
+ * virInterfaceCreate:
+ * @iface: a handle
+ * @flags: 0
+ *
+ * Activates @iface.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, VIR_ERR_NO_INTERFACE,
+ * VIR_ERR_OPERATION_INVALID when it is already active.
+ */
+int
+virInterfaceCreate(virInterfacePtr iface, unsigned int flags)
+{
+    IFACE_CHANGE_CALL(iface, interfaceCreate, iface, flags);
+}
+
+/**
+ * virInterfaceDestroy:
+ * @iface: a handle
+ * @flags: 0
+ *
+ * Deactivates @iface.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, VIR_ERR_NO_INTERFACE,
+ * VIR_ERR_OPERATION_INVALID when it is not active.
+ */
+int
+virInterfaceDestroy(virInterfacePtr iface, unsigned int flags)
+{
+    IFACE_CHANGE_CALL(iface, interfaceDestroy, iface, flags);
+}
+
+/* The transaction calls on a connection. */
+#define IFACE_CONN_CALL(conn, member, flags)                              \
+    do {                                                                  \
+        virResetLastError();                                              \
+        virCheckConnectReturn(conn, -1);                                  \
+        virCheckReadOnlyGoto(conn, error);                                \
+        if ((conn)->interfaceDriver && (conn)->interfaceDriver->member) { \
+            if ((conn)->interfaceDriver->member(conn, flags) < 0)         \
+                goto error;                                               \
+            return 0;                                                     \
+        }                                                                 \
+        virReportUnsupportedError();                                      \
+error:                                                                    \
+        virDispatchError(conn);                                           \
+        return -1;                                                        \
+    } while (0)
+
+/**
+ * virInterfaceChangeBegin:
+ * @conn: a connection
+ * @flags: 0
+ *
+ * Starts a transaction: the host interfaces as they are now are kept, for
+ * virInterfaceChangeRollback to put back.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection,
+ * VIR_ERR_OPERATION_INVALID when a transaction is already running.
+ */
+int
+virInterfaceChangeBegin(virConnectPtr conn, unsigned int flags)
+{
+    IFACE_CONN_CALL(conn, interfaceChangeBegin, flags);
+}
+
+/**
+ * virInterfaceChangeCommit:
+ * @conn: a connection
+ * @flags: 0
+ *
+ * Ends the running transaction, keeping the changes made since it began.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection,
+ * VIR_ERR_OPERATION_INVALID when no transaction is running.
+ */
+int
+virInterfaceChangeCommit(virConnectPtr conn, unsigned int flags)
+{
+    IFACE_CONN_CALL(conn, interfaceChangeCommit, flags);
+}
+
+/**
+ * virInterfaceChangeRollback:
+ * @conn: a connection
+ * @flags: 0
+ *
+ * Ends the running transaction, putting back the host interfaces as they
+ * were when it began.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection,
+ * VIR_ERR_OPERATION_INVALID when no transaction is running.
+ */
+int
+virInterfaceChangeRollback(virConnectPtr conn, unsigned int flags)
+{
+    IFACE_CONN_CALL(conn, interfaceChangeRollback, flags);
+}
+
+/**
  * virInterfaceRef:
  * @iface: a handle
  *

@@ -628,6 +628,13 @@ const virInterfaceDriver remoteInterfaceDriver = {
     .interfaceLookupByMACString = remoteInterfaceLookupByMACString,
     .interfaceGetXMLDesc = remoteInterfaceGetXMLDesc,
     .interfaceIsActive = remoteInterfaceIsActive,
+    .interfaceDefineXML = remoteInterfaceDefineXML,
+    .interfaceUndefine = remoteInterfaceUndefine,
+    .interfaceCreate = remoteInterfaceCreate,
+    .interfaceDestroy = remoteInterfaceDestroy,
+    .interfaceChangeBegin = remoteInterfaceChangeBegin,
+    .interfaceChangeCommit = remoteInterfaceChangeCommit,
+    .interfaceChangeRollback = remoteInterfaceChangeRollback,
 };
 
 const virNWFilterDriver remoteNWFilterDriver = {

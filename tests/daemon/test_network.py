@@ -11,6 +11,7 @@ it makes lives and dies there. The DHCP client's namespace is a child
 `unshare -n sleep` killed by pid at the end."""
 
 import ctypes
+import difflib
 import glob
 import os
 import signal
@@ -594,6 +595,88 @@ def test_virtinstall_network():
     assert d.stop() == 0
 
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+GOLDEN = os.path.join(HERE, "..", "data", "daemon")
+# virNodeDeviceCreateXML/Destroy (a vHBA on libvirt's test driver) are not
+# in virtkit: its calls answer NO_SUPPORT everywhere
+NODEDEV_CREATE = ("create_node_device(", "vhba.", "list_all_node_devices(after create)",
+                  "get_node_device_by_name(vhba")
+
+
+def transcript_calls(text):
+    """[(call, answer lines)] of a sysvirt-objects.pl transcript."""
+    calls = []
+    for line in text.splitlines():
+        if ": " in line and not line.startswith(" ") and not line.startswith("<"):
+            name, _, rest = line.partition(": ")
+            calls.append((name, [rest]))
+        elif calls:
+            calls[-1][1].append(line)
+    return calls
+
+
+def test_sysvirt_and_python_objects():
+    """Sys::Virt (Debian's libsys-virt-perl) through virtkitd's test driver:
+    the calls of its own t/300-networks.t and t/600-interfaces.t (which
+    Debian does not ship) and the node-device ones (sysvirt-objects.pl)
+    answer, call by call, what they answered through libvirtd's test driver
+    (tests/data/daemon/sysvirt-objects.golden, record-sysvirt.sh); the same
+    for python3-libvirt's interface definitions and their errors
+    (python-ifaces.py)."""
+    if not os.access("/usr/bin/perl", os.X_OK) or subprocess.run(
+            ["perl", "-MSys::Virt", "-e", "1"], capture_output=True).returncode != 0:
+        raise Skip("Sys::Virt (libsys-virt-perl) not installed")
+    d = new_daemon()
+    try:
+        uri = d.uri("test")
+        p = subprocess.run(["perl", os.path.join(HERE, "sysvirt-objects.pl"), uri],
+                           capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0 and p.stdout.endswith("END\n"), (p.returncode, p.stderr)
+        with open(os.path.join(GOLDEN, "sysvirt-objects.golden")) as f:
+            want = transcript_calls(f.read())
+        got = transcript_calls(p.stdout)
+        unsupported = ["ERR 3 22 this function is not supported by the connection driver: "
+                       "virNodeDeviceCreateXML"]
+        want = [c for c in want if not c[0].startswith(NODEDEV_CREATE)]
+        mine = [c for c in got if c[0].startswith(NODEDEV_CREATE)]
+        got = [c for c in got if not c[0].startswith(NODEDEV_CREATE)]
+        assert [c[0] for c in mine] == ["create_node_device(vHBA)",
+                                        "create_node_device(bad XML)",
+                                        "create_node_device(no parent)"], mine
+        assert all(c[1] == unsupported for c in mine), mine
+        assert len(got) > 100, len(got)
+        diffs = [(w, g) for w, g in zip(want, got) if w != g]
+        assert not diffs and len(want) == len(got), \
+            "Sys::Virt through virtkitd differs from libvirtd:\n" + "\n".join(
+                "libvirtd: %s\nvirtkitd: %s" % (w, g) for w, g in diffs[:10])
+        # Debian's virsh through virtkitd prints what virsh printed on
+        # test:///default for the vksh goldens of iface-define & co
+        for case in ("iface-define-lifecycle", "iface-transaction", "iface-define-bad"):
+            cdir = os.path.join(HERE, "..", "data", "vksh", case)
+            with open(os.path.join(cdir, "cmd")) as f:
+                cmd = f.read().strip()
+            assert cmd.startswith("-c test:///default '") and cmd.endswith("'"), cmd
+            p = subprocess.run(["/usr/bin/virsh", "-c", uri, cmd[len("-c test:///default '"):-1]],
+                               capture_output=True, text=True, cwd=cdir, timeout=120,
+                               env=dict(os.environ, LC_ALL="C"))
+            for stream, got_text in (("stdout", p.stdout), ("stderr", p.stderr)):
+                with open(os.path.join(cdir, stream)) as f:
+                    assert got_text == f.read(), (case, stream, got_text)
+            # each case starts from the default state: a fresh connection
+            # resets the shared test driver once the last one closes
+        p = subprocess.run(["/usr/bin/python3", os.path.join(HERE, "python-ifaces.py"), uri],
+                           capture_output=True, text=True, timeout=120)
+        with open(os.path.join(GOLDEN, "python-ifaces.golden")) as f:
+            want = f.read()
+        assert p.returncode == 0 and p.stdout == want, \
+            "python3-libvirt through virtkitd differs from libvirtd:\n" + "".join(
+                difflib.unified_diff(want.splitlines(True), p.stdout.splitlines(True),
+                                     "libvirtd", "virtkitd"))
+    finally:
+        clean_host(d)
+    assert d.stop() == 0
+
+
 PORT_XML = """<networkport>
   <uuid>aaaaaaaa-2222-3333-4444-555555555555</uuid>
   <owner>
@@ -819,4 +902,6 @@ if __name__ == "__main__":
         ("network ports: create, list, XML, parameters, restart", guard(test_network_ports)),
         ("virt-install --network network=default and bridge=BR: addresses, pings, TCP",
          guard(test_virtinstall_network)),
+        ("Sys::Virt and python3-libvirt: networks, interfaces, node devices as libvirtd",
+         guard(test_sysvirt_and_python_objects)),
     ])

@@ -1,4 +1,4 @@
-/* vksh-interface.c: host interface commands (iface-list, iface-dumpxml, iface-mac, iface-name) as virsh 9.0 */
+/* vksh-interface.c: host interface commands (iface-list, iface-dumpxml, iface-mac, iface-name, iface-define/-undefine/-start/-destroy, iface-begin/-commit/-rollback) as virsh 9.0 */
 
 #define G_LOG_DOMAIN "vksh.interface"
 #include <stdlib.h>
@@ -232,7 +232,139 @@ cmdIfaceName(vkshControl *ctl, const vkshCmd *cmd)
     return true;
 }
 
+/* ---- iface-define, iface-undefine, iface-start, iface-destroy ------------------ */
+
+static const vkshOptDef optsIfaceDefine[] = {
+    { "file", VKSH_OT_STRING, VKSH_OFLAG_REQ,
+      "file containing an XML interface description" },
+    { "validate", VKSH_OT_BOOL, 0, "validate the XML against the schema" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdIfaceDefine(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virInterface) iface = NULL;
+    g_autofree char *xml = NULL;
+    const char *file = NULL;
+    unsigned int flags = 0;
+
+    if (vkshOptString(ctl, cmd, "file", &file) <= 0)
+        return false;
+    if (vkshOptBool(cmd, "validate"))
+        flags |= VIR_INTERFACE_DEFINE_VALIDATE;
+    if (!(xml = vkshReadFile(ctl, file)))
+        return false;
+    if (!(iface = virInterfaceDefineXML(ctl->conn, xml, flags))) {
+        vkshError(ctl, "Failed to define interface from %s", file);
+        return false;
+    }
+    vkshPrintExtra(ctl, "Interface %s defined from %s\n", virInterfaceGetName(iface),
+                   file);
+    return true;
+}
+
+static const vkshOptDef optsIfaceByName[] = {
+    { "interface", VKSH_OT_STRING, VKSH_OFLAG_REQ, "interface name or MAC address" },
+    { NULL, 0, 0, NULL },
+};
+
+/* One of iface-undefine (@op 0), iface-start (1), iface-destroy (2). */
+static bool
+vkshIfaceChange(vkshControl *ctl, const vkshCmd *cmd, int op)
+{
+    static const char *const done[] = { "undefined", "started", "destroyed" };
+    static const char *const failed[] = { "undefine", "start", "destroy" };
+    g_autoptr(virInterface) iface = NULL;
+    const char *name = NULL;
+    int rc;
+
+    if (!(iface = vkshCommandOptInterface(ctl, cmd, VKSH_IFACE_BYNAME | VKSH_IFACE_BYMAC,
+                                          &name)))
+        return false;
+    rc = op == 0   ? virInterfaceUndefine(iface)
+         : op == 1 ? virInterfaceCreate(iface, 0)
+                   : virInterfaceDestroy(iface, 0);
+    if (rc < 0) {
+        vkshError(ctl, "Failed to %s interface %s", failed[op], name);
+        return false;
+    }
+    vkshPrintExtra(ctl, "Interface %s %s\n", name, done[op]);
+    return true;
+}
+
+static bool
+cmdIfaceUndefine(vkshControl *ctl, const vkshCmd *cmd)
+{
+    return vkshIfaceChange(ctl, cmd, 0);
+}
+
+static bool
+cmdIfaceStart(vkshControl *ctl, const vkshCmd *cmd)
+{
+    return vkshIfaceChange(ctl, cmd, 1);
+}
+
+static bool
+cmdIfaceDestroy(vkshControl *ctl, const vkshCmd *cmd)
+{
+    return vkshIfaceChange(ctl, cmd, 2);
+}
+
+/* ---- iface-begin, iface-commit, iface-rollback ---------------------------------- */
+
+static const vkshOptDef optsIfaceNone[] = {
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdIfaceBegin(vkshControl *ctl, const vkshCmd *cmd)
+{
+    if (virInterfaceChangeBegin(ctl->conn, 0) < 0) {
+        vkshError(ctl, "%s", "Failed to begin network config change transaction");
+        return false;
+    }
+    vkshPrintExtra(ctl, "Network config change transaction started\n");
+    return true;
+}
+
+static bool
+cmdIfaceCommit(vkshControl *ctl, const vkshCmd *cmd)
+{
+    if (virInterfaceChangeCommit(ctl->conn, 0) < 0) {
+        vkshError(ctl, "%s", "Failed to commit network config change transaction");
+        return false;
+    }
+    vkshPrintExtra(ctl, "Network config change transaction committed\n");
+    return true;
+}
+
+static bool
+cmdIfaceRollback(vkshControl *ctl, const vkshCmd *cmd)
+{
+    if (virInterfaceChangeRollback(ctl->conn, 0) < 0) {
+        vkshError(ctl, "%s", "Failed to rollback network config change transaction");
+        return false;
+    }
+    vkshPrintExtra(ctl, "Network config change transaction rolled back\n");
+    return true;
+}
+
 const vkshCmdDef vkshInterfaceCmds[] = {
+    { "iface-begin", cmdIfaceBegin, optsIfaceNone,
+      "create a snapshot of current interfaces settings, which can be later committed "
+      "(iface-commit) or restored (iface-rollback)",
+      "Create a restore point for interfaces settings", 0 },
+    { "iface-commit", cmdIfaceCommit, optsIfaceNone,
+      "commit changes made since iface-begin and free restore point",
+      "commit changes and free restore point", 0 },
+    { "iface-define", cmdIfaceDefine, optsIfaceDefine,
+      "define an inactive persistent physical host interface or modify an existing "
+      "persistent one from an XML file",
+      "Define or modify a persistent physical host interface.", 0 },
+    { "iface-destroy", cmdIfaceDestroy, optsIfaceByName,
+      "destroy a physical host interface (disable it / \"if-down\")",
+      "forcefully stop a physical host interface.", 0 },
     { "iface-dumpxml", cmdIfaceDumpxml, optsIfaceDumpxml, "interface information in XML",
       "Output the physical host interface information as an XML dump to stdout.", 0 },
     { "iface-list", cmdIfaceList, optsIfaceList, "list physical host interfaces",
@@ -241,5 +373,14 @@ const vkshCmdDef vkshInterfaceCmds[] = {
       "convert an interface name to interface MAC address", NULL, 0 },
     { "iface-name", cmdIfaceName, optsIfaceName,
       "convert an interface MAC address to interface name", NULL, 0 },
+    { "iface-rollback", cmdIfaceRollback, optsIfaceNone,
+      "rollback to previous saved configuration created via iface-begin",
+      "rollback to previous restore point", 0 },
+    { "iface-start", cmdIfaceStart, optsIfaceByName,
+      "start a physical host interface (enable it / \"if-up\")",
+      "start a physical host interface.", 0 },
+    { "iface-undefine", cmdIfaceUndefine, optsIfaceByName,
+      "undefine a physical host interface (remove it from configuration)",
+      "undefine an interface.", 0 },
     { NULL, NULL, NULL, NULL, NULL, 0 },
 };

@@ -86,6 +86,7 @@ testDriverNew(void)
     driver->eventState = virObjectEventStateNew();
     driver->networks = virNetworkObjListNew();
     driver->pools = virStoragePoolObjListNew();
+    testInterfaceLoadDefault(driver);
     return driver;
 }
 
@@ -105,6 +106,7 @@ testDriverFree(testDriver *driver)
     virStoragePoolObjListFree(driver->pools);
     virDomainObjListFree(driver->domains);
     virNetworkObjListFree(driver->networks);
+    testInterfaceFreeAll(driver);
     g_free(driver->capsXML);
     g_mutex_clear(&driver->lock);
     g_free(driver);

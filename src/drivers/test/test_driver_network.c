@@ -17,7 +17,9 @@
 #include "test_driver_priv.h"
 #include "viruuid.h"
 
-#define VIR_FROM_THIS VIR_FROM_NETWORK
+/* libvirt's test driver reports its own errors in the TEST domain (those
+ * of the network XML code stay in NETWORK) */
+#define VIR_FROM_THIS VIR_FROM_TEST
 
 /* libvirt's test:///default network */
 static const char testDefaultNetworkXML[] =
@@ -63,9 +65,24 @@ testNetworkQueueEvent(testDriver *driver, virNetworkObj *obj, int event)
         virNetworkEventLifecycleNew(obj->def->name, obj->def->uuid, event, 0));
 }
 
-/* The object behind @net, locked and referenced, or NULL with NO_NETWORK. */
+/* The object behind @net, locked and referenced, or NULL with NO_NETWORK:
+ * found by name, as libvirt's test driver finds it for every call on a
+ * handle but IsActive/IsPersistent (testNetworkObjFromNetworkUUID). */
 static virNetworkObj *
 testNetworkObjFromNetwork(virNetworkPtr net)
+{
+    testDriver *driver = net->conn->privateData;
+    virNetworkObj *obj = virNetworkObjListFindByName(driver->networks, net->name);
+
+    if (!obj)
+        virReportError(VIR_ERR_NO_NETWORK, "no network with matching name '%s'",
+                       net->name);
+    return obj;
+}
+
+/* The same, found by UUID. */
+static virNetworkObj *
+testNetworkObjFromNetworkUUID(virNetworkPtr net)
 {
     testDriver *driver = net->conn->privateData;
     virNetworkObj *obj = virNetworkObjListFindByUUID(driver->networks, net->uuid);
@@ -74,8 +91,7 @@ testNetworkObjFromNetwork(virNetworkPtr net)
         char uuidstr[VIR_UUID_STRING_BUFLEN];
 
         virUUIDFormat(net->uuid, uuidstr);
-        virReportError(VIR_ERR_NO_NETWORK, "no network with matching uuid '%s' (%s)",
-                       uuidstr, net->name);
+        virReportError(VIR_ERR_NO_NETWORK, "no network with matching uuid '%s'", uuidstr);
     }
     return obj;
 }
@@ -415,7 +431,7 @@ testNetworkIsActive(virNetworkPtr net)
     virNetworkObj *obj;
     int ret;
 
-    if (!(obj = testNetworkObjFromNetwork(net)))
+    if (!(obj = testNetworkObjFromNetworkUUID(net)))
         return -1;
     ret = obj->active;
     virNetworkObjEndAPI(&obj);
@@ -428,7 +444,7 @@ testNetworkIsPersistent(virNetworkPtr net)
     virNetworkObj *obj;
     int ret;
 
-    if (!(obj = testNetworkObjFromNetwork(net)))
+    if (!(obj = testNetworkObjFromNetworkUUID(net)))
         return -1;
     ret = obj->persistent;
     virNetworkObjEndAPI(&obj);

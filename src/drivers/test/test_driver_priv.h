@@ -37,6 +37,10 @@ struct _testDriver {
     virObjectEventState *eventState;
     virNetworkObjList *networks;  /* test_driver_network.c */
     virStoragePoolObjList *pools; /* test_driver_storage.c */
+    /* test_driver_interface.c: host interfaces (testIface), and the copy
+     * taken by virInterfaceChangeBegin (NULL: no transaction); under lock */
+    GPtrArray *ifaces;
+    GPtrArray *ifacesBackup;
 
     GMutex lock;
 };
@@ -203,6 +207,11 @@ void testDomainShutdownState(virDomainObj *obj, virDomainPtr dom, int reason);
 
 /* Add a running network from @xml / libvirt's default network
  * ('default', virbr0, 192.168.122.0/24). 0 or -1 (reported). */
+/* test_driver_interface.c: libvirt's default eth1 (active) into @driver
+ * (never fails); every test connection has it. */
+void testInterfaceLoadDefault(testDriver *driver);
+/* Free @driver's interfaces and any transaction copy. */
+void testInterfaceFreeAll(testDriver *driver);
 int testNetworkLoadDef(testDriver *driver, const char *xml);
 int testNetworkLoadDefault(testDriver *driver);
 /* virDomainInterfaceAddresses with libvirt 9.0's test-driver answer: one
