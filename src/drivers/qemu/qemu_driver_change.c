@@ -217,6 +217,12 @@ qemuDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
                        "domain has to be shutoff before renaming");
         goto endjob;
     }
+    /* as libvirt: the snapshot metadata is kept under the domain's name */
+    if (virDomainSnapshotObjListCount(obj->snapshots) > 0) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "cannot rename domain with snapshots");
+        goto endjob;
+    }
     if (virDomainObjListRename(driver->domains, obj, new_name, qemuDomainRenameCallback,
                                &data) < 0)
         goto endjob;

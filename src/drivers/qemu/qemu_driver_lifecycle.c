@@ -149,8 +149,8 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     int ret = -1;
 
-    /* Nothing of these but NVRAM exists here (no managed save, snapshots,
-     * checkpoints or TPM state), so each other is trivially honoured. */
+    /* No checkpoints or TPM state exist here, so those flags are
+     * trivially honoured. */
     virCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
                       VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | VIR_DOMAIN_UNDEFINE_NVRAM |
                       VIR_DOMAIN_UNDEFINE_KEEP_NVRAM |
@@ -186,6 +186,8 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
         }
         obj->hasManagedSave = false;
     }
+    if (qemuSnapshotCheckUndefine(driver, obj, flags) < 0)
+        goto endjob;
     if (qemuDomainUndefineNVRAM(driver, obj, flags) < 0)
         goto endjob;
     if (qemuDomainRemoveConfig(driver, obj->def->name) < 0)

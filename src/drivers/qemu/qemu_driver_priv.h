@@ -268,3 +268,35 @@ int qemuDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int 
 int qemuDomainDetachDeviceAlias(virDomainPtr dom, const char *alias, unsigned int flags);
 /* qemu_hotplug_update.c */
 int qemuDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
+
+/* qemu_snapshot.c: domain snapshots (internal qcow2 snapshots). Load: the
+ * metadata of one domain at driver start (virDomainObjListForEach
+ * callback, @opaque the driver). CheckUndefine: libvirt's rule for an
+ * inactive domain with snapshots (refused without
+ * VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA, else the metadata is removed);
+ * @obj locked, job held; 0 or -1 with an error reported. */
+void qemuSnapshotLoad(virDomainObj *obj, void *opaque);
+int qemuSnapshotCheckUndefine(qemuDriver *driver, virDomainObj *obj, unsigned int flags);
+virDomainSnapshotPtr qemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml,
+                                                 unsigned int flags);
+char *qemuDomainSnapshotGetXMLDesc(virDomainSnapshotPtr snap, unsigned int flags);
+int qemuDomainSnapshotNum(virDomainPtr dom, unsigned int flags);
+int qemuDomainSnapshotListNames(virDomainPtr dom, char **const names, int maxnames,
+                                unsigned int flags);
+int qemuDomainListAllSnapshots(virDomainPtr dom, virDomainSnapshotPtr **snaps,
+                               unsigned int flags);
+int qemuDomainSnapshotNumChildren(virDomainSnapshotPtr snap, unsigned int flags);
+int qemuDomainSnapshotListChildrenNames(virDomainSnapshotPtr snap, char **const names,
+                                        int maxnames, unsigned int flags);
+int qemuDomainSnapshotListAllChildren(virDomainSnapshotPtr snap,
+                                      virDomainSnapshotPtr **snaps, unsigned int flags);
+virDomainSnapshotPtr qemuDomainSnapshotLookupByName(virDomainPtr dom, const char *name,
+                                                    unsigned int flags);
+int qemuDomainHasCurrentSnapshot(virDomainPtr dom, unsigned int flags);
+virDomainSnapshotPtr qemuDomainSnapshotGetParent(virDomainSnapshotPtr snap,
+                                                 unsigned int flags);
+virDomainSnapshotPtr qemuDomainSnapshotCurrent(virDomainPtr dom, unsigned int flags);
+int qemuDomainSnapshotIsCurrent(virDomainSnapshotPtr snap, unsigned int flags);
+int qemuDomainSnapshotHasMetadata(virDomainSnapshotPtr snap, unsigned int flags);
+int qemuDomainRevertToSnapshot(virDomainSnapshotPtr snap, unsigned int flags);
+int qemuDomainSnapshotDelete(virDomainSnapshotPtr snap, unsigned int flags);

@@ -463,6 +463,7 @@ qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded,
 
     qemuDriverLoadConfigs(driver);
     virDomainObjListForEach(driver->domains, qemuDomainManagedSaveLoad, driver);
+    virDomainObjListForEach(driver->domains, qemuSnapshotLoad, driver);
     qemuProcessReconnectAll(driver);
     /* files still handed to the QEMU user for guests that are gone */
     qemuSecurityRestoreStale(driver);
