@@ -11,7 +11,8 @@ PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c
       iproute2 nftables dnsmasq-base util-linux
       pci.ids
       virt-manager xvfb
-      passt libsys-virt-perl"
+      passt libsys-virt-perl
+      scrub"
 # ovmf: UEFI guests (firmware descriptors in /usr/share/qemu/firmware);
 # virtinst: virt-install --print-xml writes the XML the domain suites take.
 # iptables: libvirtd's NAT networks need it (make survey runs them).
@@ -19,6 +20,7 @@ PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c
 # on an Xvfb display against virtkitd.
 # passt: <interface type='user'><backend type='passt'/> (as libvirt 9.0);
 # libsys-virt-perl: Sys::Virt, a client the network tests run (issue 12).
+# scrub: the storage wipe patterns (nnsa ... random), run as libvirt runs them.
 # pci.ids: the PCI vendor/product names node devices show (as libvirt's,
 # through libpciaccess).
 # libvirt's own daemon is the reference: tests run our client against it

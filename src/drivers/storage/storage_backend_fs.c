@@ -29,7 +29,7 @@
 #define RESIZE_ALLOCATE (1 << 0)
 #define RESIZE_SHRINK (1 << 2)
 #define WIPE_ALG_ZERO 0
-#define WIPE_ALG_RANDOM 8
+#define WIPE_ALG_TRIM 9
 #define DELETE_ZEROED (1 << 0)
 #define DELETE_WITH_SNAPSHOTS (1 << 1)
 
@@ -554,8 +554,9 @@ volRefresh(virStoragePoolObj *obj, virStorageVolDef *vol)
     return rc;
 }
 
+/* Zeros over @path's file (the pattern algorithms are scrub's). */
 static int
-volWipeRaw(const char *path, unsigned int algorithm)
+volWipeRaw(const char *path)
 {
     int fd = open(path, O_RDWR | O_CLOEXEC);
     struct stat sb;
@@ -569,33 +570,14 @@ volWipeRaw(const char *path, unsigned int algorithm)
         virReportSystemError(errno, "Failed to stat storage volume with path '%s'", path);
         goto out;
     }
-    if (algorithm == WIPE_ALG_ZERO) {
-        /* zeros that cost no space: a hole reads back as zeros */
-        if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, sb.st_size) <
-            0) {
-            g_autofree char *zero = g_malloc0(1 << 20);
-
-            for (off_t off = 0; off < sb.st_size; off += 1 << 20) {
-                size_t n = MIN((off_t)(1 << 20), sb.st_size - off);
-
-                if (pwrite(fd, zero, n, off) != (ssize_t)n) {
-                    virReportSystemError(
-                        errno,
-                        "Failed to write %zu bytes to storage volume with path '%s'", n,
-                        path);
-                    goto out;
-                }
-            }
-        }
-    } else {
-        g_autofree guint32 *buf = g_malloc(1 << 20);
+    /* zeros that cost no space: a hole reads back as zeros */
+    if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, sb.st_size) < 0) {
+        g_autofree char *zero = g_malloc0(1 << 20);
 
         for (off_t off = 0; off < sb.st_size; off += 1 << 20) {
             size_t n = MIN((off_t)(1 << 20), sb.st_size - off);
 
-            for (size_t i = 0; i < (1 << 20) / 4; i++)
-                buf[i] = g_random_int();
-            if (pwrite(fd, buf, n, off) != (ssize_t)n) {
+            if (pwrite(fd, zero, n, off) != (ssize_t)n) {
                 virReportSystemError(
                     errno, "Failed to write %zu bytes to storage volume with path '%s'",
                     n, path);
@@ -613,14 +595,43 @@ out:
     return ret;
 }
 
+/* The pattern algorithms (nnsa ... random) as libvirt runs them: Debian's
+ * scrub(1) over the volume's file; without it, libvirt's "Cannot find
+ * 'scrub' in path" (SYSTEM_ERROR, domain NONE). */
+static int
+volWipeScrub(const char *path, unsigned int algorithm)
+{
+    static const char *const patterns[] = {
+        [1] = "nnsa",     [2] = "dod",       [3] = "bsi",        [4] = "gutmann",
+        [5] = "schneier", [6] = "pfitzner7", [7] = "pfitzner33", [8] = "random",
+    };
+    g_autofree char *scrub = g_find_program_in_path("scrub");
+
+    g_assert(algorithm >= 1 && algorithm < G_N_ELEMENTS(patterns));
+    if (!scrub) {
+        virReportSystemErrorFull(VIR_FROM_NONE, ENOENT, __func__,
+                                 "Cannot find '%s' in path", "scrub");
+        return -1;
+    }
+    {
+        const char *argv[] = { scrub, "-f", "-p", patterns[algorithm], path, NULL };
+
+        return runTool(argv);
+    }
+}
+
 static int
 volWipe(virStorageVolDef *vol, unsigned int algorithm, unsigned int flags)
 {
     virCheckFlags(0, -1);
 
-    if (algorithm != WIPE_ALG_ZERO && algorithm != WIPE_ALG_RANDOM) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
-                       "wiping algorithm %u is not supported by virtkit (zero, random)",
+    if (algorithm == WIPE_ALG_TRIM) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       "'trim' algorithm not supported");
+        return -1;
+    }
+    if (algorithm > WIPE_ALG_TRIM) {
+        virReportError(VIR_ERR_INVALID_ARG, "wiping algorithm %u not supported",
                        algorithm);
         return -1;
     }
@@ -629,6 +640,8 @@ volWipe(virStorageVolDef *vol, unsigned int algorithm, unsigned int flags)
                        "wiping of a directory volume is not supported");
         return -1;
     }
+    if (algorithm != WIPE_ALG_ZERO)
+        return volWipeScrub(vol->target.path, algorithm);
     if (vol->target.format != VIR_STORAGE_FILE_RAW && algorithm == WIPE_ALG_ZERO) {
         /* An image format: an empty image of the same size reads back as
          * zeros and stays a valid image of its format. */
@@ -655,7 +668,7 @@ volWipe(virStorageVolDef *vol, unsigned int algorithm, unsigned int flags)
         virStorageVolRecordFormat(vol->target.path, vol->target.format);
         return 0;
     }
-    return volWipeRaw(vol->target.path, algorithm);
+    return volWipeRaw(vol->target.path);
 }
 
 static int
