@@ -882,12 +882,22 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
         if (!virProcessPidfdHasExited(priv->pidfd)) {
             int pidfd = priv->pidfd;
 
+            bool gone;
+
             virProcessPidfdKill(pidfd, SIGKILL);
             virDomainObjUnlock(obj);
-            if (virProcessWaitPidfd(pidfd, g_get_monotonic_time() +
-                                               (gint64)QEMU_KILL_WAIT_MS * 1000) != 1)
-                g_debug("process %lld did not exit after SIGKILL", (long long)obj->pid);
+            gone = virProcessWaitPidfd(pidfd, g_get_monotonic_time() +
+                                                  (gint64)QEMU_KILL_WAIT_MS * 1000) == 1;
             virDomainObjLock(obj);
+            if (!gone) {
+                /* the stop goes on (its caller needs the domain off); the
+                 * operator must know a process lingers */
+                g_autofree char *where = qemuProcessKernelState(obj->pid);
+
+                VIR_NOTICE("QEMU process %lld of domain '%s' did not exit after SIGKILL "
+                           "(%s): the domain is stopped, the process lingers",
+                           (long long)obj->pid, obj->def->name, where);
+            }
         }
         priv->lastExitKnown = false;
         if (priv->ownChild &&
