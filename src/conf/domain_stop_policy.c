@@ -59,6 +59,7 @@ virDomainStopPolicyFromDef(const virDomainDef *def, virDomainStopPolicy *pol)
                                   .acpiShare = -1,
                                   .acpiIntervalSec = -1,
                                   .allowKill = -1,
+                                  .hostShutdownParallel = -1,
                                   .hostShutdown = VIR_DOMAIN_HOST_SHUTDOWN_UNSET };
     if (!def->metadata || !(md = xmlDocGetRootElement(def->metadata)))
         return 0;
@@ -112,6 +113,9 @@ virDomainStopPolicyFromDef(const virDomainDef *def, virDomainStopPolicy *pol)
                     }
                     pol->hostShutdown = (int)i;
                 }
+                if (stopPolicyInt(cur, "host-shutdown", "parallel", 1, 64,
+                                  &pol->hostShutdownParallel) < 0)
+                    return -1;
                 if (xmlHasProp(cur, BAD_CAST "priority")) {
                     if (stopPolicyInt(cur, "host-shutdown", "priority", -1000, 1000,
                                       &pol->priority) < 0)

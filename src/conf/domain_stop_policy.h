@@ -12,7 +12,7 @@
  *     <virtkit:lifecycle xmlns:virtkit='http://virtkit.invalid/xmlns/lifecycle/1'
  *                        destroy-grace-period='10'>
  *       <virtkit:stop deadline='60' acpi-share='60' acpi-interval='2' kill='yes'/>
- *       <virtkit:host-shutdown action='shutdown' priority='10'/>
+ *       <virtkit:host-shutdown action='shutdown' priority='10' parallel='2'/>
  *     </virtkit:lifecycle>
  *   </metadata>
  *
@@ -21,8 +21,10 @@
  * with VK_STOP_USE_DEFINITION: deadline in seconds (1..86400), acpi-share
  * in percent of it (0..100), acpi-interval between presses in seconds
  * (1..3600), kill yes|no (SIGKILL at the deadline). host-shutdown: what
- * the host's shutdown does to the guest (shutdown|save|destroy|none) and
- * its priority (-1000..1000, higher first).
+ * the host's shutdown does to the guest (shutdown|save|destroy|none), its
+ * priority (-1000..1000, higher first) and how many guests of its priority
+ * may be handled at once (1..64; a level takes the smallest its guests ask
+ * for, else the daemon's --host-shutdown-parallel).
  */
 
 #define VIR_DOMAIN_VIRTKIT_LIFECYCLE_NS "http://virtkit.invalid/xmlns/lifecycle/1"
@@ -45,6 +47,7 @@ typedef struct {
     int hostShutdown;    /* virDomainHostShutdownAction */
     bool hasPriority;
     int priority;
+    int hostShutdownParallel; /* guests of this priority at once */
 } virDomainStopPolicy;
 
 /* Read @def's policy into @pol (all unset when there is none). 0, or -1

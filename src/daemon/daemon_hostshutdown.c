@@ -40,6 +40,7 @@ typedef struct {
     int action; /* virDomainHostShutdownAction */
     int priority;
     unsigned int deadlineSec; /* the definition's stop deadline, 0 if none */
+    unsigned int parallel;    /* the definition's cap for its level, 0 if none */
 } vkdHostGuest;
 
 typedef struct {
@@ -249,6 +250,8 @@ vkdHostCollect(virConnectPtr conn)
         g->action = pol.hostShutdown;
         g->priority = pol.hasPriority ? pol.priority : 0;
         g->deadlineSec = pol.deadlineSec > 0 ? (unsigned int)pol.deadlineSec : 0;
+        g->parallel =
+            pol.hostShutdownParallel > 0 ? (unsigned int)pol.hostShutdownParallel : 0;
         g_ptr_array_add(guests, g);
     }
     g_free(doms);
@@ -296,14 +299,23 @@ vkdHostShutdownRun(virConnectPtr conn, const vkdConfig *cfg)
     while (start < run->guests->len && !late) {
         int prio = ((vkdHostGuest *)g_ptr_array_index(run->guests, start))->priority;
         guint end = start;
-        guint threads;
+        guint threads = cfg->hostShutdownParallel;
 
-        while (end < run->guests->len &&
-               ((vkdHostGuest *)g_ptr_array_index(run->guests, end))->priority == prio)
+        /* the level: same priority; its guests may ask for fewer at once */
+        while (end < run->guests->len) {
+            vkdHostGuest *g = g_ptr_array_index(run->guests, end);
+
+            if (g->priority != prio)
+                break;
+            if (g->parallel > 0)
+                threads = MIN(threads, g->parallel);
             end++;
+        }
         run->next = start;
         run->levelEnd = end;
-        threads = MIN(end - start, cfg->hostShutdownParallel);
+        threads = MIN(end - start, threads);
+        g_message("host shutdown: priority %d, %u guests, %u at once", prio, end - start,
+                  threads);
         for (guint i = 0; i < threads; i++) {
             g_atomic_int_inc(&run->refs);
             run->busy++;

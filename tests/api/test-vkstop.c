@@ -215,7 +215,7 @@ testArgErrors(void)
     "<os><type>hvm</type></os><features><acpi/></features><metadata>"              \
     "<virtkit:lifecycle xmlns:virtkit='http://virtkit.invalid/xmlns/lifecycle/1'>" \
     "<virtkit:stop deadline='30' acpi-share='50' acpi-interval='3' kill='%s'/>"    \
-    "<virtkit:host-shutdown action='save' priority='7'/>"                          \
+    "<virtkit:host-shutdown action='save' priority='7' parallel='%s'/>"            \
     "</virtkit:lifecycle></metadata></domain>"
 
 /* The stop policy in <metadata>: kept by dumpxml, used with
@@ -224,7 +224,7 @@ static void
 testDefinitionPolicy(void)
 {
     virConnectPtr conn = virConnectOpen("test:///default");
-    g_autofree char *xml = g_strdup_printf(POLICY_XML, "yes");
+    g_autofree char *xml = g_strdup_printf(POLICY_XML, "yes", "3");
     g_autofree char *dump = NULL;
     virDomainPtr dom = virDomainDefineXML(conn, xml);
     vkStopReport r;
@@ -233,8 +233,8 @@ testDefinitionPolicy(void)
     dump = virDomainGetXMLDesc(dom, 0);
     g_assert_nonnull(strstr(dump, "<virtkit:stop deadline=\"30\" acpi-share=\"50\" "
                                   "acpi-interval=\"3\" kill=\"yes\"/>"));
-    g_assert_nonnull(
-        strstr(dump, "<virtkit:host-shutdown action=\"save\" priority=\"7\"/>"));
+    g_assert_nonnull(strstr(
+        dump, "<virtkit:host-shutdown action=\"save\" priority=\"7\" parallel=\"3\"/>"));
     g_assert_cmpint(virDomainCreate(dom), ==, 0);
     /* the definition's deadline and kill=yes: every gentle step refused,
      * SIGKILL allowed by the definition alone */
@@ -257,11 +257,18 @@ testDefinitionPolicy(void)
 
     /* invalid: refused, nothing defined */
     g_free(xml);
-    xml = g_strdup_printf(POLICY_XML, "maybe");
+    xml = g_strdup_printf(POLICY_XML, "maybe", "3");
     g_assert_null(virDomainDefineXML(conn, xml));
     assertError(VIR_ERR_XML_ERROR, VIR_FROM_DOMAIN,
                 "XML error: invalid value 'maybe' of virtkit:stop attribute 'kill' "
                 "(yes or no)");
+    g_free(xml);
+    xml = g_strdup_printf(POLICY_XML, "yes", "0");
+    g_assert_null(virDomainDefineXML(conn, xml));
+    assertError(VIR_ERR_XML_ERROR, VIR_FROM_DOMAIN,
+                "XML error: invalid value '0' of virtkit:host-shutdown attribute "
+                "'parallel' (1 to 64)");
+    g_assert_null(virDomainLookupByName(conn, "vkpol"));
     g_assert_null(virDomainCreateXML(conn, xml, 0));
     g_assert_null(virDomainLookupByName(conn, "vkpol"));
     g_free(xml);

@@ -3,14 +3,15 @@
 
 virtkitd, told that its stop is a host shutdown (--guests-on-stop host-shutdown,
 what auto does when systemd is stopping the system), is stopped with four
-running guests, one per action, one at a time (--host-shutdown-parallel 1):
+running guests, one per action; the shutdown guest's policy asks its priority
+level for one guest at once (parallel='1', the daemon's default is 2):
 - save (priority 10, the test guest, booted): a managed save image is left,
   its QEMU is gone; at the next start it is restored before clients are
   served and goes on from where it was (no new boot, it answers the power
   button);
 - shutdown (priority 5, the test guest, booted): its stop ladder ends it at
   the ACPI step (the guest printed GUEST-POWERBUTTON);
-- destroy (priority 0, a firmware guest): ended;
+- destroy (priority 5 too, a firmware guest): ended after it;
 - none (a firmware guest): left running, the same QEMU adopted at the next
   start.
 The journal tells it in priority order, each event with requestor "host":
@@ -36,8 +37,10 @@ STOPPED_SHUTDOWN, STOPPED_DESTROYED, STOPPED_SAVED = 0, 1, 4
 STARTED_RESTORED = 2
 
 
-def with_policy(xml, action, priority=None, stop=""):
+def with_policy(xml, action, priority=None, stop="", parallel=None):
     prio = " priority='%d'" % priority if priority is not None else ""
+    if parallel:
+        prio += " parallel='%d'" % parallel
     md = ("<metadata><virtkit:lifecycle xmlns:virtkit='%s'>%s"
           "<virtkit:host-shutdown action='%s'%s/></virtkit:lifecycle></metadata>"
           % (NS, stop, action, prio))
@@ -90,16 +93,15 @@ def test_host_shutdown_actions():
     guest = test_guest_dir()
     if not guest:
         raise Skip("test guest not available (scripts/build-test-guest.sh)")
-    extra = ["--guests-on-stop", "host-shutdown", "--host-shutdown-parallel", "1",
-             "--host-shutdown-timeout", "120"]
+    extra = ["--guests-on-stop", "host-shutdown", "--host-shutdown-timeout", "120"]
     d = Daemon(extra=extra).start()
     uri = d.uri()
     serial = {n: os.path.join(d.root, n + ".log") for n in ("hs-save", "hs-down")}
     xmls = {
         "hs-save": with_policy(booting_xml("hs-save", guest, serial["hs-save"]), "save", 10),
         "hs-down": with_policy(booting_xml("hs-down", guest, serial["hs-down"]), "shutdown",
-                               5, "<virtkit:stop deadline='60' kill='yes'/>"),
-        "hs-kill": with_policy(diskless_xml("hs-kill"), "destroy", 0),
+                               5, "<virtkit:stop deadline='60' kill='yes'/>", parallel=1),
+        "hs-kill": with_policy(diskless_xml("hs-kill"), "destroy", 5),
         "hs-none": with_policy(diskless_xml("hs-none"), "none", 20),
     }
     for n, x in xmls.items():
@@ -140,8 +142,11 @@ def test_host_shutdown_actions():
                      r"managed save", log), log
     assert re.search(r"host shutdown: 'hs-down' \(shutdown, priority 5\) done in \d+ ms: "
                      r"acpi", log), log
-    assert re.search(r"host shutdown: 'hs-kill' \(destroy, priority 0\) done in \d+ ms: "
+    assert re.search(r"host shutdown: 'hs-kill' \(destroy, priority 5\) done in \d+ ms: "
                      r"destroy", log), log
+    # the daemon's default is 2 at once; hs-down asks its level for 1
+    assert "host shutdown: priority 10, 1 guests, 1 at once" in log, log
+    assert "host shutdown: priority 5, 2 guests, 1 at once" in log, log
     assert "host shutdown: 'hs-none' left running (action none)" in log, log
     order = [m.group(1) for m in re.finditer(r"host shutdown: '(hs-\w+)' \(\w+, priority",
                                              log)]
