@@ -183,11 +183,12 @@ fi
 # block/net/SCSI and CD-ROM drivers loaded before GUEST-READY, onlining
 # every hotplugged CPU, and printing a "GUEST-HW ..." line (CPUs present
 # and online, block devices with their size in sectors, network
-# interfaces, and each NIC's carrier as link=NAME:0|1) at start and
+# interfaces, each NIC's carrier as link=NAME:0|1, the hardware RNGs as
+# rng=virtio_rng.0,) at start and
 # whenever that changes, checked every 0.2 s: what
 # the guest sees of a hotplug, on its console.
 if [ "$variant" = hotplug ]; then
-    hw_watch='for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk failover net_failover virtio_net scsi_common scsi_mod sd_mod cdrom sr_mod virtio_scsi; do
+    hw_watch='for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk failover net_failover virtio_net scsi_common scsi_mod sd_mod cdrom sr_mod virtio_scsi rng-core virtio-rng; do
     insmod /lib/modules/$m.ko 2>/dev/null
 done
 (
@@ -210,7 +211,7 @@ done
             ifconfig ${n##*/} up 2>/dev/null
             lnk="$lnk${n##*/}:$(cat $n/carrier 2>/dev/null),"
         done
-        s="GUEST-HW cpus=$cpus online=$(cat /sys/devices/system/cpu/online) block=$blk net=$(ls /sys/class/net | tr "\n" ",") link=$lnk"
+        s="GUEST-HW cpus=$cpus online=$(cat /sys/devices/system/cpu/online) block=$blk net=$(ls /sys/class/net | tr "\n" ",") link=$lnk rng=$(cat /sys/class/misc/hw_random/rng_available 2>/dev/null | tr " " ",")"
         [ "$s" != "$last" ] && echo "$s" && last=$s
         sleep 0.2
     done
@@ -400,10 +401,15 @@ for m in drivers/input/evdev.ko drivers/acpi/button.ko \
          ${variant:+drivers/virtio/virtio_balloon.ko} $extra_mods \
          $(if [ "$variant" = hotplug ]; then echo drivers/scsi/scsi_common.ko \
              drivers/scsi/scsi_mod.ko drivers/scsi/sd_mod.ko drivers/cdrom/cdrom.ko \
-             drivers/scsi/sr_mod.ko drivers/scsi/virtio_scsi.ko; fi); do
+             drivers/scsi/sr_mod.ko drivers/scsi/virtio_scsi.ko \
+             drivers/char/hw_random/virtio-rng.ko; fi); do
     [ -f "$moddir/$m" ] || { log "module $m missing from $pkg"; exit 1; }
     cp "$moddir/$m" "$root/lib/modules/"
 done
+# the hw_random core, where the kernel has it as a module
+if [ "$variant" = hotplug ] && [ -f "$moddir/drivers/char/hw_random/rng-core.ko" ]; then
+    cp "$moddir/drivers/char/hw_random/rng-core.ko" "$root/lib/modules/"
+fi
 printf '%s' "$init_script" > "$root/init"
 chmod 0755 "$root/init"
 [ "$variant" = events ] && printf '%s' "$events_script" > "$root/bin/guest-events.sh"

@@ -365,6 +365,7 @@ virDomainRNGDefFree(virDomainRNGDef *rng)
         return;
     g_free(rng->model);
     g_free(rng->backend);
+    g_free(rng->alias);
     g_free(rng);
 }
 
@@ -471,6 +472,7 @@ virDomainDefCopy(const virDomainDef *src)
 
         r->model = g_strdup(r->model);
         r->backend = g_strdup(r->backend);
+        r->alias = g_strdup(r->alias);
         def->rngs[i] = r;
     }
     def->inputs =

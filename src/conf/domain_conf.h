@@ -374,6 +374,9 @@ typedef struct {
     char *model;   /* "virtio" (or its transitional variants) */
     char *backend; /* the random device; NULL: QEMU's default */
     virDomainDeviceAddress addr;
+    /* live only: the QEMU driver's device id (<alias name='rng0'/>; the
+     * backend object is "obj" + alias), kept in the status file */
+    char *alias;
 } virDomainRNGDef;
 
 typedef enum {

@@ -917,7 +917,7 @@ parseChannel(xmlNodePtr node, unsigned int flags)
 }
 
 static virDomainRNGDef *
-parseRNG(xmlNodePtr node)
+parseRNG(xmlNodePtr node, unsigned int flags)
 {
     static const char *const models[] = { "virtio", "virtio-transitional",
                                           "virtio-non-transitional", NULL };
@@ -951,6 +951,12 @@ parseRNG(xmlNodePtr node)
     /* libvirt 9.0's default random source */
     if (!(rng->backend = virDomainXMLNodeTextNonEmpty(backend)))
         rng->backend = g_strdup("/dev/random");
+    if (!(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE)) {
+        xmlNodePtr alias = virDomainXMLChild(node, "alias");
+
+        if (alias && (rng->alias = virDomainXMLProp(alias, "name")) && !*rng->alias)
+            g_clear_pointer(&rng->alias, g_free);
+    }
     if (virDomainDeviceAddressParse(node, &rng->addr) < 0)
         return NULL;
     return g_steal_pointer(&rng);
@@ -1487,7 +1493,7 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         } else if (virDomainXMLNodeIs(cur, "rng")) {
             virDomainRNGDef *rng;
 
-            if (!(rng = parseRNG(cur)))
+            if (!(rng = parseRNG(cur, flags)))
                 return -1;
             if (!rngs)
                 rngs =

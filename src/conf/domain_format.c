@@ -315,7 +315,7 @@ formatVideo(fmtCtx *ctx, const virDomainVideoDef *v)
 }
 
 static void
-formatRNG(fmtCtx *ctx, const virDomainRNGDef *r)
+formatRNG(fmtCtx *ctx, const virDomainRNGDef *r, unsigned int flags)
 {
     lineStart(ctx, "<rng");
     attr(ctx->buf, "model", r->model);
@@ -327,6 +327,11 @@ formatRNG(fmtCtx *ctx, const virDomainRNGDef *r)
         g_string_append(ctx->buf, "</backend>\n");
     } else {
         line(ctx, "<backend model='random'/>");
+    }
+    if (r->alias && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)) {
+        lineStart(ctx, "<alias");
+        attr(ctx->buf, "name", r->alias);
+        g_string_append(ctx->buf, "/>\n");
     }
     formatAddress(ctx, &r->addr);
     ctx->indent -= 2;
@@ -593,7 +598,7 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         }
     }
     for (size_t i = 0; i < def->nrngs; i++)
-        formatRNG(&ctx, def->rngs[i]);
+        formatRNG(&ctx, def->rngs[i], flags);
     ctx.indent -= 2;
     line(&ctx, "</devices>");
 

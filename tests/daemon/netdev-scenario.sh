@@ -1,7 +1,8 @@
 #!/bin/bash
 # netdev-scenario.sh URI DIR GUEST: Debian's virsh changes a running guest's
 # interfaces and CD-ROM media through a QEMU driver: attach/detach of
-# interfaces (types user and ethernet) live and in the config, domif-setlink/
+# interfaces (types user and ethernet) and virtio RNGs live and in the
+# config, domif-setlink/
 # domif-getlink, update-device (what may and may not change), change-media
 # --eject/--insert/--update live and --config, and their errors. What it
 # prints is compared with tests/data/daemon/netdev-virsh.golden, recorded
@@ -93,6 +94,9 @@ X
 cat > rng.xml <<X
 <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>
 X
+cat > rng2.xml <<X
+<rng model='virtio'><backend model='random'>/dev/random</backend></rng>
+X
 # (paths shown as DIR)
 run() {
     echo "== $*" | sed "s|$W|DIR|g"
@@ -106,6 +110,20 @@ ifaces() {
     ${VIRSH:-virsh} -c "$U" dumpxml "$@" 2>&1 |
         sed -n "/<interface/,/<\/interface>/p" |
         grep -E "<interface|<mac |<model |<link |<alias |</interface>"
+}
+rngs() {
+    echo "== dumpxml $* (rngs)"
+    ${VIRSH:-virsh} -c "$U" dumpxml "$@" 2>&1 |
+        sed -n "/<rng/,/<\/rng>/p" | grep -E "<rng|<backend|<alias |</rng>"
+}
+# the guest's current hardware line (GUEST-HW) ends with $1
+console_now() {
+    for _ in $(seq 600); do
+        grep -a "GUEST-HW" nd.serial 2>/dev/null | tail -1 | tr -d "\r" | grep -q -- "$1\$" &&
+            { echo "-- guest now: $1"; return; }
+        sleep 0.1
+    done
+    echo "-- guest now: no '$1'"
 }
 console() {
     for _ in $(seq 600); do
@@ -150,6 +168,20 @@ console "net=lo, link="
 run domif-getlink nd 52:54:00:5e:00:01
 run detach-device nd user.xml --config
 ifaces nd --inactive
+run attach-device nd rng.xml --live
+console "rng=virtio_rng.0,"
+run attach-device nd rng2.xml --live --config
+console "rng=virtio_rng.0,virtio_rng.1,"
+rngs nd
+rngs nd --inactive
+run detach-device nd rng.xml --config
+run detach-device-alias nd rng0
+console "rng=virtio_rng.1,"
+run detach-device nd rng.xml
+run detach-device nd rng2.xml
+console_now "link= rng="
+rngs nd
+rngs nd --inactive
 run domblklist nd
 run change-media nd sda --eject
 run change-media nd sdb "$W/b.iso" --insert

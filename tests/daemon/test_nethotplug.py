@@ -118,7 +118,7 @@ def hw(serial):
     if not lines:
         return {}
     return {m.group(1): m.group(2)
-            for m in re.finditer(r"\b(cpus|online|block|net|link)=(\S*)", lines[-1])}
+            for m in re.finditer(r"\b(cpus|online|block|net|link|rng)=(\S*)", lines[-1])}
 
 
 def qmp(uri, name, cmd, args=None):
@@ -126,6 +126,10 @@ def qmp(uri, name, cmd, args=None):
     if args:
         req["arguments"] = args
     return json.loads(virsh(uri, "qemu-monitor-command", name, json.dumps(req)).stdout)["return"]
+
+
+def objects(uri, name):
+    return sorted(p["name"] for p in qmp(uri, name, "qom-list", {"path": "/objects"}))
 
 
 def peripherals(uri, name):
@@ -281,6 +285,16 @@ def test_interfaces_in_guest():
         assert "<source file='%s'/>" % isos[1] in virsh(uri, "dumpxml", "ni").stdout
         assert "<source file='%s'/>" % isos[0] in \
             virsh(uri, "dumpxml", "--inactive", "ni").stdout
+
+        # a virtio RNG (python3-libvirt): its backend object and device in
+        # QEMU, the guest's hw_random sees it
+        dom.attachDeviceFlags("<rng model='virtio'><backend model='random'>/dev/urandom"
+                              "</backend></rng>", libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        wait_for(lambda: hw(serial).get("rng") == "virtio_rng.0,", "the RNG in the guest", 60)
+        events.wait_line(r"event 'device-added' for domain 'ni': rng0")
+        assert "objrng0" in objects(uri, "ni") and "rng0" in peripherals(uri, "ni")
+        assert "<alias name='rng0'/>" in virsh(uri, "dumpxml", "ni").stdout
+        assert "<rng" not in virsh(uri, "dumpxml", "--inactive", "ni").stdout
     finally:
         conn.close()
 
@@ -311,6 +325,11 @@ def test_interfaces_in_guest():
                                                 NET.replace(":01'", ":04'")), "--live")
         events.wait_line(r"event 'device-added' for domain 'ni': net2")
         wait_for(lambda: hw(serial).get("net") == "eth0,eth1,lo,", "the third NIC", 60)
+        # the RNG (kept across the restart) unplugged by its alias
+        virsh(uri, "detach-device-alias", "ni", "rng0", "--live")
+        wait_for(lambda: hw(serial).get("rng") == "", "the RNG gone from the guest", 60)
+        events.wait_line(r"event 'device-removed' for domain 'ni': rng0")
+        assert "objrng0" not in objects(uri, "ni") and "rng0" not in peripherals(uri, "ni")
     finally:
         events.close()
     live = virsh(uri, "dumpxml", "ni").stdout

@@ -86,6 +86,16 @@ qemuNetAlias(const virDomainNetDef *net, size_t idx)
     return net->alias ? g_strdup(net->alias) : g_strdup_printf("net%zu", idx);
 }
 
+const char *
+qemuRNGModel(const virDomainRNGDef *rng)
+{
+    if (g_str_equal(rng->model, "virtio-transitional"))
+        return "virtio-rng-pci-transitional";
+    if (g_str_equal(rng->model, "virtio-non-transitional"))
+        return "virtio-rng-pci-non-transitional";
+    return "virtio-rng-pci";
+}
+
 /* QEMU's comma escaping for option values. */
 static char *
 qemuEscapeComma(const char *s)
@@ -588,16 +598,13 @@ qemuBuildRNGs(GPtrArray *a, const virDomainDef *def)
         const virDomainRNGDef *r = def->rngs[i];
         g_autofree char *path = qemuEscapeComma(r->backend);
         g_autofree char *pci = qemuPCIAddrProps(def, &r->addr);
+        g_autofree char *alias =
+            r->alias ? g_strdup(r->alias) : g_strdup_printf("rng%zu", i);
 
         add(a, "-object");
-        addf(a, "rng-random,id=objrng%zu,filename=%s", i, path);
+        addf(a, "rng-random,id=obj%s,filename=%s", alias, path);
         add(a, "-device");
-        addf(a, "%s,rng=objrng%zu,id=rng%zu%s",
-             g_str_equal(r->model, "virtio-transitional") ? "virtio-rng-pci-transitional"
-             : g_str_equal(r->model, "virtio-non-transitional")
-                 ? "virtio-rng-pci-non-transitional"
-                 : "virtio-rng-pci",
-             i, i, pci);
+        addf(a, "%s,rng=obj%s,id=%s%s", qemuRNGModel(r), alias, alias, pci);
     }
 }
 

@@ -22,6 +22,8 @@ int qemuDiskIndex(const char *dst);
  * start or hotplug, qemu_interface.c), else "netIDX"; its netdev is
  * "host" + that. Caller frees. */
 char *qemuNetAlias(const virDomainNetDef *net, size_t idx);
+/* QEMU's device for an RNG model ("virtio-rng-pci", ...). */
+const char *qemuRNGModel(const virDomainRNGDef *rng);
 /* QEMU's device for an interface model, or NULL if there is none. */
 const char *qemuNetModel(const virDomainNetDef *net);
 

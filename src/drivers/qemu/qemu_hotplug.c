@@ -505,7 +505,8 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
         virReportError(VIR_ERR_XML_ERROR, "%s", "missing device type in the device XML");
         return NULL;
     }
-    if (strcmp(name, "disk") != 0 && strcmp(name, "interface") != 0) {
+    if (strcmp(name, "disk") != 0 && strcmp(name, "interface") != 0 &&
+        (strcmp(name, "rng") != 0 || g_str_has_suffix(action, "update"))) {
         /* @action: "live attach", "persistent detach", ... */
         /* libvirt's code for a live update is CONFIG_UNSUPPORTED */
         virReportError(strcmp(action, "live update") == 0 ? VIR_ERR_CONFIG_UNSUPPORTED
@@ -514,14 +515,15 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
         return NULL;
     }
     /* libvirt's device type names: <interface> is a "net" device */
-    *what = strcmp(name, "disk") == 0 ? "disk" : "net";
+    *what = strcmp(name, "disk") == 0 ? "disk" : strcmp(name, "rng") == 0 ? "rng" : "net";
     doc = g_strdup_printf("<domain type='qemu'><name>device</name><memory>1024</memory>"
                           "<os><type>hvm</type></os><devices>%s</devices></domain>",
                           xml);
     if (!(def = virDomainDefParseString(doc, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
         return NULL;
     if ((strcmp(*what, "disk") == 0 && def->ndisks != 1) ||
-        (strcmp(*what, "net") == 0 && def->nnets != 1)) {
+        (strcmp(*what, "net") == 0 && def->nnets != 1) ||
+        (strcmp(*what, "rng") == 0 && def->nrngs != 1)) {
         virReportError(VIR_ERR_XML_ERROR, "%s", "the device XML must hold one device");
         return NULL;
     }
@@ -880,7 +882,14 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
             memcpy(mine->nets[0]->mac, devDef->nets[0]->mac, sizeof(mine->nets[0]->mac));
             mine->nets[0]->macSet = true;
         }
-        if (strcmp(what, "disk") == 0) {
+        if (strcmp(what, "rng") == 0) {
+            newPersistent->rngs =
+                g_renew(virDomainRNGDef *, newPersistent->rngs, newPersistent->nrngs + 2);
+            newPersistent->rngs[newPersistent->nrngs++] = mine->rngs[0];
+            newPersistent->rngs[newPersistent->nrngs] = NULL;
+            mine->rngs[0] = NULL;
+            mine->nrngs = 0;
+        } else if (strcmp(what, "disk") == 0) {
             if (qemuHotplugFindDisk(newPersistent, mine->disks[0]->dst, NULL)) {
                 virReportError(VIR_ERR_OPERATION_INVALID, "target %s already exists",
                                mine->disks[0]->dst);
@@ -895,7 +904,16 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
         if (qemuGluePostParse(driver, newPersistent) < 0)
             goto endjob;
     }
-    if (live && strcmp(what, "net") == 0) {
+    if (live && strcmp(what, "rng") == 0) {
+        virDomainRNGDef *rng = devDef->rngs[0];
+
+        devDef->rngs[0] = NULL;
+        devDef->nrngs = 0;
+        if (qemuHotplugAttachRNGLive(driver, obj, &rng) < 0) {
+            virDomainRNGDefFree(rng);
+            goto endjob;
+        }
+    } else if (live && strcmp(what, "net") == 0) {
         g_autoptr(virDomainDef) check = virDomainDefCopy(live);
         g_autoptr(virDomainDef) mine = qemuHotplugParseDevice(xml, "live attach", &what);
         virDomainNetDef *net;
@@ -1014,6 +1032,9 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         if (devDef && strcmp(what, "net") == 0) {
             if ((idx = qemuHotplugFindNet(newPersistent, devDef->nets[0])) < 0)
                 goto endjob;
+        } else if (devDef && strcmp(what, "rng") == 0) {
+            if ((idx = qemuHotplugFindRNG(newPersistent, devDef->rngs[0], false)) < 0)
+                goto endjob;
         } else {
             idx = devDef ? qemuHotplugFindInDef(newPersistent, devDef, what) : -1;
         }
@@ -1031,6 +1052,8 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         }
         if (strcmp(what, "disk") == 0) {
             virDomainDiskDefFree(qemuHotplugStealDisk(newPersistent, (size_t)idx));
+        } else if (strcmp(what, "rng") == 0) {
+            qemuHotplugRemoveRNG(newPersistent, (size_t)idx);
         } else {
             virDomainNetDefFree(newPersistent->nets[idx]);
             memmove(newPersistent->nets + idx, newPersistent->nets + idx + 1,
@@ -1040,6 +1063,7 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
     }
     if (live) {
         bool isNet = devDef && strcmp(what, "net") == 0;
+        bool isRNG = devDef && strcmp(what, "rng") == 0;
 
         if (alias) {
             idx = -1;
@@ -1051,6 +1075,8 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
             }
             if (idx < 0 && (idx = qemuHotplugFindNetAlias(live, alias)) >= 0)
                 isNet = true;
+            if (idx < 0 && (idx = qemuHotplugFindRNGAlias(live, alias)) >= 0)
+                isRNG = true;
             if (idx < 0) {
                 virReportError(VIR_ERR_INTERNAL_ERROR, "no device found with alias %s",
                                alias);
@@ -1059,13 +1085,17 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         } else if (isNet) {
             if ((idx = qemuHotplugFindNet(live, devDef->nets[0])) < 0)
                 goto endjob;
+        } else if (isRNG) {
+            if ((idx = qemuHotplugFindRNG(live, devDef->rngs[0], true)) < 0)
+                goto endjob;
         } else if ((idx = qemuHotplugFindInDef(live, devDef, what)) < 0) {
             virReportError(VIR_ERR_DEVICE_MISSING, "disk %s not found",
                            devDef->disks[0]->dst);
             goto endjob;
         }
-        if (isNet ? qemuHotplugDetachNetLive(driver, obj, (size_t)idx) < 0
-                  : qemuHotplugDetachDiskLive(driver, obj, (size_t)idx) < 0)
+        if (isRNG   ? qemuHotplugDetachRNGLive(driver, obj, (size_t)idx) < 0
+            : isNet ? qemuHotplugDetachNetLive(driver, obj, (size_t)idx) < 0
+                    : qemuHotplugDetachDiskLive(driver, obj, (size_t)idx) < 0)
             goto endjob;
     }
     if (newPersistent) {

@@ -76,3 +76,27 @@ int qemuHotplugSetLinkStates(virDomainObj *obj);
  * new network or bridge of the same kind moves the tap. 0 or -1. */
 int qemuHotplugUpdateNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx,
                              virDomainNetDef *newNet);
+
+/* ---- virtio RNG devices (qemu_hotplug_rng.c); object locked, job held -- */
+
+/* At start, on the live definition: each RNG's device id "rngI". */
+void qemuHotplugAssignRNGAliases(virDomainDef *def);
+/* libvirt's virDomainRNGFind (model, source, the PCI address if given):
+ * the index, or -1 with DEVICE_MISSING: libvirt's "model 'random' RNG
+ * device not present in domain configuration" for the running guest
+ * (@live), "no matching RNG device was found" for the definition. */
+ssize_t qemuHotplugFindRNG(const virDomainDef *def, const virDomainRNGDef *match,
+                           bool live);
+/* The RNG of @def whose device id is @alias, or -1 (nothing reported). */
+ssize_t qemuHotplugFindRNGAlias(const virDomainDef *def, const char *alias);
+/* Free RNG @idx of @def and close the gap. */
+void qemuHotplugRemoveRNG(virDomainDef *def, size_t idx);
+/* Plug *@rngp: a free PCI slot, object-add rng-random + device_add; on
+ * success it is in the live definition (alias "rngN", address), *rngp is
+ * NULL, the status saved, DEVICE_ADDED queued; on failure nothing is left
+ * in QEMU. */
+int qemuHotplugAttachRNGLive(qemuDriver *driver, virDomainObj *obj,
+                             virDomainRNGDef **rngp);
+/* Unplug RNG @idx: device_del and DEVICE_DELETED waited for, object-del,
+ * DEVICE_REMOVED queued; OPERATION_TIMEOUT when the guest kept it. */
+int qemuHotplugDetachRNGLive(qemuDriver *driver, virDomainObj *obj, size_t idx);

@@ -1224,6 +1224,8 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     if (qemuProcessMonitorSocketPair(priv->monitorPath, &listenfd, &clientfd) < 0)
         goto error;
     keepfds[nkeep++] = listenfd;
+    /* the device ids of this run (a hotplug takes the next free one) */
+    qemuHotplugAssignRNGAliases(obj->def);
     if (qemuSecurityPrepareDomain(driver, obj) < 0 ||
         qemuProcessOpenSerialFiles(driver, obj, serialFds, keepfds, &nkeep) < 0 ||
         qemuProcessOpenChannelSockets(obj, priv->libDir, chanFds, keepfds, &nkeep) < 0 ||
