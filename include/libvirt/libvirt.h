@@ -1420,6 +1420,8 @@ typedef enum {
 #define VIR_DOMAIN_SEND_KEY_MAX_KEYS 16
 int virDomainSendKey(virDomainPtr domain, unsigned int codeset, unsigned int holdtime,
                      unsigned int *keycodes, int nkeycodes, unsigned int flags);
+char *virDomainScreenshot(virDomainPtr domain, virStreamPtr stream, unsigned int screen,
+                          unsigned int flags);
 
 typedef enum {
     VIR_DOMAIN_CONTROL_OK = 0,

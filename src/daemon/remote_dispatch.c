@@ -552,6 +552,7 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS, vkdDispatchSetSchedulerParametersFlags,
           0),
     ENTRY(DOMAIN_OPEN_CONSOLE, vkdDispatchDomainOpenConsole, 0),
+    ENTRY(DOMAIN_SCREENSHOT, vkdDispatchDomainScreenshot, 0),
     /* Resource tuning (remote_dispatch_tune.c) */
     ENTRY(DOMAIN_PIN_VCPU, vkdDispatchDomainPinVcpu, 0),
     ENTRY(DOMAIN_SET_MEMORY_PARAMETERS, vkdDispatchDomainSetMemoryParameters, 0),

@@ -145,6 +145,7 @@ VKD_HANDLER(vkdDispatchStorageVolDownload);      /* 209 */
 /* remote_dispatch_stream.c */
 typedef struct _vkdStream vkdStream;
 VKD_HANDLER(vkdDispatchDomainOpenConsole); /* 201 */
+VKD_HANDLER(vkdDispatchDomainScreenshot);  /* 211 */
 /* A stream for @call (its header gives the serial), carrying @st (owned);
  * added to the client's list. The caller holds one reference: give it to
  * vkdStreamRelease. vkdStreamStart (after the reply) starts the data. */

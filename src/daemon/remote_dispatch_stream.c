@@ -687,3 +687,30 @@ VKD_HANDLER(vkdDispatchDomainOpenConsole)
     vkdStreamAttach(call, st, false);
     return 0;
 }
+
+/* ---- DOMAIN_SCREENSHOT (211) -------------------------------------------- */
+
+/* The image follows the reply (which carries its MIME type) on the call's
+ * serial, as a download does. */
+VKD_HANDLER(vkdDispatchDomainScreenshot)
+{
+    remote_domain_screenshot_args *a = args;
+    remote_domain_screenshot_ret *r = ret;
+    g_autoptr(virDomain) dom = NULL;
+    virStreamPtr st;
+
+    if (!(dom = vkdDomainFromWire(call->conn, &a->dom)))
+        return -1;
+    if (!(st = virStreamNew(call->conn, VIR_STREAM_NONBLOCK)))
+        return -1;
+    if (!(r->mime = virDomainScreenshot(dom, st, a->screen, a->flags))) {
+        virErrorPtr saved = NULL;
+
+        virErrorPreserveLast(&saved);
+        virStreamFree(st);
+        virErrorRestore(&saved);
+        return -1;
+    }
+    vkdStreamAttach(call, st, false);
+    return 0;
+}

@@ -221,6 +221,11 @@ struct _virHypervisorDriver {
                          unsigned int *keycodes, int nkeycodes, unsigned int flags);
     int (*domainGetControlInfo)(virDomainPtr dom, virDomainControlInfoPtr info,
                                 unsigned int flags);
+    /* Attach @st (a new stream of @dom's connection, checked by the public
+     * layer) to an image of screen @screen; returns the image's MIME type
+     * (g_malloc'd) or NULL. */
+    char *(*domainScreenshot)(virDomainPtr dom, virStreamPtr st, unsigned int screen,
+                              unsigned int flags);
     /* Changing a guest (libvirt-domain-change.c): metadata, rename, vCPUs,
      * block size. The public layer has checked the read-only rule, the
      * NULL/non-NULL rules of @key/@uri and LIVE|CONFIG exclusivity where

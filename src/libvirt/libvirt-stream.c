@@ -1,4 +1,4 @@
-/* libvirt-stream.c: public entry points of streams (libvirt-stream.h) and virDomainOpenConsole
+/* libvirt-stream.c: public entry points of streams (libvirt-stream.h), virDomainOpenConsole and virDomainScreenshot
  *
  * A stream is opened by a driver call (virDomainOpenConsole here), which
  * attaches the backend (st->driver); these functions check their
@@ -730,4 +730,59 @@ virDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
 error:
     virDispatchError(conn);
     return -1;
+}
+
+/**
+ * virDomainScreenshot:
+ * @domain: a domain handle
+ * @stream: a new stream of the same connection (virStreamNew)
+ * @screen: which screen: the heads of the domain's video devices counted
+ *          in order (0: the first head of the first device)
+ * @flags: 0
+ *
+ * Takes a picture of the domain's screen and attaches @stream to it: the
+ * image arrives with virStreamRecv (or virStreamRecvAll) until the end of
+ * the stream, then the caller finishes it. The QEMU driver asks QEMU for
+ * a PNG (QMP screendump into a private temporary file, removed once the
+ * stream holds it) and returns "image/png", as libvirt 9.0 does with
+ * QEMU 7.2; the test driver streams a fixed PNG, as libvirt's does.
+ *
+ * Returns the image's MIME type (the caller frees it), or NULL on error:
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, VIR_ERR_INVALID_ARG
+ * when @stream belongs to another connection, VIR_ERR_OPERATION_INVALID
+ * for an inactive domain, a domain without video ("no screens to take
+ * screenshot from") or a @screen past the last head ("no such screen ID").
+ */
+char *
+virDomainScreenshot(virDomainPtr domain, virStreamPtr stream, unsigned int screen,
+                    unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, NULL);
+    conn = domain->conn;
+    if (!virAPIStreamIsValid(stream)) {
+        virReportErrorFull(VIR_FROM_STREAMS, VIR_ERR_INVALID_STREAM, __func__, "%s",
+                           __func__);
+        goto error;
+    }
+    virCheckReadOnlyGoto(conn, error);
+    if (stream->conn != conn) {
+        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "stream",
+                               "stream must match connection of domain '%s'",
+                               domain->name);
+        goto error;
+    }
+    if (conn->driver->domainScreenshot) {
+        char *ret = conn->driver->domainScreenshot(domain, stream, screen, flags);
+
+        if (!ret)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
 }

@@ -1058,6 +1058,7 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainCoreDumpWithFormat = remoteDomainCoreDumpWithFormat,
     .domainGetSecurityLabel = remoteDomainGetSecurityLabel,
     .domainOpenConsole = remoteDomainOpenConsole,
+    .domainScreenshot = remoteDomainScreenshot,
     .domainGetSchedulerType = remoteDomainGetSchedulerType,
     .domainGetSchedulerParameters = remoteDomainGetSchedulerParameters,
     .domainGetSchedulerParametersFlags = remoteDomainGetSchedulerParametersFlags,

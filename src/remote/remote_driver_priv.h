@@ -121,6 +121,8 @@ bool remoteObjectEvent(remotePrivate *priv, virNetMessage *msg, const remoteProc
 /* Streams (remote_driver_stream.c). */
 int remoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
                             unsigned int flags);
+char *remoteDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
+                             unsigned int flags);
 /* Open @st over the stream-carrying call @prog/@proc (args, optional
  * reply as virNetClientCall): the stream is registered under the call's
  * serial before the call, so data may follow the reply at once. @sparse:

@@ -619,3 +619,25 @@ remoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
         dom->conn, st, REMOTE_PROGRAM, REMOTE_PROC_DOMAIN_OPEN_CONSOLE,
         (virXdrFilter)remote_domain_open_console_args_filter, &args, NULL, NULL, false);
 }
+
+char *
+remoteDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
+                       unsigned int flags)
+{
+    remote_domain_screenshot_args args = { .screen = screen, .flags = flags };
+    remote_domain_screenshot_ret ret = { 0 };
+    char *mime;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteStreamOpen(dom->conn, st, REMOTE_PROGRAM, REMOTE_PROC_DOMAIN_SCREENSHOT,
+                         (virXdrFilter)remote_domain_screenshot_args_filter, &args,
+                         (virXdrFilter)remote_domain_screenshot_ret_filter, &ret,
+                         false) < 0)
+        return NULL;
+    /* libvirt's wire type is a remote_string: a daemon may send none */
+    if (!(mime = g_steal_pointer(&ret.mime)))
+        virReportError(VIR_ERR_RPC, "%s",
+                       "the daemon sent no MIME type for the screenshot");
+    virXdrFree((virXdrFilter)remote_domain_screenshot_ret_filter, &ret);
+    return mime;
+}

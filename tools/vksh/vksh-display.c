@@ -1,8 +1,11 @@
-/* vksh-display.c: domdisplay, the URI of a running domain's graphical display (virsh 9.0's) */
+/* vksh-display.c: domdisplay (the URI of a running domain's graphical display) and screenshot, as virsh 9.0's */
 
 #define G_LOG_DOMAIN "vksh.display"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
@@ -148,6 +151,138 @@ cleanup:
     xmlXPathFreeContext(ctxt);
     if (doc)
         xmlFreeDoc(doc);
+    virDomainFree(dom);
+    return ok;
+}
+
+const vkshOptDef vkshOptsScreenshot[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "file", VKSH_OT_STRING, VKSH_OFLAG_NAMED, "where to store the screenshot" },
+    { "screen", VKSH_OT_INT, VKSH_OFLAG_NAMED, "ID of a screen to take screenshot of" },
+    { NULL, 0, 0, NULL },
+};
+
+static int
+screenshotSink(virStreamPtr st, const char *bytes, size_t nbytes, void *opaque)
+{
+    int *fd = opaque;
+    size_t done = 0;
+
+    (void)st;
+    while (done < nbytes) {
+        ssize_t n = write(*fd, bytes + done, nbytes - done);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        done += (size_t)n;
+    }
+    return (int)nbytes;
+}
+
+/* virsh's --screen: an unsigned int, no sign */
+static int
+screenshotOptScreen(vkshControl *ctl, const vkshCmd *cmd, unsigned int *screen)
+{
+    const char *v = vkshOptRaw(cmd, "screen");
+    char *end = NULL;
+    guint64 n;
+
+    if (!v)
+        return 0;
+    errno = 0;
+    n = g_ascii_strtoull(v, &end, 10);
+    if (!*v || *end || errno || n > G_MAXUINT || strchr(v, '-')) {
+        vkshError(ctl,
+                  "Numeric value '%s' for <screen> option is malformed or out of range",
+                  v);
+        return -1;
+    }
+    *screen = (unsigned int)n;
+    return 1;
+}
+
+/* virsh's name for an unnamed screenshot: DOMAIN-YYYY-MM-DD-HH:MM:SS.EXT
+ * (local time), the extension from the MIME type. */
+static char *
+screenshotFileName(virDomainPtr dom, const char *mime)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%d-%H:%M:%S");
+    const char *ext = "";
+
+    if (strcmp(mime, "image/x-portable-pixmap") == 0)
+        ext = ".ppm";
+    else if (strcmp(mime, "image/png") == 0)
+        ext = ".png";
+    return g_strdup_printf("%s-%s%s", virDomainGetName(dom), stamp, ext);
+}
+
+/*
+ * As virsh: the image is written to --file (created or truncated) or to a
+ * generated name in the current directory; a file this command created is
+ * removed when the transfer fails.
+ */
+bool
+vkshCmdScreenshot(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autofree char *mime = NULL;
+    g_autofree char *generated = NULL;
+    const char *file = NULL;
+    const char *name = NULL;
+    unsigned int screen = 0;
+    virDomainPtr dom;
+    virStreamPtr st = NULL;
+    bool created = false;
+    bool ok = false;
+    int fd = -1;
+
+    if (vkshOptString(ctl, cmd, "file", &file) < 0 ||
+        screenshotOptScreen(ctl, cmd, &screen) < 0)
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, &name)))
+        return false;
+    if (!(st = virStreamNew(ctl->conn, 0)))
+        goto cleanup;
+    if (!(mime = virDomainScreenshot(dom, st, screen, 0))) {
+        vkshError(ctl, "could not take a screenshot of %s", name);
+        goto cleanup;
+    }
+    if (!file)
+        file = generated = screenshotFileName(dom, mime);
+    if ((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
+        vkshError(ctl, "cannot create file %s", file);
+        goto cleanup;
+    }
+    created = true;
+    if (virStreamRecvAll(st, screenshotSink, &fd) < 0) {
+        vkshError(ctl, "could not receive data from domain %s", name);
+        goto cleanup;
+    }
+    if (close(fd) < 0) {
+        fd = -1;
+        vkshError(ctl, "cannot close file %s", file);
+        goto cleanup;
+    }
+    fd = -1;
+    if (virStreamFinish(st) < 0) {
+        vkshError(ctl, "cannot close stream on domain %s", name);
+        goto cleanup;
+    }
+    vkshPrintExtra(ctl, "Screenshot saved to %s, with type of %s", file, mime);
+    ok = true;
+
+cleanup:
+    if (fd >= 0)
+        close(fd);
+    if (!ok && created)
+        unlink(file);
+    if (st) {
+        if (!ok)
+            virStreamAbort(st);
+        virStreamFree(st);
+    }
     virDomainFree(dom);
     return ok;
 }

@@ -110,6 +110,8 @@ extern const vkshOptDef vkshOptsSchedinfo[];
 bool vkshCmdSchedinfo(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshOptDef vkshOptsDomdisplay[];
 bool vkshCmdDomdisplay(vkshControl *ctl, const vkshCmd *cmd);
+extern const vkshOptDef vkshOptsScreenshot[];
+bool vkshCmdScreenshot(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshOptDef vkshOptsConsole[];
 bool vkshCmdConsole(vkshControl *ctl, const vkshCmd *cmd);
 /* vksh-hostquery.c */

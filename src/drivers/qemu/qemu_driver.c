@@ -94,6 +94,7 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainInjectNMI = qemuDomainInjectNMI,
     .domainSendKey = qemuDomainSendKey,
     .domainGetControlInfo = qemuDomainGetControlInfo,
+    .domainScreenshot = qemuDomainScreenshot,
     .domainSetMetadata = qemuDomainSetMetadata,
     .domainGetMetadata = qemuDomainGetMetadata,
     .domainRename = qemuDomainRename,

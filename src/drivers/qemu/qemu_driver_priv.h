@@ -73,6 +73,9 @@ int qemuDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdt
                       unsigned int *keycodes, int nkeycodes, unsigned int flags);
 int qemuDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
                              unsigned int flags);
+/* qemu_driver_display.c */
+char *qemuDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
+                           unsigned int flags);
 int qemuNodeGetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params,
                                 int *nparams, unsigned int flags);
 int qemuNodeSetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params,

@@ -890,6 +890,49 @@ qemuMonitorSendFileHandle(qemuMonitor *mon, const char *fdname, int fd, int time
 }
 
 int
+qemuMonitorAddFd(qemuMonitor *mon, int fd, int timeout_ms, int *fdset)
+{
+    g_autoptr(json_object) obj = json_object_new_object();
+    g_autoptr(json_object) reply = NULL;
+    json_object *ret = NULL;
+    json_object *id = NULL;
+    int copy;
+
+    if ((copy = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0) {
+        virReportSystemError(errno, "%s", "unable to duplicate a descriptor for QEMU");
+        return -1;
+    }
+    json_object_object_add(obj, "execute", json_object_new_string("add-fd"));
+    if (qemuMonitorCommandFullFd(mon, "add-fd", obj, qemuMonitorDeadline(timeout_ms),
+                                 &reply, NULL, copy) < 0)
+        return -1;
+    if (!json_object_object_get_ex(reply, "return", &ret) ||
+        !json_object_object_get_ex(ret, "fdset-id", &id) ||
+        !json_object_is_type(id, json_type_int)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "missing or invalid 'fdset-id' in the reply to 'add-fd'");
+        return -1;
+    }
+    *fdset = json_object_get_int(id);
+    return 0;
+}
+
+void
+qemuMonitorRemoveFdset(qemuMonitor *mon, int fdset, int timeout_ms)
+{
+    g_autoptr(json_object) args = json_object_new_object();
+
+    virErrorPtr saved = NULL;
+
+    /* best effort, and the caller's error (if any) survives it */
+    virErrorPreserveLast(&saved);
+    json_object_object_add(args, "fdset-id", json_object_new_int(fdset));
+    if (qemuMonitorCommand(mon, "remove-fd", args, timeout_ms, NULL) < 0)
+        g_debug("remove-fd of fdset %d failed", fdset);
+    virErrorRestore(&saved);
+}
+
+int
 qemuMonitorCommand(qemuMonitor *mon, const char *cmd, json_object *args, int timeout_ms,
                    json_object **reply)
 {

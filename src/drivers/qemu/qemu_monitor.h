@@ -132,6 +132,14 @@ void qemuMonitorPendingFree(qemuMonitorPending *p);
 int qemuMonitorSendFileHandle(qemuMonitor *mon, const char *fdname, int fd,
                               int timeout_ms);
 
+/* add-fd: hand QEMU a duplicate of @fd (the caller keeps @fd) in a new
+ * fdset, which QEMU opens as "/dev/fdset/N" where a command takes a file
+ * name (screendump). 0 with *fdset = N, or -1 with an error reported.
+ * qemuMonitorRemoveFdset closes QEMU's copy again (best effort: the
+ * failure is only logged). */
+int qemuMonitorAddFd(qemuMonitor *mon, int fd, int timeout_ms, int *fdset);
+void qemuMonitorRemoveFdset(qemuMonitor *mon, int fdset, int timeout_ms);
+
 /* Wrappers, default deadline; 0 or -1 with an error reported. */
 int qemuMonitorCont(qemuMonitor *mon);
 int qemuMonitorStop(qemuMonitor *mon);

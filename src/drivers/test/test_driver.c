@@ -1371,6 +1371,7 @@ const virHypervisorDriver testHypervisorDriver = {
     .domainInjectNMI = testDomainInjectNMI,
     .domainSendKey = testDomainSendKey,
     .domainGetControlInfo = testDomainGetControlInfo,
+    .domainScreenshot = testDomainScreenshot,
     .domainSetMetadata = testDomainSetMetadata,
     .domainGetMetadata = testDomainGetMetadata,
     .domainRename = testDomainRename,

@@ -115,6 +115,9 @@ int testDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdt
                       unsigned int *keycodes, int nkeycodes, unsigned int flags);
 int testDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
                              unsigned int flags);
+/* test_driver_display.c */
+char *testDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
+                           unsigned int flags);
 
 /* ---- test_driver_stats.c: running guests' statistics, libvirt 9.0's
  * test-driver values (wall-clock based counters, fixed host figures) --- */

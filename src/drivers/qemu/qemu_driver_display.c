@@ -1,0 +1,137 @@
+/* qemu_driver_display.c: the QEMU driver's screen entry points (virDomainScreenshot)
+ *
+ * Threads: runs on the caller's thread (a daemon worker) under a QUERY job;
+ * the object lock is dropped while QEMU is asked. The picture goes
+ * through a private temporary file that only this process can reach: QEMU
+ * writes it through a descriptor handed over with add-fd (it may run as
+ * another user and never sees the directory), and the stream reads it
+ * through its own descriptor after the name is gone.
+ */
+#define G_LOG_DOMAIN "virtkit.qemu.display"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <json-c/json.h>
+
+#include "qemu_driver_priv.h"
+#include "qemu_monitor.h"
+#include "virerror.h"
+#include "virfdstream.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+/* libvirt's screen numbering: the heads of the video devices in order.
+ * Sets *@alias to the QEMU id of the device showing @screen ("video<i>")
+ * and *@head to the head within it. -1 with libvirt's errors. */
+static int
+qemuDisplayFindScreen(const virDomainDef *def, unsigned int screen, char **alias,
+                      unsigned int *head)
+{
+    if (def->nvideos == 0) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "no screens to take screenshot from");
+        return -1;
+    }
+    for (size_t i = 0; i < def->nvideos; i++) {
+        const virDomainVideoDef *v = def->videos[i];
+        unsigned int heads = v->heads > 0 ? (unsigned int)v->heads : 1;
+
+        if (g_str_equal(v->type, "none"))
+            continue;
+        if (screen < heads) {
+            *alias = g_strdup_printf("video%zu", i);
+            *head = screen;
+            return 0;
+        }
+        screen -= heads;
+    }
+    virReportError(VIR_ERR_OPERATION_INVALID, "%s", "no such screen ID");
+    return -1;
+}
+
+/* QMP screendump of @screen (PNG) into the file open as @fd. Object
+ * unlocked, QUERY job held. */
+static int
+qemuDisplayScreendump(qemuMonitor *mon, const char *alias, unsigned int head, bool first,
+                      int fd)
+{
+    g_autoptr(json_object) args = json_object_new_object();
+    g_autofree char *path = NULL;
+    int fdset = -1;
+    int ret;
+
+    if (qemuMonitorAddFd(mon, fd, QEMU_MONITOR_TIMEOUT_MS, &fdset) < 0)
+        return -1;
+    path = g_strdup_printf("/dev/fdset/%d", fdset);
+    json_object_object_add(args, "filename", json_object_new_string(path));
+    /* screen 0 is QEMU's first console, as libvirt leaves it */
+    if (!first) {
+        json_object_object_add(args, "device", json_object_new_string(alias));
+        json_object_object_add(args, "head", json_object_new_int((int)head));
+    }
+    json_object_object_add(args, "format", json_object_new_string("png"));
+    ret = qemuMonitorCommand(mon, "screendump", args, QEMU_MONITOR_TIMEOUT_MS, NULL);
+    qemuMonitorRemoveFdset(mon, fdset, QEMU_MONITOR_TIMEOUT_MS);
+    return ret;
+}
+
+char *
+qemuDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
+                     unsigned int flags)
+{
+    g_autofree char *alias = NULL;
+    g_autofree char *tmp = NULL;
+    virDomainObj *obj;
+    qemuDomainObjPrivate *priv;
+    qemuMonitor *mon;
+    unsigned int head = 0;
+    char *ret = NULL;
+    int fd = -1;
+    int rc;
+
+    virCheckFlags(0, NULL);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return NULL;
+    if (virDomainObjBeginJob(obj, VIR_JOB_QUERY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuDomainObjCheckActive(obj) < 0 ||
+        qemuDisplayFindScreen(obj->def, screen, &alias, &head) < 0)
+        goto endjob;
+    priv = qemuDomainPriv(obj);
+    if (!(mon = priv->mon)) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s", "QEMU monitor is not connected");
+        goto endjob;
+    }
+    tmp = g_strdup_printf("%s/qemu.screendump.XXXXXX", priv->libDir);
+    if ((fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600)) < 0) {
+        virReportSystemError(errno, "g_mkstemp(\"%s\") failed", tmp);
+        goto endjob;
+    }
+    virDomainObjUnlock(obj);
+    rc = qemuDisplayScreendump(mon, alias, head, screen == 0, fd);
+    virDomainObjLock(obj);
+    if (rc < 0)
+        goto endjob;
+    if (close(fd) < 0) {
+        fd = -1;
+        virReportSystemError(errno, "unable to close %s", tmp);
+        goto endjob;
+    }
+    fd = -1;
+    if (virFDStreamOpenFile(st, tmp, 0, 0, O_RDONLY, false) < 0) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s", "unable to open stream");
+        goto endjob;
+    }
+    ret = g_strdup("image/png");
+endjob:
+    if (fd >= 0)
+        close(fd);
+    if (tmp && g_unlink(tmp) < 0 && errno != ENOENT)
+        g_debug("cannot remove '%s': %s", tmp, g_strerror(errno));
+    virDomainObjEndJob(obj, VIR_JOB_QUERY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
