@@ -1424,6 +1424,12 @@ char *virDomainScreenshot(virDomainPtr domain, virStreamPtr stream, unsigned int
                           unsigned int flags);
 
 typedef enum {
+    VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH = (1 << 0),
+} virDomainOpenGraphicsFlags;
+int virDomainOpenGraphics(virDomainPtr dom, unsigned int idx, int fd, unsigned int flags);
+int virDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);
+
+typedef enum {
     VIR_DOMAIN_CONTROL_OK = 0,
     VIR_DOMAIN_CONTROL_JOB = 1,
     VIR_DOMAIN_CONTROL_OCCUPIED = 2,

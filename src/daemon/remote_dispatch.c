@@ -553,6 +553,8 @@ static const vkdProcEntry vkdProcs[] = {
           0),
     ENTRY(DOMAIN_OPEN_CONSOLE, vkdDispatchDomainOpenConsole, 0),
     ENTRY(DOMAIN_SCREENSHOT, vkdDispatchDomainScreenshot, 0),
+    ENTRY(DOMAIN_OPEN_GRAPHICS, vkdDispatchDomainOpenGraphics, 0),
+    ENTRY(DOMAIN_OPEN_GRAPHICS_FD, vkdDispatchDomainOpenGraphicsFD, 0),
     /* Resource tuning (remote_dispatch_tune.c) */
     ENTRY(DOMAIN_PIN_VCPU, vkdDispatchDomainPinVcpu, 0),
     ENTRY(DOMAIN_SET_MEMORY_PARAMETERS, vkdDispatchDomainSetMemoryParameters, 0),

@@ -144,8 +144,10 @@ VKD_HANDLER(vkdDispatchStorageVolDownload);      /* 209 */
 
 /* remote_dispatch_stream.c */
 typedef struct _vkdStream vkdStream;
-VKD_HANDLER(vkdDispatchDomainOpenConsole); /* 201 */
-VKD_HANDLER(vkdDispatchDomainScreenshot);  /* 211 */
+VKD_HANDLER(vkdDispatchDomainOpenConsole);    /* 201 */
+VKD_HANDLER(vkdDispatchDomainScreenshot);     /* 211 */
+VKD_HANDLER(vkdDispatchDomainOpenGraphics);   /* 249 */
+VKD_HANDLER(vkdDispatchDomainOpenGraphicsFD); /* 343 */
 /* A stream for @call (its header gives the serial), carrying @st (owned);
  * added to the client's list. The caller holds one reference: give it to
  * vkdStreamRelease. vkdStreamStart (after the reply) starts the data. */

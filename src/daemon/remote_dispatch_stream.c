@@ -41,6 +41,7 @@
  */
 #define G_LOG_DOMAIN "virtkitd.stream"
 #include <string.h>
+#include <unistd.h>
 
 #include "remote_dispatch_priv.h"
 #include "virerror.h"
@@ -712,5 +713,46 @@ VKD_HANDLER(vkdDispatchDomainScreenshot)
         return -1;
     }
     vkdStreamAttach(call, st, false);
+    return 0;
+}
+
+/* ---- DOMAIN_OPEN_GRAPHICS (249), DOMAIN_OPEN_GRAPHICS_FD (343) ------------ */
+
+VKD_HANDLER(vkdDispatchDomainOpenGraphics)
+{
+    remote_domain_open_graphics_args *a = args;
+    g_autoptr(virDomain) dom = NULL;
+    int fd;
+    int rc;
+
+    (void)ret;
+    if ((fd = virNetMessageTakeFD(call->msg, 0)) < 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "no file descriptor passed");
+        return -1;
+    }
+    if (!(dom = vkdDomainFromWire(call->conn, &a->dom))) {
+        close(fd);
+        return -1;
+    }
+    /* the driver hands QEMU a duplicate: ours is closed either way */
+    rc = virDomainOpenGraphics(dom, a->idx, fd, a->flags);
+    close(fd);
+    return rc;
+}
+
+VKD_HANDLER(vkdDispatchDomainOpenGraphicsFD)
+{
+    remote_domain_open_graphics_fd_args *a = args;
+    g_autoptr(virDomain) dom = NULL;
+    int fd;
+
+    (void)ret;
+    if (!(dom = vkdDomainFromWire(call->conn, &a->dom)))
+        return -1;
+    if ((fd = virDomainOpenGraphicsFD(dom, a->idx, a->flags)) < 0)
+        return -1;
+    call->replyFds = g_new(int, 1);
+    call->replyFds[0] = fd;
+    call->nreplyFds = 1;
     return 0;
 }

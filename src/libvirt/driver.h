@@ -226,6 +226,12 @@ struct _virHypervisorDriver {
      * (g_malloc'd) or NULL. */
     char *(*domainScreenshot)(virDomainPtr dom, virStreamPtr st, unsigned int screen,
                               unsigned int flags);
+    /* A client of graphics backend @idx: OpenGraphics hands QEMU a
+     * duplicate of @fd (a socket; the caller keeps @fd), OpenGraphicsFD
+     * returns our end of a new socket pair (the caller's to close). */
+    int (*domainOpenGraphics)(virDomainPtr dom, unsigned int idx, int fd,
+                              unsigned int flags);
+    int (*domainOpenGraphicsFD)(virDomainPtr dom, unsigned int idx, unsigned int flags);
     /* Changing a guest (libvirt-domain-change.c): metadata, rename, vCPUs,
      * block size. The public layer has checked the read-only rule, the
      * NULL/non-NULL rules of @key/@uri and LIVE|CONFIG exclusivity where

@@ -1,6 +1,9 @@
 /* libvirt-domain-guest.c: public entry points of the guest utilities (send-key, control info, ...) */
 #define G_LOG_DOMAIN "virtkit.api"
 
+#include <errno.h>
+#include <sys/stat.h>
+
 #include "libvirt_internal.h"
 
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
@@ -91,6 +94,90 @@ virDomainGetControlInfo(virDomainPtr domain, virDomainControlInfoPtr info,
         if (conn->driver->domainGetControlInfo(domain, info, flags) < 0)
             goto error;
         return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virDomainOpenGraphics:
+ * @dom: a running domain
+ * @idx: which graphics backend (its position among the <graphics> devices)
+ * @fd: a connected socket, the client's end stays with the caller
+ * @flags: VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH (no password asked on it)
+ *
+ * Makes the other end of @fd a client of the domain's VNC (or SPICE)
+ * server, as if it had connected to the server's port: the caller then
+ * speaks the protocol (RFB) on its end. A duplicate of @fd goes to the
+ * hypervisor; the caller still owns @fd.
+ *
+ * Returns 0, or -1 on error: VIR_ERR_INVALID_ARG for a negative @fd or one
+ * that is not a socket, VIR_ERR_OPERATION_DENIED on a read-only
+ * connection, VIR_ERR_OPERATION_INVALID for an inactive domain,
+ * VIR_ERR_INTERNAL_ERROR "No graphics backend with index N".
+ */
+int
+virDomainOpenGraphics(virDomainPtr dom, unsigned int idx, int fd, unsigned int flags)
+{
+    virConnectPtr conn;
+    struct stat sb;
+
+    virResetLastError();
+    virCheckDomainReturn(dom, -1);
+    conn = dom->conn;
+    virCheckNonNegativeArgGoto(fd, error);
+    if (fstat(fd, &sb) < 0) {
+        virReportSystemError(errno, "Unable to access file descriptor %d", fd);
+        goto error;
+    }
+    if (!S_ISSOCK(sb.st_mode)) {
+        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "fd", "fd %d must be a socket",
+                               fd);
+        goto error;
+    }
+    virCheckReadOnlyGoto(conn, error);
+    if (conn->driver->domainOpenGraphics) {
+        if (conn->driver->domainOpenGraphics(dom, idx, fd, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virDomainOpenGraphicsFD:
+ * @dom: a running domain
+ * @idx: which graphics backend (its position among the <graphics> devices)
+ * @flags: VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH (no password asked on it)
+ *
+ * As virDomainOpenGraphics, with a socket pair made by the driver: the
+ * hypervisor gets one end, the caller the other (over virtkitd, passed
+ * back with the reply). This is what virt-manager uses on a local
+ * connection.
+ *
+ * Returns the caller's end (to close when done), or -1 on error (the
+ * errors of virDomainOpenGraphics).
+ */
+int
+virDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(dom, -1);
+    conn = dom->conn;
+    virCheckReadOnlyGoto(conn, error);
+    if (conn->driver->domainOpenGraphicsFD) {
+        int ret = conn->driver->domainOpenGraphicsFD(dom, idx, flags);
+
+        if (ret < 0)
+            goto error;
+        return ret;
     }
     virReportUnsupportedError();
 error:

@@ -123,6 +123,9 @@ int remoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr
                             unsigned int flags);
 char *remoteDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
                              unsigned int flags);
+int remoteDomainOpenGraphics(virDomainPtr dom, unsigned int idx, int fd,
+                             unsigned int flags);
+int remoteDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);
 /* Open @st over the stream-carrying call @prog/@proc (args, optional
  * reply as virNetClientCall): the stream is registered under the call's
  * serial before the call, so data may follow the reply at once. @sparse:

@@ -25,7 +25,10 @@
  * "Malformed stream hole packet"); the connection stays.
  */
 #define G_LOG_DOMAIN "virtkit.remote.stream"
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "remote_driver_priv.h"
 #include "virerror.h"
@@ -640,4 +643,44 @@ remoteDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
                        "the daemon sent no MIME type for the screenshot");
     virXdrFree((virXdrFilter)remote_domain_screenshot_ret_filter, &ret);
     return mime;
+}
+
+int
+remoteDomainOpenGraphics(virDomainPtr dom, unsigned int idx, int fd, unsigned int flags)
+{
+    remote_domain_open_graphics_args args = { .idx = idx, .flags = flags };
+    int copy;
+
+    if ((copy = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0) {
+        virReportSystemError(errno, "Unable to duplicate FD %d", fd);
+        return -1;
+    }
+    remoteMakeDomain(&args.dom, dom);
+    /* the copy is taken by the call (closed once sent, or on failure) */
+    return virNetClientCallFDs(remotePriv(dom->conn)->client, REMOTE_PROGRAM,
+                               REMOTE_PROC_DOMAIN_OPEN_GRAPHICS, &copy, 1,
+                               (virXdrFilter)remote_domain_open_graphics_args_filter,
+                               &args, NULL, NULL, NULL, NULL);
+}
+
+int
+remoteDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags)
+{
+    remote_domain_open_graphics_fd_args args = { .idx = idx, .flags = flags };
+    g_autofree int *fds = NULL;
+    size_t nfds = 0;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (virNetClientCallFDs(remotePriv(dom->conn)->client, REMOTE_PROGRAM,
+                            REMOTE_PROC_DOMAIN_OPEN_GRAPHICS_FD, NULL, 0,
+                            (virXdrFilter)remote_domain_open_graphics_fd_args_filter,
+                            &args, &fds, &nfds, NULL, NULL) < 0)
+        return -1;
+    if (nfds != 1) {
+        for (size_t i = 0; i < nfds; i++)
+            close(fds[i]);
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s", "no file descriptor received");
+        return -1;
+    }
+    return fds[0];
 }

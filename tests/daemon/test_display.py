@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Screens of a running guest through virtkitd (issue 10): virDomainScreenshot with
-Debian's virsh, python3-libvirt and vksh against a private daemon.
+Debian's virsh, python3-libvirt and vksh, and virDomainOpenGraphics(FD) with
+python3-libvirt and libvirtkit, against a private daemon.
 
 One booting test guest with VNC and two video devices (a VGA, then a virtio GPU with
 two heads: screens 0, 1 and 2), and one diskless guest without video. Checked:
@@ -12,16 +13,23 @@ two heads: screens 0, 1 and 2), and one diskless guest without video. Checked:
   connection; and none of them leaves anything behind;
 - the temporary file is gone once the image is sent (nothing left in the daemon's
   directories), and QEMU holds no extra descriptor afterwards;
-- virsh without --file names the file DOMAIN-DATE.png in its working directory.
+- virsh without --file names the file DOMAIN-DATE.png in its working directory;
+- openGraphicsFD / openGraphics: QEMU's VNC server greets (RFB 003.008) on the
+  descriptor the daemon passes back (or on the caller's own socket) and offers
+  security type None; libvirt's errors; NO_SUPPORT from the test driver.
 """
+import ctypes
 import glob
 import json
 import os
 import re
+import select
+import socket
 import struct
 import subprocess
 import sys
 import tempfile
+import time
 import zlib
 
 from vkdtest import (Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for, write,
@@ -127,7 +135,14 @@ def qemu_fd_count(pid):
     return len(os.listdir("/proc/%d/fd" % pid))
 
 
-def test_screenshot():
+_env = {}
+
+
+def env():
+    """One daemon with the guests 'shot' (running, VNC, two video devices)
+    and 'novid' (running, no graphics or video), shared by the tests."""
+    if _env:
+        return _env["d"], _env["uri"]
     guest = test_guest_dir()
     if not guest:
         raise Skip("test guest not available (scripts/build-test-guest.sh)")
@@ -136,22 +151,31 @@ def test_screenshot():
     virsh(uri, "define", write(os.path.join(d.root, "shot.xml"),
                                guest_xml("shot", guest, os.path.join(d.root, "shot.log"))))
     virsh(uri, "define", write(os.path.join(d.root, "novid.xml"), diskless_xml("novid")))
-
     conn = libvirt.open(uri)
     dom = conn.lookupByName("shot")
     # stopped: libvirt's check comes first
     expect_error(lambda: shot(conn, dom, 0), libvirt.VIR_ERR_OPERATION_INVALID,
                  libvirt.VIR_FROM_DOMAIN, "Requested operation is not valid: domain is not running")
+    expect_error(lambda: dom.openGraphicsFD(0, 0), libvirt.VIR_ERR_OPERATION_INVALID,
+                 libvirt.VIR_FROM_DOMAIN, "Requested operation is not valid: domain is not running")
+    conn.close()
     virsh(uri, "start", "shot")
     virsh(uri, "start", "novid")
+    # the guest's console is up once its kernel printed on the serial port
+    wait_for(lambda: os.path.exists(os.path.join(d.root, "shot.log")) and
+             os.path.getsize(os.path.join(d.root, "shot.log")) > 0, "the guest's serial", 60)
+    _env.update(d=d, uri=uri)
+    return d, uri
+
+
+def test_screenshot():
+    d, uri = env()
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName("shot")
     pids = qemu_pids(d.root)
     assert len(pids) == 2, pids
     qpid = [p for p in pids if "guest=shot" in open("/proc/%d/cmdline" % p).read()
             .replace("\0", " ")][0]
-    # the guest's console is up once its kernel printed on the serial port
-    wait_for(lambda: os.path.exists(os.path.join(d.root, "shot.log")) and
-             os.path.getsize(os.path.join(d.root, "shot.log")) > 0, "the guest's serial", 60)
-
     # python3-libvirt: each screen is a whole PNG of the size QEMU gives it
     # (QEMU runs as the daemon's QEMU user: a directory it may write to)
     qdir = tempfile.mkdtemp(dir=d.root)
@@ -220,20 +244,163 @@ def test_screenshot():
         with open(out, "rb") as f:
             assert png_size(f.read()) == want[1]
 
+    other.close()
+    ro.close()
+    conn.close()
+
+
+def rfb_greeting(fd, timeout=30):
+    """The first 12 bytes a VNC server sends on @fd (its RFB version)."""
+    buf = b""
+    deadline = time.monotonic() + timeout
+    while len(buf) < 12:
+        left = deadline - time.monotonic()
+        assert left > 0, "no RFB greeting within %ss (got %r)" % (timeout, buf)
+        r, _, _ = select.select([fd], [], [], left)
+        if r:
+            chunk = os.read(fd, 12 - len(buf))
+            assert chunk, "EOF before the RFB greeting (got %r)" % buf
+            buf += chunk
+    return buf
+
+
+def rfb_security_types(fd):
+    """After the greeting: answer RFB 3.8, return the security types offered."""
+    os.write(fd, b"RFB 003.008\n")
+    n = rfb_read(fd, 1)[0]
+    assert n > 0, "the server refused the connection"
+    return list(rfb_read(fd, n))
+
+
+def rfb_read(fd, n, timeout=30):
+    buf = b""
+    deadline = time.monotonic() + timeout
+    while len(buf) < n:
+        left = deadline - time.monotonic()
+        assert left > 0, "short RFB read (got %r)" % buf
+        r, _, _ = select.select([fd], [], [], left)
+        if r:
+            chunk = os.read(fd, n - len(buf))
+            assert chunk, "EOF in RFB (got %r)" % buf
+            buf += chunk
+    return buf
+
+
+def test_graphics_fd():
+    d, uri = env()
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName("shot")
+    # python3-libvirt: the descriptor from the daemon is a client of QEMU's VNC
+    for flags in (0, libvirt.VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH):
+        fd = dom.openGraphicsFD(0, flags)
+        try:
+            assert rfb_greeting(fd) == b"RFB 003.008\n"
+            assert 1 in rfb_security_types(fd)   # no password: "None"
+        finally:
+            os.close(fd)
+    # the caller's own socket
+    a, b = socket.socketpair()
+    try:
+        assert dom.openGraphics(0, b.fileno(), 0) == 0
+        b.close()
+        assert rfb_greeting(a.fileno()) == b"RFB 003.008\n"
+    finally:
+        a.close()
+    # libvirt's errors (recorded against libvirtd 9.0)
+    expect_error(lambda: dom.openGraphicsFD(1, 0), libvirt.VIR_ERR_INTERNAL_ERROR,
+                 libvirt.VIR_FROM_QEMU, "internal error: No graphics backend with index 1")
+    expect_error(lambda: dom.openGraphicsFD(0, 2), libvirt.VIR_ERR_INVALID_ARG,
+                 libvirt.VIR_FROM_QEMU,
+                 "unsupported flags (0x2) in function qemuDomainOpenGraphicsFD")
+    expect_error(lambda: conn.lookupByName("novid").openGraphicsFD(0, 0),
+                 libvirt.VIR_ERR_INTERNAL_ERROR, libvirt.VIR_FROM_QEMU,
+                 "internal error: No graphics backend with index 0")
+    a, b = socket.socketpair()
+    r, w = os.pipe()
+    try:
+        expect_error(lambda: dom.openGraphics(1, b.fileno(), 0), libvirt.VIR_ERR_INTERNAL_ERROR,
+                     libvirt.VIR_FROM_QEMU, "internal error: No graphics backend with index 1")
+        expect_error(lambda: dom.openGraphics(0, b.fileno(), 4), libvirt.VIR_ERR_INVALID_ARG,
+                     libvirt.VIR_FROM_QEMU,
+                     "unsupported flags (0x4) in function qemuDomainOpenGraphics")
+        expect_error(lambda: dom.openGraphics(0, r, 0), libvirt.VIR_ERR_INVALID_ARG,
+                     libvirt.VIR_FROM_DOMAIN, "fd %d must be a socket" % r)
+        ro = libvirt.openReadOnly("qemu+unix:///system?socket=" + d.sock_ro)
+        expect_error(lambda: ro.lookupByName("shot").openGraphicsFD(0, 0),
+                     libvirt.VIR_ERR_OPERATION_DENIED, libvirt.VIR_FROM_DOMAIN,
+                     "operation forbidden: read only access prevents virDomainOpenGraphicsFD")
+        expect_error(lambda: ro.lookupByName("shot").openGraphics(0, b.fileno(), 0),
+                     libvirt.VIR_ERR_OPERATION_DENIED, libvirt.VIR_FROM_DOMAIN,
+                     "operation forbidden: read only access prevents virDomainOpenGraphics")
+        ro.close()
+        # the test driver has neither, as libvirt's
+        t = libvirt.open(d.uri("test"))
+        for fn, api in ((lambda: t.lookupByName("test").openGraphicsFD(0, 0),
+                         "virDomainOpenGraphicsFD"),
+                        (lambda: t.lookupByName("test").openGraphics(0, b.fileno(), 0),
+                         "virDomainOpenGraphics")):
+            expect_error(fn, libvirt.VIR_ERR_NO_SUPPORT, libvirt.VIR_FROM_DOMAIN,
+                         "this function is not supported by the connection driver: " + api)
+        t.close()
+    finally:
+        for x in (a, b):
+            x.close()
+        os.close(r)
+        os.close(w)
+    # libvirtkit's own remote driver receives the descriptor too
+    lib = os.environ.get("VIRTKIT_LIB")
+    if lib:
+        vk = ctypes.CDLL(lib)
+        vk.virConnectOpen.restype = ctypes.c_void_p
+        vk.virConnectOpen.argtypes = [ctypes.c_char_p]
+        vk.virDomainLookupByName.restype = ctypes.c_void_p
+        vk.virDomainLookupByName.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        vk.virDomainOpenGraphicsFD.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_uint]
+        vk.virDomainFree.argtypes = [ctypes.c_void_p]
+        vk.virConnectClose.argtypes = [ctypes.c_void_p]
+        c = vk.virConnectOpen(uri.encode())
+        assert c, "libvirtkit could not connect"
+        vdom = vk.virDomainLookupByName(c, b"shot")
+        fd = vk.virDomainOpenGraphicsFD(vdom, 0, 0)
+        assert fd >= 0, "libvirtkit's virDomainOpenGraphicsFD failed"
+        try:
+            assert rfb_greeting(fd) == b"RFB 003.008\n"
+        finally:
+            os.close(fd)
+        assert vk.virDomainOpenGraphicsFD(vdom, 5, 0) == -1
+        vk.virDomainFree(vdom)
+        vk.virConnectClose(c)
+    conn.close()
+
+
+def test_stopped():
+    d, uri = env()
+    conn = libvirt.open(uri)
     virsh(uri, "destroy", "novid")
     expect_error(lambda: shot(conn, conn.lookupByName("novid"), 0),
                  libvirt.VIR_ERR_OPERATION_INVALID, libvirt.VIR_FROM_DOMAIN,
                  "Requested operation is not valid: domain is not running")
     assert not leftovers(d.root), leftovers(d.root)
-    other.close()
-    ro.close()
     conn.close()
     virsh(uri, "destroy", "shot")
     d.stop()
 
 
+def test_screens():
+    # one daemon and guest for every part (vkdtest cleans up after each TAP
+    # test): boot once, run many cases against it
+    try:
+        test_screenshot()
+        test_graphics_fd()
+        test_stopped()
+    finally:
+        _env.clear()
+
+
 if __name__ == "__main__":
     run_tests([
-        ("screenshot: every screen a valid PNG of QEMU's size; libvirt's errors; "
-         "virsh, python3-libvirt and vksh", test_screenshot),
+        ("screens of one running guest: screenshot (every screen a valid PNG of QEMU's "
+         "size; virsh, python3-libvirt, vksh), openGraphics(FD) (a client of QEMU's VNC "
+         "server through a descriptor; python3-libvirt, libvirtkit), libvirt's errors",
+         test_screens),
     ])

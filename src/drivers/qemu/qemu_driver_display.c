@@ -1,6 +1,7 @@
-/* qemu_driver_display.c: the QEMU driver's screen entry points (virDomainScreenshot)
+/* qemu_driver_display.c: the QEMU driver's screens: screenshot, graphics clients by descriptor
  *
- * Threads: runs on the caller's thread (a daemon worker) under a QUERY job;
+ * Threads: runs on the caller's thread (a daemon worker) under a QUERY job
+ * (screenshot) or a MODIFY job (OpenGraphics, OpenGraphicsFD);
  * the object lock is dropped while QEMU is asked. The picture goes
  * through a private temporary file that only this process can reach: QEMU
  * writes it through a descriptor handed over with add-fd (it may run as
@@ -12,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <glib/gstdio.h>
 #include <json-c/json.h>
 
@@ -134,4 +136,87 @@ endjob:
 cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
+}
+
+/* ---- graphics clients (virDomainOpenGraphics, virDomainOpenGraphicsFD) ---- */
+
+/* Make @fd (the caller keeps it) a client of graphics backend @idx: getfd
+ * then add_client, as libvirt's qemuMonitorOpenGraphics. */
+static int
+qemuDisplayOpenGraphics(virDomainPtr dom, unsigned int idx, int fd, unsigned int flags)
+{
+    g_autoptr(json_object) args = NULL;
+    virDomainObj *obj;
+    qemuMonitor *mon;
+    int ret = -1;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (qemuDomainObjCheckActive(obj) < 0)
+        goto cleanup;
+    if (idx >= obj->def->ngraphics) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "No graphics backend with index %u", idx);
+        goto cleanup;
+    }
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuDomainObjCheckActive(obj) < 0)
+        goto endjob;
+    if (!(mon = qemuDomainPriv(obj)->mon)) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s", "QEMU monitor is not connected");
+        goto endjob;
+    }
+    args = json_object_new_object();
+    json_object_object_add(args, "protocol", json_object_new_string("vnc"));
+    json_object_object_add(args, "fdname", json_object_new_string("graphicsfd"));
+    json_object_object_add(
+        args, "skipauth",
+        json_object_new_boolean((flags & VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH) != 0));
+    json_object_object_add(args, "tls", json_object_new_boolean(false));
+    virDomainObjUnlock(obj);
+    if (qemuMonitorSendFileHandle(mon, "graphicsfd", fd, QEMU_MONITOR_TIMEOUT_MS) == 0) {
+        ret = qemuMonitorCommand(mon, "add_client", args, QEMU_MONITOR_TIMEOUT_MS, NULL);
+        if (ret < 0) {
+            /* QEMU keeps a named descriptor until used or closed */
+            g_autoptr(json_object) cargs = json_object_new_object();
+            virErrorPtr saved = NULL;
+
+            virErrorPreserveLast(&saved);
+            json_object_object_add(cargs, "fdname", json_object_new_string("graphicsfd"));
+            qemuMonitorCommand(mon, "closefd", cargs, QEMU_MONITOR_TIMEOUT_MS, NULL);
+            virErrorRestore(&saved);
+        }
+    }
+    virDomainObjLock(obj);
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainOpenGraphics(virDomainPtr dom, unsigned int idx, int fd, unsigned int flags)
+{
+    virCheckFlags(VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH, -1);
+    return qemuDisplayOpenGraphics(dom, idx, fd, flags);
+}
+
+int
+qemuDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags)
+{
+    int pair[2];
+
+    virCheckFlags(VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH, -1);
+    if (socketpair(PF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+        virReportSystemError(errno, "%s", "Failed to create socket pair");
+        return -1;
+    }
+    if (qemuDisplayOpenGraphics(dom, idx, pair[1], flags) < 0) {
+        close(pair[0]);
+        close(pair[1]);
+        return -1;
+    }
+    close(pair[1]);
+    return pair[0];
 }

@@ -76,6 +76,9 @@ int qemuDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
 /* qemu_driver_display.c */
 char *qemuDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
                            unsigned int flags);
+int qemuDomainOpenGraphics(virDomainPtr dom, unsigned int idx, int fd,
+                           unsigned int flags);
+int qemuDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags);
 int qemuNodeGetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params,
                                 int *nparams, unsigned int flags);
 int qemuNodeSetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params,
