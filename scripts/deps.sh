@@ -9,7 +9,7 @@ PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c
       clang libclang-rt-14-dev clang-format
       ovmf virtinst iptables
       iproute2 nftables dnsmasq-base util-linux
-      pci.ids
+      pci.ids python3-cryptography
       virt-manager xvfb
       passt libsys-virt-perl
       scrub"
@@ -23,6 +23,7 @@ PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c
 # scrub: the storage wipe patterns (nnsa ... random), run as libvirt runs them.
 # pci.ids: the PCI vendor/product names node devices show (as libvirt's,
 # through libpciaccess).
+# python3-cryptography: DES for the VNC password handshake (daemon-display).
 # libvirt's own daemon is the reference: tests run our client against it
 # (remote-libvirtd-interop) and `make bench` measures it side by side.
 # The unprivileged user and group QEMU runs as under the system virtkitd

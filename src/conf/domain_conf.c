@@ -306,11 +306,12 @@ virDomainDefFree(virDomainDef *def)
         virDomainRNGDefFree(def->rngs[i]);
     g_free(def->rngs);
     g_free(def->inputs);
-    for (size_t i = 0; i < def->ngraphics; i++) {
-        g_free(def->graphics[i]->listen);
-        g_free(def->graphics[i]);
-    }
+    for (size_t i = 0; i < def->ngraphics; i++)
+        virDomainGraphicsDefFree(def->graphics[i]);
     g_free(def->graphics);
+    for (size_t i = 0; i < def->naudios; i++)
+        g_free(def->audios[i].type);
+    g_free(def->audios);
     for (size_t i = 0; i < def->nvideos; i++) {
         g_free(def->videos[i]->type);
         g_free(def->videos[i]);
@@ -478,12 +479,12 @@ virDomainDefCopy(const virDomainDef *src)
     def->inputs =
         src->ninputs ? g_memdup2(src->inputs, src->ninputs * sizeof(*src->inputs)) : NULL;
     def->graphics = g_new0(virDomainGraphicsDef *, src->ngraphics + 1);
-    for (size_t i = 0; i < src->ngraphics; i++) {
-        virDomainGraphicsDef *g = g_memdup2(src->graphics[i], sizeof(*g));
-
-        g->listen = g_strdup(g->listen);
-        def->graphics[i] = g;
-    }
+    for (size_t i = 0; i < src->ngraphics; i++)
+        def->graphics[i] = virDomainGraphicsDefCopy(src->graphics[i]);
+    def->audios =
+        src->naudios ? g_memdup2(src->audios, src->naudios * sizeof(*src->audios)) : NULL;
+    for (size_t i = 0; i < src->naudios; i++)
+        def->audios[i].type = g_strdup(src->audios[i].type);
     def->videos = g_new0(virDomainVideoDef *, src->nvideos + 1);
     for (size_t i = 0; i < src->nvideos; i++) {
         virDomainVideoDef *v = g_memdup2(src->videos[i], sizeof(*v));

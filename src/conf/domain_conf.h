@@ -400,12 +400,38 @@ typedef struct {
     virDomainDeviceAddress addr; /* virtio: PCI; usb: usb; NONE when absent */
 } virDomainInputDef;
 
-/* <graphics type='vnc' port autoport listen><listen type='address' address/> */
+typedef enum {
+    VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS = 0,
+    VIR_DOMAIN_GRAPHICS_LISTEN_NONE,
+    VIR_DOMAIN_GRAPHICS_LISTEN_LAST
+} virDomainGraphicsListenType;
+
+/* <graphics type='vnc' port autoport websocket listen keymap sharePolicy
+ * passwd passwdValidTo connected><listen type='address|none'/>; the
+ * socket and network listens are refused */
 typedef struct {
-    int port;      /* -1: chosen at start (autoport) */
-    bool autoport; /* autoport='yes' (also when port is -1) */
-    char *listen;  /* the listen address; NULL: the driver's default */
+    int port;                /* -1: chosen at start (autoport) */
+    bool autoport;           /* autoport='yes' (also when port is -1) */
+    int listenType;          /* virDomainGraphicsListenType */
+    char *listen;            /* the listen address; NULL: the driver's default */
+    int websocket;           /* 0: none; -1: chosen at start */
+    bool websocketGenerated; /* websocket='-1' given: an inactive def keeps -1 */
+    char *keymap;
+    char *sharePolicy;   /* allow-exclusive, force-shared, ignore */
+    char *passwd;        /* formatted only with VIR_DOMAIN_DEF_FORMAT_SECURE */
+    char *passwdValidTo; /* "YYYY-MM-DDTHH:MM:SS" (UTC), as given */
+    char *connected;     /* keep, disconnect, fail */
 } virDomainGraphicsDef;
+
+void virDomainGraphicsDefFree(virDomainGraphicsDef *g);
+virDomainGraphicsDef *virDomainGraphicsDefCopy(const virDomainGraphicsDef *g);
+
+/* <audio id type/> (libvirt 9.0: the QEMU driver adds id 1 of type 'none'
+ * for a VNC display when there is none) */
+typedef struct {
+    int id;     /* 1.. */
+    char *type; /* "none" (the only backend virtkit runs) */
+} virDomainAudioDef;
 
 /* <video><model type vram heads primary/></video> */
 typedef struct {
@@ -549,6 +575,8 @@ typedef struct {
     size_t ngraphics;
     virDomainVideoDef **videos;
     size_t nvideos;
+    virDomainAudioDef *audios; /* by position; formatted after graphics */
+    size_t naudios;
 
     /* Element names under <domain> or <devices> the parser does not know
      * (e.g. "devices/graphics"), and attributes of known elements it does

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <libxml/tree.h>
 
 #include "domain_conf.h"
@@ -1059,10 +1060,15 @@ virDomainInputBusToString(int bus)
 static void
 graphicsFree(gpointer data)
 {
-    virDomainGraphicsDef *g = data;
+    virDomainGraphicsDefFree(data);
+}
 
-    g_free(g->listen);
-    g_free(g);
+static void
+audioClear(gpointer data)
+{
+    virDomainAudioDef *a = data;
+
+    g_free(a->type);
 }
 
 static void
@@ -1120,12 +1126,140 @@ parseInput(GArray *inputs, xmlNodePtr node)
     return 0;
 }
 
+void
+virDomainGraphicsDefFree(virDomainGraphicsDef *g)
+{
+    if (!g)
+        return;
+    g_free(g->listen);
+    g_free(g->keymap);
+    g_free(g->sharePolicy);
+    g_free(g->passwd);
+    g_free(g->passwdValidTo);
+    g_free(g->connected);
+    g_free(g);
+}
+
+virDomainGraphicsDef *
+virDomainGraphicsDefCopy(const virDomainGraphicsDef *src)
+{
+    virDomainGraphicsDef *g = g_memdup2(src, sizeof(*src));
+
+    g->listen = g_strdup(src->listen);
+    g->keymap = g_strdup(src->keymap);
+    g->sharePolicy = g_strdup(src->sharePolicy);
+    g->passwd = g_strdup(src->passwd);
+    g->passwdValidTo = g_strdup(src->passwdValidTo);
+    g->connected = g_strdup(src->connected);
+    return g;
+}
+
+/* libvirt's int attributes (virXMLPropInt): its message on a bad value */
+static int
+parseGraphicsInt(xmlNodePtr node, const char *name, const char *str, int *val)
+{
+    long long v;
+    char *end = NULL;
+
+    errno = 0;
+    v = g_ascii_strtoll(str, &end, 10);
+    if (!*str || *end || errno || v < G_MININT || v > G_MAXINT) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid value for attribute '%s' in element '%s': '%s'. "
+                           "Expected integer value",
+                           name, (const char *)node->name, str);
+        return -1;
+    }
+    *val = (int)v;
+    return 0;
+}
+
+/* The <listen> children: the first decides (libvirt keeps the rest, but
+ * QEMU's VNC server listens on one). */
+static int
+parseGraphicsListen(xmlNodePtr node, virDomainGraphicsDef *g, char **address)
+{
+    for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
+        g_autofree char *ltype = NULL;
+
+        if (!virDomainXMLNodeIs(cur, "listen"))
+            continue;
+        ltype = virDomainXMLProp(cur, "type");
+        if (ltype && g_str_equal(ltype, "address")) {
+            *address = virDomainXMLProp(cur, "address");
+        } else if (ltype && g_str_equal(ltype, "none")) {
+            g->listenType = VIR_DOMAIN_GRAPHICS_LISTEN_NONE;
+        } else if (ltype &&
+                   (g_str_equal(ltype, "network") || g_str_equal(ltype, "socket"))) {
+            /* network: no network driver lookup from here yet; socket: QEMU
+             * (another user) would create it in the per-run directory,
+             * which only the daemon may enter */
+            virDomainReportUnsupportedValue("graphics listen type", ltype);
+            return -1;
+        } else {
+            virReportError(VIR_ERR_XML_ERROR, "%s",
+                           "graphics listen type must be specified");
+            return -1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+static int
+parseGraphicsAuth(xmlNodePtr node, virDomainGraphicsDef *g)
+{
+    static const char *const connectedNames[] = { "fail", "disconnect", "keep", NULL };
+    g_autofree char *validTo = virDomainXMLProp(node, "passwdValidTo");
+    g_autofree char *connected = virDomainXMLProp(node, "connected");
+
+    g->passwd = virDomainXMLProp(node, "passwd");
+    if (!g->passwd)
+        return 0;
+    if (validTo) {
+        struct tm tm = { 0 };
+        char *end = strptime(validTo, "%Y-%m-%dT%H:%M:%S", &tm);
+        char buf[32];
+
+        if (!end || *end) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           "cannot parse password validity time '%s', expect "
+                           "YYYY-MM-DDTHH:MM:SS",
+                           validTo);
+            return -1;
+        }
+        /* normalized as libvirt formats it back (from a time_t, UTC) */
+        {
+            time_t t = timegm(&tm);
+            struct tm out;
+
+            gmtime_r(&t, &out);
+            strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &out);
+        }
+        g->passwdValidTo = g_strdup(buf);
+    }
+    if (connected) {
+        if (!virDomainStrInList(connectedNames, connected)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown connected value %s",
+                           connected);
+            return -1;
+        }
+        g->connected = g_steal_pointer(&connected);
+    }
+    return 0;
+}
+
 static virDomainGraphicsDef *
 parseGraphics(xmlNodePtr node, unsigned int flags)
 {
+    static const char *const sharePolicies[] = { "allow-exclusive", "force-shared",
+                                                 "ignore", NULL };
     g_autofree char *type = virDomainXMLProp(node, "type");
     g_autofree char *port = virDomainXMLProp(node, "port");
     g_autofree char *autoport = virDomainXMLProp(node, "autoport");
+    g_autofree char *websocket = virDomainXMLProp(node, "websocket");
+    g_autofree char *share = virDomainXMLProp(node, "sharePolicy");
+    g_autofree char *socketAttr = virDomainXMLProp(node, "socket");
     g_autofree char *listenAttr = virDomainXMLProp(node, "listen");
     g_autofree char *listen = NULL;
     virDomainGraphicsDef *g;
@@ -1143,39 +1277,29 @@ parseGraphics(xmlNodePtr node, unsigned int flags)
             virDomainXMLReportInvalidAttr("type", node, type);
         return NULL;
     }
-    for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
-        g_autofree char *ltype = NULL;
-
-        if (!virDomainXMLNodeIs(cur, "listen"))
-            continue;
-        ltype = virDomainXMLProp(cur, "type");
-        if (!ltype || !g_str_equal(ltype, "address")) {
-            if (ltype && (g_str_equal(ltype, "network") || g_str_equal(ltype, "socket") ||
-                          g_str_equal(ltype, "none")))
-                virDomainReportUnsupportedValue("graphics listen type", ltype);
-            else
-                virReportError(VIR_ERR_XML_ERROR, "%s",
-                               "graphics listen type must be specified");
-            return NULL;
-        }
-        if (!listen)
-            listen = virDomainXMLProp(cur, "address");
-        break;
-    }
+    g = g_new0(virDomainGraphicsDef, 1);
+    g->port = -1;
+    if (parseGraphicsListen(node, g, &listen) < 0)
+        goto error;
     if (listen && !*listen)
         g_clear_pointer(&listen, g_free);
-    if (listenAttr && *listenAttr && listen && !g_str_equal(listen, listenAttr)) {
+    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS && listenAttr &&
+        *listenAttr && listen && !g_str_equal(listen, listenAttr)) {
         virReportError(VIR_ERR_XML_ERROR,
                        "graphics 'listen' attribute '%s' must match 'address' attribute "
                        "of first listen element (found '%s')",
                        listenAttr, listen);
-        return NULL;
+        goto error;
     }
-    g = g_new0(virDomainGraphicsDef, 1);
-    g->port = -1;
-    g->listen = listen
-                    ? g_steal_pointer(&listen)
-                    : (listenAttr && *listenAttr ? g_steal_pointer(&listenAttr) : NULL);
+    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS)
+        g->listen =
+            listen ? g_steal_pointer(&listen)
+                   : (listenAttr && *listenAttr ? g_steal_pointer(&listenAttr) : NULL);
+    if (socketAttr && *socketAttr) {
+        /* the attribute alone stands for <listen type='socket'> */
+        virDomainReportUnsupportedValue("graphics listen type", "socket");
+        goto error;
+    }
     if (port) {
         long long val;
         char *end = NULL;
@@ -1183,9 +1307,7 @@ parseGraphics(xmlNodePtr node, unsigned int flags)
         val = g_ascii_strtoll(port, &end, 10);
         if (!*port || *end || val < -1 || val > 65535) {
             virReportError(VIR_ERR_INTERNAL_ERROR, "cannot parse vnc port %s", port);
-            g_free(g->listen);
-            g_free(g);
-            return NULL;
+            goto error;
         }
         g->port = (int)val;
     }
@@ -1193,9 +1315,7 @@ parseGraphics(xmlNodePtr node, unsigned int flags)
         g->autoport = true;
     else if (autoport && !g_str_equal(autoport, "no")) {
         virDomainXMLReportInvalidAttr("autoport", node, autoport);
-        g_free(g->listen);
-        g_free(g);
-        return NULL;
+        goto error;
     }
     /* libvirt: a port of -1 (or 0) means autoport; an inactive definition
      * forgets an autoport's port */
@@ -1205,7 +1325,77 @@ parseGraphics(xmlNodePtr node, unsigned int flags)
     }
     if (g->autoport && (flags & VIR_DOMAIN_DEF_PARSE_INACTIVE))
         g->port = -1;
+    if (websocket) {
+        if (parseGraphicsInt(node, "websocket", websocket, &g->websocket) < 0)
+            goto error;
+        if (g->websocket == -1)
+            g->websocketGenerated = true;
+        else if (g->websocket < -1) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "vnc WebSocket port must be in range [5700,65535], not %d",
+                           g->websocket);
+            goto error;
+        }
+    }
+    if (share) {
+        if (!virDomainStrInList(sharePolicies, share)) {
+            virDomainXMLReportInvalidAttr("sharePolicy", node, share);
+            goto error;
+        }
+        g->sharePolicy = g_steal_pointer(&share);
+    }
+    g->keymap = virDomainXMLProp(node, "keymap");
+    if (parseGraphicsAuth(node, g) < 0)
+        goto error;
     return g;
+
+error:
+    virDomainGraphicsDefFree(g);
+    return NULL;
+}
+
+static int
+parseAudio(xmlNodePtr node, virDomainAudioDef *a)
+{
+    static const char *const known[] = { "alsa",       "coreaudio", "jack",  "oss",
+                                         "pulseaudio", "sdl",       "spice", "file",
+                                         "dbus",       NULL };
+    g_autofree char *id = virDomainXMLProp(node, "id");
+    g_autofree char *type = virDomainXMLProp(node, "type");
+    unsigned long long val;
+
+    if (!type) {
+        virDomainXMLReportMissingAttr("type", node);
+        return -1;
+    }
+    if (!id) {
+        virDomainXMLReportMissingAttr("id", node);
+        return -1;
+    }
+    if (virDomainParseULL(id, &val) < 0 || val > G_MAXUINT) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid value for attribute 'id' in element 'audio': '%s'. "
+                           "Expected non-negative integer value",
+                           id);
+        return -1;
+    }
+    if (val == 0 || val > G_MAXINT) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__, "%s",
+                           val == 0 ? "Invalid value for attribute 'id' in element "
+                                      "'audio': Zero is not permitted"
+                                    : "audio id is too large");
+        return -1;
+    }
+    if (!g_str_equal(type, "none")) {
+        if (virDomainStrInList(known, type))
+            virDomainReportUnsupportedValue("audio type", type);
+        else
+            virDomainXMLReportInvalidAttr("type", node, type);
+        return -1;
+    }
+    a->id = (int)val;
+    a->type = g_steal_pointer(&type);
+    return 0;
 }
 
 static virDomainVideoDef *
@@ -1363,8 +1553,14 @@ static const virDomainXMLAttrRule inputAttrs[] = {
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule graphicsAttrs[] = {
-    { "", (const char *const[]){ "type", "port", "autoport", "listen", NULL } },
+    { "", (const char *const[]){ "type", "port", "autoport", "listen", "websocket",
+                                 "keymap", "sharePolicy", "passwd", "passwdValidTo",
+                                 "connected", NULL } },
     { "listen", (const char *const[]){ "type", "address", NULL } },
+    { NULL, NULL },
+};
+static const virDomainXMLAttrRule audioAttrs[] = {
+    { "", (const char *const[]){ "id", "type", NULL } },
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule videoAttrs[] = {
@@ -1398,6 +1594,7 @@ static const char *const channelChildren[] = { "source", "target", "address", NU
 static const char *const rngChildren[] = { "backend", "address", NULL };
 static const char *const inputChildren[] = { "address", NULL };
 static const char *const graphicsChildren[] = { "listen", NULL };
+static const char *const audioChildren[] = { NULL };
 static const char *const videoChildren[] = { "model", "address", NULL };
 
 int
@@ -1423,6 +1620,7 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
     g_autoptr(GArray) inputs = NULL;
     g_autoptr(GPtrArray) graphics = NULL;
     g_autoptr(GPtrArray) videos = NULL;
+    g_autoptr(GArray) audios = NULL;
 
 
     for (xmlNodePtr cur = devices->children; cur; cur = cur->next) {
@@ -1520,6 +1718,19 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
             if (checkDeviceChildren(cur, graphicsChildren, unknown, flags, failed) < 0 ||
                 checkDeviceAttrs(cur, graphicsAttrs, unknown, flags, failed) < 0)
                 return -1;
+        } else if (virDomainXMLNodeIs(cur, "audio")) {
+            virDomainAudioDef a = { 0 };
+
+            if (parseAudio(cur, &a) < 0)
+                return -1;
+            if (!audios) {
+                audios = g_array_new(FALSE, TRUE, sizeof(virDomainAudioDef));
+                g_array_set_clear_func(audios, audioClear);
+            }
+            g_array_append_val(audios, a);
+            if (checkDeviceChildren(cur, audioChildren, unknown, flags, failed) < 0 ||
+                checkDeviceAttrs(cur, audioAttrs, unknown, flags, failed) < 0)
+                return -1;
         } else if (virDomainXMLNodeIs(cur, "video")) {
             virDomainVideoDef *v;
 
@@ -1583,6 +1794,12 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         g_ptr_array_add(graphics, NULL);
         def->graphics = (virDomainGraphicsDef **)virDomainPtrArrayStealExact(
             g_steal_pointer(&graphics));
+    }
+    if (audios) {
+        def->naudios = audios->len;
+        g_array_set_clear_func(audios, NULL);
+        def->audios =
+            (virDomainAudioDef *)virDomainArrayStealExact(g_steal_pointer(&audios));
     }
     /* libvirt adds a video device for graphics (cirrus, its default here) */
     if (def->ngraphics > 0 && !videos) {

@@ -282,15 +282,32 @@ formatGraphics(fmtCtx *ctx, const virDomainGraphicsDef *g, unsigned int flags)
     bool inactive = flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE;
 
     lineStart(ctx, "<graphics type='vnc'");
-    g_string_append_printf(ctx->buf, " port='%d'",
-                           g->autoport && inactive ? -1 : g->port);
-    attr(ctx->buf, "autoport", g->autoport ? "yes" : "no");
-    attr(ctx->buf, "listen", g->listen);
+    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS) {
+        g_string_append_printf(ctx->buf, " port='%d'",
+                               g->autoport && inactive ? -1 : g->port);
+        attr(ctx->buf, "autoport", g->autoport ? "yes" : "no");
+        if (g->websocket)
+            g_string_append_printf(ctx->buf, " websocket='%d'",
+                                   g->websocketGenerated && inactive ? -1 : g->websocket);
+        attr(ctx->buf, "listen", g->listen);
+    }
+    attr(ctx->buf, "keymap", g->keymap);
+    attr(ctx->buf, "sharePolicy", g->sharePolicy);
+    if (g->passwd) {
+        if (flags & VIR_DOMAIN_DEF_FORMAT_SECURE)
+            attr(ctx->buf, "passwd", g->passwd);
+        attr(ctx->buf, "passwdValidTo", g->passwdValidTo);
+        attr(ctx->buf, "connected", g->connected);
+    }
     g_string_append(ctx->buf, ">\n");
     ctx->indent += 2;
-    lineStart(ctx, "<listen type='address'");
-    attr(ctx->buf, "address", g->listen);
-    g_string_append(ctx->buf, "/>\n");
+    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NONE) {
+        line(ctx, "<listen type='none'/>");
+    } else {
+        lineStart(ctx, "<listen type='address'");
+        attr(ctx->buf, "address", g->listen);
+        g_string_append(ctx->buf, "/>\n");
+    }
     ctx->indent -= 2;
     line(ctx, "</graphics>");
 }
@@ -582,6 +599,12 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     }
     for (size_t i = 0; i < def->ngraphics; i++)
         formatGraphics(&ctx, def->graphics[i], flags);
+    for (size_t i = 0; i < def->naudios; i++) {
+        lineStart(&ctx, "<audio");
+        g_string_append_printf(ctx.buf, " id='%d'", def->audios[i].id);
+        attr(ctx.buf, "type", def->audios[i].type);
+        g_string_append(ctx.buf, "/>\n");
+    }
     for (size_t i = 0; i < def->nvideos; i++)
         formatVideo(&ctx, def->videos[i]);
     if (def->memballoon) {

@@ -15,8 +15,13 @@ two heads: screens 0, 1 and 2), and one diskless guest without video. Checked:
   directories), and QEMU holds no extra descriptor afterwards;
 - virsh without --file names the file DOMAIN-DATE.png in its working directory;
 - openGraphicsFD / openGraphics: QEMU's VNC server greets (RFB 003.008) on the
-  descriptor the daemon passes back (or on the caller's own socket) and offers
-  security type None; libvirt's errors; NO_SUPPORT from the test driver.
+  descriptor the daemon passes back (or on the caller's own socket), asks for
+  the definition's password (a DES handshake with it succeeds, with another
+  fails) and for none with SKIPAUTH; libvirt's errors; NO_SUPPORT from the
+  test driver;
+- VNC as libvirt 9.0 runs it: the port and websocket port chosen at start (QEMU
+  listens on both), the default <audio id='1' type='none'/>, the password only
+  in the secure XML, virsh domdisplay --include-password.
 """
 import ctypes
 import glob
@@ -44,6 +49,7 @@ import libvirt  # noqa: E402
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
 VKSH = os.environ.get("VKSH")
+PASSWD = "s3cret"
 
 
 def guest_xml(name, guest, serial):
@@ -58,12 +64,12 @@ def guest_xml(name, guest, serial):
   <on_poweroff>destroy</on_poweroff>
   <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
     <serial type='file'><source path='%s'/><target port='0'/></serial>
-    <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>
+    <graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='%s' websocket='-1'/>
     <video><model type='vga'/></video>
     <video><model type='virtio' heads='2'/></video>
   </devices>
 </domain>
-""" % (name, guest, guest, serial)
+""" % (name, guest, guest, serial, PASSWD)
 
 
 def png_size(data):
@@ -286,24 +292,64 @@ def rfb_read(fd, n, timeout=30):
     return buf
 
 
+def vnc_auth(fd, password):
+    """RFB 3.8 VNC authentication (type 2): the SecurityResult word (0: ok)."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    os.write(fd, b"\x02")
+    challenge = rfb_read(fd, 16)
+    # the key is the password's first 8 bytes, each bit-mirrored (RFB's DES)
+    key = bytes(int("{:08b}".format(b)[::-1], 2) for b in password.encode()[:8].ljust(8, b"\0"))
+    des = Cipher(algorithms.TripleDES(key), modes.ECB()).encryptor()
+    os.write(fd, des.update(challenge) + des.finalize())
+    return struct.unpack(">I", rfb_read(fd, 4))[0]
+
+
 def test_graphics_fd():
     d, uri = env()
     conn = libvirt.open(uri)
     dom = conn.lookupByName("shot")
-    # python3-libvirt: the descriptor from the daemon is a client of QEMU's VNC
-    for flags in (0, libvirt.VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH):
-        fd = dom.openGraphicsFD(0, flags)
+    # python3-libvirt: the descriptor from the daemon is a client of QEMU's
+    # VNC server, which asks for the definition's password (set over QMP at
+    # start), unless SKIPAUTH
+    for password, result in ((PASSWD, 0), ("wrong", 1)):
+        fd = dom.openGraphicsFD(0, 0)
         try:
             assert rfb_greeting(fd) == b"RFB 003.008\n"
-            assert 1 in rfb_security_types(fd)   # no password: "None"
+            assert rfb_security_types(fd) == [2]   # VNC authentication only
+            assert vnc_auth(fd, password) == result, "password %r" % password
         finally:
             os.close(fd)
+    fd = dom.openGraphicsFD(0, libvirt.VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH)
+    try:
+        assert rfb_greeting(fd) == b"RFB 003.008\n"
+        assert rfb_security_types(fd) == [1]   # "None"
+    finally:
+        os.close(fd)
+    # the live XML: the ports chosen at start, the default audio backend; the
+    # password only with --security-info; the inactive one keeps websocket -1
+    live = dom.XMLDesc(0)
+    m = re.search(r"<graphics type='vnc' port='(\d+)' autoport='yes' websocket='(\d+)' "
+                  r"listen='127.0.0.1'>", live)
+    assert m and "<audio id='1' type='none'/>" in live and PASSWD not in live, live
+    port, wsport = int(m.group(1)), int(m.group(2))
+    assert port >= 5900 and 5700 <= wsport < 5900, (port, wsport)
+    assert "passwd='%s'" % PASSWD in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_SECURE)
+    assert "websocket='-1'" in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+    # QEMU listens on both
+    for p in (port, wsport):
+        s = socket.create_connection(("127.0.0.1", p), timeout=30)
+        s.close()
+    p = subprocess.run(["virsh", "-c", uri, "domdisplay", "--include-password", "shot"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.stdout.strip() == "vnc://:%s@127.0.0.1:%d" % (PASSWD, port - 5900), p.stdout
     # the caller's own socket
     a, b = socket.socketpair()
     try:
-        assert dom.openGraphics(0, b.fileno(), 0) == 0
+        assert dom.openGraphics(0, b.fileno(), libvirt.VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH) == 0
         b.close()
         assert rfb_greeting(a.fileno()) == b"RFB 003.008\n"
+        assert rfb_security_types(a.fileno()) == [1]
     finally:
         a.close()
     # libvirt's errors (recorded against libvirtd 9.0)

@@ -60,10 +60,16 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
         qemuDomainPrepareChannelPaths(def, dir);
         /* what qemuDomainReserveVNCPorts gives on an idle host */
         for (size_t i = 0; i < def->ngraphics; i++) {
-            if (def->graphics[i]->autoport)
-                def->graphics[i]->port = 5900 + (int)i;
-            if (!def->graphics[i]->listen)
-                def->graphics[i]->listen = g_strdup("127.0.0.1");
+            virDomainGraphicsDef *g = def->graphics[i];
+
+            if (g->listenType != VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS)
+                continue;
+            if (g->autoport)
+                g->port = 5900 + (int)i;
+            if (g->websocket == -1)
+                g->websocket = 5700 + (int)i;
+            if (!g->listen)
+                g->listen = g_strdup("127.0.0.1");
         }
         opts.kvm = def->virtType == VIR_DOMAIN_VIRT_KVM;
         opts.sandbox = qemuCapsHasSandbox(caps);

@@ -404,6 +404,20 @@ qemuVNCPortBindable(const char *listen, int port)
     return ok;
 }
 
+/* The lowest port of [@from, 65535] nobody holds that binds on @listen. */
+static int
+qemuVNCPortFind(const char *listen, int from)
+{
+    for (int port = from; port <= 65535; port++) {
+        if (!g_hash_table_contains(qemuVNCPorts, GINT_TO_POINTER(port)) &&
+            qemuVNCPortBindable(listen, port)) {
+            g_hash_table_add(qemuVNCPorts, GINT_TO_POINTER(port));
+            return port;
+        }
+    }
+    return -1;
+}
+
 int
 qemuDomainReserveVNCPorts(virDomainDef *def)
 {
@@ -413,24 +427,21 @@ qemuDomainReserveVNCPorts(virDomainDef *def)
         qemuVNCPorts = g_hash_table_new(g_direct_hash, g_direct_equal);
     for (size_t i = 0; i < def->ngraphics; i++) {
         virDomainGraphicsDef *g = def->graphics[i];
-        int port;
 
+        if (g->listenType != VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS)
+            continue;
         if (!g->listen)
             g->listen = g_strdup("127.0.0.1");
-        if (!g->autoport)
-            continue;
-        for (port = 5900; port <= 65535; port++) {
-            if (!g_hash_table_contains(qemuVNCPorts, GINT_TO_POINTER(port)) &&
-                qemuVNCPortBindable(g->listen, port))
-                break;
-        }
-        if (port > 65535) {
+        if (g->autoport && (g->port = qemuVNCPortFind(g->listen, 5900)) < 0) {
             virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                            "Unable to find an unused port for VNC");
             return -1;
         }
-        g_hash_table_add(qemuVNCPorts, GINT_TO_POINTER(port));
-        g->port = port;
+        if (g->websocket == -1 && (g->websocket = qemuVNCPortFind(g->listen, 5700)) < 0) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "Unable to find an unused port for VNC WebSocket");
+            return -1;
+        }
     }
     return 0;
 }
@@ -441,8 +452,14 @@ qemuDomainReleaseVNCPorts(const virDomainDef *def)
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&qemuVNCPortsLock);
 
     for (size_t i = 0; qemuVNCPorts && i < def->ngraphics; i++) {
-        if (def->graphics[i]->autoport && def->graphics[i]->port > 0)
-            g_hash_table_remove(qemuVNCPorts, GINT_TO_POINTER(def->graphics[i]->port));
+        const virDomainGraphicsDef *g = def->graphics[i];
+
+        if (g->listenType != VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS)
+            continue;
+        if (g->autoport && g->port > 0)
+            g_hash_table_remove(qemuVNCPorts, GINT_TO_POINTER(g->port));
+        if (g->websocketGenerated && g->websocket > 0)
+            g_hash_table_remove(qemuVNCPorts, GINT_TO_POINTER(g->websocket));
     }
 }
 
@@ -637,23 +654,55 @@ qemuBuildInputs(GPtrArray *a, const virDomainDef *def)
     }
 }
 
-/* VNC as libvirt 9.0 starts it on QEMU 7.2: a 'none' audio backend for it
- * and -vnc ADDR:DISPLAY (the port was chosen at start for autoport). */
+/* VNC as libvirt 9.0 starts it on QEMU 7.2: its audio backends (<audio>,
+ * the post-parse gave a VNC display one of type 'none'), then -vnc
+ * ADDR:DISPLAY (the port was chosen at start for autoport) or none, with
+ * websocket, share policy, password=on (the password is set over QMP
+ * before the guest runs: qemuProcessSetGraphicsPasswords) and the first
+ * audio backend; -k for a keymap. */
 static void
 qemuBuildGraphics(GPtrArray *a, const virDomainDef *def)
 {
+    g_autofree char *audiodev = NULL;
+
+    for (size_t i = 0; i < def->naudios; i++) {
+        add(a, "-audiodev");
+        addf(a, "%s,id=audio%d", def->audios[i].type, def->audios[i].id);
+    }
+    if (def->naudios > 0)
+        audiodev = g_strdup_printf("audio%d", def->audios[0].id);
+    else if (def->ngraphics > 0) {
+        /* a definition that skipped the post-parse */
+        add(a, "-audiodev");
+        add(a, "none,id=audio1");
+        audiodev = g_strdup("audio1");
+    }
     for (size_t i = 0; i < def->ngraphics; i++) {
         const virDomainGraphicsDef *g = def->graphics[i];
-        const char *listen = g->listen ? g->listen : "127.0.0.1";
-        bool v6 = strchr(listen, ':') != NULL;
+        g_autoptr(GString) opt = g_string_new(NULL);
 
-        if (i == 0) {
-            add(a, "-audiodev");
-            add(a, "none,id=audio1");
+        if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NONE) {
+            g_string_append(opt, "none");
+        } else {
+            const char *listen = g->listen ? g->listen : "127.0.0.1";
+            bool v6 = strchr(listen, ':') != NULL;
+
+            g_string_append_printf(opt, "%s%s%s:%d", v6 ? "[" : "", listen, v6 ? "]" : "",
+                                   g->port - 5900);
+            if (g->websocket)
+                g_string_append_printf(opt, ",websocket=%d", g->websocket);
         }
+        if (g->sharePolicy)
+            g_string_append_printf(opt, ",share=%s", g->sharePolicy);
+        if (g->passwd)
+            g_string_append(opt, ",password=on");
+        g_string_append_printf(opt, ",audiodev=%s", audiodev);
         add(a, "-vnc");
-        addf(a, "%s%s%s:%d,audiodev=audio1", v6 ? "[" : "", listen, v6 ? "]" : "",
-             g->port - 5900);
+        add(a, opt->str);
+        if (g->keymap) {
+            add(a, "-k");
+            add(a, g->keymap);
+        }
     }
 }
 

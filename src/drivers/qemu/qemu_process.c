@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -1026,6 +1027,55 @@ qemuProcessCloseFds(int *fds, size_t n)
     }
 }
 
+/* The VNC passwords of the definition, as libvirt sets them before the
+ * guest runs (-vnc ...,password=on): set_password, then expire_password
+ * (never, or the validity time as seconds since the epoch). obj locked,
+ * start job held; the lock is dropped around each monitor call. */
+static int
+qemuProcessSetGraphicsPasswords(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    for (size_t i = 0; i < obj->def->ngraphics; i++) {
+        const virDomainGraphicsDef *g = obj->def->graphics[i];
+        g_autoptr(json_object) set = NULL;
+        g_autoptr(json_object) expire = NULL;
+        g_autofree char *validTo = NULL;
+        int rc;
+
+        if (!g->passwd)
+            continue;
+        if (g->passwdValidTo) {
+            struct tm tm = { 0 };
+            gint64 t;
+
+            strptime(g->passwdValidTo, "%Y-%m-%dT%H:%M:%S", &tm); /* parsed before */
+            t = (gint64)timegm(&tm);
+            validTo = t <= g_get_real_time() / G_USEC_PER_SEC
+                          ? g_strdup("now")
+                          : g_strdup_printf("%" G_GINT64_FORMAT, t);
+        }
+        set = json_object_new_object();
+        json_object_object_add(set, "protocol", json_object_new_string("vnc"));
+        json_object_object_add(set, "password", json_object_new_string(g->passwd));
+        if (g->connected)
+            json_object_object_add(set, "connected",
+                                   json_object_new_string(g->connected));
+        expire = json_object_new_object();
+        json_object_object_add(expire, "protocol", json_object_new_string("vnc"));
+        json_object_object_add(expire, "time",
+                               json_object_new_string(validTo ? validTo : "never"));
+        virDomainObjUnlock(obj);
+        rc = qemuMonitorCommand(priv->mon, "set_password", set, -1, NULL);
+        if (rc == 0)
+            rc = qemuMonitorCommand(priv->mon, "expire_password", expire, -1, NULL);
+        virDomainObjLock(obj);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Learn the pty QEMU allocated for each 'pty' serial (query-chardev) and
  * record it in the live definition as <source path=.../> (libvirt does
  * the same); a serial console shows its serial's pty. obj locked, start
@@ -1306,7 +1356,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
                                QEMU_MONITOR_START_TIMEOUT_MS) < 0)
         goto error;
 
-    if (qemuProcessReadPtyPaths(obj) < 0)
+    if (qemuProcessReadPtyPaths(obj) < 0 || qemuProcessSetGraphicsPasswords(obj) < 0)
         goto error;
 
     /* vCPUs exist but have not run (-S): thread groups, pins, bandwidth */
