@@ -43,7 +43,10 @@ checkOne(const char *xml, size_t len)
         g_assert_nonnull(err->message);
         refused++;
     } else {
-        g_autofree char *out = virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+        /* SECURE: as the driver stores it (a VNC passwd is only formatted
+         * with it) */
+        g_autofree char *out = virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_INACTIVE |
+                                                           VIR_DOMAIN_DEF_FORMAT_SECURE);
         g_autoptr(virDomainDef) again =
             virDomainDefParseString(out, VIR_DOMAIN_DEF_PARSE_INACTIVE);
         g_autofree char *out2 = NULL;
@@ -52,7 +55,8 @@ checkOne(const char *xml, size_t len)
             g_test_message("accepted input formats to unparsable XML:\n%s\n---\n%s", copy,
                            out);
         g_assert_nonnull(again);
-        out2 = virDomainDefFormat(again, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+        out2 = virDomainDefFormat(again, VIR_DOMAIN_DEF_FORMAT_INACTIVE |
+                                             VIR_DOMAIN_DEF_FORMAT_SECURE);
         /* the console renumbering quirk aside, the canonical form is stable */
         if (!strstr(out, "type='virtio'"))
             g_assert_cmpstr(out2, ==, out);

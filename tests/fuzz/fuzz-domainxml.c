@@ -117,9 +117,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0; /* bigger documents only slow the search down */
     xml = fuzzInputString(data, size);
 
+    /* SECURE: as the driver stores definitions (a VNC passwd is only
+     * formatted with it, and passwdValidTo means nothing without one) */
     inactive = roundTrip(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE,
-                         VIR_DOMAIN_DEF_FORMAT_INACTIVE, "inactive");
-    live = roundTrip(xml, 0, 0, "live");
+                         VIR_DOMAIN_DEF_FORMAT_INACTIVE | VIR_DOMAIN_DEF_FORMAT_SECURE,
+                         "inactive");
+    live = roundTrip(xml, 0, VIR_DOMAIN_DEF_FORMAT_SECURE, "live");
     /* The live parse reads more (id, live-only data) and may refuse more
      * (an id='abc' is refused there, ignored by the inactive parse), never
      * less. */
@@ -130,7 +133,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     strict = virDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE |
                                               VIR_DOMAIN_DEF_PARSE_VALIDATE);
     if (strict) {
-        g_autofree char *out = virDomainDefFormat(strict, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+        g_autofree char *out = virDomainDefFormat(
+            strict, VIR_DOMAIN_DEF_FORMAT_INACTIVE | VIR_DOMAIN_DEF_FORMAT_SECURE);
 
         if (!inactive)
             FUZZ_FAIL("VALIDATE accepts a document the plain parse refuses");
