@@ -796,11 +796,15 @@ vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
         virResetLastError();
     else if (rc < 0)
         vkdDispatchSendLastError(&call);
-    else if (virNetServerClientSendReplyWithFDs(client, hdr, codec->retFilter, ret,
-                                                g_steal_pointer(&call.replyFds),
-                                                call.nreplyFds) == 0 &&
-             call.after)
-        call.after(&call);
+    else {
+        /* the descriptors (not the array) are taken: sent, or closed on failure */
+        int sent = virNetServerClientSendReplyWithFDs(client, hdr, codec->retFilter, ret,
+                                                      call.replyFds, call.nreplyFds);
+
+        call.nreplyFds = 0;
+        if (sent == 0 && call.after)
+            call.after(&call);
+    }
     if (call.afterFree)
         call.afterFree(call.afterData);
     for (size_t i = 0; call.replyFds && i < call.nreplyFds; i++)

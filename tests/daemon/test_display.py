@@ -394,8 +394,10 @@ def test_graphics_fd():
         os.close(r)
         os.close(w)
     # libvirtkit's own remote driver receives the descriptor too
+    # (not in the sanitizer build: python cannot load an ASan library; the
+    # plain build's run covers libvirtkit's side)
     lib = os.environ.get("VIRTKIT_LIB")
-    if lib:
+    if lib and os.environ.get("VKD_SANITIZED") != "1":
         vk = ctypes.CDLL(lib)
         vk.virConnectOpen.restype = ctypes.c_void_p
         vk.virConnectOpen.argtypes = [ctypes.c_char_p]
