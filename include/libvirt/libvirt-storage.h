@@ -207,6 +207,7 @@ int virStorageVolFree(virStorageVolPtr vol);
 char *virConnectFindStoragePoolSources(virConnectPtr conn, const char *type,
                                        const char *srcSpec, unsigned int flags);
 virStoragePoolPtr virStoragePoolLookupByVolume(virStorageVolPtr vol);
+virStoragePoolPtr virStoragePoolLookupByTargetPath(virConnectPtr conn, const char *path);
 virStoragePoolPtr virStoragePoolCreateXML(virConnectPtr conn, const char *xmlDesc,
                                           unsigned int flags);
 virStoragePoolPtr virStoragePoolDefineXML(virConnectPtr conn, const char *xml,

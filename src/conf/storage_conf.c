@@ -181,14 +181,32 @@ char *
 virStorageSanitizePath(const char *path)
 {
     GString *buf = g_string_new(NULL);
+    const char *p = path;
+    const char *scheme = strstr(path, "://");
 
-    for (const char *p = path; *p; p++) {
-        if (*p == '/' && buf->len && buf->str[buf->len - 1] == '/')
-            continue;
-        g_string_append_c(buf, *p);
+    /* a URI keeps its slashes: two may name another resource (RFC 3986) */
+    if (scheme && strchr(path, '/') > scheme) {
+        g_string_free(buf, TRUE);
+        return g_strdup(path);
     }
-    if (buf->len > 1 && buf->str[buf->len - 1] == '/')
-        g_string_truncate(buf, buf->len - 1);
+    /* exactly two leading slashes stay (POSIX leaves their meaning to the
+     * system); three or more are one */
+    if (p[0] == '/' && p[1] == '/' && p[2] != '/') {
+        g_string_append(buf, "//");
+        p += 2;
+    }
+    while (*p) {
+        if (*p != '/') {
+            g_string_append_c(buf, *p++);
+            continue;
+        }
+        while (*p == '/')
+            p++;
+        /* no trailing slash, unless the path is "/" */
+        if (!*p && buf->len)
+            break;
+        g_string_append_c(buf, '/');
+    }
     return g_string_free(buf, FALSE);
 }
 

@@ -220,8 +220,9 @@ char *virStorageVolDefFormat(const virStoragePoolDef *pool, const virStorageVolD
 /* Whether volumes of pools of @type carry a <format> (dir, fs, netfs...). */
 bool virStoragePoolTypeHasVolFormat(int type);
 
-/* Canonical path as libvirt's virFileSanitizePath: '//' collapsed, no
- * trailing '/' (but "/" stays). Never fails. */
+/* Canonical path as libvirt's virFileSanitizePath: runs of '/' collapsed
+ * (exactly two leading ones stay), no trailing '/' (but "/" and "//"
+ * stay), a URI ("scheme://...") untouched. Never fails. */
 char *virStorageSanitizePath(const char *path);
 
 /* Scale "@val @unit" to bytes as libvirt's virStorageSize (unit default:

@@ -465,6 +465,8 @@ struct _virStorageDriver {
     int (*storageVolDownload)(virStorageVolPtr vol, virStreamPtr stream,
                               unsigned long long offset, unsigned long long length,
                               unsigned int flags);
+    virStoragePoolPtr (*storagePoolLookupByTargetPath)(virConnectPtr conn,
+                                                       const char *path);
 };
 
 struct _virNodeDeviceDriver {

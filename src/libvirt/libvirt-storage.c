@@ -605,6 +605,38 @@ error:
 
 
 /**
+ * virStoragePoolLookupByTargetPath:
+ * @conn: a connection
+ * @path: a pool's target path (sanitized first: doubled and trailing
+ *        slashes do not matter)
+ *
+ * Finds the active storage pool whose target is @path.
+ *
+ * Returns a new handle (release it with virStoragePoolFree), or NULL in case
+ * of error: the common ones, VIR_ERR_NO_STORAGE_POOL if no active pool has
+ * that target.
+ */
+virStoragePoolPtr
+virStoragePoolLookupByTargetPath(virConnectPtr conn, const char *path)
+{
+    virStoragePoolPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(path, error);
+    if (conn->storageDriver && conn->storageDriver->storagePoolLookupByTargetPath) {
+        if (!(ret = conn->storageDriver->storagePoolLookupByTargetPath(conn, path)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
  * virStoragePoolCreateXML:
  * @conn: a connection
  * @xmlDesc: a <pool> document

@@ -551,6 +551,7 @@ const virStorageDriver remoteStorageDriver = {
     /* storage engineer's block */
     .connectFindStoragePoolSources = remoteConnectFindStoragePoolSources,
     .storagePoolLookupByVolume = remoteStoragePoolLookupByVolume,
+    .storagePoolLookupByTargetPath = remoteStoragePoolLookupByTargetPath,
     .storagePoolCreateXML = remoteStoragePoolCreateXML,
     .storagePoolDefineXML = remoteStoragePoolDefineXML,
     .storagePoolBuild = remoteStoragePoolBuild,

@@ -9,7 +9,8 @@ does"):
   a temporary folder, as scripts/bench.sh runs it) and virtkitd, each with
   a dir pool on the host: volumes raw, sparse, qcow2, qcow2 on a backing
   store (info, path, XML), lookups, bad names, overflow, bad format,
-  resizes (grow, shrink below the allocation, delta), wipe with every
+  pool lookups by target path (exact, trailing and doubled slashes, none,
+  inactive), resizes (grow, shrink below the allocation, delta), wipe with every
   algorithm (scrub(1) for the patterns, as libvirt), conversion raw -> qcow2, refresh, deletes, the pool's
   life and wrong calls.
   Left out on purpose: wiping a qcow2 volume. libvirt zeroes the file (the
@@ -47,8 +48,11 @@ def record(out, what, fn):
     try:
         r = fn()
     except libvirt.libvirtError as e:
+        msg = e.get_error_message()
+        for d in POOLDIRS:
+            msg = msg.replace(d.replace("/", "//"), "POOL//").replace(d, "POOL")
         out.append("%s -> error %d/%d %s" % (what, e.get_error_code(), e.get_error_domain(),
-                                              e.get_error_message()))
+                                              msg))
         return None
     if isinstance(r, (libvirt.virStoragePool, libvirt.virStorageVol)):
         out.append("%s -> %s %s" % (what, type(r).__name__, r.name()))
@@ -75,6 +79,8 @@ def scenario(conn, out):
     record(out, "pool.autostart", pool.autostart)
     record(out, "pool.info", pool.info)
     record(out, "pool.numOfVolumes", pool.numOfVolumes)
+    record(out, "storagePoolLookupByTargetPath", lambda: conn.storagePoolLookupByTargetPath(
+        "/default-pool"))
     vol = record(out, "pool.createXML raw.img", lambda: pool.createXML(VOL_XML, 0))
     record(out, "vol.name", vol.name)
     record(out, "vol.key", vol.key)
@@ -167,15 +173,24 @@ def transcript(uri):
     return out
 
 
+POOLDIRS = []  # pool folders, masked in error messages
+
+
 def real_scenario(conn, out, pooldir):
     """A dir pool on the host: what virt-install, Terraform and Ansible do
     to real storage, with the errors of wrong calls."""
+    POOLDIRS.append(pooldir)
     xml = ("<pool type='dir'><name>real</name><target><path>%s</path></target></pool>"
            % pooldir)
     p = record(out, "storagePoolDefineXML real", lambda: conn.storagePoolDefineXML(xml, 0))
     record(out, "real.build", lambda: p.build(0))
     record(out, "real.create", lambda: p.create(0))
     record(out, "real.info state", lambda: p.info()[0])
+    for label, path in (("exact", pooldir), ("trailing slash", pooldir + "/"),
+                        ("doubled slashes", pooldir.replace("/", "//")),
+                        ("none", pooldir + "-nope")):
+        record(out, "storagePoolLookupByTargetPath " + label,
+               lambda: conn.storagePoolLookupByTargetPath(path))
     record(out, "real.XMLDesc", lambda: pool_xml_scrubbed(p.XMLDesc(0)).replace(pooldir,
                                                                                   "POOL"))
     vols = [
@@ -277,6 +292,8 @@ def real_scenario(conn, out, pooldir):
     record(out, "raw.delete again", lambda: raw.delete(0))
     record(out, "real.numOfVolumes", p.numOfVolumes)
     record(out, "real.destroy", p.destroy)
+    record(out, "storagePoolLookupByTargetPath inactive",
+           lambda: conn.storagePoolLookupByTargetPath(pooldir))
     record(out, "real.delete", lambda: p.delete(0))
     record(out, "pool dir gone", lambda: os.path.exists(pooldir))
     record(out, "real.undefine", p.undefine)

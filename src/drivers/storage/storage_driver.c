@@ -248,6 +248,37 @@ storagePoolLookupByVolume(virStorageVolPtr vol)
     return ret;
 }
 
+static bool
+poolHasTargetPath(virStoragePoolObj *obj, void *opaque)
+{
+    return obj->active && g_strcmp0(obj->def->target.path, opaque) == 0;
+}
+
+/* As libvirt's: the active pool whose (sanitized) target path it is. */
+static virStoragePoolPtr
+storagePoolLookupByTargetPath(virConnectPtr conn, const char *path)
+{
+    virStorageDriverState *drv = storageDriverOf(conn);
+    g_autofree char *clean = virStorageSanitizePath(path);
+    virStoragePoolObj *obj =
+        virStoragePoolObjListSearch(drv->pools, poolHasTargetPath, clean);
+    virStoragePoolPtr ret;
+
+    if (!obj) {
+        if (strcmp(path, clean) == 0)
+            virReportError(VIR_ERR_NO_STORAGE_POOL,
+                           "no storage pool with matching target path '%s'", path);
+        else
+            virReportError(VIR_ERR_NO_STORAGE_POOL,
+                           "no storage pool with matching target path '%s' (%s)", path,
+                           clean);
+        return NULL;
+    }
+    ret = poolHandle(conn, obj->def);
+    virStoragePoolObjEndAPI(&obj);
+    return ret;
+}
+
 static char *
 storageConnectFindStoragePoolSources(virConnectPtr conn, const char *type,
                                      const char *srcSpec, unsigned int flags)
@@ -682,6 +713,7 @@ const virStorageDriver storageDriverTable = {
     .storagePoolLookupByName = storagePoolLookupByName,
     .storagePoolLookupByUUID = storagePoolLookupByUUID,
     .storagePoolLookupByVolume = storagePoolLookupByVolume,
+    .storagePoolLookupByTargetPath = storagePoolLookupByTargetPath,
     .storagePoolCreateXML = storagePoolCreateXML,
     .storagePoolDefineXML = storagePoolDefineXML,
     .storagePoolBuild = storagePoolBuild,
