@@ -66,6 +66,10 @@ typedef struct {
      * sets @unplugDone, or its deadline. */
     char *unplugAlias;
     bool unplugDone;
+    /* A device_del whose removal timed out: QEMU may still remove it when
+     * the guest lets go. Its loadvm then never answers (QEMU 7.2), so a
+     * snapshot revert starts a new QEMU instead. Cleared when QEMU stops. */
+    bool unplugPending;
     GCond unplugCond;
 
     guint64 statusSeq;     /* last status write requested (object lock) */

@@ -283,6 +283,9 @@ int qemuDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int 
  * @obj locked, job held; 0 or -1 with an error reported. */
 void qemuSnapshotLoad(virDomainObj *obj, void *opaque);
 int qemuSnapshotCheckUndefine(qemuDriver *driver, virDomainObj *obj, unsigned int flags);
+/* Forget every snapshot of @obj (locked) and remove its metadata files
+ * (a transient domain that goes away); failures are only logged. */
+void qemuSnapshotDiscardAllMetadata(qemuDriver *driver, virDomainObj *obj);
 virDomainSnapshotPtr qemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml,
                                                  unsigned int flags);
 char *qemuDomainSnapshotGetXMLDesc(virDomainSnapshotPtr snap, unsigned int flags);

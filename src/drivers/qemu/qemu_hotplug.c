@@ -97,6 +97,8 @@ qemuHotplugDeviceDel(virDomainObj *obj, const char *alias)
             break;
     }
     ret = priv->unplugDone ? 1 : 0;
+    if (ret == 0)
+        priv->unplugPending = true;
 
 cleanup:
     g_clear_pointer(&priv->unplugAlias, g_free);

@@ -41,6 +41,7 @@
 #include <json-c/json.h>
 
 #include "qemu_process.h"
+#include "qemu_driver_priv.h"
 #include "qemu_cgroup.h"
 #include "qemu_hotplug.h"
 #include "qemu_interface.h"
@@ -616,8 +617,11 @@ qemuProcessDetach(virDomainObj *obj, void *opaque)
 void
 qemuDomainRemoveInactive(qemuDriver *driver, virDomainObj *obj)
 {
-    if (!obj->persistent && !virDomainObjIsActive(obj) && !obj->removing)
+    if (!obj->persistent && !virDomainObjIsActive(obj) && !obj->removing) {
+        /* as libvirt: a transient domain's snapshot metadata goes with it */
+        qemuSnapshotDiscardAllMetadata(driver, obj);
         virDomainObjListRemove(driver->domains, obj);
+    }
 }
 
 void
@@ -929,6 +933,7 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
     priv->ownChild = false;
     priv->runningReason = VIR_DOMAIN_RUNNING_UNPAUSED;
     priv->pausedReason = VIR_DOMAIN_PAUSED_USER;
+    priv->unplugPending = false;
     virDomainObjSetState(obj, VIR_DOMAIN_SHUTOFF, reason);
     priv->stopping = false;
 

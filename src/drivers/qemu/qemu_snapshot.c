@@ -1012,6 +1012,15 @@ qemuSnapshotRevertActive(qemuDriver *driver, virDomainObj *obj, virDomainSnapsho
 
     if (qemuSnapshotCheckHMPName(def->name) < 0)
         return -1;
+    if (!wasStopped && priv->unplugPending) {
+        /* a device removal is still pending in this QEMU, whose loadvm
+         * would then never answer: the snapshot is loaded into a new one */
+        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT);
+        qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_STOPPED,
+                                 VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
+        wasStopped = true;
+        wasRunning = false;
+    }
     if (wasStopped) {
         if (qemuSnapshotRestoreDef(driver, obj, def) < 0 ||
             qemuProcessStart(driver, obj, VIR_DOMAIN_START_PAUSED) < 0)
@@ -1283,6 +1292,27 @@ cleanup:
 }
 
 /* ---- undefine ------------------------------------------------------------ */
+
+void
+qemuSnapshotDiscardAllMetadata(qemuDriver *driver, virDomainObj *obj)
+{
+    g_autoptr(GPtrArray) names = NULL;
+    g_autofree char *dir = NULL;
+
+    if (virDomainSnapshotObjListCount(obj->snapshots) == 0)
+        return;
+    names = virDomainSnapshotObjListDescendants(obj->snapshots, NULL);
+    for (guint i = 0; i < names->len; i++) {
+        g_autofree char *path = qemuSnapshotFile(driver, obj->def->name, names->pdata[i]);
+
+        if (virFileRemoveDurableQuiet(path) != 0)
+            g_debug("cannot remove '%s'", path);
+    }
+    dir = qemuSnapshotDir(driver, obj->def->name);
+    if (rmdir(dir) < 0 && errno != ENOENT)
+        g_debug("cannot remove '%s': %s", dir, g_strerror(errno));
+    virDomainSnapshotObjListRemoveAll(obj->snapshots);
+}
 
 int
 qemuSnapshotCheckUndefine(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
