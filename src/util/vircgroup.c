@@ -450,6 +450,23 @@ virCgroupRemove(virCgroup *group)
     return cgroupRemoveDirs(group);
 }
 
+int
+virCgroupRemoveThread(virCgroup *group)
+{
+    int ret = 0;
+
+    if (!group)
+        return 0;
+    for (size_t h = 0; h < group->nhier; h++) {
+        g_autofree char *dir = hierDir(group, h, NULL);
+
+        if (removeDir(dir) < 0)
+            ret = -1;
+        group->hier[h].created = false;
+    }
+    return ret;
+}
+
 static int
 addTask(virCgroup *group, pid_t pid, bool thread)
 {

@@ -96,6 +96,10 @@ int virCgroupAddThread(virCgroup *group, pid_t tid);
  * this code made them (EBUSY retried 5 times 200 ms apart, as libvirt).
  * 0, or -1 with an error reported; the partition is never removed. */
 int virCgroupRemove(virCgroup *group);
+/* Remove thread sub-group @group (virCgroupNewThread) whoever made it, in
+ * each of its hierarchies (a vCPU unplugged: its thread is gone); absent
+ * is fine. 0, or -1 with an error reported. */
+int virCgroupRemoveThread(virCgroup *group);
 
 /* ---- controller values ---------------------------------------------- */
 

@@ -323,6 +323,13 @@ def test_cputune_in_definition():
                 assert os.sched_getaffinity(tid) == {0}, (comm, os.sched_getaffinity(tid))
         out = virsh(uri, "dumpxml", name).stdout
         assert "<vcpupin vcpu='1' cpuset='1'/>" in out and "<emulatorpin cpuset='0'/>" in out
+        # unplugged again (the booted guest lets it go): its group goes too
+        wait_for(lambda: "GUEST-READY" in open(serial, errors="replace").read(),
+                 "the guest up", 120)
+        virsh(uri, "setvcpus", name, "1", "--live")
+        assert not os.path.exists(os.path.join(cpu, "vcpu1")), os.listdir(cpu)
+        assert not os.path.exists(os.path.join(cpuset, "vcpu1")), os.listdir(cpuset)
+        assert os.path.isdir(os.path.join(cpu, "vcpu0"))
         virsh(uri, "destroy", name)
         assert not os.path.exists(cpu) and not os.path.exists(cpuset)
     finally:

@@ -243,6 +243,18 @@ testMachineHybrid(void)
 
         emptyGroupFiles(all);
     }
+    /* one vCPU's group (an unplug), opened without creating it */
+    {
+        g_autoptr(virCgroup) again = virCgroupNewThread(g, "vcpu0", false);
+
+        g_assert_cmpint(virCgroupRemoveThread(again), ==, 0);
+        g_assert_false(isDir(f.root, "cpu/machine/qemu-3-vm.libvirt-qemu/vcpu0"));
+        g_assert_false(isDir(f.root, "cpuset/machine/qemu-3-vm.libvirt-qemu/vcpu0"));
+        g_assert_false(isDir(f.root, "unified/machine/qemu-3-vm.libvirt-qemu/vcpu0"));
+        g_assert_true(isDir(f.root, "cpu/machine/qemu-3-vm.libvirt-qemu"));
+        /* absent is fine */
+        g_assert_cmpint(virCgroupRemoveThread(again), ==, 0);
+    }
     g_assert_cmpint(virCgroupRemove(g), ==, 0);
     g_assert_false(isDir(f.root, "cpu/machine/qemu-3-vm.libvirt-qemu"));
     g_assert_false(isDir(f.root, "unified/machine/qemu-3-vm.libvirt-qemu"));

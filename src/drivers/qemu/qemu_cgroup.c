@@ -365,7 +365,7 @@ qemuCgroupRemoveVcpu(virDomainObj *obj, size_t i)
         return;
     }
     /* the thread is gone; an unplug never fails for its empty group */
-    if (virCgroupRemove(vg) < 0) {
+    if (virCgroupRemoveThread(vg) < 0) {
         g_debug("cannot remove cgroup %s: %s", virCgroupGetPath(vg),
                 virGetLastErrorMessage());
         virResetLastError();
