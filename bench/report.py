@@ -30,6 +30,10 @@ def describe(metric):
         "net_start": "NAT network with DHCP: create (bridge, rules, dnsmasq)",
         "net_stop": "NAT network with DHCP: destroy",
         "domifaddr_lease": "domifaddr --source lease, guest on a NAT network (call)",
+        "guest_nat_start": "test guest with a NAT interface: start (call: tap, port)",
+        "guest_nat_start_ip": "test guest with a NAT interface: start to its DHCP address",
+        "net_guest2guest_bytes_per_s": "guest to guest over the NAT bridge, TCP "
+                                       "(busybox nc, bytes/s)",
         "suspend_event": "suspend: call start to SUSPENDED event",
         "resume_call": "resume (call)",
         "resume_event": "resume: call start to RESUMED event",

@@ -630,6 +630,153 @@ workloadGuest(virConnectPtr conn, const char *guestDir, const char *serialDir, i
     free(xml);
 }
 
+/* The values after @prefix on the lines of @path that start with it (at
+ * most @max, each up to 255 bytes), into @out; returns how many. */
+static int
+serialLines(const char *path, const char *prefix, char out[][256], int max)
+{
+    FILE *f = fopen(path, "r");
+    char line[512];
+    size_t plen = strlen(prefix);
+    int n = 0;
+
+    if (!f)
+        return 0;
+    while (n < max && fgets(line, sizeof(line), f)) {
+        if (strncmp(line, prefix, plen) == 0) {
+            snprintf(out[n], 256, "%s", line + plen);
+            out[n][strcspn(out[n], "\r\n")] = '\0';
+            n++;
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+/* The net test guest (build-test-guest.sh, variant net) on network
+ * NAME_PREFIX "gnet" with MAC @mac and the kernel arguments @args. */
+static char *
+netGuestXml(const char *name, const char *guestDir, const char *serial, const char *mac,
+            const char *args)
+{
+    char *xml = NULL;
+
+    if (asprintf(&xml,
+                 "<domain type='qemu'><name>%s</name>"
+                 "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
+                 "<os><type arch='x86_64' machine='q35'>hvm</type>"
+                 "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
+                 "<cmdline>console=ttyS0 quiet virtkit.dhcp=1 %s</cmdline></os>"
+                 "<features><acpi/></features>"
+                 "<on_poweroff>destroy</on_poweroff>"
+                 "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
+                 "<interface type='network'><source network='" NAME_PREFIX "gnet'/>"
+                 "<mac address='%s'/><model type='virtio'/></interface>"
+                 "<serial type='file'><source path='%s'/><target port='0'/></serial>"
+                 "</devices></domain>",
+                 name, guestDir, guestDir, args, mac, serial) < 0)
+        abort();
+    return xml;
+}
+
+/* Waits (deadline @ms) until @path has @count lines starting with @prefix. */
+static void
+serialWait(const char *path, const char *prefix, int count, double ms, const char *what)
+{
+    char lines[64][256];
+    double deadline = nowMs() + ms;
+
+    while (serialLines(path, prefix, lines, 64) < count) {
+        if (nowMs() > deadline)
+            die(what);
+        usleep(1000);
+    }
+}
+
+/* netguest GUESTDIR SERIALDIR REPS BYTES: the net test guest on a NAT
+ * network with DHCP (the daemons in network namespaces of their own,
+ * scripts/bench.sh). A guest with a NAT interface: start (call: its tap,
+ * the network's port) and start to its DHCP address on its console
+ * (GUEST-IP), REPS times. Then a second guest sends BYTES to the first
+ * (at a fixed address from a DHCP host entry) over TCP through the bridge
+ * (busybox nc), REPS times, timed by the sender's /proc/uptime (10 ms
+ * steps); the receiver's byte counts are checked. */
+static void
+workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir,
+                 int reps, long long bytes)
+{
+    const char *netXml = "<network><name>" NAME_PREFIX "gnet</name><forward mode='nat'/>"
+                         "<bridge name='vkbbr1'/><ip address='10.212.0.1' prefix='24'>"
+                         "<dhcp><range start='10.212.0.10' end='10.212.0.50'/>"
+                         "<host mac='52:54:00:21:20:01' ip='10.212.0.5'/></dhcp>"
+                         "</ip></network>";
+    char rxSerial[4096], txSerial[4096], args[256];
+    char lines[64][256];
+    char *rxXml, *txXml;
+    virNetworkPtr net;
+    virDomainPtr rx, tx;
+
+    if (reps > 60)
+        reps = 60;
+    snprintf(rxSerial, sizeof(rxSerial), "%s/" NAME_PREFIX "rx.serial", serialDir);
+    snprintf(txSerial, sizeof(txSerial), "%s/" NAME_PREFIX "tx.serial", serialDir);
+    if (!(net = virNetworkCreateXML(conn, netXml)))
+        die("virNetworkCreateXML");
+    rxXml = netGuestXml(NAME_PREFIX "rx", guestDir, rxSerial, "52:54:00:21:20:01",
+                        "virtkit.nclisten=5001");
+    rx = defineOrDie(conn, rxXml);
+    for (int r = 0; r < reps; r++) {
+        double t0;
+
+        unlink(rxSerial);
+        t0 = nowMs();
+        if (virDomainCreate(rx) < 0)
+            die("virDomainCreate (guest with a NAT interface)");
+        sample("guest_nat_start", nowMs() - t0);
+        serialWait(rxSerial, "GUEST-IP ", 1, 120000, "no GUEST-IP within 120 s");
+        sample("guest_nat_start_ip", nowMs() - t0);
+        if (r + 1 < reps && virDomainDestroy(rx) < 0)
+            die("virDomainDestroy (guest with a NAT interface)");
+    }
+
+    snprintf(args, sizeof(args), "virtkit.ncsend=10.212.0.5:5001:%lld:%d", bytes, reps);
+    txXml = netGuestXml(NAME_PREFIX "tx", guestDir, txSerial, "52:54:00:21:20:02", args);
+    unlink(txSerial);
+    if (!(tx = virDomainCreateXML(conn, txXml, 0)))
+        die("virDomainCreateXML (sender guest)");
+    serialWait(txSerial, "GUEST-NC-SENT ", reps, 120000.0 + reps * 60000.0,
+               "the sender guest did not send everything in time");
+    serialWait(rxSerial, "GUEST-NC-RECEIVED ", reps, 30000,
+               "the receiver guest did not count");
+    if (serialLines(rxSerial, "GUEST-NC-RECEIVED ", lines, 64) < reps)
+        die("receiver lines");
+    for (int r = 0; r < reps; r++) {
+        if (atoll(lines[r]) != bytes)
+            die("the receiver guest got another amount than was sent");
+    }
+    serialLines(txSerial, "GUEST-NC-SENT ", lines, 64);
+    for (int r = 0; r < reps; r++) {
+        long long n = 0;
+        double t0 = 0, t1 = 0;
+
+        if (sscanf(lines[r], "%lld %lf %lf", &n, &t0, &t1) != 3 || n != bytes)
+            die("GUEST-NC-SENT line");
+        /* /proc/uptime has 10 ms steps: a transfer inside one counts as 10 ms */
+        sample("net_guest2guest_bytes_per_s", n / (t1 - t0 > 0.01 ? t1 - t0 : 0.01));
+    }
+    if (virDomainDestroy(tx) < 0 || virDomainDestroy(rx) < 0)
+        die("virDomainDestroy (net guests)");
+    virDomainFree(tx);
+    undefineOrDie(rx);
+    if (virNetworkDestroy(net) < 0)
+        die("virNetworkDestroy");
+    virNetworkFree(net);
+    unlink(rxSerial);
+    unlink(txSerial);
+    free(rxXml);
+    free(txXml);
+}
+
 /* The test guest with its serial port on a pty, reached through
  * virDomainOpenConsole; @cmdline is the kernel's. */
 static char *
@@ -1045,7 +1192,7 @@ main(int argc, char **argv)
             "  startdestroy REPS | suspend REPS | guest GUESTDIR SERIALDIR REPS\n"
             "  console GUESTDIR SECONDS KEYS\n"
             "  inproc N REPS | running N | stoprunning N | firstlist T0_REALTIME_MS TAG\n"
-            "  network REPS\n");
+            "  network REPS | netguest GUESTDIR SERIALDIR REPS BYTES\n");
         return 2;
     }
     uri = argv[1];
@@ -1104,6 +1251,9 @@ main(int argc, char **argv)
                         argInt(argc, argv, 7, 3));
     } else if (strcmp(workload, "network") == 0) {
         workloadNetwork(conn, argInt(argc, argv, 3, 10));
+    } else if (strcmp(workload, "netguest") == 0 && argc > 4) {
+        workloadNetGuest(conn, argv[3], argv[4], argInt(argc, argv, 5, 3),
+                         argc > 6 ? atoll(argv[6]) : 64LL << 20);
     } else if (strcmp(workload, "startdestroy") == 0) {
         workloadStartDestroy(conn, argInt(argc, argv, 3, 10));
     } else if (strcmp(workload, "suspend") == 0) {

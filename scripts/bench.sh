@@ -10,7 +10,9 @@
 #   STOPREPS=N STOPDEADLINE=S  the stop-within-a-deadline rows' repetitions and deadline
 #   BENCH_ROWS=G,G   only these groups of rows: core (everything below not
 #                    named otherwise), stop (stop within a deadline), journal
-#                    (the event journal's cost, virtkit alone); default all.
+#                    (the event journal's cost, virtkit alone), netguest
+#                    (a guest's NAT start, guest-to-guest TCP; in core too);
+#                    default all.
 #                    Use with BENCH_MD= (a partial run would rewrite the table)
 #
 # virtkitd runs with every directory under a temporary folder. libvirtd runs
@@ -44,12 +46,12 @@ if [ -n "${QUICK:-}" ]; then
     N1=20; N2=40; REPS=2; LOOKUPS=50; LISTS=5; TSECS=0.3; GREPS=1; SDREPS=2; SETTLE=0.2
     SUSREPS=3; COLDREPS=1; INPROC=200; FLOORREPS=2
     STOPREPS=${STOPREPS:-1}; STOPDEADLINE=${STOPDEADLINE:-4}; JREPS=2; JEVENTS=1000; JROUNDS="on off"
-    STORMB=8; STORREPS=1; CONSECS=1; CONKEYS=3; NETREPS=2
+    STORMB=8; STORREPS=1; CONSECS=1; CONKEYS=3; NETREPS=2; NETBYTES=1048576
 else
     N1=1000; N2=10000; REPS=3; LOOKUPS=2000; LISTS=50; TSECS=2; GREPS=5; SDREPS=10; SETTLE=2
     SUSREPS=20; COLDREPS=3; INPROC=10000; FLOORREPS=10
     STOPREPS=${STOPREPS:-3}; STOPDEADLINE=${STOPDEADLINE:-10}; JREPS=20; JEVENTS=10000; JROUNDS="on off off on"
-    STORMB=1024; STORREPS=3; CONSECS=5; CONKEYS=30; NETREPS=10
+    STORMB=1024; STORREPS=3; CONSECS=5; CONKEYS=30; NETREPS=10; NETBYTES=8388608
 fi
 
 # want GROUP: true when BENCH_ROWS is unset or names GROUP
@@ -66,7 +68,7 @@ for f in "$VK" "$FLOOR" "$SUBREAPER" "$VKD"; do
     fi
 done
 libvirt=yes
-if [ "${BENCH_ONLY:-}" = virtkit ] || ! { want core || want stop; }; then
+if [ "${BENCH_ONLY:-}" = virtkit ] || ! { want core || want stop || want netguest; }; then
     libvirt=no
 elif [ ! -x "$LV" ] || [ ! -x /usr/sbin/libvirtd ] || [ ! -x /usr/sbin/virtlogd ]; then
     echo "bench: libvirt's daemon or vkbench-libvirt missing (make deps); virtkit only" >&2
@@ -337,6 +339,18 @@ else
         lv_start
         wait_sock "$lvdir/run/libvirt-sock"
     fi
+fi
+
+# The net test guest (daemons in network namespaces of their own, as root):
+# a NAT interface's start, and guest-to-guest TCP through the bridge
+# (busybox nc, NETBYTES each time, GREPS times).
+# QUICK (the bench-harness check) leaves them out unless BENCH_ROWS names
+# them: four guest boots and their DHCP waits would add a minute to it.
+if [ -n "$NETNS" ] && { { want core && [ -z "${QUICK:-}" ]; } ||
+    case ",${BENCH_ROWS:-}," in *,netguest,*) true ;; *) false ;; esac; }; then
+    netguest=$(VIRTKIT_TEST_GUEST_VARIANT=net "$here/build-test-guest.sh")
+    log "network: guest with a NAT interface, start; guest to guest, $NETBYTES bytes x $GREPS"
+    both netguest "$netguest" "$tmp" "$GREPS" "$NETBYTES"
 fi
 
 # The event journal's cost (virtkit alone): virtkitd with its journal (the

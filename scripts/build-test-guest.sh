@@ -76,10 +76,11 @@ kver=${pkg#linux-image-}
 #                         printing "GUEST-PING H ok" (or "GUEST-PING H fail");
 #   virtkit.nclisten=P    accepts TCP connections on port P one after the
 #                         other, printing "GUEST-NC-RECEIVED <bytes>" for each;
-#   virtkit.ncsend=H:P:N  sends N zero bytes to H port P (retrying until the
-#                         listener is there, at most ~240 s) and prints
-#                         "GUEST-NC-SENT N <uptime before> <uptime after>"
-#                         (seconds from /proc/uptime), or GUEST-NC-SEND-FAILED.
+#   virtkit.ncsend=H:P:N[:C]  sends N zero bytes to H port P (retrying until
+#                         the listener is there, at most ~240 s), C times (1),
+#                         printing "GUEST-NC-SENT N <uptime before> <uptime
+#                         after>" (seconds from /proc/uptime) each time, or
+#                         GUEST-NC-SEND-FAILED.
 variant=${VIRTKIT_TEST_GUEST_VARIANT:-}
 case $variant in
     ''|balloon|hotplug|events|net) ;;
@@ -340,13 +341,15 @@ done
 snd=$(arg ncsend)
 if [ -n "$snd" ]; then
     (
-        h=${snd%%:*}; r=${snd#*:}; p=${r%%:*}; n=${r#*:}
+        h=${snd%%:*}; r=${snd#*:}; p=${r%%:*}; n=${r#*:}; c=1
+        case $n in *:*) c=${n#*:}; n=${n%%:*} ;; esac
         i=0
-        while :; do
+        while [ $c -gt 0 ]; do
             t0=$(up)
             if head -c $n /dev/zero | nc $h $p; then
                 echo "GUEST-NC-SENT $n $t0 $(up)"
-                break
+                c=$((c-1))
+                continue
             fi
             i=$((i+1))
             [ $i -lt 600 ] || { echo GUEST-NC-SEND-FAILED; break; }
