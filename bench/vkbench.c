@@ -687,8 +687,15 @@ serialWait(const char *path, const char *prefix, int count, double ms, const cha
     double deadline = nowMs() + ms;
 
     while (serialLines(path, prefix, lines, 64) < count) {
-        if (nowMs() > deadline)
+        if (nowMs() > deadline) {
+            char cmd[4200];
+
+            /* what the guest said, for the log */
+            snprintf(cmd, sizeof(cmd), "tail -n 8 '%s' >&2", path);
+            if (system(cmd) < 0)
+                perror("system");
             die(what);
+        }
         usleep(1000);
     }
 }
