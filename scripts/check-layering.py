@@ -31,13 +31,14 @@ LAYER_OF = [
     ("src/drivers/storage/", "drivers/storage"),
     ("src/drivers/network/", "drivers/network"),
     ("src/drivers/host/", "drivers/host"),
+    ("src/drivers/nwfilter/", "drivers/nwfilter"),
     ("src/libvirt/", "libvirt"),
     ("src/daemon/", "daemon"),
     ("tools/", "tools"),
 ]
 
 DRIVERS = ["drivers/test", "drivers/qemu", "drivers/storage",
-           "drivers/network", "drivers/host"]
+           "drivers/network", "drivers/host", "drivers/nwfilter"]
 
 # What each layer may include besides itself (DESIGN.md "Layers").
 ALLOWED = {
@@ -51,6 +52,7 @@ ALLOWED = {
     "drivers/storage": ["util", "objects", "conf"],
     "drivers/network": ["util", "objects", "conf"],
     "drivers/host": ["util", "objects", "conf"],
+    "drivers/nwfilter": ["util", "objects", "conf"],
     # the entry points dispatch to every driver
     "libvirt": ["util", "objects", "conf", "rpc", "remote"] + DRIVERS,
     "daemon": ["util", "objects", "conf", "rpc", "remote", "libvirt"] + DRIVERS,
@@ -82,6 +84,7 @@ LOG_PREFIX = {
     "drivers/storage": ("virtkit.storage",),
     "drivers/network": ("virtkit.network",),
     "drivers/host": ("virtkit.host",),
+    "drivers/nwfilter": ("virtkit.nwfilter",),
     "libvirt": ("virtkit.api",),
     "daemon": ("virtkitd",),
     "tools": ("vksh", "virtkit.demo"),

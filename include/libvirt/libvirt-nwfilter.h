@@ -40,10 +40,23 @@ int virNWFilterFree(virNWFilterPtr nwfilter);
 const char *virNWFilterGetName(virNWFilterPtr nwfilter);
 int virNWFilterGetUUID(virNWFilterPtr nwfilter, unsigned char *uuid);
 int virNWFilterGetUUIDString(virNWFilterPtr nwfilter, char *buf);
+virNWFilterPtr virNWFilterDefineXML(virConnectPtr conn, const char *xmlDesc);
+virNWFilterPtr virNWFilterDefineXMLFlags(virConnectPtr conn, const char *xmlDesc,
+                                         unsigned int flags);
+int virNWFilterUndefine(virNWFilterPtr nwfilter);
 
 const char *virNWFilterBindingGetPortDev(virNWFilterBindingPtr binding);
 const char *virNWFilterBindingGetFilterName(virNWFilterBindingPtr binding);
 int virNWFilterBindingRef(virNWFilterBindingPtr binding);
 int virNWFilterBindingFree(virNWFilterBindingPtr binding);
+int virConnectListAllNWFilterBindings(virConnectPtr conn,
+                                      virNWFilterBindingPtr **bindings,
+                                      unsigned int flags);
+virNWFilterBindingPtr virNWFilterBindingLookupByPortDev(virConnectPtr conn,
+                                                        const char *portdev);
+char *virNWFilterBindingGetXMLDesc(virNWFilterBindingPtr binding, unsigned int flags);
+virNWFilterBindingPtr virNWFilterBindingCreateXML(virConnectPtr conn, const char *xml,
+                                                  unsigned int flags);
+int virNWFilterBindingDelete(virNWFilterBindingPtr binding);
 
 #endif /* LIBVIRT_NWFILTER_H */

@@ -35,6 +35,7 @@
 #include "datatypes.h"
 #include "driver-state.h"
 #include "host_driver.h"
+#include "nwfilter_driver.h"
 #include "qemu_driver.h"
 #include "bridge_driver.h"
 #include "storage_driver.h"
@@ -44,7 +45,8 @@
 static const virStateDriver *const vkdStateDrivers[] = {
     &networkStateDriver, /* networks up before the guests that use them */
     &hostStateDriver,    /* secrets, node devices, ...: before the guests that use them */
-    &storageStateDriver, /* pools up before the guests that use them */
+    &nwfilterStateDriver, /* network filter definitions */
+    &storageStateDriver,  /* pools up before the guests that use them */
     &qemuStateDriver,
 };
 

@@ -551,6 +551,20 @@ struct _virNWFilterDriver {
     virNWFilterPtr (*nwfilterLookupByName)(virConnectPtr conn, const char *name);
     virNWFilterPtr (*nwfilterLookupByUUID)(virConnectPtr conn, const unsigned char *uuid);
     char *(*nwfilterGetXMLDesc)(virNWFilterPtr nwfilter, unsigned int flags);
+    /* definition, undefinition and bindings (src/drivers/nwfilter) */
+    virNWFilterPtr (*nwfilterDefineXML)(virConnectPtr conn, const char *xml);
+    virNWFilterPtr (*nwfilterDefineXMLFlags)(virConnectPtr conn, const char *xml,
+                                             unsigned int flags);
+    int (*nwfilterUndefine)(virNWFilterPtr nwfilter);
+    int (*connectListAllNWFilterBindings)(virConnectPtr conn,
+                                          virNWFilterBindingPtr **bindings,
+                                          unsigned int flags);
+    virNWFilterBindingPtr (*nwfilterBindingLookupByPortDev)(virConnectPtr conn,
+                                                            const char *portdev);
+    char *(*nwfilterBindingGetXMLDesc)(virNWFilterBindingPtr binding, unsigned int flags);
+    virNWFilterBindingPtr (*nwfilterBindingCreateXML)(virConnectPtr conn, const char *xml,
+                                                      unsigned int flags);
+    int (*nwfilterBindingDelete)(virNWFilterBindingPtr binding);
 };
 
 /* Register (or with NULL, withdraw) the driver serving qemu:/// connections

@@ -439,3 +439,281 @@ virNWFilterBindingGetFilterName(virNWFilterBindingPtr binding)
     virCheckNWFilterBindingReturn(binding, NULL);
     return binding->filtername;
 }
+
+
+/* ---- definition (src/drivers/nwfilter: virtkitd's system driver) ---------- */
+
+/**
+ * virNWFilterDefineXML:
+ * @conn: a connection
+ * @xmlDesc: the filter's XML (<filter name= chain= priority=>, <uuid>,
+ *           <rule>s and <filterref>s)
+ *
+ * Defines a network filter, or replaces the definition of the one with the
+ * same name and UUID. The definition is kept (persisted by the driver).
+ *
+ * Returns a new handle (release it with virNWFilterFree), or NULL in case of
+ * error: the common ones, VIR_ERR_OPERATION_DENIED on a read-only
+ * connection, the parser's errors for bad XML (VIR_ERR_XML_DETAIL,
+ * VIR_ERR_INTERNAL_ERROR "X has illegal value V", VIR_ERR_INVALID_ARG for
+ * a bad chain, ...), VIR_ERR_OPERATION_FAILED for a name or UUID used by
+ * another filter or a filter reference loop; nothing is changed then.
+ */
+virNWFilterPtr
+virNWFilterDefineXML(virConnectPtr conn, const char *xmlDesc)
+{
+    virNWFilterPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(xmlDesc, error);
+    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterDefineXML) {
+        if (!(ret = conn->nwfilterDriver->nwfilterDefineXML(conn, xmlDesc)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virNWFilterDefineXMLFlags:
+ * @conn: a connection
+ * @xmlDesc: the filter's XML
+ * @flags: bitwise-OR of virNWFilterDefineFlags (VIR_NWFILTER_DEFINE_VALIDATE:
+ *         also refuse elements and attributes libvirt's schema does not have)
+ *
+ * As virNWFilterDefineXML, with flags.
+ *
+ * Returns a new handle (release it with virNWFilterFree), or NULL in case of
+ * error: as virNWFilterDefineXML, VIR_ERR_INVALID_ARG for unknown flags,
+ * VIR_ERR_XML_INVALID_SCHEMA when VALIDATE refuses the document.
+ */
+virNWFilterPtr
+virNWFilterDefineXMLFlags(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
+{
+    virNWFilterPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(xmlDesc, error);
+    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterDefineXMLFlags) {
+        if (!(ret = conn->nwfilterDriver->nwfilterDefineXMLFlags(conn, xmlDesc, flags)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virNWFilterUndefine:
+ * @nwfilter: a handle
+ *
+ * Removes the definition of @nwfilter (the handle stays valid until freed).
+ * As libvirt 9.0, a filter other filters reference may be undefined; only
+ * one a running guest uses is refused, and virtkit starts no guest with
+ * a filter.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, VIR_ERR_NO_NWFILTER
+ * if it is gone.
+ */
+int
+virNWFilterUndefine(virNWFilterPtr nwfilter)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNWFilterReturn(nwfilter, -1);
+    conn = nwfilter->conn;
+    virCheckReadOnlyGoto(conn, error);
+    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterUndefine) {
+        if ((ret = conn->nwfilterDriver->nwfilterUndefine(nwfilter)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/* ---- bindings ------------------------------------------------------------- */
+
+/**
+ * virConnectListAllNWFilterBindings:
+ * @conn: a connection
+ * @bindings: if not NULL, where to store a NULL-terminated array of new
+ *            handles; set to NULL first, whatever the outcome
+ * @flags: none defined: 0
+ *
+ * Lists the bindings of filters to guest interfaces (made by the daemon
+ * when a guest with a <filterref> starts). virtkit applies no filter to
+ * traffic, so there are none.
+ *
+ * Returns the number of bindings (and of handles in *@bindings), or -1 in
+ * case of error: the common ones, VIR_ERR_INVALID_ARG for flags. The caller
+ * releases each handle with virNWFilterBindingFree and the array with free().
+ */
+int
+virConnectListAllNWFilterBindings(virConnectPtr conn, virNWFilterBindingPtr **bindings,
+                                  unsigned int flags)
+{
+    int ret;
+
+    virResetLastError();
+    if (bindings)
+        *bindings = NULL;
+    virCheckConnectReturn(conn, -1);
+    if (conn->nwfilterDriver && conn->nwfilterDriver->connectListAllNWFilterBindings) {
+        if ((ret = conn->nwfilterDriver->connectListAllNWFilterBindings(conn, bindings,
+                                                                        flags)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virNWFilterBindingLookupByPortDev:
+ * @conn: a connection
+ * @portdev: the host side name of a guest interface (e.g. "vnet0")
+ *
+ * Finds the binding of a filter to that interface.
+ *
+ * Returns a new handle (release it with virNWFilterBindingFree), or NULL in
+ * case of error: the common ones, VIR_ERR_NO_NWFILTER_BINDING if there is
+ * none.
+ */
+virNWFilterBindingPtr
+virNWFilterBindingLookupByPortDev(virConnectPtr conn, const char *portdev)
+{
+    virNWFilterBindingPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckNonNullArgGoto(portdev, error);
+    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterBindingLookupByPortDev) {
+        if (!(ret = conn->nwfilterDriver->nwfilterBindingLookupByPortDev(conn, portdev)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virNWFilterBindingGetXMLDesc:
+ * @binding: a handle
+ * @flags: none defined: 0
+ *
+ * The XML of @binding (<filterbinding>).
+ *
+ * Returns a newly allocated string the caller frees with free(), or NULL in
+ * case of error: the common ones, VIR_ERR_NO_NWFILTER_BINDING if it is gone.
+ */
+char *
+virNWFilterBindingGetXMLDesc(virNWFilterBindingPtr binding, unsigned int flags)
+{
+    virConnectPtr conn;
+    char *ret;
+
+    virResetLastError();
+    virCheckNWFilterBindingReturn(binding, NULL);
+    conn = binding->conn;
+    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterBindingGetXMLDesc) {
+        if (!(ret = conn->nwfilterDriver->nwfilterBindingGetXMLDesc(binding, flags)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virNWFilterBindingCreateXML:
+ * @conn: a connection
+ * @xml: the binding's XML (<filterbinding>)
+ * @flags: bitwise-OR of virNWFilterBindingCreateFlags
+ *
+ * Applies a filter to a guest interface. virtkit does not apply filters
+ * to traffic: its driver refuses this with VIR_ERR_OPERATION_UNSUPPORTED
+ * and creates nothing.
+ *
+ * Returns a new handle (release it with virNWFilterBindingFree), or NULL in
+ * case of error: the common ones, VIR_ERR_OPERATION_DENIED on a read-only
+ * connection, VIR_ERR_INVALID_ARG for unknown flags,
+ * VIR_ERR_OPERATION_UNSUPPORTED.
+ */
+virNWFilterBindingPtr
+virNWFilterBindingCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    virNWFilterBindingPtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(xml, error);
+    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterBindingCreateXML) {
+        if (!(ret = conn->nwfilterDriver->nwfilterBindingCreateXML(conn, xml, flags)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virNWFilterBindingDelete:
+ * @binding: a handle
+ *
+ * Removes the filter from the guest interface of @binding.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection,
+ * VIR_ERR_NO_NWFILTER_BINDING if it is gone.
+ */
+int
+virNWFilterBindingDelete(virNWFilterBindingPtr binding)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNWFilterBindingReturn(binding, -1);
+    conn = binding->conn;
+    virCheckReadOnlyGoto(conn, error);
+    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterBindingDelete) {
+        if ((ret = conn->nwfilterDriver->nwfilterBindingDelete(binding)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}

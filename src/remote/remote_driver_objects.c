@@ -646,4 +646,12 @@ const virNWFilterDriver remoteNWFilterDriver = {
     .nwfilterLookupByName = remoteNWFilterLookupByName,
     .nwfilterLookupByUUID = remoteNWFilterLookupByUUID,
     .nwfilterGetXMLDesc = remoteNWFilterGetXMLDesc,
+    .nwfilterDefineXML = remoteNWFilterDefineXML,
+    .nwfilterDefineXMLFlags = remoteNWFilterDefineXMLFlags,
+    .nwfilterUndefine = remoteNWFilterUndefine,
+    .connectListAllNWFilterBindings = remoteConnectListAllNWFilterBindings,
+    .nwfilterBindingLookupByPortDev = remoteNWFilterBindingLookupByPortDev,
+    .nwfilterBindingGetXMLDesc = remoteNWFilterBindingGetXMLDesc,
+    .nwfilterBindingCreateXML = remoteNWFilterBindingCreateXML,
+    .nwfilterBindingDelete = remoteNWFilterBindingDelete,
 };

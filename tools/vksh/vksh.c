@@ -24,6 +24,7 @@ const vkshCmdGroup vkshGroups[] = {
     { "Domain Events", "events", vkshEventCmds },
     { "Host and Hypervisor", "host", vkshHostCmds },
     { "Interface", "interface", vkshInterfaceCmds },
+    { "Network Filter", "filter", vkshNWFilterCmds },
     { "Networking", "network", vkshNetworkCmds },
     { "Node Device", "nodedev", vkshNodedevCmds },
     { "Secret", "secret", vkshSecretCmds },

@@ -102,6 +102,7 @@ extern const vkshCmdDef vkshJournalCmds[]; /* vksh-journal.c (libvirtkit only) *
 extern const vkshCmdDef vkshNodedevCmds[];
 extern const vkshCmdDef vkshInterfaceCmds[];
 extern const vkshCmdDef vkshSnapshotCmds[]; /* vksh-snapshot.c */
+extern const vkshCmdDef vkshNWFilterCmds[]; /* vksh-nwfilter.c */
 extern const vkshCmdGroup vkshGroups[];
 
 /* Commands of their own files, listed in a group's table (vksh-sched.c,

@@ -1,0 +1,560 @@
+/* nwfilter_driver.c: network filter definitions of virtkitd: define, undefine, list, look up; bindings refused */
+
+/*
+ * Threads: every entry point may run on any worker. nwfLock guards the
+ * whole state (the list of definitions and the state pointer itself); it
+ * is held across the small file writes that make a change durable, so a
+ * change is on disk before anyone sees it. Nothing here blocks on anything
+ * but the local file system.
+ */
+#define G_LOG_DOMAIN "virtkit.nwfilter.driver"
+
+#include <errno.h>
+#include <string.h>
+
+#include "nwfilter_conf.h"
+#include "nwfilter_driver.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_NWFILTER
+
+/* how deep filter references are followed when looking for a loop: far
+ * more than any real set (libvirt's ships depth 3) */
+#define NWF_MAX_DEPTH 256
+
+typedef struct {
+    char *dir;
+    GPtrArray *defs; /* of virNWFilterDef *, in definition order */
+} nwfState;
+
+static GMutex nwfLock;
+static nwfState *nwfDriver;
+static const virNWFilterDriver nwfilterDriverTable;
+
+/* The state, or NULL with an error (the daemon is stopping). Lock held. */
+static nwfState *
+nwfGetState(void)
+{
+    if (!nwfDriver)
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "nwfilter state driver is not active");
+    return nwfDriver;
+}
+
+static virNWFilterDef *
+nwfFindByName(nwfState *st, const char *name)
+{
+    for (guint i = 0; i < st->defs->len; i++) {
+        virNWFilterDef *def = st->defs->pdata[i];
+
+        if (g_str_equal(def->name, name))
+            return def;
+    }
+    return NULL;
+}
+
+static virNWFilterDef *
+nwfFindByUUID(nwfState *st, const unsigned char *uuid)
+{
+    for (guint i = 0; i < st->defs->len; i++) {
+        virNWFilterDef *def = st->defs->pdata[i];
+
+        if (memcmp(def->uuid, uuid, VIR_UUID_BUFLEN) == 0)
+            return def;
+    }
+    return NULL;
+}
+
+static void
+nwfReportNoUUID(const unsigned char *uuid)
+{
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    virUUIDFormat(uuid, uuidstr);
+    virReportError(VIR_ERR_NO_NWFILTER, "no nwfilter with matching uuid '%s'", uuidstr);
+}
+
+/* The filter of a handle (by UUID, as libvirt), or NULL with NO_NWFILTER. */
+static virNWFilterDef *
+nwfFromHandle(nwfState *st, virNWFilterPtr nwfilter)
+{
+    virNWFilterDef *def = nwfFindByUUID(st, nwfilter->uuid);
+
+    if (!def)
+        nwfReportNoUUID(nwfilter->uuid);
+    return def;
+}
+
+/* Does following the references of @def reach @target? */
+static bool
+nwfReaches(nwfState *st, const virNWFilterDef *def, const char *target, int depth)
+{
+    if (depth > NWF_MAX_DEPTH)
+        return true;
+    for (guint i = 0; i < def->entries->len; i++) {
+        const virNWFilterEntry *entry = def->entries->pdata[i];
+        const virNWFilterDef *next;
+
+        if (!entry->filterref)
+            continue;
+        if (g_str_equal(entry->filterref, target))
+            return true;
+        if ((next = nwfFindByName(st, entry->filterref)) &&
+            nwfReaches(st, next, target, depth + 1))
+            return true;
+    }
+    return false;
+}
+
+static char *
+nwfPath(nwfState *st, const char *name)
+{
+    g_autofree char *base = g_strconcat(name, ".xml", NULL);
+
+    return g_build_filename(st->dir, base, NULL);
+}
+
+static int
+nwfSave(nwfState *st, const virNWFilterDef *def)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *xml = NULL;
+
+    /* the name is a file name here: one that would leave the folder (or
+     * hide in it) is refused, with the code and domain libvirt's failed
+     * file creation gives for a name with a '/' */
+    if (strchr(def->name, '/') || def->name[0] == '.') {
+        virReportErrorFull(VIR_FROM_NONE, VIR_ERR_SYSTEM_ERROR, __func__,
+                           "cannot keep a network filter named '%s' in '%s'", def->name,
+                           st->dir);
+        return -1;
+    }
+    path = nwfPath(st, def->name);
+    xml = virNWFilterDefFormat(def);
+    return virFileWriteAtomic(path, xml, strlen(xml), 0600);
+}
+
+/* Make @def (taken on success) the definition of its filter, as libvirt's
+ * virNWFilterObjListAssignDef + save: a UUID of another name, a name of
+ * another UUID and a reference loop are refused; the file is written
+ * before the list changes. Returns the definition kept, or NULL (error
+ * reported, nothing changed). Lock held. */
+static virNWFilterDef *
+nwfAssign(nwfState *st, virNWFilterDef **defp, bool save)
+{
+    virNWFilterDef *def = *defp;
+    virNWFilterDef *old;
+
+    if ((old = nwfFindByUUID(st, def->uuid))) {
+        if (!g_str_equal(old->name, def->name)) {
+            virReportError(
+                VIR_ERR_OPERATION_FAILED,
+                "filter with same UUID but different name ('%s') already exists",
+                old->name);
+            return NULL;
+        }
+    } else if ((old = nwfFindByName(st, def->name))) {
+        char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+        virUUIDFormat(old->uuid, uuidstr);
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       "filter '%s' already exists with uuid %s", def->name, uuidstr);
+        return NULL;
+    }
+    if (nwfReaches(st, def, def->name, 0)) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s", "filter would introduce a loop");
+        return NULL;
+    }
+    if (save && nwfSave(st, def) < 0)
+        return NULL;
+    if (old) {
+        for (guint i = 0; i < st->defs->len; i++) {
+            if (st->defs->pdata[i] == old) {
+                st->defs->pdata[i] = g_steal_pointer(defp);
+                virNWFilterDefFree(old);
+                return st->defs->pdata[i];
+            }
+        }
+    }
+    g_ptr_array_add(st->defs, g_steal_pointer(defp));
+    return def;
+}
+
+/* ---- loading ----------------------------------------------------------- */
+
+static int
+nwfLoadOne(nwfState *st, const char *file)
+{
+    g_autofree char *path = g_build_filename(st->dir, file, NULL);
+    g_autofree char *name = g_strndup(file, strlen(file) - 4);
+    g_autoptr(virNWFilterDef) def = NULL;
+
+    if (!(def = virNWFilterDefParseFile(path)))
+        return -1;
+    if (!g_str_equal(name, def->name)) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       "network filter config filename '%s' does not match name '%s'",
+                       path, def->name);
+        return -1;
+    }
+    /* a UUID made up now is kept: written back, as libvirt does */
+    if (!nwfAssign(st, &def, !def->uuidSpecified))
+        return -1;
+    return 0;
+}
+
+static gint
+nwfCompareNames(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The standard filters, written as files (no <uuid>: each gets its own
+ * when loaded, as the files libvirt's packages install). */
+static int
+nwfWriteDefaults(const char *dir)
+{
+    for (size_t i = 0; nwfilterDefaults[i].name; i++) {
+        g_autofree char *base = g_strconcat(nwfilterDefaults[i].name, ".xml", NULL);
+        g_autofree char *path = g_build_filename(dir, base, NULL);
+        const char *xml = nwfilterDefaults[i].xml;
+
+        if (virFileWriteAtomic(path, xml, strlen(xml), 0600) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+nwfStateInitialize(const virStateDriverRoots *roots)
+{
+    const char *env = g_getenv("VIRTKIT_NWFILTER_DEFAULTS");
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GDir) d = NULL;
+    g_autoptr(GError) gerr = NULL;
+    bool defaults;
+    bool firstStart;
+    nwfState *st;
+    const char *name;
+
+    /* as libvirt: network filters belong to the system daemon */
+    if (!roots->privileged)
+        return 0;
+    defaults = g_strcmp0(roots->configDir, "/etc/virtkit") == 0;
+    if (env)
+        defaults = strcmp(env, "1") == 0;
+
+    st = g_new0(nwfState, 1);
+    st->dir = g_build_filename(roots->configDir, "nwfilter", NULL);
+    st->defs = g_ptr_array_new_with_free_func((GDestroyNotify)virNWFilterDefFree);
+    firstStart = !g_file_test(st->dir, G_FILE_TEST_IS_DIR);
+    if (virFileMakePath(st->dir, 0700) < 0 ||
+        (firstStart && defaults && nwfWriteDefaults(st->dir) < 0))
+        goto error;
+    virFileRemoveAtomicLeftovers(st->dir, ".xml");
+    if (!(d = g_dir_open(st->dir, 0, &gerr))) {
+        virReportError(VIR_ERR_SYSTEM_ERROR, "cannot open directory '%s': %s", st->dir,
+                       gerr->message);
+        goto error;
+    }
+    while ((name = g_dir_read_name(d))) {
+        if (name[0] != '.' && g_str_has_suffix(name, ".xml"))
+            g_ptr_array_add(names, g_strdup(name));
+    }
+    g_ptr_array_sort(names, nwfCompareNames);
+    /* as libvirt: a filter that cannot be loaded is reported and skipped */
+    for (guint i = 0; i < names->len; i++) {
+        if (nwfLoadOne(st, names->pdata[i]) < 0) {
+            VIR_NOTICE("cannot load network filter %s: %s", (const char *)names->pdata[i],
+                       virGetLastErrorMessage());
+            virResetLastError();
+        }
+    }
+    g_mutex_lock(&nwfLock);
+    nwfDriver = st;
+    g_mutex_unlock(&nwfLock);
+    virSetSharedNWFilterDriver(&nwfilterDriverTable);
+    return 0;
+
+error:
+    g_ptr_array_unref(st->defs);
+    g_free(st->dir);
+    g_free(st);
+    return -1;
+}
+
+static void
+nwfStateCleanup(void)
+{
+    nwfState *st;
+
+    virSetSharedNWFilterDriver(NULL);
+    g_mutex_lock(&nwfLock);
+    st = g_steal_pointer(&nwfDriver);
+    g_mutex_unlock(&nwfLock);
+    if (!st)
+        return;
+    g_ptr_array_unref(st->defs);
+    g_free(st->dir);
+    g_free(st);
+}
+
+/* ---- entry points -------------------------------------------------------- */
+
+static gint
+nwfCompareDefs(gconstpointer a, gconstpointer b)
+{
+    const virNWFilterDef *da = *(virNWFilterDef *const *)a;
+    const virNWFilterDef *db = *(virNWFilterDef *const *)b;
+
+    return strcmp(da->name, db->name);
+}
+
+/* The definitions sorted by name (borrowed). Lock held. */
+static GPtrArray *
+nwfSorted(nwfState *st)
+{
+    GPtrArray *out = g_ptr_array_sized_new(st->defs->len);
+
+    for (guint i = 0; i < st->defs->len; i++)
+        g_ptr_array_add(out, st->defs->pdata[i]);
+    g_ptr_array_sort(out, nwfCompareDefs);
+    return out;
+}
+
+static int
+nwfilterConnectNumOfNWFilters(virConnectPtr conn)
+{
+    nwfState *st;
+    int n = -1;
+
+    g_mutex_lock(&nwfLock);
+    if ((st = nwfGetState()))
+        n = st->defs->len;
+    g_mutex_unlock(&nwfLock);
+    return n;
+}
+
+static int
+nwfilterConnectListNWFilters(virConnectPtr conn, char **const names, int maxnames)
+{
+    g_autoptr(GPtrArray) all = NULL;
+    nwfState *st;
+    int n = 0;
+
+    g_mutex_lock(&nwfLock);
+    if (!(st = nwfGetState())) {
+        g_mutex_unlock(&nwfLock);
+        return -1;
+    }
+    all = nwfSorted(st);
+    for (guint i = 0; i < all->len && n < maxnames; i++)
+        names[n++] = g_strdup(((virNWFilterDef *)all->pdata[i])->name);
+    g_mutex_unlock(&nwfLock);
+    return n;
+}
+
+static int
+nwfilterConnectListAllNWFilters(virConnectPtr conn, virNWFilterPtr **filters,
+                                unsigned int flags)
+{
+    g_autoptr(GPtrArray) all = NULL;
+    nwfState *st;
+    int n;
+
+    virCheckFlags(0, -1);
+    g_mutex_lock(&nwfLock);
+    if (!(st = nwfGetState())) {
+        g_mutex_unlock(&nwfLock);
+        return -1;
+    }
+    all = nwfSorted(st);
+    n = all->len;
+    if (filters) {
+        *filters = g_new0(virNWFilterPtr, n + 1);
+        for (int i = 0; i < n; i++) {
+            virNWFilterDef *def = all->pdata[i];
+
+            (*filters)[i] = virGetNWFilter(conn, def->name, def->uuid);
+        }
+    }
+    g_mutex_unlock(&nwfLock);
+    return n;
+}
+
+static virNWFilterPtr
+nwfilterLookupByName(virConnectPtr conn, const char *name)
+{
+    virNWFilterPtr ret = NULL;
+    virNWFilterDef *def;
+    nwfState *st;
+
+    g_mutex_lock(&nwfLock);
+    if ((st = nwfGetState())) {
+        if ((def = nwfFindByName(st, name)))
+            ret = virGetNWFilter(conn, def->name, def->uuid);
+        else
+            virReportError(VIR_ERR_NO_NWFILTER, "no nwfilter with matching name '%s'",
+                           name);
+    }
+    g_mutex_unlock(&nwfLock);
+    return ret;
+}
+
+static virNWFilterPtr
+nwfilterLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
+{
+    virNWFilterPtr ret = NULL;
+    virNWFilterDef *def;
+    nwfState *st;
+
+    g_mutex_lock(&nwfLock);
+    if ((st = nwfGetState())) {
+        if ((def = nwfFindByUUID(st, uuid)))
+            ret = virGetNWFilter(conn, def->name, def->uuid);
+        else
+            nwfReportNoUUID(uuid);
+    }
+    g_mutex_unlock(&nwfLock);
+    return ret;
+}
+
+static char *
+nwfilterGetXMLDesc(virNWFilterPtr nwfilter, unsigned int flags)
+{
+    virNWFilterDef *def;
+    nwfState *st;
+    char *ret = NULL;
+
+    virCheckFlags(0, NULL);
+    g_mutex_lock(&nwfLock);
+    if ((st = nwfGetState()) && (def = nwfFromHandle(st, nwfilter)))
+        ret = virNWFilterDefFormat(def);
+    g_mutex_unlock(&nwfLock);
+    return ret;
+}
+
+static virNWFilterPtr
+nwfilterDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    g_autoptr(virNWFilterDef) def = NULL;
+    virNWFilterPtr ret = NULL;
+    virNWFilterDef *kept;
+    nwfState *st;
+
+    virCheckFlags(VIR_NWFILTER_DEFINE_VALIDATE, NULL);
+    if (!(def = virNWFilterDefParseString(xml, (flags & VIR_NWFILTER_DEFINE_VALIDATE)
+                                                   ? VIR_NWFILTER_PARSE_VALIDATE
+                                                   : 0)))
+        return NULL;
+    g_mutex_lock(&nwfLock);
+    if ((st = nwfGetState()) && (kept = nwfAssign(st, &def, true)))
+        ret = virGetNWFilter(conn, kept->name, kept->uuid);
+    g_mutex_unlock(&nwfLock);
+    return ret;
+}
+
+static virNWFilterPtr
+nwfilterDefineXML(virConnectPtr conn, const char *xml)
+{
+    return nwfilterDefineXMLFlags(conn, xml, 0);
+}
+
+static int
+nwfilterUndefine(virNWFilterPtr nwfilter)
+{
+    virNWFilterDef *def;
+    nwfState *st;
+    int ret = -1;
+
+    g_mutex_lock(&nwfLock);
+    if ((st = nwfGetState()) && (def = nwfFromHandle(st, nwfilter))) {
+        g_autofree char *path = nwfPath(st, def->name);
+
+        /* libvirt refuses only a filter a running guest's binding uses;
+         * virtkit has no bindings, so a filter other filters reference
+         * goes as it does in libvirt */
+        if (virFileRemoveDurable(path) == 0) {
+            g_ptr_array_remove(st->defs, def);
+            ret = 0;
+        }
+    }
+    g_mutex_unlock(&nwfLock);
+    return ret;
+}
+
+static void
+nwfReportNoBinding(const char *portdev)
+{
+    virReportError(VIR_ERR_NO_NWFILTER_BINDING, "no nwfilter binding for port dev '%s'",
+                   portdev);
+}
+
+static int
+nwfilterConnectListAllNWFilterBindings(virConnectPtr conn,
+                                       virNWFilterBindingPtr **bindings,
+                                       unsigned int flags)
+{
+    virCheckFlags(0, -1);
+    if (bindings)
+        *bindings = g_new0(virNWFilterBindingPtr, 1);
+    return 0;
+}
+
+static virNWFilterBindingPtr
+nwfilterBindingLookupByPortDev(virConnectPtr conn, const char *portdev)
+{
+    nwfReportNoBinding(portdev);
+    return NULL;
+}
+
+static char *
+nwfilterBindingGetXMLDesc(virNWFilterBindingPtr binding, unsigned int flags)
+{
+    virCheckFlags(0, NULL);
+    nwfReportNoBinding(binding->portdev);
+    return NULL;
+}
+
+static virNWFilterBindingPtr
+nwfilterBindingCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    virCheckFlags(VIR_NWFILTER_BINDING_CREATE_VALIDATE, NULL);
+    virReportError(
+        VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+        "applying network filters to guest traffic is not supported by virtkit");
+    return NULL;
+}
+
+static int
+nwfilterBindingDelete(virNWFilterBindingPtr binding)
+{
+    nwfReportNoBinding(binding->portdev);
+    return -1;
+}
+
+static const virNWFilterDriver nwfilterDriverTable = {
+    .name = "nwfilter",
+    .connectNumOfNWFilters = nwfilterConnectNumOfNWFilters,
+    .connectListNWFilters = nwfilterConnectListNWFilters,
+    .connectListAllNWFilters = nwfilterConnectListAllNWFilters,
+    .nwfilterLookupByName = nwfilterLookupByName,
+    .nwfilterLookupByUUID = nwfilterLookupByUUID,
+    .nwfilterGetXMLDesc = nwfilterGetXMLDesc,
+    .nwfilterDefineXML = nwfilterDefineXML,
+    .nwfilterDefineXMLFlags = nwfilterDefineXMLFlags,
+    .nwfilterUndefine = nwfilterUndefine,
+    .connectListAllNWFilterBindings = nwfilterConnectListAllNWFilterBindings,
+    .nwfilterBindingLookupByPortDev = nwfilterBindingLookupByPortDev,
+    .nwfilterBindingGetXMLDesc = nwfilterBindingGetXMLDesc,
+    .nwfilterBindingCreateXML = nwfilterBindingCreateXML,
+    .nwfilterBindingDelete = nwfilterBindingDelete,
+};
+
+const virStateDriver nwfilterStateDriver = {
+    .name = "nwfilter",
+    .stateInitialize = nwfStateInitialize,
+    .stateCleanup = nwfStateCleanup,
+};
