@@ -72,7 +72,7 @@ parseLocation(xmlNodePtr node, const char *elem, int *out)
     v = virDomainEnumFromString(locationNames, VIR_DOMAIN_SNAPSHOT_LOCATION_LAST, val);
     if (v <= 0) {
         virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
-                           "XML error: Invalid value for attribute '%s' in element '%s': "
+                           "Invalid value for attribute '%s' in element '%s': "
                            "'%s'.",
                            "snapshot", elem, val);
         return -1;
@@ -106,7 +106,7 @@ parseDisk(xmlNodePtr node, virDomainSnapshotDiskDef *disk)
             return -1;
         } else if (!g_str_equal(type, "file")) {
             virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
-                               "XML error: Invalid value for attribute '%s' in element "
+                               "Invalid value for attribute '%s' in element "
                                "'%s': '%s'.",
                                "type", "disk", type);
             return -1;
@@ -160,8 +160,8 @@ parseRoot(xmlNodePtr root, unsigned int flags, bool *current)
 
     if (!virDomainXMLNodeIs(root, "domainsnapshot")) {
         virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
-                           "XML error: expecting root element of '%s', not '%s'",
-                           "domainsnapshot", (const char *)root->name);
+                           "expecting root element of '%s', not '%s'", "domainsnapshot",
+                           (const char *)root->name);
         return NULL;
     }
     def->name = childText(root, "name");

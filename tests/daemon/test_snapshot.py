@@ -219,7 +219,9 @@ def test_snapshots():
         libvirt.VIR_ERR_OPERATION_UNSUPPORTED, libvirt.VIR_FROM_QEMU)
     expect_error(lambda: dom.snapshotCreateXML("<domainsnapshot><name>q</name></domainsnapshot>",
                                                libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE),
-                 libvirt.VIR_ERR_OPERATION_INVALID, libvirt.VIR_FROM_QEMU, "quiesce requires disk-only")
+                 libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_QEMU,
+                 "Flag 'VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY' is required by flag "
+                 "'VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE'")
     expect_error(lambda: dom.snapshotCreateXML("<domainsnapshot><name>a/b</name></domainsnapshot>"),
                  libvirt.VIR_ERR_XML_DETAIL, libvirt.VIR_FROM_QEMU)
     expect_error(lambda: dom.snapshotCreateXML("<domainsnapshot><name>run1</name></domainsnapshot>"),

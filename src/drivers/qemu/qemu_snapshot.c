@@ -394,16 +394,6 @@ qemuSnapshotPrepare(virDomainObj *obj, virDomainSnapshotDef *def, unsigned int f
                        "supported");
         return -1;
     }
-    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) {
-        if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY)) {
-            virReportError(VIR_ERR_OPERATION_INVALID, "%s", "quiesce requires disk-only");
-            return -1;
-        }
-        if (active) {
-            qemuSnapshotReportNoAgent(obj->def);
-            return -1;
-        }
-    }
     if (external) {
         virReportError(
             VIR_ERR_OPERATION_UNSUPPORTED, "%s",
@@ -474,7 +464,7 @@ qemuSnapshotRedefineCheck(virDomainObj *obj, virDomainSnapshotDef *def,
     if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY) &&
         def->state != VIR_DOMAIN_SNAPSHOT_DISK_SNAPSHOT) {
         virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
-                           "invalid argument: disk-only flag for snapshot %s requires "
+                           "disk-only flag for snapshot %s requires "
                            "disk-snapshot state",
                            def->name);
         return -1;
@@ -484,22 +474,20 @@ qemuSnapshotRedefineCheck(virDomainObj *obj, virDomainSnapshotDef *def,
 
         if (g_str_equal(p, def->name)) {
             virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
-                               "invalid argument: cannot set moment %s as its own parent",
-                               def->name);
+                               "cannot set moment %s as its own parent", def->name);
             return -1;
         }
         if (!virDomainSnapshotObjListFind(list, p)) {
             virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
-                               "invalid argument: parent %s for moment %s not found", p,
-                               def->name);
+                               "parent %s for moment %s not found", p, def->name);
             return -1;
         }
         for (virDomainSnapshotDef *anc = virDomainSnapshotObjListFind(list, p); anc;
              anc = virDomainSnapshotObjListFind(list, anc->parent_name)) {
             if (g_str_equal(anc->name, def->name)) {
                 virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
-                                   "invalid argument: parent %s would create cycle to %s",
-                                   def->parent_name, def->name);
+                                   "parent %s would create cycle to %s", def->parent_name,
+                                   def->name);
                 return -1;
             }
             if (!anc->parent_name)
@@ -510,10 +498,9 @@ qemuSnapshotRedefineCheck(virDomainObj *obj, virDomainSnapshotDef *def,
         char uuidstr[VIR_UUID_STRING_BUFLEN];
 
         virUUIDFormat(obj->def->uuid, uuidstr);
-        virReportErrorFull(
-            VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
-            "invalid argument: definition for snapshot %s must use uuid %s", def->name,
-            uuidstr);
+        virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
+                           "definition for snapshot %s must use uuid %s", def->name,
+                           uuidstr);
         return -1;
     }
     if (other) {
@@ -524,7 +511,7 @@ qemuSnapshotRedefineCheck(virDomainObj *obj, virDomainSnapshotDef *def,
 
         if (online != onlineOther) {
             virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
-                               "invalid argument: cannot change between online and "
+                               "cannot change between online and "
                                "offline snapshot state in snapshot %s",
                                def->name);
             return -1;
@@ -532,7 +519,7 @@ qemuSnapshotRedefineCheck(virDomainObj *obj, virDomainSnapshotDef *def,
         if ((other->state == VIR_DOMAIN_SNAPSHOT_DISK_SNAPSHOT) !=
             (def->state == VIR_DOMAIN_SNAPSHOT_DISK_SNAPSHOT)) {
             virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
-                               "invalid argument: cannot change between disk only and "
+                               "cannot change between disk only and "
                                "full system in snapshot %s",
                                def->name);
             return -1;
@@ -626,6 +613,23 @@ qemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int flag
             VIR_DOMAIN_SNAPSHOT_CREATE_LIVE | VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE,
         NULL);
 
+    /* libvirt's VIR_REQUIRE_FLAG_RET / VIR_EXCLUSIVE_FLAGS_RET */
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) &&
+        !(flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY)) {
+        virSetErrorRaw(VIR_FROM_QEMU, VIR_ERR_INVALID_ARG, VIR_ERR_ERROR,
+                       "Flag 'VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY' is required by flag "
+                       "'VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE'",
+                       __func__, "flags", NULL, 0, -1);
+        return NULL;
+    }
+    if (redefine && (flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE)) {
+        virSetErrorRaw(VIR_FROM_QEMU, VIR_ERR_INVALID_ARG, VIR_ERR_ERROR,
+                       "Flags 'VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE' and "
+                       "'VIR_DOMAIN_SNAPSHOT_CREATE_LIVE' are mutually exclusive",
+                       __func__, "flags", NULL, 0, -1);
+        return NULL;
+    }
+
     if (!(obj = qemuDomainObjFromDomain(dom)))
         return NULL;
     if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
@@ -671,8 +675,7 @@ qemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int flag
 
     if (virDomainSnapshotObjListFind(list, def->name)) {
         virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, __func__,
-                           "operation failed: domain moment %s already exists",
-                           def->name);
+                           "domain moment %s already exists", def->name);
         goto endjob;
     }
     def->dom = virDomainDefCopy(obj->def);
@@ -702,6 +705,12 @@ qemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int flag
         goto endjob;
     if (virDomainObjIsActive(obj) && qemuSnapshotCheckHMPName(def->name) < 0)
         goto endjob;
+    /* a disk-only snapshot of a running guest would be external (refused
+     * above); QUIESCE on it needs the agent, which virtkit does not drive */
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) && virDomainObjIsActive(obj)) {
+        qemuSnapshotReportNoAgent(obj->def);
+        goto endjob;
+    }
 
     if (qemuSnapshotTakeInternal(driver, obj, def, flags, &halted) < 0)
         goto endjob;

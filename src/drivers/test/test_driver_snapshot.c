@@ -72,14 +72,12 @@ testSnapRedefineCheck(virDomainObj *obj, virDomainSnapshotDef *def)
 
         if (g_str_equal(p, def->name)) {
             virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
-                               "invalid argument: cannot set moment %s as its own parent",
-                               def->name);
+                               "cannot set moment %s as its own parent", def->name);
             return -1;
         }
         if (!virDomainSnapshotObjListFind(list, p)) {
             virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
-                               "invalid argument: parent %s for moment %s not found", p,
-                               def->name);
+                               "parent %s for moment %s not found", p, def->name);
             return -1;
         }
         while (p) {
@@ -89,8 +87,8 @@ testSnapRedefineCheck(virDomainObj *obj, virDomainSnapshotDef *def)
                 break;
             if (g_str_equal(anc->name, def->name)) {
                 virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
-                                   "invalid argument: parent %s would create cycle to %s",
-                                   def->parent_name, def->name);
+                                   "parent %s would create cycle to %s", def->parent_name,
+                                   def->name);
                 return -1;
             }
             p = anc->parent_name;
@@ -100,10 +98,9 @@ testSnapRedefineCheck(virDomainObj *obj, virDomainSnapshotDef *def)
         char uuidstr[VIR_UUID_STRING_BUFLEN];
 
         virUUIDFormat(obj->def->uuid, uuidstr);
-        virReportErrorFull(
-            VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
-            "invalid argument: definition for snapshot %s must use uuid %s", def->name,
-            uuidstr);
+        virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
+                           "definition for snapshot %s must use uuid %s", def->name,
+                           uuidstr);
         return -1;
     }
     if (other) {
@@ -114,7 +111,7 @@ testSnapRedefineCheck(virDomainObj *obj, virDomainSnapshotDef *def)
 
         if (online != onlineOther) {
             virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
-                               "invalid argument: cannot change between online and "
+                               "cannot change between online and "
                                "offline snapshot state in snapshot %s",
                                def->name);
             return -1;
@@ -122,7 +119,7 @@ testSnapRedefineCheck(virDomainObj *obj, virDomainSnapshotDef *def)
         if ((other->state == VIR_DOMAIN_SNAPSHOT_DISK_SNAPSHOT) !=
             (def->state == VIR_DOMAIN_SNAPSHOT_DISK_SNAPSHOT)) {
             virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
-                               "invalid argument: cannot change between disk only and "
+                               "cannot change between disk only and "
                                "full system in snapshot %s",
                                def->name);
             return -1;
