@@ -208,6 +208,7 @@ char *virConnectFindStoragePoolSources(virConnectPtr conn, const char *type,
                                        const char *srcSpec, unsigned int flags);
 virStoragePoolPtr virStoragePoolLookupByVolume(virStorageVolPtr vol);
 virStoragePoolPtr virStoragePoolLookupByTargetPath(virConnectPtr conn, const char *path);
+char *virConnectGetStoragePoolCapabilities(virConnectPtr conn, unsigned int flags);
 virStoragePoolPtr virStoragePoolCreateXML(virConnectPtr conn, const char *xmlDesc,
                                           unsigned int flags);
 virStoragePoolPtr virStoragePoolDefineXML(virConnectPtr conn, const char *xml,

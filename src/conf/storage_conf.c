@@ -210,6 +210,77 @@ virStorageSanitizePath(const char *path)
     return g_string_free(buf, FALSE);
 }
 
+/* ---- capabilities -------------------------------------------------------- */
+
+static void
+capsEnum(GString *buf, const char *kind, const char *optName, const char *def,
+         const char *const *values)
+{
+    g_string_append_printf(buf, "    <%s>\n      <defaultFormat type='%s'/>\n", kind,
+                           def);
+    g_string_append_printf(buf, "      <enum name='%s'>\n", optName);
+    for (size_t i = 0; values && values[i]; i++)
+        g_string_append_printf(buf, "        <value>%s</value>\n", values[i]);
+    g_string_append_printf(buf, "      </enum>\n    </%s>\n", kind);
+}
+
+char *
+virStoragePoolCapsFormat(bool (*supported)(int type))
+{
+    static const char *const netfs[] = { "auto", "nfs", "glusterfs", "cifs", NULL };
+    static const char *const logical[] = { "unknown", "lvm2", NULL };
+    static const char *const disk[] = { "unknown", "dos",  "dvh", "gpt",  "mac",
+                                        "bsd",     "pc98", "sun", "lvm2", NULL };
+    static const char *const part[] = { "none",       "linux",      "fat16",
+                                        "fat32",      "linux-swap", "linux-lvm",
+                                        "linux-raid", "extended",   NULL };
+    static const char *const none[] = { NULL };
+    const char *files[VIR_STORAGE_FILE_LAST + 1] = { NULL };
+    const char *fsFormats[VIR_STORAGE_POOL_FS_LAST + 1] = { NULL };
+    GString *buf = g_string_new("<storagepoolCapabilities>\n");
+
+    for (int i = 0; i < VIR_STORAGE_FILE_LAST; i++)
+        files[i] = virStorageFileFormatToString(i);
+    for (int i = 0; i < VIR_STORAGE_POOL_FS_LAST; i++)
+        fsFormats[i] = virStoragePoolFormatFileSystemToString(i);
+
+    for (int type = 0; type < VIR_STORAGE_POOL_LAST; type++) {
+        g_string_append_printf(buf, "  <pool type='%s' supported='%s'>\n",
+                               virStoragePoolTypeToString(type),
+                               supported(type) ? "yes" : "no");
+        switch (type) {
+        case VIR_STORAGE_POOL_DIR:
+        case VIR_STORAGE_POOL_GLUSTER:
+        case VIR_STORAGE_POOL_VSTORAGE:
+            capsEnum(buf, "volOptions", "targetFormatType", "raw", files);
+            break;
+        case VIR_STORAGE_POOL_FS:
+            capsEnum(buf, "poolOptions", "sourceFormatType", "auto", fsFormats);
+            capsEnum(buf, "volOptions", "targetFormatType", "raw", files);
+            break;
+        case VIR_STORAGE_POOL_NETFS:
+            capsEnum(buf, "poolOptions", "sourceFormatType", "auto", netfs);
+            capsEnum(buf, "volOptions", "targetFormatType", "raw", files);
+            break;
+        case VIR_STORAGE_POOL_LOGICAL:
+            capsEnum(buf, "poolOptions", "sourceFormatType", "lvm2", logical);
+            break;
+        case VIR_STORAGE_POOL_DISK:
+            capsEnum(buf, "poolOptions", "sourceFormatType", "unknown", disk);
+            capsEnum(buf, "volOptions", "targetFormatType", "none", part);
+            break;
+        case VIR_STORAGE_POOL_RBD:
+            capsEnum(buf, "volOptions", "targetFormatType", "raw", none);
+            break;
+        default:
+            break;
+        }
+        g_string_append(buf, "  </pool>\n");
+    }
+    g_string_append(buf, "</storagepoolCapabilities>\n");
+    return g_string_free(buf, FALSE);
+}
+
 int
 virStorageParseSize(const char *unit, const char *val, unsigned long long *ret)
 {

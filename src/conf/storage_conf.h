@@ -225,6 +225,11 @@ bool virStoragePoolTypeHasVolFormat(int type);
  * stay), a URI ("scheme://...") untouched. Never fails. */
 char *virStorageSanitizePath(const char *path);
 
+/* libvirt 9.0's <storagepoolCapabilities>: every pool type in libvirt's
+ * order with its pool and volume format options, marked supported='yes'
+ * where @supported(type) says so. Caller frees. */
+char *virStoragePoolCapsFormat(bool (*supported)(int type));
+
 /* Scale "@val @unit" to bytes as libvirt's virStorageSize (unit default:
  * bytes; at most LLONG_MAX). 0, or -1 with the error reported. */
 int virStorageParseSize(const char *unit, const char *val, unsigned long long *ret);

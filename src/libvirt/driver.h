@@ -467,6 +467,7 @@ struct _virStorageDriver {
                               unsigned int flags);
     virStoragePoolPtr (*storagePoolLookupByTargetPath)(virConnectPtr conn,
                                                        const char *path);
+    char *(*connectGetStoragePoolCapabilities)(virConnectPtr conn, unsigned int flags);
 };
 
 struct _virNodeDeviceDriver {

@@ -575,6 +575,38 @@ error:
 
 
 /**
+ * virConnectGetStoragePoolCapabilities:
+ * @conn: a connection
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * Describes the storage pool types of the connection's storage driver, as
+ * a <storagepoolCapabilities> document: each type, whether the driver
+ * supports it, and its pool and volume format options.
+ *
+ * Returns the document, which the caller frees, or NULL in case of error:
+ * the common ones, VIR_ERR_NO_SUPPORT where the driver has no such
+ * description (libvirt's test driver).
+ */
+char *
+virConnectGetStoragePoolCapabilities(virConnectPtr conn, unsigned int flags)
+{
+    char *ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    if (conn->storageDriver && conn->storageDriver->connectGetStoragePoolCapabilities) {
+        if (!(ret = conn->storageDriver->connectGetStoragePoolCapabilities(conn, flags)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
  * virStoragePoolLookupByVolume:
  * @vol: a volume handle
  *

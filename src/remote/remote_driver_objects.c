@@ -552,6 +552,7 @@ const virStorageDriver remoteStorageDriver = {
     .connectFindStoragePoolSources = remoteConnectFindStoragePoolSources,
     .storagePoolLookupByVolume = remoteStoragePoolLookupByVolume,
     .storagePoolLookupByTargetPath = remoteStoragePoolLookupByTargetPath,
+    .connectGetStoragePoolCapabilities = remoteConnectGetStoragePoolCapabilities,
     .storagePoolCreateXML = remoteStoragePoolCreateXML,
     .storagePoolDefineXML = remoteStoragePoolDefineXML,
     .storagePoolBuild = remoteStoragePoolBuild,

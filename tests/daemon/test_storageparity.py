@@ -9,7 +9,8 @@ does"):
   a temporary folder, as scripts/bench.sh runs it) and virtkitd, each with
   a dir pool on the host: volumes raw, sparse, qcow2, qcow2 on a backing
   store (info, path, XML), lookups, bad names, overflow, bad format,
-  pool lookups by target path (exact, trailing and doubled slashes, none,
+  the pool capabilities document (libvirtd's backends marked supported
+  where ours say no: virtkit has dir and fs), pool lookups by target path (exact, trailing and doubled slashes, none,
   inactive), resizes (grow, shrink below the allocation, delta), wipe with every
   algorithm (scrub(1) for the patterns, as libvirt), conversion raw -> qcow2, refresh, deletes, the pool's
   life and wrong calls.
@@ -81,6 +82,7 @@ def scenario(conn, out):
     record(out, "pool.numOfVolumes", pool.numOfVolumes)
     record(out, "storagePoolLookupByTargetPath", lambda: conn.storagePoolLookupByTargetPath(
         "/default-pool"))
+    record(out, "getStoragePoolCapabilities", lambda: conn.getStoragePoolCapabilities(0))
     vol = record(out, "pool.createXML raw.img", lambda: pool.createXML(VOL_XML, 0))
     record(out, "vol.name", vol.name)
     record(out, "vol.key", vol.key)
@@ -186,6 +188,10 @@ def real_scenario(conn, out, pooldir):
     record(out, "real.build", lambda: p.build(0))
     record(out, "real.create", lambda: p.create(0))
     record(out, "real.info state", lambda: p.info()[0])
+    # the same document; which types are supported differs by design (the
+    # test checks virtkit's own list)
+    record(out, "getStoragePoolCapabilities", lambda: re.sub(
+        r"supported='(yes|no)'", "supported='?'", conn.getStoragePoolCapabilities(0)))
     for label, path in (("exact", pooldir), ("trailing slash", pooldir + "/"),
                         ("doubled slashes", pooldir.replace("/", "//")),
                         ("none", pooldir + "-nope")):
@@ -413,6 +419,9 @@ def test_real_driver_parity():
     ours = []
     try:
         real_scenario(conn, ours, os.path.join(d.root, "pool"))
+        caps = conn.getStoragePoolCapabilities(0)
+        assert re.findall(r"<pool type='([^']+)' supported='yes'>", caps) == ["dir", "fs"], caps
+        assert len(re.findall(r"<pool type=", caps)) == 14, caps
     finally:
         conn.close()
     compare(ref, ours)

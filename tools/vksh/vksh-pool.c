@@ -828,6 +828,23 @@ cmdFindSources(vkshControl *ctl, const vkshCmd *cmd)
     return true;
 }
 
+static const vkshOptDef optsPoolCaps[] = {
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdPoolCapabilities(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autofree char *caps = NULL;
+
+    if (!(caps = virConnectGetStoragePoolCapabilities(ctl->conn, 0))) {
+        vkshError(ctl, "%s", "failed to get storage pool capabilities");
+        return false;
+    }
+    vkshPrint(ctl, "%s\n", caps);
+    return true;
+}
+
 const vkshCmdDef vkshPoolCmds[] = {
     { "find-storage-pool-sources-as", cmdFindSourcesAs, optsFindSourcesAs,
       "find potential storage pool sources", "Returns XML <sources> document.", 0 },
@@ -837,6 +854,8 @@ const vkshCmdDef vkshPoolCmds[] = {
       "Configure a pool to be automatically started at boot.", 0 },
     { "pool-build", cmdPoolBuild, optsPoolBuild, "build a pool", "Build a given pool.",
       0 },
+    { "pool-capabilities", cmdPoolCapabilities, optsPoolCaps, "storage pool capabilities",
+      "Returns capabilities of storage pool support.", 0 },
     { "pool-create-as", cmdPoolCreateAs, optsPoolAs, "create a pool from a set of args",
       "Create a pool.", 0 },
     { "pool-create", cmdPoolCreate, optsPoolCreate, "create a pool from an XML file",

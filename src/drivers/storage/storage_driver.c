@@ -279,6 +279,19 @@ storagePoolLookupByTargetPath(virConnectPtr conn, const char *path)
     return ret;
 }
 
+static bool
+poolTypeSupported(int type)
+{
+    return type == VIR_STORAGE_POOL_DIR || type == VIR_STORAGE_POOL_FS;
+}
+
+static char *
+storageConnectGetStoragePoolCapabilities(virConnectPtr conn, unsigned int flags)
+{
+    virCheckFlags(0, NULL);
+    return virStoragePoolCapsFormat(poolTypeSupported);
+}
+
 static char *
 storageConnectFindStoragePoolSources(virConnectPtr conn, const char *type,
                                      const char *srcSpec, unsigned int flags)
@@ -714,6 +727,7 @@ const virStorageDriver storageDriverTable = {
     .storagePoolLookupByUUID = storagePoolLookupByUUID,
     .storagePoolLookupByVolume = storagePoolLookupByVolume,
     .storagePoolLookupByTargetPath = storagePoolLookupByTargetPath,
+    .connectGetStoragePoolCapabilities = storageConnectGetStoragePoolCapabilities,
     .storagePoolCreateXML = storagePoolCreateXML,
     .storagePoolDefineXML = storagePoolDefineXML,
     .storagePoolBuild = storagePoolBuild,
