@@ -31,7 +31,7 @@ import threading
 import time
 
 from vkdtest import (Daemon, Skip, VirshEvents, diskless_xml, run_tests, virsh, wait_for,
-                     write)
+                     wait_guest, write)
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -219,14 +219,17 @@ def test_guest_events():
         virsh(uri, "start", "ev")
         listener.wait_line(r"^event 'lifecycle' for domain 'ev': Started Booted$", 60)
         # the guest sets its clock, reboots itself once, then opens the agent port
-        wait_for(lambda: "GUEST-RTC-SET" in console(serial), "GUEST-RTC-SET", 180)
-        wait_for(lambda: "GUEST-REBOOTED" in console(serial), "GUEST-REBOOTED", 240)
+        wait_guest(lambda: "GUEST-RTC-SET" in console(serial), "GUEST-RTC-SET", 180,
+                   uri, "ev", serial, d)
+        wait_guest(lambda: "GUEST-REBOOTED" in console(serial), "GUEST-REBOOTED", 240,
+                   uri, "ev", serial, d)
         listener.wait_line(r"^event 'reboot' for domain 'ev'$", 30)
         line = listener.wait_line(r"^event 'rtc-change' for domain 'ev': -?\d+$", 30)[0]
         offset = int(line.rsplit(" ", 1)[1])
         want = calendar.timegm((2030, 1, 1, 0, 0, 0)) - int(time.time())
         assert abs(offset - want) < 600, (offset, want)
-        wait_for(lambda: "GUEST-AGENT-CLOSED" in console(serial), "GUEST-AGENT-CLOSED", 120)
+        wait_guest(lambda: "GUEST-AGENT-CLOSED" in console(serial), "GUEST-AGENT-CLOSED", 120,
+                   uri, "ev", serial, d)
         listener.wait_line(r"^event 'agent-lifecycle' for domain 'ev': state: 'connected' "
                            r"reason: 'channel event'$", 30)
         listener.wait_line(r"^event 'agent-lifecycle' for domain 'ev': state: 'disconnected' "

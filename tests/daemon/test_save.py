@@ -20,7 +20,7 @@ import sys
 import time
 
 from vkdtest import (Daemon, Skip, VirshEvents, make_tmpdir, run_tests, test_guest_dir,
-                     virsh, wait_for, write)
+                     virsh, wait_for, wait_guest, write)
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -92,7 +92,8 @@ def boot(uri, name, guest, work, description="first"):
     xml = write(os.path.join(work, name + ".xml"), guest_xml(name, guest, serial, description))
     virsh(uri, "define", xml)
     virsh(uri, "start", name)
-    wait_for(lambda: "GUEST-READY" in console(serial), "GUEST-READY of " + name, 120)
+    wait_guest(lambda: "GUEST-READY" in console(serial), "GUEST-READY of " + name, 120,
+               uri, name, serial)
     return serial
 
 
@@ -293,8 +294,8 @@ def test_core_dump():
     before = console(serial).count("GUEST-READY")
     dom.coreDumpWithFormat(os.path.join(work, "r.elf"), 0,
                            libvirt.VIR_DUMP_MEMORY_ONLY | libvirt.VIR_DUMP_RESET)
-    wait_for(lambda: console(serial).count("GUEST-READY") > before,
-             "the guest to boot again after dump --reset", 120)
+    wait_guest(lambda: console(serial).count("GUEST-READY") > before,
+               "the guest to boot again after dump --reset", 120, uri, "cd", serial, d)
 
     # --crash: the guest ends as crashed
     dom.coreDumpWithFormat(os.path.join(work, "c.elf"), 0,

@@ -582,3 +582,57 @@ def write(path, text):
     with open(path, "w") as f:
         f.write(text)
     return path
+
+
+def guest_report(uri, name, serial, daemon=None, tail=40):
+    """What to print when a wait on a guest's console fails: the console's
+    tail, the domain state, QEMU's own run state and log, the daemon's
+    stderr. Never raises (it runs on a failure path)."""
+    out = []
+
+    def section(title, fn):
+        try:
+            text = fn()
+        except Exception as e:          # noqa: BLE001 - a report must not fail
+            text = "(%s: %s)" % (type(e).__name__, e)
+        out.append("--- %s ---\n%s" % (title, text.rstrip()))
+
+    def console_tail():
+        with open(serial, errors="replace") as f:
+            return "\n".join(f.read().splitlines()[-tail:])
+
+    def qemu_log():
+        logs = [os.path.join(r, f) for r, _, fs in os.walk(daemon.dirs["log"]) for f in fs
+                if f == name + ".log"]
+        text = []
+        for p in logs:
+            with open(p, errors="replace") as f:
+                text.append("%s:\n%s" % (p, "\n".join(f.read().splitlines()[-15:])))
+        return "\n".join(text) or "(no %s.log under %s)" % (name, daemon.dirs["log"])
+
+    section("console %s (last %d lines)" % (serial, tail), console_tail)
+    section("domstate --reason", lambda: virsh(uri, "domstate", "--reason", name,
+                                               check=False, timeout=30).stdout)
+    section("QEMU query-status",
+            lambda: virsh(uri, "qemu-monitor-command", name, '{"execute":"query-status"}',
+                          check=False, timeout=30).stdout)
+    # where the vCPU is: HLT=1 idles (waits for an interrupt), else it runs
+    section("QEMU info registers (RIP, HLT)",
+            lambda: "\n".join(l for l in virsh(uri, "qemu-monitor-command", "--hmp", name,
+                                                "info registers", check=False,
+                                                timeout=30).stdout.splitlines()
+                              if "RIP=" in l))
+    if daemon:
+        section("QEMU log", qemu_log)
+        section("virtkitd stderr (last %d lines)" % tail,
+                lambda: "\n".join(daemon.log().splitlines()[-tail:]))
+    return "\n".join(out)
+
+
+def wait_guest(cond, what, timeout, uri, name, serial, daemon=None):
+    """wait_for on a guest's console; on a timeout the failure carries
+    guest_report()."""
+    try:
+        return wait_for(cond, what, timeout)
+    except AssertionError as e:
+        raise AssertionError("%s\n%s" % (e, guest_report(uri, name, serial, daemon))) from None
