@@ -240,8 +240,8 @@ virDomainDeviceAddressFormat(GString *buf, int indent, const virDomainDeviceAddr
 }
 
 /* "sdc" -> 2; -1 if not a disk name (libvirt's virDiskNameToIndex). */
-static int
-diskIndex(const char *dst)
+int
+virDomainDiskNameIndex(const char *dst)
 {
     int idx = 0;
 
@@ -270,7 +270,8 @@ virDomainDefCheckDriveAddresses(const virDomainDef *def)
                 b->addr.unit != a->addr.unit)
                 continue;
             /* libvirt keeps a bus's disks sorted by target: it names the lower */
-            first = diskIndex(b->dst) < diskIndex(a->dst) ? b : a;
+            first =
+                virDomainDiskNameIndex(b->dst) < virDomainDiskNameIndex(a->dst) ? b : a;
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            "Found duplicate drive address for disk with target name '%s' "
                            "controller='%u' bus='%u' target='%u' unit='%u'",

@@ -622,6 +622,10 @@ int virDomainNumatuneApply(virDomainDef *def, int mode, const char *nodeset);
 const char *virDomainNumatuneModeToString(int mode);
 /* Set vCPU @vcpu's pin (a normalized list, NULL: none). */
 void virDomainDefSetVcpuPin(virDomainDef *def, unsigned int vcpu, const char *cpulist);
+/* Add @disk (ownership taken) where libvirt's virDomainDiskInsert puts it:
+ * before the first disk of its bus with a higher target index, else after
+ * the last disk of its bus, else at the end (the parser's order too). */
+void virDomainDiskInsert(virDomainDef *def, virDomainDiskDef *disk);
 /* libvirt's virDomainDefGetVcpus: the vCPUs online (at boot, or now in a
  * live definition); virDomainDefGetVcpusMax is def->vcpus. */
 static inline unsigned int

@@ -49,6 +49,10 @@ xmlNodePtr virDomainXMLChild(xmlNodePtr parent, const char *name);
 gpointer virDomainArrayStealExact(GArray *arr);
 gpointer virDomainPtrArrayStealExact(GPtrArray *arr);
 
+/* A disk target's index ("vdc" -> 2; "sdaa" -> 26), -1 if not a disk name
+ * (libvirt's virDiskNameToIndex). domain_address_conf.c. */
+int virDomainDiskNameIndex(const char *dst);
+
 /* "52:54:00:aa:bb:cc" -> 6 bytes; 0 or -1 (nothing reported). */
 int virDomainMACParse(const char *str, unsigned char *mac);
 

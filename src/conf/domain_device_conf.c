@@ -1471,6 +1471,80 @@ error:
     return NULL;
 }
 
+/* The order libvirt's parser gives disks (each one placed by
+ * virDomainDiskInsert): the disks of a bus together, the buses in the order
+ * their first disk came, and each bus's disks by target index ("vda" before
+ * "vdb", "sdz" before "sdaa"); equal indices keep their order. One stable
+ * sort rather than libvirt's insertion, which is quadratic. */
+typedef struct {
+    int rank[VIR_DOMAIN_DISK_BUS_LAST + 1]; /* bus -> order of its first disk */
+} diskSortData;
+
+static int
+diskBusSlot(const virDomainDiskDef *d)
+{
+    return d->bus >= 0 && d->bus < VIR_DOMAIN_DISK_BUS_LAST ? d->bus
+                                                            : VIR_DOMAIN_DISK_BUS_LAST;
+}
+
+static gint
+diskCompare(gconstpointer a, gconstpointer b, gpointer opaque)
+{
+    const virDomainDiskDef *da = *(virDomainDiskDef *const *)a;
+    const virDomainDiskDef *db = *(virDomainDiskDef *const *)b;
+    const diskSortData *data = opaque;
+    int ra = data->rank[diskBusSlot(da)];
+    int rb = data->rank[diskBusSlot(db)];
+    int ia, ib;
+
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
+    ia = virDomainDiskNameIndex(da->dst);
+    ib = virDomainDiskNameIndex(db->dst);
+    return ia < ib ? -1 : ia > ib;
+}
+
+void
+virDomainDiskInsert(virDomainDef *def, virDomainDiskDef *disk)
+{
+    int idx = virDomainDiskNameIndex(disk->dst);
+    size_t at = def->ndisks;
+
+    /* before the first disk of its bus with a higher index, else after the
+     * last disk of its bus, else at the end */
+    for (size_t i = 0; i < def->ndisks; i++) {
+        if (def->disks[i]->bus != disk->bus)
+            continue;
+        if (virDomainDiskNameIndex(def->disks[i]->dst) > idx) {
+            at = i;
+            break;
+        }
+        at = i + 1;
+    }
+    def->disks = g_renew(virDomainDiskDef *, def->disks, def->ndisks + 1);
+    memmove(def->disks + at + 1, def->disks + at,
+            (def->ndisks - at) * sizeof(*def->disks));
+    def->disks[at] = disk;
+    def->ndisks++;
+}
+
+static void
+sortDisks(GPtrArray *disks)
+{
+    diskSortData data;
+    int next = 0;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(data.rank); i++)
+        data.rank[i] = -1;
+    for (guint i = 0; i < disks->len; i++) {
+        const virDomainDiskDef *d = g_ptr_array_index(disks, i);
+
+        if (data.rank[diskBusSlot(d)] < 0)
+            data.rank[diskBusSlot(d)] = next++;
+    }
+    g_ptr_array_sort_with_data(disks, diskCompare, &data);
+}
+
 /*
  * Children of a device element that virtkit does not carry are recorded
  * as "devices/DEVICE/CHILD" so a driver can refuse them. <alias> is live
@@ -1755,6 +1829,7 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
     }
     g_assert(def->ndisks == 0 && def->nnets == 0 && def->nserials == 0 &&
              def->nconsoles == 0);
+    sortDisks(disks);
     def->ndisks = disks->len;
     g_ptr_array_add(disks, NULL);
     def->disks =

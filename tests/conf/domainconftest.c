@@ -498,6 +498,40 @@ testThreads(void)
         g_assert_cmpint(GPOINTER_TO_INT(g_thread_join(threads[i])), ==, 0);
 }
 
+/* a hot-plugged disk lands where libvirt's virDomainDiskInsert puts it */
+static void
+testDiskInsert(void)
+{
+    static const char *const adds[][2] = {
+        { "vdc", "virtio" }, { "sdb", "sata" },   { "vda", "virtio" },
+        { "sdaa", "sata" },  { "vdb", "virtio" }, { "sda", "sata" },
+    };
+    static const char *const want[] = {
+        "vda", "vdb", "vdc", "vde", "sda", "sdb", "sdaa"
+    };
+    g_autoptr(virDomainDef) def =
+        parseFmt("<devices><disk type='file' device='disk'><source file='/e'/>"
+                 "<target dev='vde' bus='virtio'/></disk></devices>",
+                 0);
+
+    g_assert_nonnull(def);
+    for (size_t i = 0; i < G_N_ELEMENTS(adds); i++) {
+        g_autofree char *disk =
+            g_strdup_printf("<devices><disk type='file' device='disk'><source file='/x'/>"
+                            "<target dev='%s' bus='%s'/></disk></devices>",
+                            adds[i][0], adds[i][1]);
+        g_autoptr(virDomainDef) d = parseFmt(disk, 0);
+
+        g_assert_nonnull(d);
+        virDomainDiskInsert(def, d->disks[0]);
+        d->disks[0] = NULL;
+        d->ndisks = 0;
+    }
+    g_assert_cmpuint(def->ndisks, ==, G_N_ELEMENTS(want));
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+        g_assert_cmpstr(def->disks[i]->dst, ==, want[i]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -519,5 +553,6 @@ main(int argc, char **argv)
     g_test_add_func("/conf/def/live-chr", testLiveChr);
     g_test_add_func("/conf/def/threads", testThreads);
     g_test_add_func("/conf/def/large-documents", testLargeDocuments);
+    g_test_add_func("/conf/def/disk-insert", testDiskInsert);
     return g_test_run();
 }

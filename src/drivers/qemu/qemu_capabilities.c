@@ -1226,9 +1226,9 @@ qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
     if (!def->emulator)
         def->emulator = g_strdup(caps->binary);
     qemuCapsDomainDefCPUPostParse(caps, def);
-    /* libvirt 9.0's default audio backend: a VNC display without <audio>
-     * gets id 1 of type 'none' (vnc_allow_host_audio off) */
-    if (def->naudios == 0 && def->ngraphics > 0) {
+    /* libvirt 9.0's default audio backend: a domain without <audio> gets id
+     * 1 of type 'none' (seen on libvirtd 9.0 with and without graphics) */
+    if (def->naudios == 0) {
         def->audios = g_new0(virDomainAudioDef, 1);
         def->audios[0].id = 1;
         def->audios[0].type = g_strdup("none");

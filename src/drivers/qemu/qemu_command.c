@@ -654,8 +654,8 @@ qemuBuildInputs(GPtrArray *a, const virDomainDef *def)
     }
 }
 
-/* VNC as libvirt 9.0 starts it on QEMU 7.2: its audio backends (<audio>,
- * the post-parse gave a VNC display one of type 'none'), then -vnc
+/* VNC as libvirt 9.0 starts it on QEMU 7.2: the audio backends (<audio>;
+ * the post-parse gives every domain one of type 'none'), then -vnc
  * ADDR:DISPLAY (the port was chosen at start for autoport) or none, with
  * websocket, share policy, password=on (the password is set over QMP
  * before the guest runs: qemuProcessSetGraphicsPasswords) and the first

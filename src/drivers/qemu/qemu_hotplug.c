@@ -532,11 +532,11 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
     return g_steal_pointer(&def);
 }
 
+/* at libvirt's place: with its bus's disks, by target (virDomainDiskInsert) */
 static void
 qemuHotplugAppendDisk(virDomainDef *def, virDomainDiskDef *disk)
 {
-    def->disks = g_renew(virDomainDiskDef *, def->disks, def->ndisks + 1);
-    def->disks[def->ndisks++] = disk;
+    virDomainDiskInsert(def, disk);
 }
 
 static virDomainDiskDef *
