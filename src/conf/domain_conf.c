@@ -248,6 +248,8 @@ virDomainNetDefFree(virDomainNetDef *net)
     g_free(net->model);
     g_free(net->ifname);
     g_free(net->alias);
+    g_free(net->filterref);
+    virNWFilterParamsFree(net->filterparams);
     g_free(net);
 }
 
@@ -398,6 +400,9 @@ netCopy(const virDomainNetDef *src)
     dst->model = g_strdup(src->model);
     dst->ifname = g_strdup(src->ifname);
     dst->alias = g_strdup(src->alias);
+    dst->filterref = g_strdup(src->filterref);
+    dst->filterparams =
+        src->filterparams ? virNWFilterParamsCopy(src->filterparams) : NULL;
     return dst;
 }
 

@@ -6,6 +6,7 @@
 #include <libvirt/libvirt.h>
 
 #include "domain_cpu_conf.h"
+#include "nwfilter_params.h"
 
 /*
  * Field owners: src/conf parses and formats every field. Drivers read
@@ -284,6 +285,12 @@ typedef struct {
      * the netdev is "host" + alias), set by the QEMU driver at start or
      * hotplug, kept in the status file; NULL otherwise */
     char *alias;
+    /* <filterref filter=...> and its <parameter>s (kept for network,
+     * bridge and ethernet interfaces, dropped for others, as libvirt);
+     * virtkit applies no filter: the QEMU driver refuses to start a guest
+     * with one. NULL when absent. */
+    char *filterref;
+    virNWFilterParams *filterparams;
 } virDomainNetDef;
 
 typedef enum {

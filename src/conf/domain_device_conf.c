@@ -419,6 +419,20 @@ parseNet(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
     if (virDomainDeviceAddressParse(node, &net->addr) < 0)
         return -1;
 
+    /* as libvirt: a <filterref> without filter= is nothing, and only these
+     * interface types keep one */
+    {
+        xmlNodePtr fref = virDomainXMLChild(node, "filterref");
+        g_autofree char *filter = fref ? virDomainXMLProp(fref, "filter") : NULL;
+
+        if (filter && (net->type == VIR_DOMAIN_NET_TYPE_NETWORK ||
+                       net->type == VIR_DOMAIN_NET_TYPE_BRIDGE ||
+                       net->type == VIR_DOMAIN_NET_TYPE_ETHERNET)) {
+            net->filterref = g_steal_pointer(&filter);
+            net->filterparams = virNWFilterParamsParse(fref);
+        }
+    }
+
     g_ptr_array_add(nets, g_steal_pointer(&net));
     return 0;
 }
@@ -1658,7 +1672,7 @@ static const char *const diskChildren[] = {
     "driver", "source", "target", "readonly", "address", NULL,
 };
 static const char *const netChildren[] = {
-    "mac", "source", "model", "target", "link", "address", NULL,
+    "mac", "source", "model", "target", "link", "address", "filterref", NULL,
 };
 static const char *const chrChildren[] = { "source", "target", NULL };
 static const char *const balloonChildren[] = { "address", NULL };

@@ -392,6 +392,8 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net, unsigned int flags)
         attr(ctx->buf, "type", net->model);
         g_string_append(ctx->buf, "/>\n");
     }
+    if (net->filterref)
+        virNWFilterParamsFormat(ctx->buf, ctx->indent, net->filterref, net->filterparams);
     if (net->linkState)
         line(ctx, "<link state='%s'/>", net->linkState == 1 ? "up" : "down");
     if (net->alias && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)) {

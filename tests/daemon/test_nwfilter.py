@@ -4,7 +4,8 @@ virsh and vksh print what virsh printed against libvirtd 9.0; python3-libvirt
 defines, lists, reads back what libvirtd made of the same XML, gets
 libvirt's errors, and finds the definitions again after a restart; the
 standard filter set of a first start; bindings: none, and creating one is
-refused. No guest is booted here."""
+refused; a guest asking for a filter is refused at start (so no guest is
+booted here)."""
 import os
 import stat
 import subprocess
@@ -215,6 +216,49 @@ def test_standard_set_and_bindings():
     assert s.stop() == 0
 
 
+GUEST = """<domain type='qemu'>
+  <name>nwf-guest</name>
+  <uuid>d54df46f-1ab5-4a22-8618-4560ef5fac2c</uuid>
+  <memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <devices>
+    <interface type='ethernet'>
+      <mac address='52:54:00:11:22:33'/>
+      <model type='virtio'/>
+      <filterref filter='clean-traffic'>
+        <parameter name='IP' value='10.0.0.2'/>
+      </filterref>
+    </interface>
+  </devices>
+</domain>
+"""
+
+
+def test_guest_with_filterref_refused():
+    """A guest whose interface asks for a filter is defined with its
+    <filterref> kept, and refused at start with a clear error (nothing is
+    started: applying filters is not built); no QEMU is left behind."""
+    libvirt.registerErrorHandler(quiet, None)
+    d = daemon(defaults=True)
+    c = libvirt.open(d.uri())
+    dom = c.defineXML(GUEST)
+    want = ("<filterref filter='clean-traffic'>\n"
+            "        <parameter name='IP' value='10.0.0.2'/>\n"
+            "      </filterref>")
+    assert want in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), dom.XMLDesc(0)
+    expect_error(dom.create, libvirt.VIR_ERR_CONFIG_UNSUPPORTED, libvirt.VIR_FROM_QEMU,
+                 "unsupported configuration: interface asks for network filter "
+                 "'clean-traffic': applying network filters to guest traffic is not "
+                 "supported by virtkit")
+    assert dom.state()[0] == libvirt.VIR_DOMAIN_SHUTOFF
+    p = virsh(d.uri(), "start nwf-guest", check=False)
+    assert p.returncode == 1 and "network filter 'clean-traffic'" in p.stderr, p.stderr
+    assert want in dom.XMLDesc(0)
+    dom.undefine()
+    c.close()
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     run_tests([
         ("nwfilter: Debian's virsh through virtkitd prints what it printed against libvirtd",
@@ -225,4 +269,6 @@ if __name__ == "__main__":
          test_python_define_errors_restart),
         ("nwfilter: standard set on first start, bindings refused, session NO_SUPPORT",
          test_standard_set_and_bindings),
+        ("nwfilter: a guest with <filterref> keeps it and is refused at start",
+         test_guest_with_filterref_refused),
     ])

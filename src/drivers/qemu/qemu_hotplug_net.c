@@ -20,6 +20,7 @@
 #include "qemu_driver_priv.h"
 #include "qemu_hotplug.h"
 #include "qemu_interface.h"
+#include "qemu_process.h"
 #include "qemu_monitor.h"
 #include "virerror.h"
 
@@ -51,7 +52,7 @@ qemuHotplugCheckNet(const virDomainNetDef *net)
                        net->model ? net->model : "");
         return -1;
     }
-    return 0;
+    return qemuProcessCheckNetFilter(net);
 }
 
 void

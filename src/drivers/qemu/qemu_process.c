@@ -1220,6 +1220,18 @@ qemuProcessWaitIncoming(virDomainObj *obj)
 }
 
 int
+qemuProcessCheckNetFilter(const virDomainNetDef *net)
+{
+    if (!net->filterref)
+        return 0;
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   "interface asks for network filter '%s': applying network filters to "
+                   "guest traffic is not supported by virtkit",
+                   net->filterref);
+    return -1;
+}
+
+int
 qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
 {
     return qemuProcessStartIncoming(driver, obj, flags, -1);
@@ -1254,6 +1266,10 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     if (virDomainObjIsActive(obj)) {
         virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is already running");
         return -1;
+    }
+    for (size_t i = 0; i < obj->def->nnets; i++) {
+        if (qemuProcessCheckNetFilter(obj->def->nets[i]) < 0)
+            return -1;
     }
 
     /* The live definition is a copy: the persistent one stays as defined. */

@@ -14,6 +14,10 @@
  * error reported.
  */
 int qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags);
+/* 0, or -1 with CONFIG_UNSUPPORTED when @net asks for a network filter
+ * (<filterref>): virtkit keeps the element but applies no filter, so a
+ * guest with one is not started and such an interface not plugged. */
+int qemuProcessCheckNetFilter(const virDomainNetDef *net);
 
 /* The same, QEMU loading a saved state (a migration stream) from
  * @incomingFd (positioned at the stream; inherited by QEMU, kept open by
