@@ -294,8 +294,11 @@ def test_core_dump():
     before = console(serial).count("GUEST-READY")
     dom.coreDumpWithFormat(os.path.join(work, "r.elf"), 0,
                            libvirt.VIR_DUMP_MEMORY_ONLY | libvirt.VIR_DUMP_RESET)
+    # (the reboot costs QEMU 1-8 s of CPU under TCG, most of it in the kernel's
+    # decompressor: on a loaded host it may take minutes of wall time)
     wait_guest(lambda: console(serial).count("GUEST-READY") > before,
-               "the guest to boot again after dump --reset", 120, uri, "cd", serial, d)
+               "the guest to boot again after dump --reset", 120, uri, "cd", serial, d,
+               cpu_budget=30)
 
     # --crash: the guest ends as crashed
     dom.coreDumpWithFormat(os.path.join(work, "c.elf"), 0,
