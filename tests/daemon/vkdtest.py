@@ -7,6 +7,7 @@ command line naming this test's private temporary directory (unique per
 run), then killed by pid. Waits poll with a deadline; a deadline that
 passes fails the test, it never decides a result by itself.
 """
+import glob
 import os
 import re
 import shutil
@@ -181,6 +182,25 @@ def qemu_pids(tag):
     return out
 
 
+def helper_pids(tag):
+    """Pids of live helpers a daemon rooted at @tag started and that outlive
+    it by design (a network's dnsmasq: running networks are adopted at the
+    next start), by the pid files under @tag, checked against their command
+    line naming @tag."""
+    out = []
+    for pidfile in glob.glob(os.path.join(tag, "**", "*.pid"), recursive=True):
+        try:
+            with open(pidfile) as f:
+                pid = int(f.read().strip())
+            with open("/proc/%d/cmdline" % pid, "rb") as f:
+                cmd = f.read().decode(errors="replace")
+        except (OSError, ValueError):
+            continue
+        if pid > 1 and "dnsmasq" in cmd and tag + "/" in cmd:
+            out.append(pid)
+    return out
+
+
 def kill_pid(pid):
     try:
         os.kill(pid, signal.SIGKILL)
@@ -195,7 +215,7 @@ def cleanup_all():
         except AssertionError:
             pass
     for t in list(_tmpdirs):
-        for pid in qemu_pids(t):
+        for pid in qemu_pids(t) + helper_pids(t):
             kill_pid(pid)
         wait_for(lambda: not qemu_pids(t), "QEMU processes of %s to exit" % t, 20)
         shutil.rmtree(t, ignore_errors=True)
