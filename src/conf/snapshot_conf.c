@@ -338,7 +338,10 @@ virDomainSnapshotDefFormat(const char *uuidstr, const virDomainSnapshotDef *def,
     if (def->parent_name)
         escaped(buf, "  <parent>\n    <name>", def->parent_name,
                 "</name>\n  </parent>\n");
-    if (def->creationTime)
+    /* libvirt leaves out a creationTime of 0; the metadata file (INTERNAL)
+     * keeps it, or a snapshot redefined with one would not load again
+     * ("missing creationTime from existing snapshot") */
+    if (def->creationTime || (flags & VIR_DOMAIN_SNAPSHOT_FORMAT_INTERNAL))
         g_string_append_printf(buf, "  <creationTime>%lld</creationTime>\n",
                                def->creationTime);
     if (def->memory) {

@@ -14,7 +14,8 @@ import json
 import os
 import sys
 
-from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for, write
+from vkdtest import (Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for, wait_guest,
+                     write)
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -81,8 +82,11 @@ def test_guest_cpu():
     got = cpu_block(virsh(uri, "dumpxml", "--inactive", "vm").stdout)
     assert got == want, got
     virsh(uri, "start", "vm")
-    wait_for(lambda: os.path.exists(serial) and "GUEST-READY" in open(serial).read(),
-             "GUEST-READY on the console", 120)
+    # four TCG vCPUs on a busy 2-CPU host boot slowly: bounded by the CPU
+    # QEMU got, not by wall time alone (make check runs ~8 suites at once)
+    wait_guest(lambda: os.path.exists(serial) and "GUEST-READY" in open(serial).read(),
+               "GUEST-READY on the console", 120, uri, "vm", serial, daemon=d,
+               cpu_budget=60)
     cpus = qmp(uri, "vm", "query-cpus-fast")
     assert len(cpus) == 4, cpus
     ids = sorted((c["props"]["socket-id"], c["props"].get("die-id", 0),
