@@ -333,7 +333,13 @@ waitSerial(Fixture *f, const char *name, const char *needle, unsigned int count)
             break;
         left = deadline - g_get_monotonic_time();
         if (left <= 0) {
-            g_test_message("console of '%s' never showed '%s' x%u", name, needle, count);
+            size_t len = text ? strlen(text) : 0;
+
+            /* what the guest got to: the console's last 2 KB (a stalled
+             * boot has been seen under load; its cause is not known yet) */
+            g_test_message("console of '%s' never showed '%s' x%u; its last bytes:\n%s",
+                           name, needle, count,
+                           text ? text + (len > 2048 ? len - 2048 : 0) : "(unreadable)");
             g_assert_not_reached();
         }
         if (poll(&pfd, 1, (int)(left / 1000) + 1) > 0)
