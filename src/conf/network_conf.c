@@ -751,6 +751,9 @@ parseForward(xmlNodePtr node, virNetworkDef *def)
             }
             if (a) {
                 virNetworkAddr sa, ea;
+                /* a later <nat> replaces an earlier one */
+                g_free(def->natAddrStart);
+                g_free(def->natAddrEnd);
                 def->natAddrStart = virDomainXMLProp(a, "start");
                 def->natAddrEnd = virDomainXMLProp(a, "end");
                 if (!def->natAddrStart ||
@@ -912,10 +915,13 @@ parseNode(xmlNodePtr root)
                 def->macSpecified = true;
             }
         } else if (virDomainXMLNodeIs(cur, "domain")) {
+            g_autofree char *reg = virDomainXMLProp(cur, "register");
+            /* a later <domain> replaces an earlier one */
+            g_free(def->domain);
             def->domain = virDomainXMLProp(cur, "name");
             if (parseTristate(cur, "localOnly", &def->domainLocalOnly) < 0)
                 return NULL;
-            if (virDomainXMLProp(cur, "register")) {
+            if (reg) {
                 virReportError(
                     VIR_ERR_CONFIG_UNSUPPORTED,
                     "attribute register of <domain> is not supported by virtkit");
