@@ -1,11 +1,13 @@
-/* snapshot_obj.c: the snapshot tree of one domain (lookup, parent/children, current, filtered listing) */
+/* snapshot_obj.c: the snapshot tree of one domain (lookup, parent/children, current, filtered listing) and the queries every driver answers with it */
 #define G_LOG_DOMAIN "virtkit.conf.snapshotobj"
 
 #include <libvirt/libvirt.h>
 #include <string.h>
 
 #include "snapshot_conf.h"
+#include "snapshot_obj.h"
 #include "virerror.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
 
@@ -139,6 +141,8 @@ virDomainSnapshotObjListNumChildren(virDomainSnapshotObjList *list, const char *
 {
     int n = 0;
 
+    if (!list)
+        return 0;
     for (guint i = 0; i < list->snaps->len; i++) {
         virDomainSnapshotDef *def = list->snaps->pdata[i];
 
@@ -171,6 +175,8 @@ virDomainSnapshotObjListDescendants(virDomainSnapshotObjList *list, const char *
     g_autoptr(GPtrArray) defs = g_ptr_array_new();
     GPtrArray *names = g_ptr_array_new();
 
+    if (!list)
+        return names;
     collect(list, name, true, defs);
     for (guint i = 0; i < defs->len; i++)
         g_ptr_array_add(names, ((virDomainSnapshotDef *)defs->pdata[i])->name);
@@ -229,6 +235,8 @@ virDomainSnapshotObjListNames(virDomainSnapshotObjList *list, const char *from,
     /* ROOTS (listing a domain) and DESCENDANTS (listing a snapshot) share a bit */
     bool bit0 = flags & VIR_DOMAIN_SNAPSHOT_LIST_ROOTS;
 
+    if (!list)
+        return names;
     if (from)
         collect(list, from, bit0, defs);
     else
@@ -240,4 +248,183 @@ virDomainSnapshotObjListNames(virDomainSnapshotObjList *list, const char *from,
             g_ptr_array_add(names, def->name);
     }
     return names;
+}
+
+/* ---- the queries both drivers answer (snapshot_obj.h) -------------------- */
+
+virDomainSnapshotDef *
+virDomainSnapshotQueryFind(virDomainObj *obj, const char *name, int errdom)
+{
+    virDomainSnapshotDef *def = virDomainSnapshotObjListFind(obj->snapshots, name);
+
+    if (!def)
+        virReportErrorFull(errdom, VIR_ERR_NO_DOMAIN_SNAPSHOT, __func__,
+                           "no domain snapshot with matching name '%s'", name);
+    return def;
+}
+
+virDomainObj *
+virDomainSnapshotQueryObj(const virDomainSnapshotQueryOps *ops, virDomainSnapshotPtr snap,
+                          virDomainSnapshotDef **def)
+{
+    virDomainObj *obj = ops->objFromDomain(snap->domain);
+
+    if (!obj)
+        return NULL;
+    if (!(*def = virDomainSnapshotQueryFind(obj, snap->name, ops->errdom))) {
+        virDomainObjEndAPI(&obj);
+        return NULL;
+    }
+    return obj;
+}
+
+int
+virDomainSnapshotQueryList(const virDomainSnapshotQueryOps *ops, virDomainPtr dom,
+                           const char *from, unsigned int flags, char **const names,
+                           int maxnames, virDomainSnapshotPtr **snaps)
+{
+    virDomainObj *obj = ops->objFromDomain(dom);
+    g_autoptr(GPtrArray) found = NULL;
+    g_auto(GStrv) copy = NULL;
+    int n;
+
+    if (!obj)
+        return -1;
+    if (from && !virDomainSnapshotQueryFind(obj, from, ops->errdom)) {
+        virDomainObjEndAPI(&obj);
+        return -1;
+    }
+    /* copy the names: they belong to the tree, which the lock protects */
+    found = virDomainSnapshotObjListNames(obj->snapshots, from, flags);
+    n = found->len;
+    copy = g_new0(char *, n + 1);
+    for (int i = 0; i < n; i++)
+        copy[i] = g_strdup(found->pdata[i]);
+    virDomainObjEndAPI(&obj);
+
+    if (names) {
+        n = MIN(n, maxnames);
+        for (int i = 0; i < n; i++)
+            names[i] = g_strdup(copy[i]);
+    }
+    if (snaps) {
+        virDomainSnapshotPtr *list = g_new0(virDomainSnapshotPtr, n + 1);
+
+        for (int i = 0; i < n; i++)
+            list[i] = virGetDomainSnapshot(dom, copy[i]);
+        *snaps = list;
+    }
+    return n;
+}
+
+virDomainSnapshotPtr
+virDomainSnapshotQueryLookup(const virDomainSnapshotQueryOps *ops, virDomainPtr dom,
+                             const char *name)
+{
+    virDomainObj *obj = ops->objFromDomain(dom);
+    virDomainSnapshotPtr ret = NULL;
+
+    if (!obj)
+        return NULL;
+    if (virDomainSnapshotQueryFind(obj, name, ops->errdom))
+        ret = virGetDomainSnapshot(dom, name);
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+virDomainSnapshotPtr
+virDomainSnapshotQueryCurrent(const virDomainSnapshotQueryOps *ops, virDomainPtr dom)
+{
+    virDomainObj *obj = ops->objFromDomain(dom);
+    const char *cur;
+    virDomainSnapshotPtr ret = NULL;
+
+    if (!obj)
+        return NULL;
+    if (!(cur = virDomainSnapshotObjListGetCurrent(obj->snapshots)))
+        virReportErrorFull(ops->errdom, VIR_ERR_NO_DOMAIN_SNAPSHOT, __func__, "%s",
+                           "the domain does not have a current snapshot");
+    else
+        ret = virGetDomainSnapshot(dom, cur);
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+virDomainSnapshotPtr
+virDomainSnapshotQueryParent(const virDomainSnapshotQueryOps *ops,
+                             virDomainSnapshotPtr snap)
+{
+    virDomainSnapshotDef *def;
+    virDomainObj *obj = virDomainSnapshotQueryObj(ops, snap, &def);
+    virDomainSnapshotPtr ret = NULL;
+
+    if (!obj)
+        return NULL;
+    if (!def->parent_name)
+        virReportErrorFull(ops->errdom, VIR_ERR_NO_DOMAIN_SNAPSHOT, __func__,
+                           "snapshot '%s' does not have a parent", def->name);
+    else
+        ret = virGetDomainSnapshot(snap->domain, def->parent_name);
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+virDomainSnapshotQueryHasCurrent(const virDomainSnapshotQueryOps *ops, virDomainPtr dom)
+{
+    virDomainObj *obj = ops->objFromDomain(dom);
+    int ret;
+
+    if (!obj)
+        return -1;
+    ret = virDomainSnapshotObjListGetCurrent(obj->snapshots) != NULL;
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+virDomainSnapshotQueryIsCurrent(const virDomainSnapshotQueryOps *ops,
+                                virDomainSnapshotPtr snap)
+{
+    virDomainSnapshotDef *def;
+    virDomainObj *obj = virDomainSnapshotQueryObj(ops, snap, &def);
+    int ret;
+
+    if (!obj)
+        return -1;
+    ret = g_strcmp0(virDomainSnapshotObjListGetCurrent(obj->snapshots), def->name) == 0;
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+virDomainSnapshotQueryHasMetadata(const virDomainSnapshotQueryOps *ops,
+                                  virDomainSnapshotPtr snap)
+{
+    virDomainSnapshotDef *def;
+    virDomainObj *obj = virDomainSnapshotQueryObj(ops, snap, &def);
+
+    if (!obj)
+        return -1;
+    virDomainObjEndAPI(&obj);
+    return 1;
+}
+
+char *
+virDomainSnapshotQueryXMLDesc(const virDomainSnapshotQueryOps *ops,
+                              virDomainSnapshotPtr snap, unsigned int flags)
+{
+    virDomainSnapshotDef *def;
+    virDomainObj *obj = virDomainSnapshotQueryObj(ops, snap, &def);
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    char *ret;
+
+    if (!obj)
+        return NULL;
+    virUUIDFormat(obj->def->uuid, uuidstr);
+    ret = virDomainSnapshotDefFormat(
+        uuidstr, def,
+        (flags & VIR_DOMAIN_SNAPSHOT_XML_SECURE) ? VIR_DOMAIN_SNAPSHOT_FORMAT_SECURE : 0);
+    virDomainObjEndAPI(&obj);
+    return ret;
 }

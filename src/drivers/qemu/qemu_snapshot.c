@@ -34,6 +34,7 @@
 #include "qemu_driver_priv.h"
 #include "qemu_monitor.h"
 #include "qemu_process.h"
+#include "snapshot_obj.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "viruuid.h"
@@ -169,30 +170,10 @@ qemuSnapshotList(virDomainObj *obj)
     return obj->snapshots;
 }
 
-static virDomainSnapshotDef *
-qemuSnapshotFind(virDomainObj *obj, const char *name)
-{
-    virDomainSnapshotDef *def = virDomainSnapshotObjListFind(obj->snapshots, name);
-
-    if (!def)
-        virReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT,
-                       "no domain snapshot with matching name '%s'", name);
-    return def;
-}
-
-static virDomainObj *
-qemuSnapshotObj(virDomainSnapshotPtr snap, virDomainSnapshotDef **def)
-{
-    virDomainObj *obj = qemuDomainObjFromDomain(snap->domain);
-
-    if (!obj)
-        return NULL;
-    if (!(*def = qemuSnapshotFind(obj, snap->name))) {
-        virDomainObjEndAPI(&obj);
-        return NULL;
-    }
-    return obj;
-}
+static const virDomainSnapshotQueryOps qemuSnapOps = {
+    .objFromDomain = qemuDomainObjFromDomain,
+    .errdom = VIR_FROM_QEMU,
+};
 
 /* Run qemu-img with @argv (NULL-terminated, without the program). 0, or -1
  * with libvirt's virCommandRun message. */
@@ -738,253 +719,105 @@ cleanup:
     return ret;
 }
 
-/* ---- queries ------------------------------------------------------------- */
+/* ---- queries: the shared ones of snapshot_obj.c --------------------------- */
 
 char *
 qemuDomainSnapshotGetXMLDesc(virDomainSnapshotPtr snap, unsigned int flags)
 {
-    virDomainSnapshotDef *def;
-    virDomainObj *obj;
-    char uuidstr[VIR_UUID_STRING_BUFLEN];
-    char *ret;
-
     virCheckFlags(VIR_DOMAIN_SNAPSHOT_XML_SECURE, NULL);
-    if (!(obj = qemuSnapshotObj(snap, &def)))
-        return NULL;
-    virUUIDFormat(obj->def->uuid, uuidstr);
-    ret = virDomainSnapshotDefFormat(
-        uuidstr, def,
-        (flags & VIR_DOMAIN_SNAPSHOT_XML_SECURE) ? VIR_DOMAIN_SNAPSHOT_FORMAT_SECURE : 0);
-    virDomainObjEndAPI(&obj);
-    return ret;
-}
-
-#define LIST_FLAGS                                                           \
-    (VIR_DOMAIN_SNAPSHOT_LIST_ROOTS | VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL | \
-     VIR_DOMAIN_SNAPSHOT_FILTERS_ALL)
-#define CHILD_FLAGS                                                                \
-    (VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS | VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL | \
-     VIR_DOMAIN_SNAPSHOT_FILTERS_ALL)
-
-/* New strings, NULL-terminated: the snapshots of @obj (locked; @from
- * NULL) or the children of @from, as the flags filter them. */
-static char **
-qemuSnapshotNames(virDomainObj *obj, const char *from, unsigned int flags, int *n)
-{
-    g_autoptr(GPtrArray) names =
-        virDomainSnapshotObjListNames(qemuSnapshotList(obj), from, flags);
-    char **out = g_new0(char *, names->len + 1);
-
-    for (guint i = 0; i < names->len; i++)
-        out[i] = g_strdup(names->pdata[i]);
-    *n = names->len;
-    return out;
-}
-
-static int
-qemuSnapshotExport(virDomainPtr dom, char **names, int n, virDomainSnapshotPtr **snaps)
-{
-    if (snaps) {
-        virDomainSnapshotPtr *list = g_new0(virDomainSnapshotPtr, n + 1);
-
-        for (int i = 0; i < n; i++)
-            list[i] = virGetDomainSnapshot(dom, names[i]);
-        *snaps = list;
-    }
-    return n;
-}
-
-/* The names of the snapshots of @dom (@snapname NULL) or of the children
- * of @snapname; NULL with an error reported. */
-static char **
-qemuSnapshotNamesOf(virDomainPtr dom, const char *snapname, unsigned int flags, int *n)
-{
-    virDomainObj *obj = qemuDomainObjFromDomain(dom);
-    char **names = NULL;
-
-    if (!obj)
-        return NULL;
-    if (!snapname || qemuSnapshotFind(obj, snapname))
-        names = qemuSnapshotNames(obj, snapname, flags, n);
-    virDomainObjEndAPI(&obj);
-    return names;
+    return virDomainSnapshotQueryXMLDesc(&qemuSnapOps, snap, flags);
 }
 
 int
 qemuDomainSnapshotNum(virDomainPtr dom, unsigned int flags)
 {
-    g_auto(GStrv) names = NULL;
-    int n;
-
-    virCheckFlags(LIST_FLAGS, -1);
-    if (!(names = qemuSnapshotNamesOf(dom, NULL, flags, &n)))
-        return -1;
-    return n;
+    virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_LIST_FLAGS, -1);
+    return virDomainSnapshotQueryList(&qemuSnapOps, dom, NULL, flags, NULL, 0, NULL);
 }
 
 int
 qemuDomainSnapshotListNames(virDomainPtr dom, char **const names, int maxnames,
                             unsigned int flags)
 {
-    g_auto(GStrv) all = NULL;
-    int n;
-
-    virCheckFlags(LIST_FLAGS, -1);
-    if (!(all = qemuSnapshotNamesOf(dom, NULL, flags, &n)))
-        return -1;
-    n = MIN(n, maxnames);
-    for (int i = 0; i < n; i++)
-        names[i] = g_strdup(all[i]);
-    return n;
+    virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_LIST_FLAGS, -1);
+    return virDomainSnapshotQueryList(&qemuSnapOps, dom, NULL, flags, names, maxnames,
+                                      NULL);
 }
 
 int
 qemuDomainListAllSnapshots(virDomainPtr dom, virDomainSnapshotPtr **snaps,
                            unsigned int flags)
 {
-    g_auto(GStrv) names = NULL;
-    int n;
-
-    virCheckFlags(LIST_FLAGS, -1);
-    if (!(names = qemuSnapshotNamesOf(dom, NULL, flags, &n)))
-        return -1;
-    return qemuSnapshotExport(dom, names, n, snaps);
+    virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_LIST_FLAGS, -1);
+    return virDomainSnapshotQueryList(&qemuSnapOps, dom, NULL, flags, NULL, 0, snaps);
 }
 
 int
 qemuDomainSnapshotNumChildren(virDomainSnapshotPtr snap, unsigned int flags)
 {
-    g_auto(GStrv) names = NULL;
-    int n;
-
-    virCheckFlags(CHILD_FLAGS, -1);
-    if (!(names = qemuSnapshotNamesOf(snap->domain, snap->name, flags, &n)))
-        return -1;
-    return n;
+    virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_CHILD_FLAGS, -1);
+    return virDomainSnapshotQueryList(&qemuSnapOps, snap->domain, snap->name, flags, NULL,
+                                      0, NULL);
 }
 
 int
 qemuDomainSnapshotListChildrenNames(virDomainSnapshotPtr snap, char **const names,
                                     int maxnames, unsigned int flags)
 {
-    g_auto(GStrv) all = NULL;
-    int n;
-
-    virCheckFlags(CHILD_FLAGS, -1);
-    if (!(all = qemuSnapshotNamesOf(snap->domain, snap->name, flags, &n)))
-        return -1;
-    n = MIN(n, maxnames);
-    for (int i = 0; i < n; i++)
-        names[i] = g_strdup(all[i]);
-    return n;
+    virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_CHILD_FLAGS, -1);
+    return virDomainSnapshotQueryList(&qemuSnapOps, snap->domain, snap->name, flags,
+                                      names, maxnames, NULL);
 }
 
 int
 qemuDomainSnapshotListAllChildren(virDomainSnapshotPtr snap, virDomainSnapshotPtr **snaps,
                                   unsigned int flags)
 {
-    g_auto(GStrv) names = NULL;
-    int n;
-
-    virCheckFlags(CHILD_FLAGS, -1);
-    if (!(names = qemuSnapshotNamesOf(snap->domain, snap->name, flags, &n)))
-        return -1;
-    return qemuSnapshotExport(snap->domain, names, n, snaps);
+    virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_CHILD_FLAGS, -1);
+    return virDomainSnapshotQueryList(&qemuSnapOps, snap->domain, snap->name, flags, NULL,
+                                      0, snaps);
 }
 
 virDomainSnapshotPtr
 qemuDomainSnapshotLookupByName(virDomainPtr dom, const char *name, unsigned int flags)
 {
-    virDomainObj *obj;
-    virDomainSnapshotPtr ret = NULL;
-
     virCheckFlags(0, NULL);
-    if (!(obj = qemuDomainObjFromDomain(dom)))
-        return NULL;
-    if (qemuSnapshotFind(obj, name))
-        ret = virGetDomainSnapshot(dom, name);
-    virDomainObjEndAPI(&obj);
-    return ret;
+    return virDomainSnapshotQueryLookup(&qemuSnapOps, dom, name);
 }
 
 int
 qemuDomainHasCurrentSnapshot(virDomainPtr dom, unsigned int flags)
 {
-    virDomainObj *obj;
-    int ret;
-
     virCheckFlags(0, -1);
-    if (!(obj = qemuDomainObjFromDomain(dom)))
-        return -1;
-    ret = virDomainSnapshotObjListGetCurrent(obj->snapshots) != NULL;
-    virDomainObjEndAPI(&obj);
-    return ret;
+    return virDomainSnapshotQueryHasCurrent(&qemuSnapOps, dom);
 }
 
 virDomainSnapshotPtr
 qemuDomainSnapshotGetParent(virDomainSnapshotPtr snap, unsigned int flags)
 {
-    virDomainSnapshotDef *def;
-    virDomainObj *obj;
-    virDomainSnapshotPtr ret = NULL;
-
     virCheckFlags(0, NULL);
-    if (!(obj = qemuSnapshotObj(snap, &def)))
-        return NULL;
-    if (!def->parent_name)
-        virReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT, "snapshot '%s' does not have a parent",
-                       def->name);
-    else
-        ret = virGetDomainSnapshot(snap->domain, def->parent_name);
-    virDomainObjEndAPI(&obj);
-    return ret;
+    return virDomainSnapshotQueryParent(&qemuSnapOps, snap);
 }
 
 virDomainSnapshotPtr
 qemuDomainSnapshotCurrent(virDomainPtr dom, unsigned int flags)
 {
-    virDomainObj *obj;
-    const char *cur;
-    virDomainSnapshotPtr ret = NULL;
-
     virCheckFlags(0, NULL);
-    if (!(obj = qemuDomainObjFromDomain(dom)))
-        return NULL;
-    if (!(cur = virDomainSnapshotObjListGetCurrent(obj->snapshots)))
-        virReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT, "%s",
-                       "the domain does not have a current snapshot");
-    else
-        ret = virGetDomainSnapshot(dom, cur);
-    virDomainObjEndAPI(&obj);
-    return ret;
+    return virDomainSnapshotQueryCurrent(&qemuSnapOps, dom);
 }
 
 int
 qemuDomainSnapshotIsCurrent(virDomainSnapshotPtr snap, unsigned int flags)
 {
-    virDomainSnapshotDef *def;
-    virDomainObj *obj;
-    int ret;
-
     virCheckFlags(0, -1);
-    if (!(obj = qemuSnapshotObj(snap, &def)))
-        return -1;
-    ret = g_strcmp0(virDomainSnapshotObjListGetCurrent(obj->snapshots), def->name) == 0;
-    virDomainObjEndAPI(&obj);
-    return ret;
+    return virDomainSnapshotQueryIsCurrent(&qemuSnapOps, snap);
 }
 
 int
 qemuDomainSnapshotHasMetadata(virDomainSnapshotPtr snap, unsigned int flags)
 {
-    virDomainSnapshotDef *def;
-    virDomainObj *obj;
-
     virCheckFlags(0, -1);
-    if (!(obj = qemuSnapshotObj(snap, &def)))
-        return -1;
-    virDomainObjEndAPI(&obj);
-    return 1;
+    return virDomainSnapshotQueryHasMetadata(&qemuSnapOps, snap);
 }
 
 /* ---- revert -------------------------------------------------------------- */
@@ -1145,7 +978,8 @@ qemuDomainRevertToSnapshot(virDomainSnapshotPtr snap, unsigned int flags)
         return -1;
     if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
         goto cleanup;
-    if (!(def = qemuSnapshotFind(obj, snap->name)) || virDomainObjParsePending(obj) < 0)
+    if (!(def = virDomainSnapshotQueryFind(obj, snap->name, VIR_FROM_QEMU)) ||
+        virDomainObjParsePending(obj) < 0)
         goto endjob;
     online = def->state == VIR_DOMAIN_SNAPSHOT_RUNNING ||
              def->state == VIR_DOMAIN_SNAPSHOT_PAUSED;
@@ -1249,7 +1083,8 @@ qemuDomainSnapshotDelete(virDomainSnapshotPtr snap, unsigned int flags)
         return -1;
     if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
         goto cleanup;
-    if (!(def = qemuSnapshotFind(obj, snap->name)) || virDomainObjParsePending(obj) < 0)
+    if (!(def = virDomainSnapshotQueryFind(obj, snap->name, VIR_FROM_QEMU)) ||
+        virDomainObjParsePending(obj) < 0)
         goto endjob;
     list = obj->snapshots;
     name = g_strdup(def->name);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "snapshot_obj.h"
 #include "test_driver_priv.h"
 #include "viruuid.h"
 
@@ -32,31 +33,16 @@ testSnapList(virDomainObj *obj)
     return obj->snapshots;
 }
 
-/* The snapshot @name of @obj (lent) or NULL with libvirt's NO_DOMAIN_SNAPSHOT. */
-static virDomainSnapshotDef *
-testSnapFind(virDomainObj *obj, const char *name)
-{
-    virDomainSnapshotDef *def = virDomainSnapshotObjListFind(obj->snapshots, name);
-
-    if (!def)
-        virReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT,
-                       "no domain snapshot with matching name '%s'", name);
-    return def;
-}
+static const virDomainSnapshotQueryOps testSnapOps = {
+    .objFromDomain = testDomObjFromDomain,
+    .errdom = VIR_FROM_TEST,
+};
 
 /* @snap's domain object (locked, referenced) and its def, or NULL. */
 static virDomainObj *
 testSnapObj(virDomainSnapshotPtr snap, virDomainSnapshotDef **def)
 {
-    virDomainObj *obj = testDomObjFromDomain(snap->domain);
-
-    if (!obj)
-        return NULL;
-    if (!(*def = testSnapFind(obj, snap->name))) {
-        virDomainObjEndAPI(&obj);
-        return NULL;
-    }
-    return obj;
+    return virDomainSnapshotQueryObj(&testSnapOps, snap, def);
 }
 
 /* libvirt's redefine checks: cycles, uuid, online/offline and disk-only
@@ -216,260 +202,108 @@ cleanup:
     return ret;
 }
 
+/* ---- queries: the shared ones of snapshot_obj.c --------------------------- */
+
 char *
 testDomainSnapshotGetXMLDesc(virDomainSnapshotPtr snap, unsigned int flags)
 {
-    virDomainSnapshotDef *def;
-    virDomainObj *obj;
-    char uuidstr[VIR_UUID_STRING_BUFLEN];
-    char *ret;
-
     virCheckFlags(VIR_DOMAIN_SNAPSHOT_XML_SECURE, NULL);
-    if (!(obj = testSnapObj(snap, &def)))
-        return NULL;
-    virUUIDFormat(obj->def->uuid, uuidstr);
-    ret = virDomainSnapshotDefFormat(
-        uuidstr, def,
-        (flags & VIR_DOMAIN_SNAPSHOT_XML_SECURE) ? VIR_DOMAIN_SNAPSHOT_FORMAT_SECURE : 0);
-    virDomainObjEndAPI(&obj);
-    return ret;
-}
-
-#define LIST_FLAGS                                                           \
-    (VIR_DOMAIN_SNAPSHOT_LIST_ROOTS | VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL | \
-     VIR_DOMAIN_SNAPSHOT_FILTERS_ALL)
-
-/* Names (new strings in a NULL-terminated vector) of the snapshots of
- * @obj (@from NULL) or the children of @from, filtered by @flags. */
-static char **
-testSnapNames(virDomainObj *obj, const char *from, unsigned int flags, int *n)
-{
-    g_autoptr(GPtrArray) names =
-        virDomainSnapshotObjListNames(testSnapList(obj), from, flags);
-    char **out = g_new0(char *, names->len + 1);
-
-    for (guint i = 0; i < names->len; i++)
-        out[i] = g_strdup(names->pdata[i]);
-    *n = names->len;
-    return out;
+    return virDomainSnapshotQueryXMLDesc(&testSnapOps, snap, flags);
 }
 
 int
 testDomainSnapshotNum(virDomainPtr dom, unsigned int flags)
 {
-    virDomainObj *obj;
-    g_auto(GStrv) names = NULL;
-    int n;
-
-    virCheckFlags(LIST_FLAGS, -1);
-    if (!(obj = testDomObjFromDomain(dom)))
-        return -1;
-    names = testSnapNames(obj, NULL, flags, &n);
-    virDomainObjEndAPI(&obj);
-    return n;
+    virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_LIST_FLAGS, -1);
+    return virDomainSnapshotQueryList(&testSnapOps, dom, NULL, flags, NULL, 0, NULL);
 }
 
 int
 testDomainSnapshotListNames(virDomainPtr dom, char **const names, int maxnames,
                             unsigned int flags)
 {
-    virDomainObj *obj;
-    g_auto(GStrv) all = NULL;
-    int n;
-
-    virCheckFlags(LIST_FLAGS, -1);
-    if (!(obj = testDomObjFromDomain(dom)))
-        return -1;
-    all = testSnapNames(obj, NULL, flags, &n);
-    virDomainObjEndAPI(&obj);
-    n = MIN(n, maxnames);
-    for (int i = 0; i < n; i++)
-        names[i] = g_strdup(all[i]);
-    return n;
-}
-
-static int
-testSnapExport(virDomainPtr dom, char **names, int n, virDomainSnapshotPtr **snaps)
-{
-    if (snaps) {
-        virDomainSnapshotPtr *list = g_new0(virDomainSnapshotPtr, n + 1);
-
-        for (int i = 0; i < n; i++)
-            list[i] = virGetDomainSnapshot(dom, names[i]);
-        *snaps = list;
-    }
-    return n;
+    virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_LIST_FLAGS, -1);
+    return virDomainSnapshotQueryList(&testSnapOps, dom, NULL, flags, names, maxnames,
+                                      NULL);
 }
 
 int
 testDomainListAllSnapshots(virDomainPtr dom, virDomainSnapshotPtr **snaps,
                            unsigned int flags)
 {
-    virDomainObj *obj;
-    g_auto(GStrv) names = NULL;
-    int n;
-
-    virCheckFlags(LIST_FLAGS, -1);
-    if (!(obj = testDomObjFromDomain(dom)))
-        return -1;
-    names = testSnapNames(obj, NULL, flags, &n);
-    virDomainObjEndAPI(&obj);
-    return testSnapExport(dom, names, n, snaps);
-}
-
-#define CHILD_FLAGS                                                                \
-    (VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS | VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL | \
-     VIR_DOMAIN_SNAPSHOT_FILTERS_ALL)
-
-static char **
-testSnapChildren(virDomainSnapshotPtr snap, unsigned int flags, int *n)
-{
-    virDomainSnapshotDef *def;
-    virDomainObj *obj;
-    char **names;
-
-    if (!(obj = testSnapObj(snap, &def)))
-        return NULL;
-    names = testSnapNames(obj, def->name, flags, n);
-    virDomainObjEndAPI(&obj);
-    return names;
+    virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_LIST_FLAGS, -1);
+    return virDomainSnapshotQueryList(&testSnapOps, dom, NULL, flags, NULL, 0, snaps);
 }
 
 int
 testDomainSnapshotNumChildren(virDomainSnapshotPtr snap, unsigned int flags)
 {
-    g_auto(GStrv) names = NULL;
-    int n;
-
-    virCheckFlags(CHILD_FLAGS, -1);
-    if (!(names = testSnapChildren(snap, flags, &n)))
-        return -1;
-    return n;
+    virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_CHILD_FLAGS, -1);
+    return virDomainSnapshotQueryList(&testSnapOps, snap->domain, snap->name, flags, NULL,
+                                      0, NULL);
 }
 
 int
 testDomainSnapshotListChildrenNames(virDomainSnapshotPtr snap, char **const names,
                                     int maxnames, unsigned int flags)
 {
-    g_auto(GStrv) all = NULL;
-    int n;
-
-    virCheckFlags(CHILD_FLAGS, -1);
-    if (!(all = testSnapChildren(snap, flags, &n)))
-        return -1;
-    n = MIN(n, maxnames);
-    for (int i = 0; i < n; i++)
-        names[i] = g_strdup(all[i]);
-    return n;
+    virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_CHILD_FLAGS, -1);
+    return virDomainSnapshotQueryList(&testSnapOps, snap->domain, snap->name, flags,
+                                      names, maxnames, NULL);
 }
 
 int
 testDomainSnapshotListAllChildren(virDomainSnapshotPtr snap, virDomainSnapshotPtr **snaps,
                                   unsigned int flags)
 {
-    g_auto(GStrv) names = NULL;
-    int n;
-
-    virCheckFlags(CHILD_FLAGS, -1);
-    if (!(names = testSnapChildren(snap, flags, &n)))
-        return -1;
-    return testSnapExport(snap->domain, names, n, snaps);
+    virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_CHILD_FLAGS, -1);
+    return virDomainSnapshotQueryList(&testSnapOps, snap->domain, snap->name, flags, NULL,
+                                      0, snaps);
 }
 
 virDomainSnapshotPtr
 testDomainSnapshotLookupByName(virDomainPtr dom, const char *name, unsigned int flags)
 {
-    virDomainObj *obj;
-    virDomainSnapshotPtr ret = NULL;
-
     virCheckFlags(0, NULL);
-    if (!(obj = testDomObjFromDomain(dom)))
-        return NULL;
-    if (testSnapFind(obj, name))
-        ret = virGetDomainSnapshot(dom, name);
-    virDomainObjEndAPI(&obj);
-    return ret;
+    return virDomainSnapshotQueryLookup(&testSnapOps, dom, name);
 }
 
 int
 testDomainHasCurrentSnapshot(virDomainPtr dom, unsigned int flags)
 {
-    virDomainObj *obj;
-    int ret;
-
     virCheckFlags(0, -1);
-    if (!(obj = testDomObjFromDomain(dom)))
-        return -1;
-    ret = virDomainSnapshotObjListGetCurrent(obj->snapshots) != NULL;
-    virDomainObjEndAPI(&obj);
-    return ret;
+    return virDomainSnapshotQueryHasCurrent(&testSnapOps, dom);
 }
 
 virDomainSnapshotPtr
 testDomainSnapshotGetParent(virDomainSnapshotPtr snap, unsigned int flags)
 {
-    virDomainSnapshotDef *def;
-    virDomainObj *obj;
-    virDomainSnapshotPtr ret = NULL;
-
     virCheckFlags(0, NULL);
-    if (!(obj = testSnapObj(snap, &def)))
-        return NULL;
-    if (!def->parent_name)
-        virReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT, "snapshot '%s' does not have a parent",
-                       def->name);
-    else
-        ret = virGetDomainSnapshot(snap->domain, def->parent_name);
-    virDomainObjEndAPI(&obj);
-    return ret;
+    return virDomainSnapshotQueryParent(&testSnapOps, snap);
 }
 
 virDomainSnapshotPtr
 testDomainSnapshotCurrent(virDomainPtr dom, unsigned int flags)
 {
-    virDomainObj *obj;
-    const char *cur;
-    virDomainSnapshotPtr ret = NULL;
-
     virCheckFlags(0, NULL);
-    if (!(obj = testDomObjFromDomain(dom)))
-        return NULL;
-    if (!(cur = virDomainSnapshotObjListGetCurrent(obj->snapshots)))
-        virReportError(VIR_ERR_NO_DOMAIN_SNAPSHOT, "%s",
-                       "the domain does not have a current snapshot");
-    else
-        ret = virGetDomainSnapshot(dom, cur);
-    virDomainObjEndAPI(&obj);
-    return ret;
+    return virDomainSnapshotQueryCurrent(&testSnapOps, dom);
 }
 
 int
 testDomainSnapshotIsCurrent(virDomainSnapshotPtr snap, unsigned int flags)
 {
-    virDomainSnapshotDef *def;
-    virDomainObj *obj;
-    int ret;
-
     virCheckFlags(0, -1);
-    if (!(obj = testSnapObj(snap, &def)))
-        return -1;
-    ret = g_strcmp0(virDomainSnapshotObjListGetCurrent(obj->snapshots), def->name) == 0;
-    virDomainObjEndAPI(&obj);
-    return ret;
+    return virDomainSnapshotQueryIsCurrent(&testSnapOps, snap);
 }
 
 int
 testDomainSnapshotHasMetadata(virDomainSnapshotPtr snap, unsigned int flags)
 {
-    virDomainSnapshotDef *def;
-    virDomainObj *obj;
-
     virCheckFlags(0, -1);
-    if (!(obj = testSnapObj(snap, &def)))
-        return -1;
-    virDomainObjEndAPI(&obj);
-    return 1;
+    return virDomainSnapshotQueryHasMetadata(&testSnapOps, snap);
 }
+
+/* ---- revert and delete ---------------------------------------------------- */
 
 int
 testDomainRevertToSnapshot(virDomainSnapshotPtr snap, unsigned int flags)
