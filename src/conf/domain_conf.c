@@ -95,43 +95,6 @@ const char *const virDomainMemballoonModelNames[VIR_DOMAIN_MEMBALLOON_MODEL_LAST
     "none",
 };
 
-static const char *const osFirmwareNames[VIR_DOMAIN_OS_FIRMWARE_LAST] = {
-    "none",
-    "bios",
-    "efi",
-};
-static const char *const loaderTypeNames[VIR_DOMAIN_LOADER_TYPE_LAST] = {
-    "none",
-    "rom",
-    "pflash",
-};
-static const char *const tristateBoolNames[VIR_DOMAIN_TRISTATE_LAST] = {
-    "absent",
-    "yes",
-    "no",
-};
-static const char *const tristateSwitchNames[VIR_DOMAIN_TRISTATE_LAST] = {
-    "absent",
-    "on",
-    "off",
-};
-static const char *const timerNames[VIR_DOMAIN_TIMER_NAME_LAST] = {
-    "platform", "pit", "rtc", "hpet", "tsc", "kvmclock", "hypervclock", "armvtimer",
-};
-static const char *const timerTickpolicyNames[VIR_DOMAIN_TIMER_TICKPOLICY_LAST] = {
-    "none", "delay", "catchup", "merge", "discard",
-};
-static const char *const timerTrackNames[VIR_DOMAIN_TIMER_TRACK_LAST] = {
-    "none", "boot", "guest", "wall", "realtime",
-};
-
-static const char *const libvirtClockOffsets[] = {
-    "variable",
-    "timezone",
-    "absolute",
-    NULL,
-};
-
 const char *
 virDomainVirtTypeToString(int type)
 {
@@ -176,51 +139,6 @@ virDomainDiskDetectZeroesToString(int mode)
 {
     return virDomainEnumToString(virDomainDiskDetectZeroesNames,
                                  VIR_DOMAIN_DISK_DETECT_ZEROES_LAST, mode);
-}
-
-const char *
-virDomainTristateSwitchToString(int state)
-{
-    return state > 0 ? virDomainEnumToString(tristateSwitchNames,
-                                             VIR_DOMAIN_TRISTATE_LAST, state)
-                     : NULL;
-}
-
-const char *
-virDomainTimerNameToString(int name)
-{
-    return virDomainEnumToString(timerNames, VIR_DOMAIN_TIMER_NAME_LAST, name);
-}
-
-const char *
-virDomainTimerTickpolicyToString(int policy)
-{
-    return virDomainEnumToString(timerTickpolicyNames, VIR_DOMAIN_TIMER_TICKPOLICY_LAST,
-                                 policy);
-}
-
-/* libvirt's virXMLPropEnum / virXMLPropTristate*: absent is 0; a present
- * value must be known and not the 0 one (VIR_XML_PROP_NONZERO). */
-static int
-parseEnumAttr(xmlNodePtr node, const char *name, const char *const *names, int last,
-              bool required, int *out)
-{
-    g_autofree char *val = virDomainXMLProp(node, name);
-
-    *out = 0;
-    if (!val) {
-        if (required) {
-            virDomainXMLReportMissingAttr(name, node);
-            return -1;
-        }
-        return 0;
-    }
-    if ((*out = virDomainEnumFromString(names, last, val)) <= 0) {
-        *out = 0;
-        virDomainXMLReportInvalidAttr(name, node, val);
-        return -1;
-    }
-    return 0;
 }
 
 /* ---- lifetime ---------------------------------------------------------- */
@@ -526,145 +444,6 @@ parseMemory(xmlNodePtr node, const char *xpath, unsigned long long *kib)
     return 0;
 }
 
-/* ---- sections ---------------------------------------------------------- */
-
-static const char *const libvirtOSTypes[] = {
-    "xen", "linux", "exe", "uml", "xenpvh", NULL,
-};
-static const char *const libvirtArches[] = {
-    "none",       "alpha",        "armv6l",   "armv7l",  "armv7b",      "aarch64",
-    "cris",       "i686",         "ia64",     "lm32",    "loongarch64", "m68k",
-    "microblaze", "microblazeel", "mips",     "mipsel",  "mips64",      "mips64el",
-    "openrisc",   "parisc",       "parisc64", "ppc",     "ppcle",       "ppc64",
-    "ppc64le",    "ppcemb",       "riscv32",  "riscv64", "s390",        "s390x",
-    "sh4",        "sh4eb",        "sparc",    "sparc64", "unicore32",   "x86_64",
-    "xtensa",     "xtensaeb",     NULL,
-};
-
-/* <os><type arch machine>: checked early, as libvirt does. */
-static int
-parseOSType(virDomainDef *def, xmlNodePtr os)
-{
-    xmlNodePtr type = virDomainXMLChild(os, "type");
-
-    if (!type || !(def->os.type = virDomainXMLNodeTextNonEmpty(type))) {
-        virReportError(VIR_ERR_XML_ERROR, "%s", "an os <type> must be specified");
-        return -1;
-    }
-    if (strcmp(def->os.type, "hvm") != 0) {
-        if (virDomainStrInList(libvirtOSTypes, def->os.type))
-            virDomainReportUnsupportedValue("os type", def->os.type);
-        else
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown OS type '%s'",
-                           def->os.type);
-        return -1;
-    }
-    def->os.arch = virDomainXMLProp(type, "arch");
-    def->os.machine = virDomainXMLProp(type, "machine");
-    if (def->os.arch && !*def->os.arch)
-        g_clear_pointer(&def->os.arch, g_free);
-    if (def->os.machine && !*def->os.machine)
-        g_clear_pointer(&def->os.machine, g_free);
-    if (def->os.arch && !virDomainStrInList(libvirtArches, def->os.arch)) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "Unknown architecture %s",
-                       def->os.arch);
-        return -1;
-    }
-    return 0;
-}
-
-static int
-parseOS(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown, unsigned int flags,
-        bool *failed)
-{
-    g_autofree char *fw = virDomainXMLProp(os, "firmware");
-    xmlNodePtr loader = virDomainXMLChild(os, "loader");
-    xmlNodePtr nvram = virDomainXMLChild(os, "nvram");
-
-    if (fw) {
-        xmlNodePtr fwNode = virDomainXMLChild(os, "firmware");
-
-        def->os.firmware =
-            virDomainEnumFromString(osFirmwareNames, VIR_DOMAIN_OS_FIRMWARE_LAST, fw);
-        if (def->os.firmware <= 0) {
-            def->os.firmware = 0;
-            virReportError(VIR_ERR_XML_ERROR, "unknown firmware value %s", fw);
-            return -1;
-        }
-        for (xmlNodePtr f = fwNode ? fwNode->children : NULL; f; f = f->next) {
-            static const char *const featNames[] = { "none", "enrolled-keys",
-                                                     "secure-boot" };
-            int name, enabled;
-
-            if (!virDomainXMLNodeIs(f, "feature"))
-                continue;
-            if (parseEnumAttr(f, "name", featNames, G_N_ELEMENTS(featNames), true,
-                              &name) < 0 ||
-                parseEnumAttr(f, "enabled", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
-                              true, &enabled) < 0)
-                return -1;
-            if (name == 1)
-                def->os.fwEnrolledKeys = enabled;
-            else
-                def->os.fwSecureBoot = enabled;
-        }
-    }
-    if (loader) {
-        if (parseEnumAttr(loader, "readonly", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
-                          false, &def->os.loaderReadonly) < 0 ||
-            parseEnumAttr(loader, "secure", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
-                          false, &def->os.loaderSecure) < 0 ||
-            parseEnumAttr(loader, "type", loaderTypeNames, VIR_DOMAIN_LOADER_TYPE_LAST,
-                          false, &def->os.loaderType) < 0)
-            return -1;
-        def->os.loader = virDomainXMLNodeTextNonEmpty(loader);
-    }
-    if (nvram) {
-        def->os.nvram = virDomainXMLNodeTextNonEmpty(nvram);
-        def->os.nvramTemplate = virDomainXMLProp(nvram, "template");
-        if (def->os.nvramTemplate && !*def->os.nvramTemplate)
-            g_clear_pointer(&def->os.nvramTemplate, g_free);
-    }
-
-    for (xmlNodePtr cur = os->children; cur; cur = cur->next) {
-        if (cur->type != XML_ELEMENT_NODE)
-            continue;
-        if (virDomainXMLNodeIs(cur, "type") || virDomainXMLNodeIs(cur, "loader") ||
-            virDomainXMLNodeIs(cur, "nvram") ||
-            (def->os.firmware && virDomainXMLNodeIs(cur, "firmware"))) {
-            continue;
-        } else if (virDomainXMLNodeIs(cur, "kernel")) {
-            if (!def->os.kernel)
-                def->os.kernel = virDomainXMLNodeTextNonEmpty(cur);
-        } else if (virDomainXMLNodeIs(cur, "initrd")) {
-            if (!def->os.initrd)
-                def->os.initrd = virDomainXMLNodeTextNonEmpty(cur);
-        } else if (virDomainXMLNodeIs(cur, "cmdline")) {
-            if (!def->os.cmdline)
-                def->os.cmdline = virDomainXMLNodeTextNonEmpty(cur);
-        } else if (virDomainXMLNodeIs(cur, "boot")) {
-            g_autofree char *dev = virDomainXMLProp(cur, "dev");
-            int val;
-
-            if (!dev) {
-                virDomainXMLReportMissingAttr("dev", cur);
-                return -1;
-            }
-            val = virDomainEnumFromString(virDomainBootNames, VIR_DOMAIN_BOOT_LAST, dev);
-            if (val < 0) {
-                virDomainXMLReportInvalidAttr("dev", cur, dev);
-                return -1;
-            }
-            /* libvirt keeps at most one entry per boot device kind */
-            if (def->os.nBootDevs < VIR_DOMAIN_BOOT_LAST)
-                def->os.bootDevs[def->os.nBootDevs++] = val;
-        } else {
-            virDomainXMLRecordUnknown(unknown, "os", cur, flags, failed);
-        }
-    }
-    return 0;
-}
-
 static int
 parseLifecycle(xmlNodePtr root, const char *name, int *action)
 {
@@ -676,98 +455,6 @@ parseLifecycle(xmlNodePtr root, const char *name, int *action)
     if ((*action = virDomainLifecycleActionFromString(text)) < 0) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown %s action: %s", name, text);
         return -1;
-    }
-    return 0;
-}
-
-/* <clock><timer/>...: libvirt's virDomainTimerDefParseXML for the
- * attributes carried (name, present, tickpolicy, track). */
-static int
-parseClockTimers(virDomainDef *def, xmlNodePtr clock, GPtrArray *unknown,
-                 unsigned int flags, bool *failed)
-{
-    g_autoptr(GArray) timers = g_array_new(FALSE, TRUE, sizeof(virDomainTimerDef));
-
-    for (xmlNodePtr cur = clock->children; cur; cur = cur->next) {
-        virDomainTimerDef t = { 0 };
-        g_autofree char *name = NULL;
-
-        if (cur->type != XML_ELEMENT_NODE)
-            continue;
-        if (!virDomainXMLNodeIs(cur, "timer")) {
-            virDomainXMLRecordUnknown(unknown, "clock", cur, flags, failed);
-            if (*failed)
-                return -1;
-            continue;
-        }
-        if (!(name = virDomainXMLProp(cur, "name"))) {
-            virDomainXMLReportMissingAttr("name", cur);
-            return -1;
-        }
-        if ((t.name = virDomainEnumFromString(timerNames, VIR_DOMAIN_TIMER_NAME_LAST,
-                                              name)) < 0) {
-            virDomainXMLReportInvalidAttr("name", cur, name);
-            return -1;
-        }
-        if (parseEnumAttr(cur, "present", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
-                          false, &t.present) < 0 ||
-            parseEnumAttr(cur, "tickpolicy", timerTickpolicyNames,
-                          VIR_DOMAIN_TIMER_TICKPOLICY_LAST, false, &t.tickpolicy) < 0 ||
-            parseEnumAttr(cur, "track", timerTrackNames, VIR_DOMAIN_TIMER_TRACK_LAST,
-                          false, &t.track) < 0)
-            return -1;
-        for (xmlNodePtr c = cur->children; c; c = c->next) {
-            if (c->type == XML_ELEMENT_NODE) {
-                virDomainXMLRecordUnknown(unknown, "clock/timer", c, flags, failed);
-                if (*failed)
-                    return -1;
-            }
-        }
-        g_array_append_val(timers, t);
-    }
-    def->ntimers = timers->len;
-    def->timers =
-        def->ntimers
-            ? (virDomainTimerDef *)virDomainArrayStealExact(g_steal_pointer(&timers))
-            : NULL;
-    return 0;
-}
-
-/* <features><NAME state='on|off'/>: @dflt when the state is absent
- * (ABSENT: the attribute is required). */
-static int
-parseFeatureState(xmlNodePtr node, int dflt, int *out)
-{
-    if (parseEnumAttr(node, "state", tristateSwitchNames, VIR_DOMAIN_TRISTATE_LAST,
-                      dflt == VIR_DOMAIN_TRISTATE_ABSENT, out) < 0)
-        return -1;
-    if (*out == VIR_DOMAIN_TRISTATE_ABSENT)
-        *out = dflt;
-    return 0;
-}
-
-static int
-parsePM(virDomainDef *def, xmlNodePtr pm, GPtrArray *unknown, unsigned int flags,
-        bool *failed)
-{
-    for (xmlNodePtr cur = pm->children; cur; cur = cur->next) {
-        int *out = NULL;
-
-        if (cur->type != XML_ELEMENT_NODE)
-            continue;
-        if (virDomainXMLNodeIs(cur, "suspend-to-mem"))
-            out = &def->pmS3;
-        else if (virDomainXMLNodeIs(cur, "suspend-to-disk"))
-            out = &def->pmS4;
-        if (!out) {
-            virDomainXMLRecordUnknown(unknown, "pm", cur, flags, failed);
-            if (*failed)
-                return -1;
-            continue;
-        }
-        if (parseEnumAttr(cur, "enabled", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
-                          false, out) < 0)
-            return -1;
     }
     return 0;
 }
@@ -846,50 +533,6 @@ ports:
     }
 }
 
-static bool
-osHasLoader(xmlNodePtr root)
-{
-    xmlNodePtr os = virDomainXMLChild(root, "os");
-
-    return virDomainXMLChild(os, "loader") || virDomainXMLChild(os, "nvram");
-}
-
-/* libvirt's virDomainDefOSValidate for the loader and NVRAM. */
-static int
-validateLoader(const virDomainDef *def, bool hasLoader)
-{
-    if (!hasLoader)
-        return 0;
-    if (def->os.firmware == VIR_DOMAIN_OS_FIRMWARE_NONE) {
-        if (!def->os.loader) {
-            virReportError(VIR_ERR_XML_DETAIL, "%s",
-                           "no loader path specified and firmware auto selection "
-                           "disabled");
-            return -1;
-        }
-        return 0;
-    }
-    if (def->os.loaderReadonly) {
-        virReportError(VIR_ERR_XML_DETAIL, "%s",
-                       "loader attribute 'readonly' cannot be specified when firmware "
-                       "autoselection is enabled");
-        return -1;
-    }
-    if (def->os.loaderType || def->os.loader) {
-        virReportError(VIR_ERR_XML_DETAIL, "%s",
-                       "loader attribute 'type' cannot be specified when firmware "
-                       "autoselection is enabled");
-        return -1;
-    }
-    if (def->os.nvramTemplate) {
-        virReportError(VIR_ERR_XML_DETAIL, "%s",
-                       "nvram attribute 'template' cannot be specified when firmware "
-                       "autoselection is enabled");
-        return -1;
-    }
-    return 0;
-}
-
 static int
 postParse(virDomainDef *def)
 {
@@ -933,273 +576,6 @@ validateLifecycle(const char *event, int action)
         return -1;
     }
     return 0;
-}
-
-/* ---- <metadata> -------------------------------------------------------- */
-
-/*
- * libvirt parses documents without blank nodes (libxml2's keep-blanks
- * off) and formats <metadata> with libxml2's indenting dump. The whole
- * document here keeps its blanks, so the copy of <metadata> drops the
- * text nodes that libxml2's heuristic (areBlanks) would have dropped:
- * whitespace-only text that is not an element's only child, not followed
- * by an entity reference, after no text sibling and in an element whose
- * first child is not text; xml:space='preserve' keeps everything.
- * Entity references are dropped: they are never expanded here, and the
- * copy has no declaration for them (it would not parse back).
- */
-static void
-metadataStripBlanks(xmlNodePtr elem)
-{
-    bool preserve = xmlNodeGetSpacePreserve(elem) == 1;
-    xmlNodePtr cur = elem->children;
-
-    while (cur) {
-        xmlNodePtr next = cur->next;
-
-        if (cur->type == XML_ENTITY_REF_NODE) {
-            xmlUnlinkNode(cur);
-            xmlFreeNode(cur);
-        } else if (cur->type == XML_ELEMENT_NODE) {
-            metadataStripBlanks(cur);
-        } else if (cur->type == XML_TEXT_NODE && !preserve && xmlIsBlankNode(cur)) {
-            bool onlyChild = cur == elem->children && !next;
-            bool beforeRef = next && next->type == XML_ENTITY_REF_NODE;
-            bool afterText = cur->prev && xmlNodeIsText(cur->prev);
-            bool firstText = elem->children != cur && xmlNodeIsText(elem->children);
-
-            if (!onlyChild && !beforeRef && !afterText && !firstText) {
-                xmlUnlinkNode(cur);
-                xmlFreeNode(cur);
-            }
-        }
-        cur = next;
-    }
-}
-
-/*
- * libvirt's virXMLNodeSanitizeNamespaces: of <metadata>'s children only
- * elements in a namespace are kept (no text, comments or plain elements),
- * and only the first one of each namespace.
- */
-static void
-metadataSanitize(xmlNodePtr md)
-{
-    xmlNodePtr child = md->children;
-
-    while (child) {
-        xmlNodePtr next;
-
-        if (child->type != XML_ELEMENT_NODE || !child->ns || !child->ns->href) {
-            xmlNodePtr drop = child;
-
-            child = child->next;
-            xmlUnlinkNode(drop);
-            xmlFreeNode(drop);
-            continue;
-        }
-        next = child->next;
-        while (next) {
-            xmlNodePtr drop = NULL;
-
-            if (next->ns && next->ns->href &&
-                xmlStrEqual(child->ns->href, next->ns->href))
-                drop = next;
-            next = next->next;
-            if (drop) {
-                xmlUnlinkNode(drop);
-                xmlFreeNode(drop);
-            }
-        }
-        child = child->next;
-    }
-}
-
-/* A copy of the first <metadata> in a document of its own. */
-static xmlDocPtr
-metadataCopy(xmlNodePtr node)
-{
-    xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
-    xmlNodePtr copy = xmlDocCopyNode(node, doc, 1);
-
-    if (!copy) {
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    xmlDocSetRootElement(doc, copy);
-    metadataStripBlanks(copy);
-    metadataSanitize(copy);
-    return doc;
-}
-
-/* ---- virDomainSetMetadata / GetMetadata (libvirt's domain_conf.c and
- * virxml.c: virDomainDefSetMetadata, virXMLInjectNamespace,
- * virXMLExtractNamespaceXML) ------------------------------------------- */
-
-/* @node and its siblings and descendants without a namespace get @ns. */
-static void
-metadataAddNamespace(xmlNodePtr node, xmlNsPtr ns)
-{
-    for (; node; node = node->next) {
-        if (node->type == XML_ELEMENT_NODE && !node->ns)
-            xmlSetNs(node, ns);
-        if (node->children)
-            metadataAddNamespace(node->children, ns);
-    }
-}
-
-/* The nodes under @node (and its siblings) in namespace @uri lose it. */
-static void
-metadataRemoveNamespace(xmlNodePtr node, const char *uri)
-{
-    for (; node; node = node->next) {
-        if (node->type == XML_ELEMENT_NODE && node->ns &&
-            g_strcmp0((const char *)node->ns->href, uri) == 0)
-            xmlSetNs(node, NULL);
-        if (node->children)
-            metadataRemoveNamespace(node->children, uri);
-    }
-}
-
-/* The first element child of <metadata> in namespace @uri, or NULL. */
-static xmlNodePtr
-metadataFindByNs(xmlNodePtr md, const char *uri)
-{
-    for (xmlNodePtr cur = md ? md->children : NULL; cur; cur = cur->next) {
-        if (cur->type == XML_ELEMENT_NODE && cur->ns &&
-            g_strcmp0((const char *)cur->ns->href, uri) == 0)
-            return cur;
-    }
-    return NULL;
-}
-
-int
-virDomainDefSetMetadata(virDomainDef *def, int type, const char *metadata,
-                        const char *key, const char *uri)
-{
-    xmlDocPtr parsed = NULL;
-    xmlNodePtr newNode = NULL;
-    xmlNodePtr md;
-    xmlNodePtr old;
-
-    switch (type) {
-    case VIR_DOMAIN_METADATA_DESCRIPTION:
-        g_clear_pointer(&def->description, g_free);
-        if (metadata && *metadata)
-            def->description = g_strdup(metadata);
-        return 0;
-    case VIR_DOMAIN_METADATA_TITLE:
-        g_clear_pointer(&def->title, g_free);
-        if (metadata && *metadata)
-            def->title = g_strdup(metadata);
-        return 0;
-    case VIR_DOMAIN_METADATA_ELEMENT:
-        break;
-    default:
-        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
-                           "unknown metadata type '%d'", type);
-        return -1;
-    }
-
-    if (metadata) {
-        xmlNsPtr ns;
-
-        if (!(parsed = virDomainXMLReadDoc(metadata, strlen(metadata), "(metadata_xml)")))
-            return -1;
-        if (!key || xmlValidateNCName((const xmlChar *)key, 1) != 0) {
-            virReportErrorFull(VIR_FROM_XML, VIR_ERR_INTERNAL_ERROR, __func__, "%s",
-                               "failed to validate prefix for a new XML namespace");
-            xmlFreeDoc(parsed);
-            return -1;
-        }
-        if (!(ns = xmlNewNs(parsed->children, (const xmlChar *)uri,
-                            (const xmlChar *)key))) {
-            virReportErrorFull(VIR_FROM_XML, VIR_ERR_INTERNAL_ERROR, __func__, "%s",
-                               "failed to create a new XML namespace");
-            xmlFreeDoc(parsed);
-            return -1;
-        }
-        metadataAddNamespace(parsed->children, ns);
-    }
-
-    if (!def->metadata && parsed) {
-        def->metadata = xmlNewDoc((const xmlChar *)"1.0");
-        xmlDocSetRootElement(def->metadata,
-                             xmlNewNode(NULL, (const xmlChar *)"metadata"));
-    }
-    md = def->metadata ? xmlDocGetRootElement(def->metadata) : NULL;
-    if (parsed)
-        newNode = xmlDocCopyNode(parsed->children, def->metadata, 1);
-    xmlFreeDoc(parsed);
-
-    /* every element of that namespace goes, the new one replaces them */
-    while ((old = metadataFindByNs(md, uri))) {
-        xmlUnlinkNode(old);
-        xmlFreeNode(old);
-    }
-    /* as libvirt 9.0, an emptied <metadata/> stays */
-    if (newNode)
-        xmlAddChild(md, newNode);
-    return 0;
-}
-
-char *
-virDomainDefGetMetadata(const virDomainDef *def, int type, const char *uri)
-{
-    const char *field = NULL;
-    char *ret = NULL;
-
-    switch (type) {
-    case VIR_DOMAIN_METADATA_DESCRIPTION:
-        field = def->description;
-        break;
-    case VIR_DOMAIN_METADATA_TITLE:
-        field = def->title;
-        break;
-    case VIR_DOMAIN_METADATA_ELEMENT: {
-        xmlNodePtr node = metadataFindByNs(
-            def->metadata ? xmlDocGetRootElement(def->metadata) : NULL, uri);
-        xmlNodePtr copy;
-        xmlBufferPtr xbuf;
-
-        if (!node)
-            break;
-        copy = xmlCopyNode(node, 1);
-        metadataRemoveNamespace(copy, uri);
-        /* drop the declaration of @uri on the copied element */
-        for (xmlNsPtr cur = copy->nsDef, prev = NULL; cur; prev = cur, cur = cur->next) {
-            if (g_strcmp0((const char *)cur->href, uri) == 0) {
-                if (prev)
-                    prev->next = cur->next;
-                else
-                    copy->nsDef = cur->next;
-                xmlFreeNs(cur);
-                break;
-            }
-        }
-        xbuf = xmlBufferCreate();
-        if (xmlNodeDump(xbuf, def->metadata, copy, 0, 1) >= 0)
-            ret = g_strdup((const char *)xmlBufferContent(xbuf));
-        xmlBufferFree(xbuf);
-        xmlFreeNode(copy);
-        if (!ret) {
-            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                           "failed to convert the XML node tree");
-            return NULL;
-        }
-        return ret;
-    }
-    default:
-        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
-                           "unknown metadata type '%d'", type);
-        return NULL;
-    }
-    if (!field) {
-        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_NO_DOMAIN_METADATA, __func__, "%s",
-                           "Requested metadata element is not present");
-        return NULL;
-    }
-    return g_strdup(field);
 }
 
 /* ---- the document ------------------------------------------------------ */
@@ -1362,7 +738,7 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
         virUUIDGenerate(def->uuid);
     }
 
-    if (parseOSType(def, virDomainXMLChild(root, "os")) < 0)
+    if (virDomainOSTypeParse(def, virDomainXMLChild(root, "os")) < 0)
         return NULL;
 
     def->title = virDomainXMLNodeTextNonEmpty(virDomainXMLChild(root, "title"));
@@ -1374,7 +750,7 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
         virDomainXMLNodeTextNonEmpty(virDomainXMLChild(root, "description"));
 
     if ((node = virDomainXMLChild(root, "metadata")) &&
-        !(def->metadata = metadataCopy(node))) {
+        !(def->metadata = virDomainMetadataCopy(node))) {
         virReportError(VIR_ERR_NO_MEMORY, NULL);
         return NULL;
     }
@@ -1429,52 +805,18 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
         parseLifecycle(root, "on_crash", &def->onCrash) < 0)
         return NULL;
 
-    if ((node = virDomainXMLChild(root, "clock"))) {
-        g_autofree char *offset = virDomainXMLProp(node, "offset");
+    if ((node = virDomainXMLChild(root, "clock")) &&
+        (virDomainClockParse(def, node, unknown, flags, &failed) < 0 || failed))
+        return NULL;
 
-        if (offset) {
-            def->clockOffset = virDomainEnumFromString(
-                virDomainClockOffsetNames, VIR_DOMAIN_CLOCK_OFFSET_LAST, offset);
-            if (def->clockOffset < 0) {
-                if (virDomainStrInList(libvirtClockOffsets, offset))
-                    virDomainReportUnsupportedValue("clock offset", offset);
-                else
-                    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                                   "unknown clock offset '%s'", offset);
-                return NULL;
-            }
-        }
-        if (parseClockTimers(def, node, unknown, flags, &failed) < 0 || failed)
-            return NULL;
-    }
-
-    if (parseOS(def, virDomainXMLChild(root, "os"), unknown, flags, &failed) < 0 ||
+    if (virDomainOSParse(def, virDomainXMLChild(root, "os"), unknown, flags, &failed) <
+            0 ||
         failed)
         return NULL;
 
-    if ((node = virDomainXMLChild(root, "features"))) {
-        for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
-            if (cur->type != XML_ELEMENT_NODE)
-                continue;
-            if (virDomainXMLNodeIs(cur, "acpi")) {
-                def->acpi = true;
-            } else if (virDomainXMLNodeIs(cur, "apic")) {
-                def->apic = true;
-            } else if (virDomainXMLNodeIs(cur, "vmport")) {
-                if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->vmport) < 0)
-                    return NULL;
-            } else if (virDomainXMLNodeIs(cur, "smm")) {
-                if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->smm) < 0)
-                    return NULL;
-            } else if (virDomainXMLNodeIs(cur, "vmcoreinfo")) {
-                if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->vmcoreinfo) < 0)
-                    return NULL;
-            } else if ((virDomainXMLRecordUnknown(unknown, "features", cur, flags,
-                                                  &failed),
-                        failed))
-                return NULL;
-        }
-    }
+    if ((node = virDomainXMLChild(root, "features")) &&
+        (virDomainFeaturesParse(def, node, unknown, flags, &failed) < 0 || failed))
+        return NULL;
 
     if ((node = virDomainXMLChild(root, "cpu")) &&
         (virDomainCpuDefParse(node, unknown, flags, &failed, &def->cpu) < 0 || failed))
@@ -1484,7 +826,7 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
         return NULL;
 
     if ((node = virDomainXMLChild(root, "pm")) &&
-        (parsePM(def, node, unknown, flags, &failed) < 0 || failed))
+        (virDomainPMParse(def, node, unknown, flags, &failed) < 0 || failed))
         return NULL;
 
     if ((node = virDomainXMLChild(root, "devices")) &&
@@ -1508,7 +850,7 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
     if (postParse(def) < 0)
         return NULL;
 
-    if (validateLoader(def, osHasLoader(root)) < 0)
+    if (virDomainLoaderValidate(def, root) < 0)
         return NULL;
 
     if (validateLifecycle("poweroff", def->onPoweroff) < 0 ||

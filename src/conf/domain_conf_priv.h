@@ -136,3 +136,24 @@ int virDomainTuneParse(virDomainDef *def, xmlNodePtr root, GPtrArray *unknown,
                        unsigned int flags, bool *failed);
 /* Append <memtune> (@what 'm'), <cputune> ('c') or <resource> ('r') at @indent. */
 void virDomainTuneFormat(GString *buf, int indent, const virDomainDef *def, char what);
+
+/* ---- domain_os_conf.c: <os>, <clock>, <features>, <pm> ---- */
+/* <os><type arch machine> (checked early, as libvirt); -1 with its error. */
+int virDomainOSTypeParse(virDomainDef *def, xmlNodePtr os);
+/* The rest of <os>: firmware, loader, nvram, kernel, boot order. */
+int virDomainOSParse(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown,
+                     unsigned int flags, bool *failed);
+int virDomainClockParse(virDomainDef *def, xmlNodePtr clock, GPtrArray *unknown,
+                        unsigned int flags, bool *failed);
+int virDomainFeaturesParse(virDomainDef *def, xmlNodePtr features, GPtrArray *unknown,
+                           unsigned int flags, bool *failed);
+int virDomainPMParse(virDomainDef *def, xmlNodePtr pm, GPtrArray *unknown,
+                     unsigned int flags, bool *failed);
+/* libvirt's virDomainDefOSValidate for <loader>/<nvram> of the <domain>
+ * element @root, after post-parse; -1 with XML_DETAIL reported. */
+int virDomainLoaderValidate(const virDomainDef *def, xmlNodePtr root);
+
+/* ---- domain_metadata.c ---- */
+/* A copy of <metadata> @node in a document of its own, blanks and
+ * namespace-less children dropped as libvirt does; NULL on OOM. */
+xmlDocPtr virDomainMetadataCopy(xmlNodePtr node);

@@ -1,0 +1,421 @@
+/* domain_os_conf.c: the <os>, <clock>, <features> and <pm> sections of the domain XML */
+
+#define G_LOG_DOMAIN "virtkit.conf.domainos"
+
+#include <string.h>
+#include <libxml/tree.h>
+
+#include "domain_conf.h"
+#include "domain_conf_priv.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+
+static const char *const osFirmwareNames[VIR_DOMAIN_OS_FIRMWARE_LAST] = {
+    "none",
+    "bios",
+    "efi",
+};
+static const char *const loaderTypeNames[VIR_DOMAIN_LOADER_TYPE_LAST] = {
+    "none",
+    "rom",
+    "pflash",
+};
+static const char *const tristateBoolNames[VIR_DOMAIN_TRISTATE_LAST] = {
+    "absent",
+    "yes",
+    "no",
+};
+static const char *const tristateSwitchNames[VIR_DOMAIN_TRISTATE_LAST] = {
+    "absent",
+    "on",
+    "off",
+};
+static const char *const timerNames[VIR_DOMAIN_TIMER_NAME_LAST] = {
+    "platform", "pit", "rtc", "hpet", "tsc", "kvmclock", "hypervclock", "armvtimer",
+};
+static const char *const timerTickpolicyNames[VIR_DOMAIN_TIMER_TICKPOLICY_LAST] = {
+    "none", "delay", "catchup", "merge", "discard",
+};
+static const char *const timerTrackNames[VIR_DOMAIN_TIMER_TRACK_LAST] = {
+    "none", "boot", "guest", "wall", "realtime",
+};
+
+static const char *const libvirtClockOffsets[] = {
+    "variable",
+    "timezone",
+    "absolute",
+    NULL,
+};
+
+
+const char *
+virDomainTristateSwitchToString(int state)
+{
+    return state > 0 ? virDomainEnumToString(tristateSwitchNames,
+                                             VIR_DOMAIN_TRISTATE_LAST, state)
+                     : NULL;
+}
+
+const char *
+virDomainTimerNameToString(int name)
+{
+    return virDomainEnumToString(timerNames, VIR_DOMAIN_TIMER_NAME_LAST, name);
+}
+
+const char *
+virDomainTimerTickpolicyToString(int policy)
+{
+    return virDomainEnumToString(timerTickpolicyNames, VIR_DOMAIN_TIMER_TICKPOLICY_LAST,
+                                 policy);
+}
+
+/* libvirt's virXMLPropEnum / virXMLPropTristate*: absent is 0; a present
+ * value must be known and not the 0 one (VIR_XML_PROP_NONZERO). */
+static int
+parseEnumAttr(xmlNodePtr node, const char *name, const char *const *names, int last,
+              bool required, int *out)
+{
+    g_autofree char *val = virDomainXMLProp(node, name);
+
+    *out = 0;
+    if (!val) {
+        if (required) {
+            virDomainXMLReportMissingAttr(name, node);
+            return -1;
+        }
+        return 0;
+    }
+    if ((*out = virDomainEnumFromString(names, last, val)) <= 0) {
+        *out = 0;
+        virDomainXMLReportInvalidAttr(name, node, val);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- <os> ------------------------------------------------------------- */
+
+static const char *const libvirtOSTypes[] = {
+    "xen", "linux", "exe", "uml", "xenpvh", NULL,
+};
+static const char *const libvirtArches[] = {
+    "none",       "alpha",        "armv6l",   "armv7l",  "armv7b",      "aarch64",
+    "cris",       "i686",         "ia64",     "lm32",    "loongarch64", "m68k",
+    "microblaze", "microblazeel", "mips",     "mipsel",  "mips64",      "mips64el",
+    "openrisc",   "parisc",       "parisc64", "ppc",     "ppcle",       "ppc64",
+    "ppc64le",    "ppcemb",       "riscv32",  "riscv64", "s390",        "s390x",
+    "sh4",        "sh4eb",        "sparc",    "sparc64", "unicore32",   "x86_64",
+    "xtensa",     "xtensaeb",     NULL,
+};
+
+/* <os><type arch machine>: checked early, as libvirt does. */
+int
+virDomainOSTypeParse(virDomainDef *def, xmlNodePtr os)
+{
+    xmlNodePtr type = virDomainXMLChild(os, "type");
+
+    if (!type || !(def->os.type = virDomainXMLNodeTextNonEmpty(type))) {
+        virReportError(VIR_ERR_XML_ERROR, "%s", "an os <type> must be specified");
+        return -1;
+    }
+    if (strcmp(def->os.type, "hvm") != 0) {
+        if (virDomainStrInList(libvirtOSTypes, def->os.type))
+            virDomainReportUnsupportedValue("os type", def->os.type);
+        else
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown OS type '%s'",
+                           def->os.type);
+        return -1;
+    }
+    def->os.arch = virDomainXMLProp(type, "arch");
+    def->os.machine = virDomainXMLProp(type, "machine");
+    if (def->os.arch && !*def->os.arch)
+        g_clear_pointer(&def->os.arch, g_free);
+    if (def->os.machine && !*def->os.machine)
+        g_clear_pointer(&def->os.machine, g_free);
+    if (def->os.arch && !virDomainStrInList(libvirtArches, def->os.arch)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "Unknown architecture %s",
+                       def->os.arch);
+        return -1;
+    }
+    return 0;
+}
+
+int
+virDomainOSParse(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown, unsigned int flags,
+                 bool *failed)
+{
+    g_autofree char *fw = virDomainXMLProp(os, "firmware");
+    xmlNodePtr loader = virDomainXMLChild(os, "loader");
+    xmlNodePtr nvram = virDomainXMLChild(os, "nvram");
+
+    if (fw) {
+        xmlNodePtr fwNode = virDomainXMLChild(os, "firmware");
+
+        def->os.firmware =
+            virDomainEnumFromString(osFirmwareNames, VIR_DOMAIN_OS_FIRMWARE_LAST, fw);
+        if (def->os.firmware <= 0) {
+            def->os.firmware = 0;
+            virReportError(VIR_ERR_XML_ERROR, "unknown firmware value %s", fw);
+            return -1;
+        }
+        for (xmlNodePtr f = fwNode ? fwNode->children : NULL; f; f = f->next) {
+            static const char *const featNames[] = { "none", "enrolled-keys",
+                                                     "secure-boot" };
+            int name, enabled;
+
+            if (!virDomainXMLNodeIs(f, "feature"))
+                continue;
+            if (parseEnumAttr(f, "name", featNames, G_N_ELEMENTS(featNames), true,
+                              &name) < 0 ||
+                parseEnumAttr(f, "enabled", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
+                              true, &enabled) < 0)
+                return -1;
+            if (name == 1)
+                def->os.fwEnrolledKeys = enabled;
+            else
+                def->os.fwSecureBoot = enabled;
+        }
+    }
+    if (loader) {
+        if (parseEnumAttr(loader, "readonly", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
+                          false, &def->os.loaderReadonly) < 0 ||
+            parseEnumAttr(loader, "secure", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
+                          false, &def->os.loaderSecure) < 0 ||
+            parseEnumAttr(loader, "type", loaderTypeNames, VIR_DOMAIN_LOADER_TYPE_LAST,
+                          false, &def->os.loaderType) < 0)
+            return -1;
+        def->os.loader = virDomainXMLNodeTextNonEmpty(loader);
+    }
+    if (nvram) {
+        def->os.nvram = virDomainXMLNodeTextNonEmpty(nvram);
+        def->os.nvramTemplate = virDomainXMLProp(nvram, "template");
+        if (def->os.nvramTemplate && !*def->os.nvramTemplate)
+            g_clear_pointer(&def->os.nvramTemplate, g_free);
+    }
+
+    for (xmlNodePtr cur = os->children; cur; cur = cur->next) {
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (virDomainXMLNodeIs(cur, "type") || virDomainXMLNodeIs(cur, "loader") ||
+            virDomainXMLNodeIs(cur, "nvram") ||
+            (def->os.firmware && virDomainXMLNodeIs(cur, "firmware"))) {
+            continue;
+        } else if (virDomainXMLNodeIs(cur, "kernel")) {
+            if (!def->os.kernel)
+                def->os.kernel = virDomainXMLNodeTextNonEmpty(cur);
+        } else if (virDomainXMLNodeIs(cur, "initrd")) {
+            if (!def->os.initrd)
+                def->os.initrd = virDomainXMLNodeTextNonEmpty(cur);
+        } else if (virDomainXMLNodeIs(cur, "cmdline")) {
+            if (!def->os.cmdline)
+                def->os.cmdline = virDomainXMLNodeTextNonEmpty(cur);
+        } else if (virDomainXMLNodeIs(cur, "boot")) {
+            g_autofree char *dev = virDomainXMLProp(cur, "dev");
+            int val;
+
+            if (!dev) {
+                virDomainXMLReportMissingAttr("dev", cur);
+                return -1;
+            }
+            val = virDomainEnumFromString(virDomainBootNames, VIR_DOMAIN_BOOT_LAST, dev);
+            if (val < 0) {
+                virDomainXMLReportInvalidAttr("dev", cur, dev);
+                return -1;
+            }
+            /* libvirt keeps at most one entry per boot device kind */
+            if (def->os.nBootDevs < VIR_DOMAIN_BOOT_LAST)
+                def->os.bootDevs[def->os.nBootDevs++] = val;
+        } else {
+            virDomainXMLRecordUnknown(unknown, "os", cur, flags, failed);
+        }
+    }
+    return 0;
+}
+
+/* <clock><timer/>...: libvirt's virDomainTimerDefParseXML for the
+ * attributes carried (name, present, tickpolicy, track). */
+static int
+parseClockTimers(virDomainDef *def, xmlNodePtr clock, GPtrArray *unknown,
+                 unsigned int flags, bool *failed)
+{
+    g_autoptr(GArray) timers = g_array_new(FALSE, TRUE, sizeof(virDomainTimerDef));
+
+    for (xmlNodePtr cur = clock->children; cur; cur = cur->next) {
+        virDomainTimerDef t = { 0 };
+        g_autofree char *name = NULL;
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (!virDomainXMLNodeIs(cur, "timer")) {
+            virDomainXMLRecordUnknown(unknown, "clock", cur, flags, failed);
+            if (*failed)
+                return -1;
+            continue;
+        }
+        if (!(name = virDomainXMLProp(cur, "name"))) {
+            virDomainXMLReportMissingAttr("name", cur);
+            return -1;
+        }
+        if ((t.name = virDomainEnumFromString(timerNames, VIR_DOMAIN_TIMER_NAME_LAST,
+                                              name)) < 0) {
+            virDomainXMLReportInvalidAttr("name", cur, name);
+            return -1;
+        }
+        if (parseEnumAttr(cur, "present", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
+                          false, &t.present) < 0 ||
+            parseEnumAttr(cur, "tickpolicy", timerTickpolicyNames,
+                          VIR_DOMAIN_TIMER_TICKPOLICY_LAST, false, &t.tickpolicy) < 0 ||
+            parseEnumAttr(cur, "track", timerTrackNames, VIR_DOMAIN_TIMER_TRACK_LAST,
+                          false, &t.track) < 0)
+            return -1;
+        for (xmlNodePtr c = cur->children; c; c = c->next) {
+            if (c->type == XML_ELEMENT_NODE) {
+                virDomainXMLRecordUnknown(unknown, "clock/timer", c, flags, failed);
+                if (*failed)
+                    return -1;
+            }
+        }
+        g_array_append_val(timers, t);
+    }
+    def->ntimers = timers->len;
+    def->timers =
+        def->ntimers
+            ? (virDomainTimerDef *)virDomainArrayStealExact(g_steal_pointer(&timers))
+            : NULL;
+    return 0;
+}
+
+/* <features><NAME state='on|off'/>: @dflt when the state is absent
+ * (ABSENT: the attribute is required). */
+static int
+parseFeatureState(xmlNodePtr node, int dflt, int *out)
+{
+    if (parseEnumAttr(node, "state", tristateSwitchNames, VIR_DOMAIN_TRISTATE_LAST,
+                      dflt == VIR_DOMAIN_TRISTATE_ABSENT, out) < 0)
+        return -1;
+    if (*out == VIR_DOMAIN_TRISTATE_ABSENT)
+        *out = dflt;
+    return 0;
+}
+
+int
+virDomainPMParse(virDomainDef *def, xmlNodePtr pm, GPtrArray *unknown, unsigned int flags,
+                 bool *failed)
+{
+    for (xmlNodePtr cur = pm->children; cur; cur = cur->next) {
+        int *out = NULL;
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (virDomainXMLNodeIs(cur, "suspend-to-mem"))
+            out = &def->pmS3;
+        else if (virDomainXMLNodeIs(cur, "suspend-to-disk"))
+            out = &def->pmS4;
+        if (!out) {
+            virDomainXMLRecordUnknown(unknown, "pm", cur, flags, failed);
+            if (*failed)
+                return -1;
+            continue;
+        }
+        if (parseEnumAttr(cur, "enabled", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
+                          false, out) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static bool
+osHasLoader(xmlNodePtr root)
+{
+    xmlNodePtr os = virDomainXMLChild(root, "os");
+
+    return virDomainXMLChild(os, "loader") || virDomainXMLChild(os, "nvram");
+}
+
+/* libvirt's virDomainDefOSValidate for the loader and NVRAM. */
+int
+virDomainLoaderValidate(const virDomainDef *def, xmlNodePtr root)
+{
+    if (!osHasLoader(root))
+        return 0;
+    if (def->os.firmware == VIR_DOMAIN_OS_FIRMWARE_NONE) {
+        if (!def->os.loader) {
+            virReportError(VIR_ERR_XML_DETAIL, "%s",
+                           "no loader path specified and firmware auto selection "
+                           "disabled");
+            return -1;
+        }
+        return 0;
+    }
+    if (def->os.loaderReadonly) {
+        virReportError(VIR_ERR_XML_DETAIL, "%s",
+                       "loader attribute 'readonly' cannot be specified when firmware "
+                       "autoselection is enabled");
+        return -1;
+    }
+    if (def->os.loaderType || def->os.loader) {
+        virReportError(VIR_ERR_XML_DETAIL, "%s",
+                       "loader attribute 'type' cannot be specified when firmware "
+                       "autoselection is enabled");
+        return -1;
+    }
+    if (def->os.nvramTemplate) {
+        virReportError(VIR_ERR_XML_DETAIL, "%s",
+                       "nvram attribute 'template' cannot be specified when firmware "
+                       "autoselection is enabled");
+        return -1;
+    }
+    return 0;
+}
+
+/* <clock offset=...>: the offsets carried and the timers. */
+int
+virDomainClockParse(virDomainDef *def, xmlNodePtr clock, GPtrArray *unknown,
+                    unsigned int flags, bool *failed)
+{
+    g_autofree char *offset = virDomainXMLProp(clock, "offset");
+
+    if (offset) {
+        def->clockOffset = virDomainEnumFromString(virDomainClockOffsetNames,
+                                                   VIR_DOMAIN_CLOCK_OFFSET_LAST, offset);
+        if (def->clockOffset < 0) {
+            if (virDomainStrInList(libvirtClockOffsets, offset))
+                virDomainReportUnsupportedValue("clock offset", offset);
+            else
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown clock offset '%s'",
+                               offset);
+            return -1;
+        }
+    }
+    return parseClockTimers(def, clock, unknown, flags, failed);
+}
+
+int
+virDomainFeaturesParse(virDomainDef *def, xmlNodePtr features, GPtrArray *unknown,
+                       unsigned int flags, bool *failed)
+{
+    for (xmlNodePtr cur = features->children; cur; cur = cur->next) {
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (virDomainXMLNodeIs(cur, "acpi")) {
+            def->acpi = true;
+        } else if (virDomainXMLNodeIs(cur, "apic")) {
+            def->apic = true;
+        } else if (virDomainXMLNodeIs(cur, "vmport")) {
+            if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->vmport) < 0)
+                return -1;
+        } else if (virDomainXMLNodeIs(cur, "smm")) {
+            if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->smm) < 0)
+                return -1;
+        } else if (virDomainXMLNodeIs(cur, "vmcoreinfo")) {
+            if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->vmcoreinfo) < 0)
+                return -1;
+        } else {
+            virDomainXMLRecordUnknown(unknown, "features", cur, flags, failed);
+            if (*failed)
+                return -1;
+        }
+    }
+    return 0;
+}
