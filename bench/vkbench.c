@@ -205,7 +205,7 @@ guestXml(const char *name, const char *guestDir, const char *serial)
                  "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
                  "<os><type arch='x86_64' machine='q35'>hvm</type>"
                  "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
-                 "<cmdline>console=ttyS0 quiet</cmdline></os>"
+                 "<cmdline>console=ttyS0 no_timer_check quiet</cmdline></os>"
                  "<features><acpi/></features>"
                  "<on_poweroff>destroy</on_poweroff>"
                  "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
@@ -666,7 +666,7 @@ netGuestXml(const char *name, const char *guestDir, const char *serial, const ch
                  "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
                  "<os><type arch='x86_64' machine='q35'>hvm</type>"
                  "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
-                 "<cmdline>console=ttyS0 quiet virtkit.dhcp=1 %s</cmdline></os>"
+                 "<cmdline>console=ttyS0 no_timer_check quiet virtkit.dhcp=1 %s</cmdline></os>"
                  "<features><acpi/></features>"
                  "<on_poweroff>destroy</on_poweroff>"
                  "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
@@ -881,7 +881,7 @@ workloadConsole(virConnectPtr conn, const char *guestDir, double seconds, int ke
 
     alarm(120);
     xml = consoleXml(name, guestDir,
-                     "console=ttyS0 nohz=off tp_printk trace_event="
+                     "console=ttyS0 no_timer_check nohz=off tp_printk trace_event="
                      "timer:hrtimer_expire_entry,timer:hrtimer_expire_exit,"
                      "timer:hrtimer_start");
     dom = defineOrDie(conn, xml);
@@ -900,7 +900,7 @@ workloadConsole(virConnectPtr conn, const char *guestDir, double seconds, int ke
     consoleStop(dom, st);
     undefineOrDie(dom);
 
-    xml = consoleXml(name, guestDir, "console=ttyS0 quiet");
+    xml = consoleXml(name, guestDir, "console=ttyS0 no_timer_check quiet");
     dom = defineOrDie(conn, xml);
     free(xml);
     st = consoleStart(conn, dom);

@@ -110,7 +110,7 @@ guestXml(const char *guestDir, const char *serial, bool kernel)
     if (kernel)
         snprintf(os, sizeof(os),
                  "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
-                 "<cmdline>console=ttyS0 quiet</cmdline>",
+                 "<cmdline>console=ttyS0 no_timer_check quiet</cmdline>",
                  guestDir, guestDir);
     if (asprintf(&xml,
                  "<domain type='qemu'><name>" NAME "</name>"

@@ -76,7 +76,7 @@ DOMAIN = """<domain type='qemu'>
   <vcpu>1</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type>
     <kernel>{guest}/vmlinuz</kernel><initrd>{guest}/initrd.gz</initrd>
-    <cmdline>console=ttyS0 quiet</cmdline></os>
+    <cmdline>console=ttyS0 no_timer_check quiet</cmdline></os>
   <features><acpi/></features>
   <devices>
     <disk type='file' device='disk'>

@@ -184,7 +184,7 @@ guestXML(Fixture *f, const char *name, const GuestOpts *o)
     if (o->kernel)
         g_string_append_printf(x,
                                "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
-                               "<cmdline>console=ttyS0 quiet</cmdline>",
+                               "<cmdline>console=ttyS0 no_timer_check quiet</cmdline>",
                                guestDir, guestDir);
     g_string_append(x, "</os>");
     if (o->acpi)

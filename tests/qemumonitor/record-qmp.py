@@ -116,7 +116,7 @@ class Rec:
 def guest_args(serial):
     return ['-machine', 'q35', '-m', '256', '-smp', '1',
             '-kernel', GUEST + '/vmlinuz', '-initrd', GUEST + '/initrd.gz',
-            '-append', 'console=ttyS0 quiet',
+            '-append', 'console=ttyS0 no_timer_check quiet',
             '-chardev', 'file,id=ser0,path=' + serial,
             '-device', 'isa-serial,chardev=ser0']
 

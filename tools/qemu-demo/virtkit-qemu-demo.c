@@ -149,7 +149,7 @@ main(int argc, char **argv)
                         "    <type arch='x86_64' machine='q35'>hvm</type>\n"
                         "    <kernel>%s/vmlinuz</kernel>\n"
                         "    <initrd>%s/initrd.gz</initrd>\n"
-                        "    <cmdline>console=ttyS0 quiet virtkit.writedisk=1</cmdline>\n"
+                        "    <cmdline>console=ttyS0 no_timer_check quiet virtkit.writedisk=1</cmdline>\n"
                         "  </os>\n"
                         "  <features><acpi/></features>\n"
                         "  <devices>\n"

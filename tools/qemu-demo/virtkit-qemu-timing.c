@@ -214,7 +214,7 @@ main(int argc, char **argv)
                                "<memory unit='MiB'>256</memory><os>"
                                "<type arch='x86_64' machine='q35'>hvm</type>"
                                "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
-                               "<cmdline>console=ttyS0 quiet</cmdline></os>"
+                               "<cmdline>console=ttyS0 no_timer_check quiet</cmdline></os>"
                                "<features><acpi/></features><devices><serial type='file'>"
                                "<source path='%s/g.serial'/></serial></devices></domain>",
                                argv[2], argv[2], argv[1]);
