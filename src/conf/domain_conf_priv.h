@@ -121,6 +121,31 @@ bool virDomainStrInList(const char *const *list, const char *str);
 int virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
                           unsigned int flags, bool *failed);
 
+/* The checks every <devices> child gets: children and attributes its parser
+ * does not carry are recorded in @unknown (see virDomainXMLRecordUnknown,
+ * virDomainXMLCheckDeviceAttrs); -1 when that failed the parse. */
+int virDomainDeviceCheckChildren(xmlNodePtr node, const char *const *known,
+                                 GPtrArray *unknown, unsigned int flags, bool *failed);
+int virDomainDeviceCheckAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules,
+                              GPtrArray *unknown, unsigned int flags, bool *failed);
+
+/* ---- domain_graphics_conf.c: the display devices ---- */
+/* One <input>, <graphics>, <audio> or <video> element appended to *@arr
+ * (made on first use); -1 with libvirt's error. */
+int virDomainInputParseXML(GArray **inputs, xmlNodePtr node, GPtrArray *unknown,
+                           unsigned int flags, bool *failed);
+int virDomainGraphicsParseXML(GPtrArray **graphics, xmlNodePtr node, GPtrArray *unknown,
+                              unsigned int flags, bool *failed);
+int virDomainAudioParseXML(GArray **audios, xmlNodePtr node, GPtrArray *unknown,
+                           unsigned int flags, bool *failed);
+int virDomainVideoParseXML(GPtrArray **videos, xmlNodePtr node, GPtrArray *unknown,
+                           unsigned int flags, bool *failed);
+/* Move the parsed arrays into @def (exact size), adding libvirt's implicit
+ * video device when there are graphics and no video. */
+void virDomainDisplayDevicesSteal(virDomainDef *def, GArray **inputs,
+                                  GPtrArray **graphics, GArray **audios,
+                                  GPtrArray **videos);
+
 /* The <address> child of @device into @addr (zeroed, type NONE, when
  * absent); libvirt's errors for a missing/unknown type or a bad field
  * (domain_address_conf.c). */

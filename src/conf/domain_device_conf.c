@@ -1,11 +1,11 @@
-/* domain_device_conf.c: parsing of <devices> children (disk, interface, serial, console, memballoon) */
+/* domain_device_conf.c: parsing of <devices> children (disk, interface, serial, console,
+ * controller, channel, rng, memballoon); the display devices are in domain_graphics_conf.c */
 
 #define G_LOG_DOMAIN "virtkit.conf.device"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <libxml/tree.h>
 
 #include "domain_conf.h"
@@ -1052,439 +1052,6 @@ addImplicitControllers(virDomainDef *def, GPtrArray *ctrls)
     }
 }
 
-/* ---- input, graphics, video ------------------------------------------------ */
-
-static const char *const inputTypeNames[VIR_DOMAIN_INPUT_TYPE_LAST] = { "mouse", "tablet",
-                                                                        "keyboard" };
-static const char *const inputBusNames[VIR_DOMAIN_INPUT_BUS_LAST] = { "ps2", "usb",
-                                                                      "virtio" };
-
-const char *
-virDomainInputTypeToString(int type)
-{
-    return virDomainEnumToString(inputTypeNames, VIR_DOMAIN_INPUT_TYPE_LAST, type);
-}
-
-const char *
-virDomainInputBusToString(int bus)
-{
-    return virDomainEnumToString(inputBusNames, VIR_DOMAIN_INPUT_BUS_LAST, bus);
-}
-
-static void
-graphicsFree(gpointer data)
-{
-    virDomainGraphicsDefFree(data);
-}
-
-static void
-audioClear(gpointer data)
-{
-    virDomainAudioDef *a = data;
-
-    g_free(a->type);
-}
-
-static void
-videoFree(gpointer data)
-{
-    virDomainVideoDef *v = data;
-
-    g_free(v->type);
-    g_free(v);
-}
-
-static int
-parseInput(GArray *inputs, xmlNodePtr node)
-{
-    virDomainInputDef in = { 0 };
-    g_autofree char *type = virDomainXMLProp(node, "type");
-    g_autofree char *bus = virDomainXMLProp(node, "bus");
-
-    if (!type) {
-        virDomainXMLReportMissingAttr("type", node);
-        return -1;
-    }
-    if ((in.type = virDomainEnumFromString(inputTypeNames, VIR_DOMAIN_INPUT_TYPE_LAST,
-                                           type)) < 0) {
-        if (g_str_equal(type, "passthrough") || g_str_equal(type, "evdev"))
-            virDomainReportUnsupportedValue("input type", type);
-        else
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown input device type '%s'",
-                           type);
-        return -1;
-    }
-    if (bus) {
-        if ((in.bus = virDomainEnumFromString(inputBusNames, VIR_DOMAIN_INPUT_BUS_LAST,
-                                              bus)) < 0) {
-            if (g_str_equal(bus, "xen") || g_str_equal(bus, "parallels") ||
-                g_str_equal(bus, "none"))
-                virDomainReportUnsupportedValue("input bus", bus);
-            else
-                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown input bus type '%s'",
-                               bus);
-            return -1;
-        }
-    } else {
-        in.bus = in.type == VIR_DOMAIN_INPUT_TYPE_TABLET ? VIR_DOMAIN_INPUT_BUS_USB
-                                                         : VIR_DOMAIN_INPUT_BUS_PS2;
-    }
-    if (in.bus == VIR_DOMAIN_INPUT_BUS_PS2 && in.type == VIR_DOMAIN_INPUT_TYPE_TABLET) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "ps2 bus does not support %s input device",
-                       type);
-        return -1;
-    }
-    if (virDomainDeviceAddressParse(node, &in.addr) < 0)
-        return -1;
-    g_array_append_val(inputs, in);
-    return 0;
-}
-
-void
-virDomainGraphicsDefFree(virDomainGraphicsDef *g)
-{
-    if (!g)
-        return;
-    g_free(g->listen);
-    g_free(g->keymap);
-    g_free(g->sharePolicy);
-    g_free(g->passwd);
-    g_free(g->passwdValidTo);
-    g_free(g->connected);
-    g_free(g);
-}
-
-virDomainGraphicsDef *
-virDomainGraphicsDefCopy(const virDomainGraphicsDef *src)
-{
-    virDomainGraphicsDef *g = g_memdup2(src, sizeof(*src));
-
-    g->listen = g_strdup(src->listen);
-    g->keymap = g_strdup(src->keymap);
-    g->sharePolicy = g_strdup(src->sharePolicy);
-    g->passwd = g_strdup(src->passwd);
-    g->passwdValidTo = g_strdup(src->passwdValidTo);
-    g->connected = g_strdup(src->connected);
-    return g;
-}
-
-/* libvirt's int attributes (virXMLPropInt): its message on a bad value */
-static int
-parseGraphicsInt(xmlNodePtr node, const char *name, const char *str, int *val)
-{
-    long long v;
-    char *end = NULL;
-
-    errno = 0;
-    v = g_ascii_strtoll(str, &end, 10);
-    if (!*str || *end || errno || v < G_MININT || v > G_MAXINT) {
-        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
-                           "Invalid value for attribute '%s' in element '%s': '%s'. "
-                           "Expected integer value",
-                           name, (const char *)node->name, str);
-        return -1;
-    }
-    *val = (int)v;
-    return 0;
-}
-
-/* The <listen> children: the first decides (libvirt keeps the rest, but
- * QEMU's VNC server listens on one). */
-static int
-parseGraphicsListen(xmlNodePtr node, virDomainGraphicsDef *g, char **address)
-{
-    for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
-        g_autofree char *ltype = NULL;
-
-        if (!virDomainXMLNodeIs(cur, "listen"))
-            continue;
-        ltype = virDomainXMLProp(cur, "type");
-        if (ltype && g_str_equal(ltype, "address")) {
-            *address = virDomainXMLProp(cur, "address");
-        } else if (ltype && g_str_equal(ltype, "none")) {
-            g->listenType = VIR_DOMAIN_GRAPHICS_LISTEN_NONE;
-        } else if (ltype &&
-                   (g_str_equal(ltype, "network") || g_str_equal(ltype, "socket"))) {
-            /* network: no network driver lookup from here yet; socket: QEMU
-             * (another user) would create it in the per-run directory,
-             * which only the daemon may enter */
-            virDomainReportUnsupportedValue("graphics listen type", ltype);
-            return -1;
-        } else {
-            virReportError(VIR_ERR_XML_ERROR, "%s",
-                           "graphics listen type must be specified");
-            return -1;
-        }
-        return 0;
-    }
-    return 0;
-}
-
-static int
-parseGraphicsAuth(xmlNodePtr node, virDomainGraphicsDef *g)
-{
-    static const char *const connectedNames[] = { "fail", "disconnect", "keep", NULL };
-    g_autofree char *validTo = virDomainXMLProp(node, "passwdValidTo");
-    g_autofree char *connected = virDomainXMLProp(node, "connected");
-
-    g->passwd = virDomainXMLProp(node, "passwd");
-    if (!g->passwd)
-        return 0;
-    if (validTo) {
-        struct tm tm = { 0 };
-        char *end = strptime(validTo, "%Y-%m-%dT%H:%M:%S", &tm);
-        char buf[32];
-
-        if (!end || *end) {
-            virReportError(VIR_ERR_INTERNAL_ERROR,
-                           "cannot parse password validity time '%s', expect "
-                           "YYYY-MM-DDTHH:MM:SS",
-                           validTo);
-            return -1;
-        }
-        /* normalized as libvirt formats it back (from a time_t, UTC) */
-        {
-            time_t t = timegm(&tm);
-            struct tm out;
-
-            gmtime_r(&t, &out);
-            strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &out);
-        }
-        g->passwdValidTo = g_strdup(buf);
-    }
-    if (connected) {
-        if (!virDomainStrInList(connectedNames, connected)) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown connected value %s",
-                           connected);
-            return -1;
-        }
-        g->connected = g_steal_pointer(&connected);
-    }
-    return 0;
-}
-
-static virDomainGraphicsDef *
-parseGraphics(xmlNodePtr node, unsigned int flags)
-{
-    static const char *const sharePolicies[] = { "allow-exclusive", "force-shared",
-                                                 "ignore", NULL };
-    g_autofree char *type = virDomainXMLProp(node, "type");
-    g_autofree char *port = virDomainXMLProp(node, "port");
-    g_autofree char *autoport = virDomainXMLProp(node, "autoport");
-    g_autofree char *websocket = virDomainXMLProp(node, "websocket");
-    g_autofree char *share = virDomainXMLProp(node, "sharePolicy");
-    g_autofree char *socketAttr = virDomainXMLProp(node, "socket");
-    g_autofree char *listenAttr = virDomainXMLProp(node, "listen");
-    g_autofree char *listen = NULL;
-    virDomainGraphicsDef *g;
-
-    if (!type) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "missing graphics device type");
-        return NULL;
-    }
-    if (!g_str_equal(type, "vnc")) {
-        static const char *const known[] = { "sdl",          "rdp",  "desktop", "spice",
-                                             "egl-headless", "dbus", NULL };
-        if (virDomainStrInList(known, type))
-            virDomainReportUnsupportedValue("graphics type", type);
-        else
-            virDomainXMLReportInvalidAttr("type", node, type);
-        return NULL;
-    }
-    g = g_new0(virDomainGraphicsDef, 1);
-    g->port = -1;
-    if (parseGraphicsListen(node, g, &listen) < 0)
-        goto error;
-    if (listen && !*listen)
-        g_clear_pointer(&listen, g_free);
-    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS && listenAttr &&
-        *listenAttr && listen && !g_str_equal(listen, listenAttr)) {
-        virReportError(VIR_ERR_XML_ERROR,
-                       "graphics 'listen' attribute '%s' must match 'address' attribute "
-                       "of first listen element (found '%s')",
-                       listenAttr, listen);
-        goto error;
-    }
-    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS)
-        g->listen =
-            listen ? g_steal_pointer(&listen)
-                   : (listenAttr && *listenAttr ? g_steal_pointer(&listenAttr) : NULL);
-    if (socketAttr && *socketAttr) {
-        /* the attribute alone stands for <listen type='socket'> */
-        virDomainReportUnsupportedValue("graphics listen type", "socket");
-        goto error;
-    }
-    if (port) {
-        long long val;
-        char *end = NULL;
-
-        val = g_ascii_strtoll(port, &end, 10);
-        if (!*port || *end || val < -1 || val > 65535) {
-            virReportError(VIR_ERR_INTERNAL_ERROR, "cannot parse vnc port %s", port);
-            goto error;
-        }
-        g->port = (int)val;
-    }
-    if (autoport && g_str_equal(autoport, "yes"))
-        g->autoport = true;
-    else if (autoport && !g_str_equal(autoport, "no")) {
-        virDomainXMLReportInvalidAttr("autoport", node, autoport);
-        goto error;
-    }
-    /* libvirt: a port of -1 (or 0) means autoport; an inactive definition
-     * forgets an autoport's port */
-    if (g->port == -1 || g->port == 0) {
-        g->autoport = true;
-        g->port = -1;
-    }
-    if (g->autoport && (flags & VIR_DOMAIN_DEF_PARSE_INACTIVE))
-        g->port = -1;
-    if (websocket) {
-        if (parseGraphicsInt(node, "websocket", websocket, &g->websocket) < 0)
-            goto error;
-        if (g->websocket == -1)
-            g->websocketGenerated = true;
-        else if (g->websocket < -1) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "vnc WebSocket port must be in range [5700,65535], not %d",
-                           g->websocket);
-            goto error;
-        }
-    }
-    if (share) {
-        if (!virDomainStrInList(sharePolicies, share)) {
-            virDomainXMLReportInvalidAttr("sharePolicy", node, share);
-            goto error;
-        }
-        g->sharePolicy = g_steal_pointer(&share);
-    }
-    g->keymap = virDomainXMLProp(node, "keymap");
-    if (parseGraphicsAuth(node, g) < 0)
-        goto error;
-    return g;
-
-error:
-    virDomainGraphicsDefFree(g);
-    return NULL;
-}
-
-static int
-parseAudio(xmlNodePtr node, virDomainAudioDef *a)
-{
-    static const char *const known[] = { "alsa",       "coreaudio", "jack",  "oss",
-                                         "pulseaudio", "sdl",       "spice", "file",
-                                         "dbus",       NULL };
-    g_autofree char *id = virDomainXMLProp(node, "id");
-    g_autofree char *type = virDomainXMLProp(node, "type");
-    unsigned long long val;
-
-    if (!type) {
-        virDomainXMLReportMissingAttr("type", node);
-        return -1;
-    }
-    if (!id) {
-        virDomainXMLReportMissingAttr("id", node);
-        return -1;
-    }
-    if (virDomainParseULL(id, &val) < 0 || val > G_MAXUINT) {
-        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
-                           "Invalid value for attribute 'id' in element 'audio': '%s'. "
-                           "Expected non-negative integer value",
-                           id);
-        return -1;
-    }
-    if (val == 0 || val > G_MAXINT) {
-        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__, "%s",
-                           val == 0 ? "Invalid value for attribute 'id' in element "
-                                      "'audio': Zero is not permitted"
-                                    : "audio id is too large");
-        return -1;
-    }
-    if (!g_str_equal(type, "none")) {
-        if (virDomainStrInList(known, type))
-            virDomainReportUnsupportedValue("audio type", type);
-        else
-            virDomainXMLReportInvalidAttr("type", node, type);
-        return -1;
-    }
-    a->id = (int)val;
-    a->type = g_steal_pointer(&type);
-    return 0;
-}
-
-static virDomainVideoDef *
-parseVideo(xmlNodePtr node, size_t nvideos)
-{
-    static const char *const carried[] = { "vga",    "cirrus", "bochs",
-                                           "virtio", "none",   NULL };
-    static const char *const known[] = { "vmvga",     "xen", "vbox",  "qxl",
-                                         "parallels", "gop", "ramfb", NULL };
-    xmlNodePtr model = virDomainXMLChild(node, "model");
-    g_autofree char *type = model ? virDomainXMLProp(model, "type") : NULL;
-    g_autofree char *vram = model ? virDomainXMLProp(model, "vram") : NULL;
-    g_autofree char *heads = model ? virDomainXMLProp(model, "heads") : NULL;
-    g_autofree char *primary = model ? virDomainXMLProp(model, "primary") : NULL;
-    virDomainVideoDef *v;
-    unsigned long long val;
-
-    if (!type) {
-        /* libvirt's QEMU default for x86 */
-        type = g_strdup("vga");
-    }
-    if (!virDomainStrInList(carried, type)) {
-        if (virDomainStrInList(known, type))
-            virDomainReportUnsupportedValue("video model", type);
-        else
-            virReportError(VIR_ERR_INTERNAL_ERROR, "unknown video model '%s'", type);
-        return NULL;
-    }
-    v = g_new0(virDomainVideoDef, 1);
-    v->type = g_steal_pointer(&type);
-    if (vram) {
-        if (virDomainParseULL(vram, &val) < 0 || val > G_MAXINT) {
-            virReportError(VIR_ERR_INTERNAL_ERROR, "cannot parse video vram '%s'", vram);
-            goto error;
-        }
-        v->vram = (int)val;
-    } else if (!g_str_equal(v->type, "virtio") && !g_str_equal(v->type, "none")) {
-        v->vram = 16384; /* libvirt's virDomainVideoDefaultRAM */
-    }
-    if (heads) {
-        if (virDomainParseULL(heads, &val) < 0 || val > G_MAXINT) {
-            virReportError(VIR_ERR_INTERNAL_ERROR, "cannot parse video heads '%s'",
-                           heads);
-            goto error;
-        }
-        if (val == 0) {
-            /* libvirt reads heads with VIR_XML_PROP_NONZERO; 0 would also
-             * format as "absent" and come back as the default 1 */
-            virReportError(VIR_ERR_XML_ERROR,
-                           "Invalid value for attribute 'heads' in element 'model': "
-                           "'%s'. Expected non-zero integer value",
-                           heads);
-            goto error;
-        }
-        v->heads = (int)val;
-    } else if (!g_str_equal(v->type, "none")) {
-        v->heads = 1;
-    }
-    v->primary = (primary && g_str_equal(primary, "yes")) || nvideos == 0;
-    if (g_str_equal(v->type, "none") && nvideos > 0) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       "a 'none' video type must be the only video device defined for "
-                       "the domain");
-        goto error;
-    }
-    if (virDomainDeviceAddressParse(node, &v->addr) < 0)
-        goto error;
-    return v;
-
-error:
-    g_free(v->type);
-    g_free(v);
-    return NULL;
-}
-
 /* The order libvirt's parser gives disks (each one placed by
  * virDomainDiskInsert): the disks of a bus together, the buses in the order
  * their first disk came, and each bus's disks by target index ("vda" before
@@ -1565,9 +1132,9 @@ sortDisks(GPtrArray *disks)
  * data the hypervisor driver assigns; a per-device <boot> changes how the
  * guest boots, so it is refused rather than dropped.
  */
-static int
-checkDeviceChildren(xmlNodePtr node, const char *const *known, GPtrArray *unknown,
-                    unsigned int flags, bool *failed)
+int
+virDomainDeviceCheckChildren(xmlNodePtr node, const char *const *known,
+                             GPtrArray *unknown, unsigned int flags, bool *failed)
 {
     g_autofree char *parent = g_strdup_printf("devices/%s", (const char *)node->name);
 
@@ -1636,33 +1203,14 @@ static const virDomainXMLAttrRule rngAttrs[] = {
     { "backend", (const char *const[]){ "model", NULL } },
     { NULL, NULL },
 };
-static const virDomainXMLAttrRule inputAttrs[] = {
-    { "", (const char *const[]){ "type", "bus", NULL } },
-    { NULL, NULL },
-};
-static const virDomainXMLAttrRule graphicsAttrs[] = {
-    { "", (const char *const[]){ "type", "port", "autoport", "listen", "websocket",
-                                 "keymap", "sharePolicy", "passwd", "passwdValidTo",
-                                 "connected", NULL } },
-    { "listen", (const char *const[]){ "type", "address", NULL } },
-    { NULL, NULL },
-};
-static const virDomainXMLAttrRule audioAttrs[] = {
-    { "", (const char *const[]){ "id", "type", NULL } },
-    { NULL, NULL },
-};
-static const virDomainXMLAttrRule videoAttrs[] = {
-    { "model", (const char *const[]){ "type", "vram", "heads", "primary", NULL } },
-    { NULL, NULL },
-};
 static const virDomainXMLAttrRule balloonAttrs[] = {
     { "", (const char *const[]){ "model", NULL } },
     { NULL, NULL },
 };
 
-static int
-checkDeviceAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules, GPtrArray *unknown,
-                 unsigned int flags, bool *failed)
+int
+virDomainDeviceCheckAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules,
+                          GPtrArray *unknown, unsigned int flags, bool *failed)
 {
     virDomainXMLCheckDeviceAttrs(unknown, node, rules, flags, failed);
     return *failed ? -1 : 0;
@@ -1680,10 +1228,6 @@ static const char *const controllerChildren[] = { "model", "target", "master", "
                                                   NULL };
 static const char *const channelChildren[] = { "source", "target", "address", NULL };
 static const char *const rngChildren[] = { "backend", "address", NULL };
-static const char *const inputChildren[] = { "address", NULL };
-static const char *const graphicsChildren[] = { "listen", NULL };
-static const char *const audioChildren[] = { NULL };
-static const char *const videoChildren[] = { "model", "address", NULL };
 
 int
 virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
@@ -1722,8 +1266,9 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
             virDomainDiskDef *other;
 
             if (parseDisk(disks, cur, flags) < 0 ||
-                checkDeviceChildren(cur, diskChildren, unknown, flags, failed) < 0 ||
-                checkDeviceAttrs(cur, diskAttrs, unknown, flags, failed) < 0)
+                virDomainDeviceCheckChildren(cur, diskChildren, unknown, flags, failed) <
+                    0 ||
+                virDomainDeviceCheckAttrs(cur, diskAttrs, unknown, flags, failed) < 0)
                 return -1;
             /* a hash, not a scan: a 10 MiB document may hold 100,000 disks */
             disk = g_ptr_array_index(disks, disks->len - 1);
@@ -1738,18 +1283,21 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
             g_hash_table_insert(targets, disk->dst, disk);
         } else if (virDomainXMLNodeIs(cur, "interface")) {
             if (parseNet(nets, cur, flags) < 0 ||
-                checkDeviceChildren(cur, netChildren, unknown, flags, failed) < 0 ||
-                checkDeviceAttrs(cur, netAttrs, unknown, flags, failed) < 0)
+                virDomainDeviceCheckChildren(cur, netChildren, unknown, flags, failed) <
+                    0 ||
+                virDomainDeviceCheckAttrs(cur, netAttrs, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "serial")) {
             if (parseChr(serials, cur, VIR_DOMAIN_CHR_DEVICE_SERIAL, flags) < 0 ||
-                checkDeviceChildren(cur, chrChildren, unknown, flags, failed) < 0 ||
-                checkDeviceAttrs(cur, chrAttrs, unknown, flags, failed) < 0)
+                virDomainDeviceCheckChildren(cur, chrChildren, unknown, flags, failed) <
+                    0 ||
+                virDomainDeviceCheckAttrs(cur, chrAttrs, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "console")) {
             if (parseChr(consoles, cur, VIR_DOMAIN_CHR_DEVICE_CONSOLE, flags) < 0 ||
-                checkDeviceChildren(cur, chrChildren, unknown, flags, failed) < 0 ||
-                checkDeviceAttrs(cur, chrAttrs, unknown, flags, failed) < 0)
+                virDomainDeviceCheckChildren(cur, chrChildren, unknown, flags, failed) <
+                    0 ||
+                virDomainDeviceCheckAttrs(cur, chrAttrs, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "controller")) {
             virDomainControllerDef *ctrl;
@@ -1760,9 +1308,10 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
                 ctrls = g_ptr_array_new_with_free_func(
                     (GDestroyNotify)virDomainControllerDefFree);
             insertController(ctrls, ctrl);
-            if (checkDeviceChildren(cur, controllerChildren, unknown, flags, failed) <
-                    0 ||
-                checkDeviceAttrs(cur, controllerAttrs, unknown, flags, failed) < 0)
+            if (virDomainDeviceCheckChildren(cur, controllerChildren, unknown, flags,
+                                             failed) < 0 ||
+                virDomainDeviceCheckAttrs(cur, controllerAttrs, unknown, flags, failed) <
+                    0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "channel")) {
             virDomainChannelDef *chan;
@@ -1773,8 +1322,9 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
                 channels = g_ptr_array_new_with_free_func(
                     (GDestroyNotify)virDomainChannelDefFree);
             g_ptr_array_add(channels, chan);
-            if (checkDeviceChildren(cur, channelChildren, unknown, flags, failed) < 0 ||
-                checkDeviceAttrs(cur, channelAttrs, unknown, flags, failed) < 0)
+            if (virDomainDeviceCheckChildren(cur, channelChildren, unknown, flags,
+                                             failed) < 0 ||
+                virDomainDeviceCheckAttrs(cur, channelAttrs, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "rng")) {
             virDomainRNGDef *rng;
@@ -1785,55 +1335,27 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
                 rngs =
                     g_ptr_array_new_with_free_func((GDestroyNotify)virDomainRNGDefFree);
             g_ptr_array_add(rngs, rng);
-            if (checkDeviceChildren(cur, rngChildren, unknown, flags, failed) < 0 ||
-                checkDeviceAttrs(cur, rngAttrs, unknown, flags, failed) < 0)
+            if (virDomainDeviceCheckChildren(cur, rngChildren, unknown, flags, failed) <
+                    0 ||
+                virDomainDeviceCheckAttrs(cur, rngAttrs, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "input")) {
-            if (!inputs)
-                inputs = g_array_new(FALSE, TRUE, sizeof(virDomainInputDef));
-            if (parseInput(inputs, cur) < 0 ||
-                checkDeviceChildren(cur, inputChildren, unknown, flags, failed) < 0 ||
-                checkDeviceAttrs(cur, inputAttrs, unknown, flags, failed) < 0)
+            if (virDomainInputParseXML(&inputs, cur, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "graphics")) {
-            virDomainGraphicsDef *g;
-
-            if (!(g = parseGraphics(cur, flags)))
-                return -1;
-            if (!graphics)
-                graphics = g_ptr_array_new_with_free_func(graphicsFree);
-            g_ptr_array_add(graphics, g);
-            if (checkDeviceChildren(cur, graphicsChildren, unknown, flags, failed) < 0 ||
-                checkDeviceAttrs(cur, graphicsAttrs, unknown, flags, failed) < 0)
+            if (virDomainGraphicsParseXML(&graphics, cur, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "audio")) {
-            virDomainAudioDef a = { 0 };
-
-            if (parseAudio(cur, &a) < 0)
-                return -1;
-            if (!audios) {
-                audios = g_array_new(FALSE, TRUE, sizeof(virDomainAudioDef));
-                g_array_set_clear_func(audios, audioClear);
-            }
-            g_array_append_val(audios, a);
-            if (checkDeviceChildren(cur, audioChildren, unknown, flags, failed) < 0 ||
-                checkDeviceAttrs(cur, audioAttrs, unknown, flags, failed) < 0)
+            if (virDomainAudioParseXML(&audios, cur, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "video")) {
-            virDomainVideoDef *v;
-
-            if (!(v = parseVideo(cur, videos ? videos->len : 0)))
-                return -1;
-            if (!videos)
-                videos = g_ptr_array_new_with_free_func(videoFree);
-            g_ptr_array_add(videos, v);
-            if (checkDeviceChildren(cur, videoChildren, unknown, flags, failed) < 0 ||
-                checkDeviceAttrs(cur, videoAttrs, unknown, flags, failed) < 0)
+            if (virDomainVideoParseXML(&videos, cur, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "memballoon")) {
             if (parseMemballoon(def, cur) < 0 ||
-                checkDeviceChildren(cur, balloonChildren, unknown, flags, failed) < 0 ||
-                checkDeviceAttrs(cur, balloonAttrs, unknown, flags, failed) < 0)
+                virDomainDeviceCheckChildren(cur, balloonChildren, unknown, flags,
+                                             failed) < 0 ||
+                virDomainDeviceCheckAttrs(cur, balloonAttrs, unknown, flags, failed) < 0)
                 return -1;
         } else {
             virDomainXMLRecordUnknown(unknown, "devices", cur, flags, failed);
@@ -1873,40 +1395,7 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         def->rngs =
             (virDomainRNGDef **)virDomainPtrArrayStealExact(g_steal_pointer(&rngs));
     }
-    if (inputs) {
-        def->ninputs = inputs->len;
-        def->inputs =
-            (virDomainInputDef *)virDomainArrayStealExact(g_steal_pointer(&inputs));
-    }
-    if (graphics) {
-        def->ngraphics = graphics->len;
-        g_ptr_array_add(graphics, NULL);
-        def->graphics = (virDomainGraphicsDef **)virDomainPtrArrayStealExact(
-            g_steal_pointer(&graphics));
-    }
-    if (audios) {
-        def->naudios = audios->len;
-        g_array_set_clear_func(audios, NULL);
-        def->audios =
-            (virDomainAudioDef *)virDomainArrayStealExact(g_steal_pointer(&audios));
-    }
-    /* libvirt adds a video device for graphics (cirrus, its default here) */
-    if (def->ngraphics > 0 && !videos) {
-        virDomainVideoDef *v = g_new0(virDomainVideoDef, 1);
-
-        v->type = g_strdup("cirrus");
-        v->vram = 16384;
-        v->heads = 1;
-        v->primary = true;
-        videos = g_ptr_array_new_with_free_func(videoFree);
-        g_ptr_array_add(videos, v);
-    }
-    if (videos) {
-        def->nvideos = videos->len;
-        g_ptr_array_add(videos, NULL);
-        def->videos =
-            (virDomainVideoDef **)virDomainPtrArrayStealExact(g_steal_pointer(&videos));
-    }
+    virDomainDisplayDevicesSteal(def, &inputs, &graphics, &audios, &videos);
     if (ctrls || def->nchannels || def->ndisks || def->nconsoles) {
         if (!ctrls)
             ctrls = g_ptr_array_new_with_free_func(
