@@ -1,8 +1,11 @@
-/* qemu_process.c: QEMU process lifecycle: start, stop, kill, exit and QMP event handling */
+/* qemu_process.c: QEMU process lifecycle: stop, kill, exit and QMP event handling */
+/* Start is in qemu_process_start.c, reconnect in qemu_process_reconnect.c;
+ * the helpers they share are declared in qemu_process_priv.h. */
 
 /*
  * Threads and locks.
- * - API threads call qemuProcessStart/Stop/Kill with the domain object
+ * - API threads call qemuProcessStart/Stop/Kill (all the qemu_process*.c
+ *   files follow this protocol) with the domain object
  *   locked and a job held. They drop the object lock whenever they wait on
  *   QEMU (monitor handshake, QMP replies, process exit); the job keeps
  *   other state changes out meanwhile, and priv->mon / priv->pidfd only
@@ -41,6 +44,7 @@
 #include <json-c/json.h>
 
 #include "qemu_process.h"
+#include "qemu_process_priv.h"
 #include "qemu_driver_priv.h"
 #include "qemu_cgroup.h"
 #include "qemu_hotplug.h"
@@ -56,9 +60,6 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
-/* Deadline for re-opening the monitor of one running QEMU. */
-#define QEMU_RECONNECT_TIMEOUT_MS 10000
-
 static void qemuProcessHandleEvent(qemuMonitor *mon, const char *name, json_object *data,
                                    gint64 timestamp_us, void *opaque);
 static void qemuProcessHandleEOF(qemuMonitor *mon, bool error, const char *reason,
@@ -71,12 +72,7 @@ static const qemuMonitorCallbacks qemuProcessMonitorCallbacks = {
 
 /* ---- helpers ------------------------------------------------------- */
 
-typedef struct {
-    virDomainObj *obj;
-    guint64 runId;
-} qemuProcessObjRef;
-
-static qemuProcessObjRef *
+qemuProcessObjRef *
 qemuProcessObjRefNew(virDomainObj *obj, guint64 runId)
 {
     qemuProcessObjRef *ref = g_new0(qemuProcessObjRef, 1);
@@ -86,7 +82,7 @@ qemuProcessObjRefNew(virDomainObj *obj, guint64 runId)
     return ref;
 }
 
-static void
+void
 qemuProcessObjRefFree(gpointer data)
 {
     qemuProcessObjRef *ref = data;
@@ -102,7 +98,7 @@ qemuProcessQueueEvent(qemuDriver *driver, virDomainObj *obj, int type, int detai
                              virDomainEventLifecycleNewFromObj(obj, type, detail));
 }
 
-static char *
+char *
 qemuProcessShortName(const virDomainDef *def)
 {
     /* first 20 characters, multibyte-safe (as libvirt's shortname) */
@@ -113,7 +109,7 @@ qemuProcessShortName(const virDomainDef *def)
     return g_strndup(def->name, end - def->name);
 }
 
-static void
+void
 qemuProcessRemoveLibDir(qemuDomainObjPrivate *priv, const virDomainDef *def)
 {
     if (priv->monitorPath)
@@ -153,7 +149,7 @@ qemuProcessPidfdReady(gint fd, GIOCondition cond, gpointer data)
 }
 
 /* Watch priv->pidfd from the driver's event thread (obj locked). */
-static void
+void
 qemuProcessWatchPidfd(qemuDriver *driver, virDomainObj *obj)
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
@@ -186,7 +182,7 @@ qemuProcessKillTimerFired(gpointer data)
 
 /* End QEMU gently: SIGTERM now (QEMU flushes its disks and exits), SIGKILL
  * if it is still there after the grace period. Never blocks (obj locked). */
-static void
+void
 qemuProcessTerminateGently(qemuDriver *driver, virDomainObj *obj)
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
@@ -232,7 +228,7 @@ qemuProcessMonitorCommand(virDomainObj *obj, const char *cmd)
 
 /* Ask QEMU for its run state ("running", "paused", "shutdown", ...).
  * obj locked and job held; lock dropped while waiting. */
-static char *
+char *
 qemuProcessQueryStatus(virDomainObj *obj, int timeout_ms)
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
@@ -259,7 +255,7 @@ qemuProcessQueryStatus(virDomainObj *obj, int timeout_ms)
 
 /* Connect to the monitor listening at @path (reconnect). -1 on failure
  * (SYSTEM_ERROR reported). */
-static int
+int
 qemuProcessConnectSocket(const char *path)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -284,7 +280,7 @@ qemuProcessConnectSocket(const char *path)
 
 /* Open the monitor on connected @fd (obj locked, job held; the lock is
  * dropped during the handshake). 0 or -1 (error reported). */
-static int
+int
 qemuProcessOpenMonitor(virDomainObj *obj, int fd, unsigned int timeout_ms)
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
@@ -306,7 +302,7 @@ qemuProcessOpenMonitor(virDomainObj *obj, int fd, unsigned int timeout_ms)
 
 /* Close the monitor (obj locked, job held). The lock is dropped while the
  * monitor thread winds down, since its callbacks take the lock. */
-static void
+void
 qemuProcessCloseMonitor(virDomainObj *obj)
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
@@ -322,7 +318,7 @@ qemuProcessCloseMonitor(virDomainObj *obj)
 
 /* ---- QMP events (monitor I/O thread) --------------------------------- */
 
-static void
+void
 qemuProcessFakeRebootWorker(qemuDriver *driver, gpointer data)
 {
     qemuProcessObjRef *ref = data;
@@ -941,772 +937,5 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
         virDomainDefFree(obj->def);
         obj->def = g_steal_pointer(&obj->newDef);
         obj->def->id = -1;
-    }
-}
-
-/* ---- start ----------------------------------------------------------- */
-
-/* A listening socket bound to @path, and a client connected to it (the
- * connection waits in the backlog until QEMU accepts it). */
-static int
-qemuProcessMonitorSocketPair(const char *path, int *listenfd, int *clientfd)
-{
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    int lfd = -1;
-    int cfd = -1;
-
-    if (strlen(path) >= sizeof(addr.sun_path)) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "monitor socket path '%s' too long", path);
-        return -1;
-    }
-    strcpy(addr.sun_path, path);
-    unlink(path);
-    if ((lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-        bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(lfd, 1) < 0) {
-        virReportSystemError(errno, "cannot listen on monitor socket '%s'", path);
-        goto error;
-    }
-    if ((cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-        connect(cfd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-        virReportSystemError(errno, "cannot connect to monitor socket '%s'", path);
-        goto error;
-    }
-    *listenfd = lfd;
-    *clientfd = cfd;
-    return 0;
-
-error:
-    if (lfd >= 0)
-        close(lfd);
-    if (cfd >= 0)
-        close(cfd);
-    return -1;
-}
-
-static int
-qemuProcessOpenLog(qemuDriver *driver, virDomainObj *obj, const char *const *argv,
-                   const char *qemuVersion)
-{
-    g_autofree char *path = g_strdup_printf("%s/%s.log", driver->logDir, obj->def->name);
-    g_autofree char *ts = qemuDomainLogTimestamp();
-    g_autoptr(GString) hdr = g_string_new(NULL);
-    struct utsname uts;
-    int fd;
-
-    if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0) {
-        virReportSystemError(errno, "failed to create logfile '%s'", path);
-        return -1;
-    }
-    uname(&uts);
-    g_string_append_printf(hdr,
-                           "%s: starting up virtkit version: %s, qemu version: %s, "
-                           "kernel: %s, hostname: %s\n",
-                           ts, VIRTKIT_VERSION, qemuVersion ? qemuVersion : "unknown",
-                           uts.release, g_get_host_name());
-    g_string_append(hdr, "LC_ALL=C \\\n");
-    for (size_t i = 0; argv[i]; i++) {
-        g_autofree char *q = NULL;
-        const char *arg = argv[i];
-
-        if (strpbrk(arg, " \t'\"\\$`")) {
-            q = g_shell_quote(arg);
-            arg = q;
-        }
-        g_string_append_printf(hdr, "%s%s\n", arg, argv[i + 1] ? " \\" : "");
-    }
-    if (write(fd, hdr->str, hdr->len) < 0) {
-        virReportSystemError(errno, "cannot write logfile '%s'", path);
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-static void
-qemuProcessCloseFds(int *fds, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (fds[i] >= 0)
-            close(fds[i]);
-        fds[i] = -1;
-    }
-}
-
-/* The VNC passwords of the definition, as libvirt sets them before the
- * guest runs (-vnc ...,password=on): set_password, then expire_password
- * (never, or the validity time as seconds since the epoch). obj locked,
- * start job held; the lock is dropped around each monitor call. */
-static int
-qemuProcessSetGraphicsPasswords(virDomainObj *obj)
-{
-    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
-
-    for (size_t i = 0; i < obj->def->ngraphics; i++) {
-        const virDomainGraphicsDef *g = obj->def->graphics[i];
-        g_autoptr(json_object) set = NULL;
-        g_autoptr(json_object) expire = NULL;
-        g_autofree char *validTo = NULL;
-        int rc;
-
-        if (!g->passwd)
-            continue;
-        if (g->passwdValidTo) {
-            struct tm tm = { 0 };
-            gint64 t;
-
-            strptime(g->passwdValidTo, "%Y-%m-%dT%H:%M:%S", &tm); /* parsed before */
-            t = (gint64)timegm(&tm);
-            validTo = t <= g_get_real_time() / G_USEC_PER_SEC
-                          ? g_strdup("now")
-                          : g_strdup_printf("%" G_GINT64_FORMAT, t);
-        }
-        set = json_object_new_object();
-        json_object_object_add(set, "protocol", json_object_new_string("vnc"));
-        json_object_object_add(set, "password", json_object_new_string(g->passwd));
-        if (g->connected)
-            json_object_object_add(set, "connected",
-                                   json_object_new_string(g->connected));
-        expire = json_object_new_object();
-        json_object_object_add(expire, "protocol", json_object_new_string("vnc"));
-        json_object_object_add(expire, "time",
-                               json_object_new_string(validTo ? validTo : "never"));
-        virDomainObjUnlock(obj);
-        rc = qemuMonitorCommand(priv->mon, "set_password", set, -1, NULL);
-        if (rc == 0)
-            rc = qemuMonitorCommand(priv->mon, "expire_password", expire, -1, NULL);
-        virDomainObjLock(obj);
-        if (rc < 0)
-            return -1;
-    }
-    return 0;
-}
-
-/* Learn the pty QEMU allocated for each 'pty' serial (query-chardev) and
- * record it in the live definition as <source path=.../> (libvirt does
- * the same); a serial console shows its serial's pty. obj locked, start
- * job held; the lock is dropped around each monitor call. */
-static int
-qemuProcessReadPtyPaths(virDomainObj *obj)
-{
-    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
-    virDomainDef *def = obj->def;
-
-    for (size_t i = 0; i < def->nserials; i++) {
-        g_autofree char *alias = NULL;
-        char *path = NULL;
-        int rc;
-
-        if (def->serials[i]->type != VIR_DOMAIN_CHR_TYPE_PTY)
-            continue;
-        alias = g_strdup_printf("charserial%zu", i);
-        virDomainObjUnlock(obj);
-        rc = qemuMonitorGetPtyPath(priv->mon, alias, &path);
-        virDomainObjLock(obj);
-        if (rc < 0)
-            return -1;
-        g_free(def->serials[i]->path);
-        def->serials[i]->path = path;
-    }
-    for (size_t i = 0; i < def->nconsoles; i++) {
-        virDomainChrDef *con = def->consoles[i];
-        size_t port = MAX(con->targetPort, 0);
-
-        if (con->type != VIR_DOMAIN_CHR_TYPE_PTY || port >= def->nserials ||
-            def->serials[port]->type != VIR_DOMAIN_CHR_TYPE_PTY)
-            continue;
-        g_free(con->path);
-        con->path = g_strdup(def->serials[port]->path);
-    }
-    return 0;
-}
-
-/* When QEMU runs as another user, we open its 'file' serials (truncated,
- * as QEMU would) and pass them as descriptors: the QEMU user then needs no
- * access to the log's directory, and the file stays ours. Adds each fd to
- * @keepfds. 0 or -1 (SYSTEM_ERROR reported). */
-static int
-qemuProcessOpenSerialFiles(qemuDriver *driver, virDomainObj *obj, int *serialFds,
-                           int *keepfds, size_t *nkeep)
-{
-    if (!driver->runAs)
-        return 0;
-    for (size_t i = 0; i < obj->def->nserials && i < 4; i++) {
-        const virDomainChrDef *chr = obj->def->serials[i];
-
-        if (chr->type != VIR_DOMAIN_CHR_TYPE_FILE || !chr->path)
-            continue;
-        if ((serialFds[i] =
-                 open(chr->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
-            virReportSystemError(errno, "Could not open '%s'", chr->path);
-            return -1;
-        }
-        keepfds[(*nkeep)++] = serialFds[i];
-    }
-    return 0;
-}
-
-/* Listening sockets for the unix channels in bind mode, made here and
- * handed to QEMU as descriptors (as libvirt does): QEMU's user needs no
- * access to the per-run directory. Paths without one are generated there.
- * Adds each fd to @keepfds. 0 or -1 (SYSTEM_ERROR reported). */
-static int
-qemuProcessOpenChannelSockets(virDomainObj *obj, const char *dir, int *chanFds,
-                              int *keepfds, size_t *nkeep)
-{
-    virDomainDef *def = obj->def;
-
-    qemuDomainPrepareChannelPaths(def, dir);
-    for (size_t i = 0; i < def->nchannels && i < QEMU_MAX_CHANNELS; i++) {
-        const virDomainChannelDef *c = def->channels[i];
-        struct sockaddr_un addr = { .sun_family = AF_UNIX };
-        int fd;
-
-        if (!c->unixSocket || c->connect || !c->path)
-            continue;
-        if (strlen(c->path) >= sizeof(addr.sun_path)) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "UNIX socket path '%s' too long",
-                           c->path);
-            return -1;
-        }
-        g_strlcpy(addr.sun_path, c->path, sizeof(addr.sun_path));
-        if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
-            virReportSystemError(errno, "%s", "Failed to create UNIX socket");
-            return -1;
-        }
-        unlink(c->path);
-        if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 1) < 0) {
-            virReportSystemError(errno, "Failed to bind socket to '%s'", c->path);
-            close(fd);
-            return -1;
-        }
-        chanFds[i] = fd;
-        keepfds[(*nkeep)++] = fd;
-    }
-    return 0;
-}
-
-/* Wait (object lock dropped, job held) until QEMU has read the incoming
- * migration stream: its run state leaves "inmigrate". QEMU exits if the
- * stream is bad, which fails the query. 0 or -1 with an error reported. */
-static int
-qemuProcessWaitIncoming(virDomainObj *obj)
-{
-    gint64 deadline = g_get_monotonic_time() + QEMU_INCOMING_TIMEOUT_MS * 1000LL;
-
-    for (;;) {
-        g_autofree char *status = NULL;
-        int rc;
-
-        virDomainObjUnlock(obj);
-        rc = qemuMonitorQueryStatus(qemuDomainPriv(obj)->mon, &status, NULL);
-        virDomainObjLock(obj);
-        if (rc < 0)
-            return -1;
-        if (g_strcmp0(status, "inmigrate") != 0) {
-            g_debug("incoming state of '%s' loaded: QEMU is %s", obj->def->name, status);
-            return 0;
-        }
-        if (g_get_monotonic_time() > deadline) {
-            virReportError(VIR_ERR_OPERATION_TIMEOUT, "%s",
-                           "QEMU did not finish loading the saved state in time");
-            return -1;
-        }
-        /* QMP has no completion event without the 'events' capability:
-         * poll the run state, as often as libvirt polls a migration */
-        virDomainObjUnlock(obj);
-        g_usleep(QEMU_INCOMING_POLL_US);
-        virDomainObjLock(obj);
-    }
-}
-
-int
-qemuProcessCheckNetFilter(const virDomainNetDef *net)
-{
-    if (!net->filterref)
-        return 0;
-    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                   "interface asks for network filter '%s': applying network filters to "
-                   "guest traffic is not supported by virtkit",
-                   net->filterref);
-    return -1;
-}
-
-int
-qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
-{
-    return qemuProcessStartIncoming(driver, obj, flags, -1);
-}
-
-int
-qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int flags,
-                         int incomingFd)
-{
-    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
-    int runningReason =
-        incomingFd >= 0 ? VIR_DOMAIN_RUNNING_RESTORED : VIR_DOMAIN_RUNNING_BOOTED;
-    g_autofree char *shortname = NULL;
-    g_auto(GStrv) argv = NULL;
-    g_autofree char *qemuVersion = NULL;
-    virProcessSpawnOpts opts = { 0 };
-    int listenfd = -1;
-    int clientfd = -1;
-    int logfd = -1;
-    int keepfds[1 + 4 + QEMU_MAX_CHANNELS + 8 +
-                1]; /* monitor, serials, channels, taps, incoming */
-    int serialFds[4] = { -1, -1, -1, -1 };
-    int chanFds[QEMU_MAX_CHANNELS];
-    size_t nkeep = 0;
-    pid_t pid = 0;
-    int pidfd = -1;
-    virProcessHeld *held = NULL;
-    virErrorPtr saved = NULL;
-
-    for (size_t i = 0; i < G_N_ELEMENTS(chanFds); i++)
-        chanFds[i] = -1;
-    if (virDomainObjIsActive(obj)) {
-        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is already running");
-        return -1;
-    }
-    for (size_t i = 0; i < obj->def->nnets; i++) {
-        if (qemuProcessCheckNetFilter(obj->def->nets[i]) < 0)
-            return -1;
-    }
-
-    /* The live definition is a copy: the persistent one stays as defined. */
-    if (obj->persistent && !obj->newDef) {
-        obj->newDef = obj->def;
-        obj->def = virDomainDefCopy(obj->newDef);
-    }
-
-    if (qemuGluePrepareForStart(driver, obj->def, &qemuVersion) < 0 ||
-        qemuGlueFirmwareForStart(driver, obj->def) < 0)
-        goto error_nostart;
-
-    obj->def->id = virDomainObjListNextID(driver->domains);
-    priv->runId++;
-    shortname = qemuProcessShortName(obj->def);
-    priv->libDir =
-        g_strdup_printf("%s/domain-%d-%s", driver->libDir, obj->def->id, shortname);
-    priv->monitorPath = g_strdup_printf("%s/monitor.sock", priv->libDir);
-    if (g_mkdir_with_parents(priv->libDir, 0700) < 0) {
-        virReportSystemError(errno, "cannot create directory '%s'", priv->libDir);
-        goto error;
-    }
-    if (qemuProcessMonitorSocketPair(priv->monitorPath, &listenfd, &clientfd) < 0)
-        goto error;
-    keepfds[nkeep++] = listenfd;
-    /* the device ids of this run (a hotplug takes the next free one) */
-    qemuHotplugAssignRNGAliases(obj->def);
-    if (qemuSecurityPrepareDomain(driver, obj) < 0 ||
-        qemuProcessOpenSerialFiles(driver, obj, serialFds, keepfds, &nkeep) < 0 ||
-        qemuProcessOpenChannelSockets(obj, priv->libDir, chanFds, keepfds, &nkeep) < 0 ||
-        qemuInterfacePrepare(obj->def, keepfds, &nkeep,
-                             MIN(G_N_ELEMENTS(keepfds), VIR_PROCESS_MAX_KEEPFDS)) < 0 ||
-        qemuDomainReserveVNCPorts(obj->def) < 0)
-        goto error;
-
-    if (!(argv =
-              qemuGlueBuildArgv(driver, obj->def, listenfd, serialFds,
-                                G_N_ELEMENTS(serialFds), chanFds, G_N_ELEMENTS(chanFds))))
-        goto error;
-    if (incomingFd >= 0) {
-        /* the saved state arrives on a descriptor QEMU inherits */
-        guint n = g_strv_length(argv);
-
-        argv = g_renew(char *, argv, n + 3);
-        argv[n] = g_strdup("-incoming");
-        argv[n + 1] = g_strdup_printf("fd:%d", incomingFd);
-        argv[n + 2] = NULL;
-        keepfds[nkeep++] = incomingFd;
-    }
-    if ((logfd =
-             qemuProcessOpenLog(driver, obj, (const char *const *)argv, qemuVersion)) < 0)
-        goto error;
-
-    opts.argv = (const char *const *)argv;
-    opts.logfd = logfd;
-    opts.keepfds = keepfds;
-    opts.nkeepfds = nkeep;
-    opts.newSession = true;
-    opts.cwd = priv->libDir;
-    if (driver->runAs)
-        virSecurityIdentityApply(driver->runAs, &opts);
-    /* The child waits just before exec until its pid is on disk: if we
-     * die (SIGKILL, crash) in between, it exits without ever becoming a
-     * QEMU that no later daemon knows about. */
-    if (virProcessSpawnHeld(&opts, &pid, &pidfd, &held) < 0)
-        goto error;
-    close(listenfd);
-    listenfd = -1;
-    close(logfd);
-    logfd = -1;
-    qemuProcessCloseFds(serialFds, G_N_ELEMENTS(serialFds));
-    qemuProcessCloseFds(chanFds, G_N_ELEMENTS(chanFds));
-    qemuInterfaceCloseFds(obj->def);
-
-    obj->pid = pid;
-    priv->pidfd = pidfd;
-    priv->ownChild = true;
-    if (virProcessGetStartTime(pid, &priv->starttime) < 0)
-        priv->starttime = 0; /* it already died: the monitor will fail */
-    virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
-
-    /* Recorded before the child may exec: from here on a crash of ours
-     * leaves a status file to reconnect from. The write is atomic but not
-     * fsynced (a power loss ends QEMU too); the durable one is made from a
-     * worker once the start is done, keeping two fsyncs off the start path. */
-    if (qemuDomainSaveStatusNoSync(driver, obj) < 0) {
-        virProcessHeldAbort(g_steal_pointer(&held));
-        qemuProcessWatchPidfd(driver, obj);
-        goto error;
-    }
-    /* Its own cgroup before it runs a single instruction of QEMU (libvirt
-     * places the child between fork and exec too). */
-    if (qemuCgroupSetupMachine(driver, obj) < 0) {
-        virProcessHeldAbort(g_steal_pointer(&held));
-        qemuProcessWatchPidfd(driver, obj);
-        goto error;
-    }
-    if (virProcessRelease(g_steal_pointer(&held)) < 0) {
-        qemuProcessWatchPidfd(driver, obj);
-        goto error;
-    }
-    qemuProcessWatchPidfd(driver, obj);
-
-    if (qemuProcessOpenMonitor(obj, g_steal_fd(&clientfd),
-                               QEMU_MONITOR_START_TIMEOUT_MS) < 0)
-        goto error;
-
-    if (qemuProcessReadPtyPaths(obj) < 0 || qemuProcessSetGraphicsPasswords(obj) < 0)
-        goto error;
-
-    /* vCPUs exist but have not run (-S): thread groups, pins, bandwidth */
-    if (qemuCgroupSetupThreads(obj) < 0)
-        goto error;
-    /* <link state='down'/>: the NIC starts with its cable out */
-    if (qemuHotplugSetLinkStates(obj) < 0)
-        goto error;
-
-    if (obj->def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY) {
-        /* as libvirt with set-action: a guest reboot arrives as SHUTDOWN
-         * (reason guest-reset) and ends the domain like a power-off */
-        int rc;
-
-        virDomainObjUnlock(obj);
-        rc = qemuMonitorSetAction(priv->mon, NULL, "shutdown", NULL, NULL);
-        virDomainObjLock(obj);
-        if (rc < 0)
-            goto error;
-    }
-
-    if (incomingFd >= 0 && qemuProcessWaitIncoming(obj) < 0)
-        goto error;
-
-    if (!(flags & VIR_DOMAIN_START_PAUSED)) {
-        priv->runningReason = runningReason;
-        if (qemuProcessMonitorCommand(obj, "cont") < 0)
-            goto error;
-        if (!virDomainObjIsActive(obj) || priv->pidfd < 0) {
-            virReportError(VIR_ERR_OPERATION_FAILED, "%s",
-                           "QEMU exited while starting up");
-            goto error;
-        }
-        /* The RESUME event normally did this already. */
-        if (obj->state != VIR_DOMAIN_RUNNING)
-            virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, runningReason);
-    } else {
-        /* as libvirt's qemuProcessFinishStartup: a restored guest left
-         * paused is "paused (migrating)" */
-        virDomainObjSetState(obj, VIR_DOMAIN_PAUSED,
-                             incomingFd >= 0 ? VIR_DOMAIN_PAUSED_MIGRATION
-                                             : VIR_DOMAIN_PAUSED_USER);
-    }
-    /* The record made right after the spawn already holds what a reconnect
-     * needs (pid, start time, monitor); the new state reaches the disk from
-     * a worker, keeping a durable write (two fsyncs) off the start path.
-     * Should we die before it lands, a reconnect asks QEMU anyway. */
-    qemuDomainSaveStatusLater(driver, obj);
-    return 0;
-
-error:
-    virErrorPreserveLast(&saved);
-    qemuProcessCloseFds(serialFds, G_N_ELEMENTS(serialFds));
-    qemuProcessCloseFds(chanFds, G_N_ELEMENTS(chanFds));
-    if (listenfd >= 0)
-        close(listenfd);
-    if (clientfd >= 0)
-        close(clientfd);
-    if (logfd >= 0)
-        close(logfd);
-    if (obj->pid == 0)
-        qemuInterfaceCleanup(obj->def);
-    if (obj->pid == 0 && obj->def->id != -1) {
-        /* nothing was spawned: undo the directory and id only */
-        qemuProcessRemoveLibDir(priv, obj->def);
-    }
-    if (obj->def->id != -1)
-        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED);
-    virErrorRestore(&saved);
-    return -1;
-
-error_nostart:
-    if (obj->newDef) {
-        virDomainDefFree(obj->def);
-        obj->def = g_steal_pointer(&obj->newDef);
-    }
-    return -1;
-}
-
-/* ---- reconnect --------------------------------------------------------- */
-
-
-/* The recorded process is gone (or its pid now names another process):
- * the domain ends SHUTOFF/CRASHED with a STOPPED/FAILED event, nothing is
- * signalled. obj locked, job held. */
-/* True unless @obj's recorded process demonstrably runs a program other
- * than its emulator (unknown emulator or unreadable exe: not demonstrable). */
-static bool
-qemuProcessRunsEmulator(virDomainObj *obj)
-{
-    g_autofree char *exe = virProcessGetExePath(obj->pid);
-    g_autofree char *emu = NULL;
-
-    if (!exe || !obj->def->emulator)
-        return true;
-    if (!(emu = realpath(obj->def->emulator, NULL)))
-        return true;
-    return strcmp(exe, emu) == 0;
-}
-
-
-static void
-qemuProcessReconnectDead(qemuDriver *driver, virDomainObj *obj, const char *why)
-{
-    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
-
-    g_debug("domain '%s': QEMU pid %lld %s: shut off (crashed)", obj->def->name,
-            (long long)obj->pid, why);
-    if (priv->pidfd >= 0) {
-        close(priv->pidfd);
-        priv->pidfd = -1;
-    }
-    qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_CRASHED);
-    /* libvirt emits nothing here; we tell the first listener (the events
-     * are in keep mode while the driver starts: qemuDriverNew) */
-    virObjectEventStateQueue(driver->events, virDomainEventLifecycleNewFromObj(
-                                                 obj, VIR_DOMAIN_EVENT_STOPPED,
-                                                 VIR_DOMAIN_EVENT_STOPPED_FAILED));
-}
-
-static void
-qemuProcessReconnectWorker(qemuDriver *driver, gpointer data)
-{
-    qemuProcessObjRef *ref = data;
-    virDomainObj *obj = ref->obj;
-    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
-    g_autofree char *status = NULL;
-    int fd;
-
-    /* The MODIFY job was taken for us by qemuProcessReconnectAll. */
-    virDomainObjLock(obj);
-    if (priv->runId != ref->runId || !virDomainObjIsActive(obj))
-        goto endjob;
-    /* the guest's cgroup is found by its pid alone: adopted even when the
-     * monitor cannot be reached (a busy host), so tuning keeps working */
-    qemuCgroupReconnect(driver, obj);
-
-    if ((fd = qemuProcessConnectSocket(priv->monitorPath)) < 0 ||
-        qemuProcessOpenMonitor(obj, fd, QEMU_RECONNECT_TIMEOUT_MS) < 0 ||
-        !(status = qemuProcessQueryStatus(obj, QEMU_RECONNECT_TIMEOUT_MS))) {
-        /* Never kill a guest we merely failed to talk to: it keeps running,
-         * watched by its pidfd; calls needing the monitor fail clearly. */
-        g_debug("cannot reconnect to QEMU of '%s' (pid %lld): %s", obj->def->name,
-                (long long)obj->pid, virErrorIsSet() ? "monitor unreachable" : "");
-        qemuProcessCloseMonitor(obj);
-        goto endjob;
-    }
-    if (priv->runId != ref->runId || !virDomainObjIsActive(obj))
-        goto endjob;
-
-    g_debug("reconnected to '%s' (pid %lld), QEMU status '%s'", obj->def->name,
-            (long long)obj->pid, status);
-    {
-        virErrorPtr saved = NULL;
-
-        /* tolerated: GetVcpus asks QEMU anew; pinning needs them later */
-        virErrorPreserveLast(&saved);
-        if (qemuCgroupRefreshVcpuTids(obj) < 0)
-            g_debug("cannot read the vCPU threads of '%s'", obj->def->name);
-        virErrorRestore(&saved);
-    }
-    if (priv->runId != ref->runId || !virDomainObjIsActive(obj))
-        goto endjob;
-    if (g_str_equal(status, "shutdown")) {
-        if (priv->fakeReboot) {
-            priv->pausedShutdown = true;
-            qemuDriverRunWorker(driver, qemuProcessFakeRebootWorker,
-                                qemuProcessObjRefNew(obj, priv->runId),
-                                qemuProcessObjRefFree);
-        } else {
-            /* powered off while nobody watched: finish it off */
-            virDomainObjSetState(obj, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_UNKNOWN);
-            qemuProcessTerminateGently(driver, obj);
-        }
-    } else if (g_str_equal(status, "running")) {
-        if (obj->state == VIR_DOMAIN_PAUSED &&
-            obj->reason == VIR_DOMAIN_PAUSED_STARTING_UP)
-            virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
-        else if (obj->state == VIR_DOMAIN_PAUSED)
-            virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
-        else if (obj->state != VIR_DOMAIN_RUNNING)
-            virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNKNOWN);
-    } else if (obj->state == VIR_DOMAIN_PAUSED &&
-               obj->reason == VIR_DOMAIN_PAUSED_STARTING_UP) {
-        /* Its start never completed (no caller was told it runs): as
-         * libvirt, it is ended. */
-        virObjectEvent *ev;
-
-        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED);
-        ev = virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_STOPPED,
-                                               VIR_DOMAIN_EVENT_STOPPED_FAILED);
-        virDomainObjEndJob(obj, VIR_JOB_MODIFY);
-        qemuDomainRemoveInactive(driver, obj);
-        virDomainObjUnlock(obj);
-        virObjectEventStateQueue(driver->events, ev);
-        return;
-    } else if (obj->state == VIR_DOMAIN_RUNNING) {
-        virDomainObjSetState(obj, VIR_DOMAIN_PAUSED,
-                             g_str_equal(status, "guest-panicked")
-                                 ? VIR_DOMAIN_PAUSED_CRASHED
-                                 : VIR_DOMAIN_PAUSED_UNKNOWN);
-    }
-    if (virDomainObjIsActive(obj))
-        qemuDomainSaveStatus(driver, obj);
-
-endjob:
-    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
-    virDomainObjUnlock(obj);
-}
-
-/* Attach one status file to the domain list. Returns the object locked
- * with a reference, or NULL (the file is left for inspection). */
-static virDomainObj *
-qemuProcessLoadStatus(qemuDriver *driver, const char *path, qemuDomainStatus *st)
-{
-    virDomainObj *obj = virDomainObjListFindByName(driver->domains, st->def->name);
-    qemuDomainObjPrivate *priv;
-
-    if (obj) {
-        if (memcmp(obj->def->uuid, st->def->uuid, VIR_UUID_BUFLEN) != 0) {
-            g_debug("status file '%s' names domain '%s' with another uuid: skipped", path,
-                    st->def->name);
-            virDomainObjEndAPI(&obj);
-            return NULL;
-        }
-        /* persistent definition loaded first: the status def is the live one
-         * (and a config that does not parse leaves the guest transient) */
-        if (virDomainObjParsePending(obj) < 0) {
-            VIR_NOTICE("config of running domain '%s' does not load: %s", obj->def->name,
-                       virGetLastErrorMessage());
-            virResetLastError();
-            g_clear_pointer(&obj->pendingPath, g_free);
-            obj->persistent = false;
-        }
-        virDomainDefFree(obj->newDef);
-        obj->newDef = obj->def;
-        obj->def = g_steal_pointer(&st->def);
-    } else {
-        if (!(obj = virDomainObjListAdd(driver->domains, &st->def,
-                                        VIR_DOMAIN_OBJ_LIST_ADD_LIVE, NULL))) {
-            g_debug("status file '%s' not loaded", path);
-            return NULL;
-        }
-        qemuDomainObjInitPrivate(obj, driver);
-        obj->persistent = false;
-    }
-    priv = qemuDomainPriv(obj);
-    obj->pid = st->pid;
-    priv->starttime = st->starttime;
-    priv->monitorPath = g_steal_pointer(&st->monitorPath);
-    priv->libDir = g_steal_pointer(&st->libDir);
-    priv->fakeReboot = st->fakeReboot;
-    if (st->graceOverrideSec >= 0)
-        priv->graceOverrideSec = st->graceOverrideSec;
-    priv->runId++;
-    virDomainObjSetState(obj, st->state, st->reason);
-    if (obj->def->id < 0)
-        obj->def->id = virDomainObjListNextID(driver->domains);
-    virDomainObjListBumpID(driver->domains, obj->def->id);
-    return obj;
-}
-
-void
-qemuProcessReconnectAll(qemuDriver *driver)
-{
-    g_autoptr(GDir) dir = g_dir_open(driver->stateDir, 0, NULL);
-    const char *ent;
-
-    if (!dir)
-        return;
-    while ((ent = g_dir_read_name(dir))) {
-        g_autofree char *path = NULL;
-        g_autoptr(qemuDomainStatus) st = NULL;
-        virDomainObj *obj;
-        qemuDomainObjPrivate *priv;
-        unsigned long long starttime = 0;
-        int pidfd;
-
-        if (!g_str_has_suffix(ent, ".xml"))
-            continue;
-        path = g_build_filename(driver->stateDir, ent, NULL);
-        if (!(st = qemuDomainStatusParseFile(path))) {
-            g_debug("cannot load status file '%s'", path);
-            continue;
-        }
-        if (!(obj = qemuProcessLoadStatus(driver, path, st)))
-            continue;
-        priv = qemuDomainPriv(obj);
-
-        /* Nobody can hold a job yet: the state is not published. */
-        if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0) {
-            virDomainObjEndAPI(&obj);
-            continue;
-        }
-        /* Identity: the pidfd pins the process; the start time taken after
-         * opening it proves it is the one recorded, not a reused pid. */
-        if (obj->pid <= 1 || (pidfd = virProcessPidfdOpen(obj->pid)) < 0) {
-            qemuProcessReconnectDead(driver, obj, "is gone");
-        } else if (virProcessPidfdHasExited(pidfd)) {
-            /* a zombie nobody has reaped yet */
-            close(pidfd);
-            qemuProcessReconnectDead(driver, obj, "has exited");
-        } else if (virProcessGetStartTime(obj->pid, &starttime) < 0 ||
-                   starttime != priv->starttime) {
-            close(pidfd);
-            qemuProcessReconnectDead(driver, obj, "now names another process");
-        } else if (!qemuProcessRunsEmulator(obj)) {
-            /* Recorded, then its owner died before letting it exec (see
-             * qemuProcessStart): it never became QEMU and is on its way
-             * out; make sure of it. */
-            virProcessPidfdKill(pidfd, SIGKILL);
-            close(pidfd);
-            qemuProcessReconnectDead(driver, obj, "never started its emulator");
-        } else {
-            priv->pidfd = pidfd;
-            priv->ownChild = false;
-            /* its cgroup, before any caller can see the domain (a tuning
-             * call must not find it without one) */
-            qemuCgroupReconnect(driver, obj);
-            qemuProcessWatchPidfd(driver, obj);
-            /* the job travels to the worker, which ends it */
-            qemuDriverRunWorker(driver, qemuProcessReconnectWorker,
-                                qemuProcessObjRefNew(obj, priv->runId),
-                                qemuProcessObjRefFree);
-            virDomainObjEndAPI(&obj);
-            continue;
-        }
-        virDomainObjEndJob(obj, VIR_JOB_MODIFY);
-        qemuDomainRemoveInactive(driver, obj);
-        virDomainObjEndAPI(&obj);
     }
 }

@@ -66,7 +66,7 @@ bool qemuProcessCheckStuck(virDomainObj *obj);
  * held; the lock is dropped while waiting). 0 or -1 with error reported. */
 int qemuProcessMonitorCommand(virDomainObj *obj, const char *cmd);
 
-/* Load status files from stateDir and reconnect (qemu_process.c). Called
+/* Load status files from stateDir and reconnect (qemu_process_reconnect.c). Called
  * once at driver creation, after the persistent definitions are loaded. */
 void qemuProcessReconnectAll(qemuDriver *driver);
 

@@ -1,0 +1,554 @@
+/* qemu_process_start.c: QEMU process lifecycle: start (fresh or from a saved state) */
+/*
+ * Threads: qemuProcessStart/StartIncoming run on an API thread with the
+ * domain object locked and a MODIFY job held, and drop the lock whenever
+ * they wait on QEMU (monitor handshake, QMP replies); the thread protocol
+ * is qemu_process.c's. They start nothing of their own: the pidfd watch
+ * and the monitor's thread they set up belong to qemu_process.c.
+ */
+
+#define G_LOG_DOMAIN "virtkit.qemu.start"
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <glib-unix.h>
+#include <json-c/json.h>
+
+#include "qemu_process.h"
+#include "qemu_process_priv.h"
+#include "qemu_driver_priv.h"
+#include "qemu_cgroup.h"
+#include "qemu_hotplug.h"
+#include "qemu_interface.h"
+#include "qemu_capabilities_glue.h"
+#include "qemu_command.h"
+#include "qemu_monitor.h"
+#include "qemu_security.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virprocess.h"
+#include "virtkit-config.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+/* A listening socket bound to @path, and a client connected to it (the
+ * connection waits in the backlog until QEMU accepts it). */
+static int
+qemuProcessMonitorSocketPair(const char *path, int *listenfd, int *clientfd)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int lfd = -1;
+    int cfd = -1;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "monitor socket path '%s' too long", path);
+        return -1;
+    }
+    strcpy(addr.sun_path, path);
+    unlink(path);
+    if ((lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(lfd, 1) < 0) {
+        virReportSystemError(errno, "cannot listen on monitor socket '%s'", path);
+        goto error;
+    }
+    if ((cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        connect(cfd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        virReportSystemError(errno, "cannot connect to monitor socket '%s'", path);
+        goto error;
+    }
+    *listenfd = lfd;
+    *clientfd = cfd;
+    return 0;
+
+error:
+    if (lfd >= 0)
+        close(lfd);
+    if (cfd >= 0)
+        close(cfd);
+    return -1;
+}
+
+static int
+qemuProcessOpenLog(qemuDriver *driver, virDomainObj *obj, const char *const *argv,
+                   const char *qemuVersion)
+{
+    g_autofree char *path = g_strdup_printf("%s/%s.log", driver->logDir, obj->def->name);
+    g_autofree char *ts = qemuDomainLogTimestamp();
+    g_autoptr(GString) hdr = g_string_new(NULL);
+    struct utsname uts;
+    int fd;
+
+    if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+        virReportSystemError(errno, "failed to create logfile '%s'", path);
+        return -1;
+    }
+    uname(&uts);
+    g_string_append_printf(hdr,
+                           "%s: starting up virtkit version: %s, qemu version: %s, "
+                           "kernel: %s, hostname: %s\n",
+                           ts, VIRTKIT_VERSION, qemuVersion ? qemuVersion : "unknown",
+                           uts.release, g_get_host_name());
+    g_string_append(hdr, "LC_ALL=C \\\n");
+    for (size_t i = 0; argv[i]; i++) {
+        g_autofree char *q = NULL;
+        const char *arg = argv[i];
+
+        if (strpbrk(arg, " \t'\"\\$`")) {
+            q = g_shell_quote(arg);
+            arg = q;
+        }
+        g_string_append_printf(hdr, "%s%s\n", arg, argv[i + 1] ? " \\" : "");
+    }
+    if (write(fd, hdr->str, hdr->len) < 0) {
+        virReportSystemError(errno, "cannot write logfile '%s'", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void
+qemuProcessCloseFds(int *fds, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (fds[i] >= 0)
+            close(fds[i]);
+        fds[i] = -1;
+    }
+}
+
+/* The VNC passwords of the definition, as libvirt sets them before the
+ * guest runs (-vnc ...,password=on): set_password, then expire_password
+ * (never, or the validity time as seconds since the epoch). obj locked,
+ * start job held; the lock is dropped around each monitor call. */
+static int
+qemuProcessSetGraphicsPasswords(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    for (size_t i = 0; i < obj->def->ngraphics; i++) {
+        const virDomainGraphicsDef *g = obj->def->graphics[i];
+        g_autoptr(json_object) set = NULL;
+        g_autoptr(json_object) expire = NULL;
+        g_autofree char *validTo = NULL;
+        int rc;
+
+        if (!g->passwd)
+            continue;
+        if (g->passwdValidTo) {
+            struct tm tm = { 0 };
+            gint64 t;
+
+            strptime(g->passwdValidTo, "%Y-%m-%dT%H:%M:%S", &tm); /* parsed before */
+            t = (gint64)timegm(&tm);
+            validTo = t <= g_get_real_time() / G_USEC_PER_SEC
+                          ? g_strdup("now")
+                          : g_strdup_printf("%" G_GINT64_FORMAT, t);
+        }
+        set = json_object_new_object();
+        json_object_object_add(set, "protocol", json_object_new_string("vnc"));
+        json_object_object_add(set, "password", json_object_new_string(g->passwd));
+        if (g->connected)
+            json_object_object_add(set, "connected",
+                                   json_object_new_string(g->connected));
+        expire = json_object_new_object();
+        json_object_object_add(expire, "protocol", json_object_new_string("vnc"));
+        json_object_object_add(expire, "time",
+                               json_object_new_string(validTo ? validTo : "never"));
+        virDomainObjUnlock(obj);
+        rc = qemuMonitorCommand(priv->mon, "set_password", set, -1, NULL);
+        if (rc == 0)
+            rc = qemuMonitorCommand(priv->mon, "expire_password", expire, -1, NULL);
+        virDomainObjLock(obj);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Learn the pty QEMU allocated for each 'pty' serial (query-chardev) and
+ * record it in the live definition as <source path=.../> (libvirt does
+ * the same); a serial console shows its serial's pty. obj locked, start
+ * job held; the lock is dropped around each monitor call. */
+static int
+qemuProcessReadPtyPaths(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    virDomainDef *def = obj->def;
+
+    for (size_t i = 0; i < def->nserials; i++) {
+        g_autofree char *alias = NULL;
+        char *path = NULL;
+        int rc;
+
+        if (def->serials[i]->type != VIR_DOMAIN_CHR_TYPE_PTY)
+            continue;
+        alias = g_strdup_printf("charserial%zu", i);
+        virDomainObjUnlock(obj);
+        rc = qemuMonitorGetPtyPath(priv->mon, alias, &path);
+        virDomainObjLock(obj);
+        if (rc < 0)
+            return -1;
+        g_free(def->serials[i]->path);
+        def->serials[i]->path = path;
+    }
+    for (size_t i = 0; i < def->nconsoles; i++) {
+        virDomainChrDef *con = def->consoles[i];
+        size_t port = MAX(con->targetPort, 0);
+
+        if (con->type != VIR_DOMAIN_CHR_TYPE_PTY || port >= def->nserials ||
+            def->serials[port]->type != VIR_DOMAIN_CHR_TYPE_PTY)
+            continue;
+        g_free(con->path);
+        con->path = g_strdup(def->serials[port]->path);
+    }
+    return 0;
+}
+
+/* When QEMU runs as another user, we open its 'file' serials (truncated,
+ * as QEMU would) and pass them as descriptors: the QEMU user then needs no
+ * access to the log's directory, and the file stays ours. Adds each fd to
+ * @keepfds. 0 or -1 (SYSTEM_ERROR reported). */
+static int
+qemuProcessOpenSerialFiles(qemuDriver *driver, virDomainObj *obj, int *serialFds,
+                           int *keepfds, size_t *nkeep)
+{
+    if (!driver->runAs)
+        return 0;
+    for (size_t i = 0; i < obj->def->nserials && i < 4; i++) {
+        const virDomainChrDef *chr = obj->def->serials[i];
+
+        if (chr->type != VIR_DOMAIN_CHR_TYPE_FILE || !chr->path)
+            continue;
+        if ((serialFds[i] =
+                 open(chr->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
+            virReportSystemError(errno, "Could not open '%s'", chr->path);
+            return -1;
+        }
+        keepfds[(*nkeep)++] = serialFds[i];
+    }
+    return 0;
+}
+
+/* Listening sockets for the unix channels in bind mode, made here and
+ * handed to QEMU as descriptors (as libvirt does): QEMU's user needs no
+ * access to the per-run directory. Paths without one are generated there.
+ * Adds each fd to @keepfds. 0 or -1 (SYSTEM_ERROR reported). */
+static int
+qemuProcessOpenChannelSockets(virDomainObj *obj, const char *dir, int *chanFds,
+                              int *keepfds, size_t *nkeep)
+{
+    virDomainDef *def = obj->def;
+
+    qemuDomainPrepareChannelPaths(def, dir);
+    for (size_t i = 0; i < def->nchannels && i < QEMU_MAX_CHANNELS; i++) {
+        const virDomainChannelDef *c = def->channels[i];
+        struct sockaddr_un addr = { .sun_family = AF_UNIX };
+        int fd;
+
+        if (!c->unixSocket || c->connect || !c->path)
+            continue;
+        if (strlen(c->path) >= sizeof(addr.sun_path)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "UNIX socket path '%s' too long",
+                           c->path);
+            return -1;
+        }
+        g_strlcpy(addr.sun_path, c->path, sizeof(addr.sun_path));
+        if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+            virReportSystemError(errno, "%s", "Failed to create UNIX socket");
+            return -1;
+        }
+        unlink(c->path);
+        if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 1) < 0) {
+            virReportSystemError(errno, "Failed to bind socket to '%s'", c->path);
+            close(fd);
+            return -1;
+        }
+        chanFds[i] = fd;
+        keepfds[(*nkeep)++] = fd;
+    }
+    return 0;
+}
+
+/* Wait (object lock dropped, job held) until QEMU has read the incoming
+ * migration stream: its run state leaves "inmigrate". QEMU exits if the
+ * stream is bad, which fails the query. 0 or -1 with an error reported. */
+static int
+qemuProcessWaitIncoming(virDomainObj *obj)
+{
+    gint64 deadline = g_get_monotonic_time() + QEMU_INCOMING_TIMEOUT_MS * 1000LL;
+
+    for (;;) {
+        g_autofree char *status = NULL;
+        int rc;
+
+        virDomainObjUnlock(obj);
+        rc = qemuMonitorQueryStatus(qemuDomainPriv(obj)->mon, &status, NULL);
+        virDomainObjLock(obj);
+        if (rc < 0)
+            return -1;
+        if (g_strcmp0(status, "inmigrate") != 0) {
+            g_debug("incoming state of '%s' loaded: QEMU is %s", obj->def->name, status);
+            return 0;
+        }
+        if (g_get_monotonic_time() > deadline) {
+            virReportError(VIR_ERR_OPERATION_TIMEOUT, "%s",
+                           "QEMU did not finish loading the saved state in time");
+            return -1;
+        }
+        /* QMP has no completion event without the 'events' capability:
+         * poll the run state, as often as libvirt polls a migration */
+        virDomainObjUnlock(obj);
+        g_usleep(QEMU_INCOMING_POLL_US);
+        virDomainObjLock(obj);
+    }
+}
+
+int
+qemuProcessCheckNetFilter(const virDomainNetDef *net)
+{
+    if (!net->filterref)
+        return 0;
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   "interface asks for network filter '%s': applying network filters to "
+                   "guest traffic is not supported by virtkit",
+                   net->filterref);
+    return -1;
+}
+
+int
+qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
+{
+    return qemuProcessStartIncoming(driver, obj, flags, -1);
+}
+
+int
+qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int flags,
+                         int incomingFd)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    int runningReason =
+        incomingFd >= 0 ? VIR_DOMAIN_RUNNING_RESTORED : VIR_DOMAIN_RUNNING_BOOTED;
+    g_autofree char *shortname = NULL;
+    g_auto(GStrv) argv = NULL;
+    g_autofree char *qemuVersion = NULL;
+    virProcessSpawnOpts opts = { 0 };
+    int listenfd = -1;
+    int clientfd = -1;
+    int logfd = -1;
+    int keepfds[1 + 4 + QEMU_MAX_CHANNELS + 8 +
+                1]; /* monitor, serials, channels, taps, incoming */
+    int serialFds[4] = { -1, -1, -1, -1 };
+    int chanFds[QEMU_MAX_CHANNELS];
+    size_t nkeep = 0;
+    pid_t pid = 0;
+    int pidfd = -1;
+    virProcessHeld *held = NULL;
+    virErrorPtr saved = NULL;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(chanFds); i++)
+        chanFds[i] = -1;
+    if (virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is already running");
+        return -1;
+    }
+    for (size_t i = 0; i < obj->def->nnets; i++) {
+        if (qemuProcessCheckNetFilter(obj->def->nets[i]) < 0)
+            return -1;
+    }
+
+    /* The live definition is a copy: the persistent one stays as defined. */
+    if (obj->persistent && !obj->newDef) {
+        obj->newDef = obj->def;
+        obj->def = virDomainDefCopy(obj->newDef);
+    }
+
+    if (qemuGluePrepareForStart(driver, obj->def, &qemuVersion) < 0 ||
+        qemuGlueFirmwareForStart(driver, obj->def) < 0)
+        goto error_nostart;
+
+    obj->def->id = virDomainObjListNextID(driver->domains);
+    priv->runId++;
+    shortname = qemuProcessShortName(obj->def);
+    priv->libDir =
+        g_strdup_printf("%s/domain-%d-%s", driver->libDir, obj->def->id, shortname);
+    priv->monitorPath = g_strdup_printf("%s/monitor.sock", priv->libDir);
+    if (g_mkdir_with_parents(priv->libDir, 0700) < 0) {
+        virReportSystemError(errno, "cannot create directory '%s'", priv->libDir);
+        goto error;
+    }
+    if (qemuProcessMonitorSocketPair(priv->monitorPath, &listenfd, &clientfd) < 0)
+        goto error;
+    keepfds[nkeep++] = listenfd;
+    /* the device ids of this run (a hotplug takes the next free one) */
+    qemuHotplugAssignRNGAliases(obj->def);
+    if (qemuSecurityPrepareDomain(driver, obj) < 0 ||
+        qemuProcessOpenSerialFiles(driver, obj, serialFds, keepfds, &nkeep) < 0 ||
+        qemuProcessOpenChannelSockets(obj, priv->libDir, chanFds, keepfds, &nkeep) < 0 ||
+        qemuInterfacePrepare(obj->def, keepfds, &nkeep,
+                             MIN(G_N_ELEMENTS(keepfds), VIR_PROCESS_MAX_KEEPFDS)) < 0 ||
+        qemuDomainReserveVNCPorts(obj->def) < 0)
+        goto error;
+
+    if (!(argv =
+              qemuGlueBuildArgv(driver, obj->def, listenfd, serialFds,
+                                G_N_ELEMENTS(serialFds), chanFds, G_N_ELEMENTS(chanFds))))
+        goto error;
+    if (incomingFd >= 0) {
+        /* the saved state arrives on a descriptor QEMU inherits */
+        guint n = g_strv_length(argv);
+
+        argv = g_renew(char *, argv, n + 3);
+        argv[n] = g_strdup("-incoming");
+        argv[n + 1] = g_strdup_printf("fd:%d", incomingFd);
+        argv[n + 2] = NULL;
+        keepfds[nkeep++] = incomingFd;
+    }
+    if ((logfd =
+             qemuProcessOpenLog(driver, obj, (const char *const *)argv, qemuVersion)) < 0)
+        goto error;
+
+    opts.argv = (const char *const *)argv;
+    opts.logfd = logfd;
+    opts.keepfds = keepfds;
+    opts.nkeepfds = nkeep;
+    opts.newSession = true;
+    opts.cwd = priv->libDir;
+    if (driver->runAs)
+        virSecurityIdentityApply(driver->runAs, &opts);
+    /* The child waits just before exec until its pid is on disk: if we
+     * die (SIGKILL, crash) in between, it exits without ever becoming a
+     * QEMU that no later daemon knows about. */
+    if (virProcessSpawnHeld(&opts, &pid, &pidfd, &held) < 0)
+        goto error;
+    close(listenfd);
+    listenfd = -1;
+    close(logfd);
+    logfd = -1;
+    qemuProcessCloseFds(serialFds, G_N_ELEMENTS(serialFds));
+    qemuProcessCloseFds(chanFds, G_N_ELEMENTS(chanFds));
+    qemuInterfaceCloseFds(obj->def);
+
+    obj->pid = pid;
+    priv->pidfd = pidfd;
+    priv->ownChild = true;
+    if (virProcessGetStartTime(pid, &priv->starttime) < 0)
+        priv->starttime = 0; /* it already died: the monitor will fail */
+    virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
+
+    /* Recorded before the child may exec: from here on a crash of ours
+     * leaves a status file to reconnect from. The write is atomic but not
+     * fsynced (a power loss ends QEMU too); the durable one is made from a
+     * worker once the start is done, keeping two fsyncs off the start path. */
+    if (qemuDomainSaveStatusNoSync(driver, obj) < 0) {
+        virProcessHeldAbort(g_steal_pointer(&held));
+        qemuProcessWatchPidfd(driver, obj);
+        goto error;
+    }
+    /* Its own cgroup before it runs a single instruction of QEMU (libvirt
+     * places the child between fork and exec too). */
+    if (qemuCgroupSetupMachine(driver, obj) < 0) {
+        virProcessHeldAbort(g_steal_pointer(&held));
+        qemuProcessWatchPidfd(driver, obj);
+        goto error;
+    }
+    if (virProcessRelease(g_steal_pointer(&held)) < 0) {
+        qemuProcessWatchPidfd(driver, obj);
+        goto error;
+    }
+    qemuProcessWatchPidfd(driver, obj);
+
+    if (qemuProcessOpenMonitor(obj, g_steal_fd(&clientfd),
+                               QEMU_MONITOR_START_TIMEOUT_MS) < 0)
+        goto error;
+
+    if (qemuProcessReadPtyPaths(obj) < 0 || qemuProcessSetGraphicsPasswords(obj) < 0)
+        goto error;
+
+    /* vCPUs exist but have not run (-S): thread groups, pins, bandwidth */
+    if (qemuCgroupSetupThreads(obj) < 0)
+        goto error;
+    /* <link state='down'/>: the NIC starts with its cable out */
+    if (qemuHotplugSetLinkStates(obj) < 0)
+        goto error;
+
+    if (obj->def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY) {
+        /* as libvirt with set-action: a guest reboot arrives as SHUTDOWN
+         * (reason guest-reset) and ends the domain like a power-off */
+        int rc;
+
+        virDomainObjUnlock(obj);
+        rc = qemuMonitorSetAction(priv->mon, NULL, "shutdown", NULL, NULL);
+        virDomainObjLock(obj);
+        if (rc < 0)
+            goto error;
+    }
+
+    if (incomingFd >= 0 && qemuProcessWaitIncoming(obj) < 0)
+        goto error;
+
+    if (!(flags & VIR_DOMAIN_START_PAUSED)) {
+        priv->runningReason = runningReason;
+        if (qemuProcessMonitorCommand(obj, "cont") < 0)
+            goto error;
+        if (!virDomainObjIsActive(obj) || priv->pidfd < 0) {
+            virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                           "QEMU exited while starting up");
+            goto error;
+        }
+        /* The RESUME event normally did this already. */
+        if (obj->state != VIR_DOMAIN_RUNNING)
+            virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, runningReason);
+    } else {
+        /* as libvirt's qemuProcessFinishStartup: a restored guest left
+         * paused is "paused (migrating)" */
+        virDomainObjSetState(obj, VIR_DOMAIN_PAUSED,
+                             incomingFd >= 0 ? VIR_DOMAIN_PAUSED_MIGRATION
+                                             : VIR_DOMAIN_PAUSED_USER);
+    }
+    /* The record made right after the spawn already holds what a reconnect
+     * needs (pid, start time, monitor); the new state reaches the disk from
+     * a worker, keeping a durable write (two fsyncs) off the start path.
+     * Should we die before it lands, a reconnect asks QEMU anyway. */
+    qemuDomainSaveStatusLater(driver, obj);
+    return 0;
+
+error:
+    virErrorPreserveLast(&saved);
+    qemuProcessCloseFds(serialFds, G_N_ELEMENTS(serialFds));
+    qemuProcessCloseFds(chanFds, G_N_ELEMENTS(chanFds));
+    if (listenfd >= 0)
+        close(listenfd);
+    if (clientfd >= 0)
+        close(clientfd);
+    if (logfd >= 0)
+        close(logfd);
+    if (obj->pid == 0)
+        qemuInterfaceCleanup(obj->def);
+    if (obj->pid == 0 && obj->def->id != -1) {
+        /* nothing was spawned: undo the directory and id only */
+        qemuProcessRemoveLibDir(priv, obj->def);
+    }
+    if (obj->def->id != -1)
+        qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED);
+    virErrorRestore(&saved);
+    return -1;
+
+error_nostart:
+    if (obj->newDef) {
+        virDomainDefFree(obj->def);
+        obj->def = g_steal_pointer(&obj->newDef);
+    }
+    return -1;
+}
