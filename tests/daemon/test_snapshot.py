@@ -14,8 +14,8 @@ booted once. The effects are checked where they happen:
    QEMU from a shut off domain;
  - the metadata: kept across a daemon restart (the tree, the current one),
    removed with the snapshot, undefine refused while it exists.
-Errors are libvirt's (code and domain numbers): raw disks, external
-snapshots, QUIESCE without an agent, unknown names.
+Errors are libvirt's (code and domain numbers): raw disks, an external
+overlay that exists, QUIESCE without an agent, unknown names.
 """
 import os
 import subprocess
@@ -214,9 +214,10 @@ def test_snapshots():
                  libvirt.VIR_FROM_QEMU)
     expect_error(lambda: dom.snapshotCreateXML(
         "<domainsnapshot><name>ext</name><disks><disk name='vda' snapshot='external'>"
-        "<source file='%s'/></disk></disks></domainsnapshot>" % os.path.join(work, "o.qcow2"),
+        "<source file='%s'/></disk></disks></domainsnapshot>" % serial,
         libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY),
-        libvirt.VIR_ERR_OPERATION_UNSUPPORTED, libvirt.VIR_FROM_QEMU)
+        libvirt.VIR_ERR_CONFIG_UNSUPPORTED, libvirt.VIR_FROM_QEMU,
+        "external snapshot file for disk vda already exists and is not a block device")
     expect_error(lambda: dom.snapshotCreateXML("<domainsnapshot><name>q</name></domainsnapshot>",
                                                libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE),
                  libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_QEMU,

@@ -121,6 +121,11 @@ virDomainDef *qemuDomainDefParseForDriver(qemuDriver *driver, const char *xml,
  * one (*restored true, the image then deleted, events queued); 0 with
  * *restored false when there is none; -1 with an error reported. */
 char *qemuDomainManagedSavePath(qemuDriver *driver, const char *name);
+/* QEMU's migration stream of @obj (locked, job held, active; the lock is
+ * dropped meanwhile) written to @fd (borrowed) until QEMU reports it
+ * completed; a running guest is left paused by QEMU at the end. 0, or -1
+ * with an error reported (the caller cancels the migration and cleans up). */
+int qemuSaveMigrateToFd(virDomainObj *obj, int fd);
 void qemuDomainManagedSaveLoad(virDomainObj *obj, void *opaque);
 int qemuDomainManagedSaveStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags,
                                bool *restored);

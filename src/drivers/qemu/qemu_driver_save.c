@@ -166,6 +166,30 @@ qemuSaveMonitor(virDomainObj *obj, const char *cmd, json_object *args)
     return rc;
 }
 
+int
+qemuSaveMigrateToFd(virDomainObj *obj, int fd)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autoptr(json_object) params = json_object_new_object();
+    g_autoptr(json_object) margs = json_object_new_object();
+    int rc;
+
+    /* no bandwidth cap: the file is local */
+    json_object_object_add(params, "max-bandwidth", json_object_new_int64(1LL << 40));
+    if (qemuSaveMonitor(obj, "migrate-set-parameters", params) < 0)
+        return -1;
+    virDomainObjUnlock(obj);
+    rc =
+        qemuMonitorSendFileHandle(priv->mon, "virtkit-save", fd, QEMU_MONITOR_TIMEOUT_MS);
+    virDomainObjLock(obj);
+    if (rc < 0)
+        return -1;
+    json_object_object_add(margs, "uri", json_object_new_string("fd:virtkit-save"));
+    if (qemuSaveMonitor(obj, "migrate", margs) < 0)
+        return -1;
+    return qemuSaveWaitMigration(obj);
+}
+
 /*
  * Save @obj (locked, MODIFY job held, active) to @path and stop it. The
  * image holds @xml (NULL: the current definition). On success the domain
@@ -178,8 +202,6 @@ qemuSaveDomain(qemuDriver *driver, virDomainObj *obj, const char *path, const ch
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
     g_autoptr(virDomainDef) replacement = NULL;
-    g_autoptr(json_object) params = NULL;
-    g_autoptr(json_object) margs = NULL;
     g_autofree char *xml = NULL;
     g_autofree char *tmp = NULL;
     bool wasRunning = obj->state == VIR_DOMAIN_RUNNING;
@@ -212,21 +234,7 @@ qemuSaveDomain(qemuDriver *driver, virDomainObj *obj, const char *path, const ch
             virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SAVE);
     }
 
-    /* no bandwidth cap: the file is local */
-    params = json_object_new_object();
-    json_object_object_add(params, "max-bandwidth", json_object_new_int64(1LL << 40));
-    if (qemuSaveMonitor(obj, "migrate-set-parameters", params) < 0)
-        goto error;
-    virDomainObjUnlock(obj);
-    if (qemuMonitorSendFileHandle(priv->mon, "virtkit-save", fd,
-                                  QEMU_MONITOR_TIMEOUT_MS) < 0) {
-        virDomainObjLock(obj);
-        goto error;
-    }
-    virDomainObjLock(obj);
-    margs = json_object_new_object();
-    json_object_object_add(margs, "uri", json_object_new_string("fd:virtkit-save"));
-    if (qemuSaveMonitor(obj, "migrate", margs) < 0 || qemuSaveWaitMigration(obj) < 0)
+    if (qemuSaveMigrateToFd(obj, fd) < 0)
         goto error;
 
     if (qemuSaveImageCommit(g_steal_fd(&fd), tmp, path) < 0) {

@@ -14,8 +14,8 @@
  * running snapshot loads it with "loadvm" (in the running QEMU, or in a
  * fresh one started paused); to a shut off one, "qemu-img snapshot -a".
  * Delete is "delvm" / "qemu-img snapshot -d". External snapshots (new
- * overlay files) are refused with libvirt's messages: virtkit takes no
- * external snapshot yet, so it never has one to revert or delete.
+ * qcow2 overlays, memory in a save image) are qemu_snapshot_external.c;
+ * as libvirt 9.0, they cannot be reverted to, nor deleted with children.
  *
  * Metadata: <libDir>/snapshot/<domain>/<snapshot>.xml (libvirt's layout
  * and document: the snapshot XML with <active>1</active> for the current
@@ -34,6 +34,7 @@
 #include "qemu_driver_priv.h"
 #include "qemu_monitor.h"
 #include "qemu_process.h"
+#include "qemu_snapshot.h"
 #include "snapshot_obj.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -177,7 +178,7 @@ static const virDomainSnapshotQueryOps qemuSnapOps = {
 
 /* Run qemu-img with @argv (NULL-terminated, without the program). 0, or -1
  * with libvirt's virCommandRun message. */
-static int
+int
 qemuSnapshotQemuImg(const char *const *args)
 {
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
@@ -259,8 +260,7 @@ qemuSnapshotCheckHMPName(const char *name)
     return 0;
 }
 
-/* The disk of @dom named @target. */
-static const virDomainDiskDef *
+virDomainDiskDef *
 qemuSnapshotDomainDisk(const virDomainDef *dom, const char *target)
 {
     for (size_t i = 0; i < dom->ndisks; i++)
@@ -310,7 +310,7 @@ qemuSnapshotForEachDisk(const virDomainSnapshotDef *def, const virDomainDef *dom
 /* QUIESCE needs the guest agent, which virtkit does not drive yet:
  * libvirt's errors for a guest whose agent is not connected / not
  * configured. */
-static void
+void
 qemuSnapshotReportNoAgent(const virDomainDef *def)
 {
     for (size_t i = 0; i < def->nchannels; i++) {
@@ -375,13 +375,8 @@ qemuSnapshotPrepare(virDomainObj *obj, virDomainSnapshotDef *def, unsigned int f
                        "supported");
         return -1;
     }
-    if (external) {
-        virReportError(
-            VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-            "external snapshots are not supported by virtkit's QEMU driver yet; "
-            "use internal snapshots of qcow2 disks");
-        return -1;
-    }
+    if (external)
+        return qemuSnapshotPrepareExternal(obj, def, flags);
     if (!internal) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", "nothing selected for snapshot");
         return -1;
@@ -684,17 +679,20 @@ qemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int flag
                                     true) < 0 ||
         qemuSnapshotPrepare(obj, def, flags) < 0)
         goto endjob;
-    if (virDomainObjIsActive(obj) && qemuSnapshotCheckHMPName(def->name) < 0)
-        goto endjob;
-    /* a disk-only snapshot of a running guest would be external (refused
-     * above); QUIESCE on it needs the agent, which virtkit does not drive */
-    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) && virDomainObjIsActive(obj)) {
-        qemuSnapshotReportNoAgent(obj->def);
-        goto endjob;
+    if (virDomainSnapshotDefIsExternal(def)) {
+        if (qemuSnapshotTakeExternal(driver, obj, def, flags, &halted) < 0)
+            goto endjob;
+    } else {
+        if (virDomainObjIsActive(obj) && qemuSnapshotCheckHMPName(def->name) < 0)
+            goto endjob;
+        /* QUIESCE needs the agent, which virtkit does not drive */
+        if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) && virDomainObjIsActive(obj)) {
+            qemuSnapshotReportNoAgent(obj->def);
+            goto endjob;
+        }
+        if (qemuSnapshotTakeInternal(driver, obj, def, flags, &halted) < 0)
+            goto endjob;
     }
-
-    if (qemuSnapshotTakeInternal(driver, obj, def, flags, &halted) < 0)
-        goto endjob;
     name = g_strdup(def->name);
     if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA)) {
         def->parent_name = g_strdup(virDomainSnapshotObjListGetCurrent(list));
@@ -1044,13 +1042,10 @@ cleanup:
 
 /* Remove the data of the internal snapshot @def of @obj (locked, job). */
 static int
-qemuSnapshotDiscardData(virDomainObj *obj, virDomainSnapshotDef *def)
+qemuSnapshotDiscardData(qemuDriver *driver, virDomainObj *obj, virDomainSnapshotDef *def)
 {
-    if (virDomainSnapshotDefIsExternal(def)) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       "deletion of external disk snapshots not supported yet");
-        return -1;
-    }
+    if (virDomainSnapshotDefIsExternal(def))
+        return qemuSnapshotDiscardExternal(driver, obj, def);
     if (virDomainObjIsActive(obj)) {
         g_autofree char *cmd = NULL;
 
@@ -1060,6 +1055,49 @@ qemuSnapshotDiscardData(virDomainObj *obj, virDomainSnapshotDef *def)
         return qemuSnapshotHMP(obj, cmd, "Failed to delete snapshot");
     }
     return qemuSnapshotForEachDisk(def, def->dom ? def->dom : obj->def, "-d");
+}
+
+/* libvirt 9.0's limits on deleting external snapshots: not with their
+ * children (nor their children alone), not when they have children. */
+static int
+qemuSnapshotDeleteCheckExternal(virDomainSnapshotObjList *list, virDomainSnapshotDef *def,
+                                unsigned int flags)
+{
+    if (flags & (VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN |
+                 VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY)) {
+        g_autoptr(GPtrArray) desc = virDomainSnapshotObjListDescendants(list, def->name);
+        bool external = false;
+        bool internal = false;
+
+        if (!(flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY))
+            g_ptr_array_add(desc, def->name);
+        for (guint i = 0; i < desc->len; i++) {
+            if (virDomainSnapshotDefIsExternal(
+                    virDomainSnapshotObjListFind(list, desc->pdata[i])))
+                external = true;
+            else
+                internal = true;
+        }
+        if (external && internal) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "deletion of external and internal children disk snapshots "
+                           "not supported");
+            return -1;
+        }
+        if (external) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "deletion of external children disk snapshots not supported");
+            return -1;
+        }
+        return 0;
+    }
+    if (virDomainSnapshotDefIsExternal(def) &&
+        virDomainSnapshotObjListNumChildren(list, def->name) > 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "deletion of external disk snapshots with children not supported");
+        return -1;
+    }
+    return 0;
 }
 
 int
@@ -1089,6 +1127,8 @@ qemuDomainSnapshotDelete(virDomainSnapshotPtr snap, unsigned int flags)
     list = obj->snapshots;
     name = g_strdup(def->name);
     parent = g_strdup(def->parent_name);
+    if (!metaOnly && qemuSnapshotDeleteCheckExternal(list, def, flags) < 0)
+        goto endjob;
 
     if (flags & (VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN |
                  VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY)) {
@@ -1102,7 +1142,7 @@ qemuDomainSnapshotDelete(virDomainSnapshotPtr snap, unsigned int flags)
         for (gint i = (gint)desc->len - 1; i >= 0; i--) {
             virDomainSnapshotDef *child = virDomainSnapshotObjListFind(list, gone[i]);
 
-            if (!metaOnly && qemuSnapshotDiscardData(obj, child) < 0)
+            if (!metaOnly && qemuSnapshotDiscardData(driver, obj, child) < 0)
                 goto endjob;
             if (g_strcmp0(virDomainSnapshotObjListGetCurrent(list), gone[i]) == 0)
                 hadCurrent = true;
@@ -1116,7 +1156,7 @@ qemuDomainSnapshotDelete(virDomainSnapshotPtr snap, unsigned int flags)
     if (!(flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY)) {
         bool wasCurrent = g_strcmp0(virDomainSnapshotObjListGetCurrent(list), name) == 0;
 
-        if (!metaOnly && qemuSnapshotDiscardData(obj, def) < 0)
+        if (!metaOnly && qemuSnapshotDiscardData(driver, obj, def) < 0)
             goto endjob;
         if (qemuSnapshotRemoveMetadata(driver, obj, name) < 0)
             goto endjob;

@@ -1,0 +1,52 @@
+/* qemu_snapshot.h: what qemu_snapshot.c and qemu_snapshot_external.c share */
+#pragma once
+
+#include "qemu_driver_priv.h"
+
+/* Run qemu-img with @args (NULL-terminated, without the program). 0, or
+ * -1 with libvirt's virCommandRun message. */
+int qemuSnapshotQemuImg(const char *const *args);
+
+/* The disk of @dom named @target (lent), or NULL. */
+virDomainDiskDef *qemuSnapshotDomainDisk(const virDomainDef *dom, const char *target);
+
+/* libvirt's errors for QUIESCE on a guest whose agent is not connected /
+ * not configured (virtkit does not drive the guest agent). */
+void qemuSnapshotReportNoAgent(const virDomainDef *def);
+
+/*
+ * External snapshots (qemu_snapshot_external.c), as libvirt 9.0's QEMU
+ * driver. Object locked, MODIFY job held, @def aligned (one entry per
+ * disk) with def->dom the definition before the snapshot.
+ *
+ * Prepare: libvirt's checks of the new files (format qcow2; without
+ * REUSE_EXT an existing file other than a block device is refused; with
+ * it the file must exist) and that something is selected. 0 or -1.
+ *
+ * Take: shut off: "qemu-img create" of a qcow2 overlay per external disk
+ * backed by the current image (not with REUSE_EXT). Running: with
+ * external memory, the vCPUs paused (not with LIVE) and QEMU's migration
+ * stream written to def->memoryFile in libvirt's save image layout; then
+ * every external disk's overlay opened (blockdev-add) and made the top of
+ * its disk in one QMP transaction (blockdev-snapshot: all or none). The
+ * live and persistent definitions then name the overlays. The guest runs
+ * on as before, or is stopped with HALT (*halted set, STOPPED/FROM_SNAPSHOT
+ * queued). On failure the new files are removed and QEMU's nodes deleted:
+ * nothing changed.
+ */
+int qemuSnapshotPrepareExternal(virDomainObj *obj, virDomainSnapshotDef *def,
+                                unsigned int flags);
+int qemuSnapshotTakeExternal(qemuDriver *driver, virDomainObj *obj,
+                             virDomainSnapshotDef *def, unsigned int flags, bool *halted);
+
+/*
+ * Delete the data of the external leaf snapshot @def as libvirt 9.0 does:
+ * each of its overlays, still the top of its disk, is committed into the
+ * image below (qemu-img commit) and removed, and the definition names that
+ * image again. Only for a shut off domain: merging the overlays of a
+ * running guest is a block commit job, which virtkit's snapshot code does
+ * not run (OPERATION_UNSUPPORTED, nothing changed). An overlay that is no
+ * longer the top of its disk is refused likewise.
+ */
+int qemuSnapshotDiscardExternal(qemuDriver *driver, virDomainObj *obj,
+                                virDomainSnapshotDef *def);
