@@ -268,12 +268,13 @@ guestXML(Fixture *f, const char *name, const GuestOpts *o)
     g_string_append(x, "  <memory unit='MiB'>256</memory>\n  <vcpu>1</vcpu>\n  <os>\n"
                        "    <type arch='x86_64' machine='q35'>hvm</type>\n");
     if (o->kernel)
-        g_string_append_printf(x,
-                               "    <kernel>%s/vmlinuz</kernel>\n"
-                               "    <initrd>%s/initrd.gz</initrd>\n"
-                               "    <cmdline>console=ttyS0 no_timer_check quiet%s%s</cmdline>\n",
-                               guestDir, guestDir, o->extraCmdline ? " " : "",
-                               o->extraCmdline ? o->extraCmdline : "");
+        g_string_append_printf(
+            x,
+            "    <kernel>%s/vmlinuz</kernel>\n"
+            "    <initrd>%s/initrd.gz</initrd>\n"
+            "    <cmdline>console=ttyS0 no_timer_check quiet%s%s</cmdline>\n",
+            guestDir, guestDir, o->extraCmdline ? " " : "",
+            o->extraCmdline ? o->extraCmdline : "");
     g_string_append(x, "  </os>\n  <features><acpi/></features>\n");
     if (o->onPoweroff)
         g_string_append_printf(x, "  <on_poweroff>%s</on_poweroff>\n", o->onPoweroff);

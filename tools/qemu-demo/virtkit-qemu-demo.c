@@ -140,30 +140,30 @@ main(int argc, char **argv)
         fprintf(stderr, "error: qemu-img could not create %s\n", disk);
         return 1;
     }
-    xml =
-        g_strdup_printf("<domain type='qemu'>\n"
-                        "  <name>demo</name>\n"
-                        "  <memory unit='MiB'>256</memory>\n"
-                        "  <vcpu>1</vcpu>\n"
-                        "  <os>\n"
-                        "    <type arch='x86_64' machine='q35'>hvm</type>\n"
-                        "    <kernel>%s/vmlinuz</kernel>\n"
-                        "    <initrd>%s/initrd.gz</initrd>\n"
-                        "    <cmdline>console=ttyS0 no_timer_check quiet virtkit.writedisk=1</cmdline>\n"
-                        "  </os>\n"
-                        "  <features><acpi/></features>\n"
-                        "  <devices>\n"
-                        "    <disk type='file' device='disk'>\n"
-                        "      <driver name='qemu' type='qcow2'/>\n"
-                        "      <source file='%s'/>\n"
-                        "      <target dev='vda' bus='virtio'/>\n"
-                        "    </disk>\n"
-                        "    <interface type='user'><model type='virtio'/></interface>\n"
-                        "    <serial type='pty'/>\n"
-                        "    <console type='pty'/>\n"
-                        "  </devices>\n"
-                        "</domain>\n",
-                        argv[2], argv[2], disk);
+    xml = g_strdup_printf(
+        "<domain type='qemu'>\n"
+        "  <name>demo</name>\n"
+        "  <memory unit='MiB'>256</memory>\n"
+        "  <vcpu>1</vcpu>\n"
+        "  <os>\n"
+        "    <type arch='x86_64' machine='q35'>hvm</type>\n"
+        "    <kernel>%s/vmlinuz</kernel>\n"
+        "    <initrd>%s/initrd.gz</initrd>\n"
+        "    <cmdline>console=ttyS0 no_timer_check quiet virtkit.writedisk=1</cmdline>\n"
+        "  </os>\n"
+        "  <features><acpi/></features>\n"
+        "  <devices>\n"
+        "    <disk type='file' device='disk'>\n"
+        "      <driver name='qemu' type='qcow2'/>\n"
+        "      <source file='%s'/>\n"
+        "      <target dev='vda' bus='virtio'/>\n"
+        "    </disk>\n"
+        "    <interface type='user'><model type='virtio'/></interface>\n"
+        "    <serial type='pty'/>\n"
+        "    <console type='pty'/>\n"
+        "  </devices>\n"
+        "</domain>\n",
+        argv[2], argv[2], disk);
 
     stopped = g_async_queue_new();
     if (virEventRegisterDefaultImpl() < 0)

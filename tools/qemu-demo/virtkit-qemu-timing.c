@@ -210,14 +210,15 @@ main(int argc, char **argv)
     fwxml = g_strdup("<domain type='qemu'><name>fw</name><memory unit='MiB'>256</memory>"
                      "<os><type arch='x86_64' machine='q35'>hvm</type></os>"
                      "<features><acpi/></features></domain>");
-    guestxml = g_strdup_printf("<domain type='qemu'><name>g</name>"
-                               "<memory unit='MiB'>256</memory><os>"
-                               "<type arch='x86_64' machine='q35'>hvm</type>"
-                               "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
-                               "<cmdline>console=ttyS0 no_timer_check quiet</cmdline></os>"
-                               "<features><acpi/></features><devices><serial type='file'>"
-                               "<source path='%s/g.serial'/></serial></devices></domain>",
-                               argv[2], argv[2], argv[1]);
+    guestxml =
+        g_strdup_printf("<domain type='qemu'><name>g</name>"
+                        "<memory unit='MiB'>256</memory><os>"
+                        "<type arch='x86_64' machine='q35'>hvm</type>"
+                        "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
+                        "<cmdline>console=ttyS0 no_timer_check quiet</cmdline></os>"
+                        "<features><acpi/></features><devices><serial type='file'>"
+                        "<source path='%s/g.serial'/></serial></devices></domain>",
+                        argv[2], argv[2], argv[1]);
     events = g_async_queue_new();
     virEventRegisterDefaultImpl();
     g_thread_unref(g_thread_new("event-loop", loop, NULL));
