@@ -31,6 +31,18 @@ static const char *const fsFormatNames[VIR_STORAGE_POOL_FS_LAST] = {
     "auto", "ext2", "ext3", "ext4", "ufs", "iso9660", "udf",
     "gfs",  "gfs2", "vfat", "hfs+", "xfs", "ocfs2",   "vmfs",
 };
+static const char *const diskFormatNames[VIR_STORAGE_POOL_DISK_LAST] = {
+    "unknown", "dos", "dvh", "gpt", "mac", "bsd", "pc98", "sun", "lvm2",
+};
+static const char *const logicalFormatNames[VIR_STORAGE_POOL_LOGICAL_LAST] = {
+    "unknown",
+    "lvm2",
+};
+static const char *const partFormatNames[VIR_STORAGE_VOL_DISK_LAST] = {
+    "none",       "linux",     "fat16",      "fat32",
+    "linux-swap", "linux-lvm", "linux-raid", "extended",
+};
+
 static const char *const featureNames[VIR_STORAGE_FILE_FEATURE_LAST] = {
     "lazy_refcounts",
     "extended_l2",
@@ -84,6 +96,51 @@ virStoragePoolFormatFileSystemFromString(const char *str)
     return virDomainEnumFromString(fsFormatNames, VIR_STORAGE_POOL_FS_LAST, str);
 }
 
+const char *
+virStoragePoolFormatDiskToString(int fmt)
+{
+    return virDomainEnumToString(diskFormatNames, VIR_STORAGE_POOL_DISK_LAST, fmt);
+}
+
+int
+virStoragePoolFormatDiskFromString(const char *str)
+{
+    return virDomainEnumFromString(diskFormatNames, VIR_STORAGE_POOL_DISK_LAST, str);
+}
+
+const char *
+virStorageVolFormatDiskToString(int fmt)
+{
+    return virDomainEnumToString(partFormatNames, VIR_STORAGE_VOL_DISK_LAST, fmt);
+}
+
+int
+virStorageVolFormatDiskFromString(const char *str)
+{
+    return virDomainEnumFromString(partFormatNames, VIR_STORAGE_VOL_DISK_LAST, str);
+}
+
+/* The format names of a pool of @type's <source><format>, with their count. */
+static const char *const *
+poolFormatNames(int type, int *count)
+{
+    switch (type) {
+    case VIR_STORAGE_POOL_FS:
+    case VIR_STORAGE_POOL_NETFS:
+        *count = VIR_STORAGE_POOL_FS_LAST;
+        return fsFormatNames;
+    case VIR_STORAGE_POOL_DISK:
+        *count = VIR_STORAGE_POOL_DISK_LAST;
+        return diskFormatNames;
+    case VIR_STORAGE_POOL_LOGICAL:
+        *count = VIR_STORAGE_POOL_LOGICAL_LAST;
+        return logicalFormatNames;
+    default:
+        *count = 0;
+        return NULL;
+    }
+}
+
 bool
 virStoragePoolTypeHasVolFormat(int type)
 {
@@ -93,6 +150,7 @@ virStoragePoolTypeHasVolFormat(int type)
     case VIR_STORAGE_POOL_NETFS:
     case VIR_STORAGE_POOL_GLUSTER:
     case VIR_STORAGE_POOL_VSTORAGE:
+    case VIR_STORAGE_POOL_DISK:
         return true;
     default:
         return false;
@@ -122,6 +180,7 @@ virStoragePoolDefFree(virStoragePoolDef *def)
     g_free(def->source.host);
     g_free(def->target.path);
     g_free(def->target.perms.label);
+    g_free(def->source.freeExtents);
     g_free(def);
 }
 
@@ -132,6 +191,7 @@ virStorageVolDefFree(virStorageVolDef *def)
         return;
     g_free(def->name);
     g_free(def->key);
+    g_free(def->extentDevice);
     volTargetClear(&def->target);
     volTargetClear(&def->backing);
     g_free(def);
@@ -150,6 +210,11 @@ virStoragePoolDefCopy(const virStoragePoolDef *src)
     def->source.host = g_strdup(src->source.host);
     def->target.path = g_strdup(src->target.path);
     def->target.perms.label = g_strdup(src->target.perms.label);
+    def->source.freeExtents =
+        src->source.nfreeExtents
+            ? g_memdup2(src->source.freeExtents,
+                        src->source.nfreeExtents * sizeof(virStorageExtent))
+            : NULL;
     return def;
 }
 
@@ -170,6 +235,7 @@ virStorageVolDefCopy(const virStorageVolDef *src)
     *def = *src;
     def->name = g_strdup(src->name);
     def->key = g_strdup(src->key);
+    def->extentDevice = g_strdup(src->extentDevice);
     volTargetCopy(&def->target, &src->target);
     volTargetCopy(&def->backing, &src->backing);
     return def;
@@ -432,6 +498,12 @@ parsePoolSource(virStoragePoolDef *def, xmlNodePtr source)
     if (def->type == VIR_STORAGE_POOL_FS || def->type == VIR_STORAGE_POOL_NETFS) {
         def->source.hasFormat = true;
         def->source.format = VIR_STORAGE_POOL_FS_AUTO;
+    } else if (def->type == VIR_STORAGE_POOL_DISK) {
+        def->source.hasFormat = true;
+        def->source.format = VIR_STORAGE_POOL_DISK_UNKNOWN;
+    } else if (def->type == VIR_STORAGE_POOL_LOGICAL) {
+        def->source.hasFormat = true;
+        def->source.format = VIR_STORAGE_POOL_LOGICAL_LVM2;
     }
     if (!source)
         return 0;
@@ -469,7 +541,9 @@ parsePoolSource(virStoragePoolDef *def, xmlNodePtr source)
         g_autofree char *type = virDomainXMLProp(fmt, "type");
 
         if (def->source.hasFormat && type) {
-            int f = virStoragePoolFormatFileSystemFromString(type);
+            int n;
+            const char *const *names = poolFormatNames(def->type, &n);
+            int f = virDomainEnumFromString(names, n, type);
 
             if (f < 0) {
                 virReportError(VIR_ERR_XML_ERROR, "unknown pool format type %s", type);
@@ -668,9 +742,21 @@ virStoragePoolDefFormat(const virStoragePoolDef *def, unsigned int flags)
         g_string_append(buf, "'/>\n");
     }
     for (char **d = def->source.devices; d && *d; d++) {
+        bool extents = d == def->source.devices && def->source.nfreeExtents &&
+                       !(flags & VIR_STORAGE_POOL_DEF_FORMAT_INACTIVE);
+
         g_string_append(buf, "    <device path='");
         virDomainXMLEscape(buf, *d);
-        g_string_append(buf, "'/>\n");
+        if (!extents) {
+            g_string_append(buf, "'/>\n");
+            continue;
+        }
+        g_string_append(buf, "'>\n");
+        for (size_t i = 0; i < def->source.nfreeExtents; i++)
+            g_string_append_printf(buf, "      <freeExtent start='%llu' end='%llu'/>\n",
+                                   def->source.freeExtents[i].start,
+                                   def->source.freeExtents[i].end);
+        g_string_append(buf, "    </device>\n");
     }
     if (def->source.dir) {
         g_string_append(buf, "    <dir path='");
@@ -678,10 +764,13 @@ virStoragePoolDefFormat(const virStoragePoolDef *def, unsigned int flags)
         g_string_append(buf, "'/>\n");
     }
     elem(buf, 4, "name", def->source.name);
-    if (def->source.hasFormat)
-        g_string_append_printf(
-            buf, "    <format type='%s'/>\n",
-            virStoragePoolFormatFileSystemToString(def->source.format));
+    if (def->source.hasFormat) {
+        int n;
+        const char *const *names = poolFormatNames(def->type, &n);
+
+        g_string_append_printf(buf, "    <format type='%s'/>\n",
+                               virDomainEnumToString(names, n, def->source.format));
+    }
     g_string_append(buf, "  </source>\n");
     if (def->target.path) {
         g_string_append(buf, "  <target>\n");
@@ -705,6 +794,15 @@ parseFormat(const virStoragePoolDef *pool, xmlNodePtr target, int *format)
         return 0;
     }
     type = virDomainXMLProp(virDomainXMLChild(target, "format"), "type");
+    if (pool->type == VIR_STORAGE_POOL_DISK) {
+        *format = VIR_STORAGE_VOL_DISK_NONE;
+        if (type && (*format = virStorageVolFormatDiskFromString(type)) < 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown volume format type %s",
+                           type);
+            return -1;
+        }
+        return 0;
+    }
     if (!type) {
         *format = VIR_STORAGE_FILE_RAW;
         return 0;
@@ -853,7 +951,10 @@ formatVolTarget(GString *buf, const virStoragePoolDef *pool, const virStorageVol
 {
     g_string_append_printf(buf, "  <%s>\n", tag);
     elem(buf, 4, "path", t->path);
-    if (virStoragePoolTypeHasVolFormat(pool->type))
+    if (pool->type == VIR_STORAGE_POOL_DISK)
+        g_string_append_printf(buf, "    <format type='%s'/>\n",
+                               virStorageVolFormatDiskToString(t->format));
+    else if (virStoragePoolTypeHasVolFormat(pool->type))
         g_string_append_printf(buf, "    <format type='%s'/>\n",
                                virStorageFileFormatToString(t->format));
     formatPerms(buf, 4, &t->perms);
@@ -898,6 +999,14 @@ virStorageVolDefFormat(const virStoragePoolDef *pool, const virStorageVolDef *de
                            virStorageVolTypeToString(def->type));
     elem(buf, 2, "name", def->name);
     elem(buf, 2, "key", def->key);
+    if (def->extentDevice) {
+        g_string_append(buf, "  <source>\n    <device path='");
+        virDomainXMLEscape(buf, def->extentDevice);
+        g_string_append_printf(buf,
+                               "'>\n      <extent start='%llu' end='%llu'/>\n"
+                               "    </device>\n  </source>\n",
+                               def->extent.start, def->extent.end);
+    }
     g_string_append_printf(buf, "  <capacity unit='bytes'>%llu</capacity>\n",
                            def->capacity);
     g_string_append_printf(buf, "  <allocation unit='bytes'>%llu</allocation>\n",

@@ -44,6 +44,48 @@ typedef enum {
     VIR_STORAGE_POOL_FS_LAST
 } virStoragePoolFormatFileSystem;
 
+/* <source><format type=...> of a disk pool (virStoragePoolFormatDisk):
+ * the partition table; "dos" is parted's "msdos". */
+typedef enum {
+    VIR_STORAGE_POOL_DISK_UNKNOWN = 0,
+    VIR_STORAGE_POOL_DISK_DOS,
+    VIR_STORAGE_POOL_DISK_DVH,
+    VIR_STORAGE_POOL_DISK_GPT,
+    VIR_STORAGE_POOL_DISK_MAC,
+    VIR_STORAGE_POOL_DISK_BSD,
+    VIR_STORAGE_POOL_DISK_PC98,
+    VIR_STORAGE_POOL_DISK_SUN,
+    VIR_STORAGE_POOL_DISK_LVM2,
+    VIR_STORAGE_POOL_DISK_LAST
+} virStoragePoolFormatDisk;
+
+/* <source><format type=...> of a logical pool (virStoragePoolFormatLogical). */
+typedef enum {
+    VIR_STORAGE_POOL_LOGICAL_UNKNOWN = 0,
+    VIR_STORAGE_POOL_LOGICAL_LVM2,
+    VIR_STORAGE_POOL_LOGICAL_LAST
+} virStoragePoolFormatLogical;
+
+/* <target><format type=...> of a partition in a disk pool
+ * (virStorageVolFormatDisk). */
+typedef enum {
+    VIR_STORAGE_VOL_DISK_NONE = 0,
+    VIR_STORAGE_VOL_DISK_LINUX,
+    VIR_STORAGE_VOL_DISK_FAT16,
+    VIR_STORAGE_VOL_DISK_FAT32,
+    VIR_STORAGE_VOL_DISK_LINUX_SWAP,
+    VIR_STORAGE_VOL_DISK_LINUX_LVM,
+    VIR_STORAGE_VOL_DISK_LINUX_RAID,
+    VIR_STORAGE_VOL_DISK_EXTENDED,
+    VIR_STORAGE_VOL_DISK_LAST
+} virStorageVolFormatDisk;
+
+/* A byte range [start, end) of a device. */
+typedef struct {
+    unsigned long long start;
+    unsigned long long end;
+} virStorageExtent;
+
 /* Volume types (virStorageVolType, public numbering). */
 typedef enum {
     VIR_STORAGE_VOL_TYPE_FILE = 0,
@@ -91,6 +133,10 @@ const char *virStorageFileFormatToString(int fmt);
 int virStorageFileFormatFromString(const char *str);
 const char *virStoragePoolFormatFileSystemToString(int fmt);
 int virStoragePoolFormatFileSystemFromString(const char *str);
+const char *virStoragePoolFormatDiskToString(int fmt);
+int virStoragePoolFormatDiskFromString(const char *str);
+const char *virStorageVolFormatDiskToString(int fmt);
+int virStorageVolFormatDiskFromString(const char *str);
 
 /* Default modes, as libvirt's VIR_STORAGE_DEFAULT_{POOL,VOL}_PERM_MODE. */
 #define VIR_STORAGE_DEFAULT_POOL_PERM_MODE 0711
@@ -128,8 +174,14 @@ typedef struct {
         char **devices; /* <source><device path=/>, NULL-terminated */
         char *name;     /* <source><name> */
         char *host;     /* <source><host name=/> (formatted, never used) */
-        int format;     /* pool type's format enum (fs: virStoragePoolFormatFileSystem) */
-        bool hasFormat; /* the pool type has a format (fs, netfs) */
+        int format;     /* pool type's format enum (fs: virStoragePoolFormatFileSystem,
+                           disk: virStoragePoolFormatDisk, logical:
+                           virStoragePoolFormatLogical) */
+        bool hasFormat; /* the pool type has a format (fs, netfs, disk, logical) */
+        /* Runtime (live XML of an active disk pool): the free extents of
+         * devices[0], as <freeExtent> children of its <device>. */
+        virStorageExtent *freeExtents;
+        size_t nfreeExtents;
     } source;
 
     struct {
@@ -167,7 +219,14 @@ typedef struct {
     bool hasAllocation;            /* <allocation> was given */
     bool hasCapacity;              /* <capacity> was given */
 
-    virStorageVolTarget target;
+    /* A partition of a disk pool: <source><device path=extentDevice>
+     * <extent start end/></device></source> (runtime, from the host). */
+    char *extentDevice;
+    virStorageExtent extent;
+    int partType; /* disk pools: 0 none, 1 primary, 2 logical, 3 extended */
+
+    virStorageVolTarget target; /* target.format: virStorageVolFormatDisk in a
+                                   disk pool, else virStorageFileFormat */
     bool hasBacking;
     virStorageVolTarget backing; /* <backingStore> when hasBacking */
 

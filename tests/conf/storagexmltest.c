@@ -3,7 +3,8 @@
 /*
  * Every pool-NAME.xml / vol-NAME.xml in the directory (other than
  * *.out.xml) is one case; volumes are parsed for the pool in
- * vol-pool.xml (a dir pool) or, for vol-fs-NAME.xml, pool-fs.xml:
+ * vol-pool.xml (a dir pool) or, for vol-fs-NAME.xml, pool-fs.xml (for
+ * vol-disk-NAME.xml, pool-disk.xml):
  * - with NAME.out.xml: parsing must succeed and formatting must give that
  *   file exactly; parsing that output again must give it again;
  * - with NAME.err: parsing must fail with that error: the code, the
@@ -62,8 +63,9 @@ parseFormat(const char *name, const char *xml)
 
         return def ? virStoragePoolDefFormat(def, 0) : NULL;
     } else {
-        const char *poolFile =
-            g_str_has_prefix(name, "vol-fs-") ? "pool-fs.xml" : "pool-dir.xml";
+        const char *poolFile = g_str_has_prefix(name, "vol-fs-")     ? "pool-fs.xml"
+                               : g_str_has_prefix(name, "vol-disk-") ? "pool-disk.xml"
+                                                                     : "pool-dir.xml";
         g_autofree char *poolXML = readData(poolFile);
         g_autoptr(virStoragePoolDef) pool = NULL;
         g_autoptr(virStorageVolDef) def = NULL;

@@ -16,7 +16,8 @@ Debian's virsh and python3-libvirt against virtkitd:
   the daemon's back is stopped at the next start;
 - pool-delete of an fs pool removes its folder; an fs pool without a
   source device is refused with libvirt's error;
-- logical pools: no backend here, libvirt's error, nothing defined.
+- iscsi pools: no backend here, libvirt's error, nothing defined
+  (logical pools: test_storagedisk.py).
 Every mount, loop device and file made is removed at the end (by the
 device and path recorded), whatever happened.
 """
@@ -234,12 +235,13 @@ def test_bad_input():
         "<pool type='fs'><name>nodev</name><target><path>%s/x</path></target></pool>"
         % d.root, 0), libvirt.VIR_ERR_XML_ERROR, libvirt.VIR_FROM_STORAGE,
         "missing storage pool source device name")
-    # no logical backend here: libvirt's error for a pool type it lacks
+    # a pool type without a backend: libvirt's error
     expect_error(lambda: conn.storagePoolDefineXML(
-        "<pool type='logical'><name>vg0</name><source><name>vg0</name></source>"
-        "<target><path>/dev/vg0</path></target></pool>", 0),
+        "<pool type='iscsi'><name>sc0</name><source><host name='localhost'/>"
+        "<device path='iqn.2013-06.com.example:iscsi-pool'/></source>"
+        "<target><path>/dev/disk/by-path</path></target></pool>", 0),
         libvirt.VIR_ERR_INTERNAL_ERROR, libvirt.VIR_FROM_STORAGE,
-        "missing backend for pool type 3 (logical)")
+        "missing backend for pool type 5 (iscsi)")
     assert sorted(os.listdir(os.path.join(d.dirs["config"], "storage"))) == before
     assert conn.numOfDefinedStoragePools() == 0
     conn.close()
@@ -251,7 +253,7 @@ if __name__ == "__main__":
         run_tests([
             ("fs pool on a loop device: build (mkfs), start (mount), volumes, destroy "
              "(umount), restart", test_fs_pool),
-            ("fs pool without a device, logical pool: libvirt's errors, nothing defined",
+            ("fs pool without a device, iscsi pool: libvirt's errors, nothing defined",
              test_bad_input),
         ])
     finally:

@@ -10,7 +10,7 @@ does"):
   a dir pool on the host: volumes raw, sparse, qcow2, qcow2 on a backing
   store (info, path, XML), lookups, bad names, overflow, bad format,
   the pool capabilities document (libvirtd's backends marked supported
-  where ours say no: virtkit has dir and fs), pool lookups by target path (exact, trailing and doubled slashes, none,
+  where ours say no: virtkit has dir, fs and disk), pool lookups by target path (exact, trailing and doubled slashes, none,
   inactive), resizes (grow, shrink below the allocation, delta), wipe with every
   algorithm (scrub(1) for the patterns, as libvirt), conversion raw -> qcow2, refresh, deletes, the pool's
   life and wrong calls.
@@ -420,7 +420,7 @@ def test_real_driver_parity():
     try:
         real_scenario(conn, ours, os.path.join(d.root, "pool"))
         caps = conn.getStoragePoolCapabilities(0)
-        assert re.findall(r"<pool type='([^']+)' supported='yes'>", caps) == ["dir", "fs"], caps
+        assert re.findall(r"<pool type='([^']+)' supported='yes'>", caps) == ["dir", "fs", "disk"], caps
         assert len(re.findall(r"<pool type=", caps)) == 14, caps
     finally:
         conn.close()

@@ -2,7 +2,8 @@
 
 /*
  * Input: a <pool> or <volume> document (the seeds are tests/data/storagexml).
- * Every input goes through both parsers (a volume for a dir pool). Checks,
+ * Every input goes through both parsers (a volume for a dir pool, and for
+ * a disk pool, whose volumes have partition formats). Checks,
  * besides ASan/UBSan:
  *  - a refused document leaves a libvirt error (code in range, domain
  *    STORAGE, XML or NONE, a message);
@@ -17,6 +18,7 @@
 static const int storageDomains[] = { VIR_FROM_STORAGE, VIR_FROM_XML, VIR_FROM_NONE, -1 };
 
 static virStoragePoolDef *dirPool;
+static virStoragePoolDef *diskPool;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -25,6 +27,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
         "<pool type='dir'><name>fuzz</name><target><path>/var/lib/fuzz</path></target></pool>");
     if (!dirPool)
         FUZZ_FAIL("the dir pool of the volume checks does not parse");
+    diskPool = virStoragePoolDefParseString(
+        "<pool type='disk'><name>fuzzdisk</name><source><device path='/dev/loop0'/>"
+        "<format type='gpt'/></source><target><path>/dev</path></target></pool>");
+    if (!diskPool)
+        FUZZ_FAIL("the disk pool of the volume checks does not parse");
     return 0;
 }
 
@@ -51,7 +58,7 @@ checkPool(const char *xml)
 }
 
 static void
-checkVol(const char *xml)
+checkVol(const virStoragePoolDef *pool, const char *xml)
 {
     g_autoptr(virStorageVolDef) def = NULL;
     g_autoptr(virStorageVolDef) again = NULL;
@@ -59,15 +66,15 @@ checkVol(const char *xml)
     g_autofree char *out2 = NULL;
 
     virResetLastError();
-    if (!(def = virStorageVolDefParseString(dirPool, xml, 0))) {
+    if (!(def = virStorageVolDefParseString(pool, xml, 0))) {
         fuzzCheckError("volume parse", storageDomains);
         return;
     }
-    out1 = virStorageVolDefFormat(dirPool, def);
-    if (!(again = virStorageVolDefParseString(dirPool, out1, 0)))
+    out1 = virStorageVolDefFormat(pool, def);
+    if (!(again = virStorageVolDefParseString(pool, out1, 0)))
         FUZZ_FAIL("formatted volume does not parse again: %s\n%s",
                   virGetLastErrorMessage(), out1);
-    out2 = virStorageVolDefFormat(dirPool, again);
+    out2 = virStorageVolDefFormat(pool, again);
     FUZZ_CHECK(strcmp(out1, out2) == 0, "volume format not a fixed point:\n%s\n---\n%s",
                out1, out2);
 }
@@ -78,7 +85,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_autofree char *xml = fuzzInputString(data, size);
 
     checkPool(xml);
-    checkVol(xml);
+    checkVol(dirPool, xml);
+    checkVol(diskPool, xml);
     virResetLastError();
     return 0;
 }

@@ -11,6 +11,9 @@
  */
 typedef struct {
     int type; /* virStoragePoolTypeInternal */
+    /* Volumes change the pool's layout (disk: a partition table): the
+     * whole pool is refreshed after a volume is created or deleted. */
+    bool refreshPoolAfterVolChange;
 
     /* Make the pool's target exist (dir: mkdir; fs: mkfs with the
      * VIR_STORAGE_POOL_BUILD_* @flags). */
@@ -39,6 +42,9 @@ typedef struct {
     int (*resizeVol)(virStorageVolDef *vol, unsigned long long capacity,
                      unsigned int flags);
     int (*wipeVol)(virStorageVolDef *vol, unsigned int algorithm, unsigned int flags);
+    /* virConnectFindStoragePoolSources; NULL: the type cannot discover
+     * (NO_SUPPORT). 0 with *@xml the <sources> document. */
+    int (*findPoolSources)(const char *srcSpec, char **xml);
 } virStorageBackend;
 
 /* The backend for pools of @type, or NULL with libvirt's "missing backend
@@ -47,3 +53,10 @@ const virStorageBackend *virStorageBackendForType(int type);
 
 extern const virStorageBackend virStorageBackendDirectory;
 extern const virStorageBackend virStorageBackendFileSystem;
+extern const virStorageBackend virStorageBackendDisk;
+extern const virStorageBackend virStorageBackendLogical;
+
+/* The wipe of a volume that is a local file or block device (the dir
+ * backend's: zeros, scrub's patterns), for the other backends. */
+int virStorageBackendWipeLocal(virStorageVolDef *vol, unsigned int algorithm,
+                               unsigned int flags);

@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
@@ -570,8 +572,25 @@ volWipeRaw(const char *path)
         virReportSystemError(errno, "Failed to stat storage volume with path '%s'", path);
         goto out;
     }
+    if (S_ISBLK(sb.st_mode)) {
+        /* a partition (disk pools): st_size is 0; the device zeroes its
+         * range itself where it can (a discard need not read as zeros) */
+        guint64 range[2] = { 0, 0 };
+        off_t size = lseek(fd, 0, SEEK_END);
+
+        if (size < 0) {
+            virReportSystemError(errno, "Failed to stat storage volume with path '%s'",
+                                 path);
+            goto out;
+        }
+        sb.st_size = size;
+        range[1] = size;
+        if (size == 0 || ioctl(fd, BLKZEROOUT, range) == 0)
+            goto sync;
+    }
     /* zeros that cost no space: a hole reads back as zeros */
-    if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, sb.st_size) < 0) {
+    if (S_ISBLK(sb.st_mode) ||
+        fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, sb.st_size) < 0) {
         g_autofree char *zero = g_malloc0(1 << 20);
 
         for (off_t off = 0; off < sb.st_size; off += 1 << 20) {
@@ -585,6 +604,7 @@ volWipeRaw(const char *path)
             }
         }
     }
+sync:
     if (fsync(fd) < 0) {
         virReportSystemError(errno, "cannot sync data to file '%s'", path);
         goto out;
@@ -745,6 +765,13 @@ out:
     }
 }
 
+int
+virStorageBackendWipeLocal(virStorageVolDef *vol, unsigned int algorithm,
+                           unsigned int flags)
+{
+    return volWipe(vol, algorithm, flags);
+}
+
 const virStorageBackend virStorageBackendDirectory = {
     .type = VIR_STORAGE_POOL_DIR,
     .buildPool = dirBuild,
@@ -783,6 +810,10 @@ virStorageBackendForType(int type)
         return &virStorageBackendDirectory;
     case VIR_STORAGE_POOL_FS:
         return &virStorageBackendFileSystem;
+    case VIR_STORAGE_POOL_DISK:
+        return &virStorageBackendDisk;
+    case VIR_STORAGE_POOL_LOGICAL:
+        return &virStorageBackendLogical;
     default:
         virReportError(VIR_ERR_INTERNAL_ERROR, "missing backend for pool type %d (%s)",
                        type,

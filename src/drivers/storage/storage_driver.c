@@ -282,7 +282,8 @@ storagePoolLookupByTargetPath(virConnectPtr conn, const char *path)
 static bool
 poolTypeSupported(int type)
 {
-    return type == VIR_STORAGE_POOL_DIR || type == VIR_STORAGE_POOL_FS;
+    return type == VIR_STORAGE_POOL_DIR || type == VIR_STORAGE_POOL_FS ||
+           type == VIR_STORAGE_POOL_DISK;
 }
 
 static char *
@@ -296,6 +297,8 @@ static char *
 storageConnectFindStoragePoolSources(virConnectPtr conn, const char *type,
                                      const char *srcSpec, unsigned int flags)
 {
+    const virStorageBackend *be;
+    char *xml = NULL;
     int t;
 
     virCheckFlags(0, NULL);
@@ -303,8 +306,10 @@ storageConnectFindStoragePoolSources(virConnectPtr conn, const char *type,
         virReportError(VIR_ERR_INTERNAL_ERROR, "unknown storage pool type %s", type);
         return NULL;
     }
-    if (!virStorageBackendForType(t))
+    if (!(be = virStorageBackendForType(t)))
         return NULL;
+    if (be->findPoolSources)
+        return be->findPoolSources(srcSpec, &xml) < 0 ? NULL : xml;
     /* dir and fs have nothing to discover (libvirt's backends neither) */
     virReportError(VIR_ERR_NO_SUPPORT, "pool type '%s' does not support source discovery",
                    type);

@@ -252,6 +252,14 @@ volCreate(virConnectPtr conn, virStoragePoolObj *obj, virStorageVolDef *voldef,
     obj->asyncjobs--;
     vol->building = false;
     if (rc < 0) {
+        if (be->refreshPoolAfterVolChange) {
+            /* createVol made it on the host (a partition): it goes */
+            virErrorPtr saved = NULL;
+
+            virErrorPreserveLast(&saved);
+            be->deleteVol(obj, vol, 0);
+            virErrorRestore(&saved);
+        }
         virStoragePoolObjRemoveVol(obj, vol);
         return NULL;
     }
@@ -267,6 +275,15 @@ volCreate(virConnectPtr conn, virStoragePoolObj *obj, virStorageVolDef *voldef,
     }
     obj->def->allocation += vol->allocation;
     obj->def->available -= MIN(obj->def->available, vol->allocation);
+    if (be->refreshPoolAfterVolChange) {
+        virStorageVolPtr ret = volHandle(conn, obj->def, vol);
+
+        /* the pool's free extents changed; the volume is there either way */
+        if (be->refreshPool(obj) < 0)
+            VIR_NOTICE("storage pool '%s': refresh after creating '%s' failed",
+                       obj->def->name, ret ? ret->name : "");
+        return ret;
+    }
     return volHandle(conn, obj->def, vol);
 }
 
@@ -376,6 +393,9 @@ storageVolDelete(virStorageVolPtr vol, unsigned int flags)
     obj->def->allocation -= MIN(obj->def->allocation, def->allocation);
     obj->def->available += def->allocation;
     virStoragePoolObjRemoveVol(obj, def);
+    if (be->refreshPoolAfterVolChange && be->refreshPool(obj) < 0)
+        VIR_NOTICE("storage pool '%s': refresh after a volume delete failed",
+                   obj->def->name);
     ret = 0;
 out:
     virStoragePoolObjEndAPI(&obj);
@@ -443,6 +463,11 @@ storageVolResize(virStorageVolPtr vol, unsigned long long capacity, unsigned int
         return -1;
     if (!(be = virStorageBackendForType(obj->def->type)) || volIsBusy(def))
         goto out;
+    if (!be->resizeVol) {
+        virReportError(VIR_ERR_NO_SUPPORT, "%s",
+                       "storage pool does not support changing of volume capacity");
+        goto out;
+    }
 
     if (flags & VIR_STORAGE_VOL_RESIZE_DELTA) {
         if (flags & VIR_STORAGE_VOL_RESIZE_SHRINK)

@@ -98,8 +98,8 @@ virStorageVolRecordFormat(const char *path, int format)
         g_debug("cannot record format of '%s': %s", path, g_strerror(errno));
 }
 
-static void
-fillStat(virStorageVolTarget *t, const struct stat *sb)
+void
+virStorageVolFillStat(virStorageVolTarget *t, const struct stat *sb)
 {
     t->perms.mode = sb->st_mode & 0777;
     t->perms.uid = sb->st_uid;
@@ -178,7 +178,7 @@ probeQcow2(virStorageVolDef *vol, const unsigned char *h, size_t n)
             ext += 8 + ((len + 7) & ~7u);
         }
         if (stat(vol->backing.path, &sb) == 0)
-            fillStat(&vol->backing, &sb);
+            virStorageVolFillStat(&vol->backing, &sb);
     }
 }
 
@@ -199,7 +199,7 @@ virStorageVolProbe(virStorageVolDef *vol)
     if (S_ISLNK(sb.st_mode) || !(S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode)))
         return -2;
 
-    fillStat(&vol->target, &sb);
+    virStorageVolFillStat(&vol->target, &sb);
     if (S_ISDIR(sb.st_mode)) {
         vol->type = VIR_STORAGE_VOL_TYPE_DIR;
         vol->target.format = VIR_STORAGE_FILE_DIR;
@@ -260,23 +260,17 @@ virStorageVolProbe(virStorageVolDef *vol)
 }
 
 int
-virStorageQemuImg(const char *const *args, char **output)
+virStorageRunTool(const char *const *argv, char **output)
 {
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
-    g_autofree char *cmdline = NULL;
+    g_autofree char *cmdline = g_strjoinv(" ", (char **)argv);
     g_autoptr(GError) gerr = NULL;
+    g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "LC_ALL", "C", TRUE);
     int status = 0;
 
-    g_ptr_array_add(argv, (char *)"qemu-img");
-    for (const char *const *a = args; *a; a++)
-        g_ptr_array_add(argv, (char *)*a);
-    g_ptr_array_add(argv, NULL);
-    cmdline = g_strjoinv(" ", (char **)argv->pdata);
     g_debug("running %s", cmdline);
-
-    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL,
+    if (!g_spawn_sync(NULL, (char **)argv, env,
                       G_SPAWN_SEARCH_PATH | G_SPAWN_CLOEXEC_PIPES, NULL, NULL, &out, &err,
                       &status, &gerr)) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "Cannot run %s: %s", cmdline,
@@ -293,4 +287,16 @@ virStorageQemuImg(const char *const *args, char **output)
     if (output)
         *output = g_steal_pointer(&out);
     return 0;
+}
+
+int
+virStorageQemuImg(const char *const *args, char **output)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+
+    g_ptr_array_add(argv, (char *)"qemu-img");
+    for (const char *const *a = args; *a; a++)
+        g_ptr_array_add(argv, (char *)*a);
+    g_ptr_array_add(argv, NULL);
+    return virStorageRunTool((const char *const *)argv->pdata, output);
 }

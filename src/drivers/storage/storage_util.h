@@ -22,6 +22,15 @@ int virStorageVolProbe(virStorageVolDef *vol);
  * without user xattrs is tolerated (nothing reported). */
 void virStorageVolRecordFormat(const char *path, int format);
 
+/* Run @argv (argv[0] searched in PATH; LC_ALL=C); 0 with its stdout in
+ * @output (if not NULL), or -1 with libvirt's "Child process (...)
+ * unexpected exit status N: <stderr>" reported (INTERNAL_ERROR). */
+int virStorageRunTool(const char *const *argv, char **output);
+
+/* Permissions and timestamps of @t from @sb. */
+struct stat;
+void virStorageVolFillStat(virStorageVolTarget *t, const struct stat *sb);
+
 /* Run qemu-img with @args (NULL-terminated, without "qemu-img"); 0, or -1
  * with libvirt's "Child process (...) unexpected exit status N: <stderr>". */
 int virStorageQemuImg(const char *const *args, char **output);
