@@ -42,6 +42,10 @@ def describe(metric):
         "guest_poweroff_stopped": "test guest: SHUTDOWN event (power-off) to STOPPED event",
         "guest_destroy": "test guest: destroy (call)",
         "guest_destroy_graceful": "test guest: graceful destroy (call)",
+        "snap_create_running": "test guest on qcow2, running: internal snapshot create (call)",
+        "snap_revert_running": "test guest on qcow2, running: revert to that snapshot (call)",
+        "save_256m": "test guest, 256 MiB, running: save to a file (call)",
+        "restore_256m": "test guest, 256 MiB: restore from that file (call)",
         "calls_1t_shared_per_s": "lookup+state, 1 thread (calls/s)",
         "calls_8t_shared_per_s": "lookup+state, 8 threads, one connection (calls/s)",
         "calls_8t_own_per_s": "lookup+state, 8 threads, a connection each (calls/s)",
@@ -170,6 +174,8 @@ def targets(stats, n1, n2, quick):
                 "issue 3: destroy within 5 ms of QEMU's exit after quit", f"+{vk - fl:.1f} ms")
     add_ratio("guest_shutdown_stopped", 4, "issue 5: shutdown to STOPPED >= 4x faster")
     add_ratio("vol_upload_full", 1, "issue 11: vol-upload ahead of libvirt")
+    for m in ("snap_create_running", "snap_revert_running", "save_256m", "restore_256m"):
+        add_ratio(m, 1, "issue 15: ahead of libvirt")
     vk, fl = med("virtkit", "vol_upload_full"), med("floor", "floor_dd_write_full")
     if vk is not None and fl is not None:
         add_abs("vol_upload_full", vk <= 1.2 * fl,
@@ -224,7 +230,8 @@ def expected_metrics(n1, n2):
             "inproc_lookup_per_s", "inproc_calls_1t_per_s", "inproc_undefine",
             "stop_acpi", "stop_deaf", "stop_hung", "vol_upload_full", "vol_download_full",
             "vol_upload_sparse", "vol_download_sparse", f"pool_refresh_{n1}",
-            "console_out_bytes_per_s", "console_key_rtt"]
+            "console_out_bytes_per_s", "console_key_rtt", "snap_create_running",
+            "snap_revert_running", "save_256m", "restore_256m"]
     floor = ["floor_spawn_qmp", "floor_quit_exit", "floor_guest_ready",
              "floor_guest_powerdown_shutdown", "floor_guest_quit_exit", "floor_dd_write_full"]
     return both, floor

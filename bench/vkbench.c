@@ -630,6 +630,84 @@ workloadGuest(virConnectPtr conn, const char *guestDir, const char *serialDir, i
     free(xml);
 }
 
+/* snapsave GUESTDIR SERIALDIR REPS: the test guest (256 MiB) on a qcow2
+ * disk, booted once: REPS times an internal snapshot of the running guest
+ * (create, then revert to it in the running QEMU, then delete, untimed),
+ * then REPS times save to a file and restore from it (calls to their
+ * return; the guest runs again after each restore). */
+static void
+workloadSnapSave(virConnectPtr conn, const char *guestDir, const char *workDir, int reps)
+{
+    const char *name = NAME_PREFIX "snap";
+    char serial[4096];
+    char disk[4096];
+    char save[4096];
+    char cmd[8192];
+    char *xml = NULL;
+    virDomainPtr dom;
+
+    snprintf(serial, sizeof(serial), "%s/" NAME_PREFIX "snap.serial", workDir);
+    snprintf(disk, sizeof(disk), "%s/" NAME_PREFIX "snap.qcow2", workDir);
+    snprintf(save, sizeof(save), "%s/" NAME_PREFIX "snap.save", workDir);
+    snprintf(cmd, sizeof(cmd), "qemu-img create -q -f qcow2 '%s' 64M", disk);
+    if (system(cmd) != 0)
+        die("qemu-img create");
+    if (asprintf(&xml,
+                 "<domain type='qemu'><name>%s</name>"
+                 "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
+                 "<os><type arch='x86_64' machine='q35'>hvm</type>"
+                 "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
+                 "<cmdline>console=ttyS0 no_timer_check quiet</cmdline></os>"
+                 "<features><acpi/></features>"
+                 "<on_poweroff>destroy</on_poweroff>"
+                 "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
+                 "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+                 "<source file='%s'/><target dev='vda' bus='virtio'/></disk>"
+                 "<serial type='file'><source path='%s'/><target port='0'/></serial>"
+                 "</devices></domain>",
+                 name, guestDir, guestDir, disk, serial) < 0)
+        abort();
+    dom = defineOrDie(conn, xml);
+    guestStartReady(dom, serial);
+    for (int r = 0; r < reps; r++) {
+        char sxml[256];
+        virDomainSnapshotPtr snap;
+        double t0;
+
+        snprintf(sxml, sizeof(sxml), "<domainsnapshot><name>b%d</name></domainsnapshot>",
+                 r);
+        t0 = nowMs();
+        if (!(snap = virDomainSnapshotCreateXML(dom, sxml, 0)))
+            die("virDomainSnapshotCreateXML (running guest)");
+        sample("snap_create_running", nowMs() - t0);
+        t0 = nowMs();
+        if (virDomainRevertToSnapshot(snap, 0) < 0)
+            die("virDomainRevertToSnapshot (running guest)");
+        sample("snap_revert_running", nowMs() - t0);
+        if (virDomainSnapshotDelete(snap, 0) < 0)
+            die("virDomainSnapshotDelete");
+        virDomainSnapshotFree(snap);
+    }
+    for (int r = 0; r < reps; r++) {
+        double t0 = nowMs();
+
+        if (virDomainSave(dom, save) < 0)
+            die("virDomainSave");
+        sample("save_256m", nowMs() - t0);
+        t0 = nowMs();
+        if (virDomainRestore(conn, save) < 0)
+            die("virDomainRestore");
+        sample("restore_256m", nowMs() - t0);
+        unlink(save);
+    }
+    if (virDomainDestroy(dom) < 0)
+        die("virDomainDestroy (snapshot guest)");
+    undefineOrDie(dom);
+    unlink(disk);
+    unlink(serial);
+    free(xml);
+}
+
 /* The values after @prefix on the lines of @path that start with it (at
  * most @max, each up to 255 bytes), into @out; returns how many. */
 static int
@@ -661,20 +739,21 @@ netGuestXml(const char *name, const char *guestDir, const char *serial, const ch
 {
     char *xml = NULL;
 
-    if (asprintf(&xml,
-                 "<domain type='qemu'><name>%s</name>"
-                 "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
-                 "<os><type arch='x86_64' machine='q35'>hvm</type>"
-                 "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
-                 "<cmdline>console=ttyS0 no_timer_check quiet virtkit.dhcp=1 %s</cmdline></os>"
-                 "<features><acpi/></features>"
-                 "<on_poweroff>destroy</on_poweroff>"
-                 "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
-                 "<interface type='network'><source network='" NAME_PREFIX "gnet'/>"
-                 "<mac address='%s'/><model type='virtio'/></interface>"
-                 "<serial type='file'><source path='%s'/><target port='0'/></serial>"
-                 "</devices></domain>",
-                 name, guestDir, guestDir, args, mac, serial) < 0)
+    if (asprintf(
+            &xml,
+            "<domain type='qemu'><name>%s</name>"
+            "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
+            "<os><type arch='x86_64' machine='q35'>hvm</type>"
+            "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
+            "<cmdline>console=ttyS0 no_timer_check quiet virtkit.dhcp=1 %s</cmdline></os>"
+            "<features><acpi/></features>"
+            "<on_poweroff>destroy</on_poweroff>"
+            "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
+            "<interface type='network'><source network='" NAME_PREFIX "gnet'/>"
+            "<mac address='%s'/><model type='virtio'/></interface>"
+            "<serial type='file'><source path='%s'/><target port='0'/></serial>"
+            "</devices></domain>",
+            name, guestDir, guestDir, args, mac, serial) < 0)
         abort();
     return xml;
 }
@@ -1197,7 +1276,7 @@ main(int argc, char **argv)
             "  define FROM N TAG | undefine N TAG | list REPS TAG | lookup N REPS TAG\n"
             "  lookuprate N REPS TAG | throughput N THREADS shared|own SECONDS REPS TAG\n"
             "  startdestroy REPS | suspend REPS | guest GUESTDIR SERIALDIR REPS\n"
-            "  console GUESTDIR SECONDS KEYS\n"
+            "  console GUESTDIR SECONDS KEYS | snapsave GUESTDIR WORKDIR REPS\n"
             "  inproc N REPS | running N | stoprunning N | firstlist T0_REALTIME_MS TAG\n"
             "  network REPS | netguest GUESTDIR SERIALDIR REPS BYTES\n");
         return 2;
@@ -1267,6 +1346,8 @@ main(int argc, char **argv)
         workloadSuspend(conn, argInt(argc, argv, 3, 20));
     } else if (strcmp(workload, "guest") == 0 && argc > 4) {
         workloadGuest(conn, argv[3], argv[4], argInt(argc, argv, 5, 3));
+    } else if (strcmp(workload, "snapsave") == 0 && argc > 4) {
+        workloadSnapSave(conn, argv[3], argv[4], argInt(argc, argv, 5, 3));
     } else if (strcmp(workload, "console") == 0 && argc > 3) {
         workloadConsole(conn, argv[3], argc > 4 ? atof(argv[4]) : 3.0,
                         argInt(argc, argv, 5, 20));

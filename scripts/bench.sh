@@ -11,8 +11,9 @@
 #   BENCH_ROWS=G,G   only these groups of rows: core (everything below not
 #                    named otherwise), stop (stop within a deadline), journal
 #                    (the event journal's cost, virtkit alone), netguest
-#                    (a guest's NAT start, guest-to-guest TCP; in core too);
-#                    default all.
+#                    (a guest's NAT start, guest-to-guest TCP; in core too),
+#                    snapsave (snapshot create/revert and save/restore of a
+#                    running guest; in core too); default all.
 #                    Use with BENCH_MD= (a partial run would rewrite the table)
 #
 # virtkitd runs with every directory under a temporary folder. libvirtd runs
@@ -68,7 +69,7 @@ for f in "$VK" "$FLOOR" "$SUBREAPER" "$VKD"; do
     fi
 done
 libvirt=yes
-if [ "${BENCH_ONLY:-}" = virtkit ] || ! { want core || want stop || want netguest; }; then
+if [ "${BENCH_ONLY:-}" = virtkit ] || ! { want core || want stop || want netguest || want snapsave; }; then
     libvirt=no
 elif [ ! -x "$LV" ] || [ ! -x /usr/sbin/libvirtd ] || [ ! -x /usr/sbin/virtlogd ]; then
     echo "bench: libvirt's daemon or vkbench-libvirt missing (make deps); virtkit only" >&2
@@ -351,6 +352,13 @@ if [ -n "$NETNS" ] && { { want core && [ -z "${QUICK:-}" ]; } ||
     netguest=$(VIRTKIT_TEST_GUEST_VARIANT=net "$here/build-test-guest.sh")
     log "network: guest with a NAT interface, start; guest to guest, $NETBYTES bytes x $GREPS"
     both netguest "$netguest" "$tmp" "$GREPS" "$NETBYTES"
+fi
+
+# Snapshots and save of a running guest (in core too): the test guest on a
+# qcow2 disk, booted once on each side.
+if want core || want snapsave; then
+    log "test guest on qcow2: internal snapshot create/revert running, save/restore, $GREPS times"
+    both snapsave "$guest" "$tmp/serial" "$GREPS"
 fi
 
 # The event journal's cost (virtkit alone): virtkitd with its journal (the
