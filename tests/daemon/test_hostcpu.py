@@ -145,6 +145,66 @@ def test_guest_cpu():
     d.stop()
 
 
+def test_host_model():
+    """host-model: domcapabilities names QEMU's expansion of max as the
+    closest model plus features; a started guest's live XML is that custom
+    CPU (check='full'), its QEMU vCPU has exactly max's features, and the
+    persistent definition stays host-model."""
+    import xml.etree.ElementTree as ET
+    import libvirt_qemu
+
+    guest = test_guest_dir()
+    if not guest:
+        raise Skip("test guest not available (scripts/build-test-guest.sh)")
+    d = Daemon().start()
+    uri = d.uri()
+    conn = libvirt.open(uri)
+    try:
+        caps = ET.fromstring(conn.getDomainCapabilities(None, None, "q35", "qemu", 0))
+        hm = caps.find("cpu/mode[@name='host-model']")
+        assert hm.get("supported") == "yes", ET.tostring(hm)
+        model = hm.find("model")
+        assert model is not None and model.get("fallback") == "forbid", ET.tostring(hm)
+        custom = {m.text for m in caps.findall("cpu/mode[@name='custom']/model")}
+        assert model.text in custom, (model.text, custom)
+        feats = [(f.get("policy"), f.get("name")) for f in hm.findall("feature")]
+        assert feats and {p for p, _ in feats} <= {"require", "disable"}, feats
+        serial = os.path.join(d.root, "hm.serial")
+        dom = conn.defineXML(guest_xml("hm", guest, serial, "<cpu mode='host-model'/>", 1))
+        assert cpu_block(dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)) == \
+            "  <cpu mode='host-model' check='partial'/>\n"
+        dom.create()
+        live = ET.fromstring(dom.XMLDesc(0)).find("cpu")
+        assert (live.get("mode"), live.get("match"), live.get("check")) == \
+            ("custom", "exact", "full"), ET.tostring(live)
+        assert live.findtext("model") == model.text
+        assert live.findtext("vendor") == hm.findtext("vendor")
+        assert [(f.get("policy"), f.get("name")) for f in live.findall("feature")] == feats
+
+        def mon(cmd, **args):
+            msg = {"execute": cmd}
+            if args:
+                msg["arguments"] = args
+            return json.loads(libvirt_qemu.qemuMonitorCommand(dom, json.dumps(msg), 0))["return"]
+
+        # the guest's vCPU has max's features, every one, and nothing more
+        want = mon("query-cpu-model-expansion", type="static", model={"name": "max"})
+        path = mon("query-cpus-fast")[0]["qom-path"]
+        props = {k: v for k, v in want["model"]["props"].items() if isinstance(v, bool)}
+        assert len(props) > 100, len(props)
+        wrong = [k for k, v in props.items()
+                 if mon("qom-get", path=path, property=k) is not v]
+        assert not wrong, wrong
+        assert "EPYC" in mon("qom-get", path=path, property="model-id") or \
+            model.text != "EPYC"
+        dom.destroy()
+        assert cpu_block(dom.XMLDesc(0)) == "  <cpu mode='host-model' check='partial'/>\n"
+        dom.undefine()
+    finally:
+        conn.close()
+    d.stop()
+
+
 def diskless(name, extra="", devices=""):
     return """<domain type='qemu'><name>%s</name><memory unit='MiB'>64</memory>
   <os><type arch='x86_64' machine='q35'>hvm</type></os><features><acpi/></features>%s
@@ -425,6 +485,8 @@ if __name__ == "__main__":
     run_tests([
         ("cpu: a custom model, topology and features reach QEMU; libvirt's defaults and errors",
          test_guest_cpu),
+        ("host-model: QEMU's max expanded as a model and features, in domcapabilities, "
+         "the live XML and the vCPU QEMU runs", test_host_model),
         ("domcapabilities: what it lists defines, what it leaves out does not; libvirt's errors",
          test_domcapabilities),
         ("host facts: cpu-models, maxvcpus, nodeinfo MHz, host CPU in capabilities, "

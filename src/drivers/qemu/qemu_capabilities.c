@@ -57,6 +57,12 @@ struct _qemuCaps {
     /* query-cpu-definitions under TCG, in QEMU's order (qemuCapsCPUModel *);
      * NULL in a cache file written before it was probed (probed again) */
     GPtrArray *cpuModels;
+    /* query-cpu-model-expansion static of "max" under TCG, as libvirt
+     * probes its host CPU model: QEMU's vendor string and the features on
+     * (sorted); hostCPUKnown false in an older cache file (probed again) */
+    bool hostCPUKnown;
+    char *hostCPUVendor;
+    char **hostCPUFeatures;
 
     /* -sandbox with obsolete, elevateprivileges, spawn, resourcecontrol
      * (query-command-line-options); unknown in a cache file written
@@ -100,6 +106,7 @@ qemuCapsCPUModelFree(gpointer p)
     g_free(m->aliasOf);
     g_strfreev(m->blockers);
     g_free(m->vendor);
+    g_strfreev(m->features);
     g_free(m);
 }
 
@@ -138,6 +145,8 @@ qemuCapsUnref(qemuCaps *caps)
     g_hash_table_unref(caps->accels);
     if (caps->cpuModels)
         g_ptr_array_unref(caps->cpuModels);
+    g_free(caps->hostCPUVendor);
+    g_strfreev(caps->hostCPUFeatures);
     g_free(caps->kvmWhy);
     g_free(caps);
 }
@@ -271,6 +280,13 @@ qemuCapsCPUModelIsNamed(const char *name)
     return true;
 }
 
+const char *const *
+qemuCapsGetHostCPU(const qemuCaps *caps, const char **vendor)
+{
+    *vendor = caps->hostCPUVendor;
+    return (const char *const *)caps->hostCPUFeatures;
+}
+
 const qemuCapsCPUModel *const *
 qemuCapsGetCPUModels(const qemuCaps *caps, size_t *n)
 {
@@ -293,6 +309,16 @@ qemuCapsGetCanonicalMachine(const qemuCaps *caps, const char *name)
 }
 
 /* ---- (de)serialization ---------------------------------------------- */
+
+static json_object *
+qemuCapsStrvToJSON(const char *const *v)
+{
+    json_object *a = json_object_new_array();
+
+    for (size_t i = 0; v && v[i]; i++)
+        json_object_array_add(a, json_object_new_string(v[i]));
+    return a;
+}
 
 static json_object *
 qemuCapsToJSON(const qemuCaps *caps)
@@ -353,16 +379,26 @@ qemuCapsToJSON(const qemuCaps *caps)
                                    json_object_new_boolean(m->deprecated));
             if (m->vendor)
                 json_object_object_add(mo, "vendor", json_object_new_string(m->vendor));
-            if (m->blockers) {
-                json_object *b = json_object_new_array();
-
-                for (size_t j = 0; m->blockers[j]; j++)
-                    json_object_array_add(b, json_object_new_string(m->blockers[j]));
-                json_object_object_add(mo, "blockers", b);
-            }
+            if (m->blockers)
+                json_object_object_add(
+                    mo, "blockers", qemuCapsStrvToJSON((const char *const *)m->blockers));
+            if (m->features)
+                json_object_object_add(
+                    mo, "features", qemuCapsStrvToJSON((const char *const *)m->features));
             json_object_array_add(models, mo);
         }
         json_object_object_add(o, "cpuModels", models);
+    }
+    if (caps->hostCPUKnown) {
+        json_object *h = json_object_new_object();
+
+        if (caps->hostCPUVendor)
+            json_object_object_add(h, "vendor",
+                                   json_object_new_string(caps->hostCPUVendor));
+        json_object_object_add(
+            h, "features",
+            qemuCapsStrvToJSON((const char *const *)caps->hostCPUFeatures));
+        json_object_object_add(o, "hostCPU", h);
     }
     if (caps->runUid >= 0) {
         json_object_object_add(o, "runUid", json_object_new_int64(caps->runUid));
@@ -461,8 +497,16 @@ qemuCapsFromJSON(json_object *o)
                 json_object_get_boolean(json_object_object_get(mo, "deprecated"));
             m->blockers = qemuCapsStrvFromJSON(json_object_object_get(mo, "blockers"));
             m->vendor = g_strdup(jsonStr(mo, "vendor"));
+            m->features = qemuCapsStrvFromJSON(json_object_object_get(mo, "features"));
             g_ptr_array_add(caps->cpuModels, m);
         }
+    }
+    if (json_object_object_get_ex(o, "hostCPU", &v) &&
+        json_object_is_type(v, json_type_object)) {
+        caps->hostCPUKnown = true;
+        caps->hostCPUVendor = g_strdup(jsonStr(v, "vendor"));
+        caps->hostCPUFeatures =
+            qemuCapsStrvFromJSON(json_object_object_get(v, "features"));
     }
     if (json_object_object_get_ex(o, "commands", &v))
         for (size_t i = 0; i < json_object_array_length(v); i++)
@@ -707,38 +751,68 @@ qemuCapsProbeSandbox(qemuMonitor *mon, int timeout_ms)
     return true;
 }
 
-/* The vendor QEMU gives model @name (query-cpu-model-expansion full), as
- * libvirt's CPU map names vendors; NULL when unknown (not a failure). */
-static char *
-qemuCapsProbeCPUVendor(qemuMonitor *mon, const char *name, int timeout_ms)
+static gint
+qemuCapsStrCmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * query-cpu-model-expansion type 'static' of model @name under TCG (what
+ * libvirt asks of "max" for its host-model): QEMU's vendor string
+ * ("AuthenticAMD") into *vendor and the boolean properties that are true
+ * (QEMU's canonical feature names, sorted) into *features. -1 when QEMU
+ * cannot expand it (not reported: the model is then only unexpanded).
+ */
+static int
+qemuCapsProbeCPUExpansion(qemuMonitor *mon, const char *name, int timeout_ms,
+                          char **vendor, char ***features)
+{
+    g_autoptr(json_object) args = json_object_new_object();
+    g_autoptr(json_object) reply = NULL;
+    g_autoptr(GPtrArray) feats = g_ptr_array_new();
+    json_object *model = json_object_new_object();
+    json_object *m;
+    json_object *props;
+
+    json_object_object_add(model, "name", json_object_new_string(name));
+    json_object_object_add(args, "type", json_object_new_string("static"));
+    json_object_object_add(args, "model", model);
+    if (qemuMonitorCommand(mon, "query-cpu-model-expansion", args, timeout_ms, &reply) <
+        0) {
+        /* a model QEMU cannot expand (virerror.h rule 4) */
+        virResetLastError();
+        return -1;
+    }
+    if (!json_object_object_get_ex(reply, "model", &m) ||
+        !json_object_object_get_ex(m, "props", &props) ||
+        !json_object_is_type(props, json_type_object))
+        return -1;
+    json_object_object_foreach(props, key, val)
+    {
+        if (json_object_is_type(val, json_type_boolean) && json_object_get_boolean(val))
+            g_ptr_array_add(feats, g_strdup(key));
+    }
+    g_ptr_array_sort(feats, qemuCapsStrCmp);
+    g_ptr_array_add(feats, NULL);
+    *vendor = g_strdup(jsonStr(props, "vendor"));
+    *features = (char **)g_ptr_array_free(g_steal_pointer(&feats), FALSE);
+    return 0;
+}
+
+/* libvirt's CPU map name of QEMU's vendor string; NULL for others. */
+const char *
+qemuCapsCPUVendorName(const char *qemuVendor)
 {
     static const char *const vendors[][2] = {
         { "GenuineIntel", "Intel" },
         { "AuthenticAMD", "AMD" },
         { "HygonGenuine", "Hygon" },
     };
-    g_autoptr(json_object) args = json_object_new_object();
-    g_autoptr(json_object) reply = NULL;
-    json_object *model = json_object_new_object();
-    json_object *m;
-    json_object *props;
-    const char *v;
 
-    json_object_object_add(model, "name", json_object_new_string(name));
-    json_object_object_add(args, "type", json_object_new_string("full"));
-    json_object_object_add(args, "model", model);
-    if (qemuMonitorCommand(mon, "query-cpu-model-expansion", args, timeout_ms, &reply) <
-        0) {
-        /* a model QEMU cannot expand: no vendor (virerror.h rule 4) */
-        virResetLastError();
-        return NULL;
-    }
-    if (!json_object_object_get_ex(reply, "model", &m) ||
-        !json_object_object_get_ex(m, "props", &props) || !(v = jsonStr(props, "vendor")))
-        return NULL;
-    for (size_t i = 0; i < G_N_ELEMENTS(vendors); i++) {
-        if (g_str_equal(v, vendors[i][0]))
-            return g_strdup(vendors[i][1]);
+    for (size_t i = 0; qemuVendor && i < G_N_ELEMENTS(vendors); i++) {
+        if (g_str_equal(qemuVendor, vendors[i][0]))
+            return vendors[i][1];
     }
     return NULL;
 }
@@ -818,11 +892,21 @@ qemuCapsProbeQMP(qemuCaps *caps, qemuMonitor *mon, int timeout_ms)
                     json_object_is_type(unavail, json_type_array) &&
                     json_object_array_length(unavail) == 0;
         m->blockers = qemuCapsStrvFromJSON(unavail);
-        if (qemuCapsCPUModelIsNamed(m->name))
-            m->vendor = qemuCapsProbeCPUVendor(mon, m->name, timeout_ms);
+        if (qemuCapsCPUModelIsNamed(m->name)) {
+            g_autofree char *v = NULL;
+
+            if (qemuCapsProbeCPUExpansion(mon, m->name, timeout_ms, &v, &m->features) ==
+                0)
+                m->vendor = g_strdup(qemuCapsCPUVendorName(v));
+        }
         m->deprecated = json_object_get_boolean(json_object_object_get(co, "deprecated"));
         g_ptr_array_add(caps->cpuModels, m);
     }
+    if (qemuCapsProbeCPUExpansion(mon, "max", timeout_ms, &caps->hostCPUVendor,
+                                  &caps->hostCPUFeatures) < 0)
+        g_debug("QEMU '%s' cannot expand CPU model max: host-model unavailable",
+                caps->binary);
+    caps->hostCPUKnown = true;
     for (size_t i = 0; i < json_object_array_length(cmds); i++) {
         const char *n = jsonStr(json_object_array_get_idx(cmds, i), "name");
 
@@ -953,7 +1037,8 @@ qemuCapsCacheLookup(qemuCapsCache *cache, const char *binary)
             qemuCaps *c = o ? qemuCapsFromJSON(o) : NULL;
 
             if (c && g_str_equal(c->binary, binary) && qemuCapsMatches(c, &id) &&
-                c->sandboxKnown && c->cpuModels && qemuCapsRunMatches(c, cache->runAs))
+                c->sandboxKnown && c->cpuModels && c->hostCPUKnown &&
+                qemuCapsRunMatches(c, cache->runAs))
                 caps = c;
             else
                 qemuCapsUnref(c);

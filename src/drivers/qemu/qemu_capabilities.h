@@ -85,8 +85,10 @@ typedef struct {
     bool usable;   /* no unavailable-features under TCG */
     bool deprecated;
     char **blockers; /* the unavailable-features (NULL-terminated; NULL: none) */
-    char *vendor;    /* "Intel", "AMD", "Hygon" (QEMU's full expansion); NULL: other
+    char *vendor;    /* "Intel", "AMD", "Hygon" (QEMU's static expansion); NULL: other
                       * or a versioned name / max / host / base (not expanded) */
+    char **features; /* the features on in QEMU's static expansion of the model
+                      * (QEMU's names, sorted; NULL-terminated); NULL: not expanded */
 } qemuCapsCPUModel;
 
 /* Accessors; returned strings are borrowed from @caps. */
@@ -117,6 +119,13 @@ const qemuCapsCPUModel *qemuCapsGetCPUModel(const qemuCaps *caps, const char *na
 bool qemuCapsCPUModelIsNamed(const char *name);
 /* Every CPU model in QEMU's order; *n set (0 for none). Borrowed. */
 const qemuCapsCPUModel *const *qemuCapsGetCPUModels(const qemuCaps *caps, size_t *n);
+/* The host CPU model as libvirt probes it under TCG: QEMU's static
+ * expansion of "max". Its features (QEMU's names, sorted, NULL-terminated)
+ * or NULL when QEMU could not expand it; *vendor (may be NULL) gets QEMU's
+ * vendor string ("AuthenticAMD"). Borrowed. */
+const char *const *qemuCapsGetHostCPU(const qemuCaps *caps, const char **vendor);
+/* "Intel", "AMD", "Hygon" for QEMU's vendor strings; NULL for others. */
+const char *qemuCapsCPUVendorName(const char *qemuVendor);
 
 /*
  * Can a def of @virtType run with this binary? QEMU: when TCG exists. KVM:

@@ -14,6 +14,7 @@
 #include "qemu_firmware.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
+#include "qemu_cpu.h"
 #include "qemu_domcaps.h"
 #include "qemu_validate.h"
 #include "virerror.h"
@@ -134,6 +135,7 @@ qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
     if (qemuCapsCheckVirtType(cache, caps, def->virtType) < 0 ||
         qemuCapsDomainDefPostParse(caps, def) < 0 ||
         qemuValidateDomainDef(def, caps) < 0 ||
+        qemuCPUUpdateLiveHostModel(caps, def) < 0 ||
         qemuDomainPrepareVolumeDisks(def, driver->root) < 0)
         return -1;
     *version = g_strdup(qemuCapsGetVersionString(caps));

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "qemu_command.h"
+#include "qemu_cpu.h"
 #include "qemu_domain_address.h"
 #include "qemu_validate.h"
 #include "virerror.h"
@@ -731,16 +732,18 @@ qemuBuildVideos(GPtrArray *a, const virDomainDef *def)
 /*
  * -cpu as libvirt builds it (qemuBuildCpuModelArgStr): the model, then
  * vendor=, then each feature as NAME=on (force, require, optional) or
- * NAME=off (disable, forbid). host-model runs as QEMU's "max" (libvirt
- * 9.0 names the closest model of its CPU map with a feature list; virtkit
- * has no CPU map, and "max" is every feature the accelerator offers).
+ * NAME=off (disable, forbid), in QEMU's spelling of the name. host-model
+ * runs as its expansion (qemu_cpu.c: the closest model and the features
+ * that make it QEMU's "max"); a started guest's live definition already
+ * holds that expansion as a custom CPU.
  * No <cpu>: qemu64 (the post-parse normally wrote the machine's default).
  */
 static char *
-qemuBuildCpuArg(const virDomainDef *def)
+qemuBuildCpuArg(const virDomainDef *def, const qemuCaps *caps)
 {
     const virDomainCpuDef *cpu = def->cpu;
     g_autoptr(GString) s = g_string_new(NULL);
+    g_autoptr(virDomainCpuDef) expanded = NULL;
 
     if (!cpu || (cpu->mode == VIR_DOMAIN_CPU_MODE_CUSTOM && !cpu->model))
         return g_strdup("qemu64");
@@ -757,7 +760,10 @@ qemuBuildCpuArg(const virDomainDef *def)
                                    virDomainTristateSwitchToString(cpu->migratable));
         break;
     case VIR_DOMAIN_CPU_MODE_HOST_MODEL:
-        g_string_append(s, "max");
+        if (!(expanded = qemuCPUExpandHostModel(caps, def)))
+            return NULL;
+        cpu = expanded;
+        g_string_append(s, cpu->model);
         break;
     default:
         g_string_append(s, cpu->model);
@@ -768,7 +774,8 @@ qemuBuildCpuArg(const virDomainDef *def)
         bool off = cpu->features[i].policy == VIR_DOMAIN_CPU_FEATURE_DISABLE ||
                    cpu->features[i].policy == VIR_DOMAIN_CPU_FEATURE_FORBID;
 
-        g_string_append_printf(s, ",%s=%s", cpu->features[i].name, off ? "off" : "on");
+        g_string_append_printf(s, ",%s=%s", qemuCPUFeatureToQEMU(cpu->features[i].name),
+                               off ? "off" : "on");
     }
     return g_string_free(g_steal_pointer(&s), FALSE);
 }
@@ -825,7 +832,13 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     add(a, "-accel");
     add(a, opts->kvm ? "kvm" : "tcg");
     add(a, "-cpu");
-    g_ptr_array_add(a, qemuBuildCpuArg(def));
+    {
+        char *cpuArg = qemuBuildCpuArg(def, caps);
+
+        if (!cpuArg)
+            return NULL;
+        g_ptr_array_add(a, cpuArg);
+    }
     if (pflash && def->os.loaderSecure == VIR_DOMAIN_TRISTATE_ON) {
         add(a, "-global");
         add(a, "driver=cfi.pflash01,property=secure,value=on");

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "qemu_cpu.h"
 #include "qemu_domcaps.h"
 #include "qemu_firmware.h"
 #include "qemu_validate.h"
@@ -360,6 +361,7 @@ qemuDomCapsFormatCPU(GString *buf, const qemuDomCapsCtx *ctx, bool kvm)
     bool maximum = qemuDomCapsAccepts(ctx, NULL, "<cpu mode='maximum'/>", NULL, NULL);
     bool hostModel =
         qemuDomCapsAccepts(ctx, NULL, "<cpu mode='host-model'/>", NULL, NULL);
+    g_autoptr(virDomainCpuDef) host = NULL;
 
     g_string_append(buf, "  <cpu>\n");
     if (passthrough)
@@ -376,9 +378,23 @@ qemuDomCapsFormatCPU(GString *buf, const qemuDomCapsCtx *ctx, bool kvm)
                              "      </enum>\n    </mode>\n");
     else
         g_string_append(buf, "    <mode name='maximum' supported='no'/>\n");
-    /* host-model runs as QEMU's "max": no model of a CPU map to name */
-    g_string_append_printf(buf, "    <mode name='host-model' supported='%s'/>\n",
-                           hostModel ? "yes" : "no");
+    /* host-model: its expansion (qemu_cpu.c) as the elements of a guest
+     * <cpu>, as libvirt shows it */
+    if (hostModel && (host = qemuCPUHostModel(ctx->caps))) {
+        g_autoptr(GString) inner = g_string_new(NULL);
+        const char *body;
+        const char *end;
+
+        virDomainCpuDefFormat(inner, host, 4);
+        body = strchr(inner->str, '\n') + 1;
+        end = g_strrstr(inner->str, "    </cpu>");
+        g_string_append(buf, "    <mode name='host-model' supported='yes'>\n");
+        g_string_append_len(buf, body, end - body);
+        g_string_append(buf, "    </mode>\n");
+    } else {
+        g_string_append_printf(buf, "    <mode name='host-model' supported='%s'/>\n",
+                               hostModel ? "yes" : "no");
+    }
     if (!n) {
         g_string_append(buf, "    <mode name='custom' supported='no'/>\n  </cpu>\n");
         return;

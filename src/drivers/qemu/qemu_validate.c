@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "qemu_command.h"
+#include "qemu_cpu.h"
 #include "qemu_validate.h"
 #include "virerror.h"
 
@@ -525,6 +526,28 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
     return 0;
 }
 
+/* The names of @blockers (QEMU's) that @cpu does not disable, joined by
+ * commas; NULL when none. */
+static char *
+qemuValidateCpuMissing(const virDomainCpuDef *cpu, char **blockers)
+{
+    g_autoptr(GString) s = g_string_new(NULL);
+
+    for (size_t i = 0; blockers[i]; i++) {
+        bool off = false;
+
+        for (size_t j = 0; j < cpu->nfeatures && !off; j++) {
+            off = g_str_equal(qemuCPUFeatureToQEMU(cpu->features[j].name),
+                              qemuCPUFeatureToQEMU(blockers[i])) &&
+                  (cpu->features[j].policy == VIR_DOMAIN_CPU_FEATURE_DISABLE ||
+                   cpu->features[j].policy == VIR_DOMAIN_CPU_FEATURE_FORBID);
+        }
+        if (!off)
+            g_string_append_printf(s, "%s%s", s->len ? "," : "", blockers[i]);
+    }
+    return s->len ? g_string_free(g_steal_pointer(&s), FALSE) : NULL;
+}
+
 int
 qemuValidateDomainCpuForStart(const virDomainDef *def, const qemuCaps *caps)
 {
@@ -567,12 +590,15 @@ qemuValidateDomainCpuForStart(const virDomainDef *def, const qemuCaps *caps)
         return -1;
     }
     /* check='partial'/'full': QEMU names what the model needs that this
-     * accelerator lacks (libvirt compares CPUID feature sets instead) */
+     * accelerator lacks (libvirt compares CPUID feature sets instead); a
+     * feature the definition disables is not missing */
     if ((cpu->check == VIR_DOMAIN_CPU_CHECK_PARTIAL ||
          cpu->check == VIR_DOMAIN_CPU_CHECK_FULL) &&
         !kvm && model->blockers) {
-        g_autofree char *missing = g_strjoinv(",", model->blockers);
+        g_autofree char *missing = qemuValidateCpuMissing(cpu, model->blockers);
 
+        if (!missing)
+            return 0;
         virReportErrorFull(VIR_FROM_CPU, VIR_ERR_OPERATION_FAILED, __func__,
                            "guest CPU doesn't match specification: missing features: %s",
                            missing);

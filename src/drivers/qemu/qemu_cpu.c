@@ -1,0 +1,214 @@
+/* qemu_cpu.c: host-model expanded from QEMU's models, feature names between libvirt and QEMU */
+
+/*
+ * libvirt 9.0 expands host-model under TCG from QEMU's static expansion of
+ * "max" (query-cpu-model-expansion, probed with the capabilities) and
+ * names it by the model of its CPU map closest to it: the candidate whose
+ * vendor matches, with the fewest features to add (policy require) and to
+ * remove (policy disable); the guest then runs that model with those
+ * features on the command line, and the live XML shows it as a custom CPU
+ * (match exact, check full). virtkit has no CPU map of its own: the
+ * candidates are the models QEMU knows, each with the features of QEMU's
+ * own static expansion of it (probed with the capabilities too). On this
+ * host both pick EPYC; the feature lists differ where libvirt's map and
+ * QEMU's definitions of a model differ (libvirt's EPYC lacks monitor,
+ * hypervisor, npt and has vme), and features are listed by name, not in
+ * the CPUID order of libvirt's map.
+ * Pure functions over a qemuCaps; no locks, no I/O.
+ */
+
+#define G_LOG_DOMAIN "virtkit.qemu.cpu"
+
+#include <string.h>
+
+#include "qemu_cpu.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+/* The features whose libvirt name differs from QEMU's canonical property
+ * name (libvirt's virQEMUCapsCPUFeatureTranslate table, x86). */
+static const char *const featureNames[][2] = {
+    /* libvirt, QEMU */
+    { "cmp_legacy", "cmp-legacy" },       { "ds_cpl", "ds-cpl" },
+    { "fxsr_opt", "fxsr-opt" },           { "kvm_pv_eoi", "kvm-pv-eoi" },
+    { "kvm_pv_unhalt", "kvm-pv-unhalt" }, { "lahf_lm", "lahf-lm" },
+    { "nodeid_msr", "nodeid-msr" },       { "pclmuldq", "pclmulqdq" },
+    { "perfctr_core", "perfctr-core" },   { "perfctr_nb", "perfctr-nb" },
+    { "tsc_adjust", "tsc-adjust" },
+};
+
+const char *
+qemuCPUFeatureToQEMU(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(featureNames); i++) {
+        if (g_str_equal(name, featureNames[i][0]))
+            return featureNames[i][1];
+    }
+    return name;
+}
+
+const char *
+qemuCPUFeatureFromQEMU(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(featureNames); i++) {
+        if (g_str_equal(name, featureNames[i][1]))
+            return featureNames[i][0];
+    }
+    return name;
+}
+
+/* Both lists sorted: how many names are in one and not the other. */
+static size_t
+qemuCPUDiffCount(const char *const *a, const char *const *b)
+{
+    size_t n = 0;
+
+    while (*a || *b) {
+        int c = !*a ? 1 : !*b ? -1 : strcmp(*a, *b);
+
+        n += c != 0;
+        if (c <= 0)
+            a++;
+        if (c >= 0)
+            b++;
+    }
+    return n;
+}
+
+static void
+qemuCPUAddFeature(GArray *feats, const char *qemuName, int policy)
+{
+    virDomainCpuFeatureDef f = {
+        .name = g_strdup(qemuCPUFeatureFromQEMU(qemuName)),
+        .policy = policy,
+    };
+
+    g_array_append_val(feats, f);
+}
+
+virDomainCpuDef *
+qemuCPUHostModel(const qemuCaps *caps)
+{
+    const char *qvendor = NULL;
+    const char *const *host = qemuCapsGetHostCPU(caps, &qvendor);
+    const char *vendor = qemuCapsCPUVendorName(qvendor);
+    size_t n;
+    const qemuCapsCPUModel *const *models = qemuCapsGetCPUModels(caps, &n);
+    const qemuCapsCPUModel *best = NULL;
+    bool bestVendor = false;
+    size_t bestDiff = 0;
+    g_autoptr(virDomainCpuDef) cpu = NULL;
+    g_autoptr(GArray) req = NULL;
+    g_autoptr(GArray) dis = NULL;
+    const char *const *a;
+    const char *const *b;
+
+    if (!host)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const qemuCapsCPUModel *m = models[i];
+        bool sameVendor;
+        size_t diff;
+
+        if (!m->features || !qemuCapsCPUModelIsNamed(m->name))
+            continue;
+        sameVendor = vendor && g_strcmp0(m->vendor, vendor) == 0;
+        diff = qemuCPUDiffCount(host, (const char *const *)m->features);
+        /* libvirt's x86DecodeUseCandidate: the vendor first, then the
+         * fewest features; the first such model in QEMU's order */
+        if (!best || (sameVendor && !bestVendor) ||
+            (sameVendor == bestVendor && diff < bestDiff)) {
+            best = m;
+            bestVendor = sameVendor;
+            bestDiff = diff;
+        }
+    }
+    if (!best)
+        return NULL;
+
+    cpu = virDomainCpuDefNew();
+    cpu->mode = VIR_DOMAIN_CPU_MODE_CUSTOM;
+    cpu->match = VIR_DOMAIN_CPU_MATCH_EXACT;
+    cpu->fallback = VIR_DOMAIN_CPU_FALLBACK_FORBID;
+    cpu->model = g_strdup(best->name);
+    cpu->vendor = g_strdup(vendor);
+    req = g_array_new(FALSE, TRUE, sizeof(virDomainCpuFeatureDef));
+    dis = g_array_new(FALSE, TRUE, sizeof(virDomainCpuFeatureDef));
+    a = host;
+    b = (const char *const *)best->features;
+    while (*a || *b) {
+        int c = !*a ? 1 : !*b ? -1 : strcmp(*a, *b);
+
+        if (c < 0)
+            qemuCPUAddFeature(req, *a, VIR_DOMAIN_CPU_FEATURE_REQUIRE);
+        else if (c > 0)
+            qemuCPUAddFeature(dis, *b, VIR_DOMAIN_CPU_FEATURE_DISABLE);
+        if (c <= 0)
+            a++;
+        if (c >= 0)
+            b++;
+    }
+    g_array_append_vals(req, dis->data, dis->len);
+    g_array_set_size(dis, 0);
+    cpu->nfeatures = req->len;
+    cpu->features = (virDomainCpuFeatureDef *)g_array_free(g_steal_pointer(&req), FALSE);
+    return g_steal_pointer(&cpu);
+}
+
+/* Set feature @name of @cpu to @policy (appended when absent). */
+static void
+qemuCPUSetFeature(virDomainCpuDef *cpu, const char *name, int policy)
+{
+    for (size_t i = 0; i < cpu->nfeatures; i++) {
+        if (g_str_equal(cpu->features[i].name, name)) {
+            cpu->features[i].policy = policy;
+            return;
+        }
+    }
+    cpu->features = g_renew(virDomainCpuFeatureDef, cpu->features, cpu->nfeatures + 1);
+    cpu->features[cpu->nfeatures].name = g_strdup(name);
+    cpu->features[cpu->nfeatures].policy = policy;
+    cpu->nfeatures++;
+}
+
+virDomainCpuDef *
+qemuCPUExpandHostModel(const qemuCaps *caps, const virDomainDef *def)
+{
+    const virDomainCpuDef *cpu = def->cpu;
+    g_autoptr(virDomainCpuDef) exp = qemuCPUHostModel(caps);
+
+    if (!exp) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "CPU mode '%s' for %s %s domain on %s host is not supported by "
+                       "hypervisor",
+                       virDomainCpuModeToString(VIR_DOMAIN_CPU_MODE_HOST_MODEL),
+                       def->os.arch ? def->os.arch : "x86_64",
+                       virDomainVirtTypeToString(def->virtType), "x86_64");
+        return NULL;
+    }
+    exp->sockets = cpu->sockets;
+    exp->dies = cpu->dies;
+    exp->cores = cpu->cores;
+    exp->threads = cpu->threads;
+    /* the definition's own features go on top of the host model's */
+    for (size_t i = 0; i < cpu->nfeatures; i++)
+        qemuCPUSetFeature(exp, cpu->features[i].name, cpu->features[i].policy);
+    return g_steal_pointer(&exp);
+}
+
+int
+qemuCPUUpdateLiveHostModel(const qemuCaps *caps, virDomainDef *def)
+{
+    virDomainCpuDef *exp;
+
+    if (!def->cpu || def->cpu->mode != VIR_DOMAIN_CPU_MODE_HOST_MODEL)
+        return 0;
+    if (!(exp = qemuCPUExpandHostModel(caps, def)))
+        return -1;
+    /* libvirt's live XML after it checked the CPU QEMU gave */
+    exp->check = VIR_DOMAIN_CPU_CHECK_FULL;
+    virDomainCpuDefFree(def->cpu);
+    def->cpu = exp;
+    return 0;
+}

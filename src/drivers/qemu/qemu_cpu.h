@@ -1,0 +1,27 @@
+/* qemu_cpu.h: host-model expanded from QEMU's models, feature names between libvirt and QEMU */
+#pragma once
+
+#include "domain_conf.h"
+#include "qemu_capabilities.h"
+
+/* QEMU's property name of libvirt's feature @name, and back (the few that
+ * differ: "fxsr_opt" <-> "fxsr-opt"); @name itself otherwise. */
+const char *qemuCPUFeatureToQEMU(const char *name);
+const char *qemuCPUFeatureFromQEMU(const char *name);
+
+/*
+ * The host-model CPU of @caps as domcapabilities shows it: a custom CPU
+ * (match exact, fallback forbid, check default), the closest named model,
+ * the vendor and the features to require / disable (libvirt's names).
+ * New, or NULL (nothing reported) when QEMU gave no expansion.
+ */
+virDomainCpuDef *qemuCPUHostModel(const qemuCaps *caps);
+
+/* @def's host-model CPU expanded: qemuCPUHostModel with @def's topology
+ * and its own features on top. New, or NULL with CONFIG_UNSUPPORTED. */
+virDomainCpuDef *qemuCPUExpandHostModel(const qemuCaps *caps, const virDomainDef *def);
+
+/* At start: a host-model <cpu> of @def (the live definition) becomes the
+ * expanded custom CPU, check='full', as libvirt's live XML. 0 (nothing to
+ * do for other modes), -1 with CONFIG_UNSUPPORTED. */
+int qemuCPUUpdateLiveHostModel(const qemuCaps *caps, virDomainDef *def);
