@@ -21,6 +21,8 @@ import os
 import re
 import subprocess
 import sys
+import threading
+import time
 
 from vkdtest import Daemon, Skip, make_tmpdir, run_tests, virsh, wait_for, write
 
@@ -328,9 +330,40 @@ def test_disk_hotplug_in_guest():
     assert "block.1.name=vdc" in ds and m and int(m.group(1)) >= rd, ds
     m = re.search(r"block\.1\.capacity=(\d+)", ds)
     assert m and int(m.group(1)) == 8 << 20, ds
-    virsh(uri, "detach-device-alias", "dk", "virtio-disk2")
+
+    # a guest that does not answer the unplug (paused): as libvirtd, the
+    # detach returns success after its 5 s wait with the disk still there;
+    # the removal completes when QEMU's DEVICE_DELETED comes (on resume):
+    # DEVICE_REMOVED, the disk out of the XML and QEMU, the image given back
+    lines.clear()
+    events = subprocess.Popen(["virsh", "-c", uri, "event", "dk", "--all", "--loop"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    threading.Thread(target=reader, daemon=True).start()
+    virsh(uri, "suspend", "dk")
+    wait_for(lambda: any("event 'lifecycle' for domain 'dk': Suspended" in ln
+                         for ln in lines), "the listener up (suspended event)", 30)
+    t0 = time.monotonic()
+    p = subprocess.run(["virsh", "-c", uri, "detach-device-alias", "dk", "virtio-disk2"],
+                       capture_output=True, text=True, timeout=120)
+    took = time.monotonic() - t0
+    assert p.returncode == 0 and p.stdout.strip() == "Device detach request sent successfully", p.stdout
+    assert 4.5 <= took < 30, took
+    assert "vdc" in virsh(uri, "domblklist", "dk").stdout
+    assert not any("device-removed" in ln for ln in lines), lines
+    # asked again: the same answer, still pending
+    p = virsh(uri, "detach-device-alias", "dk", "virtio-disk2")
+    assert p.returncode == 0 and "vdc" in virsh(uri, "domblklist", "dk").stdout
+    virsh(uri, "resume", "dk")
+    wait_for(lambda: any("event 'device-removed' for domain 'dk': virtio-disk2" in ln
+                         for ln in lines), "the late device-removed event", 60)
+    assert "vdc" not in virsh(uri, "domblklist", "dk").stdout
+    assert "vdc" not in virsh(uri, "dumpxml", "dk").stdout
     wait_for(lambda: hw(serial).get("block") == "vda:131072,", "vdc gone from the guest", 60)
     assert nodes(uri, "dk") == before, nodes(uri, "dk")
+    assert os.stat(third).st_uid == 0
+    assert sum("device-removed" in ln for ln in lines) == 1, lines
+    events.terminate()
+    events.wait()
     virsh(uri, "destroy", "dk")
     assert d.stop() == 0
 

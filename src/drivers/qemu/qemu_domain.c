@@ -57,6 +57,8 @@ qemuDomainObjPrivateFree(gpointer data)
     g_free(priv->vcpuTids);
     g_mutex_clear(&priv->statusLock);
     g_free(priv->unplugAlias);
+    if (priv->unplugPending)
+        g_ptr_array_unref(priv->unplugPending);
     g_cond_clear(&priv->unplugCond);
     g_free(priv);
 }

@@ -63,13 +63,16 @@ typedef struct {
     size_t nvcpuTids;
     /* Device removal (qemu_hotplug.c): a device_del waits on @unplugCond
      * (with the object lock) until QEMU's DEVICE_DELETED for @unplugAlias
-     * sets @unplugDone, or its deadline. */
+     * sets @unplugDone (or DEVICE_UNPLUG_GUEST_ERROR @unplugRejected), or
+     * its deadline. */
     char *unplugAlias;
     bool unplugDone;
-    /* A device_del whose removal timed out: QEMU may still remove it when
-     * the guest lets go. Its loadvm then never answers (QEMU 7.2), so a
-     * snapshot revert starts a new QEMU instead. Cleared when QEMU stops. */
-    bool unplugPending;
+    bool unplugRejected;
+    /* The aliases (g_free) of devices whose device_del outlived its wait:
+     * the removal completes when QEMU's DEVICE_DELETED comes. While one is
+     * pending QEMU 7.2's loadvm never answers, so a snapshot revert starts
+     * a new QEMU instead. NULL when none; emptied when QEMU stops. */
+    GPtrArray *unplugPending;
     GCond unplugCond;
 
     guint64 statusSeq;     /* last status write requested (object lock) */

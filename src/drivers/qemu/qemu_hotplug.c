@@ -5,7 +5,11 @@
  * for with the object unlocked (the job keeps the monitor valid). A
  * device_del waits for QEMU's DEVICE_DELETED on priv->unplugCond with the
  * object lock released by the wait; the monitor's I/O thread signals it
- * from qemuHotplugDeviceDeleted (object locked, never waits).
+ * from qemuHotplugDeviceDeletedEvent (object locked, never waits). A
+ * DEVICE_DELETED nobody waits for (the wait ended first, or the guest
+ * ejected the device itself) is completed by qemuHotplugRemoveWorker on
+ * the driver's worker pool: it takes the MODIFY job, checks the QEMU is
+ * the one that sent the event (runId), and removes the device.
  */
 
 #define G_LOG_DOMAIN "virtkit.qemu.hotplug"
@@ -28,9 +32,12 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
-/* libvirt's QEMU_UNPLUG_TIMEOUT is 5 s; a TCG guest on a loaded host may
- * take longer to eject, so wait a little more before calling it failed. */
-#define QEMU_UNPLUG_TIMEOUT_MS 15000
+/* libvirt's QEMU_UNPLUG_TIMEOUT: the wait before a detach returns and
+ * leaves the rest of the removal to DEVICE_DELETED */
+#define QEMU_UNPLUG_TIMEOUT_MS 5000
+
+static int qemuHotplugRemoveDeviceAlias(qemuDriver *driver, virDomainObj *obj,
+                                        const char *alias);
 
 int
 qemuHotplugMonitor(virDomainObj *obj, const char *cmd, json_object *args,
@@ -55,26 +62,154 @@ qemuHotplugMonitor(virDomainObj *obj, const char *cmd, json_object *args,
     return rc;
 }
 
-bool
-qemuHotplugDeviceDeleted(virDomainObj *obj, const char *alias, const char *path)
+/* True when QEMU's event for @alias / QOM @path is about the device the
+ * current qemuHotplugDeviceDel waits for, or a child of it. */
+static bool
+qemuHotplugIsAwaited(qemuDomainObjPrivate *priv, const char *alias, const char *path)
 {
-    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
     g_autofree char *mine = NULL;
     size_t len;
 
     if (!priv->unplugAlias)
         return false;
+    if (g_strcmp0(alias, priv->unplugAlias) == 0)
+        return true;
     /* the device itself, or a child of it: QEMU 7.2 reports an x86 vCPU's
      * removal only as its lapic's ("/machine/peripheral/vcpu1/lapic") */
     mine = g_strdup_printf("/machine/peripheral/%s", priv->unplugAlias);
     len = strlen(mine);
-    if (g_strcmp0(alias, priv->unplugAlias) != 0 &&
-        !(path && strncmp(path, mine, len) == 0 &&
-          (path[len] == '\0' || path[len] == '/')))
+    return path && strncmp(path, mine, len) == 0 &&
+           (path[len] == '\0' || path[len] == '/');
+}
+
+/* The device id an event names: its "device", else a vCPU's from the QOM
+ * path of its lapic (see above); NULL for the children of other devices
+ * (a virtio device's "virtio-backend"), whose parent has an event of its
+ * own. */
+static char *
+qemuHotplugEventAlias(const char *alias, const char *path)
+{
+    const char *p;
+
+    if (alias && *alias)
+        return g_strdup(alias);
+    if (path && g_str_has_prefix(path, "/machine/peripheral/vcpu")) {
+        p = path + strlen("/machine/peripheral/");
+        return g_strndup(p, strcspn(p, "/"));
+    }
+    return NULL;
+}
+
+static bool
+qemuHotplugPendingTake(qemuDomainObjPrivate *priv, const char *alias)
+{
+    if (!priv->unplugPending)
         return false;
-    priv->unplugDone = true;
-    g_cond_broadcast(&priv->unplugCond);
-    return true;
+    for (guint i = 0; i < priv->unplugPending->len; i++) {
+        if (strcmp(g_ptr_array_index(priv->unplugPending, i), alias) == 0) {
+            g_ptr_array_remove_index(priv->unplugPending, i);
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+qemuHotplugRemovalPending(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    return priv->unplugPending && priv->unplugPending->len > 0;
+}
+
+typedef struct {
+    virDomainObj *obj; /* a reference */
+    guint64 runId;
+    char *alias;
+} qemuHotplugRemoveData;
+
+static void
+qemuHotplugRemoveDataFree(gpointer opaque)
+{
+    qemuHotplugRemoveData *data = opaque;
+
+    virDomainObjUnref(data->obj);
+    g_free(data->alias);
+    g_free(data);
+}
+
+/* libvirt's processDeviceDeletedEvent, on the worker pool. */
+static void
+qemuHotplugRemoveWorker(qemuDriver *driver, gpointer opaque)
+{
+    qemuHotplugRemoveData *data = opaque;
+    virDomainObj *obj = data->obj;
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    virDomainObjLock(obj);
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0) {
+        g_debug("removal of '%s' from '%s' dropped: %s", data->alias, obj->def->name,
+                virGetLastErrorMessage());
+        virResetLastError();
+        goto unlock;
+    }
+    if (priv->runId == data->runId && virDomainObjIsActive(obj)) {
+        qemuHotplugPendingTake(priv, data->alias);
+        if (qemuHotplugRemoveDeviceAlias(driver, obj, data->alias) < 0) {
+            g_debug("removal of '%s' from '%s': %s", data->alias, obj->def->name,
+                    virGetLastErrorMessage());
+            virResetLastError();
+        }
+    }
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+unlock:
+    virDomainObjUnlock(obj);
+}
+
+void
+qemuHotplugDeviceDeletedEvent(qemuDriver *driver, virDomainObj *obj, const char *alias,
+                              const char *path)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    qemuHotplugRemoveData *data;
+    g_autofree char *id = NULL;
+
+    if (qemuHotplugIsAwaited(priv, alias, path)) {
+        priv->unplugDone = true;
+        g_cond_broadcast(&priv->unplugCond);
+        return;
+    }
+    if (!(id = qemuHotplugEventAlias(alias, path))) {
+        g_debug("DEVICE_DELETED of '%s' for '%s': no device id", path ? path : "",
+                obj->def->name);
+        return;
+    }
+    g_debug("DEVICE_DELETED '%s' of '%s' without a waiter: removed on a worker", id,
+            obj->def->name);
+    data = g_new0(qemuHotplugRemoveData, 1);
+    data->obj = virDomainObjRef(obj);
+    data->runId = priv->runId;
+    data->alias = g_steal_pointer(&id);
+    qemuDriverRunWorker(driver, qemuHotplugRemoveWorker, data, qemuHotplugRemoveDataFree);
+}
+
+void
+qemuHotplugDeviceUnplugError(qemuDriver *driver, virDomainObj *obj, const char *alias,
+                             const char *path)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autofree char *id = qemuHotplugEventAlias(alias, path);
+
+    if (qemuHotplugIsAwaited(priv, alias, path)) {
+        priv->unplugRejected = true;
+        g_cond_broadcast(&priv->unplugCond);
+    }
+    if (!id)
+        return;
+    qemuHotplugPendingTake(priv, id);
+    virObjectEventStateQueue(
+        driver->events, virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED,
+                                                VIR_DOMAIN_EVENT_OBJ(obj), id));
 }
 
 int
@@ -88,17 +223,34 @@ qemuHotplugDeviceDel(virDomainObj *obj, const char *alias)
     g_free(priv->unplugAlias);
     priv->unplugAlias = g_strdup(alias);
     priv->unplugDone = false;
+    priv->unplugRejected = false;
     json_object_object_add(args, "id", json_object_new_string(alias));
     if (qemuHotplugMonitor(obj, "device_del", args, NULL) < 0)
         goto cleanup;
     deadline = g_get_monotonic_time() + QEMU_UNPLUG_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
-    while (!priv->unplugDone && virDomainObjIsActive(obj)) {
+    while (!priv->unplugDone && !priv->unplugRejected && virDomainObjIsActive(obj)) {
         if (!g_cond_wait_until(&priv->unplugCond, &obj->lock, deadline))
             break;
     }
-    ret = priv->unplugDone ? 1 : 0;
-    if (ret == 0)
-        priv->unplugPending = true;
+    if (priv->unplugRejected) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                       "unplug of device was rejected by the guest");
+    } else if (!virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s", "domain is no longer running");
+    } else if (priv->unplugDone) {
+        qemuHotplugPendingTake(priv, alias);
+        ret = 1;
+    } else {
+        /* the guest has not let go yet: the rest when DEVICE_DELETED comes
+         * (this check and the event handler both hold the object lock, so
+         * an event after the deadline finds the alias pending) */
+        if (!priv->unplugPending)
+            priv->unplugPending = g_ptr_array_new_with_free_func(g_free);
+        if (!qemuHotplugPendingTake(priv, alias))
+            g_debug("removal of '%s' from '%s' pending", alias, obj->def->name);
+        g_ptr_array_add(priv->unplugPending, g_strdup(alias));
+        ret = 0;
+    }
 
 cleanup:
     g_clear_pointer(&priv->unplugAlias, g_free);
@@ -795,46 +947,62 @@ rollback:
     return -1;
 }
 
-/* Unplug disk @idx of the live definition: device_del, DEVICE_DELETED
- * waited for, its block nodes removed, the image given back; a
- * DEVICE_REMOVED event. Object locked, job held. */
-static int
-qemuHotplugDetachDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
+/* The block nodes QEMU has for image @path (query-named-block-nodes): the
+ * format node (*format) and the protocol node under it (*storage), either
+ * NULL when missing. */
+static void
+qemuHotplugDiskNodes(virDomainObj *obj, const char *path, char **format, char **storage)
+{
+    g_autoptr(json_object) nodes = NULL;
+    size_t n;
+
+    if (!path || qemuHotplugMonitor(obj, "query-named-block-nodes", NULL, &nodes) < 0) {
+        virResetLastError();
+        return;
+    }
+    n = json_object_is_type(nodes, json_type_array) ? json_object_array_length(nodes) : 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(nodes, i);
+        json_object *file = NULL, *nn = NULL, *drv = NULL;
+        bool proto;
+
+        if (!json_object_object_get_ex(e, "file", &file) ||
+            g_strcmp0(json_object_get_string(file), path) != 0 ||
+            !json_object_object_get_ex(e, "node-name", &nn))
+            continue;
+        json_object_object_get_ex(e, "drv", &drv);
+        proto = g_strcmp0(json_object_get_string(drv), "file") == 0 ||
+                g_strcmp0(json_object_get_string(drv), "host_device") == 0;
+        if (proto && !*storage)
+            *storage = g_strdup(json_object_get_string(nn));
+        else if (!proto && !*format)
+            *format = g_strdup(json_object_get_string(nn));
+    }
+}
+
+/* Disk @idx of the live definition, gone from QEMU's guest side: its
+ * block nodes removed, out of the definition, the image given back, the
+ * status saved, DEVICE_REMOVED queued. Object locked, job held. */
+static void
+qemuHotplugRemoveDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
 {
     virDomainDiskDef *disk = obj->def->disks[idx];
     g_autofree char *alias = qemuHotplugDiskAlias(disk);
-    g_autoptr(json_object) block = NULL;
     g_autofree char *format = NULL;
     g_autofree char *storage = NULL;
-    int rc;
 
-    if (qemuDiskBus(disk) != VIR_DOMAIN_DISK_BUS_VIRTIO) {
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                       "This type of disk cannot be hot unplugged");
-        return -1;
-    }
-    if (disk->src && qemuHotplugMonitor(obj, "query-block", NULL, &block) == 0)
-        format = qemuHotplugNodeOfFile(block, disk->src);
-    virResetLastError();
-    if ((rc = qemuHotplugDeviceDel(obj, alias)) < 0)
-        return -1;
-    if (rc == 0) {
-        virReportError(VIR_ERR_OPERATION_TIMEOUT, "%s",
-                       "device removal timed out: the guest did not release the disk; it "
-                       "is still attached");
-        return -1;
-    }
-    if (format) {
-        size_t len = strlen(format);
-
-        if (len > strlen("format") && g_str_has_suffix(format, "-format"))
-            storage =
-                g_strdup_printf("%.*sstorage", (int)(len - strlen("format")), format);
+    qemuHotplugDiskNodes(obj, disk->src, &format, &storage);
+    if (format)
         qemuHotplugBlockdevDel(obj, format);
-        if (storage)
-            qemuHotplugBlockdevDel(obj, storage);
+    if (storage)
+        qemuHotplugBlockdevDel(obj, storage);
+    /* the definition may have changed while QEMU answered */
+    for (size_t i = 0; i < obj->def->ndisks; i++) {
+        if (obj->def->disks[i] == disk) {
+            virDomainDiskDefFree(qemuHotplugStealDisk(obj->def, i));
+            break;
+        }
     }
-    virDomainDiskDefFree(qemuHotplugStealDisk(obj->def, idx));
     if (virDomainObjIsActive(obj)) {
         if (qemuSecurityPrepareDomain(driver, obj) < 0)
             virResetLastError();
@@ -843,6 +1011,94 @@ qemuHotplugDetachDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
     virObjectEventStateQueue(driver->events,
                              virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
                                                      VIR_DOMAIN_EVENT_OBJ(obj), alias));
+}
+
+/* Unplug disk @idx of the live definition (qemuHotplugDeviceDel), then
+ * qemuHotplugRemoveDiskLive; 0 also when the removal is pending. Object
+ * locked, job held. */
+static int
+qemuHotplugDetachDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
+{
+    virDomainDiskDef *disk = obj->def->disks[idx];
+    g_autofree char *alias = qemuHotplugDiskAlias(disk);
+    int rc;
+
+    if (qemuDiskBus(disk) != VIR_DOMAIN_DISK_BUS_VIRTIO) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       "This type of disk cannot be hot unplugged");
+        return -1;
+    }
+    if ((rc = qemuHotplugDeviceDel(obj, alias)) < 0)
+        return -1;
+    if (rc == 1) {
+        for (size_t i = 0; i < obj->def->ndisks; i++) {
+            if (obj->def->disks[i] == disk) {
+                qemuHotplugRemoveDiskLive(driver, obj, i);
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+/* After a vCPU's DEVICE_DELETED nobody waited for: the live count is
+ * QEMU's again, the vCPU threads' groups follow. */
+static int
+qemuHotplugRemoveVcpu(qemuDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autoptr(json_object) reply = NULL;
+    g_autoptr(GArray) cpus = NULL;
+    g_autofree int *oldTids = NULL;
+    size_t noldTids = priv->nvcpuTids;
+    unsigned int online = 0;
+
+    if (noldTids)
+        oldTids = g_memdup2(priv->vcpuTids, noldTids * sizeof(*oldTids));
+    if (qemuHotplugMonitor(obj, "query-hotpluggable-cpus", NULL, &reply) < 0)
+        return -1;
+    cpus = qemuHotplugCpuList(reply);
+    for (guint i = 0; i < cpus->len; i++)
+        online += g_array_index(cpus, qemuHotplugCpu, i).qomPath != NULL;
+    if (online == 0 || online == virDomainDefGetVcpus(obj->def))
+        return 0;
+    virDomainDefSetVcpus(obj->def, online);
+    if (qemuCgroupVcpusChanged(obj, oldTids, noldTids) < 0)
+        virResetLastError();
+    if (virDomainObjIsActive(obj))
+        qemuDomainSaveStatus(driver, obj);
+    return 0;
+}
+
+/* libvirt's qemuDomainRemoveDevice for the device QEMU knows as @alias
+ * (its DEVICE_DELETED came with nobody waiting): out of the live
+ * definition with what it held in QEMU and on the host. 0 (also when no
+ * device has that id) or -1. Object locked, job held. */
+static int
+qemuHotplugRemoveDeviceAlias(qemuDriver *driver, virDomainObj *obj, const char *alias)
+{
+    ssize_t idx;
+
+    if (g_str_has_prefix(alias, "vcpu"))
+        return qemuHotplugRemoveVcpu(driver, obj);
+    for (size_t i = 0; i < obj->def->ndisks; i++) {
+        g_autofree char *a = qemuHotplugDiskAlias(obj->def->disks[i]);
+
+        if (strcmp(a, alias) == 0) {
+            qemuHotplugRemoveDiskLive(driver, obj, i);
+            return 0;
+        }
+    }
+    if ((idx = qemuHotplugFindNetAlias(obj->def, alias)) >= 0) {
+        qemuHotplugRemoveNetLive(driver, obj, (size_t)idx);
+        return 0;
+    }
+    if ((idx = qemuHotplugFindRNGAlias(obj->def, alias)) >= 0) {
+        qemuHotplugRemoveRNGLive(driver, obj, (size_t)idx);
+        return 0;
+    }
+    g_debug("DEVICE_DELETED '%s' of '%s': no such device in the definition", alias,
+            obj->def->name);
     return 0;
 }
 

@@ -16,16 +16,35 @@ struct json_object;
 int qemuHotplugMonitor(virDomainObj *obj, const char *cmd, struct json_object *args,
                        struct json_object **reply);
 
-/* device_del @alias and wait for QEMU's DEVICE_DELETED (the guest's
- * answer). 1 when the device is gone, 0 when the wait ended without it
- * (the guest did not release it in time), -1 with an error reported when
- * QEMU refused. Object locked, job held. */
+/* libvirt's device removal: device_del @alias, then wait up to 5 s
+ * (libvirt's QEMU_UNPLUG_TIMEOUT) for QEMU's DEVICE_DELETED. 1 when the
+ * device is gone (the caller completes its removal); 0 when the guest has
+ * not released it yet: the removal is then pending and completes, as in
+ * libvirt, when DEVICE_DELETED comes (qemuHotplugDeviceDeletedEvent:
+ * the device leaves the live definition, DEVICE_REMOVED is queued); -1
+ * with an error reported when QEMU refused, the guest rejected the unplug
+ * (OPERATION_FAILED "unplug of device was rejected by the guest") or the
+ * domain stopped. Object locked, job held. */
 int qemuHotplugDeviceDel(virDomainObj *obj, const char *alias);
 
 /* The monitor thread's DEVICE_DELETED for @alias / QOM @path (either may
- * be NULL; object locked): true when a qemuHotplugDeviceDel waits for
- * that device or one of its children (it is woken). */
-bool qemuHotplugDeviceDeleted(virDomainObj *obj, const char *alias, const char *path);
+ * be NULL; object locked, never waits): wakes the qemuHotplugDeviceDel
+ * waiting for that device (or a child of it); otherwise (a removal that
+ * outlived its wait, or one the guest made) the device's removal from
+ * the live definition runs on a worker under a job, as libvirt's
+ * processDeviceDeletedEvent. */
+void qemuHotplugDeviceDeletedEvent(qemuDriver *driver, virDomainObj *obj,
+                                   const char *alias, const char *path);
+
+/* The monitor thread's DEVICE_UNPLUG_GUEST_ERROR (object locked): the
+ * waiting qemuHotplugDeviceDel fails, the pending removal is dropped, and
+ * DEVICE_REMOVAL_FAILED is queued for the device. */
+void qemuHotplugDeviceUnplugError(qemuDriver *driver, virDomainObj *obj,
+                                  const char *alias, const char *path);
+
+/* True when a device removal of @obj's QEMU waits for its DEVICE_DELETED
+ * (object locked). */
+bool qemuHotplugRemovalPending(virDomainObj *obj);
 
 /* A disk of @def by target name or source path (*idx its index when
  * @idx is not NULL), or NULL. */
@@ -56,10 +75,14 @@ void qemuHotplugNetGenerateMAC(virDomainNetDef *net);
  * host; *netp stays the caller's. */
 int qemuHotplugAttachNetLive(qemuDriver *driver, virDomainObj *obj,
                              virDomainNetDef **netp);
-/* Unplug interface @idx of the live definition: device_del and the
- * guest's DEVICE_DELETED waited for, netdev_del, its tap and port removed,
- * DEVICE_REMOVED queued. OPERATION_TIMEOUT when the guest kept it. */
+/* Unplug interface @idx of the live definition (qemuHotplugDeviceDel);
+ * once QEMU let it go, qemuHotplugRemoveNetLive. 0 also when the removal
+ * is pending (the guest has not released it yet), -1 on error. */
 int qemuHotplugDetachNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
+/* Interface @idx, already gone from QEMU's guest side: netdev_del, its tap
+ * and port removed, out of the live definition, status saved,
+ * DEVICE_REMOVED queued. */
+void qemuHotplugRemoveNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
 /* libvirt's virDomainNetFindIdx: the index of the interface of @def with
  * @match's MAC (any when it has none); -1 with DEVICE_MISSING "no device
  * matching MAC address M found", -2 with OPERATION_FAILED when several
@@ -97,6 +120,9 @@ void qemuHotplugRemoveRNG(virDomainDef *def, size_t idx);
  * in QEMU. */
 int qemuHotplugAttachRNGLive(qemuDriver *driver, virDomainObj *obj,
                              virDomainRNGDef **rngp);
-/* Unplug RNG @idx: device_del and DEVICE_DELETED waited for, object-del,
- * DEVICE_REMOVED queued; OPERATION_TIMEOUT when the guest kept it. */
+/* Unplug RNG @idx (qemuHotplugDeviceDel), then qemuHotplugRemoveRNGLive;
+ * 0 also when the removal is pending. */
 int qemuHotplugDetachRNGLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
+/* RNG @idx, gone from QEMU's guest side: object-del, out of the live
+ * definition, status saved, DEVICE_REMOVED queued. */
+void qemuHotplugRemoveRNGLive(qemuDriver *driver, virDomainObj *obj, size_t idx);

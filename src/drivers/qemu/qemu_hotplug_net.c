@@ -294,12 +294,22 @@ qemuHotplugDetachNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
 
     if ((rc = qemuHotplugDeviceDel(obj, alias)) < 0)
         return -1;
-    if (rc == 0) {
-        virReportError(VIR_ERR_OPERATION_TIMEOUT, "%s",
-                       "device removal timed out: the guest did not release the "
-                       "interface; it is still attached");
-        return -1;
+    if (rc == 1) {
+        /* the definition may have changed while QEMU answered */
+        ssize_t now = qemuHotplugFindNetAlias(obj->def, alias);
+
+        if (now >= 0)
+            qemuHotplugRemoveNetLive(driver, obj, (size_t)now);
     }
+    return 0;
+}
+
+void
+qemuHotplugRemoveNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
+{
+    virDomainNetDef *net = obj->def->nets[idx];
+    g_autofree char *alias = qemuNetAlias(net, idx);
+
     if (virDomainObjIsActive(obj))
         qemuHotplugNetdevDel(obj, alias);
     /* the device is gone from QEMU: it leaves the definition whatever
@@ -319,7 +329,6 @@ qemuHotplugDetachNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
     virObjectEventStateQueue(driver->events,
                              virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
                                                      VIR_DOMAIN_EVENT_OBJ(obj), alias));
-    return 0;
 }
 
 static const char *

@@ -182,19 +182,27 @@ qemuHotplugRemoveRNG(virDomainDef *def, size_t idx)
 int
 qemuHotplugDetachRNGLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
 {
-    virDomainRNGDef *rng = obj->def->rngs[idx];
-    g_autofree char *alias = qemuHotplugRNGAlias(rng, idx);
-    g_autofree char *objId = g_strdup_printf("obj%s", alias);
+    g_autofree char *alias = qemuHotplugRNGAlias(obj->def->rngs[idx], idx);
     int rc;
 
     if ((rc = qemuHotplugDeviceDel(obj, alias)) < 0)
         return -1;
-    if (rc == 0) {
-        virReportError(VIR_ERR_OPERATION_TIMEOUT, "%s",
-                       "device removal timed out: the guest did not release the RNG "
-                       "device; it is still attached");
-        return -1;
+    if (rc == 1) {
+        ssize_t now = qemuHotplugFindRNGAlias(obj->def, alias);
+
+        if (now >= 0)
+            qemuHotplugRemoveRNGLive(driver, obj, (size_t)now);
     }
+    return 0;
+}
+
+void
+qemuHotplugRemoveRNGLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
+{
+    virDomainRNGDef *rng = obj->def->rngs[idx];
+    g_autofree char *alias = qemuHotplugRNGAlias(rng, idx);
+    g_autofree char *objId = g_strdup_printf("obj%s", alias);
+
     if (virDomainObjIsActive(obj))
         qemuHotplugObjectDel(obj, objId);
     for (size_t i = 0; i < obj->def->nrngs; i++) {
@@ -208,5 +216,4 @@ qemuHotplugDetachRNGLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
     virObjectEventStateQueue(driver->events,
                              virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
                                                      VIR_DOMAIN_EVENT_OBJ(obj), alias));
-    return 0;
 }

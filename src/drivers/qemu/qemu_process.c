@@ -485,10 +485,12 @@ qemuProcessHandlePanic(qemuDriver *driver, virDomainObj *obj)
     }
 }
 
-/* A device QEMU let go of (device_del answered by the guest): wakes the
- * call waiting for it (qemu_hotplug.c). */
+/* DEVICE_DELETED / DEVICE_UNPLUG_GUEST_ERROR: a device QEMU let go of, or
+ * one the guest refused to release (qemu_hotplug.c wakes the call waiting
+ * for it, or completes the removal on a worker). */
 static void
-qemuProcessHandleDeviceDeleted(qemuDriver *driver, virDomainObj *obj, json_object *data)
+qemuProcessHandleDeviceEvent(qemuDriver *driver, virDomainObj *obj, json_object *data,
+                             bool deleted)
 {
     json_object *dev = NULL, *qom = NULL;
     const char *alias = NULL;
@@ -497,10 +499,12 @@ qemuProcessHandleDeviceDeleted(qemuDriver *driver, virDomainObj *obj, json_objec
         alias = json_object_get_string(dev);
     if (data)
         json_object_object_get_ex(data, "path", &qom);
-    if (!qemuHotplugDeviceDeleted(obj, alias, qom ? json_object_get_string(qom) : NULL))
-        g_debug("DEVICE_DELETED '%s' of '%s' without a waiter", alias ? alias : "",
-                obj->def->name);
-    (void)driver;
+    if (deleted)
+        qemuHotplugDeviceDeletedEvent(driver, obj, alias,
+                                      qom ? json_object_get_string(qom) : NULL);
+    else
+        qemuHotplugDeviceUnplugError(driver, obj, alias,
+                                     qom ? json_object_get_string(qom) : NULL);
 }
 
 /* Who caused QMP event @name (object locked); lent, valid while locked. */
@@ -557,7 +561,9 @@ qemuProcessHandleEvent(qemuMonitor *mon, const char *name, json_object *data,
     else if (g_str_equal(name, "GUEST_PANICKED"))
         qemuProcessHandlePanic(driver, obj);
     else if (g_str_equal(name, "DEVICE_DELETED"))
-        qemuProcessHandleDeviceDeleted(driver, obj, data);
+        qemuProcessHandleDeviceEvent(driver, obj, data, true);
+    else if (g_str_equal(name, "DEVICE_UNPLUG_GUEST_ERROR"))
+        qemuProcessHandleDeviceEvent(driver, obj, data, false);
     else
         qemuProcessHandleGuestEvent(driver, obj, name, data);
     virObjectEventSetRequestor(NULL);
@@ -929,7 +935,7 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
     priv->ownChild = false;
     priv->runningReason = VIR_DOMAIN_RUNNING_UNPAUSED;
     priv->pausedReason = VIR_DOMAIN_PAUSED_USER;
-    priv->unplugPending = false;
+    g_clear_pointer(&priv->unplugPending, g_ptr_array_unref);
     virDomainObjSetState(obj, VIR_DOMAIN_SHUTOFF, reason);
     priv->stopping = false;
 

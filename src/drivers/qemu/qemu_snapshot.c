@@ -32,6 +32,7 @@
 #include <json-c/json.h>
 
 #include "qemu_driver_priv.h"
+#include "qemu_hotplug.h"
 #include "qemu_monitor.h"
 #include "qemu_process.h"
 #include "qemu_snapshot.h"
@@ -852,9 +853,10 @@ qemuSnapshotRevertActive(qemuDriver *driver, virDomainObj *obj, virDomainSnapsho
 
     if (qemuSnapshotCheckHMPName(def->name) < 0)
         return -1;
-    if (!wasStopped && priv->unplugPending) {
-        /* a device removal is still pending in this QEMU, whose loadvm
-         * would then never answer: the snapshot is loaded into a new one */
+    if (!wasStopped && qemuHotplugRemovalPending(obj)) {
+        /* a device removal is still pending in this QEMU (the guest has not
+         * released it yet), whose loadvm would then never answer: the
+         * snapshot is loaded into a new one */
         qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT);
         qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_STOPPED,
                                  VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
