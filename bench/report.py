@@ -38,6 +38,9 @@ def describe(metric):
         "resume_call": "resume (call)",
         "resume_event": "resume: call start to RESUMED event",
         "guest_start_ready": "test guest: start to GUEST-READY",
+        "disk_attach": "test guest: attach a virtio disk, live (call)",
+        "disk_detach": "test guest: detach it (call to DEVICE_REMOVED)",
+        "disk_attach_detach": "test guest: disk attach + detach (to DEVICE_REMOVED)",
         "guest_shutdown_stopped": "test guest: shutdown() to STOPPED event",
         "guest_poweroff_stopped": "test guest: SHUTDOWN event (power-off) to STOPPED event",
         "guest_destroy": "test guest: destroy (call)",
@@ -85,6 +88,10 @@ def describe(metric):
     }
     if metric in fixed:
         return fixed[metric]
+    m = re.fullmatch(r"stats_all_(\d+)", metric)
+    if m:
+        return (f"getAllDomainStats, all groups, {int(m.group(1))} running "
+                f"guest{'s' if int(m.group(1)) > 1 else ''} (one call)")
     m = re.fullmatch(r"pool_refresh_(\d+)", metric)
     if m:
         return f"pool refresh, {int(m.group(1)):,} volumes"
@@ -184,6 +191,19 @@ def targets(stats, n1, n2, quick):
     if vk is not None:
         add_abs("guest_poweroff_stopped", vk < 20, "issue 3: power-off to STOPPED < 20 ms",
                 f"{vk:.1f} ms")
+    add_ratio("disk_attach_detach", 1, "issue 15: disk attach+detach ahead of libvirt")
+    add_ratio("stats_all_1", 1, "issue 15: getAllDomainStats, 1 guest, ahead of libvirt")
+    for metric in sorted(stats):
+        m = re.fullmatch(r"stats_all_(\d+)", metric)
+        if not m or m.group(1) == "1":
+            continue
+        add_ratio(metric, 1, f"issue 15: getAllDomainStats, {m.group(1)} guests, ahead of "
+                  "libvirt")
+        vk, one = med("virtkit", metric), med("virtkit", "stats_all_1")
+        if vk is not None and one is not None:
+            add_abs(metric, vk <= 2 * one,
+                    f"issue 15: stats for {m.group(1)} guests within 2x of 1",
+                    f"{vk / one:.2f}x")
     for n in (n1, n2):
         add_ratio(f"cold_{n}", 10, f"issue 5: cold start with {n:,} defined >= 10x faster")
     for m in ("calls_1t_shared_per_s", "calls_8t_shared_per_s", "calls_8t_own_per_s"):

@@ -123,6 +123,17 @@ lifecycleCallback(virConnectPtr conn, virDomainPtr dom, int event, int detail,
     return 0;
 }
 
+/* DEVICE_REMOVED events are recorded with this event number */
+#define BENCH_EV_DEVICE_REMOVED 1000
+
+static void
+deviceRemovedCallback(virConnectPtr conn, virDomainPtr dom, const char *alias,
+                      void *opaque)
+{
+    (void)alias;
+    lifecycleCallback(conn, dom, BENCH_EV_DEVICE_REMOVED, 0, opaque);
+}
+
 static void
 eventsReset(void)
 {
@@ -175,6 +186,12 @@ openConnection(const char *uri, bool events)
             (virConnectDomainEventGenericCallback)(void (*)(void))lifecycleCallback, NULL,
             NULL) < 0)
         die("virConnectDomainEventRegisterAny");
+    if (events &&
+        virConnectDomainEventRegisterAny(
+            conn, NULL, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+            (virConnectDomainEventGenericCallback)(void (*)(void))deviceRemovedCallback,
+            NULL, NULL) < 0)
+        die("virConnectDomainEventRegisterAny (device-removed)");
     return conn;
 }
 
@@ -1028,6 +1045,140 @@ workloadRunning(virConnectPtr conn, int n, bool start)
     }
 }
 
+/* hotplug GUESTDIR SERIALDIR REPS: the test guest (q35, spare root ports)
+ * running; REPS times a 16 MiB raw disk attached live (the call:
+ * disk_attach) and detached (the call to the DEVICE_REMOVED event:
+ * disk_detach; libvirt's detach returns once QEMU removed the device, or
+ * after 5 s with the removal pending), and the two together
+ * (disk_attach_detach). */
+static void
+workloadHotplug(virConnectPtr conn, const char *guestDir, const char *serialDir, int reps)
+{
+    const char *name = NAME_PREFIX "hotplug";
+    char serial[4096];
+    char img[4096];
+    char *xml = NULL;
+    char *disk = NULL;
+    virDomainPtr dom;
+    int fd;
+
+    snprintf(serial, sizeof(serial), "%s/" NAME_PREFIX "hotplug.serial", serialDir);
+    snprintf(img, sizeof(img), "%s/" NAME_PREFIX "hotplug.img", serialDir);
+    if ((fd = open(img, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0 ||
+        ftruncate(fd, 16 << 20) < 0)
+        die(img);
+    close(fd);
+    if (asprintf(&xml,
+                 "<domain type='qemu'><name>%s</name>"
+                 "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
+                 "<os><type arch='x86_64' machine='q35'>hvm</type>"
+                 "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
+                 "<cmdline>console=ttyS0 quiet</cmdline></os>"
+                 "<features><acpi/></features>"
+                 "<on_poweroff>destroy</on_poweroff>"
+                 "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
+                 "<controller type='pci' model='pcie-root'/>"
+                 "<controller type='pci' model='pcie-root-port'/>"
+                 "<controller type='pci' model='pcie-root-port'/>"
+                 "<controller type='pci' model='pcie-root-port'/>"
+                 "<serial type='file'><source path='%s'/><target port='0'/></serial>"
+                 "<memballoon model='none'/>"
+                 "</devices></domain>",
+                 name, guestDir, guestDir, serial) < 0 ||
+        asprintf(&disk,
+                 "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+                 "<source file='%s'/><target dev='vdb' bus='virtio'/></disk>",
+                 img) < 0)
+        abort();
+    dom = defineOrDie(conn, xml);
+    guestStartReady(dom, serial);
+    for (int r = 0; r < reps; r++) {
+        double t0 = nowMs();
+        double t1;
+        double removed;
+
+        if (virDomainAttachDeviceFlags(dom, disk, VIR_DOMAIN_AFFECT_LIVE) < 0)
+            die("virDomainAttachDeviceFlags (disk)");
+        t1 = nowMs();
+        sample("disk_attach", t1 - t0);
+        eventsReset();
+        if (virDomainDetachDeviceFlags(dom, disk, VIR_DOMAIN_AFFECT_LIVE) < 0)
+            die("virDomainDetachDeviceFlags (disk)");
+        if ((removed = eventWait(name, BENCH_EV_DEVICE_REMOVED, 60000)) < 0)
+            die("no DEVICE_REMOVED within 60 s of the detach");
+        sample("disk_detach", removed - t1);
+        sample("disk_attach_detach", removed - t0);
+    }
+    if (virDomainDestroy(dom) < 0)
+        die("virDomainDestroy (hotplug guest)");
+    undefineOrDie(dom);
+    unlink(serial);
+    unlink(img);
+    free(xml);
+    free(disk);
+}
+
+/* The time of one virConnectGetAllDomainStats of every running domain, all
+ * groups (the median of @reps calls, each checked to answer @n domains). */
+static void
+statsAll(virConnectPtr conn, int n, int reps, const char *metric)
+{
+    for (int r = 0; r < reps; r++) {
+        virDomainStatsRecordPtr *recs = NULL;
+        double t0 = nowMs();
+        int got = virConnectGetAllDomainStats(conn, 0, &recs,
+                                              VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
+
+        if (got < 0)
+            die("virConnectGetAllDomainStats");
+        if (metric)
+            sample(metric, nowMs() - t0);
+        if (got != n) {
+            fprintf(stderr, "vkbench: getAllDomainStats answered %d domains, not %d\n",
+                    got, n);
+            exit(1);
+        }
+        virDomainStatsRecordListFree(recs);
+    }
+}
+
+/* stats N REPS: minimal guests vkb-stat-I running; getAllDomainStats of
+ * every running domain (one call, all groups) with 1 of them running
+ * (stats_all_1), then with all N (stats_all_N). */
+static void
+workloadStats(virConnectPtr conn, int n, int reps)
+{
+    virDomainPtr *doms = calloc((size_t)n, sizeof(*doms));
+    char metric[64];
+
+    if (!doms)
+        abort();
+    for (int i = 0; i < n; i++) {
+        char name[64];
+        char *xml;
+
+        snprintf(name, sizeof(name), NAME_PREFIX "stat-%d", i);
+        xml = minimalXml(name, 65536);
+        doms[i] = defineOrDie(conn, xml);
+        free(xml);
+        if (virDomainCreate(doms[i]) < 0)
+            die("virDomainCreate (stats)");
+        if (i == 0) {
+            /* (one call first: a daemon's first stats call may probe) */
+            statsAll(conn, 1, 1, NULL);
+            statsAll(conn, 1, reps, "stats_all_1");
+        }
+    }
+    snprintf(metric, sizeof(metric), "stats_all_%d", n);
+    statsAll(conn, n, reps, metric);
+    for (int i = 0; i < n; i++) {
+        if (virDomainDestroy(doms[i]) < 0)
+            die("virDomainDestroy (stats)");
+        undefineOrDie(doms[i]);
+    }
+    free(doms);
+}
+
 /* firstlist T0_REALTIME_MS METRIC: connects and lists, retrying every
  * millisecond for up to 120 s, and reports the time from T0 (the moment
  * the daemon was executed, CLOCK_REALTIME in ms) to the first answer. */
@@ -1278,7 +1429,8 @@ main(int argc, char **argv)
             "  startdestroy REPS | suspend REPS | guest GUESTDIR SERIALDIR REPS\n"
             "  console GUESTDIR SECONDS KEYS | snapsave GUESTDIR WORKDIR REPS\n"
             "  inproc N REPS | running N | stoprunning N | firstlist T0_REALTIME_MS TAG\n"
-            "  network REPS | netguest GUESTDIR SERIALDIR REPS BYTES\n");
+            "  network REPS | netguest GUESTDIR SERIALDIR REPS BYTES\n"
+            "  hotplug GUESTDIR SERIALDIR REPS | stats N REPS\n");
         return 2;
     }
     uri = argv[1];
@@ -1294,7 +1446,8 @@ main(int argc, char **argv)
     pthread_create(&loop, NULL, eventLoopThread, NULL);
     pthread_detach(loop);
     conn = openConnection(uri, strcmp(workload, "suspend") == 0 ||
-                                   strcmp(workload, "guest") == 0);
+                                   strcmp(workload, "guest") == 0 ||
+                                   strcmp(workload, "hotplug") == 0);
 
     if (strcmp(workload, "define") == 0) {
         tag = argc > 5 ? argv[5] : "";
@@ -1351,6 +1504,10 @@ main(int argc, char **argv)
     } else if (strcmp(workload, "console") == 0 && argc > 3) {
         workloadConsole(conn, argv[3], argc > 4 ? atof(argv[4]) : 3.0,
                         argInt(argc, argv, 5, 20));
+    } else if (strcmp(workload, "hotplug") == 0 && argc > 4) {
+        workloadHotplug(conn, argv[3], argv[4], argInt(argc, argv, 5, 5));
+    } else if (strcmp(workload, "stats") == 0) {
+        workloadStats(conn, argInt(argc, argv, 3, 20), argInt(argc, argv, 4, 10));
     } else if (strcmp(workload, "running") == 0) {
         workloadRunning(conn, argInt(argc, argv, 3, 5), true);
     } else if (strcmp(workload, "stoprunning") == 0) {

@@ -13,7 +13,9 @@
 #                    (the event journal's cost, virtkit alone), netguest
 #                    (a guest's NAT start, guest-to-guest TCP; in core too),
 #                    snapsave (snapshot create/revert and save/restore of a
-#                    running guest; in core too); default all.
+#                    running guest; in core too), live (disk attach+detach,
+#                    getAllDomainStats of 1 and STATSN=20 running guests; in
+#                    core too); default all.
 #                    Use with BENCH_MD= (a partial run would rewrite the table)
 #
 # virtkitd runs with every directory under a temporary folder. libvirtd runs
@@ -359,6 +361,20 @@ fi
 if want core || want snapsave; then
     log "test guest on qcow2: internal snapshot create/revert running, save/restore, $GREPS times"
     both snapsave "$guest" "$tmp/serial" "$GREPS"
+fi
+
+# Running guests (issue 15): attach+detach of a disk on the test guest
+# (HPREPS times), getAllDomainStats of every running guest with 1 and with
+# STATSN minimal guests running (one call, all groups, STATSREPS times).
+# QUICK leaves them out unless BENCH_ROWS names them (a boot and 2x STATSN
+# guest starts per side).
+if { want core && [ -z "${QUICK:-}" ]; } ||
+    case ",${BENCH_ROWS:-}," in *,live,*) true ;; *) false ;; esac; then
+    if [ -n "${QUICK:-}" ]; then HPREPS=1; STATSN=3; STATSREPS=2; else
+        HPREPS=${HPREPS:-10}; STATSN=${STATSN:-20}; STATSREPS=${STATSREPS:-10}; fi
+    log "running guests: disk attach+detach x $HPREPS; getAllDomainStats, 1 and $STATSN running"
+    both hotplug "$guest" "$tmp/serial" "$HPREPS"
+    both stats "$STATSN" "$STATSREPS"
 fi
 
 # The event journal's cost (virtkit alone): virtkitd with its journal (the
