@@ -71,7 +71,8 @@ for f in "$VK" "$FLOOR" "$SUBREAPER" "$VKD"; do
     fi
 done
 libvirt=yes
-if [ "${BENCH_ONLY:-}" = virtkit ] || ! { want core || want stop || want netguest || want snapsave; }; then
+if [ "${BENCH_ONLY:-}" = virtkit ] ||
+    ! { want core || want stop || want netguest || want snapsave || want live; }; then
     libvirt=no
 elif [ ! -x "$LV" ] || [ ! -x /usr/sbin/libvirtd ] || [ ! -x /usr/sbin/virtlogd ]; then
     echo "bench: libvirt's daemon or vkbench-libvirt missing (make deps); virtkit only" >&2
