@@ -47,7 +47,9 @@ static GArray *testPids; /* QEMU pids started by the current case */
 
 /* pidfds of the current case's QEMUs: a failed assertion aborts the
  * process, and the SIGABRT handler still kills every one of them (pidfds
- * cannot hit a recycled pid; pidfd_send_signal is async-signal-safe). */
+ * cannot hit a recycled pid; pidfd_send_signal is async-signal-safe); so
+ * does meson's SIGTERM at a timeout (the QEMUs run in sessions of their
+ * own: the signal to our process group misses them). */
 #define MAX_CASE_PIDFDS 64
 static int casePidfds[MAX_CASE_PIDFDS];
 static volatile sig_atomic_t nCasePidfds;
@@ -57,8 +59,8 @@ abortHandler(int sig)
 {
     for (int i = 0; i < nCasePidfds; i++)
         syscall(SYS_pidfd_send_signal, casePidfds[i], SIGKILL, NULL, 0);
-    signal(SIGABRT, SIG_DFL);
-    raise(SIGABRT);
+    signal(sig, SIG_DFL);
+    raise(sig);
 }
 
 static void
@@ -350,19 +352,23 @@ waitSerial(Fixture *f, const char *name, const char *needle, unsigned int count)
     close(ifd);
 }
 
-/* The QEMU pid recorded in the status file (and remember it for cleanup). */
+/* The QEMU pid recorded in @name's status file, remembered for cleanup
+ * (the case's teardown and the abort handler kill it), or 0 when there is
+ * no status file or no pid in it. Asserts nothing: also used on the way
+ * to a failure. */
 static pid_t
-qemuPid(Fixture *f, const char *name)
+recordQemuPid(Fixture *f, const char *name)
 {
     g_autofree char *path = g_strdup_printf("%s/run/%s.xml", f->root, name);
     g_autofree char *text = NULL;
     const char *p;
     pid_t pid;
 
-    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
-    g_assert_nonnull((p = strstr(text, " pid='")));
+    if (!g_file_get_contents(path, &text, NULL, NULL) || !(p = strstr(text, " pid='")))
+        return 0;
     pid = (pid_t)g_ascii_strtoll(p + 6, NULL, 10);
-    g_assert_cmpint(pid, >, 1);
+    if (pid <= 1)
+        return 0;
     g_array_append_val(testPids, pid);
     if (nCasePidfds < MAX_CASE_PIDFDS) {
         int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -372,6 +378,16 @@ qemuPid(Fixture *f, const char *name)
             nCasePidfds = nCasePidfds + 1;
         }
     }
+    return pid;
+}
+
+/* The QEMU pid recorded in the status file (and remember it for cleanup). */
+static pid_t
+qemuPid(Fixture *f, const char *name)
+{
+    pid_t pid = recordQemuPid(f, name);
+
+    g_assert_cmpint(pid, >, 1);
     return pid;
 }
 
@@ -1054,6 +1070,9 @@ reconnectChild(void)
     g_assert_nonnull(conn);
     g_assert_nonnull((dom = virDomainDefineXML(conn, xml)));
     g_assert_cmpint(virDomainCreate(dom), ==, 0);
+    /* a failure from here on (a guest that never boots) kills the QEMU it
+     * started (abortHandler); only a child that passes leaves it running */
+    qemuPid(&f, name);
     waitSerial(&f, name, "GUEST-READY", 1);
     _exit(0);
 }
@@ -1070,6 +1089,11 @@ runReconnectChild(Fixture *f, const char *name)
     g_assert_true(g_file_set_contents(job, text, -1, NULL));
     g_test_trap_subprocess("/qemu/reconnect/child", 300 * G_USEC_PER_SEC,
                            G_TEST_SUBPROCESS_INHERIT_STDERR);
+    if (!g_test_trap_has_passed()) {
+        /* a child killed at its timeout could not kill its QEMU: the
+         * status file names it, and our abort kills it */
+        recordQemuPid(f, name);
+    }
     g_test_trap_assert_passed();
 }
 
@@ -1326,6 +1350,8 @@ main(int argc, char **argv)
     }
 
     signal(SIGABRT, abortHandler);
+    signal(SIGTERM, abortHandler);
+    signal(SIGINT, abortHandler);
     virSetErrorFunc(NULL, quietErrors);
     g_assert_cmpint(virEventRegisterDefaultImpl(), ==, 0);
     g_thread_unref(g_thread_new("event-loop", eventLoopThread, NULL));
