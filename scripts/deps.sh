@@ -12,7 +12,7 @@ PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c
       pci.ids python3-cryptography
       virt-manager xvfb
       passt libsys-virt-perl
-      scrub parted"
+      scrub parted xorriso"
 # ovmf: UEFI guests (firmware descriptors in /usr/share/qemu/firmware);
 # virtinst: virt-install --print-xml writes the XML the domain suites take.
 # iptables: libvirtd's NAT networks need it (make survey runs them).
@@ -23,6 +23,7 @@ PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c
 # scrub: the storage wipe patterns (nnsa ... random), run as libvirt runs them.
 # parted: the disk storage backend writes and reads partition tables with it
 # (as libvirt's); daemon-storagedisk drives it on a loop device.
+# xorriso: daemon-virtmanager makes the tiny install ISO of its ISO installs.
 # pci.ids: the PCI vendor/product names node devices show (as libvirt's,
 # through libpciaccess).
 # python3-cryptography: DES for the VNC password handshake (daemon-display).

@@ -18,6 +18,11 @@ with python3-libvirt and QEMU itself:
 Then "Import existing disk image" of a raw file in a folder no pool has:
 virt-manager (virtinst) makes a dir pool of that folder itself (create,
 autostart), the file is that pool's volume and the guest runs from it.
+Then an ISO install (a tiny ISO made with xorriso, a volume of an `isos`
+dir pool): the wizard's "Local install media" with a new disk, and
+`virt-install --cdrom ISO --disk size=1`: each guest runs with the ISO
+in QEMU's CD-ROM drive (a removable device, read-only) first in its boot
+order, and its new qcow2 disk in the default pool.
 A second run in session mode with the `default` pool undefined first:
 virt-manager builds the default pool itself (define, build, start,
 autostart at $XDG_DATA_HOME/images) and puts the new disk there.
@@ -230,6 +235,84 @@ def test_system_default_pool_and_network():
     assert d.stop() == 0
 
 
+def test_iso_installs():
+    need_tools()
+    d = Daemon()
+    os.chmod(d.root, 0o711)
+    # the wizard's network page wants the default network (as a new host has)
+    os.environ["VIRTKIT_NETWORK_DEFAULT"] = "1"
+    try:
+        d.start()
+    finally:
+        os.environ.pop("VIRTKIT_NETWORK_DEFAULT")
+    uri = d.uri()
+    conn = libvirt.open(uri)
+    pool_path = re.search(r"<path>([^<]+)</path>",
+                          conn.storagePoolLookupByName("default").XMLDesc(0)).group(1)
+    iso_installs(d, uri, conn, pool_path)
+    conn.close()
+    assert d.stop() == 0
+
+
+def make_iso(d):
+    """A tiny ISO 9660 image (xorriso) as the volume of an `isos` dir pool."""
+    if not shutil.which("xorriso"):
+        raise AssertionError("xorriso missing (scripts/deps.sh)")
+    src = os.path.join(d.root, "isosrc")
+    folder = os.path.join(d.root, "isos")
+    os.makedirs(src)
+    os.mkdir(folder, 0o755)
+    with open(os.path.join(src, "README"), "w") as f:
+        f.write("virtkit install media\n")
+    iso = os.path.join(folder, "tiny.iso")
+    subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-V", "VKTINY", "-o", iso, src],
+                   capture_output=True, check=True)
+    os.chmod(iso, 0o644)
+    virsh(d.uri(), "pool-create-as", "isos", "dir", "--target", folder)
+    return iso
+
+
+def check_cdrom(conn, uri, d, name, iso):
+    dom = conn.lookupByName(name)
+    x = dom.XMLDesc(0)
+    m = re.search(r"<disk type='file' device='cdrom'>.*?</disk>", x, re.S)
+    assert m and "<source file='%s'" % iso in m.group(0) and "<readonly/>" in m.group(0), x
+    boots = re.findall(r"<boot dev='(\w+)'/>", x)
+    assert boots and boots[0] == "cdrom", boots
+    out = virsh(uri, "qemu-monitor-command", name, '{"execute":"query-block"}').stdout
+    drives = [b for b in json.loads(out)["return"]
+              if b.get("inserted", {}).get("file") == iso]
+    assert drives and drives[0]["removable"] and drives[0]["inserted"]["ro"], out
+    vol = conn.storageVolLookupByPath(iso)
+    assert vol.storagePoolLookupByVolume().name() == "isos"
+    return dom
+
+
+def iso_installs(d, uri, conn, pool_path):
+    iso = make_iso(d)
+    # the wizard: "Local install media", a new disk
+    run_wizard(d, uri, "vmiso", "generic", extra=("--iso", iso))
+    check_guest(conn, uri, d, "vmiso", pool_path)
+    check_cdrom(conn, uri, d, "vmiso", iso).destroy()
+    # virt-install --cdrom ISO --disk size=1
+    p = subprocess.run(["virt-install", "--connect", uri, "--name", "vicd", "--memory", "256",
+                        "--vcpus", "1", "--cdrom", iso, "--disk", "size=1",
+                        "--osinfo", "detect=on,require=off", "--virt-type", "qemu",
+                        "--network", "none", "--graphics", "none", "--noautoconsole"],
+                       capture_output=True, text=True, timeout=300,
+                       env=dict(os.environ, LC_ALL="C", HOME=d.root))
+    assert p.returncode == 0, (p.stdout, p.stderr, d.log()[-3000:])
+    dom = check_cdrom(conn, uri, d, "vicd", iso)
+    assert dom.isActive() and dom.state()[0] == libvirt.VIR_DOMAIN_RUNNING
+    x = dom.XMLDesc(0)
+    m = re.search(r"<disk type='file' device='disk'>.*?<source file='([^']+)'", x, re.S)
+    assert m and os.path.dirname(m.group(1)) == pool_path, x
+    vol = conn.storageVolLookupByPath(m.group(1))
+    assert vol.storagePoolLookupByVolume().name() == "default" and vol.info()[1] == 1 << 30
+    assert m.group(1) in qemu_block_files(d, uri, "vicd")
+    dom.destroy()
+
+
 def test_session_builds_default_pool():
     need_tools()
     d = Daemon(mode="session")
@@ -278,6 +361,8 @@ if __name__ == "__main__":
             ("virt-manager new-VM wizard, system: default pool, new qcow2, default network, "
              "running; import of a file in no pool makes its pool",
              guard(test_system_default_pool_and_network)),
+            ("ISO installs from a pool: the wizard's local install media, virt-install "
+             "--cdrom; a new disk in the default pool", guard(test_iso_installs)),
             ("virt-manager new-VM wizard, session: it builds the default pool itself",
              guard(test_session_builds_default_pool)),
         ])

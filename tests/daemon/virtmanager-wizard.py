@@ -10,7 +10,7 @@ Finish; everything else (validation, the default pool, the new volume, the
 network, the definition, the start) is virt-manager's own code.
 
 Usage: virtmanager-wizard.py URI NAME RESULT.json [--os OSINFO-ID] [--mem MIB]
-                             [--disk GIB] [--import-path FILE]
+                             [--disk GIB] [--import-path FILE] [--iso FILE]
 The result file gets {"ok": bool, "steps": [...], "errors": [...]}; every
 error dialog virt-manager would show is recorded there (and ends the run)
 instead of waiting for a click. Exit status 0 when the wizard finished
@@ -34,6 +34,8 @@ ap.add_argument("--disk", type=int, default=1)
 ap.add_argument("--timeout", type=float, default=240)
 ap.add_argument("--import-path", help="'Import existing disk image' of this file "
                 "(else 'Manual install' with a new disk)")
+ap.add_argument("--iso", help="'Local install media' from this ISO (OS detection off, "
+                "the OS given by --os), with a new disk")
 opts = ap.parse_args()
 
 state = {"ok": False, "steps": [], "errors": []}
@@ -151,6 +153,8 @@ class Driver:
             # or "Import existing disk image"
             if opts.import_path:
                 wiz.widget("method-import").set_active(True)
+            elif opts.iso:
+                wiz.widget("method-local").set_active(True)
             else:
                 wiz.widget("method-manual").set_active(True)
             self.forward(self.page())
@@ -163,6 +167,12 @@ class Driver:
             if opts.import_path:
                 wiz.widget("install-import-entry").set_text(opts.import_path)
                 note("import %s" % opts.import_path)
+            if opts.iso:
+                # the media entry a user types or browses into; no OS
+                # on this ISO to detect: the user picks it
+                wiz.widget("install-detect-os").set_active(False)
+                wiz._mediacombo.set_path(opts.iso)
+                note("install media %s" % opts.iso)
             wiz._os_list.select_os(osobj)
             note("OS chosen: %s" % wiz._os_list.get_selected_os().name)
             self.forward(1)
