@@ -15,7 +15,8 @@
 #                    snapsave (snapshot create/revert and save/restore of a
 #                    running guest; in core too), live (disk attach+detach,
 #                    getAllDomainStats of 1 and STATSN=20 running guests; in
-#                    core too); default all.
+#                    core too), storage (vol-upload/download, pool refresh;
+#                    in core too); default all.
 #                    Use with BENCH_MD= (a partial run would rewrite the table)
 #
 # virtkitd runs with every directory under a temporary folder. libvirtd runs
@@ -72,7 +73,8 @@ for f in "$VK" "$FLOOR" "$SUBREAPER" "$VKD"; do
 done
 libvirt=yes
 if [ "${BENCH_ONLY:-}" = virtkit ] ||
-    ! { want core || want stop || want netguest || want snapsave || want live; }; then
+    ! { want core || want stop || want netguest || want snapsave || want live ||
+        want storage; }; then
     libvirt=no
 elif [ ! -x "$LV" ] || [ ! -x /usr/sbin/libvirtd ] || [ ! -x /usr/sbin/virtlogd ]; then
     echo "bench: libvirt's daemon or vkbench-libvirt missing (make deps); virtkit only" >&2
@@ -451,7 +453,9 @@ log "daemon cold start with 5 running guests to reconnect"
 both running 5
 cold running5
 both stoprunning 5
+fi
 
+if want core || want storage; then
 # Storage: a full image of STORMB MiB (random bytes) and a sparse one of the
 # same size with 1/64 of it data (refresh: N1 volumes); the disk's own write speed (dd of the
 # full image with fsync) is the floor. Each side gets a fresh pool folder.
@@ -476,7 +480,9 @@ for s in $(sides); do
     fi
 done
 rm -rf "$tmp/vkpool" "$tmp/lvpool" "$tmp/full.img" "$tmp/sparse.img"
+fi
 
+if want core; then
 log "in-process test driver, $INPROC defined"
 record virtkit "$VK" test:///default inproc "$INPROC" "$REPS"
 if [ "$libvirt" = yes ]; then
