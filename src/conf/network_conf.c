@@ -11,6 +11,7 @@
 
 #include "domain_conf_priv.h"
 #include "network_conf.h"
+#include "network_conf_priv.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "viruuid.h"
@@ -31,148 +32,10 @@ virNetworkForwardTypeToString(int type)
     return forwardTypeNames[type];
 }
 
-/* ---- addresses -------------------------------------------------------- */
-
-int
-virNetworkAddrParse(const char *str, virNetworkAddr *addr)
-{
-    virNetworkAddr tmp = { 0 };
-
-    if (!str)
-        return -1;
-    if (inet_pton(AF_INET, str, &tmp.a.v4) == 1) {
-        tmp.family = AF_INET;
-    } else if (inet_pton(AF_INET6, str, &tmp.a.v6) == 1) {
-        tmp.family = AF_INET6;
-    } else {
-        return -1;
-    }
-    *addr = tmp;
-    return 0;
-}
-
-char *
-virNetworkAddrFormat(const virNetworkAddr *addr)
-{
-    char buf[INET6_ADDRSTRLEN];
-
-    if (!inet_ntop(addr->family, &addr->a, buf, sizeof(buf)))
-        return g_strdup("");
-    return g_strdup(buf);
-}
-
-static const guint8 *
-addrBytes(const virNetworkAddr *addr, size_t *len)
-{
-    if (addr->family == AF_INET) {
-        *len = 4;
-        return (const guint8 *)&addr->a.v4;
-    }
-    *len = 16;
-    return (const guint8 *)&addr->a.v6;
-}
-
-/* Mask @addr to @prefix bits in place. */
-static void
-addrMask(virNetworkAddr *addr, unsigned int prefix)
-{
-    size_t len;
-    guint8 *b = (guint8 *)addrBytes(addr, &len);
-
-    for (size_t i = 0; i < len; i++) {
-        unsigned int bits = prefix > i * 8 ? prefix - i * 8 : 0;
-        if (bits >= 8)
-            continue;
-        b[i] &= (guint8)(0xff << (8 - bits));
-    }
-}
-
-static int
-addrCompare(const virNetworkAddr *a, const virNetworkAddr *b)
-{
-    size_t len;
-    const guint8 *ab = addrBytes(a, &len);
-    const guint8 *bb = addrBytes(b, &len);
-
-    return memcmp(ab, bb, len);
-}
-
-/* Prefix length of a netmask, or -1 when it is not contiguous. */
-static int
-netmaskPrefix(const virNetworkAddr *mask)
-{
-    size_t len;
-    const guint8 *b = addrBytes(mask, &len);
-    int prefix = 0;
-    bool ended = false;
-
-    for (size_t i = 0; i < len * 8; i++) {
-        bool set = b[i / 8] & (0x80 >> (i % 8));
-        if (set && ended)
-            return -1;
-        if (set)
-            prefix++;
-        else
-            ended = true;
-    }
-    return prefix;
-}
-
-void
-virNetworkIPDefSubnet(const virNetworkIPDef *ip, virNetworkAddr *net)
-{
-    *net = ip->addr;
-    addrMask(net, ip->effectivePrefix);
-}
-
-bool
-virNetworkIPDefOverlap(const virNetworkIPDef *a, const virNetworkIPDef *b)
-{
-    virNetworkAddr na, nb;
-    unsigned int prefix;
-
-    if (a->addr.family != b->addr.family)
-        return false;
-    prefix = MIN(a->effectivePrefix, b->effectivePrefix);
-    na = a->addr;
-    nb = b->addr;
-    addrMask(&na, prefix);
-    addrMask(&nb, prefix);
-    return addrCompare(&na, &nb) == 0;
-}
-
-char *
-virNetworkIPDefNetmask(const virNetworkIPDef *ip)
-{
-    virNetworkAddr mask = { .family = AF_INET };
-
-    memset(&mask.a.v4, 0xff, 4);
-    addrMask(&mask, ip->effectivePrefix);
-    return virNetworkAddrFormat(&mask);
-}
-
-void
-virNetworkGenerateMAC(unsigned char *mac)
-{
-    mac[0] = 0x52;
-    mac[1] = 0x54;
-    mac[2] = 0x00;
-    mac[3] = g_random_int_range(0, 256);
-    mac[4] = g_random_int_range(0, 256);
-    mac[5] = g_random_int_range(0, 256);
-}
-
-void
-virNetworkFormatMAC(const unsigned char *mac, char *buf)
-{
-    g_snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
-               mac[4], mac[5]);
-}
-
 /* ---- definitions ------------------------------------------------------ */
 
-static void
-rangeFree(gpointer p)
+void
+virNetworkDHCPRangeFree(gpointer p)
 {
     virNetworkDHCPRangeDef *r = p;
 
@@ -181,8 +44,8 @@ rangeFree(gpointer p)
     g_free(r);
 }
 
-static void
-hostFree(gpointer p)
+void
+virNetworkDHCPHostFree(gpointer p)
 {
     virNetworkDHCPHostDef *h = p;
 
@@ -353,9 +216,9 @@ parseMAC(const char *str, const char *netName, unsigned char *mac)
     return 0;
 }
 
-static int
-parseRange(xmlNodePtr node, virNetworkIPDef *ip, const char *netName,
-           virNetworkDHCPRangeDef **out)
+int
+virNetworkDHCPRangeParse(xmlNodePtr node, virNetworkIPDef *ip, const char *netName,
+                         virNetworkDHCPRangeDef **out)
 {
     g_autofree char *start = virDomainXMLProp(node, "start");
     g_autofree char *end = virDomainXMLProp(node, "end");
@@ -381,7 +244,7 @@ parseRange(xmlNodePtr node, virNetworkIPDef *ip, const char *netName,
         virReportError(VIR_ERR_XML_ERROR,
                        "Invalid dhcp range 'start' address '%s' in network '%s'",
                        r->start, netName);
-        rangeFree(r);
+        virNetworkDHCPRangeFree(r);
         return -1;
     }
     if (virNetworkAddrParse(r->end, &r->endAddr) < 0 ||
@@ -389,15 +252,16 @@ parseRange(xmlNodePtr node, virNetworkIPDef *ip, const char *netName,
         virReportError(VIR_ERR_XML_ERROR,
                        "Invalid dhcp range 'end' address '%s' in network '%s'", r->end,
                        netName);
-        rangeFree(r);
+        virNetworkDHCPRangeFree(r);
         return -1;
     }
     virNetworkIPDefSubnet(ip, &net);
     snet = r->startAddr;
     enet = r->endAddr;
-    addrMask(&snet, ip->effectivePrefix);
-    addrMask(&enet, ip->effectivePrefix);
-    if (addrCompare(&snet, &net) != 0 || addrCompare(&enet, &net) != 0) {
+    virNetworkAddrMask(&snet, ip->effectivePrefix);
+    virNetworkAddrMask(&enet, ip->effectivePrefix);
+    if (virNetworkAddrCompare(&snet, &net) != 0 ||
+        virNetworkAddrCompare(&enet, &net) != 0) {
         g_autofree char *s = virNetworkAddrFormat(&r->startAddr);
         g_autofree char *e = virNetworkAddrFormat(&r->endAddr);
         g_autofree char *a = virNetworkAddrFormat(&ip->addr);
@@ -406,27 +270,27 @@ parseRange(xmlNodePtr node, virNetworkIPDef *ip, const char *netName,
         virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INTERNAL_ERROR, __func__,
                            "range %s - %s is not entirely within network %s/%u", s, e, a,
                            ip->effectivePrefix);
-        rangeFree(r);
+        virNetworkDHCPRangeFree(r);
         return -1;
     }
-    if (addrCompare(&r->startAddr, &r->endAddr) > 0) {
+    if (virNetworkAddrCompare(&r->startAddr, &r->endAddr) > 0) {
         g_autofree char *s = virNetworkAddrFormat(&r->startAddr);
         g_autofree char *e = virNetworkAddrFormat(&r->endAddr);
         /* libvirt's message ends with a space */
         virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INTERNAL_ERROR, __func__,
                            "range %s - %s is reversed ", s, e);
-        rangeFree(r);
+        virNetworkDHCPRangeFree(r);
         return -1;
     }
     *out = r;
     return 0;
 }
 
-static int
-parseDHCPHost(xmlNodePtr node, virNetworkIPDef *ip, const char *netName, bool partial,
-              virNetworkDHCPHostDef **out)
+int
+virNetworkDHCPHostParse(xmlNodePtr node, virNetworkIPDef *ip, const char *netName,
+                        bool partial, virNetworkDHCPHostDef **out)
 {
-    g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func(hostFree);
+    g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func(virNetworkDHCPHostFree);
     virNetworkDHCPHostDef *h = g_new0(virNetworkDHCPHostDef, 1);
     g_autofree char *mac = virDomainXMLProp(node, "mac");
     virNetworkAddr a;
@@ -504,8 +368,8 @@ parseIP(xmlNodePtr node, const char *netName, virNetworkIPDef **out)
     virNetworkIPDef *ip = g_new0(virNetworkIPDef, 1);
     g_autofree char *prefix = virDomainXMLProp(node, "prefix");
 
-    ip->ranges = g_ptr_array_new_with_free_func(rangeFree);
-    ip->hosts = g_ptr_array_new_with_free_func(hostFree);
+    ip->ranges = g_ptr_array_new_with_free_func(virNetworkDHCPRangeFree);
+    ip->hosts = g_ptr_array_new_with_free_func(virNetworkDHCPHostFree);
     ip->prefix = -1;
     g_ptr_array_add(keep, ip);
 
@@ -576,7 +440,7 @@ parseIP(xmlNodePtr node, const char *netName, virNetworkIPDef **out)
         }
         /* libvirt keeps a non-contiguous netmask (its prefix is then
          * undefined); virtkit computes with the leading ones */
-        p = netmaskPrefix(&mask);
+        p = virNetworkNetmaskPrefix(&mask);
         if (p < 0) {
             const guint8 *b = (const guint8 *)&mask.a.v4;
             p = 0;
@@ -605,12 +469,12 @@ parseIP(xmlNodePtr node, const char *netName, virNetworkIPDef **out)
                     virNetworkDHCPRangeDef *r;
                     if (virDomainXMLChild(d, "lease"))
                         return reportUnsupportedElement("lease", "range");
-                    if (parseRange(d, ip, netName, &r) < 0)
+                    if (virNetworkDHCPRangeParse(d, ip, netName, &r) < 0)
                         return -1;
                     g_ptr_array_add(ip->ranges, r);
                 } else if (virDomainXMLNodeIs(d, "host")) {
                     virNetworkDHCPHostDef *h;
-                    if (parseDHCPHost(d, ip, netName, false, &h) < 0)
+                    if (virNetworkDHCPHostParse(d, ip, netName, false, &h) < 0)
                         return -1;
                     g_ptr_array_add(ip->hosts, h);
                 } else if (virDomainXMLNodeIs(d, "bootp")) {
@@ -628,8 +492,8 @@ parseIP(xmlNodePtr node, const char *netName, virNetworkIPDef **out)
     return 0;
 }
 
-static int
-parseDNS(xmlNodePtr node, virNetworkDef *def)
+int
+virNetworkDNSParse(xmlNodePtr node, virNetworkDef *def)
 {
     def->dnsPresent = true;
     if (parseTristate(node, "enable", &def->dns.enable) < 0 ||
@@ -928,7 +792,7 @@ parseNode(xmlNodePtr root)
                 return NULL;
             }
         } else if (virDomainXMLNodeIs(cur, "dns")) {
-            if (parseDNS(cur, def) < 0)
+            if (virNetworkDNSParse(cur, def) < 0)
                 return NULL;
         } else if (virDomainXMLNodeIs(cur, "ip")) {
             virNetworkIPDef *ip;
@@ -970,8 +834,8 @@ parseNode(xmlNodePtr root)
     return g_steal_pointer(&def);
 }
 
-static void
-rewrapError(void)
+void
+virNetworkXMLRewrapError(void)
 {
     virErrorPtr saved = NULL;
 
@@ -998,7 +862,7 @@ parseBuffer(const char *xml, size_t len, const char *url)
         return NULL;
     }
     if (!(doc = virDomainXMLReadDoc(xml, len, url))) {
-        rewrapError();
+        virNetworkXMLRewrapError();
         return NULL;
     }
     def = parseNode(xmlDocGetRootElement(doc));
@@ -1262,349 +1126,4 @@ virNetworkDefDeleteConfig(const char *dir, const char *name)
     g_autofree char *path = g_strdup_printf("%s/%s.xml", dir, name);
 
     return virFileRemoveDurable(path);
-}
-
-/* ---- virNetworkUpdate ------------------------------------------------- */
-
-static const char *const updateSectionNames[VIR_NETWORK_DEF_SECTION_LAST] = {
-    "none",         "bridge",        "domain",   "ip",
-    "ip-dhcp-host", "ip-dhcp-range", "forward",  "forward-interface",
-    "forward-pf",   "portgroup",     "dns-host", "dns-txt",
-    "dns-srv",
-};
-
-/* The root element of @xml, checked to be <@name>; the doc in *@doc. */
-static xmlNodePtr
-updateParseElement(const char *xml, const char *name, const char *netName, xmlDocPtr *doc)
-{
-    xmlNodePtr root;
-
-    if (!(*doc = virDomainXMLReadDoc(xml, strlen(xml), "(network_definition)"))) {
-        rewrapError();
-        return NULL;
-    }
-    root = xmlDocGetRootElement(*doc);
-    if (!root || !virDomainXMLNodeIs(root, name)) {
-        virReportError(
-            VIR_ERR_XML_ERROR,
-            "unexpected element <%s>, expecting <%s>, while updating network '%s'",
-            root ? (const char *)root->name : "", name, netName);
-        xmlFreeDoc(*doc);
-        *doc = NULL;
-        return NULL;
-    }
-    return root;
-}
-
-/* The <ip> whose DHCP section an update changes, as libvirt 9.0 picks it
- * (its messages name "dhcp host entry" for ranges too): @parentIndex, or
- * for -1 the first with ranges or hosts, else the first IPv4, else the
- * first IPv6. */
-static virNetworkIPDef *
-updateFindIP(virNetworkDef *def, int parentIndex)
-{
-    virNetworkIPDef *ip = NULL;
-
-    if (parentIndex < 0) {
-        for (guint i = 0; def->ips && i < def->ips->len && !ip; i++) {
-            virNetworkIPDef *cur = g_ptr_array_index(def->ips, i);
-
-            if ((cur->ranges && cur->ranges->len) || (cur->hosts && cur->hosts->len))
-                ip = cur;
-        }
-        if (!ip)
-            ip = virNetworkDefGetIPv4(def);
-        for (guint i = 0; def->ips && i < def->ips->len && !ip; i++)
-            ip = g_ptr_array_index(def->ips, i);
-        if (!ip)
-            virReportError(VIR_ERR_OPERATION_INVALID,
-                           "couldn't update dhcp host entry - no <ip> element found in "
-                           "network '%s'",
-                           def->name);
-        return ip;
-    }
-    if (!def->ips || (guint)parentIndex >= def->ips->len) {
-        virReportError(
-            VIR_ERR_OPERATION_INVALID,
-            "couldn't update dhcp host entry - no <ip> element found at index %d "
-            "in network '%s'",
-            parentIndex, def->name);
-        return NULL;
-    }
-    return g_ptr_array_index(def->ips, parentIndex);
-}
-
-static bool
-macEqual(const char *a, const char *b)
-{
-    unsigned char ma[6], mb[6];
-
-    if (!a || !b)
-        return false;
-    if (virDomainMACParse(a, ma) < 0 || virDomainMACParse(b, mb) < 0)
-        return g_ascii_strcasecmp(a, b) == 0;
-    return memcmp(ma, mb, 6) == 0;
-}
-
-static int
-updateDHCPHost(virNetworkDef *def, unsigned int command, int parentIndex, xmlNodePtr node)
-{
-    virNetworkIPDef *ip = updateFindIP(def, parentIndex);
-    virNetworkDHCPHostDef *host = NULL;
-    int found = -1;
-
-    if (!ip || parseDHCPHost(node, ip, def->name,
-                             command == VIR_NETWORK_DEF_UPDATE_DELETE, &host) < 0)
-        return -1;
-
-    if (command == VIR_NETWORK_DEF_UPDATE_MODIFY) {
-        for (guint i = 0; i < ip->hosts->len; i++) {
-            virNetworkDHCPHostDef *h = g_ptr_array_index(ip->hosts, i);
-            /* libvirt 9.0 takes the first entry that shares any field */
-            if ((host->mac && macEqual(host->mac, h->mac)) ||
-                (host->name && g_strcmp0(host->name, h->name) == 0) ||
-                (host->ip && g_strcmp0(host->ip, h->ip) == 0)) {
-                found = i;
-                break;
-            }
-        }
-        if (found < 0) {
-            virReportError(
-                VIR_ERR_OPERATION_INVALID,
-                "couldn't locate an existing dhcp host entry with \"mac='%s'\" "
-                "\"name='%s'\" \"ip='%s'\" in network '%s'",
-                host->mac ? host->mac : "(null)", host->name ? host->name : "(null)",
-                host->ip, def->name);
-            hostFree(host);
-            return -1;
-        }
-        hostFree(ip->hosts->pdata[found]);
-        ip->hosts->pdata[found] = host;
-        return 0;
-    }
-    if (command == VIR_NETWORK_DEF_UPDATE_DELETE) {
-        for (guint i = 0; i < ip->hosts->len; i++) {
-            virNetworkDHCPHostDef *h = g_ptr_array_index(ip->hosts, i);
-            if ((!host->mac || !h->mac || macEqual(host->mac, h->mac)) &&
-                (!host->name || g_strcmp0(host->name, h->name) == 0) &&
-                (!host->ip || g_strcmp0(host->ip, h->ip) == 0)) {
-                found = i;
-                break;
-            }
-        }
-        hostFree(host);
-        if (found < 0) {
-            virReportError(VIR_ERR_OPERATION_INVALID,
-                           "couldn't locate a matching dhcp host entry in network '%s'",
-                           def->name);
-            return -1;
-        }
-        g_ptr_array_remove_index(ip->hosts, found);
-        return 0;
-    }
-    for (guint i = 0; i < ip->hosts->len; i++) {
-        virNetworkDHCPHostDef *h = g_ptr_array_index(ip->hosts, i);
-        if ((host->mac && macEqual(host->mac, h->mac)) ||
-            (host->name && g_strcmp0(host->name, h->name) == 0) ||
-            (host->ip && g_strcmp0(host->ip, h->ip) == 0)) {
-            virReportError(
-                VIR_ERR_OPERATION_INVALID,
-                "there is an existing dhcp host entry in network '%s' that matches "
-                "\"<host mac='%s' name='%s' ip='%s'/>\"",
-                def->name, host->mac ? host->mac : "(null)",
-                host->name ? host->name : "(null)", host->ip);
-            hostFree(host);
-            return -1;
-        }
-    }
-    if (command == VIR_NETWORK_DEF_UPDATE_ADD_FIRST)
-        g_ptr_array_insert(ip->hosts, 0, host);
-    else
-        g_ptr_array_add(ip->hosts, host);
-    return 0;
-}
-
-static int
-updateDHCPRange(virNetworkDef *def, unsigned int command, int parentIndex,
-                xmlNodePtr node)
-{
-    virNetworkIPDef *ip = updateFindIP(def, parentIndex);
-    virNetworkDHCPRangeDef *range = NULL;
-    int found = -1;
-
-    if (!ip)
-        return -1;
-    if (command == VIR_NETWORK_DEF_UPDATE_MODIFY) {
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                       "dhcp ranges cannot be modified, only added or deleted");
-        return -1;
-    }
-    if (parseRange(node, ip, def->name, &range) < 0)
-        return -1;
-    for (guint i = 0; i < ip->ranges->len; i++) {
-        virNetworkDHCPRangeDef *r = g_ptr_array_index(ip->ranges, i);
-        if (addrCompare(&r->startAddr, &range->startAddr) == 0 &&
-            addrCompare(&r->endAddr, &range->endAddr) == 0) {
-            found = i;
-            break;
-        }
-    }
-    if (command == VIR_NETWORK_DEF_UPDATE_DELETE) {
-        rangeFree(range);
-        if (found < 0) {
-            virReportError(VIR_ERR_OPERATION_INVALID,
-                           "couldn't locate a matching dhcp range entry in network '%s'",
-                           def->name);
-            return -1;
-        }
-        g_ptr_array_remove_index(ip->ranges, found);
-        return 0;
-    }
-    if (found >= 0) {
-        g_autofree char *s = virNetworkAddrFormat(&range->startAddr);
-        g_autofree char *e = virNetworkAddrFormat(&range->endAddr);
-        virReportError(
-            VIR_ERR_OPERATION_INVALID,
-            "there is an existing dhcp range entry in network '%s' that matches "
-            "\"<range start='%s' end='%s'/>\"",
-            def->name, s, e);
-        rangeFree(range);
-        return -1;
-    }
-    if (command == VIR_NETWORK_DEF_UPDATE_ADD_FIRST)
-        g_ptr_array_insert(ip->ranges, 0, range);
-    else
-        g_ptr_array_add(ip->ranges, range);
-    return 0;
-}
-
-static int
-updateDNSHost(virNetworkDef *def, unsigned int command, xmlNodePtr node)
-{
-    g_autoptr(virNetworkDef) scratch = virNetworkDefNew();
-    virNetworkDNSHostDef *host;
-    int foundCt = 0;
-    int foundIdx = -1;
-    xmlNodePtr dns = xmlNewNode(NULL, (const xmlChar *)"dns");
-    xmlNodePtr copy = xmlCopyNode(node, 1);
-
-    /* parse the <host> as parseDNS does, through a scratch <dns> */
-    scratch->name = g_strdup(def->name);
-    xmlAddChild(dns, copy);
-    if (parseDNS(dns, scratch) < 0) {
-        xmlFreeNode(dns);
-        return -1;
-    }
-    xmlFreeNode(dns);
-    host = g_ptr_array_index(scratch->dns.hosts, 0);
-
-    if (command == VIR_NETWORK_DEF_UPDATE_MODIFY) {
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                       "DNS HOST records cannot be modified, only added or deleted");
-        return -1;
-    }
-    for (guint i = 0; i < def->dns.hosts->len; i++) {
-        virNetworkDNSHostDef *h = g_ptr_array_index(def->dns.hosts, i);
-        bool match = g_strcmp0(h->ip, host->ip) == 0;
-
-        /* libvirt 9.0 compares the names only when deleting */
-        for (guint j = 0; command == VIR_NETWORK_DEF_UPDATE_DELETE && !match &&
-                          j < host->hostnames->len;
-             j++) {
-            for (guint k = 0; !match && k < h->hostnames->len; k++)
-                match = strcmp(g_ptr_array_index(host->hostnames, j),
-                               g_ptr_array_index(h->hostnames, k)) == 0;
-        }
-        if (match) {
-            foundCt++;
-            foundIdx = i;
-        }
-    }
-    if (command == VIR_NETWORK_DEF_UPDATE_DELETE) {
-        if (foundCt == 0) {
-            virReportError(VIR_ERR_OPERATION_INVALID,
-                           "couldn't locate a matching DNS HOST record in network %s",
-                           def->name);
-            return -1;
-        }
-        if (foundCt > 1) {
-            virReportError(VIR_ERR_OPERATION_INVALID,
-                           "multiple matching DNS HOST records were found in network %s",
-                           def->name);
-            return -1;
-        }
-        g_ptr_array_remove_index(def->dns.hosts, foundIdx);
-        return 0;
-    }
-    if (foundCt > 0) {
-        virReportError(
-            VIR_ERR_OPERATION_INVALID,
-            "there is already at least one DNS HOST record with a matching field "
-            "in network %s",
-            def->name);
-        return -1;
-    }
-    host = g_ptr_array_steal_index(scratch->dns.hosts, 0);
-    if (command == VIR_NETWORK_DEF_UPDATE_ADD_FIRST)
-        g_ptr_array_insert(def->dns.hosts, 0, host);
-    else
-        g_ptr_array_add(def->dns.hosts, host);
-    def->dnsPresent = true;
-    return 0;
-}
-
-int
-virNetworkDefUpdateSection(virNetworkDef *def, unsigned int command, unsigned int section,
-                           int parentIndex, const char *xml)
-{
-    g_autoptr(virNetworkDef) work = NULL;
-    xmlDocPtr doc = NULL;
-    xmlNodePtr node;
-    int ret;
-
-    if (command < VIR_NETWORK_DEF_UPDATE_MODIFY ||
-        command > VIR_NETWORK_DEF_UPDATE_ADD_FIRST) {
-        virReportError(VIR_ERR_NO_SUPPORT, "unrecognized network update command code %d",
-                       (int)command);
-        return -1;
-    }
-    if (section != VIR_NETWORK_DEF_SECTION_IP_DHCP_HOST &&
-        section != VIR_NETWORK_DEF_SECTION_IP_DHCP_RANGE &&
-        section != VIR_NETWORK_DEF_SECTION_DNS_HOST) {
-        if (section < VIR_NETWORK_DEF_SECTION_LAST && section > 0)
-            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                           "can't update '%s' section of network '%s'",
-                           updateSectionNames[section], def->name);
-        else
-            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                           "can't update unrecognized section of network");
-        return -1;
-    }
-    if (!(node = updateParseElement(
-              xml, section == VIR_NETWORK_DEF_SECTION_IP_DHCP_RANGE ? "range" : "host",
-              def->name, &doc)))
-        return -1;
-    /* work on a copy so that a failure changes nothing */
-    work = virNetworkDefCopy(def);
-    switch (section) {
-    case VIR_NETWORK_DEF_SECTION_IP_DHCP_HOST:
-        ret = updateDHCPHost(work, command, parentIndex, node);
-        break;
-    case VIR_NETWORK_DEF_SECTION_IP_DHCP_RANGE:
-        ret = updateDHCPRange(work, command, parentIndex, node);
-        break;
-    default:
-        ret = updateDNSHost(work, command, node);
-        break;
-    }
-    xmlFreeDoc(doc);
-    if (ret < 0)
-        return -1;
-    /* swap the contents: the caller's pointer stays valid */
-    {
-        virNetworkDef tmp = *def;
-        *def = *work;
-        *work = tmp;
-    }
-    return 0;
 }
