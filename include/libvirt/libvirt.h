@@ -1483,6 +1483,84 @@ typedef enum {
 int virDomainBlockResize(virDomainPtr dom, const char *disk, unsigned long long size,
                          unsigned int flags);
 
+/* Block jobs (libvirt 9.0's numbers and names) */
+typedef enum {
+    VIR_DOMAIN_BLOCK_JOB_ABORT_ASYNC = 1 << 0,
+    VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT = 1 << 1,
+} virDomainBlockJobAbortFlags;
+
+int virDomainBlockJobAbort(virDomainPtr dom, const char *disk, unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_BLOCK_JOB_INFO_BANDWIDTH_BYTES = 1 << 0,
+} virDomainBlockJobInfoFlags;
+
+typedef unsigned long long virDomainBlockJobCursor;
+
+typedef struct _virDomainBlockJobInfo virDomainBlockJobInfo;
+struct _virDomainBlockJobInfo {
+    int type;                /* virDomainBlockJobType */
+    unsigned long bandwidth; /* MiB/s, or bytes/s with BANDWIDTH_BYTES */
+    virDomainBlockJobCursor cur;
+    virDomainBlockJobCursor end;
+};
+typedef virDomainBlockJobInfo *virDomainBlockJobInfoPtr;
+
+int virDomainGetBlockJobInfo(virDomainPtr dom, const char *disk,
+                             virDomainBlockJobInfoPtr info, unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_BLOCK_JOB_SPEED_BANDWIDTH_BYTES = 1 << 0,
+} virDomainBlockJobSetSpeedFlags;
+
+int virDomainBlockJobSetSpeed(virDomainPtr dom, const char *disk, unsigned long bandwidth,
+                              unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_BLOCK_PULL_BANDWIDTH_BYTES = 1 << 6,
+} virDomainBlockPullFlags;
+
+int virDomainBlockPull(virDomainPtr dom, const char *disk, unsigned long bandwidth,
+                       unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_BLOCK_REBASE_SHALLOW = 1 << 0,
+    VIR_DOMAIN_BLOCK_REBASE_REUSE_EXT = 1 << 1,
+    VIR_DOMAIN_BLOCK_REBASE_COPY_RAW = 1 << 2,
+    VIR_DOMAIN_BLOCK_REBASE_COPY = 1 << 3,
+    VIR_DOMAIN_BLOCK_REBASE_RELATIVE = 1 << 4,
+    VIR_DOMAIN_BLOCK_REBASE_COPY_DEV = 1 << 5,
+    VIR_DOMAIN_BLOCK_REBASE_BANDWIDTH_BYTES = 1 << 6,
+} virDomainBlockRebaseFlags;
+
+int virDomainBlockRebase(virDomainPtr dom, const char *disk, const char *base,
+                         unsigned long bandwidth, unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_BLOCK_COPY_SHALLOW = 1 << 0,
+    VIR_DOMAIN_BLOCK_COPY_REUSE_EXT = 1 << 1,
+    VIR_DOMAIN_BLOCK_COPY_TRANSIENT_JOB = 1 << 2,
+    VIR_DOMAIN_BLOCK_COPY_SYNCHRONOUS_WRITES = 1 << 3,
+} virDomainBlockCopyFlags;
+
+#define VIR_DOMAIN_BLOCK_COPY_BANDWIDTH "bandwidth"
+#define VIR_DOMAIN_BLOCK_COPY_GRANULARITY "granularity"
+#define VIR_DOMAIN_BLOCK_COPY_BUF_SIZE "buf-size"
+
+int virDomainBlockCopy(virDomainPtr dom, const char *disk, const char *destxml,
+                       virTypedParameterPtr params, int nparams, unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_BLOCK_COMMIT_SHALLOW = 1 << 0,
+    VIR_DOMAIN_BLOCK_COMMIT_DELETE = 1 << 1,
+    VIR_DOMAIN_BLOCK_COMMIT_ACTIVE = 1 << 2,
+    VIR_DOMAIN_BLOCK_COMMIT_RELATIVE = 1 << 3,
+    VIR_DOMAIN_BLOCK_COMMIT_BANDWIDTH_BYTES = 1 << 4,
+} virDomainBlockCommitFlags;
+
+int virDomainBlockCommit(virDomainPtr dom, const char *disk, const char *base,
+                         const char *top, unsigned long bandwidth, unsigned int flags);
+
 typedef enum {
     VIR_DOMAIN_DEVICE_MODIFY_CURRENT = VIR_DOMAIN_AFFECT_CURRENT,
     VIR_DOMAIN_DEVICE_MODIFY_LIVE = VIR_DOMAIN_AFFECT_LIVE,

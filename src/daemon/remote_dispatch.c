@@ -555,6 +555,9 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_SCREENSHOT, vkdDispatchDomainScreenshot, 0),
     ENTRY(DOMAIN_OPEN_GRAPHICS, vkdDispatchDomainOpenGraphics, 0),
     ENTRY(DOMAIN_OPEN_GRAPHICS_FD, vkdDispatchDomainOpenGraphicsFD, 0),
+    /* Block jobs (remote_dispatch_blockjob.c) */
+    ENTRY(DOMAIN_GET_BLOCK_JOB_INFO, vkdDispatchDomainGetBlockJobInfo, 0),
+    ENTRY(DOMAIN_BLOCK_COPY, vkdDispatchDomainBlockCopy, 0),
     /* Resource tuning (remote_dispatch_tune.c) */
     ENTRY(DOMAIN_PIN_VCPU, vkdDispatchDomainPinVcpu, 0),
     ENTRY(DOMAIN_SET_MEMORY_PARAMETERS, vkdDispatchDomainSetMemoryParameters, 0),

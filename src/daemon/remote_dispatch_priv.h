@@ -187,6 +187,9 @@ VKD_HANDLER(vkdDispatchGetSchedulerParameters);      /* 57 */
 VKD_HANDLER(vkdDispatchSetSchedulerParameters);      /* 58 */
 VKD_HANDLER(vkdDispatchSetSchedulerParametersFlags); /* 219 */
 VKD_HANDLER(vkdDispatchGetSchedulerParametersFlags); /* 223 */
+/* remote_dispatch_blockjob.c */
+VKD_HANDLER(vkdDispatchDomainGetBlockJobInfo); /* 238 */
+VKD_HANDLER(vkdDispatchDomainBlockCopy);       /* 345 */
 /* remote_dispatch_tune.c */
 VKD_HANDLER(vkdDispatchDomainPinVcpu);             /* 26 */
 VKD_HANDLER(vkdDispatchDomainSetMemoryParameters); /* 197 */

@@ -291,6 +291,23 @@ struct _virHypervisorDriver {
     int (*domainSetBlockThreshold)(virDomainPtr dom, const char *dev,
                                    unsigned long long threshold, unsigned int flags);
 
+    /* block jobs (libvirt-domain-blockjob.c): @disk is non-NULL, and so
+     * are @info and @destxml; @params has @nparams >= 0 entries */
+    int (*domainBlockJobAbort)(virDomainPtr dom, const char *disk, unsigned int flags);
+    int (*domainGetBlockJobInfo)(virDomainPtr dom, const char *disk,
+                                 virDomainBlockJobInfoPtr info, unsigned int flags);
+    int (*domainBlockJobSetSpeed)(virDomainPtr dom, const char *disk,
+                                  unsigned long bandwidth, unsigned int flags);
+    int (*domainBlockPull)(virDomainPtr dom, const char *disk, unsigned long bandwidth,
+                           unsigned int flags);
+    int (*domainBlockRebase)(virDomainPtr dom, const char *disk, const char *base,
+                             unsigned long bandwidth, unsigned int flags);
+    int (*domainBlockCopy)(virDomainPtr dom, const char *disk, const char *destxml,
+                           virTypedParameterPtr params, int nparams, unsigned int flags);
+    int (*domainBlockCommit)(virDomainPtr dom, const char *disk, const char *base,
+                             const char *top, unsigned long bandwidth,
+                             unsigned int flags);
+
     /* Events. Legacy register/deregister are implemented by the public
      * layer on top of the Any variants with eventID LIFECYCLE and a
      * "legacy" marker (see object_event.h). */

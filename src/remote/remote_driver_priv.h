@@ -149,6 +149,20 @@ int remoteDomainSetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr pa
 int remoteDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr params,
                                             int nparams, unsigned int flags);
 
+/* remote_driver_blockjob.c */
+int remoteDomainGetBlockJobInfo(virDomainPtr dom, const char *disk,
+                                virDomainBlockJobInfoPtr info, unsigned int flags);
+int remoteDomainBlockJobSetSpeed(virDomainPtr dom, const char *disk,
+                                 unsigned long bandwidth, unsigned int flags);
+int remoteDomainBlockPull(virDomainPtr dom, const char *disk, unsigned long bandwidth,
+                          unsigned int flags);
+int remoteDomainBlockRebase(virDomainPtr dom, const char *disk, const char *base,
+                            unsigned long bandwidth, unsigned int flags);
+int remoteDomainBlockCommit(virDomainPtr dom, const char *disk, const char *base,
+                            const char *top, unsigned long bandwidth, unsigned int flags);
+int remoteDomainBlockCopy(virDomainPtr dom, const char *disk, const char *destxml,
+                          virTypedParameterPtr params, int nparams, unsigned int flags);
+
 /* remote_driver_network.c */
 int remoteNetworkPortGetParameters(virNetworkPortPtr port, virTypedParameterPtr *params,
                                    int *nparams, unsigned int flags);

@@ -184,6 +184,10 @@ VKSH_STATS_CMD(UpdateDevice) /* vksh-media.c */
 VKSH_STATS_CMD(ChangeMedia)
 VKSH_STATS_CMD(DomifSetlink)
 VKSH_STATS_CMD(DomifGetlink)
+VKSH_STATS_CMD(Blockcommit) /* vksh-blockjob.c */
+VKSH_STATS_CMD(Blockcopy)
+VKSH_STATS_CMD(Blockjob)
+VKSH_STATS_CMD(Blockpull)
 #undef VKSH_STATS_CMD
 
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */
