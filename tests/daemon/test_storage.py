@@ -213,9 +213,12 @@ def test_bad_input():
     expect_error(lambda: c.storagePoolDefineXML(
         "<pool type='bogus'><name>b</name><target><path>/tmp/x</path></target></pool>", 0),
         libvirt.VIR_ERR_XML_ERROR, X, "bogus")
+    # a type without a backend (logical and disk have theirs: daemon-storagedisk)
     expect_error(lambda: c.storagePoolDefineXML(
-        "<pool type='logical'><name>vg</name><source><device path='/dev/null'/></source>"
-        "</pool>", 0), libvirt.VIR_ERR_INTERNAL_ERROR, S, "missing backend")
+        "<pool type='iscsi'><name>sc</name><source><host name='localhost'/>"
+        "<device path='iqn.2013-06.com.example:iscsi-pool'/></source>"
+        "<target><path>/dev/disk/by-path</path></target></pool>", 0),
+        libvirt.VIR_ERR_INTERNAL_ERROR, S, "missing backend for pool type 5 (iscsi)")
     expect_error(lambda: c.storagePoolDefineXML(
         "<pool type='dir'><name>dup</name><target><path>%s</path></target></pool>" % images,
         0), libvirt.VIR_ERR_OPERATION_FAILED, S, "Storage source conflict")
