@@ -494,6 +494,38 @@ def test_host_queries():
     q.close()
 
 
+def test_start_refused_by_qemu():
+    """A start QEMU itself refuses (here a kernel file that is not one) fails
+    as on libvirtd: VIR_ERR_INTERNAL_ERROR, "qemu unexpectedly closed the
+    monitor: " and what QEMU said; the transient domain is gone and the
+    daemon starts the same domain once the cause is fixed."""
+    import libvirt
+    libvirt.registerErrorHandler(lambda ctx, err: None, None)
+    d = Daemon().start()
+    q = libvirt.open(d.uri())
+    xml = ("<domain type='qemu'><name>refused</name><memory unit='KiB'>65536</memory>"
+           "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type>%s</os>"
+           "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices></domain>")
+    bad = os.path.join(d.root, "not-a-kernel")
+    with open(bad, "w") as f:
+        f.write("not a kernel\n")
+    os.chmod(d.root, 0o755)
+    os.chmod(bad, 0o644)
+    try:
+        q.createXML(xml % ("<kernel>%s</kernel>" % bad), 0)
+        raise AssertionError("QEMU started a guest from a text file")
+    except libvirt.libvirtError as e:
+        got = (e.get_error_code(), e.get_error_domain(), e.get_error_message())
+    assert got == (1, 10, "internal error: qemu unexpectedly closed the monitor: "
+                          "qemu: invalid kernel header"), got
+    assert "refused" not in [x.name() for x in q.listAllDomains(0)]
+    dom = q.createXML(xml % "", 0)
+    assert dom.isActive()
+    dom.destroy()
+    q.close()
+    d.stop()
+
+
 if __name__ == "__main__":
     run_tests([
         ("lock: second daemon on one state dir refused", test_lock_second_daemon_refused),
@@ -515,4 +547,5 @@ if __name__ == "__main__":
         ("fd passing: python3-libvirt's CALL_WITH_FDS answered, no fd kept", test_fd_passing),
         ("every domain event ID 0..26 registrable (as libvirtd)", test_every_event_id_registrable),
         ("host queries: free memory, NUMA cells, CPU map, sysinfo", test_host_queries),
+        ("start QEMU refuses: libvirt's error with QEMU's message", test_start_refused_by_qemu),
     ])

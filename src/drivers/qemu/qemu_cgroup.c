@@ -150,6 +150,14 @@ qemuCgroupApplyMachineTunables(virDomainObj *obj)
     return 0;
 }
 
+bool
+qemuCgroupPlaceBeforeExec(const virDomainDef *def)
+{
+    return def->mem.hardLimit != VIR_DOMAIN_TUNE_UNLIMITED ||
+           def->mem.softLimit != VIR_DOMAIN_TUNE_UNLIMITED ||
+           def->mem.swapHardLimit != VIR_DOMAIN_TUNE_UNLIMITED || def->numatune.set;
+}
+
 int
 qemuCgroupSetupMachine(qemuDriver *driver, virDomainObj *obj)
 {

@@ -24,10 +24,19 @@ bool qemuCgroupEnabled(qemuDriver *driver);
 /* libvirt's group name of a running definition: "qemu-1-name.libvirt-qemu". */
 char *qemuCgroupGroupName(const virDomainDef *def);
 
-/* Right after the spawn, before QEMU runs: make the group, move @obj->pid
- * into it, apply the definition's memtune, shares and global bandwidth.
- * 0 or -1 (the start fails). */
+/* Make the group, move @obj->pid into it, apply the definition's memtune,
+ * shares and global bandwidth. Called right after the spawn: before the
+ * child may exec when qemuCgroupPlaceBeforeExec(@obj->def), otherwise while
+ * QEMU initializes (started with -S: no guest code has run), before the
+ * monitor is opened. 0 or -1 (the start fails). */
 int qemuCgroupSetupMachine(qemuDriver *driver, virDomainObj *obj);
+/* Whether @def needs its QEMU in the group before exec: memory limits
+ * (charges made outside the group are never moved to it) or a NUMA
+ * memory placement (pages allocated outside stay where they are). Moving
+ * a process between cgroup v1 groups waits for an RCU grace period per
+ * hierarchy (several ms each); without these needs that wait overlaps
+ * QEMU's own start instead of preceding it. */
+bool qemuCgroupPlaceBeforeExec(const virDomainDef *def);
 /* Once the monitor is up, before "cont": the emulator and vCPU thread
  * groups, pins (cgroup cpuset and thread affinity) and bandwidth. The
  * lock is dropped while QEMU answers query-cpus-fast. */

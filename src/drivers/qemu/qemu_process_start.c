@@ -79,6 +79,51 @@ error:
     return -1;
 }
 
+/* What QEMU wrote to its log from @start on (its own messages, after our
+ * header), as libvirt shows it in a failed start's error: "char device
+ * redirected" notices and our "shutting down" line left out, at most the last 4 KiB, no trailing
+ * newline. NULL when it wrote nothing (or the log cannot be read). */
+static char *
+qemuProcessReadLogTail(qemuDriver *driver, virDomainObj *obj, off_t start)
+{
+    g_autofree char *path = g_strdup_printf("%s/%s.log", driver->logDir, obj->def->name);
+    g_autofree char *buf = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_auto(GStrv) lines = NULL;
+    off_t end;
+    ssize_t n;
+    int fd;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return NULL;
+    if ((end = lseek(fd, 0, SEEK_END)) < 0 || end <= start) {
+        close(fd);
+        return NULL;
+    }
+    if (end - start > 4096)
+        start = end - 4096;
+    buf = g_malloc0(end - start + 1);
+    n = pread(fd, buf, end - start, start);
+    close(fd);
+    if (n <= 0)
+        return NULL;
+    buf[n] = '\0';
+    lines = g_strsplit(buf, "\n", -1);
+    for (size_t i = 0; lines[i]; i++) {
+        /* the notices, and our own line should QEMU's exit have been
+         * handled already */
+        if (!*lines[i] || strstr(lines[i], "char device redirected to") ||
+            strstr(lines[i], ": shutting down, reason="))
+            continue;
+        if (out->len)
+            g_string_append_c(out, '\n');
+        g_string_append(out, lines[i]);
+    }
+    if (!out->len)
+        return NULL;
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
 static int
 qemuProcessOpenLog(qemuDriver *driver, virDomainObj *obj, const char *const *argv,
                    const char *qemuVersion)
@@ -356,6 +401,9 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     int pidfd = -1;
     virProcessHeld *held = NULL;
     virErrorPtr saved = NULL;
+    bool earlyCgroup;
+    off_t logStart = -1;
+    g_autofree char *qemuMsg = NULL;
 
     for (size_t i = 0; i < G_N_ELEMENTS(chanFds); i++)
         chanFds[i] = -1;
@@ -418,6 +466,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     if ((logfd =
              qemuProcessOpenLog(driver, obj, (const char *const *)argv, qemuVersion)) < 0)
         goto error;
+    logStart = lseek(logfd, 0, SEEK_END);
 
     opts.argv = (const char *const *)argv;
     opts.logfd = logfd;
@@ -456,9 +505,12 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         qemuProcessWatchPidfd(driver, obj);
         goto error;
     }
-    /* Its own cgroup before it runs a single instruction of QEMU (libvirt
-     * places the child between fork and exec too). */
-    if (qemuCgroupSetupMachine(driver, obj) < 0) {
+    /* Its own cgroup: before exec when the definition's memory limits or
+     * NUMA placement need it (libvirt always places the child between fork
+     * and exec), otherwise while QEMU initializes, paused (-S), so that the
+     * moves' RCU waits overlap QEMU's start (qemu_cgroup.h). */
+    earlyCgroup = qemuCgroupPlaceBeforeExec(obj->def);
+    if (earlyCgroup && qemuCgroupSetupMachine(driver, obj) < 0) {
         virProcessHeldAbort(g_steal_pointer(&held));
         qemuProcessWatchPidfd(driver, obj);
         goto error;
@@ -468,10 +520,28 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         goto error;
     }
     qemuProcessWatchPidfd(driver, obj);
+    if (!earlyCgroup && qemuCgroupSetupMachine(driver, obj) < 0) {
+        /* A QEMU that exits at once (a command line it refuses) cannot be
+         * moved; its cgroup error is dropped on purpose: the monitor's wait
+         * below reports the exit with QEMU's own log, which says why. */
+        if (!virProcessPidfdHasExited(priv->pidfd))
+            goto error;
+        virResetLastError();
+    }
 
     if (qemuProcessOpenMonitor(obj, g_steal_fd(&clientfd),
-                               QEMU_MONITOR_START_TIMEOUT_MS) < 0)
+                               QEMU_MONITOR_START_TIMEOUT_MS) < 0) {
+        /* A QEMU that closed its monitor is on its way out: a moment for it
+         * to exit lets the error below say why, from its log. */
+        if (priv->pidfd >= 0) {
+            virErrorPtr monErr = NULL;
+
+            virErrorPreserveLast(&monErr);
+            virProcessWaitPidfd(priv->pidfd, g_get_monotonic_time() + G_USEC_PER_SEC);
+            virErrorRestore(&monErr);
+        }
         goto error;
+    }
 
     if (qemuProcessReadPtyPaths(obj) < 0 || qemuProcessSetGraphicsPasswords(obj) < 0)
         goto error;
@@ -526,6 +596,11 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
 
 error:
     virErrorPreserveLast(&saved);
+    /* QEMU ended the start itself (it refused its command line, a device or
+     * a file): as libvirt, the error is what QEMU said, from its log. */
+    if (pid != 0 && logStart >= 0 &&
+        (priv->pidfd < 0 || virProcessPidfdHasExited(priv->pidfd)))
+        qemuMsg = qemuProcessReadLogTail(driver, obj, logStart);
     qemuProcessCloseFds(serialFds, G_N_ELEMENTS(serialFds));
     qemuProcessCloseFds(chanFds, G_N_ELEMENTS(chanFds));
     if (listenfd >= 0)
@@ -543,6 +618,9 @@ error:
     if (obj->def->id != -1)
         qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_FAILED);
     virErrorRestore(&saved);
+    if (qemuMsg)
+        virReportError(VIR_ERR_INTERNAL_ERROR, "qemu unexpectedly closed the monitor: %s",
+                       qemuMsg);
     return -1;
 
 error_nostart:
