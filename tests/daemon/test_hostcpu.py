@@ -289,6 +289,57 @@ def test_domcapabilities():
     d.stop()
 
 
+def test_i686():
+    """An i686 guest runs on qemu-system-i386 as libvirt picks it: the
+    capabilities list that guest (32-bit, PAE), domcapabilities --arch i686
+    names the binary, the definition gets it as <emulator> and QEMU's target
+    is i386; x86_64 on that binary is refused with libvirt's error."""
+    import shutil
+    import xml.etree.ElementTree as ET
+    import libvirt_qemu
+
+    bin32 = shutil.which("qemu-system-i386")
+    if not bin32:
+        raise Skip("qemu-system-i386 not installed")
+    d = Daemon().start()
+    uri = d.uri()
+    conn = libvirt.open(uri)
+    try:
+        caps = ET.fromstring(virsh(uri, "capabilities").stdout)
+        arches = [g.find("arch").get("name") for g in caps.findall("guest")]
+        assert arches == ["i686", "x86_64"], arches
+        g = caps.find("guest/arch[@name='i686']")
+        assert g.findtext("wordsize") == "32" and g.findtext("emulator") == bin32
+        assert caps.find("guest/features/pae") is not None
+        dc = ET.fromstring(virsh(uri, "domcapabilities", "--arch", "i686",
+                                 "--virttype", "qemu").stdout)
+        assert dc.findtext("path") == bin32 and dc.findtext("arch") == "i686"
+        dom = conn.defineXML(diskless("i6").replace(
+            "<emulator>/usr/bin/qemu-system-x86_64</emulator>", "").replace(
+            "arch='x86_64'", "arch='i686'"))
+        x = ET.fromstring(dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+        assert x.findtext("devices/emulator") == bin32, ET.tostring(x)
+        assert x.find("cpu/model").text == "qemu32", ET.tostring(x.find("cpu"))
+        dom.create()
+        target = json.loads(libvirt_qemu.qemuMonitorCommand(
+            dom, '{"execute":"query-target"}', 0))["return"]
+        assert target["arch"] == "i386", target
+        dom.destroy()
+        dom.undefine()
+        try:
+            conn.defineXML(diskless("x6").replace(
+                "<emulator>/usr/bin/qemu-system-x86_64</emulator>",
+                "<emulator>%s</emulator>" % bin32))
+            raise AssertionError("an x86_64 guest was defined on qemu-system-i386")
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == libvirt.VIR_ERR_CONFIG_UNSUPPORTED, e
+            assert str(e) == ("unsupported configuration: Emulator '%s' does not support "
+                              "arch 'x86_64'" % bin32), str(e)
+    finally:
+        conn.close()
+    d.stop()
+
+
 def test_host_facts():
     import fcntl
     import re
@@ -489,6 +540,8 @@ if __name__ == "__main__":
          "the live XML and the vCPU QEMU runs", test_host_model),
         ("domcapabilities: what it lists defines, what it leaves out does not; libvirt's errors",
          test_domcapabilities),
+        ("i686: qemu-system-i386 in capabilities and domcapabilities, the guest runs on it",
+         test_i686),
         ("host facts: cpu-models, maxvcpus, nodeinfo MHz, host CPU in capabilities, "
          "compareCPU NO_SUPPORT", test_host_facts),
         ("send-key reaches the guest's keyboard (its sysrq sync on the console); domcontrol",

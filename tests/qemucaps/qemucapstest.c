@@ -164,13 +164,51 @@ testVirtTypes(void)
     g_assert_cmpint(qemuCapsCheckVirtType(cache, caps, VIR_DOMAIN_VIRT_XEN), ==, -1);
     g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_CONFIG_UNSUPPORTED);
 
-    xml = qemuCapsFormatCapabilitiesXML(cache, caps);
+    xml = qemuCapsFormatCapabilitiesXML(cache, caps, NULL);
     emu = g_strdup_printf("<emulator>%s</emulator>", qemuBinary);
     g_assert_nonnull(strstr(xml, "<os_type>hvm</os_type>"));
     g_assert_nonnull(strstr(xml, emu));
     g_assert_nonnull(strstr(xml, "<domain type='qemu'/>"));
     g_assert_true((strstr(xml, "<domain type='kvm'/>") != NULL) == kvm);
     g_assert_nonnull(strstr(xml, ">q35</machine>"));
+    g_assert_null(strstr(xml, "<arch name='i686'>"));
+    g_assert_cmpstr(qemuCapsGetArch(caps), ==, "x86_64");
+}
+
+/* qemu-system-i386 (Debian's qemu-system-x86 installs it): an i686 guest
+ * of its own in the capabilities, listed first, with its machines, PAE and
+ * its default CPU model qemu32. */
+static void
+testI386(void)
+{
+    g_autoptr(qemuCapsCache) cache = qemuCapsCacheNew(NULL);
+    g_autofree char *bin = qemuCapsBinaryForArch("i686");
+    g_autoptr(qemuCaps) caps = qemuCapsCacheLookup(cache, NULL);
+    g_autoptr(qemuCaps) caps32 = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *emu = NULL;
+    const char *i686;
+    const char *x86_64;
+
+    g_assert_null(qemuCapsBinaryForArch("x86_64"));
+    if (!bin) {
+        g_test_skip("qemu-system-i386 not installed");
+        return;
+    }
+    g_assert_nonnull(caps);
+    g_assert_nonnull(caps32 = qemuCapsCacheLookup(cache, bin));
+    g_assert_cmpstr(qemuCapsGetArch(caps32), ==, "i686");
+    g_assert_cmpstr(qemuCapsGetMachineDefaultCPU(caps32, "q35"), ==, "qemu32");
+    xml = qemuCapsFormatCapabilitiesXML(cache, caps, caps32);
+    emu = g_strdup_printf("<emulator>%s</emulator>", bin);
+    g_assert_nonnull(
+        i686 = strstr(xml, "<arch name='i686'>\n      <wordsize>32</wordsize>"));
+    g_assert_nonnull(
+        x86_64 = strstr(xml, "<arch name='x86_64'>\n      <wordsize>64</wordsize>"));
+    g_assert_true(i686 < x86_64);
+    g_assert_nonnull(strstr(i686, emu));
+    g_assert_true(strstr(i686, emu) < x86_64);
+    g_assert_true(strstr(xml, "<pae/>\n      <nonpae/>") < x86_64);
 }
 
 static void
@@ -227,5 +265,6 @@ main(int argc, char **argv)
     g_test_add_func("/qemu/caps/missing-binary", testMissingBinary);
     g_test_add_func("/qemu/caps/virt-types", testVirtTypes);
     g_test_add_func("/qemu/caps/post-parse", testPostParse);
+    g_test_add_func("/qemu/caps/i386", testI386);
     return g_test_run();
 }

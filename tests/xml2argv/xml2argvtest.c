@@ -36,6 +36,21 @@
 #define DATADIR VIRTKIT_SRCDIR "/tests/data/xml2argv"
 
 static qemuCaps *caps;
+/* qemu-system-i386's, for the fixtures of i686 guests (caps-i386.json) */
+static qemuCaps *caps32;
+
+/* The capabilities a definition is built against, as the driver picks
+ * the binary: its <emulator>, else qemu-system-i386 for an i686 guest
+ * (qemuCapsBinaryForArch), else qemu-system-x86_64. */
+static qemuCaps *
+capsFor(const virDomainDef *def)
+{
+    if (!def || !caps32)
+        return caps;
+    if (def->emulator)
+        return g_str_has_suffix(def->emulator, "-i386") ? caps32 : caps;
+    return g_strcmp0(def->os.arch, "i686") == 0 ? caps32 : caps;
+}
 static bool regenerate;
 
 /* Debian 12's ovmf descriptors, copied: autoselection is tested against a
@@ -52,7 +67,7 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
 
     virResetLastError();
     if ((def = virDomainDefParseString(xml, 0)) &&
-        qemuCapsDomainDefPostParse(caps, def) == 0 &&
+        qemuCapsDomainDefPostParse(capsFor(def), def) == 0 &&
         qemuFirmwareFillDomain(def, firmwareDirs, "/var/lib/virtkit/qemu/nvram") == 0) {
         g_autofree char *dir =
             g_strdup_printf("/var/lib/virtkit/qemu/domain-1-%s", def->name);
@@ -73,7 +88,7 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
         }
         opts.kvm = def->virtType == VIR_DOMAIN_VIRT_KVM;
         opts.sandbox = qemuCapsHasSandbox(caps);
-        argv = qemuBuildCommandLine(def, caps, &opts);
+        argv = qemuBuildCommandLine(def, capsFor(def), &opts);
     }
     if (!argv) {
         g_assert_nonnull(virGetLastError());
@@ -128,14 +143,14 @@ checkRedefineStable(const char *name, const char *deftext)
     g_autofree char *sorted1 = sortedLines(deftext);
     g_autofree char *sorted2 = NULL;
 
-    if (!again || qemuCapsDomainDefPostParse(caps, again) < 0)
+    if (!again || qemuCapsDomainDefPostParse(capsFor(again), again) < 0)
         g_error("%s: redefining its definition failed: %s", name,
                 virGetLastErrorMessage());
     text2 = virDomainDefFormat(again, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
     sorted2 = sortedLines(text2);
     g_assert_cmpstr(sorted2, ==, sorted1);
     g_assert_nonnull(third = virDomainDefParseString(text2, 0));
-    g_assert_cmpint(qemuCapsDomainDefPostParse(caps, third), ==, 0);
+    g_assert_cmpint(qemuCapsDomainDefPostParse(capsFor(third), third), ==, 0);
     text3 = virDomainDefFormat(third, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
     g_assert_cmpstr(text3, ==, text2);
 }
@@ -278,7 +293,7 @@ testReal(gconstpointer data)
     }
     g_assert_true(g_file_get_contents(xmlpath, &xml, NULL, NULL));
     g_assert_nonnull(def = virDomainDefParseString(xml, 0));
-    g_assert_cmpint(qemuCapsDomainDefPostParse(caps, def), ==, 0);
+    g_assert_cmpint(qemuCapsDomainDefPostParse(capsFor(def), def), ==, 0);
     g_assert_cmpint(qemuFirmwareFillDomain(def, firmwareDirs, dir), ==, 0);
     useScratchFiles(def, dir, guest);
     g_assert_cmpint(qemuFirmwarePrepareNVRAM(def), ==, 0);
@@ -291,7 +306,7 @@ testReal(gconstpointer data)
     g_assert_cmpint(listen(lfd, 1), ==, 0);
     opts.monitorFd = lfd;
     opts.sandbox = qemuCapsHasSandbox(caps);
-    if (!(argv = qemuBuildCommandLine(def, caps, &opts)))
+    if (!(argv = qemuBuildCommandLine(def, capsFor(def), &opts)))
         g_error("%s: %s", name, virGetLastErrorMessage());
     sp.argv = (const char *const *)argv;
     sp.logfd = -1;
@@ -341,15 +356,19 @@ testReal(gconstpointer data)
     rmdir(dir);
 }
 
-static void
-loadCaps(void)
+/* @file under DATADIR, rewritten from a fresh probe of @binary (NULL:
+ * qemu-system-x86_64) with TEST_REGENERATE=1. NULL when @optional and
+ * neither the file nor the binary exists. */
+static qemuCaps *
+loadCapsFile(const char *file, const char *binary, bool optional)
 {
-    g_autofree char *path = g_build_filename(DATADIR, "caps.json", NULL);
+    g_autofree char *path = g_build_filename(DATADIR, file, NULL);
+    qemuCaps *c;
 
-    if (regenerate) {
+    if (regenerate && (binary || !optional)) {
         g_autofree char *dir = g_dir_make_tmp("xml2argv-caps-XXXXXX", NULL);
         g_autoptr(qemuCapsCache) cache = qemuCapsCacheNew(dir);
-        g_autoptr(qemuCaps) fresh = qemuCapsCacheLookup(cache, NULL);
+        g_autoptr(qemuCaps) fresh = qemuCapsCacheLookup(cache, binary);
         g_autofree char *cdir = g_build_filename(dir, "capabilities", NULL);
         g_autoptr(GDir) d = g_dir_open(cdir, 0, NULL);
         g_autofree char *src = NULL;
@@ -364,8 +383,20 @@ loadCaps(void)
         rmdir(cdir);
         rmdir(dir);
     }
-    if (!(caps = qemuCapsLoadFile(path)))
+    if (optional && !g_file_test(path, G_FILE_TEST_EXISTS))
+        return NULL;
+    if (!(c = qemuCapsLoadFile(path)))
         g_error("%s", virGetLastErrorMessage());
+    return c;
+}
+
+static void
+loadCaps(void)
+{
+    g_autofree char *bin32 = qemuCapsBinaryForArch("i686");
+
+    caps = loadCapsFile("caps.json", NULL, false);
+    caps32 = loadCapsFile("caps-i386.json", bin32, true);
 }
 
 static gint

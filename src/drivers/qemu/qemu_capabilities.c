@@ -869,11 +869,13 @@ qemuCapsProbeQMP(qemuCaps *caps, qemuMonitor *mon, int timeout_ms)
         m->alias = g_strdup(jsonStr(mo, "alias"));
         m->isDefault = json_object_get_boolean(json_object_object_get(mo, "is-default"));
         m->maxCpus = json_object_get_int(json_object_object_get(mo, "cpu-max"));
-        if (jsonStr(mo, "default-cpu-type") &&
-            g_str_has_suffix(jsonStr(mo, "default-cpu-type"), "-x86_64-cpu"))
-            m->defaultCPU = g_strndup(jsonStr(mo, "default-cpu-type"),
-                                      strlen(jsonStr(mo, "default-cpu-type")) -
-                                          strlen("-x86_64-cpu"));
+        for (size_t j = 0; j < 2 && jsonStr(mo, "default-cpu-type"); j++) {
+            static const char *const suffix[] = { "-x86_64-cpu", "-i386-cpu" };
+            const char *t = jsonStr(mo, "default-cpu-type");
+
+            if (g_str_has_suffix(t, suffix[j]))
+                m->defaultCPU = g_strndup(t, strlen(t) - strlen(suffix[j]));
+        }
         g_ptr_array_add(caps->machines, m);
     }
     caps->cpuModels = g_ptr_array_new_with_free_func(qemuCapsCPUModelFree);
@@ -1303,7 +1305,7 @@ qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
     const char *machine = qemuCapsGetCanonicalMachine(caps, def->os.machine);
 
     if (!def->os.arch)
-        def->os.arch = g_strdup("x86_64");
+        def->os.arch = g_strdup(qemuCapsGetArch(caps));
     if (machine && g_strcmp0(def->os.machine, machine) != 0) {
         g_free(def->os.machine);
         def->os.machine = g_strdup(machine);
@@ -1425,19 +1427,32 @@ qemuCapsFormatHostCPU(GString *x)
     }
 }
 
-char *
-qemuCapsFormatCapabilitiesXML(qemuCapsCache *cache, qemuCaps *caps)
+const char *
+qemuCapsGetArch(const qemuCaps *caps)
 {
-    g_autoptr(GString) x = g_string_new(NULL);
-    g_autofree char *emu = g_markup_escape_text(caps->binary, -1);
-    bool kvm = qemuCapsKVMUsable(cache, caps, NULL);
+    return g_str_has_suffix(caps->binary, "-i386") ? "i686" : "x86_64";
+}
 
-    g_string_append(x, "<capabilities>\n\n  <host>\n    <cpu>\n");
-    g_string_append(x, "      <arch>x86_64</arch>\n");
-    qemuCapsFormatHostCPU(x);
-    g_string_append(x, "    </cpu>\n  </host>\n\n");
+char *
+qemuCapsBinaryForArch(const char *arch)
+{
+    char *path = NULL;
+
+    if (g_strcmp0(arch, "i686") == 0)
+        path = g_find_program_in_path("qemu-system-i386");
+    return path;
+}
+
+/* One <guest> of the capabilities XML: @caps' arch, emulator, machines. */
+static void
+qemuCapsFormatGuest(GString *x, const qemuCaps *caps, bool kvm)
+{
+    g_autofree char *emu = g_markup_escape_text(caps->binary, -1);
+    bool i686 = g_str_equal(qemuCapsGetArch(caps), "i686");
+
     g_string_append(x, "  <guest>\n    <os_type>hvm</os_type>\n");
-    g_string_append(x, "    <arch name='x86_64'>\n      <wordsize>64</wordsize>\n");
+    g_string_append_printf(x, "    <arch name='%s'>\n      <wordsize>%d</wordsize>\n",
+                           qemuCapsGetArch(caps), i686 ? 32 : 64);
     g_string_append_printf(x, "      <emulator>%s</emulator>\n", emu);
     /* QEMU's default machine first, then the others in QEMU's order, as
      * libvirt lists them (clients such as virt-install take the first one
@@ -1460,8 +1475,29 @@ qemuCapsFormatCapabilitiesXML(qemuCapsCache *cache, qemuCaps *caps)
     if (kvm)
         g_string_append(x, "      <domain type='kvm'/>\n");
     g_string_append(x, "    </arch>\n    <features>\n");
+    /* libvirt: a 32-bit x86 guest may run with or without PAE */
+    if (i686)
+        g_string_append(x, "      <pae/>\n      <nonpae/>\n");
     g_string_append(x, "      <acpi default='on' toggle='yes'/>\n");
     g_string_append(x, "      <apic default='on' toggle='no'/>\n");
-    g_string_append(x, "    </features>\n  </guest>\n\n</capabilities>\n");
+    g_string_append(x, "    </features>\n  </guest>\n\n");
+}
+
+char *
+qemuCapsFormatCapabilitiesXML(qemuCapsCache *cache, qemuCaps *caps, qemuCaps *caps32)
+{
+    g_autoptr(GString) x = g_string_new(NULL);
+    bool kvm = qemuCapsKVMUsable(cache, caps, NULL);
+
+    g_string_append(x, "<capabilities>\n\n  <host>\n    <cpu>\n");
+    g_string_append(x, "      <arch>x86_64</arch>\n");
+    qemuCapsFormatHostCPU(x);
+    g_string_append(x, "    </cpu>\n  </host>\n\n");
+    /* libvirt lists the guests by architecture, i686 first; the same host
+     * KVM serves both (the boot probe runs with the 64-bit binary) */
+    if (caps32)
+        qemuCapsFormatGuest(x, caps32, kvm);
+    qemuCapsFormatGuest(x, caps, kvm);
+    g_string_append(x, "</capabilities>\n");
     return g_string_free(g_steal_pointer(&x), FALSE);
 }

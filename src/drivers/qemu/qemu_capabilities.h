@@ -150,7 +150,17 @@ bool qemuCapsKVMUsable(qemuCapsCache *cache, qemuCaps *caps, char **why);
 int qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def);
 
 /* The capabilities XML (libvirt's layout: <host> with uuid/arch/cpu, one
- * <guest> for hvm x86_64 with wordsize, emulator, machines (canonical names
+ * <guest> for hvm i686 (@caps32, qemu-system-i386; NULL: none), one for
+ * hvm x86_64 (@caps), each with wordsize, emulator, machines (canonical names
  * and aliases as canonical='...'), <domain type='qemu'/> and <domain
  * type='kvm'/> only if KVM is usable). New string; never NULL. */
-char *qemuCapsFormatCapabilitiesXML(qemuCapsCache *cache, qemuCaps *caps);
+char *qemuCapsFormatCapabilitiesXML(qemuCapsCache *cache, qemuCaps *caps,
+                                    qemuCaps *caps32);
+
+/* The guest architecture of @caps' binary: "i686" for qemu-system-i386,
+ * "x86_64" otherwise. Static string. */
+const char *qemuCapsGetArch(const qemuCaps *caps);
+/* The binary libvirt picks for a guest of @arch when the definition names
+ * none: qemu-system-i386 for "i686" if installed; NULL (the default
+ * qemu-system-x86_64, which also runs i686 guests) otherwise. New string. */
+char *qemuCapsBinaryForArch(const char *arch);

@@ -60,10 +60,26 @@ qemuGlueGetCapabilitiesXML(qemuDriver *driver)
 {
     qemuCapsCache *cache = qemuGlueCache(driver);
     g_autoptr(qemuCaps) caps = qemuCapsCacheLookup(cache, NULL);
+    g_autofree char *bin32 = qemuCapsBinaryForArch("i686");
+    g_autoptr(qemuCaps) caps32 = NULL;
 
     if (!caps)
         return NULL;
-    return qemuCapsFormatCapabilitiesXML(cache, caps);
+    /* an i386 binary that cannot be probed is left out, as libvirt does */
+    if (bin32 && !(caps32 = qemuCapsCacheLookup(cache, bin32)))
+        virResetLastError();
+    return qemuCapsFormatCapabilitiesXML(cache, caps, caps32);
+}
+
+/* The caps of the binary that runs @def: its <emulator>, else the one
+ * libvirt picks for its arch (qemu-system-i386 for i686 if installed),
+ * else qemu-system-x86_64. */
+static qemuCaps *
+qemuGlueLookupForDef(qemuCapsCache *cache, const virDomainDef *def)
+{
+    g_autofree char *bin = def->emulator ? NULL : qemuCapsBinaryForArch(def->os.arch);
+
+    return qemuCapsCacheLookup(cache, def->emulator ? def->emulator : bin);
 }
 
 /* <metadata> is honoured by the driver itself (the destroy grace override,
@@ -89,7 +105,7 @@ qemuGlueDropHonouredElements(virDomainDef *def)
 int
 qemuGluePostParse(qemuDriver *driver, virDomainDef *def)
 {
-    g_autoptr(qemuCaps) caps = qemuCapsCacheLookup(qemuGlueCache(driver), def->emulator);
+    g_autoptr(qemuCaps) caps = qemuGlueLookupForDef(qemuGlueCache(driver), def);
 
     if (!caps)
         return -1;
@@ -127,7 +143,7 @@ int
 qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
 {
     qemuCapsCache *cache = qemuGlueCache(driver);
-    g_autoptr(qemuCaps) caps = qemuCapsCacheLookup(cache, def->emulator);
+    g_autoptr(qemuCaps) caps = qemuGlueLookupForDef(cache, def);
 
     if (!caps)
         return -1;
@@ -146,7 +162,7 @@ char **
 qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd, const int *serialFds,
                   size_t nserialFds, const int *channelFds, size_t nchannelFds)
 {
-    g_autoptr(qemuCaps) caps = qemuCapsCacheLookup(qemuGlueCache(driver), def->emulator);
+    g_autoptr(qemuCaps) caps = qemuGlueLookupForDef(qemuGlueCache(driver), def);
     qemuCommandOptions opts = {
         .monitorFd = monfd,
         .kvm = def->virtType == VIR_DOMAIN_VIRT_KVM,
@@ -172,6 +188,7 @@ qemuGlueGetDomainCapabilities(qemuDriver *driver, const char *emulatorbin,
 {
     qemuCapsCache *cache = qemuGlueCache(driver);
     g_autoptr(qemuCaps) caps = NULL;
+    g_autofree char *bin = NULL;
     const char *canon;
     int virtType = VIR_DOMAIN_VIRT_NONE;
     bool kvmUsable;
@@ -184,13 +201,25 @@ qemuGlueGetDomainCapabilities(qemuDriver *driver, const char *emulatorbin,
         virReportError(VIR_ERR_INVALID_ARG, "unknown architecture: %s", arch);
         return NULL;
     }
-    if (arch && !g_str_equal(arch, "x86_64")) {
+    if (arch && !g_str_equal(arch, "x86_64") && !g_str_equal(arch, "i686")) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        "unable to find any emulator to serve '%s' architecture", arch);
         return NULL;
     }
-    if (!(caps = qemuCapsCacheLookup(cache, emulatorbin)))
+    if (!emulatorbin && arch)
+        bin = qemuCapsBinaryForArch(arch);
+    if (!(caps = qemuCapsCacheLookup(cache, emulatorbin ? emulatorbin : bin)))
         return NULL;
+    /* libvirt: an emulator given with an arch must serve that arch (the
+     * 64-bit one also serves i686) */
+    if (arch && !g_str_equal(arch, qemuCapsGetArch(caps)) &&
+        !(g_str_equal(arch, "i686") && !bin)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "architecture from emulator '%s' doesn't match given "
+                       "architecture '%s'",
+                       qemuCapsGetArch(caps), arch);
+        return NULL;
+    }
     kvmUsable = qemuCapsKVMUsable(cache, caps, NULL);
     if (!virttype)
         virtType = kvmUsable ? VIR_DOMAIN_VIRT_KVM : VIR_DOMAIN_VIRT_QEMU;
@@ -207,7 +236,8 @@ qemuGlueGetDomainCapabilities(qemuDriver *driver, const char *emulatorbin,
                        machine ? machine : "(default)", qemuCapsGetBinary(caps));
         return NULL;
     }
-    return qemuDomainCapsFormat(caps, qemuFirmwareDefaultDirs, canon, virtType,
+    return qemuDomainCapsFormat(caps, qemuFirmwareDefaultDirs,
+                                arch ? arch : qemuCapsGetArch(caps), canon, virtType,
                                 kvmUsable);
 }
 

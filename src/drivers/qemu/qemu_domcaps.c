@@ -14,6 +14,7 @@
 
 typedef struct {
     const qemuCaps *caps;
+    const char *arch;
     const char *machine;
     const char *virt; /* "qemu" / "kvm" */
 } qemuDomCapsCtx;
@@ -32,9 +33,9 @@ qemuDomCapsAcceptsOS(const qemuDomCapsCtx *ctx, const char *osAttrs, const char 
 {
     g_autofree char *xml = g_strdup_printf(
         "<domain type='%s'><name>domcaps</name><memory unit='MiB'>64</memory>"
-        "<os%s><type arch='x86_64' machine='%s'>hvm</type>%s</os>%s"
+        "<os%s><type arch='%s' machine='%s'>hvm</type>%s</os>%s"
         "<features><acpi/>%s</features><devices>%s</devices></domain>",
-        ctx->virt, osAttrs ? osAttrs : "", ctx->machine, osKids ? osKids : "",
+        ctx->virt, osAttrs ? osAttrs : "", ctx->arch, ctx->machine, osKids ? osKids : "",
         top ? top : "", features ? features : "", devices ? devices : "");
     virErrorPtr saved = NULL;
     g_autoptr(virDomainDef) def = NULL;
@@ -421,11 +422,11 @@ qemuDomCapsFeature(GString *buf, const qemuDomCapsCtx *ctx, const char *name,
 }
 
 char *
-qemuDomainCapsFormat(const qemuCaps *caps, const char *const *fwDirs, const char *machine,
-                     int virtType, bool kvmUsable)
+qemuDomainCapsFormat(const qemuCaps *caps, const char *const *fwDirs, const char *arch,
+                     const char *machine, int virtType, bool kvmUsable)
 {
     g_autoptr(GString) buf = g_string_new(NULL);
-    qemuDomCapsCtx ctx = { caps, machine, virDomainVirtTypeToString(virtType) };
+    qemuDomCapsCtx ctx = { caps, arch, machine, virDomainVirtTypeToString(virtType) };
     bool kvm = virtType == VIR_DOMAIN_VIRT_KVM && kvmUsable;
     g_autofree char *emu = g_markup_escape_text(qemuCapsGetBinary(caps), -1);
     int maxCpus = qemuCapsGetMachineMaxCpus(caps, machine);
@@ -448,7 +449,7 @@ qemuDomainCapsFormat(const qemuCaps *caps, const char *const *fwDirs, const char
     g_string_append_printf(buf, "  <path>%s</path>\n", emu);
     g_string_append_printf(buf, "  <domain>%s</domain>\n", ctx.virt);
     g_string_append_printf(buf, "  <machine>%s</machine>\n", machine);
-    g_string_append(buf, "  <arch>x86_64</arch>\n");
+    g_string_append_printf(buf, "  <arch>%s</arch>\n", arch);
     g_string_append_printf(buf, "  <vcpu max='%d'/>\n", vcpuMax);
     g_string_append_printf(
         buf, "  <iothreads supported='%s'/>\n",

@@ -13,9 +13,10 @@
  * accepted is supported='no'); firmware and loader values come from the
  * descriptors under @fwDirs (qemu_firmware.h) for @machine; CPU models from
  * query-cpu-definitions (usable = nothing TCG lacks), host-passthrough
- * only under KVM, host-model supported (run as QEMU's "max", no model
- * named: virtkit has no CPU map). Pure apart from reading the firmware
- * descriptors; leaves no error set. A new string.
+ * only under KVM, host-model with its expansion (qemu_cpu.h). @arch is the
+ * guest architecture shown and tried ("x86_64", "i686"). Pure apart from
+ * reading the firmware descriptors; leaves no error set. A new string.
  */
 char *qemuDomainCapsFormat(const qemuCaps *caps, const char *const *fwDirs,
-                           const char *machine, int virtType, bool kvmUsable);
+                           const char *arch, const char *machine, int virtType,
+                           bool kvmUsable);

@@ -645,9 +645,18 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
                        def->os.type);
         return -1;
     }
-    if (def->os.arch && !g_str_equal(def->os.arch, "x86_64")) {
+    if (def->os.arch && !g_str_equal(def->os.arch, "x86_64") &&
+        !g_str_equal(def->os.arch, "i686")) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        "No guest options available for arch '%s'", def->os.arch);
+        return -1;
+    }
+    /* qemu-system-x86_64 also runs i686 guests; qemu-system-i386 only them */
+    if (def->os.arch && !g_str_equal(def->os.arch, qemuCapsGetArch(caps)) &&
+        !g_str_equal(def->os.arch, "i686")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "Emulator '%s' does not support arch '%s'",
+                       qemuCapsGetBinary(caps), def->os.arch);
         return -1;
     }
     if (!(machine = qemuCapsGetCanonicalMachine(caps, def->os.machine))) {
