@@ -447,6 +447,13 @@ qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded,
         if (virFileMakePath(dirs[i], i == 1 || i == 2 ? 0700 : 0755) < 0)
             goto error;
     }
+    /* QEMU, as the QEMU user, opens a guest's NVRAM by its path under
+     * <libDir>/nvram (libvirt's /var/lib/libvirt/qemu is searchable by it
+     * too): search only, nothing in it can be listed */
+    if (chmod(driver->libDir, 0711) < 0) {
+        virReportSystemError(errno, "cannot set permissions of '%s'", driver->libDir);
+        goto error;
+    }
     if (qemuDriverLoadConfigFile(driver) < 0 || qemuDriverResolveRunAs(driver) < 0)
         goto error;
 
