@@ -314,6 +314,9 @@ def test_i686():
         dc = ET.fromstring(virsh(uri, "domcapabilities", "--arch", "i686",
                                  "--virttype", "qemu").stdout)
         assert dc.findtext("path") == bin32 and dc.findtext("arch") == "i686"
+        # Debian's OVMF descriptors target x86_64 only: no UEFI for i686
+        assert dc.find("os/enum[@name='firmware']/value") is None, \
+            ET.tostring(dc.find("os"))
         dom = conn.defineXML(diskless("i6").replace(
             "<emulator>/usr/bin/qemu-system-x86_64</emulator>", "").replace(
             "arch='x86_64'", "arch='i686'"))

@@ -275,7 +275,8 @@ qemuDomCapsFormatOS(GString *buf, const qemuDomCapsCtx *ctx, const char *const *
     bool roYes, roNo, secYes;
     g_autofree char *any = NULL;
 
-    qemuFirmwareListForMachine(fwDirs, ctx->machine, loaders, &efi, &bios, &secure);
+    qemuFirmwareListForMachine(fwDirs, ctx->arch, ctx->machine, loaders, &efi, &bios,
+                               &secure);
     if (efi && qemuDomCapsAccepts(ctx, " firmware='efi'", NULL, NULL, NULL))
         g_ptr_array_add(fw, "efi");
     if (bios && qemuDomCapsAccepts(ctx, " firmware='bios'", NULL, NULL, NULL))

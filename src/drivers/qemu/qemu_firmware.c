@@ -6,7 +6,7 @@
  * which executable implements which interface for which machines, its
  * NVRAM template and its features. libvirt 9.0 picks the first one, by file
  * name, that fits a definition's <os firmware=...>; so does this file.
- * Only what an x86_64 guest here can use is read: flash mappings (pflash
+ * Only what an x86_64 or i686 guest here can use is read: flash mappings (pflash
  * executable + NVRAM template) for the "uefi" or "bios" interface.
  * Pure apart from reading the descriptors and creating NVRAM files.
  */
@@ -41,7 +41,7 @@ typedef struct {
     bool bios;
     char *executable;
     char *nvramTemplate;
-    GPtrArray *machines; /* x86_64 machine patterns */
+    GPtrArray *machines; /* "ARCH:PATTERN" (QEMU arch x86_64 or i386) */
     bool secureBoot;
     bool enrolledKeys;
     bool requiresSmm;
@@ -89,7 +89,7 @@ jsonArrayHas(json_object *obj, const char *key, const char *value)
     return false;
 }
 
-/* One descriptor; NULL (debug message only) when it is not one an x86_64
+/* One descriptor; NULL (debug message only) when it is not one an x86_64 or i686
  * flash guest can use, or not readable as JSON: libvirt skips those too. */
 static qemuFirmwareDesc *
 qemuFirmwareDescParse(const char *path, const char *name)
@@ -130,7 +130,9 @@ qemuFirmwareDescParse(const char *path, const char *name)
         json_object *t = json_object_array_get_idx(targets, i);
         json_object *machines;
 
-        if (g_strcmp0(jsonString(t, "architecture"), "x86_64") != 0 ||
+        const char *arch = jsonString(t, "architecture");
+
+        if ((g_strcmp0(arch, "x86_64") != 0 && g_strcmp0(arch, "i386") != 0) ||
             !json_object_object_get_ex(t, "machines", &machines) ||
             !json_object_is_type(machines, json_type_array))
             continue;
@@ -138,7 +140,8 @@ qemuFirmwareDescParse(const char *path, const char *name)
             json_object *m = json_object_array_get_idx(machines, j);
 
             if (json_object_is_type(m, json_type_string))
-                g_ptr_array_add(d->machines, g_strdup(json_object_get_string(m)));
+                g_ptr_array_add(d->machines, g_strdup_printf("%s:%s", arch,
+                                                             json_object_get_string(m)));
         }
     }
 out:
@@ -190,18 +193,30 @@ qemuFirmwareLoad(const char *const *dirs)
 }
 
 /* libvirt's qemuFirmwareMatchDomain for what is carried here. */
+/* Does @d target @machine of guest architecture @arch (libvirt's name:
+ * "i686" is QEMU's "i386"; NULL: x86_64)? */
+static bool
+qemuFirmwareTargets(const qemuFirmwareDesc *d, const char *arch, const char *machine)
+{
+    const char *qarch = g_strcmp0(arch, "i686") == 0 ? "i386" : "x86_64";
+    size_t len = strlen(qarch);
+
+    for (guint i = 0; i < d->machines->len && machine; i++) {
+        const char *m = g_ptr_array_index(d->machines, i);
+
+        if (strncmp(m, qarch, len) == 0 && m[len] == ':' &&
+            g_pattern_match_simple(m + len + 1, machine))
+            return true;
+    }
+    return false;
+}
+
 static bool
 qemuFirmwareMatches(const qemuFirmwareDesc *d, const virDomainDef *def)
 {
-    bool machineOk = false;
-
     if (def->os.firmware == VIR_DOMAIN_OS_FIRMWARE_EFI ? !d->uefi : !d->bios)
         return false;
-    for (guint i = 0; i < d->machines->len && def->os.machine; i++) {
-        if (g_pattern_match_simple(g_ptr_array_index(d->machines, i), def->os.machine))
-            machineOk = true;
-    }
-    if (!machineOk)
+    if (!qemuFirmwareTargets(d, def->os.arch, def->os.machine))
         return false;
     if ((def->os.fwSecureBoot == VIR_DOMAIN_TRISTATE_ON && !d->secureBoot) ||
         (def->os.fwSecureBoot == VIR_DOMAIN_TRISTATE_OFF && d->secureBoot) ||
@@ -218,7 +233,7 @@ qemuFirmwareMatches(const qemuFirmwareDesc *d, const virDomainDef *def)
 }
 
 void
-qemuFirmwareListForMachine(const char *const *dirs, const char *machine,
+qemuFirmwareListForMachine(const char *const *dirs, const char *arch, const char *machine,
                            GPtrArray *loaders, bool *efi, bool *bios, bool *secure)
 {
     g_autoptr(GPtrArray) descs = qemuFirmwareLoad(dirs);
@@ -226,13 +241,8 @@ qemuFirmwareListForMachine(const char *const *dirs, const char *machine,
     *efi = *bios = *secure = false;
     for (guint i = 0; i < descs->len; i++) {
         const qemuFirmwareDesc *d = g_ptr_array_index(descs, i);
-        bool machineOk = false;
 
-        for (guint j = 0; j < d->machines->len && machine; j++) {
-            if (g_pattern_match_simple(g_ptr_array_index(d->machines, j), machine))
-                machineOk = true;
-        }
-        if (!machineOk)
+        if (!qemuFirmwareTargets(d, arch, machine))
             continue;
         *efi |= d->uefi;
         *bios |= d->bios;

@@ -26,12 +26,14 @@ extern const char *const qemuFirmwareDefaultDirs[];
 int qemuFirmwareFillDomain(virDomainDef *def, const char *const *dirs,
                            const char *nvramDir);
 
-/* The descriptors under @dirs that target @machine (a canonical name):
+/* The descriptors under @dirs that target @machine (a canonical name) of
+ * guest architecture @arch ("x86_64", "i686"):
  * their executables appended to @loaders (new strings, each once, in
  * descriptor order), whether one implements UEFI / BIOS, whether one
  * requires SMM (a secure-boot build). For domain capabilities. */
-void qemuFirmwareListForMachine(const char *const *dirs, const char *machine,
-                                GPtrArray *loaders, bool *efi, bool *bios, bool *secure);
+void qemuFirmwareListForMachine(const char *const *dirs, const char *arch,
+                                const char *machine, GPtrArray *loaders, bool *efi,
+                                bool *bios, bool *secure);
 
 /* @nvramDir/NAME_VARS.fd: the NVRAM libvirt gives a domain by default. */
 char *qemuFirmwareNVRAMPath(const char *nvramDir, const char *name);
