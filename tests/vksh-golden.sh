@@ -114,6 +114,9 @@ run_case() {
 
     bad=""
     for f in stdout stderr status; do
+        # identical as recorded: identical once masked (the common case, and
+        # the cheap one: masking costs two processes per file)
+        cmp -s "$dir/$f" "$out/$f" && continue
         mask "$dir/$f" "$dir/masks" >"$out/expect.$f" 2>/dev/null ||
             : >"$out/expect.$f"
         mask "$out/$f" "$dir/masks" >"$out/actual.$f"
