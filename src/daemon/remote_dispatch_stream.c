@@ -48,8 +48,10 @@
 
 #define VIR_FROM_THIS VIR_FROM_STREAMS
 
-#define VKD_STREAM_CHUNK (64 * 1024)
-#define VKD_STREAM_TX_MAX (256 * 1024)
+/* 256 KiB: libvirt's largest stream payload (libvirtd's downloads send
+ * frames of that size); four frames in flight keep the socket busy */
+#define VKD_STREAM_CHUNK (256 * 1024)
+#define VKD_STREAM_TX_MAX (1024 * 1024)
 #define VKD_STREAM_RX_MAX (1024 * 1024)
 
 /* Bytes of a stream's frames not written yet; shared with those frames,

@@ -14,7 +14,9 @@
 /* libvirt's libvirt-stream.c reports in VIR_FROM_STREAMS. */
 #define VIR_FROM_THIS VIR_FROM_STREAMS
 
-#define VIR_STREAM_ALL_CHUNK (64 * 1024)
+/* as libvirt's virStream*All (VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX): one
+ * stream frame per chunk, 4x fewer frames and syscalls than 64 KiB */
+#define VIR_STREAM_ALL_CHUNK (256 * 1024)
 
 static bool
 virAPIStreamIsValid(virStreamPtr st)

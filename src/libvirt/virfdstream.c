@@ -8,6 +8,19 @@
  * implementation dispatches on the default GMainContext). While a callback
  * is registered the watch holds a reference on the stream (as libvirt's
  * fdstream does); removing the callback, finishing or aborting drops it.
+ *
+ * An upload into a file or block device (virFDStreamOpenFile, O_WRONLY)
+ * has a writer thread of its own: Send and SendHole queue the bytes (a
+ * copy) and holes in order, under fdst->lock, and return at once while
+ * fewer than VIR_FD_STREAM_QUEUE_MAX bytes wait (else they wait, as a
+ * blocking write() on a full disk would); the writer takes them off the
+ * queue and writes them with the lock dropped, so the caller (the
+ * daemon's main loop) reads the next frames while the disk writes, and
+ * the disk's waits (dirty page throttling, a full device queue in
+ * sync_file_range) never stop it. A failed write is kept (writeErrno) and
+ * reported by the next Send/SendHole and by Finish, which returns only
+ * once the queue is written; Abort drops what is queued. The thread is
+ * joined, with the lock dropped, before the descriptor closes.
  */
 #define G_LOG_DOMAIN "virtkit.api.fdstream"
 #include <errno.h>
@@ -49,7 +62,16 @@ typedef struct {
      * (virFDStreamWriteBehind). */
     unsigned long long fileStart;
     unsigned long long kicked;
-    bool writeFailed;      /* a write or hole failed: the target is incomplete */
+    unsigned long long written; /* bytes the writer thread wrote (data and holes) */
+    bool writeFailed;           /* a write or hole failed: the target is incomplete */
+    /* The upload's writer thread (NULL: writes happen in the caller). */
+    GThread *writer;
+    GQueue wqueue;         /* virFDStreamChunk *, in order */
+    size_t wqueued;        /* bytes of data in wqueue and in the writer's hands */
+    bool wbusy;            /* the writer holds a chunk */
+    bool wstop;            /* the writer must end (after the queue, unless dropped) */
+    int writeErrno;        /* the writer's failure (0: none) */
+    GCond wcond;           /* queue changed: work for the writer, room or drained */
     long long pendingHole; /* RecvFlags stopped at a hole this long */
     virFDStreamCloseFunc closeCb;
     void *closeOpaque;
@@ -217,6 +239,25 @@ virFDStreamWait(virFDStreamData *fdst, short what)
     }
 }
 
+/* A queued piece of an upload: bytes, or a hole of @hole bytes. */
+typedef struct {
+    char *data;
+    size_t len;
+    long long hole;
+} virFDStreamChunk;
+
+/* What an upload may have queued before Send waits for the writer. */
+#define VIR_FD_STREAM_QUEUE_MAX (8 * 1024 * 1024)
+
+static void
+virFDStreamChunkFree(gpointer p)
+{
+    virFDStreamChunk *c = p;
+
+    g_free(c->data);
+    g_free(c);
+}
+
 /* Every VIR_FD_STREAM_WRITE_BEHIND bytes of an upload, the kernel is asked
  * to start writing them to the disk (sync_file_range WRITE: it starts the
  * writeback and does not wait for it), so the disk works while the rest
@@ -228,13 +269,128 @@ virFDStreamWait(virFDStreamData *fdst, short what)
 static void
 virFDStreamWriteBehind(virFDStreamData *fdst)
 {
-    if (!fdst->writing || fdst->offset - fdst->kicked < VIR_FD_STREAM_WRITE_BEHIND)
+    /* what is in the file: the writer's count, else the stream's */
+    unsigned long long done = fdst->writer ? fdst->written : fdst->offset;
+
+    if (!fdst->writing || done - fdst->kicked < VIR_FD_STREAM_WRITE_BEHIND)
         return;
     if (sync_file_range(fdst->fd, (off64_t)(fdst->fileStart + fdst->kicked),
-                        (off64_t)(fdst->offset - fdst->kicked),
-                        SYNC_FILE_RANGE_WRITE) < 0)
+                        (off64_t)(done - fdst->kicked), SYNC_FILE_RANGE_WRITE) < 0)
         g_debug("sync_file_range: %s", g_strerror(errno));
-    fdst->kicked = fdst->offset;
+    fdst->kicked = done;
+}
+
+static int virFDStreamWriteHole(virFDStreamData *fdst, long long len);
+
+/* The writer thread of an upload (see the top of the file). */
+static gpointer
+virFDStreamWriterRun(gpointer opaque)
+{
+    virFDStreamData *fdst = opaque;
+    virFDStreamChunk *c;
+
+    g_mutex_lock(&fdst->lock);
+    while (true) {
+        int err = 0;
+
+        while (!fdst->wstop && g_queue_is_empty(&fdst->wqueue))
+            g_cond_wait(&fdst->wcond, &fdst->lock);
+        if (!(c = g_queue_pop_head(&fdst->wqueue)))
+            break; /* stopped, nothing left */
+        fdst->wbusy = true;
+        g_mutex_unlock(&fdst->lock);
+
+        if (c->data) {
+            size_t done = 0;
+
+            while (done < c->len) {
+                ssize_t n = write(fdst->fd, c->data + done, c->len - done);
+
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                    struct pollfd pfd = { .fd = fdst->fd, .events = POLLOUT };
+
+                    poll(&pfd, 1, 100);
+                    continue;
+                }
+                if (n < 0) {
+                    err = errno;
+                    break;
+                }
+                done += n;
+            }
+        } else if (virFDStreamWriteHole(fdst, c->hole) < 0) {
+            err = errno ? errno : EIO;
+            virResetLastError();
+        }
+
+        g_mutex_lock(&fdst->lock);
+        fdst->wbusy = false;
+        fdst->wqueued -= c->len;
+        if (err && !fdst->writeErrno) {
+            fdst->writeErrno = err;
+            fdst->writeFailed = true;
+        }
+        if (!err) {
+            fdst->written += c->data ? c->len : (unsigned long long)c->hole;
+            virFDStreamWriteBehind(fdst);
+        }
+        virFDStreamChunkFree(c);
+        if (fdst->writeErrno) {
+            /* nothing after a failure is written */
+            g_queue_clear_full(&fdst->wqueue, virFDStreamChunkFree);
+            fdst->wqueued = 0;
+        }
+        g_cond_broadcast(&fdst->wcond);
+    }
+    g_mutex_unlock(&fdst->lock);
+    return NULL;
+}
+
+/* Queue @c for the writer (lock held; waits while the queue is full).
+ * 0, or -1 with the writer's failure reported. */
+static int
+virFDStreamQueue(virFDStreamData *fdst, virFDStreamChunk *c)
+{
+    while (!fdst->writeErrno && !fdst->closed && fdst->wqueued >= VIR_FD_STREAM_QUEUE_MAX)
+        g_cond_wait(&fdst->wcond, &fdst->lock);
+    if (fdst->writeErrno) {
+        virReportSystemError(fdst->writeErrno, "%s", "cannot write to stream");
+        virFDStreamChunkFree(c);
+        return -1;
+    }
+    if (virFDStreamCheckOpen(fdst) < 0) {
+        virFDStreamChunkFree(c);
+        return -1;
+    }
+    fdst->wqueued += c->len;
+    g_queue_push_tail(&fdst->wqueue, c);
+    g_cond_broadcast(&fdst->wcond);
+    return 0;
+}
+
+/* End the writer (lock held, dropped while joining): after the queue is
+ * written, or at once with the queue dropped (@drop). Returns the
+ * writer's failure (errno) or 0. */
+static int
+virFDStreamStopWriter(virFDStreamData *fdst, bool drop)
+{
+    GThread *t = fdst->writer;
+
+    if (!t)
+        return fdst->writeErrno;
+    if (drop) {
+        g_queue_clear_full(&fdst->wqueue, virFDStreamChunkFree);
+        fdst->wqueued = 0;
+    }
+    fdst->wstop = true;
+    g_cond_broadcast(&fdst->wcond);
+    fdst->writer = NULL;
+    g_mutex_unlock(&fdst->lock);
+    g_thread_join(t);
+    g_mutex_lock(&fdst->lock);
+    return fdst->writeErrno;
 }
 
 static int
@@ -254,6 +410,18 @@ virFDStreamSend(virStreamPtr st, const char *data, size_t nbytes)
                 break;
             }
             nbytes = MIN(nbytes, fdst->length - fdst->offset);
+        }
+        if (fdst->writer) {
+            virFDStreamChunk *c = g_new0(virFDStreamChunk, 1);
+
+            nbytes = MIN(nbytes, (size_t)VIR_FD_STREAM_QUEUE_MAX);
+            c->data = g_memdup2(data, nbytes);
+            c->len = nbytes;
+            if (virFDStreamQueue(fdst, c) < 0)
+                break;
+            fdst->offset += nbytes;
+            ret = nbytes;
+            break;
         }
         n = write(fdst->fd, data, MIN(nbytes, (size_t)INT_MAX));
         if (n >= 0) {
@@ -453,6 +621,7 @@ virFDStreamClose(virStreamPtr st, bool abort)
     void *opaque = NULL;
     bool forced;
     bool failed;
+    int werr = 0;
 
     g_mutex_lock(&fdst->lock);
     forced = fdst->forced;
@@ -464,6 +633,11 @@ virFDStreamClose(virStreamPtr st, bool abort)
         virReportError(VIR_ERR_OPERATION_INVALID, "%s", "stream is not open");
         return -1;
     }
+    /* an upload's queue is written first (a finish), or dropped */
+    if (virFDStreamStopWriter(fdst, abort || forced) && !abort && !forced) {
+        werr = fdst->writeErrno;
+        failed = true;
+    }
     fdst->closed = true;
     ff = virFDStreamRemoveCallbackLocked(fdst, &opaque);
     closeCb = virFDStreamCloseLocked(fdst, &closeOpaque);
@@ -472,6 +646,10 @@ virFDStreamClose(virStreamPtr st, bool abort)
         ff(opaque);
     if (closeCb)
         closeCb(st, !abort && !forced && !failed, closeOpaque);
+    if (werr) {
+        virReportSystemError(werr, "%s", "cannot write to stream");
+        return -1;
+    }
     if (forced && !abort) {
         virReportError(VIR_ERR_OPERATION_FAILED, "%s",
                        "stream was closed: the console was taken over by another client");
@@ -658,7 +836,13 @@ virFDStreamSendHole(virStreamPtr st, long long length, unsigned int flags)
             length = fdst->length - fdst->offset;
         }
     }
-    if (fdst->writing) {
+    if (fdst->writer) {
+        virFDStreamChunk *c = g_new0(virFDStreamChunk, 1);
+
+        c->hole = length;
+        if (virFDStreamQueue(fdst, c) < 0)
+            goto cleanup;
+    } else if (fdst->writing) {
         if (virFDStreamWriteHole(fdst, length) < 0) {
             fdst->writeFailed = true;
             goto cleanup;
@@ -668,7 +852,8 @@ virFDStreamSendHole(virStreamPtr st, long long length, unsigned int flags)
         goto cleanup;
     }
     fdst->offset += length;
-    virFDStreamWriteBehind(fdst);
+    if (!fdst->writer)
+        virFDStreamWriteBehind(fdst);
     fdst->pendingHole = 0;
     ret = 0;
 cleanup:
@@ -755,6 +940,10 @@ virFDStreamDataFree(void *data)
     /* The watch held a reference: no callback can be registered now. */
     if (fdst->abortTimer >= 0)
         virEventRemoveTimeout(fdst->abortTimer);
+    g_mutex_lock(&fdst->lock);
+    virFDStreamStopWriter(fdst, true);
+    g_mutex_unlock(&fdst->lock);
+    g_cond_clear(&fdst->wcond);
     if (fdst->fd >= 0)
         close(fdst->fd);
     if (fdst->closeCb)
@@ -780,6 +969,7 @@ virFDStreamOpen(virStreamPtr st, int fd)
     }
     fdst = g_new0(virFDStreamData, 1);
     g_mutex_init(&fdst->lock);
+    g_cond_init(&fdst->wcond);
     fdst->fd = fd;
     fdst->watch = -1;
     fdst->abortTimer = -1;
@@ -848,6 +1038,12 @@ virFDStreamOpenFile(virStreamPtr st, const char *path, unsigned long long offset
     fdst->sparse = sparse;
     fdst->writing = (oflags & O_ACCMODE) == O_WRONLY;
     fdst->fileStart = offset;
+    if (fdst->writing) {
+        struct stat sb;
+
+        if (fstat(fd, &sb) == 0 && (S_ISREG(sb.st_mode) || S_ISBLK(sb.st_mode)))
+            fdst->writer = g_thread_new("vk-upload", virFDStreamWriterRun, fdst);
+    }
     return 0;
 }
 
