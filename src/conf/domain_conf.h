@@ -408,19 +408,53 @@ typedef struct {
 } virDomainInputDef;
 
 typedef enum {
+    VIR_DOMAIN_GRAPHICS_TYPE_VNC = 0,
+    VIR_DOMAIN_GRAPHICS_TYPE_SPICE,
+    VIR_DOMAIN_GRAPHICS_TYPE_LAST
+} virDomainGraphicsType;
+
+typedef enum {
     VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS = 0,
     VIR_DOMAIN_GRAPHICS_LISTEN_NONE,
+    VIR_DOMAIN_GRAPHICS_LISTEN_SOCKET,
+    VIR_DOMAIN_GRAPHICS_LISTEN_NETWORK,
     VIR_DOMAIN_GRAPHICS_LISTEN_LAST
 } virDomainGraphicsListenType;
 
-/* <graphics type='vnc' port autoport websocket listen keymap sharePolicy
- * passwd passwdValidTo connected><listen type='address|none'/>; the
- * socket and network listens are refused */
+/* SPICE's option children, each an index into its libvirt name table
+ * (virDomainGraphicsSpice*Names), 0 when absent. */
+typedef enum {
+    VIR_DOMAIN_SPICE_IMAGE =
+        0,                     /* <image compression>: auto_glz glz auto_lz quic lz off */
+    VIR_DOMAIN_SPICE_JPEG,     /* <jpeg compression>: auto never always */
+    VIR_DOMAIN_SPICE_ZLIB,     /* <zlib compression>: auto never always */
+    VIR_DOMAIN_SPICE_PLAYBACK, /* <playback compression>: on off */
+    VIR_DOMAIN_SPICE_STREAMING,    /* <streaming mode>: filter all off */
+    VIR_DOMAIN_SPICE_MOUSE,        /* <mouse mode>: server client */
+    VIR_DOMAIN_SPICE_CLIPBOARD,    /* <clipboard copypaste>: yes no */
+    VIR_DOMAIN_SPICE_FILETRANSFER, /* <filetransfer enable>: yes no */
+    VIR_DOMAIN_SPICE_GL,           /* <gl enable>: yes no (yes is refused) */
+    VIR_DOMAIN_SPICE_OPTION_LAST
+} virDomainGraphicsSpiceOption;
+
+/* libvirt's value names of SPICE option @opt (NULL-terminated, index 0 is
+ * "absent" and never matches); the XML element and attribute it lives in. */
+const char *const *virDomainGraphicsSpiceOptionValues(int opt, const char **element,
+                                                      const char **attr);
+
+/* <graphics type='vnc|spice' port autoport websocket listen keymap
+ * sharePolicy passwd passwdValidTo connected tlsPort defaultMode socket>
+ * with its first <listen type='address|none|socket|network'> */
 typedef struct {
-    int port;                /* -1: chosen at start (autoport) */
+    int type;                /* virDomainGraphicsType */
+    int port;                /* -1: chosen at start (autoport); spice: 0 none */
     bool autoport;           /* autoport='yes' (also when port is -1) */
     int listenType;          /* virDomainGraphicsListenType */
-    char *listen;            /* the listen address; NULL: the driver's default */
+    char *listen;            /* the listen address; NULL: the driver's default
+                              * (network: the network's, filled at start) */
+    char *socket;            /* listen type socket: its path (NULL: made at start) */
+    bool socketGenerated;    /* live: the path was made at start */
+    char *network;           /* listen type network: the network's name */
     int websocket;           /* 0: none; -1: chosen at start */
     bool websocketGenerated; /* websocket='-1' given: an inactive def keeps -1 */
     char *keymap;
@@ -428,7 +462,13 @@ typedef struct {
     char *passwd;        /* formatted only with VIR_DOMAIN_DEF_FORMAT_SECURE */
     char *passwdValidTo; /* "YYYY-MM-DDTHH:MM:SS" (UTC), as given */
     char *connected;     /* keep, disconnect, fail */
+    /* spice only */
+    int tlsPort;                             /* 0: none; -1: chosen at start */
+    char *defaultMode;                       /* secure, insecure; NULL: any */
+    int spice[VIR_DOMAIN_SPICE_OPTION_LAST]; /* virDomainGraphicsSpiceOption values */
 } virDomainGraphicsDef;
+
+const char *virDomainGraphicsTypeToString(int type);
 
 void virDomainGraphicsDefFree(virDomainGraphicsDef *g);
 virDomainGraphicsDef *virDomainGraphicsDefCopy(const virDomainGraphicsDef *g);
@@ -437,7 +477,7 @@ virDomainGraphicsDef *virDomainGraphicsDefCopy(const virDomainGraphicsDef *g);
  * for a VNC display when there is none) */
 typedef struct {
     int id;     /* 1.. */
-    char *type; /* "none" (the only backend virtkit runs) */
+    char *type; /* "none" or "spice" (the backends virtkit runs) */
 } virDomainAudioDef;
 
 /* <video><model type vram heads primary/></video> */

@@ -276,23 +276,60 @@ formatChannel(fmtCtx *ctx, const virDomainChannelDef *c, unsigned int flags)
     line(ctx, "</channel>");
 }
 
+/* The first <listen> as libvirt formats it: type, address (a network's
+ * only when live), network, socket */
+static void
+formatGraphicsListen(fmtCtx *ctx, const virDomainGraphicsDef *g, bool inactive)
+{
+    static const char *const types[] = { "address", "none", "socket", "network" };
+
+    lineStart(ctx, "<listen");
+    attr(ctx->buf, "type", types[g->listenType]);
+    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS ||
+        (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NETWORK && !inactive))
+        attr(ctx->buf, "address", g->listen);
+    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NETWORK)
+        attr(ctx->buf, "network", g->network);
+    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_SOCKET)
+        attr(ctx->buf, "socket", g->socket);
+    g_string_append(ctx->buf, "/>\n");
+}
+
 static void
 formatGraphics(fmtCtx *ctx, const virDomainGraphicsDef *g, unsigned int flags)
 {
     bool inactive = flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE;
+    bool addressed = g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS ||
+                     g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NETWORK;
 
-    lineStart(ctx, "<graphics type='vnc'");
-    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS) {
-        g_string_append_printf(ctx->buf, " port='%d'",
-                               g->autoport && inactive ? -1 : g->port);
+    lineStart(ctx, "<graphics");
+    attr(ctx->buf, "type", virDomainGraphicsTypeToString(g->type));
+    if (g->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC) {
+        if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_SOCKET)
+            attr(ctx->buf, "socket", g->socket);
+        if (addressed) {
+            g_string_append_printf(ctx->buf, " port='%d'",
+                                   g->autoport && inactive ? -1 : g->port);
+            attr(ctx->buf, "autoport", g->autoport ? "yes" : "no");
+            if (g->websocket)
+                g_string_append_printf(ctx->buf, " websocket='%d'",
+                                       g->websocketGenerated && inactive ? -1
+                                                                         : g->websocket);
+        }
+    } else if (addressed) {
+        if (g->port && !(g->autoport && inactive))
+            g_string_append_printf(ctx->buf, " port='%d'", g->port);
+        if (g->tlsPort && !(g->autoport && inactive))
+            g_string_append_printf(ctx->buf, " tlsPort='%d'", g->tlsPort);
         attr(ctx->buf, "autoport", g->autoport ? "yes" : "no");
-        if (g->websocket)
-            g_string_append_printf(ctx->buf, " websocket='%d'",
-                                   g->websocketGenerated && inactive ? -1 : g->websocket);
-        attr(ctx->buf, "listen", g->listen);
     }
+    if (addressed && (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS || !inactive))
+        attr(ctx->buf, "listen", g->listen);
     attr(ctx->buf, "keymap", g->keymap);
-    attr(ctx->buf, "sharePolicy", g->sharePolicy);
+    if (g->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC)
+        attr(ctx->buf, "sharePolicy", g->sharePolicy);
+    else
+        attr(ctx->buf, "defaultMode", g->defaultMode);
     if (g->passwd) {
         if (flags & VIR_DOMAIN_DEF_FORMAT_SECURE)
             attr(ctx->buf, "passwd", g->passwd);
@@ -301,12 +338,17 @@ formatGraphics(fmtCtx *ctx, const virDomainGraphicsDef *g, unsigned int flags)
     }
     g_string_append(ctx->buf, ">\n");
     ctx->indent += 2;
-    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NONE) {
-        line(ctx, "<listen type='none'/>");
-    } else {
-        lineStart(ctx, "<listen type='address'");
-        attr(ctx->buf, "address", g->listen);
-        g_string_append(ctx->buf, "/>\n");
+    formatGraphicsListen(ctx, g, inactive);
+    for (int opt = 0;
+         g->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE && opt < VIR_DOMAIN_SPICE_OPTION_LAST;
+         opt++) {
+        const char *element = NULL;
+        const char *name = NULL;
+        const char *const *values =
+            virDomainGraphicsSpiceOptionValues(opt, &element, &name);
+
+        if (g->spice[opt])
+            line(ctx, "<%s %s='%s'/>", element, name, values[g->spice[opt]]);
     }
     ctx->indent -= 2;
     line(ctx, "</graphics>");

@@ -100,17 +100,74 @@ parseInput(GArray *inputs, xmlNodePtr node)
     return 0;
 }
 
+static const char *const graphicsTypeNames[VIR_DOMAIN_GRAPHICS_TYPE_LAST] = { "vnc",
+                                                                              "spice" };
+
+const char *
+virDomainGraphicsTypeToString(int type)
+{
+    return virDomainEnumToString(graphicsTypeNames, VIR_DOMAIN_GRAPHICS_TYPE_LAST, type);
+}
+
+/* libvirt's names for the SPICE option children, index 0 standing for
+ * "absent" (libvirt's *_DEFAULT) */
+static const struct {
+    const char *element;
+    const char *attr;
+    const char *const values[8];
+} spiceOptions[VIR_DOMAIN_SPICE_OPTION_LAST] = {
+    [VIR_DOMAIN_SPICE_IMAGE] = { "image",
+                                 "compression",
+                                 { "", "auto_glz", "auto_lz", "quic", "glz", "lz", "off",
+                                   NULL } },
+    [VIR_DOMAIN_SPICE_JPEG] = { "jpeg",
+                                "compression",
+                                { "", "auto", "never", "always", NULL } },
+    [VIR_DOMAIN_SPICE_ZLIB] = { "zlib",
+                                "compression",
+                                { "", "auto", "never", "always", NULL } },
+    [VIR_DOMAIN_SPICE_PLAYBACK] = { "playback",
+                                    "compression",
+                                    { "", "on", "off", NULL } },
+    [VIR_DOMAIN_SPICE_STREAMING] = { "streaming",
+                                     "mode",
+                                     { "", "filter", "all", "off", NULL } },
+    [VIR_DOMAIN_SPICE_MOUSE] = { "mouse", "mode", { "", "server", "client", NULL } },
+    [VIR_DOMAIN_SPICE_CLIPBOARD] = { "clipboard",
+                                     "copypaste",
+                                     { "", "yes", "no", NULL } },
+    [VIR_DOMAIN_SPICE_FILETRANSFER] = { "filetransfer",
+                                        "enable",
+                                        { "", "yes", "no", NULL } },
+    [VIR_DOMAIN_SPICE_GL] = { "gl", "enable", { "", "yes", "no", NULL } },
+};
+
+const char *const *
+virDomainGraphicsSpiceOptionValues(int opt, const char **element, const char **attr)
+{
+    if (opt < 0 || opt >= VIR_DOMAIN_SPICE_OPTION_LAST)
+        return NULL;
+    if (element)
+        *element = spiceOptions[opt].element;
+    if (attr)
+        *attr = spiceOptions[opt].attr;
+    return spiceOptions[opt].values;
+}
+
 void
 virDomainGraphicsDefFree(virDomainGraphicsDef *g)
 {
     if (!g)
         return;
     g_free(g->listen);
+    g_free(g->socket);
+    g_free(g->network);
     g_free(g->keymap);
     g_free(g->sharePolicy);
     g_free(g->passwd);
     g_free(g->passwdValidTo);
     g_free(g->connected);
+    g_free(g->defaultMode);
     g_free(g);
 }
 
@@ -120,11 +177,14 @@ virDomainGraphicsDefCopy(const virDomainGraphicsDef *src)
     virDomainGraphicsDef *g = g_memdup2(src, sizeof(*src));
 
     g->listen = g_strdup(src->listen);
+    g->socket = g_strdup(src->socket);
+    g->network = g_strdup(src->network);
     g->keymap = g_strdup(src->keymap);
     g->sharePolicy = g_strdup(src->sharePolicy);
     g->passwd = g_strdup(src->passwd);
     g->passwdValidTo = g_strdup(src->passwdValidTo);
     g->connected = g_strdup(src->connected);
+    g->defaultMode = g_strdup(src->defaultMode);
     return g;
 }
 
@@ -148,28 +208,42 @@ parseGraphicsInt(xmlNodePtr node, const char *name, const char *str, int *val)
     return 0;
 }
 
-/* The <listen> children: the first decides (libvirt keeps the rest, but
- * QEMU's VNC server listens on one). */
+/* The first <listen> child decides (libvirt keeps the rest, but QEMU's
+ * servers listen on one): its type, and its address, socket or network.
+ * *@found tells whether there was one. A network listen's address is live
+ * data (the network's, found at start). */
 static int
-parseGraphicsListen(xmlNodePtr node, virDomainGraphicsDef *g, char **address)
+parseGraphicsListen(xmlNodePtr node, virDomainGraphicsDef *g, char **address,
+                    unsigned int flags, bool *found)
 {
+    *found = false;
     for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
         g_autofree char *ltype = NULL;
 
         if (!virDomainXMLNodeIs(cur, "listen"))
             continue;
+        *found = true;
         ltype = virDomainXMLProp(cur, "type");
         if (ltype && g_str_equal(ltype, "address")) {
             *address = virDomainXMLProp(cur, "address");
         } else if (ltype && g_str_equal(ltype, "none")) {
             g->listenType = VIR_DOMAIN_GRAPHICS_LISTEN_NONE;
-        } else if (ltype &&
-                   (g_str_equal(ltype, "network") || g_str_equal(ltype, "socket"))) {
-            /* network: no network driver lookup from here yet; socket: QEMU
-             * (another user) would create it in the per-run directory,
-             * which only the daemon may enter */
-            virDomainReportUnsupportedValue("graphics listen type", ltype);
-            return -1;
+        } else if (ltype && g_str_equal(ltype, "socket")) {
+            g->listenType = VIR_DOMAIN_GRAPHICS_LISTEN_SOCKET;
+            g->socket = virDomainXMLProp(cur, "socket");
+            if (g->socket && !*g->socket)
+                g_clear_pointer(&g->socket, g_free);
+        } else if (ltype && g_str_equal(ltype, "network")) {
+            g->listenType = VIR_DOMAIN_GRAPHICS_LISTEN_NETWORK;
+            g->network = virDomainXMLProp(cur, "network");
+            if (!g->network || !*g->network) {
+                virReportError(VIR_ERR_XML_ERROR, "%s",
+                               "'network' attribute is required for listen type "
+                               "'network'");
+                return -1;
+            }
+            if (!(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE))
+                *address = virDomainXMLProp(cur, "address");
         } else {
             virReportError(VIR_ERR_XML_ERROR, "%s",
                            "graphics listen type must be specified");
@@ -223,57 +297,17 @@ parseGraphicsAuth(xmlNodePtr node, virDomainGraphicsDef *g)
     return 0;
 }
 
-static virDomainGraphicsDef *
-parseGraphics(xmlNodePtr node, unsigned int flags)
+/* The VNC attributes: port, autoport, websocket, sharePolicy */
+static int
+parseGraphicsVNC(xmlNodePtr node, virDomainGraphicsDef *g, unsigned int flags)
 {
     static const char *const sharePolicies[] = { "allow-exclusive", "force-shared",
                                                  "ignore", NULL };
-    g_autofree char *type = virDomainXMLProp(node, "type");
     g_autofree char *port = virDomainXMLProp(node, "port");
     g_autofree char *autoport = virDomainXMLProp(node, "autoport");
     g_autofree char *websocket = virDomainXMLProp(node, "websocket");
     g_autofree char *share = virDomainXMLProp(node, "sharePolicy");
-    g_autofree char *socketAttr = virDomainXMLProp(node, "socket");
-    g_autofree char *listenAttr = virDomainXMLProp(node, "listen");
-    g_autofree char *listen = NULL;
-    virDomainGraphicsDef *g;
 
-    if (!type) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "missing graphics device type");
-        return NULL;
-    }
-    if (!g_str_equal(type, "vnc")) {
-        static const char *const known[] = { "sdl",          "rdp",  "desktop", "spice",
-                                             "egl-headless", "dbus", NULL };
-        if (virDomainStrInList(known, type))
-            virDomainReportUnsupportedValue("graphics type", type);
-        else
-            virDomainXMLReportInvalidAttr("type", node, type);
-        return NULL;
-    }
-    g = g_new0(virDomainGraphicsDef, 1);
-    g->port = -1;
-    if (parseGraphicsListen(node, g, &listen) < 0)
-        goto error;
-    if (listen && !*listen)
-        g_clear_pointer(&listen, g_free);
-    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS && listenAttr &&
-        *listenAttr && listen && !g_str_equal(listen, listenAttr)) {
-        virReportError(VIR_ERR_XML_ERROR,
-                       "graphics 'listen' attribute '%s' must match 'address' attribute "
-                       "of first listen element (found '%s')",
-                       listenAttr, listen);
-        goto error;
-    }
-    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS)
-        g->listen =
-            listen ? g_steal_pointer(&listen)
-                   : (listenAttr && *listenAttr ? g_steal_pointer(&listenAttr) : NULL);
-    if (socketAttr && *socketAttr) {
-        /* the attribute alone stands for <listen type='socket'> */
-        virDomainReportUnsupportedValue("graphics listen type", "socket");
-        goto error;
-    }
     if (port) {
         long long val;
         char *end = NULL;
@@ -281,7 +315,7 @@ parseGraphics(xmlNodePtr node, unsigned int flags)
         val = g_ascii_strtoll(port, &end, 10);
         if (!*port || *end || val < -1 || val > 65535) {
             virReportError(VIR_ERR_INTERNAL_ERROR, "cannot parse vnc port %s", port);
-            goto error;
+            return -1;
         }
         g->port = (int)val;
     }
@@ -289,7 +323,7 @@ parseGraphics(xmlNodePtr node, unsigned int flags)
         g->autoport = true;
     else if (autoport && !g_str_equal(autoport, "no")) {
         virDomainXMLReportInvalidAttr("autoport", node, autoport);
-        goto error;
+        return -1;
     }
     /* libvirt: a port of -1 (or 0) means autoport; an inactive definition
      * forgets an autoport's port */
@@ -301,22 +335,161 @@ parseGraphics(xmlNodePtr node, unsigned int flags)
         g->port = -1;
     if (websocket) {
         if (parseGraphicsInt(node, "websocket", websocket, &g->websocket) < 0)
-            goto error;
+            return -1;
         if (g->websocket == -1)
             g->websocketGenerated = true;
         else if (g->websocket < -1) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            "vnc WebSocket port must be in range [5700,65535], not %d",
                            g->websocket);
-            goto error;
+            return -1;
         }
     }
     if (share) {
         if (!virDomainStrInList(sharePolicies, share)) {
             virDomainXMLReportInvalidAttr("sharePolicy", node, share);
-            goto error;
+            return -1;
         }
         g->sharePolicy = g_steal_pointer(&share);
+    }
+    return 0;
+}
+
+/* The SPICE attributes (port, tlsPort, autoport, defaultMode) and option
+ * children, as libvirt's virDomainGraphicsDefParseXMLSpice reads them */
+static int
+parseGraphicsSpice(xmlNodePtr node, virDomainGraphicsDef *g, unsigned int flags)
+{
+    static const char *const modes[] = { "any", "secure", "insecure", NULL };
+    g_autofree char *port = virDomainXMLProp(node, "port");
+    g_autofree char *tlsPort = virDomainXMLProp(node, "tlsPort");
+    g_autofree char *autoport = virDomainXMLProp(node, "autoport");
+    g_autofree char *mode = virDomainXMLProp(node, "defaultMode");
+
+    g->port = 0;
+    if ((port && parseGraphicsInt(node, "port", port, &g->port) < 0) ||
+        (tlsPort && parseGraphicsInt(node, "tlsPort", tlsPort, &g->tlsPort) < 0))
+        return -1;
+    if (autoport && g_str_equal(autoport, "yes"))
+        g->autoport = true;
+    else if (autoport && !g_str_equal(autoport, "no")) {
+        virDomainXMLReportInvalidAttr("autoport", node, autoport);
+        return -1;
+    }
+    /* the legacy way of asking for autoport */
+    if (g->port == -1 && g->tlsPort == -1)
+        g->autoport = true;
+    if (g->autoport && (flags & VIR_DOMAIN_DEF_PARSE_INACTIVE)) {
+        g->port = 0;
+        g->tlsPort = 0;
+    }
+    if (mode) {
+        if (!virDomainStrInList(modes, mode)) {
+            virDomainXMLReportInvalidAttr("defaultMode", node, mode);
+            return -1;
+        }
+        if (!g_str_equal(mode, "any"))
+            g->defaultMode = g_steal_pointer(&mode);
+    }
+    for (int opt = 0; opt < VIR_DOMAIN_SPICE_OPTION_LAST; opt++) {
+        xmlNodePtr child = virDomainXMLChild(node, spiceOptions[opt].element);
+        g_autofree char *val = NULL;
+        int idx;
+
+        if (!child)
+            continue;
+        if (!(val = virDomainXMLProp(child, spiceOptions[opt].attr))) {
+            virDomainXMLReportMissingAttr(spiceOptions[opt].attr, child);
+            return -1;
+        }
+        for (idx = 1; spiceOptions[opt].values[idx]; idx++) {
+            if (g_str_equal(val, spiceOptions[opt].values[idx]))
+                break;
+        }
+        if (!spiceOptions[opt].values[idx]) {
+            virDomainXMLReportInvalidAttr(spiceOptions[opt].attr, child, val);
+            return -1;
+        }
+        g->spice[opt] = idx;
+    }
+    if (g->spice[VIR_DOMAIN_SPICE_GL] == VIR_DOMAIN_TRISTATE_ON) {
+        /* no render node is handed to QEMU (and TCG guests gain nothing) */
+        virDomainReportUnsupportedValue("spice gl enable", "yes");
+        return -1;
+    }
+    return 0;
+}
+
+static virDomainGraphicsDef *
+parseGraphics(xmlNodePtr node, unsigned int flags)
+{
+    g_autofree char *type = virDomainXMLProp(node, "type");
+    g_autofree char *socketAttr = virDomainXMLProp(node, "socket");
+    g_autofree char *listenAttr = virDomainXMLProp(node, "listen");
+    g_autofree char *listen = NULL;
+    virDomainGraphicsDef *g;
+    bool haveListen = false;
+    int gtype;
+
+    if (!type) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "missing graphics device type");
+        return NULL;
+    }
+    if ((gtype = virDomainEnumFromString(graphicsTypeNames, VIR_DOMAIN_GRAPHICS_TYPE_LAST,
+                                         type)) < 0) {
+        static const char *const known[] = { "sdl",          "rdp",  "desktop",
+                                             "egl-headless", "dbus", NULL };
+        if (virDomainStrInList(known, type))
+            virDomainReportUnsupportedValue("graphics type", type);
+        else
+            virDomainXMLReportInvalidAttr("type", node, type);
+        return NULL;
+    }
+    g = g_new0(virDomainGraphicsDef, 1);
+    g->type = gtype;
+    g->port = -1;
+    if (parseGraphicsListen(node, g, &listen, flags, &haveListen) < 0)
+        goto error;
+    if (listen && !*listen)
+        g_clear_pointer(&listen, g_free);
+    if (listenAttr && !*listenAttr)
+        g_clear_pointer(&listenAttr, g_free);
+    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS && listenAttr && listen &&
+        !g_str_equal(listen, listenAttr)) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       "graphics 'listen' attribute '%s' must match 'address' attribute "
+                       "of first listen element (found '%s')",
+                       listenAttr, listen);
+        goto error;
+    }
+    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS)
+        g->listen = listen ? g_steal_pointer(&listen) : g_steal_pointer(&listenAttr);
+    else if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NETWORK)
+        g->listen = g_steal_pointer(&listen);
+    if (socketAttr && *socketAttr && gtype == VIR_DOMAIN_GRAPHICS_TYPE_VNC) {
+        if (!haveListen) {
+            /* the attribute alone stands for <listen type='socket'> */
+            g->listenType = VIR_DOMAIN_GRAPHICS_LISTEN_SOCKET;
+            g->socket = g_steal_pointer(&socketAttr);
+        } else if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_SOCKET && g->socket &&
+                   !g_str_equal(g->socket, socketAttr)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "graphics 'socket' attribute '%s' must match 'socket' "
+                           "attribute of first listen element (found '%s')",
+                           socketAttr, g->socket);
+            goto error;
+        }
+    }
+    if (gtype == VIR_DOMAIN_GRAPHICS_TYPE_VNC) {
+        if (parseGraphicsVNC(node, g, flags) < 0)
+            goto error;
+    } else {
+        if (parseGraphicsSpice(node, g, flags) < 0)
+            goto error;
+        /* libvirt's default listen for SPICE: an address when a port is
+         * asked for, else none */
+        if (!haveListen && !g->listen && !g->port && !g->tlsPort && !g->autoport)
+            g->listenType = VIR_DOMAIN_GRAPHICS_LISTEN_NONE;
     }
     g->keymap = virDomainXMLProp(node, "keymap");
     if (parseGraphicsAuth(node, g) < 0)
@@ -360,7 +533,7 @@ parseAudio(xmlNodePtr node, virDomainAudioDef *a)
                                     : "audio id is too large");
         return -1;
     }
-    if (!g_str_equal(type, "none")) {
+    if (!g_str_equal(type, "none") && !g_str_equal(type, "spice")) {
         if (virDomainStrInList(known, type))
             virDomainReportUnsupportedValue("audio type", type);
         else
@@ -452,10 +625,20 @@ static const virDomainXMLAttrRule inputAttrs[] = {
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule graphicsAttrs[] = {
-    { "", (const char *const[]){ "type", "port", "autoport", "listen", "websocket",
-                                 "keymap", "sharePolicy", "passwd", "passwdValidTo",
-                                 "connected", NULL } },
-    { "listen", (const char *const[]){ "type", "address", NULL } },
+    { "",
+      (const char *const[]){ "type", "port", "autoport", "listen", "websocket", "keymap",
+                             "sharePolicy", "passwd", "passwdValidTo", "connected",
+                             "socket", "tlsPort", "defaultMode", NULL } },
+    { "listen", (const char *const[]){ "type", "address", "socket", "network", NULL } },
+    { "image", (const char *const[]){ "compression", NULL } },
+    { "jpeg", (const char *const[]){ "compression", NULL } },
+    { "zlib", (const char *const[]){ "compression", NULL } },
+    { "playback", (const char *const[]){ "compression", NULL } },
+    { "streaming", (const char *const[]){ "mode", NULL } },
+    { "mouse", (const char *const[]){ "mode", NULL } },
+    { "clipboard", (const char *const[]){ "copypaste", NULL } },
+    { "filetransfer", (const char *const[]){ "enable", NULL } },
+    { "gl", (const char *const[]){ "enable", NULL } },
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule audioAttrs[] = {
@@ -468,7 +651,11 @@ static const virDomainXMLAttrRule videoAttrs[] = {
 };
 
 static const char *const inputChildren[] = { "address", NULL };
-static const char *const graphicsChildren[] = { "listen", NULL };
+static const char *const vncChildren[] = { "listen", NULL };
+static const char *const spiceChildren[] = { "listen", "image",     "jpeg",
+                                             "zlib",   "playback",  "streaming",
+                                             "mouse",  "clipboard", "filetransfer",
+                                             "gl",     NULL };
 static const char *const audioChildren[] = { NULL };
 static const char *const videoChildren[] = { "model", "address", NULL };
 
@@ -496,8 +683,9 @@ virDomainGraphicsParseXML(GPtrArray **graphics, xmlNodePtr node, GPtrArray *unkn
     if (!*graphics)
         *graphics = g_ptr_array_new_with_free_func(graphicsFree);
     g_ptr_array_add(*graphics, g);
-    if (virDomainDeviceCheckChildren(node, graphicsChildren, unknown, flags, failed) <
-            0 ||
+    if (virDomainDeviceCheckChildren(
+            node, g->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE ? spiceChildren : vncChildren,
+            unknown, flags, failed) < 0 ||
         virDomainDeviceCheckAttrs(node, graphicsAttrs, unknown, flags, failed) < 0)
         return -1;
     return 0;

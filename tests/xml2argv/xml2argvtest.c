@@ -57,6 +57,36 @@ static bool regenerate;
  * fixed set (the real start needs ovmf installed, as deps.sh does). */
 static const char *const firmwareDirs[] = { DATADIR "/firmware", NULL };
 
+/* What qemuProcessGraphicsSetupListen does at start: a socket without a
+ * path gets TYPE.sock in @dir (every socket does with @all: the real start
+ * makes them in its scratch directory), a network listen @netAddr (the
+ * default network's address; the real start listens on 127.0.0.1). */
+static void
+graphicsSetupListenFull(virDomainDef *def, const char *dir, const char *netAddr, bool all)
+{
+    for (size_t i = 0; i < def->ngraphics; i++) {
+        virDomainGraphicsDef *g = def->graphics[i];
+
+        if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NETWORK) {
+            g_free(g->listen);
+            g->listen = g_strdup(netAddr);
+        } else if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_SOCKET &&
+                   (!g->socket || all)) {
+            g_free(g->socket);
+            g->socket = all ? g_strdup_printf("%s/graphics%zu.sock", dir, i)
+                            : g_strdup_printf("%s/%s.sock", dir,
+                                              virDomainGraphicsTypeToString(g->type));
+            g->socketGenerated = true;
+        }
+    }
+}
+
+static void
+graphicsSetupListen(virDomainDef *def, const char *dir, const char *netAddr)
+{
+    graphicsSetupListenFull(def, dir, netAddr, false);
+}
+
 /* Parse, post-parse, build. Returns argv or NULL with *err set. */
 static char **
 buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
@@ -73,11 +103,13 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
             g_strdup_printf("/var/lib/virtkit/qemu/domain-1-%s", def->name);
 
         qemuDomainPrepareChannelPaths(def, dir);
+        graphicsSetupListen(def, dir, "192.168.122.1");
         /* what qemuDomainReserveVNCPorts gives on an idle host */
         for (size_t i = 0; i < def->ngraphics; i++) {
             virDomainGraphicsDef *g = def->graphics[i];
 
-            if (g->listenType != VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS)
+            if (g->listenType != VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS &&
+                g->listenType != VIR_DOMAIN_GRAPHICS_LISTEN_NETWORK)
                 continue;
             if (g->autoport)
                 g->port = 5900 + (int)i;
@@ -298,6 +330,7 @@ testReal(gconstpointer data)
     useScratchFiles(def, dir, guest);
     g_assert_cmpint(qemuFirmwarePrepareNVRAM(def), ==, 0);
     qemuDomainPrepareChannelPaths(def, dir);
+    graphicsSetupListenFull(def, dir, "127.0.0.1", true);
     g_assert_cmpint(qemuDomainReserveVNCPorts(def), ==, 0);
 
     g_strlcpy(addr.sun_path, sock, sizeof(addr.sun_path));

@@ -1314,11 +1314,16 @@ qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
         def->emulator = g_strdup(caps->binary);
     qemuCapsDomainDefCPUPostParse(caps, def);
     /* libvirt 9.0's default audio backend: a domain without <audio> gets id
-     * 1 of type 'none' (seen on libvirtd 9.0 with and without graphics) */
+     * 1, of type 'spice' when its last graphics is SPICE, else 'none' (seen
+     * on libvirtd 9.0 with and without graphics, SPICE then VNC and VNC
+     * then SPICE) */
     if (def->naudios == 0) {
+        bool spice = def->ngraphics > 0 && def->graphics[def->ngraphics - 1]->type ==
+                                               VIR_DOMAIN_GRAPHICS_TYPE_SPICE;
+
         def->audios = g_new0(virDomainAudioDef, 1);
         def->audios[0].id = 1;
-        def->audios[0].type = g_strdup("none");
+        def->audios[0].type = g_strdup(spice ? "spice" : "none");
         def->naudios = 1;
     }
     /* libvirt's default devices and PCI addresses, written into the

@@ -428,17 +428,24 @@ qemuDomainReserveVNCPorts(virDomainDef *def)
         qemuVNCPorts = g_hash_table_new(g_direct_hash, g_direct_equal);
     for (size_t i = 0; i < def->ngraphics; i++) {
         virDomainGraphicsDef *g = def->graphics[i];
+        bool spice = g->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE;
 
-        if (g->listenType != VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS)
+        if (g->listenType != VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS &&
+            g->listenType != VIR_DOMAIN_GRAPHICS_LISTEN_NETWORK)
             continue;
         if (!g->listen)
             g->listen = g_strdup("127.0.0.1");
         if (g->autoport && (g->port = qemuVNCPortFind(g->listen, 5900)) < 0) {
-            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                           "Unable to find an unused port for VNC");
+            virReportError(VIR_ERR_INTERNAL_ERROR, "Unable to find an unused port for %s",
+                           spice ? "SPICE" : "VNC");
             return -1;
         }
-        if (g->websocket == -1 && (g->websocket = qemuVNCPortFind(g->listen, 5700)) < 0) {
+        /* no TLS: an automatic TLS port is not given one (libvirt without
+         * spice_tls does the same) */
+        if (spice && g->tlsPort < 0)
+            g->tlsPort = 0;
+        if (!spice && g->websocket == -1 &&
+            (g->websocket = qemuVNCPortFind(g->listen, 5700)) < 0) {
             virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                            "Unable to find an unused port for VNC WebSocket");
             return -1;
@@ -455,7 +462,8 @@ qemuDomainReleaseVNCPorts(const virDomainDef *def)
     for (size_t i = 0; qemuVNCPorts && i < def->ngraphics; i++) {
         const virDomainGraphicsDef *g = def->graphics[i];
 
-        if (g->listenType != VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS)
+        if (g->listenType != VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS &&
+            g->listenType != VIR_DOMAIN_GRAPHICS_LISTEN_NETWORK)
             continue;
         if (g->autoport && g->port > 0)
             g_hash_table_remove(qemuVNCPorts, GINT_TO_POINTER(g->port));
@@ -655,12 +663,123 @@ qemuBuildInputs(GPtrArray *a, const virDomainDef *def)
     }
 }
 
-/* VNC as libvirt 9.0 starts it on QEMU 7.2: the audio backends (<audio>;
- * the post-parse gives every domain one of type 'none'), then -vnc
- * ADDR:DISPLAY (the port was chosen at start for autoport) or none, with
- * websocket, share policy, password=on (the password is set over QMP
- * before the guest runs: qemuProcessSetGraphicsPasswords) and the first
- * audio backend; -k for a keymap. */
+/* A path in a QEMU option value: commas doubled (QEMU's escape) */
+static void
+qemuAppendOptPath(GString *opt, const char *path)
+{
+    for (const char *p = path; *p; p++) {
+        if (*p == ',')
+            g_string_append_c(opt, ',');
+        g_string_append_c(opt, *p);
+    }
+}
+
+/* -vnc as libvirt 9.0 builds it for QEMU 7.2: ADDR:DISPLAY (the port was
+ * chosen at start for autoport), vnc=unix:PATH or none, with websocket,
+ * share policy, password=on (the password is set over QMP before the
+ * guest runs: qemuProcessSetGraphicsPasswords) and the audio backend; -k
+ * for a keymap. */
+static void
+qemuBuildGraphicsVNC(GPtrArray *a, const virDomainGraphicsDef *g, const char *audiodev)
+{
+    g_autoptr(GString) opt = g_string_new(NULL);
+
+    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NONE) {
+        g_string_append(opt, "none");
+    } else if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_SOCKET) {
+        g_string_append(opt, "vnc=unix:");
+        qemuAppendOptPath(opt, g->socket);
+    } else {
+        const char *listen = g->listen ? g->listen : "127.0.0.1";
+        bool v6 = strchr(listen, ':') != NULL;
+
+        g_string_append_printf(opt, "%s%s%s:%d", v6 ? "[" : "", listen, v6 ? "]" : "",
+                               g->port - 5900);
+        if (g->websocket)
+            g_string_append_printf(opt, ",websocket=%d", g->websocket);
+    }
+    if (g->sharePolicy)
+        g_string_append_printf(opt, ",share=%s", g->sharePolicy);
+    if (g->passwd)
+        g_string_append(opt, ",password=on");
+    g_string_append_printf(opt, ",audiodev=%s", audiodev);
+    add(a, "-vnc");
+    add(a, opt->str);
+    if (g->keymap) {
+        add(a, "-k");
+        add(a, g->keymap);
+    }
+}
+
+/* -spice as libvirt 9.0 builds it without TLS (the validator refused a
+ * TLS port and secure modes): port, the listen (addr= or unix,addr=PATH),
+ * disable-ticketing=on unless there is a password (set over QMP before
+ * the guest runs), plaintext-channel=default for defaultMode insecure,
+ * the option children, seamless-migration=on; -k for a keymap. */
+static void
+qemuBuildGraphicsSPICE(GPtrArray *a, const virDomainGraphicsDef *g)
+{
+    /* QEMU's option for each of virDomainGraphicsSpiceOption, and its
+     * values by libvirt's index (NULL: libvirt's name) */
+    static const char *const mouseValues[] = { NULL, "off", "on" };
+    static const char *const disableValues[] = { NULL, NULL, "on" };
+    static const struct {
+        const char *opt;
+        const char *const *values;
+    } opts[VIR_DOMAIN_SPICE_OPTION_LAST] = {
+        [VIR_DOMAIN_SPICE_IMAGE] = { "image-compression", NULL },
+        [VIR_DOMAIN_SPICE_JPEG] = { "jpeg-wan-compression", NULL },
+        [VIR_DOMAIN_SPICE_ZLIB] = { "zlib-glz-wan-compression", NULL },
+        [VIR_DOMAIN_SPICE_PLAYBACK] = { "playback-compression", NULL },
+        [VIR_DOMAIN_SPICE_STREAMING] = { "streaming-video", NULL },
+        [VIR_DOMAIN_SPICE_MOUSE] = { "agent-mouse", mouseValues },
+        [VIR_DOMAIN_SPICE_CLIPBOARD] = { "disable-copy-paste", disableValues },
+        [VIR_DOMAIN_SPICE_FILETRANSFER] = { "disable-agent-file-xfer", disableValues },
+        [VIR_DOMAIN_SPICE_GL] = { NULL, NULL },
+    };
+    g_autoptr(GString) opt = g_string_new(NULL);
+    const int mouse = g->spice[VIR_DOMAIN_SPICE_MOUSE];
+
+    /* libvirt's order: listen, mouse, ticketing, default channel mode,
+     * then the other option children in their XML order */
+    if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_SOCKET) {
+        g_string_append(opt, "unix,addr=");
+        qemuAppendOptPath(opt, g->socket);
+        g_string_append_c(opt, ',');
+    } else {
+        g_string_append_printf(opt, "port=%d,", MAX(g->port, 0));
+        if (g->listenType != VIR_DOMAIN_GRAPHICS_LISTEN_NONE && g->listen)
+            g_string_append_printf(opt, "addr=%s,", g->listen);
+    }
+    if (mouse)
+        g_string_append_printf(opt, "agent-mouse=%s,",
+                               opts[VIR_DOMAIN_SPICE_MOUSE].values[mouse]);
+    if (!g->passwd)
+        g_string_append(opt, "disable-ticketing=on,");
+    if (g->defaultMode && g_str_equal(g->defaultMode, "insecure"))
+        g_string_append(opt, "plaintext-channel=default,");
+    for (int o = 0; o < VIR_DOMAIN_SPICE_OPTION_LAST; o++) {
+        const char *const *names = virDomainGraphicsSpiceOptionValues(o, NULL, NULL);
+        const char *val;
+
+        if (!g->spice[o] || o == VIR_DOMAIN_SPICE_MOUSE || !opts[o].opt)
+            continue;
+        val = opts[o].values ? opts[o].values[g->spice[o]] : names[g->spice[o]];
+        if (val)
+            g_string_append_printf(opt, "%s=%s,", opts[o].opt, val);
+    }
+    g_string_append(opt, "seamless-migration=on");
+    add(a, "-spice");
+    add(a, opt->str);
+    if (g->keymap) {
+        add(a, "-k");
+        add(a, g->keymap);
+    }
+}
+
+/* The graphics: the audio backends first (<audio>; the post-parse gives
+ * every domain one: 'spice' with SPICE graphics and no VNC, else 'none'),
+ * then each display, SPICE and VNC taking the first backend. */
 static void
 qemuBuildGraphics(GPtrArray *a, const virDomainDef *def)
 {
@@ -679,31 +798,10 @@ qemuBuildGraphics(GPtrArray *a, const virDomainDef *def)
         audiodev = g_strdup("audio1");
     }
     for (size_t i = 0; i < def->ngraphics; i++) {
-        const virDomainGraphicsDef *g = def->graphics[i];
-        g_autoptr(GString) opt = g_string_new(NULL);
-
-        if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NONE) {
-            g_string_append(opt, "none");
-        } else {
-            const char *listen = g->listen ? g->listen : "127.0.0.1";
-            bool v6 = strchr(listen, ':') != NULL;
-
-            g_string_append_printf(opt, "%s%s%s:%d", v6 ? "[" : "", listen, v6 ? "]" : "",
-                                   g->port - 5900);
-            if (g->websocket)
-                g_string_append_printf(opt, ",websocket=%d", g->websocket);
-        }
-        if (g->sharePolicy)
-            g_string_append_printf(opt, ",share=%s", g->sharePolicy);
-        if (g->passwd)
-            g_string_append(opt, ",password=on");
-        g_string_append_printf(opt, ",audiodev=%s", audiodev);
-        add(a, "-vnc");
-        add(a, opt->str);
-        if (g->keymap) {
-            add(a, "-k");
-            add(a, g->keymap);
-        }
+        if (def->graphics[i]->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE)
+            qemuBuildGraphicsSPICE(a, def->graphics[i]);
+        else
+            qemuBuildGraphicsVNC(a, def->graphics[i], audiodev);
     }
 }
 

@@ -167,7 +167,9 @@ qemuDisplayOpenGraphics(virDomainPtr dom, unsigned int idx, int fd, unsigned int
         goto endjob;
     }
     args = json_object_new_object();
-    json_object_object_add(args, "protocol", json_object_new_string("vnc"));
+    json_object_object_add(args, "protocol",
+                           json_object_new_string(virDomainGraphicsTypeToString(
+                               obj->def->graphics[idx]->type)));
     json_object_object_add(args, "fdname", json_object_new_string("graphicsfd"));
     json_object_object_add(
         args, "skipauth",

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "network_conf.h"
 #include "qemu_interface.h"
 #include "virerror.h"
 #include "virnetdev.h"
@@ -55,6 +56,50 @@ cleanup:
         virObjectUnrefNetwork(net);
     virObjectUnrefConnect(conn);
     return bridge;
+}
+
+char *
+qemuInterfaceNetworkListenAddress(const char *name)
+{
+    const virNetworkDriver *nd = virGetSharedNetworkDriver();
+    virConnectPtr conn = NULL;
+    virNetworkPtr net = NULL;
+    g_autofree char *xml = NULL;
+    g_autoptr(virNetworkDef) def = NULL;
+    char *addr = NULL;
+
+    if (!nd || !nd->networkLookupByName || !nd->networkGetXMLDesc) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "graphics listen type 'network' needs a network driver "
+                       "(virtkitd's); network '%s' cannot be used here",
+                       name);
+        return NULL;
+    }
+    conn = virGetConnect();
+    conn->networkDriver = nd;
+    if (!(net = nd->networkLookupByName(conn, name)) ||
+        !(xml = nd->networkGetXMLDesc(net, 0)) || !(def = virNetworkDefParseString(xml)))
+        goto cleanup;
+    if (def->forwardType > VIR_NETWORK_FORWARD_OPEN) {
+        /* libvirt takes the address of the host interface these use */
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "graphics listen on network '%s': the address of a network "
+                       "without its own IP address is not supported by virtkit",
+                       name);
+        goto cleanup;
+    }
+    if (!def->ips || def->ips->len == 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "network '%s' doesn't have an IP address",
+                       name);
+        goto cleanup;
+    }
+    addr = g_strdup(((virNetworkIPDef *)g_ptr_array_index(def->ips, 0))->address);
+
+cleanup:
+    if (net)
+        virObjectUnrefNetwork(net);
+    virObjectUnrefConnect(conn);
+    return addr;
 }
 
 /* A connection object of our own for the network driver serving this

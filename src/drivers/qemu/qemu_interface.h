@@ -42,3 +42,10 @@ void qemuInterfaceCleanupNet(virDomainNetDef *net);
  * 0, or -1 with nothing changed. */
 int qemuInterfaceChangeBridge(const virDomainDef *def, virDomainNetDef *net,
                               const virDomainNetDef *newNet);
+
+/* The address a graphics <listen type='network'> of network @name listens
+ * on, as libvirt's networkGetNetworkAddress: the network's first <ip>
+ * address (networks with their own addresses: no forward, nat, route,
+ * open). NULL with NO_NETWORK (no such network) or CONFIG_UNSUPPORTED /
+ * INTERNAL_ERROR reported. Caller frees. */
+char *qemuInterfaceNetworkListenAddress(const char *name);

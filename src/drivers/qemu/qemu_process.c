@@ -122,6 +122,14 @@ qemuProcessRemoveLibDir(qemuDomainObjPrivate *priv, const virDomainDef *def)
             g_str_has_prefix(c->path, priv->libDir))
             unlink(c->path);
     }
+    /* the graphics sockets made in it for this run */
+    for (size_t i = 0; priv->libDir && i < def->ngraphics; i++) {
+        const virDomainGraphicsDef *g = def->graphics[i];
+
+        if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_SOCKET && g->socketGenerated &&
+            g->socket && g_str_has_prefix(g->socket, priv->libDir))
+            unlink(g->socket);
+    }
     if (priv->libDir && rmdir(priv->libDir) < 0 && errno != ENOENT)
         g_debug("cannot remove '%s': %s", priv->libDir, g_strerror(errno));
 }

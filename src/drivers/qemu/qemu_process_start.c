@@ -173,8 +173,41 @@ qemuProcessCloseFds(int *fds, size_t n)
     }
 }
 
-/* The VNC passwords of the definition, as libvirt sets them before the
- * guest runs (-vnc ...,password=on): set_password, then expire_password
+/* What graphics listen on, found at start as libvirt's
+ * qemuProcessGraphicsSetupListen does: a socket without a path gets
+ * vnc.sock / spice.sock in the run's directory (handed to the user QEMU
+ * runs as, who creates it), a network listen the network's address. The
+ * live definition keeps both. obj locked, start job held. */
+static int
+qemuProcessGraphicsSetupListen(qemuDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    for (size_t i = 0; i < obj->def->ngraphics; i++) {
+        virDomainGraphicsDef *g = obj->def->graphics[i];
+
+        if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NETWORK) {
+            g_free(g->listen);
+            if (!(g->listen = qemuInterfaceNetworkListenAddress(g->network)))
+                return -1;
+        } else if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_SOCKET && !g->socket) {
+            g->socket = g_strdup_printf("%s/%s.sock", priv->libDir,
+                                        virDomainGraphicsTypeToString(g->type));
+            g->socketGenerated = true;
+            if (driver->runAs &&
+                chown(priv->libDir, driver->runAs->uid, driver->runAs->gid) < 0) {
+                virReportSystemError(errno, "cannot change ownership of '%s'",
+                                     priv->libDir);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* The VNC and SPICE passwords of the definition, as libvirt sets them before the
+ * guest runs (-vnc ...,password=on; -spice without disable-ticketing):
+ * set_password, then expire_password
  * (never, or the validity time as seconds since the epoch). obj locked,
  * start job held; the lock is dropped around each monitor call. */
 static int
@@ -202,13 +235,17 @@ qemuProcessSetGraphicsPasswords(virDomainObj *obj)
                           : g_strdup_printf("%" G_GINT64_FORMAT, t);
         }
         set = json_object_new_object();
-        json_object_object_add(set, "protocol", json_object_new_string("vnc"));
+        json_object_object_add(
+            set, "protocol",
+            json_object_new_string(virDomainGraphicsTypeToString(g->type)));
         json_object_object_add(set, "password", json_object_new_string(g->passwd));
         if (g->connected)
             json_object_object_add(set, "connected",
                                    json_object_new_string(g->connected));
         expire = json_object_new_object();
-        json_object_object_add(expire, "protocol", json_object_new_string("vnc"));
+        json_object_object_add(
+            expire, "protocol",
+            json_object_new_string(virDomainGraphicsTypeToString(g->type)));
         json_object_object_add(expire, "time",
                                json_object_new_string(validTo ? validTo : "never"));
         virDomainObjUnlock(obj);
@@ -446,6 +483,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         qemuProcessOpenChannelSockets(obj, priv->libDir, chanFds, keepfds, &nkeep) < 0 ||
         qemuInterfacePrepare(obj->def, keepfds, &nkeep,
                              MIN(G_N_ELEMENTS(keepfds), VIR_PROCESS_MAX_KEEPFDS)) < 0 ||
+        qemuProcessGraphicsSetupListen(driver, obj) < 0 ||
         qemuDomainReserveVNCPorts(obj->def) < 0)
         goto error;
 

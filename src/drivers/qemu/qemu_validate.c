@@ -381,6 +381,51 @@ qemuValidateUSBController(const virDomainControllerDef *c)
     return 0;
 }
 
+/* The graphics and the audio backends they take. virtkit has no TLS
+ * configuration (libvirt's spice_tls is off): what needs TLS gets
+ * libvirt's error for that case. */
+static int
+qemuValidateGraphics(const virDomainDef *def)
+{
+    bool spice = false;
+
+    for (size_t i = 0; i < def->ngraphics; i++) {
+        const virDomainGraphicsDef *g = def->graphics[i];
+
+        if (g->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE) {
+            spice = true;
+            if (g->tlsPort > 0) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                               "spice TLS port set in XML configuration, but TLS is "
+                               "disabled in qemu.conf");
+                return -1;
+            }
+            if (g->defaultMode && g_str_equal(g->defaultMode, "secure")) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                               "spice defaultMode secure requested in XML configuration, "
+                               "but TLS connection is not available");
+                return -1;
+            }
+            continue;
+        }
+        if ((g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS ||
+             g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NETWORK) &&
+            !g->autoport && (g->port < 5900 || g->port > 65535)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "vnc port must be in range [5900,65535], not %d", g->port);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < def->naudios; i++) {
+        if (g_str_equal(def->audios[i].type, "spice") && !spice) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "Spice audio is not supported without spice graphics");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Controllers the QEMU driver runs: the machine's own (pcie-root or
  * pci-root, q35's AHCI, i440fx's IDE), pcie-root-ports and
  * pcie-to-pci-bridges on q35, USB (qemu-xhci, nec-xhci, the UHCI/EHCI/OHCI
@@ -486,15 +531,8 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
             return -1;
         }
     }
-    for (size_t i = 0; i < def->ngraphics; i++) {
-        const virDomainGraphicsDef *g = def->graphics[i];
-
-        if (!g->autoport && (g->port < 5900 || g->port > 65535)) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "vnc port must be in range [5900,65535], not %d", g->port);
-            return -1;
-        }
-    }
+    if (qemuValidateGraphics(def) < 0)
+        return -1;
     for (size_t i = 0; i < def->nvideos; i++) {
         const virDomainVideoDef *v = def->videos[i];
 
