@@ -34,6 +34,17 @@ xpathString(xmlXPathContextPtr ctxt, const char *expr)
     return ret;
 }
 
+/* string(/domain/devices/graphics[@type='SCHEME']/WHAT): the value of the
+ * first such display that has it, NULL if none (or empty). */
+static char *
+graphicsValue(xmlXPathContextPtr ctxt, const char *scheme, const char *what)
+{
+    g_autofree char *xp =
+        g_strdup_printf("string(/domain/devices/graphics[@type='%s']/%s)", scheme, what);
+
+    return xpathString(ctxt, xp);
+}
+
 /* 0.0.0.0 and :: say nothing about where to connect (virsh drops them). */
 static bool
 isWildcard(const char *addr)
@@ -49,8 +60,10 @@ isWildcard(const char *addr)
 }
 
 /*
- * As virsh: for each scheme (vnc, spice, rdp) with a port in the live XML,
- * SCHEME://[PASSWD@]HOST[:PORT] (a VNC port shown as its display number);
+ * As virsh: for each scheme (vnc, spice, rdp) with a port, TLS port or
+ * socket in the live XML, SCHEME[+unix]://[:PASSWD@](HOST|SOCKET)[:PORT]
+ * [?tls-port=N][&password=P] (a VNC port shown as its display number, the
+ * password in the user part for VNC, as a parameter for SPICE);
  * the first one only unless --all (each then followed by a new line; the
  * shell adds one after every command).
  */
@@ -86,53 +99,58 @@ vkshCmdDomdisplay(vkshControl *ctl, const vkshCmd *cmd)
         goto cleanup;
 
     for (size_t i = 0; schemes[i]; i++) {
-        g_autofree char *xp = NULL;
         g_autofree char *portStr = NULL;
+        g_autofree char *tlsStr = NULL;
+        g_autofree char *sockpath = NULL;
         g_autofree char *listen = NULL;
         g_autofree char *passwd = NULL;
         g_autoptr(GString) uri = NULL;
-        long long port;
+        long long port = 0;
+        long long tlsPort = 0;
+        bool params = false;
 
         if (type && strcmp(type, schemes[i]) != 0)
             continue;
-        xp = g_strdup_printf("string(/domain/devices/graphics[@type='%s']/@port)",
-                             schemes[i]);
-        if (!(portStr = xpathString(ctxt, xp)))
+        /* as virsh: each value from the first display of the scheme that
+         * has it */
+        if ((portStr = graphicsValue(ctxt, schemes[i], "@port")))
+            port = g_ascii_strtoll(portStr, NULL, 10);
+        if ((tlsStr = graphicsValue(ctxt, schemes[i], "@tlsPort")))
+            tlsPort = g_ascii_strtoll(tlsStr, NULL, 10);
+        sockpath = graphicsValue(ctxt, schemes[i], "listen/@socket");
+        if (port == 0 && tlsPort == 0 && !sockpath)
             continue;
-        port = g_ascii_strtoll(portStr, NULL, 10);
-        if (port <= 0 && strcmp(schemes[i], "rdp") != 0)
-            continue;
-        g_free(xp);
-        xp = g_strdup_printf(
-            "string(/domain/devices/graphics[@type='%s']/listen/@address)", schemes[i]);
-        if (!(listen = xpathString(ctxt, xp))) {
-            g_free(xp);
-            xp = g_strdup_printf("string(/domain/devices/graphics[@type='%s']/@listen)",
-                                 schemes[i]);
-            listen = xpathString(ctxt, xp);
-        }
+        if (!(listen = graphicsValue(ctxt, schemes[i], "listen/@address")))
+            listen = graphicsValue(ctxt, schemes[i], "@listen");
         if (listen && isWildcard(listen))
             g_clear_pointer(&listen, g_free);
-        g_free(xp);
-        xp = g_strdup_printf("string(/domain/devices/graphics[@type='%s']/@passwd)",
-                             schemes[i]);
         if (flags & VIR_DOMAIN_XML_SECURE)
-            passwd = xpathString(ctxt, xp);
+            passwd = graphicsValue(ctxt, schemes[i], "@passwd");
 
         uri = g_string_new(NULL);
-        g_string_append_printf(uri, "%s://", schemes[i]);
-        if (passwd)
+        g_string_append_printf(uri, "%s%s://", schemes[i], sockpath ? "+unix" : "");
+        if (passwd && strcmp(schemes[i], "vnc") == 0)
             g_string_append_printf(uri, ":%s@", passwd);
-        if (!listen)
+        if (sockpath)
+            g_string_append(uri, sockpath);
+        else if (!listen)
             g_string_append(uri, "localhost");
         else if (strchr(listen, ':'))
             g_string_append_printf(uri, "[%s]", listen);
         else
             g_string_append(uri, listen);
-        if (port > 0) {
+        if (port) {
             if (strcmp(schemes[i], "vnc") == 0)
                 port -= 5900;
             g_string_append_printf(uri, ":%lld", port);
+        }
+        if (tlsPort) {
+            g_string_append_printf(uri, "%stls-port=%lld", params ? "&" : "?", tlsPort);
+            params = true;
+        }
+        if (passwd && strcmp(schemes[i], "spice") == 0) {
+            g_string_append_printf(uri, "%spassword=%s", params ? "&" : "?", passwd);
+            params = true;
         }
         vkshPrint(ctl, "%s", uri->str);
         ok = true;
