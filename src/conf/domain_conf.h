@@ -405,6 +405,10 @@ typedef struct {
     int type; /* virDomainInputType */
     int bus;  /* virDomainInputBus (libvirt's default: usb for a tablet, else ps2) */
     virDomainDeviceAddress addr; /* virtio: PCI; usb: usb; NONE when absent */
+    /* live only: the QEMU driver's device id (<alias name='input0'/>), kept
+     * in the status file; "" when none (a fixed array: inputs are copied
+     * by value) */
+    char alias[16];
 } virDomainInputDef;
 
 typedef enum {

@@ -627,8 +627,9 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         formatChannel(&ctx, def->channels[i], flags);
     for (size_t i = 0; i < def->ninputs; i++) {
         const virDomainInputDef *in = &def->inputs[i];
+        bool alias = in->alias[0] && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE);
 
-        if (in->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+        if (in->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE && !alias) {
             line(&ctx, "<input type='%s' bus='%s'/>",
                  virDomainInputTypeToString(in->type),
                  virDomainInputBusToString(in->bus));
@@ -637,6 +638,11 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         line(&ctx, "<input type='%s' bus='%s'>", virDomainInputTypeToString(in->type),
              virDomainInputBusToString(in->bus));
         ctx.indent += 2;
+        if (alias) {
+            lineStart(&ctx, "<alias");
+            attr(ctx.buf, "name", in->alias);
+            g_string_append(ctx.buf, "/>\n");
+        }
         formatAddress(&ctx, &in->addr);
         ctx.indent -= 2;
         line(&ctx, "</input>");

@@ -55,7 +55,7 @@ videoFree(gpointer data)
 }
 
 static int
-parseInput(GArray *inputs, xmlNodePtr node)
+parseInput(GArray *inputs, xmlNodePtr node, unsigned int flags)
 {
     virDomainInputDef in = { 0 };
     g_autofree char *type = virDomainXMLProp(node, "type");
@@ -93,6 +93,14 @@ parseInput(GArray *inputs, xmlNodePtr node)
         virReportError(VIR_ERR_INTERNAL_ERROR, "ps2 bus does not support %s input device",
                        type);
         return -1;
+    }
+    if (!(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE)) {
+        xmlNodePtr alias = virDomainXMLChild(node, "alias");
+        g_autofree char *name = alias ? virDomainXMLProp(alias, "name") : NULL;
+
+        /* (longer ones are not a QEMU driver's: ignored as live data) */
+        if (name && strlen(name) < sizeof(in.alias))
+            g_strlcpy(in.alias, name, sizeof(in.alias));
     }
     if (virDomainDeviceAddressParse(node, &in.addr) < 0)
         return -1;
@@ -665,7 +673,7 @@ virDomainInputParseXML(GArray **inputs, xmlNodePtr node, GPtrArray *unknown,
 {
     if (!*inputs)
         *inputs = g_array_new(FALSE, TRUE, sizeof(virDomainInputDef));
-    if (parseInput(*inputs, node) < 0 ||
+    if (parseInput(*inputs, node, flags) < 0 ||
         virDomainDeviceCheckChildren(node, inputChildren, unknown, flags, failed) < 0 ||
         virDomainDeviceCheckAttrs(node, inputAttrs, unknown, flags, failed) < 0)
         return -1;

@@ -91,5 +91,50 @@ run detach-device dev disk.xml --config
 run detach-disk dev vdb --config
 run domblklist dev --inactive
 run detach-device-alias dev virtio-disk9
+# input devices and controllers (live and in the definition)
+cat > tablet.xml <<X
+<input type='tablet' bus='virtio'/>
+X
+cat > usbtablet.xml <<X
+<input type='tablet' bus='usb'/>
+X
+cat > ps2.xml <<X
+<input type='mouse' bus='ps2'/>
+X
+cat > usbc.xml <<X
+<controller type='usb' index='1' model='qemu-xhci'/>
+X
+cat > vserial.xml <<X
+<controller type='virtio-serial'/>
+X
+cat > usb0.xml <<X
+<controller type='usb' index='0'/>
+X
+run attach-device dev tablet.xml
+run attach-device dev usbtablet.xml --live
+run attach-device dev ps2.xml
+run attach-device dev usbc.xml
+run attach-device dev vserial.xml --live
+run dumpxml dev --xpath '//devices/input'
+run detach-device dev tablet.xml
+run detach-device-alias dev input3
+run detach-device dev tablet.xml
+run detach-device dev ps2.xml
+run detach-device-alias dev input1
+run detach-device dev usb0.xml
+run detach-device-alias dev usb
+run detach-device dev usbc.xml
+run dumpxml dev --xpath '//devices/input'
+run attach-device dev tablet.xml --config
+run attach-device dev usbc.xml --config
+run attach-device dev usbc.xml --config
+run attach-device dev vserial.xml --config
+run dumpxml dev --inactive --xpath '//devices/input|//devices/controller[@type="usb" or @type="virtio-serial"]'
+run detach-device dev tablet.xml --config
+run detach-device dev tablet.xml --config
+run detach-device dev usbc.xml --config
+run detach-device dev usbc.xml --config
+run detach-device dev vserial.xml --config
+run dumpxml dev --inactive --xpath '//devices/input|//devices/controller[@type="usb" or @type="virtio-serial"]'
 run destroy dev
 run undefine dev

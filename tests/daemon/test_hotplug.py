@@ -331,6 +331,46 @@ def test_disk_hotplug_in_guest():
     m = re.search(r"block\.1\.capacity=(\d+)", ds)
     assert m and int(m.group(1)) == 8 << 20, ds
 
+    # an input device, live and in the definition at once (python3-libvirt):
+    # QEMU has it under its id, both XMLs show it, DEVICE_ADDED; detached:
+    # gone from QEMU and both XMLs, DEVICE_REMOVED
+    def peripherals():
+        out = virsh(uri, "qemu-monitor-command", "dk", json.dumps(
+            {"execute": "qom-list", "arguments": {"path": "/machine/peripheral"}})).stdout
+        return {p["name"] for p in json.loads(out)["return"]}
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName("dk")
+    both = libvirt.VIR_DOMAIN_AFFECT_LIVE | libvirt.VIR_DOMAIN_AFFECT_CONFIG
+    tablet = "<input type='tablet' bus='virtio'/>"
+    assert "input2" not in peripherals()
+    dom.attachDeviceFlags(tablet, both)
+    assert "input2" in peripherals(), peripherals()
+    assert "<alias name='input2'/>" in dom.XMLDesc(0)
+    assert "<input type='tablet' bus='virtio'>" in \
+        dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+    wait_for(lambda: any("event 'device-added' for domain 'dk': input2" in ln
+                         for ln in lines), "the input's device-added event", 30)
+    dom.detachDeviceFlags(tablet, both)
+    wait_for(lambda: any("event 'device-removed' for domain 'dk': input2" in ln
+                         for ln in lines), "the input's device-removed event", 30)
+    assert "input2" not in peripherals()
+    assert "type='tablet'" not in dom.XMLDesc(0)
+    assert "type='tablet'" not in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+    # PS/2 and controllers are not hotplugged (libvirt's errors), nothing changes
+    live_xml = dom.XMLDesc(0)
+    for xml, code, msg in (
+            ("<input type='mouse' bus='ps2'/>", libvirt.VIR_ERR_OPERATION_UNSUPPORTED,
+             "input device on bus 'ps2' cannot be hot plugged."),
+            ("<controller type='usb' index='1' model='qemu-xhci'/>",
+             libvirt.VIR_ERR_OPERATION_UNSUPPORTED, "'usb' controller cannot be hot plugged.")):
+        try:
+            dom.attachDeviceFlags(xml, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+            raise AssertionError("attached: " + xml)
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == code and msg in str(e), e
+    assert dom.XMLDesc(0) == live_xml
+    conn.close()
+
     # a guest that does not answer the unplug (paused): as libvirtd, the
     # detach returns success after its 5 s wait with the disk still there;
     # the removal completes when QEMU's DEVICE_DELETED comes (on resume):

@@ -13,7 +13,7 @@ static xmlDocPtr
 vkshXMLParse(const char *xml)
 {
     return xmlReadMemory(xml, strlen(xml), "domain.xml", NULL,
-                         XML_PARSE_NONET | XML_PARSE_NOWARNING);
+                         XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS);
 }
 
 /* Appends @node, serialized as libxml2 formats it, and a newline. */

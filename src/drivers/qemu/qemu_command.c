@@ -653,12 +653,19 @@ qemuBuildInputs(GPtrArray *a, const virDomainDef *def)
             if (in->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB &&
                 in->addr.usbPort[0])
                 usbPort = (int)in->addr.usbPort[0];
-            addf(a, "%s,id=input%zu,bus=usb.0,port=%d", usbDev[in->type], i, usbPort);
+            if (in->alias[0])
+                addf(a, "%s,id=%s,bus=usb.0,port=%d", usbDev[in->type], in->alias,
+                     usbPort);
+            else
+                addf(a, "%s,id=input%zu,bus=usb.0,port=%d", usbDev[in->type], i, usbPort);
         } else if (in->bus == VIR_DOMAIN_INPUT_BUS_VIRTIO) {
             g_autofree char *pci = qemuPCIAddrProps(def, &in->addr);
 
             add(a, "-device");
-            addf(a, "%s,id=input%zu%s", virtioDev[in->type], i, pci);
+            if (in->alias[0])
+                addf(a, "%s,id=%s%s", virtioDev[in->type], in->alias, pci);
+            else
+                addf(a, "%s,id=input%zu%s", virtioDev[in->type], i, pci);
         }
     }
 }

@@ -660,7 +660,9 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
         return NULL;
     }
     if (strcmp(name, "disk") != 0 && strcmp(name, "interface") != 0 &&
-        (strcmp(name, "rng") != 0 || g_str_has_suffix(action, "update"))) {
+        ((strcmp(name, "rng") != 0 && strcmp(name, "input") != 0 &&
+          strcmp(name, "controller") != 0) ||
+         g_str_has_suffix(action, "update"))) {
         /* @action: "live attach", "persistent detach", ... */
         /* libvirt's code for a live update is CONFIG_UNSUPPORTED */
         virReportError(strcmp(action, "live update") == 0 ? VIR_ERR_CONFIG_UNSUPPORTED
@@ -669,7 +671,11 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
         return NULL;
     }
     /* libvirt's device type names: <interface> is a "net" device */
-    *what = strcmp(name, "disk") == 0 ? "disk" : strcmp(name, "rng") == 0 ? "rng" : "net";
+    *what = strcmp(name, "disk") == 0         ? "disk"
+            : strcmp(name, "rng") == 0        ? "rng"
+            : strcmp(name, "input") == 0      ? "input"
+            : strcmp(name, "controller") == 0 ? "controller"
+                                              : "net";
     doc = g_strdup_printf("<domain type='qemu'><name>device</name><memory>1024</memory>"
                           "<os><type>hvm</type></os><devices>%s</devices></domain>",
                           xml);
@@ -677,7 +683,9 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
         return NULL;
     if ((strcmp(*what, "disk") == 0 && def->ndisks != 1) ||
         (strcmp(*what, "net") == 0 && def->nnets != 1) ||
-        (strcmp(*what, "rng") == 0 && def->nrngs != 1)) {
+        (strcmp(*what, "rng") == 0 && def->nrngs != 1) ||
+        (strcmp(*what, "input") == 0 && def->ninputs != 1) ||
+        (strcmp(*what, "controller") == 0 && def->ncontrollers != 1)) {
         virReportError(VIR_ERR_XML_ERROR, "%s", "the device XML must hold one device");
         return NULL;
     }
@@ -1097,8 +1105,134 @@ qemuHotplugRemoveDeviceAlias(qemuDriver *driver, virDomainObj *obj, const char *
         qemuHotplugRemoveRNGLive(driver, obj, (size_t)idx);
         return 0;
     }
+    if ((idx = qemuHotplugFindInputAlias(obj->def, alias)) >= 0) {
+        qemuHotplugRemoveInputLive(driver, obj, (size_t)idx);
+        return 0;
+    }
     g_debug("DEVICE_DELETED '%s' of '%s': no such device in the definition", alias,
             obj->def->name);
+    return 0;
+}
+
+/* True when the root element of @xml carries attribute @attr. */
+static bool
+qemuHotplugRootHasAttr(const char *xml, const char *attr)
+{
+    const char *p = xml;
+    g_autofree char *tag = NULL;
+    g_autofree char *needle = g_strdup_printf("%s=", attr);
+    const char *end;
+
+    while ((p = strchr(p, '<')) && (p[1] == '?' || p[1] == '!')) {
+        if (!(end = strstr(p, p[1] == '?' ? "?>" : "-->")))
+            return false;
+        p = end + 2;
+    }
+    if (!p || !(end = strchr(p, '>')))
+        return false;
+    tag = g_strndup(p, end - p);
+    for (const char *q = strstr(tag, needle); q; q = strstr(q + 1, needle)) {
+        if (g_ascii_isspace(q[-1]))
+            return true;
+    }
+    return false;
+}
+
+/* libvirt's virDomainControllerInsert into @def (owned by it then): after
+ * the last controller of its type with a lower index. */
+static void
+qemuHotplugInsertController(virDomainDef *def, virDomainControllerDef *ctrl)
+{
+    size_t at = def->ncontrollers;
+    bool sameType = false;
+
+    for (size_t i = def->ncontrollers; i > 0; i--) {
+        virDomainControllerDef *c = def->controllers[i - 1];
+
+        if (c->type != ctrl->type)
+            continue;
+        if (c->idx > ctrl->idx) {
+            at = i - 1;
+            sameType = true;
+        } else {
+            if (!sameType)
+                at = i;
+            break;
+        }
+    }
+    def->controllers =
+        g_renew(virDomainControllerDef *, def->controllers, def->ncontrollers + 2);
+    memmove(def->controllers + at + 1, def->controllers + at,
+            (def->ncontrollers - at) * sizeof(*def->controllers));
+    def->controllers[at] = ctrl;
+    def->controllers[++def->ncontrollers] = NULL;
+}
+
+/* The controller of @def of @type and index @idx, or -1. */
+static ssize_t
+qemuHotplugFindController(const virDomainDef *def, int type, int idx)
+{
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == type && def->controllers[i]->idx == idx)
+            return (ssize_t)i;
+    }
+    return -1;
+}
+
+/* A controller from @xml (parsed into @mine) for persistent definition
+ * @def: the lowest free index of its type when the XML names none;
+ * OPERATION_INVALID "controller index='N' already exists" for a taken
+ * one. Inserted into @def. */
+static int
+qemuHotplugAttachControllerConfig(virDomainDef *def, virDomainDef *mine, const char *xml)
+{
+    virDomainControllerDef *ctrl = mine->controllers[0];
+
+    if (!qemuHotplugRootHasAttr(xml, "index")) {
+        ctrl->idx = 0;
+        while (qemuHotplugFindController(def, ctrl->type, ctrl->idx) >= 0)
+            ctrl->idx++;
+    } else if (qemuHotplugFindController(def, ctrl->type, ctrl->idx) >= 0) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "controller index='%d' already exists",
+                       ctrl->idx);
+        return -1;
+    }
+    mine->controllers[0] = NULL;
+    mine->ncontrollers = 0;
+    qemuHotplugInsertController(def, ctrl);
+    return 0;
+}
+
+/* libvirt's alias of a controller (as its live XML names it), or NULL. */
+static char *
+qemuHotplugControllerAlias(const virDomainControllerDef *c)
+{
+    switch (c->type) {
+    case VIR_DOMAIN_CONTROLLER_TYPE_USB:
+        return c->idx ? g_strdup_printf("usb%d", c->idx) : g_strdup("usb");
+    case VIR_DOMAIN_CONTROLLER_TYPE_PCI:
+        return c->idx ? g_strdup_printf("pci.%d", c->idx) : NULL;
+    case VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
+        return g_strdup_printf("virtio-serial%d", c->idx);
+    case VIR_DOMAIN_CONTROLLER_TYPE_SATA:
+        return c->idx ? NULL : g_strdup("ide");
+    default:
+        return NULL;
+    }
+}
+
+/* libvirt's answer to a live controller attach or detach: only SCSI
+ * controllers are hotplugged, and virtkit runs none. */
+static int
+qemuHotplugRefuseControllerLive(const virDomainControllerDef *c, bool attach)
+{
+    if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_SCSI) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       attach ? "'%s' controller cannot be hot plugged."
+                              : "'%s' controller cannot be hot unplugged.",
+                       virDomainControllerTypeToString(c->type));
+        return -1;
+    }
     return 0;
 }
 
@@ -1140,7 +1274,12 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
             memcpy(mine->nets[0]->mac, devDef->nets[0]->mac, sizeof(mine->nets[0]->mac));
             mine->nets[0]->macSet = true;
         }
-        if (strcmp(what, "rng") == 0) {
+        if (strcmp(what, "input") == 0) {
+            qemuHotplugAppendInput(newPersistent, &mine->inputs[0]);
+        } else if (strcmp(what, "controller") == 0) {
+            if (qemuHotplugAttachControllerConfig(newPersistent, mine, xml) < 0)
+                goto endjob;
+        } else if (strcmp(what, "rng") == 0) {
             newPersistent->rngs =
                 g_renew(virDomainRNGDef *, newPersistent->rngs, newPersistent->nrngs + 2);
             newPersistent->rngs[newPersistent->nrngs++] = mine->rngs[0];
@@ -1162,7 +1301,31 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
         if (qemuGluePostParse(driver, newPersistent) < 0)
             goto endjob;
     }
-    if (live && strcmp(what, "rng") == 0) {
+    if (live && strcmp(what, "controller") == 0) {
+        g_autoptr(virDomainDef) check = virDomainDefCopy(live);
+
+        if (qemuHotplugRefuseControllerLive(devDef->controllers[0], true) < 0)
+            goto endjob;
+        /* a SCSI controller: the driver's rules say what they say of one */
+        qemuHotplugInsertController(check, devDef->controllers[0]);
+        devDef->controllers[0] = NULL;
+        devDef->ncontrollers = 0;
+        if (qemuGluePostParse(driver, check) < 0)
+            goto endjob;
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "'scsi' controller cannot be hot plugged.");
+        goto endjob;
+    } else if (live && strcmp(what, "input") == 0) {
+        g_autoptr(virDomainDef) check = virDomainDefCopy(live);
+
+        if (qemuHotplugCheckInputLive(&devDef->inputs[0], true) < 0)
+            goto endjob;
+        /* the driver's rules for the new device, on the whole definition */
+        qemuHotplugAppendInput(check, &devDef->inputs[0]);
+        if (qemuGluePostParse(driver, check) < 0 ||
+            qemuHotplugAttachInputLive(driver, obj, &devDef->inputs[0]) < 0)
+            goto endjob;
+    } else if (live && strcmp(what, "rng") == 0) {
         virDomainRNGDef *rng = devDef->rngs[0];
 
         devDef->rngs[0] = NULL;
@@ -1293,6 +1456,17 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         } else if (devDef && strcmp(what, "rng") == 0) {
             if ((idx = qemuHotplugFindRNG(newPersistent, devDef->rngs[0], false)) < 0)
                 goto endjob;
+        } else if (devDef && strcmp(what, "input") == 0) {
+            if ((idx = qemuHotplugFindInput(newPersistent, &devDef->inputs[0])) < 0)
+                goto endjob;
+        } else if (devDef && strcmp(what, "controller") == 0) {
+            if ((idx = qemuHotplugFindController(newPersistent,
+                                                 devDef->controllers[0]->type,
+                                                 devDef->controllers[0]->idx)) < 0) {
+                virReportError(VIR_ERR_DEVICE_MISSING, "%s",
+                               "device not present in domain configuration");
+                goto endjob;
+            }
         } else {
             idx = devDef ? qemuHotplugFindInDef(newPersistent, devDef, what) : -1;
         }
@@ -1312,6 +1486,15 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
             virDomainDiskDefFree(qemuHotplugStealDisk(newPersistent, (size_t)idx));
         } else if (strcmp(what, "rng") == 0) {
             qemuHotplugRemoveRNG(newPersistent, (size_t)idx);
+        } else if (strcmp(what, "input") == 0) {
+            qemuHotplugRemoveInput(newPersistent, (size_t)idx);
+        } else if (strcmp(what, "controller") == 0) {
+            virDomainControllerDefFree(newPersistent->controllers[idx]);
+            memmove(newPersistent->controllers + idx,
+                    newPersistent->controllers + idx + 1,
+                    (newPersistent->ncontrollers - idx) *
+                        sizeof(*newPersistent->controllers));
+            newPersistent->ncontrollers--;
         } else {
             virDomainNetDefFree(newPersistent->nets[idx]);
             memmove(newPersistent->nets + idx, newPersistent->nets + idx + 1,
@@ -1322,6 +1505,7 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
     if (live) {
         bool isNet = devDef && strcmp(what, "net") == 0;
         bool isRNG = devDef && strcmp(what, "rng") == 0;
+        bool isInput = devDef && strcmp(what, "input") == 0;
 
         if (alias) {
             idx = -1;
@@ -1335,6 +1519,19 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
                 isNet = true;
             if (idx < 0 && (idx = qemuHotplugFindRNGAlias(live, alias)) >= 0)
                 isRNG = true;
+            if (idx < 0 && (idx = qemuHotplugFindInputAlias(live, alias)) >= 0)
+                isInput = true;
+            for (size_t i = 0; idx < 0 && i < live->ncontrollers; i++) {
+                g_autofree char *a = qemuHotplugControllerAlias(live->controllers[i]);
+
+                if (a && strcmp(a, alias) == 0) {
+                    virReportError(
+                        VIR_ERR_OPERATION_UNSUPPORTED,
+                        "'%s' controller cannot be hot unplugged.",
+                        virDomainControllerTypeToString(live->controllers[i]->type));
+                    goto endjob;
+                }
+            }
             if (idx < 0) {
                 virReportError(VIR_ERR_INTERNAL_ERROR, "no device found with alias %s",
                                alias);
@@ -1346,12 +1543,32 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         } else if (isRNG) {
             if ((idx = qemuHotplugFindRNG(live, devDef->rngs[0], true)) < 0)
                 goto endjob;
+        } else if (isInput) {
+            if ((idx = qemuHotplugFindInput(live, &devDef->inputs[0])) < 0)
+                goto endjob;
+        } else if (strcmp(what, "controller") == 0) {
+            const virDomainControllerDef *c = devDef->controllers[0];
+
+            /* libvirt refuses the type before it looks for the device */
+            if (qemuHotplugRefuseControllerLive(c, false) < 0)
+                goto endjob;
+            if (qemuHotplugFindController(live, c->type, c->idx) < 0) {
+                virReportError(VIR_ERR_DEVICE_MISSING, "controller %s:%d not found",
+                               virDomainControllerTypeToString(c->type), c->idx);
+                goto endjob;
+            }
+            /* (virtkit runs no SCSI controller: not reached) */
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                           "'%s' controller cannot be hot unplugged.",
+                           virDomainControllerTypeToString(c->type));
+            goto endjob;
         } else if ((idx = qemuHotplugFindInDef(live, devDef, what)) < 0) {
             virReportError(VIR_ERR_DEVICE_MISSING, "disk %s not found",
                            devDef->disks[0]->dst);
             goto endjob;
         }
-        if (isRNG   ? qemuHotplugDetachRNGLive(driver, obj, (size_t)idx) < 0
+        if (isInput ? qemuHotplugDetachInputLive(driver, obj, (size_t)idx) < 0
+            : isRNG ? qemuHotplugDetachRNGLive(driver, obj, (size_t)idx) < 0
             : isNet ? qemuHotplugDetachNetLive(driver, obj, (size_t)idx) < 0
                     : qemuHotplugDetachDiskLive(driver, obj, (size_t)idx) < 0)
             goto endjob;
@@ -1388,6 +1605,10 @@ qemuDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
                                               : "live detach",
                                           &what)))
         return -1;
+    /* a controller named without an index matches none (libvirt's
+     * "controller scsi:-1 not found") */
+    if (strcmp(what, "controller") == 0 && !qemuHotplugRootHasAttr(xml, "index"))
+        devDef->controllers[0]->idx = -1;
     return qemuHotplugDetach(dom, devDef, what, NULL, flags);
 }
 

@@ -126,3 +126,30 @@ int qemuHotplugDetachRNGLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
 /* RNG @idx, gone from QEMU's guest side: object-del, out of the live
  * definition, status saved, DEVICE_REMOVED queued. */
 void qemuHotplugRemoveRNGLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
+
+/* ---- input devices (qemu_hotplug_input.c); object locked, job held ----- */
+
+/* At start, on the live definition: each input's device id "inputI". */
+void qemuHotplugAssignInputAliases(virDomainDef *def);
+/* libvirt's virDomainInputDefFind (type, bus, the address if given): the
+ * index, or -1 with DEVICE_MISSING "matching input device not found". */
+ssize_t qemuHotplugFindInput(const virDomainDef *def, const virDomainInputDef *match);
+/* The input of @def whose device id is @alias, or -1 (nothing reported). */
+ssize_t qemuHotplugFindInputAlias(const virDomainDef *def, const char *alias);
+/* Input @idx out of @def / a copy of *@in appended to @def. */
+void qemuHotplugRemoveInput(virDomainDef *def, size_t idx);
+void qemuHotplugAppendInput(virDomainDef *def, const virDomainInputDef *in);
+/* libvirt's refusal of PS/2 inputs (OPERATION_UNSUPPORTED "input device on
+ * bus 'ps2' cannot be hot plugged." / "... cannot be detached"). */
+int qemuHotplugCheckInputLive(const virDomainInputDef *in, bool attach);
+/* Plug @in (virtio: a free PCI slot; USB: the first free port of usb.0):
+ * device_add; on success a copy is in the live definition (alias "inputN",
+ * address), the status saved, DEVICE_ADDED queued. */
+int qemuHotplugAttachInputLive(qemuDriver *driver, virDomainObj *obj,
+                               virDomainInputDef *in);
+/* Unplug input @idx (qemuHotplugDeviceDel), then qemuHotplugRemoveInputLive;
+ * 0 also when the removal is pending. */
+int qemuHotplugDetachInputLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
+/* Input @idx, gone from QEMU: out of the live definition, status saved,
+ * DEVICE_REMOVED queued. */
+void qemuHotplugRemoveInputLive(qemuDriver *driver, virDomainObj *obj, size_t idx);

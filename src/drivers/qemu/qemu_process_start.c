@@ -478,6 +478,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     keepfds[nkeep++] = listenfd;
     /* the device ids of this run (a hotplug takes the next free one) */
     qemuHotplugAssignRNGAliases(obj->def);
+    qemuHotplugAssignInputAliases(obj->def);
     if (qemuSecurityPrepareDomain(driver, obj) < 0 ||
         qemuProcessOpenSerialFiles(driver, obj, serialFds, keepfds, &nkeep) < 0 ||
         qemuProcessOpenChannelSockets(obj, priv->libDir, chanFds, keepfds, &nkeep) < 0 ||
