@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 
-from vkdtest import Daemon, Skip, make_tmpdir, run_tests, virsh, wait_for, write
+from vkdtest import Daemon, Skip, VirshEvents, make_tmpdir, run_tests, virsh, wait_for, write
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -338,6 +338,9 @@ def test_disk_hotplug_in_guest():
         out = virsh(uri, "qemu-monitor-command", "dk", json.dumps(
             {"execute": "qom-list", "arguments": {"path": "/machine/peripheral"}})).stdout
         return {p["name"] for p in json.loads(out)["return"]}
+    ev = VirshEvents(uri, "--all")
+    ev.sync(uri, "<domain type='qemu'><name>evsync</name><memory>65536</memory><os>"
+            "<type arch='x86_64' machine='q35'>hvm</type></os></domain>", d.root)
     conn = libvirt.open(uri)
     dom = conn.lookupByName("dk")
     both = libvirt.VIR_DOMAIN_AFFECT_LIVE | libvirt.VIR_DOMAIN_AFFECT_CONFIG
@@ -348,11 +351,9 @@ def test_disk_hotplug_in_guest():
     assert "<alias name='input2'/>" in dom.XMLDesc(0)
     assert "<input type='tablet' bus='virtio'>" in \
         dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
-    wait_for(lambda: any("event 'device-added' for domain 'dk': input2" in ln
-                         for ln in lines), "the input's device-added event", 30)
+    ev.wait_line(r"event 'device-added' for domain 'dk': input2$", 30)
     dom.detachDeviceFlags(tablet, both)
-    wait_for(lambda: any("event 'device-removed' for domain 'dk': input2" in ln
-                         for ln in lines), "the input's device-removed event", 30)
+    ev.wait_line(r"event 'device-removed' for domain 'dk': input2$", 30)
     assert "input2" not in peripherals()
     assert "type='tablet'" not in dom.XMLDesc(0)
     assert "type='tablet'" not in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
@@ -369,6 +370,8 @@ def test_disk_hotplug_in_guest():
         except libvirt.libvirtError as e:
             assert e.get_error_code() == code and msg in str(e), e
     assert dom.XMLDesc(0) == live_xml
+    assert len([ln for ln in ev.lines() if "device-" in ln]) == 2, ev.lines()
+    ev.close()
     conn.close()
 
     # a guest that does not answer the unplug (paused): as libvirtd, the
