@@ -51,11 +51,16 @@ if [ -n "${QUICK:-}" ]; then
     SUSREPS=3; COLDREPS=1; INPROC=200; FLOORREPS=2
     STOPREPS=${STOPREPS:-1}; STOPDEADLINE=${STOPDEADLINE:-4}; JREPS=2; JEVENTS=1000; JROUNDS="on off"
     STORMB=8; STORREPS=1; CONSECS=1; CONKEYS=3; NETREPS=2; NETBYTES=1048576
+    # the guests a reconnecting daemon finds (2 are a real reconnect of
+    # several); the test guest's two destroys and the hung guest's stop on
+    # a guest still booting (BOOTWAIT=started): two boots fewer per side
+    RUNNING=2; BOOTWAIT=started
 else
     N1=1000; N2=10000; REPS=3; LOOKUPS=2000; LISTS=50; TSECS=2; GREPS=5; SDREPS=10; SETTLE=2
     SUSREPS=20; COLDREPS=3; INPROC=10000; FLOORREPS=10
     STOPREPS=${STOPREPS:-3}; STOPDEADLINE=${STOPDEADLINE:-10}; JREPS=20; JEVENTS=10000; JROUNDS="on off off on"
     STORMB=1024; STORREPS=3; CONSECS=5; CONKEYS=30; NETREPS=10; NETBYTES=8388608
+    RUNNING=5; BOOTWAIT=ready
 fi
 
 # want GROUP: true when BENCH_ROWS is unset or names GROUP
@@ -328,7 +333,7 @@ log "suspend/resume"
 both suspend "$SUSREPS"
 log "test guest (raw QEMU floor first)"
 record floor "$FLOOR" guest "$guest" "$tmp/serial" "$GREPS"
-both guest "$guest" "$tmp/serial" "$GREPS"
+both guest "$guest" "$tmp/serial" "$GREPS" "$BOOTWAIT"
 
 if [ -n "$NETNS" ]; then
     log "network: NAT network start/stop and domifaddr (source lease), $NETREPS times"
@@ -420,10 +425,10 @@ for behaviour in acpi deaf hung; do
     for s in $(sides); do
         if [ "$s" = virtkit ]; then
             record virtkit "$VKSTOP" "$VKURI" stop "$guest" "$tmp/serial" "$behaviour" \
-                "$STOPDEADLINE" "$STOPREPS" "$vkdir/run/qemu/vkb-stop.xml"
+                "$STOPDEADLINE" "$STOPREPS" "$vkdir/run/qemu/vkb-stop.xml" "$BOOTWAIT"
         elif [ -x "$LVSTOP" ]; then
             record libvirt "$LVSTOP" "$LVURI" stop "$guest" "$tmp/serial" "$behaviour" \
-                "$STOPDEADLINE" "$STOPREPS" "$lvdir/run/qemu/vkb-stop.pid"
+                "$STOPDEADLINE" "$STOPREPS" "$lvdir/run/qemu/vkb-stop.pid" "$BOOTWAIT"
         fi
     done
 done
@@ -449,10 +454,10 @@ cold "$N2"
 log "undefine $N2"
 both undefine "$N2" "_$N2"
 
-log "daemon cold start with 5 running guests to reconnect"
-both running 5
-cold running5
-both stoprunning 5
+log "daemon cold start with $RUNNING running guests to reconnect"
+both running "$RUNNING"
+cold "running$RUNNING"
+both stoprunning "$RUNNING"
 fi
 
 if want core || want storage; then
@@ -494,7 +499,7 @@ vk_stop
 lv_stop
 log "daemons stopped"
 
-report_args="--json $JSON --n1 $N1 --n2 $N2"
+report_args="--json $JSON --n1 $N1 --n2 $N2 --running $RUNNING"
 [ -n "${QUICK:-}" ] && report_args="$report_args --quick"
 [ "$libvirt" = yes ] || report_args="$report_args --no-libvirt"
 [ -n "$MD" ] && report_args="$report_args --markdown $MD"
