@@ -1043,6 +1043,7 @@ int virDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st
 #include <libvirt/libvirt-interface.h>
 #include <libvirt/libvirt-nwfilter.h>
 #include <libvirt/libvirt-domain-snapshot.h>
+#include <libvirt/libvirt-domain-checkpoint.h>
 
 /* ---- Running guests: statistics (libvirt 9.0's names and values) ------- */
 

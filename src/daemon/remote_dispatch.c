@@ -156,6 +156,22 @@ vkdDomainSnapshotToWire(remote_nonnull_domain_snapshot *out, virDomainSnapshotPt
     vkdDomainToWire(&out->dom, obj->domain);
 }
 
+virDomainCheckpointPtr
+vkdDomainCheckpointFromWire(virConnectPtr conn, const remote_nonnull_domain_checkpoint *w)
+{
+    g_autoptr(virDomain) dom = vkdDomainFromWire(conn, &w->dom);
+
+    return virGetDomainCheckpoint(dom, w->name);
+}
+
+void
+vkdDomainCheckpointToWire(remote_nonnull_domain_checkpoint *out,
+                          virDomainCheckpointPtr obj)
+{
+    out->name = g_strdup(obj->name);
+    vkdDomainToWire(&out->dom, obj->domain);
+}
+
 virNetworkPtr
 vkdNetworkFromWire(virConnectPtr conn, const remote_nonnull_network *w)
 {

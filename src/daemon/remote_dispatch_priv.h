@@ -10,6 +10,7 @@
  * last error (virDomainFree would reset it before it is sent). */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, virObjectUnrefDomain)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainSnapshot, virObjectUnrefDomainSnapshot)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainCheckpoint, virObjectUnrefDomainCheckpoint)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetwork, virObjectUnrefNetwork)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetworkPort, virObjectUnrefNetworkPort)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virStoragePool, virObjectUnrefStoragePool)
@@ -71,6 +72,11 @@ void vkdDomainToWire(remote_nonnull_domain *out, virDomainPtr dom);
 
 /* The same pair for every other object kind (vkrpcgen.py OBJKINDS):
  * FromWire makes a new handle on @conn, ToWire copies into @out. */
+virDomainCheckpointPtr
+vkdDomainCheckpointFromWire(virConnectPtr conn,
+                            const remote_nonnull_domain_checkpoint *w);
+void vkdDomainCheckpointToWire(remote_nonnull_domain_checkpoint *out,
+                               virDomainCheckpointPtr obj);
 virDomainSnapshotPtr vkdDomainSnapshotFromWire(virConnectPtr conn,
                                                const remote_nonnull_domain_snapshot *w);
 void vkdDomainSnapshotToWire(remote_nonnull_domain_snapshot *out,

@@ -322,6 +322,28 @@ virObjectUnrefDomainSnapshot(virDomainSnapshotPtr obj)
     g_free(obj);
 }
 
+virDomainCheckpointPtr
+virGetDomainCheckpoint(virDomainPtr domain, const char *name)
+{
+    virDomainCheckpointPtr cp = g_new0(virDomainCheckpoint, 1);
+
+    cp->refs = 1;
+    virObjectRefHandle(domain);
+    cp->domain = domain;
+    cp->name = g_strdup(name);
+    return cp;
+}
+
+void
+virObjectUnrefDomainCheckpoint(virDomainCheckpointPtr obj)
+{
+    if (!VIR_HANDLE_UNREF(obj))
+        return;
+    virObjectUnrefDomain(obj->domain);
+    g_free(obj->name);
+    g_free(obj);
+}
+
 virStoragePoolPtr
 virGetStoragePool(virConnectPtr conn, const char *name, const unsigned char *uuid,
                   void *privateData, virFreeCallback freeFunc)

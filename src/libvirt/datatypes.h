@@ -135,6 +135,14 @@ struct _virDomainSnapshot {
     char *name;
 };
 
+/* A checkpoint names itself and its domain (a reference on the domain
+ * handle, hence on the connection). */
+struct _virDomainCheckpoint {
+    gint refs; /* atomic */
+    virDomainPtr domain;
+    char *name;
+};
+
 struct _virNWFilterBinding {
     gint refs; /* atomic */
     virConnectPtr conn;
@@ -166,6 +174,8 @@ virNWFilterBindingPtr virGetNWFilterBinding(virConnectPtr conn, const char *port
 
 virDomainSnapshotPtr virGetDomainSnapshot(virDomainPtr domain, const char *name);
 void virObjectUnrefDomainSnapshot(virDomainSnapshotPtr obj);
+virDomainCheckpointPtr virGetDomainCheckpoint(virDomainPtr domain, const char *name);
+void virObjectUnrefDomainCheckpoint(virDomainCheckpointPtr obj);
 void virObjectUnrefNetwork(virNetworkPtr obj);
 void virObjectUnrefNetworkPort(virNetworkPortPtr obj);
 void virObjectUnrefStoragePool(virStoragePoolPtr obj);

@@ -286,6 +286,21 @@ struct _virHypervisorDriver {
     int (*domainSnapshotHasMetadata)(virDomainSnapshotPtr snap, unsigned int flags);
     int (*domainRevertToSnapshot)(virDomainSnapshotPtr snap, unsigned int flags);
     int (*domainSnapshotDelete)(virDomainSnapshotPtr snap, unsigned int flags);
+    /* Checkpoints (libvirt-domain-checkpoint.c); handles as snapshots'. */
+    virDomainCheckpointPtr (*domainCheckpointCreateXML)(virDomainPtr dom, const char *xml,
+                                                        unsigned int flags);
+    char *(*domainCheckpointGetXMLDesc)(virDomainCheckpointPtr cp, unsigned int flags);
+    int (*domainListAllCheckpoints)(virDomainPtr dom, virDomainCheckpointPtr **cps,
+                                    unsigned int flags);
+    int (*domainCheckpointListAllChildren)(virDomainCheckpointPtr cp,
+                                           virDomainCheckpointPtr **cps,
+                                           unsigned int flags);
+    virDomainCheckpointPtr (*domainCheckpointLookupByName)(virDomainPtr dom,
+                                                           const char *name,
+                                                           unsigned int flags);
+    virDomainCheckpointPtr (*domainCheckpointGetParent)(virDomainCheckpointPtr cp,
+                                                        unsigned int flags);
+    int (*domainCheckpointDelete)(virDomainCheckpointPtr cp, unsigned int flags);
 
     /* events (beyond) */
     int (*domainSetBlockThreshold)(virDomainPtr dom, const char *dev,

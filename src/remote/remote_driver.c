@@ -99,6 +99,24 @@ remoteGetDomainSnapshot(virConnectPtr conn, const remote_nonnull_domain_snapshot
 }
 
 void
+remoteMakeDomainCheckpoint(remote_nonnull_domain_checkpoint *out,
+                           virDomainCheckpointPtr obj)
+{
+    out->name = obj->name;
+    remoteMakeDomain(&out->dom, obj->domain);
+}
+
+virDomainCheckpointPtr
+remoteGetDomainCheckpoint(virConnectPtr conn, const remote_nonnull_domain_checkpoint *w)
+{
+    virDomainPtr dom = remoteGetDomain(conn, &w->dom);
+    virDomainCheckpointPtr cp = virGetDomainCheckpoint(dom, w->name);
+
+    virObjectUnrefDomain(dom); /* the checkpoint holds its own reference */
+    return cp;
+}
+
+void
 remoteMakeNetwork(remote_nonnull_network *out, virNetworkPtr obj)
 {
     out->name = obj->name;
@@ -1143,4 +1161,11 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainSnapshotHasMetadata = remoteDomainSnapshotHasMetadata,
     .domainRevertToSnapshot = remoteDomainRevertToSnapshot,
     .domainSnapshotDelete = remoteDomainSnapshotDelete,
+    .domainCheckpointCreateXML = remoteDomainCheckpointCreateXML,
+    .domainCheckpointGetXMLDesc = remoteDomainCheckpointGetXMLDesc,
+    .domainListAllCheckpoints = remoteDomainListAllCheckpoints,
+    .domainCheckpointListAllChildren = remoteDomainCheckpointListAllChildren,
+    .domainCheckpointLookupByName = remoteDomainCheckpointLookupByName,
+    .domainCheckpointGetParent = remoteDomainCheckpointGetParent,
+    .domainCheckpointDelete = remoteDomainCheckpointDelete,
 };

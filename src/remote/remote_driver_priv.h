@@ -51,6 +51,10 @@ virDomainPtr remoteGetDomain(virConnectPtr conn, const remote_nonnull_domain *d)
 /* The same pair for every other object kind the generated entry points
  * carry (vkrpcgen.py OBJKINDS): remoteMake<Kind> borrows, remoteGet<Kind>
  * makes a new handle on @conn. */
+void remoteMakeDomainCheckpoint(remote_nonnull_domain_checkpoint *out,
+                                virDomainCheckpointPtr obj);
+virDomainCheckpointPtr
+remoteGetDomainCheckpoint(virConnectPtr conn, const remote_nonnull_domain_checkpoint *w);
 void remoteMakeDomainSnapshot(remote_nonnull_domain_snapshot *out,
                               virDomainSnapshotPtr obj);
 virDomainSnapshotPtr remoteGetDomainSnapshot(virConnectPtr conn,

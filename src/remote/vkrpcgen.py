@@ -919,6 +919,8 @@ OBJKINDS = {
     'nonnull_nwfilter': ('NWFilter', 'virNWFilterPtr', '%s->conn'),
     'nonnull_nwfilter_binding': ('NWFilterBinding', 'virNWFilterBindingPtr', '%s->conn'),
     'nonnull_domain_snapshot': ('DomainSnapshot', 'virDomainSnapshotPtr', '%s->domain->conn'),
+    'nonnull_domain_checkpoint': ('DomainCheckpoint', 'virDomainCheckpointPtr',
+                                  '%s->domain->conn'),
 }
 
 

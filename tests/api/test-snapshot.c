@@ -285,6 +285,42 @@ testRevert(void)
     virConnectClose(conn);
 }
 
+/* Checkpoints: the public layer's own checks, then NO_SUPPORT from every
+ * call (no driver implements the family yet: it answers nothing half). */
+static void
+testCheckpointNoSupport(void)
+{
+    virConnectPtr conn = virConnectOpen(URI);
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    virDomainCheckpointPtr sentinel[1] = { NULL };
+    virDomainCheckpointPtr *list = sentinel;
+
+    g_assert_null(virDomainCheckpointCreateXML(dom, NULL, 0));
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN_CHECKPOINT, NULL);
+    g_assert_null(virDomainCheckpointCreateXML(
+        dom, "<domaincheckpoint/>", VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE));
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN_CHECKPOINT,
+                "Flag 'VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE' is required by flag "
+                "'VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE'");
+    g_assert_null(virDomainCheckpointCreateXML(dom, "<domaincheckpoint/>",
+                                               VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE |
+                                                   VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE));
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN_CHECKPOINT, NULL);
+    g_assert_null(virDomainCheckpointCreateXML(dom, "<domaincheckpoint/>", 0));
+    assertError(VIR_ERR_NO_SUPPORT, VIR_FROM_DOMAIN_CHECKPOINT, NULL);
+    g_assert_cmpint(virDomainListAllCheckpoints(dom, &list, 0), ==, -1);
+    g_assert_null(list);
+    assertError(VIR_ERR_NO_SUPPORT, VIR_FROM_DOMAIN_CHECKPOINT, NULL);
+    g_assert_null(virDomainCheckpointLookupByName(dom, "c", 0));
+    assertError(VIR_ERR_NO_SUPPORT, VIR_FROM_DOMAIN_CHECKPOINT, NULL);
+    g_assert_null(virDomainCheckpointGetName(NULL));
+    assertError(VIR_ERR_INVALID_DOMAIN_CHECKPOINT, VIR_FROM_DOMAIN_CHECKPOINT, NULL);
+    g_assert_cmpint(virDomainCheckpointDelete(NULL, 0), ==, -1);
+    assertError(VIR_ERR_INVALID_DOMAIN_CHECKPOINT, VIR_FROM_DOMAIN_CHECKPOINT, NULL);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -293,5 +329,6 @@ main(int argc, char **argv)
     g_test_add_func("/snapshot/args", testArgs);
     g_test_add_func("/snapshot/tree", testTree);
     g_test_add_func("/snapshot/revert", testRevert);
+    g_test_add_func("/checkpoint/no-support", testCheckpointNoSupport);
     return g_test_run();
 }
