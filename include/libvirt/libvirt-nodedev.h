@@ -88,6 +88,13 @@ char *virNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags);
 int virNodeDeviceIsActive(virNodeDevicePtr dev);
 int virNodeDeviceIsPersistent(virNodeDevicePtr dev);
 int virNodeDeviceGetAutostart(virNodeDevicePtr dev, int *autostart);
+virNodeDevicePtr virNodeDeviceCreateXML(virConnectPtr conn, const char *xmlDesc,
+                                        unsigned int flags);
+int virNodeDeviceDestroy(virNodeDevicePtr dev);
+virNodeDevicePtr virNodeDeviceDefineXML(virConnectPtr conn, const char *xmlDesc,
+                                        unsigned int flags);
+int virNodeDeviceUndefine(virNodeDevicePtr dev, unsigned int flags);
+int virNodeDeviceCreate(virNodeDevicePtr dev, unsigned int flags);
 int virNodeDeviceRef(virNodeDevicePtr dev);
 int virNodeDeviceFree(virNodeDevicePtr dev);
 

@@ -347,3 +347,73 @@ virNodeDeviceObjListGetAutostart(virNodeDeviceObjList *list, const char *name)
     g_mutex_unlock(&list->lock);
     return ret;
 }
+
+/* ---- create / destroy (network engineer) ---------------------------------- */
+
+bool
+virNodeDeviceObjListRemove(virNodeDeviceObjList *list, const char *name)
+{
+    bool ret;
+
+    g_mutex_lock(&list->lock);
+    ret = g_hash_table_remove(list->objs, name);
+    g_mutex_unlock(&list->lock);
+    return ret;
+}
+
+virNodeDeviceObj *
+virNodeDeviceObjListCopy(virNodeDeviceObjList *list, const char *name, bool quiet)
+{
+    virNodeDeviceObj *obj;
+    virNodeDeviceObj *copy = NULL;
+
+    g_mutex_lock(&list->lock);
+    obj = quiet ? g_hash_table_lookup(list->objs, name) : find(list, name);
+    if (obj) {
+        copy = virNodeDeviceObjNew(obj->name, obj->parent, obj->xml);
+        for (guint i = 0; i < obj->caps->len; i++)
+            g_ptr_array_add(copy->caps, g_strdup(obj->caps->pdata[i]));
+        for (guint i = 0; i < obj->matchCaps->len; i++)
+            g_ptr_array_add(copy->matchCaps, g_strdup(obj->matchCaps->pdata[i]));
+        copy->active = obj->active;
+        copy->persistent = obj->persistent;
+        copy->autostart = obj->autostart;
+    }
+    g_mutex_unlock(&list->lock);
+    return copy;
+}
+
+static gint
+compareStrings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+GPtrArray *
+virNodeDeviceObjListCopyAll(virNodeDeviceObjList *list)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)virNodeDeviceObjFree);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    GHashTableIter it;
+    gpointer key;
+
+    g_mutex_lock(&list->lock);
+    g_hash_table_iter_init(&it, list->objs);
+    while (g_hash_table_iter_next(&it, &key, NULL))
+        g_ptr_array_add(names, g_strdup(key));
+    g_mutex_unlock(&list->lock);
+    g_ptr_array_sort(names, compareStrings);
+    for (guint i = 0; i < names->len; i++) {
+        virNodeDeviceObj *obj = virNodeDeviceObjListCopy(list, names->pdata[i], true);
+
+        if (obj)
+            g_ptr_array_add(out, obj);
+    }
+    return out;
+}
+
+bool
+virNodeDeviceObjHasCap(const virNodeDeviceObj *obj, const char *cap)
+{
+    return hasCap(obj, cap);
+}

@@ -31,6 +31,7 @@ void virNodeDeviceObjAddCap(virNodeDeviceObj *obj, const char *cap);
 /* Add @cap to what filters match only (libvirt's nested fc_host, vports). */
 void virNodeDeviceObjAddMatchCap(virNodeDeviceObj *obj, const char *cap);
 void virNodeDeviceObjFree(virNodeDeviceObj *obj);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNodeDeviceObj, virNodeDeviceObjFree);
 
 typedef struct _virNodeDeviceObjList virNodeDeviceObjList;
 
@@ -67,3 +68,14 @@ int virNodeDeviceObjListListCaps(virNodeDeviceObjList *list, const char *name,
 int virNodeDeviceObjListIsActive(virNodeDeviceObjList *list, const char *name);
 int virNodeDeviceObjListIsPersistent(virNodeDeviceObjList *list, const char *name);
 int virNodeDeviceObjListGetAutostart(virNodeDeviceObjList *list, const char *name);
+
+/* Remove @name; false if there was none (nothing reported). */
+bool virNodeDeviceObjListRemove(virNodeDeviceObjList *list, const char *name);
+/* A copy of the device @name (caller frees), or NULL: NO_NODE_DEVICE
+ * reported unless @quiet. */
+virNodeDeviceObj *virNodeDeviceObjListCopy(virNodeDeviceObjList *list, const char *name,
+                                           bool quiet);
+/* Copies of every device, by name (caller frees the array). */
+GPtrArray *virNodeDeviceObjListCopyAll(virNodeDeviceObjList *list);
+/* Whether a cap filter @cap matches @obj (its caps and nested ones). */
+bool virNodeDeviceObjHasCap(const virNodeDeviceObj *obj, const char *cap);

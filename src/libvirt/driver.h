@@ -523,6 +523,14 @@ struct _virNodeDeviceDriver {
                                              virConnectNodeDeviceEventGenericCallback cb,
                                              void *opaque, virFreeCallback freecb);
     int (*connectNodeDeviceEventDeregisterAny)(virConnectPtr conn, int callbackID);
+    /* create / destroy (network engineer) */
+    virNodeDevicePtr (*nodeDeviceCreateXML)(virConnectPtr conn, const char *xml,
+                                            unsigned int flags);
+    int (*nodeDeviceDestroy)(virNodeDevicePtr dev);
+    virNodeDevicePtr (*nodeDeviceDefineXML)(virConnectPtr conn, const char *xml,
+                                            unsigned int flags);
+    int (*nodeDeviceUndefine)(virNodeDevicePtr dev, unsigned int flags);
+    int (*nodeDeviceCreate)(virNodeDevicePtr dev, unsigned int flags);
 };
 
 struct _virSecretDriver {

@@ -538,3 +538,183 @@ error:
     virDispatchError(conn);
     return -1;
 }
+
+
+/* ---- create / destroy (network engineer) ---------------------------------- */
+
+/**
+ * virNodeDeviceCreateXML:
+ * @conn: a connection
+ * @xmlDesc: the device to create (<device>: an NPIV vHBA, scsi_host with
+ *           fc_host, under a vport-capable parent; or a mediated device)
+ * @flags: bitwise-OR of virNodeDeviceCreateXMLFlags
+ *
+ * Creates a transient device on the host, as libvirt: a vHBA through its
+ * parent HBA's vport_create, an mdev through mdevctl. A driver that cannot
+ * (no vport-capable HBA, no mdevctl) changes nothing and says why.
+ *
+ * Returns a new handle (release it with virNodeDeviceFree), or NULL in
+ * case of error: the common ones, VIR_ERR_OPERATION_DENIED on a read-only
+ * connection, VIR_ERR_INVALID_ARG for a NULL @xmlDesc or unknown @flags,
+ * XML errors, VIR_ERR_INTERNAL_ERROR for a parent that cannot host it,
+ * VIR_ERR_CONFIG_UNSUPPORTED for another kind of device.
+ */
+virNodeDevicePtr
+virNodeDeviceCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
+{
+    virNodeDevicePtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(xmlDesc, error);
+
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceCreateXML) {
+        if (!(ret = conn->nodeDeviceDriver->nodeDeviceCreateXML(conn, xmlDesc, flags)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virNodeDeviceDestroy:
+ * @dev: a handle
+ *
+ * Removes a device created with virNodeDeviceCreateXML (a vHBA, an mdev)
+ * from the host; the handle stays to be freed.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection,
+ * VIR_ERR_CONFIG_UNSUPPORTED for a device that cannot be destroyed.
+ */
+int
+virNodeDeviceDestroy(virNodeDevicePtr dev)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, -1);
+    conn = dev->conn;
+    virCheckReadOnlyGoto(conn, error);
+
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceDestroy) {
+        if ((ret = conn->nodeDeviceDriver->nodeDeviceDestroy(dev)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virNodeDeviceDefineXML:
+ * @conn: a connection
+ * @xmlDesc: the device to define (libvirt defines mediated devices only)
+ * @flags: bitwise-OR of virNodeDeviceDefineXMLFlags
+ *
+ * Defines a persistent, inactive device (started with virNodeDeviceCreate).
+ *
+ * Returns a new handle (release it with virNodeDeviceFree), or NULL in
+ * case of error: the common ones, VIR_ERR_OPERATION_DENIED on a read-only
+ * connection, VIR_ERR_INVALID_ARG for a NULL @xmlDesc or unknown @flags,
+ * XML errors, VIR_ERR_CONFIG_UNSUPPORTED for another kind of device.
+ */
+virNodeDevicePtr
+virNodeDeviceDefineXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
+{
+    virNodeDevicePtr ret;
+
+    virResetLastError();
+    virCheckConnectReturn(conn, NULL);
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(xmlDesc, error);
+
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceDefineXML) {
+        if (!(ret = conn->nodeDeviceDriver->nodeDeviceDefineXML(conn, xmlDesc, flags)))
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+
+/**
+ * virNodeDeviceUndefine:
+ * @dev: a handle
+ * @flags: none defined: 0
+ *
+ * Removes the persistent definition of a defined device.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection,
+ * VIR_ERR_OPERATION_INVALID for a device that is not defined,
+ * VIR_ERR_CONFIG_UNSUPPORTED for a device that cannot be undefined.
+ */
+int
+virNodeDeviceUndefine(virNodeDevicePtr dev, unsigned int flags)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, -1);
+    conn = dev->conn;
+    virCheckReadOnlyGoto(conn, error);
+
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceUndefine) {
+        if ((ret = conn->nodeDeviceDriver->nodeDeviceUndefine(dev, flags)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+
+/**
+ * virNodeDeviceCreate:
+ * @dev: a handle
+ * @flags: none defined: 0
+ *
+ * Starts a defined, inactive device.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection,
+ * VIR_ERR_OPERATION_INVALID for a device already active,
+ * VIR_ERR_CONFIG_UNSUPPORTED for a device that cannot be started.
+ */
+int
+virNodeDeviceCreate(virNodeDevicePtr dev, unsigned int flags)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, -1);
+    conn = dev->conn;
+    virCheckReadOnlyGoto(conn, error);
+
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceCreate) {
+        if ((ret = conn->nodeDeviceDriver->nodeDeviceCreate(dev, flags)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}

@@ -599,6 +599,11 @@ const virNodeDeviceDriver remoteNodeDeviceDriver = {
     .nodeDeviceIsActive = remoteNodeDeviceIsActive,
     .nodeDeviceIsPersistent = remoteNodeDeviceIsPersistent,
     .nodeDeviceGetAutostart = remoteNodeDeviceGetAutostart,
+    .nodeDeviceCreateXML = remoteNodeDeviceCreateXML,
+    .nodeDeviceDestroy = remoteNodeDeviceDestroy,
+    .nodeDeviceDefineXML = remoteNodeDeviceDefineXML,
+    .nodeDeviceUndefine = remoteNodeDeviceUndefine,
+    .nodeDeviceCreate = remoteNodeDeviceCreate,
     .connectNodeDeviceEventRegisterAny = remoteConnectNodeDeviceEventRegisterAny,
     .connectNodeDeviceEventDeregisterAny = remoteConnectNodeDeviceEventDeregisterAny,
 };

@@ -597,10 +597,6 @@ def test_virtinstall_network():
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "..", "data", "daemon")
-# virNodeDeviceCreateXML/Destroy (a vHBA on libvirt's test driver) are not
-# in virtkit: its calls answer NO_SUPPORT everywhere
-NODEDEV_CREATE = ("create_node_device(", "vhba.", "list_all_node_devices(after create)",
-                  "get_node_device_by_name(vhba")
 
 
 def transcript_calls(text):
@@ -635,15 +631,9 @@ def test_sysvirt_and_python_objects():
         with open(os.path.join(GOLDEN, "sysvirt-objects.golden")) as f:
             want = transcript_calls(f.read())
         got = transcript_calls(p.stdout)
-        unsupported = ["ERR 3 22 this function is not supported by the connection driver: "
-                       "virNodeDeviceCreateXML"]
-        want = [c for c in want if not c[0].startswith(NODEDEV_CREATE)]
-        mine = [c for c in got if c[0].startswith(NODEDEV_CREATE)]
-        got = [c for c in got if not c[0].startswith(NODEDEV_CREATE)]
-        assert [c[0] for c in mine] == ["create_node_device(vHBA)",
-                                        "create_node_device(bad XML)",
-                                        "create_node_device(no parent)"], mine
-        assert all(c[1] == unsupported for c in mine), mine
+        # virNodeDeviceCreateXML / Destroy included (a vHBA on the test
+        # driver, its bad XML, its parent found by vport capability)
+        assert any(c[0] == "create_node_device(vHBA)" for c in got), got[-8:]
         assert len(got) > 100, len(got)
         diffs = [(w, g) for w, g in zip(want, got) if w != g]
         assert not diffs and len(want) == len(got), \

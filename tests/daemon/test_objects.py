@@ -343,6 +343,191 @@ def test_interfaces():
     assert d.stop() == 0
 
 
+VHBA = ("<device><parent>%s</parent><capability type='scsi_host'>"
+        "<capability type='fc_host'><wwnn>2000000012341299</wwnn><wwpn>1000000012341299</wwpn>"
+        "</capability></capability></device>")
+MDEV = ("<device><parent>%s</parent><capability type='mdev'><type id='i915-GVTg_V5_8'/>"
+        "</capability></device>")
+
+
+def expect_error(fn, code, domain, message):
+    try:
+        fn()
+    except libvirt.libvirtError as e:
+        got = (e.get_error_code(), e.get_error_domain(), e.get_error_message())
+        assert got == (code, domain, message), got
+        return
+    raise AssertionError("no error, expected %r" % message)
+
+
+def test_nodedev_create_test_driver():
+    """virNodeDeviceCreateXML / Destroy on test:///default behind the
+    daemon, as libvirt's test driver: a vHBA appears as scsi_host12 with
+    the wwnn/wwpn asked for, lifecycle events CREATED and DELETED arrive,
+    define/undefine/start answer NO_SUPPORT; Debian's virsh through
+    virtkitd prints what it printed on libvirt's test:///default (the vksh
+    goldens nodedev-*)."""
+    libvirt.registerErrorHandler(quiet, None)
+    libvirt.virEventRegisterDefaultImpl()
+    d = Daemon(mode="session").start()
+    try:
+        c = libvirt.open(d.uri("test"))
+        events = []
+        cid = c.nodeDeviceEventRegisterAny(
+            None, libvirt.VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE,
+            lambda conn, dev, ev, detail, opaque: events.append((dev.name(), ev)), None)
+
+        def wait_event(want):
+            deadline = time.monotonic() + 30
+            while want not in events and time.monotonic() < deadline:
+                libvirt.virEventRunDefaultImpl()
+            assert want in events, events
+
+        dev = c.nodeDeviceCreateXML(VHBA % "scsi_host1", 0)
+        assert dev.name() == "scsi_host12" and dev.parent() == "scsi_host1"
+        xml = dev.XMLDesc(0)
+        assert "<wwnn>2000000012341299</wwnn>" in xml and "<host>11</host>" in xml, xml
+        wait_event(("scsi_host12", libvirt.VIR_NODE_DEVICE_EVENT_CREATED))
+        assert "scsi_host12" in c.listDevices("fc_host", 0)
+        dev.destroy()
+        wait_event(("scsi_host12", libvirt.VIR_NODE_DEVICE_EVENT_DELETED))
+        expect_error(lambda: c.nodeDeviceLookupByName("scsi_host12"),
+                     libvirt.VIR_ERR_NO_NODE_DEVICE, libvirt.VIR_FROM_TEST,
+                     "Node device not found: no node device with matching name 'scsi_host12'")
+        expect_error(lambda: c.nodeDeviceCreateXML(VHBA % "scsi_host11", 0),
+                     libvirt.VIR_ERR_INTERNAL_ERROR, libvirt.VIR_FROM_NODEDEV,
+                     "internal error: Parent device scsi_host11 is not capable of vport "
+                     "operations")
+        expect_error(lambda: c.nodeDeviceCreateXML(VHBA % "scsi_host1", 2),
+                     libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_TEST,
+                     "unsupported flags (0x2) in function testNodeDeviceCreateXML")
+        for call, name in ((lambda: c.nodeDeviceDefineXML(VHBA % "scsi_host1", 0),
+                            "virNodeDeviceDefineXML"),
+                           (lambda: c.nodeDeviceLookupByName("scsi_host1").undefine(0),
+                            "virNodeDeviceUndefine"),
+                           (lambda: c.nodeDeviceLookupByName("scsi_host1").create(0),
+                            "virNodeDeviceCreate")):
+            expect_error(call, libvirt.VIR_ERR_NO_SUPPORT, libvirt.VIR_FROM_NODEDEV,
+                         "this function is not supported by the connection driver: " + name)
+        assert sorted(c.listDevices(None, 0)) == ["computer", "scsi_host1", "scsi_host11",
+                                                  "scsi_host2"]
+        # read-only: refused before the driver
+        ro = libvirt.openReadOnly(d.uri("test"))
+        expect_error(lambda: ro.nodeDeviceCreateXML(VHBA % "scsi_host1", 0),
+                     libvirt.VIR_ERR_OPERATION_DENIED, libvirt.VIR_FROM_NODEDEV,
+                     "operation forbidden: read only access prevents virNodeDeviceCreateXML")
+        ro.close()
+        c.nodeDeviceEventDeregisterAny(cid)
+        c.close()
+    finally:
+        d.stop()
+    # each case on a daemon of its own: the test driver's state is shared
+    # until the daemon has seen the last client go, which a new client
+    # could overtake
+    for case in ("nodedev-create-vhba", "nodedev-create-errors", "nodedev-create-byparent",
+                 "nodedev-destroy-parents", "nodedev-define-unsupported"):
+        cdir = os.path.join(HERE, "..", "data", "vksh", case)
+        with open(os.path.join(cdir, "cmd")) as f:
+            cmd = f.read().strip()
+        assert cmd.startswith("-c test:///default '") and cmd.endswith("'"), cmd
+        d = Daemon(mode="session").start()
+        try:
+            p = subprocess.run(["/usr/bin/virsh", "-c", d.uri("test"),
+                                cmd[len("-c test:///default '"):-1]],
+                               capture_output=True, text=True, cwd=cdir, timeout=120,
+                               env=dict(os.environ, LC_ALL="C"))
+        finally:
+            d.stop()
+        for stream, got_text in (("stdout", p.stdout), ("stderr", p.stderr)):
+            with open(os.path.join(cdir, stream)) as f:
+                assert got_text == f.read(), (case, stream, got_text)
+
+
+def test_nodedev_create_host():
+    """The daemon's own node devices: create, define, undefine, start and
+    destroy answer what Debian's libvirtd 9.0 answered on this machine (no
+    FC HBA, no mdevctl: recorded with python3-libvirt), and change nothing."""
+    libvirt.registerErrorHandler(quiet, None)
+    d = Daemon(mode="session").start()
+    try:
+        c = libvirt.open(d.uri())
+        before = sorted(c.listDevices(None, 0))
+        pci = [n for n in before if n.startswith("pci_")]
+        nd = libvirt.VIR_FROM_NODEDEV
+        cases = [
+            (lambda: c.nodeDeviceCreateXML(VHBA % "nosuch", 4), 8, nd,
+             "unsupported flags (0x4) in function nodeDeviceCreateXML"),
+            (lambda: c.nodeDeviceDefineXML(VHBA % "nosuch", 2), 8, nd,
+             "unsupported flags (0x2) in function nodeDeviceDefineXML"),
+            (lambda: c.nodeDeviceCreateXML(VHBA % "scsi_host1", 0), 1, nd,
+             "internal error: Could not find parent device for 'new device'"),
+            (lambda: c.nodeDeviceCreateXML(VHBA % "computer", 0), 1, nd,
+             "internal error: Parent device computer is not capable of vport operations"),
+            (lambda: c.nodeDeviceCreateXML(VHBA.replace("<parent>%s</parent>", ""), 0), 1, nd,
+             "internal error: Could not find any vport capable device"),
+            (lambda: c.nodeDeviceCreateXML(
+                "<device><parent>computer</parent><capability type='scsi_host'/></device>", 0),
+             1, nd, "internal error: Device is not a fibre channel HBA"),
+            (lambda: c.nodeDeviceDefineXML(VHBA % "scsi_host1", 0), 67, nd,
+             "unsupported configuration: Unsupported device type"),
+            (lambda: c.nodeDeviceCreateXML(
+                "<device><parent>computer</parent><capability type='net'>"
+                "<interface>foo</interface></capability></device>", 0), 67, nd,
+             "unsupported configuration: Unsupported device type"),
+            (lambda: c.nodeDeviceCreateXML(MDEV % "computer", 0), 32, nd,
+             "failed to parse configuration file Unable to find address for parent "
+             "device 'computer'"),
+            (lambda: c.nodeDeviceDefineXML(MDEV % "nosuch", 0), 67, nd,
+             "unsupported configuration: invalid parent device 'nosuch'"),
+            (lambda: c.nodeDeviceCreateXML(MDEV.replace("<parent>%s</parent>", ""), 0), 67, nd,
+             "unsupported configuration: missing parent device"),
+            (lambda: c.nodeDeviceCreateXML("<device/>", 0), 1, nd,
+             "internal error: no device capabilities for 'new device'"),
+            (lambda: c.nodeDeviceCreateXML("<device><parent>", 0), 35, nd,
+             "(node_device_definition):1: Premature end of data in tag parent line 1\n"
+             "<device><parent>\n----------------^"),
+            (lambda: c.nodeDeviceLookupByName("computer").destroy(), 67, nd,
+             "unsupported configuration: Unsupported device type"),
+            (lambda: c.nodeDeviceLookupByName("computer").undefine(0), 67, nd,
+             "unsupported configuration: Unsupported device type"),
+            (lambda: c.nodeDeviceLookupByName("computer").undefine(1), 8, nd,
+             "unsupported flags (0x1) in function nodeDeviceUndefine"),
+            (lambda: c.nodeDeviceLookupByName("computer").create(0), 55, nd,
+             "Requested operation is not valid: Device is already active"),
+            (lambda: c.nodeDeviceLookupByName("computer").create(1), 8, nd,
+             "unsupported flags (0x1) in function nodeDeviceCreate"),
+        ]
+        if pci:
+            cases += [
+                (lambda: c.nodeDeviceLookupByName(pci[0]).destroy(), 67, nd,
+                 "unsupported configuration: Unsupported device type"),
+                (lambda: c.nodeDeviceLookupByName(pci[0]).undefine(0), 55, nd,
+                 "Requested operation is not valid: Node device '%s' is not defined" % pci[0]),
+            ]
+            if not any(os.access(os.path.join(p, "mdevctl"), os.X_OK)
+                       for p in os.environ.get("PATH", "").split(":")):
+                for call in (c.nodeDeviceCreateXML, c.nodeDeviceDefineXML):
+                    cases.append((lambda call=call: call(MDEV % pci[0], 0), 38,
+                                  libvirt.VIR_FROM_NONE,
+                                  "Cannot find 'mdevctl' in path: No such file or directory"))
+        for fn, code, dom, msg in cases:
+            expect_error(fn, code, dom, msg)
+        assert sorted(c.listDevices(None, 0)) == before or \
+            set(c.listDevices(None, 0)) ^ set(before) <= {n for n in set(before) | set(
+                c.listDevices(None, 0)) if n.startswith("net_")}  # taps of other tests
+        c.close()
+        # Debian's virsh prints libvirtd's words for the same calls
+        p = subprocess.run(["/usr/bin/virsh", "-c", d.uri(), "nodedev-destroy computer"],
+                           capture_output=True, text=True, timeout=60,
+                           env=dict(os.environ, LC_ALL="C"))
+        assert (p.returncode, p.stderr) == (1, (
+            "error: Failed to destroy node device 'computer'\n"
+            "error: unsupported configuration: Unsupported device type\n")), (p.returncode,
+                                                                                p.stderr)
+    finally:
+        d.stop()
+
+
 if __name__ == "__main__":
     run_tests([
         ("event programs on test:///default: network, pool, node device accepted; "
@@ -361,4 +546,8 @@ if __name__ == "__main__":
          test_nodedev_host),
         ("host interfaces: test driver's eth1; the kernel's as libvirt's udev backend",
          test_interfaces),
+        ("nodedev create/destroy on test:///default as libvirt's test driver, virsh goldens",
+         test_nodedev_create_test_driver),
+        ("nodedev create/define/undefine/start/destroy of the host: libvirtd's errors",
+         test_nodedev_create_host),
     ])

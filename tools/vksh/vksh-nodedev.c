@@ -277,11 +277,32 @@ cmdNodedevInfo(vkshControl *ctl, const vkshCmd *cmd)
 }
 
 const vkshCmdDef vkshNodedevCmds[] = {
+    { "nodedev-create", vkshCmdNodedevCreate, vkshOptsNodedevCreate,
+      "create a device defined by an XML file on the node",
+      "Create a device on the node.  Note that this command creates devices on the physical "
+      "host that can then be assigned to a virtual machine.",
+      0 },
+    { "nodedev-destroy", vkshCmdNodedevDestroy, vkshOptsNodedevDevice,
+      "destroy (stop) a device on the node",
+      "Destroy a device on the node.  Note that this command destroys devices on the "
+      "physical host",
+      0 },
     { "nodedev-dumpxml", cmdNodedevDumpxml, optsNodedevDumpxml,
       "node device details in XML",
       "Output the node device details as an XML dump to stdout.", 0 },
     { "nodedev-list", cmdNodedevList, optsNodedevList, "enumerate devices on this host",
       NULL, 0 },
+    { "nodedev-define", vkshCmdNodedevDefine, vkshOptsNodedevCreate,
+      "Define a device by an xml file on a node",
+      "Defines a persistent device on the node that can be assigned to a domain. The device "
+      "must be started before it can be assigned to a domain.",
+      0 },
+    { "nodedev-undefine", vkshCmdNodedevUndefine, vkshOptsNodedevDevice,
+      "Undefine an inactive node device",
+      "Undefines the configuration for an inactive node device", 0 },
+    { "nodedev-start", vkshCmdNodedevStart, vkshOptsNodedevStart,
+      "Start an inactive node device",
+      "Starts an inactive node device that was previously defined", 0 },
     { "nodedev-info", cmdNodedevInfo, optsNodedevInfo, "node device information",
       "Returns basic information about the node device", 0 },
     { NULL, NULL, NULL, NULL, NULL, 0 },

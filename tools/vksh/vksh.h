@@ -100,6 +100,14 @@ extern const vkshCmdDef vkshVirtkitCmds[]; /* vksh-virtkit.c (libvirtkit only) *
 extern const vkshCmdDef vkshJournalCmds[]; /* vksh-journal.c (libvirtkit only) */
 #endif
 extern const vkshCmdDef vkshNodedevCmds[];
+/* vksh-nodedevcreate.c, listed in vkshNodedevCmds */
+extern const vkshOptDef vkshOptsNodedevCreate[], vkshOptsNodedevDevice[],
+    vkshOptsNodedevStart[];
+bool vkshCmdNodedevCreate(vkshControl *ctl, const vkshCmd *cmd);
+bool vkshCmdNodedevDefine(vkshControl *ctl, const vkshCmd *cmd);
+bool vkshCmdNodedevDestroy(vkshControl *ctl, const vkshCmd *cmd);
+bool vkshCmdNodedevUndefine(vkshControl *ctl, const vkshCmd *cmd);
+bool vkshCmdNodedevStart(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshCmdDef vkshInterfaceCmds[];
 extern const vkshCmdDef vkshSnapshotCmds[]; /* vksh-snapshot.c */
 extern const vkshCmdDef vkshNWFilterCmds[]; /* vksh-nwfilter.c */

@@ -39,6 +39,7 @@
 #include "domain_conf_priv.h"
 #include "host_driver.h"
 #include "node_device_conf.h"
+#include "node_device_def.h"
 #include "object_event.h"
 #include "virerror.h"
 #include "viruuid.h"
@@ -991,6 +992,182 @@ hostConnectNodeDeviceEventDeregisterAny(virConnectPtr conn, int callbackID)
                                                callbackID);
 }
 
+/* ---- create / destroy (network engineer) ----------------------------------------- */
+
+/*
+ * libvirt 9.0 creates two kinds of devices: NPIV vHBAs (through the
+ * vport_create file of a vport-capable FC HBA) and mediated devices
+ * (through mdevctl). The scan above finds no FC HBA capabilities (no
+ * fc_host, no vport_ops), so every vHBA request ends at libvirt's parent
+ * checks with libvirt's errors; a mediated device needs mdevctl, and
+ * without it libvirt's "Cannot find 'mdevctl' in path" is the answer. With
+ * mdevctl installed virtkit does not drive it (OPERATION_UNSUPPORTED).
+ * The entry points carry libvirt's function names: its "unsupported
+ * flags" messages name them.
+ */
+
+/* libvirt's mdev post-parse: the parent must be a device with an address. */
+static int
+nodeDeviceCheckMdevParent(virNodeDeviceObjList *list, const virNodeDeviceDef *def)
+{
+    g_autoptr(virNodeDeviceObj) parent = NULL;
+
+    if (!def->parent) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", "missing parent device");
+        return -1;
+    }
+    if (!(parent = virNodeDeviceObjListCopy(list, def->parent, true))) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "invalid parent device '%s'",
+                       def->parent);
+        return -1;
+    }
+    if (!virNodeDeviceObjHasCap(parent, "pci") &&
+        !virNodeDeviceObjHasCap(parent, "css") &&
+        !virNodeDeviceObjHasCap(parent, "ap_matrix")) {
+        virReportError(VIR_ERR_PARSE_FAILED,
+                       "Unable to find address for parent device '%s'", def->parent);
+        return -1;
+    }
+    return 0;
+}
+
+/* The device to create or define, parsed and checked as libvirt's
+ * parser and its post-parse callbacks do. */
+static virNodeDeviceDef *
+nodeDeviceParse(virNodeDeviceObjList *list, const char *xml)
+{
+    g_autoptr(virNodeDeviceDef) def = virNodeDeviceDefParseString(xml);
+
+    if (!def)
+        return NULL;
+    if (strcmp(def->capType, "mdev") == 0 && nodeDeviceCheckMdevParent(list, def) < 0)
+        return NULL;
+    return g_steal_pointer(&def);
+}
+
+/* What libvirt does for an mdev once parsed: run mdevctl. */
+static void
+nodeDeviceReportMdevctl(void)
+{
+    g_autofree char *mdevctl = g_find_program_in_path("mdevctl");
+
+    if (!mdevctl)
+        virReportSystemErrorFull(VIR_FROM_NONE, ENOENT, __func__,
+                                 "Cannot find '%s' in path", "mdevctl");
+    else
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "mediated devices through mdevctl are not supported by virtkit");
+}
+
+static virNodeDevicePtr
+nodeDeviceCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    virNodeDeviceObjList *list;
+    g_autoptr(virNodeDeviceDef) def = NULL;
+    g_autofree char *wwnn = NULL;
+    g_autofree char *wwpn = NULL;
+    g_autofree char *parent = NULL;
+
+    virCheckFlags(VIR_NODE_DEVICE_CREATE_XML_VALIDATE, NULL);
+    if (!(list = hostNodeDevList()) || !(def = nodeDeviceParse(list, xml)))
+        return NULL;
+    if (strcmp(def->capType, "scsi_host") == 0) {
+        if (virNodeDeviceDefGetWWNs(def, true, &wwnn, &wwpn) < 0 ||
+            virNodeDeviceDefFindParentHost(list, def, &parent) < 0)
+            return NULL;
+        /* not reached while the scan finds no vport-capable HBA */
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "vHBA creation is not supported by virtkit");
+        return NULL;
+    }
+    if (strcmp(def->capType, "mdev") == 0) {
+        nodeDeviceReportMdevctl();
+        return NULL;
+    }
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", "Unsupported device type");
+    return NULL;
+}
+
+static virNodeDevicePtr
+nodeDeviceDefineXML(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    virNodeDeviceObjList *list;
+    g_autoptr(virNodeDeviceDef) def = NULL;
+
+    virCheckFlags(VIR_NODE_DEVICE_DEFINE_XML_VALIDATE, NULL);
+    if (!(list = hostNodeDevList()) || !(def = nodeDeviceParse(list, xml)))
+        return NULL;
+    if (strcmp(def->capType, "mdev") == 0) {
+        nodeDeviceReportMdevctl();
+        return NULL;
+    }
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", "Unsupported device type");
+    return NULL;
+}
+
+static int
+nodeDeviceDestroy(virNodeDevicePtr dev)
+{
+    virNodeDeviceObjList *list;
+    g_autoptr(virNodeDeviceObj) obj = NULL;
+    g_autoptr(virNodeDeviceDef) fc = NULL;
+
+    if (!(list = hostNodeDevList()) ||
+        !(obj = virNodeDeviceObjListCopy(list, dev->name, false)))
+        return -1;
+    if (virNodeDeviceObjHasCap(obj, "scsi_host")) {
+        /* libvirt reads the vHBA's wwnn/wwpn first: none on an HBA the scan
+         * found (no fc_host) */
+        if (!obj->xml || virNodeDeviceXMLGetFC(obj->xml, &fc) <= 0) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "Device is not a fibre channel HBA");
+            return -1;
+        }
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "vHBA removal is not supported by virtkit");
+        return -1;
+    }
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", "Unsupported device type");
+    return -1;
+}
+
+static int
+nodeDeviceUndefine(virNodeDevicePtr dev, unsigned int flags)
+{
+    virNodeDeviceObjList *list;
+    g_autoptr(virNodeDeviceObj) obj = NULL;
+
+    virCheckFlags(0, -1);
+    if (!(list = hostNodeDevList()) ||
+        !(obj = virNodeDeviceObjListCopy(list, dev->name, false)))
+        return -1;
+    if (!obj->persistent) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "Node device '%s' is not defined",
+                       dev->name);
+        return -1;
+    }
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", "Unsupported device type");
+    return -1;
+}
+
+static int
+nodeDeviceCreate(virNodeDevicePtr dev, unsigned int flags)
+{
+    virNodeDeviceObjList *list;
+    g_autoptr(virNodeDeviceObj) obj = NULL;
+
+    virCheckFlags(0, -1);
+    if (!(list = hostNodeDevList()) ||
+        !(obj = virNodeDeviceObjListCopy(list, dev->name, false)))
+        return -1;
+    if (obj->active) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "Device is already active");
+        return -1;
+    }
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", "Unsupported device type");
+    return -1;
+}
+
 const virNodeDeviceDriver hostNodeDeviceDriver = {
     .name = "nodedev",
     .nodeNumOfDevices = hostNodeNumOfDevices,
@@ -1006,4 +1183,9 @@ const virNodeDeviceDriver hostNodeDeviceDriver = {
     .nodeDeviceGetAutostart = hostNodeDeviceGetAutostart,
     .connectNodeDeviceEventRegisterAny = hostConnectNodeDeviceEventRegisterAny,
     .connectNodeDeviceEventDeregisterAny = hostConnectNodeDeviceEventDeregisterAny,
+    .nodeDeviceCreateXML = nodeDeviceCreateXML,
+    .nodeDeviceDestroy = nodeDeviceDestroy,
+    .nodeDeviceDefineXML = nodeDeviceDefineXML,
+    .nodeDeviceUndefine = nodeDeviceUndefine,
+    .nodeDeviceCreate = nodeDeviceCreate,
 };

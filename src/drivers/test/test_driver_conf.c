@@ -87,6 +87,7 @@ testDriverNew(void)
     driver->networks = virNetworkObjListNew();
     driver->pools = virStoragePoolObjListNew();
     testInterfaceLoadDefault(driver);
+    driver->nodedevs = testNodeDeviceLoadDefault();
     return driver;
 }
 
@@ -107,6 +108,7 @@ testDriverFree(testDriver *driver)
     virDomainObjListFree(driver->domains);
     virNetworkObjListFree(driver->networks);
     testInterfaceFreeAll(driver);
+    virNodeDeviceObjListFree(driver->nodedevs);
     g_free(driver->capsXML);
     g_mutex_clear(&driver->lock);
     g_free(driver);

@@ -1,13 +1,17 @@
 /* test_driver_nodedev.c: the test driver's node devices (libvirt's test driver defaults), its virNodeDeviceDriver table */
 
 /*
- * Threads: the devices are the same for every test connection and never
- * change (no nodedev-create here), built once; the list has its own lock.
+ * Threads: each test driver state (test:///default while a connection is
+ * open, as libvirt shares it) has its own list, libvirt's defaults at
+ * open; nodedev-create adds a device and nodedev-destroy removes one. The
+ * list has its own lock; a create or destroy holds the driver's lock so
+ * that two of them cannot interleave.
  */
 #define G_LOG_DOMAIN "virtkit.test.nodedev"
 
 #include "driver.h"
 #include "node_device_conf.h"
+#include "node_device_def.h"
 #include "object_event.h"
 #include "test_driver_priv.h"
 #include "virerror.h"
@@ -104,36 +108,36 @@ static const struct {
       "</device>\n" },
 };
 
-static virNodeDeviceObjList *
-testNodeDeviceList(void)
+virNodeDeviceObjList *
+testNodeDeviceLoadDefault(void)
 {
-    static gsize once;
-    static virNodeDeviceObjList *list;
+    virNodeDeviceObjList *list = virNodeDeviceObjListNew(VIR_FROM_TEST);
 
-    if (g_once_init_enter(&once)) {
-        list = virNodeDeviceObjListNew(VIR_FROM_TEST);
-        for (size_t i = 0; i < G_N_ELEMENTS(testNodeDevices); i++) {
-            virNodeDeviceObj *obj =
-                virNodeDeviceObjNew(testNodeDevices[i].name, testNodeDevices[i].parent,
-                                    testNodeDevices[i].xml);
+    for (size_t i = 0; i < G_N_ELEMENTS(testNodeDevices); i++) {
+        virNodeDeviceObj *obj = virNodeDeviceObjNew(
+            testNodeDevices[i].name, testNodeDevices[i].parent, testNodeDevices[i].xml);
 
-            virNodeDeviceObjAddCap(obj, testNodeDevices[i].cap);
-            for (size_t j = 0; j < G_N_ELEMENTS(testNodeDevices[i].nested); j++) {
-                if (testNodeDevices[i].nested[j])
-                    virNodeDeviceObjAddMatchCap(obj, testNodeDevices[i].nested[j]);
-            }
-            virNodeDeviceObjListAdd(list, obj);
+        virNodeDeviceObjAddCap(obj, testNodeDevices[i].cap);
+        for (size_t j = 0; j < G_N_ELEMENTS(testNodeDevices[i].nested); j++) {
+            if (testNodeDevices[i].nested[j])
+                virNodeDeviceObjAddMatchCap(obj, testNodeDevices[i].nested[j]);
         }
-        g_once_init_leave(&once, 1);
+        virNodeDeviceObjListAdd(list, obj);
     }
     return list;
+}
+
+static virNodeDeviceObjList *
+testNodeDevs(virConnectPtr conn)
+{
+    return ((testDriver *)conn->privateData)->nodedevs;
 }
 
 static int
 testNodeNumOfDevices(virConnectPtr conn, const char *cap, unsigned int flags)
 {
     virCheckFlags(0, -1);
-    return virNodeDeviceObjListNumOfDevices(testNodeDeviceList(), cap);
+    return virNodeDeviceObjListNumOfDevices(testNodeDevs(conn), cap);
 }
 
 static int
@@ -141,7 +145,7 @@ testNodeListDevices(virConnectPtr conn, const char *cap, char **const names, int
                     unsigned int flags)
 {
     virCheckFlags(0, -1);
-    return virNodeDeviceObjListGetNames(testNodeDeviceList(), cap, names, maxnames);
+    return virNodeDeviceObjListGetNames(testNodeDevs(conn), cap, names, maxnames);
 }
 
 /* every VIR_CONNECT_LIST_NODE_DEVICES_CAP_* bit; libvirt's test driver
@@ -153,13 +157,13 @@ testConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices,
                               unsigned int flags)
 {
     virCheckFlags(TEST_NODEDEV_FILTERS_CAP, -1);
-    return virNodeDeviceObjListExport(conn, testNodeDeviceList(), devices, flags);
+    return virNodeDeviceObjListExport(conn, testNodeDevs(conn), devices, flags);
 }
 
 static virNodeDevicePtr
 testNodeDeviceLookupByName(virConnectPtr conn, const char *name)
 {
-    if (!virNodeDeviceObjListHas(testNodeDeviceList(), name))
+    if (!virNodeDeviceObjListHas(testNodeDevs(conn), name))
         return NULL;
     return virGetNodeDevice(conn, name);
 }
@@ -168,25 +172,26 @@ static char *
 testNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags)
 {
     virCheckFlags(0, NULL);
-    return virNodeDeviceObjListGetXML(testNodeDeviceList(), dev->name);
+    return virNodeDeviceObjListGetXML(testNodeDevs(dev->conn), dev->name);
 }
 
 static char *
 testNodeDeviceGetParent(virNodeDevicePtr dev)
 {
-    return virNodeDeviceObjListGetParent(testNodeDeviceList(), dev->name);
+    return virNodeDeviceObjListGetParent(testNodeDevs(dev->conn), dev->name);
 }
 
 static int
 testNodeDeviceNumOfCaps(virNodeDevicePtr dev)
 {
-    return virNodeDeviceObjListNumOfCaps(testNodeDeviceList(), dev->name);
+    return virNodeDeviceObjListNumOfCaps(testNodeDevs(dev->conn), dev->name);
 }
 
 static int
 testNodeDeviceListCaps(virNodeDevicePtr dev, char **const names, int maxnames)
 {
-    return virNodeDeviceObjListListCaps(testNodeDeviceList(), dev->name, names, maxnames);
+    return virNodeDeviceObjListListCaps(testNodeDevs(dev->conn), dev->name, names,
+                                        maxnames);
 }
 
 /* Events: the connection's one event state (test_driver.c), all kinds. */
@@ -211,6 +216,86 @@ testConnectNodeDeviceEventDeregisterAny(virConnectPtr conn, int callbackID)
                                                VIR_EVENT_KIND_NODE_DEVICE, callbackID);
 }
 
+/* ---- create / destroy ------------------------------------------------------ */
+
+/*
+ * libvirt 9.0's test driver: a vHBA is "created" by copying scsi_host11
+ * under the name scsi_host12 with the wwnn/wwpn asked for (the parent is
+ * only checked); destroy removes a device whose parent exists, and when
+ * the parent does not, returns success with nothing removed and no error
+ * (as libvirt's test driver does). Define, undefine and start are not in
+ * libvirt's test driver (NO_SUPPORT).
+ */
+static virNodeDevicePtr
+testNodeDeviceCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    testDriver *driver = conn->privateData;
+    g_autoptr(virNodeDeviceDef) def = NULL;
+    g_autoptr(virNodeDeviceDef) copy = NULL;
+    g_autoptr(virNodeDeviceObj) model = NULL;
+    g_autofree char *wwnn = NULL;
+    g_autofree char *wwpn = NULL;
+    g_autofree char *parent = NULL;
+    g_autofree char *newXML = NULL;
+    virNodeDeviceObj *obj;
+    virNodeDevicePtr dev = NULL;
+
+    virCheckFlags(VIR_NODE_DEVICE_CREATE_XML_VALIDATE, NULL);
+    if (!(def = virNodeDeviceDefParseString(xml)))
+        return NULL;
+    g_mutex_lock(&driver->lock);
+    if (virNodeDeviceDefGetWWNs(def, false, &wwnn, &wwpn) < 0 ||
+        virNodeDeviceDefFindParentHost(driver->nodedevs, def, &parent) < 0)
+        goto out;
+    /* no scsi_host11 to copy: libvirt fails without saying why */
+    if (!(model = virNodeDeviceObjListCopy(driver->nodedevs, "scsi_host11", true)) ||
+        virNodeDeviceXMLGetFC(model->xml, &copy) <= 0)
+        goto out;
+    g_free(copy->name);
+    copy->name = g_strdup("scsi_host12");
+    g_free(copy->wwnn);
+    copy->wwnn = g_strdup(wwnn);
+    g_free(copy->wwpn);
+    copy->wwpn = g_strdup(wwpn);
+    newXML = virNodeDeviceDefFormatSCSIHost(copy);
+    obj = virNodeDeviceObjNew(copy->name, model->parent, newXML);
+    for (guint i = 0; i < model->caps->len; i++)
+        g_ptr_array_add(obj->caps, g_strdup(model->caps->pdata[i]));
+    for (guint i = 0; i < model->matchCaps->len; i++)
+        g_ptr_array_add(obj->matchCaps, g_strdup(model->matchCaps->pdata[i]));
+    virNodeDeviceObjListAdd(driver->nodedevs, obj);
+    virObjectEventStateQueue(
+        driver->eventState,
+        virNodeDeviceEventLifecycleNew("scsi_host12", VIR_NODE_DEVICE_EVENT_CREATED, 0));
+    dev = virGetNodeDevice(conn, "scsi_host12");
+out:
+    g_mutex_unlock(&driver->lock);
+    return dev;
+}
+
+static int
+testNodeDeviceDestroy(virNodeDevicePtr dev)
+{
+    testDriver *driver = dev->conn->privateData;
+    g_autoptr(virNodeDeviceObj) obj = NULL;
+    g_autoptr(virNodeDeviceObj) parent = NULL;
+
+    g_mutex_lock(&driver->lock);
+    if (!(obj = virNodeDeviceObjListCopy(driver->nodedevs, dev->name, false))) {
+        g_mutex_unlock(&driver->lock);
+        return -1;
+    }
+    if (obj->parent &&
+        (parent = virNodeDeviceObjListCopy(driver->nodedevs, obj->parent, true))) {
+        virObjectEventStateQueue(
+            driver->eventState,
+            virNodeDeviceEventLifecycleNew(dev->name, VIR_NODE_DEVICE_EVENT_DELETED, 0));
+        virNodeDeviceObjListRemove(driver->nodedevs, dev->name);
+    }
+    g_mutex_unlock(&driver->lock);
+    return 0;
+}
+
 const virNodeDeviceDriver testNodeDeviceDriver = {
     .name = "Test",
     .nodeNumOfDevices = testNodeNumOfDevices,
@@ -223,4 +308,6 @@ const virNodeDeviceDriver testNodeDeviceDriver = {
     .nodeDeviceListCaps = testNodeDeviceListCaps,
     .connectNodeDeviceEventRegisterAny = testConnectNodeDeviceEventRegisterAny,
     .connectNodeDeviceEventDeregisterAny = testConnectNodeDeviceEventDeregisterAny,
+    .nodeDeviceCreateXML = testNodeDeviceCreateXML,
+    .nodeDeviceDestroy = testNodeDeviceDestroy,
 };

@@ -4,6 +4,7 @@
 #include "domain_obj.h"
 #include "domain_event.h"
 #include "network_conf.h"
+#include "node_device_conf.h"
 #include "storage_obj.h"
 #include "virerror.h"
 
@@ -41,6 +42,8 @@ struct _testDriver {
      * taken by virInterfaceChangeBegin (NULL: no transaction); under lock */
     GPtrArray *ifaces;
     GPtrArray *ifacesBackup;
+    /* node devices, libvirt's defaults at open (test_driver_nodedev.c) */
+    virNodeDeviceObjList *nodedevs;
 
     GMutex lock;
 };
@@ -215,6 +218,8 @@ void testDomainShutdownState(virDomainObj *obj, virDomainPtr dom, int reason);
 void testInterfaceLoadDefault(testDriver *driver);
 /* Free @driver's interfaces and any transaction copy. */
 void testInterfaceFreeAll(testDriver *driver);
+/* A new list of libvirt's test:///default node devices (test_driver_nodedev.c). */
+virNodeDeviceObjList *testNodeDeviceLoadDefault(void);
 int testNetworkLoadDef(testDriver *driver, const char *xml);
 int testNetworkLoadDefault(testDriver *driver);
 /* virDomainInterfaceAddresses with libvirt 9.0's test-driver answer: one
