@@ -95,6 +95,7 @@ virNodeDevicePtr virNodeDeviceDefineXML(virConnectPtr conn, const char *xmlDesc,
                                         unsigned int flags);
 int virNodeDeviceUndefine(virNodeDevicePtr dev, unsigned int flags);
 int virNodeDeviceCreate(virNodeDevicePtr dev, unsigned int flags);
+int virNodeDeviceSetAutostart(virNodeDevicePtr dev, int autostart);
 int virNodeDeviceRef(virNodeDevicePtr dev);
 int virNodeDeviceFree(virNodeDevicePtr dev);
 

@@ -531,6 +531,7 @@ struct _virNodeDeviceDriver {
                                             unsigned int flags);
     int (*nodeDeviceUndefine)(virNodeDevicePtr dev, unsigned int flags);
     int (*nodeDeviceCreate)(virNodeDevicePtr dev, unsigned int flags);
+    int (*nodeDeviceSetAutostart)(virNodeDevicePtr dev, int autostart);
 };
 
 struct _virSecretDriver {

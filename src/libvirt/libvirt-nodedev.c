@@ -718,3 +718,38 @@ error:
     virDispatchError(conn);
     return -1;
 }
+
+
+/**
+ * virNodeDeviceSetAutostart:
+ * @dev: a handle
+ * @autostart: 1 to start the device at boot, 0 not to
+ *
+ * Marks a defined device to be started automatically (libvirt: defined
+ * mediated devices).
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection,
+ * VIR_ERR_OPERATION_UNSUPPORTED for a device that cannot autostart.
+ */
+int
+virNodeDeviceSetAutostart(virNodeDevicePtr dev, int autostart)
+{
+    virConnectPtr conn;
+    int ret;
+
+    virResetLastError();
+    virCheckNodeDeviceReturn(dev, -1);
+    conn = dev->conn;
+    virCheckReadOnlyGoto(conn, error);
+
+    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceSetAutostart) {
+        if ((ret = conn->nodeDeviceDriver->nodeDeviceSetAutostart(dev, autostart)) < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}

@@ -604,6 +604,7 @@ const virNodeDeviceDriver remoteNodeDeviceDriver = {
     .nodeDeviceDefineXML = remoteNodeDeviceDefineXML,
     .nodeDeviceUndefine = remoteNodeDeviceUndefine,
     .nodeDeviceCreate = remoteNodeDeviceCreate,
+    .nodeDeviceSetAutostart = remoteNodeDeviceSetAutostart,
     .connectNodeDeviceEventRegisterAny = remoteConnectNodeDeviceEventRegisterAny,
     .connectNodeDeviceEventDeregisterAny = remoteConnectNodeDeviceEventDeregisterAny,
 };

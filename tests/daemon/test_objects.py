@@ -406,7 +406,9 @@ def test_nodedev_create_test_driver():
                            (lambda: c.nodeDeviceLookupByName("scsi_host1").undefine(0),
                             "virNodeDeviceUndefine"),
                            (lambda: c.nodeDeviceLookupByName("scsi_host1").create(0),
-                            "virNodeDeviceCreate")):
+                            "virNodeDeviceCreate"),
+                           (lambda: c.nodeDeviceLookupByName("scsi_host1").setAutostart(1),
+                            "virNodeDeviceSetAutostart")):
             expect_error(call, libvirt.VIR_ERR_NO_SUPPORT, libvirt.VIR_FROM_NODEDEV,
                          "this function is not supported by the connection driver: " + name)
         assert sorted(c.listDevices(None, 0)) == ["computer", "scsi_host1", "scsi_host11",
@@ -425,7 +427,8 @@ def test_nodedev_create_test_driver():
     # until the daemon has seen the last client go, which a new client
     # could overtake
     for case in ("nodedev-create-vhba", "nodedev-create-errors", "nodedev-create-byparent",
-                 "nodedev-destroy-parents", "nodedev-define-unsupported"):
+                 "nodedev-destroy-parents", "nodedev-define-unsupported",
+                 "nodedev-autostart-unsupported"):
         cdir = os.path.join(HERE, "..", "data", "vksh", case)
         with open(os.path.join(cdir, "cmd")) as f:
             cmd = f.read().strip()
@@ -496,6 +499,8 @@ def test_nodedev_create_host():
              "Requested operation is not valid: Device is already active"),
             (lambda: c.nodeDeviceLookupByName("computer").create(1), 8, nd,
              "unsupported flags (0x1) in function nodeDeviceCreate"),
+            (lambda: c.nodeDeviceLookupByName("computer").setAutostart(1), 84, nd,
+             "Operation not supported: Unsupported device type"),
         ]
         if pci:
             cases += [

@@ -1,4 +1,4 @@
-/* vksh-nodedevcreate.c: nodedev-create, -destroy, -define, -undefine, -start as virsh 9.0 */
+/* vksh-nodedevcreate.c: nodedev-create, -destroy, -define, -undefine, -start, -autostart as virsh 9.0 */
 
 #define G_LOG_DOMAIN "vksh.nodedevcreate"
 
@@ -132,5 +132,37 @@ vkshCmdNodedevStart(vkshControl *ctl, const vkshCmd *cmd)
         return false;
     }
     vkshPrintExtra(ctl, "Device %s started\n", name);
+    return true;
+}
+
+const vkshOptDef vkshOptsNodedevAutostart[] = {
+    { "device", VKSH_OT_STRING, VKSH_OFLAG_REQ,
+      "device name or wwn pair in 'wwnn,wwpn' format" },
+    { "disable", VKSH_OT_BOOL, 0, "disable autostarting" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdNodedevAutostart(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virNodeDevice) dev = NULL;
+    const char *name = NULL;
+    int autostart = !vkshOptBool(cmd, "disable");
+
+    if (vkshOptString(ctl, cmd, "device", &name) <= 0)
+        return false;
+    if (!(dev = findDevice(ctl, name)))
+        return false;
+    if (virNodeDeviceSetAutostart(dev, autostart) < 0) {
+        vkshError(ctl,
+                  autostart ? "failed to mark device %s as autostarted"
+                            : "failed to unmark device %s as autostarted",
+                  name);
+        return false;
+    }
+    vkshPrintExtra(ctl,
+                   autostart ? "Device %s marked as autostarted\n"
+                             : "Device %s unmarked as autostarted\n",
+                   name);
     return true;
 }

@@ -108,6 +108,8 @@ bool vkshCmdNodedevDefine(vkshControl *ctl, const vkshCmd *cmd);
 bool vkshCmdNodedevDestroy(vkshControl *ctl, const vkshCmd *cmd);
 bool vkshCmdNodedevUndefine(vkshControl *ctl, const vkshCmd *cmd);
 bool vkshCmdNodedevStart(vkshControl *ctl, const vkshCmd *cmd);
+extern const vkshOptDef vkshOptsNodedevAutostart[];
+bool vkshCmdNodedevAutostart(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshCmdDef vkshInterfaceCmds[];
 extern const vkshCmdDef vkshSnapshotCmds[]; /* vksh-snapshot.c */
 extern const vkshCmdDef vkshNWFilterCmds[]; /* vksh-nwfilter.c */

@@ -1168,6 +1168,20 @@ nodeDeviceCreate(virNodeDevicePtr dev, unsigned int flags)
     return -1;
 }
 
+/* libvirt sets autostart on defined mediated devices only */
+static int
+nodeDeviceSetAutostart(virNodeDevicePtr dev, int autostart)
+{
+    virNodeDeviceObjList *list;
+    g_autoptr(virNodeDeviceObj) obj = NULL;
+
+    if (!(list = hostNodeDevList()) ||
+        !(obj = virNodeDeviceObjListCopy(list, dev->name, false)))
+        return -1;
+    virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s", "Unsupported device type");
+    return -1;
+}
+
 const virNodeDeviceDriver hostNodeDeviceDriver = {
     .name = "nodedev",
     .nodeNumOfDevices = hostNodeNumOfDevices,
@@ -1188,4 +1202,5 @@ const virNodeDeviceDriver hostNodeDeviceDriver = {
     .nodeDeviceDefineXML = nodeDeviceDefineXML,
     .nodeDeviceUndefine = nodeDeviceUndefine,
     .nodeDeviceCreate = nodeDeviceCreate,
+    .nodeDeviceSetAutostart = nodeDeviceSetAutostart,
 };
