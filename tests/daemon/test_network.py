@@ -14,13 +14,15 @@ import ctypes
 import difflib
 import glob
 import os
+import shlex
 import signal
 import subprocess
 import time
 
 import libvirt
 
-from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for
+from vkdtest import (Daemon, Skip, make_tmpdir, qemu_pids, run_tests, test_guest_dir, virsh,
+                     wait_for)
 
 CLONE_NEWNET = 0x40000000
 peer = None  # the DHCP client's namespace holder (subprocess.Popen)
@@ -857,6 +859,126 @@ def test_domifaddr_test_driver():
     assert d.stop() == 0
 
 
+class NobodyDaemon(Daemon):
+    """A session virtkitd as 'nobody' (so it cannot make taps), with
+    CAP_NET_ADMIN in its ambient set for the helper it runs (Debian's
+    qemu-bridge-helper is not setuid), in a mount namespace of its own
+    where @etcqemu is /etc/qemu."""
+
+    def __init__(self, etcqemu):
+        super().__init__(mode="session")
+        self.etcqemu = etcqemu
+
+    def argv(self):
+        inner = " ".join(shlex.quote(a) for a in super().argv())
+        return ["/usr/bin/unshare", "-m", "/bin/sh", "-c",
+                "mount --make-rprivate / && mount --bind %s /etc/qemu && "
+                # /dev/net/tun is 0666 on Debian (udev); where it is not, a
+                # 0666 node of the same device in this namespace only
+                "{ [ \"$(stat -c %%a /dev/net/tun)\" = 666 ] || "
+                "mount --bind %s/tun /dev/net/tun; } && "
+                "exec setpriv --reuid=65534 --regid=65534 --clear-groups "
+                "--inh-caps=+net_admin --ambient-caps=+net_admin -- %s"
+                % (shlex.quote(self.etcqemu), shlex.quote(self.etcqemu), inner)]
+
+
+HELPER_GUEST_XML = """<domain type='qemu'>
+  <name>%(name)s</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>%(guest)s/vmlinuz</kernel><initrd>%(guest)s/initrd.gz</initrd>
+    <cmdline>console=ttyS0 no_timer_check quiet virtkit.ip=10.93.0.10/24 virtkit.ping=10.93.0.1</cmdline></os>
+  <features><acpi/></features>
+  <on_poweroff>destroy</on_poweroff>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <interface type='bridge'><source bridge='%(bridge)s'/><model type='virtio'/></interface>
+    <serial type='file'><source path='%(log)s'/><target port='0'/></serial>
+  </devices>
+</domain>
+"""
+
+
+def test_session_bridge_helper():
+    """Session mode reaching a host bridge as libvirt's does: a session
+    virtkitd that is not root (uid nobody) cannot make a tap, so it runs
+    qemu-bridge-helper, which makes one on the bridge /etc/qemu/bridge.conf
+    allows (written by the test in the daemon's own mount namespace) and
+    passes its descriptor back; QEMU gets it as -netdev tap,fd=N. The guest
+    pings the bridge's address and the host pings the guest; a bridge the
+    file does not allow gives libvirt's "failed to communicate with bridge
+    helper" error with the helper's words, and no tap is left."""
+    if not NET_GUEST:
+        raise Skip("no test guest (scripts/build-test-guest.sh, variant net)")
+    for tool in ("/usr/lib/qemu/qemu-bridge-helper", "/usr/bin/setpriv"):
+        if not os.access(tool, os.X_OK):
+            raise Skip("needs " + tool)
+    made_etc = False
+    if not os.path.isdir("/etc/qemu"):
+        os.mkdir("/etc/qemu")  # an empty mount point, removed at the end
+        made_etc = True
+    d = None
+    try:
+        etc = make_tmpdir()
+        os.chmod(etc, 0o755)
+        with open(os.path.join(etc, "bridge.conf"), "w") as f:
+            f.write("allow vkhb0\n")
+        st = os.stat("/dev/net/tun")
+        os.mknod(os.path.join(etc, "tun"), 0o20666, st.st_rdev)
+        os.chmod(os.path.join(etc, "tun"), 0o666)
+        d = NobodyDaemon(etc)
+        os.chmod(d.root, 0o755)
+        for sub in d.dirs.values():
+            os.makedirs(sub, exist_ok=True)
+        subprocess.run(["chown", "-R", "65534:65534", d.root], check=True)
+        sh("ip link add vkhb0 type bridge && ip addr add 10.93.0.1/24 dev vkhb0 && "
+           "ip link set vkhb0 up && ip link add vkhb1 type bridge && ip link set vkhb1 up")
+        d.start()
+        uri = d.uri("qemu", "/session")
+        log = os.path.join(d.root, "hg.log")
+        x = os.path.join(d.root, "hg.xml")
+        with open(x, "w") as f:
+            f.write(HELPER_GUEST_XML % {"name": "hg", "guest": NET_GUEST, "bridge": "vkhb0",
+                                        "log": log})
+        virsh(uri, "define", x)
+        virsh(uri, "start", "hg")
+        live = virsh(uri, "dumpxml", "hg").stdout
+        tap = [l for l in live.splitlines() if "<target dev='" in l][0].split("'")[1]
+        assert tap.startswith("tap"), live  # the helper's name, not vnetN
+        assert "master vkhb0" in sh("ip -o link show dev " + tap)
+        pids = qemu_pids(d.root)
+        assert len(pids) == 1, pids
+        with open("/proc/%d/cmdline" % pids[0], "rb") as f:
+            cmd = f.read().split(b"\0")
+        assert any(a.startswith(b"tap,fd=") or b'"type":"tap","fd"' in a for a in cmd), cmd
+        assert os.stat("/proc/%d" % pids[0]).st_uid == 65534
+        got = wait_console(log, "GUEST-PING", "10.93.0.1", "the guest pings the bridge")
+        assert got == ["10.93.0.1", "ok"], got
+        sh("busybox ping -c 1 -W 5 10.93.0.10")
+        virsh(uri, "destroy", "hg")
+        wait_for(lambda: tap not in sh("ip -o link"), "the helper's tap to go", 30)
+        virsh(uri, "undefine", "hg")
+        # a bridge bridge.conf does not allow: libvirt's error, nothing left
+        with open(x, "w") as f:
+            f.write(HELPER_GUEST_XML % {"name": "hg", "guest": NET_GUEST, "bridge": "vkhb1",
+                                        "log": log})
+        virsh(uri, "define", x)
+        links = sh("ip -o link | grep -c tap", check=False)
+        p = virsh(uri, "start", "hg", check=False)
+        assert p.returncode == 1, p
+        assert "failed to communicate with bridge helper" in p.stderr and \
+            "--br=vkhb1" in p.stderr and "access denied by acl file" in p.stderr, p.stderr
+        assert sh("ip -o link | grep -c tap", check=False) == links
+        assert virsh(uri, "domstate", "hg").stdout.strip() == "shut off"
+        virsh(uri, "undefine", "hg")
+    finally:
+        if d:
+            d.stop()
+        sh("ip link del vkhb0 2>/dev/null; ip link del vkhb1 2>/dev/null", check=False)
+        if made_etc:
+            os.rmdir("/etc/qemu")
+
+
 if __name__ == "__main__":
     # building the guest downloads a kernel: done before entering the
     # namespace. A cache of this suite's own: the guest's DHCP client came
@@ -894,4 +1016,6 @@ if __name__ == "__main__":
          guard(test_virtinstall_network)),
         ("Sys::Virt and python3-libvirt: networks, interfaces, node devices as libvirtd",
          guard(test_sysvirt_and_python_objects)),
+        ("session mode (uid nobody): a host bridge through qemu-bridge-helper, pings",
+         guard(test_session_bridge_helper)),
     ])

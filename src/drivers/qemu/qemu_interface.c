@@ -3,8 +3,16 @@
 #define G_LOG_DOMAIN "virtkit.qemu.interface"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <linux/if_tun.h>
 
 #include "driver.h"
 #include "network_conf.h"
@@ -198,6 +206,146 @@ qemuInterfacePortDelete(virDomainNetDef *net)
     virObjectUnrefConnect(conn);
 }
 
+/* Debian's qemu-system-common puts it there (libvirt's bridge_helper). */
+#define QEMU_BRIDGE_HELPER "/usr/lib/qemu/qemu-bridge-helper"
+#define QEMU_BRIDGE_HELPER_TIMEOUT_MS 30000
+
+/* One descriptor passed over @sock (SCM_RIGHTS) within the deadline, or
+ * -1 with errno set (ETIMEDOUT, or ECONNRESET when the peer closed). */
+static int
+qemuInterfaceRecvFD(int sock)
+{
+    char byte;
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    union {
+        struct cmsghdr hdr;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    struct msghdr msg = { .msg_iov = &iov,
+                          .msg_iovlen = 1,
+                          .msg_control = control.buf,
+                          .msg_controllen = sizeof(control.buf) };
+    struct pollfd pfd = { .fd = sock, .events = POLLIN };
+    struct cmsghdr *cmsg;
+    ssize_t n;
+    int fd;
+    int rc;
+
+    while ((rc = poll(&pfd, 1, QEMU_BRIDGE_HELPER_TIMEOUT_MS)) < 0 && errno == EINTR)
+        ;
+    if (rc == 0)
+        errno = ETIMEDOUT;
+    if (rc <= 0)
+        return -1;
+    while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+        ;
+    if (n <= 0) {
+        if (n == 0)
+            errno = ECONNRESET;
+        return -1;
+    }
+    cmsg = CMSG_FIRSTHDR(&msg);
+    if (!cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
+        cmsg->cmsg_len != CMSG_LEN(sizeof(int))) {
+        errno = EBADMSG;
+        return -1;
+    }
+    memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+    return fd;
+}
+
+/* As libvirt 9.0's QEMU driver when it cannot make taps itself (session
+ * mode, not root): qemu-bridge-helper (setuid root, or given
+ * CAP_NET_ADMIN) makes a tap on @bridge if /etc/qemu/bridge.conf allows
+ * it and passes its descriptor back over a socket pair; the tap goes when
+ * QEMU closes it. Returns the descriptor with the tap's name in *@ifname,
+ * or -1 with libvirt's errors ("failed to communicate with bridge helper",
+ * with the helper's stderr). */
+static int
+qemuInterfaceBridgeHelper(const char *bridge, bool vnetHdr, char **ifname)
+{
+    g_autofree char *brArg = g_strdup_printf("--br=%s", bridge);
+    const char *argv[] = { QEMU_BRIDGE_HELPER, brArg, "--fd=3", NULL, NULL };
+    g_autoptr(GError) gerr = NULL;
+    g_autofree char *errtext = NULL;
+    struct ifreq ifr = { 0 };
+    GPid pid = 0;
+    int pair[2] = { -1, -1 };
+    int errfd = -1;
+    int fd = -1;
+    int status = 0;
+    int saved;
+    gint sourceFds[1];
+    gint targetFds[1] = { 3 };
+
+    /* libvirt's order: --use-vnet --br=BR --fd=N */
+    if (vnetHdr) {
+        argv[3] = argv[2];
+        argv[2] = argv[1];
+        argv[1] = "--use-vnet";
+    }
+    if (access(QEMU_BRIDGE_HELPER, X_OK) < 0) {
+        virReportSystemErrorFull(VIR_FROM_NONE, errno, __func__,
+                                 "'%s' is not a suitable bridge helper",
+                                 QEMU_BRIDGE_HELPER);
+        return -1;
+    }
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+        virReportSystemErrorFull(VIR_FROM_NONE, errno, __func__, "%s",
+                                 "failed to create socket");
+        return -1;
+    }
+    sourceFds[0] = pair[1];
+    if (!g_spawn_async_with_pipes_and_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                          NULL, NULL, -1, -1, -1, sourceFds, targetFds, 1,
+                                          &pid, NULL, NULL, &errfd, &gerr)) {
+        virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INTERNAL_ERROR, __func__,
+                           "cannot run '%s': %s", QEMU_BRIDGE_HELPER, gerr->message);
+        close(pair[0]);
+        close(pair[1]);
+        return -1;
+    }
+    close(pair[1]);
+    fd = qemuInterfaceRecvFD(pair[0]);
+    saved = errno;
+    close(pair[0]);
+    if (fd < 0)
+        kill(pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    g_spawn_close_pid(pid);
+    {
+        /* what the helper said (it has exited: a short read) */
+        char buf[1024];
+        ssize_t n = read(errfd, buf, sizeof(buf) - 1);
+
+        if (n > 0) {
+            buf[n] = '\0';
+            g_strchomp(buf);
+            errtext = g_strdup_printf("stderr=%s", buf);
+        }
+        close(errfd);
+    }
+    if (fd < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        g_autofree char *cmd = g_strjoinv(" ", (char **)argv);
+
+        if (fd >= 0)
+            close(fd);
+        virReportSystemErrorFull(VIR_FROM_NONE, fd < 0 ? saved : EIO, __func__,
+                                 "%s: failed to communicate with bridge helper: %s", cmd,
+                                 errtext ? errtext : "");
+        return -1;
+    }
+    if (ioctl(fd, TUNGETIFF, &ifr) < 0) {
+        virReportSystemErrorFull(VIR_FROM_NONE, errno, __func__, "%s",
+                                 "Unable to query tap interface name");
+        close(fd);
+        return -1;
+    }
+    *ifname = g_strndup(ifr.ifr_name, IFNAMSIZ);
+    return fd;
+}
+
 static bool
 qemuInterfaceHasTap(const virDomainNetDef *net)
 {
@@ -256,6 +404,12 @@ qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t id
         if ((fd = virNetDevTapOpen(net->ifname)) < 0)
             goto error;
         ifname = g_strdup(net->ifname);
+    } else if (bridge && geteuid() != 0) {
+        /* session mode: taps are qemu-bridge-helper's to make, as libvirt's */
+        bool vnetHdr = net->model && g_str_has_prefix(net->model, "virtio");
+
+        if ((fd = qemuInterfaceBridgeHelper(bridge, vnetHdr, &ifname)) < 0)
+            goto error;
     } else if ((fd = virNetDevTapCreate(templ, bridge, net->mac, 0, &ifname)) < 0) {
         goto error;
     }
