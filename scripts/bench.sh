@@ -16,7 +16,8 @@
 #                    running guest; in core too), live (disk attach+detach,
 #                    getAllDomainStats of 1 and STATSN=20 running guests; in
 #                    core too), storage (vol-upload/download, pool refresh;
-#                    in core too); default all.
+#                    in core too), net (NAT network start/stop, domifaddr
+#                    --source lease; in core too); default all.
 #                    Use with BENCH_MD= (a partial run would rewrite the table)
 #
 # virtkitd runs with every directory under a temporary folder. libvirtd runs
@@ -79,7 +80,7 @@ done
 libvirt=yes
 if [ "${BENCH_ONLY:-}" = virtkit ] ||
     ! { want core || want stop || want netguest || want snapsave || want live ||
-        want storage; }; then
+        want storage || want net; }; then
     libvirt=no
 elif [ ! -x "$LV" ] || [ ! -x /usr/sbin/libvirtd ] || [ ! -x /usr/sbin/virtlogd ]; then
     echo "bench: libvirt's daemon or vkbench-libvirt missing (make deps); virtkit only" >&2
@@ -350,6 +351,12 @@ else
         lv_start
         wait_sock "$lvdir/run/libvirt-sock"
     fi
+fi
+
+# The network rows alone (BENCH_ROWS=net; in core above)
+if [ -n "$NETNS" ] && ! want core && want net; then
+    log "network: NAT network start/stop and domifaddr (source lease), $NETREPS times"
+    both network "$NETREPS"
 fi
 
 # The net test guest (daemons in network namespaces of their own, as root):
