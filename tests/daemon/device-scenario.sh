@@ -23,7 +23,7 @@ cat > dev.xml <<X
   <vcpu>1</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type>
     <kernel>$G/vmlinuz</kernel><initrd>$G/initrd.gz</initrd>
-    <cmdline>console=ttyS0 no_timer_check quiet</cmdline></os>
+    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet</cmdline></os>
   <features><acpi/></features>
   <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
     <controller type='pci' model='pcie-root'/>

@@ -21,7 +21,7 @@ cat > hp.xml <<X
   <vcpu current='1'>3</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type>
     <kernel>$G/vmlinuz</kernel><initrd>$G/initrd.gz</initrd>
-    <cmdline>console=ttyS0 no_timer_check quiet</cmdline></os>
+    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet</cmdline></os>
   <features><acpi/></features>
   <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
     <disk type='file' device='disk'><driver name='qemu' type='raw'/>

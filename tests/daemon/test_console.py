@@ -40,7 +40,7 @@ def pty_xml(name, guest):
   <vcpu>1</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type>
     <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
-    <cmdline>console=ttyS0 no_timer_check</cmdline></os>
+    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests</cmdline></os>
   <features><acpi/></features>
   <on_poweroff>destroy</on_poweroff>
   <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
@@ -323,7 +323,7 @@ def test_python_console_force():
         virsh(uri, "destroy", "c2", check=False)
 
 
-FLOOD_CMDLINE = ("console=ttyS0 no_timer_check nohz=off tp_printk trace_event="
+FLOOD_CMDLINE = ("console=ttyS0 no_timer_check cryptomgr.notests nohz=off tp_printk trace_event="
                  "timer:hrtimer_expire_entry,timer:hrtimer_expire_exit,timer:hrtimer_start")
 
 
@@ -356,7 +356,7 @@ def test_unread_console_bounded():
     d = Daemon(extra=["--verbose"]).start()
     uri = d.uri("qemu")
     virsh(uri, "define", write(os.path.join(d.root, "c3.xml"),
-                               pty_xml("c3", guest).replace("console=ttyS0 no_timer_check", FLOOD_CMDLINE)))
+                               pty_xml("c3", guest).replace("console=ttyS0 no_timer_check cryptomgr.notests", FLOOD_CMDLINE)))
     virsh(uri, "start", "--paused", "c3")
     try:
         c, serial = raw_open_console(d, "c3")

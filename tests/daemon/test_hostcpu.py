@@ -33,7 +33,7 @@ def guest_xml(name, guest, serial, cpu, vcpus=4):
   <vcpu>%d</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type>
     <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
-    <cmdline>console=ttyS0 no_timer_check quiet</cmdline></os>
+    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet</cmdline></os>
   <features><acpi/></features>
   %s
   <on_poweroff>destroy</on_poweroff>

@@ -297,7 +297,7 @@ GUEST_XML = """<domain type='qemu'>
   <vcpu>1</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type>
     <kernel>%(guest)s/vmlinuz</kernel><initrd>%(guest)s/initrd.gz</initrd>
-    <cmdline>console=ttyS0 no_timer_check quiet virtkit.dhcp=1 virtkit.hostname=%(name)s</cmdline></os>
+    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet virtkit.dhcp=1 virtkit.hostname=%(name)s</cmdline></os>
   <features><acpi/></features>
   <on_poweroff>destroy</on_poweroff>
   <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
@@ -496,7 +496,7 @@ def virt_install(d, name, network, log, kargs):
             "--osinfo", "detect=on,require=off", "--virt-type", "qemu", "--machine", "q35",
             "--network", network, "--graphics", "none", "--noautoconsole",
             "--serial", "file,path=%s" % log,
-            "--boot", "kernel=%s/vmlinuz,initrd=%s/initrd.gz,kernel_args=console=ttyS0 no_timer_check "
+            "--boot", "kernel=%s/vmlinuz,initrd=%s/initrd.gz,kernel_args=console=ttyS0 no_timer_check cryptomgr.notests "
                       "quiet %s" % (NET_GUEST, NET_GUEST, kargs)]
     p = subprocess.run(argv, capture_output=True, text=True, timeout=300,
                        env=dict(os.environ, LC_ALL="C", HOME=d.root))

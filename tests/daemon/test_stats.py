@@ -42,7 +42,7 @@ def guest_xml(name, guest, serial, disk):
   <vcpu>1</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type>
     <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
-    <cmdline>console=ttyS0 no_timer_check quiet virtkit.writedisk=1</cmdline></os>
+    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet virtkit.writedisk=1</cmdline></os>
   <features><acpi/></features>
   <on_poweroff>destroy</on_poweroff>
   <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>

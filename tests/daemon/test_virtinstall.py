@@ -73,7 +73,7 @@ def virt_install(d, guest, name, serial, disk_arg, osinfo, extra=()):
             "--graphics", "none", "--noautoconsole",
             "--serial", "file,path=%s" % serial,
             "--boot", "kernel=%s/vmlinuz,initrd=%s/initrd.gz,"
-                      "kernel_args=console=ttyS0 no_timer_check quiet virtkit.writedisk=1" % (guest, guest)]
+                      "kernel_args=console=ttyS0 no_timer_check cryptomgr.notests quiet virtkit.writedisk=1" % (guest, guest)]
     argv += list(extra)
     p = subprocess.run(argv, capture_output=True, text=True, timeout=600,
                        env=dict(os.environ, LC_ALL="C", HOME=d.root))
@@ -248,7 +248,7 @@ def volume_xml(name, guest, serial, pool, volume):
   <memory unit='MiB'>256</memory>
   <os><type arch='x86_64' machine='q35'>hvm</type>
     <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
-    <cmdline>console=ttyS0 no_timer_check quiet virtkit.writedisk=1</cmdline></os>
+    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet virtkit.writedisk=1</cmdline></os>
   <features><acpi/></features>
   <devices>
     <disk type='volume' device='disk'><driver name='qemu' type='raw'/>

@@ -154,7 +154,7 @@ def test_agent_step():
             "</channel>")
     serial = {"ag": os.path.join(d.root, "ag.serial")}
     xml_ag = booting_xml("ag", guest, serial["ag"]).replace(
-        "console=ttyS0 no_timer_check quiet", "console=ttyS0 no_timer_check quiet virtkit.agentd=1").replace(
+        "console=ttyS0 no_timer_check cryptomgr.notests quiet", "console=ttyS0 no_timer_check cryptomgr.notests quiet virtkit.agentd=1").replace(
         "<features><acpi/></features>", "").replace("</devices>", chan + "</devices>")
     xml_na = diskless_xml("na").replace("</devices>", chan + "</devices>")
     assert "virtkit.agentd=1" in xml_ag and "<acpi/>" not in xml_ag

@@ -588,7 +588,7 @@ def booting_xml(name, guest, serial_log):
   <vcpu>1</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type>
     <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
-    <cmdline>console=ttyS0 no_timer_check quiet</cmdline></os>
+    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet</cmdline></os>
   <features><acpi/></features>
   <on_poweroff>destroy</on_poweroff>
   <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>

@@ -274,7 +274,7 @@ guestXML(Fixture *f, const char *name, const GuestOpts *o)
             x,
             "    <kernel>%s/vmlinuz</kernel>\n"
             "    <initrd>%s/initrd.gz</initrd>\n"
-            "    <cmdline>console=ttyS0 no_timer_check quiet%s%s</cmdline>\n",
+            "    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet%s%s</cmdline>\n",
             guestDir, guestDir, o->extraCmdline ? " " : "",
             o->extraCmdline ? o->extraCmdline : "");
     g_string_append(x, "  </os>\n  <features><acpi/></features>\n");

@@ -182,10 +182,11 @@ guestXML(Fixture *f, const char *name, const GuestOpts *o)
                            "<type arch='x86_64' machine='q35'>hvm</type>",
                            name);
     if (o->kernel)
-        g_string_append_printf(x,
-                               "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
-                               "<cmdline>console=ttyS0 no_timer_check quiet</cmdline>",
-                               guestDir, guestDir);
+        g_string_append_printf(
+            x,
+            "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
+            "<cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet</cmdline>",
+            guestDir, guestDir);
     g_string_append(x, "</os>");
     if (o->acpi)
         g_string_append(x, "<features><acpi/></features>");
