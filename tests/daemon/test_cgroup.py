@@ -26,7 +26,7 @@ import subprocess
 import sys
 
 from vkdtest import (Daemon, Skip, kill_pid, qemu_pids, run_tests, test_guest_dir, virsh,
-                     wait_for, write)
+                     wait_for, wait_guest, write)
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -324,8 +324,10 @@ def test_cputune_in_definition():
         out = virsh(uri, "dumpxml", name).stdout
         assert "<vcpupin vcpu='1' cpuset='1'/>" in out and "<emulatorpin cpuset='0'/>" in out
         # unplugged again (the booted guest lets it go): its group goes too
-        wait_for(lambda: "GUEST-READY" in open(serial, errors="replace").read(),
-                 "the guest up", 120)
+        # pinned to CPU 0 on a loaded host this boot can be slow: the wait is
+        # on the guest's CPU time, not the clock
+        wait_guest(lambda: "GUEST-READY" in open(serial, errors="replace").read(),
+                   "the guest up", 120, uri, name, serial, daemon=d, cpu_budget=8)
         virsh(uri, "setvcpus", name, "1", "--live")
         assert not os.path.exists(os.path.join(cpu, "vcpu1")), os.listdir(cpu)
         assert not os.path.exists(os.path.join(cpuset, "vcpu1")), os.listdir(cpuset)
