@@ -467,8 +467,13 @@ class Torture:
         except threading.BrokenBarrierError:
             pass
         # mostly short (cut defines, undefines, autostart); sometimes long
-        # enough for a guest start (~0.2 s under TCG) to complete or be cut
-        time.sleep(rng.uniform(0.002, 0.05) if rng.random() < 0.85 else rng.uniform(0.1, 0.5))
+        # enough for a guest start (~0.2 s under TCG) to complete or be cut.
+        # Stretched on a loaded host (load per CPU above 1): there every call
+        # takes that much longer, and unstretched windows cut them all (at
+        # load 30 on 2 CPUs a full run's torture answered none of 519 defines)
+        stretch = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+        time.sleep(stretch * (rng.uniform(0.002, 0.05) if rng.random() < 0.85
+                              else rng.uniform(0.1, 0.5)))
         self.kill_daemon(d)
         self.counts["kills while clients mutate"] += 1
         stop.set()
