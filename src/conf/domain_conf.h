@@ -488,6 +488,9 @@ typedef struct {
 typedef struct {
     char *type;   /* "virtio", "vga", "cirrus", "bochs", "none", ... */
     int vram;     /* KiB; 0 when not applicable (libvirt's defaults filled in) */
+    int ram;      /* qxl: KiB (a power of two), else 0 */
+    int vram64;   /* qxl: KiB, 0 when not given */
+    int vgamem;   /* qxl: KiB, else 0 */
     int heads;    /* 0: not given (only 'none' keeps it so) */
     bool primary; /* the first video device */
     virDomainDeviceAddress addr;

@@ -361,8 +361,14 @@ formatVideo(fmtCtx *ctx, const virDomainVideoDef *v)
     ctx->indent += 2;
     lineStart(ctx, "<model");
     attr(ctx->buf, "type", v->type);
+    if (v->ram)
+        g_string_append_printf(ctx->buf, " ram='%d'", v->ram);
     if (v->vram)
         g_string_append_printf(ctx->buf, " vram='%d'", v->vram);
+    if (v->vram64)
+        g_string_append_printf(ctx->buf, " vram64='%d'", v->vram64);
+    if (v->vgamem)
+        g_string_append_printf(ctx->buf, " vgamem='%d'", v->vgamem);
     if (v->heads)
         g_string_append_printf(ctx->buf, " heads='%d'", v->heads);
     if (v->primary && !g_str_equal(v->type, "none"))

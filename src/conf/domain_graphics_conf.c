@@ -556,15 +556,18 @@ parseAudio(xmlNodePtr node, virDomainAudioDef *a)
 static virDomainVideoDef *
 parseVideo(xmlNodePtr node, size_t nvideos)
 {
-    static const char *const carried[] = { "vga",    "cirrus", "bochs",
-                                           "virtio", "none",   NULL };
-    static const char *const known[] = { "vmvga",     "xen", "vbox",  "qxl",
-                                         "parallels", "gop", "ramfb", NULL };
+    static const char *const carried[] = { "vga",  "cirrus", "bochs", "virtio",
+                                           "none", "qxl",    NULL };
+    static const char *const known[] = { "vmvga", "xen",   "vbox", "parallels",
+                                         "gop",   "ramfb", NULL };
     xmlNodePtr model = virDomainXMLChild(node, "model");
     g_autofree char *type = model ? virDomainXMLProp(model, "type") : NULL;
     g_autofree char *vram = model ? virDomainXMLProp(model, "vram") : NULL;
     g_autofree char *heads = model ? virDomainXMLProp(model, "heads") : NULL;
     g_autofree char *primary = model ? virDomainXMLProp(model, "primary") : NULL;
+    g_autofree char *ram = model ? virDomainXMLProp(model, "ram") : NULL;
+    g_autofree char *vram64 = model ? virDomainXMLProp(model, "vram64") : NULL;
+    g_autofree char *vgamem = model ? virDomainXMLProp(model, "vgamem") : NULL;
     virDomainVideoDef *v;
     unsigned long long val;
 
@@ -587,8 +590,38 @@ parseVideo(xmlNodePtr node, size_t nvideos)
             goto error;
         }
         v->vram = (int)val;
+    } else if (g_str_equal(v->type, "qxl")) {
+        v->vram = 65536; /* libvirt's QXL defaults */
     } else if (!g_str_equal(v->type, "virtio") && !g_str_equal(v->type, "none")) {
         v->vram = 16384; /* libvirt's virDomainVideoDefaultRAM */
+    }
+    if (g_str_equal(v->type, "qxl")) {
+        const struct {
+            const char *name;
+            const char *str;
+            int *val;
+            int def;
+        } sizes[] = {
+            { "ram", ram, &v->ram, 65536 },
+            { "vram64", vram64, &v->vram64, 0 },
+            { "vgamem", vgamem, &v->vgamem, 0 }, /* the QEMU driver's default */
+        };
+
+        for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++) {
+            if (!sizes[i].str) {
+                *sizes[i].val = sizes[i].def;
+                continue;
+            }
+            if (virDomainParseULL(sizes[i].str, &val) < 0 || val > G_MAXINT / 2) {
+                virReportError(VIR_ERR_INTERNAL_ERROR, "cannot parse video %s '%s'",
+                               sizes[i].name, sizes[i].str);
+                goto error;
+            }
+            *sizes[i].val = (int)val;
+        }
+        /* QEMU's QXL takes a power of two for its RAM bar (libvirt rounds up) */
+        if (v->ram > 0)
+            v->ram = (int)(1u << g_bit_storage((guint)v->ram - 1));
     }
     if (heads) {
         if (virDomainParseULL(heads, &val) < 0 || val > G_MAXINT) {
@@ -654,7 +687,8 @@ static const virDomainXMLAttrRule audioAttrs[] = {
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule videoAttrs[] = {
-    { "model", (const char *const[]){ "type", "vram", "heads", "primary", NULL } },
+    { "model", (const char *const[]){ "type", "vram", "heads", "primary", "ram", "vram64",
+                                      "vgamem", NULL } },
     { NULL, NULL },
 };
 

@@ -237,13 +237,13 @@ def test_domcapabilities():
         # every video model listed defines, one not listed is refused
         listed = [v.text for v in caps.findall(
             "devices/video/enum[@name='modelType']/value")]
-        assert "virtio" in listed and "qxl" not in listed, listed
+        assert "virtio" in listed and "vmvga" not in listed, listed
         for i, m in enumerate(listed):
             dom = conn.defineXML(diskless("v%d" % i, devices="<video><model type='%s'/></video>"
                                           % m))
             dom.undefine()
         try:
-            conn.defineXML(diskless("vq", devices="<video><model type='qxl'/></video>"))
+            conn.defineXML(diskless("vq", devices="<video><model type='vmvga'/></video>"))
             raise AssertionError("a video model domcapabilities does not list was defined")
         except libvirt.libvirtError:
             pass

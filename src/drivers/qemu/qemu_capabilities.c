@@ -1313,6 +1313,11 @@ qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
     if (!def->emulator)
         def->emulator = g_strdup(caps->binary);
     qemuCapsDomainDefCPUPostParse(caps, def);
+    /* libvirt's QEMU default for QXL's VGA memory */
+    for (size_t i = 0; i < def->nvideos; i++) {
+        if (g_str_equal(def->videos[i]->type, "qxl") && !def->videos[i]->vgamem)
+            def->videos[i]->vgamem = 16384;
+    }
     /* libvirt 9.0's default audio backend: a domain without <audio> gets id
      * 1, of type 'spice' when its last graphics is SPICE, else 'none' (seen
      * on libvirtd 9.0 with and without graphics, SPICE then VNC and VNC

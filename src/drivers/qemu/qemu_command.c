@@ -827,6 +827,13 @@ qemuBuildVideos(GPtrArray *a, const virDomainDef *def)
                  v->primary ? "virtio-vga" : "virtio-gpu-pci", i, MAX(v->heads, 1), pci);
         else if (g_str_equal(v->type, "vga"))
             addf(a, "VGA,id=video%zu,vgamem_mb=%d%s", i, MAX(v->vram / 1024, 1), pci);
+        else if (g_str_equal(v->type, "qxl"))
+            addf(a,
+                 "%s,id=video%zu,max_outputs=%d,ram_size=%lld,vram_size=%lld,"
+                 "vram64_size_mb=%d,vgamem_mb=%d%s",
+                 v->primary ? "qxl-vga" : "qxl", i, MAX(v->heads, 1),
+                 (long long)v->ram * 1024, (long long)v->vram * 1024, v->vram64 / 1024,
+                 v->vgamem / 1024, pci);
         else if (g_str_equal(v->type, "cirrus"))
             addf(a, "cirrus-vga,id=video%zu%s", i, pci);
         else

@@ -536,7 +536,7 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
     for (size_t i = 0; i < def->nvideos; i++) {
         const virDomainVideoDef *v = def->videos[i];
 
-        if (i > 0 && !g_str_equal(v->type, "virtio")) {
+        if (i > 0 && !g_str_equal(v->type, "virtio") && !g_str_equal(v->type, "qxl")) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            "video type '%s' is only valid as primary video device",
                            v->type);
