@@ -1168,8 +1168,11 @@ workloadStats(virConnectPtr conn, int n, int reps)
 {
     virDomainPtr *doms = calloc((size_t)n, sizeof(*doms));
     char metric[64];
+    /* guests already running (another workload's, left by a failure)
+     * are answered too */
+    int base = virConnectNumOfDomains(conn);
 
-    if (!doms)
+    if (!doms || base < 0)
         abort();
     for (int i = 0; i < n; i++) {
         char name[64];
@@ -1183,12 +1186,12 @@ workloadStats(virConnectPtr conn, int n, int reps)
             die("virDomainCreate (stats)");
         if (i == 0) {
             /* (one call first: a daemon's first stats call may probe) */
-            statsAll(conn, 1, 1, NULL);
-            statsAll(conn, 1, reps, "stats_all_1");
+            statsAll(conn, base + 1, 1, NULL);
+            statsAll(conn, base + 1, reps, "stats_all_1");
         }
     }
     snprintf(metric, sizeof(metric), "stats_all_%d", n);
-    statsAll(conn, n, reps, metric);
+    statsAll(conn, base + n, reps, metric);
     for (int i = 0; i < n; i++) {
         if (virDomainDestroy(doms[i]) < 0)
             die("virDomainDestroy (stats)");

@@ -681,6 +681,26 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
                           xml);
     if (!(def = virDomainDefParseString(doc, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
         return NULL;
+    /* what the device carries that virtkit does not honour (a <bandwidth>,
+     * say) is refused as define refuses it, never dropped; a detach only
+     * needs to find the device */
+    if (!strstr(action, "detach") && def->unknownElements && def->unknownElements[0]) {
+        const char *u = def->unknownElements[0];
+        const char *at = strchr(u, '@');
+
+        if (at) {
+            g_autofree char *elem = g_strndup(u, at - u);
+
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "attribute '%s' of element '%s' is not supported by the "
+                           "QEMU driver",
+                           at + 1, elem);
+        } else {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "element '%s' is not supported by the QEMU driver", u);
+        }
+        return NULL;
+    }
     if ((strcmp(*what, "disk") == 0 && def->ndisks != 1) ||
         (strcmp(*what, "net") == 0 && def->nnets != 1) ||
         (strcmp(*what, "rng") == 0 && def->nrngs != 1) ||
