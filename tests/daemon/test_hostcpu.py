@@ -200,6 +200,18 @@ def test_host_model():
         dom.destroy()
         assert cpu_block(dom.XMLDesc(0)) == "  <cpu mode='host-model' check='partial'/>\n"
         dom.undefine()
+        # a feature QEMU does not know: libvirt 9.0's error at start
+        dom = conn.defineXML(guest_xml("hmf", guest, serial, "<cpu mode='host-model'>"
+                                       "<feature policy='require' name='nosuchfeat'/></cpu>", 1))
+        try:
+            dom.create()
+            raise AssertionError("an unknown CPU feature started")
+        except libvirt.libvirtError as e:
+            assert (e.get_error_code(), e.get_error_domain()) == \
+                (libvirt.VIR_ERR_CONFIG_UNSUPPORTED, libvirt.VIR_FROM_CPU), e
+            assert str(e) == "unsupported configuration: unknown CPU feature: nosuchfeat", e
+        assert dom.isActive() == 0
+        dom.undefine()
     finally:
         conn.close()
     d.stop()

@@ -63,6 +63,9 @@ struct _qemuCaps {
     bool hostCPUKnown;
     char *hostCPUVendor;
     char **hostCPUFeatures;
+    /* every boolean property of that expansion: the CPU features this
+     * QEMU knows (QEMU's names, sorted); NULL when it could not expand */
+    char **cpuFeatureNames;
 
     /* -sandbox with obsolete, elevateprivileges, spawn, resourcecontrol
      * (query-command-line-options); unknown in a cache file written
@@ -147,6 +150,7 @@ qemuCapsUnref(qemuCaps *caps)
         g_ptr_array_unref(caps->cpuModels);
     g_free(caps->hostCPUVendor);
     g_strfreev(caps->hostCPUFeatures);
+    g_strfreev(caps->cpuFeatureNames);
     g_free(caps->kvmWhy);
     g_free(caps);
 }
@@ -280,6 +284,13 @@ qemuCapsCPUModelIsNamed(const char *name)
     return true;
 }
 
+bool
+qemuCapsCPUFeatureIsKnown(const qemuCaps *caps, const char *name)
+{
+    return !caps->cpuFeatureNames ||
+           g_strv_contains((const char *const *)caps->cpuFeatureNames, name);
+}
+
 const char *const *
 qemuCapsGetHostCPU(const qemuCaps *caps, const char **vendor)
 {
@@ -398,6 +409,8 @@ qemuCapsToJSON(const qemuCaps *caps)
         json_object_object_add(
             h, "features",
             qemuCapsStrvToJSON((const char *const *)caps->hostCPUFeatures));
+        json_object_object_add(
+            h, "names", qemuCapsStrvToJSON((const char *const *)caps->cpuFeatureNames));
         json_object_object_add(o, "hostCPU", h);
     }
     if (caps->runUid >= 0) {
@@ -501,9 +514,11 @@ qemuCapsFromJSON(json_object *o)
             g_ptr_array_add(caps->cpuModels, m);
         }
     }
+    /* a cache file without the feature names (older) is probed again */
     if (json_object_object_get_ex(o, "hostCPU", &v) &&
-        json_object_is_type(v, json_type_object)) {
+        json_object_is_type(v, json_type_object) && json_object_object_get(v, "names")) {
         caps->hostCPUKnown = true;
+        caps->cpuFeatureNames = qemuCapsStrvFromJSON(json_object_object_get(v, "names"));
         caps->hostCPUVendor = g_strdup(jsonStr(v, "vendor"));
         caps->hostCPUFeatures =
             qemuCapsStrvFromJSON(json_object_object_get(v, "features"));
@@ -766,11 +781,12 @@ qemuCapsStrCmp(gconstpointer a, gconstpointer b)
  */
 static int
 qemuCapsProbeCPUExpansion(qemuMonitor *mon, const char *name, int timeout_ms,
-                          char **vendor, char ***features)
+                          char **vendor, char ***features, char ***names)
 {
     g_autoptr(json_object) args = json_object_new_object();
     g_autoptr(json_object) reply = NULL;
     g_autoptr(GPtrArray) feats = g_ptr_array_new();
+    g_autoptr(GPtrArray) all = g_ptr_array_new();
     json_object *model = json_object_new_object();
     json_object *m;
     json_object *props;
@@ -792,9 +808,16 @@ qemuCapsProbeCPUExpansion(qemuMonitor *mon, const char *name, int timeout_ms,
     {
         if (json_object_is_type(val, json_type_boolean) && json_object_get_boolean(val))
             g_ptr_array_add(feats, g_strdup(key));
+        if (json_object_is_type(val, json_type_boolean) && names)
+            g_ptr_array_add(all, g_strdup(key));
     }
     g_ptr_array_sort(feats, qemuCapsStrCmp);
     g_ptr_array_add(feats, NULL);
+    if (names) {
+        g_ptr_array_sort(all, qemuCapsStrCmp);
+        g_ptr_array_add(all, NULL);
+        *names = (char **)g_ptr_array_free(g_steal_pointer(&all), FALSE);
+    }
     *vendor = g_strdup(jsonStr(props, "vendor"));
     *features = (char **)g_ptr_array_free(g_steal_pointer(&feats), FALSE);
     return 0;
@@ -897,15 +920,15 @@ qemuCapsProbeQMP(qemuCaps *caps, qemuMonitor *mon, int timeout_ms)
         if (qemuCapsCPUModelIsNamed(m->name)) {
             g_autofree char *v = NULL;
 
-            if (qemuCapsProbeCPUExpansion(mon, m->name, timeout_ms, &v, &m->features) ==
-                0)
+            if (qemuCapsProbeCPUExpansion(mon, m->name, timeout_ms, &v, &m->features,
+                                          NULL) == 0)
                 m->vendor = g_strdup(qemuCapsCPUVendorName(v));
         }
         m->deprecated = json_object_get_boolean(json_object_object_get(co, "deprecated"));
         g_ptr_array_add(caps->cpuModels, m);
     }
     if (qemuCapsProbeCPUExpansion(mon, "max", timeout_ms, &caps->hostCPUVendor,
-                                  &caps->hostCPUFeatures) < 0)
+                                  &caps->hostCPUFeatures, &caps->cpuFeatureNames) < 0)
         g_debug("QEMU '%s' cannot expand CPU model max: host-model unavailable",
                 caps->binary);
     caps->hostCPUKnown = true;

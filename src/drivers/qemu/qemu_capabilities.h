@@ -124,6 +124,9 @@ const qemuCapsCPUModel *const *qemuCapsGetCPUModels(const qemuCaps *caps, size_t
  * or NULL when QEMU could not expand it; *vendor (may be NULL) gets QEMU's
  * vendor string ("AuthenticAMD"). Borrowed. */
 const char *const *qemuCapsGetHostCPU(const qemuCaps *caps, const char **vendor);
+/* Is @name (QEMU's spelling) a CPU feature this QEMU knows (a boolean
+ * property of its expansion of "max")? True when that is not known. */
+bool qemuCapsCPUFeatureIsKnown(const qemuCaps *caps, const char *name);
 /* "Intel", "AMD", "Hygon" for QEMU's vendor strings; NULL for others. */
 const char *qemuCapsCPUVendorName(const char *qemuVendor);
 

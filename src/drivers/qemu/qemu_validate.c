@@ -607,15 +607,17 @@ qemuValidateDomainCpuForStart(const virDomainDef *def, const qemuCaps *caps)
         return -1;
     }
     /* a feature becomes ",NAME=on" on QEMU's command line: only QEMU's
-     * property characters, so that a name cannot add options */
+     * property characters (so that a name cannot add options), and one of
+     * the features this QEMU knows, as libvirt checks it against its map */
     for (size_t i = 0; i < cpu->nfeatures; i++) {
         const char *n = cpu->features[i].name;
 
         if (strspn(n,
                    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
-            strlen(n)) {
-            virReportErrorFull(VIR_FROM_CPU, VIR_ERR_INTERNAL_ERROR, __func__,
-                               "Unknown CPU feature %s", n);
+                strlen(n) ||
+            !qemuCapsCPUFeatureIsKnown(caps, qemuCPUFeatureToQEMU(n))) {
+            virReportErrorFull(VIR_FROM_CPU, VIR_ERR_CONFIG_UNSUPPORTED, __func__,
+                               "unknown CPU feature: %s", n);
             return -1;
         }
     }
