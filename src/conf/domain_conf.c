@@ -153,6 +153,7 @@ virDomainDiskDefFree(virDomainDiskDef *disk)
     g_free(disk->srcPool);
     g_free(disk->srcVolume);
     g_free(disk->dst);
+    g_free(disk->mirrorSrc);
     g_free(disk);
 }
 
@@ -303,6 +304,7 @@ diskCopy(const virDomainDiskDef *src)
     dst->srcPool = g_strdup(src->srcPool);
     dst->srcVolume = g_strdup(src->srcVolume);
     dst->dst = g_strdup(src->dst);
+    dst->mirrorSrc = g_strdup(src->mirrorSrc);
     return dst;
 }
 

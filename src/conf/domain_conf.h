@@ -251,7 +251,27 @@ typedef struct {
     int bus;   /* virDomainDiskBus */
     bool readonly;
     virDomainDeviceAddress addr; /* <address>; type NONE when absent */
+    /* Live only (status file, live XML): the block job that mirrors this
+     * disk, libvirt's <mirror job=... ready=...> after <source>: a copy
+     * (mirrorSrc: its destination file) or an active commit (mirrorSrc:
+     * the base it commits into; an inactive commit keeps its base here
+     * too, never formatted). mirrorJob is a virDomainBlockJobType
+     * (0: no mirror), mirrorReady a virDomainDiskMirrorState. */
+    int mirrorJob;
+    char *mirrorSrc;
+    int mirrorFormat; /* virStorageFormat */
+    int mirrorReady;
 } virDomainDiskDef;
+
+/* <mirror ready=...>: absent while the job copies, 'yes' once the copy
+ * is in step, 'abort' / 'pivot' while such a request is in progress. */
+typedef enum {
+    VIR_DOMAIN_DISK_MIRROR_STATE_NONE = 0,
+    VIR_DOMAIN_DISK_MIRROR_STATE_READY,
+    VIR_DOMAIN_DISK_MIRROR_STATE_ABORT,
+    VIR_DOMAIN_DISK_MIRROR_STATE_PIVOT,
+    VIR_DOMAIN_DISK_MIRROR_STATE_LAST
+} virDomainDiskMirrorState;
 
 typedef enum {
     VIR_DOMAIN_NET_TYPE_USER = 0,
@@ -725,6 +745,21 @@ void virDomainRNGDefFree(virDomainRNGDef *rng);
 const char *virDomainControllerTypeToString(int type);
 const char *virDomainInputTypeToString(int type);
 const char *virDomainInputBusToString(int bus);
+
+/* The destination of a block copy (virDomainBlockCopy's @destxml: a
+ * <disk type='file|block'> with <source file|dev=...> and an optional
+ * <driver type=...>). domain_blockcopy_conf.c. */
+typedef struct {
+    bool block; /* type='block' (<source dev=...>) */
+    char *path;
+    int format; /* virStorageFormat; NONE when not given */
+} virDomainBlockCopyDest;
+
+/* A new destination, or NULL with XML_ERROR / XML_DETAIL /
+ * CONFIG_UNSUPPORTED reported (domain DOMAIN). */
+virDomainBlockCopyDest *virDomainBlockCopyDestParse(const char *xml);
+void virDomainBlockCopyDestFree(virDomainBlockCopyDest *dest);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainBlockCopyDest, virDomainBlockCopyDestFree);
 
 typedef enum {
     VIR_DOMAIN_DEF_PARSE_INACTIVE = 1 << 0, /* ignore id='N' and live-only data */

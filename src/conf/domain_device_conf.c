@@ -68,6 +68,51 @@ diskNameValid(const char *name)
     return *p == '\0';
 }
 
+/* The live <mirror> of a disk (status files): a copy or an active commit
+ * in progress. Absent: nothing. */
+static int
+parseDiskMirror(virDomainDiskDef *disk, xmlNodePtr node)
+{
+    static const char *const readyNames[] = { "none", "yes", "abort", "pivot" };
+    xmlNodePtr mirror = virDomainXMLChild(node, "mirror");
+    xmlNodePtr msrc = mirror ? virDomainXMLChild(mirror, "source") : NULL;
+    xmlNodePtr mfmt = mirror ? virDomainXMLChild(mirror, "format") : NULL;
+    g_autofree char *job = NULL;
+    g_autofree char *ready = NULL;
+    g_autofree char *fmt = NULL;
+
+    if (!mirror)
+        return 0;
+    job = virDomainXMLProp(mirror, "job");
+    ready = virDomainXMLProp(mirror, "ready");
+    if (!job || g_str_equal(job, "copy"))
+        disk->mirrorJob = VIR_DOMAIN_BLOCK_JOB_TYPE_COPY;
+    else if (g_str_equal(job, "active-commit"))
+        disk->mirrorJob = VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT;
+    else {
+        virDomainXMLReportInvalidAttr("job", mirror, job);
+        return -1;
+    }
+    disk->mirrorSrc =
+        msrc ? virDomainXMLProp(msrc, "file") : virDomainXMLProp(mirror, "file");
+    if (!disk->mirrorSrc || !*disk->mirrorSrc) {
+        virReportError(VIR_ERR_XML_ERROR, "%s", "mirror requires source element");
+        return -1;
+    }
+    fmt = mfmt ? virDomainXMLProp(mfmt, "type") : virDomainXMLProp(mirror, "format");
+    if (fmt && *fmt &&
+        (disk->mirrorFormat = virDomainEnumFromString(virStorageFormatNames,
+                                                      VIR_STORAGE_FORMAT_LAST, fmt)) < 0)
+        disk->mirrorFormat = VIR_STORAGE_FORMAT_NONE;
+    if (ready && (disk->mirrorReady = virDomainEnumFromString(
+                      readyNames, G_N_ELEMENTS(readyNames), ready)) < 0) {
+        disk->mirrorReady = 0;
+        virDomainXMLReportInvalidAttr("ready", mirror, ready);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
 {
@@ -194,6 +239,9 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
             }
         }
     }
+
+    if (!(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE) && parseDiskMirror(disk, node) < 0)
+        return -1;
 
     if (bus) {
         disk->bus =
@@ -1217,7 +1265,7 @@ virDomainDeviceCheckAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules,
 }
 
 static const char *const diskChildren[] = {
-    "driver", "source", "target", "readonly", "address", NULL,
+    "driver", "source", "mirror", "target", "readonly", "address", NULL,
 };
 static const char *const netChildren[] = {
     "mac", "source", "model", "target", "link", "address", "filterref", NULL,

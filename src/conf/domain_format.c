@@ -95,8 +95,37 @@ formatAddress(fmtCtx *ctx, const virDomainDeviceAddress *addr)
     virDomainDeviceAddressFormat(ctx->buf, ctx->indent, addr);
 }
 
+/* libvirt's <mirror> of a disk in a block copy or active commit (live) */
 static void
-formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk)
+formatDiskMirror(fmtCtx *ctx, const virDomainDiskDef *disk)
+{
+    static const char *const readyNames[] = { NULL, "yes", "abort", "pivot" };
+    const char *fmt = disk->mirrorFormat != VIR_STORAGE_FORMAT_NONE
+                          ? virStorageFormatNames[disk->mirrorFormat]
+                          : NULL;
+    bool copy = disk->mirrorJob == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY;
+
+    lineStart(ctx, "<mirror type='file'");
+    if (copy) {
+        attr(ctx->buf, "file", disk->mirrorSrc);
+        attr(ctx->buf, "format", fmt);
+    }
+    attr(ctx->buf, "job", copy ? "copy" : "active-commit");
+    if (disk->mirrorReady > 0 && disk->mirrorReady < VIR_DOMAIN_DISK_MIRROR_STATE_LAST)
+        attr(ctx->buf, "ready", readyNames[disk->mirrorReady]);
+    g_string_append(ctx->buf, ">\n");
+    ctx->indent += 2;
+    if (fmt)
+        line(ctx, "<format type='%s'/>", fmt);
+    lineStart(ctx, "<source");
+    attr(ctx->buf, "file", disk->mirrorSrc);
+    g_string_append(ctx->buf, "/>\n");
+    ctx->indent -= 2;
+    line(ctx, "</mirror>");
+}
+
+static void
+formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
 {
     line(ctx, "<disk type='%s' device='%s'>", virDomainDiskTypeNames[disk->type],
          virDomainDiskDeviceNames[disk->device]);
@@ -129,6 +158,10 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk)
         attr(ctx->buf, "file", disk->src);
         g_string_append(ctx->buf, "/>\n");
     }
+    if ((disk->mirrorJob == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY ||
+         disk->mirrorJob == VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT) &&
+        disk->mirrorSrc && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE))
+        formatDiskMirror(ctx, disk);
     lineStart(ctx, "<target");
     attr(ctx->buf, "dev", disk->dst);
     if (disk->bus != VIR_DOMAIN_DISK_BUS_NONE)
@@ -620,7 +653,7 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     ctx.indent += 2;
     textElement(&ctx, "emulator", def->emulator);
     for (size_t i = 0; i < def->ndisks; i++)
-        formatDisk(&ctx, def->disks[i]);
+        formatDisk(&ctx, def->disks[i], flags);
     for (size_t i = 0; i < def->ncontrollers; i++)
         formatController(&ctx, def->controllers[i]);
     for (size_t i = 0; i < def->nnets; i++)

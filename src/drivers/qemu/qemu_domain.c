@@ -60,6 +60,9 @@ qemuDomainObjPrivateFree(gpointer data)
     if (priv->unplugPending)
         g_ptr_array_unref(priv->unplugPending);
     g_cond_clear(&priv->unplugCond);
+    if (priv->blockjobs)
+        g_hash_table_unref(priv->blockjobs);
+    g_cond_clear(&priv->blockjobCond);
     g_free(priv);
 }
 
@@ -75,6 +78,7 @@ qemuDomainObjInitPrivate(virDomainObj *obj, qemuDriver *driver)
     priv->pausedReason = VIR_DOMAIN_PAUSED_USER;
     g_mutex_init(&priv->statusLock);
     g_cond_init(&priv->unplugCond);
+    g_cond_init(&priv->blockjobCond);
     obj->privateData = priv;
     obj->privateDataFree = qemuDomainObjPrivateFree;
 }

@@ -75,6 +75,12 @@ typedef struct {
     GPtrArray *unplugPending;
     GCond unplugCond;
 
+    /* Block jobs (qemu_blockjob.c): target dev -> qemuBlockJob of the
+     * disk's job (created on first use); @blockjobCond is signalled with
+     * the object lock when one concludes. Object lock. */
+    GHashTable *blockjobs;
+    GCond blockjobCond;
+
     guint64 statusSeq;     /* last status write requested (object lock) */
     GMutex statusLock;     /* orders status writes; protects statusWritten */
     guint64 statusWritten; /* last status write that reached the disk */

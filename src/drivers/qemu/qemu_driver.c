@@ -1,6 +1,7 @@
 /* qemu_driver.c: the QEMU driver's table of entry points (the code lives in qemu_driver_*.c) */
 
 #define G_LOG_DOMAIN "virtkit.qemu.driver"
+#include "qemu_blockjob.h"
 #include "qemu_driver_priv.h"
 
 const virHypervisorDriver qemuHypervisorDriver = {
@@ -102,6 +103,14 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainRename = qemuDomainRename,
     .domainSetVcpusFlags = qemuDomainSetVcpusFlags,
     .domainBlockResize = qemuDomainBlockResize,
+    /* block jobs (qemu_blockjob.c) */
+    .domainBlockJobAbort = qemuDomainBlockJobAbort,
+    .domainGetBlockJobInfo = qemuDomainGetBlockJobInfo,
+    .domainBlockJobSetSpeed = qemuDomainBlockJobSetSpeed,
+    .domainBlockPull = qemuDomainBlockPull,
+    .domainBlockRebase = qemuDomainBlockRebase,
+    .domainBlockCopy = qemuDomainBlockCopy,
+    .domainBlockCommit = qemuDomainBlockCommit,
     .domainSetBlockThreshold = qemuDomainSetBlockThreshold,
     .domainAttachDeviceFlags = qemuDomainAttachDeviceFlags,
     .domainDetachDeviceFlags = qemuDomainDetachDeviceFlags,

@@ -944,6 +944,8 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
     priv->runningReason = VIR_DOMAIN_RUNNING_UNPAUSED;
     priv->pausedReason = VIR_DOMAIN_PAUSED_USER;
     g_clear_pointer(&priv->unplugPending, g_ptr_array_unref);
+    g_clear_pointer(&priv->blockjobs, g_hash_table_unref); /* jobs end with QEMU */
+    g_cond_broadcast(&priv->blockjobCond);
     virDomainObjSetState(obj, VIR_DOMAIN_SHUTOFF, reason);
     priv->stopping = false;
 

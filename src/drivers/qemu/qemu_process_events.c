@@ -22,6 +22,7 @@
 
 #include <json-c/json.h>
 
+#include "qemu_blockjob.h"
 #include "qemu_command.h"
 #include "qemu_driver_priv.h"
 #include "qemu_monitor.h"
@@ -320,6 +321,10 @@ qemuEventBlockJob(qemuDriver *driver, virDomainObj *obj, json_object *data, int 
     virDomainDiskDef *disk;
     int type;
 
+    if (qemuBlockJobHandleEvent(driver, obj, device, status,
+                                status == VIR_DOMAIN_BLOCK_JOB_COMPLETED &&
+                                    qemuEventString(data, "error")))
+        return;
     /* a job id as libvirt names them: "pull-vda-libvirt-1-format" */
     if (!(disk = qemuEventFindDisk(obj->def, device, NULL)) && device) {
         g_auto(GStrv) parts = g_strsplit(device, "-", 0);

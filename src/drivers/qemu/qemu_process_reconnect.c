@@ -29,6 +29,7 @@
 #include "qemu_process.h"
 #include "qemu_process_priv.h"
 #include "qemu_driver_priv.h"
+#include "qemu_blockjob.h"
 #include "qemu_cgroup.h"
 #include "qemu_hotplug.h"
 #include "qemu_interface.h"
@@ -122,6 +123,18 @@ qemuProcessReconnectWorker(qemuDriver *driver, gpointer data)
         virErrorPreserveLast(&saved);
         if (qemuCgroupRefreshVcpuTids(obj) < 0)
             g_debug("cannot read the vCPU threads of '%s'", obj->def->name);
+        virErrorRestore(&saved);
+    }
+    if (priv->runId != ref->runId || !virDomainObjIsActive(obj))
+        goto endjob;
+    {
+        g_autoptr(json_object) jobs = NULL;
+        virErrorPtr saved = NULL;
+
+        /* block jobs QEMU kept running while the daemon was away */
+        virErrorPreserveLast(&saved);
+        if (qemuHotplugMonitor(obj, "query-block-jobs", NULL, &jobs) == 0)
+            qemuBlockJobReconnect(obj, jobs);
         virErrorRestore(&saved);
     }
     if (priv->runId != ref->runId || !virDomainObjIsActive(obj))

@@ -442,8 +442,13 @@ qemuSecurityCollect(const virDomainDef *def)
         qemuSecurityAddItem(items, disk->src, "storage file", !ro);
         chain = qemuSecurityBackingChain(disk->src, disk->format);
         for (guint j = 0; j < chain->len; j++)
-            qemuSecurityAddItem(items, g_ptr_array_index(chain, j), "storage file",
-                                false);
+            qemuSecurityAddItem(
+                items, g_ptr_array_index(chain, j), "storage file",
+                disk->mirrorSrc &&
+                    g_str_equal(disk->mirrorSrc, g_ptr_array_index(chain, j)));
+        /* a block copy's destination */
+        if (disk->mirrorJob == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY && disk->mirrorSrc)
+            qemuSecurityAddItem(items, disk->mirrorSrc, "storage file", true);
     }
     if (def->os.loader)
         qemuSecurityAddItem(items, def->os.loader, "loader",

@@ -1,0 +1,38 @@
+/* qemu_blockjob.h: block jobs of running guests (copy, commit, pull) */
+#pragma once
+
+#include <stdbool.h>
+
+#include "driver.h"
+#include "qemu_domain.h"
+
+struct json_object;
+
+/* Entry points of the driver table (qemu_blockjob.c), libvirt 9.0's
+ * semantics; see the file's header for the threads. */
+int qemuDomainBlockCopy(virDomainPtr dom, const char *path, const char *destxml,
+                        virTypedParameterPtr params, int nparams, unsigned int flags);
+int qemuDomainBlockRebase(virDomainPtr dom, const char *path, const char *base,
+                          unsigned long bandwidth, unsigned int flags);
+int qemuDomainBlockPull(virDomainPtr dom, const char *path, unsigned long bandwidth,
+                        unsigned int flags);
+int qemuDomainBlockCommit(virDomainPtr dom, const char *path, const char *base,
+                          const char *top, unsigned long bandwidth, unsigned int flags);
+int qemuDomainBlockJobAbort(virDomainPtr dom, const char *path, unsigned int flags);
+int qemuDomainGetBlockJobInfo(virDomainPtr dom, const char *path,
+                              virDomainBlockJobInfoPtr info, unsigned int flags);
+int qemuDomainBlockJobSetSpeed(virDomainPtr dom, const char *path,
+                               unsigned long bandwidth, unsigned int flags);
+
+/* QEMU's BLOCK_JOB_READY / _COMPLETED / _CANCELLED of job @name
+ * (@qemuStatus: READY, COMPLETED or CANCELED; @failed: a COMPLETED with
+ * an error). Monitor I/O thread, object locked, never waits. Returns
+ * false when the job is not one of this driver's (the caller reports it
+ * as it is). */
+bool qemuBlockJobHandleEvent(qemuDriver *driver, virDomainObj *obj, const char *name,
+                             int qemuStatus, bool failed);
+
+/* Reconnect: adopt the jobs QEMU still runs (@jobs: query-block-jobs'
+ * answer), named as this driver names them, with the <mirror> the status
+ * file kept; a <mirror> without a job is dropped. Object locked. */
+void qemuBlockJobReconnect(virDomainObj *obj, struct json_object *jobs);

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Block jobs through virtkitd (issue 15), with Debian's virsh and python3-libvirt.
+
+One test guest (TCG, 256 MiB) on a qcow2 overlay of a qcow2 base, booted
+once; every case runs against it and checks the effect in the images
+(qemu-io "read -P" through each image) and in the guest's disk as QEMU
+sees it (HMP qemu-io on the virtio backend):
+ - blockcopy --wait --verbose --pivot: the guest moves to the copy (live
+   and persistent <source>), a write after the pivot lands in the copy,
+   which also holds the data written before; BLOCK_JOB(_2) READY then
+   COMPLETED (virsh event);
+ - a slow copy (1 MiB/s): <mirror> in the live XML, GetBlockJobInfo
+   (type, bandwidth in MiB/s and bytes/s), BlockJobSetSpeed, an early
+   pivot refused (BLOCK_COPY_ACTIVE), blockjob --abort: the guest stays on
+   its image, the mirror is gone, a CANCELED event;
+ - an active commit (--active --pivot) of an external snapshot's overlay
+   into its base: the base then holds the guest's write, the guest uses it;
+ - an inactive commit (--top/--base) of a middle image; blockpull: the top
+   has no backing file afterwards and still reads the data;
+ - libvirt's errors (code, domain), each changing nothing.
+"""
+import os
+import re
+import sys
+
+from vkdtest import (Daemon, Skip, VirshEvents, diskless_xml, make_tmpdir, run_tests,
+                     test_guest_dir, virsh, wait_for, write)
+
+LIBVIRT_PY = "/usr/lib/python3/dist-packages"
+if LIBVIRT_PY not in sys.path:
+    sys.path.append(LIBVIRT_PY)
+
+import libvirt  # noqa: E402
+
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_snapshot import LiveDisk, console, expect_error, guest_xml, hmp, run  # noqa: E402
+
+
+def flush(dom):
+    assert hmp(dom, 'qemu-io -d %s "flush"' % LiveDisk.DEV) == ""
+
+
+def pattern(image, byte):
+    """True when the first 64 KiB read through @image (and its chain) are
+    all @byte (-U: the image may be open in QEMU)."""
+    p = run("qemu-io", "-U", "-r", "-c", "read -P 0x%02x 0 64k" % byte, image)
+    return p.returncode == 0 and "Pattern verification failed" not in p.stdout
+
+
+def backing(image):
+    import json
+    p = run("qemu-img", "info", "-U", "--output=json", image)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout).get("backing-filename")
+
+
+def sources(uri, name, *extra):
+    return re.findall(r"<source file='([^']*)'", virsh(uri, "dumpxml", name, *extra).stdout)
+
+
+def test_blockjobs():
+    guest = test_guest_dir()
+    if not guest:
+        raise Skip("no test guest (scripts/build-test-guest.sh failed)")
+    d = Daemon().start()
+    uri = d.uri()
+    work = make_tmpdir()
+    os.chmod(work, 0o755)  # QEMU runs as the qemu user
+    base = os.path.join(work, "base.qcow2")
+    top = os.path.join(work, "top.qcow2")
+    serial = os.path.join(work, "bj.log")
+    assert run("qemu-img", "create", "-q", "-f", "qcow2", base, "32M").returncode == 0
+    assert run("qemu-io", "-f", "qcow2", "-c", "write -P 0x41 0 64k", base).returncode == 0
+    assert run("qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", base,
+               top).returncode == 0
+    virsh(uri, "define", write(os.path.join(work, "bj.xml"),
+                               guest_xml("bj", guest, serial, top)))
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName("bj")
+    vda = LiveDisk(d, "bj")
+    ev = VirshEvents(uri, "--all")
+    ev.sync(uri, diskless_xml("evsync"), work)
+
+    # shut off: every call of the family needs a running guest
+    expect_error(lambda: dom.blockJobInfo("vda", 0), libvirt.VIR_ERR_OPERATION_INVALID,
+                 libvirt.VIR_FROM_DOMAIN, "domain is not running")
+    virsh(uri, "start", "bj")
+    wait_for(lambda: "GUEST-READY" in console(serial), "GUEST-READY", 180)
+    vda.write(dom, 0x42)
+    r = virsh(uri, "blockjob", "bj", "vda")  # virsh -q: no "No current block job" line
+    assert r.returncode == 0 and r.stdout.strip() == "", (r.stdout, r.stderr)
+    assert dom.blockJobInfo("vda", 0) == {}
+
+    # errors, each changing nothing
+    expect_error(lambda: dom.blockJobAbort("vda", 0), libvirt.VIR_ERR_INVALID_ARG,
+                 libvirt.VIR_FROM_QEMU, "disk vda does not have an active block job")
+    expect_error(lambda: dom.blockJobSetSpeed("vdz", 1, 0), libvirt.VIR_ERR_INVALID_ARG,
+                 libvirt.VIR_FROM_QEMU, "disk 'vdz' not found in domain")
+    expect_error(lambda: dom.blockCommit("vda", None, None, 0, 0), libvirt.VIR_ERR_INVALID_ARG,
+                 libvirt.VIR_FROM_QEMU, "commit of 'vda' active layer requires active flag")
+    expect_error(lambda: dom.blockCopy("vda", "<disk type='file'><source/></disk>"),
+                 libvirt.VIR_ERR_XML_ERROR, libvirt.VIR_FROM_DOMAIN)
+    expect_error(lambda: dom.blockCopy("vda", "<disk type='file'><source file='/x'/></disk>",
+                                       {"granularity": 1000}),
+                 libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_QEMU, "granularity")
+    expect_error(lambda: dom.blockRebase("vda", None, 0, libvirt.VIR_DOMAIN_BLOCK_REBASE_SHALLOW),
+                 libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_DOMAIN,
+                 "use of flags requires a copy job")
+    existing = os.path.join(work, "exists.img")
+    with open(existing, "w") as f:
+        f.write("x")
+    r = virsh(uri, "blockcopy", "bj", "vda", existing, check=False)
+    assert r.returncode == 1 and "already exists" in r.stderr, r.stderr
+    assert sources(uri, "bj") == [top] and "<mirror" not in virsh(uri, "dumpxml", "bj").stdout
+
+    # copy with pivot: the guest moves to the copy
+    copy = os.path.join(work, "copy.qcow2")
+    r = virsh(uri, "blockcopy", "bj", "vda", copy, "--wait", "--verbose", "--pivot",
+              "--transient-job")
+    assert "Block Copy: [100 %]" in r.stderr, (r.stdout, r.stderr)
+    ev.wait_line(r"'block-job-2' for domain 'bj': Block Copy for vda ready")
+    ev.wait_line(r"'block-job-2' for domain 'bj': Block Copy for vda completed")
+    ev.wait_line(r"'block-job' for domain 'bj': Block Copy for %s completed" % re.escape(copy))
+    assert sources(uri, "bj") == [copy], sources(uri, "bj")
+    assert sources(uri, "bj", "--inactive") == [copy], sources(uri, "bj", "--inactive")
+    assert backing(copy) is None, backing(copy)
+    vda.write(dom, 0x43)
+    assert vda.has(dom, 0x43)
+    flush(dom)
+    assert pattern(copy, 0x43), "the guest's write after the pivot is not in the copy"
+    assert pattern(top, 0x42) and pattern(base, 0x41), "the old images changed"
+    assert dom.blockJobInfo("vda", 0) == {}
+
+    # a slow copy: <mirror>, info, speed, early pivot refused, abort
+    slow = os.path.join(work, "slow.qcow2")
+    virsh(uri, "blockcopy", "bj", "vda", slow, "--bandwidth", "1")
+    x = virsh(uri, "dumpxml", "bj").stdout
+    assert "<mirror type='file' file='%s' format='qcow2' job='copy'>" % slow in x, x
+    assert "<mirror" not in virsh(uri, "dumpxml", "bj", "--inactive").stdout
+    info = dom.blockJobInfo("vda", 0)
+    assert info["type"] == libvirt.VIR_DOMAIN_BLOCK_JOB_TYPE_COPY and info["bandwidth"] == 1 \
+        and info["cur"] < info["end"], info
+    info = dom.blockJobInfo(copy, libvirt.VIR_DOMAIN_BLOCK_JOB_INFO_BANDWIDTH_BYTES)
+    assert info["bandwidth"] == 1 << 20, info
+    dom.blockJobSetSpeed("vda", 2, 0)
+    assert dom.blockJobInfo("vda", 0)["bandwidth"] == 2
+    r = virsh(uri, "blockjob", "bj", "vda", "--raw")
+    assert r.stdout.startswith(" type=Block Copy\n bandwidth=2\n"), r.stdout
+    expect_error(lambda: dom.blockJobAbort("vda", libvirt.VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT),
+                 libvirt.VIR_ERR_BLOCK_COPY_ACTIVE, libvirt.VIR_FROM_QEMU,
+                 "not ready for pivot yet")
+    expect_error(lambda: dom.blockCommit("vda", None, None, 0,
+                                         libvirt.VIR_DOMAIN_BLOCK_COMMIT_ACTIVE),
+                 libvirt.VIR_ERR_BLOCK_COPY_ACTIVE, libvirt.VIR_FROM_QEMU,
+                 "disk 'vda' already in active block job")
+    virsh(uri, "blockjob", "bj", "vda", "--abort")
+    ev.wait_line(r"'block-job-2' for domain 'bj': Block Copy for vda canceled")
+    assert sources(uri, "bj") == [copy] and "<mirror" not in virsh(uri, "dumpxml", "bj").stdout
+    assert dom.blockJobInfo("vda", 0) == {}
+
+    # active commit of an overlay (an external snapshot) into its base
+    ov = os.path.join(work, "ov.qcow2")
+    virsh(uri, "snapshot-create-as", "bj", "s1", "--disk-only", "--no-metadata",
+          "--diskspec", "vda,file=" + ov)
+    assert sources(uri, "bj") == [ov] and backing(ov) == copy
+    vda.write(dom, 0x44)
+    flush(dom)  # the overlay's own metadata on disk, to read it after
+    r = virsh(uri, "blockcommit", "bj", "vda", "--active", "--pivot", "--wait", "--verbose")
+    assert "Block commit: [100 %]" in r.stderr, (r.stdout, r.stderr)
+    ev.wait_line(r"'block-job-2' for domain 'bj': Active Block Commit for vda completed")
+    assert sources(uri, "bj") == [copy], sources(uri, "bj")
+    flush(dom)
+    assert pattern(copy, 0x44), "the base lacks the committed write"
+    vda.write(dom, 0x45)
+    flush(dom)
+    assert pattern(copy, 0x45), "the guest does not write to the base"
+    assert pattern(ov, 0x44), "the committed overlay changed"
+
+    # inactive commit: mid (0x46) between copy and the top overlay
+    mid = os.path.join(work, "mid.qcow2")
+    upper = os.path.join(work, "upper.qcow2")
+    virsh(uri, "snapshot-create-as", "bj", "s2", "--disk-only", "--no-metadata",
+          "--diskspec", "vda,file=" + mid)
+    vda.write(dom, 0x46)
+    virsh(uri, "snapshot-create-as", "bj", "s3", "--disk-only", "--no-metadata",
+          "--diskspec", "vda,file=" + upper)
+    expect_error(lambda: dom.blockCommit("vda", None, mid, 0,
+                                         libvirt.VIR_DOMAIN_BLOCK_COMMIT_ACTIVE),
+                 libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_QEMU,
+                 "active commit requested but '%s' is not active" % mid)
+    virsh(uri, "blockcommit", "bj", "vda", "--top", mid, "--base", copy, "--wait")
+    ev.wait_line(r"'block-job-2' for domain 'bj': Block Commit for vda completed")
+    assert pattern(copy, 0x46), "the base lacks the middle image's data"
+    assert backing(upper) == copy, backing(upper)
+    assert sources(uri, "bj") == [upper]
+
+    # pull: the top gets everything, no backing file
+    virsh(uri, "blockpull", "bj", "vda", "--wait")
+    ev.wait_line(r"'block-job-2' for domain 'bj': Block Pull for vda completed")
+    flush(dom)
+    assert backing(upper) is None, backing(upper)
+    assert pattern(upper, 0x46)
+    assert vda.has(dom, 0x46)
+    assert dom.state()[0] == libvirt.VIR_DOMAIN_RUNNING
+
+    ev.close()
+    virsh(uri, "destroy", "bj")
+    d.stop()
+
+
+if __name__ == "__main__":
+    run_tests([("blockjobs", test_blockjobs)])
