@@ -27,7 +27,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     FUZZ_CHECK(dest->path && *dest->path, "a destination without a path");
-    FUZZ_CHECK(dest->format >= VIR_STORAGE_FORMAT_NONE && dest->format < VIR_STORAGE_FORMAT_LAST,
+    FUZZ_CHECK(dest->format >= VIR_STORAGE_FORMAT_NONE &&
+                   dest->format < VIR_STORAGE_FORMAT_LAST,
                "format %d out of range", dest->format);
     virResetLastError();
     return 0;
