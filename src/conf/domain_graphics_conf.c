@@ -617,7 +617,8 @@ parseVideo(xmlNodePtr node, size_t nvideos)
                                sizes[i].name, sizes[i].str);
                 goto error;
             }
-            *sizes[i].val = (int)val;
+            /* 0 is "not given", as in libvirt (it formats as absent) */
+            *sizes[i].val = val ? (int)val : sizes[i].def;
         }
         /* QEMU's QXL takes a power of two for its RAM bar (libvirt rounds up) */
         if (v->ram > 0)

@@ -173,9 +173,19 @@ static const qemuDomCapsEnumDef diskEnums[] = {
 };
 
 #define GRAPHICS "<graphics type='%s'/>"
+/* SPICE is offered only once its agent channel is accepted too: clients
+ * that see it (virt-manager's wizard, virt-install) add a spicevmc channel
+ * and USB redirection, and a SPICE that refuses them fails their whole
+ * install where VNC would have worked. */
 static const qemuDomCapsTry graphicsType[] = {
-    { "sdl", GRAPHICS },          { "vnc", GRAPHICS },  { "spice", GRAPHICS },
-    { "egl-headless", GRAPHICS }, { "dbus", GRAPHICS },
+    { "sdl", GRAPHICS },
+    { "vnc", GRAPHICS },
+    { "spice", GRAPHICS "<channel type='spicevmc'><target type='virtio' "
+                        "name='com.redhat.spice.0'/></channel>"
+                        "<controller type='usb' model='qemu-xhci'/>"
+                        "<redirdev bus='usb' type='spicevmc'/>" },
+    { "egl-headless", GRAPHICS },
+    { "dbus", GRAPHICS },
 };
 static const qemuDomCapsEnumDef graphicsEnums[] = { { "type", TRIES(graphicsType) } };
 
