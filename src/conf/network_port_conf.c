@@ -314,8 +314,9 @@ static void
 formatRate(GString *buf, const char *elem, const virNetworkPortRate *r)
 {
     g_string_append_printf(buf, "    <%s", elem);
-    if (r->average)
-        g_string_append_printf(buf, " average='%llu'", r->average);
+    /* always: average is mandatory (floor is refused), so an average of 0
+     * left out would not parse again */
+    g_string_append_printf(buf, " average='%llu'", r->average);
     if (r->peak)
         g_string_append_printf(buf, " peak='%llu'", r->peak);
     if (r->burst)
