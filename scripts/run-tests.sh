@@ -43,6 +43,8 @@ record_meson() {
     cp "$dir/meson-logs/testlog.json" "$dir/meson-logs/testlog-last.json" 2>/dev/null
     counts=$(python3 scripts/count-results.py "$dir/meson-logs/testlog.json") || counts="0 1"
     echo "$counts" >> "$tally"
+    python3 scripts/count-results.py --failures "$dir/meson-logs/testlog.json" \
+        >> "$failures" 2>/dev/null
     # meson failed but its log shows no failure (a log overwritten by another
     # run in the same build directory, or unreadable): the summary must not
     # say "0 failed"
@@ -53,9 +55,10 @@ record_meson() {
 }
 
 tally=$(mktemp)
+failures=$(mktemp)
 fuzz_pid=""
 plain_pid=""
-trap 'rm -f "$tally"; [ -n "$fuzz_pid" ] && kill "$fuzz_pid" 2>/dev/null
+trap 'rm -f "$tally" "$failures"; [ -n "$fuzz_pid" ] && kill "$fuzz_pid" 2>/dev/null
       [ -n "$plain_pid" ] && kill "$plain_pid" 2>/dev/null' EXIT
 
 if [ -z "$asan" ]; then
@@ -98,6 +101,11 @@ if [ -n "$fuzz_pid" ]; then
     record_meson "$fuzz" "$rc"
 fi
 
+# what failed, by name, just above the summary (a CI log shows its end)
+if [ -s "$failures" ]; then
+    echo "==== failed ===="
+    cat "$failures"
+fi
 python3 - "$tally" <<'PY'
 import sys
 p = f = 0
