@@ -74,6 +74,7 @@ qemuDomainObjInitPrivate(virDomainObj *obj, qemuDriver *driver)
     priv->driver = driver;
     priv->pidfd = -1;
     priv->graceOverrideSec = -1;
+    priv->logStopOffset = -1;
     priv->runningReason = VIR_DOMAIN_RUNNING_UNPAUSED;
     priv->pausedReason = VIR_DOMAIN_PAUSED_USER;
     g_mutex_init(&priv->statusLock);
@@ -496,13 +497,14 @@ qemuDomainLogTimestamp(void)
     return g_strdup_printf("%s.%03d+0000", base, g_date_time_get_microsecond(now) / 1000);
 }
 
-void
+off_t
 qemuDomainLogAppend(qemuDriver *driver, const char *name, const char *fmt, ...)
 {
     g_autofree char *path = g_strdup_printf("%s/%s.log", driver->logDir, name);
     g_autofree char *ts = qemuDomainLogTimestamp();
     g_autofree char *text = NULL;
     g_autofree char *line = NULL;
+    off_t at;
     va_list ap;
     int fd;
 
@@ -512,9 +514,13 @@ qemuDomainLogAppend(qemuDriver *driver, const char *name, const char *fmt, ...)
     line = g_strdup_printf("%s: %s\n", ts, text);
     if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0) {
         g_debug("cannot open log '%s': %s", path, g_strerror(errno));
-        return;
+        return -1;
     }
-    if (write(fd, line, strlen(line)) < 0)
+    at = lseek(fd, 0, SEEK_END);
+    if (write(fd, line, strlen(line)) < 0) {
         g_debug("cannot write log '%s': %s", path, g_strerror(errno));
+        at = -1;
+    }
     close(fd);
+    return at;
 }

@@ -33,8 +33,12 @@ typedef struct {
     int beingDestroyed;  /* destroy calls in their kill phase */
     bool stopping;       /* qemuProcessStop running: ignore QMP events */
     bool exitSeen;       /* the process exited while being destroyed */
-    int runningReason;   /* reason for the next RESUME event */
-    int pausedReason;    /* reason for the next STOP event */
+    /* Where qemuProcessStop's own "shutting down" line begins in the log
+     * (-1: not written in this run): what QEMU wrote in a failed start
+     * ends there. */
+    off_t logStopOffset;
+    int runningReason; /* reason for the next RESUME event */
+    int pausedReason;  /* reason for the next STOP event */
     /* Who asked for the QMP command in flight from qemuProcessMonitorCommand
      * (@cmdPending: "cont", "stop", "system_reset"; NULL when none): the
      * RESUME/STOP/RESET event it causes is that caller's in virtkitd's
@@ -148,8 +152,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuDomainStatus, qemuDomainStatusFree);
 /* Parse a status file. NULL with an error reported. */
 qemuDomainStatus *qemuDomainStatusParseFile(const char *path);
 
-/* Append "<timestamp>: <text>\n" to the domain's log. Best effort. */
-void qemuDomainLogAppend(qemuDriver *driver, const char *name, const char *fmt, ...)
+/* Append "<timestamp>: <text>\n" to the domain's log. Best effort: the
+ * log's size before the line (where the line begins), -1 when it could not
+ * be written. */
+off_t qemuDomainLogAppend(qemuDriver *driver, const char *name, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
 /* Timestamp as libvirt's logs: "2026-11-22 01:42:43.616+0000". */
 char *qemuDomainLogTimestamp(void);

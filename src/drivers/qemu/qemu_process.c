@@ -871,8 +871,9 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
     if (!virDomainObjIsActive(obj))
         return;
 
-    qemuDomainLogAppend(driver, obj->def->name, "shutting down, reason=%s",
-                        qemuProcessShutoffReasonString(reason));
+    priv->logStopOffset =
+        qemuDomainLogAppend(driver, obj->def->name, "shutting down, reason=%s",
+                            qemuProcessShutoffReasonString(reason));
 
     /* No callback of this run may act from now on. */
     priv->runId++;

@@ -80,12 +80,15 @@ error:
 }
 
 /* What QEMU wrote to its log from @start on (its own messages, after our
- * header), as libvirt shows it in a failed start's error: "char device
- * redirected" notices and our "shutting down" line left out, at most the last 4 KiB, no trailing
- * newline. NULL when it wrote nothing (or the log cannot be read). */
+ * header), as libvirt shows it in a failed start's error: up to our own
+ * "shutting down" line should QEMU's exit have been handled already
+ * (priv->logStopOffset), "char device redirected" notices left out, at
+ * most the last 4 KiB, no trailing newline. NULL when it wrote nothing (or
+ * the log cannot be read). */
 static char *
 qemuProcessReadLogTail(qemuDriver *driver, virDomainObj *obj, off_t start)
 {
+    off_t stop = qemuDomainPriv(obj)->logStopOffset;
     g_autofree char *path = g_strdup_printf("%s/%s.log", driver->logDir, obj->def->name);
     g_autofree char *buf = NULL;
     g_autoptr(GString) out = g_string_new(NULL);
@@ -96,7 +99,9 @@ qemuProcessReadLogTail(qemuDriver *driver, virDomainObj *obj, off_t start)
 
     if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
         return NULL;
-    if ((end = lseek(fd, 0, SEEK_END)) < 0 || end <= start) {
+    if ((end = lseek(fd, 0, SEEK_END)) >= 0 && stop >= start && stop < end)
+        end = stop;
+    if (end < 0 || end <= start) {
         close(fd);
         return NULL;
     }
@@ -110,10 +115,7 @@ qemuProcessReadLogTail(qemuDriver *driver, virDomainObj *obj, off_t start)
     buf[n] = '\0';
     lines = g_strsplit(buf, "\n", -1);
     for (size_t i = 0; lines[i]; i++) {
-        /* the notices, and our own line should QEMU's exit have been
-         * handled already */
-        if (!*lines[i] || strstr(lines[i], "char device redirected to") ||
-            strstr(lines[i], ": shutting down, reason="))
+        if (!*lines[i] || strstr(lines[i], "char device redirected to"))
             continue;
         if (out->len)
             g_string_append_c(out, '\n');
@@ -506,6 +508,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
              qemuProcessOpenLog(driver, obj, (const char *const *)argv, qemuVersion)) < 0)
         goto error;
     logStart = lseek(logfd, 0, SEEK_END);
+    priv->logStopOffset = -1;
 
     opts.argv = (const char *const *)argv;
     opts.logfd = logfd;
@@ -571,12 +574,17 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     if (qemuProcessOpenMonitor(obj, g_steal_fd(&clientfd),
                                QEMU_MONITOR_START_TIMEOUT_MS) < 0) {
         /* A QEMU that closed its monitor is on its way out: a moment for it
-         * to exit lets the error below say why, from its log. */
+         * to exit lets the error below say why, from its log. The object is
+         * unlocked meanwhile (readers need not wait); our start job keeps
+         * the exit handler, which needs a job, from stopping it under us. */
         if (priv->pidfd >= 0) {
             virErrorPtr monErr = NULL;
+            int pidfd = priv->pidfd;
 
             virErrorPreserveLast(&monErr);
-            virProcessWaitPidfd(priv->pidfd, g_get_monotonic_time() + G_USEC_PER_SEC);
+            virDomainObjUnlock(obj);
+            virProcessWaitPidfd(pidfd, g_get_monotonic_time() + G_USEC_PER_SEC);
+            virDomainObjLock(obj);
             virErrorRestore(&monErr);
         }
         goto error;
