@@ -90,6 +90,7 @@ struct _virNetClient {
     void *eventOpaque;
     GCond outCond;                  /* output written: for virNetClientWaitOutputBelow */
     gint outWaiters;                /* atomic: callers waiting on @outCond */
+    size_t outWaitBelow;            /* @lock: the smallest queue size a waiter awaits */
     virNetClientEventFunc streamFn; /* STREAM frames (I/O thread) */
     void *streamOpaque;
     virNetClientCloseFunc closeFn;
@@ -171,10 +172,19 @@ clientFailCalls(virNetClient *client, GPtrArray *calls)
 static void
 clientOutputWritten(virNetClient *client)
 {
+    unsigned int frames;
+    size_t queued;
+
     if (!g_atomic_int_get(&client->outWaiters))
         return;
+    /* Only once the queue is below what a waiter awaits: a socket that
+     * drains a few KiB at a time would otherwise wake the sender for each
+     * (hundreds of thousands of wakeups for a 1 GiB upload). The waiter
+     * checks and sleeps under @lock, so taking it here loses no wakeup. */
     g_mutex_lock(&client->lock);
-    g_cond_broadcast(&client->outCond);
+    virNetSocketQueued(client->sock, &frames, &queued);
+    if (queued < client->outWaitBelow)
+        g_cond_broadcast(&client->outCond);
     g_mutex_unlock(&client->lock);
 }
 
@@ -733,12 +743,15 @@ virNetClientWaitOutputBelow(virNetClient *client, size_t bytes, bool nonblock)
             ret = 1;
             break;
         }
-        g_atomic_int_inc(&client->outWaiters);
-        clientWake(client);
-        /* bounded wait: a flush that raced with the increment is seen on
-         * the next round */
-        g_cond_wait_until(&client->outCond, &client->lock,
-                          g_get_monotonic_time() + 100 * G_TIME_SPAN_MILLISECOND);
+        /* The I/O thread already watches for room (output is queued:
+         * whoever queued it woke the thread) and wakes us once the queue
+         * is below @bytes (clientOutputWritten). The wait is bounded all
+         * the same, and the thread woken when it ran out. */
+        if (g_atomic_int_add(&client->outWaiters, 1) == 0 || bytes < client->outWaitBelow)
+            client->outWaitBelow = bytes;
+        if (!g_cond_wait_until(&client->outCond, &client->lock,
+                               g_get_monotonic_time() + 100 * G_TIME_SPAN_MILLISECOND))
+            clientWake(client);
         g_atomic_int_dec_and_test(&client->outWaiters);
     }
     g_mutex_unlock(&client->lock);
