@@ -351,7 +351,9 @@ class Libvirtd:
             if k not in ("passwd", "group"):
                 script += "mkdir -p %s\n" % target
             script += "mount --bind %s %s\n" % (dirs[k], target)
-        script += "exec /usr/sbin/libvirtd\n"
+        # its own pid file: the default one, /run/libvirtd.pid, is shared
+        # with any other libvirtd on the host (make bench's, the survey's)
+        script += "exec /usr/sbin/libvirtd -p %s\n" % os.path.join(self.root, "libvirtd.pid")
         self.sock = os.path.join(dirs["run"], "libvirt-sock")
         self.log = os.path.join(self.root, "libvirtd.log")
         with open(self.log, "w") as err:
