@@ -360,9 +360,9 @@ class Torture:
                 byname[name] = pid
                 continue
             n = self.names.get(name)
-            self.bad("orphan QEMUs", "pid %d of %s (daemon: %s): %r" % (
+            self.bad("orphan QEMUs", "pid %d of %s (daemon: %s): %r%s" % (
                 pid, name, "running, pid %r" % want if name in active else "not running",
-                n.hist if n else None))
+                n.hist if n else None, orphan_clues(d, name, pid)))
             kill_pid(pid)
         for name in active - set(byname):
             self.bad("phantom guests", "%s reported running, no QEMU" % name)
@@ -545,6 +545,28 @@ def check_config_file(d, name, version):
         return "config file names %r %r, daemon says v%d" % (
             root.findtext("name"), root.findtext("description"), version)
     return None
+
+
+def orphan_clues(d, name, pid):
+    """What may tell why QEMU @pid of @name outlived its guest: the end of
+    its log (the last run) and the daemons' lines naming the guest."""
+    out = []
+    try:
+        with open(os.path.join(d.dirs["log"], name + ".log"), errors="replace") as f:
+            log = f.read()
+        out.append("QEMU log, last run: %r" %
+                   log[max(log.rfind("starting up virtkit"), 0):][-1200:])
+    except OSError as e:
+        out.append("no QEMU log: %s" % e)
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            out.append("process: %s" % " ".join(
+                l.strip() for l in f if l.startswith(("State:", "PPid:"))))
+    except OSError:
+        out.append("process gone")
+    lines = [l for l in d.log().splitlines() if name in l]
+    out.append("daemon lines naming it: %r" % lines[-8:])
+    return "\n    " + "\n    ".join(out)
 
 
 def sigterm_from(d, name, pids):
