@@ -1,4 +1,4 @@
-/* qemu_hotplug.h: changing a running guest's hardware: monitor calls under a job, the device-removal wait */
+/* qemu_hotplug.h: changing a running guest's hardware: monitor calls under a job, the device-removal wait (qemu_hotplug_removal.c), per-device attach and detach */
 #pragma once
 
 #include <sys/types.h>
@@ -45,6 +45,17 @@ void qemuHotplugDeviceUnplugError(qemuDriver *driver, virDomainObj *obj,
 /* True when a device removal of @obj's QEMU waits for its DEVICE_DELETED
  * (object locked). */
 bool qemuHotplugRemovalPending(virDomainObj *obj);
+
+/* Disk @idx of the live definition, gone from QEMU's guest side: its
+ * block nodes removed, out of the definition, the image given back, the
+ * status saved, DEVICE_REMOVED queued (qemu_hotplug.c). Object locked,
+ * job held. */
+void qemuHotplugRemoveDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
+
+/* After a vCPU's DEVICE_DELETED nobody waited for: the live vCPU count
+ * is QEMU's again, the vCPU threads' cgroups follow, status saved
+ * (qemu_hotplug_vcpu.c). 0 or -1. Object locked, job held. */
+int qemuHotplugRemoveVcpu(qemuDriver *driver, virDomainObj *obj);
 
 /* A disk of @def by target name or source path (*idx its index when
  * @idx is not NULL), or NULL. */

@@ -1,0 +1,320 @@
+/* qemu_hotplug_vcpu.c: vCPU hotplug and unplug of a running guest (virDomainSetVcpusFlags) */
+
+/*
+ * Threads: the entry point holds the domain's MODIFY job; QMP is waited
+ * for with the object unlocked (qemuHotplugMonitor), and so is the pause
+ * between the checks that an unplugged vCPU is gone. The unplug's wait
+ * for DEVICE_DELETED is qemuHotplugDeviceDel's; qemuHotplugRemoveVcpu
+ * runs on the removal worker (qemu_hotplug_removal.c), job held.
+ */
+
+#define G_LOG_DOMAIN "virtkit.qemu.hotplugvcpu"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "domain_event.h"
+#include "qemu_cgroup.h"
+#include "qemu_command.h"
+#include "qemu_driver_priv.h"
+#include "qemu_hotplug.h"
+#include "qemu_monitor.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+/* ---- vCPUs --------------------------------------------------------------- */
+
+typedef struct {
+    long long socket;
+    const char *type; /* borrowed from the reply */
+    const char *qomPath;
+    json_object *props; /* borrowed: socket-id, die-id, core-id, thread-id */
+} qemuHotplugCpu;
+
+static gint
+qemuHotplugCpuCmp(gconstpointer a, gconstpointer b)
+{
+    const qemuHotplugCpu *x = a, *y = b;
+
+    return x->socket < y->socket ? -1 : x->socket > y->socket;
+}
+
+/* query-hotpluggable-cpus as an array sorted by socket (one vCPU each:
+ * -smp N,maxcpus=M,sockets=M,cores=1,threads=1). */
+static GArray *
+qemuHotplugCpuList(json_object *reply)
+{
+    GArray *cpus = g_array_new(FALSE, TRUE, sizeof(qemuHotplugCpu));
+    size_t n =
+        json_object_is_type(reply, json_type_array) ? json_object_array_length(reply) : 0;
+
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(reply, i);
+        json_object *props = NULL, *v = NULL;
+        qemuHotplugCpu c = { .socket = -1 };
+
+        if (json_object_object_get_ex(e, "props", &props)) {
+            c.props = props;
+            /* one order for all topologies: socket, then core, then thread */
+            c.socket = 0;
+            if (json_object_object_get_ex(props, "socket-id", &v))
+                c.socket = json_object_get_int64(v) << 32;
+            if (json_object_object_get_ex(props, "core-id", &v))
+                c.socket += json_object_get_int64(v) << 16;
+            if (json_object_object_get_ex(props, "thread-id", &v))
+                c.socket += json_object_get_int64(v);
+        }
+        if (json_object_object_get_ex(e, "type", &v))
+            c.type = json_object_get_string(v);
+        if (json_object_object_get_ex(e, "qom-path", &v))
+            c.qomPath = json_object_get_string(v);
+        g_array_append_val(cpus, c);
+    }
+    g_array_sort(cpus, qemuHotplugCpuCmp);
+    return cpus;
+}
+
+/* After the guest let a vCPU go: QEMU's list no longer has @qomPath. The
+ * event may come from a child device before the vCPU itself is gone, so
+ * ask a few times. 1 gone, 0 still there, -1 error reported. */
+static int
+qemuHotplugCpuGone(virDomainObj *obj, const char *qomPath)
+{
+    g_autofree char *path = g_strdup(qomPath);
+
+    for (int tries = 0; tries < 50; tries++) {
+        g_autoptr(json_object) reply = NULL;
+        g_autoptr(GArray) cpus = NULL;
+        bool present = false;
+
+        if (qemuHotplugMonitor(obj, "query-hotpluggable-cpus", NULL, &reply) < 0)
+            return -1;
+        cpus = qemuHotplugCpuList(reply);
+        for (guint i = 0; i < cpus->len; i++)
+            present |=
+                g_strcmp0(g_array_index(cpus, qemuHotplugCpu, i).qomPath, path) == 0;
+        if (!present)
+            return 1;
+        /* 100 ms between tries, the object unlocked */
+        virDomainObjUnlock(obj);
+        g_usleep(100 * 1000);
+        virDomainObjLock(obj);
+    }
+    return 0;
+}
+
+/* Plug or unplug vCPUs until @nvcpus are online; each step is recorded in
+ * the live definition (and status file) as it happens, so a failure half
+ * way leaves the XML telling the truth. Object locked, job held. */
+static int
+qemuHotplugSetVcpusLive(qemuDriver *driver, virDomainObj *obj, unsigned int nvcpus)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autoptr(json_object) reply = NULL;
+    g_autoptr(GArray) cpus = NULL;
+    unsigned int online = virDomainDefGetVcpus(obj->def);
+    unsigned int before;
+    g_autofree int *oldTids = NULL;
+    size_t noldTids = priv->nvcpuTids;
+    int ret = -1;
+
+    /* the threads before the change: the new ones go to their cgroups */
+    if (noldTids)
+        oldTids = g_memdup2(priv->vcpuTids, noldTids * sizeof(*oldTids));
+
+    if (qemuHotplugMonitor(obj, "query-hotpluggable-cpus", NULL, &reply) < 0)
+        return -1;
+    cpus = qemuHotplugCpuList(reply);
+    /* QEMU's count is the truth (an unplug that timed out may have
+     * finished since) */
+    online = 0;
+    for (guint i = 0; i < cpus->len; i++)
+        online += g_array_index(cpus, qemuHotplugCpu, i).qomPath != NULL;
+    if (online != virDomainDefGetVcpus(obj->def) && online > 0)
+        virDomainDefSetVcpus(obj->def, online);
+    before = online;
+
+    if (nvcpus > online) {
+        for (guint i = 0; i < cpus->len && online < nvcpus; i++) {
+            qemuHotplugCpu *c = &g_array_index(cpus, qemuHotplugCpu, i);
+            g_autoptr(json_object) args = NULL;
+            g_autofree char *alias = NULL;
+
+            if (c->qomPath || !c->props || !c->type)
+                continue;
+            /* libvirt's alias: vcpuN for the N-th vCPU (its position) */
+            alias = g_strdup_printf("vcpu%u", i);
+            args = json_object_new_object();
+            json_object_object_add(args, "driver", json_object_new_string(c->type));
+            json_object_object_add(args, "id", json_object_new_string(alias));
+            json_object_object_foreach(c->props, key, val)
+                json_object_object_add(args, key, json_object_get(val));
+            if (qemuHotplugMonitor(obj, "device_add", args, NULL) < 0)
+                goto save;
+            virDomainDefSetVcpus(obj->def, ++online);
+        }
+    } else {
+        for (guint i = cpus->len; i > 0 && online > nvcpus; i--) {
+            qemuHotplugCpu *c = &g_array_index(cpus, qemuHotplugCpu, i - 1);
+            const char *alias;
+            int rc;
+
+            /* only what was hotplugged can go: the boot vCPUs are QEMU's own */
+            if (!c->qomPath || !g_str_has_prefix(c->qomPath, "/machine/peripheral/"))
+                continue;
+            alias = c->qomPath + strlen("/machine/peripheral/");
+            if ((rc = qemuHotplugDeviceDel(obj, alias)) < 0)
+                goto save;
+            if (rc == 1 && qemuHotplugCpuGone(obj, c->qomPath) < 1)
+                rc = 0;
+            if (rc == 0) {
+                virReportError(VIR_ERR_OPERATION_TIMEOUT, "%s",
+                               "vcpu unplug request timed out. Unplug result must be "
+                               "manually inspected in the domain");
+                goto save;
+            }
+            virDomainDefSetVcpus(obj->def, --online);
+        }
+    }
+    if (online != nvcpus) {
+        virReportError(
+            VIR_ERR_INVALID_ARG, "%s",
+            "failed to find appropriate hotpluggable vcpus to reach the desired "
+            "target vcpu count");
+        goto save;
+    }
+    ret = 0;
+
+save:
+    if (online != before && virDomainObjIsActive(obj)) {
+        virErrorPtr saved = NULL;
+
+        /* libvirt's qemuProcessSetupVcpu / qemuDomainRemoveVcpu: the
+         * thread group, pin and bandwidth of each vCPU that came or went */
+        if (ret < 0) {
+            /* the first failure is the one reported */
+            virErrorPreserveLast(&saved);
+            qemuCgroupVcpusChanged(obj, oldTids, noldTids);
+            virErrorRestore(&saved);
+        } else if (qemuCgroupVcpusChanged(obj, oldTids, noldTids) < 0) {
+            ret = -1;
+        }
+    }
+    if (virDomainObjIsActive(obj))
+        qemuDomainSaveStatus(driver, obj);
+    return ret;
+}
+
+int
+qemuDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus, unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    virDomainDef *live;
+    virDomainDef *persistent;
+    g_autoptr(virDomainDef) newPersistent = NULL;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
+                      VIR_DOMAIN_VCPU_MAXIMUM | VIR_DOMAIN_VCPU_GUEST |
+                      VIR_DOMAIN_VCPU_HOTPLUGGABLE,
+                  -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuDomainObjGetDefs(obj, flags, &live, &persistent) < 0)
+        goto endjob;
+
+    if (flags & VIR_DOMAIN_VCPU_GUEST) {
+        /* virtkit has no guest agent channel: libvirt's answer without one */
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       "QEMU guest agent is not configured");
+        goto endjob;
+    }
+    if (flags & VIR_DOMAIN_VCPU_MAXIMUM) {
+        if (live) {
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                           "maximum vcpu count of a live domain can't be modified");
+            goto endjob;
+        }
+        if (nvcpus > 255) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           "requested vcpus is greater than max allowable vcpus for the "
+                           "persistent domain: %u > %d",
+                           nvcpus, 255);
+            goto endjob;
+        }
+        newPersistent = virDomainDefCopy(persistent);
+        virDomainDefSetVcpusMax(newPersistent, nvcpus);
+    } else {
+        if (live && nvcpus > live->vcpus) {
+            virReportError(
+                VIR_ERR_INVALID_ARG,
+                "requested vcpus is greater than max allowable vcpus for the live "
+                "domain: %u > %u",
+                nvcpus, live->vcpus);
+            goto endjob;
+        }
+        if (persistent && nvcpus > persistent->vcpus) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           "requested vcpus is greater than max allowable vcpus for the "
+                           "persistent domain: %u > %u",
+                           nvcpus, persistent->vcpus);
+            goto endjob;
+        }
+        if (persistent) {
+            newPersistent = virDomainDefCopy(persistent);
+            virDomainDefSetVcpus(newPersistent, nvcpus);
+        }
+        if (live && qemuHotplugSetVcpusLive(driver, obj, nvcpus) < 0)
+            goto endjob;
+    }
+    if (newPersistent) {
+        if (qemuDomainSaveConfig(driver, newPersistent,
+                                 qemuDomainPriv(obj)->graceOverrideSec) < 0)
+            goto endjob;
+        /* the object's persistent definition (newDef while running) */
+        persistent->vcpus = newPersistent->vcpus;
+        persistent->vcpusCurrent = newPersistent->vcpusCurrent;
+    }
+    ret = 0;
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* After a vCPU's DEVICE_DELETED nobody waited for: the live count is
+ * QEMU's again, the vCPU threads' groups follow. */
+int
+qemuHotplugRemoveVcpu(qemuDriver *driver, virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autoptr(json_object) reply = NULL;
+    g_autoptr(GArray) cpus = NULL;
+    g_autofree int *oldTids = NULL;
+    size_t noldTids = priv->nvcpuTids;
+    unsigned int online = 0;
+
+    if (noldTids)
+        oldTids = g_memdup2(priv->vcpuTids, noldTids * sizeof(*oldTids));
+    if (qemuHotplugMonitor(obj, "query-hotpluggable-cpus", NULL, &reply) < 0)
+        return -1;
+    cpus = qemuHotplugCpuList(reply);
+    for (guint i = 0; i < cpus->len; i++)
+        online += g_array_index(cpus, qemuHotplugCpu, i).qomPath != NULL;
+    if (online == 0 || online == virDomainDefGetVcpus(obj->def))
+        return 0;
+    virDomainDefSetVcpus(obj->def, online);
+    if (qemuCgroupVcpusChanged(obj, oldTids, noldTids) < 0)
+        virResetLastError();
+    if (virDomainObjIsActive(obj))
+        qemuDomainSaveStatus(driver, obj);
+    return 0;
+}
