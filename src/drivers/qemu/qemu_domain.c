@@ -55,6 +55,8 @@ qemuDomainObjPrivateFree(gpointer data)
     g_free(priv->cmdRequestor);
     virCgroupFree(priv->cgroup);
     g_free(priv->vcpuTids);
+    if (priv->procFds)
+        g_hash_table_unref(priv->procFds);
     g_mutex_clear(&priv->statusLock);
     g_free(priv->unplugAlias);
     if (priv->unplugPending)

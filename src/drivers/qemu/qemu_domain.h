@@ -65,6 +65,17 @@ typedef struct {
     struct _virCgroup *cgroup;
     int *vcpuTids; /* thread id of vCPU i (query-cpus-fast), nvcpuTids long */
     size_t nvcpuTids;
+    /* Statistics (qemu_driver_stats.c): true while this QEMU's balloon has
+     * never had a guest statistics period (a QEMU this daemon started: its
+     * command line sets none; cleared by virDomainSetMemoryStatsPeriod and
+     * false after a reconnect): its guest-stats hold nothing, so
+     * getAllDomainStats does not ask for them. Object lock. */
+    bool balloonStatsIdle;
+    /* /proc files of this QEMU the statistics read on every call, kept open
+     * (path -> fd + 1; re-read with pread): an open descriptor names the
+     * task, never a later one with its pid. NULL until first used, freed
+     * (descriptors closed) by qemuProcessStop. Object lock. */
+    GHashTable *procFds;
     /* Device removal (qemu_hotplug.c): a device_del waits on @unplugCond
      * (with the object lock) until QEMU's DEVICE_DELETED for @unplugAlias
      * sets @unplugDone (or DEVICE_UNPLUG_GUEST_ERROR @unplugRejected), or

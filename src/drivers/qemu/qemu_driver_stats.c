@@ -42,53 +42,128 @@
 
 /* ---- /proc ---------------------------------------------------------------- */
 
-/* utime+stime (ns), and the CPU last run on, of /proc/@pid[/task/@tid]/stat;
- * false if the process or thread is gone. */
-static bool
-qemuStatsProcStat(pid_t pid, pid_t tid, unsigned long long *user, unsigned long long *sys,
-                  int *lastCpu)
+static void
+qemuStatsProcFdClose(gpointer fd)
 {
-    g_autofree char *path = tid > 0 ? g_strdup_printf("/proc/%d/task/%d/stat", pid, tid)
-                                    : g_strdup_printf("/proc/%d/stat", pid);
-    g_autofree char *data = NULL;
-    unsigned long long ut = 0, st = 0;
-    long tck = sysconf(_SC_CLK_TCK);
-    int cpu = -1;
-    const char *p;
+    close(GPOINTER_TO_INT(fd) - 1);
+}
 
-    if (pid <= 0 || !g_file_get_contents(path, &data, NULL, NULL) ||
-        !(p = strrchr(data, ')')) || tck <= 0)
+/* The text of the /proc file @path of @obj's QEMU into @buf
+ * (NUL-terminated), in one read: the files read here are far shorter than
+ * @size. false if absent (the process or thread is gone). The file stays
+ * open in priv->procFds for the next call: each statistics call reads a
+ * few files per guest, and opening them was most of its cost (the path
+ * walk through /proc). Object locked. */
+static bool
+qemuStatsReadProc(virDomainObj *obj, const char *path, char *buf, size_t size)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    gpointer v = NULL;
+    int fd;
+    ssize_t n;
+
+    if (!priv->procFds)
+        priv->procFds =
+            g_hash_table_new_full(g_str_hash, g_str_equal, g_free, qemuStatsProcFdClose);
+    if (g_hash_table_lookup_extended(priv->procFds, path, NULL, &v)) {
+        fd = GPOINTER_TO_INT(v) - 1;
+    } else {
+        if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+            return false;
+        g_hash_table_insert(priv->procFds, g_strdup(path), GINT_TO_POINTER(fd + 1));
+    }
+    do {
+        n = pread(fd, buf, size - 1, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+        /* a thread gone (vCPU unplugged): forget it */
+        g_hash_table_remove(priv->procFds, path);
         return false;
-    /* after ')': fields 3..; utime 14, stime 15, processor 39 */
-    if (sscanf(p + 1,
-               " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d "
-               "%*d %*d %*u %*u %*d %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u %*u "
-               "%*d %d",
-               &ut, &st, &cpu) < 2)
+    }
+    buf[n] = '\0';
+    return true;
+}
+
+/* What /proc/@pid[/task/@tid]/stat says: utime and stime (ns), the
+ * resident set (KiB), the CPU last run on; each output may be NULL. false
+ * if the process or thread is gone. */
+static bool
+qemuStatsProcStat(virDomainObj *obj, pid_t tid, unsigned long long *user,
+                  unsigned long long *sys, int *lastCpu, unsigned long long *rssKiB)
+{
+    pid_t pid = obj->pid;
+    char path[64];
+    char data[1024];
+    unsigned long long field[40] = { 0 };
+    long tck = sysconf(_SC_CLK_TCK);
+    const char *p;
+    int nf = 3;
+
+    if (pid <= 0 || tck <= 0)
+        return false;
+    if (tid > 0)
+        g_snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+    else
+        g_snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    if (!qemuStatsReadProc(obj, path, data, sizeof(data)) || !(p = strrchr(data, ')')))
+        return false;
+    /* after ')': field 3 (the state letter), then numbers; utime 14,
+     * stime 15, rss 24 (pages), processor 39 */
+    p++;
+    while (*p == ' ')
+        p++;
+    if (*p)
+        p++;
+    while (nf < 39) {
+        char *end;
+
+        while (*p == ' ')
+            p++;
+        if (!*p || *p == '\n')
+            break;
+        nf++;
+        field[nf] = g_ascii_strtoull(p[0] == '-' ? p + 1 : p, &end, 10);
+        if (end == p)
+            return false;
+        p = end;
+    }
+    if (nf < 15)
         return false;
     if (user)
-        *user = ut * (1000000000ULL / (unsigned long long)tck);
+        *user = field[14] * (1000000000ULL / (unsigned long long)tck);
     if (sys)
-        *sys = st * (1000000000ULL / (unsigned long long)tck);
+        *sys = field[15] * (1000000000ULL / (unsigned long long)tck);
     if (lastCpu)
-        *lastCpu = cpu;
+        *lastCpu = nf >= 39 ? (int)field[39] : -1;
+    if (rssKiB)
+        *rssKiB =
+            nf >= 24 ? field[24] * (unsigned long long)sysconf(_SC_PAGESIZE) / 1024 : 0;
     return true;
 }
 
 /* Time on CPU and waiting for it (ns) from schedstat; false if absent. */
 static bool
-qemuStatsSchedstat(pid_t pid, pid_t tid, unsigned long long *run,
+qemuStatsSchedstat(virDomainObj *obj, pid_t tid, unsigned long long *run,
                    unsigned long long *wait)
 {
-    g_autofree char *path = tid > 0
-                                ? g_strdup_printf("/proc/%d/task/%d/schedstat", pid, tid)
-                                : g_strdup_printf("/proc/%d/schedstat", pid);
-    g_autofree char *data = NULL;
-    unsigned long long r = 0, w = 0;
+    pid_t pid = obj->pid;
+    char path[64];
+    char data[256];
+    unsigned long long r, w;
+    char *end;
 
-    if (pid <= 0 || !g_file_get_contents(path, &data, NULL, NULL) ||
-        sscanf(data, "%llu %llu", &r, &w) != 2)
+    if (pid <= 0)
         return false;
+    if (tid > 0)
+        g_snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
+    else
+        g_snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+    if (!qemuStatsReadProc(obj, path, data, sizeof(data)))
+        return false;
+    r = g_ascii_strtoull(data, &end, 10);
+    if (end == data || *end != ' ')
+        return false;
+    w = g_ascii_strtoull(end + 1, NULL, 10);
     if (run)
         *run = r;
     if (wait)
@@ -96,15 +171,17 @@ qemuStatsSchedstat(pid_t pid, pid_t tid, unsigned long long *run,
     return true;
 }
 
-/* The QEMU process' CPU time in ns (all its threads). */
+/* The QEMU process' CPU time in ns (all its threads), and its resident set
+ * in KiB (@rssKiB may be NULL). */
 static unsigned long long
-qemuStatsProcessCpuTime(pid_t pid, unsigned long long *user, unsigned long long *sys)
+qemuStatsProcessCpuTime(virDomainObj *obj, unsigned long long *user,
+                        unsigned long long *sys, unsigned long long *rssKiB)
 {
     unsigned long long u = 0, s = 0;
 
     /* /proc/PID/schedstat is the main thread's only: the process' time is
      * utime + stime (clock-tick resolution) */
-    qemuStatsProcStat(pid, 0, &u, &s, NULL);
+    qemuStatsProcStat(obj, 0, &u, &s, NULL, rssKiB);
     if (user)
         *user = u;
     if (sys)
@@ -112,18 +189,15 @@ qemuStatsProcessCpuTime(pid_t pid, unsigned long long *user, unsigned long long 
     return u + s;
 }
 
-/* Resident set size of @pid in KiB, 0 if unknown. */
+/* Resident set size of @pid in KiB, 0 if unknown (libvirt's: the rss of
+ * /proc/PID/stat). */
 static unsigned long long
-qemuStatsRss(pid_t pid)
+qemuStatsRss(virDomainObj *obj)
 {
-    g_autofree char *path = g_strdup_printf("/proc/%d/statm", pid);
-    g_autofree char *data = NULL;
-    unsigned long long size = 0, res = 0;
+    unsigned long long rss = 0;
 
-    if (pid <= 0 || !g_file_get_contents(path, &data, NULL, NULL) ||
-        sscanf(data, "%llu %llu", &size, &res) != 2)
-        return 0;
-    return res * (unsigned long long)sysconf(_SC_PAGESIZE) / 1024;
+    qemuStatsProcStat(obj, 0, NULL, NULL, NULL, &rss);
+    return rss;
 }
 
 /* The counters of host interface @ifname in /proc/net/dev (host view). */
@@ -312,7 +386,7 @@ static const qemuBalloonStat qemuBalloonStats[] = {
  * guest-stats (@guest, may be NULL) and the process' RSS: libvirt's
  * qemuDomainMemoryStatsInternal. Returns the count filled. */
 static unsigned int
-qemuStatsMemoryFill(json_object *balloon, json_object *guest, pid_t pid,
+qemuStatsMemoryFill(json_object *balloon, json_object *guest, unsigned long long rssKiB,
                     virDomainMemoryStatPtr stats, unsigned int nr)
 {
     unsigned int n = 0;
@@ -357,7 +431,7 @@ qemuStatsMemoryFill(json_object *balloon, json_object *guest, pid_t pid,
     }
     if (n < nr) {
         stats[n].tag = VIR_DOMAIN_MEMORY_STAT_RSS;
-        stats[n].val = qemuStatsRss(pid);
+        stats[n].val = rssKiB;
         n++;
     }
     return n;
@@ -431,7 +505,7 @@ qemuDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
         if (qemuStatsCommand(obj, "qom-get", args, &guest) < 0)
             virResetLastError();
     }
-    ret = (int)qemuStatsMemoryFill(balloon, guest, obj->pid, stats, nr_stats);
+    ret = (int)qemuStatsMemoryFill(balloon, guest, qemuStatsRss(obj), stats, nr_stats);
 
 endjob:
     virDomainObjEndJob(obj, VIR_JOB_QUERY);
@@ -471,6 +545,8 @@ qemuDomainSetMemoryStatsPeriod(virDomainPtr dom, int period, unsigned int flags)
     json_object_object_add(args, "property",
                            json_object_new_string("guest-stats-polling-interval"));
     json_object_object_add(args, "value", json_object_new_int(period));
+    /* from now on (even if it failed half way) the guest may report */
+    qemuDomainPriv(obj)->balloonStatsIdle = false;
     if (qemuStatsCommand(obj, "qom-set", args, NULL) < 0)
         goto endjob;
     ret = 0;
@@ -755,11 +831,10 @@ qemuDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
         unsigned long long user = 0, sys = 0, run = 0;
         int last = -1;
 
-        qemuStatsProcStat(obj->pid, tid, &user, &sys, &last);
+        qemuStatsProcStat(obj, tid, &user, &sys, &last, NULL);
         info[ret].number = idx;
         info[ret].state = VIR_VCPU_RUNNING;
-        info[ret].cpuTime =
-            qemuStatsSchedstat(obj->pid, tid, &run, NULL) ? run : user + sys;
+        info[ret].cpuTime = qemuStatsSchedstat(obj, tid, &run, NULL) ? run : user + sys;
         info[ret].cpu = last;
         if (cpumaps) {
             cpu_set_t set;
@@ -910,7 +985,7 @@ qemuDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params, unsigned in
             virCgroupGetCpuacctStat(g, &user, &sys) < 0)
             goto cleanup;
     } else {
-        total = qemuStatsProcessCpuTime(obj->pid, &user, &sys);
+        total = qemuStatsProcessCpuTime(obj, &user, &sys, NULL);
     }
     ret = 0;
     {
@@ -1193,7 +1268,6 @@ qemuNodeGetCPUMap(virConnectPtr conn G_GNUC_UNUSED, unsigned char **cpumap,
      VIR_CONNECT_LIST_DOMAINS_SHUTOFF | VIR_CONNECT_LIST_DOMAINS_OTHER)
 
 enum {
-    Q_BALLOON,
     Q_GUEST,
     Q_CPUS,
     Q_BLOCKSTATS,
@@ -1218,15 +1292,24 @@ qemuStatsSubmit(qemuStatsGuest *g, unsigned int stats)
     bool balloon =
         !def->memballoon || def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
 
-    if ((stats & VIR_DOMAIN_STATS_BALLOON) && balloon) {
+    /* As few commands as the answer needs: QEMU runs one command per turn
+     * of its main loop, and on a busy host each turn of each guest's QEMU
+     * waits for a CPU (measured at load 26: 5 commands a guest came back
+     * spread over 50 ms, 1 in one go). As libvirt: the balloon's size is
+     * the live definition's, kept by BALLOON_CHANGE (no query-balloon);
+     * the guest's own figures only once a statistics period was set;
+     * the vCPU threads are the ones recorded at start and on vCPU hotplug
+     * (no query-cpus-fast unless none are known); a guest without disks
+     * has no block figures to ask for. */
+    if ((stats & VIR_DOMAIN_STATS_BALLOON) && balloon &&
+        !qemuDomainPriv(g->obj)->balloonStatsIdle) {
         g_autoptr(json_object) args = qemuStatsQomGetArgs();
 
-        g->pending[Q_BALLOON] = qemuMonitorSubmit(mon, "query-balloon", NULL);
         g->pending[Q_GUEST] = qemuMonitorSubmit(mon, "qom-get", args);
     }
-    if (stats & VIR_DOMAIN_STATS_VCPU)
+    if ((stats & VIR_DOMAIN_STATS_VCPU) && qemuDomainPriv(g->obj)->nvcpuTids == 0)
         g->pending[Q_CPUS] = qemuMonitorSubmit(mon, "query-cpus-fast", NULL);
-    if (stats & VIR_DOMAIN_STATS_BLOCK) {
+    if ((stats & VIR_DOMAIN_STATS_BLOCK) && def->ndisks > 0) {
         g->pending[Q_BLOCKSTATS] = qemuMonitorSubmit(mon, "query-blockstats", NULL);
         g->pending[Q_BLOCK] = qemuMonitorSubmit(mon, "query-block", NULL);
     }
@@ -1259,6 +1342,8 @@ qemuStatsRecord(virConnectPtr conn, qemuStatsGuest *g, unsigned int stats)
     bool haveQemu = active && g->job;
     g_autoptr(virTypedParamList) list = virTypedParamListNew();
     virDomainStatsRecordPtr rec;
+    unsigned long long rss = 0; /* QEMU's resident set, read with its CPU time */
+    bool rssKnown = false;
 
     if (stats & VIR_DOMAIN_STATS_STATE) {
         int reason = 0;
@@ -1269,7 +1354,9 @@ qemuStatsRecord(virConnectPtr conn, qemuStatsGuest *g, unsigned int stats)
     }
     if ((stats & VIR_DOMAIN_STATS_CPU_TOTAL) && active) {
         unsigned long long user = 0, sys = 0;
-        unsigned long long total = qemuStatsProcessCpuTime(obj->pid, &user, &sys);
+        unsigned long long total = qemuStatsProcessCpuTime(obj, &user, &sys, &rss);
+
+        rssKnown = true;
 
         virTypedParamListAddULLong(list, total, "cpu.time");
         virTypedParamListAddULLong(list, user, "cpu.user");
@@ -1278,14 +1365,16 @@ qemuStatsRecord(virConnectPtr conn, qemuStatsGuest *g, unsigned int stats)
     if (stats & VIR_DOMAIN_STATS_BALLOON) {
         unsigned long long cur = def->currentMemory;
 
-        if (g->reply[Q_BALLOON])
-            cur = (unsigned long long)qemuJsonLL(g->reply[Q_BALLOON], "actual", 0) / 1024;
         virTypedParamListAddULLong(list, cur, "balloon.current");
         virTypedParamListAddULLong(list, def->memory, "balloon.maximum");
-        if (haveQemu && g->reply[Q_BALLOON]) {
+        if (haveQemu) {
+            /* the guest's figures (when its balloon driver reports them) and
+             * QEMU's RSS; without a balloon, the RSS alone (libvirt's
+             * qemuDomainMemoryStatsInternal) */
             virDomainMemoryStatStruct ms[VIR_DOMAIN_MEMORY_STAT_NR];
-            unsigned int n = qemuStatsMemoryFill(g->reply[Q_BALLOON], g->reply[Q_GUEST],
-                                                 obj->pid, ms, G_N_ELEMENTS(ms));
+            unsigned int n = qemuStatsMemoryFill(NULL, g->reply[Q_GUEST],
+                                                 rssKnown ? rss : qemuStatsRss(obj), ms,
+                                                 G_N_ELEMENTS(ms));
 
             for (unsigned int i = 0; i < n; i++) {
                 const char *name = NULL;
@@ -1306,18 +1395,26 @@ qemuStatsRecord(virConnectPtr conn, qemuStatsGuest *g, unsigned int stats)
         }
     }
     if (stats & VIR_DOMAIN_STATS_VCPU) {
+        qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
         json_object *cpus = g->reply[Q_CPUS];
+        /* vCPU i's thread: the recorded ones, else QEMU's answer */
+        size_t ncpus = !haveQemu ? 0
+                       : cpus    ? json_object_array_length(cpus)
+                                 : priv->nvcpuTids;
 
         virTypedParamListAddUInt(list, virDomainDefGetVcpus(def), "vcpu.current");
         virTypedParamListAddUInt(list, def->vcpus, "vcpu.maximum");
-        for (size_t i = 0; haveQemu && cpus && i < json_object_array_length(cpus); i++) {
-            json_object *cpu = json_object_array_get_idx(cpus, i);
-            pid_t tid = (pid_t)qemuJsonLL(cpu, "thread-id", 0);
-            long long idx = qemuJsonLL(cpu, "cpu-index", (long long)i);
+        for (size_t i = 0; i < ncpus; i++) {
+            json_object *cpu = cpus ? json_object_array_get_idx(cpus, i) : NULL;
+            pid_t tid = cpu ? (pid_t)qemuJsonLL(cpu, "thread-id", 0) : priv->vcpuTids[i];
+            long long idx =
+                cpu ? qemuJsonLL(cpu, "cpu-index", (long long)i) : (long long)i;
             unsigned long long run = 0, wait = 0, user = 0, sys = 0;
 
-            if (!qemuStatsSchedstat(obj->pid, tid, &run, &wait)) {
-                qemuStatsProcStat(obj->pid, tid, &user, &sys, NULL);
+            if (tid <= 0) /* offline */
+                continue;
+            if (!qemuStatsSchedstat(obj, tid, &run, &wait)) {
+                qemuStatsProcStat(obj, tid, &user, &sys, NULL, NULL);
                 run = user + sys;
             }
             virTypedParamListAddInt(list, VIR_VCPU_RUNNING, "vcpu.%lld.state", idx);
@@ -1405,6 +1502,7 @@ qemuConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms, unsigned in
     g_autofree qemuStatsGuest *guests = NULL;
     size_t nguests = 0;
     GPtrArray *recs;
+    gint64 t0 = g_get_monotonic_time(), t1, t2;
     int n;
 
     virCheckFlags(QEMU_LIST_FILTERS | VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT |
@@ -1460,8 +1558,10 @@ qemuConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms, unsigned in
     }
 
     /* 2: every reply (all guests' commands are in flight together) */
+    t1 = g_get_monotonic_time();
     for (size_t i = 0; i < nguests; i++)
         qemuStatsCollect(&guests[i]);
+    t2 = g_get_monotonic_time();
 
     /* 3: the records */
     recs = g_ptr_array_new();
@@ -1484,6 +1584,10 @@ qemuConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms, unsigned in
         g_free(all);
     }
     n = (int)recs->len;
+    g_debug("statistics of %d guests: %" G_GINT64_FORMAT
+            " us to submit, %" G_GINT64_FORMAT " us for the replies, %" G_GINT64_FORMAT
+            " us for the records",
+            n, t1 - t0, t2 - t1, g_get_monotonic_time() - t2);
     g_ptr_array_add(recs, NULL);
     *retStats = (virDomainStatsRecordPtr *)g_ptr_array_free(recs, FALSE);
     return n;

@@ -596,6 +596,8 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     /* vCPUs exist but have not run (-S): thread groups, pins, bandwidth */
     if (qemuCgroupSetupThreads(obj) < 0)
         goto error;
+    /* no guest statistics period on the command line */
+    qemuDomainPriv(obj)->balloonStatsIdle = true;
     /* <link state='down'/>: the NIC starts with its cable out */
     if (qemuHotplugSetLinkStates(obj) < 0)
         goto error;
