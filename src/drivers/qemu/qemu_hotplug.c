@@ -560,14 +560,16 @@ qemuHotplugRemoveDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
             break;
         }
     }
+    /* the device is gone: told before the status reaches the disk, as
+     * libvirt (qemuDomainRemove*Device queue it, then save) */
+    virObjectEventStateQueue(driver->events,
+                             virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+                                                     VIR_DOMAIN_EVENT_OBJ(obj), alias));
     if (virDomainObjIsActive(obj)) {
         if (qemuSecurityPrepareDomain(driver, obj) < 0)
             virResetLastError();
         qemuDomainSaveStatus(driver, obj);
     }
-    virObjectEventStateQueue(driver->events,
-                             virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
-                                                     VIR_DOMAIN_EVENT_OBJ(obj), alias));
 }
 
 /* Unplug disk @idx of the live definition (qemuHotplugDeviceDel), then

@@ -222,11 +222,13 @@ qemuHotplugRemoveInputLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
 
     qemuHotplugInputAlias(obj->def, idx, alias, sizeof(alias));
     qemuHotplugRemoveInput(obj->def, idx);
-    if (virDomainObjIsActive(obj))
-        qemuDomainSaveStatus(driver, obj);
+    /* the device is gone: told before the status reaches the disk, as
+     * libvirt (qemuDomainRemove*Device queue it, then save) */
     virObjectEventStateQueue(driver->events,
                              virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
                                                      VIR_DOMAIN_EVENT_OBJ(obj), alias));
+    if (virDomainObjIsActive(obj))
+        qemuDomainSaveStatus(driver, obj);
 }
 
 int

@@ -211,9 +211,11 @@ qemuHotplugRemoveRNGLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
             break;
         }
     }
-    if (virDomainObjIsActive(obj))
-        qemuDomainSaveStatus(driver, obj);
+    /* the device is gone: told before the status reaches the disk, as
+     * libvirt (qemuDomainRemove*Device queue it, then save) */
     virObjectEventStateQueue(driver->events,
                              virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
                                                      VIR_DOMAIN_EVENT_OBJ(obj), alias));
+    if (virDomainObjIsActive(obj))
+        qemuDomainSaveStatus(driver, obj);
 }
