@@ -2,7 +2,12 @@
 # Build (once) the tiny real test guest of facts/test-guest.md from Debian packages.
 #
 # Output: a directory holding
-#   vmlinuz      the Debian cloud kernel
+#   vmlinuz      the Debian cloud kernel, as QEMU boots it cheapest: the
+#                ELF image unpacked from Debian's bzImage, booted through
+#                its PVH entry (no decompression and no real-mode setup in
+#                the guest: ~0.25 s less QEMU CPU per boot under TCG); the
+#                bzImage itself when it cannot be unpacked
+#   bzImage      Debian's kernel as shipped (an EFI stub: what OVMF boots)
 #   initrd.gz    busybox initramfs whose /init answers the ACPI power button
 #   VERSION      the kernel version string
 # The directory is printed on stdout (the only thing printed there).
@@ -362,7 +367,12 @@ if [ "$variant" = net ]; then
     init_hash=$(printf '%s%s' "$init_script" "$net_script" | sha256sum | cut -d' ' -f1)
 fi
 
-if [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.gz" ] &&
+# the kernel's form is part of what the cache records: a guest built
+# before the PVH image (vmlinuz then the bzImage) is built again
+kernel_form=pvh-elf-1
+init_hash=$(printf '%s%s' "$init_hash" "$kernel_form" | sha256sum | cut -d' ' -f1)
+
+if [ -f "$out/vmlinuz" ] && [ -f "$out/bzImage" ] && [ -f "$out/initrd.gz" ] &&
    [ "$(cat "$out/INIT.sha256" 2>/dev/null)" = "$init_hash" ]; then
     echo "$out"
     exit 0
@@ -419,10 +429,66 @@ chmod 0755 "$root/init"
 [ "$variant" = net ] && printf '%s' "$net_script" > "$root/bin/guest-net.sh"
 
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$work/initrd.gz"
-cp "$work"/pkg/boot/vmlinuz-"$kver" "$work/vmlinuz"
+cp "$work"/pkg/boot/vmlinuz-"$kver" "$work/bzImage"
+# The ELF inside the bzImage: its payload (offset and length in the setup
+# header, after the setup sectors) decompressed. QEMU boots an ELF kernel
+# through its PVH entry note (Xen note type 18); without one, or with a
+# payload this script cannot unpack, the guest boots the bzImage.
+unpack_elf() {
+    python3 - "$1" "$2" <<'PY' || return 1
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+if d[0x202:0x206] != b"HdrS":
+    sys.exit(1)
+setup = (d[0x1f1] or 4) + 1
+off, length = struct.unpack_from("<II", d, 0x248)
+p = d[setup * 512 + off:setup * 512 + off + length]
+# every format but gzip has the uncompressed size appended (4 bytes)
+fmt = ("gzip" if p[:2] == b"\x1f\x8b" else "lz4" if p[:4] == b"\x02\x21\x4c\x18" else
+       "xz" if p[:6] == b"\xfd7zXZ\x00" else "zstd" if p[:4] == b"\x28\xb5\x2f\xfd" else None)
+if fmt is None:
+    sys.exit(1)
+open(sys.argv[2], "wb").write(p if fmt == "gzip" else p[:-4])
+print(fmt)
+PY
+}
+elf_ok=no
+if fmt=$(unpack_elf "$work/bzImage" "$work/payload") && command -v "$fmt" >/dev/null 2>&1 &&
+   "$fmt" -dc <"$work/payload" >"$work/vmlinux" 2>/dev/null &&
+   python3 - "$work/vmlinux" <<'PY'; then
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+if d[:5] != b"\x7fELF\x02":
+    sys.exit(1)
+# the PVH entry: an ELF note named "Xen" of type 18 (XEN_ELFNOTE_PHYS32_ENTRY)
+phoff, = struct.unpack_from("<Q", d, 0x20)
+phentsize, phnum = struct.unpack_from("<HH", d, 0x36)
+for i in range(phnum):
+    ptype, _, poff, _, _, pfilesz = struct.unpack_from("<IIQQQQ", d, phoff + i * phentsize)
+    if ptype != 4:
+        continue
+    n = poff
+    while n + 12 <= poff + pfilesz:
+        namesz, descsz, ntype = struct.unpack_from("<III", d, n)
+        name = d[n + 12:n + 12 + namesz].rstrip(b"\0")
+        if name == b"Xen" and ntype == 18:
+            sys.exit(0)
+        n += 12 + (namesz + 3) // 4 * 4 + (descsz + 3) // 4 * 4
+sys.exit(1)
+PY
+    elf_ok=yes
+fi
+if [ $elf_ok = yes ]; then
+    mv "$work/vmlinux" "$work/vmlinuz"
+else
+    log "no PVH ELF in $pkg's bzImage: the guests boot the bzImage"
+    cp "$work/bzImage" "$work/vmlinuz"
+fi
+rm -f "$work/payload" "$work/vmlinux"
 
 mkdir -p "$out"
 mv "$work/vmlinuz" "$out/vmlinuz.tmp" && mv "$out/vmlinuz.tmp" "$out/vmlinuz"
+mv "$work/bzImage" "$out/bzImage.tmp" && mv "$out/bzImage.tmp" "$out/bzImage"
 mv "$work/initrd.gz" "$out/initrd.gz.tmp" && mv "$out/initrd.gz.tmp" "$out/initrd.gz"
 echo "$kver" > "$out/VERSION"
 echo "$init_hash" > "$out/INIT.sha256"

@@ -3,7 +3,7 @@
 # Idempotent: installs only what is missing; runs apt-get update once, only then.
 set -eu
 PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c-dev
-      qemu-system-x86 qemu-utils busybox-static cpio gzip kmod
+      qemu-system-x86 qemu-utils busybox-static cpio gzip kmod lz4
       libvirt-clients python3-libvirt libvirt-dev python3
       libvirt-daemon libvirt-daemon-driver-qemu
       clang libclang-rt-14-dev clang-format
@@ -13,6 +13,8 @@ PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c
       virt-manager xvfb
       passt libsys-virt-perl
       scrub parted xorriso"
+# lz4: scripts/build-test-guest.sh unpacks the test guest's kernel (its
+# bzImage payload) to the ELF that QEMU boots through the PVH entry.
 # ovmf: UEFI guests (firmware descriptors in /usr/share/qemu/firmware);
 # virtinst: virt-install --print-xml writes the XML the domain suites take.
 # iptables: libvirtd's NAT networks need it (make survey runs them).

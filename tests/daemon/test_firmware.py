@@ -39,7 +39,7 @@ def efi_xml(name, guest, serial):
   <vcpu>1</vcpu>
   <os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type>
     <firmware><feature enabled='no' name='secure-boot'/></firmware>
-    <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
+    <kernel>%s/bzImage</kernel><initrd>%s/initrd.gz</initrd>
     <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet</cmdline></os>
   <features><acpi/></features>
   <on_poweroff>destroy</on_poweroff>
