@@ -284,6 +284,24 @@ def test_guest_events():
         if vk:
             vk.close()
     virsh(uri, "destroy", "ev")
+    if os.environ.get("VKSH"):
+        # virtkitd's event journal (issue 13) holds the same: the reboot is its
+        # own event, the guest's, never a STOPPED+STARTED pair
+        out = subprocess.run([os.environ["VKSH"], "-c", uri, "event-journal", "--since", "0"],
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        ev = [l for l in out.stdout.splitlines() if re.match(r"seq \d+: event '[a-z-]+' for "
+                                                              r"domain 'ev'", l)]
+        kinds = [re.sub(r"^seq \d+: event '([a-z-]+)' for domain 'ev'(: ([^(]*))? "
+                        r"\(requestor (\S+)\)$", r"\1 \3|\4", l) for l in ev]
+        life = [k for k in kinds if k.startswith("lifecycle")]
+        assert [k.split("|")[0] for k in life] == [
+            "lifecycle Defined Added", "lifecycle Resumed Unpaused",
+            "lifecycle Started Booted", "lifecycle Stopped Destroyed"], kinds
+        reboots = [k for k in kinds if k.startswith("reboot")]
+        assert len(reboots) == lines.count("event 'reboot' for domain 'ev'"), (kinds, lines)
+        assert all(k == "reboot |guest" for k in reboots), kinds
+        assert kinds.index(reboots[0]) > kinds.index(life[2]), kinds
 
 
 def test_disk_events():

@@ -23,8 +23,8 @@ import subprocess
 import sys
 import threading
 
-from vkdtest import (Daemon, Skip, diskless_xml, kill_pid, pid_alive, qemu_pids, run_tests,
-                     virsh, wait_for, write)
+from vkdtest import (Daemon, Skip, booting_xml, diskless_xml, domstate, kill_pid, pid_alive,
+                     qemu_pids, run_tests, test_guest_dir, virsh, wait_for, write)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
@@ -292,13 +292,92 @@ def test_vksh_resume_across_restart():
     assert p.returncode == 0, p.stderr
 
 
+def journal_lines(uri, since=0):
+    """[(seq, text, requestor)] of vksh event-journal --since @since."""
+    out = vksh_journal(uri, "--since", str(since)).stdout
+    got = []
+    for line in out.splitlines():
+        m = re.fullmatch(r"seq (\d+): (.*) \(requestor (\S+)\)", line)
+        if m:
+            got.append((int(m.group(1)), m.group(2), m.group(3)))
+    return got
+
+
+def test_requestors_and_objects():
+    """Who caused each event, for each path, and the network and storage pool
+    events beside the domains': a client's start (client:UID:PID, its RESUMED
+    too), a guest's own power-off after virsh shutdown (SHUTDOWN and STOPPED:
+    guest), a QEMU killed behind the daemon's back (STOPPED Failed: crash); a
+    network defined and undefined, a dir pool defined, started, refreshed,
+    stopped and undefined (client). One test guest boots."""
+    guest = test_guest_dir()
+    if not guest:
+        raise Skip("test guest not available (scripts/build-test-guest.sh)")
+    d = Daemon().start()
+    uri = d.uri()
+    serial = os.path.join(d.root, "rq.serial")
+    virsh(uri, "define", write(os.path.join(d.root, "rq.xml"), booting_xml("rq", guest, serial)))
+    virsh(uri, "define", write(os.path.join(d.root, "cr.xml"), diskless_xml("cr")))
+    virsh(uri, "start rq; start cr")
+    wait_for(lambda: os.path.exists(serial) and "GUEST-READY" in open(serial).read(),
+             "the guest to boot", 240)
+    virsh(uri, "shutdown", "rq")
+    wait_for(lambda: domstate(uri, "rq") == "shut off (shutdown)", "rq to power off", 120)
+    pid = qemu_of(d.root, "cr")
+    assert pid
+    kill_pid(pid)
+    wait_for(lambda: domstate(uri, "cr") == "shut off (crashed)", "cr's crash to be seen", 60)
+    target = os.path.join(d.root, "jpool")
+    os.mkdir(target)
+    virsh(uri, "pool-define-as jp dir --target %s; pool-start jp; pool-refresh jp; "
+          "pool-destroy jp; pool-undefine jp" % target)
+    net = write(os.path.join(d.root, "jn.xml"),
+                "<network><name>jn</name><bridge name='vkjn0'/></network>\n")
+    virsh(uri, "net-define %s; net-undefine jn" % net)
+
+    got = journal_lines(uri)
+    print("# " + "\n# ".join("%d %s (%s)" % g for g in got))
+    assert [g[0] for g in got] == list(range(got[0][0], got[0][0] + len(got))), got
+
+    def of(what):
+        return [(t.split(": ", 1)[1] if ": " in t else t.split(" for ")[0], r)
+                for _, t, r in got if re.search(r" for %s(:|$)" % re.escape(what), t)]
+
+    client = {r for _, t, r in got if "Defined Added" in t}
+    assert len(client) == 2 and all(re.fullmatch(r"client:0:\d+|client:%d:\d+"
+                                                 % os.getuid(), c) for c in client), client
+    rq = of("domain 'rq'")
+    assert [e for e, _ in rq] == ["Defined Added", "Resumed Unpaused", "Started Booted",
+                                  "Shutdown Finished after guest request",
+                                  "Stopped Shutdown"], rq
+    assert rq[1][1] == rq[2][1] and rq[1][1].startswith("client:"), rq
+    assert [r for _, r in rq[3:]] == ["guest", "guest"], rq
+    cr = of("domain 'cr'")
+    assert cr[-1] == ("Stopped Failed", "crash"), cr
+    jp = of("storage pool 'jp'")
+    assert [e for e, _ in jp] == ["Defined", "Started", "event 'refresh'", "Stopped",
+                                  "Undefined"], jp
+    assert len({r for _, r in jp}) == 1 and jp[0][1].startswith("client:"), jp
+    jn = of("network 'jn'")
+    assert [e for e, _ in jn] == ["Defined", "Undefined"], jn
+    assert all(r.startswith("client:") for _, r in jn), jn
+
+
+# The cases of python's virtkit module run in daemon-vkpython (test_vkpython.py)
+# against the plain daemon: make check runs this suite against the ASan daemon
+# only, where python cannot load the ASan build's libvirtkit.
+PYTHON_CASES = [
+    ("a client resumes after a disconnect and a daemon restart (a guest died "
+     "meanwhile): every missed event once, in order, then live ones; the re-list "
+     "agrees", test_resume_across_disconnect_and_restart),
+    ("a bounded journal answers lost events with an error or a gap; wrong epoch, "
+     "unknown seq, no journal: refused", test_bounds_and_errors),
+]
+
 if __name__ == "__main__":
     run_tests([
         ("vksh event-journal resumes across a daemon restart; a wrong epoch is refused",
          test_vksh_resume_across_restart),
-        ("a client resumes after a disconnect and a daemon restart (a guest died "
-         "meanwhile): every missed event once, in order, then live ones; the re-list "
-         "agrees", test_resume_across_disconnect_and_restart),
-        ("a bounded journal answers lost events with an error or a gap; wrong epoch, "
-         "unknown seq, no journal: refused", test_bounds_and_errors),
+        ("requestors of a client's start, a guest's power-off, a QEMU crash; network and "
+         "storage pool events journaled", test_requestors_and_objects),
     ])

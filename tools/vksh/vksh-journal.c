@@ -16,6 +16,8 @@
  * one line each, then goes on with the live ones until --count events or
  * the timeout:
  *   seq 12: event 'lifecycle' for domain 'vm1': Stopped Shutdown (requestor guest)
+ *   seq 13: event 'reboot' for domain 'vm2' (requestor guest)
+ *   seq 14: event 'lifecycle' for storage pool 'p': Started (requestor client:0:42)
  * and at the end the epoch and last seq to resume from. Runs the library's
  * event loop in the main thread (the callbacks run there).
  */
@@ -57,6 +59,66 @@ vkshJournalLifecycle(int event, int detail, const char **detailStr)
     return types[event];
 }
 
+/* The name of event @id of @kind (virsh's names for domain events). */
+static const char *
+vkshJournalEventName(int kind, int id)
+{
+    static const char *const domain[] = {
+        "lifecycle",
+        "reboot",
+        "rtc-change",
+        "watchdog",
+        "io-error",
+        "graphics",
+        "io-error-reason",
+        "control-error",
+        "block-job",
+        "disk-change",
+        "tray-change",
+        "pm-wakeup",
+        "pm-suspend",
+        "balloon-change",
+        "pm-suspend-disk",
+        "device-removed",
+        "block-job-2",
+        "tunable",
+        "agent-lifecycle",
+        "device-added",
+        "migration-iteration",
+        "job-completed",
+        "device-removal-failed",
+        "metadata-change",
+        "block-threshold",
+        "memory-failure",
+        "memory-device-size-change",
+    };
+    static const char *const pool[] = { "lifecycle", "refresh" };
+
+    if (kind == VK_EVENT_KIND_DOMAIN && id >= 0 && id < (int)G_N_ELEMENTS(domain))
+        return domain[id];
+    if (kind == VK_EVENT_KIND_NETWORK && id == 0)
+        return "lifecycle";
+    if (kind == VK_EVENT_KIND_STORAGE_POOL && id >= 0 && id < (int)G_N_ELEMENTS(pool))
+        return pool[id];
+    return NULL;
+}
+
+/* virsh's net-event / pool-event words for a network or pool lifecycle event. */
+static const char *
+vkshJournalObjectLifecycle(int kind, int event)
+{
+    static const char *const net[] = { "Defined", "Undefined", "Started", "Stopped" };
+    static const char *const pool[] = { "Defined", "Undefined", "Started",
+                                        "Stopped", "Created",   "Deleted" };
+
+    if (kind == VK_EVENT_KIND_NETWORK && event >= 0 && event < (int)G_N_ELEMENTS(net))
+        return net[event];
+    if (kind == VK_EVENT_KIND_STORAGE_POOL && event >= 0 &&
+        event < (int)G_N_ELEMENTS(pool))
+        return pool[event];
+    return "unknown";
+}
+
 static void
 vkshJournalEvent(virConnectPtr conn, const vkEvent *ev, void *opaque)
 {
@@ -87,9 +149,14 @@ vkshJournalEvent(virConnectPtr conn, const vkEvent *ev, void *opaque)
                       ev->seq, ev->name, type, detail, ev->requestor);
         else
             vkshPrint(data->ctl,
-                      "seq %llu: event 'lifecycle' for %s '%s': %d %d "
+                      "seq %llu: event 'lifecycle' for %s '%s': %s "
                       "(requestor %s)\n",
-                      ev->seq, kind, ev->name, ev->num[0], ev->num[1], ev->requestor);
+                      ev->seq, kind, ev->name,
+                      vkshJournalObjectLifecycle(ev->kind, ev->num[0]), ev->requestor);
+    } else if (vkshJournalEventName(ev->kind, ev->event_id)) {
+        vkshPrint(data->ctl, "seq %llu: event '%s' for %s '%s' (requestor %s)\n", ev->seq,
+                  vkshJournalEventName(ev->kind, ev->event_id), kind, ev->name,
+                  ev->requestor);
     } else {
         vkshPrint(data->ctl, "seq %llu: event %d for %s '%s' (requestor %s)\n", ev->seq,
                   ev->event_id, kind, ev->name, ev->requestor);

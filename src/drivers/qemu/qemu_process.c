@@ -639,6 +639,7 @@ qemuProcessHandleExit(qemuDriver *driver, virDomainObj *obj, guint64 runId)
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
     virObjectEvent *ev;
+    const char *prevRequestor;
     int reason;
     int detail;
 
@@ -680,7 +681,14 @@ qemuProcessHandleExit(qemuDriver *driver, virDomainObj *obj, guint64 runId)
     ev = virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_STOPPED, detail);
     virDomainObjEndJob(obj, VIR_JOB_DESTROY);
     qemuDomainRemoveInactive(driver, obj);
+    /* event journal: the end of a guest's own power-off is the guest's, as
+     * its SHUTDOWN was (this runs on an exit worker, with no caller); a
+     * crash is left to the journal's default ("crash") */
+    prevRequestor = virObjectEventGetRequestor();
+    if (!prevRequestor && detail == VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
+        virObjectEventSetRequestor("guest");
     virObjectEventStateQueue(driver->events, ev);
+    virObjectEventSetRequestor(prevRequestor);
     goto unlock;
 
 endjob:
