@@ -26,7 +26,7 @@ virDomainStatusFormat(virDomainObj *obj, const virDomainStatusCallbacks *cb)
                            (long long)obj->pid);
     if (cb && cb->format)
         cb->format(buf, obj, cb->opaque);
-    virDomainDefFormatBuf(buf, obj->def, 0, 2);
+    virDomainDefFormatBuf(buf, obj->def, VIR_DOMAIN_DEF_FORMAT_STATUS, 2);
     g_string_append(buf, "</domstatus>\n");
     return g_string_free(buf, FALSE);
 }
@@ -82,7 +82,7 @@ statusParseDoc(xmlDocPtr doc, const virDomainStatusCallbacks *cb)
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "no domain config");
         return NULL;
     }
-    if (!(def = virDomainDefParseNode(domain, 0)))
+    if (!(def = virDomainDefParseNode(domain, VIR_DOMAIN_DEF_PARSE_STATUS)))
         return NULL;
 
     obj = virDomainObjNew();

@@ -234,7 +234,8 @@ qemuDomainFormatStatus(virDomainObj *obj)
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
     g_autofree char *warning = g_strdup_printf(qemuDomainFileWarning, obj->def->name);
-    g_autofree char *domxml = virDomainDefFormat(obj->def, VIR_DOMAIN_DEF_FORMAT_SECURE);
+    g_autofree char *domxml = virDomainDefFormat(
+        obj->def, VIR_DOMAIN_DEF_FORMAT_SECURE | VIR_DOMAIN_DEF_FORMAT_STATUS);
     g_autofree char *escMon =
         g_markup_escape_text(priv->monitorPath ? priv->monitorPath : "", -1);
     g_autofree char *escLib = g_markup_escape_text(priv->libDir ? priv->libDir : "", -1);
@@ -475,7 +476,8 @@ qemuDomainStatusParseFile(const char *path)
     }
     buf = xmlBufferCreate();
     xmlNodeDump(buf, doc, domnode, 0, 0);
-    if (!(st->def = virDomainDefParseString((const char *)xmlBufferContent(buf), 0)))
+    if (!(st->def = virDomainDefParseString((const char *)xmlBufferContent(buf),
+                                            VIR_DOMAIN_DEF_PARSE_STATUS)))
         goto error;
 
     xmlBufferFree(buf);
