@@ -19,6 +19,7 @@
 
 #include <string.h>
 
+#include "checkpoint_obj.h"
 #include "domain_obj.h"
 #include "domain_conf_priv.h"
 #include "virerror.h"
@@ -60,6 +61,7 @@ virDomainObjUnref(virDomainObj *obj)
     virDomainDefFree(obj->def);
     virDomainDefFree(obj->newDef);
     virDomainSnapshotObjListFree(obj->snapshots);
+    virDomainCheckpointObjListFree(obj->checkpoints);
     g_free(obj->pendingPath);
     g_cond_clear(&obj->jobCond);
     g_mutex_clear(&obj->lock);
@@ -703,8 +705,6 @@ virDomainObjMatchFilter(virDomainObj *obj, unsigned int flags)
             return false;
     }
 
-    /* no checkpoint ever exists in virtkit */
-
     if (MATCH(VIR_CONNECT_LIST_DOMAINS_AUTOSTART |
               VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART)) {
         if (!((MATCH(VIR_CONNECT_LIST_DOMAINS_AUTOSTART) && obj->autostart) ||
@@ -722,9 +722,13 @@ virDomainObjMatchFilter(virDomainObj *obj, unsigned int flags)
     }
 
     if (MATCH(VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT |
-              VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT) &&
-        !MATCH(VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT))
-        return false;
+              VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT)) {
+        bool has = virDomainCheckpointObjListCount(obj->checkpoints) > 0;
+
+        if (!((MATCH(VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT) && has) ||
+              (MATCH(VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT) && !has)))
+            return false;
+    }
 
     return true;
 }

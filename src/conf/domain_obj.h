@@ -68,6 +68,9 @@ struct _virDomainObj {
     /* The domain's snapshots (snapshot_conf.h), NULL until the first one;
      * freed with the object. Drivers keep their metadata files. */
     virDomainSnapshotObjList *snapshots;
+    /* Its checkpoints (checkpoint_obj.h), NULL until the first one; freed
+     * with the object. Drivers keep their metadata files. */
+    struct _virDomainCheckpointObjList *checkpoints;
 
     void *privateData; /* driver-private, freed with privateDataFree */
     GDestroyNotify privateDataFree;

@@ -285,15 +285,41 @@ testRevert(void)
     virConnectClose(conn);
 }
 
-/* Checkpoints: the public layer's own checks, then NO_SUPPORT from every
- * call (no driver implements the family yet: it answers nothing half). */
+static virDomainCheckpointPtr
+createCheckpoint(virDomainPtr dom, const char *name)
+{
+    g_autofree char *xml =
+        g_strdup_printf("<domaincheckpoint><name>%s</name></domaincheckpoint>", name);
+
+    return virDomainCheckpointCreateXML(dom, xml, 0);
+}
+
+static int
+countCheckpoints(virDomainPtr dom, unsigned int flags, char **first)
+{
+    virDomainCheckpointPtr *list = NULL;
+    int n = virDomainListAllCheckpoints(dom, &list, flags);
+
+    for (int i = 0; i < n; i++) {
+        if (i == 0 && first)
+            *first = g_strdup(virDomainCheckpointGetName(list[i]));
+        virDomainCheckpointFree(list[i]);
+    }
+    free(list);
+    return n;
+}
+
+/* Checkpoints: the public layer's own checks, then libvirt 9.0's test
+ * driver semantics (seen with python3-libvirt on test:///default) */
 static void
-testCheckpointNoSupport(void)
+testCheckpoint(void)
 {
     virConnectPtr conn = virConnectOpen(URI);
     virDomainPtr dom = virDomainLookupByName(conn, "test");
-    virDomainCheckpointPtr sentinel[1] = { NULL };
-    virDomainCheckpointPtr *list = sentinel;
+    virDomainCheckpointPtr a, b, r, n, p;
+    virDomainPtr *doms = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *first = NULL;
 
     g_assert_null(virDomainCheckpointCreateXML(dom, NULL, 0));
     assertError(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN_CHECKPOINT, NULL);
@@ -306,17 +332,100 @@ testCheckpointNoSupport(void)
                                                VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE |
                                                    VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE));
     assertError(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN_CHECKPOINT, NULL);
-    g_assert_null(virDomainCheckpointCreateXML(dom, "<domaincheckpoint/>", 0));
-    assertError(VIR_ERR_NO_SUPPORT, VIR_FROM_DOMAIN_CHECKPOINT, NULL);
-    g_assert_cmpint(virDomainListAllCheckpoints(dom, &list, 0), ==, -1);
-    g_assert_null(list);
-    assertError(VIR_ERR_NO_SUPPORT, VIR_FROM_DOMAIN_CHECKPOINT, NULL);
-    g_assert_null(virDomainCheckpointLookupByName(dom, "c", 0));
-    assertError(VIR_ERR_NO_SUPPORT, VIR_FROM_DOMAIN_CHECKPOINT, NULL);
     g_assert_null(virDomainCheckpointGetName(NULL));
     assertError(VIR_ERR_INVALID_DOMAIN_CHECKPOINT, VIR_FROM_DOMAIN_CHECKPOINT, NULL);
     g_assert_cmpint(virDomainCheckpointDelete(NULL, 0), ==, -1);
     assertError(VIR_ERR_INVALID_DOMAIN_CHECKPOINT, VIR_FROM_DOMAIN_CHECKPOINT, NULL);
+
+    a = createCheckpoint(dom, "a");
+    b = createCheckpoint(dom, "b");
+    g_assert_nonnull(a);
+    g_assert_nonnull(b);
+    g_assert_null(createCheckpoint(dom, "a"));
+    assertError(VIR_ERR_OPERATION_FAILED, VIR_FROM_DOMAIN,
+                "operation failed: domain moment a already exists");
+    g_assert_cmpint(countCheckpoints(dom, 0, NULL), ==, 2);
+    g_assert_cmpint(countCheckpoints(dom, VIR_DOMAIN_CHECKPOINT_LIST_ROOTS, &first), ==,
+                    1);
+    g_assert_cmpstr(first, ==, "a");
+    g_clear_pointer(&first, g_free);
+    g_assert_cmpint(countCheckpoints(dom, VIR_DOMAIN_CHECKPOINT_LIST_LEAVES, &first), ==,
+                    1);
+    g_assert_cmpstr(first, ==, "b");
+    g_assert_cmpint(countCheckpoints(dom, 1 << 10, NULL), ==, -1);
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_TEST,
+                "unsupported flags (0x400) in function testDomainListAllCheckpoints");
+    p = virDomainCheckpointGetParent(b, 0);
+    g_assert_cmpstr(virDomainCheckpointGetName(p), ==, "a");
+    virDomainCheckpointFree(p);
+    g_assert_null(virDomainCheckpointGetParent(a, 0));
+    assertError(VIR_ERR_NO_DOMAIN_CHECKPOINT, VIR_FROM_TEST,
+                "Domain checkpoint not found: checkpoint 'a' does not have a parent");
+    g_assert_null(virDomainCheckpointLookupByName(dom, "zz", 0));
+    assertError(
+        VIR_ERR_NO_DOMAIN_CHECKPOINT, VIR_FROM_TEST,
+        "Domain checkpoint not found: no domain checkpoint with matching name 'zz'");
+    xml = virDomainCheckpointGetXMLDesc(b, VIR_DOMAIN_CHECKPOINT_XML_NO_DOMAIN);
+    g_assert_nonnull(strstr(xml, "<disk name='vda' checkpoint='bitmap' bitmap='b'/>"));
+    g_assert_null(strstr(xml, "<domain "));
+    g_assert_cmpint(
+        virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT),
+        ==, 1);
+    virDomainFree(doms[0]);
+    free(doms);
+
+    /* no snapshot beside a checkpoint, and the reverse */
+    g_assert_null(create(dom, "s", 0));
+    assertError(
+        VIR_ERR_OPERATION_UNSUPPORTED, VIR_FROM_TEST,
+        "Operation not supported: cannot create snapshot while checkpoint exists");
+
+    /* deleting a root makes its child a root */
+    g_assert_cmpint(virDomainCheckpointDelete(a, 0), ==, 0);
+    g_assert_null(virDomainCheckpointGetParent(b, 0));
+    assertError(VIR_ERR_NO_DOMAIN_CHECKPOINT, VIR_FROM_TEST, NULL);
+
+    /* a redefined child of the newest becomes the parent of the next */
+    r = virDomainCheckpointCreateXML(dom,
+                                     "<domaincheckpoint><name>r</name><parent><name>b"
+                                     "</name></parent><creationTime>1</creationTime>"
+                                     "</domaincheckpoint>",
+                                     VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE);
+    g_assert_nonnull(r);
+    g_assert_null(virDomainCheckpointCreateXML(
+        dom,
+        "<domaincheckpoint><name>q</name><parent><name>nope</name></parent>"
+        "<creationTime>1</creationTime></domaincheckpoint>",
+        VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE));
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN,
+                "invalid argument: parent nope for moment q not found");
+    n = createCheckpoint(dom, "n");
+    p = virDomainCheckpointGetParent(n, 0);
+    g_assert_cmpstr(virDomainCheckpointGetName(p), ==, "r");
+    virDomainCheckpointFree(p);
+
+    g_assert_cmpint(
+        virDomainCheckpointDelete(b, VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN |
+                                         VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY),
+        ==, -1);
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN_CHECKPOINT, NULL);
+    g_assert_cmpint(countCheckpoints(dom, 0, NULL), ==, 3);
+    g_assert_cmpint(
+        virDomainCheckpointDelete(b, VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY), ==, 0);
+    g_assert_cmpint(countCheckpoints(dom, 0, NULL), ==, 1);
+    g_assert_cmpint(virDomainCheckpointDelete(b, VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN),
+                    ==, 0);
+    g_assert_cmpint(countCheckpoints(dom, 0, NULL), ==, 0);
+
+    g_assert_cmpint(virDomainDestroy(dom), ==, 0);
+    g_assert_null(createCheckpoint(dom, "off"));
+    assertError(VIR_ERR_OPERATION_UNSUPPORTED, VIR_FROM_TEST,
+                "Operation not supported: cannot create checkpoint for inactive domain");
+
+    virDomainCheckpointFree(a);
+    virDomainCheckpointFree(b);
+    virDomainCheckpointFree(r);
+    virDomainCheckpointFree(n);
     virDomainFree(dom);
     virConnectClose(conn);
 }
@@ -329,6 +438,6 @@ main(int argc, char **argv)
     g_test_add_func("/snapshot/args", testArgs);
     g_test_add_func("/snapshot/tree", testTree);
     g_test_add_func("/snapshot/revert", testRevert);
-    g_test_add_func("/checkpoint/no-support", testCheckpointNoSupport);
+    g_test_add_func("/checkpoint/tree", testCheckpoint);
     return g_test_run();
 }

@@ -23,6 +23,7 @@ const vkshCmdGroup vkshGroups[] = {
     { "Domain Monitoring", "monitor", vkshMonitorCmds },
     { "Domain Events", "events", vkshEventCmds },
     { "Host and Hypervisor", "host", vkshHostCmds },
+    { "Checkpoint", "checkpoint", vkshCheckpointCmds },
     { "Interface", "interface", vkshInterfaceCmds },
     { "Network Filter", "filter", vkshNWFilterCmds },
     { "Networking", "network", vkshNetworkCmds },

@@ -111,8 +111,9 @@ bool vkshCmdNodedevStart(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshOptDef vkshOptsNodedevAutostart[];
 bool vkshCmdNodedevAutostart(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshCmdDef vkshInterfaceCmds[];
-extern const vkshCmdDef vkshSnapshotCmds[]; /* vksh-snapshot.c */
-extern const vkshCmdDef vkshNWFilterCmds[]; /* vksh-nwfilter.c */
+extern const vkshCmdDef vkshSnapshotCmds[];   /* vksh-snapshot.c */
+extern const vkshCmdDef vkshCheckpointCmds[]; /* vksh-checkpoint.c */
+extern const vkshCmdDef vkshNWFilterCmds[];   /* vksh-nwfilter.c */
 extern const vkshCmdGroup vkshGroups[];
 
 /* Commands of their own files, listed in a group's table (vksh-sched.c,

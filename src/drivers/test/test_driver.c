@@ -1404,6 +1404,14 @@ const virHypervisorDriver testHypervisorDriver = {
     .connectDomainEventDeregisterAny = testConnectDomainEventDeregisterAny,
     .connectDomainEventRegister = testConnectDomainEventRegister,
     .connectDomainEventDeregister = testConnectDomainEventDeregister,
+    /* checkpoints (test_driver_checkpoint.c) */
+    .domainCheckpointCreateXML = testDomainCheckpointCreateXML,
+    .domainCheckpointGetXMLDesc = testDomainCheckpointGetXMLDesc,
+    .domainListAllCheckpoints = testDomainListAllCheckpoints,
+    .domainCheckpointListAllChildren = testDomainCheckpointListAllChildren,
+    .domainCheckpointLookupByName = testDomainCheckpointLookupByName,
+    .domainCheckpointGetParent = testDomainCheckpointGetParent,
+    .domainCheckpointDelete = testDomainCheckpointDelete,
     /* snapshots (test_driver_snapshot.c) */
     .domainSnapshotCreateXML = testDomainSnapshotCreateXML,
     .domainSnapshotGetXMLDesc = testDomainSnapshotGetXMLDesc,

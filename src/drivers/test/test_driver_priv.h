@@ -148,6 +148,22 @@ int testConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms,
                                  unsigned int ndoms, unsigned int stats,
                                  virDomainStatsRecordPtr **retStats, unsigned int flags);
 
+/* ---- test_driver_checkpoint.c: checkpoints (metadata only, as libvirt's) ---- */
+virDomainCheckpointPtr testDomainCheckpointCreateXML(virDomainPtr dom, const char *xml,
+                                                     unsigned int flags);
+char *testDomainCheckpointGetXMLDesc(virDomainCheckpointPtr cp, unsigned int flags);
+int testDomainListAllCheckpoints(virDomainPtr dom, virDomainCheckpointPtr **cps,
+                                 unsigned int flags);
+int testDomainCheckpointListAllChildren(virDomainCheckpointPtr cp,
+                                        virDomainCheckpointPtr **cps, unsigned int flags);
+virDomainCheckpointPtr
+testDomainCheckpointLookupByName(virDomainPtr dom, const char *name, unsigned int flags);
+virDomainCheckpointPtr testDomainCheckpointGetParent(virDomainCheckpointPtr cp,
+                                                     unsigned int flags);
+int testDomainCheckpointDelete(virDomainCheckpointPtr cp, unsigned int flags);
+/* -1 with libvirt's error when @obj (locked) has checkpoints */
+int testDomainCheckpointCheckSnapshot(virDomainObj *obj);
+
 /* ---- test_driver_snapshot.c: snapshots (metadata only, as libvirt's) ---- */
 virDomainSnapshotPtr testDomainSnapshotCreateXML(virDomainPtr dom, const char *xml,
                                                  unsigned int flags);

@@ -147,6 +147,8 @@ testDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int flag
                        "cannot halt after transient domain snapshot");
         goto cleanup;
     }
+    if (testDomainCheckpointCheckSnapshot(obj) < 0)
+        goto cleanup;
     if (redefine)
         parseFlags |= VIR_DOMAIN_SNAPSHOT_PARSE_REDEFINE;
     if (!virDomainObjIsActive(obj))
