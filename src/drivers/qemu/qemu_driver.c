@@ -67,6 +67,14 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainRestoreFlags = qemuDomainRestoreFlags,
     .domainSaveImageGetXMLDesc = qemuDomainSaveImageGetXMLDesc,
     .domainSaveImageDefineXML = qemuDomainSaveImageDefineXML,
+    /* checkpoints (qemu_checkpoint.c) */
+    .domainCheckpointCreateXML = qemuDomainCheckpointCreateXML,
+    .domainCheckpointGetXMLDesc = qemuDomainCheckpointGetXMLDesc,
+    .domainListAllCheckpoints = qemuDomainListAllCheckpoints,
+    .domainCheckpointListAllChildren = qemuDomainCheckpointListAllChildren,
+    .domainCheckpointLookupByName = qemuDomainCheckpointLookupByName,
+    .domainCheckpointGetParent = qemuDomainCheckpointGetParent,
+    .domainCheckpointDelete = qemuDomainCheckpointDelete,
     /* snapshots (qemu_snapshot.c) */
     .domainSnapshotCreateXML = qemuDomainSnapshotCreateXML,
     .domainSnapshotGetXMLDesc = qemuDomainSnapshotGetXMLDesc,

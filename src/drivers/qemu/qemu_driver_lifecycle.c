@@ -149,8 +149,7 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     int ret = -1;
 
-    /* No checkpoints or TPM state exist here, so those flags are
-     * trivially honoured. */
+    /* No TPM state exists here, so those flags are trivially honoured. */
     virCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
                       VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | VIR_DOMAIN_UNDEFINE_NVRAM |
                       VIR_DOMAIN_UNDEFINE_KEEP_NVRAM |
@@ -186,7 +185,8 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
         }
         obj->hasManagedSave = false;
     }
-    if (qemuSnapshotCheckUndefine(driver, obj, flags) < 0)
+    if (qemuSnapshotCheckUndefine(driver, obj, flags) < 0 ||
+        qemuCheckpointCheckUndefine(driver, obj, flags) < 0)
         goto endjob;
     if (qemuDomainUndefineNVRAM(driver, obj, flags) < 0)
         goto endjob;

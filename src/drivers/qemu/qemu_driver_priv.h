@@ -280,6 +280,28 @@ int qemuDomainDetachDeviceAlias(virDomainPtr dom, const char *alias, unsigned in
 /* qemu_hotplug_update.c */
 int qemuDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags);
 
+/* qemu_checkpoint.c: domain checkpoints (persistent dirty bitmaps). Load:
+ * the metadata of one domain at driver start (a virDomainObjListForEach
+ * callback, @opaque the driver). CheckUndefine: libvirt's rule for an
+ * inactive domain with checkpoints (refused without
+ * VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA, else their metadata goes);
+ * object locked, job held. */
+void qemuCheckpointLoad(virDomainObj *obj, void *opaque);
+int qemuCheckpointCheckUndefine(qemuDriver *driver, virDomainObj *obj,
+                                unsigned int flags);
+virDomainCheckpointPtr qemuDomainCheckpointCreateXML(virDomainPtr dom, const char *xml,
+                                                     unsigned int flags);
+char *qemuDomainCheckpointGetXMLDesc(virDomainCheckpointPtr cp, unsigned int flags);
+int qemuDomainListAllCheckpoints(virDomainPtr dom, virDomainCheckpointPtr **cps,
+                                 unsigned int flags);
+int qemuDomainCheckpointListAllChildren(virDomainCheckpointPtr cp,
+                                        virDomainCheckpointPtr **cps, unsigned int flags);
+virDomainCheckpointPtr
+qemuDomainCheckpointLookupByName(virDomainPtr dom, const char *name, unsigned int flags);
+virDomainCheckpointPtr qemuDomainCheckpointGetParent(virDomainCheckpointPtr cp,
+                                                     unsigned int flags);
+int qemuDomainCheckpointDelete(virDomainCheckpointPtr cp, unsigned int flags);
+
 /* qemu_snapshot.c: domain snapshots (internal qcow2 snapshots). Load: the
  * metadata of one domain at driver start (virDomainObjListForEach
  * callback, @opaque the driver). CheckUndefine: libvirt's rule for an

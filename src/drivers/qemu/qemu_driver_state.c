@@ -471,6 +471,7 @@ qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded,
     qemuDriverLoadConfigs(driver);
     virDomainObjListForEach(driver->domains, qemuDomainManagedSaveLoad, driver);
     virDomainObjListForEach(driver->domains, qemuSnapshotLoad, driver);
+    virDomainObjListForEach(driver->domains, qemuCheckpointLoad, driver);
     qemuProcessReconnectAll(driver);
     /* files still handed to the QEMU user for guests that are gone */
     qemuSecurityRestoreStale(driver);

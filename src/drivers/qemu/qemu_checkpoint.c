@@ -1,0 +1,651 @@
+/* qemu_checkpoint.c: the QEMU driver's domain checkpoints: persistent dirty bitmaps in qcow2 disks, metadata files */
+
+/*
+ * Threads: API threads only. Create, delete and XML with SIZE hold a job
+ * (MODIFY, or QUERY for SIZE); the object lock is dropped while QEMU
+ * answers, the job keeping other changes out. Queries take only the
+ * object lock (the tree, obj->checkpoints, is protected by it).
+ *
+ * As libvirt 9.0's qemu_checkpoint.c: a checkpoint of a running guest adds
+ * one persistent, enabled dirty bitmap named after it to the format node
+ * of each disk it covers, all in one QMP transaction; the bitmaps of
+ * older checkpoints stay enabled (each counts every write since its own
+ * checkpoint), so deleting one removes its bitmaps only (its parent's
+ * already hold every write since the parent). Only qcow2 disks carry
+ * bitmaps; an inactive domain takes no checkpoint and loses none but by
+ * metadata (REDEFINE works on it). SIZE reads each bitmap's count from
+ * query-block.
+ *
+ * Metadata: <libDir>/checkpoint/<domain>/<checkpoint>.xml, the
+ * checkpoint's XML with its <domain>, written atomically; read back when
+ * the driver starts (the newest leaf is then the current checkpoint).
+ */
+
+#define G_LOG_DOMAIN "virtkit.qemu.checkpoint"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "checkpoint_obj.h"
+#include "qemu_command.h"
+#include "qemu_driver_priv.h"
+#include "qemu_hotplug.h"
+#include "qemu_monitor.h"
+#include "qemu_snapshot.h"
+#include "virerror.h"
+#include "virfile.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+#define QEMU_CHECKPOINT_XML_MAX (16 * 1024 * 1024)
+
+/* ---- metadata files ------------------------------------------------------ */
+
+static char *
+qemuCheckpointDir(qemuDriver *driver, const char *domname)
+{
+    return g_build_filename(driver->libDir, "checkpoint", domname, NULL);
+}
+
+static char *
+qemuCheckpointFile(qemuDriver *driver, const char *domname, const char *name)
+{
+    g_autofree char *dir = qemuCheckpointDir(driver, domname);
+    g_autofree char *file = g_strdup_printf("%s.xml", name);
+
+    return g_build_filename(dir, file, NULL);
+}
+
+static int
+qemuCheckpointWriteMetadata(qemuDriver *driver, virDomainObj *obj,
+                            const virDomainCheckpointDef *def)
+{
+    g_autofree char *dir = qemuCheckpointDir(driver, obj->def->name);
+    g_autofree char *path = qemuCheckpointFile(driver, obj->def->name, def->name);
+    g_autofree char *xml =
+        virDomainCheckpointDefFormat(def, VIR_DOMAIN_CHECKPOINT_FORMAT_SECURE);
+
+    if (virFileMakePath(dir, 0700) < 0)
+        return -1;
+    return virFileWriteAtomic(path, xml, strlen(xml), 0600);
+}
+
+/* Every metadata file of @obj again (parents change together). */
+static int
+qemuCheckpointWriteAll(qemuDriver *driver, virDomainObj *obj)
+{
+    g_autoptr(GPtrArray) defs =
+        virDomainCheckpointObjListDescendants(obj->checkpoints, NULL);
+
+    for (guint i = 0; i < defs->len; i++)
+        if (qemuCheckpointWriteMetadata(driver, obj, defs->pdata[i]) < 0)
+            return -1;
+    return 0;
+}
+
+static virDomainCheckpointObjList *
+qemuCheckpointList(virDomainObj *obj)
+{
+    if (!obj->checkpoints)
+        obj->checkpoints = virDomainCheckpointObjListNew();
+    return obj->checkpoints;
+}
+
+/* The current checkpoint after a load: the newest leaf. */
+static void
+qemuCheckpointPickCurrent(virDomainCheckpointObjList *list)
+{
+    g_autoptr(GPtrArray) defs = virDomainCheckpointObjListDescendants(list, NULL);
+    const virDomainCheckpointDef *best = NULL;
+
+    for (guint i = 0; i < defs->len; i++) {
+        const virDomainCheckpointDef *def = defs->pdata[i];
+
+        if (virDomainCheckpointObjListNumChildren(list, def->name) > 0)
+            continue;
+        if (!best || def->creationTime > best->creationTime)
+            best = def;
+    }
+    virDomainCheckpointObjListSetCurrent(list, best ? best->name : NULL);
+}
+
+void
+qemuCheckpointLoad(virDomainObj *obj, void *opaque)
+{
+    qemuDriver *driver = opaque;
+    g_autofree char *dir = NULL;
+    g_autoptr(GDir) d = NULL;
+    const char *ent;
+
+    virDomainObjLock(obj);
+    dir = qemuCheckpointDir(driver, obj->def->name);
+    if (!(d = g_dir_open(dir, 0, NULL))) {
+        virDomainObjUnlock(obj);
+        return;
+    }
+    virFileRemoveAtomicLeftovers(dir, ".xml");
+    while ((ent = g_dir_read_name(d))) {
+        g_autofree char *path = NULL;
+        g_autofree char *xml = NULL;
+        g_autoptr(virDomainCheckpointDef) def = NULL;
+
+        if (!g_str_has_suffix(ent, ".xml") || ent[0] == '.')
+            continue;
+        path = g_build_filename(dir, ent, NULL);
+        if (virFileReadAll(path, QEMU_CHECKPOINT_XML_MAX, &xml) < 0 ||
+            !(def = virDomainCheckpointDefParseString(
+                  xml, VIR_DOMAIN_CHECKPOINT_PARSE_REDEFINE))) {
+            g_debug("skipping checkpoint metadata '%s': %s", path,
+                    virGetLastErrorMessage());
+            virResetLastError();
+            continue;
+        }
+        if (virDomainCheckpointObjListAdd(qemuCheckpointList(obj), &def) < 0)
+            virResetLastError();
+    }
+    if (obj->checkpoints)
+        qemuCheckpointPickCurrent(obj->checkpoints);
+    virDomainObjUnlock(obj);
+}
+
+/* ---- QEMU's view of the disks --------------------------------------------- */
+
+/* The query-block entry of the disk @dd (borrowed from @block), or NULL. */
+static json_object *
+qemuCheckpointBlockEntry(json_object *block, const virDomainDiskDef *dd)
+{
+    g_autofree char *alias = qemuDiskAlias(dd);
+    g_autofree char *qdev = g_strdup_printf("/machine/peripheral/%s/", alias);
+    size_t n =
+        json_object_is_type(block, json_type_array) ? json_object_array_length(block) : 0;
+
+    for (size_t i = 0; i < n; i++) {
+        json_object *b = json_object_array_get_idx(block, i);
+        json_object *q = NULL, *ins = NULL;
+        const char *qs;
+
+        if (!json_object_object_get_ex(b, "qdev", &q) ||
+            !(qs = json_object_get_string(q)) ||
+            (!g_str_equal(qs, alias) && !g_str_has_prefix(qs, qdev)))
+            continue;
+        if (json_object_object_get_ex(b, "inserted", &ins))
+            return ins;
+    }
+    return NULL;
+}
+
+/* The dirty bitmap @name of the disk entry @ins (query-block's
+ * "inserted"), or NULL. */
+static json_object *
+qemuCheckpointBlockBitmap(json_object *ins, const char *name)
+{
+    json_object *bitmaps = NULL;
+    size_t n;
+
+    if (!ins || !json_object_object_get_ex(ins, "dirty-bitmaps", &bitmaps) ||
+        !json_object_is_type(bitmaps, json_type_array))
+        return NULL;
+    n = json_object_array_length(bitmaps);
+    for (size_t i = 0; i < n; i++) {
+        json_object *bm = json_object_array_get_idx(bitmaps, i);
+        json_object *nm = NULL;
+
+        if (json_object_object_get_ex(bm, "name", &nm) &&
+            g_strcmp0(json_object_get_string(nm), name) == 0)
+            return bm;
+    }
+    return NULL;
+}
+
+static const char *
+qemuCheckpointBlockNode(json_object *ins)
+{
+    json_object *nn = NULL;
+
+    if (!ins || !json_object_object_get_ex(ins, "node-name", &nn))
+        return NULL;
+    return json_object_get_string(nn);
+}
+
+/* One transaction action @type on @node's bitmap @name. */
+static void
+qemuCheckpointAddAction(json_object *actions, const char *type, const char *node,
+                        const char *name, bool persistent)
+{
+    json_object *act = json_object_new_object();
+    json_object *data = json_object_new_object();
+
+    json_object_object_add(data, "node", json_object_new_string(node));
+    json_object_object_add(data, "name", json_object_new_string(name));
+    if (persistent)
+        json_object_object_add(data, "persistent", json_object_new_boolean(1));
+    json_object_object_add(act, "type", json_object_new_string(type));
+    json_object_object_add(act, "data", data);
+    json_object_array_add(actions, act);
+}
+
+/* libvirt's qemuCheckpointPrepare checks of the aligned @def on @obj's
+ * live definition: the bitmap carries the checkpoint's name, the disk is
+ * qcow2. */
+static int
+qemuCheckpointPrepare(virDomainObj *obj, const virDomainCheckpointDef *def)
+{
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainCheckpointDiskDef *cd = &def->disks[i];
+        const virDomainDiskDef *dd;
+
+        if (cd->type != VIR_DOMAIN_CHECKPOINT_TYPE_BITMAP)
+            continue;
+        if (g_strcmp0(cd->bitmap, def->name) != 0) {
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                           "bitmap for disk '%s' must match checkpoint name '%s'",
+                           cd->name, def->name);
+            return -1;
+        }
+        dd = qemuSnapshotDomainDisk(obj->def, cd->name);
+        if (dd && dd->format != VIR_STORAGE_FORMAT_QCOW2) {
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                           "checkpoint for disk %s unsupported for storage type %s",
+                           cd->name, "raw");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The bitmaps of @def on @obj's running QEMU: added (@add) in one
+ * transaction, or removed. Object locked, job held. */
+static int
+qemuCheckpointBitmaps(virDomainObj *obj, virDomainCheckpointDef *const *defs,
+                      size_t ndefs, bool add)
+{
+    g_autoptr(json_object) block = NULL;
+    g_autoptr(json_object) targs = json_object_new_object();
+    json_object *actions = json_object_new_array();
+
+    json_object_object_add(targs, "actions", actions);
+    if (qemuHotplugMonitor(obj, "query-block", NULL, &block) < 0)
+        return -1;
+    for (size_t k = 0; k < ndefs; k++) {
+        const virDomainCheckpointDef *def = defs[k];
+
+        for (size_t i = 0; i < def->ndisks; i++) {
+            const virDomainCheckpointDiskDef *cd = &def->disks[i];
+            const virDomainDiskDef *dd;
+            json_object *ins;
+            const char *node;
+
+            if (cd->type != VIR_DOMAIN_CHECKPOINT_TYPE_BITMAP || !cd->bitmap)
+                continue;
+            /* a disk unplugged since keeps nothing to do, as in libvirt */
+            if (!(dd = qemuSnapshotDomainDisk(obj->def, cd->name)))
+                continue;
+            ins = qemuCheckpointBlockEntry(block, dd);
+            if (!(node = qemuCheckpointBlockNode(ins))) {
+                virReportError(VIR_ERR_INTERNAL_ERROR,
+                               "cannot find block node of disk '%s'", dd->dst);
+                return -1;
+            }
+            if (add) {
+                qemuCheckpointAddAction(actions, "block-dirty-bitmap-add", node,
+                                        cd->bitmap, true);
+                continue;
+            }
+            if (!qemuCheckpointBlockBitmap(ins, cd->bitmap)) {
+                virReportError(VIR_ERR_INTERNAL_ERROR,
+                               "bitmap '%s' not found in backing chain of '%s'",
+                               cd->bitmap, dd->dst);
+                return -1;
+            }
+            qemuCheckpointAddAction(actions, "block-dirty-bitmap-remove", node,
+                                    cd->bitmap, false);
+        }
+    }
+    if (json_object_array_length(actions) == 0)
+        return 0;
+    return qemuHotplugMonitor(obj, "transaction", targs, NULL);
+}
+
+/* REDEFINE_VALIDATE: each bitmap of @def exists in the running QEMU. */
+static int
+qemuCheckpointValidateBitmaps(virDomainObj *obj, const virDomainCheckpointDef *def)
+{
+    g_autoptr(json_object) block = NULL;
+
+    if (!virDomainObjIsActive(obj))
+        return 0;
+    if (qemuHotplugMonitor(obj, "query-block", NULL, &block) < 0)
+        return -1;
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainCheckpointDiskDef *cd = &def->disks[i];
+        const virDomainDiskDef *dd;
+
+        if (cd->type != VIR_DOMAIN_CHECKPOINT_TYPE_BITMAP)
+            continue;
+        if (!cd->bitmap) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           "missing bitmap name for disk '%s' of checkpoint '%s'",
+                           cd->name, def->name);
+            return -1;
+        }
+        if (!(dd = qemuSnapshotDomainDisk(obj->def, cd->name)))
+            continue;
+        if (!qemuCheckpointBlockBitmap(qemuCheckpointBlockEntry(block, dd), cd->bitmap)) {
+            virReportError(VIR_ERR_CHECKPOINT_INCONSISTENT,
+                           "missing or broken bitmap '%s' for disk '%s'", cd->bitmap,
+                           cd->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- entry points ---------------------------------------------------------- */
+
+static const virDomainCheckpointQueryOps qemuCheckpointOps = {
+    .objFromDomain = qemuDomainObjFromDomain,
+    .errdom = VIR_FROM_QEMU,
+};
+
+virDomainCheckpointPtr
+qemuDomainCheckpointCreateXML(virDomainPtr dom, const char *xml, unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    g_autoptr(virDomainCheckpointDef) def = NULL;
+    g_autofree char *name = NULL;
+    virDomainCheckpointObjList *list;
+    virDomainObj *obj;
+    virDomainCheckpointPtr ret = NULL;
+    bool redefine = flags & VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE;
+
+    virCheckFlags(VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE |
+                      VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE |
+                      VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE,
+                  NULL);
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return NULL;
+    if (!redefine && !virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "cannot create checkpoint for inactive domain");
+        goto cleanup;
+    }
+    if (!(def = virDomainCheckpointDefParseString(
+              xml, redefine ? VIR_DOMAIN_CHECKPOINT_PARSE_REDEFINE : 0)))
+        goto cleanup;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (virDomainObjParsePending(obj) < 0)
+        goto endjob;
+    list = qemuCheckpointList(obj);
+
+    if (redefine) {
+        const char *current = virDomainCheckpointObjListGetCurrent(list);
+        bool becomesCurrent = current && g_strcmp0(def->parent_name, current) == 0;
+
+        if (virDomainCheckpointRedefineCheck(obj, def) < 0)
+            goto endjob;
+        if ((flags & VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE) &&
+            qemuCheckpointValidateBitmaps(obj, def) < 0)
+            goto endjob;
+        name = g_strdup(def->name);
+        virDomainCheckpointObjListReplace(list, &def);
+        if (becomesCurrent)
+            virDomainCheckpointObjListSetCurrent(list, name);
+        if (qemuCheckpointWriteAll(driver, obj) < 0)
+            goto endjob;
+        ret = virGetDomainCheckpoint(dom, name);
+        goto endjob;
+    }
+
+    if (!virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "cannot create checkpoint for inactive domain");
+        goto endjob;
+    }
+    if (virDomainCheckpointObjListFind(list, def->name)) {
+        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, __func__,
+                           "domain moment %s already exists", def->name);
+        goto endjob;
+    }
+    def->dom = virDomainDefCopy(obj->def);
+    if (virDomainCheckpointAlignDisks(def) < 0 || qemuCheckpointPrepare(obj, def) < 0)
+        goto endjob;
+    /* QUIESCE needs the agent, which virtkit does not drive */
+    if (flags & VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE) {
+        qemuSnapshotReportNoAgent(obj->def);
+        goto endjob;
+    }
+    if (qemuCheckpointBitmaps(obj, (virDomainCheckpointDef *const[]){ def }, 1, true) < 0)
+        goto endjob;
+    def->parent_name = g_strdup(virDomainCheckpointObjListGetCurrent(list));
+    name = g_strdup(def->name);
+    if (virDomainCheckpointObjListAdd(list, &def) < 0)
+        goto endjob;
+    virDomainCheckpointObjListSetCurrent(list, name);
+    /* the bitmaps exist: a metadata write failure is reported, the
+     * checkpoint stays listed for this daemon's life */
+    if (qemuCheckpointWriteMetadata(driver, obj,
+                                    virDomainCheckpointObjListFind(list, name)) < 0)
+        goto endjob;
+    ret = virGetDomainCheckpoint(dom, name);
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* SIZE: each bitmap's count in *@def (lent, re-found after the wait). */
+static int
+qemuCheckpointFillSizes(virDomainObj *obj, const char *name)
+{
+    g_autoptr(json_object) block = NULL;
+    virDomainCheckpointDef *def;
+
+    if (!virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
+        return -1;
+    }
+    if (qemuHotplugMonitor(obj, "query-block", NULL, &block) < 0)
+        return -1;
+    if (!(def = virDomainCheckpointQueryFind(obj, name, VIR_FROM_QEMU)))
+        return -1;
+    for (size_t i = 0; i < def->ndisks; i++) {
+        virDomainCheckpointDiskDef *cd = &def->disks[i];
+        const virDomainDiskDef *dd;
+        json_object *bm, *count = NULL;
+
+        cd->sizeValid = false;
+        if (cd->type != VIR_DOMAIN_CHECKPOINT_TYPE_BITMAP ||
+            !(dd = qemuSnapshotDomainDisk(obj->def, cd->name)))
+            continue;
+        bm = qemuCheckpointBlockBitmap(qemuCheckpointBlockEntry(block, dd), cd->bitmap);
+        if (!bm || !json_object_object_get_ex(bm, "count", &count)) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           "bitmap '%s' not found in backing chain of '%s'", cd->bitmap,
+                           cd->name);
+            return -1;
+        }
+        cd->size = json_object_get_int64(count);
+        cd->sizeValid = true;
+    }
+    return 0;
+}
+
+char *
+qemuDomainCheckpointGetXMLDesc(virDomainCheckpointPtr cp, unsigned int flags)
+{
+    virDomainCheckpointDef *def;
+    virDomainObj *obj;
+    unsigned int fmt = 0;
+    char *ret = NULL;
+
+    virCheckFlags(VIR_DOMAIN_CHECKPOINT_XML_SECURE | VIR_DOMAIN_CHECKPOINT_XML_NO_DOMAIN |
+                      VIR_DOMAIN_CHECKPOINT_XML_SIZE,
+                  NULL);
+    if (!(obj = virDomainCheckpointQueryObj(&qemuCheckpointOps, cp, &def)))
+        return NULL;
+    if (flags & VIR_DOMAIN_CHECKPOINT_XML_SECURE)
+        fmt |= VIR_DOMAIN_CHECKPOINT_FORMAT_SECURE;
+    if (flags & VIR_DOMAIN_CHECKPOINT_XML_NO_DOMAIN)
+        fmt |= VIR_DOMAIN_CHECKPOINT_FORMAT_NO_DOMAIN;
+    if (flags & VIR_DOMAIN_CHECKPOINT_XML_SIZE) {
+        if (virDomainObjBeginJob(obj, VIR_JOB_QUERY, QEMU_JOB_WAIT_MS) < 0)
+            goto cleanup;
+        if (qemuCheckpointFillSizes(obj, cp->name) == 0 &&
+            (def = virDomainCheckpointQueryFind(obj, cp->name, VIR_FROM_QEMU)))
+            ret = virDomainCheckpointDefFormat(def,
+                                               fmt | VIR_DOMAIN_CHECKPOINT_FORMAT_SIZE);
+        virDomainObjEndJob(obj, VIR_JOB_QUERY);
+        goto cleanup;
+    }
+    ret = virDomainCheckpointDefFormat(def, fmt);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainListAllCheckpoints(virDomainPtr dom, virDomainCheckpointPtr **cps,
+                             unsigned int flags)
+{
+    virCheckFlags(VIR_DOMAIN_CHECKPOINT_QUERY_LIST_FLAGS, -1);
+    return virDomainCheckpointQueryList(&qemuCheckpointOps, dom, NULL, flags, cps);
+}
+
+int
+qemuDomainCheckpointListAllChildren(virDomainCheckpointPtr cp,
+                                    virDomainCheckpointPtr **cps, unsigned int flags)
+{
+    virCheckFlags(VIR_DOMAIN_CHECKPOINT_QUERY_CHILD_FLAGS, -1);
+    return virDomainCheckpointQueryList(&qemuCheckpointOps, cp->domain, cp->name, flags,
+                                        cps);
+}
+
+virDomainCheckpointPtr
+qemuDomainCheckpointLookupByName(virDomainPtr dom, const char *name, unsigned int flags)
+{
+    virCheckFlags(0, NULL);
+    return virDomainCheckpointQueryLookup(&qemuCheckpointOps, dom, name);
+}
+
+virDomainCheckpointPtr
+qemuDomainCheckpointGetParent(virDomainCheckpointPtr cp, unsigned int flags)
+{
+    virCheckFlags(0, NULL);
+    return virDomainCheckpointQueryParent(&qemuCheckpointOps, cp);
+}
+
+int
+qemuDomainCheckpointDelete(virDomainCheckpointPtr cp, unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(cp->domain->conn);
+    bool metadataOnly = flags & VIR_DOMAIN_CHECKPOINT_DELETE_METADATA_ONLY;
+    virDomainCheckpointDef *def;
+    virDomainCheckpointObjList *list;
+    virDomainObj *obj;
+    g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) defs = g_ptr_array_new();
+    g_autofree char *name = NULL;
+    bool hadCurrent = false;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN |
+                      VIR_DOMAIN_CHECKPOINT_DELETE_METADATA_ONLY |
+                      VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY,
+                  -1);
+
+    if (!(obj = virDomainCheckpointQueryObj(&qemuCheckpointOps, cp, &def)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    /* found again: the lock was dropped while waiting for the job */
+    if (!(def = virDomainCheckpointQueryFind(obj, cp->name, VIR_FROM_QEMU)))
+        goto endjob;
+    if (!metadataOnly && !virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "cannot delete checkpoint for inactive domain");
+        goto endjob;
+    }
+    list = obj->checkpoints;
+    name = g_strdup(def->name);
+    if (flags & (VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN |
+                 VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY)) {
+        g_autoptr(GPtrArray) desc = virDomainCheckpointObjListDescendants(list, name);
+
+        for (guint i = 0; i < desc->len; i++) {
+            virDomainCheckpointDef *d = desc->pdata[i];
+
+            g_ptr_array_add(defs, d);
+            g_ptr_array_add(gone, g_strdup(d->name));
+        }
+    }
+    if (!(flags & VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY)) {
+        g_ptr_array_add(defs, def);
+        g_ptr_array_add(gone, g_strdup(name));
+    }
+    if (!metadataOnly &&
+        qemuCheckpointBitmaps(obj, (virDomainCheckpointDef *const *)defs->pdata,
+                              defs->len, false) < 0)
+        goto endjob;
+
+    /* the bitmaps are gone: the metadata follows, children re-parented */
+    for (guint i = 0; i < gone->len; i++) {
+        g_autofree char *path =
+            qemuCheckpointFile(driver, obj->def->name, gone->pdata[i]);
+
+        if (g_strcmp0(virDomainCheckpointObjListGetCurrent(list), gone->pdata[i]) == 0 &&
+            !g_str_equal(gone->pdata[i], name))
+            hadCurrent = true;
+        virDomainCheckpointObjListRemove(list, gone->pdata[i]);
+        if (virFileRemoveDurableQuiet(path) != 0)
+            g_debug("cannot remove '%s'", path);
+    }
+    if (hadCurrent && (flags & VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY))
+        virDomainCheckpointObjListSetCurrent(list, name);
+    if (qemuCheckpointWriteAll(driver, obj) < 0)
+        goto endjob;
+    ret = 0;
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* ---- undefine ------------------------------------------------------------ */
+
+int
+qemuCheckpointCheckUndefine(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
+{
+    int n = virDomainCheckpointObjListCount(obj->checkpoints);
+    g_autoptr(GPtrArray) defs = NULL;
+    g_autofree char *dir = NULL;
+
+    if (virDomainObjIsActive(obj) || n == 0)
+        return 0;
+    if (!(flags & VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA)) {
+        virReportError(VIR_ERR_OPERATION_INVALID,
+                       "cannot delete inactive domain with %d checkpoints", n);
+        return -1;
+    }
+    defs = virDomainCheckpointObjListDescendants(obj->checkpoints, NULL);
+    for (guint i = 0; i < defs->len; i++) {
+        g_autofree char *path = qemuCheckpointFile(
+            driver, obj->def->name, ((virDomainCheckpointDef *)defs->pdata[i])->name);
+
+        if (virFileRemoveDurable(path) < 0)
+            return -1;
+    }
+    dir = qemuCheckpointDir(driver, obj->def->name);
+    if (rmdir(dir) < 0 && errno != ENOENT)
+        g_debug("cannot remove '%s': %s", dir, g_strerror(errno));
+    virDomainCheckpointObjListRemoveAll(obj->checkpoints);
+    return 0;
+}

@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Domain checkpoints through virtkitd (issue 15), with Debian's virsh and python3-libvirt.
+
+One test guest (TCG, 256 MiB) with a qcow2 vda and a raw vdb, booted once
+with virtkit.writedisk=1 (its init writes 4 MiB at the start of vda on
+each boot). Every case runs against it and checks the effect in QEMU
+(query-block's dirty bitmaps of vda) and in the image (qemu-img info on
+the stopped disk):
+ - virsh checkpoint-create-as on the running guest adds a persistent
+   bitmap named after it; the guest's own writes after a reset (4 MiB)
+   are counted in it, and checkpoint-dumpxml --size shows that count;
+ - a second checkpoint (python3-libvirt) adds its own bitmap, the first
+   one's stays and keeps counting; listAllCheckpoints / getXMLDesc show
+   the tree;
+ - the metadata survives a daemon restart (the guest keeps running);
+ - delete removes the checkpoint's bitmap only (libvirt 9.0: the parent's
+   bitmap already counts every write since the parent), metadata-only
+   delete keeps it, REDEFINE (with VALIDATE) brings the metadata back;
+ - the bitmap is in the image after the guest stops; undefine is refused
+   while checkpoints exist, and accepted with --checkpoints-metadata;
+ - libvirt 9.0's errors (code, domain), each changing nothing: inactive
+   domain, raw disk, bitmap name, duplicate, unknown name, missing bitmap.
+"""
+import json
+import os
+import sys
+
+from vkdtest import Daemon, Skip, make_tmpdir, run_tests, test_guest_dir, virsh, wait_for, write
+
+LIBVIRT_PY = "/usr/lib/python3/dist-packages"
+if LIBVIRT_PY not in sys.path:
+    sys.path.append(LIBVIRT_PY)
+
+import libvirt  # noqa: E402
+import libvirt_qemu  # noqa: E402
+
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_snapshot import LiveDisk, console, expect_error, run  # noqa: E402
+
+
+def guest_xml(name, guest, serial, disk, raw):
+    return """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
+    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet virtkit.writedisk=1</cmdline></os>
+  <features><acpi/></features>
+  <on_poweroff>destroy</on_poweroff>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
+      <source file='%s'/><target dev='vda' bus='virtio'/></disk>
+    <disk type='file' device='disk'><driver name='qemu' type='raw'/>
+      <source file='%s'/><target dev='vdb' bus='virtio'/></disk>
+    <serial type='file'><source path='%s'/><target port='0'/></serial>
+  </devices>
+</domain>
+""" % (name, guest, guest, disk, raw, serial)
+
+
+def bitmaps(dom):
+    """{name: (count, persistent)} of vda's dirty bitmaps in QEMU."""
+    out = json.loads(libvirt_qemu.qemuMonitorCommand(dom, '{"execute":"query-block"}', 0))
+    for b in out["return"]:
+        if b.get("qdev", "").startswith("/machine/peripheral/virtio-disk0/") \
+                or b.get("qdev") == "virtio-disk0":
+            ins = b["inserted"]
+            return {m["name"]: (m["count"], m["persistent"])
+                    for m in ins.get("dirty-bitmaps", [])}
+    raise AssertionError("no vda in query-block: %s" % out)
+
+
+def names(dom, flags=0):
+    return sorted(c.getName() for c in dom.listAllCheckpoints(flags))
+
+
+def test_checkpoints():
+    guest = test_guest_dir()
+    if not guest:
+        raise Skip("no test guest (scripts/build-test-guest.sh failed)")
+    d = Daemon().start()
+    uri = d.uri()
+    work = make_tmpdir()
+    os.chmod(work, 0o755)  # QEMU runs as the qemu user
+    disk = os.path.join(work, "cp.qcow2")
+    raw = os.path.join(work, "cp.raw")
+    serial = os.path.join(work, "cp.log")
+    assert run("qemu-img", "create", "-q", "-f", "qcow2", disk, "32M").returncode == 0
+    assert run("qemu-img", "create", "-q", "-f", "raw", raw, "8M").returncode == 0
+    virsh(uri, "define", write(os.path.join(work, "cp.xml"),
+                               guest_xml("cp", guest, serial, disk, raw)))
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName("cp")
+    vda = LiveDisk(d, "cp")
+
+    # shut off: no checkpoint (libvirt 9.0's QEMU driver)
+    r = virsh(uri, "checkpoint-create-as", "cp", "c0", check=False)
+    assert r.returncode == 1 and "cannot create checkpoint for inactive domain" in r.stderr, \
+        r.stderr
+    expect_error(lambda: dom.checkpointCreateXML("<domaincheckpoint/>"),
+                 libvirt.VIR_ERR_OPERATION_UNSUPPORTED, libvirt.VIR_FROM_QEMU)
+
+    virsh(uri, "start", "cp")
+    wait_for(lambda: "GUEST-READY" in console(serial), "GUEST-READY", 180)
+    assert console(serial).count("GUEST-DISK-WRITTEN") == 1, console(serial)[-2000:]
+    assert bitmaps(dom) == {}
+
+    # errors, each changing nothing
+    expect_error(lambda: dom.checkpointCreateXML("<domaincheckpoint><name>c1</name>"
+                                                 "</domaincheckpoint>"),
+                 libvirt.VIR_ERR_OPERATION_UNSUPPORTED, libvirt.VIR_FROM_QEMU,
+                 "checkpoint for disk vdb unsupported for storage type raw")
+    expect_error(lambda: dom.checkpointCreateXML(
+        "<domaincheckpoint><name>c1</name><disks><disk name='vda' bitmap='other'/>"
+        "<disk name='vdb' checkpoint='no'/></disks></domaincheckpoint>"),
+        libvirt.VIR_ERR_OPERATION_UNSUPPORTED, libvirt.VIR_FROM_QEMU,
+        "bitmap for disk 'vda' must match checkpoint name 'c1'")
+    expect_error(lambda: dom.checkpointCreateXML(
+        "<domaincheckpoint><disks><disk name='vdz'/></disks></domaincheckpoint>"),
+        libvirt.VIR_ERR_CONFIG_UNSUPPORTED, libvirt.VIR_FROM_DOMAIN_CHECKPOINT,
+        "no disk named 'vdz'")
+    expect_error(lambda: dom.checkpointLookupByName("c1"),
+                 libvirt.VIR_ERR_NO_DOMAIN_CHECKPOINT, libvirt.VIR_FROM_QEMU)
+    assert bitmaps(dom) == {} and names(dom) == []
+
+    # Debian's virsh takes c1: a persistent bitmap on vda, none on vdb
+    virsh(uri, "checkpoint-create-as", "cp", "c1", "--description", "first",
+          "--diskspec", "vda", "--diskspec", "vdb,checkpoint=no")
+    bm = bitmaps(dom)
+    assert list(bm) == ["c1"] and bm["c1"][1] is True, bm
+    # the guest writes 4 MiB again when it boots again
+    virsh(uri, "reset", "cp")
+    wait_for(lambda: console(serial).count("GUEST-DISK-WRITTEN") == 2,
+             "the guest's second disk write", 180)
+    wait_for(lambda: bitmaps(dom)["c1"][0] >= 4 << 20, "c1 counting the guest's writes", 30)
+    count = bitmaps(dom)["c1"][0]
+    x = virsh(uri, "checkpoint-dumpxml", "cp", "c1", "--size", "--no-domain").stdout
+    assert "<disk name='vda' checkpoint='bitmap' bitmap='c1' size='%d'/>" % count in x, (x, count)
+    assert "<disk name='vdb' checkpoint='no'/>" in x, x
+
+    # python3-libvirt takes c2, child of c1; c1's bitmap stays and counts
+    c2 = dom.checkpointCreateXML("<domaincheckpoint><name>c2</name><disks>"
+                                 "<disk name='vda'/><disk name='vdb' checkpoint='no'/>"
+                                 "</disks></domaincheckpoint>")
+    expect_error(lambda: dom.checkpointCreateXML("<domaincheckpoint><name>c2</name><disks>"
+                                                 "<disk name='vda'/><disk name='vdb' "
+                                                 "checkpoint='no'/></disks>"
+                                                 "</domaincheckpoint>"),
+                 libvirt.VIR_ERR_OPERATION_FAILED, libvirt.VIR_FROM_DOMAIN)
+    assert c2.getParent().getName() == "c1"
+    assert names(dom) == ["c1", "c2"]
+    assert names(dom, libvirt.VIR_DOMAIN_CHECKPOINT_LIST_LEAVES) == ["c2"]
+    assert "<parent>\n    <name>c1</name>\n  </parent>" in c2.getXMLDesc(0)
+    assert "<domain type='qemu'>" in c2.getXMLDesc(0)
+    before = bitmaps(dom)
+    assert set(before) == {"c1", "c2"}, before
+    vda.write(dom, 0x42)
+    wait_for(lambda: bitmaps(dom)["c2"][0] >= 65536, "c2 counting a write", 30)
+    after = bitmaps(dom)
+    assert after["c1"][0] >= before["c1"][0], (before, after)
+
+    # the metadata survives a daemon restart; the guest keeps running
+    conn.close()
+    d.stop()
+    d.start()
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName("cp")
+    assert dom.state()[0] == libvirt.VIR_DOMAIN_RUNNING
+    listed = virsh(uri, "checkpoint-list", "cp", "--name", "--topological").stdout
+    assert listed.split() == ["c1", "c2"], listed
+    assert virsh(uri, "checkpoint-parent", "cp", "c2").stdout.strip() == "c1"
+    c2 = dom.checkpointLookupByName("c2")
+    assert "<description>first</description>" in \
+        dom.checkpointLookupByName("c1").getXMLDesc(0)
+
+    # delete c2: its bitmap goes, c1's stays with every write since c1
+    c1count = bitmaps(dom)["c1"][0]
+    virsh(uri, "checkpoint-delete", "cp", "c2")
+    bm = bitmaps(dom)
+    assert list(bm) == ["c1"] and bm["c1"][0] >= c1count, bm
+    assert names(dom) == ["c1"]
+
+    # metadata-only delete keeps the bitmap; REDEFINE (VALIDATE) brings it back
+    c1 = dom.checkpointLookupByName("c1")
+    xml = c1.getXMLDesc(libvirt.VIR_DOMAIN_CHECKPOINT_XML_SECURE)
+    c1.delete(libvirt.VIR_DOMAIN_CHECKPOINT_DELETE_METADATA_ONLY)
+    assert names(dom) == [] and "c1" in bitmaps(dom)
+    c1 = dom.checkpointCreateXML(xml, libvirt.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE |
+                                 libvirt.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE)
+    assert names(dom) == ["c1"]
+    expect_error(lambda: dom.checkpointCreateXML(
+        xml.replace("<name>c1</name>", "<name>c9</name>", 1)
+           .replace("bitmap='c1'", "bitmap='c9'"),
+        libvirt.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE |
+        libvirt.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE),
+        libvirt.VIR_ERR_CHECKPOINT_INCONSISTENT, libvirt.VIR_FROM_QEMU,
+        "missing or broken bitmap 'c9' for disk 'vda'")
+    assert names(dom) == ["c1"]
+
+    # stopped: the bitmap is in the image; undefine needs the flag
+    virsh(uri, "destroy", "cp")
+    p = run("qemu-img", "info", "--output=json", disk)
+    assert p.returncode == 0, p.stderr
+    fmt = json.loads(p.stdout)["format-specific"]["data"]
+    assert [b["name"] for b in fmt.get("bitmaps", [])] == ["c1"], fmt
+    expect_error(lambda: c1.delete(0), libvirt.VIR_ERR_OPERATION_UNSUPPORTED,
+                 libvirt.VIR_FROM_QEMU, "cannot delete checkpoint for inactive domain")
+    expect_error(lambda: c1.getXMLDesc(libvirt.VIR_DOMAIN_CHECKPOINT_XML_SIZE),
+                 libvirt.VIR_ERR_OPERATION_INVALID, libvirt.VIR_FROM_QEMU)
+    r = virsh(uri, "undefine", "cp", check=False)
+    assert r.returncode == 1 and "cannot delete inactive domain with 1 checkpoints" in r.stderr, \
+        r.stderr
+    assert names(dom) == ["c1"]
+    meta = [os.path.join(dp, f) for dp, _, fs in os.walk(d.root) for f in fs
+            if f.endswith(".xml") and os.path.basename(dp) == "cp" and "checkpoint" in dp]
+    assert len(meta) == 1 and meta[0].endswith("/c1.xml"), meta
+    virsh(uri, "undefine", "cp", "--checkpoints-metadata")
+    leftovers = [os.path.join(dp, f) for dp, _, fs in os.walk(d.root) for f in fs
+                 if "checkpoint" in dp]
+    assert not leftovers, leftovers
+    conn.close()
+    d.stop()
+
+
+if __name__ == "__main__":
+    run_tests([("checkpoints", test_checkpoints)])
