@@ -198,28 +198,55 @@ if [ "$variant" = hotplug ]; then
     insmod /lib/modules/$m.ko 2>/dev/null
 done
 (
+    # Shell builtins only (read, test, globs): under TCG every fork and
+    # exec of a 0.2 s poll costs the host CPU for as long as the guest runs
+    # (measured: 0.16 CPU s per second of a running guest with cat, ls,
+    # sed, sort, tr and sleep; 0.03 so).
+    # read -t on a FIFO nobody writes is the sleep.
+    mkfifo /tmp/hw.tick
+    exec 4<>/tmp/hw.tick
     last=
     while :; do
         for c in /sys/devices/system/cpu/cpu[1-9]*; do
-            [ -f $c/online ] && [ "$(cat $c/online)" = 0 ] && echo 1 > $c/online
+            [ -f $c/online ] || continue
+            read -r o < $c/online
+            [ "$o" = 0 ] && echo 1 > $c/online
         done
-        cpus=$(ls -d /sys/devices/system/cpu/cpu[0-9]* | sed "s,.*/cpu,," | sort -n | tr "\n" ",")
+        cpus=
+        read -r possible < /sys/devices/system/cpu/possible
+        i=0
+        while [ $i -le ${possible##*-} ]; do
+            [ -d /sys/devices/system/cpu/cpu$i ] && cpus="$cpus$i,"
+            i=$((i+1))
+        done
+        read -r online < /sys/devices/system/cpu/online
         blk=
         for b in /sys/block/*; do
             [ -e $b/size ] || continue
             case ${b##*/} in loop*|ram*) continue ;; esac
-            blk="$blk${b##*/}:$(cat $b/size),"
+            read -r size < $b/size
+            blk="$blk${b##*/}:$size,"
         done
-        # each NIC up, so that its carrier (the host side'"'"'s link state) reads
+        # each NIC up (IFF_UP, bit 0 of its flags), so that its carrier
+        # (the link state of the host side) reads
+        net=
         lnk=
         for n in /sys/class/net/*; do
+            [ -e $n ] || continue
+            net="$net${n##*/},"
             [ "${n##*/}" = lo ] && continue
-            ifconfig ${n##*/} up 2>/dev/null
-            lnk="$lnk${n##*/}:$(cat $n/carrier 2>/dev/null),"
+            read -r flags < $n/flags
+            case $flags in *[13579bdf]) ;; *) ifconfig ${n##*/} up 2>/dev/null ;; esac
+            carrier=
+            read -r carrier < $n/carrier 2>/dev/null
+            lnk="$lnk${n##*/}:$carrier,"
         done
-        s="GUEST-HW cpus=$cpus online=$(cat /sys/devices/system/cpu/online) block=$blk net=$(ls /sys/class/net | tr "\n" ",") link=$lnk rng=$(cat /sys/class/misc/hw_random/rng_available 2>/dev/null | tr " " ",")"
+        rng=
+        r=/sys/class/misc/hw_random/rng_available
+        [ -e $r ] && IFS= read -r rng < $r 2>/dev/null
+        s="GUEST-HW cpus=$cpus online=$online block=$blk net=$net link=$lnk rng=${rng// /,}"
         [ "$s" != "$last" ] && echo "$s" && last=$s
-        sleep 0.2
+        read -t 0.2 tick <&4
     done
 ) &'
     init_script=$(printf '%s\n' "$init_script" |
