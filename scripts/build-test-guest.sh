@@ -42,8 +42,31 @@ fi
 
 log() { echo "build-test-guest: $*" >&2; }
 
-pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
-      sed -n 's/^ *Depends: *\(linux-image-[^ ]*\)$/\1/p' | head -n1)
+# The kernel package apt's metadata names. apt-cache costs ~0.7 CPU s and
+# every test that boots a guest calls this script (~90 call sites in make
+# check): the answer is kept in $base/.kernel-package beside a checksum of
+# apt's package lists (names, sizes, times: apt-get update replaces them),
+# and asked again only once they changed. (apt's own binary cache is
+# turned off on some hosts, which is why apt-cache costs that much.)
+lists=/var/lib/apt/lists
+memo=$base/.kernel-package
+aptkey() {
+    l=$(ls -l --full-time "$lists" 2>/dev/null) && [ -n "$l" ] &&
+        printf '%s\n' "$l" | cksum
+}
+key=$(aptkey || true)
+pkg=""
+if [ -n "$key" ] && [ -f "$memo" ] && [ "$(head -n1 "$memo")" = "$key" ]; then
+    pkg=$(sed -n 2p "$memo")
+fi
+if [ -z "$pkg" ]; then
+    pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+          sed -n 's/^ *Depends: *\(linux-image-[^ ]*\)$/\1/p' | head -n1)
+    if [ -n "$pkg" ] && [ -n "$key" ] && mkdir -p "$base" 2>/dev/null; then
+        printf '%s\n%s\n' "$key" "$pkg" >"$memo.$$" 2>/dev/null &&
+            mv "$memo.$$" "$memo" 2>/dev/null || rm -f "$memo.$$"
+    fi
+fi
 if [ -z "$pkg" ]; then
     # Offline or no apt metadata: reuse the newest guest already built.
     existing=$(ls -1d "$base"/*/ 2>/dev/null | sort -V | tail -n1 || true)
