@@ -8,6 +8,7 @@
 
 #include "checkpoint_conf.h"
 #include "domain_conf_priv.h"
+#include "moment_conf.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_DOMAIN_CHECKPOINT
@@ -281,19 +282,6 @@ virDomainCheckpointDefFormat(const virDomainCheckpointDef *def, unsigned int fla
     return g_string_free(buf, FALSE);
 }
 
-/* libvirt's virDomainDiskByName: a target, else a source path. */
-static virDomainDiskDef *
-findDisk(const virDomainDef *dom, const char *name)
-{
-    for (size_t i = 0; i < dom->ndisks; i++)
-        if (g_str_equal(dom->disks[i]->dst, name))
-            return dom->disks[i];
-    for (size_t i = 0; i < dom->ndisks; i++)
-        if (dom->disks[i]->src && g_str_equal(dom->disks[i]->src, name))
-            return dom->disks[i];
-    return NULL;
-}
-
 static bool
 emptyOrReadonly(const virDomainDiskDef *disk)
 {
@@ -306,6 +294,7 @@ virDomainCheckpointAlignDisks(virDomainCheckpointDef *def)
     const virDomainDef *dom = def->dom;
     g_autofree virDomainCheckpointDiskDef *disks = NULL;
     g_autofree int *from = NULL;
+    g_autofree size_t *taken = NULL;
     int dflt = VIR_DOMAIN_CHECKPOINT_TYPE_NONE;
 
     if (!dom) {
@@ -329,22 +318,16 @@ virDomainCheckpointAlignDisks(virDomainCheckpointDef *def)
     from = g_new(int, dom->ndisks);
     for (size_t j = 0; j < dom->ndisks; j++)
         from[j] = -1;
+    taken = g_new0(size_t, def->ndisks + 1);
     for (size_t i = 0; i < def->ndisks; i++) {
         const virDomainCheckpointDiskDef *req = &def->disks[i];
-        virDomainDiskDef *disk = findDisk(dom, req->name);
-        size_t j;
+        int j = virDomainMomentDiskIndex(dom, req->name, taken, i, VIR_FROM_THIS);
+        virDomainDiskDef *disk;
 
-        if (!disk) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "no disk named '%s'", req->name);
+        if (j < 0)
             return -1;
-        }
-        for (j = 0; dom->disks[j] != disk; j++)
-            ;
-        if (from[j] >= 0) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s' specified twice",
-                           req->name);
-            return -1;
-        }
+        taken[i] = j;
+        disk = dom->disks[j];
         from[j] = i;
         if (emptyOrReadonly(disk) && req->type != VIR_DOMAIN_CHECKPOINT_TYPE_NONE) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s' is empty or readonly",

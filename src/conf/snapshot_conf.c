@@ -8,6 +8,7 @@
 #include <libxml/tree.h>
 
 #include "domain_conf_priv.h"
+#include "moment_conf.h"
 #include "snapshot_conf.h"
 #include "virerror.h"
 
@@ -391,18 +392,6 @@ virDomainSnapshotDefFormat(const char *uuidstr, const virDomainSnapshotDef *def,
     return g_string_free(buf, FALSE);
 }
 
-static virDomainDiskDef *
-findDisk(const virDomainDef *dom, const char *name)
-{
-    for (size_t i = 0; i < dom->ndisks; i++)
-        if (g_str_equal(dom->disks[i]->dst, name))
-            return dom->disks[i];
-    for (size_t i = 0; i < dom->ndisks; i++)
-        if (dom->disks[i]->src && g_str_equal(dom->disks[i]->src, name))
-            return dom->disks[i];
-    return NULL;
-}
-
 /* libvirt's default names for external disk snapshots */
 static int
 assignExternalNames(virDomainSnapshotDef *def, const virDomainDef *dom)
@@ -463,6 +452,7 @@ virDomainSnapshotAlignDisks(virDomainSnapshotDef *def, const virDomainDef *domde
     virDomainSnapshotDiskDef *old;
     size_t nold;
     virDomainSnapshotDiskDef *aligned;
+    g_autofree size_t *taken = NULL;
 
     if (!dom) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "missing domain in snapshot");
@@ -477,21 +467,16 @@ virDomainSnapshotAlignDisks(virDomainSnapshotDef *def, const virDomainDef *domde
         return 0;
 
     /* check the requested disks first, in the document's order */
+    taken = g_new0(size_t, def->ndisks + 1);
     for (size_t i = 0; i < def->ndisks; i++) {
         virDomainSnapshotDiskDef *sd = &def->disks[i];
-        virDomainDiskDef *dd = findDisk(dom, sd->name);
+        int idx = virDomainMomentDiskIndex(dom, sd->name, taken, i, VIR_FROM_THIS);
+        virDomainDiskDef *dd;
 
-        if (!dd) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "no disk named '%s'", sd->name);
+        if (idx < 0)
             return -1;
-        }
-        for (size_t j = 0; j < i; j++) {
-            if (g_str_equal(def->disks[j].name, dd->dst)) {
-                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s' specified twice",
-                               sd->name);
-                return -1;
-            }
-        }
+        taken[i] = idx;
+        dd = dom->disks[idx];
         if (sd->snapshot == VIR_DOMAIN_SNAPSHOT_LOCATION_DEFAULT) {
             sd->snapshot = defaultLoc;
         } else if (requireMatch && sd->snapshot != defaultLoc) {

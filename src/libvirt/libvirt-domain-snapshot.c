@@ -17,45 +17,12 @@
  * virDomainSnapshotFree.
  */
 
-#define virCheckDomainSnapshotReturn(obj, retval)                               \
-    do {                                                                        \
-        if (!(obj) || g_atomic_int_get(&(obj)->refs) <= 0 ||                    \
-            !virAPIDomainIsValid((obj)->domain)) {                              \
-            virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT,                        \
-                               VIR_ERR_INVALID_DOMAIN_SNAPSHOT, __func__, "%s", \
-                               __func__);                                       \
-            virDispatchError(NULL);                                             \
-            return retval;                                                      \
-        }                                                                       \
-    } while (0)
+#define virCheckDomainSnapshotReturn(obj, retval)             \
+    virCheckDomainMomentReturn(obj, VIR_FROM_DOMAIN_SNAPSHOT, \
+                               VIR_ERR_INVALID_DOMAIN_SNAPSHOT, retval)
 
-/* libvirt's VIR_EXCLUSIVE_FLAGS_GOTO / VIR_REQUIRE_FLAG_GOTO */
-static int
-checkExclusive(const char *funcname, unsigned int flags, unsigned int a, const char *na,
-               unsigned int b, const char *nb)
-{
-    if ((flags & a) && (flags & b)) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, funcname, "flags",
-                               "Flags '%s' and '%s' are mutually exclusive", na, nb);
-        return -1;
-    }
-    return 0;
-}
-
-static int
-checkRequire(const char *funcname, unsigned int flags, unsigned int a, const char *na,
-             unsigned int b, const char *nb)
-{
-    if ((flags & a) && !(flags & b)) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, funcname, "flags",
-                               "Flag '%s' is required by flag '%s'", nb, na);
-        return -1;
-    }
-    return 0;
-}
-
-#define EXCL(a, b) checkExclusive(__func__, flags, a, #a, b, #b)
-#define REQ(a, b) checkRequire(__func__, flags, a, #a, b, #b)
+#define EXCL(a, b) virAPIExclusiveFlags(a, b)
+#define REQ(a, b) virAPIRequireFlag(a, b)
 
 /**
  * virDomainSnapshotGetName:

@@ -42,6 +42,30 @@ virAPIReportInvalidArg(int domain, const char *funcname, const char *argname,
                    NULL, 0, -1);
 }
 
+int
+virAPICheckFlagsExclusive(int domain, const char *funcname, unsigned int flags,
+                          unsigned int a, const char *na, unsigned int b, const char *nb)
+{
+    if ((flags & a) && (flags & b)) {
+        virAPIReportInvalidArg(domain, funcname, "flags",
+                               "Flags '%s' and '%s' are mutually exclusive", na, nb);
+        return -1;
+    }
+    return 0;
+}
+
+int
+virAPICheckFlagsRequire(int domain, const char *funcname, unsigned int flags,
+                        unsigned int a, const char *na, unsigned int b, const char *nb)
+{
+    if ((flags & a) && !(flags & b)) {
+        virAPIReportInvalidArg(domain, funcname, "flags",
+                               "Flag '%s' is required by flag '%s'", nb, na);
+        return -1;
+    }
+    return 0;
+}
+
 
 bool
 virAPIConnectIsValid(virConnectPtr conn)

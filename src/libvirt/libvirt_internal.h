@@ -22,6 +22,35 @@ void virAPIReportInvalidArg(int domain, const char *funcname, const char *argnam
 bool virAPIConnectIsValid(virConnectPtr conn);
 bool virAPIDomainIsValid(virDomainPtr dom);
 
+/* libvirt's VIR_EXCLUSIVE_FLAGS_* / VIR_REQUIRE_FLAG_*: INVALID_ARG in
+ * @domain naming the flags ("Flags 'A' and 'B' are mutually exclusive",
+ * "Flag 'B' is required by flag 'A'") when @flags has both @a and @b /
+ * @a without @b; 0 otherwise. virAPIExclusiveFlags / virAPIRequireFlag
+ * take the caller's VIR_FROM_THIS, __func__ and its @flags. */
+int virAPICheckFlagsExclusive(int domain, const char *funcname, unsigned int flags,
+                              unsigned int a, const char *na, unsigned int b,
+                              const char *nb);
+int virAPICheckFlagsRequire(int domain, const char *funcname, unsigned int flags,
+                            unsigned int a, const char *na, unsigned int b,
+                            const char *nb);
+#define virAPIExclusiveFlags(a, b) \
+    virAPICheckFlagsExclusive(VIR_FROM_THIS, __func__, flags, a, #a, b, #b)
+#define virAPIRequireFlag(a, b) \
+    virAPICheckFlagsRequire(VIR_FROM_THIS, __func__, flags, a, #a, b, #b)
+
+/* A snapshot or checkpoint handle ("domain moments": a name and a
+ * referenced domain) that is not valid: @code (INVALID_DOMAIN_SNAPSHOT,
+ * INVALID_DOMAIN_CHECKPOINT) in @errdom, dispatched, @retval returned. */
+#define virCheckDomainMomentReturn(obj, errdom, code, retval)           \
+    do {                                                                \
+        if (!(obj) || g_atomic_int_get(&(obj)->refs) <= 0 ||            \
+            !virAPIDomainIsValid((obj)->domain)) {                      \
+            virReportErrorFull(errdom, code, __func__, "%s", __func__); \
+            virDispatchError(NULL);                                     \
+            return retval;                                              \
+        }                                                               \
+    } while (0)
+
 #define virCheckConnectReturn(conn, retval)                       \
     do {                                                          \
         if (!virAPIConnectIsValid(conn)) {                        \

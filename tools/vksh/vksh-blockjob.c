@@ -320,6 +320,55 @@ cleanup:
     return ret;
 }
 
+/* Waits for @data's job and reports how it ended, as virsh does after a
+ * blocking blockcommit / blockcopy / blockpull (@verb: "Commit", "Copy",
+ * "Pull"): "VERB aborted" / "VERB failed" make it false, as does an error
+ * (reported); a job that completed or is ready makes it true. */
+static bool
+vkshBlockJobWaitReport(vkshControl *ctl, vkshBlockJobWait *data, const char *verb)
+{
+    switch (vkshBlockJobWaitRun(data)) {
+    case -1:
+        return false;
+    case VIR_DOMAIN_BLOCK_JOB_CANCELED:
+        vkshPrint(ctl, "\n%s aborted", verb);
+        return false;
+    case VIR_DOMAIN_BLOCK_JOB_FAILED:
+        vkshPrint(ctl, "\n%s failed", verb);
+        return false;
+    default:
+        return true;
+    }
+}
+
+/* The end of a ready two-phase job (an active commit, a copy), as virsh:
+ * --pivot switches to the new image, --finish ends the job keeping the
+ * old one (@finished printed), otherwise it stays in its ready phase
+ * (@ready printed). false after reporting a failed pivot or finish. */
+static bool
+vkshBlockJobComplete(vkshControl *ctl, virDomainPtr dom, const char *path,
+                     unsigned int abortFlags, bool pivot, bool finish,
+                     const char *finished, const char *ready)
+{
+    if (pivot) {
+        if (virDomainBlockJobAbort(dom, path,
+                                   abortFlags | VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT) < 0) {
+            vkshError(ctl, "failed to pivot job for disk %s", path);
+            return false;
+        }
+        vkshPrint(ctl, "\n%s", "Successfully pivoted");
+    } else if (finish) {
+        if (virDomainBlockJobAbort(dom, path, abortFlags) < 0) {
+            vkshError(ctl, "failed to finish job for disk %s", path);
+            return false;
+        }
+        vkshPrint(ctl, "\n%s", finished);
+    } else {
+        vkshPrint(ctl, "\n%s", ready);
+    }
+    return true;
+}
+
 /* ---- blockcommit ----------------------------------------------------------- */
 
 const vkshOptDef vkshOptsBlockcommit[] = {
@@ -420,38 +469,14 @@ vkshCmdBlockcommit(vkshControl *ctl, const vkshCmd *cmd)
         ret = true;
         goto cleanup;
     }
-    switch (vkshBlockJobWaitRun(bjWait)) {
-    case -1:
+    if (!vkshBlockJobWaitReport(ctl, bjWait, "Commit"))
         goto cleanup;
-    case VIR_DOMAIN_BLOCK_JOB_CANCELED:
-        vkshPrint(ctl, "\n%s", "Commit aborted");
-        goto cleanup;
-    case VIR_DOMAIN_BLOCK_JOB_FAILED:
-        vkshPrint(ctl, "\n%s", "Commit failed");
-        goto cleanup;
-    default:
-        break;
-    }
-    if (active) {
-        if (pivot) {
-            abortFlags |= VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT;
-            if (virDomainBlockJobAbort(dom, path, abortFlags) < 0) {
-                vkshError(ctl, "failed to pivot job for disk %s", path);
-                goto cleanup;
-            }
-            vkshPrint(ctl, "\n%s", "Successfully pivoted");
-        } else if (finish) {
-            if (virDomainBlockJobAbort(dom, path, abortFlags) < 0) {
-                vkshError(ctl, "failed to finish job for disk %s", path);
-                goto cleanup;
-            }
-            vkshPrint(ctl, "\n%s", "Commit complete, overlay image kept");
-        } else {
-            vkshPrint(ctl, "\n%s", "Now in synchronized phase");
-        }
-    } else {
+    if (!active)
         vkshPrint(ctl, "\n%s", "Commit complete");
-    }
+    else if (!vkshBlockJobComplete(ctl, dom, path, abortFlags, pivot, finish,
+                                   "Commit complete, overlay image kept",
+                                   "Now in synchronized phase"))
+        goto cleanup;
     ret = true;
 cleanup:
     vkshBlockJobWaitFree(bjWait);
@@ -658,34 +683,10 @@ vkshCmdBlockcopy(vkshControl *ctl, const vkshCmd *cmd)
         ret = true;
         goto cleanup;
     }
-    switch (vkshBlockJobWaitRun(bjWait)) {
-    case -1:
+    if (!vkshBlockJobWaitReport(ctl, bjWait, "Copy") ||
+        !vkshBlockJobComplete(ctl, dom, path, abortFlags, pivot, finish,
+                              "Successfully copied", "Now in mirroring phase"))
         goto cleanup;
-    case VIR_DOMAIN_BLOCK_JOB_CANCELED:
-        vkshPrint(ctl, "\n%s", "Copy aborted");
-        goto cleanup;
-    case VIR_DOMAIN_BLOCK_JOB_FAILED:
-        vkshPrint(ctl, "\n%s", "Copy failed");
-        goto cleanup;
-    default:
-        break;
-    }
-    if (pivot) {
-        abortFlags |= VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT;
-        if (virDomainBlockJobAbort(dom, path, abortFlags) < 0) {
-            vkshError(ctl, "failed to pivot job for disk %s", path);
-            goto cleanup;
-        }
-        vkshPrint(ctl, "\n%s", "Successfully pivoted");
-    } else if (finish) {
-        if (virDomainBlockJobAbort(dom, path, abortFlags) < 0) {
-            vkshError(ctl, "failed to finish job for disk %s", path);
-            goto cleanup;
-        }
-        vkshPrint(ctl, "\n%s", "Successfully copied");
-    } else {
-        vkshPrint(ctl, "\n%s", "Now in mirroring phase");
-    }
     ret = true;
 cleanup:
     virTypedParamsFree(params, nparams);
@@ -764,18 +765,8 @@ vkshCmdBlockpull(vkshControl *ctl, const vkshCmd *cmd)
         ret = true;
         goto cleanup;
     }
-    switch (vkshBlockJobWaitRun(bjWait)) {
-    case -1:
+    if (!vkshBlockJobWaitReport(ctl, bjWait, "Pull"))
         goto cleanup;
-    case VIR_DOMAIN_BLOCK_JOB_CANCELED:
-        vkshPrint(ctl, "\n%s", "Pull aborted");
-        goto cleanup;
-    case VIR_DOMAIN_BLOCK_JOB_FAILED:
-        vkshPrint(ctl, "\n%s", "Pull failed");
-        goto cleanup;
-    default:
-        break;
-    }
     vkshPrint(ctl, "\n%s", "Pull complete");
     ret = true;
 cleanup:
