@@ -16,7 +16,9 @@ the stopped disk):
  - delete removes the checkpoint's bitmap only (libvirt 9.0: the parent's
    bitmap already counts every write since the parent), metadata-only
    delete keeps it, REDEFINE (with VALIDATE) brings the metadata back;
- - the bitmap is in the image after the guest stops; undefine is refused
+ - an external disk-only snapshot adds the checkpoint's bitmap to the
+   new overlay, which then counts the guest's writes;
+ - the bitmap is in the images after the guest stops; undefine is refused
    while checkpoints exist, and accepted with --checkpoints-metadata;
  - libvirt 9.0's errors (code, domain), each changing nothing: inactive
    domain, raw disk, bitmap name, duplicate, unknown name, missing bitmap.
@@ -200,12 +202,23 @@ def test_checkpoints():
         "missing or broken bitmap 'c9' for disk 'vda'")
     assert names(dom) == ["c1"]
 
-    # stopped: the bitmap is in the image; undefine needs the flag
+    # an external snapshot carries c1's bitmap into the new overlay, where
+    # the guest's writes now go (libvirt 9.0 propagates active bitmaps)
+    overlay = os.path.join(work, "cp.overlay")
+    virsh(uri, "snapshot-create-as", "cp", "s1", "--disk-only", "--no-metadata",
+          "--diskspec", "vda,file=" + overlay, "--diskspec", "vdb,snapshot=no")
+    bm = bitmaps(dom)
+    assert list(bm) == ["c1"] and bm["c1"] == (0, True), bm
+    vda.write(dom, 0x43)
+    wait_for(lambda: bitmaps(dom)["c1"][0] >= 65536, "c1 counting in the overlay", 30)
+
+    # stopped: the bitmap is in both images; undefine needs the flag
     virsh(uri, "destroy", "cp")
-    p = run("qemu-img", "info", "--output=json", disk)
-    assert p.returncode == 0, p.stderr
-    fmt = json.loads(p.stdout)["format-specific"]["data"]
-    assert [b["name"] for b in fmt.get("bitmaps", [])] == ["c1"], fmt
+    for image in (disk, overlay):
+        p = run("qemu-img", "info", "--output=json", image)
+        assert p.returncode == 0, p.stderr
+        fmt = json.loads(p.stdout)["format-specific"]["data"]
+        assert [b["name"] for b in fmt.get("bitmaps", [])] == ["c1"], (image, fmt)
     expect_error(lambda: c1.delete(0), libvirt.VIR_ERR_OPERATION_UNSUPPORTED,
                  libvirt.VIR_FROM_QEMU, "cannot delete checkpoint for inactive domain")
     expect_error(lambda: c1.getXMLDesc(libvirt.VIR_DOMAIN_CHECKPOINT_XML_SIZE),

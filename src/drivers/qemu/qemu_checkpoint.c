@@ -309,6 +309,39 @@ qemuCheckpointBitmaps(virDomainObj *obj, virDomainCheckpointDef *const *defs,
     return qemuHotplugMonitor(obj, "transaction", targs, NULL);
 }
 
+int
+qemuCheckpointPropagateBitmaps(virDomainObj *obj, const virDomainDiskDef *dd,
+                               const char *overlay, json_object *actions)
+{
+    g_autoptr(json_object) block = NULL;
+    json_object *bitmaps = NULL;
+    json_object *ins;
+    size_t n;
+
+    if (virDomainCheckpointObjListCount(obj->checkpoints) == 0)
+        return 0;
+    if (qemuHotplugMonitor(obj, "query-block", NULL, &block) < 0)
+        return -1;
+    if (!(ins = qemuCheckpointBlockEntry(block, dd)) ||
+        !json_object_object_get_ex(ins, "dirty-bitmaps", &bitmaps) ||
+        !json_object_is_type(bitmaps, json_type_array))
+        return 0;
+    n = json_object_array_length(bitmaps);
+    for (size_t i = 0; i < n; i++) {
+        json_object *bm = json_object_array_get_idx(bitmaps, i);
+        json_object *name = NULL, *rec = NULL, *pers = NULL;
+
+        if (!json_object_object_get_ex(bm, "name", &name) ||
+            !json_object_object_get_ex(bm, "recording", &rec) ||
+            !json_object_object_get_ex(bm, "persistent", &pers) ||
+            !json_object_get_boolean(rec) || !json_object_get_boolean(pers))
+            continue;
+        qemuCheckpointAddAction(actions, "block-dirty-bitmap-add", overlay,
+                                json_object_get_string(name), true);
+    }
+    return 0;
+}
+
 /* REDEFINE_VALIDATE: each bitmap of @def exists in the running QEMU. */
 static int
 qemuCheckpointValidateBitmaps(virDomainObj *obj, const virDomainCheckpointDef *def)

@@ -289,6 +289,14 @@ int qemuDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int 
 void qemuCheckpointLoad(virDomainObj *obj, void *opaque);
 int qemuCheckpointCheckUndefine(qemuDriver *driver, virDomainObj *obj,
                                 unsigned int flags);
+/* An external snapshot of a running guest keeps counting for its
+ * checkpoints, as libvirt 9.0's: for each recording persistent bitmap of
+ * the disk @dd's current top, a block-dirty-bitmap-add of the same name
+ * on the new @overlay node appended to the snapshot's transaction
+ * @actions. Object locked, job held; 0, or -1 with an error reported. */
+struct json_object;
+int qemuCheckpointPropagateBitmaps(virDomainObj *obj, const virDomainDiskDef *dd,
+                                   const char *overlay, struct json_object *actions);
 virDomainCheckpointPtr qemuDomainCheckpointCreateXML(virDomainPtr dom, const char *xml,
                                                      unsigned int flags);
 char *qemuDomainCheckpointGetXMLDesc(virDomainCheckpointPtr cp, unsigned int flags);

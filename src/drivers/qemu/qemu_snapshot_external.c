@@ -323,6 +323,10 @@ qemuSnapshotDisksActive(qemuDriver *driver, virDomainObj *obj, virDomainSnapshot
         json_object_object_add(act, "type", json_object_new_string("blockdev-snapshot"));
         json_object_object_add(act, "data", data);
         json_object_array_add(actions, act);
+        if (qemuCheckpointPropagateBitmaps(
+                obj, qemuSnapshotDomainDisk(obj->def, def->disks[i].name), formats[i],
+                actions) < 0)
+            goto rollback;
     }
     json_object_object_add(targs, "actions", json_object_get(actions));
     if (qemuHotplugMonitor(obj, "transaction", targs, NULL) < 0)
