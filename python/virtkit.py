@@ -31,7 +31,9 @@ STOP_USE_DEFINITION = 1 << 4
 # resumable events (docs/events-resumable.md)
 EVENT_SINCE_NOW = (1 << 64) - 1
 EVENT_ID_GAP = -1
+EVENT_ID_SNAPSHOT = -2
 EVENT_SUBSCRIBE_GAP_OK = 1 << 0
+EVENT_SUBSCRIBE_SNAPSHOT = 1 << 1
 EVENT_KINDS = ["domain", "network", "storage-pool"]
 
 
@@ -189,9 +191,13 @@ class Domain:
 
 class Event:
     """One journaled event: seq, epoch, time_us, requestor, kind ("domain",
-    "network", "storage-pool"), event_id (VIR_*_EVENT_ID_*, or EVENT_ID_GAP),
-    name, num/big/str (the callback's arguments; lifecycle: num[0] event,
-    num[1] detail). A gap has seq 0 and big = the first and last seq lost."""
+    "network", "storage-pool"), event_id (VIR_*_EVENT_ID_*, EVENT_ID_GAP or
+    EVENT_ID_SNAPSHOT), name, num/big/str (the callback's arguments;
+    lifecycle: num[0] event, num[1] detail). A gap has seq 0 and big = the
+    first and last seq lost (a gap journaled after a host crash has a seq of
+    its own, requestor "crash": those seqs may be lost). A snapshot event
+    (subscribe(snapshot=True)) has seq 0, big[0] the seq it stands at, and
+    num = [state, reason] for a domain, [active, persistent] otherwise."""
 
     def __init__(self, e):
         self.seq, self.epoch, self.time_us = e.seq, e.epoch, e.time_us
@@ -233,15 +239,19 @@ class Connection:
         self._ptr = ptr
         self._subs = {}
 
-    def subscribe(self, callback, since=EVENT_SINCE_NOW, epoch=0, gap_ok=False):
+    def subscribe(self, callback, since=EVENT_SINCE_NOW, epoch=0, gap_ok=False,
+                  snapshot=False):
         """vkConnectEventSubscribe: @callback(Event) for every journaled event
         after @since (EVENT_SINCE_NOW: live ones only) in @epoch (0: any), in
-        order, from the event loop (event_loop_start). Returns the id."""
+        order, from the event loop (event_loop_start). @snapshot: first one
+        EVENT_ID_SNAPSHOT event per domain, network and pool (with the
+        default @since). Returns the id."""
         def cb(conn, ev, opaque):
             callback(Event(ev.contents))
         cfunc = _EVENT_FUNC(cb)
-        sid = _lib.vkConnectEventSubscribe(self._ptr, epoch, since,
-                                           EVENT_SUBSCRIBE_GAP_OK if gap_ok else 0,
+        flags = (EVENT_SUBSCRIBE_GAP_OK if gap_ok else 0) | \
+            (EVENT_SUBSCRIBE_SNAPSHOT if snapshot else 0)
+        sid = _lib.vkConnectEventSubscribe(self._ptr, epoch, since, flags,
                                            cfunc, None, None)
         if sid < 0:
             _raise()

@@ -98,13 +98,24 @@ int vkDomainStopWithProgress(virDomainPtr dom, unsigned int deadline_ms,
 /* @since for live events only. */
 #define VK_EVENT_SINCE_NOW ((unsigned long long)-1)
 /* vkEvent.event_id of a gap: events big[0]..big[1] are no longer kept
- * (big[0] 0: the journal was reset, its epoch changed); re-list. */
+ * (big[0] 0: the journal was reset, its epoch changed); re-list. A gap
+ * with a seq of its own and requestor "crash" is journaled after a host
+ * crash: events big[0]..big[1] may have been sent and lost. */
 #define VK_EVENT_ID_GAP (-1)
+/* vkEvent.event_id of a snapshot event (VK_EVENT_SUBSCRIBE_SNAPSHOT): the
+ * object's state as of seq big[0]: domains num[0] virDomainState, num[1]
+ * its reason; networks and storage pools num[0] active, num[1] persistent.
+ * seq 0. */
+#define VK_EVENT_ID_SNAPSHOT (-2)
 
 typedef enum {
     /* deliver a gap event instead of failing when events after @since are
      * no longer kept (or the epoch is not the daemon's) */
     VK_EVENT_SUBSCRIBE_GAP_OK = 1 << 0,
+    /* start with one VK_EVENT_ID_SNAPSHOT event per domain, network and
+     * storage pool (their state as of the journal's newest seq H), then
+     * every event after H; @since must be VK_EVENT_SINCE_NOW */
+    VK_EVENT_SUBSCRIBE_SNAPSHOT = 1 << 1,
 } vkEventSubscribeFlags;
 
 typedef enum {
@@ -115,13 +126,13 @@ typedef enum {
 
 /* One journaled event. Pointers are valid during the callback only. */
 typedef struct {
-    unsigned long long seq;   /* 1, 2, ... within @epoch; 0 for a gap */
+    unsigned long long seq;   /* 1, 2, ... within @epoch; 0 for a gap or a snapshot */
     unsigned long long epoch; /* the journal's: pass it back when resuming */
     long long time_us;        /* realtime when it was queued */
     const char *requestor;    /* "client:UID:PID", "guest", "host", "crash", "daemon" */
     int kind;                 /* vkEventKind */
     int event_id;     /* VIR_DOMAIN_EVENT_ID_* (domains), *_EVENT_ID_* of the kind,
-                               * or VK_EVENT_ID_GAP */
+                               * VK_EVENT_ID_GAP or VK_EVENT_ID_SNAPSHOT */
     virDomainPtr dom; /* domain events; NULL otherwise */
     const char *name; /* the object's name */
     const unsigned char *uuid;

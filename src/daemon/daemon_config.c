@@ -61,6 +61,7 @@ vkdConfigParse(int argc, char **argv, GError **error)
     int eventKeep = 120;
     int journalMax = 10000;
     int journalSyncMs = 200;
+    int journalMaxAge = 7 * 24 * 3600;
     g_autofree char *guestsOnStop = NULL;
     int hsTimeout = 300;
     int hsParallel = 2;
@@ -109,6 +110,10 @@ vkdConfigParse(int argc, char **argv, GError **error)
           "N" },
         { "event-journal-sync-ms", 0, 0, G_OPTION_ARG_INT, &journalSyncMs,
           "Longest time a journaled event waits for fdatasync, default 200", "MS" },
+        { "event-journal-max-age", 0, 0, G_OPTION_ARG_INT, &journalMaxAge,
+          "Seconds the journal keeps an event, default 604800 (7 days); 0: no age "
+          "limit",
+          "SECS" },
         { "guests-on-stop", 0, 0, G_OPTION_ARG_STRING, &guestsOnStop,
           "What stopping the daemon does to running guests: keep, host-shutdown "
           "(each guest's host-shutdown action), auto (host-shutdown when the system is "
@@ -140,7 +145,7 @@ vkdConfigParse(int argc, char **argv, GError **error)
     if (optTimeout < 0 || maxClients < 1 || maxReq < 1 || maxWorkers < 1 ||
         prioWorkers < 1 || minWorkers < 0 || kaCount < 0 || eventKeep < 0 ||
         maxQueued < 0 || maxReplyBytes < 0 || journalMax < 0 || journalSyncMs < 1 ||
-        hsTimeout < 1 || hsParallel < 1) {
+        journalMaxAge < 0 || hsTimeout < 1 || hsParallel < 1) {
         g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                             "limits must be positive");
         return NULL;
@@ -202,6 +207,7 @@ vkdConfigParse(int argc, char **argv, GError **error)
     cfg->startupEventKeep = eventKeep;
     cfg->eventJournalMax = journalMax;
     cfg->eventJournalSyncMs = journalSyncMs;
+    cfg->eventJournalMaxAgeSec = journalMaxAge;
     cfg->guestsOnStop =
         !guestsOnStop || g_str_equal(guestsOnStop, "auto") ? VKD_GUESTS_ON_STOP_AUTO
         : g_str_equal(guestsOnStop, "keep")                ? VKD_GUESTS_ON_STOP_KEEP

@@ -62,6 +62,7 @@ struct _vkdConfig {
     /* The event journal (daemon_journal.h): records kept, sync interval. */
     unsigned int eventJournalMax;
     unsigned int eventJournalSyncMs;
+    unsigned int eventJournalMaxAgeSec; /* 0: no age bound */
     /* Host shutdown (daemon_hostshutdown.h): what a stop on SIGTERM does to
      * the guests, the total deadline and how many guests at once. */
     int guestsOnStop; /* vkdGuestsOnStop */

@@ -12,11 +12,31 @@
  * read the descriptor and the dirty flag; fdatasync runs unlocked on a
  * dup of the descriptor.
  *
+ * The seq file's writer (vkdJournalReserve) takes seqLock: the hook with
+ * vkdJournal.lock held (only when the reservation ran out), the sync
+ * thread without it; seqLock is never held while taking vkdJournal.lock.
+ *
  * File (<stateDir>/events/journal): "VKJOURN1", the epoch (8 bytes, big
  * endian), then records: length (4 bytes BE), FNV-1a checksum of the
  * bytes (4 bytes BE), the XDR encoding of a virtkit_event_record. It is
  * rewritten (temporary file, fsync, rename) with only the kept records
- * once it holds twice as many as are kept.
+ * once it holds twice as many as are kept (64 at least). Kept: the newest
+ * @maxEvents, none older than @maxAge, and always the newest one (so that
+ * numbering goes on across a restart).
+ *
+ * Losses. Each record is one write(2) before it is sent to anyone, so a
+ * daemon that crashes or is killed loses nothing: the kernel has the
+ * writes. A host that goes down loses what was not synced yet, and a
+ * client may have seen those seqs. So no seq is issued before it is
+ * reserved durably in <stateDir>/events/journal.seq ("BOOT-ID RESERVED",
+ * written ahead by blocks of VKD_JOURNAL_RESERVE), and a clean stop leaves
+ * journal.closed. At start, without journal.closed: the same boot and a
+ * whole file means nothing was lost (the log says so); another boot (or a
+ * torn tail, which is cut off) means the seqs after the last kept record,
+ * up to the reservation, may be lost: the log says which, and a gap record
+ * (requestor "crash", big = that range) is journaled with the next seq, so
+ * a resuming client learns it in order. Numbering goes on after the
+ * reservation; the epoch stays.
  */
 #define G_LOG_DOMAIN "virtkitd.journal"
 #include <errno.h>
@@ -38,6 +58,10 @@
 #define VKD_JOURNAL_MAGIC "VKJOURN1"
 #define VKD_JOURNAL_HEADER 16
 #define VKD_JOURNAL_RECORD_MAX (64 * 1024)
+/* seqs reserved ahead in journal.seq; renewed when half is used */
+#define VKD_JOURNAL_RESERVE 4096
+/* the file is compacted once it holds twice the kept records, and this many */
+#define VKD_JOURNAL_COMPACT_MIN 64
 
 typedef struct {
     virNetServerClient *client; /* a reference */
@@ -51,9 +75,16 @@ static struct {
     guint64 nextSeq;
     GQueue records; /* virtkit_event_record *, oldest first */
     guint maxEvents;
+    gint64 maxAgeUs; /* 0: no age bound */
     int fd;
     char *dir;
     char *path;
+    char *seqPath;    /* journal.seq: boot id and reserved seq */
+    char *closedPath; /* journal.closed: left by a clean stop */
+    char bootId[64];
+    guint64 reserved; /* no seq above it is issued */
+    GMutex seqLock;   /* the seq file's writer */
+    guint64 seqWritten;
     guint fileRecords;
     bool dirty;
     GPtrArray *subs; /* vkdJournalSub * */
@@ -90,7 +121,7 @@ vkdJournalChecksum(const guint8 *p, size_t n)
     return h;
 }
 
-static void
+void
 vkdJournalRecordFree(gpointer p)
 {
     if (!p)
@@ -206,6 +237,68 @@ vkdJournalSend(vkdJournalSub *sub, virtkit_event_record *rec)
                                 virtkit_event_msg_filter, &m);
 }
 
+/* Drop the records the bounds no longer keep (count, age; never the
+ * newest). Lock held. */
+static void
+vkdJournalPrune(void)
+{
+    gint64 oldest = g_get_real_time() - vkdJournal.maxAgeUs;
+
+    while (vkdJournal.records.length > vkdJournal.maxEvents)
+        vkdJournalRecordFree(g_queue_pop_head(&vkdJournal.records));
+    while (vkdJournal.maxAgeUs > 0 && vkdJournal.records.length > 1 &&
+           ((virtkit_event_record *)g_queue_peek_head(&vkdJournal.records))->time_us <
+               oldest)
+        vkdJournalRecordFree(g_queue_pop_head(&vkdJournal.records));
+}
+
+/* Compact the file once it holds twice what is kept. Lock held. */
+static void
+vkdJournalMaybeCompact(void)
+{
+    if (vkdJournal.fd >= 0 && vkdJournal.fileRecords >= MAX(2 * vkdJournal.records.length,
+                                                            VKD_JOURNAL_COMPACT_MIN))
+        vkdJournalCompact();
+}
+
+/* Write journal.seq: this boot's id and @reserved, durably (temporary
+ * file, fsync, rename, fsync of the folder). Takes seqLock; a value not
+ * above the one written is not written again. 0 or -1 (errno). */
+static int
+vkdJournalReserve(guint64 reserved)
+{
+    g_autofree char *tmp = g_strdup_printf("%s.new", vkdJournal.seqPath);
+    g_autofree char *text =
+        g_strdup_printf("%s %" G_GUINT64_FORMAT "\n", vkdJournal.bootId, reserved);
+    int rc = -1;
+    int fd;
+
+    g_mutex_lock(&vkdJournal.seqLock);
+    if (reserved <= vkdJournal.seqWritten) {
+        g_mutex_unlock(&vkdJournal.seqLock);
+        return 0;
+    }
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0 && vkdJournalWriteAll(fd, (const guint8 *)text, strlen(text)) == 0 &&
+        fsync(fd) == 0 && rename(tmp, vkdJournal.seqPath) == 0) {
+        int dfd = open(vkdJournal.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+        vkdJournal.seqWritten = reserved;
+        rc = 0;
+    }
+    if (rc < 0)
+        g_warning("cannot write the event journal's reservation '%s': %s",
+                  vkdJournal.seqPath, g_strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    g_mutex_unlock(&vkdJournal.seqLock);
+    return rc;
+}
+
 /* Keep @rec (owned): memory, file, live subscribers. Lock held. */
 static void
 vkdJournalAppend(virtkit_event_record *rec)
@@ -214,16 +307,14 @@ vkdJournalAppend(virtkit_event_record *rec)
     g_autofree guint8 *frame = vkdJournalFrame(rec, &len);
 
     g_queue_push_tail(&vkdJournal.records, rec);
-    while (vkdJournal.records.length > vkdJournal.maxEvents)
-        vkdJournalRecordFree(g_queue_pop_head(&vkdJournal.records));
+    vkdJournalPrune();
 
     if (vkdJournal.fd >= 0 && frame) {
         if (vkdJournalWriteAll(vkdJournal.fd, frame, len) < 0)
             g_warning("cannot append to the event journal: %s", g_strerror(errno));
         vkdJournal.fileRecords++;
         vkdJournal.dirty = true;
-        if (vkdJournal.fileRecords >= 2 * vkdJournal.maxEvents)
-            vkdJournalCompact();
+        vkdJournalMaybeCompact();
     }
     for (guint i = 0; i < vkdJournal.subs->len; i++)
         vkdJournalSend(g_ptr_array_index(vkdJournal.subs, i), rec);
@@ -234,6 +325,11 @@ vkdJournalRecordNew(int kind, int eventID, const char *requestor)
 {
     virtkit_event_record *rec = g_new0(virtkit_event_record, 1);
 
+    if (vkdJournal.nextSeq > vkdJournal.reserved) {
+        /* the sync thread did not keep ahead: reserve here (one fsync) */
+        if (vkdJournalReserve(vkdJournal.nextSeq - 1 + VKD_JOURNAL_RESERVE) == 0)
+            vkdJournal.reserved = vkdJournal.nextSeq - 1 + VKD_JOURNAL_RESERVE;
+    }
     rec->seq = vkdJournal.nextSeq++;
     rec->time_us = g_get_real_time();
     rec->requestor = g_strdup(requestor);
@@ -301,6 +397,24 @@ vkdJournalSyncThread(gpointer opaque)
             g_get_monotonic_time() + vkdJournal.syncMs * G_TIME_SPAN_MILLISECOND;
 
         g_cond_wait_until(&vkdJournal.syncCond, &vkdJournal.lock, until);
+        if (vkdJournal.quit)
+            break;
+        if (vkdJournal.nextSeq + VKD_JOURNAL_RESERVE / 2 > vkdJournal.reserved) {
+            guint64 want = vkdJournal.nextSeq - 1 + VKD_JOURNAL_RESERVE;
+
+            g_mutex_unlock(&vkdJournal.lock);
+            if (vkdJournalReserve(want) == 0) {
+                g_mutex_lock(&vkdJournal.lock);
+                vkdJournal.reserved = MAX(vkdJournal.reserved, want);
+            } else {
+                g_mutex_lock(&vkdJournal.lock);
+            }
+        }
+        /* an idle journal ages too */
+        if (vkdJournal.maxAgeUs > 0) {
+            vkdJournalPrune();
+            vkdJournalMaybeCompact();
+        }
         if (vkdJournal.dirty && vkdJournal.fd >= 0) {
             int fd = dup(vkdJournal.fd);
 
@@ -319,15 +433,17 @@ vkdJournalSyncThread(gpointer opaque)
 }
 
 /* Read the file: its epoch and records. false when it is absent or
- * unusable (a new epoch starts); a torn tail also starts a new epoch. */
+ * unusable (a new epoch starts). A torn tail (a crash while a record was
+ * written, or before it reached the disk) is cut off: *@torn then says so. */
 static bool
-vkdJournalLoad(void)
+vkdJournalLoad(bool *torn)
 {
     g_autofree gchar *data = NULL;
     gsize size = 0;
     size_t off = VKD_JOURNAL_HEADER;
     guint64 be;
 
+    *torn = false;
     if (!g_file_get_contents(vkdJournal.path, &data, &size, NULL))
         return false;
     if (size < VKD_JOURNAL_HEADER || memcmp(data, VKD_JOURNAL_MAGIC, 8) != 0) {
@@ -353,7 +469,8 @@ vkdJournalLoad(void)
             break;
         rec = g_new0(virtkit_event_record, 1);
         virXdrInitDecode(&x, data + off + 8, len);
-        if (!virtkit_event_record_filter(&x, rec) || virXdrRemaining(&x) != 0) {
+        if (!virtkit_event_record_filter(&x, rec) || virXdrRemaining(&x) != 0 ||
+            rec->seq < vkdJournal.nextSeq) {
             vkdJournalRecordFree(rec);
             break;
         }
@@ -365,35 +482,147 @@ vkdJournalLoad(void)
         vkdJournal.fileRecords++;
     }
     if (off != size) {
-        g_warning("event journal '%s' ends with a torn record (a crash while it was "
-                  "written): events after seq %" G_GUINT64_FORMAT
-                  " may be lost, a new epoch starts",
-                  vkdJournal.path, vkdJournal.nextSeq - 1);
-        g_queue_clear_full(&vkdJournal.records, vkdJournalRecordFree);
-        return false;
+        *torn = true;
+        if (truncate(vkdJournal.path, (off_t)off) < 0) {
+            g_warning("cannot cut the torn tail of the event journal '%s': %s",
+                      vkdJournal.path, g_strerror(errno));
+            g_queue_clear_full(&vkdJournal.records, vkdJournalRecordFree);
+            vkdJournal.nextSeq = 1;
+            vkdJournal.fileRecords = 0;
+            return false;
+        }
     }
     return true;
 }
 
-int
-vkdJournalInit(const char *stateDir, unsigned int maxEvents, unsigned int syncMs,
-               GError **error)
+/* This boot's id (the kernel's), or "" */
+static void
+vkdJournalReadBootId(void)
 {
+    g_autofree char *id = NULL;
+
+    vkdJournal.bootId[0] = '\0';
+    if (g_file_get_contents("/proc/sys/kernel/random/boot_id", &id, NULL, NULL))
+        g_strlcpy(vkdJournal.bootId, g_strstrip(id), sizeof(vkdJournal.bootId));
+    if (!vkdJournal.bootId[0] || strchr(vkdJournal.bootId, ' '))
+        g_strlcpy(vkdJournal.bootId, "unknown", sizeof(vkdJournal.bootId));
+}
+
+/* What the last run left in journal.seq: its boot id (into @boot) and
+ * reservation. false if absent or unreadable. */
+static bool
+vkdJournalReadSeqFile(char *boot, size_t bootLen, guint64 *reserved)
+{
+    g_autofree char *text = NULL;
+    g_auto(GStrv) parts = NULL;
+    char *end = NULL;
+
+    if (!g_file_get_contents(vkdJournal.seqPath, &text, NULL, NULL))
+        return false;
+    parts = g_strsplit(g_strstrip(text), " ", 0);
+    if (g_strv_length(parts) != 2 || !*parts[1])
+        return false;
+    errno = 0;
+    *reserved = g_ascii_strtoull(parts[1], &end, 10);
+    if (errno || *end)
+        return false;
+    g_strlcpy(boot, parts[0], bootLen);
+    return true;
+}
+
+/* After loading a journal the last run did not close: what was lost, told
+ * in the log and by a gap record. Lock not needed (no hook yet). */
+static void
+vkdJournalRecover(bool torn)
+{
+    char boot[64] = "";
+    guint64 reserved = 0;
+    guint64 last = vkdJournal.nextSeq - 1;
+    virtkit_event_record *lastRec = g_queue_peek_tail(&vkdJournal.records);
+    g_autofree char *when = NULL;
+    virtkit_event_record *gap;
+    bool haveSeq = vkdJournalReadSeqFile(boot, sizeof(boot), &reserved);
+
+    if (lastRec) {
+        g_autoptr(GDateTime) t =
+            g_date_time_new_from_unix_utc(lastRec->time_us / 1000000);
+
+        when = t ? g_date_time_format(t, "%Y-%m-%d %H:%M:%S UTC") : NULL;
+    }
+    if (haveSeq && !torn && g_str_equal(boot, vkdJournal.bootId)) {
+        g_warning("event journal: the daemon did not stop cleanly (it crashed or was "
+                  "killed); nothing was lost: the kernel kept every write (newest seq "
+                  "%" G_GUINT64_FORMAT ")",
+                  last);
+        return;
+    }
+    if (!haveSeq && !torn) {
+        /* a journal from a virtkitd that reserved no seqs (and left no
+         * journal.closed): nothing to tell */
+        g_debug("event journal without a reservation: taken as it is");
+        return;
+    }
+    if (!haveSeq || reserved < last) {
+        /* no reservation bounds what a client may have seen (its write
+         * failed): assume a whole block */
+        reserved = last + VKD_JOURNAL_RESERVE;
+    }
+    if (reserved <= last) {
+        g_warning("event journal: the daemon did not stop cleanly; nothing was lost "
+                  "(newest seq %" G_GUINT64_FORMAT ")",
+                  last);
+        return;
+    }
+    g_warning("event journal: %s before its last writes reached the disk: events "
+              "%" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
+              " may have been sent and lost (the newest kept is seq %" G_GUINT64_FORMAT
+              "%s%s); a gap record (seq %" G_GUINT64_FORMAT ") tells resuming clients",
+              torn ? "the journal's tail was torn (a crash while it was written)"
+                   : "the host went down",
+              last + 1, reserved, last, when ? ", of " : "", when ? when : "",
+              reserved + 1);
+    vkdJournal.nextSeq = reserved + 1;
+    vkdJournal.reserved = vkdJournal.nextSeq - 1 + VKD_JOURNAL_RESERVE;
+    gap = vkdJournalRecordNew(0, VIRTKIT_EVENT_ID_GAP, "crash");
+    gap->obj.name = g_strdup("");
+    gap->obj.id = -1;
+    gap->big_val[0] = last + 1;
+    gap->big_val[1] = reserved;
+    vkdJournalAppend(gap);
+}
+
+int
+vkdJournalInit(const char *stateDir, unsigned int maxEvents, unsigned int maxAgeSec,
+               unsigned int syncMs, GError **error)
+{
+    bool torn = false;
+    bool closed;
+
     vkdJournal.dir = g_build_filename(stateDir, "events", NULL);
     vkdJournal.path = g_build_filename(vkdJournal.dir, "journal", NULL);
+    vkdJournal.seqPath = g_build_filename(vkdJournal.dir, "journal.seq", NULL);
+    vkdJournal.closedPath = g_build_filename(vkdJournal.dir, "journal.closed", NULL);
     vkdJournal.maxEvents = MAX(maxEvents, 1);
+    vkdJournal.maxAgeUs = (gint64)maxAgeSec * G_USEC_PER_SEC;
     vkdJournal.syncMs = MAX(syncMs, 1);
     vkdJournal.subs = g_ptr_array_new();
     vkdJournal.nextSeq = 1;
     g_queue_init(&vkdJournal.records);
+    vkdJournalReadBootId();
 
     if (g_mkdir_with_parents(vkdJournal.dir, 0700) < 0) {
         g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
                     "cannot create '%s': %s", vkdJournal.dir, g_strerror(errno));
         return -1;
     }
-    if (vkdJournalLoad()) {
+    closed = g_file_test(vkdJournal.closedPath, G_FILE_TEST_EXISTS);
+    if (vkdJournalLoad(&torn)) {
         vkdJournal.fd = open(vkdJournal.path, O_WRONLY | O_APPEND | O_CLOEXEC);
+        /* the reservation must cover what is already numbered */
+        vkdJournal.reserved = vkdJournal.nextSeq - 1;
+        if (vkdJournal.fd >= 0 && (!closed || torn))
+            vkdJournalRecover(torn);
+        vkdJournalPrune();
     } else {
         vkdJournal.epoch = g_random_int();
         vkdJournal.epoch = (vkdJournal.epoch << 32) | g_random_int();
@@ -415,10 +644,28 @@ vkdJournalInit(const char *stateDir, unsigned int maxEvents, unsigned int syncMs
                     g_strerror(errno));
         return -1;
     }
+    /* reserve before any seq is issued, then say the journal is open */
+    if (vkdJournalReserve(
+            MAX(vkdJournal.reserved, vkdJournal.nextSeq - 1 + VKD_JOURNAL_RESERVE)) < 0) {
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+                    "cannot write '%s': %s", vkdJournal.seqPath, g_strerror(errno));
+        close(vkdJournal.fd);
+        vkdJournal.fd = -1;
+        return -1;
+    }
+    vkdJournal.reserved = vkdJournal.seqWritten;
+    if (closed && unlink(vkdJournal.closedPath) == 0) {
+        int dfd = open(vkdJournal.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+    }
     g_debug("event journal '%s': epoch %" G_GUINT64_FORMAT ", %u records kept, next seq "
-            "%" G_GUINT64_FORMAT,
+            "%" G_GUINT64_FORMAT ", reserved up to %" G_GUINT64_FORMAT,
             vkdJournal.path, vkdJournal.epoch, vkdJournal.records.length,
-            vkdJournal.nextSeq);
+            vkdJournal.nextSeq, vkdJournal.reserved);
     vkdJournal.up = true;
     vkdJournal.syncThread = g_thread_new("vkd-journal", vkdJournalSyncThread, NULL);
     virObjectEventSetJournal(vkdJournalHook, NULL);
@@ -442,7 +689,17 @@ vkdJournalShutdown(void)
               "appending, %.3f ms syncing",
               vkdJournal.events, vkdJournal.hookCpuNs / 1e6, vkdJournal.syncCpuNs / 1e6);
     if (vkdJournal.fd >= 0) {
-        fdatasync(vkdJournal.fd);
+        if (fdatasync(vkdJournal.fd) == 0) {
+            /* every record is on the disk: the next start has nothing to
+             * recover */
+            int fd = open(vkdJournal.closedPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                          0600);
+
+            if (fd >= 0) {
+                fsync(fd);
+                close(fd);
+            }
+        }
         close(vkdJournal.fd);
     }
     vkdJournal.fd = -1;
@@ -455,6 +712,8 @@ vkdJournalShutdown(void)
     g_ptr_array_unref(vkdJournal.subs);
     g_queue_clear_full(&vkdJournal.records, vkdJournalRecordFree);
     g_clear_pointer(&vkdJournal.path, g_free);
+    g_clear_pointer(&vkdJournal.seqPath, g_free);
+    g_clear_pointer(&vkdJournal.closedPath, g_free);
     g_clear_pointer(&vkdJournal.dir, g_free);
 }
 
@@ -473,10 +732,46 @@ vkdJournalFind(virNetServerClient *client, int callbackID, guint *idx)
     return NULL;
 }
 
+guint64
+vkdJournalHead(void)
+{
+    guint64 head;
+
+    g_mutex_lock(&vkdJournal.lock);
+    head = vkdJournal.nextSeq - 1;
+    g_mutex_unlock(&vkdJournal.lock);
+    return head;
+}
+
+virtkit_event_record *
+vkdJournalSnapshotRecord(int kind, const char *name, const unsigned char *uuid, int id,
+                         int n0, int n1, guint64 at)
+{
+    virtkit_event_record *rec = g_new0(virtkit_event_record, 1);
+
+    rec->time_us = g_get_real_time();
+    rec->requestor = g_strdup("daemon");
+    rec->kind = kind;
+    rec->event_id = VIRTKIT_EVENT_ID_SNAPSHOT;
+    rec->obj.name = g_strdup(name);
+    memcpy(rec->obj.uuid, uuid, VIR_UUID_BUFLEN);
+    rec->obj.id = id;
+    rec->num_len = VIR_OBJECT_EVENT_RECORD_NUMS;
+    rec->num_val = g_new0(int32_t, VIR_OBJECT_EVENT_RECORD_NUMS);
+    rec->num_val[0] = n0;
+    rec->num_val[1] = n1;
+    rec->big_len = VIR_OBJECT_EVENT_RECORD_BIGS;
+    rec->big_val = g_new0(uint64_t, VIR_OBJECT_EVENT_RECORD_BIGS);
+    rec->big_val[0] = at;
+    rec->str_len = VIR_OBJECT_EVENT_RECORD_STRS;
+    rec->str_val = g_new0(remote_string, VIR_OBJECT_EVENT_RECORD_STRS);
+    return rec;
+}
+
 int
 vkdJournalSubscribe(virNetServerClient *client, int callbackID, guint64 epoch,
-                    guint64 since, bool gapOk, guint64 *epochOut, guint64 *first,
-                    guint64 *head)
+                    guint64 since, bool gapOk, GPtrArray *snapshot, guint64 *epochOut,
+                    guint64 *first, guint64 *head)
 {
     vkdJournalSub *sub;
     guint64 firstSeq;
@@ -490,6 +785,7 @@ vkdJournalSubscribe(virNetServerClient *client, int callbackID, guint64 epoch,
                        "the event journal is not running");
         return -1;
     }
+    vkdJournalPrune();
     firstSeq = vkdJournalFirstSeq();
     headSeq = vkdJournal.nextSeq - 1;
     if (vkdJournalFind(client, callbackID, NULL)) {
@@ -512,6 +808,8 @@ vkdJournalSubscribe(virNetServerClient *client, int callbackID, guint64 epoch,
                 return -1;
             }
             since = firstSeq - 1;
+        } else if (since == 0) {
+            since = firstSeq - 1; /* everything kept: nothing is lost */
         } else if (since > headSeq) {
             g_mutex_unlock(&vkdJournal.lock);
             virReportError(VIR_ERR_INVALID_ARG,
@@ -553,6 +851,8 @@ vkdJournalSubscribe(virNetServerClient *client, int callbackID, guint64 epoch,
         vkdJournalSend(sub, gap);
         vkdJournalRecordFree(gap);
     }
+    for (guint i = 0; snapshot && i < snapshot->len; i++)
+        vkdJournalSend(sub, g_ptr_array_index(snapshot, i));
     if (since != VIRTKIT_EVENT_SINCE_NOW) {
         for (GList *l = vkdJournal.records.head; l; l = l->next) {
             virtkit_event_record *rec = l->data;

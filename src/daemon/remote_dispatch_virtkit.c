@@ -87,6 +87,93 @@ static VKD_HANDLER(vkdDispatchVkDomainStop)
     return 0;
 }
 
+/* A snapshot of every domain, network and storage pool of @conn as of
+ * seq *@at: listed until no event was numbered while listing (a few tries;
+ * then as of the last list's start: the events after it may repeat what
+ * it shows). NULL with an error reported. */
+static GPtrArray *
+vkdJournalTakeSnapshot(virConnectPtr conn, guint64 *at)
+{
+    for (int attempt = 0;; attempt++) {
+        g_autoptr(GPtrArray) recs = g_ptr_array_new_with_free_func(vkdJournalRecordFree);
+        virDomainPtr *doms = NULL;
+        virNetworkPtr *nets = NULL;
+        virStoragePoolPtr *pools = NULL;
+        guint64 before = vkdJournalHead();
+        int nd, nn = 0, np = 0;
+        bool ok = true;
+
+        if ((nd = virConnectListAllDomains(conn, &doms, 0)) < 0)
+            return NULL;
+        for (int i = 0; i < nd; i++) {
+            unsigned char uuid[VIR_UUID_BUFLEN];
+            int state = 0, reason = 0;
+            int id = (int)virDomainGetID(doms[i]); /* -1 when inactive */
+
+            /* a domain undefined meanwhile: its event comes after */
+            if (virDomainGetState(doms[i], &state, &reason, 0) < 0 ||
+                virDomainGetUUID(doms[i], uuid) < 0) {
+                virResetLastError();
+                continue;
+            }
+            g_ptr_array_add(recs, vkdJournalSnapshotRecord(
+                                      VK_EVENT_KIND_DOMAIN, virDomainGetName(doms[i]),
+                                      uuid, id, state, reason, before));
+        }
+        /* a connection without a network or storage driver has none */
+        if (conn->networkDriver && conn->networkDriver->connectListAllNetworks &&
+            (nn = virConnectListAllNetworks(conn, &nets, 0)) < 0)
+            ok = false;
+        for (int i = 0; ok && i < nn; i++) {
+            unsigned char uuid[VIR_UUID_BUFLEN];
+            int active = virNetworkIsActive(nets[i]);
+            int persistent = virNetworkIsPersistent(nets[i]);
+
+            if (active < 0 || persistent < 0 || virNetworkGetUUID(nets[i], uuid) < 0) {
+                virResetLastError();
+                continue;
+            }
+            g_ptr_array_add(recs, vkdJournalSnapshotRecord(
+                                      VK_EVENT_KIND_NETWORK, virNetworkGetName(nets[i]),
+                                      uuid, -1, active, persistent, before));
+        }
+        if (ok && conn->storageDriver &&
+            conn->storageDriver->connectListAllStoragePools &&
+            (np = virConnectListAllStoragePools(conn, &pools, 0)) < 0)
+            ok = false;
+        for (int i = 0; ok && i < np; i++) {
+            unsigned char uuid[VIR_UUID_BUFLEN];
+            int active = virStoragePoolIsActive(pools[i]);
+            int persistent = virStoragePoolIsPersistent(pools[i]);
+
+            if (active < 0 || persistent < 0 ||
+                virStoragePoolGetUUID(pools[i], uuid) < 0) {
+                virResetLastError();
+                continue;
+            }
+            g_ptr_array_add(
+                recs, vkdJournalSnapshotRecord(VK_EVENT_KIND_STORAGE_POOL,
+                                               virStoragePoolGetName(pools[i]), uuid, -1,
+                                               active, persistent, before));
+        }
+        for (int i = 0; i < nd; i++)
+            virDomainFree(doms[i]);
+        for (int i = 0; i < nn; i++)
+            virNetworkFree(nets[i]);
+        for (int i = 0; i < np; i++)
+            virStoragePoolFree(pools[i]);
+        g_free(doms);
+        g_free(nets);
+        g_free(pools);
+        if (!ok)
+            return NULL;
+        if (vkdJournalHead() == before || attempt == 9) {
+            *at = before;
+            return g_steal_pointer(&recs);
+        }
+    }
+}
+
 /* The journal (daemon_journal.c) holds the QEMU driver's domains and the
  * networks and pools: a connection to another driver (test:///default)
  * has none to offer. */
@@ -94,6 +181,9 @@ static VKD_HANDLER(vkdDispatchVkEventSubscribe)
 {
     virtkit_connect_event_subscribe_args *a = args;
     virtkit_connect_event_subscribe_ret *r = ret;
+    const unsigned int known = VK_EVENT_SUBSCRIBE_GAP_OK | VK_EVENT_SUBSCRIBE_SNAPSHOT;
+    g_autoptr(GPtrArray) snapshot = NULL;
+    guint64 since = a->since;
     guint64 epoch, first, head;
 
     if (!call->conn->driver || g_strcmp0(call->conn->driver->name, "QEMU") != 0) {
@@ -101,12 +191,25 @@ static VKD_HANDLER(vkdDispatchVkEventSubscribe)
                            "vkConnectEventSubscribe");
         return -1;
     }
-    if (a->flags & ~1u) {
-        virReportError(VIR_ERR_INVALID_ARG, "unsupported flags (0x%x)", a->flags & ~1u);
+    if (a->flags & ~known) {
+        virReportError(VIR_ERR_INVALID_ARG, "unsupported flags (0x%x)",
+                       a->flags & ~known);
         return -1;
     }
-    if (vkdJournalSubscribe(call->client, a->callback_id, a->epoch, a->since,
-                            a->flags & 1u, &epoch, &first, &head) < 0)
+    if (a->flags & VK_EVENT_SUBSCRIBE_SNAPSHOT) {
+        if (since != VIRTKIT_EVENT_SINCE_NOW) {
+            virReportError(VIR_ERR_INVALID_ARG, "%s",
+                           "a snapshot subscription starts at the journal's newest "
+                           "event: since must be VK_EVENT_SINCE_NOW");
+            return -1;
+        }
+        if (!(snapshot = vkdJournalTakeSnapshot(call->conn, &since)))
+            return -1;
+    }
+    /* a snapshot stands in this epoch, whatever the client names */
+    if (vkdJournalSubscribe(call->client, a->callback_id, snapshot ? 0 : a->epoch, since,
+                            a->flags & VK_EVENT_SUBSCRIBE_GAP_OK, snapshot, &epoch,
+                            &first, &head) < 0)
         return -1;
     r->callback_id = a->callback_id;
     r->epoch = epoch;

@@ -153,8 +153,9 @@ vkdRun(vkdDaemon *d)
 
     /* The event journal first: what the drivers' start finds is numbered
      * and kept too (requestor "daemon"). */
-    if (cfg->eventJournalMax > 0 && vkdJournalInit(cfg->stateDir, cfg->eventJournalMax,
-                                                   cfg->eventJournalSyncMs, &err) < 0)
+    if (cfg->eventJournalMax > 0 &&
+        vkdJournalInit(cfg->stateDir, cfg->eventJournalMax, cfg->eventJournalMaxAgeSec,
+                       cfg->eventJournalSyncMs, &err) < 0)
         goto fail_signals;
     virObjectEventSetRequestor("daemon");
 

@@ -129,7 +129,8 @@ vkDomainStop(virDomainPtr dom, unsigned int deadline_ms, unsigned int policy,
  * @conn: a connection to virtkitd
  * @epoch: the journal epoch @since belongs to (vkEvent.epoch), 0 for any
  * @since: deliver every event after this seq, then live ones;
- *         VK_EVENT_SINCE_NOW: live ones only; 0: every event still kept
+ *         VK_EVENT_SINCE_NOW: live ones only (with VK_EVENT_SUBSCRIBE_SNAPSHOT:
+ *         a snapshot first); 0: every event still kept
  * @flags: vkEventSubscribeFlags
  * @cb: called for each event, in seq order, from the event loop
  * @opaque: passed to @cb and @freecb
@@ -144,8 +145,17 @@ vkDomainStop(virDomainPtr dom, unsigned int deadline_ms, unsigned int policy,
  * (virEventRegisterDefaultImpl). The subscription holds a reference on
  * @conn until vkConnectEventUnsubscribe.
  *
+ * With VK_EVENT_SUBSCRIBE_SNAPSHOT the subscription starts with one
+ * VK_EVENT_ID_SNAPSHOT event (seq 0) per domain, network and storage pool,
+ * their state as of the journal's newest seq H (big[0]), then every event
+ * after H: a client needs no list of its own to start from. The state is
+ * read a moment before its change is numbered, so an event after H may
+ * repeat a change the snapshot already shows (applied as a transition, it
+ * changes nothing).
+ *
  * Returns a callback ID >= 1, or -1 on error: the common ones;
- * VIR_ERR_INVALID_ARG for unknown @flags or a @since never issued;
+ * VIR_ERR_INVALID_ARG for unknown @flags, a @since never issued or a
+ * snapshot asked with a @since other than VK_EVENT_SINCE_NOW;
  * VIR_ERR_OPERATION_INVALID when events after @since are no longer kept or
  * @epoch is not the daemon's (re-list; or pass VK_EVENT_SUBSCRIBE_GAP_OK to
  * get a VK_EVENT_ID_GAP event instead); VIR_ERR_NO_SUPPORT for in-process
@@ -163,9 +173,18 @@ vkConnectEventSubscribe(virConnectPtr conn, unsigned long long epoch,
     virResetLastError();
     virCheckConnectReturn(conn, -1);
     virCheckNonNullArgGoto(cb, error);
-    if (flags & ~(unsigned int)VK_EVENT_SUBSCRIBE_GAP_OK) {
+    if (flags &
+        ~(unsigned int)(VK_EVENT_SUBSCRIBE_GAP_OK | VK_EVENT_SUBSCRIBE_SNAPSHOT)) {
         virReportError(VIR_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
-                       flags & ~(unsigned int)VK_EVENT_SUBSCRIBE_GAP_OK, __func__);
+                       flags & ~(unsigned int)(VK_EVENT_SUBSCRIBE_GAP_OK |
+                                               VK_EVENT_SUBSCRIBE_SNAPSHOT),
+                       __func__);
+        goto error;
+    }
+    if ((flags & VK_EVENT_SUBSCRIBE_SNAPSHOT) && since != VK_EVENT_SINCE_NOW) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       "a snapshot subscription starts at the journal's newest event: "
+                       "since must be VK_EVENT_SINCE_NOW");
         goto error;
     }
     if (!conn->driver->vkConnectEventSubscribe) {

@@ -237,10 +237,13 @@ remoteEventDeliver(remoteEventItem *item)
     vkEvent ev = { 0 };
     virDomainPtr dom = NULL;
     bool gap = r->event_id == VK_EVENT_ID_GAP;
+    /* journaled records (a crash gap too) carry a seq; a gap for lost
+     * events and a snapshot event do not */
+    bool numbered = r->seq > 0;
 
     if (sub->deleted)
         return;
-    if (!gap && item->msg.epoch == sub->epoch && r->seq <= sub->lastSeq) {
+    if (numbered && item->msg.epoch == sub->epoch && r->seq <= sub->lastSeq) {
         g_debug("event seq %llu already delivered to subscription %d",
                 (unsigned long long)r->seq, sub->id);
         return;
@@ -261,7 +264,7 @@ remoteEventDeliver(remoteEventItem *item)
         ev.str[i] = r->str_val[i];
     if (!gap && r->kind == VK_EVENT_KIND_DOMAIN)
         dom = ev.dom = remoteGetDomain(sub->conn, &r->obj);
-    if (!gap) {
+    if (numbered) {
         sub->epoch = ev.epoch;
         sub->lastSeq = ev.seq;
     }

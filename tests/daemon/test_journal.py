@@ -19,6 +19,7 @@
 """
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -363,6 +364,171 @@ def test_requestors_and_objects():
     assert all(r.startswith("client:") for _, r in jn), jn
 
 
+def journal_records(path):
+    """[(offset, length)] of the records of the journal file at @path."""
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:8] == b"VKJOURN1", data[:16]
+    off, recs = 16, []
+    while off + 8 <= len(data):
+        n = int.from_bytes(data[off:off + 4], "big")
+        recs.append((off, 8 + n))
+        off += 8 + n
+    assert off == len(data), (off, len(data))
+    return recs
+
+
+def resume_point(out):
+    m = re.search(r"^resume with: --since (\d+) --epoch (\d+)$", out, re.M)
+    assert m, out
+    return int(m.group(1)), m.group(2)
+
+
+def test_crash_recovery():
+    """Fault injection on the journal's losses. A daemon killed (SIGKILL) loses
+    nothing: the log says so and the numbering goes on without a hole. A host
+    crash (another boot id in journal.seq, the last two records never reached
+    the disk): the log names the seqs that may be lost, up to the reservation,
+    and a client resuming from a seq it saw gets a journaled gap (requestor
+    crash) then the new events, in the same epoch. A torn tail (half a record)
+    is cut off and told the same way."""
+    d = Daemon().start()
+    uri = d.uri()
+    probe = write(os.path.join(d.root, "k.xml"), diskless_xml("k"))
+    events = os.path.join(d.dirs["state"], "events")
+    jpath = os.path.join(events, "journal")
+    virsh(uri, "define %s; undefine k" % probe)
+    seen, epoch = resume_point(vksh_journal(uri, "--since", "0").stdout)
+
+    # the daemon killed: nothing lost, no hole
+    d.stop(sig=signal.SIGKILL)
+    assert not os.path.exists(os.path.join(events, "journal.closed"))
+    d.start()
+    assert re.search(r"event journal: the daemon did not stop cleanly \(it crashed or was "
+                     r"killed\); nothing was lost: the kernel kept every write \(newest seq "
+                     r"%d\)" % seen, d.log()), d.log()
+    virsh(uri, "define %s; undefine k" % probe)
+    out = vksh_journal(uri, "--since", str(seen), "--epoch", epoch).stdout
+    seqs = [int(l.split()[1].rstrip(":")) for l in out.splitlines() if l.startswith("seq ")]
+    assert seqs and seqs == list(range(seen + 1, seen + 1 + len(seqs))), out
+    assert "gap" not in out, out
+    seen = seqs[-1]
+
+    # a host crash: another boot, the last two records lost
+    d.stop(sig=signal.SIGKILL)
+    with open(os.path.join(events, "journal.seq")) as f:
+        boot, reserved = f.read().split()
+    reserved = int(reserved)
+    assert boot == open("/proc/sys/kernel/random/boot_id").read().strip(), boot
+    assert reserved >= seen, (reserved, seen)
+    write(os.path.join(events, "journal.seq"), "00000000-host-crash %d\n" % reserved)
+    recs = journal_records(jpath)
+    os.truncate(jpath, recs[-2][0])
+    d.start()
+    last = seen - 2
+    assert re.search(r"event journal: the host went down before its last writes reached the "
+                     r"disk: events %d\.\.%d may have been sent and lost \(the newest kept is "
+                     r"seq %d, of [0-9: -]+ UTC\); a gap record \(seq %d\) tells resuming "
+                     r"clients" % (last + 1, reserved, last, reserved + 1), d.log()), d.log()
+    out = vksh_journal(uri, "--since", str(seen), "--epoch", epoch).stdout
+    lines = [l for l in out.splitlines() if l.startswith("seq ")]
+    assert lines[0] == ("seq %d: gap: events %d..%d may have been lost in a host crash "
+                        "(requestor crash)" % (reserved + 1, last + 1, reserved)), out
+    virsh(uri, "define %s; undefine k" % probe)
+    out = vksh_journal(uri, "--since", str(reserved + 1), "--epoch", epoch).stdout
+    seqs = [int(l.split()[1].rstrip(":")) for l in out.splitlines() if l.startswith("seq ")]
+    assert seqs and seqs[0] == reserved + 2, out  # the same epoch, numbered on
+    seen = seqs[-1]
+
+    # a torn tail (same boot): cut off, the same gap
+    d.stop(sig=signal.SIGKILL)
+    with open(os.path.join(events, "journal.seq")) as f:
+        reserved = int(f.read().split()[1])
+    recs = journal_records(jpath)
+    os.truncate(jpath, recs[-1][0] + recs[-1][1] // 2)
+    d.start()
+    assert re.search(r"event journal: the journal's tail was torn \(a crash while it was "
+                     r"written\) before its last writes reached the disk: events %d\.\.%d may "
+                     r"have been sent and lost" % (seen, reserved), d.log()), d.log()
+    journal_records(jpath)  # the torn half record is gone from the file
+    out = vksh_journal(uri, "--since", str(seen - 1), "--epoch", epoch).stdout
+    assert ("seq %d: gap: events %d..%d may have been lost in a host crash (requestor crash)"
+            % (reserved + 1, seen, reserved)) in out, out
+    # a clean stop leaves nothing to recover
+    assert d.stop() == 0
+    assert os.path.exists(os.path.join(events, "journal.closed"))
+    d.start()
+    assert not os.path.exists(os.path.join(events, "journal.closed"))
+    assert d.log().count("did not stop cleanly") == 1, d.log()
+    assert d.log().count("before its last writes reached the disk") == 2, d.log()
+
+
+def test_age_limit_and_snapshot():
+    """--event-journal-max-age: events older than the age are no longer kept
+    (a resume from before them is told to re-list), the newest always is
+    (--since 0, everything kept, gets it). A snapshot subscription: one line
+    per domain, network and pool with its state as of the newest seq, and the
+    resume point is that seq; with a --since of its own it is refused."""
+    d = Daemon(extra=["--event-journal-max-age", "1"]).start()
+    uri = d.uri()
+    for n in ("sa", "sb"):
+        virsh(uri, "define", write(os.path.join(d.root, n + ".xml"), diskless_xml(n)))
+    virsh(uri, "start sa")
+    net = write(os.path.join(d.root, "sn.xml"),
+                "<network><name>sn</name><bridge name='vksn0'/></network>\n")
+    virsh(uri, "net-define %s" % net)
+    head, epoch = resume_point(vksh_journal(uri, "--since", "0").stdout)
+    assert head >= 6, head
+
+    def aged():
+        p = vksh_journal(uri, "--since", "1", "--epoch", epoch, check=False)
+        return p.returncode == 1 and re.search(r"events 2\.\.%d are no longer kept \(the "
+                                               r"journal starts at %d\): re-list"
+                                               % (head - 1, head), p.stderr)
+    wait_for(aged, "the journal to age its events out", 30, step=0.2)
+    out = vksh_journal(uri, "--since", "0").stdout
+    assert [l.split(":")[0] for l in out.splitlines() if l.startswith("seq ")] == \
+        ["seq %d" % head], out
+
+    out = vksh_journal(uri, "--since", "now", "--snapshot").stdout
+    snap = sorted(l for l in out.splitlines() if l.startswith("snapshot "))
+    assert snap == sorted([
+        "snapshot at seq %d: domain 'sa': running (booted)" % head,
+        "snapshot at seq %d: domain 'sb': shut off (unknown)" % head,
+        "snapshot at seq %d: network 'sn': inactive, persistent" % head,
+        "snapshot at seq %d: storage pool 'default': active, persistent" % head,
+    ]), out
+    assert "resume with: --since %d --epoch %s" % (head, epoch) in out, out
+    p = vksh_journal(uri, "--since", "1", "--snapshot", check=False)
+    assert p.returncode == 1 and "since must be VK_EVENT_SINCE_NOW" in p.stderr, p.stderr
+    virsh(uri, "destroy sa; net-undefine sn")
+
+
+def test_python_snapshot_then_live():
+    """python: subscribe(snapshot=True) gives each object's state as of seq H,
+    then the events after H, in order, from H + 1."""
+    vk = virtkit_module()
+    d = Daemon().start()
+    uri = d.uri()
+    virsh(uri, "define", write(os.path.join(d.root, "ps.xml"), diskless_xml("ps")))
+    conn = vk.open(uri)
+    f = Follower()
+    conn.subscribe(f, snapshot=True)
+    f.wait(lambda evs: len(evs) >= 2, "the snapshot")
+    snap = [e for e in f.get() if e.event_id == vk.EVENT_ID_SNAPSHOT]
+    assert {(e.kind, e.name, tuple(e.num[:2])) for e in snap} == {
+        ("domain", "ps", (5, 0)), ("storage-pool", "default", (1, 1))}, snap
+    at = snap[0].big[0]
+    assert all(e.seq == 0 and e.big[0] == at for e in snap), snap
+    virsh(uri, "start ps")
+    f.wait(lambda evs: any(life(e) == ("ps", STARTED, 0) for e in evs), "ps started")
+    live = [e for e in f.get() if e.event_id != vk.EVENT_ID_SNAPSHOT]
+    assert [e.seq for e in live] == list(range(at + 1, at + 1 + len(live))), live
+    assert [life(e) for e in live] == [("ps", RESUMED, 0), ("ps", STARTED, 0)], live
+    conn.close()
+    virsh(uri, "destroy ps")
+
+
 # The cases of python's virtkit module run in daemon-vkpython (test_vkpython.py)
 # against the plain daemon: make check runs this suite against the ASan daemon
 # only, where python cannot load the ASan build's libvirtkit.
@@ -372,6 +538,7 @@ PYTHON_CASES = [
      "agrees", test_resume_across_disconnect_and_restart),
     ("a bounded journal answers lost events with an error or a gap; wrong epoch, "
      "unknown seq, no journal: refused", test_bounds_and_errors),
+    ("a snapshot subscription, then live events numbered on", test_python_snapshot_then_live),
 ]
 
 if __name__ == "__main__":
@@ -380,4 +547,7 @@ if __name__ == "__main__":
          test_vksh_resume_across_restart),
         ("requestors of a client's start, a guest's power-off, a QEMU crash; network and "
          "storage pool events journaled", test_requestors_and_objects),
+        ("a killed daemon loses nothing; a host crash and a torn tail are told in the log "
+         "and by a journaled gap", test_crash_recovery),
+        ("the journal's age limit; a snapshot subscription", test_age_limit_and_snapshot),
     ])

@@ -11,9 +11,10 @@
 #include "vksh.h"
 
 /*
- * `vksh event-journal --since N [--epoch E] [--gap-ok] [--count N] [--timeout S]`
- * prints every journaled event after seq N (--since now: live ones only),
- * one line each, then goes on with the live ones until --count events or
+ * `vksh event-journal --since N [--epoch E] [--gap-ok] [--snapshot] [--count N]
+ * [--timeout S]` prints every journaled event after seq N (--since now: live
+ * ones only; with --snapshot, first a line per domain, network and pool:
+ * "snapshot at seq H: domain 'vm1': running (booted)"), one line each, then goes on with the live ones until --count events or
  * the timeout:
  *   seq 12: event 'lifecycle' for domain 'vm1': Stopped Shutdown (requestor guest)
  *   seq 13: event 'reboot' for domain 'vm2' (requestor guest)
@@ -25,6 +26,8 @@
 typedef struct {
     vkshControl *ctl;
     int count;
+    int snapshots;
+    unsigned long long snapshotSeq;
     int max;
     bool done;
     unsigned long long lastSeq;
@@ -129,7 +132,27 @@ vkshJournalEvent(virConnectPtr conn, const vkEvent *ev, void *opaque)
 
     if (data->done)
         return;
-    if (ev->event_id == VK_EVENT_ID_GAP) {
+    if (ev->event_id == VK_EVENT_ID_SNAPSHOT) {
+        if (ev->kind == VK_EVENT_KIND_DOMAIN)
+            vkshPrint(data->ctl, "snapshot at seq %llu: domain '%s': %s (%s)\n",
+                      ev->big[0], ev->name, vkshDomainStateToString(ev->num[0]),
+                      vkshDomainStateReasonToString(ev->num[0], ev->num[1]));
+        else
+            vkshPrint(data->ctl, "snapshot at seq %llu: %s '%s': %s, %s\n", ev->big[0],
+                      kind, ev->name, ev->num[0] ? "active" : "inactive",
+                      ev->num[1] ? "persistent" : "transient");
+        data->snapshots++;
+        data->snapshotSeq = ev->big[0];
+        data->epoch = ev->epoch;
+        fflush(stdout);
+        return;
+    }
+    if (ev->event_id == VK_EVENT_ID_GAP && ev->seq > 0) {
+        vkshPrint(data->ctl,
+                  "seq %llu: gap: events %llu..%llu may have been lost in a host crash "
+                  "(requestor %s)\n",
+                  ev->seq, ev->big[0], ev->big[1], ev->requestor);
+    } else if (ev->event_id == VK_EVENT_ID_GAP) {
         if (ev->big[0] == 0)
             vkshPrint(data->ctl,
                       "gap: the journal was reset, events up to seq %llu of "
@@ -162,7 +185,7 @@ vkshJournalEvent(virConnectPtr conn, const vkEvent *ev, void *opaque)
                   ev->event_id, kind, ev->name, ev->requestor);
     }
     fflush(stdout);
-    if (ev->event_id != VK_EVENT_ID_GAP) {
+    if (ev->seq > 0) {
         data->lastSeq = ev->seq;
         data->count++;
     }
@@ -183,6 +206,8 @@ static const vkshOptDef optsEvents[] = {
     { "epoch", VKSH_OT_STRING, 0, "the journal epoch of that seq" },
     { "gap-ok", VKSH_OT_BOOL, 0,
       "print a gap line instead of failing when events are lost" },
+    { "snapshot", VKSH_OT_BOOL, 0,
+      "first every domain's, network's and pool's state (with --since now)" },
     { "count", VKSH_OT_INT, 0, "stop after this many events" },
     { "timeout", VKSH_OT_INT, 0, "stop after this many seconds" },
     { NULL, 0, 0, NULL },
@@ -230,10 +255,11 @@ cmdEvents(vkshControl *ctl, const vkshCmd *cmd)
         return false;
     }
 
-    id = vkConnectEventSubscribe(ctl->conn, epoch, sinceSeq,
-                                 vkshOptBool(cmd, "gap-ok") ? VK_EVENT_SUBSCRIBE_GAP_OK
-                                                            : 0,
-                                 vkshJournalEvent, &data, NULL);
+    id = vkConnectEventSubscribe(
+        ctl->conn, epoch, sinceSeq,
+        (vkshOptBool(cmd, "gap-ok") ? VK_EVENT_SUBSCRIBE_GAP_OK : 0) |
+            (vkshOptBool(cmd, "snapshot") ? VK_EVENT_SUBSCRIBE_SNAPSHOT : 0),
+        vkshJournalEvent, &data, NULL);
     if (id < 0)
         return false;
     if (timeout > 0)
@@ -257,6 +283,8 @@ cmdEvents(vkshControl *ctl, const vkshCmd *cmd)
         virEventRemoveTimeout(timer);
     vkConnectEventUnsubscribe(ctl->conn, id);
     vkshPrint(ctl, "events received: %d\n", data.count);
+    if (data.snapshots > 0 && data.count == 0)
+        data.lastSeq = data.snapshotSeq;
     if (data.epoch)
         vkshPrint(ctl, "resume with: --since %llu --epoch %llu\n", data.lastSeq,
                   data.epoch);

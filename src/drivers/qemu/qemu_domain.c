@@ -53,6 +53,7 @@ qemuDomainObjPrivateFree(gpointer data)
     g_free(priv->monitorPath);
     g_free(priv->libDir);
     g_free(priv->cmdRequestor);
+    g_free(priv->vkStopRequestor);
     virCgroupFree(priv->cgroup);
     g_free(priv->vcpuTids);
     if (priv->procFds)

@@ -49,9 +49,11 @@ typedef struct {
     int graceOverrideSec; /* per-domain destroy grace, -1 when unset */
 
     /* vkDomainStop (qemu_driver_stop.c) */
-    int vkStopping;     /* stop ladders running: a guest power-off ends it,
+    int vkStopping;        /* stop ladders running: a guest power-off ends it,
                           * never a (fake) reboot */
-    bool lastExitKnown; /* lastExitStatus holds the last run's wait status */
+    char *vkStopRequestor; /* the running ladder's caller (event journal):
+                            * the STOPPED it causes is its own. Owned. */
+    bool lastExitKnown;    /* lastExitStatus holds the last run's wait status */
     /* Unkillable QEMU (qemu_process.c): the process survived SIGKILL (stuck
      * in the kernel, state D). @stuckTimer on driver->ioContext sends SIGKILL
      * again now and then; the pidfd watch ends the domain (DESTROYED) when

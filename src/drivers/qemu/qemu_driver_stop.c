@@ -660,7 +660,10 @@ qemuDomainVkStop(virDomainPtr dom, unsigned int deadlineMs, unsigned int policy,
     killReserve = allowKill ? MIN((gint64)QEMU_STOP_KILL_RESERVE_MS * 1000,
                                   (gint64)deadlineMs * 100)
                             : 0;
-    priv->vkStopping++;
+    if (priv->vkStopping++ == 0) {
+        g_free(priv->vkStopRequestor);
+        priv->vkStopRequestor = g_strdup(virObjectEventGetRequestor());
+    }
 
     /* 1. agent, when the guest has one listening: half the graceful share */
     qemuStopStepAgent(&run, policy,
@@ -714,7 +717,8 @@ qemuDomainVkStop(virDomainPtr dom, unsigned int deadlineMs, unsigned int policy,
                            ? report->steps[VK_STOP_STEP_KILL].reason
                            : "the stop ladder ran out");
     }
-    priv->vkStopping--;
+    if (--priv->vkStopping == 0)
+        g_clear_pointer(&priv->vkStopRequestor, g_free);
     report->total_ms = qemuStopElapsedMs(&run, run.start);
     g_debug("stop '%s': ended by step %d in %llu ms, flushed %d", run.obj->def->name,
             report->ended_by, report->total_ms, report->flushed);

@@ -681,11 +681,14 @@ qemuProcessHandleExit(qemuDriver *driver, virDomainObj *obj, guint64 runId)
     ev = virDomainEventLifecycleNewFromObj(obj, VIR_DOMAIN_EVENT_STOPPED, detail);
     virDomainObjEndJob(obj, VIR_JOB_DESTROY);
     qemuDomainRemoveInactive(driver, obj);
-    /* event journal: the end of a guest's own power-off is the guest's, as
-     * its SHUTDOWN was (this runs on an exit worker, with no caller); a
-     * crash is left to the journal's default ("crash") */
+    /* event journal: on an exit worker (no caller), the end of a stop
+     * ladder is its caller's, whichever thread sees the exit first; the
+     * end of a guest's own power-off is the guest's, as its SHUTDOWN was;
+     * a crash is left to the journal's default ("crash") */
     prevRequestor = virObjectEventGetRequestor();
-    if (!prevRequestor && detail == VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
+    if (!prevRequestor && priv->vkStopping && priv->vkStopRequestor)
+        virObjectEventSetRequestor(priv->vkStopRequestor);
+    else if (!prevRequestor && detail == VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
         virObjectEventSetRequestor("guest");
     virObjectEventStateQueue(driver->events, ev);
     virObjectEventSetRequestor(prevRequestor);
