@@ -18,7 +18,8 @@ the stopped disk):
    delete keeps it, REDEFINE (with VALIDATE) brings the metadata back;
  - an external disk-only snapshot adds the checkpoint's bitmap to the
    new overlay, which then counts the guest's writes;
- - the bitmap is in the images after the guest stops; undefine is refused
+ - the bitmap is in the images after the guest stops; a rename keeps the
+   checkpoints; undefine is refused
    while checkpoints exist, and accepted with --checkpoints-metadata;
  - libvirt 9.0's errors (code, domain), each changing nothing: inactive
    domain, raw disk, bitmap name, duplicate, unknown name, missing bitmap.
@@ -223,14 +224,18 @@ def test_checkpoints():
                  libvirt.VIR_FROM_QEMU, "cannot delete checkpoint for inactive domain")
     expect_error(lambda: c1.getXMLDesc(libvirt.VIR_DOMAIN_CHECKPOINT_XML_SIZE),
                  libvirt.VIR_ERR_OPERATION_INVALID, libvirt.VIR_FROM_QEMU)
-    r = virsh(uri, "undefine", "cp", check=False)
+    # a rename takes the checkpoints along (their metadata is kept by name)
+    virsh(uri, "domrename", "cp", "cpr")
+    dom = conn.lookupByName("cpr")
+    assert names(dom) == ["c1"]
+    r = virsh(uri, "undefine", "cpr", check=False)
     assert r.returncode == 1 and "cannot delete inactive domain with 1 checkpoints" in r.stderr, \
         r.stderr
     assert names(dom) == ["c1"]
     meta = [os.path.join(dp, f) for dp, _, fs in os.walk(d.root) for f in fs
-            if f.endswith(".xml") and os.path.basename(dp) == "cp" and "checkpoint" in dp]
-    assert len(meta) == 1 and meta[0].endswith("/c1.xml"), meta
-    virsh(uri, "undefine", "cp", "--checkpoints-metadata")
+            if f.endswith(".xml") and "checkpoint" in dp]
+    assert len(meta) == 1 and meta[0].endswith("/checkpoint/cpr/c1.xml"), meta
+    virsh(uri, "undefine", "cpr", "--checkpoints-metadata")
     leftovers = [os.path.join(dp, f) for dp, _, fs in os.walk(d.root) for f in fs
                  if "checkpoint" in dp]
     assert not leftovers, leftovers

@@ -652,7 +652,23 @@ cleanup:
     return ret;
 }
 
-/* ---- undefine ------------------------------------------------------------ */
+/* ---- rename and undefine --------------------------------------------------- */
+
+int
+qemuCheckpointRenameMetadata(qemuDriver *driver, const char *oldName, const char *newName)
+{
+    g_autofree char *from = qemuCheckpointDir(driver, oldName);
+    g_autofree char *to = qemuCheckpointDir(driver, newName);
+
+    if (!g_file_test(from, G_FILE_TEST_IS_DIR))
+        return 0;
+    if (rename(from, to) < 0) {
+        virReportSystemError(errno, "cannot rename checkpoint directory '%s' to '%s'",
+                             from, to);
+        return -1;
+    }
+    return 0;
+}
 
 int
 qemuCheckpointCheckUndefine(qemuDriver *driver, virDomainObj *obj, unsigned int flags)

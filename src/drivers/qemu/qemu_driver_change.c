@@ -156,6 +156,9 @@ qemuDomainRenameCallback(virDomainObj *obj, const char *newName, void *opaque)
         return -1;
     }
 
+    /* the checkpoints' metadata follows the name it is kept under */
+    if (qemuCheckpointRenameMetadata(driver, oldName, newName) < 0)
+        return -1;
     g_free(obj->def->name);
     obj->def->name = g_strdup(newName);
     if (qemuDomainSaveConfig(driver, obj->def, graceSec) < 0)
@@ -184,6 +187,8 @@ rollback:
     }
     if (virFileRemoveDurableQuiet(newPath) != 0)
         g_debug("definition '%s' left behind", newPath);
+    if (qemuCheckpointRenameMetadata(driver, newName, oldName) < 0)
+        g_debug("checkpoint metadata of '%s' left under '%s'", oldName, newName);
     g_free(obj->def->name);
     obj->def->name = g_steal_pointer(&oldName);
     return -1;

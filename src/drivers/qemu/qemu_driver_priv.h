@@ -289,6 +289,10 @@ int qemuDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int 
 void qemuCheckpointLoad(virDomainObj *obj, void *opaque);
 int qemuCheckpointCheckUndefine(qemuDriver *driver, virDomainObj *obj,
                                 unsigned int flags);
+/* Rename: the checkpoint metadata directory of @oldName becomes
+ * @newName's (none: nothing to do). 0, or -1 with the error reported. */
+int qemuCheckpointRenameMetadata(qemuDriver *driver, const char *oldName,
+                                 const char *newName);
 /* An external snapshot of a running guest keeps counting for its
  * checkpoints, as libvirt 9.0's: for each recording persistent bitmap of
  * the disk @dd's current top, a block-dirty-bitmap-add of the same name
