@@ -169,6 +169,7 @@ virDomainNetDefFree(virDomainNetDef *net)
     g_free(net->alias);
     g_free(net->filterref);
     virNWFilterParamsFree(net->filterparams);
+    virDomainNetUserClear(net);
     g_free(net);
 }
 
@@ -323,6 +324,7 @@ netCopy(const virDomainNetDef *src)
     dst->filterref = g_strdup(src->filterref);
     dst->filterparams =
         src->filterparams ? virNWFilterParamsCopy(src->filterparams) : NULL;
+    virDomainNetUserCopy(dst, src);
     return dst;
 }
 

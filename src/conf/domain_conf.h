@@ -281,6 +281,37 @@ typedef enum {
     VIR_DOMAIN_NET_TYPE_LAST
 } virDomainNetType;
 
+/* <interface type='user'>: <backend type=...> (libvirt's virDomainNetBackendType) */
+typedef enum {
+    VIR_DOMAIN_NET_BACKEND_DEFAULT = 0, /* QEMU's own user networking (slirp) */
+    VIR_DOMAIN_NET_BACKEND_PASST,       /* the passt daemon */
+    VIR_DOMAIN_NET_BACKEND_LAST
+} virDomainNetBackendType;
+
+/* <ip address=... family=... prefix=...> of a user interface (its guest side) */
+typedef struct {
+    char *address;       /* as given, checked against its family */
+    bool ipv6;           /* the address's family */
+    unsigned int prefix; /* 0: not given */
+} virDomainNetIPAddr;
+
+/* <portForward proto address dev> and its <range start end to exclude>s
+ * (passt). A port of 0 means "not given" (start is mandatory). */
+typedef struct {
+    unsigned int start;
+    unsigned int end;
+    unsigned int to;
+    int exclude; /* 0 not given, 1 yes, 2 no */
+} virDomainNetPortForwardRange;
+
+typedef struct {
+    bool udp;      /* proto='udp' (else 'tcp') */
+    char *address; /* may be NULL */
+    char *dev;     /* may be NULL */
+    virDomainNetPortForwardRange *ranges;
+    size_t nranges;
+} virDomainNetPortForward;
+
 typedef struct {
     int type; /* virDomainNetType */
     unsigned char mac[6];
@@ -311,6 +342,18 @@ typedef struct {
      * with one. NULL when absent. */
     char *filterref;
     virNWFilterParams *filterparams;
+    /* type user (domain_net_conf.c): <backend type logFile>, passt's
+     * <source dev>, the guest side's <ip>s and passt's <portForward>s */
+    int backendType; /* virDomainNetBackendType */
+    char *backendLogFile;
+    char *sourceDev;
+    virDomainNetIPAddr *ips;
+    size_t nips;
+    virDomainNetPortForward *portForwards;
+    size_t nportForwards;
+    /* runtime only, never formatted: passt's socket for this run (set by
+     * the QEMU driver at start, hotplug and reconnect) */
+    char *passtSocket;
 } virDomainNetDef;
 
 typedef enum {

@@ -182,3 +182,14 @@ int virDomainLoaderValidate(const virDomainDef *def, xmlNodePtr root);
 /* A copy of <metadata> @node in a document of its own, blanks and
  * namespace-less children dropped as libvirt does; NULL on OOM. */
 xmlDocPtr virDomainMetadataCopy(xmlNodePtr node);
+
+/* domain_net_conf.c: the user interface's passt backend, <source dev>,
+ * <ip>s and <portForward>s of @node into @net (libvirt 9.0's parse errors);
+ * 0 or -1. Format them at their places in <interface> (@where: 's' the
+ * source, 'i' the ips and port forwards, 'b' the backend). Free and copy
+ * the members. */
+int virDomainNetUserParse(virDomainNetDef *net, xmlNodePtr node);
+void virDomainNetUserFormat(GString *buf, int indent, const virDomainNetDef *net,
+                            char where);
+void virDomainNetUserClear(virDomainNetDef *net);
+void virDomainNetUserCopy(virDomainNetDef *dst, const virDomainNetDef *src);

@@ -464,7 +464,8 @@ parseNet(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
             g_clear_pointer(&net->alias, g_free);
     }
 
-    if (virDomainDeviceAddressParse(node, &net->addr) < 0)
+    if (virDomainDeviceAddressParse(node, &net->addr) < 0 ||
+        virDomainNetUserParse(net, node) < 0)
         return -1;
 
     /* as libvirt: a <filterref> without filter= is nothing, and only these
@@ -1219,10 +1220,15 @@ static const virDomainXMLAttrRule diskAttrs[] = {
 static const virDomainXMLAttrRule netAttrs[] = {
     { "", (const char *const[]){ "type", NULL } },
     { "mac", (const char *const[]){ "address", NULL } },
-    { "source", (const char *const[]){ "network", "bridge", "portid", NULL } },
+    { "source", (const char *const[]){ "network", "bridge", "portid", "dev", NULL } },
     { "model", (const char *const[]){ "type", NULL } },
     { "target", (const char *const[]){ "dev", "managed", NULL } },
     { "link", (const char *const[]){ "state", NULL } },
+    { "backend", (const char *const[]){ "type", "logFile", NULL } },
+    { "ip", (const char *const[]){ "address", "family", "prefix", NULL } },
+    { "portForward", (const char *const[]){ "proto", "address", "dev", NULL } },
+    { "portForward/range",
+      (const char *const[]){ "start", "end", "to", "exclude", NULL } },
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule chrAttrs[] = {
@@ -1268,7 +1274,8 @@ static const char *const diskChildren[] = {
     "driver", "source", "mirror", "target", "readonly", "address", NULL,
 };
 static const char *const netChildren[] = {
-    "mac", "source", "model", "target", "link", "address", "filterref", NULL,
+    "mac",       "source",  "model", "target",      "link", "address",
+    "filterref", "backend", "ip",    "portForward", NULL,
 };
 static const char *const chrChildren[] = { "source", "target", NULL };
 static const char *const balloonChildren[] = { "address", NULL };

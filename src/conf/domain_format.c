@@ -466,6 +466,8 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net, unsigned int flags)
         attr(ctx->buf, "bridge", net->bridge);
         g_string_append(ctx->buf, "/>\n");
     }
+    virDomainNetUserFormat(ctx->buf, ctx->indent, net, 's');
+    virDomainNetUserFormat(ctx->buf, ctx->indent, net, 'i');
     if (net->ifname) {
         lineStart(ctx, "<target");
         attr(ctx->buf, "dev", net->ifname);
@@ -478,6 +480,7 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net, unsigned int flags)
         attr(ctx->buf, "type", net->model);
         g_string_append(ctx->buf, "/>\n");
     }
+    virDomainNetUserFormat(ctx->buf, ctx->indent, net, 'b');
     if (net->filterref)
         virNWFilterParamsFormat(ctx->buf, ctx->indent, net->filterref, net->filterparams);
     if (net->linkState)

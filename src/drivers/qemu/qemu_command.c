@@ -87,6 +87,63 @@ qemuNetAlias(const virDomainNetDef *net, size_t idx)
     return net->alias ? g_strdup(net->alias) : g_strdup_printf("net%zu", idx);
 }
 
+/* JSON string @str (quotes included) into @buf */
+static void
+qemuJSONString(GString *buf, const char *str)
+{
+    g_string_append_c(buf, '"');
+    for (const unsigned char *p = (const unsigned char *)str; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            g_string_append_printf(buf, "\\%c", *p);
+        else if (*p < 0x20)
+            g_string_append_printf(buf, "\\u%04x", *p);
+        else
+            g_string_append_c(buf, *p);
+    }
+    g_string_append_c(buf, '"');
+}
+
+/* A passt interface: QEMU 7.2's stream netdev on passt's socket, in the
+ * JSON form libvirt 9.0 gives QEMU >= 7.2 (-netdev takes JSON since the
+ * dgram type); the socket is the one the driver started passt on (an
+ * argv built for display names it by the alias). */
+static void
+qemuBuildPasstNetdev(GPtrArray *a, const virDomainNetDef *net, const char *alias)
+{
+    g_autoptr(GString) buf =
+        g_string_new("{\"type\":\"stream\",\"addr\":{\"type\":\"unix\",\"path\":");
+    g_autofree char *path = net->passtSocket ? g_strdup(net->passtSocket)
+                                             : g_strdup_printf("passt-%s.socket", alias);
+
+    qemuJSONString(buf, path);
+    g_string_append_printf(buf, "},\"server\":false,\"id\":\"host%s\"}", alias);
+    g_ptr_array_add(a, g_string_free(g_steal_pointer(&buf), FALSE));
+}
+
+/* QEMU's own user networking, with the guest side's network of <ip> as
+ * libvirt 9.0 gives it (net=A/P, ipv6-prefix=, ipv6-prefixlen=) */
+static void
+qemuBuildUserNetdev(GPtrArray *a, const virDomainNetDef *net, const char *alias)
+{
+    g_autoptr(GString) buf = g_string_new("user");
+
+    for (size_t i = 0; i < net->nips; i++) {
+        const virDomainNetIPAddr *ip = &net->ips[i];
+
+        if (!ip->ipv6) {
+            g_string_append_printf(buf, ",net=%s", ip->address);
+            if (ip->prefix)
+                g_string_append_printf(buf, "/%u", ip->prefix);
+        } else {
+            g_string_append_printf(buf, ",ipv6-prefix=%s", ip->address);
+            if (ip->prefix)
+                g_string_append_printf(buf, ",ipv6-prefixlen=%u", ip->prefix);
+        }
+    }
+    g_string_append_printf(buf, ",id=host%s", alias);
+    g_ptr_array_add(a, g_string_free(g_steal_pointer(&buf), FALSE));
+}
+
 const char *
 qemuRNGModel(const virDomainRNGDef *rng)
 {
@@ -1035,8 +1092,10 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
             addf(a, "tap,%s%s%sscript=no,downscript=no,id=host%s",
                  net->ifname ? "ifname=" : "", net->ifname ? net->ifname : "",
                  net->ifname ? "," : "", alias);
+        else if (net->backendType == VIR_DOMAIN_NET_BACKEND_PASST)
+            qemuBuildPasstNetdev(a, net, alias);
         else
-            addf(a, "user,id=host%s", alias);
+            qemuBuildUserNetdev(a, net, alias);
         add(a, "-device");
         {
             g_autofree char *pci = qemuPCIAddrProps(def, &net->addr);

@@ -22,6 +22,8 @@
 #include "qemu_interface.h"
 #include "qemu_process.h"
 #include "qemu_monitor.h"
+#include "qemu_passt.h"
+#include "qemu_validate.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -52,7 +54,32 @@ qemuHotplugCheckNet(const virDomainNetDef *net)
                        net->model ? net->model : "");
         return -1;
     }
+    if (qemuValidateNetGuestIP(net) < 0)
+        return -1;
     return qemuProcessCheckNetFilter(net);
+}
+
+/* QEMU's user networking's guest-side network of <ip> (as at start) */
+static void
+qemuHotplugUserNetProps(json_object *netdev, const virDomainNetDef *net)
+{
+    for (size_t i = 0; i < net->nips; i++) {
+        const virDomainNetIPAddr *ip = &net->ips[i];
+
+        if (!ip->ipv6) {
+            g_autofree char *v = ip->prefix
+                                     ? g_strdup_printf("%s/%u", ip->address, ip->prefix)
+                                     : g_strdup(ip->address);
+
+            json_object_object_add(netdev, "net", json_object_new_string(v));
+        } else {
+            json_object_object_add(netdev, "ipv6-prefix",
+                                   json_object_new_string(ip->address));
+            if (ip->prefix)
+                json_object_object_add(netdev, "ipv6-prefixlen",
+                                       json_object_new_int((int)ip->prefix));
+        }
+    }
 }
 
 void
@@ -183,8 +210,24 @@ qemuHotplugAttachNetLive(qemuDriver *driver, virDomainObj *obj, virDomainNetDef 
         net->hasTapfd = false;
         json_object_object_add(netdev, "type", json_object_new_string("tap"));
         json_object_object_add(netdev, "fd", json_object_new_string(fdname));
+    } else if (net->backendType == VIR_DOMAIN_NET_BACKEND_PASST) {
+        json_object *addr = json_object_new_object();
+
+        /* its passt first, on the socket QEMU then connects to */
+        g_free(net->alias);
+        net->alias = g_strdup(alias);
+        if (qemuPasstStart(driver, obj, net) < 0) {
+            json_object_put(addr);
+            goto rollback;
+        }
+        json_object_object_add(addr, "type", json_object_new_string("unix"));
+        json_object_object_add(addr, "path", json_object_new_string(net->passtSocket));
+        json_object_object_add(netdev, "type", json_object_new_string("stream"));
+        json_object_object_add(netdev, "addr", addr);
+        json_object_object_add(netdev, "server", json_object_new_boolean(false));
     } else {
         json_object_object_add(netdev, "type", json_object_new_string("user"));
+        qemuHotplugUserNetProps(netdev, net);
     }
     if (qemuHotplugMonitor(obj, "netdev_add", netdev, NULL) < 0)
         goto rollback;

@@ -16,6 +16,7 @@
 
 #include "driver.h"
 #include "network_conf.h"
+#include "qemu_passt.h"
 #include "qemu_interface.h"
 #include "virerror.h"
 #include "virnetdev.h"
@@ -474,6 +475,7 @@ qemuInterfaceCleanupNet(virDomainNetDef *net)
         net->hasTapfd = false;
     }
     qemuInterfacePortDelete(net);
+    qemuPasstStop(net);
     if (!qemuInterfaceHasTap(net) || !net->ifname)
         return;
     /* a tap QEMU held goes with its last descriptor; an unmanaged

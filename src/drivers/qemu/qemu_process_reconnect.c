@@ -26,6 +26,7 @@
 #include <glib-unix.h>
 #include <json-c/json.h>
 
+#include "qemu_passt.h"
 #include "qemu_process.h"
 #include "qemu_process_priv.h"
 #include "qemu_driver_priv.h"
@@ -227,6 +228,7 @@ qemuProcessLoadStatus(qemuDriver *driver, const char *path, qemuDomainStatus *st
     priv->starttime = st->starttime;
     priv->monitorPath = g_steal_pointer(&st->monitorPath);
     priv->libDir = g_steal_pointer(&st->libDir);
+    qemuPasstReconnect(obj);
     priv->fakeReboot = st->fakeReboot;
     if (st->graceOverrideSec >= 0)
         priv->graceOverrideSec = st->graceOverrideSec;

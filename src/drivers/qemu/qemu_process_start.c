@@ -34,6 +34,7 @@
 #include "qemu_capabilities_glue.h"
 #include "qemu_command.h"
 #include "qemu_monitor.h"
+#include "qemu_passt.h"
 #include "qemu_security.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -486,6 +487,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         qemuProcessOpenChannelSockets(obj, priv->libDir, chanFds, keepfds, &nkeep) < 0 ||
         qemuInterfacePrepare(obj->def, keepfds, &nkeep,
                              MIN(G_N_ELEMENTS(keepfds), VIR_PROCESS_MAX_KEEPFDS)) < 0 ||
+        qemuPasstStartAll(driver, obj) < 0 ||
         qemuProcessGraphicsSetupListen(driver, obj) < 0 ||
         qemuDomainReserveVNCPorts(obj->def) < 0)
         goto error;

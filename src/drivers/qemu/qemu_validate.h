@@ -27,3 +27,9 @@ int qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps);
  * Called by qemuBuildCommandLine.
  */
 int qemuValidateDomainCpuForStart(const virDomainDef *def, const qemuCaps *caps);
+
+/* The guest side of interface @net: its <ip>s (only type user: one IPv4
+ * address with a prefix of 4-27, one IPv6 with 64, as libvirt 9.0) and
+ * its <portForward>s (only with the passt backend, ports 1-65535). 0, or
+ * -1 with libvirt's error. Also checked for a hotplugged interface. */
+int qemuValidateNetGuestIP(const virDomainNetDef *net);

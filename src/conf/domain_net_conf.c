@@ -1,0 +1,321 @@
+/* domain_net_conf.c: <interface>'s passt backend, guest-side <ip>s and <portForward>s */
+
+#define G_LOG_DOMAIN "virtkit.conf.net"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain_conf.h"
+#include "domain_conf_priv.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+
+/* 0 when @str is an address of the family asked (@family: "ipv4", "ipv6",
+ * anything else: either), *ipv6 telling which; -1 otherwise (nothing
+ * reported). */
+static int
+netAddrParse(const char *str, const char *family, bool *ipv6)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+    bool want4 = !family || g_strcmp0(family, "ipv6") != 0;
+    bool want6 = !family || g_strcmp0(family, "ipv4") != 0;
+
+    if (want4 && inet_pton(AF_INET, str, buf) == 1) {
+        *ipv6 = false;
+        return 0;
+    }
+    if (want6 && inet_pton(AF_INET6, str, buf) == 1) {
+        *ipv6 = true;
+        return 0;
+    }
+    return -1;
+}
+
+/* libvirt's virXMLPropUInt: absent leaves *val; bad text reported. */
+static int
+netPropUInt(xmlNodePtr node, const char *name, unsigned int *val)
+{
+    g_autofree char *str = virDomainXMLProp(node, name);
+    unsigned long long v = 0;
+
+    if (!str)
+        return 0;
+    if (virDomainParseULL(str, &v) < 0 || v > G_MAXUINT) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid value for attribute '%s' in element '%s': '%s'. "
+                           "Expected non-negative integer value",
+                           name, (const char *)node->name, str);
+        return -1;
+    }
+    *val = (unsigned int)v;
+    return 0;
+}
+
+static int
+netIPParse(virDomainNetDef *net, xmlNodePtr node)
+{
+    g_autofree char *address = virDomainXMLProp(node, "address");
+    g_autofree char *family = virDomainXMLProp(node, "family");
+    g_autofree char *prefix = virDomainXMLProp(node, "prefix");
+    virDomainNetIPAddr ip = { 0 };
+
+    if (!address) {
+        virReportError(VIR_ERR_XML_ERROR, "%s", "Missing required address in <ip>");
+        return -1;
+    }
+    if (netAddrParse(address, family, &ip.ipv6) < 0) {
+        virReportError(VIR_ERR_XML_ERROR, "Invalid address '%s' in <ip>", address);
+        return -1;
+    }
+    if (prefix) {
+        unsigned long long v = 0;
+
+        if (virDomainParseULL(prefix, &v) < 0 || v > (ip.ipv6 ? 128 : 32)) {
+            virReportError(VIR_ERR_XML_ERROR, "Invalid prefix value '%s' in <ip>",
+                           prefix);
+            return -1;
+        }
+        ip.prefix = (unsigned int)v;
+    }
+    ip.address = g_steal_pointer(&address);
+    net->ips = g_renew(virDomainNetIPAddr, net->ips, net->nips + 1);
+    net->ips[net->nips++] = ip;
+    return 0;
+}
+
+static void
+portForwardClear(virDomainNetPortForward *pf)
+{
+    g_free(pf->address);
+    g_free(pf->dev);
+    g_free(pf->ranges);
+}
+
+static int
+netPortForwardParse(virDomainNetDef *net, xmlNodePtr node)
+{
+    g_autofree char *proto = virDomainXMLProp(node, "proto");
+    virDomainNetPortForward pf = { 0 };
+
+    if (!proto) {
+        virDomainXMLReportMissingAttr("proto", node);
+        return -1;
+    }
+    if (g_str_equal(proto, "udp")) {
+        pf.udp = true;
+    } else if (!g_str_equal(proto, "tcp")) {
+        virDomainXMLReportInvalidAttr("proto", node, proto);
+        return -1;
+    }
+    pf.address = virDomainXMLProp(node, "address");
+    pf.dev = virDomainXMLProp(node, "dev");
+    if (pf.address) {
+        bool v6;
+
+        if (netAddrParse(pf.address, NULL, &v6) < 0) {
+            virReportError(VIR_ERR_XML_ERROR, "Invalid address '%s' in <portForward>",
+                           pf.address);
+            goto error;
+        }
+    }
+    for (xmlNodePtr r = node->children; r; r = r->next) {
+        virDomainNetPortForwardRange range = { 0 };
+        g_autofree char *start = NULL;
+        g_autofree char *exclude = NULL;
+
+        if (!virDomainXMLNodeIs(r, "range"))
+            continue;
+        start = virDomainXMLProp(r, "start");
+        exclude = virDomainXMLProp(r, "exclude");
+        if (netPropUInt(r, "start", &range.start) < 0 ||
+            netPropUInt(r, "end", &range.end) < 0 || netPropUInt(r, "to", &range.to) < 0)
+            goto error;
+        if (exclude) {
+            if (g_str_equal(exclude, "yes")) {
+                range.exclude = 1;
+            } else if (g_str_equal(exclude, "no")) {
+                range.exclude = 2;
+            } else {
+                virDomainXMLReportInvalidAttr("exclude", r, exclude);
+                goto error;
+            }
+        }
+        if (!start) {
+            if (range.end || range.to || exclude) {
+                virReportError(VIR_ERR_XML_ERROR, "%s",
+                               "The 'range' of a 'portForward' requires 'start' "
+                               "attribute if 'end', 'to', or 'exclude' is specified");
+                goto error;
+            }
+            continue;
+        }
+        pf.ranges = g_renew(virDomainNetPortForwardRange, pf.ranges, pf.nranges + 1);
+        pf.ranges[pf.nranges++] = range;
+    }
+    net->portForwards =
+        g_renew(virDomainNetPortForward, net->portForwards, net->nportForwards + 1);
+    net->portForwards[net->nportForwards++] = pf;
+    return 0;
+
+error:
+    portForwardClear(&pf);
+    return -1;
+}
+
+int
+virDomainNetUserParse(virDomainNetDef *net, xmlNodePtr node)
+{
+    xmlNodePtr backend = virDomainXMLChild(node, "backend");
+
+    if (backend) {
+        g_autofree char *type = virDomainXMLProp(backend, "type");
+
+        if (type && g_str_equal(type, "passt") && net->type == VIR_DOMAIN_NET_TYPE_USER) {
+            net->backendType = VIR_DOMAIN_NET_BACKEND_PASST;
+        } else if (type && g_str_equal(type, "passt")) {
+            /* libvirt 9.0's words for a passt backend it cannot take */
+            virReportError(VIR_ERR_XML_ERROR,
+                           "Invalid value for attribute 'type' in element 'backend': "
+                           "'%s'.",
+                           type);
+            return -1;
+        } else if (type) {
+            virDomainXMLReportInvalidAttr("type", backend, type);
+            return -1;
+        }
+        net->backendLogFile = virDomainXMLProp(backend, "logFile");
+        if (net->backendLogFile && !*net->backendLogFile)
+            g_clear_pointer(&net->backendLogFile, g_free);
+    }
+    if (net->backendType == VIR_DOMAIN_NET_BACKEND_PASST) {
+        xmlNodePtr source = virDomainXMLChild(node, "source");
+
+        net->sourceDev = source ? virDomainXMLProp(source, "dev") : NULL;
+        if (net->sourceDev && !*net->sourceDev)
+            g_clear_pointer(&net->sourceDev, g_free);
+    }
+    for (xmlNodePtr c = node->children; c; c = c->next) {
+        if (virDomainXMLNodeIs(c, "ip")) {
+            if (netIPParse(net, c) < 0)
+                return -1;
+        } else if (virDomainXMLNodeIs(c, "portForward")) {
+            if (netPortForwardParse(net, c) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static void
+netAttr(GString *buf, const char *name, const char *value)
+{
+    g_string_append_printf(buf, " %s='", name);
+    virDomainXMLEscape(buf, value);
+    g_string_append_c(buf, '\'');
+}
+
+void
+virDomainNetUserFormat(GString *buf, int indent, const virDomainNetDef *net, char where)
+{
+    if (where == 's' && net->sourceDev) {
+        g_string_append_printf(buf, "%*s<source", indent, "");
+        netAttr(buf, "dev", net->sourceDev);
+        g_string_append(buf, "/>\n");
+    }
+    if (where == 'i') {
+        for (size_t i = 0; i < net->nips; i++) {
+            const virDomainNetIPAddr *ip = &net->ips[i];
+
+            g_string_append_printf(buf, "%*s<ip", indent, "");
+            netAttr(buf, "address", ip->address);
+            g_string_append_printf(buf, " family='%s'", ip->ipv6 ? "ipv6" : "ipv4");
+            if (ip->prefix)
+                g_string_append_printf(buf, " prefix='%u'", ip->prefix);
+            g_string_append(buf, "/>\n");
+        }
+        for (size_t i = 0; i < net->nportForwards; i++) {
+            const virDomainNetPortForward *pf = &net->portForwards[i];
+
+            g_string_append_printf(buf, "%*s<portForward proto='%s'", indent, "",
+                                   pf->udp ? "udp" : "tcp");
+            if (pf->address)
+                netAttr(buf, "address", pf->address);
+            if (pf->dev)
+                netAttr(buf, "dev", pf->dev);
+            if (!pf->nranges) {
+                g_string_append(buf, "/>\n");
+                continue;
+            }
+            g_string_append(buf, ">\n");
+            for (size_t r = 0; r < pf->nranges; r++) {
+                const virDomainNetPortForwardRange *range = &pf->ranges[r];
+
+                g_string_append_printf(buf, "%*s<range start='%u'", indent + 2, "",
+                                       range->start);
+                if (range->end)
+                    g_string_append_printf(buf, " end='%u'", range->end);
+                if (range->to)
+                    g_string_append_printf(buf, " to='%u'", range->to);
+                if (range->exclude)
+                    g_string_append_printf(buf, " exclude='%s'",
+                                           range->exclude == 1 ? "yes" : "no");
+                g_string_append(buf, "/>\n");
+            }
+            g_string_append_printf(buf, "%*s</portForward>\n", indent, "");
+        }
+    }
+    if (where == 'b' && (net->backendType || net->backendLogFile)) {
+        g_string_append_printf(buf, "%*s<backend", indent, "");
+        if (net->backendType == VIR_DOMAIN_NET_BACKEND_PASST)
+            g_string_append(buf, " type='passt'");
+        if (net->backendLogFile)
+            netAttr(buf, "logFile", net->backendLogFile);
+        g_string_append(buf, "/>\n");
+    }
+}
+
+void
+virDomainNetUserClear(virDomainNetDef *net)
+{
+    g_clear_pointer(&net->backendLogFile, g_free);
+    g_clear_pointer(&net->sourceDev, g_free);
+    g_clear_pointer(&net->passtSocket, g_free);
+    for (size_t i = 0; i < net->nips; i++)
+        g_free(net->ips[i].address);
+    g_clear_pointer(&net->ips, g_free);
+    net->nips = 0;
+    for (size_t i = 0; i < net->nportForwards; i++)
+        portForwardClear(&net->portForwards[i]);
+    g_clear_pointer(&net->portForwards, g_free);
+    net->nportForwards = 0;
+}
+
+void
+virDomainNetUserCopy(virDomainNetDef *dst, const virDomainNetDef *src)
+{
+    dst->backendType = src->backendType;
+    dst->backendLogFile = g_strdup(src->backendLogFile);
+    dst->sourceDev = g_strdup(src->sourceDev);
+    dst->passtSocket = g_strdup(src->passtSocket);
+    dst->nips = src->nips;
+    dst->ips = src->nips ? g_new0(virDomainNetIPAddr, src->nips) : NULL;
+    for (size_t i = 0; i < src->nips; i++) {
+        dst->ips[i] = src->ips[i];
+        dst->ips[i].address = g_strdup(src->ips[i].address);
+    }
+    dst->nportForwards = src->nportForwards;
+    dst->portForwards =
+        src->nportForwards ? g_new0(virDomainNetPortForward, src->nportForwards) : NULL;
+    for (size_t i = 0; i < src->nportForwards; i++) {
+        const virDomainNetPortForward *s = &src->portForwards[i];
+        virDomainNetPortForward *d = &dst->portForwards[i];
+
+        *d = *s;
+        d->address = g_strdup(s->address);
+        d->dev = g_strdup(s->dev);
+        d->ranges =
+            s->nranges ? g_memdup2(s->ranges, s->nranges * sizeof(*s->ranges)) : NULL;
+    }
+}
