@@ -239,6 +239,7 @@ virDomainDefFree(virDomainDef *def)
         g_free(def->videos[i]);
     }
     g_free(def->videos);
+    virDomainSpiceDevicesFree(def);
     g_strfreev(def->unknownElements);
     virDomainTuneClear(def);
     g_free(def);
@@ -419,6 +420,7 @@ virDomainDefCopy(const virDomainDef *src)
         v->type = g_strdup(v->type);
         def->videos[i] = v;
     }
+    virDomainSpiceDevicesCopy(def, src);
     def->unknownElements = g_strdupv(src->unknownElements);
     return def;
 }

@@ -429,7 +429,8 @@ typedef struct {
 
 /* <channel>: a unix (or pty) host side and a virtio-serial port. */
 typedef struct {
-    bool unixSocket;    /* type='unix' (else 'pty') */
+    bool unixSocket;    /* type='unix' (else 'pty', or 'spicevmc' when spicevmc) */
+    bool spicevmc;      /* type='spicevmc': SPICE's agent channel (no source) */
     char *path;         /* unix: <source path>; NULL: generated per run */
     bool connect;       /* unix: <source mode='connect'> (else bind) */
     bool pathGenerated; /* the path is the driver's (live data) */
@@ -546,6 +547,36 @@ typedef struct {
     int id;     /* 1.. */
     char *type; /* "none" or "spice" (the backends virtkit runs) */
 } virDomainAudioDef;
+
+/* <sound model=...> with its <codec type=...>s and <audio id=.../>
+ * (domain_spice_conf.c): libvirt's models; codecs only for ich6/ich9/ich7
+ * (none given: QEMU's hda-duplex) */
+typedef enum {
+    VIR_DOMAIN_SOUND_CODEC_DUPLEX = 0,
+    VIR_DOMAIN_SOUND_CODEC_MICRO,
+    VIR_DOMAIN_SOUND_CODEC_OUTPUT,
+    VIR_DOMAIN_SOUND_CODEC_LAST
+} virDomainSoundCodecType;
+
+typedef struct {
+    char *model; /* "ich6", "ich9", "ac97", "es1370", "sb16", "usb", ... */
+    int *codecs; /* virDomainSoundCodecType, in document order */
+    size_t ncodecs;
+    int audioId;                 /* <audio id=.../>: the backend; 0 when not given */
+    virDomainDeviceAddress addr; /* pci, or usb for model 'usb' */
+} virDomainSoundDef;
+
+/* <redirdev bus='usb' type='spicevmc'/>: USB redirection over SPICE (the
+ * only kind virtkit carries; others are refused by the parser) */
+typedef struct {
+    virDomainDeviceAddress addr; /* usb */
+} virDomainRedirdevDef;
+
+/* <smartcard mode='passthrough' type='spicevmc'/>: a CCID card whose
+ * reader is the SPICE client's (the only kind virtkit carries) */
+typedef struct {
+    virDomainDeviceAddress addr; /* ccid controller/slot */
+} virDomainSmartcardDef;
 
 /* <video><model type vram heads primary/></video> */
 typedef struct {
@@ -694,6 +725,12 @@ typedef struct {
     size_t nvideos;
     virDomainAudioDef *audios; /* by position; formatted after graphics */
     size_t naudios;
+    virDomainSoundDef **sounds; /* formatted between graphics and audio */
+    size_t nsounds;
+    virDomainRedirdevDef **redirdevs;
+    size_t nredirdevs;
+    virDomainSmartcardDef **smartcards;
+    size_t nsmartcards;
 
     /* Element names under <domain> or <devices> the parser does not know
      * (e.g. "devices/graphics"), and attributes of known elements it does
@@ -785,6 +822,8 @@ void virDomainChrDefFree(virDomainChrDef *chr);
 void virDomainControllerDefFree(virDomainControllerDef *ctrl);
 void virDomainChannelDefFree(virDomainChannelDef *chan);
 void virDomainRNGDefFree(virDomainRNGDef *rng);
+void virDomainSoundDefFree(virDomainSoundDef *sound);
+const char *virDomainSoundCodecTypeToString(int type);
 const char *virDomainControllerTypeToString(int type);
 const char *virDomainInputTypeToString(int type);
 const char *virDomainInputBusToString(int bus);

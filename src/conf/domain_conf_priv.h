@@ -146,6 +146,29 @@ void virDomainDisplayDevicesSteal(virDomainDef *def, GArray **inputs,
                                   GPtrArray **graphics, GArray **audios,
                                   GPtrArray **videos);
 
+/* ---- domain_spice_conf.c: <sound>, <redirdev>, <smartcard> ---- */
+typedef struct {
+    GPtrArray *sounds; /* made on first use */
+    GPtrArray *redirdevs;
+    GPtrArray *smartcards;
+} virDomainSpiceDevices;
+/* @node if it is one of them, appended to @acc: 1; not one of them: 0;
+ * -1 with libvirt's error. */
+int virDomainSpiceDeviceParseXML(virDomainSpiceDevices *acc, xmlNodePtr node,
+                                 GPtrArray *unknown, unsigned int flags, bool *failed);
+/* Move them into @def (after the audios), then libvirt's check that each
+ * sound's <audio id> exists; -1 with its error. */
+int virDomainSpiceDevicesSteal(virDomainDef *def, virDomainSpiceDevices *acc);
+void virDomainSpiceDevicesClear(virDomainSpiceDevices *acc);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virDomainSpiceDevices, virDomainSpiceDevicesClear);
+/* Free / deep-copy the three arrays of a def. */
+void virDomainSpiceDevicesFree(virDomainDef *def);
+void virDomainSpiceDevicesCopy(virDomainDef *dst, const virDomainDef *src);
+/* <sound ...> at @indent; <NAME OPEN/> or with its <address> child. */
+void virDomainSoundFormat(GString *buf, int indent, const virDomainSoundDef *s);
+void virDomainAddressedDeviceFormat(GString *buf, int indent, const char *open,
+                                    const char *name, const virDomainDeviceAddress *addr);
+
 /* The <address> child of @device into @addr (zeroed, type NONE, when
  * absent); libvirt's errors for a missing/unknown type or a bad field
  * (domain_address_conf.c). */

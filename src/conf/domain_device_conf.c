@@ -928,6 +928,8 @@ parseChannel(xmlNodePtr node, unsigned int flags)
     chan->vsController = chan->vsBus = chan->vsPort = -1;
     if (!type || g_str_equal(type, "pty")) {
         chan->unixSocket = false;
+    } else if (g_str_equal(type, "spicevmc")) {
+        chan->spicevmc = true; /* no source: the SPICE server is the host side */
     } else if (g_str_equal(type, "unix")) {
         g_autofree char *mode = source ? virDomainXMLProp(source, "mode") : NULL;
 
@@ -1026,6 +1028,24 @@ parseRNG(xmlNodePtr node, unsigned int flags)
     return g_steal_pointer(&rng);
 }
 
+/* Controller 0 of @type when @needed and there is none (libvirt adds a
+ * CCID controller for smartcards so). */
+static void
+addImplicitController(GPtrArray *ctrls, int type, bool needed)
+{
+    virDomainControllerDef *c;
+
+    for (guint i = 0; i < ctrls->len && needed; i++)
+        needed = ((virDomainControllerDef *)g_ptr_array_index(ctrls, i))->type != type;
+    if (!needed)
+        return;
+    c = g_new0(virDomainControllerDef, 1);
+    c->type = type;
+    c->ports = c->targetChassis = c->targetPort = c->masterStartport = -1;
+    c->implicit = true;
+    insertController(ctrls, c);
+}
+
 /*
  * libvirt's virDomainDefAddImplicitControllers for what is carried: the
  * controller each IDE/SATA/SCSI disk sits on (index from its unit: 4, 6 or
@@ -1099,6 +1119,7 @@ addImplicitControllers(virDomainDef *def, GPtrArray *ctrls)
         c->implicit = true;
         insertController(ctrls, c);
     }
+    addImplicitController(ctrls, VIR_DOMAIN_CONTROLLER_TYPE_CCID, def->nsmartcards > 0);
 }
 
 /* The order libvirt's parser gives disks (each one placed by
@@ -1308,7 +1329,8 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
     g_autoptr(GPtrArray) graphics = NULL;
     g_autoptr(GPtrArray) videos = NULL;
     g_autoptr(GArray) audios = NULL;
-
+    g_auto(virDomainSpiceDevices) spiceDevs = { NULL, NULL, NULL };
+    int rc;
 
     for (xmlNodePtr cur = devices->children; cur; cur = cur->next) {
         if (cur->type != XML_ELEMENT_NODE)
@@ -1406,6 +1428,10 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         } else if (virDomainXMLNodeIs(cur, "video")) {
             if (virDomainVideoParseXML(&videos, cur, unknown, flags, failed) < 0)
                 return -1;
+        } else if ((rc = virDomainSpiceDeviceParseXML(&spiceDevs, cur, unknown, flags,
+                                                      failed)) != 0) {
+            if (rc < 0)
+                return -1;
         } else if (virDomainXMLNodeIs(cur, "memballoon")) {
             if (parseMemballoon(def, cur) < 0 ||
                 virDomainDeviceCheckChildren(cur, balloonChildren, unknown, flags,
@@ -1451,7 +1477,9 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
             (virDomainRNGDef **)virDomainPtrArrayStealExact(g_steal_pointer(&rngs));
     }
     virDomainDisplayDevicesSteal(def, &inputs, &graphics, &audios, &videos);
-    if (ctrls || def->nchannels || def->ndisks || def->nconsoles) {
+    if (virDomainSpiceDevicesSteal(def, &spiceDevs) < 0)
+        return -1;
+    if (ctrls || def->nchannels || def->ndisks || def->nconsoles || def->nsmartcards) {
         if (!ctrls)
             ctrls = g_ptr_array_new_with_free_func(
                 (GDestroyNotify)virDomainControllerDefFree);

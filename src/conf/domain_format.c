@@ -288,7 +288,10 @@ formatChannel(fmtCtx *ctx, const virDomainChannelDef *c, unsigned int flags)
 {
     bool inactive = flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE;
 
-    line(ctx, "<channel type='%s'>", c->unixSocket ? "unix" : "pty");
+    line(ctx, "<channel type='%s'>",
+         c->spicevmc     ? "spicevmc"
+         : c->unixSocket ? "unix"
+                         : "pty");
     ctx->indent += 2;
     if (c->path && !(inactive && (c->pathGenerated || !c->unixSocket))) {
         lineStart(ctx, "<source");
@@ -666,6 +669,10 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         formatController(&ctx, def->controllers[i]);
     for (size_t i = 0; i < def->nnets; i++)
         formatNet(&ctx, def->nets[i], flags);
+    for (size_t i = 0; i < def->nsmartcards; i++)
+        virDomainAddressedDeviceFormat(buf, ctx.indent,
+                                       "mode='passthrough' type='spicevmc'", "smartcard",
+                                       &def->smartcards[i]->addr);
     for (size_t i = 0; i < def->nserials; i++)
         formatChr(&ctx, def->serials[i], flags);
     for (size_t i = 0; i < def->nconsoles; i++)
@@ -696,6 +703,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     }
     for (size_t i = 0; i < def->ngraphics; i++)
         formatGraphics(&ctx, def->graphics[i], flags);
+    for (size_t i = 0; i < def->nsounds; i++)
+        virDomainSoundFormat(buf, ctx.indent, def->sounds[i]);
     for (size_t i = 0; i < def->naudios; i++) {
         lineStart(&ctx, "<audio");
         g_string_append_printf(ctx.buf, " id='%d'", def->audios[i].id);
@@ -704,6 +713,9 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     }
     for (size_t i = 0; i < def->nvideos; i++)
         formatVideo(&ctx, def->videos[i]);
+    for (size_t i = 0; i < def->nredirdevs; i++)
+        virDomainAddressedDeviceFormat(buf, ctx.indent, "bus='usb' type='spicevmc'",
+                                       "redirdev", &def->redirdevs[i]->addr);
     if (def->memballoon) {
         const char *model = virDomainMemballoonModelNames[def->memballoon->model];
 

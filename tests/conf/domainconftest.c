@@ -147,7 +147,7 @@ testCopy(void)
         parseFmt("<title>t1</title><devices><disk type='file'><source file='/a'/>"
                  "<target dev='vda'/><address type='pci' slot='3'/></disk>"
                  "<interface type='user'><model type='e1000'/></interface>"
-                 "<serial type='pty'/><memballoon model='virtio'/><sound/></devices>",
+                 "<serial type='pty'/><memballoon model='virtio'/><panic/></devices>",
                  0);
     g_autoptr(virDomainDef) copy = NULL;
     g_autofree char *a = NULL;
@@ -159,7 +159,7 @@ testCopy(void)
     a = virDomainDefFormat(def, 0);
     b = virDomainDefFormat(copy, 0);
     g_assert_cmpstr(a, ==, b);
-    g_assert_cmpstr(copy->unknownElements[0], ==, "devices/sound");
+    g_assert_cmpstr(copy->unknownElements[0], ==, "devices/panic");
     g_assert_true(copy->disks[0] != def->disks[0]);
     g_assert_true(copy->disks[0]->src != def->disks[0]->src);
 
@@ -210,7 +210,7 @@ testUnknownElements(void)
 {
     g_autoptr(virDomainDef) def = parseFmt(
         "<cpu mode='host-model'><numa/></cpu><features><pae/><acpi/></features>"
-        "<devices><sound model='ich9'/><sound model='ac97'/><watchdog/></devices>"
+        "<devices><panic model='isa'/><panic model='pvpanic'/><watchdog/></devices>"
         "<os><loader>/x</loader></os>",
         0);
 
@@ -220,10 +220,10 @@ testUnknownElements(void)
     g_assert_true(
         g_strv_contains((const char *const *)def->unknownElements, "features/pae"));
     g_assert_true(
-        g_strv_contains((const char *const *)def->unknownElements, "devices/sound"));
+        g_strv_contains((const char *const *)def->unknownElements, "devices/panic"));
     g_assert_true(
         g_strv_contains((const char *const *)def->unknownElements, "devices/watchdog"));
-    /* sound appears once though given twice; the second <os> is ignored
+    /* panic appears once though given twice; the second <os> is ignored
      * as libvirt ignores it */
     g_assert_cmpuint(g_strv_length(def->unknownElements), ==, 4);
     g_assert_true(def->acpi);
@@ -233,12 +233,12 @@ static void
 testValidate(void)
 {
     g_autoptr(virDomainDef) def =
-        parseFmt("<devices><sound/></devices>", VIR_DOMAIN_DEF_PARSE_VALIDATE);
+        parseFmt("<devices><panic/></devices>", VIR_DOMAIN_DEF_PARSE_VALIDATE);
     g_autoptr(virDomainDef) ok = NULL;
 
     g_assert_null(def);
     assertError(VIR_ERR_XML_INVALID_SCHEMA, VIR_FROM_XML,
-                "Element devices has extra content: sound");
+                "Element devices has extra content: panic");
     ok = parseFmt("<devices><serial/></devices>", VIR_DOMAIN_DEF_PARSE_VALIDATE);
     g_assert_nonnull(ok);
 }

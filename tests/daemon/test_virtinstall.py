@@ -229,17 +229,67 @@ def test_debian_metadata_and_size():
     conn.lookupByName("videb").destroy()
 
     # --disk size=1: a new volume in the default pool, made through the
-    # storage API by virt-install
+    # storage API by virt-install; --graphics spice: SPICE with its agent
+    # channel, USB redirection and sound, as virt-install asks for them
     serial2 = os.path.join(d.root, "size.console")
-    virt_install(d, guest, "visize", serial2, "size=1,bus=virtio", "debian11")
+    virt_install(d, guest, "visize", serial2, "size=1,bus=virtio", "debian11",
+                 extra=("--graphics", "spice"))
     wait_booted(serial2, "visize")
     vols = virsh(d.uri(), "vol-list", "default").stdout
     assert "visize.qcow2" in vols, vols
     path = virsh(d.uri(), "vol-path", "--pool", "default", "visize.qcow2").stdout.strip()
-    x = conn.lookupByName("visize").XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+    x = redefine_same(conn, "visize")
     assert "<source file='%s'/>" % path in x, x
+    check_spice_devices(d, conn, "visize", x)
     conn.lookupByName("visize").destroy()
     assert image_has_pattern(path), "the guest's writes are not in %s" % path
+
+
+# What libvirtd 9.0 makes of virt-install --osinfo debian11 --graphics spice
+# (dumpxml --inactive of the same command on libvirtd here): the devices
+# SPICE brings and their addresses.
+LIBVIRTD_SPICE_DEVICES = [
+    r"<channel type='spicevmc'>\s*<target type='virtio' name='com.redhat.spice.0'/>\s*"
+    r"<address type='virtio-serial' controller='0' bus='0' port='2'/>",
+    r"<input type='tablet' bus='usb'>\s*<address type='usb' bus='0' port='1'/>",
+    r"<graphics type='spice' autoport='yes'>\s*<listen type='address'/>\s*"
+    r"<image compression='off'/>\s*</graphics>\s*<sound model='ich9'>\s*"
+    r"<address type='pci' domain='0x0000' bus='0x00' slot='0x1b' function='0x0'/>\s*"
+    r"</sound>\s*<audio id='1' type='spice'/>\s*<video>\s*"
+    r"<model type='virtio' heads='1' primary='yes'/>\s*<address type='pci' "
+    r"domain='0x0000' bus='0x00' slot='0x01' function='0x0'/>\s*</video>\s*"
+    r"<redirdev bus='usb' type='spicevmc'>\s*<address type='usb' bus='0' port='2'/>\s*"
+    r"</redirdev>\s*<redirdev bus='usb' type='spicevmc'>\s*"
+    r"<address type='usb' bus='0' port='3'/>\s*</redirdev>",
+]
+
+
+def check_spice_devices(d, conn, name, x):
+    for pattern in LIBVIRTD_SPICE_DEVICES:
+        assert re.search(pattern, x), "not as libvirtd: %s\n%s" % (pattern, x)
+    assert x.count("<redirdev ") == 2 and x.count("<sound ") == 1, x
+
+    def qmp(cmd, **args):
+        req = {"execute": cmd}
+        if args:
+            req["arguments"] = args
+        out = virsh(d.uri(), "qemu-monitor-command", name, json.dumps(req)).stdout
+        return json.loads(out)["return"]
+
+    spice = qmp("query-spice")
+    assert spice["enabled"] and spice["port"] > 0, spice
+    live = conn.lookupByName(name).XMLDesc(0)
+    assert "<graphics type='spice' port='%d'" % spice["port"] in live, live
+    chardevs = {c["label"]: c["filename"] for c in qmp("query-chardev")}
+    for label in ("charchannel1", "charredir0", "charredir1"):
+        assert chardevs.get(label) == "spicevmc", chardevs
+    assert qemu_pci_devices(d, name).get("sound0") == (0, 0x1b, 0)
+    assert qmp("qom-get", path="/machine/peripheral/sound0-codec0",
+               property="audiodev") == "audio1"
+    usb = qmp("human-monitor-command", **{"command-line": "info usb"})
+    for port, what in (("1", "QEMU USB Tablet"), ("2", "USB Redirection Device"),
+                       ("3", "USB Redirection Device")):
+        assert re.search(r"Port %s, Speed [^,]+, Product %s" % (port, what), usb), usb
 
 
 def volume_xml(name, guest, serial, pool, volume):
@@ -325,7 +375,8 @@ if __name__ == "__main__":
     run_tests([
         ("virt-install --import, generic OS: USB2 set on q35, addresses, boots, stable",
          test_generic_usb2_q35),
-        ("virt-install --osinfo debian11: metadata kept; --disk size=1 in the default pool",
+        ("virt-install --osinfo debian11: metadata kept; --disk size=1 in the default pool "
+         "with --graphics spice (channel, redirdevs, sound as libvirtd)",
          test_debian_metadata_and_size),
         ("<disk type='volume'> resolved at start; libvirt's errors", test_volume_disk),
     ])

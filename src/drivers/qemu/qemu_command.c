@@ -145,6 +145,21 @@ qemuBuildUserNetdev(GPtrArray *a, const virDomainNetDef *net, const char *alias)
 }
 
 const char *
+qemuSoundDevice(const char *model)
+{
+    static const char *const map[][2] = {
+        { "ich6", "intel-hda" }, { "ich9", "ich9-intel-hda" }, { "ac97", "AC97" },
+        { "es1370", "ES1370" },  { "sb16", "sb16" },           { "usb", "usb-audio" },
+    };
+
+    for (size_t i = 0; model && i < G_N_ELEMENTS(map); i++) {
+        if (g_str_equal(map[i][0], model))
+            return map[i][1];
+    }
+    return NULL;
+}
+
+const char *
 qemuRNGModel(const virDomainRNGDef *rng)
 {
     if (g_str_equal(rng->model, "virtio-transitional"))
@@ -634,6 +649,78 @@ qemuBuildControllers(GPtrArray *a, const virDomainDef *def)
                 addf(a, "virtio-serial-pci,id=virtio-serial%d%s", c->idx, addr);
         }
     }
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+
+        /* the smartcard's reader: usb-ccid on a USB port */
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_CCID) {
+            add(a, "-device");
+            addf(a, "usb-ccid,id=ccid%d,bus=usb.0,port=%u", c->idx, c->addr.usbPort[0]);
+        }
+    }
+}
+
+/* <smartcard mode='passthrough' type='spicevmc'>: the SPICE client's card
+ * reader on the CCID bus (libvirt's charsmartcardN / smartcardN ids). */
+static void
+qemuBuildSmartcards(GPtrArray *a, const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->nsmartcards; i++) {
+        add(a, "-chardev");
+        addf(a, "spicevmc,id=charsmartcard%zu,name=smartcard", i);
+        add(a, "-device");
+        addf(a,
+             "ccid-card-passthru,chardev=charsmartcard%zu,id=smartcard%zu,bus=ccid%u.0",
+             i, i, def->smartcards[i]->addr.controller);
+    }
+}
+
+/* Sound cards as libvirt 9.0 runs them: the HDA controllers with one
+ * codec device each (hda-duplex when none is given), the others with the
+ * audio backend given directly; the backend is the sound's <audio id> or
+ * the domain's first one. */
+static void
+qemuBuildSounds(GPtrArray *a, const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->nsounds; i++) {
+        const virDomainSoundDef *s = def->sounds[i];
+        const char *dev = qemuSoundDevice(s->model);
+        int audio = s->audioId ? s->audioId : def->naudios ? def->audios[0].id : 1;
+        g_autofree char *pci = qemuPCIAddrProps(def, &s->addr);
+
+        add(a, "-device");
+        if (g_str_equal(s->model, "ich6") || g_str_equal(s->model, "ich9")) {
+            addf(a, "%s,id=sound%zu%s", dev, i, pci);
+            for (size_t j = 0; j < MAX(s->ncodecs, 1); j++) {
+                int codec = s->ncodecs ? s->codecs[j] : VIR_DOMAIN_SOUND_CODEC_DUPLEX;
+
+                add(a, "-device");
+                addf(
+                    a,
+                    "hda-%s,id=sound%zu-codec%zu,bus=sound%zu.0,cad=%zu,audiodev=audio%d",
+                    virDomainSoundCodecTypeToString(codec), i, j, i, j, audio);
+            }
+        } else if (g_str_equal(s->model, "usb")) {
+            addf(a, "%s,id=sound%zu,audiodev=audio%d,bus=usb.0,port=%u", dev, i, audio,
+                 s->addr.usbPort[0]);
+        } else {
+            addf(a, "%s,id=sound%zu,audiodev=audio%d%s", dev, i, audio, pci);
+        }
+    }
+}
+
+/* <redirdev bus='usb' type='spicevmc'>: usb-redir fed by SPICE's usbredir
+ * channel (libvirt's charredirN / redirN ids). */
+static void
+qemuBuildRedirdevs(GPtrArray *a, const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->nredirdevs; i++) {
+        add(a, "-chardev");
+        addf(a, "spicevmc,id=charredir%zu,name=usbredir", i);
+        add(a, "-device");
+        addf(a, "usb-redir,chardev=charredir%zu,id=redir%zu,bus=usb.0,port=%u", i, i,
+             def->redirdevs[i]->addr.usbPort[0]);
+    }
 }
 
 /* Channels: the host side chardev and the virtio-serial port
@@ -647,7 +734,9 @@ qemuBuildChannels(GPtrArray *a, const virDomainDef *def, const qemuCommandOption
         g_autoptr(GString) dev = g_string_new(NULL);
 
         add(a, "-chardev");
-        if (!c->unixSocket) {
+        if (c->spicevmc) {
+            addf(a, "spicevmc,id=charchannel%zu,name=vdagent", i);
+        } else if (!c->unixSocket) {
             addf(a, "pty,id=charchannel%zu", i);
         } else if (c->connect) {
             g_autofree char *path = qemuEscapeComma(c->path);
@@ -963,6 +1052,16 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     if (qemuValidateDomainDef(def, caps) < 0 ||
         qemuValidateDomainCpuForStart(def, caps) < 0)
         return NULL;
+    /* libvirt checks the SPICE agent channel's name only here, at start */
+    for (size_t i = 0; i < def->nchannels; i++) {
+        const char *n = def->channels[i]->targetName;
+
+        if (def->channels[i]->spicevmc && g_strcmp0(n, "com.redhat.spice.0") != 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "Unsupported spicevmc target name '%s'", n ? n : "");
+            return NULL;
+        }
+    }
     machine = qemuCapsGetCanonicalMachine(caps, def->os.machine);
     name = qemuEscapeComma(def->name);
 
@@ -1105,6 +1204,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
                  mac[5], pci);
         }
     }
+    qemuBuildSmartcards(a, def);
     for (size_t i = 0; i < def->nserials; i++) {
         const virDomainChrDef *chr = def->serials[i];
 
@@ -1133,6 +1233,8 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     qemuBuildInputs(a, def);
     qemuBuildGraphics(a, def);
     qemuBuildVideos(a, def);
+    qemuBuildSounds(a, def);
+    qemuBuildRedirdevs(a, def);
     if (!def->memballoon ||
         def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO) {
         g_autofree char *pci = def->memballoon

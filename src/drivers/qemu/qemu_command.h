@@ -22,6 +22,9 @@ int qemuDiskIndex(const char *dst);
  * start or hotplug, qemu_interface.c), else "netIDX"; its netdev is
  * "host" + that. Caller frees. */
 char *qemuNetAlias(const virDomainNetDef *net, size_t idx);
+/* QEMU's device for a sound model ("ich6" -> "intel-hda", ...); NULL for
+ * the models the QEMU driver does not run. */
+const char *qemuSoundDevice(const char *model);
 /* QEMU's device for an RNG model ("virtio-rng-pci", ...). */
 const char *qemuRNGModel(const virDomainRNGDef *rng);
 /* QEMU's device for an interface model, or NULL if there is none. */

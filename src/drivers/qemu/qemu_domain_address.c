@@ -381,10 +381,20 @@ collectDevices(const virDomainDef *cdef, bool q35)
     for (size_t i = 0; i < def->nnets; i++)
         ADD(&def->nets[i]->addr,
             qemuDomainPCIDeviceConnectFlags(def, qemuNetModel(def->nets[i])), NULL);
+    /* sound cards other than q35's first ICH9 (a fixed function) */
+    for (size_t i = 0; i < def->nsounds; i++) {
+        const char *dev = qemuSoundDevice(def->sounds[i]->model);
+
+        if (dev && !g_str_equal(def->sounds[i]->model, "usb") &&
+            !g_str_equal(def->sounds[i]->model, "sb16"))
+            ADD(&def->sounds[i]->addr, qemuDomainPCIDeviceConnectFlags(def, dev), NULL);
+    }
     for (size_t i = 0; i < def->ncontrollers; i++) {
         virDomainControllerDef *c = def->controllers[i];
 
+        /* a CCID reader sits on USB */
         if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
+            c->type != VIR_DOMAIN_CONTROLLER_TYPE_CCID &&
             !controllerIsBuiltin(def, c, q35))
             ADD(&c->addr, controllerFlags(def, c), c);
     }
@@ -625,34 +635,49 @@ addDefaultDevices(virDomainDef *def, bool q35, bool i440fx)
     }
 }
 
-/* USB ports for USB input devices on controller 0, from 1 (libvirt's
- * USB address assignment for what virtkit runs on USB). */
+/* USB ports on controller 0, from 1, for what virtkit runs on USB, in the
+ * order libvirt 9.0 gives them (seen on libvirtd: a smartcard's CCID
+ * reader, inputs, USB sound, redirected devices). */
 static void
 assignUSBPorts(virDomainDef *def)
 {
+    g_autoptr(GPtrArray) addrs = g_ptr_array_new();
+    unsigned int port = 1;
+
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == VIR_DOMAIN_CONTROLLER_TYPE_CCID)
+            g_ptr_array_add(addrs, &def->controllers[i]->addr);
+    }
     for (size_t i = 0; i < def->ninputs; i++) {
-        virDomainInputDef *in = &def->inputs[i];
-        unsigned int port = 1;
+        if (def->inputs[i].bus == VIR_DOMAIN_INPUT_BUS_USB)
+            g_ptr_array_add(addrs, &def->inputs[i].addr);
+    }
+    for (size_t i = 0; i < def->nsounds; i++) {
+        if (g_str_equal(def->sounds[i]->model, "usb"))
+            g_ptr_array_add(addrs, &def->sounds[i]->addr);
+    }
+    for (size_t i = 0; i < def->nredirdevs; i++)
+        g_ptr_array_add(addrs, &def->redirdevs[i]->addr);
+
+    for (guint i = 0; i < addrs->len; i++) {
+        virDomainDeviceAddress *addr = g_ptr_array_index(addrs, i);
         bool used = true;
 
-        if (in->bus != VIR_DOMAIN_INPUT_BUS_USB ||
-            in->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
+        if (addr->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
             continue;
         while (used) {
             used = false;
-            for (size_t j = 0; j < def->ninputs; j++) {
-                const virDomainDeviceAddress *a = &def->inputs[j].addr;
+            for (guint j = 0; j < addrs->len && !used; j++) {
+                const virDomainDeviceAddress *a = g_ptr_array_index(addrs, j);
 
-                if (a->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB && a->bus == 0 &&
-                    a->usbPort[0] == port && a->usbPort[1] == 0) {
-                    used = true;
-                    port++;
-                    break;
-                }
+                used = a->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB && a->bus == 0 &&
+                       a->usbPort[0] == port;
             }
+            if (used)
+                port++;
         }
-        in->addr.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB;
-        in->addr.usbPort[0] = port;
+        addr->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB;
+        addr->usbPort[0] = port;
     }
 }
 
@@ -902,6 +927,21 @@ assignPass(virDomainDef *def, const char *machine, bool q35)
                 qemuPCIAddressReserve(set, &want, 0) == 0)
                 *a = want;
         }
+    }
+    /* q35's first ICH9 sound card is the chipset's HD audio, 00:1b.0 */
+    for (size_t i = 0; q35 && i < def->nsounds; i++) {
+        virDomainDeviceAddress *a = &def->sounds[i]->addr;
+        virDomainDeviceAddress want = { 0 };
+
+        if (!g_str_equal(def->sounds[i]->model, "ich9"))
+            continue;
+        setPCI(&want, 0, 0x1b, 0);
+        if ((a->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE ||
+             virDomainDeviceAddressIsEmptyPCI(a)) &&
+            !set->buses[0].functions[want.slot] &&
+            qemuPCIAddressReserve(set, &want, 0) == 0)
+            *a = want;
+        break;
     }
     if (q35 && findController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0, "ich9-ehci1") &&
         assignUSB2Group(def, set, 0, true) < 0)

@@ -173,19 +173,9 @@ static const qemuDomCapsEnumDef diskEnums[] = {
 };
 
 #define GRAPHICS "<graphics type='%s'/>"
-/* SPICE is offered only once its agent channel is accepted too: clients
- * that see it (virt-manager's wizard, virt-install) add a spicevmc channel
- * and USB redirection, and a SPICE that refuses them fails their whole
- * install where VNC would have worked. */
 static const qemuDomCapsTry graphicsType[] = {
-    { "sdl", GRAPHICS },
-    { "vnc", GRAPHICS },
-    { "spice", GRAPHICS "<channel type='spicevmc'><target type='virtio' "
-                        "name='com.redhat.spice.0'/></channel>"
-                        "<controller type='usb' model='qemu-xhci'/>"
-                        "<redirdev bus='usb' type='spicevmc'/>" },
-    { "egl-headless", GRAPHICS },
-    { "dbus", GRAPHICS },
+    { "sdl", GRAPHICS },          { "vnc", GRAPHICS },  { "spice", GRAPHICS },
+    { "egl-headless", GRAPHICS }, { "dbus", GRAPHICS },
 };
 static const qemuDomCapsEnumDef graphicsEnums[] = { { "type", TRIES(graphicsType) } };
 
@@ -257,7 +247,8 @@ static const qemuDomCapsEnumDef tpmEnums[] = {
 
 static const qemuDomCapsTry redirdevBus[] = {
     { "usb",
-      "<controller type='usb' model='qemu-xhci'/><redirdev bus='%s' type='spicevmc'/>" },
+      "<controller type='usb' model='qemu-xhci'/><redirdev bus='%s' type='spicevmc'/>"
+      "<graphics type='spice'/>" },
 };
 static const qemuDomCapsEnumDef redirdevEnums[] = { { "bus", TRIES(redirdevBus) } };
 
@@ -267,7 +258,7 @@ static const qemuDomCapsTry channelType[] = {
     { "unix", "<channel type='%s'><target type='virtio' name='org.qemu.guest_agent.0'/>"
               "</channel>" },
     { "spicevmc", "<channel type='%s'><target type='virtio' name='com.redhat.spice.0'/>"
-                  "</channel>" },
+                  "</channel><graphics type='spice'/>" },
 };
 static const qemuDomCapsEnumDef channelEnums[] = { { "type", TRIES(channelType) } };
 

@@ -426,6 +426,79 @@ qemuValidateGraphics(const virDomainDef *def)
     return 0;
 }
 
+/*
+ * What a SPICE display brings along (libvirt 9.0's rules and messages):
+ * spicevmc channels, USB redirection and a passthrough smartcard need SPICE
+ * graphics; USB redirection, USB sound and the smartcard's CCID reader
+ * need a USB bus; one smartcard at most; sound models QEMU 7.2 still has
+ * (pcspk and ich7 are not run by virtkit).
+ */
+static int
+qemuValidateSpiceDevices(const virDomainDef *def)
+{
+    bool spice = false;
+    bool usbDevices = def->nredirdevs > 0 || def->nsmartcards > 0;
+    bool usbBus = false;
+    bool spicevmc = def->nredirdevs > 0 || def->nsmartcards > 0;
+
+    for (size_t i = 0; i < def->ngraphics; i++)
+        spice |= def->graphics[i]->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE;
+    for (size_t i = 0; i < def->nchannels; i++)
+        spicevmc |= def->channels[i]->spicevmc;
+    for (size_t i = 0; i < def->nsounds; i++)
+        usbDevices |= g_str_equal(def->sounds[i]->model, "usb");
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && c->idx == 0 &&
+            g_strcmp0(c->model, "none") != 0)
+            usbBus = true;
+    }
+    if (usbDevices && !usbBus) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "USB is disabled for this domain, but USB devices are present "
+                       "in the domain XML");
+        return -1;
+    }
+    if (spicevmc && !spice) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "chardev 'spicevmc' not supported without spice graphics");
+        return -1;
+    }
+    if (def->nsmartcards > 1) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "this QEMU binary lacks multiple smartcard support");
+        return -1;
+    }
+    for (size_t i = 0; i < def->nsounds; i++) {
+        const virDomainSoundDef *s = def->sounds[i];
+        bool usb = g_str_equal(s->model, "usb");
+
+        if (g_str_equal(s->model, "pcspk") || g_str_equal(s->model, "ich7")) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "sound model '%s' is not supported by the QEMU driver",
+                           s->model);
+            return -1;
+        }
+        if (qemuValidateAddressType(&s->addr, "sound",
+                                    usb                             ? USB_ONLY
+                                    : g_str_equal(s->model, "sb16") ? NO_ADDRESS
+                                                                    : PCI_ONLY) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < def->nsmartcards; i++) {
+        const virDomainDeviceAddress *a = &def->smartcards[i]->addr;
+
+        if (a->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_CCID &&
+            (a->controller != 0 || a->slot != 0)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "this QEMU binary lacks multiple smartcard support");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Controllers the QEMU driver runs: the machine's own (pcie-root or
  * pci-root, q35's AHCI, i440fx's IDE), pcie-root-ports and
  * pcie-to-pci-bridges on q35, USB (qemu-xhci, nec-xhci, the UHCI/EHCI/OHCI
@@ -474,6 +547,9 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
         case VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
             ok = !c->model || g_str_equal(model, "virtio");
             break;
+        case VIR_DOMAIN_CONTROLLER_TYPE_CCID:
+            ok = c->idx == 0 && !c->model; /* usb-ccid, for a smartcard */
+            break;
         default:
             break;
         }
@@ -485,7 +561,9 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
                            machine);
             return -1;
         }
-        if (qemuValidateAddressType(&c->addr, "controller", PCI_ONLY) < 0)
+        if (qemuValidateAddressType(
+                &c->addr, "controller",
+                c->type == VIR_DOMAIN_CONTROLLER_TYPE_CCID ? USB_ONLY : PCI_ONLY) < 0)
             return -1;
     }
     for (size_t i = 0; i < def->nchannels; i++) {
@@ -531,7 +609,7 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
             return -1;
         }
     }
-    if (qemuValidateGraphics(def) < 0)
+    if (qemuValidateGraphics(def) < 0 || qemuValidateSpiceDevices(def) < 0)
         return -1;
     for (size_t i = 0; i < def->nvideos; i++) {
         const virDomainVideoDef *v = def->videos[i];
