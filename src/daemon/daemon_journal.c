@@ -62,6 +62,11 @@
 #define VKD_JOURNAL_RESERVE 4096
 /* the file is compacted once it holds twice the kept records, and this many */
 #define VKD_JOURNAL_COMPACT_MIN 64
+/* a reservation further than this above the newest kept record is not
+ * believed (far more than a sync interval can number) */
+#define VKD_JOURNAL_RESERVE_TRUST (G_GUINT64_CONSTANT(1) << 32)
+/* no seq above this is read from a file (leaves room to number on) */
+#define VKD_JOURNAL_SEQ_MAX (G_MAXUINT64 / 2)
 
 typedef struct {
     virNetServerClient *client; /* a reference */
@@ -469,8 +474,10 @@ vkdJournalLoad(bool *torn)
             break;
         rec = g_new0(virtkit_event_record, 1);
         virXdrInitDecode(&x, data + off + 8, len);
+        /* seqs only grow, and never near the top of the range (a seq of
+         * 2^63 is no journal of ours: numbering must not wrap) */
         if (!virtkit_event_record_filter(&x, rec) || virXdrRemaining(&x) != 0 ||
-            rec->seq < vkdJournal.nextSeq) {
+            rec->seq < vkdJournal.nextSeq || rec->seq > VKD_JOURNAL_SEQ_MAX) {
             vkdJournalRecordFree(rec);
             break;
         }
@@ -562,9 +569,11 @@ vkdJournalRecover(bool torn)
         g_debug("event journal without a reservation: taken as it is");
         return;
     }
-    if (!haveSeq || reserved < last) {
-        /* no reservation bounds what a client may have seen (its write
-         * failed): assume a whole block */
+    if (!haveSeq || reserved < last || reserved - last > VKD_JOURNAL_RESERVE_TRUST) {
+        /* no believable reservation bounds what a client may have seen (its
+         * write failed, or the file is damaged): assume a whole block */
+        g_warning("event journal: its reservation '%s' is missing or not believable",
+                  vkdJournal.seqPath);
         reserved = last + VKD_JOURNAL_RESERVE;
     }
     if (reserved <= last) {
@@ -715,6 +724,19 @@ vkdJournalShutdown(void)
     g_clear_pointer(&vkdJournal.seqPath, g_free);
     g_clear_pointer(&vkdJournal.closedPath, g_free);
     g_clear_pointer(&vkdJournal.dir, g_free);
+    /* as before vkdJournalInit (the fuzz target opens journals in a row) */
+    vkdJournal.subs = NULL;
+    vkdJournal.syncThread = NULL;
+    vkdJournal.quit = false;
+    vkdJournal.dirty = false;
+    vkdJournal.epoch = 0;
+    vkdJournal.nextSeq = 0;
+    vkdJournal.reserved = 0;
+    vkdJournal.seqWritten = 0;
+    vkdJournal.fileRecords = 0;
+    vkdJournal.events = 0;
+    vkdJournal.hookCpuNs = 0;
+    vkdJournal.syncCpuNs = 0;
 }
 
 static vkdJournalSub *

@@ -32,14 +32,15 @@ import time
 
 TARGETS = ["rpc", "domainxml", "qmp", "status", "storagexml", "networkxml",
            "snapshotxml", "nwfilterxml", "checkpointxml", "parted", "nodedevxml",
-           "blockcopyxml"]
+           "blockcopyxml", "journal"]
 
 # Bounds for one input: inputs bigger than this only slow the search down
 # (the qmp target caps its own "BIG n" lines separately).
 MAX_LEN = {"rpc": 65536, "domainxml": 65536, "qmp": 65536, "status": 65536,
            "storagexml": 16384, "networkxml": 16384,
            "snapshotxml": 65536, "nwfilterxml": 16384, "checkpointxml": 65536,
-           "nodedevxml": 16384, "parted": 8192, "blockcopyxml": 16384}
+           "nodedevxml": 16384, "parted": 8192, "blockcopyxml": 16384,
+           "journal": 8192}
 
 # libFuzzer dictionaries (tests/fuzz/NAME.dict).
 DICT = {"domainxml": "domainxml.dict", "status": "domainxml.dict", "qmp": "qmp.dict",
