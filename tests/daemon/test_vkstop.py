@@ -13,8 +13,8 @@ import sys
 import time
 
 from vkdtest import (Daemon, RawClient, Skip, booting_xml, diskless_xml, domstate,
-                     kill_pid, parse_error, pid_alive, qemu_pids, run_tests, test_guest_dir,
-                     virsh, wait_for, write, xdr_string)
+                     kill_pid, make_tmpdir, parse_error, pid_alive, qemu_pids, run_tests,
+                     test_guest_dir, virsh, wait_for, write, xdr_string)
 
 VKSH = os.environ.get("VKSH")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -303,6 +303,97 @@ def test_test_driver_over_the_wire():
     assert re.search(r"kill +skipped", p.stdout), p.stdout
     p = vksh(uri, "stop", "test", "--timeout", "5")
     assert "Domain 'test' stopped by clean-exit" in p.stdout, p.stdout
+
+
+LIBVIRT_DIRS = ("/etc/libvirt", "/var/lib/libvirt", "/run/libvirt", "/var/log/libvirt",
+                "/var/cache/libvirt")
+
+
+class Libvirtd:
+    """Debian's libvirtd 9.0 isolated as scripts/bench.sh runs it: in a mount
+    namespace of its own (unshare -m) where temporary folders are bound over
+    its directories (and copies of /etc/passwd and /etc/group that know the
+    libvirt-qemu user its QEMU driver wants); stopped by its recorded pid."""
+
+    def __init__(self):
+        if os.geteuid() != 0 or not os.access("/usr/sbin/libvirtd", os.X_OK):
+            raise Skip("needs root and Debian's libvirtd")
+        if not all(os.path.isdir(d) for d in LIBVIRT_DIRS):
+            raise Skip("libvirt's directories are not there to bind over")
+        self.root = make_tmpdir()
+        sub = {d: os.path.join(self.root, d.strip("/").replace("/", "_")) for d in LIBVIRT_DIRS}
+        for d in sub.values():
+            os.mkdir(d)
+        write(os.path.join(sub["/etc/libvirt"], "libvirtd.conf"), "")
+        write(os.path.join(sub["/etc/libvirt"], "qemu.conf"), 'user = "root"\ngroup = "root"\n')
+        passwd, group = os.path.join(self.root, "passwd"), os.path.join(self.root, "group")
+        with open("/etc/passwd") as f:
+            pw = f.read()
+        with open("/etc/group") as f:
+            gr = f.read()
+        if "\nlibvirt-qemu:" not in "\n" + pw:
+            pw += "libvirt-qemu:x:64055:64055::/var/lib/libvirt:/usr/sbin/nologin\n"
+        if "\nlibvirt-qemu:" not in "\n" + gr:
+            gr += "libvirt-qemu:x:64055:\n"
+        write(passwd, pw)
+        write(group, gr)
+        self.pidfile = os.path.join(self.root, "libvirtd.pid")
+        binds = "".join("mount --bind %s %s\n" % (sub[d], d) for d in LIBVIRT_DIRS)
+        wrap = write(os.path.join(self.root, "wrap.sh"),
+                     "set -e\nmount --make-rprivate /\n%smount --bind %s /etc/passwd\n"
+                     "mount --bind %s /etc/group\nexec /usr/sbin/libvirtd -p %s\n"
+                     % (binds, passwd, group, self.pidfile))
+        self.log = open(os.path.join(self.root, "libvirtd.log"), "wb")
+        self.wrap = subprocess.Popen(["unshare", "-m", "sh", wrap], stdout=self.log,
+                                     stderr=self.log, stdin=subprocess.DEVNULL)
+        self.sock = os.path.join(sub["/run/libvirt"], "libvirt-sock")
+        try:
+            wait_for(lambda: os.path.exists(self.sock) and os.path.exists(self.pidfile) and
+                     self.wrap.poll() is None, "libvirtd's socket", 60)
+        except AssertionError:
+            self.stop()
+            raise
+
+    def uri(self, driver):
+        return "%s+unix:///%s?socket=%s" % (driver, "default" if driver == "test" else "system",
+                                            self.sock)
+
+    def stop(self):
+        """SIGTERM to the recorded pid (the wrapper's exec is libvirtd itself)."""
+        if self.wrap.poll() is None:
+            self.wrap.send_signal(signal.SIGTERM)
+            try:
+                self.wrap.wait(60)
+            except subprocess.TimeoutExpired:
+                kill_pid(self.wrap.pid)
+                self.wrap.wait()
+        self.log.close()
+
+
+def test_libvirtd_answers_no_support():
+    """libvirtkit against Debian's libvirtd, which has no virtkit program: every
+    call of virtkit's API answers NO_SUPPORT (code 3) naming the API, nothing
+    happens to the guest, and libvirt's own calls go on working on the same
+    connection."""
+    lv = Libvirtd()
+    try:
+        uri = lv.uri("test")
+        p = vksh(uri, "stop", "test", "--timeout", "5", "--kill", check=False)
+        assert p.returncode == 1, (p.stdout, p.stderr)
+        assert "this function is not supported by the connection driver: " \
+            "vkDomainStopWithProgress" in p.stderr, p.stderr
+        p = vksh(uri, "event-journal", "--since", "0", check=False)
+        assert p.returncode == 1, (p.stdout, p.stderr)
+        assert "this function is not supported by the connection driver: " \
+            "vkConnectEventSubscribe" in p.stderr, p.stderr
+        p = vksh(uri, "domstate", "test")
+        assert p.stdout.strip() == "running", p.stdout
+        # the same connection still answers libvirt's calls after the refusal
+        p = vksh(uri, "stop test --timeout 1; domstate test", check=False)
+        assert "vkDomainStopWithProgress" in p.stderr and p.stdout.strip() == "running", \
+            (p.stdout, p.stderr)
+    finally:
+        lv.stop()
 
 
 # The cases of python's virtkit module run in daemon-vkpython (test_vkpython.py)
