@@ -18,6 +18,9 @@ the stopped disk):
    delete keeps it, REDEFINE (with VALIDATE) brings the metadata back;
  - an external disk-only snapshot adds the checkpoint's bitmap to the
    new overlay, which then counts the guest's writes;
+ - a blockcopy --pivot takes the bitmap along into the copy, merged from
+   every image of the chain (the base's holds the writes from before the
+   overlay);
  - the bitmap is in the images after the guest stops; a rename keeps the
    checkpoints; undefine is refused
    while checkpoints exist, and accepted with --checkpoints-metadata;
@@ -213,9 +216,22 @@ def test_checkpoints():
     vda.write(dom, 0x43)
     wait_for(lambda: bitmaps(dom)["c1"][0] >= 65536, "c1 counting in the overlay", 30)
 
-    # stopped: the bitmap is in both images; undefine needs the flag
+    # a block copy with pivot takes c1 along into the copy, filled from the
+    # chain's c1 bitmaps (libvirt 9.0's qemuBlockBitmapsHandleBlockcopy)
+    copy = os.path.join(work, "cp.copy")
+    before = bitmaps(dom)["c1"][0]
+    virsh(uri, "blockcopy", "cp", "vda", copy, "--wait", "--pivot", "--transient-job")
+    assert "<source file='%s'" % copy in virsh(uri, "dumpxml", "cp").stdout
+    bm = bitmaps(dom)
+    # the overlay's c1 saw 64 KiB; the base's, the guest's 4 MiB at boot
+    assert list(bm) == ["c1"] and bm["c1"][1] is True and before < (4 << 20) <= bm["c1"][0], \
+        (before, bm)
+    vda.write(dom, 0x44)
+    assert vda.has(dom, 0x44)
+
+    # stopped: the bitmap is in every image; undefine needs the flag
     virsh(uri, "destroy", "cp")
-    for image in (disk, overlay):
+    for image in (disk, overlay, copy):
         p = run("qemu-img", "info", "--output=json", image)
         assert p.returncode == 0, p.stderr
         fmt = json.loads(p.stdout)["format-specific"]["data"]

@@ -1035,6 +1035,24 @@ qemuDomainBlockJobAbort(virDomainPtr dom, const char *path, unsigned int flags)
             goto endjob;
         }
     }
+    /* a qcow2 copy takes the checkpoints' bitmaps along (a raw one cannot
+     * hold them) */
+    if (pivot && job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY &&
+        job->newFormat == VIR_STORAGE_FORMAT_QCOW2 && job->mirrorFormatNode) {
+        g_autofree char *source = g_strdup(job->topNode);
+        g_autofree char *target = g_strdup(job->mirrorFormatNode);
+
+        if (qemuCheckpointCopyBitmaps(obj, source, target) < 0)
+            goto endjob;
+        /* the lock was dropped: the job may have ended meanwhile */
+        if (!(job = qemuBlockJobRequire(obj, path, &disk)))
+            goto endjob;
+        if (!job->ready || job->request) {
+            virReportError(VIR_ERR_BLOCK_COPY_ACTIVE,
+                           "block job '%s' not ready for pivot yet", job->name);
+            goto endjob;
+        }
+    }
     name = g_strdup(job->name);
     job->request =
         pivot ? VIR_DOMAIN_DISK_MIRROR_STATE_PIVOT : VIR_DOMAIN_DISK_MIRROR_STATE_ABORT;

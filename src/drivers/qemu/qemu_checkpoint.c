@@ -342,6 +342,98 @@ qemuCheckpointPropagateBitmaps(virDomainObj *obj, const virDomainDiskDef *dd,
     return 0;
 }
 
+/* The entry of query-named-block-nodes (@nodes) whose @key is @value: a
+ * node name, or the format node ("drv" not "file") of an image file. */
+static json_object *
+qemuCheckpointNamedNode(json_object *nodes, const char *key, const char *value)
+{
+    size_t n =
+        json_object_is_type(nodes, json_type_array) ? json_object_array_length(nodes) : 0;
+
+    for (size_t i = 0; i < n; i++) {
+        json_object *node = json_object_array_get_idx(nodes, i);
+        json_object *v = NULL, *drv = NULL;
+
+        if (!json_object_object_get_ex(node, key, &v) ||
+            g_strcmp0(json_object_get_string(v), value) != 0)
+            continue;
+        if (g_str_equal(key, "file") && json_object_object_get_ex(node, "drv", &drv) &&
+            g_strcmp0(json_object_get_string(drv), "file") == 0)
+            continue;
+        return node;
+    }
+    return NULL;
+}
+
+int
+qemuCheckpointCopyBitmaps(virDomainObj *obj, const char *source, const char *target)
+{
+    g_autoptr(json_object) nodes = NULL;
+    g_autoptr(json_object) args = json_object_new_object();
+    g_autoptr(json_object) targs = json_object_new_object();
+    g_autoptr(GHashTable) merges =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    json_object *actions = json_object_new_array();
+    json_object *node;
+    int depth = 0;
+
+    json_object_object_add(targs, "actions", actions);
+    if (virDomainCheckpointObjListCount(obj->checkpoints) == 0)
+        return 0;
+    json_object_object_add(args, "flat", json_object_new_boolean(1));
+    if (qemuHotplugMonitor(obj, "query-named-block-nodes", args, &nodes) < 0)
+        return -1;
+    /* every image of the source's chain: a bitmap of an image below the top
+     * (an external snapshot's) holds the writes from before the overlay */
+    node = qemuCheckpointNamedNode(nodes, "node-name", source);
+    while (node && depth++ < 64) {
+        json_object *bitmaps = NULL, *nn = NULL, *backing = NULL;
+        size_t n = 0;
+
+        json_object_object_get_ex(node, "node-name", &nn);
+        if (json_object_object_get_ex(node, "dirty-bitmaps", &bitmaps) &&
+            json_object_is_type(bitmaps, json_type_array))
+            n = json_object_array_length(bitmaps);
+        for (size_t i = 0; i < n; i++) {
+            json_object *bm = json_object_array_get_idx(bitmaps, i);
+            json_object *name = NULL, *pers = NULL, *from, *src;
+            const char *bname;
+
+            if (!json_object_object_get_ex(bm, "name", &name) ||
+                !json_object_object_get_ex(bm, "persistent", &pers) ||
+                !json_object_get_boolean(pers))
+                continue;
+            bname = json_object_get_string(name);
+            if (!(from = g_hash_table_lookup(merges, bname))) {
+                json_object *act = json_object_new_object();
+                json_object *data = json_object_new_object();
+
+                qemuCheckpointAddAction(actions, "block-dirty-bitmap-add", target, bname,
+                                        true);
+                from = json_object_new_array();
+                json_object_object_add(data, "node", json_object_new_string(target));
+                json_object_object_add(data, "target", json_object_new_string(bname));
+                json_object_object_add(data, "bitmaps", from);
+                json_object_object_add(
+                    act, "type", json_object_new_string("block-dirty-bitmap-merge"));
+                json_object_object_add(act, "data", data);
+                json_object_array_add(actions, act);
+                g_hash_table_insert(merges, g_strdup(bname), from);
+            }
+            src = json_object_new_object();
+            json_object_object_add(src, "node", json_object_get(nn));
+            json_object_object_add(src, "name", json_object_new_string(bname));
+            json_object_array_add(from, src);
+        }
+        if (!json_object_object_get_ex(node, "backing_file", &backing))
+            break;
+        node = qemuCheckpointNamedNode(nodes, "file", json_object_get_string(backing));
+    }
+    if (json_object_array_length(actions) == 0)
+        return 0;
+    return qemuHotplugMonitor(obj, "transaction", targs, NULL);
+}
+
 /* REDEFINE_VALIDATE: each bitmap of @def exists in the running QEMU. */
 static int
 qemuCheckpointValidateBitmaps(virDomainObj *obj, const virDomainCheckpointDef *def)

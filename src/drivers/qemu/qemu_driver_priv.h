@@ -298,6 +298,14 @@ int qemuCheckpointRenameMetadata(qemuDriver *driver, const char *oldName,
  * the disk @dd's current top, a block-dirty-bitmap-add of the same name
  * on the new @overlay node appended to the snapshot's transaction
  * @actions. Object locked, job held; 0, or -1 with an error reported. */
+/* A block copy about to pivot keeps the disk's checkpoints, as libvirt
+ * 9.0's (qemuBlockBitmapsHandleBlockcopy): each persistent bitmap name
+ * found in the chain of the job's @source node is added to the copy's
+ * format node @target and filled from every same-named bitmap of that
+ * chain (one transaction; the new bitmaps count every write from then
+ * on). Nothing when the domain has no checkpoint. Object
+ * locked, job held; 0, or -1 with an error reported. */
+int qemuCheckpointCopyBitmaps(virDomainObj *obj, const char *source, const char *target);
 struct json_object;
 int qemuCheckpointPropagateBitmaps(virDomainObj *obj, const virDomainDiskDef *dd,
                                    const char *overlay, struct json_object *actions);
