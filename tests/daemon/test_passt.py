@@ -55,6 +55,16 @@ def quiet(*a):
     pass
 
 
+def proc_cmdline(pid):
+    """The command line of @pid; b"" once it is gone (any process may exit
+    between the listing of /proc and the read)."""
+    try:
+        with open("/proc/%s/cmdline" % pid, "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
+
+
 IFACE = """<interface type='user'>
       <mac address='52:54:00:77:00:09'/>
       <source dev='vkp0'/>
@@ -174,6 +184,29 @@ def test_xml_and_errors():
             "unsupported configuration: Invalid attempt to set network interface guest-side "
             "IP route and/or address info, not supported by QEMU")
         assert [x.name() for x in c.listAllDomains()] == ["px"]
+
+        # passt refuses to start (no such interface): libvirt's error with
+        # passt's words, the domain off, nothing left running or on disk
+        if NET_GUEST:
+            dom = c.defineXML(GUEST_XML % {
+                "name": "pf", "guest": guest, "args": "", "log": "/dev/null",
+                "iface": "<interface type='user'><source dev='nosuchdev'/>"
+                         "<model type='virtio'/><backend type='passt'/></interface>"})
+            try:
+                dom.create()
+                raise AssertionError("started with a passt that cannot run")
+            except libvirt.libvirtError as e:
+                msg = e.get_error_message()
+                assert (e.get_error_code(), e.get_error_domain()) == \
+                    (libvirt.VIR_ERR_INTERNAL_ERROR, VIR_FROM_QEMU), msg
+                assert msg.startswith("internal error: Could not start 'passt'. "
+                                      "exitstatus: 1: ") and "nosuchdev" in msg, msg
+                assert "syslog" not in msg, msg
+            assert dom.state()[0] == libvirt.VIR_DOMAIN_SHUTOFF
+            assert not glob.glob(os.path.join(d.dirs["state"], "qemu", "domain-*-pf"))
+            assert not [p for p in os.listdir("/proc") if p.isdigit() and
+                        d.root.encode() in proc_cmdline(p) and b"passt" in proc_cmdline(p)]
+            dom.undefine()
         c.close()
         virsh(uri, "undefine", "px")
     finally:
@@ -278,8 +311,7 @@ def test_guest_through_passt():
         virsh(uri, "start", "pg")
         pid = passt_pid(d, "pg", "net0")
         assert pid and pid_alive(pid), pid
-        with open("/proc/%d/cmdline" % pid) as f:
-            argv = f.read().split("\0")[:-1]
+        argv = proc_cmdline(pid).decode().split("\0")[:-1]
         sock = [p for p in glob.glob(os.path.join(d.dirs["state"], "qemu", "domain-*-pg",
                                                   "passt-net0.socket"))]
         assert len(sock) == 1, sock
@@ -289,13 +321,11 @@ def test_guest_through_passt():
             "10.77.0.9", "--netmask", "24", "--tcp-ports", "5001", "--udp-ports",
             "10.77.0.2%vkp0/7000-7010:8000-8010,~7005"], argv
         qemu = [p for p in os.listdir("/proc") if p.isdigit() and
-                open("/proc/%s/cmdline" % p, "rb").read().startswith(
-                    b"/usr/bin/qemu-system-x86_64") and
-                b"guest=pg" in open("/proc/%s/cmdline" % p, "rb").read()]
+                proc_cmdline(p).startswith(b"/usr/bin/qemu-system-x86_64") and
+                b"guest=pg" in proc_cmdline(p) and d.root.encode() in proc_cmdline(p)]
         assert len(qemu) == 1, qemu
         assert os.stat("/proc/%d" % pid).st_uid == os.stat("/proc/%s" % qemu[0]).st_uid
-        with open("/proc/%s/cmdline" % qemu[0], "rb") as f:
-            qargv = f.read().decode().split("\0")
+        qargv = proc_cmdline(qemu[0]).decode().split("\0")
         assert '{"type":"stream","addr":{"type":"unix","path":"%s"},"server":false,' \
             '"id":"hostnet0"}' % sock[0] in qargv, qargv
         with open(os.path.join(d.dirs["log"], "qemu", "pg.log")

@@ -177,6 +177,31 @@ passtArgv(const virDomainNetDef *net, const char *socket, const char *pidPath)
     return a;
 }
 
+/* What passt said on a failed start, one line: its complaints about a
+ * missing syslog (a network namespace has none) left out. Takes @text. */
+static char *
+passtErrorText(char *text)
+{
+    g_autofree char *owned = text;
+    g_auto(GStrv) lines = NULL;
+    GString *out;
+
+    if (!text)
+        return NULL;
+    lines = g_strsplit(text, "\n", -1);
+    out = g_string_new(NULL);
+    for (size_t i = 0; lines[i]; i++) {
+        g_strstrip(lines[i]);
+        if (!*lines[i] ||
+            (g_str_has_prefix(lines[i], "Failed to send ") && strstr(lines[i], "syslog")))
+            continue;
+        if (out->len)
+            g_string_append(out, "; ");
+        g_string_append(out, lines[i]);
+    }
+    return g_string_free(out, FALSE);
+}
+
 int
 qemuPasstStart(qemuDriver *driver, virDomainObj *obj, virDomainNetDef *net)
 {
@@ -252,8 +277,7 @@ qemuPasstStart(qemuDriver *driver, virDomainObj *obj, virDomainNetDef *net)
     if (status != 0 || qemuPasstFindPid(net) == 0) {
         int code = status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 
-        if (errout)
-            g_strstrip(errout);
+        errout = passtErrorText(errout);
         if (errout && *errout)
             qemuDomainLogAppend(driver, obj->def->name, "passt: %s", errout);
         virReportError(VIR_ERR_INTERNAL_ERROR,
