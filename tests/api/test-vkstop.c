@@ -213,7 +213,8 @@ testArgErrors(void)
 #define POLICY_XML                                                                 \
     "<domain type='test'><name>vkpol</name><memory>1024</memory>"                  \
     "<os><type>hvm</type></os><features><acpi/></features><metadata>"              \
-    "<virtkit:lifecycle xmlns:virtkit='http://virtkit.invalid/xmlns/lifecycle/1'>" \
+    "<virtkit:lifecycle xmlns:virtkit='http://virtkit.invalid/xmlns/lifecycle/1' " \
+    "destroy-grace-period='12'>"                                                   \
     "<virtkit:stop deadline='30' acpi-share='50' acpi-interval='3' kill='%s'/>"    \
     "<virtkit:host-shutdown action='save' priority='7' parallel='%s'/>"            \
     "</virtkit:lifecycle></metadata></domain>"
@@ -231,6 +232,8 @@ testDefinitionPolicy(void)
 
     g_assert_nonnull(dom);
     dump = virDomainGetXMLDesc(dom, 0);
+    /* the grace override too (issue 13: dumpxml used to drop it) */
+    g_assert_nonnull(strstr(dump, "destroy-grace-period=\"12\""));
     g_assert_nonnull(strstr(dump, "<virtkit:stop deadline=\"30\" acpi-share=\"50\" "
                                   "acpi-interval=\"3\" kill=\"yes\"/>"));
     g_assert_nonnull(strstr(
