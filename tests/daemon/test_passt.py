@@ -291,7 +291,7 @@ def test_guest_through_passt():
     namespace to the guest through the portForward'ed port; passt runs as
     QEMU's user with libvirt's arguments; kept (same pid) across a daemon
     restart and still forwarding; a hotplugged passt interface gets its
-    own passt; every passt gone with the guest."""
+    own passt, ended by its unplug; every passt gone with the guest."""
     if not NET_GUEST:
         raise Skip("no net test guest (scripts/build-test-guest.sh)")
     libvirt.registerErrorHandler(quiet, None)
@@ -362,9 +362,17 @@ def test_guest_through_passt():
         assert pid1 and pid1 != pid and pid_alive(pid1), pid1
         live = virsh(uri, "dumpxml", "pg").stdout
         assert live.count("<backend type='passt'/>") == 2, live
+        # and its passt ends with the unplug (once the guest let it go)
+        virsh(uri, "detach-device-alias", "pg", "net1", "--live")
+        wait_for(lambda: not pid_alive(pid1), "the unplugged interface's passt gone", 60)
+        wait_for(lambda: virsh(uri, "dumpxml", "pg").stdout.count(
+            "<backend type='passt'/>") == 1, "the interface gone from the live XML", 30)
+        assert pid_alive(pid)
+        assert not glob.glob(os.path.join(d.dirs["state"], "qemu", "domain-*-pg",
+                                          "passt-net1.*"))
 
         virsh(uri, "destroy", "pg")
-        wait_for(lambda: not pid_alive(pid) and not pid_alive(pid1), "passt gone", 15)
+        wait_for(lambda: not pid_alive(pid), "passt gone", 15)
         assert not glob.glob(os.path.join(d.dirs["state"], "qemu", "domain-*-pg")), \
             os.listdir(os.path.join(d.dirs["state"], "qemu"))
         virsh(uri, "undefine", "pg")
