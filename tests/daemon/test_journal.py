@@ -345,8 +345,9 @@ def test_requestors_and_objects():
                 for _, t, r in got if re.search(r" for %s(:|$)" % re.escape(what), t)]
 
     client = {r for _, t, r in got if "Defined Added" in t}
-    assert len(client) == 2 and all(re.fullmatch(r"client:0:\d+|client:%d:\d+"
-                                                 % os.getuid(), c) for c in client), client
+    # two virsh runs (one pid each, unless the kernel gave the second the first's)
+    assert 1 <= len(client) <= 2 and all(re.fullmatch(r"client:%d:\d+" % os.getuid(), c)
+                                         for c in client), client
     rq = of("domain 'rq'")
     assert [e for e, _ in rq] == ["Defined Added", "Resumed Unpaused", "Started Booted",
                                   "Shutdown Finished after guest request",

@@ -686,7 +686,8 @@ qemuProcessHandleExit(qemuDriver *driver, virDomainObj *obj, guint64 runId)
      * end of a guest's own power-off is the guest's, as its SHUTDOWN was;
      * a crash is left to the journal's default ("crash") */
     prevRequestor = virObjectEventGetRequestor();
-    if (!prevRequestor && priv->vkStopping && priv->vkStopRequestor)
+    if (!prevRequestor && priv->vkStopping && priv->vkStopRequestor &&
+        detail != VIR_DOMAIN_EVENT_STOPPED_FAILED)
         virObjectEventSetRequestor(priv->vkStopRequestor);
     else if (!prevRequestor && detail == VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)
         virObjectEventSetRequestor("guest");
