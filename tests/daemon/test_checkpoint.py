@@ -21,6 +21,8 @@ the stopped disk):
  - a blockcopy --pivot takes the bitmap along into the copy, merged from
    every image of the chain (the base's holds the writes from before the
    overlay);
+ - an active commit (--pivot) of a new overlay leaves the base's bitmap
+   counting the overlay's write;
  - the bitmap is in the images after the guest stops; a rename keeps the
    checkpoints; undefine is refused
    while checkpoints exist, and accepted with --checkpoints-metadata;
@@ -228,6 +230,18 @@ def test_checkpoints():
         (before, bm)
     vda.write(dom, 0x44)
     assert vda.has(dom, 0x44)
+
+    # an active commit of a new overlay back into the copy: the copy's c1
+    # then holds the write made in the overlay (16 MiB in, beyond the rest)
+    overlay2 = os.path.join(work, "cp.overlay2")
+    virsh(uri, "snapshot-create-as", "cp", "s2", "--disk-only", "--no-metadata",
+          "--diskspec", "vda,file=" + overlay2, "--diskspec", "vdb,snapshot=no")
+    assert bitmaps(dom)["c1"][0] == 0
+    vda._run(dom, "write -P 0x45 16M 64k", "wrote 65536/65536")
+    virsh(uri, "blockcommit", "cp", "vda", "--active", "--pivot", "--wait")
+    assert "<source file='%s'" % copy in virsh(uri, "dumpxml", "cp").stdout
+    bm = bitmaps(dom)
+    assert list(bm) == ["c1"] and bm["c1"][0] >= (4 << 20) + 65536, bm
 
     # stopped: the bitmap is in every image; undefine needs the flag
     virsh(uri, "destroy", "cp")

@@ -1036,13 +1036,19 @@ qemuDomainBlockJobAbort(virDomainPtr dom, const char *path, unsigned int flags)
         }
     }
     /* a qcow2 copy takes the checkpoints' bitmaps along (a raw one cannot
-     * hold them) */
-    if (pivot && job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY &&
-        job->newFormat == VIR_STORAGE_FORMAT_QCOW2 && job->mirrorFormatNode) {
+     * hold them); an active commit's base gets the top's */
+    if (pivot &&
+        ((job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY &&
+          job->newFormat == VIR_STORAGE_FORMAT_QCOW2 && job->mirrorFormatNode) ||
+         (job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT && job->newSrc))) {
         g_autofree char *source = g_strdup(job->topNode);
-        g_autofree char *target = g_strdup(job->mirrorFormatNode);
+        g_autofree char *target =
+            g_strdup(job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY ? job->mirrorFormatNode
+                                                                 : job->newSrc);
 
-        if (qemuCheckpointCopyBitmaps(obj, source, target) < 0)
+        if ((job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY
+                 ? qemuCheckpointCopyBitmaps(obj, source, target)
+                 : qemuCheckpointCommitBitmaps(obj, source, target)) < 0)
             goto endjob;
         /* the lock was dropped: the job may have ended meanwhile */
         if (!(job = qemuBlockJobRequire(obj, path, &disk)))

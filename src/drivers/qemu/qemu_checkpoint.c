@@ -365,32 +365,49 @@ qemuCheckpointNamedNode(json_object *nodes, const char *key, const char *value)
     return NULL;
 }
 
-int
-qemuCheckpointCopyBitmaps(virDomainObj *obj, const char *source, const char *target)
+/* Whether the query-named-block-nodes entry @node has a bitmap @name. */
+static bool
+qemuCheckpointNodeHasBitmap(json_object *node, const char *name)
 {
-    g_autoptr(json_object) nodes = NULL;
-    g_autoptr(json_object) args = json_object_new_object();
-    g_autoptr(json_object) targs = json_object_new_object();
+    json_object *bitmaps = NULL;
+    size_t n = 0;
+
+    if (node && json_object_object_get_ex(node, "dirty-bitmaps", &bitmaps) &&
+        json_object_is_type(bitmaps, json_type_array))
+        n = json_object_array_length(bitmaps);
+    for (size_t i = 0; i < n; i++) {
+        json_object *nm = NULL;
+
+        if (json_object_object_get_ex(json_object_array_get_idx(bitmaps, i), "name",
+                                      &nm) &&
+            g_strcmp0(json_object_get_string(nm), name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The transaction that gives @target (node name; @targetNode its entry
+ * of @nodes, or NULL for a node QEMU has just opened) every persistent
+ * bitmap of the images from @source down its backing chain (up to @stop,
+ * excluded), each filled by merging every same-named bitmap of them:
+ * added to @actions; the bitmaps @target has already are merged into. */
+static void
+qemuCheckpointChainActions(json_object *nodes, const char *source, const char *stop,
+                           const char *target, json_object *targetNode,
+                           json_object *actions)
+{
     g_autoptr(GHashTable) merges =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    json_object *actions = json_object_new_array();
-    json_object *node;
+    json_object *node = qemuCheckpointNamedNode(nodes, "node-name", source);
     int depth = 0;
 
-    json_object_object_add(targs, "actions", actions);
-    if (virDomainCheckpointObjListCount(obj->checkpoints) == 0)
-        return 0;
-    json_object_object_add(args, "flat", json_object_new_boolean(1));
-    if (qemuHotplugMonitor(obj, "query-named-block-nodes", args, &nodes) < 0)
-        return -1;
-    /* every image of the source's chain: a bitmap of an image below the top
-     * (an external snapshot's) holds the writes from before the overlay */
-    node = qemuCheckpointNamedNode(nodes, "node-name", source);
     while (node && depth++ < 64) {
         json_object *bitmaps = NULL, *nn = NULL, *backing = NULL;
         size_t n = 0;
 
         json_object_object_get_ex(node, "node-name", &nn);
+        if (stop && g_strcmp0(json_object_get_string(nn), stop) == 0)
+            break;
         if (json_object_object_get_ex(node, "dirty-bitmaps", &bitmaps) &&
             json_object_is_type(bitmaps, json_type_array))
             n = json_object_array_length(bitmaps);
@@ -408,8 +425,9 @@ qemuCheckpointCopyBitmaps(virDomainObj *obj, const char *source, const char *tar
                 json_object *act = json_object_new_object();
                 json_object *data = json_object_new_object();
 
-                qemuCheckpointAddAction(actions, "block-dirty-bitmap-add", target, bname,
-                                        true);
+                if (!qemuCheckpointNodeHasBitmap(targetNode, bname))
+                    qemuCheckpointAddAction(actions, "block-dirty-bitmap-add", target,
+                                            bname, true);
                 from = json_object_new_array();
                 json_object_object_add(data, "node", json_object_new_string(target));
                 json_object_object_add(data, "target", json_object_new_string(bname));
@@ -429,9 +447,68 @@ qemuCheckpointCopyBitmaps(virDomainObj *obj, const char *source, const char *tar
             break;
         node = qemuCheckpointNamedNode(nodes, "file", json_object_get_string(backing));
     }
+}
+
+/* query-named-block-nodes (flat), or NULL with an error reported. */
+static json_object *
+qemuCheckpointQueryNodes(virDomainObj *obj)
+{
+    g_autoptr(json_object) args = json_object_new_object();
+    json_object *nodes = NULL;
+
+    json_object_object_add(args, "flat", json_object_new_boolean(1));
+    if (qemuHotplugMonitor(obj, "query-named-block-nodes", args, &nodes) < 0)
+        return NULL;
+    return nodes;
+}
+
+static int
+qemuCheckpointRunActions(virDomainObj *obj, json_object *actions)
+{
+    g_autoptr(json_object) targs = json_object_new_object();
+
     if (json_object_array_length(actions) == 0)
         return 0;
+    json_object_object_add(targs, "actions", json_object_get(actions));
     return qemuHotplugMonitor(obj, "transaction", targs, NULL);
+}
+
+int
+qemuCheckpointCopyBitmaps(virDomainObj *obj, const char *source, const char *target)
+{
+    g_autoptr(json_object) nodes = NULL;
+    g_autoptr(json_object) actions = json_object_new_array();
+
+    if (virDomainCheckpointObjListCount(obj->checkpoints) == 0)
+        return 0;
+    if (!(nodes = qemuCheckpointQueryNodes(obj)))
+        return -1;
+    /* every image of the source's chain: a bitmap of an image below the top
+     * (an external snapshot's) holds the writes from before the overlay */
+    qemuCheckpointChainActions(nodes, source, NULL, target, NULL, actions);
+    return qemuCheckpointRunActions(obj, actions);
+}
+
+int
+qemuCheckpointCommitBitmaps(virDomainObj *obj, const char *top, const char *baseFile)
+{
+    g_autoptr(json_object) nodes = NULL;
+    g_autoptr(json_object) actions = json_object_new_array();
+    json_object *base, *nn = NULL;
+
+    if (virDomainCheckpointObjListCount(obj->checkpoints) == 0)
+        return 0;
+    if (!(nodes = qemuCheckpointQueryNodes(obj)))
+        return -1;
+    if (!(base = qemuCheckpointNamedNode(nodes, "file", baseFile)) ||
+        !json_object_object_get_ex(base, "node-name", &nn)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "cannot find block node of image '%s'",
+                       baseFile);
+        return -1;
+    }
+    qemuCheckpointChainActions(nodes, top, json_object_get_string(nn),
+                               json_object_get_string(nn), base, actions);
+    return qemuCheckpointRunActions(obj, actions);
 }
 
 /* REDEFINE_VALIDATE: each bitmap of @def exists in the running QEMU. */

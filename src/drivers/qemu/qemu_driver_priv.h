@@ -306,6 +306,12 @@ int qemuCheckpointRenameMetadata(qemuDriver *driver, const char *oldName,
  * on). Nothing when the domain has no checkpoint. Object
  * locked, job held; 0, or -1 with an error reported. */
 int qemuCheckpointCopyBitmaps(virDomainObj *obj, const char *source, const char *target);
+/* The same for an active commit about to pivot (libvirt 9.0's
+ * qemuBlockBitmapsHandleCommitFinish): the bitmaps of the images from
+ * @top down to the base image @baseFile (excluded) are merged into the
+ * base's same-named ones (added when missing), so the base the guest
+ * goes back to has counted every write. */
+int qemuCheckpointCommitBitmaps(virDomainObj *obj, const char *top, const char *baseFile);
 struct json_object;
 int qemuCheckpointPropagateBitmaps(virDomainObj *obj, const virDomainDiskDef *dd,
                                    const char *overlay, struct json_object *actions);
