@@ -88,8 +88,10 @@ static struct {
     char *closedPath; /* journal.closed: left by a clean stop */
     char bootId[64];
     guint64 reserved; /* no seq above it is issued */
-    GMutex seqLock;   /* the seq file's writer */
+    GMutex seqLock;   /* the seq file's writer; guards the two below */
     guint64 seqWritten;
+    bool closedPending; /* journal.closed is still there: removed with the
+                         * first reservation, before any new seq */
     guint fileRecords;
     bool dirty;
     GPtrArray *subs; /* vkdJournalSub * */
@@ -267,10 +269,12 @@ vkdJournalMaybeCompact(void)
 }
 
 /* Write journal.seq: this boot's id and @reserved, durably (temporary
- * file, fsync, rename, fsync of the folder). Takes seqLock; a value not
- * above the one written is not written again. 0 or -1 (errno). */
+ * file, fsync, rename, fsync of the folder; a journal.closed left by the
+ * last clean stop goes in the same step). Takes seqLock; a value not
+ * above the one written is not written again. *@durable: the reservation
+ * on disk now, whatever the outcome. 0 or -1 (errno). */
 static int
-vkdJournalReserve(guint64 reserved)
+vkdJournalReserve(guint64 reserved, guint64 *durable)
 {
     g_autofree char *tmp = g_strdup_printf("%s.new", vkdJournal.seqPath);
     g_autofree char *text =
@@ -280,8 +284,16 @@ vkdJournalReserve(guint64 reserved)
 
     g_mutex_lock(&vkdJournal.seqLock);
     if (reserved <= vkdJournal.seqWritten) {
+        *durable = vkdJournal.seqWritten;
         g_mutex_unlock(&vkdJournal.seqLock);
         return 0;
+    }
+    if (vkdJournal.closedPending && unlink(vkdJournal.closedPath) < 0 &&
+        errno != ENOENT) {
+        g_warning("cannot remove '%s': %s", vkdJournal.closedPath, g_strerror(errno));
+        *durable = vkdJournal.seqWritten;
+        g_mutex_unlock(&vkdJournal.seqLock);
+        return -1;
     }
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd >= 0 && vkdJournalWriteAll(fd, (const guint8 *)text, strlen(text)) == 0 &&
@@ -293,6 +305,7 @@ vkdJournalReserve(guint64 reserved)
             close(dfd);
         }
         vkdJournal.seqWritten = reserved;
+        vkdJournal.closedPending = false;
         rc = 0;
     }
     if (rc < 0)
@@ -300,6 +313,7 @@ vkdJournalReserve(guint64 reserved)
                   vkdJournal.seqPath, g_strerror(errno));
     if (fd >= 0)
         close(fd);
+    *durable = vkdJournal.seqWritten;
     g_mutex_unlock(&vkdJournal.seqLock);
     return rc;
 }
@@ -331,9 +345,14 @@ vkdJournalRecordNew(int kind, int eventID, const char *requestor)
     virtkit_event_record *rec = g_new0(virtkit_event_record, 1);
 
     if (vkdJournal.nextSeq > vkdJournal.reserved) {
-        /* the sync thread did not keep ahead: reserve here (one fsync) */
-        if (vkdJournalReserve(vkdJournal.nextSeq - 1 + VKD_JOURNAL_RESERVE) == 0)
-            vkdJournal.reserved = vkdJournal.nextSeq - 1 + VKD_JOURNAL_RESERVE;
+        /* the sync thread did not keep ahead (or is writing it now): wait
+         * for it or reserve here (one fsync). If the write fails the event
+         * is numbered anyway (warned): the next start after a host crash
+         * then assumes a whole block lost. */
+        guint64 durable = 0;
+
+        vkdJournalReserve(vkdJournal.nextSeq - 1 + VKD_JOURNAL_RESERVE, &durable);
+        vkdJournal.reserved = MAX(vkdJournal.reserved, durable);
     }
     rec->seq = vkdJournal.nextSeq++;
     rec->time_us = g_get_real_time();
@@ -398,23 +417,24 @@ vkdJournalSyncThread(gpointer opaque)
 {
     g_mutex_lock(&vkdJournal.lock);
     while (!vkdJournal.quit) {
-        gint64 until =
-            g_get_monotonic_time() + vkdJournal.syncMs * G_TIME_SPAN_MILLISECOND;
+        gint64 until;
 
+        /* keep the reservation ahead (the first one right away: the
+         * daemon's start does not wait for it unless it numbers an event
+         * first) */
+        if (vkdJournal.nextSeq + VKD_JOURNAL_RESERVE / 2 > vkdJournal.reserved) {
+            guint64 want = vkdJournal.nextSeq - 1 + VKD_JOURNAL_RESERVE;
+            guint64 durable = 0;
+
+            g_mutex_unlock(&vkdJournal.lock);
+            vkdJournalReserve(want, &durable);
+            g_mutex_lock(&vkdJournal.lock);
+            vkdJournal.reserved = MAX(vkdJournal.reserved, durable);
+        }
+        until = g_get_monotonic_time() + vkdJournal.syncMs * G_TIME_SPAN_MILLISECOND;
         g_cond_wait_until(&vkdJournal.syncCond, &vkdJournal.lock, until);
         if (vkdJournal.quit)
             break;
-        if (vkdJournal.nextSeq + VKD_JOURNAL_RESERVE / 2 > vkdJournal.reserved) {
-            guint64 want = vkdJournal.nextSeq - 1 + VKD_JOURNAL_RESERVE;
-
-            g_mutex_unlock(&vkdJournal.lock);
-            if (vkdJournalReserve(want) == 0) {
-                g_mutex_lock(&vkdJournal.lock);
-                vkdJournal.reserved = MAX(vkdJournal.reserved, want);
-            } else {
-                g_mutex_lock(&vkdJournal.lock);
-            }
-        }
         /* an idle journal ages too */
         if (vkdJournal.maxAgeUs > 0) {
             vkdJournalPrune();
@@ -591,7 +611,10 @@ vkdJournalRecover(bool torn)
               last + 1, reserved, last, when ? ", of " : "", when ? when : "",
               reserved + 1);
     vkdJournal.nextSeq = reserved + 1;
-    vkdJournal.reserved = vkdJournal.nextSeq - 1 + VKD_JOURNAL_RESERVE;
+    /* the gap's own seq is issued before a new reservation is on disk:
+     * a crash now leaves journal.seq below it, which the next start does
+     * not believe (a whole block is assumed lost) */
+    vkdJournal.reserved = vkdJournal.nextSeq;
     gap = vkdJournalRecordNew(0, VIRTKIT_EVENT_ID_GAP, "crash");
     gap->obj.name = g_strdup("");
     gap->obj.id = -1;
@@ -638,6 +661,7 @@ vkdJournalInit(const char *stateDir, unsigned int maxEvents, unsigned int maxAge
         if (vkdJournal.epoch == 0)
             vkdJournal.epoch = 1;
         vkdJournal.nextSeq = 1;
+        vkdJournal.reserved = 0;
         vkdJournal.fileRecords = 0;
         vkdJournal.fd = open(vkdJournal.path,
                              O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
@@ -653,24 +677,9 @@ vkdJournalInit(const char *stateDir, unsigned int maxEvents, unsigned int maxAge
                     g_strerror(errno));
         return -1;
     }
-    /* reserve before any seq is issued, then say the journal is open */
-    if (vkdJournalReserve(
-            MAX(vkdJournal.reserved, vkdJournal.nextSeq - 1 + VKD_JOURNAL_RESERVE)) < 0) {
-        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
-                    "cannot write '%s': %s", vkdJournal.seqPath, g_strerror(errno));
-        close(vkdJournal.fd);
-        vkdJournal.fd = -1;
-        return -1;
-    }
-    vkdJournal.reserved = vkdJournal.seqWritten;
-    if (closed && unlink(vkdJournal.closedPath) == 0) {
-        int dfd = open(vkdJournal.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-    }
+    /* The sync thread reserves at once (and removes journal.closed with
+     * it); an event numbered before that waits for it (RecordNew). */
+    vkdJournal.closedPending = closed;
     g_debug("event journal '%s': epoch %" G_GUINT64_FORMAT ", %u records kept, next seq "
             "%" G_GUINT64_FORMAT ", reserved up to %" G_GUINT64_FORMAT,
             vkdJournal.path, vkdJournal.epoch, vkdJournal.records.length,
@@ -733,6 +742,7 @@ vkdJournalShutdown(void)
     vkdJournal.nextSeq = 0;
     vkdJournal.reserved = 0;
     vkdJournal.seqWritten = 0;
+    vkdJournal.closedPending = false;
     vkdJournal.fileRecords = 0;
     vkdJournal.events = 0;
     vkdJournal.hookCpuNs = 0;
