@@ -3,6 +3,8 @@
 #define G_LOG_DOMAIN "virtkit.conf.net"
 
 #include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,24 +15,36 @@
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
 
 /* 0 when @str is an address of the family asked (@family: "ipv4", "ipv6",
- * anything else: either), *ipv6 telling which; -1 otherwise (nothing
+ * anything else: either), read as libvirt's virSocketAddrParse reads it
+ * (getaddrinfo, numeric only: "10.0.0" is 10.0.0.0), *ipv6 telling which
+ * and *canon its canonical form (new string); -1 otherwise (nothing
  * reported). */
 static int
-netAddrParse(const char *str, const char *family, bool *ipv6)
+netAddrParse(const char *str, const char *family, bool *ipv6, char **canon)
 {
-    unsigned char buf[sizeof(struct in6_addr)];
-    bool want4 = !family || g_strcmp0(family, "ipv6") != 0;
-    bool want6 = !family || g_strcmp0(family, "ipv4") != 0;
+    struct addrinfo hints = { .ai_flags = AI_NUMERICHOST };
+    struct addrinfo *res = NULL;
+    char buf[INET6_ADDRSTRLEN];
+    const void *raw;
+    bool ok;
 
-    if (want4 && inet_pton(AF_INET, str, buf) == 1) {
-        *ipv6 = false;
-        return 0;
-    }
-    if (want6 && inet_pton(AF_INET6, str, buf) == 1) {
-        *ipv6 = true;
-        return 0;
-    }
-    return -1;
+    if (g_strcmp0(family, "ipv4") == 0)
+        hints.ai_family = AF_INET;
+    else if (g_strcmp0(family, "ipv6") == 0)
+        hints.ai_family = AF_INET6;
+    else
+        hints.ai_family = AF_UNSPEC;
+    if (getaddrinfo(str, NULL, &hints, &res) != 0 || !res)
+        return -1;
+    *ipv6 = res->ai_family == AF_INET6;
+    raw = *ipv6 ? (const void *)&((struct sockaddr_in6 *)res->ai_addr)->sin6_addr
+                : (const void *)&((struct sockaddr_in *)res->ai_addr)->sin_addr;
+    ok = inet_ntop(res->ai_family, raw, buf, sizeof(buf)) != NULL;
+    freeaddrinfo(res);
+    if (!ok)
+        return -1;
+    *canon = g_strdup(buf);
+    return 0;
 }
 
 /* libvirt's virXMLPropUInt: absent leaves *val; bad text reported. */
@@ -59,16 +73,19 @@ netIPParse(virDomainNetDef *net, xmlNodePtr node)
     g_autofree char *address = virDomainXMLProp(node, "address");
     g_autofree char *family = virDomainXMLProp(node, "family");
     g_autofree char *prefix = virDomainXMLProp(node, "prefix");
+    g_autofree char *canon = NULL;
     virDomainNetIPAddr ip = { 0 };
 
     if (!address) {
         virReportError(VIR_ERR_XML_ERROR, "%s", "Missing required address in <ip>");
         return -1;
     }
-    if (netAddrParse(address, family, &ip.ipv6) < 0) {
+    if (netAddrParse(address, family, &ip.ipv6, &canon) < 0) {
         virReportError(VIR_ERR_XML_ERROR, "Invalid address '%s' in <ip>", address);
         return -1;
     }
+    g_free(address);
+    address = g_steal_pointer(&canon);
     if (prefix) {
         unsigned long long v = 0;
 
@@ -113,12 +130,15 @@ netPortForwardParse(virDomainNetDef *net, xmlNodePtr node)
     pf.dev = virDomainXMLProp(node, "dev");
     if (pf.address) {
         bool v6;
+        char *canon = NULL;
 
-        if (netAddrParse(pf.address, NULL, &v6) < 0) {
+        if (netAddrParse(pf.address, NULL, &v6, &canon) < 0) {
             virReportError(VIR_ERR_XML_ERROR, "Invalid address '%s' in <portForward>",
                            pf.address);
             goto error;
         }
+        g_free(pf.address);
+        pf.address = canon;
     }
     for (xmlNodePtr r = node->children; r; r = r->next) {
         virDomainNetPortForwardRange range = { 0 };
