@@ -421,6 +421,7 @@ typedef struct {
     char *modelName;     /* <model name=...> (pci controllers); NULL if absent */
     int targetChassis;   /* <target chassis=...>; -1 if absent */
     int targetPort;      /* <target port=...>; -1 if absent */
+    int targetChassisNr; /* pci-bridge: <target chassisNr=...> (1-255); 0 if absent */
     int masterStartport; /* usb companions: <master startport=...>; -1 if absent */
     bool implicit;       /* added by the parser for a device (never formatted): a
                           * driver's own defaults go before it, as in libvirt */

@@ -773,9 +773,19 @@ parseController(xmlNodePtr node)
             if (ctrl->modelName && !*ctrl->modelName)
                 g_clear_pointer(&ctrl->modelName, g_free);
         }
+        int nr = -1;
+
         if (target && (parseIntAttr(target, "chassis", 0, &ctrl->targetChassis) < 0 ||
-                       parseIntAttr(target, "port", 0, &ctrl->targetPort) < 0))
+                       parseIntAttr(target, "port", 0, &ctrl->targetPort) < 0 ||
+                       parseIntAttr(target, "chassisNr", 10, &nr) < 0))
             return NULL;
+        if (nr == 0 || nr > 255) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "PCI controller chassisNr '%d' out of range - must be 1-255",
+                           nr);
+            return NULL;
+        }
+        ctrl->targetChassisNr = MAX(nr, 0);
     }
     if (virDomainDeviceAddressParse(node, &ctrl->addr) < 0)
         return NULL;
@@ -1262,7 +1272,7 @@ static const virDomainXMLAttrRule chrAttrs[] = {
 static const virDomainXMLAttrRule controllerAttrs[] = {
     { "", (const char *const[]){ "type", "index", "model", "ports", NULL } },
     { "model", (const char *const[]){ "name", NULL } },
-    { "target", (const char *const[]){ "chassis", "port", NULL } },
+    { "target", (const char *const[]){ "chassis", "port", "chassisNr", NULL } },
     { "master", (const char *const[]){ "startport", NULL } },
     { NULL, NULL },
 };

@@ -248,7 +248,7 @@ static void
 formatController(fmtCtx *ctx, const virDomainControllerDef *c)
 {
     bool children = c->modelName || c->targetChassis >= 0 || c->targetPort >= 0 ||
-                    c->masterStartport >= 0 ||
+                    c->targetChassisNr > 0 || c->masterStartport >= 0 ||
                     c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE;
 
     lineStart(ctx, "<controller");
@@ -268,6 +268,8 @@ formatController(fmtCtx *ctx, const virDomainControllerDef *c)
         attr(ctx->buf, "name", c->modelName);
         g_string_append(ctx->buf, "/>\n");
     }
+    if (c->targetChassisNr > 0)
+        line(ctx, "<target chassisNr='%d'/>", c->targetChassisNr);
     if (c->targetChassis >= 0 || c->targetPort >= 0) {
         lineStart(ctx, "<target");
         if (c->targetChassis >= 0)

@@ -602,6 +602,9 @@ qemuBuildControllers(GPtrArray *a, const virDomainDef *def)
                  c->targetPort >= 0 ? c->targetPort : 0x7 + c->idx,
                  c->targetChassis >= 0 ? c->targetChassis : c->idx, c->idx,
                  *addr ? addr : ",bus=pcie.0");
+        else if (g_strcmp0(c->model, "pci-bridge") == 0)
+            addf(a, "pci-bridge,chassis_nr=%d,id=pci.%d%s",
+                 c->targetChassisNr > 0 ? c->targetChassisNr : c->idx, c->idx, addr);
         else
             addf(a, "pcie-pci-bridge,id=pci.%d%s", c->idx, addr);
     }

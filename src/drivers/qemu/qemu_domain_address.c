@@ -709,6 +709,8 @@ fillPCIControllerTarget(virDomainControllerDef *c)
     } else if (g_strcmp0(c->model, "pci-bridge") == 0) {
         if (!c->modelName)
             c->modelName = g_strdup("pci-bridge");
+        if (c->targetChassisNr <= 0)
+            c->targetChassisNr = c->idx;
     }
 }
 
@@ -774,6 +776,55 @@ assignGrow(virDomainDef *def, qemuPCIAddressSet *set, unsigned int flags,
     if (addPCIController(def, set, model, depth) < 0)
         return -1;
     return assignGrow(def, set, flags, addr, depth + 1);
+}
+
+/*
+ * i440fx: libvirt adds a pci-bridge (chassisNr its index) when pci.0's
+ * slots run out, before any address is assigned: as many as the devices
+ * still without an address need, each taking a slot of the bus before it
+ * and giving 31 (slots 1-31). The USB2 companions share their master's
+ * slot and count as one.
+ */
+static int
+addPCIBridges(virDomainDef *def, const char *machine)
+{
+    g_autoptr(qemuPCIAddressSet) set = NULL;
+    g_autoptr(GArray) devs = NULL;
+    unsigned int freeSlots = 0;
+    unsigned int need = 0;
+
+    if (!(set = qemuPCIAddressSetNew(def, machine)))
+        return -1;
+    for (unsigned int b = 0; b < set->nbuses; b++) {
+        const qemuPCIBus *bus = &set->buses[b];
+
+        if (!bus->present || !(bus->accepts & QEMU_PCI_CONNECT_PCI_DEVICE))
+            continue;
+        for (unsigned int s = bus->minSlot; s <= bus->maxSlot; s++)
+            freeSlots += bus->functions[s] == 0;
+    }
+    devs = collectDevices(def, false);
+    for (guint i = 0; i < devs->len; i++) {
+        const qemuPCIDevice *d = &g_array_index(devs, qemuPCIDevice, i);
+
+        if ((d->addr->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE ||
+             virDomainDeviceAddressIsEmptyPCI(d->addr)) &&
+            !(d->ctrl && isUSBCompanion(d->ctrl)))
+            need++;
+    }
+    while (need > freeSlots) {
+        int idx = maxControllerIndex(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI) + 1;
+
+        if (idx >= QEMU_PCI_MAX_BUSES) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "No more available PCI slots");
+            return -1;
+        }
+        fillPCIControllerTarget(
+            appendController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, idx, "pci-bridge"));
+        need++;
+        freeSlots += 31;
+    }
+    return 0;
 }
 
 /* The USB2 set of one index: EHCI master at function 7, companions uhciN
@@ -1058,6 +1109,8 @@ qemuDomainAssignAddresses(virDomainDef *def, const char *machine)
             return assignPass(def, machine, q35);
     }
 
+    if (i440fx && addPCIBridges(def, machine) < 0)
+        return -1;
     /* libvirt's two passes: a dry run finds the PCI controllers the devices
      * need (appended by index), then every address is assigned with them
      * all present, PCI controllers first, so that a bridge takes the first

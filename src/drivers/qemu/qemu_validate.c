@@ -521,8 +521,9 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
             if (c->idx == 0)
                 ok = g_str_equal(model, q35 ? "pcie-root" : "pci-root");
             else
-                ok = q35 && (g_str_equal(model, "pcie-root-port") ||
-                             g_str_equal(model, "pcie-to-pci-bridge"));
+                ok = q35 ? (g_str_equal(model, "pcie-root-port") ||
+                            g_str_equal(model, "pcie-to-pci-bridge"))
+                         : g_str_equal(model, "pci-bridge");
             break;
         case VIR_DOMAIN_CONTROLLER_TYPE_USB: {
             int rc = qemuValidateUSBController(c);
