@@ -178,6 +178,7 @@ typedef struct {
     mode_t mode;
     uid_t runUid; /* what it was handed to */
     gid_t runGid;
+    bool carried; /* an update: handed over already, in the record */
 } qemuSecurityEntry;
 
 static void
@@ -490,14 +491,18 @@ qemuSecurityUndo(GPtrArray *entries, guint done, GHashTable *held)
     for (guint i = 0; i < done; i++) {
         qemuSecurityEntry *e = g_ptr_array_index(entries, i);
 
-        if (!g_hash_table_contains(held, e->path))
+        /* (what an update carried over stays the domain's) */
+        if (!e->carried && !g_hash_table_contains(held, e->path))
             qemuSecurityGiveBack(e);
     }
 }
 
-/* The part of qemuSecurityPrepareDomain under securityLock. */
+/* The part of qemuSecurityPrepareDomain under securityLock; for
+ * qemuSecurityUpdateDomain (@update), @mine is the domain's record (may be
+ * NULL) and @carried (moved into the new record) what of it stays. */
 static int
-qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *items)
+qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *items,
+                          bool update, GPtrArray *mine, GPtrArray *carried)
 {
     const virSecurityIdentity *id = driver->runAs;
     unsigned int uid = (unsigned int)id->uid;
@@ -517,15 +522,29 @@ qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *item
     g_autofree char *record = qemuSecurityRecordPath(driver, obj->def->uuid);
     g_autofree char *recordName = g_path_get_basename(record);
     g_autofree char *dir = qemuSecurityRecordDir(driver);
+    guint nnew = 0;
+    bool removed = false;
     int ret = -1;
 
-    /* a record left by an earlier run of this domain: give that back first */
-    qemuSecurityRestoreLocked(driver, obj->def->uuid);
+    if (update) {
+        /* what the running domain holds already stays as it is */
+        while (carried && carried->len > 0) {
+            qemuSecurityEntry *c = g_ptr_array_steal_index(carried, 0);
+
+            g_hash_table_add(seen, c->path);
+            g_ptr_array_add(entries, c);
+        }
+    } else {
+        /* a record left by an earlier run of this domain: give that back
+         * first */
+        qemuSecurityRestoreLocked(driver, obj->def->uuid);
+    }
     held = qemuSecurityHeldByOthers(driver, recordName, keep);
 
     for (guint i = 0; i < n; i++)
         paths[i] = ((qemuSecurityItem *)g_ptr_array_index(items, i))->path;
-    if (virSecurityCheckAccessAs(id, paths, n, reach, blocker, readable, writable) < 0)
+    if (n > 0 &&
+        virSecurityCheckAccessAs(id, paths, n, reach, blocker, readable, writable) < 0)
         goto cleanup;
 
     /* Every file reachable (nothing is changed yet)... */
@@ -558,6 +577,8 @@ qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *item
             virReportSystemError(errno, "Cannot access %s '%s'", it->what, it->path);
             goto cleanup;
         }
+        if (g_hash_table_contains(seen, real))
+            continue;
         other = g_hash_table_lookup(held, real);
         /* Read-only and readable already: left alone, unless readable only
          * because it is handed over for another domain (then this domain
@@ -572,8 +593,6 @@ qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *item
             }
             continue;
         }
-        if (g_hash_table_contains(seen, real))
-            continue;
         e = g_new0(qemuSecurityEntry, 1);
         e->path = g_steal_pointer(&real);
         /* handed over for another domain already: its true owner is there */
@@ -584,8 +603,30 @@ qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *item
         e->runGid = id->gid;
         g_hash_table_add(seen, e->path);
         g_ptr_array_add(entries, e);
+        nnew++;
+    }
+    /* an update: what the record holds that the domain no longer uses
+     * goes back first (a crash before the record is rewritten leaves an
+     * entry whose file is its owner's again: the restore leaves it) */
+    for (guint i = 0; mine && i < mine->len; i++) {
+        qemuSecurityEntry *m = g_ptr_array_index(mine, i);
+
+        if (g_hash_table_contains(seen, m->path))
+            continue;
+        removed = true;
+        if (g_hash_table_contains(held, m->path))
+            g_debug("'%s' stays handed over: another running domain uses it", m->path);
+        else
+            qemuSecurityGiveBack(m);
+    }
+    if (nnew == 0 && !removed) {
+        ret = 0;
+        goto cleanup;
     }
     if (entries->len == 0) {
+        if (update && (err = virFileRemoveDurableQuiet(record)) != 0)
+            VIR_NOTICE("cannot remove ownership record '%s': %s", record,
+                       g_strerror(err));
         ret = 0;
         goto cleanup;
     }
@@ -596,14 +637,31 @@ qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *item
     for (guint i = 0; i < entries->len; i++) {
         qemuSecurityEntry *e = g_ptr_array_index(entries, i);
 
+        if (e->carried)
+            continue;
         if (chown(e->path, e->runUid, e->runGid) < 0) {
             virReportSystemError(errno, "cannot hand '%s' to uid:%u, gid:%u", e->path,
                                  uid, gid);
             qemuSecurityUndo(entries, i, held);
             /* the chown's error is the one to report: this one is only
-             * logged (a stale record is restored at the next start) */
-            if ((err = virFileRemoveDurableQuiet(record)) != 0)
+             * logged (a stale record is restored at the next start); an
+             * update keeps the record of what the domain still holds */
+            if (nnew < entries->len) {
+                g_autoptr(GPtrArray) kept = g_ptr_array_new();
+
+                for (guint k = 0; k < entries->len; k++) {
+                    qemuSecurityEntry *c = g_ptr_array_index(entries, k);
+
+                    if (c->carried)
+                        g_ptr_array_add(kept, c);
+                }
+                if (qemuSecurityRecordWrite(record, kept) < 0) {
+                    g_debug("cannot rewrite '%s': %s", record, virGetLastErrorMessage());
+                    virResetLastError();
+                }
+            } else if ((err = virFileRemoveDurableQuiet(record)) != 0) {
                 g_debug("cannot remove '%s': %s", record, g_strerror(err));
+            }
             goto cleanup;
         }
         g_debug("handed '%s' (%u:%u) to %u:%u", e->path, (unsigned int)e->uid,
@@ -629,7 +687,67 @@ qemuSecurityPrepareDomain(qemuDriver *driver, virDomainObj *obj)
     if (items->len == 0)
         return 0;
     g_mutex_lock(&driver->securityLock);
-    ret = qemuSecurityPrepareLocked(driver, obj, items);
+    ret = qemuSecurityPrepareLocked(driver, obj, items, false, NULL, NULL);
+    g_mutex_unlock(&driver->securityLock);
+    return ret;
+}
+
+int
+qemuSecurityUpdateDomain(qemuDriver *driver, virDomainObj *obj)
+{
+    g_autoptr(GPtrArray) items = NULL;
+    int ret;
+
+    if (!driver->runAs)
+        return 0;
+    items = qemuSecurityCollect(obj->def);
+    g_mutex_lock(&driver->securityLock);
+    {
+        g_autofree char *record = qemuSecurityRecordPath(driver, obj->def->uuid);
+        g_autoptr(GPtrArray) mine = qemuSecurityRecordRead(record);
+        g_autoptr(GPtrArray) work = g_ptr_array_new();
+        g_autoptr(GPtrArray) carried =
+            g_ptr_array_new_with_free_func(qemuSecurityEntryFree);
+
+        for (guint i = 0; i < items->len; i++) {
+            qemuSecurityItem *it = g_ptr_array_index(items, i);
+            g_autofree char *real = NULL;
+            const qemuSecurityEntry *m = NULL;
+            struct stat sb;
+
+            /* the kernel, initrd and firmware of a running QEMU were
+             * opened at its start: only its disks change */
+            if (!g_str_equal(it->what, "storage file"))
+                continue;
+            real = realpath(it->path, NULL);
+            for (guint k = 0; real && mine && k < mine->len && !m; k++) {
+                const qemuSecurityEntry *c = g_ptr_array_index(mine, k);
+
+                if (g_str_equal(c->path, real))
+                    m = c;
+            }
+            if (m && stat(real, &sb) == 0 && sb.st_uid == m->runUid &&
+                sb.st_gid == m->runGid) {
+                /* handed over for this run already: no check, no chown */
+                qemuSecurityEntry *c = g_memdup2(m, sizeof(*c));
+                bool dup = false;
+
+                for (guint k = 0; k < carried->len; k++)
+                    dup |= g_str_equal(
+                        ((qemuSecurityEntry *)g_ptr_array_index(carried, k))->path, real);
+                if (dup) {
+                    g_free(c);
+                    continue;
+                }
+                c->path = g_steal_pointer(&real);
+                c->carried = true;
+                g_ptr_array_add(carried, c);
+                continue;
+            }
+            g_ptr_array_add(work, it);
+        }
+        ret = qemuSecurityPrepareLocked(driver, obj, work, true, mine, carried);
+    }
     g_mutex_unlock(&driver->securityLock);
     return ret;
 }

@@ -44,6 +44,16 @@
  * 0, or -1 with an error reported and nothing left changed. */
 int qemuSecurityPrepareDomain(qemuDriver *driver, virDomainObj *obj);
 
+/* The same for a running domain whose files changed (a disk plugged or
+ * unplugged): only what is new is handed over (its record rewritten
+ * durably first), what the domain no longer uses is given back, and
+ * nothing is written when nothing changed; what it holds already is left
+ * as it is (qemuSecurityPrepareDomain gives everything back and hands it
+ * over again: two durable record writes and every chown twice per
+ * hotplug, most of the attach's time on this host's disk). Object locked,
+ * job held. 0, or -1 with an error reported. */
+int qemuSecurityUpdateDomain(qemuDriver *driver, virDomainObj *obj);
+
 /* Once QEMU of the domain @uuid is gone: give back what its record holds
  * and remove the record. Best effort (failures are logged); a domain
  * without a record is a no-op. */
