@@ -279,6 +279,7 @@ virDomainChannelDefFree(virDomainChannelDef *chan)
         return;
     g_free(chan->path);
     g_free(chan->targetName);
+    g_free(chan->alias);
     g_free(chan);
 }
 
@@ -393,6 +394,7 @@ virDomainDefCopy(const virDomainDef *src)
 
         c->path = g_strdup(c->path);
         c->targetName = g_strdup(c->targetName);
+        c->alias = g_strdup(c->alias);
         def->channels[i] = c;
     }
     def->rngs = g_new0(virDomainRNGDef *, src->nrngs + 1);

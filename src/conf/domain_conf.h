@@ -439,6 +439,9 @@ typedef struct {
     int vsController;   /* <address type='virtio-serial' controller bus port>; */
     int vsBus;          /*   -1 each when absent */
     int vsPort;
+    /* live only: the QEMU driver's device id (<alias name='channel0'/>; the
+     * chardev is "char" + alias), kept in the status file; NULL if none */
+    char *alias;
 } virDomainChannelDef;
 
 /* <rng model='virtio'><backend model='random'>PATH</backend></rng> */

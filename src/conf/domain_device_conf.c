@@ -933,9 +933,13 @@ parseChannel(xmlNodePtr node, unsigned int flags)
     xmlNodePtr source = virDomainXMLChild(node, "source");
     xmlNodePtr target = virDomainXMLChild(node, "target");
     xmlNodePtr addr = virDomainXMLChild(node, "address");
+    xmlNodePtr alias = virDomainXMLChild(node, "alias");
     g_autofree char *ttype = target ? virDomainXMLProp(target, "type") : NULL;
 
     chan->vsController = chan->vsBus = chan->vsPort = -1;
+    if (alias && !(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE) &&
+        (chan->alias = virDomainXMLProp(alias, "name")) && !*chan->alias)
+        g_clear_pointer(&chan->alias, g_free);
     if (!type || g_str_equal(type, "pty")) {
         chan->unixSocket = false;
     } else if (g_str_equal(type, "spicevmc")) {

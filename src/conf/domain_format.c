@@ -307,6 +307,11 @@ formatChannel(fmtCtx *ctx, const virDomainChannelDef *c, unsigned int flags)
     lineStart(ctx, "<target type='virtio'");
     attr(ctx->buf, "name", c->targetName);
     g_string_append(ctx->buf, "/>\n");
+    if (c->alias && !inactive) {
+        lineStart(ctx, "<alias");
+        attr(ctx->buf, "name", c->alias);
+        g_string_append(ctx->buf, "/>\n");
+    }
     if (c->vsController >= 0 || c->vsBus >= 0 || c->vsPort >= 0)
         line(ctx, "<address type='virtio-serial' controller='%d' bus='%d' port='%d'/>",
              MAX(c->vsController, 0), MAX(c->vsBus, 0), MAX(c->vsPort, 0));

@@ -19,6 +19,7 @@ import difflib
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -234,8 +235,11 @@ def test_disk_hotplug_in_guest():
     subprocess.run(["qemu-img", "create", "-q", "-f", "raw", boot, "64M"], check=True)
     subprocess.run(["qemu-img", "create", "-q", "-f", "raw", extra, "16M"], check=True)
     os.chmod(extra, 0o600)
+    # (a virtio-serial controller for the channels, on a root port of its own)
     xml = guest_xml("dk", guest, serial, boot, "<vcpu>1</vcpu>").replace(
-        "<devices>", "<devices><controller type='pci' model='pcie-root'/>" + ROOT_PORTS)
+        "<devices>", "<devices><controller type='pci' model='pcie-root'/>" + ROOT_PORTS +
+        "<controller type='pci' model='pcie-root-port'/>"
+        "<controller type='virtio-serial' index='0'/>")
     virsh(uri, "define", write(os.path.join(d.root, "dk.xml"), xml))
     virsh(uri, "start", "dk")
     wait_for(lambda: hw(serial).get("block") == "vda:131072,", "the guest with its boot disk",
@@ -371,6 +375,100 @@ def test_disk_hotplug_in_guest():
             assert e.get_error_code() == code and msg in str(e), e
     assert dom.XMLDesc(0) == live_xml
     assert len([ln for ln in ev.lines() if "device-" in ln]) == 2, ev.lines()
+
+    # virtio-serial channels (libvirt's answers recorded from libvirtd 9.0 on
+    # this guest): the guest agent's, live, with the socket the daemon binds
+    # in the run's directory and hands to QEMU; a unix one at a given path
+    # and a pty one; QEMU has each chardev and port, the live XML their
+    # alias and port, each raised DEVICE_ADDED
+    def chardevs():
+        out = virsh(uri, "qemu-monitor-command", "dk", json.dumps(
+            {"execute": "query-chardev"})).stdout
+        return {c["label"]: c["filename"] for c in json.loads(out)["return"]}
+    agent = "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/>" \
+            "</channel>"
+    ch1path = os.path.join(d.root, "ch1.sock")
+    ch1 = ("<channel type='unix'><source mode='bind' path='%s'/>"
+           "<target type='virtio' name='org.example.ch1'/></channel>" % ch1path)
+    pty = "<channel type='pty'><target type='virtio' name='org.example.pty'/></channel>"
+    live = libvirt.VIR_DOMAIN_AFFECT_LIVE
+    for xml in (agent, ch1, pty):
+        dom.attachDeviceFlags(xml, live)
+    ev.wait_line(r"event 'device-added' for domain 'dk': channel2$", 30)
+    added = [ln for ln in ev.lines() if "device-added" in ln and "channel" in ln]
+    assert [ln.split()[-1] for ln in added] == ["channel0", "channel1", "channel2"], added
+    devs = chardevs()
+    assert {"charchannel0", "charchannel1", "charchannel2"} <= set(devs), devs
+    assert devs["charchannel2"].startswith("pty:/dev/pts/"), devs
+    assert {"channel0", "channel1", "channel2"} <= peripherals(), peripherals()
+    x = dom.XMLDesc(0)
+    agentpath = re.search(r"<source mode='bind' path='([^']*org\.qemu\.guest_agent\.0)'/>",
+                          x).group(1)
+    for alias, port in (("channel0", 1), ("channel1", 2), ("channel2", 3)):
+        assert re.search(r"<alias name='%s'/>\s*<address type='virtio-serial' "
+                         r"controller='0' bus='0' port='%d'/>" % (alias, port), x), x
+    assert "<source path='%s'/>" % devs["charchannel2"][4:] in x, x
+    # QEMU listens on both sockets (the daemon bound them)
+    for path in (agentpath, ch1path):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(10)
+        s.connect(path)
+        s.close()
+    # libvirt's refusals: an equal channel again; detaching the agent's by
+    # an XML without its path, or a channel that is not there
+    for xml, fn, code, msg in (
+            (agent, dom.attachDeviceFlags, libvirt.VIR_ERR_OPERATION_INVALID,
+             "chardev already exists"),
+            (agent, dom.detachDeviceFlags, libvirt.VIR_ERR_DEVICE_MISSING,
+             "chr type 'channel' device not present in domain configuration"),
+            ("<channel type='unix'><target type='virtio' name='org.example.nope'/>"
+             "</channel>", dom.detachDeviceFlags, libvirt.VIR_ERR_DEVICE_MISSING,
+             "chr type 'channel' device not present in domain configuration")):
+        x = dom.XMLDesc(0)
+        try:
+            fn(xml, live)
+            raise AssertionError("accepted: " + xml)
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == code and e.get_error_domain() == \
+                libvirt.VIR_FROM_QEMU and msg in str(e), e
+        assert dom.XMLDesc(0) == x
+    # the hotplugged channels survive a daemon restart (status file): the
+    # agent's is still found by its id
+    d.stop()
+    d.start()
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName("dk")
+    ev.close()
+    ev = VirshEvents(uri, "--all")
+    ev.sync(uri, "<domain type='qemu'><name>evsync</name><memory>65536</memory><os>"
+            "<type arch='x86_64' machine='q35'>hvm</type></os></domain>", d.root)
+    assert "<alias name='channel0'/>" in dom.XMLDesc(0)
+    # detached: by its XML (ch1), by alias (the agent's, with Debian's
+    # virsh): out of QEMU (port and chardev) and the XML, the socket file
+    # the daemon named removed, DEVICE_REMOVED each
+    dom.detachDeviceFlags(ch1, live)
+    ev.wait_line(r"event 'device-removed' for domain 'dk': channel1$", 30)
+    virsh(uri, "detach-device-alias", "dk", "channel0")
+    ev.wait_line(r"event 'device-removed' for domain 'dk': channel0$", 30)
+    devs = chardevs()
+    assert "charchannel0" not in devs and "charchannel1" not in devs, devs
+    assert "charchannel2" in devs, devs
+    assert not {"channel0", "channel1"} & peripherals(), peripherals()
+    assert not os.path.exists(agentpath)
+    x = dom.XMLDesc(0)
+    assert "guest_agent" not in x and "org.example.ch1" not in x and \
+        "<alias name='channel2'/>" in x, x
+    # the persistent definition: the agent's channel added (its
+    # virtio-serial controller comes along when the definition has none,
+    # as libvirt's post-parse adds it), then removed
+    config = libvirt.VIR_DOMAIN_AFFECT_CONFIG
+    dom.attachDeviceFlags(agent, config)
+    inactive = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+    assert "name='org.qemu.guest_agent.0'" in inactive and \
+        "<controller type='virtio-serial' index='0'>" in inactive, inactive
+    assert "guest_agent" not in dom.XMLDesc(0)
+    dom.detachDeviceFlags(agent, config)
+    assert "guest_agent" not in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
     ev.close()
     conn.close()
 

@@ -735,27 +735,30 @@ qemuBuildChannels(GPtrArray *a, const virDomainDef *def, const qemuCommandOption
         const virDomainChannelDef *c = def->channels[i];
         int fd = i < opts->nchannelFds ? opts->channelFds[i] : -1;
         g_autoptr(GString) dev = g_string_new(NULL);
+        /* the device id the start gave it (qemuHotplugAssignChannelAliases) */
+        g_autofree char *alias =
+            c->alias ? g_strdup(c->alias) : g_strdup_printf("channel%zu", i);
 
         add(a, "-chardev");
         if (c->spicevmc) {
-            addf(a, "spicevmc,id=charchannel%zu,name=vdagent", i);
+            addf(a, "spicevmc,id=char%s,name=vdagent", alias);
         } else if (!c->unixSocket) {
-            addf(a, "pty,id=charchannel%zu", i);
+            addf(a, "pty,id=char%s", alias);
         } else if (c->connect) {
             g_autofree char *path = qemuEscapeComma(c->path);
 
-            addf(a, "socket,id=charchannel%zu,path=%s", i, path);
+            addf(a, "socket,id=char%s,path=%s", alias, path);
         } else if (fd >= 0) {
-            addf(a, "socket,id=charchannel%zu,fd=%d,server=on,wait=off", i, fd);
+            addf(a, "socket,id=char%s,fd=%d,server=on,wait=off", alias, fd);
         } else {
             g_autofree char *path = qemuEscapeComma(c->path);
 
-            addf(a, "socket,id=charchannel%zu,path=%s,server=on,wait=off", i, path);
+            addf(a, "socket,id=char%s,path=%s,server=on,wait=off", alias, path);
         }
         g_string_append_printf(dev, "virtserialport,bus=virtio-serial%d.%d,nr=%d",
                                MAX(c->vsController, 0), MAX(c->vsBus, 0),
                                c->vsPort > 0 ? c->vsPort : (int)i + 1);
-        g_string_append_printf(dev, ",chardev=charchannel%zu,id=channel%zu", i, i);
+        g_string_append_printf(dev, ",chardev=char%s,id=%s", alias, alias);
         if (c->targetName) {
             g_autofree char *name = qemuEscapeComma(c->targetName);
 

@@ -322,7 +322,8 @@ qemuStopStepAgent(qemuStopRun *run, unsigned int policy, gint64 until)
         if (g_strcmp0(c->targetName, QEMU_AGENT_CHANNEL_NAME) == 0 && c->unixSocket &&
             !c->connect && c->path) {
             path = g_strdup(c->path);
-            label = g_strdup_printf("charchannel%zu", i);
+            label = c->alias ? g_strdup_printf("char%s", c->alias)
+                             : g_strdup_printf("charchannel%zu", i);
         }
     }
     if (!path) {

@@ -190,7 +190,7 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
     }
     if (strcmp(name, "disk") != 0 && strcmp(name, "interface") != 0 &&
         ((strcmp(name, "rng") != 0 && strcmp(name, "input") != 0 &&
-          strcmp(name, "controller") != 0) ||
+          strcmp(name, "controller") != 0 && strcmp(name, "channel") != 0) ||
          g_str_has_suffix(action, "update"))) {
         /* @action: "live attach", "persistent detach", ... */
         /* libvirt's code for a live update is CONFIG_UNSUPPORTED */
@@ -204,6 +204,7 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
             : strcmp(name, "rng") == 0        ? "rng"
             : strcmp(name, "input") == 0      ? "input"
             : strcmp(name, "controller") == 0 ? "controller"
+            : strcmp(name, "channel") == 0    ? "channel"
                                               : "net";
     doc = g_strdup_printf("<domain type='qemu'><name>device</name><memory>1024</memory>"
                           "<os><type>hvm</type></os><devices>%s</devices></domain>",
@@ -234,7 +235,8 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
         (strcmp(*what, "net") == 0 && def->nnets != 1) ||
         (strcmp(*what, "rng") == 0 && def->nrngs != 1) ||
         (strcmp(*what, "input") == 0 && def->ninputs != 1) ||
-        (strcmp(*what, "controller") == 0 && def->ncontrollers != 1)) {
+        (strcmp(*what, "controller") == 0 && def->ncontrollers != 1) ||
+        (strcmp(*what, "channel") == 0 && def->nchannels != 1)) {
         virReportError(VIR_ERR_XML_ERROR, "%s", "the device XML must hold one device");
         return NULL;
     }
@@ -423,7 +425,7 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
 
     /* the image to QEMU's user first, as at start (the record gets it) */
     qemuHotplugAppendDisk(obj->def, disk);
-    if (qemuSecurityPrepareDomain(driver, obj) < 0) {
+    if (qemuSecurityUpdateDomain(driver, obj) < 0) {
         qemuHotplugStealDisk(obj->def, obj->def->ndisks - 1);
         return -1;
     }
@@ -497,7 +499,7 @@ rollback:
         /* the image goes back to its owner (the first error is the one
          * reported) */
         virErrorPreserveLast(&saved);
-        if (qemuSecurityPrepareDomain(driver, obj) < 0)
+        if (qemuSecurityUpdateDomain(driver, obj) < 0)
             g_debug("giving the image back: %s", virGetLastErrorMessage());
         virErrorRestore(&saved);
     }
@@ -566,7 +568,7 @@ qemuHotplugRemoveDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
                              virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
                                                      VIR_DOMAIN_EVENT_OBJ(obj), alias));
     if (virDomainObjIsActive(obj)) {
-        if (qemuSecurityPrepareDomain(driver, obj) < 0)
+        if (qemuSecurityUpdateDomain(driver, obj) < 0)
             virResetLastError();
         qemuDomainSaveStatus(driver, obj);
     }
@@ -763,6 +765,37 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
         }
         if (strcmp(what, "input") == 0) {
             qemuHotplugAppendInput(newPersistent, &mine->inputs[0]);
+        } else if (strcmp(what, "channel") == 0) {
+            /* libvirt's qemuDomainChrPreInsert: an equal one is refused;
+             * the virtio-serial controller the parser gave the device
+             * comes along when the definition has none */
+            for (size_t i = 0; i < newPersistent->nchannels; i++) {
+                const virDomainChannelDef *o = newPersistent->channels[i];
+                const virDomainChannelDef *c = mine->channels[0];
+
+                if (o->unixSocket == c->unixSocket && o->spicevmc == c->spicevmc &&
+                    o->connect == c->connect && g_strcmp0(o->path, c->path) == 0 &&
+                    g_strcmp0(o->targetName, c->targetName) == 0) {
+                    virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                                   "chardev already exists");
+                    goto endjob;
+                }
+            }
+            if (!qemuHotplugHasVirtioSerial(newPersistent, -1)) {
+                for (size_t i = 0; i < mine->ncontrollers; i++) {
+                    if (mine->controllers[i]->type ==
+                        VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL) {
+                        qemuHotplugInsertController(newPersistent, mine->controllers[i]);
+                        memmove(mine->controllers + i, mine->controllers + i + 1,
+                                (mine->ncontrollers - i) * sizeof(*mine->controllers));
+                        mine->ncontrollers--;
+                        break;
+                    }
+                }
+            }
+            qemuHotplugAppendChannel(newPersistent, mine->channels[0]);
+            mine->channels[0] = NULL;
+            mine->nchannels = 0;
         } else if (strcmp(what, "controller") == 0) {
             if (qemuHotplugAttachControllerConfig(newPersistent, mine, xml) < 0)
                 goto endjob;
@@ -812,6 +845,15 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
         if (qemuGluePostParse(driver, check) < 0 ||
             qemuHotplugAttachInputLive(driver, obj, &devDef->inputs[0]) < 0)
             goto endjob;
+    } else if (live && strcmp(what, "channel") == 0) {
+        virDomainChannelDef *chan = devDef->channels[0];
+
+        devDef->channels[0] = NULL;
+        devDef->nchannels = 0;
+        if (qemuHotplugAttachChannelLive(driver, obj, &chan) < 0) {
+            virDomainChannelDefFree(chan);
+            goto endjob;
+        }
     } else if (live && strcmp(what, "rng") == 0) {
         virDomainRNGDef *rng = devDef->rngs[0];
 
@@ -946,6 +988,9 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         } else if (devDef && strcmp(what, "input") == 0) {
             if ((idx = qemuHotplugFindInput(newPersistent, &devDef->inputs[0])) < 0)
                 goto endjob;
+        } else if (devDef && strcmp(what, "channel") == 0) {
+            if ((idx = qemuHotplugFindChannel(newPersistent, devDef->channels[0])) < 0)
+                goto endjob;
         } else if (devDef && strcmp(what, "controller") == 0) {
             if ((idx = qemuHotplugFindController(newPersistent,
                                                  devDef->controllers[0]->type,
@@ -975,6 +1020,8 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
             qemuHotplugRemoveRNG(newPersistent, (size_t)idx);
         } else if (strcmp(what, "input") == 0) {
             qemuHotplugRemoveInput(newPersistent, (size_t)idx);
+        } else if (strcmp(what, "channel") == 0) {
+            qemuHotplugRemoveChannel(newPersistent, (size_t)idx);
         } else if (strcmp(what, "controller") == 0) {
             virDomainControllerDefFree(newPersistent->controllers[idx]);
             memmove(newPersistent->controllers + idx,
@@ -993,6 +1040,7 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         bool isNet = devDef && strcmp(what, "net") == 0;
         bool isRNG = devDef && strcmp(what, "rng") == 0;
         bool isInput = devDef && strcmp(what, "input") == 0;
+        bool isChannel = devDef && strcmp(what, "channel") == 0;
 
         if (alias) {
             idx = -1;
@@ -1008,6 +1056,8 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
                 isRNG = true;
             if (idx < 0 && (idx = qemuHotplugFindInputAlias(live, alias)) >= 0)
                 isInput = true;
+            if (idx < 0 && (idx = qemuHotplugFindChannelAlias(live, alias)) >= 0)
+                isChannel = true;
             for (size_t i = 0; idx < 0 && i < live->ncontrollers; i++) {
                 g_autofree char *a = qemuHotplugControllerAlias(live->controllers[i]);
 
@@ -1033,6 +1083,9 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         } else if (isInput) {
             if ((idx = qemuHotplugFindInput(live, &devDef->inputs[0])) < 0)
                 goto endjob;
+        } else if (isChannel) {
+            if ((idx = qemuHotplugFindChannel(live, devDef->channels[0])) < 0)
+                goto endjob;
         } else if (strcmp(what, "controller") == 0) {
             const virDomainControllerDef *c = devDef->controllers[0];
 
@@ -1054,10 +1107,11 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
                            devDef->disks[0]->dst);
             goto endjob;
         }
-        if (isInput ? qemuHotplugDetachInputLive(driver, obj, (size_t)idx) < 0
-            : isRNG ? qemuHotplugDetachRNGLive(driver, obj, (size_t)idx) < 0
-            : isNet ? qemuHotplugDetachNetLive(driver, obj, (size_t)idx) < 0
-                    : qemuHotplugDetachDiskLive(driver, obj, (size_t)idx) < 0)
+        if (isChannel ? qemuHotplugDetachChannelLive(driver, obj, (size_t)idx) < 0
+            : isInput ? qemuHotplugDetachInputLive(driver, obj, (size_t)idx) < 0
+            : isRNG   ? qemuHotplugDetachRNGLive(driver, obj, (size_t)idx) < 0
+            : isNet   ? qemuHotplugDetachNetLive(driver, obj, (size_t)idx) < 0
+                      : qemuHotplugDetachDiskLive(driver, obj, (size_t)idx) < 0)
             goto endjob;
     }
     if (newPersistent) {

@@ -164,3 +164,43 @@ int qemuHotplugDetachInputLive(qemuDriver *driver, virDomainObj *obj, size_t idx
 /* Input @idx, gone from QEMU: out of the live definition, status saved,
  * DEVICE_REMOVED queued. */
 void qemuHotplugRemoveInputLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
+
+/* ---- virtio-serial channels (qemu_hotplug_chr.c); object locked, job held */
+
+/* At start, on the live definition: each channel's device id "channelI". */
+void qemuHotplugAssignChannelAliases(virDomainDef *def);
+/* Channel @idx's device id: its alias, else "channelI" written to @buf
+ * (a definition from before aliases were kept). */
+const char *qemuHotplugChannelAlias(const virDomainDef *def, size_t idx, char *buf,
+                                    size_t size);
+/* The channel of @def whose device id is @alias, or -1 (nothing reported). */
+ssize_t qemuHotplugFindChannelAlias(const virDomainDef *def, const char *alias);
+/* libvirt's virDomainChrFind for a channel (source type, path and mode,
+ * target name): the index, or -1 with DEVICE_MISSING "chr type 'channel'
+ * device not present in domain configuration". */
+ssize_t qemuHotplugFindChannel(const virDomainDef *def, const virDomainChannelDef *match);
+/* Channel @idx out of @def (freed) / @chan appended to @def (owned by it). */
+void qemuHotplugRemoveChannel(virDomainDef *def, size_t idx);
+void qemuHotplugAppendChannel(virDomainDef *def, virDomainChannelDef *chan);
+/* True when @def has virtio-serial controller @idx (any when @idx < 0). */
+bool qemuHotplugHasVirtioSerial(const virDomainDef *def, int idx);
+/* Plug *@chanp into the running guest as libvirt does: a virtio-serial
+ * controller must be there (INTERNAL_ERROR "no virtio-serial controllers
+ * are available", libvirt's domain), an equal channel must not
+ * (OPERATION_INVALID "chardev already exists"); a bind socket without a
+ * path gets one in the run's directory, is bound here and handed over by
+ * getfd; chardev-add + device_add virtserialport on the lowest free port.
+ * On success it is in the live definition (alias "channelN", address, a
+ * pty's path), *chanp is NULL, DEVICE_ADDED queued, the status saved; on
+ * failure nothing is left in QEMU or on the host, *chanp stays the
+ * caller's. The agent channel's VSERPORT_CHANGE then raises
+ * AGENT_LIFECYCLE as for one present at start. */
+int qemuHotplugAttachChannelLive(qemuDriver *driver, virDomainObj *obj,
+                                 virDomainChannelDef **chanp);
+/* Unplug channel @idx (qemuHotplugDeviceDel), then
+ * qemuHotplugRemoveChannelLive; 0 also when the removal is pending. */
+int qemuHotplugDetachChannelLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
+/* Channel @idx, gone from QEMU's guest side: chardev-remove, the socket
+ * file the driver named removed, out of the live definition,
+ * DEVICE_REMOVED queued, the status saved. */
+void qemuHotplugRemoveChannelLive(qemuDriver *driver, virDomainObj *obj, size_t idx);

@@ -271,6 +271,10 @@ qemuHotplugRemoveDeviceAlias(qemuDriver *driver, virDomainObj *obj, const char *
         qemuHotplugRemoveInputLive(driver, obj, (size_t)idx);
         return 0;
     }
+    if ((idx = qemuHotplugFindChannelAlias(obj->def, alias)) >= 0) {
+        qemuHotplugRemoveChannelLive(driver, obj, (size_t)idx);
+        return 0;
+    }
     g_debug("DEVICE_DELETED '%s' of '%s': no such device in the definition", alias,
             obj->def->name);
     return 0;

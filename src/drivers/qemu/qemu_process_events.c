@@ -400,7 +400,10 @@ qemuEventSerialChange(qemuDriver *driver, virDomainObj *obj, json_object *data)
     if (!id || !qemuEventBool(data, "open", &open))
         return;
     for (size_t i = 0; i < obj->def->nchannels; i++) {
-        g_autofree char *alias = g_strdup_printf("channel%zu", i);
+        /* by device id: a hotplugged agent channel is picked up too */
+        g_autofree char *alias = obj->def->channels[i]->alias
+                                     ? g_strdup(obj->def->channels[i]->alias)
+                                     : g_strdup_printf("channel%zu", i);
 
         if (!g_str_equal(alias, id) ||
             g_strcmp0(obj->def->channels[i]->targetName, QEMU_AGENT_CHANNEL) != 0)

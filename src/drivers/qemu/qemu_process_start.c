@@ -482,6 +482,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     /* the device ids of this run (a hotplug takes the next free one) */
     qemuHotplugAssignRNGAliases(obj->def);
     qemuHotplugAssignInputAliases(obj->def);
+    qemuHotplugAssignChannelAliases(obj->def);
     if (qemuSecurityPrepareDomain(driver, obj) < 0 ||
         qemuProcessOpenSerialFiles(driver, obj, serialFds, keepfds, &nkeep) < 0 ||
         qemuProcessOpenChannelSockets(obj, priv->libDir, chanFds, keepfds, &nkeep) < 0 ||
