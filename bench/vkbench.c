@@ -1103,7 +1103,7 @@ workloadHotplug(virConnectPtr conn, const char *guestDir, const char *serialDir,
                  "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
                  "<os><type arch='x86_64' machine='q35'>hvm</type>"
                  "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
-                 "<cmdline>console=ttyS0 quiet</cmdline></os>"
+                 "<cmdline>console=ttyS0 no_timer_check quiet</cmdline></os>"
                  "<features><acpi/></features>"
                  "<on_poweroff>destroy</on_poweroff>"
                  "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
