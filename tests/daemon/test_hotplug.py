@@ -477,12 +477,23 @@ def test_disk_hotplug_in_guest():
     # the removal completes when QEMU's DEVICE_DELETED comes (on resume):
     # DEVICE_REMOVED, the disk out of the XML and QEMU, the image given back
     lines.clear()
-    events = subprocess.Popen(["virsh", "-c", uri, "event", "dk", "--all", "--loop"],
+    events = subprocess.Popen(["stdbuf", "-oL", "virsh", "-c", uri, "event", "dk", "--all",
+                               "--loop"],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     threading.Thread(target=reader, daemon=True).start()
-    virsh(uri, "suspend", "dk")
-    wait_for(lambda: any("event 'lifecycle' for domain 'dk': Suspended" in ln
-                         for ln in lines), "the listener up (suspended event)", 30)
+    # the listener may connect after a first suspend's event: suspended
+    # (again) until it has seen one
+    deadline = time.monotonic() + 120
+    while True:
+        virsh(uri, "suspend", "dk")
+        step = time.monotonic() + 3
+        while time.monotonic() < step and not any(
+                "event 'lifecycle' for domain 'dk': Suspended" in ln for ln in lines):
+            time.sleep(0.05)
+        if any("event 'lifecycle' for domain 'dk': Suspended" in ln for ln in lines):
+            break
+        assert time.monotonic() < deadline, "the listener never saw a suspend: %r" % lines
+        virsh(uri, "resume", "dk")
     t0 = time.monotonic()
     p = subprocess.run(["virsh", "-c", uri, "detach-device-alias", "dk", "virtio-disk2"],
                        capture_output=True, text=True, timeout=120)
