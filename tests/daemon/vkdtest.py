@@ -9,6 +9,7 @@ passes fails the test, it never decides a result by itself.
 """
 import glob
 import os
+import random
 import re
 import shutil
 import select
@@ -242,6 +243,7 @@ class Daemon:
         self.dirs = {k: os.path.join(self.root, k)
                      for k in ("config", "state", "run", "log", "cache")}
         self.extra = list(extra)
+        self.port_windows = None  # qemu.conf graphics port windows, when start writes them
         self.proc = None
         self.stderr_path = os.path.join(self.root, "virtkitd.stderr")
 
@@ -273,8 +275,18 @@ class Daemon:
         conf = os.path.join(self.dirs["config"], "qemu.conf")
         if self.mode == "system" and not os.path.exists(conf):
             os.makedirs(self.dirs["config"], exist_ok=True)
+            # Automatic VNC/SPICE/WebSocket ports from a window of this
+            # daemon's own: daemons side by side would otherwise all pick
+            # 5900 and race for it between the bind check and QEMU's bind.
+            base = 20 * random.randrange(1400)
+            self.port_windows = (5900 + base, 5919 + base, 35900 + base, 35919 + base)
             with open(conf, "w") as f:
-                f.write("cgroup_controllers = [ ]\n")
+                f.write("cgroup_controllers = [ ]\n"
+                        "remote_display_port_min = %d\n"
+                        "remote_display_port_max = %d\n"
+                        "remote_websocket_port_min = %d\n"
+                        "remote_websocket_port_max = %d\n"
+                        % (5900 + base, 5919 + base, 35900 + base, 35919 + base))
         err = open(self.stderr_path, "ab")
         self.proc = subprocess.Popen(self.argv(), stdin=subprocess.DEVNULL,
                                      stdout=err, stderr=err,

@@ -63,6 +63,34 @@ test_parse(void)
         strstr(virGetLastErrorMessage(), "dynamic_ownership must be 0 or 1, not '2'"));
     g_assert_cmpint(qemuDriverConfigParse(d, "qemu.conf", "seccomp_sandbox = yes\n"), ==,
                     -1);
+
+    /* graphics port windows, libvirt's keys and floors */
+    d->ports = (qemuPortRanges)QEMU_PORT_RANGES_DEFAULT;
+    g_assert_cmpint(qemuDriverConfigParse(d, "qemu.conf",
+                                          "remote_display_port_min = 6000\n"
+                                          "remote_display_port_max = 6019\n"
+                                          "remote_websocket_port_min = 36000\n"
+                                          "remote_websocket_port_max = 36019\n"),
+                    ==, 0);
+    g_assert_cmpint(d->ports.displayMin, ==, 6000);
+    g_assert_cmpint(d->ports.displayMax, ==, 6019);
+    g_assert_cmpint(d->ports.websocketMin, ==, 36000);
+    g_assert_cmpint(d->ports.websocketMax, ==, 36019);
+    g_assert_cmpint(
+        qemuDriverConfigParse(d, "qemu.conf", "remote_display_port_min = 5899\n"), ==,
+        -1);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_CONF_SYNTAX);
+    g_assert_nonnull(strstr(virGetLastErrorMessage(),
+                            "qemu.conf:1: remote_display_port_min: port must be a "
+                            "number from 5900 to 65535, not '5899'"));
+    g_assert_cmpint(
+        qemuDriverConfigParse(d, "qemu.conf", "remote_websocket_port_max = 65536\n"), ==,
+        -1);
+    g_assert_cmpint(
+        qemuDriverConfigParse(d, "qemu.conf", "remote_display_port_max = 5990\n"), ==,
+        -1);
+    g_assert_nonnull(
+        strstr(virGetLastErrorMessage(), "min port must not be greater than max port"));
     virResetLastError();
     freeDriver(d);
 }

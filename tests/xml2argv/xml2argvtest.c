@@ -35,6 +35,12 @@
 
 #define DATADIR VIRTKIT_SRCDIR "/tests/data/xml2argv"
 
+/* The automatic graphics ports of the real starts: a window of this run's
+ * own (set in main), as a test daemon's qemu.conf gives it (vkdtest.py),
+ * so that the parts running side by side, and other tests' QEMUs, do not
+ * race for the same port between the bind check and QEMU's bind. */
+static qemuPortRanges testPorts = QEMU_PORT_RANGES_DEFAULT;
+
 static qemuCaps *caps;
 /* qemu-system-i386's, for the fixtures of i686 guests (caps-i386.json) */
 static qemuCaps *caps32;
@@ -331,7 +337,7 @@ testReal(gconstpointer data)
     g_assert_cmpint(qemuFirmwarePrepareNVRAM(def), ==, 0);
     qemuDomainPrepareChannelPaths(def, dir);
     graphicsSetupListenFull(def, dir, "127.0.0.1", true);
-    g_assert_cmpint(qemuDomainReserveVNCPorts(def), ==, 0);
+    g_assert_cmpint(qemuDomainReserveVNCPorts(def, &testPorts), ==, 0);
 
     g_strlcpy(addr.sun_path, sock, sizeof(addr.sun_path));
     g_assert_cmpint(lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), >=, 0);
@@ -467,6 +473,14 @@ main(int argc, char **argv)
         }
     }
     g_test_init(&argc, &argv, NULL);
+    {
+        int base = 20 * (int)((unsigned int)getpid() % 1400);
+
+        testPorts.displayMin = 5900 + base;
+        testPorts.displayMax = testPorts.displayMin + 19;
+        testPorts.websocketMin = 35900 + base;
+        testPorts.websocketMax = testPorts.websocketMin + 19;
+    }
     regenerate = g_getenv("TEST_REGENERATE") != NULL;
     {
         g_autofree char *qemu = g_find_program_in_path("qemu-system-x86_64");

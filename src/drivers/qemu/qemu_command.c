@@ -477,11 +477,11 @@ qemuVNCPortBindable(const char *listen, int port)
     return ok;
 }
 
-/* The lowest port of [@from, 65535] nobody holds that binds on @listen. */
+/* The lowest port of [@from, @to] nobody holds that binds on @listen. */
 static int
-qemuVNCPortFind(const char *listen, int from)
+qemuVNCPortFind(const char *listen, int from, int to)
 {
-    for (int port = from; port <= 65535; port++) {
+    for (int port = from; port <= to; port++) {
         if (!g_hash_table_contains(qemuVNCPorts, GINT_TO_POINTER(port)) &&
             qemuVNCPortBindable(listen, port)) {
             g_hash_table_add(qemuVNCPorts, GINT_TO_POINTER(port));
@@ -492,7 +492,7 @@ qemuVNCPortFind(const char *listen, int from)
 }
 
 int
-qemuDomainReserveVNCPorts(virDomainDef *def)
+qemuDomainReserveVNCPorts(virDomainDef *def, const qemuPortRanges *ranges)
 {
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&qemuVNCPortsLock);
 
@@ -507,7 +507,8 @@ qemuDomainReserveVNCPorts(virDomainDef *def)
             continue;
         if (!g->listen)
             g->listen = g_strdup("127.0.0.1");
-        if (g->autoport && (g->port = qemuVNCPortFind(g->listen, 5900)) < 0) {
+        if (g->autoport && (g->port = qemuVNCPortFind(g->listen, ranges->displayMin,
+                                                      ranges->displayMax)) < 0) {
             virReportError(VIR_ERR_INTERNAL_ERROR, "Unable to find an unused port for %s",
                            spice ? "SPICE" : "VNC");
             return -1;
@@ -517,7 +518,8 @@ qemuDomainReserveVNCPorts(virDomainDef *def)
         if (spice && g->tlsPort < 0)
             g->tlsPort = 0;
         if (!spice && g->websocket == -1 &&
-            (g->websocket = qemuVNCPortFind(g->listen, 5700)) < 0) {
+            (g->websocket = qemuVNCPortFind(g->listen, ranges->websocketMin,
+                                            ranges->websocketMax)) < 0) {
             virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                            "Unable to find an unused port for VNC WebSocket");
             return -1;

@@ -57,12 +57,27 @@ typedef struct {
  * generated (live data, not formatted in the inactive XML). */
 void qemuDomainPrepareChannelPaths(virDomainDef *def, const char *dir);
 
-/* VNC ports for @def's autoport graphics (the live copy), as libvirt's port
- * allocator: the lowest port from 5900 that no other start of this process
- * holds and that can be bound on the listen address (127.0.0.1 unless
- * given, and then written in). Held until qemuDomainReleaseVNCPorts.
+/* Where automatic graphics ports come from: qemu.conf's
+ * remote_display_port_min/max (VNC and SPICE; libvirt's default 5900 to
+ * 65535) and remote_websocket_port_min/max (5700 to 65535). */
+typedef struct {
+    int displayMin;
+    int displayMax;
+    int websocketMin;
+    int websocketMax;
+} qemuPortRanges;
+
+#define QEMU_PORT_RANGES_DEFAULT \
+    {                            \
+        5900, 65535, 5700, 65535 \
+    }
+
+/* Ports for @def's autoport graphics (the live copy), as libvirt's port
+ * allocator: the lowest port of @ranges that no other start of this
+ * process holds and that can be bound on the listen address (127.0.0.1
+ * unless given, and then written in). Held until qemuDomainReleaseVNCPorts.
  * 0, or -1 with INTERNAL_ERROR "Unable to find an unused port for VNC". */
-int qemuDomainReserveVNCPorts(virDomainDef *def);
+int qemuDomainReserveVNCPorts(virDomainDef *def, const qemuPortRanges *ranges);
 void qemuDomainReleaseVNCPorts(const virDomainDef *def);
 
 /*

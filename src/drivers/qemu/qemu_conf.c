@@ -72,6 +72,33 @@ qemuDriverConfigParse(qemuDriver *driver, const char *path, const char *text)
                 driver->dynamicOwnership = on;
             else
                 driver->seccompSandbox = on;
+        } else if (g_str_equal(key, "remote_display_port_min") ||
+                   g_str_equal(key, "remote_display_port_max") ||
+                   g_str_equal(key, "remote_websocket_port_min") ||
+                   g_str_equal(key, "remote_websocket_port_max")) {
+            /* as libvirt: display ports from 5900, WebSocket ports from
+             * 5700, none above 65535; min <= max is checked once all are
+             * read (qemuDriverConfigParse's end) */
+            bool ws = strstr(key, "websocket") != NULL;
+            bool isMin = g_str_has_suffix(key, "_min");
+            int floor = ws ? 5700 : 5900;
+            guint64 port;
+
+            if (!g_ascii_string_to_unsigned(val, 10, floor, 65535, &port, NULL)) {
+                virReportError(
+                    VIR_ERR_CONF_SYNTAX,
+                    "%s:%zu: %s: port must be a number from %d to 65535, not '%s'", path,
+                    i + 1, key, floor, val);
+                return -1;
+            }
+            if (ws && isMin)
+                driver->ports.websocketMin = (int)port;
+            else if (ws)
+                driver->ports.websocketMax = (int)port;
+            else if (isMin)
+                driver->ports.displayMin = (int)port;
+            else
+                driver->ports.displayMax = (int)port;
         } else if (g_str_equal(key, "cgroup_controllers")) {
             /* libvirt's list: [ "cpu", "memory", ... ]; [ ] uses none */
             static const char *const names[] = { "cpu",    "cpuacct", "cpuset",
@@ -107,6 +134,20 @@ qemuDriverConfigParse(qemuDriver *driver, const char *path, const char *text)
             }
         }
         /* Other keys: libvirt's qemu.conf has many; unknown ones are ignored. */
+    }
+    if (driver->ports.displayMin > driver->ports.displayMax) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       "%s: remote_display_port_min: min port must not be greater than "
+                       "max port",
+                       path);
+        return -1;
+    }
+    if (driver->ports.websocketMin > driver->ports.websocketMax) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       "%s: remote_websocket_port_min: min port must not be greater than "
+                       "max port",
+                       path);
+        return -1;
     }
     return 0;
 }

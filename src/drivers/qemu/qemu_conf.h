@@ -6,6 +6,7 @@
 
 #include "domain_obj.h"
 #include "domain_event.h"
+#include "qemu_command.h"
 #include "qemu_driver.h"
 #include "virsecurity.h"
 
@@ -59,6 +60,8 @@ struct _qemuDriver {
     /* qemu.conf cgroup_controllers: bit per virCgroupController to use
      * (default all; "[ ]" none: guests get no cgroup, as libvirt) */
     unsigned int cgroupControllers;
+    /* qemu.conf remote_display_port_min/max, remote_websocket_port_min/max */
+    qemuPortRanges ports;
     /* Who QEMU (and the capabilities probe) runs as; NULL: as ourselves.
      * System mode: user/group, by default virtkit-qemu. Session mode:
      * always NULL. Embed mode: NULL unless qemu.conf sets user or group

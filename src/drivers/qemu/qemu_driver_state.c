@@ -435,6 +435,7 @@ qemuDriverNew(const qemuDriverPaths *paths, bool privileged, bool embedded,
     driver->dynamicOwnership = true;
     driver->seccompSandbox = true;
     driver->cgroupControllers = ~0u;
+    driver->ports = (qemuPortRanges)QEMU_PORT_RANGES_DEFAULT;
     g_mutex_init(&driver->capsLock);
     g_mutex_init(&driver->securityLock);
 

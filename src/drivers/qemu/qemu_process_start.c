@@ -490,7 +490,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
                              MIN(G_N_ELEMENTS(keepfds), VIR_PROCESS_MAX_KEEPFDS)) < 0 ||
         qemuPasstStartAll(driver, obj) < 0 ||
         qemuProcessGraphicsSetupListen(driver, obj) < 0 ||
-        qemuDomainReserveVNCPorts(obj->def) < 0)
+        qemuDomainReserveVNCPorts(obj->def, &driver->ports) < 0)
         goto error;
 
     if (!(argv =
