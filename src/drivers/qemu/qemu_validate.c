@@ -381,6 +381,79 @@ qemuValidateUSBController(const virDomainControllerDef *c)
     return 0;
 }
 
+/* The root ports of USB controller 0 (libvirt's
+ * virDomainUSBAddressControllerModelToPorts); 0 when unknown. */
+static unsigned int
+qemuUSBRootPorts(const virDomainDef *def)
+{
+    static const struct {
+        const char *model;
+        unsigned int ports;
+    } map[] = {
+        { "piix3-uhci", 2 }, { "piix4-uhci", 2 }, { "ehci", 6 },     { "ich9-ehci1", 6 },
+        { "pci-ohci", 3 },   { "qemu-xhci", 4 },  { "nec-xhci", 4 },
+    };
+
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_USB || c->idx != 0 || !c->model)
+            continue;
+        for (size_t j = 0; j < G_N_ELEMENTS(map); j++) {
+            if (g_str_equal(map[j].model, c->model))
+                return c->ports > 0 ? (unsigned int)c->ports : map[j].ports;
+        }
+    }
+    return 0;
+}
+
+/* Where libvirt would add a USB hub (more USB devices than the controller
+ * has ports, or an address behind a hub), virtkit, which has no <hub>,
+ * refuses rather than let QEMU fail at start. */
+static int
+qemuValidateUSBPorts(const virDomainDef *def)
+{
+    g_autoptr(GPtrArray) addrs = g_ptr_array_new();
+    unsigned int ports = qemuUSBRootPorts(def);
+
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == VIR_DOMAIN_CONTROLLER_TYPE_CCID)
+            g_ptr_array_add(addrs, &def->controllers[i]->addr);
+    }
+    for (size_t i = 0; i < def->ninputs; i++) {
+        if (def->inputs[i].bus == VIR_DOMAIN_INPUT_BUS_USB)
+            g_ptr_array_add(addrs, &def->inputs[i].addr);
+    }
+    for (size_t i = 0; i < def->nsounds; i++) {
+        if (g_str_equal(def->sounds[i]->model, "usb"))
+            g_ptr_array_add(addrs, &def->sounds[i]->addr);
+    }
+    for (size_t i = 0; i < def->nredirdevs; i++)
+        g_ptr_array_add(addrs, &def->redirdevs[i]->addr);
+    if (ports == 0)
+        return 0;
+    for (guint i = 0; i < addrs->len; i++) {
+        const virDomainDeviceAddress *a = g_ptr_array_index(addrs, i);
+
+        if (a->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB &&
+            (a->usbPort[1] != 0 || a->usbPort[0] > ports)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "%u USB devices on a USB controller with %u ports: USB hubs "
+                           "are not supported by virtkit",
+                           addrs->len, ports);
+            return -1;
+        }
+    }
+    if (addrs->len > ports) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "%u USB devices on a USB controller with %u ports: USB hubs are "
+                       "not supported by virtkit",
+                       addrs->len, ports);
+        return -1;
+    }
+    return 0;
+}
+
 /* The graphics and the audio backends they take. virtkit has no TLS
  * configuration (libvirt's spice_tls is off): what needs TLS gets
  * libvirt's error for that case. */
@@ -610,7 +683,8 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
             return -1;
         }
     }
-    if (qemuValidateGraphics(def) < 0 || qemuValidateSpiceDevices(def) < 0)
+    if (qemuValidateGraphics(def) < 0 || qemuValidateSpiceDevices(def) < 0 ||
+        qemuValidateUSBPorts(def) < 0)
         return -1;
     for (size_t i = 0; i < def->nvideos; i++) {
         const virDomainVideoDef *v = def->videos[i];
