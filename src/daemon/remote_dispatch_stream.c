@@ -45,6 +45,7 @@
 
 #include "remote_dispatch_priv.h"
 #include "virerror.h"
+#include "virfdstream.h"
 
 #define VIR_FROM_THIS VIR_FROM_STREAMS
 
@@ -283,6 +284,24 @@ vkdStreamWriteRx(vkdStream *s)
             s->rxOffset = 0;
             virNetMessageFree(msg);
             continue;
+        }
+        if (s->rxOffset == 0 && virFDStreamIsFDStream(s->st)) {
+            /* a file upload's writer takes the frame as it is (no copy) */
+            g_queue_pop_head(&s->rx);
+            n = virFDStreamSendOwned(s->st, (const char *)data, len, msg,
+                                     (GDestroyNotify)virNetMessageFree);
+            if (n == -3) {
+                g_queue_push_head(&s->rx, msg); /* still ours: Send's way */
+            } else {
+                s->rxBytes -= len;
+                if (n < 0) {
+                    vkdStreamSendError(s, "stream had I/O failure");
+                    vkdStreamCloseLocked(s, false);
+                    virResetLastError();
+                    return;
+                }
+                continue;
+            }
         }
         n = virStreamSend(s->st, (const char *)data + s->rxOffset, len - s->rxOffset);
         if (n == -2)

@@ -239,11 +239,16 @@ virFDStreamWait(virFDStreamData *fdst, short what)
     }
 }
 
-/* A queued piece of an upload: bytes, or a hole of @hole bytes. */
+/* A queued piece of an upload: bytes, or a hole of @hole bytes. @data is
+ * the chunk's own copy, or (@owner set) points into @owner, which
+ * @ownerFree releases once the bytes are written or dropped
+ * (virFDStreamSendOwned: a received frame written without a copy). */
 typedef struct {
     char *data;
     size_t len;
     long long hole;
+    gpointer owner;
+    GDestroyNotify ownerFree;
 } virFDStreamChunk;
 
 /* What an upload may have queued before Send waits for the writer. */
@@ -254,7 +259,10 @@ virFDStreamChunkFree(gpointer p)
 {
     virFDStreamChunk *c = p;
 
-    g_free(c->data);
+    if (c->owner)
+        c->ownerFree(c->owner);
+    else
+        g_free(c->data);
     g_free(c);
 }
 
@@ -1056,6 +1064,40 @@ virFDStreamSetCloseCallback(virStreamPtr st, virFDStreamCloseFunc cb, void *opaq
     fdst->closeCb = cb;
     fdst->closeOpaque = opaque;
     g_mutex_unlock(&fdst->lock);
+}
+
+int
+virFDStreamSendOwned(virStreamPtr st, const char *data, size_t nbytes, gpointer owner,
+                     GDestroyNotify ownerFree)
+{
+    virFDStreamData *fdst;
+    virFDStreamChunk *c;
+    int ret = -3;
+
+    if (!virFDStreamIsFDStream(st) || !data || nbytes == 0 ||
+        nbytes > (size_t)VIR_FD_STREAM_QUEUE_MAX)
+        return -3;
+    virResetLastError();
+    fdst = st->privateData;
+    g_mutex_lock(&fdst->lock);
+    /* no writer, or the stream's length would cut these bytes: Send's way */
+    if (fdst->writer && !fdst->closed &&
+        (!fdst->length ||
+         (fdst->offset < fdst->length && fdst->length - fdst->offset >= nbytes))) {
+        c = g_new0(virFDStreamChunk, 1);
+        c->data = (char *)data;
+        c->len = nbytes;
+        c->owner = owner;
+        c->ownerFree = ownerFree;
+        if (virFDStreamQueue(fdst, c) < 0) {
+            ret = -1; /* @c and @owner freed */
+        } else {
+            fdst->offset += nbytes;
+            ret = (int)nbytes;
+        }
+    }
+    g_mutex_unlock(&fdst->lock);
+    return ret;
 }
 
 bool

@@ -37,6 +37,18 @@ void virFDStreamSetCloseCallback(virStreamPtr st, virFDStreamCloseFunc cb, void 
 
 bool virFDStreamIsFDStream(virStreamPtr st);
 
+/* An upload's bytes handed over without a copy (the daemon's received
+ * stream frames): @data, @nbytes of them inside @owner, is queued for the
+ * writer thread of a file upload (virFDStreamOpenFile, O_WRONLY) as it is,
+ * and @owner is released with @ownerFree once written or dropped, from the
+ * writer's thread or the caller's. -3 when @st has no writer thread (not a
+ * file upload, closed) or its length would cut the bytes: @owner stays the
+ * caller's, who sends with virStreamSend instead. Otherwise as
+ * virStreamSend on a blocking stream (waits while the queue is full):
+ * @nbytes, or -1 with an error set; @owner is taken in both cases. */
+int virFDStreamSendOwned(virStreamPtr st, const char *data, size_t nbytes, gpointer owner,
+                         GDestroyNotify ownerFree);
+
 /* Close @st under its user (another client took the console over with
  * VIR_DOMAIN_CONSOLE_FORCE): the descriptor is closed at once, a
  * registered event callback gets VIR_STREAM_EVENT_ERROR from its event
