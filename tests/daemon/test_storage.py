@@ -6,11 +6,12 @@ import json
 import os
 import stat
 import subprocess
+import threading
 import time
 
 import libvirt
 
-from vkdtest import Daemon, run_tests, virsh
+from vkdtest import Daemon, kill_pid, run_tests, virsh, wait_for
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
@@ -470,6 +471,90 @@ def test_interrupted_upload():
     c.close()
 
 
+def daemon_children(pid):
+    kids = []
+    for t in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/children" % (pid, t)) as f:
+                kids += [int(k) for k in f.read().split()]
+        except OSError:
+            pass  # the thread ended meanwhile
+    return kids
+
+
+def proc_comm(pid):
+    try:
+        with open("/proc/%d/comm" % pid) as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def test_killed_during_create():
+    """virtkitd SIGKILLed while its qemu-img writes a clone (qemu-img killed
+    with it, as stopping the service kills its group): after a restart the
+    pool runs again from a whole definition, no temporary file is left in
+    the configuration, and after a refresh every file in the pool's folder
+    is one of its volumes (the cut clone included: it can be deleted);
+    the source volume's bytes are intact."""
+    d = Daemon().start()
+    c = libvirt.open(d.uri())
+    target = os.path.join(d.root, "kp")
+    pool = c.storagePoolDefineXML(
+        "<pool type='dir'><name>kp</name><target><path>%s</path></target></pool>" % target, 0)
+    pool.create(libvirt.VIR_STORAGE_POOL_CREATE_WITH_BUILD)
+    src = os.path.join(target, "src.raw")
+    chunk = bytes(range(1, 256)) * 4112  # 1 MiB and a bit, never a zero block
+    with open(src, "wb") as f:
+        for _ in range(192):
+            f.write(chunk)
+    with open(src, "rb") as f:
+        src_bytes = f.read()
+    pool.refresh(0)
+    srcvol = pool.storageVolLookupByName("src.raw")
+    result = {}
+
+    def clone():
+        try:
+            result["vol"] = pool.createXMLFrom(
+                "<volume><name>dst.qcow2</name><capacity>%d</capacity>"
+                "<target><format type='qcow2'/></target></volume>" % len(src_bytes),
+                srcvol, 0)
+        except libvirt.libvirtError as e:
+            result["err"] = e.get_error_code()
+
+    th = threading.Thread(target=clone)
+    th.start()
+    pid = d.proc.pid
+    imgs = wait_for(lambda: [k for k in daemon_children(pid) if proc_comm(k) == "qemu-img"],
+                    "qemu-img writing the clone", timeout=60, step=0.002)
+    d.kill()
+    for k in imgs:
+        kill_pid(k)
+    th.join(120)
+    assert not th.is_alive()
+    assert "err" in result, "the clone was answered before the daemon died: %r" % result
+    d2 = Daemon(root=d.root).start()
+    c = libvirt.open(d2.uri())
+    pool = c.storagePoolLookupByName("kp")
+    assert pool.isActive() == 1
+    assert "<path>%s</path>" % target in pool.XMLDesc(0)
+    conf = os.path.join(d.dirs["config"], "storage")
+    # virFileWriteAtomic's temporary files are .NAME.xml.XXXXXX
+    left = [n for n in os.listdir(conf) if n.startswith(".") and ".xml." in n]
+    assert left == [], left
+    assert "kp.xml" in os.listdir(conf)
+    pool.refresh(0)
+    assert sorted(pool.listVolumes()) == sorted(os.listdir(target)), (
+        pool.listVolumes(), os.listdir(target))
+    with open(src, "rb") as f:
+        assert f.read() == src_bytes
+    if "dst.qcow2" in pool.listVolumes():
+        pool.storageVolLookupByName("dst.qcow2").delete(0)
+    assert sorted(os.listdir(target)) == ["src.raw"]
+    c.close()
+
+
 def test_undefine_remove_storage():
     """virsh undefine --remove-all-storage finds the domain's disk as a volume
     of the default pool (virStorageVolLookupByPath) and deletes it."""
@@ -547,4 +632,6 @@ if __name__ == "__main__":
          test_undefine_remove_storage),
         ("an upload cut (stream aborted, client or daemon killed) marks the volume; a guest "
          "refuses to start from it until a complete upload or a wipe", test_interrupted_upload),
+        ("virtkitd and its qemu-img killed during a clone: the pool comes back whole, every "
+         "file is a volume after a refresh, the source intact", test_killed_during_create),
     ])
