@@ -241,6 +241,13 @@ def test_debian_metadata_and_size():
     x = redefine_same(conn, "visize")
     assert "<source file='%s'/>" % path in x, x
     check_spice_devices(d, conn, "visize", x)
+    # the status file carries them: a restarted daemon knows the same guest
+    live = conn.lookupByName("visize").XMLDesc(0)
+    conn.close()
+    d.stop()
+    d.start()
+    conn = libvirt.open(d.uri())
+    assert conn.lookupByName("visize").XMLDesc(0) == live
     conn.lookupByName("visize").destroy()
     assert image_has_pattern(path), "the guest's writes are not in %s" % path
 
