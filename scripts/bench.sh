@@ -246,18 +246,21 @@ record() {
 }
 
 sides() {
+    # sets SIDES (called as a command, not as $(sides): in a subshell the
+    # counter never moved, and every workload ran virtkit first)
     if [ "$libvirt" = yes ]; then
         order=$((order + 1))
-        if [ $((order % 2)) = 1 ]; then echo "virtkit libvirt"; else echo "libvirt virtkit"; fi
+        if [ $((order % 2)) = 1 ]; then SIDES="virtkit libvirt"; else SIDES="libvirt virtkit"; fi
     else
-        echo virtkit
+        SIDES=virtkit
     fi
 }
 order=0
 
 # both WORKLOAD ARGS...: the workload on each side, in alternating order.
 both() {
-    for s in $(sides); do
+    sides
+    for s in $SIDES; do
         if [ "$s" = virtkit ]; then
             record virtkit "$VK" "$VKURI" "$@"
         else
@@ -300,7 +303,8 @@ rss_mb() {
 cold() {
     label=$1
     for _ in $(seq "$COLDREPS"); do
-        for s in $(sides); do
+        sides
+        for s in $SIDES; do
             if [ "$s" = virtkit ]; then
                 vk_stop
                 vk_start
@@ -434,7 +438,8 @@ fi
 for behaviour in acpi deaf hung; do
     want stop || break
     log "stop within $STOPDEADLINE s, guest $behaviour"
-    for s in $(sides); do
+    sides
+    for s in $SIDES; do
         if [ "$s" = virtkit ]; then
             record virtkit "$VKSTOP" "$VKURI" stop "$guest" "$tmp/serial" "$behaviour" \
                 "$STOPDEADLINE" "$STOPREPS" "$vkdir/run/qemu/vkb-stop.xml" "$BOOTWAIT"
@@ -487,7 +492,8 @@ for _ in $(seq "$STORREPS"); do
     echo "floor floor_dd_write_full $(awk -v d="$(($(date +%s%N) - t0))" 'BEGIN { printf "%.3f", d / 1e6 }')" >>"$samples"
     rm -f "$tmp/dd.out"
 done
-for s in $(sides); do
+sides
+for s in $SIDES; do
     if [ "$s" = virtkit ]; then
         record virtkit "$VK" "$VKURI" storage "$tmp/vkpool" "$tmp/full.img" "$tmp/sparse.img" \
             "$N1" "$STORREPS"
