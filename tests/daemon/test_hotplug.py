@@ -469,6 +469,15 @@ def test_disk_hotplug_in_guest():
     assert "guest_agent" not in dom.XMLDesc(0)
     dom.detachDeviceFlags(agent, config)
     assert "guest_agent" not in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+    # a definition without a virtio-serial controller gets one with the
+    # channel (and the channel its port 1), the live guest nothing
+    bare = conn.defineXML("<domain type='qemu'><name>chcfg</name><memory>65536</memory>"
+                          "<os><type arch='x86_64' machine='q35'>hvm</type></os></domain>")
+    bare.attachDeviceFlags(agent, config)
+    x = bare.XMLDesc(0)
+    assert "<controller type='virtio-serial' index='0'>" in x and \
+        "<address type='virtio-serial' controller='0' bus='0' port='1'/>" in x, x
+    bare.undefine()
     ev.close()
     conn.close()
 
