@@ -31,6 +31,14 @@ quietLog(const gchar *domain, GLogLevelFlags level, const gchar *message, gpoint
 {
 }
 
+static void removeTree(const char *dir);
+
+static void
+removeRoot(void)
+{
+    removeTree(fuzzRoot);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -41,6 +49,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     fuzzRoot = g_mkdtemp(g_steal_pointer(&tmpl));
     if (!fuzzRoot)
         FUZZ_FAIL("cannot make a temporary folder");
+    atexit(removeRoot);
     /* the journal's warnings about damaged files are expected here */
     g_log_set_handler("virtkitd.journal", G_LOG_LEVEL_MASK, quietLog, NULL);
     return 0;
