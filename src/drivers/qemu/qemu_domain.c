@@ -276,7 +276,6 @@ typedef struct {
     char *path;
     char *data; /* NULL: remove */
     guint64 seq;
-    bool nosync; /* atomic but not durable (see virFileWriteAtomicFull) */
 } qemuDomainStatusWrite;
 
 static int
@@ -288,8 +287,8 @@ qemuDomainStatusApply(qemuDriver *driver, qemuDomainStatusWrite *w)
     g_mutex_lock(&priv->statusLock);
     if (w->seq > priv->statusWritten) {
         if (w->data) {
-            rc = virFileWriteAtomicFull(w->path, w->data, strlen(w->data), 0600,
-                                        !w->nosync);
+            /* atomic, not durable: see qemuDomainSaveStatus */
+            rc = virFileWriteAtomicFull(w->path, w->data, strlen(w->data), 0600, false);
         } else if (unlink(w->path) < 0 && errno != ENOENT) {
             virReportSystemError(errno, "cannot remove status file '%s'", w->path);
             rc = -1;
@@ -330,7 +329,6 @@ qemuDomainSaveStatusNoSync(qemuDriver *driver, virDomainObj *obj)
     qemuDomainStatusWrite *w = qemuDomainStatusWriteNew(driver, obj, false);
     int rc;
 
-    w->nosync = true;
     rc = qemuDomainStatusApply(driver, w);
     qemuDomainStatusWriteFree(w);
     return rc;

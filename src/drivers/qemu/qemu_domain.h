@@ -123,14 +123,17 @@ unsigned int qemuDomainGraceMs(virDomainObj *obj);
  */
 int qemuDomainParseGraceOverride(const char *xml);
 
-/* Write @obj's status file (<stateDir>/NAME.xml) atomically and durably.
- * Called with the object locked and a job held; the lock is dropped during
- * the write. 0 or -1 with an error reported. */
+/* Write @obj's status file (<stateDir>/NAME.xml) atomically (a temporary
+ * file renamed over it), never fsynced: it describes a running QEMU, which
+ * a crash of the host ends too, so it only has to survive a crash or
+ * SIGKILL of this process, and the kernel keeps the file for that (after a
+ * host crash, a file that names a QEMU gone is reconnected as dead). Called
+ * with the object locked and a job held; the lock is dropped during the
+ * write. 0 or -1 with an error reported. */
 int qemuDomainSaveStatus(qemuDriver *driver, virDomainObj *obj);
-/* Write it atomically but without fsync, keeping the object lock: enough to
- * survive a crash or SIGKILL of this process (the kernel keeps the file),
- * which is what the spawn gate in qemuProcessStart needs; a durable write
- * follows. 0 or -1 with an error reported. */
+/* Write it keeping the object lock (the spawn gate in qemuProcessStart
+ * needs the file before the child may exec). 0 or -1 with an error
+ * reported. */
 int qemuDomainSaveStatusNoSync(qemuDriver *driver, virDomainObj *obj);
 /* Same, on a worker: the caller does not wait for the disk. A later
  * write or removal always wins over an earlier one. Object locked. */

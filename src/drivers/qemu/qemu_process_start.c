@@ -542,9 +542,8 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
 
     /* Recorded before the child may exec: from here on a crash of ours
-     * leaves a status file to reconnect from. The write is atomic but not
-     * fsynced (a power loss ends QEMU too); the durable one is made from a
-     * worker once the start is done, keeping two fsyncs off the start path. */
+     * leaves a status file to reconnect from (atomic, never fsynced: a
+     * power loss ends QEMU too; qemuDomainSaveStatus). */
     if (qemuDomainSaveStatusNoSync(driver, obj) < 0) {
         virProcessHeldAbort(g_steal_pointer(&held));
         qemuProcessWatchPidfd(driver, obj);
@@ -640,9 +639,9 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
                                              : VIR_DOMAIN_PAUSED_USER);
     }
     /* The record made right after the spawn already holds what a reconnect
-     * needs (pid, start time, monitor); the new state reaches the disk from
-     * a worker, keeping a durable write (two fsyncs) off the start path.
-     * Should we die before it lands, a reconnect asks QEMU anyway. */
+     * needs (pid, start time, monitor); the new state is written from a
+     * worker, off the start path. Should we die before it lands, a
+     * reconnect asks QEMU anyway. */
     qemuDomainSaveStatusLater(driver, obj);
     return 0;
 
