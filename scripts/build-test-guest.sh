@@ -95,6 +95,13 @@ kver=${pkg#linux-image-}
 #                     background, GUEST-AGENTD-READY): it answers guest-sync
 #                     and guest-ping, and on guest-shutdown prints
 #                     GUEST-AGENT-SHUTDOWN, syncs and powers off.
+# VIRTKIT_TEST_GUEST_VARIANT=agent: the balloon guest running Debian's own QEMU
+# guest agent (qemu-ga from the package qemu-guest-agent, fetched with
+# apt-get download like the kernel, with the host's shared libraries it
+# needs) on its org.qemu.guest_agent.0 port, after GUEST-READY: the host
+# name is virtkit.hostname=NAME (default vkguest), an ext2 filesystem on
+# /dev/vda (when the guest has a disk; mkfs'ed by the guest) is mounted on
+# /mnt (GUEST-MNT-READY), then qemu-ga starts (GUEST-QGA-STARTED).
 # VIRTKIT_TEST_GUEST_VARIANT=net: the default guest (virtkit.dhcp=1 works as
 # there) that, after GUEST-READY, uses its virtio NIC as its command line asks
 # (each item runs in the background, so they do not wait for each other):
@@ -111,7 +118,7 @@ kver=${pkg#linux-image-}
 #                         GUEST-NC-SEND-FAILED.
 variant=${VIRTKIT_TEST_GUEST_VARIANT:-}
 case $variant in
-    ''|balloon|hotplug|events|net) ;;
+    ''|balloon|hotplug|events|net|agent) ;;
     *) log "unknown variant '$variant'"; exit 1 ;;
 esac
 out=$base/$kver${variant:+-$variant}
@@ -281,6 +288,9 @@ fi
 if [ "$variant" = net ]; then
     init_script=$(printf '%s\n' "$init_script" | sed 's|^echo GUEST-READY$|echo GUEST-READY\n. /bin/guest-net.sh|')
 fi
+if [ "$variant" = agent ]; then
+    init_script=$(printf '%s\n' "$init_script" | sed 's|^echo GUEST-READY$|for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon virtio_console virtio_blk; do insmod /lib/modules/$m.ko 2>/dev/null; done\necho GUEST-READY\n. /bin/guest-agent.sh|')
+fi
 init_hash=$(printf '%s' "$init_script" | sha256sum | cut -d' ' -f1)
 # The events variant's actions (sourced by its /init after GUEST-READY).
 events_script='set_rtc() { date -u -s "2030-01-01 00:00:00" >/dev/null; hwclock -w -u; echo GUEST-RTC-SET; }
@@ -353,6 +363,34 @@ fi
 '
 if [ "$variant" = events ]; then
     init_hash=$(printf '%s%s' "$init_script" "$events_script" | sha256sum | cut -d' ' -f1)
+fi
+# The agent variant's actions (sourced by its /init after GUEST-READY).
+agent_script='hn=$(sed -n "s/.*virtkit\.hostname=\([^ ]*\).*/\1/p" /proc/cmdline)
+hostname "${hn:-vkguest}"
+i=0
+while [ ! -b /dev/vda ] && [ $i -lt 40 ]; do sleep 0.05; i=$((i+1)); done
+if [ -b /dev/vda ]; then
+    mkdir -p /mnt
+    mke2fs -q /dev/vda >/dev/null 2>&1 && mount -t ext2 /dev/vda /mnt && echo GUEST-MNT-READY
+fi
+port=""
+i=0
+while [ -z "$port" ] && [ $i -lt 200 ]; do
+    for n in /sys/class/virtio-ports/*; do
+        [ "$(cat $n/name 2>/dev/null)" = org.qemu.guest_agent.0 ] && port=/dev/${n##*/}
+    done
+    [ -n "$port" ] && [ -c "$port" ] || { port=""; sleep 0.05; i=$((i+1)); }
+done
+if [ -n "$port" ]; then
+    mkdir -p /tmp/qga /var/run
+    /sbin/qemu-ga -m virtio-serial -p "$port" -t /tmp/qga -f /tmp/qga/pid -l /tmp/qga/log &
+    echo GUEST-QGA-STARTED
+else
+    echo GUEST-AGENT-MISSING
+fi
+'
+if [ "$variant" = agent ]; then
+    init_hash=$(printf '%s%s' "$init_script" "$agent_script" | sha256sum | cut -d' ' -f1)
 fi
 # The net variant's actions (sourced by its /init after GUEST-READY).
 net_script='arg() { sed -n "s/.*virtkit\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
@@ -453,6 +491,9 @@ extra_mods=""
 if [ "$variant" = events ]; then
     extra_mods=drivers/char/virtio_console.ko
 fi
+if [ "$variant" = agent ]; then
+    extra_mods=drivers/char/virtio_console.ko
+fi
 root=$work/root
 mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/lib/modules"
 cp "$bb" "$root/bin/busybox"
@@ -477,6 +518,21 @@ printf '%s' "$init_script" > "$root/init"
 chmod 0755 "$root/init"
 [ "$variant" = events ] && printf '%s' "$events_script" > "$root/bin/guest-events.sh"
 [ "$variant" = net ] && printf '%s' "$net_script" > "$root/bin/guest-net.sh"
+if [ "$variant" = agent ]; then
+    printf '%s' "$agent_script" > "$root/bin/guest-agent.sh"
+    # Debian's qemu-ga and the shared libraries it needs, from this host
+    (cd "$work" && apt-get download qemu-guest-agent >/dev/null 2>&1) || {
+        log "apt-get download qemu-guest-agent failed"; exit 1; }
+    dpkg -x "$work"/qemu-guest-agent_*.deb "$work/qga"
+    mkdir -p "$root/sbin"
+    cp "$work/qga/usr/sbin/qemu-ga" "$root/sbin/qemu-ga"
+    # its set-time without a time runs /sbin/hwclock
+    ln -s /bin/busybox "$root/sbin/hwclock"
+    for lib in $(ldd "$root/sbin/qemu-ga" | sed -n 's|.*=> \(/[^ ]*\).*|\1|p; s|^[[:space:]]*\(/[^ ]*\) .*|\1|p'); do
+        mkdir -p "$root$(dirname "$lib")"
+        cp -L "$lib" "$root$lib"
+    done
+fi
 
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$work/initrd.gz"
 cp "$work"/pkg/boot/vmlinuz-"$kver" "$work/bzImage"

@@ -1398,6 +1398,19 @@ int virDomainSetMemory(virDomainPtr domain, unsigned long memory);
 int virDomainSetMemoryFlags(virDomainPtr domain, unsigned long memory,
                             unsigned int flags);
 int virDomainInjectNMI(virDomainPtr domain, unsigned int flags);
+/* Guest agent calls (libvirt-domain-agent.c) */
+typedef enum {
+    VIR_DOMAIN_GET_HOSTNAME_LEASE = (1 << 0),
+    VIR_DOMAIN_GET_HOSTNAME_AGENT = (1 << 1),
+} virDomainGetHostnameFlags;
+char *virDomainGetHostname(virDomainPtr domain, unsigned int flags);
+typedef enum {
+    VIR_DOMAIN_TIME_SYNC = (1 << 0),
+} virDomainSetTimeFlags;
+int virDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nseconds,
+                     unsigned int flags);
+int virDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
+                     unsigned int flags);
 /* A BLOCK_THRESHOLD event when the guest writes past @threshold bytes of @dev. */
 int virDomainSetBlockThreshold(virDomainPtr domain, const char *dev,
                                unsigned long long threshold, unsigned int flags);

@@ -215,6 +215,12 @@ struct _virHypervisorDriver {
     int (*domainSetMemoryFlags)(virDomainPtr dom, unsigned long memory,
                                 unsigned int flags);
     int (*domainInjectNMI)(virDomainPtr dom, unsigned int flags);
+    /* Guest agent calls (libvirt-domain-agent.c) */
+    char *(*domainGetHostname)(virDomainPtr dom, unsigned int flags);
+    int (*domainGetTime)(virDomainPtr dom, long long *seconds, unsigned int *nseconds,
+                         unsigned int flags);
+    int (*domainSetTime)(virDomainPtr dom, long long seconds, unsigned int nseconds,
+                         unsigned int flags);
     /* Guest utilities (libvirt-domain-guest.c): keys pressed on the
      * guest's keyboard, the state of the hypervisor's control channel. */
     int (*domainSendKey)(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,

@@ -1087,6 +1087,9 @@ const virHypervisorDriver remoteHypervisorDriver = {
     /* running guests: live changes */
     .domainSetMemoryFlags = remoteDomainSetMemoryFlags,
     .domainInjectNMI = remoteDomainInjectNMI,
+    .domainGetHostname = remoteDomainGetHostname,
+    .domainGetTime = remoteDomainGetTime,
+    .domainSetTime = remoteDomainSetTime,
     .domainSendKey = remoteDomainSendKey,
     .domainGetControlInfo = remoteDomainGetControlInfo,
     .domainSetMetadata = remoteDomainSetMetadata,

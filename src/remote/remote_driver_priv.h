@@ -230,6 +230,8 @@ int remoteDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cp
 int remoteDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params,
                             unsigned int nparams, int start_cpu, unsigned int ncpus,
                             unsigned int flags);
+int remoteDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nseconds,
+                        unsigned int flags);
 int remoteDomainGetBlockInfo(virDomainPtr dom, const char *path,
                              virDomainBlockInfoPtr info, unsigned int flags);
 int remoteDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);

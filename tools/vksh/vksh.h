@@ -163,6 +163,8 @@ VKSH_STATS_CMD(CpuStats)
 VKSH_STATS_CMD(Setmem) /* vksh-live.c */
 VKSH_STATS_CMD(Setmaxmem)
 VKSH_STATS_CMD(InjectNmi)
+VKSH_STATS_CMD(Domtime) /* vksh-agent.c */
+VKSH_STATS_CMD(Domhostname)
 VKSH_STATS_CMD(Domifaddr) /* vksh-ifaddr.c */
 VKSH_STATS_CMD(Desc)      /* vksh-change.c */
 VKSH_STATS_CMD(Metadata)

@@ -101,6 +101,9 @@ const virHypervisorDriver qemuHypervisorDriver = {
     /* running guests: live changes (qemu_driver_live.c) */
     .domainSetMemoryFlags = qemuDomainSetMemoryFlags,
     .domainInjectNMI = qemuDomainInjectNMI,
+    .domainGetHostname = qemuDomainGetHostname,
+    .domainGetTime = qemuDomainGetTime,
+    .domainSetTime = qemuDomainSetTime,
     .domainSendKey = qemuDomainSendKey,
     .domainGetControlInfo = qemuDomainGetControlInfo,
     .domainScreenshot = qemuDomainScreenshot,

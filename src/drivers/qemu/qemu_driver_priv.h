@@ -71,6 +71,12 @@ int qemuHostKVMMaxVcpus(void);
 unsigned int qemuHostCPUMHz(void);
 int qemuDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,
                       unsigned int *keycodes, int nkeycodes, unsigned int flags);
+/* qemu_driver_agent.c: the guest agent's calls */
+char *qemuDomainGetHostname(virDomainPtr dom, unsigned int flags);
+int qemuDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nseconds,
+                      unsigned int flags);
+int qemuDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
+                      unsigned int flags);
 int qemuDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
                              unsigned int flags);
 /* qemu_driver_display.c */

@@ -29,6 +29,7 @@
 #include <json-c/json.h>
 
 #include "domain_stop_policy.h"
+#include "qemu_agent.h"
 #include "qemu_driver_priv.h"
 #include "qemu_monitor.h"
 #include "qemu_process.h"
@@ -54,7 +55,6 @@
 #define QEMU_STOP_AGENT_SYNC_MS 1000
 /* A refusal of guest-shutdown comes back within this (success has no reply). */
 #define QEMU_STOP_AGENT_REFUSAL_MS 200
-#define QEMU_AGENT_CHANNEL_NAME "org.qemu.guest_agent.0"
 
 typedef struct {
     virDomainObj *obj; /* locked except while waiting or reporting */
@@ -222,25 +222,6 @@ qemuStopAgentRead(int fd, GString *buf, const char *want, gint64 until)
     }
 }
 
-/* Connect to the agent channel's socket at @path, non-blocking. */
-static int
-qemuStopAgentConnect(const char *path)
-{
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    int fd;
-
-    if (strlen(path) >= sizeof(addr.sun_path))
-        return -1;
-    memcpy(addr.sun_path, path, strlen(path));
-    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-        return -1;
-    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 /* Whether the guest has opened its agent port (QEMU's query-chardev
  * "frontend-open" of the channel's chardev): 1 open, 0 not, -1 unknown
  * (reason in @st). Under a QUERY job; object locked. */
@@ -249,10 +230,8 @@ qemuStopAgentPortOpen(qemuStopRun *run, vkStopStepReport *st, const char *label,
                       gint64 until)
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(run->obj);
-    json_object *reply = NULL;
     gint64 left = (until - g_get_monotonic_time()) / 1000;
-    int open = -1;
-    int rc;
+    int open;
 
     if (left <= 0 ||
         virDomainObjBeginJob(run->obj, VIR_JOB_QUERY, (unsigned int)left) < 0) {
@@ -266,30 +245,13 @@ qemuStopAgentPortOpen(qemuStopRun *run, vkStopStepReport *st, const char *label,
         qemuStopSetReason(st, "QEMU monitor is not connected");
         return -1;
     }
-    virDomainObjUnlock(run->obj);
-    rc = qemuMonitorCommand(priv->mon, "query-chardev", NULL,
-                            (int)MIN(MAX(left, 1), QEMU_STOP_AGENT_QUERY_MS), &reply);
-    virDomainObjLock(run->obj);
+    open = qemuAgentPortOpen(run->obj, label,
+                             (int)MIN(MAX(left, 1), QEMU_STOP_AGENT_QUERY_MS));
     virDomainObjEndJob(run->obj, VIR_JOB_QUERY);
-    if (rc < 0) {
+    if (open < 0) {
         qemuStopSetReason(st, "query-chardev failed: %s", virGetLastErrorMessage());
         virResetLastError();
-        return -1;
     }
-    for (size_t i = 0; json_object_is_type(reply, json_type_array) &&
-                       i < json_object_array_length(reply);
-         i++) {
-        json_object *c = json_object_array_get_idx(reply, i);
-        json_object *l = NULL, *o = NULL;
-
-        if (json_object_object_get_ex(c, "label", &l) &&
-            g_strcmp0(json_object_get_string(l), label) == 0 &&
-            json_object_object_get_ex(c, "frontend-open", &o))
-            open = json_object_get_boolean(o) ? 1 : 0;
-    }
-    json_object_put(reply);
-    if (open < 0)
-        qemuStopSetReason(st, "QEMU does not know the agent's chardev '%s'", label);
     return open;
 }
 
@@ -304,8 +266,6 @@ qemuStopStepAgent(qemuStopRun *run, unsigned int policy, gint64 until)
     g_autofree char *path = NULL;
     g_autofree char *label = NULL;
     g_autoptr(GString) buf = g_string_new(NULL);
-    g_autofree char *sync = NULL;
-    g_autofree char *id = NULL;
     static const char shutdown[] =
         "{\"execute\":\"guest-shutdown\",\"arguments\":{\"mode\":\"powerdown\"}}\n";
     int fd = -1;
@@ -316,17 +276,7 @@ qemuStopStepAgent(qemuStopRun *run, unsigned int policy, gint64 until)
         qemuStopSetReason(st, "skipped by the policy");
         return;
     }
-    for (size_t i = 0; i < run->obj->def->nchannels; i++) {
-        const virDomainChannelDef *c = run->obj->def->channels[i];
-
-        if (g_strcmp0(c->targetName, QEMU_AGENT_CHANNEL_NAME) == 0 && c->unixSocket &&
-            !c->connect && c->path) {
-            path = g_strdup(c->path);
-            label = c->alias ? g_strdup_printf("char%s", c->alias)
-                             : g_strdup_printf("charchannel%zu", i);
-        }
-    }
-    if (!path) {
+    if (!qemuAgentFindChannel(run->obj->def, &path, &label)) {
         qemuStopSetReason(st, "no guest agent channel (%s, unix) in the definition",
                           QEMU_AGENT_CHANNEL_NAME);
         goto done;
@@ -348,15 +298,12 @@ qemuStopStepAgent(qemuStopRun *run, unsigned int policy, gint64 until)
 
     /* an agent listens: it must answer guest-sync in time */
     st->attempts = 1;
-    id = g_strdup_printf("%u", g_random_int_range(1, G_MAXINT32));
-    sync =
-        g_strdup_printf("{\"execute\":\"guest-sync\",\"arguments\":{\"id\":%s}}\n", id);
     virDomainObjUnlock(run->obj);
-    fd = qemuStopAgentConnect(path);
-    if (fd >= 0 && write(fd, sync, strlen(sync)) == (ssize_t)strlen(sync) &&
-        qemuStopAgentRead(
-            fd, buf, id,
-            MIN(until, g_get_monotonic_time() + QEMU_STOP_AGENT_SYNC_MS * 1000)) == 1 &&
+    fd = qemuAgentConnect(path);
+    if (fd >= 0 &&
+        qemuAgentSync(
+            fd, buf,
+            MIN(until, g_get_monotonic_time() + QEMU_STOP_AGENT_SYNC_MS * 1000)) == 0 &&
         write(fd, shutdown, strlen(shutdown)) == (ssize_t)strlen(shutdown)) {
         /* success has no reply; a refusal comes at once */
         if (qemuStopAgentRead(fd, buf, NULL,

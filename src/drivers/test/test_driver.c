@@ -1369,6 +1369,9 @@ const virHypervisorDriver testHypervisorDriver = {
     /* running guests: live changes (test_driver_live.c) */
     .domainSetMemoryFlags = testDomainSetMemoryFlags,
     .domainInjectNMI = testDomainInjectNMI,
+    .domainGetHostname = testDomainGetHostname,
+    .domainGetTime = testDomainGetTime,
+    .domainSetTime = testDomainSetTime,
     .domainSendKey = testDomainSendKey,
     .domainGetControlInfo = testDomainGetControlInfo,
     .domainScreenshot = testDomainScreenshot,

@@ -870,7 +870,10 @@ testDomainObjPrivate *
 testDomainObjGetPrivate(virDomainObj *obj)
 {
     if (!obj->privateData) {
-        obj->privateData = g_new0(testDomainObjPrivate, 1);
+        testDomainObjPrivate *priv = g_new0(testDomainObjPrivate, 1);
+
+        priv->seconds = TEST_GUEST_CLOCK_SECONDS;
+        obj->privateData = priv;
         obj->privateDataFree = g_free;
     }
     return obj->privateData;

@@ -68,7 +68,14 @@ typedef struct {
      * depends on it. virtkit's objects only store that copy when it
      * differs, so this flag remembers that libvirt would have one. */
     bool hasNextDef;
+    /* the guest clock of virDomainGetTime/SetTime (libvirt's test driver
+     * starts every domain's at TEST_GUEST_CLOCK_SECONDS) */
+    long long seconds;
+    unsigned int nseconds;
 } testDomainObjPrivate;
+
+/* libvirt's test driver: 1989-11-17 15:32:00 UTC */
+#define TEST_GUEST_CLOCK_SECONDS 627319920LL
 
 /* The private data of @obj (locked), allocated on first use. */
 testDomainObjPrivate *testDomainObjGetPrivate(virDomainObj *obj);
@@ -121,6 +128,14 @@ int testDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
 /* test_driver_display.c */
 char *testDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
                            unsigned int flags);
+
+/* ---- test_driver_agent.c: the guest agent's answers, libvirt 9.0's
+ * test-driver values ------------------------------------------------------ */
+char *testDomainGetHostname(virDomainPtr dom, unsigned int flags);
+int testDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nseconds,
+                      unsigned int flags);
+int testDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
+                      unsigned int flags);
 
 /* ---- test_driver_stats.c: running guests' statistics, libvirt 9.0's
  * test-driver values (wall-clock based counters, fixed host figures) --- */

@@ -1,0 +1,114 @@
+/* qemu_driver_agent.c: QEMU driver entry points answered by the guest agent (hostname, guest clock) */
+
+/*
+ * Threads: API threads only. Each call holds a job on the domain for the
+ * agent exchange (qemu_agent.c drops the object lock while waiting), so
+ * that two agent calls on one guest never share its channel.
+ */
+
+#define G_LOG_DOMAIN "virtkit.qemu.agent"
+
+#include <limits.h>
+
+#include "driver.h"
+#include "qemu_agent.h"
+#include "qemu_conf.h"
+#include "qemu_driver_priv.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+#define NS_PER_S 1000000000LL
+
+/* Runs @execute on @dom's agent under a job of @job: the obj is released. */
+static int
+qemuDriverAgentRun(virDomainPtr dom, virDomainJob job, const char *execute,
+                   json_object *args, json_object **reply)
+{
+    virDomainObj *obj;
+    int ret = -1;
+
+    if (!(obj = qemuDomainObjFromDomain(dom))) {
+        json_object_put(args);
+        return -1;
+    }
+    if (virDomainObjBeginJob(obj, job, QEMU_JOB_WAIT_MS) < 0) {
+        json_object_put(args);
+        goto cleanup;
+    }
+    if (qemuDomainObjCheckActive(obj) < 0)
+        json_object_put(args);
+    else
+        ret = qemuAgentCommand(obj, execute, args, QEMU_AGENT_TIMEOUT_BLOCK, reply);
+    virDomainObjEndJob(obj, job);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+char *
+qemuDomainGetHostname(virDomainPtr dom, unsigned int flags)
+{
+    json_object *reply = NULL;
+    json_object *name = NULL;
+    char *ret = NULL;
+
+    /* the lease source (the network's DHCP leases) is not implemented:
+     * refused as an unknown flag */
+    virCheckFlags(VIR_DOMAIN_GET_HOSTNAME_AGENT, NULL);
+    if (qemuDriverAgentRun(dom, VIR_JOB_QUERY, "guest-get-host-name", NULL, &reply) < 0)
+        return NULL;
+    if (json_object_object_get_ex(reply, "host-name", &name) &&
+        json_object_is_type(name, json_type_string))
+        ret = g_strdup(json_object_get_string(name));
+    else
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "malformed return value"); /* libvirt's text */
+    json_object_put(reply);
+    return ret;
+}
+
+int
+qemuDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nseconds,
+                  unsigned int flags)
+{
+    json_object *reply = NULL;
+    long long ns;
+
+    virCheckFlags(0, -1);
+    if (qemuDriverAgentRun(dom, VIR_JOB_QUERY, "guest-get-time", NULL, &reply) < 0)
+        return -1;
+    if (!json_object_is_type(reply, json_type_int)) {
+        json_object_put(reply);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "malformed return value"); /* libvirt's text */
+        return -1;
+    }
+    ns = json_object_get_int64(reply);
+    json_object_put(reply);
+    *seconds = ns / NS_PER_S;
+    *nseconds = (unsigned int)(ns % NS_PER_S);
+    return 0;
+}
+
+int
+qemuDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
+                  unsigned int flags)
+{
+    json_object *args = NULL;
+
+    virCheckFlags(VIR_DOMAIN_TIME_SYNC, -1);
+    if (!(flags & VIR_DOMAIN_TIME_SYNC)) {
+        /* as libvirt's qemuAgentSetTime */
+        if (seconds > LLONG_MAX / NS_PER_S || seconds < LLONG_MIN / NS_PER_S) {
+            virReportError(VIR_ERR_INVALID_ARG, "Time '%lld' is too big for guest agent",
+                           seconds);
+            return -1;
+        }
+        args = json_object_new_object();
+        json_object_object_add(args, "time",
+                               json_object_new_int64(seconds * NS_PER_S + nseconds));
+    }
+    /* without a time, the agent sets the guest's clock from its RTC */
+    return qemuDriverAgentRun(dom, VIR_JOB_MODIFY, "guest-set-time", args, NULL);
+}

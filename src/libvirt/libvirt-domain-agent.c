@@ -1,0 +1,114 @@
+/* libvirt-domain-agent.c: public entry points answered by the guest agent (hostname, guest clock) */
+#define G_LOG_DOMAIN "virtkit.api"
+
+#include "libvirt_internal.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+
+/*
+ * Contracts below, as libvirt 9.0's libvirt-domain.c: the common checks
+ * (invalid domain VIR_ERR_INVALID_DOMAIN, a driver without the call
+ * VIR_ERR_NO_SUPPORT), read-only connections refused (OPERATION_DENIED),
+ * every failure dispatched once. The QEMU driver asks the guest agent
+ * (VIR_ERR_AGENT_UNRESPONSIVE when none answers), the test driver answers
+ * libvirt's test-driver values.
+ */
+
+/**
+ * virDomainGetHostname:
+ * @domain: a domain handle
+ * @flags: VIR_DOMAIN_GET_HOSTNAME_AGENT (the default) or _LEASE
+ *
+ * The guest's host name, as its guest agent reports it.
+ *
+ * Returns a string the caller frees, or NULL on error.
+ */
+char *
+virDomainGetHostname(virDomainPtr domain, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, NULL);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn, error);
+
+    if (conn->driver->domainGetHostname) {
+        char *ret = conn->driver->domainGetHostname(domain, flags);
+
+        if (!ret)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}
+
+/**
+ * virDomainGetTime:
+ * @dom: a domain handle
+ * @seconds: the guest's clock, whole seconds since the Epoch
+ * @nseconds: its nanoseconds
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * Reads the running guest's clock through its agent (guest-get-time).
+ *
+ * Returns 0 on success, -1 on error.
+ */
+int
+virDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nseconds,
+                 unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(dom, -1);
+    conn = dom->conn;
+    virCheckReadOnlyGoto(conn, error);
+
+    if (conn->driver->domainGetTime) {
+        if (conn->driver->domainGetTime(dom, seconds, nseconds, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virDomainSetTime:
+ * @dom: a domain handle
+ * @seconds: the time to set, whole seconds since the Epoch
+ * @nseconds: its nanoseconds
+ * @flags: VIR_DOMAIN_TIME_SYNC: the guest reads its RTC instead (the
+ *         time given is then ignored)
+ *
+ * Sets the running guest's clock through its agent (guest-set-time).
+ *
+ * Returns 0 on success, -1 on error.
+ */
+int
+virDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
+                 unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(dom, -1);
+    conn = dom->conn;
+    virCheckReadOnlyGoto(conn, error);
+
+    if (conn->driver->domainSetTime) {
+        if (conn->driver->domainSetTime(dom, seconds, nseconds, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""The QEMU guest agent through virtkitd (issue 15): Debian's virsh and
+python3-libvirt against one guest running Debian's own qemu-ga (the test
+guest's 'agent' variant): its host name, its clock read and set (and set
+back from its RTC), the errors of a guest whose agent is absent or not
+configured, and how long they take (no timeout wait: QEMU says the port is
+closed)."""
+import os
+import subprocess
+import time
+
+from vkdtest import (Daemon, Skip, booting_xml, diskless_xml, run_tests, virsh, wait_for,
+                     write)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CHAN = ("<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/>"
+        "</channel>")
+
+PY_CLIENT = r"""
+import sys, libvirt
+conn = libvirt.open(sys.argv[1])
+dom = conn.lookupByName(sys.argv[2])
+print("hostname", dom.hostname())
+t = dom.getTime()
+print("time", t["seconds"], t["nseconds"])
+dom.setTime({"seconds": 1900000000, "nseconds": 0})
+print("after", dom.getTime()["seconds"])
+dom.setTime(flags=libvirt.VIR_DOMAIN_TIME_SYNC)
+print("synced", dom.getTime()["seconds"])
+try:
+    conn.lookupByName(sys.argv[3]).getTime()
+except libvirt.libvirtError as e:
+    print("absent", e.get_error_code(), e.get_error_domain(), e.get_error_message())
+"""
+
+
+def agent_guest_dir():
+    script = os.path.join(HERE, "..", "..", "scripts", "build-test-guest.sh")
+    env = dict(os.environ, VIRTKIT_TEST_GUEST_VARIANT="agent")
+    try:
+        p = subprocess.run([script], capture_output=True, text=True, timeout=600, env=env)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    d = p.stdout.strip()
+    if p.returncode != 0 or not os.path.exists(os.path.join(d, "initrd.gz")):
+        return None
+    return d
+
+
+def timed_virsh(uri, *args):
+    t0 = time.monotonic()
+    p = virsh(uri, *args, check=False)
+    return p, time.monotonic() - t0
+
+
+def test_agent_calls():
+    """One guest with qemu-ga: domhostname, domtime (get, --time, --sync,
+    --pretty) with virsh, the same with python3-libvirt; beside it a
+    firmware guest with the channel (port never opened) and one without."""
+    guest = agent_guest_dir()
+    if not guest:
+        raise Skip("agent test guest not available (scripts/build-test-guest.sh)")
+    if not os.path.exists("/usr/bin/python3"):
+        raise Skip("no /usr/bin/python3")
+    d = Daemon().start()
+    uri = d.uri("qemu")
+    serial = os.path.join(d.root, "ag.serial")
+    xml = booting_xml("ag", guest, serial).replace(
+        "quiet</cmdline>", "quiet virtkit.hostname=vkagent</cmdline>").replace(
+        "</devices>", CHAN + "</devices>")
+    assert "virtkit.hostname=vkagent" in xml
+    write(os.path.join(d.root, "na.xml"),
+          diskless_xml("na").replace("</devices>", CHAN + "</devices>"))
+    write(os.path.join(d.root, "nc.xml"), diskless_xml("nc"))
+    virsh(uri, "define", write(os.path.join(d.root, "ag.xml"), xml))
+    for n in ("ag", "na", "nc"):
+        if n != "ag":
+            virsh(uri, "define", os.path.join(d.root, n + ".xml"))
+        virsh(uri, "start", n)
+
+    # agent absent (the port never opened) or not configured: libvirt's
+    # errors at once, not after a timeout
+    p, took = timed_virsh(uri, "domtime", "na")
+    assert p.returncode == 1 and p.stderr.strip() == (
+        "error: Guest agent is not responding: QEMU guest agent is not connected"), p.stderr
+    assert took < 5, took
+    p, took = timed_virsh(uri, "domhostname", "nc")
+    assert p.returncode == 1 and p.stderr.strip() == (
+        "error: failed to get hostname\n"
+        "error: argument unsupported: QEMU guest agent is not configured"), p.stderr
+    assert took < 5, took
+
+    wait_for(lambda: os.path.exists(serial) and "GUEST-QGA-STARTED" in open(serial).read(),
+             "qemu-ga in the guest", 180)
+    # qemu-ga opens its port a moment after it starts
+    wait_for(lambda: virsh(uri, "domhostname", "ag", check=False).returncode == 0,
+             "the agent answering", 60, step=0.2)
+    p = virsh(uri, "domhostname", "ag", "--source", "agent")
+    assert p.stdout.strip() == "vkagent", repr(p.stdout)
+
+    # the guest's clock came from its RTC, i.e. the host's time (UTC)
+    p = virsh(uri, "domtime", "ag")
+    guest_now = int(p.stdout.split()[1])
+    assert abs(guest_now - time.time()) < 120, (guest_now, time.time())
+    # --time sets the guest's clock (read back through the agent:
+    # guest-get-time is the guest's own gettimeofday)
+    virsh(uri, "domtime", "ag", "--time", "2000000000")
+    p = virsh(uri, "domtime", "ag")
+    assert 2000000000 <= int(p.stdout.split()[1]) < 2000000000 + 60, p.stdout
+    p = virsh(uri, "domtime", "ag", "--pretty")
+    assert p.stdout.startswith("Time: 2033-05-18 03:3"), p.stdout
+    # --sync: the guest sets its clock from its RTC (hwclock -s); qemu-ga
+    # wrote the time given above to the RTC too (hwclock -w), so the clock
+    # stays in 2033 (a failed hwclock would be an agent error)
+    virsh(uri, "domtime", "ag", "--sync")
+    p = virsh(uri, "domtime", "ag")
+    assert 2000000000 <= int(p.stdout.split()[1]) < 2000000000 + 60, p.stdout
+    virsh(uri, "domtime", "ag", "--now")
+    p = virsh(uri, "domtime", "ag")
+    assert abs(int(p.stdout.split()[1]) - time.time()) < 10, p.stdout
+    # read-only connections are refused, as libvirt
+    p = virsh(uri, "domtime", "ag", check=False, readonly=True)
+    assert "read only access prevents virDomainGetTime" in p.stderr, p.stderr
+
+    # python3-libvirt
+    p = subprocess.run(["/usr/bin/python3", "-c", PY_CLIENT, uri, "ag", "na"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    lines = dict(line.split(" ", 1) for line in p.stdout.splitlines())
+    assert lines["hostname"] == "vkagent", p.stdout
+    assert abs(int(lines["time"].split()[0]) - time.time()) < 60, p.stdout
+    assert 1900000000 <= int(lines["after"]) < 1900000000 + 60, p.stdout
+    assert 1900000000 <= int(lines["synced"]) < 1900000000 + 60, p.stdout
+    # VIR_ERR_AGENT_UNRESPONSIVE (86) in VIR_FROM_QEMU (10)
+    assert lines["absent"] == ("86 10 Guest agent is not responding: QEMU guest agent "
+                               "is not connected"), p.stdout
+
+    for n in ("ag", "na", "nc"):
+        virsh(uri, "destroy", n)
+
+
+if __name__ == "__main__":
+    run_tests([(n, f) for n, f in sorted(globals().items())
+               if n.startswith("test_") and n != "test_guest_dir"])

@@ -1,0 +1,108 @@
+/* vksh-agent.c: commands answered by the guest agent: domtime, domhostname */
+#define G_LOG_DOMAIN "vksh.agent"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "vksh.h"
+
+/* Every output below is virsh 9.0's (tools/virsh-domain.c), byte for byte. */
+
+const vkshOptDef vkshOptsDomtime[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "now", VKSH_OT_BOOL, 0, "set to the time of the host running virsh" },
+    { "pretty", VKSH_OT_BOOL, 0, "print domain's time in human readable form" },
+    { "sync", VKSH_OT_BOOL, 0,
+      "instead of setting given time, synchronize from domain's RTC" },
+    { "time", VKSH_OT_INT, 0, "time to set" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdDomtime(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    bool now = vkshOptBool(cmd, "now");
+    bool pretty = vkshOptBool(cmd, "pretty");
+    bool doSync = vkshOptBool(cmd, "sync");
+    const char *timeStr = vkshOptRaw(cmd, "time");
+    long long seconds = 0;
+    unsigned int nseconds = 0;
+    unsigned int flags = 0;
+
+    if (!vkshOptExclusive(ctl, cmd, "time", "now") ||
+        !vkshOptExclusive(ctl, cmd, "time", "sync"))
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (timeStr) {
+        char *end = NULL;
+
+        errno = 0;
+        seconds = strtoll(timeStr, &end, 10);
+        if (!*timeStr || *end || errno) {
+            vkshError(ctl,
+                      "Numeric value '%s' for <%s> option is malformed or out of range",
+                      timeStr, "time");
+            return false;
+        }
+    }
+    if (now)
+        seconds = (long long)time(NULL);
+    if (doSync)
+        flags |= VIR_DOMAIN_TIME_SYNC;
+
+    if (timeStr || now || doSync)
+        return virDomainSetTime(dom, seconds, nseconds, flags) == 0;
+
+    if (virDomainGetTime(dom, &seconds, &nseconds, flags) < 0)
+        return false;
+    if (pretty) {
+        g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc(seconds);
+        g_autofree char *str =
+            when ? g_date_time_format(when, "%Y-%m-%d %H:%M:%S") : NULL;
+
+        /* virsh prints glib's NULL as "(null)" for a time glib cannot hold */
+        vkshPrint(ctl, "Time: %s", str ? str : "(null)");
+    } else {
+        vkshPrint(ctl, "Time: %lld", seconds);
+    }
+    return true;
+}
+
+const vkshOptDef vkshOptsDomhostname[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "source", VKSH_OT_STRING, 0, "address source: 'lease' or 'agent'" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdDomhostname(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    g_autofree char *hostname = NULL;
+    const char *source = NULL;
+    unsigned int flags = 0;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vkshOptString(ctl, cmd, "source", &source) < 0)
+        return false;
+    if (source) {
+        if (g_str_equal(source, "agent")) {
+            flags |= VIR_DOMAIN_GET_HOSTNAME_AGENT;
+        } else if (g_str_equal(source, "lease")) {
+            flags |= VIR_DOMAIN_GET_HOSTNAME_LEASE;
+        } else {
+            vkshError(ctl, "Unknown data source '%s'", source);
+            return false;
+        }
+    }
+    if (!(hostname = virDomainGetHostname(dom, flags))) {
+        vkshError(ctl, "%s", "failed to get hostname");
+        return false;
+    }
+    vkshPrint(ctl, "%s\n", hostname);
+    return true;
+}
