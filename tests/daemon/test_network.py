@@ -409,6 +409,11 @@ def test_guests_dhcp():
                 {"addr": ip, "prefix": 0, "type": libvirt.VIR_IP_ADDR_TYPE_IPV4}]}}, arp
             out = virsh(uri, "domifaddr", name, "--source", "arp").stdout
             assert out.splitlines()[0].split() == [taps[name], mac, "ipv4", ip + "/0"], out
+            # domhostname --source lease: the host name the guest's DHCP client sent
+            p = virsh(uri, "domhostname", name, "--source", "lease", check=False)
+            assert (p.returncode, p.stdout.strip(), p.stderr) == (
+                (1, "", "error: failed to get hostname\nerror: no hostname found: no "
+                 "hostname found for domain g3\n") if name == "g3" else (0, name, "")), p
             if name == "g3":
                 # type='bridge': no network, so no lease to read
                 assert lease == {}, lease

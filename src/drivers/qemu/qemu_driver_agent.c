@@ -10,7 +10,9 @@
 
 #include <limits.h>
 
+#include "datatypes.h"
 #include "driver.h"
+#include "network_conf.h"
 #include "qemu_agent.h"
 #include "qemu_conf.h"
 #include "qemu_driver_priv.h"
@@ -46,6 +48,78 @@ cleanup:
     return ret;
 }
 
+/* As libvirt's qemuDomainGetHostnameLease: the host name of the first
+ * DHCP lease (of the guest's type='network' interfaces' networks, for
+ * their MACs) that carries one; NO_HOSTNAME when none does. */
+static char *
+qemuDomainGetHostnameLease(virDomainPtr dom)
+{
+    const virNetworkDriver *nd = virGetSharedNetworkDriver();
+    g_autofree char *name = NULL;
+    g_autoptr(GPtrArray) nets = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) macs = g_ptr_array_new_with_free_func(g_free);
+    virConnectPtr conn = NULL;
+    virDomainObj *obj;
+    char *ret = NULL;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return NULL;
+    if (qemuDomainObjCheckActive(obj) < 0) {
+        virDomainObjEndAPI(&obj);
+        return NULL;
+    }
+    name = g_strdup(obj->def->name);
+    for (size_t i = 0; i < obj->def->nnets; i++) {
+        const virDomainNetDef *net = obj->def->nets[i];
+        char mac[18];
+
+        if (net->type != VIR_DOMAIN_NET_TYPE_NETWORK)
+            continue;
+        virNetworkFormatMAC(net->mac, mac);
+        g_ptr_array_add(nets, g_strdup(net->network));
+        g_ptr_array_add(macs, g_strdup(mac));
+    }
+    virDomainObjEndAPI(&obj);
+
+    for (guint i = 0; i < nets->len && !ret; i++) {
+        virNetworkPtr net;
+        virNetworkDHCPLeasePtr *leases = NULL;
+        int n;
+
+        if (!nd || !nd->networkLookupByName || !nd->networkGetDHCPLeases)
+            break;
+        if (!conn) {
+            conn = virGetConnect();
+            conn->networkDriver = nd;
+        }
+        if (!(net = nd->networkLookupByName(conn, nets->pdata[i]))) {
+            virResetLastError(); /* as libvirt: a network gone is skipped */
+            continue;
+        }
+        n = nd->networkGetDHCPLeases(net, macs->pdata[i], &leases, 0);
+        virObjectUnrefNetwork(net);
+        for (int j = 0; j < n; j++) {
+            if (!ret && leases[j]->hostname)
+                ret = g_strdup(leases[j]->hostname);
+            g_free(leases[j]->iface);
+            g_free(leases[j]->mac);
+            g_free(leases[j]->iaid);
+            g_free(leases[j]->ipaddr);
+            g_free(leases[j]->hostname);
+            g_free(leases[j]->clientid);
+            g_free(leases[j]);
+        }
+        g_free(leases);
+        if (n < 0)
+            virResetLastError();
+    }
+    if (conn)
+        virObjectUnrefConnect(conn);
+    if (!ret)
+        virReportError(VIR_ERR_NO_HOSTNAME, "no hostname found for domain %s", name);
+    return ret;
+}
+
 char *
 qemuDomainGetHostname(virDomainPtr dom, unsigned int flags)
 {
@@ -53,9 +127,16 @@ qemuDomainGetHostname(virDomainPtr dom, unsigned int flags)
     json_object *name = NULL;
     char *ret = NULL;
 
-    /* the lease source (the network's DHCP leases) is not implemented:
-     * refused as an unknown flag */
-    virCheckFlags(VIR_DOMAIN_GET_HOSTNAME_AGENT, NULL);
+    virCheckFlags(VIR_DOMAIN_GET_HOSTNAME_AGENT | VIR_DOMAIN_GET_HOSTNAME_LEASE, NULL);
+    if ((flags & VIR_DOMAIN_GET_HOSTNAME_AGENT) &&
+        (flags & VIR_DOMAIN_GET_HOSTNAME_LEASE)) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       "Flags 'VIR_DOMAIN_GET_HOSTNAME_LEASE' and "
+                       "'VIR_DOMAIN_GET_HOSTNAME_AGENT' are mutually exclusive");
+        return NULL;
+    }
+    if (flags & VIR_DOMAIN_GET_HOSTNAME_LEASE)
+        return qemuDomainGetHostnameLease(dom);
     if (qemuDriverAgentRun(dom, VIR_JOB_QUERY, "guest-get-host-name", NULL, &reply) < 0)
         return NULL;
     if (json_object_object_get_ex(reply, "host-name", &name) &&
