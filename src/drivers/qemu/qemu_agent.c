@@ -174,6 +174,48 @@ qemuAgentWrite(int fd, const char *s)
 }
 
 int
+qemuAgentTakeReply(GString *buf, guint64 syncId, json_object **answer)
+{
+    char *line;
+
+    *answer = NULL;
+    while ((line = qemuAgentNextLine(buf))) {
+        json_object *o = json_tokener_parse(line);
+        json_object *r = NULL;
+
+        g_free(line);
+        if (!o || !json_object_is_type(o, json_type_object)) {
+            json_object_put(o);
+            continue;
+        }
+        if (syncId) {
+            bool match = json_object_object_get_ex(o, "return", &r) &&
+                         json_object_is_type(r, json_type_int) &&
+                         (guint64)json_object_get_uint64(r) == syncId;
+
+            json_object_put(o);
+            if (match)
+                return 1;
+            /* anything else is an earlier client's leftover: skipped */
+            continue;
+        }
+        if (json_object_object_get_ex(o, "return", NULL) ||
+            json_object_object_get_ex(o, "error", NULL)) {
+            *answer = o;
+            return 1;
+        }
+        json_object_put(o);
+    }
+    if (buf->len > QEMU_AGENT_MAX_LINE) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "QEMU guest agent reply longer than %d bytes",
+                       QEMU_AGENT_MAX_LINE);
+        return -1;
+    }
+    return 0;
+}
+
+int
 qemuAgentSync(int fd, GString *buf, gint64 until)
 {
     guint64 id = ((guint64)g_random_int() << 20) | (g_random_int() & 0xfffff);
@@ -185,20 +227,12 @@ qemuAgentSync(int fd, GString *buf, gint64 until)
     if (qemuAgentWrite(fd, cmd) < 0)
         return -1;
     for (;;) {
-        g_autofree char *line = NULL;
+        json_object *unused = NULL;
+        int rc = qemuAgentTakeReply(buf, id, &unused);
 
-        while ((line = qemuAgentNextLine(buf))) {
-            json_object *o = json_tokener_parse(line);
-            json_object *r = NULL;
-            bool match = o && json_object_object_get_ex(o, "return", &r) &&
-                         json_object_is_type(r, json_type_int) &&
-                         (guint64)json_object_get_uint64(r) == id;
-
-            json_object_put(o);
-            g_clear_pointer(&line, g_free);
-            if (match)
-                return 0;
-            /* anything else is an earlier client's leftover: skipped */
+        if (rc != 0) {
+            virResetLastError();
+            return rc > 0 ? 0 : -1;
         }
         if (qemuAgentFill(fd, buf, until) <= 0)
             return -1;
@@ -260,18 +294,10 @@ qemuAgentCommand(virDomainObj *obj, const char *execute, json_object *args, int 
                            : g_get_monotonic_time() + MAX(timeoutMs, 0) * (gint64)1000;
 
         for (;;) {
-            g_autofree char *line = qemuAgentNextLine(buf);
-
-            if (line) {
-                json_object *o = json_tokener_parse(line);
-
-                if (o && (json_object_object_get_ex(o, "return", NULL) ||
-                          json_object_object_get_ex(o, "error", NULL))) {
-                    answer = o;
-                    break;
-                }
-                json_object_put(o);
-                continue;
+            if ((rc = qemuAgentTakeReply(buf, 0, &answer)) != 0) {
+                if (rc < 0)
+                    rc = -4; /* reported */
+                break;
             }
             if ((rc = qemuAgentFill(fd, buf, until)) <= 0) {
                 rc = rc == 0 ? -2 : -3;
@@ -285,6 +311,8 @@ qemuAgentCommand(virDomainObj *obj, const char *execute, json_object *args, int 
     virDomainObjLock(obj);
 
     if (!answer) {
+        if (rc == -4)
+            return -1;
         if (rc == -3)
             virReportError(VIR_ERR_AGENT_UNRESPONSIVE, "%s",
                            "QEMU guest agent is not connected");

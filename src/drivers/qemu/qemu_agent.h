@@ -32,6 +32,18 @@ int qemuAgentConnect(const char *path);
  * after the answer stay in @buf. */
 int qemuAgentSync(int fd, GString *buf, gint64 until);
 
+/* The longest reply line accepted (libvirt has no limit of its own; a
+ * guest-get-fsinfo of many disks is some KiB). */
+#define QEMU_AGENT_MAX_LINE (4 * 1024 * 1024)
+
+/* Takes complete lines (JSON, one per line; 0xFF sync delimiters dropped)
+ * off the front of @buf. With @syncId 0: 1 and *answer (new reference)
+ * at the first object with "return" or "error", others skipped; with a
+ * @syncId: 1 at {"return": syncId}, everything before it skipped (stale
+ * output of an earlier client). 0 when @buf holds no such line yet, -1
+ * (reported) when what is left exceeds QEMU_AGENT_MAX_LINE. */
+int qemuAgentTakeReply(GString *buf, guint64 syncId, json_object **answer);
+
 /*
  * Runs @execute (with @args, stolen; may be NULL) on the guest agent of
  * running @obj, as libvirt's qemuAgentCommand: the channel must be in the
