@@ -20,6 +20,8 @@
 # Guest behaviour (console on ttyS0):
 #   - prints GUEST-READY once the power-button reader is armed;
 #   - on the power button: prints GUEST-POWERBUTTON, sync, poweroff -f;
+#     with "virtkit.deaf" on the kernel command line it prints GUEST-DEAF
+#     and ignores the button (no handler);
 #   - with "virtkit.writedisk=1" on the kernel command line and a virtio disk
 #     (/dev/vda): before GUEST-READY, writes 4 MiB of a pattern (the block
 #     "VIRTKIT-TEST-PATTERN" repeated) at offset 0, syncs, prints
@@ -190,9 +192,14 @@ fi
 
 # One reader per power-button device (ACPI may expose more than one), and
 # none on other input devices: the keyboard controller emits events of its
-# own at boot, which must not power the guest off.
+# own at boot, which must not power the guest off. virtkit.deaf on the
+# kernel command line: no reader, the guest ignores the button (an OS with
+# no power-button handler, as the stop ladder tests need).
 armed=0
+deaf=0
+if grep -qw virtkit.deaf /proc/cmdline; then deaf=1; echo GUEST-DEAF; fi
 for n in /sys/class/input/event*; do
+    [ $deaf = 1 ] && break
     [ -e "$n/device/name" ] || continue
     [ "$(cat $n/device/name)" = "Power Button" ] || continue
     e=/dev/input/${n##*/}

@@ -8,8 +8,9 @@
  * killed by pid at the end of its case (and by the SIGABRT handler).
  *
  * Guests: the test guest (scripts/build-test-guest.sh) honours the ACPI
- * power button once it printed GUEST-READY; a QEMU with no kernel sits in
- * its firmware and ignores the button; a SIGSTOPped QEMU ignores
+ * power button once it printed GUEST-READY; booted with virtkit.deaf it
+ * has no power-button handler and ignores the button (as does a QEMU with
+ * no kernel, sitting in its firmware); a SIGSTOPped QEMU ignores
  * everything but SIGKILL.
  */
 
@@ -167,6 +168,7 @@ waitEvent(const char *name, int type, int detail)
 
 typedef struct {
     bool kernel;           /* the test guest; else firmware only (ignores ACPI) */
+    bool deaf;             /* the test guest without a power-button handler */
     bool acpi;             /* <features><acpi/> */
     const char *stopAttrs; /* <virtkit:stop> attributes in <metadata>, or NULL */
 } GuestOpts;
@@ -185,8 +187,8 @@ guestXML(Fixture *f, const char *name, const GuestOpts *o)
         g_string_append_printf(
             x,
             "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
-            "<cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet</cmdline>",
-            guestDir, guestDir);
+            "<cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet%s</cmdline>",
+            guestDir, guestDir, o->deaf ? " virtkit.deaf" : "");
     g_string_append(x, "</os>");
     if (o->acpi)
         g_string_append(x, "<features><acpi/></features>");
@@ -367,13 +369,14 @@ testHonoursAcpi(void)
     fixtureTeardown(&f);
 }
 
-/* A guest that ignores the button (no OS) gets it re-pressed, then ends
- * at QEMU's clean exit, flushed. */
+/* A guest that ignores the button (the test guest, booted, with no
+ * power-button handler) gets it re-pressed, then ends at QEMU's clean exit,
+ * flushed. */
 static void
 testIgnoresAcpi(void)
 {
     Fixture f;
-    GuestOpts o = { .kernel = false, .acpi = true };
+    GuestOpts o = { .kernel = true, .deaf = true, .acpi = true };
     Progress pr = { 0 };
     vkStopReport r;
     virDomainPtr dom;
@@ -381,6 +384,8 @@ testIgnoresAcpi(void)
 
     fixtureSetup(&f);
     dom = startGuest(&f, "vks-deaf", &o, &pid);
+    waitSerial(&f, "vks-deaf", "GUEST-DEAF");
+    waitSerial(&f, "vks-deaf", "GUEST-READY");
     g_assert_cmpint(vkDomainStopWithProgress(dom, 8000, 0, &r, progressCb, &pr), ==, 0);
     logReport("ignores ACPI", &r);
     g_assert_cmpint(r.ended_by, ==, VK_STOP_STEP_CLEAN_EXIT);
