@@ -375,7 +375,7 @@ fi
 agent_script='hn=$(sed -n "s/.*virtkit\.hostname=\([^ ]*\).*/\1/p" /proc/cmdline)
 hostname "${hn:-vkguest}"
 i=0
-while [ ! -b /dev/vda ] && [ $i -lt 40 ]; do sleep 0.05; i=$((i+1)); done
+while [ ! -b /dev/vda ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
 if [ -b /dev/vda ]; then
     mkdir -p /mnt
     mke2fs -q /dev/vda >/dev/null 2>&1 && mount -t ext2 /dev/vda /mnt && echo GUEST-MNT-READY

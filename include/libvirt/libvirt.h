@@ -1411,6 +1411,12 @@ int virDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nsecond
                      unsigned int flags);
 int virDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
                      unsigned int flags);
+int virDomainFSFreeze(virDomainPtr dom, const char **mountpoints,
+                      unsigned int nmountpoints, unsigned int flags);
+int virDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
+                    unsigned int flags);
+int virDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum,
+                    unsigned int flags);
 /* A BLOCK_THRESHOLD event when the guest writes past @threshold bytes of @dev. */
 int virDomainSetBlockThreshold(virDomainPtr domain, const char *dev,
                                unsigned long long threshold, unsigned int flags);

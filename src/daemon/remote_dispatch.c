@@ -595,6 +595,8 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_GET_CPU_STATS, vkdDispatchDomainGetCPUStats, 0),
     ENTRY(DOMAIN_GET_BLOCK_INFO, vkdDispatchDomainGetBlockInfo, 0),
     ENTRY(DOMAIN_GET_TIME, vkdDispatchDomainGetTime, 0),
+    ENTRY(DOMAIN_FSFREEZE, vkdDispatchDomainFSFreeze, 0),
+    ENTRY(DOMAIN_FSTHAW, vkdDispatchDomainFSThaw, 0),
     ENTRY(DOMAIN_GET_JOB_INFO, vkdDispatchDomainGetJobInfo, 0),
     ENTRY(DOMAIN_GET_JOB_STATS, vkdDispatchDomainGetJobStats, 0),
     ENTRY(NODE_GET_CPU_STATS, vkdDispatchNodeGetCPUStats, P),

@@ -24,3 +24,31 @@ VKD_HANDLER(vkdDispatchDomainGetTime)
     r->nseconds = nseconds;
     return 0;
 }
+
+VKD_HANDLER(vkdDispatchDomainFSFreeze)
+{
+    remote_domain_fsfreeze_args *a = args;
+    remote_domain_fsfreeze_ret *r = ret;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+    int n;
+
+    if ((n = virDomainFSFreeze(dom, (const char **)a->mountpoints_val, a->mountpoints_len,
+                               a->flags)) < 0)
+        return -1;
+    r->filesystems = n;
+    return 0;
+}
+
+VKD_HANDLER(vkdDispatchDomainFSThaw)
+{
+    remote_domain_fsthaw_args *a = args;
+    remote_domain_fsthaw_ret *r = ret;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+    int n;
+
+    if ((n = virDomainFSThaw(dom, (const char **)a->mountpoints_val, a->mountpoints_len,
+                             a->flags)) < 0)
+        return -1;
+    r->filesystems = n;
+    return 0;
+}

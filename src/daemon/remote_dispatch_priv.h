@@ -222,6 +222,8 @@ VKD_HANDLER(vkdDispatchDomainGetVcpuPinInfo);     /* 230 */
 VKD_HANDLER(vkdDispatchDomainGetCPUStats);        /* 262 */
 VKD_HANDLER(vkdDispatchDomainGetBlockInfo);       /* 194 */
 VKD_HANDLER(vkdDispatchDomainGetTime);            /* 337 */
+VKD_HANDLER(vkdDispatchDomainFSFreeze);           /* 335 */
+VKD_HANDLER(vkdDispatchDomainFSThaw);             /* 336 */
 VKD_HANDLER(vkdDispatchDomainGetJobInfo);         /* 163 */
 VKD_HANDLER(vkdDispatchDomainGetJobStats);        /* 298 */
 VKD_HANDLER(vkdDispatchNodeGetCPUStats);          /* 227 */

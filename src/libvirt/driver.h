@@ -221,6 +221,12 @@ struct _virHypervisorDriver {
                          unsigned int flags);
     int (*domainSetTime)(virDomainPtr dom, long long seconds, unsigned int nseconds,
                          unsigned int flags);
+    int (*domainFSFreeze)(virDomainPtr dom, const char **mountpoints,
+                          unsigned int nmountpoints, unsigned int flags);
+    int (*domainFSThaw)(virDomainPtr dom, const char **mountpoints,
+                        unsigned int nmountpoints, unsigned int flags);
+    int (*domainFSTrim)(virDomainPtr dom, const char *mountPoint,
+                        unsigned long long minimum, unsigned int flags);
     /* Guest utilities (libvirt-domain-guest.c): keys pressed on the
      * guest's keyboard, the state of the hypervisor's control channel. */
     int (*domainSendKey)(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,

@@ -112,3 +112,109 @@ error:
     virDispatchError(conn);
     return -1;
 }
+
+/**
+ * virDomainFSFreeze:
+ * @dom: a domain handle
+ * @mountpoints: the guest's mount points to freeze, or NULL for all
+ * @nmountpoints: how many
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * Freezes the guest's filesystems through its agent (guest-fsfreeze-freeze,
+ * or -freeze-list with @mountpoints): writes block until virDomainFSThaw.
+ *
+ * Returns the number of filesystems frozen, -1 on error.
+ */
+int
+virDomainFSFreeze(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
+                  unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(dom, -1);
+    conn = dom->conn;
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArrayArgGoto(mountpoints, nmountpoints, error);
+
+    if (conn->driver->domainFSFreeze) {
+        int ret = conn->driver->domainFSFreeze(dom, mountpoints, nmountpoints, flags);
+
+        if (ret < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virDomainFSThaw:
+ * @dom: a domain handle
+ * @mountpoints: must be NULL for the QEMU driver (the agent thaws all)
+ * @nmountpoints: how many
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * Thaws the filesystems virDomainFSFreeze froze (guest-fsfreeze-thaw).
+ *
+ * Returns the number of filesystems thawed, -1 on error.
+ */
+int
+virDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
+                unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(dom, -1);
+    conn = dom->conn;
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArrayArgGoto(mountpoints, nmountpoints, error);
+
+    if (conn->driver->domainFSThaw) {
+        int ret = conn->driver->domainFSThaw(dom, mountpoints, nmountpoints, flags);
+
+        if (ret < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virDomainFSTrim:
+ * @dom: a domain handle
+ * @mountPoint: must be NULL for the QEMU driver (the agent trims all)
+ * @minimum: free ranges shorter than this (bytes) may be left untrimmed
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * Discards the unused blocks of the guest's filesystems (guest-fstrim).
+ *
+ * Returns 0 on success, -1 on error.
+ */
+int
+virDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum,
+                unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(dom, -1);
+    conn = dom->conn;
+    virCheckReadOnlyGoto(conn, error);
+
+    if (conn->driver->domainFSTrim) {
+        if (conn->driver->domainFSTrim(dom, mountPoint, minimum, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}

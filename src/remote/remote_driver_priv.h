@@ -232,6 +232,10 @@ int remoteDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params,
                             unsigned int flags);
 int remoteDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nseconds,
                         unsigned int flags);
+int remoteDomainFSFreeze(virDomainPtr dom, const char **mountpoints,
+                         unsigned int nmountpoints, unsigned int flags);
+int remoteDomainFSThaw(virDomainPtr dom, const char **mountpoints,
+                       unsigned int nmountpoints, unsigned int flags);
 int remoteDomainGetBlockInfo(virDomainPtr dom, const char *path,
                              virDomainBlockInfoPtr info, unsigned int flags);
 int remoteDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);

@@ -2,15 +2,15 @@
 """The QEMU guest agent through virtkitd (issue 15): Debian's virsh and
 python3-libvirt against one guest running Debian's own qemu-ga (the test
 guest's 'agent' variant): its host name, its clock read and set (and set
-back from its RTC), the errors of a guest whose agent is absent or not
+back from its RTC), freezing and thawing its mounted ext2, fstrim, the errors of a guest whose agent is absent or not
 configured, and how long they take (no timeout wait: QEMU says the port is
 closed)."""
 import os
 import subprocess
 import time
 
-from vkdtest import (Daemon, Skip, booting_xml, diskless_xml, run_tests, virsh, wait_for,
-                     write)
+from vkdtest import (Daemon, Skip, booting_xml, diskless_xml, make_tmpdir, run_tests, virsh,
+                     wait_for, write)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHAN = ("<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/>"
@@ -21,6 +21,8 @@ import sys, libvirt
 conn = libvirt.open(sys.argv[1])
 dom = conn.lookupByName(sys.argv[2])
 print("hostname", dom.hostname())
+print("froze", dom.fsFreeze())
+print("thawed", dom.fsThaw())
 t = dom.getTime()
 print("time", t["seconds"], t["nseconds"])
 dom.setTime({"seconds": 1900000000, "nseconds": 0})
@@ -47,6 +49,15 @@ def agent_guest_dir():
     return d
 
 
+def virsh_counts(uri, *args):
+    """virsh without -q: domfsfreeze/domfsthaw print their count as extra
+    output (vshPrintExtra), which -q silences."""
+    p = subprocess.run(["/usr/bin/virsh", "-c", uri] + list(args), capture_output=True,
+                       text=True, timeout=120)
+    assert p.returncode == 0, (args, p.stderr)
+    return p.stdout.strip()
+
+
 def timed_virsh(uri, *args):
     t0 = time.monotonic()
     p = virsh(uri, *args, check=False)
@@ -65,9 +76,16 @@ def test_agent_calls():
     d = Daemon().start()
     uri = d.uri("qemu")
     serial = os.path.join(d.root, "ag.serial")
+    work = make_tmpdir()
+    os.chmod(work, 0o755)  # QEMU runs as the qemu user
+    disk = os.path.join(work, "ag.img")
+    with open(disk, "wb") as f:
+        f.truncate(16 << 20)
     xml = booting_xml("ag", guest, serial).replace(
         "quiet</cmdline>", "quiet virtkit.hostname=vkagent</cmdline>").replace(
-        "</devices>", CHAN + "</devices>")
+        "</devices>", CHAN + "<disk type='file' device='disk'><driver name='qemu' "
+        "type='raw'/><source file='%s'/><target dev='vda' bus='virtio'/></disk>"
+        "</devices>" % disk)
     assert "virtkit.hostname=vkagent" in xml
     write(os.path.join(d.root, "na.xml"),
           diskless_xml("na").replace("</devices>", CHAN + "</devices>"))
@@ -122,12 +140,36 @@ def test_agent_calls():
     p = virsh(uri, "domtime", "ag", check=False, readonly=True)
     assert "read only access prevents virDomainGetTime" in p.stderr, p.stderr
 
+    # freeze and thaw: the guest's ext2 on /mnt (its only filesystem on a
+    # block device; qemu-ga leaves the initramfs and virtual ones alone)
+    assert "GUEST-MNT-READY" in open(serial).read()
+    assert virsh_counts(uri, "domfsfreeze", "ag") == "Froze 1 filesystem(s)"
+    assert virsh_counts(uri, "domfsthaw", "ag") == "Thawed 1 filesystem(s)"
+    assert virsh_counts(uri, "domfsfreeze", "ag", "--mountpoint", "/mnt") == "Froze 1 filesystem(s)"
+    # libvirt's QEMU driver thaws all or nothing
+    p = virsh(uri, "domfsthaw", "ag", "/mnt", check=False)
+    assert p.returncode == 1 and p.stderr.strip() == (
+        "error: Unable to thaw filesystems\nerror: argument unsupported: specifying "
+        "mountpoints is not supported"), p.stderr
+    assert virsh_counts(uri, "domfsthaw", "ag") == "Thawed 1 filesystem(s)"
+    # a mount point the guest does not have: qemu-ga 7.2 freezes nothing
+    assert virsh_counts(uri, "domfsfreeze", "ag", "/nosuch") == "Froze 0 filesystem(s)"
+    assert virsh_counts(uri, "domfsthaw", "ag") == "Thawed 0 filesystem(s)"
+    virsh(uri, "domfstrim", "ag", "--minimum", "4096")
+    p = virsh(uri, "domfstrim", "ag", "--mountpoint", "/mnt", check=False)
+    assert p.returncode == 1 and p.stderr.strip() == (
+        "error: Unable to invoke fstrim\nerror: argument unsupported: Specifying mount "
+        "point is not supported for now"), p.stderr
+    p = virsh(uri, "domfsfreeze", "na", check=False)
+    assert "QEMU guest agent is not connected" in p.stderr, p.stderr
+
     # python3-libvirt
     p = subprocess.run(["/usr/bin/python3", "-c", PY_CLIENT, uri, "ag", "na"],
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     lines = dict(line.split(" ", 1) for line in p.stdout.splitlines())
     assert lines["hostname"] == "vkagent", p.stdout
+    assert (lines["froze"], lines["thawed"]) == ("1", "1"), p.stdout
     assert abs(int(lines["time"].split()[0]) - time.time()) < 60, p.stdout
     assert 1900000000 <= int(lines["after"]) < 1900000000 + 60, p.stdout
     assert 1900000000 <= int(lines["synced"]) < 1900000000 + 60, p.stdout

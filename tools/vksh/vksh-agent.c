@@ -106,3 +106,92 @@ vkshCmdDomhostname(vkshControl *ctl, const vkshCmd *cmd)
     vkshPrint(ctl, "%s\n", hostname);
     return true;
 }
+
+const vkshOptDef vkshOptsDomfsfreeze[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "mountpoint", VKSH_OT_ARGV, VKSH_OFLAG_ARGV_SHOWNAME,
+      "mountpoint path to be frozen" },
+    { NULL, 0, 0, NULL },
+};
+
+const vkshOptDef vkshOptsDomfsthaw[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "mountpoint", VKSH_OT_ARGV, VKSH_OFLAG_ARGV_SHOWNAME,
+      "mountpoint path to be thawed" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+vkshFSFreezeThaw(vkshControl *ctl, const vkshCmd *cmd, bool freeze)
+{
+    g_autoptr(virDomain) dom = NULL;
+    g_autoptr(GPtrArray) mnt = g_ptr_array_new();
+    int n;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    for (guint i = 0; cmd->argv && i < cmd->argv->len; i++)
+        g_ptr_array_add(mnt, g_ptr_array_index(cmd->argv, i));
+    n = freeze ? virDomainFSFreeze(dom, mnt->len ? (const char **)mnt->pdata : NULL,
+                                   mnt->len, 0)
+               : virDomainFSThaw(dom, mnt->len ? (const char **)mnt->pdata : NULL,
+                                 mnt->len, 0);
+    if (n < 0) {
+        vkshError(ctl, "%s",
+                  freeze ? "Unable to freeze filesystems" : "Unable to thaw filesystems");
+        return false;
+    }
+    vkshPrint(ctl, freeze ? "Froze %d filesystem(s)\n" : "Thawed %d filesystem(s)\n", n);
+    return true;
+}
+
+bool
+vkshCmdDomfsfreeze(vkshControl *ctl, const vkshCmd *cmd)
+{
+    return vkshFSFreezeThaw(ctl, cmd, true);
+}
+
+bool
+vkshCmdDomfsthaw(vkshControl *ctl, const vkshCmd *cmd)
+{
+    return vkshFSFreezeThaw(ctl, cmd, false);
+}
+
+const vkshOptDef vkshOptsDomfstrim[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "minimum", VKSH_OT_INT, VKSH_OFLAG_NAMED,
+      "Just a hint to ignore contiguous free ranges smaller than this (Bytes)" },
+    { "mountpoint", VKSH_OT_STRING, VKSH_OFLAG_NAMED, "which mount point to trim" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdDomfstrim(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *minStr = vkshOptRaw(cmd, "minimum");
+    const char *mountPoint = NULL;
+    unsigned long long minimum = 0;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (minStr) {
+        char *end = NULL;
+
+        errno = 0;
+        minimum = strtoull(minStr, &end, 10);
+        if (!*minStr || *end || errno || strchr(minStr, '-')) {
+            vkshError(ctl,
+                      "Numeric value '%s' for <%s> option is malformed or out of range",
+                      minStr, "minimum");
+            return false;
+        }
+    }
+    if (vkshOptString(ctl, cmd, "mountpoint", &mountPoint) < 0)
+        return false;
+    if (virDomainFSTrim(dom, mountPoint, minimum, 0) < 0) {
+        vkshError(ctl, "%s", "Unable to invoke fstrim");
+        return false;
+    }
+    return true;
+}

@@ -165,6 +165,9 @@ VKSH_STATS_CMD(Setmaxmem)
 VKSH_STATS_CMD(InjectNmi)
 VKSH_STATS_CMD(Domtime) /* vksh-agent.c */
 VKSH_STATS_CMD(Domhostname)
+VKSH_STATS_CMD(Domfsfreeze)
+VKSH_STATS_CMD(Domfsthaw)
+VKSH_STATS_CMD(Domfstrim)
 VKSH_STATS_CMD(Domifaddr) /* vksh-ifaddr.c */
 VKSH_STATS_CMD(Desc)      /* vksh-change.c */
 VKSH_STATS_CMD(Metadata)

@@ -193,3 +193,72 @@ qemuDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
     /* without a time, the agent sets the guest's clock from its RTC */
     return qemuDriverAgentRun(dom, VIR_JOB_MODIFY, "guest-set-time", args, NULL);
 }
+
+int
+qemuDomainFSFreeze(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
+                   unsigned int flags)
+{
+    json_object *args = NULL;
+    json_object *reply = NULL;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    if (nmountpoints > 0) {
+        json_object *list = json_object_new_array();
+
+        for (unsigned int i = 0; i < nmountpoints; i++)
+            json_object_array_add(list, json_object_new_string(mountpoints[i]));
+        args = json_object_new_object();
+        json_object_object_add(args, "mountpoints", list);
+    }
+    if (qemuDriverAgentRun(dom, VIR_JOB_MODIFY,
+                           args ? "guest-fsfreeze-freeze-list" : "guest-fsfreeze-freeze",
+                           args, &reply) < 0)
+        return -1;
+    if (json_object_is_type(reply, json_type_int))
+        ret = json_object_get_int(reply);
+    else
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "malformed return value");
+    json_object_put(reply);
+    return ret;
+}
+
+int
+qemuDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
+                 unsigned int flags)
+{
+    json_object *reply = NULL;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    if (mountpoints || nmountpoints) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       "specifying mountpoints is not supported");
+        return -1;
+    }
+    if (qemuDriverAgentRun(dom, VIR_JOB_MODIFY, "guest-fsfreeze-thaw", NULL, &reply) < 0)
+        return -1;
+    if (json_object_is_type(reply, json_type_int))
+        ret = json_object_get_int(reply);
+    else
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "malformed return value");
+    json_object_put(reply);
+    return ret;
+}
+
+int
+qemuDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum,
+                 unsigned int flags)
+{
+    json_object *args;
+
+    virCheckFlags(0, -1);
+    if (mountPoint) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       "Specifying mount point is not supported for now");
+        return -1;
+    }
+    args = json_object_new_object();
+    json_object_object_add(args, "minimum", json_object_new_uint64(minimum));
+    return qemuDriverAgentRun(dom, VIR_JOB_MODIFY, "guest-fstrim", args, NULL);
+}

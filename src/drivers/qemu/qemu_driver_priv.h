@@ -77,6 +77,12 @@ int qemuDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nsecon
                       unsigned int flags);
 int qemuDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
                       unsigned int flags);
+int qemuDomainFSFreeze(virDomainPtr dom, const char **mountpoints,
+                       unsigned int nmountpoints, unsigned int flags);
+int qemuDomainFSThaw(virDomainPtr dom, const char **mountpoints,
+                     unsigned int nmountpoints, unsigned int flags);
+int qemuDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum,
+                     unsigned int flags);
 int qemuDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
                              unsigned int flags);
 /* qemu_driver_display.c */

@@ -75,3 +75,89 @@ testDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
     virDomainObjEndAPI(&obj);
     return ret;
 }
+
+/* libvirt's test guest has two filesystems, "/" and "/boot": freezing or
+ * thawing @mountpoints (all when none) counts those whose state changes; an
+ * unknown mount point is refused before anything changes. */
+static int
+testDomainFSFreezeThaw(virDomainPtr dom, const char **mountpoints,
+                       unsigned int nmountpoints, unsigned int flags, bool freeze)
+{
+    virDomainObj *obj;
+    bool root = nmountpoints == 0, boot = nmountpoints == 0;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    if (testDomainObjCheckActive(obj) < 0)
+        goto cleanup;
+    for (unsigned int i = 0; i < nmountpoints; i++) {
+        if (g_str_equal(mountpoints[i], "/")) {
+            root = true;
+        } else if (g_str_equal(mountpoints[i], "/boot")) {
+            boot = true;
+        } else {
+            virReportError(VIR_ERR_OPERATION_INVALID, "mount point not found: %s",
+                           mountpoints[i]);
+            goto cleanup;
+        }
+    }
+    {
+        testDomainObjPrivate *priv = testDomainObjGetPrivate(obj);
+
+        ret = 0;
+        if (root && priv->frozenRoot != freeze) {
+            priv->frozenRoot = freeze;
+            ret++;
+        }
+        if (boot && priv->frozenBoot != freeze) {
+            priv->frozenBoot = freeze;
+            ret++;
+        }
+    }
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+testDomainFSFreeze(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
+                   unsigned int flags)
+{
+    return testDomainFSFreezeThaw(dom, mountpoints, nmountpoints, flags, true);
+}
+
+int
+testDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
+                 unsigned int flags)
+{
+    return testDomainFSFreezeThaw(dom, mountpoints, nmountpoints, flags, false);
+}
+
+int
+testDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum,
+                 unsigned int flags)
+{
+    virDomainObj *obj;
+    int ret = -1;
+
+    (void)minimum;
+    virCheckFlags(0, -1);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    if (testDomainObjCheckActive(obj) < 0)
+        goto cleanup;
+    if (mountPoint && !g_str_equal(mountPoint, "/") &&
+        !g_str_equal(mountPoint, "/boot")) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "mount point not found: %s",
+                       mountPoint);
+        goto cleanup;
+    }
+    ret = 0;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}

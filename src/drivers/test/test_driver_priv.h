@@ -72,6 +72,9 @@ typedef struct {
      * starts every domain's at TEST_GUEST_CLOCK_SECONDS) */
     long long seconds;
     unsigned int nseconds;
+    /* virDomainFSFreeze: libvirt's test guest has "/" and "/boot" */
+    bool frozenRoot;
+    bool frozenBoot;
 } testDomainObjPrivate;
 
 /* libvirt's test driver: 1989-11-17 15:32:00 UTC */
@@ -136,6 +139,12 @@ int testDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nsecon
                       unsigned int flags);
 int testDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
                       unsigned int flags);
+int testDomainFSFreeze(virDomainPtr dom, const char **mountpoints,
+                       unsigned int nmountpoints, unsigned int flags);
+int testDomainFSThaw(virDomainPtr dom, const char **mountpoints,
+                     unsigned int nmountpoints, unsigned int flags);
+int testDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum,
+                     unsigned int flags);
 
 /* ---- test_driver_stats.c: running guests' statistics, libvirt 9.0's
  * test-driver values (wall-clock based counters, fixed host figures) --- */
