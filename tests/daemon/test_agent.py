@@ -163,6 +163,14 @@ def test_agent_calls():
     p = virsh(uri, "domfsfreeze", "na", check=False)
     assert "QEMU guest agent is not connected" in p.stderr, p.stderr
 
+    # domifaddr --source agent: the guest's interfaces as its agent lists
+    # them (no NIC here: the loopback, which the guest's init never brought
+    # up, so without an address)
+    p = virsh(uri, "domifaddr", "ag", "--source", "agent")
+    print("# " + p.stdout.replace("\n", "\n# "))
+    assert [line.split() for line in p.stdout.strip().splitlines()] == [
+        ["lo", "00:00:00:00:00:00", "N/A", "N/A"]], p.stdout
+
     # python3-libvirt
     p = subprocess.run(["/usr/bin/python3", "-c", PY_CLIENT, uri, "ag", "na"],
                        capture_output=True, text=True, timeout=120)

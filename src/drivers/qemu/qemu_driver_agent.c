@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "virtkit.qemu.agent"
 
 #include <limits.h>
+#include <string.h>
 
 #include "datatypes.h"
 #include "driver.h"
@@ -261,4 +262,96 @@ qemuDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long mi
     args = json_object_new_object();
     json_object_object_add(args, "minimum", json_object_new_uint64(minimum));
     return qemuDriverAgentRun(dom, VIR_JOB_MODIFY, "guest-fstrim", args, NULL);
+}
+
+/* As libvirt's qemuAgentGetInterfaces: guest-network-get-interfaces, one
+ * entry per guest interface (its name required; its MAC and addresses as
+ * the agent gives them; an alias "eth0:1" folded into "eth0"). */
+int
+qemuDomainAgentInterfaces(virDomainPtr dom, virDomainInterfacePtr **ifaces)
+{
+    json_object *reply = NULL;
+    g_autoptr(GPtrArray) out = NULL;
+    int ret = -1;
+
+    if (qemuDriverAgentRun(dom, VIR_JOB_QUERY, "guest-network-get-interfaces", NULL,
+                           &reply) < 0)
+        return -1;
+    if (!json_object_is_type(reply, json_type_array)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "qemu agent didn't return an array of interfaces");
+        goto cleanup;
+    }
+    out = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainInterfaceFreeInternal);
+    for (size_t i = 0; i < json_object_array_length(reply); i++) {
+        json_object *e = json_object_array_get_idx(reply, i);
+        json_object *v = NULL, *addrs = NULL;
+        virDomainInterfacePtr iface = NULL;
+        g_autofree char *name = NULL;
+        char *colon;
+
+        if (!json_object_object_get_ex(e, "name", &v) ||
+            !json_object_is_type(v, json_type_string)) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "qemu agent didn't provide 'name' field");
+            goto cleanup;
+        }
+        name = g_strdup(json_object_get_string(v));
+        if ((colon = strchr(name, ':')))
+            *colon = '\0';
+        for (guint j = 0; j < out->len; j++) {
+            virDomainInterfacePtr o = out->pdata[j];
+
+            if (g_str_equal(o->name, name))
+                iface = o;
+        }
+        if (!iface) {
+            iface = g_new0(virDomainInterface, 1);
+            iface->name = g_strdup(name);
+            if (json_object_object_get_ex(e, "hardware-address", &v) &&
+                json_object_is_type(v, json_type_string))
+                iface->hwaddr = g_strdup(json_object_get_string(v));
+            g_ptr_array_add(out, iface);
+        }
+        if (!json_object_object_get_ex(e, "ip-addresses", &addrs) ||
+            !json_object_is_type(addrs, json_type_array))
+            continue;
+        for (size_t k = 0; k < json_object_array_length(addrs); k++) {
+            json_object *a = json_object_array_get_idx(addrs, k);
+            json_object *t = NULL, *ip = NULL, *prefix = NULL;
+            virDomainIPAddress *dst;
+            int type;
+
+            if (!json_object_object_get_ex(a, "ip-address-type", &t) ||
+                !json_object_object_get_ex(a, "ip-address", &ip) ||
+                !json_object_is_type(ip, json_type_string)) {
+                virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                               "qemu agent didn't provide 'ip-address' field");
+                goto cleanup;
+            }
+            if (g_strcmp0(json_object_get_string(t), "ipv4") == 0) {
+                type = VIR_IP_ADDR_TYPE_IPV4;
+            } else if (g_strcmp0(json_object_get_string(t), "ipv6") == 0) {
+                type = VIR_IP_ADDR_TYPE_IPV6;
+            } else {
+                virReportError(VIR_ERR_INTERNAL_ERROR, "unknown ip address type '%s'",
+                               json_object_get_string(t));
+                goto cleanup;
+            }
+            iface->addrs = g_renew(virDomainIPAddress, iface->addrs, iface->naddrs + 1);
+            dst = &iface->addrs[iface->naddrs++];
+            memset(dst, 0, sizeof(*dst));
+            dst->type = type;
+            dst->addr = g_strdup(json_object_get_string(ip));
+            if (json_object_object_get_ex(a, "prefix", &prefix))
+                dst->prefix = (unsigned int)json_object_get_int(prefix);
+        }
+    }
+    ret = (int)out->len;
+    g_ptr_array_set_free_func(out, NULL);
+    *ifaces = (virDomainInterfacePtr *)g_ptr_array_free(g_steal_pointer(&out), FALSE);
+
+cleanup:
+    json_object_put(reply);
+    return ret;
 }

@@ -159,7 +159,6 @@ qemuDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
     qemuIfaddrNet *nets = NULL;
     size_t nnets = 0;
     g_autoptr(GPtrArray) out = NULL;
-    bool hasAgentChannel = false;
     int ret = -1;
 
     virCheckFlags(0, -1);
@@ -179,12 +178,6 @@ qemuDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
         if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK)
             nets[i].network = g_strdup(net->network);
     }
-    for (size_t i = 0; i < obj->def->nchannels; i++) {
-        const char *name = obj->def->channels[i]->targetName;
-
-        if (name && g_str_equal(name, "org.qemu.guest_agent.0"))
-            hasAgentChannel = true;
-    }
     virDomainObjEndAPI(&obj);
 
     out = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainInterfaceFreeInternal);
@@ -198,14 +191,8 @@ qemuDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
             goto cleanup;
         break;
     case VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT:
-        /* virtkit has no guest agent client yet: libvirt's answers for a
-         * guest whose agent is not connected / not configured */
-        if (hasAgentChannel)
-            virReportError(VIR_ERR_AGENT_UNRESPONSIVE, "%s",
-                           "QEMU guest agent is not connected");
-        else
-            virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                           "QEMU guest agent is not configured");
+        /* the guest agent (qemu_driver_agent.c), its own job and checks */
+        ret = qemuDomainAgentInterfaces(dom, ifaces);
         goto cleanup;
     default:
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "Unknown IP address data source %u",

@@ -77,6 +77,9 @@ int qemuDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nsecon
                       unsigned int flags);
 int qemuDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
                       unsigned int flags);
+/* the guest agent's interfaces (virDomainInterfaceAddresses, source agent):
+ * the count and *ifaces, or -1 */
+int qemuDomainAgentInterfaces(virDomainPtr dom, virDomainInterfacePtr **ifaces);
 int qemuDomainFSFreeze(virDomainPtr dom, const char **mountpoints,
                        unsigned int nmountpoints, unsigned int flags);
 int qemuDomainFSThaw(virDomainPtr dom, const char **mountpoints,
