@@ -275,6 +275,13 @@ class Torture:
             if starting or set(q.values()) != active or status != active \
                     or len(q) != len(active):
                 return None
+            # A QEMU told to terminate (the SIGTERM of a destroy cut by the
+            # kill) is on its way out: the checks below read the status
+            # files and processes again, so wait until it is gone and the
+            # daemon has handled it (a CI run saw it exit mid-check: the
+            # guest "running" without its status file, its QEMU a zombie).
+            if any(terminating(d, name) for name in q.values()):
+                return None
             return doms, q
         try:
             doms, q = wait_for(settled, "the restarted daemon to settle", SETTLE_S, 0.01)
@@ -567,6 +574,17 @@ def orphan_clues(d, name, pid):
     lines = [l for l in d.log().splitlines() if name in l]
     out.append("daemon lines naming it: %r" % lines[-8:])
     return "\n    " + "\n    ".join(out)
+
+
+def terminating(d, name):
+    """Whether the last run of @name's QEMU logged that it got a signal to
+    terminate (it is exiting)."""
+    try:
+        with open(os.path.join(d.dirs["log"], name + ".log"), errors="replace") as f:
+            log = f.read()
+    except OSError:
+        return False
+    return "terminating on signal" in log[max(log.rfind("starting up virtkit"), 0):]
 
 
 def sigterm_from(d, name, pids):

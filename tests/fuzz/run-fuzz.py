@@ -30,9 +30,16 @@ import tempfile
 import threading
 import time
 
-TARGETS = ["rpc", "domainxml", "qmp", "status", "storagexml", "networkxml",
-           "snapshotxml", "nwfilterxml", "checkpointxml", "parted", "nodedevxml",
-           "blockcopyxml", "journal"]
+
+def meson_targets():
+    """The targets tests/fuzz/meson.build builds (its fuzz_targets keys): the
+    one list, so a new target cannot be built and tested but unknown here."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "meson.build")) as f:
+        return re.findall(r"^\s*'(\w+)': \[files\('fuzz-", f.read(), re.M)
+
+
+TARGETS = meson_targets()
 
 # Bounds for one input: inputs bigger than this only slow the search down
 # (the qmp target caps its own "BIG n" lines separately).
@@ -40,13 +47,15 @@ MAX_LEN = {"rpc": 65536, "domainxml": 65536, "qmp": 65536, "status": 65536,
            "storagexml": 16384, "networkxml": 16384,
            "snapshotxml": 65536, "nwfilterxml": 16384, "checkpointxml": 65536,
            "nodedevxml": 16384, "parted": 8192, "blockcopyxml": 16384,
-           "journal": 8192}
+           "journal": 8192, "agent": 16384}
+DEFAULT_MAX_LEN = 65536
 
 # libFuzzer dictionaries (tests/fuzz/NAME.dict).
 DICT = {"domainxml": "domainxml.dict", "status": "domainxml.dict", "qmp": "qmp.dict",
         "storagexml": "storagexml.dict", "networkxml": "networkxml.dict",
         "snapshotxml": "domainxml.dict", "nwfilterxml": "nwfilterxml.dict",
-        "checkpointxml": "domainxml.dict", "blockcopyxml": "domainxml.dict"}
+        "checkpointxml": "domainxml.dict", "blockcopyxml": "domainxml.dict",
+        "agent": "qmp.dict"}
 
 SAN_ENV = {
     "ASAN_OPTIONS": "halt_on_error=1:abort_on_error=1:detect_leaks=1:"
@@ -133,7 +142,7 @@ def fuzz_args(target, seconds, artifacts):
         extra.append("-dict=" + os.path.join(srcdir(), "tests", "fuzz", DICT[target]))
     return extra + [
         "-max_total_time=%d" % max(1, int(seconds)),
-        "-max_len=%d" % MAX_LEN[target],
+        "-max_len=%d" % MAX_LEN.get(target, DEFAULT_MAX_LEN),
         "-timeout=60",
         "-rss_limit_mb=4096",
         "-print_final_stats=1",
