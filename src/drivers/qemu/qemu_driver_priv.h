@@ -227,6 +227,10 @@ int qemuNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr param
                         int *nparams, unsigned int flags);
 int qemuNodeGetMemoryStats(virConnectPtr conn, int cellNum, virNodeMemoryStatsPtr params,
                            int *nparams, unsigned int flags);
+/* The host's CPUs: how many (highest present + 1), and a map of the online
+ * ones (g_free; may be NULL). -1 with an error reported
+ * (qemu_driver_hoststats.c). */
+int qemuHostCpus(unsigned char **online, unsigned int *nonline);
 int qemuNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap, unsigned int *online,
                       unsigned int flags);
 int qemuConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms,
