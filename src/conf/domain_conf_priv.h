@@ -129,6 +129,23 @@ int virDomainDeviceCheckChildren(xmlNodePtr node, const char *const *known,
 int virDomainDeviceCheckAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules,
                               GPtrArray *unknown, unsigned int flags, bool *failed);
 
+/* ---- domain_controller_conf.c: <controller> ---- */
+/* A non-negative int attribute as libvirt's virXMLPropInt: *@out -1 when
+ * absent; -1 with libvirt's XML error when not an int or negative. */
+int virDomainXMLPropNonNegInt(xmlNodePtr node, const char *name, int base, int *out);
+/* One <controller> (NULL with libvirt's error). */
+virDomainControllerDef *virDomainControllerParseXML(xmlNodePtr node);
+/* @ctrl into @ctrls at libvirt's place (virDomainControllerInsertPreAlloced);
+ * @ctrls takes it. */
+void virDomainControllerInsert(GPtrArray *ctrls, virDomainControllerDef *ctrl);
+/* Indexes for controllers given none: the lowest free of their type. */
+void virDomainControllersAssignIndexes(GPtrArray *ctrls);
+/* libvirt's USB companion-controller rules; -1 with its error. */
+int virDomainControllersCheckUSB(GPtrArray *ctrls);
+/* The controllers libvirt adds for @def's disks, channels, consoles and
+ * smartcards, into @ctrls. */
+void virDomainControllersAddImplicit(virDomainDef *def, GPtrArray *ctrls);
+
 /* ---- domain_graphics_conf.c: the display devices ---- */
 /* One <input>, <graphics>, <audio> or <video> element appended to *@arr
  * (made on first use); -1 with libvirt's error. */

@@ -1,0 +1,422 @@
+/* domain_controller_conf.c: <controller> elements: parsing, libvirt's
+ * insertion order and index assignment, the USB companion rules and the
+ * controllers libvirt adds implicitly */
+
+#define G_LOG_DOMAIN "virtkit.conf.device"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/tree.h>
+
+#include "domain_conf.h"
+#include "domain_conf_priv.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+
+static const char *const controllerTypeNames[VIR_DOMAIN_CONTROLLER_TYPE_LAST] = {
+    "ide", "fdc", "scsi", "sata", "virtio-serial", "ccid", "usb", "pci", "xenbus", "isa",
+};
+
+/* libvirt 9.0's model names per controller type (NULL: no models). */
+static const char *const *
+controllerModels(int type)
+{
+    static const char *const ide[] = { "piix3", "piix4", "ich6", NULL };
+    static const char *const scsi[] = {
+        "auto",
+        "buslogic",
+        "lsilogic",
+        "lsisas1068",
+        "vmpvscsi",
+        "ibmvscsi",
+        "virtio-scsi",
+        "lsisas1078",
+        "virtio-transitional",
+        "virtio-non-transitional",
+        "ncr53c90",
+        "am53c974",
+        "dc390",
+        NULL,
+    };
+    static const char *const vserial[] = { "virtio", "virtio-transitional",
+                                           "virtio-non-transitional", NULL };
+    static const char *const usb[] = {
+        "piix3-uhci", "piix4-uhci", "ehci",           "ich9-ehci1", "ich9-uhci1",
+        "ich9-uhci2", "ich9-uhci3", "vt82c686b-uhci", "pci-ohci",   "nec-xhci",
+        "qusb1",      "qusb2",      "qemu-xhci",      "none",       NULL,
+    };
+    static const char *const pci[] = {
+        "pci-root",
+        "pcie-root",
+        "pci-bridge",
+        "dmi-to-pci-bridge",
+        "pcie-root-port",
+        "pcie-switch-upstream-port",
+        "pcie-switch-downstream-port",
+        "pci-expander-bus",
+        "pcie-expander-bus",
+        "pcie-to-pci-bridge",
+        NULL,
+    };
+    static const char *const isa[] = { "isa", NULL };
+
+    switch (type) {
+    case VIR_DOMAIN_CONTROLLER_TYPE_IDE:
+        return ide;
+    case VIR_DOMAIN_CONTROLLER_TYPE_SCSI:
+        return scsi;
+    case VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
+        return vserial;
+    case VIR_DOMAIN_CONTROLLER_TYPE_USB:
+        return usb;
+    case VIR_DOMAIN_CONTROLLER_TYPE_PCI:
+        return pci;
+    case VIR_DOMAIN_CONTROLLER_TYPE_ISA:
+        return isa;
+    default:
+        return NULL;
+    }
+}
+
+const char *
+virDomainControllerTypeToString(int type)
+{
+    return virDomainEnumToString(controllerTypeNames, VIR_DOMAIN_CONTROLLER_TYPE_LAST,
+                                 type);
+}
+
+/* A non-negative int attribute as libvirt's virXMLPropInt (-1 when absent). */
+int
+virDomainXMLPropNonNegInt(xmlNodePtr node, const char *name, int base, int *out)
+{
+    g_autofree char *str = virDomainXMLProp(node, name);
+    char *end = NULL;
+    long long val;
+
+    *out = -1;
+    if (!str)
+        return 0;
+    errno = 0;
+    val = strtoll(str, &end, base);
+    if (!*str || errno || *end || val > G_MAXINT || val < G_MININT) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid value for attribute '%s' in element '%s': '%s'. "
+                           "Expected integer value",
+                           name, (const char *)node->name, str);
+        return -1;
+    }
+    if (val < 0) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid value for attribute '%s' in element '%s': '%s'. "
+                           "Expected non-negative value",
+                           name, (const char *)node->name, str);
+        return -1;
+    }
+    *out = (int)val;
+    return 0;
+}
+
+virDomainControllerDef *
+virDomainControllerParseXML(xmlNodePtr node)
+{
+    g_autoptr(virDomainControllerDef) ctrl = g_new0(virDomainControllerDef, 1);
+    g_autofree char *type = virDomainXMLProp(node, "type");
+    xmlNodePtr model = virDomainXMLChild(node, "model");
+    xmlNodePtr target = virDomainXMLChild(node, "target");
+
+    if (type) {
+        ctrl->type = virDomainEnumFromString(controllerTypeNames,
+                                             VIR_DOMAIN_CONTROLLER_TYPE_LAST, type);
+        if (ctrl->type < 0) {
+            virDomainXMLReportInvalidAttr("type", node, type);
+            return NULL;
+        }
+    }
+    if (virDomainXMLPropNonNegInt(node, "index", 10, &ctrl->idx) < 0)
+        return NULL;
+    if ((ctrl->model = virDomainXMLProp(node, "model"))) {
+        const char *const *models = controllerModels(ctrl->type);
+
+        if (!models || !virDomainStrInList(models, ctrl->model)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "Unknown model type '%s'",
+                           ctrl->model);
+            return NULL;
+        }
+    }
+    if (virDomainXMLPropNonNegInt(node, "ports", 10, &ctrl->ports) < 0)
+        return NULL;
+    ctrl->targetChassis = -1;
+    ctrl->targetPort = -1;
+    ctrl->masterStartport = -1;
+    if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_USB) {
+        xmlNodePtr master = virDomainXMLChild(node, "master");
+        g_autofree char *sp = master ? virDomainXMLProp(master, "startport") : NULL;
+        unsigned long long v;
+
+        /* libvirt's virXMLPropUInt: a USB companion's first port on its
+         * EHCI master; an empty <master/> is no master */
+        if (sp) {
+            if (virDomainParseULL(sp, &v) < 0 || v > G_MAXINT) {
+                virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                                   "Invalid value for attribute 'startport' in element "
+                                   "'master': '%s'. Expected non-negative integer value",
+                                   sp);
+                return NULL;
+            }
+            ctrl->masterStartport = (int)v;
+        }
+    }
+    if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI) {
+        if (model) {
+            ctrl->modelName = virDomainXMLProp(model, "name");
+            if (ctrl->modelName && !*ctrl->modelName)
+                g_clear_pointer(&ctrl->modelName, g_free);
+        }
+        int nr = -1;
+
+        if (target &&
+            (virDomainXMLPropNonNegInt(target, "chassis", 0, &ctrl->targetChassis) < 0 ||
+             virDomainXMLPropNonNegInt(target, "port", 0, &ctrl->targetPort) < 0 ||
+             virDomainXMLPropNonNegInt(target, "chassisNr", 10, &nr) < 0))
+            return NULL;
+        if (nr == 0 || nr > 255) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "PCI controller chassisNr '%d' out of range - must be 1-255",
+                           nr);
+            return NULL;
+        }
+        ctrl->targetChassisNr = MAX(nr, 0);
+    }
+    if (virDomainDeviceAddressParse(node, &ctrl->addr) < 0)
+        return NULL;
+    return g_steal_pointer(&ctrl);
+}
+
+/*
+ * libvirt's virDomainControllerInsertPreAlloced: a controller goes after
+ * the last one of its type with a lower index (before the first of its
+ * type when there is none lower), else at the end. A controller without
+ * an index takes the lowest one its type has free.
+ */
+void
+virDomainControllerInsert(GPtrArray *ctrls, virDomainControllerDef *ctrl)
+{
+    int insertAt = -1;
+
+    for (int i = (int)ctrls->len - 1; i >= 0; i--) {
+        virDomainControllerDef *c = g_ptr_array_index(ctrls, i);
+
+        if (c->type != ctrl->type)
+            continue;
+        if (ctrl->idx == -1) {
+            insertAt = i + 1;
+            break;
+        }
+        if (c->idx > ctrl->idx) {
+            insertAt = i;
+        } else {
+            if (insertAt == -1)
+                insertAt = i + 1;
+            break;
+        }
+    }
+    if (insertAt < 0)
+        g_ptr_array_add(ctrls, ctrl);
+    else
+        g_ptr_array_insert(ctrls, insertAt, ctrl);
+}
+
+/* Controllers given without an index get the lowest one free for their
+ * type, in their order (libvirt's post-parse). */
+void
+virDomainControllersAssignIndexes(GPtrArray *ctrls)
+{
+    for (guint i = 0; i < ctrls->len; i++) {
+        virDomainControllerDef *ctrl = g_ptr_array_index(ctrls, i);
+        int idx = 0;
+        bool used = true;
+
+        if (ctrl->idx >= 0)
+            continue;
+        /* a USB companion without an index serves the master before it */
+        if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && ctrl->masterStartport >= 0) {
+            for (guint j = i; j-- > 0;) {
+                virDomainControllerDef *m = g_ptr_array_index(ctrls, j);
+
+                if (m->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && m->masterStartport < 0) {
+                    ctrl->idx = m->idx;
+                    break;
+                }
+            }
+            if (ctrl->idx >= 0)
+                continue;
+        }
+        while (used) {
+            used = false;
+            for (guint j = 0; j < ctrls->len; j++) {
+                virDomainControllerDef *c = g_ptr_array_index(ctrls, j);
+
+                if (c->type == ctrl->type && c->idx == idx) {
+                    used = true;
+                    idx++;
+                    break;
+                }
+            }
+        }
+        ctrl->idx = idx;
+    }
+    /* Placed again now that every index is known, so that the formatted
+     * order is what parsing it gives (a fixed point; libvirt keeps the
+     * index-less ones after the others of their type until the next parse). */
+    {
+        g_autoptr(GPtrArray) sorted = g_ptr_array_new_full(ctrls->len, NULL);
+
+        for (guint i = 0; i < ctrls->len; i++)
+            virDomainControllerInsert(sorted, g_ptr_array_index(ctrls, i));
+        for (guint i = 0; i < ctrls->len; i++)
+            ctrls->pdata[i] = sorted->pdata[i];
+    }
+}
+
+/*
+ * libvirt's rules for a domain's USB controllers: model='none' is the
+ * only one when present, and a companion (an ich9-uhciN, or any model
+ * given a <master>) needs its <master startport> and an ich9-ehci1 master
+ * of the same index. XML_DETAIL as libvirt reports them.
+ */
+int
+virDomainControllersCheckUSB(GPtrArray *ctrls)
+{
+    guint nusb = 0;
+    bool none = false;
+
+    for (guint i = 0; i < ctrls->len; i++) {
+        const virDomainControllerDef *c = g_ptr_array_index(ctrls, i);
+        bool companion;
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_USB)
+            continue;
+        nusb++;
+        none |= g_strcmp0(c->model, "none") == 0;
+        companion = c->masterStartport >= 0 ||
+                    (c->model && g_str_has_prefix(c->model, "ich9-uhci"));
+        if (companion) {
+            bool master = false;
+
+            for (guint j = 0; j < ctrls->len && !master; j++) {
+                const virDomainControllerDef *m = g_ptr_array_index(ctrls, j);
+
+                master = m->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && m->idx == c->idx &&
+                         g_strcmp0(m->model, "ich9-ehci1") == 0;
+            }
+            if (c->masterStartport < 0 || !master) {
+                virReportError(VIR_ERR_XML_DETAIL, "%s",
+                               "No master USB controller specified");
+                return -1;
+            }
+        }
+    }
+    if (none && nusb > 1) {
+        virReportError(
+            VIR_ERR_XML_DETAIL, "%s",
+            "Can't add another USB controller: USB is disabled for this domain");
+        return -1;
+    }
+    return 0;
+}
+
+/* Controller 0 of @type when @needed and there is none (libvirt adds a
+ * CCID controller for smartcards so). */
+static void
+addImplicitController(GPtrArray *ctrls, int type, bool needed)
+{
+    virDomainControllerDef *c;
+
+    for (guint i = 0; i < ctrls->len && needed; i++)
+        needed = ((virDomainControllerDef *)g_ptr_array_index(ctrls, i))->type != type;
+    if (!needed)
+        return;
+    c = g_new0(virDomainControllerDef, 1);
+    c->type = type;
+    c->ports = c->targetChassis = c->targetPort = c->masterStartport = -1;
+    c->implicit = true;
+    virDomainControllerInsert(ctrls, c);
+}
+
+/*
+ * libvirt's virDomainDefAddImplicitControllers for what is carried: the
+ * controller each IDE/SATA/SCSI disk sits on (index from its unit: 4, 6 or
+ * 7 units a controller), in libvirt's order (SCSI, IDE, SATA), and a
+ * virtio-serial controller for virtio channels and consoles.
+ */
+void
+virDomainControllersAddImplicit(virDomainDef *def, GPtrArray *ctrls)
+{
+    const struct {
+        int bus;
+        int type;
+        int units;
+    } map[] = {
+        { VIR_DOMAIN_DISK_BUS_SCSI, VIR_DOMAIN_CONTROLLER_TYPE_SCSI, 7 },
+        { VIR_DOMAIN_DISK_BUS_IDE, VIR_DOMAIN_CONTROLLER_TYPE_IDE, 4 },
+        { VIR_DOMAIN_DISK_BUS_SATA, VIR_DOMAIN_CONTROLLER_TYPE_SATA, 6 },
+    };
+    bool vserial = def->nchannels > 0;
+
+    for (size_t i = 0; i < def->nconsoles; i++) {
+        if (def->consoles[i]->targetType == VIR_DOMAIN_CHR_TARGET_VIRTIO)
+            vserial = true;
+    }
+
+    for (size_t m = 0; m < G_N_ELEMENTS(map); m++) {
+        int maxIdx = -1;
+
+        for (size_t i = 0; i < def->ndisks; i++) {
+            const char *dst = def->disks[i]->dst;
+            int idx = 0;
+
+            if (def->disks[i]->bus != map[m].bus)
+                continue;
+            for (const char *p = dst + 2; *p && g_ascii_islower(*p); p++)
+                idx = MIN(idx * 26 + (*p - 'a' + 1), 1 << 20);
+            idx = (idx - 1) / map[m].units;
+            maxIdx = MAX(maxIdx, idx);
+        }
+        for (int idx = 0; idx <= maxIdx && idx < 64; idx++) {
+            bool found = false;
+
+            for (guint i = 0; i < ctrls->len && !found; i++) {
+                virDomainControllerDef *c = g_ptr_array_index(ctrls, i);
+
+                found = c->type == map[m].type && c->idx == idx;
+            }
+            if (!found) {
+                virDomainControllerDef *c = g_new0(virDomainControllerDef, 1);
+
+                c->type = map[m].type;
+                c->idx = idx;
+                c->ports = c->targetChassis = c->targetPort = c->masterStartport = -1;
+                c->implicit = true;
+                virDomainControllerInsert(ctrls, c);
+            }
+        }
+    }
+    for (guint i = 0; i < ctrls->len && vserial; i++) {
+        virDomainControllerDef *c = g_ptr_array_index(ctrls, i);
+
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL)
+            vserial = false;
+    }
+    if (vserial) {
+        virDomainControllerDef *c = g_new0(virDomainControllerDef, 1);
+
+        c->type = VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL;
+        c->idx = 0;
+        c->ports = c->targetChassis = c->targetPort = c->masterStartport = -1;
+        c->implicit = true;
+        virDomainControllerInsert(ctrls, c);
+    }
+    addImplicitController(ctrls, VIR_DOMAIN_CONTROLLER_TYPE_CCID, def->nsmartcards > 0);
+}
