@@ -1020,3 +1020,44 @@ virStorageVolDefFormat(const virStoragePoolDef *pool, const virStorageVolDef *de
     g_string_append(buf, "</volume>\n");
     return g_string_free(g_steal_pointer(&buf), FALSE);
 }
+
+/* ---- the unfinished-upload mark ----------------------------------------- */
+
+static const char *
+uploadBootId(void)
+{
+    static char *bootId;
+
+    if (g_once_init_enter(&bootId)) {
+        char *id = NULL;
+
+        if (!g_file_get_contents("/proc/sys/kernel/random/boot_id", &id, NULL, NULL))
+            id = g_strdup("unknown");
+        g_strstrip(id);
+        g_once_init_leave(&bootId, id);
+    }
+    return bootId;
+}
+
+char *
+virStorageUploadSyncingMark(void)
+{
+    static gint counter;
+
+    return g_strdup_printf("syncing %s %d", uploadBootId(),
+                           g_atomic_int_add(&counter, 1));
+}
+
+virStorageUploadMarkState
+virStorageUploadMarkParse(const char *value)
+{
+    const char *boot = uploadBootId();
+    size_t len = strlen(boot);
+
+    if (g_strcmp0(value, "in-progress") == 0)
+        return VIR_STORAGE_UPLOAD_MARK_IN_PROGRESS;
+    if (value && g_str_has_prefix(value, "syncing ") && strcmp(boot, "unknown") != 0 &&
+        strncmp(value + 8, boot, len) == 0 && value[8 + len] == ' ')
+        return VIR_STORAGE_UPLOAD_MARK_SYNCING;
+    return VIR_STORAGE_UPLOAD_MARK_INTERRUPTED;
+}

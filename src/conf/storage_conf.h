@@ -142,15 +142,33 @@ int virStorageVolFormatDiskFromString(const char *str);
 #define VIR_STORAGE_DEFAULT_POOL_PERM_MODE 0711
 #define VIR_STORAGE_DEFAULT_VOL_PERM_MODE 0600
 
-/* An upload that has not finished is marked on the volume's file itself,
- * as this extended attribute (value "in-progress" while it runs,
- * "interrupted" once it ended without its finish): set before the first
- * byte is written, removed once the upload finished and is on disk, by a
- * wipe, and with the file. A volume cut in the middle of an upload (client
+/* An upload that is not both finished and on the disk is marked on the
+ * volume's file itself, as this extended attribute: "in-progress" while it
+ * runs (set before the first byte is written), "interrupted" once it ended
+ * without its finish, and "syncing BOOT-ID N" from its finish (answered
+ * with the bytes in the page cache, as libvirt answers it) until they are
+ * on the disk, when the storage driver removes it. A wipe and the file's
+ * removal also end it. A volume cut in the middle of an upload (client
  * gone, daemon killed) is thus known as such, across restarts; the QEMU
- * driver refuses to start a guest from it. No mark where the file system
- * has no user extended attributes. */
+ * driver refuses to start a guest from it. A "syncing" mark of this boot
+ * only says the sync has not been seen to end (the daemon may have been
+ * stopped): the bytes are in the page cache, and a guest start syncs them
+ * itself. One of another boot means the host went down before the bytes
+ * reached the disk: the upload counts as interrupted. No mark where the
+ * file system has no user extended attributes. */
 #define VIR_STORAGE_UPLOAD_XATTR "user.virtkit.upload"
+
+typedef enum {
+    VIR_STORAGE_UPLOAD_MARK_IN_PROGRESS,
+    VIR_STORAGE_UPLOAD_MARK_INTERRUPTED, /* also: syncing, of another boot */
+    VIR_STORAGE_UPLOAD_MARK_SYNCING,     /* of this boot: sync, then clear */
+} virStorageUploadMarkState;
+
+/* A new "syncing" mark's value, unique in this process (a sync that ends
+ * clears only its own mark, not a later upload's). */
+char *virStorageUploadSyncingMark(void);
+/* What a mark's @value says (anything unknown: interrupted). */
+virStorageUploadMarkState virStorageUploadMarkParse(const char *value);
 
 /* -1 in any field: not given. */
 typedef struct {

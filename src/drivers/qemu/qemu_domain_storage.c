@@ -3,6 +3,9 @@
 #define G_LOG_DOMAIN "virtkit.qemu.storage"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
 #include <sys/xattr.h>
 
 #include "datatypes.h"
@@ -86,12 +89,43 @@ qemuDomainPrepareVolumeDisks(virDomainDef *def, const char *embedRoot)
     return qemuDomainCheckUploadMarks(def);
 }
 
+/* A "syncing" mark of this boot on @path: the upload finished and its
+ * bytes are in the page cache; puts them on the disk and removes that
+ * mark (as the storage driver's own sync would). -1 when that failed. */
+static int
+qemuDomainSyncUpload(const char *path, const char *mark)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    char cur[128];
+    ssize_t len;
+    int ret = -1;
+
+    if (fd < 0)
+        return -1;
+    if (fdatasync(fd) < 0)
+        goto out;
+    len = fgetxattr(fd, VIR_STORAGE_UPLOAD_XATTR, cur, sizeof(cur) - 1);
+    if (len >= 0) {
+        cur[len] = '\0';
+        if (strcmp(cur, mark) == 0 && fremovexattr(fd, VIR_STORAGE_UPLOAD_XATTR) == 0 &&
+            fsync(fd) < 0)
+            goto out;
+    }
+    ret = 0;
+out:
+    if (ret < 0)
+        g_debug("sync of the upload to '%s': %s", path, g_strerror(errno));
+    close(fd);
+    return ret;
+}
+
 int
 qemuDomainCheckUploadMarks(const virDomainDef *def)
 {
     for (size_t i = 0; i < def->ndisks; i++) {
         const virDomainDiskDef *disk = def->disks[i];
-        char state[32] = "";
+        char state[128] = "";
+        virStorageUploadMarkState mark;
         ssize_t len;
 
         if (!disk->src || disk->src[0] != '/')
@@ -103,12 +137,16 @@ qemuDomainCheckUploadMarks(const virDomainDef *def)
             continue;
         }
         state[len] = '\0';
+        mark = virStorageUploadMarkParse(state);
+        if (mark == VIR_STORAGE_UPLOAD_MARK_SYNCING &&
+            qemuDomainSyncUpload(disk->src, state) == 0)
+            continue;
         virReportError(
             VIR_ERR_OPERATION_INVALID,
             "disk '%s': '%s' holds an unfinished volume upload (%s): upload it "
             "again, or wipe or delete the volume",
             disk->dst ? disk->dst : "", disk->src,
-            g_strcmp0(state, "in-progress") == 0
+            mark == VIR_STORAGE_UPLOAD_MARK_IN_PROGRESS
                 ? "still running, or cut when its daemon stopped"
                 : "interrupted");
         return -1;

@@ -18,8 +18,10 @@ int qemuDomainPrepareVolumeDisks(virDomainDef *def, const char *embedRoot);
  * Refuses (OPERATION_INVALID, naming the disk and its file) a @def whose
  * disk files carry the storage driver's unfinished-upload mark
  * (VIR_STORAGE_UPLOAD_XATTR, storage_conf.h): the file holds the first
- * part of an upload that was cut, or one still running. Called by
+ * part of an upload that was cut, or one still running. A finished upload
+ * whose sync has not been seen to end ("syncing", of this boot) is synced
+ * here and its mark removed, then the disk is accepted. Called by
  * qemuDomainPrepareVolumeDisks, after the volumes got their paths. 0 if
- * none does.
+ * none is refused.
  */
 int qemuDomainCheckUploadMarks(const virDomainDef *def);

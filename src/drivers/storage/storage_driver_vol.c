@@ -374,6 +374,77 @@ volUploadMark(const char *path, const char *value)
         g_debug("upload mark of '%s': %s", path, g_strerror(errno));
 }
 
+/* The finished uploads' syncs: one thread, started on first use, that
+ * stays (uploads come in bursts). uploadMarkLock orders a sync's check
+ * and removal of its own mark against a new upload's "in-progress". */
+static GMutex uploadMarkLock;
+static GThreadPool *uploadSyncPool;
+
+typedef struct {
+    int fd;
+    char *mark;
+    char *path; /* for the log */
+} volUploadSync;
+
+static void
+volUploadSyncRun(gpointer data, gpointer unused G_GNUC_UNUSED)
+{
+    volUploadSync *job = data;
+
+    if (fdatasync(job->fd) < 0) {
+        g_debug("fdatasync of '%s': %s", job->path, g_strerror(errno));
+    } else {
+        char cur[128];
+        ssize_t len;
+        bool cleared = false;
+
+        g_mutex_lock(&uploadMarkLock);
+        len = fgetxattr(job->fd, VIR_STORAGE_UPLOAD_XATTR, cur, sizeof(cur) - 1);
+        if (len >= 0) {
+            cur[len] = '\0';
+            if (strcmp(cur, job->mark) == 0)
+                cleared = fremovexattr(job->fd, VIR_STORAGE_UPLOAD_XATTR) == 0;
+        }
+        g_mutex_unlock(&uploadMarkLock);
+        /* the mark's removal is durable too: a host crash must not bring
+         * back a "syncing" mark of a boot gone, read as interrupted */
+        if (cleared && fsync(job->fd) < 0)
+            g_debug("fsync of '%s': %s", job->path, g_strerror(errno));
+    }
+    close(job->fd);
+    g_free(job->mark);
+    g_free(job->path);
+    g_free(job);
+}
+
+/* @path's upload finished: marks it "syncing" and has its bytes put on
+ * the disk in the background, which then removes that mark (if no new
+ * upload replaced it). Where that cannot start, syncs here. */
+static void
+volUploadSyncLater(const char *path)
+{
+    g_autofree char *mark = virStorageUploadSyncingMark();
+    volUploadSync *job;
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+    if (fd < 0) {
+        g_debug("open of '%s' for its sync: %s", path, g_strerror(errno));
+        volUploadMark(path, "interrupted");
+        return;
+    }
+    volUploadMark(path, mark);
+    job = g_new0(volUploadSync, 1);
+    job->fd = fd;
+    job->mark = g_steal_pointer(&mark);
+    job->path = g_strdup(path);
+    g_mutex_lock(&uploadMarkLock);
+    if (!uploadSyncPool)
+        uploadSyncPool = g_thread_pool_new(volUploadSyncRun, NULL, 1, FALSE, NULL);
+    g_mutex_unlock(&uploadMarkLock);
+    if (!uploadSyncPool || !g_thread_pool_push(uploadSyncPool, job, NULL))
+        volUploadSyncRun(job, NULL);
+}
+
 /* ---- delete, wipe, resize ---------------------------------------------- */
 
 int
@@ -607,7 +678,7 @@ typedef struct {
     virStorageDriverState *embed; /* an embed root's state, else NULL: virtkitd's */
     char *pool;
     char *vol;
-    char *path; /* of an upload: made durable when it ends */
+    char *path; /* of an upload: synced (in the background) when it ends */
 } volStreamRef;
 
 /* The transfer is over (finished, aborted, or the stream freed): the
@@ -621,27 +692,16 @@ volStreamClosed(virStreamPtr st, bool finished, void *opaque)
     virStorageDriverState *drv = ref->embed ? ref->embed : storageDriver;
     virStoragePoolObj *obj;
 
-    /* an upload is on disk before its finish is answered (the stream
-     * calls this before replying), and only then loses its unfinished
-     * mark, so a host crash cannot leave an unmarked, truncated volume;
-     * one that ended any other way keeps it, as "interrupted". libvirt
-     * 9.0 does not sync here: its stream thread writes into the page
-     * cache and the finish is answered at once (strace of Debian's
-     * libvirtd during virsh vol-upload: no fdatasync, fsync or
-     * sync_file_range), so make bench times our upload to the disk
-     * and libvirt's to the page cache. */
+    /* an upload that ended any other way than its finish keeps its mark,
+     * as "interrupted"; a finished one is answered with its bytes in the
+     * page cache, as libvirt answers it (strace of Debian's libvirtd 9.0
+     * during virsh vol-upload: no fdatasync, fsync or sync_file_range),
+     * and is marked "syncing" until they are on the disk (storage_conf.h) */
     if (ref->path) {
-        int fd = open(ref->path, O_WRONLY | O_CLOEXEC);
-        bool durable = false;
-
-        if (fd >= 0) {
-            if (fdatasync(fd) < 0)
-                g_debug("fdatasync of '%s': %s", ref->path, g_strerror(errno));
-            else
-                durable = true;
-            close(fd);
-        }
-        volUploadMark(ref->path, finished && durable ? NULL : "interrupted");
+        if (finished)
+            volUploadSyncLater(ref->path);
+        else
+            volUploadMark(ref->path, "interrupted");
     }
     if (drv && (obj = virStoragePoolObjFindByName(drv->pools, ref->pool))) {
         virStorageVolDef *def = virStoragePoolObjFindVolByName(obj, ref->vol);
@@ -693,8 +753,11 @@ volTransfer(virStorageVolPtr vol, virStreamPtr st, unsigned long long offset,
     if (virFDStreamOpenFile(st, def->target.path, offset, length,
                             upload ? O_WRONLY : O_RDONLY, sparse) < 0)
         goto out;
-    if (upload)
+    if (upload) {
+        g_mutex_lock(&uploadMarkLock);
         volUploadMark(def->target.path, "in-progress");
+        g_mutex_unlock(&uploadMarkLock);
+    }
     def->inUse++;
     ref = g_new0(volStreamRef, 1);
     ref->embed = vol->conn->storagePrivateData;
