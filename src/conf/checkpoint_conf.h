@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "domain_conf.h"
+#include "moment_conf.h"
 
 /* What a disk of a checkpoint gets (libvirt's names and numbers). */
 typedef enum {
@@ -26,10 +27,12 @@ typedef struct {
 
 typedef struct _virDomainCheckpointDef virDomainCheckpointDef;
 struct _virDomainCheckpointDef {
-    char *name;
-    char *description;      /* NULL when absent */
-    char *parent_name;      /* NULL for a root */
-    long long creationTime; /* seconds since the epoch */
+    union { /* moment_conf.h */
+        virDomainMomentDef moment;
+        struct {
+            VIR_DOMAIN_MOMENT_FIELDS;
+        };
+    };
     size_t ndisks;
     virDomainCheckpointDiskDef *disks;
     virDomainDef *dom; /* the definition when taken; NULL if unknown */

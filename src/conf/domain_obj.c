@@ -19,7 +19,7 @@
 
 #include <string.h>
 
-#include "checkpoint_obj.h"
+#include "moment_obj.h"
 #include "domain_obj.h"
 #include "domain_conf_priv.h"
 #include "virerror.h"
@@ -60,8 +60,8 @@ virDomainObjUnref(virDomainObj *obj)
         obj->privateDataFree(obj->privateData);
     virDomainDefFree(obj->def);
     virDomainDefFree(obj->newDef);
-    virDomainSnapshotObjListFree(obj->snapshots);
-    virDomainCheckpointObjListFree(obj->checkpoints);
+    virDomainMomentObjListFree(obj->snapshots);
+    virDomainMomentObjListFree(obj->checkpoints);
     g_free(obj->pendingPath);
     g_cond_clear(&obj->jobCond);
     g_mutex_clear(&obj->lock);
@@ -714,7 +714,7 @@ virDomainObjMatchFilter(virDomainObj *obj, unsigned int flags)
 
     if (MATCH(VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT |
               VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT)) {
-        bool has = virDomainSnapshotObjListCount(obj->snapshots) > 0;
+        bool has = virDomainMomentObjListCount(obj->snapshots) > 0;
 
         if (!((MATCH(VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT) && has) ||
               (MATCH(VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT) && !has)))
@@ -723,7 +723,7 @@ virDomainObjMatchFilter(virDomainObj *obj, unsigned int flags)
 
     if (MATCH(VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT |
               VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT)) {
-        bool has = virDomainCheckpointObjListCount(obj->checkpoints) > 0;
+        bool has = virDomainMomentObjListCount(obj->checkpoints) > 0;
 
         if (!((MATCH(VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT) && has) ||
               (MATCH(VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT) && !has)))

@@ -65,12 +65,11 @@ struct _virDomainObj {
 
     size_t listIndex; /* src/conf only: position in the list (list lock) */
 
-    /* The domain's snapshots (snapshot_conf.h), NULL until the first one;
-     * freed with the object. Drivers keep their metadata files. */
-    virDomainSnapshotObjList *snapshots;
-    /* Its checkpoints (checkpoint_obj.h), NULL until the first one; freed
-     * with the object. Drivers keep their metadata files. */
-    struct _virDomainCheckpointObjList *checkpoints;
+    /* The domain's snapshots and its checkpoints (moment_obj.h; typed in
+     * snapshot_obj.h and checkpoint_obj.h), each NULL until its first
+     * moment; freed with the object. Drivers keep their metadata files. */
+    struct _virDomainMomentObjList *snapshots;
+    struct _virDomainMomentObjList *checkpoints;
 
     void *privateData; /* driver-private, freed with privateDataFree */
     GDestroyNotify privateDataFree;

@@ -1,9 +1,25 @@
-/* moment_conf.h: what snapshot and checkpoint definitions share (libvirt's "domain moments"): the lookup of the disks their <disks> name */
+/* moment_conf.h: what snapshot and checkpoint definitions share (libvirt's "domain moments"): their common fields, the lookup of the disks their <disks> name */
 #pragma once
 
 #include <stddef.h>
 
 #include "domain_conf.h"
+
+/*
+ * What every moment definition begins with. virDomainSnapshotDef and
+ * virDomainCheckpointDef start with
+ *     union { virDomainMomentDef moment; struct { VIR_DOMAIN_MOMENT_FIELDS; }; };
+ * so that their fields read as def->name and the tree sees &def->moment.
+ */
+#define VIR_DOMAIN_MOMENT_FIELDS                  \
+    char *name;                                   \
+    char *description;     /* NULL when absent */ \
+    char *parent_name;     /* NULL for a root */  \
+    long long creationTime /* seconds since the epoch */
+
+typedef struct {
+    VIR_DOMAIN_MOMENT_FIELDS;
+} virDomainMomentDef;
 
 /*
  * libvirt's lookup of the @i-th disk a moment's <disks> names: the index

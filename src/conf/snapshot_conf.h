@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "domain_conf.h"
+#include "moment_conf.h"
 
 /* Where a memory or disk snapshot lives (libvirt's names). */
 typedef enum {
@@ -43,13 +44,15 @@ typedef struct {
 
 typedef struct _virDomainSnapshotDef virDomainSnapshotDef;
 struct _virDomainSnapshotDef {
-    char *name;
-    char *description;      /* NULL when absent */
-    char *parent_name;      /* NULL for a root */
-    long long creationTime; /* seconds since the epoch */
-    int state;              /* virDomainSnapshotState */
-    int memory;             /* virDomainSnapshotLocation */
-    char *memoryFile;       /* external memory only */
+    union { /* moment_conf.h */
+        virDomainMomentDef moment;
+        struct {
+            VIR_DOMAIN_MOMENT_FIELDS;
+        };
+    };
+    int state;        /* virDomainSnapshotState */
+    int memory;       /* virDomainSnapshotLocation */
+    char *memoryFile; /* external memory only */
     size_t ndisks;
     virDomainSnapshotDiskDef *disks;
     virDomainDef *dom; /* the definition when taken; may be NULL (old metadata) */
@@ -102,47 +105,7 @@ int virDomainSnapshotAlignDisks(virDomainSnapshotDef *def, const virDomainDef *d
 /* True when the memory or a disk of @def is external. */
 bool virDomainSnapshotDefIsExternal(const virDomainSnapshotDef *def);
 
-/* ---- the snapshot tree of one domain (snapshot_obj.c) ------------------
- * Protected by the domain object's lock. Snapshots are kept by name; the
- * tree is the parent_name links; @current names the current one. */
-typedef struct _virDomainSnapshotObjList virDomainSnapshotObjList;
-
-virDomainSnapshotObjList *virDomainSnapshotObjListNew(void);
-void virDomainSnapshotObjListFree(virDomainSnapshotObjList *list);
-
-/* Number of snapshots (0 for a NULL list). */
-int virDomainSnapshotObjListCount(const virDomainSnapshotObjList *list);
-/* The snapshot @name (lent), or NULL (nothing reported). */
-virDomainSnapshotDef *virDomainSnapshotObjListFind(virDomainSnapshotObjList *list,
-                                                   const char *name);
-/* Add *@def (taken on success). -1 with OPERATION_FAILED "domain moment
- * NAME already exists" (DOMAIN) when the name is taken. */
-int virDomainSnapshotObjListAdd(virDomainSnapshotObjList *list,
-                                virDomainSnapshotDef **def);
-/* Replace the def of the same name (taken); the old one is freed. */
-void virDomainSnapshotObjListReplace(virDomainSnapshotObjList *list,
-                                     virDomainSnapshotDef **def);
-/* Remove @name; its children take its parent. Clears current if it was. */
-void virDomainSnapshotObjListRemove(virDomainSnapshotObjList *list, const char *name);
-void virDomainSnapshotObjListRemoveAll(virDomainSnapshotObjList *list);
-
-const char *virDomainSnapshotObjListGetCurrent(const virDomainSnapshotObjList *list);
-void virDomainSnapshotObjListSetCurrent(virDomainSnapshotObjList *list, const char *name);
-
-/*
- * Names (lent, in topological order: parents first) of the snapshots
- * of the whole domain (@from NULL; ROOTS: roots only) or of the children
- * of @from (DESCENDANTS: all descendants), filtered by libvirt's
- * LEAVES/NO_LEAVES, METADATA/NO_METADATA, INACTIVE/ACTIVE/DISK_ONLY,
- * INTERNAL/EXTERNAL flags. The array is new.
- */
-GPtrArray *virDomainSnapshotObjListNames(virDomainSnapshotObjList *list, const char *from,
-                                         unsigned int flags);
-/* Number of direct children of @name. */
-int virDomainSnapshotObjListNumChildren(virDomainSnapshotObjList *list, const char *name);
-/* Every descendant of @name (lent names), parents first. */
-GPtrArray *virDomainSnapshotObjListDescendants(virDomainSnapshotObjList *list,
-                                               const char *name);
+/* The snapshot tree of one domain and its queries: snapshot_obj.h. */
 
 /* The filter flags a driver accepts for listing (libvirt's FILTERS_ALL). */
 #define VIR_DOMAIN_SNAPSHOT_FILTERS_ALL                                         \

@@ -1,7 +1,8 @@
-/* snapshot_obj.c: the snapshot tree of one domain (lookup, parent/children, current, filtered listing) and the queries every driver answers with it */
+/* snapshot_obj.c: the snapshot filters and checks over a domain's moment tree, and the snapshot queries every driver answers with it */
 #define G_LOG_DOMAIN "virtkit.conf.snapshotobj"
 
 #include <libvirt/libvirt.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "snapshot_conf.h"
@@ -11,183 +12,13 @@
 
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
 
-/* A handful of snapshots per domain: linear scans over the array keep the
- * tree trivially consistent (the links are the parent names). */
-struct _virDomainSnapshotObjList {
-    GPtrArray *snaps; /* virDomainSnapshotDef *, owned, in creation order */
-    char *current;    /* name of the current snapshot, or NULL */
-};
-
-virDomainSnapshotObjList *
-virDomainSnapshotObjListNew(void)
-{
-    virDomainSnapshotObjList *list = g_new0(virDomainSnapshotObjList, 1);
-
-    list->snaps =
-        g_ptr_array_new_with_free_func((GDestroyNotify)virDomainSnapshotDefFree);
-    return list;
-}
-
-void
-virDomainSnapshotObjListFree(virDomainSnapshotObjList *list)
-{
-    if (!list)
-        return;
-    g_ptr_array_unref(list->snaps);
-    g_free(list->current);
-    g_free(list);
-}
-
-int
-virDomainSnapshotObjListCount(const virDomainSnapshotObjList *list)
-{
-    return list ? (int)list->snaps->len : 0;
-}
-
-static int
-indexOf(virDomainSnapshotObjList *list, const char *name)
-{
-    for (guint i = 0; i < list->snaps->len; i++) {
-        virDomainSnapshotDef *def = list->snaps->pdata[i];
-
-        if (g_str_equal(def->name, name))
-            return i;
-    }
-    return -1;
-}
-
-virDomainSnapshotDef *
-virDomainSnapshotObjListFind(virDomainSnapshotObjList *list, const char *name)
-{
-    int i;
-
-    if (!list || !name || (i = indexOf(list, name)) < 0)
-        return NULL;
-    return list->snaps->pdata[i];
-}
-
-int
-virDomainSnapshotObjListAdd(virDomainSnapshotObjList *list, virDomainSnapshotDef **def)
-{
-    if (indexOf(list, (*def)->name) >= 0) {
-        virReportError(VIR_ERR_OPERATION_FAILED, "domain moment %s already exists",
-                       (*def)->name);
-        return -1;
-    }
-    g_ptr_array_add(list->snaps, g_steal_pointer(def));
-    return 0;
-}
-
-void
-virDomainSnapshotObjListReplace(virDomainSnapshotObjList *list,
-                                virDomainSnapshotDef **def)
-{
-    int i = indexOf(list, (*def)->name);
-
-    if (i < 0) {
-        g_ptr_array_add(list->snaps, g_steal_pointer(def));
-        return;
-    }
-    virDomainSnapshotDefFree(list->snaps->pdata[i]);
-    list->snaps->pdata[i] = g_steal_pointer(def);
-}
-
-void
-virDomainSnapshotObjListRemove(virDomainSnapshotObjList *list, const char *name)
-{
-    int i = indexOf(list, name);
-    virDomainSnapshotDef *gone;
-
-    if (i < 0)
-        return;
-    gone = list->snaps->pdata[i];
-    for (guint j = 0; j < list->snaps->len; j++) {
-        virDomainSnapshotDef *def = list->snaps->pdata[j];
-
-        if (def->parent_name && g_str_equal(def->parent_name, name)) {
-            g_free(def->parent_name);
-            def->parent_name = g_strdup(gone->parent_name);
-        }
-    }
-    if (g_strcmp0(list->current, name) == 0)
-        g_clear_pointer(&list->current, g_free);
-    g_ptr_array_remove_index(list->snaps, i);
-}
-
-void
-virDomainSnapshotObjListRemoveAll(virDomainSnapshotObjList *list)
-{
-    if (!list)
-        return;
-    g_ptr_array_set_size(list->snaps, 0);
-    g_clear_pointer(&list->current, g_free);
-}
-
-const char *
-virDomainSnapshotObjListGetCurrent(const virDomainSnapshotObjList *list)
-{
-    return list ? list->current : NULL;
-}
-
-void
-virDomainSnapshotObjListSetCurrent(virDomainSnapshotObjList *list, const char *name)
-{
-    g_free(list->current);
-    list->current = g_strdup(name);
-}
-
-int
-virDomainSnapshotObjListNumChildren(virDomainSnapshotObjList *list, const char *name)
-{
-    int n = 0;
-
-    if (!list)
-        return 0;
-    for (guint i = 0; i < list->snaps->len; i++) {
-        virDomainSnapshotDef *def = list->snaps->pdata[i];
-
-        if (g_strcmp0(def->parent_name, name) == 0)
-            n++;
-    }
-    return n;
-}
-
-/* Append the children of @name (NULL: the roots) to @out, each followed
- * by its own descendants when @recurse. As libvirt, the newest child
- * comes first (its moments prepend new children). */
-static void
-collect(virDomainSnapshotObjList *list, const char *name, bool recurse, GPtrArray *out)
-{
-    for (guint i = list->snaps->len; i-- > 0;) {
-        virDomainSnapshotDef *def = list->snaps->pdata[i];
-
-        if (g_strcmp0(def->parent_name, name) != 0)
-            continue;
-        g_ptr_array_add(out, def);
-        if (recurse)
-            collect(list, def->name, true, out);
-    }
-}
-
-GPtrArray *
-virDomainSnapshotObjListDescendants(virDomainSnapshotObjList *list, const char *name)
-{
-    g_autoptr(GPtrArray) defs = g_ptr_array_new();
-    GPtrArray *names = g_ptr_array_new();
-
-    if (!list)
-        return names;
-    collect(list, name, true, defs);
-    for (guint i = 0; i < defs->len; i++)
-        g_ptr_array_add(names, ((virDomainSnapshotDef *)defs->pdata[i])->name);
-    return names;
-}
-
+/* The snapshot kind's own listing filter (moment_obj.c does the tree's
+ * ROOTS/DESCENDANTS and LEAVES/NO_LEAVES). */
 static bool
-matches(virDomainSnapshotObjList *list, virDomainSnapshotDef *def, unsigned int flags)
+matches(virDomainMomentObjList *list G_GNUC_UNUSED, const virDomainMomentDef *moment,
+        unsigned int flags)
 {
-    unsigned int leaves =
-        flags & (VIR_DOMAIN_SNAPSHOT_LIST_LEAVES | VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES);
+    const virDomainSnapshotDef *def = (const virDomainSnapshotDef *)moment;
     unsigned int states =
         flags & (VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE | VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE |
                  VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY);
@@ -197,12 +28,6 @@ matches(virDomainSnapshotObjList *list, virDomainSnapshotDef *def, unsigned int 
     /* every snapshot listed here has metadata */
     if ((flags & VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA) &&
         !(flags & VIR_DOMAIN_SNAPSHOT_LIST_METADATA))
-        return false;
-    if (leaves == VIR_DOMAIN_SNAPSHOT_LIST_LEAVES &&
-        virDomainSnapshotObjListNumChildren(list, def->name) > 0)
-        return false;
-    if (leaves == VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES &&
-        virDomainSnapshotObjListNumChildren(list, def->name) == 0)
         return false;
     if (states) {
         bool ok;
@@ -226,28 +51,81 @@ matches(virDomainSnapshotObjList *list, virDomainSnapshotDef *def, unsigned int 
     return true;
 }
 
+static void *
+snapshotHandle(virDomainPtr dom, const char *name)
+{
+    return virGetDomainSnapshot(dom, name);
+}
+
+static const virDomainMomentKind snapshotKind = {
+    .noun = "snapshot",
+    .noSuchError = VIR_ERR_NO_DOMAIN_SNAPSHOT,
+    .listOffset = offsetof(virDomainObj, snapshots),
+    .handle = snapshotHandle,
+    .filter = matches,
+};
+
 GPtrArray *
 virDomainSnapshotObjListNames(virDomainSnapshotObjList *list, const char *from,
                               unsigned int flags)
 {
-    g_autoptr(GPtrArray) defs = g_ptr_array_new();
-    GPtrArray *names = g_ptr_array_new();
-    /* ROOTS (listing a domain) and DESCENDANTS (listing a snapshot) share a bit */
-    bool bit0 = flags & VIR_DOMAIN_SNAPSHOT_LIST_ROOTS;
+    return virDomainMomentObjListNames(list, from, flags, matches);
+}
 
-    if (!list)
-        return names;
-    if (from)
-        collect(list, from, bit0, defs);
-    else
-        collect(list, NULL, !bit0, defs);
-    for (guint i = 0; i < defs->len; i++) {
-        virDomainSnapshotDef *def = defs->pdata[i];
+GPtrArray *
+virDomainSnapshotObjListDescendants(virDomainSnapshotObjList *list, const char *name)
+{
+    g_autoptr(GPtrArray) defs = virDomainMomentObjListDescendants(list, name);
+    GPtrArray *names = g_ptr_array_sized_new(defs->len);
 
-        if (matches(list, def, flags))
-            g_ptr_array_add(names, def->name);
-    }
+    for (guint i = 0; i < defs->len; i++)
+        g_ptr_array_add(names, ((virDomainMomentDef *)defs->pdata[i])->name);
     return names;
+}
+
+int
+virDomainSnapshotRedefineCheck(virDomainObj *obj, virDomainSnapshotDef *def)
+{
+    virDomainSnapshotDef *other = virDomainSnapshotObjListFind(obj->snapshots, def->name);
+
+    if (virDomainMomentRedefineParentCheck(obj->snapshots, &def->moment) < 0)
+        return -1;
+    if (def->dom && memcmp(def->dom->uuid, obj->def->uuid, VIR_UUID_BUFLEN) != 0) {
+        char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+        virUUIDFormat(obj->def->uuid, uuidstr);
+        virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
+                           "definition for snapshot %s must use uuid %s", def->name,
+                           uuidstr);
+        return -1;
+    }
+    if (other) {
+        bool onlineOther = other->state == VIR_DOMAIN_SNAPSHOT_RUNNING ||
+                           other->state == VIR_DOMAIN_SNAPSHOT_PAUSED;
+        bool online = def->state == VIR_DOMAIN_SNAPSHOT_RUNNING ||
+                      def->state == VIR_DOMAIN_SNAPSHOT_PAUSED;
+
+        if (online != onlineOther) {
+            virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
+                               "cannot change between online and "
+                               "offline snapshot state in snapshot %s",
+                               def->name);
+            return -1;
+        }
+        if ((other->state == VIR_DOMAIN_SNAPSHOT_DISK_SNAPSHOT) !=
+            (def->state == VIR_DOMAIN_SNAPSHOT_DISK_SNAPSHOT)) {
+            virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
+                               "cannot change between disk only and "
+                               "full system in snapshot %s",
+                               def->name);
+            return -1;
+        }
+    }
+    return virDomainSnapshotAlignDisks(def, other ? other->dom : NULL,
+                                       virDomainSnapshotDefIsExternal(def)
+                                           ? VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL
+                                           : VIR_DOMAIN_SNAPSHOT_LOCATION_INTERNAL,
+                                       true);
 }
 
 /* ---- the queries both drivers answer (snapshot_obj.h) -------------------- */
@@ -255,27 +133,16 @@ virDomainSnapshotObjListNames(virDomainSnapshotObjList *list, const char *from,
 virDomainSnapshotDef *
 virDomainSnapshotQueryFind(virDomainObj *obj, const char *name, int errdom)
 {
-    virDomainSnapshotDef *def = virDomainSnapshotObjListFind(obj->snapshots, name);
-
-    if (!def)
-        virReportErrorFull(errdom, VIR_ERR_NO_DOMAIN_SNAPSHOT, __func__,
-                           "no domain snapshot with matching name '%s'", name);
-    return def;
+    return (virDomainSnapshotDef *)virDomainMomentQueryFind(&snapshotKind, obj, name,
+                                                            errdom);
 }
 
 virDomainObj *
 virDomainSnapshotQueryObj(const virDomainSnapshotQueryOps *ops, virDomainSnapshotPtr snap,
                           virDomainSnapshotDef **def)
 {
-    virDomainObj *obj = ops->objFromDomain(snap->domain);
-
-    if (!obj)
-        return NULL;
-    if (!(*def = virDomainSnapshotQueryFind(obj, snap->name, ops->errdom))) {
-        virDomainObjEndAPI(&obj);
-        return NULL;
-    }
-    return obj;
+    return virDomainMomentQueryObj(&snapshotKind, ops, snap->domain, snap->name,
+                                   (virDomainMomentDef **)def);
 }
 
 int
@@ -283,53 +150,15 @@ virDomainSnapshotQueryList(const virDomainSnapshotQueryOps *ops, virDomainPtr do
                            const char *from, unsigned int flags, char **const names,
                            int maxnames, virDomainSnapshotPtr **snaps)
 {
-    virDomainObj *obj = ops->objFromDomain(dom);
-    g_autoptr(GPtrArray) found = NULL;
-    g_auto(GStrv) copy = NULL;
-    int n;
-
-    if (!obj)
-        return -1;
-    if (from && !virDomainSnapshotQueryFind(obj, from, ops->errdom)) {
-        virDomainObjEndAPI(&obj);
-        return -1;
-    }
-    /* copy the names: they belong to the tree, which the lock protects */
-    found = virDomainSnapshotObjListNames(obj->snapshots, from, flags);
-    n = found->len;
-    copy = g_new0(char *, n + 1);
-    for (int i = 0; i < n; i++)
-        copy[i] = g_strdup(found->pdata[i]);
-    virDomainObjEndAPI(&obj);
-
-    if (names) {
-        n = MIN(n, maxnames);
-        for (int i = 0; i < n; i++)
-            names[i] = g_strdup(copy[i]);
-    }
-    if (snaps) {
-        virDomainSnapshotPtr *list = g_new0(virDomainSnapshotPtr, n + 1);
-
-        for (int i = 0; i < n; i++)
-            list[i] = virGetDomainSnapshot(dom, copy[i]);
-        *snaps = list;
-    }
-    return n;
+    return virDomainMomentQueryList(&snapshotKind, ops, dom, from, flags, names, maxnames,
+                                    (void ***)snaps);
 }
 
 virDomainSnapshotPtr
 virDomainSnapshotQueryLookup(const virDomainSnapshotQueryOps *ops, virDomainPtr dom,
                              const char *name)
 {
-    virDomainObj *obj = ops->objFromDomain(dom);
-    virDomainSnapshotPtr ret = NULL;
-
-    if (!obj)
-        return NULL;
-    if (virDomainSnapshotQueryFind(obj, name, ops->errdom))
-        ret = virGetDomainSnapshot(dom, name);
-    virDomainObjEndAPI(&obj);
-    return ret;
+    return virDomainMomentQueryLookup(&snapshotKind, ops, dom, name);
 }
 
 virDomainSnapshotPtr
@@ -354,19 +183,7 @@ virDomainSnapshotPtr
 virDomainSnapshotQueryParent(const virDomainSnapshotQueryOps *ops,
                              virDomainSnapshotPtr snap)
 {
-    virDomainSnapshotDef *def;
-    virDomainObj *obj = virDomainSnapshotQueryObj(ops, snap, &def);
-    virDomainSnapshotPtr ret = NULL;
-
-    if (!obj)
-        return NULL;
-    if (!def->parent_name)
-        virReportErrorFull(ops->errdom, VIR_ERR_NO_DOMAIN_SNAPSHOT, __func__,
-                           "snapshot '%s' does not have a parent", def->name);
-    else
-        ret = virGetDomainSnapshot(snap->domain, def->parent_name);
-    virDomainObjEndAPI(&obj);
-    return ret;
+    return virDomainMomentQueryParent(&snapshotKind, ops, snap->domain, snap->name);
 }
 
 int

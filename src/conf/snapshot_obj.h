@@ -1,26 +1,42 @@
-/* snapshot_obj.h: the snapshot queries every driver answers the same way (lookup, current, parent, children, listing, XML) */
+/* snapshot_obj.h: the snapshot tree of one domain (a moment tree, moment_obj.h) and the snapshot queries every driver answers the same way (lookup, current, parent, children, listing, XML) */
 #pragma once
 
 #include <libvirt/libvirt.h>
 
 #include "datatypes.h"
 #include "domain_obj.h"
+#include "moment_obj.h"
 #include "snapshot_conf.h"
 
+/* ---- the tree ------------------------------------------------------------
+ * obj->snapshots: a moment tree of virDomainSnapshotDef (moment_obj.h says
+ * what each call does); these name it for snapshots. Removing the current
+ * snapshot leaves none current. */
+VIR_DOMAIN_MOMENT_TYPED_TREE(Snapshot, false)
+
+/* Every descendant of @name (NULL: all) as lent names, parents first. */
+GPtrArray *virDomainSnapshotObjListDescendants(virDomainSnapshotObjList *list,
+                                               const char *name);
 /*
- * What a driver lends the shared queries: how it finds the domain object
- * of a handle and the error domain its messages carry (libvirt reports
- * the same text from VIR_FROM_QEMU in its QEMU driver and VIR_FROM_TEST
- * in the test driver). The queries take the domain object's lock only;
- * the snapshot tree is protected by it. Flags are checked by the
- * driver's own entry point before calling them (virCheckFlags names the
- * entry point in its message).
+ * Names (lent, in topological order: parents first) of the snapshots
+ * of the whole domain (@from NULL; ROOTS: roots only) or of the children
+ * of @from (DESCENDANTS: all descendants), filtered by libvirt's
+ * LEAVES/NO_LEAVES, METADATA/NO_METADATA, INACTIVE/ACTIVE/DISK_ONLY,
+ * INTERNAL/EXTERNAL flags. The array is new.
  */
-typedef struct {
-    /* @dom's object, locked and referenced, or NULL with NO_DOMAIN reported */
-    virDomainObj *(*objFromDomain)(virDomainPtr dom);
-    int errdom; /* virErrorDomain of the driver's messages */
-} virDomainSnapshotQueryOps;
+GPtrArray *virDomainSnapshotObjListNames(virDomainSnapshotObjList *list, const char *from,
+                                         unsigned int flags);
+
+/* libvirt's redefine checks of @def against @obj's tree (locked): its
+ * parent (virDomainMomentRedefineParentCheck), a <domain> with the
+ * object's uuid, and against the snapshot it replaces, if any: the same
+ * online/offline and disk-only kind (INVALID_ARG in DOMAIN_SNAPSHOT).
+ * 0 or -1 with the error. */
+int virDomainSnapshotRedefineCheck(virDomainObj *obj, virDomainSnapshotDef *def);
+
+/* ---- the queries ----------------------------------------------------------
+ * As moment_obj.h's, for snapshots. */
+typedef virDomainMomentQueryOps virDomainSnapshotQueryOps;
 
 /* The flags listing calls accept: a domain's snapshots, a snapshot's children. */
 #define VIR_DOMAIN_SNAPSHOT_QUERY_LIST_FLAGS                                 \

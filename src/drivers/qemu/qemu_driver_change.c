@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "snapshot_obj.h"
 #include "domain_event.h"
 #include "qemu_driver_priv.h"
 #include "virerror.h"

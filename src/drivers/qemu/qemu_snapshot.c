@@ -435,9 +435,6 @@ static int
 qemuSnapshotRedefineCheck(virDomainObj *obj, virDomainSnapshotDef *def,
                           unsigned int flags)
 {
-    virDomainSnapshotObjList *list = qemuSnapshotList(obj);
-    virDomainSnapshotDef *other = virDomainSnapshotObjListFind(list, def->name);
-
     if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY) &&
         def->state != VIR_DOMAIN_SNAPSHOT_DISK_SNAPSHOT) {
         virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
@@ -446,67 +443,7 @@ qemuSnapshotRedefineCheck(virDomainObj *obj, virDomainSnapshotDef *def,
                            def->name);
         return -1;
     }
-    if (def->parent_name) {
-        const char *p = def->parent_name;
-
-        if (g_str_equal(p, def->name)) {
-            virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
-                               "cannot set moment %s as its own parent", def->name);
-            return -1;
-        }
-        if (!virDomainSnapshotObjListFind(list, p)) {
-            virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
-                               "parent %s for moment %s not found", p, def->name);
-            return -1;
-        }
-        for (virDomainSnapshotDef *anc = virDomainSnapshotObjListFind(list, p); anc;
-             anc = virDomainSnapshotObjListFind(list, anc->parent_name)) {
-            if (g_str_equal(anc->name, def->name)) {
-                virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
-                                   "parent %s would create cycle to %s", def->parent_name,
-                                   def->name);
-                return -1;
-            }
-            if (!anc->parent_name)
-                break;
-        }
-    }
-    if (def->dom && memcmp(def->dom->uuid, obj->def->uuid, VIR_UUID_BUFLEN) != 0) {
-        char uuidstr[VIR_UUID_STRING_BUFLEN];
-
-        virUUIDFormat(obj->def->uuid, uuidstr);
-        virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
-                           "definition for snapshot %s must use uuid %s", def->name,
-                           uuidstr);
-        return -1;
-    }
-    if (other) {
-        bool onlineOther = other->state == VIR_DOMAIN_SNAPSHOT_RUNNING ||
-                           other->state == VIR_DOMAIN_SNAPSHOT_PAUSED;
-        bool online = def->state == VIR_DOMAIN_SNAPSHOT_RUNNING ||
-                      def->state == VIR_DOMAIN_SNAPSHOT_PAUSED;
-
-        if (online != onlineOther) {
-            virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
-                               "cannot change between online and "
-                               "offline snapshot state in snapshot %s",
-                               def->name);
-            return -1;
-        }
-        if ((other->state == VIR_DOMAIN_SNAPSHOT_DISK_SNAPSHOT) !=
-            (def->state == VIR_DOMAIN_SNAPSHOT_DISK_SNAPSHOT)) {
-            virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
-                               "cannot change between disk only and "
-                               "full system in snapshot %s",
-                               def->name);
-            return -1;
-        }
-    }
-    return virDomainSnapshotAlignDisks(def, other ? other->dom : NULL,
-                                       virDomainSnapshotDefIsExternal(def)
-                                           ? VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL
-                                           : VIR_DOMAIN_SNAPSHOT_LOCATION_INTERNAL,
-                                       true);
+    return virDomainSnapshotRedefineCheck(obj, def);
 }
 
 /* ---- create -------------------------------------------------------------- */

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "snapshot_obj.h"
 #include "checkpoint_obj.h"
 #include "snapshot_conf.h"
 #include "test_driver_priv.h"

@@ -45,79 +45,6 @@ testSnapObj(virDomainSnapshotPtr snap, virDomainSnapshotDef **def)
     return virDomainSnapshotQueryObj(&testSnapOps, snap, def);
 }
 
-/* libvirt's redefine checks: cycles, uuid, online/offline and disk-only
- * consistency with the snapshot replaced. */
-static int
-testSnapRedefineCheck(virDomainObj *obj, virDomainSnapshotDef *def)
-{
-    virDomainSnapshotObjList *list = testSnapList(obj);
-    virDomainSnapshotDef *other = virDomainSnapshotObjListFind(list, def->name);
-
-    if (def->parent_name) {
-        const char *p = def->parent_name;
-
-        if (g_str_equal(p, def->name)) {
-            virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
-                               "cannot set moment %s as its own parent", def->name);
-            return -1;
-        }
-        if (!virDomainSnapshotObjListFind(list, p)) {
-            virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
-                               "parent %s for moment %s not found", p, def->name);
-            return -1;
-        }
-        while (p) {
-            virDomainSnapshotDef *anc = virDomainSnapshotObjListFind(list, p);
-
-            if (!anc)
-                break;
-            if (g_str_equal(anc->name, def->name)) {
-                virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, __func__,
-                                   "parent %s would create cycle to %s", def->parent_name,
-                                   def->name);
-                return -1;
-            }
-            p = anc->parent_name;
-        }
-    }
-    if (def->dom && memcmp(def->dom->uuid, obj->def->uuid, VIR_UUID_BUFLEN) != 0) {
-        char uuidstr[VIR_UUID_STRING_BUFLEN];
-
-        virUUIDFormat(obj->def->uuid, uuidstr);
-        virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
-                           "definition for snapshot %s must use uuid %s", def->name,
-                           uuidstr);
-        return -1;
-    }
-    if (other) {
-        bool onlineOther = other->state == VIR_DOMAIN_SNAPSHOT_RUNNING ||
-                           other->state == VIR_DOMAIN_SNAPSHOT_PAUSED;
-        bool online = def->state == VIR_DOMAIN_SNAPSHOT_RUNNING ||
-                      def->state == VIR_DOMAIN_SNAPSHOT_PAUSED;
-
-        if (online != onlineOther) {
-            virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
-                               "cannot change between online and "
-                               "offline snapshot state in snapshot %s",
-                               def->name);
-            return -1;
-        }
-        if ((other->state == VIR_DOMAIN_SNAPSHOT_DISK_SNAPSHOT) !=
-            (def->state == VIR_DOMAIN_SNAPSHOT_DISK_SNAPSHOT)) {
-            virReportErrorFull(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG, __func__,
-                               "cannot change between disk only and "
-                               "full system in snapshot %s",
-                               def->name);
-            return -1;
-        }
-    }
-    return virDomainSnapshotAlignDisks(def, other ? other->dom : NULL,
-                                       virDomainSnapshotDefIsExternal(def)
-                                           ? VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL
-                                           : VIR_DOMAIN_SNAPSHOT_LOCATION_INTERNAL,
-                                       true);
-}
-
 virDomainSnapshotPtr
 testDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int flags)
 {
@@ -159,7 +86,7 @@ testDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int flag
     if (redefine) {
         virDomainSnapshotDef *other;
 
-        if (testSnapRedefineCheck(obj, def) < 0)
+        if (virDomainSnapshotRedefineCheck(obj, def) < 0)
             goto cleanup;
         other = virDomainSnapshotObjListFind(list, def->name);
         if (other && !def->dom && other->dom)
