@@ -14,47 +14,11 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainCheckpoint, virDomainCheckpointFree)
 
-/* virsh's vshStringToArray: split at ',' with ",," standing for a comma. */
-static char **
-splitCSV(const char *str)
-{
-    GPtrArray *out = g_ptr_array_new();
-    GString *cur = g_string_new(NULL);
-
-    for (const char *p = str; *p; p++) {
-        if (*p == ',') {
-            if (p[1] == ',') {
-                g_string_append_c(cur, ',');
-                p++;
-                continue;
-            }
-            g_ptr_array_add(out, g_string_free(cur, FALSE));
-            cur = g_string_new(NULL);
-            continue;
-        }
-        g_string_append_c(cur, *p);
-    }
-    g_ptr_array_add(out, g_string_free(cur, FALSE));
-    g_ptr_array_add(out, NULL);
-    return (char **)g_ptr_array_free(out, FALSE);
-}
-
-static void
-appendEscaped(GString *buf, const char *fmt, const char *value)
-{
-    g_autofree char *esc = NULL;
-
-    if (!value)
-        return;
-    esc = g_markup_escape_text(value, -1);
-    g_string_append_printf(buf, fmt, esc);
-}
-
 /* virsh's virshParseCheckpointDiskspec: disk[,checkpoint=type][,bitmap=name] */
 static bool
 cpParseDiskspec(vkshControl *ctl, GString *buf, const char *str)
 {
-    g_auto(GStrv) array = splitCSV(str);
+    g_auto(GStrv) array = vkshStringToArray(str);
     const char *checkpoint = NULL;
     const char *bitmap = NULL;
 
@@ -68,7 +32,7 @@ cpParseDiskspec(vkshControl *ctl, GString *buf, const char *str)
             return false;
         }
     }
-    appendEscaped(buf, "    <disk name='%s'", array[0]);
+    vkshXMLAppendEscaped(buf, "    <disk name='%s'", array[0]);
     if (checkpoint)
         g_string_append_printf(buf, " checkpoint='%s'", checkpoint);
     if (bitmap)
@@ -209,8 +173,8 @@ cmdCheckpointCreateAs(vkshControl *ctl, const vkshCmd *cmd)
     if (vkshOptString(ctl, cmd, "name", &name) < 0 ||
         vkshOptString(ctl, cmd, "description", &desc) < 0)
         return false;
-    appendEscaped(buf, "  <name>%s</name>\n", name);
-    appendEscaped(buf, "  <description>%s</description>\n", desc);
+    vkshXMLAppendEscaped(buf, "  <name>%s</name>\n", name);
+    vkshXMLAppendEscaped(buf, "  <description>%s</description>\n", desc);
     if (cmd->argv && cmd->argv->len > 0) {
         g_string_append(buf, "  <disks>\n");
         for (guint i = 0; i < cmd->argv->len; i++)
@@ -427,41 +391,6 @@ cpCollect(vkshControl *ctl, virDomainPtr dom, virDomainCheckpointPtr from,
     return g_steal_pointer(&list);
 }
 
-/* virsh's vshTreePrintInternal over the collected list */
-static void
-cpTreePrint(vkshControl *ctl, GPtrArray *list, guint devid, gint lastdev, bool root,
-            GString *indent)
-{
-    const char *dev = virDomainCheckpointGetName(((cpEntry *)list->pdata[devid])->cp);
-    gint nextlastdev = -1;
-
-    vkshPrint(ctl, "%s%s%s\n", indent->str, root ? "" : "+- ", dev);
-    if (!root) {
-        g_string_append_c(indent, (gint)devid == lastdev ? ' ' : '|');
-        g_string_append_c(indent, ' ');
-    }
-    for (guint i = 0; i < list->len; i++) {
-        const char *p = ((cpEntry *)list->pdata[i])->parent;
-
-        if (p && strcmp(p, dev) == 0)
-            nextlastdev = i;
-    }
-    if (nextlastdev != -1)
-        vkshPrint(ctl, "%s  |\n", indent->str);
-    g_string_append(indent, "  ");
-    for (guint i = 0; i < list->len; i++) {
-        const char *p = ((cpEntry *)list->pdata[i])->parent;
-
-        if (p && strcmp(p, dev) == 0)
-            cpTreePrint(ctl, list, i, nextlastdev, false, indent);
-    }
-    g_string_truncate(indent, indent->len - 2);
-    if (nextlastdev == -1 && (gint)devid == lastdev)
-        vkshPrint(ctl, "%s\n", indent->str);
-    if (!root)
-        g_string_truncate(indent, indent->len - 2);
-}
-
 /* The text of @path (root child, then its child) in @doc, or NULL. */
 static char *
 cpXMLText(xmlDocPtr doc, const char *name, const char *child)
@@ -546,11 +475,18 @@ cmdCheckpointList(vkshControl *ctl, const vkshCmd *cmd)
         return false;
 
     if (tree) {
+        g_autofree const char **names = g_new0(const char *, list->len);
+        g_autofree const char **parents = g_new0(const char *, list->len);
+
+        for (guint i = 0; i < list->len; i++) {
+            names[i] = virDomainCheckpointGetName(((cpEntry *)list->pdata[i])->cp);
+            parents[i] = ((cpEntry *)list->pdata[i])->parent;
+        }
         for (guint i = 0; i < list->len; i++) {
             g_autoptr(GString) indent = g_string_new(NULL);
 
-            if (!((cpEntry *)list->pdata[i])->parent)
-                cpTreePrint(ctl, list, i, i, true, indent);
+            if (!parents[i])
+                vkshTreePrint(ctl, names, parents, list->len, i, i, true, indent);
         }
         return true;
     }

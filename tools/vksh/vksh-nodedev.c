@@ -111,36 +111,6 @@ sort:
     return g_steal_pointer(&list);
 }
 
-/* virsh's vshTreePrintInternal, line for line. */
-static void
-vkshTreePrint(vkshControl *ctl, char **names, char **parents, int n, int devid,
-              int lastdev, bool root, GString *indent)
-{
-    int nextlastdev = -1;
-
-    vkshPrint(ctl, "%s%s%s\n", indent->str, root ? "" : "+- ", names[devid]);
-    if (!root) {
-        g_string_append_c(indent, devid == lastdev ? ' ' : '|');
-        g_string_append_c(indent, ' ');
-    }
-    for (int i = 0; i < n; i++) {
-        if (parents[i] && g_str_equal(parents[i], names[devid]))
-            nextlastdev = i;
-    }
-    if (nextlastdev != -1)
-        vkshPrint(ctl, "%s  |\n", indent->str);
-    g_string_append(indent, "  ");
-    for (int i = 0; i < n; i++) {
-        if (parents[i] && g_str_equal(parents[i], names[devid]))
-            vkshTreePrint(ctl, names, parents, n, i, nextlastdev, false, indent);
-    }
-    g_string_truncate(indent, indent->len - 2);
-    if (nextlastdev == -1 && devid == lastdev)
-        vkshPrint(ctl, "%s\n", indent->str);
-    if (!root)
-        g_string_truncate(indent, indent->len - 2);
-}
-
 static bool
 cmdNodedevList(vkshControl *ctl, const vkshCmd *cmd)
 {
@@ -208,7 +178,8 @@ cmdNodedevList(vkshControl *ctl, const vkshCmd *cmd)
         }
         for (int i = 0; i < n; i++) {
             if (!parents[i])
-                vkshTreePrint(ctl, names, parents, n, i, -1, true, indent);
+                vkshTreePrint(ctl, (const char *const *)names,
+                              (const char *const *)parents, n, i, -1, true, indent);
         }
         return true;
     }

@@ -14,47 +14,10 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainSnapshot, virDomainSnapshotFree)
 
-/* virsh's vshStringToArray: split at ',' with ",," standing for a comma. */
-static char **
-splitCSV(const char *str)
-{
-    GPtrArray *out = g_ptr_array_new();
-    GString *cur = g_string_new(NULL);
-
-    for (const char *p = str; *p; p++) {
-        if (*p == ',') {
-            if (p[1] == ',') {
-                g_string_append_c(cur, ',');
-                p++;
-                continue;
-            }
-            g_ptr_array_add(out, g_string_free(cur, FALSE));
-            cur = g_string_new(NULL);
-            continue;
-        }
-        g_string_append_c(cur, *p);
-    }
-    g_ptr_array_add(out, g_string_free(cur, FALSE));
-    g_ptr_array_add(out, NULL);
-    return (char **)g_ptr_array_free(out, FALSE);
-}
-
-static void
-appendEscaped(GString *buf, const char *fmt, const char *value)
-{
-    g_autofree char *esc = NULL;
-
-    if (!value)
-        return;
-    esc = g_markup_escape_text(value, -1);
-    /* libvirt escapes ' as &apos; and " as &quot;, as GLib does */
-    g_string_append_printf(buf, fmt, esc);
-}
-
 static bool
 snapParseMemspec(vkshControl *ctl, GString *buf, const char *str)
 {
-    g_auto(GStrv) array = splitCSV(str);
+    g_auto(GStrv) array = vkshStringToArray(str);
     const char *snapshot = NULL;
     const char *file = NULL;
 
@@ -71,8 +34,8 @@ snapParseMemspec(vkshControl *ctl, GString *buf, const char *str)
         }
     }
     g_string_append(buf, "  <memory");
-    appendEscaped(buf, " snapshot='%s'", snapshot);
-    appendEscaped(buf, " file='%s'", file);
+    vkshXMLAppendEscaped(buf, " snapshot='%s'", snapshot);
+    vkshXMLAppendEscaped(buf, " file='%s'", file);
     g_string_append(buf, "/>\n");
     return true;
 }
@@ -80,7 +43,7 @@ snapParseMemspec(vkshControl *ctl, GString *buf, const char *str)
 static bool
 snapParseDiskspec(vkshControl *ctl, GString *buf, const char *str)
 {
-    g_auto(GStrv) array = splitCSV(str);
+    g_auto(GStrv) array = vkshStringToArray(str);
     const char *snapshot = NULL;
     const char *driver = NULL;
     const char *stype = NULL;
@@ -99,7 +62,7 @@ snapParseDiskspec(vkshControl *ctl, GString *buf, const char *str)
         else
             goto error;
     }
-    appendEscaped(buf, "    <disk name='%s'", array[0]);
+    vkshXMLAppendEscaped(buf, "    <disk name='%s'", array[0]);
     if (snapshot)
         g_string_append_printf(buf, " snapshot='%s'", snapshot);
     if (stype) {
@@ -116,10 +79,10 @@ snapParseDiskspec(vkshControl *ctl, GString *buf, const char *str)
         if (driver)
             g_string_append_printf(buf, "      <driver type='%s'/>\n", driver);
         if (file)
-            appendEscaped(buf,
-                          isFile ? "      <source file='%s'/>\n"
-                                 : "      <source dev='%s'/>\n",
-                          file);
+            vkshXMLAppendEscaped(buf,
+                                 isFile ? "      <source file='%s'/>\n"
+                                        : "      <source dev='%s'/>\n",
+                                 file);
         g_string_append(buf, "    </disk>\n");
     } else {
         g_string_append(buf, "/>\n");
@@ -256,8 +219,8 @@ cmdSnapshotCreateAs(vkshControl *ctl, const vkshCmd *cmd)
         vkshOptString(ctl, cmd, "description", &desc) < 0 ||
         vkshOptString(ctl, cmd, "memspec", &memspec) < 0)
         return false;
-    appendEscaped(buf, "  <name>%s</name>\n", name);
-    appendEscaped(buf, "  <description>%s</description>\n", desc);
+    vkshXMLAppendEscaped(buf, "  <name>%s</name>\n", name);
+    vkshXMLAppendEscaped(buf, "  <description>%s</description>\n", desc);
     if (memspec && !snapParseMemspec(ctl, buf, memspec))
         return false;
     if (cmd->argv && cmd->argv->len > 0) {
@@ -636,41 +599,6 @@ snapCollect(virDomainPtr dom, virDomainSnapshotPtr from, unsigned int flags, boo
     return g_steal_pointer(&list);
 }
 
-/* virsh's vshTreePrintInternal over the collected list */
-static void
-snapTreePrint(vkshControl *ctl, GPtrArray *list, guint devid, gint lastdev, bool root,
-              GString *indent)
-{
-    const char *dev = virDomainSnapshotGetName(((snapEntry *)list->pdata[devid])->snap);
-    gint nextlastdev = -1;
-
-    vkshPrint(ctl, "%s%s%s\n", indent->str, root ? "" : "+- ", dev);
-    if (!root) {
-        g_string_append_c(indent, (gint)devid == lastdev ? ' ' : '|');
-        g_string_append_c(indent, ' ');
-    }
-    for (guint i = 0; i < list->len; i++) {
-        const char *p = ((snapEntry *)list->pdata[i])->parent;
-
-        if (p && strcmp(p, dev) == 0)
-            nextlastdev = i;
-    }
-    if (nextlastdev != -1)
-        vkshPrint(ctl, "%s  |\n", indent->str);
-    g_string_append(indent, "  ");
-    for (guint i = 0; i < list->len; i++) {
-        const char *p = ((snapEntry *)list->pdata[i])->parent;
-
-        if (p && strcmp(p, dev) == 0)
-            snapTreePrint(ctl, list, i, nextlastdev, false, indent);
-    }
-    g_string_truncate(indent, indent->len - 2);
-    if (nextlastdev == -1 && (gint)devid == lastdev)
-        vkshPrint(ctl, "%s\n", indent->str);
-    if (!root)
-        g_string_truncate(indent, indent->len - 2);
-}
-
 static bool
 cmdSnapshotList(vkshControl *ctl, const vkshCmd *cmd)
 {
@@ -739,11 +667,18 @@ cmdSnapshotList(vkshControl *ctl, const vkshCmd *cmd)
         return false;
 
     if (tree) {
+        g_autofree const char **names = g_new0(const char *, list->len);
+        g_autofree const char **parents = g_new0(const char *, list->len);
+
+        for (guint i = 0; i < list->len; i++) {
+            names[i] = virDomainSnapshotGetName(((snapEntry *)list->pdata[i])->snap);
+            parents[i] = ((snapEntry *)list->pdata[i])->parent;
+        }
         for (guint i = 0; i < list->len; i++) {
             g_autoptr(GString) indent = g_string_new(NULL);
 
-            if (!((snapEntry *)list->pdata[i])->parent)
-                snapTreePrint(ctl, list, i, i, true, indent);
+            if (!parents[i])
+                vkshTreePrint(ctl, names, parents, list->len, i, i, true, indent);
         }
         return true;
     }

@@ -103,3 +103,14 @@ vkshDomainGetTitle(virDomainPtr dom, bool inactive)
     xmlFreeDoc(doc);
     return title ? title : g_strdup("");
 }
+
+void
+vkshXMLAppendEscaped(GString *buf, const char *fmt, const char *value)
+{
+    g_autofree char *esc = NULL;
+
+    if (!value)
+        return;
+    esc = g_markup_escape_text(value, -1);
+    g_string_append_printf(buf, fmt, esc);
+}

@@ -11,3 +11,7 @@ bool vkshXMLPrintXPath(vkshControl *ctl, const char *xml, const char *xpath, boo
 /* Returns the text of /domain/title of @dom's XML, "" when it has none, or
  * NULL when the XML could not be read (the library error is left set). */
 char *vkshDomainGetTitle(virDomainPtr dom, bool inactive);
+
+/* Appends @fmt with @value, XML-escaped, in place of its one %s; nothing
+ * when @value is NULL (the elements virsh's *-create-as commands write). */
+void vkshXMLAppendEscaped(GString *buf, const char *fmt, const char *value);

@@ -277,6 +277,62 @@ vkshReadFile(vkshControl *ctl, const char *path)
     return contents;
 }
 
+/* ---- output helpers shared by commands ----------------------------------- */
+
+/* virsh's vshTreePrintInternal, line for line. */
+void
+vkshTreePrint(vkshControl *ctl, const char *const *names, const char *const *parents,
+              int n, int devid, int lastdev, bool root, GString *indent)
+{
+    int nextlastdev = -1;
+
+    vkshPrint(ctl, "%s%s%s\n", indent->str, root ? "" : "+- ", names[devid]);
+    if (!root) {
+        g_string_append_c(indent, devid == lastdev ? ' ' : '|');
+        g_string_append_c(indent, ' ');
+    }
+    for (int i = 0; i < n; i++) {
+        if (parents[i] && g_str_equal(parents[i], names[devid]))
+            nextlastdev = i;
+    }
+    if (nextlastdev != -1)
+        vkshPrint(ctl, "%s  |\n", indent->str);
+    g_string_append(indent, "  ");
+    for (int i = 0; i < n; i++) {
+        if (parents[i] && g_str_equal(parents[i], names[devid]))
+            vkshTreePrint(ctl, names, parents, n, i, nextlastdev, false, indent);
+    }
+    g_string_truncate(indent, indent->len - 2);
+    if (nextlastdev == -1 && devid == lastdev)
+        vkshPrint(ctl, "%s\n", indent->str);
+    if (!root)
+        g_string_truncate(indent, indent->len - 2);
+}
+
+char **
+vkshStringToArray(const char *str)
+{
+    GPtrArray *out = g_ptr_array_new();
+    GString *cur = g_string_new(NULL);
+
+    for (const char *p = str; *p; p++) {
+        if (*p == ',') {
+            if (p[1] == ',') {
+                g_string_append_c(cur, ',');
+                p++;
+                continue;
+            }
+            g_ptr_array_add(out, g_string_free(cur, FALSE));
+            cur = g_string_new(NULL);
+            continue;
+        }
+        g_string_append_c(cur, *p);
+    }
+    g_ptr_array_add(out, g_string_free(cur, FALSE));
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(out, FALSE);
+}
+
 /* ---- parsing -------------------------------------------------------------- */
 
 static void

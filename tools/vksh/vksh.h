@@ -264,6 +264,17 @@ char *vkshReadFile(vkshControl *ctl, const char *path);
 const char *vkshDomainStateToString(int state);
 const char *vkshDomainStateReasonToString(int state, int reason);
 
+/* virsh's vshTreePrint: the tree under the item @devid of @n items named
+ * @names, whose parents are @parents (NULL: a root), with "+- " branches
+ * and "|" rails as virsh draws them; @lastdev is the index of the last
+ * sibling (the root's own index for a root, as virsh passes it). */
+void vkshTreePrint(vkshControl *ctl, const char *const *names, const char *const *parents,
+                   int n, int devid, int lastdev, bool root, GString *indent);
+
+/* virsh's vshStringToArray: @str split at ',' with ",," standing for a
+ * comma; a new NULL-terminated array. */
+char **vkshStringToArray(const char *str);
+
 /* Prints @rows (char ** of @ncols cells each; row 0 is the header) as
  * virsh's tables do; without @header (-q) the header row is skipped. */
 void vkshTablePrint(vkshControl *ctl, GPtrArray *rows, size_t ncols, bool header);
