@@ -12,7 +12,8 @@ definition must be directly preceded (return-type lines aside) by a gtk-doc bloc
 
 Definitions are found in the house style: the name at column 0 followed by
 "(" (return type on the line above), a macro instantiation "MACRO(NAME," at
-column 0 (the return type is the macro body's first line), or a variable
+column 0 (the macro defined in the same file or a src/libvirt header; the
+return type is the macro body's first line), or a variable
 "TYPE NAME =" at column 0. A listed name defined nowhere in src/ fails; one
 defined outside src/libvirt (src/util's error and event API) is reported as
 a skip, not checked. The checker first runs itself on built-in samples, so a
@@ -54,10 +55,12 @@ def macro_return_types(lines):
     return types
 
 
-def find_definitions(text):
-    """name -> (line index, kind, return type) for top-level definitions."""
+def find_definitions(text, shared_macros=None):
+    """name -> (line index, kind, return type) for top-level definitions;
+    @shared_macros: the generating macros of the headers (macro_return_types)."""
     lines = text.split("\n")
-    macros = macro_return_types(lines)
+    macros = dict(shared_macros or {})
+    macros.update(macro_return_types(lines))
     defs = {}
     for i, line in enumerate(lines):
         m = re.match(r"([A-Za-z_]\w*)\(", line)
@@ -108,9 +111,9 @@ def check_block(lines, start, name, kind, rettype):
     return ""
 
 
-def check_source(text, names):
+def check_source(text, names, shared_macros=None):
     """{name: problem or ''} for the names @text defines."""
-    defs, lines = find_definitions(text)
+    defs, lines = find_definitions(text, shared_macros)
     return {n: check_block(lines, *defs[n][:1], n, defs[n][1], defs[n][2])
             for n in names if n in defs}
 
@@ -209,10 +212,15 @@ def main():
                         "self-test: sample %s %s" % (n, "passes" if want else "is refused"),
                         "" if n in seen else "not found in the sample"))
 
+    # macros that generate definitions may live in the library's headers
+    # (libvirt_internal.h's VIR_HANDLE_*)
+    shared = {}
+    for path in sorted(glob.glob(os.path.join(root, "src", "libvirt", "*.h"))):
+        shared.update(macro_return_types(open(path, encoding="utf-8").read().split("\n")))
     found = {}
     for path in sorted(glob.glob(os.path.join(root, API_GLOB))):
         text = open(path, encoding="utf-8").read()
-        for n, why in check_source(text, names).items():
+        for n, why in check_source(text, names, shared).items():
             found[n] = (os.path.relpath(path, root), why)
 
     others = {}

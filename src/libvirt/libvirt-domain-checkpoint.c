@@ -32,13 +32,8 @@
  *
  * Returns the name, or NULL if @checkpoint is invalid.
  */
-const char *
-virDomainCheckpointGetName(virDomainCheckpointPtr checkpoint)
-{
-    virResetLastError();
-    virCheckDomainCheckpointReturn(checkpoint, NULL);
-    return checkpoint->name;
-}
+VIR_HANDLE_GET(virDomainCheckpointGetName, const char *, virDomainCheckpointPtr,
+               virCheckDomainCheckpointReturn, name)
 
 /**
  * virDomainCheckpointGetDomain:
@@ -49,13 +44,8 @@ virDomainCheckpointGetName(virDomainCheckpointPtr checkpoint)
  *
  * Returns the domain, or NULL if @checkpoint is invalid.
  */
-virDomainPtr
-virDomainCheckpointGetDomain(virDomainCheckpointPtr checkpoint)
-{
-    virResetLastError();
-    virCheckDomainCheckpointReturn(checkpoint, NULL);
-    return checkpoint->domain;
-}
+VIR_HANDLE_GET(virDomainCheckpointGetDomain, virDomainPtr, virDomainCheckpointPtr,
+               virCheckDomainCheckpointReturn, domain)
 
 /**
  * virDomainCheckpointGetConnect:
@@ -65,13 +55,8 @@ virDomainCheckpointGetDomain(virDomainCheckpointPtr checkpoint)
  *
  * Returns the connection, or NULL if @checkpoint is invalid.
  */
-virConnectPtr
-virDomainCheckpointGetConnect(virDomainCheckpointPtr checkpoint)
-{
-    virResetLastError();
-    virCheckDomainCheckpointReturn(checkpoint, NULL);
-    return checkpoint->domain->conn;
-}
+VIR_HANDLE_GET(virDomainCheckpointGetConnect, virConnectPtr, virDomainCheckpointPtr,
+               virCheckDomainCheckpointReturn, domain->conn)
 
 /**
  * virDomainCheckpointCreateXML:
@@ -347,14 +332,8 @@ error:
  *
  * Returns 0, or -1 if @checkpoint is invalid.
  */
-int
-virDomainCheckpointRef(virDomainCheckpointPtr checkpoint)
-{
-    virResetLastError();
-    virCheckDomainCheckpointReturn(checkpoint, -1);
-    virObjectRefHandle(checkpoint);
-    return 0;
-}
+VIR_HANDLE_REF(virDomainCheckpointRef, virDomainCheckpointPtr,
+               virCheckDomainCheckpointReturn)
 
 /**
  * virDomainCheckpointFree:
@@ -365,11 +344,5 @@ virDomainCheckpointRef(virDomainCheckpointPtr checkpoint)
  *
  * Returns 0, or -1 if @checkpoint is invalid.
  */
-int
-virDomainCheckpointFree(virDomainCheckpointPtr checkpoint)
-{
-    virResetLastError();
-    virCheckDomainCheckpointReturn(checkpoint, -1);
-    virObjectUnrefDomainCheckpoint(checkpoint);
-    return 0;
-}
+VIR_HANDLE_FREE(virDomainCheckpointFree, virDomainCheckpointPtr,
+                virCheckDomainCheckpointReturn, virObjectUnrefDomainCheckpoint)

@@ -32,13 +32,8 @@
  *
  * Returns the name, or NULL if @snapshot is invalid.
  */
-const char *
-virDomainSnapshotGetName(virDomainSnapshotPtr snapshot)
-{
-    virResetLastError();
-    virCheckDomainSnapshotReturn(snapshot, NULL);
-    return snapshot->name;
-}
+VIR_HANDLE_GET(virDomainSnapshotGetName, const char *, virDomainSnapshotPtr,
+               virCheckDomainSnapshotReturn, name)
 
 /**
  * virDomainSnapshotGetDomain:
@@ -49,13 +44,8 @@ virDomainSnapshotGetName(virDomainSnapshotPtr snapshot)
  *
  * Returns the domain, or NULL if @snapshot is invalid.
  */
-virDomainPtr
-virDomainSnapshotGetDomain(virDomainSnapshotPtr snapshot)
-{
-    virResetLastError();
-    virCheckDomainSnapshotReturn(snapshot, NULL);
-    return snapshot->domain;
-}
+VIR_HANDLE_GET(virDomainSnapshotGetDomain, virDomainPtr, virDomainSnapshotPtr,
+               virCheckDomainSnapshotReturn, domain)
 
 /**
  * virDomainSnapshotGetConnect:
@@ -65,13 +55,8 @@ virDomainSnapshotGetDomain(virDomainSnapshotPtr snapshot)
  *
  * Returns the connection, or NULL if @snapshot is invalid.
  */
-virConnectPtr
-virDomainSnapshotGetConnect(virDomainSnapshotPtr snapshot)
-{
-    virResetLastError();
-    virCheckDomainSnapshotReturn(snapshot, NULL);
-    return snapshot->domain->conn;
-}
+VIR_HANDLE_GET(virDomainSnapshotGetConnect, virConnectPtr, virDomainSnapshotPtr,
+               virCheckDomainSnapshotReturn, domain->conn)
 
 /**
  * virDomainSnapshotCreateXML:
@@ -642,14 +627,7 @@ error:
  *
  * Returns 0, or -1 if @snapshot is invalid.
  */
-int
-virDomainSnapshotRef(virDomainSnapshotPtr snapshot)
-{
-    virResetLastError();
-    virCheckDomainSnapshotReturn(snapshot, -1);
-    virObjectRefHandle(snapshot);
-    return 0;
-}
+VIR_HANDLE_REF(virDomainSnapshotRef, virDomainSnapshotPtr, virCheckDomainSnapshotReturn)
 
 /**
  * virDomainSnapshotFree:
@@ -660,11 +638,5 @@ virDomainSnapshotRef(virDomainSnapshotPtr snapshot)
  *
  * Returns 0, or -1 if @snapshot is invalid.
  */
-int
-virDomainSnapshotFree(virDomainSnapshotPtr snapshot)
-{
-    virResetLastError();
-    virCheckDomainSnapshotReturn(snapshot, -1);
-    virObjectUnrefDomainSnapshot(snapshot);
-    return 0;
-}
+VIR_HANDLE_FREE(virDomainSnapshotFree, virDomainSnapshotPtr, virCheckDomainSnapshotReturn,
+                virObjectUnrefDomainSnapshot)

@@ -987,13 +987,7 @@ error:
  * Returns a string owned by @domain (do not free it; valid while the
  * handle lives), or NULL if @domain is invalid.
  */
-const char *
-virDomainGetName(virDomainPtr domain)
-{
-    virResetLastError();
-    virCheckDomainReturn(domain, NULL);
-    return domain->name;
-}
+VIR_HANDLE_GET(virDomainGetName, const char *, virDomainPtr, virCheckDomainReturn, name)
 
 
 /**
@@ -1026,20 +1020,7 @@ virDomainGetID(virDomainPtr domain)
  * Returns 0 in case of success and -1 in case of error:
  * VIR_ERR_INVALID_DOMAIN, VIR_ERR_INVALID_ARG if @uuid is NULL.
  */
-int
-virDomainGetUUID(virDomainPtr domain, unsigned char *uuid)
-{
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    virCheckNonNullArgGoto(uuid, error);
-
-    memcpy(uuid, domain->uuid, VIR_UUID_BUFLEN);
-    return 0;
-
-error:
-    virDispatchError(domain->conn);
-    return -1;
-}
+VIR_HANDLE_GET_UUID(virDomainGetUUID, virDomainPtr, virCheckDomainReturn, conn)
 
 
 /**
@@ -1053,20 +1034,8 @@ error:
  * Returns 0 in case of success and -1 in case of error:
  * VIR_ERR_INVALID_DOMAIN, VIR_ERR_INVALID_ARG if @buf is NULL.
  */
-int
-virDomainGetUUIDString(virDomainPtr domain, char *buf)
-{
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    virCheckNonNullArgGoto(buf, error);
-
-    virUUIDFormat(domain->uuid, buf);
-    return 0;
-
-error:
-    virDispatchError(domain->conn);
-    return -1;
-}
+VIR_HANDLE_GET_UUID_STRING(virDomainGetUUIDString, virDomainPtr, virCheckDomainReturn,
+                           conn)
 
 
 /**
@@ -1426,14 +1395,7 @@ virDomainRef(virDomainPtr domain)
  * Returns 0 in case of success, -1 if @domain is invalid
  * (VIR_ERR_INVALID_DOMAIN).
  */
-int
-virDomainFree(virDomainPtr domain)
-{
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    virObjectUnrefDomain(domain);
-    return 0;
-}
+VIR_HANDLE_FREE(virDomainFree, virDomainPtr, virCheckDomainReturn, virObjectUnrefDomain)
 
 
 /**
@@ -1446,10 +1408,5 @@ virDomainFree(virDomainPtr domain)
  *
  * Returns the connection, or NULL if @dom is invalid.
  */
-virConnectPtr
-virDomainGetConnect(virDomainPtr dom)
-{
-    virResetLastError();
-    virCheckDomainReturn(dom, NULL);
-    return dom->conn;
-}
+VIR_HANDLE_GET(virDomainGetConnect, virConnectPtr, virDomainPtr, virCheckDomainReturn,
+               conn)

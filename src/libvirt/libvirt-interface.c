@@ -495,14 +495,7 @@ virInterfaceChangeRollback(virConnectPtr conn, unsigned int flags)
  *
  * Returns 0 in case of success, -1 if @iface is invalid.
  */
-int
-virInterfaceRef(virInterfacePtr iface)
-{
-    virResetLastError();
-    virCheckInterfaceReturn(iface, -1);
-    virObjectRefHandle(iface);
-    return 0;
-}
+VIR_HANDLE_REF(virInterfaceRef, virInterfacePtr, virCheckInterfaceReturn)
 
 
 /**
@@ -516,14 +509,8 @@ virInterfaceRef(virInterfacePtr iface)
  * Returns 0 in case of success, -1 if @iface is invalid
  * (VIR_ERR_INVALID_INTERFACE).
  */
-int
-virInterfaceFree(virInterfacePtr iface)
-{
-    virResetLastError();
-    virCheckInterfaceReturn(iface, -1);
-    virObjectUnrefInterface(iface);
-    return 0;
-}
+VIR_HANDLE_FREE(virInterfaceFree, virInterfacePtr, virCheckInterfaceReturn,
+                virObjectUnrefInterface)
 
 
 /**
@@ -535,13 +522,8 @@ virInterfaceFree(virInterfacePtr iface)
  * Returns a string owned by @iface (do not free it; valid while the handle
  * lives), or NULL if @iface is invalid.
  */
-const char *
-virInterfaceGetName(virInterfacePtr iface)
-{
-    virResetLastError();
-    virCheckInterfaceReturn(iface, NULL);
-    return iface->name;
-}
+VIR_HANDLE_GET(virInterfaceGetName, const char *, virInterfacePtr,
+               virCheckInterfaceReturn, name)
 
 
 /**
@@ -553,13 +535,8 @@ virInterfaceGetName(virInterfacePtr iface)
  * Returns a string owned by @iface (do not free it; valid while the handle
  * lives), or NULL if @iface is invalid.
  */
-const char *
-virInterfaceGetMACString(virInterfacePtr iface)
-{
-    virResetLastError();
-    virCheckInterfaceReturn(iface, NULL);
-    return iface->mac;
-}
+VIR_HANDLE_GET(virInterfaceGetMACString, const char *, virInterfacePtr,
+               virCheckInterfaceReturn, mac)
 
 
 /**
@@ -572,10 +549,5 @@ virInterfaceGetMACString(virInterfacePtr iface)
  *
  * Returns the connection, or NULL if @iface is invalid.
  */
-virConnectPtr
-virInterfaceGetConnect(virInterfacePtr iface)
-{
-    virResetLastError();
-    virCheckInterfaceReturn(iface, NULL);
-    return iface->conn;
-}
+VIR_HANDLE_GET(virInterfaceGetConnect, virConnectPtr, virInterfacePtr,
+               virCheckInterfaceReturn, conn)

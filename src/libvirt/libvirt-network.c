@@ -325,14 +325,7 @@ error:
  *
  * Returns 0 in case of success, -1 if @network is invalid.
  */
-int
-virNetworkRef(virNetworkPtr network)
-{
-    virResetLastError();
-    virCheckNetworkReturn(network, -1);
-    virObjectRefHandle(network);
-    return 0;
-}
+VIR_HANDLE_REF(virNetworkRef, virNetworkPtr, virCheckNetworkReturn)
 
 
 /**
@@ -346,14 +339,8 @@ virNetworkRef(virNetworkPtr network)
  * Returns 0 in case of success, -1 if @network is invalid
  * (VIR_ERR_INVALID_NETWORK).
  */
-int
-virNetworkFree(virNetworkPtr network)
-{
-    virResetLastError();
-    virCheckNetworkReturn(network, -1);
-    virObjectUnrefNetwork(network);
-    return 0;
-}
+VIR_HANDLE_FREE(virNetworkFree, virNetworkPtr, virCheckNetworkReturn,
+                virObjectUnrefNetwork)
 
 
 /**
@@ -365,13 +352,8 @@ virNetworkFree(virNetworkPtr network)
  * Returns a string owned by @network (do not free it; valid while the handle
  * lives), or NULL if @network is invalid.
  */
-const char *
-virNetworkGetName(virNetworkPtr network)
-{
-    virResetLastError();
-    virCheckNetworkReturn(network, NULL);
-    return network->name;
-}
+VIR_HANDLE_GET(virNetworkGetName, const char *, virNetworkPtr, virCheckNetworkReturn,
+               name)
 
 
 /**
@@ -384,20 +366,7 @@ virNetworkGetName(virNetworkPtr network)
  * Returns 0 in case of success and -1 in case of error:
  * VIR_ERR_INVALID_NETWORK, VIR_ERR_INVALID_ARG if @uuid is NULL.
  */
-int
-virNetworkGetUUID(virNetworkPtr network, unsigned char *uuid)
-{
-    virResetLastError();
-    virCheckNetworkReturn(network, -1);
-    virCheckNonNullArgGoto(uuid, error);
-
-    memcpy(uuid, network->uuid, VIR_UUID_BUFLEN);
-    return 0;
-
-error:
-    virDispatchError(network->conn);
-    return -1;
-}
+VIR_HANDLE_GET_UUID(virNetworkGetUUID, virNetworkPtr, virCheckNetworkReturn, conn)
 
 
 /**
@@ -411,20 +380,8 @@ error:
  * Returns 0 in case of success and -1 in case of error:
  * VIR_ERR_INVALID_NETWORK, VIR_ERR_INVALID_ARG if @buf is NULL.
  */
-int
-virNetworkGetUUIDString(virNetworkPtr network, char *buf)
-{
-    virResetLastError();
-    virCheckNetworkReturn(network, -1);
-    virCheckNonNullArgGoto(buf, error);
-
-    virUUIDFormat(network->uuid, buf);
-    return 0;
-
-error:
-    virDispatchError(network->conn);
-    return -1;
-}
+VIR_HANDLE_GET_UUID_STRING(virNetworkGetUUIDString, virNetworkPtr, virCheckNetworkReturn,
+                           conn)
 
 
 /**
@@ -437,13 +394,8 @@ error:
  *
  * Returns the connection, or NULL if @network is invalid.
  */
-virConnectPtr
-virNetworkGetConnect(virNetworkPtr network)
-{
-    virResetLastError();
-    virCheckNetworkReturn(network, NULL);
-    return network->conn;
-}
+VIR_HANDLE_GET(virNetworkGetConnect, virConnectPtr, virNetworkPtr, virCheckNetworkReturn,
+               conn)
 
 
 /**
@@ -455,13 +407,8 @@ virNetworkGetConnect(virNetworkPtr network)
  *
  * Returns the network, or NULL if @port is invalid.
  */
-virNetworkPtr
-virNetworkPortGetNetwork(virNetworkPortPtr port)
-{
-    virResetLastError();
-    virCheckNetworkPortReturn(port, NULL);
-    return port->net;
-}
+VIR_HANDLE_GET(virNetworkPortGetNetwork, virNetworkPtr, virNetworkPortPtr,
+               virCheckNetworkPortReturn, net)
 
 
 /**
@@ -473,14 +420,7 @@ virNetworkPortGetNetwork(virNetworkPortPtr port)
  *
  * Returns 0 in case of success, -1 if @port is invalid.
  */
-int
-virNetworkPortRef(virNetworkPortPtr port)
-{
-    virResetLastError();
-    virCheckNetworkPortReturn(port, -1);
-    virObjectRefHandle(port);
-    return 0;
-}
+VIR_HANDLE_REF(virNetworkPortRef, virNetworkPortPtr, virCheckNetworkPortReturn)
 
 
 /**
@@ -494,14 +434,8 @@ virNetworkPortRef(virNetworkPortPtr port)
  * Returns 0 in case of success, -1 if @port is invalid
  * (VIR_ERR_INVALID_NETWORK_PORT).
  */
-int
-virNetworkPortFree(virNetworkPortPtr port)
-{
-    virResetLastError();
-    virCheckNetworkPortReturn(port, -1);
-    virObjectUnrefNetworkPort(port);
-    return 0;
-}
+VIR_HANDLE_FREE(virNetworkPortFree, virNetworkPortPtr, virCheckNetworkPortReturn,
+                virObjectUnrefNetworkPort)
 
 
 /**
@@ -514,20 +448,8 @@ virNetworkPortFree(virNetworkPortPtr port)
  * Returns 0 in case of success and -1 in case of error:
  * VIR_ERR_INVALID_NETWORK_PORT, VIR_ERR_INVALID_ARG if @uuid is NULL.
  */
-int
-virNetworkPortGetUUID(virNetworkPortPtr port, unsigned char *uuid)
-{
-    virResetLastError();
-    virCheckNetworkPortReturn(port, -1);
-    virCheckNonNullArgGoto(uuid, error);
-
-    memcpy(uuid, port->uuid, VIR_UUID_BUFLEN);
-    return 0;
-
-error:
-    virDispatchError(port->net->conn);
-    return -1;
-}
+VIR_HANDLE_GET_UUID(virNetworkPortGetUUID, virNetworkPortPtr, virCheckNetworkPortReturn,
+                    net->conn)
 
 
 /**
@@ -541,20 +463,8 @@ error:
  * Returns 0 in case of success and -1 in case of error:
  * VIR_ERR_INVALID_NETWORK_PORT, VIR_ERR_INVALID_ARG if @buf is NULL.
  */
-int
-virNetworkPortGetUUIDString(virNetworkPortPtr port, char *buf)
-{
-    virResetLastError();
-    virCheckNetworkPortReturn(port, -1);
-    virCheckNonNullArgGoto(buf, error);
-
-    virUUIDFormat(port->uuid, buf);
-    return 0;
-
-error:
-    virDispatchError(port->net->conn);
-    return -1;
-}
+VIR_HANDLE_GET_UUID_STRING(virNetworkPortGetUUIDString, virNetworkPortPtr,
+                           virCheckNetworkPortReturn, net->conn)
 
 
 /**

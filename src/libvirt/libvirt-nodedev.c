@@ -399,14 +399,7 @@ error:
  *
  * Returns 0 in case of success, -1 if @dev is invalid.
  */
-int
-virNodeDeviceRef(virNodeDevicePtr dev)
-{
-    virResetLastError();
-    virCheckNodeDeviceReturn(dev, -1);
-    virObjectRefHandle(dev);
-    return 0;
-}
+VIR_HANDLE_REF(virNodeDeviceRef, virNodeDevicePtr, virCheckNodeDeviceReturn)
 
 
 /**
@@ -420,14 +413,8 @@ virNodeDeviceRef(virNodeDevicePtr dev)
  * Returns 0 in case of success, -1 if @dev is invalid
  * (VIR_ERR_INVALID_NODE_DEVICE).
  */
-int
-virNodeDeviceFree(virNodeDevicePtr dev)
-{
-    virResetLastError();
-    virCheckNodeDeviceReturn(dev, -1);
-    virObjectUnrefNodeDevice(dev);
-    return 0;
-}
+VIR_HANDLE_FREE(virNodeDeviceFree, virNodeDevicePtr, virCheckNodeDeviceReturn,
+                virObjectUnrefNodeDevice)
 
 
 /**
@@ -439,13 +426,8 @@ virNodeDeviceFree(virNodeDevicePtr dev)
  * Returns a string owned by @dev (do not free it; valid while the handle
  * lives), or NULL if @dev is invalid.
  */
-const char *
-virNodeDeviceGetName(virNodeDevicePtr dev)
-{
-    virResetLastError();
-    virCheckNodeDeviceReturn(dev, NULL);
-    return dev->name;
-}
+VIR_HANDLE_GET(virNodeDeviceGetName, const char *, virNodeDevicePtr,
+               virCheckNodeDeviceReturn, name)
 
 
 /**

@@ -404,14 +404,7 @@ error:
  *
  * Returns 0 in case of success, -1 if @secret is invalid.
  */
-int
-virSecretRef(virSecretPtr secret)
-{
-    virResetLastError();
-    virCheckSecretReturn(secret, -1);
-    virObjectRefHandle(secret);
-    return 0;
-}
+VIR_HANDLE_REF(virSecretRef, virSecretPtr, virCheckSecretReturn)
 
 
 /**
@@ -425,14 +418,7 @@ virSecretRef(virSecretPtr secret)
  * Returns 0 in case of success, -1 if @secret is invalid
  * (VIR_ERR_INVALID_SECRET).
  */
-int
-virSecretFree(virSecretPtr secret)
-{
-    virResetLastError();
-    virCheckSecretReturn(secret, -1);
-    virObjectUnrefSecret(secret);
-    return 0;
-}
+VIR_HANDLE_FREE(virSecretFree, virSecretPtr, virCheckSecretReturn, virObjectUnrefSecret)
 
 
 /**
@@ -463,13 +449,8 @@ virSecretGetUsageType(virSecretPtr secret)
  * Returns a string owned by @secret (do not free it; valid while the handle
  * lives), or NULL if @secret is invalid.
  */
-const char *
-virSecretGetUsageID(virSecretPtr secret)
-{
-    virResetLastError();
-    virCheckSecretReturn(secret, NULL);
-    return secret->usageID;
-}
+VIR_HANDLE_GET(virSecretGetUsageID, const char *, virSecretPtr, virCheckSecretReturn,
+               usageID)
 
 
 /**
@@ -482,20 +463,7 @@ virSecretGetUsageID(virSecretPtr secret)
  * Returns 0 in case of success and -1 in case of error:
  * VIR_ERR_INVALID_SECRET, VIR_ERR_INVALID_ARG if @uuid is NULL.
  */
-int
-virSecretGetUUID(virSecretPtr secret, unsigned char *uuid)
-{
-    virResetLastError();
-    virCheckSecretReturn(secret, -1);
-    virCheckNonNullArgGoto(uuid, error);
-
-    memcpy(uuid, secret->uuid, VIR_UUID_BUFLEN);
-    return 0;
-
-error:
-    virDispatchError(secret->conn);
-    return -1;
-}
+VIR_HANDLE_GET_UUID(virSecretGetUUID, virSecretPtr, virCheckSecretReturn, conn)
 
 
 /**
@@ -509,20 +477,8 @@ error:
  * Returns 0 in case of success and -1 in case of error:
  * VIR_ERR_INVALID_SECRET, VIR_ERR_INVALID_ARG if @buf is NULL.
  */
-int
-virSecretGetUUIDString(virSecretPtr secret, char *buf)
-{
-    virResetLastError();
-    virCheckSecretReturn(secret, -1);
-    virCheckNonNullArgGoto(buf, error);
-
-    virUUIDFormat(secret->uuid, buf);
-    return 0;
-
-error:
-    virDispatchError(secret->conn);
-    return -1;
-}
+VIR_HANDLE_GET_UUID_STRING(virSecretGetUUIDString, virSecretPtr, virCheckSecretReturn,
+                           conn)
 
 
 /**
@@ -535,13 +491,8 @@ error:
  *
  * Returns the connection, or NULL if @secret is invalid.
  */
-virConnectPtr
-virSecretGetConnect(virSecretPtr secret)
-{
-    virResetLastError();
-    virCheckSecretReturn(secret, NULL);
-    return secret->conn;
-}
+VIR_HANDLE_GET(virSecretGetConnect, virConnectPtr, virSecretPtr, virCheckSecretReturn,
+               conn)
 
 
 /**

@@ -14,14 +14,7 @@
  *
  * Returns 0 in case of success, -1 if @vol is invalid.
  */
-int
-virStorageVolRef(virStorageVolPtr vol)
-{
-    virResetLastError();
-    virCheckStorageVolReturn(vol, -1);
-    virObjectRefHandle(vol);
-    return 0;
-}
+VIR_HANDLE_REF(virStorageVolRef, virStorageVolPtr, virCheckStorageVolReturn)
 
 
 /**
@@ -35,14 +28,8 @@ virStorageVolRef(virStorageVolPtr vol)
  * Returns 0 in case of success, -1 if @vol is invalid
  * (VIR_ERR_INVALID_STORAGE_VOL).
  */
-int
-virStorageVolFree(virStorageVolPtr vol)
-{
-    virResetLastError();
-    virCheckStorageVolReturn(vol, -1);
-    virObjectUnrefStorageVol(vol);
-    return 0;
-}
+VIR_HANDLE_FREE(virStorageVolFree, virStorageVolPtr, virCheckStorageVolReturn,
+                virObjectUnrefStorageVol)
 
 
 /**
@@ -54,13 +41,8 @@ virStorageVolFree(virStorageVolPtr vol)
  * Returns a string owned by @vol (do not free it; valid while the handle
  * lives), or NULL if @vol is invalid.
  */
-const char *
-virStorageVolGetName(virStorageVolPtr vol)
-{
-    virResetLastError();
-    virCheckStorageVolReturn(vol, NULL);
-    return vol->name;
-}
+VIR_HANDLE_GET(virStorageVolGetName, const char *, virStorageVolPtr,
+               virCheckStorageVolReturn, name)
 
 
 /**
@@ -72,13 +54,8 @@ virStorageVolGetName(virStorageVolPtr vol)
  * Returns a string owned by @vol (do not free it; valid while the handle
  * lives), or NULL if @vol is invalid.
  */
-const char *
-virStorageVolGetKey(virStorageVolPtr vol)
-{
-    virResetLastError();
-    virCheckStorageVolReturn(vol, NULL);
-    return vol->key;
-}
+VIR_HANDLE_GET(virStorageVolGetKey, const char *, virStorageVolPtr,
+               virCheckStorageVolReturn, key)
 
 
 /**
@@ -91,13 +68,8 @@ virStorageVolGetKey(virStorageVolPtr vol)
  *
  * Returns the connection, or NULL if @vol is invalid.
  */
-virConnectPtr
-virStorageVolGetConnect(virStorageVolPtr vol)
-{
-    virResetLastError();
-    virCheckStorageVolReturn(vol, NULL);
-    return vol->conn;
-}
+VIR_HANDLE_GET(virStorageVolGetConnect, virConnectPtr, virStorageVolPtr,
+               virCheckStorageVolReturn, conn)
 
 
 /**

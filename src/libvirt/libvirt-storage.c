@@ -327,14 +327,7 @@ error:
  *
  * Returns 0 in case of success, -1 if @pool is invalid.
  */
-int
-virStoragePoolRef(virStoragePoolPtr pool)
-{
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    virObjectRefHandle(pool);
-    return 0;
-}
+VIR_HANDLE_REF(virStoragePoolRef, virStoragePoolPtr, virCheckStoragePoolReturn)
 
 
 /**
@@ -348,14 +341,8 @@ virStoragePoolRef(virStoragePoolPtr pool)
  * Returns 0 in case of success, -1 if @pool is invalid
  * (VIR_ERR_INVALID_STORAGE_POOL).
  */
-int
-virStoragePoolFree(virStoragePoolPtr pool)
-{
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    virObjectUnrefStoragePool(pool);
-    return 0;
-}
+VIR_HANDLE_FREE(virStoragePoolFree, virStoragePoolPtr, virCheckStoragePoolReturn,
+                virObjectUnrefStoragePool)
 
 
 /**
@@ -367,13 +354,8 @@ virStoragePoolFree(virStoragePoolPtr pool)
  * Returns a string owned by @pool (do not free it; valid while the handle
  * lives), or NULL if @pool is invalid.
  */
-const char *
-virStoragePoolGetName(virStoragePoolPtr pool)
-{
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, NULL);
-    return pool->name;
-}
+VIR_HANDLE_GET(virStoragePoolGetName, const char *, virStoragePoolPtr,
+               virCheckStoragePoolReturn, name)
 
 
 /**
@@ -386,20 +368,8 @@ virStoragePoolGetName(virStoragePoolPtr pool)
  * Returns 0 in case of success and -1 in case of error:
  * VIR_ERR_INVALID_STORAGE_POOL, VIR_ERR_INVALID_ARG if @uuid is NULL.
  */
-int
-virStoragePoolGetUUID(virStoragePoolPtr pool, unsigned char *uuid)
-{
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    virCheckNonNullArgGoto(uuid, error);
-
-    memcpy(uuid, pool->uuid, VIR_UUID_BUFLEN);
-    return 0;
-
-error:
-    virDispatchError(pool->conn);
-    return -1;
-}
+VIR_HANDLE_GET_UUID(virStoragePoolGetUUID, virStoragePoolPtr, virCheckStoragePoolReturn,
+                    conn)
 
 
 /**
@@ -413,20 +383,8 @@ error:
  * Returns 0 in case of success and -1 in case of error:
  * VIR_ERR_INVALID_STORAGE_POOL, VIR_ERR_INVALID_ARG if @buf is NULL.
  */
-int
-virStoragePoolGetUUIDString(virStoragePoolPtr pool, char *buf)
-{
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    virCheckNonNullArgGoto(buf, error);
-
-    virUUIDFormat(pool->uuid, buf);
-    return 0;
-
-error:
-    virDispatchError(pool->conn);
-    return -1;
-}
+VIR_HANDLE_GET_UUID_STRING(virStoragePoolGetUUIDString, virStoragePoolPtr,
+                           virCheckStoragePoolReturn, conn)
 
 
 /**
@@ -439,13 +397,8 @@ error:
  *
  * Returns the connection, or NULL if @pool is invalid.
  */
-virConnectPtr
-virStoragePoolGetConnect(virStoragePoolPtr pool)
-{
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, NULL);
-    return pool->conn;
-}
+VIR_HANDLE_GET(virStoragePoolGetConnect, virConnectPtr, virStoragePoolPtr,
+               virCheckStoragePoolReturn, conn)
 
 
 /**

@@ -671,14 +671,7 @@ error:
  *
  * Returns 0, or -1 if @st is not a valid stream.
  */
-int
-virStreamFree(virStreamPtr st)
-{
-    virResetLastError();
-    virCheckStreamReturn(st, -1);
-    virObjectUnrefStream(st);
-    return 0;
-}
+VIR_HANDLE_FREE(virStreamFree, virStreamPtr, virCheckStreamReturn, virObjectUnrefStream)
 
 #undef VIR_FROM_THIS
 #define VIR_FROM_THIS VIR_FROM_DOMAIN

@@ -107,6 +107,64 @@ int virAPICheckFlagsRequire(int domain, const char *funcname, unsigned int flags
         }                                                                            \
     } while (0)
 
+/*
+ * The calls every handle kind answers from the handle alone, one
+ * definition each (the public contract block stays above each use):
+ * @check is the kind's virCheck<Kind>Return, @connpath the
+ * path of the handle's connection (conn, net->conn), where errors are
+ * dispatched. Ref takes one more reference, Free drops one (@unref, the kind's
+ * virObjectUnref<Kind>), Get returns the @field of the handle (lent),
+ * GetUUID / GetUUIDString copy or format its UUID (INVALID_ARG for a NULL
+ * buffer).
+ */
+#define VIR_HANDLE_REF(func, type, check) \
+    int func(type obj)                    \
+    {                                     \
+        virResetLastError();              \
+        check(obj, -1);                   \
+        virObjectRefHandle(obj);          \
+        return 0;                         \
+    }
+#define VIR_HANDLE_FREE(func, type, check, unref) \
+    int func(type obj)                            \
+    {                                             \
+        virResetLastError();                      \
+        check(obj, -1);                           \
+        unref(obj);                               \
+        return 0;                                 \
+    }
+#define VIR_HANDLE_GET(func, rettype, type, check, field) \
+    rettype func(type obj)                                \
+    {                                                     \
+        virResetLastError();                              \
+        check(obj, NULL);                                 \
+        return obj->field;                                \
+    }
+#define VIR_HANDLE_GET_UUID(func, type, check, connpath) \
+    int func(type obj, unsigned char *uuid)              \
+    {                                                    \
+        virResetLastError();                             \
+        check(obj, -1);                                  \
+        virCheckNonNullArgGoto(uuid, error);             \
+        memcpy(uuid, obj->uuid, VIR_UUID_BUFLEN);        \
+        return 0;                                        \
+error:                                                   \
+        virDispatchError(obj->connpath);                 \
+        return -1;                                       \
+    }
+#define VIR_HANDLE_GET_UUID_STRING(func, type, check, connpath) \
+    int func(type obj, char *buf)                               \
+    {                                                           \
+        virResetLastError();                                    \
+        check(obj, -1);                                         \
+        virCheckNonNullArgGoto(buf, error);                     \
+        virUUIDFormat(obj->uuid, buf);                          \
+        return 0;                                               \
+error:                                                          \
+        virDispatchError(obj->connpath);                        \
+        return -1;                                              \
+    }
+
 #define virReportUnsupportedError() virReportError(VIR_ERR_NO_SUPPORT, "%s", __func__)
 
 /* The handles of the other object kinds: valid while referenced and
