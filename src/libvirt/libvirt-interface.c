@@ -30,24 +30,7 @@
  *
  * Returns the number, or -1 in case of error (the common ones).
  */
-int
-virConnectNumOfInterfaces(virConnectPtr conn)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-
-    if (conn->interfaceDriver && conn->interfaceDriver->connectNumOfInterfaces) {
-        if ((ret = conn->interfaceDriver->connectNumOfInterfaces(conn)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_CALL_NUM(virConnectNumOfInterfaces, interfaceDriver, connectNumOfInterfaces)
 
 
 /**
@@ -58,24 +41,8 @@ error:
  *
  * Returns the number, or -1 in case of error (the common ones).
  */
-int
-virConnectNumOfDefinedInterfaces(virConnectPtr conn)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-
-    if (conn->interfaceDriver && conn->interfaceDriver->connectNumOfDefinedInterfaces) {
-        if ((ret = conn->interfaceDriver->connectNumOfDefinedInterfaces(conn)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_CALL_NUM(virConnectNumOfDefinedInterfaces, interfaceDriver,
+                     connectNumOfDefinedInterfaces)
 
 
 /**
@@ -92,26 +59,8 @@ error:
  * VIR_ERR_INVALID_ARG for a NULL @names with @maxnames > 0 or a negative
  * @maxnames.
  */
-int
-virConnectListInterfaces(virConnectPtr conn, char **const names, int maxnames)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-    virCheckNonNullArrayArgGoto(names, maxnames, error);
-    virCheckNonNegativeArgGoto(maxnames, error);
-    if (conn->interfaceDriver && conn->interfaceDriver->connectListInterfaces) {
-        if ((ret = conn->interfaceDriver->connectListInterfaces(conn, names, maxnames)) <
-            0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_CALL_LIST_NAMES(virConnectListInterfaces, interfaceDriver,
+                            connectListInterfaces)
 
 
 /**
@@ -198,24 +147,8 @@ error:
  * Returns a new handle (release it with virInterfaceFree), or NULL in case
  * of error: the common ones, VIR_ERR_NO_INTERFACE if there is none.
  */
-virInterfacePtr
-virInterfaceLookupByName(virConnectPtr conn, const char *name)
-{
-    virInterfacePtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-    virCheckNonNullArgGoto(name, error);
-    if (conn->interfaceDriver && conn->interfaceDriver->interfaceLookupByName) {
-        if (!(ret = conn->interfaceDriver->interfaceLookupByName(conn, name)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
-}
+VIR_CONNECT_CALL_LOOKUP(virInterfaceLookupByName, virInterfacePtr, interfaceDriver,
+                        interfaceLookupByName, name)
 
 
 /**
@@ -228,24 +161,8 @@ error:
  * Returns a new handle (release it with virInterfaceFree), or NULL in case
  * of error: the common ones, VIR_ERR_NO_INTERFACE if there is none.
  */
-virInterfacePtr
-virInterfaceLookupByMACString(virConnectPtr conn, const char *macstr)
-{
-    virInterfacePtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-    virCheckNonNullArgGoto(macstr, error);
-    if (conn->interfaceDriver && conn->interfaceDriver->interfaceLookupByMACString) {
-        if (!(ret = conn->interfaceDriver->interfaceLookupByMACString(conn, macstr)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
-}
+VIR_CONNECT_CALL_LOOKUP(virInterfaceLookupByMACString, virInterfacePtr, interfaceDriver,
+                        interfaceLookupByMACString, macstr)
 
 
 /**

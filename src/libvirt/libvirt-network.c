@@ -30,24 +30,7 @@
  *
  * Returns the number, or -1 in case of error (the common ones).
  */
-int
-virConnectNumOfNetworks(virConnectPtr conn)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-
-    if (conn->networkDriver && conn->networkDriver->connectNumOfNetworks) {
-        if ((ret = conn->networkDriver->connectNumOfNetworks(conn)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_CALL_NUM(virConnectNumOfNetworks, networkDriver, connectNumOfNetworks)
 
 
 /**
@@ -58,24 +41,8 @@ error:
  *
  * Returns the number, or -1 in case of error (the common ones).
  */
-int
-virConnectNumOfDefinedNetworks(virConnectPtr conn)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-
-    if (conn->networkDriver && conn->networkDriver->connectNumOfDefinedNetworks) {
-        if ((ret = conn->networkDriver->connectNumOfDefinedNetworks(conn)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_CALL_NUM(virConnectNumOfDefinedNetworks, networkDriver,
+                     connectNumOfDefinedNetworks)
 
 
 /**
@@ -92,25 +59,7 @@ error:
  * VIR_ERR_INVALID_ARG for a NULL @names with @maxnames > 0 or a negative
  * @maxnames.
  */
-int
-virConnectListNetworks(virConnectPtr conn, char **const names, int maxnames)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-    virCheckNonNullArrayArgGoto(names, maxnames, error);
-    virCheckNonNegativeArgGoto(maxnames, error);
-    if (conn->networkDriver && conn->networkDriver->connectListNetworks) {
-        if ((ret = conn->networkDriver->connectListNetworks(conn, names, maxnames)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_CALL_LIST_NAMES(virConnectListNetworks, networkDriver, connectListNetworks)
 
 
 /**
@@ -195,24 +144,8 @@ error:
  * Returns a new handle (release it with virNetworkFree), or NULL in case of
  * error: the common ones, VIR_ERR_NO_NETWORK if there is none.
  */
-virNetworkPtr
-virNetworkLookupByName(virConnectPtr conn, const char *name)
-{
-    virNetworkPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-    virCheckNonNullArgGoto(name, error);
-    if (conn->networkDriver && conn->networkDriver->networkLookupByName) {
-        if (!(ret = conn->networkDriver->networkLookupByName(conn, name)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
-}
+VIR_CONNECT_CALL_LOOKUP(virNetworkLookupByName, virNetworkPtr, networkDriver,
+                        networkLookupByName, name)
 
 
 /**
@@ -225,24 +158,8 @@ error:
  * Returns a new handle (release it with virNetworkFree), or NULL in case of
  * error: the common ones, VIR_ERR_NO_NETWORK if there is none.
  */
-virNetworkPtr
-virNetworkLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
-{
-    virNetworkPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-    virCheckNonNullArgGoto(uuid, error);
-    if (conn->networkDriver && conn->networkDriver->networkLookupByUUID) {
-        if (!(ret = conn->networkDriver->networkLookupByUUID(conn, uuid)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
-}
+VIR_CONNECT_CALL_LOOKUP_UUID(virNetworkLookupByUUID, virNetworkPtr, networkDriver,
+                             networkLookupByUUID)
 
 
 /**
@@ -256,31 +173,9 @@ error:
  * error: the common ones, VIR_ERR_INVALID_ARG ("uuidstr in <function> must be a valid UUID") if @uuidstr
  * does not parse, VIR_ERR_NO_NETWORK if there is none.
  */
-virNetworkPtr
-virNetworkLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
-{
-    unsigned char uuid[VIR_UUID_BUFLEN];
-    virNetworkPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-    virCheckNonNullArgGoto(uuidstr, error);
-
-    if (virUUIDParse(uuidstr, uuid) < 0) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "uuidstr",
-                               "uuidstr in %s must be a valid UUID", __func__);
-        goto error;
-    }
-    if (conn->networkDriver && conn->networkDriver->networkLookupByUUID) {
-        if (!(ret = conn->networkDriver->networkLookupByUUID(conn, uuid)))
-            goto error;
-        return ret;
-    }
-    virReportError(VIR_ERR_NO_SUPPORT, "%s", "virNetworkLookupByUUID");
-error:
-    virDispatchError(conn);
-    return NULL;
-}
+VIR_CONNECT_CALL_LOOKUP_UUID_STRING(virNetworkLookupByUUIDString, virNetworkPtr,
+                                    networkDriver, networkLookupByUUID,
+                                    virNetworkLookupByUUID)
 
 
 /**

@@ -139,24 +139,8 @@ error:
  * Returns a new handle (release it with virNodeDeviceFree), or NULL in case
  * of error: the common ones, VIR_ERR_NO_NODE_DEVICE if there is none.
  */
-virNodeDevicePtr
-virNodeDeviceLookupByName(virConnectPtr conn, const char *name)
-{
-    virNodeDevicePtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-    virCheckNonNullArgGoto(name, error);
-    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceLookupByName) {
-        if (!(ret = conn->nodeDeviceDriver->nodeDeviceLookupByName(conn, name)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
-}
+VIR_CONNECT_CALL_LOOKUP(virNodeDeviceLookupByName, virNodeDevicePtr, nodeDeviceDriver,
+                        nodeDeviceLookupByName, name)
 
 
 /**

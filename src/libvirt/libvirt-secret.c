@@ -30,24 +30,7 @@
  *
  * Returns the number, or -1 in case of error (the common ones).
  */
-int
-virConnectNumOfSecrets(virConnectPtr conn)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-
-    if (conn->secretDriver && conn->secretDriver->connectNumOfSecrets) {
-        if ((ret = conn->secretDriver->connectNumOfSecrets(conn)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_CALL_NUM(virConnectNumOfSecrets, secretDriver, connectNumOfSecrets)
 
 
 /**
@@ -131,24 +114,8 @@ error:
  * Returns a new handle (release it with virSecretFree), or NULL in case of
  * error: the common ones, VIR_ERR_NO_SECRET if there is none.
  */
-virSecretPtr
-virSecretLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
-{
-    virSecretPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-    virCheckNonNullArgGoto(uuid, error);
-    if (conn->secretDriver && conn->secretDriver->secretLookupByUUID) {
-        if (!(ret = conn->secretDriver->secretLookupByUUID(conn, uuid)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
-}
+VIR_CONNECT_CALL_LOOKUP_UUID(virSecretLookupByUUID, virSecretPtr, secretDriver,
+                             secretLookupByUUID)
 
 
 /**
@@ -162,31 +129,9 @@ error:
  * error: the common ones, VIR_ERR_INVALID_ARG ("uuidstr in <function> must be a valid UUID") if @uuidstr
  * does not parse, VIR_ERR_NO_SECRET if there is none.
  */
-virSecretPtr
-virSecretLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
-{
-    unsigned char uuid[VIR_UUID_BUFLEN];
-    virSecretPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-    virCheckNonNullArgGoto(uuidstr, error);
-
-    if (virUUIDParse(uuidstr, uuid) < 0) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "uuidstr",
-                               "uuidstr in %s must be a valid UUID", __func__);
-        goto error;
-    }
-    if (conn->secretDriver && conn->secretDriver->secretLookupByUUID) {
-        if (!(ret = conn->secretDriver->secretLookupByUUID(conn, uuid)))
-            goto error;
-        return ret;
-    }
-    virReportError(VIR_ERR_NO_SUPPORT, "%s", "virSecretLookupByUUID");
-error:
-    virDispatchError(conn);
-    return NULL;
-}
+VIR_CONNECT_CALL_LOOKUP_UUID_STRING(virSecretLookupByUUIDString, virSecretPtr,
+                                    secretDriver, secretLookupByUUID,
+                                    virSecretLookupByUUID)
 
 
 /**

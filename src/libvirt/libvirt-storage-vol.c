@@ -113,25 +113,8 @@ error:
  *
  * Returns a new handle, or NULL in case of error: the common ones, VIR_ERR_NO_STORAGE_VOL.
  */
-virStorageVolPtr
-virStorageVolLookupByKey(virConnectPtr conn, const char *key)
-{
-    virStorageVolPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-    virCheckNonNullArgGoto(key, error);
-
-    if (conn->storageDriver && conn->storageDriver->storageVolLookupByKey) {
-        if (!(ret = conn->storageDriver->storageVolLookupByKey(conn, key)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
-}
+VIR_CONNECT_CALL_LOOKUP(virStorageVolLookupByKey, virStorageVolPtr, storageDriver,
+                        storageVolLookupByKey, key)
 
 
 /**
@@ -143,25 +126,8 @@ error:
  *
  * Returns a new handle, or NULL in case of error: the common ones, VIR_ERR_NO_STORAGE_VOL.
  */
-virStorageVolPtr
-virStorageVolLookupByPath(virConnectPtr conn, const char *path)
-{
-    virStorageVolPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-    virCheckNonNullArgGoto(path, error);
-
-    if (conn->storageDriver && conn->storageDriver->storageVolLookupByPath) {
-        if (!(ret = conn->storageDriver->storageVolLookupByPath(conn, path)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
-}
+VIR_CONNECT_CALL_LOOKUP(virStorageVolLookupByPath, virStorageVolPtr, storageDriver,
+                        storageVolLookupByPath, path)
 
 
 /**

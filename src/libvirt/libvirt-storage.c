@@ -30,24 +30,7 @@
  *
  * Returns the number, or -1 in case of error (the common ones).
  */
-int
-virConnectNumOfStoragePools(virConnectPtr conn)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-
-    if (conn->storageDriver && conn->storageDriver->connectNumOfStoragePools) {
-        if ((ret = conn->storageDriver->connectNumOfStoragePools(conn)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_CALL_NUM(virConnectNumOfStoragePools, storageDriver, connectNumOfStoragePools)
 
 
 /**
@@ -58,24 +41,8 @@ error:
  *
  * Returns the number, or -1 in case of error (the common ones).
  */
-int
-virConnectNumOfDefinedStoragePools(virConnectPtr conn)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-
-    if (conn->storageDriver && conn->storageDriver->connectNumOfDefinedStoragePools) {
-        if ((ret = conn->storageDriver->connectNumOfDefinedStoragePools(conn)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_CALL_NUM(virConnectNumOfDefinedStoragePools, storageDriver,
+                     connectNumOfDefinedStoragePools)
 
 
 /**
@@ -92,26 +59,8 @@ error:
  * VIR_ERR_INVALID_ARG for a NULL @names with @maxnames > 0 or a negative
  * @maxnames.
  */
-int
-virConnectListStoragePools(virConnectPtr conn, char **const names, int maxnames)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-    virCheckNonNullArrayArgGoto(names, maxnames, error);
-    virCheckNonNegativeArgGoto(maxnames, error);
-    if (conn->storageDriver && conn->storageDriver->connectListStoragePools) {
-        if ((ret = conn->storageDriver->connectListStoragePools(conn, names, maxnames)) <
-            0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_CALL_LIST_NAMES(virConnectListStoragePools, storageDriver,
+                            connectListStoragePools)
 
 
 /**
@@ -198,24 +147,8 @@ error:
  * Returns a new handle (release it with virStoragePoolFree), or NULL in case
  * of error: the common ones, VIR_ERR_NO_STORAGE_POOL if there is none.
  */
-virStoragePoolPtr
-virStoragePoolLookupByName(virConnectPtr conn, const char *name)
-{
-    virStoragePoolPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-    virCheckNonNullArgGoto(name, error);
-    if (conn->storageDriver && conn->storageDriver->storagePoolLookupByName) {
-        if (!(ret = conn->storageDriver->storagePoolLookupByName(conn, name)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
-}
+VIR_CONNECT_CALL_LOOKUP(virStoragePoolLookupByName, virStoragePoolPtr, storageDriver,
+                        storagePoolLookupByName, name)
 
 
 /**
@@ -228,24 +161,8 @@ error:
  * Returns a new handle (release it with virStoragePoolFree), or NULL in case
  * of error: the common ones, VIR_ERR_NO_STORAGE_POOL if there is none.
  */
-virStoragePoolPtr
-virStoragePoolLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
-{
-    virStoragePoolPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-    virCheckNonNullArgGoto(uuid, error);
-    if (conn->storageDriver && conn->storageDriver->storagePoolLookupByUUID) {
-        if (!(ret = conn->storageDriver->storagePoolLookupByUUID(conn, uuid)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
-}
+VIR_CONNECT_CALL_LOOKUP_UUID(virStoragePoolLookupByUUID, virStoragePoolPtr, storageDriver,
+                             storagePoolLookupByUUID)
 
 
 /**
@@ -259,31 +176,9 @@ error:
  * of error: the common ones, VIR_ERR_INVALID_ARG ("uuidstr in <function> must be a valid UUID") if @uuidstr
  * does not parse, VIR_ERR_NO_STORAGE_POOL if there is none.
  */
-virStoragePoolPtr
-virStoragePoolLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
-{
-    unsigned char uuid[VIR_UUID_BUFLEN];
-    virStoragePoolPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-    virCheckNonNullArgGoto(uuidstr, error);
-
-    if (virUUIDParse(uuidstr, uuid) < 0) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "uuidstr",
-                               "uuidstr in %s must be a valid UUID", __func__);
-        goto error;
-    }
-    if (conn->storageDriver && conn->storageDriver->storagePoolLookupByUUID) {
-        if (!(ret = conn->storageDriver->storagePoolLookupByUUID(conn, uuid)))
-            goto error;
-        return ret;
-    }
-    virReportError(VIR_ERR_NO_SUPPORT, "%s", "virStoragePoolLookupByUUID");
-error:
-    virDispatchError(conn);
-    return NULL;
-}
+VIR_CONNECT_CALL_LOOKUP_UUID_STRING(virStoragePoolLookupByUUIDString, virStoragePoolPtr,
+                                    storageDriver, storagePoolLookupByUUID,
+                                    virStoragePoolLookupByUUID)
 
 
 /**
@@ -601,24 +496,8 @@ error:
  * of error: the common ones, VIR_ERR_NO_STORAGE_POOL if no active pool has
  * that target.
  */
-virStoragePoolPtr
-virStoragePoolLookupByTargetPath(virConnectPtr conn, const char *path)
-{
-    virStoragePoolPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-    virCheckNonNullArgGoto(path, error);
-    if (conn->storageDriver && conn->storageDriver->storagePoolLookupByTargetPath) {
-        if (!(ret = conn->storageDriver->storagePoolLookupByTargetPath(conn, path)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
-}
+VIR_CONNECT_CALL_LOOKUP(virStoragePoolLookupByTargetPath, virStoragePoolPtr,
+                        storageDriver, storagePoolLookupByTargetPath, path)
 
 
 /**

@@ -165,6 +165,103 @@ error:                                                          \
         return -1;                                              \
     }
 
+/*
+ * The connection-level calls of the object kinds that only check their
+ * arguments and hand them to the kind's driver (@table: conn's
+ * networkDriver, storageDriver, ...; @member: its entry), one definition
+ * each: NumOf* (-1 on error), List*Names (the names/maxnames checks),
+ * lookups by a string argument @arg (NULL refused with INVALID_ARG) or by
+ * raw UUID, and by printable UUID (refused as libvirt: "uuidstr in <func>
+ * must be a valid UUID"; "not supported" names @uuidapi, the raw-UUID
+ * call). A missing entry fails with NO_SUPPORT; every failure is
+ * dispatched on conn.
+ */
+#define VIR_CONNECT_CALL_TAIL(failval) \
+    virReportUnsupportedError();       \
+error:                                 \
+    virDispatchError(conn);            \
+    return failval;
+
+#define VIR_CONNECT_CALL_NUM(func, table, member)      \
+    int func(virConnectPtr conn)                       \
+    {                                                  \
+        int ret;                                       \
+        virResetLastError();                           \
+        virCheckConnectReturn(conn, -1);               \
+        if (conn->table && conn->table->member) {      \
+            if ((ret = conn->table->member(conn)) < 0) \
+                goto error;                            \
+            return ret;                                \
+        }                                              \
+        VIR_CONNECT_CALL_TAIL(-1)                      \
+    }
+#define VIR_CONNECT_CALL_LIST_NAMES(func, table, member)                \
+    int func(virConnectPtr conn, char **const names, int maxnames)      \
+    {                                                                   \
+        int ret;                                                        \
+        virResetLastError();                                            \
+        virCheckConnectReturn(conn, -1);                                \
+        virCheckNonNullArrayArgGoto(names, maxnames, error);            \
+        virCheckNonNegativeArgGoto(maxnames, error);                    \
+        if (conn->table && conn->table->member) {                       \
+            if ((ret = conn->table->member(conn, names, maxnames)) < 0) \
+                goto error;                                             \
+            return ret;                                                 \
+        }                                                               \
+        VIR_CONNECT_CALL_TAIL(-1)                                       \
+    }
+#define VIR_CONNECT_CALL_LOOKUP(func, rettype, table, member, arg) \
+    rettype func(virConnectPtr conn, const char *arg)              \
+    {                                                              \
+        rettype ret;                                               \
+        virResetLastError();                                       \
+        virCheckConnectReturn(conn, NULL);                         \
+        virCheckNonNullArgGoto(arg, error);                        \
+        if (conn->table && conn->table->member) {                  \
+            if (!(ret = conn->table->member(conn, arg)))           \
+                goto error;                                        \
+            return ret;                                            \
+        }                                                          \
+        VIR_CONNECT_CALL_TAIL(NULL)                                \
+    }
+#define VIR_CONNECT_CALL_LOOKUP_UUID(func, rettype, table, member) \
+    rettype func(virConnectPtr conn, const unsigned char *uuid)    \
+    {                                                              \
+        rettype ret;                                               \
+        virResetLastError();                                       \
+        virCheckConnectReturn(conn, NULL);                         \
+        virCheckNonNullArgGoto(uuid, error);                       \
+        if (conn->table && conn->table->member) {                  \
+            if (!(ret = conn->table->member(conn, uuid)))          \
+                goto error;                                        \
+            return ret;                                            \
+        }                                                          \
+        VIR_CONNECT_CALL_TAIL(NULL)                                \
+    }
+#define VIR_CONNECT_CALL_LOOKUP_UUID_STRING(func, rettype, table, member, uuidapi)  \
+    rettype func(virConnectPtr conn, const char *uuidstr)                           \
+    {                                                                               \
+        unsigned char uuid[VIR_UUID_BUFLEN];                                        \
+        rettype ret;                                                                \
+        virResetLastError();                                                        \
+        virCheckConnectReturn(conn, NULL);                                          \
+        virCheckNonNullArgGoto(uuidstr, error);                                     \
+        if (virUUIDParse(uuidstr, uuid) < 0) {                                      \
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "uuidstr",              \
+                                   "uuidstr in %s must be a valid UUID", __func__); \
+            goto error;                                                             \
+        }                                                                           \
+        if (conn->table && conn->table->member) {                                   \
+            if (!(ret = conn->table->member(conn, uuid)))                           \
+                goto error;                                                         \
+            return ret;                                                             \
+        }                                                                           \
+        virReportError(VIR_ERR_NO_SUPPORT, "%s", #uuidapi);                         \
+error:                                                                              \
+        virDispatchError(conn);                                                     \
+        return NULL;                                                                \
+    }
+
 #define virReportUnsupportedError() virReportError(VIR_ERR_NO_SUPPORT, "%s", __func__)
 
 /* The handles of the other object kinds: valid while referenced and
