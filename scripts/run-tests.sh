@@ -10,6 +10,9 @@
 # most of the guests, and a guest costs the same CPU in either build).
 # FUZZ_BUILDDIR (clang, -Dfuzz=true) runs suite 'fuzz': corpus replay and a
 # brief run of each libFuzzer target (tests/fuzz).
+# TEST_COST=FILE (root) appends each test's wall time, CPU time (its own
+# cgroup) and the QEMU processes it ran to FILE (scripts/test-cost.py;
+# `scripts/test-cost.py --report FILE` prints the table).
 # The builds run side by side (the machine's CPUs are the limit, not any one
 # suite); BUILDDIR's output is shown when it ends.
 set -u
@@ -25,13 +28,22 @@ status=0
 threads_main=${MESON_TESTTHREADS:-$(( $(nproc) * 2 ))}
 threads_side=$threads_main
 
+# every meson test run below gets these arguments
+wrap=""
+if [ -n "${TEST_COST:-}" ]; then
+    wrap="--wrapper=$(cd "$(dirname "$0")" && pwd)/test-cost.py --out $(realpath "$TEST_COST")"
+fi
+# (meson names its log after a wrapper)
+testlog=testlog${wrap:+-test-cost.py}
+
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=0:print_summary=1"
 export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
 
 # run_meson THREADS DIR ARGS...
 run_meson() {
     threads=$1; dir=$2; shift 2
-    MESON_TESTTHREADS=$threads meson test -C "$dir" --no-rebuild --print-errorlogs "$@"
+    MESON_TESTTHREADS=$threads meson test -C "$dir" --no-rebuild --print-errorlogs \
+        ${wrap:+"$wrap"} "$@"
     record_meson "$dir" $?
 }
 
@@ -40,10 +52,10 @@ record_meson() {
     dir=$1
     rc=$2
     [ $rc -ne 0 ] && status=1
-    cp "$dir/meson-logs/testlog.json" "$dir/meson-logs/testlog-last.json" 2>/dev/null
-    counts=$(python3 scripts/count-results.py "$dir/meson-logs/testlog.json") || counts="0 1"
+    cp "$dir/meson-logs/$testlog.json" "$dir/meson-logs/testlog-last.json" 2>/dev/null
+    counts=$(python3 scripts/count-results.py "$dir/meson-logs/$testlog.json") || counts="0 1"
     echo "$counts" >> "$tally"
-    python3 scripts/count-results.py --failures "$dir/meson-logs/testlog.json" \
+    python3 scripts/count-results.py --failures "$dir/meson-logs/$testlog.json" \
         >> "$failures" 2>/dev/null
     # meson failed but its log shows no failure (a log overwritten by another
     # run in the same build directory, or unreadable): the summary must not
@@ -71,8 +83,8 @@ fuzz_log=""
 if [ -n "$fuzz" ]; then
     fuzz_log=$(mktemp)
     ( MESON_TESTTHREADS=16 nice -n 10 sh -c '
-          meson test -C "$1" --no-rebuild --print-errorlogs --suite fuzz
-      ' sh "$fuzz" >"$fuzz_log" 2>&1; echo $? >"$fuzz_log.rc" ) &
+          meson test -C "$1" --no-rebuild --print-errorlogs ${2:+"$2"} --suite fuzz
+      ' sh "$fuzz" "$wrap" >"$fuzz_log" 2>&1; echo $? >"$fuzz_log.rc" ) &
     fuzz_pid=$!
 fi
 if [ -n "$asan" ]; then
@@ -80,7 +92,7 @@ if [ -n "$asan" ]; then
     # the ASan build, its output kept for the end
     plain_log=$(mktemp)
     ( MESON_TESTTHREADS=$threads_side meson test -C "$build" --no-rebuild \
-          --print-errorlogs --no-suite daemon-asan >"$plain_log" 2>&1
+          --print-errorlogs ${wrap:+"$wrap"} --no-suite daemon-asan >"$plain_log" 2>&1
       echo $? >"$plain_log.rc" ) &
     plain_pid=$!
     run_meson "$threads_main" "$asan" --suite unit --suite daemon-asan

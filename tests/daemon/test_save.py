@@ -97,7 +97,19 @@ def boot(uri, name, guest, work, description="first"):
     return serial
 
 
-def test_save_restore():
+def sysrq_sync(uri, name, serial):
+    """The guest's kernel answers its keyboard (a sysrq sync on the console):
+    it runs, without being powered off."""
+    n = console(serial).count("sysrq: Emergency Sync")
+    virsh(uri, "send-key", name, "KEY_LEFTALT", "KEY_SYSRQ", "KEY_S")
+    wait_for(lambda: console(serial).count("sysrq: Emergency Sync") > n,
+             "the guest's kernel to answer a sysrq sync", 60)
+
+
+def test_save_restore_and_dump():
+    """Save/restore and core dumps on one guest (a boot is ~2 CPU s under
+    TCG): the dumps first (the guest runs on), then two saves and restores
+    of the same run, then a restored guest ends with dump --crash."""
     guest, d, uri, work = setup()
     serial = boot(uri, "sv", guest, work)
     ev = VirshEvents(uri, "--all")
@@ -124,6 +136,56 @@ def test_save_restore():
         assert e.get_error_code() == libvirt.VIR_ERR_CONFIG_UNSUPPORTED, e
     assert dom.isActive() == 1 and not os.path.exists(img)
 
+    # core dumps. memory-only ELF: a core file of the whole guest RAM (256
+    # MiB, no paging)
+    elf = os.path.join(work, "sv.elf")
+    dom.coreDumpWithFormat(elf, libvirt.VIR_DOMAIN_CORE_DUMP_FORMAT_RAW,
+                           libvirt.VIR_DUMP_MEMORY_ONLY)
+    with open(elf, "rb") as f:
+        ident = f.read(18)
+    assert ident[:4] == b"\x7fELF" and ident[4] == 2, ident          # ELF64
+    assert struct.unpack("<H", ident[16:18])[0] == 4, ident           # ET_CORE
+    size = os.path.getsize(elf)
+    assert 256 << 20 <= size < (256 << 20) + (1 << 20), size
+    assert virsh(uri, "domstate", "--reason", "sv").stdout.strip() == "running (unpaused)"
+    leftovers = [f for f in os.listdir(work) if ".vkdump-" in f]
+    assert not leftovers, leftovers
+
+    # kdump-zlib (QEMU 7.2 writes it flattened), and the full dump (a migration stream)
+    kd = os.path.join(work, "sv.kdump")
+    dom.coreDumpWithFormat(kd, libvirt.VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_ZLIB,
+                           libvirt.VIR_DUMP_MEMORY_ONLY)
+    with open(kd, "rb") as f:
+        assert f.read(12) == b"makedumpfile"
+    assert os.path.getsize(kd) < size
+    full = os.path.join(work, "sv.full")
+    dom.coreDump(full, 0)
+    with open(full, "rb") as f:
+        assert f.read(4) == b"QEVM"
+    # a compressed format needs --memory-only, as libvirt says
+    try:
+        dom.coreDumpWithFormat(os.path.join(work, "x"),
+                               libvirt.VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_ZLIB, 0)
+        raise AssertionError("kdump without memory-only succeeded")
+    except libvirt.libvirtError as e:
+        assert e.get_error_code() == libvirt.VIR_ERR_OPERATION_UNSUPPORTED, e
+    assert not os.path.exists(os.path.join(work, "x"))
+    # the guest went on after each dump (paused meanwhile, then resumed)
+    assert "GUEST-READY" in console(serial) and "GUEST-POWERBUTTON" not in console(serial)
+    for f in (elf, kd, full):
+        os.unlink(f)
+
+    # --reset reboots the guest after the dump: GUEST-READY comes again
+    before = console(serial).count("GUEST-READY")
+    dom.coreDumpWithFormat(os.path.join(work, "r.elf"), 0,
+                           libvirt.VIR_DUMP_MEMORY_ONLY | libvirt.VIR_DUMP_RESET)
+    # (the reboot costs QEMU 1-8 s of CPU under TCG, most of it in the kernel's
+    # decompressor: on a loaded host it may take minutes of wall time)
+    wait_guest(lambda: console(serial).count("GUEST-READY") > before,
+               "the guest to boot again after dump --reset", 120, uri, "sv", serial, d,
+               cpu_budget=30)
+    os.unlink(os.path.join(work, "r.elf"))
+
     dom.save(img)
     assert virsh(uri, "domstate", "--reason", "sv").stdout.strip() == "shut off (saved)"
     leftovers = [f for f in os.listdir(work) if ".vksave-" in f]
@@ -140,17 +202,17 @@ def test_save_restore():
     dumped = virsh(uri, "save-image-dumpxml", img).stdout
     assert "<name>sv</name>" in dumped and "<description>first</description>" in dumped
 
-    # restore: the guest continues where it was
+    # restore: the guest continues where it was (no new boot; its kernel
+    # answers; the power button, after the next restore of this same run)
     virsh(uri, "restore", img)
     assert virsh(uri, "domstate", "--reason", "sv").stdout.strip() == "running (restored)"
     assert os.path.exists(img), "restore must not delete the image it was given"
-    continues(uri, "sv", serial)
-    wait_for(lambda: dom.isActive() == 0, "the guest to power off", 60)
+    assert "GUEST-READY" not in console(serial), \
+        "the guest booted again after the restore: %r" % console(serial)
+    sysrq_sync(uri, "sv", serial)
 
     # --xml on restore, save-image-define with --paused: the new definition
     # and state are used
-    virsh(uri, "start", "sv")
-    wait_for(lambda: "GUEST-READY" in console(serial), "GUEST-READY", 120)
     dom.save(img)
     edited = write(os.path.join(work, "edited.xml"),
                    guest_xml("sv", guest, serial, "edited in the image").replace(
@@ -184,8 +246,21 @@ def test_save_restore():
     lines = ev.lines()
     assert any("Suspended Restored" in l for l in lines) or \
         any("Suspended Paused" in l for l in lines), lines
+
+    # --crash: the guest (restored from the image once more, running) ends
+    # as crashed
+    virsh(uri, "restore", img)
+    virsh(uri, "resume", "sv")
+    assert virsh(uri, "domstate", "--reason", "sv").stdout.strip() == "running (unpaused)"
+    dom.coreDumpWithFormat(os.path.join(work, "c.elf"), 0,
+                           libvirt.VIR_DUMP_MEMORY_ONLY | libvirt.VIR_DUMP_CRASH)
+    assert virsh(uri, "domstate", "--reason", "sv").stdout.strip() == "shut off (crashed)"
+    wait_for(lambda: any("Stopped Crashed" in l for l in ev.lines()),
+             "the Stopped Crashed event", 30)
     ev.proc.kill()
     ev.proc.wait()
+    r = virsh(uri, "dump", "sv", os.path.join(work, "n.elf"), "--memory-only", check=False)
+    assert r.returncode == 1 and "domain is not running" in r.stderr, r.stderr
     conn.close()
 
 
@@ -247,78 +322,11 @@ def test_managed_save():
     conn.close()
 
 
-def test_core_dump():
-    guest, d, uri, work = setup()
-    serial = boot(uri, "cd", guest, work)
-    ev = VirshEvents(uri, "--all")
-    conn = libvirt.open(uri)
-    dom = conn.lookupByName("cd")
-
-    # memory-only ELF: a core file of the whole guest RAM (256 MiB, no paging)
-    elf = os.path.join(work, "cd.elf")
-    dom.coreDumpWithFormat(elf, libvirt.VIR_DOMAIN_CORE_DUMP_FORMAT_RAW,
-                           libvirt.VIR_DUMP_MEMORY_ONLY)
-    with open(elf, "rb") as f:
-        ident = f.read(18)
-    assert ident[:4] == b"\x7fELF" and ident[4] == 2, ident          # ELF64
-    assert struct.unpack("<H", ident[16:18])[0] == 4, ident           # ET_CORE
-    size = os.path.getsize(elf)
-    assert 256 << 20 <= size < (256 << 20) + (1 << 20), size
-    assert virsh(uri, "domstate", "--reason", "cd").stdout.strip() == "running (unpaused)"
-    leftovers = [f for f in os.listdir(work) if ".vkdump-" in f]
-    assert not leftovers, leftovers
-
-    # kdump-zlib (QEMU 7.2 writes it flattened), and the full dump (a migration stream)
-    kd = os.path.join(work, "cd.kdump")
-    dom.coreDumpWithFormat(kd, libvirt.VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_ZLIB,
-                           libvirt.VIR_DUMP_MEMORY_ONLY)
-    with open(kd, "rb") as f:
-        assert f.read(12) == b"makedumpfile"
-    assert os.path.getsize(kd) < size
-    full = os.path.join(work, "cd.full")
-    dom.coreDump(full, 0)
-    with open(full, "rb") as f:
-        assert f.read(4) == b"QEVM"
-    # a compressed format needs --memory-only, as libvirt says
-    try:
-        dom.coreDumpWithFormat(os.path.join(work, "x"),
-                               libvirt.VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_ZLIB, 0)
-        raise AssertionError("kdump without memory-only succeeded")
-    except libvirt.libvirtError as e:
-        assert e.get_error_code() == libvirt.VIR_ERR_OPERATION_UNSUPPORTED, e
-    assert not os.path.exists(os.path.join(work, "x"))
-    # the guest went on after each dump (paused meanwhile, then resumed)
-    assert "GUEST-READY" in console(serial) and "GUEST-POWERBUTTON" not in console(serial)
-
-    # --reset reboots the guest after the dump: GUEST-READY comes again
-    before = console(serial).count("GUEST-READY")
-    dom.coreDumpWithFormat(os.path.join(work, "r.elf"), 0,
-                           libvirt.VIR_DUMP_MEMORY_ONLY | libvirt.VIR_DUMP_RESET)
-    # (the reboot costs QEMU 1-8 s of CPU under TCG, most of it in the kernel's
-    # decompressor: on a loaded host it may take minutes of wall time)
-    wait_guest(lambda: console(serial).count("GUEST-READY") > before,
-               "the guest to boot again after dump --reset", 120, uri, "cd", serial, d,
-               cpu_budget=30)
-
-    # --crash: the guest ends as crashed
-    dom.coreDumpWithFormat(os.path.join(work, "c.elf"), 0,
-                           libvirt.VIR_DUMP_MEMORY_ONLY | libvirt.VIR_DUMP_CRASH)
-    assert virsh(uri, "domstate", "--reason", "cd").stdout.strip() == "shut off (crashed)"
-    wait_for(lambda: any("Stopped Crashed" in l for l in ev.lines()),
-             "the Stopped Crashed event", 30)
-    ev.proc.kill()
-    ev.proc.wait()
-    r = virsh(uri, "dump", "cd", os.path.join(work, "n.elf"), "--memory-only", check=False)
-    assert r.returncode == 1 and "domain is not running" in r.stderr, r.stderr
-    conn.close()
-
-
 if __name__ == "__main__":
     run_tests([
-        ("save/restore: libvirt's image, the guest continues, failures leave it running",
-         test_save_restore),
+        ("save/restore: libvirt's image, the guest continues, failures leave it running; "
+         "core dump: ELF / kdump / full, the guest runs on, --reset, --crash",
+         test_save_restore_and_dump),
         ("managed save: start restores, survives a daemon restart, undefine rules",
          test_managed_save),
-        ("core dump: ELF / kdump / full, the guest runs on, --reset, --crash",
-         test_core_dump),
     ])
