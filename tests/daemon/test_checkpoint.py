@@ -23,6 +23,12 @@ the stopped disk):
    overlay);
  - an active commit (--pivot) of a new overlay leaves the base's bitmap
    counting the overlay's write;
+ - an inactive commit merges the bitmaps of the middle image into the
+   base (a checkpoint taken on the middle image reaches the base); a pull
+   merges the bitmaps of the images below into the top (isolated: the
+   top's c1 cleared, the top covering the base's counted region);
+ - a raw copy pivots all the same without the bitmaps (libvirt 9.0):
+   the daemon warns, the checkpoint shows no size, its deletion fails;
  - the bitmap is in the images after the guest stops; a rename keeps the
    checkpoints; undefine is refused
    while checkpoints exist, and accepted with --checkpoints-metadata;
@@ -79,6 +85,30 @@ def bitmaps(dom):
             return {m["name"]: (m["count"], m["persistent"])
                     for m in ins.get("dirty-bitmaps", [])}
     raise AssertionError("no vda in query-block: %s" % out)
+
+
+def qmp(dom, cmd, **args):
+    out = json.loads(libvirt_qemu.qemuMonitorCommand(
+        dom, json.dumps({"execute": cmd, "arguments": args}), 0))
+    assert "return" in out, out
+    return out["return"]
+
+
+def node_bitmaps(dom, image):
+    """{name: (count, persistent)} of the format node of @image in QEMU."""
+    for n in qmp(dom, "query-named-block-nodes", flat=True):
+        if n.get("file") == image and n.get("drv") != "file":
+            return {m["name"]: (m["count"], m["persistent"])
+                    for m in n.get("dirty-bitmaps", [])}
+    raise AssertionError("no node of %s in QEMU" % image)
+
+
+def top_node(dom):
+    for b in qmp(dom, "query-block"):
+        if b.get("qdev", "").startswith("/machine/peripheral/virtio-disk0/") \
+                or b.get("qdev") == "virtio-disk0":
+            return b["inserted"]["node-name"]
+    raise AssertionError("no vda in query-block")
 
 
 def names(dom, flags=0):
@@ -243,13 +273,63 @@ def test_checkpoints():
     bm = bitmaps(dom)
     assert list(bm) == ["c1"] and bm["c1"][0] >= (4 << 20) + 65536, bm
 
+    # an inactive commit merges the bitmaps of the image it drops into the
+    # base (libvirt 9.0's qemuBlockBitmapsHandleCommitFinish): c2, taken
+    # on the middle image, is in the base afterwards with its write
+    mid = os.path.join(work, "cp.mid")
+    upper = os.path.join(work, "cp.upper")
+    virsh(uri, "snapshot-create-as", "cp", "s3", "--disk-only", "--no-metadata",
+          "--diskspec", "vda,file=" + mid, "--diskspec", "vdb,snapshot=no")
+    virsh(uri, "checkpoint-create-as", "cp", "c2", "--diskspec", "vda",
+          "--diskspec", "vdb,checkpoint=no")
+    vda._run(dom, "write -P 0x46 20M 64k", "wrote 65536/65536")
+    virsh(uri, "snapshot-create-as", "cp", "s4", "--disk-only", "--no-metadata",
+          "--diskspec", "vda,file=" + upper, "--diskspec", "vdb,snapshot=no")
+    assert "c2" not in node_bitmaps(dom, copy), node_bitmaps(dom, copy)
+    virsh(uri, "blockcommit", "cp", "vda", "--top", mid, "--base", copy, "--wait")
+    got = node_bitmaps(dom, copy)
+    assert got.get("c2", (0,))[0] >= 65536 and "c1" in got, got
+
+    # a pull merges the bitmaps of the images below into the top (libvirt
+    # 9.0's ...CompletedPullBitmaps). Isolated: the top covers the base's
+    # first 4 MiB (the guest's boot writes, in the base's c1), so the pull
+    # copies nothing there; the top's c1 is cleared first
+    vda._run(dom, "write -P 0x47 0 4M", "wrote 4194304/4194304")
+    base_c1 = node_bitmaps(dom, copy)["c1"][0]
+    assert base_c1 >= 4 << 20, base_c1
+    qmp(dom, "block-dirty-bitmap-clear", node=top_node(dom), name="c1")
+    assert bitmaps(dom)["c1"][0] == 0
+    virsh(uri, "blockpull", "cp", "vda", "--wait")
+    bm = bitmaps(dom)
+    assert bm["c1"][0] >= base_c1 and bm["c2"][0] >= 65536, (bm, base_c1)
+    virsh(uri, "checkpoint-delete", "cp", "c2")
+    assert names(dom) == ["c1"]
+
+    # a raw copy cannot hold the bitmaps: libvirt 9.0 pivots all the same
+    # (QEMU's refusal only logged), the checkpoint stays without a bitmap
+    # on that disk: no size, and its deletion fails
+    rawcopy = os.path.join(work, "cp.rawcopy")
+    virsh(uri, "blockcopy", "cp", "vda", rawcopy, "--format", "raw", "--wait", "--pivot",
+          "--transient-job")
+    assert "<source file='%s'" % rawcopy in virsh(uri, "dumpxml", "cp").stdout
+    assert bitmaps(dom) == {}
+    wait_for(lambda: "checkpoint bitmaps of disk 'vda' of 'cp' are not copied" in d.log(),
+             "the daemon's warning about the raw copy", 30)
+    x = virsh(uri, "checkpoint-dumpxml", "cp", "c1", "--size", "--no-domain").stdout
+    assert "<disk name='vda' checkpoint='bitmap' bitmap='c1'/>" in x, x
+    expect_error(lambda: dom.checkpointLookupByName("c1").delete(0),
+                 libvirt.VIR_ERR_INTERNAL_ERROR, libvirt.VIR_FROM_QEMU,
+                 "bitmap 'c1' not found in backing chain of 'vda'")
+    assert names(dom) == ["c1"]
+
     # stopped: the bitmap is in every image; undefine needs the flag
     virsh(uri, "destroy", "cp")
-    for image in (disk, overlay, copy):
+    for image in (disk, overlay, copy, upper):
         p = run("qemu-img", "info", "--output=json", image)
         assert p.returncode == 0, p.stderr
         fmt = json.loads(p.stdout)["format-specific"]["data"]
-        assert [b["name"] for b in fmt.get("bitmaps", [])] == ["c1"], (image, fmt)
+        want = ["c1", "c2"] if image == copy else ["c1"]
+        assert sorted(b["name"] for b in fmt.get("bitmaps", [])) == want, (image, fmt)
     expect_error(lambda: c1.delete(0), libvirt.VIR_ERR_OPERATION_UNSUPPORTED,
                  libvirt.VIR_FROM_QEMU, "cannot delete checkpoint for inactive domain")
     expect_error(lambda: c1.getXMLDesc(libvirt.VIR_DOMAIN_CHECKPOINT_XML_SIZE),

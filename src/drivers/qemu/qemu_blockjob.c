@@ -29,6 +29,7 @@
 
 #include <json-c/json.h>
 
+#include "checkpoint_obj.h"
 #include "domain_event.h"
 #include "qemu_blockjob.h"
 #include "qemu_command.h"
@@ -60,6 +61,10 @@ typedef struct {
     char *mirrorStorage; /* copy: the destination's nodes */
     char *mirrorFormatNode;
     GPtrArray *deleteFiles; /* commit with DELETE: images to remove after */
+    bool shallow;           /* copy: SHALLOW (the bitmaps of its top only) */
+    char *commitTop;        /* inactive commit: the top image of the range */
+    char *base;             /* pull: the image it stops at (NULL: all) */
+    bool pending;           /* commit, pull: BLOCK_JOB_PENDING, finalize due */
     guint64 runId;
 } qemuBlockJob;
 
@@ -77,6 +82,8 @@ qemuBlockJobFree(gpointer p)
     g_free(job->newSrc);
     g_free(job->mirrorStorage);
     g_free(job->mirrorFormatNode);
+    g_free(job->commitTop);
+    g_free(job->base);
     if (job->deleteFiles)
         g_ptr_array_unref(job->deleteFiles);
     g_free(job);
@@ -353,6 +360,115 @@ qemuBlockJobHandleEvent(qemuDriver *driver, virDomainObj *obj, const char *name,
     return true;
 }
 
+/* ---- finalizing commit and pull ------------------------------------------ */
+
+typedef struct {
+    virDomainObj *obj;
+    guint64 runId;
+    char *name;
+} qemuBlockJobNameRef;
+
+static void
+qemuBlockJobNameRefFree(gpointer p)
+{
+    qemuBlockJobNameRef *ref = p;
+
+    virDomainObjUnref(ref->obj);
+    g_free(ref->name);
+    g_free(ref);
+}
+
+/* An inactive commit or a pull that QEMU holds before its graph change
+ * (auto-finalize off): the checkpoints' bitmaps of the images it drops
+ * are merged first, as libvirt 9.0 does once such a job has completed
+ * (qemuBlockJobProcessEventCompletedCommitBitmaps / ...PullBitmaps: a
+ * failed merge is logged, the job goes on), then block-job-finalize.
+ * Object locked, MODIFY job held; the lock is dropped while QEMU
+ * answers. */
+static void
+qemuBlockJobFinalize(virDomainObj *obj, const char *name)
+{
+    qemuBlockJob *job = qemuBlockJobByName(obj, name);
+    g_autoptr(json_object) args = json_object_new_object();
+    g_autofree char *disk = NULL;
+    g_autofree char *top = NULL;
+    g_autofree char *stop = NULL;
+    g_autofree char *target = NULL;
+
+    if (!job || !job->pending || job->request)
+        return;
+    job->pending = false;
+    disk = g_strdup(job->disk);
+    if (job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT && job->commitTop && job->newSrc) {
+        top = g_strdup(job->commitTop);
+        stop = g_strdup(job->newSrc);
+        target = g_strdup(job->newSrc);
+    } else if (job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_PULL) {
+        top = g_strdup(job->topNode);
+        stop = g_strdup(job->base);
+        target = g_strdup(job->topNode);
+    }
+    g_debug("finalizing block job '%s' of '%s' (bitmaps: %s..%s into %s)", name,
+            obj->def->name, top ? top : "-", stop ? stop : "-", target ? target : "-");
+    if (top && qemuCheckpointMergeBitmaps(obj, top, stop, target) < 0) {
+        VIR_NOTICE("the checkpoint bitmaps of disk '%s' of '%s' were not merged: %s",
+                   disk, obj->def->name, virGetLastErrorMessage());
+        virResetLastError(); /* tolerated, as libvirt does */
+    }
+    json_object_object_add(args, "id", json_object_new_string(name));
+    if (virDomainObjIsActive(obj) &&
+        qemuHotplugMonitor(obj, "block-job-finalize", args, NULL) < 0) {
+        VIR_NOTICE("cannot finalize block job '%s' of '%s': %s", name, obj->def->name,
+                   virGetLastErrorMessage());
+        virResetLastError(); /* the job stays pending: an abort ends it */
+    }
+}
+
+static void
+qemuBlockJobFinalizeWorker(qemuDriver *driver, gpointer data)
+{
+    qemuBlockJobNameRef *ref = data;
+    virDomainObj *obj = ref->obj;
+
+    (void)driver;
+    virDomainObjLock(obj);
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0) {
+        VIR_NOTICE("block job '%s' of '%s' stays pending: %s", ref->name, obj->def->name,
+                   virGetLastErrorMessage());
+        virResetLastError();
+        virDomainObjUnlock(obj);
+        return;
+    }
+    if (virDomainObjIsActive(obj) && qemuDomainPriv(obj)->runId == ref->runId)
+        qemuBlockJobFinalize(obj, ref->name);
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+    virDomainObjUnlock(obj);
+}
+
+static void
+qemuBlockJobQueueFinalize(qemuDriver *driver, virDomainObj *obj, qemuBlockJob *job)
+{
+    qemuBlockJobNameRef *ref = g_new0(qemuBlockJobNameRef, 1);
+
+    job->pending = true;
+    ref->obj = virDomainObjRef(obj);
+    ref->runId = qemuDomainPriv(obj)->runId;
+    ref->name = g_strdup(job->name);
+    qemuDriverRunWorker(driver, qemuBlockJobFinalizeWorker, ref, qemuBlockJobNameRefFree);
+    g_cond_broadcast(&qemuDomainPriv(obj)->blockjobCond);
+}
+
+bool
+qemuBlockJobHandlePending(qemuDriver *driver, virDomainObj *obj, const char *name)
+{
+    qemuBlockJob *job = qemuBlockJobByName(obj, name);
+
+    if (!job)
+        return false;
+    qemuBlockJobQueueFinalize(driver, obj, job);
+    return true;
+}
+
 /* ---- starting jobs -------------------------------------------------------- */
 
 /* blockdev-del of the nodes this driver added whose image no disk uses
@@ -589,6 +705,7 @@ qemuBlockJobCopy(qemuDriver *driver, virDomainObj *obj, const char *path,
     job = qemuBlockJobNew(obj, disk, VIR_DOMAIN_BLOCK_JOB_TYPE_COPY, top);
     job->newSrc = g_strdup(dest->path);
     job->newFormat = format;
+    job->shallow = shallow;
     job->mirrorStorage = g_strdup_printf("libvirt-%d-storage", next);
     job->mirrorFormatNode = g_strdup_printf("libvirt-%d-format", next);
     g_hash_table_replace(qemuBlockJobTable(obj), g_strdup(job->disk), job);
@@ -769,13 +886,18 @@ qemuBlockJobPull(virDomainObj *obj, const char *path, const char *base,
     if (qemuBlockJobDiskNode(obj, disk, &top, NULL) < 0)
         return -1;
     job = qemuBlockJobNew(obj, disk, VIR_DOMAIN_BLOCK_JOB_TYPE_PULL, top);
+    /* the range in the name, for a restarted daemon (qemuBlockJobReconnect) */
+    g_free(job->name);
+    job->name = g_strdup_printf("pull-%s-%s.%u", disk->dst, top, base ? baseIdx : 0);
+    if (base)
+        job->base = g_strdup(qemuBlockJobChainAt(disk, chain, baseIdx));
     args = json_object_new_object();
     json_object_object_add(args, "job-id", json_object_new_string(job->name));
     json_object_object_add(args, "device", json_object_new_string(top));
     if (base)
-        json_object_object_add(
-            args, "base",
-            json_object_new_string(qemuBlockJobChainAt(disk, chain, baseIdx)));
+        json_object_object_add(args, "base", json_object_new_string(job->base));
+    /* the checkpoints' bitmaps are merged before the graph changes */
+    json_object_object_add(args, "auto-finalize", json_object_new_boolean(0));
     if (bandwidth)
         json_object_object_add(args, "speed", json_object_new_int64((int64_t)bandwidth));
     return qemuBlockJobStart(obj, job, "block-stream", args);
@@ -933,6 +1055,14 @@ qemuDomainBlockCommit(virDomainPtr dom, const char *path, const char *base,
                           topNode);
     job->newSrc = g_strdup(qemuBlockJobChainAt(disk, chain, baseIdx));
     job->newFormat = qemuBlockJobProbeFormat(job->newSrc);
+    if (!active) {
+        /* the range in the name, for a restarted daemon */
+        g_free(job->name);
+        job->name =
+            g_strdup_printf("commit-%s-%s.%u.%u%s", disk->dst, topNode, topIdx, baseIdx,
+                            (flags & VIR_DOMAIN_BLOCK_COMMIT_DELETE) ? ".d" : "");
+        job->commitTop = g_strdup(qemuBlockJobChainAt(disk, chain, topIdx));
+    }
     if (flags & VIR_DOMAIN_BLOCK_COMMIT_DELETE) {
         job->deleteFiles = g_ptr_array_new_with_free_func(g_free);
         for (guint i = topIdx; i < baseIdx; i++)
@@ -957,6 +1087,9 @@ qemuDomainBlockCommit(virDomainPtr dom, const char *path, const char *base,
             args, "top",
             json_object_new_string(qemuBlockJobChainAt(disk, chain, topIdx)));
     json_object_object_add(args, "base", json_object_new_string(job->newSrc));
+    /* an inactive commit's bitmaps are merged before the graph changes */
+    if (!active)
+        json_object_object_add(args, "auto-finalize", json_object_new_boolean(0));
     if (speed)
         json_object_object_add(args, "speed", json_object_new_int64((int64_t)speed));
     if (qemuBlockJobStart(obj, job, "block-commit", args) < 0) {
@@ -1035,21 +1168,43 @@ qemuDomainBlockJobAbort(virDomainPtr dom, const char *path, unsigned int flags)
             goto endjob;
         }
     }
-    /* a qcow2 copy takes the checkpoints' bitmaps along (a raw one cannot
-     * hold them); an active commit's base gets the top's */
-    if (pivot &&
-        ((job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY &&
-          job->newFormat == VIR_STORAGE_FORMAT_QCOW2 && job->mirrorFormatNode) ||
-         (job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT && job->newSrc))) {
-        g_autofree char *source = g_strdup(job->topNode);
+    /* the checkpoints' bitmaps go along into a copy and into an active
+     * commit's base (libvirt 9.0: qemuBlockBitmapsHandleBlockcopy /
+     * ...CommitFinish). A failed merge does not stop the pivot: libvirt
+     * merges after it and only logs QEMU's refusal, e.g. for a raw copy,
+     * which cannot hold persistent bitmaps: the checkpoints then stay
+     * without their bitmaps on this disk. */
+    if (pivot && virDomainCheckpointObjListCount(obj->checkpoints) > 0 && job->newSrc &&
+        (job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY ||
+         job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT)) {
+        bool copy = job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY;
+        g_autofree char *top = g_strdup(job->topNode);
+        g_autofree char *stop = NULL;
         g_autofree char *target =
-            g_strdup(job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY ? job->mirrorFormatNode
-                                                                 : job->newSrc);
+            g_strdup(copy && job->mirrorFormatNode ? job->mirrorFormatNode : job->newSrc);
+        int rc = 0;
 
-        if ((job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY
-                 ? qemuCheckpointCopyBitmaps(obj, source, target)
-                 : qemuCheckpointCommitBitmaps(obj, source, target)) < 0)
-            goto endjob;
+        if (!copy) {
+            stop = g_strdup(job->newSrc);
+        } else if (job->shallow) {
+            g_autoptr(GPtrArray) chain =
+                qemuSecurityBackingChain(disk->src, disk->format);
+
+            if (chain->len > 0)
+                stop = g_strdup(g_ptr_array_index(chain, 0));
+        }
+        if (copy && job->newFormat != VIR_STORAGE_FORMAT_QCOW2)
+            VIR_NOTICE("the checkpoint bitmaps of disk '%s' of '%s' are not copied: "
+                       "its copy '%s' is not qcow2 and cannot hold persistent "
+                       "bitmaps",
+                       disk->dst, obj->def->name, job->newSrc);
+        else
+            rc = qemuCheckpointMergeBitmaps(obj, top, stop, target);
+        if (rc < 0) {
+            VIR_NOTICE("the checkpoint bitmaps of disk '%s' of '%s' were not merged: %s",
+                       disk->dst, obj->def->name, virGetLastErrorMessage());
+            virResetLastError(); /* tolerated, as libvirt does */
+        }
         /* the lock was dropped: the job may have ended meanwhile */
         if (!(job = qemuBlockJobRequire(obj, path, &disk)))
             goto endjob;
@@ -1257,17 +1412,56 @@ cleanup:
     return ret;
 }
 
+/* The range a restarted daemon reads back from the name of an inactive
+ * commit ("commit-vda-NODE.T.B[.d]") or a pull ("pull-vda-NODE.B"):
+ * @rest is what follows "<type>-<dev>-". Returns the top node. */
+static char *
+qemuBlockJobReconnectRange(qemuBlockJob *job, virDomainDiskDef *disk, const char *rest)
+{
+    g_auto(GStrv) f = g_strsplit(rest, ".", 0);
+    guint n = g_strv_length(f);
+    g_autoptr(GPtrArray) chain = NULL;
+    guint64 topIdx = 0, baseIdx = 0;
+
+    if (job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT ||
+        job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY || n < 2 || !disk->src)
+        return g_strdup(rest);
+    chain = qemuSecurityBackingChain(disk->src, disk->format);
+    if (job->type == VIR_DOMAIN_BLOCK_JOB_TYPE_PULL) {
+        if (g_ascii_string_to_unsigned(f[1], 10, 0, chain->len, &baseIdx, NULL) &&
+            baseIdx > 0)
+            job->base = g_strdup(qemuBlockJobChainAt(disk, chain, baseIdx));
+        return g_strdup(f[0]);
+    }
+    if (n >= 3 && g_ascii_string_to_unsigned(f[1], 10, 0, chain->len, &topIdx, NULL) &&
+        g_ascii_string_to_unsigned(f[2], 10, 0, chain->len, &baseIdx, NULL) &&
+        topIdx < baseIdx) {
+        job->commitTop = g_strdup(qemuBlockJobChainAt(disk, chain, topIdx));
+        g_free(job->newSrc);
+        job->newSrc = g_strdup(qemuBlockJobChainAt(disk, chain, baseIdx));
+        job->newFormat = qemuBlockJobProbeFormat(job->newSrc);
+        if (n >= 4 && g_str_equal(f[3], "d")) {
+            job->deleteFiles = g_ptr_array_new_with_free_func(g_free);
+            for (guint64 i = topIdx; i < baseIdx; i++)
+                g_ptr_array_add(job->deleteFiles,
+                                g_strdup(qemuBlockJobChainAt(disk, chain, i)));
+        }
+    }
+    return g_strdup(f[0]);
+}
+
 void
-qemuBlockJobReconnect(virDomainObj *obj, json_object *jobs)
+qemuBlockJobReconnect(qemuDriver *driver, virDomainObj *obj, json_object *jobs)
 {
     size_t n =
         json_object_is_type(jobs, json_type_array) ? json_object_array_length(jobs) : 0;
 
     for (size_t i = 0; i < n; i++) {
         json_object *j = json_object_array_get_idx(jobs, i);
-        json_object *dev = NULL;
+        json_object *dev = NULL, *st = NULL;
         const char *id;
         g_auto(GStrv) parts = NULL;
+        g_autofree char *top = NULL;
         virDomainDiskDef *disk;
         qemuBlockJob *job;
         int type;
@@ -1275,7 +1469,7 @@ qemuBlockJobReconnect(virDomainObj *obj, json_object *jobs)
         if (!json_object_object_get_ex(j, "device", &dev) ||
             !(id = json_object_get_string(dev)))
             continue;
-        /* "<type>-<dev>-<node>", as this driver names its jobs */
+        /* "<type>-<dev>-<node>[.range]", as this driver names its jobs */
         parts = g_strsplit(id, "-", 3);
         if (g_strv_length(parts) != 3 ||
             !(disk = qemuBlockJobDiskByTarget(obj->def, parts[1])))
@@ -1300,7 +1494,21 @@ qemuBlockJobReconnect(virDomainObj *obj, json_object *jobs)
             if (job->ready)
                 disk->mirrorReady = VIR_DOMAIN_DISK_MIRROR_STATE_READY;
         }
+        if (type == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY && job->newSrc) {
+            /* a shallow copy's destination has the disk's chain below it */
+            g_autoptr(GPtrArray) below =
+                qemuSecurityBackingChain(job->newSrc, job->newFormat);
+
+            job->shallow = below->len > 0;
+        }
+        top = qemuBlockJobReconnectRange(job, disk, parts[2]);
+        g_free(job->topNode);
+        job->topNode = g_steal_pointer(&top);
         g_hash_table_replace(qemuBlockJobTable(obj), g_strdup(job->disk), job);
+        /* held before its graph change while the daemon was away */
+        if (json_object_object_get_ex(j, "status", &st) &&
+            g_strcmp0(json_object_get_string(st), "pending") == 0)
+            qemuBlockJobQueueFinalize(driver, obj, job);
     }
     /* a <mirror> whose job QEMU no longer runs is gone */
     for (size_t i = 0; i < obj->def->ndisks; i++) {

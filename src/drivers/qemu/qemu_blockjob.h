@@ -32,7 +32,16 @@ int qemuDomainBlockJobSetSpeed(virDomainPtr dom, const char *path,
 bool qemuBlockJobHandleEvent(qemuDriver *driver, virDomainObj *obj, const char *name,
                              int qemuStatus, bool failed);
 
+/* QEMU's BLOCK_JOB_PENDING of job @name (an inactive commit or a pull,
+ * started with auto-finalize off): a worker merges the checkpoints'
+ * bitmaps and finalizes it. Monitor I/O thread, object locked, never
+ * waits. Returns false when the job is not one of this driver's. */
+bool qemuBlockJobHandlePending(qemuDriver *driver, virDomainObj *obj, const char *name);
+
 /* Reconnect: adopt the jobs QEMU still runs (@jobs: query-block-jobs'
  * answer), named as this driver names them, with the <mirror> the status
- * file kept; a <mirror> without a job is dropped. Object locked. */
-void qemuBlockJobReconnect(virDomainObj *obj, struct json_object *jobs);
+ * file kept, the range of an inactive commit or a pull from the job's
+ * name; one held before its graph change (pending) is finalized by a
+ * worker; a <mirror> without a job is dropped. Object locked. */
+void qemuBlockJobReconnect(qemuDriver *driver, virDomainObj *obj,
+                           struct json_object *jobs);

@@ -343,7 +343,9 @@ qemuCheckpointPropagateBitmaps(virDomainObj *obj, const virDomainDiskDef *dd,
 }
 
 /* The entry of query-named-block-nodes (@nodes) whose @key is @value: a
- * node name, or the format node ("drv" not "file") of an image file. */
+ * node name, or the format node (qcow2 or raw) of an image file; the
+ * filters a job puts above an image (commit_top, copy-on-read,
+ * mirror_top) carry its file name too and are skipped. */
 static json_object *
 qemuCheckpointNamedNode(json_object *nodes, const char *key, const char *value)
 {
@@ -357,17 +359,20 @@ qemuCheckpointNamedNode(json_object *nodes, const char *key, const char *value)
         if (!json_object_object_get_ex(node, key, &v) ||
             g_strcmp0(json_object_get_string(v), value) != 0)
             continue;
-        if (g_str_equal(key, "file") && json_object_object_get_ex(node, "drv", &drv) &&
-            g_strcmp0(json_object_get_string(drv), "file") == 0)
+        if (g_str_equal(key, "file") &&
+            (!json_object_object_get_ex(node, "drv", &drv) ||
+             (g_strcmp0(json_object_get_string(drv), "qcow2") != 0 &&
+              g_strcmp0(json_object_get_string(drv), "raw") != 0)))
             continue;
         return node;
     }
     return NULL;
 }
 
-/* Whether the query-named-block-nodes entry @node has a bitmap @name. */
-static bool
-qemuCheckpointNodeHasBitmap(json_object *node, const char *name)
+/* The dirty bitmap @name of the query-named-block-nodes entry @node
+ * (borrowed), or NULL. */
+static json_object *
+qemuCheckpointNodeBitmap(json_object *node, const char *name)
 {
     json_object *bitmaps = NULL;
     size_t n = 0;
@@ -376,76 +381,158 @@ qemuCheckpointNodeHasBitmap(json_object *node, const char *name)
         json_object_is_type(bitmaps, json_type_array))
         n = json_object_array_length(bitmaps);
     for (size_t i = 0; i < n; i++) {
+        json_object *bm = json_object_array_get_idx(bitmaps, i);
         json_object *nm = NULL;
 
-        if (json_object_object_get_ex(json_object_array_get_idx(bitmaps, i), "name",
-                                      &nm) &&
+        if (json_object_object_get_ex(bm, "name", &nm) &&
             g_strcmp0(json_object_get_string(nm), name) == 0)
-            return true;
+            return bm;
     }
-    return false;
+    return NULL;
 }
 
-/* The transaction that gives @target (node name; @targetNode its entry
- * of @nodes, or NULL for a node QEMU has just opened) every persistent
- * bitmap of the images from @source down its backing chain (up to @stop,
- * excluded), each filled by merging every same-named bitmap of them:
- * added to @actions; the bitmaps @target has already are merged into. */
-static void
-qemuCheckpointChainActions(json_object *nodes, const char *source, const char *stop,
-                           const char *target, json_object *targetNode,
-                           json_object *actions)
+static bool
+qemuCheckpointBool(json_object *o, const char *key)
 {
-    g_autoptr(GHashTable) merges =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    json_object *node = qemuCheckpointNamedNode(nodes, "node-name", source);
+    json_object *v = NULL;
+
+    return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
+}
+
+static const char *
+qemuCheckpointNodeName(json_object *node)
+{
+    json_object *nn = NULL;
+
+    if (!node || !json_object_object_get_ex(node, "node-name", &nn))
+        return NULL;
+    return json_object_get_string(nn);
+}
+
+/* The entry of @nodes for @ref: a node name, or the path of an image
+ * (its format node); NULL when QEMU has none. */
+static json_object *
+qemuCheckpointFindNode(json_object *nodes, const char *ref)
+{
+    if (!ref)
+        return NULL;
+    return qemuCheckpointNamedNode(nodes, ref[0] == '/' ? "file" : "node-name", ref);
+}
+
+/* The entry of the image below @node (its backing file), or NULL. */
+static json_object *
+qemuCheckpointBackingNode(json_object *nodes, json_object *node)
+{
+    json_object *backing = NULL;
+
+    if (!json_object_object_get_ex(node, "backing_file", &backing))
+        return NULL;
+    return qemuCheckpointNamedNode(nodes, "file", json_object_get_string(backing));
+}
+
+/* libvirt's qemuBlockBitmapChainIsValid: the bitmap @name starts at @top
+ * and is in consecutive images of its chain, each one persistent,
+ * recording and consistent. */
+static bool
+qemuCheckpointChainValid(json_object *nodes, json_object *top, const char *name)
+{
+    bool found = false;
+    bool ended = false;
     int depth = 0;
 
-    while (node && depth++ < 64) {
-        json_object *bitmaps = NULL, *nn = NULL, *backing = NULL;
-        size_t n = 0;
+    for (json_object *n = top; n && depth++ < 64;
+         n = qemuCheckpointBackingNode(nodes, n)) {
+        json_object *bm = qemuCheckpointNodeBitmap(n, name);
 
-        json_object_object_get_ex(node, "node-name", &nn);
-        if (stop && g_strcmp0(json_object_get_string(nn), stop) == 0)
-            break;
-        if (json_object_object_get_ex(node, "dirty-bitmaps", &bitmaps) &&
-            json_object_is_type(bitmaps, json_type_array))
-            n = json_object_array_length(bitmaps);
-        for (size_t i = 0; i < n; i++) {
-            json_object *bm = json_object_array_get_idx(bitmaps, i);
-            json_object *name = NULL, *pers = NULL, *from, *src;
-            const char *bname;
+        if (!bm) {
+            if (!found)
+                return false;
+            ended = true;
+            continue;
+        }
+        if (ended || qemuCheckpointBool(bm, "inconsistent") ||
+            !qemuCheckpointBool(bm, "persistent") || !qemuCheckpointBool(bm, "recording"))
+            return false;
+        found = true;
+    }
+    return found;
+}
 
-            if (!json_object_object_get_ex(bm, "name", &name) ||
-                !json_object_object_get_ex(bm, "persistent", &pers) ||
-                !json_object_get_boolean(pers))
+/* libvirt's qemuBlockGetBitmapMergeActions: for each bitmap of the image
+ * @top whose chain is valid, the same-named bitmaps of the images from
+ * @top down to @stop (excluded; NULL: the whole chain) merged into
+ * @target's bitmap of that name, added first (persistent, recording, the
+ * granularity of the first one found) when @target lacks it. Appended to
+ * @actions; nothing when @top is not found. */
+static void
+qemuCheckpointMergeActions(json_object *nodes, const char *top, const char *stop,
+                           const char *target, json_object *actions)
+{
+    json_object *topNode = qemuCheckpointFindNode(nodes, top);
+    json_object *stopNode = qemuCheckpointFindNode(nodes, stop);
+    json_object *targetNode = qemuCheckpointFindNode(nodes, target);
+    const char *targetName = qemuCheckpointNodeName(targetNode);
+    json_object *bitmaps = NULL;
+    size_t n = 0;
+
+    if (!topNode || !targetName)
+        return;
+    if (json_object_object_get_ex(topNode, "dirty-bitmaps", &bitmaps) &&
+        json_object_is_type(bitmaps, json_type_array))
+        n = json_object_array_length(bitmaps);
+    for (size_t i = 0; i < n; i++) {
+        json_object *nm = NULL;
+        const char *bname;
+        json_object *from = json_object_new_array();
+        json_object *act, *data;
+        long long granularity = 0;
+        int depth = 0;
+
+        if (!json_object_object_get_ex(json_object_array_get_idx(bitmaps, i), "name",
+                                       &nm) ||
+            !(bname = json_object_get_string(nm)) ||
+            !qemuCheckpointChainValid(nodes, topNode, bname)) {
+            json_object_put(from);
+            continue;
+        }
+        for (json_object *c = topNode; c && c != stopNode && depth++ < 64;
+             c = qemuCheckpointBackingNode(nodes, c)) {
+            json_object *bm = qemuCheckpointNodeBitmap(c, bname);
+            json_object *g = NULL, *src;
+
+            if (!bm)
                 continue;
-            bname = json_object_get_string(name);
-            if (!(from = g_hash_table_lookup(merges, bname))) {
-                json_object *act = json_object_new_object();
-                json_object *data = json_object_new_object();
-
-                if (!qemuCheckpointNodeHasBitmap(targetNode, bname))
-                    qemuCheckpointAddAction(actions, "block-dirty-bitmap-add", target,
-                                            bname, true);
-                from = json_object_new_array();
-                json_object_object_add(data, "node", json_object_new_string(target));
-                json_object_object_add(data, "target", json_object_new_string(bname));
-                json_object_object_add(data, "bitmaps", from);
-                json_object_object_add(
-                    act, "type", json_object_new_string("block-dirty-bitmap-merge"));
-                json_object_object_add(act, "data", data);
-                json_object_array_add(actions, act);
-                g_hash_table_insert(merges, g_strdup(bname), from);
-            }
+            if (granularity == 0 && json_object_object_get_ex(bm, "granularity", &g))
+                granularity = json_object_get_int64(g);
             src = json_object_new_object();
-            json_object_object_add(src, "node", json_object_get(nn));
+            json_object_object_add(src, "node",
+                                   json_object_new_string(qemuCheckpointNodeName(c)));
             json_object_object_add(src, "name", json_object_new_string(bname));
             json_object_array_add(from, src);
         }
-        if (!json_object_object_get_ex(node, "backing_file", &backing))
-            break;
-        node = qemuCheckpointNamedNode(nodes, "file", json_object_get_string(backing));
+        if (!qemuCheckpointNodeBitmap(targetNode, bname)) {
+            act = json_object_new_object();
+            data = json_object_new_object();
+            json_object_object_add(data, "node", json_object_new_string(targetName));
+            json_object_object_add(data, "name", json_object_new_string(bname));
+            json_object_object_add(data, "persistent", json_object_new_boolean(1));
+            if (granularity > 0)
+                json_object_object_add(data, "granularity",
+                                       json_object_new_int64(granularity));
+            json_object_object_add(act, "type",
+                                   json_object_new_string("block-dirty-bitmap-add"));
+            json_object_object_add(act, "data", data);
+            json_object_array_add(actions, act);
+        }
+        act = json_object_new_object();
+        data = json_object_new_object();
+        json_object_object_add(data, "node", json_object_new_string(targetName));
+        json_object_object_add(data, "target", json_object_new_string(bname));
+        json_object_object_add(data, "bitmaps", from);
+        json_object_object_add(act, "type",
+                               json_object_new_string("block-dirty-bitmap-merge"));
+        json_object_object_add(act, "data", data);
+        json_object_array_add(actions, act);
     }
 }
 
@@ -462,53 +549,30 @@ qemuCheckpointQueryNodes(virDomainObj *obj)
     return nodes;
 }
 
-static int
-qemuCheckpointRunActions(virDomainObj *obj, json_object *actions)
+int
+qemuCheckpointMergeBitmaps(virDomainObj *obj, const char *top, const char *stop,
+                           const char *target)
 {
+    g_autoptr(json_object) nodes = NULL;
     g_autoptr(json_object) targs = json_object_new_object();
+    json_object *actions = json_object_new_array();
 
-    if (json_object_array_length(actions) == 0)
-        return 0;
-    json_object_object_add(targs, "actions", json_object_get(actions));
-    return qemuHotplugMonitor(obj, "transaction", targs, NULL);
-}
-
-int
-qemuCheckpointCopyBitmaps(virDomainObj *obj, const char *source, const char *target)
-{
-    g_autoptr(json_object) nodes = NULL;
-    g_autoptr(json_object) actions = json_object_new_array();
-
+    json_object_object_add(targs, "actions", actions);
     if (virDomainCheckpointObjListCount(obj->checkpoints) == 0)
         return 0;
     if (!(nodes = qemuCheckpointQueryNodes(obj)))
         return -1;
-    /* every image of the source's chain: a bitmap of an image below the top
-     * (an external snapshot's) holds the writes from before the overlay */
-    qemuCheckpointChainActions(nodes, source, NULL, target, NULL, actions);
-    return qemuCheckpointRunActions(obj, actions);
-}
-
-int
-qemuCheckpointCommitBitmaps(virDomainObj *obj, const char *top, const char *baseFile)
-{
-    g_autoptr(json_object) nodes = NULL;
-    g_autoptr(json_object) actions = json_object_new_array();
-    json_object *base, *nn = NULL;
-
-    if (virDomainCheckpointObjListCount(obj->checkpoints) == 0)
-        return 0;
-    if (!(nodes = qemuCheckpointQueryNodes(obj)))
-        return -1;
-    if (!(base = qemuCheckpointNamedNode(nodes, "file", baseFile)) ||
-        !json_object_object_get_ex(base, "node-name", &nn)) {
+    if (!qemuCheckpointFindNode(nodes, target)) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "cannot find block node of image '%s'",
-                       baseFile);
+                       target);
         return -1;
     }
-    qemuCheckpointChainActions(nodes, top, json_object_get_string(nn),
-                               json_object_get_string(nn), base, actions);
-    return qemuCheckpointRunActions(obj, actions);
+    qemuCheckpointMergeActions(nodes, top, stop, target, actions);
+    g_debug("bitmap merge of '%s' into '%s': %s", top, target,
+            json_object_to_json_string(actions));
+    if (json_object_array_length(actions) == 0)
+        return 0;
+    return qemuHotplugMonitor(obj, "transaction", targs, NULL);
 }
 
 /* REDEFINE_VALIDATE: each bitmap of @def exists in the running QEMU. */
@@ -666,13 +730,11 @@ qemuCheckpointFillSizes(virDomainObj *obj, const char *name)
         if (cd->type != VIR_DOMAIN_CHECKPOINT_TYPE_BITMAP ||
             !(dd = qemuSnapshotDomainDisk(obj->def, cd->name)))
             continue;
+        /* a disk that lost its bitmap (a pivot to a raw copy) shows no
+         * size, as in libvirt 9.0 */
         bm = qemuCheckpointBlockBitmap(qemuCheckpointBlockEntry(block, dd), cd->bitmap);
-        if (!bm || !json_object_object_get_ex(bm, "count", &count)) {
-            virReportError(VIR_ERR_INTERNAL_ERROR,
-                           "bitmap '%s' not found in backing chain of '%s'", cd->bitmap,
-                           cd->name);
-            return -1;
-        }
+        if (!bm || !json_object_object_get_ex(bm, "count", &count))
+            continue;
         cd->size = json_object_get_int64(count);
         cd->sizeValid = true;
     }

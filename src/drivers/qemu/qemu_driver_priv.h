@@ -312,25 +312,27 @@ int qemuCheckpointCheckUndefine(qemuDriver *driver, virDomainObj *obj,
  * @newName's (none: nothing to do). 0, or -1 with the error reported. */
 int qemuCheckpointRenameMetadata(qemuDriver *driver, const char *oldName,
                                  const char *newName);
+/* The checkpoints' bitmaps across a block job's change of the chain, as
+ * libvirt 9.0's qemuBlockGetBitmapMergeActions: for each bitmap of the
+ * image @top whose chain is valid (it starts at @top and is in
+ * consecutive images, each persistent, recording and consistent), the
+ * same-named bitmaps of the images from @top down to @stop (excluded;
+ * NULL: the whole chain) are merged into @target's bitmap of that name,
+ * added first when missing; one transaction. Each of @top, @stop and
+ * @target is a node name or the path of an image (its format node). Used
+ * for a copy about to pivot (qemuBlockBitmapsHandleBlockcopy: @top the
+ * disk's top, @target the copy), an active commit about to pivot and an
+ * inactive commit about to finalize (qemuBlockBitmapsHandleCommitFinish:
+ * @target the base, also @stop), a pull about to finalize (@target the
+ * disk's top). Nothing when the domain has no checkpoint. Object locked,
+ * job held; 0, or -1 with an error reported. */
+int qemuCheckpointMergeBitmaps(virDomainObj *obj, const char *top, const char *stop,
+                               const char *target);
 /* An external snapshot of a running guest keeps counting for its
  * checkpoints, as libvirt 9.0's: for each recording persistent bitmap of
  * the disk @dd's current top, a block-dirty-bitmap-add of the same name
  * on the new @overlay node appended to the snapshot's transaction
  * @actions. Object locked, job held; 0, or -1 with an error reported. */
-/* A block copy about to pivot keeps the disk's checkpoints, as libvirt
- * 9.0's (qemuBlockBitmapsHandleBlockcopy): each persistent bitmap name
- * found in the chain of the job's @source node is added to the copy's
- * format node @target and filled from every same-named bitmap of that
- * chain (one transaction; the new bitmaps count every write from then
- * on). Nothing when the domain has no checkpoint. Object
- * locked, job held; 0, or -1 with an error reported. */
-int qemuCheckpointCopyBitmaps(virDomainObj *obj, const char *source, const char *target);
-/* The same for an active commit about to pivot (libvirt 9.0's
- * qemuBlockBitmapsHandleCommitFinish): the bitmaps of the images from
- * @top down to the base image @baseFile (excluded) are merged into the
- * base's same-named ones (added when missing), so the base the guest
- * goes back to has counted every write. */
-int qemuCheckpointCommitBitmaps(virDomainObj *obj, const char *top, const char *baseFile);
 struct json_object;
 int qemuCheckpointPropagateBitmaps(virDomainObj *obj, const virDomainDiskDef *dd,
                                    const char *overlay, struct json_object *actions);

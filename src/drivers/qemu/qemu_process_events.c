@@ -14,7 +14,8 @@
  * (KiB, rounded up; the live current memory follows), VNC_CONNECTED /
  * VNC_INITIALIZED / VNC_DISCONNECTED, BLOCK_JOB_COMPLETED / _CANCELLED /
  * _ERROR / _READY (BLOCK_JOB with the disk's path, then BLOCK_JOB_2 with
- * its target), BLOCK_WRITE_THRESHOLD, MEMORY_FAILURE and VSERPORT_CHANGE of
+ * its target; BLOCK_JOB_PENDING of an inactive commit or a pull goes to
+ * qemuBlockJobHandlePending), BLOCK_WRITE_THRESHOLD, MEMORY_FAILURE and VSERPORT_CHANGE of
  * the guest agent's channel (AGENT_LIFECYCLE).
  */
 #define G_LOG_DOMAIN "virtkit.qemu.events"
@@ -451,6 +452,8 @@ qemuProcessHandleGuestEvent(qemuDriver *driver, virDomainObj *obj, const char *n
         qemuEventBlockJob(driver, obj, data, VIR_DOMAIN_BLOCK_JOB_CANCELED);
     else if (g_str_equal(name, "BLOCK_JOB_READY"))
         qemuEventBlockJob(driver, obj, data, VIR_DOMAIN_BLOCK_JOB_READY);
+    else if (g_str_equal(name, "BLOCK_JOB_PENDING"))
+        qemuBlockJobHandlePending(driver, obj, qemuEventString(data, "id"));
     else if (g_str_equal(name, "BLOCK_WRITE_THRESHOLD"))
         qemuEventBlockThreshold(driver, obj, data);
     else if (g_str_equal(name, "MEMORY_FAILURE"))

@@ -135,7 +135,7 @@ qemuProcessReconnectWorker(qemuDriver *driver, gpointer data)
         /* block jobs QEMU kept running while the daemon was away */
         virErrorPreserveLast(&saved);
         if (qemuHotplugMonitor(obj, "query-block-jobs", NULL, &jobs) == 0)
-            qemuBlockJobReconnect(obj, jobs);
+            qemuBlockJobReconnect(driver, obj, jobs);
         virErrorRestore(&saved);
     }
     if (priv->runId != ref->runId || !virDomainObjIsActive(obj))
