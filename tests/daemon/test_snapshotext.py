@@ -14,11 +14,17 @@ booted once. The effects are checked in the images:
    brings the guest back where it was (it answers the power button without
    booting again);
  - --reuse-external with an overlay made beforehand, --no-metadata;
+ - snapshot-delete of a running guest's leaf, as libvirt 9.0: its overlay
+   committed (active commit and pivot when it is the top, an inactive
+   commit below it) and removed, the data in the image below, BLOCK_JOB
+   events; refused while another block job runs or when the overlay left
+   the chain;
  - libvirt 9.0's errors (code and domain numbers), each changing nothing:
    an existing file without --reuse-external, a missing one with it, a raw
    overlay, QUIESCE without an agent, revert to an external snapshot.
 """
 import os
+import re
 import subprocess
 import sys
 
@@ -180,6 +186,68 @@ def test_external():
                  libvirt.VIR_ERR_CONFIG_UNSUPPORTED, libvirt.VIR_FROM_QEMU,
                  "revert to external snapshot not supported yet")
     assert dom.state()[0] == libvirt.VIR_DOMAIN_RUNNING
+
+    # delete while running, as libvirt 9.0: a leaf's overlay, the disk's
+    # top, is committed into the image below (active commit, pivot) and
+    # removed; the parent is current again
+    def count(pattern):
+        return len([line for line in ev.lines() if re.search(pattern, line)])
+
+    active_done = r"'block-job-2' for domain 'ex': Active Block Commit for vda completed"
+    lf = os.path.join(work, "lf.qcow2")
+    virsh(uri, "snapshot-create-as", "ex", "lf", "--disk-only", "--diskspec", "vda,file=" + lf)
+    assert source_of(uri, "ex") == [lf] and backing(lf) == ov3
+    vda.write(dom, 0x47)
+    n = count(active_done)
+    virsh(uri, "snapshot-delete", "ex", "lf")
+    ev.wait_line(r"'block-job-2' for domain 'ex': Active Block Commit for vda ready")
+    wait_for(lambda: count(active_done) > n, "the active commit's COMPLETED event", 30)
+    assert not os.path.exists(lf)
+    assert source_of(uri, "ex") == [ov3] and source_of(uri, "ex", "--inactive") == [ov3]
+    assert vda.has(dom, 0x47)
+    flush(dom)
+    assert pattern(ov3, 0x47), "the overlay's data was not committed"
+    assert sorted(dom.snapshotListNames()) == ["mem2", "off0", "run1"]
+    assert dom.snapshotCurrent().getName() == "mem2"
+
+    # errors, each changing nothing: another block job runs; the overlay
+    # is no longer in the disk's chain (committed by hand)
+    lf3 = os.path.join(work, "lf3.qcow2")
+    virsh(uri, "snapshot-create-as", "ex", "lf3", "--disk-only", "--diskspec",
+          "vda,file=" + lf3)
+    virsh(uri, "blockcopy", "ex", "vda", os.path.join(work, "slow.qcow2"), "--bandwidth", "1",
+          "--transient-job")
+    expect_error(lambda: dom.snapshotLookupByName("lf3").delete(0),
+                 libvirt.VIR_ERR_OPERATION_UNSUPPORTED, libvirt.VIR_FROM_QEMU,
+                 "cannot delete external snapshots when there is another active block job")
+    virsh(uri, "blockjob", "ex", "vda", "--abort")
+    assert source_of(uri, "ex") == [lf3] and os.path.exists(lf3)
+    virsh(uri, "blockcommit", "ex", "vda", "--active", "--shallow", "--pivot", "--wait")
+    assert source_of(uri, "ex") == [ov3] and source_of(uri, "ex", "--inactive") == [ov3]
+    expect_error(lambda: dom.snapshotLookupByName("lf3").delete(0),
+                 libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_QEMU,
+                 "could not find base disk source in disk source chain")
+    assert "lf3" in dom.snapshotListNames()
+    virsh(uri, "snapshot-delete", "ex", "lf3", "--metadata")
+
+    # a leaf whose overlay is below the disk's top: an inactive commit
+    lf2 = os.path.join(work, "lf2.qcow2")
+    top2 = os.path.join(work, "top2.qcow2")
+    virsh(uri, "snapshot-create-as", "ex", "lf2", "--disk-only", "--diskspec",
+          "vda,file=" + lf2)
+    vda.write(dom, 0x48)
+    virsh(uri, "snapshot-create-as", "ex", "top2", "--disk-only", "--no-metadata",
+          "--diskspec", "vda,file=" + top2)
+    virsh(uri, "snapshot-delete", "ex", "lf2")
+    ev.wait_line(r"'block-job-2' for domain 'ex': Block Commit for vda completed")
+    assert not os.path.exists(lf2)
+    assert backing(top2) == ov3 and source_of(uri, "ex") == [top2]
+    assert pattern(ov3, 0x48), "the middle overlay's data was not committed"
+    assert vda.has(dom, 0x48)
+    assert sorted(dom.snapshotListNames()) == ["mem2", "off0", "run1"]
+    # back on ov3 for what follows
+    virsh(uri, "blockcommit", "ex", "vda", "--active", "--shallow", "--pivot", "--wait")
+    assert source_of(uri, "ex") == [ov3] and source_of(uri, "ex", "--inactive") == [ov3]
 
     # the memory state restores: the guest goes on from it, no new boot
     virsh(uri, "destroy", "ex")

@@ -323,6 +323,7 @@ qemuBlockJobHandleEvent(qemuDriver *driver, virDomainObj *obj, const char *name,
             disk->mirrorReady = VIR_DOMAIN_DISK_MIRROR_STATE_READY;
         qemuBlockJobEmit(driver, obj, disk, job->type, VIR_DOMAIN_BLOCK_JOB_READY);
         qemuDomainSaveStatusLater(driver, obj);
+        g_cond_broadcast(&qemuDomainPriv(obj)->blockjobCond);
         return true;
     }
     if (failed)
@@ -566,6 +567,16 @@ qemuBlockJobCleanupWorker(qemuDriver *driver, gpointer data)
     virDomainObjUnlock(obj);
 }
 
+
+bool
+qemuBlockJobAnyActive(virDomainObj *obj)
+{
+    for (size_t i = 0; i < obj->def->ndisks; i++)
+        if (qemuBlockJobOfDisk(obj, obj->def->disks[i]->dst) ||
+            obj->def->disks[i]->mirrorJob)
+            return true;
+    return false;
+}
 
 /* Refuses a second job on @disk (libvirt's qemuDomainDiskBlockJobIsActive). */
 static int
@@ -965,64 +976,52 @@ qemuDomainBlockPull(virDomainPtr dom, const char *path, unsigned long bandwidth,
     return qemuDomainBlockRebase(dom, path, NULL, bandwidth, flags);
 }
 
-int
-qemuDomainBlockCommit(virDomainPtr dom, const char *path, const char *base,
-                      const char *top, unsigned long bandwidth, unsigned int flags)
+/* The body of virDomainBlockCommit; the new job's name in *@name when
+ * @name. Object locked, MODIFY job held. */
+static int
+qemuBlockJobCommit(qemuDriver *driver, virDomainObj *obj, const char *path,
+                   const char *base, const char *top, unsigned long long speed,
+                   unsigned int flags, char **name)
 {
-    qemuDriver *driver = qemuDriverOf(dom->conn);
-    virDomainObj *obj;
     virDomainDiskDef *disk;
     g_autoptr(GPtrArray) chain = NULL;
     g_autoptr(json_object) args = NULL;
     g_autofree char *topNode = NULL;
-    unsigned long long speed = 0;
     guint topIdx = 0;
     guint baseIdx;
     qemuBlockJob *job;
     bool active;
-    int ret = -1;
 
-    virCheckFlags(VIR_DOMAIN_BLOCK_COMMIT_SHALLOW | VIR_DOMAIN_BLOCK_COMMIT_DELETE |
-                      VIR_DOMAIN_BLOCK_COMMIT_ACTIVE | VIR_DOMAIN_BLOCK_COMMIT_RELATIVE |
-                      VIR_DOMAIN_BLOCK_COMMIT_BANDWIDTH_BYTES,
-                  -1);
-    if (qemuBlockJobBandwidth(bandwidth, flags & VIR_DOMAIN_BLOCK_COMMIT_BANDWIDTH_BYTES,
-                              &speed) < 0)
-        return -1;
-    if (!(obj = qemuDomainObjFromDomain(dom)))
-        return -1;
-    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
-        goto cleanup;
     if (!(disk = qemuBlockJobFindDisk(obj, path)) || qemuBlockJobCheckNone(obj, disk) < 0)
-        goto endjob;
+        return -1;
     if (!disk->src) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                        "cannot commit an empty disk");
-        goto endjob;
+        return -1;
     }
     chain = qemuSecurityBackingChain(disk->src, disk->format);
     if (top && !qemuBlockJobChainFind(disk, chain, top, &topIdx)) {
         virReportError(VIR_ERR_INVALID_ARG, "could not find image '%s' in chain for '%s'",
                        top, disk->src);
-        goto endjob;
+        return -1;
     }
     if (topIdx >= chain->len) {
         virReportError(VIR_ERR_INVALID_ARG,
                        "top '%s' in chain for '%s' has no backing file",
                        qemuBlockJobChainAt(disk, chain, topIdx), path);
-        goto endjob;
+        return -1;
     }
     active = topIdx == 0;
     if (active && !(flags & VIR_DOMAIN_BLOCK_COMMIT_ACTIVE)) {
         virReportError(VIR_ERR_INVALID_ARG,
                        "commit of '%s' active layer requires active flag", disk->dst);
-        goto endjob;
+        return -1;
     }
     if (!active && (flags & VIR_DOMAIN_BLOCK_COMMIT_ACTIVE)) {
         virReportError(VIR_ERR_INVALID_ARG,
                        "active commit requested but '%s' is not active",
                        qemuBlockJobChainAt(disk, chain, topIdx));
-        goto endjob;
+        return -1;
     }
     if (flags & VIR_DOMAIN_BLOCK_COMMIT_SHALLOW) {
         baseIdx = topIdx + 1;
@@ -1034,20 +1033,20 @@ qemuDomainBlockCommit(virDomainPtr dom, const char *path, const char *base,
                     VIR_ERR_INVALID_ARG,
                     "base '%s' is not immediately below '%s' in chain for '%s'", base,
                     qemuBlockJobChainAt(disk, chain, topIdx), disk->dst);
-                goto endjob;
+                return -1;
             }
         }
     } else if (base) {
         if (!qemuBlockJobChainFind(disk, chain, base, &baseIdx) || baseIdx <= topIdx) {
             virReportError(VIR_ERR_INVALID_ARG,
                            "could not find base image in chain for '%s'", disk->dst);
-            goto endjob;
+            return -1;
         }
     } else {
         baseIdx = chain->len; /* the bottom */
     }
     if (qemuBlockJobDiskNode(obj, disk, &topNode, NULL) < 0)
-        goto endjob;
+        return -1;
 
     job = qemuBlockJobNew(obj, disk,
                           active ? VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT
@@ -1077,7 +1076,7 @@ qemuDomainBlockCommit(virDomainPtr dom, const char *path, const char *base,
     if (qemuSecurityPrepareDomain(driver, obj) < 0) {
         qemuBlockJobClearMirror(disk);
         qemuBlockJobFree(job);
-        goto endjob;
+        return -1;
     }
     args = json_object_new_object();
     json_object_object_add(args, "job-id", json_object_new_string(job->name));
@@ -1092,18 +1091,45 @@ qemuDomainBlockCommit(virDomainPtr dom, const char *path, const char *base,
         json_object_object_add(args, "auto-finalize", json_object_new_boolean(0));
     if (speed)
         json_object_object_add(args, "speed", json_object_new_int64((int64_t)speed));
+    if (name)
+        *name = g_strdup(job->name);
     if (qemuBlockJobStart(obj, job, "block-commit", args) < 0) {
         qemuBlockJobClearMirror(disk);
-        goto endjob;
+        if (name)
+            g_clear_pointer(name, g_free);
+        return -1;
     }
     qemuDomainSaveStatus(driver, obj);
-    ret = 0;
-endjob:
+    return 0;
+}
+
+int
+qemuDomainBlockCommit(virDomainPtr dom, const char *path, const char *base,
+                      const char *top, unsigned long bandwidth, unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    unsigned long long speed = 0;
+    virDomainObj *obj;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_BLOCK_COMMIT_SHALLOW | VIR_DOMAIN_BLOCK_COMMIT_DELETE |
+                      VIR_DOMAIN_BLOCK_COMMIT_ACTIVE | VIR_DOMAIN_BLOCK_COMMIT_RELATIVE |
+                      VIR_DOMAIN_BLOCK_COMMIT_BANDWIDTH_BYTES,
+                  -1);
+    if (qemuBlockJobBandwidth(bandwidth, flags & VIR_DOMAIN_BLOCK_COMMIT_BANDWIDTH_BYTES,
+                              &speed) < 0)
+        return -1;
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    ret = qemuBlockJobCommit(driver, obj, path, base, top, speed, flags, NULL);
     virDomainObjEndJob(obj, VIR_JOB_MODIFY);
 cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }
+
 
 /* ---- job control ----------------------------------------------------------- */
 
@@ -1125,28 +1151,21 @@ qemuBlockJobRequire(virDomainObj *obj, const char *path, virDomainDiskDef **disk
     return job;
 }
 
-int
-qemuDomainBlockJobAbort(virDomainPtr dom, const char *path, unsigned int flags)
+/* The body of virDomainBlockJobAbort. Object locked, MODIFY job held. */
+static int
+qemuBlockJobAbort(qemuDriver *driver, virDomainObj *obj, const char *path,
+                  unsigned int flags)
 {
-    qemuDriver *driver = qemuDriverOf(dom->conn);
     bool pivot = flags & VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT;
     bool async = flags & VIR_DOMAIN_BLOCK_JOB_ABORT_ASYNC;
-    qemuDomainObjPrivate *priv;
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
     virDomainDiskDef *disk = NULL;
     g_autoptr(json_object) args = NULL;
     g_autofree char *name = NULL;
-    virDomainObj *obj;
     qemuBlockJob *job;
     gint64 deadline;
     int ret = -1;
 
-    virCheckFlags(VIR_DOMAIN_BLOCK_JOB_ABORT_ASYNC | VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT,
-                  -1);
-    if (!(obj = qemuDomainObjFromDomain(dom)))
-        return -1;
-    priv = qemuDomainPriv(obj);
-    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
-        goto cleanup;
     if (!(job = qemuBlockJobRequire(obj, path, &disk)))
         goto endjob;
     if (job->request) {
@@ -1268,10 +1287,81 @@ qemuDomainBlockJobAbort(virDomainPtr dom, const char *path, unsigned int flags)
     qemuBlockJobDropStaleNodes(obj);
     qemuDomainSaveStatus(driver, obj);
 endjob:
+    return ret;
+}
+
+int
+qemuDomainBlockJobAbort(virDomainPtr dom, const char *path, unsigned int flags)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    virDomainObj *obj;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_BLOCK_JOB_ABORT_ASYNC | VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT,
+                  -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    ret = qemuBlockJobAbort(driver, obj, path, flags);
     virDomainObjEndJob(obj, VIR_JOB_MODIFY);
 cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
+}
+
+
+int
+qemuBlockJobCommitWait(qemuDriver *driver, virDomainObj *obj, const char *dst,
+                       const char *top)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    virDomainDiskDef *disk = qemuBlockJobDiskByTarget(obj->def, dst);
+    bool active = disk && g_strcmp0(disk->src, top) == 0;
+    unsigned int flags = VIR_DOMAIN_BLOCK_COMMIT_SHALLOW | VIR_DOMAIN_BLOCK_COMMIT_DELETE;
+    g_autofree char *name = NULL;
+    gint64 deadline =
+        g_get_monotonic_time() + QEMU_BLOCKJOB_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+    qemuBlockJob *job;
+
+    if (active)
+        flags |= VIR_DOMAIN_BLOCK_COMMIT_ACTIVE;
+    if (qemuBlockJobCommit(driver, obj, dst, NULL, active ? NULL : top, 0, flags, &name) <
+        0)
+        return -1;
+    while ((job = qemuBlockJobByName(obj, name)) && virDomainObjIsActive(obj)) {
+        if (active && job->ready && !job->request)
+            return qemuBlockJobAbort(driver, obj, dst, VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT);
+        if (job->pending) {
+            /* the finalize worker waits for this job: done here */
+            qemuBlockJobFinalize(obj, name);
+            continue;
+        }
+        if (!g_cond_wait_until(&priv->blockjobCond, &obj->lock, deadline))
+            break;
+    }
+    if (!virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s", "domain is not running");
+        return -1;
+    }
+    if (job) {
+        virReportError(VIR_ERR_OPERATION_TIMEOUT, "block job '%s' did not end in time",
+                       name);
+        return -1;
+    }
+    job = priv->blockjobs ? g_hash_table_lookup(priv->blockjobs, dst) : NULL;
+    if (job && g_str_equal(job->name, name)) {
+        bool completed = job->status == VIR_DOMAIN_BLOCK_JOB_COMPLETED;
+
+        g_hash_table_remove(priv->blockjobs, dst);
+        if (!completed) {
+            virReportError(VIR_ERR_OPERATION_FAILED, "%s", "finishing block job failed");
+            return -1;
+        }
+    }
+    qemuBlockJobDropStaleNodes(obj);
+    qemuDomainSaveStatus(driver, obj);
+    return 0;
 }
 
 /* QEMU's entry for job @name in query-block-jobs (a new reference), or NULL */

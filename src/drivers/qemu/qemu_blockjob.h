@@ -32,6 +32,20 @@ int qemuDomainBlockJobSetSpeed(virDomainPtr dom, const char *path,
 bool qemuBlockJobHandleEvent(qemuDriver *driver, virDomainObj *obj, const char *name,
                              int qemuStatus, bool failed);
 
+/* Whether a block job runs on any disk of @obj. Object locked. */
+bool qemuBlockJobAnyActive(virDomainObj *obj);
+
+/* Commit the image @top of the disk @dst of the running @obj into the
+ * image just below it and wait for the end, as libvirt 9.0's deletion of
+ * an external snapshot does: an active commit (@top is the disk's top)
+ * pivots to that image, an inactive one finalizes; the committed image
+ * is removed (DELETE); the live and persistent definitions follow, the
+ * checkpoints' bitmaps are merged and BLOCK_JOB events sent as for the
+ * public calls. Object locked, MODIFY job held (released while waiting).
+ * 0, or -1 with an error reported (libvirt's for a bad @top). */
+int qemuBlockJobCommitWait(qemuDriver *driver, virDomainObj *obj, const char *dst,
+                           const char *top);
+
 /* QEMU's BLOCK_JOB_PENDING of job @name (an inactive commit or a pull,
  * started with auto-finalize off): a worker merges the checkpoints'
  * bitmaps and finalizes it. Monitor I/O thread, object locked, never

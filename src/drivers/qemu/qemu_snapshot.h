@@ -41,12 +41,11 @@ int qemuSnapshotTakeExternal(qemuDriver *driver, virDomainObj *obj,
 
 /*
  * Delete the data of the external leaf snapshot @def as libvirt 9.0 does:
- * each of its overlays, still the top of its disk, is committed into the
- * image below (qemu-img commit) and removed, and the definition names that
- * image again. Only for a shut off domain: merging the overlays of a
- * running guest is a block commit job, which virtkit's snapshot code does
- * not run (OPERATION_UNSUPPORTED, nothing changed). An overlay that is no
- * longer the top of its disk is refused likewise.
+ * each of its overlays is committed into the image below and removed, and
+ * the definition names that image again. Shut off: qemu-img commit, the
+ * overlay must still be its disk's top. Running: a block commit job per
+ * disk (active with a pivot when the overlay is the top), refused while
+ * another block job runs; every disk is checked before anything changes.
  */
 int qemuSnapshotDiscardExternal(qemuDriver *driver, virDomainObj *obj,
                                 virDomainSnapshotDef *def);

@@ -22,6 +22,7 @@
 
 #include <json-c/json.h>
 
+#include "qemu_blockjob.h"
 #include "qemu_command.h"
 #include "qemu_hotplug.h"
 #include "qemu_monitor.h"
@@ -471,18 +472,107 @@ qemuSnapshotTakeExternal(qemuDriver *driver, virDomainObj *obj, virDomainSnapsho
     return rc;
 }
 
+static bool
+qemuSnapshotSameImage(const char *a, const char *b)
+{
+    g_autofree char *ra = NULL;
+    g_autofree char *rb = NULL;
+
+    if (!a || !b)
+        return false;
+    if (g_str_equal(a, b))
+        return true;
+    ra = realpath(a, NULL);
+    rb = realpath(b, NULL);
+    return ra && rb && g_str_equal(ra, rb);
+}
+
+/* The deletion of @def on a running domain, as libvirt 9.0
+ * (qemuSnapshotDeleteExternalPrepare, qemuSnapshotDiscardExternal): every
+ * disk is checked first (the overlay in the disk's chain, its backing the
+ * image the snapshot's definition names), then each overlay is committed
+ * into that image by a block job (qemuBlockJobCommitWait: an active
+ * commit and a pivot when it is the disk's top) and removed. */
+static int
+qemuSnapshotDiscardExternalActive(qemuDriver *driver, virDomainObj *obj,
+                                  virDomainSnapshotDef *def)
+{
+    if (qemuBlockJobAnyActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "cannot delete external snapshots when there is another active "
+                       "block job");
+        return -1;
+    }
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainSnapshotDiskDef *sd = &def->disks[i];
+        const virDomainDiskDef *cur;
+        const virDomainDiskDef *old;
+        g_autoptr(GPtrArray) chain = NULL;
+        const char *below = NULL;
+        bool found;
+
+        if (sd->snapshot != VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL)
+            continue;
+        if (!(cur = qemuSnapshotDomainDisk(obj->def, sd->name))) {
+            virReportError(VIR_ERR_INVALID_ARG, "disk '%s' not found in domain",
+                           sd->name);
+            return -1;
+        }
+        if (!(old = def->dom ? qemuSnapshotDomainDisk(def->dom, sd->name) : NULL)) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           "failed to find disk '%s' in snapshot VM XML", sd->name);
+            return -1;
+        }
+        chain = qemuSecurityBackingChain(cur->src, cur->format);
+        found = qemuSnapshotSameImage(cur->src, sd->path);
+        if (found)
+            below = chain->len > 0 ? g_ptr_array_index(chain, 0) : NULL;
+        for (guint j = 0; !found && j < chain->len; j++) {
+            if ((found = qemuSnapshotSameImage(g_ptr_array_index(chain, j), sd->path)))
+                below = j + 1 < chain->len ? g_ptr_array_index(chain, j + 1) : NULL;
+        }
+        if (!found) {
+            virReportError(VIR_ERR_INVALID_ARG, "%s",
+                           "could not find base disk source in disk source chain");
+            return -1;
+        }
+        if (!below) {
+            virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                           "failed to find parent disk source in backing chain");
+            return -1;
+        }
+        if (!qemuSnapshotSameImage(below, old->src)) {
+            virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                           "snapshot VM disk source and parent disk source are not the "
+                           "same");
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainSnapshotDiskDef *sd = &def->disks[i];
+        const virDomainDiskDef *cur;
+        g_autofree char *top = NULL;
+
+        if (sd->snapshot != VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL)
+            continue;
+        /* the job names the image as the chain does */
+        if (!(cur = qemuSnapshotDomainDisk(obj->def, sd->name)))
+            continue; /* unplugged while a previous disk was committed */
+        top = g_strdup(qemuSnapshotSameImage(cur->src, sd->path) ? cur->src : sd->path);
+        if (qemuBlockJobCommitWait(driver, obj, sd->name, top) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int
 qemuSnapshotDiscardExternal(qemuDriver *driver, virDomainObj *obj,
                             virDomainSnapshotDef *def)
 {
     virDomainDef *persistent = obj->newDef ? obj->newDef : obj->def;
 
-    if (virDomainObjIsActive(obj)) {
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                       "deletion of external snapshots of a running domain is not "
-                       "supported by virtkit; shut it off or delete the metadata only");
-        return -1;
-    }
+    if (virDomainObjIsActive(obj))
+        return qemuSnapshotDiscardExternalActive(driver, obj, def);
     /* every overlay must still be its disk's top, its backing the old image */
     for (size_t i = 0; i < def->ndisks; i++) {
         const virDomainSnapshotDiskDef *sd = &def->disks[i];
