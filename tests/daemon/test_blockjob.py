@@ -17,6 +17,9 @@ sees it (HMP qemu-io on the virtio backend):
    into its base: the base then holds the guest's write, the guest uses it;
  - an inactive commit (--top/--base) of a middle image; blockpull: the top
    has no backing file afterwards and still reads the data;
+ - a restarted daemon (kill -9) adopts the jobs QEMU kept running: a
+   copy (info, speed, READY, pivot), an inactive commit with DELETE (it
+   ends, the image goes), an active commit (abort), events arriving;
  - libvirt's errors (code, domain), each changing nothing.
 """
 import os
@@ -205,7 +208,90 @@ def test_blockjobs():
     assert vda.has(dom, 0x46)
     assert dom.state()[0] == libvirt.VIR_DOMAIN_RUNNING
 
+    # a restarted daemon (kill -9) adopts the jobs QEMU kept running: a
+    # copy (info, speed, READY then pivot), an inactive commit with DELETE
+    # (finished, its image removed), an active commit (abort); 4 MiB of
+    # data at 64 KiB/s keep each one running across the restart
     ev.close()
+    conn.close()
+
+    def restart():
+        d.kill()
+        d.start()
+        c = libvirt.open(uri)
+        e = VirshEvents(uri, "--all")
+        e.sync(uri, diskless_xml("evsync"), work)
+        dm = c.lookupByName("bj")
+        assert dm.state()[0] == libvirt.VIR_DOMAIN_RUNNING
+        return c, dm, e
+
+    slow = {"bandwidth": 65536}
+    vda._run(dom, "write -P 0x49 0 4M", "wrote 4194304/4194304")
+    adopt = os.path.join(work, "adopt.qcow2")
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName("bj")
+    dom.blockCopy("vda", "<disk type='file'><source file='%s'/></disk>" % adopt, slow,
+                  libvirt.VIR_DOMAIN_BLOCK_COPY_TRANSIENT_JOB)
+    conn, dom, ev = restart()
+    info = dom.blockJobInfo("vda", libvirt.VIR_DOMAIN_BLOCK_JOB_INFO_BANDWIDTH_BYTES)
+    assert info["type"] == libvirt.VIR_DOMAIN_BLOCK_JOB_TYPE_COPY and \
+        info["bandwidth"] == 65536 and 0 < info["end"] and info["cur"] < info["end"], info
+    assert "<mirror type='file' file='%s' format='qcow2' job='copy'>" % adopt in \
+        virsh(uri, "dumpxml", "bj").stdout
+    dom.blockJobSetSpeed("vda", 0, 0)
+    ev.wait_line(r"'block-job-2' for domain 'bj': Block Copy for vda ready")
+    virsh(uri, "blockjob", "bj", "vda", "--pivot")
+    ev.wait_line(r"'block-job-2' for domain 'bj': Block Copy for vda completed")
+    assert sources(uri, "bj") == [adopt] and sources(uri, "bj", "--inactive") == [adopt]
+    vda.write(dom, 0x4a)
+    flush(dom)
+    assert pattern(adopt, 0x4a), "the guest's write after the pivot is not in the copy"
+
+    # inactive commit of a middle image, DELETE: finished after the restart
+    amid = os.path.join(work, "amid.qcow2")
+    atop = os.path.join(work, "atop.qcow2")
+    virsh(uri, "snapshot-create-as", "bj", "a1", "--disk-only", "--no-metadata",
+          "--diskspec", "vda,file=" + amid)
+    vda._run(dom, "write -P 0x4b 0 4M", "wrote 4194304/4194304")
+    virsh(uri, "snapshot-create-as", "bj", "a2", "--disk-only", "--no-metadata",
+          "--diskspec", "vda,file=" + atop)
+    dom.blockCommit("vda", adopt, amid, 65536,
+                    libvirt.VIR_DOMAIN_BLOCK_COMMIT_DELETE |
+                    libvirt.VIR_DOMAIN_BLOCK_COMMIT_BANDWIDTH_BYTES)
+    ev.close()
+    conn.close()
+    conn, dom, ev = restart()
+    info = dom.blockJobInfo("vda", 0)
+    assert info["type"] == libvirt.VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT and \
+        info["cur"] < info["end"], info
+    dom.blockJobSetSpeed("vda", 0, 0)
+    ev.wait_line(r"'block-job-2' for domain 'bj': Block Commit for vda completed")
+    wait_for(lambda: not os.path.exists(amid), "the committed image's removal", 30)
+    assert backing(atop) == adopt, backing(atop)
+    assert pattern(adopt, 0x4b), "the base lacks the middle image's data"
+    assert dom.blockJobInfo("vda", 0) == {}
+
+    # active commit, aborted after the restart: the guest stays on the top
+    vda._run(dom, "write -P 0x4c 0 4M", "wrote 4194304/4194304")
+    dom.blockCommit("vda", None, None, 65536,
+                    libvirt.VIR_DOMAIN_BLOCK_COMMIT_ACTIVE |
+                    libvirt.VIR_DOMAIN_BLOCK_COMMIT_SHALLOW |
+                    libvirt.VIR_DOMAIN_BLOCK_COMMIT_BANDWIDTH_BYTES)
+    ev.close()
+    conn.close()
+    conn, dom, ev = restart()
+    info = dom.blockJobInfo("vda", 0)
+    assert info["type"] == libvirt.VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT and \
+        info["cur"] < info["end"], info
+    assert "job='active-commit'" in virsh(uri, "dumpxml", "bj").stdout
+    virsh(uri, "blockjob", "bj", "vda", "--abort")
+    ev.wait_line(r"'block-job-2' for domain 'bj': Active Block Commit for vda canceled")
+    assert sources(uri, "bj") == [atop] and "<mirror" not in virsh(uri, "dumpxml", "bj").stdout
+    assert dom.blockJobInfo("vda", 0) == {}
+    assert vda.has(dom, 0x4c)
+
+    ev.close()
+    conn.close()
     virsh(uri, "destroy", "bj")
     d.stop()
 
