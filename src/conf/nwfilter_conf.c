@@ -781,6 +781,28 @@ parseValue(const nwfAttr *attr, const char *prop, unsigned int negFlag,
     return true;
 }
 
+bool
+virNWFilterItemParseValue(int protocol, int field, const char *value,
+                          virNWFilterItem *item)
+{
+    memset(item, 0, sizeof(*item));
+    if (value[0] == '$')
+        return false;
+    for (size_t i = 0; i < G_N_ELEMENTS(nwfProtocols); i++) {
+        if (nwfProtocols[i].protocol != protocol)
+            continue;
+        for (const nwfAttr *a = nwfProtocols[i].attrs; a->name; a++) {
+            if (a->field == field) {
+                bool ok = parseValue(a, value, 0, item);
+
+                g_clear_pointer(&item->string, g_free);
+                return ok;
+            }
+        }
+    }
+    return false;
+}
+
 /* ---- parsing --------------------------------------------------------------- */
 
 static void

@@ -149,6 +149,20 @@ typedef struct {
     char *string; /* comment */
 } virNWFilterItem;
 
+/* the values of virNWFilterRuleDef's action and direction */
+enum {
+    VIR_NWFILTER_RULE_ACTION_DROP = 0,
+    VIR_NWFILTER_RULE_ACTION_ACCEPT,
+    VIR_NWFILTER_RULE_ACTION_REJECT,
+    VIR_NWFILTER_RULE_ACTION_RETURN,
+    VIR_NWFILTER_RULE_ACTION_CONTINUE,
+};
+enum {
+    VIR_NWFILTER_RULE_DIRECTION_IN = 0, /* towards the guest */
+    VIR_NWFILTER_RULE_DIRECTION_OUT,    /* from the guest */
+    VIR_NWFILTER_RULE_DIRECTION_INOUT,
+};
+
 typedef struct {
     int priority; /* -1000..1000, 500 by default */
     bool noStateMatch;
@@ -195,3 +209,9 @@ virNWFilterDef *virNWFilterDefParseFile(const char *path);
 
 /* The document as libvirtd formats it (never fails). */
 char *virNWFilterDefFormat(const virNWFilterDef *def);
+
+/* Read @value (a variable's value: never "$...") as the attribute @field
+ * of a @protocol element would be read, into @item (whose string is left
+ * NULL). false if that attribute would refuse it. */
+bool virNWFilterItemParseValue(int protocol, int field, const char *value,
+                               virNWFilterItem *item);

@@ -559,8 +559,9 @@ error:
  * @flags: none defined: 0
  *
  * Lists the bindings of filters to guest interfaces (made by the daemon
- * when a guest with a <filterref> starts). virtkit applies no filter to
- * traffic, so there are none.
+ * when a guest with a <filterref> starts, or with
+ * virNWFilterBindingCreateXML). Only the system daemon has them; the
+ * test driver answers VIR_ERR_NO_SUPPORT, as libvirt's.
  *
  * Returns the number of bindings (and of handles in *@bindings), or -1 in
  * case of error: the common ones, VIR_ERR_INVALID_ARG for flags. The caller
@@ -657,14 +658,21 @@ error:
  * @xml: the binding's XML (<filterbinding>)
  * @flags: bitwise-OR of virNWFilterBindingCreateFlags
  *
- * Applies a filter to a guest interface. virtkit does not apply filters
- * to traffic: its driver refuses this with VIR_ERR_OPERATION_UNSUPPORTED
- * and creates nothing.
+ * Applies a filter to a guest interface: the filter named in the XML,
+ * with the filters it references and its parameters, becomes rules on
+ * the port device (virtkitd: one nftables table of the bridge family,
+ * kept across daemon restarts until virNWFilterBindingDelete). With
+ * VIR_NWFILTER_BINDING_CREATE_VALIDATE the XML is also checked against
+ * libvirt's schema.
  *
  * Returns a new handle (release it with virNWFilterBindingFree), or NULL in
- * case of error: the common ones, VIR_ERR_OPERATION_DENIED on a read-only
- * connection, VIR_ERR_INVALID_ARG for unknown flags,
- * VIR_ERR_OPERATION_UNSUPPORTED.
+ * case of error (nothing is kept): the common ones, VIR_ERR_OPERATION_DENIED
+ * on a read-only connection, VIR_ERR_INVALID_ARG for unknown flags,
+ * VIR_ERR_XML_ERROR / VIR_ERR_INTERNAL_ERROR for bad XML ("filter binding
+ * has no port dev name", ...), VIR_ERR_OPERATION_FAILED when the port
+ * already has a binding, VIR_ERR_INTERNAL_ERROR for a missing filter or
+ * variable, VIR_ERR_CONFIG_UNSUPPORTED for what virtkit does not
+ * translate (IP address learning, vlan/stp rules, connection states).
  */
 virNWFilterBindingPtr
 virNWFilterBindingCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
@@ -691,7 +699,8 @@ error:
  * virNWFilterBindingDelete:
  * @binding: a handle
  *
- * Removes the filter from the guest interface of @binding.
+ * Removes the filter from the guest interface of @binding (its rules
+ * are gone when this returns).
  *
  * Returns 0 in case of success, -1 in case of error: the common ones,
  * VIR_ERR_OPERATION_DENIED on a read-only connection,

@@ -3,9 +3,11 @@
 virsh and vksh print what virsh printed against libvirtd 9.0; python3-libvirt
 defines, lists, reads back what libvirtd made of the same XML, gets
 libvirt's errors, and finds the definitions again after a restart; the
-standard filter set of a first start; bindings: none, and creating one is
-refused; a guest asking for a filter is refused at start (so no guest is
-booted here)."""
+standard filter set of a first start; bindings that cannot be made fail
+with libvirt's errors and leave nothing (the bindings that make rules are
+daemon-nwfilter-traffic's, in a network namespace of its own); a guest
+whose interface type cannot be filtered is refused at start (so no guest
+is booted here)."""
 import os
 import stat
 import subprocess
@@ -168,8 +170,9 @@ def test_python_define_errors_restart():
 def test_standard_set_and_bindings():
     """A first start defines the standard set (each with a UUID of its own,
     kept across a restart; a filter the user removed stays removed);
-    bindings: none listed, none found, creating one refused; a session
-    daemon has no filters (NO_SUPPORT), as libvirt's."""
+    bindings: none listed, none found, those that cannot be made refused
+    with libvirt's errors (nothing kept); a session daemon has no filters
+    (NO_SUPPORT), as libvirt's."""
     libvirt.registerErrorHandler(quiet, None)
     d = daemon(defaults=True)
     c = libvirt.open(d.uri())
@@ -184,13 +187,57 @@ def test_standard_set_and_bindings():
     expect_error(lambda: c.nwfilterBindingLookupByPortDev("vnet0"),
                  libvirt.VIR_ERR_NO_NWFILTER_BINDING, libvirt.VIR_FROM_NWFILTER,
                  "Network filter binding not found: no nwfilter binding for port dev 'vnet0'")
-    binding = ("<filterbinding><owner><name>g</name>"
-               "<uuid>d54df46f-1ab5-4a22-8618-4560ef5fac2c</uuid></owner>"
-               "<portdev name='vnet0'/><mac address='52:54:00:11:22:33'/>"
-               "<filterref filter='clean-traffic'/></filterbinding>")
-    expect_error(lambda: c.nwfilterBindingCreateXML(binding, 0),
-                 libvirt.VIR_ERR_OPERATION_UNSUPPORTED, libvirt.VIR_FROM_NWFILTER)
-    assert c.listAllNWFilterBindings(0) == []
+    # bindings that cannot be made (no rule is made: the filter tree
+    # fails before anything reaches nft)
+    bdir = os.path.join(d.dirs["run"], "nwfilter-binding")
+
+    def binding(body, filt="clean-traffic", params=""):
+        return ("<filterbinding><owner><name>g</name>"
+                "<uuid>d54df46f-1ab5-4a22-8618-4560ef5fac2c</uuid></owner>"
+                + body + "<filterref filter='%s'>%s</filterref></filterbinding>"
+                % (filt, params))
+    good = "<portdev name='vnet0'/><mac address='52:54:00:11:22:33'/>"
+    ip = "<parameter name='IP' value='10.0.0.2'/>"
+    cases = [
+        (binding("<mac address='52:54:00:11:22:33'/>"), libvirt.VIR_ERR_INTERNAL_ERROR,
+         "internal error: filter binding has no port dev name"),
+        (binding("<portdev name='vnet0'/>"), libvirt.VIR_ERR_INTERNAL_ERROR,
+         "internal error: filter binding has no MAC address"),
+        (binding("<portdev name='vnet0'/><mac address='52:54:00:11:22'/>"),
+         libvirt.VIR_ERR_INTERNAL_ERROR, "internal error: Unable to parse MAC '52:54:00:11:22'"),
+        (binding(good, "nosuch", ip), libvirt.VIR_ERR_INTERNAL_ERROR,
+         "internal error: referenced filter 'nosuch' is missing"),
+        (binding(good, "clean-traffic",
+                 "<parameter name='CTRL_IP_LEARNING' value='none'/>"),
+         libvirt.VIR_ERR_INTERNAL_ERROR,
+         "internal error: Cannot instantiate filter due to unresolvable variables or "
+         "unavailable list elements: IP"),
+        (binding(good, "clean-traffic",
+                 "<parameter name='CTRL_IP_LEARNING' value='maybe'/>"),
+         libvirt.VIR_ERR_PARSE_FAILED,
+         "failed to parse configuration file filter 'clean-traffic' learning value "
+         "'maybe' invalid."),
+        (binding(good, "allow-dhcp-server"), libvirt.VIR_ERR_INTERNAL_ERROR,
+         "internal error: Cannot instantiate filter due to unresolvable variables or "
+         "unavailable list elements: DHCPSERVER"),
+        (binding(good), libvirt.VIR_ERR_CONFIG_UNSUPPORTED, None),
+        ("<filterbinding>", libvirt.VIR_ERR_XML_DETAIL, None),
+        ("<filter name='x'/>", libvirt.VIR_ERR_XML_ERROR,
+         "XML error: unknown root element for nwfilter binding"),
+    ]
+    for xml, code, message in cases:
+        expect_error(lambda: c.nwfilterBindingCreateXML(xml, 0), code,
+                     libvirt.VIR_FROM_NWFILTER, message)
+        assert c.listAllNWFilterBindings(0) == [] and os.listdir(bdir) == [], xml
+    expect_error(lambda: c.nwfilterBindingCreateXML(binding(good + "<foo/>", params=ip),
+                                                    libvirt.VIR_NWFILTER_BINDING_CREATE_VALIDATE),
+                 libvirt.VIR_ERR_XML_INVALID_SCHEMA, libvirt.VIR_FROM_XML)
+    expect_error(lambda: c.nwfilterBindingCreateXML(binding(good, params=ip), 4),
+                 libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_NWFILTER)
+    ro = libvirt.openReadOnly(d.uri())
+    expect_error(lambda: ro.nwfilterBindingCreateXML(binding(good, params=ip), 0),
+                 libvirt.VIR_ERR_OPERATION_DENIED, libvirt.VIR_FROM_NWFILTER)
+    ro.close()
     p = virsh(d.uri(), "nwfilter-binding-create /dev/stdin", check=False)
     assert p.returncode == 1, p
     c.close()
@@ -235,9 +282,10 @@ GUEST = """<domain type='qemu'>
 
 
 def test_guest_with_filterref_refused():
-    """A guest whose interface asks for a filter is defined with its
-    <filterref> kept, and refused at start with a clear error (nothing is
-    started: applying filters is not built); no QEMU is left behind."""
+    """A guest whose type='ethernet' interface (in no bridge: the rules live
+    in the bridge family) asks for a filter is defined with its <filterref>
+    kept, and refused at start with a clear error; no QEMU is left
+    behind."""
     libvirt.registerErrorHandler(quiet, None)
     d = daemon(defaults=True)
     c = libvirt.open(d.uri())
@@ -248,8 +296,8 @@ def test_guest_with_filterref_refused():
     assert want in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), dom.XMLDesc(0)
     expect_error(dom.create, libvirt.VIR_ERR_CONFIG_UNSUPPORTED, libvirt.VIR_FROM_QEMU,
                  "unsupported configuration: interface asks for network filter "
-                 "'clean-traffic': applying network filters to guest traffic is not "
-                 "supported by virtkit")
+                 "'clean-traffic': virtkit applies network filters only to interfaces "
+                 "of type 'network' and 'bridge'")
     assert dom.state()[0] == libvirt.VIR_DOMAIN_SHUTOFF
     p = virsh(d.uri(), "start nwf-guest", check=False)
     assert p.returncode == 1 and "network filter 'clean-traffic'" in p.stderr, p.stderr
@@ -267,8 +315,8 @@ if __name__ == "__main__":
          test_vksh_golden),
         ("nwfilter: python3-libvirt define/list/errors as libvirtd, 0600 files, restart",
          test_python_define_errors_restart),
-        ("nwfilter: standard set on first start, bindings refused, session NO_SUPPORT",
+        ("nwfilter: standard set on first start, binding errors, session NO_SUPPORT",
          test_standard_set_and_bindings),
-        ("nwfilter: a guest with <filterref> keeps it and is refused at start",
+        ("nwfilter: an ethernet interface with <filterref> is refused at start",
          test_guest_with_filterref_refused),
     ])

@@ -89,8 +89,7 @@ const nwfilterDefault nwfilterDefaults[] = {
      * from 0.0.0.0) */
     { "no-ip-spoofing", "<filter name='no-ip-spoofing' chain='ipv4-ip' priority='-710'>\n"
                         "  <rule direction='out' action='return' priority='100'>\n"
-                        "    <ip srcipaddr='0.0.0.0' protocol='udp' srcportstart='68'"
-                        " dstportstart='67'/>\n"
+                        "    <ip srcipaddr='0.0.0.0' protocol='udp'/>\n"
                         "  </rule>\n"
                         "  <rule direction='out' action='return'>\n"
                         "    <ip srcipaddr='$IP'/>\n"
@@ -129,10 +128,11 @@ const nwfilterDefault nwfilterDefaults[] = {
                          "  <filterref filter='no-arp-mac-spoofing'/>\n"
                          "  <filterref filter='no-arp-ip-spoofing'/>\n"
                          "</filter>\n" },
-    /* no RARP other than what the guest announces itself with */
-    { "no-other-rarp-traffic", "<filter name='no-other-rarp-traffic' chain='rarp'>\n"
-                               "  <rule direction='inout' action='drop'/>\n"
-                               "</filter>\n" },
+    /* no RARP but what the chains before this let through */
+    { "no-other-rarp-traffic",
+      "<filter name='no-other-rarp-traffic' chain='rarp'>\n"
+      "  <rule direction='inout' action='drop' priority='1000'/>\n"
+      "</filter>\n" },
     /* the guest sends no IPv4 multicast */
     { "no-ip-multicast", "<filter name='no-ip-multicast' chain='ipv4'>\n"
                          "  <rule direction='out' action='drop'>\n"
@@ -156,7 +156,8 @@ const nwfilterDefault nwfilterDefaults[] = {
     { "no-other-l2-traffic", "<filter name='no-other-l2-traffic' chain='root'>\n"
                              "  <rule direction='inout' action='drop' priority='1000'/>\n"
                              "</filter>\n" },
-    /* the packets QEMU sends to announce a guest after migration */
+    /* the packets QEMU sends to announce a guest after migration (a RARP
+     * request for the guest's own MAC), out and in */
     { "qemu-announce-self-rarp",
       "<filter name='qemu-announce-self-rarp' chain='rarp'>\n"
       "  <rule direction='out' action='accept' priority='500'>\n"
@@ -164,13 +165,19 @@ const nwfilterDefault nwfilterDefaults[] = {
       " arpsrcmacaddr='$MAC' arpdstmacaddr='$MAC' arpsrcipaddr='0.0.0.0'"
       " arpdstipaddr='0.0.0.0'/>\n"
       "  </rule>\n"
-      "  <rule direction='inout' action='drop' priority='500'/>\n"
+      "  <rule direction='in' action='accept' priority='500'>\n"
+      "    <rarp dstmacaddr='ff:ff:ff:ff:ff:ff' opcode='Request_Reverse'"
+      " arpsrcmacaddr='$MAC' arpdstmacaddr='$MAC' arpsrcipaddr='0.0.0.0'"
+      " arpdstipaddr='0.0.0.0'/>\n"
+      "  </rule>\n"
       "</filter>\n" },
+    /* the same, and the frame type older QEMUs announce with (0x835) */
     { "qemu-announce-self", "<filter name='qemu-announce-self' chain='root'>\n"
                             "  <rule direction='out' action='accept'>\n"
                             "    <mac protocolid='0x835'/>\n"
                             "  </rule>\n"
                             "  <filterref filter='qemu-announce-self-rarp'/>\n"
+                            "  <filterref filter='no-other-rarp-traffic'/>\n"
                             "</filter>\n" },
     /* the usual protection of a guest on a shared link: its own MAC and IP
      * addresses only, honest ARP, IPv4 only */
@@ -185,9 +192,8 @@ const nwfilterDefault nwfilterDefaults[] = {
                        "  <rule direction='inout' action='accept' priority='-500'>\n"
                        "    <mac protocolid='arp'/>\n"
                        "  </rule>\n"
-                       "  <filterref filter='no-other-rarp-traffic'/>\n"
-                       "  <filterref filter='qemu-announce-self'/>\n"
                        "  <filterref filter='no-other-l2-traffic'/>\n"
+                       "  <filterref filter='qemu-announce-self'/>\n"
                        "</filter>\n" },
     /* clean-traffic, and the guest talks to no host of its subnet but the
      * gateway ($GATEWAY_MAC) */

@@ -1,19 +1,23 @@
-/* nwfilter_driver.c: network filter definitions of virtkitd: define, undefine, list, look up; bindings refused */
+/* nwfilter_driver.c: network filters of virtkitd: definitions (define, undefine, list, look up) and bindings applied as nftables rules */
 
 /*
  * Threads: every entry point may run on any worker. nwfLock guards the
- * whole state (the list of definitions and the state pointer itself); it
- * is held across the small file writes that make a change durable, so a
- * change is on disk before anyone sees it. Nothing here blocks on anything
- * but the local file system.
+ * whole state (the lists of definitions and bindings and the state
+ * pointer itself); it is held across the small file writes that make a
+ * change durable, so a change is on disk before anyone sees it, and
+ * across the `nft` runs that make or remove a binding's rules (one short
+ * local process each), so two changes of one port never interleave.
+ * Nothing here waits on a guest or a client.
  */
 #define G_LOG_DOMAIN "virtkit.nwfilter.driver"
 
 #include <errno.h>
 #include <string.h>
 
+#include "nwfilter_binding_conf.h"
 #include "nwfilter_conf.h"
 #include "nwfilter_driver.h"
+#include "nwfilter_nft.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "viruuid.h"
@@ -26,7 +30,9 @@
 
 typedef struct {
     char *dir;
-    GPtrArray *defs; /* of virNWFilterDef *, in definition order */
+    GPtrArray *defs;     /* of virNWFilterDef *, in definition order */
+    char *bindingDir;    /* <runtime>/nwfilter-binding: PORTDEV.xml */
+    GPtrArray *bindings; /* of virNWFilterBindingDef * */
 } nwfState;
 
 static GMutex nwfLock;
@@ -107,6 +113,10 @@ nwfReaches(nwfState *st, const virNWFilterDef *def, const char *target, int dept
     }
     return false;
 }
+
+static bool nwfBindingUses(nwfState *st, const virNWFilterBindingDef *b,
+                           const char *name);
+static void nwfRebuildUsers(nwfState *st, const char *name);
 
 static char *
 nwfPath(nwfState *st, const char *name)
@@ -227,6 +237,69 @@ nwfWriteDefaults(const char *dir)
     return 0;
 }
 
+static void
+nwfStateFree(nwfState *st)
+{
+    if (!st)
+        return;
+    g_ptr_array_unref(st->defs);
+    g_ptr_array_unref(st->bindings);
+    g_free(st->dir);
+    g_free(st->bindingDir);
+    g_free(st);
+}
+
+static const virNWFilterDef *nwfLookupForNft(const char *name, void *opaque);
+
+/* The bindings of a previous run (their status files): each gets its
+ * rules made again from the current definitions, replacing its table in
+ * one transaction (so a restart never duplicates a rule and never leaves
+ * a port unfiltered in between); a binding table with no status file is
+ * what a daemon killed between the two left, and goes. */
+static void
+nwfLoadBindings(nwfState *st)
+{
+    g_autoptr(GDir) d = g_dir_open(st->bindingDir, 0, NULL);
+    g_autoptr(GPtrArray) tables = NULL;
+    const char *name;
+
+    virFileRemoveAtomicLeftovers(st->bindingDir, ".xml");
+    while (d && (name = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(st->bindingDir, name, NULL);
+        g_autoptr(virNWFilterBindingDef) b = NULL;
+        g_autofree char *script = NULL;
+
+        if (name[0] == '.' || !g_str_has_suffix(name, ".xml"))
+            continue;
+        if (!(b = virNWFilterBindingDefParseFile(path))) {
+            VIR_NOTICE("cannot load network filter binding %s: %s", name,
+                       virGetLastErrorMessage());
+            virResetLastError();
+            continue;
+        }
+        if (!(script = nwfNftBuild(b, nwfLookupForNft, st)) || nwfNftApply(script) < 0) {
+            /* kept: its old rules, if any, stay in force */
+            VIR_NOTICE("cannot rebuild the filter rules of %s: %s", b->portdevname,
+                       virGetLastErrorMessage());
+            virResetLastError();
+        }
+        g_ptr_array_add(st->bindings, g_steal_pointer(&b));
+    }
+    tables = nwfNftListTables();
+    for (guint i = 0; i < tables->len; i++) {
+        bool known = false;
+
+        for (guint j = 0; j < st->bindings->len && !known; j++) {
+            g_autofree char *t = nwfNftTableName(
+                ((virNWFilterBindingDef *)st->bindings->pdata[j])->portdevname);
+
+            known = g_str_equal(t, tables->pdata[i]);
+        }
+        if (!known)
+            nwfNftRemoveTable(tables->pdata[i]);
+    }
+}
+
 static int
 nwfStateInitialize(const virStateDriverRoots *roots)
 {
@@ -249,6 +322,9 @@ nwfStateInitialize(const virStateDriverRoots *roots)
     st = g_new0(nwfState, 1);
     st->dir = g_build_filename(roots->configDir, "nwfilter", NULL);
     st->defs = g_ptr_array_new_with_free_func((GDestroyNotify)virNWFilterDefFree);
+    st->bindingDir = g_build_filename(roots->runtimeDir, "nwfilter-binding", NULL);
+    st->bindings =
+        g_ptr_array_new_with_free_func((GDestroyNotify)virNWFilterBindingDefFree);
     firstStart = !g_file_test(st->dir, G_FILE_TEST_IS_DIR);
     if (virFileMakePath(st->dir, 0700) < 0 ||
         (firstStart && defaults && nwfWriteDefaults(st->dir) < 0))
@@ -272,6 +348,9 @@ nwfStateInitialize(const virStateDriverRoots *roots)
             virResetLastError();
         }
     }
+    if (virFileMakePath(st->bindingDir, 0700) < 0)
+        goto error;
+    nwfLoadBindings(st);
     g_mutex_lock(&nwfLock);
     nwfDriver = st;
     g_mutex_unlock(&nwfLock);
@@ -279,9 +358,7 @@ nwfStateInitialize(const virStateDriverRoots *roots)
     return 0;
 
 error:
-    g_ptr_array_unref(st->defs);
-    g_free(st->dir);
-    g_free(st);
+    nwfStateFree(st);
     return -1;
 }
 
@@ -294,11 +371,8 @@ nwfStateCleanup(void)
     g_mutex_lock(&nwfLock);
     st = g_steal_pointer(&nwfDriver);
     g_mutex_unlock(&nwfLock);
-    if (!st)
-        return;
-    g_ptr_array_unref(st->defs);
-    g_free(st->dir);
-    g_free(st);
+    /* the bindings' rules stay: the guests keep running */
+    nwfStateFree(st);
 }
 
 /* ---- entry points -------------------------------------------------------- */
@@ -450,8 +524,10 @@ nwfilterDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
                                                    : 0)))
         return NULL;
     g_mutex_lock(&nwfLock);
-    if ((st = nwfGetState()) && (kept = nwfAssign(st, &def, true)))
+    if ((st = nwfGetState()) && (kept = nwfAssign(st, &def, true))) {
         ret = virGetNWFilter(conn, kept->name, kept->uuid);
+        nwfRebuildUsers(st, kept->name);
+    }
     g_mutex_unlock(&nwfLock);
     return ret;
 }
@@ -473,9 +549,15 @@ nwfilterUndefine(virNWFilterPtr nwfilter)
     if ((st = nwfGetState()) && (def = nwfFromHandle(st, nwfilter))) {
         g_autofree char *path = nwfPath(st, def->name);
 
-        /* libvirt refuses only a filter a running guest's binding uses;
-         * virtkit has no bindings, so a filter other filters reference
-         * goes as it does in libvirt */
+        /* as libvirt: a filter a binding uses stays; one other filters
+         * reference goes */
+        for (guint i = 0; i < st->bindings->len; i++) {
+            if (nwfBindingUses(st, st->bindings->pdata[i], def->name)) {
+                virReportError(VIR_ERR_OPERATION_INVALID, "%s", "nwfilter is in use");
+                g_mutex_unlock(&nwfLock);
+                return -1;
+            }
+        }
         if (virFileRemoveDurable(path) == 0) {
             g_ptr_array_remove(st->defs, def);
             ret = 0;
@@ -492,47 +574,209 @@ nwfReportNoBinding(const char *portdev)
                    portdev);
 }
 
+static const virNWFilterDef *
+nwfLookupForNft(const char *name, void *opaque)
+{
+    return nwfFindByName(opaque, name);
+}
+
+static virNWFilterBindingDef *
+nwfFindBinding(nwfState *st, const char *portdev)
+{
+    for (guint i = 0; i < st->bindings->len; i++) {
+        virNWFilterBindingDef *b = st->bindings->pdata[i];
+
+        if (g_str_equal(b->portdevname, portdev))
+            return b;
+    }
+    return NULL;
+}
+
+static char *
+nwfBindingPath(nwfState *st, const char *portdev)
+{
+    g_autofree char *base = g_strconcat(portdev, ".xml", NULL);
+
+    return g_build_filename(st->bindingDir, base, NULL);
+}
+
+/* Does the filter tree of @b use filter @name? */
+static bool
+nwfBindingUses(nwfState *st, const virNWFilterBindingDef *b, const char *name)
+{
+    const virNWFilterDef *top;
+
+    if (g_str_equal(b->filter, name))
+        return true;
+    return (top = nwfFindByName(st, b->filter)) && nwfReaches(st, top, name, 0);
+}
+
+/* (Re)make the rules of @b from the current definitions. 0, or -1 with
+ * the translator's or nft's error (the old rules, if any, stay). Lock
+ * held. */
+static int
+nwfBindingInstantiate(nwfState *st, const virNWFilterBindingDef *b)
+{
+    g_autofree char *script = nwfNftBuild(b, nwfLookupForNft, st);
+
+    if (!script)
+        return -1;
+    return nwfNftApply(script);
+}
+
+/* After a definition changed: the bindings using @name get their rules
+ * made again (as libvirt's rebuild of every binding); a binding that no
+ * longer instantiates keeps its rules and is told in the log. Lock held. */
+static void
+nwfRebuildUsers(nwfState *st, const char *name)
+{
+    for (guint i = 0; i < st->bindings->len; i++) {
+        virNWFilterBindingDef *b = st->bindings->pdata[i];
+
+        if (!nwfBindingUses(st, b, name))
+            continue;
+        if (nwfBindingInstantiate(st, b) < 0) {
+            VIR_NOTICE("cannot rebuild the filter rules of %s: %s", b->portdevname,
+                       virGetLastErrorMessage());
+            virResetLastError();
+        }
+    }
+}
+
 static int
 nwfilterConnectListAllNWFilterBindings(virConnectPtr conn,
                                        virNWFilterBindingPtr **bindings,
                                        unsigned int flags)
 {
+    nwfState *st;
+    int n;
+
     virCheckFlags(0, -1);
-    if (bindings)
-        *bindings = g_new0(virNWFilterBindingPtr, 1);
-    return 0;
+    g_mutex_lock(&nwfLock);
+    if (!(st = nwfGetState())) {
+        g_mutex_unlock(&nwfLock);
+        return -1;
+    }
+    n = st->bindings->len;
+    if (bindings) {
+        *bindings = g_new0(virNWFilterBindingPtr, n + 1);
+        for (int i = 0; i < n; i++) {
+            virNWFilterBindingDef *b = st->bindings->pdata[i];
+
+            (*bindings)[i] = virGetNWFilterBinding(conn, b->portdevname, b->filter);
+        }
+    }
+    g_mutex_unlock(&nwfLock);
+    return n;
 }
 
 static virNWFilterBindingPtr
 nwfilterBindingLookupByPortDev(virConnectPtr conn, const char *portdev)
 {
-    nwfReportNoBinding(portdev);
-    return NULL;
+    virNWFilterBindingPtr ret = NULL;
+    virNWFilterBindingDef *b;
+    nwfState *st;
+
+    g_mutex_lock(&nwfLock);
+    if ((st = nwfGetState())) {
+        if ((b = nwfFindBinding(st, portdev)))
+            ret = virGetNWFilterBinding(conn, b->portdevname, b->filter);
+        else
+            nwfReportNoBinding(portdev);
+    }
+    g_mutex_unlock(&nwfLock);
+    return ret;
 }
 
 static char *
 nwfilterBindingGetXMLDesc(virNWFilterBindingPtr binding, unsigned int flags)
 {
+    virNWFilterBindingDef *b;
+    nwfState *st;
+    char *ret = NULL;
+
     virCheckFlags(0, NULL);
-    nwfReportNoBinding(binding->portdev);
-    return NULL;
+    g_mutex_lock(&nwfLock);
+    if ((st = nwfGetState())) {
+        if ((b = nwfFindBinding(st, binding->portdev)))
+            ret = virNWFilterBindingDefFormat(b);
+        else
+            nwfReportNoBinding(binding->portdev);
+    }
+    g_mutex_unlock(&nwfLock);
+    return ret;
 }
 
+/* As libvirt's nwfilter driver: the binding is kept (a status file in
+ * <runtime>/nwfilter-binding, written before the rules exist) and its
+ * filter tree applied to the port device as nftables rules; a failure
+ * leaves neither. */
 static virNWFilterBindingPtr
 nwfilterBindingCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
 {
+    g_autoptr(virNWFilterBindingDef) def = NULL;
+    virNWFilterBindingPtr ret = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *out = NULL;
+    nwfState *st;
+
     virCheckFlags(VIR_NWFILTER_BINDING_CREATE_VALIDATE, NULL);
-    virReportError(
-        VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-        "applying network filters to guest traffic is not supported by virtkit");
-    return NULL;
+    if (!(def = virNWFilterBindingDefParseString(
+              xml, flags & VIR_NWFILTER_BINDING_CREATE_VALIDATE)))
+        return NULL;
+    g_mutex_lock(&nwfLock);
+    if (!(st = nwfGetState()))
+        goto cleanup;
+    if (nwfFindBinding(st, def->portdevname)) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "binding '%s' already exists",
+                       def->portdevname);
+        goto cleanup;
+    }
+    if (strchr(def->portdevname, '/') || def->portdevname[0] == '.') {
+        virReportError(VIR_ERR_INVALID_ARG, "invalid port device name '%s'",
+                       def->portdevname);
+        goto cleanup;
+    }
+    path = nwfBindingPath(st, def->portdevname);
+    out = virNWFilterBindingDefFormat(def);
+    if (virFileWriteAtomic(path, out, strlen(out), 0600) < 0)
+        goto cleanup;
+    if (nwfBindingInstantiate(st, def) < 0) {
+        nwfNftRemove(def->portdevname);
+        virFileRemoveDurableQuiet(path);
+        goto cleanup;
+    }
+    ret = virGetNWFilterBinding(conn, def->portdevname, def->filter);
+    g_ptr_array_add(st->bindings, g_steal_pointer(&def));
+
+cleanup:
+    g_mutex_unlock(&nwfLock);
+    return ret;
 }
 
 static int
 nwfilterBindingDelete(virNWFilterBindingPtr binding)
 {
-    nwfReportNoBinding(binding->portdev);
-    return -1;
+    virNWFilterBindingDef *b;
+    nwfState *st;
+    int ret = -1;
+
+    g_mutex_lock(&nwfLock);
+    if ((st = nwfGetState())) {
+        if ((b = nwfFindBinding(st, binding->portdev))) {
+            g_autofree char *path = nwfBindingPath(st, b->portdevname);
+
+            nwfNftRemove(b->portdevname);
+            if (virFileRemoveDurable(path) == 0) {
+                g_ptr_array_remove(st->bindings, b);
+                ret = 0;
+            }
+        } else {
+            nwfReportNoBinding(binding->portdev);
+        }
+    }
+    g_mutex_unlock(&nwfLock);
+    return ret;
 }
 
 static const virNWFilterDriver nwfilterDriverTable = {

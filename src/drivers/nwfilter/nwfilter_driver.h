@@ -1,4 +1,4 @@
-/* nwfilter_driver.h: the network filter driver of virtkitd: definitions on disk, no traffic filtering */
+/* nwfilter_driver.h: the network filter driver of virtkitd: definitions on disk, bindings as nftables rules */
 #pragma once
 
 #include "driver-state.h"
@@ -15,9 +15,14 @@
  * the standard filters users expect (clean-traffic, no-ip-spoofing,
  * allow-arp, ...: nwfilter_defaults.c) are written there first.
  *
- * Applying filters to traffic is not built: there are never bindings,
- * creating one is refused (OPERATION_UNSUPPORTED), and the QEMU driver
- * refuses to start a guest whose interface asks for a filter.
+ * Bindings (a filter applied to one guest port, as libvirt's) are kept
+ * in <runtimeDir>/nwfilter-binding/PORTDEV.xml and applied as one
+ * nftables table each (nwfilter_nft.h); a restarted daemon makes every
+ * binding's table again in place and removes binding tables it has no
+ * binding for. A redefined filter rebuilds the bindings that use it; a
+ * filter a binding uses cannot be undefined. The QEMU driver creates a
+ * binding per interface with a <filterref> when it makes the tap and
+ * deletes it with the tap.
  */
 extern const virStateDriver nwfilterStateDriver;
 

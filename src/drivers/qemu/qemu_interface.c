@@ -16,6 +16,7 @@
 
 #include "driver.h"
 #include "network_conf.h"
+#include "nwfilter_binding_conf.h"
 #include "qemu_passt.h"
 #include "qemu_interface.h"
 #include "virerror.h"
@@ -205,6 +206,79 @@ qemuInterfacePortDelete(virDomainNetDef *net)
     if (network)
         virObjectUnrefNetwork(network);
     virObjectUnrefConnect(conn);
+}
+
+/* A connection object of our own for the network filter driver serving
+ * this process (checked by qemuProcessCheckNetFilter). */
+static virConnectPtr
+qemuInterfaceNWFilterConn(void)
+{
+    const virNWFilterDriver *nd = virGetSharedNWFilterDriver();
+    virConnectPtr conn;
+
+    if (!nd || !nd->nwfilterBindingCreateXML || !nd->nwfilterBindingLookupByPortDev ||
+        !nd->nwfilterBindingDelete) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "there is no network filter driver here");
+        return NULL;
+    }
+    conn = virGetConnect();
+    conn->nwfilterDriver = nd;
+    return conn;
+}
+
+/* Remove the binding of tap @ifname, if there is one (quiet). */
+static void
+qemuInterfaceFilterDelete(const char *ifname)
+{
+    const virNWFilterDriver *nd = virGetSharedNWFilterDriver();
+    virNWFilterBindingPtr binding;
+    virErrorPtr saved = NULL;
+    virConnectPtr conn;
+
+    if (!nd || !nd->nwfilterBindingLookupByPortDev || !nd->nwfilterBindingDelete)
+        return;
+    conn = virGetConnect();
+    conn->nwfilterDriver = nd;
+    virErrorPreserveLast(&saved);
+    if ((binding = nd->nwfilterBindingLookupByPortDev(conn, ifname))) {
+        if (nd->nwfilterBindingDelete(binding) < 0)
+            g_debug("cannot delete the filter binding of %s", ifname);
+        virObjectUnrefNWFilterBinding(binding);
+    }
+    virErrorRestore(&saved);
+    virObjectUnrefConnect(conn);
+}
+
+/* As libvirt's QEMU driver: the filter of interface @net (its tap made)
+ * becomes a binding of the network filter driver, which applies it to
+ * the tap; a stale binding of that tap name (a tap made just now has no
+ * rules of its own) is replaced. 0, or -1 with the driver's error. */
+static int
+qemuInterfaceFilterCreate(const virDomainDef *def, const virDomainNetDef *net)
+{
+    virConnectPtr conn;
+    virNWFilterBindingPtr binding = NULL;
+    virNWFilterBindingDef b = { 0 };
+    g_autofree char *xml = NULL;
+
+    if (!net->filterref)
+        return 0;
+    if (!(conn = qemuInterfaceNWFilterConn()))
+        return -1;
+    qemuInterfaceFilterDelete(net->ifname);
+    b.ownername = def->name;
+    memcpy(b.owneruuid, def->uuid, VIR_UUID_BUFLEN);
+    b.portdevname = net->ifname;
+    memcpy(b.mac, net->mac, sizeof(b.mac));
+    b.filter = net->filterref;
+    b.filterparams = net->filterparams;
+    xml = virNWFilterBindingDefFormat(&b);
+    binding = conn->nwfilterDriver->nwfilterBindingCreateXML(conn, xml, 0);
+    if (binding)
+        virObjectUnrefNWFilterBinding(binding);
+    virObjectUnrefConnect(conn);
+    return binding ? 0 : -1;
 }
 
 /* Debian's qemu-system-common puts it there (libvirt's bridge_helper). */
@@ -418,6 +492,13 @@ qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t id
     net->ifname = g_steal_pointer(&ifname);
     net->tapfd = fd;
     net->hasTapfd = true;
+    if (qemuInterfaceFilterCreate(def, net) < 0) {
+        close(fd);
+        net->hasTapfd = false;
+        if (net->managedTap != 2)
+            virNetDevTapDelete(net->ifname);
+        goto error;
+    }
     g_debug("interface %zu of '%s': tap %s on %s", idx, def->name, net->ifname,
             bridge ? bridge : "(none)");
     return 0;
@@ -478,6 +559,8 @@ qemuInterfaceCleanupNet(virDomainNetDef *net)
     qemuPasstStop(net);
     if (!qemuInterfaceHasTap(net) || !net->ifname)
         return;
+    if (net->filterref)
+        qemuInterfaceFilterDelete(net->ifname);
     /* a tap QEMU held goes with its last descriptor; an unmanaged
      * one (managed='no') is its owner's */
     if (net->managedTap != 2)

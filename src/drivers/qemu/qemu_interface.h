@@ -12,7 +12,9 @@
  * nowhere), make a tap ("vnetN" unless <target dev> names another one),
  * with the guest's MAC (its first byte 0xfe), plugged into the bridge and
  * up; record its name in <target dev> of the live definition and its
- * descriptor in the interface (hasTapfd/tapfd), and add the descriptor to
+ * descriptor in the interface (hasTapfd/tapfd); an interface with a
+ * <filterref> gets its network filter binding on that tap (the nwfilter
+ * driver of this process makes its rules); and add the descriptor to
  * @keepfds (at most @maxkeep). On failure the taps made so far are gone.
  * 0, or -1 with libvirt's error (NO_NETWORK, "network 'N' is not active",
  * "Cannot get interface MTU on 'B'", ...). @def is the live definition,
@@ -29,8 +31,9 @@ int qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_
 /* Close the descriptors QEMU has inherited (after the spawn). */
 void qemuInterfaceCloseFds(virDomainDef *def);
 
-/* After QEMU is gone (or failed to start): delete the taps of @def that
- * the driver made (quiet) and close any descriptor still held. */
+/* After QEMU is gone (or failed to start): delete the filter bindings and
+ * the taps of @def that the driver made (quiet) and close any descriptor
+ * still held. */
 void qemuInterfaceCleanup(virDomainDef *def);
 /* The same for one interface (an unplug, a failed hotplug). */
 void qemuInterfaceCleanupNet(virDomainNetDef *net);

@@ -15,8 +15,9 @@
  */
 int qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags);
 /* 0, or -1 with CONFIG_UNSUPPORTED when @net asks for a network filter
- * (<filterref>): virtkit keeps the element but applies no filter, so a
- * guest with one is not started and such an interface not plugged. */
+ * (<filterref>) that cannot be applied here: on an interface type other
+ * than network and bridge, or with no network filter driver in this
+ * process (a session daemon, an embedding program). */
 int qemuProcessCheckNetFilter(const virDomainNetDef *net);
 
 /* The same, QEMU loading a saved state (a migration stream) from

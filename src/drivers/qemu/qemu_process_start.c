@@ -403,13 +403,29 @@ qemuProcessWaitIncoming(virDomainObj *obj)
 int
 qemuProcessCheckNetFilter(const virDomainNetDef *net)
 {
+    const virNWFilterDriver *nd;
+
     if (!net->filterref)
         return 0;
-    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                   "interface asks for network filter '%s': applying network filters to "
-                   "guest traffic is not supported by virtkit",
-                   net->filterref);
-    return -1;
+    /* the rules are made in the bridge the tap is plugged into */
+    if (net->type != VIR_DOMAIN_NET_TYPE_NETWORK &&
+        net->type != VIR_DOMAIN_NET_TYPE_BRIDGE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "interface asks for network filter '%s': virtkit applies network "
+                       "filters only to interfaces of type 'network' and 'bridge'",
+                       net->filterref);
+        return -1;
+    }
+    nd = virGetSharedNWFilterDriver();
+    if (!nd || !nd->nwfilterBindingCreateXML || !nd->nwfilterBindingLookupByPortDev ||
+        !nd->nwfilterBindingDelete) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "interface asks for network filter '%s': there is no network "
+                       "filter driver here (only the system daemon has one)",
+                       net->filterref);
+        return -1;
+    }
+    return 0;
 }
 
 int
