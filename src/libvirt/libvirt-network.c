@@ -381,42 +381,10 @@ VIR_HANDLE_GET_UUID_STRING(virNetworkPortGetUUIDString, virNetworkPortPtr,
  * a NULL @cb, an @eventID out of range or a handle of another connection,
  * VIR_ERR_INTERNAL_ERROR without an event loop.
  */
-int
-virConnectNetworkEventRegisterAny(virConnectPtr conn, virNetworkPtr network, int eventID,
-                                  virConnectNetworkEventGenericCallback cb, void *opaque,
-                                  virFreeCallback freecb)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-    if (network) {
-        virCheckNetworkReturn(network, -1);
-        if (network->conn != conn) {
-            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "network",
-                                   "network '%s' in %s must match connection",
-                                   network->name, __func__);
-            goto error;
-        }
-    }
-    virCheckNonNullArgGoto(cb, error);
-    if (eventID < 0 || eventID >= VIR_NETWORK_EVENT_ID_LIFECYCLE + 1) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "eventID",
-                               "eventID in %s must be less than %d", __func__,
-                               VIR_NETWORK_EVENT_ID_LIFECYCLE + 1);
-        goto error;
-    }
-    if (conn->networkDriver && conn->networkDriver->connectNetworkEventRegisterAny) {
-        if ((ret = conn->networkDriver->connectNetworkEventRegisterAny(
-                 conn, network, eventID, cb, opaque, freecb)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_EVENT_REGISTER(virConnectNetworkEventRegisterAny, virNetworkPtr, network,
+                           virConnectNetworkEventGenericCallback, virCheckNetworkReturn,
+                           "network", name, VIR_NETWORK_EVENT_ID_LIFECYCLE, networkDriver,
+                           connectNetworkEventRegisterAny)
 
 
 /**
@@ -430,25 +398,8 @@ error:
  * Returns 0 in case of success, -1 in case of error: the common ones,
  * VIR_ERR_INVALID_ARG for a negative or unknown @callbackID.
  */
-int
-virConnectNetworkEventDeregisterAny(virConnectPtr conn, int callbackID)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-    virCheckNonNegativeArgGoto(callbackID, error);
-    if (conn->networkDriver && conn->networkDriver->connectNetworkEventDeregisterAny) {
-        if ((ret = conn->networkDriver->connectNetworkEventDeregisterAny(conn,
-                                                                         callbackID)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_EVENT_DEREGISTER(virConnectNetworkEventDeregisterAny, networkDriver,
+                             connectNetworkEventDeregisterAny)
 
 
 /* ---- lifecycle, configuration, leases (the network engineer's block) ---- */

@@ -433,44 +433,11 @@ VIR_HANDLE_GET(virNodeDeviceGetName, const char *, virNodeDevicePtr,
  * a NULL @cb, an @eventID out of range or a handle of another connection,
  * VIR_ERR_INTERNAL_ERROR without an event loop.
  */
-int
-virConnectNodeDeviceEventRegisterAny(virConnectPtr conn, virNodeDevicePtr dev,
-                                     int eventID,
-                                     virConnectNodeDeviceEventGenericCallback cb,
-                                     void *opaque, virFreeCallback freecb)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-    if (dev) {
-        virCheckNodeDeviceReturn(dev, -1);
-        if (dev->conn != conn) {
-            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "dev",
-                                   "node device '%s' in %s must match connection",
-                                   dev->name, __func__);
-            goto error;
-        }
-    }
-    virCheckNonNullArgGoto(cb, error);
-    if (eventID < 0 || eventID >= VIR_NODE_DEVICE_EVENT_ID_UPDATE + 1) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "eventID",
-                               "eventID in %s must be less than %d", __func__,
-                               VIR_NODE_DEVICE_EVENT_ID_UPDATE + 1);
-        goto error;
-    }
-    if (conn->nodeDeviceDriver &&
-        conn->nodeDeviceDriver->connectNodeDeviceEventRegisterAny) {
-        if ((ret = conn->nodeDeviceDriver->connectNodeDeviceEventRegisterAny(
-                 conn, dev, eventID, cb, opaque, freecb)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_EVENT_REGISTER(virConnectNodeDeviceEventRegisterAny, virNodeDevicePtr, dev,
+                           virConnectNodeDeviceEventGenericCallback,
+                           virCheckNodeDeviceReturn, "node device", name,
+                           VIR_NODE_DEVICE_EVENT_ID_UPDATE, nodeDeviceDriver,
+                           connectNodeDeviceEventRegisterAny)
 
 
 /**
@@ -484,26 +451,8 @@ error:
  * Returns 0 in case of success, -1 in case of error: the common ones,
  * VIR_ERR_INVALID_ARG for a negative or unknown @callbackID.
  */
-int
-virConnectNodeDeviceEventDeregisterAny(virConnectPtr conn, int callbackID)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-    virCheckNonNegativeArgGoto(callbackID, error);
-    if (conn->nodeDeviceDriver &&
-        conn->nodeDeviceDriver->connectNodeDeviceEventDeregisterAny) {
-        if ((ret = conn->nodeDeviceDriver->connectNodeDeviceEventDeregisterAny(
-                 conn, callbackID)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_EVENT_DEREGISTER(virConnectNodeDeviceEventDeregisterAny, nodeDeviceDriver,
+                             connectNodeDeviceEventDeregisterAny)
 
 
 /* ---- create / destroy (network engineer) ---------------------------------- */

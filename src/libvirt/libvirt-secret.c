@@ -459,42 +459,10 @@ VIR_HANDLE_GET(virSecretGetConnect, virConnectPtr, virSecretPtr, virCheckSecretR
  * a NULL @cb, an @eventID out of range or a handle of another connection,
  * VIR_ERR_INTERNAL_ERROR without an event loop.
  */
-int
-virConnectSecretEventRegisterAny(virConnectPtr conn, virSecretPtr secret, int eventID,
-                                 virConnectSecretEventGenericCallback cb, void *opaque,
-                                 virFreeCallback freecb)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-    if (secret) {
-        virCheckSecretReturn(secret, -1);
-        if (secret->conn != conn) {
-            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "secret",
-                                   "secret '%s' in %s must match connection",
-                                   secret->usageID, __func__);
-            goto error;
-        }
-    }
-    virCheckNonNullArgGoto(cb, error);
-    if (eventID < 0 || eventID >= VIR_SECRET_EVENT_ID_VALUE_CHANGED + 1) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "eventID",
-                               "eventID in %s must be less than %d", __func__,
-                               VIR_SECRET_EVENT_ID_VALUE_CHANGED + 1);
-        goto error;
-    }
-    if (conn->secretDriver && conn->secretDriver->connectSecretEventRegisterAny) {
-        if ((ret = conn->secretDriver->connectSecretEventRegisterAny(
-                 conn, secret, eventID, cb, opaque, freecb)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_EVENT_REGISTER(virConnectSecretEventRegisterAny, virSecretPtr, secret,
+                           virConnectSecretEventGenericCallback, virCheckSecretReturn,
+                           "secret", usageID, VIR_SECRET_EVENT_ID_VALUE_CHANGED,
+                           secretDriver, connectSecretEventRegisterAny)
 
 
 /**
@@ -508,22 +476,5 @@ error:
  * Returns 0 in case of success, -1 in case of error: the common ones,
  * VIR_ERR_INVALID_ARG for a negative or unknown @callbackID.
  */
-int
-virConnectSecretEventDeregisterAny(virConnectPtr conn, int callbackID)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-    virCheckNonNegativeArgGoto(callbackID, error);
-    if (conn->secretDriver && conn->secretDriver->connectSecretEventDeregisterAny) {
-        if ((ret = conn->secretDriver->connectSecretEventDeregisterAny(conn,
-                                                                       callbackID)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_EVENT_DEREGISTER(virConnectSecretEventDeregisterAny, secretDriver,
+                             connectSecretEventDeregisterAny)

@@ -315,43 +315,11 @@ VIR_HANDLE_GET(virStoragePoolGetConnect, virConnectPtr, virStoragePoolPtr,
  * a NULL @cb, an @eventID out of range or a handle of another connection,
  * VIR_ERR_INTERNAL_ERROR without an event loop.
  */
-int
-virConnectStoragePoolEventRegisterAny(virConnectPtr conn, virStoragePoolPtr pool,
-                                      int eventID,
-                                      virConnectStoragePoolEventGenericCallback cb,
-                                      void *opaque, virFreeCallback freecb)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-    if (pool) {
-        virCheckStoragePoolReturn(pool, -1);
-        if (pool->conn != conn) {
-            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "pool",
-                                   "storage pool '%s' in %s must match connection",
-                                   pool->name, __func__);
-            goto error;
-        }
-    }
-    virCheckNonNullArgGoto(cb, error);
-    if (eventID < 0 || eventID >= VIR_STORAGE_POOL_EVENT_ID_REFRESH + 1) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "eventID",
-                               "eventID in %s must be less than %d", __func__,
-                               VIR_STORAGE_POOL_EVENT_ID_REFRESH + 1);
-        goto error;
-    }
-    if (conn->storageDriver && conn->storageDriver->connectStoragePoolEventRegisterAny) {
-        if ((ret = conn->storageDriver->connectStoragePoolEventRegisterAny(
-                 conn, pool, eventID, cb, opaque, freecb)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_EVENT_REGISTER(virConnectStoragePoolEventRegisterAny, virStoragePoolPtr, pool,
+                           virConnectStoragePoolEventGenericCallback,
+                           virCheckStoragePoolReturn, "storage pool", name,
+                           VIR_STORAGE_POOL_EVENT_ID_REFRESH, storageDriver,
+                           connectStoragePoolEventRegisterAny)
 
 
 /**
@@ -365,26 +333,8 @@ error:
  * Returns 0 in case of success, -1 in case of error: the common ones,
  * VIR_ERR_INVALID_ARG for a negative or unknown @callbackID.
  */
-int
-virConnectStoragePoolEventDeregisterAny(virConnectPtr conn, int callbackID)
-{
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-    virCheckNonNegativeArgGoto(callbackID, error);
-    if (conn->storageDriver &&
-        conn->storageDriver->connectStoragePoolEventDeregisterAny) {
-        if ((ret = conn->storageDriver->connectStoragePoolEventDeregisterAny(
-                 conn, callbackID)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
-}
+VIR_CONNECT_EVENT_DEREGISTER(virConnectStoragePoolEventDeregisterAny, storageDriver,
+                             connectStoragePoolEventDeregisterAny)
 
 
 /**

@@ -262,6 +262,60 @@ error:                                                                          
         return NULL;                                                                \
     }
 
+/*
+ * The event (de)registration of the object kinds other than domains:
+ * @objtype @objarg (NULL: every object; else valid and of @conn, refused
+ * with INVALID_ARG "<noun> '<obj->@idfield>' in <func> must match
+ * connection"), a non-NULL @cbtype cb, an eventID in [0, @lastid], then
+ * the kind's driver (@table->@member); -1 after dispatching the error.
+ */
+#define VIR_CONNECT_EVENT_REGISTER(func, objtype, objarg, cbtype, check, noun, idfield,  \
+                                   lastid, table, member)                                \
+    int func(virConnectPtr conn, objtype objarg, int eventID, cbtype cb, void *opaque,   \
+             virFreeCallback freecb)                                                     \
+    {                                                                                    \
+        int ret;                                                                         \
+        virResetLastError();                                                             \
+        virCheckConnectReturn(conn, -1);                                                 \
+        if (objarg) {                                                                    \
+            check(objarg, -1);                                                           \
+            if (objarg->conn != conn) {                                                  \
+                virAPIReportInvalidArg(VIR_FROM_THIS, __func__, #objarg,                 \
+                                       noun " '%s' in %s must match connection",         \
+                                       objarg->idfield, __func__);                       \
+                goto error;                                                              \
+            }                                                                            \
+        }                                                                                \
+        virCheckNonNullArgGoto(cb, error);                                               \
+        if (eventID < 0 || eventID >= lastid + 1) {                                      \
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "eventID",                   \
+                                   "eventID in %s must be less than %d", __func__,       \
+                                   lastid + 1);                                          \
+            goto error;                                                                  \
+        }                                                                                \
+        if (conn->table && conn->table->member) {                                        \
+            if ((ret = conn->table->member(conn, objarg, eventID, cb, opaque, freecb)) < \
+                0)                                                                       \
+                goto error;                                                              \
+            return ret;                                                                  \
+        }                                                                                \
+        VIR_CONNECT_CALL_TAIL(-1)                                                        \
+    }
+#define VIR_CONNECT_EVENT_DEREGISTER(func, table, member)          \
+    int func(virConnectPtr conn, int callbackID)                   \
+    {                                                              \
+        int ret;                                                   \
+        virResetLastError();                                       \
+        virCheckConnectReturn(conn, -1);                           \
+        virCheckNonNegativeArgGoto(callbackID, error);             \
+        if (conn->table && conn->table->member) {                  \
+            if ((ret = conn->table->member(conn, callbackID)) < 0) \
+                goto error;                                        \
+            return ret;                                            \
+        }                                                          \
+        VIR_CONNECT_CALL_TAIL(-1)                                  \
+    }
+
 #define virReportUnsupportedError() virReportError(VIR_ERR_NO_SUPPORT, "%s", __func__)
 
 /* The handles of the other object kinds: valid while referenced and

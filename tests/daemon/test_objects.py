@@ -533,6 +533,128 @@ def test_nodedev_create_host():
         d.stop()
 
 
+EVENT_POOL = ("<pool type='dir'><name>%s</name><target><path>/tmp/%s-unused</path>"
+              "</target></pool>")
+
+
+def test_event_commands_virsh_vksh():
+    """net-event, pool-event (lifecycle, refresh), nodedev-event and
+    secret-event (lifecycle, value-changed) of Debian's virsh and of vksh,
+    side by side through virtkitd while another client changes the objects:
+    each prints the same lines (the objects of libvirt's test driver and the
+    daemon's own secrets). A probe object is changed until every watcher
+    has seen it (their registration is done), then the real changes run."""
+    if not os.environ.get("VKSH"):
+        raise Skip("vksh not built")
+    libvirt.registerErrorHandler(quiet, None)
+    d = Daemon(mode="session").start()
+    tmp = make_tmpdir()
+    watchers = []
+    try:
+        ut, us = d.uri("test"), d.uri()
+        c, cs = libvirt.open(ut), libvirt.open(us)
+        specs = [  # (uri, command words, expected lines of the real changes)
+            (ut, ["net-event", "--event", "lifecycle"],
+             ["event 'lifecycle' for network evnet: Defined",
+              "event 'lifecycle' for network evnet: Undefined"]),
+            (ut, ["pool-event", "--event", "lifecycle"],
+             ["event 'lifecycle' for storage pool evpool: Defined",
+              "event 'lifecycle' for storage pool evpool: Started",
+              "event 'lifecycle' for storage pool evpool: Stopped",
+              "event 'lifecycle' for storage pool evpool: Undefined"]),
+            (ut, ["pool-event", "--event", "refresh"],
+             ["event 'refresh' for storage pool evpool"]),
+            (ut, ["nodedev-event", "--event", "lifecycle"],
+             ["event 'lifecycle' for node device scsi_host12: Created",
+              "event 'lifecycle' for node device scsi_host12: Deleted"]),
+            (us, ["secret-event", "--event", "lifecycle"],
+             ["event 'lifecycle' for secret %s: Defined" % SECRET_UUID,
+              "event 'lifecycle' for secret %s: Undefined" % SECRET_UUID]),
+            (us, ["secret-event", "--event", "value-changed"],
+             ["event 'value-changed' for secret %s" % SECRET_UUID]),
+        ]
+        for i, (uri, words, want) in enumerate(specs):
+            for tool in ("/usr/bin/virsh", os.environ["VKSH"]):
+                out = os.path.join(tmp, "%d-%s.out" % (i, os.path.basename(tool)))
+                f = open(out, "w")
+                p = subprocess.Popen([tool, "-c", uri] + words + ["--loop", "--timeout", "8"],
+                                     stdout=f, stderr=subprocess.STDOUT)
+                watchers.append((i, tool, p, out, f))
+
+        def probe_seen(i, probe):
+            return all(probe in open(out).read() for j, _, _, out, _ in watchers if j == i)
+
+        # probes: each kind's object changed until every watcher saw it
+        probe_secret = SECRET.replace(SECRET_UUID, "00000000-0000-4000-8000-00000000beef")
+        probes = {
+            0: lambda: c.networkDefineXML(
+                "<network><name>probe</name></network>").undefine(),
+            1: lambda: c.storagePoolDefineXML(EVENT_POOL % ("probe", "probe"), 0).undefine(),
+            3: lambda: c.nodeDeviceCreateXML(VHBA % "scsi_host1", 0).destroy(),
+            4: lambda: cs.secretDefineXML(probe_secret, 0).undefine(),
+        }
+        deadline = time.monotonic() + 30
+        for i in (0, 1, 3, 4):
+            name = {0: "probe", 1: "probe", 3: "scsi_host12", 4: "beef"}[i]
+            while not probe_seen(i, name):
+                assert time.monotonic() < deadline, [open(w[3]).read() for w in watchers]
+                probes[i]()
+        # refresh and value-changed: an event of another object first
+        pr = c.storagePoolCreateXML(EVENT_POOL % ("prober", "prober"), 0)
+        while not probe_seen(2, "prober"):
+            assert time.monotonic() < deadline, [open(w[3]).read() for w in watchers]
+            pr.refresh(0)
+        pr.destroy()
+        ps = cs.secretDefineXML(probe_secret, 0)
+        while not probe_seen(5, "beef"):
+            assert time.monotonic() < deadline, [open(w[3]).read() for w in watchers]
+            ps.setValue(b"x", 0)
+        ps.undefine()
+
+        # the changes
+        c.networkDefineXML("<network><name>evnet</name></network>").undefine()
+        pool = c.storagePoolDefineXML(EVENT_POOL % ("evpool", "evpool"), 0)
+        pool.create(0)
+        pool.refresh(0)
+        pool.destroy()
+        pool.undefine()
+        c.nodeDeviceCreateXML(VHBA % "scsi_host1", 0).destroy()
+        sec = cs.secretDefineXML(SECRET, 0)
+        sec.setValue(b"s3cret", 0)
+        sec.undefine()
+
+        for i, tool, p, out, f in watchers:
+            p.wait(timeout=60)
+            f.close()
+        outputs = {}
+        probe_names = {0: "probe", 1: "probe", 2: "prober", 3: "scsi_host12", 4: "beef",
+                       5: "beef"}
+        for i, tool, p, out, f in watchers:
+            lines = open(out).read().splitlines()
+            events = [line for line in lines if line.startswith("event '")]
+            want = specs[i][2]
+            real, seen = events[len(events) - len(want):], events[:len(events) - len(want)]
+            assert real == want, (tool, specs[i][1], lines)
+            assert seen and all(probe_names[i] in line for line in seen), (tool, lines)
+            assert "events received: %d" % len(events) in lines, (tool, lines)
+            assert "event loop timed out" in lines, (tool, lines)
+            # the whole output but the probes and their count, for comparison
+            outputs.setdefault(i, []).append(
+                real + [line for line in lines
+                        if not line.startswith("event '") and
+                        not line.startswith("events received: ")])
+        assert all(a == b for a, b in outputs.values())
+        c.close()
+        cs.close()
+    finally:
+        for _, _, p, _, f in watchers:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            f.close()
+        d.stop()
+
+
 if __name__ == "__main__":
     run_tests([
         ("event programs on test:///default: network, pool, node device accepted; "
@@ -555,4 +677,6 @@ if __name__ == "__main__":
          test_nodedev_create_test_driver),
         ("nodedev create/define/undefine/start/destroy of the host: libvirtd's errors",
          test_nodedev_create_host),
+        ("net-event, pool-event, nodedev-event, secret-event: virsh and vksh print the "
+         "same through virtkitd", test_event_commands_virsh_vksh),
     ])

@@ -576,131 +576,6 @@ cmdNetDhcpLeases(vkshControl *ctl, const vkshCmd *cmd)
     return true;
 }
 
-/* ---- net-event ---------------------------------------------------------------- */
-
-typedef struct {
-    vkshControl *ctl;
-    bool loop;
-    bool timestamp;
-    int count;
-    bool done;
-    bool timedout;
-} vkshNetEventData;
-
-static const char *
-vkshNetworkEventToString(int event)
-{
-    static const char *const names[] = { "Defined", "Undefined", "Started", "Stopped" };
-
-    if (event < 0 || event >= (int)G_N_ELEMENTS(names))
-        return "unknown";
-    return names[event];
-}
-
-static void
-vkshNetEventLifecyclePrint(virConnectPtr conn, virNetworkPtr net, int event, int detail,
-                           void *opaque)
-{
-    vkshNetEventData *data = opaque;
-
-    if (!data->loop && data->count)
-        return;
-    if (data->timestamp) {
-        g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-        g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%d %H:%M:%S");
-
-        vkshPrint(data->ctl, "%s.%03d+0000: event 'lifecycle' for network %s: %s\n",
-                  stamp, g_date_time_get_microsecond(now) / 1000, virNetworkGetName(net),
-                  vkshNetworkEventToString(event));
-    } else {
-        vkshPrint(data->ctl, "event 'lifecycle' for network %s: %s\n",
-                  virNetworkGetName(net), vkshNetworkEventToString(event));
-    }
-    fflush(stdout);
-    data->count++;
-    if (!data->loop)
-        data->done = true;
-}
-
-static void
-vkshNetEventTimeout(int timer, void *opaque)
-{
-    vkshNetEventData *data = opaque;
-
-    data->timedout = true;
-    data->done = true;
-}
-
-static const vkshOptDef optsNetEvent[] = {
-    { "network", VKSH_OT_STRING, 0, "filter by network name or uuid" },
-    { "event", VKSH_OT_STRING, 0, "which event type to wait for" },
-    { "loop", VKSH_OT_BOOL, 0, "loop until timeout or interrupt, rather than one-shot" },
-    { "timeout", VKSH_OT_INT, 0, "timeout seconds" },
-    { "list", VKSH_OT_BOOL, 0, "list valid event types" },
-    { "timestamp", VKSH_OT_BOOL, 0, "show timestamp for each printed event" },
-    { NULL, 0, 0, NULL },
-};
-
-/* As virsh's net-event; Ctrl-C ends vksh (virsh ends only the loop). */
-static bool
-cmdNetEvent(vkshControl *ctl, const vkshCmd *cmd)
-{
-    vkshNetEventData data = { .ctl = ctl };
-    g_autoptr(virNetwork) net = NULL;
-    const char *eventName = NULL;
-    int timeout = 0;
-    int timer = -1;
-    int cb = -1;
-    int rc;
-
-    if (vkshOptBool(cmd, "list")) {
-        vkshPrint(ctl, "lifecycle\n");
-        return true;
-    }
-    if (vkshOptString(ctl, cmd, "event", &eventName) < 0)
-        return false;
-    if (!eventName) {
-        vkshError(ctl, "%s", "either --list or --event <type> is required");
-        return false;
-    }
-    if (strcmp(eventName, "lifecycle") != 0) {
-        vkshError(ctl, "unknown event type %s", eventName);
-        return false;
-    }
-    data.loop = vkshOptBool(cmd, "loop");
-    data.timestamp = vkshOptBool(cmd, "timestamp");
-    if ((rc = vkshOptInt(ctl, cmd, "timeout", &timeout)) < 0)
-        return false;
-    if (rc > 0 && (timeout <= 0 || timeout > G_MAXINT / 1000)) {
-        vkshError(ctl, "Numeric value '%s' for <%s> option is malformed or out of range",
-                  vkshOptRaw(cmd, "timeout"), "timeout");
-        return false;
-    }
-    if (vkshOptRaw(cmd, "network") && !(net = vkshCommandOptNetwork(ctl, cmd, NULL)))
-        return false;
-    if ((cb = virConnectNetworkEventRegisterAny(
-             ctl->conn, net, VIR_NETWORK_EVENT_ID_LIFECYCLE,
-             VIR_NETWORK_EVENT_CALLBACK((void (*)(void))vkshNetEventLifecyclePrint),
-             &data, NULL)) < 0)
-        return false;
-    if (timeout > 0 && (timer = virEventAddTimeout(timeout * 1000, vkshNetEventTimeout,
-                                                   &data, NULL)) < 0) {
-        virConnectNetworkEventDeregisterAny(ctl->conn, cb);
-        return false;
-    }
-    while (!data.done) {
-        if (virEventRunDefaultImpl() < 0)
-            break;
-    }
-    if (data.timedout)
-        vkshPrint(ctl, "%s", "event loop timed out\n");
-    vkshPrint(ctl, "events received: %d\n", data.count);
-    if (timer >= 0)
-        virEventRemoveTimeout(timer);
-    virConnectNetworkEventDeregisterAny(ctl->conn, cb);
-    return data.count > 0;
-}
-
 const vkshCmdDef vkshNetworkCmds[] = {
     { "net-autostart", cmdNetAutostart, optsNetAutostart, "autostart a network",
       "Configure a network to be automatically started at boot.", 0 },
@@ -716,7 +591,7 @@ const vkshCmdDef vkshNetworkCmds[] = {
       "print lease info for a given network", "Print lease info for a given network", 0 },
     { "net-dumpxml", cmdNetDumpxml, optsNetDumpxml, "network information in XML",
       "Output the network information as an XML dump to stdout.", 0 },
-    { "net-event", cmdNetEvent, optsNetEvent, "Network Events",
+    { "net-event", vkshCmdNetEvent, vkshOptsNetEvent, "Network Events",
       "List event types, or wait for network events to occur", 0 },
     { "net-info", cmdNetInfo, optsNetwork, "network information",
       "Returns basic information about the network", 0 },

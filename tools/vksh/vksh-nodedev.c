@@ -263,6 +263,8 @@ const vkshCmdDef vkshNodedevCmds[] = {
       "Output the node device details as an XML dump to stdout.", 0 },
     { "nodedev-list", cmdNodedevList, optsNodedevList, "enumerate devices on this host",
       NULL, 0 },
+    { "nodedev-event", vkshCmdNodedevEvent, vkshOptsNodedevEvent, "Node Device Events",
+      "List event types, or wait for node device events to occur", 0 },
     { "nodedev-define", vkshCmdNodedevDefine, vkshOptsNodedevCreate,
       "Define a device by an xml file on a node",
       "Defines a persistent device on the node that can be assigned to a domain. The device "

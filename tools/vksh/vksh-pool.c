@@ -883,5 +883,7 @@ const vkshCmdDef vkshPoolCmds[] = {
     { "pool-undefine", cmdPoolUndefine, optsPool, "undefine an inactive pool",
       "Undefine the configuration for an inactive pool.", 0 },
     { "pool-uuid", cmdPoolUuid, optsPoolUuid, "convert a pool name to pool UUID", "", 0 },
+    { "pool-event", vkshCmdPoolEvent, vkshOptsPoolEvent, "Storage Pool Events",
+      "List event types, or wait for storage pool events to occur", 0 },
     { NULL, NULL, NULL, NULL, NULL, 0 },
 };

@@ -361,6 +361,8 @@ const vkshCmdDef vkshSecretCmds[] = {
       "define or modify a secret from an XML file", "Define or modify a secret.", 0 },
     { "secret-dumpxml", cmdSecretDumpxml, optsSecretDumpxml, "secret attributes in XML",
       "Output attributes of a secret as an XML dump to stdout.", 0 },
+    { "secret-event", vkshCmdSecretEvent, vkshOptsSecretEvent, "Secret Events",
+      "List event types, or wait for secret events to occur", 0 },
     { "secret-get-value", cmdSecretGetValue, optsSecretGetValue, "Output a secret value",
       "Output a secret value to stdout.", 0 },
     { "secret-list", cmdSecretList, optsSecretList, "list secrets",

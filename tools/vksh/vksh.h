@@ -114,6 +114,14 @@ extern const vkshCmdDef vkshInterfaceCmds[];
 extern const vkshCmdDef vkshSnapshotCmds[];   /* vksh-snapshot.c */
 extern const vkshCmdDef vkshCheckpointCmds[]; /* vksh-checkpoint.c */
 extern const vkshCmdDef vkshNWFilterCmds[];   /* vksh-nwfilter.c */
+/* vksh-objevent.c: net-event, pool-event, nodedev-event, secret-event,
+ * listed in their groups' tables */
+extern const vkshOptDef vkshOptsNetEvent[], vkshOptsPoolEvent[], vkshOptsNodedevEvent[],
+    vkshOptsSecretEvent[];
+bool vkshCmdNetEvent(vkshControl *ctl, const vkshCmd *cmd);
+bool vkshCmdPoolEvent(vkshControl *ctl, const vkshCmd *cmd);
+bool vkshCmdNodedevEvent(vkshControl *ctl, const vkshCmd *cmd);
+bool vkshCmdSecretEvent(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshCmdGroup vkshGroups[];
 
 /* Commands of their own files, listed in a group's table (vksh-sched.c,
