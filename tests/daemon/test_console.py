@@ -180,9 +180,53 @@ def test_virsh_console():
             con2.close()
         xml = virsh(uri, "dumpxml", "c1").stdout
         assert "<source path='/dev/pts/" in xml, xml
+        killed_client_then_guest_stops(uri, "c1")
     finally:
         con.close()
         virsh(uri, "destroy", "c1", check=False)
+    assert d.stop() == 0
+    assert qemu_pids(d.root) == []
+
+
+def killed_client_then_guest_stops(uri, name):
+    """On the running guest @name (a boot is ~2 CPU s under TCG, so this
+    goes on test_virsh_console's guest): a client killed mid-console releases
+    it (the next one gets it); the stream ends (EOF) when the guest stops,
+    and virsh console exits 0."""
+    con = PtyVirsh(uri, name)
+    try:
+        con.wait_output(b"Escape character is ^]", 60)
+        con.wait_raw()
+        con.type_until_echo(b"vk-before-kill")
+    finally:
+        con.close()                 # SIGKILL mid-console
+    # the stream was closed with its client: the console is free again
+    libvirt, conn = open_python(uri)
+    try:
+        def free():
+            st = conn.newStream(0)
+            try:
+                conn.lookupByName(name).openConsole(None, st, 0)
+            except libvirt.libvirtError as e:
+                if "Active console session" in str(e):
+                    return False
+                raise
+            st.abort()
+            return True
+        wait_for(free, "the killed client's console to be released", 30)
+    finally:
+        conn.close()
+    # the guest stops under an attached console: its stream ends, virsh exits 0
+    con = PtyVirsh(uri, name)
+    try:
+        con.wait_output(b"Escape character is ^]", 60)
+        con.wait_raw()
+        con.type_until_echo(b"vk-before-stop")
+        virsh(uri, "destroy", name)
+        rc = con.wait_exit(60)
+        assert rc == 0, "virsh console exited %d: %r" % (rc, con.buf[-500:])
+    finally:
+        con.close()
 
 
 def test_session_console():
@@ -401,51 +445,6 @@ def test_unread_console_bounded():
         virsh(uri, "destroy", "c3", check=False)
 
 
-def test_killed_client():
-    d, uri = started_paused("c4")
-    con = PtyVirsh(uri, "c4")
-    try:
-        con.wait_output(b"Escape character is ^]", 60)
-        virsh(uri, "resume", "c4")
-        con.wait_output(b"GUEST-READY", 120)
-    finally:
-        con.close()                 # SIGKILL mid-console
-    # the stream was closed with its client: the console is free again
-    libvirt, conn = open_python(uri)
-    try:
-        def free():
-            st = conn.newStream(0)
-            try:
-                conn.lookupByName("c4").openConsole(None, st, 0)
-            except libvirt.libvirtError as e:
-                if "Active console session" in str(e):
-                    return False
-                raise
-            st.abort()
-            return True
-        wait_for(free, "the killed client's console to be released", 30)
-    finally:
-        conn.close()
-        virsh(uri, "destroy", "c4", check=False)
-    assert d.stop() == 0
-    assert qemu_pids(d.root) == []
-
-
-def test_console_guest_stops():
-    """The stream ends (EOF) when the guest stops; virsh console exits."""
-    d, uri = started_paused("c5")
-    con = PtyVirsh(uri, "c5")
-    try:
-        con.wait_output(b"Escape character is ^]", 60)
-        virsh(uri, "resume", "c5")
-        con.wait_output(b"GUEST-READY", 120)
-        virsh(uri, "destroy", "c5")
-        rc = con.wait_exit(60)
-        assert rc == 0, "virsh console exited %d: %r" % (rc, con.buf[-500:])
-    finally:
-        con.close()
-
-
 def test_vksh_console():
     """vksh console (libvirtkit's remote driver) under a pty, as virsh: the
     banner, the raw terminal, the guest's boot, a typed line echoed, Ctrl-]
@@ -502,14 +501,13 @@ def test_test_driver_no_support():
 if __name__ == "__main__":
     run_tests([
         ("test driver: NO_SUPPORT as libvirt", test_test_driver_no_support),
-        ("virsh console: boot output, echo, Ctrl-] exits 0, reattach", test_virsh_console),
+        ("virsh console: boot output, echo, Ctrl-] exits 0, reattach; a client killed "
+         "mid-console releases it; the guest stopping ends the stream", test_virsh_console),
         ("virsh console through a session-mode daemon", test_session_console),
         ("libvirtkit's remote driver: event-driven and blocking console streams",
          test_libvirtkit_console),
         ("python openConsole: recv, second refused, FORCE takes over", test_python_console_force),
         ("a console never read: daemon memory bounded", test_unread_console_bounded),
-        ("client killed mid-console: console released", test_killed_client),
-        ("guest stops: the console stream ends", test_console_guest_stops),
         ("vksh console: boot output, echo, Ctrl-] exits 0, guest stop ends it",
          test_vksh_console),
     ])
