@@ -268,10 +268,12 @@ def test_powered_off_while_down():
 
 
 def test_deferred_definitions():
-    """At start, inactive definitions are indexed by name and UUID and fully
-    parsed in the background; any call that needs one parses it first. A
-    file that passes the quick scan but does not parse is dropped like a
-    bad file at load; a hand-written one is parsed at once."""
+    """At start, inactive definitions are indexed by name and UUID and
+    validated in the background (parsed, then left in their files); any
+    call that needs one parses it first, before or after that validation.
+    A file that passes the quick scan but does not parse is dropped like a
+    bad file at load, by the validation even if no call needs it; a
+    hand-written one is parsed at once."""
     import libvirt
     d = Daemon().start()
     uri = d.uri()
@@ -312,8 +314,16 @@ def test_deferred_definitions():
         dom.create()
         assert dom.state()[0] == libvirt.VIR_DOMAIN_RUNNING
         dom.destroy()
-        # the broken file: the first call that needs it (or the background
-        # parse, whichever comes first) finds it does not parse and drops it
+        # the background validation finds the broken file though no call
+        # needs it, and drops it
+        wait_for(lambda: "Failed to load config for domain 'broken'" in d.log(),
+                 "the background validation to drop 'broken'")
+        assert "broken" not in [x.name() for x in conn.listAllDomains()]
+        # definitions validated and left in their files: parsed on first use
+        for name in ("lazy148", "lazy010"):
+            dom = conn.lookupByName(name)
+            assert dom.info()[1] == 65536 + int(name[4:]) * 1024, name
+            assert dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE) == before[name], name
         try:
             conn.lookupByName("broken").XMLDesc(0)
             raise AssertionError("a definition that does not parse was used")

@@ -78,7 +78,8 @@ struct _qemuDriver {
     GThreadPool *workers;
 
     /* Definitions loaded as name and UUID only (virDomainObj.pendingPath),
-     * parsed by these threads after start; @parseStop ends them early. */
+     * validated by these threads after start (parsed and thrown away: a
+     * call that needs one parses it); @parseStop ends them early. */
     GPtrArray *parseThreads;
     GPtrArray *parsePending; /* virDomainObj * (references) */
     gint parseNext;          /* atomic: next index in parsePending */
