@@ -81,8 +81,8 @@ validValue(const char *s)
     return *s && s[strspn(s, NWFILTER_VARVALUE_CHARS)] == '\0';
 }
 
-static void
-paramsAdd(virNWFilterParams *params, const char *name, const char *value)
+void
+virNWFilterParamsAdd(virNWFilterParams *params, const char *name, const char *value)
 {
     GPtrArray *values = g_tree_lookup(params->table, name);
 
@@ -108,7 +108,7 @@ virNWFilterParamsParse(xmlNodePtr node)
         value = virDomainXMLProp(cur, "value");
         if (!name || !validName(name) || !value || !validValue(value))
             continue;
-        paramsAdd(params, name, value);
+        virNWFilterParamsAdd(params, name, value);
     }
     return params;
 }
@@ -119,7 +119,7 @@ copyOne(gpointer key, gpointer value, gpointer data)
     GPtrArray *values = value;
 
     for (guint i = 0; i < values->len; i++)
-        paramsAdd(data, key, values->pdata[i]);
+        virNWFilterParamsAdd(data, key, values->pdata[i]);
     return FALSE;
 }
 

@@ -23,6 +23,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNWFilterParams, virNWFilterParamsFree)
 
 /* The <parameter> children of @node (never fails). */
 virNWFilterParams *virNWFilterParamsParse(xmlNodePtr node);
+/* Append @value to the values of @name (no check: the caller's values are
+ * valid names and values). */
+void virNWFilterParamsAdd(virNWFilterParams *params, const char *name, const char *value);
 /* A deep copy. */
 virNWFilterParams *virNWFilterParamsCopy(const virNWFilterParams *params);
 /* Appends "<filterref filter='F'/>" or, with parameters, the element with

@@ -737,6 +737,14 @@ nwfilterBindingCreateXML(virConnectPtr conn, const char *xml, unsigned int flags
                        def->portdevname);
         goto cleanup;
     }
+    /* as libvirt: the binding records the MAC variable it was made with */
+    if (!g_tree_lookup(def->filterparams->table, "MAC")) {
+        const unsigned char *m = def->mac;
+        g_autofree char *mac = g_strdup_printf("%02x:%02x:%02x:%02x:%02x:%02x", m[0],
+                                               m[1], m[2], m[3], m[4], m[5]);
+
+        virNWFilterParamsAdd(def->filterparams, "MAC", mac);
+    }
     path = nwfBindingPath(st, def->portdevname);
     out = virNWFilterBindingDefFormat(def);
     if (virFileWriteAtomic(path, out, strlen(out), 0600) < 0)
