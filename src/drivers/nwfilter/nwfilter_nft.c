@@ -183,7 +183,8 @@ fmtIP(GString *s, const struct sockaddr_storage *sa, int prefix)
     }
 }
 
-/* "KEY [!= ]MAC" or with a mask "KEY & MASK ==|!= MAC&MASK" */
+/* "KEY [!= ]MAC" or with a mask "KEY & MASK ==|!= MAC&MASK" (@mask -1:
+ * none) */
 static void
 emitMAC(GString *s, const char *key, const virNWFilterItem *it, int addr, int mask)
 {
@@ -192,7 +193,7 @@ emitMAC(GString *s, const char *key, const virNWFilterItem *it, int addr, int ma
     if (!has(it, addr))
         return;
     memcpy(v, it[addr].u.mac, 6);
-    if (has(it, mask)) {
+    if (mask >= 0 && has(it, mask)) {
         for (int i = 0; i < 6; i++)
             v[i] &= it[mask].u.mac[i];
         g_string_append_printf(s, "%s & ", key);
