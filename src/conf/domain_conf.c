@@ -40,6 +40,7 @@ const char *const virDomainClockOffsetNames[VIR_DOMAIN_CLOCK_OFFSET_LAST] = {
 const char *const virDomainDiskTypeNames[VIR_DOMAIN_DISK_TYPE_LAST] = {
     "file",
     "volume",
+    "block",
 };
 const char *const virDomainDiskDeviceNames[VIR_DOMAIN_DISK_DEVICE_LAST] = {
     "disk",

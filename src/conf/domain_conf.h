@@ -123,6 +123,7 @@ typedef struct {
 typedef enum {
     VIR_DOMAIN_DISK_TYPE_FILE = 0,
     VIR_DOMAIN_DISK_TYPE_VOLUME, /* <source pool volume>: a storage pool's volume */
+    VIR_DOMAIN_DISK_TYPE_BLOCK,  /* <source dev>: a host block device (src) */
     VIR_DOMAIN_DISK_TYPE_LAST
 } virDomainDiskType;
 
@@ -261,6 +262,7 @@ typedef struct {
     char *mirrorSrc;
     int mirrorFormat; /* virStorageFormat */
     int mirrorReady;
+    int mirrorType; /* virDomainDiskType of mirrorSrc: FILE or BLOCK */
 } virDomainDiskDef;
 
 /* <mirror ready=...>: absent while the job copies, 'yes' once the copy

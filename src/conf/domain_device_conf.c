@@ -20,7 +20,7 @@
  * these are refused with CONFIG_UNSUPPORTED rather than reported as
  * invalid, so that the user learns the value is valid but unsupported. */
 static const char *const libvirtDiskTypes[] = {
-    "block", "dir", "network", "nvme", "vhostuser", NULL,
+    "dir", "network", "nvme", "vhostuser", NULL,
 };
 static const char *const libvirtDiskDevices[] = { "floppy", "lun", NULL };
 static const char *const libvirtDiskBuses[] = { "fdc", "xen", "uml", "sd", NULL };
@@ -94,8 +94,21 @@ parseDiskMirror(virDomainDiskDef *disk, xmlNodePtr node)
         virDomainXMLReportInvalidAttr("job", mirror, job);
         return -1;
     }
-    disk->mirrorSrc =
-        msrc ? virDomainXMLProp(msrc, "file") : virDomainXMLProp(mirror, "file");
+    {
+        g_autofree char *mtype = virDomainXMLProp(mirror, "type");
+
+        if (mtype && g_str_equal(mtype, "block"))
+            disk->mirrorType = VIR_DOMAIN_DISK_TYPE_BLOCK;
+        else if (mtype && !g_str_equal(mtype, "file")) {
+            virDomainXMLReportInvalidAttr("type", mirror, mtype);
+            return -1;
+        }
+    }
+    if (disk->mirrorType == VIR_DOMAIN_DISK_TYPE_BLOCK)
+        disk->mirrorSrc = msrc ? virDomainXMLProp(msrc, "dev") : NULL;
+    else
+        disk->mirrorSrc =
+            msrc ? virDomainXMLProp(msrc, "file") : virDomainXMLProp(mirror, "file");
     if (!disk->mirrorSrc || !*disk->mirrorSrc) {
         virReportError(VIR_ERR_XML_ERROR, "%s", "mirror requires source element");
         return -1;
@@ -160,7 +173,8 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
             return -1;
         }
     } else if (source) {
-        disk->src = virDomainXMLProp(source, "file");
+        disk->src = virDomainXMLProp(
+            source, disk->type == VIR_DOMAIN_DISK_TYPE_BLOCK ? "dev" : "file");
         if (disk->src && !*disk->src)
             g_clear_pointer(&disk->src, g_free);
     }
@@ -843,7 +857,7 @@ static const virDomainXMLAttrRule diskAttrs[] = {
     { "", (const char *const[]){ "type", "device", NULL } },
     { "driver", (const char *const[]){ "name", "type", "cache", "io", "discard",
                                        "detect_zeroes", NULL } },
-    { "source", (const char *const[]){ "file", "index", "pool", "volume", NULL } },
+    { "source", (const char *const[]){ "file", "dev", "index", "pool", "volume", NULL } },
     { "target", (const char *const[]){ "dev", "bus", NULL } },
     { "readonly", noAttrs },
     { NULL, NULL },

@@ -105,8 +105,10 @@ formatDiskMirror(fmtCtx *ctx, const virDomainDiskDef *disk)
                           : NULL;
     bool copy = disk->mirrorJob == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY;
 
-    lineStart(ctx, "<mirror type='file'");
-    if (copy) {
+    bool block = disk->mirrorType == VIR_DOMAIN_DISK_TYPE_BLOCK;
+
+    lineStart(ctx, block ? "<mirror type='block'" : "<mirror type='file'");
+    if (copy && !block) {
         attr(ctx->buf, "file", disk->mirrorSrc);
         attr(ctx->buf, "format", fmt);
     }
@@ -118,7 +120,7 @@ formatDiskMirror(fmtCtx *ctx, const virDomainDiskDef *disk)
     if (fmt)
         line(ctx, "<format type='%s'/>", fmt);
     lineStart(ctx, "<source");
-    attr(ctx->buf, "file", disk->mirrorSrc);
+    attr(ctx->buf, block ? "dev" : "file", disk->mirrorSrc);
     g_string_append(ctx->buf, "/>\n");
     ctx->indent -= 2;
     line(ctx, "</mirror>");
@@ -153,9 +155,10 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
         attr(ctx->buf, "pool", disk->srcPool);
         attr(ctx->buf, "volume", disk->srcVolume);
         g_string_append(ctx->buf, "/>\n");
-    } else if (disk->type == VIR_DOMAIN_DISK_TYPE_FILE && disk->src) {
+    } else if (disk->type != VIR_DOMAIN_DISK_TYPE_VOLUME && disk->src) {
         lineStart(ctx, "<source");
-        attr(ctx->buf, "file", disk->src);
+        attr(ctx->buf, disk->type == VIR_DOMAIN_DISK_TYPE_BLOCK ? "dev" : "file",
+             disk->src);
         g_string_append(ctx->buf, "/>\n");
     }
     if ((disk->mirrorJob == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY ||

@@ -156,7 +156,11 @@ testStatus(void)
         "    <name>fz</name>\n"
         "    <memory unit='KiB'>1024</memory>\n"
         "    <os><type arch='x86_64'>hvm</type></os>\n"
-        "    <devices><serial type='pty'><source path='/dev/pts/1'/></serial></devices>\n"
+        "    <devices><serial type='pty'><source path='/dev/pts/1'/></serial>\n"
+        "      <disk type='block' device='disk'><source dev='/dev/loop3'/>\n"
+        "        <mirror type='block' job='copy' ready='yes'><format type='qcow2'/>\n"
+        "          <source dev='/dev/loop4'/></mirror><target dev='vda'/></disk>\n"
+        "    </devices>\n"
         "  </domain>\n"
         "</domstatus>\n";
     size_t len = strlen(xml);

@@ -20,6 +20,8 @@ sees it (HMP qemu-io on the virtio backend):
  - a restarted daemon (kill -9) adopts the jobs QEMU kept running: a
    copy (info, speed, READY, pivot), an inactive commit with DELETE (it
    ends, the image goes), an active commit (abort), events arriving;
+ - blockcopy --blockdev onto a loop device: <mirror type='block'>, after
+   the pivot a <disk type='block'> (live and persistent) the guest writes to;
  - libvirt's errors (code, domain), each changing nothing.
 """
 import os
@@ -290,9 +292,41 @@ def test_blockjobs():
     assert dom.blockJobInfo("vda", 0) == {}
     assert vda.has(dom, 0x4c)
 
-    ev.close()
-    conn.close()
-    virsh(uri, "destroy", "bj")
+    # blockcopy --blockdev onto a host block device (a loop device made
+    # here, detached by its recorded name), as libvirt 9.0: formatted with
+    # the disk's format, <mirror type='block'>, then <disk type='block'>
+    # live and persistent; the device handed to QEMU's user and back
+    loopimg = os.path.join(work, "loop.img")
+    with open(loopimg, "wb") as f:
+        f.truncate(64 << 20)
+    p = run("losetup", "-f", "--show", loopimg)
+    assert p.returncode == 0, p.stderr
+    loopdev = p.stdout.strip()
+    try:
+        owner = os.stat(loopdev).st_uid
+        done = r"'block-job-2' for domain 'bj': Block Copy for vda completed"
+        n = len([line for line in ev.lines() if re.search(done, line)])
+        virsh(uri, "blockcopy", "bj", "vda", loopdev, "--blockdev", "--wait",
+              "--transient-job")
+        x = virsh(uri, "dumpxml", "bj").stdout
+        assert "<mirror type='block' job='copy' ready='yes'>" in x and \
+            "<format type='qcow2'/>" in x and "<source dev='%s'/>" % loopdev in x, x
+        virsh(uri, "blockjob", "bj", "vda", "--pivot")
+        wait_for(lambda: len([line for line in ev.lines() if re.search(done, line)]) > n,
+                 "the block device copy's COMPLETED event", 30)
+        for extra in ((), ("--inactive",)):
+            x = virsh(uri, "dumpxml", "bj", *extra).stdout
+            assert "<disk type='block' device='disk'>" in x and \
+                "<source dev='%s'/>" % loopdev in x and "<driver name='qemu' type='qcow2'/>" in x, x
+        vda.write(dom, 0x4d)
+        flush(dom)
+        assert pattern(loopdev, 0x4d), "the guest's write is not on the block device"
+        ev.close()
+        conn.close()
+        virsh(uri, "destroy", "bj")
+        assert os.stat(loopdev).st_uid == owner
+    finally:
+        run("losetup", "-d", loopdev)
     d.stop()
 
 

@@ -244,6 +244,14 @@ useScratchFiles(virDomainDef *def, const char *dir, const char *guest)
 
         if (!d->src)
             continue;
+        if (d->type == VIR_DOMAIN_DISK_TYPE_BLOCK &&
+            d->format != VIR_STORAGE_FORMAT_QCOW2) {
+            /* a device QEMU's host_device driver opens (a character
+             * device will do for it), empty and harmless */
+            g_free(d->src);
+            d->src = g_strdup("/dev/null");
+            continue;
+        }
         img = g_strdup_printf("%s/disk%zu.img", dir, i);
         argv[5] = img;
         g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL,

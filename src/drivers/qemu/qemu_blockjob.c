@@ -58,6 +58,7 @@ typedef struct {
     char *topNode;
     char *newSrc; /* copy: destination; active commit: base */
     int newFormat;
+    int newType;         /* virDomainDiskType of newSrc: FILE or BLOCK */
     char *mirrorStorage; /* copy: the destination's nodes */
     char *mirrorFormatNode;
     GPtrArray *deleteFiles; /* commit with DELETE: images to remove after */
@@ -274,6 +275,18 @@ qemuBlockJobClearMirror(virDomainDiskDef *disk)
     g_clear_pointer(&disk->mirrorSrc, g_free);
     disk->mirrorFormat = VIR_STORAGE_FORMAT_NONE;
     disk->mirrorReady = VIR_DOMAIN_DISK_MIRROR_STATE_NONE;
+    disk->mirrorType = VIR_DOMAIN_DISK_TYPE_FILE;
+}
+
+/* FILE, or BLOCK for a host block device (as the definitions name them) */
+static int
+qemuBlockJobPathType(const char *path)
+{
+    struct stat st;
+
+    return path && stat(path, &st) == 0 && S_ISBLK(st.st_mode)
+               ? VIR_DOMAIN_DISK_TYPE_BLOCK
+               : VIR_DOMAIN_DISK_TYPE_FILE;
 }
 
 /* After a pivot: the disks of the live and persistent definitions use the
@@ -287,10 +300,12 @@ qemuBlockJobPivotDefs(qemuDriver *driver, virDomainObj *obj, qemuBlockJob *job,
     g_free(disk->src);
     disk->src = g_strdup(job->newSrc);
     disk->format = job->newFormat;
+    disk->type = job->newType;
     if (pdisk && g_strcmp0(pdisk->src, job->oldSrc) == 0) {
         g_free(pdisk->src);
         pdisk->src = g_strdup(job->newSrc);
         pdisk->format = job->newFormat;
+        pdisk->type = job->newType;
         if (obj->persistent &&
             qemuDomainSaveConfig(driver, obj->newDef,
                                  qemuDomainPriv(obj)->graceOverrideSec) < 0)
@@ -648,12 +663,6 @@ qemuBlockJobCopy(qemuDriver *driver, virDomainObj *obj, const char *path,
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s", "cannot copy an empty disk");
         return -1;
     }
-    if (dest->block) {
-        /* the definitions of this driver have file disks only */
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       "unsupported disk type 'block' for a block copy destination");
-        return -1;
-    }
     if (reuse && stat(dest->path, &st) < 0) {
         virReportSystemError(errno, "missing destination file for disk %s: %s", disk->dst,
                              dest->path);
@@ -678,7 +687,9 @@ qemuBlockJobCopy(qemuDriver *driver, virDomainObj *obj, const char *path,
     }
     if (qemuBlockJobDiskNode(obj, disk, &top, &size) < 0)
         return -1;
-    if (!reuse) {
+    if (!reuse && dest->block && format != VIR_STORAGE_FORMAT_QCOW2) {
+        /* a raw copy onto a block device: the device as it is */
+    } else if (!reuse) {
         g_autofree char *sz = g_strdup_printf("%llu", size);
         const char *fmtName = format == VIR_STORAGE_FORMAT_QCOW2 ? "qcow2" : "raw";
         const char *backFmt = NULL;
@@ -701,7 +712,8 @@ qemuBlockJobCopy(qemuDriver *driver, virDomainObj *obj, const char *path,
                        "create", "-q", "-f", fmtName, dest->path, sz, NULL }) < 0) {
             return -1;
         }
-        created = true;
+        /* a device formatted is not removed on failure, a file made is */
+        created = !dest->block;
     }
 
     /* the destination to QEMU's user, as the live definition names it */
@@ -709,6 +721,8 @@ qemuBlockJobCopy(qemuDriver *driver, virDomainObj *obj, const char *path,
     disk->mirrorSrc = g_strdup(dest->path);
     disk->mirrorFormat = format;
     disk->mirrorReady = VIR_DOMAIN_DISK_MIRROR_STATE_NONE;
+    disk->mirrorType =
+        dest->block ? VIR_DOMAIN_DISK_TYPE_BLOCK : VIR_DOMAIN_DISK_TYPE_FILE;
     if (qemuSecurityPrepareDomain(driver, obj) < 0 ||
         (next = qemuHotplugNextNode(obj)) < 0)
         goto error;
@@ -716,13 +730,15 @@ qemuBlockJobCopy(qemuDriver *driver, virDomainObj *obj, const char *path,
     job = qemuBlockJobNew(obj, disk, VIR_DOMAIN_BLOCK_JOB_TYPE_COPY, top);
     job->newSrc = g_strdup(dest->path);
     job->newFormat = format;
+    job->newType = disk->mirrorType;
     job->shallow = shallow;
     job->mirrorStorage = g_strdup_printf("libvirt-%d-storage", next);
     job->mirrorFormatNode = g_strdup_printf("libvirt-%d-format", next);
     g_hash_table_replace(qemuBlockJobTable(obj), g_strdup(job->disk), job);
 
     file = json_object_new_object();
-    json_object_object_add(file, "driver", json_object_new_string("file"));
+    json_object_object_add(file, "driver",
+                           json_object_new_string(qemuDiskStorageDriver(job->newType)));
     json_object_object_add(file, "filename", json_object_new_string(dest->path));
     json_object_object_add(file, "node-name", json_object_new_string(job->mirrorStorage));
     json_object_object_add(file, "auto-read-only", json_object_new_boolean(1));
@@ -1054,6 +1070,7 @@ qemuBlockJobCommit(qemuDriver *driver, virDomainObj *obj, const char *path,
                           topNode);
     job->newSrc = g_strdup(qemuBlockJobChainAt(disk, chain, baseIdx));
     job->newFormat = qemuBlockJobProbeFormat(job->newSrc);
+    job->newType = qemuBlockJobPathType(job->newSrc);
     if (!active) {
         /* the range in the name, for a restarted daemon */
         g_free(job->name);
@@ -1530,6 +1547,7 @@ qemuBlockJobReconnectRange(qemuBlockJob *job, virDomainDiskDef *disk, const char
         g_free(job->newSrc);
         job->newSrc = g_strdup(qemuBlockJobChainAt(disk, chain, baseIdx));
         job->newFormat = qemuBlockJobProbeFormat(job->newSrc);
+        job->newType = qemuBlockJobPathType(job->newSrc);
         if (n >= 4 && g_str_equal(f[3], "d")) {
             job->deleteFiles = g_ptr_array_new_with_free_func(g_free);
             for (guint64 i = topIdx; i < baseIdx; i++)
@@ -1581,6 +1599,7 @@ qemuBlockJobReconnect(qemuDriver *driver, virDomainObj *obj, json_object *jobs)
         if (disk->mirrorJob && disk->mirrorSrc) {
             job->newSrc = g_strdup(disk->mirrorSrc);
             job->newFormat = disk->mirrorFormat;
+            job->newType = disk->mirrorType;
             if (job->ready)
                 disk->mirrorReady = VIR_DOMAIN_DISK_MIRROR_STATE_READY;
         }

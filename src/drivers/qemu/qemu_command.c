@@ -145,6 +145,12 @@ qemuBuildUserNetdev(GPtrArray *a, const virDomainNetDef *net, const char *alias)
 }
 
 const char *
+qemuDiskStorageDriver(int type)
+{
+    return type == VIR_DOMAIN_DISK_TYPE_BLOCK ? "host_device" : "file";
+}
+
+const char *
 qemuSoundDevice(const char *model)
 {
     static const char *const map[][2] = {
@@ -297,14 +303,15 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
                             direct ? "true" : "false", noflush ? "true" : "false");
 
     if (disk->src) {
-        g_autoptr(GString) file = g_string_new("{\"driver\":\"file\",\"filename\":");
+        g_autoptr(GString) file = g_string_new(NULL);
         g_autoptr(GString) fmt = g_string_new(NULL);
         g_autofree char *esc = g_strescape(disk->src, NULL);
         const char *detect = qemuDiskDetectZeroes(disk);
 
         /* libvirt's member order: aio after the file name, cache before
          * auto-read-only; discard/detect-zeroes on the format node */
-        g_string_append_printf(file, "\"%s\"", esc);
+        g_string_append_printf(file, "{\"driver\":\"%s\",\"filename\":\"%s\"",
+                               qemuDiskStorageDriver(disk->type), esc);
         if (disk->io != VIR_DOMAIN_DISK_IO_DEFAULT)
             g_string_append_printf(file, ",\"aio\":\"%s\"",
                                    virDomainDiskIoToString(disk->io));

@@ -16,6 +16,9 @@ int qemuDiskBus(const virDomainDiskDef *disk);
 /* The device id (qdev id) QEMU knows @disk by, as the command line and
  * hotplug name it: "virtio-disk0", "sata0-0-2", "ide0-1-0". Caller frees. */
 char *qemuDiskAlias(const virDomainDiskDef *disk);
+/* The -blockdev protocol driver of an image of virDomainDiskType @type:
+ * "host_device" for a host block device, "file" otherwise (libvirt's). */
+const char *qemuDiskStorageDriver(int type);
 /* "sdc" -> 2, "vdaa" -> 26; -1 if not a disk name. */
 int qemuDiskIndex(const char *dst);
 /* The device id of interface @idx of a definition: its alias (given at

@@ -436,7 +436,8 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
     alias = qemuHotplugDiskAlias(disk);
 
     file = json_object_new_object();
-    json_object_object_add(file, "driver", json_object_new_string("file"));
+    json_object_object_add(file, "driver",
+                           json_object_new_string(qemuDiskStorageDriver(disk->type)));
     json_object_object_add(file, "filename", json_object_new_string(disk->src));
     json_object_object_add(file, "node-name", json_object_new_string(storage));
     json_object_object_add(file, "auto-read-only", json_object_new_boolean(1));

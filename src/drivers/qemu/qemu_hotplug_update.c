@@ -158,7 +158,8 @@ qemuUpdateChangeMedia(qemuDriver *driver, virDomainObj *obj, virDomainDiskDef *d
             goto restore;
         storage = g_strdup_printf("libvirt-%d-storage", n);
         format = g_strdup_printf("libvirt-%d-format", n);
-        json_object_object_add(file, "driver", json_object_new_string("file"));
+        json_object_object_add(file, "driver",
+                               json_object_new_string(qemuDiskStorageDriver(disk->type)));
         json_object_object_add(file, "filename", json_object_new_string(disk->src));
         json_object_object_add(file, "node-name", json_object_new_string(storage));
         json_object_object_add(file, "auto-read-only", json_object_new_boolean(1));

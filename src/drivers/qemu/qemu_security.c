@@ -585,8 +585,9 @@ qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *item
          * holds it too, or the other's stop would take it away). */
         if (!it->write && readable[i] && !other)
             continue;
-        if (!S_ISREG(sb.st_mode)) {
-            /* a block device or the like: not ours to chown */
+        if (!S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode)) {
+            /* a character device or the like: not ours to chown (a block
+             * device is handed over and back as libvirt's DAC driver does) */
             if (!usable) {
                 qemuSecurityReportUnreachable(it, EACCES, NULL, uid, gid);
                 goto cleanup;

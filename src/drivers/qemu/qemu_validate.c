@@ -59,9 +59,10 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
     int idx = qemuDiskIndex(disk->dst);
 
     if (disk->type != VIR_DOMAIN_DISK_TYPE_FILE &&
-        disk->type != VIR_DOMAIN_DISK_TYPE_VOLUME) {
+        disk->type != VIR_DOMAIN_DISK_TYPE_VOLUME &&
+        disk->type != VIR_DOMAIN_DISK_TYPE_BLOCK) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       "disk '%s': only file and volume disks are supported", dst);
+                       "disk '%s': only file, block and volume disks are supported", dst);
         return -1;
     }
     if (idx < 0) {
