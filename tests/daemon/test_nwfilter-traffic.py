@@ -234,12 +234,27 @@ def test_bindings_on_a_veth():
     c.nwfilterDefineXML(L3_FILTER.replace("<icmp type='8'/>", "<icmp type='13'/>"))
     assert "icmp type timestamp-request counter drop" in rules("vkp2"), rules("vkp2")
     assert pings("10.77.0.3", 5), "the redefined filter still drops echo requests"
+    # as libvirt: a redefinition its bindings cannot be made with is refused
+    before = rules("vkp2")
+    expect_error(lambda: c.nwfilterDefineXML(L3_FILTER.replace(
+        "<filterref", "<rule action='drop' direction='out'><vlan vlanid='4'/></rule>"
+        "<filterref")), libvirt.VIR_ERR_CONFIG_UNSUPPORTED,
+        "unsupported configuration: network filter rules with vlan are not supported by "
+        "virtkit")
+    assert "vlan" not in c.nwfilterLookupByName("vk-l3").XMLDesc(0)
+    assert rules("vkp2") == before
 
     # a restart: the bindings are there again, each table once, the same rules
     before = {p: rules(p) for p in ("vkp0", "vkp2")}
+    # a binding table with no binding (what a daemon killed between the
+    # two would leave) goes at the restart; a table of someone else stays
+    sh("nft add table bridge virtkit_nwf_stray && nft add table bridge vkforeign && "
+       "nft add chain bridge vkforeign c && nft add rule bridge vkforeign c counter")
     c.close()
     assert d.stop() == 0
     d.start()
+    assert "counter" in sh("nft list table bridge vkforeign")
+    sh("nft delete table bridge vkforeign")
     c = libvirt.open(uri)
     assert sorted(x.portDev() for x in c.listAllNWFilterBindings(0)) == ["vkp0", "vkp2"]
     assert tables() == ["virtkit_nwf_vkp0", "virtkit_nwf_vkp2"], tables()

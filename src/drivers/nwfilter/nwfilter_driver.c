@@ -117,6 +117,7 @@ nwfReaches(nwfState *st, const virNWFilterDef *def, const char *target, int dept
 static bool nwfBindingUses(nwfState *st, const virNWFilterBindingDef *b,
                            const char *name);
 static void nwfRebuildUsers(nwfState *st, const char *name);
+static int nwfCheckUsers(nwfState *st, const virNWFilterDef *def);
 
 static char *
 nwfPath(nwfState *st, const char *name)
@@ -524,7 +525,8 @@ nwfilterDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
                                                    : 0)))
         return NULL;
     g_mutex_lock(&nwfLock);
-    if ((st = nwfGetState()) && (kept = nwfAssign(st, &def, true))) {
+    if ((st = nwfGetState()) && nwfCheckUsers(st, def) == 0 &&
+        (kept = nwfAssign(st, &def, true))) {
         ret = virGetNWFilter(conn, kept->name, kept->uuid);
         nwfRebuildUsers(st, kept->name);
     }
@@ -622,6 +624,43 @@ nwfBindingInstantiate(nwfState *st, const virNWFilterBindingDef *b)
     if (!script)
         return -1;
     return nwfNftApply(script);
+}
+
+typedef struct {
+    nwfState *st;
+    const virNWFilterDef *def; /* in place of the definition of its name */
+} nwfTrial;
+
+static const virNWFilterDef *
+nwfLookupTrial(const char *name, void *opaque)
+{
+    nwfTrial *t = opaque;
+
+    return g_str_equal(name, t->def->name) ? t->def : nwfFindByName(t->st, name);
+}
+
+/* As libvirt, before @def replaces (or joins) the definitions: a binding
+ * whose rules can be made now must still be made with @def, or the
+ * definition is refused with the reason. 0, or -1 with that error. Lock
+ * held. */
+static int
+nwfCheckUsers(nwfState *st, const virNWFilterDef *def)
+{
+    nwfTrial trial = { st, def };
+
+    for (guint i = 0; i < st->bindings->len; i++) {
+        const virNWFilterBindingDef *b = st->bindings->pdata[i];
+        g_autofree char *now = nwfNftBuild(b, nwfLookupForNft, st);
+        g_autofree char *then = NULL;
+
+        if (!now) {
+            virResetLastError();
+            continue;
+        }
+        if (!(then = nwfNftBuild(b, nwfLookupTrial, &trial)))
+            return -1;
+    }
+    return 0;
 }
 
 /* After a definition changed: the bindings using @name get their rules
