@@ -19,6 +19,10 @@
 #                    in core too), net (NAT network start/stop, domifaddr
 #                    --source lease; in core too); default all.
 #                    Use with BENCH_MD= (a partial run would rewrite the table)
+#   BENCH_SAMPLES=FILE  the raw samples ("SIDE METRIC VALUE" lines) are copied
+#                    there too, with "meta KEY VALUE" lines (libvirt yes|no,
+#                    n1, n2, running) for report.py: runs of different
+#                    BENCH_ROWS side by side, reported as one (bench-harness)
 #
 # virtkitd runs with every directory under a temporary folder. libvirtd runs
 # in a private mount namespace (unshare -m) where temporary folders are
@@ -517,6 +521,11 @@ vk_stop
 lv_stop
 log "daemons stopped"
 
+if [ -n "${BENCH_SAMPLES:-}" ]; then
+    { cat "$samples"
+      printf 'meta libvirt %s\nmeta n1 %s\nmeta n2 %s\nmeta running %s\n' \
+          "$libvirt" "$N1" "$N2" "$RUNNING"; } >"$BENCH_SAMPLES"
+fi
 report_args="--json $JSON --n1 $N1 --n2 $N2 --running $RUNNING"
 [ -n "${QUICK:-}" ] && report_args="$report_args --quick"
 [ "$libvirt" = yes ] || report_args="$report_args --no-libvirt"

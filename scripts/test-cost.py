@@ -111,6 +111,7 @@ def run(out, cmd):
                 f.write("0")
 
     t0 = time.monotonic()
+    start = time.time()
     load0 = os.getloadavg()[0]
     child = subprocess.Popen(cmd, preexec_fn=enter)
     # a meson timeout stops the wrapper: pass it on
@@ -165,7 +166,8 @@ def run(out, cmd):
             os.rmdir(cgdir)
         except OSError:
             pass
-    rec = {"name": name, "tree": build_tree(cmd), "rc": rc, "wall": round(time.monotonic() - t0, 2),
+    rec = {"name": name, "tree": build_tree(cmd), "rc": rc, "start": round(start, 2),
+           "wall": round(time.monotonic() - t0, 2),
            "cpu": round(total, 2) if total is not None else None,
            "load": [round(load0, 1), round(os.getloadavg()[0], 1)],
            "qemu": [{"kind": q["kind"], "cpu": round(q["cpu"], 2),
@@ -198,6 +200,12 @@ def report(paths):
             tot[key] += v
     print("| **all %d** | %.1f | %.1f | %d | %.1f | %d | %d | %.1f | %d |"
           % ((len(recs),) + tuple(tot[k] for k in keys)))
+    timed = [r for r in recs if "start" in r]
+    if timed:
+        t0 = min(r["start"] for r in timed)
+        t1 = max(r["start"] + r["wall"] for r in timed)
+        print("\nfirst start to last end: %.1f s; CPU of the tests over it: %.2f CPUs"
+              % (t1 - t0, sum(r["cpu"] or 0 for r in timed) / max(t1 - t0, 1e-9)))
 
 
 def main():
