@@ -421,6 +421,12 @@ vkdServerIsIdle(vkdServer *srv)
     return vkdStartupCountActive() == 0;
 }
 
+bool
+vkdServerHasCallsInFlight(vkdServer *srv)
+{
+    return vkdPoolPending(srv->pool) > 0;
+}
+
 static gboolean
 vkdServerTick(gpointer unused)
 {

@@ -23,6 +23,9 @@ int vkdServerListen(vkdServer *srv, int *fds, char **names, int nfds, GError **e
  * Main thread. */
 bool vkdServerIsIdle(vkdServer *srv);
 
+/* Whether calls are queued or running on the worker pools. Any thread. */
+bool vkdServerHasCallsInFlight(vkdServer *srv);
+
 /* SIGTERM path: stop accepting and reading calls, let the calls in flight
  * finish and their replies be written (bounded by deadlines), close every
  * client. Main thread, with the main loop no longer running. Returns

@@ -8,6 +8,9 @@
  * (daemon_pool.c); the driver runs its own monitor threads. Startup is
  * strictly sequential on the main thread: directories, locks, driver state
  * (definitions, status files, reconnect, autostart), then sockets accept.
+ * The main context's poll spins a few microseconds before it sleeps
+ * (vkdPoll, virspin.h): a client calling in a loop sends its next call
+ * while it does, which then needs no wakeup of the main thread.
  */
 #define G_LOG_DOMAIN "virtkitd"
 #include <errno.h>
@@ -31,6 +34,7 @@
 #include "daemon_startup.h"
 #include "qemu_driver.h"
 #include "virerror.h"
+#include "virspin.h"
 #include "virtkit-config.h"
 
 typedef struct {
@@ -43,6 +47,46 @@ typedef struct {
     gint64 idleSince; /* monotonic µs; 0 while busy */
     int exitStatus;
 } vkdDaemon;
+
+/* The main thread's busy-polling budget, and the server whose calls it
+ * serves (set once it accepts; main thread only). */
+static virSpin vkdPollSpin;
+static vkdServer *vkdPollServer;
+
+/* GLib's poll for the main context: when nothing is ready yet and the
+ * loop would sleep, poll without blocking for the spin budget first.
+ * Not while a worker runs a call: its reply comes from that worker, which
+ * may need the very CPU the spin would hold. */
+static gint
+vkdPoll(GPollFD *fds, guint nfds, gint timeout)
+{
+    gint64 budget =
+        timeout != 0 && vkdPollServer && !vkdServerHasCallsInFlight(vkdPollServer)
+            ? virSpinBudget(&vkdPollSpin)
+            : 0;
+    gint64 start, spinEnd;
+    gint n;
+
+    if (budget == 0)
+        return g_poll(fds, nfds, timeout);
+    /* ready at once: that says nothing about spinning */
+    if ((n = g_poll(fds, nfds, 0)) != 0)
+        return n;
+    start = g_get_monotonic_time();
+    if (timeout > 0)
+        budget = MIN(budget, (gint64)timeout * 1000);
+    spinEnd = start + budget;
+    while (g_get_monotonic_time() < spinEnd) {
+        if ((n = g_poll(fds, nfds, 0)) != 0) {
+            virSpinDone(&vkdPollSpin, n > 0);
+            return n;
+        }
+    }
+    virSpinDone(&vkdPollSpin, false);
+    if (timeout > 0)
+        timeout = MAX(0, timeout - (gint)((g_get_monotonic_time() - start) / 1000));
+    return g_poll(fds, nfds, timeout);
+}
 
 static gboolean
 vkdOnQuitSignal(gpointer opaque)
@@ -138,6 +182,8 @@ vkdRun(vkdDaemon *d)
         (runtimeLock = vkdLockDir(cfg->runtimeDir, &err)) < 0)
         goto fail;
 
+    virSpinInit(&vkdPollSpin);
+    g_main_context_set_poll_func(NULL, vkdPoll);
     d->loop = g_main_loop_new(NULL, FALSE);
     sigTerm = g_unix_signal_add(SIGTERM, vkdOnQuitSignal, d);
     sigInt = g_unix_signal_add(SIGINT, vkdOnQuitSignal, d);
@@ -170,6 +216,7 @@ vkdRun(vkdDaemon *d)
         goto fail_drivers;
     if (vkdServerListen(d->server, d->listenFds, d->listenNames, d->nlistenFds, &err) < 0)
         goto fail_server;
+    vkdPollServer = d->server;
 
     g_message("virtkitd %s ready: %s mode, sockets in %s, default URI %s",
               VIRTKIT_VERSION, cfg->privileged ? "system" : "session", cfg->runtimeDir,
@@ -201,6 +248,7 @@ vkdRun(vkdDaemon *d)
     ret = 0;
 
 fail_server:
+    vkdPollServer = NULL;
     g_clear_pointer(&d->server, vkdServerFree);
 fail_drivers:
     vkdStartupCleanupDrivers();

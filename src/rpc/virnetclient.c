@@ -16,7 +16,9 @@
  *   thread, and gives the socket back after its reply or after
  *   VIR_NET_CLIENT_DIRECT_READ_MS, whichever comes first; then it waits
  *   on its futex like any caller. While it reads, the I/O thread leaves
- *   the socket's input out of its epoll set.
+ *   the socket's input out of its epoll set. Before it sleeps in poll()
+ *   it polls without blocking for a few microseconds (virspin.h: the
+ *   budget adapts; @spin is the direct reader's, under @readLock).
  * - The I/O thread otherwise reads the socket: on a REPLY it takes @lock,
  *   finds the call by serial, takes it out of @calls, hands over the
  *   frame, unlocks and wakes it. Keepalive state is its own (no lock).
@@ -44,6 +46,7 @@
 #include "virerror.h"
 #include "virkeepalive.h"
 #include "virnetclient.h"
+#include "virspin.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
 
@@ -70,6 +73,7 @@ struct _virNetClient {
 
     /* Held by whoever reads the socket: the I/O thread, or a direct reader. */
     GMutex readLock;
+    virSpin spin; /* @readLock: a direct reader's busy-polling budget */
 
     GMutex lock;
     GHashTable *calls; /* serial -> virNetClientPending * */
@@ -494,29 +498,45 @@ clientReadOwn(virNetClient *client, virNetClientPending *call)
 {
     virNetClientReader reader = { .client = client, .mine = call };
     int fd = virNetSocketGetFD(client->sock);
-    gint64 deadline = g_get_monotonic_time() + VIR_NET_CLIENT_DIRECT_READ_MS * 1000;
+    gint64 start = g_get_monotonic_time();
+    gint64 deadline = start + VIR_NET_CLIENT_DIRECT_READ_MS * 1000;
+    gint64 spinEnd;
+    bool spinning;
+    bool spun = false; /* a poll found nothing while spinning */
     bool failed = false;
 
     g_mutex_lock(&client->readLock);
+    spinEnd = start + virSpinBudget(&client->spin);
+    spinning = spinEnd > start;
     while (!g_atomic_int_get(&call->done)) {
         struct pollfd fds[2] = {
             { .fd = fd, .events = POLLIN },
             { .fd = client->readerfd, .events = POLLIN },
         };
-        gint64 left = deadline - g_get_monotonic_time();
+        gint64 now = g_get_monotonic_time();
+        gint64 left = deadline - now;
         virNetSocketStatus st;
         int n;
 
         if (left <= 0)
             break; /* slow call: the I/O thread takes over */
-        n = poll(fds, 2, (int)((left + 999) / 1000));
+        if (spinning && now >= spinEnd) {
+            spinning = false; /* the reply is slower than the spin: sleep */
+            if (spun)
+                virSpinDone(&client->spin, false);
+        }
+        n = poll(fds, 2, spinning ? 0 : (int)((left + 999) / 1000));
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             break;
         }
-        if (n == 0)
-            continue; /* the deadline check above ends the loop */
+        if (n == 0) {
+            /* spinning (a reply there at once says nothing about
+             * spinning), or the deadline check above ends the loop */
+            spun = spun || spinning;
+            continue;
+        }
         if (fds[1].revents & POLLIN) {
             uint64_t v;
             if (read(client->readerfd, &v, sizeof(v)) < 0 && errno != EAGAIN)
@@ -532,6 +552,8 @@ clientReadOwn(virNetClient *client, virNetClientPending *call)
             break;
         }
     }
+    if (spinning && spun)
+        virSpinDone(&client->spin, g_atomic_int_get(&call->done));
     g_mutex_unlock(&client->readLock);
 
     g_mutex_lock(&client->lock);
@@ -569,6 +591,7 @@ virNetClientNew(virNetSocket *sock)
     g_assert(epoll_ctl(client->epfd, EPOLL_CTL_ADD, client->wakefd, &ev) == 0);
     g_queue_init(&client->deferred);
     g_mutex_init(&client->readLock);
+    virSpinInit(&client->spin);
     g_mutex_init(&client->lock);
     g_cond_init(&client->outCond);
     client->calls = g_hash_table_new(g_direct_hash, g_direct_equal);

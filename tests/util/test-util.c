@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "virerror.h"
+#include "virspin.h"
 #include "viruuid.h"
 #include "virfile.h"
 
@@ -226,6 +227,36 @@ test_file_atomic_leftovers(void)
     g_assert_cmpint(rmdir(dir), ==, 0);
 }
 
+/* virspin.h's budget: halved by each spin that missed, 0 below 4 us, full
+ * again after a catch; at 0, only every VIR_SPIN_PROBE_EVERY-th wait may
+ * spin (whether it does depends on the machine's load, not checked). */
+static void
+test_spin_policy(void)
+{
+    virSpin s;
+
+    virSpinInit(&s);
+    g_assert_cmpint(s.budgetUs, ==, VIR_SPIN_MAX_US);
+    virSpinDone(&s, false);
+    g_assert_cmpint(s.budgetUs, ==, VIR_SPIN_MAX_US / 2);
+    virSpinDone(&s, true);
+    g_assert_cmpint(s.budgetUs, ==, VIR_SPIN_MAX_US);
+    for (int i = 0; i < 8 && s.budgetUs > 0; i++)
+        virSpinDone(&s, false);
+    g_assert_cmpint(s.budgetUs, ==, 0);
+    for (int i = 1; i < VIR_SPIN_PROBE_EVERY; i++)
+        g_assert_cmpint(virSpinBudget(&s), ==, 0);
+    g_assert_cmpint(s.sinceZero, ==, VIR_SPIN_PROBE_EVERY - 1);
+    /* the probe: MAX or 0 by the load, and the count starts again */
+    g_assert_true(virSpinBudget(&s) % VIR_SPIN_MAX_US == 0);
+    g_assert_cmpint(s.sinceZero, ==, 0);
+    /* a probe that missed leaves it at 0, one that caught restores it */
+    virSpinDone(&s, false);
+    g_assert_cmpint(s.budgetUs, ==, 0);
+    virSpinDone(&s, true);
+    g_assert_cmpint(s.budgetUs, ==, VIR_SPIN_MAX_US);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -236,6 +267,7 @@ main(int argc, char **argv)
     g_test_add_func("/util/error/thread-local", test_error_thread_local);
     g_test_add_func("/util/error/copy-preserve", test_error_copy_preserve);
     g_test_add_func("/util/uuid", test_uuid);
+    g_test_add_func("/util/spin/policy", test_spin_policy);
     g_test_add_func("/util/file/atomic", test_file_atomic);
     g_test_add_func("/util/file/atomic-leftovers", test_file_atomic_leftovers);
     return g_test_run();
