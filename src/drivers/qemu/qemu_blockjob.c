@@ -1328,6 +1328,10 @@ cleanup:
 }
 
 
+static json_object *qemuBlockJobQuery(virDomainObj *obj, const char *name, int *rc);
+static unsigned long long qemuBlockJobMember(json_object *j, const char *key,
+                                             bool *present);
+
 int
 qemuBlockJobCommitWait(qemuDriver *driver, virDomainObj *obj, const char *dst,
                        const char *top)
@@ -1337,8 +1341,11 @@ qemuBlockJobCommitWait(qemuDriver *driver, virDomainObj *obj, const char *dst,
     bool active = disk && g_strcmp0(disk->src, top) == 0;
     unsigned int flags = VIR_DOMAIN_BLOCK_COMMIT_SHALLOW | VIR_DOMAIN_BLOCK_COMMIT_DELETE;
     g_autofree char *name = NULL;
+    /* no deadline while QEMU makes progress (a large image takes long);
+     * QEMU_BLOCKJOB_WAIT_MS without any, then the job is cancelled */
     gint64 deadline =
         g_get_monotonic_time() + QEMU_BLOCKJOB_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+    long long offset = -1;
     qemuBlockJob *job;
 
     if (active)
@@ -1347,6 +1354,10 @@ qemuBlockJobCommitWait(qemuDriver *driver, virDomainObj *obj, const char *dst,
         0)
         return -1;
     while ((job = qemuBlockJobByName(obj, name)) && virDomainObjIsActive(obj)) {
+        gint64 slice = g_get_monotonic_time() + 5 * G_TIME_SPAN_SECOND;
+        g_autoptr(json_object) raw = NULL;
+        int rc;
+
         if (active && job->ready && !job->request)
             return qemuBlockJobAbort(driver, obj, dst, VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT);
         if (job->pending) {
@@ -1354,7 +1365,17 @@ qemuBlockJobCommitWait(qemuDriver *driver, virDomainObj *obj, const char *dst,
             qemuBlockJobFinalize(obj, name);
             continue;
         }
-        if (!g_cond_wait_until(&priv->blockjobCond, &obj->lock, deadline))
+        if (g_cond_wait_until(&priv->blockjobCond, &obj->lock, MIN(slice, deadline)) &&
+            g_get_monotonic_time() < deadline)
+            continue;
+        if ((raw = qemuBlockJobQuery(obj, name, &rc)) &&
+            (long long)qemuBlockJobMember(raw, "offset", NULL) != offset) {
+            offset = (long long)qemuBlockJobMember(raw, "offset", NULL);
+            deadline =
+                g_get_monotonic_time() + QEMU_BLOCKJOB_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+        }
+        virResetLastError(); /* a failed query only counts as no progress */
+        if (g_get_monotonic_time() >= deadline)
             break;
     }
     if (!virDomainObjIsActive(obj)) {
@@ -1362,8 +1383,11 @@ qemuBlockJobCommitWait(qemuDriver *driver, virDomainObj *obj, const char *dst,
         return -1;
     }
     if (job) {
-        virReportError(VIR_ERR_OPERATION_TIMEOUT, "block job '%s' did not end in time",
-                       name);
+        /* cancelled: the snapshot and its overlay stay as they were */
+        if (qemuBlockJobAbort(driver, obj, dst, 0) < 0)
+            virResetLastError();
+        virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                       "block job '%s' made no progress in time", name);
         return -1;
     }
     job = priv->blockjobs ? g_hash_table_lookup(priv->blockjobs, dst) : NULL;

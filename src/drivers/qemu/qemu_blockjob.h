@@ -42,6 +42,8 @@ bool qemuBlockJobAnyActive(virDomainObj *obj);
  * is removed (DELETE); the live and persistent definitions follow, the
  * checkpoints' bitmaps are merged and BLOCK_JOB events sent as for the
  * public calls. Object locked, MODIFY job held (released while waiting).
+ * Waits as long as QEMU makes progress; after 60 s without
+ * any the job is cancelled (nothing changed) and OPERATION_TIMEOUT given.
  * 0, or -1 with an error reported (libvirt's for a bad @top). */
 int qemuBlockJobCommitWait(qemuDriver *driver, virDomainObj *obj, const char *dst,
                            const char *top);
