@@ -443,8 +443,9 @@ testHungNoKill(void)
     pid_t pid;
 
     fixtureSetup(&f);
+    /* stopped mid-boot: what is checked is the process's, not the guest's
+     * (a boot is ~2 CPU s under TCG) */
     dom = startGuest(&f, "vks-hung", &o, &pid);
-    waitSerial(&f, "vks-hung", "GUEST-READY");
     sigstopAndWait(pid);
     g_assert_cmpint(vkDomainStop(dom, 3000, 0, &r), ==, -1);
     logReport("hung, no SIGKILL", &r);
