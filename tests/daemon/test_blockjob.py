@@ -117,7 +117,30 @@ def test_blockjobs():
     with open(existing, "w") as f:
         f.write("x")
     r = virsh(uri, "blockcopy", "bj", "vda", existing, check=False)
-    assert r.returncode == 1 and "already exists" in r.stderr, r.stderr
+    assert r.returncode == 1 and \
+        "error: Requested operation is not valid: domain is not transient" in r.stderr, r.stderr
+    expect_error(lambda: dom.blockRebase("vda", existing, 0,
+                                         libvirt.VIR_DOMAIN_BLOCK_REBASE_COPY),
+                 libvirt.VIR_ERR_OPERATION_INVALID, libvirt.VIR_FROM_QEMU,
+                 "domain is not transient")
+    r = virsh(uri, "blockcopy", "bj", "vda", existing, "--transient-job", check=False)
+    assert r.returncode == 1 and "error: unsupported configuration: external destination " \
+        "file for disk vda already exists and is not a block device: " + existing in r.stderr, \
+        r.stderr
+    transient = libvirt.VIR_DOMAIN_BLOCK_COPY_TRANSIENT_JOB
+    nodev = os.path.join(work, "nodev")
+    expect_error(lambda: dom.blockCopy("vda", "<disk type='block'><source dev='%s'/></disk>"
+                                       % nodev, None, transient),
+                 libvirt.VIR_ERR_SYSTEM_ERROR, libvirt.VIR_FROM_QEMU,
+                 "missing destination file for disk vda: %s" % nodev)
+    empty = os.path.join(work, "empty.img")
+    open(empty, "w").close()
+    expect_error(lambda: dom.blockCopy("vda", "<disk type='block'><source dev='%s'/></disk>"
+                                       % empty, None, transient),
+                 libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_QEMU,
+                 "blockdev flag requested for disk vda, but file '%s' is not a block device"
+                 % empty)
+    assert not os.path.exists(nodev) and os.path.getsize(empty) == 0
     assert sources(uri, "bj") == [top] and "<mirror" not in virsh(uri, "dumpxml", "bj").stdout
 
     # copy with pivot: the guest moves to the copy
@@ -140,7 +163,7 @@ def test_blockjobs():
 
     # a slow copy: <mirror>, info, speed, early pivot refused, abort
     slow = os.path.join(work, "slow.qcow2")
-    virsh(uri, "blockcopy", "bj", "vda", slow, "--bandwidth", "1")
+    virsh(uri, "blockcopy", "bj", "vda", slow, "--bandwidth", "1", "--transient-job")
     x = virsh(uri, "dumpxml", "bj").stdout
     assert "<mirror type='file' file='%s' format='qcow2' job='copy'>" % slow in x, x
     assert "<mirror" not in virsh(uri, "dumpxml", "bj", "--inactive").stdout

@@ -659,19 +659,43 @@ qemuBlockJobCopy(qemuDriver *driver, virDomainObj *obj, const char *path,
 
     if (!(disk = qemuBlockJobFindDisk(obj, path)) || qemuBlockJobCheckNone(obj, disk) < 0)
         return -1;
+    /* libvirt 9.0: a copy cannot survive a restart of a persistent
+     * domain's QEMU (a managed save of it), so only a transient job */
+    if (!(flags & VIR_DOMAIN_BLOCK_COPY_TRANSIENT_JOB) && obj->persistent) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not transient");
+        return -1;
+    }
     if (!disk->src) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s", "cannot copy an empty disk");
         return -1;
     }
-    if (reuse && stat(dest->path, &st) < 0) {
-        virReportSystemError(errno, "missing destination file for disk %s: %s", disk->dst,
-                             dest->path);
-        return -1;
-    }
-    if (!reuse && stat(dest->path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       "destination file '%s' already exists; use REUSE_EXT", dest->path);
-        return -1;
+    /* libvirt 9.0's checks of the destination, in its order */
+    if (stat(dest->path, &st) < 0) {
+        if (errno != ENOENT) {
+            virReportSystemError(errno, "unable to stat for disk %s: %s", disk->dst,
+                                 dest->path);
+            return -1;
+        }
+        if (reuse || dest->block) {
+            virReportSystemError(errno, "missing destination file for disk %s: %s",
+                                 disk->dst, dest->path);
+            return -1;
+        }
+    } else if (!S_ISBLK(st.st_mode)) {
+        if (st.st_size > 0 && !reuse) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "external destination file for disk %s already exists and is "
+                           "not a block device: %s",
+                           disk->dst, dest->path);
+            return -1;
+        }
+        if (dest->block) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           "blockdev flag requested for disk %s, but file '%s' is not a "
+                           "block device",
+                           disk->dst, dest->path);
+            return -1;
+        }
     }
     if (format == VIR_STORAGE_FORMAT_NONE)
         format = reuse ? qemuBlockJobProbeFormat(dest->path) : disk->format;
