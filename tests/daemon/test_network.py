@@ -312,6 +312,9 @@ def guest_ip(log):
     try:
         with open(log) as f:
             for line in f:
+                # a whole line only: the guest may be writing this one
+                if not line.endswith("\n"):
+                    break
                 if line.startswith("GUEST-IP "):
                     return line.split()[1]
                 if line.startswith("GUEST-DHCP-FAILED"):

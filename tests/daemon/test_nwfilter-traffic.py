@@ -364,14 +364,18 @@ def test_guest_clean_traffic():
         "<parameter name='IP' value='10.78.0.10'/>" in bxml, bxml
     assert tables() == ["virtkit_nwf_" + tap], tables()
     # DHCP through the filter (allowed from 0.0.0.0 and towards the guest)
-    wait_for(lambda: "GUEST-IP 10.78.0.10" in console(log) or
-             "GUEST-DHCP-FAILED" in console(log), "the guest's DHCP address", 240, 0.2)
-    assert "GUEST-IP 10.78.0.10" in console(log), console(log)[-2000:]
-    wait_for(lambda: "GUEST-PING 10.78.0.1" in console(log), "the guest's ping", 240, 0.2)
+    # (whole lines only: the console file is read while the guest writes it)
+    wait_for(lambda: re.search(r"^(GUEST-IP 10\.78\.0\.10|GUEST-DHCP-FAILED)\r?$",
+                               console(log), re.M), "the guest's DHCP address", 240, 0.2)
+    assert re.search(r"^GUEST-IP 10\.78\.0\.10\r?$", console(log), re.M), \
+        console(log)[-2000:]
+    wait_for(lambda: re.search(r"^GUEST-PING 10\.78\.0\.1 (ok|fail)\r?$", console(log),
+                               re.M), "the guest's ping", 240, 0.2)
     assert "GUEST-PING 10.78.0.1 ok" in console(log), console(log)[-2000:]
     assert pings("10.78.0.10", 10)
     # the address the guest added itself: its replies come from it, dropped
-    wait_for(lambda: "GUEST-IP 10.78.0.66" in console(log), "the guest's own address", 60)
+    wait_for(lambda: re.search(r"^GUEST-IP 10\.78\.0\.66\r?$", console(log), re.M),
+             "the guest's own address", 60)
     sh("ip neigh replace 10.78.0.66 lladdr 52:54:00:78:00:10 dev vkfbr1")
     assert not pings("10.78.0.66", 2), "the guest's spoofed address answered"
 
