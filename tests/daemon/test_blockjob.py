@@ -344,6 +344,9 @@ def test_blockjobs():
         vda.write(dom, 0x4d)
         flush(dom)
         assert pattern(loopdev, 0x4d), "the guest's write is not on the block device"
+        # capacity: the qcow2's 32 MiB; physical: the device's 64 MiB
+        cap, alloc, phys = dom.blockInfo("vda")
+        assert cap == 32 << 20 and phys == 64 << 20 and 0 < alloc <= phys, (cap, alloc, phys)
         ev.close()
         conn.close()
         virsh(uri, "destroy", "bj")

@@ -955,7 +955,8 @@ cleanup:
     return ret;
 }
 
-/* Capacity of an image file: qcow2's header size, else the file's size. */
+/* Capacity of an image file: qcow2's header size, else the file's size;
+ * a host block device's size is where it ends (libvirt: all three). */
 static bool
 qemuStatsImageSizes(const char *path, int format, virDomainBlockInfoPtr info)
 {
@@ -966,6 +967,18 @@ qemuStatsImageSizes(const char *path, int format, virDomainBlockInfoPtr info)
     info->physical = (unsigned long long)sb.st_size;
     info->allocation = (unsigned long long)sb.st_blocks * 512;
     info->capacity = (unsigned long long)sb.st_size;
+    if (S_ISBLK(sb.st_mode)) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        off_t end = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+        int saved = errno;
+
+        if (fd >= 0)
+            close(fd);
+        errno = saved;
+        if (end < 0)
+            return false;
+        info->physical = info->allocation = info->capacity = (unsigned long long)end;
+    }
     if (format == VIR_STORAGE_FORMAT_QCOW2) {
         unsigned char hdr[32];
         int fd = open(path, O_RDONLY | O_CLOEXEC);
