@@ -103,7 +103,10 @@ kver=${pkg#linux-image-}
 # needs) on its org.qemu.guest_agent.0 port, after GUEST-READY: the host
 # name is virtkit.hostname=NAME (default vkguest), an ext2 filesystem on
 # /dev/vda (when the guest has a disk; mkfs'ed by the guest) is mounted on
-# /mnt (GUEST-MNT-READY), then qemu-ga starts (GUEST-QGA-STARTED).
+# /mnt (GUEST-MNT-READY), then qemu-ga starts (GUEST-QGA-STARTED). It has an
+# /etc/os-release (ID=virtkit), accounts root and vkuser in /etc/shadow, and
+# an /sbin/shutdown that prints GUEST-AGENT-SHUTDOWN-<poweroff|halt|reboot>
+# and does it (what qemu-ga's guest-shutdown runs).
 # VIRTKIT_TEST_GUEST_VARIANT=net: the default guest (virtkit.dhcp=1 works as
 # there) that, after GUEST-READY, uses its virtio NIC as its command line asks
 # (each item runs in the background, so they do not wait for each other):
@@ -374,6 +377,18 @@ fi
 # The agent variant's actions (sourced by its /init after GUEST-READY).
 agent_script='hn=$(sed -n "s/.*virtkit\.hostname=\([^ ]*\).*/\1/p" /proc/cmdline)
 hostname "${hn:-vkguest}"
+# what guest-get-osinfo reads, the accounts guest-set-user-password
+# changes (busybox chpasswd on /etc/shadow), and the /sbin/shutdown that
+# guest-shutdown runs ("shutdown -h -P|-H|-r +0 MESSAGE"): it tells the
+# console which mode it got and powers off or reboots a moment later
+mkdir -p /etc /sbin /root
+printf "ID=virtkit\nNAME=\"virtkit test guest\"\nPRETTY_NAME=\"virtkit test guest 1\"\nVERSION=\"1 (agent)\"\nVERSION_ID=1\n" > /etc/os-release
+printf "root:x:0:0:root:/root:/bin/sh\nvkuser:x:1000:1000:vkuser:/tmp:/bin/sh\n" > /etc/passwd
+printf "root:x:0:\nvkuser:x:1000:\n" > /etc/group
+printf "root:*:19000:0:99999:7:::\nvkuser:!:19000:0:99999:7:::\n" > /etc/shadow
+chmod 600 /etc/shadow
+printf "#!/bin/sh\nmode=poweroff\nfor a in \"\$@\"; do case \$a in -r) mode=reboot;; -H) mode=halt;; esac; done\necho GUEST-AGENT-SHUTDOWN-\$mode > /dev/console\n( sleep 0.2; sync; if [ \$mode = reboot ]; then reboot -f; else poweroff -f; fi ) </dev/null >/dev/null 2>&1 &\nexit 0\n" > /sbin/shutdown
+chmod 755 /sbin/shutdown
 i=0
 while [ ! -b /dev/vda ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
 if [ -b /dev/vda ]; then

@@ -1417,6 +1417,30 @@ int virDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmo
                     unsigned int flags);
 int virDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum,
                     unsigned int flags);
+/* virDomainGetFSInfo: one mounted filesystem of the guest; @devAlias are
+ * the targets (vda) of the disks it sits on */
+typedef struct _virDomainFSInfo virDomainFSInfo;
+typedef virDomainFSInfo *virDomainFSInfoPtr;
+struct _virDomainFSInfo {
+    char *mountpoint;
+    char *name;
+    char *fstype;
+    size_t ndevAlias;
+    char **devAlias;
+};
+void virDomainFSInfoFree(virDomainFSInfoPtr info);
+int virDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
+typedef enum {
+    VIR_DOMAIN_GUEST_INFO_USERS = (1 << 0),
+    VIR_DOMAIN_GUEST_INFO_OS = (1 << 1),
+    VIR_DOMAIN_GUEST_INFO_TIMEZONE = (1 << 2),
+    VIR_DOMAIN_GUEST_INFO_HOSTNAME = (1 << 3),
+    VIR_DOMAIN_GUEST_INFO_FILESYSTEM = (1 << 4),
+    VIR_DOMAIN_GUEST_INFO_DISKS = (1 << 5),
+    VIR_DOMAIN_GUEST_INFO_INTERFACES = (1 << 6),
+} virDomainGuestInfoTypes;
+int virDomainGetGuestInfo(virDomainPtr domain, unsigned int types,
+                          virTypedParameterPtr *params, int *nparams, unsigned int flags);
 /* A BLOCK_THRESHOLD event when the guest writes past @threshold bytes of @dev. */
 int virDomainSetBlockThreshold(virDomainPtr domain, const char *dev,
                                unsigned long long threshold, unsigned int flags);

@@ -597,6 +597,8 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_GET_TIME, vkdDispatchDomainGetTime, 0),
     ENTRY(DOMAIN_FSFREEZE, vkdDispatchDomainFSFreeze, 0),
     ENTRY(DOMAIN_FSTHAW, vkdDispatchDomainFSThaw, 0),
+    ENTRY(DOMAIN_GET_FSINFO, vkdDispatchDomainGetFSInfo, 0),
+    ENTRY(DOMAIN_GET_GUEST_INFO, vkdDispatchDomainGetGuestInfo, 0),
     ENTRY(DOMAIN_GET_JOB_INFO, vkdDispatchDomainGetJobInfo, 0),
     ENTRY(DOMAIN_GET_JOB_STATS, vkdDispatchDomainGetJobStats, 0),
     ENTRY(NODE_GET_CPU_STATS, vkdDispatchNodeGetCPUStats, P),

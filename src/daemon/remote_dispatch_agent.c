@@ -1,4 +1,4 @@
-/* remote_dispatch_agent.c: guest agent procedures the generator cannot map (337)
+/* remote_dispatch_agent.c: guest agent procedures the generator cannot map (335-337, 349, 418)
  *
  * Thread protocol: see remote_dispatch.c; every handler runs on a worker
  * with its own reference to the client's connection and may block in the
@@ -7,6 +7,8 @@
 #define G_LOG_DOMAIN "virtkitd.dispatch"
 
 #include "remote_dispatch_priv.h"
+#include "remote_typedparam.h"
+#include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
 
@@ -51,4 +53,70 @@ VKD_HANDLER(vkdDispatchDomainFSThaw)
         return -1;
     r->filesystems = n;
     return 0;
+}
+
+/* As libvirt 9.0's remoteDispatchDomainGetFSInfo: the list and each
+ * entry's disks bounded by the protocol's limits. */
+VKD_HANDLER(vkdDispatchDomainGetFSInfo)
+{
+    remote_domain_get_fsinfo_args *a = args;
+    remote_domain_get_fsinfo_ret *r = ret;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+    virDomainFSInfoPtr *info = NULL;
+    int rc = -1;
+    int n;
+
+    if ((n = virDomainGetFSInfo(dom, &info, a->flags)) < 0)
+        return -1;
+    if (n > REMOTE_DOMAIN_FSINFO_MAX) {
+        virReportError(VIR_ERR_RPC, "Too many mountpoints in fsinfo: %d for limit %d", n,
+                       REMOTE_DOMAIN_FSINFO_MAX);
+        goto cleanup;
+    }
+    for (int i = 0; i < n; i++) {
+        if (info[i]->ndevAlias > REMOTE_DOMAIN_FSINFO_DISKS_MAX) {
+            virReportError(VIR_ERR_RPC, "Too many disks in fsinfo: %zd for limit %d",
+                           info[i]->ndevAlias, REMOTE_DOMAIN_FSINFO_DISKS_MAX);
+            goto cleanup;
+        }
+    }
+    r->info_len = n;
+    r->info_val = g_new0(remote_domain_fsinfo, n ? n : 1);
+    for (int i = 0; i < n; i++) {
+        remote_domain_fsinfo *w = &r->info_val[i];
+
+        w->mountpoint = g_strdup(info[i]->mountpoint ? info[i]->mountpoint : "");
+        w->name = g_strdup(info[i]->name ? info[i]->name : "");
+        w->fstype = g_strdup(info[i]->fstype ? info[i]->fstype : "");
+        w->dev_aliases_len = info[i]->ndevAlias;
+        w->dev_aliases_val = g_new0(remote_nonnull_string, info[i]->ndevAlias + 1);
+        for (size_t j = 0; j < info[i]->ndevAlias; j++)
+            w->dev_aliases_val[j] = g_strdup(info[i]->devAlias[j]);
+    }
+    r->ret = n;
+    rc = 0;
+
+cleanup:
+    for (int i = 0; i < n; i++)
+        virDomainFSInfoFree(info[i]);
+    free(info);
+    return rc;
+}
+
+VKD_HANDLER(vkdDispatchDomainGetGuestInfo)
+{
+    remote_domain_get_guest_info_args *a = args;
+    remote_domain_get_guest_info_ret *r = ret;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    int rc;
+
+    if (virDomainGetGuestInfo(dom, a->types, &params, &nparams, a->flags) < 0)
+        return -1;
+    rc = remoteTypedParamsSerialize(params, nparams, REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX,
+                                    &r->params_val, &r->params_len,
+                                    VIR_TYPED_PARAM_STRING_OKAY);
+    virTypedParamsFree(params, nparams);
+    return rc;
 }

@@ -224,6 +224,8 @@ VKD_HANDLER(vkdDispatchDomainGetBlockInfo);       /* 194 */
 VKD_HANDLER(vkdDispatchDomainGetTime);            /* 337 */
 VKD_HANDLER(vkdDispatchDomainFSFreeze);           /* 335 */
 VKD_HANDLER(vkdDispatchDomainFSThaw);             /* 336 */
+VKD_HANDLER(vkdDispatchDomainGetFSInfo);          /* 349 */
+VKD_HANDLER(vkdDispatchDomainGetGuestInfo);       /* 418 */
 VKD_HANDLER(vkdDispatchDomainGetJobInfo);         /* 163 */
 VKD_HANDLER(vkdDispatchDomainGetJobStats);        /* 298 */
 VKD_HANDLER(vkdDispatchNodeGetCPUStats);          /* 227 */

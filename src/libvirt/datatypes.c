@@ -560,3 +560,17 @@ virDomainInterfaceFreeInternal(virDomainInterfacePtr iface)
     free(iface->addrs);
     free(iface);
 }
+
+void
+virDomainFSInfoFreeInternal(virDomainFSInfoPtr info)
+{
+    if (!info)
+        return;
+    free(info->mountpoint);
+    free(info->name);
+    free(info->fstype);
+    for (size_t i = 0; i < info->ndevAlias; i++)
+        free(info->devAlias[i]);
+    free(info->devAlias);
+    free(info);
+}

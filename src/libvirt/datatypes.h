@@ -261,3 +261,6 @@ void virDispatchError(virConnectPtr conn);
  * its strings and addresses; NULL accepted. The public
  * virDomainInterfaceFree is this; drivers use it on their error paths. */
 void virDomainInterfaceFreeInternal(virDomainInterfacePtr iface);
+/* virDomainFSInfoFree for the drivers: @info, its strings and aliases; NULL is
+ * accepted. */
+void virDomainFSInfoFreeInternal(virDomainFSInfoPtr info);

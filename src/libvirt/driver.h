@@ -227,6 +227,11 @@ struct _virHypervisorDriver {
                         unsigned int nmountpoints, unsigned int flags);
     int (*domainFSTrim)(virDomainPtr dom, const char *mountPoint,
                         unsigned long long minimum, unsigned int flags);
+    int (*domainGetFSInfo)(virDomainPtr dom, virDomainFSInfoPtr **info,
+                           unsigned int flags);
+    int (*domainGetGuestInfo)(virDomainPtr dom, unsigned int types,
+                              virTypedParameterPtr *params, int *nparams,
+                              unsigned int flags);
     /* Guest utilities (libvirt-domain-guest.c): keys pressed on the
      * guest's keyboard, the state of the hypervisor's control channel. */
     int (*domainSendKey)(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,

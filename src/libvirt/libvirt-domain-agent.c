@@ -218,3 +218,107 @@ error:
     virDispatchError(conn);
     return -1;
 }
+
+/**
+ * virDomainGetFSInfo:
+ * @dom: a domain handle
+ * @info: where the array of filesystems is stored
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * The guest's mounted filesystems as its agent lists them
+ * (guest-get-fsinfo), in mount order: mount point, device name, type and
+ * the targets (vda) of the domain's disks each sits on. Free each entry
+ * with virDomainFSInfoFree and the array with free().
+ *
+ * Returns the number of entries in *@info (nothing allocated for 0), -1 on
+ * error: the common ones, VIR_ERR_INVALID_ARG for a NULL @info,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection,
+ * VIR_ERR_OPERATION_INVALID when the domain is not running,
+ * VIR_ERR_AGENT_UNRESPONSIVE / ARGUMENT_UNSUPPORTED when no agent answers.
+ */
+int
+virDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(dom, -1);
+    conn = dom->conn;
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(info, error);
+    *info = NULL;
+
+    if (conn->driver->domainGetFSInfo) {
+        int ret = conn->driver->domainGetFSInfo(dom, info, flags);
+
+        if (ret < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virDomainFSInfoFree:
+ * @info: an entry of virDomainGetFSInfo, or NULL
+ *
+ * Frees @info and its strings. NULL is accepted.
+ */
+void
+virDomainFSInfoFree(virDomainFSInfoPtr info)
+{
+    virDomainFSInfoFreeInternal(info);
+}
+
+/**
+ * virDomainGetGuestInfo:
+ * @domain: a domain handle
+ * @types: VIR_DOMAIN_GUEST_INFO_* bits to ask for, 0 for all the driver has
+ * @params: where the new array of typed parameters is stored
+ * @nparams: where its length is stored
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * What the guest agent knows about the guest, as libvirt's typed
+ * parameters: "user.count", "user.N.name", "user.N.login-time" (ms);
+ * "os.id", "os.name", "os.pretty-name", "os.version", "os.version-id",
+ * "os.kernel-release", "os.kernel-version", "os.machine"; "timezone.name",
+ * "timezone.offset"; "fs.count", "fs.N.mountpoint", ".name", ".fstype",
+ * ".total-bytes", ".used-bytes", ".disk.count", ".disk.M.alias",
+ * ".disk.M.serial", ".disk.M.device"; "disk.count", "disk.N.name",
+ * ".partition", ".dependency.count", ".dependency.M.name", ".serial",
+ * ".alias", ".guest_alias"; "hostname"; "if.count", "if.N.name",
+ * ".hwaddr", ".addr.count", ".addr.M.type", ".addr.M.addr",
+ * ".addr.M.prefix". With @types 0 a category the agent does not implement
+ * is left out; asked for by name it is an error. Free the array with
+ * virTypedParamsFree.
+ *
+ * Returns 0 on success, -1 on error: the common ones, VIR_ERR_INVALID_ARG
+ * for NULL @params/@nparams or a type the driver does not know,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, the agent's errors.
+ */
+int
+virDomainGetGuestInfo(virDomainPtr domain, unsigned int types,
+                      virTypedParameterPtr *params, int *nparams, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(params, error);
+    virCheckNonNullArgGoto(nparams, error);
+
+    if (conn->driver->domainGetGuestInfo) {
+        if (conn->driver->domainGetGuestInfo(domain, types, params, nparams, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}

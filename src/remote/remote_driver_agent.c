@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "virtkit.remote"
 
 #include "remote_driver_priv.h"
+#include "remote_typedparam.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_REMOTE
@@ -70,4 +71,73 @@ remoteDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmou
                    unsigned int flags)
 {
     return remoteDomainFSFreezeThaw(dom, mountpoints, nmountpoints, flags, false);
+}
+
+/* As libvirt 9.0's remoteDomainGetFSInfo: the daemon's list, its bounds
+ * checked again. */
+int
+remoteDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags)
+{
+    remote_domain_get_fsinfo_args args = { .flags = flags };
+    remote_domain_get_fsinfo_ret ret = { 0 };
+    virDomainFSInfoPtr *out = NULL;
+    int rv = -1;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCallDomainGetFSInfo(dom->conn, &args, &ret) < 0)
+        return -1;
+    if (ret.info_len > REMOTE_DOMAIN_FSINFO_MAX) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "Too many mountpoints in fsinfo: %d for limit %d", ret.info_len,
+                       REMOTE_DOMAIN_FSINFO_MAX);
+        goto cleanup;
+    }
+    if (ret.info_len > 0) {
+        out = g_new0(virDomainFSInfoPtr, ret.info_len);
+        for (uint32_t i = 0; i < ret.info_len; i++) {
+            const remote_domain_fsinfo *w = &ret.info_val[i];
+            virDomainFSInfoPtr fs = g_new0(virDomainFSInfo, 1);
+
+            out[i] = fs;
+            fs->mountpoint = g_strdup(w->mountpoint);
+            fs->name = g_strdup(w->name);
+            fs->fstype = g_strdup(w->fstype);
+            fs->ndevAlias = w->dev_aliases_len;
+            if (fs->ndevAlias > 0)
+                fs->devAlias = g_new0(char *, fs->ndevAlias);
+            for (size_t j = 0; j < fs->ndevAlias; j++)
+                fs->devAlias[j] = g_strdup(w->dev_aliases_val[j]);
+        }
+    }
+    *info = out;
+    rv = (int)ret.info_len;
+
+cleanup:
+    virXdrFree(remote_domain_get_fsinfo_ret_filter, &ret);
+    return rv;
+}
+
+/* As libvirt 9.0's remoteDomainGetGuestInfo: a new array of the daemon's
+ * parameters. */
+int
+remoteDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
+                         virTypedParameterPtr *params, int *nparams, unsigned int flags)
+{
+    remote_domain_get_guest_info_args args = { .types = types, .flags = flags };
+    remote_domain_get_guest_info_ret ret = { 0 };
+    virTypedParameterPtr par = NULL;
+    int npar = 0;
+    int rc;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCallDomainGetGuestInfo(dom->conn, &args, &ret) < 0)
+        return -1;
+    rc = remoteTypedParamsDeserialize(ret.params_val, ret.params_len,
+                                      REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX, &par, &npar);
+    if (rc == 0) {
+        *params = par;
+        *nparams = npar;
+    }
+    virXdrFree(remote_domain_get_guest_info_ret_filter, &ret);
+    return rc;
 }

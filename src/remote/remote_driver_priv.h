@@ -236,6 +236,11 @@ int remoteDomainFSFreeze(virDomainPtr dom, const char **mountpoints,
                          unsigned int nmountpoints, unsigned int flags);
 int remoteDomainFSThaw(virDomainPtr dom, const char **mountpoints,
                        unsigned int nmountpoints, unsigned int flags);
+int remoteDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info,
+                          unsigned int flags);
+int remoteDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
+                             virTypedParameterPtr *params, int *nparams,
+                             unsigned int flags);
 int remoteDomainGetBlockInfo(virDomainPtr dom, const char *path,
                              virDomainBlockInfoPtr info, unsigned int flags);
 int remoteDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);

@@ -21,6 +21,10 @@ import sys, libvirt
 conn = libvirt.open(sys.argv[1])
 dom = conn.lookupByName(sys.argv[2])
 print("hostname", dom.hostname())
+print("fsinfo", dom.fsInfo())
+gi = dom.guestInfo(libvirt.VIR_DOMAIN_GUEST_INFO_OS | libvirt.VIR_DOMAIN_GUEST_INFO_FILESYSTEM)
+print("guestinfo", gi["os.id"], gi["fs.count"], gi["fs.0.mountpoint"], gi["fs.0.disk.0.alias"],
+      "hostname" in gi)
 print("froze", dom.fsFreeze())
 print("thawed", dom.fsThaw())
 t = dom.getTime()
@@ -116,6 +120,41 @@ def test_agent_calls():
     p = virsh(uri, "domhostname", "ag", "--source", "agent")
     assert p.stdout.strip() == "vkagent", repr(p.stdout)
 
+    # domfsinfo: the guest's ext2 on /mnt, on the definition's disk vda
+    # (matched by the PCI address the agent gives)
+    p = virsh(uri, "domfsinfo", "ag")
+    print("# " + p.stdout.replace("\n", "\n# "))
+    rows = [line.split() for line in p.stdout.strip().splitlines()]  # -q: no header
+    assert rows == [["/mnt", "vda", "ext2", "vda"]], p.stdout
+    # guestinfo: what the guest says about itself
+    p = virsh(uri, "guestinfo", "ag")
+    print("# " + p.stdout.replace("\n", "\n# "))
+    info = dict((k.strip(), v.strip()) for k, v in
+                (line.split(":", 1) for line in p.stdout.strip().splitlines()))
+    uname = subprocess.run(["cat", os.path.join(guest, "VERSION")], capture_output=True,
+                           text=True).stdout.strip()
+    assert info["hostname"] == "vkagent", info
+    assert info["os.id"] == "virtkit" and info["os.pretty-name"] == "virtkit test guest 1", info
+    assert info["os.kernel-release"] == uname, (info, uname)
+    assert info["os.machine"] == "x86_64", info
+    assert info["timezone.offset"] == "0", info
+    assert info["user.count"] == "0", info
+    assert info["fs.count"] == "1" and info["fs.0.mountpoint"] == "/mnt", info
+    assert info["fs.0.fstype"] == "ext2" and info["fs.0.disk.0.alias"] == "vda", info
+    assert int(info["fs.0.total-bytes"]) > 10 << 20, info
+    assert info["disk.count"] == "1" and info["disk.0.name"] == "/dev/vda", info
+    assert info["disk.0.alias"] == "vda" and info["disk.0.partition"] == "no", info
+    assert info["if.count"] == "1" and info["if.0.name"] == "lo", info
+    # the categories asked for, and only them, in libvirt's order
+    p = virsh(uri, "guestinfo", "ag", "--hostname", "--timezone")
+    assert p.stdout.strip().splitlines() == [
+        "timezone.name       : UTC", "timezone.offset     : 0",
+        "hostname            : vkagent"], p.stdout
+    p = virsh(uri, "guestinfo", "ag", "--os", check=False, readonly=True)
+    assert "read only access prevents virDomainGetGuestInfo" in p.stderr, p.stderr
+    p = virsh(uri, "guestinfo", "na", check=False)
+    assert "QEMU guest agent is not connected" in p.stderr, p.stderr
+
     # the guest's clock came from its RTC, i.e. the host's time (UTC)
     p = virsh(uri, "domtime", "ag")
     guest_now = int(p.stdout.split()[1])
@@ -177,6 +216,8 @@ def test_agent_calls():
     assert p.returncode == 0, p.stderr
     lines = dict(line.split(" ", 1) for line in p.stdout.splitlines())
     assert lines["hostname"] == "vkagent", p.stdout
+    assert lines["fsinfo"] == "[('/mnt', 'vda', 'ext2', ['vda'])]", p.stdout
+    assert lines["guestinfo"] == "virtkit 1 /mnt vda False", p.stdout
     assert (lines["froze"], lines["thawed"]) == ("1", "1"), p.stdout
     assert abs(int(lines["time"].split()[0]) - time.time()) < 60, p.stdout
     assert 1900000000 <= int(lines["after"]) < 1900000000 + 60, p.stdout

@@ -195,3 +195,127 @@ vkshCmdDomfstrim(vkshControl *ctl, const vkshCmd *cmd)
     }
     return true;
 }
+
+const vkshOptDef vkshOptsDomfsinfo[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdDomfsinfo(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    g_autoptr(GPtrArray) rows = NULL;
+    virDomainFSInfoPtr *info = NULL;
+    int n;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if ((n = virDomainGetFSInfo(dom, &info, 0)) < 0) {
+        vkshError(ctl, "%s", "Unable to get filesystem information");
+        return false;
+    }
+    if (n == 0) {
+        vkshPrint(ctl, "%s", "No filesystems are mounted in the domain");
+        return true;
+    }
+    rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    {
+        char **head = g_new0(char *, 5);
+
+        head[0] = g_strdup("Mountpoint");
+        head[1] = g_strdup("Name");
+        head[2] = g_strdup("Type");
+        head[3] = g_strdup("Target");
+        g_ptr_array_add(rows, head);
+    }
+    for (int i = 0; i < n; i++) {
+        char **row = g_new0(char *, 5);
+        g_autoptr(GString) targets = g_string_new(NULL);
+
+        for (size_t j = 0; j < info[i]->ndevAlias; j++)
+            g_string_append_printf(targets, "%s%s", j ? "," : "", info[i]->devAlias[j]);
+        row[0] = g_strdup(info[i]->mountpoint);
+        row[1] = g_strdup(info[i]->name);
+        row[2] = g_strdup(info[i]->fstype);
+        row[3] = g_string_free(g_steal_pointer(&targets), FALSE);
+        g_ptr_array_add(rows, row);
+        virDomainFSInfoFree(info[i]);
+    }
+    free(info);
+    vkshTablePrint(ctl, rows, 4, !ctl->quiet);
+    return true;
+}
+
+const vkshOptDef vkshOptsGuestinfo[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "user", VKSH_OT_BOOL, 0, "report active users" },
+    { "os", VKSH_OT_BOOL, 0, "report operating system information" },
+    { "timezone", VKSH_OT_BOOL, 0, "report timezone information" },
+    { "hostname", VKSH_OT_BOOL, 0, "report hostname" },
+    { "filesystem", VKSH_OT_BOOL, 0, "report filesystem information" },
+    { "disk", VKSH_OT_BOOL, 0, "report disk information" },
+    { "interface", VKSH_OT_BOOL, 0, "report interface information" },
+    { NULL, 0, 0, NULL },
+};
+
+/* virsh's vshGetTypedParamValue */
+static char *
+vkshAgentParamValue(const virTypedParameter *p)
+{
+    switch (p->type) {
+    case VIR_TYPED_PARAM_INT:
+        return g_strdup_printf("%d", p->value.i);
+    case VIR_TYPED_PARAM_UINT:
+        return g_strdup_printf("%u", p->value.ui);
+    case VIR_TYPED_PARAM_LLONG:
+        return g_strdup_printf("%lld", p->value.l);
+    case VIR_TYPED_PARAM_ULLONG:
+        return g_strdup_printf("%llu", p->value.ul);
+    case VIR_TYPED_PARAM_DOUBLE:
+        return g_strdup_printf("%f", p->value.d);
+    case VIR_TYPED_PARAM_BOOLEAN:
+        return g_strdup(p->value.b ? "yes" : "no");
+    case VIR_TYPED_PARAM_STRING:
+        return g_strdup(p->value.s);
+    default:
+        return g_strdup_printf("unimplemented parameter type %d", p->type);
+    }
+}
+
+bool
+vkshCmdGuestinfo(vkshControl *ctl, const vkshCmd *cmd)
+{
+    static const struct {
+        const char *opt;
+        unsigned int bit;
+    } kinds[] = {
+        { "user", VIR_DOMAIN_GUEST_INFO_USERS },
+        { "os", VIR_DOMAIN_GUEST_INFO_OS },
+        { "timezone", VIR_DOMAIN_GUEST_INFO_TIMEZONE },
+        { "hostname", VIR_DOMAIN_GUEST_INFO_HOSTNAME },
+        { "filesystem", VIR_DOMAIN_GUEST_INFO_FILESYSTEM },
+        { "disk", VIR_DOMAIN_GUEST_INFO_DISKS },
+        { "interface", VIR_DOMAIN_GUEST_INFO_INTERFACES },
+    };
+    g_autoptr(virDomain) dom = NULL;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    unsigned int types = 0;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
+        if (vkshOptBool(cmd, kinds[i].opt))
+            types |= kinds[i].bit;
+    }
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (virDomainGetGuestInfo(dom, types, &params, &nparams, 0) < 0)
+        return false;
+    for (int i = 0; i < nparams; i++) {
+        g_autofree char *value = vkshAgentParamValue(&params[i]);
+
+        vkshPrint(ctl, "%-20s: %s\n", params[i].field, value);
+    }
+    virTypedParamsFree(params, nparams);
+    return true;
+}

@@ -176,6 +176,8 @@ VKSH_STATS_CMD(Domhostname)
 VKSH_STATS_CMD(Domfsfreeze)
 VKSH_STATS_CMD(Domfsthaw)
 VKSH_STATS_CMD(Domfstrim)
+VKSH_STATS_CMD(Domfsinfo)
+VKSH_STATS_CMD(Guestinfo)
 VKSH_STATS_CMD(Domifaddr) /* vksh-ifaddr.c */
 VKSH_STATS_CMD(Desc)      /* vksh-change.c */
 VKSH_STATS_CMD(Metadata)

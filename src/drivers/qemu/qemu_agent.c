@@ -243,6 +243,13 @@ int
 qemuAgentCommand(virDomainObj *obj, const char *execute, json_object *args, int timeoutMs,
                  json_object **reply)
 {
+    return qemuAgentCommandFull(obj, execute, args, timeoutMs, reply, true);
+}
+
+int
+qemuAgentCommandFull(virDomainObj *obj, const char *execute, json_object *args,
+                     int timeoutMs, json_object **reply, bool reportUnsupported)
+{
     g_autofree char *path = NULL;
     g_autofree char *label = NULL;
     g_autoptr(GString) buf = g_string_new(NULL);
@@ -326,8 +333,15 @@ qemuAgentCommand(virDomainObj *obj, const char *execute, json_object *args, int 
 
         if (json_object_object_get_ex(answer, "error", &err)) {
             json_object *desc = NULL;
+            json_object *klass = NULL;
+            const char *k = json_object_object_get_ex(err, "class", &klass)
+                                ? json_object_get_string(klass)
+                                : NULL;
 
-            if (json_object_object_get_ex(err, "desc", &desc))
+            if (!reportUnsupported && (g_strcmp0(k, "CommandNotFound") == 0 ||
+                                       g_strcmp0(k, "CommandDisabled") == 0))
+                ret = -2; /* the caller skips what this agent lacks */
+            else if (json_object_object_get_ex(err, "desc", &desc))
                 virReportError(VIR_ERR_INTERNAL_ERROR,
                                "unable to execute QEMU agent command '%s': %s", execute,
                                json_object_get_string(desc));

@@ -60,3 +60,9 @@ int qemuAgentTakeReply(GString *buf, guint64 syncId, json_object **answer);
  */
 int qemuAgentCommand(virDomainObj *obj, const char *execute, json_object *args,
                      int timeoutMs, json_object **reply);
+
+/* qemuAgentCommand; with @reportUnsupported false, an agent that does not
+ * have @execute (error class CommandNotFound or CommandDisabled) gives -2
+ * and no error, as libvirt's report_unsupported. */
+int qemuAgentCommandFull(virDomainObj *obj, const char *execute, json_object *args,
+                         int timeoutMs, json_object **reply, bool reportUnsupported);

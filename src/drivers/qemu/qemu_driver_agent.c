@@ -15,6 +15,7 @@
 #include "driver.h"
 #include "network_conf.h"
 #include "qemu_agent.h"
+#include "qemu_agent_info.h"
 #include "qemu_conf.h"
 #include "qemu_driver_priv.h"
 #include "virerror.h"
@@ -264,94 +265,187 @@ qemuDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long mi
     return qemuDriverAgentRun(dom, VIR_JOB_MODIFY, "guest-fstrim", args, NULL);
 }
 
-/* As libvirt's qemuAgentGetInterfaces: guest-network-get-interfaces, one
- * entry per guest interface (its name required; its MAC and addresses as
- * the agent gives them; an alias "eth0:1" folded into "eth0"). */
+/* As libvirt's qemuAgentGetInterfaces (qemu_agent_info.c reads the reply). */
 int
 qemuDomainAgentInterfaces(virDomainPtr dom, virDomainInterfacePtr **ifaces)
 {
     json_object *reply = NULL;
-    g_autoptr(GPtrArray) out = NULL;
-    int ret = -1;
+    int ret;
 
     if (qemuDriverAgentRun(dom, VIR_JOB_QUERY, "guest-network-get-interfaces", NULL,
                            &reply) < 0)
         return -1;
-    if (!json_object_is_type(reply, json_type_array)) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                       "qemu agent didn't return an array of interfaces");
+    ret = qemuAgentInterfacesParse(reply, ifaces);
+    json_object_put(reply);
+    return ret;
+}
+
+int
+qemuDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags)
+{
+    virDomainObj *obj;
+    json_object *reply = NULL;
+    qemuAgentFSInfo **fs = NULL;
+    int n = -1;
+
+    virCheckFlags(0, -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_QUERY, QEMU_JOB_WAIT_MS) < 0)
         goto cleanup;
+    if (qemuDomainObjCheckActive(obj) == 0 &&
+        qemuAgentCommand(obj, "guest-get-fsinfo", NULL, QEMU_AGENT_TIMEOUT_BLOCK,
+                         &reply) == 0 &&
+        (n = qemuAgentFSInfoParse(reply, &fs)) > 0) {
+        /* matched against the live definition, still under the job */
+        virDomainFSInfoPtr *list = g_new0(virDomainFSInfoPtr, n);
+
+        for (int i = 0; i < n; i++)
+            list[i] = qemuAgentFSInfoToPublic(fs[i], obj->def);
+        *info = list;
     }
-    out = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainInterfaceFreeInternal);
-    for (size_t i = 0; i < json_object_array_length(reply); i++) {
-        json_object *e = json_object_array_get_idx(reply, i);
-        json_object *v = NULL, *addrs = NULL;
-        virDomainInterfacePtr iface = NULL;
-        g_autofree char *name = NULL;
-        char *colon;
-
-        if (!json_object_object_get_ex(e, "name", &v) ||
-            !json_object_is_type(v, json_type_string)) {
-            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                           "qemu agent didn't provide 'name' field");
-            goto cleanup;
-        }
-        name = g_strdup(json_object_get_string(v));
-        if ((colon = strchr(name, ':')))
-            *colon = '\0';
-        for (guint j = 0; j < out->len; j++) {
-            virDomainInterfacePtr o = out->pdata[j];
-
-            if (g_str_equal(o->name, name))
-                iface = o;
-        }
-        if (!iface) {
-            iface = g_new0(virDomainInterface, 1);
-            iface->name = g_strdup(name);
-            if (json_object_object_get_ex(e, "hardware-address", &v) &&
-                json_object_is_type(v, json_type_string))
-                iface->hwaddr = g_strdup(json_object_get_string(v));
-            g_ptr_array_add(out, iface);
-        }
-        if (!json_object_object_get_ex(e, "ip-addresses", &addrs) ||
-            !json_object_is_type(addrs, json_type_array))
-            continue;
-        for (size_t k = 0; k < json_object_array_length(addrs); k++) {
-            json_object *a = json_object_array_get_idx(addrs, k);
-            json_object *t = NULL, *ip = NULL, *prefix = NULL;
-            virDomainIPAddress *dst;
-            int type;
-
-            if (!json_object_object_get_ex(a, "ip-address-type", &t) ||
-                !json_object_object_get_ex(a, "ip-address", &ip) ||
-                !json_object_is_type(ip, json_type_string)) {
-                virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                               "qemu agent didn't provide 'ip-address' field");
-                goto cleanup;
-            }
-            if (g_strcmp0(json_object_get_string(t), "ipv4") == 0) {
-                type = VIR_IP_ADDR_TYPE_IPV4;
-            } else if (g_strcmp0(json_object_get_string(t), "ipv6") == 0) {
-                type = VIR_IP_ADDR_TYPE_IPV6;
-            } else {
-                virReportError(VIR_ERR_INTERNAL_ERROR, "unknown ip address type '%s'",
-                               json_object_get_string(t));
-                goto cleanup;
-            }
-            iface->addrs = g_renew(virDomainIPAddress, iface->addrs, iface->naddrs + 1);
-            dst = &iface->addrs[iface->naddrs++];
-            memset(dst, 0, sizeof(*dst));
-            dst->type = type;
-            dst->addr = g_strdup(json_object_get_string(ip));
-            if (json_object_object_get_ex(a, "prefix", &prefix))
-                dst->prefix = (unsigned int)json_object_get_int(prefix);
-        }
-    }
-    ret = (int)out->len;
-    g_ptr_array_set_free_func(out, NULL);
-    *ifaces = (virDomainInterfacePtr *)g_ptr_array_free(g_steal_pointer(&out), FALSE);
-
+    virDomainObjEndJob(obj, VIR_JOB_QUERY);
 cleanup:
     json_object_put(reply);
+    qemuAgentFSInfoListFree(fs, n);
+    virDomainObjEndAPI(&obj);
+    return n;
+}
+
+#define QEMU_GUEST_INFO_ALL                                            \
+    (VIR_DOMAIN_GUEST_INFO_USERS | VIR_DOMAIN_GUEST_INFO_OS |          \
+     VIR_DOMAIN_GUEST_INFO_TIMEZONE | VIR_DOMAIN_GUEST_INFO_HOSTNAME | \
+     VIR_DOMAIN_GUEST_INFO_FILESYSTEM | VIR_DOMAIN_GUEST_INFO_DISKS |  \
+     VIR_DOMAIN_GUEST_INFO_INTERFACES)
+
+static int
+qemuDomainGuestInfoHostname(json_object *reply, virTypedParamList *list)
+{
+    json_object *name = NULL;
+
+    if (!json_object_object_get_ex(reply, "host-name", &name) ||
+        !json_object_is_type(name, json_type_string)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "'host-name' missing in guest-get-host-name reply");
+        return -1;
+    }
+    virTypedParamListAddString(list, json_object_get_string(name), "hostname");
+    return 0;
+}
+
+/* as libvirt: no "fs.count" when the guest has no filesystem */
+static int
+qemuDomainGuestInfoFS(json_object *reply, const virDomainDef *def,
+                      virTypedParamList *list)
+{
+    qemuAgentFSInfo **fs = NULL;
+    int n = qemuAgentFSInfoParse(reply, &fs);
+
+    if (n > 0)
+        qemuAgentFSInfoParams(fs, n, def, list);
+    qemuAgentFSInfoListFree(fs, n);
+    return n < 0 ? -1 : 0;
+}
+
+/* as libvirt: no "if.count" when the guest has no interface */
+static int
+qemuDomainGuestInfoInterfaces(json_object *reply, virTypedParamList *list)
+{
+    virDomainInterfacePtr *ifaces = NULL;
+    int n = qemuAgentInterfacesParse(reply, &ifaces);
+
+    if (n > 0)
+        qemuAgentInterfacesParams(ifaces, n, list);
+    for (int i = 0; i < n; i++)
+        virDomainInterfaceFreeInternal(ifaces[i]);
+    g_free(ifaces);
+    return n < 0 ? -1 : 0;
+}
+
+/* One category of virDomainGetGuestInfo: @execute's reply, or NULL with
+ * *@rc -2 (an agent without it, skipped when @types was 0) or -1. */
+static json_object *
+qemuDomainGuestInfoAsk(virDomainObj *obj, const char *execute, bool reportUnsupported,
+                       int *rc)
+{
+    json_object *reply = NULL;
+
+    *rc = qemuAgentCommandFull(obj, execute, NULL, QEMU_AGENT_TIMEOUT_BLOCK, &reply,
+                               reportUnsupported);
+    if (*rc == 0 && !reply) {
+        /* {"return": null}: as a reply without data */
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s reply was missing return data",
+                       execute);
+        *rc = -1;
+    }
+    return *rc == 0 ? reply : NULL;
+}
+
+/*
+ * As libvirt 9.0's qemuDomainGetGuestInfo: the categories asked for (all
+ * with @types 0, when an agent that lacks one is not an error), one agent
+ * command each under one query job; filesystems and disks are matched to
+ * the definition's disks. Parameters in libvirt's order: users, OS, time
+ * zone, host name, filesystems, disks, interfaces.
+ */
+int
+qemuDomainGetGuestInfo(virDomainPtr dom, unsigned int types, virTypedParameterPtr *params,
+                       int *nparams, unsigned int flags)
+{
+    g_autoptr(virTypedParamList) list = virTypedParamListNew();
+    bool report = types != 0;
+    virDomainObj *obj;
+    int ret = -1;
+    int rc = 0;
+
+    virCheckFlags(0, -1);
+    if (types & ~QEMU_GUEST_INFO_ALL) {
+        virReportError(VIR_ERR_INVALID_ARG, "unsupported guest information types '0x%x'",
+                       types & ~QEMU_GUEST_INFO_ALL);
+        return -1;
+    }
+    if (types == 0)
+        types = QEMU_GUEST_INFO_ALL;
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_QUERY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuDomainObjCheckActive(obj) < 0)
+        goto endjob;
+
+#define ASK(bit, execute, ...)                                                  \
+    if (types & (bit)) {                                                        \
+        json_object *reply = qemuDomainGuestInfoAsk(obj, execute, report, &rc); \
+                                                                                \
+        if (rc == -1)                                                           \
+            goto endjob;                                                        \
+        if (reply) {                                                            \
+            int prc = (__VA_ARGS__);                                            \
+                                                                                \
+            json_object_put(reply);                                             \
+            if (prc < 0)                                                        \
+                goto endjob;                                                    \
+        }                                                                       \
+    }
+    ASK(VIR_DOMAIN_GUEST_INFO_USERS, "guest-get-users", qemuAgentUsersParams(reply, list))
+    ASK(VIR_DOMAIN_GUEST_INFO_OS, "guest-get-osinfo", qemuAgentOSInfoParams(reply, list))
+    ASK(VIR_DOMAIN_GUEST_INFO_TIMEZONE, "guest-get-timezone",
+        qemuAgentTimezoneParams(reply, list))
+    ASK(VIR_DOMAIN_GUEST_INFO_HOSTNAME, "guest-get-host-name",
+        qemuDomainGuestInfoHostname(reply, list))
+    ASK(VIR_DOMAIN_GUEST_INFO_FILESYSTEM, "guest-get-fsinfo",
+        qemuDomainGuestInfoFS(reply, obj->def, list))
+    ASK(VIR_DOMAIN_GUEST_INFO_DISKS, "guest-get-disks",
+        qemuAgentDisksParams(reply, obj->def, list))
+    ASK(VIR_DOMAIN_GUEST_INFO_INTERFACES, "guest-network-get-interfaces",
+        qemuDomainGuestInfoInterfaces(reply, list))
+#undef ASK
+    virTypedParamListSteal(list, params, nparams);
+    ret = 0;
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_QUERY);
+cleanup:
+    virDomainObjEndAPI(&obj);
     return ret;
 }

@@ -80,6 +80,10 @@ int qemuDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds
 /* the guest agent's interfaces (virDomainInterfaceAddresses, source agent):
  * the count and *ifaces, or -1 */
 int qemuDomainAgentInterfaces(virDomainPtr dom, virDomainInterfacePtr **ifaces);
+int qemuDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
+int qemuDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
+                           virTypedParameterPtr *params, int *nparams,
+                           unsigned int flags);
 int qemuDomainFSFreeze(virDomainPtr dom, const char **mountpoints,
                        unsigned int nmountpoints, unsigned int flags);
 int qemuDomainFSThaw(virDomainPtr dom, const char **mountpoints,

@@ -1375,6 +1375,7 @@ const virHypervisorDriver testHypervisorDriver = {
     .domainFSFreeze = testDomainFSFreeze,
     .domainFSThaw = testDomainFSThaw,
     .domainFSTrim = testDomainFSTrim,
+    .domainGetFSInfo = testDomainGetFSInfo,
     .domainSendKey = testDomainSendKey,
     .domainGetControlInfo = testDomainGetControlInfo,
     .domainScreenshot = testDomainScreenshot,

@@ -161,3 +161,44 @@ cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }
+
+/* libvirt's test driver: the first disk of device 'disk' (target T) holds
+ * "/" on T1 and "/boot" on T2, both ext4; no such disk, no filesystem. */
+int
+testDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags)
+{
+    static const char *const mounts[] = { "/", "/boot" };
+    virDomainObj *obj;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    if (testDomainObjCheckActive(obj) < 0)
+        goto cleanup;
+    ret = 0;
+    for (size_t i = 0; i < obj->def->ndisks; i++) {
+        const virDomainDiskDef *disk = obj->def->disks[i];
+        virDomainFSInfoPtr *list;
+
+        if (disk->device != VIR_DOMAIN_DISK_DEVICE_DISK)
+            continue;
+        list = g_new0(virDomainFSInfoPtr, G_N_ELEMENTS(mounts));
+        for (size_t j = 0; j < G_N_ELEMENTS(mounts); j++) {
+            list[j] = g_new0(virDomainFSInfo, 1);
+            list[j]->mountpoint = g_strdup(mounts[j]);
+            list[j]->name = g_strdup_printf("%s%zu", disk->dst, j + 1);
+            list[j]->fstype = g_strdup("ext4");
+            list[j]->ndevAlias = 1;
+            list[j]->devAlias = g_new0(char *, 1);
+            list[j]->devAlias[0] = g_strdup(disk->dst);
+        }
+        *info = list;
+        ret = G_N_ELEMENTS(mounts);
+        break;
+    }
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}

@@ -145,6 +145,8 @@ int testDomainFSThaw(virDomainPtr dom, const char **mountpoints,
                      unsigned int nmountpoints, unsigned int flags);
 int testDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum,
                      unsigned int flags);
+/* libvirt 9.0's test driver has no virDomainGetGuestInfo (NO_SUPPORT) */
+int testDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
 
 /* ---- test_driver_stats.c: running guests' statistics, libvirt 9.0's
  * test-driver values (wall-clock based counters, fixed host figures) --- */
