@@ -104,7 +104,8 @@ kver=${pkg#linux-image-}
 # name is virtkit.hostname=NAME (default vkguest), an ext2 filesystem on
 # /dev/vda (when the guest has a disk; mkfs'ed by the guest) is mounted on
 # /mnt (GUEST-MNT-READY), then qemu-ga starts (GUEST-QGA-STARTED). It has an
-# /etc/os-release (ID=virtkit), accounts root and vkuser in /etc/shadow, and
+# /etc/os-release (ID=virtkit), accounts root and vkuser in /etc/shadow (and a
+# /bin/chpasswd: busybox has none), and
 # an /sbin/shutdown that prints GUEST-AGENT-SHUTDOWN-<poweroff|halt|reboot>
 # and does it (what qemu-ga's guest-shutdown runs).
 # VIRTKIT_TEST_GUEST_VARIANT=net: the default guest (virtkit.dhcp=1 works as
@@ -389,6 +390,21 @@ printf "root:*:19000:0:99999:7:::\nvkuser:!:19000:0:99999:7:::\n" > /etc/shadow
 chmod 600 /etc/shadow
 printf "#!/bin/sh\nmode=poweroff\nfor a in \"\$@\"; do case \$a in -r) mode=reboot;; -H) mode=halt;; esac; done\necho GUEST-AGENT-SHUTDOWN-\$mode > /dev/console\n( sleep 0.2; sync; if [ \$mode = reboot ]; then reboot -f; else poweroff -f; fi ) </dev/null >/dev/null 2>&1 &\nexit 0\n" > /sbin/shutdown
 chmod 755 /sbin/shutdown
+# busybox has no chpasswd (what guest-set-user-password runs): lines
+# "user:password" on its input, the password hashed (sha512) unless -e
+cat > /bin/chpasswd <<\EOF
+#!/bin/sh
+enc=0
+[ "$1" = -e ] && enc=1
+while IFS= read -r line || [ -n "$line" ]; do
+    u=${line%%:*}
+    p=${line#*:}
+    grep -q "^$u:" /etc/shadow || { echo "chpasswd: unknown user $u" >&2; exit 1; }
+    [ $enc = 1 ] || p=$(mkpasswd -m sha512 "$p") || exit 1
+    sed -i "s|^$u:[^:]*:|$u:$p:|" /etc/shadow || exit 1
+done
+EOF
+chmod 755 /bin/chpasswd
 i=0
 while [ ! -b /dev/vda ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
 if [ -b /dev/vda ]; then

@@ -18,6 +18,20 @@ typedef enum {
 int virDomainQemuMonitorCommand(virDomainPtr domain, const char *cmd, char **result,
                                 unsigned int flags);
 
+typedef enum {
+    VIR_DOMAIN_QEMU_AGENT_COMMAND_MIN = -2,
+    VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK = -2,
+    VIR_DOMAIN_QEMU_AGENT_COMMAND_DEFAULT = -1,
+    VIR_DOMAIN_QEMU_AGENT_COMMAND_NOWAIT = 0,
+    VIR_DOMAIN_QEMU_AGENT_COMMAND_SHUTDOWN = 60,
+} virDomainQemuAgentCommandTimeoutValues;
+
+/* Runs @cmd (a guest agent command, JSON) on the domain's guest agent and
+ * returns the agent's whole reply as JSON (free() it), or NULL. @timeout in
+ * seconds, or one of the values above. Refused on read-only connections. */
+char *virDomainQemuAgentCommand(virDomainPtr domain, const char *cmd, int timeout,
+                                unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1441,6 +1441,18 @@ typedef enum {
 } virDomainGuestInfoTypes;
 int virDomainGetGuestInfo(virDomainPtr domain, unsigned int types,
                           virTypedParameterPtr *params, int *nparams, unsigned int flags);
+typedef enum {
+    VIR_DOMAIN_PASSWORD_ENCRYPTED = 1 << 0, /* the password is already encrypted */
+} virDomainSetUserPasswordFlags;
+int virDomainSetUserPassword(virDomainPtr dom, const char *user, const char *password,
+                             unsigned int flags);
+typedef enum {
+    VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_BLOCK = -2,
+    VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_DEFAULT = -1,
+    VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_NOWAIT = 0,
+} virDomainAgentResponseTimeoutValues;
+int virDomainAgentSetResponseTimeout(virDomainPtr domain, int timeout,
+                                     unsigned int flags);
 /* A BLOCK_THRESHOLD event when the guest writes past @threshold bytes of @dev. */
 int virDomainSetBlockThreshold(virDomainPtr domain, const char *dev,
                                unsigned long long threshold, unsigned int flags);

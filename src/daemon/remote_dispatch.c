@@ -662,6 +662,13 @@ vkdDispatchLookup(uint32_t prog, int proc, vkdProcEntry *out)
         *out = vkdProcs[proc];
         return true;
     }
+    if (prog == QEMU_PROGRAM && proc == QEMU_PROC_DOMAIN_AGENT_COMMAND) {
+        /* its reply's string may be NULL: written by hand
+         * (remote_dispatch_agent.c) */
+        out->handler = vkdDispatchQemuDomainAgentCommand;
+        out->flags = 0;
+        return true;
+    }
     if (prog == VIRTKIT_PROGRAM) {
         /* virtkit's own procedures (remote_dispatch_virtkit.c): none is
          * priority, none runs before open */

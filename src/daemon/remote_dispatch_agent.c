@@ -6,6 +6,8 @@
  */
 #define G_LOG_DOMAIN "virtkitd.dispatch"
 
+#include <libvirt/libvirt-qemu.h>
+
 #include "remote_dispatch_priv.h"
 #include "remote_typedparam.h"
 #include "virerror.h"
@@ -119,4 +121,19 @@ VKD_HANDLER(vkdDispatchDomainGetGuestInfo)
                                     VIR_TYPED_PARAM_STRING_OKAY);
     virTypedParamsFree(params, nparams);
     return rc;
+}
+
+/* QEMU_PROGRAM procedure 3 (libvirt-qemu's virDomainQemuAgentCommand). */
+VKD_HANDLER(vkdDispatchQemuDomainAgentCommand)
+{
+    qemu_domain_agent_command_args *a = args;
+    qemu_domain_agent_command_ret *r = ret;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+    char *result;
+
+    if (!(result = virDomainQemuAgentCommand(dom, a->cmd, a->timeout, a->flags)))
+        return -1;
+    r->result = g_strdup(result);
+    free(result);
+    return 0;
 }

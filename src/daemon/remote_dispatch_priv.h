@@ -226,6 +226,7 @@ VKD_HANDLER(vkdDispatchDomainFSFreeze);           /* 335 */
 VKD_HANDLER(vkdDispatchDomainFSThaw);             /* 336 */
 VKD_HANDLER(vkdDispatchDomainGetFSInfo);          /* 349 */
 VKD_HANDLER(vkdDispatchDomainGetGuestInfo);       /* 418 */
+VKD_HANDLER(vkdDispatchQemuDomainAgentCommand);   /* QEMU_PROGRAM 3 */
 VKD_HANDLER(vkdDispatchDomainGetJobInfo);         /* 163 */
 VKD_HANDLER(vkdDispatchDomainGetJobStats);        /* 298 */
 VKD_HANDLER(vkdDispatchNodeGetCPUStats);          /* 227 */

@@ -232,6 +232,12 @@ struct _virHypervisorDriver {
     int (*domainGetGuestInfo)(virDomainPtr dom, unsigned int types,
                               virTypedParameterPtr *params, int *nparams,
                               unsigned int flags);
+    int (*domainSetUserPassword)(virDomainPtr dom, const char *user, const char *password,
+                                 unsigned int flags);
+    int (*domainAgentSetResponseTimeout)(virDomainPtr dom, int timeout,
+                                         unsigned int flags);
+    char *(*domainQemuAgentCommand)(virDomainPtr dom, const char *cmd, int timeout,
+                                    unsigned int flags);
     /* Guest utilities (libvirt-domain-guest.c): keys pressed on the
      * guest's keyboard, the state of the hypervisor's control channel. */
     int (*domainSendKey)(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,

@@ -322,3 +322,80 @@ error:
     virDispatchError(conn);
     return -1;
 }
+
+/**
+ * virDomainSetUserPassword:
+ * @dom: a domain handle
+ * @user: the guest account
+ * @password: its new password, plain text (or already encrypted with
+ *            VIR_DOMAIN_PASSWORD_ENCRYPTED)
+ * @flags: VIR_DOMAIN_PASSWORD_ENCRYPTED
+ *
+ * Sets the password of @user inside the running guest through its agent
+ * (guest-set-user-password).
+ *
+ * Returns 0 on success, -1 on error: the common ones, VIR_ERR_INVALID_ARG
+ * for a NULL @user or @password, VIR_ERR_OPERATION_DENIED on a read-only
+ * connection, VIR_ERR_OPERATION_INVALID when the domain is not running,
+ * the agent's errors.
+ */
+int
+virDomainSetUserPassword(virDomainPtr dom, const char *user, const char *password,
+                         unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(dom, -1);
+    conn = dom->conn;
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(user, error);
+    virCheckNonNullArgGoto(password, error);
+
+    if (conn->driver->domainSetUserPassword) {
+        if (conn->driver->domainSetUserPassword(dom, user, password, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virDomainAgentSetResponseTimeout:
+ * @domain: a domain handle
+ * @timeout: seconds the driver waits for the agent's replies, or
+ *           VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_BLOCK (no limit, the default),
+ *           _DEFAULT (5 s), _NOWAIT (no wait)
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * Sets how long the driver's own agent calls (virDomainGetTime,
+ * virDomainGetGuestInfo, ...) wait for the agent, for as long as the domain
+ * object exists (running or not).
+ *
+ * Returns 0 on success, -1 on error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, VIR_ERR_INVALID_ARG
+ * for a @timeout below VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_BLOCK.
+ */
+int
+virDomainAgentSetResponseTimeout(virDomainPtr domain, int timeout, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn, error);
+
+    if (conn->driver->domainAgentSetResponseTimeout) {
+        if (conn->driver->domainAgentSetResponseTimeout(domain, timeout, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}

@@ -46,3 +46,47 @@ error:
     virDispatchError(conn);
     return -1;
 }
+
+/**
+ * virDomainQemuAgentCommand:
+ * @domain: a running domain of the QEMU driver
+ * @cmd: a guest agent command as JSON text ({"execute": ..., "arguments": ...})
+ * @timeout: seconds to wait for the reply, or VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK
+ *           (no limit), _DEFAULT (5 s), _NOWAIT (none)
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * Runs @cmd on the domain's guest agent, behind the driver's back (use at
+ * your own risk, as libvirt says). Refused on read-only connections
+ * (VIR_ERR_OPERATION_DENIED); VIR_ERR_INVALID_ARG for a @timeout below
+ * VIR_DOMAIN_QEMU_AGENT_COMMAND_MIN; the agent's errors
+ * (VIR_ERR_AGENT_UNRESPONSIVE, VIR_ERR_ARGUMENT_UNSUPPORTED when the
+ * domain has no agent channel, VIR_ERR_INTERNAL_ERROR for @cmd that is
+ * not JSON or an error answer); VIR_ERR_NO_SUPPORT from drivers without
+ * an agent.
+ *
+ * Returns the agent's whole reply as JSON text ({"return": ...}), which
+ * the caller frees, or NULL in case of error.
+ */
+char *
+virDomainQemuAgentCommand(virDomainPtr domain, const char *cmd, int timeout,
+                          unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, NULL);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(cmd, error);
+    if (conn->driver->domainQemuAgentCommand) {
+        char *ret = conn->driver->domainQemuAgentCommand(domain, cmd, timeout, flags);
+
+        if (!ret)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return NULL;
+}

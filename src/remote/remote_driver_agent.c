@@ -141,3 +141,21 @@ remoteDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
     virXdrFree(remote_domain_get_guest_info_ret_filter, &ret);
     return rc;
 }
+
+/* QEMU_PROGRAM procedure 3: the reply's string as the agent's answer. */
+char *
+remoteDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeout,
+                             unsigned int flags)
+{
+    qemu_domain_agent_command_args args = { .cmd = (char *)cmd,
+                                            .timeout = timeout,
+                                            .flags = flags };
+    qemu_domain_agent_command_ret ret = { 0 };
+
+    remoteMakeDomain(&args.dom, dom);
+    if (qemuCallDomainAgentCommand(dom->conn, &args, &ret) < 0)
+        return NULL;
+    if (!ret.result)
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "the daemon sent no result");
+    return ret.result; /* moves to the caller */
+}

@@ -241,6 +241,8 @@ int remoteDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info,
 int remoteDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
                              virTypedParameterPtr *params, int *nparams,
                              unsigned int flags);
+char *remoteDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeout,
+                                   unsigned int flags);
 int remoteDomainGetBlockInfo(virDomainPtr dom, const char *path,
                              virDomainBlockInfoPtr info, unsigned int flags);
 int remoteDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);

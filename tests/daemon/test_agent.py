@@ -5,6 +5,8 @@ guest's 'agent' variant): its host name, its clock read and set (and set
 back from its RTC), freezing and thawing its mounted ext2, fstrim, the errors of a guest whose agent is absent or not
 configured, and how long they take (no timeout wait: QEMU says the port is
 closed)."""
+import base64
+import json
 import os
 import subprocess
 import time
@@ -21,6 +23,11 @@ import sys, libvirt
 conn = libvirt.open(sys.argv[1])
 dom = conn.lookupByName(sys.argv[2])
 print("hostname", dom.hostname())
+import libvirt_qemu
+print("agentcmd", libvirt_qemu.qemuAgentCommand(dom, '{"execute":"guest-get-host-name"}',
+      libvirt_qemu.VIR_DOMAIN_QEMU_AGENT_COMMAND_DEFAULT, 0))
+dom.setUserPassword("vkuser", "pw2")
+dom.agentSetResponseTimeout(5)
 print("fsinfo", dom.fsInfo())
 gi = dom.guestInfo(libvirt.VIR_DOMAIN_GUEST_INFO_OS | libvirt.VIR_DOMAIN_GUEST_INFO_FILESYSTEM)
 print("guestinfo", gi["os.id"], gi["fs.count"], gi["fs.0.mountpoint"], gi["fs.0.disk.0.alias"],
@@ -155,6 +162,71 @@ def test_agent_calls():
     p = virsh(uri, "guestinfo", "na", check=False)
     assert "QEMU guest agent is not connected" in p.stderr, p.stderr
 
+    # qemu-agent-command (libvirt-qemu's call, QEMU program procedure 3):
+    # the agent's whole reply; --pretty reformatted by virsh itself, the
+    # same bytes from vksh
+    p = virsh(uri, "qemu-agent-command", "ag", '{"execute":"guest-ping"}')
+    assert p.stdout == '{"return":{}}\n', repr(p.stdout)
+    p = virsh(uri, "qemu-agent-command", "ag", "--pretty", "--block",
+              '{"execute":"guest-get-host-name"}')
+    # (libvirt's pretty JSON ends in a newline, and virsh adds one)
+    assert p.stdout == '{\n  "return": {\n    "host-name": "vkagent"\n  }\n}\n\n', \
+        repr(p.stdout)
+    if os.environ.get("VKSH"):
+        q = subprocess.run([os.environ["VKSH"], "-q", "-c", uri, "qemu-agent-command", "ag",
+                            "--pretty", "--timeout", "10", '{"execute":"guest-get-host-name"}'],
+                           capture_output=True, text=True, timeout=60)
+        assert q.returncode == 0 and q.stdout == p.stdout, (q.stdout, q.stderr)
+    p = virsh(uri, "qemu-agent-command", "ag", '{"execute":"guest-nosuch"}', check=False)
+    assert p.returncode == 1 and p.stderr.strip() == (
+        "error: internal error: unable to execute QEMU agent command 'guest-nosuch': "
+        "The command guest-nosuch has not been found"), p.stderr
+    p = virsh(uri, "qemu-agent-command", "ag", "{nojson", check=False)
+    assert p.returncode == 1 and "error: internal error: cannot parse json {nojson" in p.stderr, \
+        p.stderr
+    p = virsh(uri, "qemu-agent-command", "ag", '{"execute":"guest-ping"}', check=False,
+              readonly=True)
+    assert "read only access prevents virDomainQemuAgentCommand" in p.stderr, p.stderr
+
+    def guest_file(path):
+        """A guest file's text, read with the agent's guest-file-* commands."""
+        def agent(cmd):
+            return json.loads(virsh(uri, "qemu-agent-command", "ag", json.dumps(cmd))
+                              .stdout)["return"]
+        h = agent({"execute": "guest-file-open", "arguments": {"path": path}})
+        r = agent({"execute": "guest-file-read", "arguments": {"handle": h, "count": 65536}})
+        agent({"execute": "guest-file-close", "arguments": {"handle": h}})
+        return base64.b64decode(r["buf-b64"]).decode()
+
+    def shadow(user):
+        return [line for line in guest_file("/etc/shadow").splitlines()
+                if line.startswith(user + ":")][0].split(":")[1]
+
+    # set-user-password: the guest's /etc/shadow changes (busybox chpasswd)
+    assert shadow("vkuser") == "!", guest_file("/etc/shadow")
+    p = virsh_counts(uri, "set-user-password", "ag", "vkuser", "s3cret")
+    assert p == "Password set successfully for vkuser in ag", p
+    hashed = shadow("vkuser")
+    assert hashed.startswith("$") and len(hashed) > 20, hashed
+    virsh(uri, "set-user-password", "ag", "root", "$6$vksalt$abcdef", "--encrypted")
+    assert shadow("root") == "$6$vksalt$abcdef", guest_file("/etc/shadow")
+    assert shadow("vkuser") == hashed
+    p = virsh(uri, "set-user-password", "ag", "nosuchuser", "x", check=False)
+    assert p.returncode == 1 and "unable to execute QEMU agent command " \
+        "'guest-set-user-password'" in p.stderr, p.stderr
+
+    # guest-agent-timeout: 0 (no wait) makes the next agent call give up
+    # at once; back to blocking, it answers again
+    p = virsh(uri, "guest-agent-timeout", "ag", "--timeout", "-3", check=False)
+    assert p.stderr.strip() == ("error: invalid argument: guest agent timeout '-3' is less "
+                                "than the minimum '-2'"), p.stderr
+    virsh(uri, "guest-agent-timeout", "ag", "--timeout", "0")
+    p = virsh(uri, "domtime", "ag", check=False)
+    assert p.returncode == 1 and p.stderr.strip() == (
+        "error: Guest agent is not responding: Guest agent not available for now"), p.stderr
+    virsh(uri, "guest-agent-timeout", "ag")
+    virsh(uri, "domtime", "ag")
+
     # the guest's clock came from its RTC, i.e. the host's time (UTC)
     p = virsh(uri, "domtime", "ag")
     guest_now = int(p.stdout.split()[1])
@@ -216,6 +288,9 @@ def test_agent_calls():
     assert p.returncode == 0, p.stderr
     lines = dict(line.split(" ", 1) for line in p.stdout.splitlines())
     assert lines["hostname"] == "vkagent", p.stdout
+    assert lines["agentcmd"] == '{"return":{"host-name":"vkagent"}}', p.stdout
+    # its setUserPassword reached the guest
+    assert shadow("vkuser") not in ("!", hashed), guest_file("/etc/shadow")
     assert lines["fsinfo"] == "[('/mnt', 'vda', 'ext2', ['vda'])]", p.stdout
     assert lines["guestinfo"] == "virtkit 1 /mnt vda False", p.stdout
     assert (lines["froze"], lines["thawed"]) == ("1", "1"), p.stdout

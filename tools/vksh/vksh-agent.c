@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include <json-c/json.h>
+#include <libvirt/libvirt-qemu.h>
+
 #include "vksh.h"
 
 /* Every output below is virsh 9.0's (tools/virsh-domain.c), byte for byte. */
@@ -317,5 +320,116 @@ vkshCmdGuestinfo(vkshControl *ctl, const vkshCmd *cmd)
         vkshPrint(ctl, "%-20s: %s\n", params[i].field, value);
     }
     virTypedParamsFree(params, nparams);
+    return true;
+}
+
+const vkshOptDef vkshOptsSetUserPassword[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "user", VKSH_OT_STRING, VKSH_OFLAG_REQ, "the username" },
+    { "password", VKSH_OT_STRING, VKSH_OFLAG_REQ, "the new password" },
+    { "encrypted", VKSH_OT_BOOL, 0, "the password is already encrypted" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdSetUserPassword(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *name = NULL;
+    const char *password = NULL;
+    unsigned int flags = 0;
+
+    if (vkshOptBool(cmd, "encrypted"))
+        flags |= VIR_DOMAIN_PASSWORD_ENCRYPTED;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vkshOptString(ctl, cmd, "user", &name) < 0 ||
+        vkshOptString(ctl, cmd, "password", &password) < 0)
+        return false;
+    if (virDomainSetUserPassword(dom, name, password, flags) < 0)
+        return false;
+    vkshPrintExtra(ctl, "Password set successfully for %s in %s", name,
+                   virDomainGetName(dom));
+    return true;
+}
+
+const vkshOptDef vkshOptsGuestAgentTimeout[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "timeout", VKSH_OT_INT, VKSH_OFLAG_NAMED, "timeout seconds." },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdGuestAgentTimeout(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    int timeout = VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_BLOCK;
+
+    if (vkshOptInt(ctl, cmd, "timeout", &timeout) < 0)
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    return virDomainAgentSetResponseTimeout(dom, timeout, 0) == 0;
+}
+
+const vkshOptDef vkshOptsQemuAgentCommand[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "timeout", VKSH_OT_INT, VKSH_OFLAG_NAMED, "timeout seconds. must be positive." },
+    { "async", VKSH_OT_BOOL, 0, "execute command without waiting for timeout" },
+    { "block", VKSH_OT_BOOL, 0, "execute command without timeout" },
+    { "pretty", VKSH_OT_BOOL, 0, "pretty-print the output" },
+    { "cmd", VKSH_OT_ARGV, VKSH_OFLAG_REQ, "command" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdQemuAgentCommand(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_autofree char *result = NULL;
+    int timeout = VIR_DOMAIN_QEMU_AGENT_COMMAND_DEFAULT;
+    int given = 0;
+
+    if ((vkshOptRaw(cmd, "timeout") != NULL) + vkshOptBool(cmd, "async") +
+            vkshOptBool(cmd, "block") >
+        1) {
+        vkshError(ctl, "%s", "timeout, async and block options are exclusive");
+        return false;
+    }
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    for (guint i = 0; cmd->argv && i < cmd->argv->len; i++)
+        g_string_append_printf(text, "%s%s", i ? " " : "",
+                               (const char *)g_ptr_array_index(cmd->argv, i));
+    if ((given = vkshOptInt(ctl, cmd, "timeout", &timeout)) < 0)
+        return false;
+    if (given > 0 && timeout < 1) {
+        vkshError(ctl, "%s", "timeout must be positive");
+        return false;
+    }
+    if (vkshOptBool(cmd, "async"))
+        timeout = VIR_DOMAIN_QEMU_AGENT_COMMAND_NOWAIT;
+    if (vkshOptBool(cmd, "block"))
+        timeout = VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK;
+    if (!(result = virDomainQemuAgentCommand(dom, text->str, timeout, 0)))
+        return false;
+    if (vkshOptBool(cmd, "pretty")) {
+        /* virsh reformats with libvirt's JSON writer (json-c, pretty and
+         * spaced, a newline after it); left as it is if not JSON */
+        json_object *o = json_tokener_parse(result);
+
+        if (o) {
+            g_autofree char *pretty = g_strdup_printf(
+                "%s\n", json_object_to_json_string_ext(
+                            o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                   JSON_C_TO_STRING_NOSLASHESCAPE));
+
+            json_object_put(o);
+            g_free(result);
+            result = g_steal_pointer(&pretty);
+        }
+    }
+    vkshPrint(ctl, "%s\n", result);
     return true;
 }

@@ -178,6 +178,9 @@ VKSH_STATS_CMD(Domfsthaw)
 VKSH_STATS_CMD(Domfstrim)
 VKSH_STATS_CMD(Domfsinfo)
 VKSH_STATS_CMD(Guestinfo)
+VKSH_STATS_CMD(SetUserPassword)
+VKSH_STATS_CMD(GuestAgentTimeout)
+VKSH_STATS_CMD(QemuAgentCommand)
 VKSH_STATS_CMD(Domifaddr) /* vksh-ifaddr.c */
 VKSH_STATS_CMD(Desc)      /* vksh-change.c */
 VKSH_STATS_CMD(Metadata)

@@ -239,37 +239,29 @@ qemuAgentSync(int fd, GString *buf, gint64 until)
     }
 }
 
-int
-qemuAgentCommand(virDomainObj *obj, const char *execute, json_object *args, int timeoutMs,
-                 json_object **reply)
-{
-    return qemuAgentCommandFull(obj, execute, args, timeoutMs, reply, true);
-}
-
-int
-qemuAgentCommandFull(virDomainObj *obj, const char *execute, json_object *args,
-                     int timeoutMs, json_object **reply, bool reportUnsupported)
+/*
+ * The exchange behind every command: @text (one JSON line) sent on
+ * running @obj's agent after guest-sync-delimited, the first reply with
+ * "return" or "error" awaited for @timeoutMs; *@answer the whole reply
+ * (new reference). With @noReply the command is one the agent never
+ * answers when it succeeds (guest-shutdown): the wait ends at the
+ * deadline, or when the guest closes the channel, without an error; an
+ * error answer is still taken. Errors as qemuAgentCommand's. Caller holds
+ * a job on @obj, locked; the lock is dropped while waiting.
+ */
+static int
+qemuAgentExchange(virDomainObj *obj, const char *text, int timeoutMs, bool noReply,
+                  json_object **answer)
 {
     g_autofree char *path = NULL;
     g_autofree char *label = NULL;
     g_autoptr(GString) buf = g_string_new(NULL);
-    json_object *cmd = json_object_new_object();
-    json_object *answer = NULL;
-    g_autofree char *text = NULL;
     int open;
+    bool sent = false;
     int fd = -1;
-    int ret = -1;
     int rc = 0;
 
-    if (reply)
-        *reply = NULL;
-    json_object_object_add(cmd, "execute", json_object_new_string(execute));
-    if (args)
-        json_object_object_add(cmd, "arguments", args);
-    text = g_strdup_printf("%s\n",
-                           json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN));
-    json_object_put(cmd);
-
+    *answer = NULL;
     if (!virDomainObjIsActive(obj)) {
         virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
         return -1;
@@ -300,8 +292,9 @@ qemuAgentCommandFull(virDomainObj *obj, const char *execute, json_object *args,
                            ? -1
                            : g_get_monotonic_time() + MAX(timeoutMs, 0) * (gint64)1000;
 
+        sent = true;
         for (;;) {
-            if ((rc = qemuAgentTakeReply(buf, 0, &answer)) != 0) {
+            if ((rc = qemuAgentTakeReply(buf, 0, answer)) != 0) {
                 if (rc < 0)
                     rc = -4; /* reported */
                 break;
@@ -317,44 +310,150 @@ qemuAgentCommandFull(virDomainObj *obj, const char *execute, json_object *args,
         close(fd);
     virDomainObjLock(obj);
 
-    if (!answer) {
-        if (rc == -4)
-            return -1;
-        if (rc == -3)
-            virReportError(VIR_ERR_AGENT_UNRESPONSIVE, "%s",
-                           "QEMU guest agent is not connected");
-        else
-            virReportError(VIR_ERR_AGENT_UNRESPONSIVE, "%s",
-                           "Guest agent not available for now");
+    if (*answer)
+        return 0;
+    if (rc == -4)
         return -1;
-    }
-    {
-        json_object *err = NULL, *ret_ = NULL;
+    if (noReply && sent && rc != 0)
+        return 0; /* no error within the wait, or the guest went away */
+    if (rc == -3)
+        virReportError(VIR_ERR_AGENT_UNRESPONSIVE, "%s",
+                       "QEMU guest agent is not connected");
+    else
+        virReportError(VIR_ERR_AGENT_UNRESPONSIVE, "%s",
+                       "Guest agent not available for now");
+    return -1;
+}
 
-        if (json_object_object_get_ex(answer, "error", &err)) {
-            json_object *desc = NULL;
-            json_object *klass = NULL;
-            const char *k = json_object_object_get_ex(err, "class", &klass)
-                                ? json_object_get_string(klass)
-                                : NULL;
+/* An agent's error answer @answer to @execute reported as libvirt's
+ * qemuAgentCheckError: -2 unreported for a missing command when
+ * !@reportUnsupported, else -1. */
+static int
+qemuAgentReportError(json_object *answer, const char *execute, bool reportUnsupported)
+{
+    json_object *err = NULL, *desc = NULL, *klass = NULL;
+    const char *k;
 
-            if (!reportUnsupported && (g_strcmp0(k, "CommandNotFound") == 0 ||
-                                       g_strcmp0(k, "CommandDisabled") == 0))
-                ret = -2; /* the caller skips what this agent lacks */
-            else if (json_object_object_get_ex(err, "desc", &desc))
-                virReportError(VIR_ERR_INTERNAL_ERROR,
-                               "unable to execute QEMU agent command '%s': %s", execute,
-                               json_object_get_string(desc));
-            else
-                virReportError(VIR_ERR_INTERNAL_ERROR,
-                               "unable to execute QEMU agent command '%s'", execute);
-        } else {
-            json_object_object_get_ex(answer, "return", &ret_);
-            if (reply)
-                *reply = json_object_get(ret_);
-            ret = 0;
-        }
+    json_object_object_get_ex(answer, "error", &err);
+    k = json_object_object_get_ex(err, "class", &klass) ? json_object_get_string(klass)
+                                                        : NULL;
+    if (!reportUnsupported &&
+        (g_strcmp0(k, "CommandNotFound") == 0 || g_strcmp0(k, "CommandDisabled") == 0))
+        return -2; /* the caller skips what this agent lacks */
+    if (json_object_object_get_ex(err, "desc", &desc))
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "unable to execute QEMU agent command '%s': %s",
+                       execute ? execute : "(null)", json_object_get_string(desc));
+    else
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "unable to execute QEMU agent command '%s'",
+                       execute ? execute : "(null)");
+    return -1;
+}
+
+static char *
+qemuAgentCommandText(const char *execute, json_object *args)
+{
+    json_object *cmd = json_object_new_object();
+    char *text;
+
+    json_object_object_add(cmd, "execute", json_object_new_string(execute));
+    if (args)
+        json_object_object_add(cmd, "arguments", args);
+    text = g_strdup_printf("%s\n",
+                           json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN));
+    json_object_put(cmd);
+    return text;
+}
+
+int
+qemuAgentCommand(virDomainObj *obj, const char *execute, json_object *args, int timeoutMs,
+                 json_object **reply)
+{
+    return qemuAgentCommandFull(obj, execute, args, timeoutMs, reply, true);
+}
+
+int
+qemuAgentCommandFull(virDomainObj *obj, const char *execute, json_object *args,
+                     int timeoutMs, json_object **reply, bool reportUnsupported)
+{
+    g_autofree char *text = qemuAgentCommandText(execute, args);
+    json_object *answer = NULL;
+    json_object *ret_ = NULL;
+    int ret;
+
+    if (reply)
+        *reply = NULL;
+    if (qemuAgentExchange(obj, text, timeoutMs, false, &answer) < 0)
+        return -1;
+    if (json_object_object_get_ex(answer, "error", NULL)) {
+        ret = qemuAgentReportError(answer, execute, reportUnsupported);
+    } else {
+        json_object_object_get_ex(answer, "return", &ret_);
+        if (reply)
+            *reply = json_object_get(ret_);
+        ret = 0;
     }
     json_object_put(answer);
     return ret;
+}
+
+int
+qemuAgentCommandNoReply(virDomainObj *obj, const char *execute, json_object *args,
+                        int timeoutMs)
+{
+    g_autofree char *text = qemuAgentCommandText(execute, args);
+    json_object *answer = NULL;
+    int ret = 0;
+
+    if (qemuAgentExchange(obj, text, timeoutMs, true, &answer) < 0)
+        return -1;
+    if (answer && json_object_object_get_ex(answer, "error", NULL))
+        ret = qemuAgentReportError(answer, execute, true);
+    json_object_put(answer);
+    return ret;
+}
+
+char *
+qemuAgentCommandRaw(virDomainObj *obj, const char *cmd, int timeoutMs)
+{
+    g_autofree char *text = NULL;
+    json_object *parsed;
+    json_object *answer = NULL;
+    json_object *execute = NULL;
+    g_autofree char *name = NULL;
+    enum json_tokener_error jerr = json_tokener_success;
+    char *result = NULL;
+
+    if (!(parsed = json_tokener_parse_verbose(cmd, &jerr))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "cannot parse json %s: %s", cmd,
+                       json_tokener_error_desc(jerr));
+        return NULL;
+    }
+    if (json_object_object_get_ex(parsed, "execute", &execute) &&
+        json_object_is_type(execute, json_type_string))
+        name = g_strdup(json_object_get_string(execute));
+    /* one line on the channel, whatever the caller's layout */
+    text = g_strdup_printf(
+        "%s\n", json_object_to_json_string_ext(parsed, JSON_C_TO_STRING_PLAIN));
+    json_object_put(parsed);
+    if (qemuAgentExchange(obj, text, timeoutMs, false, &answer) < 0)
+        return NULL;
+    if (json_object_object_get_ex(answer, "error", NULL))
+        qemuAgentReportError(answer, name, true);
+    else
+        result = g_strdup(json_object_to_json_string_ext(
+            answer, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(answer);
+    return result;
+}
+
+int
+qemuAgentTimeoutMs(int seconds)
+{
+    if (seconds <= QEMU_AGENT_TIMEOUT_BLOCK)
+        return QEMU_AGENT_TIMEOUT_BLOCK;
+    if (seconds == -1)
+        return QEMU_AGENT_SYNC_TIMEOUT_MS; /* libvirt's QEMU_AGENT_WAIT_TIME */
+    return seconds > G_MAXINT / 1000 ? G_MAXINT : seconds * 1000;
 }

@@ -66,3 +66,21 @@ int qemuAgentCommand(virDomainObj *obj, const char *execute, json_object *args,
  * and no error, as libvirt's report_unsupported. */
 int qemuAgentCommandFull(virDomainObj *obj, const char *execute, json_object *args,
                          int timeoutMs, json_object **reply, bool reportUnsupported);
+
+/* guest-shutdown and its kind, which the agent does not answer when it
+ * works: 0 once no error answer came within @timeoutMs (or the guest
+ * closed its channel), -1 on an error answer or the errors of
+ * qemuAgentCommand before the command was sent. */
+int qemuAgentCommandNoReply(virDomainObj *obj, const char *execute, json_object *args,
+                            int timeoutMs);
+
+/* virDomainQemuAgentCommand's exchange: @cmd (JSON text; INTERNAL_ERROR
+ * "cannot parse json" otherwise) sent as it is; the agent's whole reply as
+ * compact JSON (new string), or NULL (reported; an error answer as
+ * qemuAgentCommand's). Locking as qemuAgentCommand. */
+char *qemuAgentCommandRaw(virDomainObj *obj, const char *cmd, int timeoutMs);
+
+/* The wait of @seconds (libvirt's agent timeouts: -2 block, -1 default
+ * 5 s, 0 no wait, N seconds) in milliseconds, QEMU_AGENT_TIMEOUT_BLOCK for
+ * -2. */
+int qemuAgentTimeoutMs(int seconds);

@@ -77,6 +77,7 @@ qemuDomainObjInitPrivate(virDomainObj *obj, qemuDriver *driver)
     priv->driver = driver;
     priv->pidfd = -1;
     priv->graceOverrideSec = -1;
+    priv->agentTimeout = -2; /* VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_BLOCK */
     priv->logStopOffset = -1;
     priv->runningReason = VIR_DOMAIN_RUNNING_UNPAUSED;
     priv->pausedReason = VIR_DOMAIN_PAUSED_USER;

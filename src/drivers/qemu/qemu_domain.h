@@ -47,6 +47,10 @@ typedef struct {
     char *cmdRequestor;
 
     int graceOverrideSec; /* per-domain destroy grace, -1 when unset */
+    /* virDomainAgentSetResponseTimeout: seconds the driver's agent calls
+     * wait (libvirt's values; -2 block, the default). Object lock; kept
+     * while the object exists, not in the status file. */
+    int agentTimeout;
 
     /* vkDomainStop (qemu_driver_stop.c) */
     int vkStopping;        /* stop ladders running: a guest power-off ends it,

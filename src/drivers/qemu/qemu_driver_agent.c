@@ -24,6 +24,13 @@
 
 #define NS_PER_S 1000000000LL
 
+/* The wait of the driver's agent calls on @obj (locked), in ms. */
+static int
+qemuDomainAgentTimeoutMs(virDomainObj *obj)
+{
+    return qemuAgentTimeoutMs(qemuDomainPriv(obj)->agentTimeout);
+}
+
 /* Runs @execute on @dom's agent under a job of @job: the obj is released. */
 static int
 qemuDriverAgentRun(virDomainPtr dom, virDomainJob job, const char *execute,
@@ -43,7 +50,7 @@ qemuDriverAgentRun(virDomainPtr dom, virDomainJob job, const char *execute,
     if (qemuDomainObjCheckActive(obj) < 0)
         json_object_put(args);
     else
-        ret = qemuAgentCommand(obj, execute, args, QEMU_AGENT_TIMEOUT_BLOCK, reply);
+        ret = qemuAgentCommand(obj, execute, args, qemuDomainAgentTimeoutMs(obj), reply);
     virDomainObjEndJob(obj, job);
 cleanup:
     virDomainObjEndAPI(&obj);
@@ -294,7 +301,7 @@ qemuDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int fl
     if (virDomainObjBeginJob(obj, VIR_JOB_QUERY, QEMU_JOB_WAIT_MS) < 0)
         goto cleanup;
     if (qemuDomainObjCheckActive(obj) == 0 &&
-        qemuAgentCommand(obj, "guest-get-fsinfo", NULL, QEMU_AGENT_TIMEOUT_BLOCK,
+        qemuAgentCommand(obj, "guest-get-fsinfo", NULL, qemuDomainAgentTimeoutMs(obj),
                          &reply) == 0 &&
         (n = qemuAgentFSInfoParse(reply, &fs)) > 0) {
         /* matched against the live definition, still under the job */
@@ -370,7 +377,7 @@ qemuDomainGuestInfoAsk(virDomainObj *obj, const char *execute, bool reportUnsupp
 {
     json_object *reply = NULL;
 
-    *rc = qemuAgentCommandFull(obj, execute, NULL, QEMU_AGENT_TIMEOUT_BLOCK, &reply,
+    *rc = qemuAgentCommandFull(obj, execute, NULL, qemuDomainAgentTimeoutMs(obj), &reply,
                                reportUnsupported);
     if (*rc == 0 && !reply) {
         /* {"return": null}: as a reply without data */
@@ -445,6 +452,77 @@ qemuDomainGetGuestInfo(virDomainPtr dom, unsigned int types, virTypedParameterPt
 
 endjob:
     virDomainObjEndJob(obj, VIR_JOB_QUERY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainSetUserPassword(virDomainPtr dom, const char *user, const char *password,
+                          unsigned int flags)
+{
+    json_object *args;
+    g_autofree char *pw64 = NULL;
+
+    virCheckFlags(VIR_DOMAIN_PASSWORD_ENCRYPTED, -1);
+    /* as libvirt's qemuAgentSetUserPassword: the password in base64 */
+    pw64 = g_base64_encode((const guchar *)password, strlen(password));
+    args = json_object_new_object();
+    json_object_object_add(
+        args, "crypted",
+        json_object_new_boolean(!!(flags & VIR_DOMAIN_PASSWORD_ENCRYPTED)));
+    json_object_object_add(args, "username", json_object_new_string(user));
+    json_object_object_add(args, "password", json_object_new_string(pw64));
+    return qemuDriverAgentRun(dom, VIR_JOB_MODIFY, "guest-set-user-password", args, NULL);
+}
+
+int
+qemuDomainAgentSetResponseTimeout(virDomainPtr dom, int timeout, unsigned int flags)
+{
+    virDomainObj *obj;
+
+    virCheckFlags(0, -1);
+    if (timeout < QEMU_AGENT_TIMEOUT_BLOCK) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "guest agent timeout '%d' is less than the minimum '%d'", timeout,
+                       QEMU_AGENT_TIMEOUT_BLOCK);
+        return -1;
+    }
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    /* as libvirt: the next agent call uses it, running or not */
+    qemuDomainPriv(obj)->agentTimeout = timeout;
+    virDomainObjEndAPI(&obj);
+    return 0;
+}
+
+char *
+qemuDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeout,
+                           unsigned int flags)
+{
+    virDomainObj *obj;
+    char *ret = NULL;
+
+    virCheckFlags(0, NULL);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return NULL;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuDomainObjCheckActive(obj) < 0)
+        goto endjob;
+    if (timeout < QEMU_AGENT_TIMEOUT_BLOCK) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "guest agent timeout '%d' is less than the minimum '%d'", timeout,
+                       QEMU_AGENT_TIMEOUT_BLOCK);
+        goto endjob;
+    }
+    /* libvirt taints the domain (custom-ga-command): what is done behind
+     * the driver's back is the caller's responsibility */
+    VIR_NOTICE("Domain id=%d name='%s' is tainted: custom-ga-command", obj->def->id,
+               obj->def->name);
+    ret = qemuAgentCommandRaw(obj, cmd, qemuAgentTimeoutMs(timeout));
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
 cleanup:
     virDomainObjEndAPI(&obj);
     return ret;

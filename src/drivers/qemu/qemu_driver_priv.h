@@ -81,6 +81,11 @@ int qemuDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds
  * the count and *ifaces, or -1 */
 int qemuDomainAgentInterfaces(virDomainPtr dom, virDomainInterfacePtr **ifaces);
 int qemuDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
+int qemuDomainSetUserPassword(virDomainPtr dom, const char *user, const char *password,
+                              unsigned int flags);
+int qemuDomainAgentSetResponseTimeout(virDomainPtr dom, int timeout, unsigned int flags);
+char *qemuDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeout,
+                                 unsigned int flags);
 int qemuDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
                            virTypedParameterPtr *params, int *nparams,
                            unsigned int flags);

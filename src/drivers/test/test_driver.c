@@ -1376,6 +1376,7 @@ const virHypervisorDriver testHypervisorDriver = {
     .domainFSThaw = testDomainFSThaw,
     .domainFSTrim = testDomainFSTrim,
     .domainGetFSInfo = testDomainGetFSInfo,
+    .domainSetUserPassword = testDomainSetUserPassword,
     .domainSendKey = testDomainSendKey,
     .domainGetControlInfo = testDomainGetControlInfo,
     .domainScreenshot = testDomainScreenshot,

@@ -145,8 +145,11 @@ int testDomainFSThaw(virDomainPtr dom, const char **mountpoints,
                      unsigned int nmountpoints, unsigned int flags);
 int testDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum,
                      unsigned int flags);
-/* libvirt 9.0's test driver has no virDomainGetGuestInfo (NO_SUPPORT) */
+/* libvirt 9.0's test driver has no virDomainGetGuestInfo,
+ * AgentSetResponseTimeout or QemuAgentCommand (NO_SUPPORT) */
 int testDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
+int testDomainSetUserPassword(virDomainPtr dom, const char *user, const char *password,
+                              unsigned int flags);
 
 /* ---- test_driver_stats.c: running guests' statistics, libvirt 9.0's
  * test-driver values (wall-clock based counters, fixed host figures) --- */
