@@ -11,8 +11,8 @@ import os
 import subprocess
 import time
 
-from vkdtest import (Daemon, Skip, booting_xml, diskless_xml, make_tmpdir, run_tests, virsh,
-                     wait_for, write)
+from vkdtest import (Daemon, Skip, booting_xml, diskless_xml, domstate, make_tmpdir, run_tests,
+                     virsh, wait_for, write)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHAN = ("<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/>"
@@ -301,8 +301,37 @@ def test_agent_calls():
     assert lines["absent"] == ("86 10 Guest agent is not responding: QEMU guest agent "
                                "is not connected"), p.stdout
 
-    for n in ("ag", "na", "nc"):
+    # shutdown/reboot --mode agent: refused where no agent answers (never
+    # falling back to ACPI when the agent alone was asked for)
+    p = virsh(uri, "shutdown", "na", "--mode", "agent", check=False)
+    assert p.returncode == 1 and p.stderr.strip() == (
+        "error: Failed to shutdown domain 'na'\nerror: Guest agent is not responding: "
+        "QEMU guest agent is not connected"), p.stderr
+    p = virsh(uri, "reboot", "nc", "--mode", "agent", check=False)
+    assert p.returncode == 1 and p.stderr.strip() == (
+        "error: Failed to reboot domain 'nc'\nerror: argument unsupported: QEMU guest "
+        "agent is not configured"), p.stderr
+    for n in ("na", "nc"):
+        assert domstate(uri, n) == "running (booted)", domstate(uri, n)
         virsh(uri, "destroy", n)
+    # reboot --mode agent: the guest's agent runs /sbin/shutdown -r, the
+    # guest resets and boots again (the same QEMU), its agent comes back
+    console = lambda: open(serial, errors="replace").read()
+    assert console().count("GUEST-READY") == 1
+    virsh(uri, "reboot", "ag", "--mode", "agent")
+    assert "GUEST-AGENT-SHUTDOWN-reboot" in console(), console()[-400:]
+    wait_for(lambda: console().count("GUEST-QGA-STARTED") == 2, "the guest back after reboot",
+             180)
+    assert "GUEST-POWERBUTTON" not in console()
+    wait_for(lambda: virsh(uri, "domhostname", "ag", check=False).returncode == 0,
+             "the agent answering again", 60, step=0.2)
+    # shutdown --mode agent: powered off by its agent, not by the ACPI
+    # button (whose handler would print GUEST-POWERBUTTON)
+    virsh(uri, "shutdown", "ag", "--mode", "agent")
+    wait_for(lambda: domstate(uri, "ag") == "shut off (shutdown)", "ag shut off", 60,
+             step=0.2)
+    assert "GUEST-AGENT-SHUTDOWN-poweroff" in console(), console()[-400:]
+    assert "GUEST-POWERBUTTON" not in console()
 
 
 if __name__ == "__main__":

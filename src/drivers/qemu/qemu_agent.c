@@ -239,14 +239,29 @@ qemuAgentSync(int fd, GString *buf, gint64 until)
     }
 }
 
+/* Whether running @obj (unlocked) has left RUNNING or been reset since
+ * the RESET count @resets. */
+static bool
+qemuAgentGuestWentDown(virDomainObj *obj, guint resets)
+{
+    bool down;
+
+    virDomainObjLock(obj);
+    down = !virDomainObjIsActive(obj) || obj->state != VIR_DOMAIN_RUNNING ||
+           qemuDomainPriv(obj)->resets != resets;
+    virDomainObjUnlock(obj);
+    return down;
+}
+
 /*
  * The exchange behind every command: @text (one JSON line) sent on
  * running @obj's agent after guest-sync-delimited, the first reply with
  * "return" or "error" awaited for @timeoutMs; *@answer the whole reply
  * (new reference). With @noReply the command is one the agent never
- * answers when it succeeds (guest-shutdown): the wait ends at the
- * deadline, or when the guest closes the channel, without an error; an
- * error answer is still taken. Errors as qemuAgentCommand's. Caller holds
+ * answers when it succeeds (guest-shutdown): the wait ends without an
+ * error when the guest shuts down or resets (QEMU's SHUTDOWN or RESET,
+ * seen by qemu_process.c) or closes the channel, with AGENT_UNRESPONSIVE
+ * at the deadline; an error answer is still taken. Errors as qemuAgentCommand's. Caller holds
  * a job on @obj, locked; the lock is dropped while waiting.
  */
 static int
@@ -258,6 +273,7 @@ qemuAgentExchange(virDomainObj *obj, const char *text, int timeoutMs, bool noRep
     g_autoptr(GString) buf = g_string_new(NULL);
     int open;
     bool sent = false;
+    guint resets = qemuDomainPriv(obj)->resets;
     int fd = -1;
     int rc = 0;
 
@@ -294,13 +310,31 @@ qemuAgentExchange(virDomainObj *obj, const char *text, int timeoutMs, bool noRep
 
         sent = true;
         for (;;) {
+            gint64 step = until;
+
             if ((rc = qemuAgentTakeReply(buf, 0, answer)) != 0) {
                 if (rc < 0)
                     rc = -4; /* reported */
                 break;
             }
-            if ((rc = qemuAgentFill(fd, buf, until)) <= 0) {
-                rc = rc == 0 ? -2 : -3;
+            /* a command the agent does not answer when it works: the
+             * guest's SHUTDOWN or RESET (qemu_process.c, object lock) is
+             * looked for every 100 ms */
+            if (noReply) {
+                gint64 next = g_get_monotonic_time() + 100000;
+
+                step = until < 0 ? next : MIN(until, next);
+            }
+            if ((rc = qemuAgentFill(fd, buf, step)) < 0) {
+                rc = -3;
+                break;
+            }
+            if (rc == 0 && noReply && qemuAgentGuestWentDown(obj, resets)) {
+                rc = -5;
+                break;
+            }
+            if (rc == 0 && until >= 0 && g_get_monotonic_time() >= until) {
+                rc = -2;
                 break;
             }
             rc = 0;
@@ -314,8 +348,8 @@ qemuAgentExchange(virDomainObj *obj, const char *text, int timeoutMs, bool noRep
         return 0;
     if (rc == -4)
         return -1;
-    if (noReply && sent && rc != 0)
-        return 0; /* no error within the wait, or the guest went away */
+    if (noReply && sent && (rc == -3 || rc == -5))
+        return 0; /* the guest went down (or closed the channel) */
     if (rc == -3)
         virReportError(VIR_ERR_AGENT_UNRESPONSIVE, "%s",
                        "QEMU guest agent is not connected");

@@ -67,10 +67,11 @@ int qemuAgentCommand(virDomainObj *obj, const char *execute, json_object *args,
 int qemuAgentCommandFull(virDomainObj *obj, const char *execute, json_object *args,
                          int timeoutMs, json_object **reply, bool reportUnsupported);
 
-/* guest-shutdown and its kind, which the agent does not answer when it
- * works: 0 once no error answer came within @timeoutMs (or the guest
- * closed its channel), -1 on an error answer or the errors of
- * qemuAgentCommand before the command was sent. */
+/* guest-shutdown, which the agent does not answer when it works: 0 once
+ * the guest shut down or reset (or closed its channel) within @timeoutMs,
+ * as libvirt's wait for the SHUTDOWN/RESET event; -1 on an error answer,
+ * at the deadline (AGENT_UNRESPONSIVE 'Guest agent not available for
+ * now'), or the errors of qemuAgentCommand. */
 int qemuAgentCommandNoReply(virDomainObj *obj, const char *execute, json_object *args,
                             int timeoutMs);
 

@@ -51,6 +51,9 @@ typedef struct {
      * wait (libvirt's values; -2 block, the default). Object lock; kept
      * while the object exists, not in the status file. */
     int agentTimeout;
+    /* QEMU's RESET events of this run (qemu_process.c; object lock): an
+     * agent shutdown in reboot mode ends when it moves */
+    guint resets;
 
     /* vkDomainStop (qemu_driver_stop.c) */
     int vkStopping;        /* stop ladders running: a guest power-off ends it,

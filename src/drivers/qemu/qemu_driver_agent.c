@@ -527,3 +527,51 @@ cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }
+
+/* libvirt's VIR_DOMAIN_QEMU_AGENT_COMMAND_SHUTDOWN: how long a shutdown
+ * through the agent waits for the guest to go down */
+#define QEMU_AGENT_SHUTDOWN_WAIT_MS (60 * 1000)
+
+int
+qemuDomainShutdownAgent(virDomainPtr dom, bool reboot, bool forced)
+{
+    virDomainObj *obj;
+    json_object *args;
+    g_autofree char *path = NULL;
+    g_autofree char *label = NULL;
+    int ret = -1;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (!virDomainObjIsActive(obj) || obj->state != VIR_DOMAIN_RUNNING) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
+        goto endjob;
+    }
+    /* as libvirt's qemuDomainAgentAvailable(vm, forced): without the
+     * agent, a request that allows ACPI falls back to it, unreported */
+    if (!forced) {
+        int open = 0;
+
+        if (!qemuAgentFindChannel(obj->def, &path, &label) ||
+            (open = qemuAgentPortOpen(obj, label, QEMU_AGENT_SYNC_TIMEOUT_MS)) <= 0) {
+            if (open < 0)
+                virResetLastError();
+            ret = -2;
+            goto endjob;
+        }
+    }
+    /* what the guest does is the agent's to say: no fake reboot */
+    qemuDomainPriv(obj)->fakeReboot = false;
+    args = json_object_new_object();
+    json_object_object_add(args, "mode",
+                           json_object_new_string(reboot ? "reboot" : "powerdown"));
+    ret =
+        qemuAgentCommandNoReply(obj, "guest-shutdown", args, QEMU_AGENT_SHUTDOWN_WAIT_MS);
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}

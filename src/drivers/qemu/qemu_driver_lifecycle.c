@@ -337,11 +337,10 @@ cleanup:
  * What the guest's power-off then becomes is decided here: a reboot is a
  * power-off that the SHUTDOWN handler turns into system_reset + cont
  * (unless on_reboot says to end the guest); a shutdown is one unless
- * on_poweroff says to restart. No guest agent channel exists yet:
- * agent-only is refused; with ACPI also requested, ACPI is used (libvirt's
- * fallback). */
+ * on_poweroff says to restart. (The guest agent's way is tried first by
+ * the callers, as libvirt's.) */
 static int
-qemuDomainPowerButton(virDomainPtr dom, bool agentOnly, bool reboot)
+qemuDomainPowerButton(virDomainPtr dom, bool reboot)
 {
     virDomainObj *obj;
     qemuDomainObjPrivate *priv;
@@ -350,11 +349,6 @@ qemuDomainPowerButton(virDomainPtr dom, bool agentOnly, bool reboot)
     if (!(obj = qemuDomainObjFromDomain(dom)))
         return -1;
     priv = qemuDomainPriv(obj);
-    if (agentOnly) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       "QEMU guest agent is not configured");
-        goto cleanup;
-    }
     if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
         goto cleanup;
     if (reboot) {
@@ -386,16 +380,56 @@ cleanup:
     return ret;
 }
 
+/*
+ * As libvirt 9.0's qemuDomainShutdownFlags / qemuDomainReboot: the guest
+ * agent is used when asked for, or with no flags when the guest's agent is
+ * connected; ACPI when asked for, with no flags, or when the agent was not
+ * forced (both flags) and failed. A shutdown of a domain whose on_poweroff
+ * restarts it asks the agent for a reboot, a reboot of one whose on_reboot
+ * ends it for a power-off.
+ */
+static int
+qemuDomainShutdownOrReboot(virDomainPtr dom, bool agentRequested, bool acpiRequested,
+                           bool reboot)
+{
+    bool noFlags = !agentRequested && !acpiRequested;
+    bool agentMode = reboot;
+    int ret = -1;
+
+    {
+        virDomainObj *obj;
+
+        if (!(obj = qemuDomainObjFromDomain(dom)))
+            return -1;
+        if (reboot)
+            agentMode = !(obj->def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY ||
+                          obj->def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE);
+        else
+            agentMode =
+                obj->def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART ||
+                obj->def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME;
+        virDomainObjEndAPI(&obj);
+    }
+    if (agentRequested || noFlags) {
+        ret = qemuDomainShutdownAgent(dom, agentMode, agentRequested && !acpiRequested);
+        if (ret == 0 || (agentRequested && !acpiRequested))
+            return ret == 0 ? 0 : -1;
+        if (ret == -1 && !acpiRequested && !noFlags)
+            return -1;
+        /* the agent's failure is not the caller's: ACPI instead */
+        virResetLastError();
+    }
+    return qemuDomainPowerButton(dom, reboot);
+}
+
 int
 qemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
 {
     virCheckFlags(VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN | VIR_DOMAIN_SHUTDOWN_GUEST_AGENT,
                   -1);
 
-    return qemuDomainPowerButton(dom,
-                                 (flags & VIR_DOMAIN_SHUTDOWN_GUEST_AGENT) &&
-                                     !(flags & VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN),
-                                 false);
+    return qemuDomainShutdownOrReboot(dom, flags & VIR_DOMAIN_SHUTDOWN_GUEST_AGENT,
+                                      flags & VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, false);
 }
 
 int
@@ -403,10 +437,8 @@ qemuDomainReboot(virDomainPtr dom, unsigned int flags)
 {
     virCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN | VIR_DOMAIN_REBOOT_GUEST_AGENT, -1);
 
-    return qemuDomainPowerButton(dom,
-                                 (flags & VIR_DOMAIN_REBOOT_GUEST_AGENT) &&
-                                     !(flags & VIR_DOMAIN_REBOOT_ACPI_POWER_BTN),
-                                 true);
+    return qemuDomainShutdownOrReboot(dom, flags & VIR_DOMAIN_REBOOT_GUEST_AGENT,
+                                      flags & VIR_DOMAIN_REBOOT_ACPI_POWER_BTN, true);
 }
 
 int

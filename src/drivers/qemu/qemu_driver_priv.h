@@ -84,6 +84,11 @@ int qemuDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned in
 int qemuDomainSetUserPassword(virDomainPtr dom, const char *user, const char *password,
                               unsigned int flags);
 int qemuDomainAgentSetResponseTimeout(virDomainPtr dom, int timeout, unsigned int flags);
+/* Shutdown or reboot through the guest agent (guest-shutdown, as libvirt's
+ * qemuDomainShutdownFlagsAgent / RebootAgent), waiting for the guest to go
+ * down or reset: 0, -1 (reported), or -2 unreported when !@forced and the
+ * guest has no connected agent (the caller uses ACPI). */
+int qemuDomainShutdownAgent(virDomainPtr dom, bool reboot, bool forced);
 char *qemuDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeout,
                                  unsigned int flags);
 int qemuDomainGetGuestInfo(virDomainPtr dom, unsigned int types,

@@ -461,6 +461,7 @@ qemuProcessHandleReset(qemuDriver *driver, virDomainObj *obj)
     if (obj->state == VIR_DOMAIN_PAUSED && obj->reason == VIR_DOMAIN_PAUSED_STARTING_UP)
         return;
     priv->fakeReboot = false;
+    priv->resets++;
     virObjectEventStateQueue(driver->events, virDomainEventRebootNewFromObj(obj));
 }
 
