@@ -16,10 +16,11 @@
  * blocking write() on a full disk would); the writer takes them off the
  * queue and writes them with the lock dropped, so the caller (the
  * daemon's main loop) reads the next frames while the disk writes, and
- * the disk's waits (dirty page throttling, a full device queue in
- * sync_file_range) never stop it. A failed write is kept (writeErrno) and
- * reported by the next Send/SendHole and by Finish, which returns only
- * once the queue is written; Abort drops what is queued. The thread is
+ * the disk's waits (dirty page throttling) never stop it. As libvirt's,
+ * an upload leaves its bytes to the page cache; the storage driver has
+ * them synced after the finish (storage_driver_vol.c). A failed write is
+ * kept (writeErrno) and reported by the next Send/SendHole and by Finish,
+ * which returns only once the queue is written; Abort drops what is queued. The thread is
  * joined, with the lock dropped, before the descriptor closes.
  */
 #define G_LOG_DOMAIN "virtkit.api.fdstream"
@@ -57,11 +58,6 @@ typedef struct {
     unsigned long long offset;
     bool sparse;
     bool writing;
-    /* An upload's write-behind: the file offset where the transfer began
-     * and how far (of @offset) the kernel was told to start writing back
-     * (virFDStreamWriteBehind). */
-    unsigned long long fileStart;
-    unsigned long long kicked;
     unsigned long long written; /* bytes the writer thread wrote (data and holes) */
     bool writeFailed;           /* a write or hole failed: the target is incomplete */
     /* The upload's writer thread (NULL: writes happen in the caller). */
@@ -266,28 +262,6 @@ virFDStreamChunkFree(gpointer p)
     g_free(c);
 }
 
-/* Every VIR_FD_STREAM_WRITE_BEHIND bytes of an upload, the kernel is asked
- * to start writing them to the disk (sync_file_range WRITE: it starts the
- * writeback and does not wait for it), so the disk works while the rest
- * arrives and the durable finish (an fdatasync, storage_driver_vol.c) waits
- * only for the tail: an upload then takes about the longer of the transfer
- * and the disk's write, not their sum. fdst->lock held. */
-#define VIR_FD_STREAM_WRITE_BEHIND (8ULL * 1024 * 1024)
-
-static void
-virFDStreamWriteBehind(virFDStreamData *fdst)
-{
-    /* what is in the file: the writer's count, else the stream's */
-    unsigned long long done = fdst->writer ? fdst->written : fdst->offset;
-
-    if (!fdst->writing || done - fdst->kicked < VIR_FD_STREAM_WRITE_BEHIND)
-        return;
-    if (sync_file_range(fdst->fd, (off64_t)(fdst->fileStart + fdst->kicked),
-                        (off64_t)(done - fdst->kicked), SYNC_FILE_RANGE_WRITE) < 0)
-        g_debug("sync_file_range: %s", g_strerror(errno));
-    fdst->kicked = done;
-}
-
 static int virFDStreamWriteHole(virFDStreamData *fdst, long long len);
 
 /* The writer thread of an upload (see the top of the file). */
@@ -342,7 +316,6 @@ virFDStreamWriterRun(gpointer opaque)
         }
         if (!err) {
             fdst->written += c->data ? c->len : (unsigned long long)c->hole;
-            virFDStreamWriteBehind(fdst);
         }
         virFDStreamChunkFree(c);
         if (fdst->writeErrno) {
@@ -434,7 +407,6 @@ virFDStreamSend(virStreamPtr st, const char *data, size_t nbytes)
         n = write(fdst->fd, data, MIN(nbytes, (size_t)INT_MAX));
         if (n >= 0) {
             fdst->offset += n;
-            virFDStreamWriteBehind(fdst);
             ret = n;
             break;
         }
@@ -861,7 +833,6 @@ virFDStreamSendHole(virStreamPtr st, long long length, unsigned int flags)
     }
     fdst->offset += length;
     if (!fdst->writer)
-        virFDStreamWriteBehind(fdst);
     fdst->pendingHole = 0;
     ret = 0;
 cleanup:
@@ -1045,7 +1016,6 @@ virFDStreamOpenFile(virStreamPtr st, const char *path, unsigned long long offset
     fdst->length = length;
     fdst->sparse = sparse;
     fdst->writing = (oflags & O_ACCMODE) == O_WRONLY;
-    fdst->fileStart = offset;
     if (fdst->writing) {
         struct stat sb;
 
