@@ -101,9 +101,19 @@ def sysrq_sync(uri, name, serial):
     """The guest's kernel answers its keyboard (a sysrq sync on the console):
     it runs, without being powered off."""
     n = console(serial).count("sysrq: Emergency Sync")
-    virsh(uri, "send-key", name, "KEY_LEFTALT", "KEY_SYSRQ", "KEY_S")
-    wait_for(lambda: console(serial).count("sysrq: Emergency Sync") > n,
-             "the guest's kernel to answer a sysrq sync", 60)
+    # the key again every 20 s, 5 times at most: a clean-clone run at load
+    # ~30 (ASan daemon) once saw a restored guest print nothing for 60 s
+    # after one press, which passes here in 30 s at load 19; whether the
+    # press was lost or the guest starved, a guest that runs answers one
+    for attempt in range(5):
+        virsh(uri, "send-key", name, "KEY_LEFTALT", "KEY_SYSRQ", "KEY_S")
+        try:
+            wait_for(lambda: console(serial).count("sysrq: Emergency Sync") > n,
+                     "the guest's kernel to answer a sysrq sync", 20)
+            return
+        except AssertionError:
+            if attempt == 4:
+                raise
 
 
 def test_save_restore_and_dump():
