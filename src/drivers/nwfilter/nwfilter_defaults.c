@@ -195,19 +195,26 @@ const nwfilterDefault nwfilterDefaults[] = {
                        "  <filterref filter='no-other-l2-traffic'/>\n"
                        "  <filterref filter='qemu-announce-self'/>\n"
                        "</filter>\n" },
-    /* clean-traffic, and the guest talks to no host of its subnet but the
-     * gateway ($GATEWAY_MAC) */
-    { "clean-traffic-gateway", "<filter name='clean-traffic-gateway' chain='root'>\n"
-                               "  <filterref filter='clean-traffic'/>\n"
-                               "  <rule direction='out' action='accept'>\n"
-                               "    <mac dstmacaddr='$GATEWAY_MAC'/>\n"
-                               "  </rule>\n"
-                               "  <rule direction='in' action='accept'>\n"
-                               "    <mac srcmacaddr='$GATEWAY_MAC'/>\n"
-                               "  </rule>\n"
-                               "  <rule direction='out' action='drop'>\n"
-                               "    <mac/>\n"
-                               "  </rule>\n"
-                               "</filter>\n" },
+    /* its own MAC and IP addresses and honest ARP, as clean-traffic, but
+     * beyond ARP the guest talks only with the gateway's MAC ($GATEWAY_MAC)
+     * (the IPv4 of clean-traffic is not let through here: it would pass
+     * before the gateway rules) */
+    { "clean-traffic-gateway",
+      "<filter name='clean-traffic-gateway'>\n"
+      "  <filterref filter='no-mac-spoofing'/>\n"
+      "  <filterref filter='no-ip-spoofing'/>\n"
+      "  <filterref filter='no-arp-spoofing'/>\n"
+      "  <rule direction='inout' action='accept' priority='-500'>\n"
+      "    <mac protocolid='arp'/>\n"
+      "  </rule>\n"
+      "  <rule direction='in' action='accept'>\n"
+      "    <mac match='yes' srcmacaddr='$GATEWAY_MAC'/>\n"
+      "  </rule>\n"
+      "  <rule direction='out' action='accept'>\n"
+      "    <mac match='yes' dstmacaddr='$GATEWAY_MAC'/>\n"
+      "  </rule>\n"
+      "  <filterref filter='no-other-l2-traffic'/>\n"
+      "  <filterref filter='qemu-announce-self-rarp'/>\n"
+      "</filter>\n" },
     { NULL, NULL },
 };
