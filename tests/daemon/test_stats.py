@@ -278,6 +278,35 @@ def test_test_driver_through_daemon():
     assert "virNodeGetMemoryStats" in err.stderr, err.stderr
 
 
+def test_stats_after_restart():
+    """A restarted daemon asks each reconnected guest once whether a
+    balloon statistics period was set (vm1: yes, fw: no); statistics calls
+    then ask only vm1 for its balloon figures (qom-get guest-stats), as the
+    daemon that started them did, and every group is still answered."""
+    d, uri, disk = setup()
+    conn = libvirt.open(uri)
+    conn.lookupByName("vm1").setMemoryStatsPeriod(5, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+    conn.close()
+    assert d.stop() == 0
+    mark = len(d.log())
+    d.extra.append("--verbose")
+    d.start()
+    wait_for(lambda: d.log()[mark:].count("guest-stats-polling-interval") >= 2,
+             "the reconnect to ask both guests for their statistics period")
+    conn = libvirt.open(uri)
+    try:
+        calls = 3
+        before = len(d.log())
+        for _ in range(calls):
+            recs = conn.getAllDomainStats(0)
+        by = {dom.name(): st for dom, st in recs}
+        assert "block.0.wr.bytes" in by["vm1"] and "balloon.current" in by["fw"], by
+        asked = d.log()[before:].count('"guest-stats"')
+        assert asked == calls, "guest-stats asked %d times in %d calls" % (asked, calls)
+    finally:
+        conn.close()
+
+
 def test_running_guests():
     """One daemon and its guests for every check (booting costs seconds)."""
     global _setup
@@ -289,6 +318,7 @@ def test_running_guests():
         test_python()
         test_many_guests_one_round()
         test_test_driver_through_daemon()
+        test_stats_after_restart()
     finally:
         _setup = None
 

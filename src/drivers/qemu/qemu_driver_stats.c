@@ -447,6 +447,34 @@ qemuStatsQomGetArgs(void)
     return a;
 }
 
+void
+qemuStatsRefreshBalloonIdle(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autoptr(json_object) args = json_object_new_object();
+    g_autoptr(json_object) reply = NULL;
+    qemuMonitor *mon = priv->mon;
+    int rc;
+
+    if (!mon || (obj->def->memballoon &&
+                 obj->def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO))
+        return;
+    json_object_object_add(args, "path", json_object_new_string(QEMU_BALLOON_PATH));
+    json_object_object_add(args, "property",
+                           json_object_new_string("guest-stats-polling-interval"));
+    virDomainObjUnlock(obj);
+    rc = qemuMonitorCommand(mon, "qom-get", args, QEMU_MONITOR_TIMEOUT_MS, &reply);
+    virDomainObjLock(obj);
+    if (rc < 0) {
+        g_debug("cannot read the balloon statistics period of '%s': %s", obj->def->name,
+                virGetLastErrorMessage());
+        virResetLastError();
+        return;
+    }
+    if (json_object_is_type(reply, json_type_int) && json_object_get_int64(reply) == 0)
+        priv->balloonStatsIdle = true;
+}
+
 /* Begin a QUERY job on @obj (locked) and check it runs: 0, or -1 with the
  * error reported (job not held). */
 static int

@@ -119,12 +119,19 @@ qemuProcessReconnectWorker(qemuDriver *driver, gpointer data)
             (long long)obj->pid, status);
     {
         virErrorPtr saved = NULL;
+        bool answered;
 
         /* tolerated: GetVcpus asks QEMU anew; pinning needs them later */
         virErrorPreserveLast(&saved);
-        if (qemuCgroupRefreshVcpuTids(obj) < 0)
+        if (!(answered = qemuCgroupRefreshVcpuTids(obj) == 0))
             g_debug("cannot read the vCPU threads of '%s'", obj->def->name);
         virErrorRestore(&saved);
+        if (priv->runId != ref->runId || !virDomainObjIsActive(obj))
+            goto endjob;
+        /* a QEMU that did not answer that is not asked again (one
+         * deadline, not two) */
+        if (answered)
+            qemuStatsRefreshBalloonIdle(obj);
     }
     if (priv->runId != ref->runId || !virDomainObjIsActive(obj))
         goto endjob;
