@@ -833,7 +833,7 @@ virFDStreamSendHole(virStreamPtr st, long long length, unsigned int flags)
     }
     fdst->offset += length;
     if (!fdst->writer)
-    fdst->pendingHole = 0;
+        fdst->pendingHole = 0;
     ret = 0;
 cleanup:
     g_mutex_unlock(&fdst->lock);
