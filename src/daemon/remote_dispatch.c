@@ -518,6 +518,8 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(NODE_GET_FREE_MEMORY, vkdDispatchNodeGetFreeMemory, P),
     ENTRY(NODE_GET_CELLS_FREE_MEMORY, vkdDispatchNodeGetCellsFreeMemory, P),
     ENTRY(CONNECT_GET_CPU_MODEL_NAMES, vkdDispatchConnectGetCPUModelNames, 0),
+    ENTRY(CONNECT_BASELINE_CPU, vkdDispatchConnectBaselineCPU, 0),
+    ENTRY(CONNECT_BASELINE_HYPERVISOR_CPU, vkdDispatchConnectBaselineHypervisorCPU, 0),
     ENTRY(DOMAIN_SEND_KEY, vkdDispatchDomainSendKey, 0),
     ENTRY(NODE_GET_MEMORY_PARAMETERS, vkdDispatchNodeGetMemoryParameters, 0),
     ENTRY(NODE_SET_MEMORY_PARAMETERS, vkdDispatchNodeSetMemoryParameters, 0),

@@ -94,3 +94,27 @@ VKD_HANDLER(vkdDispatchNodeSetMemoryParameters)
     remoteTypedParamsFree(params, nparams);
     return rc;
 }
+
+/* The list length is bounded by CPU_BASELINE_MAX when decoded. */
+VKD_HANDLER(vkdDispatchConnectBaselineCPU)
+{
+    remote_connect_baseline_cpu_args *a = args;
+    remote_connect_baseline_cpu_ret *r = ret;
+
+    return (r->cpu = virConnectBaselineCPU(call->conn, (const char **)a->xmlCPUs_val,
+                                           a->xmlCPUs_len, a->flags))
+               ? 0
+               : -1;
+}
+
+VKD_HANDLER(vkdDispatchConnectBaselineHypervisorCPU)
+{
+    remote_connect_baseline_hypervisor_cpu_args *a = args;
+    remote_connect_baseline_hypervisor_cpu_ret *r = ret;
+
+    return (r->cpu = virConnectBaselineHypervisorCPU(
+                call->conn, a->emulator, a->arch, a->machine, a->virttype,
+                (const char **)a->xmlCPUs_val, a->xmlCPUs_len, a->flags))
+               ? 0
+               : -1;
+}

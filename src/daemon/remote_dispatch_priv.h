@@ -182,10 +182,12 @@ VKD_HANDLER(vkdDispatchGetSecurityLabel);
 VKD_HANDLER(vkdDispatchNodeGetFreeMemory);      /* 102 */
 VKD_HANDLER(vkdDispatchNodeGetCellsFreeMemory); /* 101 */
 /* remote_dispatch_hostcpu.c */
-VKD_HANDLER(vkdDispatchConnectGetCPUModelNames); /* 312 */
-VKD_HANDLER(vkdDispatchDomainSendKey);           /* 226 */
-VKD_HANDLER(vkdDispatchNodeGetMemoryParameters); /* 289 */
-VKD_HANDLER(vkdDispatchNodeSetMemoryParameters); /* 288 */
+VKD_HANDLER(vkdDispatchConnectGetCPUModelNames);      /* 312 */
+VKD_HANDLER(vkdDispatchConnectBaselineCPU);           /* 162 */
+VKD_HANDLER(vkdDispatchConnectBaselineHypervisorCPU); /* 394 */
+VKD_HANDLER(vkdDispatchDomainSendKey);                /* 226 */
+VKD_HANDLER(vkdDispatchNodeGetMemoryParameters);      /* 289 */
+VKD_HANDLER(vkdDispatchNodeSetMemoryParameters);      /* 288 */
 
 /* remote_dispatch_sched.c */
 VKD_HANDLER(vkdDispatchGetSchedulerType);            /* 56 */

@@ -60,6 +60,19 @@ struct _virHypervisorDriver {
      * @models is not NULL); the count or -1. */
     int (*connectGetCPUModelNames)(virConnectPtr conn, const char *arch, char ***models,
                                    unsigned int flags);
+    /* CPU compare and baseline over a CPU map (cpu_map.h): the
+     * virCPUCompareResult or -1; the baseline CPU's XML or NULL. */
+    int (*connectCompareCPU)(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+    int (*connectCompareHypervisorCPU)(virConnectPtr conn, const char *emulator,
+                                       const char *arch, const char *machine,
+                                       const char *virttype, const char *xmlCPU,
+                                       unsigned int flags);
+    char *(*connectBaselineCPU)(virConnectPtr conn, const char **xmlCPUs,
+                                unsigned int ncpus, unsigned int flags);
+    char *(*connectBaselineHypervisorCPU)(virConnectPtr conn, const char *emulator,
+                                          const char *arch, const char *machine,
+                                          const char *virttype, const char **xmlCPUs,
+                                          unsigned int ncpus, unsigned int flags);
     /* KSM tunables and figures (VIR_NODE_MEMORY_SHARED_*). */
     int (*nodeGetMemoryParameters)(virConnectPtr conn, virTypedParameterPtr params,
                                    int *nparams, unsigned int flags);

@@ -91,21 +91,35 @@ error:
 /**
  * virConnectCompareCPU:
  * @conn: a connection
- * @xmlDesc: a CPU description
+ * @xmlDesc: a CPU description (<cpu>: a host CPU when it has <arch>, else
+ *           a guest CPU)
  * @flags: bitwise-OR of virConnectCompareCPUFlags
  *
- * Comparing a CPU with the host's needs a CPU map (CPUID feature sets per
- * model), which virtkit does not have: every driver answers
- * VIR_ERR_NO_SUPPORT.
+ * Compares the CPU with the host's, as libvirt's x86 CPU driver does, over
+ * virtkit's CPU map (src/conf/cpu_map.h: the models' features from QEMU's
+ * static expansions, the host's from /proc/cpuinfo). The QEMU driver
+ * answers; the test driver has no host CPU (VIR_ERR_NO_SUPPORT, as
+ * libvirt's). With VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE an
+ * incompatible CPU is VIR_ERR_CPU_INCOMPATIBLE with the reason ("Host CPU
+ * does not provide required features: vmx"). Bad XML, unknown models and
+ * features get libvirt's errors (VIR_FROM_CPU).
  *
  * Returns a virCPUCompareResult, or VIR_CPU_COMPARE_ERROR (-1) on error.
  */
 int
 virConnectCompareCPU(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
 {
+    int ret;
+
     virResetLastError();
     virCheckConnectReturn(conn, VIR_CPU_COMPARE_ERROR);
     virCheckNonNullArgGoto(xmlDesc, error);
+    if (conn->driver->connectCompareCPU) {
+        if ((ret = conn->driver->connectCompareCPU(conn, xmlDesc, flags)) ==
+            VIR_CPU_COMPARE_ERROR)
+            goto error;
+        return ret;
+    }
     virReportUnsupportedError();
 error:
     virDispatchError(conn);
@@ -122,8 +136,12 @@ error:
  * @xmlCPU: a CPU description
  * @flags: bitwise-OR of virConnectCompareCPUFlags
  *
- * As virConnectCompareCPU (VIR_ERR_NO_SUPPORT: no CPU map); refused on a
- * read-only connection first, as libvirt 9.0.
+ * As virConnectCompareCPU, against the CPU the hypervisor gives a guest
+ * (the QEMU driver: QEMU's expansion of "max" under TCG, the host-model of
+ * the domain capabilities) instead of the host's. The parameters are
+ * checked as virConnectGetDomainCapabilities checks them. Refused on a
+ * read-only connection first, as libvirt 9.0; the test driver answers
+ * VIR_ERR_NO_SUPPORT, as libvirt's.
  *
  * Returns a virCPUCompareResult, or VIR_CPU_COMPARE_ERROR (-1) on error.
  */
@@ -132,10 +150,19 @@ virConnectCompareHypervisorCPU(virConnectPtr conn, const char *emulator, const c
                                const char *machine, const char *virttype,
                                const char *xmlCPU, unsigned int flags)
 {
+    int ret;
+
     virResetLastError();
     virCheckConnectReturn(conn, VIR_CPU_COMPARE_ERROR);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(xmlCPU, error);
+    if (conn->driver->connectCompareHypervisorCPU) {
+        if ((ret = conn->driver->connectCompareHypervisorCPU(
+                 conn, emulator, arch, machine, virttype, xmlCPU, flags)) ==
+            VIR_CPU_COMPARE_ERROR)
+            goto error;
+        return ret;
+    }
     virReportUnsupportedError();
 error:
     virDispatchError(conn);
@@ -145,12 +172,19 @@ error:
 /**
  * virConnectBaselineCPU:
  * @conn: a connection
- * @xmlCPUs: CPU descriptions
+ * @xmlCPUs: host CPU descriptions (<cpu> with <arch> and <model>)
  * @ncpus: how many
  * @flags: bitwise-OR of virConnectBaselineCPUFlags
  *
- * The baseline of several CPUs needs a CPU map, which virtkit does not
- * have: every driver answers VIR_ERR_NO_SUPPORT.
+ * The most capable guest CPU all of the given host CPUs can run, as
+ * libvirt's x86 CPU driver computes it over virtkit's CPU map
+ * (src/conf/cpu_map.h): the features they share, named by the model that
+ * needs the fewest features added or disabled, the common vendor when all
+ * name it. VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES lists every feature of
+ * the model; VIR_CONNECT_BASELINE_CPU_MIGRATABLE (QEMU driver; the test
+ * driver refuses it, as libvirt's) drops non-migratable ones. The test
+ * and QEMU drivers answer; errors are libvirt's (VIR_FROM_CPU: "no CPUs
+ * given", "CPU vendors do not match", "Unknown CPU model X", ...).
  *
  * Returns the CPU XML (free it), or NULL on error.
  */
@@ -158,9 +192,16 @@ char *
 virConnectBaselineCPU(virConnectPtr conn, const char **xmlCPUs, unsigned int ncpus,
                       unsigned int flags)
 {
+    char *ret;
+
     virResetLastError();
     virCheckConnectReturn(conn, NULL);
     virCheckNonNullArgGoto(xmlCPUs, error);
+    if (conn->driver->connectBaselineCPU) {
+        if (!(ret = conn->driver->connectBaselineCPU(conn, xmlCPUs, ncpus, flags)))
+            goto error;
+        return ret;
+    }
     virReportUnsupportedError();
 error:
     virDispatchError(conn);
@@ -174,12 +215,15 @@ error:
  * @arch: the architecture, or NULL
  * @machine: the machine type, or NULL
  * @virttype: the virtualization type, or NULL
- * @xmlCPUs: CPU descriptions
+ * @xmlCPUs: host CPU descriptions
  * @ncpus: how many
  * @flags: bitwise-OR of virConnectBaselineCPUFlags
  *
- * As virConnectBaselineCPU (VIR_ERR_NO_SUPPORT: no CPU map); refused on a
- * read-only connection first, as libvirt 9.0.
+ * As virConnectBaselineCPU, limited to the models and features the
+ * hypervisor knows (the QEMU driver: QEMU's); the parameters are checked
+ * as virConnectGetDomainCapabilities checks them. Refused on a read-only
+ * connection first, as libvirt 9.0; the test driver answers
+ * VIR_ERR_NO_SUPPORT, as libvirt's.
  *
  * Returns the CPU XML (free it), or NULL on error.
  */
@@ -189,10 +233,18 @@ virConnectBaselineHypervisorCPU(virConnectPtr conn, const char *emulator,
                                 const char *virttype, const char **xmlCPUs,
                                 unsigned int ncpus, unsigned int flags)
 {
+    char *ret;
+
     virResetLastError();
     virCheckConnectReturn(conn, NULL);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(xmlCPUs, error);
+    if (conn->driver->connectBaselineHypervisorCPU) {
+        if (!(ret = conn->driver->connectBaselineHypervisorCPU(
+                  conn, emulator, arch, machine, virttype, xmlCPUs, ncpus, flags)))
+            goto error;
+        return ret;
+    }
     virReportUnsupportedError();
 error:
     virDispatchError(conn);

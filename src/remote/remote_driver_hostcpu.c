@@ -98,3 +98,40 @@ remoteNodeSetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params,
     remoteTypedParamsFreeRemote(args.params_val, args.params_len);
     return rc;
 }
+
+char *
+remoteConnectBaselineCPU(virConnectPtr conn, const char **xmlCPUs, unsigned int ncpus,
+                         unsigned int flags)
+{
+    remote_connect_baseline_cpu_args args = { .xmlCPUs_len = ncpus,
+                                              .xmlCPUs_val =
+                                                  (remote_nonnull_string *)xmlCPUs,
+                                              .flags = flags };
+    remote_connect_baseline_cpu_ret ret = { 0 };
+
+    if (remoteCallConnectBaselineCPU(conn, &args, &ret) < 0)
+        return NULL;
+    return ret.cpu;
+}
+
+char *
+remoteConnectBaselineHypervisorCPU(virConnectPtr conn, const char *emulator,
+                                   const char *arch, const char *machine,
+                                   const char *virttype, const char **xmlCPUs,
+                                   unsigned int ncpus, unsigned int flags)
+{
+    remote_connect_baseline_hypervisor_cpu_args args = {
+        .emulator = (char *)emulator,
+        .arch = (char *)arch,
+        .machine = (char *)machine,
+        .virttype = (char *)virttype,
+        .xmlCPUs_len = ncpus,
+        .xmlCPUs_val = (remote_nonnull_string *)xmlCPUs,
+        .flags = flags,
+    };
+    remote_connect_baseline_hypervisor_cpu_ret ret = { 0 };
+
+    if (remoteCallConnectBaselineHypervisorCPU(conn, &args, &ret) < 0)
+        return NULL;
+    return ret.cpu;
+}

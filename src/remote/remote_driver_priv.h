@@ -99,6 +99,12 @@ int remoteDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int hol
                         unsigned int *keycodes, int nkeycodes, unsigned int flags);
 int remoteConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,
                                   unsigned int flags);
+char *remoteConnectBaselineCPU(virConnectPtr conn, const char **xmlCPUs,
+                               unsigned int ncpus, unsigned int flags);
+char *remoteConnectBaselineHypervisorCPU(virConnectPtr conn, const char *emulator,
+                                         const char *arch, const char *machine,
+                                         const char *virttype, const char **xmlCPUs,
+                                         unsigned int ncpus, unsigned int flags);
 int remoteNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
                                  int startCell, int maxCells);
 

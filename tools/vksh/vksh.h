@@ -145,6 +145,15 @@ extern const vkshOptDef vkshOptsDomcapabilities[];
 bool vkshCmdDomcapabilities(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshOptDef vkshOptsCpuModels[];
 bool vkshCmdCpuModels(vkshControl *ctl, const vkshCmd *cmd);
+/* vksh-cpucmp.c */
+extern const vkshOptDef vkshOptsCpuCompare[];
+bool vkshCmdCpuCompare(vkshControl *ctl, const vkshCmd *cmd);
+extern const vkshOptDef vkshOptsCpuBaseline[];
+bool vkshCmdCpuBaseline(vkshControl *ctl, const vkshCmd *cmd);
+extern const vkshOptDef vkshOptsHypervisorCpuCompare[];
+bool vkshCmdHypervisorCpuCompare(vkshControl *ctl, const vkshCmd *cmd);
+extern const vkshOptDef vkshOptsHypervisorCpuBaseline[];
+bool vkshCmdHypervisorCpuBaseline(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshOptDef vkshOptsMaxvcpus[];
 bool vkshCmdMaxvcpus(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshOptDef vkshOptsNodeMemoryTune[];

@@ -189,6 +189,12 @@ qemuCapsCPUFeatureIsKnown(const qemuCaps *caps, const char *name)
 }
 
 const char *const *
+qemuCapsGetCPUFeatureNames(const qemuCaps *caps)
+{
+    return (const char *const *)caps->cpuFeatureNames;
+}
+
+const char *const *
 qemuCapsGetHostCPU(const qemuCaps *caps, const char **vendor)
 {
     *vendor = caps->hostCPUVendor;

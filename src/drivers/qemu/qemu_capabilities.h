@@ -127,6 +127,9 @@ const char *const *qemuCapsGetHostCPU(const qemuCaps *caps, const char **vendor)
 /* Is @name (QEMU's spelling) a CPU feature this QEMU knows (a boolean
  * property of its expansion of "max")? True when that is not known. */
 bool qemuCapsCPUFeatureIsKnown(const qemuCaps *caps, const char *name);
+/* Every CPU feature this QEMU knows (QEMU's names, NULL-terminated), or
+ * NULL when that is not known. Borrowed. */
+const char *const *qemuCapsGetCPUFeatureNames(const qemuCaps *caps);
 /* "Intel", "AMD", "Hygon" for QEMU's vendor strings; NULL for others. */
 const char *qemuCapsCPUVendorName(const char *qemuVendor);
 

@@ -182,14 +182,16 @@ qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd, const int *s
     return qemuBuildCommandLine(def, caps, &opts);
 }
 
-char *
-qemuGlueGetDomainCapabilities(qemuDriver *driver, const char *emulatorbin,
-                              const char *arch, const char *machine, const char *virttype)
+/* The caps for virConnectGetDomainCapabilities' parameters, with libvirt's
+ * errors; *canon, *virtType and *kvmUsable filled. New reference or NULL. */
+static qemuCaps *
+qemuGlueResolveCaps(qemuDriver *driver, const char *emulatorbin, const char *arch,
+                    const char *machine, const char *virttype, const char **canon,
+                    int *virtTypeOut, bool *kvmUsableOut)
 {
     qemuCapsCache *cache = qemuGlueCache(driver);
     g_autoptr(qemuCaps) caps = NULL;
     g_autofree char *bin = NULL;
-    const char *canon;
     int virtType = VIR_DOMAIN_VIRT_NONE;
     bool kvmUsable;
 
@@ -230,15 +232,75 @@ qemuGlueGetDomainCapabilities(qemuDriver *driver, const char *emulatorbin,
                        qemuCapsGetBinary(caps), virDomainVirtTypeToString(virtType));
         return NULL;
     }
-    if (!(canon = qemuCapsGetCanonicalMachine(caps, machine))) {
+    if (!(*canon = qemuCapsGetCanonicalMachine(caps, machine))) {
         virReportError(VIR_ERR_INVALID_ARG,
                        "the machine '%s' is not supported by emulator '%s'",
                        machine ? machine : "(default)", qemuCapsGetBinary(caps));
         return NULL;
     }
+    *virtTypeOut = virtType;
+    *kvmUsableOut = kvmUsable;
+    return g_steal_pointer(&caps);
+}
+
+char *
+qemuGlueGetDomainCapabilities(qemuDriver *driver, const char *emulatorbin,
+                              const char *arch, const char *machine, const char *virttype)
+{
+    const char *canon = NULL;
+    int virtType = VIR_DOMAIN_VIRT_NONE;
+    bool kvmUsable = false;
+    g_autoptr(qemuCaps) caps = qemuGlueResolveCaps(
+        driver, emulatorbin, arch, machine, virttype, &canon, &virtType, &kvmUsable);
+
+    if (!caps)
+        return NULL;
     return qemuDomainCapsFormat(caps, qemuFirmwareDefaultDirs,
                                 arch ? arch : qemuCapsGetArch(caps), canon, virtType,
                                 kvmUsable);
+}
+
+/* The caps a CPU compare or baseline runs against: the default binary's,
+ * or (@hypervisor) those of the parameters as domain capabilities takes
+ * them. */
+static qemuCaps *
+qemuGlueCPUCaps(qemuDriver *driver, bool hypervisor, const char *emulator,
+                const char *arch, const char *machine, const char *virttype)
+{
+    const char *canon = NULL;
+    int virtType = VIR_DOMAIN_VIRT_NONE;
+    bool kvmUsable = false;
+
+    if (!hypervisor)
+        return qemuCapsCacheLookup(qemuGlueCache(driver), NULL);
+    return qemuGlueResolveCaps(driver, emulator, arch, machine, virttype, &canon,
+                               &virtType, &kvmUsable);
+}
+
+int
+qemuGlueCompareCPU(qemuDriver *driver, bool hypervisor, const char *emulator,
+                   const char *arch, const char *machine, const char *virttype,
+                   const char *xml, unsigned int flags)
+{
+    g_autoptr(qemuCaps) caps =
+        qemuGlueCPUCaps(driver, hypervisor, emulator, arch, machine, virttype);
+
+    if (!caps)
+        return -1;
+    return qemuCPUCompareXML(caps, hypervisor, xml, flags);
+}
+
+char *
+qemuGlueBaselineCPU(qemuDriver *driver, bool hypervisor, const char *emulator,
+                    const char *arch, const char *machine, const char *virttype,
+                    const char **xmlCPUs, unsigned int ncpus, unsigned int flags)
+{
+    g_autoptr(qemuCaps) caps =
+        qemuGlueCPUCaps(driver, hypervisor, emulator, arch, machine, virttype);
+
+    if (!caps)
+        return NULL;
+    return qemuCPUBaselineXML(caps, hypervisor, xmlCPUs, ncpus, flags);
 }
 
 char **

@@ -59,3 +59,14 @@ char **qemuGlueGetCPUModelNames(qemuDriver *driver);
 char *qemuGlueGetDomainCapabilities(qemuDriver *driver, const char *emulatorbin,
                                     const char *arch, const char *machine,
                                     const char *virttype);
+
+/* virConnectCompareCPU / virConnectCompareHypervisorCPU (@hypervisor: the
+ * parameters are checked as for domain capabilities) and their baseline
+ * counterparts, over the default (or given) QEMU's CPU map (qemu_cpu.h).
+ * A virCPUCompareResult or -1; the CPU XML or NULL. */
+int qemuGlueCompareCPU(qemuDriver *driver, bool hypervisor, const char *emulator,
+                       const char *arch, const char *machine, const char *virttype,
+                       const char *xml, unsigned int flags);
+char *qemuGlueBaselineCPU(qemuDriver *driver, bool hypervisor, const char *emulator,
+                          const char *arch, const char *machine, const char *virttype,
+                          const char **xmlCPUs, unsigned int ncpus, unsigned int flags);

@@ -22,6 +22,8 @@
 #include <string.h>
 
 #include "qemu_cpu.h"
+#include "cpu_map.h"
+#include "libvirt/libvirt.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -211,4 +213,129 @@ qemuCPUUpdateLiveHostModel(const qemuCaps *caps, virDomainDef *def)
     virDomainCpuDefFree(def->cpu);
     def->cpu = exp;
     return 0;
+}
+
+/* The CPU map of @caps: libvirt 9.0's x86 models QEMU has, each with the
+ * features on in QEMU's static expansion (libvirt's names; "hypervisor"
+ * left out: QEMU sets it on every CPU, it is no property of a model), and
+ * every feature QEMU knows. */
+static virCPUMap *
+qemuCPUMapNew(const qemuCaps *caps)
+{
+    virCPUMap *map = virCPUMapNew();
+    const char *const *known = qemuCapsGetCPUFeatureNames(caps);
+
+    for (size_t i = 0; known && known[i]; i++)
+        virCPUMapAddFeature(map, qemuCPUFeatureFromQEMU(known[i]));
+    for (size_t i = 0; virCPUMapX86Models[i]; i++) {
+        const char *name = virCPUMapX86Models[i];
+        const qemuCapsCPUModel *m = qemuCapsGetCPUModel(caps, name);
+        g_autoptr(GPtrArray) feats = NULL;
+
+        if (!m || !m->features)
+            continue;
+        feats = g_ptr_array_new();
+        for (size_t j = 0; m->features[j]; j++) {
+            if (!g_str_equal(m->features[j], "hypervisor"))
+                g_ptr_array_add(feats, (gpointer)qemuCPUFeatureFromQEMU(m->features[j]));
+        }
+        g_ptr_array_add(feats, NULL);
+        virCPUMapAddModel(map, name, virCPUMapModelIsGeneric(name) ? NULL : m->vendor,
+                          (const char *const *)feats->pdata);
+    }
+    return map;
+}
+
+/* The CPU compared with: the host's (/proc/cpuinfo flags) or what QEMU
+ * gives a guest ("max"). */
+static virCPUMapHost *
+qemuCPUMapHostNew(const qemuCaps *caps, const virCPUMap *map, bool hypervisor)
+{
+    if (hypervisor) {
+        const char *qvendor = NULL;
+        const char *const *feats = qemuCapsGetHostCPU(caps, &qvendor);
+        g_autoptr(GPtrArray) names = g_ptr_array_new();
+
+        for (size_t i = 0; feats && feats[i]; i++)
+            g_ptr_array_add(names, (gpointer)qemuCPUFeatureFromQEMU(feats[i]));
+        g_ptr_array_add(names, NULL);
+        return virCPUMapHostNew(map, qemuCapsCPUVendorName(qvendor),
+                                (const char *const *)names->pdata);
+    } else {
+        g_autofree char *cpuinfo = NULL;
+        g_autofree char *vendor = NULL;
+        g_auto(GStrv) feats = NULL;
+
+        if (!g_file_get_contents("/proc/cpuinfo", &cpuinfo, NULL, NULL))
+            return virCPUMapHostNew(map, NULL, NULL);
+        feats = virCPUMapFeaturesFromCPUInfo(map, cpuinfo, &vendor);
+        return virCPUMapHostNew(map, vendor, (const char *const *)feats);
+    }
+}
+
+int
+qemuCPUCompareXML(const qemuCaps *caps, bool hypervisor, const char *xml,
+                  unsigned int flags)
+{
+    g_autoptr(virCPUMap) map = NULL;
+    g_autoptr(virCPUMapHost) host = NULL;
+    g_autoptr(virCPUMapCPU) cpu = NULL;
+
+    virCheckFlags(VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE |
+                      VIR_CONNECT_COMPARE_CPU_VALIDATE_XML,
+                  VIR_CPU_COMPARE_ERROR);
+    if (virCPUMapParseCPU(xml, false, &cpu) < 0)
+        return VIR_CPU_COMPARE_ERROR;
+    map = qemuCPUMapNew(caps);
+    host = qemuCPUMapHostNew(caps, map, hypervisor);
+    return virCPUMapCompare(map, host, cpu,
+                            flags & VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE);
+}
+
+char *
+qemuCPUBaselineXML(const qemuCaps *caps, bool hypervisor, const char **xmlCPUs,
+                   unsigned int ncpus, unsigned int flags)
+{
+    g_autoptr(GPtrArray) cpus =
+        g_ptr_array_new_with_free_func((GDestroyNotify)virCPUMapCPUFree);
+    g_autoptr(virCPUMap) map = NULL;
+    g_autoptr(virDomainCpuDef) cpu = NULL;
+    g_autoptr(GString) buf = g_string_new(NULL);
+    g_autoptr(GPtrArray) known = g_ptr_array_new();
+
+    virCheckFlags(VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES |
+                      VIR_CONNECT_BASELINE_CPU_MIGRATABLE,
+                  NULL);
+    for (unsigned int i = 0; i < ncpus; i++) {
+        virCPUMapCPU *c = NULL;
+
+        if (virCPUMapParseCPU(xmlCPUs[i], true, &c) < 0)
+            return NULL;
+        g_ptr_array_add(cpus, c);
+    }
+    for (guint i = 0; i < cpus->len; i++) {
+        const virCPUMapCPU *c = g_ptr_array_index(cpus, i);
+
+        if (!g_str_equal(c->arch, "x86_64") && !g_str_equal(c->arch, "i686")) {
+            virReportErrorFull(VIR_FROM_CPU, VIR_ERR_NO_SUPPORT, __func__,
+                               "virtkit has no CPU map of '%s' architecture", c->arch);
+            return NULL;
+        }
+    }
+    map = qemuCPUMapNew(caps);
+    if (hypervisor) {
+        const char *const *names = qemuCapsGetCPUFeatureNames(caps);
+
+        for (size_t i = 0; names && names[i]; i++)
+            g_ptr_array_add(known, (gpointer)qemuCPUFeatureFromQEMU(names[i]));
+    }
+    g_ptr_array_add(known, NULL);
+    if (!(cpu = virCPUMapBaseline(
+              map, (virCPUMapCPU *const *)cpus->pdata, cpus->len,
+              hypervisor && known->len > 1 ? (const char *const *)known->pdata : NULL,
+              flags & VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES,
+              flags & VIR_CONNECT_BASELINE_CPU_MIGRATABLE)))
+        return NULL;
+    virDomainCpuDefFormat(buf, cpu, 0);
+    return g_string_free(g_steal_pointer(&buf), FALSE);
 }

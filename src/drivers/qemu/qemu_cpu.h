@@ -25,3 +25,19 @@ virDomainCpuDef *qemuCPUExpandHostModel(const qemuCaps *caps, const virDomainDef
  * expanded custom CPU, check='full', as libvirt's live XML. 0 (nothing to
  * do for other modes), -1 with CONFIG_UNSUPPORTED. */
 int qemuCPUUpdateLiveHostModel(const qemuCaps *caps, virDomainDef *def);
+
+/*
+ * virConnectCompareCPU (@hypervisor false: against the host's CPU, read
+ * from /proc/cpuinfo) and virConnectCompareHypervisorCPU (@hypervisor
+ * true: against QEMU's expansion of "max", the CPU a TCG guest gets) over
+ * the CPU map of @caps (cpu_map.h), with libvirt's flags and errors.
+ * Returns a virCPUCompareResult or -1.
+ */
+int qemuCPUCompareXML(const qemuCaps *caps, bool hypervisor, const char *xml,
+                      unsigned int flags);
+
+/* virConnectBaselineCPU / virConnectBaselineHypervisorCPU (@hypervisor:
+ * only the features QEMU knows) over the CPU map of @caps: the CPU's XML
+ * (new) or NULL. */
+char *qemuCPUBaselineXML(const qemuCaps *caps, bool hypervisor, const char **xmlCPUs,
+                         unsigned int ncpus, unsigned int flags);

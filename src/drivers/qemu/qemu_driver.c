@@ -25,6 +25,10 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .connectGetSysinfo = qemuConnectGetSysinfo,
     .connectGetDomainCapabilities = qemuConnectGetDomainCapabilities,
     .connectGetCPUModelNames = qemuConnectGetCPUModelNames,
+    .connectCompareCPU = qemuConnectCompareCPU,
+    .connectCompareHypervisorCPU = qemuConnectCompareHypervisorCPU,
+    .connectBaselineCPU = qemuConnectBaselineCPU,
+    .connectBaselineHypervisorCPU = qemuConnectBaselineHypervisorCPU,
     .nodeGetMemoryParameters = qemuNodeGetMemoryParameters,
     .nodeSetMemoryParameters = qemuNodeSetMemoryParameters,
 

@@ -33,6 +33,41 @@ qemuConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
                                          virttype);
 }
 
+int
+qemuConnectCompareCPU(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
+{
+    return qemuGlueCompareCPU(qemuDriverOf(conn), false, NULL, NULL, NULL, NULL, xmlDesc,
+                              flags);
+}
+
+int
+qemuConnectCompareHypervisorCPU(virConnectPtr conn, const char *emulator,
+                                const char *arch, const char *machine,
+                                const char *virttype, const char *xmlCPU,
+                                unsigned int flags)
+{
+    return qemuGlueCompareCPU(qemuDriverOf(conn), true, emulator, arch, machine, virttype,
+                              xmlCPU, flags);
+}
+
+char *
+qemuConnectBaselineCPU(virConnectPtr conn, const char **xmlCPUs, unsigned int ncpus,
+                       unsigned int flags)
+{
+    return qemuGlueBaselineCPU(qemuDriverOf(conn), false, NULL, NULL, NULL, NULL, xmlCPUs,
+                               ncpus, flags);
+}
+
+char *
+qemuConnectBaselineHypervisorCPU(virConnectPtr conn, const char *emulator,
+                                 const char *arch, const char *machine,
+                                 const char *virttype, const char **xmlCPUs,
+                                 unsigned int ncpus, unsigned int flags)
+{
+    return qemuGlueBaselineCPU(qemuDriverOf(conn), true, emulator, arch, machine,
+                               virttype, xmlCPUs, ncpus, flags);
+}
+
 /* libvirt's CPU drivers: the architectures whose models a list can name;
  * any other known one has no CPU driver (NO_SUPPORT, as libvirt's). */
 static const char *const qemuCPUArchAny[] = {

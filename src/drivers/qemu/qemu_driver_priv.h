@@ -114,6 +114,17 @@ int qemuNodeSetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params,
                                 int nparams, unsigned int flags);
 int qemuConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,
                                 unsigned int flags);
+int qemuConnectCompareCPU(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+int qemuConnectCompareHypervisorCPU(virConnectPtr conn, const char *emulator,
+                                    const char *arch, const char *machine,
+                                    const char *virttype, const char *xmlCPU,
+                                    unsigned int flags);
+char *qemuConnectBaselineCPU(virConnectPtr conn, const char **xmlCPUs, unsigned int ncpus,
+                             unsigned int flags);
+char *qemuConnectBaselineHypervisorCPU(virConnectPtr conn, const char *emulator,
+                                       const char *arch, const char *machine,
+                                       const char *virttype, const char **xmlCPUs,
+                                       unsigned int ncpus, unsigned int flags);
 int qemuNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
 int qemuConnectNumOfDomains(virConnectPtr conn);
 int qemuConnectListDomains(virConnectPtr conn, int *ids, int maxids);

@@ -1323,6 +1323,7 @@ const virHypervisorDriver testHypervisorDriver = {
     .nodeGetCellsFreeMemory = testNodeGetCellsFreeMemory,
     .connectGetSysinfo = testConnectGetSysinfo,
     .connectGetCPUModelNames = testConnectGetCPUModelNames,
+    .connectBaselineCPU = testConnectBaselineCPU,
     .connectNumOfDomains = testConnectNumOfDomains,
     .connectListDomains = testConnectListDomains,
     .connectNumOfDefinedDomains = testConnectNumOfDefinedDomains,

@@ -3,6 +3,7 @@
 
 #include "test_driver_priv.h"
 #include "domain_cpu_conf.h"
+#include "cpu_map.h"
 #include <string.h>
 
 #include "virerror.h"
@@ -105,6 +106,43 @@ testConnectGetCPUModelNames(virConnectPtr conn G_GNUC_UNUSED, const char *arch,
     if (models)
         *models = list ? g_strdupv((char **)list) : g_new0(char *, 1);
     return list ? (int)g_strv_length((char **)list) : 0;
+}
+
+/* libvirt's test driver: a baseline over its CPU map (here virtkit's, from
+ * QEMU's model definitions: test_cpu_map.c), no host CPU to compare with
+ * (compare answers NO_SUPPORT), and no MIGRATABLE flag. */
+char *
+testConnectBaselineCPU(virConnectPtr conn G_GNUC_UNUSED, const char **xmlCPUs,
+                       unsigned int ncpus, unsigned int flags)
+{
+    g_autoptr(GPtrArray) cpus =
+        g_ptr_array_new_with_free_func((GDestroyNotify)virCPUMapCPUFree);
+    g_autoptr(virDomainCpuDef) cpu = NULL;
+    g_autoptr(GString) buf = g_string_new(NULL);
+
+    virCheckFlags(VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES, NULL);
+    for (unsigned int i = 0; i < ncpus; i++) {
+        virCPUMapCPU *c = NULL;
+
+        if (virCPUMapParseCPU(xmlCPUs[i], true, &c) < 0)
+            return NULL;
+        g_ptr_array_add(cpus, c);
+    }
+    for (guint i = 0; i < cpus->len; i++) {
+        const virCPUMapCPU *c = g_ptr_array_index(cpus, i);
+
+        if (!g_str_equal(c->arch, "x86_64") && !g_str_equal(c->arch, "i686")) {
+            virReportErrorFull(VIR_FROM_CPU, VIR_ERR_NO_SUPPORT, __func__,
+                               "virtkit has no CPU map of '%s' architecture", c->arch);
+            return NULL;
+        }
+    }
+    if (!(cpu = virCPUMapBaseline(
+              testCPUMapGet(), (virCPUMapCPU *const *)cpus->pdata, cpus->len, NULL,
+              flags & VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES, false)))
+        return NULL;
+    virDomainCpuDefFormat(buf, cpu, 0);
+    return g_string_free(g_steal_pointer(&buf), FALSE);
 }
 
 /* libvirt's test driver: the keys must be keys of their codeset, and the

@@ -124,6 +124,11 @@ int testDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus, unsigned int 
 /* ---- test_driver_hostcpu.c: CPU facts as libvirt 9.0's test driver --- */
 int testConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,
                                 unsigned int flags);
+char *testConnectBaselineCPU(virConnectPtr conn, const char **xmlCPUs, unsigned int ncpus,
+                             unsigned int flags);
+/* test_cpu_map.c: the test driver's CPU map (built once; never NULL). */
+struct _virCPUMap;
+const struct _virCPUMap *testCPUMapGet(void);
 int testDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,
                       unsigned int *keycodes, int nkeycodes, unsigned int flags);
 int testDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
