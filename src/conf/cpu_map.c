@@ -8,7 +8,7 @@
 #include "domain_conf.h"
 #include "domain_conf_priv.h"
 #include "virerror.h"
-#include "libvirt/libvirt.h"
+#include <libvirt/libvirt.h>
 
 #define VIR_FROM_THIS VIR_FROM_CPU
 
@@ -248,6 +248,19 @@ bool
 virCPUMapHasModel(const virCPUMap *map, const char *name)
 {
     return virCPUMapFindModel(map, name) != NULL;
+}
+
+GStrv
+virCPUMapModelFeatures(const virCPUMap *map, const char *name)
+{
+    const virCPUMapModel *m = virCPUMapFindModel(map, name);
+    g_autofree const char **names = NULL;
+    guint n;
+
+    if (!m)
+        return NULL;
+    names = setSorted(m->features, &n);
+    return g_strdupv((char **)names);
 }
 
 void

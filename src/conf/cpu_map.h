@@ -42,6 +42,9 @@ void virCPUMapAddModel(virCPUMap *map, const char *name, const char *vendor,
 void virCPUMapAddFeature(virCPUMap *map, const char *name);
 bool virCPUMapHasFeature(const virCPUMap *map, const char *name);
 bool virCPUMapHasModel(const virCPUMap *map, const char *name);
+/* The features of model @name, sorted (new), or NULL when the map has no
+ * such model. */
+GStrv virCPUMapModelFeatures(const virCPUMap *map, const char *name);
 
 /* A parsed CPU description: a host CPU (it has <arch>) or a guest CPU. */
 typedef struct {

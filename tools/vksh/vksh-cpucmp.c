@@ -49,9 +49,46 @@ const vkshOptDef vkshOptsHypervisorCpuBaseline[] = {
     { NULL, 0, 0, NULL },
 };
 
+/* The first fatal parser error as virsh (libvirt's XML parser) words it:
+ * "FILE:LINE: MESSAGE", the offending line and a caret under the column. */
+typedef struct {
+    char *message;
+} vkshXMLError;
+
 static void
-vkshXMLSilence(void *ctx G_GNUC_UNUSED, const char *msg G_GNUC_UNUSED, ...)
+vkshXMLCatchError(void *ctx, const char *msg G_GNUC_UNUSED, ...)
 {
+    xmlParserCtxtPtr ctxt = ctx;
+    vkshXMLError *state;
+    const xmlChar *cur;
+    const xmlChar *base;
+    g_autoptr(GString) context = g_string_new(NULL);
+    g_autoptr(GString) pointer = g_string_new(NULL);
+    const xmlError *err;
+    size_t col;
+
+    if (!ctxt || !ctxt->input || !(state = ctxt->_private) || state->message)
+        return;
+    err = &ctxt->lastError;
+    if (err->level != XML_ERR_FATAL || !err->message)
+        return;
+    cur = ctxt->input->cur;
+    base = ctxt->input->base;
+    while (cur > base && (*cur == '\n' || *cur == '\r'))
+        cur--;
+    while (cur > base && *cur != '\n' && *cur != '\r')
+        cur--;
+    if (*cur == '\n' || *cur == '\r')
+        cur++;
+    col = ctxt->input->cur - cur;
+    while (*cur && *cur != '\n' && *cur != '\r')
+        g_string_append_c(context, *cur++);
+    for (size_t n = 0; n < col && n < context->len; n++)
+        g_string_append_c(pointer, context->str[n] == '\t' ? '\t' : '-');
+    g_string_append_c(pointer, '^');
+    state->message = g_strdup_printf(
+        "%s:%d: %s%s\n%s", err->file ? err->file : "", err->line, err->message,
+        context->len ? context->str : "(null)", pointer->str);
 }
 
 /*
@@ -67,6 +104,8 @@ vkshExtractCPUs(vkshControl *ctl, const char *path)
     g_autofree char *wrapped = NULL;
     const char *body;
     xmlDocPtr doc;
+    xmlParserCtxtPtr pctxt;
+    vkshXMLError perr = { NULL };
     xmlXPathContextPtr xctx = NULL;
     xmlXPathObjectPtr obj = NULL;
     g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
@@ -77,15 +116,23 @@ vkshExtractCPUs(vkshControl *ctl, const char *path)
     if (g_str_has_prefix(buf, "<?xml") && strstr(buf, "?>"))
         body = strstr(buf, "?>") + 2;
     wrapped = g_strdup_printf("<container>%s</container>", body);
-    xmlSetGenericErrorFunc(NULL, vkshXMLSilence);
-    doc = xmlReadMemory(wrapped, (int)strlen(wrapped), path, NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    xmlSetGenericErrorFunc(NULL, NULL);
+    if (!(pctxt = xmlNewParserCtxt())) {
+        vkshError(ctl, "%s", "out of memory");
+        return NULL;
+    }
+    pctxt->sax->error = vkshXMLCatchError;
+    pctxt->sax->warning = NULL;
+    pctxt->_private = &perr;
+    doc = xmlCtxtReadMemory(pctxt, wrapped, (int)strlen(wrapped), path, NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOWARNING);
+    if (doc && !pctxt->wellFormed) {
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    xmlFreeParserCtxt(pctxt);
     if (!doc) {
-        const xmlError *e = xmlGetLastError();
-
-        vkshError(ctl, "%s:%d: %s", path, e ? e->line : 0,
-                  e && e->message ? g_strchomp(g_strdup(e->message)) : "malformed XML");
+        vkshError(ctl, "%s", perr.message ? perr.message : "failed to parse the XML");
+        g_free(perr.message);
         return NULL;
     }
     if ((xctx = xmlXPathNewContext(doc)))

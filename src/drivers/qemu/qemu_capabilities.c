@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "qemu_capabilities_priv.h"
+#include "qemu_cpu.h"
 #include "qemu_domain_address.h"
 #include "virerror.h"
 
@@ -380,12 +381,17 @@ qemuCapsCPUTopologyValue(const char *cpu, const char *name)
  * The host CPU's vendor, signature and topology as libvirt 9.0's
  * capabilities give them (from /proc/cpuinfo and the CPUs' sysfs topology:
  * sockets = packages, dies per package, cores per die, threads per core).
- * No <model> and no <feature>: libvirt names the closest model of its CPU
- * map and the features beyond it; virtkit has no CPU map.
+ * The model is the closest of virtkit's CPU map (qemu_cpu.h: the models'
+ * features from QEMU, the host's from /proc/cpuinfo flags), the features
+ * those the host has beyond it (by name; libvirt lists them in CPUID order
+ * and reads CPUID and the arch-capabilities MSR itself, so it also lists
+ * bits Linux does not show, such as la57 or mds-no).
  */
 static void
-qemuCapsFormatHostCPU(GString *x)
+qemuCapsFormatHostCPU(GString *x, const qemuCaps *caps)
 {
+    g_autofree char *hostModel = NULL;
+    g_auto(GStrv) hostFeatures = qemuCPUHostCapsModel(caps, &hostModel);
     static const char *const vendors[][2] = {
         { "GenuineIntel", "Intel" },
         { "AuthenticAMD", "AMD" },
@@ -405,7 +411,9 @@ qemuCapsFormatHostCPU(GString *x)
         g_autofree char *model = qemuCapsCPUInfoValue(cpuinfo, "model");
         g_autofree char *stepping = qemuCapsCPUInfoValue(cpuinfo, "stepping");
 
-        for (size_t i = 0; vendor && i < G_N_ELEMENTS(vendors); i++) {
+        if (hostModel)
+            g_string_append_printf(x, "      <model>%s</model>\n", hostModel);
+        for (size_t i = 0; vendor && hostModel && i < G_N_ELEMENTS(vendors); i++) {
             if (g_str_equal(vendor, vendors[i][0]))
                 g_string_append_printf(x, "      <vendor>%s</vendor>\n", vendors[i][1]);
         }
@@ -441,6 +449,8 @@ qemuCapsFormatHostCPU(GString *x)
                                "threads='%u'/>\n",
                                s, d, c, t);
     }
+    for (size_t i = 0; hostModel && hostFeatures[i]; i++)
+        g_string_append_printf(x, "      <feature name='%s'/>\n", hostFeatures[i]);
 }
 
 const char *
@@ -507,7 +517,7 @@ qemuCapsFormatCapabilitiesXML(qemuCapsCache *cache, qemuCaps *caps, qemuCaps *ca
 
     g_string_append(x, "<capabilities>\n\n  <host>\n    <cpu>\n");
     g_string_append(x, "      <arch>x86_64</arch>\n");
-    qemuCapsFormatHostCPU(x);
+    qemuCapsFormatHostCPU(x, caps);
     g_string_append(x, "    </cpu>\n  </host>\n\n");
     /* libvirt lists the guests by architecture, i686 first; the same host
      * KVM serves both (the boot probe runs with the 64-bit binary) */

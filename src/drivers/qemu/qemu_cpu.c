@@ -23,7 +23,7 @@
 
 #include "qemu_cpu.h"
 #include "cpu_map.h"
-#include "libvirt/libvirt.h"
+#include <libvirt/libvirt.h>
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -338,4 +338,25 @@ qemuCPUBaselineXML(const qemuCaps *caps, bool hypervisor, const char **xmlCPUs,
         return NULL;
     virDomainCpuDefFormat(buf, cpu, 0);
     return g_string_free(g_steal_pointer(&buf), FALSE);
+}
+
+GStrv
+qemuCPUHostCapsModel(const qemuCaps *caps, char **model)
+{
+    g_autoptr(virCPUMap) map = qemuCPUMapNew(caps);
+    g_autoptr(virCPUMapHost) host = qemuCPUMapHostNew(caps, map, false);
+    g_auto(GStrv) base = NULL;
+    g_autoptr(GPtrArray) extra = g_ptr_array_new_with_free_func(g_free);
+
+    *model = NULL;
+    if (!host->model)
+        return g_new0(char *, 1);
+    base = virCPUMapModelFeatures(map, host->model);
+    for (size_t i = 0; host->features[i]; i++) {
+        if (!g_strv_contains((const char *const *)base, host->features[i]))
+            g_ptr_array_add(extra, g_strdup(host->features[i]));
+    }
+    g_ptr_array_add(extra, NULL);
+    *model = g_steal_pointer(&host->model);
+    return (GStrv)g_ptr_array_free(g_steal_pointer(&extra), FALSE);
 }

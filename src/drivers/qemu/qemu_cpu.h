@@ -41,3 +41,8 @@ int qemuCPUCompareXML(const qemuCaps *caps, bool hypervisor, const char *xml,
  * (new) or NULL. */
 char *qemuCPUBaselineXML(const qemuCaps *caps, bool hypervisor, const char **xmlCPUs,
                          unsigned int ncpus, unsigned int flags);
+
+/* The host CPU as the capabilities XML shows it: *@model (new; NULL when no
+ * model fits) named from the CPU map of @caps and /proc/cpuinfo, and the
+ * host's features beyond that model (new, sorted, NULL-terminated). */
+GStrv qemuCPUHostCapsModel(const qemuCaps *caps, char **model);
