@@ -578,6 +578,14 @@ typedef struct {
     virDomainDeviceAddress addr; /* usb */
 } virDomainRedirdevDef;
 
+/* <hub type='usb'/>: a USB hub (QEMU's usb-hub, 8 ports); the QEMU driver
+ * adds them, as libvirt does, when USB devices outnumber the ports */
+typedef struct {
+    virDomainDeviceAddress addr; /* usb */
+} virDomainHubDef;
+
+#define VIR_DOMAIN_USB_HUB_PORTS 8
+
 /* <smartcard mode='passthrough' type='spicevmc'/>: a CCID card whose
  * reader is the SPICE client's (the only kind virtkit carries) */
 typedef struct {
@@ -737,6 +745,8 @@ typedef struct {
     size_t nredirdevs;
     virDomainSmartcardDef **smartcards;
     size_t nsmartcards;
+    virDomainHubDef **hubs; /* formatted after the redirdevs */
+    size_t nhubs;
 
     /* Element names under <domain> or <devices> the parser does not know
      * (e.g. "devices/graphics"), and attributes of known elements it does

@@ -163,11 +163,12 @@ void virDomainDisplayDevicesSteal(virDomainDef *def, GArray **inputs,
                                   GPtrArray **graphics, GArray **audios,
                                   GPtrArray **videos);
 
-/* ---- domain_spice_conf.c: <sound>, <redirdev>, <smartcard> ---- */
+/* ---- domain_spice_conf.c: <sound>, <redirdev>, <smartcard>, <hub> ---- */
 typedef struct {
     GPtrArray *sounds; /* made on first use */
     GPtrArray *redirdevs;
     GPtrArray *smartcards;
+    GPtrArray *hubs;
 } virDomainSpiceDevices;
 /* @node if it is one of them, appended to @acc: 1; not one of them: 0;
  * -1 with libvirt's error. */

@@ -953,7 +953,7 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
     g_autoptr(GPtrArray) graphics = NULL;
     g_autoptr(GPtrArray) videos = NULL;
     g_autoptr(GArray) audios = NULL;
-    g_auto(virDomainSpiceDevices) spiceDevs = { NULL, NULL, NULL };
+    g_auto(virDomainSpiceDevices) spiceDevs = { NULL, NULL, NULL, NULL };
     int rc;
 
     for (xmlNodePtr cur = devices->children; cur; cur = cur->next) {

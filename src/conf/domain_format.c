@@ -726,6 +726,9 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     for (size_t i = 0; i < def->nredirdevs; i++)
         virDomainAddressedDeviceFormat(buf, ctx.indent, "bus='usb' type='spicevmc'",
                                        "redirdev", &def->redirdevs[i]->addr);
+    for (size_t i = 0; i < def->nhubs; i++)
+        virDomainAddressedDeviceFormat(buf, ctx.indent, "type='usb'", "hub",
+                                       &def->hubs[i]->addr);
     if (def->memballoon) {
         const char *model = virDomainMemballoonModelNames[def->memballoon->model];
 

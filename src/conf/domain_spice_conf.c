@@ -1,4 +1,4 @@
-/* domain_spice_conf.c: <sound>, <redirdev> and <smartcard> of <devices> (what a SPICE display brings along) */
+/* domain_spice_conf.c: <sound>, <redirdev>, <smartcard> and <hub> of <devices> (what a SPICE display brings along, and USB hubs) */
 
 #define G_LOG_DOMAIN "virtkit.conf.spice"
 
@@ -117,6 +117,29 @@ parseRedirdev(xmlNodePtr node)
     return g_steal_pointer(&r);
 }
 
+/* libvirt 9.0's virDomainHubDefParseXML: type usb; an address of another
+ * type is dropped (libvirt gives the hub a USB port all the same). */
+static virDomainHubDef *
+parseHub(xmlNodePtr node)
+{
+    g_autofree virDomainHubDef *h = g_new0(virDomainHubDef, 1);
+    g_autofree char *type = virDomainXMLProp(node, "type");
+
+    if (!type) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "missing hub device type");
+        return NULL;
+    }
+    if (!g_str_equal(type, "usb")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown hub device type '%s'", type);
+        return NULL;
+    }
+    if (virDomainDeviceAddressParse(node, &h->addr) < 0)
+        return NULL;
+    if (h->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB)
+        memset(&h->addr, 0, sizeof(h->addr));
+    return g_steal_pointer(&h);
+}
+
 static virDomainSmartcardDef *
 parseSmartcard(xmlNodePtr node)
 {
@@ -169,6 +192,10 @@ static const virDomainXMLAttrRule smartcardAttrs[] = {
     { "", (const char *const[]){ "mode", "type", NULL } },
     { NULL, NULL },
 };
+static const virDomainXMLAttrRule hubAttrs[] = {
+    { "", (const char *const[]){ "type", NULL } },
+    { NULL, NULL },
+};
 static const char *const addressOnly[] = { "address", NULL };
 
 int
@@ -198,6 +225,15 @@ virDomainSpiceDeviceParseXML(virDomainSpiceDevices *acc, xmlNodePtr node,
             acc->redirdevs = g_ptr_array_new_with_free_func(g_free);
         g_ptr_array_add(acc->redirdevs, r);
         rules = redirdevAttrs;
+    } else if (virDomainXMLNodeIs(node, "hub")) {
+        virDomainHubDef *h = parseHub(node);
+
+        if (!h)
+            return -1;
+        if (!acc->hubs)
+            acc->hubs = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(acc->hubs, h);
+        rules = hubAttrs;
     } else if (virDomainXMLNodeIs(node, "smartcard")) {
         virDomainSmartcardDef *sc = parseSmartcard(node);
 
@@ -234,6 +270,7 @@ virDomainSpiceDevicesSteal(virDomainDef *def, virDomainSpiceDevices *acc)
         (virDomainRedirdevDef **)stealArray(&acc->redirdevs, &def->nredirdevs);
     def->smartcards =
         (virDomainSmartcardDef **)stealArray(&acc->smartcards, &def->nsmartcards);
+    def->hubs = (virDomainHubDef **)stealArray(&acc->hubs, &def->nhubs);
     /* libvirt's post-parse: a smartcard takes slot N of CCID controller 0 */
     for (size_t i = 0; i < def->nsmartcards; i++) {
         virDomainDeviceAddress *a = &def->smartcards[i]->addr;
@@ -265,6 +302,7 @@ virDomainSpiceDevicesClear(virDomainSpiceDevices *acc)
     g_clear_pointer(&acc->sounds, g_ptr_array_unref);
     g_clear_pointer(&acc->redirdevs, g_ptr_array_unref);
     g_clear_pointer(&acc->smartcards, g_ptr_array_unref);
+    g_clear_pointer(&acc->hubs, g_ptr_array_unref);
 }
 
 void
@@ -279,6 +317,9 @@ virDomainSpiceDevicesFree(virDomainDef *def)
     for (size_t i = 0; i < def->nsmartcards; i++)
         g_free(def->smartcards[i]);
     g_free(def->smartcards);
+    for (size_t i = 0; i < def->nhubs; i++)
+        g_free(def->hubs[i]);
+    g_free(def->hubs);
 }
 
 void
@@ -301,6 +342,10 @@ virDomainSpiceDevicesCopy(virDomainDef *dst, const virDomainDef *src)
     for (size_t i = 0; i < src->nsmartcards; i++)
         dst->smartcards[i] = g_memdup2(src->smartcards[i], sizeof(virDomainSmartcardDef));
     dst->nsmartcards = src->nsmartcards;
+    dst->hubs = g_new0(virDomainHubDef *, src->nhubs + 1);
+    for (size_t i = 0; i < src->nhubs; i++)
+        dst->hubs[i] = g_memdup2(src->hubs[i], sizeof(virDomainHubDef));
+    dst->nhubs = src->nhubs;
 }
 
 /* Format helpers: libvirt's layout (domain_format.c calls them in its order). */

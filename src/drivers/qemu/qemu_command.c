@@ -589,6 +589,31 @@ qemuUSBControllerId(int idx)
  * pci.0, its AHCI and IDE, need none), in libvirt's order: the PCI ones by
  * index (they are the buses the others plug into), then USB and
  * virtio-serial. */
+/* The port= of a USB device: "2", or "1.3" behind the hub at port 1 (a
+ * device without an address, which the validator allows only where
+ * libvirt has no port list, gets @fallback). New string. */
+static char *
+qemuUSBPortString(const virDomainDeviceAddress *addr, unsigned int fallback)
+{
+    g_autoptr(GString) s = g_string_new(NULL);
+
+    if (addr->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB || !addr->usbPort[0])
+        return g_strdup_printf("%u", fallback);
+    for (int i = 0; i < VIR_DOMAIN_USB_PORT_LEVELS && addr->usbPort[i]; i++)
+        g_string_append_printf(s, "%s%u", i ? "." : "", addr->usbPort[i]);
+    return g_string_free(g_steal_pointer(&s), FALSE);
+}
+
+static int
+qemuUSBPortDepth(const virDomainDeviceAddress *addr)
+{
+    int d = 0;
+
+    while (d < VIR_DOMAIN_USB_PORT_LEVELS && addr->usbPort[d])
+        d++;
+    return d;
+}
+
 static void
 qemuBuildControllers(GPtrArray *a, const virDomainDef *def)
 {
@@ -661,13 +686,28 @@ qemuBuildControllers(GPtrArray *a, const virDomainDef *def)
                 addf(a, "virtio-serial-pci,id=virtio-serial%d%s", c->idx, addr);
         }
     }
+    /* USB hubs (libvirt's hubN ids) before what plugs into them, a hub
+     * behind another after it */
+    for (int depth = 1; depth <= VIR_DOMAIN_USB_PORT_LEVELS; depth++) {
+        for (size_t i = 0; i < def->nhubs; i++) {
+            g_autofree char *port = NULL;
+
+            if (qemuUSBPortDepth(&def->hubs[i]->addr) != depth)
+                continue;
+            port = qemuUSBPortString(&def->hubs[i]->addr, 0);
+            add(a, "-device");
+            addf(a, "usb-hub,id=hub%zu,bus=usb.0,port=%s", i, port);
+        }
+    }
     for (size_t i = 0; i < def->ncontrollers; i++) {
         const virDomainControllerDef *c = def->controllers[i];
 
         /* the smartcard's reader: usb-ccid on a USB port */
         if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_CCID) {
+            g_autofree char *port = qemuUSBPortString(&c->addr, 0);
+
             add(a, "-device");
-            addf(a, "usb-ccid,id=ccid%d,bus=usb.0,port=%u", c->idx, c->addr.usbPort[0]);
+            addf(a, "usb-ccid,id=ccid%d,bus=usb.0,port=%s", c->idx, port);
         }
     }
 }
@@ -713,8 +753,10 @@ qemuBuildSounds(GPtrArray *a, const virDomainDef *def)
                     virDomainSoundCodecTypeToString(codec), i, j, i, j, audio);
             }
         } else if (g_str_equal(s->model, "usb")) {
-            addf(a, "%s,id=sound%zu,audiodev=audio%d,bus=usb.0,port=%u", dev, i, audio,
-                 s->addr.usbPort[0]);
+            g_autofree char *port = qemuUSBPortString(&s->addr, 0);
+
+            addf(a, "%s,id=sound%zu,audiodev=audio%d,bus=usb.0,port=%s", dev, i, audio,
+                 port);
         } else {
             addf(a, "%s,id=sound%zu,audiodev=audio%d%s", dev, i, audio, pci);
         }
@@ -727,11 +769,13 @@ static void
 qemuBuildRedirdevs(GPtrArray *a, const virDomainDef *def)
 {
     for (size_t i = 0; i < def->nredirdevs; i++) {
+        g_autofree char *port = qemuUSBPortString(&def->redirdevs[i]->addr, 0);
+
         add(a, "-chardev");
         addf(a, "spicevmc,id=charredir%zu,name=usbredir", i);
         add(a, "-device");
-        addf(a, "usb-redir,chardev=charredir%zu,id=redir%zu,bus=usb.0,port=%u", i, i,
-             def->redirdevs[i]->addr.usbPort[0]);
+        addf(a, "usb-redir,chardev=charredir%zu,id=redir%zu,bus=usb.0,port=%s", i, i,
+             port);
     }
 }
 
@@ -809,16 +853,18 @@ qemuBuildInputs(GPtrArray *a, const virDomainDef *def)
         const virDomainInputDef *in = &def->inputs[i];
 
         if (in->bus == VIR_DOMAIN_INPUT_BUS_USB) {
+            g_autofree char *port = NULL;
+
             add(a, "-device");
             ++usbPort;
             if (in->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB &&
                 in->addr.usbPort[0])
                 usbPort = (int)in->addr.usbPort[0];
+            port = qemuUSBPortString(&in->addr, (unsigned int)usbPort);
             if (in->alias[0])
-                addf(a, "%s,id=%s,bus=usb.0,port=%d", usbDev[in->type], in->alias,
-                     usbPort);
+                addf(a, "%s,id=%s,bus=usb.0,port=%s", usbDev[in->type], in->alias, port);
             else
-                addf(a, "%s,id=input%zu,bus=usb.0,port=%d", usbDev[in->type], i, usbPort);
+                addf(a, "%s,id=input%zu,bus=usb.0,port=%s", usbDev[in->type], i, port);
         } else if (in->bus == VIR_DOMAIN_INPUT_BUS_VIRTIO) {
             g_autofree char *pci = qemuPCIAddrProps(def, &in->addr);
 

@@ -635,14 +635,34 @@ addDefaultDevices(virDomainDef *def, bool q35, bool i440fx)
     }
 }
 
-/* USB ports on controller 0, from 1, for what virtkit runs on USB, in the
- * order libvirt 9.0 gives them (seen on libvirtd: a smartcard's CCID
- * reader, inputs, USB sound, redirected devices). */
-static void
-assignUSBPorts(virDomainDef *def)
+unsigned int
+qemuDomainUSBRootPorts(const virDomainDef *def)
 {
-    g_autoptr(GPtrArray) addrs = g_ptr_array_new();
-    unsigned int port = 1;
+    static const struct {
+        const char *model;
+        unsigned int ports;
+    } map[] = {
+        { "piix3-uhci", 2 }, { "piix4-uhci", 2 }, { "ehci", 6 },     { "ich9-ehci1", 6 },
+        { "pci-ohci", 3 },   { "qemu-xhci", 4 },  { "nec-xhci", 4 },
+    };
+
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_USB || c->idx != 0 || !c->model)
+            continue;
+        for (size_t j = 0; j < G_N_ELEMENTS(map); j++) {
+            if (g_str_equal(map[j].model, c->model))
+                return c->ports > 0 ? (unsigned int)c->ports : map[j].ports;
+        }
+    }
+    return 0;
+}
+
+GPtrArray *
+qemuDomainUSBDeviceAddrs(virDomainDef *def)
+{
+    GPtrArray *addrs = g_ptr_array_new();
 
     for (size_t i = 0; i < def->ncontrollers; i++) {
         if (def->controllers[i]->type == VIR_DOMAIN_CONTROLLER_TYPE_CCID)
@@ -658,26 +678,117 @@ assignUSBPorts(virDomainDef *def)
     }
     for (size_t i = 0; i < def->nredirdevs; i++)
         g_ptr_array_add(addrs, &def->redirdevs[i]->addr);
+    return addrs;
+}
 
+/* Is @port (levels, 0-terminated) taken by one of @addrs (bus 0)? */
+static bool
+usbPortUsed(GPtrArray *addrs, const unsigned int *port)
+{
     for (guint i = 0; i < addrs->len; i++) {
-        virDomainDeviceAddress *addr = g_ptr_array_index(addrs, i);
-        bool used = true;
+        const virDomainDeviceAddress *a = g_ptr_array_index(addrs, i);
+
+        if (a->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB && a->bus == 0 &&
+            memcmp(a->usbPort, port, sizeof(a->usbPort)) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* libvirt's virDomainUSBAddressFindFreePort: the first free port of the
+ * hub at @port (@depth levels given; the root hub when 0, @nports ports),
+ * else, port by port, the first free one behind each hub plugged there.
+ * Fills @port; false when all are taken. */
+static bool
+usbFindFreePort(GPtrArray *addrs, GPtrArray *hubAddrs, unsigned int *port, int depth,
+                unsigned int nports)
+{
+    if (depth >= VIR_DOMAIN_USB_PORT_LEVELS)
+        return false;
+    for (unsigned int p = 1; p <= nports; p++) {
+        port[depth] = p;
+        if (!usbPortUsed(addrs, port))
+            return true;
+    }
+    for (unsigned int p = 1; p <= nports; p++) {
+        port[depth] = p;
+        if (usbPortUsed(hubAddrs, port) &&
+            usbFindFreePort(addrs, hubAddrs, port, depth + 1, VIR_DOMAIN_USB_HUB_PORTS))
+            return true;
+    }
+    port[depth] = 0;
+    return false;
+}
+
+bool
+qemuDomainUSBFreePort(virDomainDef *def, virDomainDeviceAddress *addr)
+{
+    g_autoptr(GPtrArray) all = qemuDomainUSBDeviceAddrs(def);
+    g_autoptr(GPtrArray) hubAddrs = g_ptr_array_new();
+    unsigned int rootPorts = qemuDomainUSBRootPorts(def);
+    unsigned int port[VIR_DOMAIN_USB_PORT_LEVELS] = { 0 };
+
+    for (size_t i = 0; i < def->nhubs; i++) {
+        g_ptr_array_add(all, &def->hubs[i]->addr);
+        g_ptr_array_add(hubAddrs, &def->hubs[i]->addr);
+    }
+    if (rootPorts == 0 || !usbFindFreePort(all, hubAddrs, port, 0, rootPorts))
+        return false;
+    memset(addr, 0, sizeof(*addr));
+    addr->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB;
+    memcpy(addr->usbPort, port, sizeof(port));
+    return true;
+}
+
+/*
+ * USB ports on controller 0 for what virtkit runs on USB, as libvirt 9.0
+ * gives them (seen on libvirtd): when the devices (and hubs) outnumber the
+ * ports of the controller and its hubs, usb-hubs are added first
+ * (libvirt's qemuDomainUSBAddressAddHubs: enough for the devices, 7 more
+ * ports each); then the hubs, then a smartcard's CCID reader, inputs, USB
+ * sound and redirected devices in that order take the first free port, on
+ * the root hub first, then behind each hub in port order ("1.1", "1.2").
+ */
+static void
+assignUSBPorts(virDomainDef *def)
+{
+    g_autoptr(GPtrArray) devs = qemuDomainUSBDeviceAddrs(def);
+    g_autoptr(GPtrArray) all = g_ptr_array_new();
+    g_autoptr(GPtrArray) hubAddrs = g_ptr_array_new();
+    unsigned int rootPorts = qemuDomainUSBRootPorts(def);
+    unsigned int count = devs->len + def->nhubs;
+    unsigned int available = rootPorts + def->nhubs * VIR_DOMAIN_USB_HUB_PORTS;
+
+    if (rootPorts == 0)
+        return;
+    if (devs->len > 0 && count > available) {
+        /* libvirt: VIR_DIV_UP(count - available + 1, HUB_PORTS - 1) */
+        unsigned int need = (count - available + 1 + VIR_DOMAIN_USB_HUB_PORTS - 2) /
+                            (VIR_DOMAIN_USB_HUB_PORTS - 1);
+
+        def->hubs = g_renew(virDomainHubDef *, def->hubs, def->nhubs + need + 1);
+        for (unsigned int i = 0; i < need; i++)
+            def->hubs[def->nhubs++] = g_new0(virDomainHubDef, 1);
+        def->hubs[def->nhubs] = NULL;
+    }
+    for (size_t i = 0; i < def->nhubs; i++) {
+        g_ptr_array_add(all, &def->hubs[i]->addr);
+        g_ptr_array_add(hubAddrs, &def->hubs[i]->addr);
+    }
+    for (guint i = 0; i < devs->len; i++)
+        g_ptr_array_add(all, g_ptr_array_index(devs, i));
+
+    for (guint i = 0; i < all->len; i++) {
+        virDomainDeviceAddress *addr = g_ptr_array_index(all, i);
+        unsigned int port[VIR_DOMAIN_USB_PORT_LEVELS] = { 0 };
 
         if (addr->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
             continue;
-        while (used) {
-            used = false;
-            for (guint j = 0; j < addrs->len && !used; j++) {
-                const virDomainDeviceAddress *a = g_ptr_array_index(addrs, j);
-
-                used = a->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB && a->bus == 0 &&
-                       a->usbPort[0] == port;
-            }
-            if (used)
-                port++;
-        }
+        if (!usbFindFreePort(all, hubAddrs, port, 0, rootPorts))
+            continue; /* the validator says why */
         addr->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB;
-        addr->usbPort[0] = port;
+        addr->bus = 0;
+        memcpy(addr->usbPort, port, sizeof(port));
     }
 }
 

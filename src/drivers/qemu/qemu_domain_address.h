@@ -88,6 +88,19 @@ void qemuPCIAddressRelease(qemuPCIAddressSet *set, const virDomainDeviceAddress 
  */
 int qemuDomainAssignAddresses(virDomainDef *def, const char *machine);
 
+/* The root ports of USB controller 0 (libvirt's
+ * virDomainUSBAddressControllerModelToPorts: the model's, or ports=);
+ * 0 when there is none or its model is unknown. */
+unsigned int qemuDomainUSBRootPorts(const virDomainDef *def);
+/* The addresses of the devices virtkit plugs into USB, in libvirt's
+ * assignment order (CCID reader, inputs, USB sound, redirdevs), hubs not
+ * included: a new array of borrowed pointers into @def. */
+GPtrArray *qemuDomainUSBDeviceAddrs(virDomainDef *def);
+/* The first free USB port of @def (the root hub's, then behind each hub,
+ * as at define) into @addr; false when all are taken or controller 0's
+ * ports are not known. */
+bool qemuDomainUSBFreePort(virDomainDef *def, virDomainDeviceAddress *addr);
+
 /* The QEMU bus name of PCI controller index @idx: "pcie.0"/"pci.0" for
  * the root, "pci.N" otherwise. Caller frees. */
 char *qemuDomainPCIBusName(const virDomainDef *def, unsigned int idx);

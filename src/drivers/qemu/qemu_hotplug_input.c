@@ -166,11 +166,18 @@ qemuHotplugAttachInputLive(qemuDriver *driver, virDomainObj *obj, virDomainInput
 
         if (in->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB && in->addr.usbPort[0]) {
             addr = in->addr;
-        } else {
+        } else if (!qemuDomainUSBFreePort(obj->def, &addr)) {
+            /* controller ports not known: the lowest no input uses */
             addr.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB;
             addr.usbPort[0] = qemuHotplugFreeUSBPort(obj->def);
         }
-        port = g_strdup_printf("%u", addr.usbPort[0]);
+        {
+            g_autoptr(GString) p = g_string_new(NULL);
+
+            for (int i = 0; i < VIR_DOMAIN_USB_PORT_LEVELS && addr.usbPort[i]; i++)
+                g_string_append_printf(p, "%s%u", i ? "." : "", addr.usbPort[i]);
+            port = g_string_free(g_steal_pointer(&p), FALSE);
+        }
         json_object_object_add(dev, "driver",
                                json_object_new_string(qemuInputUSBDev[in->type]));
         json_object_object_add(dev, "id", json_object_new_string(alias));

@@ -15,6 +15,7 @@
 #include "qemu_command.h"
 #include "qemu_cpu.h"
 #include "qemu_validate.h"
+#include "qemu_domain_address.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -382,75 +383,86 @@ qemuValidateUSBController(const virDomainControllerDef *c)
     return 0;
 }
 
-/* The root ports of USB controller 0 (libvirt's
- * virDomainUSBAddressControllerModelToPorts); 0 when unknown. */
-static unsigned int
-qemuUSBRootPorts(const virDomainDef *def)
+/* "1.2" of a USB port (levels, 0-terminated); new. */
+static char *
+qemuValidateUSBPortString(const unsigned int *port)
 {
-    static const struct {
-        const char *model;
-        unsigned int ports;
-    } map[] = {
-        { "piix3-uhci", 2 }, { "piix4-uhci", 2 }, { "ehci", 6 },     { "ich9-ehci1", 6 },
-        { "pci-ohci", 3 },   { "qemu-xhci", 4 },  { "nec-xhci", 4 },
-    };
+    g_autoptr(GString) s = g_string_new(NULL);
 
-    for (size_t i = 0; i < def->ncontrollers; i++) {
-        const virDomainControllerDef *c = def->controllers[i];
-
-        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_USB || c->idx != 0 || !c->model)
-            continue;
-        for (size_t j = 0; j < G_N_ELEMENTS(map); j++) {
-            if (g_str_equal(map[j].model, c->model))
-                return c->ports > 0 ? (unsigned int)c->ports : map[j].ports;
-        }
-    }
-    return 0;
+    for (int i = 0; i < VIR_DOMAIN_USB_PORT_LEVELS && port[i]; i++)
+        g_string_append_printf(s, "%s%u", i ? "." : "", port[i]);
+    return g_string_free(g_steal_pointer(&s), FALSE);
 }
 
-/* Where libvirt would add a USB hub (more USB devices than the controller
- * has ports, or an address behind a hub), virtkit, which has no <hub>,
- * refuses rather than let QEMU fail at start. */
+/* USB addresses on controller 0 (the QEMU driver gave every device one,
+ * adding hubs where the ports ran out, as libvirt does): each port within
+ * its hub (the controller's ports at the root, 8 behind a usb-hub), behind
+ * a hub of the definition, and taken once. */
 static int
 qemuValidateUSBPorts(const virDomainDef *def)
 {
-    g_autoptr(GPtrArray) addrs = g_ptr_array_new();
-    unsigned int ports = qemuUSBRootPorts(def);
+    /* read only: the array lends pointers into @def */
+    g_autoptr(GPtrArray) addrs = qemuDomainUSBDeviceAddrs((virDomainDef *)def);
+    unsigned int ports = qemuDomainUSBRootPorts(def);
 
-    for (size_t i = 0; i < def->ncontrollers; i++) {
-        if (def->controllers[i]->type == VIR_DOMAIN_CONTROLLER_TYPE_CCID)
-            g_ptr_array_add(addrs, &def->controllers[i]->addr);
-    }
-    for (size_t i = 0; i < def->ninputs; i++) {
-        if (def->inputs[i].bus == VIR_DOMAIN_INPUT_BUS_USB)
-            g_ptr_array_add(addrs, &def->inputs[i].addr);
-    }
-    for (size_t i = 0; i < def->nsounds; i++) {
-        if (g_str_equal(def->sounds[i]->model, "usb"))
-            g_ptr_array_add(addrs, &def->sounds[i]->addr);
-    }
-    for (size_t i = 0; i < def->nredirdevs; i++)
-        g_ptr_array_add(addrs, &def->redirdevs[i]->addr);
     if (ports == 0)
         return 0;
+    for (size_t i = 0; i < def->nhubs; i++)
+        g_ptr_array_add(addrs, &def->hubs[i]->addr);
     for (guint i = 0; i < addrs->len; i++) {
         const virDomainDeviceAddress *a = g_ptr_array_index(addrs, i);
+        g_autofree char *where = NULL;
+        int depth = 0;
 
-        if (a->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB &&
-            (a->usbPort[1] != 0 || a->usbPort[0] > ports)) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "%u USB devices on a USB controller with %u ports: USB hubs "
-                           "are not supported by virtkit",
-                           addrs->len, ports);
+        if (a->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB)
+            continue;
+        while (depth < VIR_DOMAIN_USB_PORT_LEVELS && a->usbPort[depth])
+            depth++;
+        where = qemuValidateUSBPortString(a->usbPort);
+        if (a->bus != 0) {
+            virReportError(VIR_ERR_XML_ERROR, "Missing USB bus %u", a->bus);
             return -1;
         }
-    }
-    if (addrs->len > ports) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       "%u USB devices on a USB controller with %u ports: USB hubs are "
-                       "not supported by virtkit",
-                       addrs->len, ports);
-        return -1;
+        /* libvirt's virDomainUSBAddressFindPort: level by level, the port
+         * within its hub, and a hub there when the path goes on */
+        for (int d = 0; d < depth; d++) {
+            bool hub = false;
+
+            if (a->usbPort[d] > (d == 0 ? ports : VIR_DOMAIN_USB_HUB_PORTS)) {
+                virReportError(VIR_ERR_XML_ERROR,
+                               "requested USB port %s not present on USB bus %u", where,
+                               a->bus);
+                return -1;
+            }
+            if (d == depth - 1)
+                break;
+            for (size_t h = 0; !hub && h < def->nhubs; h++) {
+                const virDomainDeviceAddress *ha = &def->hubs[h]->addr;
+
+                hub = ha->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB &&
+                      ha->bus == a->bus &&
+                      memcmp(ha->usbPort, a->usbPort, (d + 1) * sizeof(unsigned int)) ==
+                          0 &&
+                      (d + 1 == VIR_DOMAIN_USB_PORT_LEVELS || ha->usbPort[d + 1] == 0);
+            }
+            if (!hub) {
+                virReportError(
+                    VIR_ERR_XML_ERROR,
+                    "there is no hub at port %u in USB address bus: %u port: %s",
+                    a->usbPort[d], a->bus, where);
+                return -1;
+            }
+        }
+        for (guint j = 0; j < i; j++) {
+            const virDomainDeviceAddress *b = g_ptr_array_index(addrs, j);
+
+            if (b->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB && b->bus == a->bus &&
+                memcmp(a->usbPort, b->usbPort, sizeof(a->usbPort)) == 0) {
+                virReportError(VIR_ERR_XML_ERROR, "Duplicate USB address bus %u port %s",
+                               a->bus, where);
+                return -1;
+            }
+        }
     }
     return 0;
 }
