@@ -350,6 +350,48 @@ cmdIfaceRollback(vkshControl *ctl, const vkshCmd *cmd)
     return true;
 }
 
+/* ---- iface-edit: virsh's edit loop (vksh-edit.c) ---------------------------------- */
+
+static char *
+ifaceEditGet(void *opaque)
+{
+    return virInterfaceGetXMLDesc(opaque, VIR_INTERFACE_XML_INACTIVE);
+}
+
+static bool
+ifaceEditDefine(void *opaque, const char *xml, char **name)
+{
+    virInterfacePtr iface = virInterfaceDefineXML(virInterfaceGetConnect(opaque), xml, 0);
+
+    if (!iface)
+        return false;
+    *name = g_strdup(virInterfaceGetName(iface));
+    virInterfaceFree(iface);
+    return true;
+}
+
+static bool
+cmdIfaceEdit(vkshControl *ctl, const vkshCmd *cmd)
+{
+    static const vkshEditOps ops = { ifaceEditGet, ifaceEditDefine };
+    g_autoptr(virInterface) iface = NULL;
+    g_autofree char *name = NULL;
+    int rc;
+
+    if (!(iface = vkshCommandOptInterface(ctl, cmd, VKSH_IFACE_BYNAME | VKSH_IFACE_BYMAC,
+                                          NULL)))
+        return false;
+    if ((rc = vkshEditRun(ctl, &ops, iface, &name)) < 0)
+        return false;
+    if (rc == 0)
+        vkshPrint(ctl, "Interface %s XML configuration not changed.\n",
+                  virInterfaceGetName(iface));
+    else
+        vkshPrint(ctl, "Interface %s XML configuration edited.\n",
+                  name ? name : "(null)");
+    return true;
+}
+
 const vkshCmdDef vkshInterfaceCmds[] = {
     { "iface-begin", cmdIfaceBegin, optsIfaceNone,
       "create a snapshot of current interfaces settings, which can be later committed "
@@ -367,6 +409,9 @@ const vkshCmdDef vkshInterfaceCmds[] = {
       "forcefully stop a physical host interface.", 0 },
     { "iface-dumpxml", cmdIfaceDumpxml, optsIfaceDumpxml, "interface information in XML",
       "Output the physical host interface information as an XML dump to stdout.", 0 },
+    { "iface-edit", cmdIfaceEdit, optsIfaceByName,
+      "edit XML configuration for a physical host interface",
+      "Edit the XML configuration for a physical host interface.", 0 },
     { "iface-list", cmdIfaceList, optsIfaceList, "list physical host interfaces",
       "Returns list of physical host interfaces.", 0 },
     { "iface-mac", cmdIfaceMac, optsIfaceMac,

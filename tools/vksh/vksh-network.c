@@ -576,6 +576,54 @@ cmdNetDhcpLeases(vkshControl *ctl, const vkshCmd *cmd)
     return true;
 }
 
+/* ---- net-edit: virsh's edit loop (vksh-edit.c) ------------------------------------ */
+
+static char *
+netEditGet(void *opaque)
+{
+    char *xml = virNetworkGetXMLDesc(opaque, VIR_NETWORK_XML_INACTIVE);
+
+    /* as virsh: a server that refuses the flag is asked again without it */
+    if (!xml && vkshLastErrorCode() == VIR_ERR_INVALID_ARG) {
+        vkshResetError();
+        xml = virNetworkGetXMLDesc(opaque, 0);
+    }
+    return xml;
+}
+
+static bool
+netEditDefine(void *opaque, const char *xml, char **name)
+{
+    virNetworkPtr net = virNetworkDefineXML(virNetworkGetConnect(opaque), xml);
+
+    if (!net)
+        return false;
+    *name = g_strdup(virNetworkGetName(net));
+    virNetworkFree(net);
+    return true;
+}
+
+static bool
+cmdNetEdit(vkshControl *ctl, const vkshCmd *cmd)
+{
+    static const vkshEditOps ops = { netEditGet, netEditDefine };
+    g_autoptr(virNetwork) net = NULL;
+    g_autofree char *name = NULL;
+    int rc;
+
+    if (!(net = vkshCommandOptNetwork(ctl, cmd, NULL)))
+        return false;
+    if ((rc = vkshEditRun(ctl, &ops, net, &name)) < 0)
+        return false;
+    if (rc == 0)
+        vkshPrintExtra(ctl, "Network %s XML configuration not changed.\n",
+                       virNetworkGetName(net));
+    else
+        vkshPrintExtra(ctl, "Network %s XML configuration edited.\n",
+                       name ? name : "(null)");
+    return true;
+}
+
 const vkshCmdDef vkshNetworkCmds[] = {
     { "net-autostart", cmdNetAutostart, optsNetAutostart, "autostart a network",
       "Configure a network to be automatically started at boot.", 0 },
@@ -591,6 +639,8 @@ const vkshCmdDef vkshNetworkCmds[] = {
       "print lease info for a given network", "Print lease info for a given network", 0 },
     { "net-dumpxml", cmdNetDumpxml, optsNetDumpxml, "network information in XML",
       "Output the network information as an XML dump to stdout.", 0 },
+    { "net-edit", cmdNetEdit, optsNetwork, "edit XML configuration for a network",
+      "Edit the XML configuration for a network.", 0 },
     { "net-event", vkshCmdNetEvent, vkshOptsNetEvent, "Network Events",
       "List event types, or wait for network events to occur", 0 },
     { "net-info", cmdNetInfo, optsNetwork, "network information",

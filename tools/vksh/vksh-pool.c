@@ -845,6 +845,55 @@ cmdPoolCapabilities(vkshControl *ctl, const vkshCmd *cmd)
     return true;
 }
 
+/* ---- pool-edit: virsh's edit loop (vksh-edit.c) ----------------------------------- */
+
+static char *
+poolEditGet(void *opaque)
+{
+    char *xml = virStoragePoolGetXMLDesc(opaque, VIR_STORAGE_XML_INACTIVE);
+
+    /* as virsh: a server that refuses the flag is asked again without it */
+    if (!xml && vkshLastErrorCode() == VIR_ERR_INVALID_ARG) {
+        vkshResetError();
+        xml = virStoragePoolGetXMLDesc(opaque, 0);
+    }
+    return xml;
+}
+
+static bool
+poolEditDefine(void *opaque, const char *xml, char **name)
+{
+    virStoragePoolPtr pool =
+        virStoragePoolDefineXML(virStoragePoolGetConnect(opaque), xml, 0);
+
+    if (!pool)
+        return false;
+    *name = g_strdup(virStoragePoolGetName(pool));
+    virStoragePoolFree(pool);
+    return true;
+}
+
+static bool
+cmdPoolEdit(vkshControl *ctl, const vkshCmd *cmd)
+{
+    static const vkshEditOps ops = { poolEditGet, poolEditDefine };
+    g_autoptr(virStoragePool) pool = NULL;
+    g_autofree char *name = NULL;
+    int rc;
+
+    if (!(pool = vkshCommandOptPoolBy(ctl, cmd, "pool", NULL)))
+        return false;
+    if ((rc = vkshEditRun(ctl, &ops, pool, &name)) < 0)
+        return false;
+    if (rc == 0)
+        vkshPrintExtra(ctl, "Pool %s XML configuration not changed.\n",
+                       virStoragePoolGetName(pool));
+    else
+        vkshPrintExtra(ctl, "Pool %s XML configuration edited.\n",
+                       name ? name : "(null)");
+    return true;
+}
+
 const vkshCmdDef vkshPoolCmds[] = {
     { "find-storage-pool-sources-as", cmdFindSourcesAs, optsFindSourcesAs,
       "find potential storage pool sources", "Returns XML <sources> document.", 0 },
@@ -872,6 +921,8 @@ const vkshCmdDef vkshPoolCmds[] = {
       "Forcefully stop a given pool. Raw data in the pool is untouched", 0 },
     { "pool-dumpxml", cmdPoolDumpxml, optsPoolDumpxml, "pool information in XML",
       "Output the pool information as an XML dump to stdout.", 0 },
+    { "pool-edit", cmdPoolEdit, optsPool, "edit XML configuration for a storage pool",
+      "Edit the XML configuration for a storage pool.", 0 },
     { "pool-info", cmdPoolInfo, optsPoolInfo, "storage pool information",
       "Returns basic information about the storage pool.", 0 },
     { "pool-list", cmdPoolList, optsPoolList, "list pools", "Returns list of pools.", 0 },

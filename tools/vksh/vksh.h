@@ -226,6 +226,10 @@ VKSH_STATS_CMD(Blockcommit) /* vksh-blockjob.c */
 VKSH_STATS_CMD(Blockcopy)
 VKSH_STATS_CMD(Blockjob)
 VKSH_STATS_CMD(Blockpull)
+VKSH_STATS_CMD(Edit) /* vksh-edit.c */
+VKSH_STATS_CMD(ManagedsaveEdit)
+VKSH_STATS_CMD(SaveImageEdit)
+VKSH_STATS_CMD(Domiflist) /* vksh-domif.c */
 #undef VKSH_STATS_CMD
 
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */
@@ -278,6 +282,21 @@ bool vkshConnect(vkshControl *ctl);
  * $VISUAL / $EDITOR / vi run on it, the result (new string) read back;
  * NULL after reporting. */
 char *vkshEditText(vkshControl *ctl, const char *text);
+
+/* virsh's edit loop (vksh-edit.c), shared by the *-edit commands:
+ * @getXML returns the object's current XML (new string; NULL leaves the
+ * library error to be shown), @define defines the edited document and sets
+ * *name (optional, new string) to the defined object's name.  The document
+ * goes through vkshEditText once.  Returns -1 after an error (reported or
+ * left in the library), 0 when the document came back unchanged (nothing
+ * printed), 1 after the definition: when refused, "Failed." was reported
+ * and *name stays NULL (virsh then prints its "edited" line all the same,
+ * as it does without a terminal to ask "Try again?" on). */
+typedef struct {
+    char *(*getXML)(void *opaque);
+    bool (*define)(void *opaque, const char *xml, char **name);
+} vkshEditOps;
+int vkshEditRun(vkshControl *ctl, const vkshEditOps *ops, void *opaque, char **name);
 
 /* Reads a whole file for define/create; NULL after reporting the error. */
 char *vkshReadFile(vkshControl *ctl, const char *path);
