@@ -62,6 +62,8 @@ qemuDomainObjPrivateFree(gpointer data)
     g_free(priv->unplugAlias);
     if (priv->unplugPending)
         g_ptr_array_unref(priv->unplugPending);
+    if (priv->hotplugNodes)
+        g_hash_table_unref(priv->hotplugNodes);
     g_cond_clear(&priv->unplugCond);
     if (priv->blockjobs)
         g_hash_table_unref(priv->blockjobs);

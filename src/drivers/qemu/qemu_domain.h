@@ -98,6 +98,15 @@ typedef struct {
      * a new QEMU instead. NULL when none; emptied when QEMU stops. */
     GPtrArray *unplugPending;
     GCond unplugCond;
+    /* Block node names of disk hotplug (qemu_hotplug.c), valid for the run
+     * @hotplugNodeRun names (another runId: unknown): @hotplugNodeNext the
+     * N of the next libvirt-N-storage/-format a disk attach takes (0:
+     * unknown, ask QEMU), @hotplugNodes the N each disk hotplugged in this
+     * run got (qdev id -> qemuHotplugDiskNodes), so that its removal needs
+     * no query-named-block-nodes. Object lock. */
+    guint64 hotplugNodeRun;
+    int hotplugNodeNext;
+    GHashTable *hotplugNodes;
 
     /* Block jobs (qemu_blockjob.c): target dev -> qemuBlockJob of the
      * disk's job (created on first use); @blockjobCond is signalled with

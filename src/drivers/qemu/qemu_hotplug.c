@@ -328,11 +328,99 @@ qemuHotplugNextNode(virDomainObj *obj)
     /* qemu_command.c numbers the disks with a source from 1 in order */
     for (size_t i = 0; i < obj->def->ndisks; i++)
         next = MAX(next, (int)(i + 2));
+    /* the caller may take more than one: the disk attach's count restarts
+     * from QEMU's answer */
+    qemuDomainPriv(obj)->hotplugNodeNext = 0;
     return next;
 }
 
-void
-qemuHotplugBlockdevDel(virDomainObj *obj, const char *node)
+/* A disk hotplugged in this run: the image it was attached with and the
+ * N of its libvirt-N-storage/-format nodes. */
+typedef struct {
+    char *path;
+    int n;
+} qemuHotplugDiskNode;
+
+static void
+qemuHotplugDiskNodeFree(gpointer data)
+{
+    qemuHotplugDiskNode *dn = data;
+
+    g_free(dn->path);
+    g_free(dn);
+}
+
+/* Forget the node bookkeeping of an earlier QEMU of @priv's domain. */
+static void
+qemuHotplugNodesCurrent(qemuDomainObjPrivate *priv)
+{
+    if (priv->hotplugNodeRun == priv->runId)
+        return;
+    priv->hotplugNodeRun = priv->runId;
+    priv->hotplugNodeNext = 0;
+    if (priv->hotplugNodes)
+        g_hash_table_remove_all(priv->hotplugNodes);
+}
+
+/* The N of the nodes of a disk attach: counted on from the last one this
+ * run's attaches took, QEMU asked (qemuHotplugNextNode) only for the
+ * first, or after something else made nodes. Each attach otherwise paid a
+ * query-named-block-nodes round trip whose answer grows with the disks.
+ * -1 with an error. Object locked, job held. */
+static int
+qemuHotplugTakeNode(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    int n;
+
+    qemuHotplugNodesCurrent(priv);
+    if (priv->hotplugNodeNext > 0)
+        return priv->hotplugNodeNext++;
+    if ((n = qemuHotplugNextNode(obj)) < 0)
+        return -1;
+    qemuHotplugNodesCurrent(priv);
+    priv->hotplugNodeNext = n + 1;
+    return n;
+}
+
+/* Remember that disk @alias of image @path got nodes N = @n. */
+static void
+qemuHotplugRememberNode(virDomainObj *obj, const char *alias, const char *path, int n)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    qemuHotplugDiskNode *dn = g_new0(qemuHotplugDiskNode, 1);
+
+    qemuHotplugNodesCurrent(priv);
+    if (!priv->hotplugNodes)
+        priv->hotplugNodes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                   qemuHotplugDiskNodeFree);
+    dn->path = g_strdup(path);
+    dn->n = n;
+    g_hash_table_replace(priv->hotplugNodes, g_strdup(alias), dn);
+}
+
+/* The N remembered for disk @alias when it still has image @path (a
+ * block job or snapshot that changed its image makes it unknown); -1 when
+ * unknown. The entry is forgotten either way. */
+static int
+qemuHotplugForgetNode(virDomainObj *obj, const char *alias, const char *path)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    qemuHotplugDiskNode *dn;
+    int n = -1;
+
+    qemuHotplugNodesCurrent(priv);
+    if (!priv->hotplugNodes || !(dn = g_hash_table_lookup(priv->hotplugNodes, alias)))
+        return -1;
+    if (g_strcmp0(dn->path, path) == 0)
+        n = dn->n;
+    g_hash_table_remove(priv->hotplugNodes, alias);
+    return n;
+}
+
+/* blockdev-del of @node: 0, or -1 (nothing reported). */
+static int
+qemuHotplugBlockdevDelQuiet(virDomainObj *obj, const char *node)
 {
     g_autoptr(json_object) args = json_object_new_object();
 
@@ -340,7 +428,15 @@ qemuHotplugBlockdevDel(virDomainObj *obj, const char *node)
     if (qemuHotplugMonitor(obj, "blockdev-del", args, NULL) < 0) {
         g_debug("blockdev-del %s: %s", node, virGetLastErrorMessage());
         virResetLastError();
+        return -1;
     }
+    return 0;
+}
+
+void
+qemuHotplugBlockdevDel(virDomainObj *obj, const char *node)
+{
+    qemuHotplugBlockdevDelQuiet(obj, node);
 }
 
 /* Hotplug @disk (owned by the caller until it is in the live definition:
@@ -429,7 +525,7 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
         qemuHotplugStealDisk(obj->def, obj->def->ndisks - 1);
         return -1;
     }
-    if ((n = qemuHotplugNextNode(obj)) < 0)
+    if ((n = qemuHotplugTakeNode(obj)) < 0)
         goto rollback;
     storage = g_strdup_printf("libvirt-%d-storage", n);
     format = g_strdup_printf("libvirt-%d-format", n);
@@ -479,6 +575,7 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
         disk->addr.function = 0;
     }
     *diskp = NULL;
+    qemuHotplugRememberNode(obj, alias, disk->src, n);
     qemuDomainSaveStatus(driver, obj);
     return 0;
 
@@ -550,12 +647,28 @@ qemuHotplugRemoveDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
     g_autofree char *alias = qemuHotplugDiskAlias(disk);
     g_autofree char *format = NULL;
     g_autofree char *storage = NULL;
+    g_autofree char *src = g_strdup(disk->src);
+    int n = qemuHotplugForgetNode(obj, alias, src);
 
-    qemuHotplugDiskNodes(obj, disk->src, &format, &storage);
+    /* the nodes its attach made, as libvirt deletes the ones it knows;
+     * QEMU is asked which they are only when they are not known here or
+     * the known name is refused */
+    if (n > 0) {
+        format = g_strdup_printf("libvirt-%d-format", n);
+        storage = g_strdup_printf("libvirt-%d-storage", n);
+        if (qemuHotplugBlockdevDelQuiet(obj, format) == 0) {
+            qemuHotplugBlockdevDel(obj, storage);
+            goto removed;
+        }
+        g_clear_pointer(&format, g_free);
+        g_clear_pointer(&storage, g_free);
+    }
+    qemuHotplugDiskNodes(obj, src, &format, &storage);
     if (format)
         qemuHotplugBlockdevDel(obj, format);
     if (storage)
         qemuHotplugBlockdevDel(obj, storage);
+removed:
     /* the definition may have changed while QEMU answered */
     for (size_t i = 0; i < obj->def->ndisks; i++) {
         if (obj->def->disks[i] == disk) {
