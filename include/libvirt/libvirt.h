@@ -1218,6 +1218,21 @@ int virDomainSetBlkioParameters(virDomainPtr domain, virTypedParameterPtr params
 int virDomainGetBlkioParameters(virDomainPtr domain, virTypedParameterPtr params,
                                 int *nparams, unsigned int flags);
 
+/* an interface's <bandwidth> (kibibytes/s; bursts kibibytes), all UINT */
+#define VIR_DOMAIN_BANDWIDTH_IN_AVERAGE "inbound.average"
+#define VIR_DOMAIN_BANDWIDTH_IN_PEAK "inbound.peak"
+#define VIR_DOMAIN_BANDWIDTH_IN_BURST "inbound.burst"
+#define VIR_DOMAIN_BANDWIDTH_IN_FLOOR "inbound.floor"
+#define VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE "outbound.average"
+#define VIR_DOMAIN_BANDWIDTH_OUT_PEAK "outbound.peak"
+#define VIR_DOMAIN_BANDWIDTH_OUT_BURST "outbound.burst"
+int virDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
+                                    virTypedParameterPtr params, int nparams,
+                                    unsigned int flags);
+int virDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
+                                    virTypedParameterPtr params, int *nparams,
+                                    unsigned int flags);
+
 typedef enum {
     VIR_DOMAIN_NUMATUNE_MEM_STRICT = 0,
     VIR_DOMAIN_NUMATUNE_MEM_PREFERRED = 1,

@@ -10,6 +10,7 @@
 #include <libxml/tree.h>
 
 #include "domain_conf.h"
+#include "netdev_bandwidth_conf.h"
 #include "domain_conf_priv.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -170,6 +171,7 @@ virDomainNetDefFree(virDomainNetDef *net)
     g_free(net->alias);
     g_free(net->filterref);
     virNWFilterParamsFree(net->filterparams);
+    virNetDevBandwidthFree(net->bandwidth);
     virDomainNetUserClear(net);
     g_free(net);
 }
@@ -327,6 +329,7 @@ netCopy(const virDomainNetDef *src)
     dst->filterref = g_strdup(src->filterref);
     dst->filterparams =
         src->filterparams ? virNWFilterParamsCopy(src->filterparams) : NULL;
+    dst->bandwidth = virNetDevBandwidthCopy(src->bandwidth);
     virDomainNetUserCopy(dst, src);
     return dst;
 }

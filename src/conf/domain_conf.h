@@ -6,6 +6,7 @@
 #include <libvirt/libvirt.h>
 
 #include "domain_cpu_conf.h"
+#include "virnetdevbandwidth.h"
 #include "nwfilter_params.h"
 
 /*
@@ -356,6 +357,8 @@ typedef struct {
     /* runtime only, never formatted: passt's socket for this run (set by
      * the QEMU driver at start, hotplug and reconnect) */
     char *passtSocket;
+    /* <bandwidth> (netdev_bandwidth_conf.h); NULL when it sets nothing */
+    virNetDevBandwidth *bandwidth;
 } virDomainNetDef;
 
 typedef enum {

@@ -10,6 +10,7 @@
 #include <libxml/tree.h>
 
 #include "domain_conf.h"
+#include "netdev_bandwidth_conf.h"
 #include "domain_conf_priv.h"
 #include "virerror.h"
 #include "viruuid.h"
@@ -482,6 +483,14 @@ parseNet(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
     if (virDomainDeviceAddressParse(node, &net->addr) < 0 ||
         virDomainNetUserParse(net, node) < 0)
         return -1;
+    {
+        /* floor only where a network can guarantee it */
+        xmlNodePtr bw = virDomainXMLChild(node, "bandwidth");
+
+        if (bw && virNetDevBandwidthParse(bw, net->type == VIR_DOMAIN_NET_TYPE_NETWORK,
+                                          &net->bandwidth) < 0)
+            return -1;
+    }
 
     /* as libvirt: a <filterref> without filter= is nothing, and only these
      * interface types keep one */
@@ -919,8 +928,8 @@ static const char *const diskChildren[] = {
     "driver", "source", "mirror", "target", "readonly", "address", NULL,
 };
 static const char *const netChildren[] = {
-    "mac",       "source",  "model", "target",      "link", "address",
-    "filterref", "backend", "ip",    "portForward", NULL,
+    "mac",       "source",  "model", "target",      "link",      "address",
+    "filterref", "backend", "ip",    "portForward", "bandwidth", NULL,
 };
 static const char *const chrChildren[] = { "source", "target", NULL };
 static const char *const balloonChildren[] = { "address", NULL };

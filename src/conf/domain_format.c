@@ -6,6 +6,7 @@
 #include <libxml/tree.h>
 
 #include "domain_conf.h"
+#include "netdev_bandwidth_conf.h"
 #include "domain_conf_priv.h"
 #include "viruuid.h"
 
@@ -480,6 +481,7 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net, unsigned int flags)
         g_string_append(ctx->buf, "/>\n");
     }
     virDomainNetUserFormat(ctx->buf, ctx->indent, net, 's');
+    virNetDevBandwidthFormat(net->bandwidth, ctx->buf, ctx->indent);
     virDomainNetUserFormat(ctx->buf, ctx->indent, net, 'i');
     if (net->ifname) {
         lineStart(ctx, "<target");

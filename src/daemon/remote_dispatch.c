@@ -587,6 +587,9 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_GET_NUMA_PARAMETERS, vkdDispatchDomainGetNumaParameters, 0),
     ENTRY(DOMAIN_PIN_EMULATOR, vkdDispatchDomainPinEmulator, 0),
     ENTRY(DOMAIN_GET_EMULATOR_PIN_INFO, vkdDispatchDomainGetEmulatorPinInfo, 0),
+    /* Interface bandwidth (remote_dispatch_iftune.c) */
+    ENTRY(DOMAIN_SET_INTERFACE_PARAMETERS, vkdDispatchDomainSetInterfaceParameters, 0),
+    ENTRY(DOMAIN_GET_INTERFACE_PARAMETERS, vkdDispatchDomainGetInterfaceParameters, 0),
     /* Statistics (remote_dispatch_stats.c); priority as libvirt's */
     ENTRY(DOMAIN_MEMORY_STATS, vkdDispatchDomainMemoryStats, 0),
     ENTRY(DOMAIN_BLOCK_STATS, vkdDispatchDomainBlockStats, 0),

@@ -198,6 +198,9 @@ VKD_HANDLER(vkdDispatchGetSchedulerParametersFlags); /* 223 */
 /* remote_dispatch_blockjob.c */
 VKD_HANDLER(vkdDispatchDomainGetBlockJobInfo); /* 238 */
 VKD_HANDLER(vkdDispatchDomainBlockCopy);       /* 345 */
+/* remote_dispatch_iftune.c */
+VKD_HANDLER(vkdDispatchDomainSetInterfaceParameters); /* 256 */
+VKD_HANDLER(vkdDispatchDomainGetInterfaceParameters); /* 257 */
 /* remote_dispatch_tune.c */
 VKD_HANDLER(vkdDispatchDomainPinVcpu);             /* 26 */
 VKD_HANDLER(vkdDispatchDomainSetMemoryParameters); /* 197 */

@@ -173,6 +173,13 @@ struct _virHypervisorDriver {
                                     int nparams, unsigned int flags);
     int (*domainGetBlkioParameters)(virDomainPtr dom, virTypedParameterPtr params,
                                     int *nparams, unsigned int flags);
+    /* interface bandwidth (beyond) */
+    int (*domainSetInterfaceParameters)(virDomainPtr dom, const char *device,
+                                        virTypedParameterPtr params, int nparams,
+                                        unsigned int flags);
+    int (*domainGetInterfaceParameters)(virDomainPtr dom, const char *device,
+                                        virTypedParameterPtr params, int *nparams,
+                                        unsigned int flags);
     int (*domainSetNumaParameters)(virDomainPtr dom, virTypedParameterPtr params,
                                    int nparams, unsigned int flags);
     int (*domainGetNumaParameters)(virDomainPtr dom, virTypedParameterPtr params,

@@ -1138,6 +1138,9 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainSetBlkioParameters = remoteDomainSetBlkioParameters,
     .domainGetNumaParameters = remoteDomainGetNumaParameters,
     .domainSetNumaParameters = remoteDomainSetNumaParameters,
+    /* interface bandwidth (remote_driver_iftune.c) */
+    .domainSetInterfaceParameters = remoteDomainSetInterfaceParameters,
+    .domainGetInterfaceParameters = remoteDomainGetInterfaceParameters,
     .domainPinVcpu = remoteDomainPinVcpu,
     .domainPinVcpuFlags = remoteDomainPinVcpuFlags,
     .domainPinEmulator = remoteDomainPinEmulator,

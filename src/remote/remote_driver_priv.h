@@ -215,6 +215,12 @@ int remoteDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr param
                                     int *nparams, unsigned int flags);
 int remoteDomainSetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
                                     int nparams, unsigned int flags);
+int remoteDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
+                                       virTypedParameterPtr params, int *nparams,
+                                       unsigned int flags);
+int remoteDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
+                                       virTypedParameterPtr params, int nparams,
+                                       unsigned int flags);
 int remoteDomainGetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,
                                    int *nparams, unsigned int flags);
 int remoteDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,

@@ -641,6 +641,9 @@ const vkshCmdDef vkshDomainCmds[] = {
       "Set link state of a domain's virtual interface. This command wraps usage of "
       "update-device command.",
       0 },
+    { "domiftune", vkshCmdDomiftune, vkshOptsDomiftune,
+      "get/set parameters of a virtual interface",
+      "Get/set parameters of a domain's virtual interface.", 0 },
     { "domjobinfo", vkshCmdDomjobinfo, vkshOptsDomjobinfo, "domain job information",
       "Returns information about jobs running on a domain.", 0 },
     { "domname", cmdDomname, optsDomname, "convert a domain id or UUID to domain name",

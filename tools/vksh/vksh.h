@@ -222,6 +222,7 @@ VKSH_STATS_CMD(UpdateDevice) /* vksh-media.c */
 VKSH_STATS_CMD(ChangeMedia)
 VKSH_STATS_CMD(DomifSetlink)
 VKSH_STATS_CMD(DomifGetlink)
+VKSH_STATS_CMD(Domiftune)   /* vksh-iftune.c */
 VKSH_STATS_CMD(Blockcommit) /* vksh-blockjob.c */
 VKSH_STATS_CMD(Blockcopy)
 VKSH_STATS_CMD(Blockjob)

@@ -302,6 +302,13 @@ int qemuDomainBlockResize(virDomainPtr dom, const char *path, unsigned long long
 int qemuDomainSetBlockThreshold(virDomainPtr dom, const char *dev,
                                 unsigned long long threshold, unsigned int flags);
 
+/* qemu_driver_iftune.c: an interface's <bandwidth> (tc on its tap) */
+int qemuDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
+                                     virTypedParameterPtr params, int nparams,
+                                     unsigned int flags);
+int qemuDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
+                                     virTypedParameterPtr params, int *nparams,
+                                     unsigned int flags);
 /* qemu_driver_tune.c: memtune, blkiotune, numatune, pins */
 int qemuDomainSetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
                                   int nparams, unsigned int flags);

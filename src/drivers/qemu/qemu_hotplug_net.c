@@ -54,7 +54,7 @@ qemuHotplugCheckNet(const virDomainNetDef *net)
                        net->model ? net->model : "");
         return -1;
     }
-    if (qemuValidateNetGuestIP(net) < 0)
+    if (qemuValidateNetGuestIP(net) < 0 || qemuBandwidthCheck(net) < 0)
         return -1;
     return qemuProcessCheckNetFilter(net);
 }
@@ -441,6 +441,12 @@ qemuHotplugUpdateNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx,
 
     if (bridgeChange && qemuInterfaceChangeBridge(obj->def, net, newNet) < 0)
         return -1;
+    /* libvirt's qemuDomainChangeNet: new limits go on the tap at once */
+    if (qemuBandwidthChange(net, newNet->bandwidth) < 0) {
+        if (bridgeChange)
+            qemuDomainSaveStatus(driver, obj);
+        return -1;
+    }
     /* as libvirt: any change of the attribute (absent, up, down) is
      * a set_link, and the new value is what the XML shows */
     if (net->linkState != newNet->linkState) {

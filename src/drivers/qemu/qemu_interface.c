@@ -15,12 +15,14 @@
 #include <linux/if_tun.h>
 
 #include "driver.h"
+#include "netdev_bandwidth_conf.h"
 #include "network_conf.h"
 #include "nwfilter_binding_conf.h"
 #include "qemu_passt.h"
 #include "qemu_interface.h"
 #include "virerror.h"
 #include "virnetdev.h"
+#include "virnetdevbandwidth.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -159,10 +161,12 @@ qemuInterfacePortCreate(const virDomainDef *def, virDomainNetDef *net)
     virUUIDFormat(def->uuid, str);
     g_string_append_printf(xml,
                            "</name>\n    <uuid>%s</uuid>\n  </owner>\n"
-                           "  <mac address='%02x:%02x:%02x:%02x:%02x:%02x'/>\n"
-                           "</networkport>\n",
+                           "  <mac address='%02x:%02x:%02x:%02x:%02x:%02x'/>\n",
                            str, net->mac[0], net->mac[1], net->mac[2], net->mac[3],
                            net->mac[4], net->mac[5]);
+    /* the port carries the interface's limits, as libvirt's */
+    virNetDevBandwidthFormat(net->bandwidth, xml, 2);
+    g_string_append(xml, "</networkport>\n");
     if (!(network = conn->networkDriver->networkLookupByName(conn, net->network)))
         goto cleanup;
     if (!(port = conn->networkDriver->networkPortCreateXML(network, xml->str, 0)))
@@ -499,6 +503,11 @@ qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t id
             virNetDevTapDelete(net->ifname);
         goto error;
     }
+    /* its <bandwidth> on the tap before QEMU sends a packet */
+    if (qemuBandwidthApply(net) < 0) {
+        qemuInterfaceCleanupNet(net);
+        return -1;
+    }
     g_debug("interface %zu of '%s': tap %s on %s", idx, def->name, net->ifname,
             bridge ? bridge : "(none)");
     return 0;
@@ -562,9 +571,11 @@ qemuInterfaceCleanupNet(virDomainNetDef *net)
     if (net->filterref)
         qemuInterfaceFilterDelete(net->ifname);
     /* a tap QEMU held goes with its last descriptor; an unmanaged
-     * one (managed='no') is its owner's */
+     * one (managed='no') is its owner's, given back without our limits */
     if (net->managedTap != 2)
         virNetDevTapDelete(net->ifname);
+    else if (net->bandwidth)
+        virNetDevBandwidthClear(net->ifname);
 }
 
 void

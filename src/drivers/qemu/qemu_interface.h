@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include "domain_conf.h"
+#include "virnetdevbandwidth.h"
 
 /*
  * Before QEMU starts: for each interface of type network (the bridge of
@@ -52,3 +53,18 @@ int qemuInterfaceChangeBridge(const virDomainDef *def, virDomainNetDef *net,
  * open). NULL with NO_NETWORK (no such network) or CONFIG_UNSUPPORTED /
  * INTERNAL_ERROR reported. Caller frees. */
 char *qemuInterfaceNetworkListenAddress(const char *name);
+
+/* An interface's <bandwidth> (qemu_driver_iftune.c). */
+/* Whether @net's <bandwidth> can be enforced (at start, hotplug): a tap
+ * and no floor. 0, or -1 with libvirt's error (CONFIG_UNSUPPORTED "setting
+ * bandwidth on interfaces of type 'user' is not implemented yet",
+ * OPERATION_UNSUPPORTED "Invalid use of 'floor' on interface with MAC
+ * address M - network 'N' has no inbound QoS set"). */
+int qemuBandwidthCheck(const virDomainNetDef *net);
+/* Put @net's limits on its tap (net->ifname, made just now): 0, or -1
+ * with tc's error and the tap left without limits. */
+int qemuBandwidthApply(const virDomainNetDef *net);
+/* Replace running @net's limits with @bw (NULL: none; copied): checked,
+ * put on its tap, then in @net. On failure nothing changed (the old limits
+ * are put back on the tap). Object locked, job held. */
+int qemuBandwidthChange(virDomainNetDef *net, const virNetDevBandwidth *bw);

@@ -468,7 +468,8 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         return -1;
     }
     for (size_t i = 0; i < obj->def->nnets; i++) {
-        if (qemuProcessCheckNetFilter(obj->def->nets[i]) < 0)
+        if (qemuProcessCheckNetFilter(obj->def->nets[i]) < 0 ||
+            qemuBandwidthCheck(obj->def->nets[i]) < 0)
             return -1;
     }
 

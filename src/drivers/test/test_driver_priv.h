@@ -292,6 +292,12 @@ int testDomainSetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
                                   int nparams, unsigned int flags);
 int testDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
                                   int *nparams, unsigned int flags);
+int testDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
+                                     virTypedParameterPtr params, int nparams,
+                                     unsigned int flags);
+int testDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
+                                     virTypedParameterPtr params, int *nparams,
+                                     unsigned int flags);
 int testDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,
                                  int nparams, unsigned int flags);
 int testDomainGetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params,

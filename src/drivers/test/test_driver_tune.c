@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "driver.h"
+#include "netdev_bandwidth_conf.h"
 #include "test_driver_priv.h"
 #include "virerror.h"
 #include "virtypedparamlist.h"
@@ -436,6 +437,82 @@ testDomainGetEmulatorPinInfo(virDomainPtr dom, unsigned char *cpumaps, int maple
         goto cleanup;
     testFillPin(cpumaps, maplen, testHostCpus(dom->conn), def->cputune.emulatorpin);
     ret = 1;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* ---- interface bandwidth (domiftune) -------------------------------------------- */
+
+static const int bandwidthTypes[VIR_DOMAIN_BANDWIDTH_NPARAMS] = {
+    VIR_TYPED_PARAM_UINT, VIR_TYPED_PARAM_UINT, VIR_TYPED_PARAM_UINT,
+    VIR_TYPED_PARAM_UINT, VIR_TYPED_PARAM_UINT, VIR_TYPED_PARAM_UINT,
+    VIR_TYPED_PARAM_UINT,
+};
+
+/* libvirt's test driver keeps the limits in the definition the flags
+ * select and enforces nothing; every interface type takes them, and a
+ * floor too. */
+int
+testDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
+                                 virTypedParameterPtr params, int nparams,
+                                 unsigned int flags)
+{
+    virDomainObj *obj;
+    virDomainDef *def;
+    virDomainNetDef *net;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (virTypedParamsCheck(params, nparams, virDomainBandwidthParamNames,
+                            bandwidthTypes) < 0)
+        return -1;
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    if (!(def = testTuneOneDef(obj, flags)) ||
+        !(net = virDomainNetFindByDevice(def, device)))
+        goto cleanup;
+    {
+        virNetDevBandwidth *bw =
+            virDomainNetBandwidthUpdate(net->bandwidth, params, nparams);
+
+        virNetDevBandwidthFree(net->bandwidth);
+        net->bandwidth = bw;
+    }
+    ret = 0;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+testDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
+                                 virTypedParameterPtr params, int *nparams,
+                                 unsigned int flags)
+{
+    virDomainObj *obj;
+    const virDomainDef *def;
+    const virDomainNetDef *net;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
+                      VIR_TYPED_PARAM_STRING_OKAY,
+                  -1);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    /* the count is known before the interface is looked for */
+    if (*nparams == 0) {
+        *nparams = VIR_DOMAIN_BANDWIDTH_NPARAMS;
+        ret = 0;
+        goto cleanup;
+    }
+    if (!(def = testTuneGetDef(obj, flags & ~VIR_TYPED_PARAM_STRING_OKAY)) ||
+        !(net = virDomainNetFindByDevice(def, device)))
+        goto cleanup;
+    *nparams = virDomainNetBandwidthToParams(net->bandwidth, params, *nparams);
+    ret = 0;
 
 cleanup:
     virDomainObjEndAPI(&obj);
