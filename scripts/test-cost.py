@@ -82,6 +82,9 @@ def test_name(cmd):
                 break
     if prog == "run-fuzz.py" and rest:
         return "fuzz-" + rest[-1]
+    if prog == "vksh-golden.sh" and rest:
+        # the same script checks vksh and the shell built on libvirt
+        return "vksh-golden " + os.path.basename(rest[0])
     m = re.match(r"^test_(.*)\.py$", prog)
     if m:
         prog = "daemon-" + m.group(1)
@@ -93,6 +96,8 @@ def build_tree(cmd):
     built argument, or the working directory meson runs the test in."""
     for p in [os.environ.get("VIRTKITD", "")] + cmd + [os.getcwd() + "/"]:
         parts = os.path.abspath(p).split("/") if p else []
+        if p and os.path.isdir(p):
+            parts.append("")
         for part in parts[:-1]:
             if part.startswith("build"):
                 return part
