@@ -231,6 +231,10 @@ VKSH_STATS_CMD(Edit) /* vksh-edit.c */
 VKSH_STATS_CMD(ManagedsaveEdit)
 VKSH_STATS_CMD(SaveImageEdit)
 VKSH_STATS_CMD(Domiflist) /* vksh-domif.c */
+VKSH_STATS_CMD(AttachInterface)
+VKSH_STATS_CMD(DetachInterface)
+VKSH_STATS_CMD(Vncdisplay)
+bool vkshCmdTtyconsole(vkshControl *ctl, const vkshCmd *cmd);
 #undef VKSH_STATS_CMD
 
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */
