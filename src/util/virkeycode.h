@@ -9,8 +9,10 @@
  * the part QEMU's send-key needs from the codesets people use: linux
  * (the evdev KEY_* numbers), xt and atset1 (PC scancodes, 0xe0XX for the
  * extended ones) and qnum/rfb (QEMU's own numbers: set 1 with the 0xe0
- * prefix folded into bit 7). Keys of the other codesets, and the few
- * linux keys without a PC scancode here, have no translation.
+ * prefix folded into bit 7) and usb (HID keyboard usages, through their
+ * linux keys). Keys of the other codesets (atset2, atset3, os_x, xt_kbd,
+ * win32), and the few linux keys without a PC scancode here, have no
+ * translation: libvirt's error "cannot translate keycode".
  */
 
 /* libvirt's codeset name ("linux", "os_x", ...) of @codeset; NULL past the

@@ -458,8 +458,13 @@ def test_send_key_domcontrol():
         dom.sendKey(libvirt.VIR_KEYCODE_SET_QNUM, 0, [0x38, 0x54, 0x1f], 3, 0)
         wait_for(lambda: console().count("sysrq: Emergency Sync") == n + 2,
                  "a third sysrq sync", 60)
+        # and as USB HID usages (left alt, print screen/sysrq, s)
+        dom.sendKey(libvirt.VIR_KEYCODE_SET_USB, 0, [0xe2, 0x46, 0x16], 3, 0)
+        wait_for(lambda: console().count("sysrq: Emergency Sync") == n + 3,
+                 "a fourth sysrq sync", 60)
         assert dom.controlInfo() == [libvirt.VIR_DOMAIN_CONTROL_OK, 0, 0]
-        for args, code in [((libvirt.VIR_KEYCODE_SET_USB, 0, [4], 1, 0),
+        # codesets virtkit has no table for: libvirt's "cannot translate"
+        for args, code in [((libvirt.VIR_KEYCODE_SET_ATSET3, 0, [4], 1, 0),
                             libvirt.VIR_ERR_INVALID_ARG),
                            ((99, 0, [30], 1, 0), libvirt.VIR_ERR_INVALID_ARG),
                            ((0, 0, [30], 1, 1), libvirt.VIR_ERR_INVALID_ARG)]:
@@ -468,7 +473,7 @@ def test_send_key_domcontrol():
                 raise AssertionError("sendKey%r accepted" % (args,))
             except libvirt.libvirtError as e:
                 assert e.get_error_code() == code, (args, str(e))
-        assert console().count("sysrq: Emergency Sync") == n + 2
+        assert console().count("sysrq: Emergency Sync") == n + 3
         ro = libvirt.openReadOnly(uri.replace("virtkit-sock", "virtkit-sock-ro"))
         try:
             try:
