@@ -903,8 +903,6 @@ const vkshCmdDef vkshPoolCmds[] = {
       "Configure a pool to be automatically started at boot.", 0 },
     { "pool-build", cmdPoolBuild, optsPoolBuild, "build a pool", "Build a given pool.",
       0 },
-    { "pool-capabilities", cmdPoolCapabilities, optsPoolCaps, "storage pool capabilities",
-      "Returns capabilities of storage pool support.", 0 },
     { "pool-create-as", cmdPoolCreateAs, optsPoolAs, "create a pool from a set of args",
       "Create a pool.", 0 },
     { "pool-create", cmdPoolCreate, optsPoolCreate, "create a pool from an XML file",
@@ -936,5 +934,7 @@ const vkshCmdDef vkshPoolCmds[] = {
     { "pool-uuid", cmdPoolUuid, optsPoolUuid, "convert a pool name to pool UUID", "", 0 },
     { "pool-event", vkshCmdPoolEvent, vkshOptsPoolEvent, "Storage Pool Events",
       "List event types, or wait for storage pool events to occur", 0 },
+    { "pool-capabilities", cmdPoolCapabilities, optsPoolCaps, "storage pool capabilities",
+      "Returns capabilities of storage pool support.", 0 },
     { NULL, NULL, NULL, NULL, NULL, 0 },
 };
