@@ -12,7 +12,7 @@ PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c
       pci.ids python3-cryptography
       virt-manager xvfb
       passt libsys-virt-perl
-      scrub parted xorriso"
+      scrub parted xorriso e2fsprogs"
 # lz4: scripts/build-test-guest.sh unpacks the test guest's kernel (its
 # bzImage payload) to the ELF that QEMU boots through the PVH entry.
 # ovmf: UEFI guests (firmware descriptors in /usr/share/qemu/firmware);
@@ -26,6 +26,8 @@ PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c
 # parted: the disk storage backend writes and reads partition tables with it
 # (as libvirt's); daemon-storagedisk drives it on a loop device.
 # xorriso: daemon-virtmanager makes the tiny install ISO of its ISO installs.
+# e2fsprogs: daemon-agent reads a file in a quiesced snapshot's base image
+# (debugfs: the freeze synced it there).
 # pci.ids: the PCI vendor/product names node devices show (as libvirt's,
 # through libpciaccess).
 # python3-cryptography: DES for the VNC password handshake (daemon-display).

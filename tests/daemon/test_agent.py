@@ -8,6 +8,7 @@ closed)."""
 import base64
 import json
 import os
+import shutil
 import subprocess
 import time
 
@@ -273,6 +274,41 @@ def test_agent_calls():
         "point is not supported for now"), p.stderr
     p = virsh(uri, "domfsfreeze", "na", check=False)
     assert "QEMU guest agent is not connected" in p.stderr, p.stderr
+
+    # snapshot-create --quiesce (disk-only, external): the agent freezes the
+    # guest's filesystems around it, and freezing syncs them: a file the
+    # guest just wrote (still in its page cache; Linux writes back after
+    # 30 s) is in the snapshot's base image, read with debugfs
+    def agent(cmd):
+        return json.loads(virsh(uri, "qemu-agent-command", "ag", json.dumps(cmd))
+                          .stdout)["return"]
+
+    p = virsh(uri, "snapshot-create-as", "ag", "sq", "--quiesce", check=False)
+    assert p.returncode == 1 and "Flag 'VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY' is required " \
+        "by flag 'VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE'" in p.stderr, p.stderr
+    h = agent({"execute": "guest-file-open",
+               "arguments": {"path": "/mnt/quiesce.txt", "mode": "w"}})
+    agent({"execute": "guest-file-write", "arguments": {
+        "handle": h, "buf-b64": base64.b64encode(b"VIRTKIT-QUIESCED\n").decode()}})
+    agent({"execute": "guest-file-close", "arguments": {"handle": h}})
+    overlay = os.path.join(work, "ag-sq.qcow2")
+    virsh(uri, "snapshot-create-as", "ag", "sq", "--disk-only", "--quiesce",
+          "--diskspec", "vda,file=" + overlay)
+    assert virsh(uri, "domblklist", "ag").stdout.split()[1] == overlay
+    if shutil.which("debugfs"):
+        p = subprocess.run(["debugfs", "-R", "cat /quiesce.txt", disk], capture_output=True,
+                           text=True, timeout=30)
+        assert p.stdout == "VIRTKIT-QUIESCED\n", (p.stdout, p.stderr)
+    else:
+        print("# no debugfs: the snapshot's base image not read")
+    assert virsh_counts(uri, "domfsthaw", "ag") == "Thawed 0 filesystem(s)"
+    # checkpoint-create --quiesce (vda is that qcow2 overlay now): frozen
+    # around its bitmap, thawed after
+    virsh(uri, "checkpoint-create-as", "ag", "cq", "--quiesce")
+    assert virsh(uri, "checkpoint-list", "ag", "--name").stdout.split() == ["cq"]
+    assert virsh_counts(uri, "domfsthaw", "ag") == "Thawed 0 filesystem(s)"
+    assert virsh_counts(uri, "domfsfreeze", "ag") == "Froze 1 filesystem(s)"
+    assert virsh_counts(uri, "domfsthaw", "ag") == "Thawed 1 filesystem(s)"
 
     # domifaddr --source agent: the guest's interfaces as its agent lists
     # them (no NIC here: the loopback, which the guest's init never brought

@@ -626,6 +626,8 @@ qemuDomainCheckpointCreateXML(virDomainPtr dom, const char *xml, unsigned int fl
     virDomainObj *obj;
     virDomainCheckpointPtr ret = NULL;
     bool redefine = flags & VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE;
+    bool thaw = false;
+    int rc;
 
     virCheckFlags(VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE |
                       VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE |
@@ -680,12 +682,27 @@ qemuDomainCheckpointCreateXML(virDomainPtr dom, const char *xml, unsigned int fl
     def->dom = virDomainDefCopy(obj->def);
     if (virDomainCheckpointAlignDisks(def) < 0 || qemuCheckpointPrepare(obj, def) < 0)
         goto endjob;
-    /* QUIESCE needs the agent, which virtkit does not drive */
+    /* as libvirt: QUIESCE freezes the guest's filesystems through its
+     * agent around the bitmaps' creation */
     if (flags & VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE) {
-        qemuSnapshotReportNoAgent(obj->def);
-        goto endjob;
+        int frozen = qemuSnapshotFSFreezeThaw(obj, true);
+
+        if (frozen < 0)
+            goto endjob;
+        thaw = frozen > 0;
     }
-    if (qemuCheckpointBitmaps(obj, (virDomainCheckpointDef *const[]){ def }, 1, true) < 0)
+    rc = qemuCheckpointBitmaps(obj, (virDomainCheckpointDef *const[]){ def }, 1, true);
+    if (thaw && virDomainObjIsActive(obj)) {
+        virErrorPtr saved = NULL;
+
+        if (rc < 0)
+            virErrorPreserveLast(&saved);
+        if (qemuSnapshotFSFreezeThaw(obj, false) < 0 && rc == 0)
+            rc = -1;
+        if (saved)
+            virErrorRestore(&saved);
+    }
+    if (rc < 0)
         goto endjob;
     def->parent_name = g_strdup(virDomainCheckpointObjListGetCurrent(list));
     name = g_strdup(def->name);

@@ -13,6 +13,11 @@ virDomainDiskDef *qemuSnapshotDomainDisk(const virDomainDef *dom, const char *ta
 /* libvirt's errors for QUIESCE on a guest whose agent is not connected /
  * not configured (virtkit does not drive the guest agent). */
 void qemuSnapshotReportNoAgent(const virDomainDef *def);
+/* As libvirt's qemuSnapshotFSFreeze / FSThaw (QUIESCE of snapshots and
+ * checkpoints): guest-fsfreeze-freeze or -thaw on running @obj's agent
+ * (caller's job, object locked; the domain's agent timeout): the number of
+ * filesystems, or -1 (reported: the agent's errors). */
+int qemuSnapshotFSFreezeThaw(virDomainObj *obj, bool freeze);
 
 /*
  * External snapshots (qemu_snapshot_external.c), as libvirt 9.0's QEMU

@@ -29,6 +29,7 @@
 #include "qemu_process.h"
 #include "qemu_saveimage.h"
 #include "qemu_security.h"
+#include "qemu_agent.h"
 #include "qemu_snapshot.h"
 #include "virerror.h"
 
@@ -389,16 +390,36 @@ qemuSnapshotMemory(virDomainObj *obj, virDomainSnapshotDef *def, bool wasRunning
     return qemuSaveImageCommit(fd, tmp, def->memoryFile);
 }
 
+/* The snapshot of running @obj, its guest's filesystems frozen around it
+ * when the caller asked for QUIESCE (qemuSnapshotTakeExternal). */
+static int qemuSnapshotTakeExternalActive(qemuDriver *driver, virDomainObj *obj,
+                                          virDomainSnapshotDef *def, unsigned int flags,
+                                          bool *halted);
+
+int
+qemuSnapshotFSFreezeThaw(virDomainObj *obj, bool freeze)
+{
+    json_object *reply = NULL;
+    int n = -1;
+
+    if (qemuAgentCommand(obj, freeze ? "guest-fsfreeze-freeze" : "guest-fsfreeze-thaw",
+                         NULL, qemuAgentTimeoutMs(qemuDomainPriv(obj)->agentTimeout),
+                         &reply) < 0)
+        return -1;
+    if (json_object_is_type(reply, json_type_int))
+        n = json_object_get_int(reply);
+    else
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "malformed return value");
+    json_object_put(reply);
+    return n;
+}
+
 int
 qemuSnapshotTakeExternal(qemuDriver *driver, virDomainObj *obj, virDomainSnapshotDef *def,
                          unsigned int flags, bool *halted)
 {
-    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
     bool reuse = flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT;
-    bool memory = def->memory == VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL;
-    bool wasRunning = obj->state == VIR_DOMAIN_RUNNING;
-    bool paused = false;
-    bool memoryWritten = false;
+    bool thaw = false;
     int rc;
 
     if (!virDomainObjIsActive(obj)) {
@@ -411,10 +432,43 @@ qemuSnapshotTakeExternal(qemuDriver *driver, virDomainObj *obj, virDomainSnapsho
         return 0;
     }
 
-    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE)) {
-        qemuSnapshotReportNoAgent(obj->def);
-        return -1;
+    /* as libvirt's qemuSnapshotCreateActiveExternal: QUIESCE freezes the
+     * guest's filesystems through its agent first (its errors when there
+     * is none), and thaws what it froze once the snapshot is taken or
+     * failed; a failed thaw fails an otherwise good snapshot */
+    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) {
+        int frozen = qemuSnapshotFSFreezeThaw(obj, true);
+
+        if (frozen < 0)
+            return -1;
+        thaw = frozen > 0;
     }
+    rc = qemuSnapshotTakeExternalActive(driver, obj, def, flags, halted);
+    if (thaw && virDomainObjIsActive(obj)) {
+        virErrorPtr saved = NULL;
+
+        if (rc < 0)
+            virErrorPreserveLast(&saved);
+        if (qemuSnapshotFSFreezeThaw(obj, false) < 0 && rc == 0)
+            rc = -1;
+        if (saved)
+            virErrorRestore(&saved);
+    }
+    return rc;
+}
+
+static int
+qemuSnapshotTakeExternalActive(qemuDriver *driver, virDomainObj *obj,
+                               virDomainSnapshotDef *def, unsigned int flags,
+                               bool *halted)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    bool reuse = flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT;
+    bool memory = def->memory == VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL;
+    bool wasRunning = obj->state == VIR_DOMAIN_RUNNING;
+    bool paused = false;
+    bool memoryWritten = false;
+    int rc;
 
     /* libvirt pauses for a memory snapshot unless LIVE, and for HALT */
     if (wasRunning && ((memory && !(flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE)) ||
