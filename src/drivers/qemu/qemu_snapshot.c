@@ -308,9 +308,9 @@ qemuSnapshotForEachDisk(const virDomainSnapshotDef *def, const virDomainDef *dom
     return 0;
 }
 
-/* QUIESCE needs the guest agent, which virtkit does not drive yet:
- * libvirt's errors for a guest whose agent is not connected / not
- * configured. */
+/* libvirt's errors for a guest whose agent is not connected / not
+ * configured: QUIESCE of an internal snapshot (external ones freeze
+ * through the agent, qemu_snapshot_external.c). */
 void
 qemuSnapshotReportNoAgent(const virDomainDef *def)
 {
@@ -623,7 +623,7 @@ qemuDomainSnapshotCreateXML(virDomainPtr dom, const char *xml, unsigned int flag
     } else {
         if (virDomainObjIsActive(obj) && qemuSnapshotCheckHMPName(def->name) < 0)
             goto endjob;
-        /* QUIESCE needs the agent, which virtkit does not drive */
+        /* QUIESCE (with DISK_ONLY) quiesces external snapshots only */
         if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) && virDomainObjIsActive(obj)) {
             qemuSnapshotReportNoAgent(obj->def);
             goto endjob;

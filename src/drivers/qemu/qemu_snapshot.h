@@ -11,7 +11,7 @@ int qemuSnapshotQemuImg(const char *const *args);
 virDomainDiskDef *qemuSnapshotDomainDisk(const virDomainDef *dom, const char *target);
 
 /* libvirt's errors for QUIESCE on a guest whose agent is not connected /
- * not configured (virtkit does not drive the guest agent). */
+ * not configured, where no agent is asked (an internal snapshot). */
 void qemuSnapshotReportNoAgent(const virDomainDef *def);
 /* As libvirt's qemuSnapshotFSFreeze / FSThaw (QUIESCE of snapshots and
  * checkpoints): guest-fsfreeze-freeze or -thaw on running @obj's agent
