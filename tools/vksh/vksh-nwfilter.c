@@ -233,77 +233,49 @@ cmdNWFilterList(vkshControl *ctl, const vkshCmd *cmd)
 
 /* ---- nwfilter-edit -------------------------------------------------------------- */
 
-/* Runs the user's editor (VISUAL, EDITOR, else vi) on @path through the
- * shell, as virsh does. false after reporting. */
-static bool
-vkshRunEditor(vkshControl *ctl, const char *path)
-{
-    const char *editor = g_getenv("VISUAL");
-    g_autofree char *quoted = g_shell_quote(path);
-    g_autofree char *line = NULL;
-    g_autoptr(GError) err = NULL;
-    int status = 0;
+/* nwfilter-edit: virsh's edit loop (vksh-edit.c); no virNWFilterGetConnect
+ * in libvirt's API, so the connection travels beside the filter */
+typedef struct {
+    virConnectPtr conn;
+    virNWFilterPtr nwfilter;
+} nwfilterEdit;
 
-    if (!editor || !*editor)
-        editor = g_getenv("EDITOR");
-    if (!editor || !*editor)
-        editor = "vi";
-    line = g_strdup_printf("%s %s", editor, quoted);
-    if (!g_spawn_sync(NULL, (char *[]){ "/bin/sh", "-c", line, NULL }, NULL,
-                      G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL, NULL, &status,
-                      &err) ||
-        !g_spawn_check_wait_status(status, NULL)) {
-        vkshError(ctl, "%s", "Failed to edit the network filter XML");
+static char *
+nwfilterEditGet(void *opaque)
+{
+    return virNWFilterGetXMLDesc(((nwfilterEdit *)opaque)->nwfilter, 0);
+}
+
+static bool
+nwfilterEditDefine(void *opaque, const char *xml, char **name)
+{
+    virNWFilterPtr nwfilter = virNWFilterDefineXML(((nwfilterEdit *)opaque)->conn, xml);
+
+    if (!nwfilter)
         return false;
-    }
+    *name = g_strdup(virNWFilterGetName(nwfilter));
+    virNWFilterFree(nwfilter);
     return true;
 }
 
 static bool
 cmdNWFilterEdit(vkshControl *ctl, const vkshCmd *cmd)
 {
+    static const vkshEditOps ops = { nwfilterEditGet, nwfilterEditDefine };
     g_autoptr(virNWFilter) nwfilter = NULL;
-    g_autoptr(virNWFilter) edited = NULL;
-    g_autofree char *xml = NULL;
-    g_autofree char *after = NULL;
-    g_autofree char *path = NULL;
-    g_autoptr(GError) err = NULL;
-    int fd;
+    g_autofree char *name = NULL;
+    int rc;
 
     if (!(nwfilter = vkshCommandOptNWFilter(ctl, cmd, NULL)))
         return false;
-    if (!(xml = virNWFilterGetXMLDesc(nwfilter, 0)))
+    if ((rc = vkshEditRun(ctl, &ops, &(nwfilterEdit){ ctl->conn, nwfilter }, &name)) < 0)
         return false;
-    if ((fd = g_file_open_tmp("virshXXXXXX.xml", &path, &err)) < 0) {
-        vkshError(ctl, "%s", err->message);
-        return false;
-    }
-    close(fd);
-    if (!g_file_set_contents(path, xml, -1, &err)) {
-        vkshError(ctl, "%s", err->message);
-        unlink(path);
-        return false;
-    }
-    if (!vkshRunEditor(ctl, path) || !(after = vkshReadFile(ctl, path))) {
-        unlink(path);
-        return false;
-    }
-    unlink(path);
-    if (strcmp(after, xml) == 0) {
+    if (rc == 0)
         vkshPrintExtra(ctl, "Network filter %s XML configuration not changed.\n",
                        virNWFilterGetName(nwfilter));
-        return true;
-    }
-    if (!(edited = virNWFilterDefineXML(ctl->conn, after))) {
-        /* sic: virsh 9.0 without a terminal to ask "Try again?" on says
-         * only this, then reports success with no name */
-        vkshError(ctl, "%s", "Failed.");
-        vkshResetError();
-        vkshPrintExtra(ctl, "Network filter (null) XML configuration edited.\n");
-        return true;
-    }
-    vkshPrintExtra(ctl, "Network filter %s XML configuration edited.\n",
-                   virNWFilterGetName(edited));
+    else
+        vkshPrintExtra(ctl, "Network filter %s XML configuration edited.\n",
+                       name ? name : "(null)");
     return true;
 }
 
