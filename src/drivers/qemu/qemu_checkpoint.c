@@ -33,6 +33,7 @@
 #include "qemu_command.h"
 #include "qemu_driver_priv.h"
 #include "qemu_hotplug.h"
+#include "qemu_moment.h"
 #include "qemu_monitor.h"
 #include "qemu_snapshot.h"
 #include "virerror.h"
@@ -40,58 +41,52 @@
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
-#define QEMU_CHECKPOINT_XML_MAX (16 * 1024 * 1024)
+/* ---- metadata files (qemu_moment.c) ------------------------------------- */
 
-/* ---- metadata files ------------------------------------------------------ */
-
+/* The checkpoint's XML with its <domain> (libvirt's document). */
 static char *
-qemuCheckpointDir(qemuDriver *driver, const char *domname)
+qemuCheckpointFormatMetadata(virDomainObj *obj G_GNUC_UNUSED,
+                             const virDomainMomentDef *moment)
 {
-    return g_build_filename(driver->libDir, "checkpoint", domname, NULL);
+    return virDomainCheckpointDefFormat((const virDomainCheckpointDef *)moment,
+                                        VIR_DOMAIN_CHECKPOINT_FORMAT_SECURE);
 }
 
-static char *
-qemuCheckpointFile(qemuDriver *driver, const char *domname, const char *name)
+/* A checkpoint's document does not say whether it is current. */
+static virDomainMomentDef *
+qemuCheckpointParseMetadata(const char *xml, bool *current G_GNUC_UNUSED)
 {
-    g_autofree char *dir = qemuCheckpointDir(driver, domname);
-    g_autofree char *file = g_strdup_printf("%s.xml", name);
-
-    return g_build_filename(dir, file, NULL);
+    return (virDomainMomentDef *)virDomainCheckpointDefParseString(
+        xml, VIR_DOMAIN_CHECKPOINT_PARSE_REDEFINE);
 }
+
+static const qemuMomentKind qemuCheckpointKind = {
+    .dir = "checkpoint",
+    .listOffset = G_STRUCT_OFFSET(virDomainObj, checkpoints),
+    .freeDef = (GDestroyNotify)virDomainCheckpointDefFree,
+    .format = qemuCheckpointFormatMetadata,
+    .parse = qemuCheckpointParseMetadata,
+};
 
 static int
 qemuCheckpointWriteMetadata(qemuDriver *driver, virDomainObj *obj,
                             const virDomainCheckpointDef *def)
 {
-    g_autofree char *dir = qemuCheckpointDir(driver, obj->def->name);
-    g_autofree char *path = qemuCheckpointFile(driver, obj->def->name, def->name);
-    g_autofree char *xml =
-        virDomainCheckpointDefFormat(def, VIR_DOMAIN_CHECKPOINT_FORMAT_SECURE);
-
-    if (virFileMakePath(dir, 0700) < 0)
-        return -1;
-    return virFileWriteAtomic(path, xml, strlen(xml), 0600);
+    return qemuMomentWriteMetadata(driver, &qemuCheckpointKind, obj,
+                                   (const virDomainMomentDef *)def);
 }
 
 /* Every metadata file of @obj again (parents change together). */
 static int
 qemuCheckpointWriteAll(qemuDriver *driver, virDomainObj *obj)
 {
-    g_autoptr(GPtrArray) defs =
-        virDomainCheckpointObjListDescendants(obj->checkpoints, NULL);
-
-    for (guint i = 0; i < defs->len; i++)
-        if (qemuCheckpointWriteMetadata(driver, obj, defs->pdata[i]) < 0)
-            return -1;
-    return 0;
+    return qemuMomentWriteAll(driver, &qemuCheckpointKind, obj);
 }
 
 static virDomainCheckpointObjList *
 qemuCheckpointList(virDomainObj *obj)
 {
-    if (!obj->checkpoints)
-        obj->checkpoints = virDomainCheckpointObjListNew();
-    return obj->checkpoints;
+    return qemuMomentList(&qemuCheckpointKind, obj);
 }
 
 /* The current checkpoint after a load: the newest leaf. */
@@ -115,37 +110,8 @@ qemuCheckpointPickCurrent(virDomainCheckpointObjList *list)
 void
 qemuCheckpointLoad(virDomainObj *obj, void *opaque)
 {
-    qemuDriver *driver = opaque;
-    g_autofree char *dir = NULL;
-    g_autoptr(GDir) d = NULL;
-    const char *ent;
-
     virDomainObjLock(obj);
-    dir = qemuCheckpointDir(driver, obj->def->name);
-    if (!(d = g_dir_open(dir, 0, NULL))) {
-        virDomainObjUnlock(obj);
-        return;
-    }
-    virFileRemoveAtomicLeftovers(dir, ".xml");
-    while ((ent = g_dir_read_name(d))) {
-        g_autofree char *path = NULL;
-        g_autofree char *xml = NULL;
-        g_autoptr(virDomainCheckpointDef) def = NULL;
-
-        if (!g_str_has_suffix(ent, ".xml") || ent[0] == '.')
-            continue;
-        path = g_build_filename(dir, ent, NULL);
-        if (virFileReadAll(path, QEMU_CHECKPOINT_XML_MAX, &xml) < 0 ||
-            !(def = virDomainCheckpointDefParseString(
-                  xml, VIR_DOMAIN_CHECKPOINT_PARSE_REDEFINE))) {
-            g_debug("skipping checkpoint metadata '%s': %s", path,
-                    virGetLastErrorMessage());
-            virResetLastError();
-            continue;
-        }
-        if (virDomainCheckpointObjListAdd(qemuCheckpointList(obj), &def) < 0)
-            virResetLastError();
-    }
+    qemuMomentLoad(opaque, &qemuCheckpointKind, obj);
     if (obj->checkpoints)
         qemuCheckpointPickCurrent(obj->checkpoints);
     virDomainObjUnlock(obj);
@@ -878,7 +844,7 @@ qemuDomainCheckpointDelete(virDomainCheckpointPtr cp, unsigned int flags)
     /* the bitmaps are gone: the metadata follows, children re-parented */
     for (guint i = 0; i < gone->len; i++) {
         g_autofree char *path =
-            qemuCheckpointFile(driver, obj->def->name, gone->pdata[i]);
+            qemuMomentFile(driver, &qemuCheckpointKind, obj->def->name, gone->pdata[i]);
 
         if (g_strcmp0(virDomainCheckpointObjListGetCurrent(list), gone->pdata[i]) == 0 &&
             !g_str_equal(gone->pdata[i], name))
@@ -905,8 +871,8 @@ cleanup:
 int
 qemuCheckpointRenameMetadata(qemuDriver *driver, const char *oldName, const char *newName)
 {
-    g_autofree char *from = qemuCheckpointDir(driver, oldName);
-    g_autofree char *to = qemuCheckpointDir(driver, newName);
+    g_autofree char *from = qemuMomentDir(driver, &qemuCheckpointKind, oldName);
+    g_autofree char *to = qemuMomentDir(driver, &qemuCheckpointKind, newName);
 
     if (!g_file_test(from, G_FILE_TEST_IS_DIR))
         return 0;
@@ -921,28 +887,6 @@ qemuCheckpointRenameMetadata(qemuDriver *driver, const char *oldName, const char
 int
 qemuCheckpointCheckUndefine(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
 {
-    int n = virDomainCheckpointObjListCount(obj->checkpoints);
-    g_autoptr(GPtrArray) defs = NULL;
-    g_autofree char *dir = NULL;
-
-    if (virDomainObjIsActive(obj) || n == 0)
-        return 0;
-    if (!(flags & VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA)) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       "cannot delete inactive domain with %d checkpoints", n);
-        return -1;
-    }
-    defs = virDomainCheckpointObjListDescendants(obj->checkpoints, NULL);
-    for (guint i = 0; i < defs->len; i++) {
-        g_autofree char *path = qemuCheckpointFile(
-            driver, obj->def->name, ((virDomainCheckpointDef *)defs->pdata[i])->name);
-
-        if (virFileRemoveDurable(path) < 0)
-            return -1;
-    }
-    dir = qemuCheckpointDir(driver, obj->def->name);
-    if (rmdir(dir) < 0 && errno != ENOENT)
-        g_debug("cannot remove '%s': %s", dir, g_strerror(errno));
-    virDomainCheckpointObjListRemoveAll(obj->checkpoints);
-    return 0;
+    return qemuMomentCheckUndefine(driver, &qemuCheckpointKind, obj,
+                                   flags & VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA);
 }

@@ -25,14 +25,13 @@
 
 #define G_LOG_DOMAIN "virtkit.qemu.snapshot"
 
-#include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "qemu_driver_priv.h"
 #include "qemu_hotplug.h"
+#include "qemu_moment.h"
 #include "qemu_monitor.h"
 #include "qemu_process.h"
 #include "qemu_snapshot.h"
@@ -45,33 +44,15 @@
 
 /* savevm / loadvm write or read the whole guest memory */
 #define QEMU_SNAPSHOT_TIMEOUT_MS 600000
-#define QEMU_SNAPSHOT_XML_MAX (16 * 1024 * 1024)
 
-/* ---- metadata files ------------------------------------------------------ */
+/* ---- metadata files (qemu_moment.c) ------------------------------------- */
 
+/* The snapshot XML with <active>1</active> for the current one (libvirt's
+ * document). */
 static char *
-qemuSnapshotDir(qemuDriver *driver, const char *domname)
+qemuSnapshotFormatMetadata(virDomainObj *obj, const virDomainMomentDef *moment)
 {
-    return g_build_filename(driver->libDir, "snapshot", domname, NULL);
-}
-
-static char *
-qemuSnapshotFile(qemuDriver *driver, const char *domname, const char *snapname)
-{
-    g_autofree char *dir = qemuSnapshotDir(driver, domname);
-    g_autofree char *file = g_strdup_printf("%s.xml", snapname);
-
-    return g_build_filename(dir, file, NULL);
-}
-
-/* Write the metadata file of @def (a snapshot of @obj, locked). */
-static int
-qemuSnapshotWriteMetadata(qemuDriver *driver, virDomainObj *obj,
-                          const virDomainSnapshotDef *def)
-{
-    g_autofree char *dir = qemuSnapshotDir(driver, obj->def->name);
-    g_autofree char *path = qemuSnapshotFile(driver, obj->def->name, def->name);
-    g_autofree char *xml = NULL;
+    const virDomainSnapshotDef *def = (const virDomainSnapshotDef *)moment;
     char uuidstr[VIR_UUID_STRING_BUFLEN];
     unsigned int flags =
         VIR_DOMAIN_SNAPSHOT_FORMAT_SECURE | VIR_DOMAIN_SNAPSHOT_FORMAT_INTERNAL;
@@ -79,86 +60,44 @@ qemuSnapshotWriteMetadata(qemuDriver *driver, virDomainObj *obj,
     if (g_strcmp0(virDomainSnapshotObjListGetCurrent(obj->snapshots), def->name) == 0)
         flags |= VIR_DOMAIN_SNAPSHOT_FORMAT_CURRENT;
     virUUIDFormat(obj->def->uuid, uuidstr);
-    xml = virDomainSnapshotDefFormat(uuidstr, def, flags);
-    if (virFileMakePath(dir, 0700) < 0)
-        return -1;
-    return virFileWriteAtomic(path, xml, strlen(xml), 0600);
+    return virDomainSnapshotDefFormat(uuidstr, def, flags);
 }
 
-/* Rewrite every metadata file of @obj (current flag and parents change
- * together). 0, or -1 with an error reported. */
+static virDomainMomentDef *
+qemuSnapshotParseMetadata(const char *xml, bool *current)
+{
+    return (virDomainMomentDef *)virDomainSnapshotDefParseString(
+        xml, VIR_DOMAIN_SNAPSHOT_PARSE_REDEFINE | VIR_DOMAIN_SNAPSHOT_PARSE_INTERNAL,
+        current);
+}
+
+static const qemuMomentKind qemuSnapshotKind = {
+    .dir = "snapshot",
+    .listOffset = G_STRUCT_OFFSET(virDomainObj, snapshots),
+    .freeDef = (GDestroyNotify)virDomainSnapshotDefFree,
+    .format = qemuSnapshotFormatMetadata,
+    .parse = qemuSnapshotParseMetadata,
+};
+
 static int
 qemuSnapshotWriteAll(qemuDriver *driver, virDomainObj *obj)
 {
-    g_autoptr(GPtrArray) names =
-        virDomainSnapshotObjListDescendants(obj->snapshots, NULL);
-
-    for (guint i = 0; i < names->len; i++) {
-        virDomainSnapshotDef *def =
-            virDomainSnapshotObjListFind(obj->snapshots, names->pdata[i]);
-
-        if (def && qemuSnapshotWriteMetadata(driver, obj, def) < 0)
-            return -1;
-    }
-    return 0;
+    return qemuMomentWriteAll(driver, &qemuSnapshotKind, obj);
 }
 
 static int
 qemuSnapshotRemoveMetadata(qemuDriver *driver, virDomainObj *obj, const char *name)
 {
-    g_autofree char *path = qemuSnapshotFile(driver, obj->def->name, name);
-
-    return virFileRemoveDurable(path);
+    return qemuMomentRemoveMetadata(driver, &qemuSnapshotKind, obj, name);
 }
 
 /* The snapshot metadata of one domain, read at driver start (a
- * virDomainObjListForEach callback; @opaque is the driver). A file that
- * does not parse is skipped with a debug line (as libvirt, which warns). */
+ * virDomainObjListForEach callback; @opaque is the driver). */
 void
 qemuSnapshotLoad(virDomainObj *obj, void *opaque)
 {
-    qemuDriver *driver = opaque;
-    g_autofree char *dir = NULL;
-    g_autoptr(GDir) d = NULL;
-    const char *ent;
-
     virDomainObjLock(obj);
-    dir = qemuSnapshotDir(driver, obj->def->name);
-    if (!(d = g_dir_open(dir, 0, NULL))) {
-        virDomainObjUnlock(obj);
-        return;
-    }
-    virFileRemoveAtomicLeftovers(dir, ".xml");
-    while ((ent = g_dir_read_name(d))) {
-        g_autofree char *path = NULL;
-        g_autofree char *xml = NULL;
-        g_autoptr(virDomainSnapshotDef) def = NULL;
-        g_autofree char *name = NULL;
-        bool current = false;
-
-        if (!g_str_has_suffix(ent, ".xml") || ent[0] == '.')
-            continue;
-        path = g_build_filename(dir, ent, NULL);
-        if (virFileReadAll(path, QEMU_SNAPSHOT_XML_MAX, &xml) < 0 ||
-            !(def = virDomainSnapshotDefParseString(
-                  xml,
-                  VIR_DOMAIN_SNAPSHOT_PARSE_REDEFINE | VIR_DOMAIN_SNAPSHOT_PARSE_INTERNAL,
-                  &current))) {
-            g_debug("skipping snapshot metadata '%s': %s", path,
-                    virGetLastErrorMessage());
-            virResetLastError();
-            continue;
-        }
-        if (!obj->snapshots)
-            obj->snapshots = virDomainSnapshotObjListNew();
-        name = g_strdup(def->name);
-        if (virDomainSnapshotObjListAdd(obj->snapshots, &def) < 0) {
-            virResetLastError();
-            continue;
-        }
-        if (current)
-            virDomainSnapshotObjListSetCurrent(obj->snapshots, name);
-    }
+    qemuMomentLoad(opaque, &qemuSnapshotKind, obj);
     virDomainObjUnlock(obj);
 }
 
@@ -167,9 +106,7 @@ qemuSnapshotLoad(virDomainObj *obj, void *opaque)
 static virDomainSnapshotObjList *
 qemuSnapshotList(virDomainObj *obj)
 {
-    if (!obj->snapshots)
-        obj->snapshots = virDomainSnapshotObjListNew();
-    return obj->snapshots;
+    return qemuMomentList(&qemuSnapshotKind, obj);
 }
 
 static const virDomainSnapshotQueryOps qemuSnapOps = {
@@ -1119,45 +1056,12 @@ cleanup:
 void
 qemuSnapshotDiscardAllMetadata(qemuDriver *driver, virDomainObj *obj)
 {
-    g_autoptr(GPtrArray) names = NULL;
-    g_autofree char *dir = NULL;
-
-    if (virDomainSnapshotObjListCount(obj->snapshots) == 0)
-        return;
-    names = virDomainSnapshotObjListDescendants(obj->snapshots, NULL);
-    for (guint i = 0; i < names->len; i++) {
-        g_autofree char *path = qemuSnapshotFile(driver, obj->def->name, names->pdata[i]);
-
-        if (virFileRemoveDurableQuiet(path) != 0)
-            g_debug("cannot remove '%s'", path);
-    }
-    dir = qemuSnapshotDir(driver, obj->def->name);
-    if (rmdir(dir) < 0 && errno != ENOENT)
-        g_debug("cannot remove '%s': %s", dir, g_strerror(errno));
-    virDomainSnapshotObjListRemoveAll(obj->snapshots);
+    qemuMomentDiscardAll(driver, &qemuSnapshotKind, obj);
 }
 
 int
 qemuSnapshotCheckUndefine(qemuDriver *driver, virDomainObj *obj, unsigned int flags)
 {
-    int n = virDomainSnapshotObjListCount(obj->snapshots);
-    g_autoptr(GPtrArray) names = NULL;
-    g_autofree char *dir = NULL;
-
-    if (virDomainObjIsActive(obj) || n == 0)
-        return 0;
-    if (!(flags & VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)) {
-        virReportError(VIR_ERR_OPERATION_INVALID,
-                       "cannot delete inactive domain with %d snapshots", n);
-        return -1;
-    }
-    names = virDomainSnapshotObjListDescendants(obj->snapshots, NULL);
-    for (guint i = 0; i < names->len; i++)
-        if (qemuSnapshotRemoveMetadata(driver, obj, names->pdata[i]) < 0)
-            return -1;
-    dir = qemuSnapshotDir(driver, obj->def->name);
-    if (rmdir(dir) < 0 && errno != ENOENT)
-        g_debug("cannot remove '%s': %s", dir, g_strerror(errno));
-    virDomainSnapshotObjListRemoveAll(obj->snapshots);
-    return 0;
+    return qemuMomentCheckUndefine(driver, &qemuSnapshotKind, obj,
+                                   flags & VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA);
 }
