@@ -69,3 +69,37 @@ virDomainCheckpointQueryParent(const virDomainCheckpointQueryOps *ops,
  * object's uuid (INVALID_ARG in DOMAIN_CHECKPOINT), then the disks aligned
  * to that <domain> when there is one. 0 or -1 with the error. */
 int virDomainCheckpointRedefineCheck(virDomainObj *obj, virDomainCheckpointDef *def);
+
+/*
+ * The checkpoint query entry points a driver answers with the queries
+ * above alone: <prefix>DomainListAllCheckpoints,
+ * <prefix>DomainCheckpointListAllChildren, ...LookupByName, ...GetParent
+ * (declared by the driver), each libvirt's flag check (virCheckFlags
+ * names the generated entry point) and one query with @ops (a
+ * virDomainCheckpointQueryOps).
+ */
+#define VIR_DOMAIN_CHECKPOINT_QUERY_ENTRY_POINTS(prefix, ops)                            \
+    int prefix##DomainListAllCheckpoints(virDomainPtr dom, virDomainCheckpointPtr **cps, \
+                                         unsigned int flags)                             \
+    {                                                                                    \
+        virCheckFlags(VIR_DOMAIN_CHECKPOINT_QUERY_LIST_FLAGS, -1);                       \
+        return virDomainCheckpointQueryList(ops, dom, NULL, flags, cps);                 \
+    }                                                                                    \
+    int prefix##DomainCheckpointListAllChildren(                                         \
+        virDomainCheckpointPtr cp, virDomainCheckpointPtr **cps, unsigned int flags)     \
+    {                                                                                    \
+        virCheckFlags(VIR_DOMAIN_CHECKPOINT_QUERY_CHILD_FLAGS, -1);                      \
+        return virDomainCheckpointQueryList(ops, cp->domain, cp->name, flags, cps);      \
+    }                                                                                    \
+    virDomainCheckpointPtr prefix##DomainCheckpointLookupByName(                         \
+        virDomainPtr dom, const char *name, unsigned int flags)                          \
+    {                                                                                    \
+        virCheckFlags(0, NULL);                                                          \
+        return virDomainCheckpointQueryLookup(ops, dom, name);                           \
+    }                                                                                    \
+    virDomainCheckpointPtr prefix##DomainCheckpointGetParent(virDomainCheckpointPtr cp,  \
+                                                             unsigned int flags)         \
+    {                                                                                    \
+        virCheckFlags(0, NULL);                                                          \
+        return virDomainCheckpointQueryParent(ops, cp);                                  \
+    }

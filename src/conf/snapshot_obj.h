@@ -92,3 +92,91 @@ int virDomainSnapshotQueryHasMetadata(const virDomainSnapshotQueryOps *ops,
  * VIR_DOMAIN_SNAPSHOT_XML_SECURE honoured, or NULL with the error. */
 char *virDomainSnapshotQueryXMLDesc(const virDomainSnapshotQueryOps *ops,
                                     virDomainSnapshotPtr snap, unsigned int flags);
+
+/*
+ * The snapshot query entry points of a driver whose snapshots live in
+ * obj->snapshots: <prefix>DomainSnapshotGetXMLDesc, ...Num, ...ListNames,
+ * <prefix>DomainListAllSnapshots, <prefix>DomainSnapshotNumChildren,
+ * ...ListChildrenNames, ...ListAllChildren, ...LookupByName,
+ * <prefix>DomainHasCurrentSnapshot, <prefix>DomainSnapshotGetParent,
+ * ...Current, ...IsCurrent, ...HasMetadata (declared by the driver), each
+ * libvirt's flag check (virCheckFlags names the generated entry point)
+ * and one call of the query above with @ops (a virDomainSnapshotQueryOps).
+ */
+#define VIR_DOMAIN_SNAPSHOT_QUERY_ENTRY_POINTS(prefix, ops)                              \
+    char *prefix##DomainSnapshotGetXMLDesc(virDomainSnapshotPtr snap,                    \
+                                           unsigned int flags)                           \
+    {                                                                                    \
+        virCheckFlags(VIR_DOMAIN_SNAPSHOT_XML_SECURE, NULL);                             \
+        return virDomainSnapshotQueryXMLDesc(ops, snap, flags);                          \
+    }                                                                                    \
+    int prefix##DomainSnapshotNum(virDomainPtr dom, unsigned int flags)                  \
+    {                                                                                    \
+        virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_LIST_FLAGS, -1);                         \
+        return virDomainSnapshotQueryList(ops, dom, NULL, flags, NULL, 0, NULL);         \
+    }                                                                                    \
+    int prefix##DomainSnapshotListNames(virDomainPtr dom, char **const names,            \
+                                        int maxnames, unsigned int flags)                \
+    {                                                                                    \
+        virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_LIST_FLAGS, -1);                         \
+        return virDomainSnapshotQueryList(ops, dom, NULL, flags, names, maxnames, NULL); \
+    }                                                                                    \
+    int prefix##DomainListAllSnapshots(virDomainPtr dom, virDomainSnapshotPtr **snaps,   \
+                                       unsigned int flags)                               \
+    {                                                                                    \
+        virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_LIST_FLAGS, -1);                         \
+        return virDomainSnapshotQueryList(ops, dom, NULL, flags, NULL, 0, snaps);        \
+    }                                                                                    \
+    int prefix##DomainSnapshotNumChildren(virDomainSnapshotPtr snap, unsigned int flags) \
+    {                                                                                    \
+        virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_CHILD_FLAGS, -1);                        \
+        return virDomainSnapshotQueryList(ops, snap->domain, snap->name, flags, NULL, 0, \
+                                          NULL);                                         \
+    }                                                                                    \
+    int prefix##DomainSnapshotListChildrenNames(                                         \
+        virDomainSnapshotPtr snap, char **const names, int maxnames, unsigned int flags) \
+    {                                                                                    \
+        virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_CHILD_FLAGS, -1);                        \
+        return virDomainSnapshotQueryList(ops, snap->domain, snap->name, flags, names,   \
+                                          maxnames, NULL);                               \
+    }                                                                                    \
+    int prefix##DomainSnapshotListAllChildren(                                           \
+        virDomainSnapshotPtr snap, virDomainSnapshotPtr **snaps, unsigned int flags)     \
+    {                                                                                    \
+        virCheckFlags(VIR_DOMAIN_SNAPSHOT_QUERY_CHILD_FLAGS, -1);                        \
+        return virDomainSnapshotQueryList(ops, snap->domain, snap->name, flags, NULL, 0, \
+                                          snaps);                                        \
+    }                                                                                    \
+    virDomainSnapshotPtr prefix##DomainSnapshotLookupByName(                             \
+        virDomainPtr dom, const char *name, unsigned int flags)                          \
+    {                                                                                    \
+        virCheckFlags(0, NULL);                                                          \
+        return virDomainSnapshotQueryLookup(ops, dom, name);                             \
+    }                                                                                    \
+    int prefix##DomainHasCurrentSnapshot(virDomainPtr dom, unsigned int flags)           \
+    {                                                                                    \
+        virCheckFlags(0, -1);                                                            \
+        return virDomainSnapshotQueryHasCurrent(ops, dom);                               \
+    }                                                                                    \
+    virDomainSnapshotPtr prefix##DomainSnapshotGetParent(virDomainSnapshotPtr snap,      \
+                                                         unsigned int flags)             \
+    {                                                                                    \
+        virCheckFlags(0, NULL);                                                          \
+        return virDomainSnapshotQueryParent(ops, snap);                                  \
+    }                                                                                    \
+    virDomainSnapshotPtr prefix##DomainSnapshotCurrent(virDomainPtr dom,                 \
+                                                       unsigned int flags)               \
+    {                                                                                    \
+        virCheckFlags(0, NULL);                                                          \
+        return virDomainSnapshotQueryCurrent(ops, dom);                                  \
+    }                                                                                    \
+    int prefix##DomainSnapshotIsCurrent(virDomainSnapshotPtr snap, unsigned int flags)   \
+    {                                                                                    \
+        virCheckFlags(0, -1);                                                            \
+        return virDomainSnapshotQueryIsCurrent(ops, snap);                               \
+    }                                                                                    \
+    int prefix##DomainSnapshotHasMetadata(virDomainSnapshotPtr snap, unsigned int flags) \
+    {                                                                                    \
+        virCheckFlags(0, -1);                                                            \
+        return virDomainSnapshotQueryHasMetadata(ops, snap);                             \
+    }

@@ -757,36 +757,10 @@ cleanup:
     return ret;
 }
 
-int
-qemuDomainListAllCheckpoints(virDomainPtr dom, virDomainCheckpointPtr **cps,
-                             unsigned int flags)
-{
-    virCheckFlags(VIR_DOMAIN_CHECKPOINT_QUERY_LIST_FLAGS, -1);
-    return virDomainCheckpointQueryList(&qemuCheckpointOps, dom, NULL, flags, cps);
-}
-
-int
-qemuDomainCheckpointListAllChildren(virDomainCheckpointPtr cp,
-                                    virDomainCheckpointPtr **cps, unsigned int flags)
-{
-    virCheckFlags(VIR_DOMAIN_CHECKPOINT_QUERY_CHILD_FLAGS, -1);
-    return virDomainCheckpointQueryList(&qemuCheckpointOps, cp->domain, cp->name, flags,
-                                        cps);
-}
-
-virDomainCheckpointPtr
-qemuDomainCheckpointLookupByName(virDomainPtr dom, const char *name, unsigned int flags)
-{
-    virCheckFlags(0, NULL);
-    return virDomainCheckpointQueryLookup(&qemuCheckpointOps, dom, name);
-}
-
-virDomainCheckpointPtr
-qemuDomainCheckpointGetParent(virDomainCheckpointPtr cp, unsigned int flags)
-{
-    virCheckFlags(0, NULL);
-    return virDomainCheckpointQueryParent(&qemuCheckpointOps, cp);
-}
+/* qemuDomainListAllCheckpoints, qemuDomainCheckpointListAllChildren,
+ * qemuDomainCheckpointLookupByName, qemuDomainCheckpointGetParent: the
+ * shared queries of checkpoint_obj.c */
+VIR_DOMAIN_CHECKPOINT_QUERY_ENTRY_POINTS(qemu, &qemuCheckpointOps)
 
 int
 qemuDomainCheckpointDelete(virDomainCheckpointPtr cp, unsigned int flags)

@@ -112,36 +112,10 @@ testDomainCheckpointGetXMLDesc(virDomainCheckpointPtr cp, unsigned int flags)
     return ret;
 }
 
-int
-testDomainListAllCheckpoints(virDomainPtr dom, virDomainCheckpointPtr **cps,
-                             unsigned int flags)
-{
-    virCheckFlags(VIR_DOMAIN_CHECKPOINT_QUERY_LIST_FLAGS, -1);
-    return virDomainCheckpointQueryList(&testCheckpointOps, dom, NULL, flags, cps);
-}
-
-int
-testDomainCheckpointListAllChildren(virDomainCheckpointPtr cp,
-                                    virDomainCheckpointPtr **cps, unsigned int flags)
-{
-    virCheckFlags(VIR_DOMAIN_CHECKPOINT_QUERY_CHILD_FLAGS, -1);
-    return virDomainCheckpointQueryList(&testCheckpointOps, cp->domain, cp->name, flags,
-                                        cps);
-}
-
-virDomainCheckpointPtr
-testDomainCheckpointLookupByName(virDomainPtr dom, const char *name, unsigned int flags)
-{
-    virCheckFlags(0, NULL);
-    return virDomainCheckpointQueryLookup(&testCheckpointOps, dom, name);
-}
-
-virDomainCheckpointPtr
-testDomainCheckpointGetParent(virDomainCheckpointPtr cp, unsigned int flags)
-{
-    virCheckFlags(0, NULL);
-    return virDomainCheckpointQueryParent(&testCheckpointOps, cp);
-}
+/* testDomainListAllCheckpoints, testDomainCheckpointListAllChildren,
+ * testDomainCheckpointLookupByName, testDomainCheckpointGetParent: the
+ * shared queries of checkpoint_obj.c */
+VIR_DOMAIN_CHECKPOINT_QUERY_ENTRY_POINTS(test, &testCheckpointOps)
 
 int
 testDomainCheckpointDelete(virDomainCheckpointPtr cp, unsigned int flags)
