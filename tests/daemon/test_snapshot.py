@@ -13,6 +13,7 @@ booted once. The effects are checked where they happen:
    without printing GUEST-READY again), also when the revert starts a new
    QEMU from a shut off domain;
  - the metadata: kept across a daemon restart (the tree, the current one),
+   a metadata file that does not parse skipped, kept and logged as a warning;
    removed with the snapshot, undefine refused while it exists.
 Errors are libvirt's (code and domain numbers): raw disks, an external
 overlay that exists, QUIESCE without an agent, unknown names.
@@ -244,11 +245,19 @@ def test_snapshots():
     # the metadata survives a daemon restart
     before = virsh(uri, "snapshot-list", "sn", "--tree").stdout
     assert before.split() == ["off1", "|", "+-", "run1"], before
+    # ... and a metadata file that does not parse is skipped, kept, and
+    # its reason logged as a warning; the others load
+    broken = os.path.join(d.root, "state", "qemu", "snapshot", "sn", "broken.xml")
+    assert os.path.isdir(os.path.dirname(broken)), os.path.dirname(broken)
+    write(broken, "<domainsnapshot><name>broken</name>")
     d.stop()
     d.start()
     conn = libvirt.open(uri)
     dom = conn.lookupByName("sn")
     assert virsh(uri, "snapshot-list", "sn", "--tree").stdout == before
+    assert os.path.exists(broken)
+    assert "skipping snapshot metadata '%s' of domain 'sn'" % broken in d.log(), d.log()
+    os.unlink(broken)
     assert dom.snapshotCurrent().getName() == "off1"
     assert dom.listAllSnapshots(libvirt.VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE)[0].getName() == "run1"
 
