@@ -8,7 +8,9 @@
 
 #include "domain_conf.h"
 #include "domain_conf_priv.h"
+#include "domain_tune.h"
 #include "virerror.h"
+#include "virtypedparamlist.h"
 
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
 
@@ -919,6 +921,50 @@ virDomainBlkioDevicesFormatStr(const virDomainBlkiotuneDef *b, const char *type)
         g_string_append_printf(out, "%s%s,%llu", out->len ? "," : "", d->path, v);
     }
     return g_string_free(out, FALSE);
+}
+
+const char *const virDomainBlkioParamNames[VIR_DOMAIN_BLKIO_NPARAMS + 1] = {
+    VIR_DOMAIN_BLKIO_WEIGHT,
+    VIR_DOMAIN_BLKIO_DEVICE_WEIGHT,
+    VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS,
+    VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS,
+    VIR_DOMAIN_BLKIO_DEVICE_READ_BPS,
+    VIR_DOMAIN_BLKIO_DEVICE_WRITE_BPS,
+    NULL,
+};
+const int virDomainBlkioParamTypes[VIR_DOMAIN_BLKIO_NPARAMS] = {
+    VIR_TYPED_PARAM_UINT,   VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_STRING,
+    VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_STRING,
+};
+
+int
+virDomainBlkioParamParse(const virTypedParameter *p, virDomainBlkioDeviceDef **parsed,
+                         size_t *nparsed)
+{
+    for (size_t k = 1; virDomainBlkioParamNames[k]; k++) {
+        if (strcmp(p->field, virDomainBlkioParamNames[k]) == 0)
+            return virDomainBlkioDevicesParseStr(p->value.s, virDomainBlkioParamNames[k],
+                                                 &parsed[k], &nparsed[k]);
+    }
+    return 0;
+}
+
+int
+virDomainBlkioParamsFormat(const virDomainBlkiotuneDef *b, unsigned int weight,
+                           virTypedParameterPtr params, int maxparams)
+{
+    int n = 0;
+
+    virTypedParameterSet(&params[n++], VIR_DOMAIN_BLKIO_WEIGHT, VIR_TYPED_PARAM_UINT,
+                         weight, NULL);
+    for (size_t k = 1; virDomainBlkioParamNames[k] && n < maxparams; k++) {
+        g_autofree char *s =
+            virDomainBlkioDevicesFormatStr(b, virDomainBlkioParamNames[k]);
+
+        virTypedParameterSet(&params[n++], virDomainBlkioParamNames[k],
+                             VIR_TYPED_PARAM_STRING, 0, s);
+    }
+    return n;
 }
 
 int

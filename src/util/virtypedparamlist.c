@@ -15,6 +15,23 @@ virTypedParamListNew(void)
 }
 
 void
+virTypedParameterSet(virTypedParameterPtr p, const char *name, int type,
+                     unsigned long long ul, const char *s)
+{
+    memset(p, 0, sizeof(*p));
+    g_strlcpy(p->field, name, sizeof(p->field));
+    p->type = type;
+    if (type == VIR_TYPED_PARAM_STRING)
+        p->value.s = g_strdup(s ? s : "");
+    else if (type == VIR_TYPED_PARAM_UINT)
+        p->value.ui = (unsigned int)ul;
+    else if (type == VIR_TYPED_PARAM_INT)
+        p->value.i = (int)ul;
+    else
+        p->value.ul = ul;
+}
+
+void
 virTypedParamArrayFree(virTypedParameterPtr params, int nparams)
 {
     if (!params)

@@ -42,6 +42,13 @@ void virTypedParamListAddBoolean(virTypedParamList *list, bool value, const char
 void virTypedParamListSteal(virTypedParamList *list, virTypedParameterPtr *par,
                             int *npar);
 
+/* Fill the caller's slot @p (its old content is not freed): @name,
+ * @type and the value, @ul for the number types (cast to the type's
+ * width), a copy of @s ("" for NULL) for VIR_TYPED_PARAM_STRING. For the
+ * Get*Parameters calls that fill an array the caller sized. */
+void virTypedParameterSet(virTypedParameterPtr p, const char *name, int type,
+                          unsigned long long ul, const char *s);
+
 /* Frees @params[0..@nparams) (strings included) and @params; accepts NULL.
  * The same as the public virTypedParamsFree. */
 void virTypedParamArrayFree(virTypedParameterPtr params, int nparams);

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "domain_tune.h"
 #include "qemu_cgroup.h"
 #include "qemu_driver_priv.h"
 #include "qemu_process.h"
@@ -603,23 +604,6 @@ cleanup:
     return ret;
 }
 
-static void
-qemuTuneSetParam(virTypedParameterPtr p, const char *name, int type,
-                 unsigned long long ul, const char *s)
-{
-    memset(p, 0, sizeof(*p));
-    g_strlcpy(p->field, name, sizeof(p->field));
-    p->type = type;
-    if (type == VIR_TYPED_PARAM_STRING)
-        p->value.s = g_strdup(s ? s : "");
-    else if (type == VIR_TYPED_PARAM_UINT)
-        p->value.ui = (unsigned int)ul;
-    else if (type == VIR_TYPED_PARAM_INT)
-        p->value.i = (int)ul;
-    else
-        p->value.ul = ul;
-}
-
 int
 qemuDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params, int *nparams,
                               unsigned int flags)
@@ -657,7 +641,8 @@ qemuDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params, int
                                 VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT };
 
         for (int i = 0; i < 3 && i < *nparams; i++)
-            qemuTuneSetParam(&params[i], names[i], VIR_TYPED_PARAM_ULLONG, vals[i], NULL);
+            virTypedParameterSet(&params[i], names[i], VIR_TYPED_PARAM_ULLONG, vals[i],
+                                 NULL);
     }
     if (*nparams > 3)
         *nparams = 3;
@@ -669,12 +654,6 @@ cleanup:
 }
 
 /* ---- blkiotune ------------------------------------------------------------------ */
-
-static const char *const qemuBlkioDeviceParams[] = {
-    VIR_DOMAIN_BLKIO_DEVICE_WEIGHT,     VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS,
-    VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS, VIR_DOMAIN_BLKIO_DEVICE_READ_BPS,
-    VIR_DOMAIN_BLKIO_DEVICE_WRITE_BPS,
-};
 
 /* One device value of the running guest's blkio group: "MAJ:MIN VALUE" in
  * the v1 files, io.max / io.weight in v2. */
@@ -758,26 +737,15 @@ qemuDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int 
                              unsigned int flags)
 {
     qemuTuneCall c;
-    static const char *const names[] = {
-        VIR_DOMAIN_BLKIO_WEIGHT,
-        VIR_DOMAIN_BLKIO_DEVICE_WEIGHT,
-        VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS,
-        VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS,
-        VIR_DOMAIN_BLKIO_DEVICE_READ_BPS,
-        VIR_DOMAIN_BLKIO_DEVICE_WRITE_BPS,
-        NULL,
-    };
-    static const int types[] = { VIR_TYPED_PARAM_UINT,   VIR_TYPED_PARAM_STRING,
-                                 VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_STRING,
-                                 VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_STRING };
     qemuDriver *driver = qemuDriverOf(dom->conn);
-    virDomainBlkioDeviceDef *parsed[G_N_ELEMENTS(names)] = { NULL };
-    size_t nparsed[G_N_ELEMENTS(names)] = { 0 };
+    virDomainBlkioDeviceDef *parsed[VIR_DOMAIN_BLKIO_NPARAMS] = { NULL };
+    size_t nparsed[VIR_DOMAIN_BLKIO_NPARAMS] = { 0 };
     int weight = -1;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
-    if (virTypedParamsCheck(params, nparams, names, types) < 0)
+    if (virTypedParamsCheck(params, nparams, virDomainBlkioParamNames,
+                            virDomainBlkioParamTypes) < 0)
         return -1;
     if (qemuTuneBegin(dom, flags, &qemuTuneBlkioSet, &c) < 0)
         goto cleanup;
@@ -791,12 +759,8 @@ qemuDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int 
             }
             continue;
         }
-        for (size_t k = 1; names[k]; k++) {
-            if (strcmp(params[i].field, names[k]) == 0 &&
-                virDomainBlkioDevicesParseStr(params[i].value.s, names[k], &parsed[k],
-                                              &nparsed[k]) < 0)
-                goto cleanup;
-        }
+        if (virDomainBlkioParamParse(&params[i], parsed, nparsed) < 0)
+            goto cleanup;
     }
     if (c.live) {
         if (weight >= 0) {
@@ -807,12 +771,14 @@ qemuDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int 
                 goto cleanup;
             c.live->blkio.weight = val;
         }
-        for (size_t k = 1; names[k]; k++) {
+        for (size_t k = 1; k < VIR_DOMAIN_BLKIO_NPARAMS; k++) {
+            const char *name = virDomainBlkioParamNames[k];
+
             for (size_t d = 0; d < nparsed[k]; d++) {
-                if (qemuTuneBlkioDeviceLive(c.priv->cgroup, names[k], &parsed[k][d]) < 0)
+                if (qemuTuneBlkioDeviceLive(c.priv->cgroup, name, &parsed[k][d]) < 0)
                     goto cleanup;
             }
-            virDomainBlkioDevicesMerge(&c.live->blkio, parsed[k], nparsed[k], names[k]);
+            virDomainBlkioDevicesMerge(&c.live->blkio, parsed[k], nparsed[k], name);
         }
         if (qemuDomainSaveStatus(driver, c.obj) < 0)
             goto cleanup;
@@ -822,8 +788,9 @@ qemuDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int 
 
         if (weight >= 0)
             copy->blkio.weight = (unsigned int)weight;
-        for (size_t k = 1; names[k]; k++)
-            virDomainBlkioDevicesMerge(&copy->blkio, parsed[k], nparsed[k], names[k]);
+        for (size_t k = 1; k < VIR_DOMAIN_BLKIO_NPARAMS; k++)
+            virDomainBlkioDevicesMerge(&copy->blkio, parsed[k], nparsed[k],
+                                       virDomainBlkioParamNames[k]);
         if (qemuDomainSaveConfig(driver, copy, c.priv->graceOverrideSec) < 0)
             goto cleanup;
         virDomainTuneClear(c.persistent);
@@ -832,7 +799,7 @@ qemuDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int 
     ret = 0;
 
 cleanup:
-    for (size_t k = 0; k < G_N_ELEMENTS(names); k++)
+    for (size_t k = 0; k < VIR_DOMAIN_BLKIO_NPARAMS; k++)
         virDomainBlkioDevicesFree(parsed[k], nparsed[k]);
     qemuTuneEnd(&c);
     return ret;
@@ -848,7 +815,7 @@ qemuDomainGetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int 
     const virDomainDef *def;
     qemuDomainObjPrivate *priv;
     unsigned int weight;
-    int maxparams = 6, n = 0;
+    int maxparams = 6;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
@@ -884,16 +851,7 @@ qemuDomainGetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int 
         weight = persistent->blkio.weight;
         def = persistent;
     }
-    qemuTuneSetParam(&params[n++], VIR_DOMAIN_BLKIO_WEIGHT, VIR_TYPED_PARAM_UINT, weight,
-                     NULL);
-    for (size_t k = 0; k < G_N_ELEMENTS(qemuBlkioDeviceParams) && n < maxparams; k++) {
-        g_autofree char *s =
-            virDomainBlkioDevicesFormatStr(&def->blkio, qemuBlkioDeviceParams[k]);
-
-        qemuTuneSetParam(&params[n++], qemuBlkioDeviceParams[k], VIR_TYPED_PARAM_STRING,
-                         0, s);
-    }
-    *nparams = n;
+    *nparams = virDomainBlkioParamsFormat(&def->blkio, weight, params, maxparams);
     ret = 0;
 
 cleanup:
@@ -1045,11 +1003,11 @@ qemuDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params, int *
         goto cleanup;
     }
     def = live ? live : persistent;
-    qemuTuneSetParam(&params[0], VIR_DOMAIN_NUMA_MODE, VIR_TYPED_PARAM_INT,
-                     (unsigned long long)def->numatune.mode, NULL);
+    virTypedParameterSet(&params[0], VIR_DOMAIN_NUMA_MODE, VIR_TYPED_PARAM_INT,
+                         (unsigned long long)def->numatune.mode, NULL);
     if (*nparams > 1)
-        qemuTuneSetParam(&params[1], VIR_DOMAIN_NUMA_NODESET, VIR_TYPED_PARAM_STRING, 0,
-                         def->numatune.nodeset);
+        virTypedParameterSet(&params[1], VIR_DOMAIN_NUMA_NODESET, VIR_TYPED_PARAM_STRING,
+                             0, def->numatune.nodeset);
     if (*nparams > 2)
         *nparams = 2;
     ret = 0;

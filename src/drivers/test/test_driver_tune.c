@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "domain_tune.h"
 #include "driver.h"
 #include "netdev_bandwidth_conf.h"
 #include "test_driver_priv.h"
@@ -63,23 +64,6 @@ testTuneGetDef(virDomainObj *obj, unsigned int flags)
         return NULL;
     }
     return testDomainObjGetOneDef(obj, flags);
-}
-
-static void
-testSetParam(virTypedParameterPtr p, const char *name, int type, unsigned long long ul,
-             const char *s)
-{
-    memset(p, 0, sizeof(*p));
-    g_strlcpy(p->field, name, sizeof(p->field));
-    p->type = type;
-    if (type == VIR_TYPED_PARAM_STRING)
-        p->value.s = g_strdup(s ? s : "");
-    else if (type == VIR_TYPED_PARAM_UINT)
-        p->value.ui = (unsigned int)ul;
-    else if (type == VIR_TYPED_PARAM_INT)
-        p->value.i = (int)ul;
-    else
-        p->value.ul = ul;
 }
 
 /* ---- memtune ---------------------------------------------------------------- */
@@ -171,7 +155,8 @@ testDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params, int
                                       def->mem.swapHardLimit };
 
         for (int i = 0; i < 3 && i < *nparams; i++)
-            testSetParam(&params[i], names[i], VIR_TYPED_PARAM_ULLONG, vals[i], NULL);
+            virTypedParameterSet(&params[i], names[i], VIR_TYPED_PARAM_ULLONG, vals[i],
+                                 NULL);
     }
     if (*nparams > 3)
         *nparams = 3;
@@ -184,36 +169,19 @@ cleanup:
 
 /* ---- blkiotune -------------------------------------------------------------- */
 
-static const char *const blkioDeviceParams[] = {
-    VIR_DOMAIN_BLKIO_DEVICE_WEIGHT,     VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS,
-    VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS, VIR_DOMAIN_BLKIO_DEVICE_READ_BPS,
-    VIR_DOMAIN_BLKIO_DEVICE_WRITE_BPS,
-};
-
 int
 testDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int nparams,
                              unsigned int flags)
 {
-    static const char *const names[] = {
-        VIR_DOMAIN_BLKIO_WEIGHT,
-        VIR_DOMAIN_BLKIO_DEVICE_WEIGHT,
-        VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS,
-        VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS,
-        VIR_DOMAIN_BLKIO_DEVICE_READ_BPS,
-        VIR_DOMAIN_BLKIO_DEVICE_WRITE_BPS,
-        NULL,
-    };
-    static const int types[] = { VIR_TYPED_PARAM_UINT,   VIR_TYPED_PARAM_STRING,
-                                 VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_STRING,
-                                 VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_STRING };
     virDomainObj *obj;
     virDomainDef *def;
-    virDomainBlkioDeviceDef *parsed[G_N_ELEMENTS(names)] = { NULL };
-    size_t nparsed[G_N_ELEMENTS(names)] = { 0 };
+    virDomainBlkioDeviceDef *parsed[VIR_DOMAIN_BLKIO_NPARAMS] = { NULL };
+    size_t nparsed[VIR_DOMAIN_BLKIO_NPARAMS] = { 0 };
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
-    if (virTypedParamsCheck(params, nparams, names, types) < 0)
+    if (virTypedParamsCheck(params, nparams, virDomainBlkioParamNames,
+                            virDomainBlkioParamTypes) < 0)
         return -1;
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
@@ -221,23 +189,20 @@ testDomainSetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int 
         goto cleanup;
     /* every string parsed before anything changes */
     for (int i = 0; i < nparams; i++) {
-        for (size_t k = 1; names[k]; k++) {
-            if (strcmp(params[i].field, names[k]) == 0 &&
-                virDomainBlkioDevicesParseStr(params[i].value.s, names[k], &parsed[k],
-                                              &nparsed[k]) < 0)
-                goto cleanup;
-        }
+        if (virDomainBlkioParamParse(&params[i], parsed, nparsed) < 0)
+            goto cleanup;
     }
     for (int i = 0; i < nparams; i++) {
         if (strcmp(params[i].field, VIR_DOMAIN_BLKIO_WEIGHT) == 0)
             def->blkio.weight = params[i].value.ui;
     }
-    for (size_t k = 1; names[k]; k++)
-        virDomainBlkioDevicesMerge(&def->blkio, parsed[k], nparsed[k], names[k]);
+    for (size_t k = 1; k < VIR_DOMAIN_BLKIO_NPARAMS; k++)
+        virDomainBlkioDevicesMerge(&def->blkio, parsed[k], nparsed[k],
+                                   virDomainBlkioParamNames[k]);
     ret = 0;
 
 cleanup:
-    for (size_t k = 0; k < G_N_ELEMENTS(names); k++)
+    for (size_t k = 0; k < VIR_DOMAIN_BLKIO_NPARAMS; k++)
         virDomainBlkioDevicesFree(parsed[k], nparsed[k]);
     virDomainObjEndAPI(&obj);
     return ret;
@@ -250,7 +215,6 @@ testDomainGetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int 
     virDomainObj *obj;
     const virDomainDef *def;
     int maxparams = 6;
-    int n = 0;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
@@ -266,15 +230,8 @@ testDomainGetBlkioParameters(virDomainPtr dom, virTypedParameterPtr params, int 
         return -1;
     if (!(def = testTuneGetDef(obj, flags & ~VIR_TYPED_PARAM_STRING_OKAY)))
         goto cleanup;
-    testSetParam(&params[n++], VIR_DOMAIN_BLKIO_WEIGHT, VIR_TYPED_PARAM_UINT,
-                 def->blkio.weight, NULL);
-    for (size_t k = 0; k < G_N_ELEMENTS(blkioDeviceParams) && n < maxparams; k++) {
-        g_autofree char *s =
-            virDomainBlkioDevicesFormatStr(&def->blkio, blkioDeviceParams[k]);
-
-        testSetParam(&params[n++], blkioDeviceParams[k], VIR_TYPED_PARAM_STRING, 0, s);
-    }
-    *nparams = n;
+    *nparams =
+        virDomainBlkioParamsFormat(&def->blkio, def->blkio.weight, params, maxparams);
     ret = 0;
 
 cleanup:
@@ -340,11 +297,11 @@ testDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params, int *
         return -1;
     if (!(def = testTuneGetDef(obj, flags & ~VIR_TYPED_PARAM_STRING_OKAY)))
         goto cleanup;
-    testSetParam(&params[0], VIR_DOMAIN_NUMA_MODE, VIR_TYPED_PARAM_INT,
-                 (unsigned long long)def->numatune.mode, NULL);
+    virTypedParameterSet(&params[0], VIR_DOMAIN_NUMA_MODE, VIR_TYPED_PARAM_INT,
+                         (unsigned long long)def->numatune.mode, NULL);
     if (*nparams > 1)
-        testSetParam(&params[1], VIR_DOMAIN_NUMA_NODESET, VIR_TYPED_PARAM_STRING, 0,
-                     def->numatune.nodeset);
+        virTypedParameterSet(&params[1], VIR_DOMAIN_NUMA_NODESET, VIR_TYPED_PARAM_STRING,
+                             0, def->numatune.nodeset);
     if (*nparams > 2)
         *nparams = 2;
     ret = 0;
