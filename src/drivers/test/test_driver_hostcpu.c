@@ -12,68 +12,8 @@
 #define VIR_FROM_THIS VIR_FROM_TEST
 
 /* The models of libvirt 9.0's CPU map (what its test driver lists, read
- * with Debian's virsh cpu-models on test:///default), x86 and ppc64. */
-static const char *const testCPUModelsX86[] = {
-    "486",
-    "pentium",
-    "pentium2",
-    "pentium3",
-    "pentiumpro",
-    "coreduo",
-    "n270",
-    "core2duo",
-    "qemu32",
-    "kvm32",
-    "cpu64-rhel5",
-    "cpu64-rhel6",
-    "qemu64",
-    "kvm64",
-    "Conroe",
-    "Penryn",
-    "Nehalem",
-    "Nehalem-IBRS",
-    "Westmere",
-    "Westmere-IBRS",
-    "SandyBridge",
-    "SandyBridge-IBRS",
-    "IvyBridge",
-    "IvyBridge-IBRS",
-    "Haswell-noTSX",
-    "Haswell-noTSX-IBRS",
-    "Haswell",
-    "Haswell-IBRS",
-    "Broadwell-noTSX",
-    "Broadwell-noTSX-IBRS",
-    "Broadwell",
-    "Broadwell-IBRS",
-    "Skylake-Client",
-    "Skylake-Client-IBRS",
-    "Skylake-Client-noTSX-IBRS",
-    "Skylake-Server",
-    "Skylake-Server-IBRS",
-    "Skylake-Server-noTSX-IBRS",
-    "Cascadelake-Server",
-    "Cascadelake-Server-noTSX",
-    "Icelake-Client",
-    "Icelake-Client-noTSX",
-    "Icelake-Server",
-    "Icelake-Server-noTSX",
-    "Cooperlake",
-    "Snowridge",
-    "athlon",
-    "phenom",
-    "Opteron_G1",
-    "Opteron_G2",
-    "Opteron_G3",
-    "Opteron_G4",
-    "Opteron_G5",
-    "EPYC",
-    "EPYC-IBPB",
-    "EPYC-Rome",
-    "EPYC-Milan",
-    "Dhyana",
-    NULL,
-};
+ * with Debian's virsh cpu-models on test:///default): x86's are the CPU
+ * map's (cpu_map.h), ppc64's here. */
 static const char *const testCPUModelsPPC64[] = {
     "POWER6",  "POWER7",        "POWER8",        "POWER9",
     "POWER10", "POWERPC_e5500", "POWERPC_e6500", NULL,
@@ -95,7 +35,7 @@ testConnectGetCPUModelNames(virConnectPtr conn G_GNUC_UNUSED, const char *arch,
         return -1;
     }
     if (g_str_equal(arch, "x86_64") || g_str_equal(arch, "i686"))
-        list = testCPUModelsX86;
+        list = virCPUMapX86Models;
     else if (g_str_equal(arch, "ppc64") || g_str_equal(arch, "ppc64le"))
         list = testCPUModelsPPC64;
     else if (!g_strv_contains(testCPUArchAny, arch)) {
