@@ -11,6 +11,7 @@
 
 #define G_LOG_DOMAIN "virtkit.util.process"
 #include <errno.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -456,7 +457,11 @@ virProcessSpawnHeld(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd,
         virReportSystemError(errno, "%s", "cannot open '/dev/null'");
         return -1;
     }
-    if (pipe2(errpipe, O_CLOEXEC) < 0 || pipe2(gate, O_CLOEXEC) < 0) {
+    /* the gate is a socket pair, not a pipe: the release's write to a
+     * child that already ended must fail with EPIPE (MSG_NOSIGNAL), not
+     * raise SIGPIPE in the caller's process (an embedding program's) */
+    if (pipe2(errpipe, O_CLOEXEC) < 0 ||
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, gate) < 0) {
         virReportSystemError(errno, "%s", "cannot create pipe");
         goto error;
     }
@@ -524,7 +529,7 @@ virProcessRelease(virProcessHeld *held)
     char go = 1;
     int rc = 0;
 
-    while (write(held->gatefd, &go, 1) < 0 && errno == EINTR)
+    while (send(held->gatefd, &go, 1, MSG_NOSIGNAL) < 0 && errno == EINTR)
         ;
     close(held->gatefd);
     held->gatefd = -1;
