@@ -26,24 +26,10 @@
 char *
 virDomainGetHostname(virDomainPtr domain, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, NULL);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, NULL), domain->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->domainGetHostname) {
-        char *ret = conn->driver->domainGetHostname(domain, flags);
-
-        if (!ret)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainGetHostname, domain, flags);
 }
 
 /**
@@ -239,26 +225,12 @@ error:
 int
 virDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(info, error);
     *info = NULL;
 
-    if (conn->driver->domainGetFSInfo) {
-        int ret = conn->driver->domainGetFSInfo(dom, info, flags);
-
-        if (ret < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainGetFSInfo, dom, info, flags);
 }
 
 /**
@@ -382,20 +354,8 @@ error:
 int
 virDomainAgentSetResponseTimeout(virDomainPtr domain, int timeout, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->domainAgentSetResponseTimeout) {
-        if (conn->driver->domainAgentSetResponseTimeout(domain, timeout, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainAgentSetResponseTimeout, domain, timeout, flags);
 }

@@ -122,12 +122,7 @@ error:
 char *
 virDomainGetMetadata(virDomainPtr domain, int type, const char *uri, unsigned int flags)
 {
-    virConnectPtr conn;
-    char *ret;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, NULL);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, NULL), domain->conn);
     if (checkExclusive(__func__, flags, VIR_DOMAIN_AFFECT_LIVE, "VIR_DOMAIN_AFFECT_LIVE",
                        VIR_DOMAIN_AFFECT_CONFIG, "VIR_DOMAIN_AFFECT_CONFIG") < 0)
         goto error;
@@ -147,15 +142,7 @@ virDomainGetMetadata(virDomainPtr domain, int type, const char *uri, unsigned in
         break;
     }
 
-    if (conn->driver->domainGetMetadata) {
-        if (!(ret = conn->driver->domainGetMetadata(domain, type, uri, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainGetMetadata, domain, type, uri, flags);
 }
 
 /**
@@ -177,11 +164,7 @@ error:
 int
 virDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     virCheckNonNullArgGoto(new_name, error);
     if (!*new_name) {
         virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "new_name",
@@ -190,15 +173,7 @@ virDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
     }
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->domainRename) {
-        if (conn->driver->domainRename(dom, new_name, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainRename, dom, new_name, flags);
 }
 
 static int
@@ -492,20 +467,8 @@ virDomainUpdateDeviceFlags(virDomainPtr domain, const char *xml, unsigned int fl
 int
 virDomainDetachDeviceAlias(virDomainPtr domain, const char *alias, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckNonNullArgGoto(alias, error);
     virCheckReadOnlyGoto(conn, error);
-    if (conn->driver->domainDetachDeviceAlias) {
-        if (conn->driver->domainDetachDeviceAlias(domain, alias, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainDetachDeviceAlias, domain, alias, flags);
 }

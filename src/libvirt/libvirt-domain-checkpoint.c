@@ -81,12 +81,7 @@ VIR_HANDLE_GET(virDomainCheckpointGetConnect, virConnectPtr, virDomainCheckpoint
 virDomainCheckpointPtr
 virDomainCheckpointCreateXML(virDomainPtr domain, const char *xmlDesc, unsigned int flags)
 {
-    virConnectPtr conn;
-    virDomainCheckpointPtr ret;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, NULL);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, NULL), domain->conn);
     virCheckNonNullArgGoto(xmlDesc, error);
     virCheckReadOnlyGoto(conn, error);
     if (REQ(VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE,
@@ -94,15 +89,7 @@ virDomainCheckpointCreateXML(virDomainPtr domain, const char *xmlDesc, unsigned 
         EXCL(VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE,
              VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE) < 0)
         goto error;
-    if (conn->driver->domainCheckpointCreateXML) {
-        if (!(ret = conn->driver->domainCheckpointCreateXML(domain, xmlDesc, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainCheckpointCreateXML, domain, xmlDesc, flags);
 }
 
 /**
@@ -122,26 +109,13 @@ error:
 char *
 virDomainCheckpointGetXMLDesc(virDomainCheckpointPtr checkpoint, unsigned int flags)
 {
-    virConnectPtr conn;
-    char *ret;
-
-    virResetLastError();
-    virCheckDomainCheckpointReturn(checkpoint, NULL);
-    conn = checkpoint->domain->conn;
+    VIR_ENTRY(virCheckDomainCheckpointReturn(checkpoint, NULL), checkpoint->domain->conn);
     if ((conn->flags & VIR_CONNECT_RO) && (flags & VIR_DOMAIN_CHECKPOINT_XML_SECURE)) {
         virReportError(VIR_ERR_OPERATION_DENIED, "%s",
                        "virDomainCheckpointGetXMLDesc with secure flag");
         goto error;
     }
-    if (conn->driver->domainCheckpointGetXMLDesc) {
-        if (!(ret = conn->driver->domainCheckpointGetXMLDesc(checkpoint, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainCheckpointGetXMLDesc, checkpoint, flags);
 }
 
 /**
@@ -236,22 +210,9 @@ error:
 virDomainCheckpointPtr
 virDomainCheckpointLookupByName(virDomainPtr domain, const char *name, unsigned int flags)
 {
-    virConnectPtr conn;
-    virDomainCheckpointPtr ret;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, NULL);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, NULL), domain->conn);
     virCheckNonNullArgGoto(name, error);
-    if (conn->driver->domainCheckpointLookupByName) {
-        if (!(ret = conn->driver->domainCheckpointLookupByName(domain, name, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainCheckpointLookupByName, domain, name, flags);
 }
 
 /**
@@ -268,21 +229,8 @@ error:
 virDomainCheckpointPtr
 virDomainCheckpointGetParent(virDomainCheckpointPtr checkpoint, unsigned int flags)
 {
-    virConnectPtr conn;
-    virDomainCheckpointPtr ret;
-
-    virResetLastError();
-    virCheckDomainCheckpointReturn(checkpoint, NULL);
-    conn = checkpoint->domain->conn;
-    if (conn->driver->domainCheckpointGetParent) {
-        if (!(ret = conn->driver->domainCheckpointGetParent(checkpoint, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY(virCheckDomainCheckpointReturn(checkpoint, NULL), checkpoint->domain->conn);
+    VIR_ENTRY_CALL_PTR(driver, domainCheckpointGetParent, checkpoint, flags);
 }
 
 /**
@@ -302,25 +250,12 @@ error:
 int
 virDomainCheckpointDelete(virDomainCheckpointPtr checkpoint, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckDomainCheckpointReturn(checkpoint, -1);
-    conn = checkpoint->domain->conn;
+    VIR_ENTRY(virCheckDomainCheckpointReturn(checkpoint, -1), checkpoint->domain->conn);
     virCheckReadOnlyGoto(conn, error);
     if (EXCL(VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN,
              VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN_ONLY) < 0)
         goto error;
-    if (conn->driver->domainCheckpointDelete) {
-        if ((ret = conn->driver->domainCheckpointDelete(checkpoint, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainCheckpointDelete, checkpoint, flags);
 }
 
 /**

@@ -65,19 +65,10 @@ error:
 int
 virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb)
 {
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNullArgGoto(cb, error);
 
-    if (conn->driver->connectDomainEventDeregister) {
-        if (conn->driver->connectDomainEventDeregister(conn, cb) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, connectDomainEventDeregister, conn, cb);
 }
 
 
@@ -164,19 +155,10 @@ error:
 int
 virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
 {
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNegativeArgGoto(callbackID, error);
 
-    if (conn->driver->connectDomainEventDeregisterAny) {
-        if (conn->driver->connectDomainEventDeregisterAny(conn, callbackID) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, connectDomainEventDeregisterAny, conn, callbackID);
 }
 
 

@@ -166,21 +166,7 @@ error:
 int
 virDomainOpenGraphicsFD(virDomainPtr dom, unsigned int idx, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     virCheckReadOnlyGoto(conn, error);
-    if (conn->driver->domainOpenGraphicsFD) {
-        int ret = conn->driver->domainOpenGraphicsFD(dom, idx, flags);
-
-        if (ret < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainOpenGraphicsFD, dom, idx, flags);
 }

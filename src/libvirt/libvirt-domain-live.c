@@ -148,20 +148,8 @@ virDomainSetMemoryFlags(virDomainPtr domain, unsigned long memory, unsigned int 
 int
 virDomainInjectNMI(virDomainPtr domain, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->domainInjectNMI) {
-        if (conn->driver->domainInjectNMI(domain, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainInjectNMI, domain, flags);
 }

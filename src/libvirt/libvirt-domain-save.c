@@ -311,22 +311,10 @@ error:
 int
 virDomainManagedSave(virDomainPtr dom, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     if (checkReadOnly(conn, __func__) < 0 || checkRunningPaused(__func__, flags) < 0)
         goto error;
-    if (conn->driver->domainManagedSave) {
-        if (conn->driver->domainManagedSave(dom, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainManagedSave, dom, flags);
 }
 
 /**
@@ -342,22 +330,10 @@ error:
 int
 virDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     if (checkReadOnly(conn, __func__) < 0)
         goto error;
-    if (conn->driver->domainManagedSaveRemove) {
-        if (conn->driver->domainManagedSaveRemove(dom, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainManagedSaveRemove, dom, flags);
 }
 
 /**
@@ -375,26 +351,13 @@ error:
 char *
 virDomainManagedSaveGetXMLDesc(virDomainPtr domain, unsigned int flags)
 {
-    virConnectPtr conn;
-    char *ret;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, NULL);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, NULL), domain->conn);
     if ((conn->flags & VIR_CONNECT_RO) && (flags & VIR_DOMAIN_SAVE_IMAGE_XML_SECURE)) {
         virReportError(VIR_ERR_OPERATION_DENIED, "%s",
                        "virDomainManagedSaveGetXMLDesc with secure flag");
         goto error;
     }
-    if (conn->driver->domainManagedSaveGetXMLDesc) {
-        if (!(ret = conn->driver->domainManagedSaveGetXMLDesc(domain, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainManagedSaveGetXMLDesc, domain, flags);
 }
 
 /**
@@ -412,22 +375,10 @@ error:
 int
 virDomainManagedSaveDefineXML(virDomainPtr domain, const char *dxml, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     if (checkReadOnly(conn, __func__) < 0 || checkRunningPaused(__func__, flags) < 0)
         goto error;
-    if (conn->driver->domainManagedSaveDefineXML) {
-        if (conn->driver->domainManagedSaveDefineXML(domain, dxml, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainManagedSaveDefineXML, domain, dxml, flags);
 }
 
 /* The body of the two dump calls: libvirt's checks, then the driver. */

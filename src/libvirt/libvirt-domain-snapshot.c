@@ -85,12 +85,7 @@ VIR_HANDLE_GET(virDomainSnapshotGetConnect, virConnectPtr, virDomainSnapshotPtr,
 virDomainSnapshotPtr
 virDomainSnapshotCreateXML(virDomainPtr domain, const char *xmlDesc, unsigned int flags)
 {
-    virConnectPtr conn;
-    virDomainSnapshotPtr ret;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, NULL);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, NULL), domain->conn);
     virCheckNonNullArgGoto(xmlDesc, error);
     virCheckReadOnlyGoto(conn, error);
     if (REQ(VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT, VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE) <
@@ -99,15 +94,7 @@ virDomainSnapshotCreateXML(virDomainPtr domain, const char *xmlDesc, unsigned in
              VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA) < 0 ||
         EXCL(VIR_DOMAIN_SNAPSHOT_CREATE_HALT, VIR_DOMAIN_SNAPSHOT_CREATE_LIVE) < 0)
         goto error;
-    if (conn->driver->domainSnapshotCreateXML) {
-        if (!(ret = conn->driver->domainSnapshotCreateXML(domain, xmlDesc, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainSnapshotCreateXML, domain, xmlDesc, flags);
 }
 
 /**
@@ -126,26 +113,13 @@ error:
 char *
 virDomainSnapshotGetXMLDesc(virDomainSnapshotPtr snapshot, unsigned int flags)
 {
-    virConnectPtr conn;
-    char *ret;
-
-    virResetLastError();
-    virCheckDomainSnapshotReturn(snapshot, NULL);
-    conn = snapshot->domain->conn;
+    VIR_ENTRY(virCheckDomainSnapshotReturn(snapshot, NULL), snapshot->domain->conn);
     if ((conn->flags & VIR_CONNECT_RO) && (flags & VIR_DOMAIN_SNAPSHOT_XML_SECURE)) {
         virReportError(VIR_ERR_OPERATION_DENIED, "%s",
                        "virDomainSnapshotGetXMLDesc with secure flag");
         goto error;
     }
-    if (conn->driver->domainSnapshotGetXMLDesc) {
-        if (!(ret = conn->driver->domainSnapshotGetXMLDesc(snapshot, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainSnapshotGetXMLDesc, snapshot, flags);
 }
 
 /**
@@ -162,21 +136,8 @@ error:
 int
 virDomainSnapshotNum(virDomainPtr domain, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
-    if (conn->driver->domainSnapshotNum) {
-        if ((ret = conn->driver->domainSnapshotNum(domain, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
+    VIR_ENTRY_CALL(driver, domainSnapshotNum, domain, flags);
 }
 
 /**
@@ -267,21 +228,8 @@ error:
 int
 virDomainSnapshotNumChildren(virDomainSnapshotPtr snapshot, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckDomainSnapshotReturn(snapshot, -1);
-    conn = snapshot->domain->conn;
-    if (conn->driver->domainSnapshotNumChildren) {
-        if ((ret = conn->driver->domainSnapshotNumChildren(snapshot, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY(virCheckDomainSnapshotReturn(snapshot, -1), snapshot->domain->conn);
+    VIR_ENTRY_CALL(driver, domainSnapshotNumChildren, snapshot, flags);
 }
 
 /**
@@ -372,22 +320,9 @@ error:
 virDomainSnapshotPtr
 virDomainSnapshotLookupByName(virDomainPtr domain, const char *name, unsigned int flags)
 {
-    virConnectPtr conn;
-    virDomainSnapshotPtr ret;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, NULL);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, NULL), domain->conn);
     virCheckNonNullArgGoto(name, error);
-    if (conn->driver->domainSnapshotLookupByName) {
-        if (!(ret = conn->driver->domainSnapshotLookupByName(domain, name, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainSnapshotLookupByName, domain, name, flags);
 }
 
 /**
@@ -402,21 +337,8 @@ error:
 int
 virDomainHasCurrentSnapshot(virDomainPtr domain, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
-    if (conn->driver->domainHasCurrentSnapshot) {
-        if ((ret = conn->driver->domainHasCurrentSnapshot(domain, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
+    VIR_ENTRY_CALL(driver, domainHasCurrentSnapshot, domain, flags);
 }
 
 /**
@@ -432,21 +354,8 @@ error:
 virDomainSnapshotPtr
 virDomainSnapshotCurrent(virDomainPtr domain, unsigned int flags)
 {
-    virConnectPtr conn;
-    virDomainSnapshotPtr ret;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, NULL);
-    conn = domain->conn;
-    if (conn->driver->domainSnapshotCurrent) {
-        if (!(ret = conn->driver->domainSnapshotCurrent(domain, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY(virCheckDomainReturn(domain, NULL), domain->conn);
+    VIR_ENTRY_CALL_PTR(driver, domainSnapshotCurrent, domain, flags);
 }
 
 /**
@@ -462,21 +371,8 @@ error:
 virDomainSnapshotPtr
 virDomainSnapshotGetParent(virDomainSnapshotPtr snapshot, unsigned int flags)
 {
-    virConnectPtr conn;
-    virDomainSnapshotPtr ret;
-
-    virResetLastError();
-    virCheckDomainSnapshotReturn(snapshot, NULL);
-    conn = snapshot->domain->conn;
-    if (conn->driver->domainSnapshotGetParent) {
-        if (!(ret = conn->driver->domainSnapshotGetParent(snapshot, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY(virCheckDomainSnapshotReturn(snapshot, NULL), snapshot->domain->conn);
+    VIR_ENTRY_CALL_PTR(driver, domainSnapshotGetParent, snapshot, flags);
 }
 
 /**
@@ -492,21 +388,8 @@ error:
 int
 virDomainSnapshotIsCurrent(virDomainSnapshotPtr snapshot, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckDomainSnapshotReturn(snapshot, -1);
-    conn = snapshot->domain->conn;
-    if (conn->driver->domainSnapshotIsCurrent) {
-        if ((ret = conn->driver->domainSnapshotIsCurrent(snapshot, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY(virCheckDomainSnapshotReturn(snapshot, -1), snapshot->domain->conn);
+    VIR_ENTRY_CALL(driver, domainSnapshotIsCurrent, snapshot, flags);
 }
 
 /**
@@ -523,21 +406,8 @@ error:
 int
 virDomainSnapshotHasMetadata(virDomainSnapshotPtr snapshot, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckDomainSnapshotReturn(snapshot, -1);
-    conn = snapshot->domain->conn;
-    if (conn->driver->domainSnapshotHasMetadata) {
-        if ((ret = conn->driver->domainSnapshotHasMetadata(snapshot, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY(virCheckDomainSnapshotReturn(snapshot, -1), snapshot->domain->conn);
+    VIR_ENTRY_CALL(driver, domainSnapshotHasMetadata, snapshot, flags);
 }
 
 /**
@@ -560,23 +430,11 @@ error:
 int
 virDomainRevertToSnapshot(virDomainSnapshotPtr snapshot, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainSnapshotReturn(snapshot, -1);
-    conn = snapshot->domain->conn;
+    VIR_ENTRY(virCheckDomainSnapshotReturn(snapshot, -1), snapshot->domain->conn);
     virCheckReadOnlyGoto(conn, error);
     if (EXCL(VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING, VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED) < 0)
         goto error;
-    if (conn->driver->domainRevertToSnapshot) {
-        if (conn->driver->domainRevertToSnapshot(snapshot, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainRevertToSnapshot, snapshot, flags);
 }
 
 /**
@@ -598,24 +456,12 @@ error:
 int
 virDomainSnapshotDelete(virDomainSnapshotPtr snapshot, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainSnapshotReturn(snapshot, -1);
-    conn = snapshot->domain->conn;
+    VIR_ENTRY(virCheckDomainSnapshotReturn(snapshot, -1), snapshot->domain->conn);
     virCheckReadOnlyGoto(conn, error);
     if (EXCL(VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN,
              VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY) < 0)
         goto error;
-    if (conn->driver->domainSnapshotDelete) {
-        if (conn->driver->domainSnapshotDelete(snapshot, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainSnapshotDelete, snapshot, flags);
 }
 
 /**

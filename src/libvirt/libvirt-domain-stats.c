@@ -114,23 +114,11 @@ error:
 int
 virDomainSetMemoryStatsPeriod(virDomainPtr domain, int period, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNegativeArgGoto(period, error);
 
-    if (conn->driver->domainSetMemoryStatsPeriod) {
-        if (conn->driver->domainSetMemoryStatsPeriod(domain, period, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainSetMemoryStatsPeriod, domain, period, flags);
 }
 
 

@@ -44,20 +44,9 @@
 int
 virConnectNumOfDomains(virConnectPtr conn)
 {
-    int ret;
+    VIR_ENTRY_CONNECT(-1);
 
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-
-    if (conn->driver->connectNumOfDomains) {
-        if ((ret = conn->driver->connectNumOfDomains(conn)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, connectNumOfDomains, conn);
 }
 
 
@@ -78,22 +67,11 @@ error:
 int
 virConnectListDomains(virConnectPtr conn, int *ids, int maxids)
 {
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNullArrayArgGoto(ids, maxids, error);
     virCheckNonNegativeArgGoto(maxids, error);
 
-    if (conn->driver->connectListDomains) {
-        if ((ret = conn->driver->connectListDomains(conn, ids, maxids)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, connectListDomains, conn, ids, maxids);
 }
 
 
@@ -108,20 +86,9 @@ error:
 int
 virConnectNumOfDefinedDomains(virConnectPtr conn)
 {
-    int ret;
+    VIR_ENTRY_CONNECT(-1);
 
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-
-    if (conn->driver->connectNumOfDefinedDomains) {
-        if ((ret = conn->driver->connectNumOfDefinedDomains(conn)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, connectNumOfDefinedDomains, conn);
 }
 
 
@@ -142,22 +109,11 @@ error:
 int
 virConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames)
 {
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNullArrayArgGoto(names, maxnames, error);
     virCheckNonNegativeArgGoto(maxnames, error);
 
-    if (conn->driver->connectListDefinedDomains) {
-        if ((ret = conn->driver->connectListDefinedDomains(conn, names, maxnames)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, connectListDefinedDomains, conn, names, maxnames);
 }
 
 
@@ -184,22 +140,12 @@ error:
 int
 virConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags)
 {
-    int ret;
-
     virResetLastError();
     if (domains)
         *domains = NULL;
     virCheckConnectReturn(conn, -1);
 
-    if (conn->driver->connectListAllDomains) {
-        if ((ret = conn->driver->connectListAllDomains(conn, domains, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, connectListAllDomains, conn, domains, flags);
 }
 
 
@@ -220,21 +166,10 @@ error:
 virDomainPtr
 virDomainLookupByID(virConnectPtr conn, int id)
 {
-    virDomainPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckNonNegativeArgGoto(id, error);
 
-    if (conn->driver->domainLookupByID) {
-        if (!(ret = conn->driver->domainLookupByID(conn, id)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainLookupByID, conn, id);
 }
 
 
@@ -251,21 +186,10 @@ error:
 virDomainPtr
 virDomainLookupByName(virConnectPtr conn, const char *name)
 {
-    virDomainPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckNonNullArgGoto(name, error);
 
-    if (conn->driver->domainLookupByName) {
-        if (!(ret = conn->driver->domainLookupByName(conn, name)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainLookupByName, conn, name);
 }
 
 
@@ -282,21 +206,10 @@ error:
 virDomainPtr
 virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
 {
-    virDomainPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckNonNullArgGoto(uuid, error);
 
-    if (conn->driver->domainLookupByUUID) {
-        if (!(ret = conn->driver->domainLookupByUUID(conn, uuid)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainLookupByUUID, conn, uuid);
 }
 
 
@@ -439,22 +352,11 @@ virDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
 virDomainPtr
 virDomainCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
 {
-    virDomainPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckNonNullArgGoto(xmlDesc, error);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->domainCreateXML) {
-        if (!(ret = conn->driver->domainCreateXML(conn, xmlDesc, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainCreateXML, conn, xmlDesc, flags);
 }
 
 
@@ -836,22 +738,10 @@ virDomainResume(virDomainPtr domain)
 int
 virDomainSetAutostart(virDomainPtr domain, int autostart)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->domainSetAutostart) {
-        if (conn->driver->domainSetAutostart(domain, autostart) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainSetAutostart, domain, autostart);
 }
 
 
@@ -953,12 +843,7 @@ error:
 char *
 virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags)
 {
-    virConnectPtr conn;
-    char *ret;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, NULL);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, NULL), domain->conn);
 
     if ((conn->flags & VIR_CONNECT_RO) && (flags & VIR_DOMAIN_XML_SECURE)) {
         virReportError(VIR_ERR_OPERATION_DENIED, "%s",
@@ -966,15 +851,7 @@ virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags)
         goto error;
     }
 
-    if (conn->driver->domainGetXMLDesc) {
-        if (!(ret = conn->driver->domainGetXMLDesc(domain, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainGetXMLDesc, domain, flags);
 }
 
 
@@ -1052,22 +929,9 @@ VIR_HANDLE_GET_UUID_STRING(virDomainGetUUIDString, virDomainPtr, virCheckDomainR
 char *
 virDomainGetOSType(virDomainPtr domain)
 {
-    virConnectPtr conn;
-    char *ret;
+    VIR_ENTRY(virCheckDomainReturn(domain, NULL), domain->conn);
 
-    virResetLastError();
-    virCheckDomainReturn(domain, NULL);
-    conn = domain->conn;
-
-    if (conn->driver->domainGetOSType) {
-        if (!(ret = conn->driver->domainGetOSType(domain)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainGetOSType, domain);
 }
 
 
@@ -1121,24 +985,11 @@ error:
 int
 virDomainGetMaxVcpus(virDomainPtr domain)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
 
     /* libvirt's drivers answer this as GetVcpusFlags(LIVE | MAXIMUM) */
-    if (conn->driver->domainGetVcpusFlags) {
-        if ((ret = conn->driver->domainGetVcpusFlags(
-                 domain, VIR_DOMAIN_VCPU_LIVE | VIR_DOMAIN_VCPU_MAXIMUM)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainGetVcpusFlags, domain,
+                   VIR_DOMAIN_VCPU_LIVE | VIR_DOMAIN_VCPU_MAXIMUM);
 }
 
 
@@ -1161,12 +1012,7 @@ error:
 int
 virDomainGetVcpusFlags(virDomainPtr domain, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
 
     if ((flags & VIR_DOMAIN_VCPU_GUEST) && (conn->flags & VIR_CONNECT_RO)) {
         virReportError(VIR_ERR_OPERATION_DENIED, "read only access prevents %s",
@@ -1174,15 +1020,7 @@ virDomainGetVcpusFlags(virDomainPtr domain, unsigned int flags)
         goto error;
     }
 
-    if (conn->driver->domainGetVcpusFlags) {
-        if ((ret = conn->driver->domainGetVcpusFlags(domain, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainGetVcpusFlags, domain, flags);
 }
 
 
@@ -1308,22 +1146,9 @@ error:
 int
 virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
 
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
-
-    if (conn->driver->domainHasManagedSaveImage) {
-        if ((ret = conn->driver->domainHasManagedSaveImage(dom, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainHasManagedSaveImage, dom, flags);
 }
 
 

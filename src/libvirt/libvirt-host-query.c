@@ -90,17 +90,6 @@ error:
 char *
 virConnectGetSysinfo(virConnectPtr conn, unsigned int flags)
 {
-    char *ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-    if (conn->driver->connectGetSysinfo) {
-        if (!(ret = conn->driver->connectGetSysinfo(conn, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CONNECT(NULL);
+    VIR_ENTRY_CALL_PTR(driver, connectGetSysinfo, conn, flags);
 }

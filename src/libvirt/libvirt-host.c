@@ -157,20 +157,9 @@ error:
 char *
 virConnectGetHostname(virConnectPtr conn)
 {
-    char *ret;
+    VIR_ENTRY_CONNECT(NULL);
 
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-
-    if (conn->driver->connectGetHostname) {
-        if (!(ret = conn->driver->connectGetHostname(conn)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, connectGetHostname, conn);
 }
 
 
@@ -220,20 +209,9 @@ virConnectGetURI(virConnectPtr conn)
 char *
 virConnectGetCapabilities(virConnectPtr conn)
 {
-    char *ret;
+    VIR_ENTRY_CONNECT(NULL);
 
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-
-    if (conn->driver->connectGetCapabilities) {
-        if (!(ret = conn->driver->connectGetCapabilities(conn)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, connectGetCapabilities, conn);
 }
 
 
@@ -252,20 +230,9 @@ error:
 int
 virConnectGetMaxVcpus(virConnectPtr conn, const char *type)
 {
-    int ret;
+    VIR_ENTRY_CONNECT(-1);
 
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-
-    if (conn->driver->connectGetMaxVcpus) {
-        if ((ret = conn->driver->connectGetMaxVcpus(conn, type)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, connectGetMaxVcpus, conn, type);
 }
 
 
@@ -340,20 +307,9 @@ VIR_CONNECT_PREDICATE(virConnectIsEncrypted, connectIsEncrypted)
 int
 virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
 {
-    int ret;
+    VIR_ENTRY_CONNECT(-1);
 
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-
-    if (conn->driver->connectSetKeepAlive) {
-        if ((ret = conn->driver->connectSetKeepAlive(conn, interval, count)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, connectSetKeepAlive, conn, interval, count);
 }
 
 

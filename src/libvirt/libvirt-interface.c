@@ -80,22 +80,10 @@ VIR_CONNECT_CALL_LIST_NAMES(virConnectListInterfaces, interfaceDriver,
 int
 virConnectListDefinedInterfaces(virConnectPtr conn, char **const names, int maxnames)
 {
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNullArrayArgGoto(names, maxnames, error);
     virCheckNonNegativeArgGoto(maxnames, error);
-    if (conn->interfaceDriver && conn->interfaceDriver->connectListDefinedInterfaces) {
-        if ((ret = conn->interfaceDriver->connectListDefinedInterfaces(conn, names,
-                                                                       maxnames)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(interfaceDriver, connectListDefinedInterfaces, conn, names, maxnames);
 }
 
 
@@ -178,22 +166,9 @@ VIR_CONNECT_CALL_LOOKUP(virInterfaceLookupByMACString, virInterfacePtr, interfac
 char *
 virInterfaceGetXMLDesc(virInterfacePtr iface, unsigned int flags)
 {
-    virConnectPtr conn;
-    char *ret;
+    VIR_ENTRY(virCheckInterfaceReturn(iface, NULL), iface->conn);
 
-    virResetLastError();
-    virCheckInterfaceReturn(iface, NULL);
-    conn = iface->conn;
-
-    if (conn->interfaceDriver && conn->interfaceDriver->interfaceGetXMLDesc) {
-        if (!(ret = conn->interfaceDriver->interfaceGetXMLDesc(iface, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(interfaceDriver, interfaceGetXMLDesc, iface, flags);
 }
 
 
@@ -208,22 +183,9 @@ error:
 int
 virInterfaceIsActive(virInterfacePtr iface)
 {
-    virConnectPtr conn;
-    int ret;
+    VIR_ENTRY(virCheckInterfaceReturn(iface, -1), iface->conn);
 
-    virResetLastError();
-    virCheckInterfaceReturn(iface, -1);
-    conn = iface->conn;
-
-    if (conn->interfaceDriver && conn->interfaceDriver->interfaceIsActive) {
-        if ((ret = conn->interfaceDriver->interfaceIsActive(iface)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(interfaceDriver, interfaceIsActive, iface);
 }
 
 
@@ -245,21 +207,10 @@ error:
 virInterfacePtr
 virInterfaceDefineXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
 {
-    virInterfacePtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckNonNullArgGoto(xmlDesc, error);
     virCheckReadOnlyGoto(conn, error);
-    if (conn->interfaceDriver && conn->interfaceDriver->interfaceDefineXML) {
-        if (!(ret = conn->interfaceDriver->interfaceDefineXML(conn, xmlDesc, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(interfaceDriver, interfaceDefineXML, conn, xmlDesc, flags);
 }
 
 

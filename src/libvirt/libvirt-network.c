@@ -79,22 +79,10 @@ VIR_CONNECT_CALL_LIST_NAMES(virConnectListNetworks, networkDriver, connectListNe
 int
 virConnectListDefinedNetworks(virConnectPtr conn, char **const names, int maxnames)
 {
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNullArrayArgGoto(names, maxnames, error);
     virCheckNonNegativeArgGoto(maxnames, error);
-    if (conn->networkDriver && conn->networkDriver->connectListDefinedNetworks) {
-        if ((ret = conn->networkDriver->connectListDefinedNetworks(conn, names,
-                                                                   maxnames)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(networkDriver, connectListDefinedNetworks, conn, names, maxnames);
 }
 
 
@@ -115,22 +103,12 @@ error:
 int
 virConnectListAllNetworks(virConnectPtr conn, virNetworkPtr **nets, unsigned int flags)
 {
-    int ret;
-
     virResetLastError();
     if (nets)
         *nets = NULL;
     virCheckConnectReturn(conn, -1);
 
-    if (conn->networkDriver && conn->networkDriver->connectListAllNetworks) {
-        if ((ret = conn->networkDriver->connectListAllNetworks(conn, nets, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(networkDriver, connectListAllNetworks, conn, nets, flags);
 }
 
 
@@ -192,22 +170,9 @@ VIR_CONNECT_CALL_LOOKUP_UUID_STRING(virNetworkLookupByUUIDString, virNetworkPtr,
 char *
 virNetworkGetXMLDesc(virNetworkPtr network, unsigned int flags)
 {
-    virConnectPtr conn;
-    char *ret;
+    VIR_ENTRY(virCheckNetworkReturn(network, NULL), network->conn);
 
-    virResetLastError();
-    virCheckNetworkReturn(network, NULL);
-    conn = network->conn;
-
-    if (conn->networkDriver && conn->networkDriver->networkGetXMLDesc) {
-        if (!(ret = conn->networkDriver->networkGetXMLDesc(network, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(networkDriver, networkGetXMLDesc, network, flags);
 }
 
 
@@ -445,21 +410,10 @@ error:                                                               \
 virNetworkPtr
 virNetworkCreateXML(virConnectPtr conn, const char *xmlDesc)
 {
-    virNetworkPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckNonNullArgGoto(xmlDesc, error);
     virCheckReadOnlyGoto(conn, error);
-    if (conn->networkDriver && conn->networkDriver->networkCreateXML) {
-        if (!(ret = conn->networkDriver->networkCreateXML(conn, xmlDesc)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(networkDriver, networkCreateXML, conn, xmlDesc);
 }
 
 /**
@@ -476,21 +430,10 @@ error:
 virNetworkPtr
 virNetworkCreateXMLFlags(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
 {
-    virNetworkPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckNonNullArgGoto(xmlDesc, error);
     virCheckReadOnlyGoto(conn, error);
-    if (conn->networkDriver && conn->networkDriver->networkCreateXMLFlags) {
-        if (!(ret = conn->networkDriver->networkCreateXMLFlags(conn, xmlDesc, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(networkDriver, networkCreateXMLFlags, conn, xmlDesc, flags);
 }
 
 /**
@@ -511,21 +454,10 @@ error:
 virNetworkPtr
 virNetworkDefineXML(virConnectPtr conn, const char *xmlDesc)
 {
-    virNetworkPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckNonNullArgGoto(xmlDesc, error);
     virCheckReadOnlyGoto(conn, error);
-    if (conn->networkDriver && conn->networkDriver->networkDefineXML) {
-        if (!(ret = conn->networkDriver->networkDefineXML(conn, xmlDesc)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(networkDriver, networkDefineXML, conn, xmlDesc);
 }
 
 /**
@@ -542,21 +474,10 @@ error:
 virNetworkPtr
 virNetworkDefineXMLFlags(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
 {
-    virNetworkPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckNonNullArgGoto(xmlDesc, error);
     virCheckReadOnlyGoto(conn, error);
-    if (conn->networkDriver && conn->networkDriver->networkDefineXMLFlags) {
-        if (!(ret = conn->networkDriver->networkDefineXMLFlags(conn, xmlDesc, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(networkDriver, networkDefineXMLFlags, conn, xmlDesc, flags);
 }
 
 /**
@@ -666,21 +587,8 @@ virNetworkDestroy(virNetworkPtr network)
 char *
 virNetworkGetBridgeName(virNetworkPtr network)
 {
-    virConnectPtr conn;
-    char *ret;
-
-    virResetLastError();
-    virCheckNetworkReturn(network, NULL);
-    conn = network->conn;
-    if (conn->networkDriver && conn->networkDriver->networkGetBridgeName) {
-        if (!(ret = conn->networkDriver->networkGetBridgeName(network)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY(virCheckNetworkReturn(network, NULL), network->conn);
+    VIR_ENTRY_CALL_PTR(networkDriver, networkGetBridgeName, network);
 }
 
 /**
@@ -696,22 +604,9 @@ error:
 int
 virNetworkGetAutostart(virNetworkPtr network, int *autostart)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckNetworkReturn(network, -1);
-    conn = network->conn;
+    VIR_ENTRY(virCheckNetworkReturn(network, -1), network->conn);
     virCheckNonNullArgGoto(autostart, error);
-    if (conn->networkDriver && conn->networkDriver->networkGetAutostart) {
-        if ((ret = conn->networkDriver->networkGetAutostart(network, autostart)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(networkDriver, networkGetAutostart, network, autostart);
 }
 
 /**

@@ -35,20 +35,9 @@
 int
 virNodeNumOfDevices(virConnectPtr conn, const char *cap, unsigned int flags)
 {
-    int ret;
+    VIR_ENTRY_CONNECT(-1);
 
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-
-    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeNumOfDevices) {
-        if ((ret = conn->nodeDeviceDriver->nodeNumOfDevices(conn, cap, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nodeDeviceDriver, nodeNumOfDevices, conn, cap, flags);
 }
 
 
@@ -156,22 +145,9 @@ VIR_CONNECT_CALL_LOOKUP(virNodeDeviceLookupByName, virNodeDevicePtr, nodeDeviceD
 char *
 virNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags)
 {
-    virConnectPtr conn;
-    char *ret;
+    VIR_ENTRY(virCheckNodeDeviceReturn(dev, NULL), dev->conn);
 
-    virResetLastError();
-    virCheckNodeDeviceReturn(dev, NULL);
-    conn = dev->conn;
-
-    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceGetXMLDesc) {
-        if (!(ret = conn->nodeDeviceDriver->nodeDeviceGetXMLDesc(dev, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(nodeDeviceDriver, nodeDeviceGetXMLDesc, dev, flags);
 }
 
 
@@ -224,22 +200,9 @@ error:
 int
 virNodeDeviceNumOfCaps(virNodeDevicePtr dev)
 {
-    virConnectPtr conn;
-    int ret;
+    VIR_ENTRY(virCheckNodeDeviceReturn(dev, -1), dev->conn);
 
-    virResetLastError();
-    virCheckNodeDeviceReturn(dev, -1);
-    conn = dev->conn;
-
-    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceNumOfCaps) {
-        if ((ret = conn->nodeDeviceDriver->nodeDeviceNumOfCaps(dev)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nodeDeviceDriver, nodeDeviceNumOfCaps, dev);
 }
 
 
@@ -260,24 +223,11 @@ error:
 int
 virNodeDeviceListCaps(virNodeDevicePtr dev, char **const names, int maxnames)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckNodeDeviceReturn(dev, -1);
-    conn = dev->conn;
+    VIR_ENTRY(virCheckNodeDeviceReturn(dev, -1), dev->conn);
     virCheckNonNullArrayArgGoto(names, maxnames, error);
     virCheckNonNegativeArgGoto(maxnames, error);
 
-    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceListCaps) {
-        if ((ret = conn->nodeDeviceDriver->nodeDeviceListCaps(dev, names, maxnames)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nodeDeviceDriver, nodeDeviceListCaps, dev, names, maxnames);
 }
 
 
@@ -292,22 +242,9 @@ error:
 int
 virNodeDeviceIsActive(virNodeDevicePtr dev)
 {
-    virConnectPtr conn;
-    int ret;
+    VIR_ENTRY(virCheckNodeDeviceReturn(dev, -1), dev->conn);
 
-    virResetLastError();
-    virCheckNodeDeviceReturn(dev, -1);
-    conn = dev->conn;
-
-    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceIsActive) {
-        if ((ret = conn->nodeDeviceDriver->nodeDeviceIsActive(dev)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nodeDeviceDriver, nodeDeviceIsActive, dev);
 }
 
 
@@ -323,22 +260,9 @@ error:
 int
 virNodeDeviceIsPersistent(virNodeDevicePtr dev)
 {
-    virConnectPtr conn;
-    int ret;
+    VIR_ENTRY(virCheckNodeDeviceReturn(dev, -1), dev->conn);
 
-    virResetLastError();
-    virCheckNodeDeviceReturn(dev, -1);
-    conn = dev->conn;
-
-    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceIsPersistent) {
-        if ((ret = conn->nodeDeviceDriver->nodeDeviceIsPersistent(dev)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nodeDeviceDriver, nodeDeviceIsPersistent, dev);
 }
 
 
@@ -355,22 +279,10 @@ error:
 int
 virNodeDeviceGetAutostart(virNodeDevicePtr dev, int *autostart)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckNodeDeviceReturn(dev, -1);
-    conn = dev->conn;
+    VIR_ENTRY(virCheckNodeDeviceReturn(dev, -1), dev->conn);
     virCheckNonNullArgGoto(autostart, error);
 
-    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceGetAutostart) {
-        if (conn->nodeDeviceDriver->nodeDeviceGetAutostart(dev, autostart) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(nodeDeviceDriver, nodeDeviceGetAutostart, dev, autostart);
 }
 
 
@@ -477,22 +389,11 @@ VIR_CONNECT_EVENT_DEREGISTER(virConnectNodeDeviceEventDeregisterAny, nodeDeviceD
 virNodeDevicePtr
 virNodeDeviceCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
 {
-    virNodeDevicePtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(xmlDesc, error);
 
-    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceCreateXML) {
-        if (!(ret = conn->nodeDeviceDriver->nodeDeviceCreateXML(conn, xmlDesc, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(nodeDeviceDriver, nodeDeviceCreateXML, conn, xmlDesc, flags);
 }
 
 
@@ -510,23 +411,10 @@ error:
 int
 virNodeDeviceDestroy(virNodeDevicePtr dev)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckNodeDeviceReturn(dev, -1);
-    conn = dev->conn;
+    VIR_ENTRY(virCheckNodeDeviceReturn(dev, -1), dev->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceDestroy) {
-        if ((ret = conn->nodeDeviceDriver->nodeDeviceDestroy(dev)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nodeDeviceDriver, nodeDeviceDestroy, dev);
 }
 
 
@@ -546,22 +434,11 @@ error:
 virNodeDevicePtr
 virNodeDeviceDefineXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
 {
-    virNodeDevicePtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(xmlDesc, error);
 
-    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceDefineXML) {
-        if (!(ret = conn->nodeDeviceDriver->nodeDeviceDefineXML(conn, xmlDesc, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(nodeDeviceDriver, nodeDeviceDefineXML, conn, xmlDesc, flags);
 }
 
 
@@ -580,23 +457,10 @@ error:
 int
 virNodeDeviceUndefine(virNodeDevicePtr dev, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckNodeDeviceReturn(dev, -1);
-    conn = dev->conn;
+    VIR_ENTRY(virCheckNodeDeviceReturn(dev, -1), dev->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceUndefine) {
-        if ((ret = conn->nodeDeviceDriver->nodeDeviceUndefine(dev, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nodeDeviceDriver, nodeDeviceUndefine, dev, flags);
 }
 
 
@@ -615,23 +479,10 @@ error:
 int
 virNodeDeviceCreate(virNodeDevicePtr dev, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckNodeDeviceReturn(dev, -1);
-    conn = dev->conn;
+    VIR_ENTRY(virCheckNodeDeviceReturn(dev, -1), dev->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceCreate) {
-        if ((ret = conn->nodeDeviceDriver->nodeDeviceCreate(dev, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nodeDeviceDriver, nodeDeviceCreate, dev, flags);
 }
 
 
@@ -650,21 +501,8 @@ error:
 int
 virNodeDeviceSetAutostart(virNodeDevicePtr dev, int autostart)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckNodeDeviceReturn(dev, -1);
-    conn = dev->conn;
+    VIR_ENTRY(virCheckNodeDeviceReturn(dev, -1), dev->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeDeviceSetAutostart) {
-        if ((ret = conn->nodeDeviceDriver->nodeDeviceSetAutostart(dev, autostart)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nodeDeviceDriver, nodeDeviceSetAutostart, dev, autostart);
 }

@@ -33,20 +33,9 @@
 int
 virConnectNumOfNWFilters(virConnectPtr conn)
 {
-    int ret;
+    VIR_ENTRY_CONNECT(-1);
 
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
-
-    if (conn->nwfilterDriver && conn->nwfilterDriver->connectNumOfNWFilters) {
-        if ((ret = conn->nwfilterDriver->connectNumOfNWFilters(conn)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nwfilterDriver, connectNumOfNWFilters, conn);
 }
 
 
@@ -67,21 +56,10 @@ error:
 int
 virConnectListNWFilters(virConnectPtr conn, char **const names, int maxnames)
 {
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNullArrayArgGoto(names, maxnames, error);
     virCheckNonNegativeArgGoto(maxnames, error);
-    if (conn->nwfilterDriver && conn->nwfilterDriver->connectListNWFilters) {
-        if ((ret = conn->nwfilterDriver->connectListNWFilters(conn, names, maxnames)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nwfilterDriver, connectListNWFilters, conn, names, maxnames);
 }
 
 
@@ -136,20 +114,9 @@ error:
 virNWFilterPtr
 virNWFilterLookupByName(virConnectPtr conn, const char *name)
 {
-    virNWFilterPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckNonNullArgGoto(name, error);
-    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterLookupByName) {
-        if (!(ret = conn->nwfilterDriver->nwfilterLookupByName(conn, name)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(nwfilterDriver, nwfilterLookupByName, conn, name);
 }
 
 
@@ -166,20 +133,9 @@ error:
 virNWFilterPtr
 virNWFilterLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
 {
-    virNWFilterPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckNonNullArgGoto(uuid, error);
-    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterLookupByUUID) {
-        if (!(ret = conn->nwfilterDriver->nwfilterLookupByUUID(conn, uuid)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(nwfilterDriver, nwfilterLookupByUUID, conn, uuid);
 }
 
 
@@ -234,22 +190,9 @@ error:
 char *
 virNWFilterGetXMLDesc(virNWFilterPtr nwfilter, unsigned int flags)
 {
-    virConnectPtr conn;
-    char *ret;
+    VIR_ENTRY(virCheckNWFilterReturn(nwfilter, NULL), nwfilter->conn);
 
-    virResetLastError();
-    virCheckNWFilterReturn(nwfilter, NULL);
-    conn = nwfilter->conn;
-
-    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterGetXMLDesc) {
-        if (!(ret = conn->nwfilterDriver->nwfilterGetXMLDesc(nwfilter, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(nwfilterDriver, nwfilterGetXMLDesc, nwfilter, flags);
 }
 
 
@@ -462,21 +405,10 @@ virNWFilterBindingGetFilterName(virNWFilterBindingPtr binding)
 virNWFilterPtr
 virNWFilterDefineXML(virConnectPtr conn, const char *xmlDesc)
 {
-    virNWFilterPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(xmlDesc, error);
-    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterDefineXML) {
-        if (!(ret = conn->nwfilterDriver->nwfilterDefineXML(conn, xmlDesc)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(nwfilterDriver, nwfilterDefineXML, conn, xmlDesc);
 }
 
 
@@ -496,21 +428,10 @@ error:
 virNWFilterPtr
 virNWFilterDefineXMLFlags(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
 {
-    virNWFilterPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(xmlDesc, error);
-    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterDefineXMLFlags) {
-        if (!(ret = conn->nwfilterDriver->nwfilterDefineXMLFlags(conn, xmlDesc, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(nwfilterDriver, nwfilterDefineXMLFlags, conn, xmlDesc, flags);
 }
 
 
@@ -530,22 +451,9 @@ error:
 int
 virNWFilterUndefine(virNWFilterPtr nwfilter)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckNWFilterReturn(nwfilter, -1);
-    conn = nwfilter->conn;
+    VIR_ENTRY(virCheckNWFilterReturn(nwfilter, -1), nwfilter->conn);
     virCheckReadOnlyGoto(conn, error);
-    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterUndefine) {
-        if ((ret = conn->nwfilterDriver->nwfilterUndefine(nwfilter)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nwfilterDriver, nwfilterUndefine, nwfilter);
 }
 
 
@@ -604,20 +512,9 @@ error:
 virNWFilterBindingPtr
 virNWFilterBindingLookupByPortDev(virConnectPtr conn, const char *portdev)
 {
-    virNWFilterBindingPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckNonNullArgGoto(portdev, error);
-    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterBindingLookupByPortDev) {
-        if (!(ret = conn->nwfilterDriver->nwfilterBindingLookupByPortDev(conn, portdev)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(nwfilterDriver, nwfilterBindingLookupByPortDev, conn, portdev);
 }
 
 
@@ -634,21 +531,8 @@ error:
 char *
 virNWFilterBindingGetXMLDesc(virNWFilterBindingPtr binding, unsigned int flags)
 {
-    virConnectPtr conn;
-    char *ret;
-
-    virResetLastError();
-    virCheckNWFilterBindingReturn(binding, NULL);
-    conn = binding->conn;
-    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterBindingGetXMLDesc) {
-        if (!(ret = conn->nwfilterDriver->nwfilterBindingGetXMLDesc(binding, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY(virCheckNWFilterBindingReturn(binding, NULL), binding->conn);
+    VIR_ENTRY_CALL_PTR(nwfilterDriver, nwfilterBindingGetXMLDesc, binding, flags);
 }
 
 
@@ -677,21 +561,10 @@ error:
 virNWFilterBindingPtr
 virNWFilterBindingCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
 {
-    virNWFilterBindingPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(xml, error);
-    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterBindingCreateXML) {
-        if (!(ret = conn->nwfilterDriver->nwfilterBindingCreateXML(conn, xml, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(nwfilterDriver, nwfilterBindingCreateXML, conn, xml, flags);
 }
 
 
@@ -709,20 +582,7 @@ error:
 int
 virNWFilterBindingDelete(virNWFilterBindingPtr binding)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckNWFilterBindingReturn(binding, -1);
-    conn = binding->conn;
+    VIR_ENTRY(virCheckNWFilterBindingReturn(binding, -1), binding->conn);
     virCheckReadOnlyGoto(conn, error);
-    if (conn->nwfilterDriver && conn->nwfilterDriver->nwfilterBindingDelete) {
-        if ((ret = conn->nwfilterDriver->nwfilterBindingDelete(binding)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nwfilterDriver, nwfilterBindingDelete, binding);
 }

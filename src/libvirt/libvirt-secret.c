@@ -50,21 +50,10 @@ VIR_CONNECT_CALL_NUM(virConnectNumOfSecrets, secretDriver, connectNumOfSecrets)
 int
 virConnectListSecrets(virConnectPtr conn, char **uuids, int maxuuids)
 {
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNullArrayArgGoto(uuids, maxuuids, error);
     virCheckNonNegativeArgGoto(maxuuids, error);
-    if (conn->secretDriver && conn->secretDriver->connectListSecrets) {
-        if ((ret = conn->secretDriver->connectListSecrets(conn, uuids, maxuuids)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(secretDriver, connectListSecrets, conn, uuids, maxuuids);
 }
 
 
@@ -85,22 +74,12 @@ error:
 int
 virConnectListAllSecrets(virConnectPtr conn, virSecretPtr **secrets, unsigned int flags)
 {
-    int ret;
-
     virResetLastError();
     if (secrets)
         *secrets = NULL;
     virCheckConnectReturn(conn, -1);
 
-    if (conn->secretDriver && conn->secretDriver->connectListAllSecrets) {
-        if ((ret = conn->secretDriver->connectListAllSecrets(conn, secrets, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(secretDriver, connectListAllSecrets, conn, secrets, flags);
 }
 
 
@@ -148,20 +127,9 @@ VIR_CONNECT_CALL_LOOKUP_UUID_STRING(virSecretLookupByUUIDString, virSecretPtr,
 virSecretPtr
 virSecretLookupByUsage(virConnectPtr conn, int usageType, const char *usageID)
 {
-    virSecretPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckNonNullArgGoto(usageID, error);
-    if (conn->secretDriver && conn->secretDriver->secretLookupByUsage) {
-        if (!(ret = conn->secretDriver->secretLookupByUsage(conn, usageType, usageID)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(secretDriver, secretLookupByUsage, conn, usageType, usageID);
 }
 
 
@@ -182,21 +150,10 @@ error:
 virSecretPtr
 virSecretDefineXML(virConnectPtr conn, const char *xml, unsigned int flags)
 {
-    virSecretPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(xml, error);
-    if (conn->secretDriver && conn->secretDriver->secretDefineXML) {
-        if (!(ret = conn->secretDriver->secretDefineXML(conn, xml, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(secretDriver, secretDefineXML, conn, xml, flags);
 }
 
 
@@ -213,22 +170,9 @@ error:
 char *
 virSecretGetXMLDesc(virSecretPtr secret, unsigned int flags)
 {
-    virConnectPtr conn;
-    char *ret;
+    VIR_ENTRY(virCheckSecretReturn(secret, NULL), secret->conn);
 
-    virResetLastError();
-    virCheckSecretReturn(secret, NULL);
-    conn = secret->conn;
-
-    if (conn->secretDriver && conn->secretDriver->secretGetXMLDesc) {
-        if (!(ret = conn->secretDriver->secretGetXMLDesc(secret, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(secretDriver, secretGetXMLDesc, secret, flags);
 }
 
 
@@ -287,24 +231,11 @@ error:
 unsigned char *
 virSecretGetValue(virSecretPtr secret, size_t *value_size, unsigned int flags)
 {
-    virConnectPtr conn;
-    unsigned char *ret;
-
-    virResetLastError();
-    virCheckSecretReturn(secret, NULL);
-    conn = secret->conn;
+    VIR_ENTRY(virCheckSecretReturn(secret, NULL), secret->conn);
     virCheckNonNullArgGoto(value_size, error);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->secretDriver && conn->secretDriver->secretGetValue) {
-        if (!(ret = conn->secretDriver->secretGetValue(secret, value_size, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(secretDriver, secretGetValue, secret, value_size, flags);
 }
 
 
@@ -320,23 +251,10 @@ error:
 int
 virSecretUndefine(virSecretPtr secret)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckSecretReturn(secret, -1);
-    conn = secret->conn;
+    VIR_ENTRY(virCheckSecretReturn(secret, -1), secret->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->secretDriver && conn->secretDriver->secretUndefine) {
-        if ((ret = conn->secretDriver->secretUndefine(secret)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(secretDriver, secretUndefine, secret);
 }
 
 

@@ -84,23 +84,10 @@ VIR_HANDLE_GET(virStorageVolGetConnect, virConnectPtr, virStorageVolPtr,
 virStorageVolPtr
 virStorageVolLookupByName(virStoragePoolPtr pool, const char *name)
 {
-    virConnectPtr conn;
-    virStorageVolPtr ret;
-
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, NULL);
-    conn = pool->conn;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, NULL), pool->conn);
     virCheckNonNullArgGoto(name, error);
 
-    if (conn->storageDriver && conn->storageDriver->storageVolLookupByName) {
-        if (!(ret = conn->storageDriver->storageVolLookupByName(pool, name)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(storageDriver, storageVolLookupByName, pool, name);
 }
 
 
@@ -143,24 +130,11 @@ VIR_CONNECT_CALL_LOOKUP(virStorageVolLookupByPath, virStorageVolPtr, storageDriv
 virStorageVolPtr
 virStorageVolCreateXML(virStoragePoolPtr pool, const char *xmlDesc, unsigned int flags)
 {
-    virConnectPtr conn;
-    virStorageVolPtr ret;
-
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, NULL);
-    conn = pool->conn;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, NULL), pool->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(xmlDesc, error);
 
-    if (conn->storageDriver && conn->storageDriver->storageVolCreateXML) {
-        if (!(ret = conn->storageDriver->storageVolCreateXML(pool, xmlDesc, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(storageDriver, storageVolCreateXML, pool, xmlDesc, flags);
 }
 
 
@@ -214,23 +188,10 @@ error:
 int
 virStorageVolDelete(virStorageVolPtr vol, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStorageVolReturn(vol, -1);
-    conn = vol->conn;
+    VIR_ENTRY(virCheckStorageVolReturn(vol, -1), vol->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->storageDriver && conn->storageDriver->storageVolDelete) {
-        if ((ret = conn->storageDriver->storageVolDelete(vol, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storageVolDelete, vol, flags);
 }
 
 
@@ -246,23 +207,10 @@ error:
 int
 virStorageVolWipe(virStorageVolPtr vol, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStorageVolReturn(vol, -1);
-    conn = vol->conn;
+    VIR_ENTRY(virCheckStorageVolReturn(vol, -1), vol->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->storageDriver && conn->storageDriver->storageVolWipe) {
-        if ((ret = conn->storageDriver->storageVolWipe(vol, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storageVolWipe, vol, flags);
 }
 
 
@@ -279,23 +227,10 @@ error:
 int
 virStorageVolWipePattern(virStorageVolPtr vol, unsigned int algorithm, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStorageVolReturn(vol, -1);
-    conn = vol->conn;
+    VIR_ENTRY(virCheckStorageVolReturn(vol, -1), vol->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->storageDriver && conn->storageDriver->storageVolWipePattern) {
-        if ((ret = conn->storageDriver->storageVolWipePattern(vol, algorithm, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storageVolWipePattern, vol, algorithm, flags);
 }
 
 
@@ -311,23 +246,10 @@ error:
 int
 virStorageVolGetInfo(virStorageVolPtr vol, virStorageVolInfoPtr info)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStorageVolReturn(vol, -1);
-    conn = vol->conn;
+    VIR_ENTRY(virCheckStorageVolReturn(vol, -1), vol->conn);
     virCheckNonNullArgGoto(info, error);
 
-    if (conn->storageDriver && conn->storageDriver->storageVolGetInfo) {
-        if ((ret = conn->storageDriver->storageVolGetInfo(vol, info)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storageVolGetInfo, vol, info);
 }
 
 
@@ -377,22 +299,9 @@ error:
 char *
 virStorageVolGetXMLDesc(virStorageVolPtr vol, unsigned int flags)
 {
-    virConnectPtr conn;
-    char *ret;
+    VIR_ENTRY(virCheckStorageVolReturn(vol, NULL), vol->conn);
 
-    virResetLastError();
-    virCheckStorageVolReturn(vol, NULL);
-    conn = vol->conn;
-
-    if (conn->storageDriver && conn->storageDriver->storageVolGetXMLDesc) {
-        if (!(ret = conn->storageDriver->storageVolGetXMLDesc(vol, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(storageDriver, storageVolGetXMLDesc, vol, flags);
 }
 
 
@@ -407,22 +316,9 @@ error:
 char *
 virStorageVolGetPath(virStorageVolPtr vol)
 {
-    virConnectPtr conn;
-    char *ret;
+    VIR_ENTRY(virCheckStorageVolReturn(vol, NULL), vol->conn);
 
-    virResetLastError();
-    virCheckStorageVolReturn(vol, NULL);
-    conn = vol->conn;
-
-    if (conn->storageDriver && conn->storageDriver->storageVolGetPath) {
-        if (!(ret = conn->storageDriver->storageVolGetPath(vol)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(storageDriver, storageVolGetPath, vol);
 }
 
 
@@ -439,23 +335,10 @@ error:
 int
 virStorageVolResize(virStorageVolPtr vol, unsigned long long capacity, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStorageVolReturn(vol, -1);
-    conn = vol->conn;
+    VIR_ENTRY(virCheckStorageVolReturn(vol, -1), vol->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->storageDriver && conn->storageDriver->storageVolResize) {
-        if ((ret = conn->storageDriver->storageVolResize(vol, capacity, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storageVolResize, vol, capacity, flags);
 }
 
 
@@ -550,25 +433,11 @@ error:
 int
 virStoragePoolListVolumes(virStoragePoolPtr pool, char **const names, int maxnames)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    conn = pool->conn;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, -1), pool->conn);
     virCheckNonNullArrayArgGoto(names, maxnames, error);
     virCheckNonNegativeArgGoto(maxnames, error);
 
-    if (conn->storageDriver && conn->storageDriver->storagePoolListVolumes) {
-        if ((ret = conn->storageDriver->storagePoolListVolumes(pool, names, maxnames)) <
-            0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storagePoolListVolumes, pool, names, maxnames);
 }
 
 

@@ -80,22 +80,10 @@ VIR_CONNECT_CALL_LIST_NAMES(virConnectListStoragePools, storageDriver,
 int
 virConnectListDefinedStoragePools(virConnectPtr conn, char **const names, int maxnames)
 {
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNullArrayArgGoto(names, maxnames, error);
     virCheckNonNegativeArgGoto(maxnames, error);
-    if (conn->storageDriver && conn->storageDriver->connectListDefinedStoragePools) {
-        if ((ret = conn->storageDriver->connectListDefinedStoragePools(conn, names,
-                                                                       maxnames)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, connectListDefinedStoragePools, conn, names, maxnames);
 }
 
 
@@ -194,22 +182,9 @@ VIR_CONNECT_CALL_LOOKUP_UUID_STRING(virStoragePoolLookupByUUIDString, virStorage
 char *
 virStoragePoolGetXMLDesc(virStoragePoolPtr pool, unsigned int flags)
 {
-    virConnectPtr conn;
-    char *ret;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, NULL), pool->conn);
 
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, NULL);
-    conn = pool->conn;
-
-    if (conn->storageDriver && conn->storageDriver->storagePoolGetXMLDesc) {
-        if (!(ret = conn->storageDriver->storagePoolGetXMLDesc(pool, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(storageDriver, storagePoolGetXMLDesc, pool, flags);
 }
 
 
@@ -388,19 +363,8 @@ error:
 char *
 virConnectGetStoragePoolCapabilities(virConnectPtr conn, unsigned int flags)
 {
-    char *ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
-    if (conn->storageDriver && conn->storageDriver->connectGetStoragePoolCapabilities) {
-        if (!(ret = conn->storageDriver->connectGetStoragePoolCapabilities(conn, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CONNECT(NULL);
+    VIR_ENTRY_CALL_PTR(storageDriver, connectGetStoragePoolCapabilities, conn, flags);
 }
 
 
@@ -415,22 +379,9 @@ error:
 virStoragePoolPtr
 virStoragePoolLookupByVolume(virStorageVolPtr vol)
 {
-    virConnectPtr conn;
-    virStoragePoolPtr ret;
+    VIR_ENTRY(virCheckStorageVolReturn(vol, NULL), vol->conn);
 
-    virResetLastError();
-    virCheckStorageVolReturn(vol, NULL);
-    conn = vol->conn;
-
-    if (conn->storageDriver && conn->storageDriver->storagePoolLookupByVolume) {
-        if (!(ret = conn->storageDriver->storagePoolLookupByVolume(vol)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(storageDriver, storagePoolLookupByVolume, vol);
 }
 
 
@@ -463,22 +414,11 @@ VIR_CONNECT_CALL_LOOKUP(virStoragePoolLookupByTargetPath, virStoragePoolPtr,
 virStoragePoolPtr
 virStoragePoolCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
 {
-    virStoragePoolPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(xmlDesc, error);
 
-    if (conn->storageDriver && conn->storageDriver->storagePoolCreateXML) {
-        if (!(ret = conn->storageDriver->storagePoolCreateXML(conn, xmlDesc, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(storageDriver, storagePoolCreateXML, conn, xmlDesc, flags);
 }
 
 
@@ -495,22 +435,11 @@ error:
 virStoragePoolPtr
 virStoragePoolDefineXML(virConnectPtr conn, const char *xml, unsigned int flags)
 {
-    virStoragePoolPtr ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(xml, error);
 
-    if (conn->storageDriver && conn->storageDriver->storagePoolDefineXML) {
-        if (!(ret = conn->storageDriver->storagePoolDefineXML(conn, xml, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(storageDriver, storagePoolDefineXML, conn, xml, flags);
 }
 
 
@@ -526,23 +455,10 @@ error:
 int
 virStoragePoolBuild(virStoragePoolPtr pool, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    conn = pool->conn;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, -1), pool->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->storageDriver && conn->storageDriver->storagePoolBuild) {
-        if ((ret = conn->storageDriver->storagePoolBuild(pool, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storagePoolBuild, pool, flags);
 }
 
 
@@ -557,23 +473,10 @@ error:
 int
 virStoragePoolUndefine(virStoragePoolPtr pool)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    conn = pool->conn;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, -1), pool->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->storageDriver && conn->storageDriver->storagePoolUndefine) {
-        if ((ret = conn->storageDriver->storagePoolUndefine(pool)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storagePoolUndefine, pool);
 }
 
 
@@ -589,23 +492,10 @@ error:
 int
 virStoragePoolCreate(virStoragePoolPtr pool, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    conn = pool->conn;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, -1), pool->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->storageDriver && conn->storageDriver->storagePoolCreate) {
-        if ((ret = conn->storageDriver->storagePoolCreate(pool, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storagePoolCreate, pool, flags);
 }
 
 
@@ -620,23 +510,10 @@ error:
 int
 virStoragePoolDestroy(virStoragePoolPtr pool)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    conn = pool->conn;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, -1), pool->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->storageDriver && conn->storageDriver->storagePoolDestroy) {
-        if ((ret = conn->storageDriver->storagePoolDestroy(pool)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storagePoolDestroy, pool);
 }
 
 
@@ -652,23 +529,10 @@ error:
 int
 virStoragePoolDelete(virStoragePoolPtr pool, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    conn = pool->conn;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, -1), pool->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->storageDriver && conn->storageDriver->storagePoolDelete) {
-        if ((ret = conn->storageDriver->storagePoolDelete(pool, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storagePoolDelete, pool, flags);
 }
 
 
@@ -684,23 +548,10 @@ error:
 int
 virStoragePoolRefresh(virStoragePoolPtr pool, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    conn = pool->conn;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, -1), pool->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->storageDriver && conn->storageDriver->storagePoolRefresh) {
-        if ((ret = conn->storageDriver->storagePoolRefresh(pool, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storagePoolRefresh, pool, flags);
 }
 
 
@@ -716,23 +567,10 @@ error:
 int
 virStoragePoolGetInfo(virStoragePoolPtr pool, virStoragePoolInfoPtr info)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    conn = pool->conn;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, -1), pool->conn);
     virCheckNonNullArgGoto(info, error);
 
-    if (conn->storageDriver && conn->storageDriver->storagePoolGetInfo) {
-        if ((ret = conn->storageDriver->storagePoolGetInfo(pool, info)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storagePoolGetInfo, pool, info);
 }
 
 
@@ -748,23 +586,10 @@ error:
 int
 virStoragePoolGetAutostart(virStoragePoolPtr pool, int *autostart)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    conn = pool->conn;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, -1), pool->conn);
     virCheckNonNullArgGoto(autostart, error);
 
-    if (conn->storageDriver && conn->storageDriver->storagePoolGetAutostart) {
-        if ((ret = conn->storageDriver->storagePoolGetAutostart(pool, autostart)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storagePoolGetAutostart, pool, autostart);
 }
 
 
@@ -780,23 +605,10 @@ error:
 int
 virStoragePoolSetAutostart(virStoragePoolPtr pool, int autostart)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    conn = pool->conn;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, -1), pool->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->storageDriver && conn->storageDriver->storagePoolSetAutostart) {
-        if ((ret = conn->storageDriver->storagePoolSetAutostart(pool, autostart)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storagePoolSetAutostart, pool, autostart);
 }
 
 
@@ -811,22 +623,9 @@ error:
 int
 virStoragePoolNumOfVolumes(virStoragePoolPtr pool)
 {
-    virConnectPtr conn;
-    int ret;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, -1), pool->conn);
 
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    conn = pool->conn;
-
-    if (conn->storageDriver && conn->storageDriver->storagePoolNumOfVolumes) {
-        if ((ret = conn->storageDriver->storagePoolNumOfVolumes(pool)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storagePoolNumOfVolumes, pool);
 }
 
 
@@ -841,22 +640,9 @@ error:
 int
 virStoragePoolIsActive(virStoragePoolPtr pool)
 {
-    virConnectPtr conn;
-    int ret;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, -1), pool->conn);
 
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    conn = pool->conn;
-
-    if (conn->storageDriver && conn->storageDriver->storagePoolIsActive) {
-        if ((ret = conn->storageDriver->storagePoolIsActive(pool)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storagePoolIsActive, pool);
 }
 
 
@@ -871,20 +657,7 @@ error:
 int
 virStoragePoolIsPersistent(virStoragePoolPtr pool)
 {
-    virConnectPtr conn;
-    int ret;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, -1), pool->conn);
 
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    conn = pool->conn;
-
-    if (conn->storageDriver && conn->storageDriver->storagePoolIsPersistent) {
-        if ((ret = conn->storageDriver->storagePoolIsPersistent(pool)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storagePoolIsPersistent, pool);
 }

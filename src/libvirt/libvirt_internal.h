@@ -318,6 +318,64 @@ error:                                                                          
 
 #define virReportUnsupportedError() virReportError(VIR_ERR_NO_SUPPORT, "%s", __func__)
 
+/*
+ * The body of an entry point that checks its handle and arguments, then
+ * hands them to its driver, written once:
+ *
+ *     VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
+ *     virCheckReadOnlyGoto(conn, error);     (the call's own checks, each
+ *                                             "goto error")
+ *     VIR_ENTRY_CALL(driver, domainSuspend, dom);
+ *
+ * VIR_ENTRY clears the thread's last error, returns @check's failure value
+ * for an invalid handle (nothing dispatched: the check does that) and names
+ * the handle's connection @connexpr conn. VIR_ENTRY_CONNECT(failval) does
+ * the same for a call whose handle is the connection conn itself.
+ * VIR_ENTRY_CALL returns what conn->@table->@member returns, -1 when it
+ * fails; VIR_ENTRY_CALL_ZERO returns 0 when it succeeds; VIR_ENTRY_CALL_PTR
+ * returns its pointer, NULL when it fails. A table or member the
+ * connection's driver lacks is VIR_ERR_NO_SUPPORT naming the public
+ * function; every failure (the checks' too) is dispatched once, on conn.
+ * Each ends the function.
+ */
+#define VIR_ENTRY(check, connexpr) \
+    virConnectPtr conn;            \
+    virResetLastError();           \
+    check;                         \
+    conn = (connexpr)
+#define VIR_ENTRY_CONNECT(failval) \
+    virResetLastError();           \
+    virCheckConnectReturn(conn, failval)
+#define VIR_ENTRY_CALL_TAIL_(failval) \
+    virReportUnsupportedError();      \
+error:                                \
+    virDispatchError(conn);           \
+    return failval
+#define VIR_ENTRY_CALL(table, member, ...)                \
+    if (conn->table && conn->table->member) {             \
+        int entryRet_ = conn->table->member(__VA_ARGS__); \
+        if (entryRet_ < 0)                                \
+            goto error;                                   \
+        return entryRet_;                                 \
+    }                                                     \
+    VIR_ENTRY_CALL_TAIL_(-1)
+#define VIR_ENTRY_CALL_ZERO(table, member, ...)   \
+    if (conn->table && conn->table->member) {     \
+        if (conn->table->member(__VA_ARGS__) < 0) \
+            goto error;                           \
+        return 0;                                 \
+    }                                             \
+    VIR_ENTRY_CALL_TAIL_(-1)
+#define VIR_ENTRY_CALL_PTR(table, member, ...)                   \
+    if (conn->table && conn->table->member) {                    \
+        __typeof__(conn->table->member(__VA_ARGS__)) entryRet_ = \
+            conn->table->member(__VA_ARGS__);                    \
+        if (!entryRet_)                                          \
+            goto error;                                          \
+        return entryRet_;                                        \
+    }                                                            \
+    VIR_ENTRY_CALL_TAIL_(NULL)
+
 /* The handles of the other object kinds: valid while referenced and
  * attached to a valid connection; each kind's error code and domain are
  * libvirt's (virCheckNetworkReturn: VIR_ERR_INVALID_NETWORK in
