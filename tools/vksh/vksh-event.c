@@ -51,7 +51,15 @@ static const char *const vkshEventNames[] = {
     "memory-device-size-change",
 };
 
-static const char *
+const char *
+vkshDomainEventName(int id)
+{
+    if (id < 0 || id >= (int)G_N_ELEMENTS(vkshEventNames))
+        return NULL;
+    return vkshEventNames[id];
+}
+
+const char *
 vkshEventTypeToString(int event)
 {
     static const char *const names[] = {
@@ -64,7 +72,7 @@ vkshEventTypeToString(int event)
     return names[event];
 }
 
-static const char *
+const char *
 vkshEventDetailToString(int event, int detail)
 {
     static const char *const defined[] = { "Added", "Updated", "Renamed", "Snapshot" };

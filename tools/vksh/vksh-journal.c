@@ -34,75 +34,16 @@ typedef struct {
     unsigned long long epoch;
 } vkshJournalData;
 
-static const char *
-vkshJournalLifecycle(int event, int detail, const char **detailStr)
-{
-    static const char *const types[] = {
-        "Defined", "Undefined", "Started",     "Suspended", "Resumed",
-        "Stopped", "Shutdown",  "PMSuspended", "Crashed",
-    };
-    static const char *const details[][9] = {
-        { "Added", "Updated", "Renamed", "Snapshot" },
-        { "Removed", "Renamed" },
-        { "Booted", "Migrated", "Restored", "Snapshot", "Event wakeup" },
-        { "Paused", "Migrated", "I/O Error", "Watchdog", "Restored", "Snapshot",
-          "API error", "Post-copy", "Post-copy Error" },
-        { "Unpaused", "Migrated", "Snapshot", "Post-copy", "Post-copy Error" },
-        { "Shutdown", "Destroyed", "Crashed", "Migrated", "Saved", "Failed", "Snapshot" },
-        { "Finished", "Finished after guest request", "Finished after host request" },
-        { "Memory", "Disk" },
-        { "Panicked", "Crashloaded" },
-    };
-
-    *detailStr = "unknown";
-    if (event < 0 || event >= (int)G_N_ELEMENTS(types))
-        return "unknown";
-    if (detail >= 0 && detail < 9 && details[event][detail])
-        *detailStr = details[event][detail];
-    return types[event];
-}
-
-/* The name of event @id of @kind (virsh's names for domain events). */
+/* The name of event @id of @kind (virsh's names). */
 static const char *
 vkshJournalEventName(int kind, int id)
 {
-    static const char *const domain[] = {
-        "lifecycle",
-        "reboot",
-        "rtc-change",
-        "watchdog",
-        "io-error",
-        "graphics",
-        "io-error-reason",
-        "control-error",
-        "block-job",
-        "disk-change",
-        "tray-change",
-        "pm-wakeup",
-        "pm-suspend",
-        "balloon-change",
-        "pm-suspend-disk",
-        "device-removed",
-        "block-job-2",
-        "tunable",
-        "agent-lifecycle",
-        "device-added",
-        "migration-iteration",
-        "job-completed",
-        "device-removal-failed",
-        "metadata-change",
-        "block-threshold",
-        "memory-failure",
-        "memory-device-size-change",
-    };
-    static const char *const pool[] = { "lifecycle", "refresh" };
-
-    if (kind == VK_EVENT_KIND_DOMAIN && id >= 0 && id < (int)G_N_ELEMENTS(domain))
-        return domain[id];
+    if (kind == VK_EVENT_KIND_DOMAIN)
+        return vkshDomainEventName(id);
     if (kind == VK_EVENT_KIND_NETWORK && id == 0)
         return "lifecycle";
-    if (kind == VK_EVENT_KIND_STORAGE_POOL && id >= 0 && id < (int)G_N_ELEMENTS(pool))
-        return pool[id];
+    if (kind == VK_EVENT_KIND_STORAGE_POOL)
+        return vkshWordAt(vkshPoolEventIds, id);
     return NULL;
 }
 
@@ -110,16 +51,13 @@ vkshJournalEventName(int kind, int id)
 static const char *
 vkshJournalObjectLifecycle(int kind, int event)
 {
-    static const char *const net[] = { "Defined", "Undefined", "Started", "Stopped" };
-    static const char *const pool[] = { "Defined", "Undefined", "Started",
-                                        "Stopped", "Created",   "Deleted" };
+    const char *word = NULL;
 
-    if (kind == VK_EVENT_KIND_NETWORK && event >= 0 && event < (int)G_N_ELEMENTS(net))
-        return net[event];
-    if (kind == VK_EVENT_KIND_STORAGE_POOL && event >= 0 &&
-        event < (int)G_N_ELEMENTS(pool))
-        return pool[event];
-    return "unknown";
+    if (kind == VK_EVENT_KIND_NETWORK)
+        word = vkshWordAt(vkshNetEventWords, event);
+    else if (kind == VK_EVENT_KIND_STORAGE_POOL)
+        word = vkshWordAt(vkshPoolEventWords, event);
+    return word ? word : "unknown";
 }
 
 static void
@@ -162,8 +100,8 @@ vkshJournalEvent(virConnectPtr conn, const vkEvent *ev, void *opaque)
             vkshPrint(data->ctl, "gap: events %llu..%llu are no longer kept (re-list)\n",
                       ev->big[0], ev->big[1]);
     } else if (ev->event_id == 0) {
-        const char *detail;
-        const char *type = vkshJournalLifecycle(ev->num[0], ev->num[1], &detail);
+        const char *type = vkshEventTypeToString(ev->num[0]);
+        const char *detail = vkshEventDetailToString(ev->num[0], ev->num[1]);
 
         if (ev->kind == VK_EVENT_KIND_DOMAIN)
             vkshPrint(data->ctl,

@@ -254,12 +254,22 @@ vkshSecretFree(void *obj)
     virSecretFree(obj);
 }
 
+const char *
+vkshWordAt(const char *const *words, int i)
+{
+    for (int k = 0; words[k]; k++) {
+        if (k == i)
+            return words[k];
+    }
+    return NULL;
+}
+
 static const char *const lifecycleOnly[] = { "lifecycle", NULL };
-static const char *const netWords[] = { "Defined", "Undefined", "Started", "Stopped",
-                                        NULL };
-static const char *const poolIds[] = { "lifecycle", "refresh", NULL };
-static const char *const poolWords[] = { "Defined", "Undefined", "Started", "Stopped",
-                                         "Created", "Deleted",   NULL };
+const char *const vkshNetEventWords[] = { "Defined", "Undefined", "Started", "Stopped",
+                                          NULL };
+const char *const vkshPoolEventIds[] = { "lifecycle", "refresh", NULL };
+const char *const vkshPoolEventWords[] = { "Defined", "Undefined", "Started", "Stopped",
+                                           "Created", "Deleted",   NULL };
 static const char *const nodedevIds[] = { "lifecycle", "update", NULL };
 static const char *const nodedevWords[] = { "Created", "Deleted", "Defined", "Undefined",
                                             NULL };
@@ -270,7 +280,7 @@ static const vkshObjEventKind netKind = {
     .noun = "network",
     .opt = "network",
     .ids = lifecycleOnly,
-    .lifecycle = netWords,
+    .lifecycle = vkshNetEventWords,
     .lookup = vkshNetEventLookup,
     .freeObj = vkshNetFree,
     .reg = vkshNetEventReg,
@@ -279,8 +289,8 @@ static const vkshObjEventKind netKind = {
 static const vkshObjEventKind poolKind = {
     .noun = "storage pool",
     .opt = "pool",
-    .ids = poolIds,
-    .lifecycle = poolWords,
+    .ids = vkshPoolEventIds,
+    .lifecycle = vkshPoolEventWords,
     .lookup = vkshPoolEventLookup,
     .freeObj = vkshPoolFree,
     .reg = vkshPoolEventReg,

@@ -122,6 +122,17 @@ bool vkshCmdNetEvent(vkshControl *ctl, const vkshCmd *cmd);
 bool vkshCmdPoolEvent(vkshControl *ctl, const vkshCmd *cmd);
 bool vkshCmdNodedevEvent(vkshControl *ctl, const vkshCmd *cmd);
 bool vkshCmdSecretEvent(vkshControl *ctl, const vkshCmd *cmd);
+/* virsh's words for network and pool events (NULL-terminated), and the
+ * @i-th of @words, NULL past its end */
+extern const char *const vkshNetEventWords[];
+extern const char *const vkshPoolEventIds[];
+extern const char *const vkshPoolEventWords[];
+const char *vkshWordAt(const char *const *words, int i);
+/* vksh-event.c: virsh's name of domain event @id (NULL if none), of a
+ * lifecycle event's type and of its detail ("unknown" if none) */
+const char *vkshDomainEventName(int id);
+const char *vkshEventTypeToString(int event);
+const char *vkshEventDetailToString(int event, int detail);
 extern const vkshCmdGroup vkshGroups[];
 
 /* Commands of their own files, listed in a group's table (vksh-sched.c,
