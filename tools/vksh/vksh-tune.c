@@ -53,46 +53,8 @@ vkshTuneFlags(vkshControl *ctl, const vkshCmd *cmd, unsigned int *flags)
 static bool
 vkshTuneScale(unsigned long long *value, const char *suffix, unsigned long long scale)
 {
-    unsigned long long base = 1024;
-    int power = 0;
-
-    if (!*suffix) {
-        /* the default unit */
-    } else if (g_ascii_tolower(suffix[0]) == 'b' && !suffix[1]) {
-        scale = 1;
-    } else {
-        if (suffix[1] && g_ascii_strcasecmp(suffix + 1, "iB") == 0)
-            base = 1024;
-        else if (suffix[1] && g_ascii_tolower(suffix[1]) == 'b' && !suffix[2])
-            base = 1000;
-        else if (suffix[1])
-            return false;
-        switch (g_ascii_tolower(suffix[0])) {
-        case 'k':
-            power = 1;
-            break;
-        case 'm':
-            power = 2;
-            break;
-        case 'g':
-            power = 3;
-            break;
-        case 't':
-            power = 4;
-            break;
-        case 'p':
-            power = 5;
-            break;
-        case 'e':
-            power = 6;
-            break;
-        default:
-            return false;
-        }
-        scale = 1;
-        while (power--)
-            scale *= base;
-    }
+    if (!vkshScaleSuffix(suffix, scale, &scale))
+        return false;
     if (*value > (unsigned long long)LLONG_MAX / scale)
         return false;
     *value *= scale;

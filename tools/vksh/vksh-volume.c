@@ -84,48 +84,8 @@ vkshVolSize(vkshControl *ctl, const char *data, unsigned long long *val)
     if (errno)
         goto malformed;
     if (*end) {
-        const char *s = end;
-        int power = 0;
-        unsigned long long base = 1024;
-
-        switch (g_ascii_tolower(*s)) {
-        case 'b':
-            power = 0;
-            break;
-        case 'k':
-            power = 1;
-            break;
-        case 'm':
-            power = 2;
-            break;
-        case 'g':
-            power = 3;
-            break;
-        case 't':
-            power = 4;
-            break;
-        case 'p':
-            power = 5;
-            break;
-        case 'e':
-            power = 6;
-            break;
-        default:
+        if (!vkshScaleSuffix(end, 1, &scale))
             goto badsuffix;
-        }
-        if (power == 0) {
-            if (g_ascii_strcasecmp(s, "b") && g_ascii_strcasecmp(s, "byte") &&
-                g_ascii_strcasecmp(s, "bytes"))
-                goto badsuffix;
-        } else if (!s[1] || g_ascii_strcasecmp(s + 1, "iB") == 0) {
-            base = 1024;
-        } else if (g_ascii_tolower(s[1]) == 'b' && !s[2]) {
-            base = 1000;
-        } else {
-            goto badsuffix;
-        }
-        while (power--)
-            scale *= base;
         if (v && v > G_MAXUINT64 / scale) {
             vkshError(ctl, "Malformed size %s", data);
             vkshError(ctl, "numerical overflow: value too large: %s", data);

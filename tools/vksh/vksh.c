@@ -157,6 +157,36 @@ vkshOptCount(const vkshCmdDef *def)
 
 /* ---- option accessors -------------------------------------------------- */
 
+bool
+vkshScaleSuffix(const char *suffix, unsigned long long dflt, unsigned long long *scale)
+{
+    static const char units[] = "kmgtpe";
+    const char *unit;
+    unsigned long long base;
+
+    if (!*suffix) {
+        *scale = dflt;
+        return true;
+    }
+    if (g_ascii_strcasecmp(suffix, "b") == 0 || g_ascii_strcasecmp(suffix, "byte") == 0 ||
+        g_ascii_strcasecmp(suffix, "bytes") == 0) {
+        *scale = 1;
+        return true;
+    }
+    if (!(unit = strchr(units, g_ascii_tolower(suffix[0]))))
+        return false;
+    if (!suffix[1] || g_ascii_strcasecmp(suffix + 1, "iB") == 0)
+        base = 1024;
+    else if (g_ascii_tolower(suffix[1]) == 'b' && !suffix[2])
+        base = 1000;
+    else
+        return false;
+    *scale = 1;
+    for (const char *u = units; u <= unit; u++)
+        *scale *= base;
+    return true;
+}
+
 const char *
 vkshOptRaw(const vkshCmd *cmd, const char *name)
 {

@@ -267,6 +267,11 @@ void vkshReportLibError(vkshControl *ctl);
 bool vkshOptBool(const vkshCmd *cmd, const char *name);
 /* The option's text as given ("" for a flag), or NULL when absent. */
 const char *vkshOptRaw(const vkshCmd *cmd, const char *name);
+/* libvirt's virScaleInteger units: *@scale for @suffix ("" gives @dflt;
+ * b, byte, bytes 1; k m g t p e alone or with "iB" powers of 1024, with
+ * "B" powers of 1000). false for any other suffix. */
+bool vkshScaleSuffix(const char *suffix, unsigned long long dflt,
+                     unsigned long long *scale);
 int vkshOptString(vkshControl *ctl, const vkshCmd *cmd, const char *name,
                   const char **value);
 int vkshOptInt(vkshControl *ctl, const vkshCmd *cmd, const char *name, int *value);
