@@ -262,30 +262,6 @@ const vkshOptDef vkshOptsGuestinfo[] = {
     { NULL, 0, 0, NULL },
 };
 
-/* virsh's vshGetTypedParamValue */
-static char *
-vkshAgentParamValue(const virTypedParameter *p)
-{
-    switch (p->type) {
-    case VIR_TYPED_PARAM_INT:
-        return g_strdup_printf("%d", p->value.i);
-    case VIR_TYPED_PARAM_UINT:
-        return g_strdup_printf("%u", p->value.ui);
-    case VIR_TYPED_PARAM_LLONG:
-        return g_strdup_printf("%lld", p->value.l);
-    case VIR_TYPED_PARAM_ULLONG:
-        return g_strdup_printf("%llu", p->value.ul);
-    case VIR_TYPED_PARAM_DOUBLE:
-        return g_strdup_printf("%f", p->value.d);
-    case VIR_TYPED_PARAM_BOOLEAN:
-        return g_strdup(p->value.b ? "yes" : "no");
-    case VIR_TYPED_PARAM_STRING:
-        return g_strdup(p->value.s);
-    default:
-        return g_strdup_printf("unimplemented parameter type %d", p->type);
-    }
-}
-
 bool
 vkshCmdGuestinfo(vkshControl *ctl, const vkshCmd *cmd)
 {
@@ -315,7 +291,7 @@ vkshCmdGuestinfo(vkshControl *ctl, const vkshCmd *cmd)
     if (virDomainGetGuestInfo(dom, types, &params, &nparams, 0) < 0)
         return false;
     for (int i = 0; i < nparams; i++) {
-        g_autofree char *value = vkshAgentParamValue(&params[i]);
+        g_autofree char *value = vkshTypedParamValue(&params[i], false);
 
         vkshPrint(ctl, "%-20s: %s\n", params[i].field, value);
     }

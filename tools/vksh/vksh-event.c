@@ -357,30 +357,6 @@ vkshEventDevicePrint(virConnectPtr conn, virDomainPtr dom, const char *alias,
                     vkshEventNames[reg->eventID], virDomainGetName(dom), alias);
 }
 
-/* virTypedParameterToString */
-static char *
-vkshEventParamValue(const virTypedParameter *p)
-{
-    switch (p->type) {
-    case VIR_TYPED_PARAM_INT:
-        return g_strdup_printf("%d", p->value.i);
-    case VIR_TYPED_PARAM_UINT:
-        return g_strdup_printf("%u", p->value.ui);
-    case VIR_TYPED_PARAM_LLONG:
-        return g_strdup_printf("%lld", p->value.l);
-    case VIR_TYPED_PARAM_ULLONG:
-        return g_strdup_printf("%llu", p->value.ul);
-    case VIR_TYPED_PARAM_DOUBLE:
-        return g_strdup_printf("%g", p->value.d);
-    case VIR_TYPED_PARAM_BOOLEAN:
-        return g_strdup_printf("%d", p->value.b);
-    case VIR_TYPED_PARAM_STRING:
-        return g_strdup(p->value.s);
-    default:
-        return NULL;
-    }
-}
-
 /* tunable, job-completed */
 static void
 vkshEventParamsPrint(virConnectPtr conn, virDomainPtr dom, virTypedParameterPtr params,
@@ -392,7 +368,7 @@ vkshEventParamsPrint(virConnectPtr conn, virDomainPtr dom, virTypedParameterPtr 
     g_string_append_printf(buf, "event '%s' for domain '%s':\n",
                            vkshEventNames[reg->eventID], virDomainGetName(dom));
     for (int i = 0; i < nparams; i++) {
-        g_autofree char *value = vkshEventParamValue(&params[i]);
+        g_autofree char *value = vkshTypedParamValue(&params[i], true);
 
         if (value)
             g_string_append_printf(buf, "\t%s: %s\n", params[i].field, value);

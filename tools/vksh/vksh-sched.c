@@ -5,30 +5,6 @@
 
 #include "vksh.h"
 
-/* virsh's vshGetTypedParamValue: one parameter's value as text. */
-static char *
-vkshTypedParamValue(const virTypedParameter *p)
-{
-    switch (p->type) {
-    case VIR_TYPED_PARAM_INT:
-        return g_strdup_printf("%d", p->value.i);
-    case VIR_TYPED_PARAM_UINT:
-        return g_strdup_printf("%u", p->value.ui);
-    case VIR_TYPED_PARAM_LLONG:
-        return g_strdup_printf("%lld", p->value.l);
-    case VIR_TYPED_PARAM_ULLONG:
-        return g_strdup_printf("%llu", p->value.ul);
-    case VIR_TYPED_PARAM_DOUBLE:
-        return g_strdup_printf("%f", p->value.d);
-    case VIR_TYPED_PARAM_BOOLEAN:
-        return g_strdup(p->value.b ? "yes" : "no");
-    case VIR_TYPED_PARAM_STRING:
-        return g_strdup(p->value.s);
-    default:
-        return g_strdup_printf("unimplemented parameter type %d", p->type);
-    }
-}
-
 /* One name=value update: typed as the domain's parameter of that name. */
 static bool
 vkshSchedUpdateOne(vkshControl *ctl, const virTypedParameter *src, int nsrc,
@@ -165,7 +141,7 @@ vkshCmdSchedinfo(vkshControl *ctl, const vkshCmd *cmd)
 
     ok = true;
     for (int i = 0; i < nparams; i++) {
-        g_autofree char *str = vkshTypedParamValue(&params[i]);
+        g_autofree char *str = vkshTypedParamValue(&params[i], false);
 
         vkshPrint(ctl, "%-15s: %s\n", params[i].field, str);
     }

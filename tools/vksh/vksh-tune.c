@@ -10,29 +10,6 @@
 
 /* Every output below is virsh 9.0's (tools/virsh-domain.c), byte for byte. */
 
-static char *
-vkshTuneParamValue(const virTypedParameter *p)
-{
-    switch (p->type) {
-    case VIR_TYPED_PARAM_INT:
-        return g_strdup_printf("%d", p->value.i);
-    case VIR_TYPED_PARAM_UINT:
-        return g_strdup_printf("%u", p->value.ui);
-    case VIR_TYPED_PARAM_LLONG:
-        return g_strdup_printf("%lld", p->value.l);
-    case VIR_TYPED_PARAM_ULLONG:
-        return g_strdup_printf("%llu", p->value.ul);
-    case VIR_TYPED_PARAM_DOUBLE:
-        return g_strdup_printf("%f", p->value.d);
-    case VIR_TYPED_PARAM_BOOLEAN:
-        return g_strdup(p->value.b ? "yes" : "no");
-    case VIR_TYPED_PARAM_STRING:
-        return g_strdup(p->value.s);
-    default:
-        return g_strdup_printf("unimplemented parameter type %d", p->type);
-    }
-}
-
 /* --config/--live/--current into flags (virsh's VSH_EXCLUSIVE_OPTIONS_VAR
  * on current); false after the message. */
 static bool
@@ -163,7 +140,7 @@ vkshCmdMemtune(vkshControl *ctl, const vkshCmd *cmd)
                     (unsigned long long)VIR_DOMAIN_MEMORY_PARAM_UNLIMITED) {
                 vkshPrint(ctl, "%-15s: %s\n", params[i].field, "unlimited");
             } else {
-                g_autofree char *str = vkshTuneParamValue(&params[i]);
+                g_autofree char *str = vkshTypedParamValue(&params[i], false);
 
                 vkshPrint(ctl, "%-15s: %s\n", params[i].field, str);
             }
@@ -255,7 +232,7 @@ vkshCmdBlkiotune(vkshControl *ctl, const vkshCmd *cmd)
             goto cleanup;
         }
         for (int i = 0; i < nparams; i++) {
-            g_autofree char *str = vkshTuneParamValue(&params[i]);
+            g_autofree char *str = vkshTypedParamValue(&params[i], false);
 
             vkshPrint(ctl, "%-15s: %s\n", params[i].field, str);
         }
@@ -353,7 +330,7 @@ vkshCmdNumatune(vkshControl *ctl, const vkshCmd *cmd)
                               ? vkshNumaModes[m]
                               : "(null)");
             } else {
-                g_autofree char *str = vkshTuneParamValue(&params[i]);
+                g_autofree char *str = vkshTypedParamValue(&params[i], false);
 
                 vkshPrint(ctl, "%-15s: %s\n", params[i].field, str);
             }

@@ -157,6 +157,31 @@ vkshOptCount(const vkshCmdDef *def)
 
 /* ---- option accessors -------------------------------------------------- */
 
+char *
+vkshTypedParamValue(const virTypedParameter *p, bool raw)
+{
+    switch (p->type) {
+    case VIR_TYPED_PARAM_INT:
+        return g_strdup_printf("%d", p->value.i);
+    case VIR_TYPED_PARAM_UINT:
+        return g_strdup_printf("%u", p->value.ui);
+    case VIR_TYPED_PARAM_LLONG:
+        return g_strdup_printf("%lld", p->value.l);
+    case VIR_TYPED_PARAM_ULLONG:
+        return g_strdup_printf("%llu", p->value.ul);
+    case VIR_TYPED_PARAM_DOUBLE:
+        return g_strdup_printf(raw ? "%g" : "%f", p->value.d);
+    case VIR_TYPED_PARAM_BOOLEAN:
+        if (raw)
+            return g_strdup_printf("%d", p->value.b);
+        return g_strdup(p->value.b ? "yes" : "no");
+    case VIR_TYPED_PARAM_STRING:
+        return g_strdup(p->value.s);
+    default:
+        return g_strdup_printf("unimplemented parameter type %d", p->type);
+    }
+}
+
 bool
 vkshScaleSuffix(const char *suffix, unsigned long long dflt, unsigned long long *scale)
 {

@@ -267,6 +267,10 @@ void vkshReportLibError(vkshControl *ctl);
 bool vkshOptBool(const vkshCmd *cmd, const char *name);
 /* The option's text as given ("" for a flag), or NULL when absent. */
 const char *vkshOptRaw(const vkshCmd *cmd, const char *name);
+/* A typed parameter's value as text, newly allocated: as virsh's
+ * vshGetTypedParamValue (doubles "%f", booleans yes/no) or, @raw, as
+ * libvirt's virTypedParameterToString (doubles "%g", booleans 0/1). */
+char *vkshTypedParamValue(const virTypedParameter *p, bool raw);
 /* libvirt's virScaleInteger units: *@scale for @suffix ("" gives @dflt;
  * b, byte, bytes 1; k m g t p e alone or with "iB" powers of 1024, with
  * "B" powers of 1000). false for any other suffix. */
