@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "vksh.h"
+#include "vksh-xml.h"
 #include "vksh-storage.h"
 
 /* ---- shared with vksh-volume.c ------------------------------------------- */
@@ -476,6 +477,8 @@ cmdPoolAutostart(vkshControl *ctl, const vkshCmd *cmd)
 static const vkshOptDef optsPoolDumpxml[] = {
     { "pool", VKSH_OT_STRING, VKSH_OFLAG_REQ, "pool name or uuid" },
     { "inactive", VKSH_OT_BOOL, 0, "show inactive defined XML" },
+    { "xpath", VKSH_OT_STRING, 0, "xpath expression to filter the XML document" },
+    { "wrap", VKSH_OT_BOOL, 0, "wrap xpath results in an common root element" },
     { NULL, 0, 0, NULL },
 };
 
@@ -490,8 +493,7 @@ cmdPoolDumpxml(vkshControl *ctl, const vkshCmd *cmd)
     if (!(xml = virStoragePoolGetXMLDesc(
               pool, vkshOptBool(cmd, "inactive") ? VIR_STORAGE_XML_INACTIVE : 0)))
         return false;
-    vkshPrint(ctl, "%s", xml);
-    return true;
+    return vkshDumpXML(ctl, cmd, xml);
 }
 
 static const vkshOptDef optsPoolInfo[] = {

@@ -118,20 +118,6 @@ vkshCmdRestore(vkshControl *ctl, const vkshCmd *cmd)
     return true;
 }
 
-/* virsh's virshDumpXML: the document, or the nodes --xpath selects. */
-static bool
-dumpXml(vkshControl *ctl, const vkshCmd *cmd, const char *xml)
-{
-    const char *xpath = NULL;
-
-    if (vkshOptString(ctl, cmd, "xpath", &xpath) < 0)
-        return false;
-    if (xpath || vkshOptBool(cmd, "wrap"))
-        return vkshXMLPrintXPath(ctl, xml, xpath, vkshOptBool(cmd, "wrap"));
-    vkshPrint(ctl, "%s", xml);
-    return true;
-}
-
 const vkshOptDef vkshOptsSaveImageDumpxml[] = {
     { "file", VKSH_OT_STRING, VKSH_OFLAG_REQ, "saved state file to read" },
     { "security-info", VKSH_OT_BOOL, 0,
@@ -155,7 +141,7 @@ vkshCmdSaveImageDumpxml(vkshControl *ctl, const vkshCmd *cmd)
         return false;
     if (!(xml = virDomainSaveImageGetXMLDesc(ctl->conn, file, flags)))
         return false;
-    return dumpXml(ctl, cmd, xml);
+    return vkshDumpXML(ctl, cmd, xml);
 }
 
 const vkshOptDef vkshOptsSaveImageDefine[] = {
@@ -265,7 +251,7 @@ vkshCmdManagedsaveDumpxml(vkshControl *ctl, const vkshCmd *cmd)
         return false;
     if (!(xml = virDomainManagedSaveGetXMLDesc(dom, flags)))
         return false;
-    return dumpXml(ctl, cmd, xml);
+    return vkshDumpXML(ctl, cmd, xml);
 }
 
 const vkshOptDef vkshOptsManagedsaveDefine[] = {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "vksh.h"
+#include "vksh-xml.h"
 #include "vksh-storage.h"
 
 /* virsh's virshCommandOptVolBy: by name in --@poolopt's pool, then by key,
@@ -534,6 +535,8 @@ cmdVolInfo(vkshControl *ctl, const vkshCmd *cmd)
 static const vkshOptDef optsVolDumpxml[] = {
     { "vol", VKSH_OT_STRING, VKSH_OFLAG_REQ, "vol name, key or path" },
     { "pool", VKSH_OT_STRING, 0, "pool name or uuid" },
+    { "xpath", VKSH_OT_STRING, 0, "xpath expression to filter the XML document" },
+    { "wrap", VKSH_OT_BOOL, 0, "wrap xpath results in an common root element" },
     { NULL, 0, 0, NULL },
 };
 
@@ -547,8 +550,7 @@ cmdVolDumpxml(vkshControl *ctl, const vkshCmd *cmd)
         return false;
     if (!(xml = virStorageVolGetXMLDesc(vol, 0)))
         return false;
-    vkshPrint(ctl, "%s", xml);
-    return true;
+    return vkshDumpXML(ctl, cmd, xml);
 }
 
 static bool

@@ -114,3 +114,16 @@ vkshXMLAppendEscaped(GString *buf, const char *fmt, const char *value)
     esc = g_markup_escape_text(value, -1);
     g_string_append_printf(buf, fmt, esc);
 }
+
+bool
+vkshDumpXML(vkshControl *ctl, const vkshCmd *cmd, const char *xml)
+{
+    const char *xpath = NULL;
+
+    if (vkshOptString(ctl, cmd, "xpath", &xpath) < 0)
+        return false;
+    if (xpath || vkshOptBool(cmd, "wrap"))
+        return vkshXMLPrintXPath(ctl, xml, xpath, vkshOptBool(cmd, "wrap"));
+    vkshPrint(ctl, "%s", xml);
+    return true;
+}

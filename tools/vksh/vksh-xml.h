@@ -8,6 +8,10 @@
  * @wrap.  Returns false after reporting an XPath that selects no node set. */
 bool vkshXMLPrintXPath(vkshControl *ctl, const char *xml, const char *xpath, bool wrap);
 
+/* virsh's virshDumpXML: prints @xml, or the nodes the command's --xpath
+ * selects (with --wrap, inside one <nodes>). */
+bool vkshDumpXML(vkshControl *ctl, const vkshCmd *cmd, const char *xml);
+
 /* Returns the text of /domain/title of @dom's XML, "" when it has none, or
  * NULL when the XML could not be read (the library error is left set). */
 char *vkshDomainGetTitle(virDomainPtr dom, bool inactive);
