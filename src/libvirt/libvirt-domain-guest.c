@@ -18,11 +18,13 @@
  * @flags: 0
  *
  * Presses keys on the running guest's keyboard (QMP send-key with QEMU's
- * key numbers). The QEMU driver translates the linux, xt, atset1 and
- * qnum/rfb codesets; a keycode it cannot translate is
- * VIR_ERR_INVALID_ARG "cannot translate keycode K of S codeset to qnum
- * keycode" (libvirt's message), and so is a key of a codeset virtkit has
- * no table for. The test driver checks the keys as libvirt's does.
+ * key numbers). The QEMU driver translates every codeset (linux, xt,
+ * atset1, atset2, atset3, os_x, xt_kbd, usb, win32) to QEMU's numbers with
+ * libvirt's tables (keycodemapdb's), and sends qnum/rfb keys as they are;
+ * a keycode no row of the tables holds is VIR_ERR_INTERNAL_ERROR "cannot
+ * translate keycode K of S codeset to qnum keycode" (libvirt's message)
+ * and nothing is pressed. The test driver checks the keys as libvirt's
+ * does ("invalid keycode K of S codeset") and presses nothing.
  *
  * Returns 0 on success, -1 on error: VIR_ERR_OPERATION_DENIED on a
  * read-only connection, VIR_ERR_INVALID_ARG for a codeset past

@@ -1,28 +1,42 @@
-/* virkeycode.h: keycodes of libvirt's codesets (virKeycodeSet) and their QEMU key numbers */
+/* virkeycode.h: keycodes of libvirt's codesets (virKeycodeSet) and their translation */
 #pragma once
 
 #include <glib.h>
 #include <stdbool.h>
 
 /*
- * libvirt translates keys with the tables of keycodemapdb; virtkit carries
- * the part QEMU's send-key needs from the codesets people use: linux
- * (the evdev KEY_* numbers), xt and atset1 (PC scancodes, 0xe0XX for the
- * extended ones) and qnum/rfb (QEMU's own numbers: set 1 with the 0xe0
- * prefix folded into bit 7) and usb (HID keyboard usages, through their
- * linux keys). Keys of the other codesets (atset2, atset3, os_x, xt_kbd,
- * win32), and the few linux keys without a PC scancode here, have no
- * translation: libvirt's error "cannot translate keycode".
+ * libvirt translates keys with the tables it generates from keycodemapdb's
+ * keymaps.csv: one row per linux key, holding that key's code in each
+ * codeset (linux, xt, atset1, atset2, atset3, os_x, xt_kbd, usb, win32,
+ * qnum), a codeset without a code for the key holding its filler (0; 0xff
+ * in os_x). virtkit carries the same rows (virkeycodetable.h, written by
+ * scripts/keycode-tables.py) and looks them up the same way, so every
+ * codeset translates as libvirt's does, fillers included: a key is known
+ * to a codeset when some row holds it, and translates to the other
+ * codeset's code in the first such row.
  */
 
 /* libvirt's codeset name ("linux", "os_x", ...) of @codeset; NULL past the
  * last one. */
 const char *virKeycodeSetToString(unsigned int codeset);
 
-/* Is @key a key of @codeset as far as virtkit can tell (within the
- * codeset's range; exact for linux, xt, atset1 and qnum)? */
+/* libvirt's virKeycodeValueTranslate: @key of codeset @from in codeset
+ * @to, or -1 (nothing reported) when no row holds @key or a codeset is
+ * past the last one. */
+int virKeycodeTranslate(unsigned int from, unsigned int to, unsigned int key);
+
+/* Is @key a key of @codeset (some row holds it: what libvirt's test
+ * driver accepts)? */
 bool virKeycodeIsValid(unsigned int codeset, unsigned int key);
 
-/* QEMU's key number ("qnum") of @key in @codeset, or -1 when there is no
- * translation (nothing reported). */
+/* QEMU's key number ("qnum") of @key in @codeset as libvirt's QEMU driver
+ * sends it (keys of the qnum codeset go as they are), or -1 when there is
+ * no translation (nothing reported). */
 int virKeycodeToQnum(unsigned int codeset, unsigned int key);
+
+/* How many rows the table has (for tests). */
+size_t virKeycodeRowCount(void);
+
+/* The code of row @row in @codeset (for tests; @row below
+ * virKeycodeRowCount(), @codeset a valid codeset). */
+unsigned int virKeycodeRowValue(size_t row, unsigned int codeset);

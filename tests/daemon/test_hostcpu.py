@@ -463,17 +463,43 @@ def test_send_key_domcontrol():
         wait_for(lambda: console().count("sysrq: Emergency Sync") == n + 3,
                  "a fourth sysrq sync", 60)
         assert dom.controlInfo() == [libvirt.VIR_DOMAIN_CONTROL_OK, 0, 0]
-        # codesets virtkit has no table for: libvirt's "cannot translate"
-        for args, code in [((libvirt.VIR_KEYCODE_SET_ATSET3, 0, [4], 1, 0),
-                            libvirt.VIR_ERR_INVALID_ARG),
-                           ((99, 0, [30], 1, 0), libvirt.VIR_ERR_INVALID_ARG),
-                           ((0, 0, [30], 1, 1), libvirt.VIR_ERR_INVALID_ARG)]:
+        # Alt+SysRq+S in each other codeset, translated to QEMU's numbers
+        # with libvirt's tables: PC set 1 (xt, atset1), sets 2 and 3, xt_kbd
+        # (0xe0 prefix as bit 8), win32 virtual keys by name through virsh
+        # (os_x has no SysRq key)
+        count = n + 3
+        for codeset, keys in ((libvirt.VIR_KEYCODE_SET_XT, [0x38, 0x54, 0x1f]),
+                              (libvirt.VIR_KEYCODE_SET_ATSET1, [0x38, 0x54, 0x1f]),
+                              (libvirt.VIR_KEYCODE_SET_ATSET2, [0x11, 0x7f, 0x1b]),
+                              (libvirt.VIR_KEYCODE_SET_ATSET3, [0x19, 0x57, 0x1b]),
+                              (libvirt.VIR_KEYCODE_SET_XT_KBD, [0x38, 0x54, 0x1f]),
+                              (None, ["win32", "VK_MENU", "VK_SNAPSHOT", "0x53"])):
+            if codeset is None:
+                virsh(uri, "send-key", "keys", "--codeset", *keys)
+            else:
+                dom.sendKey(codeset, 0, keys, 3, 0)
+            count += 1
+            wait_for(lambda: console().count("sysrq: Emergency Sync") == count,
+                     "sysrq sync %d (%s)" % (count, keys), 60)
+        # libvirt's errors: a key no row of the tables holds, a codeset past
+        # the last, a flag; nothing pressed
+        for args, code, msg in [
+                ((libvirt.VIR_KEYCODE_SET_ATSET3, 0, [0x38, 0x1ff], 2, 0),
+                 libvirt.VIR_ERR_INTERNAL_ERROR,
+                 "internal error: cannot translate keycode 511 of atset3 codeset to qnum keycode"),
+                ((libvirt.VIR_KEYCODE_SET_ATSET1, 0, [0xf2], 1, 0),
+                 libvirt.VIR_ERR_INTERNAL_ERROR,
+                 "internal error: cannot translate keycode 242 of atset1 codeset to qnum keycode"),
+                ((99, 0, [30], 1, 0), libvirt.VIR_ERR_INVALID_ARG, None),
+                ((0, 0, [30], 1, 1), libvirt.VIR_ERR_INVALID_ARG, None)]:
             try:
                 dom.sendKey(*args)
                 raise AssertionError("sendKey%r accepted" % (args,))
             except libvirt.libvirtError as e:
                 assert e.get_error_code() == code, (args, str(e))
-        assert console().count("sysrq: Emergency Sync") == n + 3
+                assert msg is None or (str(e) == msg and
+                                       e.get_error_domain() == libvirt.VIR_FROM_QEMU), str(e)
+        assert console().count("sysrq: Emergency Sync") == count
         ro = libvirt.openReadOnly(uri.replace("virtkit-sock", "virtkit-sock-ro"))
         try:
             try:

@@ -144,6 +144,35 @@ vkshKeyCodeGetInt(const char *str)
     return (int)v;
 }
 
+/* virsh's virKeycodeValueFromString: the code of key @name in @codeset
+ * (the first row naming it; only linux, os_x and win32 have names), or -1. */
+static int
+vkshKeyCodeFromName(int codeset, const char *name)
+{
+    const vkshKeyName *names = NULL;
+    size_t n = 0;
+
+    switch (codeset) {
+    case VIR_KEYCODE_SET_LINUX:
+        names = vkshLinuxKeyNames;
+        n = G_N_ELEMENTS(vkshLinuxKeyNames);
+        break;
+    case VIR_KEYCODE_SET_OSX:
+        names = vkshOsxKeyNames;
+        n = G_N_ELEMENTS(vkshOsxKeyNames);
+        break;
+    case VIR_KEYCODE_SET_WIN32:
+        names = vkshWin32KeyNames;
+        n = G_N_ELEMENTS(vkshWin32KeyNames);
+        break;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (g_str_equal(name, names[i].name))
+            return (int)names[i].code;
+    }
+    return -1;
+}
+
 bool
 vkshCmdSendKey(vkshControl *ctl, const vkshCmd *cmd)
 {
@@ -183,12 +212,8 @@ vkshCmdSendKey(vkshControl *ctl, const vkshCmd *cmd)
             vkshError(ctl, "%s", "too many keycodes");
             return false;
         }
-        if ((key = vkshKeyCodeGetInt(word)) < 0 && codeset == VIR_KEYCODE_SET_LINUX) {
-            for (size_t j = 0; j < G_N_ELEMENTS(vkshLinuxKeyNames); j++) {
-                if (g_str_equal(word, vkshLinuxKeyNames[j].name))
-                    key = (int)vkshLinuxKeyNames[j].code;
-            }
-        }
+        if ((key = vkshKeyCodeGetInt(word)) < 0)
+            key = vkshKeyCodeFromName(codeset, word);
         if (key < 0) {
             vkshError(ctl, "invalid keycode: '%s'", word);
             return false;

@@ -153,7 +153,7 @@ qemuDomainSendKey(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,
         json_object *k;
 
         if (qnum < 0) {
-            virReportError(VIR_ERR_INVALID_ARG,
+            virReportError(VIR_ERR_INTERNAL_ERROR,
                            "cannot translate keycode %u of %s codeset to qnum keycode",
                            keycodes[i], virKeycodeSetToString(codeset));
             return -1;
