@@ -11,6 +11,17 @@ network, the definition, the start) is virt-manager's own code.
 
 Usage: virtmanager-wizard.py URI NAME RESULT.json [--os OSINFO-ID] [--mem MIB]
                              [--disk GIB] [--import-path FILE] [--iso FILE]
+                             [--console]
+       virtmanager-wizard.py URI NAME RESULT.json --show-console
+--console waits, once the new guest runs, for the console page virt-manager
+opens for it to show the guest's screen; --show-console skips the wizard
+and opens the console of the running guest NAME (virt-manager's
+--show-domain-console). Either way the viewer must connect (gtk-vnc's
+vnc-initialized), the guest's desktop size be known and the framebuffer
+image be of that size; the result gets "console" with the viewer type, the
+size, whether the graphics came through virDomainOpenGraphicsFD, and how
+many colours the image has (at least 2: something drawn). (virt-manager 4.1 gives a new VM SPICE
+whatever its preference says, and Debian's has no SPICE viewer here.)
 The result file gets {"ok": bool, "steps": [...], "errors": [...]}; every
 error dialog virt-manager would show is recorded there (and ends the run)
 instead of waiting for a click. Exit status 0 when the wizard finished
@@ -36,6 +47,8 @@ ap.add_argument("--import-path", help="'Import existing disk image' of this file
                 "(else 'Manual install' with a new disk)")
 ap.add_argument("--iso", help="'Local install media' from this ISO (OS detection off, "
                 "the OS given by --os), with a new disk")
+ap.add_argument("--console", action="store_true")
+ap.add_argument("--show-console", action="store_true")
 opts = ap.parse_args()
 
 state = {"ok": False, "steps": [], "errors": []}
@@ -91,6 +104,19 @@ def patch_error_dialogs():
     vmerror.vmmErrorDialog.yes_no = yes_no
     vmerror.vmmErrorDialog.warn_chkbox = warn_chkbox
 
+    # what the console opens: the graphics fd from the connection (the
+    # local path virt-manager has no fallback for) is noted
+    from virtManager.object.domain import vmmDomain
+    orig_open_fd = vmmDomain.open_graphics_fd
+
+    def open_graphics_fd(self):
+        fd = orig_open_fd(self)
+        state["open_graphics_fd"] = state.get("open_graphics_fd", 0) + 1
+        note("virDomainOpenGraphicsFD gave fd %s" % fd)
+        return fd
+
+    vmmDomain.open_graphics_fd = open_graphics_fd
+
 
 class Driver:
     """One step per main-loop tick: each waits for virt-manager to be ready
@@ -133,6 +159,12 @@ class Driver:
             # virt-manager's modules are loaded once its main loop runs
             patch_error_dialogs()
             self.patched = True
+            if opts.show_console:
+                from virtManager.engine import vmmEngine
+                vmmEngine.get_instance().increment_window_counter()
+                note("console of %s asked for" % opts.name)
+                self.step = 7
+                return False
         if s == 0:
             # the wizard is up, connected, and offers Forward
             if not wiz or not wiz.is_visible() or not wiz.conn or not wiz.conn.is_active():
@@ -227,6 +259,68 @@ class Driver:
                 return False
             note("virt-manager sees %s running" % opts.name)
             state["vm_status"] = vm.run_status()
+            self.vm = vm
+            if not opts.console:
+                GLib.idle_add(finish, True)
+            return True
+        if s == 7:
+            # the window virt-manager opened for the new VM, its console
+            # page connected to the guest's display
+            from virtManager.vmwindow import vmmVMWindow
+            win = None
+            for w in (vmmVMWindow._instances or {}).values():
+                if w and w.vm and w.vm.get_name() == opts.name:
+                    win = w
+            console = win and win._console
+            viewer = console and console._viewer
+            if time.monotonic() > getattr(self, "next_status", 0):
+                # what the console shows meanwhile (in the result if it
+                # never connects)
+                self.next_status = time.monotonic() + 5
+                note("console: window %s, visible %s, viewer %s, open %s, pages %s/%s" % (
+                    bool(win), bool(win and win.is_visible()), viewer and viewer.viewer_type,
+                    bool(viewer and viewer.console_is_open()),
+                    console and console.widget("console-pages").get_current_page(),
+                    console and console.widget("console-gfx-pages").get_current_page()))
+            if not viewer or not viewer.console_is_open():
+                return False
+            res = viewer.console_get_desktop_resolution()
+            if not res or not res[0]:
+                return False
+            # The image is looked at twice a second, cheaply: this tick is a
+            # timeout of the default priority, and a tick that takes longer
+            # than its 50 ms period keeps GLib's idle sources from ever
+            # running, gtk-vnc's among them, so the framebuffer is not
+            # drawn (the first run of this test counted every pixel's
+            # colour on each tick, and virt-manager showed a blank screen
+            # until the guest changed it, against libvirtd as against
+            # virtkitd)
+            if time.monotonic() < getattr(self, "next_look", 0):
+                return False
+            self.next_look = time.monotonic() + 0.5
+            pix = viewer.console_get_pixbuf()
+            if not pix or pix.get_width() != res[0]:
+                return False
+            data = pix.get_pixels()
+            step = pix.get_n_channels()
+            stride = pix.get_rowstride()
+            width = pix.get_width() * step
+            first = bytes(data[:step])
+            if all(data[y:y + width] == first * pix.get_width()
+                   for y in range(0, stride * pix.get_height(), stride)):
+                # the first update not drawn yet: a uniform screen
+                self.blank = getattr(self, "blank", 0) + 1
+                if self.blank % 10 == 1:
+                    note("console: %dx%d, %d channels, uniform so far" % (
+                        res[0], res[1], step))
+                return False
+            colours = len({bytes(data[i:i + 3]) for y in range(0, stride * pix.get_height(), stride)
+                           for i in range(y, y + width, step)})
+            state["console"] = {"viewer": viewer.viewer_type, "width": res[0],
+                                "height": res[1], "colours": colours,
+                                "open_graphics_fd": state.get("open_graphics_fd", 0)}
+            note("console shows the guest's %s screen, %dx%d" % (viewer.viewer_type,
+                                                                  res[0], res[1]))
             GLib.idle_add(finish, True)
             return True
         return False
@@ -236,6 +330,8 @@ def main():
     global GLib
     sys.argv = ["virt-manager", "--connect", opts.uri, "--show-domain-creator",
                 "--no-fork", "--test-options=first-run"]
+    if opts.show_console:
+        sys.argv[3:4] = ["--show-domain-console", opts.name]
     from gi.repository import GLib as _GLib
     GLib = _GLib
     drv = Driver()
