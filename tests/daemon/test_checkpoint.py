@@ -34,6 +34,19 @@ the stopped disk):
    while checkpoints exist, and accepted with --checkpoints-metadata;
  - libvirt 9.0's errors (code, domain), each changing nothing: inactive
    domain, raw disk, bitmap name, duplicate, unknown name, missing bitmap.
+
+A second guest (never waited for: every step is QEMU's) checks a backing
+chain as libvirt 9.0 leaves it, the same steps recorded against Debian's
+libvirtd: checkpoint c1, external snapshot, checkpoint c2, delete c1 ->
+c1 gone from the overlay and from the read-only base (reopened writable
+for the removal, read-only again); started again on that chain, every
+image is a named node, numbered as libvirtd numbers a disk's chain (the
+top's N, then N+1 for the read-only image below it; libvirtd counts the
+disks from the last, virtkit from the first), c3 taken, another snapshot, delete c2 ->
+only c3 left, in both overlays; c3's --size is the union of its bitmaps
+in both; REDEFINE_VALIDATE accepts c3 spread over the chain; qemu-img
+info of each file at the end shows what libvirtd left (base none, both
+overlays c3).
 """
 import json
 import os
@@ -353,5 +366,107 @@ def test_checkpoints():
     d.stop()
 
 
+def image_bitmaps(path):
+    p = run("qemu-img", "info", "-U", "--output=json", path)
+    assert p.returncode == 0, p.stderr
+    fmt = json.loads(p.stdout)["format-specific"]["data"]
+    return sorted(b["name"] for b in fmt.get("bitmaps", []))
+
+
+def node_of(dom, image):
+    """The format node entry of @image in QEMU."""
+    for n in qmp(dom, "query-named-block-nodes", flat=True):
+        if n.get("file") == image and n.get("drv") != "file":
+            return n
+    raise AssertionError("no node of %s in QEMU" % image)
+
+
+def test_checkpoint_chain():
+    guest = test_guest_dir()
+    if not guest:
+        raise Skip("no test guest (scripts/build-test-guest.sh failed)")
+    d = Daemon().start()
+    uri = d.uri()
+    work = make_tmpdir()
+    os.chmod(work, 0o755)  # QEMU runs as the qemu user
+    base = os.path.join(work, "base.qcow2")
+    ov1 = os.path.join(work, "ov1.qcow2")
+    ov2 = os.path.join(work, "ov2.qcow2")
+    raw = os.path.join(work, "ch.raw")
+    serial = os.path.join(work, "ch.log")
+    assert run("qemu-img", "create", "-q", "-f", "qcow2", base, "32M").returncode == 0
+    assert run("qemu-img", "create", "-q", "-f", "raw", raw, "8M").returncode == 0
+    virsh(uri, "define", write(os.path.join(work, "ch.xml"),
+                               guest_xml("ch", guest, serial, base, raw)
+                               .replace(" virtkit.writedisk=1", "")))
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName("ch")
+    vda = LiveDisk(d, "ch")
+
+    def cp(name):
+        virsh(uri, "checkpoint-create-as", "ch", name, "--diskspec", "vda",
+              "--diskspec", "vdb,checkpoint=no")
+
+    def snap(name, path):
+        virsh(uri, "snapshot-create-as", "ch", name, "--disk-only", "--no-metadata",
+              "--diskspec", "vda,file=" + path, "--diskspec", "vdb,snapshot=no")
+
+    # c1 on base; the snapshot carries it into ov1, where c2 is taken
+    virsh(uri, "start", "ch")
+    cp("c1")
+    snap("s1", ov1)
+    cp("c2")
+    assert sorted(node_bitmaps(dom, base)) == ["c1"] and node_of(dom, base)["ro"]
+    assert sorted(node_bitmaps(dom, ov1)) == ["c1", "c2"]
+    # delete c1: gone from both images, the base read-only again
+    virsh(uri, "checkpoint-delete", "ch", "c1")
+    assert node_bitmaps(dom, base) == {} and node_of(dom, base)["ro"] is True
+    assert sorted(node_bitmaps(dom, ov1)) == ["c2"]
+    virsh(uri, "destroy", "ch")
+    assert image_bitmaps(base) == [] and image_bitmaps(ov1) == ["c2"]
+
+    # started on that chain: each image a named node, the image below the
+    # top numbered next (libvirtd: vda's top libvirt-2, its base libvirt-3,
+    # vdb libvirt-1; virtkit counts disks from the first)
+    virsh(uri, "start", "ch")
+    top, below = node_of(dom, ov1), node_of(dom, base)
+    assert (top["node-name"], top["ro"]) == ("libvirt-1-format", False), top
+    assert (below["node-name"], below["ro"]) == ("libvirt-2-format", True), below
+    nodes = {n["node-name"]: n["file"] for n in qmp(dom, "query-named-block-nodes", flat=True)}
+    assert nodes.get("libvirt-1-storage") == ov1 and nodes.get("libvirt-2-storage") == base, nodes
+    assert sorted(node_bitmaps(dom, ov1)) == ["c2"] and node_bitmaps(dom, base) == {}
+    cp("c3")
+    vda.write(dom, 0x51)
+    snap("s2", ov2)
+    assert node_of(dom, ov2)["node-name"] == "libvirt-4-format"  # vdb is libvirt-3
+    vda._run(dom, "write -P 0x52 1M 64k", "wrote 65536/65536")
+    # c2 goes from both overlays (ov1 reopened writable for it)
+    virsh(uri, "checkpoint-delete", "ch", "c2")
+    assert sorted(node_bitmaps(dom, ov2)) == ["c3"] and sorted(node_bitmaps(dom, ov1)) == ["c3"]
+    assert node_bitmaps(dom, base) == {} and node_of(dom, ov1)["ro"] is True
+    assert names(dom) == ["c3"]
+    # --size counts both halves of c3: 64 KiB in ov1, 64 KiB elsewhere in ov2
+    lower, upper = node_bitmaps(dom, ov1)["c3"][0], node_bitmaps(dom, ov2)["c3"][0]
+    assert lower >= 65536 and upper >= 65536, (lower, upper)
+    x = virsh(uri, "checkpoint-dumpxml", "ch", "c3", "--size", "--no-domain").stdout
+    assert "bitmap='c3' size='%d'/>" % (lower + upper) in x, (x, lower, upper)
+    assert not any(n.startswith("libvirt-tmp") for n in node_bitmaps(dom, ov2))
+    # REDEFINE_VALIDATE takes c3 spread over the chain
+    c3 = dom.checkpointLookupByName("c3")
+    xml = c3.getXMLDesc(libvirt.VIR_DOMAIN_CHECKPOINT_XML_SECURE)
+    c3.delete(libvirt.VIR_DOMAIN_CHECKPOINT_DELETE_METADATA_ONLY)
+    dom.checkpointCreateXML(xml, libvirt.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE |
+                            libvirt.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE)
+    assert names(dom) == ["c3"]
+    virsh(uri, "destroy", "ch")
+    # what Debian's libvirtd leaves after the same steps
+    assert (image_bitmaps(base), image_bitmaps(ov1), image_bitmaps(ov2)) == \
+        ([], ["c3"], ["c3"])
+    virsh(uri, "undefine", "ch", "--checkpoints-metadata")
+    conn.close()
+    d.stop()
+
+
 if __name__ == "__main__":
-    run_tests([("checkpoints", test_checkpoints)])
+    run_tests([("checkpoints", test_checkpoints),
+               ("checkpoint-chain", test_checkpoint_chain)])

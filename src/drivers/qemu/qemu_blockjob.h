@@ -61,3 +61,8 @@ bool qemuBlockJobHandlePending(qemuDriver *driver, virDomainObj *obj, const char
  * worker; a <mirror> without a job is dropped. Object locked. */
 void qemuBlockJobReconnect(qemuDriver *driver, virDomainObj *obj,
                            struct json_object *jobs);
+
+/* blockdev-del of the libvirt-N nodes whose image no disk of @obj uses
+ * any more (after a pivot, a commit or pull, an unplug of a disk with a
+ * backing chain). Object locked, MODIFY job held; quiet. */
+void qemuBlockJobDropStaleNodes(virDomainObj *obj);

@@ -39,7 +39,6 @@ int qemuBlockJobCommit(qemuDriver *driver, virDomainObj *obj, const char *path,
                        const char *base, const char *top, unsigned long long speed,
                        unsigned int flags, char **name);
 virDomainDiskDef *qemuBlockJobDiskByTarget(virDomainDef *def, const char *dst);
-void qemuBlockJobDropStaleNodes(virDomainObj *obj);
 void qemuBlockJobFinalize(virDomainObj *obj, const char *name);
 virDomainDiskDef *qemuBlockJobFindDisk(virDomainObj *obj, const char *path);
 qemuBlockJob *qemuBlockJobNew(virDomainObj *obj, virDomainDiskDef *disk, int type,

@@ -35,6 +35,7 @@
 #include "qemu_hotplug.h"
 #include "qemu_moment.h"
 #include "qemu_monitor.h"
+#include "qemu_security.h"
 #include "qemu_snapshot.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -143,29 +144,6 @@ qemuCheckpointBlockEntry(json_object *block, const virDomainDiskDef *dd)
     return NULL;
 }
 
-/* The dirty bitmap @name of the disk entry @ins (query-block's
- * "inserted"), or NULL. */
-static json_object *
-qemuCheckpointBlockBitmap(json_object *ins, const char *name)
-{
-    json_object *bitmaps = NULL;
-    size_t n;
-
-    if (!ins || !json_object_object_get_ex(ins, "dirty-bitmaps", &bitmaps) ||
-        !json_object_is_type(bitmaps, json_type_array))
-        return NULL;
-    n = json_object_array_length(bitmaps);
-    for (size_t i = 0; i < n; i++) {
-        json_object *bm = json_object_array_get_idx(bitmaps, i);
-        json_object *nm = NULL;
-
-        if (json_object_object_get_ex(bm, "name", &nm) &&
-            g_strcmp0(json_object_get_string(nm), name) == 0)
-            return bm;
-    }
-    return NULL;
-}
-
 static const char *
 qemuCheckpointBlockNode(json_object *ins)
 {
@@ -222,11 +200,11 @@ qemuCheckpointPrepare(virDomainObj *obj, const virDomainCheckpointDef *def)
     return 0;
 }
 
-/* The bitmaps of @def on @obj's running QEMU: added (@add) in one
- * transaction, or removed. Object locked, job held. */
+/* The bitmaps of @def added on @obj's running QEMU, on the top image of
+ * each disk (libvirt's qemuCheckpointAddActions), in one transaction.
+ * Object locked, job held. */
 static int
-qemuCheckpointBitmaps(virDomainObj *obj, virDomainCheckpointDef *const *defs,
-                      size_t ndefs, bool add)
+qemuCheckpointAddBitmaps(virDomainObj *obj, const virDomainCheckpointDef *def)
 {
     g_autoptr(json_object) block = NULL;
     g_autoptr(json_object) targs = json_object_new_object();
@@ -235,40 +213,22 @@ qemuCheckpointBitmaps(virDomainObj *obj, virDomainCheckpointDef *const *defs,
     json_object_object_add(targs, "actions", actions);
     if (qemuHotplugMonitor(obj, "query-block", NULL, &block) < 0)
         return -1;
-    for (size_t k = 0; k < ndefs; k++) {
-        const virDomainCheckpointDef *def = defs[k];
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainCheckpointDiskDef *cd = &def->disks[i];
+        const virDomainDiskDef *dd;
+        const char *node;
 
-        for (size_t i = 0; i < def->ndisks; i++) {
-            const virDomainCheckpointDiskDef *cd = &def->disks[i];
-            const virDomainDiskDef *dd;
-            json_object *ins;
-            const char *node;
-
-            if (cd->type != VIR_DOMAIN_CHECKPOINT_TYPE_BITMAP || !cd->bitmap)
-                continue;
-            /* a disk unplugged since keeps nothing to do, as in libvirt */
-            if (!(dd = qemuSnapshotDomainDisk(obj->def, cd->name)))
-                continue;
-            ins = qemuCheckpointBlockEntry(block, dd);
-            if (!(node = qemuCheckpointBlockNode(ins))) {
-                virReportError(VIR_ERR_INTERNAL_ERROR,
-                               "cannot find block node of disk '%s'", dd->dst);
-                return -1;
-            }
-            if (add) {
-                qemuCheckpointAddAction(actions, "block-dirty-bitmap-add", node,
-                                        cd->bitmap, true);
-                continue;
-            }
-            if (!qemuCheckpointBlockBitmap(ins, cd->bitmap)) {
-                virReportError(VIR_ERR_INTERNAL_ERROR,
-                               "bitmap '%s' not found in backing chain of '%s'",
-                               cd->bitmap, dd->dst);
-                return -1;
-            }
-            qemuCheckpointAddAction(actions, "block-dirty-bitmap-remove", node,
-                                    cd->bitmap, false);
+        if (cd->type != VIR_DOMAIN_CHECKPOINT_TYPE_BITMAP || !cd->bitmap)
+            continue;
+        if (!(dd = qemuSnapshotDomainDisk(obj->def, cd->name)))
+            continue;
+        if (!(node = qemuCheckpointBlockNode(qemuCheckpointBlockEntry(block, dd)))) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "cannot find block node of disk '%s'",
+                           dd->dst);
+            return -1;
         }
+        qemuCheckpointAddAction(actions, "block-dirty-bitmap-add", node, cd->bitmap,
+                                true);
     }
     if (json_object_array_length(actions) == 0)
         return 0;
@@ -515,6 +475,198 @@ qemuCheckpointQueryNodes(virDomainObj *obj)
     return nodes;
 }
 
+/* The options of blockdev-reopen that make the image node @node (an
+ * entry of query-named-block-nodes @nodes) read-only or writable (@ro),
+ * the others as it was opened with (libvirt's qemuBlockReopenFormat):
+ * driver, its protocol node (libvirt-N-storage under libvirt-N-format, as
+ * this driver names them), the image below, cache. NULL when @node is not
+ * named so, or its backing image is not found (a reopen must name it: left
+ * out, QEMU would drop it). */
+static json_object *
+qemuCheckpointReopenOptions(json_object *nodes, json_object *node, bool ro)
+{
+    const char *name = qemuCheckpointNodeName(node);
+    json_object *drv = NULL, *cache = NULL, *bf = NULL;
+    json_object *below = qemuCheckpointBackingNode(nodes, node);
+    json_object *opts;
+    g_autofree char *storage = NULL;
+    const char *driver;
+    int k;
+    int end = 0;
+
+    if (!name || sscanf(name, "libvirt-%d-format%n", &k, &end) != 1 ||
+        name[end] != '\0' || !json_object_object_get_ex(node, "drv", &drv))
+        return NULL;
+    driver = json_object_get_string(drv);
+    if (g_str_equal(driver, "qcow2") && !below &&
+        json_object_object_get_ex(node, "backing_file", &bf) &&
+        *json_object_get_string(bf))
+        return NULL;
+    storage = g_strdup_printf("libvirt-%d-storage", k);
+    opts = json_object_new_object();
+    json_object_object_add(opts, "node-name", json_object_new_string(name));
+    json_object_object_add(opts, "read-only", json_object_new_boolean(ro));
+    json_object_object_add(opts, "driver", json_object_new_string(driver));
+    json_object_object_add(opts, "file", json_object_new_string(storage));
+    if (g_str_equal(driver, "qcow2"))
+        json_object_object_add(
+            opts, "backing",
+            below ? json_object_new_string(qemuCheckpointNodeName(below)) : NULL);
+    if (json_object_object_get_ex(node, "cache", &cache) &&
+        (qemuCheckpointBool(cache, "direct") || qemuCheckpointBool(cache, "no-flush"))) {
+        json_object *c = json_object_new_object();
+
+        json_object_object_add(
+            c, "direct", json_object_new_boolean(qemuCheckpointBool(cache, "direct")));
+        json_object_object_add(
+            c, "no-flush",
+            json_object_new_boolean(qemuCheckpointBool(cache, "no-flush")));
+        json_object_object_add(opts, "cache", c);
+    }
+    return opts;
+}
+
+static int
+qemuCheckpointReopen(virDomainObj *obj, json_object *opts)
+{
+    g_autoptr(json_object) args = json_object_new_object();
+    json_object *list = json_object_new_array();
+
+    json_object_array_add(list, json_object_get(opts));
+    json_object_object_add(args, "options", list);
+    return qemuHotplugMonitor(obj, "blockdev-reopen", args, NULL);
+}
+
+/* The bitmaps of @defs removed from @obj's running QEMU, from every image
+ * of each disk's chain that carries one (libvirt 9.0's
+ * qemuCheckpointDiscardBitmaps): one transaction, the read-only images
+ * below the top reopened writable around it and read-only again after,
+ * whether it worked or not. A bitmap found in no image of a disk's chain
+ * is libvirt's error and nothing is removed. Object locked, job held. */
+static int
+qemuCheckpointDiscardBitmaps(virDomainObj *obj, virDomainCheckpointDef *const *defs,
+                             size_t ndefs)
+{
+    g_autoptr(json_object) block = NULL;
+    g_autoptr(json_object) nodes = NULL;
+    g_autoptr(json_object) targs = json_object_new_object();
+    g_autoptr(GPtrArray) reopen = g_ptr_array_new(); /* entries of @nodes */
+    json_object *actions = json_object_new_array();
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    virErrorPtr saved = NULL;
+    guint opened = 0;
+    int ret = -1;
+
+    json_object_object_add(targs, "actions", actions);
+    if (qemuHotplugMonitor(obj, "query-block", NULL, &block) < 0 ||
+        !(nodes = qemuCheckpointQueryNodes(obj)))
+        return -1;
+    for (size_t k = 0; k < ndefs; k++) {
+        const virDomainCheckpointDef *def = defs[k];
+
+        for (size_t i = 0; i < def->ndisks; i++) {
+            const virDomainCheckpointDiskDef *cd = &def->disks[i];
+            const virDomainDiskDef *dd;
+            json_object *top;
+            bool found = false;
+            int depth = 0;
+
+            if (cd->type != VIR_DOMAIN_CHECKPOINT_TYPE_BITMAP || !cd->bitmap)
+                continue;
+            /* a disk unplugged since keeps nothing to do, as in libvirt */
+            if (!(dd = qemuSnapshotDomainDisk(obj->def, cd->name)))
+                continue;
+            top = qemuCheckpointFindNode(
+                nodes, qemuCheckpointBlockNode(qemuCheckpointBlockEntry(block, dd)));
+            for (json_object *n = top; n && depth++ < 64;
+                 n = qemuCheckpointBackingNode(nodes, n)) {
+                if (!qemuCheckpointNodeBitmap(n, cd->bitmap))
+                    continue;
+                if (n != top && qemuCheckpointBool(n, "ro") &&
+                    !g_ptr_array_find(reopen, n, NULL)) {
+                    g_autoptr(json_object) probe =
+                        qemuCheckpointReopenOptions(nodes, n, false);
+
+                    if (!probe) {
+                        /* an image QEMU opened by itself (a guest started
+                         * by an older virtkitd): its bitmap stays */
+                        g_debug("bitmap '%s' of node '%s' of disk '%s' kept: the node "
+                                "cannot be reopened",
+                                cd->bitmap, qemuCheckpointNodeName(n), dd->dst);
+                        found = true;
+                        continue;
+                    }
+                    g_ptr_array_add(reopen, n);
+                }
+                found = true;
+                qemuCheckpointAddAction(actions, "block-dirty-bitmap-remove",
+                                        qemuCheckpointNodeName(n), cd->bitmap, false);
+            }
+            if (!found) {
+                virReportError(VIR_ERR_INTERNAL_ERROR,
+                               "bitmap '%s' not found in backing chain of '%s'",
+                               cd->bitmap, dd->dst);
+                return -1;
+            }
+        }
+    }
+    if (json_object_array_length(actions) == 0)
+        return 0;
+    if (reopen->len > 0) {
+        /* QEMU's user writes them for the moment (libvirt's
+         * qemuDomainStorageSourceAccessAllow) */
+        priv->writableImages = g_ptr_array_new_with_free_func(g_free);
+        for (guint i = 0; i < reopen->len; i++) {
+            json_object *file = NULL;
+
+            if (json_object_object_get_ex(reopen->pdata[i], "file", &file))
+                g_ptr_array_add(priv->writableImages,
+                                g_strdup(json_object_get_string(file)));
+        }
+        if (qemuSecurityPrepareDomain(priv->driver, obj) < 0)
+            goto restore;
+    }
+    for (; opened < reopen->len; opened++) {
+        g_autoptr(json_object) opts =
+            qemuCheckpointReopenOptions(nodes, reopen->pdata[opened], false);
+
+        if (qemuCheckpointReopen(obj, opts) < 0)
+            goto restore;
+    }
+    ret = qemuHotplugMonitor(obj, "transaction", targs, NULL);
+
+restore:
+    if (ret < 0)
+        virErrorPreserveLast(&saved);
+    for (guint i = 0; i < opened && virDomainObjIsActive(obj); i++) {
+        g_autoptr(json_object) opts =
+            qemuCheckpointReopenOptions(nodes, reopen->pdata[i], true);
+
+        if (qemuCheckpointReopen(obj, opts) < 0) {
+            /* the bitmaps are gone all the same, the image stays writable
+             * until QEMU ends: tolerated, so a failure report of this
+             * reopen would be wrong (the error of a failed removal is kept
+             * in @saved) */
+            g_debug("reopening '%s' read-only: %s",
+                    qemuCheckpointNodeName(reopen->pdata[i]), virGetLastErrorMessage());
+            virResetLastError();
+        }
+    }
+    if (priv->writableImages) {
+        g_clear_pointer(&priv->writableImages, g_ptr_array_unref);
+        if (virDomainObjIsActive(obj) &&
+            qemuSecurityPrepareDomain(priv->driver, obj) < 0) {
+            /* the images stay QEMU's user's until the domain stops:
+             * tolerated, as the reopen above */
+            g_debug("giving back the images below the top: %s", virGetLastErrorMessage());
+            virResetLastError();
+        }
+    }
+    if (saved)
+        virErrorRestore(&saved);
+    return ret;
+}
+
 int
 qemuCheckpointMergeBitmaps(virDomainObj *obj, const char *top, const char *stop,
                            const char *target)
@@ -541,19 +693,25 @@ qemuCheckpointMergeBitmaps(virDomainObj *obj, const char *top, const char *stop,
     return qemuHotplugMonitor(obj, "transaction", targs, NULL);
 }
 
-/* REDEFINE_VALIDATE: each bitmap of @def exists in the running QEMU. */
+/* REDEFINE_VALIDATE: each bitmap of @def is valid in its disk's chain in
+ * the running QEMU (libvirt's qemuBlockBitmapChainIsValid: from the top
+ * image down through consecutive images, persistent, recording,
+ * consistent). */
 static int
 qemuCheckpointValidateBitmaps(virDomainObj *obj, const virDomainCheckpointDef *def)
 {
     g_autoptr(json_object) block = NULL;
+    g_autoptr(json_object) nodes = NULL;
 
     if (!virDomainObjIsActive(obj))
         return 0;
-    if (qemuHotplugMonitor(obj, "query-block", NULL, &block) < 0)
+    if (qemuHotplugMonitor(obj, "query-block", NULL, &block) < 0 ||
+        !(nodes = qemuCheckpointQueryNodes(obj)))
         return -1;
     for (size_t i = 0; i < def->ndisks; i++) {
         const virDomainCheckpointDiskDef *cd = &def->disks[i];
         const virDomainDiskDef *dd;
+        json_object *top;
 
         if (cd->type != VIR_DOMAIN_CHECKPOINT_TYPE_BITMAP)
             continue;
@@ -565,7 +723,9 @@ qemuCheckpointValidateBitmaps(virDomainObj *obj, const virDomainCheckpointDef *d
         }
         if (!(dd = qemuSnapshotDomainDisk(obj->def, cd->name)))
             continue;
-        if (!qemuCheckpointBlockBitmap(qemuCheckpointBlockEntry(block, dd), cd->bitmap)) {
+        top = qemuCheckpointFindNode(
+            nodes, qemuCheckpointBlockNode(qemuCheckpointBlockEntry(block, dd)));
+        if (!top || !qemuCheckpointChainValid(nodes, top, cd->bitmap)) {
             virReportError(VIR_ERR_CHECKPOINT_INCONSISTENT,
                            "missing or broken bitmap '%s' for disk '%s'", cd->bitmap,
                            cd->name);
@@ -657,7 +817,7 @@ qemuDomainCheckpointCreateXML(virDomainPtr dom, const char *xml, unsigned int fl
             goto endjob;
         thaw = frozen > 0;
     }
-    rc = qemuCheckpointBitmaps(obj, (virDomainCheckpointDef *const[]){ def }, 1, true);
+    rc = qemuCheckpointAddBitmaps(obj, def);
     if (thaw && virDomainObjIsActive(obj)) {
         virErrorPtr saved = NULL;
 
@@ -689,37 +849,157 @@ cleanup:
     return ret;
 }
 
-/* SIZE: each bitmap's count in *@def (lent, re-found after the wait). */
+#define QEMU_CHECKPOINT_TMP_SIZE "libvirt-tmp-size-xml"
+
+/* SIZE: each bitmap's count in the checkpoint @name (re-found after the
+ * waits). As libvirt 9.0 (qemuCheckpointGetXMLDescUpdateSize): a bitmap
+ * kept in several images of a disk's chain (external snapshots since the
+ * checkpoint) is counted as their union, merged into a temporary bitmap
+ * on the top image and removed again; a disk that lost its bitmap (a
+ * pivot to a raw copy) shows no size. */
 static int
 qemuCheckpointFillSizes(virDomainObj *obj, const char *name)
 {
     g_autoptr(json_object) block = NULL;
+    g_autoptr(json_object) nodes = NULL;
+    g_autoptr(json_object) merged = NULL;
+    g_autoptr(json_object) addArgs = json_object_new_object();
+    g_autoptr(json_object) delArgs = json_object_new_object();
+    json_object *addActs = json_object_new_array();
+    json_object *delActs = json_object_new_array();
+    g_autoptr(GPtrArray) disks = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) bitmaps = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) temps = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GArray) sizes = g_array_new(FALSE, FALSE, sizeof(long long));
     virDomainCheckpointDef *def;
 
+    json_object_object_add(addArgs, "actions", addActs);
+    json_object_object_add(delArgs, "actions", delActs);
     if (!virDomainObjIsActive(obj)) {
         virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is not running");
         return -1;
     }
-    if (qemuHotplugMonitor(obj, "query-block", NULL, &block) < 0)
+    if (!(def = virDomainCheckpointQueryFind(obj, name, VIR_FROM_QEMU)))
         return -1;
+    for (size_t i = 0; i < def->ndisks; i++) {
+        if (def->disks[i].type != VIR_DOMAIN_CHECKPOINT_TYPE_BITMAP ||
+            !def->disks[i].bitmap)
+            continue;
+        g_ptr_array_add(disks, g_strdup(def->disks[i].name));
+        g_ptr_array_add(bitmaps, g_strdup(def->disks[i].bitmap));
+    }
+    if (qemuHotplugMonitor(obj, "query-block", NULL, &block) < 0 ||
+        !(nodes = qemuCheckpointQueryNodes(obj)))
+        return -1;
+    for (guint i = 0; i < disks->len; i++) {
+        const char *bname = bitmaps->pdata[i];
+        const virDomainDiskDef *dd = qemuSnapshotDomainDisk(obj->def, disks->pdata[i]);
+        json_object *top = NULL;
+        json_object *from = json_object_new_array();
+        json_object *one = NULL;
+        long long size = -1;
+        int depth = 0;
+
+        if (dd)
+            top = qemuCheckpointFindNode(
+                nodes, qemuCheckpointBlockNode(qemuCheckpointBlockEntry(block, dd)));
+        for (json_object *n = top; n && depth++ < 64;
+             n = qemuCheckpointBackingNode(nodes, n)) {
+            json_object *bm = qemuCheckpointNodeBitmap(n, bname);
+            json_object *src;
+
+            if (!bm)
+                continue;
+            one = bm;
+            src = json_object_new_object();
+            json_object_object_add(src, "node",
+                                   json_object_new_string(qemuCheckpointNodeName(n)));
+            json_object_object_add(src, "name", json_object_new_string(bname));
+            json_object_array_add(from, src);
+        }
+        g_ptr_array_add(temps, NULL);
+        if (json_object_array_length(from) == 1) {
+            json_object *count = NULL;
+
+            if (json_object_object_get_ex(one, "count", &count))
+                size = json_object_get_int64(count);
+            json_object_put(from);
+        } else if (json_object_array_length(from) > 1) {
+            const char *topName = qemuCheckpointNodeName(top);
+            json_object *g = NULL;
+            json_object *act = json_object_new_object();
+            json_object *data = json_object_new_object();
+
+            json_object_object_add(data, "node", json_object_new_string(topName));
+            json_object_object_add(data, "name",
+                                   json_object_new_string(QEMU_CHECKPOINT_TMP_SIZE));
+            json_object_object_add(data, "persistent", json_object_new_boolean(0));
+            json_object_object_add(data, "disabled", json_object_new_boolean(1));
+            if (json_object_object_get_ex(one, "granularity", &g))
+                json_object_object_add(data, "granularity", json_object_get(g));
+            json_object_object_add(act, "type",
+                                   json_object_new_string("block-dirty-bitmap-add"));
+            json_object_object_add(act, "data", data);
+            json_object_array_add(addActs, act);
+            act = json_object_new_object();
+            data = json_object_new_object();
+            json_object_object_add(data, "node", json_object_new_string(topName));
+            json_object_object_add(data, "target",
+                                   json_object_new_string(QEMU_CHECKPOINT_TMP_SIZE));
+            json_object_object_add(data, "bitmaps", from);
+            json_object_object_add(act, "type",
+                                   json_object_new_string("block-dirty-bitmap-merge"));
+            json_object_object_add(act, "data", data);
+            json_object_array_add(addActs, act);
+            qemuCheckpointAddAction(delActs, "block-dirty-bitmap-remove", topName,
+                                    QEMU_CHECKPOINT_TMP_SIZE, false);
+            temps->pdata[i] = g_strdup(topName);
+        } else {
+            json_object_put(from);
+        }
+        g_array_append_val(sizes, size);
+    }
+    if (json_object_array_length(addActs) > 0) {
+        virErrorPtr saved = NULL;
+        int rc;
+
+        if (qemuHotplugMonitor(obj, "transaction", addArgs, NULL) < 0)
+            return -1;
+        rc = (merged = qemuCheckpointQueryNodes(obj)) ? 0 : -1;
+        if (rc < 0)
+            virErrorPreserveLast(&saved);
+        if (qemuHotplugMonitor(obj, "transaction", delArgs, NULL) < 0 && rc == 0)
+            rc = -1;
+        if (saved)
+            virErrorRestore(&saved);
+        if (rc < 0)
+            return -1;
+        for (guint i = 0; i < temps->len; i++) {
+            json_object *bm, *count = NULL;
+
+            if (!temps->pdata[i])
+                continue;
+            bm = qemuCheckpointNodeBitmap(
+                qemuCheckpointNamedNode(merged, "node-name", temps->pdata[i]),
+                QEMU_CHECKPOINT_TMP_SIZE);
+            if (bm && json_object_object_get_ex(bm, "count", &count))
+                g_array_index(sizes, long long, i) = json_object_get_int64(count);
+        }
+    }
     if (!(def = virDomainCheckpointQueryFind(obj, name, VIR_FROM_QEMU)))
         return -1;
     for (size_t i = 0; i < def->ndisks; i++) {
         virDomainCheckpointDiskDef *cd = &def->disks[i];
-        const virDomainDiskDef *dd;
-        json_object *bm, *count = NULL;
 
         cd->sizeValid = false;
-        if (cd->type != VIR_DOMAIN_CHECKPOINT_TYPE_BITMAP ||
-            !(dd = qemuSnapshotDomainDisk(obj->def, cd->name)))
-            continue;
-        /* a disk that lost its bitmap (a pivot to a raw copy) shows no
-         * size, as in libvirt 9.0 */
-        bm = qemuCheckpointBlockBitmap(qemuCheckpointBlockEntry(block, dd), cd->bitmap);
-        if (!bm || !json_object_object_get_ex(bm, "count", &count))
-            continue;
-        cd->size = json_object_get_int64(count);
-        cd->sizeValid = true;
+        for (guint j = 0; j < disks->len; j++) {
+            long long size = g_array_index(sizes, long long, j);
+
+            if (g_strcmp0(cd->name, disks->pdata[j]) != 0 || size < 0)
+                continue;
+            cd->size = size;
+            cd->sizeValid = true;
+        }
     }
     return 0;
 }
@@ -811,8 +1091,8 @@ qemuDomainCheckpointDelete(virDomainCheckpointPtr cp, unsigned int flags)
         g_ptr_array_add(gone, g_strdup(name));
     }
     if (!metadataOnly &&
-        qemuCheckpointBitmaps(obj, (virDomainCheckpointDef *const *)defs->pdata,
-                              defs->len, false) < 0)
+        qemuCheckpointDiscardBitmaps(obj, (virDomainCheckpointDef *const *)defs->pdata,
+                                     defs->len) < 0)
         goto endjob;
 
     /* the bitmaps are gone: the metadata follows, children re-parented */

@@ -11,6 +11,7 @@
 #include "qemu_command.h"
 #include "qemu_cpu.h"
 #include "qemu_domain_address.h"
+#include "qemu_security.h"
 #include "qemu_validate.h"
 #include "virerror.h"
 #include "viruuid.h"
@@ -280,9 +281,80 @@ qemuDiskAlias(const virDomainDiskDef *disk)
     }
 }
 
+size_t
+qemuDiskNodeIndex(const virDomainDef *def, const virDomainDiskDef *disk)
+{
+    size_t n = 1;
+
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainDiskDef *d = def->disks[i];
+
+        if (!d->src)
+            continue;
+        if (d == disk)
+            return n;
+        n++;
+        if (d->format == VIR_STORAGE_FORMAT_QCOW2) {
+            g_autoptr(GPtrArray) chain = qemuSecurityBackingChain(d->src, d->format);
+
+            n += chain->len;
+        }
+    }
+    return 0;
+}
+
+/* The -blockdev pair of each image below the qcow2 disk @disk (its
+ * backing chain, read from the headers), bottom first, as libvirt 9.0
+ * names them: libvirt-N-storage / libvirt-N-format, read-only, each
+ * format node naming the one below as "backing" (null for the last).
+ * The nearest takes *@next, the next one below *@next + 1, and so on.
+ * Returns the nearest one's N, 0 when there is no chain (QEMU then opens
+ * whatever the header names by itself, as before). */
+static size_t
+qemuBuildDiskBacking(GPtrArray *a, const virDomainDiskDef *disk, const char *cacheJSON,
+                     size_t *next)
+{
+    g_autoptr(GArray) fmts = NULL;
+    g_autoptr(GPtrArray) chain = NULL;
+    size_t first = *next;
+
+    if (disk->format != VIR_STORAGE_FORMAT_QCOW2)
+        return 0;
+    chain = qemuSecurityBackingChainFormats(disk->src, disk->format, &fmts);
+    if (chain->len == 0)
+        return 0;
+    *next += chain->len;
+    for (guint j = chain->len; j > 0; j--) {
+        size_t n = first + j - 1;
+        g_autofree char *esc = g_strescape(g_ptr_array_index(chain, j - 1), NULL);
+        g_autofree char *below = j < chain->len
+                                     ? g_strdup_printf("\"libvirt-%zu-format\"", n + 1)
+                                     : g_strdup("null");
+        bool qcow2 = g_array_index(fmts, int, j - 1) == VIR_STORAGE_FORMAT_QCOW2;
+
+        add(a, "-blockdev");
+        addf(a,
+             "{\"driver\":\"file\",\"filename\":\"%s\",\"node-name\":\"libvirt-%zu-"
+             "storage\"%s,\"auto-read-only\":true,\"discard\":\"unmap\"}",
+             esc, n, cacheJSON ? cacheJSON : "");
+        add(a, "-blockdev");
+        if (qcow2)
+            addf(a,
+                 "{\"node-name\":\"libvirt-%zu-format\",\"read-only\":true%s,\"driver\":"
+                 "\"qcow2\",\"file\":\"libvirt-%zu-storage\",\"backing\":%s}",
+                 n, cacheJSON ? cacheJSON : "", n, below);
+        else
+            addf(a,
+                 "{\"node-name\":\"libvirt-%zu-format\",\"read-only\":true%s,\"driver\":"
+                 "\"raw\",\"file\":\"libvirt-%zu-storage\"}",
+                 n, cacheJSON ? cacheJSON : "", n);
+    }
+    return first;
+}
+
 static void
 qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *disk,
-              size_t n)
+              size_t n, size_t *backingNext)
 {
     bool writeback, direct, noflush;
     bool hasCache = disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT;
@@ -307,6 +379,7 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
         g_autoptr(GString) fmt = g_string_new(NULL);
         g_autofree char *esc = g_strescape(disk->src, NULL);
         const char *detect = qemuDiskDetectZeroes(disk);
+        size_t backing = qemuBuildDiskBacking(a, disk, cacheJSON, backingNext);
 
         /* libvirt's member order: aio after the file name, cache before
          * auto-read-only; discard/detect-zeroes on the format node */
@@ -332,9 +405,12 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
             g_string_append_printf(fmt, ",\"detect-zeroes\":\"%s\"", detect);
         if (cacheJSON)
             g_string_append(fmt, cacheJSON);
-        g_string_append_printf(
-            fmt, ",\"driver\":\"%s\",\"file\":\"libvirt-%zu-storage\"}",
-            disk->format == VIR_STORAGE_FORMAT_QCOW2 ? "qcow2" : "raw", n);
+        g_string_append_printf(fmt, ",\"driver\":\"%s\",\"file\":\"libvirt-%zu-storage\"",
+                               disk->format == VIR_STORAGE_FORMAT_QCOW2 ? "qcow2" : "raw",
+                               n);
+        if (backing)
+            g_string_append_printf(fmt, ",\"backing\":\"libvirt-%zu-format\"", backing);
+        g_string_append_c(fmt, '}');
         add(a, "-blockdev");
         add(a, fmt->str);
     }
@@ -1108,6 +1184,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     g_autofree char *name = NULL;
     const char *machine;
     size_t diskNode = 0;
+    size_t nextNode = 1;
     bool pflash;
 
     if (qemuValidateDomainDef(def, caps) < 0 ||
@@ -1221,10 +1298,15 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         add(a, def->os.cmdline);
     }
     qemuBuildControllers(a, def);
+    /* libvirt's numbering (qemuDiskNodeIndex): a disk's own image, then
+     * the images of its backing chain, disk after disk */
     for (size_t i = 0; i < def->ndisks; i++) {
-        if (def->disks[i]->src)
-            diskNode++;
-        qemuBuildDisk(a, def, def->disks[i], diskNode);
+        if (def->disks[i]->src) {
+            diskNode = nextNode++;
+            qemuBuildDisk(a, def, def->disks[i], diskNode, &nextNode);
+        } else {
+            qemuBuildDisk(a, def, def->disks[i], 0, &nextNode);
+        }
     }
     for (size_t i = 0; i < def->nnets; i++) {
         const virDomainNetDef *net = def->nets[i];

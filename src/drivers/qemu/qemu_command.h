@@ -16,6 +16,14 @@ int qemuDiskBus(const virDomainDiskDef *disk);
 /* The device id (qdev id) QEMU knows @disk by, as the command line and
  * hotplug name it: "virtio-disk0", "sata0-0-2", "ide0-1-0". Caller frees. */
 char *qemuDiskAlias(const virDomainDiskDef *disk);
+
+/* The N of the block nodes libvirt-N-storage / libvirt-N-format that the
+ * command line gives the image of @disk (of @def): as libvirt 9.0, each
+ * disk with a source in order takes one N for its own image and one for
+ * each image of its qcow2 backing chain below it (read from the headers
+ * now: a chain changed since the start gives another answer). 0 when
+ * @disk has no source or is not in @def. */
+size_t qemuDiskNodeIndex(const virDomainDef *def, const virDomainDiskDef *disk);
 /* The -blockdev protocol driver of an image of virDomainDiskType @type:
  * "host_device" for a host block device, "file" otherwise (libvirt's). */
 const char *qemuDiskStorageDriver(int type);

@@ -64,6 +64,8 @@ qemuDomainObjPrivateFree(gpointer data)
         g_ptr_array_unref(priv->unplugPending);
     if (priv->hotplugNodes)
         g_hash_table_unref(priv->hotplugNodes);
+    if (priv->writableImages)
+        g_ptr_array_unref(priv->writableImages);
     g_cond_clear(&priv->unplugCond);
     if (priv->blockjobs)
         g_hash_table_unref(priv->blockjobs);

@@ -114,6 +114,13 @@ typedef struct {
     GHashTable *blockjobs;
     GCond blockjobCond;
 
+    /* Images below a disk's top that QEMU's user must be able to write for
+     * a moment (g_free paths; NULL when none): a checkpoint deletion
+     * reopens them writable to remove their bitmaps (qemu_checkpoint.c),
+     * qemu_security.c hands them over for writing meanwhile. Object lock,
+     * job held to change it. */
+    GPtrArray *writableImages;
+
     guint64 statusSeq;     /* last status write requested (object lock) */
     GMutex statusLock;     /* orders status writes; protects statusWritten */
     guint64 statusWritten; /* last status write that reached the disk */

@@ -17,6 +17,7 @@
 
 #include "domain_event.h"
 #include "qemu_capabilities_glue.h"
+#include "qemu_blockjob.h"
 #include "qemu_cgroup.h"
 #include "qemu_command.h"
 #include "qemu_domain_address.h"
@@ -649,6 +650,9 @@ qemuHotplugRemoveDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
     g_autofree char *storage = NULL;
     g_autofree char *src = g_strdup(disk->src);
     int n = qemuHotplugForgetNode(obj, alias, src);
+    g_autoptr(GPtrArray) chain = disk->src && disk->format == VIR_STORAGE_FORMAT_QCOW2
+                                     ? qemuSecurityBackingChain(disk->src, disk->format)
+                                     : NULL;
 
     /* the nodes its attach made, as libvirt deletes the ones it knows;
      * QEMU is asked which they are only when they are not known here or
@@ -676,6 +680,10 @@ removed:
             break;
         }
     }
+    /* the named nodes of its backing chain (a disk started with one, or
+     * given one by an external snapshot) */
+    if (chain && chain->len > 0 && virDomainObjIsActive(obj))
+        qemuBlockJobDropStaleNodes(obj);
     /* the device is gone: told before the status reaches the disk, as
      * libvirt (qemuDomainRemove*Device queue it, then save) */
     virObjectEventStateQueue(driver->events,

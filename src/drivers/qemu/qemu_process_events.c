@@ -106,23 +106,26 @@ qemuEventDiskAlias(const virDomainDiskDef *disk)
 }
 
 /* The disk behind a QMP name: its device id, its block node
- * ("libvirt-N-format" / "libvirt-N-storage", N counting disks with a
- * source from 1) or its target ("vda"). *@alias gets the device id. */
+ * ("libvirt-N-format" / "libvirt-N-storage" as the command line numbers
+ * them: qemuDiskNodeIndex) or its target ("vda"). *@alias gets the device
+ * id. */
 static virDomainDiskDef *
 qemuEventFindDisk(virDomainDef *def, const char *name, char **alias)
 {
-    size_t node = 0;
+    bool byNode;
 
     if (!name || !*name)
         return NULL;
+    byNode = g_str_has_prefix(name, "libvirt-");
     for (size_t i = 0; i < def->ndisks; i++) {
         virDomainDiskDef *disk = def->disks[i];
         g_autofree char *a = qemuEventDiskAlias(disk);
         g_autofree char *fmt = NULL;
         g_autofree char *storage = NULL;
 
-        if (disk->src) {
-            node++;
+        if (disk->src && byNode) {
+            size_t node = qemuDiskNodeIndex(def, disk);
+
             fmt = g_strdup_printf("libvirt-%zu-format", node);
             storage = g_strdup_printf("libvirt-%zu-storage", node);
         }
@@ -486,10 +489,10 @@ qemuDomainSetBlockThreshold(virDomainPtr dom, const char *dev,
         goto endjob;
     for (size_t i = 0; i < obj->def->ndisks; i++) {
         disk = obj->def->disks[i];
-        if (disk->src)
-            node++;
-        if (disk->src && (g_str_equal(disk->dst, dev) || g_str_equal(disk->src, dev)))
+        if (disk->src && (g_str_equal(disk->dst, dev) || g_str_equal(disk->src, dev))) {
+            node = qemuDiskNodeIndex(obj->def, disk);
             break;
+        }
         disk = NULL;
     }
     if (!node || !disk) {

@@ -143,7 +143,14 @@ done:
 GPtrArray *
 qemuSecurityBackingChain(const char *path, int format)
 {
+    return qemuSecurityBackingChainFormats(path, format, NULL);
+}
+
+GPtrArray *
+qemuSecurityBackingChainFormats(const char *path, int format, GArray **formats)
+{
     GPtrArray *chain = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GArray) fmts = g_array_new(FALSE, FALSE, sizeof(int));
     g_autoptr(GHashTable) seen =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autofree char *cur = g_strdup(path);
@@ -162,10 +169,17 @@ qemuSecurityBackingChain(const char *path, int format)
             break;
         g_hash_table_add(seen, g_strdup(real ? real : next));
         g_ptr_array_add(chain, g_strdup(next));
+        {
+            int f = nextQcow2 ? VIR_STORAGE_FORMAT_QCOW2 : VIR_STORAGE_FORMAT_RAW;
+
+            g_array_append_val(fmts, f);
+        }
         g_free(cur);
         cur = g_steal_pointer(&next);
         qcow2 = nextQcow2;
     }
+    if (formats)
+        *formats = g_steal_pointer(&fmts);
     return chain;
 }
 
@@ -427,9 +441,21 @@ qemuSecurityAddItem(GPtrArray *items, const char *path, const char *what, bool w
     g_ptr_array_add(items, it);
 }
 
-/* Every file QEMU opens by name for @def. */
+/* True when @path is one of @writable (g_free paths, may be NULL). */
+static bool
+qemuSecurityIsListed(const GPtrArray *writable, const char *path)
+{
+    for (guint i = 0; writable && i < writable->len; i++) {
+        if (g_str_equal(g_ptr_array_index(writable, i), path))
+            return true;
+    }
+    return false;
+}
+
+/* Every file QEMU opens by name for @def; the backing images in
+ * @writable (a domain's writableImages, may be NULL) for writing. */
 static GPtrArray *
-qemuSecurityCollect(const virDomainDef *def)
+qemuSecurityCollect(const virDomainDef *def, const GPtrArray *writable)
 {
     GPtrArray *items = g_ptr_array_new_with_free_func(qemuSecurityItemFree);
 
@@ -445,8 +471,9 @@ qemuSecurityCollect(const virDomainDef *def)
         for (guint j = 0; j < chain->len; j++)
             qemuSecurityAddItem(
                 items, g_ptr_array_index(chain, j), "storage file",
-                disk->mirrorSrc &&
-                    g_str_equal(disk->mirrorSrc, g_ptr_array_index(chain, j)));
+                (disk->mirrorSrc &&
+                 g_str_equal(disk->mirrorSrc, g_ptr_array_index(chain, j))) ||
+                    qemuSecurityIsListed(writable, g_ptr_array_index(chain, j)));
         /* a block copy's destination */
         if (disk->mirrorJob == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY && disk->mirrorSrc)
             qemuSecurityAddItem(items, disk->mirrorSrc, "storage file", true);
@@ -684,7 +711,7 @@ qemuSecurityPrepareDomain(qemuDriver *driver, virDomainObj *obj)
 
     if (!driver->runAs)
         return 0;
-    items = qemuSecurityCollect(obj->def);
+    items = qemuSecurityCollect(obj->def, qemuDomainPriv(obj)->writableImages);
     if (items->len == 0)
         return 0;
     g_mutex_lock(&driver->securityLock);
@@ -701,7 +728,7 @@ qemuSecurityUpdateDomain(qemuDriver *driver, virDomainObj *obj)
 
     if (!driver->runAs)
         return 0;
-    items = qemuSecurityCollect(obj->def);
+    items = qemuSecurityCollect(obj->def, qemuDomainPriv(obj)->writableImages);
     g_mutex_lock(&driver->securityLock);
     {
         g_autofree char *record = qemuSecurityRecordPath(driver, obj->def->uuid);

@@ -73,3 +73,9 @@ void qemuSecurityRestoreStale(qemuDriver *driver);
  * reports it).
  */
 GPtrArray *qemuSecurityBackingChain(const char *path, int format);
+
+/* qemuSecurityBackingChain, with each image's format (virStorageFormat,
+ * QCOW2 or RAW: an int each, nearest first) in *@formats (new, owned by
+ * the caller; NULL: not wanted). */
+GPtrArray *qemuSecurityBackingChainFormats(const char *path, int format,
+                                           GArray **formats);
