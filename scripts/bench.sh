@@ -17,7 +17,8 @@
 #                    getAllDomainStats of 1 and STATSN=20 running guests; in
 #                    core too), storage (vol-upload/download, pool refresh;
 #                    in core too), net (NAT network start/stop, domifaddr
-#                    --source lease; in core too); default all.
+#                    --source lease; in core too), hotplug (the disk
+#                    attach+detach rows of live alone); default all.
 #                    Use with BENCH_MD= (a partial run would rewrite the table)
 #   BENCH_SAMPLES=FILE  the raw samples ("SIDE METRIC VALUE" lines) are copied
 #                    there too, with "meta KEY VALUE" lines (libvirt yes|no,
@@ -88,7 +89,7 @@ for f in "$VK" "$FLOOR" "$SUBREAPER" "$VKD"; do
 done
 libvirt=yes
 if [ "${BENCH_ONLY:-}" = virtkit ] ||
-    ! { want core || want stop || want netguest || want snapsave || want live ||
+    ! { want core || want stop || want netguest || want snapsave || want live || want hotplug ||
         want storage || want net; }; then
     libvirt=no
 elif [ ! -x "$LV" ] || [ ! -x /usr/sbin/libvirtd ] || [ ! -x /usr/sbin/virtlogd ]; then
@@ -403,6 +404,10 @@ if { want core && [ -z "${QUICK:-}" ]; } ||
     log "running guests: disk attach+detach x $HPREPS; getAllDomainStats, 1 and $STATSN running"
     both hotplug "$guest" "$tmp/serial" "$HPREPS"
     both stats "$STATSN" "$STATSREPS"
+elif want hotplug; then
+    HPREPS=${HPREPS:-10}
+    log "running guests: disk attach+detach x $HPREPS"
+    both hotplug "$guest" "$tmp/serial" "$HPREPS"
 fi
 
 # The event journal's cost (virtkit alone): virtkitd with its journal (the
