@@ -7,7 +7,9 @@
  * change durable, so a change is on disk before anyone sees it, and
  * across the `nft` runs that make or remove a binding's rules (one short
  * local process each), so two changes of one port never interleave.
- * Nothing here waits on a guest or a client.
+ * Nothing here waits on a guest or a client. One thread of its own,
+ * nwfilter-purge, runs once after the start (nwfPurgeRun: the tables a
+ * killed daemon left, under nwfLock) and is joined at cleanup.
  */
 #define G_LOG_DOMAIN "virtkit.nwfilter.driver"
 
@@ -33,6 +35,7 @@ typedef struct {
     GPtrArray *defs;     /* of virNWFilterDef *, in definition order */
     char *bindingDir;    /* <runtime>/nwfilter-binding: PORTDEV.xml */
     GPtrArray *bindings; /* of virNWFilterBindingDef * */
+    GThread *purge;      /* nwfPurgeRun, joined by nwfStateCleanup */
 } nwfState;
 
 static GMutex nwfLock;
@@ -255,13 +258,11 @@ static const virNWFilterDef *nwfLookupForNft(const char *name, void *opaque);
 /* The bindings of a previous run (their status files): each gets its
  * rules made again from the current definitions, replacing its table in
  * one transaction (so a restart never duplicates a rule and never leaves
- * a port unfiltered in between); a binding table with no status file is
- * what a daemon killed between the two left, and goes. */
+ * a port unfiltered in between). */
 static void
 nwfLoadBindings(nwfState *st)
 {
     g_autoptr(GDir) d = g_dir_open(st->bindingDir, 0, NULL);
-    g_autoptr(GPtrArray) tables = NULL;
     const char *name;
 
     virFileRemoveAtomicLeftovers(st->bindingDir, ".xml");
@@ -286,6 +287,22 @@ nwfLoadBindings(nwfState *st)
         }
         g_ptr_array_add(st->bindings, g_steal_pointer(&b));
     }
+}
+
+/* Background, once per start: a binding table with no status file is
+ * what a daemon killed between the two left, and goes. Listing the tables
+ * runs nft, a process of its own (3-5 ms on a quiet machine, far more
+ * under load), which the daemon's start no longer waits for. nwfLock is
+ * held throughout, as around every other nft run: a binding made or
+ * removed meanwhile is either in st->bindings before the listing or made
+ * after the purge, never removed by it. */
+static gpointer
+nwfPurgeRun(gpointer opaque)
+{
+    nwfState *st = opaque;
+    g_autoptr(GPtrArray) tables = NULL;
+
+    g_mutex_lock(&nwfLock);
     tables = nwfNftListTables();
     for (guint i = 0; i < tables->len; i++) {
         bool known = false;
@@ -299,6 +316,8 @@ nwfLoadBindings(nwfState *st)
         if (!known)
             nwfNftRemoveTable(tables->pdata[i]);
     }
+    g_mutex_unlock(&nwfLock);
+    return NULL;
 }
 
 static int
@@ -355,6 +374,7 @@ nwfStateInitialize(const virStateDriverRoots *roots)
     g_mutex_lock(&nwfLock);
     nwfDriver = st;
     g_mutex_unlock(&nwfLock);
+    st->purge = g_thread_new("nwfilter-purge", nwfPurgeRun, st);
     virSetSharedNWFilterDriver(&nwfilterDriverTable);
     return 0;
 
@@ -372,6 +392,8 @@ nwfStateCleanup(void)
     g_mutex_lock(&nwfLock);
     st = g_steal_pointer(&nwfDriver);
     g_mutex_unlock(&nwfLock);
+    if (st && st->purge)
+        g_thread_join(g_steal_pointer(&st->purge));
     /* the bindings' rules stay: the guests keep running */
     nwfStateFree(st);
 }
