@@ -96,7 +96,10 @@ kver=${pkg#linux-image-}
 #   virtkit.agentd=1  runs a minimal guest agent on that port (in the
 #                     background, GUEST-AGENTD-READY): it answers guest-sync
 #                     and guest-ping, and on guest-shutdown prints
-#                     GUEST-AGENT-SHUTDOWN, syncs and powers off.
+#                     GUEST-AGENT-SHUTDOWN, syncs and powers off;
+#   virtkit.watchdog=1  arms the i6300esb watchdog (~1 s, never fed) from
+#                     userspace (the kernel has no driver for it) and prints
+#                     GUEST-WATCHDOG-ARMED (GUEST-WATCHDOG-MISSING: none).
 # VIRTKIT_TEST_GUEST_VARIANT=agent: the balloon guest running Debian's own QEMU
 # guest agent (qemu-ga from the package qemu-guest-agent, fetched with
 # apt-get download like the kernel, with the host's shared libraries it
@@ -369,6 +372,30 @@ if grep -q "virtkit.agentd=1" /proc/cmdline; then
         echo GUEST-AGENTD-READY
     else
         echo GUEST-AGENT-MISSING
+    fi
+fi
+if grep -q "virtkit.watchdog=1" /proc/cmdline; then
+    # The cloud kernel has no i6300esb driver (CONFIG_I6300ESB_WDT is not
+    # set): the timer is armed from here through sysfs and /dev/mem, as
+    # the driver would (unlock, preload both stages with 500 ticks of
+    # ~1 ms, enable in ESB_LOCK_REG), and never reloaded.
+    dev=""
+    for d in /sys/bus/pci/devices/*; do
+        [ "$(cat $d/vendor)" = 0x8086 ] && [ "$(cat $d/device)" = 0x25ab ] && dev=$d
+    done
+    if [ -n "$dev" ]; then
+        echo 1 > $dev/enable
+        bar=$(head -n1 $dev/resource | cut -d" " -f1)
+        devmem $(printf 0x%x $((bar + 12))) 16 0x80
+        devmem $(printf 0x%x $((bar + 12))) 16 0x86
+        devmem $(printf 0x%x $((bar))) 32 500
+        devmem $(printf 0x%x $((bar + 12))) 16 0x80
+        devmem $(printf 0x%x $((bar + 12))) 16 0x86
+        devmem $(printf 0x%x $((bar + 4))) 32 500
+        printf "\\002" | dd of=$dev/config bs=1 seek=104 count=1 conv=notrunc 2>/dev/null
+        echo GUEST-WATCHDOG-ARMED
+    else
+        echo GUEST-WATCHDOG-MISSING
     fi
 fi
 '

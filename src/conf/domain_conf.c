@@ -221,6 +221,7 @@ virDomainDefFree(virDomainDef *def)
         virDomainChrDefFree(def->consoles[i]);
     g_free(def->consoles);
     g_free(def->memballoon);
+    virDomainWatchdogDefFree(def->watchdog);
     for (size_t i = 0; i < def->ncontrollers; i++)
         virDomainControllerDefFree(def->controllers[i]);
     g_free(def->controllers);
@@ -384,6 +385,7 @@ virDomainDefCopy(const virDomainDef *src)
         def->consoles[i] = virDomainChrDefCopy(src->consoles[i]);
     if (src->memballoon)
         def->memballoon = g_memdup2(src->memballoon, sizeof(*src->memballoon));
+    def->watchdog = virDomainWatchdogDefCopy(src->watchdog);
     def->controllers = g_new0(virDomainControllerDef *, src->ncontrollers + 1);
     for (size_t i = 0; i < src->ncontrollers; i++) {
         virDomainControllerDef *c = g_memdup2(src->controllers[i], sizeof(*c));

@@ -658,6 +658,40 @@ typedef struct {
     unsigned long long minGuarantee; /* 0: unset */
 } virDomainMemtuneDef;
 
+/* <watchdog model action> (domain_watchdog_conf.c): libvirt 9.0 carries
+ * one per domain; its models and actions, in libvirt's order */
+typedef enum {
+    VIR_DOMAIN_WATCHDOG_MODEL_I6300ESB = 0,
+    VIR_DOMAIN_WATCHDOG_MODEL_IB700,
+    VIR_DOMAIN_WATCHDOG_MODEL_DIAG288,
+    VIR_DOMAIN_WATCHDOG_MODEL_LAST
+} virDomainWatchdogModel;
+
+typedef enum {
+    VIR_DOMAIN_WATCHDOG_ACTION_RESET = 0, /* the default */
+    VIR_DOMAIN_WATCHDOG_ACTION_SHUTDOWN,
+    VIR_DOMAIN_WATCHDOG_ACTION_POWEROFF,
+    VIR_DOMAIN_WATCHDOG_ACTION_PAUSE,
+    VIR_DOMAIN_WATCHDOG_ACTION_DUMP,
+    VIR_DOMAIN_WATCHDOG_ACTION_NONE,
+    VIR_DOMAIN_WATCHDOG_ACTION_INJECTNMI,
+    VIR_DOMAIN_WATCHDOG_ACTION_LAST
+} virDomainWatchdogAction;
+
+typedef struct {
+    int model;                   /* virDomainWatchdogModel */
+    int action;                  /* virDomainWatchdogAction */
+    virDomainDeviceAddress addr; /* i6300esb: pci; NONE when absent */
+    /* live only: the QEMU driver's device id (<alias name='watchdog0'/>),
+     * kept in the status file; NULL otherwise */
+    char *alias;
+} virDomainWatchdogDef;
+
+const char *virDomainWatchdogModelToString(int model);
+const char *virDomainWatchdogActionToString(int action);
+void virDomainWatchdogDefFree(virDomainWatchdogDef *wd);
+virDomainWatchdogDef *virDomainWatchdogDefCopy(const virDomainWatchdogDef *wd);
+
 typedef struct {
     int virtType; /* virDomainVirtType (<domain type=...>) */
     int id;       /* -1 when inactive; formatted as id='N' when >= 0
@@ -750,6 +784,7 @@ typedef struct {
     size_t nsmartcards;
     virDomainHubDef **hubs; /* formatted after the redirdevs */
     size_t nhubs;
+    virDomainWatchdogDef *watchdog; /* NULL if absent; formatted after the hubs */
 
     /* Element names under <domain> or <devices> the parser does not know
      * (e.g. "devices/graphics"), and attributes of known elements it does

@@ -187,6 +187,15 @@ void virDomainSoundFormat(GString *buf, int indent, const virDomainSoundDef *s);
 void virDomainAddressedDeviceFormat(GString *buf, int indent, const char *open,
                                     const char *name, const virDomainDeviceAddress *addr);
 
+/* ---- domain_watchdog_conf.c: <watchdog> ---- */
+/* One <watchdog> into @def->watchdog; -1 with libvirt's error (a second
+ * one: INTERNAL_ERROR "only a single watchdog device is supported"). */
+int virDomainWatchdogParseXML(virDomainDef *def, xmlNodePtr node, GPtrArray *unknown,
+                              unsigned int flags, bool *failed);
+/* <watchdog .../> at @indent (its <alias> unless FORMAT_INACTIVE). */
+void virDomainWatchdogFormat(GString *buf, int indent, const virDomainWatchdogDef *wd,
+                             unsigned int flags);
+
 /* The <address> child of @device into @addr (zeroed, type NONE, when
  * absent); libvirt's errors for a missing/unknown type or a bad field
  * (domain_address_conf.c). */

@@ -1065,6 +1065,9 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
                                                       failed)) != 0) {
             if (rc < 0)
                 return -1;
+        } else if (virDomainXMLNodeIs(cur, "watchdog")) {
+            if (virDomainWatchdogParseXML(def, cur, unknown, flags, failed) < 0)
+                return -1;
         } else if (virDomainXMLNodeIs(cur, "memballoon")) {
             if (parseMemballoon(def, cur) < 0 ||
                 virDomainDeviceCheckChildren(cur, balloonChildren, unknown, flags,

@@ -731,6 +731,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     for (size_t i = 0; i < def->nhubs; i++)
         virDomainAddressedDeviceFormat(buf, ctx.indent, "type='usb'", "hub",
                                        &def->hubs[i]->addr);
+    if (def->watchdog)
+        virDomainWatchdogFormat(buf, ctx.indent, def->watchdog, flags);
     if (def->memballoon) {
         const char *model = virDomainMemballoonModelNames[def->memballoon->model];
 

@@ -208,11 +208,11 @@ testMetadataAndAttrs(void)
 static void
 testUnknownElements(void)
 {
-    g_autoptr(virDomainDef) def = parseFmt(
-        "<cpu mode='host-model'><numa/></cpu><features><pae/><acpi/></features>"
-        "<devices><panic model='isa'/><panic model='pvpanic'/><watchdog/></devices>"
-        "<os><loader>/x</loader></os>",
-        0);
+    g_autoptr(virDomainDef) def =
+        parseFmt("<cpu mode='host-model'><numa/></cpu><features><pae/><acpi/></features>"
+                 "<devices><panic model='isa'/><panic model='pvpanic'/><shmem/></devices>"
+                 "<os><loader>/x</loader></os>",
+                 0);
 
     g_assert_nonnull(def);
     g_assert_nonnull(def->unknownElements);
@@ -222,7 +222,7 @@ testUnknownElements(void)
     g_assert_true(
         g_strv_contains((const char *const *)def->unknownElements, "devices/panic"));
     g_assert_true(
-        g_strv_contains((const char *const *)def->unknownElements, "devices/watchdog"));
+        g_strv_contains((const char *const *)def->unknownElements, "devices/shmem"));
     /* panic appears once though given twice; the second <os> is ignored
      * as libvirt ignores it */
     g_assert_cmpuint(g_strv_length(def->unknownElements), ==, 4);

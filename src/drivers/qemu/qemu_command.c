@@ -898,6 +898,36 @@ qemuBuildChannels(GPtrArray *a, const virDomainDef *def, const qemuCommandOption
     }
 }
 
+const char *
+qemuWatchdogAction(int action)
+{
+    /* QEMU cannot dump: libvirt pauses and dumps on the WATCHDOG event */
+    if (action == VIR_DOMAIN_WATCHDOG_ACTION_DUMP)
+        action = VIR_DOMAIN_WATCHDOG_ACTION_PAUSE;
+    return virDomainWatchdogActionToString(action);
+}
+
+char *
+qemuWatchdogDeviceProps(const virDomainDef *def, const virDomainWatchdogDef *wd)
+{
+    g_autofree char *pci = qemuPCIAddrProps(def, &wd->addr);
+
+    return g_strdup_printf("%s,id=%s%s", virDomainWatchdogModelToString(wd->model),
+                           wd->alias ? wd->alias : "watchdog0", pci);
+}
+
+/* libvirt 9.0 with QEMU 7.2: the device, then -watchdog-action */
+static void
+qemuBuildWatchdog(GPtrArray *a, const virDomainDef *def)
+{
+    if (!def->watchdog)
+        return;
+    add(a, "-device");
+    g_ptr_array_add(a, qemuWatchdogDeviceProps(def, def->watchdog));
+    add(a, "-watchdog-action");
+    add(a, qemuWatchdogAction(def->watchdog->action));
+}
+
 static void
 qemuBuildRNGs(GPtrArray *a, const virDomainDef *def)
 {
@@ -1377,6 +1407,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     qemuBuildGraphics(a, def);
     qemuBuildVideos(a, def);
     qemuBuildSounds(a, def);
+    qemuBuildWatchdog(a, def);
     qemuBuildRedirdevs(a, def);
     if (!def->memballoon ||
         def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO) {

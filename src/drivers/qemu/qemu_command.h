@@ -40,6 +40,12 @@ const char *qemuSoundDevice(const char *model);
 const char *qemuRNGModel(const virDomainRNGDef *rng);
 /* QEMU's device for an interface model, or NULL if there is none. */
 const char *qemuNetModel(const virDomainNetDef *net);
+/* QEMU's watchdog action for libvirt's (-watchdog-action, set-action):
+ * 'dump' is 'pause' (the driver dumps on the event). */
+const char *qemuWatchdogAction(int action);
+/* The watchdog's -device properties ("i6300esb,id=watchdog0,bus=...");
+ * caller frees. */
+char *qemuWatchdogDeviceProps(const virDomainDef *def, const virDomainWatchdogDef *wd);
 
 typedef struct {
     int monitorFd; /* fd number (in QEMU) of the listening QMP socket */

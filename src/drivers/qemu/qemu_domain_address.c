@@ -409,6 +409,9 @@ collectDevices(const virDomainDef *cdef, bool q35)
     for (size_t i = 0; i < def->nrngs; i++)
         ADD(&def->rngs[i]->addr,
             qemuDomainPCIDeviceConnectFlags(def, rngDevice(def->rngs[i])), NULL);
+    /* libvirt's order: the watchdog after the RNGs; i6300esb is PCI only */
+    if (def->watchdog && def->watchdog->model == VIR_DOMAIN_WATCHDOG_MODEL_I6300ESB)
+        ADD(&def->watchdog->addr, qemuDomainPCIDeviceConnectFlags(def, "i6300esb"), NULL);
     for (size_t i = 0; i < def->nvideos; i++) {
         const char *t = def->videos[i]->type;
 

@@ -204,3 +204,8 @@ int qemuHotplugDetachChannelLive(qemuDriver *driver, virDomainObj *obj, size_t i
  * file the driver named removed, out of the live definition,
  * DEVICE_REMOVED queued, the status saved. */
 void qemuHotplugRemoveChannelLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
+
+/* ---- the watchdog (qemu_hotplug_watchdog.c); object locked, job held ---- */
+
+/* At start, on the live definition: the watchdog's device id "watchdog0". */
+void qemuHotplugAssignWatchdogAlias(virDomainDef *def);

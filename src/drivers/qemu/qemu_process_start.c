@@ -500,6 +500,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     qemuHotplugAssignRNGAliases(obj->def);
     qemuHotplugAssignInputAliases(obj->def);
     qemuHotplugAssignChannelAliases(obj->def);
+    qemuHotplugAssignWatchdogAlias(obj->def);
     if (qemuSecurityPrepareDomain(driver, obj) < 0 ||
         qemuProcessOpenSerialFiles(driver, obj, serialFds, keepfds, &nkeep) < 0 ||
         qemuProcessOpenChannelSockets(obj, priv->libDir, chanFds, keepfds, &nkeep) < 0 ||

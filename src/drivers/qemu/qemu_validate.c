@@ -886,6 +886,55 @@ qemuValidateNetGuestIP(const virDomainNetDef *net)
     return 0;
 }
 
+/* libvirt 9.0's qemuValidateDomainWatchdogDef: where each model may sit */
+static int
+qemuValidateWatchdog(const virDomainWatchdogDef *wd)
+{
+    const char *model = virDomainWatchdogModelToString(wd->model);
+    int atype = wd->addr.type;
+
+    /* libvirt dumps the guest's memory into its auto_dump_path on the
+     * event, then resumes it: not done here, and a pause that dumps
+     * nothing would be the wrong answer */
+    if (wd->action == VIR_DOMAIN_WATCHDOG_ACTION_DUMP) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "watchdog action 'dump' is not supported by virtkit");
+        return -1;
+    }
+    switch ((virDomainWatchdogModel)wd->model) {
+    case VIR_DOMAIN_WATCHDOG_MODEL_I6300ESB:
+        if (atype != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
+            atype != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "%s model of watchdog can go only on PCI bus", model);
+            return -1;
+        }
+        break;
+    case VIR_DOMAIN_WATCHDOG_MODEL_IB700:
+        if (atype != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+            virReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                "%s model of watchdog does not support configuring the address", model);
+            return -1;
+        }
+        break;
+    case VIR_DOMAIN_WATCHDOG_MODEL_DIAG288:
+        if (atype != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "%s model of watchdog is virtual and cannot go on any bus.",
+                           model);
+            return -1;
+        }
+        /* the driver runs x86 guests only */
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "%s model of watchdog is allowed for s390 and s390x only", model);
+        return -1;
+    case VIR_DOMAIN_WATCHDOG_MODEL_LAST:
+        break;
+    }
+    return 0;
+}
+
 int
 qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
 {
@@ -1023,6 +1072,8 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
     }
     if (def->memballoon &&
         qemuValidateAddressType(&def->memballoon->addr, "memballoon", PCI_ONLY) < 0)
+        return -1;
+    if (def->watchdog && qemuValidateWatchdog(def->watchdog) < 0)
         return -1;
     return 0;
 }

@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""The watchdog of a running guest through virtkitd (issues 10 and 15), with the real clients.
+
+- definitions: Debian's virsh defines <watchdog> as libvirt 9.0 does
+  (action 'reset' by default, a PCI address behind the pcie-to-pci-bridge
+  for i6300esb on q35) and gets libvirt's errors, code and domain numbers
+  through python3-libvirt ('itco' is unknown to libvirt 9.0; diag288 is
+  s390 only; ib700 takes no address; one watchdog at most); a refused
+  definition changes nothing; action 'dump' is refused (libvirt dumps the
+  guest's memory on the event and resumes it; virtkit does not);
+- a real boot: the "events" test guest (scripts/build-test-guest.sh) arms
+  the i6300esb from userspace (its cloud kernel has no driver for it:
+  CONFIG_I6300ESB_WDT is not set) and never feeds it; with action='pause'
+  QEMU pauses the guest: python3-libvirt sees the WATCHDOG event (action
+  pause) and the SUSPENDED/WATCHDOG lifecycle event through virtkitd, and
+  virsh says "paused (watchdog)"; QEMU runs the device as libvirt starts it
+  (-watchdog-action pause, qom-list child<i6300esb> 'watchdog0').
+"""
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+from vkdtest import (Daemon, Skip, make_tmpdir, qemu_pids, run_tests, virsh, wait_guest,
+                     write)
+
+LIBVIRT_PY = "/usr/lib/python3/dist-packages"
+if LIBVIRT_PY not in sys.path:
+    sys.path.append(LIBVIRT_PY)
+
+import libvirt  # noqa: E402
+
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def events_guest_dir():
+    script = os.path.join(HERE, "..", "..", "scripts", "build-test-guest.sh")
+    env = dict(os.environ, VIRTKIT_TEST_GUEST_VARIANT="events")
+    try:
+        p = subprocess.run([script], capture_output=True, text=True, timeout=600, env=env)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    d = p.stdout.strip()
+    if p.returncode != 0 or not os.path.exists(os.path.join(d, "initrd.gz")):
+        return None
+    return d
+
+
+def guest_xml(name, guest, serial, cmdline, devices):
+    return """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
+    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet %s</cmdline></os>
+  <features><acpi/></features>
+  <on_poweroff>destroy</on_poweroff>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <serial type='file'><source path='%s'/><target port='0'/></serial>
+    %s
+    <memballoon model='none'/>
+  </devices>
+</domain>
+""" % (name, guest, guest, cmdline, serial, devices)
+
+
+def small_xml(name, machine, devices):
+    return ("<domain type='qemu'><name>%s</name><memory unit='MiB'>64</memory>"
+            "<os><type arch='x86_64' machine='%s'>hvm</type></os>"
+            "<devices>%s</devices></domain>" % (name, machine, devices))
+
+
+def qmp(uri, name, cmd, args=None):
+    c = {"execute": cmd}
+    if args:
+        c["arguments"] = args
+    out = virsh(uri, "qemu-monitor-command", name, json.dumps(c)).stdout
+    return json.loads(out)["return"]
+
+
+def watchdog_lines(xml):
+    lines = xml.splitlines()
+    for i, l in enumerate(lines):
+        if l.strip().startswith("<watchdog"):
+            j = i
+            while not (lines[j].strip().endswith("/>") and j == i) and \
+                    lines[j].strip() != "</watchdog>":
+                j += 1
+            return "\n".join(x.strip() for x in lines[i:j + 1])
+    return None
+
+
+# libvirt 9.0's answers (recorded from Debian's libvirtd, qemu:///session):
+# (code, domain, message) of each refused <watchdog>
+REFUSED = [
+    ("q35", "<watchdog action='dump'/>",
+     (1, 20, "internal error: watchdog must contain model name")),
+    ("q35", "<watchdog model='itco'/>",
+     (67, 20, "unsupported configuration: unknown watchdog model 'itco'")),
+    ("q35", "<watchdog model='i6300esb' action='bar'/>",
+     (67, 20, "unsupported configuration: unknown watchdog action 'bar'")),
+    ("q35", "<watchdog model='i6300esb'/><watchdog model='ib700'/>",
+     (1, 20, "internal error: only a single watchdog device is supported")),
+    ("q35", "<watchdog model='diag288'/>",
+     (67, 10, "unsupported configuration: diag288 model of watchdog is allowed for "
+              "s390 and s390x only")),
+    ("pc", "<watchdog model='ib700'><address type='pci' domain='0x0000' bus='0x00' "
+           "slot='0x05' function='0x0'/></watchdog>",
+     (67, 10, "unsupported configuration: ib700 model of watchdog does not support "
+              "configuring the address")),
+    ("q35", "<watchdog model='i6300esb'><address type='isa' iobase='0x505'/></watchdog>",
+     (67, 10, "unsupported configuration: i6300esb model of watchdog can go only on "
+              "PCI bus")),
+    # a deliberate difference: libvirt dumps the memory on the event and
+    # resumes the guest; virtkit does not, and says so
+    ("q35", "<watchdog model='i6300esb' action='dump'/>",
+     (67, 10, "unsupported configuration: watchdog action 'dump' is not supported by "
+              "virtkit")),
+]
+
+
+def test_definitions():
+    d = Daemon().start()
+    uri = d.uri()
+    conn = libvirt.open(uri)
+    try:
+        # a refused definition leaves nothing behind (not even a domain
+        # defined before it under the same name changes)
+        conn.defineXML(small_xml("wd", "q35", "<watchdog model='ib700' action='none'/>"))
+        before = conn.lookupByName("wd").XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+        for machine, dev, want in REFUSED:
+            try:
+                conn.defineXML(small_xml("wd", machine, dev))
+            except libvirt.libvirtError as e:
+                got = (e.get_error_code(), e.get_error_domain(), e.get_error_message())
+                assert got == want, "%s: %r, want %r" % (dev, got, want)
+            else:
+                raise AssertionError("%s was accepted" % dev)
+            now = conn.lookupByName("wd").XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+            assert now == before, "a refused definition changed the domain:\n" + now
+        # libvirt's defaults and addresses, as Debian's virsh shows them
+        cases = [
+            ("q35", "<watchdog model='i6300esb'/>",
+             "<watchdog model='i6300esb' action='reset'>\n<address type='pci' "
+             "domain='0x0000' bus='0x03' slot='0x01' function='0x0'/>\n</watchdog>"),
+            ("pc", "<watchdog model='i6300esb' action='shutdown'/>",
+             "<watchdog model='i6300esb' action='shutdown'>\n<address type='pci' "
+             "domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>\n</watchdog>"),
+            ("q35", "<watchdog model='ib700' action='inject-nmi'/>",
+             "<watchdog model='ib700' action='inject-nmi'/>"),
+        ]
+        tmp = make_tmpdir()
+        for i, (machine, dev, want) in enumerate(cases):
+            path = write(os.path.join(tmp, "wd.xml"),
+                         small_xml("wd%d" % i, machine, dev + "<memballoon model='none'/>"))
+            virsh(uri, "define", path)
+            got = watchdog_lines(virsh(uri, "dumpxml", "--inactive", "wd%d" % i).stdout)
+            assert got == want, "%s: got\n%s\nwant\n%s" % (dev, got, want)
+    finally:
+        conn.close()
+        d.stop()
+
+
+def test_watchdog_fires():
+    guest = events_guest_dir()
+    if not guest:
+        raise Skip("the events test guest cannot be built here")
+    d = Daemon().start()
+    uri = d.uri()
+    tmp = make_tmpdir()
+    serial = os.path.join(tmp, "serial.log")
+    name = "wdguest"
+    path = write(os.path.join(tmp, "g.xml"),
+                 guest_xml(name, guest, serial, "virtkit.watchdog=1",
+                           "<watchdog model='i6300esb' action='pause'/>"))
+    virsh(uri, "define", path)
+
+    # python3-libvirt listens through the wire
+    libvirt.virEventRegisterDefaultImpl()
+    conn = libvirt.open(uri)
+    seen = []
+    lock = threading.Lock()
+
+    def on_watchdog(c, dom, action, opaque):
+        with lock:
+            seen.append(("watchdog", dom.name(), action))
+
+    def on_lifecycle(c, dom, event, detail, opaque):
+        with lock:
+            seen.append(("lifecycle", dom.name(), event, detail))
+
+    ids = [conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_WATCHDOG,
+                                       on_watchdog, None),
+           conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                       on_lifecycle, None)]
+    stop = threading.Event()
+
+    def loop():
+        while not stop.is_set():
+            libvirt.virEventRunDefaultImpl()
+
+    t = threading.Thread(target=loop, daemon=True)
+    t.start()
+    try:
+        virsh(uri, "start", name)
+        live = virsh(uri, "dumpxml", name).stdout
+        wd = watchdog_lines(live)
+        assert wd == ("<watchdog model='i6300esb' action='pause'>\n<alias name='watchdog0'/>\n"
+                      "<address type='pci' domain='0x0000' bus='0x03' slot='0x01' "
+                      "function='0x0'/>\n</watchdog>"), wd
+        periph = qmp(uri, name, "qom-list", {"path": "/machine/peripheral"})
+        assert {"name": "watchdog0", "type": "child<i6300esb>"} in periph, periph
+        pids = qemu_pids(d.root)
+        assert len(pids) == 1, pids
+        argv = open("/proc/%d/cmdline" % pids[0], "rb").read().split(b"\0")
+        i = argv.index(b"-watchdog-action")
+        assert argv[i + 1] == b"pause", argv[i:i + 2]
+
+        def console():
+            try:
+                return open(serial, errors="replace").read()
+            except OSError:
+                return ""
+
+        wait_guest(lambda: "GUEST-WATCHDOG-" in console(), "the guest arming its watchdog",
+                   120, uri, name, serial, daemon=d, cpu_budget=15)
+        assert "GUEST-WATCHDOG-ARMED" in console(), console()[-500:]
+
+        def fired():
+            with lock:
+                return ("watchdog", name, libvirt.VIR_DOMAIN_EVENT_WATCHDOG_PAUSE) in seen and \
+                    ("lifecycle", name, libvirt.VIR_DOMAIN_EVENT_SUSPENDED,
+                     libvirt.VIR_DOMAIN_EVENT_SUSPENDED_WATCHDOG) in seen
+
+        wait_guest(fired, "the WATCHDOG and SUSPENDED/watchdog events", 60, uri, name,
+                   serial, daemon=d)
+        assert virsh(uri, "domstate", "--reason", name).stdout.strip() == "paused (watchdog)"
+        st = qmp(uri, name, "query-status")
+        assert st["status"] == "watchdog" and not st["running"], st
+        dom = conn.lookupByName(name)
+        assert dom.state() == [libvirt.VIR_DOMAIN_PAUSED, libvirt.VIR_DOMAIN_PAUSED_WATCHDOG]
+    finally:
+        for i in ids:
+            try:
+                conn.domainEventDeregisterAny(i)
+            except libvirt.libvirtError:
+                pass
+        stop.set()
+        conn.close()
+        virsh(uri, "destroy", name, check=False)
+        d.stop()
+
+
+if __name__ == "__main__":
+    run_tests([
+        ("watchdog definitions and libvirt's errors", test_definitions),
+        ("the guest's watchdog fires: pause, events through virtkitd", test_watchdog_fires),
+    ])
