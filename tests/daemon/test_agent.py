@@ -225,6 +225,19 @@ def test_agent_calls():
     p = virsh(uri, "domtime", "ag", check=False)
     assert p.returncode == 1 and p.stderr.strip() == (
         "error: Guest agent is not responding: Guest agent not available for now"), p.stderr
+    # the timeout is kept in the status file (libvirt's <agentTimeout>): a
+    # restarted daemon still gives up at once (a lost one would block and
+    # answer); the agent itself answers a call that blocks
+    d.stop()
+    with open(os.path.join(d.dirs["run"], "qemu", "ag.xml")) as f:
+        assert "<agentTimeout>0</agentTimeout>" in f.read()
+    d.start()
+    wait_for(lambda: virsh(uri, "qemu-agent-command", "ag", "--block",
+                           '{"execute":"guest-ping"}', check=False).returncode == 0,
+             "the agent answering after the restart", 60, step=0.2)
+    p = virsh(uri, "domtime", "ag", check=False)
+    assert p.returncode == 1 and p.stderr.strip() == (
+        "error: Guest agent is not responding: Guest agent not available for now"), p.stderr
     virsh(uri, "guest-agent-timeout", "ag")
     virsh(uri, "domtime", "ag")
 

@@ -260,6 +260,9 @@ qemuDomainFormatStatus(virDomainObj *obj)
     if (priv->graceOverrideSec >= 0)
         g_string_append_printf(out, "  <destroyGracePeriod seconds='%d'/>\n",
                                priv->graceOverrideSec);
+    /* as libvirt's status file: always written */
+    g_string_append_printf(out, "  <agentTimeout>%d</agentTimeout>\n",
+                           priv->agentTimeout);
     lines = g_strsplit(domxml, "\n", -1);
     for (size_t i = 0; lines[i]; i++) {
         if (*lines[i])
@@ -471,8 +474,21 @@ qemuDomainStatusParseFile(const char *path)
     }
 
     for (xmlNodePtr cur = root->children; cur; cur = cur->next) {
-        if (cur->type == XML_ELEMENT_NODE && xmlStrEqual(cur->name, BAD_CAST "domain"))
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (xmlStrEqual(cur->name, BAD_CAST "domain")) {
             domnode = cur;
+        } else if (xmlStrEqual(cur->name, BAD_CAST "agentTimeout")) {
+            g_autofree char *text = (char *)xmlNodeGetContent(cur);
+            gint64 sec;
+
+            /* a value out of libvirt's range keeps the default */
+            if (text && g_ascii_string_to_signed(g_strstrip(text), 10, -2, G_MAXINT32,
+                                                 &sec, NULL)) {
+                st->hasAgentTimeout = true;
+                st->agentTimeout = (int)sec;
+            }
+        }
     }
     if (!domnode) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "no domain in status file '%s'", path);

@@ -49,7 +49,8 @@ typedef struct {
     int graceOverrideSec; /* per-domain destroy grace, -1 when unset */
     /* virDomainAgentSetResponseTimeout: seconds the driver's agent calls
      * wait (libvirt's values; -2 block, the default). Object lock; kept
-     * while the object exists, not in the status file. */
+     * while the object exists, and in the status file of a running
+     * domain (libvirt's <agentTimeout>) across daemon restarts. */
     int agentTimeout;
     /* QEMU's RESET events of this run (qemu_process.c; object lock): an
      * agent shutdown in reboot mode ends when it moves */
@@ -182,6 +183,8 @@ typedef struct {
     char *libDir;
     bool fakeReboot;
     int graceOverrideSec;
+    bool hasAgentTimeout; /* <agentTimeout> was there (older files lack it) */
+    int agentTimeout;
     virDomainDef *def; /* the live definition */
 } qemuDomainStatus;
 

@@ -480,6 +480,7 @@ int
 qemuDomainAgentSetResponseTimeout(virDomainPtr dom, int timeout, unsigned int flags)
 {
     virDomainObj *obj;
+    int ret = 0;
 
     virCheckFlags(0, -1);
     if (timeout < QEMU_AGENT_TIMEOUT_BLOCK) {
@@ -490,10 +491,14 @@ qemuDomainAgentSetResponseTimeout(virDomainPtr dom, int timeout, unsigned int fl
     }
     if (!(obj = qemuDomainObjFromDomain(dom)))
         return -1;
-    /* as libvirt: the next agent call uses it, running or not */
+    /* as libvirt: the next agent call uses it, running or not; a running
+     * domain's status file keeps it across daemon restarts */
     qemuDomainPriv(obj)->agentTimeout = timeout;
+    if (virDomainObjIsActive(obj) &&
+        qemuDomainSaveStatus(qemuDriverOf(dom->conn), obj) < 0)
+        ret = -1;
     virDomainObjEndAPI(&obj);
-    return 0;
+    return ret;
 }
 
 char *

@@ -239,6 +239,8 @@ qemuProcessLoadStatus(qemuDriver *driver, const char *path, qemuDomainStatus *st
     priv->fakeReboot = st->fakeReboot;
     if (st->graceOverrideSec >= 0)
         priv->graceOverrideSec = st->graceOverrideSec;
+    if (st->hasAgentTimeout)
+        priv->agentTimeout = st->agentTimeout;
     priv->runId++;
     virDomainObjSetState(obj, st->state, st->reason);
     if (obj->def->id < 0)
