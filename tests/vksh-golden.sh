@@ -82,11 +82,10 @@ mask() {
     fi
 }
 
-# run_case N CASE: runs one case and prints its TAP lines; exits 1 if it fails.
-# Per case the shell itself does what it can (reading cmd, the status):
-# a process per case costs more than vksh's own run (harness ~7 CPU s of
-# the suite's 10 before).
-run_case() {
+# case_args N CASE: sets dir, out and args (the cmd file's text without its
+# trailing newlines, as $(cat) gives it) for case N; prints the TAP line and
+# returns 1 if the case has no cmd file.
+case_args() {
     n=$1
     c=$2
     dir="$datadir/$c"
@@ -96,7 +95,6 @@ run_case() {
         echo "not ok $n - $c # no cmd file"
         return 1
     fi
-    # the file's text without its trailing newlines, as $(cat) gives it
     args=""
     nl=""
     while IFS= read -r line || [ -n "$line" ]; do
@@ -104,18 +102,75 @@ run_case() {
         nl="
 "
     done <"$dir/cmd"
+}
+
+# request N CASE: case N as a request to vksh-forkserver (tests/
+# vksh-forkserver.c): its directory, output directory, the variables of
+# its env file and its arguments, as the exec of run_case would have them.
+request() {
+    case_args "$1" "$2" >/dev/null || return 0
     (
         cd "$dir" || exit 125
+        names=""
+        count=0
         if [ -f env ]; then
+            while IFS= read -r line || [ -n "$line" ]; do
+                case $line in
+                    [A-Za-z_]*=*)
+                        names="$names ${line%%=*}"
+                        count=$((count + 1))
+                        ;;
+                esac
+            done <env
             set -a
             . ./env
             set +a
         fi
         eval "set -- $args"
-        exec "$prog" "$@" </dev/null >"$out/stdout" 2>"$out/stderr"
+        printf '%s\0%s\0' "$dir" "$out"
+        printf '%s\0' "$count"
+        for v in $names; do
+            eval "printf '%s=%s\0' \"\$v\" \"\$$v\""
+        done
+        printf '%s\0' $(($# + 1)) "$prog" "$@"
     )
-    status=$?
-    echo $status >"$out/status"
+}
+
+# run_case N CASE: runs one case (unless vksh-forkserver ran it) and prints
+# its TAP lines; exits 1 if it fails.
+# Per case the shell itself does what it can (reading cmd, the status):
+# a process per case costs more than vksh's own run (harness ~7 CPU s of
+# the suite's 10 before).
+run_case() {
+    if [ -n "$served" ]; then
+        n=$1
+        c=$2
+        dir="$datadir/$c"
+        out="$tmp/$n"
+        [ -f "$dir/cmd" ] || {
+            echo "not ok $n - $c # no cmd file"
+            return 1
+        }
+        status=""
+        IFS= read -r status <"$out/status" || {
+            echo "not ok $n - $c # vksh-forkserver did not run it"
+            return 1
+        }
+    else
+        case_args "$1" "$2" || return 1
+        (
+            cd "$dir" || exit 125
+            if [ -f env ]; then
+                set -a
+                . ./env
+                set +a
+            fi
+            eval "set -- $args"
+            exec "$prog" "$@" </dev/null >"$out/stdout" 2>"$out/stderr"
+        )
+        status=$?
+        echo $status >"$out/status"
+    fi
 
     if [ -n "$regen" ]; then
         cp "$out/stdout" "$out/stderr" "$out/status" "$dir/"
@@ -163,6 +218,21 @@ if [ "${VKSH_GOLDEN_CASE:-}" = 1 ]; then
     # --case mode: $tmp is the parent's; run the cases named (pairs N CASE),
     # keep nothing else.
     trap - EXIT
+    served=""
+    if [ -n "${VKSH_GOLDEN_SERVER:-}" ] && [ -z "$regen" ]; then
+        # one vksh-forkserver runs the batch (a child per case), then each
+        # case is compared as below
+        req="$tmp/requests.$1"
+        (
+            while [ $# -ge 2 ]; do
+                request "$1" "$2"
+                shift 2
+            done
+        ) >"$req"
+        # (a case it did not run has no status: run_case says so)
+        VKSH_FORKSERVER=1 "$VKSH_GOLDEN_SERVER" <"$req"
+        served=yes
+    fi
     while [ $# -ge 2 ]; do
         run_case "$1" "$2" >"$tmp/result.$1" 2>&1
         shift 2
