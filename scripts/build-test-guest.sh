@@ -99,7 +99,8 @@ kver=${pkg#linux-image-}
 #                     GUEST-AGENT-SHUTDOWN, syncs and powers off;
 #   virtkit.watchdog=1  arms the i6300esb watchdog (~1 s, never fed) from
 #                     userspace (the kernel has no driver for it) and prints
-#                     GUEST-WATCHDOG-ARMED (GUEST-WATCHDOG-MISSING: none).
+#                     GUEST-WATCHDOG-ARMED (GUEST-WATCHDOG-MISSING: none);
+#                     one hotplugged later is armed too (checked every 0.5 s).
 # VIRTKIT_TEST_GUEST_VARIANT=agent: the balloon guest running Debian's own QEMU
 # guest agent (qemu-ga from the package qemu-guest-agent, fetched with
 # apt-get download like the kernel, with the host's shared libraries it
@@ -378,25 +379,34 @@ if grep -q "virtkit.watchdog=1" /proc/cmdline; then
     # The cloud kernel has no i6300esb driver (CONFIG_I6300ESB_WDT is not
     # set): the timer is armed from here through sysfs and /dev/mem, as
     # the driver would (unlock, preload both stages with 500 ticks of
-    # ~1 ms, enable in ESB_LOCK_REG), and never reloaded.
-    dev=""
-    for d in /sys/bus/pci/devices/*; do
-        [ "$(cat $d/vendor)" = 0x8086 ] && [ "$(cat $d/device)" = 0x25ab ] && dev=$d
-    done
-    if [ -n "$dev" ]; then
-        echo 1 > $dev/enable
-        bar=$(head -n1 $dev/resource | cut -d" " -f1)
-        devmem $(printf 0x%x $((bar + 12))) 16 0x80
-        devmem $(printf 0x%x $((bar + 12))) 16 0x86
-        devmem $(printf 0x%x $((bar))) 32 500
-        devmem $(printf 0x%x $((bar + 12))) 16 0x80
-        devmem $(printf 0x%x $((bar + 12))) 16 0x86
-        devmem $(printf 0x%x $((bar + 4))) 32 500
-        printf "\\002" | dd of=$dev/config bs=1 seek=104 count=1 conv=notrunc 2>/dev/null
+    # ~1 ms, enable in ESB_LOCK_REG), and never reloaded. One plugged in
+    # later (ACPI hotplug) is armed the same way.
+    arm_wdt() {
+        echo 1 > $1/enable
+        bar=$(head -n1 $1/resource | cut -d" " -f1)
+        for off in 0 4; do
+            devmem $(printf 0x%x $((bar + 12))) 16 0x80
+            devmem $(printf 0x%x $((bar + 12))) 16 0x86
+            devmem $(printf 0x%x $((bar + off))) 32 500
+        done
+        printf "\\002" | dd of=$1/config bs=1 seek=104 count=1 conv=notrunc 2>/dev/null
         echo GUEST-WATCHDOG-ARMED
+    }
+    find_wdt() {
+        for d in /sys/bus/pci/devices/*; do
+            [ "$(cat $d/vendor)" = 0x8086 ] && [ "$(cat $d/device)" = 0x25ab ] &&
+                [ "$(cat $d/enable)" = 0 ] && echo $d
+        done
+    }
+    dev=$(find_wdt)
+    if [ -n "$dev" ]; then
+        arm_wdt $dev
     else
         echo GUEST-WATCHDOG-MISSING
     fi
+    (while sleep 0.5; do
+         for d in $(find_wdt); do arm_wdt $d; done
+     done) &
 fi
 '
 if [ "$variant" = events ]; then

@@ -14,7 +14,16 @@
   QEMU pauses the guest: python3-libvirt sees the WATCHDOG event (action
   pause) and the SUSPENDED/WATCHDOG lifecycle event through virtkitd, and
   virsh says "paused (watchdog)"; QEMU runs the device as libvirt starts it
-  (-watchdog-action pause, qom-list child<i6300esb> 'watchdog0').
+  (-watchdog-action pause, qom-list child<i6300esb> 'watchdog0');
+- hotplug on the same guest, with libvirt 9.0's answers: a second one,
+  ib700 or diag288, a detach that does not name the domain's own (model,
+  action, address) are refused and change nothing; detach --live unplugs
+  it (the guest's ACPI hotplug lets it go: DEVICE_REMOVED, QEMU has no
+  watchdog0, the definition keeps it); attach --live with Debian's virsh
+  (action 'shutdown') plugs one in at the same slot (DEVICE_ADDED), the
+  guest arms it, and when it fires QEMU presses the power button (WATCHDOG
+  action shutdown) and the guest powers off; --config detach takes the
+  definition's watchdog whichever it is, as libvirt 9.0.
 """
 import json
 import os
@@ -23,8 +32,8 @@ import sys
 import threading
 import time
 
-from vkdtest import (Daemon, Skip, make_tmpdir, qemu_pids, run_tests, virsh, wait_guest,
-                     write)
+from vkdtest import (Daemon, Skip, make_tmpdir, qemu_pids, run_tests, virsh, wait_for,
+                     wait_guest, write)
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -194,10 +203,20 @@ def test_watchdog_fires():
         with lock:
             seen.append(("lifecycle", dom.name(), event, detail))
 
+    def on_device(kind):
+        def cb(c, dom, alias, opaque):
+            with lock:
+                seen.append((kind, dom.name(), alias))
+        return cb
+
     ids = [conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_WATCHDOG,
                                        on_watchdog, None),
            conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                       on_lifecycle, None)]
+                                       on_lifecycle, None),
+           conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
+                                       on_device("added"), None),
+           conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+                                       on_device("removed"), None)]
     stop = threading.Event()
 
     def loop():
@@ -206,6 +225,14 @@ def test_watchdog_fires():
 
     t = threading.Thread(target=loop, daemon=True)
     t.start()
+
+    def console():
+        try:
+            with open(serial, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
     try:
         virsh(uri, "start", name)
         live = virsh(uri, "dumpxml", name).stdout
@@ -220,12 +247,6 @@ def test_watchdog_fires():
         argv = open("/proc/%d/cmdline" % pids[0], "rb").read().split(b"\0")
         i = argv.index(b"-watchdog-action")
         assert argv[i + 1] == b"pause", argv[i:i + 2]
-
-        def console():
-            try:
-                return open(serial, errors="replace").read()
-            except OSError:
-                return ""
 
         wait_guest(lambda: "GUEST-WATCHDOG-" in console(), "the guest arming its watchdog",
                    120, uri, name, serial, daemon=d, cpu_budget=15)
@@ -244,6 +265,90 @@ def test_watchdog_fires():
         assert st["status"] == "watchdog" and not st["running"], st
         dom = conn.lookupByName(name)
         assert dom.state() == [libvirt.VIR_DOMAIN_PAUSED, libvirt.VIR_DOMAIN_PAUSED_WATCHDOG]
+
+        # hotplug (libvirt 9.0's answers, recorded from Debian's libvirtd):
+        # the refusals first, each changing nothing
+        dom.resume()
+        L, C = libvirt.VIR_DOMAIN_AFFECT_LIVE, libvirt.VIR_DOMAIN_AFFECT_CONFIG
+        INACTIVE = libvirt.VIR_DOMAIN_XML_INACTIVE
+        esb_pause = ("<watchdog model='i6300esb' action='pause'><address type='pci' "
+                     "domain='0x0000' bus='0x03' slot='0x01' function='0x0'/></watchdog>")
+
+        def err(fn, *args):
+            try:
+                fn(*args)
+            except libvirt.libvirtError as e:
+                return (e.get_error_code(), e.get_error_domain(), e.get_error_message())
+            return None
+
+        live_before = dom.XMLDesc(0)
+        config_before = dom.XMLDesc(INACTIVE)
+        for fn, xml, flags, want in (
+                (dom.attachDeviceFlags, "<watchdog model='i6300esb'/>", L,
+                 (55, 10, "Requested operation is not valid: domain already has a watchdog")),
+                (dom.attachDeviceFlags, "<watchdog model='ib700'/>", C,
+                 (55, 10, "Requested operation is not valid: domain already has a watchdog")),
+                (dom.attachDeviceFlags, "<watchdog model='diag288'/>", L,
+                 (67, 10, "unsupported configuration: diag288 model of watchdog is allowed "
+                          "for s390 and s390x only")),
+                # a live detach names the domain's own: model, action, address
+                (dom.detachDeviceFlags, "<watchdog model='i6300esb' action='pause'/>", L,
+                 (99, 10, "device not found: model 'i6300esb' watchdog device not present "
+                          "in domain configuration")),
+                (dom.detachDeviceFlags, esb_pause.replace("pause", "reset"), L | C,
+                 (99, 10, "device not found: model 'i6300esb' watchdog device not present "
+                          "in domain configuration"))):
+            got = err(fn, xml, flags)
+            assert got == want, (xml, flags, got)
+        assert dom.XMLDesc(0) == live_before and dom.XMLDesc(INACTIVE) == config_before
+
+        # detach --live: QEMU lets it go (the guest's ACPI hotplug), the
+        # live definition follows, DEVICE_REMOVED; the definition keeps it
+        dom.detachDeviceFlags(esb_pause, L)
+        wait_for(lambda: ("removed", name, "watchdog0") in seen, "DEVICE_REMOVED watchdog0", 30)
+        assert watchdog_lines(dom.XMLDesc(0)) is None, dom.XMLDesc(0)
+        assert watchdog_lines(dom.XMLDesc(INACTIVE)) is not None
+        assert not [p for p in qmp(uri, name, "qom-list", {"path": "/machine/peripheral"})
+                    if p["name"] == "watchdog0"]
+        for fn, xml, want in (
+                (dom.detachDeviceFlags, esb_pause,
+                 (99, 10, "device not found: watchdog device not present in domain "
+                          "configuration")),
+                (dom.attachDeviceFlags, "<watchdog model='ib700'/>",
+                 (84, 10, "Operation not supported: hotplug of watchdog of model ib700 is "
+                          "not supported"))):
+            got = err(fn, xml, L)
+            assert got == want, (xml, got)
+
+        # attach --live with Debian's virsh, action 'shutdown': the guest
+        # sees the new device and arms it; when it fires QEMU presses the
+        # power button (WATCHDOG action shutdown) and the guest powers off
+        virsh(uri, "attach-device", name, write(os.path.join(tmp, "wd.xml"),
+              "<watchdog model='i6300esb' action='shutdown'/>"), "--live")
+        wait_for(lambda: ("added", name, "watchdog0") in seen, "DEVICE_ADDED watchdog0", 30)
+        wd = watchdog_lines(dom.XMLDesc(0))
+        assert wd == ("<watchdog model='i6300esb' action='shutdown'>\n<alias name='watchdog0'/>"
+                      "\n<address type='pci' domain='0x0000' bus='0x03' slot='0x01' "
+                      "function='0x0'/>\n</watchdog>"), wd
+        assert {"name": "watchdog0", "type": "child<i6300esb>"} in \
+            qmp(uri, name, "qom-list", {"path": "/machine/peripheral"})
+        wait_guest(lambda: console().count("GUEST-WATCHDOG-ARMED") >= 2,
+                   "the guest arming the plugged watchdog", 60, uri, name, serial, daemon=d)
+        wait_guest(lambda: ("watchdog", name, libvirt.VIR_DOMAIN_EVENT_WATCHDOG_SHUTDOWN)
+                   in seen and "GUEST-POWERBUTTON" in console(),
+                   "the watchdog's shutdown reaching the guest", 60, uri, name, serial,
+                   daemon=d)
+        wait_for(lambda: dom.state()[0] == libvirt.VIR_DOMAIN_SHUTOFF, "the guest off", 60)
+
+        # --config: libvirt 9.0 takes the definition's watchdog whichever
+        # it is; with none, "domain has no watchdog"
+        virsh(uri, "detach-device", name, write(os.path.join(tmp, "ib.xml"),
+              "<watchdog model='ib700'/>"), "--config")
+        assert watchdog_lines(dom.XMLDesc(INACTIVE)) is None
+        got = err(dom.detachDeviceFlags, "<watchdog model='ib700'/>", C)
+        assert got == (99, 10, "device not found: domain has no watchdog"), got
+        virsh(uri, "attach-device", name, os.path.join(tmp, "ib.xml"), "--config")
+        assert watchdog_lines(dom.XMLDesc(INACTIVE)) == "<watchdog model='ib700' action='reset'/>"
     finally:
         for i in ids:
             try:
@@ -259,5 +364,6 @@ def test_watchdog_fires():
 if __name__ == "__main__":
     run_tests([
         ("watchdog definitions and libvirt's errors", test_definitions),
-        ("the guest's watchdog fires: pause, events through virtkitd", test_watchdog_fires),
+        ("the guest's watchdog fires (pause); hot unplug and plug; fires again (shutdown)",
+         test_watchdog_fires),
     ])

@@ -258,10 +258,10 @@ def test_disk_hotplug_in_guest():
         assert nodes(uri, "dk") == before, nodes(uri, "dk")
         assert virsh(uri, "dumpxml", "dk").stdout == live_before
     # (a device kind virtkit does not hotplug: libvirt's text for one)
-    wd = write(os.path.join(d.root, "wd.xml"), "<watchdog model='i6300esb'/>")
-    p = virsh(uri, "attach-device", "dk", wd, check=False)
+    snd = write(os.path.join(d.root, "snd.xml"), "<sound model='ich9'/>")
+    p = virsh(uri, "attach-device", "dk", snd, check=False)
     assert p.returncode == 1 and \
-        "live attach of device 'watchdog' is not supported" in p.stderr, p.stderr
+        "live attach of device 'sound' is not supported" in p.stderr, p.stderr
 
     # attached: QEMU has the nodes and the device, the guest the disk, the
     # image is QEMU's user's for the run

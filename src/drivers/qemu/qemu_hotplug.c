@@ -191,7 +191,8 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
     }
     if (strcmp(name, "disk") != 0 && strcmp(name, "interface") != 0 &&
         ((strcmp(name, "rng") != 0 && strcmp(name, "input") != 0 &&
-          strcmp(name, "controller") != 0 && strcmp(name, "channel") != 0) ||
+          strcmp(name, "controller") != 0 && strcmp(name, "channel") != 0 &&
+          strcmp(name, "watchdog") != 0) ||
          g_str_has_suffix(action, "update"))) {
         /* @action: "live attach", "persistent detach", ... */
         /* libvirt's code for a live update is CONFIG_UNSUPPORTED */
@@ -206,6 +207,7 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
             : strcmp(name, "input") == 0      ? "input"
             : strcmp(name, "controller") == 0 ? "controller"
             : strcmp(name, "channel") == 0    ? "channel"
+            : strcmp(name, "watchdog") == 0   ? "watchdog"
                                               : "net";
     doc = g_strdup_printf("<domain type='qemu'><name>device</name><memory>1024</memory>"
                           "<os><type>hvm</type></os><devices>%s</devices></domain>",
@@ -237,7 +239,8 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
         (strcmp(*what, "rng") == 0 && def->nrngs != 1) ||
         (strcmp(*what, "input") == 0 && def->ninputs != 1) ||
         (strcmp(*what, "controller") == 0 && def->ncontrollers != 1) ||
-        (strcmp(*what, "channel") == 0 && def->nchannels != 1)) {
+        (strcmp(*what, "channel") == 0 && def->nchannels != 1) ||
+        (strcmp(*what, "watchdog") == 0 && !def->watchdog)) {
         virReportError(VIR_ERR_XML_ERROR, "%s", "the device XML must hold one device");
         return NULL;
     }
@@ -921,6 +924,14 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
         } else if (strcmp(what, "controller") == 0) {
             if (qemuHotplugAttachControllerConfig(newPersistent, mine, xml) < 0)
                 goto endjob;
+        } else if (strcmp(what, "watchdog") == 0) {
+            /* libvirt 9.0 carries one */
+            if (newPersistent->watchdog) {
+                virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                               "domain already has a watchdog");
+                goto endjob;
+            }
+            newPersistent->watchdog = g_steal_pointer(&mine->watchdog);
         } else if (strcmp(what, "rng") == 0) {
             newPersistent->rngs =
                 g_renew(virDomainRNGDef *, newPersistent->rngs, newPersistent->nrngs + 2);
@@ -967,6 +978,20 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
         if (qemuGluePostParse(driver, check) < 0 ||
             qemuHotplugAttachInputLive(driver, obj, &devDef->inputs[0]) < 0)
             goto endjob;
+    } else if (live && strcmp(what, "watchdog") == 0) {
+        g_autoptr(virDomainDef) check = virDomainDefCopy(live);
+        virDomainWatchdogDef *wd;
+
+        /* the driver's rules for the new device come first, as libvirt */
+        virDomainWatchdogDefFree(check->watchdog);
+        check->watchdog = virDomainWatchdogDefCopy(devDef->watchdog);
+        if (qemuGluePostParse(driver, check) < 0)
+            goto endjob;
+        wd = g_steal_pointer(&devDef->watchdog);
+        if (qemuHotplugAttachWatchdogLive(driver, obj, &wd) < 0) {
+            virDomainWatchdogDefFree(wd);
+            goto endjob;
+        }
     } else if (live && strcmp(what, "channel") == 0) {
         virDomainChannelDef *chan = devDef->channels[0];
 
@@ -1113,6 +1138,13 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         } else if (devDef && strcmp(what, "channel") == 0) {
             if ((idx = qemuHotplugFindChannel(newPersistent, devDef->channels[0])) < 0)
                 goto endjob;
+        } else if (devDef && strcmp(what, "watchdog") == 0) {
+            /* libvirt 9.0 takes the definition's one, whichever it is */
+            if (!newPersistent->watchdog) {
+                virReportError(VIR_ERR_DEVICE_MISSING, "%s", "domain has no watchdog");
+                goto endjob;
+            }
+            idx = 0;
         } else if (devDef && strcmp(what, "controller") == 0) {
             if ((idx = qemuHotplugFindController(newPersistent,
                                                  devDef->controllers[0]->type,
@@ -1144,6 +1176,8 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
             qemuHotplugRemoveInput(newPersistent, (size_t)idx);
         } else if (strcmp(what, "channel") == 0) {
             qemuHotplugRemoveChannel(newPersistent, (size_t)idx);
+        } else if (strcmp(what, "watchdog") == 0) {
+            g_clear_pointer(&newPersistent->watchdog, virDomainWatchdogDefFree);
         } else if (strcmp(what, "controller") == 0) {
             virDomainControllerDefFree(newPersistent->controllers[idx]);
             memmove(newPersistent->controllers + idx,
@@ -1163,6 +1197,7 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         bool isRNG = devDef && strcmp(what, "rng") == 0;
         bool isInput = devDef && strcmp(what, "input") == 0;
         bool isChannel = devDef && strcmp(what, "channel") == 0;
+        bool isWatchdog = devDef && strcmp(what, "watchdog") == 0;
 
         if (alias) {
             idx = -1;
@@ -1180,6 +1215,12 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
                 isInput = true;
             if (idx < 0 && (idx = qemuHotplugFindChannelAlias(live, alias)) >= 0)
                 isChannel = true;
+            if (idx < 0 && qemuHotplugIsWatchdogAlias(live, alias)) {
+                if (qemuHotplugCheckWatchdogDetach(live, NULL) < 0)
+                    goto endjob;
+                idx = 0;
+                isWatchdog = true;
+            }
             for (size_t i = 0; idx < 0 && i < live->ncontrollers; i++) {
                 g_autofree char *a = qemuHotplugControllerAlias(live->controllers[i]);
 
@@ -1208,6 +1249,10 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         } else if (isChannel) {
             if ((idx = qemuHotplugFindChannel(live, devDef->channels[0])) < 0)
                 goto endjob;
+        } else if (isWatchdog) {
+            if (qemuHotplugCheckWatchdogDetach(live, devDef->watchdog) < 0)
+                goto endjob;
+            idx = 0;
         } else if (strcmp(what, "controller") == 0) {
             const virDomainControllerDef *c = devDef->controllers[0];
 
@@ -1229,11 +1274,12 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
                            devDef->disks[0]->dst);
             goto endjob;
         }
-        if (isChannel ? qemuHotplugDetachChannelLive(driver, obj, (size_t)idx) < 0
-            : isInput ? qemuHotplugDetachInputLive(driver, obj, (size_t)idx) < 0
-            : isRNG   ? qemuHotplugDetachRNGLive(driver, obj, (size_t)idx) < 0
-            : isNet   ? qemuHotplugDetachNetLive(driver, obj, (size_t)idx) < 0
-                      : qemuHotplugDetachDiskLive(driver, obj, (size_t)idx) < 0)
+        if (isWatchdog  ? qemuHotplugDetachWatchdogLive(driver, obj) < 0
+            : isChannel ? qemuHotplugDetachChannelLive(driver, obj, (size_t)idx) < 0
+            : isInput   ? qemuHotplugDetachInputLive(driver, obj, (size_t)idx) < 0
+            : isRNG     ? qemuHotplugDetachRNGLive(driver, obj, (size_t)idx) < 0
+            : isNet     ? qemuHotplugDetachNetLive(driver, obj, (size_t)idx) < 0
+                        : qemuHotplugDetachDiskLive(driver, obj, (size_t)idx) < 0)
             goto endjob;
     }
     if (newPersistent) {

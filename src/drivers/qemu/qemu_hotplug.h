@@ -209,3 +209,26 @@ void qemuHotplugRemoveChannelLive(qemuDriver *driver, virDomainObj *obj, size_t 
 
 /* At start, on the live definition: the watchdog's device id "watchdog0". */
 void qemuHotplugAssignWatchdogAlias(virDomainDef *def);
+/* Whether @alias is the device id of @def's watchdog. */
+bool qemuHotplugIsWatchdogAlias(const virDomainDef *def, const char *alias);
+/* libvirt's checks before a live detach of @match (NULL: by alias) from
+ * @def: DEVICE_MISSING "watchdog device not present in domain
+ * configuration" / "model 'M' watchdog device not present in domain
+ * configuration" (model, action and address must be the domain's),
+ * OPERATION_UNSUPPORTED for a model other than i6300esb. 0 or -1. */
+int qemuHotplugCheckWatchdogDetach(const virDomainDef *def,
+                                   const virDomainWatchdogDef *match);
+/* Plug *@wdp into the running guest as libvirt 9.0 does (set-action with
+ * QEMU's action, then device_add of i6300esb in a free or the given PCI
+ * slot): OPERATION_INVALID "domain already has a watchdog",
+ * OPERATION_UNSUPPORTED for other models. On success it is the live
+ * definition's (alias watchdog0), *wdp NULL, status saved, DEVICE_ADDED
+ * queued; on failure *wdp stays the caller's. */
+int qemuHotplugAttachWatchdogLive(qemuDriver *driver, virDomainObj *obj,
+                                  virDomainWatchdogDef **wdp);
+/* device_del of the live watchdog; once QEMU let it go,
+ * qemuHotplugRemoveWatchdogLive. 0 also while pending, -1 on error. */
+int qemuHotplugDetachWatchdogLive(qemuDriver *driver, virDomainObj *obj);
+/* The watchdog out of the live definition, DEVICE_REMOVED queued, status
+ * saved. */
+void qemuHotplugRemoveWatchdogLive(qemuDriver *driver, virDomainObj *obj);

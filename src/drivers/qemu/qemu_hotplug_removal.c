@@ -275,6 +275,10 @@ qemuHotplugRemoveDeviceAlias(qemuDriver *driver, virDomainObj *obj, const char *
         qemuHotplugRemoveChannelLive(driver, obj, (size_t)idx);
         return 0;
     }
+    if (qemuHotplugIsWatchdogAlias(obj->def, alias)) {
+        qemuHotplugRemoveWatchdogLive(driver, obj);
+        return 0;
+    }
     g_debug("DEVICE_DELETED '%s' of '%s': no such device in the definition", alias,
             obj->def->name);
     return 0;
