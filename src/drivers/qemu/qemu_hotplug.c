@@ -52,6 +52,49 @@ qemuHotplugMonitor(virDomainObj *obj, const char *cmd, json_object *args,
     return rc;
 }
 
+int
+qemuHotplugMonitorBatch(virDomainObj *obj, const char *const *cmds,
+                        json_object *const *args, size_t n, bool *done)
+{
+    qemuMonitor *mon = qemuDomainPriv(obj)->mon;
+    g_autofree qemuMonitorPending **pending = g_new0(qemuMonitorPending *, n);
+    virErrorPtr first = NULL;
+    int ret = 0;
+
+    for (size_t i = 0; i < n; i++)
+        done[i] = false;
+    if (!mon) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s", "QEMU monitor is not connected");
+        return -1;
+    }
+    virDomainObjUnlock(obj);
+    /* all written at once: QEMU runs them in order in one pass of its main
+     * loop, where one at a time paid a wake-up of QEMU and of this thread
+     * for each */
+    for (size_t i = 0; i < n; i++)
+        pending[i] = qemuMonitorSubmit(mon, cmds[i], args[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (qemuMonitorAwait(g_steal_pointer(&pending[i]), QEMU_MONITOR_TIMEOUT_MS,
+                             NULL) == 0) {
+            done[i] = true;
+            continue;
+        }
+        /* the first failure is the one reported; the later ones (most
+         * often its consequences: a node that is not there) are not */
+        if (ret == 0)
+            virErrorPreserveLast(&first);
+        ret = -1;
+    }
+    virDomainObjLock(obj);
+    if (first) {
+        virErrorRestore(&first);
+    } else if (ret == 0 && !virDomainObjIsActive(obj)) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s", "domain is no longer running");
+        ret = -1;
+    }
+    return ret;
+}
+
 /* ---- block size ---------------------------------------------------------- */
 
 /* libvirt's virDomainDiskByName: a target name ("vda") or a source path. */
@@ -542,10 +585,6 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
     json_object_object_add(file, "node-name", json_object_new_string(storage));
     json_object_object_add(file, "auto-read-only", json_object_new_boolean(1));
     json_object_object_add(file, "discard", json_object_new_string("unmap"));
-    if (qemuHotplugMonitor(obj, "blockdev-add", file, NULL) < 0)
-        goto rollback;
-    storageAdded = true;
-
     fmt = json_object_new_object();
     json_object_object_add(fmt, "node-name", json_object_new_string(format));
     json_object_object_add(fmt, "read-only", json_object_new_boolean(disk->readonly));
@@ -554,9 +593,6 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
                                                       ? "qcow2"
                                                       : "raw"));
     json_object_object_add(fmt, "file", json_object_new_string(storage));
-    if (qemuHotplugMonitor(obj, "blockdev-add", fmt, NULL) < 0)
-        goto rollback;
-    formatAdded = true;
 
     dev = json_object_new_object();
     json_object_object_add(dev, "driver", json_object_new_string("virtio-blk-pci"));
@@ -568,8 +604,18 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
         json_object_object_add(dev, "bus", json_object_new_string(bus));
         json_object_object_add(dev, "addr", json_object_new_string("0x0"));
     }
-    if (qemuHotplugMonitor(obj, "device_add", dev, NULL) < 0)
-        goto rollback;
+    {
+        const char *const cmds[] = { "blockdev-add", "blockdev-add", "device_add" };
+        json_object *const cmdArgs[] = { file, fmt, dev };
+        bool done[3];
+
+        if (qemuHotplugMonitorBatch(obj, cmds, cmdArgs, 3, done) < 0) {
+            storageAdded = done[0];
+            formatAdded = done[1];
+            /* a device QEMU added while the domain stopped needs nothing */
+            goto rollback;
+        }
+    }
 
     if (port >= 0) {
         disk->addr.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
@@ -661,12 +707,24 @@ qemuHotplugRemoveDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
      * QEMU is asked which they are only when they are not known here or
      * the known name is refused */
     if (n > 0) {
+        g_autoptr(json_object) fa = json_object_new_object();
+        g_autoptr(json_object) sa = json_object_new_object();
+        const char *const cmds[] = { "blockdev-del", "blockdev-del" };
+        json_object *const cmdArgs[] = { fa, sa };
+        bool done[2];
+
         format = g_strdup_printf("libvirt-%d-format", n);
         storage = g_strdup_printf("libvirt-%d-storage", n);
-        if (qemuHotplugBlockdevDelQuiet(obj, format) == 0) {
-            qemuHotplugBlockdevDel(obj, storage);
-            goto removed;
+        json_object_object_add(fa, "node-name", json_object_new_string(format));
+        json_object_object_add(sa, "node-name", json_object_new_string(storage));
+        /* both at once (one round trip with QEMU before DEVICE_REMOVED);
+         * tolerated failures: a refused name is looked up in QEMU below */
+        if (qemuHotplugMonitorBatch(obj, cmds, cmdArgs, 2, done) < 0) {
+            g_debug("blockdev-del %s, %s: %s", format, storage, virGetLastErrorMessage());
+            virResetLastError();
         }
+        if (done[0] && done[1])
+            goto removed;
         g_clear_pointer(&format, g_free);
         g_clear_pointer(&storage, g_free);
     }

@@ -16,6 +16,14 @@ struct json_object;
 int qemuHotplugMonitor(virDomainObj *obj, const char *cmd, struct json_object *args,
                        struct json_object **reply);
 
+/* The @n commands @cmds with @args (borrowed, each may be NULL) written to
+ * @obj's monitor at once and their replies awaited (qemuHotplugMonitor's
+ * locking and deadline). @done[i] tells whether command i succeeded. 0
+ * when all did; -1 with the first failure's error reported otherwise (the
+ * caller undoes what @done says was done). */
+int qemuHotplugMonitorBatch(virDomainObj *obj, const char *const *cmds,
+                            struct json_object *const *args, size_t n, bool *done);
+
 /* libvirt's device removal: device_del @alias, then wait up to 5 s
  * (libvirt's QEMU_UNPLUG_TIMEOUT) for QEMU's DEVICE_DELETED. 1 when the
  * device is gone (the caller completes its removal); 0 when the guest has
