@@ -1,9 +1,10 @@
 /* virsecurity.c: users and groups a child runs as, and what that identity can reach */
 
 /*
- * Threads: no state of its own; any thread. virSecurityCheckAccessAs forks
- * a child that only makes raw system calls on data prepared before the
- * fork (the caller may be multithreaded), and waits for it.
+ * Threads: no state of its own; any thread. virSecurityCheckAccessAs runs
+ * its checks on a short-lived thread of its own that takes the identity
+ * with raw system calls (which change that thread's credentials only) and
+ * waits for it to end.
  */
 
 #define G_LOG_DOMAIN "virtkit.util.security"
@@ -14,7 +15,6 @@
 #include <pwd.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "virsecurity.h"
@@ -180,46 +180,53 @@ virSecurityParentDirs(const char *path)
     return dirs;
 }
 
-/* Child: take @id, answer for every path, exit. Raw system calls only. */
-static void G_GNUC_NORETURN
-virSecurityAccessChild(const virSecurityIdentity *id, const char *const *paths, size_t n,
-                       GPtrArray *const *dirs, int outfd)
+typedef struct {
+    const virSecurityIdentity *id;
+    const char *const *paths;
+    size_t n;
+    GPtrArray *const *dirs;
+    virSecurityAccessResult *res;
+    bool ok; /* the identity was taken */
+} virSecurityAccessJob;
+
+/* A thread of its own takes @job->id (raw system calls: the credentials of
+ * this thread only, where glibc's wrappers would change every thread's;
+ * its capabilities go with its uids) and answers for every path; the
+ * thread ends with it. Was a forked child: a fork of the daemon (its page
+ * tables copied, the child scheduled, reaped) on every disk hotplug. */
+static gpointer
+virSecurityAccessThread(gpointer opaque)
 {
+    virSecurityAccessJob *job = opaque;
+    const virSecurityIdentity *id = job->id;
+
     if (syscall(SYS_setgroups, id->ngroups, id->groups) < 0 ||
         syscall(SYS_setresgid, id->gid, id->gid, id->gid) < 0 ||
         syscall(SYS_setresuid, id->uid, id->uid, id->uid) < 0)
-        _exit(1);
-    for (size_t i = 0; i < n; i++) {
+        return NULL;
+    job->ok = true;
+    for (size_t i = 0; i < job->n; i++) {
         virSecurityAccessResult r = { 0, -1, 0, 0 };
-        const char *p = (const char *)&r;
-        size_t left = sizeof(r);
+        const char *path = job->paths[i];
 
-        if (faccessat(AT_FDCWD, paths[i], F_OK, 0) < 0) {
+        if (faccessat(AT_FDCWD, path, F_OK, 0) < 0) {
             r.reach = errno;
             if (errno == EACCES) {
-                for (guint j = 0; j < dirs[i]->len; j++) {
-                    if (faccessat(AT_FDCWD, g_ptr_array_index(dirs[i], j), X_OK, 0) < 0) {
+                for (guint j = 0; j < job->dirs[i]->len; j++) {
+                    if (faccessat(AT_FDCWD, g_ptr_array_index(job->dirs[i], j), X_OK, 0) <
+                        0) {
                         r.blocker = (int)j;
                         break;
                     }
                 }
             }
         } else {
-            r.readable = faccessat(AT_FDCWD, paths[i], R_OK, 0) == 0;
-            r.writable = faccessat(AT_FDCWD, paths[i], W_OK, 0) == 0;
+            r.readable = faccessat(AT_FDCWD, path, R_OK, 0) == 0;
+            r.writable = faccessat(AT_FDCWD, path, W_OK, 0) == 0;
         }
-        while (left > 0) {
-            ssize_t w = write(outfd, p, left);
-
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                _exit(2);
-            p += w;
-            left -= (size_t)w;
-        }
+        job->res[i] = r;
     }
-    _exit(0);
+    return NULL;
 }
 
 int
@@ -230,41 +237,19 @@ virSecurityCheckAccessAs(const virSecurityIdentity *id, const char *const *paths
     g_autoptr(GPtrArray) all =
         g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
     g_autofree virSecurityAccessResult *res = g_new0(virSecurityAccessResult, MAX(n, 1));
-    int fds[2];
-    pid_t pid;
-    size_t got = 0;
-    int status = 0;
+    virSecurityAccessJob job = { id, paths, n, NULL, res, false };
+    GThread *thread;
+    g_autoptr(GError) err = NULL;
 
     for (size_t i = 0; i < n; i++)
         g_ptr_array_add(all, virSecurityParentDirs(paths[i]));
-    if (pipe2(fds, O_CLOEXEC) < 0) {
-        virReportSystemError(errno, "%s", "cannot create pipe");
+    job.dirs = (GPtrArray *const *)all->pdata;
+    if (!(thread = g_thread_try_new("vk-access", virSecurityAccessThread, &job, &err))) {
+        virReportSystemError(EAGAIN, "cannot start an access check: %s", err->message);
         return -1;
     }
-    if ((pid = fork()) < 0) {
-        virReportSystemError(errno, "%s", "cannot fork an access check");
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        virSecurityAccessChild(id, paths, n, (GPtrArray *const *)all->pdata, fds[1]);
-    }
-    close(fds[1]);
-    while (got < n * sizeof(*res)) {
-        ssize_t r = read(fds[0], (char *)res + got, n * sizeof(*res) - got);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fds[0]);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (got != n * sizeof(*res) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    g_thread_join(thread);
+    if (!job.ok) {
         virReportSystemError(EPERM, "cannot check file access as uid %u gid %u",
                              (unsigned int)id->uid, (unsigned int)id->gid);
         return -1;

@@ -48,7 +48,7 @@ void virSecurityIdentityApply(const virSecurityIdentity *id, virProcessSpawnOpts
 /*
  * Check, as @id really would see them, @n paths: for each, that every
  * directory above it grants search permission, that it exists, and
- * whether it is readable and writable. Done in a short-lived child that
+ * whether it is readable and writable. Done on a short-lived thread that
  * takes the identity (so ACLs, group lists and root-squashing file systems
  * answer as they would for QEMU). Results are per path:
  *   reach[i]: 0, or the errno of reaching it (EACCES, ENOENT, ...);

@@ -124,6 +124,10 @@ test_access_as(void)
     g_assert_cmpint(reach[4], ==, 0);
     for (size_t i = 0; i < 5; i++)
         g_free(blocker[i]);
+    /* the identity was the checking thread's alone: this one is still
+     * root with its capabilities */
+    g_assert_cmpint(geteuid(), ==, 0);
+    g_assert_cmpint(access(hidden, R_OK), ==, 0);
 
     unlink(hidden);
     rmdir(priv);
