@@ -21,14 +21,19 @@
  * it arrived; waiters sleep on eventCond.
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -826,36 +831,76 @@ serialWait(const char *path, const char *prefix, int count, double ms, const cha
     }
 }
 
-/* netguest GUESTDIR SERIALDIR REPS BYTES: the net test guest on a NAT
- * network with DHCP (the daemons in network namespaces of their own,
- * scripts/bench.sh). A guest with a NAT interface: start (call: its tap,
- * the network's port) and start to its DHCP address on its console
+/* The receiver's byte counts: @n transfers of @bytes each. */
+static void
+netGuestCheckReceived(const char *rxSerial, int n, long long bytes)
+{
+    char lines[64][256];
+
+    serialWait(rxSerial, "GUEST-NC-RECEIVED ", n, 30000,
+               "the receiver guest did not count");
+    if (serialLines(rxSerial, "GUEST-NC-RECEIVED ", lines, 64) < n)
+        die("receiver lines");
+    for (int r = 0; r < n; r++) {
+        if (atoll(lines[r]) != bytes)
+            die("the receiver guest got another amount than was sent");
+    }
+}
+
+/* The bytes/s of the sender's GUEST-NC-SENT line @line. */
+static void
+netGuestSample(const char *line, long long bytes)
+{
+    long long n = 0;
+    double t0 = 0, t1 = 0;
+
+    if (sscanf(line, "%lld %lf %lf", &n, &t0, &t1) != 3 || n != bytes)
+        die("GUEST-NC-SENT line");
+    /* /proc/uptime has 10 ms steps: a transfer inside one counts as 10 ms */
+    sample("net_guest2guest_bytes_per_s", n / (t1 - t0 > 0.01 ? t1 - t0 : 0.01));
+}
+
+/* netguest GUESTDIR SERIALDIR REPS BYTES [serve TAG]: the net test guest
+ * on a NAT network with DHCP (the daemons in network namespaces of their
+ * own, scripts/bench.sh). A guest with a NAT interface: start (call: its
+ * tap, the network's port) and start to its DHCP address on its console
  * (GUEST-IP), REPS times. Then a second guest sends BYTES to the first
  * (at a fixed address from a DHCP host entry) over TCP through the bridge
- * (busybox nc), REPS times, timed by the sender's /proc/uptime (10 ms
- * steps); the receiver's byte counts are checked. */
+ * (busybox nc), timed by the sender's /proc/uptime (10 ms steps); the
+ * receiver's byte counts are checked.
+ * Without "serve" the sender sends REPS times at once. With "serve" (the
+ * guests named with TAG, so that both daemons' guests can run at the same
+ * time) each send waits for a connection to the sender (10.212.0.6:5002,
+ * made by the nettrigger workload), "READY" is printed once the sender
+ * has its address, and the guests stay until stdin ends: make bench
+ * alternates the two daemons' transfers, so that a change of the
+ * machine's load falls on both sides alike. */
 static void
 workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir,
-                 int reps, long long bytes)
+                 int reps, long long bytes, const char *serveTag)
 {
     const char *netXml = "<network><name>" NAME_PREFIX "gnet</name><forward mode='nat'/>"
                          "<bridge name='vkbbr1'/><ip address='10.212.0.1' prefix='24'>"
                          "<dhcp><range start='10.212.0.10' end='10.212.0.50'/>"
-                         "<host mac='52:54:00:21:20:01' ip='10.212.0.5'/></dhcp>"
+                         "<host mac='52:54:00:21:20:01' ip='10.212.0.5'/>"
+                         "<host mac='52:54:00:21:20:02' ip='10.212.0.6'/></dhcp>"
                          "</ip></network>";
-    char rxSerial[4096], txSerial[4096], args[256];
+    char rxSerial[4096], txSerial[4096], args[256], rxName[64], txName[64];
     char lines[64][256];
     char *rxXml, *txXml;
     virNetworkPtr net;
     virDomainPtr rx, tx;
+    int sent = reps;
 
     if (reps > 60)
         reps = 60;
-    snprintf(rxSerial, sizeof(rxSerial), "%s/" NAME_PREFIX "rx.serial", serialDir);
-    snprintf(txSerial, sizeof(txSerial), "%s/" NAME_PREFIX "tx.serial", serialDir);
+    snprintf(rxName, sizeof(rxName), NAME_PREFIX "rx%s", serveTag ? serveTag : "");
+    snprintf(txName, sizeof(txName), NAME_PREFIX "tx%s", serveTag ? serveTag : "");
+    snprintf(rxSerial, sizeof(rxSerial), "%s/%s.serial", serialDir, rxName);
+    snprintf(txSerial, sizeof(txSerial), "%s/%s.serial", serialDir, txName);
     if (!(net = virNetworkCreateXML(conn, netXml)))
         die("virNetworkCreateXML");
-    rxXml = netGuestXml(NAME_PREFIX "rx", guestDir, rxSerial, "52:54:00:21:20:01",
+    rxXml = netGuestXml(rxName, guestDir, rxSerial, "52:54:00:21:20:01",
                         "virtkit.nclisten=5001");
     rx = defineOrDie(conn, rxXml);
     for (int r = 0; r < reps; r++) {
@@ -872,31 +917,31 @@ workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir
             die("virDomainDestroy (guest with a NAT interface)");
     }
 
-    snprintf(args, sizeof(args), "virtkit.ncsend=10.212.0.5:5001:%lld:%d", bytes, reps);
-    txXml = netGuestXml(NAME_PREFIX "tx", guestDir, txSerial, "52:54:00:21:20:02", args);
+    if (serveTag)
+        snprintf(args, sizeof(args),
+                 "virtkit.ncsend=10.212.0.5:5001:%lld:60 virtkit.nctrigger=5002", bytes);
+    else
+        snprintf(args, sizeof(args), "virtkit.ncsend=10.212.0.5:5001:%lld:%d", bytes,
+                 reps);
+    txXml = netGuestXml(txName, guestDir, txSerial, "52:54:00:21:20:02", args);
     unlink(txSerial);
     if (!(tx = virDomainCreateXML(conn, txXml, 0)))
         die("virDomainCreateXML (sender guest)");
-    serialWait(txSerial, "GUEST-NC-SENT ", reps, 120000.0 + reps * 60000.0,
-               "the sender guest did not send everything in time");
-    serialWait(rxSerial, "GUEST-NC-RECEIVED ", reps, 30000,
-               "the receiver guest did not count");
-    if (serialLines(rxSerial, "GUEST-NC-RECEIVED ", lines, 64) < reps)
-        die("receiver lines");
-    for (int r = 0; r < reps; r++) {
-        if (atoll(lines[r]) != bytes)
-            die("the receiver guest got another amount than was sent");
+    if (serveTag) {
+        serialWait(txSerial, "GUEST-IP ", 1, 120000, "the sender guest has no address");
+        printf("READY\n");
+        fflush(stdout);
+        while (getchar() != EOF)
+            ;
+        sent = serialLines(txSerial, "GUEST-NC-SENT ", lines, 64);
+    } else {
+        serialWait(txSerial, "GUEST-NC-SENT ", reps, 120000.0 + reps * 60000.0,
+                   "the sender guest did not send everything in time");
+        serialLines(txSerial, "GUEST-NC-SENT ", lines, 64);
+        for (int r = 0; r < reps; r++)
+            netGuestSample(lines[r], bytes);
     }
-    serialLines(txSerial, "GUEST-NC-SENT ", lines, 64);
-    for (int r = 0; r < reps; r++) {
-        long long n = 0;
-        double t0 = 0, t1 = 0;
-
-        if (sscanf(lines[r], "%lld %lf %lf", &n, &t0, &t1) != 3 || n != bytes)
-            die("GUEST-NC-SENT line");
-        /* /proc/uptime has 10 ms steps: a transfer inside one counts as 10 ms */
-        sample("net_guest2guest_bytes_per_s", n / (t1 - t0 > 0.01 ? t1 - t0 : 0.01));
-    }
+    netGuestCheckReceived(rxSerial, sent, bytes);
     if (virDomainDestroy(tx) < 0 || virDomainDestroy(rx) < 0)
         die("virDomainDestroy (net guests)");
     virDomainFree(tx);
@@ -908,6 +953,55 @@ workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir
     unlink(txSerial);
     free(rxXml);
     free(txXml);
+}
+
+/* nettrigger NETNS_PID TX_SERIAL BYTES: one transfer of a served netguest
+ * sender (above): a connection to 10.212.0.6:5002 from the network
+ * namespace of NETNS_PID (its daemon's; retried until the sender listens,
+ * 120 s at most), then its next GUEST-NC-SENT line, as a sample. Uses no
+ * connection to a daemon. */
+static void
+workloadNetTrigger(const char *nsPid, const char *txSerial, long long bytes)
+{
+    char lines[64][256];
+    char path[64];
+    int before = serialLines(txSerial, "GUEST-NC-SENT ", lines, 64);
+    int status = 0;
+    pid_t child;
+
+    snprintf(path, sizeof(path), "/proc/%s/ns/net", nsPid);
+    if ((child = fork()) < 0)
+        die("fork");
+    if (child == 0) {
+        struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(5002) };
+        double deadline = nowMs() + 120000;
+        int nsfd = open(path, O_RDONLY | O_CLOEXEC);
+
+        if (nsfd < 0 || setns(nsfd, CLONE_NEWNET) < 0) {
+            perror(path);
+            _exit(2);
+        }
+        inet_pton(AF_INET, "10.212.0.6", &sin.sin_addr);
+        for (;;) {
+            int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+            if (s >= 0 && connect(s, (struct sockaddr *)&sin, sizeof(sin)) == 0) {
+                close(s);
+                _exit(0);
+            }
+            if (s >= 0)
+                close(s);
+            if (nowMs() > deadline)
+                _exit(1);
+            usleep(20000);
+        }
+    }
+    if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        die("the sender guest did not take the trigger within 120 s");
+    serialWait(txSerial, "GUEST-NC-SENT ", before + 1, 120000,
+               "the sender guest did not send within 120 s");
+    serialLines(txSerial, "GUEST-NC-SENT ", lines, 64);
+    netGuestSample(lines[before], bytes);
 }
 
 /* The test guest with its serial port on a pty, reached through
@@ -1462,13 +1556,18 @@ main(int argc, char **argv)
             "  startdestroy REPS | suspend REPS | guest GUESTDIR SERIALDIR REPS [started]\n"
             "  console GUESTDIR SECONDS KEYS | snapsave GUESTDIR WORKDIR REPS\n"
             "  inproc N REPS | running N | stoprunning N | firstlist T0_REALTIME_MS TAG\n"
-            "  network REPS | netguest GUESTDIR SERIALDIR REPS BYTES\n"
+            "  network REPS | netguest GUESTDIR SERIALDIR REPS BYTES [serve TAG]\n"
+            "  nettrigger NETNS_PID TX_SERIAL BYTES\n"
             "  hotplug GUESTDIR SERIALDIR REPS | stats N REPS\n");
         return 2;
     }
     uri = argv[1];
     workload = argv[2];
 
+    if (strcmp(workload, "nettrigger") == 0 && argc > 5) {
+        workloadNetTrigger(argv[3], argv[4], atoll(argv[5]));
+        return 0;
+    }
     if (strcmp(workload, "firstlist") == 0) {
         workloadFirstList(uri, atof(argv[3]), argc > 4 ? argv[4] : "firstlist");
         return 0;
@@ -1525,7 +1624,8 @@ main(int argc, char **argv)
         workloadNetwork(conn, argInt(argc, argv, 3, 10));
     } else if (strcmp(workload, "netguest") == 0 && argc > 4) {
         workloadNetGuest(conn, argv[3], argv[4], argInt(argc, argv, 5, 3),
-                         argc > 6 ? atoll(argv[6]) : 64LL << 20);
+                         argc > 6 ? atoll(argv[6]) : 64LL << 20,
+                         argc > 8 && strcmp(argv[7], "serve") == 0 ? argv[8] : NULL);
     } else if (strcmp(workload, "startdestroy") == 0) {
         workloadStartDestroy(conn, argInt(argc, argv, 3, 10));
     } else if (strcmp(workload, "suspend") == 0) {

@@ -57,7 +57,7 @@ if [ -n "${QUICK:-}" ]; then
     N1=20; N2=40; REPS=1; LOOKUPS=50; LISTS=5; TSECS=0.3; GREPS=1; SDREPS=1; SETTLE=0.2
     SUSREPS=1; COLDREPS=1; INPROC=200; FLOORREPS=1
     STOPREPS=${STOPREPS:-1}; STOPDEADLINE=${STOPDEADLINE:-4}; JREPS=2; JEVENTS=1000; JROUNDS="on off"
-    STORMB=8; STORREPS=1; CONSECS=1; CONKEYS=1; NETREPS=1; NETBYTES=1048576
+    STORMB=8; STORREPS=1; CONSECS=1; CONKEYS=1; NETREPS=1; NETBYTES=1048576; NETROUNDS=2
     # the guests a reconnecting daemon finds (2 are a real reconnect of
     # several); the test guest's two destroys and the hung guest's stop on
     # a guest still booting (BOOTWAIT=started): two boots fewer per side
@@ -71,6 +71,7 @@ else
     SUSREPS=20; COLDREPS=3; INPROC=10000; FLOORREPS=10
     STOPREPS=${STOPREPS:-3}; STOPDEADLINE=${STOPDEADLINE:-10}; JREPS=20; JEVENTS=10000; JROUNDS="on off off on"
     STORMB=1024; STORREPS=3; CONSECS=5; CONKEYS=30; NETREPS=10; NETBYTES=8388608
+    NETROUNDS=${NETROUNDS:-10}
     RUNNING=5; BOOTWAIT=ready
 fi
 
@@ -374,15 +375,69 @@ if [ -n "$NETNS" ] && ! want core && want net; then
 fi
 
 # The net test guest (daemons in network namespaces of their own, as root):
-# a NAT interface's start, and guest-to-guest TCP through the bridge
-# (busybox nc, NETBYTES each time, GREPS times).
+# a NAT interface's start (GREPS times), and guest-to-guest TCP through the
+# bridge (busybox nc, NETBYTES each time). The transfers move at the speed
+# the two guests' TCG vCPUs get on the host, so a change of the machine's
+# load between the two sides' blocks once swung the ratio from 0.76x to
+# 1.36x: both sides' guests are up at the same time ("netguest ... serve")
+# and their transfers alternate, NETROUNDS each (the order of a round
+# alternating too), each started by vkbench nettrigger.
 # QUICK (the bench-harness check) leaves them out unless BENCH_ROWS names
 # them: four guest boots and their DHCP waits would add a minute to it.
 if [ -n "$NETNS" ] && { { want core && [ -z "${QUICK:-}" ]; } ||
     case ",${BENCH_ROWS:-}," in *,netguest,*) true ;; *) false ;; esac; }; then
     netguest=$(VIRTKIT_TEST_GUEST_VARIANT=net "$here/build-test-guest.sh")
-    log "network: guest with a NAT interface, start; guest to guest, $NETBYTES bytes x $GREPS"
-    both netguest "$netguest" "$tmp" "$GREPS" "$NETBYTES"
+    log "network: guest with a NAT interface, start x $GREPS; guest to guest, $NETBYTES bytes x $NETROUNDS, the sides alternating"
+    # one side's guests boot at a time (the start rows as before), then
+    # both sides' stay up for the transfers; each side's vkbench holds its
+    # guests until its stdin (a fifo, kept open on fd 7 or 8) ends
+    sides
+    ready=""
+    fd=7
+    for s in $SIDES; do
+        if [ "$s" = virtkit ]; then bin=$VK; uri=$VKURI; nspid=$vk_pid; tag=v; else
+            bin=$LV; uri=$LVURI; nspid=$(cat "$lvdir/libvirtd.pid"); tag=l; fi
+        d="$tmp/ng-$s"
+        mkdir -p "$d"
+        mkfifo "$d/in"
+        "$bin" "$uri" netguest "$netguest" "$d" "$GREPS" "$NETBYTES" serve "$tag" \
+            <"$d/in" >"$d/out" 2>"$d/err" &
+        echo $! >"$d/vkbench.pid"
+        echo "$nspid" >"$d/nspid"
+        echo "$tag" >"$d/tag"
+        eval "exec $fd>\"\$d/in\""
+        fd=$((fd + 1))
+        while ! grep -q '^READY' "$d/out"; do
+            kill -0 "$(cat "$d/vkbench.pid")" 2>/dev/null || break
+            sleep 0.2
+        done
+        if grep -q '^READY' "$d/out"; then ready="$ready $s"; else
+            log "$s: netguest failed: $(tail -n 3 "$d/err")"; fi
+    done
+    # one transfer each first, not counted (warm-up: the sender's first
+    # connection, its page cache)
+    for s in $ready; do
+        "$VK" - nettrigger "$(cat "$tmp/ng-$s/nspid")" \
+            "$tmp/ng-$s/vkb-tx$(cat "$tmp/ng-$s/tag").serial" "$NETBYTES" >/dev/null ||
+            log "$s: warm-up transfer failed"
+    done
+    for r in $(seq "$NETROUNDS"); do
+        set -- $ready
+        [ $((r % 2)) = 0 ] && [ $# = 2 ] && set -- "$2" "$1"
+        for s in "$@"; do
+            record "$s" "$VK" - nettrigger "$(cat "$tmp/ng-$s/nspid")" \
+                "$tmp/ng-$s/vkb-tx$(cat "$tmp/ng-$s/tag").serial" "$NETBYTES"
+        done
+    done
+    exec 7>&- 8>&-
+    for s in $SIDES; do
+        d="$tmp/ng-$s"
+        if ! wait "$(cat "$d/vkbench.pid")"; then
+            log "$s: netguest failed: $(tail -n 3 "$d/err")"
+        fi
+        rm -f "$d/vkbench.pid"
+        awk -v side="$s" '$1 == "S" { print side, $2, $3 }' "$d/out" >>"$samples"
+    done
 fi
 
 # Snapshots and save of a running guest (in core too): the test guest on a

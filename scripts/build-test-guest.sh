@@ -125,7 +125,10 @@ kver=${pkg#linux-image-}
 #                         the listener is there, at most ~240 s), C times (1),
 #                         printing "GUEST-NC-SENT N <uptime before> <uptime
 #                         after>" (seconds from /proc/uptime) each time, or
-#                         GUEST-NC-SEND-FAILED.
+#                         GUEST-NC-SEND-FAILED;
+#   virtkit.nctrigger=Q   with ncsend: each send waits for a TCP connection
+#                         on port Q first (the host starts each transfer:
+#                         make bench alternates virtkit's and libvirt's).
 variant=${VIRTKIT_TEST_GUEST_VARIANT:-}
 case $variant in
     ''|balloon|hotplug|events|net|agent) ;;
@@ -507,16 +510,24 @@ for h in $(arg ping | tr , " "); do
     ) &
 done
 snd=$(arg ncsend)
+trg=$(arg nctrigger)
 if [ -n "$snd" ]; then
     (
         h=${snd%%:*}; r=${snd#*:}; p=${r%%:*}; n=${r#*:}; c=1
         case $n in *:*) c=${n#*:}; n=${n%%:*} ;; esac
         i=0
+        w=1
         while [ $c -gt 0 ]; do
+            # nc ends at the EOF of /dev/null once the trigger connected
+            if [ -n "$trg" ] && [ $w = 1 ]; then
+                nc -l -p $trg </dev/null >/dev/null 2>&1
+                w=0
+            fi
             t0=$(up)
             if head -c $n /dev/zero | nc $h $p; then
                 echo "GUEST-NC-SENT $n $t0 $(up)"
                 c=$((c-1))
+                w=1
                 continue
             fi
             i=$((i+1))

@@ -25,6 +25,15 @@ virNetDevBandwidthClear(const char *ifname)
     virNetDevRunQuiet(ingress);
 }
 
+int
+virNetDevSetRootQDisc(const char *ifname, const char *qdisc)
+{
+    const char *argv[] = { TC_PATH, "qdisc",  "replace", "dev", ifname,
+                           "root",  "handle", "0:",      qdisc, NULL };
+
+    return virNetDevRunCommand(argv, NULL);
+}
+
 /* The htb class's quantum for @average kibibytes/s: its bytes per second
  * over an MTU of 1500, at least 1 (htb's own default from r2q is too
  * small for slow classes, and says so in the kernel log). */

@@ -39,3 +39,12 @@ int virNetDevBandwidthSet(const char *ifname, const virNetDevBandwidth *bw, bool
 
 /* Remove any limits from @ifname (both qdiscs; quiet). */
 void virNetDevBandwidthClear(const char *ifname);
+
+/*
+ * Make @qdisc ("noqueue") the root qdisc of @ifname, as libvirt does on
+ * the taps it makes for guests without an inbound limit: a tap's default
+ * pfifo_fast queues what the host sends to the guest in front of the
+ * tap's own ring and takes its lock on every packet. 0, or -1 with tc's
+ * failure reported.
+ */
+int virNetDevSetRootQDisc(const char *ifname, const char *qdisc);

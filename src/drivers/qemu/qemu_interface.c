@@ -503,6 +503,14 @@ qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t id
             virNetDevTapDelete(net->ifname);
         goto error;
     }
+    /* libvirt's root qdisc on a tap it made (an inbound limit puts its
+     * own there); a tap of Nova's or the bridge helper's is left as is */
+    if (net->managedTap != 2 && geteuid() == 0 &&
+        !(net->bandwidth && net->bandwidth->in && net->bandwidth->in->average) &&
+        virNetDevSetRootQDisc(net->ifname, "noqueue") < 0) {
+        qemuInterfaceCleanupNet(net);
+        return -1;
+    }
     /* its <bandwidth> on the tap before QEMU sends a packet */
     if (qemuBandwidthApply(net) < 0) {
         qemuInterfaceCleanupNet(net);
