@@ -125,6 +125,16 @@ enum {
     NWF_ITEM_VAR = 1 << 2,
 };
 
+/* The value of a "state" item (u.u16): libvirt's connection states; NONE
+ * alone when given (no state matched). */
+enum {
+    NWF_STATE_NEW = 1 << 1,
+    NWF_STATE_ESTABLISHED = 1 << 2,
+    NWF_STATE_RELATED = 1 << 3,
+    NWF_STATE_INVALID = 1 << 4,
+    NWF_STATE_NONE = 1 << 5,
+};
+
 typedef struct {
     unsigned int flags;       /* NWF_ITEM_* */
     unsigned int type;        /* the value kind it was read as (a NWF_T_* bit) */

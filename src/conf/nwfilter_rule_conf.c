@@ -277,13 +277,6 @@ static const nwfMap ipProtoMap[] = {
     { 6, "tcp" },  { 17, "udp" }, { 136, "udplite" }, { 50, "esp" },    { 51, "ah" },
     { 1, "icmp" }, { 2, "igmp" }, { 132, "sctp" },    { 58, "icmpv6" }, { 0, NULL },
 };
-enum {
-    NWF_STATE_NEW = 1 << 1,
-    NWF_STATE_ESTABLISHED = 1 << 2,
-    NWF_STATE_RELATED = 1 << 3,
-    NWF_STATE_INVALID = 1 << 4,
-    NWF_STATE_NONE = 1 << 5,
-};
 static const nwfMap stateMap[] = {
     { NWF_STATE_NEW, "NEW" },         { NWF_STATE_ESTABLISHED, "ESTABLISHED" },
     { NWF_STATE_RELATED, "RELATED" }, { NWF_STATE_INVALID, "INVALID" },

@@ -281,6 +281,197 @@ def test_bindings_on_a_veth():
     sh("ip link del vkfbr0")
 
 
+# connection states, as libvirtd 9.0 makes them (docs/networks.md): the
+# guest may open TCP connections to port 7000 and gets their replies; the
+# host may ping the guest (the default NEW,ESTABLISHED / ESTABLISHED-reply
+# pair of an accept rule), not the other way round; nothing else
+CT_FILTER = """<filter name='vk-ct' chain='root'>
+  <uuid>5b0f7a3e-9a9e-4c1b-8f77-1d2c3b4a5e6f</uuid>
+  <rule action='accept' direction='out' priority='100'>
+    <tcp dstportstart='7000' state='NEW,ESTABLISHED'/>
+  </rule>
+  <rule action='accept' direction='in' priority='110'>
+    <tcp srcportstart='7000' state='ESTABLISHED'/>
+  </rule>
+  <rule action='accept' direction='in' priority='120'>
+    <icmp/>
+  </rule>
+  <rule action='drop' direction='inout' priority='500'>
+    <all/>
+  </rule>
+</filter>
+"""
+
+ETH_GUEST = """<domain type='qemu'>
+  <name>nwfe</name>
+  <memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <devices>
+    <interface type='ethernet'>
+      <mac address='52:54:00:79:00:20'/>
+      <target dev='vkfe0'/>
+      <model type='virtio'/>
+      <filterref filter='vk-ct'/>
+    </interface>
+  </devices>
+</domain>
+"""
+
+
+def listening(pid, port):
+    """Is there a TCP listener on @port in the network namespace of @pid?"""
+    lines = []
+    for name in ("tcp", "tcp6"):  # busybox nc listens on an IPv6 socket
+        try:
+            with open("/proc/%d/net/%s" % (pid, name)) as f:
+                lines += f.readlines()[1:]
+        except OSError:
+            pass
+    return any(l.split()[1].endswith(":%04X" % port) and l.split()[3] == "0A"
+               for l in lines)
+
+
+def tcp_ok(root, listen_ns, addr, port, client_ns=None, src_port=None):
+    """One TCP connection to @addr:@port (busybox nc; its listener in the
+    namespace of pid @listen_ns, or here), carrying a line: did it connect
+    and did the line arrive? (A dropped SYN: nc gives up after 3 s.)"""
+    out = os.path.join(root, "nc-%d.out" % port)
+    lcmd = ["busybox", "nc", "-l", "-p", str(port)]
+    if listen_ns:
+        lcmd = ["nsenter", "-t", str(listen_ns), "-n"] + lcmd
+    with open(out, "wb") as f:
+        # its input stays open (nc ends at the end of its input)
+        lst = subprocess.Popen(lcmd, stdout=f, stdin=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: listening(lst.pid, port), "a listener on port %d" % port, 30, 0.05)
+        ccmd = ["busybox", "nc", "-w", "3"] + (["-p", str(src_port)] if src_port else []) + \
+            [addr, str(port)]
+        if client_ns:
+            ccmd = ["nsenter", "-t", str(client_ns), "-n"] + ccmd
+        rc = subprocess.run(ccmd, input=b"vk-state-line\n", capture_output=True,
+                            timeout=60).returncode
+        if rc != 0:
+            return False
+
+        def arrived():
+            with open(out, "rb") as f:
+                return b"vk-state-line" in f.read()
+        wait_for(arrived, "the line over TCP port %d" % port, 30, 0.05)
+        return True
+    finally:
+        if lst.poll() is None:
+            lst.kill()
+        lst.wait()
+
+
+def counters(portdev, chain):
+    """{rule text without its counter: packets} of @chain of @portdev's table."""
+    text = sh("nft list chain bridge virtkit_nwf_%s %s" % (portdev, chain))
+    return {re.sub(r"counter packets \d+ bytes \d+ ", "", l.strip()):
+            int(re.search(r"counter packets (\d+)", l).group(1))
+            for l in text.splitlines() if "counter packets" in l}
+
+
+def test_states_and_ethernet():
+    """Connection states (libvirt's conntrack matches, here through the
+    shared virtkit_nwf_ct table): a guest port (a veth peer) opens TCP
+    connections to the host's port 7000 and gets the replies, the host's
+    SYN from source port 7000 (a reply's port, but a new connection) is
+    dropped, the host pings the guest and the guest cannot ping the host;
+    unfiltered (binding deleted) all of it passes. The state table is
+    there once per namespace, survives a restart, and goes with the last
+    binding that uses it. A type='ethernet' interface with <filterref>
+    gets its binding at start as with libvirtd (a paused TCG guest): the
+    rules act on its tap once it is in a bridge, and go at destroy."""
+    libvirt.registerErrorHandler(quiet, None)
+    if not os.path.exists("/proc/sys/net/bridge/bridge-nf-call-iptables"):
+        raise Skip("no br_netfilter: bridged packets carry no connection state")
+    sh("echo 1 > /proc/sys/net/bridge/bridge-nf-call-iptables")
+    d = new_daemon()
+    uri = d.uri()
+    peer = subprocess.Popen(["unshare", "-n", "sleep", "600"])
+    PEERS.append(peer)
+    wait_for(lambda: os.readlink("/proc/%d/ns/net" % peer.pid)
+             != os.readlink("/proc/self/ns/net"), "the peer's namespace")
+    sh("ip link add vkfbr2 type bridge && ip link set vkfbr2 up && "
+       "ip addr add 10.79.0.1/24 dev vkfbr2 && "
+       "ip link add vks0 type veth peer name vks1 netns %d && "
+       "ip link set vks0 master vkfbr2 up" % peer.pid)
+    sh("nsenter -t %d -n sh -c 'ip link set lo up && ip link set vks1 address "
+       "52:54:00:79:00:02 up && ip addr add 10.79.0.2/24 dev vks1'" % peer.pid)
+    assert pings("10.79.0.2", 10), "no traffic before any filter"
+
+    c = libvirt.open(uri)
+    c.nwfilterDefineXML(CT_FILTER)
+    c.nwfilterBindingCreateXML((BINDING % {"dev": "vks0", "filter": "vk-ct"}).replace(
+        "52:54:00:77:00:02", "52:54:00:79:00:02").replace("10.77.0.2", "10.79.0.2"), 0)
+    text = rules("vks0")
+    assert "tcp dport 7000 meta mark & 0x03000000 != 0x00000000 counter accept" in text, text
+    ct = sh("nft list table inet virtkit_nwf_ct")
+    assert "ct state established meta mark set meta mark | 0x02000000" in ct, ct
+
+    # the guest's connection and its replies pass; a new connection from
+    # the reply's port does not; ping one way only
+    assert tcp_ok(d.root, None, "10.79.0.1", 7000, client_ns=peer.pid), \
+        "the guest's TCP connection to port 7000 did not pass"
+    assert not tcp_ok(d.root, peer.pid, "10.79.0.2", 8000, src_port=7000), \
+        "a new connection from port 7000 reached the guest"
+    assert not tcp_ok(d.root, None, "10.79.0.1", 7001, client_ns=peer.pid), \
+        "the guest reached port 7001"
+    assert pings("10.79.0.2", 5), "the host's ping (NEW, then its reply) did not pass"
+    assert subprocess.run(["nsenter", "-t", str(peer.pid), "-n", "busybox", "ping", "-c",
+                           "2", "-W", "1", "10.79.0.1"], capture_output=True).returncode != 0, \
+        "the guest's ping (a new connection from it) passed"
+
+    # a restart: the same rules, the state table once, the same effect
+    before = (rules("vks0"), sh("nft list table inet virtkit_nwf_ct"))
+    c.close()
+    assert d.stop() == 0
+    d.start()
+    c = libvirt.open(uri)
+    assert (rules("vks0"), sh("nft list table inet virtkit_nwf_ct")) == before
+    assert sh("nft list tables inet").count("virtkit_nwf_ct") == 1
+    assert not tcp_ok(d.root, peer.pid, "10.79.0.2", 8000, src_port=7000)
+
+    # an ethernet interface: a binding at start, as libvirtd 9.0 makes
+    dom = c.createXML(ETH_GUEST, libvirt.VIR_DOMAIN_START_PAUSED)
+    rc, out, err = both(uri, "nwfilter-binding-list")
+    assert rc == 0 and sorted(l.split() for l in out.splitlines()[2:] if l.strip()) == \
+        [["vkfe0", "vk-ct"], ["vks0", "vk-ct"]], out
+    assert "<name>nwfe</name>" in c.nwfilterBindingLookupByPortDev("vkfe0").XMLDesc(0)
+    assert tables() == ["virtkit_nwf_vkfe0", "virtkit_nwf_vks0"], tables()
+    # once its owner plugs the tap into a bridge, its frames meet the rules:
+    # the host's echo request is accepted (NEW), a TCP SYN dropped
+    sh("ip link set vkfe0 master vkfbr2 && "
+       "ip neigh replace 10.79.0.20 lladdr 52:54:00:79:00:20 dev vkfbr2")
+    was = counters("vkfe0", "l3in_rules")
+    pings("10.79.0.20", 1)
+    subprocess.run(["busybox", "nc", "-w", "2", "10.79.0.20", "9000"], input=b"x\n",
+                   capture_output=True, timeout=30)
+    now = counters("vkfe0", "l3in_rules")
+    acc = [k for k in now if "icmp" in k and k.endswith("accept")]
+    drop = [k for k in now if k == "ether type ip drop"]
+    assert acc and drop, now
+    assert now[acc[0]] > was[acc[0]] and now[drop[0]] > was[drop[0]], (was, now)
+    dom.destroy()
+    assert tables() == ["virtkit_nwf_vks0"], tables()
+    assert [x.portDev() for x in c.listAllNWFilterBindings(0)] == ["vks0"]
+
+    # unfiltered: everything passes; the state table goes with its last user
+    c.nwfilterBindingLookupByPortDev("vks0").delete()
+    assert tables() == [] and "virtkit_nwf_ct" not in sh("nft list tables inet")
+    assert tcp_ok(d.root, peer.pid, "10.79.0.2", 8000, src_port=7000), \
+        "unfiltered, the connection from port 7000 did not pass"
+    assert subprocess.run(["nsenter", "-t", str(peer.pid), "-n", "busybox", "ping", "-c",
+                           "1", "-W", "2", "10.79.0.1"], capture_output=True).returncode == 0
+    c.close()
+    assert d.stop() == 0
+    peer.kill()
+    peer.wait()
+    sh("ip link del vkfbr2")
+
+
 NAT_XML = """<network>
   <name>vkfnat</name>
   <forward mode='nat'/>
@@ -451,6 +642,8 @@ if __name__ == "__main__":
         run_tests([
             ("nwfilter traffic: bindings on a veth: spoofing dropped, layer 3, restart, delete",
              guard(test_bindings_on_a_veth)),
+            ("nwfilter traffic: connection states as libvirtd's, restart; an ethernet "
+             "interface's binding", guard(test_states_and_ethernet)),
             ("nwfilter traffic: a guest with clean-traffic: DHCP, spoofing dropped, restart, "
              "destroy", guard(test_guest_clean_traffic)),
         ])

@@ -269,7 +269,7 @@ GUEST = """<domain type='qemu'>
   <memory unit='MiB'>64</memory>
   <os><type arch='x86_64' machine='q35'>hvm</type></os>
   <devices>
-    <interface type='ethernet'>
+    <interface type='user'>
       <mac address='52:54:00:11:22:33'/>
       <model type='virtio'/>
       <filterref filter='clean-traffic'>
@@ -281,27 +281,17 @@ GUEST = """<domain type='qemu'>
 """
 
 
-def test_guest_with_filterref_refused():
-    """A guest whose type='ethernet' interface (in no bridge: the rules live
-    in the bridge family) asks for a filter is defined with its <filterref>
-    kept, and refused at start with a clear error; no QEMU is left
-    behind."""
+def test_user_interface_filterref_dropped():
+    """A type='user' interface (no tap: nothing to filter) loses its
+    <filterref> at define, as with libvirtd 9.0 (its dumpxml has none);
+    type 'network', 'bridge' and 'ethernet' keep theirs and get a binding
+    at start (daemon-nwfilter-traffic)."""
     libvirt.registerErrorHandler(quiet, None)
     d = daemon(defaults=True)
     c = libvirt.open(d.uri())
     dom = c.defineXML(GUEST)
-    want = ("<filterref filter='clean-traffic'>\n"
-            "        <parameter name='IP' value='10.0.0.2'/>\n"
-            "      </filterref>")
-    assert want in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), dom.XMLDesc(0)
-    expect_error(dom.create, libvirt.VIR_ERR_CONFIG_UNSUPPORTED, libvirt.VIR_FROM_QEMU,
-                 "unsupported configuration: interface asks for network filter "
-                 "'clean-traffic': virtkit applies network filters only to interfaces "
-                 "of type 'network' and 'bridge'")
-    assert dom.state()[0] == libvirt.VIR_DOMAIN_SHUTOFF
-    p = virsh(d.uri(), "start nwf-guest", check=False)
-    assert p.returncode == 1 and "network filter 'clean-traffic'" in p.stderr, p.stderr
-    assert want in dom.XMLDesc(0)
+    assert "<interface type='user'>" in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+    assert "filterref" not in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), dom.XMLDesc(0)
     dom.undefine()
     c.close()
     assert d.stop() == 0
@@ -317,6 +307,6 @@ if __name__ == "__main__":
          test_python_define_errors_restart),
         ("nwfilter: standard set on first start, binding errors, session NO_SUPPORT",
          test_standard_set_and_bindings),
-        ("nwfilter: an ethernet interface with <filterref> is refused at start",
-         test_guest_with_filterref_refused),
+        ("nwfilter: a user interface's <filterref> is dropped at define, as libvirtd's",
+         test_user_interface_filterref_dropped),
     ])

@@ -120,6 +120,7 @@ nwfReaches(nwfState *st, const virNWFilterDef *def, const char *target, int dept
 static bool nwfBindingUses(nwfState *st, const virNWFilterBindingDef *b,
                            const char *name);
 static void nwfRebuildUsers(nwfState *st, const char *name);
+static void nwfCtPrune(nwfState *st);
 static int nwfCheckUsers(nwfState *st, const virNWFilterDef *def);
 
 static char *
@@ -316,6 +317,8 @@ nwfPurgeRun(gpointer opaque)
         if (!known)
             nwfNftRemoveTable(tables->pdata[i]);
     }
+    /* and the shared state table, if no binding uses it any more */
+    nwfCtPrune(st);
     g_mutex_unlock(&nwfLock);
     return NULL;
 }
@@ -642,10 +645,39 @@ static int
 nwfBindingInstantiate(nwfState *st, const virNWFilterBindingDef *b)
 {
     g_autofree char *script = nwfNftBuild(b, nwfLookupForNft, st);
+    g_autofree char *call = NULL;
 
     if (!script)
         return -1;
+    /* as libvirt's warning: without br_netfilter's pass through the inet
+     * hooks bridged packets have no connection state, and rules that
+     * match one never match them */
+    if (nwfNftScriptUsesCt(script) &&
+        (!g_file_get_contents("/proc/sys/net/bridge/bridge-nf-call-iptables", &call, NULL,
+                              NULL) ||
+         call[0] != '1'))
+        VIR_NOTICE("network filter of %s matches connection states: to enable them for "
+                   "bridged traffic do 'echo 1 > "
+                   "/proc/sys/net/bridge/bridge-nf-call-iptables' (module br_netfilter)",
+                   b->portdevname);
     return nwfNftApply(script);
+}
+
+/* The shared connection-state table goes once no binding's rules use it.
+ * Lock held. */
+static void
+nwfCtPrune(nwfState *st)
+{
+    for (guint i = 0; i < st->bindings->len; i++) {
+        g_autofree char *script =
+            nwfNftBuild(st->bindings->pdata[i], nwfLookupForNft, st);
+
+        if (!script)
+            virResetLastError();
+        if (nwfNftScriptUsesCt(script))
+            return;
+    }
+    nwfNftRemoveCt();
 }
 
 typedef struct {
@@ -702,6 +734,7 @@ nwfRebuildUsers(nwfState *st, const char *name)
             virResetLastError();
         }
     }
+    nwfCtPrune(st);
 }
 
 static int
@@ -838,6 +871,7 @@ nwfilterBindingDelete(virNWFilterBindingPtr binding)
             nwfNftRemove(b->portdevname);
             if (virFileRemoveDurable(path) == 0) {
                 g_ptr_array_remove(st->bindings, b);
+                nwfCtPrune(st);
                 ret = 0;
             }
         } else {

@@ -23,6 +23,23 @@ enum {
     DIR_FROM_GUEST = 1
 };
 
+/* Connection states reach the bridge family through the packet's mark:
+ * the bridge family has no conntrack of its own (that needs the
+ * nf_conntrack_bridge module), while bridged IPv4/IPv6 packets are
+ * tracked by br_netfilter's pass through the inet hooks (sysctl
+ * net.bridge.bridge-nf-call-iptables, as libvirt's iptables rules need
+ * it). The shared inet table NWF_CT_TABLE copies each packet's state and
+ * direction into five bits of its mark (prerouting and output, after
+ * conntrack, priority -150); the layer-3 chains then match those bits.
+ * Only these bits are written: the rest of the mark stays its owner's. */
+#define NWF_CT_TABLE "virtkit_nwf_ct"
+#define NWF_CT_NEW 0x01000000u
+#define NWF_CT_ESTABLISHED 0x02000000u
+#define NWF_CT_RELATED 0x04000000u
+#define NWF_CT_INVALID 0x08000000u
+#define NWF_CT_REPLY 0x10000000u
+#define NWF_CT_BITS 0x1f000000u
+
 typedef struct {
     int prio;
     guint seq;
@@ -46,6 +63,7 @@ typedef struct {
     GPtrArray *l3rules[2]; /* of nftRule * */
     guint seq;
     guint count;
+    bool usesCt; /* a rule matches a connection state */
 } nftBuild;
 
 static void
@@ -381,9 +399,8 @@ ruleMatch(const virNWFilterRuleDef *rule, const virNWFilterItem *it, bool swap)
     bool v6 = false;
     int proto;
 
-    if (has(it, NWF_STATE))
-        return unsupported("connection states (no connection tracking on bridge ports)"),
-               NULL;
+    if (has(it, NWF_STATE) && !isL3(p))
+        return unsupported("connection states outside layer 3"), NULL;
     if (has(it, NWF_CONNLIMIT))
         return unsupported("connlimit-above"), NULL;
     if (has(it, NWF_IPSET))
@@ -507,6 +524,32 @@ addRule(nftBuild *b, GPtrArray *list, int prio, char *match, const char *verdict
     g_ptr_array_add(list, r);
 }
 
+/* The match of connection states @states (NWF_STATE_* bits, NONE: none)
+ * and, with @dir 1 or 2, of the packet's direction in its connection
+ * (original, reply), as marks set by the NWF_CT_TABLE table; "" when
+ * nothing is matched. @neg: the states are negated. */
+static char *
+ctMatch(nftBuild *b, unsigned int states, bool neg, int dir)
+{
+    unsigned int bits = 0;
+
+    if (states & NWF_STATE_NEW)
+        bits |= NWF_CT_NEW;
+    if (states & NWF_STATE_ESTABLISHED)
+        bits |= NWF_CT_ESTABLISHED;
+    if (states & NWF_STATE_RELATED)
+        bits |= NWF_CT_RELATED;
+    if (states & NWF_STATE_INVALID)
+        bits |= NWF_CT_INVALID;
+    if (!bits)
+        return g_strdup("");
+    b->usesCt = true;
+    return g_strdup_printf("meta mark & 0x%08x %s 0 %s", bits, neg ? "==" : "!=",
+                           dir == 1   ? "meta mark & 0x10000000 == 0 "
+                           : dir == 2 ? "meta mark & 0x10000000 != 0 "
+                                      : "");
+}
+
 /* One instance of @rule (values substituted) into its chains. */
 static int
 ruleEmit(nftBuild *b, nftChain *chain, const virNWFilterRuleDef *rule,
@@ -516,8 +559,11 @@ ruleEmit(nftBuild *b, nftChain *chain, const virNWFilterRuleDef *rule,
     struct {
         int dir;
         bool swap;
+        unsigned int states;
+        int ctdir;
     } inst[2];
     int n = 0;
+    bool neg = false;
 
     if (++b->count > NWF_NFT_MAX_RULES) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -528,33 +574,52 @@ ruleEmit(nftBuild *b, nftChain *chain, const virNWFilterRuleDef *rule,
         /* libvirt's ebtables: the guest's direction as written; inout
          * also the reverse, with source and destination exchanged */
         if (rule->direction != VIR_NWFILTER_RULE_DIRECTION_IN)
-            inst[n++] = (typeof(inst[0])){ DIR_FROM_GUEST, false };
+            inst[n++] = (typeof(inst[0])){ DIR_FROM_GUEST, false, 0, 0 };
         if (rule->direction == VIR_NWFILTER_RULE_DIRECTION_IN)
-            inst[n++] = (typeof(inst[0])){ DIR_TO_GUEST, false };
+            inst[n++] = (typeof(inst[0])){ DIR_TO_GUEST, false, 0, 0 };
         else if (rule->direction == VIR_NWFILTER_RULE_DIRECTION_INOUT)
-            inst[n++] = (typeof(inst[0])){ DIR_TO_GUEST, true };
+            inst[n++] = (typeof(inst[0])){ DIR_TO_GUEST, true, 0, 0 };
     } else {
-        /* libvirt's iptables: the rule's direction as written (inout:
-         * towards the guest), and unless statematch='false' (or inout)
-         * the reverse for the replies; libvirt matches the replies'
-         * connection state, here they are matched without it */
+        /* libvirt 9.0's iptables rules: the rule's direction as written
+         * (inout: towards the guest) and the reverse, source and
+         * destination exchanged. With a state attribute both match those
+         * states and the reverse is made only for inout (NONE: no state
+         * matched); without one an accept rule that is not inout and not
+         * statematch='false' matches NEW,ESTABLISHED in the connection's
+         * original direction and its reverse ESTABLISHED replies */
         bool toGuest = rule->direction != VIR_NWFILTER_RULE_DIRECTION_OUT;
+        bool inout = rule->direction == VIR_NWFILTER_RULE_DIRECTION_INOUT;
+        int d0 = toGuest ? DIR_TO_GUEST : DIR_FROM_GUEST;
+        int d1 = toGuest ? DIR_FROM_GUEST : DIR_TO_GUEST;
 
-        inst[n++] = (typeof(inst[0])){ toGuest ? DIR_TO_GUEST : DIR_FROM_GUEST, false };
-        if (rule->direction == VIR_NWFILTER_RULE_DIRECTION_INOUT || !rule->noStateMatch)
+        if (has(it, NWF_STATE)) {
+            unsigned int st = it[NWF_STATE].u.u16;
+
+            neg = (it[NWF_STATE].flags & NWF_ITEM_NEG) != 0;
+            inst[n++] = (typeof(inst[0])){ d0, false, st, 0 };
+            if (inout)
+                inst[n++] = (typeof(inst[0])){ d1, true, st, 0 };
+        } else if (rule->action == VIR_NWFILTER_RULE_ACTION_ACCEPT && !inout &&
+                   !rule->noStateMatch) {
             inst[n++] =
-                (typeof(inst[0])){ toGuest ? DIR_FROM_GUEST : DIR_TO_GUEST, true };
+                (typeof(inst[0])){ d0, false, NWF_STATE_NEW | NWF_STATE_ESTABLISHED, 1 };
+            inst[n++] = (typeof(inst[0])){ d1, true, NWF_STATE_ESTABLISHED, 2 };
+        } else {
+            inst[n++] = (typeof(inst[0])){ d0, false, 0, 0 };
+            inst[n++] = (typeof(inst[0])){ d1, true, 0, 0 };
+        }
     }
     for (int i = 0; i < n; i++) {
         g_autofree char *match = NULL;
+        g_autofree char *ct = NULL;
+        g_autofree char *all = NULL;
 
-        /* a reverse iptables rule of a source MAC match is left out */
-        if (l3 && inst[i].swap && has(it, NWF_SRCMACADDR))
-            continue;
         if (!(match = ruleMatch(rule, it, inst[i].swap)))
             return -1;
+        ct = ctMatch(b, inst[i].states, neg, inst[i].ctdir);
+        all = g_strconcat(match, ct, NULL);
         addRule(b, l3 ? b->l3rules[inst[i].dir] : chain->rules[inst[i].dir],
-                rule->priority, match, verdict(rule->action, l3, inst[i].dir));
+                rule->priority, all, verdict(rule->action, l3, inst[i].dir));
     }
     return 0;
 }
@@ -793,6 +858,55 @@ portdevValid(const char *name)
                              "0123456789_.:-")] == '\0';
 }
 
+/* The shared table that copies connection states into marks (see
+ * NWF_CT_TABLE): made if missing, its rules replaced, in the binding's
+ * own transaction; every binding that needs it writes the same. */
+static void
+ctTableWrite(GString *s)
+{
+    static const char *const hooks[] = { "pre", "prerouting", "out", "output" };
+    static const struct {
+        const char *state;
+        unsigned int bit;
+    } bits[] = {
+        { "ct state new", NWF_CT_NEW },
+        { "ct state established", NWF_CT_ESTABLISHED },
+        { "ct state related", NWF_CT_RELATED },
+        { "ct state invalid", NWF_CT_INVALID },
+        { "ct direction reply", NWF_CT_REPLY },
+    };
+
+    g_string_append(s, "add table inet " NWF_CT_TABLE "\n");
+    for (size_t h = 0; h < G_N_ELEMENTS(hooks); h += 2) {
+        g_string_append_printf(s,
+                               "add chain inet " NWF_CT_TABLE " %s { type filter hook %s "
+                               "priority -150; policy accept; }\n"
+                               "flush chain inet " NWF_CT_TABLE " %s\n"
+                               "add rule inet " NWF_CT_TABLE
+                               " %s meta mark set meta mark & 0x%08x\n",
+                               hooks[h], hooks[h + 1], hooks[h], hooks[h], ~NWF_CT_BITS);
+        for (size_t i = 0; i < G_N_ELEMENTS(bits); i++)
+            g_string_append_printf(s,
+                                   "add rule inet " NWF_CT_TABLE
+                                   " %s %s meta mark set meta mark | 0x%08x\n",
+                                   hooks[h], bits[i].state, bits[i].bit);
+    }
+}
+
+bool
+nwfNftScriptUsesCt(const char *script)
+{
+    return script && strstr(script, "add table inet " NWF_CT_TABLE "\n") != NULL;
+}
+
+void
+nwfNftRemoveCt(void)
+{
+    const char *argv[] = { NFT_PATH, "delete", "table", "inet", NWF_CT_TABLE, NULL };
+
+    virNetDevRunQuiet(argv);
+}
+
 static char *
 scriptWrite(nftBuild *b)
 {
@@ -802,6 +916,8 @@ scriptWrite(nftBuild *b)
     nftChain *root = b->chains->pdata[0];
     static const char *const dirName[] = { "in", "out" };
 
+    if (b->usesCt)
+        ctTableWrite(s);
     g_string_append_printf(s, "add table bridge %s\ndelete table bridge %s\n", table,
                            table);
     g_string_append_printf(s, "add table bridge %s\n", table);
@@ -813,7 +929,7 @@ scriptWrite(nftBuild *b)
                            "add chain bridge %s l3_in { type filter hook postrouting "
                            "priority 0; policy accept; }\n"
                            "add chain bridge %s l3_out { type filter hook prerouting "
-                           "priority 0; policy accept; }\n",
+                           "priority 100; policy accept; }\n",
                            table, table, table, table);
     for (int d = 0; d < 2; d++) {
         g_autoptr(GPtrArray) rootRules = g_ptr_array_new();
@@ -944,6 +1060,7 @@ buildReset(nftBuild *b)
     b->l3rules[1] = g_ptr_array_new_with_free_func(nftRuleFree);
     b->seq = 0;
     b->count = 0;
+    b->usesCt = false;
 }
 
 char *

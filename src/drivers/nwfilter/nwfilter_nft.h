@@ -17,9 +17,15 @@
  *     filter's chain ("mac", "arp-ip", "ipv4", ...) is a chain of its
  *     own, entered from the root chain for its frames (ether type), at
  *     the filter's chain priority among the root's rules;
- *   - the layer-3 chains (priority 0) hold libvirt's iptables rules:
- *     tcp, udp, sctp, udplite, esp, ah, icmp, igmp, all and their -ipv6
- *     forms, in one chain per direction sorted by priority.
+ *   - the layer-3 chains (postrouting priority 0; prerouting priority
+ *     100, after br_netfilter's pass through the inet hooks) hold
+ *     libvirt's iptables rules: tcp, udp, sctp, udplite, esp, ah, icmp,
+ *     igmp, all and their -ipv6 forms, in one chain per direction sorted
+ *     by priority. Connection states (a rule's state attribute, and the
+ *     NEW,ESTABLISHED / ESTABLISHED-reply pair libvirt gives an accept
+ *     rule by default) are matched on bits of the packet's mark that the
+ *     shared inet table "virtkit_nwf_ct" sets from conntrack; a binding
+ *     that matches states makes that table too (nwfNftScriptUsesCt).
  *
  * Rules are sorted by priority within a chain (ties in document order).
  * The guest's $MAC is the binding's MAC unless a parameter gives it.
@@ -35,8 +41,8 @@ typedef const virNWFilterDef *(*nwfNftLookupFunc)(const char *name, void *opaque
  * missing", "Cannot instantiate filter due to unresolvable variables or
  * unavailable list elements: %s", PARSE_FAILED "filter '%s' learning
  * value '%s' invalid."; CONFIG_UNSUPPORTED for what virtkit does not
- * translate (IP address learning, vlan and stp rules, connection state,
- * connlimit, ipset, tcp options, gratuitous ARP); INVALID_ARG for a
+ * translate (IP address learning, vlan and stp rules, connlimit, ipset,
+ * tcp options, gratuitous ARP); INVALID_ARG for a
  * variable value its attribute refuses. Pure: runs nothing. */
 char *nwfNftBuild(const virNWFilterBindingDef *binding, nwfNftLookupFunc lookup,
                   void *opaque);
@@ -52,3 +58,10 @@ void nwfNftRemove(const char *portdev);
 GPtrArray *nwfNftListTables(void);
 /* Delete table @name of the bridge family (quiet). */
 void nwfNftRemoveTable(const char *name);
+
+/* Whether @script (nwfNftBuild's) makes the shared connection-state
+ * table: a binding that matches states. */
+bool nwfNftScriptUsesCt(const char *script);
+/* Delete the shared connection-state table if it exists (quiet): when no
+ * binding's script uses it any more. */
+void nwfNftRemoveCt(void);

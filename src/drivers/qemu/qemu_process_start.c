@@ -407,12 +407,15 @@ qemuProcessCheckNetFilter(const virDomainNetDef *net)
 
     if (!net->filterref)
         return 0;
-    /* the rules are made in the bridge the tap is plugged into */
+    /* a binding per tap, as libvirt's: its rules act on the tap's frames
+     * in a bridge (an ethernet tap's once its owner plugs it into one) */
     if (net->type != VIR_DOMAIN_NET_TYPE_NETWORK &&
-        net->type != VIR_DOMAIN_NET_TYPE_BRIDGE) {
+        net->type != VIR_DOMAIN_NET_TYPE_BRIDGE &&
+        net->type != VIR_DOMAIN_NET_TYPE_ETHERNET) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        "interface asks for network filter '%s': virtkit applies network "
-                       "filters only to interfaces of type 'network' and 'bridge'",
+                       "filters only to interfaces of type 'network', 'bridge' and "
+                       "'ethernet'",
                        net->filterref);
         return -1;
     }
