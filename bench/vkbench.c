@@ -761,7 +761,9 @@ workloadSnapSave(virConnectPtr conn, const char *guestDir, const char *workDir, 
 }
 
 /* The values after @prefix on the lines of @path that start with it (at
- * most @max, each up to 255 bytes), into @out; returns how many. */
+ * most @max, each up to 255 bytes), into @out; returns how many. Only
+ * whole lines count: the guest's console writes a line a few bytes at a
+ * time, and the last one may still be on its way. */
 static int
 serialLines(const char *path, const char *prefix, char out[][256], int max)
 {
@@ -773,6 +775,8 @@ serialLines(const char *path, const char *prefix, char out[][256], int max)
     if (!f)
         return 0;
     while (n < max && fgets(line, sizeof(line), f)) {
+        if (!strchr(line, '\n') && feof(f))
+            break;
         if (strncmp(line, prefix, plen) == 0) {
             snprintf(out[n], 256, "%s", line + plen);
             out[n][strcspn(out[n], "\r\n")] = '\0';
