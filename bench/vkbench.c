@@ -915,7 +915,7 @@ workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir
         if (virDomainCreate(rx) < 0)
             die("virDomainCreate (guest with a NAT interface)");
         sample("guest_nat_start", nowMs() - t0);
-        serialWait(rxSerial, "GUEST-IP ", 1, 120000, "no GUEST-IP within 120 s");
+        serialWait(rxSerial, "GUEST-IP ", 1, 300000, "no GUEST-IP within 300 s");
         sample("guest_nat_start_ip", nowMs() - t0);
         if (r + 1 < reps && virDomainDestroy(rx) < 0)
             die("virDomainDestroy (guest with a NAT interface)");
@@ -932,7 +932,7 @@ workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir
     if (!(tx = virDomainCreateXML(conn, txXml, 0)))
         die("virDomainCreateXML (sender guest)");
     if (serveTag) {
-        serialWait(txSerial, "GUEST-IP ", 1, 120000, "the sender guest has no address");
+        serialWait(txSerial, "GUEST-IP ", 1, 300000, "the sender guest has no address");
         printf("READY\n");
         fflush(stdout);
         while (getchar() != EOF)
