@@ -1310,11 +1310,29 @@ workloadStats(virConnectPtr conn, int n, int reps)
     free(doms);
 }
 
-/* firstlist T0_REALTIME_MS METRIC: connects and lists, retrying every
- * millisecond for up to 120 s, and reports the time from T0 (the moment
- * the daemon was executed, CLOCK_REALTIME in ms) to the first answer. */
+/* firstlist T0 METRIC: connects and lists, retrying every millisecond for
+ * up to 120 s, and reports the time from T0 (the moment the daemon was
+ * executed, CLOCK_REALTIME in ms) to the first answer. T0 is a number, or
+ * @FILE: a file holding it, read once the list is answered (the daemon's
+ * launcher writes it just before the exec, so it is there by then). With
+ * @FILE the client can be started together with the daemon, retrying
+ * from the start, rather than after the launcher saw the file. */
+static double
+firstListT0(const char *arg)
+{
+    FILE *f;
+    double t0 = 0;
+
+    if (arg[0] != '@')
+        return atof(arg);
+    if (!(f = fopen(arg + 1, "r")) || fscanf(f, "%lf", &t0) != 1)
+        die("cannot read the daemon's start time");
+    fclose(f);
+    return t0;
+}
+
 static void
-workloadFirstList(const char *uri, double t0, const char *metric)
+workloadFirstList(const char *uri, const char *t0arg, const char *metric)
 {
     double deadline = nowMs() + 120000;
 
@@ -1327,7 +1345,9 @@ workloadFirstList(const char *uri, double t0, const char *metric)
             int n = virConnectListAllDomains(conn, &doms, 0);
 
             if (n >= 0) {
-                sample(metric, realtimeMs() - t0);
+                double t = realtimeMs();
+
+                sample(metric, t - firstListT0(t0arg));
                 printf("listed %d domains\n", n);
                 for (int i = 0; i < n; i++)
                     virDomainFree(doms[i]);
@@ -1559,7 +1579,7 @@ main(int argc, char **argv)
             "  lookuprate N REPS TAG | throughput N THREADS shared|own SECONDS REPS TAG\n"
             "  startdestroy REPS | suspend REPS | guest GUESTDIR SERIALDIR REPS [started]\n"
             "  console GUESTDIR SECONDS KEYS | snapsave GUESTDIR WORKDIR REPS\n"
-            "  inproc N REPS | running N | stoprunning N | firstlist T0_REALTIME_MS TAG\n"
+            "  inproc N REPS | running N | stoprunning N | firstlist T0_MS|@FILE TAG\n"
             "  network REPS | netguest GUESTDIR SERIALDIR REPS BYTES [serve TAG]\n"
             "  nettrigger NETNS_PID TX_SERIAL BYTES\n"
             "  hotplug GUESTDIR SERIALDIR REPS | stats N REPS\n");
@@ -1573,7 +1593,7 @@ main(int argc, char **argv)
         return 0;
     }
     if (strcmp(workload, "firstlist") == 0) {
-        workloadFirstList(uri, atof(argv[3]), argc > 4 ? argv[4] : "firstlist");
+        workloadFirstList(uri, argv[3], argc > 4 ? argv[4] : "firstlist");
         return 0;
     }
 
