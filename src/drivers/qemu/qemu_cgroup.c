@@ -4,13 +4,18 @@
  * Threads: called from qemuProcessStart/Stop/Reconnect and the tuning entry
  * points with the domain object locked and a job held; the only wait is
  * query-cpus-fast, sent with the object unlocked (the job keeps priv->mon).
+ * One thread of its own, qemu-cgwarm, during a start only (from
+ * qemuCgroupWarmStart to qemuCgroupWarmStop, which joins it): it touches
+ * no object, only the group's cgroup.procs file, by a path of its own.
  */
 
 #define G_LOG_DOMAIN "virtkit.qemu.cgroup"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -418,4 +423,87 @@ qemuCgroupRemove(virDomainObj *obj)
         virErrorRestore(&saved);
     }
     g_clear_pointer(&priv->cgroup, virCgroupFree);
+}
+
+/* ---- keeping the cgroup move lock's fast path open during a start ---- */
+
+struct _qemuCgroupWarm {
+    GThread *thread;
+    GMutex lock;
+    GCond cond;
+    bool stop;   /* under lock */
+    char *procs; /* the group's cgroup.procs in one hierarchy */
+    char *pid;
+};
+
+#define QEMU_CGROUP_WARM_PERIOD_US 2000
+/* a bound should a stop never come: the monitor's start timeout is 30 s */
+#define QEMU_CGROUP_WARM_MAX_US (60 * G_USEC_PER_SEC)
+
+static gpointer
+qemuCgroupWarmRun(gpointer opaque)
+{
+    qemuCgroupWarm *warm = opaque;
+    gint64 end = g_get_monotonic_time() + QEMU_CGROUP_WARM_MAX_US;
+
+    g_mutex_lock(&warm->lock);
+    while (!warm->stop && g_get_monotonic_time() < end) {
+        int fd;
+        bool ok = false;
+
+        g_mutex_unlock(&warm->lock);
+        if ((fd = open(warm->procs, O_WRONLY | O_CLOEXEC)) >= 0) {
+            ok = write(fd, warm->pid, strlen(warm->pid)) >= 0;
+            close(fd);
+        }
+        g_mutex_lock(&warm->lock);
+        if (!ok) /* QEMU gone, or the group: nothing to keep open */
+            break;
+        g_cond_wait_until(&warm->cond, &warm->lock,
+                          g_get_monotonic_time() + QEMU_CGROUP_WARM_PERIOD_US);
+    }
+    g_mutex_unlock(&warm->lock);
+    return NULL;
+}
+
+qemuCgroupWarm *
+qemuCgroupWarmStart(virDomainObj *obj)
+{
+    static const int controllers[] = { VIR_CGROUP_CONTROLLER_CPU,
+                                       VIR_CGROUP_CONTROLLER_CPUACCT,
+                                       VIR_CGROUP_CONTROLLER_CPUSET };
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autofree char *dir = NULL;
+    qemuCgroupWarm *warm;
+
+    if (!priv->cgroup || obj->pid <= 0)
+        return NULL;
+    for (size_t i = 0; i < G_N_ELEMENTS(controllers) && !dir; i++)
+        dir = virCgroupGetControllerDir(priv->cgroup, controllers[i]);
+    if (!dir)
+        return NULL;
+    warm = g_new0(qemuCgroupWarm, 1);
+    g_mutex_init(&warm->lock);
+    g_cond_init(&warm->cond);
+    warm->procs = g_build_filename(dir, "cgroup.procs", NULL);
+    warm->pid = g_strdup_printf("%d", (int)obj->pid);
+    warm->thread = g_thread_new("qemu-cgwarm", qemuCgroupWarmRun, warm);
+    return warm;
+}
+
+void
+qemuCgroupWarmStop(qemuCgroupWarm *warm)
+{
+    if (!warm)
+        return;
+    g_mutex_lock(&warm->lock);
+    warm->stop = true;
+    g_cond_signal(&warm->cond);
+    g_mutex_unlock(&warm->lock);
+    g_thread_join(warm->thread);
+    g_mutex_clear(&warm->lock);
+    g_cond_clear(&warm->cond);
+    g_free(warm->procs);
+    g_free(warm->pid);
+    g_free(warm);
 }

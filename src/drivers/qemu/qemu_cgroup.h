@@ -37,6 +37,20 @@ int qemuCgroupSetupMachine(qemuDriver *driver, virDomainObj *obj);
  * hierarchy (several ms each); without these needs that wait overlaps
  * QEMU's own start instead of preceding it. */
 bool qemuCgroupPlaceBeforeExec(const virDomainDef *def);
+/* The thread moves after the greeting (qemuCgroupSetupThreads) take the
+ * kernel's global cgroup threadgroup lock, whose write side waits for an
+ * RCU grace period unless another move ended less than about a grace
+ * period ago (rcu_sync): 0.02-0.05 ms then, 7-16 ms otherwise (HZ=250,
+ * measured here at load ~30), the largest and most variable part of a start beside QEMU's own.
+ * The process placement above is such a move, but QEMU's initialization
+ * outlasts its window. qemuCgroupWarmStart moves @obj->pid into the group
+ * it is already in (a move that changes nothing) every 2 ms on a thread of
+ * its own, so the window is still open when the thread moves come;
+ * qemuCgroupWarmStop (any thread, NULL allowed) ends and joins it. NULL
+ * when @obj has no group. */
+typedef struct _qemuCgroupWarm qemuCgroupWarm;
+qemuCgroupWarm *qemuCgroupWarmStart(virDomainObj *obj);
+void qemuCgroupWarmStop(qemuCgroupWarm *warm);
 /* Once the monitor is up, before "cont": the emulator and vCPU thread
  * groups, pins (cgroup cpuset and thread affinity) and bandwidth. The
  * lock is dropped while QEMU answers query-cpus-fast. */

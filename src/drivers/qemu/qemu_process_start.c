@@ -467,6 +467,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
      * start's own cost beside QEMU's (issue 3, start within 15 ms of QEMU) */
     gint64 tBegin = g_get_monotonic_time(), tSpawned = 0, tReleased = 0, tCgroup = 0;
     gint64 tMonitor = 0, tThreads = 0;
+    qemuCgroupWarm *warm = NULL;
 
     for (size_t i = 0; i < G_N_ELEMENTS(chanFds); i++)
         chanFds[i] = -1;
@@ -600,6 +601,8 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         virResetLastError();
     }
     tCgroup = g_get_monotonic_time();
+    /* the thread moves below then find the cgroup lock's fast path open */
+    warm = qemuCgroupWarmStart(obj);
 
     if (qemuProcessOpenMonitor(obj, g_steal_fd(&clientfd),
                                QEMU_MONITOR_START_TIMEOUT_MS) < 0) {
@@ -627,6 +630,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     /* vCPUs exist but have not run (-S): thread groups, pins, bandwidth */
     if (qemuCgroupSetupThreads(obj) < 0)
         goto error;
+    qemuCgroupWarmStop(g_steal_pointer(&warm));
     tThreads = g_get_monotonic_time();
     /* no guest statistics period on the command line */
     qemuDomainPriv(obj)->balloonStatsIdle = true;
@@ -688,6 +692,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     return 0;
 
 error:
+    qemuCgroupWarmStop(g_steal_pointer(&warm));
     virErrorPreserveLast(&saved);
     /* QEMU ended the start itself (it refused its command line, a device or
      * a file): as libvirt, the error is what QEMU said, from its log. */
