@@ -6,8 +6,7 @@
   for i6300esb on q35) and gets libvirt's errors, code and domain numbers
   through python3-libvirt ('itco' is unknown to libvirt 9.0; diag288 is
   s390 only; ib700 takes no address; one watchdog at most); a refused
-  definition changes nothing; action 'dump' is refused (libvirt dumps the
-  guest's memory on the event and resumes it; virtkit does not);
+  definition changes nothing;
 - a real boot: the "events" test guest (scripts/build-test-guest.sh) arms
   the i6300esb from userspace (its cloud kernel has no driver for it:
   CONFIG_I6300ESB_WDT is not set) and never feeds it; with action='pause'
@@ -19,7 +18,10 @@
   ib700 or diag288, a detach that does not name the domain's own (model,
   action, address) are refused and change nothing; detach --live unplugs
   it (the guest's ACPI hotplug lets it go: DEVICE_REMOVED, QEMU has no
-  watchdog0, the definition keeps it); attach --live with Debian's virsh
+  watchdog0, the definition keeps it); one with action 'dump' plugged in
+  and fired: QEMU pauses, the guest's memory is dumped (ELF) into the
+  driver's dump folder and the guest resumed (RESUMED event), as
+  libvirt's auto_dump_path; unplugged by alias; attach --live with Debian's virsh
   (action 'shutdown') plugs one in at the same slot (DEVICE_ADDED), the
   guest arms it, and when it fires QEMU presses the power button (WATCHDOG
   action shutdown) and the guest powers off; --config detach takes the
@@ -125,11 +127,6 @@ REFUSED = [
     ("q35", "<watchdog model='i6300esb'><address type='isa' iobase='0x505'/></watchdog>",
      (67, 10, "unsupported configuration: i6300esb model of watchdog can go only on "
               "PCI bus")),
-    # a deliberate difference: libvirt dumps the memory on the event and
-    # resumes the guest; virtkit does not, and says so
-    ("q35", "<watchdog model='i6300esb' action='dump'/>",
-     (67, 10, "unsupported configuration: watchdog action 'dump' is not supported by "
-              "virtkit")),
 ]
 
 
@@ -157,8 +154,8 @@ def test_definitions():
             ("q35", "<watchdog model='i6300esb'/>",
              "<watchdog model='i6300esb' action='reset'>\n<address type='pci' "
              "domain='0x0000' bus='0x03' slot='0x01' function='0x0'/>\n</watchdog>"),
-            ("pc", "<watchdog model='i6300esb' action='shutdown'/>",
-             "<watchdog model='i6300esb' action='shutdown'>\n<address type='pci' "
+            ("pc", "<watchdog model='i6300esb' action='dump'/>",
+             "<watchdog model='i6300esb' action='dump'>\n<address type='pci' "
              "domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>\n</watchdog>"),
             ("q35", "<watchdog model='ib700' action='inject-nmi'/>",
              "<watchdog model='ib700' action='inject-nmi'/>"),
@@ -269,6 +266,9 @@ def test_watchdog_fires():
         # hotplug (libvirt 9.0's answers, recorded from Debian's libvirtd):
         # the refusals first, each changing nothing
         dom.resume()
+        wait_for(lambda: ("lifecycle", name, libvirt.VIR_DOMAIN_EVENT_RESUMED,
+                          libvirt.VIR_DOMAIN_EVENT_RESUMED_UNPAUSED) in seen,
+                 "the RESUMED event", 30)
         L, C = libvirt.VIR_DOMAIN_AFFECT_LIVE, libvirt.VIR_DOMAIN_AFFECT_CONFIG
         INACTIVE = libvirt.VIR_DOMAIN_XML_INACTIVE
         esb_pause = ("<watchdog model='i6300esb' action='pause'><address type='pci' "
@@ -320,19 +320,48 @@ def test_watchdog_fires():
             got = err(fn, xml, L)
             assert got == want, (xml, got)
 
+        # action 'dump' (QEMU pauses; libvirt dumps the memory into its
+        # auto_dump_path and resumes): plugged with python3-libvirt, armed
+        # by the guest, fired: WATCHDOG pause, an ELF memory dump of the
+        # guest in <libDir>/dump, RESUMED/unpaused, running again
+        resumed = ("lifecycle", name, libvirt.VIR_DOMAIN_EVENT_RESUMED,
+                   libvirt.VIR_DOMAIN_EVENT_RESUMED_UNPAUSED)
+        nresumed = seen.count(resumed)
+        dom.attachDeviceFlags("<watchdog model='i6300esb' action='dump'/>", L)
+        wait_for(lambda: seen.count(("added", name, "watchdog0")) == 1,
+                 "DEVICE_ADDED watchdog0", 30)
+        dumpdir = os.path.join(d.dirs["state"], "qemu", "dump")
+        wait_guest(lambda: console().count("GUEST-WATCHDOG-ARMED") >= 2,
+                   "the guest arming the plugged watchdog", 60, uri, name, serial, daemon=d)
+        wait_guest(lambda: seen.count(("watchdog", name, libvirt.VIR_DOMAIN_EVENT_WATCHDOG_PAUSE))
+                   == 2 and seen.count(resumed) == nresumed + 1,
+                   "the dump and the resume", 120, uri, name, serial, daemon=d)
+        dumps = os.listdir(dumpdir)
+        assert len(dumps) == 1 and dumps[0].startswith(name + "-"), dumps
+        with open(os.path.join(dumpdir, dumps[0]), "rb") as f:
+            assert f.read(4) == b"\x7fELF"
+        size = os.path.getsize(os.path.join(dumpdir, dumps[0]))
+        assert size >= 256 << 20, size
+        assert dom.state() == [libvirt.VIR_DOMAIN_RUNNING, libvirt.VIR_DOMAIN_RUNNING_UNPAUSED]
+        os.unlink(os.path.join(dumpdir, dumps[0]))
+        dom.detachDeviceAlias("watchdog0", L)
+        wait_for(lambda: seen.count(("removed", name, "watchdog0")) == 2,
+                 "DEVICE_REMOVED watchdog0", 30)
+
         # attach --live with Debian's virsh, action 'shutdown': the guest
         # sees the new device and arms it; when it fires QEMU presses the
         # power button (WATCHDOG action shutdown) and the guest powers off
         virsh(uri, "attach-device", name, write(os.path.join(tmp, "wd.xml"),
               "<watchdog model='i6300esb' action='shutdown'/>"), "--live")
-        wait_for(lambda: ("added", name, "watchdog0") in seen, "DEVICE_ADDED watchdog0", 30)
+        wait_for(lambda: seen.count(("added", name, "watchdog0")) == 2,
+                 "DEVICE_ADDED watchdog0", 30)
         wd = watchdog_lines(dom.XMLDesc(0))
         assert wd == ("<watchdog model='i6300esb' action='shutdown'>\n<alias name='watchdog0'/>"
                       "\n<address type='pci' domain='0x0000' bus='0x03' slot='0x01' "
                       "function='0x0'/>\n</watchdog>"), wd
         assert {"name": "watchdog0", "type": "child<i6300esb>"} in \
             qmp(uri, name, "qom-list", {"path": "/machine/peripheral"})
-        wait_guest(lambda: console().count("GUEST-WATCHDOG-ARMED") >= 2,
+        wait_guest(lambda: console().count("GUEST-WATCHDOG-ARMED") >= 3,
                    "the guest arming the plugged watchdog", 60, uri, name, serial, daemon=d)
         wait_guest(lambda: ("watchdog", name, libvirt.VIR_DOMAIN_EVENT_WATCHDOG_SHUTDOWN)
                    in seen and "GUEST-POWERBUTTON" in console(),
@@ -364,6 +393,6 @@ def test_watchdog_fires():
 if __name__ == "__main__":
     run_tests([
         ("watchdog definitions and libvirt's errors", test_definitions),
-        ("the guest's watchdog fires (pause); hot unplug and plug; fires again (shutdown)",
+        ("the guest's watchdog fires (pause); unplug, plug, fires (dump), again (shutdown)",
          test_watchdog_fires),
     ])

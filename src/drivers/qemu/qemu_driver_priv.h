@@ -182,6 +182,10 @@ int qemuDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
 char *qemuDomainManagedSaveGetXMLDesc(virDomainPtr dom, unsigned int flags);
 int qemuDomainManagedSaveDefineXML(virDomainPtr dom, const char *dxml,
                                    unsigned int flags);
+/* A watchdog with action 'dump' fired (QEMU paused the guest): on a
+ * worker, under the MODIFY job, its memory is dumped into <libDir>/dump
+ * and the guest resumed, as libvirt's auto_dump_path. Object locked. */
+void qemuDomainWatchdogDumpLater(qemuDriver *driver, virDomainObj *obj);
 int qemuDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
                                  unsigned int dumpformat, unsigned int flags);
 

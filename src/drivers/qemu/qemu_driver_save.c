@@ -16,6 +16,8 @@
  * is deleted only by ManagedSaveRemove, undefine --managed-save, or once
  * a start has restored from it. A core dump is written the same way (a
  * temporary renamed once whole) by dump-guest-memory or a migration.
+ * A watchdog's 'dump' action dumps on the driver's worker pool, under the
+ * MODIFY job, into <libDir>/dump (libvirt's auto_dump_path).
  */
 
 #define G_LOG_DOMAIN "virtkit.qemu.save"
@@ -34,6 +36,7 @@
 #include "qemu_process.h"
 #include "qemu_saveimage.h"
 #include "virerror.h"
+#include "virfile.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -786,4 +789,103 @@ endjob:
 cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
+}
+
+/* ---- the watchdog's 'dump' action -------------------------------------- */
+
+typedef struct {
+    virDomainObj *obj; /* a reference */
+    guint64 runId;
+} qemuWatchdogDumpData;
+
+static void
+qemuWatchdogDumpDataFree(gpointer opaque)
+{
+    qemuWatchdogDumpData *data = opaque;
+
+    virDomainObjUnref(data->obj);
+    g_free(data);
+}
+
+/* libvirt's processWatchdogEvent for 'dump': a memory-only ELF dump into
+ * <libDir>/dump/NAME-YYYY-MM-DD-HH:MM:SS, then the guest runs on (dumped
+ * or not, as libvirt). */
+static void
+qemuWatchdogDumpWorker(qemuDriver *driver, gpointer opaque)
+{
+    qemuWatchdogDumpData *data = opaque;
+    virDomainObj *obj = data->obj;
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autofree char *dir = g_build_filename(driver->libDir, "dump", NULL);
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%d-%H:%M:%S");
+    g_autofree char *path = NULL;
+    g_autofree char *tmp = NULL;
+    int fd = -1;
+
+    virDomainObjLock(obj);
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0) {
+        g_debug("watchdog dump of '%s' dropped: %s", obj->def->name,
+                virGetLastErrorMessage());
+        virResetLastError();
+        goto unlock;
+    }
+    if (priv->runId != data->runId || !virDomainObjIsActive(obj))
+        goto endjob;
+    path = g_strdup_printf("%s/%s-%s", dir, obj->def->name, stamp);
+    tmp = g_strdup_printf("%s.vkdump-XXXXXX", path);
+    virDomainObjAllowDestroy(obj);
+    if (virFileMakePath(dir, 0700) < 0)
+        goto failed;
+    if ((fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, S_IRUSR | S_IWUSR)) < 0) {
+        virReportSystemError(errno, "failed to create '%s'", path);
+        goto failed;
+    }
+    if (qemuDumpToFd(obj, fd, "elf", true) < 0)
+        goto failed;
+    if (fsync(fd) < 0 || close(g_steal_fd(&fd)) < 0 || rename(tmp, path) < 0) {
+        virReportSystemError(errno, "failed to write dump file '%s'", path);
+        goto failed;
+    }
+    qemuSaveSyncDirOf(path);
+    g_debug("watchdog dump of '%s' written to '%s'", obj->def->name, path);
+    goto resume;
+
+failed:
+    /* libvirt's "Dump failed", for the operator */
+    VIR_NOTICE("Dump failed: watchdog dump of domain '%s': %s", obj->def->name,
+               virGetLastErrorMessage());
+    virResetLastError();
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+resume:
+    if (virDomainObjIsActive(obj) && priv->mon && obj->state == VIR_DOMAIN_PAUSED) {
+        priv->runningReason = VIR_DOMAIN_RUNNING_UNPAUSED;
+        if (qemuProcessMonitorCommand(obj, "cont") < 0) {
+            VIR_NOTICE("Resuming after dump failed: domain '%s': %s", obj->def->name,
+                       virGetLastErrorMessage());
+            virResetLastError();
+        } else if (obj->state != VIR_DOMAIN_RUNNING && virDomainObjIsActive(obj)) {
+            virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+            qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_RESUMED,
+                                     VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+        }
+        if (virDomainObjIsActive(obj))
+            qemuDomainSaveStatus(driver, obj);
+    }
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+unlock:
+    virDomainObjUnlock(obj);
+}
+
+void
+qemuDomainWatchdogDumpLater(qemuDriver *driver, virDomainObj *obj)
+{
+    qemuWatchdogDumpData *data = g_new0(qemuWatchdogDumpData, 1);
+
+    data->obj = virDomainObjRef(obj);
+    data->runId = qemuDomainPriv(obj)->runId;
+    qemuDriverRunWorker(driver, qemuWatchdogDumpWorker, data, qemuWatchdogDumpDataFree);
 }

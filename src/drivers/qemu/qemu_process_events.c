@@ -6,7 +6,8 @@
  * change is written by qemuDomainSaveStatusLater.
  *
  * The mapping is libvirt 9.0's (qemu_monitor_json.c / qemu_process.c):
- * RTC_CHANGE, WATCHDOG (a pause action pauses with SUSPENDED_WATCHDOG),
+ * RTC_CHANGE, WATCHDOG (a pause action pauses with SUSPENDED_WATCHDOG; the
+ * definition's 'dump' then dumps and resumes on a worker, qemu_driver_save.c),
  * BLOCK_IO_ERROR (IO_ERROR then IO_ERROR_REASON, reason "enospc" or "";
  * action "stop" pauses with SUSPENDED_IOERROR before QEMU's STOP, which is
  * then no user pause), DEVICE_TRAY_MOVED, SUSPEND / SUSPEND_DISK / WAKEUP
@@ -166,6 +167,11 @@ qemuEventWatchdog(qemuDriver *driver, virDomainObj *obj, json_object *data)
                                    VIR_DOMAIN_EVENT_SUSPENDED_WATCHDOG));
         qemuDomainSaveStatusLater(driver, obj);
     }
+    /* libvirt: the definition's action 'dump' (QEMU's 'pause') dumps the
+     * memory and resumes */
+    if (obj->def->watchdog &&
+        obj->def->watchdog->action == VIR_DOMAIN_WATCHDOG_ACTION_DUMP)
+        qemuDomainWatchdogDumpLater(driver, obj);
 }
 
 static void

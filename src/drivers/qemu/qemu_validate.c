@@ -893,14 +893,6 @@ qemuValidateWatchdog(const virDomainWatchdogDef *wd)
     const char *model = virDomainWatchdogModelToString(wd->model);
     int atype = wd->addr.type;
 
-    /* libvirt dumps the guest's memory into its auto_dump_path on the
-     * event, then resumes it: not done here, and a pause that dumps
-     * nothing would be the wrong answer */
-    if (wd->action == VIR_DOMAIN_WATCHDOG_ACTION_DUMP) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       "watchdog action 'dump' is not supported by virtkit");
-        return -1;
-    }
     switch ((virDomainWatchdogModel)wd->model) {
     case VIR_DOMAIN_WATCHDOG_MODEL_I6300ESB:
         if (atype != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
