@@ -6,7 +6,7 @@
  * query-cpus-fast, sent with the object unlocked (the job keeps priv->mon).
  * One thread of its own, qemu-cgwarm, during a start only (from
  * qemuCgroupWarmStart to qemuCgroupWarmStop, which joins it): it touches
- * no object, only the group's cgroup.procs file, by a path of its own.
+ * no object, only the "tasks" file of the daemon's own group.
  */
 
 #define G_LOG_DOMAIN "virtkit.qemu.cgroup"
@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -432,19 +433,28 @@ struct _qemuCgroupWarm {
     GMutex lock;
     GCond cond;
     bool stop;   /* under lock */
-    char *procs; /* the group's cgroup.procs in one hierarchy */
-    char *pid;
+    char *tasks; /* the "tasks" file of the daemon's own group, one v1 hierarchy */
 };
 
 #define QEMU_CGROUP_WARM_PERIOD_US 2000
-/* a bound should a stop never come: the monitor's start timeout is 30 s */
-#define QEMU_CGROUP_WARM_MAX_US (60 * G_USEC_PER_SEC)
+/* At most this long: each rewrite holds the kernel's threadgroup lock
+ * (forks and exits wait meanwhile), and while it is kept open every fork
+ * and exit of the host takes its slower path. A QEMU that takes longer than
+ * this to greet runs on a machine so loaded that one grace period more
+ * (8-16 ms there) hardly counts. */
+#define QEMU_CGROUP_WARM_MAX_US (1 * G_USEC_PER_SEC)
 
+/* The warm thread moves itself into the group it is in (its own tid into
+ * its own group's v1 "tasks" file): nothing changes for anyone, QEMU's
+ * threads least of all (rewriting QEMU's pid into its group's cgroup.procs
+ * would pull back the threads the start moves into emulator/ and vcpuN/),
+ * and the kernel still takes the global lock (a tid other than 0). */
 static gpointer
 qemuCgroupWarmRun(gpointer opaque)
 {
     qemuCgroupWarm *warm = opaque;
     gint64 end = g_get_monotonic_time() + QEMU_CGROUP_WARM_MAX_US;
+    g_autofree char *tid = g_strdup_printf("%ld", (long)syscall(SYS_gettid));
 
     g_mutex_lock(&warm->lock);
     while (!warm->stop && g_get_monotonic_time() < end) {
@@ -452,17 +462,42 @@ qemuCgroupWarmRun(gpointer opaque)
         bool ok = false;
 
         g_mutex_unlock(&warm->lock);
-        if ((fd = open(warm->procs, O_WRONLY | O_CLOEXEC)) >= 0) {
-            ok = write(fd, warm->pid, strlen(warm->pid)) >= 0;
+        if ((fd = open(warm->tasks, O_WRONLY | O_CLOEXEC)) >= 0) {
+            ok = write(fd, tid, strlen(tid)) >= 0;
             close(fd);
         }
         g_mutex_lock(&warm->lock);
-        if (!ok) /* QEMU gone, or the group: nothing to keep open */
+        if (!ok) /* not allowed here: nothing to keep open */
             break;
         g_cond_wait_until(&warm->cond, &warm->lock,
                           g_get_monotonic_time() + QEMU_CGROUP_WARM_PERIOD_US);
     }
     g_mutex_unlock(&warm->lock);
+    return NULL;
+}
+
+/* The "tasks" file of this thread's group in the v1 hierarchy whose root
+ * is @mount and which holds @controller, or NULL. */
+static char *
+qemuCgroupOwnTasksFile(const char *mount, int controller)
+{
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    const char *name = virCgroupControllerName(controller);
+
+    if (!g_file_get_contents("/proc/thread-self/cgroup", &text, NULL, NULL))
+        return NULL;
+    lines = g_strsplit(text, "\n", -1);
+    for (size_t i = 0; lines[i]; i++) {
+        g_auto(GStrv) f = g_strsplit(lines[i], ":", 3);
+        g_auto(GStrv) ctrls = NULL;
+
+        if (g_strv_length(f) != 3 || !f[1][0])
+            continue;
+        ctrls = g_strsplit(f[1], ",", -1);
+        if (g_strv_contains((const char *const *)ctrls, name))
+            return g_build_filename(mount, f[2], "tasks", NULL);
+    }
     return NULL;
 }
 
@@ -473,20 +508,34 @@ qemuCgroupWarmStart(virDomainObj *obj)
                                        VIR_CGROUP_CONTROLLER_CPUACCT,
                                        VIR_CGROUP_CONTROLLER_CPUSET };
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
-    g_autofree char *dir = NULL;
+    g_autofree char *tasks = NULL;
     qemuCgroupWarm *warm;
 
-    if (!priv->cgroup || obj->pid <= 0)
+    if (!priv->cgroup)
         return NULL;
-    for (size_t i = 0; i < G_N_ELEMENTS(controllers) && !dir; i++)
-        dir = virCgroupGetControllerDir(priv->cgroup, controllers[i]);
-    if (!dir)
+    for (size_t i = 0; i < G_N_ELEMENTS(controllers) && !tasks; i++) {
+        g_autofree char *dir = NULL;
+        const char *path = virCgroupGetPath(priv->cgroup);
+        size_t dlen, plen;
+
+        if (virCgroupLayoutBackend(qemuCgroupLayout(), controllers[i]) !=
+                VIR_CGROUP_BACKEND_V1 ||
+            !(dir = virCgroupGetControllerDir(priv->cgroup, controllers[i])))
+            continue;
+        /* the hierarchy's root: the group's directory less its path */
+        dlen = strlen(dir);
+        plen = strlen(path);
+        if (plen > dlen || strcmp(dir + dlen - plen, path) != 0)
+            continue;
+        dir[dlen - plen] = '\0';
+        tasks = qemuCgroupOwnTasksFile(dir, controllers[i]);
+    }
+    if (!tasks)
         return NULL;
     warm = g_new0(qemuCgroupWarm, 1);
     g_mutex_init(&warm->lock);
     g_cond_init(&warm->cond);
-    warm->procs = g_build_filename(dir, "cgroup.procs", NULL);
-    warm->pid = g_strdup_printf("%d", (int)obj->pid);
+    warm->tasks = g_steal_pointer(&tasks);
     warm->thread = g_thread_new("qemu-cgwarm", qemuCgroupWarmRun, warm);
     return warm;
 }
@@ -503,7 +552,6 @@ qemuCgroupWarmStop(qemuCgroupWarm *warm)
     g_thread_join(warm->thread);
     g_mutex_clear(&warm->lock);
     g_cond_clear(&warm->cond);
-    g_free(warm->procs);
-    g_free(warm->pid);
+    g_free(warm->tasks);
     g_free(warm);
 }

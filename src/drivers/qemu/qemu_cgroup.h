@@ -43,9 +43,10 @@ bool qemuCgroupPlaceBeforeExec(const virDomainDef *def);
  * period ago (rcu_sync): 0.02-0.05 ms then, 7-16 ms otherwise (HZ=250,
  * measured here at load ~30), the largest and most variable part of a start beside QEMU's own.
  * The process placement above is such a move, but QEMU's initialization
- * outlasts its window. qemuCgroupWarmStart moves @obj->pid into the group
- * it is already in (a move that changes nothing) every 2 ms on a thread of
- * its own, so the window is still open when the thread moves come;
+ * outlasts its window. qemuCgroupWarmStart starts a thread that moves
+ * itself into the group it is already in (a move that changes nothing, in
+ * the daemon's own v1 group) every 2 ms for at most 1 s, so the window is
+ * still open when the thread moves come;
  * qemuCgroupWarmStop (any thread, NULL allowed) ends and joins it. NULL
  * when @obj has no group. */
 typedef struct _qemuCgroupWarm qemuCgroupWarm;
