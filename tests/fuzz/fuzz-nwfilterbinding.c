@@ -7,10 +7,27 @@
  *    NWFILTER, XML, DOMAIN (the shared XML reader) or NONE, a message);
  *  - an accepted one formats to XML that parses again to the same text;
  *  - it is translated against libvirt's standard filters (the set a system
- *    daemon starts with): a script, or an error as above (a parameter value
- *    no attribute takes, a missing filter or variable). The translator only
- *    writes text: nothing is run.
+ *    daemon starts with) and vk-fuzz-l3 below (layer-3 rules whose ports,
+ *    addresses and connection states come from the binding's parameters):
+ *    a script, or an error as above (a parameter value no attribute takes,
+ *    a missing filter or variable). The translator only writes text:
+ *    nothing is run.
  */
+
+/* The standard filters have no layer-3 rule: this one reaches the
+ * translator's states and reverses with the binding's values. */
+static const char fuzzL3Filter[] =
+    "<filter name='vk-fuzz-l3' chain='root'>"
+    "<rule action='accept' direction='out' priority='100'>"
+    "<tcp dstportstart='$PORT' state='$STATE'/></rule>"
+    "<rule action='accept' direction='inout' priority='110'>"
+    "<udp srcipaddr='$IP' dstportstart='$PORT' state='$STATE'/></rule>"
+    "<rule action='accept' direction='in' priority='120'><icmp/></rule>"
+    "<rule action='accept' direction='out' priority='130' statematch='false'>"
+    "<tcp-ipv6 srcmacaddr='$MAC' dstportstart='$PORT'/></rule>"
+    "<rule action='drop' direction='inout' priority='500'><all/></rule>"
+    "<filterref filter='clean-traffic'/>"
+    "</filter>";
 
 #include <string.h>
 
@@ -50,6 +67,13 @@ loadStock(void)
                       virGetLastErrorMessage());
         g_ptr_array_add(stock, def);
     }
+    {
+        virNWFilterDef *def = virNWFilterDefParseString(fuzzL3Filter, 0);
+
+        if (!def)
+            FUZZ_FAIL("filter vk-fuzz-l3 does not parse: %s", virGetLastErrorMessage());
+        g_ptr_array_add(stock, def);
+    }
 }
 
 int
@@ -79,7 +103,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!(script = nwfNftBuild(def, lookupStock, NULL)))
         fuzzCheckError("nwfilter binding translation", bindingDomains);
     else
-        FUZZ_CHECK(strstr(script, "add table bridge virtkit_nwf_") == script,
+        /* the shared connection-state table first, when a rule needs it */
+        FUZZ_CHECK(strstr(script, "add table bridge virtkit_nwf_") == script ||
+                       (g_str_has_prefix(script, "add table inet virtkit_nwf_ct\n") &&
+                        strstr(script, "\nadd table bridge virtkit_nwf_")),
                    "script does not start with its table:\n%s", script);
     virResetLastError();
     return 0;
