@@ -306,7 +306,8 @@ qemuDiskNodeIndex(const virDomainDef *def, const virDomainDiskDef *disk)
 /* The -blockdev pair of each image below the qcow2 disk @disk (its
  * backing chain, read from the headers), bottom first, as libvirt 9.0
  * names them: libvirt-N-storage / libvirt-N-format, read-only, each
- * format node naming the one below as "backing" (null for the last).
+ * format node naming the one below as "backing" (null for the last, when
+ * its header names none).
  * The nearest takes *@next, the next one below *@next + 1, and so on.
  * Returns the nearest one's N, 0 when there is no chain (QEMU then opens
  * whatever the header names by itself, as before). */
@@ -327,10 +328,19 @@ qemuBuildDiskBacking(GPtrArray *a, const virDomainDiskDef *disk, const char *cac
     for (guint j = chain->len; j > 0; j--) {
         size_t n = first + j - 1;
         g_autofree char *esc = g_strescape(g_ptr_array_index(chain, j - 1), NULL);
-        g_autofree char *below = j < chain->len
-                                     ? g_strdup_printf("\"libvirt-%zu-format\"", n + 1)
-                                     : g_strdup("null");
         bool qcow2 = g_array_index(fmts, int, j - 1) == VIR_STORAGE_FORMAT_QCOW2;
+        g_autofree char *below = NULL;
+
+        /* the last image read: "backing" null only when its header names
+         * none; a chain the walk could not follow further (a backing file
+         * not readable here, not a local file, too deep) is left to QEMU
+         * to open from the header, as before */
+        if (j < chain->len)
+            below = g_strdup_printf(",\"backing\":\"libvirt-%zu-format\"", n + 1);
+        else if (qcow2 && qemuSecurityQcow2HasNoBacking(g_ptr_array_index(chain, j - 1)))
+            below = g_strdup(",\"backing\":null");
+        else
+            below = g_strdup("");
 
         add(a, "-blockdev");
         addf(a,
@@ -341,7 +351,7 @@ qemuBuildDiskBacking(GPtrArray *a, const virDomainDiskDef *disk, const char *cac
         if (qcow2)
             addf(a,
                  "{\"node-name\":\"libvirt-%zu-format\",\"read-only\":true%s,\"driver\":"
-                 "\"qcow2\",\"file\":\"libvirt-%zu-storage\",\"backing\":%s}",
+                 "\"qcow2\",\"file\":\"libvirt-%zu-storage\"%s}",
                  n, cacheJSON ? cacheJSON : "", n, below);
         else
             addf(a,

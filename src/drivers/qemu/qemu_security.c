@@ -140,6 +140,21 @@ done:
     return g_steal_pointer(&name);
 }
 
+bool
+qemuSecurityQcow2HasNoBacking(const char *path)
+{
+    unsigned char hdr[20];
+    bool ret;
+    int fd;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return false;
+    ret = qemuSecurityReadAt(fd, hdr, sizeof(hdr), 0) && memcmp(hdr, "QFI\xfb", 4) == 0 &&
+          (qemuSecurityBE64(hdr + 8) == 0 || qemuSecurityBE32(hdr + 16) == 0);
+    close(fd);
+    return ret;
+}
+
 GPtrArray *
 qemuSecurityBackingChain(const char *path, int format)
 {

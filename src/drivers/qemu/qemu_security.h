@@ -77,5 +77,9 @@ GPtrArray *qemuSecurityBackingChain(const char *path, int format);
 /* qemuSecurityBackingChain, with each image's format (virStorageFormat,
  * QCOW2 or RAW: an int each, nearest first) in *@formats (new, owned by
  * the caller; NULL: not wanted). */
+/* True only when @path is a qcow2 image whose header names no backing
+ * file (false too when it cannot be read). */
+bool qemuSecurityQcow2HasNoBacking(const char *path);
+
 GPtrArray *qemuSecurityBackingChainFormats(const char *path, int format,
                                            GArray **formats);
