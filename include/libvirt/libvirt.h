@@ -1320,6 +1320,15 @@ int virDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
 int virDomainGetJobStats(virDomainPtr domain, int *type, virTypedParameterPtr *params,
                          int *nparams, unsigned int flags);
 
+typedef enum {
+    VIR_DOMAIN_ABORT_JOB_POSTCOPY = 1 << 0, /* interrupt post-copy migration */
+} virDomainAbortJobFlagsValues;
+
+/* Aborts the domain's running background job (save, managed save, core
+ * dump, migration). */
+int virDomainAbortJob(virDomainPtr dom);
+int virDomainAbortJobFlags(virDomainPtr dom, unsigned int flags);
+
 #define VIR_NODE_CPU_STATS_FIELD_LENGTH 80
 #define VIR_NODE_CPU_STATS_ALL_CPUS (-1)
 #define VIR_NODE_CPU_STATS_KERNEL "kernel"

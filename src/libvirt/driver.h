@@ -345,6 +345,11 @@ struct _virHypervisorDriver {
                                                         unsigned int flags);
     int (*domainCheckpointDelete)(virDomainCheckpointPtr cp, unsigned int flags);
 
+    /* Domain jobs (libvirt-domain-job.c, objects engineer). AbortJob is
+     * AbortJobFlags with 0 (the remote driver keeps both procedures). */
+    int (*domainAbortJob)(virDomainPtr dom);
+    int (*domainAbortJobFlags)(virDomainPtr dom, unsigned int flags);
+
     /* events (beyond) */
     int (*domainSetBlockThreshold)(virDomainPtr dom, const char *dev,
                                    unsigned long long threshold, unsigned int flags);

@@ -1110,6 +1110,8 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainSetVcpusFlags = remoteDomainSetVcpusFlags,
     .domainBlockResize = remoteDomainBlockResize,
     .domainSetBlockThreshold = remoteDomainSetBlockThreshold,
+    .domainAbortJob = remoteDomainAbortJob,
+    .domainAbortJobFlags = remoteDomainAbortJobFlags,
     /* block jobs (remote_driver_blockjob.c; abort is generated) */
     .domainBlockJobAbort = remoteDomainBlockJobAbort,
     .domainGetBlockJobInfo = remoteDomainGetBlockJobInfo,

@@ -519,8 +519,14 @@ vkshCmdParse(vkshControl *ctl, char **tokens, size_t ntokens)
 
     for (size_t i = 0; i < nopts; i++) {
         if ((def->opts[i].flags & VKSH_OFLAG_REQ) && !cmd->values[i]) {
-            vkshError(ctl, "command '%s' requires <%s> option", def->name,
-                      def->opts[i].name);
+            /* virsh names a missing number by its option (blockresize:
+             * "requires --size option"), a missing word in brackets */
+            if (def->opts[i].type == VKSH_OT_INT)
+                vkshError(ctl, "command '%s' requires --%s option", def->name,
+                          def->opts[i].name);
+            else
+                vkshError(ctl, "command '%s' requires <%s> option", def->name,
+                          def->opts[i].name);
             goto error;
         }
     }

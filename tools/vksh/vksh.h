@@ -246,6 +246,8 @@ VKSH_STATS_CMD(AttachInterface)
 VKSH_STATS_CMD(DetachInterface)
 VKSH_STATS_CMD(Vncdisplay)
 bool vkshCmdTtyconsole(vkshControl *ctl, const vkshCmd *cmd);
+VKSH_STATS_CMD(Domjobabort) /* vksh-jobs.c */
+VKSH_STATS_CMD(Domblkthreshold)
 #undef VKSH_STATS_CMD
 
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */

@@ -122,6 +122,16 @@ typedef struct {
      * job held to change it. */
     GPtrArray *writableImages;
 
+    /* The background job of a save, managed save or core dump while it
+     * holds its MODIFY job (qemu_driver_save.c), which virDomainAbortJob
+     * may cancel (qemu_driver_job.c): libvirt's name of the job for
+     * errors ("domain save"), NULL when none runs; a memory-only dump
+     * cannot be aborted; @asyncJobAborted once an abort was asked for.
+     * Object lock. */
+    const char *asyncJob;
+    bool asyncJobMemoryOnly;
+    bool asyncJobAborted;
+
     guint64 statusSeq;     /* last status write requested (object lock) */
     GMutex statusLock;     /* orders status writes; protects statusWritten */
     guint64 statusWritten; /* last status write that reached the disk */

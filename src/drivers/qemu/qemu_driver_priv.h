@@ -260,6 +260,9 @@ int qemuDomainGetBlockInfo(virDomainPtr dom, const char *path, virDomainBlockInf
 int qemuDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
 int qemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
                           int *nparams, unsigned int flags);
+/* qemu_driver_job.c */
+int qemuDomainAbortJob(virDomainPtr dom);
+int qemuDomainAbortJobFlags(virDomainPtr dom, unsigned int flags);
 int qemuNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
                         int *nparams, unsigned int flags);
 int qemuNodeGetMemoryStats(virConnectPtr conn, int cellNum, virNodeMemoryStatsPtr params,

@@ -137,11 +137,18 @@ qemuSaveWaitMigration(virDomainObj *obj)
                      : "none";
         if (strcmp(status, "completed") == 0)
             return 0;
+        if (strcmp(status, "cancelled") == 0 && priv->asyncJobAborted) {
+            /* libvirt's words for a job virDomainAbortJob cancelled */
+            virReportError(VIR_ERR_OPERATION_ABORTED, "job '%s' canceled by client",
+                           priv->asyncJob ? priv->asyncJob : "domain save");
+            return -1;
+        }
         if (strcmp(status, "failed") == 0 || strcmp(status, "cancelled") == 0) {
             json_object *desc = NULL;
 
             json_object_object_get_ex(reply, "error-desc", &desc);
-            virReportError(VIR_ERR_OPERATION_FAILED, "job '%s' failed: %s", "domain save",
+            virReportError(VIR_ERR_OPERATION_FAILED, "job '%s' failed: %s",
+                           priv->asyncJob ? priv->asyncJob : "domain save",
                            desc ? json_object_get_string(desc) : status);
             return -1;
         }
@@ -154,6 +161,21 @@ qemuSaveWaitMigration(virDomainObj *obj)
         g_usleep(QEMU_SAVE_POLL_US);
         virDomainObjLock(obj);
     }
+}
+
+/* -1 with libvirt's error when virDomainAbortJob asked to cancel the
+ * background job of @obj (locked) before its migration began: a
+ * migrate_cancel sent then found nothing to cancel. */
+static int
+qemuSaveCheckAborted(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    if (!priv->asyncJobAborted)
+        return 0;
+    virReportError(VIR_ERR_OPERATION_ABORTED, "job '%s' canceled by client",
+                   priv->asyncJob ? priv->asyncJob : "domain save");
+    return -1;
 }
 
 /* Send @cmd with @args to @obj's QEMU (obj locked, dropped meanwhile). */
@@ -188,9 +210,31 @@ qemuSaveMigrateToFd(virDomainObj *obj, int fd)
     if (rc < 0)
         return -1;
     json_object_object_add(margs, "uri", json_object_new_string("fd:virtkit-save"));
-    if (qemuSaveMonitor(obj, "migrate", margs) < 0)
+    if (qemuSaveCheckAborted(obj) < 0 || qemuSaveMonitor(obj, "migrate", margs) < 0)
         return -1;
     return qemuSaveWaitMigration(obj);
+}
+
+/* Mark @obj (locked, MODIFY job held) as running the background job
+ * @name, which virDomainAbortJob may cancel until qemuSaveJobEnd. */
+static void
+qemuSaveJobBegin(virDomainObj *obj, const char *name, bool memoryOnly)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    priv->asyncJob = name;
+    priv->asyncJobMemoryOnly = memoryOnly;
+    priv->asyncJobAborted = false;
+}
+
+static void
+qemuSaveJobEnd(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    priv->asyncJob = NULL;
+    priv->asyncJobMemoryOnly = false;
+    priv->asyncJobAborted = false;
 }
 
 /*
@@ -228,6 +272,7 @@ qemuSaveDomain(qemuDriver *driver, virDomainObj *obj, const char *path, const ch
     /* Pause first (libvirt's PAUSED/SAVE): the stream then holds a guest
      * that is not changing under it. */
     virDomainObjAllowDestroy(obj);
+    qemuSaveJobBegin(obj, "domain save", false);
     if (wasRunning) {
         priv->pausedReason = VIR_DOMAIN_PAUSED_SAVE;
         if (qemuProcessMonitorCommand(obj, "stop") < 0)
@@ -245,12 +290,14 @@ qemuSaveDomain(qemuDriver *driver, virDomainObj *obj, const char *path, const ch
         goto error;
     }
 
+    qemuSaveJobEnd(obj);
     qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_SAVED);
     qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_STOPPED,
                              VIR_DOMAIN_EVENT_STOPPED_SAVED);
     return 0;
 
 error:
+    qemuSaveJobEnd(obj);
     virErrorPreserveLast(&saved);
     if (fd >= 0)
         close(fd);
@@ -660,7 +707,7 @@ qemuDumpToFd(virDomainObj *obj, int fd, const char *format, bool memoryOnly)
         if (rc < 0)
             return -1;
         json_object_object_add(margs, "uri", json_object_new_string("fd:virtkit-dump"));
-        if (qemuSaveMonitor(obj, "migrate", margs) < 0)
+        if (qemuSaveCheckAborted(obj) < 0 || qemuSaveMonitor(obj, "migrate", margs) < 0)
             return -1;
         return qemuSaveWaitMigration(obj);
     } else {
@@ -738,6 +785,7 @@ qemuDomainCoreDumpWithFormat(virDomainPtr dom, const char *to, unsigned int dump
     }
 
     virDomainObjAllowDestroy(obj);
+    qemuSaveJobBegin(obj, "domain core dump", flags & VIR_DUMP_MEMORY_ONLY);
     if (!(flags & VIR_DUMP_LIVE) && obj->state == VIR_DOMAIN_RUNNING) {
         priv->pausedReason = VIR_DOMAIN_PAUSED_DUMP;
         if (qemuProcessMonitorCommand(obj, "stop") < 0)
@@ -768,6 +816,7 @@ qemuDomainCoreDumpWithFormat(virDomainPtr dom, const char *to, unsigned int dump
     ret = 0;
 
 endjob:
+    qemuSaveJobEnd(obj);
     if (ret < 0)
         virErrorPreserveLast(&saved);
     if (fd >= 0)

@@ -1,0 +1,130 @@
+/* vksh-jobs.c: domjobabort, domblkthreshold (virsh 9.0's commands of a domain's jobs and block events) */
+#define G_LOG_DOMAIN "vksh.jobs"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vksh.h"
+
+/* Every output below is virsh 9.0's (tools/virsh-domain.c), byte for byte. */
+
+/*
+ * virsh's vshCommandOptScaledInt(ctl, cmd, @name, value, @scale, @max):
+ * digits (virStrToLong_ullp), then libvirt's virScaleInteger suffix (b,
+ * byte(s); k, KiB, KB ... e, EiB, EB), @scale when none. 0 when the
+ * option is absent, 1 with *@value set, -1 after virsh's messages (the
+ * "malformed" line, then the scaling error's own).
+ */
+static int
+vkshOptScaled(vkshControl *ctl, const vkshCmd *cmd, const char *name,
+              unsigned long long scale, unsigned long long max, unsigned long long *value)
+{
+    const char *str = vkshOptRaw(cmd, name);
+    g_autofree char *why = NULL;
+    unsigned long long v;
+    const char *s;
+    char *end = NULL;
+
+    if (!str)
+        return 0;
+    for (s = str; g_ascii_isspace(*s); s++)
+        ;
+    errno = 0;
+    if (*s == '-' || ((v = strtoull(str, &end, 10)), errno != 0) || end == str)
+        goto malformed;
+    if (*end) {
+        unsigned long long base;
+        int power;
+
+        if (g_ascii_strcasecmp(end, "b") == 0 || g_ascii_strcasecmp(end, "byte") == 0 ||
+            g_ascii_strcasecmp(end, "bytes") == 0) {
+            scale = 1;
+        } else {
+            const char *units = "kmgtpe";
+            const char *u = strchr(units, g_ascii_tolower(end[0]));
+
+            if (!end[1] || g_ascii_strcasecmp(end + 1, "iB") == 0)
+                base = 1024;
+            else if (g_ascii_tolower(end[1]) == 'b' && !end[2])
+                base = 1000;
+            else
+                u = NULL;
+            if (!u) {
+                why = g_strdup_printf("invalid argument: unknown suffix '%s'", end);
+                goto malformed;
+            }
+            scale = 1;
+            for (power = (int)(u - units) + 1; power > 0; power--)
+                scale *= base;
+        }
+    }
+    if (scale && v > max / scale) {
+        why = g_strdup_printf("numerical overflow: value too large: %llu%s", v, end);
+        goto malformed;
+    }
+    *value = v * scale;
+    return 1;
+
+malformed:
+    vkshError(ctl,
+              "Scaled numeric value '%s' for <%s> option is malformed or out of range",
+              str, name);
+    if (why)
+        vkshError(ctl, "%s", why);
+    return -1;
+}
+
+/* ---- domjobabort ------------------------------------------------------------ */
+
+const vkshOptDef vkshOptsDomjobabort[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "postcopy", VKSH_OT_BOOL, 0, "interrupt post-copy migration" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdDomjobabort(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    unsigned int flags = 0;
+    int rc;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vkshOptBool(cmd, "postcopy"))
+        flags |= VIR_DOMAIN_ABORT_JOB_POSTCOPY;
+    /* virsh calls the older API when it can */
+    if (flags == 0)
+        rc = virDomainAbortJob(dom);
+    else
+        rc = virDomainAbortJobFlags(dom, flags);
+    return rc == 0;
+}
+
+/* ---- domblkthreshold -------------------------------------------------------- */
+
+const vkshOptDef vkshOptsDomblkthreshold[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "dev", VKSH_OT_STRING, VKSH_OFLAG_REQ, "device to set threshold for" },
+    { "threshold", VKSH_OT_INT, VKSH_OFLAG_REQ,
+      "threshold as a scaled number (by default bytes)" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdDomblkthreshold(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *dev = NULL;
+    unsigned long long threshold = 0;
+
+    if (vkshOptString(ctl, cmd, "dev", &dev) < 0)
+        return false;
+    if (vkshOptScaled(ctl, cmd, "threshold", 1, ULLONG_MAX, &threshold) < 0)
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    return virDomainSetBlockThreshold(dom, dev, threshold, 0) == 0;
+}
