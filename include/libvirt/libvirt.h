@@ -1329,6 +1329,27 @@ typedef enum {
 int virDomainAbortJob(virDomainPtr dom);
 int virDomainAbortJobFlags(virDomainPtr dom, unsigned int flags);
 
+typedef enum {
+    VIR_DOMAIN_DISK_ERROR_NONE = 0,     /* no error */
+    VIR_DOMAIN_DISK_ERROR_UNSPEC = 1,   /* unspecified I/O error */
+    VIR_DOMAIN_DISK_ERROR_NO_SPACE = 2, /* no space left on the device */
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_DISK_ERROR_LAST
+#endif
+} virDomainDiskErrorCode;
+
+typedef struct _virDomainDiskError virDomainDiskError;
+typedef virDomainDiskError *virDomainDiskErrorPtr;
+struct _virDomainDiskError {
+    char *disk; /* disk target (free() it) */
+    int error;  /* virDomainDiskErrorCode */
+};
+
+/* The disks that hit an I/O error, at most @maxerrors of them; with
+ * @errors NULL and @maxerrors 0 the size @errors needs. */
+int virDomainGetDiskErrors(virDomainPtr dom, virDomainDiskErrorPtr errors,
+                           unsigned int maxerrors, unsigned int flags);
+
 #define VIR_NODE_CPU_STATS_FIELD_LENGTH 80
 #define VIR_NODE_CPU_STATS_ALL_CPUS (-1)
 #define VIR_NODE_CPU_STATS_KERNEL "kernel"

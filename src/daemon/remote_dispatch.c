@@ -599,6 +599,8 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_GET_VCPU_PIN_INFO, vkdDispatchDomainGetVcpuPinInfo, 0),
     ENTRY(DOMAIN_GET_CPU_STATS, vkdDispatchDomainGetCPUStats, 0),
     ENTRY(DOMAIN_GET_BLOCK_INFO, vkdDispatchDomainGetBlockInfo, 0),
+    /* Disk errors, block I/O tuning (remote_dispatch_jobs.c) */
+    ENTRY(DOMAIN_GET_DISK_ERRORS, vkdDispatchDomainGetDiskErrors, 0),
     ENTRY(DOMAIN_GET_TIME, vkdDispatchDomainGetTime, 0),
     ENTRY(DOMAIN_FSFREEZE, vkdDispatchDomainFSFreeze, 0),
     ENTRY(DOMAIN_FSTHAW, vkdDispatchDomainFSThaw, 0),

@@ -218,14 +218,16 @@ VKD_HANDLER(vkdDispatchDomainGetEmulatorPinInfo);  /* 280 */
 vkdHandler vkdDispatchVirtkitLookup(int proc);
 
 /* remote_dispatch_stats.c: guest and host statistics */
-VKD_HANDLER(vkdDispatchDomainMemoryStats);        /* 159 */
-VKD_HANDLER(vkdDispatchDomainBlockStats);         /* 64 */
-VKD_HANDLER(vkdDispatchDomainBlockStatsFlags);    /* 243 */
-VKD_HANDLER(vkdDispatchDomainInterfaceStats);     /* 65 */
-VKD_HANDLER(vkdDispatchDomainGetVcpus);           /* 20 */
-VKD_HANDLER(vkdDispatchDomainGetVcpuPinInfo);     /* 230 */
-VKD_HANDLER(vkdDispatchDomainGetCPUStats);        /* 262 */
-VKD_HANDLER(vkdDispatchDomainGetBlockInfo);       /* 194 */
+VKD_HANDLER(vkdDispatchDomainMemoryStats);     /* 159 */
+VKD_HANDLER(vkdDispatchDomainBlockStats);      /* 64 */
+VKD_HANDLER(vkdDispatchDomainBlockStatsFlags); /* 243 */
+VKD_HANDLER(vkdDispatchDomainInterfaceStats);  /* 65 */
+VKD_HANDLER(vkdDispatchDomainGetVcpus);        /* 20 */
+VKD_HANDLER(vkdDispatchDomainGetVcpuPinInfo);  /* 230 */
+VKD_HANDLER(vkdDispatchDomainGetCPUStats);     /* 262 */
+VKD_HANDLER(vkdDispatchDomainGetBlockInfo);    /* 194 */
+/* remote_dispatch_jobs.c */
+VKD_HANDLER(vkdDispatchDomainGetDiskErrors);      /* 263 */
 VKD_HANDLER(vkdDispatchDomainGetTime);            /* 337 */
 VKD_HANDLER(vkdDispatchDomainFSFreeze);           /* 335 */
 VKD_HANDLER(vkdDispatchDomainFSThaw);             /* 336 */

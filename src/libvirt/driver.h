@@ -349,6 +349,9 @@ struct _virHypervisorDriver {
      * AbortJobFlags with 0 (the remote driver keeps both procedures). */
     int (*domainAbortJob)(virDomainPtr dom);
     int (*domainAbortJobFlags)(virDomainPtr dom, unsigned int flags);
+    /* @errors is NULL only with @maxerrors 0 (then: how many to allocate) */
+    int (*domainGetDiskErrors)(virDomainPtr dom, virDomainDiskErrorPtr errors,
+                               unsigned int maxerrors, unsigned int flags);
 
     /* events (beyond) */
     int (*domainSetBlockThreshold)(virDomainPtr dom, const char *dev,

@@ -1,4 +1,4 @@
-/* libvirt-domain-job.c: public entry points of a domain's background jobs (virDomainAbortJob) */
+/* libvirt-domain-job.c: public entry points of a domain's background jobs and disk errors (virDomainAbortJob, virDomainGetDiskErrors) */
 #define G_LOG_DOMAIN "virtkit.api"
 
 #include "libvirt_internal.h"
@@ -70,6 +70,48 @@ virDomainAbortJobFlags(virDomainPtr domain, unsigned int flags)
         if (conn->driver->domainAbortJobFlags(domain, flags) < 0)
             goto error;
         return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virDomainGetDiskErrors:
+ * @dom: a domain object
+ * @errors: array to fill with the disks in error, or NULL
+ * @maxerrors: size of @errors (0 when @errors is NULL)
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * The disks whose I/O failed since the guest last ran on (QEMU's I/O
+ * status: a disk with error_policy='stop' that hit ENOSPC pauses the
+ * guest with VIR_DOMAIN_DISK_ERROR_NO_SPACE), as their target names and
+ * virDomainDiskErrorCode. With @errors NULL and @maxerrors 0 the number of
+ * entries @errors needs (the domain's disk count) is returned instead.
+ * Each filled @errors[i].disk is the caller's to free().
+ *
+ * Returns the number of entries filled (or needed), or -1 in case of
+ * error: VIR_ERR_INVALID_ARG for a NULL @errors with @maxerrors > 0,
+ * VIR_ERR_OPERATION_INVALID for an inactive domain.
+ */
+int
+virDomainGetDiskErrors(virDomainPtr dom, virDomainDiskErrorPtr errors,
+                       unsigned int maxerrors, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(dom, -1);
+    conn = dom->conn;
+    virCheckNonNullArrayArgGoto(errors, maxerrors, error);
+
+    if (conn->driver->domainGetDiskErrors) {
+        int ret = conn->driver->domainGetDiskErrors(dom, errors, maxerrors, flags);
+
+        if (ret < 0)
+            goto error;
+        return ret;
     }
     virReportUnsupportedError();
 error:

@@ -1149,6 +1149,7 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainGetEmulatorPinInfo = remoteDomainGetEmulatorPinInfo,
     .domainGetCPUStats = remoteDomainGetCPUStats,
     .domainGetBlockInfo = remoteDomainGetBlockInfo,
+    .domainGetDiskErrors = remoteDomainGetDiskErrors,
     .domainGetJobInfo = remoteDomainGetJobInfo,
     .domainGetJobStats = remoteDomainGetJobStats,
     .nodeGetCPUStats = remoteNodeGetCPUStats,

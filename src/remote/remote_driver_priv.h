@@ -257,6 +257,9 @@ char *remoteDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeou
                                    unsigned int flags);
 int remoteDomainGetBlockInfo(virDomainPtr dom, const char *path,
                              virDomainBlockInfoPtr info, unsigned int flags);
+/* remote_driver_jobs.c */
+int remoteDomainGetDiskErrors(virDomainPtr dom, virDomainDiskErrorPtr errors,
+                              unsigned int maxerrors, unsigned int flags);
 int remoteDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
 int remoteDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
                             int *nparams, unsigned int flags);

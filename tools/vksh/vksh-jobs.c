@@ -128,3 +128,51 @@ vkshCmdDomblkthreshold(vkshControl *ctl, const vkshCmd *cmd)
         return false;
     return virDomainSetBlockThreshold(dom, dev, threshold, 0) == 0;
 }
+
+/* ---- domblkerror ------------------------------------------------------------ */
+
+const vkshOptDef vkshOptsDomblkerror[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { NULL, 0, 0, NULL },
+};
+
+static const char *
+vkshDiskErrorToString(int error)
+{
+    switch (error) {
+    case VIR_DOMAIN_DISK_ERROR_NONE:
+        return "no error";
+    case VIR_DOMAIN_DISK_ERROR_UNSPEC:
+        return "unspecified error";
+    case VIR_DOMAIN_DISK_ERROR_NO_SPACE:
+        return "no space";
+    }
+    return "unknown error";
+}
+
+bool
+vkshCmdDomblkerror(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    g_autofree virDomainDiskError *disks = NULL;
+    int count;
+    bool ok = false;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if ((count = virDomainGetDiskErrors(dom, NULL, 0, 0)) < 0)
+        return false;
+    if (count > 0) {
+        disks = g_new0(virDomainDiskError, count);
+        if ((count = virDomainGetDiskErrors(dom, disks, (unsigned int)count, 0)) < 0)
+            return false;
+    }
+    if (count == 0)
+        vkshPrint(ctl, "No errors found\n");
+    for (int i = 0; i < count; i++)
+        vkshPrint(ctl, "%s: %s\n", disks[i].disk, vkshDiskErrorToString(disks[i].error));
+    ok = true;
+    for (int i = 0; i < count; i++)
+        free(disks[i].disk);
+    return ok;
+}

@@ -407,6 +407,8 @@ cmdDomstate(vkshControl *ctl, const vkshCmd *cmd)
 }
 
 const vkshCmdDef vkshMonitorCmds[] = {
+    { "domblkerror", vkshCmdDomblkerror, vkshOptsDomblkerror,
+      "Show errors on block devices", "Show block device errors", 0 },
     { "domblkinfo", vkshCmdDomblkinfo, vkshOptsDomblkinfo,
       "domain block device size information", "Get block device size info for a domain.",
       0 },

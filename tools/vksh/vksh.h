@@ -248,6 +248,7 @@ VKSH_STATS_CMD(Vncdisplay)
 bool vkshCmdTtyconsole(vkshControl *ctl, const vkshCmd *cmd);
 VKSH_STATS_CMD(Domjobabort) /* vksh-jobs.c */
 VKSH_STATS_CMD(Domblkthreshold)
+VKSH_STATS_CMD(Domblkerror)
 #undef VKSH_STATS_CMD
 
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */

@@ -154,6 +154,7 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainGetJobStats = qemuDomainGetJobStats,
     .domainAbortJob = qemuDomainAbortJob,
     .domainAbortJobFlags = qemuDomainAbortJobFlags,
+    .domainGetDiskErrors = qemuDomainGetDiskErrors,
     .nodeGetCPUStats = qemuNodeGetCPUStats,
     .nodeGetMemoryStats = qemuNodeGetMemoryStats,
     .nodeGetCPUMap = qemuNodeGetCPUMap,

@@ -260,7 +260,13 @@ int qemuDomainGetBlockInfo(virDomainPtr dom, const char *path, virDomainBlockInf
 int qemuDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
 int qemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
                           int *nparams, unsigned int flags);
+/* Whether the query-block / query-blockstats entry @entry (a json_object)
+ * belongs to the device of qdev id @id (qemu_driver_stats.c). */
+struct json_object;
+bool qemuStatsQdevIs(struct json_object *entry, const char *id);
 /* qemu_driver_job.c */
+int qemuDomainGetDiskErrors(virDomainPtr dom, virDomainDiskErrorPtr errors,
+                            unsigned int maxerrors, unsigned int flags);
 int qemuDomainAbortJob(virDomainPtr dom);
 int qemuDomainAbortJobFlags(virDomainPtr dom, unsigned int flags);
 int qemuNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,

@@ -306,7 +306,7 @@ qemuStatsDiskNode(const virDomainDef *def, size_t idx)
 /* Whether an entry's "qdev" names device @id: the id itself (QEMU reports
  * the id of a device that has one) or a QOM path under it (virtio-blk's
  * backend: "/machine/peripheral/virtio-disk0/virtio-backend"). */
-static bool
+bool
 qemuStatsQdevIs(json_object *entry, const char *id)
 {
     json_object *q = NULL;

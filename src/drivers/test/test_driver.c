@@ -1408,6 +1408,7 @@ const virHypervisorDriver testHypervisorDriver = {
     .domainGetEmulatorPinInfo = testDomainGetEmulatorPinInfo,
     .domainGetCPUStats = testDomainGetCPUStats,
     .domainGetBlockInfo = testDomainGetBlockInfo,
+    .domainGetDiskErrors = testDomainGetDiskErrors,
     .nodeGetCPUStats = testNodeGetCPUStats,
     .nodeGetCPUMap = testNodeGetCPUMap,
     .connectGetAllDomainStats = testConnectGetAllDomainStats,

@@ -174,6 +174,9 @@ int testDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params,
                           unsigned int flags);
 int testDomainGetBlockInfo(virDomainPtr dom, const char *path, virDomainBlockInfoPtr info,
                            unsigned int flags);
+/* test_driver_jobs.c */
+int testDomainGetDiskErrors(virDomainPtr dom, virDomainDiskErrorPtr errors,
+                            unsigned int maxerrors, unsigned int flags);
 int testNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
                         int *nparams, unsigned int flags);
 int testNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap, unsigned int *online,
