@@ -21,10 +21,16 @@ disk) serves every case:
   plain image, "No errors found".
 - vksh domblkthreshold: the threshold lands on the disk's node in QEMU
   (query-named-block-nodes), and a disk the guest lacks is refused.
+- vksh qemu-monitor-command prints what Debian's virsh prints against the
+  same daemon (QMP as JSON or wrapped from words, --pretty, --return-value,
+  --hmp, QEMU's error replies), and its command reaches QEMU (a "stop"
+  sent through vksh pauses the guest: QEMU's query-status, the domain's
+  state paused/user as libvirt reports a pause behind its back).
 """
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -203,6 +209,46 @@ def test_guest():
         g.close()
 
 
+MONITOR_CASES = [
+    ["query-status"],
+    ["--pretty", "query-status"],
+    ["--return-value", "query-name"],
+    ["--return-value", "--pretty", '{"execute":"query-status"}'],
+    ["--pretty", '{"execute":"query-migrate"}'],
+    ["--pretty", "query-block"],
+    ["--pretty", "--return-value", "query-hotpluggable-cpus"],
+    ["qom-get", '"path":"/machine","property":"type"'],
+    ["qom-get", '{"path":"/machine","property":"type"}'],
+    ['{"execute":"query-name"}', ""],
+    ['{"execute":"nosuchcmd"}'],
+    ["not json"],
+    ["--return-value", '{"execute":"nosuch"}'],
+    ["--hmp", "info", "status"],
+    ["--hmp", "--pretty", "info"],
+    ["query-name", "extra"],
+]
+
+
+def monitor_command(g):
+    env = dict(os.environ, LC_ALL="C", LANG="C")
+    for case in MONITOR_CASES:
+        got = []
+        for prog in ("virsh", os.environ["VKSH"]):
+            p = subprocess.run([prog, "-c", g.uri, "qemu-monitor-command", g.name] + case,
+                               capture_output=True, text=True, timeout=120, env=env)
+            # QEMU's command ids differ from one call to the next
+            got.append((p.returncode, re.sub(r'"id": ?"[^"]*"', '"id"', p.stdout),
+                        p.stderr.splitlines()[:1]))
+        assert got[0] == got[1], (case, got)
+    # the command reaches QEMU: a stop pauses the guest
+    vksh(g.uri, "qemu-monitor-command", g.name, "stop")
+    assert qmp(g.uri, g.name, "query-status")["status"] == "paused"
+    wait_for(lambda: virsh(g.uri, "domstate", "--reason", g.name).stdout.strip() ==
+             "paused (user)", "the domain's paused state", 30)
+    vksh(g.uri, "qemu-monitor-command", g.name, "--hmp", "cont")
+    assert g.qemu_running()
+
+
 def guest_cases(d, g):
     uri = g.uri
     py = libvirt.open(uri)
@@ -272,6 +318,9 @@ def guest_cases(d, g):
             in p.stderr, p.stderr
         p = vksh(uri, "domblkthreshold", g.name, "vda", "1x", check=False)
         assert p.returncode == 1 and "unknown suffix 'x'" in p.stderr, p.stderr
+
+    if os.environ.get("VKSH"):
+        monitor_command(g)
 
     # the guest still answers: its console prints on the power button
     qmp(uri, g.name, "migrate-set-capabilities",

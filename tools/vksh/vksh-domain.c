@@ -713,6 +713,8 @@ const vkshCmdDef vkshDomainCmds[] = {
       "To get the numa parameters use following command: \n\n"
       "virsh # numatune <domain>",
       0 },
+    { "qemu-monitor-command", vkshCmdQemuMonitorCommand, vkshOptsQemuMonitorCommand,
+      "QEMU Monitor Command", "QEMU Monitor Command", 0 },
     { "qemu-agent-command", vkshCmdQemuAgentCommand, vkshOptsQemuAgentCommand,
       "QEMU Guest Agent Command",
       "Run an arbitrary qemu guest agent command; use at your own risk", 0 },

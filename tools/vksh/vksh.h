@@ -249,6 +249,7 @@ bool vkshCmdTtyconsole(vkshControl *ctl, const vkshCmd *cmd);
 VKSH_STATS_CMD(Domjobabort) /* vksh-jobs.c */
 VKSH_STATS_CMD(Domblkthreshold)
 VKSH_STATS_CMD(Domblkerror)
+VKSH_STATS_CMD(QemuMonitorCommand) /* vksh-qemu.c */
 #undef VKSH_STATS_CMD
 
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */
