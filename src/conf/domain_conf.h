@@ -734,12 +734,18 @@ typedef struct {
         int loaderType;      /* virDomainLoaderType */
         char *nvram;         /* <nvram>PATH</nvram> */
         char *nvramTemplate; /* <nvram template=...> */
+        int bootMenu;        /* <bootmenu enable=...>: virDomainTristate (bool) */
+        unsigned int bootMenuTimeout; /* <bootmenu timeout=...> (ms), when ...Set */
+        bool bootMenuTimeoutSet;
     } os;
 
-    bool acpi;                 /* <features><acpi/> */
-    bool apic;                 /* <features><apic/> */
-    int vmport;                /* <features><vmport state=.../>: virDomainTristate */
-    int smm;                   /* <features><smm state=.../> (<smm/>: on) */
+    bool acpi;                   /* <features><acpi/> */
+    bool apic;                   /* <features><apic/> */
+    bool pae;                    /* <features><pae/> (no effect on QEMU's command line) */
+    int vmport;                  /* <features><vmport state=.../>: virDomainTristate */
+    int smm;                     /* <features><smm state=.../> (<smm/>: on) */
+    unsigned long long tsegSize; /* <smm state='on'><tseg unit=...>: bytes, when... */
+    bool tsegSpecified;          /* ... a size was given */
     int vmcoreinfo;            /* <features><vmcoreinfo state=.../> (<vmcoreinfo/>: on) */
     int clockOffset;           /* virDomainClockOffsetType */
     virDomainTimerDef *timers; /* <clock><timer>, in document order */

@@ -178,6 +178,22 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
     line(ctx, "</disk>");
 }
 
+/* @bytes in the largest unit that divides it exactly (libvirt's
+ * virFormatIntPretty: B, KiB, MiB, GiB, TiB, PiB) */
+static unsigned long long
+prettySize(unsigned long long bytes, const char **unit)
+{
+    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+    size_t i = 0;
+
+    while (bytes && i + 1 < G_N_ELEMENTS(units) && bytes % 1024 == 0) {
+        bytes /= 1024;
+        i++;
+    }
+    *unit = units[i];
+    return bytes;
+}
+
 static const char *
 tristateBool(int v)
 {
@@ -604,21 +620,37 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         if (dev)
             line(&ctx, "<boot dev='%s'/>", dev);
     }
+    if (def->os.bootMenu && def->os.bootMenuTimeoutSet)
+        line(&ctx, "<bootmenu enable='%s' timeout='%u'/>", tristateBool(def->os.bootMenu),
+             def->os.bootMenuTimeout);
+    else if (def->os.bootMenu)
+        line(&ctx, "<bootmenu enable='%s'/>", tristateBool(def->os.bootMenu));
     ctx.indent -= 2;
     line(&ctx, "</os>");
 
-    if (def->acpi || def->apic || def->vmport || def->smm || def->vmcoreinfo) {
+    if (def->acpi || def->apic || def->pae || def->vmport || def->smm ||
+        def->vmcoreinfo) {
         line(&ctx, "<features>");
         ctx.indent += 2;
         if (def->acpi)
             line(&ctx, "<acpi/>");
         if (def->apic)
             line(&ctx, "<apic/>");
+        if (def->pae)
+            line(&ctx, "<pae/>");
         if (def->vmport)
             line(&ctx, "<vmport state='%s'/>",
                  virDomainTristateSwitchToString(def->vmport));
-        if (def->smm)
+        if (def->smm == VIR_DOMAIN_TRISTATE_ON && def->tsegSpecified) {
+            const char *unit;
+            unsigned long long size = prettySize(def->tsegSize, &unit);
+
+            line(&ctx, "<smm state='on'>");
+            line(&ctx, "  <tseg unit='%s'>%llu</tseg>", unit, size);
+            line(&ctx, "</smm>");
+        } else if (def->smm) {
             line(&ctx, "<smm state='%s'/>", virDomainTristateSwitchToString(def->smm));
+        }
         if (def->vmcoreinfo)
             line(&ctx, "<vmcoreinfo state='%s'/>",
                  virDomainTristateSwitchToString(def->vmcoreinfo));

@@ -141,6 +141,38 @@ virDomainOSTypeParse(virDomainDef *def, xmlNodePtr os)
     return 0;
 }
 
+/* <bootmenu enable='yes|no' timeout='MS'/>: the timeout is read only with
+ * enable='yes' (libvirt ignores it otherwise) and must fit [0,65535] */
+static int
+parseBootMenu(virDomainDef *def, xmlNodePtr node)
+{
+    g_autofree char *timeout = NULL;
+    unsigned long long val;
+
+    if (parseEnumAttr(node, "enable", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST, false,
+                      &def->os.bootMenu) < 0)
+        return -1;
+    if (def->os.bootMenu != VIR_DOMAIN_TRISTATE_ON)
+        return 0;
+    if (!(timeout = virDomainXMLProp(node, "timeout")))
+        return 0;
+    if (*timeout == '-' || virDomainParseULL(timeout, &val) < 0 || val > G_MAXUINT) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid value for attribute '%s' in element '%s': '%s'. "
+                           "Expected non-negative integer value",
+                           "timeout", (const char *)node->name, timeout);
+        return -1;
+    }
+    if (val > 65535) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "invalid value for boot menu timeout, must be in range [0,65535]");
+        return -1;
+    }
+    def->os.bootMenuTimeout = val;
+    def->os.bootMenuTimeoutSet = true;
+    return 0;
+}
+
 int
 virDomainOSParse(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown, unsigned int flags,
                  bool *failed)
@@ -148,6 +180,7 @@ virDomainOSParse(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown, unsigned 
     g_autofree char *fw = virDomainXMLProp(os, "firmware");
     xmlNodePtr loader = virDomainXMLChild(os, "loader");
     xmlNodePtr nvram = virDomainXMLChild(os, "nvram");
+    bool bootMenuSeen = false;
 
     if (fw) {
         xmlNodePtr fwNode = virDomainXMLChild(os, "firmware");
@@ -226,6 +259,11 @@ virDomainOSParse(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown, unsigned 
             /* libvirt keeps at most one entry per boot device kind */
             if (def->os.nBootDevs < VIR_DOMAIN_BOOT_LAST)
                 def->os.bootDevs[def->os.nBootDevs++] = val;
+        } else if (virDomainXMLNodeIs(cur, "bootmenu")) {
+            /* the first one counts, as in libvirt */
+            if (!bootMenuSeen && parseBootMenu(def, cur) < 0)
+                return -1;
+            bootMenuSeen = true;
         } else {
             virDomainXMLRecordUnknown(unknown, "os", cur, flags, failed);
         }
@@ -391,6 +429,50 @@ virDomainClockParse(virDomainDef *def, xmlNodePtr clock, GPtrArray *unknown,
     return parseClockTimers(def, clock, unknown, flags, failed);
 }
 
+/* <smm state='on'><tseg unit='U'>N</tseg></smm>: libvirt's scaled value
+ * (MiB without a unit), read only when SMM is on (libvirt ignores it
+ * otherwise); any other child is unknown. */
+static int
+parseTseg(virDomainDef *def, xmlNodePtr smm, GPtrArray *unknown, unsigned int flags,
+          bool *failed)
+{
+    xmlNodePtr tseg = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *unit = NULL;
+    unsigned long long bytes;
+
+    for (xmlNodePtr c = smm->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (virDomainXMLNodeIs(c, "tseg")) {
+            tseg = tseg ? tseg : c;
+            continue;
+        }
+        virDomainXMLRecordUnknown(unknown, "features/smm", c, flags, failed);
+        if (*failed)
+            return -1;
+    }
+    if (def->smm != VIR_DOMAIN_TRISTATE_ON || !tseg ||
+        !(text = virDomainXMLNodeTextNonEmpty(tseg)))
+        return 0;
+    if (virDomainParseULL(text, &bytes) < 0) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid value '%s' for element or attribute '%s'", text,
+                           "string(./features/smm/tseg)");
+        return -1;
+    }
+    unit = virDomainXMLProp(tseg, "unit");
+    if (unit && *unit) {
+        if (virDomainScaleInteger(&bytes, unit, G_MAXUINT64) < 0)
+            return -1;
+    } else if (virDomainScaleInteger(&bytes, "MiB", G_MAXUINT64) < 0) {
+        return -1;
+    }
+    def->tsegSize = bytes;
+    def->tsegSpecified = true;
+    return 0;
+}
+
 int
 virDomainFeaturesParse(virDomainDef *def, xmlNodePtr features, GPtrArray *unknown,
                        unsigned int flags, bool *failed)
@@ -405,8 +487,11 @@ virDomainFeaturesParse(virDomainDef *def, xmlNodePtr features, GPtrArray *unknow
         } else if (virDomainXMLNodeIs(cur, "vmport")) {
             if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->vmport) < 0)
                 return -1;
+        } else if (virDomainXMLNodeIs(cur, "pae")) {
+            def->pae = true;
         } else if (virDomainXMLNodeIs(cur, "smm")) {
-            if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->smm) < 0)
+            if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->smm) < 0 ||
+                parseTseg(def, cur, unknown, flags, failed) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "vmcoreinfo")) {
             if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->vmcoreinfo) < 0)

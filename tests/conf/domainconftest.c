@@ -209,7 +209,7 @@ static void
 testUnknownElements(void)
 {
     g_autoptr(virDomainDef) def =
-        parseFmt("<cpu mode='host-model'><numa/></cpu><features><pae/><acpi/></features>"
+        parseFmt("<cpu mode='host-model'><numa/></cpu><features><pmu/><acpi/></features>"
                  "<devices><panic model='isa'/><panic model='pvpanic'/><shmem/></devices>"
                  "<os><loader>/x</loader></os>",
                  0);
@@ -218,7 +218,7 @@ testUnknownElements(void)
     g_assert_nonnull(def->unknownElements);
     g_assert_true(g_strv_contains((const char *const *)def->unknownElements, "cpu/numa"));
     g_assert_true(
-        g_strv_contains((const char *const *)def->unknownElements, "features/pae"));
+        g_strv_contains((const char *const *)def->unknownElements, "features/pmu"));
     g_assert_true(
         g_strv_contains((const char *const *)def->unknownElements, "devices/panic"));
     g_assert_true(

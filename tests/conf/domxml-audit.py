@@ -33,8 +33,11 @@
 #
 # Usage: sudo tests/conf/domxml-audit.py --src LIBVIRT-9.0.0-DIR [--build build]
 #            [--json FILE] [--only SUBSTRING] [--limit N] [-v]
+#        sudo tests/conf/domxml-audit.py --xml FILE.xml...   (e.g. a new
+#            xml2argv fixture: its class, and the diff where both accept)
 import argparse
 import collections
+import difflib
 import glob
 import hashlib
 import json
@@ -156,7 +159,10 @@ def compare(inp_text, lv_text, vk_text):
     vk = strip_generated(facts(ET.fromstring(vk_text)), inp)
     missing = lv - vk
     extra = vk - lv
-    drops = collections.Counter({k: n for k, n in missing.items() if k in inp})
+    # dropped: virtkit has fewer of something than both the input and
+    # libvirt's output have (more in libvirt's is a default it filled)
+    drops = collections.Counter({k: n for k, n in missing.items()
+                                 if vk[k] < min(inp[k], lv[k])})
     detail = {"drops": sorted(drops), "missing": sorted(k for k in missing if k not in drops),
               "extra": sorted(extra)}
     if drops:
@@ -179,7 +185,8 @@ def norm_msg(msg):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--src", required=True, help="libvirt 9.0.0 source tree")
+    ap.add_argument("--src", help="libvirt 9.0.0 source tree")
+    ap.add_argument("--xml", nargs="+", help="these files instead of libvirt's corpus")
     ap.add_argument("--build", default=os.path.join(here, "..", "..", "build"))
     ap.add_argument("--json", help="write every case's result there")
     ap.add_argument("--only", help="only inputs whose name contains this")
@@ -195,7 +202,11 @@ def main():
 
     known = machines()
     items, skipped = [], collections.Counter()
-    for name, text in corpus(args.src):
+    if not args.src and not args.xml:
+        ap.error("--src or --xml is needed")
+    inputs = corpus(args.src) if args.src else \
+        [(os.path.basename(f)[:-4], open(f, encoding="utf-8").read()) for f in args.xml]
+    for name, text in inputs:
         if args.only and args.only not in name:
             continue
         why = keep(text, known)
@@ -228,8 +239,14 @@ def main():
                 cls, detail = compare(text, r_lv[1], r_vk[1])
                 detail["lv_xml"], detail["vk_xml"] = r_lv[1], r_vk[1]
             results[name] = {"class": cls, **detail}
-            if args.verbose:
+            if args.verbose or args.xml:
                 print("%4d %-60s %s" % (i, name, cls), flush=True)
+            if args.xml and "lv_xml" in detail and cls != "same":
+                sys.stdout.writelines(difflib.unified_diff(
+                    detail["lv_xml"].splitlines(True), detail["vk_xml"].splitlines(True),
+                    "libvirt", "virtkit"))
+            elif args.xml and cls != "same":
+                print("     libvirt: %s\n     virtkit: %s" % (detail.get("lv"), detail.get("vk")))
     finally:
         if vk:
             vk.stop()

@@ -304,6 +304,16 @@ qemuCapsDomainDefCPUPostParse(const qemuCaps *caps, virDomainDef *def)
     }
 }
 
+void
+qemuCapsDiskDefPostParse(virDomainDiskDef *disk)
+{
+    if (!disk->driverName)
+        disk->driverName = g_strdup("qemu");
+    if (disk->format == VIR_STORAGE_FORMAT_NONE &&
+        disk->type != VIR_DOMAIN_DISK_TYPE_VOLUME)
+        disk->format = VIR_STORAGE_FORMAT_RAW;
+}
+
 int
 qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
 {
@@ -319,6 +329,8 @@ qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
     }
     if (!def->emulator)
         def->emulator = g_strdup(caps->binary);
+    for (size_t i = 0; i < def->ndisks; i++)
+        qemuCapsDiskDefPostParse(def->disks[i]);
     qemuCapsDomainDefCPUPostParse(caps, def);
     /* libvirt's QEMU default for QXL's VGA memory */
     for (size_t i = 0; i < def->nvideos; i++) {

@@ -155,6 +155,11 @@ bool qemuCapsKVMUsable(qemuCapsCache *cache, qemuCaps *caps, char **why);
  */
 int qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def);
 
+/* A disk's defaults as libvirt's QEMU driver fills them at parse (define,
+ * attach, update): driver name 'qemu', format raw unless given (a volume's
+ * comes from its pool). */
+void qemuCapsDiskDefPostParse(virDomainDiskDef *disk);
+
 /* The capabilities XML (libvirt's layout: <host> with uuid/arch/cpu, one
  * <guest> for hvm i686 (@caps32, qemu-system-i386; NULL: none), one for
  * hvm x86_64 (@caps), each with wordsize, emulator, machines (canonical names

@@ -1277,6 +1277,10 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     }
     add(a, "-accel");
     add(a, opts->kvm ? "kvm" : "tcg");
+    if (def->smm == VIR_DOMAIN_TRISTATE_ON && def->tsegSpecified) {
+        add(a, "-global");
+        addf(a, "mch.extended-tseg-mbytes=%llu", def->tsegSize >> 20);
+    }
     add(a, "-cpu");
     {
         char *cpuArg = qemuBuildCpuArg(def, caps);
@@ -1324,7 +1328,19 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     add(a, "-no-shutdown");
     qemuBuildPM(a, def, machine);
     add(a, "-boot");
-    add(a, "strict=on");
+    {
+        /* libvirt's order: menu, splash-time, strict */
+        g_autoptr(GString) b = g_string_new(NULL);
+
+        if (def->os.bootMenu == VIR_DOMAIN_TRISTATE_ON)
+            g_string_append(b, "menu=on,");
+        else if (def->os.bootMenu == VIR_DOMAIN_TRISTATE_OFF)
+            g_string_append(b, "menu=off,");
+        if (def->os.bootMenuTimeoutSet)
+            g_string_append_printf(b, "splash-time=%u,", def->os.bootMenuTimeout);
+        g_string_append(b, "strict=on");
+        add(a, b->str);
+    }
     if (def->os.kernel) {
         add(a, "-kernel");
         add(a, def->os.kernel);

@@ -1055,8 +1055,10 @@ hasFreeRootPort(const virDomainDef *def, const qemuPCIAddressSet *set)
     return false;
 }
 
+/* @maxIdx: the highest PCI controller index the definition had before any
+ * was added (libvirt's max_idx), for the spare root port's rule */
 static int
-assignPass(virDomainDef *def, const char *machine, bool q35)
+assignPass(virDomainDef *def, const char *machine, bool q35, int maxIdx)
 {
     g_autoptr(qemuPCIAddressSet) set = NULL;
     g_autoptr(GArray) devs = NULL;
@@ -1132,9 +1134,11 @@ assignPass(virDomainDef *def, const char *machine, bool q35)
         if (d->ctrl && d->ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI)
             fillPCIControllerTarget(d->ctrl);
     }
-    /* one spare pcie-root-port to hotplug into (libvirt) */
-    if (q35 && !hasFreeRootPort(def, set) &&
-        addPCIController(def, set, "pcie-root-port", 0) < 0)
+    /* one spare pcie-root-port to hotplug into, as libvirt adds it: only
+     * when the definition named no PCI controller but the root and buses
+     * had to be added for its devices (it left PCI to us) */
+    if (q35 && maxIdx <= 0 && set->nbuses > (unsigned int)maxIdx + 1 &&
+        !hasFreeRootPort(def, set) && addPCIController(def, set, "pcie-root-port", 0) < 0)
         return -1;
     for (size_t i = 0; i < def->ncontrollers; i++) {
         if (def->controllers[i]->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI)
@@ -1172,10 +1176,12 @@ qemuDomainAssignAddresses(virDomainDef *def, const char *machine)
     bool q35 = qemuMachineIsQ35(machine);
     bool i440fx = qemuMachineIsI440FX(machine);
     g_autoptr(virDomainDef) dry = NULL;
+    int maxIdx;
 
     if (!q35 && !i440fx)
         return 0; /* the validator refuses other machines */
     addDefaultDevices(def, q35, i440fx);
+    maxIdx = maxControllerIndex(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI);
     assignDriveAddresses(def);
     if (virDomainDefCheckDriveAddresses(def) < 0)
         return -1;
@@ -1220,7 +1226,7 @@ qemuDomainAssignAddresses(virDomainDef *def, const char *machine)
                 def->controllers[i]->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
                 def->controllers[i]->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE;
         if (!missing)
-            return assignPass(def, machine, q35);
+            return assignPass(def, machine, q35, maxIdx);
     }
 
     if (i440fx && addPCIBridges(def, machine) < 0)
@@ -1230,12 +1236,12 @@ qemuDomainAssignAddresses(virDomainDef *def, const char *machine)
      * all present, PCI controllers first, so that a bridge takes the first
      * root port and the devices the ones after it. */
     dry = virDomainDefCopy(def);
-    if (assignPass(dry, machine, q35) < 0)
+    if (assignPass(dry, machine, q35, maxIdx) < 0)
         return -1;
     for (size_t i = def->ncontrollers; i < dry->ncontrollers; i++) {
         const virDomainControllerDef *c = dry->controllers[i];
 
         appendController(def, c->type, c->idx, c->model);
     }
-    return assignPass(def, machine, q35);
+    return assignPass(def, machine, q35, maxIdx);
 }

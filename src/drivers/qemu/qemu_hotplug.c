@@ -287,6 +287,8 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
         virReportError(VIR_ERR_XML_ERROR, "%s", "the device XML must hold one device");
         return NULL;
     }
+    if (def->ndisks == 1)
+        qemuCapsDiskDefPostParse(def->disks[0]);
     return g_steal_pointer(&def);
 }
 

@@ -256,10 +256,32 @@ qemuValidateLifecycle(const virDomainDef *def)
     return 0;
 }
 
+/* <smm><tseg>: q35's extended TSEG (mch.extended-tseg-mbytes), whole MiB
+ * (libvirt's qemuDomainDefTsegPostParse) */
+static int
+qemuValidateTseg(const virDomainDef *def, const char *machine)
+{
+    if (def->smm != VIR_DOMAIN_TRISTATE_ON || !def->tsegSpecified)
+        return 0;
+    if (!qemuMachineIsQ35(machine)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "SMM TSEG is only supported with q35 machine type");
+        return -1;
+    }
+    if (def->tsegSize & ((1ULL << 20) - 1)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "SMM TSEG size must be divisible by 1 MiB");
+        return -1;
+    }
+    return 0;
+}
+
 /* Firmware, loader, SMM (libvirt's qemuValidateDomainDefBoot/Features). */
 static int
 qemuValidateFirmware(const virDomainDef *def, const char *machine)
 {
+    if (qemuValidateTseg(def, machine) < 0)
+        return -1;
     bool uefi = def->os.firmware == VIR_DOMAIN_OS_FIRMWARE_EFI ||
                 def->os.loaderType == VIR_DOMAIN_LOADER_TYPE_PFLASH;
 
