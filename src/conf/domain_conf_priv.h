@@ -123,7 +123,9 @@ int virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unkn
 
 /* The checks every <devices> child gets: children and attributes its parser
  * does not carry are recorded in @unknown (see virDomainXMLRecordUnknown,
- * virDomainXMLCheckDeviceAttrs); -1 when that failed the parse. */
+ * virDomainXMLCheckDeviceAttrs); -1 when that failed the parse. With
+ * "CHILD/" in @known, CHILD's own children are checked too: only those
+ * listed as "CHILD/NAME" are carried. */
 int virDomainDeviceCheckChildren(xmlNodePtr node, const char *const *known,
                                  GPtrArray *unknown, unsigned int flags, bool *failed);
 int virDomainDeviceCheckAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules,

@@ -835,6 +835,41 @@ sortDisks(GPtrArray *disks)
  * data the hypervisor driver assigns; a per-device <boot> changes how the
  * guest boots, so it is refused rather than dropped.
  */
+/* With "CHILD/" in @known, the element children of CHILD are checked too:
+ * only those listed as "CHILD/NAME" are carried, the others are recorded
+ * in @unknown as "devices/DEVICE/CHILD/NAME". */
+static int
+checkGrandChildren(const char *parent, xmlNodePtr child, const char *const *known,
+                   GPtrArray *unknown, unsigned int flags, bool *failed)
+{
+    size_t len = strlen((const char *)child->name);
+    bool checked = false;
+    g_autofree char *path = NULL;
+
+    for (size_t i = 0; known[i] && !checked; i++)
+        checked = strncmp(known[i], (const char *)child->name, len) == 0 &&
+                  known[i][len] == '/' && !known[i][len + 1];
+    if (!checked)
+        return 0;
+    for (xmlNodePtr g = child->children; g; g = g->next) {
+        bool carried = false;
+
+        if (g->type != XML_ELEMENT_NODE)
+            continue;
+        for (size_t i = 0; known[i] && !carried; i++)
+            carried = strncmp(known[i], (const char *)child->name, len) == 0 &&
+                      known[i][len] == '/' && g_str_equal(known[i] + len + 1, g->name);
+        if (carried)
+            continue;
+        if (!path)
+            path = g_strdup_printf("%s/%s", parent, (const char *)child->name);
+        virDomainXMLRecordUnknown(unknown, path, g, flags, failed);
+        if (*failed)
+            return -1;
+    }
+    return 0;
+}
+
 int
 virDomainDeviceCheckChildren(xmlNodePtr node, const char *const *known,
                              GPtrArray *unknown, unsigned int flags, bool *failed)
@@ -842,9 +877,13 @@ virDomainDeviceCheckChildren(xmlNodePtr node, const char *const *known,
     g_autofree char *parent = g_strdup_printf("devices/%s", (const char *)node->name);
 
     for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
-        if (cur->type != XML_ELEMENT_NODE || virDomainXMLNodeIs(cur, "alias") ||
-            virDomainStrInList(known, (const char *)cur->name))
+        if (cur->type != XML_ELEMENT_NODE || virDomainXMLNodeIs(cur, "alias"))
             continue;
+        if (virDomainStrInList(known, (const char *)cur->name)) {
+            if (checkGrandChildren(parent, cur, known, unknown, flags, failed) < 0)
+                return -1;
+            continue;
+        }
         if (virDomainXMLNodeIs(cur, "boot")) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                            "per-device boot order is not supported by virtkit");

@@ -707,7 +707,8 @@ static const char *const spiceChildren[] = { "listen", "image",     "jpeg",
                                              "mouse",  "clipboard", "filetransfer",
                                              "gl",     NULL };
 static const char *const audioChildren[] = { NULL };
-static const char *const videoChildren[] = { "model", "address", NULL };
+/* <model>'s <acceleration> and <resolution> are not carried */
+static const char *const videoChildren[] = { "model", "model/", "address", NULL };
 
 int
 virDomainInputParseXML(GArray **inputs, xmlNodePtr node, GPtrArray *unknown,

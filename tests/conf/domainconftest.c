@@ -208,11 +208,13 @@ testMetadataAndAttrs(void)
 static void
 testUnknownElements(void)
 {
-    g_autoptr(virDomainDef) def =
-        parseFmt("<cpu mode='host-model'><numa/></cpu><features><pmu/><acpi/></features>"
-                 "<devices><panic model='isa'/><panic model='pvpanic'/><shmem/></devices>"
-                 "<os><loader>/x</loader></os>",
-                 0);
+    g_autoptr(virDomainDef) def = parseFmt(
+        "<cpu mode='host-model'><numa/></cpu><features><pmu/><acpi/></features>"
+        "<devices><panic model='isa'/><panic model='pvpanic'/><shmem/>"
+        "<video><model type='virtio'><acceleration accel3d='yes'/></model></video>"
+        "</devices>"
+        "<os><loader>/x</loader></os>",
+        0);
 
     g_assert_nonnull(def);
     g_assert_nonnull(def->unknownElements);
@@ -223,9 +225,13 @@ testUnknownElements(void)
         g_strv_contains((const char *const *)def->unknownElements, "devices/panic"));
     g_assert_true(
         g_strv_contains((const char *const *)def->unknownElements, "devices/shmem"));
+    /* a child of a device's child the parser does not carry: refused, not
+     * dropped (was dropped silently) */
+    g_assert_true(g_strv_contains((const char *const *)def->unknownElements,
+                                  "devices/video/model/acceleration"));
     /* panic appears once though given twice; the second <os> is ignored
      * as libvirt ignores it */
-    g_assert_cmpuint(g_strv_length(def->unknownElements), ==, 4);
+    g_assert_cmpuint(g_strv_length(def->unknownElements), ==, 5);
     g_assert_true(def->acpi);
 }
 
