@@ -877,8 +877,23 @@ virDomainDeviceCheckChildren(xmlNodePtr node, const char *const *known,
     g_autofree char *parent = g_strdup_printf("devices/%s", (const char *)node->name);
 
     for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
-        if (cur->type != XML_ELEMENT_NODE || virDomainXMLNodeIs(cur, "alias"))
+        if (cur->type != XML_ELEMENT_NODE)
             continue;
+        if (virDomainXMLNodeIs(cur, "alias")) {
+            /* libvirt keeps a user alias ("ua-" prefix) in an inactive
+             * definition, where it is the device's QEMU id; virtkit does
+             * not carry one: refused rather than lost. Other aliases are
+             * live data libvirt ignores in an inactive definition. */
+            g_autofree char *name = virDomainXMLProp(cur, "name");
+
+            if ((flags & VIR_DOMAIN_DEF_PARSE_INACTIVE) && name &&
+                g_str_has_prefix(name, "ua-")) {
+                virDomainXMLRecordUnknown(unknown, parent, cur, flags, failed);
+                if (*failed)
+                    return -1;
+            }
+            continue;
+        }
         if (virDomainStrInList(known, (const char *)cur->name)) {
             if (checkGrandChildren(parent, cur, known, unknown, flags, failed) < 0)
                 return -1;
@@ -963,19 +978,29 @@ virDomainDeviceCheckAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules,
     return *failed ? -1 : 0;
 }
 
+/* "CHILD/": CHILD's own children are checked too (none carried unless
+ * listed as "CHILD/NAME"): libvirt's <driver><metadata_cache>, <source>
+ * <seclabel>, <source><reconnect> ... are refused, never dropped */
 static const char *const diskChildren[] = {
-    "driver", "source", "mirror", "target", "readonly", "address", NULL,
+    "driver", "driver/", "source",   "source/", "mirror",
+    "target", "target/", "readonly", "address", NULL,
 };
 static const char *const netChildren[] = {
-    "mac",       "source",  "model", "target",      "link",      "address",
-    "filterref", "backend", "ip",    "portForward", "bandwidth", NULL,
+    "mac",     "mac/",     "source", "source/",     "model",     "model/",
+    "target",  "target/",  "link",   "link/",       "address",   "filterref",
+    "backend", "backend/", "ip",     "portForward", "bandwidth", NULL,
 };
-static const char *const chrChildren[] = { "source", "target", NULL };
+static const char *const chrChildren[] = {
+    "source", "source/", "target", "target/", "target/model", NULL,
+};
 static const char *const balloonChildren[] = { "address", NULL };
-static const char *const controllerChildren[] = { "model", "target", "master", "address",
-                                                  NULL };
-static const char *const channelChildren[] = { "source", "target", "address", NULL };
-static const char *const rngChildren[] = { "backend", "address", NULL };
+static const char *const controllerChildren[] = {
+    "model", "model/", "target", "target/", "master", "master/", "address", NULL,
+};
+static const char *const channelChildren[] = {
+    "source", "source/", "target", "target/", "address", NULL,
+};
+static const char *const rngChildren[] = { "backend", "backend/", "address", NULL };
 
 int
 virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,

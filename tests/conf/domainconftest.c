@@ -235,6 +235,39 @@ testUnknownElements(void)
     g_assert_true(def->acpi);
 }
 
+/* Children of a device's children the parser does not carry, and a user
+ * alias in an inactive definition: recorded (the QEMU driver refuses
+ * them), never dropped (libvirt's disk-metadata-cache, disk-source-pool-mode
+ * and user-aliases-usb inputs lost them) */
+static void
+testUnknownGrandChildren(void)
+{
+    const char *devs =
+        "<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'>"
+        "<metadata_cache><max_size unit='bytes'>1</max_size></metadata_cache></driver>"
+        "<source file='/x'><seclabel model='selinux' relabel='yes'/></source>"
+        "<target dev='vda' bus='virtio'/></disk>"
+        "<controller type='usb' model='qemu-xhci'><alias name='ua-usb1'/></controller>"
+        "<rng model='virtio'><alias name='rng0'/><backend model='random'>/dev/urandom"
+        "</backend></rng></devices>";
+    g_autoptr(virDomainDef) def = parseFmt(devs, VIR_DOMAIN_DEF_PARSE_INACTIVE);
+    g_autoptr(virDomainDef) live = parseFmt(devs, 0);
+    const char *const want[] = { "devices/disk/driver/metadata_cache",
+                                 "devices/disk/source/seclabel",
+                                 "devices/controller/alias", NULL };
+
+    g_assert_nonnull(def);
+    for (size_t i = 0; want[i]; i++)
+        g_assert_true(
+            g_strv_contains((const char *const *)def->unknownElements, want[i]));
+    /* the rng's alias is live data, ignored when inactive as in libvirt */
+    g_assert_cmpuint(g_strv_length(def->unknownElements), ==, 3);
+    /* a live (status) parse takes aliases as they are */
+    g_assert_nonnull(live);
+    g_assert_false(g_strv_contains((const char *const *)live->unknownElements,
+                                   "devices/controller/alias"));
+}
+
 static void
 testValidate(void)
 {
@@ -548,6 +581,7 @@ main(int argc, char **argv)
     g_test_add_func("/conf/def/devices", testDevicesParsed);
     g_test_add_func("/conf/def/copy", testCopy);
     g_test_add_func("/conf/def/unknown-elements", testUnknownElements);
+    g_test_add_func("/conf/def/unknown-grandchildren", testUnknownGrandChildren);
     g_test_add_func("/conf/def/metadata-attrs", testMetadataAndAttrs);
     g_test_add_func("/conf/def/validate", testValidate);
     g_test_add_func("/conf/def/size-cap", testSizeCap);

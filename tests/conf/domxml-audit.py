@@ -27,6 +27,10 @@
 #   defaults        libvirt adds or rewrites something virtkit does not (or
 #                   the other way): defaults filled in differently
 #   order           same content, another order
+# With --reduce, an input only virtkit refuses for an element or attribute
+# it names ("element 'devices/disk/driver' is not supported ...") is
+# defined again on both sides without it, up to 10 times, and that result
+# is classified too (reduced-*): the drops hidden behind a refusal.
 # A fact is (element path, attribute, value) or (element path, '#text',
 # text) or (element path,) for an element itself, counted as a multiset.
 # Values generated when the input has none (uuid, MAC) are not compared.
@@ -180,6 +184,50 @@ def compare(inp_text, lv_text, vk_text):
     return "order", detail
 
 
+def strip(text, msg):
+    """@text without what @msg names, or None (not a message naming it)."""
+    m = re.match(r"unsupported configuration: (?:attribute '([^']+)' of )?element '([^']+)' "
+                 r"is not supported by the QEMU driver", msg)
+    if not m:
+        return None
+    attr, path = m.groups()
+    root = ET.fromstring(text)
+    parts = path.split("/")
+    parents = [root] if len(parts) == 1 else root.findall("/".join(parts[:-1]))
+    found = False
+    for parent in parents:
+        for el in list(parent):
+            if el.tag != parts[-1]:
+                continue
+            if attr and attr in el.attrib:
+                del el.attrib[attr]
+                found = True
+            elif not attr:
+                parent.remove(el)
+                found = True
+    return ET.tostring(root, encoding="unicode") if found else None
+
+
+def reduce_case(lvc, vkc, text, err):
+    removed = []
+    for _ in range(10):
+        text = strip(text, err[2])
+        if text is None:
+            return {"removed": removed, "class": "reduced-stuck", "vk": err} if removed \
+                else None
+        removed.append(err[2])
+        r_lv = define_dump(lvc, text)
+        r_vk = define_dump(vkc, text)
+        if r_lv[0] == "err":
+            return {"removed": removed, "class": "reduced-lv-refuses", "lv": r_lv[1]}
+        if r_vk[0] == "err":
+            err = r_vk[1]
+            continue
+        cls, detail = compare(text, r_lv[1], r_vk[1])
+        return {"removed": removed, "class": "reduced-" + cls, **detail}
+    return {"removed": removed, "class": "reduced-stuck", "vk": err}
+
+
 def key_name(k):
     """A fact's element/attribute without the value (for the tallies)."""
     return k[0] + ("" if len(k) == 1 else "@" + k[1])
@@ -200,6 +248,8 @@ def main():
     ap.add_argument("--only", help="only inputs whose name contains this")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--reduce", action="store_true",
+                    help="strip what virtkit refuses and compare again")
     args = ap.parse_args()
 
     os.environ.setdefault("VIRTKITD", os.path.join(os.path.abspath(args.build),
@@ -246,6 +296,10 @@ def main():
             else:
                 cls, detail = compare(text, r_lv[1], r_vk[1])
                 detail["lv_xml"], detail["vk_xml"] = r_lv[1], r_vk[1]
+            if cls == "vk-refuses" and args.reduce:
+                red = reduce_case(lvc, vkc, text, r_vk[1])
+                if red:
+                    detail["reduced"] = red
             results[name] = {"class": cls, **detail}
             if args.verbose or args.xml:
                 print("%4d %-60s %s" % (i, name, cls), flush=True)
@@ -284,6 +338,15 @@ def report(items, skipped, results):
         print("\n%s (%d distinct):" % (title, len(c)))
         for k, v in c.most_common(n):
             print("  %4d  %s" % (v, k))
+    red = [r["reduced"] for r in results.values() if "reduced" in r]
+    if red:
+        print("\nreduced (virtkit's refusals stripped on both sides): %s" % dict(
+            collections.Counter(r["class"] for r in red).most_common()))
+        tally("dropped once reduced (element@attribute, inputs)",
+              (k for r in red if r["class"] == "reduced-drops"
+               for k in {key_name(f) for f in r["drops"]}))
+        tally("reduced, stuck on (message)",
+              (norm_msg(r["vk"][2]) for r in red if r["class"] == "reduced-stuck"), 15)
     tally("dropped (element@attribute, inputs)",
           (k for r in results.values() if r["class"] == "drops"
            for k in {key_name(f) for f in r["drops"]}))
