@@ -864,6 +864,19 @@ netGuestSample(const char *line, long long bytes)
     sample("net_guest2guest_bytes_per_s", n / (t1 - t0 > 0.01 ? t1 - t0 : 0.01));
 }
 
+/* Reads one line of stdin; false at its end. */
+static bool
+waitGo(void)
+{
+    int c;
+
+    while ((c = getchar()) != EOF) {
+        if (c == '\n')
+            return true;
+    }
+    return false;
+}
+
 /* netguest GUESTDIR SERIALDIR REPS BYTES [serve TAG]: the net test guest
  * on a NAT network with DHCP (the daemons in network namespaces of their
  * own, scripts/bench.sh). A guest with a NAT interface: start (call: its
@@ -874,11 +887,13 @@ netGuestSample(const char *line, long long bytes)
  * receiver's byte counts are checked.
  * Without "serve" the sender sends REPS times at once. With "serve" (the
  * guests named with TAG, so that both daemons' guests can run at the same
- * time) each send waits for a connection to the sender (10.212.0.6:5002,
- * made by the nettrigger workload), "READY" is printed once the sender
- * has its address, and the guests stay until stdin ends: make bench
- * alternates the two daemons' transfers, so that a change of the
- * machine's load falls on both sides alike. */
+ * time) each start (of the receiver, REPS times, then of the sender)
+ * waits for a line on stdin, each send waits for a connection to the
+ * sender (10.212.0.6:5002, made by the nettrigger workload), "READY" is
+ * printed once the sender has its address, and the guests stay until
+ * stdin ends: make bench alternates the two daemons' starts and
+ * transfers, so that a change of the machine's load falls on both sides
+ * alike. */
 static void
 workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir,
                  int reps, long long bytes, const char *serveTag)
@@ -910,6 +925,8 @@ workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir
     for (int r = 0; r < reps; r++) {
         double t0;
 
+        if (serveTag && !waitGo())
+            die("stdin ended before a start");
         unlink(rxSerial);
         t0 = nowMs();
         if (virDomainCreate(rx) < 0)
@@ -928,6 +945,8 @@ workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir
         snprintf(args, sizeof(args), "virtkit.ncsend=10.212.0.5:5001:%lld:%d", bytes,
                  reps);
     txXml = netGuestXml(txName, guestDir, txSerial, "52:54:00:21:20:02", args);
+    if (serveTag && !waitGo())
+        die("stdin ended before the sender's start");
     unlink(txSerial);
     if (!(tx = virDomainCreateXML(conn, txXml, 0)))
         die("virDomainCreateXML (sender guest)");

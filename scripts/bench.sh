@@ -378,11 +378,12 @@ if [ -n "$NETNS" ] && { { want core && [ -z "${QUICK:-}" ]; } ||
     case ",${BENCH_ROWS:-}," in *,netguest,*) true ;; *) false ;; esac; }; then
     netguest=$(VIRTKIT_TEST_GUEST_VARIANT=net "$here/build-test-guest.sh")
     log "network: guest with a NAT interface, start x $GREPS; guest to guest, $NETBYTES bytes x $NETROUNDS, the sides alternating"
-    # one side's guests boot at a time (the start rows as before), then
-    # both sides' stay up for the transfers; each side's vkbench holds its
-    # guests until its stdin (a fifo, kept open on fd 7 or 8) ends
+    # Both sides' vkbench run at once, each told by a line on its stdin (a
+    # fifo, kept open on fd 7 or 8) when to start its receiver guest (the
+    # start rows: GREPS times, the sides alternating as the transfers do,
+    # one guest booting at a time) and then its sender; they hold their
+    # guests until their stdin ends.
     sides
-    ready=""
     fd=7
     for s in $SIDES; do
         if [ "$s" = virtkit ]; then bin=$VK; uri=$VKURI; nspid=$vk_pid; tag=v; else
@@ -395,14 +396,34 @@ if [ -n "$NETNS" ] && { { want core && [ -z "${QUICK:-}" ]; } ||
         echo $! >"$d/vkbench.pid"
         echo "$nspid" >"$d/nspid"
         echo "$tag" >"$d/tag"
+        echo "$fd" >"$d/fd"
         eval "exec $fd>\"\$d/in\""
         fd=$((fd + 1))
-        while ! grep -q '^READY' "$d/out"; do
-            kill -0 "$(cat "$d/vkbench.pid")" 2>/dev/null || break
+    done
+    # ng_step SIDE PATTERN N: one go to SIDE, then wait (as long as its
+    # vkbench lives) for N lines of PATTERN in its output
+    ng_step() {
+        echo go >&"$(cat "$tmp/ng-$1/fd")" 2>/dev/null || true
+        while [ "$(grep -c "$2" "$tmp/ng-$1/out")" -lt "$3" ]; do
+            kill -0 "$(cat "$tmp/ng-$1/vkbench.pid")" 2>/dev/null || return 1
             sleep 0.2
         done
-        if grep -q '^READY' "$d/out"; then ready="$ready $s"; else
-            log "$s: netguest failed: $(tail -n 3 "$d/err")"; fi
+    }
+    ng_alive=$SIDES
+    for r in $(seq "$GREPS"); do
+        set -- $ng_alive
+        [ $((r % 2)) = 0 ] && [ $# = 2 ] && set -- "$2" "$1"
+        for s in "$@"; do
+            if ! ng_step "$s" '^S guest_nat_start_ip ' "$r"; then
+                log "$s: netguest failed: $(tail -n 3 "$tmp/ng-$s/err")"
+                ng_alive=$(echo $ng_alive | tr ' ' '\n' | grep -vx "$s" | tr '\n' ' ')
+            fi
+        done
+    done
+    ready=""
+    for s in $ng_alive; do
+        if ng_step "$s" '^READY' 1; then ready="$ready $s"; else
+            log "$s: netguest failed: $(tail -n 3 "$tmp/ng-$s/err")"; fi
     done
     # one transfer each first, not counted (warm-up: the sender's first
     # connection, its page cache)
@@ -411,13 +432,26 @@ if [ -n "$NETNS" ] && { { want core && [ -z "${QUICK:-}" ]; } ||
             "$tmp/ng-$s/vkb-tx$(cat "$tmp/ng-$s/tag").serial" "$NETBYTES" >/dev/null ||
             log "$s: warm-up transfer failed"
     done
+    : >"$tmp/ng-rounds"
     for r in $(seq "$NETROUNDS"); do
         set -- $ready
         [ $((r % 2)) = 0 ] && [ $# = 2 ] && set -- "$2" "$1"
         for s in "$@"; do
             record "$s" "$VK" - nettrigger "$(cat "$tmp/ng-$s/nspid")" \
                 "$tmp/ng-$s/vkb-tx$(cat "$tmp/ng-$s/tag").serial" "$NETBYTES"
+            awk -v r="$r" -v s="$s" '$1 == "S" && $2 == "net_guest2guest_bytes_per_s" {
+                print r, s, $3 }' "$tmp/out" >>"$tmp/ng-rounds"
         done
+    done
+    # the rounds' own ratios (both sides a few seconds apart): what the
+    # load's changes within a round leave of the comparison
+    awk '{ v[$1 " " $2] = $3; r[$1] = 1 }
+        END { for (k in r) if (v[k " virtkit"] > 0 && v[k " libvirt"] > 0) {
+                  x = v[k " virtkit"] / v[k " libvirt"]; n++; l += log(x)
+                  if (n == 1 || x < lo) lo = x; if (n == 1 || x > hi) hi = x }
+              if (n) printf "%d rounds, virtkit/libvirt per round %.2f-%.2f, geometric mean %.2f\n",
+                  n, lo, hi, exp(l / n) }' "$tmp/ng-rounds" | while read -r line; do
+        log "guest to guest: $line"
     done
     exec 7>&- 8>&-
     for s in $SIDES; do
