@@ -76,6 +76,7 @@ _EVENT_FUNC = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(_Event), ct
 _PROGRESS_FUNC = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(_Progress),
                                   ctypes.c_void_p)
 _ERROR_FUNC = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+_FREE_FUNC = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 
 
 def _load():
@@ -98,7 +99,7 @@ def _load():
     lib.vkConnectEventSubscribe.restype = ctypes.c_int
     lib.vkConnectEventSubscribe.argtypes = [ctypes.c_void_p, ctypes.c_ulonglong,
                                             ctypes.c_ulonglong, ctypes.c_uint, _EVENT_FUNC,
-                                            ctypes.c_void_p, ctypes.c_void_p]
+                                            ctypes.c_void_p, _FREE_FUNC]
     lib.vkConnectEventUnsubscribe.argtypes = [ctypes.c_void_p, ctypes.c_int]
     lib.virEventRegisterDefaultImpl.restype = ctypes.c_int
     lib.virEventRunDefaultImpl.restype = ctypes.c_int
@@ -216,6 +217,21 @@ class Event:
 
 _loop_thread = None
 
+# The C callbacks of subscriptions, kept alive until libvirtkit lets go of
+# them (its free callback, with the key as opaque): a subscription outlives
+# Connection.close() and the Connection object (libvirtkit keeps the
+# connection referenced until it is unsubscribed), and an event delivered
+# through a callback Python had already freed crashed the process.
+_live_callbacks = {}
+_live_keys = iter(range(1, 1 << 62))
+
+
+def _free_callback(opaque):
+    _live_callbacks.pop(opaque, None)
+
+
+_free_cfunc = _FREE_FUNC(_free_callback)
+
 
 def event_loop_start():
     """Register libvirtkit's default event loop and run it in a daemon thread
@@ -249,13 +265,16 @@ class Connection:
         def cb(conn, ev, opaque):
             callback(Event(ev.contents))
         cfunc = _EVENT_FUNC(cb)
+        key = next(_live_keys)
         flags = (EVENT_SUBSCRIBE_GAP_OK if gap_ok else 0) | \
             (EVENT_SUBSCRIBE_SNAPSHOT if snapshot else 0)
+        _live_callbacks[key] = cfunc
         sid = _lib.vkConnectEventSubscribe(self._ptr, epoch, since, flags,
-                                           cfunc, None, None)
+                                           cfunc, key, _free_cfunc)
         if sid < 0:
+            _live_callbacks.pop(key, None)
             _raise()
-        self._subs[sid] = cfunc  # keep the C callback alive
+        self._subs[sid] = key
         return sid
 
     def unsubscribe(self, sid):
@@ -271,7 +290,12 @@ class Connection:
         return Domain(ptr)
 
     def close(self):
+        """Unsubscribes what this connection subscribed (a subscription
+        would keep it open), then closes it."""
         if self._ptr:
+            for sid in list(self._subs):
+                if _lib.vkConnectEventUnsubscribe(self._ptr, sid) == 0:
+                    self._subs.pop(sid, None)
             _lib.virConnectClose(self._ptr)
             self._ptr = None
 
