@@ -151,9 +151,7 @@ qemuBlockJobFindDisk(virDomainObj *obj, const char *path)
     return disk;
 }
 
-/* The top format node and virtual size of @disk in QEMU (query-block, by
- * the disk's qdev id). */
-static int
+int
 qemuBlockJobDiskNode(virDomainObj *obj, const virDomainDiskDef *disk, char **node,
                      unsigned long long *size)
 {

@@ -35,6 +35,12 @@ bool qemuBlockJobHandleEvent(qemuDriver *driver, virDomainObj *obj, const char *
 /* Whether a block job runs on any disk of @obj. Object locked. */
 bool qemuBlockJobAnyActive(virDomainObj *obj);
 
+/* The top format node of @disk in @obj's QEMU (query-block, by the disk's
+ * qdev id) into *@node (caller frees), and its virtual size into *@size
+ * unless @size is NULL. -1 after reporting. */
+int qemuBlockJobDiskNode(virDomainObj *obj, const virDomainDiskDef *disk, char **node,
+                         unsigned long long *size);
+
 /* Commit the image @top of the disk @dst of the running @obj into the
  * image just below it and wait for the end, as libvirt 9.0's deletion of
  * an external snapshot does: an active commit (@top is the disk's top)

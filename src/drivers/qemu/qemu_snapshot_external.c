@@ -198,44 +198,6 @@ qemuSnapshotCommitDefs(qemuDriver *driver, virDomainObj *obj,
     return 0;
 }
 
-/* The top block node and virtual size of the disk @dd of @obj's QEMU
- * (query-block, by the disk's qdev id). */
-static int
-qemuSnapshotDiskNode(virDomainObj *obj, const virDomainDiskDef *dd, char **node,
-                     unsigned long long *size)
-{
-    g_autoptr(json_object) block = NULL;
-    g_autofree char *alias = qemuDiskAlias(dd);
-    g_autofree char *qdev = g_strdup_printf("/machine/peripheral/%s/", alias);
-    size_t n;
-
-    if (qemuHotplugMonitor(obj, "query-block", NULL, &block) < 0)
-        return -1;
-    n = json_object_is_type(block, json_type_array) ? json_object_array_length(block) : 0;
-    for (size_t i = 0; i < n; i++) {
-        json_object *b = json_object_array_get_idx(block, i);
-        json_object *q = NULL, *ins = NULL, *nn = NULL, *img = NULL, *vs = NULL;
-        const char *qs;
-
-        if (!json_object_object_get_ex(b, "qdev", &q) ||
-            !(qs = json_object_get_string(q)) ||
-            (!g_str_equal(qs, alias) && !g_str_has_prefix(qs, qdev)))
-            continue;
-        if (!json_object_object_get_ex(b, "inserted", &ins) ||
-            !json_object_object_get_ex(ins, "node-name", &nn))
-            break;
-        *node = g_strdup(json_object_get_string(nn));
-        *size = 0;
-        if (json_object_object_get_ex(ins, "image", &img) &&
-            json_object_object_get_ex(img, "virtual-size", &vs))
-            *size = json_object_get_int64(vs);
-        return 0;
-    }
-    virReportError(VIR_ERR_INTERNAL_ERROR, "cannot find block node of disk '%s'",
-                   dd->dst);
-    return -1;
-}
-
 /* The disk part of an external snapshot of a running guest: overlays
  * opened and switched to in one transaction. */
 static int
@@ -261,7 +223,7 @@ qemuSnapshotDisksActive(qemuDriver *driver, virDomainObj *obj, virDomainSnapshot
         if (def->disks[i].snapshot != VIR_DOMAIN_SNAPSHOT_LOCATION_EXTERNAL)
             continue;
         if (!(dd = qemuSnapshotDomainDisk(obj->def, def->disks[i].name)) ||
-            qemuSnapshotDiskNode(obj, dd, &tops[i], &sizes[i]) < 0)
+            qemuBlockJobDiskNode(obj, dd, &tops[i], &sizes[i]) < 0)
             return -1;
     }
     if (qemuSnapshotCreateOverlays(def, obj->def, sizes, reuse, created) < 0)
