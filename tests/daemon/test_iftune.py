@@ -27,15 +27,14 @@ address on the host side; many cases against it:
   with a <bandwidth> (CONFIG_UNSUPPORTED), a floor on a network without QoS
   (OPERATION_UNSUPPORTED); nothing changes.
 """
-import ctypes
 import os
 import re
 import socket
-import subprocess
 import sys
 import time
 
 from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for, write
+from vkdtest import sh_result as sh, unshare_netns
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -45,7 +44,6 @@ import libvirt  # noqa: E402
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
-CLONE_NEWNET = 0x40000000
 NET_GUEST = None
 MAC = "52:54:00:7b:00:01"
 MAC2 = "52:54:00:7b:00:02"
@@ -53,21 +51,10 @@ HOST_IP = "10.213.0.1"
 GUEST_IP = "10.213.0.2"
 
 
-def sh(cmd, check=True):
-    p = subprocess.run(["/bin/sh", "-c", cmd], capture_output=True, text=True, timeout=60)
-    if check and p.returncode != 0:
-        raise AssertionError("%s: %d\n%s%s" % (cmd, p.returncode, p.stdout, p.stderr))
-    return p
-
-
 def enter_netns():
-    if os.geteuid() != 0:
-        raise Skip("needs root (a network namespace of its own)")
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWNET) != 0:
-        raise Skip("unshare(CLONE_NEWNET): %s" % os.strerror(ctypes.get_errno()))
-    sh("ip link set lo up && ip link add vkibr0 type bridge && "
-       "ip addr add %s/24 dev vkibr0 && ip link set vkibr0 up" % HOST_IP)
+    unshare_netns()
+    sh("ip link add vkibr0 type bridge && ip addr add %s/24 dev vkibr0 && "
+       "ip link set vkibr0 up" % HOST_IP)
 
 
 def libvirt_layout(dev, kbps, peak=0, burst=0):

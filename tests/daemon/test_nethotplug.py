@@ -21,7 +21,6 @@ prints a GUEST-HW line with its network interfaces and each one's carrier
   last tap; CD-ROM media changed by python3-libvirt updateDeviceFlags is
   what QEMU's query-block shows.
 """
-import ctypes
 import difflib
 import json
 import os
@@ -30,6 +29,7 @@ import subprocess
 import sys
 
 from vkdtest import Daemon, Skip, VirshEvents, make_tmpdir, run_tests, virsh, wait_for, write
+from vkdtest import sh, unshare_netns
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -42,7 +42,6 @@ libvirt.registerErrorHandler(lambda ctx, err: None, None)
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "..", "data", "daemon", "netdev-virsh.golden")
 VKSH = os.environ.get("VKSH")
-CLONE_NEWNET = 0x40000000
 GUEST = None  # found (or built) before leaving the host's network
 
 
@@ -64,17 +63,7 @@ def enter_netns():
     if os.geteuid() != 0:
         raise Skip("needs root (a network namespace of its own)")
     GUEST = hotplug_guest_dir()
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWNET) != 0:
-        raise Skip("unshare(CLONE_NEWNET): %s" % os.strerror(ctypes.get_errno()))
-    sh("ip link set lo up")
-
-
-def sh(cmd, check=True):
-    p = subprocess.run(["/bin/sh", "-c", cmd], capture_output=True, text=True, timeout=60)
-    if check and p.returncode != 0:
-        raise AssertionError("%s: %d\n%s%s" % (cmd, p.returncode, p.stdout, p.stderr))
-    return p.stdout
+    unshare_netns()
 
 
 def guest():

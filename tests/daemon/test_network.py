@@ -10,7 +10,6 @@ root only, else skipped), so every daemon, bridge, nftables table and dnsmasq
 it makes lives and dies there. The DHCP client's namespace is a child
 `unshare -n sleep` killed by pid at the end."""
 
-import ctypes
 import difflib
 import glob
 import os
@@ -23,35 +22,11 @@ import libvirt
 
 from vkdtest import (Daemon, Skip, make_tmpdir, qemu_pids, run_tests, test_guest_dir, virsh,
                      wait_for)
+from vkdtest import NETNS_TOOLS, quiet, sh, unshare_netns
 
-CLONE_NEWNET = 0x40000000
 peer = None  # the DHCP client's namespace holder (subprocess.Popen)
 GUEST = None  # the test guest's folder, found (or built) before leaving the host's network
 NET_GUEST = None  # the same, variant net (pings, nc; scripts/build-test-guest.sh)
-
-
-def enter_netns():
-    if os.geteuid() != 0:
-        raise Skip("needs root (a network namespace of its own)")
-    for tool in ("/usr/sbin/ip", "/usr/sbin/nft", "/usr/sbin/dnsmasq", "/usr/bin/busybox",
-                 "/usr/bin/nsenter"):
-        if not os.access(tool, os.X_OK):
-            raise Skip("needs " + tool)
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWNET) != 0:
-        raise Skip("unshare(CLONE_NEWNET): %s" % os.strerror(ctypes.get_errno()))
-    sh("ip link set lo up")
-
-
-def sh(cmd, check=True):
-    p = subprocess.run(["/bin/sh", "-c", cmd], capture_output=True, text=True, timeout=60)
-    if check and p.returncode != 0:
-        raise AssertionError("%s: %d\n%s%s" % (cmd, p.returncode, p.stdout, p.stderr))
-    return p.stdout
-
-
-def quiet(*a):
-    pass
 
 
 NAT_XML = """<network>
@@ -999,7 +974,7 @@ if __name__ == "__main__":
     NET_GUEST = test_guest_dir()
     os.environ.pop("VIRTKIT_TEST_GUEST_VARIANT")
     try:
-        enter_netns()
+        unshare_netns(NETNS_TOOLS)
         skip = None
     except Skip as e:
         skip = str(e)

@@ -14,7 +14,6 @@ root only, else skipped), so every daemon, bridge, nftables table and dnsmasq
 it makes lives and dies there. The peer's namespace is a child
 `unshare -n sleep` killed by pid at the end."""
 
-import ctypes
 import os
 import re
 import subprocess
@@ -22,34 +21,10 @@ import subprocess
 import libvirt
 
 from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for
+from vkdtest import NETNS_TOOLS, quiet, sh, unshare_netns
 
-CLONE_NEWNET = 0x40000000
 NET_GUEST = None  # the test guest, variant net (scripts/build-test-guest.sh)
 PEERS = []  # namespace holders (subprocess.Popen), killed by pid at the end
-
-
-def enter_netns():
-    if os.geteuid() != 0:
-        raise Skip("needs root (a network namespace of its own)")
-    for tool in ("/usr/sbin/ip", "/usr/sbin/nft", "/usr/sbin/dnsmasq", "/usr/bin/busybox",
-                 "/usr/bin/nsenter"):
-        if not os.access(tool, os.X_OK):
-            raise Skip("needs " + tool)
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWNET) != 0:
-        raise Skip("unshare(CLONE_NEWNET): %s" % os.strerror(ctypes.get_errno()))
-    sh("ip link set lo up")
-
-
-def sh(cmd, check=True):
-    p = subprocess.run(["/bin/sh", "-c", cmd], capture_output=True, text=True, timeout=60)
-    if check and p.returncode != 0:
-        raise AssertionError("%s: %d\n%s%s" % (cmd, p.returncode, p.stdout, p.stderr))
-    return p.stdout
-
-
-def quiet(*a):
-    pass
 
 
 def new_daemon(root=None):
@@ -626,7 +601,7 @@ if __name__ == "__main__":
         NET_GUEST = None
     os.environ.pop("VIRTKIT_TEST_GUEST_VARIANT")
     try:
-        enter_netns()
+        unshare_netns(NETNS_TOOLS)
         skip = None
     except Skip as e:
         skip = str(e)

@@ -11,11 +11,9 @@ The test process enters a new network namespace first (unshare(CLONE_NEWNET):
 root only, else skipped) with a veth and a default route, which passt takes
 as its template interface: nothing of the host's network is touched."""
 
-import ctypes
 import glob
 import os
 import socket
-import subprocess
 import threading
 import time
 
@@ -23,36 +21,19 @@ import libvirt
 
 from vkdtest import Daemon, Skip, pid_alive, run_tests, test_guest_dir, virsh, wait_for, \
     wait_guest
+from vkdtest import quiet, sh, unshare_netns
 
-CLONE_NEWNET = 0x40000000
 NET_GUEST = None
 PASST = "/usr/bin/passt"
 
 
-def sh(cmd):
-    p = subprocess.run(["/bin/sh", "-c", cmd], capture_output=True, text=True, timeout=60)
-    if p.returncode != 0:
-        raise AssertionError("%s: %d\n%s%s" % (cmd, p.returncode, p.stdout, p.stderr))
-    return p.stdout
-
-
 def enter_netns():
-    if os.geteuid() != 0:
-        raise Skip("needs root (a network namespace of its own)")
-    if not os.access(PASST, os.X_OK):
-        raise Skip("needs " + PASST + " (scripts/deps.sh)")
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWNET) != 0:
-        raise Skip("unshare(CLONE_NEWNET): %s" % os.strerror(ctypes.get_errno()))
+    unshare_netns((PASST,))
     # passt copies the addresses and the gateway of the interface with
     # the default route
-    sh("ip link set lo up && ip link add vkp0 type veth peer name vkp1 && "
+    sh("ip link add vkp0 type veth peer name vkp1 && "
        "ip link set vkp1 up && ip addr add 10.77.0.2/24 dev vkp0 && ip link set vkp0 up && "
        "ip route add default via 10.77.0.1")
-
-
-def quiet(*a):
-    pass
 
 
 def proc_cmdline(pid):

@@ -109,6 +109,47 @@ def run_tests(tests):
     sys.exit(1 if failed else 0)
 
 
+CLONE_NEWNET = 0x40000000
+# what the network suites run inside their namespace
+NETNS_TOOLS = ("/usr/sbin/ip", "/usr/sbin/nft", "/usr/sbin/dnsmasq", "/usr/bin/busybox",
+               "/usr/bin/nsenter")
+
+
+def sh_result(cmd, check=True):
+    """Runs @cmd under /bin/sh (60 s at most) and returns its
+    CompletedProcess; with @check a failure raises AssertionError with its
+    output."""
+    p = subprocess.run(["/bin/sh", "-c", cmd], capture_output=True, text=True, timeout=60)
+    if check and p.returncode != 0:
+        raise AssertionError("%s: %d\n%s%s" % (cmd, p.returncode, p.stdout, p.stderr))
+    return p
+
+
+def sh(cmd, check=True):
+    """sh_result(@cmd, @check)'s standard output."""
+    return sh_result(cmd, check).stdout
+
+
+def unshare_netns(tools=()):
+    """Moves this process into a network namespace of its own, with lo up,
+    where a test may make bridges, taps and rules that die with it. Skip
+    when not root, when one of @tools is missing or when unshare fails."""
+    import ctypes
+    if os.geteuid() != 0:
+        raise Skip("needs root (a network namespace of its own)")
+    for tool in tools:
+        if not os.access(tool, os.X_OK):
+            raise Skip("needs " + tool)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNET) != 0:
+        raise Skip("unshare(CLONE_NEWNET): %s" % os.strerror(ctypes.get_errno()))
+    sh("ip link set lo up")
+
+
+def quiet(*a):
+    """An error handler that drops libvirt's messages."""
+
+
 def wait_for(cond, what, timeout=30.0, step=0.02):
     deadline = time.monotonic() + timeout
     while True:
