@@ -168,9 +168,23 @@ sortedLines(const char *text)
     return g_strjoinv("\n", lines);
 }
 
+/* @text with the port of each virtio console's <target> dropped. */
+static char *
+withoutVirtioConsolePorts(const char *text)
+{
+    g_autoptr(GRegex) re =
+        g_regex_new("(<target type='virtio') port='[0-9]+'/>", 0, 0, NULL);
+
+    return g_regex_replace(re, text, -1, 0, "\\1/>", 0, NULL);
+}
+
 /* Defining what define wrote changes nothing: the same devices and
  * addresses (a parse may reorder controllers by index, as libvirt's does),
- * and from then on the very same text. */
+ * and from then on the very same text. One exception is libvirt's own:
+ * it numbers the consoles it parses by position before adding serial 0's
+ * console in front, so a virtio console defined beside a serial port gets
+ * port 0 the first time and port 1 when what define wrote is defined
+ * again (libvirtd 9.0 does so); its ports settle at the second define. */
 static void
 checkRedefineStable(const char *name, const char *deftext)
 {
@@ -178,14 +192,17 @@ checkRedefineStable(const char *name, const char *deftext)
     g_autoptr(virDomainDef) third = NULL;
     g_autofree char *text2 = NULL;
     g_autofree char *text3 = NULL;
-    g_autofree char *sorted1 = sortedLines(deftext);
+    g_autofree char *masked1 = withoutVirtioConsolePorts(deftext);
+    g_autofree char *masked2 = NULL;
+    g_autofree char *sorted1 = sortedLines(masked1);
     g_autofree char *sorted2 = NULL;
 
     if (!again || qemuCapsDomainDefPostParse(capsFor(again), again) < 0)
         g_error("%s: redefining its definition failed: %s", name,
                 virGetLastErrorMessage());
     text2 = virDomainDefFormat(again, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
-    sorted2 = sortedLines(text2);
+    masked2 = withoutVirtioConsolePorts(text2);
+    sorted2 = sortedLines(masked2);
     g_assert_cmpstr(sorted2, ==, sorted1);
     g_assert_nonnull(third = virDomainDefParseString(text2, 0));
     g_assert_cmpint(qemuCapsDomainDefPostParse(capsFor(third), third), ==, 0);
@@ -264,6 +281,15 @@ useScratchFiles(virDomainDef *def, const char *dir, const char *guest)
         if (def->serials[i]->type == VIR_DOMAIN_CHR_TYPE_FILE) {
             g_free(def->serials[i]->path);
             def->serials[i]->path = g_strdup_printf("%s/serial%zu.log", dir, i);
+        }
+    }
+    for (size_t i = 0; i < def->nconsoles; i++) {
+        virDomainChrDef *con = def->consoles[i];
+
+        if (con->type == VIR_DOMAIN_CHR_TYPE_FILE &&
+            con->targetType == VIR_DOMAIN_CHR_TARGET_VIRTIO) {
+            g_free(con->path);
+            con->path = g_strdup_printf("%s/console%zu.log", dir, i);
         }
     }
     for (size_t i = 0; i < def->nchannels; i++) {

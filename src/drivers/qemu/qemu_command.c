@@ -908,6 +908,33 @@ qemuBuildChannels(GPtrArray *a, const virDomainDef *def, const qemuCommandOption
     }
 }
 
+/* Virtio consoles: a virtconsole on the virtio-serial bus, after the
+ * channels as libvirt 9.0 orders them (charconsoleI / consoleI, I the
+ * console's position: console0 is serial 0's alias). QEMU numbers the
+ * port: the first virtconsole takes port 0, which channels never use. */
+static void
+qemuBuildVirtioConsoles(GPtrArray *a, const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->nconsoles; i++) {
+        const virDomainChrDef *con = def->consoles[i];
+
+        if (con->targetType != VIR_DOMAIN_CHR_TARGET_VIRTIO)
+            continue;
+        add(a, "-chardev");
+        if (con->type == VIR_DOMAIN_CHR_TYPE_FILE) {
+            g_autofree char *path = qemuEscapeComma(con->path);
+
+            addf(a, "file,id=charconsole%zu,path=%s", i, path);
+        } else if (con->type == VIR_DOMAIN_CHR_TYPE_PTY) {
+            addf(a, "pty,id=charconsole%zu", i);
+        } else {
+            addf(a, "null,id=charconsole%zu", i);
+        }
+        add(a, "-device");
+        addf(a, "virtconsole,chardev=charconsole%zu,id=console%zu", i, i);
+    }
+}
+
 const char *
 qemuWatchdogAction(int action)
 {
@@ -1429,6 +1456,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         addf(a, "isa-serial,chardev=charserial%zu,id=serial%zu,index=%zu", i, i, i);
     }
     qemuBuildChannels(a, def, opts);
+    qemuBuildVirtioConsoles(a, def);
     qemuBuildInputs(a, def);
     qemuBuildGraphics(a, def);
     qemuBuildVideos(a, def);

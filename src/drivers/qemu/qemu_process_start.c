@@ -262,10 +262,11 @@ qemuProcessSetGraphicsPasswords(virDomainObj *obj)
     return 0;
 }
 
-/* Learn the pty QEMU allocated for each 'pty' serial (query-chardev) and
- * record it in the live definition as <source path=.../> (libvirt does
- * the same); a serial console shows its serial's pty. obj locked, start
- * job held; the lock is dropped around each monitor call. */
+/* Learn the pty QEMU allocated for each 'pty' serial and virtio console
+ * (query-chardev) and record it in the live definition as <source
+ * path=.../> (libvirt does the same); a serial console shows its serial's
+ * pty. obj locked, start job held; the lock is dropped around each monitor
+ * call. */
 static int
 qemuProcessReadPtyPaths(virDomainObj *obj)
 {
@@ -292,6 +293,22 @@ qemuProcessReadPtyPaths(virDomainObj *obj)
         virDomainChrDef *con = def->consoles[i];
         size_t port = MAX(con->targetPort, 0);
 
+        if (con->type == VIR_DOMAIN_CHR_TYPE_PTY &&
+            con->targetType == VIR_DOMAIN_CHR_TARGET_VIRTIO) {
+            /* a virtconsole has its own pty (charconsoleI) */
+            g_autofree char *alias = g_strdup_printf("charconsole%zu", i);
+            char *path = NULL;
+            int rc;
+
+            virDomainObjUnlock(obj);
+            rc = qemuMonitorGetPtyPath(priv->mon, alias, &path);
+            virDomainObjLock(obj);
+            if (rc < 0)
+                return -1;
+            g_free(con->path);
+            con->path = path;
+            continue;
+        }
         if (con->type != VIR_DOMAIN_CHR_TYPE_PTY || port >= def->nserials ||
             def->serials[port]->type != VIR_DOMAIN_CHR_TYPE_PTY)
             continue;

@@ -1068,7 +1068,11 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
     for (size_t i = 0; i < def->nconsoles; i++) {
         const virDomainChrDef *con = def->consoles[i];
 
-        /* A serial console is an alias of serial N: nothing of its own. */
+        /* A virtio console is a virtconsole on the virtio-serial bus (the
+         * parser added the controller); a serial console is an alias of
+         * serial N: nothing of its own. */
+        if (con->targetType == VIR_DOMAIN_CHR_TARGET_VIRTIO)
+            continue;
         if ((con->targetType != VIR_DOMAIN_CHR_TARGET_SERIAL &&
              con->targetType != VIR_DOMAIN_CHR_TARGET_NONE) ||
             (size_t)MAX(con->targetPort, 0) >= MAX(def->nserials, 1) ||
