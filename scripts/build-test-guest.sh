@@ -97,6 +97,10 @@ kver=${pkg#linux-image-}
 #                     background, GUEST-AGENTD-READY): it answers guest-sync
 #                     and guest-ping, and on guest-shutdown prints
 #                     GUEST-AGENT-SHUTDOWN, syncs and powers off;
+#   virtkit.hvc=1     answers each line written to its first virtio console
+#                     (/dev/hvc0) with "GUEST-HVC-GOT <line>" on that console
+#                     and on the serial one (GUEST-HVC-READY once it reads;
+#                     GUEST-HVC-MISSING: no hvc0);
 #   virtkit.watchdog=1  arms the i6300esb watchdog (~1 s, never fed) from
 #                     userspace (the kernel has no driver for it) and prints
 #                     GUEST-WATCHDOG-ARMED (GUEST-WATCHDOG-MISSING: none);
@@ -410,6 +414,24 @@ if grep -q "virtkit.watchdog=1" /proc/cmdline; then
     (while sleep 0.5; do
          for d in $(find_wdt); do arm_wdt $d; done
      done) &
+fi
+if grep -q "virtkit.hvc=1" /proc/cmdline; then
+    (i=0
+     while [ ! -c /dev/hvc0 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+     if [ -c /dev/hvc0 ]; then
+         exec 3<>/dev/hvc0
+         stty -echo <&3 2>/dev/null
+         echo GUEST-HVC-READY
+         while :; do
+             while IFS= read -r line <&3; do
+                 echo "GUEST-HVC-GOT $line" >&3
+                 echo "GUEST-HVC-GOT $line"
+             done
+             sleep 0.05
+         done
+     else
+         echo GUEST-HVC-MISSING
+     fi) &
 fi
 '
 if [ "$variant" = events ]; then

@@ -13,6 +13,9 @@ What is checked, each with the real clients:
 - a client killed mid-console leaves nothing behind (the next console opens without
   FORCE; the ASan daemon's leak check at exit, in build-asan);
 - the test driver answers NO_SUPPORT, as libvirt's test driver does.
+- a virtio console (console1, the events guest answering on its hvc0): its own pty in the
+  live XML; python openConsole("console1") and virsh console --devname console1 carry a
+  line to the guest and its answer back.
 """
 import os
 import pty
@@ -482,6 +485,89 @@ def test_vksh_console():
         virsh(uri, "destroy", "v1", check=False)
 
 
+def virtio_console_xml(name, guest):
+    """The events guest with a pty serial and a pty virtio console
+    (console1), answering lines on its hvc0 (virtkit.hvc=1)."""
+    return pty_xml(name, guest).replace(
+        "cryptomgr.notests", "cryptomgr.notests virtkit.hvc=1").replace(
+        "</devices>", "  <console type='pty'><target type='virtio'/></console>\n  </devices>")
+
+
+def test_virtio_console():
+    env = dict(os.environ, VIRTKIT_TEST_GUEST_VARIANT="events")
+    here = os.path.dirname(os.path.abspath(__file__))
+    p = subprocess.run([os.path.join(here, "..", "..", "scripts", "build-test-guest.sh")],
+                       capture_output=True, text=True, timeout=600, env=env)
+    guest = p.stdout.strip()
+    if p.returncode != 0 or not os.path.exists(os.path.join(guest, "vmlinuz")):
+        raise Skip("events test guest not available (scripts/build-test-guest.sh)")
+    import xml.etree.ElementTree as ET
+    d = Daemon().start()
+    uri = d.uri("qemu")
+    virsh(uri, "define", write(os.path.join(d.root, "vc.xml"), virtio_console_xml("vc", guest)))
+    virsh(uri, "start", "vc")
+    libvirt, conn = open_python(uri)
+    try:
+        # the live XML: the virtio console has a pty of its own
+        devs = ET.fromstring(virsh(uri, "dumpxml", "vc").stdout).find("devices")
+        cons = devs.findall("console")
+        assert len(cons) == 2, [ET.tostring(c) for c in cons]
+        assert cons[1].find("target").get("type") == "virtio", ET.tostring(cons[1])
+        vpath = cons[1].find("source").get("path")
+        spath = devs.find("serial").find("source").get("path")
+        assert vpath.startswith("/dev/pts/") and vpath != spath, (vpath, spath)
+        assert os.path.exists(vpath), vpath
+
+        # python3-libvirt: console1's stream reaches the guest's hvc0, both ways
+        dom = conn.lookupByName("vc")
+        st = conn.newStream(0)
+        dom.openConsole("console1", st, 0)
+        needle = b"GUEST-HVC-GOT vk-hvc-py"
+        got = bytearray()
+        done = threading.Event()
+
+        def reader():
+            try:
+                while needle not in got:
+                    b = st.recv(4096)
+                    if isinstance(b, int) or not b:
+                        break
+                    got.extend(b)
+            finally:
+                done.set()
+        threading.Thread(target=reader, daemon=True).start()
+        deadline = time.monotonic() + 150
+        while not done.is_set():
+            assert time.monotonic() < deadline, "no answer on hvc0: %r" % bytes(got[-2000:])
+            st.send(b"vk-hvc-py\r")      # until the guest's reader is up
+            done.wait(2)
+        assert needle in got, "console1's stream ended: %r" % bytes(got[-2000:])
+        st.finish()
+
+        # Debian's virsh console --devname console1: the same, then Ctrl-]
+        con = PtyVirsh(uri, "--devname", "console1", "vc")
+        try:
+            con.wait_output(b"Escape character is ^]", 60)
+            con.wait_raw()
+            deadline = time.monotonic() + 60
+            while b"GUEST-HVC-GOT vk-hvc-virsh" not in con.buf:
+                assert time.monotonic() < deadline, con.buf[-2000:]
+                con.send(b"vk-hvc-virsh\r")
+                step = time.monotonic() + 2
+                while b"GUEST-HVC-GOT vk-hvc-virsh" not in con.buf and \
+                        time.monotonic() < step:
+                    con.pump()
+            con.send(b"\x1d")
+            assert con.wait_exit() == 0, con.buf[-500:]
+        finally:
+            con.close()
+    finally:
+        conn.close()
+        virsh(uri, "destroy", "vc", check=False)
+    assert d.stop() == 0
+    assert qemu_pids(d.root) == []
+
+
 def test_test_driver_no_support():
     import libvirt
     d = Daemon().start()
@@ -510,4 +596,7 @@ if __name__ == "__main__":
         ("a console never read: daemon memory bounded", test_unread_console_bounded),
         ("vksh console: boot output, echo, Ctrl-] exits 0, guest stop ends it",
          test_vksh_console),
+        ("virtio console: its own pty in the live XML; python openConsole('console1') and "
+         "virsh console --devname console1 reach the guest's hvc0 both ways",
+         test_virtio_console),
     ])
