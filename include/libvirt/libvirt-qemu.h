@@ -32,6 +32,28 @@ typedef enum {
 char *virDomainQemuAgentCommand(virDomainPtr domain, const char *cmd, int timeout,
                                 unsigned int flags);
 
+/* A QMP event of @dom: its name, QEMU's timestamp, its "data" member as
+ * JSON text (NULL when it has none). */
+typedef void (*virConnectDomainQemuMonitorEventCallback)(
+    virConnectPtr conn, virDomainPtr dom, const char *event, long long seconds,
+    unsigned int micros, const char *details, void *opaque);
+
+typedef enum {
+    /* @event is a regular expression searched in the event's name */
+    VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_REGEX = (1 << 0),
+    /* @event matches regardless of case */
+    VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_NOCASE = (1 << 1),
+} virConnectDomainQemuMonitorEventRegisterFlags;
+
+/* Listen for the QMP events of @dom (NULL: every domain) named @event
+ * (NULL: every event). Returns the callback ID, or -1. */
+int virConnectDomainQemuMonitorEventRegister(virConnectPtr conn, virDomainPtr dom,
+                                             const char *event,
+                                             virConnectDomainQemuMonitorEventCallback cb,
+                                             void *opaque, virFreeCallback freecb,
+                                             unsigned int flags);
+int virConnectDomainQemuMonitorEventDeregister(virConnectPtr conn, int callbackID);
+
 #ifdef __cplusplus
 }
 #endif

@@ -23,6 +23,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <libvirt/libvirt-qemu.h>
+
 #include "domain_event.h"
 #include "object_event.h"
 #include "virerror.h"
@@ -61,7 +63,13 @@ typedef struct {
     bool haveDom;       /* filtered on one object: @uuid, or @key for node devices */
     unsigned char uuid[VIR_UUID_BUFLEN];
     char *key;
-    bool legacy;      /* virConnectDomainEventRegister */
+    bool legacy; /* virConnectDomainEventRegister */
+    /* QEMU monitor events: the name filter (NULL: all), compiled when a
+     * regex; @remoteID >= 0: only events carrying it (remote driver) */
+    char *monEvent;
+    GRegex *monRegex;
+    bool monNocase;
+    int remoteID;
     void (*cb)(void); /* the user's function, type given by eventID */
     void *opaque;
     virFreeCallback freecb;
@@ -122,6 +130,9 @@ virObjectEventCallbackUnref(virObjectEventCallback *cb)
     if (cb->conn)
         virObjectUnrefConnect(cb->conn);
     g_free(cb->key);
+    g_free(cb->monEvent);
+    if (cb->monRegex)
+        g_regex_unref(cb->monRegex);
     g_free(cb);
 }
 
@@ -258,7 +269,7 @@ virObjectEventStateQueue(virObjectEventState *state, virObjectEvent *event)
     }
 
     g_mutex_lock(&state->lock);
-    if (state->journaled && journalFunc)
+    if (state->journaled && journalFunc && event->kind != VIR_EVENT_KIND_QEMU_MONITOR)
         journalFunc(event, journalOpaque);
     if (state->timer < 0) {
         /* Nobody listens: events are not kept for later listeners, except
@@ -286,6 +297,17 @@ virObjectEventCallbackMatch(const virObjectEventCallback *cb, const virObjectEve
 {
     if (cb->deleted || cb->kind != event->kind || cb->eventID != event->eventID)
         return false;
+    if (cb->kind == VIR_EVENT_KIND_QEMU_MONITOR) {
+        /* str[0]: the QMP event's name; num[1]: the server's callback ID */
+        if (cb->remoteID >= 0 || event->num[1] >= 0)
+            return cb->remoteID == event->num[1];
+        if (cb->monRegex && !g_regex_match(cb->monRegex, event->str[0], 0, NULL))
+            return false;
+        if (!cb->monRegex && cb->monEvent &&
+            (cb->monNocase ? g_ascii_strcasecmp(cb->monEvent, event->str[0])
+                           : strcmp(cb->monEvent, event->str[0])) != 0)
+            return false;
+    }
     if (!cb->haveDom)
         return true;
     if (cb->key)
@@ -342,6 +364,16 @@ virObjectEventCallbackCall(virObjectEventCallback *cb, const virObjectEvent *eve
 {
     virDomainPtr dom;
 
+    if (event->kind == VIR_EVENT_KIND_QEMU_MONITOR) {
+        typedef void (*monitorCb)(virConnectPtr, virDomainPtr, const char *, long long,
+                                  unsigned int, const char *, void *);
+
+        dom = virGetDomain(cb->conn, event->name, event->uuid, event->id);
+        ((monitorCb)cb->cb)(cb->conn, dom, event->str[0], (long long)event->big[0],
+                            (unsigned int)event->num[0], event->str[1], cb->opaque);
+        virObjectUnrefDomain(dom);
+        return;
+    }
     if (event->kind != VIR_EVENT_KIND_DOMAIN) {
         virObjectEventCallbackCallOther(cb, event);
         return;
@@ -520,13 +552,23 @@ virObjectEventStateFlush(virObjectEventState *state)
 }
 
 
+/* The filters of a QEMU monitor callback, set before it is published. */
+typedef struct {
+    const char *event;
+    GRegex *regex; /* taken */
+    bool nocase;
+    int remoteID;
+} virObjectEventMonitorFilter;
+
 /* Add a callback for @kind's @eventID, filtered on @uuid (or @key) when
- * given. Returns its id or -1 (error reported). */
+ * given, and on @mon for a QEMU monitor callback (no duplicate check:
+ * one function may listen with several filters). Returns its id or -1
+ * (error reported). */
 static int
-virObjectEventStateAdd(virConnectPtr conn, virObjectEventState *state, int kind,
-                       const unsigned char *uuid, const char *key, int eventID,
-                       bool legacy, void (*cb)(void), void *opaque,
-                       virFreeCallback freecb)
+virObjectEventStateAddFull(virConnectPtr conn, virObjectEventState *state, int kind,
+                           const unsigned char *uuid, const char *key, int eventID,
+                           bool legacy, void (*cb)(void), void *opaque,
+                           virFreeCallback freecb, virObjectEventMonitorFilter *mon)
 {
     bool filtered = uuid || key;
 
@@ -534,7 +576,11 @@ virObjectEventStateAdd(virConnectPtr conn, virObjectEventState *state, int kind,
     int ret;
 
     g_mutex_lock(&state->lock);
-    for (guint i = 0; i < state->callbacks->len; i++) {
+    /* as libvirt: a monitor callback with a name filter is never a
+     * duplicate; one without is, of the same function on the same domain
+     * (a remote driver's: the server checked) */
+    for (guint i = 0;
+         !(mon && (mon->event || mon->remoteID >= 0)) && i < state->callbacks->len; i++) {
         virObjectEventCallback *other = state->callbacks->pdata[i];
 
         if (other->conn != conn || other->cb != cb || other->kind != kind ||
@@ -567,6 +613,12 @@ virObjectEventStateAdd(virConnectPtr conn, virObjectEventState *state, int kind,
         memcpy(ecb->uuid, uuid, VIR_UUID_BUFLEN);
     ecb->key = g_strdup(key);
     ecb->legacy = legacy;
+    if (mon) {
+        ecb->monEvent = g_strdup(mon->event);
+        ecb->monRegex = g_steal_pointer(&mon->regex);
+        ecb->monNocase = mon->nocase;
+        ecb->remoteID = mon->remoteID;
+    }
     ecb->cb = cb;
     ecb->opaque = opaque;
     ecb->freecb = freecb;
@@ -583,6 +635,17 @@ virObjectEventStateAdd(virConnectPtr conn, virObjectEventState *state, int kind,
     g_debug("registered callback %d (event %d%s)", ret, eventID,
             legacy ? ", legacy" : "");
     return ret;
+}
+
+
+static int
+virObjectEventStateAdd(virConnectPtr conn, virObjectEventState *state, int kind,
+                       const unsigned char *uuid, const char *key, int eventID,
+                       bool legacy, void (*cb)(void), void *opaque,
+                       virFreeCallback freecb)
+{
+    return virObjectEventStateAddFull(conn, state, kind, uuid, key, eventID, legacy, cb,
+                                      opaque, freecb, NULL);
 }
 
 
@@ -1278,4 +1341,145 @@ virSecretEventValueChangedNew(const unsigned char *uuid, int usageType,
     event->usageType = usageType;
     event->usageID = g_strdup(usageID);
     return event;
+}
+
+
+/* ---- libvirt-qemu's monitor events ------------------------------------------- */
+
+/* Register a QEMU monitor callback; @remoteID -1 for a local one with its
+ * filters. @regex is taken. */
+static int
+virDomainQemuMonitorEventStateAdd(virConnectPtr conn, virObjectEventState *state,
+                                  virDomainPtr dom, const char *event, GRegex *regex,
+                                  bool nocase, int remoteID, void (*cb)(void),
+                                  void *opaque, virFreeCallback freecb)
+{
+    virObjectEventMonitorFilter mon = {
+        .event = event, .regex = regex, .nocase = nocase, .remoteID = remoteID
+    };
+    int id = virObjectEventStateAddFull(conn, state, VIR_EVENT_KIND_QEMU_MONITOR,
+                                        dom ? dom->uuid : NULL, NULL, 0, false, cb,
+                                        opaque, freecb, &mon);
+
+    if (mon.regex)
+        g_regex_unref(mon.regex);
+    return id;
+}
+
+
+int
+virDomainQemuMonitorEventStateRegisterID(virConnectPtr conn, virObjectEventState *state,
+                                         virDomainPtr dom, const char *event,
+                                         void (*cb)(void), void *opaque,
+                                         virFreeCallback freecb, unsigned int flags)
+{
+    GRegex *regex = NULL;
+
+    virCheckFlags(VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_REGEX |
+                      VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_NOCASE,
+                  -1);
+    if (event && (flags & VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_REGEX)) {
+        g_autoptr(GError) err = NULL;
+        GRegexCompileFlags cflags = G_REGEX_OPTIMIZE;
+
+        if (flags & VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_NOCASE)
+            cflags |= G_REGEX_CASELESS;
+        if (!(regex = g_regex_new(event, cflags, 0, &err))) {
+            virReportError(VIR_ERR_INVALID_ARG, "failed to compile regex '%s': %s", event,
+                           err->message);
+            return -1;
+        }
+    }
+    return virDomainQemuMonitorEventStateAdd(
+        conn, state, dom, event, regex,
+        (flags & VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_NOCASE) != 0, -1, cb,
+        opaque, freecb);
+}
+
+
+int
+virDomainQemuMonitorEventStateRegisterRemote(virConnectPtr conn,
+                                             virObjectEventState *state, int remoteID,
+                                             void (*cb)(void), void *opaque,
+                                             virFreeCallback freecb)
+{
+    return virDomainQemuMonitorEventStateAdd(conn, state, NULL, NULL, NULL, false,
+                                             remoteID, cb, opaque, freecb);
+}
+
+
+virObjectEvent *
+virDomainQemuMonitorEventNew(int id, const char *name, const unsigned char *uuid,
+                             const char *event, long long seconds, unsigned int micros,
+                             const char *details, int remoteID)
+{
+    virObjectEvent *ev =
+        virObjectEventNewKind(VIR_EVENT_KIND_QEMU_MONITOR, 0, name, uuid, 0, 0);
+
+    ev->id = id;
+    ev->str[0] = g_strdup(event);
+    ev->str[1] = g_strdup(details);
+    ev->big[0] = (unsigned long long)seconds;
+    ev->num[0] = (int)micros;
+    ev->num[1] = remoteID;
+    return ev;
+}
+
+
+bool
+virObjectEventStateHasKind(virObjectEventState *state, virObjectEventKind kind)
+{
+    bool found = false;
+
+    if (!state)
+        return false;
+    g_mutex_lock(&state->lock);
+    for (guint i = 0; i < state->callbacks->len && !found; i++)
+        found = ((virObjectEventCallback *)state->callbacks->pdata[i])->kind == (int)kind;
+    g_mutex_unlock(&state->lock);
+    return found;
+}
+
+
+int
+virObjectEventStateRemoteIDOf(virObjectEventState *state, virConnectPtr conn,
+                              virObjectEventKind kind, int callbackID)
+{
+    int remoteID = -1;
+
+    g_mutex_lock(&state->lock);
+    for (guint i = 0; i < state->callbacks->len; i++) {
+        virObjectEventCallback *cb = state->callbacks->pdata[i];
+
+        if (cb->callbackID == callbackID && cb->conn == conn && cb->kind == (int)kind) {
+            remoteID = cb->remoteID;
+            break;
+        }
+    }
+    g_mutex_unlock(&state->lock);
+    return remoteID;
+}
+
+
+int
+virDomainQemuMonitorEventStateDeregisterID(virConnectPtr conn, virObjectEventState *state,
+                                           int callbackID)
+{
+    bool found = false;
+
+    g_mutex_lock(&state->lock);
+    for (guint i = 0; i < state->callbacks->len && !found; i++) {
+        virObjectEventCallback *cb = state->callbacks->pdata[i];
+
+        found = cb->callbackID == callbackID && cb->conn == conn &&
+                cb->kind == VIR_EVENT_KIND_QEMU_MONITOR;
+    }
+    g_mutex_unlock(&state->lock);
+    if (!found) {
+        virReportError(VIR_ERR_INVALID_ARG, "event callback id %d not registered",
+                       callbackID);
+        return -1;
+    }
+    return virObjectEventStateDeregisterKindID(conn, state, VIR_EVENT_KIND_QEMU_MONITOR,
+                                               callbackID);
 }

@@ -20,6 +20,9 @@ typedef enum {
     VIR_EVENT_KIND_STORAGE_POOL,
     VIR_EVENT_KIND_NODE_DEVICE,
     VIR_EVENT_KIND_SECRET,
+    /* libvirt-qemu's monitor events (one eventID, 0): every QMP event of
+     * a guest, filtered by name; never journaled */
+    VIR_EVENT_KIND_QEMU_MONITOR,
 } virObjectEventKind;
 
 /* Register @cb for @eventID events of the kind, optionally only for the
@@ -64,3 +67,42 @@ virObjectEvent *virSecretEventLifecycleNew(const unsigned char *uuid, int usageT
                                            const char *usageID, int type, int detail);
 virObjectEvent *virSecretEventValueChangedNew(const unsigned char *uuid, int usageType,
                                               const char *usageID);
+
+/* ---- libvirt-qemu's monitor events (virConnectDomainQemuMonitorEventRegister) */
+
+/* Register @cb (a virConnectDomainQemuMonitorEventCallback) for the QMP
+ * events of @dom (NULL: every domain) named @event (NULL: all): the exact
+ * name, or with VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_REGEX a
+ * regular expression searched in it, case-insensitively with _NOCASE.
+ * Returns the callbackID or -1 (INVALID_ARG "failed to compile regex"). */
+int virDomainQemuMonitorEventStateRegisterID(virConnectPtr conn,
+                                             virObjectEventState *state, virDomainPtr dom,
+                                             const char *event, void (*cb)(void),
+                                             void *opaque, virFreeCallback freecb,
+                                             unsigned int flags);
+/* A remote driver's registration: the server filtered already, @cb gets
+ * exactly the events queued with @remoteID. */
+int virDomainQemuMonitorEventStateRegisterRemote(virConnectPtr conn,
+                                                 virObjectEventState *state, int remoteID,
+                                                 void (*cb)(void), void *opaque,
+                                                 virFreeCallback freecb);
+/* QMP event @event of a domain at @seconds.@micros, @details its "data"
+ * as JSON text (NULL when it has none); @remoteID -1, or the server's
+ * callback ID of a remote driver's message. */
+virObjectEvent *virDomainQemuMonitorEventNew(int id, const char *name,
+                                             const unsigned char *uuid, const char *event,
+                                             long long seconds, unsigned int micros,
+                                             const char *details, int remoteID);
+/* The server's callback ID recorded by a remote registration of @kind
+ * (virDomainQemuMonitorEventStateRegisterRemote) under @callbackID of
+ * @conn, or -1 when there is none. */
+int virObjectEventStateRemoteIDOf(virObjectEventState *state, virConnectPtr conn,
+                                  virObjectEventKind kind, int callbackID);
+/* Deregister QEMU monitor callback @callbackID of @conn: 0, or -1 with
+ * libvirt's INVALID_ARG "event callback id %d not registered". */
+int virDomainQemuMonitorEventStateDeregisterID(virConnectPtr conn,
+                                               virObjectEventState *state,
+                                               int callbackID);
+/* Whether a callback of @kind is registered (cheap; lets a driver skip
+ * building events nobody asked for). */
+bool virObjectEventStateHasKind(virObjectEventState *state, virObjectEventKind kind);

@@ -676,6 +676,17 @@ vkdDispatchLookup(uint32_t prog, int proc, vkdProcEntry *out)
         out->flags = 0;
         return true;
     }
+    if (prog == QEMU_PROGRAM &&
+        (proc == QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_REGISTER ||
+         proc == QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER)) {
+        /* event registrations (remote_dispatch_event.c), priority as the
+         * description says */
+        out->handler = proc == QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_REGISTER
+                           ? vkdDispatchQemuMonitorEventRegister
+                           : vkdDispatchQemuMonitorEventDeregister;
+        out->flags = VKD_PROC_PRIO;
+        return true;
+    }
     if (prog == VIRTKIT_PROGRAM) {
         /* virtkit's own procedures (remote_dispatch_virtkit.c): none is
          * priority, none runs before open */

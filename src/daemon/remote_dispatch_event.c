@@ -14,6 +14,8 @@
 #define G_LOG_DOMAIN "virtkitd.events"
 #include <string.h>
 
+#include <libvirt/libvirt-qemu.h>
+
 #include "daemon_startup.h"
 #include "remote_dispatch_priv.h"
 #include "remote_typedparam.h"
@@ -37,6 +39,7 @@ typedef enum {
     VKD_EVENT_STORAGE_POOL,
     VKD_EVENT_NODE_DEVICE,
     VKD_EVENT_SECRET,
+    VKD_EVENT_QEMU_MONITOR, /* libvirt-qemu's (QEMU program 4/5/6) */
 } vkdEventKind;
 
 static int vkdEventDeregisterLocal(virConnectPtr conn, const vkdEventReg *reg);
@@ -878,6 +881,8 @@ vkdEventDeregisterLocal(virConnectPtr conn, const vkdEventReg *reg)
         return virConnectNodeDeviceEventDeregisterAny(conn, localID);
     case VKD_EVENT_SECRET:
         return virConnectSecretEventDeregisterAny(conn, localID);
+    case VKD_EVENT_QEMU_MONITOR:
+        return virConnectDomainQemuMonitorEventDeregister(conn, localID);
     }
     return -1;
 }
@@ -1042,6 +1047,7 @@ vkdEventRegisterObject(vkdCall *call, vkdEventKind kind, int eventID, void *filt
         virObjectUnrefSecret(filter);
         break;
     case VKD_EVENT_DOMAIN:
+    case VKD_EVENT_QEMU_MONITOR: /* vkdDispatchQemuMonitorEventRegister */
         break;
     }
     if (localID < 0) {
@@ -1153,4 +1159,63 @@ VKD_HANDLER(vkdDispatchSecretEventDeregisterAny)
     remote_connect_secret_event_deregister_any_args *a = args;
 
     return vkdEventDeregisterObject(call, VKD_EVENT_SECRET, a->callbackID);
+}
+
+
+/* ---- libvirt-qemu's monitor events (QEMU program 4, 5; message 6) ---------- */
+
+static void
+vkdEventOnQemuMonitor(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom,
+                      const char *event, long long seconds, unsigned int micros,
+                      const char *details, void *opaque)
+{
+    vkdEventReg *reg = opaque;
+    qemu_domain_monitor_event_msg m = { .callbackID = reg->remoteID };
+
+    vkdEventDom(&m.dom, dom);
+    m.event = (char *)event;
+    m.seconds = seconds;
+    m.micros = micros;
+    m.details = (char *)details;
+    virNetServerClientSendEvent(reg->client, QEMU_PROGRAM, QEMU_PROC_DOMAIN_MONITOR_EVENT,
+                                qemu_domain_monitor_event_msg_filter, &m);
+}
+
+/* As libvirtd: the connection filters (domain, name, regex, case) with the
+ * client's arguments; one registration per call. */
+VKD_HANDLER(vkdDispatchQemuMonitorEventRegister)
+{
+    qemu_connect_domain_monitor_event_register_args *a = args;
+    qemu_connect_domain_monitor_event_register_ret *r = ret;
+    g_autoptr(virDomain) dom = NULL;
+    vkdEventReg *reg;
+    int remoteID;
+    int localID;
+
+    if (a->dom)
+        dom = vkdDomainFromWire(call->conn, a->dom);
+    reg = g_new0(vkdEventReg, 1);
+    reg->client = virNetServerClientRef(call->client);
+    reg->kind = VKD_EVENT_QEMU_MONITOR;
+    reg->remoteID = remoteID = g_atomic_int_add(&vkdEventNextID, 1);
+    localID = virConnectDomainQemuMonitorEventRegister(
+        call->conn, dom, a->event, vkdEventOnQemuMonitor, reg, vkdEventRegFree, a->flags);
+    if (localID < 0) {
+        /* the public API failed before taking @reg: it is still ours */
+        vkdEventRegFree(reg);
+        return -1;
+    }
+    reg->localID = localID;
+    g_mutex_lock(&call->dc->lock);
+    g_ptr_array_add(call->dc->events, reg);
+    g_mutex_unlock(&call->dc->lock);
+    r->callbackID = remoteID;
+    return 0;
+}
+
+VKD_HANDLER(vkdDispatchQemuMonitorEventDeregister)
+{
+    qemu_connect_domain_monitor_event_deregister_args *a = args;
+
+    return vkdEventDeregisterObject(call, VKD_EVENT_QEMU_MONITOR, a->callbackID);
 }

@@ -227,7 +227,10 @@ VKD_HANDLER(vkdDispatchDomainGetVcpuPinInfo);  /* 230 */
 VKD_HANDLER(vkdDispatchDomainGetCPUStats);     /* 262 */
 VKD_HANDLER(vkdDispatchDomainGetBlockInfo);    /* 194 */
 /* remote_dispatch_jobs.c */
-VKD_HANDLER(vkdDispatchDomainGetDiskErrors);      /* 263 */
+VKD_HANDLER(vkdDispatchDomainGetDiskErrors); /* 263 */
+/* remote_dispatch_event.c: QEMU program 4 and 5 */
+VKD_HANDLER(vkdDispatchQemuMonitorEventRegister);
+VKD_HANDLER(vkdDispatchQemuMonitorEventDeregister);
 VKD_HANDLER(vkdDispatchDomainGetTime);            /* 337 */
 VKD_HANDLER(vkdDispatchDomainFSFreeze);           /* 335 */
 VKD_HANDLER(vkdDispatchDomainFSThaw);             /* 336 */

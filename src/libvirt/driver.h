@@ -2,6 +2,7 @@
 #pragma once
 
 #include "datatypes.h"
+#include <libvirt/libvirt-qemu.h>
 #include <virtkit/virtkit.h>
 
 typedef enum {
@@ -135,6 +136,12 @@ struct _virHypervisorDriver {
     int (*domainOpenConsole)(virDomainPtr dom, const char *dev_name, virStreamPtr st,
                              unsigned int flags);
     /* libvirt-qemu.h */
+    /* libvirt-qemu's monitor events: @dom and @event may be NULL */
+    int (*connectDomainQemuMonitorEventRegister)(
+        virConnectPtr conn, virDomainPtr dom, const char *event,
+        virConnectDomainQemuMonitorEventCallback cb, void *opaque, virFreeCallback freecb,
+        unsigned int flags);
+    int (*connectDomainQemuMonitorEventDeregister)(virConnectPtr conn, int callbackID);
     int (*domainQemuMonitorCommand)(virDomainPtr dom, const char *cmd, char **result,
                                     unsigned int flags);
 

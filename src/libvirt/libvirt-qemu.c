@@ -90,3 +90,93 @@ error:
     virDispatchError(conn);
     return NULL;
 }
+
+/**
+ * virConnectDomainQemuMonitorEventRegister:
+ * @conn: a connection
+ * @dom: the domain whose events are wanted, or NULL for every domain
+ * @event: the QMP event's name (e.g. "STOP"), or NULL for every event
+ * @cb: called for each matching event, from the application's event loop
+ * @opaque: passed to @cb
+ * @freecb: frees @opaque once the callback is deregistered (may be NULL)
+ * @flags: bitwise-OR of virConnectDomainQemuMonitorEventRegisterFlags
+ *
+ * Listens for the events QEMU's monitor raises for running guests (every
+ * QMP event, including those the driver acts on), as libvirt-qemu's; for
+ * debugging and for what the stable API lacks. With
+ * VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_REGEX @event is a regular
+ * expression searched in the event's name, with _NOCASE the match ignores
+ * case. An event loop must be registered first.
+ *
+ * Returns the callback ID (for virConnectDomainQemuMonitorEventDeregister),
+ * or -1 in case of error: VIR_ERR_OPERATION_DENIED on a read-only
+ * connection, VIR_ERR_INVALID_ARG for a NULL @cb, a @dom of
+ * another connection or a regular expression that does not compile;
+ * VIR_ERR_NO_SUPPORT from drivers without a QEMU monitor (the test driver).
+ */
+int
+virConnectDomainQemuMonitorEventRegister(virConnectPtr conn, virDomainPtr dom,
+                                         const char *event,
+                                         virConnectDomainQemuMonitorEventCallback cb,
+                                         void *opaque, virFreeCallback freecb,
+                                         unsigned int flags)
+{
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    if (dom) {
+        if (!virAPIDomainIsValid(dom)) {
+            virReportErrorFull(VIR_FROM_DOM, VIR_ERR_INVALID_DOMAIN, __func__, "%s",
+                               __func__);
+            goto error;
+        }
+        if (dom->conn != conn) {
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "dom",
+                                   "domain '%s' in %s must match connection", dom->name,
+                                   __func__);
+            goto error;
+        }
+    }
+    virCheckNonNullArgGoto(cb, error);
+    virCheckReadOnlyGoto(conn, error);
+
+    if (conn->driver->connectDomainQemuMonitorEventRegister) {
+        int ret = conn->driver->connectDomainQemuMonitorEventRegister(
+            conn, dom, event, cb, opaque, freecb, flags);
+
+        if (ret < 0)
+            goto error;
+        return ret;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virConnectDomainQemuMonitorEventDeregister:
+ * @conn: a connection
+ * @callbackID: what virConnectDomainQemuMonitorEventRegister returned
+ *
+ * Stops the callback; its freecb runs once no dispatch uses it.
+ *
+ * Returns 0 in case of success, -1 in case of error: VIR_ERR_INVALID_ARG
+ * for a negative or unknown @callbackID.
+ */
+int
+virConnectDomainQemuMonitorEventDeregister(virConnectPtr conn, int callbackID)
+{
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckNonNegativeArgGoto(callbackID, error);
+
+    if (conn->driver->connectDomainQemuMonitorEventDeregister) {
+        if (conn->driver->connectDomainQemuMonitorEventDeregister(conn, callbackID) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}

@@ -273,6 +273,10 @@ remoteEvent(virNetClient *client, virNetMessage *msg, void *opaque)
         remoteVirtkitEvent(priv, msg);
         return;
     }
+    if (msg->header.prog == QEMU_PROGRAM) {
+        remoteQemuEvent(priv, msg);
+        return;
+    }
     if (msg->header.prog != REMOTE_PROGRAM ||
         !(p = remoteProcedureLookup(msg->header.proc)) ||
         !(p->flags & REMOTE_PROC_EVENT)) {
@@ -1150,6 +1154,9 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainGetCPUStats = remoteDomainGetCPUStats,
     .domainGetBlockInfo = remoteDomainGetBlockInfo,
     .domainGetDiskErrors = remoteDomainGetDiskErrors,
+    .connectDomainQemuMonitorEventRegister = remoteConnectDomainQemuMonitorEventRegister,
+    .connectDomainQemuMonitorEventDeregister =
+        remoteConnectDomainQemuMonitorEventDeregister,
     .domainGetJobInfo = remoteDomainGetJobInfo,
     .domainGetJobStats = remoteDomainGetJobStats,
     .nodeGetCPUStats = remoteNodeGetCPUStats,

@@ -1,6 +1,7 @@
 /* remote_driver_priv.h: state and helpers shared by the remote driver files */
 #pragma once
 
+#include <libvirt/libvirt-qemu.h>
 #include "datatypes.h"
 #include <virtkit/virtkit.h>
 #include "domain_event.h"
@@ -260,6 +261,14 @@ int remoteDomainGetBlockInfo(virDomainPtr dom, const char *path,
 /* remote_driver_jobs.c */
 int remoteDomainGetDiskErrors(virDomainPtr dom, virDomainDiskErrorPtr errors,
                               unsigned int maxerrors, unsigned int flags);
+/* remote_driver_qemu.c: libvirt-qemu's monitor events; remoteQemuEvent
+ * takes a QEMU program MESSAGE on the I/O thread */
+int remoteConnectDomainQemuMonitorEventRegister(
+    virConnectPtr conn, virDomainPtr dom, const char *event,
+    virConnectDomainQemuMonitorEventCallback cb, void *opaque, virFreeCallback freecb,
+    unsigned int flags);
+int remoteConnectDomainQemuMonitorEventDeregister(virConnectPtr conn, int callbackID);
+void remoteQemuEvent(remotePrivate *priv, virNetMessage *msg);
 int remoteDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
 int remoteDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
                             int *nparams, unsigned int flags);

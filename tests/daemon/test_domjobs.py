@@ -26,14 +26,23 @@ disk) serves every case:
   --hmp, QEMU's error replies), and its command reaches QEMU (a "stop"
   sent through vksh pauses the guest: QEMU's query-status, the domain's
   state paused/user as libvirt reports a pause behind its back).
+- libvirt-qemu's monitor events (virConnectDomainQemuMonitorEventRegister):
+  python3-libvirt callbacks filtered by exact name, case-insensitive name,
+  regular expression and domain see the STOP/RESUME of suspend/resume and
+  the SHUTDOWN (with its data) of the final power-off, each exactly once;
+  Debian's virsh and vksh qemu-monitor-event (--regex --no-case --loop
+  --pretty) print the same SHUTDOWN lines; bad regex, flags, IDs and a
+  read-only connection get libvirt 9.0's errors (checked against libvirtd).
 """
 import glob
 import json
+import signal
 import os
 import re
 import subprocess
 import sys
 import threading
+import time
 
 from vkdtest import (Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for, wait_guest,
                      write)
@@ -43,6 +52,7 @@ if LIBVIRT_PY not in sys.path:
     sys.path.append(LIBVIRT_PY)
 
 import libvirt  # noqa: E402
+import libvirt_qemu  # noqa: E402
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
@@ -201,6 +211,13 @@ def check_aborted(g, t, out, job, leftovers):
 
 
 def test_guest():
+    libvirt.virEventRegisterDefaultImpl()
+    stop = threading.Event()
+
+    def loop():
+        while not stop.is_set():
+            libvirt.virEventRunDefaultImpl()
+    threading.Thread(target=loop, daemon=True).start()
     d = Daemon().start()
     g = Guest(d)
     try:
@@ -247,6 +264,137 @@ def monitor_command(g):
              "paused (user)", "the domain's paused state", 30)
     vksh(g.uri, "qemu-monitor-command", g.name, "--hmp", "cont")
     assert g.qemu_running()
+
+
+class MonitorListeners:
+    """python3-libvirt callbacks and virsh/vksh qemu-monitor-event on the
+    running guest; registered, proven to listen (suspend/resume), then left
+    for the guest's SHUTDOWN."""
+
+    def __init__(self, g):
+        self.g = g
+        self.conn = libvirt.open(g.uri)
+        dom = self.conn.lookupByName(g.name)
+        self.got = []
+        self.lock = threading.Lock()
+
+        def cb(conn, d, event, seconds, micros, details, opaque):
+            with self.lock:
+                self.got.append((opaque, d.name(), event, seconds, micros, details))
+        reg = libvirt_qemu.qemuMonitorEventRegister
+        # the unfiltered one first: libvirt refuses one without a name
+        # filter beside another of the same function and domain
+        self.ids = [reg(self.conn, dom, None, cb, "all", 0),
+                    reg(self.conn, None, "STOP", cb, "exact", 0),
+                    reg(self.conn, None, "resume", cb, "nocase",
+                        libvirt_qemu.VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_NOCASE),
+                    reg(self.conn, None, "resume", cb, "case", 0),
+                    reg(self.conn, dom, "^(STOP|SHUT)", cb, "regex",
+                        libvirt_qemu.VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_REGEX)]
+        # libvirt 9.0's errors (libvirtd's, through python3-libvirt)
+        assert py_error(lambda: reg(self.conn, dom, "(", cb, "x", 1))[:2] == \
+            (libvirt.VIR_ERR_INVALID_ARG, 0)
+        assert py_error(lambda: reg(self.conn, dom, "(", cb, "x", 1))[2].startswith(
+            "invalid argument: failed to compile regex '(': ")
+        assert py_error(lambda: reg(self.conn, dom, "STOP", cb, "x", 4)) == (
+            libvirt.VIR_ERR_INVALID_ARG, 0,
+            "unsupported flags (0x4) in function virDomainQemuMonitorEventStateRegisterID")
+        assert py_error(lambda: reg(self.conn, dom, None, cb, "x", 0)) == (
+            libvirt.VIR_ERR_INVALID_ARG, 0, "invalid argument: event callback already tracked")
+        assert py_error(lambda: libvirt_qemu.qemuMonitorEventDeregister(self.conn, 999)) == (
+            libvirt.VIR_ERR_INVALID_ARG, 0,
+            "invalid argument: event callback id 999 not registered")
+        ro = libvirt.openReadOnly(g.uri)
+        assert py_error(lambda: reg(ro, None, "STOP", cb, "x", 0)) == (
+            libvirt.VIR_ERR_OPERATION_DENIED, 0,
+            "operation forbidden: read only access prevents "
+            "virConnectDomainQemuMonitorEventRegister")
+        ro.close()
+
+        env = dict(os.environ, LC_ALL="C", LANG="C")
+        args = ["qemu-monitor-event", "--domain", g.name, "--event", "stop|shut",
+                "--regex", "--no-case", "--loop", "--pretty", "--timeout", "300"]
+        self.procs = [subprocess.Popen([prog, "-c", g.uri] + args, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True, env=env)
+                      for prog in ("virsh", os.environ["VKSH"])]
+        for p in self.procs:
+            os.set_blocking(p.stdout.fileno(), False)
+        self.out = ["", ""]
+        # every listener hears a STOP: suspend/resume until they do
+        t0 = time.monotonic()
+        while True:
+            virsh(g.uri, "suspend", g.name)
+            virsh(g.uri, "resume", g.name)
+            self.read()
+            with self.lock:
+                names = [(o, e) for o, _, e, _, _, _ in self.got]
+            if ("exact", "STOP") in names and ("nocase", "RESUME") in names and \
+                    all("event STOP at " in o for o in self.out):
+                break
+            assert time.monotonic() - t0 < 120, (names, self.out)
+        with self.lock:
+            self.got.clear()
+        self.read()
+        self.out = ["", ""]
+        # one more pair, counted exactly
+        virsh(g.uri, "suspend", g.name)
+        virsh(g.uri, "resume", g.name)
+        wait_for(lambda: self.count("all") >= 2, "STOP and RESUME of the pair", 30)
+        with self.lock:
+            got = sorted((o, n, e) for o, n, e, _, _, _ in self.got)
+            assert got == [("all", g.name, "RESUME"), ("all", g.name, "STOP"),
+                           ("exact", g.name, "STOP"), ("nocase", g.name, "RESUME"),
+                           ("regex", g.name, "STOP")], got
+            assert all(det is None and sec > 1600000000 and 0 <= us < 1000000
+                       for _, _, _, sec, us, det in self.got), self.got
+            self.got.clear()
+
+    def count(self, opaque):
+        with self.lock:
+            return len([x for x in self.got if x[0] == opaque])
+
+    def read(self):
+        for i, p in enumerate(self.procs):
+            try:
+                data = p.stdout.read()
+            except (BlockingIOError, TypeError):
+                data = None
+            if data:
+                self.out[i] += data
+
+    def check_shutdown(self):
+        # QEMU says SHUTDOWN for the guest's power-off, and may again for
+        # the daemon's SIGTERM that follows: python, virsh and vksh hear
+        # the same ones (QEMU is gone, so they come to a stop)
+        def shutdowns():
+            self.read()
+            with self.lock:
+                py = [x for x in self.got if x[2] == "SHUTDOWN" and x[0] == "regex"]
+            counts = [o.count("event SHUTDOWN at ") for o in self.out]
+            return py if py and counts == [len(py), len(py)] else None
+        py = wait_for(shutdowns, "the SHUTDOWN events of every listener", 60)
+        with self.lock:
+            every = [x for x in self.got if x[2] == "SHUTDOWN" and x[0] == "all"]
+        assert [x[3:] for x in every] == [x[3:] for x in py], (every, py)
+        assert json.loads(py[0][5]) == {"guest": True, "reason": "guest-shutdown"}, py
+        for p in self.procs:
+            p.send_signal(signal.SIGINT)
+        for i, p in enumerate(self.procs):
+            rest, err = p.communicate(timeout=60)
+            self.out[i] += rest
+            assert p.returncode == 0, (p.returncode, err)
+        # the same lines but QEMU's timestamps (virsh and vksh heard the
+        # same events from the moment both listened)
+        norm = [re.sub(r" at \d+\.\d{6} ", " at T ", o) for o in self.out]
+        tails = [o[o.index("event SHUTDOWN at "):o.index("event loop interrupted\n")]
+                 for o in norm]
+        assert tails[0] == tails[1], norm
+        assert tails[0].startswith("event SHUTDOWN at T for domain 'jobs': {\n"), tails
+        for o in norm:
+            assert re.search(r"event loop interrupted\nevents received: \d+\n", o), o
+        for i in self.ids:
+            libvirt_qemu.qemuMonitorEventDeregister(self.conn, i)
+        self.conn.close()
 
 
 def guest_cases(d, g):
@@ -322,6 +470,8 @@ def guest_cases(d, g):
     if os.environ.get("VKSH"):
         monitor_command(g)
 
+    mon = MonitorListeners(g)
+
     # the guest still answers: its console prints on the power button
     qmp(uri, g.name, "migrate-set-capabilities",
         capabilities=[{"capability": "pause-before-switchover", "state": False}])
@@ -330,6 +480,7 @@ def guest_cases(d, g):
                uri, g.name, g.serial, d, cpu_budget=10)
     wait_for(lambda: virsh(uri, "domstate", g.name).stdout.strip() == "shut off",
              "the guest to power off", 60)
+    mon.check_shutdown()
     py.close()
     d.stop()
 

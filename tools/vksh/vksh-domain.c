@@ -715,6 +715,8 @@ const vkshCmdDef vkshDomainCmds[] = {
       0 },
     { "qemu-monitor-command", vkshCmdQemuMonitorCommand, vkshOptsQemuMonitorCommand,
       "QEMU Monitor Command", "QEMU Monitor Command", 0 },
+    { "qemu-monitor-event", vkshCmdQemuMonitorEvent, vkshOptsQemuMonitorEvent,
+      "QEMU Monitor Events", "Listen for QEMU Monitor Events", 0 },
     { "qemu-agent-command", vkshCmdQemuAgentCommand, vkshOptsQemuAgentCommand,
       "QEMU Guest Agent Command",
       "Run an arbitrary qemu guest agent command; use at your own risk", 0 },

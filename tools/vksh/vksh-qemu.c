@@ -1,11 +1,16 @@
-/* vksh-qemu.c: qemu-monitor-command (virsh 9.0's command of the libvirt-qemu API) */
+/* vksh-qemu.c: qemu-monitor-command, qemu-monitor-event (virsh 9.0's commands of the libvirt-qemu API) */
 #define G_LOG_DOMAIN "vksh.qemu"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib-unix.h>
 #include <json-c/json.h>
 #include <libvirt/libvirt-qemu.h>
 
@@ -223,4 +228,185 @@ vkshCmdQemuMonitorCommand(vkshControl *ctl, const vkshCmd *cmd)
     g_strstrip(out);
     vkshPrint(ctl, "%s", out);
     return true;
+}
+
+/* ---- qemu-monitor-event ----------------------------------------------------- */
+
+typedef struct {
+    vkshControl *ctl;
+    bool loop;
+    bool pretty;
+    bool timestamp;
+    int count;
+    bool done;
+    bool timedout;
+    bool interrupted;
+} vkshQemuEventData;
+
+static int vkshQemuEventSigPipe[2] = { -1, -1 };
+
+static void
+vkshQemuEventSigint(int sig G_GNUC_UNUSED)
+{
+    char c = 0;
+
+    if (write(vkshQemuEventSigPipe[1], &c, 1) < 0) {
+        /* nothing to do in a signal handler */
+    }
+}
+
+static void
+vkshQemuEventSigintRead(int watch G_GNUC_UNUSED, int fd, int events G_GNUC_UNUSED,
+                        void *opaque)
+{
+    vkshQemuEventData *data = opaque;
+    char buf[16];
+
+    while (read(fd, buf, sizeof(buf)) > 0) {
+    }
+    data->interrupted = true;
+    data->done = true;
+}
+
+static void
+vkshQemuEventTimeout(int timer G_GNUC_UNUSED, void *opaque)
+{
+    vkshQemuEventData *data = opaque;
+
+    data->timedout = true;
+    data->done = true;
+}
+
+/* virsh's virshEventQemuPrint: one line per event, the details pretty
+ * with --pretty; without --loop only the first event counts. */
+static void
+vkshQemuEventPrint(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, const char *event,
+                   long long seconds, unsigned int micros, const char *details,
+                   void *opaque)
+{
+    vkshQemuEventData *data = opaque;
+    g_autofree char *pretty = NULL;
+
+    if (!data->loop && data->count)
+        return;
+    if (data->pretty && details) {
+        json_object *o = json_tokener_parse(details);
+
+        if (o) {
+            g_autoptr(GString) buf = g_string_new(NULL);
+
+            /* libvirt's pretty text ends with a newline */
+            vkshQemuPretty(buf, o, 0);
+            g_string_append_c(buf, '\n');
+            json_object_put(o);
+            pretty = g_string_free(g_steal_pointer(&buf), FALSE);
+            details = pretty;
+        }
+    }
+    if (data->timestamp) {
+        g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+        g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%d %H:%M:%S");
+
+        vkshPrint(data->ctl, "%s.%03d+0000: event %s for domain '%s': %s\n", stamp,
+                  g_date_time_get_microsecond(now) / 1000, event, virDomainGetName(dom),
+                  details ? details : "<null>");
+    } else {
+        vkshPrint(data->ctl, "event %s at %lld.%06u for domain '%s': %s\n", event,
+                  seconds, micros, virDomainGetName(dom), details ? details : "<null>");
+    }
+    fflush(stdout);
+    data->count++;
+    if (!data->loop)
+        data->done = true;
+}
+
+const vkshOptDef vkshOptsQemuMonitorEvent[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_NAMED, "filter by domain name, id or uuid" },
+    { "event", VKSH_OT_STRING, VKSH_OFLAG_NAMED, "filter by event name" },
+    { "pretty", VKSH_OT_BOOL, 0, "pretty-print any JSON output" },
+    { "loop", VKSH_OT_BOOL, 0, "loop until timeout or interrupt, rather than one-shot" },
+    { "timeout", VKSH_OT_INT, VKSH_OFLAG_NAMED, "timeout seconds" },
+    { "regex", VKSH_OT_BOOL, 0, "treat event as a regex rather than literal filter" },
+    { "no-case", VKSH_OT_BOOL, 0, "treat event case-insensitively" },
+    { "timestamp", VKSH_OT_BOOL, 0, "show timestamp for each printed event" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdQemuMonitorEvent(vkshControl *ctl, const vkshCmd *cmd)
+{
+    vkshQemuEventData data = { .ctl = ctl };
+    g_autoptr(virDomain) dom = NULL;
+    const char *event = NULL;
+    unsigned int flags = 0;
+    int timeout = 0;
+    int timer = -1;
+    int watch = -1;
+    int callbackID = -1;
+    struct sigaction sa, oldsa;
+    bool ok = false;
+    int rc;
+
+    if (vkshOptBool(cmd, "regex"))
+        flags |= VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_REGEX;
+    if (vkshOptBool(cmd, "no-case"))
+        flags |= VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_NOCASE;
+    data.loop = vkshOptBool(cmd, "loop");
+    data.pretty = vkshOptBool(cmd, "pretty");
+    data.timestamp = vkshOptBool(cmd, "timestamp");
+    if ((rc = vkshOptInt(ctl, cmd, "timeout", &timeout)) < 0)
+        return false;
+    if (rc > 0 && (timeout <= 0 || timeout > G_MAXINT / 1000)) {
+        vkshError(ctl, "Numeric value '%s' for <%s> option is malformed or out of range",
+                  vkshOptRaw(cmd, "timeout"), "timeout");
+        return false;
+    }
+    if (vkshOptString(ctl, cmd, "event", &event) < 0)
+        return false;
+    if (vkshOptRaw(cmd, "domain") &&
+        !(dom = vkshCommandOptDomainBy(ctl, cmd, "domain", NULL, VKSH_BYALL)))
+        return false;
+
+    if (timeout > 0 && (timer = virEventAddTimeout(timeout * 1000, vkshQemuEventTimeout,
+                                                   &data, NULL)) < 0)
+        goto cleanup;
+    if (vkshQemuEventSigPipe[0] < 0 &&
+        !g_unix_open_pipe(vkshQemuEventSigPipe, FD_CLOEXEC, NULL)) {
+        vkshError(ctl, "%s", "cannot create the signal pipe");
+        goto cleanup;
+    }
+    fcntl(vkshQemuEventSigPipe[0], F_SETFL, O_NONBLOCK);
+    fcntl(vkshQemuEventSigPipe[1], F_SETFL, O_NONBLOCK);
+    if ((watch = virEventAddHandle(vkshQemuEventSigPipe[0], VIR_EVENT_HANDLE_READABLE,
+                                   vkshQemuEventSigintRead, &data, NULL)) < 0)
+        goto cleanup;
+    if ((callbackID = virConnectDomainQemuMonitorEventRegister(
+             ctl->conn, dom, event, vkshQemuEventPrint, &data, NULL, flags)) < 0)
+        goto cleanup;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = vkshQemuEventSigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &oldsa);
+    while (!data.done) {
+        if (virEventRunDefaultImpl() < 0)
+            break;
+    }
+    sigaction(SIGINT, &oldsa, NULL);
+
+    if (data.interrupted)
+        vkshPrint(ctl, "%s", "event loop interrupted\n");
+    else if (data.timedout)
+        vkshPrint(ctl, "%s", "event loop timed out\n");
+    vkshPrint(ctl, "events received: %d\n", data.count);
+    ok = data.count > 0;
+
+cleanup:
+    if (callbackID >= 0)
+        virConnectDomainQemuMonitorEventDeregister(ctl->conn, callbackID);
+    if (watch >= 0)
+        virEventRemoveHandle(watch);
+    if (timer >= 0)
+        virEventRemoveTimeout(timer);
+    return ok;
 }

@@ -250,6 +250,7 @@ VKSH_STATS_CMD(Domjobabort) /* vksh-jobs.c */
 VKSH_STATS_CMD(Domblkthreshold)
 VKSH_STATS_CMD(Domblkerror)
 VKSH_STATS_CMD(QemuMonitorCommand) /* vksh-qemu.c */
+VKSH_STATS_CMD(QemuMonitorEvent)
 #undef VKSH_STATS_CMD
 
 /* Output.  vkshPrintExtra is silenced by -q; errors go to stderr as "error: ...". */

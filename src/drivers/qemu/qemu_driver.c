@@ -155,6 +155,9 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainAbortJob = qemuDomainAbortJob,
     .domainAbortJobFlags = qemuDomainAbortJobFlags,
     .domainGetDiskErrors = qemuDomainGetDiskErrors,
+    .connectDomainQemuMonitorEventRegister = qemuConnectDomainQemuMonitorEventRegister,
+    .connectDomainQemuMonitorEventDeregister =
+        qemuConnectDomainQemuMonitorEventDeregister,
     .nodeGetCPUStats = qemuNodeGetCPUStats,
     .nodeGetMemoryStats = qemuNodeGetMemoryStats,
     .nodeGetCPUMap = qemuNodeGetCPUMap,

@@ -1,4 +1,4 @@
-/* qemu_driver_monitor.c: virDomainQemuMonitorCommand (virsh qemu-monitor-command) */
+/* qemu_driver_monitor.c: virDomainQemuMonitorCommand and the QMP events of libvirt-qemu (virsh qemu-monitor-command, qemu-monitor-event) */
 /*
  * Threads: runs on the caller's thread with the domain's QUERY job held;
  * the object lock is dropped while the monitor waits for QEMU (as
@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 #include <libvirt/libvirt-qemu.h>
 
+#include "object_event.h"
 #include "qemu_driver_priv.h"
 #include "qemu_monitor.h"
 #include "virerror.h"
@@ -66,4 +67,27 @@ endjob:
 cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
+}
+
+
+/* ---- virConnectDomainQemuMonitorEventRegister ------------------------------- */
+
+int
+qemuConnectDomainQemuMonitorEventRegister(virConnectPtr conn, virDomainPtr dom,
+                                          const char *event,
+                                          virConnectDomainQemuMonitorEventCallback cb,
+                                          void *opaque, virFreeCallback freecb,
+                                          unsigned int flags)
+{
+    /* flags are checked with the filters (libvirt reports them there) */
+    return virDomainQemuMonitorEventStateRegisterID(conn, qemuDriverOf(conn)->events, dom,
+                                                    event, (void (*)(void))cb, opaque,
+                                                    freecb, flags);
+}
+
+int
+qemuConnectDomainQemuMonitorEventDeregister(virConnectPtr conn, int callbackID)
+{
+    return virDomainQemuMonitorEventStateDeregisterID(conn, qemuDriverOf(conn)->events,
+                                                      callbackID);
 }

@@ -217,6 +217,12 @@ int qemuDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr s
                           unsigned int flags);
 int qemuDomainQemuMonitorCommand(virDomainPtr dom, const char *cmd, char **result,
                                  unsigned int flags);
+int qemuConnectDomainQemuMonitorEventRegister(virConnectPtr conn, virDomainPtr dom,
+                                              const char *event,
+                                              virConnectDomainQemuMonitorEventCallback cb,
+                                              void *opaque, virFreeCallback freecb,
+                                              unsigned int flags);
+int qemuConnectDomainQemuMonitorEventDeregister(virConnectPtr conn, int callbackID);
 int qemuDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info);
 char *qemuDomainGetXMLDesc(virDomainPtr dom, unsigned int flags);
 char *qemuDomainGetOSType(virDomainPtr dom);

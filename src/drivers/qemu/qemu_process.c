@@ -559,6 +559,8 @@ qemuProcessHandleEvent(qemuMonitor *mon, const char *name, json_object *data,
     /* for virtkitd's event journal: the guest's doing, unless it answers a
      * command a caller is waiting on (the RESUME of a start's 'cont') */
     virObjectEventSetRequestor(qemuProcessEventRequestor(priv, name));
+    /* libvirt-qemu's monitor event first, as libvirt raises it */
+    qemuProcessQueueMonitorEvent(driver, obj, name, data, timestamp_us);
     if (g_str_equal(name, "SHUTDOWN"))
         qemuProcessHandleShutdown(driver, obj, data);
     else if (g_str_equal(name, "STOP"))

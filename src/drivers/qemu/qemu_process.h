@@ -87,3 +87,8 @@ void qemuDomainRemoveInactive(qemuDriver *driver, virDomainObj *obj);
 struct json_object;
 bool qemuProcessHandleGuestEvent(qemuDriver *driver, virDomainObj *obj, const char *name,
                                  struct json_object *data);
+/* libvirt-qemu's event of every QMP event (@obj locked, @data borrowed,
+ * QEMU's timestamp or -1), for virConnectDomainQemuMonitorEventRegister:
+ * queued only when such a callback is registered (qemu_process_events.c). */
+void qemuProcessQueueMonitorEvent(qemuDriver *driver, virDomainObj *obj, const char *name,
+                                  struct json_object *data, gint64 timestamp_us);

@@ -28,6 +28,7 @@
 #include "qemu_command.h"
 #include "qemu_driver_priv.h"
 #include "qemu_monitor.h"
+#include "object_event.h"
 #include "qemu_process.h"
 #include "virerror.h"
 
@@ -528,4 +529,29 @@ endjob:
 cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
+}
+
+
+/* ---- libvirt-qemu's monitor events ------------------------------------------ */
+
+void
+qemuProcessQueueMonitorEvent(qemuDriver *driver, virDomainObj *obj, const char *name,
+                             json_object *data, gint64 timestamp_us)
+{
+    const char *details = NULL;
+    long long seconds = -1;
+    unsigned int micros = 0;
+
+    /* nothing to build when nobody listens (one lookup of the callbacks) */
+    if (!virObjectEventStateHasKind(driver->events, VIR_EVENT_KIND_QEMU_MONITOR))
+        return;
+    if (data)
+        details = json_object_to_json_string_ext(
+            data, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    if (timestamp_us >= 0) {
+        seconds = timestamp_us / G_USEC_PER_SEC;
+        micros = (unsigned int)(timestamp_us % G_USEC_PER_SEC);
+    }
+    qemuEventQueue(driver, virDomainQemuMonitorEventNew(VIR_DOMAIN_EVENT_OBJ(obj), name,
+                                                        seconds, micros, details, -1));
 }
