@@ -547,6 +547,31 @@ ports:
     }
 }
 
+/* libvirt's rules for the serial ports' numbers (after they are
+ * assigned): each port once, and an isa-serial port below 4. A gap is
+ * fine (ports 0 and 2, as a --config detach of port 1 leaves them). */
+static int
+checkSerialPorts(const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->nserials; i++) {
+        const virDomainChrDef *chr = def->serials[i];
+
+        for (size_t j = 0; j < i; j++) {
+            if (def->serials[j]->targetPort == chr->targetPort) {
+                virReportError(VIR_ERR_INTERNAL_ERROR,
+                               "target port '%d' already allocated", chr->targetPort);
+                return -1;
+            }
+        }
+        if (chr->targetType == VIR_DOMAIN_CHR_TARGET_ISA_SERIAL && chr->targetPort > 3) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "Maximum supported number of ISA serial ports is '4'");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int
 postParse(virDomainDef *def)
 {
@@ -576,7 +601,7 @@ postParse(virDomainDef *def)
     }
 
     postParseConsoles(def);
-    return 0;
+    return checkSerialPorts(def);
 }
 
 static int

@@ -1453,7 +1453,9 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
             addf(a, "null,id=charserial%zu", i);
         }
         add(a, "-device");
-        addf(a, "isa-serial,chardev=charserial%zu,id=serial%zu,index=%zu", i, i, i);
+        /* ids by position, the index is the port (libvirt's) */
+        addf(a, "isa-serial,chardev=charserial%zu,id=serial%zu,index=%d", i, i,
+             chr->targetPort >= 0 ? chr->targetPort : (int)i);
     }
     qemuBuildChannels(a, def, opts);
     qemuBuildVirtioConsoles(a, def);

@@ -309,11 +309,16 @@ qemuProcessReadPtyPaths(virDomainObj *obj)
             con->path = path;
             continue;
         }
-        if (con->type != VIR_DOMAIN_CHR_TYPE_PTY || port >= def->nserials ||
-            def->serials[port]->type != VIR_DOMAIN_CHR_TYPE_PTY)
-            continue;
-        g_free(con->path);
-        con->path = g_strdup(def->serials[port]->path);
+        /* a serial console: the serial with its port */
+        for (size_t j = 0; j < def->nserials; j++) {
+            if (con->type != VIR_DOMAIN_CHR_TYPE_PTY ||
+                (size_t)MAX(def->serials[j]->targetPort, 0) != port ||
+                def->serials[j]->type != VIR_DOMAIN_CHR_TYPE_PTY)
+                continue;
+            g_free(con->path);
+            con->path = g_strdup(def->serials[j]->path);
+            break;
+        }
     }
     return 0;
 }

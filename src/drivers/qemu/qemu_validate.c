@@ -182,15 +182,12 @@ qemuValidateChr(const virDomainChrDef *chr, size_t i)
                        "serial %zu: unsupported target model '%s'", i, chr->targetModel);
         return -1;
     }
-    if (chr->targetPort >= 0 && (size_t)chr->targetPort != i) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       "serial %zu: target port %d must follow the serial order", i,
-                       chr->targetPort);
-        return -1;
-    }
-    if (i > 3) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       "at most 4 isa-serial ports are supported");
+    /* a serial without a target type is an isa-serial here: libvirt's
+     * rule for those (the parser checks the ones that say so); the port
+     * is QEMU's index, gaps allowed */
+    if (chr->targetPort > 3) {
+        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INTERNAL_ERROR, __func__, "%s",
+                           "Maximum supported number of ISA serial ports is '4'");
         return -1;
     }
     return 0;
@@ -1073,10 +1070,13 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
          * serial N: nothing of its own. */
         if (con->targetType == VIR_DOMAIN_CHR_TARGET_VIRTIO)
             continue;
+        bool found = false;
+
+        for (size_t j = 0; j < def->nserials; j++)
+            found |= def->serials[j]->targetPort == MAX(con->targetPort, 0);
         if ((con->targetType != VIR_DOMAIN_CHR_TARGET_SERIAL &&
              con->targetType != VIR_DOMAIN_CHR_TARGET_NONE) ||
-            (size_t)MAX(con->targetPort, 0) >= MAX(def->nserials, 1) ||
-            def->nserials == 0) {
+            !found) {
             virReportError(
                 VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                 "only a console that is an alias of a serial port is supported");
