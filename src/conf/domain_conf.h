@@ -244,6 +244,8 @@ typedef struct {
     int io;           /* virDomainDiskIo (<driver io=...>) */
     int discard;      /* virDomainDiskDiscard (<driver discard=...>) */
     int detectZeroes; /* virDomainDiskDetectZeroes (<driver detect_zeroes=...>) */
+    int ioeventfd;    /* virDomainTristate switch (<driver ioeventfd='on|off'>): virtio */
+    int eventIdx;     /* virDomainTristate switch (<driver event_idx='on|off'>): virtio */
     char *src;        /* <source file=...>; NULL for an empty cdrom. type volume:
                        * NULL until the QEMU driver resolves the volume at
                        * start (the live copy only; never formatted) */

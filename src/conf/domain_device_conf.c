@@ -200,6 +200,8 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
     if (driver) {
         g_autofree char *fmt = virDomainXMLProp(driver, "type");
         g_autofree char *cache = virDomainXMLProp(driver, "cache");
+        static const char *const switchNames[VIR_DOMAIN_TRISTATE_LAST] = { "absent", "on",
+                                                                           "off" };
         const struct {
             const char *name;
             const char *const *names;
@@ -211,6 +213,8 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
               &disk->discard },
             { "detect_zeroes", virDomainDiskDetectZeroesNames,
               VIR_DOMAIN_DISK_DETECT_ZEROES_LAST, &disk->detectZeroes },
+            { "ioeventfd", switchNames, VIR_DOMAIN_TRISTATE_LAST, &disk->ioeventfd },
+            { "event_idx", switchNames, VIR_DOMAIN_TRISTATE_LAST, &disk->eventIdx },
         };
 
         disk->driverName = virDomainXMLProp(driver, "name");
@@ -918,8 +922,9 @@ virDomainDeviceCheckChildren(xmlNodePtr node, const char *const *known,
 static const char *const noAttrs[] = { NULL };
 static const virDomainXMLAttrRule diskAttrs[] = {
     { "", (const char *const[]){ "type", "device", NULL } },
-    { "driver", (const char *const[]){ "name", "type", "cache", "io", "discard",
-                                       "detect_zeroes", NULL } },
+    { "driver",
+      (const char *const[]){ "name", "type", "cache", "io", "discard", "detect_zeroes",
+                             "ioeventfd", "event_idx", NULL } },
     { "source", (const char *const[]){ "file", "dev", "index", "pool", "volume", NULL } },
     { "target", (const char *const[]){ "dev", "bus", NULL } },
     { "readonly", noAttrs },

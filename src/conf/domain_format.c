@@ -135,7 +135,7 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
     ctx->indent += 2;
     if (disk->driverName || disk->format != VIR_STORAGE_FORMAT_NONE ||
         disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT || disk->io || disk->discard ||
-        disk->detectZeroes) {
+        disk->detectZeroes || disk->ioeventfd || disk->eventIdx) {
         lineStart(ctx, "<driver");
         attr(ctx->buf, "name", disk->driverName);
         if (disk->format != VIR_STORAGE_FORMAT_NONE)
@@ -144,6 +144,10 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
             attr(ctx->buf, "cache", virDomainDiskCacheNames[disk->cache]);
         if (disk->io)
             attr(ctx->buf, "io", virDomainDiskIoNames[disk->io]);
+        if (disk->ioeventfd)
+            attr(ctx->buf, "ioeventfd", virDomainTristateSwitchToString(disk->ioeventfd));
+        if (disk->eventIdx)
+            attr(ctx->buf, "event_idx", virDomainTristateSwitchToString(disk->eventIdx));
         if (disk->discard)
             attr(ctx->buf, "discard", virDomainDiskDiscardNames[disk->discard]);
         if (disk->detectZeroes)

@@ -429,8 +429,14 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
     case VIR_DOMAIN_DISK_BUS_VIRTIO: {
         g_autofree char *pci = qemuPCIAddrProps(def, &disk->addr);
 
-        dev = g_strdup_printf("virtio-blk-pci%s,drive=libvirt-%zu-format,id=%s", pci, n,
-                              alias);
+        /* libvirt's order: ioeventfd, event_idx, then the address */
+        dev = g_strdup_printf(
+            "virtio-blk-pci%s%s%s%s%s,drive=libvirt-%zu-format,id=%s",
+            disk->ioeventfd ? ",ioeventfd=" : "",
+            disk->ioeventfd ? virDomainTristateSwitchToString(disk->ioeventfd) : "",
+            disk->eventIdx ? ",event_idx=" : "",
+            disk->eventIdx ? virDomainTristateSwitchToString(disk->eventIdx) : "", pci, n,
+            alias);
         break;
     }
     case VIR_DOMAIN_DISK_BUS_SATA:

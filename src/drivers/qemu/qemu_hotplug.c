@@ -598,6 +598,14 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
 
     dev = json_object_new_object();
     json_object_object_add(dev, "driver", json_object_new_string("virtio-blk-pci"));
+    if (disk->ioeventfd)
+        json_object_object_add(
+            dev, "ioeventfd",
+            json_object_new_boolean(disk->ioeventfd == VIR_DOMAIN_TRISTATE_ON));
+    if (disk->eventIdx)
+        json_object_object_add(
+            dev, "event_idx",
+            json_object_new_boolean(disk->eventIdx == VIR_DOMAIN_TRISTATE_ON));
     json_object_object_add(dev, "drive", json_object_new_string(format));
     json_object_object_add(dev, "id", json_object_new_string(alias));
     if (port >= 0) {

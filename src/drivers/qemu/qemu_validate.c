@@ -98,6 +98,17 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
     if (bus == VIR_DOMAIN_DISK_BUS_VIRTIO &&
         qemuValidateAddressType(&disk->addr, "virtio disk", PCI_ONLY) < 0)
         return -1;
+    /* libvirt's virDomainDiskDefValidate (domain DOMAIN) */
+    if (bus != VIR_DOMAIN_DISK_BUS_VIRTIO && disk->eventIdx) {
+        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_CONFIG_UNSUPPORTED, __func__, "%s",
+                           "disk event_idx mode supported only for virtio bus");
+        return -1;
+    }
+    if (bus != VIR_DOMAIN_DISK_BUS_VIRTIO && disk->ioeventfd) {
+        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_CONFIG_UNSUPPORTED, __func__, "%s",
+                           "disk ioeventfd mode supported only for virtio bus");
+        return -1;
+    }
     if (bus == VIR_DOMAIN_DISK_BUS_USB &&
         qemuValidateAddressType(&disk->addr, "usb disk", USB_ONLY) < 0)
         return -1;
