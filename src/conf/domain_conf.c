@@ -631,7 +631,7 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
     { "description", noAttrs },
     { "memory", unitAttrs },
     { "currentMemory", unitAttrs },
-    { "vcpu", (const char *const[]){ "placement", "current", NULL } },
+    { "vcpu", (const char *const[]){ "placement", "cpuset", "current", NULL } },
     { "os", (const char *const[]){ "firmware", NULL } },
     { "os/loader", (const char *const[]){ "readonly", "secure", "type", NULL } },
     { "os/nvram", (const char *const[]){ "template", NULL } },
@@ -807,6 +807,8 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
 
         g_autofree char *placement = virDomainXMLProp(node, "placement");
         g_autofree char *current = virDomainXMLProp(node, "current");
+        g_autofree char *cpuset = virDomainXMLProp(node, "cpuset");
+        bool hasCpuset = cpuset != NULL;
 
         vcpu = virDomainXMLNodeText(node);
         if (virDomainParseULL(vcpu, &val) < 0 || val > G_MAXUINT) {
@@ -822,6 +824,8 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
                 virDomainXMLReportInvalidAttr("placement", node, placement);
             return NULL;
         }
+        if (hasCpuset && !(def->cputune.vcpuCpuset = virDomainParsePinCpuset(node)))
+            return NULL;
         if (current) {
             unsigned long long cur;
 

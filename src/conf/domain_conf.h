@@ -627,6 +627,10 @@ typedef struct {
     char **vcpupin; /* [vcpu] normalized cpu list ("0-1,3") or NULL; nvcpupin long */
     size_t nvcpupin;
     char *emulatorpin; /* NULL: none */
+    /* <vcpu cpuset=...> (kept here with the pins it defaults): the
+     * normalized cpu list of every vCPU and the emulator not pinned
+     * otherwise; NULL: none */
+    char *vcpuCpuset;
 } virDomainCputuneDef;
 
 /* <blkiotune> */
@@ -849,6 +853,22 @@ virDomainDefGetVcpus(const virDomainDef *def)
 {
     return def->vcpusCurrent && def->vcpusCurrent < def->vcpus ? def->vcpusCurrent
                                                                : def->vcpus;
+}
+
+/* The cpu list vCPU @i runs on (its <vcpupin>, else <vcpu cpuset>) and
+ * the emulator's (<emulatorpin>, else <vcpu cpuset>); NULL: any. */
+static inline const char *
+virDomainDefGetVcpuPin(const virDomainDef *def, size_t i)
+{
+    if (i < def->cputune.nvcpupin && def->cputune.vcpupin[i])
+        return def->cputune.vcpupin[i];
+    return def->cputune.vcpuCpuset;
+}
+
+static inline const char *
+virDomainDefGetEmulatorPin(const virDomainDef *def)
+{
+    return def->cputune.emulatorpin ? def->cputune.emulatorpin : def->cputune.vcpuCpuset;
 }
 
 /* libvirt's virDomainDefSetVcpus / SetVcpusMax: current set to @n (at

@@ -144,6 +144,9 @@ void virDomainControllerInsert(GPtrArray *ctrls, virDomainControllerDef *ctrl);
 void virDomainControllersAssignIndexes(GPtrArray *ctrls);
 /* libvirt's USB companion-controller rules; -1 with its error. */
 int virDomainControllersCheckUSB(GPtrArray *ctrls);
+/* libvirt's checks of every controller list: one controller per type and
+ * index (USB excepted), no address on a PCI root; -1 with its error. */
+int virDomainControllersCheck(GPtrArray *ctrls);
 /* The controllers libvirt adds for @def's disks, channels, consoles and
  * smartcards, into @ctrls. */
 void virDomainControllersAddImplicit(virDomainDef *def, GPtrArray *ctrls);
@@ -213,6 +216,9 @@ int virDomainTuneParse(virDomainDef *def, xmlNodePtr root, GPtrArray *unknown,
                        unsigned int flags, bool *failed);
 /* Append <memtune> (@what 'm'), <cputune> ('c') or <resource> ('r') at @indent. */
 void virDomainTuneFormat(GString *buf, int indent, const virDomainDef *def, char what);
+/* @node's cpuset attribute as a normalized cpu list ("0-2,4"); NULL when
+ * absent (nothing reported) or invalid (libvirt's error reported). */
+char *virDomainParsePinCpuset(xmlNodePtr node);
 
 /* ---- domain_os_conf.c: <os>, <clock>, <features>, <pm> ---- */
 /* <os><type arch machine> (checked early, as libvirt); -1 with its error. */

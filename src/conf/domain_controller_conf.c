@@ -287,6 +287,43 @@ virDomainControllersAssignIndexes(GPtrArray *ctrls)
  * of the same index. XML_DETAIL as libvirt reports them.
  */
 int
+virDomainControllersCheck(GPtrArray *ctrls)
+{
+    /* libvirt's virDomainDefRejectDuplicateControllers (post-parse) */
+    for (guint i = 0; i < ctrls->len; i++) {
+        const virDomainControllerDef *c = g_ptr_array_index(ctrls, i);
+
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB || c->idx < 0)
+            continue;
+        for (guint j = 0; j < i; j++) {
+            const virDomainControllerDef *o = g_ptr_array_index(ctrls, j);
+
+            if (o->type == c->type && o->idx == c->idx) {
+                virReportError(VIR_ERR_XML_ERROR,
+                               "Multiple '%s' controllers with index '%d'",
+                               virDomainControllerTypeToString(c->type), c->idx);
+                return -1;
+            }
+        }
+    }
+    /* libvirt's virDomainControllerDefValidate */
+    for (guint i = 0; i < ctrls->len; i++) {
+        const virDomainControllerDef *c = g_ptr_array_index(ctrls, i);
+
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
+            (g_strcmp0(c->model, "pci-root") == 0 ||
+             g_strcmp0(c->model, "pcie-root") == 0) &&
+            c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+            virReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                "pci-root and pcie-root controllers should not have an address");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
 virDomainControllersCheckUSB(GPtrArray *ctrls)
 {
     guint nusb = 0;

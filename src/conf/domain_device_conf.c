@@ -1189,7 +1189,8 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
             ctrls = g_ptr_array_new_with_free_func(
                 (GDestroyNotify)virDomainControllerDefFree);
         virDomainControllersAssignIndexes(ctrls);
-        if (virDomainControllersCheckUSB(ctrls) < 0)
+        if (virDomainControllersCheckUSB(ctrls) < 0 ||
+            virDomainControllersCheck(ctrls) < 0)
             return -1;
         virDomainControllersAddImplicit(def, ctrls);
         def->ncontrollers = ctrls->len;

@@ -592,11 +592,11 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
          def->currentMemory ? def->currentMemory : def->memory);
     virDomainTuneFormat(buf, ctx.indent, def, 'b');
     virDomainTuneFormat(buf, ctx.indent, def, 'm');
+    lineStart(&ctx, "<vcpu placement='static'");
+    attr(buf, "cpuset", def->cputune.vcpuCpuset);
     if (def->vcpusCurrent && def->vcpusCurrent < def->vcpus)
-        line(&ctx, "<vcpu placement='static' current='%u'>%u</vcpu>", def->vcpusCurrent,
-             def->vcpus);
-    else
-        line(&ctx, "<vcpu placement='static'>%u</vcpu>", def->vcpus);
+        g_string_append_printf(buf, " current='%u'", def->vcpusCurrent);
+    g_string_append_printf(buf, ">%u</vcpu>\n", def->vcpus);
     virDomainTuneFormat(buf, ctx.indent, def, 'c');
     virDomainTuneFormat(buf, ctx.indent, def, 'n');
     virDomainTuneFormat(buf, ctx.indent, def, 'r');

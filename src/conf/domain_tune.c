@@ -136,6 +136,7 @@ virDomainTuneClear(virDomainDef *def)
     g_clear_pointer(&def->cputune.vcpupin, g_free);
     def->cputune.nvcpupin = 0;
     g_clear_pointer(&def->cputune.emulatorpin, g_free);
+    g_clear_pointer(&def->cputune.vcpuCpuset, g_free);
     g_clear_pointer(&def->resourcePartition, g_free);
     for (size_t i = 0; i < def->blkio.ndevices; i++)
         g_free(def->blkio.devices[i].path);
@@ -153,6 +154,7 @@ virDomainTuneCopy(virDomainDef *dst, const virDomainDef *src)
     for (size_t i = 0; i < src->cputune.nvcpupin; i++)
         virDomainDefSetVcpuPin(dst, (unsigned int)i, src->cputune.vcpupin[i]);
     dst->cputune.emulatorpin = g_strdup(src->cputune.emulatorpin);
+    dst->cputune.vcpuCpuset = g_strdup(src->cputune.vcpuCpuset);
     dst->resourcePartition = g_strdup(src->resourcePartition);
     dst->blkio = src->blkio;
     dst->blkio.devices =
@@ -210,8 +212,8 @@ hasProp(xmlNodePtr node, const char *name)
     return v != NULL;
 }
 
-static char *
-parsePinCpuset(xmlNodePtr node)
+char *
+virDomainParsePinCpuset(xmlNodePtr node)
 {
     g_autofree char *cpuset = virDomainXMLProp(node, "cpuset");
     g_autofree unsigned char *map = NULL;
@@ -290,7 +292,7 @@ parseCputune(virDomainDef *def, xmlNodePtr tune, GPtrArray *unknown, unsigned in
                                "missing cpuset for vcpupin");
                 return -1;
             }
-            if (!(list = parsePinCpuset(cur)))
+            if (!(list = virDomainParsePinCpuset(cur)))
                 return -1;
             virDomainDefSetVcpuPin(def, (unsigned int)vcpu, list);
         } else if (virDomainXMLNodeIs(cur, "emulatorpin")) {
@@ -304,7 +306,7 @@ parseCputune(virDomainDef *def, xmlNodePtr tune, GPtrArray *unknown, unsigned in
                                "missing cpuset for emulatorpin");
                 return -1;
             }
-            if (!(ct->emulatorpin = parsePinCpuset(cur)))
+            if (!(ct->emulatorpin = virDomainParsePinCpuset(cur)))
                 return -1;
         } else if (!virDomainStrInList(
                        (const char *const[]){ "shares", "period", "quota",

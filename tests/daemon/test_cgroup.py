@@ -11,7 +11,8 @@ threads (not just the API's echo):
 - virsh schedinfo prints libvirtd's text; --set changes cpu.shares,
   vcpuN/cpu.cfs_quota_us, emulator/cpu.cfs_period_us; bad values get
   libvirtd's errors and change nothing; --config goes to the definition;
-- <cputune> in the definition (shares, vcpupin, emulatorpin) is applied at
+- <cputune> in the definition (shares, vcpupin, emulatorpin; <vcpu cpuset> the
+  pin of vCPUs without one) is applied at
   start: cpu.shares, cpuset.cpus of the thread groups, the threads' affinity;
 - cpu-stats --total equals the group's cpu.stat; the per-CPU split gets
   libvirtd's error on a v2 cpuacct;
@@ -297,12 +298,14 @@ def test_cputune_in_definition():
         # get what a boot vCPU gets (its group, pin and period)
         virsh(uri, "define", write(os.path.join(d.root, "b.xml"),
                                    guest_xml(name, guest, serial, tune,
-                                             "<vcpu current='1'>2</vcpu>")))
+                                             "<vcpu cpuset='0' current='1'>2</vcpu>")))
         virsh(uri, "start", name)
         rel = group_rel(uri, name)
         cpu = os.path.join(h["cpu"], rel)
         cpuset = os.path.join(h["cpuset"], rel)
         assert read(os.path.join(cpu, "cpu.shares")) == "333"
+        # <vcpu cpuset> is the pin of a vCPU without its own <vcpupin>
+        assert read(os.path.join(cpuset, "vcpu0", "cpuset.cpus")) == "0"
         assert read(os.path.join(cpu, "vcpu0", "cpu.cfs_period_us")) == "50000"
         assert not os.path.exists(os.path.join(cpu, "vcpu1"))
         virsh(uri, "setvcpus", name, "2", "--live")
@@ -319,10 +322,13 @@ def test_cputune_in_definition():
         for tid, (comm, _) in threads(pid).items():
             if comm.startswith("CPU 1/"):
                 assert os.sched_getaffinity(tid) == {1}, (comm, os.sched_getaffinity(tid))
+            elif comm.startswith("CPU 0/"):
+                assert os.sched_getaffinity(tid) == {0}, (comm, os.sched_getaffinity(tid))
             elif not comm.startswith("CPU "):
                 assert os.sched_getaffinity(tid) == {0}, (comm, os.sched_getaffinity(tid))
         out = virsh(uri, "dumpxml", name).stdout
         assert "<vcpupin vcpu='1' cpuset='1'/>" in out and "<emulatorpin cpuset='0'/>" in out
+        assert "<vcpu placement='static' cpuset='0'>2</vcpu>" in out, out  # both online
         # unplugged again (the booted guest lets it go): its group goes too
         # pinned to CPU 0 on a loaded host this boot can be slow: the wait is
         # on the guest's CPU time, not the clock

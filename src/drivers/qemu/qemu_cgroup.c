@@ -283,12 +283,13 @@ qemuCgroupSetupThreads(virDomainObj *obj)
         return -1;
     if (!priv->cgroup) {
         /* no cgroup (session, embed): the pins still hold through affinity */
-        if (def->cputune.emulatorpin &&
-            qemuCgroupSetAffinity(obj->pid, def->cputune.emulatorpin) < 0)
+        if (virDomainDefGetEmulatorPin(def) &&
+            qemuCgroupSetAffinity(obj->pid, virDomainDefGetEmulatorPin(def)) < 0)
             return -1;
-        for (size_t i = 0; i < priv->nvcpuTids && i < def->cputune.nvcpupin; i++) {
-            if (priv->vcpuTids[i] > 0 && def->cputune.vcpupin[i] &&
-                qemuCgroupSetAffinity(priv->vcpuTids[i], def->cputune.vcpupin[i]) < 0)
+        for (size_t i = 0; i < priv->nvcpuTids; i++) {
+            if (priv->vcpuTids[i] > 0 && virDomainDefGetVcpuPin(def, i) &&
+                qemuCgroupSetAffinity(priv->vcpuTids[i], virDomainDefGetVcpuPin(def, i)) <
+                    0)
                 return -1;
         }
         return 0;
@@ -298,11 +299,11 @@ qemuCgroupSetupThreads(virDomainObj *obj)
     if (!(emu = virCgroupNewThread(priv->cgroup, "emulator", true)) ||
         virCgroupAddProcess(emu, obj->pid) < 0)
         return -1;
-    if (def->cputune.emulatorpin) {
+    if (virDomainDefGetEmulatorPin(def)) {
         if (virCgroupHasController(emu, VIR_CGROUP_CONTROLLER_CPUSET) &&
-            virCgroupSetCpusetCpus(emu, def->cputune.emulatorpin) < 0)
+            virCgroupSetCpusetCpus(emu, virDomainDefGetEmulatorPin(def)) < 0)
             return -1;
-        if (qemuCgroupSetAffinity(obj->pid, def->cputune.emulatorpin) < 0)
+        if (qemuCgroupSetAffinity(obj->pid, virDomainDefGetEmulatorPin(def)) < 0)
             return -1;
     }
     if (virCgroupHasController(emu, VIR_CGROUP_CONTROLLER_CPU) &&
@@ -323,7 +324,7 @@ qemuCgroupSetupVcpu(virDomainObj *obj, size_t i)
     virDomainDef *def = obj->def;
     g_autofree char *name = g_strdup_printf("vcpu%zu", i);
     g_autoptr(virCgroup) vg = NULL;
-    const char *pin = i < def->cputune.nvcpupin ? def->cputune.vcpupin[i] : NULL;
+    const char *pin = virDomainDefGetVcpuPin(def, i);
 
     if (i >= priv->nvcpuTids || priv->vcpuTids[i] <= 0)
         return 0;

@@ -1192,7 +1192,7 @@ qemuDomainGetEmulatorPinInfo(virDomainPtr dom, unsigned char *cpumaps, int maple
     if (qemuTuneBegin(dom, flags, &qemuTuneDefsOnly, &c) < 0)
         goto cleanup;
     qemuTuneFillMap(cpumaps, maplen,
-                    (c.live ? c.live : c.persistent)->cputune.emulatorpin);
+                    virDomainDefGetEmulatorPin(c.live ? c.live : c.persistent));
     ret = 1;
 
 cleanup:
@@ -1204,7 +1204,6 @@ int
 qemuTuneVcpuPinMap(const virDomainDef *def, unsigned int vcpu, unsigned char *map,
                    int maplen)
 {
-    qemuTuneFillMap(map, maplen,
-                    vcpu < def->cputune.nvcpupin ? def->cputune.vcpupin[vcpu] : NULL);
+    qemuTuneFillMap(map, maplen, virDomainDefGetVcpuPin(def, vcpu));
     return 0;
 }

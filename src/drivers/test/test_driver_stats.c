@@ -272,8 +272,7 @@ testDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
         maxinfo = (int)virDomainDefGetVcpus(obj->def);
     memset(info, 0, sizeof(*info) * maxinfo);
     for (int i = 0; i < maxinfo; i++) {
-        const char *pin =
-            (size_t)i < obj->def->cputune.nvcpupin ? obj->def->cputune.vcpupin[i] : NULL;
+        const char *pin = virDomainDefGetVcpuPin(obj->def, (size_t)i);
         unsigned char allmap[VIR_CPU_MAPLEN(1024)];
         int last = testFillPin(allmap, sizeof(allmap), hostcpus, pin);
 
@@ -307,7 +306,7 @@ testDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
         goto cleanup;
     for (int i = 0; i < (int)def->vcpus && i < ncpumaps; i++)
         testFillPin(VIR_GET_CPUMAP(cpumaps, maplen, i), maplen, hostcpus,
-                    (size_t)i < def->cputune.nvcpupin ? def->cputune.vcpupin[i] : NULL);
+                    virDomainDefGetVcpuPin(def, (size_t)i));
     ret = (int)def->vcpus;
 
 cleanup:

@@ -392,7 +392,8 @@ testDomainGetEmulatorPinInfo(virDomainPtr dom, unsigned char *cpumaps, int maple
         return -1;
     if (!(def = testTuneGetDef(obj, flags)))
         goto cleanup;
-    testFillPin(cpumaps, maplen, testHostCpus(dom->conn), def->cputune.emulatorpin);
+    testFillPin(cpumaps, maplen, testHostCpus(dom->conn),
+                virDomainDefGetEmulatorPin(def));
     ret = 1;
 
 cleanup:
