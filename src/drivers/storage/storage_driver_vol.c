@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -702,6 +703,9 @@ volStreamClosed(virStreamPtr st, bool finished, void *opaque)
             volUploadSyncLater(ref->path);
         else
             volUploadMark(ref->path, "interrupted");
+        /* the upload's frames are freed (its writer is joined): the heap
+         * virtkitd keeps for them (its malloc thresholds) goes back */
+        malloc_trim(0);
     }
     if (drv && (obj = virStoragePoolObjFindByName(drv->pools, ref->pool))) {
         virStorageVolDef *def = virStoragePoolObjFindVolByName(obj, ref->vol);
