@@ -847,8 +847,9 @@ vkdDispatchRun(virNetServerClient *client, virNetMessage *msg, bool noWait)
         vkdDispatchSendLastError(&call);
     else {
         /* the descriptors (not the array) are taken: sent, or closed on failure */
-        int sent = virNetServerClientSendReplyWithFDs(client, hdr, codec->retFilter, ret,
-                                                      call.replyFds, call.nreplyFds);
+        int sent = virNetServerClientSendReplyWithFDs(
+            client, hdr, call.replyFilter ? call.replyFilter : codec->retFilter,
+            call.replyFilter ? call.replyObj : ret, call.replyFds, call.nreplyFds);
 
         call.nreplyFds = 0;
         if (sent == 0 && call.after)

@@ -56,6 +56,12 @@ struct _vkdCall {
     void (*after)(vkdCall *call);
     void *afterData;
     GDestroyNotify afterFree;
+    /* Set by a handler that encodes its reply from its own objects (the
+     * wire form of the procedure's ret, ENCODE only) instead of filling
+     * ret: the reply is @replyFilter applied to @replyObj; @replyObj is
+     * released through afterFree/afterData. */
+    virXdrFilter replyFilter;
+    void *replyObj;
 };
 
 typedef int (*vkdHandler)(vkdCall *call, void *args, void *ret);

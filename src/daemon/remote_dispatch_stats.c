@@ -361,15 +361,120 @@ VKD_HANDLER(vkdDispatchNodeGetCPUMap)
     return 0;
 }
 
+/* The records of a GetAllDomainStats reply, encoded straight from the
+ * driver's records (remote_connect_get_all_domain_stats_ret on the wire,
+ * what remoteTypedParamsSerialize and the generated filter send): no
+ * remote_typed_param arrays, no copy of each field name and string. */
+typedef struct {
+    virDomainStatsRecordPtr *recs;
+    int n;
+} vkdStatsReply;
+
+static void
+vkdStatsReplyFree(gpointer data)
+{
+    vkdStatsReply *r = data;
+
+    if (r->recs)
+        virDomainStatsRecordListFree(r->recs);
+    g_free(r);
+}
+
+static bool
+vkdStatsReplyEncode(virXdr *xdr, void *obj)
+{
+    vkdStatsReply *r = obj;
+    uint32_t n = (uint32_t)r->n;
+
+    if (xdr->op == VIR_XDR_FREE)
+        return true; /* vkdStatsReplyFree */
+    if (xdr->op != VIR_XDR_ENCODE)
+        return virXdrSetError(xdr, "decoding not supported");
+    if (!virXdrUInt(xdr, &n))
+        return false;
+    for (int i = 0; i < r->n; i++) {
+        virDomainStatsRecordPtr rec = r->recs[i];
+        char *name = (char *)virDomainGetName(rec->dom);
+        unsigned char uuid[VIR_UUID_BUFLEN];
+        int32_t id = (int32_t)virDomainGetID(rec->dom);
+        uint32_t np = 0;
+
+        virDomainGetUUID(rec->dom, uuid);
+        if (!virXdrString(xdr, &name, REMOTE_STRING_MAX) ||
+            !virXdrOpaqueFixed(xdr, uuid, VIR_UUID_BUFLEN) || !virXdrInt(xdr, &id))
+            return false;
+        /* entries of type 0 are dropped, as remoteTypedParamsSerialize */
+        for (int j = 0; j < rec->nparams; j++)
+            np += rec->params[j].type != 0;
+        if (!virXdrUInt(xdr, &np))
+            return false;
+        for (int j = 0; j < rec->nparams; j++) {
+            virTypedParameterPtr p = rec->params + j;
+            /* a field unterminated within its 80 bytes is cut there */
+            uint32_t flen = strnlen(p->field, VIR_TYPED_PARAM_FIELD_LENGTH);
+            int32_t type = p->type;
+            bool ok;
+
+            if (!type)
+                continue;
+            if (!virXdrUInt(xdr, &flen) ||
+                !virXdrOpaqueFixed(xdr, (guint8 *)p->field, flen) ||
+                !virXdrInt(xdr, &type))
+                return false;
+            switch (p->type) {
+            case VIR_TYPED_PARAM_INT:
+                ok = virXdrInt(xdr, &p->value.i);
+                break;
+            case VIR_TYPED_PARAM_UINT:
+                ok = virXdrUInt(xdr, &p->value.ui);
+                break;
+            case VIR_TYPED_PARAM_LLONG: {
+                int64_t v = p->value.l;
+
+                ok = virXdrHyper(xdr, &v);
+                break;
+            }
+            case VIR_TYPED_PARAM_ULLONG: {
+                uint64_t v = p->value.ul;
+
+                ok = virXdrUHyper(xdr, &v);
+                break;
+            }
+            case VIR_TYPED_PARAM_DOUBLE:
+                ok = virXdrDouble(xdr, &p->value.d);
+                break;
+            case VIR_TYPED_PARAM_BOOLEAN: {
+                int32_t v = p->value.b;
+
+                ok = virXdrInt(xdr, &v);
+                break;
+            }
+            case VIR_TYPED_PARAM_STRING: {
+                char *str = p->value.s ? p->value.s : (char *)"";
+
+                ok = virXdrString(xdr, &str, REMOTE_STRING_MAX);
+                break;
+            }
+            default:
+                ok = virXdrSetError(xdr, "unknown union discriminant");
+            }
+            if (!ok)
+                return false;
+        }
+    }
+    return true;
+}
+
 VKD_HANDLER(vkdDispatchConnectGetAllDomainStats)
 {
     remote_connect_get_all_domain_stats_args *a = args;
-    remote_connect_get_all_domain_stats_ret *r = ret;
     virDomainStatsRecordPtr *recs = NULL;
     virDomainPtr *doms = NULL;
+    vkdStatsReply *reply;
     int n;
     int rc = -1;
 
+    (void)ret; /* the reply is encoded from the records (vkdStatsReplyEncode) */
     if (a->doms_len) {
         doms = g_new0(virDomainPtr, a->doms_len + 1);
         for (uint32_t i = 0; i < a->doms_len; i++)
@@ -386,16 +491,31 @@ VKD_HANDLER(vkdDispatchConnectGetAllDomainStats)
                        REMOTE_DOMAIN_LIST_MAX);
         goto cleanup;
     }
-    r->retStats_len = n;
-    r->retStats_val = g_new0(remote_domain_stats_record, MAX(n, 1));
+    /* remoteTypedParamsSerialize's refusals, before anything is sent */
     for (int i = 0; i < n; i++) {
-        vkdDomainToWire(&r->retStats_val[i].dom, recs[i]->dom);
-        if (remoteTypedParamsSerialize(
-                recs[i]->params, recs[i]->nparams,
-                REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX, &r->retStats_val[i].params_val,
-                &r->retStats_val[i].params_len, VIR_TYPED_PARAM_STRING_OKAY) < 0)
+        if (recs[i]->nparams > REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX) {
+            virReportErrorFull(VIR_FROM_NONE, VIR_ERR_RPC, __func__,
+                               "too many parameters '%d' for limit '%d'",
+                               recs[i]->nparams, REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX);
             goto cleanup;
+        }
+        for (int j = 0; j < recs[i]->nparams; j++) {
+            int type = recs[i]->params[j].type;
+
+            if (type < 0 || type > VIR_TYPED_PARAM_STRING) {
+                virReportErrorFull(VIR_FROM_NONE, VIR_ERR_RPC, __func__,
+                                   "unknown parameter type: %d", type);
+                goto cleanup;
+            }
+        }
     }
+    reply = g_new0(vkdStatsReply, 1);
+    reply->recs = g_steal_pointer(&recs);
+    reply->n = n;
+    call->replyFilter = vkdStatsReplyEncode;
+    call->replyObj = reply;
+    call->afterData = reply;
+    call->afterFree = vkdStatsReplyFree;
     rc = 0;
 
 cleanup:

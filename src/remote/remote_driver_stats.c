@@ -450,15 +450,80 @@ cleanup:
     return rc;
 }
 
+/* The reply of CONNECT_GET_ALL_DOMAIN_STATS (remote_connect_get_all_domain_stats_ret
+ * on the wire) decoded straight into the records the caller gets: no
+ * remote_typed_param arrays, no copy of each field name (the client's
+ * profile of a 20-guest reply was malloc/free of those and the copy). */
+typedef struct {
+    virConnectPtr conn;
+    virDomainStatsRecordPtr *recs; /* @nrecs, NULL-terminated */
+    uint32_t nrecs;
+    char *tooBig; /* the first field too long for a virTypedParameter */
+} remoteStatsReply;
+
+static void
+remoteStatsReplyClear(remoteStatsReply *r)
+{
+    if (r->recs) {
+        for (uint32_t i = 0; i < r->nrecs && r->recs[i]; i++) {
+            if (r->recs[i]->dom)
+                virObjectUnrefDomain(r->recs[i]->dom);
+            remoteTypedParamsFree(r->recs[i]->params, r->recs[i]->nparams);
+            g_free(r->recs[i]);
+        }
+        g_clear_pointer(&r->recs, g_free);
+    }
+    r->nrecs = 0;
+    g_clear_pointer(&r->tooBig, g_free);
+}
+
+/* An XDR filter (decode and free only) checking the wire as the generated
+ * remote_connect_get_all_domain_stats_ret_filter does, with its texts. */
+static bool
+remoteStatsReplyFilter(virXdr *xdr, void *obj)
+{
+    remoteStatsReply *r = obj;
+    uint32_t n;
+
+    if (xdr->op == VIR_XDR_FREE) {
+        remoteStatsReplyClear(r);
+        return true;
+    }
+    if (xdr->op != VIR_XDR_DECODE)
+        return virXdrSetError(xdr, "encoding not supported");
+    if (!virXdrUInt(xdr, &n))
+        return false;
+    if (n > REMOTE_DOMAIN_LIST_MAX)
+        return virXdrSetError(xdr, "array too long");
+    /* a record takes 28 bytes at least (empty name, UUID, id, no params) */
+    if ((size_t)n * 28 > virXdrRemaining(xdr))
+        return virXdrSetError(xdr, "truncated payload");
+    r->recs = g_new0(virDomainStatsRecordPtr, (size_t)n + 1);
+    r->nrecs = n;
+    for (uint32_t i = 0; i < n; i++) {
+        remote_nonnull_domain d = { 0 };
+        virDomainStatsRecordPtr rec;
+        bool ok = remote_nonnull_domain_filter(xdr, &d);
+
+        if (ok) {
+            rec = r->recs[i] = g_new0(virDomainStatsRecord, 1);
+            rec->dom = remoteGetDomain(r->conn, &d);
+        }
+        virXdrFree(remote_nonnull_domain_filter, &d);
+        if (!ok || !remoteTypedParamsDecode(xdr, REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX,
+                                            &rec->params, &rec->nparams, &r->tooBig))
+            return false;
+    }
+    return true;
+}
+
 int
 remoteConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms, unsigned int ndoms,
                                unsigned int stats, virDomainStatsRecordPtr **retStats,
                                unsigned int flags)
 {
     remote_connect_get_all_domain_stats_args args = { .stats = stats, .flags = flags };
-    remote_connect_get_all_domain_stats_ret ret = { 0 };
-    virDomainStatsRecordPtr *recs = NULL;
-    uint32_t i;
+    remoteStatsReply reply = { .conn = conn };
     int rc = -1;
 
     if (ndoms > REMOTE_DOMAIN_LIST_MAX) {
@@ -468,39 +533,25 @@ remoteConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms, unsigned 
     if (ndoms) {
         args.doms_len = ndoms;
         args.doms_val = g_new0(remote_nonnull_domain, ndoms);
-        for (i = 0; i < ndoms; i++)
+        for (uint32_t i = 0; i < ndoms; i++)
             remoteMakeDomain(&args.doms_val[i], doms[i]);
     }
-    if (remoteCallConnectGetAllDomainStats(conn, &args, &ret) < 0)
+    if (remoteCallProgram(conn, REMOTE_PROGRAM, REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS,
+                          remote_connect_get_all_domain_stats_args_filter, &args,
+                          remoteStatsReplyFilter, &reply) < 0)
         goto cleanup;
-
-    recs = g_new0(virDomainStatsRecordPtr, ret.retStats_len + 1);
-    for (i = 0; i < ret.retStats_len; i++) {
-        remote_domain_stats_record *src = &ret.retStats_val[i];
-        virDomainStatsRecordPtr rec = g_new0(virDomainStatsRecord, 1);
-
-        recs[i] = rec;
-        rec->dom = remoteGetDomain(conn, &src->dom);
-        if (remoteTypedParamsDeserialize(src->params_val, src->params_len,
-                                         REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX,
-                                         &rec->params, &rec->nparams) < 0)
-            goto cleanup;
+    if (reply.tooBig) {
+        /* remoteTypedParamsDeserialize's error, raised by the same reply */
+        virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INTERNAL_ERROR, __func__,
+                           "parameter %s too big for destination", reply.tooBig);
+        goto cleanup;
     }
-    *retStats = g_steal_pointer(&recs);
-    rc = (int)ret.retStats_len;
+    *retStats = g_steal_pointer(&reply.recs);
+    rc = (int)reply.nrecs;
 
 cleanup:
-    if (recs) {
-        for (virDomainStatsRecordPtr *r = recs; *r; r++) {
-            if ((*r)->dom)
-                virObjectUnrefDomain((*r)->dom);
-            remoteTypedParamsFree((*r)->params, (*r)->nparams);
-            g_free(*r);
-        }
-        g_free(recs);
-    }
+    remoteStatsReplyClear(&reply);
     g_free(args.doms_val);
-    virXdrFree(remote_connect_get_all_domain_stats_ret_filter, &ret);
     return rc;
 }
 

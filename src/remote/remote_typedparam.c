@@ -201,3 +201,112 @@ error:
     }
     return -1;
 }
+
+/* One remote_typed_param of @xdr into @p (@p zeroed; on failure @p holds
+ * no allocation and its type stays 0). */
+static bool
+typedParamDecodeOne(virXdr *xdr, virTypedParameterPtr p, char **tooBig)
+{
+    uint32_t n;
+    int32_t type;
+
+    /* the field: remote_nonnull_string, checked as virXdrString checks it,
+     * copied straight into p->field when it fits */
+    if (!virXdrUInt(xdr, &n))
+        return false;
+    if (n > REMOTE_STRING_MAX)
+        return virXdrSetError(xdr, "string too long");
+    if ((size_t)n + (4 - n % 4) % 4 > virXdrRemaining(xdr))
+        return virXdrSetError(xdr, "truncated payload");
+    if (memchr(xdr->buf + xdr->pos, '\0', n))
+        return virXdrSetError(xdr, "string contains NUL");
+    if (n < VIR_TYPED_PARAM_FIELD_LENGTH) {
+        if (!virXdrOpaqueFixed(xdr, (guint8 *)p->field, n))
+            return false;
+        p->field[n] = '\0';
+    } else {
+        /* not a wire error: reported once the reply is decoded */
+        if (!*tooBig)
+            *tooBig = g_strndup((const char *)xdr->buf + xdr->pos, n);
+        xdr->pos += (size_t)n + (4 - n % 4) % 4;
+    }
+
+    if (!virXdrInt(xdr, &type))
+        return false;
+    switch (type) {
+    case VIR_TYPED_PARAM_INT:
+        if (!virXdrInt(xdr, &p->value.i))
+            return false;
+        break;
+    case VIR_TYPED_PARAM_UINT:
+        if (!virXdrUInt(xdr, &p->value.ui))
+            return false;
+        break;
+    case VIR_TYPED_PARAM_LLONG: {
+        int64_t v;
+
+        if (!virXdrHyper(xdr, &v))
+            return false;
+        p->value.l = v;
+        break;
+    }
+    case VIR_TYPED_PARAM_ULLONG: {
+        uint64_t v;
+
+        if (!virXdrUHyper(xdr, &v))
+            return false;
+        p->value.ul = v;
+        break;
+    }
+    case VIR_TYPED_PARAM_DOUBLE:
+        if (!virXdrDouble(xdr, &p->value.d))
+            return false;
+        break;
+    case VIR_TYPED_PARAM_BOOLEAN: {
+        int32_t v;
+
+        if (!virXdrInt(xdr, &v))
+            return false;
+        p->value.b = v;
+        break;
+    }
+    case VIR_TYPED_PARAM_STRING:
+        /* (virXdrString sets p->value.s only once it succeeded) */
+        if (!virXdrString(xdr, &p->value.s, REMOTE_STRING_MAX))
+            return false;
+        break;
+    default:
+        return virXdrSetError(xdr, "unknown union discriminant");
+    }
+    p->type = type;
+    return true;
+}
+
+bool
+remoteTypedParamsDecode(virXdr *xdr, uint32_t max, virTypedParameterPtr *params,
+                        int *nparams, char **tooBig)
+{
+    uint32_t n;
+
+    *params = NULL;
+    *nparams = 0;
+    if (!virXdrUInt(xdr, &n))
+        return false;
+    if (n > max)
+        return virXdrSetError(xdr, "array too long");
+    /* each entry takes 12 bytes at least (empty field, type, int) */
+    if ((size_t)n * 12 > virXdrRemaining(xdr))
+        return virXdrSetError(xdr, "truncated payload");
+    if (n == 0)
+        return true;
+    *params = g_new0(virTypedParameter, n);
+    for (uint32_t i = 0; i < n; i++) {
+        if (!typedParamDecodeOne(xdr, *params + i, tooBig)) {
+            /* entry i holds nothing (its type is set last) */
+            *nparams = (int)i;
+            return false;
+        }
+    }
+    *nparams = (int)n;
+    return true;
+}

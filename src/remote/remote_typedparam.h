@@ -41,6 +41,24 @@ int remoteTypedParamsSerialize(virTypedParameterPtr params, int nparams, int lim
 int remoteTypedParamsDeserialize(const remote_typed_param *val, uint32_t len, int limit,
                                  virTypedParameterPtr *params, int *nparams);
 
+/* Decodes a remote_typed_param<@max> array from @xdr straight into a new
+ * virTypedParameter array (*@params, *@nparams; NULL and 0 for none), what
+ * the generated filter followed by remoteTypedParamsDeserialize (new-array
+ * model, no limit beyond @max) give, without the remote array and the copy
+ * of every field: one allocation per array, plus one per string value
+ * (freed by remoteTypedParamsFree / libvirt's virTypedParamsFree). The
+ * wire is checked as the generated filter checks it, failures set on @xdr
+ * with its texts ("array too long", "truncated payload", "string too
+ * long", "string contains NUL", "unknown union discriminant"). A field of
+ * VIR_TYPED_PARAM_FIELD_LENGTH characters or more is not a wire error: the
+ * first one is copied into *@tooBig (if still NULL) for the caller to
+ * report once the whole reply decoded, as Deserialize would ("parameter
+ * %s too big for destination"); its entry is left with an empty field.
+ * Returns false on a wire error; *@params then holds the *@nparams
+ * entries fully decoded (free with remoteTypedParamsFree). */
+bool remoteTypedParamsDecode(virXdr *xdr, uint32_t max, virTypedParameterPtr *params,
+                             int *nparams, char **tooBig);
+
 /* Frees the fields and strings of @val[0..@len) and @val; accepts NULL. */
 void remoteTypedParamsFreeRemote(remote_typed_param *val, uint32_t len);
 

@@ -26,6 +26,7 @@ import time
 
 from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for, write, diskless_xml
 
+VKSH = os.environ.get("VKSH")
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
     sys.path.append(LIBVIRT_PY)
@@ -149,6 +150,54 @@ def test_domstats_virsh():
     assert set(recs["fw"]) == {"state.state", "state.reason"}, recs
     recs = domstats_records(virsh(uri, "domstats", "--block", "vm1", "off").stdout)
     assert set(recs) == {"vm1", "off"} and recs["off"] == {"block.count": "0"}, recs
+
+
+def domstats_ordered(text):
+    """[(domain, [(field, value), ...]), ...] in the order printed."""
+    recs = []
+    for line in text.splitlines():
+        m = re.match(r"Domain: '(.*)'$", line)
+        if m:
+            recs.append((m.group(1), []))
+        elif line.startswith("  ") and recs:
+            k, _, v = line.strip().partition("=")
+            recs[-1][1].append((k, v))
+    return recs
+
+
+# figures that move between two calls (CPU time, RSS, I/O of a live guest)
+MOVING = re.compile(r"^(cpu\.|balloon\.rss$|vcpu\.\d+\.(time|wait)$|block\.\d+\.(rd|wr|fl)\."
+                    r"|block\.\d+\.allocation$|net\.\d+\.(rx|tx)\.)")
+
+
+def test_domstats_vksh():
+    """vksh through virtkitd (libvirtkit's remote driver decodes the reply
+    straight into typed parameters, the daemon encodes it straight from its
+    records) prints what Debian's virsh prints: the same domains and fields
+    in the same order, the same strings and fixed figures, moving figures
+    that only grew."""
+    if not VKSH:
+        raise Skip("vksh not built")
+    d, uri, disk = setup()
+    env = dict(os.environ, LC_ALL="C", LANG="C")
+    env.pop("LIBVIRT_DEFAULT_URI", None)
+    for args in ([], ["--block", "--state", "vm1", "off"], ["--list-running", "--vcpu"]):
+        ref = domstats_ordered(virsh(uri, "domstats", *args).stdout)
+        p = subprocess.run([VKSH, "-q", "-c", uri, "domstats"] + args, capture_output=True,
+                           text=True, timeout=120, env=env)
+        assert p.returncode == 0, (args, p.stderr)
+        got = domstats_ordered(p.stdout)
+        assert [n for n, _ in got] == [n for n, _ in ref], (args, got, ref)
+        for (name, fields), (_, rfields) in zip(got, ref):
+            assert [k for k, _ in fields] == [k for k, _ in rfields], (args, name, fields, rfields)
+            for (k, v), (_, rv) in zip(fields, rfields):
+                if MOVING.match(k):
+                    assert int(v) >= int(rv), (args, name, k, v, rv)
+                else:
+                    assert v == rv, (args, name, k, v, rv)
+        if not args:
+            vm1 = dict(dict(got)["vm1"])
+            assert vm1["block.0.path"] == disk and vm1["state.state"] == "1", vm1
 
 
 def test_dommemstat_blkstat_vcpuinfo():
@@ -313,6 +362,7 @@ def test_running_guests():
     _setup = None
     try:
         test_domstats_virsh()
+        test_domstats_vksh()
         test_dommemstat_blkstat_vcpuinfo()
         test_node_stats()
         test_python()

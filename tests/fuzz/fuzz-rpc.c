@@ -37,6 +37,10 @@
  * Only the lookup API (remoteProcedureLookup / remoteProcedureName) is
  * used, so a generated codec table replaces the hand-written one freely.
  *
+ * CONNECT_GET_ALL_DOMAIN_STATS replies also go through the remote
+ * driver's direct decoder (remoteTypedParamsDecode), compared with the
+ * generated filter plus remoteTypedParamsDeserialize (checkStatsDecode).
+ *
  * The typed parameters of the procedures that have a consumer
  * (scheduler 57/223 replies: remote driver; 58/219 calls: daemon) also go
  * through remoteTypedParamsDeserialize, both of libvirt's models.
@@ -279,6 +283,106 @@ onCall(FuzzConn *conn, const virNetMessage *msg)
     }
 }
 
+/* The remote driver decodes CONNECT_GET_ALL_DOMAIN_STATS replies straight
+ * into virTypedParameters (remoteTypedParamsDecode, remote_driver_stats.c's
+ * record loop, mirrored here without a connection): it must accept exactly
+ * what the generated filter accepts, consume the same bytes, and give what
+ * the generated filter plus remoteTypedParamsDeserialize give, the
+ * too-long field included. */
+static void
+checkStatsDecode(const virNetMessage *msg)
+{
+    remote_connect_get_all_domain_stats_ret ret = { 0 };
+    size_t skip = msg->header.type == VIR_NET_REPLY_WITH_FDS ? 4 : 0;
+    const char *why = NULL;
+    bool genOk = virNetMessageDecodePayload(
+        msg, remote_connect_get_all_domain_stats_ret_filter, &ret, &why);
+    size_t genUsed = genOk ? consumed(remote_connect_get_all_domain_stats_ret_filter,
+                                      sizeof(ret), virNetMessagePayload(msg) + skip,
+                                      virNetMessagePayloadLen(msg) - skip)
+                           : 0;
+    virXdr xdr;
+    uint32_t n = 0, i = 0;
+    bool ok;
+
+    if (virNetMessagePayloadLen(msg) < skip)
+        return;
+    virXdrInitDecode(&xdr, virNetMessagePayload(msg) + skip,
+                     virNetMessagePayloadLen(msg) - skip);
+    ok = virXdrUInt(&xdr, &n);
+    if (ok && n > REMOTE_DOMAIN_LIST_MAX)
+        ok = virXdrSetError(&xdr, "array too long");
+    if (ok && (size_t)n * 28 > virXdrRemaining(&xdr))
+        ok = virXdrSetError(&xdr, "truncated payload");
+    for (i = 0; ok && i < n; i++) {
+        remote_nonnull_domain d = { 0 };
+        virTypedParameterPtr params = NULL;
+        int nparams = 0;
+        g_autofree char *recBig = NULL; /* this record's first long field */
+
+        ok = remote_nonnull_domain_filter(&xdr, &d);
+        if (ok && genOk)
+            FUZZ_CHECK(strcmp(d.name, ret.retStats_val[i].dom.name) == 0 &&
+                           d.id == ret.retStats_val[i].dom.id,
+                       "stats record %u: domain differs", i);
+        virXdrFree(remote_nonnull_domain_filter, &d);
+        if (ok)
+            ok = remoteTypedParamsDecode(&xdr, REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX,
+                                         &params, &nparams, &recBig);
+        if (ok && genOk) {
+            const remote_domain_stats_record *r = &ret.retStats_val[i];
+            virTypedParameterPtr ref = NULL;
+            int nref = 0;
+            int rc;
+
+            virResetLastError();
+            rc = remoteTypedParamsDeserialize(r->params_val, r->params_len,
+                                              REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX,
+                                              &ref, &nref);
+            /* Deserialize refuses a record exactly when it has a long field */
+            if (rc < 0) {
+                fuzzCheckError("stats typed params", rpcDomains);
+                FUZZ_CHECK(recBig != NULL,
+                           "stats record %u: Deserialize refused, the "
+                           "direct decoder saw no long field",
+                           i);
+            } else {
+                FUZZ_CHECK(!recBig,
+                           "stats record %u: a long field only the direct "
+                           "decoder saw",
+                           i);
+                FUZZ_CHECK(nref == nparams, "stats record %u: %d vs %d params", i,
+                           nparams, nref);
+                for (int j = 0; j < nparams; j++) {
+                    FUZZ_CHECK(params[j].type == ref[j].type &&
+                                   strcmp(params[j].field, ref[j].field) == 0,
+                               "stats record %u param %d: type or field differs", i, j);
+                    if (ref[j].type == VIR_TYPED_PARAM_STRING)
+                        FUZZ_CHECK(strcmp(params[j].value.s, ref[j].value.s) == 0,
+                                   "stats record %u param %d: string differs", i, j);
+                    else
+                        FUZZ_CHECK(memcmp(&params[j].value, &ref[j].value,
+                                          sizeof(ref[j].value)) == 0,
+                                   "stats record %u param %d: value differs", i, j);
+                }
+            }
+            remoteTypedParamsFree(ref, nref);
+        }
+        remoteTypedParamsFree(params, nparams);
+    }
+    if (ok && virXdrFailed(&xdr))
+        ok = false;
+    FUZZ_CHECK(ok == genOk, "stats reply: direct decoder %s, generated filter %s (%s)",
+               ok ? "accepts" : "refuses", genOk ? "accepts" : "refuses",
+               xdr.error ? xdr.error : (why ? why : "-"));
+    FUZZ_CHECK(!ok || xdr.pos == genUsed,
+               "stats reply: direct decoder used %zu bytes, "
+               "generated %zu",
+               xdr.pos, genUsed);
+    if (genOk)
+        virXdrFree(remote_connect_get_all_domain_stats_ret_filter, &ret);
+}
+
 /* Client view: what the remote driver decodes from a daemon. */
 static void
 onReplyOrEvent(const virNetMessage *msg)
@@ -297,6 +401,8 @@ onReplyOrEvent(const virNetMessage *msg)
         decodeAndCheck(msg, virnet_error_filter, sizeof(virNetMessageError), "error");
     } else if (hdr->status == VIR_NET_OK && !codec->isEvent) {
         decodeAndCheck(msg, codec->retFilter, codec->retSize, "ret");
+        if (hdr->proc == REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS)
+            checkStatsDecode(msg);
     }
 }
 
