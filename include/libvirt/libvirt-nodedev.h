@@ -94,6 +94,13 @@ int virNodeDeviceDestroy(virNodeDevicePtr dev);
 virNodeDevicePtr virNodeDeviceDefineXML(virConnectPtr conn, const char *xmlDesc,
                                         unsigned int flags);
 int virNodeDeviceUndefine(virNodeDevicePtr dev, unsigned int flags);
+
+/* Host PCI device assignment (the hypervisor driver's) */
+int virNodeDeviceDettach(virNodeDevicePtr dev);
+int virNodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName,
+                             unsigned int flags);
+int virNodeDeviceReAttach(virNodeDevicePtr dev);
+int virNodeDeviceReset(virNodeDevicePtr dev);
 int virNodeDeviceCreate(virNodeDevicePtr dev, unsigned int flags);
 int virNodeDeviceSetAutostart(virNodeDevicePtr dev, int autostart);
 int virNodeDeviceRef(virNodeDevicePtr dev);

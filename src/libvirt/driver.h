@@ -403,6 +403,14 @@ struct _virHypervisorDriver {
                                    unsigned long long since, unsigned int flags,
                                    vkEventFunc cb, void *opaque, virFreeCallback freecb);
     int (*vkConnectEventUnsubscribe)(virConnectPtr conn, int callbackID);
+
+    /* Host PCI device assignment: virNodeDevice* calls libvirt routes to
+     * the hypervisor driver; @dev is a handle of the node device driver. */
+    int (*nodeDeviceDettach)(virNodeDevicePtr dev);
+    int (*nodeDeviceDetachFlags)(virNodeDevicePtr dev, const char *driverName,
+                                 unsigned int flags);
+    int (*nodeDeviceReAttach)(virNodeDevicePtr dev);
+    int (*nodeDeviceReset)(virNodeDevicePtr dev);
 };
 
 /*

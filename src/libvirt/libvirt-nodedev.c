@@ -506,3 +506,91 @@ virNodeDeviceSetAutostart(virNodeDevicePtr dev, int autostart)
 
     VIR_ENTRY_CALL(nodeDeviceDriver, nodeDeviceSetAutostart, dev, autostart);
 }
+
+
+/*
+ * Host PCI device assignment. libvirt routes these four to the hypervisor
+ * driver (conn->driver), not the node device driver: the test driver has
+ * none of them (VIR_ERR_NO_SUPPORT, VIR_FROM_NODEDEV), the QEMU driver
+ * answers for a host without VFIO as libvirt 9.0's does.
+ */
+
+/**
+ * virNodeDeviceDettach:
+ * @dev: a handle
+ *
+ * Detaches @dev (a PCI device) from its host driver so that a guest can
+ * be given it; the old spelling of virNodeDeviceDetachFlags(dev, NULL, 0).
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, the driver's.
+ */
+int
+virNodeDeviceDettach(virNodeDevicePtr dev)
+{
+    VIR_ENTRY(virCheckNodeDeviceReturn(dev, -1), dev->conn);
+    virCheckReadOnlyGoto(conn, error);
+
+    VIR_ENTRY_CALL_ZERO(driver, nodeDeviceDettach, dev);
+}
+
+
+/**
+ * virNodeDeviceDetachFlags:
+ * @dev: a handle
+ * @driverName: the stub driver to bind @dev to ("vfio"), NULL for the
+ *              hypervisor's default
+ * @flags: bitwise-OR of none defined: 0
+ *
+ * Detaches @dev from its host driver and binds it to @driverName.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, the driver's
+ * (QEMU: VIR_ERR_ARGUMENT_UNSUPPORTED on a host without VFIO).
+ */
+int
+virNodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName, unsigned int flags)
+{
+    VIR_ENTRY(virCheckNodeDeviceReturn(dev, -1), dev->conn);
+    virCheckReadOnlyGoto(conn, error);
+
+    VIR_ENTRY_CALL_ZERO(driver, nodeDeviceDetachFlags, dev, driverName, flags);
+}
+
+
+/**
+ * virNodeDeviceReAttach:
+ * @dev: a handle
+ *
+ * Gives @dev, detached earlier, back to its host driver.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, the driver's.
+ */
+int
+virNodeDeviceReAttach(virNodeDevicePtr dev)
+{
+    VIR_ENTRY(virCheckNodeDeviceReturn(dev, -1), dev->conn);
+    virCheckReadOnlyGoto(conn, error);
+
+    VIR_ENTRY_CALL_ZERO(driver, nodeDeviceReAttach, dev);
+}
+
+
+/**
+ * virNodeDeviceReset:
+ * @dev: a handle
+ *
+ * Resets the PCI device @dev (function level or bus reset).
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, the driver's.
+ */
+int
+virNodeDeviceReset(virNodeDevicePtr dev)
+{
+    VIR_ENTRY(virCheckNodeDeviceReturn(dev, -1), dev->conn);
+    virCheckReadOnlyGoto(conn, error);
+
+    VIR_ENTRY_CALL_ZERO(driver, nodeDeviceReset, dev);
+}

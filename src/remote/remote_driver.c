@@ -1196,4 +1196,8 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainCheckpointLookupByName = remoteDomainCheckpointLookupByName,
     .domainCheckpointGetParent = remoteDomainCheckpointGetParent,
     .domainCheckpointDelete = remoteDomainCheckpointDelete,
+    .nodeDeviceDettach = remoteNodeDeviceDettach,
+    .nodeDeviceDetachFlags = remoteNodeDeviceDetachFlags,
+    .nodeDeviceReAttach = remoteNodeDeviceReAttach,
+    .nodeDeviceReset = remoteNodeDeviceReset,
 };

@@ -110,6 +110,11 @@ bool vkshCmdNodedevUndefine(vkshControl *ctl, const vkshCmd *cmd);
 bool vkshCmdNodedevStart(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshOptDef vkshOptsNodedevAutostart[];
 bool vkshCmdNodedevAutostart(vkshControl *ctl, const vkshCmd *cmd);
+/* vksh-hostdev.c, listed in vkshNodedevCmds */
+extern const vkshOptDef vkshOptsNodedevDetach[], vkshOptsNodedevKey[];
+bool vkshCmdNodedevDetach(vkshControl *ctl, const vkshCmd *cmd);
+bool vkshCmdNodedevReattach(vkshControl *ctl, const vkshCmd *cmd);
+bool vkshCmdNodedevReset(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshCmdDef vkshInterfaceCmds[];
 extern const vkshCmdDef vkshSnapshotCmds[];   /* vksh-snapshot.c */
 extern const vkshCmdDef vkshCheckpointCmds[]; /* vksh-checkpoint.c */

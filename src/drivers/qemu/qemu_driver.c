@@ -185,4 +185,8 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .connectDomainEventDeregisterAny = qemuConnectDomainEventDeregisterAny,
     .connectDomainEventRegister = qemuConnectDomainEventRegister,
     .connectDomainEventDeregister = qemuConnectDomainEventDeregister,
+    .nodeDeviceDettach = qemuNodeDeviceDettach,
+    .nodeDeviceDetachFlags = qemuNodeDeviceDetachFlags,
+    .nodeDeviceReAttach = qemuNodeDeviceReAttach,
+    .nodeDeviceReset = qemuNodeDeviceReset,
 };

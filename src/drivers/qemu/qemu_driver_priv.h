@@ -442,3 +442,10 @@ int qemuDomainSnapshotIsCurrent(virDomainSnapshotPtr snap, unsigned int flags);
 int qemuDomainSnapshotHasMetadata(virDomainSnapshotPtr snap, unsigned int flags);
 int qemuDomainRevertToSnapshot(virDomainSnapshotPtr snap, unsigned int flags);
 int qemuDomainSnapshotDelete(virDomainSnapshotPtr snap, unsigned int flags);
+
+/* qemu_driver_hostdev.c */
+int qemuNodeDeviceDettach(virNodeDevicePtr dev);
+int qemuNodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName,
+                              unsigned int flags);
+int qemuNodeDeviceReAttach(virNodeDevicePtr dev);
+int qemuNodeDeviceReset(virNodeDevicePtr dev);
