@@ -1443,6 +1443,24 @@ int virDomainSetMemory(virDomainPtr domain, unsigned long memory);
 int virDomainSetMemoryFlags(virDomainPtr domain, unsigned long memory,
                             unsigned int flags);
 int virDomainInjectNMI(virDomainPtr domain, unsigned int flags);
+/* Lifecycle actions (libvirt-domain-power.c) */
+typedef enum {
+    VIR_DOMAIN_LIFECYCLE_POWEROFF = 0,
+    VIR_DOMAIN_LIFECYCLE_REBOOT = 1,
+    VIR_DOMAIN_LIFECYCLE_CRASH = 2,
+    VIR_DOMAIN_LIFECYCLE_LAST
+} virDomainLifecycle;
+typedef enum {
+    VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY = 0,
+    VIR_DOMAIN_LIFECYCLE_ACTION_RESTART = 1,
+    VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME = 2,
+    VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE = 3,
+    VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY = 4,
+    VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART = 5,
+    VIR_DOMAIN_LIFECYCLE_ACTION_LAST
+} virDomainLifecycleAction;
+int virDomainSetLifecycleAction(virDomainPtr domain, unsigned int type,
+                                unsigned int action, unsigned int flags);
 /* Guest agent calls (libvirt-domain-agent.c) */
 typedef enum {
     VIR_DOMAIN_GET_HOSTNAME_LEASE = (1 << 0),

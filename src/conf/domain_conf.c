@@ -123,6 +123,41 @@ virDomainLifecycleActionFromString(const char *str)
                                    str);
 }
 
+bool
+virDomainDefLifecycleActionAllowed(unsigned int type, unsigned int action)
+{
+    static const char *const typeNames[VIR_DOMAIN_LIFECYCLE_LAST] = { "poweroff",
+                                                                      "reboot", "crash" };
+
+    if (type != VIR_DOMAIN_LIFECYCLE_CRASH &&
+        (action == VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY ||
+         action == VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "Lifecycle event '%s' doesn't support '%s' action",
+                       typeNames[type], virDomainLifecycleActionToString(action));
+        return false;
+    }
+    return true;
+}
+
+void
+virDomainDefSetLifecycleAction(virDomainDef *def, unsigned int type, unsigned int action)
+{
+    switch (type) {
+    case VIR_DOMAIN_LIFECYCLE_POWEROFF:
+        def->onPoweroff = action;
+        break;
+    case VIR_DOMAIN_LIFECYCLE_REBOOT:
+        def->onReboot = action;
+        break;
+    case VIR_DOMAIN_LIFECYCLE_CRASH:
+        def->onCrash = action;
+        break;
+    default:
+        break;
+    }
+}
+
 const char *
 virDomainDiskIoToString(int io)
 {

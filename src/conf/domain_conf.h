@@ -37,15 +37,7 @@ typedef enum {
     VIR_DOMAIN_VIRT_LAST
 } virDomainVirtType;
 
-typedef enum {
-    VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY = 0,
-    VIR_DOMAIN_LIFECYCLE_ACTION_RESTART,
-    VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME,
-    VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE,
-    VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY,
-    VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART,
-    VIR_DOMAIN_LIFECYCLE_ACTION_LAST
-} virDomainLifecycleAction;
+/* virDomainLifecycleAction: the public enum (libvirt.h) */
 
 typedef enum {
     VIR_DOMAIN_BOOT_FLOPPY = 0,
@@ -990,3 +982,9 @@ const char *virDomainTimerTickpolicyToString(int policy);
 const char *virDomainDiskDiscardToString(int discard);
 const char *virDomainDiskDetectZeroesToString(int mode);
 int virDomainLifecycleActionFromString(const char *str);
+/* libvirt's virDomainDefLifecycleActionAllowed: false with CONFIG_UNSUPPORTED
+ * for a coredump action on poweroff or reboot; @type and @action in range. */
+bool virDomainDefLifecycleActionAllowed(unsigned int type, unsigned int action);
+/* Sets <on_poweroff>/<on_reboot>/<on_crash> (@type a virDomainLifecycle). */
+void virDomainDefSetLifecycleAction(virDomainDef *def, unsigned int type,
+                                    unsigned int action);

@@ -242,6 +242,9 @@ struct _virHypervisorDriver {
     int (*domainSetMemoryFlags)(virDomainPtr dom, unsigned long memory,
                                 unsigned int flags);
     int (*domainInjectNMI)(virDomainPtr dom, unsigned int flags);
+    /* Power and lifecycle actions (libvirt-domain-power.c) */
+    int (*domainSetLifecycleAction)(virDomainPtr dom, unsigned int type,
+                                    unsigned int action, unsigned int flags);
     /* Guest agent calls (libvirt-domain-agent.c) */
     char *(*domainGetHostname)(virDomainPtr dom, unsigned int flags);
     int (*domainGetTime)(virDomainPtr dom, long long *seconds, unsigned int *nseconds,

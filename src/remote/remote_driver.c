@@ -1095,6 +1095,7 @@ const virHypervisorDriver remoteHypervisorDriver = {
     /* running guests: live changes */
     .domainSetMemoryFlags = remoteDomainSetMemoryFlags,
     .domainInjectNMI = remoteDomainInjectNMI,
+    .domainSetLifecycleAction = remoteDomainSetLifecycleAction,
     .domainGetHostname = remoteDomainGetHostname,
     .domainGetTime = remoteDomainGetTime,
     .domainSetTime = remoteDomainSetTime,

@@ -746,6 +746,8 @@ const vkshCmdDef vkshDomainCmds[] = {
       "screenshot of a current domain console", 0 },
     { "send-key", vkshCmdSendKey, vkshOptsSendKey, "Send keycodes to the guest",
       "Send keycodes (integers or symbolic names) to the guest", 0 },
+    { "set-lifecycle-action", vkshCmdSetLifecycleAction, vkshOptsSetLifecycleAction,
+      "change lifecycle actions", "Change lifecycle actions for the guest domain.", 0 },
     { "set-user-password", vkshCmdSetUserPassword, vkshOptsSetUserPassword,
       "set the user password inside the domain",
       "changes the password of the specified user inside the domain", 0 },

@@ -196,7 +196,8 @@ VKSH_STATS_CMD(CpuStats)
 VKSH_STATS_CMD(Setmem) /* vksh-live.c */
 VKSH_STATS_CMD(Setmaxmem)
 VKSH_STATS_CMD(InjectNmi)
-VKSH_STATS_CMD(Domtime) /* vksh-agent.c */
+VKSH_STATS_CMD(SetLifecycleAction) /* vksh-power.c */
+VKSH_STATS_CMD(Domtime)            /* vksh-agent.c */
 VKSH_STATS_CMD(Domhostname)
 VKSH_STATS_CMD(Domfsfreeze)
 VKSH_STATS_CMD(Domfsthaw)

@@ -105,6 +105,7 @@ const virHypervisorDriver qemuHypervisorDriver = {
     /* running guests: live changes (qemu_driver_live.c) */
     .domainSetMemoryFlags = qemuDomainSetMemoryFlags,
     .domainInjectNMI = qemuDomainInjectNMI,
+    .domainSetLifecycleAction = qemuDomainSetLifecycleAction,
     .domainGetHostname = qemuDomainGetHostname,
     .domainGetTime = qemuDomainGetTime,
     .domainSetTime = qemuDomainSetTime,

@@ -292,6 +292,9 @@ int qemuConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms,
 /* qemu_driver_live.c: live changes (balloon, NMI) */
 int qemuDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags);
 int qemuDomainInjectNMI(virDomainPtr dom, unsigned int flags);
+/* qemu_driver_power.c: lifecycle actions */
+int qemuDomainSetLifecycleAction(virDomainPtr dom, unsigned int type, unsigned int action,
+                                 unsigned int flags);
 
 /* qemu_driver_change.c: definition changes (metadata, rename) */
 int qemuDomainObjGetDefs(virDomainObj *obj, unsigned int flags, virDomainDef **live,

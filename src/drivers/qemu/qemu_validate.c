@@ -204,6 +204,37 @@ qemuValidateChr(const virDomainChrDef *chr, size_t i)
     return 0;
 }
 
+/* libvirt's qemuValidateLifecycleAction, also what virDomainSetLifecycleAction
+ * checks its result against (its texts, typos included, checked against
+ * libvirtd 9.0). */
+int
+qemuValidateLifecycleAction(int onPoweroff, int onReboot, int onCrash)
+{
+    if (onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE ||
+        onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "qemu driver doesn't support the 'preserve' action for "
+                       "'on_reboot'/'on_poweroff'");
+        return -1;
+    }
+    if (onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME ||
+        onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME ||
+        onCrash == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "qemu driver doesn't support the 'rename-restart' action for "
+                       "'on_reboot'/'on_poweroff'/'on_crash'");
+        return -1;
+    }
+    if (onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART &&
+        onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "qemu driver doesn't support 'onReboot' set to 'destroy and "
+                       "'onPoweroff' set to 'reboot'");
+        return -1;
+    }
+    return 0;
+}
+
 static int
 qemuValidateLifecycle(const virDomainDef *def)
 {
@@ -225,12 +256,6 @@ qemuValidateLifecycle(const virDomainDef *def)
                            ev[i].name);
             return -1;
         }
-        if (ev[i].action == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "qemu driver doesn't support the '%s' action for 'on_%s'", str,
-                           ev[i].name);
-            return -1;
-        }
         if (ev[i].poweroffOrReboot &&
             (ev[i].action == VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY ||
              ev[i].action == VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART)) {
@@ -239,22 +264,9 @@ qemuValidateLifecycle(const virDomainDef *def)
                            str);
             return -1;
         }
-        if (ev[i].poweroffOrReboot &&
-            ev[i].action == VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE) {
-            virReportError(
-                VIR_ERR_CONFIG_UNSUPPORTED,
-                "qemu driver doesn't support the 'preserve' action for 'on_%s'",
-                ev[i].name);
-            return -1;
-        }
     }
-    if (def->onPoweroff == VIR_DOMAIN_LIFECYCLE_ACTION_RESTART &&
-        def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       "qemu driver doesn't support 'onReboot' action 'destroy' with "
-                       "'onPoweroff' action 'restart'");
+    if (qemuValidateLifecycleAction(def->onPoweroff, def->onReboot, def->onCrash) < 0)
         return -1;
-    }
     if (def->onCrash == VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY ||
         def->onCrash == VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",

@@ -17,6 +17,9 @@
  * (qemuGluePostParse) and again at start (qemuGluePrepareForStart).
  */
 int qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps);
+/* The lifecycle actions QEMU can carry out together (virDomainLifecycleAction
+ * values): 0, or -1 with CONFIG_UNSUPPORTED reported. */
+int qemuValidateLifecycleAction(int onPoweroff, int onReboot, int onCrash);
 
 /*
  * The CPU rules libvirt applies when a domain starts (a definition may

@@ -1370,6 +1370,7 @@ const virHypervisorDriver testHypervisorDriver = {
     /* running guests: live changes (test_driver_live.c) */
     .domainSetMemoryFlags = testDomainSetMemoryFlags,
     .domainInjectNMI = testDomainInjectNMI,
+    .domainSetLifecycleAction = testDomainSetLifecycleAction,
     .domainGetHostname = testDomainGetHostname,
     .domainGetTime = testDomainGetTime,
     .domainSetTime = testDomainSetTime,

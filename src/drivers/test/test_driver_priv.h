@@ -97,6 +97,9 @@ const virDomainDef *testDomainObjGetOneDef(virDomainObj *obj, unsigned int flags
 /* ---- test_driver_live.c: live changes (memory, NMI) -------------------- */
 int testDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags);
 int testDomainInjectNMI(virDomainPtr dom, unsigned int flags);
+/* test_driver_power.c */
+int testDomainSetLifecycleAction(virDomainPtr dom, unsigned int type, unsigned int action,
+                                 unsigned int flags);
 
 /* ---- test_driver_change.c: definition changes (metadata, rename, vCPUs) */
 int testDomainObjGetDefs(virDomainObj *obj, unsigned int flags, virDomainDef **live,
