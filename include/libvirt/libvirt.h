@@ -1461,6 +1461,18 @@ typedef enum {
 } virDomainLifecycleAction;
 int virDomainSetLifecycleAction(virDomainPtr domain, unsigned int type,
                                 unsigned int action, unsigned int flags);
+/* Power management of the guest and the host (libvirt-domain-power.c) */
+typedef enum {
+    VIR_NODE_SUSPEND_TARGET_MEM = 0,
+    VIR_NODE_SUSPEND_TARGET_DISK = 1,
+    VIR_NODE_SUSPEND_TARGET_HYBRID = 2,
+    VIR_NODE_SUSPEND_TARGET_LAST
+} virNodeSuspendTarget;
+int virDomainPMSuspendForDuration(virDomainPtr domain, unsigned int target,
+                                  unsigned long long duration, unsigned int flags);
+int virDomainPMWakeup(virDomainPtr domain, unsigned int flags);
+int virNodeSuspendForDuration(virConnectPtr conn, unsigned int target,
+                              unsigned long long duration, unsigned int flags);
 /* Guest agent calls (libvirt-domain-agent.c) */
 typedef enum {
     VIR_DOMAIN_GET_HOSTNAME_LEASE = (1 << 0),

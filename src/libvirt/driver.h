@@ -245,6 +245,11 @@ struct _virHypervisorDriver {
     /* Power and lifecycle actions (libvirt-domain-power.c) */
     int (*domainSetLifecycleAction)(virDomainPtr dom, unsigned int type,
                                     unsigned int action, unsigned int flags);
+    int (*domainPMSuspendForDuration)(virDomainPtr dom, unsigned int target,
+                                      unsigned long long duration, unsigned int flags);
+    int (*domainPMWakeup)(virDomainPtr dom, unsigned int flags);
+    int (*nodeSuspendForDuration)(virConnectPtr conn, unsigned int target,
+                                  unsigned long long duration, unsigned int flags);
     /* Guest agent calls (libvirt-domain-agent.c) */
     char *(*domainGetHostname)(virDomainPtr dom, unsigned int flags);
     int (*domainGetTime)(virDomainPtr dom, long long *seconds, unsigned int *nseconds,

@@ -1,4 +1,4 @@
-/* libvirt-domain-power.c: public entry points for a guest's power: its lifecycle actions */
+/* libvirt-domain-power.c: public entry points for power: lifecycle actions, guest and host sleep */
 #define G_LOG_DOMAIN "virtkit.api"
 
 #include "libvirt_internal.h"
@@ -54,6 +54,117 @@ virDomainSetLifecycleAction(virDomainPtr domain, unsigned int type, unsigned int
 
     if (conn->driver->domainSetLifecycleAction) {
         if (conn->driver->domainSetLifecycleAction(domain, type, action, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virDomainPMSuspendForDuration:
+ * @domain: a domain handle
+ * @target: the sleep state, a virNodeSuspendTarget (mem, disk, hybrid)
+ * @duration: how long to sleep in seconds; drivers may only take 0
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * Asks the guest to enter a sleep state by itself, through its guest
+ * agent (guest-suspend-ram, -disk, -hybrid); the domain then becomes
+ * PMSUSPENDED with a PMSUSPEND event. virDomainPMWakeup wakes it from
+ * suspend-to-RAM; a guest suspended to disk powers off.
+ *
+ * Returns 0 once the guest suspended and -1 in case of error: the common
+ * ones, VIR_ERR_OPERATION_DENIED on a read-only connection, the agent's
+ * (ARGUMENT_UNSUPPORTED when not configured, AGENT_UNRESPONSIVE when not
+ * connected), OPERATION_INVALID when the guest is not running, and the
+ * driver's for a duration or a sleep state it cannot do.
+ */
+int
+virDomainPMSuspendForDuration(virDomainPtr domain, unsigned int target,
+                              unsigned long long duration, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn, error);
+
+    if (conn->driver->domainPMSuspendForDuration) {
+        if (conn->driver->domainPMSuspendForDuration(domain, target, duration, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virDomainPMWakeup:
+ * @domain: a domain handle
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * Wakes a guest that suspended itself to RAM (virDomainPMSuspendForDuration
+ * or on its own): it runs again, with a PMWAKEUP event.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, OPERATION_INVALID
+ * for an inactive domain, the hypervisor's error for a guest that is not
+ * suspended.
+ */
+int
+virDomainPMWakeup(virDomainPtr domain, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    virCheckReadOnlyGoto(conn, error);
+
+    if (conn->driver->domainPMWakeup) {
+        if (conn->driver->domainPMWakeup(domain, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virNodeSuspendForDuration:
+ * @conn: a connection
+ * @target: the host's sleep state, a virNodeSuspendTarget
+ * @duration: seconds before the host's RTC wakes it (at least 60)
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * Suspends the host itself for @duration seconds, as libvirt does with
+ * pm-utils (pm-is-supported tells which states the host has; rtcwake
+ * arms the wake-up, then pm-suspend / pm-hibernate / pm-suspend-hybrid
+ * run a few seconds later, so that this call can answer first).
+ *
+ * Returns 0 when the suspend is under way and -1 in case of error:
+ * VIR_ERR_ARGUMENT_UNSUPPORTED naming the state the host cannot enter
+ * (e.g. "Suspend-to-RAM" on a host without pm-utils), INVALID_ARG for an
+ * unknown @target or a @duration under 60, OPERATION_INVALID while one is
+ * already under way, OPERATION_DENIED on a read-only connection.
+ */
+int
+virNodeSuspendForDuration(virConnectPtr conn, unsigned int target,
+                          unsigned long long duration, unsigned int flags)
+{
+    virResetLastError();
+    virCheckConnectReturn(conn, -1);
+    virCheckReadOnlyGoto(conn, error);
+
+    if (conn->driver->nodeSuspendForDuration) {
+        if (conn->driver->nodeSuspendForDuration(conn, target, duration, flags) < 0)
             goto error;
         return 0;
     }

@@ -1,21 +1,32 @@
 #!/usr/bin/env python3
-"""A guest's power through virtkitd: its lifecycle actions (virsh
-set-lifecycle-action, python3-libvirt setLifecycleAction) with Debian's
-clients against one running test guest, the effect checked in QEMU:
-- on_poweroff restart (live): the guest's ACPI power-off becomes a reboot
-  (its console prints GUEST-READY again, the domain stays running);
-- on_reboot destroy / restart (live): QEMU's reboot action changes with it
-  (set-action reboot=shutdown / reset): a reset now ends the domain
-  (shut off) or resets it (running, booted again);
+"""A guest's power through virtkitd, with Debian's virsh and python3-libvirt
+against one running test guest (the 'agent' variant: Debian's qemu-ga) with
+<pm><suspend-to-disk enabled='no'/></pm>, the effect checked in QEMU:
+- set-lifecycle-action poweroff restart --live: the guest's ACPI power-off
+  becomes a reset (reboot event), the domain keeps running;
+- dompmsuspend mem: the agent's guest-suspend-ram puts the guest in S3
+  (QEMU's run state 'suspended', the domain pmsuspended, pm-suspend and
+  lifecycle PMSuspended events); dompmwakeup: QEMU's system_wakeup runs
+  it again (running (event wakeup), pm-wakeup and Started events);
+  libvirtd 9.0's errors: S4 disabled by <pm>, a duration, an unknown
+  target, suspending a suspended guest, waking a running one, a guest with
+  no agent channel; nodesuspend: this host's answer (no pm-utils:
+  Suspend-to-RAM unsupported; never a real suspend: the duration is
+  under libvirt's minimum);
+- on_reboot restart / destroy (live): QEMU's reboot action follows
+  (set-action reboot=reset / shutdown): a reset resets the guest, then
+  ends the domain (shut off);
 - --config changes only the definition (and its file: kept by a restarted
   daemon); libvirt 9.0's errors (codes and domains, texts checked against
   libvirtd 9.0's QEMU driver), none of which changes anything.
 """
+import json
 import os
+import subprocess
 import sys
 
-from vkdtest import (Daemon, Skip, booting_xml, domstate, run_tests, test_guest_dir, virsh,
-                     wait_guest, write)
+from vkdtest import (Daemon, Skip, VirshEvents, booting_xml, diskless_xml, domstate, run_tests,
+                     virsh, wait_for, wait_guest, write)
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -24,6 +35,34 @@ if LIBVIRT_PY not in sys.path:
 import libvirt  # noqa: E402
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
+
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CHAN = ("<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/>"
+        "</channel>")
+
+
+def agent_guest_dir():
+    script = os.path.join(HERE, "..", "..", "scripts", "build-test-guest.sh")
+    env = dict(os.environ, VIRTKIT_TEST_GUEST_VARIANT="agent")
+    try:
+        p = subprocess.run([script], capture_output=True, text=True, timeout=600, env=env)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    d = p.stdout.strip()
+    if p.returncode != 0 or not os.path.exists(os.path.join(d, "initrd.gz")):
+        return None
+    return d
+
+
+def qemu_status(uri, name):
+    out = virsh(uri, "qemu-monitor-command", name, '{"execute":"query-status"}').stdout
+    return json.loads(out)["return"]["status"]
+
+
+def console(serial):
+    with open(serial, errors="replace") as f:
+        return f.read()
 
 
 def actions(uri, name, *extra):
@@ -50,27 +89,139 @@ def expect_error(fn, code, domain, text):
     raise AssertionError("no error, expected %s" % text)
 
 
-def test_lifecycle_actions():
-    guest = test_guest_dir()
+def test_power():
+    guest = agent_guest_dir()
     if not guest:
-        raise Skip("test guest not available (scripts/build-test-guest.sh)")
+        raise Skip("agent test guest not available (scripts/build-test-guest.sh)")
     d = Daemon().start()
     uri = d.uri()
     serial = os.path.join(d.root, "vm.serial")
-    virsh(uri, "define", write(os.path.join(d.root, "vm.xml"), booting_xml("vm", guest, serial)))
+    xml = booting_xml("vm", guest, serial).replace(
+        "</features>", "</features><pm><suspend-to-disk enabled='no'/></pm>").replace(
+        "</devices>", CHAN + "</devices>")
+    virsh(uri, "define", write(os.path.join(d.root, "vm.xml"), xml))
+    virsh(uri, "define", write(os.path.join(d.root, "nc.xml"), diskless_xml("nc")))
     virsh(uri, "start", "vm")
-    wait_guest(lambda: os.path.exists(serial) and readies(serial) == 1, "GUEST-READY", 120,
-               uri, "vm", serial, d, cpu_budget=10)
-    assert actions(uri, "vm") == ("destroy", "restart", "destroy")
+    virsh(uri, "start", "nc")
+    events = VirshEvents(uri, "--all")
+    try:
+        wait_guest(lambda: os.path.exists(serial) and readies(serial) == 1, "GUEST-READY", 120,
+                   uri, "vm", serial, d, cpu_budget=10)
+        poweroff_restart(uri, d, serial, events)
+        pm_suspend(uri, d, serial, events)
+        lifecycle_actions(uri, d, serial, events)
+    finally:
+        events.close()
 
-    # on_poweroff restart on the running guest only: its power-off reboots it
+
+def reboots(events):
+    return len([l for l in events.lines() if l.startswith("event 'reboot' for domain 'vm'")])
+
+
+def poweroff_restart(uri, d, serial, events):
+    """on_poweroff restart on the running guest only: its ACPI power-off
+    becomes a reset (QEMU's RESET: a reboot event), it keeps running."""
+    assert actions(uri, "vm") == ("destroy", "restart", "destroy")
     virsh(uri, "set-lifecycle-action", "vm", "poweroff", "restart", "--live")
     assert actions(uri, "vm") == ("restart", "restart", "destroy")
     assert actions(uri, "vm", "--inactive") == ("destroy", "restart", "destroy")
-    virsh(uri, "shutdown", "vm")
-    wait_guest(lambda: readies(serial) == 2, "GUEST-READY after the power-off", 120,
-               uri, "vm", serial, d, cpu_budget=10)
+    n = reboots(events)
+    virsh(uri, "shutdown", "vm", "--mode", "acpi")
+    wait_guest(lambda: "GUEST-POWERBUTTON" in console(serial), "the guest's power-off", 60,
+               uri, "vm", serial, d, cpu_budget=5)
+    wait_for(lambda: reboots(events) == n + 1, "the reset after the power-off", 60, step=0.1)
     assert domstate(uri, "vm").startswith("running"), domstate(uri, "vm")
+
+
+def pm_suspend(uri, d, serial, events):
+    VDOM, VQEMU = libvirt.VIR_FROM_DOMAIN, libvirt.VIR_FROM_QEMU
+    # no agent channel: libvirt's error at once
+    err = virsh(uri, "dompmsuspend", "nc", "mem", check=False)
+    assert err.returncode == 1 and err.stderr.strip() == (
+        "error: Domain 'nc' could not be suspended\n"
+        "error: argument unsupported: QEMU guest agent is not configured"), err.stderr
+    # the guest boots again after poweroff_restart's reset
+    wait_guest(lambda: "GUEST-QGA-STARTED" in console(serial).split("GUEST-POWERBUTTON")[-1],
+               "qemu-ga in the guest", 180, uri, "vm", serial, d, cpu_budget=20)
+    # qemu-ga opens its port a moment after it starts
+    wait_for(lambda: virsh(uri, "domtime", "vm", check=False).returncode == 0,
+             "the agent answering", 60, step=0.2)
+
+    conn = libvirt.open(uri)
+    try:
+        dom = conn.lookupByName("vm")
+        MEM, DISK = libvirt.VIR_NODE_SUSPEND_TARGET_MEM, libvirt.VIR_NODE_SUSPEND_TARGET_DISK
+        # libvirtd 9.0's checks, in its order; the guest keeps running
+        expect_error(lambda: dom.pMSuspendForDuration(MEM, 0, 1), libvirt.VIR_ERR_INVALID_ARG,
+                     VQEMU, "unsupported flags (0x1) in function qemuDomainPMSuspendForDuration")
+        expect_error(lambda: dom.pMSuspendForDuration(3, 5, 0),
+                     libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED, VQEMU,
+                     "Duration not supported. Use 0 for now")
+        expect_error(lambda: dom.pMSuspendForDuration(3, 0, 0), libvirt.VIR_ERR_INVALID_ARG,
+                     VQEMU, "Unknown suspend target: 3")
+        expect_error(lambda: dom.pMSuspendForDuration(DISK, 0, 0),
+                     libvirt.VIR_ERR_INTERNAL_ERROR, VQEMU, "S4 state is disabled for this domain")
+        expect_error(lambda: dom.pMWakeup(0), libvirt.VIR_ERR_INTERNAL_ERROR, VQEMU,
+                     "unable to execute QEMU command 'system_wakeup': Unable to wake up: "
+                     "guest is not in suspended state")
+        expect_error(lambda: dom.pMWakeup(1), libvirt.VIR_ERR_INVALID_ARG, VQEMU,
+                     "unsupported flags (0x1) in function qemuDomainPMWakeup")
+        ro = libvirt.openReadOnly(uri)
+        try:
+            expect_error(lambda: ro.lookupByName("vm").pMSuspendForDuration(MEM, 0, 0),
+                         libvirt.VIR_ERR_OPERATION_DENIED, VDOM,
+                         "read only access prevents virDomainPMSuspendForDuration")
+            expect_error(lambda: ro.suspendForDuration(MEM, 60, 0),
+                         libvirt.VIR_ERR_OPERATION_DENIED, VDOM,
+                         "read only access prevents virNodeSuspendForDuration")
+        finally:
+            ro.close()
+        assert qemu_status(uri, "vm") == "running"
+        assert domstate(uri, "vm") == "running (booted)", domstate(uri, "vm")
+
+        # the host: never really suspended here (10 s is under libvirt's
+        # minimum of 60, checked after the host's support)
+        if not any(os.access(os.path.join(p, "pm-is-supported"), os.X_OK)
+                   for p in os.environ.get("PATH", "/usr/bin").split(":")):
+            expect_error(lambda: conn.suspendForDuration(MEM, 10, 0),
+                         libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED, libvirt.VIR_FROM_NONE,
+                         "Suspend-to-RAM")
+            err = virsh(uri, "nodesuspend", "hybrid", "10", check=False)
+            assert err.returncode == 1 and err.stderr.strip() == (
+                "error: The host was not suspended\n"
+                "error: argument unsupported: Hybrid-Suspend"), err.stderr
+        expect_error(lambda: conn.suspendForDuration(3, 60, 0), libvirt.VIR_ERR_INVALID_ARG,
+                     libvirt.VIR_FROM_NONE, "Invalid suspend target")
+        expect_error(lambda: conn.suspendForDuration(MEM, 10, 1), libvirt.VIR_ERR_INVALID_ARG,
+                     libvirt.VIR_FROM_NONE, "unsupported flags (0x1) in function virNodeSuspend")
+
+        # suspend to RAM through the agent: QEMU's guest is in S3
+        p = virsh(uri, "dompmsuspend", "vm", "mem")
+        assert p.stdout.strip() == "", p.stdout  # -q: no "successfully suspended"
+        assert domstate(uri, "vm") == "pmsuspended (unknown)", domstate(uri, "vm")
+        wait_for(lambda: qemu_status(uri, "vm") == "suspended", "QEMU's run state suspended",
+                 30, step=0.1)
+        events.wait_line(r"^event 'pm-suspend' for domain 'vm'")
+        events.wait_line(r"^event 'lifecycle' for domain 'vm': PMSuspended Memory")
+        expect_error(lambda: dom.pMSuspendForDuration(MEM, 0, 0),
+                     libvirt.VIR_ERR_OPERATION_INVALID, VQEMU, "domain is not running")
+        # and awake again
+        n = reboots(events)
+        dom.pMWakeup()
+        wait_for(lambda: qemu_status(uri, "vm") == "running", "QEMU's run state running", 30,
+                 step=0.1)
+        assert domstate(uri, "vm") == "running (event wakeup)", domstate(uri, "vm")
+        events.wait_line(r"^event 'pm-wakeup' for domain 'vm'")
+        events.wait_line(r"^event 'lifecycle' for domain 'vm': Started Event wakeup")
+        # the firmware resumes this guest by resetting it (a kernel booted
+        # through PVH has no wakeup vector of its own): wait for it, so that
+        # the reset does not meet lifecycle_actions' on_reboot changes
+        wait_for(lambda: reboots(events) == n + 1, "the guest's reset on resume", 60, step=0.1)
+    finally:
+        conn.close()
+
+
+def lifecycle_actions(uri, d, serial, events):
 
     # the errors of libvirtd 9.0's QEMU driver; nothing changes
     conn = libvirt.open(uri)
@@ -119,10 +270,11 @@ def test_lifecycle_actions():
                                libvirt.VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE)
         assert actions(uri, "vm") == ("destroy", "destroy", "preserve")
         virsh(uri, "set-lifecycle-action", "vm", "reboot", "restart")
+        n = reboots(events)
         virsh(uri, "reset", "vm")
-        wait_guest(lambda: readies(serial) == 3, "GUEST-READY after the reset", 120,
-                   uri, "vm", serial, d, cpu_budget=10)
+        wait_for(lambda: reboots(events) == n + 1, "the reset's reboot event", 60, step=0.1)
         assert domstate(uri, "vm").startswith("running"), domstate(uri, "vm")
+        assert qemu_status(uri, "vm") == "running"
         virsh(uri, "set-lifecycle-action", "vm", "reboot", "destroy", "--current")
         assert actions(uri, "vm") == ("destroy", "destroy", "preserve")
         virsh(uri, "reset", "vm")
@@ -148,6 +300,6 @@ def test_lifecycle_actions():
 
 if __name__ == "__main__":
     run_tests([
-        ("set-lifecycle-action live and config, its effect in QEMU, libvirt's errors",
-         test_lifecycle_actions),
+        ("dompmsuspend/dompmwakeup/nodesuspend, set-lifecycle-action live and config: "
+         "their effect in QEMU, libvirt's errors", test_power),
     ])

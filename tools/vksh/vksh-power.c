@@ -1,6 +1,8 @@
-/* vksh-power.c: commands for a guest's power: set-lifecycle-action */
+/* vksh-power.c: commands for power: set-lifecycle-action, dompmsuspend, dompmwakeup, nodesuspend */
 #define G_LOG_DOMAIN "vksh.power"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vksh.h"
@@ -72,6 +74,132 @@ vkshCmdSetLifecycleAction(vkshControl *ctl, const vkshCmd *cmd)
         return false;
     if (virDomainSetLifecycleAction(dom, type, action, flags) < 0) {
         vkshError(ctl, "%s", "Unable to change lifecycle action.");
+        return false;
+    }
+    return true;
+}
+
+static const char *const vkshSuspendTargets[] = { "mem", "disk", "hybrid" };
+
+/* virsh's vshCommandOptULongLong / vshCommandOptLongLong: 1 and *value
+ * when given, 0 when absent, -1 after its message. */
+static int
+vkshPowerOptNumber(vkshControl *ctl, const vkshCmd *cmd, const char *name, bool isSigned,
+                   unsigned long long *value)
+{
+    const char *str = vkshOptRaw(cmd, name);
+    char *end = NULL;
+
+    if (!str)
+        return 0;
+    errno = 0;
+    if (isSigned) {
+        long long n = strtoll(str, &end, 10);
+
+        *value = (unsigned long long)n;
+    } else {
+        const char *p = str;
+
+        while (g_ascii_isspace(*p))
+            p++;
+        *value = *p == '-' ? 0 : strtoull(str, &end, 10);
+        if (*p == '-')
+            end = (char *)str;
+    }
+    if (!*str || end == str || *end || errno) {
+        vkshError(ctl, "Numeric value '%s' for <%s> option is malformed or out of range",
+                  str, name);
+        return -1;
+    }
+    return 1;
+}
+
+const vkshOptDef vkshOptsDompmsuspend[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "target", VKSH_OT_STRING, VKSH_OFLAG_REQ,
+      "mem(Suspend-to-RAM), disk(Suspend-to-Disk), hybrid(Hybrid-Suspend)" },
+    { "duration", VKSH_OT_INT, VKSH_OFLAG_NAMED, "duration in seconds" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdDompmsuspend(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *target = NULL;
+    unsigned long long duration = 0;
+    int t;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vkshPowerOptNumber(ctl, cmd, "duration", false, &duration) < 0)
+        return false;
+    if (vkshOptString(ctl, cmd, "target", &target) < 0)
+        return false;
+    if ((t = vkshIndexOf(vkshSuspendTargets, G_N_ELEMENTS(vkshSuspendTargets), target)) <
+        0) {
+        vkshError(ctl, "%s", "Invalid target");
+        return false;
+    }
+    if (virDomainPMSuspendForDuration(dom, t, duration, 0) < 0) {
+        vkshError(ctl, "Domain '%s' could not be suspended", virDomainGetName(dom));
+        return false;
+    }
+    vkshPrintExtra(ctl, "Domain '%s' successfully suspended", virDomainGetName(dom));
+    return true;
+}
+
+const vkshOptDef vkshOptsDompmwakeup[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdDompmwakeup(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *name = NULL;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, &name)))
+        return false;
+    if (virDomainPMWakeup(dom, 0) < 0) {
+        vkshError(ctl, "Domain '%s' could not be woken up", name);
+        return false;
+    }
+    vkshPrintExtra(ctl, "Domain '%s' successfully woken up", name);
+    return true;
+}
+
+const vkshOptDef vkshOptsNodesuspend[] = {
+    { "target", VKSH_OT_STRING, VKSH_OFLAG_REQ,
+      "mem(Suspend-to-RAM), disk(Suspend-to-Disk), hybrid(Hybrid-Suspend)" },
+    { "duration", VKSH_OT_INT, VKSH_OFLAG_REQ,
+      "Suspend duration in seconds, at least 60" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdNodesuspend(vkshControl *ctl, const vkshCmd *cmd)
+{
+    const char *target = NULL;
+    unsigned long long duration = 0;
+    int t;
+
+    if (vkshOptString(ctl, cmd, "target", &target) < 0)
+        return false;
+    if (vkshPowerOptNumber(ctl, cmd, "duration", true, &duration) < 0)
+        return false;
+    if ((t = vkshIndexOf(vkshSuspendTargets, G_N_ELEMENTS(vkshSuspendTargets), target)) <
+        0) {
+        vkshError(ctl, "%s", "Invalid target");
+        return false;
+    }
+    if ((long long)duration < 0) {
+        vkshError(ctl, "%s", "Invalid duration");
+        return false;
+    }
+    if (virNodeSuspendForDuration(ctl->conn, t, duration, 0) < 0) {
+        vkshError(ctl, "%s", "The host was not suspended");
         return false;
     }
     return true;

@@ -197,7 +197,10 @@ VKSH_STATS_CMD(Setmem) /* vksh-live.c */
 VKSH_STATS_CMD(Setmaxmem)
 VKSH_STATS_CMD(InjectNmi)
 VKSH_STATS_CMD(SetLifecycleAction) /* vksh-power.c */
-VKSH_STATS_CMD(Domtime)            /* vksh-agent.c */
+VKSH_STATS_CMD(Dompmsuspend)
+VKSH_STATS_CMD(Dompmwakeup)
+VKSH_STATS_CMD(Nodesuspend)
+VKSH_STATS_CMD(Domtime) /* vksh-agent.c */
 VKSH_STATS_CMD(Domhostname)
 VKSH_STATS_CMD(Domfsfreeze)
 VKSH_STATS_CMD(Domfsthaw)

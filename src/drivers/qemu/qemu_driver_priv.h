@@ -295,6 +295,11 @@ int qemuDomainInjectNMI(virDomainPtr dom, unsigned int flags);
 /* qemu_driver_power.c: lifecycle actions */
 int qemuDomainSetLifecycleAction(virDomainPtr dom, unsigned int type, unsigned int action,
                                  unsigned int flags);
+int qemuDomainPMSuspendForDuration(virDomainPtr dom, unsigned int target,
+                                   unsigned long long duration, unsigned int flags);
+int qemuDomainPMWakeup(virDomainPtr dom, unsigned int flags);
+int qemuNodeSuspendForDuration(virConnectPtr conn, unsigned int target,
+                               unsigned long long duration, unsigned int flags);
 
 /* qemu_driver_change.c: definition changes (metadata, rename) */
 int qemuDomainObjGetDefs(virDomainObj *obj, unsigned int flags, virDomainDef **live,
