@@ -250,6 +250,8 @@ struct _virHypervisorDriver {
     int (*domainPMWakeup)(virDomainPtr dom, unsigned int flags);
     int (*nodeSuspendForDuration)(virConnectPtr conn, unsigned int target,
                                   unsigned long long duration, unsigned int flags);
+    int (*domainSendProcessSignal)(virDomainPtr dom, long long pid_value,
+                                   unsigned int signum, unsigned int flags);
     /* Guest agent calls (libvirt-domain-agent.c) */
     char *(*domainGetHostname)(virDomainPtr dom, unsigned int flags);
     int (*domainGetTime)(virDomainPtr dom, long long *seconds, unsigned int *nseconds,

@@ -1,4 +1,4 @@
-/* libvirt-domain-power.c: public entry points for power: lifecycle actions, guest and host sleep */
+/* libvirt-domain-power.c: public entry points for power and signals: lifecycle actions, guest and host sleep, process signals */
 #define G_LOG_DOMAIN "virtkit.api"
 
 #include "libvirt_internal.h"
@@ -165,6 +165,49 @@ virNodeSuspendForDuration(virConnectPtr conn, unsigned int target,
 
     if (conn->driver->nodeSuspendForDuration) {
         if (conn->driver->nodeSuspendForDuration(conn, target, duration, flags) < 0)
+            goto error;
+        return 0;
+    }
+    virReportUnsupportedError();
+error:
+    virDispatchError(conn);
+    return -1;
+}
+
+/**
+ * virDomainSendProcessSignal:
+ * @domain: a domain handle
+ * @pid_value: the process in the guest; not zero
+ * @signum: the signal, a virDomainProcessSignal
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * Sends a signal to a process of the guest (for container drivers, its
+ * init, pid 1). libvirt 9.0's QEMU driver has no such call; its test
+ * driver accepts pid 1 and any signal in range, changing nothing.
+ *
+ * Returns 0 in case of success and -1 in case of error: INVALID_ARG for a
+ * zero @pid_value (checked here), the driver's for other pids or a
+ * @signum out of range, VIR_ERR_OPERATION_DENIED on a read-only
+ * connection, VIR_ERR_NO_SUPPORT where the driver lacks it.
+ */
+int
+virDomainSendProcessSignal(virDomainPtr domain, long long pid_value, unsigned int signum,
+                           unsigned int flags)
+{
+    virConnectPtr conn;
+
+    virResetLastError();
+    virCheckDomainReturn(domain, -1);
+    conn = domain->conn;
+    if (pid_value == 0) {
+        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "pid_value",
+                               "pid_value in %s must not be zero", __func__);
+        goto error;
+    }
+    virCheckReadOnlyGoto(conn, error);
+
+    if (conn->driver->domainSendProcessSignal) {
+        if (conn->driver->domainSendProcessSignal(domain, pid_value, signum, flags) < 0)
             goto error;
         return 0;
     }

@@ -1099,6 +1099,7 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainPMSuspendForDuration = remoteDomainPMSuspendForDuration,
     .domainPMWakeup = remoteDomainPMWakeup,
     .nodeSuspendForDuration = remoteNodeSuspendForDuration,
+    .domainSendProcessSignal = remoteDomainSendProcessSignal,
     .domainGetHostname = remoteDomainGetHostname,
     .domainGetTime = remoteDomainGetTime,
     .domainSetTime = remoteDomainSetTime,

@@ -12,7 +12,7 @@ against one running test guest (the 'agent' variant: Debian's qemu-ga) with
   target, suspending a suspended guest, waking a running one, a guest with
   no agent channel; nodesuspend: this host's answer (no pm-utils:
   Suspend-to-RAM unsupported; never a real suspend: the duration is
-  under libvirt's minimum);
+  under libvirt's minimum); send-process-signal: NO_SUPPORT, as libvirtd's;
 - on_reboot restart / destroy (live): QEMU's reboot action follows
   (set-action reboot=reset / shutdown): a reset resets the guest, then
   ends the domain (shut off);
@@ -176,6 +176,15 @@ def pm_suspend(uri, d, serial, events):
                          "read only access prevents virNodeSuspendForDuration")
         finally:
             ro.close()
+        # signals to the guest's processes: libvirtd 9.0's QEMU driver has
+        # none (NO_SUPPORT in the domain error domain), nor has virtkitd's
+        expect_error(lambda: dom.sendProcessSignal(1, libvirt.VIR_DOMAIN_PROCESS_SIGNAL_KILL),
+                     libvirt.VIR_ERR_NO_SUPPORT, VDOM, "this function is not supported by the "
+                     "connection driver: virDomainSendProcessSignal")
+        err = virsh(uri, "send-process-signal", "vm", "1", "term", check=False)
+        assert err.returncode == 1 and err.stderr.strip() == (
+            "error: this function is not supported by the connection driver: "
+            "virDomainSendProcessSignal"), err.stderr
         assert qemu_status(uri, "vm") == "running"
         assert domstate(uri, "vm") == "running (booted)", domstate(uri, "vm")
 

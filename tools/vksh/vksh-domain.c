@@ -754,6 +754,8 @@ const vkshCmdDef vkshDomainCmds[] = {
       "screenshot of a current domain console", 0 },
     { "send-key", vkshCmdSendKey, vkshOptsSendKey, "Send keycodes to the guest",
       "Send keycodes (integers or symbolic names) to the guest", 0 },
+    { "send-process-signal", vkshCmdSendProcessSignal, vkshOptsSendProcessSignal,
+      "Send signals to processes", "Send signals to processes in the guest", 0 },
     { "set-lifecycle-action", vkshCmdSetLifecycleAction, vkshOptsSetLifecycleAction,
       "change lifecycle actions", "Change lifecycle actions for the guest domain.", 0 },
     { "set-user-password", vkshCmdSetUserPassword, vkshOptsSetUserPassword,

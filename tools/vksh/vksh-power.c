@@ -1,4 +1,4 @@
-/* vksh-power.c: commands for power: set-lifecycle-action, dompmsuspend, dompmwakeup, nodesuspend */
+/* vksh-power.c: commands for power and signals: set-lifecycle-action, dompmsuspend, dompmwakeup, nodesuspend, send-process-signal */
 #define G_LOG_DOMAIN "vksh.power"
 
 #include <errno.h>
@@ -203,4 +203,64 @@ vkshCmdNodesuspend(vkshControl *ctl, const vkshCmd *cmd)
         return false;
     }
     return true;
+}
+
+/* virsh's virshDomainProcessSignal names: 0 nop .. 31 sys, 32 rt0 .. 64 rt32 */
+static const char *const vkshProcessSignals[] = {
+    "nop",  "hup",  "int",  "quit", "ill",  "trap", "abrt",   "bus",  "fpe",   "kill",
+    "usr1", "segv", "usr2", "pipe", "alrm", "term", "stkflt", "chld", "cont",  "stop",
+    "tstp", "ttin", "ttou", "urg",  "xcpu", "xfsz", "vtalrm", "prof", "winch", "poll",
+    "pwr",  "sys",  "rt0",  "rt1",  "rt2",  "rt3",  "rt4",    "rt5",  "rt6",   "rt7",
+    "rt8",  "rt9",  "rt10", "rt11", "rt12", "rt13", "rt14",   "rt15", "rt16",  "rt17",
+    "rt18", "rt19", "rt20", "rt21", "rt22", "rt23", "rt24",   "rt25", "rt26",  "rt27",
+    "rt28", "rt29", "rt30", "rt31", "rt32"
+};
+
+/* virsh's getSignalNumber: a number as it is, else a name (any case,
+ * "sig" or "sig_" before it allowed); -1 when neither. */
+static int
+vkshSignalNumber(const char *signame)
+{
+    g_autofree char *lower = g_ascii_strdown(signame, -1);
+    const char *p = lower;
+    char *end = NULL;
+    long n;
+
+    errno = 0;
+    n = strtol(lower, &end, 10);
+    if (*lower && !*end && errno == 0 && end != lower && n >= G_MININT && n <= G_MAXINT)
+        return n < 0 ? -1 : (int)n;
+    if (g_str_has_prefix(p, "sig_"))
+        p += 4;
+    else if (g_str_has_prefix(p, "sig"))
+        p += 3;
+    return vkshIndexOf(vkshProcessSignals, G_N_ELEMENTS(vkshProcessSignals), p);
+}
+
+const vkshOptDef vkshOptsSendProcessSignal[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "pid", VKSH_OT_STRING, VKSH_OFLAG_REQ, "the process ID" },
+    { "signame", VKSH_OT_STRING, VKSH_OFLAG_REQ, "the signal number or name" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdSendProcessSignal(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *signame = NULL;
+    unsigned long long pid = 0;
+    int signum;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vkshPowerOptNumber(ctl, cmd, "pid", true, &pid) < 0)
+        return false;
+    if (vkshOptString(ctl, cmd, "signame", &signame) < 0)
+        return false;
+    if ((signum = vkshSignalNumber(signame)) < 0) {
+        vkshError(ctl, "malformed signal name: %s", signame);
+        return false;
+    }
+    return virDomainSendProcessSignal(dom, (long long)pid, signum, 0) == 0;
 }

@@ -200,6 +200,7 @@ VKSH_STATS_CMD(SetLifecycleAction) /* vksh-power.c */
 VKSH_STATS_CMD(Dompmsuspend)
 VKSH_STATS_CMD(Dompmwakeup)
 VKSH_STATS_CMD(Nodesuspend)
+VKSH_STATS_CMD(SendProcessSignal)
 VKSH_STATS_CMD(Domtime) /* vksh-agent.c */
 VKSH_STATS_CMD(Domhostname)
 VKSH_STATS_CMD(Domfsfreeze)

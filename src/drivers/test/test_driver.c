@@ -1371,6 +1371,7 @@ const virHypervisorDriver testHypervisorDriver = {
     .domainSetMemoryFlags = testDomainSetMemoryFlags,
     .domainInjectNMI = testDomainInjectNMI,
     .domainSetLifecycleAction = testDomainSetLifecycleAction,
+    .domainSendProcessSignal = testDomainSendProcessSignal,
     .domainGetHostname = testDomainGetHostname,
     .domainGetTime = testDomainGetTime,
     .domainSetTime = testDomainSetTime,

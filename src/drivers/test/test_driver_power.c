@@ -1,4 +1,4 @@
-/* test_driver_power.c: the test driver's lifecycle actions, with libvirt 9.0's test-driver semantics */
+/* test_driver_power.c: the test driver's lifecycle actions and process signals, with libvirt 9.0's test-driver semantics */
 
 /*
  * Threads: as test_driver.c; each entry point holds one object lock and
@@ -39,4 +39,29 @@ testDomainSetLifecycleAction(virDomainPtr dom, unsigned int type, unsigned int a
 cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
+}
+
+/* libvirt's testDomainSendProcessSignal: pid 1 and a signal in range, on
+ * any domain, running or not; nothing happens. */
+int
+testDomainSendProcessSignal(virDomainPtr dom, long long pid_value, unsigned int signum,
+                            unsigned int flags)
+{
+    virDomainObj *obj;
+
+    virCheckFlags(0, -1);
+    if (pid_value != 1) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       "only sending a signal to pid 1 is supported");
+        return -1;
+    }
+    if (signum >= VIR_DOMAIN_PROCESS_SIGNAL_LAST) {
+        virReportError(VIR_ERR_INVALID_ARG, "signum value %d is out of range",
+                       (int)signum);
+        return -1;
+    }
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    virDomainObjEndAPI(&obj);
+    return 0;
 }

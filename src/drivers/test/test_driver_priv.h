@@ -100,6 +100,8 @@ int testDomainInjectNMI(virDomainPtr dom, unsigned int flags);
 /* test_driver_power.c */
 int testDomainSetLifecycleAction(virDomainPtr dom, unsigned int type, unsigned int action,
                                  unsigned int flags);
+int testDomainSendProcessSignal(virDomainPtr dom, long long pid_value,
+                                unsigned int signum, unsigned int flags);
 
 /* ---- test_driver_change.c: definition changes (metadata, rename, vCPUs) */
 int testDomainObjGetDefs(virDomainObj *obj, unsigned int flags, virDomainDef **live,
