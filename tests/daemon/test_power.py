@@ -129,7 +129,7 @@ def poweroff_restart(uri, d, serial, events):
     virsh(uri, "shutdown", "vm", "--mode", "acpi")
     wait_guest(lambda: "GUEST-POWERBUTTON" in console(serial), "the guest's power-off", 60,
                uri, "vm", serial, d, cpu_budget=5)
-    wait_for(lambda: reboots(events) == n + 1, "the reset after the power-off", 60, step=0.1)
+    wait_for(lambda: reboots(events) > n, "the reset after the power-off", 60, step=0.1)
     assert domstate(uri, "vm").startswith("running"), domstate(uri, "vm")
 
 
@@ -215,17 +215,20 @@ def pm_suspend(uri, d, serial, events):
         expect_error(lambda: dom.pMSuspendForDuration(MEM, 0, 0),
                      libvirt.VIR_ERR_OPERATION_INVALID, VQEMU, "domain is not running")
         # and awake again
-        n = reboots(events)
+        booted = readies(serial)
         dom.pMWakeup()
         wait_for(lambda: qemu_status(uri, "vm") == "running", "QEMU's run state running", 30,
                  step=0.1)
         assert domstate(uri, "vm") == "running (event wakeup)", domstate(uri, "vm")
         events.wait_line(r"^event 'pm-wakeup' for domain 'vm'")
         events.wait_line(r"^event 'lifecycle' for domain 'vm': Started Event wakeup")
-        # the firmware resumes this guest by resetting it (a kernel booted
-        # through PVH has no wakeup vector of its own): wait for it, so that
-        # the reset does not meet lifecycle_actions' on_reboot changes
-        wait_for(lambda: reboots(events) == n + 1, "the guest's reset on resume", 60, step=0.1)
+        # this guest does not come back from S3 where it slept: QEMU's
+        # wakeup resets the machine and the kernel (booted through PVH,
+        # without the firmware's real-mode path) boots afresh, resetting on
+        # the way; wait for that boot to end, so that no reset of it meets
+        # lifecycle_actions' on_reboot changes
+        wait_guest(lambda: readies(serial) > booted, "the guest's boot after the wakeup", 120,
+                   uri, "vm", serial, d, cpu_budget=20)
     finally:
         conn.close()
 
@@ -281,12 +284,18 @@ def lifecycle_actions(uri, d, serial, events):
         virsh(uri, "set-lifecycle-action", "vm", "reboot", "restart")
         n = reboots(events)
         virsh(uri, "reset", "vm")
-        wait_for(lambda: reboots(events) == n + 1, "the reset's reboot event", 60, step=0.1)
+        try:
+            wait_for(lambda: reboots(events) > n, "the reset's reboot event", 60, step=0.1)
+        except AssertionError as e:
+            raise AssertionError("%s; events: %r" % (e, events.buf)) from None
         assert domstate(uri, "vm").startswith("running"), domstate(uri, "vm")
         assert qemu_status(uri, "vm") == "running"
         virsh(uri, "set-lifecycle-action", "vm", "reboot", "destroy", "--current")
         assert actions(uri, "vm") == ("destroy", "destroy", "preserve")
-        virsh(uri, "reset", "vm")
+        # QEMU may end the guest before its answer to system_reset reaches
+        # the daemon (the SHUTDOWN event can overtake the reply): the call
+        # may then fail; what counts is that the domain ends
+        virsh(uri, "reset", "vm", check=False)
         wait_guest(lambda: domstate(uri, "vm").startswith("shut off"),
                    "the reset to end the guest", 60, uri, "vm", serial, d)
 
