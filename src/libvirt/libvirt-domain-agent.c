@@ -47,22 +47,10 @@ int
 virDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nseconds,
                  unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->domainGetTime) {
-        if (conn->driver->domainGetTime(dom, seconds, nseconds, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainGetTime, dom, seconds, nseconds, flags);
 }
 
 /**
@@ -81,22 +69,10 @@ int
 virDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
                  unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->domainSetTime) {
-        if (conn->driver->domainSetTime(dom, seconds, nseconds, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainSetTime, dom, seconds, nseconds, flags);
 }
 
 /**
@@ -115,25 +91,11 @@ int
 virDomainFSFreeze(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
                   unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArrayArgGoto(mountpoints, nmountpoints, error);
 
-    if (conn->driver->domainFSFreeze) {
-        int ret = conn->driver->domainFSFreeze(dom, mountpoints, nmountpoints, flags);
-
-        if (ret < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainFSFreeze, dom, mountpoints, nmountpoints, flags);
 }
 
 /**
@@ -151,25 +113,11 @@ int
 virDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
                 unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArrayArgGoto(mountpoints, nmountpoints, error);
 
-    if (conn->driver->domainFSThaw) {
-        int ret = conn->driver->domainFSThaw(dom, mountpoints, nmountpoints, flags);
-
-        if (ret < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainFSThaw, dom, mountpoints, nmountpoints, flags);
 }
 
 /**
@@ -187,22 +135,10 @@ int
 virDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum,
                 unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->domainFSTrim) {
-        if (conn->driver->domainFSTrim(dom, mountPoint, minimum, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainFSTrim, dom, mountPoint, minimum, flags);
 }
 
 /**
@@ -275,24 +211,13 @@ int
 virDomainGetGuestInfo(virDomainPtr domain, unsigned int types,
                       virTypedParameterPtr *params, int *nparams, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(params, error);
     virCheckNonNullArgGoto(nparams, error);
 
-    if (conn->driver->domainGetGuestInfo) {
-        if (conn->driver->domainGetGuestInfo(domain, types, params, nparams, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainGetGuestInfo, domain, types, params, nparams,
+                        flags);
 }
 
 /**
@@ -315,24 +240,12 @@ int
 virDomainSetUserPassword(virDomainPtr dom, const char *user, const char *password,
                          unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(user, error);
     virCheckNonNullArgGoto(password, error);
 
-    if (conn->driver->domainSetUserPassword) {
-        if (conn->driver->domainSetUserPassword(dom, user, password, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainSetUserPassword, dom, user, password, flags);
 }
 
 /**

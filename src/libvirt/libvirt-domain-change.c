@@ -56,11 +56,7 @@ int
 virDomainSetMetadata(virDomainPtr domain, int type, const char *metadata, const char *key,
                      const char *uri, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
 
     switch (type) {
@@ -93,15 +89,8 @@ virDomainSetMetadata(virDomainPtr domain, int type, const char *metadata, const 
         break;
     }
 
-    if (conn->driver->domainSetMetadata) {
-        if (conn->driver->domainSetMetadata(domain, type, metadata, key, uri, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainSetMetadata, domain, type, metadata, key, uri,
+                        flags);
 }
 
 /**
@@ -278,23 +267,11 @@ int
 virDomainBlockResize(virDomainPtr dom, const char *disk, unsigned long long size,
                      unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(disk, error);
 
-    if (conn->driver->domainBlockResize) {
-        if (conn->driver->domainBlockResize(dom, disk, size, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainBlockResize, dom, disk, size, flags);
 }
 
 /* The body of the attach/detach calls: libvirt's checks, then the driver's

@@ -137,23 +137,13 @@ virDomainListAllCheckpoints(virDomainPtr domain, virDomainCheckpointPtr **checkp
                             unsigned int flags)
 {
     virConnectPtr conn;
-    int ret;
 
     virResetLastError();
     if (checkpoints)
         *checkpoints = NULL;
     virCheckDomainReturn(domain, -1);
     conn = domain->conn;
-    if (conn->driver->domainListAllCheckpoints) {
-        if ((ret = conn->driver->domainListAllCheckpoints(domain, checkpoints, flags)) <
-            0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainListAllCheckpoints, domain, checkpoints, flags);
 }
 
 /**
@@ -176,23 +166,13 @@ virDomainCheckpointListAllChildren(virDomainCheckpointPtr checkpoint,
                                    virDomainCheckpointPtr **children, unsigned int flags)
 {
     virConnectPtr conn;
-    int ret;
 
     virResetLastError();
     if (children)
         *children = NULL;
     virCheckDomainCheckpointReturn(checkpoint, -1);
     conn = checkpoint->domain->conn;
-    if (conn->driver->domainCheckpointListAllChildren) {
-        if ((ret = conn->driver->domainCheckpointListAllChildren(checkpoint, children,
-                                                                 flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainCheckpointListAllChildren, checkpoint, children, flags);
 }
 
 /**

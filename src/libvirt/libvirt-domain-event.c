@@ -35,19 +35,10 @@ int
 virConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
                               void *opaque, virFreeCallback freecb)
 {
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNullArgGoto(cb, error);
 
-    if (conn->driver->connectDomainEventRegister) {
-        if (conn->driver->connectDomainEventRegister(conn, cb, opaque, freecb) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, connectDomainEventRegister, conn, cb, opaque, freecb);
 }
 
 
@@ -103,10 +94,7 @@ virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int event
                                  virConnectDomainEventGenericCallback cb, void *opaque,
                                  virFreeCallback freecb)
 {
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNullArgGoto(cb, error);
     virCheckNonNegativeArgGoto(eventID, error);
     if (eventID > VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE) {
@@ -128,16 +116,8 @@ virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int event
         }
     }
 
-    if (conn->driver->connectDomainEventRegisterAny) {
-        if ((ret = conn->driver->connectDomainEventRegisterAny(conn, dom, eventID, cb,
-                                                               opaque, freecb)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, connectDomainEventRegisterAny, conn, dom, eventID, cb, opaque,
+                   freecb);
 }
 
 
@@ -183,21 +163,9 @@ int
 virDomainSetBlockThreshold(virDomainPtr domain, const char *dev,
                            unsigned long long threshold, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(dev, error);
 
-    if (conn->driver->domainSetBlockThreshold) {
-        if (conn->driver->domainSetBlockThreshold(domain, dev, threshold, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainSetBlockThreshold, domain, dev, threshold, flags);
 }

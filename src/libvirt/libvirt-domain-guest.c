@@ -35,11 +35,7 @@ int
 virDomainSendKey(virDomainPtr domain, unsigned int codeset, unsigned int holdtime,
                  unsigned int *keycodes, int nkeycodes, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(keycodes, error);
     if (nkeycodes <= 0) {
@@ -57,16 +53,8 @@ virDomainSendKey(virDomainPtr domain, unsigned int codeset, unsigned int holdtim
                                "nkeycodes must be <= %d", VIR_DOMAIN_SEND_KEY_MAX_KEYS);
         goto error;
     }
-    if (conn->driver->domainSendKey) {
-        if (conn->driver->domainSendKey(domain, codeset, holdtime, keycodes, nkeycodes,
-                                        flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainSendKey, domain, codeset, holdtime, keycodes,
+                        nkeycodes, flags);
 }
 
 /**
@@ -86,21 +74,9 @@ int
 virDomainGetControlInfo(virDomainPtr domain, virDomainControlInfoPtr info,
                         unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckNonNullArgGoto(info, error);
-    if (conn->driver->domainGetControlInfo) {
-        if (conn->driver->domainGetControlInfo(domain, info, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainGetControlInfo, domain, info, flags);
 }
 
 /**

@@ -45,17 +45,7 @@ virDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
     if (source == VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT)
         virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->domainInterfaceAddresses) {
-        int ret = conn->driver->domainInterfaceAddresses(dom, ifaces, source, flags);
-
-        if (ret < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainInterfaceAddresses, dom, ifaces, source, flags);
 }
 
 /**

@@ -25,22 +25,10 @@
 int
 virDomainAbortJob(virDomainPtr domain)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->domainAbortJob) {
-        if (conn->driver->domainAbortJob(domain) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainAbortJob, domain);
 }
 
 /**
@@ -59,22 +47,10 @@ error:
 int
 virDomainAbortJobFlags(virDomainPtr domain, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->domainAbortJobFlags) {
-        if (conn->driver->domainAbortJobFlags(domain, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainAbortJobFlags, domain, flags);
 }
 
 /**
@@ -99,22 +75,8 @@ int
 virDomainGetDiskErrors(virDomainPtr dom, virDomainDiskErrorPtr errors,
                        unsigned int maxerrors, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     virCheckNonNullArrayArgGoto(errors, maxerrors, error);
 
-    if (conn->driver->domainGetDiskErrors) {
-        int ret = conn->driver->domainGetDiskErrors(dom, errors, maxerrors, flags);
-
-        if (ret < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainGetDiskErrors, dom, errors, maxerrors, flags);
 }

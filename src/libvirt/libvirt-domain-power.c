@@ -36,11 +36,7 @@ int
 virDomainSetLifecycleAction(virDomainPtr domain, unsigned int type, unsigned int action,
                             unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
 
     if (type >= VIR_DOMAIN_LIFECYCLE_LAST) {
@@ -52,15 +48,7 @@ virDomainSetLifecycleAction(virDomainPtr domain, unsigned int type, unsigned int
         goto error;
     }
 
-    if (conn->driver->domainSetLifecycleAction) {
-        if (conn->driver->domainSetLifecycleAction(domain, type, action, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainSetLifecycleAction, domain, type, action, flags);
 }
 
 /**
@@ -85,22 +73,11 @@ int
 virDomainPMSuspendForDuration(virDomainPtr domain, unsigned int target,
                               unsigned long long duration, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->domainPMSuspendForDuration) {
-        if (conn->driver->domainPMSuspendForDuration(domain, target, duration, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainPMSuspendForDuration, domain, target, duration,
+                        flags);
 }
 
 /**
@@ -119,22 +96,10 @@ error:
 int
 virDomainPMWakeup(virDomainPtr domain, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->domainPMWakeup) {
-        if (conn->driver->domainPMWakeup(domain, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainPMWakeup, domain, flags);
 }
 
 /**
@@ -159,19 +124,10 @@ int
 virNodeSuspendForDuration(virConnectPtr conn, unsigned int target,
                           unsigned long long duration, unsigned int flags)
 {
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->nodeSuspendForDuration) {
-        if (conn->driver->nodeSuspendForDuration(conn, target, duration, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, nodeSuspendForDuration, conn, target, duration, flags);
 }
 
 /**
@@ -194,11 +150,7 @@ int
 virDomainSendProcessSignal(virDomainPtr domain, long long pid_value, unsigned int signum,
                            unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     if (pid_value == 0) {
         virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "pid_value",
                                "pid_value in %s must not be zero", __func__);
@@ -206,13 +158,6 @@ virDomainSendProcessSignal(virDomainPtr domain, long long pid_value, unsigned in
     }
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->domainSendProcessSignal) {
-        if (conn->driver->domainSendProcessSignal(domain, pid_value, signum, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainSendProcessSignal, domain, pid_value, signum,
+                        flags);
 }

@@ -119,24 +119,12 @@ int
 virDomainGetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params,
                                 int *nparams)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckNonNullArgGoto(params, error);
     virCheckNonNullArgGoto(nparams, error);
     checkPositiveArgGoto(*nparams, "*nparams", error);
 
-    if (conn->driver->domainGetSchedulerParameters) {
-        if (conn->driver->domainGetSchedulerParameters(domain, params, nparams) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainGetSchedulerParameters, domain, params, nparams);
 }
 
 
@@ -162,27 +150,15 @@ int
 virDomainGetSchedulerParametersFlags(virDomainPtr domain, virTypedParameterPtr params,
                                      int *nparams, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckNonNullArgGoto(params, error);
     virCheckNonNullArgGoto(nparams, error);
     checkPositiveArgGoto(*nparams, "*nparams", error);
     flags |= VIR_TYPED_PARAM_STRING_OKAY;
     checkAffectFlagsGoto(flags, error);
 
-    if (conn->driver->domainGetSchedulerParametersFlags) {
-        if (conn->driver->domainGetSchedulerParametersFlags(domain, params, nparams,
-                                                            flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainGetSchedulerParametersFlags, domain, params,
+                        nparams, flags);
 }
 
 
@@ -206,26 +182,14 @@ int
 virDomainSetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params,
                                 int nparams)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(params, error);
     virCheckNonNegativeArgGoto(nparams, error);
     if (validateSet(__func__, params, nparams) < 0)
         goto error;
 
-    if (conn->driver->domainSetSchedulerParameters) {
-        if (conn->driver->domainSetSchedulerParameters(domain, params, nparams) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainSetSchedulerParameters, domain, params, nparams);
 }
 
 
@@ -247,25 +211,13 @@ int
 virDomainSetSchedulerParametersFlags(virDomainPtr domain, virTypedParameterPtr params,
                                      int nparams, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(params, error);
     virCheckNonNegativeArgGoto(nparams, error);
     if (validateSet(__func__, params, nparams) < 0)
         goto error;
 
-    if (conn->driver->domainSetSchedulerParametersFlags) {
-        if (conn->driver->domainSetSchedulerParametersFlags(domain, params, nparams,
-                                                            flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainSetSchedulerParametersFlags, domain, params,
+                        nparams, flags);
 }

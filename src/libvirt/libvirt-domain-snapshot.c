@@ -157,24 +157,10 @@ int
 virDomainSnapshotListNames(virDomainPtr domain, char **names, int nameslen,
                            unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckNonNullArrayArgGoto(names, nameslen, error);
     virCheckNonNegativeArgGoto(nameslen, error);
-    if (conn->driver->domainSnapshotListNames) {
-        if ((ret = conn->driver->domainSnapshotListNames(domain, names, nameslen,
-                                                         flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainSnapshotListNames, domain, names, nameslen, flags);
 }
 
 /**
@@ -196,22 +182,13 @@ virDomainListAllSnapshots(virDomainPtr domain, virDomainSnapshotPtr **snaps,
                           unsigned int flags)
 {
     virConnectPtr conn;
-    int ret;
 
     virResetLastError();
     if (snaps)
         *snaps = NULL;
     virCheckDomainReturn(domain, -1);
     conn = domain->conn;
-    if (conn->driver->domainListAllSnapshots) {
-        if ((ret = conn->driver->domainListAllSnapshots(domain, snaps, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainListAllSnapshots, domain, snaps, flags);
 }
 
 /**
@@ -249,24 +226,11 @@ int
 virDomainSnapshotListChildrenNames(virDomainSnapshotPtr snapshot, char **names,
                                    int nameslen, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckDomainSnapshotReturn(snapshot, -1);
-    conn = snapshot->domain->conn;
+    VIR_ENTRY(virCheckDomainSnapshotReturn(snapshot, -1), snapshot->domain->conn);
     virCheckNonNullArrayArgGoto(names, nameslen, error);
     virCheckNonNegativeArgGoto(nameslen, error);
-    if (conn->driver->domainSnapshotListChildrenNames) {
-        if ((ret = conn->driver->domainSnapshotListChildrenNames(snapshot, names,
-                                                                 nameslen, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainSnapshotListChildrenNames, snapshot, names, nameslen,
+                   flags);
 }
 
 /**
@@ -286,23 +250,13 @@ virDomainSnapshotListAllChildren(virDomainSnapshotPtr snapshot,
                                  virDomainSnapshotPtr **snaps, unsigned int flags)
 {
     virConnectPtr conn;
-    int ret;
 
     virResetLastError();
     if (snaps)
         *snaps = NULL;
     virCheckDomainSnapshotReturn(snapshot, -1);
     conn = snapshot->domain->conn;
-    if (conn->driver->domainSnapshotListAllChildren) {
-        if ((ret = conn->driver->domainSnapshotListAllChildren(snapshot, snaps, flags)) <
-            0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainSnapshotListAllChildren, snapshot, snaps, flags);
 }
 
 /**

@@ -191,11 +191,7 @@ int
 virDomainBlockStatsFlags(virDomainPtr dom, const char *disk, virTypedParameterPtr params,
                          int *nparams, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     virCheckNonNullArgGoto(disk, error);
     virCheckNonNullArgGoto(nparams, error);
     virCheckNonNegativeArgGoto(*nparams, error);
@@ -203,15 +199,7 @@ virDomainBlockStatsFlags(virDomainPtr dom, const char *disk, virTypedParameterPt
         virCheckNonNullArgGoto(params, error);
     flags |= VIR_TYPED_PARAM_STRING_OKAY;
 
-    if (conn->driver->domainBlockStatsFlags) {
-        if (conn->driver->domainBlockStatsFlags(dom, disk, params, nparams, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainBlockStatsFlags, dom, disk, params, nparams, flags);
 }
 
 
@@ -537,11 +525,7 @@ int
 virDomainGetJobStats(virDomainPtr domain, int *type, virTypedParameterPtr *params,
                      int *nparams, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckNonNullArgGoto(type, error);
     virCheckNonNullArgGoto(params, error);
     virCheckNonNullArgGoto(nparams, error);
@@ -553,15 +537,7 @@ virDomainGetJobStats(virDomainPtr domain, int *type, virTypedParameterPtr *param
         goto error;
     }
 
-    if (conn->driver->domainGetJobStats) {
-        if (conn->driver->domainGetJobStats(domain, type, params, nparams, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainGetJobStats, domain, type, params, nparams, flags);
 }
 
 
@@ -587,8 +563,7 @@ int
 virNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
                    int *nparams, unsigned int flags)
 {
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNullArgGoto(nparams, error);
     virCheckNonNegativeArgGoto(*nparams, error);
     if (cpuNum < 0 && cpuNum != VIR_NODE_CPU_STATS_ALL_CPUS) {
@@ -598,15 +573,7 @@ virNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params,
         goto error;
     }
 
-    if (conn->driver->nodeGetCPUStats) {
-        if (conn->driver->nodeGetCPUStats(conn, cpuNum, params, nparams, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, nodeGetCPUStats, conn, cpuNum, params, nparams, flags);
 }
 
 
@@ -632,8 +599,7 @@ int
 virNodeGetMemoryStats(virConnectPtr conn, int cellNum, virNodeMemoryStatsPtr params,
                       int *nparams, unsigned int flags)
 {
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNullArgGoto(nparams, error);
     virCheckNonNegativeArgGoto(*nparams, error);
     if (cellNum < 0 && cellNum != VIR_NODE_MEMORY_STATS_ALL_CELLS) {
@@ -643,15 +609,8 @@ virNodeGetMemoryStats(virConnectPtr conn, int cellNum, virNodeMemoryStatsPtr par
         goto error;
     }
 
-    if (conn->driver->nodeGetMemoryStats) {
-        if (conn->driver->nodeGetMemoryStats(conn, cellNum, params, nparams, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, nodeGetMemoryStats, conn, cellNum, params, nparams,
+                        flags);
 }
 
 

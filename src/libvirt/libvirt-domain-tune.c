@@ -301,24 +301,12 @@ int
 virDomainPinVcpuFlags(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap,
                       int maplen, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(cpumap, error);
     checkPositiveArgGoto(maplen, "maplen", error);
 
-    if (conn->driver->domainPinVcpuFlags) {
-        if (conn->driver->domainPinVcpuFlags(domain, vcpu, cpumap, maplen, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainPinVcpuFlags, domain, vcpu, cpumap, maplen, flags);
 }
 
 /**
@@ -336,24 +324,12 @@ int
 virDomainPinVcpu(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap,
                  int maplen)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(cpumap, error);
     checkPositiveArgGoto(maplen, "maplen", error);
 
-    if (conn->driver->domainPinVcpu) {
-        if (conn->driver->domainPinVcpu(domain, vcpu, cpumap, maplen) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainPinVcpu, domain, vcpu, cpumap, maplen);
 }
 
 /**
@@ -372,24 +348,12 @@ int
 virDomainPinEmulator(virDomainPtr domain, unsigned char *cpumap, int maplen,
                      unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(cpumap, error);
     checkPositiveArgGoto(maplen, "maplen", error);
 
-    if (conn->driver->domainPinEmulator) {
-        if (conn->driver->domainPinEmulator(domain, cpumap, maplen, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainPinEmulator, domain, cpumap, maplen, flags);
 }
 
 /**
@@ -410,24 +374,10 @@ int
 virDomainGetEmulatorPinInfo(virDomainPtr domain, unsigned char *cpumaps, int maplen,
                             unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckNonNullArgGoto(cpumaps, error);
     checkPositiveArgGoto(maplen, "maplen", error);
     checkAffectFlagsGoto(flags, error);
 
-    if (conn->driver->domainGetEmulatorPinInfo) {
-        if ((ret = conn->driver->domainGetEmulatorPinInfo(domain, cpumaps, maplen,
-                                                          flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainGetEmulatorPinInfo, domain, cpumaps, maplen, flags);
 }

@@ -32,21 +32,10 @@ virConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
                                 const char *arch, const char *machine,
                                 const char *virttype, unsigned int flags)
 {
-    char *ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckReadOnlyGoto(conn, error);
-    if (conn->driver->connectGetDomainCapabilities) {
-        if (!(ret = conn->driver->connectGetDomainCapabilities(conn, emulatorbin, arch,
-                                                               machine, virttype, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, connectGetDomainCapabilities, conn, emulatorbin, arch,
+                       machine, virttype, flags);
 }
 
 /**
@@ -70,22 +59,12 @@ int
 virConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,
                            unsigned int flags)
 {
-    int ret;
-
     virResetLastError();
     if (models)
         *models = NULL;
     virCheckConnectReturn(conn, -1);
     virCheckNonNullArgGoto(arch, error);
-    if (conn->driver->connectGetCPUModelNames) {
-        if ((ret = conn->driver->connectGetCPUModelNames(conn, arch, models, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, connectGetCPUModelNames, conn, arch, models, flags);
 }
 
 /**
@@ -192,20 +171,9 @@ char *
 virConnectBaselineCPU(virConnectPtr conn, const char **xmlCPUs, unsigned int ncpus,
                       unsigned int flags)
 {
-    char *ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckNonNullArgGoto(xmlCPUs, error);
-    if (conn->driver->connectBaselineCPU) {
-        if (!(ret = conn->driver->connectBaselineCPU(conn, xmlCPUs, ncpus, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, connectBaselineCPU, conn, xmlCPUs, ncpus, flags);
 }
 
 /**
@@ -233,22 +201,11 @@ virConnectBaselineHypervisorCPU(virConnectPtr conn, const char *emulator,
                                 const char *virttype, const char **xmlCPUs,
                                 unsigned int ncpus, unsigned int flags)
 {
-    char *ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(xmlCPUs, error);
-    if (conn->driver->connectBaselineHypervisorCPU) {
-        if (!(ret = conn->driver->connectBaselineHypervisorCPU(
-                  conn, emulator, arch, machine, virttype, xmlCPUs, ncpus, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, connectBaselineHypervisorCPU, conn, emulator, arch,
+                       machine, virttype, xmlCPUs, ncpus, flags);
 }
 
 /**
@@ -269,22 +226,13 @@ int
 virNodeGetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params, int *nparams,
                            unsigned int flags)
 {
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNullArgGoto(nparams, error);
     virCheckNonNegativeArgGoto(*nparams, error);
     if (*nparams != 0)
         virCheckNonNullArgGoto(params, error);
     flags |= VIR_TYPED_PARAM_STRING_OKAY;
-    if (conn->driver->nodeGetMemoryParameters) {
-        if (conn->driver->nodeGetMemoryParameters(conn, params, nparams, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, nodeGetMemoryParameters, conn, params, nparams, flags);
 }
 
 /**
@@ -306,18 +254,9 @@ int
 virNodeSetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params, int nparams,
                            unsigned int flags)
 {
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(params, error);
     virCheckNonNegativeArgGoto(nparams, error);
-    if (conn->driver->nodeSetMemoryParameters) {
-        if (conn->driver->nodeSetMemoryParameters(conn, params, nparams, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, nodeSetMemoryParameters, conn, params, nparams, flags);
 }

@@ -52,10 +52,7 @@ int
 virNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems, int startCell,
                           int maxCells)
 {
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNullArgGoto(freeMems, error);
     if (maxCells <= 0) {
         virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "maxCells",
@@ -63,16 +60,7 @@ virNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems, int 
         goto error;
     }
     virCheckNonNegativeArgGoto(startCell, error);
-    if (conn->driver->nodeGetCellsFreeMemory) {
-        if ((ret = conn->driver->nodeGetCellsFreeMemory(conn, freeMems, startCell,
-                                                        maxCells)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, nodeGetCellsFreeMemory, conn, freeMems, startCell, maxCells);
 }
 
 /**

@@ -105,23 +105,12 @@ int
 virConnectListAllInterfaces(virConnectPtr conn, virInterfacePtr **ifaces,
                             unsigned int flags)
 {
-    int ret;
-
     virResetLastError();
     if (ifaces)
         *ifaces = NULL;
     virCheckConnectReturn(conn, -1);
 
-    if (conn->interfaceDriver && conn->interfaceDriver->connectListAllInterfaces) {
-        if ((ret = conn->interfaceDriver->connectListAllInterfaces(conn, ifaces, flags)) <
-            0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(interfaceDriver, connectListAllInterfaces, conn, ifaces, flags);
 }
 
 

@@ -61,22 +61,10 @@ int
 virNodeListDevices(virConnectPtr conn, const char *cap, char **const names, int maxnames,
                    unsigned int flags)
 {
-    int ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNullArrayArgGoto(names, maxnames, error);
     virCheckNonNegativeArgGoto(maxnames, error);
-    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->nodeListDevices) {
-        if ((ret = conn->nodeDeviceDriver->nodeListDevices(conn, cap, names, maxnames,
-                                                           flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nodeDeviceDriver, nodeListDevices, conn, cap, names, maxnames, flags);
 }
 
 
@@ -98,23 +86,12 @@ int
 virConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices,
                              unsigned int flags)
 {
-    int ret;
-
     virResetLastError();
     if (devices)
         *devices = NULL;
     virCheckConnectReturn(conn, -1);
 
-    if (conn->nodeDeviceDriver && conn->nodeDeviceDriver->connectListAllNodeDevices) {
-        if ((ret = conn->nodeDeviceDriver->connectListAllNodeDevices(conn, devices,
-                                                                     flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nodeDeviceDriver, connectListAllNodeDevices, conn, devices, flags);
 }
 
 

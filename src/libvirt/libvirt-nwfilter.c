@@ -81,23 +81,12 @@ int
 virConnectListAllNWFilters(virConnectPtr conn, virNWFilterPtr **filters,
                            unsigned int flags)
 {
-    int ret;
-
     virResetLastError();
     if (filters)
         *filters = NULL;
     virCheckConnectReturn(conn, -1);
 
-    if (conn->nwfilterDriver && conn->nwfilterDriver->connectListAllNWFilters) {
-        if ((ret = conn->nwfilterDriver->connectListAllNWFilters(conn, filters, flags)) <
-            0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nwfilterDriver, connectListAllNWFilters, conn, filters, flags);
 }
 
 
@@ -479,22 +468,11 @@ int
 virConnectListAllNWFilterBindings(virConnectPtr conn, virNWFilterBindingPtr **bindings,
                                   unsigned int flags)
 {
-    int ret;
-
     virResetLastError();
     if (bindings)
         *bindings = NULL;
     virCheckConnectReturn(conn, -1);
-    if (conn->nwfilterDriver && conn->nwfilterDriver->connectListAllNWFilterBindings) {
-        if ((ret = conn->nwfilterDriver->connectListAllNWFilterBindings(conn, bindings,
-                                                                        flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(nwfilterDriver, connectListAllNWFilterBindings, conn, bindings, flags);
 }
 
 

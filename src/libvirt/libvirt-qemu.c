@@ -28,23 +28,11 @@ int
 virDomainQemuMonitorCommand(virDomainPtr domain, const char *cmd, char **result,
                             unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckNonNullArgGoto(cmd, error);
     virCheckNonNullArgGoto(result, error);
     virCheckReadOnlyGoto(conn, error);
-    if (conn->driver->domainQemuMonitorCommand) {
-        if (conn->driver->domainQemuMonitorCommand(domain, cmd, result, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainQemuMonitorCommand, domain, cmd, result, flags);
 }
 
 /**
@@ -71,24 +59,10 @@ char *
 virDomainQemuAgentCommand(virDomainPtr domain, const char *cmd, int timeout,
                           unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, NULL);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, NULL), domain->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(cmd, error);
-    if (conn->driver->domainQemuAgentCommand) {
-        char *ret = conn->driver->domainQemuAgentCommand(domain, cmd, timeout, flags);
-
-        if (!ret)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainQemuAgentCommand, domain, cmd, timeout, flags);
 }
 
 /**
@@ -121,8 +95,7 @@ virConnectDomainQemuMonitorEventRegister(virConnectPtr conn, virDomainPtr dom,
                                          void *opaque, virFreeCallback freecb,
                                          unsigned int flags)
 {
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     if (dom) {
         if (!virAPIDomainIsValid(dom)) {
             virReportErrorFull(VIR_FROM_DOM, VIR_ERR_INVALID_DOMAIN, __func__, "%s",
@@ -139,18 +112,8 @@ virConnectDomainQemuMonitorEventRegister(virConnectPtr conn, virDomainPtr dom,
     virCheckNonNullArgGoto(cb, error);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->driver->connectDomainQemuMonitorEventRegister) {
-        int ret = conn->driver->connectDomainQemuMonitorEventRegister(
-            conn, dom, event, cb, opaque, freecb, flags);
-
-        if (ret < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, connectDomainQemuMonitorEventRegister, conn, dom, event, cb,
+                   opaque, freecb, flags);
 }
 
 /**
@@ -166,17 +129,9 @@ error:
 int
 virConnectDomainQemuMonitorEventDeregister(virConnectPtr conn, int callbackID)
 {
-    virResetLastError();
-    virCheckConnectReturn(conn, -1);
+    VIR_ENTRY_CONNECT(-1);
     virCheckNonNegativeArgGoto(callbackID, error);
 
-    if (conn->driver->connectDomainQemuMonitorEventDeregister) {
-        if (conn->driver->connectDomainQemuMonitorEventDeregister(conn, callbackID) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, connectDomainQemuMonitorEventDeregister, conn,
+                        callbackID);
 }

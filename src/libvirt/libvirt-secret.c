@@ -193,25 +193,11 @@ int
 virSecretSetValue(virSecretPtr secret, const unsigned char *value, size_t value_size,
                   unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckSecretReturn(secret, -1);
-    conn = secret->conn;
+    VIR_ENTRY(virCheckSecretReturn(secret, -1), secret->conn);
     virCheckNonNullArgGoto(value, error);
     virCheckReadOnlyGoto(conn, error);
 
-    if (conn->secretDriver && conn->secretDriver->secretSetValue) {
-        if ((ret = conn->secretDriver->secretSetValue(secret, value, value_size, flags)) <
-            0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(secretDriver, secretSetValue, secret, value, value_size, flags);
 }
 
 

@@ -153,26 +153,13 @@ virStorageVolPtr
 virStorageVolCreateXMLFrom(virStoragePoolPtr pool, const char *xmlDesc,
                            virStorageVolPtr clonevol, unsigned int flags)
 {
-    virConnectPtr conn;
-    virStorageVolPtr ret;
-
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, NULL);
-    conn = pool->conn;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, NULL), pool->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(xmlDesc, error);
     virCheckNonNullArgGoto(clonevol, error);
 
-    if (conn->storageDriver && conn->storageDriver->storageVolCreateXMLFrom) {
-        if (!(ret = conn->storageDriver->storageVolCreateXMLFrom(pool, xmlDesc, clonevol,
-                                                                 flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(storageDriver, storageVolCreateXMLFrom, pool, xmlDesc, clonevol,
+                       flags);
 }
 
 
@@ -267,23 +254,10 @@ int
 virStorageVolGetInfoFlags(virStorageVolPtr vol, virStorageVolInfoPtr info,
                           unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStorageVolReturn(vol, -1);
-    conn = vol->conn;
+    VIR_ENTRY(virCheckStorageVolReturn(vol, -1), vol->conn);
     virCheckNonNullArgGoto(info, error);
 
-    if (conn->storageDriver && conn->storageDriver->storageVolGetInfoFlags) {
-        if ((ret = conn->storageDriver->storageVolGetInfoFlags(vol, info, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storageVolGetInfoFlags, vol, info, flags);
 }
 
 
@@ -358,25 +332,11 @@ int
 virStorageVolUpload(virStorageVolPtr vol, virStreamPtr stream, unsigned long long offset,
                     unsigned long long length, unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStorageVolReturn(vol, -1);
-    conn = vol->conn;
+    VIR_ENTRY(virCheckStorageVolReturn(vol, -1), vol->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(stream, error);
 
-    if (conn->storageDriver && conn->storageDriver->storageVolUpload) {
-        if ((ret = conn->storageDriver->storageVolUpload(vol, stream, offset, length,
-                                                         flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storageVolUpload, vol, stream, offset, length, flags);
 }
 
 
@@ -397,25 +357,11 @@ virStorageVolDownload(virStorageVolPtr vol, virStreamPtr stream,
                       unsigned long long offset, unsigned long long length,
                       unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStorageVolReturn(vol, -1);
-    conn = vol->conn;
+    VIR_ENTRY(virCheckStorageVolReturn(vol, -1), vol->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(stream, error);
 
-    if (conn->storageDriver && conn->storageDriver->storageVolDownload) {
-        if ((ret = conn->storageDriver->storageVolDownload(vol, stream, offset, length,
-                                                           flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storageVolDownload, vol, stream, offset, length, flags);
 }
 
 
@@ -457,22 +403,9 @@ int
 virStoragePoolListAllVolumes(virStoragePoolPtr pool, virStorageVolPtr **vols,
                              unsigned int flags)
 {
-    virConnectPtr conn;
-    int ret;
-
-    virResetLastError();
-    virCheckStoragePoolReturn(pool, -1);
-    conn = pool->conn;
+    VIR_ENTRY(virCheckStoragePoolReturn(pool, -1), pool->conn);
     if (vols)
         *vols = NULL;
 
-    if (conn->storageDriver && conn->storageDriver->storagePoolListAllVolumes) {
-        if ((ret = conn->storageDriver->storagePoolListAllVolumes(pool, vols, flags)) < 0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, storagePoolListAllVolumes, pool, vols, flags);
 }

@@ -105,23 +105,12 @@ int
 virConnectListAllStoragePools(virConnectPtr conn, virStoragePoolPtr **pools,
                               unsigned int flags)
 {
-    int ret;
-
     virResetLastError();
     if (pools)
         *pools = NULL;
     virCheckConnectReturn(conn, -1);
 
-    if (conn->storageDriver && conn->storageDriver->connectListAllStoragePools) {
-        if ((ret = conn->storageDriver->connectListAllStoragePools(conn, pools, flags)) <
-            0)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(storageDriver, connectListAllStoragePools, conn, pools, flags);
 }
 
 
@@ -327,23 +316,12 @@ char *
 virConnectFindStoragePoolSources(virConnectPtr conn, const char *type,
                                  const char *srcSpec, unsigned int flags)
 {
-    char *ret;
-
-    virResetLastError();
-    virCheckConnectReturn(conn, NULL);
+    VIR_ENTRY_CONNECT(NULL);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(type, error);
 
-    if (conn->storageDriver && conn->storageDriver->connectFindStoragePoolSources) {
-        if (!(ret = conn->storageDriver->connectFindStoragePoolSources(conn, type,
-                                                                       srcSpec, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(storageDriver, connectFindStoragePoolSources, conn, type, srcSpec,
+                       flags);
 }
 
 

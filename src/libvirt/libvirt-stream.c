@@ -699,11 +699,7 @@ int
 virDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
                      unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     if (!virAPIStreamIsValid(st)) {
         virReportErrorFull(VIR_FROM_STREAMS, VIR_ERR_INVALID_STREAM, __func__, "%s",
                            __func__);
@@ -716,15 +712,7 @@ virDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
                                dom->name, __func__);
         goto error;
     }
-    if (conn->driver->domainOpenConsole) {
-        if (conn->driver->domainOpenConsole(dom, dev_name, st, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainOpenConsole, dom, dev_name, st, flags);
 }
 
 /**
@@ -752,11 +740,7 @@ char *
 virDomainScreenshot(virDomainPtr domain, virStreamPtr stream, unsigned int screen,
                     unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, NULL);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, NULL), domain->conn);
     if (!virAPIStreamIsValid(stream)) {
         virReportErrorFull(VIR_FROM_STREAMS, VIR_ERR_INVALID_STREAM, __func__, "%s",
                            __func__);
@@ -769,15 +753,5 @@ virDomainScreenshot(virDomainPtr domain, virStreamPtr stream, unsigned int scree
                                domain->name);
         goto error;
     }
-    if (conn->driver->domainScreenshot) {
-        char *ret = conn->driver->domainScreenshot(domain, stream, screen, flags);
-
-        if (!ret)
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(driver, domainScreenshot, domain, stream, screen, flags);
 }
