@@ -146,9 +146,6 @@ const vkshCmdDef vkshHostCmds[] = {
       "compare CPU with hypervisor CPU", 0 },
     { "maxvcpus", vkshCmdMaxvcpus, vkshOptsMaxvcpus, "connection vcpu maximum",
       "Show maximum number of virtual CPUs for guests on this connection.", 0 },
-    { "nodecpustats", vkshCmdNodecpustats, vkshOptsNodecpustats,
-      "Prints cpu stats of the node.", "Returns cpu stats of the node, in nanoseconds.",
-      0 },
     { "node-memory-tune", vkshCmdNodeMemoryTune, vkshOptsNodeMemoryTune,
       "Get or set node memory parameters",
       "Get or set node memory parameters\nTo get the memory parameters, use following "
@@ -157,6 +154,9 @@ const vkshCmdDef vkshHostCmds[] = {
     { "nodecpumap", vkshCmdNodecpumap, vkshOptsNodecpumap, "node cpu map",
       "Displays the node's total number of CPUs, the number of online CPUs and the list "
       "of online CPUs.",
+      0 },
+    { "nodecpustats", vkshCmdNodecpustats, vkshOptsNodecpustats,
+      "Prints cpu stats of the node.", "Returns cpu stats of the node, in nanoseconds.",
       0 },
     { "nodeinfo", cmdNodeinfo, NULL, "node information",
       "Returns basic information about the node.", 0 },

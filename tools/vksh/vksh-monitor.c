@@ -412,6 +412,8 @@ const vkshCmdDef vkshMonitorCmds[] = {
     { "domblkinfo", vkshCmdDomblkinfo, vkshOptsDomblkinfo,
       "domain block device size information", "Get block device size info for a domain.",
       0 },
+    { "domblklist", vkshCmdDomblklist, vkshOptsDomblklist, "list all domain blocks",
+      "Get the summary of block devices for a domain.", 0 },
     { "domblkstat", vkshCmdDomblkstat, vkshOptsDomblkstat,
       "get device block stats for a domain",
       "Get device block stats for a running domain. See man page or use --human for "
@@ -442,6 +444,8 @@ const vkshCmdDef vkshMonitorCmds[] = {
     { "domstats", vkshCmdDomstats, vkshOptsDomstats,
       "get statistics about one or multiple domains",
       "Gets statistics about one or more (or all) domains", 0 },
+    { "domtime", vkshCmdDomtime, vkshOptsDomtime, "domain time",
+      "Gets or sets the domain's system time", 0 },
     { "list", cmdList, optsList, "list domains", "Returns list of domains.", 0 },
     { NULL, NULL, NULL, NULL, NULL, 0 },
 };
