@@ -114,6 +114,9 @@ poolStart(virStorageDriverState *drv, virStoragePoolObj *obj, const virStorageBa
 static int
 poolStop(virStorageDriverState *drv, virStoragePoolObj *obj, const virStorageBackend *be)
 {
+    /* a finished upload's background sync keeps its file open: an fs
+     * pool's umount would fail with "target is busy" */
+    storageVolUploadSyncWait(obj->def->target.path);
     if (be && be->stopPool && be->stopPool(obj) < 0)
         return -1;
     virStoragePoolObjClearVols(obj);

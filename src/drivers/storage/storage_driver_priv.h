@@ -59,6 +59,10 @@ virStorageVolPtr storageVolCreateXML(virStoragePoolPtr pool, const char *xml,
                                      unsigned int flags);
 virStorageVolPtr storageVolCreateXMLFrom(virStoragePoolPtr pool, const char *xml,
                                          virStorageVolPtr clonevol, unsigned int flags);
+/* Waits until no finished upload of a file under @dir is still being put
+ * on the disk in the background (its sync holds the file open: a pool
+ * whose stop unmounts @dir waits for it). */
+void storageVolUploadSyncWait(const char *dir);
 int storageVolDelete(virStorageVolPtr vol, unsigned int flags);
 int storageVolWipe(virStorageVolPtr vol, unsigned int flags);
 int storageVolWipePattern(virStorageVolPtr vol, unsigned int algorithm,

@@ -380,6 +380,10 @@ volUploadMark(const char *path, const char *value)
  * and removal of its own mark against a new upload's "in-progress". */
 static GMutex uploadMarkLock;
 static GThreadPool *uploadSyncPool;
+/* the paths of the syncs queued or running (each job's own path string),
+ * under uploadMarkLock; uploadSyncCond is signalled when one ends */
+static GPtrArray *uploadSyncPaths;
+static GCond uploadSyncCond;
 
 typedef struct {
     int fd;
@@ -413,9 +417,38 @@ volUploadSyncRun(gpointer data, gpointer unused G_GNUC_UNUSED)
             g_debug("fsync of '%s': %s", job->path, g_strerror(errno));
     }
     close(job->fd);
+    g_mutex_lock(&uploadMarkLock);
+    g_ptr_array_remove_fast(uploadSyncPaths, job->path);
+    g_cond_broadcast(&uploadSyncCond);
+    g_mutex_unlock(&uploadMarkLock);
     g_free(job->mark);
     g_free(job->path);
     g_free(job);
+}
+
+void
+storageVolUploadSyncWait(const char *dir)
+{
+    g_autofree char *prefix = NULL;
+
+    if (!dir)
+        return;
+    prefix = g_strconcat(dir, "/", NULL);
+    g_mutex_lock(&uploadMarkLock);
+    for (;;) {
+        bool pending = false;
+
+        for (guint i = 0; uploadSyncPaths && i < uploadSyncPaths->len; i++) {
+            if (g_str_has_prefix(g_ptr_array_index(uploadSyncPaths, i), prefix)) {
+                pending = true;
+                break;
+            }
+        }
+        if (!pending)
+            break;
+        g_cond_wait(&uploadSyncCond, &uploadMarkLock);
+    }
+    g_mutex_unlock(&uploadMarkLock);
 }
 
 /* @path's upload finished: marks it "syncing" and has its bytes put on
@@ -441,6 +474,9 @@ volUploadSyncLater(const char *path)
     g_mutex_lock(&uploadMarkLock);
     if (!uploadSyncPool)
         uploadSyncPool = g_thread_pool_new(volUploadSyncRun, NULL, 1, FALSE, NULL);
+    if (!uploadSyncPaths)
+        uploadSyncPaths = g_ptr_array_new();
+    g_ptr_array_add(uploadSyncPaths, job->path);
     g_mutex_unlock(&uploadMarkLock);
     if (!uploadSyncPool || !g_thread_pool_push(uploadSyncPool, job, NULL))
         volUploadSyncRun(job, NULL);
