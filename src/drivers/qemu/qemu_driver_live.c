@@ -137,21 +137,27 @@ cleanup:
 }
 
 int
-qemuDomainInjectNMI(virDomainPtr dom, unsigned int flags)
+qemuDomainMonitorCommandJob(virDomainPtr dom, const char *command)
 {
     virDomainObj *obj;
     int ret = -1;
 
-    virCheckFlags(0, -1);
     if (!(obj = qemuDomainObjFromDomain(dom)))
         return -1;
     if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
         goto cleanup;
     if (qemuDomainObjCheckActive(obj) == 0 &&
-        qemuProcessMonitorCommand(obj, "inject-nmi") == 0)
+        qemuProcessMonitorCommand(obj, command) == 0)
         ret = 0;
     virDomainObjEndJob(obj, VIR_JOB_MODIFY);
 cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
+}
+
+int
+qemuDomainInjectNMI(virDomainPtr dom, unsigned int flags)
+{
+    virCheckFlags(0, -1);
+    return qemuDomainMonitorCommandJob(dom, "inject-nmi");
 }

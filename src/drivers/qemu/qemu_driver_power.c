@@ -235,21 +235,8 @@ cleanup:
 int
 qemuDomainPMWakeup(virDomainPtr dom, unsigned int flags)
 {
-    virDomainObj *obj;
-    int ret = -1;
-
     virCheckFlags(0, -1);
-    if (!(obj = qemuDomainObjFromDomain(dom)))
-        return -1;
-    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
-        goto cleanup;
-    if (qemuDomainObjCheckActive(obj) == 0 &&
-        qemuProcessMonitorCommand(obj, "system_wakeup") == 0)
-        ret = 0;
-    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
-cleanup:
-    virDomainObjEndAPI(&obj);
-    return ret;
+    return qemuDomainMonitorCommandJob(dom, "system_wakeup");
 }
 
 int

@@ -291,6 +291,11 @@ int qemuConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms,
 
 /* qemu_driver_live.c: live changes (balloon, NMI) */
 int qemuDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags);
+/* The QMP @command without arguments on @dom's running QEMU, in a modify
+ * job (OPERATION_INVALID when @dom is not running); for the public calls
+ * that are only that (inject-nmi, system_wakeup). 0, or -1 after
+ * reporting. */
+int qemuDomainMonitorCommandJob(virDomainPtr dom, const char *command);
 int qemuDomainInjectNMI(virDomainPtr dom, unsigned int flags);
 /* qemu_driver_power.c: lifecycle actions */
 int qemuDomainSetLifecycleAction(virDomainPtr dom, unsigned int type, unsigned int action,
