@@ -24,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "1..4"
+echo "1..5"
 
 fail() {
     echo "not ok $1 - $2"
@@ -161,4 +161,28 @@ if [ $rc -eq 0 ] && [ "$(wc -l <"$tmp/oneshot")" -eq 3 ] &&
     echo "ok 4 - one-shot, --domain filter and --timestamp"
 else
     fail 4 "one-shot, --domain filter and --timestamp (status $rc)" "$tmp/oneshot" "$tmp/oneshot.err"
+fi
+
+# The object event commands wait the same way: SIGINT ends pool-event's loop
+# with virsh's summary and status 0, not vksh itself.
+"$vksh" -c "$uri" pool-event --event lifecycle --loop --timeout 60 \
+    >"$tmp/pool" 2>"$tmp/pool.err" &
+watch_pid=$!
+pool_seen() {
+    "$vksh" -q -c "$uri" "pool-create-as evpool dir --target $tmp; pool-destroy evpool" \
+        >/dev/null 2>&1
+    grep -q "^event 'lifecycle' for storage pool evpool" "$tmp/pool"
+}
+wait_for 30 pool_seen || fail 5 "pool-event receives events" "$tmp/pool" "$tmp/pool.err"
+kill -INT "$watch_pid"
+wait "$watch_pid"
+rc=$?
+watch_pid=
+total=$(grep -c "^event '" "$tmp/pool")
+if [ $rc -eq 0 ] &&
+   [ "$(tail -n 3 "$tmp/pool")" = "event loop interrupted
+events received: $total" ]; then
+    echo "ok 5 - pool-event: interrupt prints the summary"
+else
+    fail 5 "pool-event: interrupt prints the summary (status $rc)" "$tmp/pool" "$tmp/pool.err"
 fi

@@ -124,9 +124,7 @@ typedef struct {
     bool loop;
     bool timestamp;
     int count;
-    bool done;
-    bool timedout;
-    bool interrupted;
+    vkshEventWait wait;
 } vkshEventData;
 
 static void
@@ -157,7 +155,7 @@ vkshEventCounted(vkshEventData *data)
     fflush(stdout);
     data->count++;
     if (!data->loop)
-        data->done = true;
+        data->wait.done = true;
 }
 
 static int
@@ -490,39 +488,103 @@ static void (*const vkshEventPrinters[])(void) = {
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(vkshEventPrinters) == G_N_ELEMENTS(vkshEventNames));
 
-static void
-vkshEventTimeout(int timer, void *opaque)
-{
-    vkshEventData *data = opaque;
+/* ---- waiting for events: shared by event, qemu-monitor-event and the
+ * object event commands, as virsh's vshEventStart/vshEventWait ----------- */
 
-    data->timedout = true;
-    data->done = true;
-}
-
-static int vkshEventSigPipe[2] = { -1, -1 };
+static int vkshEventWaitPipe[2] = { -1, -1 };
 
 static void
-vkshEventSigint(int sig)
+vkshEventWaitSigint(int sig)
 {
     int saved = errno;
     char c = 0;
 
-    if (write(vkshEventSigPipe[1], &c, 1) < 0) {
+    if (write(vkshEventWaitPipe[1], &c, 1) < 0) {
         /* The pipe is full: a wake-up is already pending. */
     }
     errno = saved;
 }
 
 static void
-vkshEventSigintRead(int watch, int fd, int events, void *opaque)
+vkshEventWaitSigintRead(int watch, int fd, int events, void *opaque)
 {
-    vkshEventData *data = opaque;
+    vkshEventWait *wait = opaque;
     char buf[16];
 
     while (read(fd, buf, sizeof(buf)) > 0) {
     }
-    data->interrupted = true;
-    data->done = true;
+    wait->interrupted = true;
+    wait->done = true;
+}
+
+static void
+vkshEventWaitTimeout(int timer, void *opaque)
+{
+    vkshEventWait *wait = opaque;
+
+    wait->timedout = true;
+    wait->done = true;
+}
+
+int
+vkshEventWaitTimeoutOpt(vkshControl *ctl, const vkshCmd *cmd, int *timeout)
+{
+    int rc;
+
+    *timeout = 0;
+    if ((rc = vkshOptInt(ctl, cmd, "timeout", timeout)) < 0)
+        return -1;
+    if (rc > 0 && (*timeout <= 0 || *timeout > G_MAXINT / 1000)) {
+        vkshError(ctl, "Numeric value '%s' for <%s> option is malformed or out of range",
+                  vkshOptRaw(cmd, "timeout"), "timeout");
+        return -1;
+    }
+    return 0;
+}
+
+bool
+vkshEventWaitRun(vkshControl *ctl, vkshEventWait *wait, int timeout)
+{
+    struct sigaction sa, oldsa;
+    int timer = -1;
+    int watch = -1;
+    bool ok = false;
+
+    if (timeout > 0 && (timer = virEventAddTimeout(timeout * 1000, vkshEventWaitTimeout,
+                                                   wait, NULL)) < 0)
+        goto cleanup;
+    if (vkshEventWaitPipe[0] < 0 &&
+        !g_unix_open_pipe(vkshEventWaitPipe, FD_CLOEXEC, NULL)) {
+        vkshError(ctl, "%s", "cannot create the signal pipe");
+        goto cleanup;
+    }
+    fcntl(vkshEventWaitPipe[0], F_SETFL, O_NONBLOCK);
+    fcntl(vkshEventWaitPipe[1], F_SETFL, O_NONBLOCK);
+    if ((watch = virEventAddHandle(vkshEventWaitPipe[0], VIR_EVENT_HANDLE_READABLE,
+                                   vkshEventWaitSigintRead, wait, NULL)) < 0)
+        goto cleanup;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = vkshEventWaitSigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &oldsa);
+    while (!wait->done) {
+        if (virEventRunDefaultImpl() < 0)
+            break;
+    }
+    sigaction(SIGINT, &oldsa, NULL);
+
+    if (wait->interrupted)
+        vkshPrint(ctl, "%s", "event loop interrupted\n");
+    else if (wait->timedout)
+        vkshPrint(ctl, "%s", "event loop timed out\n");
+    ok = true;
+
+cleanup:
+    if (watch >= 0)
+        virEventRemoveHandle(watch);
+    if (timer >= 0)
+        virEventRemoveTimeout(timer);
+    return ok;
 }
 
 static const vkshOptDef optsEvent[] = {
@@ -547,11 +609,7 @@ cmdEvent(vkshControl *ctl, const vkshCmd *cmd)
     int callbacks[G_N_ELEMENTS(vkshEventNames)];
     vkshEventReg regs[G_N_ELEMENTS(vkshEventNames)];
     int timeout = 0;
-    int timer = -1;
-    int watch = -1;
-    struct sigaction sa, oldsa;
     bool ok = false;
-    int rc;
 
     for (size_t i = 0; i < G_N_ELEMENTS(callbacks); i++)
         callbacks[i] = -1;
@@ -592,13 +650,8 @@ cmdEvent(vkshControl *ctl, const vkshCmd *cmd)
 
     data.loop = vkshOptBool(cmd, "loop");
     data.timestamp = vkshOptBool(cmd, "timestamp");
-    if ((rc = vkshOptInt(ctl, cmd, "timeout", &timeout)) < 0)
+    if (vkshEventWaitTimeoutOpt(ctl, cmd, &timeout) < 0)
         return false;
-    if (rc > 0 && (timeout <= 0 || timeout > G_MAXINT / 1000)) {
-        vkshError(ctl, "Numeric value '%s' for <%s> option is malformed or out of range",
-                  vkshOptRaw(cmd, "timeout"), "timeout");
-        return false;
-    }
 
     if (vkshOptBool(cmd, "domain")) {
         if (!(dom = vkshCommandOptDomainBy(ctl, cmd, "domain", NULL, VKSH_BYALL)))
@@ -626,43 +679,12 @@ cmdEvent(vkshControl *ctl, const vkshCmd *cmd)
             goto cleanup;
     }
 
-    if (timeout > 0 &&
-        (timer = virEventAddTimeout(timeout * 1000, vkshEventTimeout, &data, NULL)) < 0)
+    if (!vkshEventWaitRun(ctl, &data.wait, timeout))
         goto cleanup;
-
-    if (vkshEventSigPipe[0] < 0 &&
-        !g_unix_open_pipe(vkshEventSigPipe, FD_CLOEXEC, NULL)) {
-        vkshError(ctl, "%s", "cannot create the signal pipe");
-        goto cleanup;
-    }
-    fcntl(vkshEventSigPipe[0], F_SETFL, O_NONBLOCK);
-    fcntl(vkshEventSigPipe[1], F_SETFL, O_NONBLOCK);
-    if ((watch = virEventAddHandle(vkshEventSigPipe[0], VIR_EVENT_HANDLE_READABLE,
-                                   vkshEventSigintRead, &data, NULL)) < 0)
-        goto cleanup;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = vkshEventSigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &oldsa);
-
-    while (!data.done) {
-        if (virEventRunDefaultImpl() < 0)
-            break;
-    }
-    sigaction(SIGINT, &oldsa, NULL);
-
-    if (data.interrupted)
-        vkshPrint(ctl, "%s", "event loop interrupted\n");
-    else if (data.timedout)
-        vkshPrint(ctl, "%s", "event loop timed out\n");
     vkshPrint(ctl, "events received: %d\n", data.count);
     ok = data.count > 0;
 
 cleanup:
-    if (watch >= 0)
-        virEventRemoveHandle(watch);
-    if (timer >= 0)
-        virEventRemoveTimeout(timer);
     for (size_t i = 0; i < G_N_ELEMENTS(callbacks); i++) {
         if (callbacks[i] >= 0)
             virConnectDomainEventDeregisterAny(ctl->conn, callbacks[i]);

@@ -18,8 +18,7 @@ typedef struct {
     bool loop;
     bool timestamp;
     int count;
-    bool done;
-    bool timedout;
+    vkshEventWait wait;
 } vkshObjEventData;
 
 /* What differs between the kinds. */
@@ -46,7 +45,7 @@ vkshObjEventPrint(vkshObjEventData *data, const char *name, int event)
     g_autofree char *stamp = NULL;
     g_autofree char *what = NULL;
 
-    if (data->done || (!data->loop && data->count))
+    if (data->wait.done || (!data->loop && data->count))
         return;
     if (data->timestamp) {
         g_autoptr(GDateTime) now = g_date_time_new_now_utc();
@@ -68,16 +67,7 @@ vkshObjEventPrint(vkshObjEventData *data, const char *name, int event)
     fflush(stdout);
     data->count++;
     if (!data->loop)
-        data->done = true;
-}
-
-static void
-vkshObjEventTimeout(int timer, void *opaque)
-{
-    vkshObjEventData *data = opaque;
-
-    data->timedout = true;
-    data->done = true;
+        data->wait.done = true;
 }
 
 /* ---- the kinds ----------------------------------------------------------- */
@@ -319,7 +309,7 @@ static const vkshObjEventKind secretKind = {
 
 /* ---- the command ----------------------------------------------------------- */
 
-/* As virsh's <kind>-event; Ctrl-C ends vksh (virsh ends only the loop). */
+/* As virsh's <kind>-event; Ctrl-C ends the wait, not vksh. */
 static bool
 vkshObjEventRun(vkshControl *ctl, const vkshCmd *cmd, const vkshObjEventKind *kind)
 {
@@ -328,9 +318,7 @@ vkshObjEventRun(vkshControl *ctl, const vkshCmd *cmd, const vkshObjEventKind *ki
     void *obj = NULL;
     bool stop = false;
     int timeout = 0;
-    int timer = -1;
     int cb = -1;
-    int rc;
 
     if (vkshOptBool(cmd, "list")) {
         for (int i = 0; kind->ids[i]; i++)
@@ -352,32 +340,18 @@ vkshObjEventRun(vkshControl *ctl, const vkshCmd *cmd, const vkshObjEventKind *ki
     }
     data.loop = vkshOptBool(cmd, "loop");
     data.timestamp = vkshOptBool(cmd, "timestamp");
-    if ((rc = vkshOptInt(ctl, cmd, "timeout", &timeout)) < 0)
+    if (vkshEventWaitTimeoutOpt(ctl, cmd, &timeout) < 0)
         return false;
-    if (rc > 0 && (timeout <= 0 || timeout > G_MAXINT / 1000)) {
-        vkshError(ctl, "Numeric value '%s' for <%s> option is malformed or out of range",
-                  vkshOptRaw(cmd, "timeout"), "timeout");
-        return false;
-    }
     obj = kind->lookup(ctl, cmd, &stop);
     if (stop)
         return false;
     if ((cb = kind->reg(ctl->conn, obj, data.eventId, &data)) < 0)
         goto cleanup;
-    if (timeout > 0 && (timer = virEventAddTimeout(timeout * 1000, vkshObjEventTimeout,
-                                                   &data, NULL)) < 0)
+    if (!vkshEventWaitRun(ctl, &data.wait, timeout))
         goto cleanup;
-    while (!data.done) {
-        if (virEventRunDefaultImpl() < 0)
-            break;
-    }
-    if (data.timedout)
-        vkshPrint(ctl, "%s", "event loop timed out\n");
     vkshPrint(ctl, "events received: %d\n", data.count);
 
 cleanup:
-    if (timer >= 0)
-        virEventRemoveTimeout(timer);
     if (cb >= 0)
         kind->dereg(ctl->conn, cb);
     if (obj)

@@ -238,44 +238,8 @@ typedef struct {
     bool pretty;
     bool timestamp;
     int count;
-    bool done;
-    bool timedout;
-    bool interrupted;
+    vkshEventWait wait;
 } vkshQemuEventData;
-
-static int vkshQemuEventSigPipe[2] = { -1, -1 };
-
-static void
-vkshQemuEventSigint(int sig G_GNUC_UNUSED)
-{
-    char c = 0;
-
-    if (write(vkshQemuEventSigPipe[1], &c, 1) < 0) {
-        /* nothing to do in a signal handler */
-    }
-}
-
-static void
-vkshQemuEventSigintRead(int watch G_GNUC_UNUSED, int fd, int events G_GNUC_UNUSED,
-                        void *opaque)
-{
-    vkshQemuEventData *data = opaque;
-    char buf[16];
-
-    while (read(fd, buf, sizeof(buf)) > 0) {
-    }
-    data->interrupted = true;
-    data->done = true;
-}
-
-static void
-vkshQemuEventTimeout(int timer G_GNUC_UNUSED, void *opaque)
-{
-    vkshQemuEventData *data = opaque;
-
-    data->timedout = true;
-    data->done = true;
-}
 
 /* virsh's virshEventQemuPrint: one line per event, the details pretty
  * with --pretty; without --loop only the first event counts. */
@@ -317,7 +281,7 @@ vkshQemuEventPrint(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom, const cha
     fflush(stdout);
     data->count++;
     if (!data->loop)
-        data->done = true;
+        data->wait.done = true;
 }
 
 const vkshOptDef vkshOptsQemuMonitorEvent[] = {
@@ -340,12 +304,8 @@ vkshCmdQemuMonitorEvent(vkshControl *ctl, const vkshCmd *cmd)
     const char *event = NULL;
     unsigned int flags = 0;
     int timeout = 0;
-    int timer = -1;
-    int watch = -1;
     int callbackID = -1;
-    struct sigaction sa, oldsa;
     bool ok = false;
-    int rc;
 
     if (vkshOptBool(cmd, "regex"))
         flags |= VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_REGEX;
@@ -354,59 +314,25 @@ vkshCmdQemuMonitorEvent(vkshControl *ctl, const vkshCmd *cmd)
     data.loop = vkshOptBool(cmd, "loop");
     data.pretty = vkshOptBool(cmd, "pretty");
     data.timestamp = vkshOptBool(cmd, "timestamp");
-    if ((rc = vkshOptInt(ctl, cmd, "timeout", &timeout)) < 0)
+    if (vkshEventWaitTimeoutOpt(ctl, cmd, &timeout) < 0)
         return false;
-    if (rc > 0 && (timeout <= 0 || timeout > G_MAXINT / 1000)) {
-        vkshError(ctl, "Numeric value '%s' for <%s> option is malformed or out of range",
-                  vkshOptRaw(cmd, "timeout"), "timeout");
-        return false;
-    }
     if (vkshOptString(ctl, cmd, "event", &event) < 0)
         return false;
     if (vkshOptRaw(cmd, "domain") &&
         !(dom = vkshCommandOptDomainBy(ctl, cmd, "domain", NULL, VKSH_BYALL)))
         return false;
 
-    if (timeout > 0 && (timer = virEventAddTimeout(timeout * 1000, vkshQemuEventTimeout,
-                                                   &data, NULL)) < 0)
-        goto cleanup;
-    if (vkshQemuEventSigPipe[0] < 0 &&
-        !g_unix_open_pipe(vkshQemuEventSigPipe, FD_CLOEXEC, NULL)) {
-        vkshError(ctl, "%s", "cannot create the signal pipe");
-        goto cleanup;
-    }
-    fcntl(vkshQemuEventSigPipe[0], F_SETFL, O_NONBLOCK);
-    fcntl(vkshQemuEventSigPipe[1], F_SETFL, O_NONBLOCK);
-    if ((watch = virEventAddHandle(vkshQemuEventSigPipe[0], VIR_EVENT_HANDLE_READABLE,
-                                   vkshQemuEventSigintRead, &data, NULL)) < 0)
-        goto cleanup;
     if ((callbackID = virConnectDomainQemuMonitorEventRegister(
              ctl->conn, dom, event, vkshQemuEventPrint, &data, NULL, flags)) < 0)
         goto cleanup;
 
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = vkshQemuEventSigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &oldsa);
-    while (!data.done) {
-        if (virEventRunDefaultImpl() < 0)
-            break;
-    }
-    sigaction(SIGINT, &oldsa, NULL);
-
-    if (data.interrupted)
-        vkshPrint(ctl, "%s", "event loop interrupted\n");
-    else if (data.timedout)
-        vkshPrint(ctl, "%s", "event loop timed out\n");
+    if (!vkshEventWaitRun(ctl, &data.wait, timeout))
+        goto cleanup;
     vkshPrint(ctl, "events received: %d\n", data.count);
     ok = data.count > 0;
 
 cleanup:
     if (callbackID >= 0)
         virConnectDomainQemuMonitorEventDeregister(ctl->conn, callbackID);
-    if (watch >= 0)
-        virEventRemoveHandle(watch);
-    if (timer >= 0)
-        virEventRemoveTimeout(timer);
     return ok;
 }

@@ -298,6 +298,22 @@ int vkshOptInt(vkshControl *ctl, const vkshCmd *cmd, const char *name, int *valu
 /* Reports "Options --a and --b are mutually exclusive" when both are given. */
 bool vkshOptExclusive(vkshControl *ctl, const vkshCmd *cmd, const char *a, const char *b);
 
+/* Waiting for events, as virsh's vshEventStart/vshEventWait/vshEventDone:
+ * a callback sets @done when the command has what it waits for. */
+typedef struct {
+    bool done;
+    bool timedout;    /* --timeout expired */
+    bool interrupted; /* SIGINT (Ctrl-C) ended the wait */
+} vkshEventWait;
+/* The --timeout option in seconds (0 when absent); -1 reported when it is
+ * not a positive number that fits in milliseconds. */
+int vkshEventWaitTimeoutOpt(vkshControl *ctl, const vkshCmd *cmd, int *timeout);
+/* Runs the default event loop until @wait->done, @timeout seconds (0: none)
+ * or SIGINT, then prints virsh's "event loop interrupted" / "event loop
+ * timed out" line; the previous SIGINT action is restored. false (reported)
+ * when the timer or the signal pipe could not be set up. */
+bool vkshEventWaitRun(vkshControl *ctl, vkshEventWait *wait, int timeout);
+
 enum {
     VKSH_BYID = 1 << 0,
     VKSH_BYUUID = 1 << 1,
