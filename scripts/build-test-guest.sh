@@ -467,8 +467,16 @@ while IFS= read -r line || [ -n "$line" ]; do
 done
 EOF
 chmod 755 /bin/chpasswd
+# /dev/vda is waited for only when the guest has a virtio block device
+# (id 0x0002; virtio_pci, loaded before GUEST-READY, has registered them):
+# a diskless guest spent ~10 s and ~1.5 CPU s under TCG in 200 forked
+# sleeps before its agent started (daemon-power boots it three times)
+blk=""
+for v in /sys/bus/virtio/devices/*; do
+    read id < $v/device && [ "$id" = 0x0002 ] && blk=yes
+done 2>/dev/null
 i=0
-while [ ! -b /dev/vda ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+while [ -n "$blk" ] && [ ! -b /dev/vda ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
 if [ -b /dev/vda ]; then
     mkdir -p /mnt
     mke2fs -q /dev/vda >/dev/null 2>&1 && mount -t ext2 /dev/vda /mnt && echo GUEST-MNT-READY
