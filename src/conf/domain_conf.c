@@ -281,6 +281,7 @@ virDomainDefFree(virDomainDef *def)
     virDomainSpiceDevicesFree(def);
     g_strfreev(def->unknownElements);
     virDomainTuneClear(def);
+    virDomainNumaClear(def);
     g_free(def);
 }
 
@@ -465,6 +466,7 @@ virDomainDefCopy(const virDomainDef *src)
     }
     virDomainSpiceDevicesCopy(def, src);
     def->unknownElements = g_strdupv(src->unknownElements);
+    virDomainNumaCopy(def, src);
     return def;
 }
 
@@ -608,19 +610,15 @@ checkSerialPorts(const virDomainDef *def)
 }
 
 static int
-postParse(virDomainDef *def)
+postParse(virDomainDef *def, unsigned int flags)
 {
     /* libvirt numbers the consoles it parsed by their position, whatever
      * port they gave, before the serial compatibility console is added */
     for (size_t i = 0; i < def->nconsoles; i++)
         def->consoles[i]->targetPort = (int)i;
 
-    if (def->memory == 0) {
-        virReportError(VIR_ERR_XML_ERROR, "%s",
-                       "Memory size must be specified via <memory> or in the "
-                       "<numa> configuration");
+    if (virDomainNumaPostParse(def, flags) < 0)
         return -1;
-    }
     if (def->currentMemory == 0 || def->currentMemory > def->memory)
         def->currentMemory = def->memory;
 
@@ -666,6 +664,7 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
     { "description", noAttrs },
     { "memory", unitAttrs },
     { "currentMemory", unitAttrs },
+    { "maxMemory", (const char *const[]){ "slots", "unit", NULL } },
     { "vcpu", (const char *const[]){ "placement", "cpuset", "current", NULL } },
     { "os", (const char *const[]){ "firmware", NULL } },
     { "os/loader", (const char *const[]){ "readonly", "secure", "type", NULL } },
@@ -729,6 +728,7 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
     { "blkiotune/device/write_bytes_sec", noAttrs },
     { "numatune", noAttrs },
     { "numatune/memory", (const char *const[]){ "mode", "placement", "nodeset", NULL } },
+    { "numatune/memnode", (const char *const[]){ "cellid", "mode", "nodeset", NULL } },
     { "resource", noAttrs },
     { "resource/partition", noAttrs },
     { NULL, NULL },
@@ -738,7 +738,8 @@ static const char *const knownTopLevel[] = {
     "name",     "uuid",     "title",     "description", "memory",      "currentMemory",
     "vcpu",     "os",       "features",  "clock",       "on_poweroff", "on_reboot",
     "on_crash", "devices",  "metadata",  "pm",          "cpu",         "cputune",
-    "memtune",  "resource", "blkiotune", "numatune",    NULL,
+    "memtune",  "resource", "blkiotune", "numatune",    "maxMemory",   "memoryBacking",
+    NULL,
 };
 
 virDomainDef *
@@ -836,6 +837,8 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
     if (parseMemory(virDomainXMLChild(root, "currentMemory"), "./currentMemory[1]",
                     &def->currentMemory) < 0)
         return NULL;
+    if (virDomainMemoryBackingParse(def, root, unknown, flags, &failed) < 0)
+        return NULL;
 
     if ((node = virDomainXMLChild(root, "vcpu"))) {
         unsigned long long val;
@@ -901,6 +904,8 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
     if ((node = virDomainXMLChild(root, "cpu")) &&
         (virDomainCpuDefParse(node, unknown, flags, &failed, &def->cpu) < 0 || failed))
         return NULL;
+    if (node && virDomainNumaParse(def, node, unknown, flags, &failed) < 0)
+        return NULL;
 
     if (virDomainTuneParse(def, root, unknown, flags, &failed) < 0 || failed)
         return NULL;
@@ -927,7 +932,7 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
         }
     }
 
-    if (postParse(def) < 0)
+    if (postParse(def, flags) < 0 || virDomainNumaValidate(def) < 0)
         return NULL;
 
     if (virDomainLoaderValidate(def, root) < 0)

@@ -251,3 +251,28 @@ void virDomainNetUserFormat(GString *buf, int indent, const virDomainNetDef *net
                             char where);
 void virDomainNetUserClear(virDomainNetDef *net);
 void virDomainNetUserCopy(virDomainNetDef *dst, const virDomainNetDef *src);
+
+/* ---- domain_numa_conf.c: <cpu><numa>, <memoryBacking>, <maxMemory>,
+ * <numatune><memnode> (libvirt's messages; -1 with the error reported) ---- */
+/* The <numa> of <cpu> element @cpu (after <vcpu> is parsed), with
+ * libvirt's checks of its vCPUs against <vcpu>. */
+int virDomainNumaParse(virDomainDef *def, xmlNodePtr cpu, GPtrArray *unknown,
+                       unsigned int flags, bool *failed);
+/* The <memnode>s of <numatune> element @tune (after the cells and the
+ * <memory> of <numatune>). */
+int virDomainNumaMemnodeParse(virDomainDef *def, xmlNodePtr tune);
+/* <maxMemory> and <memoryBacking> under <domain> element @root. */
+int virDomainMemoryBackingParse(virDomainDef *def, xmlNodePtr root, GPtrArray *unknown,
+                                unsigned int flags, bool *failed);
+/* libvirt's virDomainDefPostParseMemory (NUMA sum, maxMemory rules) and
+ * virDomainDefMemtuneValidate (hugepage nodesets). */
+int virDomainNumaPostParse(virDomainDef *def, unsigned int flags);
+int virDomainNumaValidate(const virDomainDef *def);
+void virDomainNumaClear(virDomainDef *def);
+void virDomainNumaCopy(virDomainDef *dst, const virDomainDef *src);
+/* <numa> (inside <cpu>), the <memnode>s (inside <numatune>), <memoryBacking>,
+ * each line at @indent. */
+void virDomainNumaFormat(GString *buf, const virDomainDef *def, int indent);
+void virDomainNumatuneMemnodesFormat(GString *buf, const virDomainDef *def, int indent);
+bool virDomainNumaHasMemnodes(const virDomainDef *def);
+void virDomainMemoryBackingFormat(GString *buf, const virDomainDef *def, int indent);

@@ -44,7 +44,8 @@ static const char *const tristateSwitchNames[] = { "absent", "on", "off" };
 /* The children of <cpu> that libvirt 9.0 knows; the last ones are kept as
  * unknown (a driver refuses them). */
 static const char *const cpuCarried[] = { "model", "vendor", "topology", "feature",
-                                          NULL };
+                                          /* guest NUMA: domain_numa_conf.c */
+                                          "numa", NULL };
 
 #define VIR_DOMAIN_CPU_VENDOR_ID_LENGTH 12
 
@@ -331,6 +332,13 @@ indentLine(GString *buf, int indent)
 void
 virDomainCpuDefFormat(GString *buf, const virDomainCpuDef *cpu, int indent)
 {
+    virDomainCpuDefFormatWith(buf, cpu, NULL, indent);
+}
+
+void
+virDomainCpuDefFormatWith(GString *buf, const virDomainCpuDef *cpu, const char *extra,
+                          int indent)
+{
     g_autoptr(GString) attrs = g_string_new(NULL);
     g_autoptr(GString) kids = g_string_new(NULL);
     bool formatModel;
@@ -395,6 +403,9 @@ virDomainCpuDefFormat(GString *buf, const virDomainCpuDef *cpu, int indent)
         virDomainXMLEscape(kids, cpu->features[i].name);
         g_string_append(kids, "'/>\n");
     }
+
+    if (extra)
+        g_string_append(kids, extra);
 
     /* virXMLFormatElement: nothing at all for an empty element */
     if (!attrs->len && !kids->len)

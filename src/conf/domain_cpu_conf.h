@@ -8,9 +8,9 @@
  * <cpu mode match check migratable> with <model fallback vendor_id>,
  * <vendor>, <topology sockets dies cores threads> and <feature policy
  * name>, parsed with libvirt's messages and formatted as libvirt 9.0
- * formats it (virCPUDefFormatBufFull). Children virtkit does not carry
- * (<numa>, <cache>) are recorded as unknown ("cpu/numa") so a driver
- * refuses them. Which modes and models run is the driver's to say.
+ * formats it (virCPUDefFormatBufFull). <numa> is the domain's
+ * (domain_numa_conf.c); other children virtkit does not carry (<cache>)
+ * are recorded as unknown ("cpu/cache") so a driver refuses them. Which modes and models run is the driver's to say.
  */
 
 typedef enum {
@@ -89,6 +89,10 @@ const char *virDomainCpuFeaturePolicyToString(int policy);
 /* Append the <cpu> element of @cpu (nothing when NULL) to @buf, each line
  * indented by @indent spaces, exactly as libvirt 9.0 formats a guest CPU. */
 void virDomainCpuDefFormat(GString *buf, const virDomainCpuDef *cpu, int indent);
+/* The same with @extra (already indented lines, e.g. the guest's <numa>)
+ * appended to its children. */
+void virDomainCpuDefFormatWith(GString *buf, const virDomainCpuDef *cpu,
+                               const char *extra, int indent);
 
 struct _xmlNode;
 

@@ -587,11 +587,15 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     textElement(&ctx, "description", def->description);
     if (def->metadata)
         formatMetadata(&ctx, def->metadata);
+    if (def->maxMemory && def->memorySlots)
+        line(&ctx, "<maxMemory slots='%u' unit='KiB'>%llu</maxMemory>", def->memorySlots,
+             def->maxMemory);
     line(&ctx, "<memory unit='KiB'>%llu</memory>", def->memory);
     line(&ctx, "<currentMemory unit='KiB'>%llu</currentMemory>",
          def->currentMemory ? def->currentMemory : def->memory);
     virDomainTuneFormat(buf, ctx.indent, def, 'b');
     virDomainTuneFormat(buf, ctx.indent, def, 'm');
+    virDomainMemoryBackingFormat(buf, def, ctx.indent);
     lineStart(&ctx, "<vcpu placement='static'");
     attr(buf, "cpuset", def->cputune.vcpuCpuset);
     if (def->vcpusCurrent && def->vcpusCurrent < def->vcpus)
@@ -662,7 +666,13 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         line(&ctx, "</features>");
     }
 
-    virDomainCpuDefFormat(buf, def->cpu, ctx.indent);
+    {
+        g_autoptr(GString) numa = g_string_new(NULL);
+
+        virDomainNumaFormat(numa, def, ctx.indent + 2);
+        virDomainCpuDefFormatWith(buf, def->cpu, numa->len ? numa->str : NULL,
+                                  ctx.indent);
+    }
 
     lineStart(&ctx, "<clock");
     attr(buf, "offset",

@@ -484,14 +484,15 @@ parseNumatune(virDomainDef *def, xmlNodePtr tune, GPtrArray *unknown, unsigned i
     g_autofree char *nodeset = NULL;
 
     for (xmlNodePtr cur = tune->children; cur; cur = cur->next) {
-        if (cur->type == XML_ELEMENT_NODE && !virDomainXMLNodeIs(cur, "memory")) {
+        if (cur->type == XML_ELEMENT_NODE && !virDomainXMLNodeIs(cur, "memory") &&
+            !virDomainXMLNodeIs(cur, "memnode")) {
             virDomainXMLRecordUnknown(unknown, "numatune", cur, flags, failed);
             if (*failed)
                 return -1;
         }
     }
     if (!mem)
-        return 0;
+        return virDomainNumaMemnodeParse(def, tune);
     mode = virDomainXMLProp(mem, "mode");
     placement = virDomainXMLProp(mem, "placement");
     nodeset = virDomainXMLProp(mem, "nodeset");
@@ -539,7 +540,7 @@ parseNumatune(virDomainDef *def, xmlNodePtr tune, GPtrArray *unknown, unsigned i
             "nodeset for NUMA memory tuning must be set if 'placement' is 'static'");
         return -1;
     }
-    return 0;
+    return virDomainNumaMemnodeParse(def, tune);
 }
 
 int
@@ -710,18 +711,21 @@ virDomainTuneFormat(GString *buf, int indent, const virDomainDef *def, char what
     if (what == 'n') {
         const virDomainNumatuneDef *n = &def->numatune;
 
-        if (!n->set)
+        if (!n->set && !virDomainNumaHasMemnodes(def))
             return;
         indentTo(buf, indent);
         g_string_append(buf, "<numatune>\n");
-        indentTo(buf, indent + 2);
-        g_string_append_printf(buf, "<memory mode='%s'",
-                               virDomainNumatuneModeToString(n->mode));
-        if (n->autoPlace)
-            g_string_append(buf, " placement='auto'");
-        else
-            g_string_append_printf(buf, " nodeset='%s'", n->nodeset);
-        g_string_append(buf, "/>\n");
+        if (n->set) {
+            indentTo(buf, indent + 2);
+            g_string_append_printf(buf, "<memory mode='%s'",
+                                   virDomainNumatuneModeToString(n->mode));
+            if (n->autoPlace)
+                g_string_append(buf, " placement='auto'");
+            else
+                g_string_append_printf(buf, " nodeset='%s'", n->nodeset);
+            g_string_append(buf, "/>\n");
+        }
+        virDomainNumatuneMemnodesFormat(buf, def, indent + 2);
         indentTo(buf, indent);
         g_string_append(buf, "</numatune>\n");
         return;

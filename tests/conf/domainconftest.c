@@ -209,7 +209,8 @@ static void
 testUnknownElements(void)
 {
     g_autoptr(virDomainDef) def = parseFmt(
-        "<cpu mode='host-model'><numa/></cpu><features><pmu/><acpi/></features>"
+        "<cpu mode='host-model'><cache mode='passthrough'/></cpu>"
+        "<features><pmu/><acpi/></features>"
         "<devices><panic model='isa'/><panic model='pvpanic'/><shmem/>"
         "<video><model type='virtio'><acceleration accel3d='yes'/></model></video>"
         "</devices>"
@@ -218,7 +219,8 @@ testUnknownElements(void)
 
     g_assert_nonnull(def);
     g_assert_nonnull(def->unknownElements);
-    g_assert_true(g_strv_contains((const char *const *)def->unknownElements, "cpu/numa"));
+    g_assert_true(
+        g_strv_contains((const char *const *)def->unknownElements, "cpu/cache"));
     g_assert_true(
         g_strv_contains((const char *const *)def->unknownElements, "features/pmu"));
     g_assert_true(

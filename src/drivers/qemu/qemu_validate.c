@@ -1002,6 +1002,23 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
                        def->unknownElements[i]);
         return -1;
     }
+    {
+        /* parsed and formatted as libvirt does; not yet on the command line */
+        const virDomainMemoryBackingDef *mb = &def->memBacking;
+        const char *elem =
+            def->nnumaCells ? "cpu/numa"
+            : (mb->nhugepages || mb->nosharepages || mb->locked || mb->source ||
+               mb->access || mb->allocation || mb->allocationThreads || mb->discard)
+                ? "memoryBacking"
+            : def->maxMemory ? "maxMemory"
+                             : NULL;
+
+        if (elem) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "element '%s' is not supported by the QEMU driver", elem);
+            return -1;
+        }
+    }
     if (def->os.type && !g_str_equal(def->os.type, "hvm")) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "os type '%s' is not supported",
                        def->os.type);
