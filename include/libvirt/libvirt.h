@@ -467,6 +467,10 @@ virDomainPtr virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid
 virDomainPtr virDomainLookupByUUIDString(virConnectPtr conn, const char *uuid);
 
 virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml);
+char *virConnectDomainXMLFromNative(virConnectPtr conn, const char *nativeFormat,
+                                    const char *nativeConfig, unsigned int flags);
+char *virConnectDomainXMLToNative(virConnectPtr conn, const char *nativeFormat,
+                                  const char *domainXml, unsigned int flags);
 virDomainPtr virDomainDefineXMLFlags(virConnectPtr conn, const char *xml,
                                      unsigned int flags);
 int virDomainUndefine(virDomainPtr domain);

@@ -92,6 +92,12 @@ struct _virHypervisorDriver {
     virDomainPtr (*domainLookupByName)(virConnectPtr conn, const char *name);
     virDomainPtr (*domainLookupByUUID)(virConnectPtr conn, const unsigned char *uuid);
 
+    /* @domainXml in a hypervisor's own format (QEMU: "qemu-argv", the
+     * command line the driver would run), and back; new strings or NULL. */
+    char *(*connectDomainXMLFromNative)(virConnectPtr conn, const char *nativeFormat,
+                                        const char *nativeConfig, unsigned int flags);
+    char *(*connectDomainXMLToNative)(virConnectPtr conn, const char *nativeFormat,
+                                      const char *domainXml, unsigned int flags);
     virDomainPtr (*domainDefineXMLFlags)(virConnectPtr conn, const char *xml,
                                          unsigned int flags);
     int (*domainUndefineFlags)(virDomainPtr dom, unsigned int flags);

@@ -331,6 +331,69 @@ virDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
 
 
 /**
+ * virConnectDomainXMLFromNative:
+ * @conn: a connection
+ * @nativeFormat: the format of @nativeConfig
+ * @nativeConfig: a guest configuration in a hypervisor's own format
+ * @flags: 0
+ *
+ * A <domain> definition from a hypervisor's own configuration format. No
+ * driver of virtkit reads one (libvirt 9.0's QEMU driver dropped its
+ * "qemu-argv" reader in 5.5.0): VIR_ERR_NO_SUPPORT. Refused on a read-only
+ * connection (VIR_ERR_OPERATION_DENIED).
+ *
+ * Returns the XML (free it), or NULL on error.
+ */
+char *
+virConnectDomainXMLFromNative(virConnectPtr conn, const char *nativeFormat,
+                              const char *nativeConfig, unsigned int flags)
+{
+    VIR_ENTRY_CONNECT(NULL);
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(nativeFormat, error);
+    virCheckNonNullArgGoto(nativeConfig, error);
+    VIR_ENTRY_CALL_PTR(driver, connectDomainXMLFromNative, conn, nativeFormat,
+                       nativeConfig, flags);
+}
+
+
+/**
+ * virConnectDomainXMLToNative:
+ * @conn: a connection
+ * @nativeFormat: the format wanted: "qemu-argv" for the QEMU driver
+ * @domainXml: a <domain> definition
+ * @flags: 0
+ *
+ * What the driver would run for @domainXml, in a hypervisor's own format.
+ * The QEMU driver gives the environment and QEMU command line of a start
+ * as one shell line (arguments with shell characters quoted), built as a
+ * start builds it but without touching the host: the domain's directory
+ * is that of id -1, graphics take the first port of their range, and
+ * interfaces that need a tap the daemon creates show as a QEMU tap without
+ * scripts (libvirt shows them as an ethernet tap). Nothing is defined,
+ * started or written. The test driver has no native format
+ * (VIR_ERR_NO_SUPPORT, as libvirt's).
+ *
+ * Returns the native configuration (free it), or NULL on error: the
+ * common ones; VIR_ERR_OPERATION_DENIED on a read-only connection;
+ * VIR_ERR_INVALID_ARG "unsupported config type X" for another format;
+ * the XML errors of virDomainDefineXML and the start-time checks of the
+ * QEMU driver (VIR_ERR_CONFIG_UNSUPPORTED, ...).
+ */
+char *
+virConnectDomainXMLToNative(virConnectPtr conn, const char *nativeFormat,
+                            const char *domainXml, unsigned int flags)
+{
+    VIR_ENTRY_CONNECT(NULL);
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(nativeFormat, error);
+    virCheckNonNullArgGoto(domainXml, error);
+    VIR_ENTRY_CALL_PTR(driver, connectDomainXMLToNative, conn, nativeFormat, domainXml,
+                       flags);
+}
+
+
+/**
  * virDomainCreateXML:
  * @conn: a connection
  * @xmlDesc: a <domain> definition

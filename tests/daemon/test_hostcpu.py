@@ -12,9 +12,13 @@
 """
 import json
 import os
+import shlex
+import socket
+import subprocess
 import sys
 
-from vkdtest import (Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for, wait_guest,
+from vkdtest import (Daemon, Skip, kill_pid, run_tests, sh, test_guest_dir, virsh, wait_for,
+                     wait_guest,
                      write)
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
@@ -577,6 +581,120 @@ def test_node_memory_tune():
     d.stop()
 
 
+NATIVE_XML = """<domain type='qemu'>
+  <name>native</name>
+  <uuid>6d1c3a52-6b3e-4b7f-9a41-2f0c7e9d5a11</uuid>
+  <memory unit='MiB'>96</memory>
+  <vcpu>2</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/><source file='%s'/><target dev='vda' bus='virtio'/>
+    </disk>
+    <interface type='user'><mac address='52:54:00:aa:bb:cc'/><model type='virtio'/></interface>
+    <serial type='pty'/>
+    <graphics type='vnc' autoport='yes'/>
+  </devices>
+</domain>
+"""
+
+
+def qmp_session(path):
+    """A QMP connection to @path after capabilities negotiation: a
+    function running one command and returning its "return"."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(30)
+    s.connect(path)
+    f = s.makefile("rw")
+    json.loads(f.readline())
+
+    def cmd(name, **args):
+        f.write(json.dumps({"execute": name, "arguments": args}) + "\n")
+        f.flush()
+        while True:
+            r = json.loads(f.readline())
+            if "error" in r:
+                raise AssertionError("%s: %s" % (name, r["error"]))
+            if "return" in r:
+                return r["return"]
+    cmd("qmp_capabilities")
+    return cmd
+
+
+def test_domxml_to_native():
+    """domxml-to-native with Debian's virsh through virtkitd: the command
+    line it prints, run as it is, is a paused QEMU with the definition's
+    machine, vCPUs, memory, disk and NIC; nothing is defined, started or
+    created by the call; libvirt's errors (unknown format, flags, read-only,
+    domxml-from-native not supported)."""
+    d = Daemon().start()
+    uri = d.uri()
+    img = os.path.join(d.root, "disk.qcow2")
+    sh("qemu-img create -q -f qcow2 %s 64M" % img)
+    xml = write(os.path.join(d.root, "native.xml"), NATIVE_XML % img)
+    argv = shlex.split(virsh(uri, "domxml-to-native", "qemu-argv", xml).stdout.strip())
+    assert argv[0].endswith("/qemu-system-x86_64") and "-S" in argv, argv
+    assert virsh(uri, "list", "--all", "--name").stdout.strip() == ""
+    mon = [a for a in argv if a.startswith("socket,id=charmonitor,path=")][0]
+    monitor = mon.split("path=")[1].split(",")[0]
+    assert not os.path.exists(os.path.dirname(monitor)), monitor
+    # the same through --domain (the defined domain's XML): the same line
+    virsh(uri, "define", xml)
+    assert shlex.split(virsh(uri, "domxml-to-native", "qemu-argv", "--domain",
+                             "native").stdout.strip()) == argv
+    virsh(uri, "undefine", "native")
+
+    os.makedirs(os.path.dirname(monitor))
+    log = open(os.path.join(d.root, "native-qemu.log"), "w")
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    try:
+        wait_for(lambda: os.path.exists(monitor) or proc.poll() is not None,
+                 "the monitor socket of the printed command's QEMU")
+        assert proc.poll() is None, open(log.name).read()
+        qmp = qmp_session(monitor)
+        assert qmp("query-status")["status"] == "prelaunch"
+        assert qmp("qom-get", path="/machine", property="type").startswith("pc-q35-")
+        assert len(qmp("query-cpus-fast")) == 2
+        assert qmp("query-memory-size-summary")["base-memory"] == 96 << 20
+        files = [b["inserted"]["file"] for b in qmp("query-block") if b.get("inserted")]
+        assert img in files, files
+        nets = [n for n in qmp("qom-list", path="/machine/peripheral") if n["name"] == "net0"]
+        assert nets and qmp("qom-get", path="/machine/peripheral/net0",
+                            property="mac") == "52:54:00:aa:bb:cc"
+        qmp("quit")
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            kill_pid(proc.pid)
+            proc.wait()
+        log.close()
+
+    conn = libvirt.open(uri)
+    try:
+        for args, code, dom, msg in [
+                (("foo", "<domain/>", 0), libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_QEMU,
+                 "invalid argument: unsupported config type foo"),
+                (("qemu-argv", open(xml).read(), 1), libvirt.VIR_ERR_INVALID_ARG,
+                 libvirt.VIR_FROM_QEMU,
+                 "unsupported flags (0x1) in function qemuConnectDomainXMLToNative")]:
+            try:
+                conn.domainXMLToNative(*args)
+                raise AssertionError("domainXMLToNative%r succeeded" % (args,))
+            except libvirt.libvirtError as e:
+                assert (e.get_error_code(), e.get_error_domain(), str(e)) == (code, dom, msg), e
+        try:
+            conn.domainXMLFromNative("qemu-argv", "x", 0)
+            raise AssertionError("domainXMLFromNative succeeded")
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT, e
+    finally:
+        conn.close()
+    p = virsh(uri, "domxml-to-native", "qemu-argv", xml, check=False, readonly=True)
+    assert p.returncode == 1 and "read only access prevents virConnectDomainXMLToNative" \
+        in p.stderr, p.stderr
+    d.stop()
+
+
 if __name__ == "__main__":
     run_tests([
         ("cpu: a custom model, topology and features reach QEMU; libvirt's defaults and errors",
@@ -593,4 +711,6 @@ if __name__ == "__main__":
          test_send_key_domcontrol),
         ("node-memory-tune: KSM figures from /sys, a change reaches the kernel",
          test_node_memory_tune),
+        ("domxml-to-native: the printed command line runs the definition's QEMU; "
+         "libvirt's errors", test_domxml_to_native),
     ])

@@ -550,6 +550,70 @@ cmdDomname(vkshControl *ctl, const vkshCmd *cmd)
     return true;
 }
 
+static const vkshOptDef optsDomxmlFromNative[] = {
+    { "format", VKSH_OT_STRING, VKSH_OFLAG_REQ, "source config data format" },
+    { "config", VKSH_OT_STRING, VKSH_OFLAG_REQ, "config data file to import from" },
+    { NULL, 0, 0, NULL },
+};
+
+static bool
+cmdDomxmlFromNative(vkshControl *ctl, const vkshCmd *cmd)
+{
+    const char *format = NULL;
+    const char *path = NULL;
+    g_autofree char *config = NULL;
+    g_autofree char *xml = NULL;
+
+    if (vkshOptString(ctl, cmd, "format", &format) < 0 ||
+        vkshOptString(ctl, cmd, "config", &path) < 0)
+        return false;
+    if (!(config = vkshReadFile(ctl, path)))
+        return false;
+    if (!(xml = virConnectDomainXMLFromNative(ctl->conn, format, config, 0)))
+        return false;
+    vkshPrint(ctl, "%s", xml);
+    return true;
+}
+
+static const vkshOptDef optsDomxmlToNative[] = {
+    { "format", VKSH_OT_STRING, VKSH_OFLAG_REQ, "target config data type format" },
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_NAMED, "domain name, id or uuid" },
+    { "xml", VKSH_OT_STRING, 0, "xml data file to export from" },
+    { NULL, 0, 0, NULL },
+};
+
+/* virsh's domxml-to-native: the XML of --domain (live) or of the --xml file. */
+static bool
+cmdDomxmlToNative(vkshControl *ctl, const vkshCmd *cmd)
+{
+    const char *format = NULL;
+    const char *path = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *native = NULL;
+
+    if (!vkshOptExclusive(ctl, cmd, "domain", "xml") ||
+        vkshOptString(ctl, cmd, "format", &format) < 0 ||
+        vkshOptString(ctl, cmd, "xml", &path) < 0)
+        return false;
+    if (vkshOptRaw(cmd, "domain")) {
+        g_autoptr(virDomain) dom =
+            vkshCommandOptDomainBy(ctl, cmd, "domain", NULL, VKSH_BYALL);
+
+        if (!dom || !(xml = virDomainGetXMLDesc(dom, 0)))
+            return false;
+    } else if (path) {
+        if (!(xml = vkshReadFile(ctl, path)))
+            return false;
+    } else {
+        vkshError(ctl, "%s", "need either domain or domain XML");
+        return false;
+    }
+    if (!(native = virConnectDomainXMLToNative(ctl->conn, format, xml, 0)))
+        return false;
+    vkshPrint(ctl, "%s\n", native);
+    return true;
+}
+
 static const vkshOptDef optsDomuuid[] = {
     { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain id or name" },
     { NULL, 0, 0, NULL },
@@ -664,6 +728,12 @@ const vkshCmdDef vkshDomainCmds[] = {
       "Wakeup a domain that was previously suspended by power management.", 0 },
     { "domuuid", cmdDomuuid, optsDomuuid, "convert a domain name or id to domain UUID",
       NULL, 0 },
+    { "domxml-from-native", cmdDomxmlFromNative, optsDomxmlFromNative,
+      "Convert native config to domain XML",
+      "Convert native guest configuration format to domain XML format.", 0 },
+    { "domxml-to-native", cmdDomxmlToNative, optsDomxmlToNative,
+      "Convert domain XML to native config",
+      "Convert domain XML config to a native guest configuration format.", 0 },
     { "dump", vkshCmdDump, vkshOptsDump,
       "dump the core of a domain to a file for analysis", "Core dump a domain.", 0 },
     { "dumpxml", cmdDumpxml, optsDumpxml, "domain information in XML",

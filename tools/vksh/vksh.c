@@ -417,6 +417,7 @@ vkshCmdParse(vkshControl *ctl, char **tokens, size_t ntokens)
     vkshCmd *cmd = NULL;
     size_t nopts;
     bool data_only = false;
+    bool missing = false;
 
     if (!def) {
         vkshError(ctl, "unknown command: '%s'", tokens[0]);
@@ -517,6 +518,7 @@ vkshCmdParse(vkshControl *ctl, char **tokens, size_t ntokens)
         }
     }
 
+    /* as virsh, every missing option is named before the command fails */
     for (size_t i = 0; i < nopts; i++) {
         if ((def->opts[i].flags & VKSH_OFLAG_REQ) && !cmd->values[i]) {
             /* virsh names a missing number by its option (blockresize:
@@ -527,9 +529,11 @@ vkshCmdParse(vkshControl *ctl, char **tokens, size_t ntokens)
             else
                 vkshError(ctl, "command '%s' requires <%s> option", def->name,
                           def->opts[i].name);
-            goto error;
+            missing = true;
         }
     }
+    if (missing)
+        goto error;
     return cmd;
 
 error:

@@ -129,12 +129,12 @@ qemuGlueNVRAMDir(qemuDriver *driver)
 }
 
 int
-qemuGlueFirmwareForStart(qemuDriver *driver, virDomainDef *def)
+qemuGlueFirmwareForStart(qemuDriver *driver, virDomainDef *def, bool createNVRAM)
 {
     g_autofree char *nvramDir = qemuGlueNVRAMDir(driver);
 
     if (qemuFirmwareFillDomain(def, qemuFirmwareDefaultDirs, nvramDir) < 0 ||
-        qemuFirmwarePrepareNVRAM(def) < 0)
+        (createNVRAM && qemuFirmwarePrepareNVRAM(def) < 0))
         return -1;
     return 0;
 }
@@ -159,12 +159,14 @@ qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
 }
 
 char **
-qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd, const int *serialFds,
-                  size_t nserialFds, const int *channelFds, size_t nchannelFds)
+qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
+                  const char *monitorPath, const int *serialFds, size_t nserialFds,
+                  const int *channelFds, size_t nchannelFds)
 {
     g_autoptr(qemuCaps) caps = qemuGlueLookupForDef(qemuGlueCache(driver), def);
     qemuCommandOptions opts = {
         .monitorFd = monfd,
+        .monitorPath = monitorPath,
         .kvm = def->virtType == VIR_DOMAIN_VIRT_KVM,
         .serialFds = serialFds,
         .nserialFds = nserialFds,

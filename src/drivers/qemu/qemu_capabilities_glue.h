@@ -22,22 +22,23 @@ int qemuGluePostParse(qemuDriver *driver, virDomainDef *def);
 char *qemuGlueNVRAMDir(qemuDriver *driver);
 
 /* At start, on the live copy: firmware autoselection from QEMU's
- * descriptors and the NVRAM file created from its template
- * (qemu_firmware.h). 0 or -1 with the error reported. */
-int qemuGlueFirmwareForStart(qemuDriver *driver, virDomainDef *def);
+ * descriptors and, when @createNVRAM, the NVRAM file created from its
+ * template (qemu_firmware.h). 0 or -1 with the error reported. */
+int qemuGlueFirmwareForStart(qemuDriver *driver, virDomainDef *def, bool createNVRAM);
 
 /* Fill in the driver defaults of @def (emulator, machine alias) and check
  * it can run here (virt type against the KVM boot probe). *version gets
  * QEMU's version string ("7.2.0"). 0 or -1 with an error reported. */
 int qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version);
 
-/* The argv for @def with the monitor listening on @monfd and serial I of
+/* The argv for @def with the monitor listening on @monfd (or bound by QEMU
+ * at @monitorPath when not NULL: a command line only shown) and serial I of
  * type 'file' already open at @serialFds[I] (-1: QEMU opens the path),
  * with -sandbox when qemu.conf seccomp_sandbox is on and QEMU has it.
  * NULL on error. */
 char **qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
-                         const int *serialFds, size_t nserialFds, const int *channelFds,
-                         size_t nchannelFds);
+                         const char *monitorPath, const int *serialFds, size_t nserialFds,
+                         const int *channelFds, size_t nchannelFds);
 
 int qemuGlueGetQemuVersion(qemuDriver *driver, unsigned long *version);
 char *qemuGlueGetCapabilitiesXML(qemuDriver *driver);

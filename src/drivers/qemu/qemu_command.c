@@ -590,8 +590,16 @@ qemuVNCPortFind(const char *listen, int from, int to)
     return -1;
 }
 
-int
-qemuDomainReserveVNCPorts(virDomainDef *def, const qemuPortRanges *ranges)
+/* The port for a graphics listener on @listen: the first of @min..@max
+ * when only @pretend-ing, else the lowest free one (reserved). */
+static int
+qemuVNCPortPick(const char *listen, int min, int max, bool pretend)
+{
+    return pretend ? min : qemuVNCPortFind(listen, min, max);
+}
+
+static int
+qemuDomainAssignVNCPorts(virDomainDef *def, const qemuPortRanges *ranges, bool pretend)
 {
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&qemuVNCPortsLock);
 
@@ -606,8 +614,8 @@ qemuDomainReserveVNCPorts(virDomainDef *def, const qemuPortRanges *ranges)
             continue;
         if (!g->listen)
             g->listen = g_strdup("127.0.0.1");
-        if (g->autoport && (g->port = qemuVNCPortFind(g->listen, ranges->displayMin,
-                                                      ranges->displayMax)) < 0) {
+        if (g->autoport && (g->port = qemuVNCPortPick(g->listen, ranges->displayMin,
+                                                      ranges->displayMax, pretend)) < 0) {
             virReportError(VIR_ERR_INTERNAL_ERROR, "Unable to find an unused port for %s",
                            spice ? "SPICE" : "VNC");
             return -1;
@@ -617,14 +625,26 @@ qemuDomainReserveVNCPorts(virDomainDef *def, const qemuPortRanges *ranges)
         if (spice && g->tlsPort < 0)
             g->tlsPort = 0;
         if (!spice && g->websocket == -1 &&
-            (g->websocket = qemuVNCPortFind(g->listen, ranges->websocketMin,
-                                            ranges->websocketMax)) < 0) {
+            (g->websocket = qemuVNCPortPick(g->listen, ranges->websocketMin,
+                                            ranges->websocketMax, pretend)) < 0) {
             virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                            "Unable to find an unused port for VNC WebSocket");
             return -1;
         }
     }
     return 0;
+}
+
+int
+qemuDomainReserveVNCPorts(virDomainDef *def, const qemuPortRanges *ranges)
+{
+    return qemuDomainAssignVNCPorts(def, ranges, false);
+}
+
+void
+qemuDomainPretendVNCPorts(virDomainDef *def, const qemuPortRanges *ranges)
+{
+    (void)qemuDomainAssignVNCPorts(def, ranges, true);
 }
 
 void
@@ -642,6 +662,23 @@ qemuDomainReleaseVNCPorts(const virDomainDef *def)
             g_hash_table_remove(qemuVNCPorts, GINT_TO_POINTER(g->port));
         if (g->websocketGenerated && g->websocket > 0)
             g_hash_table_remove(qemuVNCPorts, GINT_TO_POINTER(g->websocket));
+    }
+}
+
+void
+qemuArgvFormat(GString *buf, const char *const *argv, const char *sep)
+{
+    for (size_t i = 0; argv[i]; i++) {
+        g_autofree char *q = NULL;
+        const char *arg = argv[i];
+
+        if (strpbrk(arg, " \t\n'\"\\$`;&|<>()*?[]#~!{}") || !*arg) {
+            q = g_shell_quote(arg);
+            arg = q;
+        }
+        if (i)
+            g_string_append(buf, sep);
+        g_string_append(buf, arg);
     }
 }
 
@@ -1354,7 +1391,10 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     add(a, "-no-user-config");
     add(a, "-nodefaults");
     add(a, "-chardev");
-    addf(a, "socket,id=charmonitor,fd=%d,server=on,wait=off", opts->monitorFd);
+    if (opts->monitorPath)
+        addf(a, "socket,id=charmonitor,path=%s,server=on,wait=off", opts->monitorPath);
+    else
+        addf(a, "socket,id=charmonitor,fd=%d,server=on,wait=off", opts->monitorFd);
     add(a, "-mon");
     add(a, "chardev=charmonitor,id=monitor,mode=control");
     qemuBuildClock(a, def);

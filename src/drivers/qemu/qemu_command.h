@@ -49,8 +49,11 @@ char *qemuWatchdogDeviceProps(const virDomainDef *def, const virDomainWatchdogDe
 
 typedef struct {
     int monitorFd; /* fd number (in QEMU) of the listening QMP socket */
-    bool kvm;      /* accelerate with KVM (the caller has checked it); else TCG */
-    bool sandbox;  /* -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,
+    /* or, when not NULL, the path QEMU binds it at (a command line only
+     * shown, virConnectDomainXMLToNative) */
+    const char *monitorPath;
+    bool kvm;     /* accelerate with KVM (the caller has checked it); else TCG */
+    bool sandbox; /* -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,
                          * resourcecontrol=deny (the caller checked qemuCapsHasSandbox) */
     /* Serial I of type 'file' already opened for QEMU at fd serialFds[I]
      * (in QEMU): passed as "-add-fd set=I+1,fd=N" and opened by QEMU as
@@ -65,6 +68,11 @@ typedef struct {
     const int *channelFds;
     size_t nchannelFds;
 } qemuCommandOptions;
+
+/* Appends @argv to @buf as a shell would read it back: the arguments
+ * separated by @sep, each one with characters the shell treats specially
+ * (or empty) in single quotes. */
+void qemuArgvFormat(GString *buf, const char *const *argv, const char *sep);
 
 /* At most this many channels per domain (virtio-serial ports 1..N). */
 #define QEMU_MAX_CHANNELS 8
@@ -95,6 +103,10 @@ typedef struct {
  * unless given, and then written in). Held until qemuDomainReleaseVNCPorts.
  * 0, or -1 with INTERNAL_ERROR "Unable to find an unused port for VNC". */
 int qemuDomainReserveVNCPorts(virDomainDef *def, const qemuPortRanges *ranges);
+/* As qemuDomainReserveVNCPorts for a command line only shown
+ * (virConnectDomainXMLToNative): the first port of each range, nothing
+ * reserved or bound. */
+void qemuDomainPretendVNCPorts(virDomainDef *def, const qemuPortRanges *ranges);
 void qemuDomainReleaseVNCPorts(const virDomainDef *def);
 
 /*

@@ -24,6 +24,7 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .nodeGetCellsFreeMemory = qemuNodeGetCellsFreeMemory,
     .connectGetSysinfo = qemuConnectGetSysinfo,
     .connectGetDomainCapabilities = qemuConnectGetDomainCapabilities,
+    .connectDomainXMLToNative = qemuConnectDomainXMLToNative,
     .connectGetCPUModelNames = qemuConnectGetCPUModelNames,
     .connectCompareCPU = qemuConnectCompareCPU,
     .connectCompareHypervisorCPU = qemuConnectCompareHypervisorCPU,

@@ -60,6 +60,10 @@ int qemuNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
                                int startCell, int maxCells);
 char *qemuConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
 /* qemu_driver_hostcpu.c: host and CPU facts */
+/* qemu_driver_native.c: "qemu-argv", the command line of a start of
+ * @domainXml (the QEMU driver reads no native format back). */
+char *qemuConnectDomainXMLToNative(virConnectPtr conn, const char *nativeFormat,
+                                   const char *domainXml, unsigned int flags);
 char *qemuConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
                                        const char *arch, const char *machine,
                                        const char *virttype, unsigned int flags);

@@ -148,16 +148,8 @@ qemuProcessOpenLog(qemuDriver *driver, virDomainObj *obj, const char *const *arg
                            ts, VIRTKIT_VERSION, qemuVersion ? qemuVersion : "unknown",
                            uts.release, g_get_host_name());
     g_string_append(hdr, "LC_ALL=C \\\n");
-    for (size_t i = 0; argv[i]; i++) {
-        g_autofree char *q = NULL;
-        const char *arg = argv[i];
-
-        if (strpbrk(arg, " \t'\"\\$`")) {
-            q = g_shell_quote(arg);
-            arg = q;
-        }
-        g_string_append_printf(hdr, "%s%s\n", arg, argv[i + 1] ? " \\" : "");
-    }
+    qemuArgvFormat(hdr, argv, " \\\n");
+    g_string_append_c(hdr, '\n');
     if (write(fd, hdr->str, hdr->len) < 0) {
         virReportSystemError(errno, "cannot write logfile '%s'", path);
         close(fd);
@@ -510,7 +502,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     }
 
     if (qemuGluePrepareForStart(driver, obj->def, &qemuVersion) < 0 ||
-        qemuGlueFirmwareForStart(driver, obj->def) < 0)
+        qemuGlueFirmwareForStart(driver, obj->def, true) < 0)
         goto error_nostart;
 
     obj->def->id = virDomainObjListNextID(driver->domains);
@@ -542,7 +534,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         goto error;
 
     if (!(argv =
-              qemuGlueBuildArgv(driver, obj->def, listenfd, serialFds,
+              qemuGlueBuildArgv(driver, obj->def, listenfd, NULL, serialFds,
                                 G_N_ELEMENTS(serialFds), chanFds, G_N_ELEMENTS(chanFds))))
         goto error;
     if (incomingFd >= 0) {
