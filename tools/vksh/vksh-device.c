@@ -13,7 +13,7 @@
 
 /* --persistent/--config/--live/--current as virsh's device commands:
  * *current true when --current was given. */
-static bool
+bool
 vkshDeviceImpact(vkshControl *ctl, const vkshCmd *cmd, unsigned int *flags, bool *current,
                  bool withPersistent)
 {
@@ -29,14 +29,6 @@ vkshDeviceImpact(vkshControl *ctl, const vkshCmd *cmd, unsigned int *flags, bool
         *flags |= VIR_DOMAIN_AFFECT_LIVE;
     return true;
 }
-
-#define VKSH_IMPACT_OPTS                                              \
-    { "persistent", VKSH_OT_BOOL, 0, "make live change persistent" }, \
-        { "config", VKSH_OT_BOOL, 0, "affect next boot" },            \
-        { "live", VKSH_OT_BOOL, 0, "affect running domain" },         \
-    {                                                                 \
-        "current", VKSH_OT_BOOL, 0, "affect current domain"           \
-    }
 
 /* ---- attach-device / detach-device ---------------------------------------- */
 

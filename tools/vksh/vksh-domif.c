@@ -105,14 +105,6 @@ vkshCmdDomiflist(vkshControl *ctl, const vkshCmd *cmd)
 
 /* ---- attach-interface / detach-interface ------------------------------------------ */
 
-#define DOMIF_IMPACT_OPTS                                             \
-    { "persistent", VKSH_OT_BOOL, 0, "make live change persistent" }, \
-        { "config", VKSH_OT_BOOL, 0, "affect next boot" },            \
-        { "live", VKSH_OT_BOOL, 0, "affect running domain" },         \
-    {                                                                 \
-        "current", VKSH_OT_BOOL, 0, "affect current domain"           \
-    }
-
 const vkshOptDef vkshOptsAttachInterface[] = {
     { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
     { "type", VKSH_OT_STRING, VKSH_OFLAG_REQ, "network interface type" },
@@ -127,7 +119,7 @@ const vkshOptDef vkshOptsAttachInterface[] = {
     { "inbound", VKSH_OT_STRING, VKSH_OFLAG_NAMED, "control domain's incoming traffics" },
     { "outbound", VKSH_OT_STRING, VKSH_OFLAG_NAMED,
       "control domain's outgoing traffics" },
-    DOMIF_IMPACT_OPTS,
+    VKSH_IMPACT_OPTS,
     { "print-xml", VKSH_OT_BOOL, 0,
       "print XML document rather than attach the interface" },
     { "managed", VKSH_OT_BOOL, 0,
@@ -141,27 +133,22 @@ const vkshOptDef vkshOptsDetachInterface[] = {
     { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
     { "type", VKSH_OT_STRING, VKSH_OFLAG_REQ, "network interface type" },
     { "mac", VKSH_OT_STRING, VKSH_OFLAG_NAMED, "MAC address" },
-    DOMIF_IMPACT_OPTS,
+    VKSH_IMPACT_OPTS,
     { "print-xml", VKSH_OT_BOOL, 0,
       "print XML document rather than detach the interface" },
     { NULL, 0, 0, NULL },
 };
 
-/* --persistent/--config/--live/--current: false after reporting a clash;
- * *useFlags: whether the Flags variant of the API is the one to call. */
+/* The device commands' impact options (vkshDeviceImpact); *useFlags:
+ * whether the Flags variant of the API is the one to call. */
 static bool
 domifImpact(vkshControl *ctl, const vkshCmd *cmd, unsigned int *flags, bool *useFlags)
 {
-    if (!vkshOptExclusive(ctl, cmd, "persistent", "current") ||
-        !vkshOptExclusive(ctl, cmd, "current", "live") ||
-        !vkshOptExclusive(ctl, cmd, "current", "config"))
+    bool current;
+
+    if (!vkshDeviceImpact(ctl, cmd, flags, &current, true))
         return false;
-    *flags = VIR_DOMAIN_AFFECT_CURRENT;
-    if (vkshOptBool(cmd, "config") || vkshOptBool(cmd, "persistent"))
-        *flags |= VIR_DOMAIN_AFFECT_CONFIG;
-    if (vkshOptBool(cmd, "live"))
-        *flags |= VIR_DOMAIN_AFFECT_LIVE;
-    *useFlags = *flags || vkshOptBool(cmd, "current");
+    *useFlags = *flags || current;
     return true;
 }
 

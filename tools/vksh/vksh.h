@@ -295,6 +295,20 @@ int vkshOptString(vkshControl *ctl, const vkshCmd *cmd, const char *name,
                   const char **value);
 int vkshOptInt(vkshControl *ctl, const vkshCmd *cmd, const char *name, int *value);
 
+/* --persistent/--config/--live/--current as virsh's device commands
+ * (vksh-device.c): *@flags the VIR_DOMAIN_AFFECT_* bits, *@current true
+ * when --current was given; false after reporting a clash. Without
+ * @withPersistent the command has no --persistent. */
+bool vkshDeviceImpact(vkshControl *ctl, const vkshCmd *cmd, unsigned int *flags,
+                      bool *current, bool withPersistent);
+#define VKSH_IMPACT_OPTS                                              \
+    { "persistent", VKSH_OT_BOOL, 0, "make live change persistent" }, \
+        { "config", VKSH_OT_BOOL, 0, "affect next boot" },            \
+        { "live", VKSH_OT_BOOL, 0, "affect running domain" },         \
+    {                                                                 \
+        "current", VKSH_OT_BOOL, 0, "affect current domain"           \
+    }
+
 /* Reports "Options --a and --b are mutually exclusive" when both are given. */
 bool vkshOptExclusive(vkshControl *ctl, const vkshCmd *cmd, const char *a, const char *b);
 
