@@ -15,17 +15,15 @@ change, so each change is checked inside the guest as well as in QEMU:
 - blockresize: the image file really grows, the guest sees the new size,
   domblkinfo reports it; python3-libvirt blockResize in bytes.
 """
-import difflib
 import json
 import os
 import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 
-from vkdtest import Daemon, Skip, VirshEvents, make_tmpdir, run_tests, virsh, wait_for, write
+from vkdtest import Daemon, Skip, VirshEvents, run_scenario, run_tests, virsh, wait_for, write
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -94,20 +92,7 @@ def scenario(shell, script="hotplug-scenario.sh", golden=GOLDEN):
     guest = hotplug_guest_dir()
     if not guest:
         raise Skip("hotplug test guest not available (scripts/build-test-guest.sh)")
-    d = Daemon().start()
-    work = make_tmpdir()
-    os.chmod(work, 0o755)
-    p = subprocess.run([os.path.join(HERE, script), d.uri(), work, guest],
-                       capture_output=True, text=True, timeout=900,
-                       env=dict(os.environ, VIRSH=shell))
-    with open(golden) as f:
-        want = f.read()
-    if p.stdout != want:
-        raise AssertionError("%s through virtkitd differs from virsh against libvirtd:\n" %
-                             shell + "".join(difflib.unified_diff(
-                                 want.splitlines(True), p.stdout.splitlines(True),
-                                 "libvirtd", "virtkitd")))
-    assert d.stop() == 0
+    run_scenario(script, golden, guest, shell)
 
 
 def test_scenario_virsh():

@@ -21,14 +21,13 @@ prints a GUEST-HW line with its network interfaces and each one's carrier
   last tap; CD-ROM media changed by python3-libvirt updateDeviceFlags is
   what QEMU's query-block shows.
 """
-import difflib
 import json
 import os
 import re
 import subprocess
 import sys
 
-from vkdtest import Daemon, Skip, VirshEvents, make_tmpdir, run_tests, virsh, wait_for, write
+from vkdtest import Daemon, Skip, VirshEvents, run_scenario, run_tests, virsh, wait_for, write
 from vkdtest import sh, unshare_netns
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
@@ -73,21 +72,7 @@ def guest():
 
 
 def scenario(shell):
-    g = guest()
-    d = Daemon().start()
-    work = make_tmpdir()
-    os.chmod(work, 0o755)
-    p = subprocess.run([os.path.join(HERE, "netdev-scenario.sh"), d.uri(), work, g],
-                       capture_output=True, text=True, timeout=900,
-                       env=dict(os.environ, VIRSH=shell))
-    with open(GOLDEN) as f:
-        want = f.read()
-    if p.stdout != want:
-        raise AssertionError("%s through virtkitd differs from virsh against libvirtd:\n" %
-                             shell + "".join(difflib.unified_diff(
-                                 want.splitlines(True), p.stdout.splitlines(True),
-                                 "libvirtd", "virtkitd")))
-    assert d.stop() == 0
+    run_scenario("netdev-scenario.sh", GOLDEN, guest(), shell)
 
 
 def test_scenario_virsh():

@@ -418,6 +418,30 @@ class Daemon:
 
 # ---- real clients ---------------------------------------------------------
 
+def run_scenario(script, golden, guest, shell, timeout=900):
+    """Runs the virsh scenario @script (beside this file) with @shell (a
+    virsh-compatible program) through a new virtkitd on the test guest
+    @guest, and compares its output with @golden, recorded with virsh
+    against libvirtd: AssertionError with the diff when they differ."""
+    import difflib
+
+    d = Daemon().start()
+    work = make_tmpdir()
+    os.chmod(work, 0o755)
+    p = subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), script),
+                        d.uri(), work, guest],
+                       capture_output=True, text=True, timeout=timeout,
+                       env=dict(os.environ, VIRSH=shell))
+    with open(golden) as f:
+        want = f.read()
+    if p.stdout != want:
+        raise AssertionError("%s through virtkitd differs from virsh against libvirtd:\n" %
+                             shell + "".join(difflib.unified_diff(
+                                 want.splitlines(True), p.stdout.splitlines(True),
+                                 "libvirtd", "virtkitd")))
+    assert d.stop() == 0
+
+
 def virsh(uri, *args, check=True, readonly=False, timeout=120):
     argv = [VIRSH, "-q"] + (["-r"] if readonly else []) + ["-c", uri] + list(args)
     env = dict(os.environ, LC_ALL="C", LANG="C")
