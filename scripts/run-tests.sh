@@ -48,7 +48,7 @@ export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
 run_meson() {
     threads=$1; dir=$2; shift 2
     MESON_TESTTHREADS=$threads meson test -C "$dir" --no-rebuild --print-errorlogs \
-        ${wrap:+"$wrap"} "$@"
+        ${wrap:+"$wrap"} "$@" 9>&-
     record_meson "$dir" $?
 }
 
@@ -82,14 +82,32 @@ if [ -z "$asan" ]; then
     run_meson "$threads_main" "$build"
 fi
 # The fuzz suite (each target: its corpus replayed, then a fixed 15 s of
-# fuzzing) runs beside the others, all targets at once, niced so the
-# suites that wait on guests keep their CPU; its output is shown after.
+# fuzzing) runs all targets at once, niced so the suites that wait on
+# guests keep their CPU; its output is shown after. Beside an ASan run it
+# starts once the first of the two runs (plain, ASan) has ended: the 15 s
+# are wall time, so it takes what CPU it gets, and at the start (where the
+# clean-clone CI at 5329b46c ran it) that was ~19 CPU s of the first ~20 s
+# (half of both CPUs) while ten suites boot their guests; at the end, with
+# one run over and the other's last suites waiting more than computing,
+# the CPUs have room (nice 19 there: the ASan run's last suites first).
+# The runs say so on fd 9 (a FIFO this shell holds open both ways, so that
+# neither a write nor the read that waits for one can meet a closed end;
+# closed for meson, so that no test or daemon inherits it).
 fuzz_log=""
 if [ -n "$fuzz" ]; then
     fuzz_log=$(mktemp)
-    ( MESON_TESTTHREADS=16 nice -n 10 sh -c '
+    fuzz_nice=10
+    if [ -n "$asan" ]; then
+        fifo=$(mktemp -u)
+        mkfifo "$fifo"
+        exec 9<>"$fifo"
+        rm -f "$fifo"
+        fuzz_nice=19
+    fi
+    ( if [ -n "$asan" ]; then read -r _ <&9; fi
+      MESON_TESTTHREADS=16 nice -n "$fuzz_nice" sh -c '
           meson test -C "$1" --no-rebuild --print-errorlogs ${2:+"$2"} --suite fuzz
-      ' sh "$fuzz" "$wrap" >"$fuzz_log" 2>&1; echo $? >"$fuzz_log.rc" ) &
+      ' sh "$fuzz" "$wrap" >"$fuzz_log" 2>&1 9>&-; echo $? >"$fuzz_log.rc" ) &
     fuzz_pid=$!
 fi
 if [ -n "$asan" ]; then
@@ -97,10 +115,12 @@ if [ -n "$asan" ]; then
     # the ASan build, its output kept for the end
     plain_log=$(mktemp)
     ( MESON_TESTTHREADS=$threads_side meson test -C "$build" --no-rebuild \
-          --print-errorlogs ${wrap:+"$wrap"} --no-suite daemon-asan >"$plain_log" 2>&1
-      echo $? >"$plain_log.rc" ) &
+          --print-errorlogs ${wrap:+"$wrap"} --no-suite daemon-asan >"$plain_log" 2>&1 9>&-
+      echo $? >"$plain_log.rc"
+      [ -n "$fuzz" ] && echo plain >&9 ) &
     plain_pid=$!
     run_meson "$threads_asan" "$asan" --suite unit --suite daemon-asan
+    [ -n "$fuzz" ] && echo asan >&9
     wait "$plain_pid"
     plain_pid=""
     echo "==== $build (beside $asan) ===="
