@@ -42,13 +42,15 @@ const char *const virDomainDiskTypeNames[VIR_DOMAIN_DISK_TYPE_LAST] = {
     "file",
     "volume",
     "block",
+    "network",
 };
 const char *const virDomainDiskDeviceNames[VIR_DOMAIN_DISK_DEVICE_LAST] = {
     "disk",
     "cdrom",
+    "floppy",
 };
 const char *const virDomainDiskBusNames[VIR_DOMAIN_DISK_BUS_LAST] = {
-    "none", "ide", "scsi", "virtio", "usb", "sata",
+    "none", "ide", "scsi", "virtio", "usb", "sata", "fdc",
 };
 const char *const virStorageFormatNames[VIR_STORAGE_FORMAT_LAST] = {
     "none",
@@ -191,6 +193,8 @@ virDomainDiskDefFree(virDomainDiskDef *disk)
     g_free(disk->srcVolume);
     g_free(disk->dst);
     g_free(disk->mirrorSrc);
+    virDomainDiskNetSourceFree(disk->net);
+    virStorageAuthDefFree(disk->auth);
     g_free(disk);
 }
 
@@ -348,6 +352,8 @@ diskCopy(const virDomainDiskDef *src)
     dst->srcVolume = g_strdup(src->srcVolume);
     dst->dst = g_strdup(src->dst);
     dst->mirrorSrc = g_strdup(src->mirrorSrc);
+    dst->net = virDomainDiskNetSourceCopy(src->net);
+    dst->auth = virStorageAuthDefCopy(src->auth);
     return dst;
 }
 

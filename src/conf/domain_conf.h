@@ -115,14 +115,16 @@ typedef struct {
 
 typedef enum {
     VIR_DOMAIN_DISK_TYPE_FILE = 0,
-    VIR_DOMAIN_DISK_TYPE_VOLUME, /* <source pool volume>: a storage pool's volume */
-    VIR_DOMAIN_DISK_TYPE_BLOCK,  /* <source dev>: a host block device (src) */
+    VIR_DOMAIN_DISK_TYPE_VOLUME,  /* <source pool volume>: a storage pool's volume */
+    VIR_DOMAIN_DISK_TYPE_BLOCK,   /* <source dev>: a host block device (src) */
+    VIR_DOMAIN_DISK_TYPE_NETWORK, /* <source protocol=...>: disk->net (src NULL) */
     VIR_DOMAIN_DISK_TYPE_LAST
 } virDomainDiskType;
 
 typedef enum {
     VIR_DOMAIN_DISK_DEVICE_DISK = 0,
     VIR_DOMAIN_DISK_DEVICE_CDROM,
+    VIR_DOMAIN_DISK_DEVICE_FLOPPY, /* bus fdc, targets fda/fdb */
     VIR_DOMAIN_DISK_DEVICE_LAST
 } virDomainDiskDevice;
 
@@ -133,6 +135,7 @@ typedef enum {
     VIR_DOMAIN_DISK_BUS_VIRTIO,
     VIR_DOMAIN_DISK_BUS_USB,
     VIR_DOMAIN_DISK_BUS_SATA,
+    VIR_DOMAIN_DISK_BUS_FDC, /* the ISA floppy controller (floppy only) */
     VIR_DOMAIN_DISK_BUS_LAST
 } virDomainDiskBus;
 
@@ -227,6 +230,79 @@ bool virDomainDeviceAddressIsEmptyPCI(const virDomainDeviceAddress *addr);
 char *virDomainPCIAddressAsString(const virDomainDeviceAddress *addr);
 const char *virDomainDeviceAddressTypeToString(int type);
 
+/* A network disk's <source protocol=...> (libvirt's virStorageSource of
+ * type network), parsed and formatted by domain_disk_net_conf.c. */
+typedef enum {
+    VIR_STORAGE_NET_PROTOCOL_NONE = 0,
+    VIR_STORAGE_NET_PROTOCOL_NBD,
+    VIR_STORAGE_NET_PROTOCOL_RBD,
+    VIR_STORAGE_NET_PROTOCOL_SHEEPDOG,
+    VIR_STORAGE_NET_PROTOCOL_GLUSTER,
+    VIR_STORAGE_NET_PROTOCOL_ISCSI,
+    VIR_STORAGE_NET_PROTOCOL_HTTP,
+    VIR_STORAGE_NET_PROTOCOL_HTTPS,
+    VIR_STORAGE_NET_PROTOCOL_FTP,
+    VIR_STORAGE_NET_PROTOCOL_FTPS,
+    VIR_STORAGE_NET_PROTOCOL_TFTP,
+    VIR_STORAGE_NET_PROTOCOL_SSH,
+    VIR_STORAGE_NET_PROTOCOL_VXHS,
+    VIR_STORAGE_NET_PROTOCOL_NFS,
+    VIR_STORAGE_NET_PROTOCOL_LAST
+} virStorageNetProtocol;
+
+typedef enum {
+    VIR_STORAGE_NET_HOST_TRANS_TCP = 0,
+    VIR_STORAGE_NET_HOST_TRANS_UNIX,
+    VIR_STORAGE_NET_HOST_TRANS_RDMA,
+    VIR_STORAGE_NET_HOST_TRANS_LAST
+} virStorageNetHostTransport;
+
+/* <host name port transport socket>: port 0 when none (the protocol's
+ * default is filled in at parse for tcp, as libvirt does) */
+typedef struct {
+    char *name;
+    unsigned int port;
+    int transport; /* virStorageNetHostTransport */
+    char *socket;
+} virStorageNetHostDef;
+
+/* <auth username [type]><secret type uuid|usage/></auth> */
+typedef struct {
+    char *username;
+    int authType;     /* 0 none, 1 chap, 2 ceph (<auth type=...>) */
+    char *secretType; /* <secret type=...> as written ("iscsi", "ceph", ...) */
+    bool useUUID;     /* the secret is named by uuid, else by usage */
+    unsigned char uuid[16];
+    char *usage;
+} virStorageAuthDef;
+
+typedef struct {
+    char *name;
+    char *value;
+} virStorageNetCookieDef;
+
+typedef struct {
+    int protocol; /* virStorageNetProtocol */
+    char *name;   /* name=...: export, path, iqn/lun or "pool/image" as written */
+    char *query;  /* http(s) only */
+    int tls;      /* virDomainTristate (yes/no) */
+    char *tlsHostname;
+    virStorageNetHostDef *hosts;
+    size_t nhosts;
+    char *nfsUser; /* nfs <identity user group> */
+    char *nfsGroup;
+    char *snapshot;   /* <snapshot name> */
+    char *configFile; /* <config file> */
+    char *iqn;        /* <initiator><iqn name> */
+    int sslverify;    /* virDomainTristate (<ssl verify='yes|no'>) */
+    virStorageNetCookieDef *cookies;
+    size_t ncookies;
+    unsigned long long readahead; /* bytes; 0 when absent */
+    unsigned long long timeout;   /* seconds; 0 when absent */
+} virDomainDiskNetSource;
+
+const char *virStorageNetProtocolToString(int protocol);
+
 typedef struct {
     int type;         /* virDomainDiskType */
     int device;       /* virDomainDiskDevice */
@@ -243,6 +319,12 @@ typedef struct {
                        * start (the live copy only; never formatted) */
     char *srcPool;    /* type volume: <source pool=... volume=...> */
     char *srcVolume;
+    /* type network: its source (never NULL then), and the <auth> of the
+     * disk (authInSource: written inside <source>, else before it, as
+     * given) */
+    virDomainDiskNetSource *net;
+    virStorageAuthDef *auth;
+    bool authInSource;
     char *dst; /* <target dev=...>, e.g. "vda" */
     int bus;   /* virDomainDiskBus */
     bool readonly;
@@ -954,6 +1036,15 @@ virDomainDef *virDomainDefNew(void);
 void virDomainDefFree(virDomainDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDef, virDomainDefFree);
 void virDomainDiskDefFree(virDomainDiskDef *disk);
+/* domain_disk_net_conf.c: a network disk's source and a disk's <auth>
+ * (Free accepts NULL; Copy of NULL is NULL) */
+void virDomainDiskNetSourceFree(virDomainDiskNetSource *net);
+virDomainDiskNetSource *virDomainDiskNetSourceCopy(const virDomainDiskNetSource *src);
+void virStorageAuthDefFree(virStorageAuthDef *auth);
+virStorageAuthDef *virStorageAuthDefCopy(const virStorageAuthDef *auth);
+/* True when @disk names a medium: a path, a pool volume or a network
+ * source (an empty cdrom or floppy names none). */
+bool virDomainDiskHasMedia(const virDomainDiskDef *disk);
 void virDomainNetDefFree(virDomainNetDef *net);
 void virDomainChrDefFree(virDomainChrDef *chr);
 void virDomainControllerDefFree(virDomainControllerDef *ctrl);

@@ -117,6 +117,19 @@ void virDomainReportUnsupportedValue(const char *what, const char *value);
 int virDomainParseULL(const char *str, unsigned long long *val);
 bool virDomainStrInList(const char *const *list, const char *str);
 
+/* domain_disk_net_conf.c. Parse: @source of a type='network' disk into
+ * disk->net (and disk->auth when <source> holds <auth>); -1 with libvirt's
+ * XML_ERROR / CONFIG_UNSUPPORTED / INVALID_ARG reported. Validate: the
+ * generic rules libvirt checks at define (auth per protocol, secret type).
+ * Format: <source> (and its <auth> when it was written there) at @indent;
+ * cookies only with VIR_DOMAIN_DEF_FORMAT_SECURE. */
+int virDomainDiskNetSourceParse(xmlNodePtr source, virDomainDiskDef *disk);
+int virDomainDiskNetSourceValidate(const virDomainDiskDef *disk);
+int virDomainDiskAuthParse(xmlNodePtr node, virStorageAuthDef **out);
+void virDomainDiskNetSourceFormat(GString *buf, int indent, const virDomainDiskDef *disk,
+                                  unsigned int flags);
+void virDomainDiskAuthFormat(GString *buf, int indent, const virStorageAuthDef *auth);
+
 /* <devices> children into @def (domain_device_conf.c). */
 int virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
                           unsigned int flags, bool *failed);

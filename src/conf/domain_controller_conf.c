@@ -384,8 +384,8 @@ addImplicitController(GPtrArray *ctrls, int type, bool needed)
 
 /*
  * libvirt's virDomainDefAddImplicitControllers for what is carried: the
- * controller each IDE/SATA/SCSI disk sits on (index from its unit: 4, 6 or
- * 7 units a controller), in libvirt's order (SCSI, IDE, SATA), and a
+ * controller each IDE/SATA/SCSI/floppy disk sits on (index from its unit: 4,
+ * 6, 7 or 2 units a controller), in libvirt's order (SCSI, FDC, IDE, SATA), and a
  * virtio-serial controller for virtio channels and consoles.
  */
 void
@@ -397,6 +397,7 @@ virDomainControllersAddImplicit(virDomainDef *def, GPtrArray *ctrls)
         int units;
     } map[] = {
         { VIR_DOMAIN_DISK_BUS_SCSI, VIR_DOMAIN_CONTROLLER_TYPE_SCSI, 7 },
+        { VIR_DOMAIN_DISK_BUS_FDC, VIR_DOMAIN_CONTROLLER_TYPE_FDC, 2 },
         { VIR_DOMAIN_DISK_BUS_IDE, VIR_DOMAIN_CONTROLLER_TYPE_IDE, 4 },
         { VIR_DOMAIN_DISK_BUS_SATA, VIR_DOMAIN_CONTROLLER_TYPE_SATA, 6 },
     };

@@ -21,10 +21,13 @@
  * these are refused with CONFIG_UNSUPPORTED rather than reported as
  * invalid, so that the user learns the value is valid but unsupported. */
 static const char *const libvirtDiskTypes[] = {
-    "dir", "network", "nvme", "vhostuser", NULL,
+    "dir",
+    "nvme",
+    "vhostuser",
+    NULL,
 };
-static const char *const libvirtDiskDevices[] = { "floppy", "lun", NULL };
-static const char *const libvirtDiskBuses[] = { "fdc", "xen", "uml", "sd", NULL };
+static const char *const libvirtDiskDevices[] = { "lun", NULL };
+static const char *const libvirtDiskBuses[] = { "xen", "uml", "sd", NULL };
 static const char *const libvirtNetTypes[] = {
     "ethernet", "vhostuser", "server", "client", "mcast", "udp",  "bridge", "internal",
     "direct",   "hostdev",   "vdpa",   "null",   "vds",   "vdpa", NULL,
@@ -173,11 +176,29 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
                            "type source");
             return -1;
         }
+    } else if (source && disk->type == VIR_DOMAIN_DISK_TYPE_NETWORK) {
+        if (virDomainDiskNetSourceParse(source, disk) < 0)
+            return -1;
     } else if (source) {
         disk->src = virDomainXMLProp(
             source, disk->type == VIR_DOMAIN_DISK_TYPE_BLOCK ? "dev" : "file");
         if (disk->src && !*disk->src)
             g_clear_pointer(&disk->src, g_free);
+    }
+    /* <auth> of the disk itself (network disks; elsewhere not carried) */
+    if (!source && disk->type == VIR_DOMAIN_DISK_TYPE_NETWORK) {
+        /* libvirt: no <source>, a file disk without a medium */
+        disk->type = VIR_DOMAIN_DISK_TYPE_FILE;
+    } else if (disk->type == VIR_DOMAIN_DISK_TYPE_NETWORK) {
+        xmlNodePtr auth = virDomainXMLChild(node, "auth");
+
+        if (auth && disk->auth) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "an <auth> definition already found for disk source");
+            return -1;
+        }
+        if (auth && virDomainDiskAuthParse(auth, &disk->auth) < 0)
+            return -1;
     }
 
     if (target) {
@@ -192,7 +213,7 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
         return -1;
     }
     /* only a removable medium may be empty */
-    if (!disk->src && !disk->srcPool && disk->device == VIR_DOMAIN_DISK_DEVICE_DISK) {
+    if (!virDomainDiskHasMedia(disk) && disk->device == VIR_DOMAIN_DISK_DEVICE_DISK) {
         virReportError(VIR_ERR_NO_SOURCE, "%s", disk->dst);
         return -1;
     }
@@ -274,8 +295,10 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
             return -1;
         }
     } else {
-        /* libvirt derives the bus from the target name's prefix */
-        if (g_str_has_prefix(disk->dst, "hd"))
+        /* libvirt derives the bus from the device, then the target name */
+        if (disk->device == VIR_DOMAIN_DISK_DEVICE_FLOPPY)
+            disk->bus = VIR_DOMAIN_DISK_BUS_FDC;
+        else if (g_str_has_prefix(disk->dst, "hd"))
             disk->bus = VIR_DOMAIN_DISK_BUS_IDE;
         else if (g_str_has_prefix(disk->dst, "sd"))
             disk->bus = VIR_DOMAIN_DISK_BUS_SCSI;
@@ -295,7 +318,7 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
         return -1;
     /* a disk on a controller's bus sits at a drive address (libvirt) */
     if ((disk->bus == VIR_DOMAIN_DISK_BUS_IDE || disk->bus == VIR_DOMAIN_DISK_BUS_SATA ||
-         disk->bus == VIR_DOMAIN_DISK_BUS_SCSI) &&
+         disk->bus == VIR_DOMAIN_DISK_BUS_SCSI || disk->bus == VIR_DOMAIN_DISK_BUS_FDC) &&
         disk->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
         disk->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE) {
         virReportError(
@@ -318,6 +341,29 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
     disk->readonly = virDomainXMLChild(node, "readonly") != NULL;
     if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM)
         disk->readonly = true;
+    /* libvirt's virDomainDiskDefValidate (INTERNAL_ERROR, as libvirt) */
+    if (disk->device == VIR_DOMAIN_DISK_DEVICE_FLOPPY &&
+        disk->bus != VIR_DOMAIN_DISK_BUS_FDC) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "Invalid bus type '%s' for floppy disk",
+                       virDomainDiskBusNames[disk->bus]);
+        return -1;
+    }
+    if (disk->device != VIR_DOMAIN_DISK_DEVICE_FLOPPY &&
+        disk->bus == VIR_DOMAIN_DISK_BUS_FDC) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "Invalid bus type '%s' for disk",
+                       virDomainDiskBusNames[disk->bus]);
+        return -1;
+    }
+    /* libvirt's post-parse: an iSCSI name without a LUN gets LUN 0 */
+    if (disk->net && disk->net->protocol == VIR_STORAGE_NET_PROTOCOL_ISCSI &&
+        disk->net->name && !strchr(disk->net->name, '/')) {
+        char *withLun = g_strdup_printf("%s/0", disk->net->name);
+
+        g_free(disk->net->name);
+        disk->net->name = withLun;
+    }
+    if (virDomainDiskNetSourceValidate(disk) < 0)
+        return -1;
 
     g_ptr_array_add(disks, g_steal_pointer(&disk));
     return 0;
@@ -925,7 +971,19 @@ static const virDomainXMLAttrRule diskAttrs[] = {
     { "driver",
       (const char *const[]){ "name", "type", "cache", "io", "discard", "detect_zeroes",
                              "ioeventfd", "event_idx", NULL } },
-    { "source", (const char *const[]){ "file", "dev", "index", "pool", "volume", NULL } },
+    { "source",
+      (const char *const[]){ "file", "dev", "index", "pool", "volume", "protocol", "name",
+                             "query", "tls", "tlsHostname", NULL } },
+    { "source/host",
+      (const char *const[]){ "name", "port", "transport", "socket", NULL } },
+    { "source/snapshot", (const char *const[]){ "name", NULL } },
+    { "source/config", (const char *const[]){ "file", NULL } },
+    { "source/ssl", (const char *const[]){ "verify", NULL } },
+    { "source/readahead", (const char *const[]){ "size", NULL } },
+    { "source/timeout", (const char *const[]){ "seconds", NULL } },
+    { "source/identity", (const char *const[]){ "user", "group", NULL } },
+    { "source/auth", (const char *const[]){ "username", "type", NULL } },
+    { "auth", (const char *const[]){ "username", "type", NULL } },
     { "target", (const char *const[]){ "dev", "bus", NULL } },
     { "readonly", noAttrs },
     { NULL, NULL },
@@ -990,6 +1048,16 @@ static const char *const diskChildren[] = {
     "driver", "driver/", "source",   "source/", "mirror",
     "target", "target/", "readonly", "address", NULL,
 };
+/* a network disk's: <auth>, and what its <source> holds */
+static const char *const diskNetChildren[] = {
+    "driver",          "driver/",         "source",
+    "source/",         "source/host",     "source/auth",
+    "source/snapshot", "source/config",   "source/initiator",
+    "source/ssl",      "source/cookies",  "source/readahead",
+    "source/timeout",  "source/identity", "auth",
+    "mirror",          "target",          "target/",
+    "readonly",        "address",         NULL,
+};
 static const char *const netChildren[] = {
     "mac",     "mac/",     "source", "source/",     "model",     "model/",
     "target",  "target/",  "link",   "link/",       "address",   "filterref",
@@ -1045,8 +1113,12 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
             virDomainDiskDef *other;
 
             if (parseDisk(disks, cur, flags) < 0 ||
-                virDomainDeviceCheckChildren(cur, diskChildren, unknown, flags, failed) <
-                    0 ||
+                virDomainDeviceCheckChildren(
+                    cur,
+                    ((virDomainDiskDef *)g_ptr_array_index(disks, disks->len - 1))->net
+                        ? diskNetChildren
+                        : diskChildren,
+                    unknown, flags, failed) < 0 ||
                 virDomainDeviceCheckAttrs(cur, diskAttrs, unknown, flags, failed) < 0)
                 return -1;
             /* a hash, not a scan: a 10 MiB document may hold 100,000 disks */

@@ -155,7 +155,11 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
                  virDomainDiskDetectZeroesNames[disk->detectZeroes]);
         g_string_append(ctx->buf, "/>\n");
     }
-    if (disk->type == VIR_DOMAIN_DISK_TYPE_VOLUME && disk->srcPool) {
+    if (disk->auth && !disk->authInSource)
+        virDomainDiskAuthFormat(ctx->buf, ctx->indent, disk->auth);
+    if (disk->net) {
+        virDomainDiskNetSourceFormat(ctx->buf, ctx->indent, disk, flags);
+    } else if (disk->type == VIR_DOMAIN_DISK_TYPE_VOLUME && disk->srcPool) {
         lineStart(ctx, "<source");
         attr(ctx->buf, "pool", disk->srcPool);
         attr(ctx->buf, "volume", disk->srcVolume);

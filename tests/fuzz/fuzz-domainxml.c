@@ -23,9 +23,15 @@
 
 #include <libxml/xmlerror.h>
 
-/* DEVICE: libvirt's domain for a bad USB port address */
-static const int xmlDomains[] = { VIR_FROM_DOMAIN, VIR_FROM_XML,    VIR_FROM_NONE,
-                                  VIR_FROM_CPU,    VIR_FROM_DEVICE, -1 };
+/* DEVICE: libvirt's domain for a bad USB port address; STORAGE: a
+ * network disk's <auth> and cookies */
+static const int xmlDomains[] = { VIR_FROM_DOMAIN,
+                                  VIR_FROM_XML,
+                                  VIR_FROM_NONE,
+                                  VIR_FROM_CPU,
+                                  VIR_FROM_DEVICE,
+                                  VIR_FROM_STORAGE,
+                                  -1 };
 
 static bool
 hasVirtioConsole(const virDomainDef *def)

@@ -48,7 +48,7 @@ qemuValidateAddressType(const virDomainDeviceAddress *addr, const char *what,
 static const char *const qemuIgnorableElements[] = { "metadata", NULL };
 
 static const char *const diskBusNames[VIR_DOMAIN_DISK_BUS_LAST] = {
-    "none", "ide", "scsi", "virtio", "usb", "sata",
+    "none", "ide", "scsi", "virtio", "usb", "sata", "fdc",
 };
 
 static int
