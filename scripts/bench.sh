@@ -18,7 +18,9 @@
 #                    core too), storage (vol-upload/download, pool refresh;
 #                    in core too), net (NAT network start/stop, domifaddr
 #                    --source lease; in core too), hotplug (the disk
-#                    attach+detach rows of live alone); default all.
+#                    attach+detach rows of live alone), cold (the daemon
+#                    cold starts, nothing and N1 defined, COLDREPS each
+#                    (COLDN2=1: N2 too); in core too); default all.
 #                    Use with BENCH_MD= (a partial run would rewrite the table)
 #   BENCH_SAMPLES=FILE  the raw samples ("SIDE METRIC VALUE" lines) are copied
 #                    there too, with "meta KEY VALUE" lines (libvirt yes|no,
@@ -68,7 +70,7 @@ if [ -n "${QUICK:-}" ]; then
     export VKBENCH_GUEST_CMDLINE="console=ttyS0 no_timer_check cryptomgr.notests quiet"
 else
     N1=1000; N2=10000; REPS=3; LOOKUPS=2000; LISTS=50; TSECS=2; GREPS=5; SDREPS=10; SETTLE=2
-    SUSREPS=20; COLDREPS=3; INPROC=10000; FLOORREPS=10
+    SUSREPS=20; COLDREPS=${COLDREPS:-3}; INPROC=10000; FLOORREPS=10
     STOPREPS=${STOPREPS:-3}; STOPDEADLINE=${STOPDEADLINE:-10}; JREPS=20; JEVENTS=10000; JROUNDS="on off off on"
     STORMB=1024; STORREPS=3; CONSECS=5; CONKEYS=30; NETREPS=10; NETBYTES=8388608
     NETROUNDS=${NETROUNDS:-10}
@@ -90,7 +92,7 @@ for f in "$VK" "$FLOOR" "$SUBREAPER" "$VKD"; do
 done
 libvirt=yes
 if [ "${BENCH_ONLY:-}" = virtkit ] ||
-    ! { want core || want stop || want netguest || want snapsave || want live || want hotplug ||
+    ! { want core || want cold || want stop || want netguest || want snapsave || want live || want hotplug ||
         want storage || want net; }; then
     libvirt=no
 elif [ ! -x "$LV" ] || [ ! -x /usr/sbin/libvirtd ] || [ ! -x /usr/sbin/virtlogd ]; then
@@ -323,6 +325,23 @@ cold() {
     fi
 }
 
+# The cold-start rows alone (BENCH_ROWS=cold; in core below): nothing
+# and N1 defined (COLDN2=1: N2 defined too), COLDREPS starts each.
+cold_rows() {
+    log "daemon cold start, nothing defined"
+    cold 0
+    log "define $N1"
+    both define 0 "$N1" "_$N1"
+    log "daemon cold start, $N1 defined"
+    cold "$N1"
+    if [ -n "${COLDN2:-}" ]; then
+        log "define up to $N2"
+        both define "$N1" $((N2 - N1)) "_$N2"
+        log "daemon cold start, $N2 defined"
+        cold "$N2"
+    fi
+}
+
 # --- the run --------------------------------------------------------------------
 log "test guest: $guest; temporary folder: $tmp; libvirt side: $libvirt"
 [ "$libvirt" = yes ] && lv_setup
@@ -356,6 +375,9 @@ else
         lv_start
         wait_sock "$lvdir/run/libvirt-sock"
     fi
+fi
+if ! want core && want cold; then
+    cold_rows
 fi
 
 # The network rows alone (BENCH_ROWS=net; in core above)

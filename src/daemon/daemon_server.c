@@ -56,6 +56,7 @@
 #include "remote_dispatch.h"
 #include "virerror.h"
 #include "virnetserver.h"
+#include "virnetsocket.h"
 
 /* How long an orderly exit waits for calls in flight (a destroy may take
  * 15 s), then for the replies to be written. */
@@ -364,8 +365,56 @@ vkdServerNew(const vkdConfig *cfg, GError **error)
     return srv;
 }
 
+/* The daemon's own sockets, read-write first (vkdServerSockets' order) */
+static const struct {
+    const char *name;
+    mode_t mode;
+    bool ro;
+} vkdServerSocks[] = {
+    { VKD_SOCK_RW, 0600, false },
+    { VKD_SOCK_RO, 0666, true },
+};
+
 int
-vkdServerListen(vkdServer *srv, int *fds, char **names, int n, GError **error)
+vkdServerBind(const vkdConfig *cfg, vkdServerSockets *socks, GError **error)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(vkdServerSocks); i++) {
+        socks->fds[i] = -1;
+        socks->paths[i] = NULL;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(vkdServerSocks); i++) {
+        g_autofree char *path =
+            g_build_filename(cfg->runtimeDir, vkdServerSocks[i].name, NULL);
+        int fd = virNetSocketListenUnix(path, vkdServerSocks[i].mode);
+
+        if (fd < 0) {
+            g_set_error(error, VKD_ERROR, 0, "%s", virGetLastErrorMessage());
+            vkdServerSocketsClear(socks);
+            return -1;
+        }
+        socks->fds[i] = fd;
+        socks->paths[i] = g_steal_pointer(&path);
+    }
+    return 0;
+}
+
+void
+vkdServerSocketsClear(vkdServerSockets *socks)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(vkdServerSocks); i++) {
+        if (socks->fds[i] >= 0) {
+            close(socks->fds[i]);
+            socks->fds[i] = -1;
+            if (socks->paths[i])
+                unlink(socks->paths[i]);
+        }
+        g_clear_pointer(&socks->paths[i], g_free);
+    }
+}
+
+int
+vkdServerListen(vkdServer *srv, int *fds, char **names, int n, vkdServerSockets *socks,
+                GError **error)
 {
     if (n > 0) {
         for (int i = 0; i < n; i++) {
@@ -386,25 +435,24 @@ vkdServerListen(vkdServer *srv, int *fds, char **names, int n, GError **error)
         return 0;
     }
 
-    {
-        struct {
-            const char *name;
-            mode_t mode;
-            bool ro;
-        } socks[] = {
-            { VKD_SOCK_RW, 0600, false },
-            { VKD_SOCK_RO, 0666, true },
-        };
+    for (size_t i = 0; i < G_N_ELEMENTS(vkdServerSocks); i++) {
+        g_autofree char *path = NULL;
+        int fd = -1;
 
-        for (size_t i = 0; i < G_N_ELEMENTS(socks); i++) {
-            g_autofree char *path =
-                g_build_filename(srv->cfg->runtimeDir, socks[i].name, NULL);
-
-            if (virNetServerAddUnixListener(srv->net, path, socks[i].mode, socks[i].ro) <
-                0)
+        if (socks && socks->fds[i] >= 0) {
+            /* bound before the drivers started: now accepted on */
+            fd = socks->fds[i];
+            socks->fds[i] = -1;
+            path = g_steal_pointer(&socks->paths[i]);
+        } else {
+            path = g_build_filename(srv->cfg->runtimeDir, vkdServerSocks[i].name, NULL);
+            if ((fd = virNetSocketListenUnix(path, vkdServerSocks[i].mode)) < 0)
                 goto error;
-            g_ptr_array_add(srv->paths, g_steal_pointer(&path));
         }
+        /* the file goes at exit even if the listener cannot be added */
+        g_ptr_array_add(srv->paths, g_steal_pointer(&path));
+        if (virNetServerAddListenerFD(srv->net, fd, vkdServerSocks[i].ro) < 0)
+            goto error;
     }
     return 0;
 

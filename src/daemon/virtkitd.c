@@ -6,8 +6,10 @@
  * implementation, registered with virEventRegisterDefaultImpl, runs on the
  * same context), the idle timer. Decoded calls run on the worker pools
  * (daemon_pool.c); the driver runs its own monitor threads. Startup is
- * strictly sequential on the main thread: directories, locks, driver state
- * (definitions, status files, reconnect, autostart), then sockets accept.
+ * strictly sequential on the main thread: directories, locks, sockets
+ * bound (listening, nothing accepted: clients wait in the backlog), driver
+ * state (definitions, status files, reconnect, autostart), then the
+ * sockets accept.
  * The main context's poll spins a few microseconds before it sleeps
  * (vkdPoll, virspin.h): a client calling in a loop sends its next call
  * while it does, which then needs no wakeup of the main thread.
@@ -168,6 +170,7 @@ vkdRun(vkdDaemon *d)
 {
     vkdConfig *cfg = d->cfg;
     g_autoptr(GError) err = NULL;
+    vkdServerSockets socks = { .fds = { -1, -1 } };
     int stateLock = -1, runtimeLock = -1;
     guint sigTerm, sigInt, sigHup, idleTimer = 0;
     bool calm;
@@ -181,6 +184,11 @@ vkdRun(vkdDaemon *d)
         goto fail;
     if (strcmp(cfg->stateDir, cfg->runtimeDir) != 0 &&
         (runtimeLock = vkdLockDir(cfg->runtimeDir, &err)) < 0)
+        goto fail;
+    /* Our sockets listen from now on (unless systemd holds them), and are
+     * accepted on once the drivers are up: a client that comes during the
+     * start waits for its answer instead of retrying. */
+    if (d->nlistenFds == 0 && vkdServerBind(cfg, &socks, &err) < 0)
         goto fail;
 
     virSpinInit(&vkdPollSpin);
@@ -215,7 +223,8 @@ vkdRun(vkdDaemon *d)
 
     if (!(d->server = vkdServerNew(cfg, &err)))
         goto fail_drivers;
-    if (vkdServerListen(d->server, d->listenFds, d->listenNames, d->nlistenFds, &err) < 0)
+    if (vkdServerListen(d->server, d->listenFds, d->listenNames, d->nlistenFds, &socks,
+                        &err) < 0)
         goto fail_server;
     vkdPollServer = d->server;
 
@@ -265,6 +274,7 @@ fail_signals:
     signal(SIGINT, SIG_IGN);
     g_clear_pointer(&d->loop, g_main_loop_unref);
 fail:
+    vkdServerSocketsClear(&socks);
     if (err) {
         fprintf(stderr, "virtkitd: %s\n", err->message);
         vkdDetachDone(1);

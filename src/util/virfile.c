@@ -163,9 +163,7 @@ virFileMakePath(const char *path, mode_t mode)
 }
 
 
-/* Whether @name is "." + <base ending with @suffix> + "." + 6 characters,
- * the name g_mkstemp gives virFileWriteAtomicFull's temporary file. */
-static bool
+bool
 virFileIsAtomicLeftover(const char *name, const char *suffix)
 {
     size_t len = strlen(name);

@@ -33,6 +33,9 @@ int virFileRemoveDurable(const char *path);
  * returns 0 or the errno value. */
 int virFileRemoveDurableQuiet(const char *path);
 
+/* Whether @name is "." + <base ending with @suffix> + "." + 6 characters,
+ * the name g_mkstemp gives virFileWriteAtomicFull's temporary file. */
+bool virFileIsAtomicLeftover(const char *name, const char *suffix);
 /* Remove the temporary files that virFileWriteAtomic leaves in @dir when
  * its writer dies (SIGKILL, power loss) between creating one and renaming
  * it: ".<base>.XXXXXX" where <base> ends with @suffix (".xml"). Only for a

@@ -293,18 +293,22 @@ nwfLoadBindings(nwfState *st)
 /* Background, once per start: a binding table with no status file is
  * what a daemon killed between the two left, and goes. Listing the tables
  * runs nft, a process of its own (3-5 ms on a quiet machine, far more
- * under load), which the daemon's start no longer waits for. nwfLock is
- * held throughout, as around every other nft run: a binding made or
- * removed meanwhile is either in st->bindings before the listing or made
- * after the purge, never removed by it. */
+ * under load), which the daemon's start no longer waits for; one run lists
+ * both families, the binding tables and the shared state table, which is
+ * looked at only when it was listed (deleting a missing table is an nft
+ * transaction that fails, 13-40 ms on this 2-CPU machine under load).
+ * nwfLock is held throughout, as around every other nft run: a binding
+ * made or removed meanwhile is either in st->bindings before the listing
+ * or made after the purge, never removed by it. */
 static gpointer
 nwfPurgeRun(gpointer opaque)
 {
     nwfState *st = opaque;
     g_autoptr(GPtrArray) tables = NULL;
+    bool ct = false;
 
     g_mutex_lock(&nwfLock);
-    tables = nwfNftListTables();
+    tables = nwfNftListTables(&ct);
     for (guint i = 0; i < tables->len; i++) {
         bool known = false;
 
@@ -318,7 +322,8 @@ nwfPurgeRun(gpointer opaque)
             nwfNftRemoveTable(tables->pdata[i]);
     }
     /* and the shared state table, if no binding uses it any more */
-    nwfCtPrune(st);
+    if (ct)
+        nwfCtPrune(st);
     g_mutex_unlock(&nwfLock);
     return NULL;
 }

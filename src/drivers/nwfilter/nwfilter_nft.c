@@ -1133,22 +1133,28 @@ nwfNftRemoveTable(const char *name)
 }
 
 GPtrArray *
-nwfNftListTables(void)
+nwfNftListTables(bool *ctPresent)
 {
-    const char *argv[] = { NFT_PATH, "list", "tables", "bridge", NULL };
+    const char *argv[] = { NFT_PATH, "list", "tables", NULL };
     GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *text = NULL;
     g_auto(GStrv) lines = NULL;
     int status = 0;
 
+    *ctPresent = false;
     if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
                       &text, NULL, &status, NULL) ||
-        !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        /* unknown: the shared table is looked after as if it were there */
+        *ctPresent = true;
         return out;
+    }
     lines = g_strsplit(text, "\n", -1);
     for (size_t i = 0; lines[i]; i++) {
         const char *name = lines[i];
 
+        if (g_str_equal(name, "table inet " NWF_CT_TABLE))
+            *ctPresent = true;
         if (!g_str_has_prefix(name, "table bridge "))
             continue;
         name += strlen("table bridge ");

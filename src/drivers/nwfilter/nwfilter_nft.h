@@ -54,8 +54,10 @@ char *nwfNftTableName(const char *portdev);
 int nwfNftApply(const char *script);
 /* Delete the table of @portdev if it exists (quiet). */
 void nwfNftRemove(const char *portdev);
-/* The names of the bridge tables that are virtkit's binding tables. */
-GPtrArray *nwfNftListTables(void);
+/* The names of the bridge tables that are virtkit's binding tables, and
+ * in *@ctPresent whether the shared connection-state table exists (true
+ * when nft could not list). One nft run. */
+GPtrArray *nwfNftListTables(bool *ctPresent);
 /* Delete table @name of the bridge family (quiet). */
 void nwfNftRemoveTable(const char *name);
 

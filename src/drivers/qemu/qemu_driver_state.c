@@ -19,6 +19,7 @@
  */
 
 #define G_LOG_DOMAIN "virtkit.qemu.state"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
@@ -166,6 +167,7 @@ qemuDriverScanNameUUID(const char *xml, const char *name, unsigned char *uuid)
 
 typedef struct {
     qemuDriver *driver;
+    int dirFd;        /* configDir, open */
     GPtrArray *files; /* names of the *.xml files in configDir */
     GHashTable *autostart;
     GHashTable *running; /* names with a status file: parsed at once */
@@ -186,26 +188,34 @@ qemuDriverLoadFailed(const char *name, const char *path)
     virResetLastError();
 }
 
-/* The text of a definition file, NUL-terminated, or NULL (error
+/* The text of the definition file @ent of the directory open as @dirFd
+ * (@path: the same file, for messages), NUL-terminated, or NULL (error
  * reported). A cold start reads thousands of them: a file under 16 KiB
- * costs an open, one read and a close (a regular file's read comes back
- * short only at its end), where virFileReadAll also stats it and reads
- * again to see the end. Larger files go through virFileReadAll. */
+ * costs an openat relative to the folder (no walk of the whole path per
+ * file, no access time written), one read into the stack and a close (a
+ * regular file's read comes back short only at its end), where
+ * virFileReadAll also stats it and reads again to see the end. Larger
+ * files go through virFileReadAll. */
 static char *
-qemuDriverReadDefFile(const char *path)
+qemuDriverReadDefFile(int dirFd, const char *ent, const char *path)
 {
     enum {
         QUICK_MAX = 16 * 1024
     };
-    g_autofree char *buf = NULL;
+    char buf[QUICK_MAX];
+    g_autofree char *big = NULL;
     ssize_t n;
     int fd;
 
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+    /* O_NOATIME: the first start after the definitions were written
+     * would otherwise update each file's access time (relatime), a journal
+     * transaction per file; only for files of our own user (or as root) */
+    if ((fd = openat(dirFd, ent, O_RDONLY | O_CLOEXEC | O_NOATIME)) < 0 && errno == EPERM)
+        fd = openat(dirFd, ent, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         virReportSystemError(errno, "Failed to open file '%s'", path);
         return NULL;
     }
-    buf = g_malloc(QUICK_MAX);
     while ((n = read(fd, buf, QUICK_MAX)) < 0 && errno == EINTR)
         ;
     if (n < 0) {
@@ -215,13 +225,11 @@ qemuDriverReadDefFile(const char *path)
     }
     close(fd);
     if (n == QUICK_MAX) {
-        g_clear_pointer(&buf, g_free);
-        if (virFileReadAll(path, QEMU_DEF_MAX_SIZE, &buf) < 0)
+        if (virFileReadAll(path, QEMU_DEF_MAX_SIZE, &big) < 0)
             return NULL;
-        return g_steal_pointer(&buf);
+        return g_steal_pointer(&big);
     }
-    buf[n] = '\0';
-    return g_steal_pointer(&buf);
+    return g_strndup(buf, n);
 }
 
 /* Load one definition as a shut off domain. Any thread. */
@@ -238,7 +246,7 @@ qemuDriverLoadConfig(qemuDriverLoader *loader, const char *ent)
     bool deferred = false;
 
     /* Read once: the definition and our <metadata> come from one text. */
-    if (!(raw = qemuDriverReadDefFile(path))) {
+    if (!(raw = qemuDriverReadDefFile(loader->dirFd, ent, path))) {
         qemuDriverLoadFailed(name, path);
         return;
     }
@@ -419,7 +427,8 @@ qemuDriverLoaderRun(gpointer opaque)
  * domains are indexed by name and UUID; their full parse follows in the
  * background (qemuDriverParseStart). */
 /* What a daemon killed half-way through a write or an undefine leaves:
- * temporary files of atomic writes (definitions, status files) and
+ * temporary files of atomic writes (status files here; the definitions'
+ * ones go in qemuDriverLoadConfigs' own pass over their folder) and
  * autostart links whose definition is gone (undefine removes the
  * definition first). Run before anything is read, while nobody writes. */
 static void
@@ -428,7 +437,6 @@ qemuDriverRemoveLeftovers(qemuDriver *driver)
     g_autoptr(GDir) dir = g_dir_open(driver->autostartDir, 0, NULL);
     const char *ent;
 
-    virFileRemoveAtomicLeftovers(driver->configDir, ".xml");
     virFileRemoveAtomicLeftovers(driver->stateDir, ".xml");
     while (dir && (ent = g_dir_read_name(dir))) {
         g_autofree char *link = g_build_filename(driver->autostartDir, ent, NULL);
@@ -448,22 +456,33 @@ qemuDriverRemoveLeftovers(qemuDriver *driver)
 static void
 qemuDriverLoadConfigs(qemuDriver *driver)
 {
-    g_autoptr(GDir) dir = g_dir_open(driver->configDir, 0, NULL);
+    DIR *dir = opendir(driver->configDir);
     g_autoptr(GPtrArray) threads = g_ptr_array_new();
     qemuDriverLoader loader = { .driver = driver };
     gint64 start = g_get_monotonic_time();
+    struct dirent *de;
     guint nthreads;
-    const char *ent;
 
     qemuDriverRemoveLeftovers(driver);
     if (!dir) {
         qemuDriverParseStart(driver, g_ptr_array_new());
         return;
     }
+    /* One pass over the folder: the definitions, and the temporary files
+     * a killed daemon's atomic writes left (removed here) */
+    loader.dirFd = dirfd(dir);
     loader.files = g_ptr_array_new_with_free_func(g_free);
-    while ((ent = g_dir_read_name(dir))) {
-        if (g_str_has_suffix(ent, ".xml"))
-            g_ptr_array_add(loader.files, g_strdup(ent));
+    while ((errno = 0, de = readdir(dir))) {
+        if (virFileIsAtomicLeftover(de->d_name, ".xml")) {
+            if (unlinkat(loader.dirFd, de->d_name, 0) < 0 && errno != ENOENT)
+                g_debug("cannot remove leftover temporary file '%s' in '%s': %s",
+                        de->d_name, driver->configDir, g_strerror(errno));
+            else
+                g_debug("removed leftover temporary file '%s' in '%s'", de->d_name,
+                        driver->configDir);
+        } else if (g_str_has_suffix(de->d_name, ".xml")) {
+            g_ptr_array_add(loader.files, g_strdup(de->d_name));
+        }
     }
     loader.autostart = qemuDriverReadAutostart(driver);
     loader.running = qemuDriverListXMLNames(driver->stateDir); /* running guests */
@@ -480,6 +499,7 @@ qemuDriverLoadConfigs(qemuDriver *driver)
             loader.files->len, (g_get_monotonic_time() - start) / 1000.0, nthreads,
             loader.pending->len);
 
+    closedir(dir);
     g_ptr_array_unref(loader.files);
     g_hash_table_unref(loader.autostart);
     g_hash_table_unref(loader.running);
