@@ -22,15 +22,20 @@
  * replay and live sending happen under one lock.
  */
 
-/* Load or create the journal and install the hook (before the drivers
- * start, so that what their start finds is journaled too). Keeps the
- * newest @maxEvents, none older than @maxAgeSec (0: no age bound; the
- * newest is always kept). A journal the last run did not close is checked
- * for losses (daemon_journal.c: "Losses"). 0 or -1 with @error set. */
+/* Install the hook (before the drivers start, so that what their start
+ * finds is journaled too) and have the journal's thread load or create
+ * the file; every entry point waits for that load. Keeps the newest
+ * @maxEvents, none older than @maxAgeSec (0: no age bound; the newest is
+ * always kept). A journal the last run did not close is checked for
+ * losses (daemon_journal.c: "Losses"). 0 or -1 with @error set (the
+ * journal's file or folder cannot be written). */
 int vkdJournalInit(const char *stateDir, unsigned int maxEvents, unsigned int maxAgeSec,
                    unsigned int syncMs, GError **error);
 /* Sync, remove the hook, free. */
 void vkdJournalShutdown(void);
+/* Until the journal's file is loaded (vkdJournalInit hands that to the
+ * journal's thread, so that the drivers start meanwhile). Any thread. */
+void vkdJournalWaitLoaded(void);
 
 /* Subscribe @client's @callbackID (the client's own number, unique per
  * client) to everything after @since (VIRTKIT_EVENT_SINCE_NOW: only live

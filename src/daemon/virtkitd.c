@@ -221,6 +221,11 @@ vkdRun(vkdDaemon *d)
     vkdHostShutdownRestore(vkdStartupGetConn(), cfg);
     virObjectEventSetRequestor(NULL);
 
+    /* the journal's load ran beside the drivers' start: clients come
+     * after it (what it found is in the log by then) */
+    if (cfg->eventJournalMax > 0)
+        vkdJournalWaitLoaded();
+
     if (!(d->server = vkdServerNew(cfg, &err)))
         goto fail_drivers;
     if (vkdServerListen(d->server, d->listenFds, d->listenNames, d->nlistenFds, &socks,
