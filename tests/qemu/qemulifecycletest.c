@@ -925,7 +925,10 @@ testHungDoesNotBlockOthers(void)
     pid_t pid;
 
     fixtureSetup(&f, 1);
-    hung = startGuest(&f, "hung", &o, true);
+    /* neither needs its guest booted: the hang is QEMU's (SIGSTOP), the
+     * calls on the other are QEMU's (a boot to GUEST-READY is ~1.5 CPU s
+     * under TCG) */
+    hung = startGuest(&f, "hung", &o, false);
     other = startGuest(&f, "other", &o, false);
     pid = qemuPid(&f, "hung");
     waitStopped(pid);
@@ -1036,7 +1039,8 @@ testErrors(void)
 /* ---- reconnect (a second process re-opens the root) --------------------- */
 
 /* In a subprocess: define and start a persistent guest, then exit without
- * stopping it (its QEMU lives on in its own session). */
+ * stopping it (its QEMU lives on in its own session); unless the job's
+ * third line says "started", only once the guest is ready. */
 static void
 reconnectChild(void)
 {
@@ -1052,11 +1056,13 @@ reconnectChild(void)
     g_autofree char *xml = NULL;
     virConnectPtr conn;
     virDomainPtr dom;
+    bool waitReady;
 
     g_assert_true(g_file_get_contents(job, &text, NULL, NULL));
     lines = g_strsplit(text, "\n", -1);
     root = lines[0];
     name = lines[1];
+    waitReady = !lines[2] || strcmp(lines[2], "started") != 0;
     f.root = (char *)root;
     uri = g_strdup_printf("qemu:///embed?root=%s", root);
     xml = guestXML(&f, name, &o);
@@ -1068,18 +1074,20 @@ reconnectChild(void)
     /* a failure from here on (a guest that never boots) kills the QEMU it
      * started (abortHandler); only a child that passes leaves it running */
     qemuPid(&f, name);
-    waitSerial(&f, name, "GUEST-READY", 1);
+    if (waitReady)
+        waitSerial(&f, name, "GUEST-READY", 1);
     _exit(0);
 }
 
 /* The subprocess learns which root and guest through a file under the
  * base directory (the environment cannot change once threads run). */
 static void
-runReconnectChild(Fixture *f, const char *name)
+runReconnectChild(Fixture *f, const char *name, bool waitReady)
 {
     g_autofree char *job =
         g_build_filename(g_getenv("VKQEMU_TEST_BASE"), "reconnect-job", NULL);
-    g_autofree char *text = g_strdup_printf("%s\n%s\n", f->root, name);
+    g_autofree char *text =
+        g_strdup_printf("%s\n%s\n%s\n", f->root, name, waitReady ? "ready" : "started");
 
     g_assert_true(g_file_set_contents(job, text, -1, NULL));
     g_test_trap_subprocess("/qemu/reconnect/child", 300 * G_USEC_PER_SEC,
@@ -1123,7 +1131,8 @@ testReconnectSeed(void)
     TestEvent *ev;
 
     reconnectSetup(&f);
-    runReconnectChild(&f, "seed");
+    /* killed at once: its guest need not boot (~1.5 CPU s under TCG) */
+    runReconnectChild(&f, "seed", false);
     pid = qemuPid(&f, "seed");
     /* QEMU dies while no driver is running */
     killPid(pid);
@@ -1152,7 +1161,7 @@ testReconnectRunning(void)
     pid_t pid;
 
     reconnectSetup(&f);
-    runReconnectChild(&f, "live");
+    runReconnectChild(&f, "live", true);
     pid = qemuPid(&f, "live");
     g_assert_false(pidGone(pid));
 
@@ -1231,7 +1240,7 @@ testReconnectPoweredOff(void)
     int state = -1, reason = -1;
 
     reconnectSetup(&f);
-    runReconnectChild(&f, "away");
+    runReconnectChild(&f, "away", true);
     pid = qemuPid(&f, "away");
     powerOffBehindDriversBack(&f, "away");
     g_assert_false(pidGone(pid)); /* waiting in 'shutdown' */
