@@ -244,9 +244,11 @@ fi
 # interfaces, each NIC's carrier as link=NAME:0|1, the hardware RNGs as
 # rng=virtio_rng.0,) at start and
 # whenever that changes, checked every 0.2 s: what
-# the guest sees of a hotplug, on its console.
+# the guest sees of a hotplug, on its console. A virtio console that
+# appears (/dev/hvcN opens) prints GUEST-HVC-OPEN hvcN and answers each line
+# written to it with "GUEST-hvcN-GOT <line>" on it and on the serial one.
 if [ "$variant" = hotplug ]; then
-    hw_watch='for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk failover net_failover virtio_net scsi_common scsi_mod sd_mod cdrom sr_mod virtio_scsi rng-core virtio-rng; do
+    hw_watch='for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk failover net_failover virtio_net scsi_common scsi_mod sd_mod cdrom sr_mod virtio_scsi rng-core virtio-rng virtio_console; do
     insmod /lib/modules/$m.ko 2>/dev/null
 done
 (
@@ -296,6 +298,30 @@ done
         rng=
         r=/sys/class/misc/hw_random/rng_available
         [ -e $r ] && IFS= read -r rng < $r 2>/dev/null
+        # a virtio console that appears (one hotplugged): its hvcN opens
+        # (before that the node exists but ENODEV) and each line written
+        # to it is answered there and here: GUEST-hvcN-GOT <line>
+        for c in /tmp/hvc-closed.*; do
+            [ -e "$c" ] || continue
+            hvcs=${hvcs// ${c##*.}/}
+            rm -f "$c"
+        done
+        for h in /dev/hvc[0-7]; do
+            case " $hvcs " in *" ${h##*/} "*) continue ;; esac
+            [ -c $h ] || continue
+            # (true, not exec: a failed redirection of exec ends the shell)
+            true 5<>$h 2>/dev/null || continue
+            hvcs="$hvcs ${h##*/}"
+            (exec 5<>$h
+             stty -echo <&5 2>/dev/null
+             echo "GUEST-HVC-OPEN ${h##*/}"
+             while IFS= read -r line <&5; do
+                 echo "GUEST-${h##*/}-GOT $line" >&5
+                 echo "GUEST-${h##*/}-GOT $line"
+             done
+             echo "GUEST-HVC-CLOSED ${h##*/}"
+             : > /tmp/hvc-closed.${h##*/}) &
+        done
         s="GUEST-HW cpus=$cpus online=$online block=$blk net=$net link=$lnk rng=${rng// /,}"
         [ "$s" != "$last" ] && echo "$s" && last=$s
         read -t 0.2 tick <&4
@@ -622,7 +648,7 @@ for m in drivers/input/evdev.ko drivers/acpi/button.ko \
          $(if [ "$variant" = hotplug ]; then echo drivers/scsi/scsi_common.ko \
              drivers/scsi/scsi_mod.ko drivers/scsi/sd_mod.ko drivers/cdrom/cdrom.ko \
              drivers/scsi/sr_mod.ko drivers/scsi/virtio_scsi.ko \
-             drivers/char/hw_random/virtio-rng.ko; fi); do
+             drivers/char/hw_random/virtio-rng.ko drivers/char/virtio_console.ko; fi); do
     [ -f "$moddir/$m" ] || { log "module $m missing from $pkg"; exit 1; }
     cp "$moddir/$m" "$root/lib/modules/"
 done

@@ -222,6 +222,7 @@ virDomainChrDefFree(virDomainChrDef *chr)
         return;
     g_free(chr->path);
     g_free(chr->targetModel);
+    g_free(chr->alias);
     g_free(chr);
 }
 
@@ -385,6 +386,7 @@ virDomainChrDefCopy(const virDomainChrDef *src)
     *dst = *src;
     dst->path = g_strdup(src->path);
     dst->targetModel = g_strdup(src->targetModel);
+    dst->alias = g_strdup(src->alias);
     return dst;
 }
 

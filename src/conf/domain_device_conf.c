@@ -647,11 +647,13 @@ parseChr(GPtrArray *chrs, xmlNodePtr node, int deviceType, unsigned int flags)
             g_clear_pointer(&chr->path, g_free);
     }
 
-    if (deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL) {
-        g_ptr_array_add(chrs, g_steal_pointer(&chr));
-    } else {
-        g_ptr_array_add(chrs, g_steal_pointer(&chr));
+    if (!(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE)) {
+        xmlNodePtr alias = virDomainXMLChild(node, "alias");
+
+        if (alias && (chr->alias = virDomainXMLProp(alias, "name")) && !*chr->alias)
+            g_clear_pointer(&chr->alias, g_free);
     }
+    g_ptr_array_add(chrs, g_steal_pointer(&chr));
     return 0;
 }
 

@@ -566,6 +566,11 @@ formatChr(fmtCtx *ctx, const virDomainChrDef *chr, unsigned int flags)
     } else {
         g_string_append(ctx->buf, "/>\n");
     }
+    if (chr->alias && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)) {
+        lineStart(ctx, "<alias");
+        attr(ctx->buf, "name", chr->alias);
+        g_string_append(ctx->buf, "/>\n");
+    }
     ctx->indent -= 2;
     line(ctx, "</%s>", elem);
 }

@@ -14,6 +14,12 @@ change, so each change is checked inside the guest as well as in QEMU:
   the live count survives a daemon restart (status file);
 - blockresize: the image file really grows, the guest sees the new size,
   domblkinfo reports it; python3-libvirt blockResize in bytes.
+- serials and consoles on the disk guest: libvirtd 9.0's refusals (codes,
+  domains, messages) change nothing; a virtio console plugged in live is
+  console1 with its own pty, kept across a daemon restart, and Debian's
+  virsh console --devname console1 reaches the guest's new hvc (the guest
+  answers lines on it); unplugged by alias and by XML; the persistent
+  definition's serial and virtio console added and removed.
 """
 import json
 import os
@@ -456,6 +462,8 @@ def test_disk_hotplug_in_guest():
     ev.close()
     conn.close()
 
+    chardev_cases(d, uri, serial, chardevs, peripherals)
+
     # a guest that does not answer the unplug (paused): as libvirtd, the
     # detach returns success after its 5 s wait with the disk still there;
     # the removal completes when QEMU's DEVICE_DELETED comes (on resume):
@@ -502,6 +510,139 @@ def test_disk_hotplug_in_guest():
     events.wait()
     virsh(uri, "destroy", "dk")
     assert d.stop() == 0
+
+
+def chardev_cases(d, uri, serial, chardevs, peripherals):
+    """Serials and consoles of the running dk (libvirtd 9.0's answers,
+    recorded with python3-libvirt on this guest, in the comments)."""
+    from test_console import PtyVirsh
+    ev = VirshEvents(uri, "--all")
+    ev.sync(uri, "<domain type='qemu'><name>evsync</name><memory>65536</memory><os>"
+            "<type arch='x86_64' machine='q35'>hvm</type></os></domain>", d.root)
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName("dk")
+    live, config = libvirt.VIR_DOMAIN_AFFECT_LIVE, libvirt.VIR_DOMAIN_AFFECT_CONFIG
+    vcon = "<console type='pty'><target type='virtio'/></console>"
+    x, xc, devs = dom.XMLDesc(0), dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), chardevs()
+    for xml, fn, flags, code, edom, msg in (
+            # QEMU's own refusal, the chardev taken back
+            ("<serial type='pty'/>", dom.attachDeviceFlags, live, 1, 10,
+             "internal error: unable to execute QEMU command 'device_add': "
+             "Bus 'isa.0' does not support hotplugging"),
+            ("<serial type='file'><source path='/nope'/></serial>", dom.detachDeviceFlags,
+             live, 99, 10, "device not found: chr type 'serial' device not present in "
+             "domain configuration"),
+            # a pty console's XML without its pty matches none
+            (vcon, dom.detachDeviceFlags, live, 99, 10, "device not found: chr type "
+             "'console' device not present in domain configuration"),
+            ("<console type='pty'><target type='serial'/></console>", dom.attachDeviceFlags,
+             live, 67, 10, "unsupported configuration: unsupported console target type "
+             "serial"),
+            ("<console type='pty'><target type='serial'/></console>", dom.attachDeviceFlags,
+             config, 84, 10, "Operation not supported: attaching serial console is not "
+             "supported"),
+            ("<serial type='file'><source path='/nope'/><target port='3'/></serial>",
+             dom.detachDeviceFlags, config, 8, 10,
+             "invalid argument: device not present in domain configuration"),
+            (vcon, dom.updateDeviceFlags, live, 67, 10, "unsupported configuration: live "
+             "update of device 'chr' is not supported")):
+        try:
+            fn(xml, flags)
+            raise AssertionError("accepted: " + xml)
+        except libvirt.libvirtError as e:
+            assert (e.get_error_code(), e.get_error_domain()) == (code, edom) and \
+                e.get_error_message() == msg, (xml, e.get_error_code(),
+                                               e.get_error_domain(), str(e))
+    assert (dom.XMLDesc(0), dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), chardevs()) == \
+        (x, xc, devs)
+    assert not any("device-" in ln for ln in ev.lines()), ev.lines()
+
+    # a virtio console live: console1 (the serial console is console0),
+    # target port 0, its own pty; QEMU's virtconsole on the virtio-serial
+    # bus; the guest's new hvc opens
+    dom.attachDeviceFlags(vcon, live)
+    ev.wait_line(r"event 'device-added' for domain 'dk': console1$", 30)
+    x = dom.XMLDesc(0)
+    m = re.search(r"<console type='pty'>\s*<source path='(/dev/pts/\d+)'/>\s*"
+                  r"<target type='virtio' port='0'/>\s*<alias name='console1'/>", x)
+    assert m, x
+    assert chardevs().get("charconsole1") == "pty:" + m.group(1), chardevs()
+    assert "console1" in peripherals(), peripherals()
+    assert "target type='virtio'" not in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+    hvc = wait_for(lambda: re.findall(r"GUEST-HVC-OPEN (hvc\d)", open(serial, errors="replace")
+                                      .read()), "the guest's new hvc", 60)[-1]
+
+    # kept across a daemon restart (status file), same pty; the status
+    # file's consoles are numbered by position when read back, port 1 now
+    # (libvirtd's restart does the same)
+    d.stop()
+    d.start()
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName("dk")
+    assert m.group(0).replace("port='0'", "port='1'") in dom.XMLDesc(0), dom.XMLDesc(0)
+    ev.close()
+    ev = VirshEvents(uri, "--all")
+    ev.sync(uri, "<domain type='qemu'><name>evsync</name><memory>65536</memory><os>"
+            "<type arch='x86_64' machine='q35'>hvm</type></os></domain>", d.root)
+
+    # Debian's virsh console --devname console1 through virtkitd: a line
+    # reaches the guest's hvc and its answer comes back
+    word = b"vk-hvc-hot"
+    want = b"GUEST-" + hvc.encode() + b"-GOT " + word
+    con = PtyVirsh(uri, "--devname", "console1", "dk")
+    try:
+        con.wait_output(b"Escape character is ^]", 60)
+        con.wait_raw()
+        deadline = time.monotonic() + 60
+        while want not in con.buf:
+            assert time.monotonic() < deadline, con.buf[-2000:]
+            con.send(word + b"\r")
+            step = time.monotonic() + 2
+            while want not in con.buf and time.monotonic() < step:
+                con.pump()
+        con.send(b"\x1d")
+        assert con.wait_exit() == 0, con.buf[-500:]
+    finally:
+        con.close()
+    wait_for(lambda: want in open(serial, "rb").read(), "the answer on the serial too", 30)
+
+    # a second one: console2, port 2; detached by alias (Debian's virsh),
+    # console1 by its XML with its pty: gone from QEMU and the XML,
+    # DEVICE_REMOVED each, the guest's hvc closed
+    dom.attachDeviceFlags(vcon, live)
+    ev.wait_line(r"event 'device-added' for domain 'dk': console2$", 30)
+    assert re.search(r"<target type='virtio' port='2'/>\s*<alias name='console2'/>",
+                     dom.XMLDesc(0)), dom.XMLDesc(0)
+    virsh(uri, "detach-device-alias", "dk", "console2")
+    ev.wait_line(r"event 'device-removed' for domain 'dk': console2$", 30)
+    dom.detachDeviceFlags("<console type='pty'><source path='%s'/><target type='virtio' "
+                          "port='1'/></console>" % m.group(1), live)
+    ev.wait_line(r"event 'device-removed' for domain 'dk': console1$", 30)
+    assert not {"charconsole1", "charconsole2"} & set(chardevs()), chardevs()
+    assert not {"console1", "console2"} & peripherals(), peripherals()
+    assert "type='virtio'" not in re.sub(r"(?s)<channel.*?</channel>", "", dom.XMLDesc(0))
+    wait_for(lambda: "GUEST-HVC-CLOSED " + hvc in open(serial, errors="replace").read(),
+             "the guest's hvc closed", 60)
+
+    # the persistent definition: a serial (port 1 after serial 0's) and a
+    # virtio console (port 1 after the serial console's) added, then
+    # removed by their XML; the running guest unchanged
+    x = dom.XMLDesc(0)
+    dom.attachDeviceFlags("<serial type='pty'/>", config)
+    dom.attachDeviceFlags(vcon, config)
+    xc = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+    assert re.search(r"<serial type='pty'>\s*<target type='isa-serial' port='1'>\s*"
+                     r"<model name='isa-serial'/>", xc), xc
+    assert re.search(r"<console type='pty'>\s*<target type='virtio' port='1'/>", xc), xc
+    assert dom.XMLDesc(0) == x
+    dom.detachDeviceFlags("<serial type='pty'><target port='1'/></serial>", config)
+    dom.detachDeviceFlags("<console type='pty'><target type='virtio' port='1'/></console>",
+                          config)
+    xc = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+    assert "<serial type='pty'>" not in xc and "type='virtio'" not in \
+        re.sub(r"(?s)<channel.*?</channel>", "", xc), xc
+    ev.close()
+    conn.close()
 
 
 if __name__ == "__main__":

@@ -960,21 +960,24 @@ qemuBuildVirtioConsoles(GPtrArray *a, const virDomainDef *def)
 {
     for (size_t i = 0; i < def->nconsoles; i++) {
         const virDomainChrDef *con = def->consoles[i];
+        g_autofree char *alias = NULL;
 
         if (con->targetType != VIR_DOMAIN_CHR_TARGET_VIRTIO)
             continue;
+        /* the id a hotplug gave it, kept across a restore (status) */
+        alias = con->alias ? g_strdup(con->alias) : g_strdup_printf("console%zu", i);
         add(a, "-chardev");
         if (con->type == VIR_DOMAIN_CHR_TYPE_FILE) {
             g_autofree char *path = qemuEscapeComma(con->path);
 
-            addf(a, "file,id=charconsole%zu,path=%s", i, path);
+            addf(a, "file,id=char%s,path=%s", alias, path);
         } else if (con->type == VIR_DOMAIN_CHR_TYPE_PTY) {
-            addf(a, "pty,id=charconsole%zu", i);
+            addf(a, "pty,id=char%s", alias);
         } else {
-            addf(a, "null,id=charconsole%zu", i);
+            addf(a, "null,id=char%s", alias);
         }
         add(a, "-device");
-        addf(a, "virtconsole,chardev=charconsole%zu,id=console%zu", i, i);
+        addf(a, "virtconsole,chardev=char%s,id=%s", alias, alias);
     }
 }
 
@@ -1479,6 +1482,8 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     qemuBuildSmartcards(a, def);
     for (size_t i = 0; i < def->nserials; i++) {
         const virDomainChrDef *chr = def->serials[i];
+        g_autofree char *alias =
+            chr->alias ? g_strdup(chr->alias) : g_strdup_printf("serial%zu", i);
 
         if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE && i < opts->nserialFds &&
             opts->serialFds[i] >= 0) {
@@ -1488,19 +1493,20 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         add(a, "-chardev");
         if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE && i < opts->nserialFds &&
             opts->serialFds[i] >= 0) {
-            addf(a, "file,id=charserial%zu,path=/dev/fdset/%zu", i, i + 1);
+            addf(a, "file,id=char%s,path=/dev/fdset/%zu", alias, i + 1);
         } else if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE) {
             g_autofree char *path = qemuEscapeComma(chr->path);
 
-            addf(a, "file,id=charserial%zu,path=%s", i, path);
+            addf(a, "file,id=char%s,path=%s", alias, path);
         } else if (chr->type == VIR_DOMAIN_CHR_TYPE_PTY) {
-            addf(a, "pty,id=charserial%zu", i);
+            addf(a, "pty,id=char%s", alias);
         } else {
-            addf(a, "null,id=charserial%zu", i);
+            addf(a, "null,id=char%s", alias);
         }
         add(a, "-device");
-        /* ids by position, the index is the port (libvirt's) */
-        addf(a, "isa-serial,chardev=charserial%zu,id=serial%zu,index=%d", i, i,
+        /* ids by position unless kept in the definition, the index is the
+         * port (libvirt's) */
+        addf(a, "isa-serial,chardev=char%s,id=%s,index=%d", alias, alias,
              chr->targetPort >= 0 ? chr->targetPort : (int)i);
     }
     qemuBuildChannels(a, def, opts);

@@ -119,7 +119,9 @@ void qemuDomainReleaseVNCPorts(const virDomainDef *def);
  *
  * Names QEMU will know the devices by (for QMP): disks "libvirt-N-format"
  * (N from 1, in def order) behind device ids "virtio-diskI"/"sata0-0-I";
- * serial I chardev "charserialI"; net I netdev "hostnetI", device "netI";
+ * serial I chardev "charserialI" and virtio console I "charconsoleI" ("char"
+ * + the device's alias when the definition keeps one: a hotplugged one);
+ * net I netdev "hostnetI", device "netI";
  * balloon "balloon0". A pty serial's path is learnt with
  * qemuMonitorGetPtyPath(mon, "charserialI") after start.
  */

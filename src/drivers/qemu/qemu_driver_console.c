@@ -65,7 +65,8 @@ static const virDomainChrDef *
 qemuConsoleFind(virDomainDef *def, const char *dev_name, char **alias)
 {
     for (size_t i = 0; i < def->nconsoles; i++) {
-        g_autofree char *a = g_strdup_printf("console%zu", i);
+        g_autofree char *a = def->consoles[i]->alias ? g_strdup(def->consoles[i]->alias)
+                                                     : g_strdup_printf("console%zu", i);
 
         if (!dev_name || g_str_equal(dev_name, a)) {
             *alias = g_steal_pointer(&a);
@@ -73,7 +74,8 @@ qemuConsoleFind(virDomainDef *def, const char *dev_name, char **alias)
         }
     }
     for (size_t i = 0; i < def->nserials; i++) {
-        g_autofree char *a = g_strdup_printf("serial%zu", i);
+        g_autofree char *a = def->serials[i]->alias ? g_strdup(def->serials[i]->alias)
+                                                    : g_strdup_printf("serial%zu", i);
 
         if (!dev_name || g_str_equal(dev_name, a)) {
             *alias = g_steal_pointer(&a);

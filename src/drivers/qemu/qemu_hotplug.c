@@ -235,13 +235,18 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
     if (strcmp(name, "disk") != 0 && strcmp(name, "interface") != 0 &&
         ((strcmp(name, "rng") != 0 && strcmp(name, "input") != 0 &&
           strcmp(name, "controller") != 0 && strcmp(name, "channel") != 0 &&
-          strcmp(name, "watchdog") != 0) ||
+          strcmp(name, "watchdog") != 0 && strcmp(name, "serial") != 0 &&
+          strcmp(name, "console") != 0) ||
          g_str_has_suffix(action, "update"))) {
         /* @action: "live attach", "persistent detach", ... */
-        /* libvirt's code for a live update is CONFIG_UNSUPPORTED */
+        /* libvirt's code for a live update is CONFIG_UNSUPPORTED; its
+         * device type of every character device is 'chr' */
+        bool chr = strcmp(name, "serial") == 0 || strcmp(name, "console") == 0 ||
+                   strcmp(name, "channel") == 0 || strcmp(name, "parallel") == 0;
+
         virReportError(strcmp(action, "live update") == 0 ? VIR_ERR_CONFIG_UNSUPPORTED
                                                           : VIR_ERR_OPERATION_UNSUPPORTED,
-                       "%s of device '%s' is not supported", action, name);
+                       "%s of device '%s' is not supported", action, chr ? "chr" : name);
         return NULL;
     }
     /* libvirt's device type names: <interface> is a "net" device */
@@ -251,6 +256,8 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
             : strcmp(name, "controller") == 0 ? "controller"
             : strcmp(name, "channel") == 0    ? "channel"
             : strcmp(name, "watchdog") == 0   ? "watchdog"
+            : strcmp(name, "serial") == 0     ? "serial"
+            : strcmp(name, "console") == 0    ? "console"
                                               : "net";
     doc = g_strdup_printf("<domain type='qemu'><name>device</name><memory>1024</memory>"
                           "<os><type>hvm</type></os><devices>%s</devices></domain>",
@@ -283,7 +290,9 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
         (strcmp(*what, "input") == 0 && def->ninputs != 1) ||
         (strcmp(*what, "controller") == 0 && def->ncontrollers != 1) ||
         (strcmp(*what, "channel") == 0 && def->nchannels != 1) ||
-        (strcmp(*what, "watchdog") == 0 && !def->watchdog)) {
+        (strcmp(*what, "watchdog") == 0 && !def->watchdog) ||
+        (strcmp(*what, "serial") == 0 && def->nserials != 1) ||
+        (strcmp(*what, "console") == 0 && def->nconsoles != 1)) {
         virReportError(VIR_ERR_XML_ERROR, "%s", "the device XML must hold one device");
         return NULL;
     }
@@ -918,6 +927,23 @@ qemuHotplugRefuseControllerLive(const virDomainControllerDef *c, bool attach)
     return 0;
 }
 
+/* The serial or console of a parsed device XML (@what "serial" or
+ * "console"), taken out of @mine, with what the parser does not keep of
+ * @xml (the port it gives, a pty's path). */
+static virDomainChrDef *
+qemuHotplugStealChr(virDomainDef *mine, const char *what, const char *xml)
+{
+    bool console = strcmp(what, "console") == 0;
+    virDomainChrDef **list = console ? mine->consoles : mine->serials;
+    size_t *n = console ? &mine->nconsoles : &mine->nserials;
+    virDomainChrDef *chr = list[*n - 1];
+
+    list[*n - 1] = NULL;
+    (*n)--;
+    qemuHotplugChrFromXML(xml, chr);
+    return chr;
+}
+
 int
 qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
 {
@@ -989,6 +1015,28 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
             qemuHotplugAppendChannel(newPersistent, mine->channels[0]);
             mine->channels[0] = NULL;
             mine->nchannels = 0;
+        } else if (strcmp(what, "serial") == 0 || strcmp(what, "console") == 0) {
+            virDomainChrDef *chr = qemuHotplugStealChr(mine, what, xml);
+
+            if (qemuHotplugAttachChrConfig(newPersistent, &chr) < 0) {
+                virDomainChrDefFree(chr);
+                goto endjob;
+            }
+            /* a virtio console's virtio-serial controller comes along when
+             * the definition has none (libvirt's post-parse adds it) */
+            if (strcmp(what, "console") == 0 &&
+                !qemuHotplugHasVirtioSerial(newPersistent, -1)) {
+                for (size_t i = 0; i < mine->ncontrollers; i++) {
+                    if (mine->controllers[i]->type ==
+                        VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL) {
+                        qemuHotplugInsertController(newPersistent, mine->controllers[i]);
+                        memmove(mine->controllers + i, mine->controllers + i + 1,
+                                (mine->ncontrollers - i) * sizeof(*mine->controllers));
+                        mine->ncontrollers--;
+                        break;
+                    }
+                }
+            }
         } else if (strcmp(what, "controller") == 0) {
             if (qemuHotplugAttachControllerConfig(newPersistent, mine, xml) < 0)
                 goto endjob;
@@ -1058,6 +1106,13 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
         wd = g_steal_pointer(&devDef->watchdog);
         if (qemuHotplugAttachWatchdogLive(driver, obj, &wd) < 0) {
             virDomainWatchdogDefFree(wd);
+            goto endjob;
+        }
+    } else if (live && (strcmp(what, "serial") == 0 || strcmp(what, "console") == 0)) {
+        virDomainChrDef *chr = qemuHotplugStealChr(devDef, what, xml);
+
+        if (qemuHotplugAttachChrLive(driver, obj, &chr) < 0) {
+            virDomainChrDefFree(chr);
             goto endjob;
         }
     } else if (live && strcmp(what, "channel") == 0) {
@@ -1175,7 +1230,7 @@ qemuHotplugFindInDef(virDomainDef *def, virDomainDef *devDef, const char *what)
 
 static int
 qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
-                  const char *alias, unsigned int flags)
+                  virDomainChrDef *chrMatch, const char *alias, unsigned int flags)
 {
     qemuDriver *driver = qemuDriverOf(dom->conn);
     virDomainObj *obj;
@@ -1191,6 +1246,11 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         goto cleanup;
     if (qemuDomainObjGetDefs(obj, flags, &live, &persistent) < 0)
         goto endjob;
+    /* libvirt parses the device of a detach against the running guest's
+     * definition (else the persistent one): a serial or console without a
+     * port gets the one above theirs, for both definitions */
+    if (chrMatch)
+        qemuHotplugChrAssignPort(obj->def, chrMatch, virDomainObjIsActive(obj));
 
     if (persistent) {
         newPersistent = virDomainDefCopy(persistent);
@@ -1206,6 +1266,11 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         } else if (devDef && strcmp(what, "channel") == 0) {
             if ((idx = qemuHotplugFindChannel(newPersistent, devDef->channels[0])) < 0)
                 goto endjob;
+        } else if (devDef &&
+                   (strcmp(what, "serial") == 0 || strcmp(what, "console") == 0)) {
+            if (qemuHotplugDetachChrConfig(newPersistent, chrMatch) < 0)
+                goto endjob;
+            idx = 0;
         } else if (devDef && strcmp(what, "watchdog") == 0) {
             /* libvirt 9.0 takes the definition's one, whichever it is */
             if (!newPersistent->watchdog) {
@@ -1244,6 +1309,8 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
             qemuHotplugRemoveInput(newPersistent, (size_t)idx);
         } else if (strcmp(what, "channel") == 0) {
             qemuHotplugRemoveChannel(newPersistent, (size_t)idx);
+        } else if (strcmp(what, "serial") == 0 || strcmp(what, "console") == 0) {
+            /* (removed above) */
         } else if (strcmp(what, "watchdog") == 0) {
             g_clear_pointer(&newPersistent->watchdog, virDomainWatchdogDefFree);
         } else if (strcmp(what, "controller") == 0) {
@@ -1266,6 +1333,8 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         bool isInput = devDef && strcmp(what, "input") == 0;
         bool isChannel = devDef && strcmp(what, "channel") == 0;
         bool isWatchdog = devDef && strcmp(what, "watchdog") == 0;
+        bool isChr = chrMatch != NULL;
+        bool isConsole = isChr && strcmp(what, "console") == 0;
 
         if (alias) {
             idx = -1;
@@ -1283,6 +1352,8 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
                 isInput = true;
             if (idx < 0 && (idx = qemuHotplugFindChannelAlias(live, alias)) >= 0)
                 isChannel = true;
+            if (idx < 0 && (idx = qemuHotplugFindChrAlias(live, alias, &isConsole)) >= 0)
+                isChr = true;
             if (idx < 0 && qemuHotplugIsWatchdogAlias(live, alias)) {
                 if (qemuHotplugCheckWatchdogDetach(live, NULL) < 0)
                     goto endjob;
@@ -1317,6 +1388,9 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         } else if (isChannel) {
             if ((idx = qemuHotplugFindChannel(live, devDef->channels[0])) < 0)
                 goto endjob;
+        } else if (isChr) {
+            if ((idx = qemuHotplugFindChr(live, chrMatch, true)) < 0)
+                goto endjob;
         } else if (isWatchdog) {
             if (qemuHotplugCheckWatchdogDetach(live, devDef->watchdog) < 0)
                 goto endjob;
@@ -1342,7 +1416,8 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
                            devDef->disks[0]->dst);
             goto endjob;
         }
-        if (isWatchdog  ? qemuHotplugDetachWatchdogLive(driver, obj) < 0
+        if (isWatchdog ? qemuHotplugDetachWatchdogLive(driver, obj) < 0
+            : isChr    ? qemuHotplugDetachChrLive(driver, obj, isConsole, (size_t)idx) < 0
             : isChannel ? qemuHotplugDetachChannelLive(driver, obj, (size_t)idx) < 0
             : isInput   ? qemuHotplugDetachInputLive(driver, obj, (size_t)idx) < 0
             : isRNG     ? qemuHotplugDetachRNGLive(driver, obj, (size_t)idx) < 0
@@ -1386,12 +1461,20 @@ qemuDomainDetachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
      * "controller scsi:-1 not found") */
     if (strcmp(what, "controller") == 0 && !qemuHotplugRootHasAttr(xml, "index"))
         devDef->controllers[0]->idx = -1;
-    return qemuHotplugDetach(dom, devDef, what, NULL, flags);
+    if (strcmp(what, "serial") == 0 || strcmp(what, "console") == 0) {
+        virDomainChrDef *chr = qemuHotplugStealChr(devDef, what, xml);
+        int ret;
+
+        ret = qemuHotplugDetach(dom, devDef, what, chr, NULL, flags);
+        virDomainChrDefFree(chr);
+        return ret;
+    }
+    return qemuHotplugDetach(dom, devDef, what, NULL, NULL, flags);
 }
 
 int
 qemuDomainDetachDeviceAlias(virDomainPtr dom, const char *alias, unsigned int flags)
 {
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
-    return qemuHotplugDetach(dom, NULL, "disk", alias, flags);
+    return qemuHotplugDetach(dom, NULL, "disk", NULL, alias, flags);
 }

@@ -213,6 +213,61 @@ int qemuHotplugDetachChannelLive(qemuDriver *driver, virDomainObj *obj, size_t i
  * DEVICE_REMOVED queued, the status saved. */
 void qemuHotplugRemoveChannelLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
 
+/* ---- serials and consoles (qemu_hotplug_chr.c); object locked, job held -- */
+
+/* @chr's device id in @def: its alias, else "serialI" / "consoleI" by its
+ * position, written to @buf. */
+const char *qemuHotplugChrAlias(const virDomainDef *def, const virDomainChrDef *chr,
+                                char *buf, size_t size);
+/* The serial (*console false) or console (true) of @def whose device id is
+ * @alias (never the serial console mirroring serial 0), or -1 (nothing
+ * reported). */
+ssize_t qemuHotplugFindChrAlias(const virDomainDef *def, const char *alias,
+                                bool *console);
+/* libvirt's virDomainChrFind of @match (kind, target type and port, source
+ * type and path) in @def, the index; -1 with libvirt's error: @live
+ * DEVICE_MISSING "chr type 'serial' device not present in domain
+ * configuration" (the serial console never matches), else INVALID_ARG
+ * "device not present in domain configuration". */
+ssize_t qemuHotplugFindChr(const virDomainDef *def, const virDomainChrDef *match,
+                           bool live);
+/* What the domain parser does not keep of a device's XML @xml: the
+ * target port it gives (-1 when none: the parser numbers consoles by
+ * position) into @chr->targetPort, and a pty's source path. Returns the
+ * port. */
+int qemuHotplugChrFromXML(const char *xml, virDomainChrDef *chr);
+/* A port for @chr when it has none (libvirt's: one above every port of its
+ * kind in @def; @live: the serial console does not count). */
+void qemuHotplugChrAssignPort(const virDomainDef *def, virDomainChrDef *chr, bool live);
+/* Persistent attach of *@chrp to @def (owned by it then, *chrp NULL):
+ * OPERATION_UNSUPPORTED for a serial console, OPERATION_INVALID "chardev
+ * already exists" for an equal one; the first serial brings its serial
+ * console. 0 or -1. */
+int qemuHotplugAttachChrConfig(virDomainDef *def, virDomainChrDef **chrp);
+/* Persistent detach of @match from @def (qemuHotplugFindChr, not live);
+ * OPERATION_INVALID for the serial console; serial 0 takes its serial
+ * console along. 0 or -1. */
+int qemuHotplugDetachChrConfig(virDomainDef *def, const virDomainChrDef *match);
+/* Plug *@chrp into the running guest: a virtio console (chardev-add +
+ * device_add virtconsole on the virtio-serial bus, alias "consoleN") or a
+ * serial (isa-serial: QEMU refuses the hotplug, as with libvirt).
+ * CONFIG_UNSUPPORTED "unsupported console target type serial",
+ * OPERATION_INVALID "chardev already exists". On success it is in the
+ * live definition (alias, port, a pty's path), *chrp NULL, DEVICE_ADDED
+ * queued, status saved; on failure nothing is left in QEMU and *chrp stays
+ * the caller's. */
+int qemuHotplugAttachChrLive(qemuDriver *driver, virDomainObj *obj,
+                             virDomainChrDef **chrp);
+/* Unplug serial/console @idx (qemuHotplugDeviceDel), then
+ * qemuHotplugRemoveChrLive; 0 also when the removal is pending. */
+int qemuHotplugDetachChrLive(qemuDriver *driver, virDomainObj *obj, bool console,
+                             size_t idx);
+/* Serial/console @idx, gone from QEMU's guest side: chardev-remove, out of
+ * the live definition (the others keep their ids as aliases),
+ * DEVICE_REMOVED queued, status saved. */
+void qemuHotplugRemoveChrLive(qemuDriver *driver, virDomainObj *obj, bool console,
+                              size_t idx);
+
 /* ---- the watchdog (qemu_hotplug_watchdog.c); object locked, job held ---- */
 
 /* At start, on the live definition: the watchdog's device id "watchdog0". */

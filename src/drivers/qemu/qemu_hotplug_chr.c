@@ -1,4 +1,4 @@
-/* qemu_hotplug_chr.c: virtio-serial channels (unix and pty, the guest agent's among them) plugged into and out of a running guest */
+/* qemu_hotplug_chr.c: character devices plugged into and out of a running guest and its definition: virtio-serial channels (unix and pty, the guest agent's among them), virtio consoles, serials */
 
 /*
  * Threads: called from the entry points of qemu_hotplug.c with the domain
@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -378,6 +380,456 @@ qemuHotplugRemoveChannelLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
         }
     }
     /* told before the status reaches the disk, as libvirt */
+    virObjectEventStateQueue(driver->events,
+                             virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+                                                     VIR_DOMAIN_EVENT_OBJ(obj), alias));
+    if (virDomainObjIsActive(obj))
+        qemuDomainSaveStatus(driver, obj);
+}
+
+/* ---- serials and consoles ------------------------------------------------ */
+
+const char *
+qemuHotplugChrAlias(const virDomainDef *def, const virDomainChrDef *chr, char *buf,
+                    size_t size)
+{
+    virDomainChrDef *const *list =
+        chr->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ? def->serials : def->consoles;
+    size_t n =
+        chr->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ? def->nserials : def->nconsoles;
+
+    if (chr->alias)
+        return chr->alias;
+    for (size_t i = 0; i < n; i++) {
+        if (list[i] == chr) {
+            g_snprintf(buf, size, "%s%zu",
+                       chr->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ? "serial"
+                                                                       : "console",
+                       i);
+            return buf;
+        }
+    }
+    g_snprintf(buf, size, "%s", "");
+    return buf;
+}
+
+/* The serial console mirroring serial 0 (libvirt's compatibility
+ * console): never a device of its own. */
+static bool
+qemuHotplugIsCompatConsole(const virDomainDef *def, size_t idx)
+{
+    return idx == 0 && def->nconsoles > 0 &&
+           def->consoles[0]->targetType == VIR_DOMAIN_CHR_TARGET_SERIAL;
+}
+
+ssize_t
+qemuHotplugFindChrAlias(const virDomainDef *def, const char *alias, bool *console)
+{
+    char buf[32];
+
+    for (size_t i = 0; i < def->nserials; i++) {
+        if (strcmp(qemuHotplugChrAlias(def, def->serials[i], buf, sizeof(buf)), alias) ==
+            0) {
+            *console = false;
+            return (ssize_t)i;
+        }
+    }
+    for (size_t i = 0; i < def->nconsoles; i++) {
+        if (qemuHotplugIsCompatConsole(def, i))
+            continue;
+        if (strcmp(qemuHotplugChrAlias(def, def->consoles[i], buf, sizeof(buf)), alias) ==
+            0) {
+            *console = true;
+            return (ssize_t)i;
+        }
+    }
+    return -1;
+}
+
+/* The target type a definition holds for @chr once post-parsed: a serial
+ * without one is an isa-serial, a console without one a serial console. */
+static int
+qemuHotplugChrTargetType(const virDomainChrDef *chr)
+{
+    if (chr->targetType != VIR_DOMAIN_CHR_TARGET_NONE)
+        return chr->targetType;
+    return chr->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL
+               ? VIR_DOMAIN_CHR_TARGET_ISA_SERIAL
+               : VIR_DOMAIN_CHR_TARGET_SERIAL;
+}
+
+/* libvirt's virDomainChrEquals for serials and consoles: the kind, the
+ * target type and port, the source type and path. */
+static bool
+qemuHotplugChrEquals(const virDomainChrDef *a, const virDomainChrDef *b)
+{
+    return a->deviceType == b->deviceType &&
+           qemuHotplugChrTargetType(a) == qemuHotplugChrTargetType(b) &&
+           a->targetPort == b->targetPort && a->type == b->type &&
+           g_strcmp0(a->path, b->path) == 0;
+}
+
+ssize_t
+qemuHotplugFindChr(const virDomainDef *def, const virDomainChrDef *match, bool live)
+{
+    virDomainChrDef *const *list =
+        match->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ? def->serials : def->consoles;
+    size_t n = match->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ? def->nserials
+                                                                 : def->nconsoles;
+
+    for (size_t i = 0; i < n; i++) {
+        if ((!live || match->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ||
+             !qemuHotplugIsCompatConsole(def, i)) &&
+            qemuHotplugChrEquals(list[i], match))
+            return (ssize_t)i;
+    }
+    if (live)
+        virReportError(VIR_ERR_DEVICE_MISSING,
+                       "chr type '%s' device not present in domain configuration",
+                       match->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ? "serial"
+                                                                         : "console");
+    else
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       "device not present in domain configuration");
+    return -1;
+}
+
+int
+qemuHotplugChrFromXML(const char *xml, virDomainChrDef *chr)
+{
+    xmlDocPtr doc =
+        xmlReadMemory(xml, (int)strlen(xml), NULL, NULL,
+                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+
+    chr->targetPort = -1;
+    for (xmlNodePtr cur = root ? root->children : NULL; cur; cur = cur->next) {
+        xmlChar *val;
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (xmlStrEqual(cur->name, BAD_CAST "target") &&
+            (val = xmlGetProp(cur, BAD_CAST "port"))) {
+            /* (the parser checked it) */
+            chr->targetPort = (int)g_ascii_strtoll((const char *)val, NULL, 10);
+            xmlFree(val);
+        } else if (xmlStrEqual(cur->name, BAD_CAST "source") &&
+                   chr->type == VIR_DOMAIN_CHR_TYPE_PTY && !chr->path &&
+                   (val = xmlGetProp(cur, BAD_CAST "path"))) {
+            if (*val)
+                chr->path = g_strdup((const char *)val);
+            xmlFree(val);
+        }
+    }
+    if (doc)
+        xmlFreeDoc(doc);
+    return chr->targetPort;
+}
+
+void
+qemuHotplugChrAssignPort(const virDomainDef *def, virDomainChrDef *chr, bool live)
+{
+    virDomainChrDef *const *list =
+        chr->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ? def->serials : def->consoles;
+    size_t n =
+        chr->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ? def->nserials : def->nconsoles;
+    int maxport = -1;
+
+    if (chr->targetPort >= 0)
+        return;
+    /* libvirt: one above every port of the kind; the running guest's
+     * serial console does not count for a console plugged in live */
+    for (size_t i = 0; i < n; i++) {
+        if (live && chr->deviceType == VIR_DOMAIN_CHR_DEVICE_CONSOLE &&
+            qemuHotplugIsCompatConsole(def, i))
+            continue;
+        maxport = MAX(maxport, list[i]->targetPort);
+    }
+    chr->targetPort = maxport + 1;
+}
+
+static void
+qemuHotplugChrInsert(virDomainChrDef ***list, size_t *n, size_t pos, virDomainChrDef *chr)
+{
+    *list = g_renew(virDomainChrDef *, *list, *n + 2);
+    memmove(*list + pos + 1, *list + pos, (*n - pos) * sizeof(**list));
+    (*list)[pos] = chr;
+    (*n)++;
+    (*list)[*n] = NULL;
+}
+
+static virDomainChrDef *
+qemuHotplugChrSteal(virDomainChrDef **list, size_t *n, size_t idx)
+{
+    virDomainChrDef *chr = list[idx];
+
+    memmove(list + idx, list + idx + 1, (*n - idx) * sizeof(*list));
+    (*n)--;
+    return chr;
+}
+
+int
+qemuHotplugAttachChrConfig(virDomainDef *def, virDomainChrDef **chrp)
+{
+    virDomainChrDef *chr = *chrp;
+    bool console = chr->deviceType == VIR_DOMAIN_CHR_DEVICE_CONSOLE;
+
+    if (console && qemuHotplugChrTargetType(chr) == VIR_DOMAIN_CHR_TARGET_SERIAL) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "attaching serial console is not supported");
+        return -1;
+    }
+    qemuHotplugChrAssignPort(def, chr, false);
+    for (size_t i = 0; i < (console ? def->nconsoles : def->nserials); i++) {
+        if (qemuHotplugChrEquals(console ? def->consoles[i] : def->serials[i], chr)) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s", "chardev already exists");
+            return -1;
+        }
+    }
+    if (console) {
+        qemuHotplugChrInsert(&def->consoles, &def->nconsoles, def->nconsoles, chr);
+    } else {
+        /* libvirt's compatibility console comes with the first serial */
+        if (def->nserials == 0 && def->nconsoles == 0) {
+            virDomainChrDef *compat = g_new0(virDomainChrDef, 1);
+
+            compat->deviceType = VIR_DOMAIN_CHR_DEVICE_CONSOLE;
+            compat->type = chr->type;
+            compat->path = g_strdup(chr->path);
+            compat->targetType = VIR_DOMAIN_CHR_TARGET_SERIAL;
+            compat->targetPort = chr->targetPort;
+            qemuHotplugChrInsert(&def->consoles, &def->nconsoles, 0, compat);
+        }
+        qemuHotplugChrInsert(&def->serials, &def->nserials, def->nserials, chr);
+    }
+    *chrp = NULL;
+    return 0;
+}
+
+int
+qemuHotplugDetachChrConfig(virDomainDef *def, const virDomainChrDef *match)
+{
+    ssize_t idx;
+
+    if (match->deviceType == VIR_DOMAIN_CHR_DEVICE_CONSOLE &&
+        qemuHotplugChrTargetType(match) == VIR_DOMAIN_CHR_TARGET_SERIAL) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "detaching serial console is not supported");
+        return -1;
+    }
+    if ((idx = qemuHotplugFindChr(def, match, false)) < 0)
+        return -1;
+    if (match->deviceType == VIR_DOMAIN_CHR_DEVICE_CONSOLE) {
+        virDomainChrDefFree(qemuHotplugChrSteal(def->consoles, &def->nconsoles, idx));
+        return 0;
+    }
+    /* serial 0 takes its compatibility console along */
+    if (idx == 0 && qemuHotplugIsCompatConsole(def, 0))
+        virDomainChrDefFree(qemuHotplugChrSteal(def->consoles, &def->nconsoles, 0));
+    virDomainChrDefFree(qemuHotplugChrSteal(def->serials, &def->nserials, idx));
+    return 0;
+}
+
+/* The next free "serialN" / "consoleN" of @def (the compatibility console
+ * is console0). */
+static char *
+qemuHotplugChrNextAlias(const virDomainDef *def, bool console)
+{
+    const char *prefix = console ? "console" : "serial";
+    size_t n = console ? def->nconsoles : def->nserials;
+    int next = console && def->nconsoles > 0 ? 1 : 0;
+
+    for (size_t i = 0; i < n; i++) {
+        virDomainChrDef *c = console ? def->consoles[i] : def->serials[i];
+        char buf[32];
+        const char *a = qemuHotplugChrAlias(def, c, buf, sizeof(buf));
+        int k;
+
+        if (g_str_has_prefix(a, prefix) && sscanf(a + strlen(prefix), "%d", &k) == 1 &&
+            k >= next)
+            next = k + 1;
+    }
+    return g_strdup_printf("%s%d", prefix, next);
+}
+
+/* Each serial and virtio console keeps the id it has now, so that one
+ * taken out of the lists moves nobody's (ids by position otherwise). */
+static void
+qemuHotplugChrKeepAliases(virDomainDef *def)
+{
+    char buf[32];
+
+    for (size_t i = 0; i < def->nserials; i++) {
+        if (!def->serials[i]->alias)
+            def->serials[i]->alias =
+                g_strdup(qemuHotplugChrAlias(def, def->serials[i], buf, sizeof(buf)));
+    }
+    for (size_t i = 0; i < def->nconsoles; i++) {
+        if (def->consoles[i]->alias)
+            continue;
+        /* the serial console shows its serial's (libvirt's live XML) */
+        if (qemuHotplugIsCompatConsole(def, i))
+            def->consoles[i]->alias =
+                def->nserials ? g_strdup(def->serials[0]->alias) : NULL;
+        else
+            def->consoles[i]->alias =
+                g_strdup(qemuHotplugChrAlias(def, def->consoles[i], buf, sizeof(buf)));
+    }
+}
+
+int
+qemuHotplugAttachChrLive(qemuDriver *driver, virDomainObj *obj, virDomainChrDef **chrp)
+{
+    virDomainChrDef *chr = *chrp;
+    virDomainDef *def = obj->def;
+    bool console = chr->deviceType == VIR_DOMAIN_CHR_DEVICE_CONSOLE;
+    g_autoptr(json_object) chardev = NULL;
+    g_autoptr(json_object) backend = NULL;
+    g_autoptr(json_object) data = NULL;
+    g_autoptr(json_object) dev = NULL;
+    g_autoptr(json_object) reply = NULL;
+    g_autofree char *alias = NULL;
+    g_autofree char *charId = NULL;
+    int controller = -1;
+
+    if (console && qemuHotplugChrTargetType(chr) != VIR_DOMAIN_CHR_TARGET_VIRTIO) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "unsupported console target type serial");
+        return -1;
+    }
+    qemuHotplugChrAssignPort(def, chr, true);
+    for (size_t i = 0; i < (console ? def->nconsoles : def->nserials); i++) {
+        if (qemuHotplugChrEquals(console ? def->consoles[i] : def->serials[i], chr)) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s", "chardev already exists");
+            return -1;
+        }
+    }
+    if (console) {
+        for (size_t i = 0; i < def->ncontrollers && controller < 0; i++) {
+            if (def->controllers[i]->type == VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL)
+                controller = def->controllers[i]->idx;
+        }
+        if (controller < 0) {
+            virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INTERNAL_ERROR, __func__, "%s",
+                               "no virtio-serial controllers are available");
+            return -1;
+        }
+    } else {
+        if (chr->targetPort > 3) {
+            virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INTERNAL_ERROR, __func__, "%s",
+                               "Maximum supported number of ISA serial ports is '4'");
+            return -1;
+        }
+        chr->targetType = VIR_DOMAIN_CHR_TARGET_ISA_SERIAL;
+        if (!chr->targetModel)
+            chr->targetModel = g_strdup("isa-serial");
+    }
+    alias = qemuHotplugChrNextAlias(def, console);
+    charId = g_strdup_printf("char%s", alias);
+
+    /* the host side */
+    data = json_object_new_object();
+    backend = json_object_new_object();
+    if (chr->type == VIR_DOMAIN_CHR_TYPE_PTY) {
+        json_object_object_add(backend, "type", json_object_new_string("pty"));
+    } else if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE) {
+        json_object_object_add(backend, "type", json_object_new_string("file"));
+        json_object_object_add(data, "out", json_object_new_string(chr->path));
+    } else {
+        json_object_object_add(backend, "type", json_object_new_string("null"));
+    }
+    json_object_object_add(backend, "data", json_object_get(data));
+    chardev = json_object_new_object();
+    json_object_object_add(chardev, "id", json_object_new_string(charId));
+    json_object_object_add(chardev, "backend", json_object_get(backend));
+    if (qemuHotplugMonitor(obj, "chardev-add", chardev, &reply) < 0)
+        return -1;
+
+    /* the guest side: QEMU numbers a virtconsole's port as libvirt does
+     * (0 when free, else the lowest free one) */
+    dev = json_object_new_object();
+    if (console) {
+        g_autofree char *bus = g_strdup_printf("virtio-serial%d.0", controller);
+
+        json_object_object_add(dev, "driver", json_object_new_string("virtconsole"));
+        json_object_object_add(dev, "bus", json_object_new_string(bus));
+    } else {
+        json_object_object_add(dev, "driver", json_object_new_string("isa-serial"));
+        json_object_object_add(dev, "index", json_object_new_int(chr->targetPort));
+    }
+    json_object_object_add(dev, "chardev", json_object_new_string(charId));
+    json_object_object_add(dev, "id", json_object_new_string(alias));
+    if (qemuHotplugMonitor(obj, "device_add", dev, NULL) < 0) {
+        if (virDomainObjIsActive(obj))
+            qemuHotplugChardevRemove(obj, charId);
+        return -1;
+    }
+
+    if (chr->type == VIR_DOMAIN_CHR_TYPE_PTY) {
+        json_object *pty = NULL;
+
+        g_clear_pointer(&chr->path, g_free);
+        if (json_object_object_get_ex(reply, "pty", &pty))
+            chr->path = g_strdup(json_object_get_string(pty));
+    }
+    g_free(chr->alias);
+    chr->alias = g_steal_pointer(&alias);
+    if (console)
+        qemuHotplugChrInsert(&def->consoles, &def->nconsoles, def->nconsoles, chr);
+    else
+        qemuHotplugChrInsert(&def->serials, &def->nserials, def->nserials, chr);
+    *chrp = NULL;
+    virObjectEventStateQueue(
+        driver->events, virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
+                                                VIR_DOMAIN_EVENT_OBJ(obj), chr->alias));
+    qemuDomainSaveStatus(driver, obj);
+    return 0;
+}
+
+int
+qemuHotplugDetachChrLive(qemuDriver *driver, virDomainObj *obj, bool console, size_t idx)
+{
+    virDomainChrDef *chr = console ? obj->def->consoles[idx] : obj->def->serials[idx];
+    char buf[32];
+    g_autofree char *alias =
+        g_strdup(qemuHotplugChrAlias(obj->def, chr, buf, sizeof(buf)));
+    int rc;
+
+    if ((rc = qemuHotplugDeviceDel(obj, alias)) < 0)
+        return -1;
+    if (rc == 1) {
+        bool isConsole = false;
+        ssize_t now = qemuHotplugFindChrAlias(obj->def, alias, &isConsole);
+
+        if (now >= 0)
+            qemuHotplugRemoveChrLive(driver, obj, isConsole, (size_t)now);
+    }
+    return 0;
+}
+
+void
+qemuHotplugRemoveChrLive(qemuDriver *driver, virDomainObj *obj, bool console, size_t idx)
+{
+    virDomainDef *def = obj->def;
+    virDomainChrDef *chr;
+    char buf[32];
+    g_autofree char *alias = NULL;
+    g_autofree char *charId = NULL;
+
+    /* the others keep their ids once this one is out of the lists */
+    qemuHotplugChrKeepAliases(def);
+    chr = console ? def->consoles[idx] : def->serials[idx];
+    alias = g_strdup(qemuHotplugChrAlias(def, chr, buf, sizeof(buf)));
+    charId = g_strdup_printf("char%s", alias);
+    if (virDomainObjIsActive(obj))
+        qemuHotplugChardevRemove(obj, charId);
+    if (console) {
+        virDomainChrDefFree(qemuHotplugChrSteal(def->consoles, &def->nconsoles, idx));
+    } else {
+        if (idx == 0 && qemuHotplugIsCompatConsole(def, 0))
+            virDomainChrDefFree(qemuHotplugChrSteal(def->consoles, &def->nconsoles, 0));
+        virDomainChrDefFree(qemuHotplugChrSteal(def->serials, &def->nserials, idx));
+    }
     virObjectEventStateQueue(driver->events,
                              virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
                                                      VIR_DOMAIN_EVENT_OBJ(obj), alias));

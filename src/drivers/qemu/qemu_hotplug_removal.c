@@ -279,6 +279,14 @@ qemuHotplugRemoveDeviceAlias(qemuDriver *driver, virDomainObj *obj, const char *
         qemuHotplugRemoveWatchdogLive(driver, obj);
         return 0;
     }
+    {
+        bool console = false;
+
+        if ((idx = qemuHotplugFindChrAlias(obj->def, alias, &console)) >= 0) {
+            qemuHotplugRemoveChrLive(driver, obj, console, (size_t)idx);
+            return 0;
+        }
+    }
     g_debug("DEVICE_DELETED '%s' of '%s': no such device in the definition", alias,
             obj->def->name);
     return 0;

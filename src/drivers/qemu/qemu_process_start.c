@@ -272,7 +272,8 @@ qemuProcessReadPtyPaths(virDomainObj *obj)
 
         if (def->serials[i]->type != VIR_DOMAIN_CHR_TYPE_PTY)
             continue;
-        alias = g_strdup_printf("charserial%zu", i);
+        alias = def->serials[i]->alias ? g_strdup_printf("char%s", def->serials[i]->alias)
+                                       : g_strdup_printf("charserial%zu", i);
         virDomainObjUnlock(obj);
         rc = qemuMonitorGetPtyPath(priv->mon, alias, &path);
         virDomainObjLock(obj);
@@ -288,7 +289,8 @@ qemuProcessReadPtyPaths(virDomainObj *obj)
         if (con->type == VIR_DOMAIN_CHR_TYPE_PTY &&
             con->targetType == VIR_DOMAIN_CHR_TARGET_VIRTIO) {
             /* a virtconsole has its own pty (charconsoleI) */
-            g_autofree char *alias = g_strdup_printf("charconsole%zu", i);
+            g_autofree char *alias = con->alias ? g_strdup_printf("char%s", con->alias)
+                                                : g_strdup_printf("charconsole%zu", i);
             char *path = NULL;
             int rc;
 
