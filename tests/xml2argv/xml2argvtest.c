@@ -9,7 +9,7 @@
  * driver keeps it (defaults and PCI addresses filled in) must match
  * NAME.def.xml. TEST_REGENERATE=1
  * rewrites both. /qemu/command/real/NAME then starts the real QEMU with that
- * argv (sources and paths swapped for scratch files) and checks it reaches
+ * argv (sources and paths swapped for scratch files, network disks too) and checks it reaches
  * the QMP prelaunch state, so the goldens are command lines QEMU accepts.
  */
 
@@ -259,6 +259,14 @@ useScratchFiles(virDomainDef *def, const char *dir, const char *guest)
         const char *argv[] = { "qemu-img", "create", "-q", "-f", fmt, NULL, "16M", NULL };
         int status = -1;
 
+        /* a network disk's server is not here: the golden holds its
+         * protocol node; the real start reads a scratch file instead
+         * (the daemon suites start QEMU against a real NBD server) */
+        if (d->net) {
+            virDomainDiskNetSourceFree(g_steal_pointer(&d->net));
+            d->type = VIR_DOMAIN_DISK_TYPE_FILE;
+            d->src = g_strdup("net");
+        }
         if (!d->src)
             continue;
         if (d->type == VIR_DOMAIN_DISK_TYPE_BLOCK &&

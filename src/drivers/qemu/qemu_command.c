@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "qemu_command.h"
+#include "qemu_block_net.h"
 #include "qemu_cpu.h"
 #include "qemu_domain_address.h"
 #include "qemu_security.h"
@@ -273,6 +274,10 @@ qemuDiskAlias(const virDomainDiskDef *disk)
         if (disk->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
             idx = (int)disk->addr.unit;
         return g_strdup_printf("sata0-0-%d", idx);
+    case VIR_DOMAIN_DISK_BUS_FDC:
+        if (disk->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
+            idx = (int)disk->addr.unit;
+        return g_strdup_printf("fdc0-0-%d", idx);
     case VIR_DOMAIN_DISK_BUS_IDE:
     default:
         if (disk->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
@@ -289,7 +294,7 @@ qemuDiskNodeIndex(const virDomainDef *def, const virDomainDiskDef *disk)
     for (size_t i = 0; i < def->ndisks; i++) {
         const virDomainDiskDef *d = def->disks[i];
 
-        if (!d->src)
+        if (!d->src && !d->net)
             continue;
         if (d == disk)
             return n;
@@ -362,10 +367,11 @@ qemuBuildDiskBacking(GPtrArray *a, const virDomainDiskDef *disk, const char *cac
     return first;
 }
 
-static void
+static int
 qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *disk,
               size_t n, size_t *backingNext)
 {
+    g_autofree char *netProps = NULL;
     bool writeback, direct, noflush;
     bool hasCache = disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT;
     g_autofree char *cacheJSON = NULL;
@@ -375,26 +381,35 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
     g_autofree char *alias = qemuDiskAlias(disk);
     bool cdrom = disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM;
     bool ro = disk->readonly || cdrom;
+    bool media = disk->src || disk->net;
     g_autofree char *drive =
-        disk->src ? g_strdup_printf("drive=libvirt-%zu-format,", n) : g_strdup("");
+        media ? g_strdup_printf("drive=libvirt-%zu-format,", n) : g_strdup("");
 
+    if (disk->net && !(netProps = qemuBlockNetStorageProps(disk, NULL)))
+        return -1;
     qemuDiskCacheFlags(disk->cache, &writeback, &direct, &noflush);
     if (hasCache)
         cacheJSON =
             g_strdup_printf(",\"cache\":{\"direct\":%s,\"no-flush\":%s}",
                             direct ? "true" : "false", noflush ? "true" : "false");
 
-    if (disk->src) {
+    if (media) {
         g_autoptr(GString) file = g_string_new(NULL);
         g_autoptr(GString) fmt = g_string_new(NULL);
-        g_autofree char *esc = g_strescape(disk->src, NULL);
         const char *detect = qemuDiskDetectZeroes(disk);
-        size_t backing = qemuBuildDiskBacking(a, disk, cacheJSON, backingNext);
+        size_t backing =
+            disk->net ? 0 : qemuBuildDiskBacking(a, disk, cacheJSON, backingNext);
 
         /* libvirt's member order: aio after the file name, cache before
          * auto-read-only; discard/detect-zeroes on the format node */
-        g_string_append_printf(file, "{\"driver\":\"%s\",\"filename\":\"%s\"",
-                               qemuDiskStorageDriver(disk->type), esc);
+        if (disk->net) {
+            g_string_append(file, netProps);
+        } else {
+            g_autofree char *esc = g_strescape(disk->src, NULL);
+
+            g_string_append_printf(file, "{\"driver\":\"%s\",\"filename\":\"%s\"",
+                                   qemuDiskStorageDriver(disk->type), esc);
+        }
         if (disk->io != VIR_DOMAIN_DISK_IO_DEFAULT)
             g_string_append_printf(file, ",\"aio\":\"%s\"",
                                    virDomainDiskIoToString(disk->io));
@@ -445,6 +460,11 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
         dev = g_strdup_printf("%s,bus=ide.%d,%sid=%s", cdrom ? "ide-cd" : "ide-hd", idx,
                               drive, alias);
         break;
+    case VIR_DOMAIN_DISK_BUS_FDC:
+        if (disk->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
+            idx = (int)disk->addr.unit;
+        dev = g_strdup_printf("floppy,unit=%d,%sid=%s", idx, drive, alias);
+        break;
     case VIR_DOMAIN_DISK_BUS_IDE:
     default:
         if (disk->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
@@ -455,10 +475,11 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
         break;
     }
     add(a, "-device");
-    if (hasCache && disk->src)
+    if (hasCache && media)
         addf(a, "%s,write-cache=%s", dev, writeback ? "on" : "off");
     else
         add(a, dev);
+    return 0;
 }
 
 /* libvirt's -blockdev pair for pflash unit @unit (0: code, 1: NVRAM). */
@@ -1298,6 +1319,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     const char *machine;
     size_t diskNode = 0;
     size_t nextNode = 1;
+    bool fdc = false;
     bool pflash;
 
     if (qemuValidateDomainDef(def, caps) < 0 ||
@@ -1433,11 +1455,21 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     /* libvirt's numbering (qemuDiskNodeIndex): a disk's own image, then
      * the images of its backing chain, disk after disk */
     for (size_t i = 0; i < def->ndisks; i++) {
-        if (def->disks[i]->src) {
+        /* q35 has no floppy controller of its own: libvirt adds an
+         * isa-fdc before the first floppy (pc's built-in one is used) */
+        if (def->disks[i]->bus == VIR_DOMAIN_DISK_BUS_FDC && !fdc) {
+            fdc = true;
+            if (qemuMachineIsQ35(machine)) {
+                add(a, "-device");
+                add(a, "isa-fdc");
+            }
+        }
+        if (def->disks[i]->src || def->disks[i]->net) {
             diskNode = nextNode++;
-            qemuBuildDisk(a, def, def->disks[i], diskNode, &nextNode);
-        } else {
-            qemuBuildDisk(a, def, def->disks[i], 0, &nextNode);
+            if (qemuBuildDisk(a, def, def->disks[i], diskNode, &nextNode) < 0)
+                return NULL;
+        } else if (qemuBuildDisk(a, def, def->disks[i], 0, &nextNode) < 0) {
+            return NULL;
         }
     }
     for (size_t i = 0; i < def->nnets; i++) {

@@ -986,7 +986,7 @@ assignUSB2Group(virDomainDef *def, qemuPCIAddressSet *set, int idx, bool q35)
     return 0;
 }
 
-/* libvirt's IDE/SATA drive addresses from the target name. */
+/* libvirt's IDE/SATA/floppy drive addresses from the target name. */
 static void
 assignDriveAddresses(virDomainDef *def)
 {
@@ -1006,6 +1006,11 @@ assignDriveAddresses(virDomainDef *def)
             a->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;
             a->controller = (unsigned int)n / 4;
             a->bus = (unsigned int)(n % 4) / 2;
+            a->unit = (unsigned int)n % 2;
+        } else if (bus == VIR_DOMAIN_DISK_BUS_FDC) {
+            /* two drives a controller, one bus */
+            a->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;
+            a->controller = (unsigned int)n / 2;
             a->unit = (unsigned int)n % 2;
         }
     }

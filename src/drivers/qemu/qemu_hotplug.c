@@ -553,6 +553,11 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
                        bus >= 0 && bus < (int)G_N_ELEMENTS(buses) ? buses[bus] : "");
         return -1;
     }
+    if (disk->net) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "hotplug of a network disk is not supported by virtkit");
+        return -1;
+    }
     if (!disk->src) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                        "cannot hotplug a disk without a source");

@@ -294,6 +294,12 @@ qemuUpdateDiskLive(qemuDriver *driver, virDomainObj *obj, const virDomainDiskDef
                        "cannot modify field '%s' of the disk", "bus");
         return -1;
     }
+    if (disk->net || newDisk->net) {
+        virReportError(
+            VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+            "changing the medium of a network disk is not supported by virtkit");
+        return -1;
+    }
     if (g_strcmp0(disk->src, newDisk->src) == 0)
         return 0;
     if (disk->device != VIR_DOMAIN_DISK_DEVICE_CDROM) {

@@ -51,6 +51,44 @@ static const char *const diskBusNames[VIR_DOMAIN_DISK_BUS_LAST] = {
     "none", "ide", "scsi", "virtio", "usb", "sata", "fdc",
 };
 
+/* libvirt's qemuDomainValidateStorageSource rules for a network source
+ * (the parser reads cookies, ssl, readahead, timeout and query only where
+ * their protocols allow them) */
+static int
+qemuValidateDiskNet(const virDomainDiskDef *disk)
+{
+    const virDomainDiskNetSource *net = disk->net;
+
+    if (net->protocol == VIR_STORAGE_NET_PROTOCOL_TFTP) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "'tftp' protocol is not supported with this QEMU binary");
+        return -1;
+    }
+    if (net->protocol == VIR_STORAGE_NET_PROTOCOL_NFS) {
+        if (net->nhosts != 1) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "'nfs' protocol requires the usage of exactly one host");
+            return -1;
+        }
+        if (net->hosts[0].transport != VIR_STORAGE_NET_HOST_TRANS_TCP) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "'nfs' host must use TCP protocol");
+            return -1;
+        }
+        if (net->hosts[0].port != 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "port cannot be specified in 'nfs' protocol host");
+            return -1;
+        }
+    }
+    if (net->tlsHostname && net->protocol != VIR_STORAGE_NET_PROTOCOL_NBD) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "'tlsHostname' field is supported only with NBD disks");
+        return -1;
+    }
+    return 0;
+}
+
 static int
 qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
                  const char *machine)
@@ -61,11 +99,15 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
 
     if (disk->type != VIR_DOMAIN_DISK_TYPE_FILE &&
         disk->type != VIR_DOMAIN_DISK_TYPE_VOLUME &&
-        disk->type != VIR_DOMAIN_DISK_TYPE_BLOCK) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       "disk '%s': only file, block and volume disks are supported", dst);
+        disk->type != VIR_DOMAIN_DISK_TYPE_BLOCK &&
+        disk->type != VIR_DOMAIN_DISK_TYPE_NETWORK) {
+        virReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            "disk '%s': only file, block, volume and network disks are supported", dst);
         return -1;
     }
+    if (disk->net && qemuValidateDiskNet(disk) < 0)
+        return -1;
     if (idx < 0) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s': invalid target name", dst);
         return -1;
@@ -134,6 +176,20 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
             return -1;
         }
         break;
+    case VIR_DOMAIN_DISK_BUS_FDC:
+        /* one floppy controller, two drives (libvirt's drive address) */
+        if (disk->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE &&
+            (disk->addr.controller > 0 || disk->addr.bus > 0 || disk->addr.unit > 1)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "disk '%s': the floppy controller has 2 drives", dst);
+            return -1;
+        }
+        if (idx > 1) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "disk '%s': the floppy controller has 2 drives", dst);
+            return -1;
+        }
+        break;
     case VIR_DOMAIN_DISK_BUS_IDE:
         if (!qemuMachineIsI440FX(machine)) {
             virReportError(
@@ -153,7 +209,7 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
             bus >= 0 && bus < VIR_DOMAIN_DISK_BUS_LAST ? diskBusNames[bus] : "?");
         return -1;
     }
-    if (!disk->src && !disk->srcPool && disk->device == VIR_DOMAIN_DISK_DEVICE_DISK) {
+    if (!virDomainDiskHasMedia(disk) && disk->device == VIR_DOMAIN_DISK_DEVICE_DISK) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s' has no source file", dst);
         return -1;
     }
@@ -678,6 +734,10 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
             break;
         case VIR_DOMAIN_CONTROLLER_TYPE_CCID:
             ok = c->idx == 0 && !c->model; /* usb-ccid, for a smartcard */
+            break;
+        case VIR_DOMAIN_CONTROLLER_TYPE_FDC:
+            /* pc's built-in one, or the isa-fdc put on q35 for its floppies */
+            ok = c->idx == 0 && !c->model;
             break;
         default:
             break;
