@@ -276,7 +276,7 @@ virDomainDefFree(virDomainDef *def)
         virDomainGraphicsDefFree(def->graphics[i]);
     g_free(def->graphics);
     for (size_t i = 0; i < def->naudios; i++)
-        g_free(def->audios[i].type);
+        virDomainAudioDefClear(&def->audios[i]);
     g_free(def->audios);
     for (size_t i = 0; i < def->nvideos; i++) {
         g_free(def->videos[i]->type);
@@ -464,7 +464,7 @@ virDomainDefCopy(const virDomainDef *src)
     def->audios =
         src->naudios ? g_memdup2(src->audios, src->naudios * sizeof(*src->audios)) : NULL;
     for (size_t i = 0; i < src->naudios; i++)
-        def->audios[i].type = g_strdup(src->audios[i].type);
+        virDomainAudioDefCopyTo(&def->audios[i], &src->audios[i]);
     def->videos = g_new0(virDomainVideoDef *, src->nvideos + 1);
     for (size_t i = 0; i < src->nvideos; i++) {
         virDomainVideoDef *v = g_memdup2(src->videos[i], sizeof(*v));

@@ -632,12 +632,54 @@ const char *virDomainGraphicsTypeToString(int type);
 void virDomainGraphicsDefFree(virDomainGraphicsDef *g);
 virDomainGraphicsDef *virDomainGraphicsDefCopy(const virDomainGraphicsDef *g);
 
-/* <audio id type/> (libvirt 9.0: the QEMU driver adds id 1 of type 'none'
- * for a VNC display when there is none) */
+/* <audio>'s <input> or <output> (domain_audio_conf.c): libvirt 9.0's
+ * common attributes and <settings>, then the backend's own; 0 / NULL:
+ * not given. <settings> is kept only with fixedSettings='yes'. */
 typedef struct {
-    int id;     /* 1.. */
-    char *type; /* "none" or "spice" (the backends virtkit runs) */
+    int mixingEngine;          /* virDomainTristate (yes/no) */
+    int fixedSettings;         /* virDomainTristate (yes/no) */
+    unsigned int voices;       /* non-zero when given */
+    unsigned int bufferLength; /* ms */
+    unsigned int frequency;    /* <settings frequency channels format> */
+    unsigned int channels;
+    int format;               /* virDomainAudioFormat index; 0: none */
+    char *dev;                /* alsa, oss */
+    unsigned int bufferCount; /* coreaudio, oss, sdl */
+    int tryPoll;              /* oss: virDomainTristate (yes/no) */
+    char *serverName;         /* jack */
+    char *clientName;         /* jack */
+    char *connectPorts;       /* jack */
+    int exactName;            /* jack: virDomainTristate (yes/no) */
+    char *name;               /* pulseaudio */
+    char *streamName;         /* pulseaudio */
+    unsigned int latency;     /* pulseaudio */
+} virDomainAudioIODef;
+
+/* <audio id type timerPeriod ...> (libvirt 9.0's backends: none alsa
+ * coreaudio jack oss pulseaudio sdl spice file dbus; the QEMU driver adds
+ * id 1 of type 'none' for a VNC display when there is none). Copied by
+ * value in arrays: virDomainAudioDefClear / virDomainAudioDefCopyTo. */
+typedef struct {
+    int id;                   /* 1.. */
+    char *type;               /* one of libvirt's type names */
+    unsigned int timerPeriod; /* 0: not given */
+    virDomainAudioIODef input;
+    virDomainAudioIODef output;
+    int ossTryMMap;   /* oss: virDomainTristate (yes/no) */
+    int ossExclusive; /* oss: virDomainTristate (yes/no) */
+    bool ossDspPolicySet;
+    int ossDspPolicy; /* >= 0 */
+    char *serverName; /* pulseaudio */
+    int sdlDriver;    /* sdl: index in esd alsa arts pulseaudio (1..); 0 none */
+    char *path;       /* file */
 } virDomainAudioDef;
+
+void virDomainAudioDefClear(virDomainAudioDef *a);
+/* A deep copy of @src into @dst (whose old content is not freed). */
+void virDomainAudioDefCopyTo(virDomainAudioDef *dst, const virDomainAudioDef *src);
+/* libvirt's names of <settings format>, <audio driver> (sdl); NULL out of range */
+const char *virDomainAudioFormatToString(int format);
+const char *virDomainAudioSDLDriverToString(int driver);
 
 /* <sound model=...> with its <codec type=...>s and <audio id=.../>
  * (domain_spice_conf.c): libvirt's models; codecs only for ich6/ich9/ich7

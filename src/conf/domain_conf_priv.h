@@ -171,8 +171,6 @@ int virDomainInputParseXML(GArray **inputs, xmlNodePtr node, GPtrArray *unknown,
                            unsigned int flags, bool *failed);
 int virDomainGraphicsParseXML(GPtrArray **graphics, xmlNodePtr node, GPtrArray *unknown,
                               unsigned int flags, bool *failed);
-int virDomainAudioParseXML(GArray **audios, xmlNodePtr node, GPtrArray *unknown,
-                           unsigned int flags, bool *failed);
 int virDomainVideoParseXML(GPtrArray **videos, xmlNodePtr node, GPtrArray *unknown,
                            unsigned int flags, bool *failed);
 /* Move the parsed arrays into @def (exact size), adding libvirt's implicit
@@ -204,6 +202,14 @@ void virDomainSpiceDevicesCopy(virDomainDef *dst, const virDomainDef *src);
 void virDomainSoundFormat(GString *buf, int indent, const virDomainSoundDef *s);
 void virDomainAddressedDeviceFormat(GString *buf, int indent, const char *open,
                                     const char *name, const virDomainDeviceAddress *addr);
+
+/* ---- domain_audio_conf.c: <audio> ---- */
+/* One <audio> appended to *@audios (made on first use, its elements
+ * cleared by virDomainAudioDefClear); -1 with libvirt's error. */
+int virDomainAudioParseXML(GArray **audios, xmlNodePtr node, GPtrArray *unknown,
+                           unsigned int flags, bool *failed);
+/* <audio .../> at @indent, as libvirt 9.0 writes it. */
+void virDomainAudioFormat(GString *buf, int indent, const virDomainAudioDef *a);
 
 /* ---- domain_watchdog_conf.c: <watchdog> ---- */
 /* One <watchdog> into @def->watchdog; -1 with libvirt's error (a second

@@ -772,12 +772,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         formatGraphics(&ctx, def->graphics[i], flags);
     for (size_t i = 0; i < def->nsounds; i++)
         virDomainSoundFormat(buf, ctx.indent, def->sounds[i]);
-    for (size_t i = 0; i < def->naudios; i++) {
-        lineStart(&ctx, "<audio");
-        g_string_append_printf(ctx.buf, " id='%d'", def->audios[i].id);
-        attr(ctx.buf, "type", def->audios[i].type);
-        g_string_append(ctx.buf, "/>\n");
-    }
+    for (size_t i = 0; i < def->naudios; i++)
+        virDomainAudioFormat(buf, ctx.indent, &def->audios[i]);
     for (size_t i = 0; i < def->nvideos; i++)
         formatVideo(&ctx, def->videos[i]);
     for (size_t i = 0; i < def->nredirdevs; i++)

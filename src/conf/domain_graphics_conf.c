@@ -38,14 +38,6 @@ graphicsFree(gpointer data)
 }
 
 static void
-audioClear(gpointer data)
-{
-    virDomainAudioDef *a = data;
-
-    g_free(a->type);
-}
-
-static void
 videoFree(gpointer data)
 {
     virDomainVideoDef *v = data;
@@ -515,50 +507,6 @@ error:
     return NULL;
 }
 
-static int
-parseAudio(xmlNodePtr node, virDomainAudioDef *a)
-{
-    static const char *const known[] = { "alsa",       "coreaudio", "jack",  "oss",
-                                         "pulseaudio", "sdl",       "spice", "file",
-                                         "dbus",       NULL };
-    g_autofree char *id = virDomainXMLProp(node, "id");
-    g_autofree char *type = virDomainXMLProp(node, "type");
-    unsigned long long val;
-
-    if (!type) {
-        virDomainXMLReportMissingAttr("type", node);
-        return -1;
-    }
-    if (!id) {
-        virDomainXMLReportMissingAttr("id", node);
-        return -1;
-    }
-    if (virDomainParseULL(id, &val) < 0 || val > G_MAXUINT) {
-        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
-                           "Invalid value for attribute 'id' in element 'audio': '%s'. "
-                           "Expected non-negative integer value",
-                           id);
-        return -1;
-    }
-    if (val == 0 || val > G_MAXINT) {
-        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__, "%s",
-                           val == 0 ? "Invalid value for attribute 'id' in element "
-                                      "'audio': Zero is not permitted"
-                                    : "audio id is too large");
-        return -1;
-    }
-    if (!g_str_equal(type, "none") && !g_str_equal(type, "spice")) {
-        if (virDomainStrInList(known, type))
-            virDomainReportUnsupportedValue("audio type", type);
-        else
-            virDomainXMLReportInvalidAttr("type", node, type);
-        return -1;
-    }
-    a->id = (int)val;
-    a->type = g_steal_pointer(&type);
-    return 0;
-}
-
 static virDomainVideoDef *
 parseVideo(xmlNodePtr node, size_t nvideos)
 {
@@ -690,10 +638,6 @@ static const virDomainXMLAttrRule graphicsAttrs[] = {
     { "gl", (const char *const[]){ "enable", NULL } },
     { NULL, NULL },
 };
-static const virDomainXMLAttrRule audioAttrs[] = {
-    { "", (const char *const[]){ "id", "type", NULL } },
-    { NULL, NULL },
-};
 static const virDomainXMLAttrRule videoAttrs[] = {
     { "model", (const char *const[]){ "type", "vram", "heads", "primary", "ram", "vram64",
                                       "vgamem", NULL } },
@@ -706,7 +650,6 @@ static const char *const spiceChildren[] = { "listen", "image",     "jpeg",
                                              "zlib",   "playback",  "streaming",
                                              "mouse",  "clipboard", "filetransfer",
                                              "gl",     NULL };
-static const char *const audioChildren[] = { NULL };
 /* <model>'s <acceleration> and <resolution> are not carried */
 static const char *const videoChildren[] = { "model", "model/", "address", NULL };
 
@@ -738,25 +681,6 @@ virDomainGraphicsParseXML(GPtrArray **graphics, xmlNodePtr node, GPtrArray *unkn
             node, g->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE ? spiceChildren : vncChildren,
             unknown, flags, failed) < 0 ||
         virDomainDeviceCheckAttrs(node, graphicsAttrs, unknown, flags, failed) < 0)
-        return -1;
-    return 0;
-}
-
-int
-virDomainAudioParseXML(GArray **audios, xmlNodePtr node, GPtrArray *unknown,
-                       unsigned int flags, bool *failed)
-{
-    virDomainAudioDef a = { 0 };
-
-    if (parseAudio(node, &a) < 0)
-        return -1;
-    if (!*audios) {
-        *audios = g_array_new(FALSE, TRUE, sizeof(virDomainAudioDef));
-        g_array_set_clear_func(*audios, audioClear);
-    }
-    g_array_append_val(*audios, a);
-    if (virDomainDeviceCheckChildren(node, audioChildren, unknown, flags, failed) < 0 ||
-        virDomainDeviceCheckAttrs(node, audioAttrs, unknown, flags, failed) < 0)
         return -1;
     return 0;
 }

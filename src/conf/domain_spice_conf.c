@@ -293,6 +293,16 @@ virDomainSpiceDevicesSteal(virDomainDef *def, virDomainSpiceDevices *acc)
             return -1;
         }
     }
+    /* ... and libvirt's virDomainAudioDefValidate: ids are unique */
+    for (size_t i = 0; i < def->naudios; i++) {
+        for (size_t j = 0; j < i; j++) {
+            if (def->audios[j].id == def->audios[i].id) {
+                virReportError(VIR_ERR_XML_ERROR, "audio ID %d is used multiple times",
+                               def->audios[i].id);
+                return -1;
+            }
+        }
+    }
     return 0;
 }
 

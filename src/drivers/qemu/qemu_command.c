@@ -1211,7 +1211,7 @@ qemuBuildGraphics(GPtrArray *a, const virDomainDef *def)
 
     for (size_t i = 0; i < def->naudios; i++) {
         add(a, "-audiodev");
-        addf(a, "%s,id=audio%d", def->audios[i].type, def->audios[i].id);
+        g_ptr_array_add(a, qemuAudiodevProps(&def->audios[i]));
     }
     if (def->naudios > 0)
         audiodev = g_strdup_printf("audio%d", def->audios[0].id);

@@ -40,6 +40,10 @@ const char *qemuSoundDevice(const char *model);
 const char *qemuRNGModel(const virDomainRNGDef *rng);
 /* QEMU's device for an interface model, or NULL if there is none. */
 const char *qemuNetModel(const virDomainNetDef *net);
+/* The -audiodev value of @audio ("alsa,id=audio1,in.dev=...", libvirt
+ * 9.0's properties in QEMU's key=value form); caller frees
+ * (qemu_command_audio.c). */
+char *qemuAudiodevProps(const virDomainAudioDef *audio);
 /* QEMU's watchdog action for libvirt's (-watchdog-action, set-action):
  * 'dump' is 'pause' (the driver dumps on the event). */
 const char *qemuWatchdogAction(int action);

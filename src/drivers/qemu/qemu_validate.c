@@ -606,6 +606,14 @@ qemuValidateGraphics(const virDomainDef *def)
                            "Spice audio is not supported without spice graphics");
             return -1;
         }
+        /* libvirt passes it as SDL_AUDIODRIVER in QEMU's environment,
+         * which virtkit's command line does not carry */
+        if (def->audios[i].sdlDriver) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "audio attribute 'driver' of SDL audio is not supported by "
+                           "virtkit");
+            return -1;
+        }
     }
     return 0;
 }
