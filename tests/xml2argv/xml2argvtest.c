@@ -308,6 +308,14 @@ useScratchFiles(virDomainDef *def, const char *dir, const char *guest)
             def->channels[i]->path = g_strdup_printf("%s/chan%zu.sock", dir, i);
         }
     }
+    /* a file audio backend writes its WAV where it says (QEMU's
+     * "qemu.wav" in its working directory without a path) */
+    for (size_t i = 0; i < def->naudios; i++) {
+        if (g_str_equal(def->audios[i].type, "file")) {
+            g_free(def->audios[i].path);
+            def->audios[i].path = g_strdup_printf("%s/audio%zu.wav", dir, i);
+        }
+    }
     if (def->os.nvram && !g_str_has_prefix(def->os.nvram, dir)) {
         g_free(def->os.nvram);
         def->os.nvram = g_strdup_printf("%s/nvram.fd", dir);
