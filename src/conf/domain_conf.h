@@ -569,6 +569,7 @@ typedef struct {
 typedef enum {
     VIR_DOMAIN_GRAPHICS_TYPE_VNC = 0,
     VIR_DOMAIN_GRAPHICS_TYPE_SPICE,
+    VIR_DOMAIN_GRAPHICS_TYPE_EGL_HEADLESS, /* no listen, port or password */
     VIR_DOMAIN_GRAPHICS_TYPE_LAST
 } virDomainGraphicsType;
 
@@ -625,6 +626,11 @@ typedef struct {
     int tlsPort;                             /* 0: none; -1: chosen at start */
     char *defaultMode;                       /* secure, insecure; NULL: any */
     int spice[VIR_DOMAIN_SPICE_OPTION_LAST]; /* virDomainGraphicsSpiceOption values */
+    /* vnc only: <audio id=.../>, the backend its clients hear; 0: the first */
+    int audioId;
+    /* egl-headless only: <gl rendernode=...>; NULL: the QEMU driver picks
+     * the host's first /dev/dri/renderD* at start (live data then) */
+    char *rendernode;
 } virDomainGraphicsDef;
 
 const char *virDomainGraphicsTypeToString(int type);

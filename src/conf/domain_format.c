@@ -380,6 +380,20 @@ formatGraphics(fmtCtx *ctx, const virDomainGraphicsDef *g, unsigned int flags)
 
     lineStart(ctx, "<graphics");
     attr(ctx->buf, "type", virDomainGraphicsTypeToString(g->type));
+    if (g->type == VIR_DOMAIN_GRAPHICS_TYPE_EGL_HEADLESS) {
+        if (!g->rendernode) {
+            g_string_append(ctx->buf, "/>\n");
+            return;
+        }
+        g_string_append(ctx->buf, ">\n");
+        ctx->indent += 2;
+        lineStart(ctx, "<gl");
+        attr(ctx->buf, "rendernode", g->rendernode);
+        g_string_append(ctx->buf, "/>\n");
+        ctx->indent -= 2;
+        line(ctx, "</graphics>");
+        return;
+    }
     if (g->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC) {
         if (g->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_SOCKET)
             attr(ctx->buf, "socket", g->socket);
@@ -426,6 +440,8 @@ formatGraphics(fmtCtx *ctx, const virDomainGraphicsDef *g, unsigned int flags)
         if (g->spice[opt])
             line(ctx, "<%s %s='%s'/>", element, name, values[g->spice[opt]]);
     }
+    if (g->type == VIR_DOMAIN_GRAPHICS_TYPE_VNC && g->audioId > 0)
+        line(ctx, "<audio id='%d'/>", g->audioId);
     ctx->indent -= 2;
     line(ctx, "</graphics>");
 }

@@ -100,8 +100,11 @@ parseInput(GArray *inputs, xmlNodePtr node, unsigned int flags)
     return 0;
 }
 
-static const char *const graphicsTypeNames[VIR_DOMAIN_GRAPHICS_TYPE_LAST] = { "vnc",
-                                                                              "spice" };
+static const char *const graphicsTypeNames[VIR_DOMAIN_GRAPHICS_TYPE_LAST] = {
+    "vnc",
+    "spice",
+    "egl-headless",
+};
 
 const char *
 virDomainGraphicsTypeToString(int type)
@@ -168,6 +171,7 @@ virDomainGraphicsDefFree(virDomainGraphicsDef *g)
     g_free(g->passwdValidTo);
     g_free(g->connected);
     g_free(g->defaultMode);
+    g_free(g->rendernode);
     g_free(g);
 }
 
@@ -185,6 +189,7 @@ virDomainGraphicsDefCopy(const virDomainGraphicsDef *src)
     g->passwdValidTo = g_strdup(src->passwdValidTo);
     g->connected = g_strdup(src->connected);
     g->defaultMode = g_strdup(src->defaultMode);
+    g->rendernode = g_strdup(src->rendernode);
     return g;
 }
 
@@ -304,6 +309,38 @@ parseGraphicsAuth(xmlNodePtr node, virDomainGraphicsDef *g)
 }
 
 /* The VNC attributes: port, autoport, websocket, sharePolicy */
+/* VNC's <audio id=.../> (the first one; libvirt's virXMLPropUInt, required
+ * and non-zero) */
+static int
+parseGraphicsAudio(xmlNodePtr node, virDomainGraphicsDef *g)
+{
+    xmlNodePtr audio = virDomainXMLChild(node, "audio");
+    g_autofree char *id = audio ? virDomainXMLProp(audio, "id") : NULL;
+    unsigned long long val;
+
+    if (!audio)
+        return 0;
+    if (!id) {
+        virDomainXMLReportMissingAttr("id", audio);
+        return -1;
+    }
+    if (strchr(id, '-') || virDomainParseULL(id, &val) < 0 || val > G_MAXUINT) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid value for attribute 'id' in element 'audio': '%s'. "
+                           "Expected non-negative integer value",
+                           id);
+        return -1;
+    }
+    if (val == 0) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__, "%s",
+                           "Invalid value for attribute 'id' in element 'audio': Zero is "
+                           "not permitted");
+        return -1;
+    }
+    g->audioId = val > G_MAXINT ? G_MAXINT : (int)val;
+    return 0;
+}
+
 static int
 parseGraphicsVNC(xmlNodePtr node, virDomainGraphicsDef *g, unsigned int flags)
 {
@@ -358,7 +395,7 @@ parseGraphicsVNC(xmlNodePtr node, virDomainGraphicsDef *g, unsigned int flags)
         }
         g->sharePolicy = g_steal_pointer(&share);
     }
-    return 0;
+    return parseGraphicsAudio(node, g);
 }
 
 /* The SPICE attributes (port, tlsPort, autoport, defaultMode) and option
@@ -443,8 +480,7 @@ parseGraphics(xmlNodePtr node, unsigned int flags)
     }
     if ((gtype = virDomainEnumFromString(graphicsTypeNames, VIR_DOMAIN_GRAPHICS_TYPE_LAST,
                                          type)) < 0) {
-        static const char *const known[] = { "sdl",          "rdp",  "desktop",
-                                             "egl-headless", "dbus", NULL };
+        static const char *const known[] = { "sdl", "rdp", "desktop", "dbus", NULL };
         if (virDomainStrInList(known, type))
             virDomainReportUnsupportedValue("graphics type", type);
         else
@@ -454,6 +490,16 @@ parseGraphics(xmlNodePtr node, unsigned int flags)
     g = g_new0(virDomainGraphicsDef, 1);
     g->type = gtype;
     g->port = -1;
+    if (gtype == VIR_DOMAIN_GRAPHICS_TYPE_EGL_HEADLESS) {
+        /* libvirt reads only the first <gl>'s rendernode (no listen) */
+        xmlNodePtr gl = virDomainXMLChild(node, "gl");
+
+        g->listenType = VIR_DOMAIN_GRAPHICS_LISTEN_NONE;
+        g->port = 0;
+        if (gl)
+            g->rendernode = virDomainXMLProp(gl, "rendernode");
+        return g;
+    }
     if (parseGraphicsListen(node, g, &listen, flags, &haveListen) < 0)
         goto error;
     if (listen && !*listen)
@@ -636,6 +682,12 @@ static const virDomainXMLAttrRule graphicsAttrs[] = {
     { "clipboard", (const char *const[]){ "copypaste", NULL } },
     { "filetransfer", (const char *const[]){ "enable", NULL } },
     { "gl", (const char *const[]){ "enable", NULL } },
+    { "audio", (const char *const[]){ "id", NULL } },
+    { NULL, NULL },
+};
+static const virDomainXMLAttrRule eglAttrs[] = {
+    { "", (const char *const[]){ "type", NULL } },
+    { "gl", (const char *const[]){ "rendernode", NULL } },
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule videoAttrs[] = {
@@ -645,7 +697,8 @@ static const virDomainXMLAttrRule videoAttrs[] = {
 };
 
 static const char *const inputChildren[] = { "address", NULL };
-static const char *const vncChildren[] = { "listen", NULL };
+static const char *const vncChildren[] = { "listen", "audio", NULL };
+static const char *const eglChildren[] = { "gl", NULL };
 static const char *const spiceChildren[] = { "listen", "image",     "jpeg",
                                              "zlib",   "playback",  "streaming",
                                              "mouse",  "clipboard", "filetransfer",
@@ -677,6 +730,13 @@ virDomainGraphicsParseXML(GPtrArray **graphics, xmlNodePtr node, GPtrArray *unkn
     if (!*graphics)
         *graphics = g_ptr_array_new_with_free_func(graphicsFree);
     g_ptr_array_add(*graphics, g);
+    if (g->type == VIR_DOMAIN_GRAPHICS_TYPE_EGL_HEADLESS)
+        return virDomainDeviceCheckChildren(node, eglChildren, unknown, flags, failed) <
+                           0 ||
+                       virDomainDeviceCheckAttrs(node, eglAttrs, unknown, flags, failed) <
+                           0
+                   ? -1
+                   : 0;
     if (virDomainDeviceCheckChildren(
             node, g->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE ? spiceChildren : vncChildren,
             unknown, flags, failed) < 0 ||

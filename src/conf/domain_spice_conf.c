@@ -293,6 +293,18 @@ virDomainSpiceDevicesSteal(virDomainDef *def, virDomainSpiceDevices *acc)
             return -1;
         }
     }
+    /* ... so does a VNC display's */
+    for (size_t i = 0; i < def->ngraphics; i++) {
+        bool found = def->graphics[i]->audioId == 0;
+
+        for (size_t j = 0; j < def->naudios && !found; j++)
+            found = def->audios[j].id == def->graphics[i]->audioId;
+        if (!found) {
+            virReportError(VIR_ERR_XML_ERROR, "no audio device with ID %d",
+                           def->graphics[i]->audioId);
+            return -1;
+        }
+    }
     /* ... and libvirt's virDomainAudioDefValidate: ids are unique */
     for (size_t i = 0; i < def->naudios; i++) {
         for (size_t j = 0; j < i; j++) {

@@ -314,6 +314,27 @@ qemuCapsDiskDefPostParse(virDomainDiskDef *disk)
         disk->format = VIR_STORAGE_FORMAT_RAW;
 }
 
+/* libvirt's qemuDomainDefAddDefaultAudioBackend: a backend is added
+ * without graphics or with VNC / SPICE ones (egl-headless alone takes
+ * none); the last VNC / SPICE display decides its type. */
+static int
+qemuCapsDomainLastAudioGraphics(const virDomainDef *def)
+{
+    int type = -1;
+
+    for (size_t i = 0; i < def->ngraphics; i++) {
+        if (def->graphics[i]->type != VIR_DOMAIN_GRAPHICS_TYPE_EGL_HEADLESS)
+            type = def->graphics[i]->type;
+    }
+    return type;
+}
+
+static bool
+qemuCapsDomainWantsAudio(const virDomainDef *def)
+{
+    return def->ngraphics == 0 || qemuCapsDomainLastAudioGraphics(def) >= 0;
+}
+
 int
 qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
 {
@@ -341,9 +362,9 @@ qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
      * 1, of type 'spice' when its last graphics is SPICE, else 'none' (seen
      * on libvirtd 9.0 with and without graphics, SPICE then VNC and VNC
      * then SPICE) */
-    if (def->naudios == 0) {
-        bool spice = def->ngraphics > 0 && def->graphics[def->ngraphics - 1]->type ==
-                                               VIR_DOMAIN_GRAPHICS_TYPE_SPICE;
+    if (def->naudios == 0 && qemuCapsDomainWantsAudio(def)) {
+        bool spice =
+            qemuCapsDomainLastAudioGraphics(def) == VIR_DOMAIN_GRAPHICS_TYPE_SPICE;
 
         def->audios = g_new0(virDomainAudioDef, 1);
         def->audios[0].id = 1;

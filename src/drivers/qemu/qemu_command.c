@@ -177,6 +177,16 @@ qemuRNGModel(const virDomainRNGDef *rng)
     return "virtio-rng-pci";
 }
 
+bool
+qemuDomainHasEGLHeadless(const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->ngraphics; i++) {
+        if (def->graphics[i]->type == VIR_DOMAIN_GRAPHICS_TYPE_EGL_HEADLESS)
+            return true;
+    }
+    return false;
+}
+
 /* QEMU's comma escaping for option values. */
 static char *
 qemuEscapeComma(const char *s)
@@ -1215,17 +1225,30 @@ qemuBuildGraphics(GPtrArray *a, const virDomainDef *def)
     }
     if (def->naudios > 0)
         audiodev = g_strdup_printf("audio%d", def->audios[0].id);
-    else if (def->ngraphics > 0) {
+    else if (def->ngraphics > 0 &&
+             (def->ngraphics > 1 || !qemuDomainHasEGLHeadless(def))) {
         /* a definition that skipped the post-parse */
         add(a, "-audiodev");
         add(a, "none,id=audio1");
         audiodev = g_strdup("audio1");
     }
     for (size_t i = 0; i < def->ngraphics; i++) {
-        if (def->graphics[i]->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE)
-            qemuBuildGraphicsSPICE(a, def->graphics[i]);
-        else
-            qemuBuildGraphicsVNC(a, def->graphics[i], audiodev);
+        const virDomainGraphicsDef *g = def->graphics[i];
+
+        if (g->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE) {
+            qemuBuildGraphicsSPICE(a, g);
+        } else if (g->type == VIR_DOMAIN_GRAPHICS_TYPE_EGL_HEADLESS) {
+            g_autofree char *node = g->rendernode ? qemuEscapeComma(g->rendernode) : NULL;
+
+            add(a, "-display");
+            addf(a, "egl-headless%s%s", node ? ",rendernode=" : "", node ? node : "");
+        } else if (g->audioId > 0) {
+            g_autofree char *own = g_strdup_printf("audio%d", g->audioId);
+
+            qemuBuildGraphicsVNC(a, g, own);
+        } else {
+            qemuBuildGraphicsVNC(a, g, audiodev);
+        }
     }
 }
 
@@ -1411,8 +1434,11 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     virUUIDFormat(def->uuid, uuid);
     add(a, "-uuid");
     add(a, uuid);
-    add(a, "-display");
-    add(a, "none");
+    /* an egl-headless display is the -display (given with the graphics) */
+    if (!qemuDomainHasEGLHeadless(def)) {
+        add(a, "-display");
+        add(a, "none");
+    }
     add(a, "-no-user-config");
     add(a, "-nodefaults");
     add(a, "-chardev");

@@ -40,6 +40,9 @@ const char *qemuSoundDevice(const char *model);
 const char *qemuRNGModel(const virDomainRNGDef *rng);
 /* QEMU's device for an interface model, or NULL if there is none. */
 const char *qemuNetModel(const virDomainNetDef *net);
+/* Whether @def has an egl-headless display (libvirt's -display egl-headless
+ * then replaces -display none). */
+bool qemuDomainHasEGLHeadless(const virDomainDef *def);
 /* The -audiodev value of @audio ("alsa,id=audio1,in.dev=...", libvirt
  * 9.0's properties in QEMU's key=value form); caller frees
  * (qemu_command_audio.c). */

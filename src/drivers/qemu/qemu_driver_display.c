@@ -158,6 +158,12 @@ qemuDisplayOpenGraphics(virDomainPtr dom, unsigned int idx, int fd, unsigned int
         virReportError(VIR_ERR_INTERNAL_ERROR, "No graphics backend with index %u", idx);
         goto cleanup;
     }
+    if (obj->def->graphics[idx]->type == VIR_DOMAIN_GRAPHICS_TYPE_EGL_HEADLESS) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "Can only open VNC or SPICE graphics backends, not %s",
+                       virDomainGraphicsTypeToString(obj->def->graphics[idx]->type));
+        goto cleanup;
+    }
     if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
         goto cleanup;
     if (qemuDomainObjCheckActive(obj) < 0)

@@ -173,6 +173,47 @@ qemuProcessCloseFds(int *fds, size_t n)
  * vnc.sock / spice.sock in the run's directory (handed to the user QEMU
  * runs as, who creates it), a network listen the network's address. The
  * live definition keeps both. obj locked, start job held. */
+/* libvirt's virHostGetDRMRenderNode: the first /dev/dri/renderD* (an
+ * egl-headless display without <gl rendernode>); NULL with its error. */
+static char *
+qemuProcessDRMRenderNode(void)
+{
+    g_autoptr(GDir) dir = NULL;
+    g_autoptr(GError) err = NULL;
+    const char *name;
+
+    if (!(dir = g_dir_open("/dev/dri", 0, &err))) {
+        /* libvirt's util errors: domain NONE */
+        virReportSystemErrorFull(VIR_FROM_NONE,
+                                 err->code == G_FILE_ERROR_NOENT ? ENOENT : EACCES,
+                                 __func__, "cannot open directory '%s'", "/dev/dri");
+        return NULL;
+    }
+    while ((name = g_dir_read_name(dir))) {
+        if (g_str_has_prefix(name, "renderD"))
+            return g_strdup_printf("/dev/dri/%s", name);
+    }
+    virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INTERNAL_ERROR, __func__, "%s",
+                       "No DRM render nodes available");
+    return NULL;
+}
+
+/* Each egl-headless display without a render node gets the host's first
+ * (live data, as libvirt's qemuProcessGraphicsSetupRenderNode), before
+ * the files are handed to the QEMU user. obj locked, start job held. */
+static int
+qemuProcessGraphicsSetupRenderNode(virDomainObj *obj)
+{
+    for (size_t i = 0; i < obj->def->ngraphics; i++) {
+        virDomainGraphicsDef *g = obj->def->graphics[i];
+
+        if (g->type == VIR_DOMAIN_GRAPHICS_TYPE_EGL_HEADLESS && !g->rendernode &&
+            !(g->rendernode = qemuProcessDRMRenderNode()))
+            return -1;
+    }
+    return 0;
+}
+
 static int
 qemuProcessGraphicsSetupListen(qemuDriver *driver, virDomainObj *obj)
 {
@@ -525,7 +566,8 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     qemuHotplugAssignInputAliases(obj->def);
     qemuHotplugAssignChannelAliases(obj->def);
     qemuHotplugAssignWatchdogAlias(obj->def);
-    if (qemuSecurityPrepareDomain(driver, obj) < 0 ||
+    if (qemuProcessGraphicsSetupRenderNode(obj) < 0 ||
+        qemuSecurityPrepareDomain(driver, obj) < 0 ||
         qemuProcessOpenSerialFiles(driver, obj, serialFds, keepfds, &nkeep) < 0 ||
         qemuProcessOpenChannelSockets(obj, priv->libDir, chanFds, keepfds, &nkeep) < 0 ||
         qemuInterfacePrepare(obj->def, keepfds, &nkeep,

@@ -501,6 +501,11 @@ qemuSecurityCollect(const virDomainDef *def, const GPtrArray *writable)
         qemuSecurityAddItem(items, def->os.nvram, "nvram", true);
     if (def->os.kernel)
         qemuSecurityAddItem(items, def->os.kernel, "kernel", false);
+    /* an egl-headless display's render node, opened read-write by QEMU */
+    for (size_t i = 0; i < def->ngraphics; i++) {
+        if (def->graphics[i]->rendernode)
+            qemuSecurityAddItem(items, def->graphics[i]->rendernode, "render node", true);
+    }
     if (def->os.initrd)
         qemuSecurityAddItem(items, def->os.initrd, "initrd", false);
     return items;

@@ -9,9 +9,10 @@
 /*
  * When QEMU runs as another user (driver->runAs), the files it opens by
  * name are: each disk's image, the images of a qcow2 backing chain, the
- * kernel and the initrd. (The monitor socket and file serials are opened
- * by us and passed as descriptors; the log is QEMU's stdout; a pty is
- * created by QEMU itself under its own uid.)
+ * kernel, the initrd and an egl-headless display's render node. (The
+ * monitor socket and file serials are opened by us and passed as
+ * descriptors; the log is QEMU's stdout; a pty is created by QEMU itself
+ * under its own uid.)
  *
  * Policy, as libvirt's dynamic_ownership with one deliberate difference:
  * - every directory above each file must be searchable by the QEMU user,
