@@ -711,21 +711,32 @@ qemuHotplugDiskNodes(virDomainObj *obj, const char *path, char **format, char **
     }
 }
 
-/* Disk @idx of the live definition, gone from QEMU's guest side: its
- * block nodes removed, out of the definition, the image given back, the
- * status saved, DEVICE_REMOVED queued. Object locked, job held. */
+/* Disk @idx of the live definition, gone from QEMU's guest side: out of
+ * the definition and DEVICE_REMOVED queued at once (the guest no longer
+ * has it), then its block nodes removed, the image given back and the
+ * status saved. Object locked, job held. */
 void
 qemuHotplugRemoveDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
 {
-    virDomainDiskDef *disk = obj->def->disks[idx];
+    virDomainDiskDef *disk = qemuHotplugStealDisk(obj->def, idx);
     g_autofree char *alias = qemuHotplugDiskAlias(disk);
     g_autofree char *format = NULL;
     g_autofree char *storage = NULL;
-    g_autofree char *src = g_strdup(disk->src);
-    int n = qemuHotplugForgetNode(obj, alias, src);
+    int n = qemuHotplugForgetNode(obj, alias, disk->src);
     g_autoptr(GPtrArray) chain = disk->src && disk->format == VIR_STORAGE_FORMAT_QCOW2
                                      ? qemuSecurityBackingChain(disk->src, disk->format)
                                      : NULL;
+
+    /* The event first: what follows is this driver's bookkeeping, done
+     * under the same job (a call that changes the domain next waits for
+     * it, so a re-attach of the image finds its nodes gone and its owner
+     * restored), while a reader (dumpxml) already finds the disk gone.
+     * libvirt queues it after its blockdev-del round trips; the client
+     * waiting for the removal need not wait for those (make bench,
+     * attach+detach). */
+    virObjectEventStateQueue(driver->events,
+                             virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+                                                     VIR_DOMAIN_EVENT_OBJ(obj), alias));
 
     /* the nodes its attach made, as libvirt deletes the ones it knows;
      * QEMU is asked which they are only when they are not known here or
@@ -741,8 +752,8 @@ qemuHotplugRemoveDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
         storage = g_strdup_printf("libvirt-%d-storage", n);
         json_object_object_add(fa, "node-name", json_object_new_string(format));
         json_object_object_add(sa, "node-name", json_object_new_string(storage));
-        /* both at once (one round trip with QEMU before DEVICE_REMOVED);
-         * tolerated failures: a refused name is looked up in QEMU below */
+        /* both at once (one round trip with QEMU); tolerated failures: a
+         * refused name is looked up in QEMU below */
         if (qemuHotplugMonitorBatch(obj, cmds, cmdArgs, 2, done) < 0) {
             g_debug("blockdev-del %s, %s: %s", format, storage, virGetLastErrorMessage());
             virResetLastError();
@@ -752,33 +763,24 @@ qemuHotplugRemoveDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
         g_clear_pointer(&format, g_free);
         g_clear_pointer(&storage, g_free);
     }
-    qemuHotplugDiskNodes(obj, src, &format, &storage);
-    if (format)
-        qemuHotplugBlockdevDel(obj, format);
-    if (storage)
-        qemuHotplugBlockdevDel(obj, storage);
-removed:
-    /* the definition may have changed while QEMU answered */
-    for (size_t i = 0; i < obj->def->ndisks; i++) {
-        if (obj->def->disks[i] == disk) {
-            virDomainDiskDefFree(qemuHotplugStealDisk(obj->def, i));
-            break;
-        }
+    if (virDomainObjIsActive(obj)) {
+        qemuHotplugDiskNodes(obj, disk->src, &format, &storage);
+        if (format)
+            qemuHotplugBlockdevDel(obj, format);
+        if (storage)
+            qemuHotplugBlockdevDel(obj, storage);
     }
+removed:
     /* the named nodes of its backing chain (a disk started with one, or
      * given one by an external snapshot) */
     if (chain && chain->len > 0 && virDomainObjIsActive(obj))
         qemuBlockJobDropStaleNodes(obj);
-    /* the device is gone: told before the status reaches the disk, as
-     * libvirt (qemuDomainRemove*Device queue it, then save) */
-    virObjectEventStateQueue(driver->events,
-                             virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
-                                                     VIR_DOMAIN_EVENT_OBJ(obj), alias));
     if (virDomainObjIsActive(obj)) {
         if (qemuSecurityUpdateDomain(driver, obj) < 0)
             virResetLastError();
         qemuDomainSaveStatus(driver, obj);
     }
+    virDomainDiskDefFree(disk);
 }
 
 /* Unplug disk @idx of the live definition (qemuHotplugDeviceDel), then
