@@ -65,8 +65,16 @@ listNext(virTypedParamList *list, int type, const char *fmt, va_list ap)
     }
     p = &list->par[list->npar++];
     memset(p, 0, sizeof(*p));
-    len = g_vsnprintf(p->field, sizeof(p->field), fmt, ap);
-    g_assert(len >= 0 && (size_t)len < sizeof(p->field));
+    if (!strchr(fmt, '%')) {
+        /* a fixed name ("cpu.time"): no printf, whose cost showed in a
+         * 20-guest getAllDomainStats (~300 names) */
+        len = (int)strlen(fmt);
+        g_assert((size_t)len < sizeof(p->field));
+        memcpy(p->field, fmt, (size_t)len + 1);
+    } else {
+        len = g_vsnprintf(p->field, sizeof(p->field), fmt, ap);
+        g_assert(len >= 0 && (size_t)len < sizeof(p->field));
+    }
     p->type = type;
     return p;
 }

@@ -82,9 +82,10 @@ typedef struct {
      * getAllDomainStats does not ask for them. Object lock. */
     bool balloonStatsIdle;
     /* /proc files of this QEMU the statistics read on every call, kept open
-     * (path -> fd + 1; re-read with pread): an open descriptor names the
-     * task, never a later one with its pid. NULL until first used, freed
-     * (descriptors closed) by qemuProcessStop. Object lock. */
+     * ((tid << 1 | kind) -> fd + 1, qemu_driver_stats.c; re-read with
+     * pread): an open descriptor names the task, never a later one with its
+     * pid. NULL until first used, freed (descriptors closed) by
+     * qemuProcessStop. Object lock. */
     GHashTable *procFds;
     /* Device removal (qemu_hotplug.c): a device_del waits on @unplugCond
      * (with the object lock) until QEMU's DEVICE_DELETED for @unplugAlias

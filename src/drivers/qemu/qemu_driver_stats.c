@@ -48,39 +48,73 @@ qemuStatsProcFdClose(gpointer fd)
     close(GPOINTER_TO_INT(fd) - 1);
 }
 
-/* The text of the /proc file @path of @obj's QEMU into @buf
- * (NUL-terminated), in one read: the files read here are far shorter than
- * @size. false if absent (the process or thread is gone). The file stays
- * open in priv->procFds for the next call: each statistics call reads a
- * few files per guest, and opening them was most of its cost (the path
- * walk through /proc). Object locked. */
+/* The /proc files read here, per QEMU thread (tid 0: the process) */
+enum {
+    QEMU_STATS_PROC_STAT,
+    QEMU_STATS_PROC_SCHEDSTAT,
+};
+
+/* The text of /proc/PID[/task/@tid]/stat or .../schedstat (@kind) of
+ * @obj's QEMU into @buf (NUL-terminated), in one read: the files read
+ * here are far shorter than @size. false if absent (the process or thread
+ * is gone). The file stays open in priv->procFds (keyed by thread and
+ * kind, so a call formats no path) for the next call: each statistics
+ * call reads a few files per guest, and opening them was most of its cost
+ * (the path walk through /proc). Object locked. */
 static bool
-qemuStatsReadProc(virDomainObj *obj, const char *path, char *buf, size_t size)
+qemuStatsReadProc(virDomainObj *obj, pid_t tid, int kind, char *buf, size_t size)
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    gpointer key = GSIZE_TO_POINTER(((gsize)tid << 1) | (gsize)kind);
+    const char *file = kind == QEMU_STATS_PROC_STAT ? "stat" : "schedstat";
     gpointer v = NULL;
     int fd;
     ssize_t n;
 
+    if (obj->pid <= 0)
+        return false;
     if (!priv->procFds)
-        priv->procFds =
-            g_hash_table_new_full(g_str_hash, g_str_equal, g_free, qemuStatsProcFdClose);
-    if (g_hash_table_lookup_extended(priv->procFds, path, NULL, &v)) {
+        priv->procFds = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                              qemuStatsProcFdClose);
+    if (g_hash_table_lookup_extended(priv->procFds, key, NULL, &v)) {
         fd = GPOINTER_TO_INT(v) - 1;
     } else {
+        char path[64];
+
+        if (tid > 0)
+            g_snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", (int)obj->pid, (int)tid,
+                       file);
+        else
+            g_snprintf(path, sizeof(path), "/proc/%d/%s", (int)obj->pid, file);
         if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
             return false;
-        g_hash_table_insert(priv->procFds, g_strdup(path), GINT_TO_POINTER(fd + 1));
+        g_hash_table_insert(priv->procFds, key, GINT_TO_POINTER(fd + 1));
     }
     do {
         n = pread(fd, buf, size - 1, 0);
     } while (n < 0 && errno == EINTR);
     if (n <= 0) {
         /* a thread gone (vCPU unplugged): forget it */
-        g_hash_table_remove(priv->procFds, path);
+        g_hash_table_remove(priv->procFds, key);
         return false;
     }
     buf[n] = '\0';
+    return true;
+}
+
+/* The unsigned decimal at *@p, *@p moved past it; false if none. */
+static bool
+qemuStatsParseULL(const char **p, unsigned long long *v)
+{
+    const char *s = *p;
+    unsigned long long r = 0;
+
+    if (*s < '0' || *s > '9')
+        return false;
+    while (*s >= '0' && *s <= '9')
+        r = r * 10 + (unsigned long long)(*s++ - '0');
+    *p = s;
+    *v = r;
     return true;
 }
 
@@ -91,41 +125,44 @@ static bool
 qemuStatsProcStat(virDomainObj *obj, pid_t tid, unsigned long long *user,
                   unsigned long long *sys, int *lastCpu, unsigned long long *rssKiB)
 {
-    pid_t pid = obj->pid;
-    char path[64];
+    static gsize once;
+    static long tck;
+    static long pageSize;
     char data[1024];
     unsigned long long field[40] = { 0 };
-    long tck = sysconf(_SC_CLK_TCK);
     const char *p;
     int nf = 3;
 
-    if (pid <= 0 || tck <= 0)
-        return false;
-    if (tid > 0)
-        g_snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-    else
-        g_snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    if (!qemuStatsReadProc(obj, path, data, sizeof(data)) || !(p = strrchr(data, ')')))
+    if (g_once_init_enter(&once)) {
+        tck = sysconf(_SC_CLK_TCK);
+        pageSize = sysconf(_SC_PAGESIZE);
+        g_once_init_leave(&once, 1);
+    }
+    if (tck <= 0 || pageSize <= 0 ||
+        !qemuStatsReadProc(obj, tid, QEMU_STATS_PROC_STAT, data, sizeof(data)) ||
+        !(p = strrchr(data, ')')))
         return false;
     /* after ')': field 3 (the state letter), then numbers; utime 14,
-     * stime 15, rss 24 (pages), processor 39 */
+     * stime 15, rss 24 (pages), processor 39 are parsed, the others (some
+     * may be negative) skipped */
     p++;
     while (*p == ' ')
         p++;
     if (*p)
         p++;
     while (nf < 39) {
-        char *end;
-
         while (*p == ' ')
             p++;
         if (!*p || *p == '\n')
             break;
         nf++;
-        field[nf] = g_ascii_strtoull(p[0] == '-' ? p + 1 : p, &end, 10);
-        if (end == p)
-            return false;
-        p = end;
+        if (nf == 14 || nf == 15 || nf == 24 || nf == 39) {
+            if (!qemuStatsParseULL(&p, &field[nf]))
+                return false;
+        } else {
+            while (*p && *p != ' ' && *p != '\n')
+                p++;
+        }
     }
     if (nf < 15)
         return false;
@@ -136,8 +173,7 @@ qemuStatsProcStat(virDomainObj *obj, pid_t tid, unsigned long long *user,
     if (lastCpu)
         *lastCpu = nf >= 39 ? (int)field[39] : -1;
     if (rssKiB)
-        *rssKiB =
-            nf >= 24 ? field[24] * (unsigned long long)sysconf(_SC_PAGESIZE) / 1024 : 0;
+        *rssKiB = nf >= 24 ? field[24] * (unsigned long long)pageSize / 1024 : 0;
     return true;
 }
 
@@ -146,24 +182,15 @@ static bool
 qemuStatsSchedstat(virDomainObj *obj, pid_t tid, unsigned long long *run,
                    unsigned long long *wait)
 {
-    pid_t pid = obj->pid;
-    char path[64];
     char data[256];
-    unsigned long long r, w;
-    char *end;
+    const char *p = data;
+    unsigned long long r, w = 0;
 
-    if (pid <= 0)
+    if (!qemuStatsReadProc(obj, tid, QEMU_STATS_PROC_SCHEDSTAT, data, sizeof(data)) ||
+        !qemuStatsParseULL(&p, &r) || *p != ' ')
         return false;
-    if (tid > 0)
-        g_snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
-    else
-        g_snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
-    if (!qemuStatsReadProc(obj, path, data, sizeof(data)))
-        return false;
-    r = g_ascii_strtoull(data, &end, 10);
-    if (end == data || *end != ' ')
-        return false;
-    w = g_ascii_strtoull(end + 1, NULL, 10);
+    p++;
+    qemuStatsParseULL(&p, &w);
     if (run)
         *run = r;
     if (wait)
