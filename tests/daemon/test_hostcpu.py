@@ -263,6 +263,13 @@ def test_domcapabilities():
             raise AssertionError("a video model domcapabilities does not list was defined")
         except libvirt.libvirtError:
             pass
+        # memory backing sources: libvirt 9.0's list here, and each defines
+        sources = [v.text for v in caps.findall(
+            "memoryBacking[@supported='yes']/enum[@name='sourceType']/value")]
+        assert sources == ["file", "anonymous", "memfd"], out
+        for s in sources:
+            conn.defineXML(diskless("mb", "<memoryBacking><source type='%s'/></memoryBacking>"
+                                    "<vcpu>1</vcpu>" % s)).undefine()
         # the vCPU maximum defines, one more does not
         vmax = int(caps.find("vcpu").get("max"))
         conn.defineXML(diskless("vm", "<vcpu>%d</vcpu>" % vmax)).undefine()

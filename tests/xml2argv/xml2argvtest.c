@@ -104,7 +104,12 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
     char **argv = NULL;
 
     virResetLastError();
-    if ((def = virDomainDefParseString(xml, 0)) &&
+    /* no hugetlbfs mounted: the goldens do not depend on the host */
+    static const char *const noHugetlbfs[] = { NULL };
+
+    opts.hugetlbfs = noHugetlbfs;
+    /* as the QEMU driver's define: NUMA cells give <memory> */
+    if ((def = virDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_ABI_UPDATE)) &&
         qemuCapsDomainDefPostParse(capsFor(def), def) == 0 &&
         qemuFirmwareFillDomain(def, firmwareDirs, "/var/lib/virtkit/qemu/nvram") == 0) {
         g_autofree char *dir =
@@ -128,6 +133,7 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
         }
         opts.kvm = def->virtType == VIR_DOMAIN_VIRT_KVM;
         opts.sandbox = qemuCapsHasSandbox(caps);
+        opts.memoryDir = dir;
         argv = qemuBuildCommandLine(def, capsFor(def), &opts);
     }
     if (!argv) {
@@ -392,7 +398,7 @@ testReal(gconstpointer data)
         return;
     }
     g_assert_true(g_file_get_contents(xmlpath, &xml, NULL, NULL));
-    g_assert_nonnull(def = virDomainDefParseString(xml, 0));
+    g_assert_nonnull(def = virDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_ABI_UPDATE));
     g_assert_cmpint(qemuCapsDomainDefPostParse(capsFor(def), def), ==, 0);
     g_assert_cmpint(qemuFirmwareFillDomain(def, firmwareDirs, dir), ==, 0);
     useScratchFiles(def, dir, guest);
@@ -407,6 +413,8 @@ testReal(gconstpointer data)
     g_assert_cmpint(listen(lfd, 1), ==, 0);
     opts.monitorFd = lfd;
     opts.sandbox = qemuCapsHasSandbox(caps);
+    /* file-backed guest memory: QEMU makes its files in the scratch dir */
+    opts.memoryDir = dir;
     if (!(argv = qemuBuildCommandLine(def, capsFor(def), &opts)))
         g_error("%s: %s", name, virGetLastErrorMessage());
     sp.argv = (const char *const *)argv;

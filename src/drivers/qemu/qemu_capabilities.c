@@ -335,6 +335,41 @@ qemuCapsDomainWantsAudio(const virDomainDef *def)
     return def->ngraphics == 0 || qemuCapsDomainLastAudioGraphics(def) >= 0;
 }
 
+/* libvirt's qemuDomainDefNumaCPUsRectify: when the cells name fewer vCPUs
+ * than the maximum, cell 0 gets every vCPU no other cell has. */
+static void
+qemuCapsDomainDefNumaPostParse(virDomainDef *def)
+{
+    g_autofree unsigned char *map = NULL;
+    size_t maplen = (def->vcpus + 7) / 8;
+    size_t count = 0;
+
+    if (!def->nnumaCells || !def->vcpus)
+        return;
+    map = g_new0(unsigned char, maplen);
+    for (size_t i = 0; i < def->nnumaCells; i++) {
+        g_autofree unsigned char *m = NULL;
+        size_t len = 0;
+
+        if (!def->numaCells[i].cpus ||
+            !(m = virDomainCpulistParse(def->numaCells[i].cpus, 1024, &len)))
+            continue;
+        for (size_t b = 0; b < len * 8; b++)
+            count += (m[b / 8] >> (b % 8)) & 1;
+        if (i == 0)
+            continue;
+        for (size_t b = 0; b < len && b < maplen; b++)
+            map[b] |= m[b];
+    }
+    if (count >= def->vcpus)
+        return;
+    /* every vCPU below the maximum, less the other cells' */
+    for (size_t b = 0; b < def->vcpus; b++)
+        map[b / 8] ^= (unsigned char)(1u << (b % 8));
+    g_free(def->numaCells[0].cpus);
+    def->numaCells[0].cpus = virDomainCpulistFormat(map, maplen);
+}
+
 int
 qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
 {
@@ -353,6 +388,7 @@ qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
     for (size_t i = 0; i < def->ndisks; i++)
         qemuCapsDiskDefPostParse(def->disks[i]);
     qemuCapsDomainDefCPUPostParse(caps, def);
+    qemuCapsDomainDefNumaPostParse(def);
     /* libvirt's QEMU default for QXL's VGA memory */
     for (size_t i = 0; i < def->nvideos; i++) {
         if (g_str_equal(def->videos[i]->type, "qxl") && !def->videos[i]->vgamem)

@@ -14,6 +14,7 @@
 #include "qemu_firmware.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
+#include "qemu_command_memory.h"
 #include "qemu_cpu.h"
 #include "qemu_domcaps.h"
 #include "qemu_validate.h"
@@ -154,6 +155,15 @@ qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
         qemuCPUUpdateLiveHostModel(caps, def) < 0 ||
         qemuDomainPrepareVolumeDisks(def, driver->root) < 0)
         return -1;
+    /* libvirt's qemuDomainAlignMemorySizes for the live definition: each
+     * NUMA cell rounded up to 1 MiB, <memory> their sum */
+    if (def->nnumaCells) {
+        for (size_t i = 0; i < def->nnumaCells; i++)
+            def->numaCells[i].memory = (def->numaCells[i].memory + 1023) / 1024 * 1024;
+        def->memory = qemuMemoryInitialKiB(def);
+        if (def->currentMemory > def->memory)
+            def->currentMemory = def->memory;
+    }
     *version = g_strdup(qemuCapsGetVersionString(caps));
     return 0;
 }
@@ -161,7 +171,8 @@ qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
 char **
 qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
                   const char *monitorPath, const int *serialFds, size_t nserialFds,
-                  const int *channelFds, size_t nchannelFds)
+                  const int *channelFds, size_t nchannelFds, const int *memFds,
+                  size_t nmemFds)
 {
     g_autoptr(qemuCaps) caps = qemuGlueLookupForDef(qemuGlueCache(driver), def);
     qemuCommandOptions opts = {
@@ -172,6 +183,8 @@ qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
         .nserialFds = nserialFds,
         .channelFds = channelFds,
         .nchannelFds = nchannelFds,
+        .memFds = memFds,
+        .nmemFds = nmemFds,
     };
 
     if (!caps)

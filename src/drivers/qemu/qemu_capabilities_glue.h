@@ -34,11 +34,13 @@ int qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **versio
 /* The argv for @def with the monitor listening on @monfd (or bound by QEMU
  * at @monitorPath when not NULL: a command line only shown) and serial I of
  * type 'file' already open at @serialFds[I] (-1: QEMU opens the path),
- * with -sandbox when qemu.conf seccomp_sandbox is on and QEMU has it.
- * NULL on error. */
+ * with -sandbox when qemu.conf seccomp_sandbox is on and QEMU has it;
+ * file-backed guest memory backend I in the file open at @memFds[I]
+ * (qemu_command_memory.h). NULL on error. */
 char **qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
                          const char *monitorPath, const int *serialFds, size_t nserialFds,
-                         const int *channelFds, size_t nchannelFds);
+                         const int *channelFds, size_t nchannelFds, const int *memFds,
+                         size_t nmemFds);
 
 int qemuGlueGetQemuVersion(qemuDriver *driver, unsigned long *version);
 char *qemuGlueGetCapabilitiesXML(qemuDriver *driver);

@@ -10,6 +10,7 @@
 
 #include "qemu_command.h"
 #include "qemu_block_net.h"
+#include "qemu_command_memory.h"
 #include "qemu_cpu.h"
 #include "qemu_domain_address.h"
 #include "qemu_security.h"
@@ -1384,6 +1385,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
             g_string_append_printf(m, ",smm=%s",
                                    virDomainTristateSwitchToString(def->smm));
         g_string_append(m, ",dump-guest-core=off");
+        qemuAppendMemoryMachineProps(m, def);
         if (!def->acpi)
             g_string_append(m, ",acpi=off");
         if (pflash) {
@@ -1415,8 +1417,8 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         add(a, "-bios");
         add(a, def->os.loader);
     }
-    add(a, "-m");
-    addf(a, "size=%lluk", def->memory);
+    if (qemuBuildMemoryArgs(a, def, opts) < 0)
+        return NULL;
     add(a, "-smp");
     {
         /* libvirt: the vCPUs beyond the current ones can be hotplugged
@@ -1431,6 +1433,8 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         else
             addf(a, "%u%s,sockets=%u,cores=1,threads=1", cur, maxcpus, def->vcpus);
     }
+    if (qemuBuildNumaArgs(a, def, opts) < 0)
+        return NULL;
     virUUIDFormat(def->uuid, uuid);
     add(a, "-uuid");
     add(a, uuid);

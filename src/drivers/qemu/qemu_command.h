@@ -74,6 +74,17 @@ typedef struct {
      * socket's directory. NULL, or -1 for an entry: QEMU binds the path. */
     const int *channelFds;
     size_t nchannelFds;
+    /* File-backed guest memory (qemu_command_memory.h): memFds[I] is the
+     * file of backend I (cell I, or 0 for pc.ram) made for this run and
+     * passed to QEMU (mem-path=/proc/self/fd/N); -1 or absent: QEMU makes
+     * memoryDir/ALIAS itself (NULL: /var/lib/virtkit/qemu/ram). */
+    const int *memFds;
+    size_t nmemFds;
+    const char *memoryDir;
+    /* The hugetlbfs mounts to use, "MOUNTPOINT=PAGESIZE_KIB" entries
+     * (NULL-terminated; the first is the default size's); NULL: the
+     * host's (/proc/mounts, /proc/meminfo). Tests pin them. */
+    const char *const *hugetlbfs;
 } qemuCommandOptions;
 
 /* Appends @argv to @buf as a shell would read it back: the arguments

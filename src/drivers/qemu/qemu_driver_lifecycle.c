@@ -38,7 +38,10 @@ virDomainDef *
 qemuDomainDefParseForDriver(qemuDriver *driver, const char *xml, unsigned int parseFlags,
                             int *graceSec)
 {
-    g_autoptr(virDomainDef) def = virDomainDefParseString(xml, parseFlags);
+    /* as libvirt's QEMU driver (define, create): a guest with NUMA cells
+     * gets their sum as its <memory> */
+    g_autoptr(virDomainDef) def =
+        virDomainDefParseString(xml, parseFlags | VIR_DOMAIN_DEF_PARSE_ABI_UPDATE);
     virDomainStopPolicy stopPolicy;
 
     if (!def)

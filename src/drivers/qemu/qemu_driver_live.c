@@ -86,6 +86,19 @@ qemuDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int fl
                            "cannot resize the maximum memory on an active domain");
             goto endjob;
         }
+        /* libvirt: the cells' sizes cannot follow, and <maxMemory> bounds it */
+        if (persistent->nnumaCells) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                           "initial memory size of a domain with NUMA nodes cannot be "
+                           "modified with this API");
+            goto endjob;
+        }
+        if (persistent->maxMemory && persistent->maxMemory < memory) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                           "cannot set initial memory size greater than the maximum "
+                           "memory size");
+            goto endjob;
+        }
         persistent->memory = memory;
         if (persistent->currentMemory > memory)
             persistent->currentMemory = memory;

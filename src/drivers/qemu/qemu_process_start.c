@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -33,6 +34,7 @@
 #include "qemu_interface.h"
 #include "qemu_capabilities_glue.h"
 #include "qemu_command.h"
+#include "qemu_command_memory.h"
 #include "qemu_monitor.h"
 #include "qemu_passt.h"
 #include "qemu_security.h"
@@ -383,6 +385,75 @@ qemuProcessOpenSerialFiles(qemuDriver *driver, virDomainObj *obj, int *serialFds
     return 0;
 }
 
+/* At most this many file-backed guest memory backends (NUMA cells) per guest. */
+#define QEMU_MAX_MEMORY_FILES 8
+
+/* The files of file-backed guest memory (<memoryBacking><source
+ * type='file'/>, an access mode): made here in the per-run directory @dir,
+ * unlinked at once (nothing is left behind) and handed to QEMU, owned by
+ * its user, as descriptors (mem-path=/proc/self/fd/N): QEMU needs no
+ * access to the directory. Adds each fd to @keepfds. 0 or -1 (error
+ * reported). */
+static int
+qemuProcessOpenMemoryFiles(qemuDriver *driver, virDomainObj *obj, const char *dir,
+                           int *memFds, int *keepfds, size_t *nkeep)
+{
+    char **aliases = NULL;
+    size_t n = qemuMemoryFileBackends(obj->def, &aliases);
+    int ret = 0;
+
+    for (size_t i = 0; i < n && ret == 0; i++) {
+        g_autofree char *path = NULL;
+        int fd;
+
+        if (!aliases[i])
+            continue;
+        if (i >= QEMU_MAX_MEMORY_FILES) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "more than %d file-backed guest NUMA cells are not supported",
+                           QEMU_MAX_MEMORY_FILES);
+            ret = -1;
+            break;
+        }
+        path = g_strdup_printf("%s/%s", dir, aliases[i]);
+        if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+            virReportSystemError(errno, "cannot create memory backing file '%s'", path);
+            ret = -1;
+            break;
+        }
+        unlink(path);
+        memFds[i] = fd;
+        keepfds[(*nkeep)++] = fd;
+        if (driver->runAs && fchown(fd, driver->runAs->uid, driver->runAs->gid) < 0) {
+            virReportSystemError(
+                errno, "cannot set ownership of memory backing file '%s'", path);
+            ret = -1;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        g_free(aliases[i]);
+    g_free(aliases);
+    return ret;
+}
+
+/* <memoryBacking><locked/>: QEMU locks all of its memory, as libvirt lets
+ * it (virProcessSetMaxMemLock with an unlimited size). 0 or -1. */
+static int
+qemuProcessSetMemLock(const virDomainDef *def, pid_t pid)
+{
+    struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+    if (!def->memBacking.locked)
+        return 0;
+    if (prlimit(pid, RLIMIT_MEMLOCK, &rl, NULL) < 0) {
+        virReportSystemError(errno, "cannot limit locked memory of process %lld to %llu",
+                             (long long)pid,
+                             (unsigned long long)VIR_DOMAIN_TUNE_UNLIMITED);
+        return -1;
+    }
+    return 0;
+}
+
 /* Listening sockets for the unix channels in bind mode, made here and
  * handed to QEMU as descriptors (as libvirt does): QEMU's user needs no
  * access to the per-run directory. Paths without one are generated there.
@@ -508,10 +579,12 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     int listenfd = -1;
     int clientfd = -1;
     int logfd = -1;
-    int keepfds[1 + 4 + QEMU_MAX_CHANNELS + 8 +
-                1]; /* monitor, serials, channels, taps, incoming */
+    int keepfds[1 + 4 + QEMU_MAX_CHANNELS + 8 + 1 +
+                QEMU_MAX_MEMORY_FILES]; /* monitor, serials, channels, taps, incoming,
+                                           memory files */
     int serialFds[4] = { -1, -1, -1, -1 };
     int chanFds[QEMU_MAX_CHANNELS];
+    int memFds[QEMU_MAX_MEMORY_FILES];
     size_t nkeep = 0;
     pid_t pid = 0;
     int pidfd = -1;
@@ -528,6 +601,8 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
 
     for (size_t i = 0; i < G_N_ELEMENTS(chanFds); i++)
         chanFds[i] = -1;
+    for (size_t i = 0; i < G_N_ELEMENTS(memFds); i++)
+        memFds[i] = -1;
     if (virDomainObjIsActive(obj)) {
         virReportError(VIR_ERR_OPERATION_INVALID, "%s", "domain is already running");
         return -1;
@@ -570,6 +645,8 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         qemuSecurityPrepareDomain(driver, obj) < 0 ||
         qemuProcessOpenSerialFiles(driver, obj, serialFds, keepfds, &nkeep) < 0 ||
         qemuProcessOpenChannelSockets(obj, priv->libDir, chanFds, keepfds, &nkeep) < 0 ||
+        qemuProcessOpenMemoryFiles(driver, obj, priv->libDir, memFds, keepfds, &nkeep) <
+            0 ||
         qemuInterfacePrepare(obj->def, keepfds, &nkeep,
                              MIN(G_N_ELEMENTS(keepfds), VIR_PROCESS_MAX_KEEPFDS)) < 0 ||
         qemuPasstStartAll(driver, obj) < 0 ||
@@ -577,9 +654,9 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         qemuDomainReserveVNCPorts(obj->def, &driver->ports) < 0)
         goto error;
 
-    if (!(argv =
-              qemuGlueBuildArgv(driver, obj->def, listenfd, NULL, serialFds,
-                                G_N_ELEMENTS(serialFds), chanFds, G_N_ELEMENTS(chanFds))))
+    if (!(argv = qemuGlueBuildArgv(driver, obj->def, listenfd, NULL, serialFds,
+                                   G_N_ELEMENTS(serialFds), chanFds,
+                                   G_N_ELEMENTS(chanFds), memFds, G_N_ELEMENTS(memFds))))
         goto error;
     if (incomingFd >= 0) {
         /* the saved state arrives on a descriptor QEMU inherits */
@@ -617,6 +694,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     logfd = -1;
     qemuProcessCloseFds(serialFds, G_N_ELEMENTS(serialFds));
     qemuProcessCloseFds(chanFds, G_N_ELEMENTS(chanFds));
+    qemuProcessCloseFds(memFds, G_N_ELEMENTS(memFds));
     qemuInterfaceCloseFds(obj->def);
 
     obj->pid = pid;
@@ -629,7 +707,8 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     /* Recorded before the child may exec: from here on a crash of ours
      * leaves a status file to reconnect from (atomic, never fsynced: a
      * power loss ends QEMU too; qemuDomainSaveStatus). */
-    if (qemuDomainSaveStatusNoSync(driver, obj) < 0) {
+    if (qemuDomainSaveStatusNoSync(driver, obj) < 0 ||
+        qemuProcessSetMemLock(obj->def, pid) < 0) {
         virProcessHeldAbort(g_steal_pointer(&held));
         qemuProcessWatchPidfd(driver, obj);
         goto error;
@@ -759,6 +838,7 @@ error:
         qemuMsg = qemuProcessReadLogTail(driver, obj, logStart);
     qemuProcessCloseFds(serialFds, G_N_ELEMENTS(serialFds));
     qemuProcessCloseFds(chanFds, G_N_ELEMENTS(chanFds));
+    qemuProcessCloseFds(memFds, G_N_ELEMENTS(memFds));
     if (listenfd >= 0)
         close(listenfd);
     if (clientfd >= 0)

@@ -1037,6 +1037,34 @@ qemuValidateWatchdog(const virDomainWatchdogDef *wd)
     return 0;
 }
 
+/* libvirt's qemuValidateDomainDefMemory and the memory hotplug rule of
+ * qemuDomainDefValidateMemoryHotplug (NUMA cells, <memoryBacking>, <maxMemory>) */
+static int
+qemuValidateDomainDefMemory(const virDomainDef *def)
+{
+    const virDomainMemoryBackingDef *mb = &def->memBacking;
+
+    if (def->maxMemory && def->memorySlots && !def->nnumaCells) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "At least one numa node has to be configured when enabling memory "
+                       "hotplug");
+        return -1;
+    }
+    if (!mb->nhugepages)
+        return 0;
+    if (mb->allocation == VIR_DOMAIN_MEMORY_ALLOCATION_ONDEMAND) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "hugepages are not allowed with memory allocation ondemand");
+        return -1;
+    }
+    if (mb->source == VIR_DOMAIN_MEMORY_SOURCE_ANONYMOUS) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "hugepages are not allowed with anonymous memory source");
+        return -1;
+    }
+    return 0;
+}
+
 int
 qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
 {
@@ -1070,23 +1098,8 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
                        def->unknownElements[i]);
         return -1;
     }
-    {
-        /* parsed and formatted as libvirt does; not yet on the command line */
-        const virDomainMemoryBackingDef *mb = &def->memBacking;
-        const char *elem =
-            def->nnumaCells ? "cpu/numa"
-            : (mb->nhugepages || mb->nosharepages || mb->locked || mb->source ||
-               mb->access || mb->allocation || mb->allocationThreads || mb->discard)
-                ? "memoryBacking"
-            : def->maxMemory ? "maxMemory"
-                             : NULL;
-
-        if (elem) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "element '%s' is not supported by the QEMU driver", elem);
-            return -1;
-        }
-    }
+    if (qemuValidateDomainDefMemory(def) < 0)
+        return -1;
     if (def->os.type && !g_str_equal(def->os.type, "hvm")) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "os type '%s' is not supported",
                        def->os.type);

@@ -54,6 +54,19 @@ testDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int fl
                            "cannot resize the maximum memory on an active domain");
             goto cleanup;
         }
+        /* libvirt: the cells' sizes cannot follow, and <maxMemory> bounds it */
+        if (def->nnumaCells) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                           "initial memory size of a domain with NUMA nodes cannot be "
+                           "modified with this API");
+            goto cleanup;
+        }
+        if (def->maxMemory && def->maxMemory < memory) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                           "cannot set initial memory size greater than the maximum "
+                           "memory size");
+            goto cleanup;
+        }
         def->memory = memory;
         if (def->currentMemory > memory)
             def->currentMemory = memory;
