@@ -325,7 +325,7 @@ qemuJsonLL(json_object *o, const char *key, long long dflt)
 static char *
 qemuStatsDiskNode(const virDomainDef *def, size_t idx)
 {
-    if (idx >= def->ndisks || !def->disks[idx]->src)
+    if (idx >= def->ndisks || (!def->disks[idx]->src && !def->disks[idx]->net))
         return NULL;
     return qemuDiskAlias(def->disks[idx]);
 }
