@@ -52,15 +52,20 @@ run_meson() {
     record_meson "$dir" $?
 }
 
-# record_meson DIR STATUS: add DIR's counts to the tally
+# record_meson DIR STATUS [LOGBASE]: add DIR's counts to the tally (the
+# meson run that wrote meson-logs/LOGBASE.json: $testlog unless given; its
+# copy is testlog-last.json, or LOGBASE-last.json for another)
 record_meson() {
     dir=$1
     rc=$2
+    log=${3:-$testlog}
+    last=testlog-last
+    [ -n "${3:-}" ] && last=$3-last
     [ $rc -ne 0 ] && status=1
-    cp "$dir/meson-logs/$testlog.json" "$dir/meson-logs/testlog-last.json" 2>/dev/null
-    counts=$(python3 scripts/count-results.py "$dir/meson-logs/$testlog.json") || counts="0 1"
+    cp "$dir/meson-logs/$log.json" "$dir/meson-logs/$last.json" 2>/dev/null
+    counts=$(python3 scripts/count-results.py "$dir/meson-logs/$log.json") || counts="0 1"
     echo "$counts" >> "$tally"
-    python3 scripts/count-results.py --failures "$dir/meson-logs/$testlog.json" \
+    python3 scripts/count-results.py --failures "$dir/meson-logs/$log.json" \
         >> "$failures" 2>/dev/null
     # meson failed but its log shows no failure (a log overwritten by another
     # run in the same build directory, or unreadable): the summary must not
@@ -75,35 +80,50 @@ tally=$(mktemp)
 failures=$(mktemp)
 fuzz_pid=""
 plain_pid=""
+late_pid=""
 trap 'rm -f "$tally" "$failures"; [ -n "$fuzz_pid" ] && kill "$fuzz_pid" 2>/dev/null
-      [ -n "$plain_pid" ] && kill "$plain_pid" 2>/dev/null' EXIT
+      [ -n "$plain_pid" ] && kill "$plain_pid" 2>/dev/null
+      [ -n "$late_pid" ] && kill "$late_pid" 2>/dev/null' EXIT
 
 if [ -z "$asan" ]; then
     run_meson "$threads_main" "$build"
 fi
-# The fuzz suite (each target: its corpus replayed, then a fixed 15 s of
-# fuzzing) runs all targets at once, niced so the suites that wait on
-# guests keep their CPU; its output is shown after. Beside an ASan run it
-# starts once the first of the two runs (plain, ASan) has ended: the 15 s
-# are wall time, so it takes what CPU it gets, and at the start (where the
-# clean-clone CI at 5329b46c ran it) that was ~19 CPU s of the first ~20 s
-# (half of both CPUs) while ten suites boot their guests; at the end, with
-# one run over and the other's last suites waiting more than computing,
-# the CPUs have room (nice 19 there: the ASan run's last suites first).
-# The runs say so on fd 9 (a FIFO this shell holds open both ways, so that
-# neither a write nor the read that waits for one can meet a closed end;
-# closed for meson, so that no test or daemon inherits it).
+# With an ASan build, the first of the two runs (plain, ASan) to end lets
+# two more start, beside the other's last suites: the CPUs have room there
+# (at the clean-clone CI of 5329b46c the plain run ended at 182 s, the
+# ASan run at 236 s, its last suites mostly waiting):
+# - the ASan build's suite 'daemon-asan-late' (short daemon suites, left
+#   out of the ASan run: tests/daemon/meson.build), as many at once as the
+#   ASan run, its log meson-logs/testlog-late.json;
+# - the fuzz suite (each target: its corpus replayed, then a fixed 15 s of
+#   fuzzing), all targets at once, at nice 19. Its 15 s are wall time, so
+#   it takes what CPU it gets: at the start (where that CI ran it, at nice
+#   10) that was ~19 CPU s of the first ~20 s, half of both CPUs, while
+#   ten suites booted their guests.
+# The runs say they ended on fd 9 (a FIFO this shell holds open both
+# ways, so that neither a write nor a read that waits for one can meet a
+# closed end; closed for meson, so that no test or daemon inherits it):
+# two lines each, one for each waiting launcher. Without an ASan build the
+# fuzz suite runs after the plain run (nice 10).
 fuzz_log=""
+late_log=""
+if [ -n "$asan" ]; then
+    fifo=$(mktemp -u)
+    mkfifo "$fifo"
+    exec 9<>"$fifo"
+    rm -f "$fifo"
+    late_log=$(mktemp)
+    ( read -r _ <&9
+      MESON_TESTTHREADS=$threads_asan meson test -C "$asan" --no-rebuild --print-errorlogs \
+          ${wrap:+"$wrap"} --logbase "$testlog-late" --suite daemon-asan-late \
+          >"$late_log" 2>&1 9>&-
+      echo $? >"$late_log.rc" ) &
+    late_pid=$!
+fi
 if [ -n "$fuzz" ]; then
     fuzz_log=$(mktemp)
     fuzz_nice=10
-    if [ -n "$asan" ]; then
-        fifo=$(mktemp -u)
-        mkfifo "$fifo"
-        exec 9<>"$fifo"
-        rm -f "$fifo"
-        fuzz_nice=19
-    fi
+    [ -n "$asan" ] && fuzz_nice=19
     ( if [ -n "$asan" ]; then read -r _ <&9; fi
       MESON_TESTTHREADS=16 nice -n "$fuzz_nice" sh -c '
           meson test -C "$1" --no-rebuild --print-errorlogs ${2:+"$2"} --suite fuzz
@@ -117,10 +137,11 @@ if [ -n "$asan" ]; then
     ( MESON_TESTTHREADS=$threads_side meson test -C "$build" --no-rebuild \
           --print-errorlogs ${wrap:+"$wrap"} --no-suite daemon-asan >"$plain_log" 2>&1 9>&-
       echo $? >"$plain_log.rc"
-      [ -n "$fuzz" ] && echo plain >&9 ) &
+      printf 'plain\nplain\n' >&9 ) &
     plain_pid=$!
-    run_meson "$threads_asan" "$asan" --suite unit --suite daemon-asan
-    [ -n "$fuzz" ] && echo asan >&9
+    run_meson "$threads_asan" "$asan" --suite unit --suite daemon-asan \
+        --no-suite daemon-asan-late
+    printf 'asan\nasan\n' >&9
     wait "$plain_pid"
     plain_pid=""
     echo "==== $build (beside $asan) ===="
@@ -128,6 +149,13 @@ if [ -n "$asan" ]; then
     rc=$(cat "$plain_log.rc" 2>/dev/null || echo 1)
     rm -f "$plain_log" "$plain_log.rc"
     record_meson "$build" "$rc"
+    wait "$late_pid"
+    late_pid=""
+    echo "==== $asan, suite daemon-asan-late ===="
+    cat "$late_log"
+    rc=$(cat "$late_log.rc" 2>/dev/null || echo 1)
+    rm -f "$late_log" "$late_log.rc"
+    record_meson "$asan" "$rc" "$testlog-late"
 fi
 if [ -n "$fuzz_pid" ]; then
     wait "$fuzz_pid"
