@@ -1505,20 +1505,55 @@ benchTransfer(virConnectPtr conn, virStorageVolPtr vol, const char *path, bool u
     close(fd);
 }
 
+/* The raw volume @name of @pool: the one an earlier part left in the
+ * folder (found by the pool's start), or a new one of @size bytes. */
+static virStorageVolPtr
+benchVolume(virStoragePoolPtr pool, const char *name, long long size)
+{
+    virStorageVolPtr *vols = NULL;
+    virStorageVolPtr vol = NULL;
+    char xml[256];
+    int n = virStoragePoolListAllVolumes(pool, &vols, 0);
+
+    for (int i = 0; i < n; i++) {
+        if (!vol && strcmp(virStorageVolGetName(vols[i]), name) == 0)
+            vol = vols[i];
+        else
+            virStorageVolFree(vols[i]);
+    }
+    free(vols);
+    if (vol)
+        return vol;
+    snprintf(xml, sizeof(xml),
+             "<volume><name>%s</name><capacity>%lld</capacity><allocation>0</allocation>"
+             "</volume>",
+             name, size);
+    if (!(vol = virStorageVolCreateXML(pool, xml, 0)))
+        die("virStorageVolCreateXML");
+    return vol;
+}
+
 /*
  * A transient dir pool at @dir (built), a raw volume the size of @full
  * uploaded and downloaded @reps times, the same with @sparse and the
  * SPARSE_STREAM flags; then @nvols empty files in the folder and @reps
- * pool refreshes. Downloads go to @dir.down.
+ * pool refreshes. Downloads go to @dir.down. @part: "all" that; "xfer"
+ * the transfers only (the volumes of an earlier part reused); "refresh"
+ * the refreshes only (after the transfers, whose two volumes it counts).
+ * The pool is destroyed at the end of each part; its files stay. So
+ * make bench alternates the sides' transfers one round at a time, as the
+ * other rows that move with the machine's load do.
  */
 static void
 workloadStorage(virConnectPtr conn, const char *dir, const char *full, const char *sparse,
-                int nvols, int reps)
+                int nvols, int reps, const char *part)
 {
     char xml[1024], down[1024], metric[64];
     virStoragePoolPtr pool;
     virStorageVolPtr vol;
     struct stat sf, ss;
+    bool xfer = strcmp(part, "refresh") != 0;
+    bool refresh = strcmp(part, "xfer") != 0;
 
     if (stat(full, &sf) < 0 || stat(sparse, &ss) < 0)
         die("stat of the transfer files");
@@ -1530,34 +1565,22 @@ workloadStorage(virConnectPtr conn, const char *dir, const char *full, const cha
         die("virStoragePoolCreateXML");
     snprintf(down, sizeof(down), "%s.down", dir);
 
-    snprintf(
-        xml, sizeof(xml),
-        "<volume><name>full</name><capacity>%lld</capacity><allocation>0</allocation>"
-        "</volume>",
-        (long long)sf.st_size);
-    if (!(vol = virStorageVolCreateXML(pool, xml, 0)))
-        die("virStorageVolCreateXML");
-    for (int r = 0; r < reps; r++) {
+    vol = benchVolume(pool, "full", (long long)sf.st_size);
+    for (int r = 0; xfer && r < reps; r++) {
         benchTransfer(conn, vol, full, true, false, "vol_upload_full");
         benchTransfer(conn, vol, down, false, false, "vol_download_full");
     }
     virStorageVolFree(vol);
 
-    snprintf(
-        xml, sizeof(xml),
-        "<volume><name>sparse</name><capacity>%lld</capacity><allocation>0</allocation>"
-        "</volume>",
-        (long long)ss.st_size);
-    if (!(vol = virStorageVolCreateXML(pool, xml, 0)))
-        die("virStorageVolCreateXML");
-    for (int r = 0; r < reps; r++) {
+    vol = benchVolume(pool, "sparse", (long long)ss.st_size);
+    for (int r = 0; xfer && r < reps; r++) {
         benchTransfer(conn, vol, sparse, true, true, "vol_upload_sparse");
         benchTransfer(conn, vol, down, false, true, "vol_download_sparse");
     }
     virStorageVolFree(vol);
     unlink(down);
 
-    for (int i = 0; i < nvols; i++) {
+    for (int i = 0; refresh && i < nvols; i++) {
         char path[1100];
         int fd;
 
@@ -1567,14 +1590,14 @@ workloadStorage(virConnectPtr conn, const char *dir, const char *full, const cha
         close(fd);
     }
     snprintf(metric, sizeof(metric), "pool_refresh_%d", nvols);
-    for (int r = 0; r < reps; r++) {
+    for (int r = 0; refresh && r < reps; r++) {
         double t0 = nowMs();
 
         if (virStoragePoolRefresh(pool, 0) < 0)
             die("virStoragePoolRefresh");
         sample(metric, nowMs() - t0);
     }
-    if (virStoragePoolNumOfVolumes(pool) != nvols + 2)
+    if (refresh && virStoragePoolNumOfVolumes(pool) != nvols + 2)
         die("virStoragePoolNumOfVolumes after the refresh");
     virStoragePoolDestroy(pool);
     virStoragePoolFree(pool);
@@ -1601,7 +1624,8 @@ main(int argc, char **argv)
             "  inproc N REPS | running N | stoprunning N | firstlist T0_MS|@FILE TAG\n"
             "  network REPS | netguest GUESTDIR SERIALDIR REPS BYTES [serve TAG]\n"
             "  nettrigger NETNS_PID TX_SERIAL BYTES\n"
-            "  hotplug GUESTDIR SERIALDIR REPS | stats N REPS\n");
+            "  hotplug GUESTDIR SERIALDIR REPS | stats N REPS\n"
+            "  storage DIR FULL SPARSE NVOLS REPS [all|xfer|refresh]\n");
         return 2;
     }
     uri = argv[1];
@@ -1662,7 +1686,7 @@ main(int argc, char **argv)
                           argInt(argc, argv, 4, 5));
     } else if (strcmp(workload, "storage") == 0 && argc > 5) {
         workloadStorage(conn, argv[3], argv[4], argv[5], argInt(argc, argv, 6, 1000),
-                        argInt(argc, argv, 7, 3));
+                        argInt(argc, argv, 7, 3), argc > 8 ? argv[8] : "all");
     } else if (strcmp(workload, "network") == 0) {
         workloadNetwork(conn, argInt(argc, argv, 3, 10));
     } else if (strcmp(workload, "netguest") == 0 && argc > 4) {
