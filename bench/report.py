@@ -4,7 +4,11 @@
 Input: lines "SIDE METRIC VALUE" (SIDE is virtkit, libvirt or floor).
 Values are milliseconds, except metrics ending in _per_s (calls per second)
 and rss_* (MiB). The ratio column always reads "how many times better
-virtkit is" (>1: virtkit ahead). Targets come from issues 2-5.
+virtkit is" (>1: virtkit ahead). Targets come from issues 2-5, 11, 12, 15.
+SIDE "paired": one sample of a metric measured in rounds that ran both
+sides a few seconds apart, the round's own ratio (how many times better
+virtkit was in it); such a row's ratio is the median of the rounds'
+ratios, shown with its 95 % confidence interval (paired_ci).
 
   report.py [--json F] [--markdown F] [--quick] [--no-libvirt] --n1 N --n2 N SAMPLES
   report.py --check F.json     exit 1 unless every workload has figures on
@@ -13,6 +17,7 @@ virtkit is" (>1: virtkit ahead). Targets come from issues 2-5.
 
 import argparse
 import json
+import math
 import re
 import statistics
 import sys
@@ -144,6 +149,25 @@ def fmt(v):
     return f"{v:.3f}"
 
 
+def paired_ci(ratios, level=0.95):
+    """The median of @ratios (one per round) and a distribution-free
+    confidence interval for it, at least @level: the order statistics
+    (k, n+1-k) with k the largest rank whose sign-test tail is at most
+    (1 - level) / 2. None for fewer than 6 rounds (no such interval)."""
+    r = sorted(ratios)
+    n = len(r)
+    tail = 0.0
+    k = 0
+    for i in range(n):
+        tail += math.comb(n, i) / 2 ** n
+        if tail > (1 - level) / 2:
+            break
+        k = i + 1
+    if k < 1:
+        return None
+    return statistics.median(r), r[k - 1], r[n - k]
+
+
 def ratio(metric, vk, lv):
     """How many times better virtkit is (>1: ahead)."""
     if not vk or not lv or vk["median"] <= 0 or lv["median"] <= 0:
@@ -183,6 +207,18 @@ def targets(stats, n1, n2, quick):
                 "issue 3: destroy within 5 ms of QEMU's exit after quit", f"+{vk - fl:.1f} ms")
     add_ratio("guest_shutdown_stopped", 4, "issue 5: shutdown to STOPPED >= 4x faster")
     add_ratio("vol_upload_full", 1, "issue 11: vol-upload ahead of libvirt")
+    # "Not slower" (issue 12), for a row whose rounds each ran both sides:
+    # the 95 % confidence interval of the rounds' median ratio lies above
+    # 0.95, i.e. virtkit is shown to be at most 5 % slower (BENCHMARKS.md,
+    # "guest to guest"). An equal data path passes once there are enough
+    # rounds; a real 5 % loss does not.
+    pr = stats.get("net_guest2guest_bytes_per_s", {}).get("paired")
+    if pr and pr.get("ci"):
+        med_r, lo, hi = pr["ci"]
+        out.append(("net_guest2guest_bytes_per_s",
+                    "issue 12: guest-to-guest TCP not slower than libvirt: 95 % CI of the "
+                    "paired median ratio above 0.95", lo >= 0.95,
+                    f"{med_r:.2f}x, CI {lo:.2f}-{hi:.2f}"))
     for m in ("snap_create_running", "snap_revert_running", "save_256m", "restore_256m"):
         add_ratio(m, 1, "issue 15: ahead of libvirt")
     vk, fl = med("virtkit", "vol_upload_full"), med("floor", "floor_dd_write_full")
@@ -302,7 +338,13 @@ def table(stats, order, tgts, libvirt):
                           str(side["n"])]
             else:
                 cells += ["—", "", "", ""]
-        cells.append(f"{r:.2f}x" if r is not None else "—")
+        pr = s.get("paired")
+        if pr and pr.get("ci"):
+            med_r, lo, hi = pr["ci"]
+            cells.append(f"{med_r:.2f}x (paired median of {pr['n']} rounds, "
+                         f"95 % CI {lo:.2f}-{hi:.2f})")
+        else:
+            cells.append(f"{r:.2f}x" if r is not None else "—")
         cells.append("; ".join(by_metric.get(metric, [])))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -367,6 +409,9 @@ def main():
     # Floor rows go first: they are the reference for what follows.
     order.sort(key=lambda m: 0 if m.startswith("floor_") else 1)
     stats = {m: {side: summarize(v) for side, v in sides.items()} for m, sides in raw.items()}
+    for m, sides in raw.items():
+        if "paired" in sides:
+            stats[m]["paired"]["ci"] = paired_ci(sides["paired"])
     add_differences(stats, order)
     tgts = targets(stats, args.n1, args.n2, args.quick)
     libvirt = not args.no_libvirt

@@ -73,7 +73,7 @@ else
     SUSREPS=20; COLDREPS=${COLDREPS:-3}; INPROC=10000; FLOORREPS=10
     STOPREPS=${STOPREPS:-3}; STOPDEADLINE=${STOPDEADLINE:-10}; JREPS=20; JEVENTS=10000; JROUNDS="on off off on"
     STORMB=1024; STORREPS=3; CONSECS=5; CONKEYS=30; NETREPS=10; NETBYTES=8388608
-    NETROUNDS=${NETROUNDS:-10}
+    NETROUNDS=${NETROUNDS:-20}
     RUNNING=5; BOOTWAIT=ready
 fi
 
@@ -466,7 +466,14 @@ if [ -n "$NETNS" ] && { { want core && [ -z "${QUICK:-}" ]; } ||
         done
     done
     # the rounds' own ratios (both sides a few seconds apart): what the
-    # load's changes within a round leave of the comparison
+    # load's changes within a round leave of the comparison. Each round
+    # with both figures is one paired sample (virtkit/libvirt, bytes/s:
+    # above 1 is virtkit ahead), from which report.py takes the row's
+    # ratio: the median of the rounds' ratios and its confidence interval
+    awk '{ v[$1 " " $2] = $3; r[$1] = 1 }
+        END { for (k in r) if (v[k " virtkit"] > 0 && v[k " libvirt"] > 0)
+                  printf "paired net_guest2guest_bytes_per_s %.6f\n",
+                      v[k " virtkit"] / v[k " libvirt"] }' "$tmp/ng-rounds" >>"$samples"
     awk '{ v[$1 " " $2] = $3; r[$1] = 1 }
         END { for (k in r) if (v[k " virtkit"] > 0 && v[k " libvirt"] > 0) {
                   x = v[k " virtkit"] / v[k " libvirt"]; n++; l += log(x)

@@ -23,8 +23,10 @@ typedef struct {
 /* Bind and listen on the read-write (0600) and read-only (0666) sockets
  * in cfg->runtimeDir without accepting: a client that connects while the
  * drivers start (definitions, reconnect, autostart) waits in the kernel's
- * backlog and is answered as soon as they are up, as with systemd's socket
- * activation, rather than finding no socket and retrying. Only once the
+ * backlog and is answered as soon as they are up (as libvirtd, which sets
+ * its sockets up before its state initialization and enables them at its
+ * end, and as with systemd's socket activation), rather than finding no
+ * socket and retrying. Only once the
  * runtime directory's lock is held (the files of a daemon still running
  * are never replaced). 0, or -1 with *error set and nothing left bound.
  * @socks is cleared with vkdServerSocketsClear. */
