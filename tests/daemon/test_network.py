@@ -22,7 +22,7 @@ import libvirt
 
 from vkdtest import (Daemon, Skip, make_tmpdir, qemu_pids, run_tests, test_guest_dir, virsh,
                      wait_for)
-from vkdtest import NETNS_TOOLS, quiet, sh, unshare_netns
+from vkdtest import NETNS_TOOLS, console_whole_lines, quiet, sh, unshare_netns
 
 peer = None  # the DHCP client's namespace holder (subprocess.Popen)
 GUEST = None  # the test guest's folder, found (or built) before leaving the host's network
@@ -464,11 +464,7 @@ VIRT_INSTALL = "/usr/bin/virt-install"
 
 
 def console_lines(log, prefix):
-    try:
-        with open(log, errors="replace") as f:
-            return [l.split()[1:] for l in f.read().splitlines() if l.startswith(prefix + " ")]
-    except FileNotFoundError:
-        return []
+    return [l.split()[1:] for l in console_whole_lines(log) if l.startswith(prefix + " ")]
 
 
 def virt_install(d, name, network, log, kargs):

@@ -21,7 +21,7 @@ import libvirt
 
 from vkdtest import Daemon, Skip, pid_alive, run_tests, test_guest_dir, virsh, wait_for, \
     wait_guest
-from vkdtest import quiet, sh, unshare_netns
+from vkdtest import console_whole_lines, quiet, sh, unshare_netns
 
 NET_GUEST = None
 PASST = "/usr/bin/passt"
@@ -222,12 +222,8 @@ class Listener:
 
 
 def console_lines(log, prefix):
-    try:
-        with open(log, errors="replace") as f:
-            return [l.split(None, 1)[1].strip() if " " in l.strip() else ""
-                    for l in f.read().splitlines() if l.startswith(prefix)]
-    except FileNotFoundError:
-        return []
+    return [l.split(None, 1)[1].strip() if " " in l.strip() else ""
+            for l in console_whole_lines(log) if l.startswith(prefix)]
 
 
 def passt_pid(d, name, alias):

@@ -681,6 +681,17 @@ def write(path, text):
     return path
 
 
+def console_whole_lines(path):
+    """The lines of the guest console log @path that the guest has ended
+    (a line still being written, without its newline, is left out: a wait
+    on it could see "GUEST-IP 10.77.0" of "GUEST-IP 10.77.0.9"); [] while
+    the file does not exist."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.read().split("\n")[:-1]
+    except FileNotFoundError:
+        return []
+
 def guest_report(uri, name, serial, daemon=None, tail=40):
     """What to print when a wait on a guest's console fails: the console's
     tail, the domain state, QEMU's own run state and log, the daemon's
