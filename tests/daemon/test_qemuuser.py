@@ -345,6 +345,69 @@ def test_shared_backing_file():
     assert d.stop() == 0
 
 
+def record_lines(d):
+    """The entry lines of the only ownership record (comments left out)."""
+    recs = records(d)
+    assert len(recs) == 1, recs
+    with open(recs[0]) as f:
+        return [line for line in f.read().split("\n") if line and not line.startswith("#")]
+
+
+def test_hotplug_handover():
+    """A disk attached live is handed over (its line appended to the record,
+    on disk before the chown), given back on detach (the record kept, empty),
+    handed over again on a re-attach; after a daemon SIGKILL with the guest
+    gone, the restart gives it back, and ignores a last line cut short by a
+    crash (it never led to a chown)."""
+    uid, gid = qemu_ids()
+    d = Daemon().start()
+    uri = d.uri()
+    os.chmod(d.root, 0o711)
+    img = os.path.join(d.root, "hot.img")
+    with open(img, "wb") as f:
+        f.truncate(1 << 20)
+    os.chown(img, 0, 0)
+    os.chmod(img, 0o600)
+    before = owner(img)
+    pid, _ = boot(d, uri, "vmh", [])
+    dev = write(os.path.join(d.root, "hot.xml"),
+                "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+                "<source file='%s'/><target dev='vdb' bus='virtio'/></disk>" % img)
+    line = "0 0 600 %d %d %s" % (uid, gid, os.path.realpath(img))
+    kept = None
+    for _ in range(2):
+        virsh(uri, "attach-device", "vmh", dev, "--live")
+        assert owner(img)[:2] == (uid, gid), owner(img)
+        assert record_lines(d) == [line], record_lines(d)
+        if kept is not None:
+            # appended to the record the detach kept, not rewritten
+            assert os.stat(records(d)[0]).st_ino == kept, "record rewritten"
+        virsh(uri, "detach-device", "vmh", dev, "--live")
+        wait_for(lambda: "vdb" not in virsh(uri, "domblklist", "vmh").stdout,
+                 "vdb to leave vmh", 30)
+        assert owner(img) == before, owner(img)
+        assert record_lines(d) == [], record_lines(d)
+        kept = os.stat(records(d)[0]).st_ino
+    virsh(uri, "attach-device", "vmh", dev, "--live")
+    assert owner(img)[:2] == (uid, gid), owner(img)
+    # a crash in the middle of a later append: a last line without its
+    # newline, naming a file the QEMU user owns for another reason
+    decoy = os.path.join(d.root, "decoy.img")
+    write(decoy, "x")
+    os.chown(decoy, uid, gid)
+    with open(records(d)[0], "a") as f:
+        f.write("4242 4343 600 %d %d %s" % (uid, gid, decoy))
+    d.kill()
+    kill_pid(pid)
+    wait_for(lambda: not pid_alive(pid), "QEMU %d to die" % pid)
+    d.start()
+    wait_for(lambda: domstate(uri, "vmh").startswith("shut off"), "vmh to be shut off", 60)
+    assert owner(img) == before, owner(img)
+    assert owner(decoy)[:2] == (uid, gid), owner(decoy)
+    assert records(d) == [], records(d)
+    assert d.stop() == 0
+
+
 def test_stale_record_replayed_at_start():
     """A daemon killed after handing a file over but before the guest's status
     was written leaves a record and no running guest: the next start gives
@@ -559,4 +622,7 @@ if __name__ == "__main__":
          test_embed_mode),
         ("a configured user that does not exist stops the daemon at start",
          test_missing_user_stops_the_daemon),
+        ("a disk attached live is handed over (appended to the record) and back on "
+         "detach; a daemon crash gives it back, a torn last line is ignored",
+         test_hotplug_handover),
     ])

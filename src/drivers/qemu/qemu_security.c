@@ -253,6 +253,14 @@ qemuSecurityRecordRead(const char *path)
     }
     entries = g_ptr_array_new_with_free_func(qemuSecurityEntryFree);
     lines = g_strsplit(text, "\n", -1);
+    /* the text after the last newline is an append a crash cut short
+     * (qemuSecurityRecordAppend): its chown never happened */
+    if (lines[0]) {
+        size_t last = g_strv_length(lines) - 1;
+
+        g_free(lines[last]);
+        lines[last] = NULL;
+    }
     for (size_t i = 0; lines[i]; i++) {
         unsigned int uid, gid, mode, ruid, rgid;
         int n = 0;
@@ -278,20 +286,90 @@ qemuSecurityRecordRead(const char *path)
     return entries;
 }
 
+static void
+qemuSecurityRecordLine(GString *text, const qemuSecurityEntry *e)
+{
+    g_autofree char *esc = g_strescape(e->path, NULL);
+
+    g_string_append_printf(text, "%u %u %o %u %u %s\n", (unsigned int)e->uid,
+                           (unsigned int)e->gid, (unsigned int)e->mode,
+                           (unsigned int)e->runUid, (unsigned int)e->runGid, esc);
+}
+
 static int
 qemuSecurityRecordWrite(const char *path, GPtrArray *entries)
 {
     g_autoptr(GString) text = g_string_new(QEMU_SECURITY_RECORD_HEADER);
 
-    for (guint i = 0; i < entries->len; i++) {
-        qemuSecurityEntry *e = g_ptr_array_index(entries, i);
-        g_autofree char *esc = g_strescape(e->path, NULL);
-
-        g_string_append_printf(text, "%u %u %o %u %u %s\n", (unsigned int)e->uid,
-                               (unsigned int)e->gid, (unsigned int)e->mode,
-                               (unsigned int)e->runUid, (unsigned int)e->runGid, esc);
-    }
+    for (guint i = 0; i < entries->len; i++)
+        qemuSecurityRecordLine(text, g_ptr_array_index(entries, i));
     return virFileWriteAtomic(path, text->str, text->len, 0600);
+}
+
+/* True when no entry of @entries that is not carried over names a path
+ * of @mine (the record as read): then the record with them appended holds
+ * what a rewrite would. */
+static bool
+qemuSecurityOnlyAdded(GPtrArray *entries, GPtrArray *mine)
+{
+    for (guint i = 0; i < entries->len; i++) {
+        const qemuSecurityEntry *e = g_ptr_array_index(entries, i);
+
+        if (e->carried)
+            continue;
+        for (guint k = 0; k < mine->len; k++) {
+            if (g_str_equal(((qemuSecurityEntry *)g_ptr_array_index(mine, k))->path,
+                            e->path))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* The entries of @entries not carried over, appended to the record at
+ * @path and on disk before this returns (one fdatasync, where the atomic
+ * rewrite costs two syncs and a rename: a disk hot-plugged on a busy host
+ * waited 8-20 ms for those before its chown). Only for a record that holds
+ * every carried entry already and ends with a whole line. A crash during
+ * the append leaves a last line without its newline, which
+ * qemuSecurityRecordRead drops (its chown had not happened). 0, or -1 with
+ * nothing reported (the caller rewrites the record instead). */
+static int
+qemuSecurityRecordAppend(const char *path, GPtrArray *entries)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+    struct stat sb;
+    char last = 0;
+    size_t done = 0;
+    int fd;
+    int ret = -1;
+
+    for (guint i = 0; i < entries->len; i++) {
+        const qemuSecurityEntry *e = g_ptr_array_index(entries, i);
+
+        if (!e->carried)
+            qemuSecurityRecordLine(text, e);
+    }
+    if ((fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC)) < 0)
+        return -1;
+    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
+        pread(fd, &last, 1, sb.st_size - 1) != 1 || last != '\n')
+        goto cleanup;
+    while (done < text->len) {
+        ssize_t n = write(fd, text->str + done, text->len - done);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            goto cleanup;
+        done += (size_t)n;
+    }
+    if (fdatasync(fd) == 0)
+        ret = 0;
+
+cleanup:
+    close(fd);
+    return ret;
 }
 
 /* path -> qemuSecurityEntry * (borrowed from @keep) of every record other
@@ -672,15 +750,29 @@ qemuSecurityPrepareLocked(qemuDriver *driver, virDomainObj *obj, GPtrArray *item
         goto cleanup;
     }
     if (entries->len == 0) {
-        if (update && (err = virFileRemoveDurableQuiet(record)) != 0)
-            VIR_NOTICE("cannot remove ownership record '%s': %s", record,
-                       g_strerror(err));
+        /* an update (the domain runs on) keeps the record, empty: the next
+         * disk hot-plugged is appended to it (qemuSecurityRecordAppend);
+         * the domain's stop removes it */
+        if (update && qemuSecurityRecordWrite(record, entries) < 0) {
+            VIR_NOTICE("cannot rewrite ownership record '%s': %s", record,
+                       virGetLastErrorMessage());
+            virResetLastError();
+            if ((err = virFileRemoveDurableQuiet(record)) != 0)
+                VIR_NOTICE("cannot remove ownership record '%s': %s", record,
+                           g_strerror(err));
+        }
         ret = 0;
         goto cleanup;
     }
 
-    /* durable before the first chown: a crash from here on is repaired */
-    if (virFileMakePath(dir, 0700) < 0 || qemuSecurityRecordWrite(record, entries) < 0)
+    /* durable before the first chown: a crash from here on is repaired.
+     * What an update only adds (a disk hot-plugged) is appended, with one
+     * sync, to the record that holds the rest already. */
+    if (virFileMakePath(dir, 0700) < 0)
+        goto cleanup;
+    if (!(update && !removed && mine && qemuSecurityOnlyAdded(entries, mine) &&
+          qemuSecurityRecordAppend(record, entries) == 0) &&
+        qemuSecurityRecordWrite(record, entries) < 0)
         goto cleanup;
     for (guint i = 0; i < entries->len; i++) {
         qemuSecurityEntry *e = g_ptr_array_index(entries, i);

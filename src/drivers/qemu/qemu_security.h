@@ -30,7 +30,10 @@
  * Memory of the original owner: before any chown, the original uid, gid
  * and mode of every file are written durably to a record file,
  * "<libDir>/owners/<uuid>", one per running domain; the record is removed
- * once every file is given back. A file shared by several running domains
+ * when the domain stops (a running domain whose hot-plugged disks all went
+ * back keeps it, empty, for the next one's line to be appended with a
+ * single sync; a line a crash cut short is dropped when read, its chown
+ * never happened). A file shared by several running domains
  * is chowned once and given back when the last record naming it goes (the
  * original owner is copied from the first record). A file whose owner was
  * changed by someone else during the run is left as it is. The records
@@ -46,8 +49,9 @@
 int qemuSecurityPrepareDomain(qemuDriver *driver, virDomainObj *obj);
 
 /* The same for a running domain whose files changed (a disk plugged or
- * unplugged): only what is new is handed over (its record rewritten
- * durably first), what the domain no longer uses is given back, and
+ * unplugged): only what is new is handed over (its line appended to the
+ * record durably first, or the record rewritten when something also goes
+ * back), what the domain no longer uses is given back, and
  * nothing is written when nothing changed; what it holds already is left
  * as it is (qemuSecurityPrepareDomain gives everything back and hands it
  * over again: two durable record writes and every chown twice per
