@@ -465,11 +465,12 @@ typedef struct {
     int targetType;    /* virDomainChrTargetType */
     int targetPort;    /* -1 when not given */
     char *targetModel; /* <model name=...> under the target; may be NULL */
-    /* live only: the QEMU driver's device id (<alias name='console1'/>; the
-     * chardev is "char" + alias), set for a device plugged in while the
-     * guest runs (and for the others once one of theirs is unplugged), kept
-     * in the status file; NULL: the id follows the position ("serialI",
-     * "consoleI") */
+    /* live only: the QEMU driver's device id (<alias name='serial0'/>,
+     * 'console1'; the chardev is "char" + alias), set at start (serialI,
+     * consoleI by position, as libvirt; the live XML shows a serial
+     * console with its serial's) and for a device plugged in while the
+     * guest runs, kept in the status file; NULL: the id follows the
+     * position */
     char *alias;
 } virDomainChrDef;
 

@@ -646,13 +646,13 @@ parseChr(GPtrArray *chrs, xmlNodePtr node, int deviceType, unsigned int flags)
         if (chr->path && !*chr->path)
             g_clear_pointer(&chr->path, g_free);
     }
-
     if (!(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE)) {
         xmlNodePtr alias = virDomainXMLChild(node, "alias");
 
         if (alias && (chr->alias = virDomainXMLProp(alias, "name")) && !*chr->alias)
             g_clear_pointer(&chr->alias, g_free);
     }
+
     g_ptr_array_add(chrs, g_steal_pointer(&chr));
     return 0;
 }
@@ -707,6 +707,11 @@ parseChannel(xmlNodePtr node, unsigned int flags)
         g_clear_pointer(&chan->alias, g_free);
     if (!type || g_str_equal(type, "pty")) {
         chan->unixSocket = false;
+        /* the allocated pty is live-only data */
+        if (source && !(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE))
+            chan->path = virDomainXMLProp(source, "path");
+        if (chan->path && !*chan->path)
+            g_clear_pointer(&chan->path, g_free);
     } else if (g_str_equal(type, "spicevmc")) {
         chan->spicevmc = true; /* no source: the SPICE server is the host side */
     } else if (g_str_equal(type, "unix")) {

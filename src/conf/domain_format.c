@@ -551,7 +551,7 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net, unsigned int flags)
 }
 
 static void
-formatChr(fmtCtx *ctx, const virDomainChrDef *chr, unsigned int flags)
+formatChr(fmtCtx *ctx, const virDomainChrDef *chr, const char *alias, unsigned int flags)
 {
     const char *elem =
         chr->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ? "serial" : "console";
@@ -559,7 +559,16 @@ formatChr(fmtCtx *ctx, const virDomainChrDef *chr, unsigned int flags)
                                 (chr->type == VIR_DOMAIN_CHR_TYPE_PTY &&
                                  !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)));
 
-    line(ctx, "<%s type='%s'>", elem, virDomainChrTypeNames[chr->type]);
+    bool live = !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+
+    lineStart(ctx, "<");
+    g_string_append_printf(ctx->buf, "%s type='%s'", elem,
+                           virDomainChrTypeNames[chr->type]);
+    /* libvirt's compat attribute: the pty of console port 0, live */
+    if (chr->deviceType == VIR_DOMAIN_CHR_DEVICE_CONSOLE && chr->targetPort == 0 &&
+        chr->type == VIR_DOMAIN_CHR_TYPE_PTY && live && chr->path)
+        attr(ctx->buf, "tty", chr->path);
+    g_string_append(ctx->buf, ">\n");
     ctx->indent += 2;
     if (source) {
         lineStart(ctx, "<source");
@@ -582,9 +591,9 @@ formatChr(fmtCtx *ctx, const virDomainChrDef *chr, unsigned int flags)
     } else {
         g_string_append(ctx->buf, "/>\n");
     }
-    if (chr->alias && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)) {
+    if (alias && live) {
         lineStart(ctx, "<alias");
-        attr(ctx->buf, "name", chr->alias);
+        attr(ctx->buf, "name", alias);
         g_string_append(ctx->buf, "/>\n");
     }
     ctx->indent -= 2;
@@ -757,9 +766,9 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
                                        "mode='passthrough' type='spicevmc'", "smartcard",
                                        &def->smartcards[i]->addr);
     for (size_t i = 0; i < def->nserials; i++)
-        formatChr(&ctx, def->serials[i], flags);
+        formatChr(&ctx, def->serials[i], def->serials[i]->alias, flags);
     for (size_t i = 0; i < def->nconsoles; i++)
-        formatChr(&ctx, def->consoles[i], flags);
+        formatChr(&ctx, def->consoles[i], def->consoles[i]->alias, flags);
     for (size_t i = 0; i < def->nchannels; i++)
         formatChannel(&ctx, def->channels[i], flags);
     for (size_t i = 0; i < def->ninputs; i++) {

@@ -59,7 +59,9 @@ qemuConsoleOwnerRef(const char *path)
     return st;
 }
 
-/* The device @dev_name names (its alias), or the default one: the first
+/* The device @dev_name names (its alias, as libvirt keeps it: consoleI and
+ * serialI by position, qemuProcessAssignChrAliases; the live XML shows a
+ * serial console with its serial's), or the default one: the first
  * console, else the first serial. obj locked. */
 static const virDomainChrDef *
 qemuConsoleFind(virDomainDef *def, const char *dev_name, char **alias)
@@ -67,8 +69,14 @@ qemuConsoleFind(virDomainDef *def, const char *dev_name, char **alias)
     for (size_t i = 0; i < def->nconsoles; i++) {
         g_autofree char *a = def->consoles[i]->alias ? g_strdup(def->consoles[i]->alias)
                                                      : g_strdup_printf("console%zu", i);
+        g_autofree char *pos = g_strdup_printf("console%zu", i);
+        bool compat =
+            i == 0 && def->consoles[0]->targetType == VIR_DOMAIN_CHR_TARGET_SERIAL;
 
-        if (!dev_name || g_str_equal(dev_name, a)) {
+        /* the serial console shows serial0 but answers to console0 too, as
+         * in libvirtd (where that is its own alias) */
+        if (!dev_name || g_str_equal(dev_name, a) ||
+            (compat && g_str_equal(dev_name, pos))) {
             *alias = g_steal_pointer(&a);
             return def->consoles[i];
         }

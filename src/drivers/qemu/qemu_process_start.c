@@ -297,8 +297,30 @@ qemuProcessSetGraphicsPasswords(virDomainObj *obj)
     return 0;
 }
 
-/* Learn the pty QEMU allocated for each 'pty' serial and virtio console
- * (query-chardev) and record it in the live definition as <source
+/* The device ids of the serials and consoles, as libvirt names them and
+ * the command line uses them (qemu_command.c): serialI and consoleI, I the
+ * position; the serial console (console 0 of target serial: no device of
+ * its own) carries its serial's, as libvirt's live XML shows it and as
+ * hotplug keeps it (qemuHotplugChrKeepAliases). */
+static void
+qemuProcessAssignChrAliases(virDomainDef *def)
+{
+    for (size_t i = 0; i < def->nserials; i++) {
+        g_free(def->serials[i]->alias);
+        def->serials[i]->alias = g_strdup_printf("serial%zu", i);
+    }
+    for (size_t i = 0; i < def->nconsoles; i++) {
+        g_free(def->consoles[i]->alias);
+        if (i == 0 && def->consoles[0]->targetType == VIR_DOMAIN_CHR_TARGET_SERIAL &&
+            def->nserials)
+            def->consoles[i]->alias = g_strdup(def->serials[0]->alias);
+        else
+            def->consoles[i]->alias = g_strdup_printf("console%zu", i);
+    }
+}
+
+/* Learn the pty QEMU allocated for each 'pty' serial, virtio console and
+ * channel (query-chardev) and record it in the live definition as <source
  * path=.../> (libvirt does the same); a serial console shows its serial's
  * pty. obj locked, start job held; the lock is dropped around each monitor
  * call. */
@@ -356,6 +378,24 @@ qemuProcessReadPtyPaths(virDomainObj *obj)
             con->path = g_strdup(def->serials[j]->path);
             break;
         }
+    }
+    /* a 'pty' channel's pty (char + its alias), shown live as libvirt does */
+    for (size_t i = 0; i < def->nchannels; i++) {
+        virDomainChannelDef *chan = def->channels[i];
+        g_autofree char *alias = NULL;
+        char *path = NULL;
+        int rc;
+
+        if (chan->unixSocket || chan->spicevmc || !chan->alias)
+            continue;
+        alias = g_strdup_printf("char%s", chan->alias);
+        virDomainObjUnlock(obj);
+        rc = qemuMonitorGetPtyPath(priv->mon, alias, &path);
+        virDomainObjLock(obj);
+        if (rc < 0)
+            return -1;
+        g_free(chan->path);
+        chan->path = path;
     }
     return 0;
 }
@@ -641,6 +681,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     qemuHotplugAssignInputAliases(obj->def);
     qemuHotplugAssignChannelAliases(obj->def);
     qemuHotplugAssignWatchdogAlias(obj->def);
+    qemuProcessAssignChrAliases(obj->def);
     if (qemuProcessGraphicsSetupRenderNode(obj) < 0 ||
         qemuSecurityPrepareDomain(driver, obj) < 0 ||
         qemuProcessOpenSerialFiles(driver, obj, serialFds, keepfds, &nkeep) < 0 ||
