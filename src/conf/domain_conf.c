@@ -260,6 +260,9 @@ virDomainDefFree(virDomainDef *def)
     for (size_t i = 0; i < def->nconsoles; i++)
         virDomainChrDefFree(def->consoles[i]);
     g_free(def->consoles);
+    for (size_t i = 0; i < def->nfss; i++)
+        virDomainFSDefFree(def->fss[i]);
+    g_free(def->fss);
     g_free(def->memballoon);
     virDomainWatchdogDefFree(def->watchdog);
     for (size_t i = 0; i < def->ncontrollers; i++)
@@ -430,6 +433,9 @@ virDomainDefCopy(const virDomainDef *src)
     if (src->memballoon)
         def->memballoon = g_memdup2(src->memballoon, sizeof(*src->memballoon));
     def->watchdog = virDomainWatchdogDefCopy(src->watchdog);
+    def->fss = src->nfss ? g_new0(virDomainFSDef *, src->nfss + 1) : NULL;
+    for (size_t i = 0; i < src->nfss; i++)
+        def->fss[i] = virDomainFSDefCopy(src->fss[i]);
     def->controllers = g_new0(virDomainControllerDef *, src->ncontrollers + 1);
     for (size_t i = 0; i < src->ncontrollers; i++) {
         virDomainControllerDef *c = g_memdup2(src->controllers[i], sizeof(*c));

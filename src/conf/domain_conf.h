@@ -474,6 +474,112 @@ typedef struct {
     char *alias;
 } virDomainChrDef;
 
+/* <filesystem>: libvirt 9.0's virDomainFSType and friends, its numbers */
+typedef enum {
+    VIR_DOMAIN_FS_TYPE_MOUNT = 0,
+    VIR_DOMAIN_FS_TYPE_BLOCK,
+    VIR_DOMAIN_FS_TYPE_FILE,
+    VIR_DOMAIN_FS_TYPE_TEMPLATE,
+    VIR_DOMAIN_FS_TYPE_RAM,
+    VIR_DOMAIN_FS_TYPE_BIND,
+    VIR_DOMAIN_FS_TYPE_VOLUME, /* refused by the parser (not carried) */
+    VIR_DOMAIN_FS_TYPE_LAST
+} virDomainFSType;
+
+typedef enum {
+    VIR_DOMAIN_FS_DRIVER_DEFAULT = 0,
+    VIR_DOMAIN_FS_DRIVER_PATH,
+    VIR_DOMAIN_FS_DRIVER_HANDLE,
+    VIR_DOMAIN_FS_DRIVER_LOOP,
+    VIR_DOMAIN_FS_DRIVER_NBD,
+    VIR_DOMAIN_FS_DRIVER_PLOOP,
+    VIR_DOMAIN_FS_DRIVER_VIRTIOFS,
+    VIR_DOMAIN_FS_DRIVER_LAST
+} virDomainFSDriverType;
+
+typedef enum {
+    VIR_DOMAIN_FS_ACCESS_DEFAULT = 0,
+    VIR_DOMAIN_FS_ACCESS_PASSTHROUGH,
+    VIR_DOMAIN_FS_ACCESS_MAPPED,
+    VIR_DOMAIN_FS_ACCESS_SQUASH,
+    VIR_DOMAIN_FS_ACCESS_LAST
+} virDomainFSAccessMode;
+
+typedef enum {
+    VIR_DOMAIN_FS_WRPOLICY_DEFAULT = 0,
+    VIR_DOMAIN_FS_WRPOLICY_IMMEDIATE,
+    VIR_DOMAIN_FS_WRPOLICY_LAST
+} virDomainFSWrpolicy;
+
+typedef enum {
+    VIR_DOMAIN_FS_MODEL_DEFAULT = 0,
+    VIR_DOMAIN_FS_MODEL_VIRTIO,
+    VIR_DOMAIN_FS_MODEL_VIRTIO_TRANSITIONAL,
+    VIR_DOMAIN_FS_MODEL_VIRTIO_NON_TRANSITIONAL,
+    VIR_DOMAIN_FS_MODEL_LAST
+} virDomainFSModel;
+
+typedef enum {
+    VIR_DOMAIN_FS_MULTIDEVS_DEFAULT = 0,
+    VIR_DOMAIN_FS_MULTIDEVS_REMAP,
+    VIR_DOMAIN_FS_MULTIDEVS_FORBID,
+    VIR_DOMAIN_FS_MULTIDEVS_WARN,
+    VIR_DOMAIN_FS_MULTIDEVS_LAST
+} virDomainFSMultidevs;
+
+typedef enum {
+    VIR_DOMAIN_FS_CACHE_DEFAULT = 0,
+    VIR_DOMAIN_FS_CACHE_NONE,
+    VIR_DOMAIN_FS_CACHE_ALWAYS,
+    VIR_DOMAIN_FS_CACHE_LAST
+} virDomainFSCacheMode;
+
+typedef enum {
+    VIR_DOMAIN_FS_SANDBOX_DEFAULT = 0,
+    VIR_DOMAIN_FS_SANDBOX_NAMESPACE,
+    VIR_DOMAIN_FS_SANDBOX_CHROOT,
+    VIR_DOMAIN_FS_SANDBOX_LAST
+} virDomainFSSandboxMode;
+
+/* <filesystem type accessmode model multidevs fmode dmode> with <driver>,
+ * virtiofs's <binary>, <source>, <target dir>, <readonly/>, <address> and
+ * the space limits (domain_fs_conf.c). */
+typedef struct {
+    int type;           /* virDomainFSType */
+    int fsdriver;       /* virDomainFSDriverType (<driver type>) */
+    int accessmode;     /* virDomainFSAccessMode (passthrough filled in) */
+    int wrpolicy;       /* virDomainFSWrpolicy */
+    int model;          /* virDomainFSModel */
+    int multidevs;      /* virDomainFSMultidevs */
+    unsigned int fmode; /* 0: absent */
+    unsigned int dmode;
+    char *format;                 /* <driver format>; NULL if absent */
+    unsigned long long queueSize; /* virtiofs <driver queue>; 0: absent */
+    char *src;                    /* <source dir|file|dev|name> */
+    char *sock;                   /* <source socket>: an external virtiofsd */
+    unsigned long long usage;     /* ram: bytes */
+    char *dst;                    /* <target dir>: 9p's mount tag */
+    bool readonly;
+    char *binary;                      /* virtiofs <binary path> */
+    int xattr;                         /* virDomainTristate, <binary xattr> */
+    int posixLock;                     /* <binary><lock posix> */
+    int flock;                         /* <binary><lock flock> */
+    int cache;                         /* virDomainFSCacheMode */
+    int sandbox;                       /* virDomainFSSandboxMode */
+    int threadPoolSize;                /* <binary><thread_pool size>; -1: absent */
+    unsigned long long spaceHardLimit; /* bytes; 0: absent */
+    unsigned long long spaceSoftLimit;
+    virDomainDeviceAddress addr;
+    /* live only: the QEMU driver's device id (<alias name='fs0'/>), kept
+     * in the status file */
+    char *alias;
+} virDomainFSDef;
+
+const char *virDomainFSTypeToString(int type);
+const char *virDomainFSDriverToString(int driver);
+void virDomainFSDefFree(virDomainFSDef *fs);
+virDomainFSDef *virDomainFSDefCopy(const virDomainFSDef *fs);
+
 typedef enum {
     VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO = 0,
     VIR_DOMAIN_MEMBALLOON_MODEL_NONE,
@@ -961,6 +1067,8 @@ typedef struct {
     size_t ndisks;
     virDomainNetDef **nets;
     size_t nnets;
+    virDomainFSDef **fss; /* <filesystem>, formatted after the controllers */
+    size_t nfss;
     virDomainChrDef **serials;
     size_t nserials;
     virDomainChrDef **consoles;
@@ -1085,6 +1193,10 @@ virDomainDefSetVcpusMax(virDomainDef *def, unsigned int max)
  * CONFIG_UNSUPPORTED "Found duplicate drive address for disk with target
  * name ..." (run at parse, and by a driver after it assigns addresses). */
 int virDomainDefCheckDriveAddresses(const virDomainDef *def);
+/* libvirt's domain rule that no two virtiofs filesystems share a target:
+ * CONFIG_UNSUPPORTED "filesystem target '%s' specified twice" (a driver
+ * runs it after its device rules, as libvirt's order has it). */
+int virDomainFSCheckTargets(const virDomainDef *def);
 
 /* An empty definition with libvirt's defaults (id -1, one vCPU, ...). */
 virDomainDef *virDomainDefNew(void);

@@ -295,3 +295,12 @@ void virDomainNumaFormat(GString *buf, const virDomainDef *def, int indent);
 void virDomainNumatuneMemnodesFormat(GString *buf, const virDomainDef *def, int indent);
 bool virDomainNumaHasMemnodes(const virDomainDef *def);
 void virDomainMemoryBackingFormat(GString *buf, const virDomainDef *def, int indent);
+
+/* ---- domain_fs_conf.c: <filesystem> ---- */
+/* One <filesystem> appended to *@fss (made on first use); -1 with
+ * libvirt's error (parse, device validation and post-parse). */
+int virDomainFSParseXML(GPtrArray **fss, xmlNodePtr node, GPtrArray *unknown,
+                        unsigned int flags, bool *failed);
+/* <filesystem ...> at @indent (its <alias> unless FORMAT_INACTIVE). */
+void virDomainFSFormat(GString *buf, int indent, const virDomainFSDef *fs,
+                       unsigned int flags);

@@ -1102,6 +1102,7 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
     g_autoptr(GPtrArray) ctrls = NULL;
     g_autoptr(GPtrArray) channels = NULL;
     g_autoptr(GPtrArray) rngs = NULL;
+    g_autoptr(GPtrArray) fss = NULL;
     g_autoptr(GArray) inputs = NULL;
     g_autoptr(GPtrArray) graphics = NULL;
     g_autoptr(GPtrArray) videos = NULL;
@@ -1213,6 +1214,9 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
                                                       failed)) != 0) {
             if (rc < 0)
                 return -1;
+        } else if (virDomainXMLNodeIs(cur, "filesystem")) {
+            if (virDomainFSParseXML(&fss, cur, unknown, flags, failed) < 0)
+                return -1;
         } else if (virDomainXMLNodeIs(cur, "watchdog")) {
             if (virDomainWatchdogParseXML(def, cur, unknown, flags, failed) < 0)
                 return -1;
@@ -1253,6 +1257,11 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         g_ptr_array_add(channels, NULL);
         def->channels = (virDomainChannelDef **)virDomainPtrArrayStealExact(
             g_steal_pointer(&channels));
+    }
+    if (fss) {
+        def->nfss = fss->len;
+        g_ptr_array_add(fss, NULL);
+        def->fss = (virDomainFSDef **)virDomainPtrArrayStealExact(g_steal_pointer(&fss));
     }
     if (rngs) {
         def->nrngs = rngs->len;

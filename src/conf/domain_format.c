@@ -759,6 +759,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         formatDisk(&ctx, def->disks[i], flags);
     for (size_t i = 0; i < def->ncontrollers; i++)
         formatController(&ctx, def->controllers[i]);
+    for (size_t i = 0; i < def->nfss; i++)
+        virDomainFSFormat(buf, ctx.indent, def->fss[i], flags);
     for (size_t i = 0; i < def->nnets; i++)
         formatNet(&ctx, def->nets[i], flags);
     for (size_t i = 0; i < def->nsmartcards; i++)

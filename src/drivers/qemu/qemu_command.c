@@ -1043,6 +1043,73 @@ qemuBuildWatchdog(GPtrArray *a, const virDomainDef *def)
     add(a, qemuWatchdogAction(def->watchdog->action));
 }
 
+const char *
+qemuFSDeviceModel(const virDomainFSDef *fs)
+{
+    switch (fs->model) {
+    case VIR_DOMAIN_FS_MODEL_VIRTIO_TRANSITIONAL:
+        return "virtio-9p-pci-transitional";
+    case VIR_DOMAIN_FS_MODEL_VIRTIO_NON_TRANSITIONAL:
+        return "virtio-9p-pci-non-transitional";
+    default:
+        return "virtio-9p-pci";
+    }
+}
+
+/* 9p shares as libvirt 9.0 writes them (qemuBuildFSStr, qemuBuildFSDevCmd):
+ * -fsdev local with the security model of the access mode (squash is
+ * QEMU's 'none'), then the virtio-9p device, its mount tag the target
+ * (virtiofs never gets here: the validator refuses it). Ids fsN by
+ * position (the alias the start gives them). */
+static void
+qemuBuildFilesystems(GPtrArray *a, const virDomainDef *def)
+{
+    static const char *const security[VIR_DOMAIN_FS_ACCESS_LAST] = { NULL, "passthrough",
+                                                                     "mapped", "none" };
+    static const char *const multidevs[VIR_DOMAIN_FS_MULTIDEVS_LAST] = { NULL, "remap",
+                                                                         "forbid",
+                                                                         "warn" };
+
+    for (size_t i = 0; i < def->nfss; i++) {
+        const virDomainFSDef *fs = def->fss[i];
+        g_autoptr(GString) opt = g_string_new(NULL);
+        g_autofree char *alias =
+            fs->alias ? g_strdup(fs->alias) : g_strdup_printf("fs%zu", i);
+        g_autofree char *path = qemuEscapeComma(fs->src ? fs->src : "");
+        g_autofree char *tag = qemuEscapeComma(fs->dst);
+        g_autofree char *pci = qemuPCIAddrProps(def, &fs->addr);
+
+        if (fs->fsdriver != VIR_DOMAIN_FS_DRIVER_DEFAULT &&
+            fs->fsdriver != VIR_DOMAIN_FS_DRIVER_PATH &&
+            fs->fsdriver != VIR_DOMAIN_FS_DRIVER_HANDLE)
+            continue;
+        if (fs->fsdriver == VIR_DOMAIN_FS_DRIVER_HANDLE) {
+            g_string_append(opt, "handle");
+        } else {
+            g_string_append(opt, "local");
+            if (security[fs->accessmode])
+                g_string_append_printf(opt, ",security_model=%s",
+                                       security[fs->accessmode]);
+            if (multidevs[fs->multidevs])
+                g_string_append_printf(opt, ",multidevs=%s", multidevs[fs->multidevs]);
+            if (fs->fmode)
+                g_string_append_printf(opt, ",fmode=%04o", fs->fmode);
+            if (fs->dmode)
+                g_string_append_printf(opt, ",dmode=%04o", fs->dmode);
+        }
+        if (fs->wrpolicy == VIR_DOMAIN_FS_WRPOLICY_IMMEDIATE)
+            g_string_append(opt, ",writeout=immediate");
+        g_string_append_printf(opt, ",id=fsdev-%s,path=%s", alias, path);
+        if (fs->readonly)
+            g_string_append(opt, ",readonly=on");
+        add(a, "-fsdev");
+        add(a, opt->str);
+        add(a, "-device");
+        addf(a, "%s,id=%s,fsdev=fsdev-%s,mount_tag=%s%s", qemuFSDeviceModel(fs), alias,
+             alias, tag, pci);
+    }
+}
+
 static void
 qemuBuildRNGs(GPtrArray *a, const virDomainDef *def)
 {
@@ -1502,6 +1569,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
             return NULL;
         }
     }
+    qemuBuildFilesystems(a, def);
     for (size_t i = 0; i < def->nnets; i++) {
         const virDomainNetDef *net = def->nets[i];
         unsigned char mac[6];

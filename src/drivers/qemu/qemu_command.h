@@ -145,3 +145,7 @@ void qemuDomainReleaseVNCPorts(const virDomainDef *def);
  */
 char **qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
                             const qemuCommandOptions *opts);
+
+/* The QEMU device of 9p share @fs: virtio-9p-pci or its (non-)transitional
+ * variant, as its model says. */
+const char *qemuFSDeviceModel(const virDomainFSDef *fs);

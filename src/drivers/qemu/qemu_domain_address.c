@@ -82,14 +82,24 @@ qemuDomainPCIDeviceConnectFlags(const virDomainDef *def, const char *qemuDevice)
 {
     /* PCIe-capable devices QEMU has (the rest are conventional PCI) */
     static const char *const pcie[] = {
-        "virtio-net-pci",      "virtio-blk-pci",
-        "virtio-scsi-pci",     "virtio-serial-pci",
-        "virtio-balloon-pci",  "virtio-rng-pci",
-        "virtio-gpu-pci",      "virtio-vga",
-        "virtio-mouse-pci",    "virtio-tablet-pci",
-        "virtio-keyboard-pci", "qemu-xhci",
-        "nec-usb-xhci",        "e1000e",
-        "bochs-display",       NULL,
+        "virtio-net-pci",
+        "virtio-blk-pci",
+        "virtio-scsi-pci",
+        "virtio-serial-pci",
+        "virtio-balloon-pci",
+        "virtio-rng-pci",
+        "virtio-gpu-pci",
+        "virtio-vga",
+        "virtio-mouse-pci",
+        "virtio-tablet-pci",
+        "virtio-keyboard-pci",
+        "qemu-xhci",
+        "nec-usb-xhci",
+        "e1000e",
+        "bochs-display",
+        "virtio-9p-pci",
+        "virtio-9p-pci-non-transitional",
+        NULL,
     };
     bool pcieRoot = false;
 
@@ -378,6 +388,10 @@ collectDevices(const virDomainDef *cdef, bool q35)
             !controllerIsBuiltin(def, c, q35))
             ADD(&c->addr, controllerFlags(def, c), c);
     }
+    /* libvirt's order: the filesystems before the interfaces */
+    for (size_t i = 0; i < def->nfss; i++)
+        ADD(&def->fss[i]->addr,
+            qemuDomainPCIDeviceConnectFlags(def, qemuFSDeviceModel(def->fss[i])), NULL);
     for (size_t i = 0; i < def->nnets; i++)
         ADD(&def->nets[i]->addr,
             qemuDomainPCIDeviceConnectFlags(def, qemuNetModel(def->nets[i])), NULL);

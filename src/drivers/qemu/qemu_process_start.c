@@ -317,6 +317,11 @@ qemuProcessAssignChrAliases(virDomainDef *def)
         else
             def->consoles[i]->alias = g_strdup_printf("console%zu", i);
     }
+    /* and the filesystems' (fsN; no hotplug) */
+    for (size_t i = 0; i < def->nfss; i++) {
+        g_free(def->fss[i]->alias);
+        def->fss[i]->alias = g_strdup_printf("fs%zu", i);
+    }
 }
 
 /* Learn the pty QEMU allocated for each 'pty' serial, virtio console and

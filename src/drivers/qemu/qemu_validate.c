@@ -260,6 +260,74 @@ qemuValidateChr(const virDomainChrDef *chr, size_t i)
     return 0;
 }
 
+#define FS_REFUSE(msg)                                         \
+    do {                                                       \
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s", msg); \
+        return -1;                                             \
+    } while (0)
+
+/* libvirt 9.0's rules for a <filesystem> (qemuValidateDomainDeviceDefFS),
+ * in its order, with its messages. */
+static int
+qemuValidateFS(const virDomainFSDef *fs)
+{
+    /* libvirt's PCI address assignment (its post-parse, before these
+     * rules) finds no bus for a device of these drivers */
+    if (fs->fsdriver == VIR_DOMAIN_FS_DRIVER_LOOP ||
+        fs->fsdriver == VIR_DOMAIN_FS_DRIVER_NBD ||
+        fs->fsdriver == VIR_DOMAIN_FS_DRIVER_PLOOP) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "Cannot automatically add a new PCI bus for a device with connect "
+                       "flags 00");
+        return -1;
+    }
+    if (fs->type != VIR_DOMAIN_FS_TYPE_MOUNT)
+        FS_REFUSE("only supports mount filesystem type");
+    if ((fs->fmode || fs->dmode) && fs->accessmode != VIR_DOMAIN_FS_ACCESS_MAPPED)
+        FS_REFUSE("fmode and dmode must be used with accessmode=mapped");
+    if (fs->fsdriver != VIR_DOMAIN_FS_DRIVER_VIRTIOFS &&
+        fs->sandbox != VIR_DOMAIN_FS_SANDBOX_DEFAULT)
+        FS_REFUSE("sandbox can only be used with driver=virtiofs");
+    switch (fs->fsdriver) {
+    case VIR_DOMAIN_FS_DRIVER_DEFAULT:
+    case VIR_DOMAIN_FS_DRIVER_PATH:
+        break;
+    case VIR_DOMAIN_FS_DRIVER_HANDLE:
+        if (fs->accessmode != VIR_DOMAIN_FS_ACCESS_PASSTHROUGH)
+            FS_REFUSE("only supports passthrough accessmode");
+        break;
+    case VIR_DOMAIN_FS_DRIVER_LOOP:
+    case VIR_DOMAIN_FS_DRIVER_NBD:
+    case VIR_DOMAIN_FS_DRIVER_PLOOP:
+        FS_REFUSE("Filesystem driver type not supported");
+    case VIR_DOMAIN_FS_DRIVER_VIRTIOFS:
+        if (!fs->sock) {
+            if (fs->readonly)
+                FS_REFUSE("virtiofs does not yet support read-only mode");
+            if (fs->accessmode != VIR_DOMAIN_FS_ACCESS_PASSTHROUGH)
+                FS_REFUSE("virtiofs only supports passthrough accessmode");
+            if (fs->wrpolicy != VIR_DOMAIN_FS_WRPOLICY_DEFAULT)
+                FS_REFUSE("virtiofs does not support wrpolicy");
+        }
+        if (fs->model != VIR_DOMAIN_FS_MODEL_DEFAULT)
+            FS_REFUSE("virtiofs does not support model");
+        if (fs->format)
+            FS_REFUSE("virtiofs does not support format");
+        if (fs->multidevs != VIR_DOMAIN_FS_MULTIDEVS_DEFAULT)
+            FS_REFUSE("virtiofs does not support multidevs");
+        if (fs->fmode || fs->dmode)
+            FS_REFUSE("virtiofs does not support fmode and dmode");
+        /* vhost-user needs the guest's RAM shared with virtiofsd
+         * (<memoryBacking><access mode='shared'/>, or NUMA cells with
+         * memAccess='shared'); virtkit carries neither yet, so every
+         * virtiofs definition gets libvirt's answer for one without */
+        FS_REFUSE("'virtiofs' requires shared memory");
+    }
+    return qemuValidateAddressType(&fs->addr, "filesystem", PCI_ONLY);
+}
+
+#undef FS_REFUSE
+
 /* libvirt's qemuValidateLifecycleAction, also what virDomainSetLifecycleAction
  * checks its result against (its texts, typos included, checked against
  * libvirtd 9.0). */
@@ -1213,6 +1281,13 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
         qemuValidateAddressType(&def->memballoon->addr, "memballoon", PCI_ONLY) < 0)
         return -1;
     if (def->watchdog && qemuValidateWatchdog(def->watchdog) < 0)
+        return -1;
+    for (size_t i = 0; i < def->nfss; i++) {
+        if (qemuValidateFS(def->fss[i]) < 0)
+            return -1;
+    }
+    /* libvirt's domain-wide rule, after the devices' */
+    if (virDomainFSCheckTargets(def) < 0)
         return -1;
     return 0;
 }
