@@ -269,7 +269,7 @@ qemuValidateChr(const virDomainChrDef *chr, size_t i)
 /* libvirt 9.0's rules for a <filesystem> (qemuValidateDomainDeviceDefFS),
  * in its order, with its messages. */
 static int
-qemuValidateFS(const virDomainFSDef *fs)
+qemuValidateFS(const virDomainDef *def, const virDomainFSDef *fs)
 {
     /* libvirt's PCI address assignment (its post-parse, before these
      * rules) finds no bus for a device of these drivers */
@@ -318,10 +318,19 @@ qemuValidateFS(const virDomainFSDef *fs)
         if (fs->fmode || fs->dmode)
             FS_REFUSE("virtiofs does not support fmode and dmode");
         /* vhost-user needs the guest's RAM shared with virtiofsd
-         * (<memoryBacking><access mode='shared'/>, or NUMA cells with
-         * memAccess='shared'); virtkit carries neither yet, so every
-         * virtiofs definition gets libvirt's answer for one without */
-        FS_REFUSE("'virtiofs' requires shared memory");
+         * (libvirt's qemuValidateDomainDefVhostUserRequireSharedMemory) */
+        if (!def->nnumaCells && def->memBacking.access != VIR_DOMAIN_MEMORY_ACCESS_SHARED)
+            FS_REFUSE("'virtiofs' requires shared memory");
+        for (size_t i = 0; i < def->nnumaCells; i++) {
+            int acc = def->numaCells[i].memAccess;
+
+            if (acc == VIR_DOMAIN_MEMORY_ACCESS_PRIVATE ||
+                (acc == VIR_DOMAIN_MEMORY_ACCESS_DEFAULT &&
+                 def->memBacking.access != VIR_DOMAIN_MEMORY_ACCESS_SHARED))
+                FS_REFUSE("'virtiofs' requires shared memory");
+        }
+        /* virtiofsd is not started by virtkit (yet): never a silent drop */
+        FS_REFUSE("filesystem driver 'virtiofs' is not supported by virtkit");
     }
     return qemuValidateAddressType(&fs->addr, "filesystem", PCI_ONLY);
 }
@@ -1283,7 +1292,7 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
     if (def->watchdog && qemuValidateWatchdog(def->watchdog) < 0)
         return -1;
     for (size_t i = 0; i < def->nfss; i++) {
-        if (qemuValidateFS(def->fss[i]) < 0)
+        if (qemuValidateFS(def, def->fss[i]) < 0)
             return -1;
     }
     /* libvirt's domain-wide rule, after the devices' */
