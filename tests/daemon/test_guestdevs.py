@@ -29,6 +29,7 @@
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -181,9 +182,21 @@ def test_watchdog_fires():
     tmp = make_tmpdir()
     serial = os.path.join(tmp, "serial.log")
     name = "wdguest"
+    # also: a pty serial beside the file one, and a 9p share (on the root
+    # bus: the watchdog keeps its slot), for their live XML and QEMU's view
+    # (QEMU runs as the daemon's QEMU user: the share must be open to it;
+    # libvirt does not relabel 9p sources either)
+    share = os.path.join(tmp, "share")
+    os.mkdir(share, 0o755)
+    os.chmod(tmp, 0o711)
     path = write(os.path.join(tmp, "g.xml"),
                  guest_xml(name, guest, serial, "virtkit.watchdog=1",
-                           "<watchdog model='i6300esb' action='pause'/>"))
+                           "<serial type='pty'/>"
+                           "<filesystem type='mount' accessmode='mapped'>"
+                           "<source dir='%s'/><target dir='vkshare'/><readonly/>"
+                           "<address type='pci' domain='0x0000' bus='0x00' slot='0x05' "
+                           "function='0x0'/></filesystem>"
+                           "<watchdog model='i6300esb' action='pause'/>" % share))
     virsh(uri, "define", path)
 
     # python3-libvirt listens through the wire
@@ -239,6 +252,23 @@ def test_watchdog_fires():
                       "function='0x0'/>\n</watchdog>"), wd
         periph = qmp(uri, name, "qom-list", {"path": "/machine/peripheral"})
         assert {"name": "watchdog0", "type": "child<i6300esb>"} in periph, periph
+        # libvirt's live XML of the chardevs (as Debian's libvirtd writes it
+        # for this guest): every serial and console with its alias, the
+        # serial console carrying its serial's
+        chrs = re.findall(r"<(serial|console) type='(\w+)'[^>]*>(.*?)</\1>", live, re.S)
+        aliases = [(k, t, re.search(r"<alias name='([^']+)'/>", body).group(1))
+                   for k, t, body in chrs]
+        assert aliases == [("serial", "file", "serial0"), ("serial", "pty", "serial1"),
+                           ("console", "file", "serial0")], (aliases, live)
+        pty = re.search(r"<serial type='pty'>\s*<source path='(/dev/pts/\d+)'/>", live)
+        assert pty and os.path.exists(pty.group(1)), live
+        # the 9p share: libvirt's live XML, and QEMU's device with its tag
+        m = re.search(r"<filesystem type='mount' accessmode='mapped'>.*?</filesystem>", live,
+                      re.S)
+        assert m and "<alias name='fs0'/>" in m.group(0) and "<readonly/>" in m.group(0), live
+        assert {"name": "fs0", "type": "child<virtio-9p-pci>"} in periph, periph
+        assert qmp(uri, name, "qom-get", {"path": "/machine/peripheral/fs0/virtio-backend",
+                                          "property": "mount_tag"}) == "vkshare"
         pids = qemu_pids(d.root)
         assert len(pids) == 1, pids
         argv = open("/proc/%d/cmdline" % pids[0], "rb").read().split(b"\0")
