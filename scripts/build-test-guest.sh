@@ -135,7 +135,7 @@ kver=${pkg#linux-image-}
 #                         make bench alternates virtkit's and libvirt's).
 variant=${VIRTKIT_TEST_GUEST_VARIANT:-}
 case $variant in
-    ''|balloon|hotplug|events|net|agent) ;;
+    ''|balloon|hotplug|events|net|agent|shell) ;;
     *) log "unknown variant '$variant'"; exit 1 ;;
 esac
 out=$base/$kver${variant:+-$variant}
@@ -335,6 +335,13 @@ if [ "$variant" = events ]; then
 fi
 if [ "$variant" = net ]; then
     init_script=$(printf '%s\n' "$init_script" | sed 's|^echo GUEST-READY$|echo GUEST-READY\n. /bin/guest-net.sh|')
+fi
+# VIRTKIT_TEST_GUEST_VARIANT=shell: the default guest that, after
+# GUEST-READY, runs an interactive shell on its console (ttyS0, the
+# controlling terminal; prompt "vkguest# "), again whenever it exits: what
+# a person sees and types in a serial console (daemon-virtmanager).
+if [ "$variant" = shell ]; then
+    init_script=$(printf '%s\n' "$init_script" | sed 's|^while :; do sleep 3600; done$|export PS1="vkguest# "\nwhile :; do setsid cttyhack sh -i; sleep 0.2; done|')
 fi
 if [ "$variant" = agent ]; then
     init_script=$(printf '%s\n' "$init_script" | sed 's|^echo GUEST-READY$|for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon virtio_console virtio_blk; do insmod /lib/modules/$m.ko 2>/dev/null; done\necho GUEST-READY\n. /bin/guest-agent.sh|')

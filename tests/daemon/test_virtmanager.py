@@ -26,10 +26,12 @@ order, and its new qcow2 disk in the default pool.
 A second run in session mode with the `default` pool undefined first:
 virt-manager builds the default pool itself (define, build, start,
 autostart at $XDG_DATA_HOME/images) and puts the new disk there.
-Last, virt-manager's console of a running VGA guest on qemu:///system
+Then virt-manager's console of a running VGA guest on qemu:///system
 (virtkitd's socket where libvirt's client looks, in a mount namespace):
 gtk-vnc gets its descriptor from virDomainOpenGraphicsFD and draws the
 guest's screen (SeaBIOS's text, not a uniform image).
+Last, its serial console of a guest with a shell on ttyS0 (VTE over
+virDomainOpenConsole): output shown, a typed command run by the guest.
 """
 import ctypes
 import json
@@ -375,6 +377,74 @@ def test_vnc_console():
     d.stop()
 
 
+def shell_guest_dir():
+    """The test guest with a shell on its serial console (variant shell)."""
+    script = os.path.join(HERE, "..", "..", "scripts", "build-test-guest.sh")
+    env = dict(os.environ, VIRTKIT_TEST_GUEST_VARIANT="shell")
+    p = subprocess.run([script], capture_output=True, text=True, timeout=600, env=env)
+    d = p.stdout.strip()
+    if p.returncode != 0 or not os.path.exists(os.path.join(d, "initrd.gz")):
+        raise Skip("the shell test guest cannot be built here: %s" % p.stderr[-300:])
+    return d
+
+
+SERIAL_GUEST = """<domain type='qemu'>
+  <name>vmserial</name>
+  <memory unit='MiB'>256</memory>
+  <os><type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
+    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet</cmdline></os>
+  <features><acpi/></features>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <serial type='pty'/>
+    <console type='pty'/>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+"""
+
+
+def test_serial_console():
+    """virt-manager's serial console of a guest without graphics: its
+    console window (--show-domain-console) offers "Serial 1" as the only
+    console and opens it by the device's alias from the live XML
+    (virDomainOpenConsole(serial0) over a stream); the guest is started
+    from that window, its boot output (GUEST-READY) and its shell's prompt
+    appear in the VTE terminal, and a command typed into the terminal runs
+    in the guest: `echo $((6*7))VKTYPED` is answered 42VKTYPED, which only
+    the guest's shell can compute. The live XML carries the aliases Debian's
+    libvirtd gives the same guest (serial0 on the serial and its console)."""
+    need_tools()
+    guest = shell_guest_dir()
+    d = Daemon().start()
+    uri = d.uri()
+    path = os.path.join(d.root, "vmserial.xml")
+    with open(path, "w") as f:
+        f.write(SERIAL_GUEST % (guest, guest))
+    virsh(uri, "define", path)
+    try:
+        res = run_wizard(d, uri, "vmserial", "generic", extra=("--serial-console",))
+        print("# " + "\n# ".join(res["steps"]), flush=True)
+        ser = res["serial"]
+        assert ser["label"] == "Serial 1", ser
+        assert ser["open_console"] and set(ser["open_console"]) == {"serial0"}, ser
+        text = ser["text"]
+        assert "GUEST-READY" in text and "vkguest# " in text, text
+        # the typed line (echoed by the guest's tty) and the shell's answer
+        assert "echo $((6*7))VKTYPED" in text and "\n42VKTYPED" in text, text
+        live = virsh(uri, "dumpxml", "vmserial").stdout
+        m = re.search(r"<serial type='pty'>\s*<source path='([^']+)'/>.*?"
+                      r"<alias name='serial0'/>\s*</serial>", live, re.S)
+        assert m, live
+        c = re.search(r"<console type='pty' tty='([^']+)'>.*?<alias name='serial0'/>", live,
+                      re.S)
+        assert c and c.group(1) == m.group(1), live
+    finally:
+        virsh(uri, "destroy", "vmserial", check=False)
+    assert d.stop() == 0
+
+
 def test_session_builds_default_pool():
     need_tools()
     d = Daemon(mode="session")
@@ -429,6 +499,8 @@ if __name__ == "__main__":
              guard(test_session_builds_default_pool)),
             ("virt-manager shows a running guest's VNC screen (OpenGraphicsFD, gtk-vnc)",
              guard(test_vnc_console)),
+            ("virt-manager's serial console: boot and shell output in its terminal, a "
+             "typed command runs in the guest", guard(test_serial_console)),
         ])
     finally:
         stop_xvfb()

@@ -13,6 +13,7 @@ Usage: virtmanager-wizard.py URI NAME RESULT.json [--os OSINFO-ID] [--mem MIB]
                              [--disk GIB] [--import-path FILE] [--iso FILE]
                              [--console]
        virtmanager-wizard.py URI NAME RESULT.json --show-console
+       virtmanager-wizard.py URI NAME RESULT.json --serial-console
 --console waits, once the new guest runs, for the console page virt-manager
 opens for it to show the guest's screen; --show-console skips the wizard
 and opens the console of the running guest NAME (virt-manager's
@@ -22,6 +23,14 @@ image be of that size; the result gets "console" with the viewer type, the
 size, whether the graphics came through virDomainOpenGraphicsFD, and how
 many colours the image has (at least 2: something drawn). (virt-manager 4.1 gives a new VM SPICE
 whatever its preference says, and Debian's has no SPICE viewer here.)
+--serial-console opens the console window of the shut-off guest NAME
+(one with a pty serial and no graphics), starts it as its Run button does,
+and waits for virt-manager's serial page (a VTE terminal fed by
+virDomainOpenConsole's stream) to show the guest's boot and shell output;
+then types, through the terminal (its "commit" path, as keystrokes go),
+a command the guest's shell evaluates and waits for its result: the
+result gets "serial" with the device alias virt-manager opened and the
+terminal's text.
 The result file gets {"ok": bool, "steps": [...], "errors": [...]}; every
 error dialog virt-manager would show is recorded there (and ends the run)
 instead of waiting for a click. Exit status 0 when the wizard finished
@@ -49,6 +58,7 @@ ap.add_argument("--iso", help="'Local install media' from this ISO (OS detection
                 "the OS given by --os), with a new disk")
 ap.add_argument("--console", action="store_true")
 ap.add_argument("--show-console", action="store_true")
+ap.add_argument("--serial-console", action="store_true")
 opts = ap.parse_args()
 
 state = {"ok": False, "steps": [], "errors": []}
@@ -117,6 +127,15 @@ def patch_error_dialogs():
 
     vmmDomain.open_graphics_fd = open_graphics_fd
 
+    orig_open_console = vmmDomain.open_console
+
+    def open_console(self, devname, stream, flags=0):
+        state.setdefault("open_console", []).append(devname)
+        note("virDomainOpenConsole(%s)" % devname)
+        return orig_open_console(self, devname, stream, flags)
+
+    vmmDomain.open_console = open_console
+
 
 class Driver:
     """One step per main-loop tick: each waits for virt-manager to be ready
@@ -159,11 +178,11 @@ class Driver:
             # virt-manager's modules are loaded once its main loop runs
             patch_error_dialogs()
             self.patched = True
-            if opts.show_console:
+            if opts.show_console or opts.serial_console:
                 from virtManager.engine import vmmEngine
                 vmmEngine.get_instance().increment_window_counter()
                 note("console of %s asked for" % opts.name)
-                self.step = 7
+                self.step = 20 if opts.serial_console else 7
                 return False
         if s == 0:
             # the wizard is up, connected, and offers Forward
@@ -323,6 +342,68 @@ class Driver:
                                                                   res[0], res[1]))
             GLib.idle_add(finish, True)
             return True
+        if s == 20:
+            return self.serial_step()
+        return False
+
+    def serial_window(self):
+        from virtManager.vmwindow import vmmVMWindow
+        for w in (vmmVMWindow._instances or {}).values():
+            if w and w.vm and w.vm.get_name() == opts.name:
+                return w
+        return None
+
+    def serial_text(self, term):
+        text = term.get_text(None, None)
+        if isinstance(text, tuple):
+            text = text[0]
+        return text or ""
+
+    def serial_step(self):
+        win = self.serial_window()
+        if not win or not win.is_visible():
+            return False
+        vm = win.vm
+        if not getattr(self, "started", False):
+            if vm.is_active():
+                state["errors"].append("the guest runs before virt-manager starts it")
+                finish(False)
+                return False
+            # the Run button's action (vmmVMActionsMenu: vm.startup())
+            note("starting %s from its console window" % opts.name)
+            vm.startup()
+            self.started = True
+            return False
+        cons = win._console._serial_consoles
+        if not cons:
+            return False
+        term = cons[0]._vteterminal
+        # cheap: twice a second (see the VNC case)
+        if time.monotonic() < getattr(self, "next_look", 0):
+            return False
+        self.next_look = time.monotonic() + 0.5
+        text = self.serial_text(term)
+        phase = getattr(self, "phase", 0)
+        if phase == 0:
+            if "GUEST-READY" not in text:
+                return False
+            note("serial console shows the boot (GUEST-READY)")
+            term.feed_child(b"\n")
+            self.phase = 1
+        elif phase == 1:
+            if "vkguest# " not in text:
+                return False
+            note("serial console shows the guest's shell prompt; typing a command")
+            term.feed_child(b"echo $((6*7))VKTYPED\n")
+            self.phase = 2
+        elif phase == 2:
+            if "42VKTYPED" not in text:
+                return False
+            note("serial console shows the guest's answer")
+            state["serial"] = {"label": cons[0].name, "text": text[-3000:],
+                               "open_console": state.get("open_console", [])}
+            GLib.idle_add(finish, True)
+            return True
         return False
 
 
@@ -330,7 +411,7 @@ def main():
     global GLib
     sys.argv = ["virt-manager", "--connect", opts.uri, "--show-domain-creator",
                 "--no-fork", "--test-options=first-run"]
-    if opts.show_console:
+    if opts.show_console or opts.serial_console:
         sys.argv[3:4] = ["--show-domain-console", opts.name]
     from gi.repository import GLib as _GLib
     GLib = _GLib
