@@ -13,9 +13,10 @@ PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c
       virt-manager xvfb
       passt libsys-virt-perl
       scrub parted xorriso e2fsprogs
-      qemu-block-extra"
+      qemu-block-extra libgnutls28-dev"
 # qemu-block-extra: QEMU's curl, iscsi, rbd, gluster, nfs and ssh block
-# drivers (network disks; nbd is built in).
+# drivers (network disks; nbd is built in). libgnutls28-dev: the AES of the
+# disk secrets handed to QEMU under a master key (src/drivers/qemu/qemu_secret.c).
 # lz4: scripts/build-test-guest.sh unpacks the test guest's kernel (its
 # bzImage payload) to the ELF that QEMU boots through the PVH entry.
 # ovmf: UEFI guests (firmware descriptors in /usr/share/qemu/firmware);

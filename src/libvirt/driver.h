@@ -639,6 +639,11 @@ struct _virSecretDriver {
                                          virConnectSecretEventGenericCallback cb,
                                          void *opaque, virFreeCallback freecb);
     int (*connectSecretEventDeregisterAny)(virConnectPtr conn, int callbackID);
+    /* Internal callers only (a hypervisor driver handing a disk's secret to
+     * QEMU, as libvirt's VIR_SECRET_GET_VALUE_INTERNAL_CALL): the value even
+     * of a private secret. No public entry point or wire procedure reaches
+     * it; the remote driver leaves it NULL. */
+    unsigned char *(*secretGetValueInternal)(virSecretPtr secret, size_t *value_size);
 };
 
 struct _virInterfaceDriver {

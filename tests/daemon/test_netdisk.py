@@ -2,13 +2,19 @@
 """Network disks on a real guest (issue 10): one TCG test guest whose vda is
 an NBD export served by qemu-nbd (started and stopped here by pid) and whose
 SATA cdrom is an http URL served by a small range-capable HTTP server in this
-process. The guest writes its pattern through NBD into qemu-nbd's image and
-reads the disk at boot (its read statistics); QEMU reads a block of the http
-file through curl (a range request for it reaches the server); Debian's
+process, which wants a user, a password (a private secret of the daemon's
+secret driver) and cookies. The guest writes its pattern through NBD into
+qemu-nbd's image and reads the disk at boot (its read statistics); QEMU
+reads a block of the http file through curl (a range request for it, with
+the credentials and cookies, reaches the server) while neither is on its
+command line (they reach it encrypted under a master key whose file is
+removed once QEMU is up); Debian's
 virsh defines and starts it, python3-libvirt reads the definition back; a
 protocol this QEMU lacks (vxhs) fails at start with libvirt's error and
 leaves the domain shut off."""
+import base64
 import http.server
+import glob
 import json
 import os
 import socket
@@ -16,13 +22,20 @@ import subprocess
 import threading
 
 import libvirt
-from vkdtest import (Daemon, Skip, guest_report, kill_pid, pid_alive, run_tests,
+from vkdtest import (Daemon, Skip, guest_report, kill_pid, pid_alive, qemu_pids, run_tests,
                      test_guest_dir, virsh, wait_for, write)
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
 HTTP_MARK = b"VIRTKIT-HTTP-CDROM-BLOCK"
 PATTERN = b"VIRTKIT-TEST-PATTERN\n"
+# the http cdrom's user and password (a private secret of the daemon's
+# secret driver) and cookies: QEMU gets them encrypted under the domain's
+# master key, never on its command line in clear
+HTTP_USER = "vkuser"
+HTTP_PASS = "s3cret-Passw0rd"
+AUTH_HEADER = "Basic " + base64.b64encode(("%s:%s" % (HTTP_USER, HTTP_PASS)).encode()).decode()
+COOKIES = "sid=abc123; lang=en"
 
 
 def free_port():
@@ -45,6 +58,7 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
     """GET/HEAD of one file with byte ranges (QEMU's curl driver needs them)."""
     path_served = None
     requests = []
+    headers = []
 
     def log_message(self, *args):
         pass
@@ -53,8 +67,16 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         data = open(self.path_served, "rb").read()
         rng = self.headers.get("Range")
         RangeHandler.requests.append((self.command, self.path, rng))
+        RangeHandler.headers.append((self.headers.get("Authorization"),
+                                     self.headers.get("Cookie")))
         if self.path != "/cd.iso":
             self.send_error(404)
+            return
+        if self.headers.get("Authorization") != AUTH_HEADER:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="cd"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
             return
         start, end = 0, len(data) - 1
         if rng and rng.startswith("bytes="):
@@ -96,13 +118,15 @@ def guest_xml(name, guest, serial, nbd_port, http_port):
     </disk>
     <disk type='network' device='cdrom'>
       <source protocol='http' name='/cd.iso'><host name='127.0.0.1' port='%d'/>
-        <timeout seconds='30'/></source>
+        <cookies><cookie name='sid'>abc123</cookie><cookie name='lang'>en</cookie></cookies>
+        <timeout seconds='30'/>
+        <auth username='%s'><secret type='iscsi' usage='vk-cdrom'/></auth></source>
       <target dev='sda' bus='sata'/>
     </disk>
     <serial type='file'><source path='%s'/><target port='0'/></serial>
   </devices>
 </domain>
-""" % (name, guest, guest, nbd_port, http_port, serial)
+""" % (name, guest, guest, nbd_port, http_port, HTTP_USER, serial)
 
 
 def qemu_io(uri, name, node, cmd):
@@ -117,6 +141,9 @@ def test_nbd_and_http_guest():
         raise Skip("test guest not available")
     d = Daemon().start()
     uri = d.uri()
+    # QEMU's user reaches the domain's directory (its master key) below the
+    # daemon's root, as below /var/lib on a real install
+    os.chmod(d.root, 0o711)
     img = os.path.join(d.root, "nbd.img")
     iso = os.path.join(d.root, "cd.iso")
     with open(img, "wb") as f:
@@ -131,6 +158,7 @@ def test_nbd_and_http_guest():
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     RangeHandler.path_served = iso
     RangeHandler.requests = []
+    RangeHandler.headers = []
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", http_port), RangeHandler)
     th = threading.Thread(target=srv.serve_forever, daemon=True)
     th.start()
@@ -139,10 +167,24 @@ def test_nbd_and_http_guest():
         wait_for(lambda: listening(nbd_port) or nbd.poll() is not None,
                  "qemu-nbd listening on %d" % nbd_port, 30)
         assert nbd.poll() is None, nbd.stderr.read()
+        suuid = "6dd3e4a5-1d76-44ce-961f-f119f5aad4fa"
+        sx = write(os.path.join(d.root, "sec.xml"),
+                   "<secret ephemeral='no' private='yes'><uuid>%s</uuid><usage type='iscsi'>"
+                   "<target>vk-cdrom</target></usage></secret>" % suuid)
+        virsh(uri, "secret-define", sx)
+        virsh(uri, "secret-set-value", suuid, "--base64",
+              base64.b64encode(HTTP_PASS.encode()).decode())
         f = write(os.path.join(d.root, "nd.xml"), guest_xml("nd", guest, serial, nbd_port,
                                                                http_port))
         virsh(uri, "define", f)
         virsh(uri, "start", "nd")
+        # the password is nowhere on QEMU's command line; the key file is gone
+        pid = [p for p in qemu_pids(d.root)][0]
+        with open("/proc/%d/cmdline" % pid, "rb") as fh:
+            cmdline = fh.read()
+        assert HTTP_PASS.encode() not in cmdline and b"abc123" not in cmdline, cmdline
+        assert b"masterKey0" in cmdline and b"password-secret" in cmdline, cmdline
+        assert not glob.glob(os.path.join(d.root, "**", "master-key.aes"), recursive=True)
         try:
             wait_for(lambda: os.path.exists(serial) and
                      "GUEST-DISK-WRITTEN" in open(serial, errors="replace").read(),
@@ -171,12 +213,16 @@ def test_nbd_and_http_guest():
 
         wait_for(lambda: any(ranged(q) for q in RangeHandler.requests[before:]),
                  "a range GET of offset 1 MiB", 30)
+        # ... with the user, password and cookies the definition names
+        assert (AUTH_HEADER, COOKIES) in RangeHandler.headers, RangeHandler.headers
         # QEMU's block nodes are the ones the definition names
         nodes = json.loads(virsh(uri, "qemu-monitor-command", "nd",
                                  '{"execute":"query-named-block-nodes"}').stdout)["return"]
         drivers = {n["drv"]: n["file"] for n in nodes}
         assert "nbd" in drivers and "127.0.0.1:%d" % nbd_port in drivers["nbd"], drivers
-        assert drivers.get("http") == "http://127.0.0.1:%d/cd.iso" % http_port, drivers
+        assert '"url": "http://127.0.0.1:%d/cd.iso"' % http_port in drivers.get("http", ""), \
+            drivers
+        assert HTTP_PASS not in drivers["http"], drivers
         # virsh and python3-libvirt read the network sources back
         blk = virsh(uri, "domblklist", "nd").stdout
         assert "vda" in blk and "exp" in blk and "/cd.iso" in blk, blk

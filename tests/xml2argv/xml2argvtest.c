@@ -31,6 +31,7 @@
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
 #include "qemu_monitor.h"
+#include "qemu_secret.h"
 #include "virerror.h"
 #include "qemu_firmware.h"
 #include "virprocess.h"
@@ -96,9 +97,52 @@ graphicsSetupListen(virDomainDef *def, const char *dir, const char *netAddr)
 }
 
 /* Parse, post-parse, build. Returns argv or NULL with *err set. */
+/* What qemuDomainSecretsPrepare gives, made repeatable for the goldens:
+ * key bytes 0..31, IV bytes 0..15, every <auth> secret's value
+ * "virtkit-test-secret"; the cookies as the driver joins them. */
+static qemuDomainSecrets *
+fakeSecrets(const virDomainDef *def, const char *dir)
+{
+    unsigned char key[32];
+    unsigned char iv[16];
+    const char *value = "virtkit-test-secret";
+    qemuDomainSecrets *s = g_new0(qemuDomainSecrets, 1);
+
+    for (size_t i = 0; i < sizeof(key); i++)
+        key[i] = (unsigned char)i;
+    for (size_t i = 0; i < sizeof(iv); i++)
+        iv[i] = (unsigned char)i;
+    s->masterKeyPath = g_strdup_printf("%s/master-key.aes", dir);
+    s->ndisks = def->ndisks;
+    s->disks = g_new0(qemuDiskSecret, def->ndisks);
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainDiskDef *d = def->disks[i];
+
+        if (!d->net)
+            continue;
+        if (d->auth) {
+            s->disks[i].authCipher =
+                qemuSecretEncrypt(key, iv, (const unsigned char *)value, strlen(value));
+            s->disks[i].authIV = g_base64_encode(iv, sizeof(iv));
+        }
+        if (d->net->ncookies) {
+            g_autoptr(GString) c = g_string_new(NULL);
+
+            for (size_t j = 0; j < d->net->ncookies; j++)
+                g_string_append_printf(c, "%s%s=%s", j ? "; " : "",
+                                       d->net->cookies[j].name, d->net->cookies[j].value);
+            s->disks[i].cookieCipher =
+                qemuSecretEncrypt(key, iv, (const unsigned char *)c->str, c->len);
+            s->disks[i].cookieIV = g_base64_encode(iv, sizeof(iv));
+        }
+    }
+    return s;
+}
+
 static char **
 buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
 {
+    g_autoptr(qemuDomainSecrets) secrets = NULL;
     g_autoptr(virDomainDef) def = NULL;
     qemuCommandOptions opts = { .monitorFd = monfd };
     char **argv = NULL;
@@ -134,6 +178,11 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
         opts.kvm = def->virtType == VIR_DOMAIN_VIRT_KVM;
         opts.sandbox = qemuCapsHasSandbox(caps);
         opts.memoryDir = dir;
+        for (size_t i = 0; i < def->ndisks && !secrets; i++) {
+            if (def->disks[i]->net &&
+                (def->disks[i]->auth || def->disks[i]->net->ncookies))
+                opts.secrets = secrets = fakeSecrets(def, dir);
+        }
         argv = qemuBuildCommandLine(def, capsFor(def), &opts);
     }
     if (!argv) {

@@ -543,17 +543,16 @@ cleanup:
 }
 
 static unsigned char *
-hostSecretGetValue(virSecretPtr secret, size_t *value_size, unsigned int flags)
+hostSecretGetValueFull(virSecretPtr secret, size_t *value_size, bool internal)
 {
     unsigned char *ret = NULL;
     hostSecretState *st;
     hostSecret *s;
 
-    virCheckFlags(0, NULL);
     g_mutex_lock(&hostSecretLock);
     if (!(st = hostSecretState_()) || !(s = hostSecretFromHandle(st, secret)))
         goto cleanup;
-    if (s->def->isprivate) {
+    if (s->def->isprivate && !internal) {
         virReportError(VIR_ERR_INVALID_SECRET, "%s", "secret is private");
         goto cleanup;
     }
@@ -570,6 +569,20 @@ hostSecretGetValue(virSecretPtr secret, size_t *value_size, unsigned int flags)
 cleanup:
     g_mutex_unlock(&hostSecretLock);
     return ret;
+}
+
+static unsigned char *
+hostSecretGetValue(virSecretPtr secret, size_t *value_size, unsigned int flags)
+{
+    virCheckFlags(0, NULL);
+    return hostSecretGetValueFull(secret, value_size, false);
+}
+
+/* A private secret's value too: for the QEMU driver only (driver.h). */
+static unsigned char *
+hostSecretGetValueInternal(virSecretPtr secret, size_t *value_size)
+{
+    return hostSecretGetValueFull(secret, value_size, true);
 }
 
 static int
@@ -648,6 +661,7 @@ const virSecretDriver hostSecretDriver = {
     .secretGetXMLDesc = hostSecretGetXMLDesc,
     .secretSetValue = hostSecretSetValue,
     .secretGetValue = hostSecretGetValue,
+    .secretGetValueInternal = hostSecretGetValueInternal,
     .secretUndefine = hostSecretUndefine,
     .connectSecretEventRegisterAny = hostConnectSecretEventRegisterAny,
     .connectSecretEventDeregisterAny = hostConnectSecretEventDeregisterAny,

@@ -160,9 +160,11 @@ qemuBlockNetStorageProps(const virDomainDiskDef *disk, const qemuBlockNetSecrets
     }
     if ((disk->auth && (!sec || !sec->authAlias)) ||
         (net->ncookies && (!sec || !sec->cookieAlias))) {
+        /* only a start prepares them (qemu_secret.h): a command line only
+         * shown (domxml-to-native) has none to show */
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       "disk '%s': the secrets of <auth> and of http cookies are not "
-                       "supported by virtkit",
+                       "disk '%s': the secrets of <auth> and of http cookies are handed "
+                       "to QEMU only when the domain starts",
                        disk->dst);
         return NULL;
     }

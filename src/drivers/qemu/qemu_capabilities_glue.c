@@ -172,7 +172,7 @@ char **
 qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
                   const char *monitorPath, const int *serialFds, size_t nserialFds,
                   const int *channelFds, size_t nchannelFds, const int *memFds,
-                  size_t nmemFds)
+                  size_t nmemFds, const qemuDomainSecrets *secrets)
 {
     g_autoptr(qemuCaps) caps = qemuGlueLookupForDef(qemuGlueCache(driver), def);
     qemuCommandOptions opts = {
@@ -185,6 +185,7 @@ qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
         .nchannelFds = nchannelFds,
         .memFds = memFds,
         .nmemFds = nmemFds,
+        .secrets = secrets,
     };
 
     if (!caps)

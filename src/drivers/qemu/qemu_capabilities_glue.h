@@ -12,6 +12,7 @@
 
 #include "qemu_conf.h"
 #include "qemu_domain.h"
+#include "qemu_secret.h"
 
 /* At define/create: the driver's post-parse and validation of @def
  * (defaults such as the emulator and the canonical machine, and anything
@@ -36,11 +37,12 @@ int qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **versio
  * type 'file' already open at @serialFds[I] (-1: QEMU opens the path),
  * with -sandbox when qemu.conf seccomp_sandbox is on and QEMU has it;
  * file-backed guest memory backend I in the file open at @memFds[I]
- * (qemu_command_memory.h). NULL on error. */
+ * (qemu_command_memory.h); @secrets the network disks' secrets
+ * (qemu_secret.h, NULL: none). NULL on error. */
 char **qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
                          const char *monitorPath, const int *serialFds, size_t nserialFds,
                          const int *channelFds, size_t nchannelFds, const int *memFds,
-                         size_t nmemFds);
+                         size_t nmemFds, const qemuDomainSecrets *secrets);
 
 int qemuGlueGetQemuVersion(qemuDriver *driver, unsigned long *version);
 char *qemuGlueGetCapabilitiesXML(qemuDriver *driver);

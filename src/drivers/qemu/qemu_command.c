@@ -378,11 +378,25 @@ qemuBuildDiskBacking(GPtrArray *a, const virDomainDiskDef *disk, const char *cac
     return first;
 }
 
+/* -object secret of one value encrypted under masterKey0 (libvirt's). */
+static void
+qemuBuildSecretObject(GPtrArray *a, const char *id, const char *cipher, const char *iv)
+{
+    add(a, "-object");
+    addf(a,
+         "{\"qom-type\":\"secret\",\"id\":\"%s\",\"data\":\"%s\",\"keyid\":"
+         "\"masterKey0\",\"iv\":\"%s\",\"format\":\"base64\"}",
+         id, cipher, iv);
+}
+
 static int
 qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *disk,
-              size_t n, size_t *backingNext)
+              size_t n, size_t *backingNext, const qemuDiskSecret *ds)
 {
     g_autofree char *netProps = NULL;
+    g_autofree char *authId = NULL;
+    g_autofree char *cookieId = NULL;
+    qemuBlockNetSecrets sec = { NULL, NULL };
     bool writeback, direct, noflush;
     bool hasCache = disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT;
     g_autofree char *cacheJSON = NULL;
@@ -396,8 +410,20 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
     g_autofree char *drive =
         media ? g_strdup_printf("drive=libvirt-%zu-format,", n) : g_strdup("");
 
-    if (disk->net && !(netProps = qemuBlockNetStorageProps(disk, NULL)))
+    if (disk->net && ds && ds->authCipher) {
+        authId = g_strdup_printf("libvirt-%zu-storage-auth-secret0", n);
+        sec.authAlias = authId;
+    }
+    if (disk->net && ds && ds->cookieCipher) {
+        cookieId = g_strdup_printf("libvirt-%zu-storage-httpcookie-secret0", n);
+        sec.cookieAlias = cookieId;
+    }
+    if (disk->net && !(netProps = qemuBlockNetStorageProps(disk, &sec)))
         return -1;
+    if (authId)
+        qemuBuildSecretObject(a, authId, ds->authCipher, ds->authIV);
+    if (cookieId)
+        qemuBuildSecretObject(a, cookieId, ds->cookieCipher, ds->cookieIV);
     qemuDiskCacheFlags(disk->cache, &writeback, &direct, &noflush);
     if (hasCache)
         cacheJSON =
@@ -1433,6 +1459,16 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     add(a, "-name");
     addf(a, "guest=%s,debug-threads=on", name);
     add(a, "-S");
+    if (opts->secrets && opts->secrets->masterKeyPath) {
+        g_autofree char *esc = g_strescape(opts->secrets->masterKeyPath, NULL);
+
+        /* libvirt's place for it: before -machine */
+        add(a, "-object");
+        addf(a,
+             "{\"qom-type\":\"secret\",\"id\":\"masterKey0\",\"format\":\"raw\","
+             "\"file\":\"%s\"}",
+             esc);
+    }
     pflash = def->os.loader && def->os.loaderType == VIR_DOMAIN_LOADER_TYPE_PFLASH;
     if (pflash) {
         qemuBuildPflash(a, 0, def->os.loader,
@@ -1561,11 +1597,14 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
                 add(a, "isa-fdc");
             }
         }
+        const qemuDiskSecret *ds =
+            opts->secrets && i < opts->secrets->ndisks ? &opts->secrets->disks[i] : NULL;
+
         if (def->disks[i]->src || def->disks[i]->net) {
             diskNode = nextNode++;
-            if (qemuBuildDisk(a, def, def->disks[i], diskNode, &nextNode) < 0)
+            if (qemuBuildDisk(a, def, def->disks[i], diskNode, &nextNode, ds) < 0)
                 return NULL;
-        } else if (qemuBuildDisk(a, def, def->disks[i], 0, &nextNode) < 0) {
+        } else if (qemuBuildDisk(a, def, def->disks[i], 0, &nextNode, ds) < 0) {
             return NULL;
         }
     }

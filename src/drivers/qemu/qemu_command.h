@@ -1,6 +1,8 @@
 /* qemu_command.h: a domain definition becomes a QEMU command line */
 #pragma once
 
+#include "qemu_secret.h"
+
 #include <glib.h>
 #include <stdbool.h>
 
@@ -80,6 +82,11 @@ typedef struct {
      * memoryDir/ALIAS itself (NULL: /var/lib/virtkit/qemu/ram). */
     const int *memFds;
     size_t nmemFds;
+    /* The network disks' secrets (qemu_secret.h): -object secret
+     * id=masterKey0 reading its key file, and per disk the encrypted
+     * values its protocol node names. NULL: a disk with <auth> or http
+     * cookies cannot start (CONFIG_UNSUPPORTED). */
+    const qemuDomainSecrets *secrets;
     const char *memoryDir;
     /* The hugetlbfs mounts to use, "MOUNTPOINT=PAGESIZE_KIB" entries
      * (NULL-terminated; the first is the default size's); NULL: the

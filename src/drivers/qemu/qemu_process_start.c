@@ -619,6 +619,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         incomingFd >= 0 ? VIR_DOMAIN_RUNNING_RESTORED : VIR_DOMAIN_RUNNING_BOOTED;
     g_autofree char *shortname = NULL;
     g_auto(GStrv) argv = NULL;
+    g_autoptr(qemuDomainSecrets) secrets = NULL;
     g_autofree char *qemuVersion = NULL;
     virProcessSpawnOpts opts = { 0 };
     int listenfd = -1;
@@ -700,9 +701,18 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         qemuDomainReserveVNCPorts(obj->def, &driver->ports) < 0)
         goto error;
 
-    if (!(argv = qemuGlueBuildArgv(driver, obj->def, listenfd, NULL, serialFds,
-                                   G_N_ELEMENTS(serialFds), chanFds,
-                                   G_N_ELEMENTS(chanFds), memFds, G_N_ELEMENTS(memFds))))
+    /* network disks' secrets: a master key file in the domain's directory
+     * (QEMU's user may enter it then, as libvirt's), values encrypted */
+    if (qemuDomainSecretsPrepare(obj->def, priv->libDir, driver->runAs, &secrets) < 0)
+        goto error;
+    if (secrets && driver->runAs &&
+        chown(priv->libDir, driver->runAs->uid, driver->runAs->gid) < 0) {
+        virReportSystemError(errno, "cannot change the owner of '%s'", priv->libDir);
+        goto error;
+    }
+    if (!(argv = qemuGlueBuildArgv(
+              driver, obj->def, listenfd, NULL, serialFds, G_N_ELEMENTS(serialFds),
+              chanFds, G_N_ELEMENTS(chanFds), memFds, G_N_ELEMENTS(memFds), secrets)))
         goto error;
     if (incomingFd >= 0) {
         /* the saved state arrives on a descriptor QEMU inherits */
@@ -806,6 +816,8 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         goto error;
     }
 
+    /* QEMU made its secret objects before its monitor came up */
+    qemuDomainSecretsRemoveKey(secrets);
     tMonitor = g_get_monotonic_time();
     if (qemuProcessReadPtyPaths(obj) < 0 || qemuProcessSetGraphicsPasswords(obj) < 0)
         goto error;
@@ -877,6 +889,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
 error:
     qemuCgroupWarmStop(g_steal_pointer(&warm));
     virErrorPreserveLast(&saved);
+    qemuDomainSecretsRemoveKey(secrets);
     /* QEMU ended the start itself (it refused its command line, a device or
      * a file): as libvirt, the error is what QEMU said, from its log. */
     if (pid != 0 && logStart >= 0 &&

@@ -1,0 +1,229 @@
+/* qemu_secret.c: a network disk's secrets handed to QEMU as libvirt does (a master key
+ * file, each value AES-256-CBC under it: never on the command line in clear) */
+
+#define G_LOG_DOMAIN "virtkit.qemu.secret"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/random.h>
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+
+#include "datatypes.h"
+#include "driver.h"
+#include "qemu_secret.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+#define QEMU_MASTER_KEY_LEN 32
+#define QEMU_AES_IV_LEN 16
+
+void
+qemuDomainSecretsFree(qemuDomainSecrets *secrets)
+{
+    if (!secrets)
+        return;
+    for (size_t i = 0; i < secrets->ndisks; i++) {
+        g_free(secrets->disks[i].authCipher);
+        g_free(secrets->disks[i].authIV);
+        g_free(secrets->disks[i].cookieCipher);
+        g_free(secrets->disks[i].cookieIV);
+    }
+    g_free(secrets->disks);
+    g_free(secrets->masterKeyPath);
+    g_free(secrets);
+}
+
+static int
+randomBytes(unsigned char *buf, size_t len)
+{
+    size_t got = 0;
+
+    while (got < len) {
+        ssize_t n = getrandom(buf + got, len - got, 0);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            virReportSystemError(errno, "%s", "cannot get random bytes");
+            return -1;
+        }
+        got += (size_t)n;
+    }
+    return 0;
+}
+
+char *
+qemuSecretEncrypt(const unsigned char *key, const unsigned char *iv,
+                  const unsigned char *data, size_t len)
+{
+    size_t pad = QEMU_AES_IV_LEN - len % QEMU_AES_IV_LEN;
+    size_t total = len + pad;
+    g_autofree unsigned char *buf = g_malloc(total);
+    gnutls_cipher_hd_t h;
+    gnutls_datum_t k = { (unsigned char *)key, QEMU_MASTER_KEY_LEN };
+    gnutls_datum_t v = { (unsigned char *)iv, QEMU_AES_IV_LEN };
+    char *ret;
+    int rc;
+
+    memcpy(buf, data, len);
+    memset(buf + len, (int)pad, pad);
+    if ((rc = gnutls_cipher_init(&h, GNUTLS_CIPHER_AES_256_CBC, &k, &v)) < 0) {
+        explicit_bzero(buf, total);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "failed to initialize cipher: '%s'",
+                       gnutls_strerror(rc));
+        return NULL;
+    }
+    rc = gnutls_cipher_encrypt(h, buf, total);
+    gnutls_cipher_deinit(h);
+    if (rc < 0) {
+        explicit_bzero(buf, total);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "failed to encrypt the data: '%s'",
+                       gnutls_strerror(rc));
+        return NULL;
+    }
+    ret = g_base64_encode(buf, total);
+    return ret;
+}
+
+/* @data under @key with a new IV into *cipher / *iv. */
+static int
+encryptValue(const unsigned char *key, const unsigned char *data, size_t len,
+             char **cipher, char **ivOut)
+{
+    unsigned char iv[QEMU_AES_IV_LEN];
+
+    if (randomBytes(iv, sizeof(iv)) < 0 ||
+        !(*cipher = qemuSecretEncrypt(key, iv, data, len)))
+        return -1;
+    *ivOut = g_base64_encode(iv, sizeof(iv));
+    return 0;
+}
+
+/* The value of @auth's secret from the secret driver serving this process
+ * (libvirt's virSecretGetSecretString with its internal-call flag). */
+static unsigned char *
+authValue(const virDomainDiskDef *disk, size_t *len)
+{
+    const virStorageAuthDef *auth = disk->auth;
+    const virSecretDriver *sd = virGetSharedSecretDriver();
+    virConnectPtr conn = NULL;
+    virSecretPtr sec = NULL;
+    unsigned char *value = NULL;
+    int usage = disk->net->protocol == VIR_STORAGE_NET_PROTOCOL_RBD
+                    ? VIR_SECRET_USAGE_TYPE_CEPH
+                    : VIR_SECRET_USAGE_TYPE_ISCSI;
+
+    if (!sd || !sd->secretLookupByUUID || !sd->secretLookupByUsage ||
+        !sd->secretGetValueInternal) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "disk '%s': its <auth> needs a secret driver (virtkitd's)",
+                       disk->dst);
+        return NULL;
+    }
+    conn = virGetConnect();
+    conn->secretDriver = sd;
+    if (auth->useUUID)
+        sec = sd->secretLookupByUUID(conn, auth->uuid);
+    else
+        sec = sd->secretLookupByUsage(conn, usage, auth->usage);
+    if (sec)
+        value = sd->secretGetValueInternal(sec, len);
+    if (sec)
+        virObjectUnrefSecret(sec);
+    virObjectUnrefConnect(conn);
+    return value;
+}
+
+int
+qemuDomainSecretsPrepare(const virDomainDef *def, const char *dir,
+                         const virSecurityIdentity *runAs, qemuDomainSecrets **out)
+{
+    g_autoptr(qemuDomainSecrets) s = NULL;
+    unsigned char key[QEMU_MASTER_KEY_LEN];
+    bool any = false;
+    int fd = -1;
+
+    *out = NULL;
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainDiskDef *d = def->disks[i];
+
+        if (d->net && (d->auth || d->net->ncookies))
+            any = true;
+    }
+    if (!any)
+        return 0;
+    s = g_new0(qemuDomainSecrets, 1);
+    s->ndisks = def->ndisks;
+    s->disks = g_new0(qemuDiskSecret, def->ndisks);
+    if (randomBytes(key, sizeof(key)) < 0)
+        return -1;
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainDiskDef *d = def->disks[i];
+        qemuDiskSecret *ds = &s->disks[i];
+
+        if (!d->net)
+            continue;
+        if (d->auth) {
+            size_t len = 0;
+            unsigned char *value = authValue(d, &len);
+            int rc;
+
+            if (!value)
+                goto error;
+            rc = encryptValue(key, value, len, &ds->authCipher, &ds->authIV);
+            explicit_bzero(value, len);
+            g_free(value);
+            if (rc < 0)
+                goto error;
+        }
+        if (d->net->ncookies) {
+            g_autoptr(GString) c = g_string_new(NULL);
+            int rc;
+
+            /* libvirt's qemuBlockStorageSourceGetCookieString */
+            for (size_t j = 0; j < d->net->ncookies; j++)
+                g_string_append_printf(c, "%s%s=%s", j ? "; " : "",
+                                       d->net->cookies[j].name, d->net->cookies[j].value);
+            rc = encryptValue(key, (const unsigned char *)c->str, c->len,
+                              &ds->cookieCipher, &ds->cookieIV);
+            explicit_bzero(c->str, c->len);
+            if (rc < 0)
+                goto error;
+        }
+    }
+    s->masterKeyPath = g_build_filename(dir, "master-key.aes", NULL);
+    if ((fd = open(s->masterKeyPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) <
+        0) {
+        virReportSystemError(errno,
+                             "failed to open domain master key file for write '%s'",
+                             s->masterKeyPath);
+        goto error;
+    }
+    if (write(fd, key, sizeof(key)) != (ssize_t)sizeof(key) ||
+        (runAs && fchown(fd, runAs->uid, runAs->gid) < 0)) {
+        virReportSystemError(errno, "failed to write domain master key file '%s'",
+                             s->masterKeyPath);
+        close(fd);
+        unlink(s->masterKeyPath);
+        goto error;
+    }
+    close(fd);
+    explicit_bzero(key, sizeof(key));
+    *out = g_steal_pointer(&s);
+    return 0;
+
+error:
+    explicit_bzero(key, sizeof(key));
+    return -1;
+}
+
+void
+qemuDomainSecretsRemoveKey(const qemuDomainSecrets *secrets)
+{
+    if (secrets && secrets->masterKeyPath)
+        unlink(secrets->masterKeyPath);
+}
