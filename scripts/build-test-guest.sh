@@ -466,6 +466,21 @@ if grep -q "virtkit.hvc=1" /proc/cmdline; then
          echo GUEST-HVC-MISSING
      fi) &
 fi
+if grep -q "virtkit.panic=1" /proc/cmdline; then
+    # A kernel panic the host hears of: pvpanic-mmio drives the ISA pvpanic
+    # device (ACPI QEMU0001) and writes to it from the panic notifier;
+    # sysrq c panics the kernel
+    insmod /lib/modules/pvpanic.ko 2>/dev/null
+    insmod /lib/modules/pvpanic-mmio.ko 2>/dev/null
+    if [ -d /sys/bus/platform/drivers/pvpanic-mmio ] &&
+       ls /sys/bus/platform/drivers/pvpanic-mmio | grep -q QEMU0001; then
+        echo GUEST-PANICKING
+        sync
+        echo c > /proc/sysrq-trigger
+    else
+        echo GUEST-PVPANIC-MISSING
+    fi
+fi
 '
 if [ "$variant" = events ]; then
     init_hash=$(printf '%s%s' "$init_script" "$events_script" | sha256sum | cut -d' ' -f1)
@@ -638,7 +653,8 @@ moddir=$work/pkg/lib/modules/$kver/kernel
 
 extra_mods=""
 if [ "$variant" = events ]; then
-    extra_mods=drivers/char/virtio_console.ko
+    extra_mods="drivers/char/virtio_console.ko drivers/misc/pvpanic/pvpanic.ko
+                drivers/misc/pvpanic/pvpanic-mmio.ko"
 fi
 if [ "$variant" = agent ]; then
     extra_mods=drivers/char/virtio_console.ko

@@ -265,6 +265,9 @@ virDomainDefFree(virDomainDef *def)
     g_free(def->fss);
     g_free(def->memballoon);
     virDomainWatchdogDefFree(def->watchdog);
+    for (size_t i = 0; i < def->npanics; i++)
+        virDomainPanicDefFree(def->panics[i]);
+    g_free(def->panics);
     for (size_t i = 0; i < def->ncontrollers; i++)
         virDomainControllerDefFree(def->controllers[i]);
     g_free(def->controllers);
@@ -436,6 +439,9 @@ virDomainDefCopy(const virDomainDef *src)
     def->fss = src->nfss ? g_new0(virDomainFSDef *, src->nfss + 1) : NULL;
     for (size_t i = 0; i < src->nfss; i++)
         def->fss[i] = virDomainFSDefCopy(src->fss[i]);
+    def->panics = src->npanics ? g_new0(virDomainPanicDef *, src->npanics) : NULL;
+    for (size_t i = 0; i < src->npanics; i++)
+        def->panics[i] = g_memdup2(src->panics[i], sizeof(*src->panics[i]));
     def->controllers = g_new0(virDomainControllerDef *, src->ncontrollers + 1);
     for (size_t i = 0; i < src->ncontrollers; i++) {
         virDomainControllerDef *c = g_memdup2(src->controllers[i], sizeof(*c));

@@ -984,6 +984,25 @@ typedef struct {
     char *alias;
 } virDomainWatchdogDef;
 
+/* <panic model> (domain_panic_conf.c): libvirt 9.0's models; 'default'
+ * is what a driver's post-parse replaces (the QEMU driver: isa on x86) */
+typedef enum {
+    VIR_DOMAIN_PANIC_MODEL_DEFAULT = 0,
+    VIR_DOMAIN_PANIC_MODEL_ISA,
+    VIR_DOMAIN_PANIC_MODEL_PSERIES,
+    VIR_DOMAIN_PANIC_MODEL_HYPERV,
+    VIR_DOMAIN_PANIC_MODEL_S390,
+    VIR_DOMAIN_PANIC_MODEL_LAST
+} virDomainPanicModel;
+
+typedef struct {
+    int model;                   /* virDomainPanicModel */
+    virDomainDeviceAddress addr; /* isa: <address type='isa' iobase>; NONE when absent */
+} virDomainPanicDef;
+
+const char *virDomainPanicModelToString(int model);
+void virDomainPanicDefFree(virDomainPanicDef *panic);
+
 const char *virDomainWatchdogModelToString(int model);
 const char *virDomainWatchdogActionToString(int action);
 void virDomainWatchdogDefFree(virDomainWatchdogDef *wd);
@@ -1097,6 +1116,8 @@ typedef struct {
     virDomainHubDef **hubs; /* formatted after the redirdevs */
     size_t nhubs;
     virDomainWatchdogDef *watchdog; /* NULL if absent; formatted after the hubs */
+    virDomainPanicDef **panics;     /* formatted after the rngs */
+    size_t npanics;
 
     /* Element names under <domain> or <devices> the parser does not know
      * (e.g. "devices/graphics"), and attributes of known elements it does
@@ -1197,6 +1218,10 @@ int virDomainDefCheckDriveAddresses(const virDomainDef *def);
  * CONFIG_UNSUPPORTED "filesystem target '%s' specified twice" (a driver
  * runs it after its device rules, as libvirt's order has it). */
 int virDomainFSCheckTargets(const virDomainDef *def);
+
+/* libvirt's virDomainDefRejectDuplicatePanics (run after a driver's
+ * post-parse too): XML_ERROR "Multiple panic devices with model '%s'". */
+int virDomainPanicsCheckDuplicates(const virDomainDef *def);
 
 /* An empty definition with libvirt's defaults (id -1, one vCPU, ...). */
 virDomainDef *virDomainDefNew(void);

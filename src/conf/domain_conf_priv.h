@@ -211,6 +211,14 @@ int virDomainAudioParseXML(GArray **audios, xmlNodePtr node, GPtrArray *unknown,
 /* <audio .../> at @indent, as libvirt 9.0 writes it. */
 void virDomainAudioFormat(GString *buf, int indent, const virDomainAudioDef *a);
 
+/* ---- domain_panic_conf.c: <panic> ---- */
+/* One <panic> appended to *@panics (made on first use, g_free); -1 with
+ * libvirt's error. */
+int virDomainPanicParseXML(GPtrArray **panics, xmlNodePtr node, GPtrArray *unknown,
+                           unsigned int flags, bool *failed);
+/* <panic .../> at @indent. */
+void virDomainPanicFormat(GString *buf, int indent, const virDomainPanicDef *panic);
+
 /* ---- domain_watchdog_conf.c: <watchdog> ---- */
 /* One <watchdog> into @def->watchdog; -1 with libvirt's error (a second
  * one: INTERNAL_ERROR "only a single watchdog device is supported"). */

@@ -1103,6 +1103,7 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
     g_autoptr(GPtrArray) channels = NULL;
     g_autoptr(GPtrArray) rngs = NULL;
     g_autoptr(GPtrArray) fss = NULL;
+    g_autoptr(GPtrArray) panics = NULL;
     g_autoptr(GArray) inputs = NULL;
     g_autoptr(GPtrArray) graphics = NULL;
     g_autoptr(GPtrArray) videos = NULL;
@@ -1220,6 +1221,9 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         } else if (virDomainXMLNodeIs(cur, "watchdog")) {
             if (virDomainWatchdogParseXML(def, cur, unknown, flags, failed) < 0)
                 return -1;
+        } else if (virDomainXMLNodeIs(cur, "panic")) {
+            if (virDomainPanicParseXML(&panics, cur, unknown, flags, failed) < 0)
+                return -1;
         } else if (virDomainXMLNodeIs(cur, "memballoon")) {
             if (parseMemballoon(def, cur) < 0 ||
                 virDomainDeviceCheckChildren(cur, balloonChildren, unknown, flags,
@@ -1268,6 +1272,13 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         g_ptr_array_add(rngs, NULL);
         def->rngs =
             (virDomainRNGDef **)virDomainPtrArrayStealExact(g_steal_pointer(&rngs));
+    }
+    if (panics) {
+        def->npanics = panics->len;
+        def->panics =
+            (virDomainPanicDef **)virDomainPtrArrayStealExact(g_steal_pointer(&panics));
+        if (virDomainPanicsCheckDuplicates(def) < 0)
+            return -1;
     }
     virDomainDisplayDevicesSteal(def, &inputs, &graphics, &audios, &videos);
     if (virDomainSpiceDevicesSteal(def, &spiceDevs) < 0)

@@ -826,6 +826,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     }
     for (size_t i = 0; i < def->nrngs; i++)
         formatRNG(&ctx, def->rngs[i], flags);
+    for (size_t i = 0; i < def->npanics; i++)
+        virDomainPanicFormat(buf, ctx.indent, def->panics[i]);
     ctx.indent -= 2;
     line(&ctx, "</devices>");
 

@@ -147,7 +147,7 @@ testCopy(void)
         parseFmt("<title>t1</title><devices><disk type='file'><source file='/a'/>"
                  "<target dev='vda'/><address type='pci' slot='3'/></disk>"
                  "<interface type='user'><model type='e1000'/></interface>"
-                 "<serial type='pty'/><memballoon model='virtio'/><panic/></devices>",
+                 "<serial type='pty'/><memballoon model='virtio'/><vsock/></devices>",
                  0);
     g_autoptr(virDomainDef) copy = NULL;
     g_autofree char *a = NULL;
@@ -159,7 +159,7 @@ testCopy(void)
     a = virDomainDefFormat(def, 0);
     b = virDomainDefFormat(copy, 0);
     g_assert_cmpstr(a, ==, b);
-    g_assert_cmpstr(copy->unknownElements[0], ==, "devices/panic");
+    g_assert_cmpstr(copy->unknownElements[0], ==, "devices/vsock");
     g_assert_true(copy->disks[0] != def->disks[0]);
     g_assert_true(copy->disks[0]->src != def->disks[0]->src);
 
@@ -211,7 +211,7 @@ testUnknownElements(void)
     g_autoptr(virDomainDef) def = parseFmt(
         "<cpu mode='host-model'><cache mode='passthrough'/></cpu>"
         "<features><pmu/><acpi/></features>"
-        "<devices><panic model='isa'/><panic model='pvpanic'/><shmem/>"
+        "<devices><vsock model='virtio'/><vsock/><shmem/>"
         "<video><model type='virtio'><acceleration accel3d='yes'/></model></video>"
         "</devices>"
         "<os><loader>/x</loader></os>",
@@ -224,14 +224,14 @@ testUnknownElements(void)
     g_assert_true(
         g_strv_contains((const char *const *)def->unknownElements, "features/pmu"));
     g_assert_true(
-        g_strv_contains((const char *const *)def->unknownElements, "devices/panic"));
+        g_strv_contains((const char *const *)def->unknownElements, "devices/vsock"));
     g_assert_true(
         g_strv_contains((const char *const *)def->unknownElements, "devices/shmem"));
     /* a child of a device's child the parser does not carry: refused, not
      * dropped (was dropped silently) */
     g_assert_true(g_strv_contains((const char *const *)def->unknownElements,
                                   "devices/video/model/acceleration"));
-    /* panic appears once though given twice; the second <os> is ignored
+    /* vsock appears once though given twice; the second <os> is ignored
      * as libvirt ignores it */
     g_assert_cmpuint(g_strv_length(def->unknownElements), ==, 5);
     g_assert_true(def->acpi);
@@ -274,12 +274,12 @@ static void
 testValidate(void)
 {
     g_autoptr(virDomainDef) def =
-        parseFmt("<devices><panic/></devices>", VIR_DOMAIN_DEF_PARSE_VALIDATE);
+        parseFmt("<devices><vsock/></devices>", VIR_DOMAIN_DEF_PARSE_VALIDATE);
     g_autoptr(virDomainDef) ok = NULL;
 
     g_assert_null(def);
     assertError(VIR_ERR_XML_INVALID_SCHEMA, VIR_FROM_XML,
-                "Element devices has extra content: panic");
+                "Element devices has extra content: vsock");
     ok = parseFmt("<devices><serial/></devices>", VIR_DOMAIN_DEF_PARSE_VALIDATE);
     g_assert_nonnull(ok);
 }

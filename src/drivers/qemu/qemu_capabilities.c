@@ -407,6 +407,11 @@ qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
         def->audios[0].type = g_strdup(spice ? "spice" : "none");
         def->naudios = 1;
     }
+    /* libvirt's qemuDomainDevicePanicDefPostParse: the x86 default model */
+    for (size_t i = 0; i < def->npanics; i++) {
+        if (def->panics[i]->model == VIR_DOMAIN_PANIC_MODEL_DEFAULT)
+            def->panics[i]->model = VIR_DOMAIN_PANIC_MODEL_ISA;
+    }
     /* libvirt's default devices and PCI addresses, written into the
      * definition (qemu_domain_address.c); a second pass changes nothing */
     if (!machine)

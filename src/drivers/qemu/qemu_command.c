@@ -1510,6 +1510,12 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
 
         if (!cpuArg)
             return NULL;
+        if (qemuDomainHasHypervPanic(def)) {
+            char *crash = g_strconcat(cpuArg, ",hv-crash", NULL);
+
+            g_free(cpuArg);
+            cpuArg = crash;
+        }
         g_ptr_array_add(a, cpuArg);
     }
     if (pflash && def->os.loaderSecure == VIR_DOMAIN_TRISTATE_ON) {
@@ -1704,6 +1710,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         add(a, "-sandbox");
         add(a, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
     }
+    qemuBuildPanics(a, def);
     add(a, "-msg");
     add(a, "timestamp=on");
     g_ptr_array_add(a, NULL);

@@ -42,6 +42,11 @@ const char *qemuSoundDevice(const char *model);
 const char *qemuRNGModel(const virDomainRNGDef *rng);
 /* QEMU's device for an interface model, or NULL if there is none. */
 const char *qemuNetModel(const virDomainNetDef *net);
+/* qemu_command_panic.c: -device pvpanic[,ioport=N] for each ISA panic
+ * device of @def, appended to @argv (libvirt puts them after -sandbox);
+ * whether @def has a panic of model hyperv (-cpu ...,hv-crash). */
+void qemuBuildPanics(GPtrArray *argv, const virDomainDef *def);
+bool qemuDomainHasHypervPanic(const virDomainDef *def);
 /* Whether @def has an egl-headless display (libvirt's -display egl-headless
  * then replaces -display none). */
 bool qemuDomainHasEGLHeadless(const virDomainDef *def);

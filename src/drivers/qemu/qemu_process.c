@@ -428,10 +428,13 @@ qemuProcessHandleStop(qemuDriver *driver, virDomainObj *obj)
 
     priv->pausedReason = VIR_DOMAIN_PAUSED_USER;
     /* The STOP after a SHUTDOWN (the domain is "in shutdown", never
-     * paused), during a fake reboot, or as QEMU's reaction to destroy's
-     * SIGTERM is not a user-visible pause. */
+     * paused), during a fake reboot, as QEMU's reaction to destroy's
+     * SIGTERM, or after a guest panic (GUEST_PANICKED comes first: the
+     * domain stays crashed, as libvirt pauses only a running one) is not
+     * a user-visible pause. */
     if (priv->pausedShutdown || priv->beingDestroyed ||
-        obj->state == VIR_DOMAIN_SHUTDOWN || obj->state == VIR_DOMAIN_PAUSED)
+        obj->state == VIR_DOMAIN_SHUTDOWN || obj->state == VIR_DOMAIN_PAUSED ||
+        obj->state == VIR_DOMAIN_CRASHED)
         return;
     virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, reason);
     qemuProcessQueueEvent(driver, obj, VIR_DOMAIN_EVENT_SUSPENDED,

@@ -1142,6 +1142,51 @@ qemuValidateDomainDefMemory(const virDomainDef *def)
     return 0;
 }
 
+/* libvirt 9.0's qemuValidateDomainDefPanic for an x86 guest */
+static int
+qemuValidatePanics(const virDomainDef *def)
+{
+    /* the post-parse made 'default' models 'isa' */
+    if (virDomainPanicsCheckDuplicates(def) < 0)
+        return -1;
+    for (size_t i = 0; i < def->npanics; i++) {
+        const virDomainPanicDef *panic = def->panics[i];
+        const char *model = virDomainPanicModelToString(panic->model);
+        bool addressed = panic->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE;
+
+        switch ((virDomainPanicModel)panic->model) {
+        case VIR_DOMAIN_PANIC_MODEL_S390:
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "only S390 guests support panic device of model 's390'");
+            return -1;
+        case VIR_DOMAIN_PANIC_MODEL_PSERIES:
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "only pSeries guests support panic device of model 'pseries'");
+            return -1;
+        case VIR_DOMAIN_PANIC_MODEL_HYPERV:
+            if (addressed) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               "setting the panic device address is not supported for "
+                               "model '%s'",
+                               model);
+                return -1;
+            }
+            break;
+        case VIR_DOMAIN_PANIC_MODEL_ISA:
+            if (addressed && panic->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_ISA) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                               "panic is supported only with ISA address type");
+                return -1;
+            }
+            break;
+        case VIR_DOMAIN_PANIC_MODEL_DEFAULT:
+        case VIR_DOMAIN_PANIC_MODEL_LAST:
+            break;
+        }
+    }
+    return 0;
+}
+
 int
 qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
 {
@@ -1297,6 +1342,8 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
     }
     /* libvirt's domain-wide rule, after the devices' */
     if (virDomainFSCheckTargets(def) < 0)
+        return -1;
+    if (qemuValidatePanics(def) < 0)
         return -1;
     return 0;
 }
