@@ -680,6 +680,7 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
     { "", (const char *const[]){ "type", "id", NULL } },
     { "name", noAttrs },
     { "uuid", noAttrs },
+    { "genid", noAttrs },
     { "title", noAttrs },
     { "description", noAttrs },
     { "memory", unitAttrs },
@@ -759,8 +760,39 @@ static const char *const knownTopLevel[] = {
     "vcpu",     "os",       "features",  "clock",       "on_poweroff", "on_reboot",
     "on_crash", "devices",  "metadata",  "pm",          "cpu",         "cputune",
     "memtune",  "resource", "blkiotune", "numatune",    "maxMemory",   "memoryBacking",
-    NULL,
+    "genid",    NULL,
 };
+
+/* <genid> as libvirt's virDomainDefParseIDs: at most one, empty means
+ * "generate one", else a UUID */
+static int
+parseGenid(virDomainDef *def, xmlNodePtr root)
+{
+    xmlNodePtr node = NULL;
+    g_autofree char *text = NULL;
+
+    for (xmlNodePtr cur = root->children; cur; cur = cur->next) {
+        if (!virDomainXMLNodeIs(cur, "genid"))
+            continue;
+        if (node) {
+            virReportError(VIR_ERR_XML_ERROR, "%s",
+                           "element 'genid' can only appear once");
+            return -1;
+        }
+        node = cur;
+    }
+    if (!node)
+        return 0;
+    def->genidRequested = true;
+    text = virDomainXMLNodeText(node);
+    if (!text || !*text) {
+        virUUIDGenerate(def->genid);
+    } else if (virUUIDParse(text, def->genid) < 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "malformed genid element");
+        return -1;
+    }
+    return 0;
+}
 
 virDomainDef *
 virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
@@ -834,6 +866,8 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
     } else {
         virUUIDGenerate(def->uuid);
     }
+    if (parseGenid(def, root) < 0)
+        return NULL;
 
     if (virDomainOSTypeParse(def, virDomainXMLChild(root, "os")) < 0)
         return NULL;

@@ -1014,6 +1014,11 @@ typedef struct {
                              * and VIR_DOMAIN_DEF_FORMAT_INACTIVE is not set */
     char *name;
     unsigned char uuid[VIR_UUID_BUFLEN];
+    /* <genid>: the VM generation id (QEMU's vmgenid device); an empty
+     * element gets one generated at parse, and the QEMU driver gives a
+     * restored guest a new one (libvirt's VIR_QEMU_PROCESS_START_GEN_VMID) */
+    bool genidRequested;
+    unsigned char genid[VIR_UUID_BUFLEN];
     char *title;
     char *description;
     /* <metadata>: a copy of the element in a document of its own (libxml2's

@@ -617,6 +617,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
 
     textElement(&ctx, "name", def->name);
     line(&ctx, "<uuid>%s</uuid>", virUUIDFormat(def->uuid, uuid));
+    if (def->genidRequested)
+        line(&ctx, "<genid>%s</genid>", virUUIDFormat(def->genid, uuid));
     textElement(&ctx, "title", def->title);
     textElement(&ctx, "description", def->description);
     if (def->metadata)

@@ -125,7 +125,8 @@ def define_dump(conn, xml):
     return ("ok", out) if out is not None else ("err", err)
 
 
-GENERATED = {("domain/uuid", "#text"), ("domain/devices/interface/mac", "address")}
+GENERATED = {("domain/uuid", "#text"), ("domain/genid", "#text"),
+             ("domain/devices/interface/mac", "address")}
 
 
 def facts(root, input_has=None):
@@ -158,6 +159,8 @@ def strip_generated(f, inp):
 def mask_generated(inp_text, text):
     if "<uuid>" not in inp_text:
         text = re.sub(r"<uuid>[^<]*</uuid>", "<uuid>*</uuid>", text)
+    if re.search(r"<genid\s*/>|<genid>\s*</genid>", inp_text):
+        text = re.sub(r"<genid>[^<]*</genid>", "<genid>*</genid>", text)
     if "<mac address=" not in inp_text:
         text = re.sub(r"<mac address='[^']*'", "<mac address='*'", text)
     return text

@@ -1547,6 +1547,10 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     virUUIDFormat(def->uuid, uuid);
     add(a, "-uuid");
     add(a, uuid);
+    if (def->genidRequested) {
+        add(a, "-device");
+        addf(a, "vmgenid,guid=%s,id=vmgenid0", virUUIDFormat(def->genid, uuid));
+    }
     /* an egl-headless display is the -display (given with the graphics) */
     if (!qemuDomainHasEGLHeadless(def)) {
         add(a, "-display");

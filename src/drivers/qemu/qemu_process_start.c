@@ -39,6 +39,7 @@
 #include "qemu_passt.h"
 #include "qemu_security.h"
 #include "virerror.h"
+#include "viruuid.h"
 #include "virfile.h"
 #include "virprocess.h"
 #include "virtkit-config.h"
@@ -682,6 +683,10 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     if (qemuProcessMonitorSocketPair(priv->monitorPath, &listenfd, &clientfd) < 0)
         goto error;
     keepfds[nkeep++] = listenfd;
+    /* a restored guest may run again what it ran before: a new VM
+     * generation id tells it so (libvirt's VIR_QEMU_PROCESS_START_GEN_VMID) */
+    if (incomingFd >= 0 && obj->def->genidRequested)
+        virUUIDGenerate(obj->def->genid);
     /* the device ids of this run (a hotplug takes the next free one) */
     qemuHotplugAssignRNGAliases(obj->def);
     qemuHotplugAssignInputAliases(obj->def);
