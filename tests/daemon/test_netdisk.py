@@ -8,7 +8,7 @@ qemu-nbd's image and reads the disk at boot (its read statistics); QEMU
 reads a block of the http file through curl (a range request for it, with
 the credentials and cookies, reaches the server) while neither is on its
 command line (they reach it encrypted under a master key whose file is
-removed once QEMU is up); Debian's
+removed once QEMU is up); an http disk is hotplugged and unplugged; Debian's
 virsh defines and starts it, python3-libvirt reads the definition back; a
 protocol this QEMU lacks (vxhs) fails at start with libvirt's error and
 leaves the domain shut off."""
@@ -69,10 +69,10 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         RangeHandler.requests.append((self.command, self.path, rng))
         RangeHandler.headers.append((self.headers.get("Authorization"),
                                      self.headers.get("Cookie")))
-        if self.path != "/cd.iso":
+        if self.path not in ("/cd.iso", "/pub.iso"):
             self.send_error(404)
             return
-        if self.headers.get("Authorization") != AUTH_HEADER:
+        if self.path == "/cd.iso" and self.headers.get("Authorization") != AUTH_HEADER:
             self.send_response(401)
             self.send_header("WWW-Authenticate", 'Basic realm="cd"')
             self.send_header("Content-Length", "0")
@@ -234,6 +234,23 @@ def test_nbd_and_http_guest():
         assert "<source protocol='nbd' name='exp'>" in xml, xml
         assert "<host name='127.0.0.1' port='%d'/>" % nbd_port in xml, xml
         assert "<timeout seconds='30'/>" in xml, xml
+        # a network disk hotplugged and unplugged: its node comes and goes
+        px = write(os.path.join(d.root, "pub.xml"),
+                   "<disk type='network' device='disk'><driver name='qemu' type='raw'/>"
+                   "<source protocol='http' name='/pub.iso'><host name='127.0.0.1' port='%d'/>"
+                   "</source><target dev='vdb' bus='virtio'/><readonly/></disk>" % http_port)
+        virsh(uri, "attach-device", "nd", px, "--live")
+
+        def http_nodes():
+            nodes = json.loads(virsh(uri, "qemu-monitor-command", "nd",
+                                     '{"execute":"query-named-block-nodes"}').stdout)["return"]
+            return [n["file"] for n in nodes if n["drv"] == "http"]
+
+        assert any("/pub.iso" in f for f in http_nodes()), http_nodes()
+        assert "<source protocol='http' name='/pub.iso'>" in virsh(uri, "dumpxml", "nd").stdout
+        virsh(uri, "detach-device", "nd", px, "--live")
+        wait_for(lambda: not any("/pub.iso" in f for f in http_nodes()),
+                 "the hotplugged http node removed", 60)
         virsh(uri, "destroy", "nd")
     finally:
         srv.shutdown()

@@ -23,6 +23,7 @@
 #include "qemu_domain_address.h"
 #include "qemu_driver_priv.h"
 #include "qemu_hotplug.h"
+#include "qemu_block_net.h"
 #include "qemu_monitor.h"
 #include "qemu_security.h"
 #include "virerror.h"
@@ -534,6 +535,7 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
     g_autofree char *storage = NULL;
     g_autofree char *format = NULL;
     g_autofree char *alias = NULL;
+    g_autofree char *netProps = NULL;
     int port = -1;
     int n;
     bool storageAdded = false, formatAdded = false;
@@ -553,12 +555,11 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
                        bus >= 0 && bus < (int)G_N_ELEMENTS(buses) ? buses[bus] : "");
         return -1;
     }
-    if (disk->net) {
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                       "hotplug of a network disk is not supported by virtkit");
+    /* a network disk's protocol node (its secrets are made only at start:
+     * one with <auth> or cookies is refused here, CONFIG_UNSUPPORTED) */
+    if (disk->net && !(netProps = qemuBlockNetStorageProps(disk, NULL)))
         return -1;
-    }
-    if (!disk->src) {
+    if (!disk->src && !disk->net) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                        "cannot hotplug a disk without a source");
         return -1;
@@ -594,10 +595,20 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
     format = g_strdup_printf("libvirt-%d-format", n);
     alias = qemuHotplugDiskAlias(disk);
 
-    file = json_object_new_object();
-    json_object_object_add(file, "driver",
-                           json_object_new_string(qemuDiskStorageDriver(disk->type)));
-    json_object_object_add(file, "filename", json_object_new_string(disk->src));
+    if (netProps) {
+        g_autofree char *text = g_strconcat(netProps, "}", NULL);
+
+        if (!(file = json_tokener_parse(text))) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "cannot build the network disk's block node");
+            goto rollback;
+        }
+    } else {
+        file = json_object_new_object();
+        json_object_object_add(file, "driver",
+                               json_object_new_string(qemuDiskStorageDriver(disk->type)));
+        json_object_object_add(file, "filename", json_object_new_string(disk->src));
+    }
     json_object_object_add(file, "node-name", json_object_new_string(storage));
     json_object_object_add(file, "auto-read-only", json_object_new_boolean(1));
     json_object_object_add(file, "discard", json_object_new_string("unmap"));

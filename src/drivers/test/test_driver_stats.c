@@ -401,7 +401,8 @@ testDomainGetBlockInfo(virDomainPtr dom, const char *path, virDomainBlockInfoPtr
                        path);
         goto cleanup;
     }
-    if (!disk->src || !*disk->src) {
+    /* libvirt's virStorageSourceIsEmpty: a network source is a medium */
+    if (!virDomainDiskHasMedia(disk) || (disk->src && !*disk->src)) {
         virReportError(VIR_ERR_INVALID_ARG,
                        "disk '%s' does not currently have a source assigned", path);
         goto cleanup;
