@@ -251,6 +251,14 @@ def test_nbd_and_http_guest():
         virsh(uri, "detach-device", "nd", px, "--live")
         wait_for(lambda: not any("/pub.iso" in f for f in http_nodes()),
                  "the hotplugged http node removed", 60)
+        # a floppy is no hotplug device (libvirt's answer), nothing changes
+        fx = write(os.path.join(d.root, "fd.xml"),
+                   "<disk type='file' device='floppy'><source file='%s'/>"
+                   "<target dev='fda'/></disk>" % iso)
+        r = virsh(uri, "attach-device", "nd", fx, "--live", check=False)
+        assert r.returncode == 1 and \
+            "cdrom/floppy device hotplug isn't supported" in r.stderr, r.stderr
+        assert "fda" not in virsh(uri, "domblklist", "nd").stdout
         virsh(uri, "destroy", "nd")
     finally:
         srv.shutdown()

@@ -507,7 +507,8 @@ qemuHotplugBlockdevDel(virDomainObj *obj, const char *node)
 static int
 qemuHotplugCheckDiskLive(const virDomainDiskDef *disk)
 {
-    if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM) {
+    if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM ||
+        disk->device == VIR_DOMAIN_DISK_DEVICE_FLOPPY) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                        "cdrom/floppy device hotplug isn't supported");
         return -1;
@@ -540,7 +541,8 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
     int n;
     bool storageAdded = false, formatAdded = false;
 
-    if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM) {
+    if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM ||
+        disk->device == VIR_DOMAIN_DISK_DEVICE_FLOPPY) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                        "cdrom/floppy device hotplug isn't supported");
         return -1;
