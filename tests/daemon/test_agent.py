@@ -14,6 +14,7 @@ import time
 
 from vkdtest import (Daemon, Skip, booting_xml, diskless_xml, domstate, make_tmpdir, run_tests,
                      virsh, wait_for, write)
+from vkdtest import test_guest_dir
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHAN = ("<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/>"
@@ -49,16 +50,7 @@ except libvirt.libvirtError as e:
 
 
 def agent_guest_dir():
-    script = os.path.join(HERE, "..", "..", "scripts", "build-test-guest.sh")
-    env = dict(os.environ, VIRTKIT_TEST_GUEST_VARIANT="agent")
-    try:
-        p = subprocess.run([script], capture_output=True, text=True, timeout=600, env=env)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    d = p.stdout.strip()
-    if p.returncode != 0 or not os.path.exists(os.path.join(d, "initrd.gz")):
-        return None
-    return d
+    return test_guest_dir("agent")
 
 
 def virsh_counts(uri, *args):

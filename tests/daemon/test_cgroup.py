@@ -23,7 +23,6 @@ Guests get names unique to this run (the partition is host-wide).
 """
 import os
 import re
-import subprocess
 import sys
 
 from vkdtest import (Daemon, Skip, kill_pid, qemu_pids, run_tests, test_guest_dir, virsh,

@@ -14,10 +14,10 @@
   codes (transient domains, bad key, read-only).
 """
 import os
-import subprocess
 import sys
 
 from vkdtest import Daemon, Skip, run_scenario, run_tests, virsh, wait_for, write
+from vkdtest import test_guest_dir
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -33,15 +33,7 @@ VKSH = os.environ.get("VKSH")
 
 
 def guest_dir():
-    script = os.path.join(HERE, "..", "..", "scripts", "build-test-guest.sh")
-    try:
-        p = subprocess.run([script], capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    d = p.stdout.strip()
-    if p.returncode != 0 or not os.path.exists(os.path.join(d, "initrd.gz")):
-        return None
-    return d
+    return test_guest_dir()
 
 
 def guest_xml(name, guest, serial, uuid=None):

@@ -4,7 +4,6 @@ on test+unix:///default and on qemu+unix:///system with QEMU TCG guests."""
 import os
 import re
 import threading
-import time
 
 from vkdtest import (Daemon, Skip, VirshEvents, booting_xml, diskless_xml, domstate,
                      run_tests, test_guest_dir, virsh, wait_for, write, qemu_pids)

@@ -494,12 +494,8 @@ def virtio_console_xml(name, guest):
 
 
 def test_virtio_console():
-    env = dict(os.environ, VIRTKIT_TEST_GUEST_VARIANT="events")
-    here = os.path.dirname(os.path.abspath(__file__))
-    p = subprocess.run([os.path.join(here, "..", "..", "scripts", "build-test-guest.sh")],
-                       capture_output=True, text=True, timeout=600, env=env)
-    guest = p.stdout.strip()
-    if p.returncode != 0 or not os.path.exists(os.path.join(guest, "vmlinuz")):
+    guest = test_guest_dir("events")
+    if not guest:
         raise Skip("events test guest not available (scripts/build-test-guest.sh)")
     import xml.etree.ElementTree as ET
     d = Daemon().start()

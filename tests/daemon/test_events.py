@@ -32,6 +32,7 @@ import time
 
 from vkdtest import (Daemon, Skip, VirshEvents, diskless_xml, run_tests, virsh, wait_for,
                      wait_guest, write)
+from vkdtest import test_guest_dir
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -45,17 +46,7 @@ NIDS = 27  # libvirt 9.0: VIR_DOMAIN_EVENT_ID_LIFECYCLE .. MEMORY_DEVICE_SIZE_CH
 
 
 def events_guest_dir():
-    here = os.path.dirname(os.path.abspath(__file__))
-    script = os.path.join(here, "..", "..", "scripts", "build-test-guest.sh")
-    env = dict(os.environ, VIRTKIT_TEST_GUEST_VARIANT="events")
-    try:
-        p = subprocess.run([script], capture_output=True, text=True, timeout=600, env=env)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    d = p.stdout.strip()
-    if p.returncode != 0 or not os.path.exists(os.path.join(d, "initrd.gz")):
-        return None
-    return d
+    return test_guest_dir("events")
 
 
 def guest_xml(name, guest, serial, cmdline, devices=""):

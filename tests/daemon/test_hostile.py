@@ -3,7 +3,6 @@
 error reply where libvirtd answers), the daemon keeps serving other clients,
 and its memory stays flat over many attempts."""
 import os
-import socket
 import struct
 
 from vkdtest import (Daemon, RawClient, frame, parse_error, run_tests, xdr_string,

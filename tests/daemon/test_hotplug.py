@@ -30,6 +30,7 @@ import sys
 import time
 
 from vkdtest import Daemon, Skip, VirshEvents, run_scenario, run_tests, virsh, wait_for, write
+from vkdtest import test_guest_dir
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -46,16 +47,7 @@ VKSH = os.environ.get("VKSH")
 
 
 def hotplug_guest_dir():
-    script = os.path.join(HERE, "..", "..", "scripts", "build-test-guest.sh")
-    env = dict(os.environ, VIRTKIT_TEST_GUEST_VARIANT="hotplug")
-    try:
-        p = subprocess.run([script], capture_output=True, text=True, timeout=600, env=env)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    d = p.stdout.strip()
-    if p.returncode != 0 or not os.path.exists(os.path.join(d, "initrd.gz")):
-        return None
-    return d
+    return test_guest_dir("hotplug")
 
 
 def guest_xml(name, guest, serial, disk, vcpu="<vcpu current='1'>3</vcpu>"):

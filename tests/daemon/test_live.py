@@ -18,10 +18,10 @@ then change it, and the effect is checked in the guest and in QEMU:
 import json
 import os
 import re
-import subprocess
 import sys
 
 from vkdtest import Daemon, Skip, run_tests, virsh, wait_for, write
+from vkdtest import test_guest_dir
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -33,17 +33,7 @@ libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
 
 def balloon_guest_dir():
-    here = os.path.dirname(os.path.abspath(__file__))
-    script = os.path.join(here, "..", "..", "scripts", "build-test-guest.sh")
-    env = dict(os.environ, VIRTKIT_TEST_GUEST_VARIANT="balloon")
-    try:
-        p = subprocess.run([script], capture_output=True, text=True, timeout=600, env=env)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    d = p.stdout.strip()
-    if p.returncode != 0 or not os.path.exists(os.path.join(d, "initrd.gz")):
-        return None
-    return d
+    return test_guest_dir("balloon")
 
 
 def guest_xml(name, guest, serial):

@@ -28,6 +28,7 @@ import subprocess
 import sys
 
 from vkdtest import Daemon, Skip, VirshEvents, run_scenario, run_tests, virsh, wait_for, write
+from vkdtest import test_guest_dir
 from vkdtest import sh, unshare_netns
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
@@ -45,16 +46,7 @@ GUEST = None  # found (or built) before leaving the host's network
 
 
 def hotplug_guest_dir():
-    script = os.path.join(HERE, "..", "..", "scripts", "build-test-guest.sh")
-    env = dict(os.environ, VIRTKIT_TEST_GUEST_VARIANT="hotplug")
-    try:
-        p = subprocess.run([script], capture_output=True, text=True, timeout=600, env=env)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    d = p.stdout.strip()
-    if p.returncode != 0 or not os.path.exists(os.path.join(d, "initrd.gz")):
-        return None
-    return d
+    return test_guest_dir("hotplug")
 
 
 def enter_netns():

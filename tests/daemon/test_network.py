@@ -966,9 +966,7 @@ if __name__ == "__main__":
     os.environ["VIRTKIT_TEST_GUEST_CACHE"] = "/var/cache/virtkit/test-guest-dhcp"
     GUEST = test_guest_dir()
     os.environ.pop("VIRTKIT_TEST_GUEST_CACHE")
-    os.environ["VIRTKIT_TEST_GUEST_VARIANT"] = "net"
-    NET_GUEST = test_guest_dir()
-    os.environ.pop("VIRTKIT_TEST_GUEST_VARIANT")
+    NET_GUEST = test_guest_dir("net")
     try:
         unshare_netns(NETNS_TOOLS)
         skip = None

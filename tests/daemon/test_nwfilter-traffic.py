@@ -594,12 +594,7 @@ def test_guest_clean_traffic():
 
 if __name__ == "__main__":
     # the guest is found (or built) before leaving the host's network
-    os.environ["VIRTKIT_TEST_GUEST_VARIANT"] = "net"
-    try:
-        NET_GUEST = test_guest_dir()
-    except Exception:
-        NET_GUEST = None
-    os.environ.pop("VIRTKIT_TEST_GUEST_VARIANT")
+    NET_GUEST = test_guest_dir("net")
     try:
         unshare_netns(NETNS_TOOLS)
         skip = None

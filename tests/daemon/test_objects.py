@@ -5,7 +5,6 @@ the event programs of networks, storage pools, node devices and secrets."""
 import os
 import stat
 import subprocess
-import tempfile
 import threading
 import time
 

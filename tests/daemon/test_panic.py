@@ -18,12 +18,12 @@ with deadlines.
 """
 import json
 import os
-import subprocess
 import sys
 import threading
 
 from vkdtest import (Daemon, Skip, make_tmpdir, qemu_pids, run_tests, virsh, wait_for,
                      wait_guest, write)
+from vkdtest import test_guest_dir
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -37,16 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def events_guest_dir():
-    script = os.path.join(HERE, "..", "..", "scripts", "build-test-guest.sh")
-    env = dict(os.environ, VIRTKIT_TEST_GUEST_VARIANT="events")
-    try:
-        p = subprocess.run([script], capture_output=True, text=True, timeout=600, env=env)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    d = p.stdout.strip()
-    if p.returncode != 0 or not os.path.exists(os.path.join(d, "initrd.gz")):
-        return None
-    return d
+    return test_guest_dir("events")
 
 
 def guest_xml(name, guest, serial, panic, on_crash):

@@ -359,12 +359,7 @@ def test_guest_through_passt():
 
 
 if __name__ == "__main__":
-    os.environ["VIRTKIT_TEST_GUEST_VARIANT"] = "net"
-    try:
-        NET_GUEST = test_guest_dir()
-    except Exception:       # noqa: BLE001 - the guest case skips without it
-        NET_GUEST = None
-    os.environ.pop("VIRTKIT_TEST_GUEST_VARIANT")
+    NET_GUEST = test_guest_dir("net")
     try:
         enter_netns()
         skip = None

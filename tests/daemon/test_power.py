@@ -22,11 +22,11 @@ against one running test guest (the 'agent' variant: Debian's qemu-ga) with
 """
 import json
 import os
-import subprocess
 import sys
 
 from vkdtest import (Daemon, Skip, VirshEvents, booting_xml, diskless_xml, domstate, run_tests,
                      virsh, wait_for, wait_guest, write)
+from vkdtest import test_guest_dir
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -43,16 +43,7 @@ CHAN = ("<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0
 
 
 def agent_guest_dir():
-    script = os.path.join(HERE, "..", "..", "scripts", "build-test-guest.sh")
-    env = dict(os.environ, VIRTKIT_TEST_GUEST_VARIANT="agent")
-    try:
-        p = subprocess.run([script], capture_output=True, text=True, timeout=600, env=env)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    d = p.stdout.strip()
-    if p.returncode != 0 or not os.path.exists(os.path.join(d, "initrd.gz")):
-        return None
-    return d
+    return test_guest_dir("agent")
 
 
 def qemu_status(uri, name):

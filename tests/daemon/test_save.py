@@ -17,7 +17,6 @@ import os
 import re
 import struct
 import sys
-import time
 
 from vkdtest import (Daemon, Skip, VirshEvents, make_tmpdir, qemu_pids, run_tests,
                      test_guest_dir, virsh, wait_for, wait_guest, write)

@@ -25,7 +25,6 @@ booted once. The effects are checked in the images:
 """
 import os
 import re
-import subprocess
 import sys
 
 from vkdtest import (Daemon, Skip, VirshEvents, diskless_xml, make_tmpdir, run_tests,

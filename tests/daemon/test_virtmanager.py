@@ -39,11 +39,11 @@ import os
 import re
 import select
 import shutil
-import signal
 import subprocess
 import sys
 
-from vkdtest import Daemon, Skip, kill_pid, make_tmpdir, pid_alive, run_tests, virsh, wait_for
+from vkdtest import Daemon, Skip, kill_pid, run_tests, virsh, wait_for
+from vkdtest import test_guest_dir
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -379,12 +379,9 @@ def test_vnc_console():
 
 def shell_guest_dir():
     """The test guest with a shell on its serial console (variant shell)."""
-    script = os.path.join(HERE, "..", "..", "scripts", "build-test-guest.sh")
-    env = dict(os.environ, VIRTKIT_TEST_GUEST_VARIANT="shell")
-    p = subprocess.run([script], capture_output=True, text=True, timeout=600, env=env)
-    d = p.stdout.strip()
-    if p.returncode != 0 or not os.path.exists(os.path.join(d, "initrd.gz")):
-        raise Skip("the shell test guest cannot be built here: %s" % p.stderr[-300:])
+    d = test_guest_dir("shell")
+    if not d:
+        raise Skip("the shell test guest cannot be built here")
     return d
 
 

@@ -127,16 +127,7 @@ def test_python_module_clean_exit_and_hung():
 
 def events_guest_dir():
     """The events variant of the test guest (virtio_console, the minimal agent)."""
-    script = os.path.join(HERE, "..", "..", "scripts", "build-test-guest.sh")
-    env = dict(os.environ, VIRTKIT_TEST_GUEST_VARIANT="events")
-    try:
-        p = subprocess.run([script], capture_output=True, text=True, timeout=600, env=env)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    d = p.stdout.strip()
-    if p.returncode != 0 or not os.path.exists(os.path.join(d, "initrd.gz")):
-        return None
-    return d
+    return test_guest_dir("events")
 
 
 def test_agent_step():

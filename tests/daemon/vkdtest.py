@@ -644,16 +644,23 @@ def diskless_xml(name, uuid=None, memory_kib=65536):
 """ % (name, u, memory_kib)
 
 
-def test_guest_dir():
-    """The tiny booting guest of scripts/build-test-guest.sh, or None."""
+def test_guest_dir(variant=None):
+    """The folder of the tiny booting guest of scripts/build-test-guest.sh
+    (its vmlinuz and initrd.gz), built if needed; @variant one of the
+    script's variants (VIRTKIT_TEST_GUEST_VARIANT: agent, events, hotplug,
+    balloon, net, shell, ...). None when it cannot be built."""
     here = os.path.dirname(os.path.abspath(__file__))
     script = os.path.join(here, "..", "..", "scripts", "build-test-guest.sh")
+    env = dict(os.environ)
+    if variant:
+        env["VIRTKIT_TEST_GUEST_VARIANT"] = variant
     try:
-        p = subprocess.run([script], capture_output=True, text=True, timeout=600)
+        p = subprocess.run([script], capture_output=True, text=True, timeout=600, env=env)
     except (OSError, subprocess.TimeoutExpired):
         return None
     d = p.stdout.strip()
-    if p.returncode != 0 or not os.path.exists(os.path.join(d, "vmlinuz")):
+    if p.returncode != 0 or not all(os.path.exists(os.path.join(d, f))
+                                    for f in ("vmlinuz", "initrd.gz")):
         return None
     return d
 
