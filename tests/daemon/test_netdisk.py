@@ -8,7 +8,8 @@ qemu-nbd's image and reads the disk at boot (its read statistics); QEMU
 reads a block of the http file through curl (a range request for it, with
 the credentials and cookies, reaches the server) while neither is on its
 command line (they reach it encrypted under a master key whose file is
-removed once QEMU is up); an http disk is hotplugged and unplugged; Debian's
+removed once QEMU is up); an http disk is hotplugged and unplugged; its
+floppy (an isa-fdc on q35) changes its medium; Debian's
 virsh defines and starts it, python3-libvirt reads the definition back; a
 protocol this QEMU lacks (vxhs) fails at start with libvirt's error and
 leaves the domain shut off."""
@@ -100,7 +101,7 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         self._send(True)
 
 
-def guest_xml(name, guest, serial, nbd_port, http_port):
+def guest_xml(name, guest, serial, nbd_port, http_port, floppy):
     return """<domain type='qemu'>
   <name>%s</name>
   <memory unit='MiB'>256</memory>
@@ -123,10 +124,11 @@ def guest_xml(name, guest, serial, nbd_port, http_port):
         <auth username='%s'><secret type='iscsi' usage='vk-cdrom'/></auth></source>
       <target dev='sda' bus='sata'/>
     </disk>
+    <disk type='file' device='floppy'><source file='%s'/><target dev='fda'/></disk>
     <serial type='file'><source path='%s'/><target port='0'/></serial>
   </devices>
 </domain>
-""" % (name, guest, guest, nbd_port, http_port, HTTP_USER, serial)
+""" % (name, guest, guest, nbd_port, http_port, HTTP_USER, floppy, serial)
 
 
 def qemu_io(uri, name, node, cmd):
@@ -174,8 +176,12 @@ def test_nbd_and_http_guest():
         virsh(uri, "secret-define", sx)
         virsh(uri, "secret-set-value", suuid, "--base64",
               base64.b64encode(HTTP_PASS.encode()).decode())
+        fd1, fd2 = os.path.join(d.root, "fd1.img"), os.path.join(d.root, "fd2.img")
+        for p in (fd1, fd2):
+            with open(p, "wb") as fh:
+                fh.truncate(1474560)
         f = write(os.path.join(d.root, "nd.xml"), guest_xml("nd", guest, serial, nbd_port,
-                                                               http_port))
+                                                               http_port, fd1))
         virsh(uri, "define", f)
         virsh(uri, "start", "nd")
         # the password is nowhere on QEMU's command line; the key file is gone
@@ -251,14 +257,20 @@ def test_nbd_and_http_guest():
         virsh(uri, "detach-device", "nd", px, "--live")
         wait_for(lambda: not any("/pub.iso" in f for f in http_nodes()),
                  "the hotplugged http node removed", 60)
+        # the floppy (an isa-fdc on q35) changes its medium
+        virsh(uri, "change-media", "nd", "fda", fd2, "--update", "--live")
+        blk = json.loads(virsh(uri, "qemu-monitor-command", "nd",
+                               '{"execute":"query-block"}').stdout)["return"]
+        fdc = [b for b in blk if b.get("qdev", "").endswith("fdc0-0-0")]
+        assert fdc and fdc[0]["inserted"]["image"]["filename"] == fd2, blk
         # a floppy is no hotplug device (libvirt's answer), nothing changes
         fx = write(os.path.join(d.root, "fd.xml"),
                    "<disk type='file' device='floppy'><source file='%s'/>"
-                   "<target dev='fda'/></disk>" % iso)
+                   "<target dev='fdb'/></disk>" % iso)
         r = virsh(uri, "attach-device", "nd", fx, "--live", check=False)
         assert r.returncode == 1 and \
             "cdrom/floppy device hotplug isn't supported" in r.stderr, r.stderr
-        assert "fda" not in virsh(uri, "domblklist", "nd").stdout
+        assert "fdb" not in virsh(uri, "domblklist", "nd").stdout
         virsh(uri, "destroy", "nd")
     finally:
         srv.shutdown()

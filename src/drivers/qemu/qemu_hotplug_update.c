@@ -180,7 +180,10 @@ qemuUpdateChangeMedia(qemuDriver *driver, virDomainObj *obj, virDomainDiskDef *d
         added = true;
     }
 
-    if ((open = qemuUpdateTrayOpen(obj, id)) < 0)
+    /* a floppy drive has no tray: nothing to open or wait for */
+    if (disk->device == VIR_DOMAIN_DISK_DEVICE_FLOPPY)
+        open = 1;
+    else if ((open = qemuUpdateTrayOpen(obj, id)) < 0)
         goto rollback;
     if (!open) {
         gint64 deadline =
@@ -302,7 +305,8 @@ qemuUpdateDiskLive(qemuDriver *driver, virDomainObj *obj, const virDomainDiskDef
     }
     if (g_strcmp0(disk->src, newDisk->src) == 0)
         return 0;
-    if (disk->device != VIR_DOMAIN_DISK_DEVICE_CDROM) {
+    if (disk->device != VIR_DOMAIN_DISK_DEVICE_CDROM &&
+        disk->device != VIR_DOMAIN_DISK_DEVICE_FLOPPY) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        "disk source can be changed only in removable drives");
         return -1;
