@@ -1062,6 +1062,8 @@ typedef struct {
         int loaderType;      /* virDomainLoaderType */
         char *nvram;         /* <nvram>PATH</nvram> */
         char *nvramTemplate; /* <nvram template=...> */
+        bool nvramTypeFile;  /* <nvram type='file'><source file=PATH/> (libvirt's
+                              * new style; written back so) */
         int bootMenu;        /* <bootmenu enable=...>: virDomainTristate (bool) */
         unsigned int bootMenuTimeout; /* <bootmenu timeout=...> (ms), when ...Set */
         bool bootMenuTimeoutSet;

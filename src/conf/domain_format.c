@@ -246,7 +246,15 @@ formatFirmware(fmtCtx *ctx, const virDomainDef *def)
     if (def->os.nvram || def->os.nvramTemplate) {
         lineStart(ctx, "<nvram");
         attr(ctx->buf, "template", def->os.nvramTemplate);
-        if (def->os.nvram) {
+        if (def->os.nvram && def->os.nvramTypeFile) {
+            g_string_append(ctx->buf, " type='file'>\n");
+            ctx->indent += 2;
+            lineStart(ctx, "<source");
+            attr(ctx->buf, "file", def->os.nvram);
+            g_string_append(ctx->buf, "/>\n");
+            ctx->indent -= 2;
+            line(ctx, "</nvram>");
+        } else if (def->os.nvram) {
             g_string_append_c(ctx->buf, '>');
             virDomainXMLEscape(ctx->buf, def->os.nvram);
             g_string_append(ctx->buf, "</nvram>\n");

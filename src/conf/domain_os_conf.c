@@ -173,6 +173,39 @@ parseBootMenu(virDomainDef *def, xmlNodePtr node)
     return 0;
 }
 
+/* <nvram type=...><source .../></nvram> (libvirt's new style): a file
+ * source is carried (its path is the NVRAM's, as the old style's text);
+ * block and network sources are not (refused by name). */
+static int
+parseNvramType(virDomainDef *def, xmlNodePtr nvram)
+{
+    static const char *const storageTypes[] = { "block", "dir",       "network", "volume",
+                                                "nvme",  "vhostuser", NULL };
+    g_autofree char *type = virDomainXMLProp(nvram, "type");
+    xmlNodePtr source;
+
+    if (!type)
+        return 0;
+    if (!g_str_equal(type, "file")) {
+        if (virDomainStrInList(storageTypes, type))
+            virDomainReportUnsupportedValue("nvram type", type);
+        else
+            virDomainXMLReportInvalidAttr("type", nvram, type);
+        return -1;
+    }
+    /* libvirt fails there without saying why */
+    if (!(source = virDomainXMLChild(nvram, "source"))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "nvram type 'file' without a <source>");
+        return -1;
+    }
+    def->os.nvramTypeFile = true;
+    def->os.nvram = virDomainXMLProp(source, "file");
+    if (def->os.nvram && !*def->os.nvram)
+        g_clear_pointer(&def->os.nvram, g_free);
+    return 0;
+}
+
 int
 virDomainOSParse(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown, unsigned int flags,
                  bool *failed)
@@ -220,8 +253,11 @@ virDomainOSParse(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown, unsigned 
             return -1;
         def->os.loader = virDomainXMLNodeTextNonEmpty(loader);
     }
+    if (nvram && parseNvramType(def, nvram) < 0)
+        return -1;
     if (nvram) {
-        def->os.nvram = virDomainXMLNodeTextNonEmpty(nvram);
+        if (!def->os.nvramTypeFile)
+            def->os.nvram = virDomainXMLNodeTextNonEmpty(nvram);
         def->os.nvramTemplate = virDomainXMLProp(nvram, "template");
         if (def->os.nvramTemplate && !*def->os.nvramTemplate)
             g_clear_pointer(&def->os.nvramTemplate, g_free);
