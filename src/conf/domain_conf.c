@@ -293,6 +293,7 @@ virDomainDefFree(virDomainDef *def)
     g_strfreev(def->unknownElements);
     virDomainTuneClear(def);
     virDomainNumaClear(def);
+    virDomainIOThreadsClear(def);
     g_free(def);
 }
 
@@ -310,6 +311,8 @@ virDomainDefNew(void)
     def->mem.hardLimit = VIR_DOMAIN_TUNE_UNLIMITED;
     def->mem.softLimit = VIR_DOMAIN_TUNE_UNLIMITED;
     def->mem.swapHardLimit = VIR_DOMAIN_TUNE_UNLIMITED;
+    def->defaultPoolMin = -1;
+    def->defaultPoolMax = -1;
     return def;
 }
 
@@ -406,6 +409,7 @@ virDomainDefCopy(const virDomainDef *src)
     def->title = g_strdup(src->title);
     def->description = g_strdup(src->description);
     virDomainTuneCopy(def, src);
+    virDomainIOThreadsCopy(def, src);
     def->metadata = src->metadata ? xmlCopyDoc(src->metadata, 1) : NULL;
     def->os.type = g_strdup(src->os.type);
     def->os.arch = g_strdup(src->os.arch);
@@ -739,6 +743,13 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
     { "cputune/iothread_quota", noAttrs },
     { "cputune/vcpupin", (const char *const[]){ "vcpu", "cpuset", NULL } },
     { "cputune/emulatorpin", (const char *const[]){ "cpuset", NULL } },
+    { "cputune/iothreadpin", (const char *const[]){ "iothread", "cpuset", NULL } },
+    { "iothreads", noAttrs },
+    { "iothreadids", noAttrs },
+    { "iothreadids/iothread",
+      (const char *const[]){ "id", "thread_pool_min", "thread_pool_max", NULL } },
+    { "defaultiothread",
+      (const char *const[]){ "thread_pool_min", "thread_pool_max", NULL } },
     { "blkiotune", noAttrs },
     { "blkiotune/weight", noAttrs },
     { "blkiotune/device", noAttrs },
@@ -757,11 +768,14 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
 };
 
 static const char *const knownTopLevel[] = {
-    "name",     "uuid",     "title",     "description", "memory",      "currentMemory",
-    "vcpu",     "os",       "features",  "clock",       "on_poweroff", "on_reboot",
-    "on_crash", "devices",  "metadata",  "pm",          "cpu",         "cputune",
-    "memtune",  "resource", "blkiotune", "numatune",    "maxMemory",   "memoryBacking",
-    "genid",    NULL,
+    "name",      "uuid",          "title",       "description",
+    "memory",    "currentMemory", "vcpu",        "os",
+    "features",  "clock",         "on_poweroff", "on_reboot",
+    "on_crash",  "devices",       "metadata",    "pm",
+    "cpu",       "cputune",       "memtune",     "resource",
+    "blkiotune", "numatune",      "maxMemory",   "memoryBacking",
+    "genid",     "iothreads",     "iothreadids", "defaultiothread",
+    NULL,
 };
 
 /* <genid> as libvirt's virDomainDefParseIDs: at most one, empty means
@@ -962,6 +976,9 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
     if (node && virDomainNumaParse(def, node, unknown, flags, &failed) < 0)
         return NULL;
 
+    if (virDomainIOThreadsParse(def, root, unknown, flags, &failed) < 0 || failed)
+        return NULL;
+
     if (virDomainTuneParse(def, root, unknown, flags, &failed) < 0 || failed)
         return NULL;
 
@@ -987,7 +1004,8 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
         }
     }
 
-    if (postParse(def, flags) < 0 || virDomainNumaValidate(def) < 0)
+    if (postParse(def, flags) < 0 || virDomainNumaValidate(def) < 0 ||
+        virDomainIOThreadsValidate(def) < 0)
         return NULL;
 
     if (virDomainLoaderValidate(def, root) < 0)

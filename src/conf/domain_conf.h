@@ -314,10 +314,11 @@ typedef struct {
     int detectZeroes; /* virDomainDiskDetectZeroes (<driver detect_zeroes=...>) */
     int ioeventfd;    /* virDomainTristate switch (<driver ioeventfd='on|off'>): virtio */
     int eventIdx;     /* virDomainTristate switch (<driver event_idx='on|off'>): virtio */
-    char *src;        /* <source file=...>; NULL for an empty cdrom. type volume:
+    unsigned int iothread; /* <driver iothread=...>: an IOThread's id; 0: none */
+    char *src;             /* <source file=...>; NULL for an empty cdrom. type volume:
                        * NULL until the QEMU driver resolves the volume at
                        * start (the live copy only; never formatted) */
-    char *srcPool;    /* type volume: <source pool=... volume=...> */
+    char *srcPool;         /* type volume: <source pool=... volume=...> */
     char *srcVolume;
     /* type network: its source (never NULL then), and the <auth> of the
      * disk (authInSource: written inside <source>, else before it, as
@@ -608,16 +609,17 @@ typedef enum {
 /* <controller type index model ports>, <model name>, <target chassis port>,
  * <address> (libvirt's names; which models a driver runs is its to say). */
 typedef struct {
-    int type;            /* virDomainControllerType */
-    int idx;             /* index; assigned in document order when absent */
-    char *model;         /* model=...; NULL if absent */
-    int ports;           /* ports=...; -1 if absent */
-    char *modelName;     /* <model name=...> (pci controllers); NULL if absent */
-    int targetChassis;   /* <target chassis=...>; -1 if absent */
-    int targetPort;      /* <target port=...>; -1 if absent */
-    int targetChassisNr; /* pci-bridge: <target chassisNr=...> (1-255); 0 if absent */
-    int masterStartport; /* usb companions: <master startport=...>; -1 if absent */
-    bool implicit;       /* added by the parser for a device (never formatted): a
+    int type;              /* virDomainControllerType */
+    int idx;               /* index; assigned in document order when absent */
+    char *model;           /* model=...; NULL if absent */
+    int ports;             /* ports=...; -1 if absent */
+    char *modelName;       /* <model name=...> (pci controllers); NULL if absent */
+    int targetChassis;     /* <target chassis=...>; -1 if absent */
+    int targetPort;        /* <target port=...>; -1 if absent */
+    int targetChassisNr;   /* pci-bridge: <target chassisNr=...> (1-255); 0 if absent */
+    int masterStartport;   /* usb companions: <master startport=...>; -1 if absent */
+    unsigned int iothread; /* virtio-scsi: <driver iothread=...>; 0: none */
+    bool implicit;         /* added by the parser for a device (never formatted): a
                           * driver's own defaults go before it, as in libvirt */
     virDomainDeviceAddress addr;
 } virDomainControllerDef;
@@ -868,6 +870,17 @@ typedef struct {
     char *vcpuCpuset;
 } virDomainCputuneDef;
 
+/* One IOThread (libvirt's virDomainIOThreadIDDef): <iothread id=...
+ * thread_pool_min=... thread_pool_max=...> and its <cputune><iothreadpin>. */
+typedef struct {
+    unsigned int id; /* >= 1, unique in a definition */
+    int poolMin;     /* -1 if absent */
+    int poolMax;     /* -1 if absent, else >= 1 */
+    bool autofill;   /* made from the <iothreads> count, not written */
+    char *cpuset;    /* <iothreadpin cpuset=...> normalized; NULL: not pinned */
+    int tid;         /* live: the thread's id in QEMU (query-iothreads); 0 unknown */
+} virDomainIOThreadDef;
+
 /* <blkiotune> */
 typedef struct {
     char *path;
@@ -1043,6 +1056,12 @@ typedef struct {
     unsigned long long maxMemory; /* KiB */
     unsigned int memorySlots;
     char *resourcePartition; /* <resource><partition>; NULL if absent */
+    /* <iothreads>, <iothreadids>, <cputune><iothreadpin>, <defaultiothread>:
+     * domain_iothread_conf.c */
+    virDomainIOThreadDef **iothreads;
+    size_t niothreads;
+    int defaultPoolMin; /* <defaultiothread thread_pool_min=...>; -1 if absent */
+    int defaultPoolMax; /* ... thread_pool_max; -1 if absent */
 
     struct {
         char *type;    /* "hvm" */
@@ -1136,6 +1155,17 @@ typedef struct {
      * there are none; at most 64 distinct names are kept. */
     char **unknownElements;
 } virDomainDef;
+
+/* domain_iothread_conf.c. Find: the IOThread @id of @def or NULL. Add:
+ * a new one with @id (no settings) appended to @def, which owns it;
+ * the caller checks @id is unused. Clear frees them all; Copy gives @dst
+ * copies of @src's (dst's own are not freed). */
+#define VIR_DOMAIN_IOTHREADS_MAX 16384
+virDomainIOThreadDef *virDomainIOThreadFind(const virDomainDef *def, unsigned int id);
+virDomainIOThreadDef *virDomainIOThreadAdd(virDomainDef *def, unsigned int id);
+void virDomainIOThreadDefFree(virDomainIOThreadDef *t);
+void virDomainIOThreadsClear(virDomainDef *def);
+void virDomainIOThreadsCopy(virDomainDef *dst, const virDomainDef *src);
 
 /* domain_tune.c: libvirt's cpu list syntax ("0-3,^2,5") over at most
  * @maxbits bits into a new byte map (bit N of byte N/8) of @maplen bytes;

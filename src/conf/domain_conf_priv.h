@@ -312,3 +312,21 @@ int virDomainFSParseXML(GPtrArray **fss, xmlNodePtr node, GPtrArray *unknown,
 /* <filesystem ...> at @indent (its <alias> unless FORMAT_INACTIVE). */
 void virDomainFSFormat(GString *buf, int indent, const virDomainFSDef *fs,
                        unsigned int flags);
+/* ---- domain_iothread_conf.c ---- */
+/* <iothreads>, <iothreadids>, <defaultiothread> of @root into @def (ids
+ * filled in up to the count as libvirt does); -1 with libvirt's error.
+ * Run before <cputune>, whose <iothreadpin> (PinParse) needs the ids. */
+int virDomainIOThreadsParse(virDomainDef *def, xmlNodePtr root, GPtrArray *unknown,
+                            unsigned int flags, bool *failed);
+int virDomainIOThreadPinParse(virDomainDef *def, xmlNodePtr node);
+/* libvirt's define-time checks of the thread pool sizes; -1 with its error. */
+int virDomainIOThreadsValidate(const virDomainDef *def);
+/* <iothreads>, <iothreadids>, <defaultiothread> at @indent (after <vcpu>);
+ * PinsFormat: the <iothreadpin> lines of <cputune>. */
+void virDomainIOThreadsFormat(GString *buf, int indent, const virDomainDef *def);
+void virDomainIOThreadPinsFormat(GString *buf, int indent, const virDomainDef *def);
+/* An unsigned int attribute as libvirt's virXMLPropUInt with NONZERO (and
+ * REQUIRED when @required): 1 and *@out set, 0 when absent, -1 with
+ * libvirt's XML error. */
+int virDomainXMLPropUIntNonZero(xmlNodePtr node, const char *name, bool required,
+                                unsigned int *out);

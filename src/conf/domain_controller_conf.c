@@ -125,6 +125,7 @@ virDomainControllerParseXML(xmlNodePtr node)
     g_autofree char *type = virDomainXMLProp(node, "type");
     xmlNodePtr model = virDomainXMLChild(node, "model");
     xmlNodePtr target = virDomainXMLChild(node, "target");
+    xmlNodePtr driver;
 
     if (type) {
         ctrl->type = virDomainEnumFromString(controllerTypeNames,
@@ -188,6 +189,29 @@ virDomainControllerParseXML(xmlNodePtr node)
             return NULL;
         }
         ctrl->targetChassisNr = MAX(nr, 0);
+    }
+    if ((driver = virDomainXMLChild(node, "driver"))) {
+        g_autofree char *iothread = virDomainXMLProp(driver, "iothread");
+        unsigned long long v;
+
+        /* libvirt's virXMLPropUInt without NONZERO: iothread='0' is none */
+        if (iothread) {
+            if (virDomainParseULL(iothread, &v) < 0 || v > G_MAXUINT) {
+                virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                                   "Invalid value for attribute 'iothread' in element "
+                                   "'driver': '%s'. Expected non-negative integer value",
+                                   iothread);
+                return NULL;
+            }
+            if (ctrl->type != VIR_DOMAIN_CONTROLLER_TYPE_SCSI || !ctrl->model ||
+                strcmp(ctrl->model, "virtio-scsi") != 0) {
+                virReportError(VIR_ERR_XML_ERROR, "%s",
+                               "'iothread' attribute only supported for virtio scsi "
+                               "controllers");
+                return NULL;
+            }
+            ctrl->iothread = (unsigned int)v;
+        }
     }
     if (virDomainDeviceAddressParse(node, &ctrl->addr) < 0)
         return NULL;

@@ -238,6 +238,8 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
             { "event_idx", switchNames, VIR_DOMAIN_TRISTATE_LAST, &disk->eventIdx },
         };
 
+        if (virDomainXMLPropUIntNonZero(driver, "iothread", false, &disk->iothread) < 0)
+            return -1;
         disk->driverName = virDomainXMLProp(driver, "name");
         if (disk->driverName && !*disk->driverName)
             g_clear_pointer(&disk->driverName, g_free);
@@ -977,7 +979,7 @@ static const virDomainXMLAttrRule diskAttrs[] = {
     { "", (const char *const[]){ "type", "device", NULL } },
     { "driver",
       (const char *const[]){ "name", "type", "cache", "io", "discard", "detect_zeroes",
-                             "ioeventfd", "event_idx", NULL } },
+                             "ioeventfd", "event_idx", "iothread", NULL } },
     { "source",
       (const char *const[]){ "file", "dev", "index", "pool", "volume", "protocol", "name",
                              "query", "tls", "tlsHostname", NULL } },
@@ -1021,6 +1023,7 @@ static const virDomainXMLAttrRule controllerAttrs[] = {
     { "model", (const char *const[]){ "name", NULL } },
     { "target", (const char *const[]){ "chassis", "port", "chassisNr", NULL } },
     { "master", (const char *const[]){ "startport", NULL } },
+    { "driver", (const char *const[]){ "iothread", NULL } },
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule channelAttrs[] = {
@@ -1075,7 +1078,8 @@ static const char *const chrChildren[] = {
 };
 static const char *const balloonChildren[] = { "address", NULL };
 static const char *const controllerChildren[] = {
-    "model", "model/", "target", "target/", "master", "master/", "address", NULL,
+    "model",   "model/", "target",  "target/", "master",
+    "master/", "driver", "driver/", "address", NULL,
 };
 static const char *const channelChildren[] = {
     "source", "source/", "target", "target/", "address", NULL,

@@ -135,7 +135,7 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
     ctx->indent += 2;
     if (disk->driverName || disk->format != VIR_STORAGE_FORMAT_NONE ||
         disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT || disk->io || disk->discard ||
-        disk->detectZeroes || disk->ioeventfd || disk->eventIdx) {
+        disk->detectZeroes || disk->ioeventfd || disk->eventIdx || disk->iothread) {
         lineStart(ctx, "<driver");
         attr(ctx->buf, "name", disk->driverName);
         if (disk->format != VIR_STORAGE_FORMAT_NONE)
@@ -150,6 +150,8 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
             attr(ctx->buf, "event_idx", virDomainTristateSwitchToString(disk->eventIdx));
         if (disk->discard)
             attr(ctx->buf, "discard", virDomainDiskDiscardNames[disk->discard]);
+        if (disk->iothread)
+            g_string_append_printf(ctx->buf, " iothread='%u'", disk->iothread);
         if (disk->detectZeroes)
             attr(ctx->buf, "detect_zeroes",
                  virDomainDiskDetectZeroesNames[disk->detectZeroes]);
@@ -285,7 +287,7 @@ formatController(fmtCtx *ctx, const virDomainControllerDef *c)
 {
     bool children = c->modelName || c->targetChassis >= 0 || c->targetPort >= 0 ||
                     c->targetChassisNr > 0 || c->masterStartport >= 0 ||
-                    c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE;
+                    c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE || c->iothread;
 
     lineStart(ctx, "<controller");
     attr(ctx->buf, "type", virDomainControllerTypeToString(c->type));
@@ -316,6 +318,8 @@ formatController(fmtCtx *ctx, const virDomainControllerDef *c)
     }
     if (c->masterStartport >= 0)
         line(ctx, "<master startport='%d'/>", c->masterStartport);
+    if (c->iothread)
+        line(ctx, "<driver iothread='%u'/>", c->iothread);
     formatAddress(ctx, &c->addr);
     ctx->indent -= 2;
     line(ctx, "</controller>");
@@ -645,6 +649,7 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     if (def->vcpusCurrent && def->vcpusCurrent < def->vcpus)
         g_string_append_printf(buf, " current='%u'", def->vcpusCurrent);
     g_string_append_printf(buf, ">%u</vcpu>\n", def->vcpus);
+    virDomainIOThreadsFormat(buf, ctx.indent, def);
     virDomainTuneFormat(buf, ctx.indent, def, 'c');
     virDomainTuneFormat(buf, ctx.indent, def, 'n');
     virDomainTuneFormat(buf, ctx.indent, def, 'r');

@@ -308,6 +308,9 @@ parseCputune(virDomainDef *def, xmlNodePtr tune, GPtrArray *unknown, unsigned in
             }
             if (!(ct->emulatorpin = virDomainParsePinCpuset(cur)))
                 return -1;
+        } else if (virDomainXMLNodeIs(cur, "iothreadpin")) {
+            if (virDomainIOThreadPinParse(def, cur) < 0)
+                return -1;
         } else if (!virDomainStrInList(
                        (const char *const[]){ "shares", "period", "quota",
                                               "global_period", "global_quota",
@@ -777,6 +780,7 @@ virDomainTuneFormat(GString *buf, int indent, const virDomainDef *def, char what
         indentTo(body, indent + 2);
         g_string_append_printf(body, "<emulatorpin cpuset='%s'/>\n", ct->emulatorpin);
     }
+    virDomainIOThreadPinsFormat(body, indent + 2, def);
     if (!body->len)
         return;
     indentTo(buf, indent);

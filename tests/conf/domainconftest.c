@@ -178,7 +178,7 @@ testMetadataAndAttrs(void)
 {
     g_autoptr(virDomainDef) def =
         parseFmt("<metadata><a:x xmlns:a='urn:a' k='v'><a:y/></a:x></metadata>"
-                 "<devices><disk type='file' snapshot='no'><driver iothread='1' "
+                 "<devices><disk type='file' snapshot='no'><driver copy_on_read='on' "
                  "io='threads'/><source file='/a'/><target dev='vda'/></disk></devices>",
                  0);
     g_autoptr(virDomainDef) copy = NULL;
@@ -197,7 +197,7 @@ testMetadataAndAttrs(void)
     g_assert_true(g_strv_contains((const char *const *)copy->unknownElements,
                                   "devices/disk@snapshot"));
     g_assert_true(g_strv_contains((const char *const *)copy->unknownElements,
-                                  "devices/disk/driver@iothread"));
+                                  "devices/disk/driver@copy_on_read"));
     g_assert_cmpuint(g_strv_length(copy->unknownElements), ==, 2);
     def = virDomainDefParseString(a, VIR_DOMAIN_DEF_PARSE_INACTIVE);
     g_assert_nonnull(def);

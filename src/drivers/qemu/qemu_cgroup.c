@@ -2,8 +2,8 @@
 
 /*
  * Threads: called from qemuProcessStart/Stop/Reconnect and the tuning entry
- * points with the domain object locked and a job held; the only wait is
- * query-cpus-fast, sent with the object unlocked (the job keeps priv->mon).
+ * points with the domain object locked and a job held; the only waits are
+ * query-cpus-fast and query-iothreads, sent with the object unlocked (the job keeps priv->mon).
  * One thread of its own, qemu-cgwarm, during a start only (from
  * qemuCgroupWarmStart to qemuCgroupWarmStop, which joins it): it touches
  * no object, only the "tasks" file of the daemon's own group.
@@ -258,6 +258,92 @@ qemuCgroupRefreshVcpuTids(virDomainObj *obj)
     return 0;
 }
 
+int
+qemuCgroupRefreshIOThreadTids(virDomainObj *obj)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    g_autoptr(json_object) reply = NULL;
+    qemuMonitor *mon = priv->mon;
+    size_t n;
+    int rc;
+
+    if (!obj->def->niothreads)
+        return 0;
+    if (!mon) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s", "QEMU monitor is not connected");
+        return -1;
+    }
+    virDomainObjUnlock(obj);
+    rc =
+        qemuMonitorCommand(mon, "query-iothreads", NULL, QEMU_MONITOR_TIMEOUT_MS, &reply);
+    virDomainObjLock(obj);
+    if (rc < 0)
+        return -1;
+    if (!json_object_is_type(reply, json_type_array)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "query-iothreads reply was not an array");
+        return -1;
+    }
+    for (size_t i = 0; i < obj->def->niothreads; i++)
+        obj->def->iothreads[i]->tid = 0;
+    n = json_object_array_length(reply);
+    for (size_t i = 0; i < n; i++) {
+        json_object *it = json_object_array_get_idx(reply, i);
+        json_object *v = NULL;
+        const char *id;
+        guint64 num;
+        virDomainIOThreadDef *t;
+
+        /* libvirt's qemuMonitorJSONGetIOThreads: "iothreadN" ids only */
+        if (!json_object_object_get_ex(it, "id", &v) ||
+            !(id = json_object_get_string(v)) || !g_str_has_prefix(id, "iothread") ||
+            !g_ascii_string_to_unsigned(id + strlen("iothread"), 10, 1, G_MAXUINT, &num,
+                                        NULL) ||
+            !(t = virDomainIOThreadFind(obj->def, (unsigned int)num)))
+            continue;
+        if (json_object_object_get_ex(it, "thread-id", &v))
+            t->tid = json_object_get_int(v);
+    }
+    for (size_t i = 0; i < obj->def->niothreads; i++) {
+        if (obj->def->iothreads[i]->tid <= 0) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "iothread %u not found",
+                           obj->def->iothreads[i]->id);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
+qemuCgroupSetupIOThread(virDomainObj *obj, const virDomainIOThreadDef *t)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    virDomainDef *def = obj->def;
+    g_autofree char *name = g_strdup_printf("iothread%u", t->id);
+    g_autoptr(virCgroup) g = NULL;
+    /* libvirt: the IOThread's own pin, else <vcpu cpuset> */
+    const char *pin = t->cpuset ? t->cpuset : def->cputune.vcpuCpuset;
+
+    if (t->tid <= 0)
+        return 0;
+    if (!priv->cgroup)
+        return pin ? qemuCgroupSetAffinity(t->tid, pin) : 0;
+    if (!(g = virCgroupNewThread(priv->cgroup, name, true)) ||
+        virCgroupAddThread(g, t->tid) < 0)
+        return -1;
+    if (pin) {
+        if (virCgroupHasController(g, VIR_CGROUP_CONTROLLER_CPUSET) &&
+            virCgroupSetCpusetCpus(g, pin) < 0)
+            return -1;
+        if (qemuCgroupSetAffinity(t->tid, pin) < 0)
+            return -1;
+    }
+    if (virCgroupHasController(g, VIR_CGROUP_CONTROLLER_CPU) &&
+        qemuCgroupSetBW(g, def->cputune.iothreadPeriod, def->cputune.iothreadQuota) < 0)
+        return -1;
+    return 0;
+}
+
 virCgroup *
 qemuCgroupVcpu(virDomainObj *obj, unsigned int vcpu)
 {
@@ -279,9 +365,13 @@ qemuCgroupSetupThreads(virDomainObj *obj)
     virDomainDef *def = obj->def;
     g_autoptr(virCgroup) emu = NULL;
 
-    if (qemuCgroupRefreshVcpuTids(obj) < 0)
+    if (qemuCgroupRefreshVcpuTids(obj) < 0 || qemuCgroupRefreshIOThreadTids(obj) < 0)
         return -1;
     if (!priv->cgroup) {
+        for (size_t i = 0; i < def->niothreads; i++) {
+            if (qemuCgroupSetupIOThread(obj, def->iothreads[i]) < 0)
+                return -1;
+        }
         /* no cgroup (session, embed): the pins still hold through affinity */
         if (virDomainDefGetEmulatorPin(def) &&
             qemuCgroupSetAffinity(obj->pid, virDomainDefGetEmulatorPin(def)) < 0)
@@ -312,6 +402,10 @@ qemuCgroupSetupThreads(virDomainObj *obj)
 
     for (size_t i = 0; i < priv->nvcpuTids; i++) {
         if (qemuCgroupSetupVcpu(obj, i) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < def->niothreads; i++) {
+        if (qemuCgroupSetupIOThread(obj, def->iothreads[i]) < 0)
             return -1;
     }
     return 0;

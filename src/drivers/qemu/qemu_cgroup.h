@@ -52,9 +52,10 @@ bool qemuCgroupPlaceBeforeExec(const virDomainDef *def);
 typedef struct _qemuCgroupWarm qemuCgroupWarm;
 qemuCgroupWarm *qemuCgroupWarmStart(virDomainObj *obj);
 void qemuCgroupWarmStop(qemuCgroupWarm *warm);
-/* Once the monitor is up, before "cont": the emulator and vCPU thread
- * groups, pins (cgroup cpuset and thread affinity) and bandwidth. The
- * lock is dropped while QEMU answers query-cpus-fast. */
+/* Once the monitor is up, before "cont": the emulator, vCPU and IOThread
+ * thread groups, pins (cgroup cpuset and thread affinity) and bandwidth.
+ * The lock is dropped while QEMU answers query-cpus-fast and
+ * query-iothreads. */
 int qemuCgroupSetupThreads(virDomainObj *obj);
 /* vCPU @i's thread (priv->vcpuTids) into its "vcpuI" group with the
  * definition's pin and bandwidth (only the pin's affinity without a
@@ -67,6 +68,14 @@ int qemuCgroupSetupVcpu(virDomainObj *obj, size_t i);
 int qemuCgroupVcpusChanged(virDomainObj *obj, const int *oldTids, size_t noldTids);
 /* The group of vCPU @i removed, its thread gone (never fails). */
 void qemuCgroupRemoveVcpu(virDomainObj *obj, size_t i);
+/* The IOThreads' thread ids from query-iothreads into the live
+ * definition's iothreads[]->tid (lock dropped while QEMU answers); -1
+ * with INTERNAL_ERROR when one of them is missing. SetupIOThread: @t's
+ * thread into its "iothreadN" group with its pin (else <vcpu cpuset>) as
+ * cpuset and affinity, and the iothread bandwidth (affinity only without
+ * a cgroup), as libvirt's qemuProcessSetupIOThread. 0 or -1. */
+int qemuCgroupRefreshIOThreadTids(virDomainObj *obj);
+int qemuCgroupSetupIOThread(virDomainObj *obj, const virDomainIOThreadDef *t);
 /* Re-read the vCPU thread ids (reconnect). */
 int qemuCgroupRefreshVcpuTids(virDomainObj *obj);
 /* After a daemon restart: adopt the group @obj->pid sits in. */

@@ -11,6 +11,7 @@
 #include "qemu_command.h"
 #include "qemu_block_net.h"
 #include "qemu_command_memory.h"
+#include "qemu_iothread.h"
 #include "qemu_cpu.h"
 #include "qemu_domain_address.h"
 #include "qemu_security.h"
@@ -481,9 +482,13 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
     case VIR_DOMAIN_DISK_BUS_VIRTIO: {
         g_autofree char *pci = qemuPCIAddrProps(def, &disk->addr);
 
-        /* libvirt's order: ioeventfd, event_idx, then the address */
+        g_autofree char *iothread =
+            disk->iothread ? g_strdup_printf(",iothread=iothread%u", disk->iothread)
+                           : g_strdup("");
+
+        /* libvirt's order: iothread, ioeventfd, event_idx, then the address */
         dev = g_strdup_printf(
-            "virtio-blk-pci%s%s%s%s%s,drive=libvirt-%zu-format,id=%s",
+            "virtio-blk-pci%s%s%s%s%s%s,drive=libvirt-%zu-format,id=%s", iothread,
             disk->ioeventfd ? ",ioeventfd=" : "",
             disk->ioeventfd ? virDomainTristateSwitchToString(disk->ioeventfd) : "",
             disk->eventIdx ? ",event_idx=" : "",
@@ -1542,6 +1547,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         else
             addf(a, "%u%s,sockets=%u,cores=1,threads=1", cur, maxcpus, def->vcpus);
     }
+    qemuBuildIOThreadArgs(a, def);
     if (qemuBuildNumaArgs(a, def, opts) < 0)
         return NULL;
     virUUIDFormat(def->uuid, uuid);

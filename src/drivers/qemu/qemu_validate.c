@@ -89,6 +89,17 @@ qemuValidateDiskNet(const virDomainDiskDef *disk)
     return 0;
 }
 
+/* libvirt's names of the buses virtkit carries */
+static const char *
+qemuDiskBusName(int bus)
+{
+    static const char *const names[VIR_DOMAIN_DISK_BUS_LAST] = {
+        "none", "ide", "scsi", "virtio", "usb", "sata", "fdc",
+    };
+
+    return bus >= 0 && bus < VIR_DOMAIN_DISK_BUS_LAST ? names[bus] : "none";
+}
+
 static int
 qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
                  const char *machine)
@@ -154,6 +165,21 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
     if (bus == VIR_DOMAIN_DISK_BUS_USB &&
         qemuValidateAddressType(&disk->addr, "usb disk", USB_ONLY) < 0)
         return -1;
+    /* libvirt's qemuValidateDomainDeviceDefDiskIOThreads */
+    if (disk->iothread) {
+        if (bus != VIR_DOMAIN_DISK_BUS_VIRTIO) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "IOThreads not available for bus %s target %s",
+                           qemuDiskBusName(bus), dst);
+            return -1;
+        }
+        if (!virDomainIOThreadFind(def, disk->iothread)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "Disk iothread '%u' not defined in iothreadid",
+                           disk->iothread);
+            return -1;
+        }
+    }
     switch (bus) {
     case VIR_DOMAIN_DISK_BUS_VIRTIO:
         if (disk->device != VIR_DOMAIN_DISK_DEVICE_DISK) {
