@@ -180,18 +180,27 @@ def test_placement_schedinfo_restart():
     uri = d.uri()
     serial = os.path.join(d.root, "a.serial")
     try:
+        # one IOThread pinned to CPU 0 (QEMU names its thread "IO iothread1")
+        iot = ("<iothreads>1</iothreads>"
+               "<cputune><iothreadpin iothread='1' cpuset='0'/></cputune>")
         virsh(uri, "define", write(os.path.join(d.root, "a.xml"),
-                                   guest_xml(name, guest, serial)))
+                                   guest_xml(name, guest, serial, cputune=iot)))
         virsh(uri, "start", name)
         rel = group_rel(uri, name)
         pid = qemu_pid(d, name)
-        # placement: vCPU threads in vcpuN, every other thread in emulator
+        # placement: vCPU threads in vcpuN, the IOThread in iothread1 (its
+        # pin as affinity), every other thread in emulator
         ths = threads(pid)
         vcpus = sorted(t for t, (comm, _) in ths.items() if comm.startswith("CPU "))
         assert len(vcpus) == 2, ths
+        iothr = [t for t, (comm, _) in ths.items() if comm == "IO iothread1"]
+        assert len(iothr) == 1, ths
+        status = read("/proc/%d/task/%d/status" % (pid, iothr[0]))
+        assert re.search(r"^Cpus_allowed_list:\s+0$", status, re.M), status
         for tid, (comm, paths) in ths.items():
             want = "/" + rel + ("/vcpu%s" % comm.split()[1].split("/")[0]
-                                if comm.startswith("CPU ") else "/emulator")
+                                if comm.startswith("CPU ") else
+                                "/iothread1" if comm == "IO iothread1" else "/emulator")
             assert paths["cpu"] == want, (comm, paths, want)
             if "cpuset" in h:
                 assert paths["cpuset"] == want, (comm, paths)
@@ -214,6 +223,9 @@ def test_placement_schedinfo_restart():
         assert read(os.path.join(cpu, "emulator", "cpu.cfs_quota_us")) == "-1"
         virsh(uri, "schedinfo", name, "emulator_period=20000")
         assert read(os.path.join(cpu, "emulator", "cpu.cfs_period_us")) == "20000"
+        virsh(uri, "schedinfo", name, "--live", "--set", "iothread_quota=40000")
+        assert read(os.path.join(cpu, "iothread1", "cpu.cfs_quota_us")) == "40000"
+        assert "iothread_quota : 40000" in virsh(uri, "schedinfo", name).stdout
         virsh(uri, "schedinfo", name, "--set", "global_quota=80000")
         assert read(os.path.join(cpu, "cpu.cfs_quota_us")) == "80000"
         # bad values: libvirtd's errors, nothing changes

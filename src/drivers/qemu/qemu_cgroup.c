@@ -353,6 +353,14 @@ qemuCgroupVcpu(virDomainObj *obj, unsigned int vcpu)
 }
 
 virCgroup *
+qemuCgroupIOThread(virDomainObj *obj, unsigned int id)
+{
+    g_autofree char *name = g_strdup_printf("iothread%u", id);
+
+    return virCgroupNewThread(qemuDomainPriv(obj)->cgroup, name, false);
+}
+
+virCgroup *
 qemuCgroupEmulator(virDomainObj *obj)
 {
     return virCgroupNewThread(qemuDomainPriv(obj)->cgroup, "emulator", false);

@@ -83,7 +83,8 @@ void qemuCgroupReconnect(qemuDriver *driver, virDomainObj *obj);
 /* QEMU is gone: remove what was made. */
 void qemuCgroupRemove(virDomainObj *obj);
 
-/* The thread group of vCPU @vcpu / the emulator (no creation); NULL with
+/* The thread group of vCPU @vcpu / the emulator / IOThread @id (no creation); NULL with
  * an error when the guest has no cgroup. */
 virCgroup *qemuCgroupVcpu(virDomainObj *obj, unsigned int vcpu);
 virCgroup *qemuCgroupEmulator(virDomainObj *obj);
+virCgroup *qemuCgroupIOThread(virDomainObj *obj, unsigned int id);

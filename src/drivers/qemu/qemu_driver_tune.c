@@ -240,9 +240,15 @@ qemuTuneReadLive(virDomainObj *obj, qemuSchedData *d, bool bw)
     }
     if (qemuTuneGroupBW(priv->cgroup, &d->globalPeriod, &d->globalQuota) < 0)
         return -1;
-    /* no IOThreads: libvirt reads the guest's own group */
-    if (qemuTuneGroupBW(priv->cgroup, &d->iothreadPeriod, &d->iothreadQuota) < 0)
+    /* libvirt reads the first IOThread's group, the guest's own without one */
+    if (obj->def->niothreads) {
+        g_autoptr(virCgroup) io = qemuCgroupIOThread(obj, obj->def->iothreads[0]->id);
+
+        if (!io || qemuTuneGroupBW(io, &d->iothreadPeriod, &d->iothreadQuota) < 0)
+            return -1;
+    } else if (qemuTuneGroupBW(priv->cgroup, &d->iothreadPeriod, &d->iothreadQuota) < 0) {
         return -1;
+    }
     return 0;
 }
 
@@ -355,6 +361,17 @@ qemuTuneSetBWLive(virDomainObj *obj, const char *which, unsigned long long perio
         }
         return 0;
     }
+    if (strcmp(which, "iothread") == 0) {
+        /* libvirt: every IOThread's group; none (no IOThreads): nothing */
+        for (size_t i = 0; i < obj->def->niothreads; i++) {
+            g_autoptr(virCgroup) g = qemuCgroupIOThread(obj, obj->def->iothreads[i]->id);
+
+            if (!g || (period && virCgroupSetCpuCfsPeriod(g, period) < 0) ||
+                (quota && virCgroupSetCpuCfsQuota(g, quota) < 0))
+                return -1;
+        }
+        return 0;
+    }
     if (strcmp(which, "emulator") == 0) {
         g_autoptr(virCgroup) g = qemuCgroupEmulator(obj);
 
@@ -458,10 +475,8 @@ qemuDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr par
             long long *defQuota = NULL;
 
             if (c.live) {
-                /* no IOThreads in virtkit's guests: nothing to set live */
-                if (strcmp(which, "iothread") != 0 &&
-                    qemuTuneSetBWLive(c.obj, which, isPeriod ? ul : 0, isPeriod ? 0 : l) <
-                        0)
+                if (qemuTuneSetBWLive(c.obj, which, isPeriod ? ul : 0, isPeriod ? 0 : l) <
+                    0)
                     goto cleanup;
             }
             for (int k = 0; k < 2; k++) {
