@@ -30,9 +30,13 @@ typedef struct {
 
     bool fakeReboot;     /* the next SHUTDOWN becomes a reset */
     bool pausedShutdown; /* SHUTDOWN seen during a fake reboot: hide STOP */
-    int beingDestroyed;  /* destroy calls in their kill phase */
-    bool stopping;       /* qemuProcessStop running: ignore QMP events */
-    bool exitSeen;       /* the process exited while being destroyed */
+    /* QEMU's SHUTDOWN of this run came from a QMP system_reset (reason
+     * host-qmp-system-reset: under on_reboot destroy the reset ends the
+     * guest, and that event can reach us before the command's reply) */
+    bool resetShutdown;
+    int beingDestroyed; /* destroy calls in their kill phase */
+    bool stopping;      /* qemuProcessStop running: ignore QMP events */
+    bool exitSeen;      /* the process exited while being destroyed */
     /* Where qemuProcessStop's own "shutting down" line begins in the log
      * (-1: not written in this run): what QEMU wrote in a failed start
      * ends there. */

@@ -449,6 +449,7 @@ qemuDomainReset(virDomainPtr dom, unsigned int flags)
 {
     qemuDriver *driver = qemuDriverOf(dom->conn);
     virDomainObj *obj;
+    guint64 runId;
     int ret = -1;
 
     virCheckFlags(0, -1);
@@ -459,8 +460,21 @@ qemuDomainReset(virDomainPtr dom, unsigned int flags)
         goto cleanup;
     if (qemuDomainObjCheckActive(obj) < 0)
         goto endjob;
-    if (qemuProcessMonitorCommand(obj, "system_reset") < 0)
-        goto endjob;
+    runId = qemuDomainPriv(obj)->runId;
+    qemuDomainPriv(obj)->resetShutdown = false;
+    if (qemuProcessMonitorCommand(obj, "system_reset") < 0) {
+        /* Under on_reboot destroy QEMU turns the reset into a shutdown
+         * whose SHUTDOWN may overtake the reply, and ending QEMU on it
+         * then fails the command (EOF): the reset was carried out and the
+         * guest ends as its definition says, what libvirt answers when
+         * the reply comes first. (Tolerated: the monitor has no quiet
+         * variant of the command.) */
+        if (qemuDomainPriv(obj)->runId != runId || !qemuDomainPriv(obj)->resetShutdown)
+            goto endjob;
+        g_debug("reset of '%s': its SHUTDOWN came before the reply (%s)", obj->def->name,
+                virGetLastErrorMessage());
+        virResetLastError();
+    }
     qemuDomainPriv(obj)->fakeReboot = false;
     if (obj->state == VIR_DOMAIN_CRASHED) {
         virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_CRASHED);

@@ -394,11 +394,15 @@ qemuProcessHandleShutdown(qemuDriver *driver, virDomainObj *obj, json_object *da
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
     json_object *guest = NULL;
+    json_object *reason = NULL;
     int detail = VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED;
 
     if (obj->state == VIR_DOMAIN_SHUTDOWN || priv->beingDestroyed)
         return;
 
+    if (data && json_object_object_get_ex(data, "reason", &reason) &&
+        g_strcmp0(json_object_get_string(reason), "host-qmp-system-reset") == 0)
+        priv->resetShutdown = true;
     if (data && json_object_object_get_ex(data, "guest", &guest))
         detail = json_object_get_boolean(guest) ? VIR_DOMAIN_EVENT_SHUTDOWN_GUEST
                                                 : VIR_DOMAIN_EVENT_SHUTDOWN_HOST;
