@@ -1319,6 +1319,31 @@ typedef enum {
 #define VIR_DOMAIN_JOB_DISK_TOTAL "disk_total"
 #define VIR_DOMAIN_JOB_DISK_PROCESSED "disk_processed"
 #define VIR_DOMAIN_JOB_DISK_REMAINING "disk_remaining"
+#define VIR_DOMAIN_JOB_MEMORY_CONSTANT "memory_constant"
+#define VIR_DOMAIN_JOB_MEMORY_NORMAL "memory_normal"
+#define VIR_DOMAIN_JOB_MEMORY_NORMAL_BYTES "memory_normal_bytes"
+#define VIR_DOMAIN_JOB_MEMORY_BPS "memory_bps"
+#define VIR_DOMAIN_JOB_MEMORY_DIRTY_RATE "memory_dirty_rate"
+#define VIR_DOMAIN_JOB_MEMORY_PAGE_SIZE "memory_page_size"
+#define VIR_DOMAIN_JOB_MEMORY_ITERATION "memory_iteration"
+#define VIR_DOMAIN_JOB_MEMORY_POSTCOPY_REQS "memory_postcopy_requests"
+#define VIR_DOMAIN_JOB_DOWNTIME "downtime"
+#define VIR_DOMAIN_JOB_SETUP_TIME "setup_time"
+
+typedef enum {
+    VIR_DOMAIN_JOB_OPERATION_UNKNOWN = 0,
+    VIR_DOMAIN_JOB_OPERATION_START = 1,
+    VIR_DOMAIN_JOB_OPERATION_SAVE = 2,
+    VIR_DOMAIN_JOB_OPERATION_RESTORE = 3,
+    VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN = 4,
+    VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT = 5,
+    VIR_DOMAIN_JOB_OPERATION_SNAPSHOT = 6,
+    VIR_DOMAIN_JOB_OPERATION_SNAPSHOT_REVERT = 7,
+    VIR_DOMAIN_JOB_OPERATION_DUMP = 8,
+    VIR_DOMAIN_JOB_OPERATION_BACKUP = 9,
+    VIR_DOMAIN_JOB_OPERATION_SNAPSHOT_DELETE = 10,
+    VIR_DOMAIN_JOB_OPERATION_LAST
+} virDomainJobOperation;
 
 int virDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
 int virDomainGetJobStats(virDomainPtr domain, int *type, virTypedParameterPtr *params,

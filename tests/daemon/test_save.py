@@ -13,10 +13,14 @@ python3-libvirt drives save and managedsave (Debian's virsh 9.0 sometimes
 hangs in its own job watcher after a quick save, on libvirtd too); virsh
 drives restore, save-image-*, managedsave-*, start, undefine, domstate.
 """
+import json
 import os
 import re
 import struct
+import subprocess
 import sys
+import threading
+import time
 
 from vkdtest import (Daemon, Skip, VirshEvents, make_tmpdir, qemu_pids, run_tests,
                      test_guest_dir, virsh, wait_for, wait_guest, write)
@@ -203,7 +207,51 @@ def test_save_restore_and_dump():
                cpu_budget=30)
     os.unlink(os.path.join(work, "r.elf"))
 
-    dom.save(img)
+    # the save is a job while it runs (python3-libvirt's jobStats from a
+    # second connection, as libvirtd shows it: Unbounded, operation Save,
+    # QEMU's figures)
+    samples, done = [], threading.Event()
+
+    def poll():
+        c2 = libvirt.open(uri)
+        d2 = c2.lookupByName("sv")
+        while not done.is_set():
+            try:
+                samples.append(d2.jobStats())
+            except libvirt.libvirtError as e:
+                samples.append(e.get_error_code())
+        c2.close()
+    poller = threading.Thread(target=poll)
+    poller.start()
+    try:
+        dom.save(img)
+    finally:
+        done.set()
+        poller.join()
+    running = [s for s in samples if isinstance(s, dict) and
+               s.get("type") == libvirt.VIR_DOMAIN_JOB_UNBOUNDED]
+    assert running and all(s["operation"] == libvirt.VIR_DOMAIN_JOB_OPERATION_SAVE
+                           for s in running), samples[:5]
+    assert any(s.get("memory_total", 0) >= 256 << 20 and
+               0 < s.get("memory_processed", 0) for s in running), running[-3:]
+    # stopped: no current job (libvirt's error), the completed one's
+    # figures, kept once, then read (Debian's virsh; vksh prints the same)
+    r = virsh(uri, "domjobinfo", "sv", check=False)
+    assert r.returncode == 1 and \
+        "Requested operation is not valid: domain is not running" in r.stderr, r.stderr
+    kept = virsh(uri, "domjobinfo", "sv", "--completed", "--keep-completed").stdout
+    assert re.search(r"^Job type: +Completed", kept, re.M) and \
+        re.search(r"^Operation: +Save", kept, re.M) and \
+        re.search(r"^Total downtime: +\d+ +ms", kept, re.M) and \
+        re.search(r"^Memory total: +256\.\d+ MiB", kept, re.M), kept
+    if os.environ.get("VKSH"):
+        p = subprocess.run([os.environ["VKSH"], "-q", "-c", uri, "domjobinfo", "sv",
+                            "--completed", "--keep-completed"],
+                           capture_output=True, text=True, timeout=60)
+        assert p.stdout == kept, (p.stdout, kept)
+    virsh(uri, "domjobinfo", "sv", "--completed")
+    assert virsh(uri, "domjobinfo", "sv", "--completed").stdout.split() == \
+        ["Job", "type:", "None"]
     assert virsh(uri, "domstate", "--reason", "sv").stdout.strip() == "shut off (saved)"
     leftovers = [f for f in os.listdir(work) if ".vksave-" in f]
     assert not leftovers, leftovers
@@ -229,8 +277,15 @@ def test_save_restore_and_dump():
     sysrq_sync(uri, "sv", serial)
 
     # --xml on restore, save-image-define with --paused: the new definition
-    # and state are used
+    # and state are used. (pause-before-switchover turned on behind the
+    # daemon's back first: the save turns it off as libvirt does, instead
+    # of QEMU waiting in pre-switchover until the save's 600 s deadline)
+    virsh(uri, "qemu-monitor-command", "sv", json.dumps(
+        {"execute": "migrate-set-capabilities", "arguments": {"capabilities": [
+            {"capability": "pause-before-switchover", "state": True}]}}))
+    t0 = time.monotonic()
     dom.save(img)
+    assert time.monotonic() - t0 < 120, time.monotonic() - t0
     edited = write(os.path.join(work, "edited.xml"),
                    guest_xml("sv", guest, serial, "edited in the image").replace(
                        "<name>sv</name>", "<name>sv</name><uuid>%s</uuid>" % dom.UUIDString()))

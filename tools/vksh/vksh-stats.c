@@ -784,6 +784,26 @@ vkshCmdDomjobinfo(vkshControl *ctl, const vkshCmd *cmd)
         ok = true;
         goto cleanup;
     }
+    {
+        static const char *const ops[] = {
+            "Unknown",
+            "Start",
+            "Save",
+            "Restore",
+            "Incoming migration",
+            "Outgoing migration",
+            "Snapshot",
+            "Snapshot revert",
+            "Dump",
+            "Backup",
+            "Snapshot delete",
+        };
+        int op;
+
+        if (virTypedParamsGetInt(params, nparams, VIR_DOMAIN_JOB_OPERATION, &op) == 1)
+            vkshPrint(ctl, "%-17s %-12s\n", "Operation:",
+                      op >= 0 && op < (int)G_N_ELEMENTS(ops) ? ops[op] : "Unknown");
+    }
     vkshPrint(ctl, "%-17s %-12llu ms\n", "Time elapsed:", info.timeElapsed);
     if (info.type == VIR_DOMAIN_JOB_BOUNDED)
         vkshPrint(ctl, "%-17s %-12llu ms\n", "Time remaining:", info.timeRemaining);
@@ -808,6 +828,49 @@ vkshCmdDomjobinfo(vkshControl *ctl, const vkshCmd *cmd)
         vkshPrint(ctl, "%-17s %-.3lf %s\n", "Memory remaining:", d, unit);
         d = vkshPrettyCapacity(info.memTotal, &unit);
         vkshPrint(ctl, "%-17s %-.3lf %s\n", "Memory total:", d, unit);
+    }
+    /* the migration's memory figures, as virsh prints them */
+    {
+        unsigned long long v;
+        const char *unit;
+        double d;
+
+        if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_MEMORY_BPS, &v) ==
+                1 &&
+            v) {
+            d = vkshPrettyCapacity(v, &unit);
+            vkshPrint(ctl, "%-17s %-.3lf %s/s\n", "Memory bandwidth:", d, unit);
+        }
+        if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_MEMORY_DIRTY_RATE,
+                                    &v) == 1)
+            vkshPrint(ctl, "%-17s %-12llu pages/s\n", "Dirty rate:", v);
+        if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_MEMORY_PAGE_SIZE,
+                                    &v) == 1)
+            vkshPrint(ctl, "%-17s %-12llu bytes\n", "Page size:", v);
+        if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_MEMORY_ITERATION,
+                                    &v) == 1)
+            vkshPrint(ctl, "%-17s %-12llu\n", "Iteration:", v);
+        if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_MEMORY_POSTCOPY_REQS,
+                                    &v) == 1)
+            vkshPrint(ctl, "%-17s %-12llu\n", "Postcopy requests:", v);
+        if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_MEMORY_CONSTANT,
+                                    &v) == 1)
+            vkshPrint(ctl, "%-17s %-12llu\n", "Constant pages:", v);
+        if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_MEMORY_NORMAL, &v) ==
+            1)
+            vkshPrint(ctl, "%-17s %-12llu\n", "Normal pages:", v);
+        if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_MEMORY_NORMAL_BYTES,
+                                    &v) == 1) {
+            d = vkshPrettyCapacity(v, &unit);
+            vkshPrint(ctl, "%-17s %-.3lf %s\n", "Normal data:", d, unit);
+        }
+        if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_DOWNTIME, &v) == 1)
+            vkshPrint(ctl, "%-17s %-12llu ms\n",
+                      info.type == VIR_DOMAIN_JOB_COMPLETED ? "Total downtime:"
+                                                            : "Expected downtime:",
+                      v);
+        if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_SETUP_TIME, &v) == 1)
+            vkshPrint(ctl, "%-17s %-12llu ms\n", "Setup time:", v);
     }
     ok = true;
 

@@ -8,6 +8,17 @@
 #include "domain_obj.h"
 #include "qemu_conf.h"
 
+/* QEMU's figures of an outgoing migration (query-migrate), in libvirt's
+ * units: bytes, bytes/s, pages/s, ms. */
+typedef struct {
+    bool valid; /* QEMU answered at least once */
+    unsigned long long ramTransferred, ramRemaining, ramTotal, ramBps;
+    unsigned long long ramDuplicate, ramNormal, ramNormalBytes, ramDirtyRate;
+    unsigned long long ramPageSize, ramIteration, ramPostcopyReqs;
+    unsigned long long setupTime, expectedDowntime, downtime;
+    bool downtimeSet; /* QEMU gave the completed migration's downtime */
+} qemuMigrationStats;
+
 typedef struct _qemuMonitor qemuMonitor;
 
 /*
@@ -136,6 +147,19 @@ typedef struct {
     const char *asyncJob;
     bool asyncJobMemoryOnly;
     bool asyncJobAborted;
+    /* What GetJobInfo/GetJobStats show of it (qemu_driver_job.c): the
+     * job's operation (virDomainJobOperation), its start (g_get_real_time
+     * µs) and QEMU's last figures of its migration; then those of the last
+     * one that completed in this object's life, until read without
+     * KEEP_COMPLETED or the next start (libvirt's completed job). */
+    int asyncJobOperation;
+    gint64 asyncJobStart;
+    gint64 asyncJobStopped; /* when it paused the guest; 0: it did not */
+    qemuMigrationStats asyncJobStats;
+    bool completedJob;
+    int completedJobOperation;
+    unsigned long long completedJobElapsedMs;
+    qemuMigrationStats completedJobStats;
 
     guint64 statusSeq;     /* last status write requested (object lock) */
     GMutex statusLock;     /* orders status writes; protects statusWritten */

@@ -107,6 +107,76 @@ qemuSaveParseReplacement(qemuDriver *driver, const virDomainDef *orig, const cha
     return g_steal_pointer(&def);
 }
 
+static unsigned long long
+qemuSaveJsonULL(json_object *o, const char *name)
+{
+    json_object *v = NULL;
+
+    if (!o || !json_object_object_get_ex(o, name, &v))
+        return 0;
+    if (json_object_is_type(v, json_type_double))
+        return (unsigned long long)MAX(json_object_get_double(v), 0);
+    return (unsigned long long)MAX(json_object_get_int64(v), 0);
+}
+
+/* QEMU's figures of the running job's migration (@reply: query-migrate's
+ * answer) kept for GetJobInfo/GetJobStats, in libvirt's units. */
+static void
+qemuSaveJobStatsUpdate(qemuDomainObjPrivate *priv, json_object *reply)
+{
+    qemuMigrationStats *s = &priv->asyncJobStats;
+    json_object *ram = NULL;
+    json_object *mbps = NULL;
+
+    if (!json_object_object_get_ex(reply, "ram", &ram))
+        return;
+    s->valid = true;
+    s->ramTransferred = qemuSaveJsonULL(ram, "transferred");
+    s->ramRemaining = qemuSaveJsonULL(ram, "remaining");
+    s->ramTotal = qemuSaveJsonULL(ram, "total");
+    s->ramDuplicate = qemuSaveJsonULL(ram, "duplicate");
+    s->ramNormal = qemuSaveJsonULL(ram, "normal");
+    s->ramNormalBytes = qemuSaveJsonULL(ram, "normal-bytes");
+    s->ramDirtyRate = qemuSaveJsonULL(ram, "dirty-pages-rate");
+    s->ramPageSize = qemuSaveJsonULL(ram, "page-size");
+    s->ramIteration = qemuSaveJsonULL(ram, "dirty-sync-count");
+    s->ramPostcopyReqs = qemuSaveJsonULL(ram, "postcopy-requests");
+    /* megabits per second, as libvirt turns them into bytes */
+    s->ramBps = json_object_object_get_ex(ram, "mbps", &mbps)
+                    ? (unsigned long long)(MAX(json_object_get_double(mbps), 0) *
+                                           (1000.0 * 1000.0 / 8.0))
+                    : 0;
+    s->setupTime = qemuSaveJsonULL(reply, "setup-time");
+    s->expectedDowntime = qemuSaveJsonULL(reply, "expected-downtime");
+    if (json_object_object_get_ex(reply, "downtime", NULL)) {
+        s->downtime = qemuSaveJsonULL(reply, "downtime");
+        s->downtimeSet = true;
+    }
+}
+
+/* The running job's figures become the completed job's (libvirt keeps
+ * them for GetJobStats with VIR_DOMAIN_JOB_STATS_COMPLETED). */
+static void
+qemuSaveJobCompleted(qemuDomainObjPrivate *priv)
+{
+    gint64 now = g_get_real_time();
+
+    if (!priv->asyncJob)
+        return;
+    priv->completedJob = true;
+    priv->completedJobOperation = priv->asyncJobOperation;
+    priv->completedJobElapsedMs =
+        (unsigned long long)MAX(now - priv->asyncJobStart, 0) / 1000;
+    priv->completedJobStats = priv->asyncJobStats;
+    /* the guest was paused at the job's start: down all along, as
+     * libvirt counts it from the pause */
+    if (priv->asyncJobStopped > 0) {
+        priv->completedJobStats.downtime =
+            (unsigned long long)MAX(now - priv->asyncJobStopped, 0) / 1000;
+        priv->completedJobStats.downtimeSet = true;
+    }
+}
+
 /* Poll the outgoing migration of @obj (locked; dropped while waiting)
  * until QEMU reports it completed. 0, or -1 with an error reported. */
 static int
@@ -135,12 +205,25 @@ qemuSaveWaitMigration(virDomainObj *obj)
         status = json_object_object_get_ex(reply, "status", &st)
                      ? json_object_get_string(st)
                      : "none";
-        if (strcmp(status, "completed") == 0)
+        qemuSaveJobStatsUpdate(priv, reply);
+        if (strcmp(status, "completed") == 0) {
+            qemuSaveJobCompleted(priv);
             return 0;
+        }
         if (strcmp(status, "cancelled") == 0 && priv->asyncJobAborted) {
             /* libvirt's words for a job virDomainAbortJob cancelled */
             virReportError(VIR_ERR_OPERATION_ABORTED, "job '%s' canceled by client",
                            priv->asyncJob ? priv->asyncJob : "domain save");
+            return -1;
+        }
+        if (strcmp(status, "pre-switchover") == 0 ||
+            g_str_has_prefix(status, "postcopy") || g_str_has_prefix(status, "colo")) {
+            /* a state that waits for an action this save never takes:
+             * failed (the caller cancels the migration) rather than
+             * waited on until the deadline */
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           "job '%s' failed: unexpected migration status '%s'",
+                           priv->asyncJob ? priv->asyncJob : "domain save", status);
             return -1;
         }
         if (strcmp(status, "failed") == 0 || strcmp(status, "cancelled") == 0) {
@@ -191,6 +274,57 @@ qemuSaveMonitor(virDomainObj *obj, const char *cmd, json_object *args)
     return rc;
 }
 
+/* As libvirt before each outgoing migration: every migration capability
+ * someone turned on behind the daemon's back (qemu-monitor-command) off
+ * again, "events" aside. pause-before-switchover left on made QEMU wait in
+ * pre-switchover for a migrate-continue nobody sends; postcopy, COLO,
+ * multifd and the like do not fit a stream to a file either. */
+static int
+qemuSaveResetMigrationCaps(virDomainObj *obj)
+{
+    qemuMonitor *mon = qemuDomainPriv(obj)->mon;
+    g_autoptr(json_object) caps = NULL;
+    g_autoptr(json_object) off = json_object_new_array();
+    size_t n;
+    int rc;
+
+    virDomainObjUnlock(obj);
+    rc = qemuMonitorCommand(mon, "query-migrate-capabilities", NULL,
+                            QEMU_MONITOR_TIMEOUT_MS, &caps);
+    virDomainObjLock(obj);
+    if (rc < 0)
+        return -1;
+    n = json_object_is_type(caps, json_type_array) ? json_object_array_length(caps) : 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *c = json_object_array_get_idx(caps, i);
+        json_object *name = NULL;
+        json_object *state = NULL;
+
+        if (!json_object_object_get_ex(c, "capability", &name) ||
+            !json_object_object_get_ex(c, "state", &state) ||
+            !json_object_get_boolean(state) ||
+            g_strcmp0(json_object_get_string(name), "events") == 0)
+            continue;
+        g_debug("migration capability '%s' of '%s' was on: turned off",
+                json_object_get_string(name), obj->def->name);
+        {
+            json_object *e = json_object_new_object();
+
+            json_object_object_add(e, "capability", json_object_get(name));
+            json_object_object_add(e, "state", json_object_new_boolean(0));
+            json_object_array_add(off, e);
+        }
+    }
+    if (json_object_array_length(off) == 0)
+        return 0;
+    {
+        g_autoptr(json_object) args = json_object_new_object();
+
+        json_object_object_add(args, "capabilities", json_object_get(off));
+        return qemuSaveMonitor(obj, "migrate-set-capabilities", args);
+    }
+}
+
 int
 qemuSaveMigrateToFd(virDomainObj *obj, int fd)
 {
@@ -199,6 +333,8 @@ qemuSaveMigrateToFd(virDomainObj *obj, int fd)
     g_autoptr(json_object) margs = json_object_new_object();
     int rc;
 
+    if (qemuSaveResetMigrationCaps(obj) < 0)
+        return -1;
     /* no bandwidth cap: the file is local */
     json_object_object_add(params, "max-bandwidth", json_object_new_int64(1LL << 40));
     if (qemuSaveMonitor(obj, "migrate-set-parameters", params) < 0)
@@ -218,13 +354,17 @@ qemuSaveMigrateToFd(virDomainObj *obj, int fd)
 /* Mark @obj (locked, MODIFY job held) as running the background job
  * @name, which virDomainAbortJob may cancel until qemuSaveJobEnd. */
 static void
-qemuSaveJobBegin(virDomainObj *obj, const char *name, bool memoryOnly)
+qemuSaveJobBegin(virDomainObj *obj, const char *name, bool memoryOnly, int operation)
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
 
     priv->asyncJob = name;
     priv->asyncJobMemoryOnly = memoryOnly;
     priv->asyncJobAborted = false;
+    priv->asyncJobOperation = operation;
+    priv->asyncJobStart = g_get_real_time();
+    priv->asyncJobStopped = 0;
+    memset(&priv->asyncJobStats, 0, sizeof(priv->asyncJobStats));
 }
 
 static void
@@ -235,6 +375,8 @@ qemuSaveJobEnd(virDomainObj *obj)
     priv->asyncJob = NULL;
     priv->asyncJobMemoryOnly = false;
     priv->asyncJobAborted = false;
+    priv->asyncJobStopped = 0;
+    memset(&priv->asyncJobStats, 0, sizeof(priv->asyncJobStats));
 }
 
 /*
@@ -272,11 +414,12 @@ qemuSaveDomain(qemuDriver *driver, virDomainObj *obj, const char *path, const ch
     /* Pause first (libvirt's PAUSED/SAVE): the stream then holds a guest
      * that is not changing under it. */
     virDomainObjAllowDestroy(obj);
-    qemuSaveJobBegin(obj, "domain save", false);
+    qemuSaveJobBegin(obj, "domain save", false, VIR_DOMAIN_JOB_OPERATION_SAVE);
     if (wasRunning) {
         priv->pausedReason = VIR_DOMAIN_PAUSED_SAVE;
         if (qemuProcessMonitorCommand(obj, "stop") < 0)
             goto error;
+        priv->asyncJobStopped = g_get_real_time();
         paused = true;
         if (obj->state == VIR_DOMAIN_RUNNING)
             virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SAVE);
@@ -785,7 +928,8 @@ qemuDomainCoreDumpWithFormat(virDomainPtr dom, const char *to, unsigned int dump
     }
 
     virDomainObjAllowDestroy(obj);
-    qemuSaveJobBegin(obj, "domain core dump", flags & VIR_DUMP_MEMORY_ONLY);
+    qemuSaveJobBegin(obj, "domain core dump", flags & VIR_DUMP_MEMORY_ONLY,
+                     VIR_DOMAIN_JOB_OPERATION_DUMP);
     if (!(flags & VIR_DUMP_LIVE) && obj->state == VIR_DOMAIN_RUNNING) {
         priv->pausedReason = VIR_DOMAIN_PAUSED_DUMP;
         if (qemuProcessMonitorCommand(obj, "stop") < 0)

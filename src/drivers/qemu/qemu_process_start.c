@@ -672,6 +672,8 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
 
     obj->def->id = virDomainObjListNextID(driver->domains);
     priv->runId++;
+    /* a start forgets the last completed job (libvirt's) */
+    priv->completedJob = false;
     shortname = qemuProcessShortName(obj->def);
     priv->libDir =
         g_strdup_printf("%s/domain-%d-%s", driver->libDir, obj->def->id, shortname);
