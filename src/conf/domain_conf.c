@@ -180,6 +180,21 @@ virDomainDiskDetectZeroesToString(int mode)
                                  VIR_DOMAIN_DISK_DETECT_ZEROES_LAST, mode);
 }
 
+const char *const virDomainIoTuneNames[VIR_DOMAIN_IOTUNE_BASE_LAST] = {
+    "total_bytes_sec", "read_bytes_sec", "write_bytes_sec",
+    "total_iops_sec",  "read_iops_sec",  "write_iops_sec",
+};
+
+bool
+virDomainBlockIoTuneIsSet(const virDomainBlockIoTuneInfo *t)
+{
+    for (size_t i = 0; i < VIR_DOMAIN_IOTUNE_BASE_LAST; i++) {
+        if (t->base[i] || t->max[i] || t->maxLen[i])
+            return true;
+    }
+    return t->sizeIops || t->groupName;
+}
+
 /* ---- lifetime ---------------------------------------------------------- */
 
 void
@@ -193,6 +208,7 @@ virDomainDiskDefFree(virDomainDiskDef *disk)
     g_free(disk->srcVolume);
     g_free(disk->dst);
     g_free(disk->mirrorSrc);
+    g_free(disk->iotune.groupName);
     virDomainDiskNetSourceFree(disk->net);
     virStorageAuthDefFree(disk->auth);
     g_free(disk);
@@ -362,6 +378,7 @@ diskCopy(const virDomainDiskDef *src)
     dst->srcVolume = g_strdup(src->srcVolume);
     dst->dst = g_strdup(src->dst);
     dst->mirrorSrc = g_strdup(src->mirrorSrc);
+    dst->iotune.groupName = g_strdup(src->iotune.groupName);
     dst->net = virDomainDiskNetSourceCopy(src->net);
     dst->auth = virStorageAuthDefCopy(src->auth);
     return dst;

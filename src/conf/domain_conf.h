@@ -303,6 +303,32 @@ typedef struct {
 
 const char *virStorageNetProtocolToString(int protocol);
 
+/* A disk's <iotune> (libvirt's virDomainBlockIoTuneInfo): 0 = unset.
+ * The order of the fields is libvirt's format order (base limits, the
+ * _max bursts, size_iops_sec, group_name, the _max_length). */
+typedef enum {
+    VIR_DOMAIN_IOTUNE_TOTAL_BYTES_SEC,
+    VIR_DOMAIN_IOTUNE_READ_BYTES_SEC,
+    VIR_DOMAIN_IOTUNE_WRITE_BYTES_SEC,
+    VIR_DOMAIN_IOTUNE_TOTAL_IOPS_SEC,
+    VIR_DOMAIN_IOTUNE_READ_IOPS_SEC,
+    VIR_DOMAIN_IOTUNE_WRITE_IOPS_SEC,
+    VIR_DOMAIN_IOTUNE_BASE_LAST,
+} virDomainIoTuneLimit;
+
+typedef struct {
+    unsigned long long base[VIR_DOMAIN_IOTUNE_BASE_LAST];   /* *_sec */
+    unsigned long long max[VIR_DOMAIN_IOTUNE_BASE_LAST];    /* *_sec_max */
+    unsigned long long maxLen[VIR_DOMAIN_IOTUNE_BASE_LAST]; /* *_sec_max_length */
+    unsigned long long sizeIops;                            /* size_iops_sec */
+    char *groupName;                                        /* NULL: none */
+} virDomainBlockIoTuneInfo;
+
+/* libvirt's names of the base limits ("total_bytes_sec" ...) */
+extern const char *const virDomainIoTuneNames[VIR_DOMAIN_IOTUNE_BASE_LAST];
+/* true when @t sets anything (libvirt formats <iotune> only then) */
+bool virDomainBlockIoTuneIsSet(const virDomainBlockIoTuneInfo *t);
+
 typedef struct {
     int type;         /* virDomainDiskType */
     int device;       /* virDomainDiskDevice */
@@ -329,7 +355,8 @@ typedef struct {
     char *dst; /* <target dev=...>, e.g. "vda" */
     int bus;   /* virDomainDiskBus */
     bool readonly;
-    virDomainDeviceAddress addr; /* <address>; type NONE when absent */
+    virDomainBlockIoTuneInfo iotune; /* <iotune> */
+    virDomainDeviceAddress addr;     /* <address>; type NONE when absent */
     /* Live only (status file, live XML): the block job that mirrors this
      * disk, libvirt's <mirror job=... ready=...> after <source>: a copy
      * (mirrorSrc: its destination file) or an active commit (mirrorSrc:

@@ -131,6 +131,73 @@ parseDiskMirror(virDomainDiskDef *disk, xmlNodePtr node)
     return 0;
 }
 
+/* One <iotune> number as libvirt's virXPathULongLong reads it: decimal,
+ * leading blanks and '+' allowed, nothing after; empty is unset.
+ * Returns 0 (also when @node is NULL), -1 with libvirt's XML error. */
+static int
+parseIoTuneNumber(xmlNodePtr iotune, const char *name, unsigned long long *out)
+{
+    xmlNodePtr node = virDomainXMLChild(iotune, name);
+    g_autofree char *text = virDomainXMLNodeTextNonEmpty(node);
+    const char *p = text;
+    char *end = NULL;
+
+    if (!text)
+        return 0;
+    while (g_ascii_isspace(*p))
+        p++;
+    errno = 0;
+    if (*p != '-')
+        *out = g_ascii_strtoull(p, &end, 10);
+    if (*p == '-' || errno || !end || end == p || *end) {
+        *out = 0;
+        virReportError(VIR_ERR_XML_ERROR, "disk iotune field '%s' must be an integer",
+                       name);
+        return -1;
+    }
+    return 0;
+}
+
+/* A disk's <iotune> (libvirt's virDomainDiskDefIotuneParse). The checks
+ * of the limits against each other that libvirt's parser does are here;
+ * the hypervisor's (max without base, QEMU's ceilings, groups) are the
+ * driver's. */
+static int
+parseDiskIoTune(virDomainBlockIoTuneInfo *t, xmlNodePtr node)
+{
+    static const char *const pairs[] = { "bytes_sec", "iops_sec" };
+
+    for (size_t i = 0; i < VIR_DOMAIN_IOTUNE_BASE_LAST; i++) {
+        g_autofree char *max = g_strdup_printf("%s_max", virDomainIoTuneNames[i]);
+        g_autofree char *len = g_strdup_printf("%s_max_length", virDomainIoTuneNames[i]);
+
+        if (parseIoTuneNumber(node, virDomainIoTuneNames[i], &t->base[i]) < 0 ||
+            parseIoTuneNumber(node, max, &t->max[i]) < 0 ||
+            parseIoTuneNumber(node, len, &t->maxLen[i]) < 0)
+            return -1;
+    }
+    if (parseIoTuneNumber(node, "size_iops_sec", &t->sizeIops) < 0)
+        return -1;
+    t->groupName = virDomainXMLNodeTextNonEmpty(virDomainXMLChild(node, "group_name"));
+    /* total with read or write: bytes, iops, then their _max (libvirt's order) */
+    for (size_t m = 0; m < 2; m++) {
+        const unsigned long long *v = m ? t->max : t->base;
+
+        for (size_t k = 0; k < 2; k++) {
+            size_t total =
+                k ? VIR_DOMAIN_IOTUNE_TOTAL_IOPS_SEC : VIR_DOMAIN_IOTUNE_TOTAL_BYTES_SEC;
+
+            if (v[total] && (v[total + 1] || v[total + 2])) {
+                virReportError(VIR_ERR_XML_ERROR,
+                               "total and read/write %s%s cannot be set at the same time",
+                               pairs[k], m ? "_max" : "");
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 static int
 parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
 {
@@ -341,6 +408,12 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
     }
 
     disk->readonly = virDomainXMLChild(node, "readonly") != NULL;
+    {
+        xmlNodePtr iotune = virDomainXMLChild(node, "iotune");
+
+        if (iotune && parseDiskIoTune(&disk->iotune, iotune) < 0)
+            return -1;
+    }
     if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM)
         disk->readonly = true;
     /* libvirt's virDomainDiskDefValidate (INTERNAL_ERROR, as libvirt) */
@@ -995,6 +1068,7 @@ static const virDomainXMLAttrRule diskAttrs[] = {
     { "auth", (const char *const[]){ "username", "type", NULL } },
     { "target", (const char *const[]){ "dev", "bus", NULL } },
     { "readonly", noAttrs },
+    { "iotune", noAttrs },
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule netAttrs[] = {
@@ -1055,18 +1129,84 @@ virDomainDeviceCheckAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules,
  * listed as "CHILD/NAME"): libvirt's <driver><metadata_cache>, <source>
  * <seclabel>, <source><reconnect> ... are refused, never dropped */
 static const char *const diskChildren[] = {
-    "driver", "driver/", "source",   "source/", "mirror",
-    "target", "target/", "readonly", "address", NULL,
+    "driver",
+    "driver/",
+    "source",
+    "source/",
+    "mirror",
+    "target",
+    "target/",
+    "readonly",
+    "address",
+    "iotune/",
+    "iotune",
+    "iotune/total_bytes_sec",
+    "iotune/read_bytes_sec",
+    "iotune/write_bytes_sec",
+    "iotune/total_iops_sec",
+    "iotune/read_iops_sec",
+    "iotune/write_iops_sec",
+    "iotune/total_bytes_sec_max",
+    "iotune/read_bytes_sec_max",
+    "iotune/write_bytes_sec_max",
+    "iotune/total_iops_sec_max",
+    "iotune/read_iops_sec_max",
+    "iotune/write_iops_sec_max",
+    "iotune/size_iops_sec",
+    "iotune/group_name",
+    "iotune/total_bytes_sec_max_length",
+    "iotune/read_bytes_sec_max_length",
+    "iotune/write_bytes_sec_max_length",
+    "iotune/total_iops_sec_max_length",
+    "iotune/read_iops_sec_max_length",
+    "iotune/write_iops_sec_max_length",
+    NULL,
 };
 /* a network disk's: <auth>, and what its <source> holds */
 static const char *const diskNetChildren[] = {
-    "driver",          "driver/",         "source",
-    "source/",         "source/host",     "source/auth",
-    "source/snapshot", "source/config",   "source/initiator",
-    "source/ssl",      "source/cookies",  "source/readahead",
-    "source/timeout",  "source/identity", "auth",
-    "mirror",          "target",          "target/",
-    "readonly",        "address",         NULL,
+    "driver",
+    "driver/",
+    "source",
+    "source/",
+    "source/host",
+    "source/auth",
+    "source/snapshot",
+    "source/config",
+    "source/initiator",
+    "source/ssl",
+    "source/cookies",
+    "source/readahead",
+    "source/timeout",
+    "source/identity",
+    "auth",
+    "mirror",
+    "target",
+    "target/",
+    "readonly",
+    "address",
+    "iotune/",
+    "iotune",
+    "iotune/total_bytes_sec",
+    "iotune/read_bytes_sec",
+    "iotune/write_bytes_sec",
+    "iotune/total_iops_sec",
+    "iotune/read_iops_sec",
+    "iotune/write_iops_sec",
+    "iotune/total_bytes_sec_max",
+    "iotune/read_bytes_sec_max",
+    "iotune/write_bytes_sec_max",
+    "iotune/total_iops_sec_max",
+    "iotune/read_iops_sec_max",
+    "iotune/write_iops_sec_max",
+    "iotune/size_iops_sec",
+    "iotune/group_name",
+    "iotune/total_bytes_sec_max_length",
+    "iotune/read_bytes_sec_max_length",
+    "iotune/write_bytes_sec_max_length",
+    "iotune/total_iops_sec_max_length",
+    "iotune/read_iops_sec_max_length",
+    "iotune/write_iops_sec_max_length",
+    NULL,
 };
 static const char *const netChildren[] = {
     "mac",     "mac/",     "source", "source/",     "model",     "model/",

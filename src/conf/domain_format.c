@@ -127,6 +127,37 @@ formatDiskMirror(fmtCtx *ctx, const virDomainDiskDef *disk)
     line(ctx, "</mirror>");
 }
 
+/* <iotune> in libvirt's order: the limits, their bursts, size_iops_sec,
+ * group_name, the burst lengths; zero is unset */
+static void
+formatDiskIoTune(fmtCtx *ctx, const virDomainBlockIoTuneInfo *t)
+{
+    if (!virDomainBlockIoTuneIsSet(t))
+        return;
+    line(ctx, "<iotune>");
+    ctx->indent += 2;
+    for (size_t i = 0; i < VIR_DOMAIN_IOTUNE_BASE_LAST; i++) {
+        if (t->base[i])
+            line(ctx, "<%s>%llu</%s>", virDomainIoTuneNames[i], t->base[i],
+                 virDomainIoTuneNames[i]);
+    }
+    for (size_t i = 0; i < VIR_DOMAIN_IOTUNE_BASE_LAST; i++) {
+        if (t->max[i])
+            line(ctx, "<%s_max>%llu</%s_max>", virDomainIoTuneNames[i], t->max[i],
+                 virDomainIoTuneNames[i]);
+    }
+    if (t->sizeIops)
+        line(ctx, "<size_iops_sec>%llu</size_iops_sec>", t->sizeIops);
+    textElement(ctx, "group_name", t->groupName);
+    for (size_t i = 0; i < VIR_DOMAIN_IOTUNE_BASE_LAST; i++) {
+        if (t->maxLen[i])
+            line(ctx, "<%s_max_length>%llu</%s_max_length>", virDomainIoTuneNames[i],
+                 t->maxLen[i], virDomainIoTuneNames[i]);
+    }
+    ctx->indent -= 2;
+    line(ctx, "</iotune>");
+}
+
 static void
 formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
 {
@@ -181,6 +212,7 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
     if (disk->bus != VIR_DOMAIN_DISK_BUS_NONE)
         attr(ctx->buf, "bus", virDomainDiskBusNames[disk->bus]);
     g_string_append(ctx->buf, "/>\n");
+    formatDiskIoTune(ctx, &disk->iotune);
     if (disk->readonly)
         line(ctx, "<readonly/>");
     formatAddress(ctx, &disk->addr);
