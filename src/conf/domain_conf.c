@@ -293,6 +293,9 @@ virDomainDefFree(virDomainDef *def)
     for (size_t i = 0; i < def->nrngs; i++)
         virDomainRNGDefFree(def->rngs[i]);
     g_free(def->rngs);
+    for (size_t i = 0; i < def->nmems; i++)
+        virDomainMemoryDefFree(def->mems[i]);
+    g_free(def->mems);
     g_free(def->inputs);
     for (size_t i = 0; i < def->ngraphics; i++)
         virDomainGraphicsDefFree(def->graphics[i]);
@@ -489,6 +492,9 @@ virDomainDefCopy(const virDomainDef *src)
         r->alias = g_strdup(r->alias);
         def->rngs[i] = r;
     }
+    def->mems = src->nmems ? g_new0(virDomainMemoryDef *, src->nmems + 1) : NULL;
+    for (size_t i = 0; i < src->nmems; i++)
+        def->mems[i] = virDomainMemoryDefCopy(src->mems[i]);
     def->inputs =
         src->ninputs ? g_memdup2(src->inputs, src->ninputs * sizeof(*src->inputs)) : NULL;
     def->graphics = g_new0(virDomainGraphicsDef *, src->ngraphics + 1);
@@ -1022,7 +1028,7 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
     }
 
     if (postParse(def, flags) < 0 || virDomainNumaValidate(def) < 0 ||
-        virDomainIOThreadsValidate(def) < 0)
+        virDomainIOThreadsValidate(def) < 0 || virDomainMemoryDevicesValidate(def) < 0)
         return NULL;
 
     if (virDomainLoaderValidate(def, root) < 0)

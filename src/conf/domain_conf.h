@@ -1048,6 +1048,48 @@ const char *virDomainWatchdogActionToString(int action);
 void virDomainWatchdogDefFree(virDomainWatchdogDef *wd);
 virDomainWatchdogDef *virDomainWatchdogDefCopy(const virDomainWatchdogDef *wd);
 
+/* <memory model=...> of <devices> (domain_memory_conf.c): libvirt 9.0's
+ * memory devices (sgx-epc is refused by name: no SGX here). Sizes in KiB. */
+typedef enum {
+    VIR_DOMAIN_MEMORY_MODEL_NONE = 0,
+    VIR_DOMAIN_MEMORY_MODEL_DIMM,
+    VIR_DOMAIN_MEMORY_MODEL_NVDIMM,
+    VIR_DOMAIN_MEMORY_MODEL_VIRTIO_PMEM,
+    VIR_DOMAIN_MEMORY_MODEL_VIRTIO_MEM,
+    VIR_DOMAIN_MEMORY_MODEL_LAST
+} virDomainMemoryModel;
+
+typedef struct {
+    int model;   /* virDomainMemoryModel */
+    int access;  /* virDomainMemoryAccess; DEFAULT: not given */
+    int discard; /* 0: not given, 1: yes, 2: no */
+    /* <source> */
+    char *sourceNodes;           /* <nodemask>, normalized list; NULL: none */
+    unsigned long long pagesize; /* 0: not given */
+    char *path;                  /* nvdimm, virtio-pmem */
+    unsigned long long alignsize;
+    bool pmem;
+    /* <target> */
+    int targetNode; /* -1: not given */
+    unsigned long long size;
+    unsigned long long labelsize; /* nvdimm */
+    bool readonly;                /* nvdimm */
+    bool hasUUID;                 /* nvdimm <uuid> given (refused off ppc64) */
+    unsigned long long blocksize; /* virtio-mem */
+    unsigned long long requestedsize;
+    unsigned long long currentsize; /* live only, never parsed */
+    /* <address>: type dimm (slot, base; dimmAddr) or a PCI/other one (addr) */
+    bool dimmAddr;
+    unsigned int dimmSlot;
+    unsigned long long dimmBase; /* 0: not given */
+    virDomainDeviceAddress addr;
+    char *alias; /* live only (dimm0, virtiomem0 ...) */
+} virDomainMemoryDef;
+
+const char *virDomainMemoryModelToString(int model);
+void virDomainMemoryDefFree(virDomainMemoryDef *mem);
+virDomainMemoryDef *virDomainMemoryDefCopy(const virDomainMemoryDef *mem);
+
 typedef struct {
     int virtType; /* virDomainVirtType (<domain type=...>) */
     int id;       /* -1 when inactive; formatted as id='N' when >= 0
@@ -1171,6 +1213,8 @@ typedef struct {
     virDomainWatchdogDef *watchdog; /* NULL if absent; formatted after the hubs */
     virDomainPanicDef **panics;     /* formatted after the rngs */
     size_t npanics;
+    virDomainMemoryDef **mems; /* <memory> devices, formatted after the rngs */
+    size_t nmems;
 
     /* Element names under <domain> or <devices> the parser does not know
      * (e.g. "devices/graphics"), and attributes of known elements it does
@@ -1193,6 +1237,8 @@ virDomainIOThreadDef *virDomainIOThreadAdd(virDomainDef *def, unsigned int id);
 void virDomainIOThreadDefFree(virDomainIOThreadDef *t);
 void virDomainIOThreadsClear(virDomainDef *def);
 void virDomainIOThreadsCopy(virDomainDef *dst, const virDomainDef *src);
+/* <memory> totals: the sum of the devices' sizes (KiB) */
+unsigned long long virDomainMemoryDevicesTotal(const virDomainDef *def);
 
 /* domain_tune.c: libvirt's cpu list syntax ("0-3,^2,5") over at most
  * @maxbits bits into a new byte map (bit N of byte N/8) of @maplen bytes;

@@ -219,6 +219,16 @@ int virDomainPanicParseXML(GPtrArray **panics, xmlNodePtr node, GPtrArray *unkno
 /* <panic .../> at @indent. */
 void virDomainPanicFormat(GString *buf, int indent, const virDomainPanicDef *panic);
 
+/* ---- domain_memory_conf.c: <memory> devices ---- */
+/* One <memory> appended to *@mems (made on first use); -1 with libvirt's
+ * parse error. Validate: libvirt's virDomainMemoryDefValidate of each
+ * (after post-parse). Format: <memory ...> at @indent. */
+int virDomainMemoryParseXML(GPtrArray **mems, xmlNodePtr node, GPtrArray *unknown,
+                            unsigned int flags, bool *failed);
+int virDomainMemoryDevicesValidate(const virDomainDef *def);
+void virDomainMemoryFormat(GString *buf, int indent, const virDomainMemoryDef *mem,
+                           unsigned int flags);
+
 /* ---- domain_watchdog_conf.c: <watchdog> ---- */
 /* One <watchdog> into @def->watchdog; -1 with libvirt's error (a second
  * one: INTERNAL_ERROR "only a single watchdog device is supported"). */

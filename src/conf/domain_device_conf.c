@@ -1248,6 +1248,7 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
     g_autoptr(GPtrArray) rngs = NULL;
     g_autoptr(GPtrArray) fss = NULL;
     g_autoptr(GPtrArray) panics = NULL;
+    g_autoptr(GPtrArray) mems = NULL;
     g_autoptr(GArray) inputs = NULL;
     g_autoptr(GPtrArray) graphics = NULL;
     g_autoptr(GPtrArray) videos = NULL;
@@ -1368,6 +1369,9 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         } else if (virDomainXMLNodeIs(cur, "panic")) {
             if (virDomainPanicParseXML(&panics, cur, unknown, flags, failed) < 0)
                 return -1;
+        } else if (virDomainXMLNodeIs(cur, "memory")) {
+            if (virDomainMemoryParseXML(&mems, cur, unknown, flags, failed) < 0)
+                return -1;
         } else if (virDomainXMLNodeIs(cur, "memballoon")) {
             if (parseMemballoon(def, cur) < 0 ||
                 virDomainDeviceCheckChildren(cur, balloonChildren, unknown, flags,
@@ -1423,6 +1427,12 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
             (virDomainPanicDef **)virDomainPtrArrayStealExact(g_steal_pointer(&panics));
         if (virDomainPanicsCheckDuplicates(def) < 0)
             return -1;
+    }
+    if (mems) {
+        def->nmems = mems->len;
+        g_ptr_array_add(mems, NULL);
+        def->mems =
+            (virDomainMemoryDef **)virDomainPtrArrayStealExact(g_steal_pointer(&mems));
     }
     virDomainDisplayDevicesSteal(def, &inputs, &graphics, &audios, &videos);
     if (virDomainSpiceDevicesSteal(def, &spiceDevs) < 0)

@@ -875,6 +875,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         formatRNG(&ctx, def->rngs[i], flags);
     for (size_t i = 0; i < def->npanics; i++)
         virDomainPanicFormat(buf, ctx.indent, def->panics[i]);
+    for (size_t i = 0; i < def->nmems; i++)
+        virDomainMemoryFormat(buf, ctx.indent, def->mems[i], flags);
     ctx.indent -= 2;
     line(&ctx, "</devices>");
 

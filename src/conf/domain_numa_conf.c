@@ -730,12 +730,20 @@ int
 virDomainNumaPostParse(virDomainDef *def, unsigned int flags)
 {
     unsigned long long numaMemory = 0;
+    unsigned long long hotplugMemory;
 
     if (def->memory == 0 || (flags & VIR_DOMAIN_DEF_PARSE_ABI_UPDATE))
         numaMemory = virDomainNumaTotalMemory(def);
-    if (numaMemory)
-        def->memory = numaMemory;
-    if (def->memory == 0) {
+    /* memory devices count in <memory> (libvirt's total) */
+    hotplugMemory = virDomainMemoryDevicesTotal(def);
+    if (numaMemory) {
+        def->memory = numaMemory + hotplugMemory;
+    } else if (hotplugMemory > def->memory) {
+        virReportError(VIR_ERR_XML_ERROR, "%s",
+                       "Total size of memory devices exceeds the total memory size");
+        return -1;
+    }
+    if (def->memory - hotplugMemory == 0) {
         virReportError(VIR_ERR_XML_ERROR, "%s",
                        "Memory size must be specified via <memory> or in the "
                        "<numa> configuration");

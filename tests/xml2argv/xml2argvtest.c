@@ -342,6 +342,13 @@ useScratchFiles(virDomainDef *def, const char *dir, const char *guest)
         g_free(d->src);
         d->src = g_steal_pointer(&img);
     }
+    /* an nvdimm's / virtio-pmem's backing file: QEMU makes it there */
+    for (size_t i = 0; i < def->nmems; i++) {
+        if (def->mems[i]->path) {
+            g_free(def->mems[i]->path);
+            def->mems[i]->path = g_strdup_printf("%s/mem%zu", dir, i);
+        }
+    }
     for (size_t i = 0; i < def->nserials; i++) {
         if (def->serials[i]->type == VIR_DOMAIN_CHR_TYPE_FILE) {
             g_free(def->serials[i]->path);

@@ -1601,6 +1601,8 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         add(a, def->os.cmdline);
     }
     qemuBuildControllers(a, def);
+    if (qemuBuildMemoryDeviceArgs(a, def) < 0)
+        return NULL;
     /* libvirt's numbering (qemuDiskNodeIndex): a disk's own image, then
      * the images of its backing chain, disk after disk */
     for (size_t i = 0; i < def->ndisks; i++) {

@@ -8,6 +8,7 @@
 
 #include "qemu_command.h"
 #include "qemu_command_memory.h"
+#include "qemu_domain_address.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -429,6 +430,8 @@ qemuAppendMemoryMachineProps(GString *machine, const virDomainDef *def)
 {
     if (def->memBacking.nosharepages)
         g_string_append(machine, ",mem-merge=off");
+    if (qemuMemoryHasNVDIMM(def))
+        g_string_append(machine, ",nvdimm=on");
     if (qemuMemoryNeedsDefaultBackend(def))
         g_string_append(machine, ",memory-backend=pc.ram");
 }
@@ -455,4 +458,181 @@ qemuMemoryFileBackends(const virDomainDef *def, char ***aliases)
     n = out->len;
     *aliases = n ? (char **)g_ptr_array_free(g_steal_pointer(&out), FALSE) : NULL;
     return n;
+}
+
+/* ---- memory devices (<devices><memory>) ---------------------------------- */
+
+/* The id prefix libvirt gives a memory device's alias and backend. */
+static const char *
+memoryDevicePrefix(int model)
+{
+    switch (model) {
+    case VIR_DOMAIN_MEMORY_MODEL_DIMM:
+        return "dimm";
+    case VIR_DOMAIN_MEMORY_MODEL_NVDIMM:
+        return "nvdimm";
+    case VIR_DOMAIN_MEMORY_MODEL_VIRTIO_PMEM:
+        return "virtiopmem";
+    case VIR_DOMAIN_MEMORY_MODEL_VIRTIO_MEM:
+        return "virtiomem";
+    default:
+        return "mem";
+    }
+}
+
+char *
+qemuMemoryDeviceAlias(const virDomainDef *def, const virDomainMemoryDef *mem)
+{
+    const char *prefix = memoryDevicePrefix(mem->model);
+    size_t idx = 0;
+
+    if (mem->dimmAddr)
+        return g_strdup_printf("%s%u", prefix, mem->dimmSlot);
+    for (size_t i = 0; i < def->nmems && def->mems[i] != mem; i++) {
+        if (def->mems[i]->model == mem->model)
+            idx++;
+    }
+    return g_strdup_printf("%s%zu", prefix, idx);
+}
+
+bool
+qemuMemoryHasNVDIMM(const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->nmems; i++) {
+        if (def->mems[i]->model == VIR_DOMAIN_MEMORY_MODEL_NVDIMM)
+            return true;
+    }
+    return false;
+}
+
+/* What virtkit does not build yet for a memory device (its own backend
+ * options, or a <memoryBacking>/<numatune> its backend would follow):
+ * CONFIG_UNSUPPORTED naming it, rather than a backend unlike libvirt's. */
+static int
+memoryDeviceSupported(const virDomainDef *def, const virDomainMemoryDef *mem)
+{
+    const virDomainMemoryBackingDef *mb = &def->memBacking;
+    const char *what = NULL;
+
+    if (mem->sourceNodes || mem->pagesize)
+        what = "<source> nodemask/pagesize";
+    else if (mem->discard)
+        what = "discard";
+    else if (mem->access && (mem->model == VIR_DOMAIN_MEMORY_MODEL_DIMM ||
+                             mem->model == VIR_DOMAIN_MEMORY_MODEL_VIRTIO_MEM))
+        what = "access";
+    else if (mem->pmem || mem->alignsize || mem->labelsize || mem->readonly)
+        what = "nvdimm pmem/alignsize/label/readonly";
+    else if (mb->nhugepages || mb->source || mb->access || mb->allocation ||
+             mb->discard || def->numatune.set)
+        what = "<memoryBacking>/<numatune> with memory devices";
+    if (!what)
+        return 0;
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   "memory device %s is not supported by virtkit's QEMU driver", what);
+    return -1;
+}
+
+static unsigned long long
+alignModuleKiB(unsigned long long kib)
+{
+    /* libvirt: memory modules are 2 MiB aligned on x86 */
+    return (kib + 2047) / 2048 * 2048;
+}
+
+static void
+appendPCIProps(GString *s, const virDomainDef *def, const virDomainDeviceAddress *addr)
+{
+    g_autofree char *bus = NULL;
+
+    if (addr->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI ||
+        virDomainDeviceAddressIsEmptyPCI(addr))
+        return;
+    bus = qemuDomainPCIBusName(def, addr->bus);
+    g_string_append_printf(s, ",bus=%s", bus);
+    if (addr->function)
+        g_string_append_printf(s, ",addr=0x%x.0x%x", addr->slot, addr->function);
+    else
+        g_string_append_printf(s, ",addr=0x%x", addr->slot);
+}
+
+int
+qemuBuildMemoryDeviceProps(GPtrArray *a, const virDomainDef *def,
+                           const virDomainMemoryDef *mem)
+{
+    g_autofree char *alias = qemuMemoryDeviceAlias(def, mem);
+    g_autofree char *memdev = g_strdup_printf("mem%s", alias);
+    g_autoptr(GString) obj = g_string_new("{\"qom-type\":");
+    g_autoptr(GString) dev = g_string_new(NULL);
+    unsigned long long bytes = alignModuleKiB(mem->size) * 1024;
+
+    if (memoryDeviceSupported(def, mem) < 0)
+        return -1;
+    switch (mem->model) {
+    case VIR_DOMAIN_MEMORY_MODEL_DIMM:
+    case VIR_DOMAIN_MEMORY_MODEL_VIRTIO_MEM:
+        g_string_append(obj, "\"memory-backend-ram\",\"id\":");
+        qemuMemoryJSONString(obj, memdev);
+        if (mem->model == VIR_DOMAIN_MEMORY_MODEL_VIRTIO_MEM)
+            g_string_append(obj, ",\"reserve\":false");
+        break;
+    case VIR_DOMAIN_MEMORY_MODEL_NVDIMM:
+    case VIR_DOMAIN_MEMORY_MODEL_VIRTIO_PMEM:
+        g_string_append(obj, "\"memory-backend-file\",\"id\":");
+        qemuMemoryJSONString(obj, memdev);
+        g_string_append(obj, ",\"mem-path\":");
+        qemuMemoryJSONString(obj, mem->path);
+        if (mem->access)
+            g_string_append_printf(
+                obj, ",\"share\":%s",
+                mem->access == VIR_DOMAIN_MEMORY_ACCESS_SHARED ? "true" : "false");
+        if (mem->model == VIR_DOMAIN_MEMORY_MODEL_NVDIMM)
+            g_string_append(obj, ",\"prealloc\":true");
+        break;
+    default:
+        return -1;
+    }
+    g_string_append_printf(obj, ",\"size\":%llu}", bytes);
+
+    switch (mem->model) {
+    case VIR_DOMAIN_MEMORY_MODEL_DIMM:
+    case VIR_DOMAIN_MEMORY_MODEL_NVDIMM:
+        g_string_append_printf(
+            dev, "%s,node=%d,memdev=%s,id=%s,slot=%u",
+            mem->model == VIR_DOMAIN_MEMORY_MODEL_DIMM ? "pc-dimm" : "nvdimm",
+            mem->targetNode < 0 ? 0 : mem->targetNode, memdev, alias, mem->dimmSlot);
+        if (mem->dimmBase)
+            g_string_append_printf(dev, ",addr=%llu", mem->dimmBase);
+        break;
+    case VIR_DOMAIN_MEMORY_MODEL_VIRTIO_MEM:
+        g_string_append_printf(
+            dev,
+            "virtio-mem-pci,node=%d,block-size=%llu,requested-size=%llu,"
+            "memdev=%s,id=%s",
+            mem->targetNode < 0 ? 0 : mem->targetNode, mem->blocksize * 1024,
+            mem->requestedsize * 1024, memdev, alias);
+        appendPCIProps(dev, def, &mem->addr);
+        break;
+    case VIR_DOMAIN_MEMORY_MODEL_VIRTIO_PMEM:
+        g_string_append_printf(dev, "virtio-pmem-pci,memdev=%s,id=%s", memdev, alias);
+        appendPCIProps(dev, def, &mem->addr);
+        break;
+    default:
+        return -1;
+    }
+    g_ptr_array_add(a, g_strdup("-object"));
+    g_ptr_array_add(a, g_string_free(g_steal_pointer(&obj), FALSE));
+    g_ptr_array_add(a, g_strdup("-device"));
+    g_ptr_array_add(a, g_string_free(g_steal_pointer(&dev), FALSE));
+    return 0;
+}
+
+int
+qemuBuildMemoryDeviceArgs(GPtrArray *a, const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->nmems; i++) {
+        if (qemuBuildMemoryDeviceProps(a, def, def->mems[i]) < 0)
+            return -1;
+    }
+    return 0;
 }

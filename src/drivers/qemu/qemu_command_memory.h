@@ -46,3 +46,19 @@ unsigned long long qemuMemoryInitialKiB(const virDomainDef *def);
 size_t qemuMemoryFileBackends(const virDomainDef *def, char ***aliases);
 /* JSON string @str (quotes included) into @buf. */
 void qemuMemoryJSONString(GString *buf, const char *str);
+
+/* Memory devices (<devices><memory>), as libvirt 9.0 builds them for the
+ * plain case: "-object" memory-backend-ram (dimm; virtio-mem with
+ * reserve=false) or memory-backend-file (nvdimm with prealloc, virtio-pmem
+ * with share) named "mem" + alias, then "-device" pc-dimm / nvdimm (node,
+ * memdev, id, slot, addr = base) or virtio-mem-pci (node, block-size,
+ * requested-size) / virtio-pmem-pci on their PCI address; sizes rounded up
+ * to 2 MiB. A device's own backend options (nodemask, pagesize, discard,
+ * nvdimm pmem/align/label/readonly) and a <memoryBacking>/<numatune> the
+ * backends would follow get CONFIG_UNSUPPORTED. Alias: prefix + dimm slot,
+ * else prefix + index among the devices of the model (caller frees). */
+char *qemuMemoryDeviceAlias(const virDomainDef *def, const virDomainMemoryDef *mem);
+int qemuBuildMemoryDeviceProps(GPtrArray *a, const virDomainDef *def,
+                               const virDomainMemoryDef *mem);
+int qemuBuildMemoryDeviceArgs(GPtrArray *a, const virDomainDef *def);
+bool qemuMemoryHasNVDIMM(const virDomainDef *def);

@@ -99,6 +99,8 @@ qemuDomainPCIDeviceConnectFlags(const virDomainDef *def, const char *qemuDevice)
         "bochs-display",
         "virtio-9p-pci",
         "virtio-9p-pci-non-transitional",
+        "virtio-pmem-pci",
+        "virtio-mem-pci",
         NULL,
     };
     bool pcieRoot = false;
@@ -442,6 +444,19 @@ collectDevices(const virDomainDef *cdef, bool q35)
         if (def->inputs[i].bus == VIR_DOMAIN_INPUT_BUS_VIRTIO)
             ADD(&def->inputs[i].addr,
                 qemuDomainPCIDeviceConnectFlags(def, "virtio-tablet-pci"), NULL);
+    }
+    /* libvirt's order: the virtio memory devices last */
+    for (size_t i = 0; i < def->nmems; i++) {
+        virDomainMemoryDef *m = def->mems[i];
+
+        if (m->model == VIR_DOMAIN_MEMORY_MODEL_VIRTIO_PMEM ||
+            m->model == VIR_DOMAIN_MEMORY_MODEL_VIRTIO_MEM)
+            ADD(&m->addr,
+                qemuDomainPCIDeviceConnectFlags(
+                    def, m->model == VIR_DOMAIN_MEMORY_MODEL_VIRTIO_MEM
+                             ? "virtio-mem-pci"
+                             : "virtio-pmem-pci"),
+                NULL);
     }
 #undef ADD
     return devs;
@@ -1189,6 +1204,41 @@ assignPass(virDomainDef *def, const char *machine, bool q35, int maxIdx)
     return 0;
 }
 
+/* libvirt's qemuDomainAssignMemorySlots: a dimm/nvdimm without an address
+ * gets the lowest slot no other one holds (only with <maxMemory slots>);
+ * OPERATION_FAILED when every slot is taken */
+static int
+assignMemorySlots(virDomainDef *def)
+{
+    if (!def->memorySlots)
+        return 0;
+    for (size_t i = 0; i < def->nmems; i++) {
+        virDomainMemoryDef *m = def->mems[i];
+
+        if ((m->model != VIR_DOMAIN_MEMORY_MODEL_DIMM &&
+             m->model != VIR_DOMAIN_MEMORY_MODEL_NVDIMM) ||
+            m->dimmAddr || m->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
+            continue;
+        for (unsigned int slot = 0; slot < def->memorySlots; slot++) {
+            bool used = false;
+
+            for (size_t j = 0; j < def->nmems && !used; j++)
+                used = def->mems[j]->dimmAddr && def->mems[j]->dimmSlot == slot;
+            if (!used) {
+                m->dimmAddr = true;
+                m->dimmSlot = slot;
+                break;
+            }
+        }
+        if (!m->dimmAddr) {
+            virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                           "Unable to find a free memory slot");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 qemuDomainAssignAddresses(virDomainDef *def, const char *machine)
 {
@@ -1205,6 +1255,8 @@ qemuDomainAssignAddresses(virDomainDef *def, const char *machine)
     if (virDomainDefCheckDriveAddresses(def) < 0)
         return -1;
     assignVirtioSerialPorts(def);
+    if (assignMemorySlots(def) < 0)
+        return -1;
     if (findController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0, NULL) &&
         !findController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0, "none"))
         assignUSBPorts(def);

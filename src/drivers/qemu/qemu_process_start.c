@@ -323,6 +323,12 @@ qemuProcessAssignChrAliases(virDomainDef *def)
         g_free(def->fss[i]->alias);
         def->fss[i]->alias = g_strdup_printf("fs%zu", i);
     }
+    /* and the memory devices' (dimmS by slot, virtiomemN ...: the ids
+     * qemuBuildMemoryDeviceArgs gives them) */
+    for (size_t i = 0; i < def->nmems; i++) {
+        g_free(def->mems[i]->alias);
+        def->mems[i]->alias = qemuMemoryDeviceAlias(def, def->mems[i]);
+    }
 }
 
 /* Learn the pty QEMU allocated for each 'pty' serial, virtio console and

@@ -1148,18 +1148,118 @@ qemuValidateWatchdog(const virDomainWatchdogDef *wd)
     return 0;
 }
 
-/* libvirt's qemuValidateDomainDefMemory and the memory hotplug rule of
- * qemuDomainDefValidateMemoryHotplug (NUMA cells, <memoryBacking>, <maxMemory>) */
+/* libvirt's qemuDomainDefValidateMemoryHotplugDevice (x86) for @mem of @def */
+int
+qemuValidateMemoryDevice(const virDomainDef *def, const virDomainMemoryDef *mem)
+{
+    const char *model = virDomainMemoryModelToString(mem->model);
+
+    switch (mem->model) {
+    case VIR_DOMAIN_MEMORY_MODEL_DIMM:
+    case VIR_DOMAIN_MEMORY_MODEL_NVDIMM:
+        if (mem->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "only 'dimm' addresses are supported for the pc-dimm device");
+            return -1;
+        }
+        if (def->nnumaCells && mem->targetNode == -1) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "target NUMA node needs to be specified for memory device");
+            return -1;
+        }
+        if (!mem->dimmAddr)
+            return 0;
+        if (mem->dimmSlot >= def->memorySlots) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "memory device slot '%u' exceeds slots count '%u'",
+                           mem->dimmSlot, def->memorySlots);
+            return -1;
+        }
+        for (size_t i = 0; i < def->nmems; i++) {
+            const virDomainMemoryDef *o = def->mems[i];
+
+            if (o == mem || !o->dimmAddr)
+                continue;
+            if (o->dimmSlot == mem->dimmSlot) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               "memory device slot '%u' is already being used by "
+                               "another memory device",
+                               mem->dimmSlot);
+                return -1;
+            }
+            if (mem->dimmBase && mem->dimmBase == o->dimmBase) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               "memory device base '0x%llx' is already being used by "
+                               "another memory device",
+                               mem->dimmBase);
+                return -1;
+            }
+        }
+        return 0;
+    case VIR_DOMAIN_MEMORY_MODEL_VIRTIO_PMEM:
+        if (mem->dimmAddr || (mem->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+                              mem->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)) {
+            virReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                "only 'pci' addresses are supported for the virtio-pmem device");
+            return -1;
+        }
+        return 0;
+    case VIR_DOMAIN_MEMORY_MODEL_VIRTIO_MEM:
+        if (mem->dimmAddr || (mem->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+                              mem->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "only 'pci' addresses are supported for the %s device", model);
+            return -1;
+        }
+        if (def->nnumaCells && mem->targetNode == -1) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "target NUMA node needs to be specified for memory device");
+            return -1;
+        }
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* libvirt's qemuValidateDomainDefMemory and qemuDomainDefValidateMemoryHotplug
+ * (NUMA cells, <memoryBacking>, <maxMemory>, the memory devices) */
 static int
 qemuValidateDomainDefMemory(const virDomainDef *def)
 {
     const virDomainMemoryBackingDef *mb = &def->memBacking;
+    unsigned long long hotplugMemory = 0;
 
+    if (!def->maxMemory && !def->memorySlots && def->nmems) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "cannot use/hotplug a memory device when domain 'maxMemory' is "
+                       "not defined");
+        return -1;
+    }
     if (def->maxMemory && def->memorySlots && !def->nnumaCells) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        "At least one numa node has to be configured when enabling memory "
                        "hotplug");
         return -1;
+    }
+    if (def->maxMemory || def->memorySlots) {
+        if (def->nmems > def->memorySlots) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "memory device count '%zu' exceeds slots count '%u'",
+                           def->nmems, def->memorySlots);
+            return -1;
+        }
+        for (size_t i = 0; i < def->nmems; i++) {
+            hotplugMemory += def->mems[i]->size;
+            if (qemuValidateMemoryDevice(def, def->mems[i]) < 0)
+                return -1;
+        }
+        if (hotplugMemory > def->maxMemory - (def->memory - hotplugMemory)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "memory device total size exceeds hotplug space");
+            return -1;
+        }
     }
     if (!mb->nhugepages)
         return 0;

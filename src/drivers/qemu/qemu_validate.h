@@ -17,6 +17,9 @@
  * (qemuGluePostParse) and again at start (qemuGluePrepareForStart).
  */
 int qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps);
+/* libvirt's per-device memory hotplug rules (qemuDomainDefValidateMemoryHotplugDevice)
+ * for @mem, a device of @def or one to be added to it; -1 with the error. */
+int qemuValidateMemoryDevice(const virDomainDef *def, const virDomainMemoryDef *mem);
 /* The lifecycle actions QEMU can carry out together (virDomainLifecycleAction
  * values): 0, or -1 with CONFIG_UNSUPPORTED reported. */
 int qemuValidateLifecycleAction(int onPoweroff, int onReboot, int onCrash);
