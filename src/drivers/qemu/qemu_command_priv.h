@@ -1,0 +1,38 @@
+/* qemu_command_priv.h: what the qemu_command*.c files share to build one command line
+ *
+ * Not for the rest of the driver: qemu_command.h is the interface.
+ */
+#pragma once
+
+#include <stdarg.h>
+
+#include "qemu_command.h"
+
+/* Appends a copy of @s (add) or the formatted text (addf) to the argv. */
+static inline void
+add(GPtrArray *a, const char *s)
+{
+    g_ptr_array_add(a, g_strdup(s));
+}
+
+static inline void G_GNUC_PRINTF(2, 3) addf(GPtrArray *a, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    g_ptr_array_add(a, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+/* QEMU's comma escaping for option values (commas doubled); caller frees. */
+char *qemuEscapeComma(const char *s);
+
+/* libvirt's ",bus=pci.N[,multifunction=on],addr=0xS[.0xF]" for a device's
+ * PCI address; "" when it has none (QEMU then picks a slot). Caller frees. */
+char *qemuPCIAddrProps(const virDomainDef *def, const virDomainDeviceAddress *addr);
+
+/* qemu_command_graphics.c: -vnc / -spice / -display (with their -audiodev
+ * and -object secret where needed) for @def's graphics, and its video
+ * devices, as libvirt 9.0 writes them. */
+void qemuBuildGraphics(GPtrArray *a, const virDomainDef *def);
+void qemuBuildVideos(GPtrArray *a, const virDomainDef *def);
