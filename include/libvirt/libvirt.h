@@ -219,6 +219,17 @@ unsigned long long virNodeGetFreeMemory(virConnectPtr conn);
 int virNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
                               int startCell, int maxCells);
 char *virConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
+/* Huge page pools (libvirt-host-pages.c) */
+int virNodeGetFreePages(virConnectPtr conn, unsigned int npages, unsigned int *pages,
+                        int startCell, unsigned int cellCount, unsigned long long *counts,
+                        unsigned int flags);
+typedef enum {
+    VIR_NODE_ALLOC_PAGES_ADD = 0,
+    VIR_NODE_ALLOC_PAGES_SET = 1 << 0,
+} virNodeAllocPagesFlags;
+int virNodeAllocPages(virConnectPtr conn, unsigned int npages, unsigned int *pageSizes,
+                      unsigned long long *pageCounts, int startCell,
+                      unsigned int cellCount, unsigned int flags);
 char *virConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
                                       const char *arch, const char *machine,
                                       const char *virttype, unsigned int flags);

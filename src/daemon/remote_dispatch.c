@@ -301,7 +301,7 @@ vkdDispatchSendLastError(vkdCall *call)
 
     if (!e || e->code == VIR_ERR_OK) {
         virNetMessageErrorSet(&rerr, VIR_ERR_INTERNAL_ERROR, VIR_FROM_RPC,
-                              "internal error: library function returned error "
+                              "Library function returned error "
                               "but did not set virError");
     } else {
         rerr.code = e->code;
@@ -517,6 +517,8 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(NODE_GET_SECURITY_MODEL, vkdDispatchNodeGetSecurityModel, P),
     ENTRY(NODE_GET_FREE_MEMORY, vkdDispatchNodeGetFreeMemory, P),
     ENTRY(NODE_GET_CELLS_FREE_MEMORY, vkdDispatchNodeGetCellsFreeMemory, P),
+    ENTRY(NODE_GET_FREE_PAGES, vkdDispatchNodeGetFreePages, P),
+    ENTRY(NODE_ALLOC_PAGES, vkdDispatchNodeAllocPages, 0),
     ENTRY(CONNECT_GET_CPU_MODEL_NAMES, vkdDispatchConnectGetCPUModelNames, 0),
     ENTRY(CONNECT_BASELINE_CPU, vkdDispatchConnectBaselineCPU, 0),
     ENTRY(CONNECT_BASELINE_HYPERVISOR_CPU, vkdDispatchConnectBaselineHypervisorCPU, 0),

@@ -187,6 +187,8 @@ VKD_HANDLER(vkdDispatchGetSecurityLabel);
 /* remote_dispatch_host.c */
 VKD_HANDLER(vkdDispatchNodeGetFreeMemory);      /* 102 */
 VKD_HANDLER(vkdDispatchNodeGetCellsFreeMemory); /* 101 */
+VKD_HANDLER(vkdDispatchNodeGetFreePages);       /* 340 */
+VKD_HANDLER(vkdDispatchNodeAllocPages);         /* 347 */
 /* remote_dispatch_hostcpu.c */
 VKD_HANDLER(vkdDispatchConnectGetCPUModelNames);      /* 312 */
 VKD_HANDLER(vkdDispatchConnectBaselineCPU);           /* 162 */

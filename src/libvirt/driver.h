@@ -53,6 +53,15 @@ struct _virHypervisorDriver {
     int (*nodeGetCellsFreeMemory)(virConnectPtr conn, unsigned long long *freeMems,
                                   int startCell, int maxCells);
     char *(*connectGetSysinfo)(virConnectPtr conn, unsigned int flags);
+    /* Huge page pools (libvirt-host-pages.c): free pages of each size per
+     * cell (the count of @counts filled) and the pools' sizes set or grown
+     * (the count of pools changed), or -1. */
+    int (*nodeGetFreePages)(virConnectPtr conn, unsigned int npages, unsigned int *pages,
+                            int startCell, unsigned int cellCount,
+                            unsigned long long *counts, unsigned int flags);
+    int (*nodeAllocPages)(virConnectPtr conn, unsigned int npages,
+                          unsigned int *pageSizes, unsigned long long *pageCounts,
+                          int startCell, unsigned int cellCount, unsigned int flags);
     /* Host and CPU facts (libvirt-host-cpu.c): domain capabilities XML. */
     char *(*connectGetDomainCapabilities)(virConnectPtr conn, const char *emulatorbin,
                                           const char *arch, const char *machine,

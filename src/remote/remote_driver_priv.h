@@ -108,6 +108,12 @@ char *remoteConnectBaselineHypervisorCPU(virConnectPtr conn, const char *emulato
                                          unsigned int ncpus, unsigned int flags);
 int remoteNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
                                  int startCell, int maxCells);
+int remoteNodeGetFreePages(virConnectPtr conn, unsigned int npages, unsigned int *pages,
+                           int startCell, unsigned int cellCount,
+                           unsigned long long *counts, unsigned int flags);
+int remoteNodeAllocPages(virConnectPtr conn, unsigned int npages, unsigned int *pageSizes,
+                         unsigned long long *pageCounts, int startCell,
+                         unsigned int cellCount, unsigned int flags);
 
 /* Listing and domain entry points (remote_driver_domain.c). */
 virDomainPtr remoteDomainDefineXMLFlags(virConnectPtr conn, const char *xml,

@@ -10,7 +10,7 @@ import subprocess
 
 from vkdtest import (Daemon, RawClient, parse_error, parse_error_full, run_tests, wait_for, pid_alive,
                      xdr_string, VIRTKITD, make_tmpdir, frame, KEEPALIVE_PROGRAM,
-                     REMOTE_PROGRAM, sanitizer_env)
+                     REMOTE_PROGRAM, sanitizer_env, virsh)
 
 AUTH_LIST, OPEN, CLOSE, SUPPORTS_FEATURE = 66, 1, 2, 60
 LIST_ALL, DEFINE_XML, LOOKUP_BY_NAME = 273, 11, 23
@@ -494,6 +494,125 @@ def test_host_queries():
     q.close()
 
 
+def test_hugepages():
+    """virNodeGetFreePages / virNodeAllocPages through virtkitd with Debian's
+    python3-libvirt and virsh: the test driver's made-up counts and its
+    NO_SUPPORT for allocation (as libvirt 9.0's), the QEMU driver's counts
+    read from this host's sysfs, a pool really sized (nr_hugepages, restored
+    in a finally) and libvirtd's errors (recorded from it on this host) for
+    bad input, which changes nothing."""
+    import libvirt
+    libvirt.registerErrorHandler(lambda ctx, err: None, None)
+    d = Daemon().start()
+
+    def err(f):
+        try:
+            f()
+        except libvirt.libvirtError as e:
+            return (e.get_error_code(), e.get_error_domain(), e.get_error_message())
+        raise AssertionError("no error")
+
+    t = libvirt.open(d.uri("test"))
+    assert err(lambda: t.getFreePages([4], 0, 1, 1)) == \
+        (8, 12, "unsupported flags (0x1) in function testNodeGetFreePages")
+    assert err(lambda: t.allocPages({2048: 1}, 0, 1)) == \
+        (3, 20, "this function is not supported by the connection driver: virNodeAllocPages")
+    # libvirtd's dispatcher takes that 0 for a failure with no error set
+    assert err(lambda: t.getFreePages([4, 2048], 0, 2)) == \
+        (1, 7, "Library function returned error but did not set virError")
+    p = virsh(d.uri("test"), "freepages", "--cellno", "0", "--pagesize", "4", check=False)
+    assert (p.returncode, p.stdout, p.stderr.strip()) == \
+        (1, "", "error: Library function returned error but did not set virError"), p
+    t.close()
+
+    q = libvirt.open(d.uri())
+    nodes = sorted(int(n[4:]) for n in os.listdir("/sys/devices/system/node")
+                   if n.startswith("node") and n[4:].isdigit()) or [0]
+    last = nodes[-1]
+    small = os.sysconf("SC_PAGESIZE") // 1024
+    sizes = sorted(int(n[10:-2]) for n in os.listdir("/sys/kernel/mm/hugepages")) \
+        if os.path.isdir("/sys/kernel/mm/hugepages") else []
+    # libvirtd's errors for bad input (recorded from libvirtd 9.0 on this host)
+    assert err(lambda: q.getFreePages([small], last + 1, 1)) == \
+        (1, 0, "internal error: start cell %d out of range (0-%d)" % (last + 1, last))
+    assert err(lambda: q.getFreePages([3], 0, 1)) == \
+        (9, 0, "operation failed: page size 3 is not available on node 0")
+    assert err(lambda: q.getFreePages([3], -1, 1)) == \
+        (9, 0, "operation failed: page size 3 is not available")
+    assert err(lambda: q.getFreePages([small], 0, 1, 1)) == \
+        (8, 10, "unsupported flags (0x1) in function qemuNodeGetFreePages")
+    assert err(lambda: q.allocPages({small: 1}, -1, 1, 1)) == \
+        (84, 0, "Operation not supported: system pages pool can't be modified")
+    assert err(lambda: q.allocPages({3: 1}, -1, 1, 1)) == \
+        (9, 0, "operation failed: page size 3 is not available")
+    assert err(lambda: q.allocPages({3: 1}, last + 1, 1, 1)) == \
+        (1, 0, "internal error: start cell %d out of range (0-%d)" % (last + 1, last))
+    assert err(lambda: q.allocPages({3: 1}, 0, 1, 2)) == \
+        (8, 10, "unsupported flags (0x2) in function qemuNodeAllocPages")
+    ro = libvirt.openReadOnly(d.uri())
+    assert err(lambda: ro.allocPages({3: 1}, 0, 1, 1)) == \
+        (29, 20, "operation forbidden: read only access prevents virNodeAllocPages")
+    ro.close()
+
+    # the system page size: the cell's MemFree in pages, within 10%
+    with open("/sys/devices/system/node/node0/meminfo" if os.path.isdir("/sys/devices/system/node/node0")
+              else "/proc/meminfo") as f:
+        memfree = int([l for l in f if "MemFree:" in l][0].split()[-2]) // small
+    got = q.getFreePages([small], 0, len(nodes) + 3)
+    assert sorted(got) == nodes, got
+    assert abs(got[0][small] - memfree) < memfree / 10, (got, memfree)
+
+    if not sizes:
+        # no huge pages on this host: libvirtd says this
+        assert err(lambda: q.getFreePages([2048], 0, 1)) == \
+            (9, 0, "operation failed: page size 2048 is not available on node 0")
+        q.close()
+        d.stop()
+        return
+    huge = sizes[0]
+    nr = "/sys/devices/system/node/node0/hugepages/hugepages-%dkB/nr_hugepages" % huge
+    free = nr.replace("nr_hugepages", "free_hugepages")
+    hostfree = "/sys/kernel/mm/hugepages/hugepages-%dkB/free_hugepages" % huge
+
+    def rd(path):
+        with open(path) as f:
+            return int(f.read())
+    before = rd(nr)
+    assert q.getFreePages([huge], 0, 1) == {0: {huge: rd(free)}}
+    assert q.getFreePages([huge, small], -1, 1)[-1][huge] == rd(hostfree)
+    assert err(lambda: q.getFreePages([huge], -2, 1)) == \
+        (9, 0, "operation failed: NUMA node -2 is not available")
+    assert rd(nr) == before, "bad input changed the pool"
+    try:
+        # virsh sets the pool (VIR_NODE_ALLOC_PAGES_SET), python adds to it
+        p = virsh(d.uri(), "allocpages", "%dKiB" % huge, str(before + 1), "--cellno", "0",
+                  check=False)
+        if p.returncode != 0:
+            # the kernel could not find the memory: libvirt's message
+            assert "Unable to allocate %d pages. Allocated only" % (before + 1) in p.stderr, \
+                p.stderr
+        else:
+            assert p.stdout.strip() == "" and rd(nr) == before + 1, (p.stdout, rd(nr))
+            assert q.getFreePages([huge], 0, 1)[0][huge] == rd(free)
+            try:
+                n = q.allocPages({huge: 1}, 0, 1)
+            except libvirt.libvirtError as e:
+                assert "Unable to allocate" in e.get_error_message(), e.get_error_message()
+            else:
+                assert n == 1 and rd(nr) == before + 2, (n, rd(nr))
+            # --all: the cells of the capabilities' NUMA topology
+            out = virsh(d.uri(), "freepages", "--all").stdout
+            assert ("Node 0:\n%dKiB: " % small) in out and \
+                ("\n%dKiB: %d\n" % (huge, rd(free))) in out, out
+            virsh(d.uri(), "allocpages", "%dKiB" % huge, str(before), "--all")
+            assert rd(nr) == before, rd(nr)
+    finally:
+        with open(nr, "w") as f:
+            f.write(str(before))
+    q.close()
+    d.stop()
+
+
 def test_start_refused_by_qemu():
     """A start QEMU itself refuses (here a kernel file that is not one) fails
     as on libvirtd: VIR_ERR_INTERNAL_ERROR, "qemu unexpectedly closed the
@@ -547,5 +666,6 @@ if __name__ == "__main__":
         ("fd passing: python3-libvirt's CALL_WITH_FDS answered, no fd kept", test_fd_passing),
         ("every domain event ID 0..26 registrable (as libvirtd)", test_every_event_id_registrable),
         ("host queries: free memory, NUMA cells, CPU map, sysinfo", test_host_queries),
+        ("huge pages: freepages/allocpages, test and QEMU drivers", test_hugepages),
         ("start QEMU refuses: libvirt's error with QEMU's message", test_start_refused_by_qemu),
     ])

@@ -120,6 +120,8 @@ cmdCapabilities(vkshControl *ctl, const vkshCmd *cmd)
 }
 
 const vkshCmdDef vkshHostCmds[] = {
+    { "allocpages", vkshCmdAllocpages, vkshOptsAllocpages, "Manipulate pages pool size",
+      "Allocate or free some pages in the pool for NUMA cell.", 0 },
     { "capabilities", cmdCapabilities, NULL, "capabilities",
       "Returns capabilities of hypervisor/driver.", 0 },
     { "cpu-baseline", vkshCmdCpuBaseline, vkshOptsCpuBaseline, "compute baseline CPU",
@@ -134,6 +136,8 @@ const vkshCmdDef vkshHostCmds[] = {
       "Returns capabilities of emulator with respect to host and libvirt.", 0 },
     { "freecell", vkshCmdFreecell, vkshOptsFreecell, "NUMA free memory",
       "display available free memory for the NUMA cell.", 0 },
+    { "freepages", vkshCmdFreepages, vkshOptsFreepages, "NUMA free pages",
+      "display available free pages for the NUMA cell.", 0 },
     { "hostname", cmdHostname, NULL, "print the hypervisor hostname", NULL, 0 },
     { "hypervisor-cpu-baseline", vkshCmdHypervisorCpuBaseline,
       vkshOptsHypervisorCpuBaseline,

@@ -17,7 +17,7 @@
  * option is absent, 1 with *@value set, -1 after virsh's messages (the
  * "malformed" line, then the scaling error's own).
  */
-static int
+int
 vkshOptScaled(vkshControl *ctl, const vkshCmd *cmd, const char *name,
               unsigned long long scale, unsigned long long max, unsigned long long *value)
 {

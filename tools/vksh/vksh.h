@@ -153,6 +153,11 @@ bool vkshCmdConsole(vkshControl *ctl, const vkshCmd *cmd);
 /* vksh-hostquery.c */
 extern const vkshOptDef vkshOptsFreecell[];
 bool vkshCmdFreecell(vkshControl *ctl, const vkshCmd *cmd);
+/* vksh-hugepages.c */
+extern const vkshOptDef vkshOptsFreepages[];
+bool vkshCmdFreepages(vkshControl *ctl, const vkshCmd *cmd);
+extern const vkshOptDef vkshOptsAllocpages[];
+bool vkshCmdAllocpages(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshOptDef vkshOptsNodecpumap[];
 bool vkshCmdNodecpumap(vkshControl *ctl, const vkshCmd *cmd);
 bool vkshCmdSysinfo(vkshControl *ctl, const vkshCmd *cmd);
@@ -294,6 +299,11 @@ bool vkshScaleSuffix(const char *suffix, unsigned long long dflt,
 int vkshOptString(vkshControl *ctl, const vkshCmd *cmd, const char *name,
                   const char **value);
 int vkshOptInt(vkshControl *ctl, const vkshCmd *cmd, const char *name, int *value);
+/* virsh's vshCommandOptScaledInt (vksh-jobs.c): digits and a unit suffix,
+ * @scale without one, at most @max; 0 absent, 1 set, -1 reported. */
+int vkshOptScaled(vkshControl *ctl, const vkshCmd *cmd, const char *name,
+                  unsigned long long scale, unsigned long long max,
+                  unsigned long long *value);
 
 /* --persistent/--config/--live/--current as virsh's device commands
  * (vksh-device.c): *@flags the VIR_DOMAIN_AFFECT_* bits, *@current true

@@ -592,7 +592,10 @@ qemuCapsFormatCapabilitiesXML(qemuCapsCache *cache, qemuCaps *caps, qemuCaps *ca
     g_string_append(x, "<capabilities>\n\n  <host>\n    <cpu>\n");
     g_string_append(x, "      <arch>x86_64</arch>\n");
     qemuCapsFormatHostCPU(x, caps);
-    g_string_append(x, "    </cpu>\n  </host>\n\n");
+    qemuHugepagesFormatCPUPages(x);
+    g_string_append(x, "    </cpu>\n");
+    qemuHugepagesFormatTopology(x);
+    g_string_append(x, "  </host>\n\n");
     /* libvirt lists the guests by architecture, i686 first; the same host
      * KVM serves both (the boot probe runs with the 64-bit binary) */
     if (caps32)

@@ -165,6 +165,11 @@ void qemuCapsDiskDefPostParse(virDomainDiskDef *disk);
  * hvm x86_64 (@caps), each with wordsize, emulator, machines (canonical names
  * and aliases as canonical='...'), <domain type='qemu'/> and <domain
  * type='kvm'/> only if KVM is usable). New string; never NULL. */
+/* qemu_driver_hugepages.c: the host's page sizes (<pages/> of the host
+ * <cpu>) and its NUMA cells (<topology>), read from sysfs at each call, as
+ * libvirt 9.0's capabilities list them; no <topology> without NUMA nodes. */
+void qemuHugepagesFormatCPUPages(GString *x);
+void qemuHugepagesFormatTopology(GString *x);
 char *qemuCapsFormatCapabilitiesXML(qemuCapsCache *cache, qemuCaps *caps,
                                     qemuCaps *caps32);
 

@@ -59,6 +59,13 @@ unsigned long long qemuNodeGetFreeMemory(virConnectPtr conn);
 int qemuNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems,
                                int startCell, int maxCells);
 char *qemuConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
+/* qemu_driver_hugepages.c: huge page pools */
+int qemuNodeGetFreePages(virConnectPtr conn, unsigned int npages, unsigned int *pages,
+                         int startCell, unsigned int cellCount,
+                         unsigned long long *counts, unsigned int flags);
+int qemuNodeAllocPages(virConnectPtr conn, unsigned int npages, unsigned int *pageSizes,
+                       unsigned long long *pageCounts, int startCell,
+                       unsigned int cellCount, unsigned int flags);
 /* qemu_driver_hostcpu.c: host and CPU facts */
 /* qemu_driver_native.c: "qemu-argv", the command line of a start of
  * @domainXml (the QEMU driver reads no native format back). */
