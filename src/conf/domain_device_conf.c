@@ -1125,41 +1125,23 @@ virDomainDeviceCheckAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules,
     return *failed ? -1 : 0;
 }
 
+/* a disk's <iotune> and every child libvirt 9.0 reads in it */
+#define DISK_IOTUNE_CHILDREN                                                       \
+    "iotune/", "iotune", "iotune/total_bytes_sec", "iotune/read_bytes_sec",        \
+        "iotune/write_bytes_sec", "iotune/total_iops_sec", "iotune/read_iops_sec", \
+        "iotune/write_iops_sec", "iotune/total_bytes_sec_max",                     \
+        "iotune/read_bytes_sec_max", "iotune/write_bytes_sec_max",                 \
+        "iotune/total_iops_sec_max", "iotune/read_iops_sec_max",                   \
+        "iotune/write_iops_sec_max", "iotune/size_iops_sec", "iotune/group_name",  \
+        "iotune/total_bytes_sec_max_length", "iotune/read_bytes_sec_max_length",   \
+        "iotune/write_bytes_sec_max_length", "iotune/total_iops_sec_max_length",   \
+        "iotune/read_iops_sec_max_length", "iotune/write_iops_sec_max_length"
 /* "CHILD/": CHILD's own children are checked too (none carried unless
  * listed as "CHILD/NAME"): libvirt's <driver><metadata_cache>, <source>
  * <seclabel>, <source><reconnect> ... are refused, never dropped */
 static const char *const diskChildren[] = {
-    "driver",
-    "driver/",
-    "source",
-    "source/",
-    "mirror",
-    "target",
-    "target/",
-    "readonly",
-    "address",
-    "iotune/",
-    "iotune",
-    "iotune/total_bytes_sec",
-    "iotune/read_bytes_sec",
-    "iotune/write_bytes_sec",
-    "iotune/total_iops_sec",
-    "iotune/read_iops_sec",
-    "iotune/write_iops_sec",
-    "iotune/total_bytes_sec_max",
-    "iotune/read_bytes_sec_max",
-    "iotune/write_bytes_sec_max",
-    "iotune/total_iops_sec_max",
-    "iotune/read_iops_sec_max",
-    "iotune/write_iops_sec_max",
-    "iotune/size_iops_sec",
-    "iotune/group_name",
-    "iotune/total_bytes_sec_max_length",
-    "iotune/read_bytes_sec_max_length",
-    "iotune/write_bytes_sec_max_length",
-    "iotune/total_iops_sec_max_length",
-    "iotune/read_iops_sec_max_length",
-    "iotune/write_iops_sec_max_length",
+    "driver", "driver/", "source",   "source/", "mirror",
+    "target", "target/", "readonly", "address", DISK_IOTUNE_CHILDREN,
     NULL,
 };
 /* a network disk's: <auth>, and what its <source> holds */
@@ -1184,28 +1166,7 @@ static const char *const diskNetChildren[] = {
     "target/",
     "readonly",
     "address",
-    "iotune/",
-    "iotune",
-    "iotune/total_bytes_sec",
-    "iotune/read_bytes_sec",
-    "iotune/write_bytes_sec",
-    "iotune/total_iops_sec",
-    "iotune/read_iops_sec",
-    "iotune/write_iops_sec",
-    "iotune/total_bytes_sec_max",
-    "iotune/read_bytes_sec_max",
-    "iotune/write_bytes_sec_max",
-    "iotune/total_iops_sec_max",
-    "iotune/read_iops_sec_max",
-    "iotune/write_iops_sec_max",
-    "iotune/size_iops_sec",
-    "iotune/group_name",
-    "iotune/total_bytes_sec_max_length",
-    "iotune/read_bytes_sec_max_length",
-    "iotune/write_bytes_sec_max_length",
-    "iotune/total_iops_sec_max_length",
-    "iotune/read_iops_sec_max_length",
-    "iotune/write_iops_sec_max_length",
+    DISK_IOTUNE_CHILDREN,
     NULL,
 };
 static const char *const netChildren[] = {
