@@ -1,4 +1,4 @@
-/* qemu_driver_job.c: the QEMU driver's control of a domain's background jobs (virDomainAbortJob) and its disks' I/O errors */
+/* qemu_driver_job.c: the QEMU driver's background jobs: their control (virDomainAbortJob), what they report (domjobinfo) and the disks' I/O errors */
 
 /*
  * Threads: API threads only. A save, managed save or core dump holds the
@@ -21,6 +21,7 @@
 #include "qemu_driver_priv.h"
 #include "qemu_monitor.h"
 #include "virerror.h"
+#include "virtypedparamlist.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -149,4 +150,131 @@ endjob:
 cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
+}
+
+/* ---- job information (domjobinfo) ------------------------------------------ */
+
+/* The job GetJobInfo/GetJobStats show for @obj (locked): the running
+ * background job (save, dump: UNBOUNDED, as libvirt), or with @completed
+ * the last one that completed (COMPLETED); NONE when there is none. */
+static int
+qemuJobCurrent(virDomainObj *obj, bool completed, int *operation,
+               unsigned long long *elapsedMs, const qemuMigrationStats **stats)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    if (completed) {
+        if (!priv->completedJob)
+            return VIR_DOMAIN_JOB_NONE;
+        *operation = priv->completedJobOperation;
+        *elapsedMs = priv->completedJobElapsedMs;
+        *stats = &priv->completedJobStats;
+        return VIR_DOMAIN_JOB_COMPLETED;
+    }
+    if (!priv->asyncJob || !virDomainObjIsActive(obj))
+        return VIR_DOMAIN_JOB_NONE;
+    *operation = priv->asyncJobOperation;
+    *elapsedMs =
+        (unsigned long long)MAX(g_get_real_time() - priv->asyncJobStart, 0) / 1000;
+    *stats = &priv->asyncJobStats;
+    return VIR_DOMAIN_JOB_UNBOUNDED;
+}
+
+int
+qemuDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info)
+{
+    virDomainObj *obj;
+    const qemuMigrationStats *st = NULL;
+    unsigned long long elapsed = 0;
+    int operation = 0;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    /* libvirt's: the current job of a running domain */
+    if (qemuDomainObjCheckActive(obj) < 0) {
+        virDomainObjEndAPI(&obj);
+        return -1;
+    }
+    memset(info, 0, sizeof(*info));
+    info->type = qemuJobCurrent(obj, false, &operation, &elapsed, &st);
+    if (info->type != VIR_DOMAIN_JOB_NONE) {
+        info->timeElapsed = elapsed;
+        info->dataTotal = info->memTotal = st->ramTotal;
+        info->dataProcessed = info->memProcessed = st->ramTransferred;
+        info->dataRemaining = info->memRemaining = st->ramRemaining;
+    }
+    virDomainObjEndAPI(&obj);
+    return 0;
+}
+
+int
+qemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
+                      int *nparams, unsigned int flags)
+{
+    virDomainObj *obj;
+    g_autoptr(virTypedParamList) list = NULL;
+    const qemuMigrationStats *st = NULL;
+    unsigned long long elapsed = 0;
+    bool completed = flags & VIR_DOMAIN_JOB_STATS_COMPLETED;
+    int operation = 0;
+    int t;
+
+    virCheckFlags(VIR_DOMAIN_JOB_STATS_COMPLETED | VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED,
+                  -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    /* libvirt's: the current job only of a running domain; a completed
+     * one's statistics stay readable after it stopped (a save's) */
+    if (!completed && qemuDomainObjCheckActive(obj) < 0) {
+        virDomainObjEndAPI(&obj);
+        return -1;
+    }
+    t = qemuJobCurrent(obj, completed, &operation, &elapsed, &st);
+    list = virTypedParamListNew();
+    if (t != VIR_DOMAIN_JOB_NONE) {
+        virTypedParamListAddInt(list, operation, VIR_DOMAIN_JOB_OPERATION);
+        virTypedParamListAddULLong(list, elapsed, VIR_DOMAIN_JOB_TIME_ELAPSED);
+        if (st->valid) {
+            /* completed: the guest's total downtime; running: QEMU's
+             * expected one (virsh labels them so) */
+            if (t == VIR_DOMAIN_JOB_COMPLETED ? st->downtimeSet
+                                              : st->expectedDowntime > 0)
+                virTypedParamListAddULLong(
+                    list,
+                    t == VIR_DOMAIN_JOB_COMPLETED ? st->downtime : st->expectedDowntime,
+                    VIR_DOMAIN_JOB_DOWNTIME);
+            virTypedParamListAddULLong(list, st->setupTime, VIR_DOMAIN_JOB_SETUP_TIME);
+            virTypedParamListAddULLong(list, st->ramTotal, VIR_DOMAIN_JOB_DATA_TOTAL);
+            virTypedParamListAddULLong(list, st->ramTransferred,
+                                       VIR_DOMAIN_JOB_DATA_PROCESSED);
+            virTypedParamListAddULLong(list, st->ramRemaining,
+                                       VIR_DOMAIN_JOB_DATA_REMAINING);
+            virTypedParamListAddULLong(list, st->ramTotal, VIR_DOMAIN_JOB_MEMORY_TOTAL);
+            virTypedParamListAddULLong(list, st->ramTransferred,
+                                       VIR_DOMAIN_JOB_MEMORY_PROCESSED);
+            virTypedParamListAddULLong(list, st->ramRemaining,
+                                       VIR_DOMAIN_JOB_MEMORY_REMAINING);
+            virTypedParamListAddULLong(list, st->ramDuplicate,
+                                       VIR_DOMAIN_JOB_MEMORY_CONSTANT);
+            virTypedParamListAddULLong(list, st->ramNormal, VIR_DOMAIN_JOB_MEMORY_NORMAL);
+            virTypedParamListAddULLong(list, st->ramNormalBytes,
+                                       VIR_DOMAIN_JOB_MEMORY_NORMAL_BYTES);
+            virTypedParamListAddULLong(list, st->ramBps, VIR_DOMAIN_JOB_MEMORY_BPS);
+            virTypedParamListAddULLong(list, st->ramDirtyRate,
+                                       VIR_DOMAIN_JOB_MEMORY_DIRTY_RATE);
+            virTypedParamListAddULLong(list, st->ramPageSize,
+                                       VIR_DOMAIN_JOB_MEMORY_PAGE_SIZE);
+            virTypedParamListAddULLong(list, st->ramIteration,
+                                       VIR_DOMAIN_JOB_MEMORY_ITERATION);
+            virTypedParamListAddULLong(list, st->ramPostcopyReqs,
+                                       VIR_DOMAIN_JOB_MEMORY_POSTCOPY_REQS);
+        }
+        /* read once unless kept (libvirt's) */
+        if (completed && !(flags & VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED))
+            qemuDomainPriv(obj)->completedJob = false;
+    }
+    *type = t;
+    virTypedParamListSteal(list, params, nparams);
+    virDomainObjEndAPI(&obj);
+    return 0;
 }
