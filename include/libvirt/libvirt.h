@@ -1640,6 +1640,21 @@ typedef enum {
 } virDomainAgentResponseTimeoutValues;
 int virDomainAgentSetResponseTimeout(virDomainPtr domain, int timeout,
                                      unsigned int flags);
+int virDomainGetGuestVcpus(virDomainPtr domain, virTypedParameterPtr *params,
+                           unsigned int *nparams, unsigned int flags);
+int virDomainSetGuestVcpus(virDomainPtr domain, const char *cpumap, int state,
+                           unsigned int flags);
+typedef enum {
+    /* don't truncate file, just append */
+    VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_APPEND = (1 << 0),
+    /* remove keys, instead of adding them */
+    VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_REMOVE = (1 << 1),
+} virDomainAuthorizedSSHKeysSetFlags;
+int virDomainAuthorizedSSHKeysGet(virDomainPtr domain, const char *user, char ***keys,
+                                  unsigned int flags);
+int virDomainAuthorizedSSHKeysSet(virDomainPtr domain, const char *user,
+                                  const char **keys, unsigned int nkeys,
+                                  unsigned int flags);
 /* A BLOCK_THRESHOLD event when the guest writes past @threshold bytes of @dev. */
 int virDomainSetBlockThreshold(virDomainPtr domain, const char *dev,
                                unsigned long long threshold, unsigned int flags);

@@ -1,4 +1,4 @@
-/* remote_dispatch_agent.c: guest agent procedures the generator cannot map (335-337, 349, 418)
+/* remote_dispatch_agent.c: guest agent procedures the generator cannot map (335-337, 349, 371, 418, 424, 425)
  *
  * Thread protocol: see remote_dispatch.c; every handler runs on a worker
  * with its own reference to the client's connection and may block in the
@@ -121,6 +121,71 @@ VKD_HANDLER(vkdDispatchDomainGetGuestInfo)
                                     VIR_TYPED_PARAM_STRING_OKAY);
     virTypedParamsFree(params, nparams);
     return rc;
+}
+
+VKD_HANDLER(vkdDispatchDomainGetGuestVcpus)
+{
+    remote_domain_get_guest_vcpus_args *a = args;
+    remote_domain_get_guest_vcpus_ret *r = ret;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+    virTypedParameterPtr params = NULL;
+    unsigned int nparams = 0;
+    int rc;
+
+    if (virDomainGetGuestVcpus(dom, &params, &nparams, a->flags) < 0)
+        return -1;
+    rc = remoteTypedParamsSerialize(params, (int)nparams,
+                                    REMOTE_DOMAIN_GUEST_VCPU_PARAMS_MAX, &r->params_val,
+                                    &r->params_len, VIR_TYPED_PARAM_STRING_OKAY);
+    virTypedParamsFree(params, (int)nparams);
+    return rc;
+}
+
+/* As libvirt 9.0's remoteDispatchDomainAuthorizedSshKeysGet / Set (their
+ * limit checks and texts, the decoder already bounds the list). */
+VKD_HANDLER(vkdDispatchDomainAuthorizedSSHKeysGet)
+{
+    remote_domain_authorized_ssh_keys_get_args *a = args;
+    remote_domain_authorized_ssh_keys_get_ret *r = ret;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+    char **keys = NULL;
+    int n;
+
+    if ((n = virDomainAuthorizedSSHKeysGet(dom, a->user, &keys, a->flags)) < 0)
+        return -1;
+    if (n > REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "Number of keys %d, which exceeds max liit: %d", n,
+                       REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX);
+        for (int i = 0; i < n; i++)
+            free(keys[i]);
+        free(keys);
+        return -1;
+    }
+    r->keys_len = n;
+    r->keys_val = g_new0(remote_nonnull_string, n + 1);
+    for (int i = 0; i < n; i++) {
+        r->keys_val[i] = g_strdup(keys[i]);
+        free(keys[i]);
+    }
+    free(keys);
+    return 0;
+}
+
+VKD_HANDLER(vkdDispatchDomainAuthorizedSSHKeysSet)
+{
+    remote_domain_authorized_ssh_keys_set_args *a = args;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+
+    (void)ret;
+    if (a->keys_len > REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "Number of keys %d, which exceeds max liit: %d", (int)a->keys_len,
+                       REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX);
+        return -1;
+    }
+    return virDomainAuthorizedSSHKeysSet(dom, a->user, (const char **)a->keys_val,
+                                         a->keys_len, a->flags);
 }
 
 /* QEMU_PROGRAM procedure 3 (libvirt-qemu's virDomainQemuAgentCommand). */

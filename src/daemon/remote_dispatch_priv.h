@@ -239,15 +239,18 @@ VKD_HANDLER(vkdDispatchDomainGetDiskErrors); /* 263 */
 /* remote_dispatch_event.c: QEMU program 4 and 5 */
 VKD_HANDLER(vkdDispatchQemuMonitorEventRegister);
 VKD_HANDLER(vkdDispatchQemuMonitorEventDeregister);
-VKD_HANDLER(vkdDispatchDomainGetTime);            /* 337 */
-VKD_HANDLER(vkdDispatchDomainFSFreeze);           /* 335 */
-VKD_HANDLER(vkdDispatchDomainFSThaw);             /* 336 */
-VKD_HANDLER(vkdDispatchDomainGetFSInfo);          /* 349 */
-VKD_HANDLER(vkdDispatchDomainGetGuestInfo);       /* 418 */
-VKD_HANDLER(vkdDispatchQemuDomainAgentCommand);   /* QEMU_PROGRAM 3 */
-VKD_HANDLER(vkdDispatchDomainGetJobInfo);         /* 163 */
-VKD_HANDLER(vkdDispatchDomainGetJobStats);        /* 298 */
-VKD_HANDLER(vkdDispatchNodeGetCPUStats);          /* 227 */
-VKD_HANDLER(vkdDispatchNodeGetMemoryStats);       /* 228 */
-VKD_HANDLER(vkdDispatchNodeGetCPUMap);            /* 293 */
-VKD_HANDLER(vkdDispatchConnectGetAllDomainStats); /* 344 */
+VKD_HANDLER(vkdDispatchDomainGetTime);              /* 337 */
+VKD_HANDLER(vkdDispatchDomainFSFreeze);             /* 335 */
+VKD_HANDLER(vkdDispatchDomainFSThaw);               /* 336 */
+VKD_HANDLER(vkdDispatchDomainGetFSInfo);            /* 349 */
+VKD_HANDLER(vkdDispatchDomainGetGuestInfo);         /* 418 */
+VKD_HANDLER(vkdDispatchDomainGetGuestVcpus);        /* 371 */
+VKD_HANDLER(vkdDispatchDomainAuthorizedSSHKeysGet); /* 424 */
+VKD_HANDLER(vkdDispatchDomainAuthorizedSSHKeysSet); /* 425 */
+VKD_HANDLER(vkdDispatchQemuDomainAgentCommand);     /* QEMU_PROGRAM 3 */
+VKD_HANDLER(vkdDispatchDomainGetJobInfo);           /* 163 */
+VKD_HANDLER(vkdDispatchDomainGetJobStats);          /* 298 */
+VKD_HANDLER(vkdDispatchNodeGetCPUStats);            /* 227 */
+VKD_HANDLER(vkdDispatchNodeGetMemoryStats);         /* 228 */
+VKD_HANDLER(vkdDispatchNodeGetCPUMap);              /* 293 */
+VKD_HANDLER(vkdDispatchConnectGetAllDomainStats);   /* 344 */

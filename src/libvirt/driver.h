@@ -290,6 +290,15 @@ struct _virHypervisorDriver {
                                          unsigned int flags);
     char *(*domainQemuAgentCommand)(virDomainPtr dom, const char *cmd, int timeout,
                                     unsigned int flags);
+    int (*domainGetGuestVcpus)(virDomainPtr dom, virTypedParameterPtr *params,
+                               unsigned int *nparams, unsigned int flags);
+    int (*domainSetGuestVcpus)(virDomainPtr dom, const char *cpumap, int state,
+                               unsigned int flags);
+    int (*domainAuthorizedSSHKeysGet)(virDomainPtr dom, const char *user, char ***keys,
+                                      unsigned int flags);
+    int (*domainAuthorizedSSHKeysSet)(virDomainPtr dom, const char *user,
+                                      const char **keys, unsigned int nkeys,
+                                      unsigned int flags);
     /* Guest utilities (libvirt-domain-guest.c): keys pressed on the
      * guest's keyboard, the state of the hypervisor's control channel. */
     int (*domainSendKey)(virDomainPtr dom, unsigned int codeset, unsigned int holdtime,

@@ -272,3 +272,127 @@ virDomainAgentSetResponseTimeout(virDomainPtr domain, int timeout, unsigned int 
 
     VIR_ENTRY_CALL_ZERO(driver, domainAgentSetResponseTimeout, domain, timeout, flags);
 }
+
+/**
+ * virDomainGetGuestVcpus:
+ * @domain: a domain handle
+ * @params: where the new array of typed parameters is stored
+ * @nparams: where its length is stored
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * The guest's own view of its vCPUs, from its agent (guest-get-vcpus), as
+ * three string parameters holding cpu lists ("0-3,5"): "vcpus" the ids the
+ * guest knows, "online" those it runs, "offlinable" those it could take
+ * offline. Free the array with virTypedParamsFree.
+ *
+ * Returns 0 on success, -1 on error: the common ones, VIR_ERR_INVALID_ARG
+ * for NULL @params/@nparams, VIR_ERR_OPERATION_DENIED on a read-only
+ * connection, VIR_ERR_OPERATION_INVALID when the domain is not running,
+ * the agent's errors (VIR_ERR_AGENT_UNRESPONSIVE, ARGUMENT_UNSUPPORTED
+ * when no agent is configured).
+ */
+int
+virDomainGetGuestVcpus(virDomainPtr domain, virTypedParameterPtr *params,
+                       unsigned int *nparams, unsigned int flags)
+{
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(params, error);
+    virCheckNonNullArgGoto(nparams, error);
+
+    VIR_ENTRY_CALL_ZERO(driver, domainGetGuestVcpus, domain, params, nparams, flags);
+}
+
+/**
+ * virDomainSetGuestVcpus:
+ * @domain: a domain handle
+ * @cpumap: the vCPU ids to change, a cpu list ("1", "1-3,^2"; '^' removes
+ *          an id added before it, left to right)
+ * @state: 1 to bring them online, 0 to take them offline
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * Brings vCPUs of the running guest online or offline from inside, through
+ * its agent (guest-set-vcpus); the others keep their state and the
+ * hypervisor's vCPU count does not change. Every id must be one the guest
+ * knows, and one taken offline must be offlinable (Linux keeps vCPU 0).
+ *
+ * Returns 0 on success, -1 on error: the common ones, VIR_ERR_INVALID_ARG
+ * for a NULL or malformed @cpumap, a @state other than 0 or 1, or an id the
+ * guest does not have; VIR_ERR_OPERATION_UNSUPPORTED for a vCPU the guest
+ * cannot take offline; VIR_ERR_OPERATION_DENIED on a read-only connection;
+ * the agent's errors.
+ */
+int
+virDomainSetGuestVcpus(virDomainPtr domain, const char *cpumap, int state,
+                       unsigned int flags)
+{
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(cpumap, error);
+
+    VIR_ENTRY_CALL_ZERO(driver, domainSetGuestVcpus, domain, cpumap, state, flags);
+}
+
+/**
+ * virDomainAuthorizedSSHKeysGet:
+ * @domain: a domain handle
+ * @user: the guest account whose keys are listed
+ * @keys: where the new NULL-terminated list of keys is stored
+ * @flags: extra flags; not used yet, so callers should always pass 0
+ *
+ * The public SSH keys in @user's ~/.ssh/authorized_keys inside the
+ * running guest, through its agent (guest-ssh-get-authorized-keys), one
+ * string per key (OpenSSH format, not interpreted). Free each string and
+ * the list with free().
+ *
+ * Returns the number of keys in *@keys, -1 on error: the common ones,
+ * VIR_ERR_INVALID_ARG for a NULL @user or @keys, VIR_ERR_OPERATION_DENIED on
+ * a read-only connection, VIR_ERR_OPERATION_INVALID when the domain is not
+ * running, the agent's errors (an unknown user, a missing file).
+ */
+int
+virDomainAuthorizedSSHKeysGet(virDomainPtr domain, const char *user, char ***keys,
+                              unsigned int flags)
+{
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
+    virCheckNonNullArgGoto(user, error);
+    virCheckNonNullArgGoto(keys, error);
+    virCheckReadOnlyGoto(conn, error);
+
+    VIR_ENTRY_CALL(driver, domainAuthorizedSSHKeysGet, domain, user, keys, flags);
+}
+
+/**
+ * virDomainAuthorizedSSHKeysSet:
+ * @domain: a domain handle
+ * @user: the guest account whose authorized keys change
+ * @keys: the keys (OpenSSH format, not interpreted)
+ * @nkeys: how many of them
+ * @flags: VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_APPEND or _REMOVE, or 0
+ *
+ * Changes @user's ~/.ssh/authorized_keys inside the running guest through
+ * its agent: with 0 the file is replaced by @keys (emptied with none), with
+ * _APPEND @keys are added to it, with _REMOVE they are taken out of it (a
+ * key it does not hold is not an error).
+ *
+ * Returns 0 on success, -1 on error: the common ones, VIR_ERR_INVALID_ARG
+ * for a NULL @user, a NULL @keys with _APPEND or _REMOVE, or both flags;
+ * VIR_ERR_OPERATION_DENIED on a read-only connection; the agent's errors.
+ */
+int
+virDomainAuthorizedSSHKeysSet(virDomainPtr domain, const char *user, const char **keys,
+                              unsigned int nkeys, unsigned int flags)
+{
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
+    virCheckNonNullArgGoto(user, error);
+    if (flags & (VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_APPEND |
+                 VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_REMOVE))
+        virCheckNonNullArgGoto(keys, error);
+    if (virAPIExclusiveFlags(VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_APPEND,
+                             VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_REMOVE) < 0)
+        goto error;
+    virCheckReadOnlyGoto(conn, error);
+
+    VIR_ENTRY_CALL_ZERO(driver, domainAuthorizedSSHKeysSet, domain, user, keys, nkeys,
+                        flags);
+}

@@ -142,6 +142,84 @@ remoteDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
     return rc;
 }
 
+/* As libvirt 9.0's remoteDomainGetGuestVcpus: a new array of the daemon's
+ * parameters (SetGuestVcpus is generated). */
+int
+remoteDomainGetGuestVcpus(virDomainPtr dom, virTypedParameterPtr *params,
+                          unsigned int *nparams, unsigned int flags)
+{
+    remote_domain_get_guest_vcpus_args args = { .flags = flags };
+    remote_domain_get_guest_vcpus_ret ret = { 0 };
+    virTypedParameterPtr par = NULL;
+    int npar = 0;
+    int rc;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCallDomainGetGuestVcpus(dom->conn, &args, &ret) < 0)
+        return -1;
+    rc = remoteTypedParamsDeserialize(ret.params_val, ret.params_len,
+                                      REMOTE_DOMAIN_GUEST_VCPU_PARAMS_MAX, &par, &npar);
+    if (rc == 0) {
+        *params = par;
+        *nparams = (unsigned int)npar;
+    }
+    virXdrFree(remote_domain_get_guest_vcpus_ret_filter, &ret);
+    return rc;
+}
+
+/* As libvirt 9.0's remoteDomainAuthorizedSSHKeysGet / Set: the list
+ * bounded by REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX both ways (its texts). */
+int
+remoteDomainAuthorizedSSHKeysGet(virDomainPtr dom, const char *user, char ***keys,
+                                 unsigned int flags)
+{
+    remote_domain_authorized_ssh_keys_get_args args = { .user = (char *)user,
+                                                        .flags = flags };
+    remote_domain_authorized_ssh_keys_get_ret ret = { 0 };
+    char **out;
+    int n;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCallDomainAuthorizedSshKeysGet(dom->conn, &args, &ret) < 0)
+        return -1;
+    if (ret.keys_len > REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX) {
+        virReportError(
+            VIR_ERR_RPC, "%s",
+            "remoteDomainAuthorizedSSHKeysGet: returned number of keys exceeds "
+            "limit");
+        virXdrFree(remote_domain_authorized_ssh_keys_get_ret_filter, &ret);
+        return -1;
+    }
+    n = (int)ret.keys_len;
+    out = g_new0(char *, n + 1);
+    for (int i = 0; i < n; i++)
+        out[i] = g_strdup(ret.keys_val[i]);
+    virXdrFree(remote_domain_authorized_ssh_keys_get_ret_filter, &ret);
+    *keys = out;
+    return n;
+}
+
+int
+remoteDomainAuthorizedSSHKeysSet(virDomainPtr dom, const char *user, const char **keys,
+                                 unsigned int nkeys, unsigned int flags)
+{
+    remote_domain_authorized_ssh_keys_set_args args = { .user = (char *)user,
+                                                        .keys_len = nkeys,
+                                                        .keys_val =
+                                                            (remote_nonnull_string *)keys,
+                                                        .flags = flags };
+
+    if (nkeys > REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX) {
+        virReportError(
+            VIR_ERR_RPC, "%s",
+            "remoteDomainAuthorizedSSHKeysSet: returned number of keys exceeds "
+            "limit");
+        return -1;
+    }
+    remoteMakeDomain(&args.dom, dom);
+    return remoteCallDomainAuthorizedSshKeysSet(dom->conn, &args);
+}
+
 /* QEMU_PROGRAM procedure 3: the reply's string as the agent's answer. */
 char *
 remoteDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeout,

@@ -260,6 +260,13 @@ int remoteDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info,
 int remoteDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
                              virTypedParameterPtr *params, int *nparams,
                              unsigned int flags);
+int remoteDomainGetGuestVcpus(virDomainPtr dom, virTypedParameterPtr *params,
+                              unsigned int *nparams, unsigned int flags);
+int remoteDomainAuthorizedSSHKeysGet(virDomainPtr dom, const char *user, char ***keys,
+                                     unsigned int flags);
+int remoteDomainAuthorizedSSHKeysSet(virDomainPtr dom, const char *user,
+                                     const char **keys, unsigned int nkeys,
+                                     unsigned int flags);
 char *remoteDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeout,
                                    unsigned int flags);
 int remoteDomainGetBlockInfo(virDomainPtr dom, const char *path,

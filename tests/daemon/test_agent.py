@@ -375,6 +375,156 @@ def test_agent_calls():
     assert "GUEST-POWERBUTTON" not in console()
 
 
+PY_VCPUS = r"""
+import sys, libvirt
+conn = libvirt.open(sys.argv[1])
+dom = conn.lookupByName(sys.argv[2])
+print("before", sorted(dom.guestVcpus().items()))
+dom.setGuestVcpus("1", 1)
+print("after", sorted(dom.guestVcpus().items()))
+try:
+    dom.setGuestVcpus("0", 0)
+except libvirt.libvirtError as e:
+    print("cpu0", e.get_error_code(), e.get_error_domain(), e.get_error_message())
+"""
+
+
+PY_SSHKEYS = r"""
+import sys, libvirt
+conn = libvirt.open(sys.argv[1])
+dom = conn.lookupByName(sys.argv[2])
+k1, k2 = sys.argv[3], sys.argv[4]
+dom.authorizedSSHKeysSet("vkuser", [k1, k2], 0)
+print("set", dom.authorizedSSHKeysGet("vkuser"))
+dom.authorizedSSHKeysSet("vkuser", [k1], libvirt.VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_REMOVE)
+print("removed", dom.authorizedSSHKeysGet("vkuser"))
+"""
+
+
+def test_agent_vcpus():
+    """A guest with two vCPUs and qemu-ga: guestvcpus reads the guest's view,
+    --disable takes vCPU 1 offline inside the guest (its sysfs 'online'
+    reads 0), --enable brings it back; python3-libvirt guestVcpus /
+    setGuestVcpus; libvirt's refusals (vCPU 0 not offlinable, an id the
+    guest lacks, a malformed list)."""
+    guest = agent_guest_dir()
+    if not guest:
+        raise Skip("agent test guest not available (scripts/build-test-guest.sh)")
+    d = Daemon().start()
+    uri = d.uri("qemu")
+    serial = os.path.join(d.root, "gv.serial")
+    xml = booting_xml("gv", guest, serial).replace(
+        "<vcpu>1</vcpu>", "<vcpu>2</vcpu>").replace("</devices>", CHAN + "</devices>")
+    virsh(uri, "define", write(os.path.join(d.root, "gv.xml"), xml))
+    virsh(uri, "start", "gv")
+    wait_for(lambda: os.path.exists(serial) and "GUEST-QGA-STARTED" in open(serial).read(),
+             "qemu-ga in the guest", 180)
+    wait_for(lambda: virsh(uri, "guestvcpus", "gv", check=False).returncode == 0,
+             "the agent answering", 60, step=0.2)
+
+    def agent(cmd):
+        return json.loads(virsh(uri, "qemu-agent-command", "gv", json.dumps(cmd))
+                          .stdout)["return"]
+
+    def cpu1_online():
+        h = agent({"execute": "guest-file-open",
+                   "arguments": {"path": "/sys/devices/system/cpu/cpu1/online"}})
+        r = agent({"execute": "guest-file-read", "arguments": {"handle": h, "count": 64}})
+        agent({"execute": "guest-file-close", "arguments": {"handle": h}})
+        return base64.b64decode(r["buf-b64"]).decode().strip()
+
+    def shown():
+        return virsh(uri, "guestvcpus", "gv").stdout
+
+    assert shown() == ("vcpus          : 0-1\nonline         : 0-1\n"
+                       "offlinable     : 1\n"), repr(shown())
+    assert cpu1_online() == "1"
+    virsh(uri, "guestvcpus", "gv", "--cpulist", "1", "--disable")
+    assert cpu1_online() == "0"
+    assert shown() == ("vcpus          : 0-1\nonline         : 0\n"
+                       "offlinable     : 1\n"), repr(shown())
+    # the hypervisor's count does not change: the guest took it offline
+    assert virsh(uri, "vcpucount", "gv", "--live", "--active").stdout.strip() == "2"
+    # libvirt's refusals, the guest unchanged
+    for args, err in (
+            (["0", "--disable"], "error: Operation not supported: vCPU '0' is not offlinable"),
+            (["1,5-6", "--enable"], "error: invalid argument: guest is missing vCPUs '5-6'"),
+            (["1-x", "--enable"], "error: invalid argument: Failed to parse bitmap '1-x'")):
+        p = virsh(uri, "guestvcpus", "gv", *args, check=False)
+        assert p.returncode == 1 and p.stderr.strip() == err, (args, p.stderr)
+    assert cpu1_online() == "0"
+    p = virsh(uri, "guestvcpus", "gv", check=False, readonly=True)
+    assert "read only access prevents virDomainGetGuestVcpus" in p.stderr, p.stderr
+
+    # python3-libvirt: the typed parameters, and setting vCPU 1 online
+    p = subprocess.run(["/usr/bin/python3", "-c", PY_VCPUS, uri, "gv"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    lines = dict(line.split(" ", 1) for line in p.stdout.splitlines())
+    assert lines["before"] == ("[('offlinable', '1'), ('online', '0'), ('vcpus', '0-1')]"), \
+        p.stdout
+    assert lines["after"] == ("[('offlinable', '1'), ('online', '0-1'), ('vcpus', '0-1')]"), \
+        p.stdout
+    # VIR_ERR_OPERATION_UNSUPPORTED (84) in VIR_FROM_QEMU (10)
+    assert lines["cpu0"] == "84 10 Operation not supported: vCPU '0' is not offlinable", \
+        p.stdout
+    assert cpu1_online() == "1"
+
+    # SSH keys of the guest's vkuser (home /tmp): set-user-sshkeys appends
+    # the lines of a file (virsh sends its trailing empty line too), and
+    # the guest's ~/.ssh/authorized_keys has them
+    k1 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHZrdGVzdGtleW9uZQ vk@one"
+    k2 = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDvktwo vk@two"
+
+    def keyfile(name, *keys):
+        return write(os.path.join(d.root, name), "".join(k + "\n" for k in keys))
+
+    def authorized():
+        return guest_text("/tmp/.ssh/authorized_keys")
+
+    def guest_text(path):
+        h = agent({"execute": "guest-file-open", "arguments": {"path": path}})
+        r = agent({"execute": "guest-file-read", "arguments": {"handle": h, "count": 65536}})
+        agent({"execute": "guest-file-close", "arguments": {"handle": h}})
+        return base64.b64decode(r["buf-b64"]).decode()
+
+    # no file yet: the agent's error
+    p = virsh(uri, "get-user-sshkeys", "gv", "vkuser", check=False)
+    assert p.returncode == 1 and p.stderr.strip().startswith(
+        "error: internal error: unable to execute QEMU agent command "
+        "'guest-ssh-get-authorized-keys': failed to read '/tmp/.ssh/authorized_keys'"), p.stderr
+    virsh(uri, "set-user-sshkeys", "gv", "vkuser", "--file", keyfile("k1", k1))
+    assert [line for line in authorized().splitlines() if line] == [k1], authorized()
+    virsh(uri, "set-user-sshkeys", "gv", "vkuser", keyfile("k2", k2))
+    assert [line for line in authorized().splitlines() if line] == [k1, k2], authorized()
+    # virsh 9.0 prints the keys without newlines, in the agent's order
+    # (qemu-ga 7.2 lists the file's lines last first)
+    p = virsh(uri, "get-user-sshkeys", "gv", "vkuser")
+    assert p.stdout.strip() == k2 + k1, repr(p.stdout)
+    virsh(uri, "set-user-sshkeys", "gv", "vkuser", "--remove", "--file", keyfile("k1r", k1))
+    assert [line for line in authorized().splitlines() if line] == [k2], authorized()
+    virsh(uri, "set-user-sshkeys", "gv", "vkuser", "--reset", "--file", keyfile("k12", k1, k2))
+    assert [line for line in authorized().splitlines() if line] == [k1, k2], authorized()
+    virsh(uri, "set-user-sshkeys", "gv", "vkuser", "--reset")
+    assert authorized().strip() == "", authorized()
+    p = virsh(uri, "set-user-sshkeys", "gv", "nosuchuser", "--reset", check=False)
+    assert p.returncode == 1 and "unable to execute QEMU agent command " \
+        "'guest-ssh-add-authorized-keys'" in p.stderr, p.stderr
+    p = virsh(uri, "get-user-sshkeys", "gv", "vkuser", check=False, readonly=True)
+    assert "read only access prevents virDomainAuthorizedSSHKeysGet" in p.stderr, p.stderr
+    # python3-libvirt: authorizedSSHKeysSet / Get, the flags
+    p = subprocess.run(["/usr/bin/python3", "-c", PY_SSHKEYS, uri, "gv", k1, k2],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    lines = dict(line.split(" ", 1) for line in p.stdout.splitlines())
+    assert lines["set"] == repr([k2, k1]), p.stdout
+    assert lines["removed"] == repr([k2]), p.stdout
+    assert [line for line in authorized().splitlines() if line] == [k2], authorized()
+    virsh(uri, "destroy", "gv")
+    p = virsh(uri, "guestvcpus", "gv", check=False)
+    assert p.stderr.strip() == "error: Requested operation is not valid: domain is not running", \
+        p.stderr
+
 if __name__ == "__main__":
     run_tests([(n, f) for n, f in sorted(globals().items())
                if n.startswith("test_") and n != "test_guest_dir"])

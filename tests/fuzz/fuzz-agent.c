@@ -11,7 +11,7 @@
  * "return" or "error"; a refusal (a line over QEMU_AGENT_MAX_LINE) leaves
  * a libvirt-style error; the buffer only ever shrinks from the front.
  * Each reply's "return" is then read by every reader of qemu_agent_info.c
- * (filesystems, disks, users, OS, time zone, interfaces) against a
+ * (filesystems, disks, users, OS, time zone, interfaces, vCPUs, SSH keys) against a
  * definition with a virtio disk and a SCSI disk: a refusal leaves a
  * libvirt-style error and adds no parameter, a success only well-formed
  * ones.
@@ -109,6 +109,32 @@ fuzzAgentRead(json_object *reply)
     READ("guest-get-disks", qemuAgentDisksParams(reply, def, list));
 #undef READ
 
+    virResetLastError();
+    {
+        g_autofree qemuAgentCPUInfo *cpus = NULL;
+
+        if ((n = qemuAgentVcpusParse(reply, &cpus)) < 0) {
+            fuzzCheckError("guest-get-vcpus", agentDomains);
+            FUZZ_CHECK(cpus == NULL, "a refused guest-get-vcpus left a list");
+        } else {
+            virResetLastError();
+            before = list->npar;
+            fuzzAgentCheckParams(list, before, qemuAgentVcpusParams(cpus, n, list) == 0,
+                                 "vcpus params");
+        }
+    }
+    virResetLastError();
+    {
+        g_auto(GStrv) keys = NULL;
+
+        if ((n = qemuAgentSSHKeysParse(reply, &keys)) < 0) {
+            fuzzCheckError("guest-ssh-get-authorized-keys", agentDomains);
+            FUZZ_CHECK(keys == NULL, "a refused key list left a list");
+        } else {
+            FUZZ_CHECK(keys && g_strv_length(keys) == (guint)n,
+                       "a key list of another length");
+        }
+    }
     virResetLastError();
     if ((n = qemuAgentInterfacesParse(reply, &ifaces)) < 0) {
         fuzzCheckError("guest-network-get-interfaces", agentDomains);

@@ -1,4 +1,4 @@
-/* vksh-agent.c: commands answered by the guest agent: domtime, domhostname */
+/* vksh-agent.c: commands answered by the guest agent (domtime, domhostname, domfs*, guestinfo, guestvcpus, ...) */
 #define G_LOG_DOMAIN "vksh.agent"
 
 #include <errno.h>
@@ -408,4 +408,135 @@ vkshCmdQemuAgentCommand(vkshControl *ctl, const vkshCmd *cmd)
     }
     vkshPrint(ctl, "%s\n", result);
     return true;
+}
+
+const vkshOptDef vkshOptsGuestvcpus[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "cpulist", VKSH_OT_STRING, 0, "list of cpus to enable or disable" },
+    { "enable", VKSH_OT_BOOL, 0, "enable cpus specified by cpulist" },
+    { "disable", VKSH_OT_BOOL, 0, "disable cpus specified by cpulist" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdGuestvcpus(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    bool enable = vkshOptBool(cmd, "enable");
+    bool disable = vkshOptBool(cmd, "disable");
+    virTypedParameterPtr params = NULL;
+    unsigned int nparams = 0;
+    const char *cpulist = NULL;
+
+    if (!vkshOptExclusive(ctl, cmd, "enable", "disable"))
+        return false;
+    if ((enable || disable) && !vkshOptRaw(cmd, "cpulist")) {
+        vkshError(ctl, "Option --%s is required by option --%s", "cpulist",
+                  enable ? "enable" : "disable");
+        return false;
+    }
+    if (vkshOptString(ctl, cmd, "cpulist", &cpulist) < 0)
+        return false;
+    if (cpulist && !enable && !disable) {
+        vkshError(ctl, "%s",
+                  "One of options --enable or --disable is required by option --cpulist");
+        return false;
+    }
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (cpulist)
+        return virDomainSetGuestVcpus(dom, cpulist, enable ? 1 : 0, 0) == 0;
+    if (virDomainGetGuestVcpus(dom, &params, &nparams, 0) < 0)
+        return false;
+    for (unsigned int i = 0; i < nparams; i++) {
+        g_autofree char *value = vkshTypedParamValue(&params[i], false);
+
+        vkshPrint(ctl, "%-15s: %s\n", params[i].field, value);
+    }
+    virTypedParamsFree(params, (int)nparams);
+    return true;
+}
+
+const vkshOptDef vkshOptsGetUserSshkeys[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "user", VKSH_OT_STRING, VKSH_OFLAG_REQ, "user to list authorized keys for" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdGetUserSshkeys(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    const char *user = NULL;
+    char **keys = NULL;
+    int n;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vkshOptString(ctl, cmd, "user", &user) < 0)
+        return false;
+    if ((n = virDomainAuthorizedSSHKeysGet(dom, user, &keys, 0)) < 0)
+        return false;
+    /* virsh 9.0 prints each key without a newline */
+    for (int i = 0; i < n; i++) {
+        vkshPrint(ctl, "%s", keys[i]);
+        free(keys[i]);
+    }
+    free(keys);
+    return true;
+}
+
+const vkshOptDef vkshOptsSetUserSshkeys[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "user", VKSH_OT_STRING, VKSH_OFLAG_REQ, "user to set authorized keys for" },
+    { "file", VKSH_OT_STRING, 0, "optional file to read keys from" },
+    { "reset", VKSH_OT_BOOL, 0, "clear out authorized keys file before adding new keys" },
+    { "remove", VKSH_OT_BOOL, 0, "remove keys from the authorized keys file" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdSetUserSshkeys(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    g_autofree char *buffer = NULL;
+    g_auto(GStrv) keys = NULL;
+    const char *user = NULL;
+    const char *from = NULL;
+    unsigned int nkeys = 0;
+    unsigned int flags = 0;
+
+    if (vkshOptBool(cmd, "remove") && !vkshOptRaw(cmd, "file")) {
+        vkshError(ctl, "Option --%s is required by option --%s", "file", "remove");
+        return false;
+    }
+    if (!vkshOptExclusive(ctl, cmd, "reset", "remove"))
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vkshOptString(ctl, cmd, "user", &user) < 0 ||
+        vkshOptString(ctl, cmd, "file", &from) < 0)
+        return false;
+    if (vkshOptBool(cmd, "remove")) {
+        flags |= VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_REMOVE;
+    } else if (!vkshOptBool(cmd, "reset")) {
+        flags |= VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_APPEND;
+        if (!from) {
+            vkshError(ctl, "%s", "Option --file is required");
+            return false;
+        }
+    }
+    if (from) {
+        if (!(buffer = vkshReadFile(ctl, from)))
+            return false;
+        /* as virsh: every line is a key, the empty one after the last
+         * newline too */
+        keys = g_strsplit(buffer, "\n", -1);
+        if ((nkeys = g_strv_length(keys)) == 0) {
+            vkshError(ctl, "File %s contains no keys", from);
+            return false;
+        }
+    }
+    return virDomainAuthorizedSSHKeysSet(dom, user, (const char **)keys, nkeys, flags) ==
+           0;
 }

@@ -216,6 +216,9 @@ VKSH_STATS_CMD(Guestinfo)
 VKSH_STATS_CMD(SetUserPassword)
 VKSH_STATS_CMD(GuestAgentTimeout)
 VKSH_STATS_CMD(QemuAgentCommand)
+VKSH_STATS_CMD(Guestvcpus)
+VKSH_STATS_CMD(GetUserSshkeys)
+VKSH_STATS_CMD(SetUserSshkeys)
 VKSH_STATS_CMD(Domifaddr) /* vksh-ifaddr.c */
 VKSH_STATS_CMD(Desc)      /* vksh-change.c */
 VKSH_STATS_CMD(Metadata)

@@ -646,3 +646,125 @@ qemuAgentInterfacesParse(json_object *reply, virDomainInterfacePtr **ifaces)
         return n;
     }
 }
+
+/* ---- vCPUs and SSH keys ------------------------------------------------- */
+
+int
+qemuAgentVcpusParse(json_object *reply, qemuAgentCPUInfo **info)
+{
+    g_autofree qemuAgentCPUInfo *out = NULL;
+    size_t n;
+
+    if (!json_object_is_type(reply, json_type_array)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "guest-get-vcpus reply was missing return data");
+        return -1;
+    }
+    n = json_object_array_length(reply);
+    if (n > INT_MAX) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "guest-get-vcpus reply was missing return data");
+        return -1;
+    }
+    out = g_new0(qemuAgentCPUInfo, n ? n : 1);
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(reply, i);
+        json_object *v = NULL;
+
+        if (agentUint(e, "logical-id", &out[i].id) < 0) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "'logical-id' missing in reply of guest-get-vcpus");
+            return -1;
+        }
+        if (!json_object_object_get_ex(e, "online", &v) ||
+            !json_object_is_type(v, json_type_boolean)) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "'online' missing in reply of guest-get-vcpus");
+            return -1;
+        }
+        out[i].online = json_object_get_boolean(v);
+        if (!json_object_object_get_ex(e, "can-offline", &v) ||
+            !json_object_is_type(v, json_type_boolean)) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "'can-offline' missing in reply of guest-get-vcpus");
+            return -1;
+        }
+        out[i].offlinable = json_object_get_boolean(v);
+    }
+    *info = n ? g_steal_pointer(&out) : NULL;
+    return (int)n;
+}
+
+int
+qemuAgentVcpusParams(const qemuAgentCPUInfo *info, int n, virTypedParamList *list)
+{
+    const size_t len = QEMU_GUEST_VCPU_MAX_ID / 8;
+    g_autofree unsigned char *vcpus = g_new0(unsigned char, len);
+    g_autofree unsigned char *online = g_new0(unsigned char, len);
+    g_autofree unsigned char *offlinable = g_new0(unsigned char, len);
+    g_autofree char *s1 = NULL;
+    g_autofree char *s2 = NULL;
+    g_autofree char *s3 = NULL;
+
+    for (int i = 0; i < n; i++) {
+        unsigned int id = info[i].id;
+        unsigned char bit = (unsigned char)(1u << (id % 8));
+
+        if (id >= QEMU_GUEST_VCPU_MAX_ID) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           "vcpu id '%u' reported by guest agent is out of range", id);
+            return -1;
+        }
+        vcpus[id / 8] |= bit;
+        if (info[i].online)
+            online[id / 8] |= bit;
+        if (info[i].offlinable)
+            offlinable[id / 8] |= bit;
+    }
+    s1 = virDomainCpulistFormat(vcpus, len);
+    s2 = virDomainCpulistFormat(online, len);
+    s3 = virDomainCpulistFormat(offlinable, len);
+    virTypedParamListAddString(list, s1, "vcpus");
+    virTypedParamListAddString(list, s2, "online");
+    virTypedParamListAddString(list, s3, "offlinable");
+    return 0;
+}
+
+int
+qemuAgentSSHKeysParse(json_object *reply, char ***keys)
+{
+    json_object *arr = NULL;
+    g_autoptr(GPtrArray) out = NULL;
+    size_t n;
+
+    if (!json_object_is_type(reply, json_type_object) ||
+        !json_object_object_get_ex(reply, "keys", &arr) ||
+        !json_object_is_type(arr, json_type_array)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "qemu agent didn't return an array of keys");
+        return -1;
+    }
+    n = json_object_array_length(arr);
+    out = g_ptr_array_new_full(n + 1, g_free);
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(arr, i);
+
+        /* as libvirt's virJSONValueArrayToStringList */
+        if (!json_object_is_type(e, json_type_string)) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "JSON string array contains non-string element");
+            return -1;
+        }
+        g_ptr_array_add(out, g_strdup(json_object_get_string(e)));
+    }
+    if (out->len > INT_MAX) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "qemu agent didn't return an array of keys");
+        return -1;
+    }
+    g_ptr_array_add(out, NULL);
+    n = out->len - 1;
+    g_ptr_array_set_free_func(out, NULL);
+    *keys = (char **)g_ptr_array_free(g_steal_pointer(&out), FALSE);
+    return (int)n;
+}

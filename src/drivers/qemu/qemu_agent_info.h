@@ -79,3 +79,29 @@ void qemuAgentInterfacesParams(virDomainInterfacePtr *ifaces, int n,
  * entries with virDomainInterfaceFreeInternal). Returns the count or -1
  * (reported, nothing allocated). */
 int qemuAgentInterfacesParse(json_object *reply, virDomainInterfacePtr **ifaces);
+
+/* One vCPU as guest-get-vcpus lists it; @modified marks those a
+ * guest-set-vcpus is to change. */
+typedef struct {
+    unsigned int id;
+    bool online;
+    bool offlinable;
+    bool modified;
+} qemuAgentCPUInfo;
+
+/* libvirt's QEMU_GUEST_VCPU_MAX_ID: vCPU ids the driver handles are below. */
+#define QEMU_GUEST_VCPU_MAX_ID 4096
+
+/* guest-get-vcpus' return as libvirt reads it (logical-id, online and
+ * can-offline required): *@info a new array (NULL for none). Returns the
+ * count, -1 (reported, nothing allocated) on a malformed reply. */
+int qemuAgentVcpusParse(json_object *reply, qemuAgentCPUInfo **info);
+/* virDomainGetGuestVcpus' "vcpus", "online", "offlinable" cpu lists of
+ * @info[0..@n), appended to @list; -1 (reported, nothing added) for an id
+ * of QEMU_GUEST_VCPU_MAX_ID or more. */
+int qemuAgentVcpusParams(const qemuAgentCPUInfo *info, int n, virTypedParamList *list);
+
+/* guest-ssh-get-authorized-keys' return ({"keys": [strings]}): *@keys a
+ * new NULL-terminated list. Returns its length, -1 (reported, nothing
+ * allocated) when the reply has no such list. */
+int qemuAgentSSHKeysParse(json_object *reply, char ***keys);

@@ -580,3 +580,217 @@ cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
 }
+
+/* guest-get-vcpus on running @obj (job held): *@info as qemuAgentVcpusParse */
+static int
+qemuDomainAgentGetVcpus(virDomainObj *obj, qemuAgentCPUInfo **info)
+{
+    json_object *reply = NULL;
+    int n;
+
+    if (qemuAgentCommand(obj, "guest-get-vcpus", NULL, qemuDomainAgentTimeoutMs(obj),
+                         &reply) < 0)
+        return -1;
+    n = qemuAgentVcpusParse(reply, info);
+    json_object_put(reply);
+    return n;
+}
+
+int
+qemuDomainGetGuestVcpus(virDomainPtr dom, virTypedParameterPtr *params,
+                        unsigned int *nparams, unsigned int flags)
+{
+    g_autoptr(virTypedParamList) list = virTypedParamListNew();
+    g_autofree qemuAgentCPUInfo *info = NULL;
+    virDomainObj *obj;
+    int ret = -1;
+    int n;
+
+    virCheckFlags(0, -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_QUERY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuDomainObjCheckActive(obj) < 0 ||
+        (n = qemuDomainAgentGetVcpus(obj, &info)) < 0 ||
+        qemuAgentVcpusParams(info, n, list) < 0)
+        goto endjob;
+    {
+        int npar = 0;
+
+        virTypedParamListSteal(list, params, &npar);
+        *nparams = (unsigned int)npar;
+    }
+    ret = 0;
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_QUERY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* guest-set-vcpus of @info's modified entries, repeated as libvirt's
+ * qemuAgentSetVCPUs: the agent stops at the first vCPU it fails to change
+ * and answers how many it changed (an error when none), so the rest is
+ * sent again until all are done. */
+static int
+qemuDomainAgentSetVcpus(virDomainObj *obj, qemuAgentCPUInfo *info, int n)
+{
+    for (;;) {
+        json_object *args = json_object_new_object();
+        json_object *cpus = json_object_new_array();
+        json_object *reply = NULL;
+        int nmodified = 0;
+        int64_t done;
+
+        for (int i = 0; i < n; i++) {
+            json_object *cpu;
+
+            if (!info[i].modified)
+                continue;
+            cpu = json_object_new_object();
+            json_object_object_add(cpu, "logical-id", json_object_new_int64(info[i].id));
+            json_object_object_add(cpu, "online",
+                                   json_object_new_boolean(info[i].online));
+            json_object_array_add(cpus, cpu);
+            nmodified++;
+        }
+        json_object_object_add(args, "vcpus", cpus);
+        if (nmodified == 0) {
+            json_object_put(args);
+            return 0;
+        }
+        if (qemuAgentCommand(obj, "guest-set-vcpus", args, qemuDomainAgentTimeoutMs(obj),
+                             &reply) < 0)
+            return -1;
+        done =
+            json_object_is_type(reply, json_type_int) ? json_object_get_int64(reply) : -1;
+        json_object_put(reply);
+        if (done <= 0 || done > nmodified) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "guest agent returned malformed or invalid return value");
+            return -1;
+        }
+        if (done == nmodified)
+            return 0;
+        for (int i = 0; i < n && done > 0; i++) {
+            if (info[i].modified) {
+                info[i].modified = false;
+                done--;
+            }
+        }
+    }
+}
+
+/*
+ * As libvirt 9.0's qemuDomainSetGuestVcpus: @cpumap parsed before the
+ * domain is looked at; the guest's vCPUs read, every id of @cpumap must be
+ * one of them (INVALID_ARG "guest is missing vCPUs" naming the others) and
+ * offlinable when taken offline (OPERATION_UNSUPPORTED), checked before
+ * anything changes; then only those are sent.
+ */
+int
+qemuDomainSetGuestVcpus(virDomainPtr dom, const char *cpumap, int state,
+                        unsigned int flags)
+{
+    g_autofree unsigned char *map = NULL;
+    g_autofree qemuAgentCPUInfo *info = NULL;
+    virDomainObj *obj;
+    size_t maplen = 0;
+    int ret = -1;
+    int n;
+
+    virCheckFlags(0, -1);
+    if (state != 0 && state != 1) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s", "unsupported state value");
+        return -1;
+    }
+    if (!(map = virDomainCpulistParse(cpumap, QEMU_GUEST_VCPU_MAX_ID, &maplen)))
+        return -1;
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
+        goto cleanup;
+    if (qemuDomainObjCheckActive(obj) < 0 ||
+        (n = qemuDomainAgentGetVcpus(obj, &info)) < 0)
+        goto endjob;
+    for (int i = 0; i < n; i++) {
+        unsigned int id = info[i].id;
+
+        if (id >= QEMU_GUEST_VCPU_MAX_ID || !(map[id / 8] & (1u << (id % 8))))
+            continue;
+        if (!state && !info[i].offlinable) {
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "vCPU '%u' is not offlinable",
+                           id);
+            goto endjob;
+        }
+        info[i].online = state == 1;
+        info[i].modified = true;
+        map[id / 8] &= (unsigned char)~(1u << (id % 8));
+    }
+    {
+        g_autofree char *missing = virDomainCpulistFormat(map, maplen);
+
+        if (*missing) {
+            virReportError(VIR_ERR_INVALID_ARG, "guest is missing vCPUs '%s'", missing);
+            goto endjob;
+        }
+    }
+    ret = qemuDomainAgentSetVcpus(obj, info, n);
+
+endjob:
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+qemuDomainAuthorizedSSHKeysGet(virDomainPtr dom, const char *user, char ***keys,
+                               unsigned int flags)
+{
+    json_object *args;
+    json_object *reply = NULL;
+    int n;
+
+    virCheckFlags(0, -1);
+    args = json_object_new_object();
+    json_object_object_add(args, "username", json_object_new_string(user));
+    if (qemuDriverAgentRun(dom, VIR_JOB_QUERY, "guest-ssh-get-authorized-keys", args,
+                           &reply) < 0)
+        return -1;
+    n = qemuAgentSSHKeysParse(reply, keys);
+    json_object_put(reply);
+    return n;
+}
+
+/* As libvirt 9.0's qemuDomainAuthorizedSSHKeysSet: REMOVE is
+ * guest-ssh-remove-authorized-keys, anything else
+ * guest-ssh-add-authorized-keys, resetting the file unless APPEND. */
+int
+qemuDomainAuthorizedSSHKeysSet(virDomainPtr dom, const char *user, const char **keys,
+                               unsigned int nkeys, unsigned int flags)
+{
+    bool remove = flags & VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_REMOVE;
+    json_object *args;
+    json_object *list;
+
+    virCheckFlags(VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_APPEND |
+                      VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_REMOVE,
+                  -1);
+    list = json_object_new_array();
+    for (unsigned int i = 0; keys && i < nkeys; i++)
+        json_object_array_add(list, json_object_new_string(keys[i] ? keys[i] : ""));
+    args = json_object_new_object();
+    json_object_object_add(args, "username", json_object_new_string(user));
+    json_object_object_add(args, "keys", list);
+    if (!remove)
+        json_object_object_add(args, "reset",
+                               json_object_new_boolean(
+                                   !(flags & VIR_DOMAIN_AUTHORIZED_SSH_KEYS_SET_APPEND)));
+    return qemuDriverAgentRun(dom, VIR_JOB_MODIFY,
+                              remove ? "guest-ssh-remove-authorized-keys"
+                                     : "guest-ssh-add-authorized-keys",
+                              args, NULL);
+}

@@ -105,6 +105,14 @@ char *qemuDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeout,
 int qemuDomainGetGuestInfo(virDomainPtr dom, unsigned int types,
                            virTypedParameterPtr *params, int *nparams,
                            unsigned int flags);
+int qemuDomainGetGuestVcpus(virDomainPtr dom, virTypedParameterPtr *params,
+                            unsigned int *nparams, unsigned int flags);
+int qemuDomainSetGuestVcpus(virDomainPtr dom, const char *cpumap, int state,
+                            unsigned int flags);
+int qemuDomainAuthorizedSSHKeysGet(virDomainPtr dom, const char *user, char ***keys,
+                                   unsigned int flags);
+int qemuDomainAuthorizedSSHKeysSet(virDomainPtr dom, const char *user, const char **keys,
+                                   unsigned int nkeys, unsigned int flags);
 int qemuDomainFSFreeze(virDomainPtr dom, const char **mountpoints,
                        unsigned int nmountpoints, unsigned int flags);
 int qemuDomainFSThaw(virDomainPtr dom, const char **mountpoints,
