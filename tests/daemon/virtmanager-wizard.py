@@ -242,6 +242,13 @@ class Driver:
         if s == 4:
             if self.page() != 3:
                 return False
+            # virt-manager builds the default pool when it connects and
+            # sees it once its connection has polled the pools (on the
+            # pool's lifecycle event, from its tick thread): the storage
+            # page offers the default location only then, as a user sees
+            # it; on a busy machine that can come after the page shows
+            if not wiz.conn.get_default_pool():
+                return False
             wiz.widget("enable-storage").set_active(True)
             wiz._addstorage.widget("storage-create").set_active(True)
             wiz._addstorage.widget("storage-size").set_value(opts.disk)

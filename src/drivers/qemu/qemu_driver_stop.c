@@ -49,10 +49,13 @@
 /* How often a stopped (SIGSTOP) QEMU is looked at again. */
 #define QEMU_STOP_POLL_MS 100
 /* The guest agent: QEMU's word on whether the guest opened its port, then
- * a guest-sync answered within this (an agent that opened its port and
- * does not answer costs this much, an absent one only the query). */
+ * a guest-sync answered within libvirt's agent wait (QEMU_AGENT_SYNC_TIMEOUT_MS,
+ * 5 s) and never beyond the step's share of the deadline: an agent that
+ * opened its port and does not answer costs that much, an absent one only
+ * the query. A shorter wait (1 s) gave up on live agents of guests slowed
+ * by a busy host. */
 #define QEMU_STOP_AGENT_QUERY_MS 1000
-#define QEMU_STOP_AGENT_SYNC_MS 1000
+#define QEMU_STOP_AGENT_SYNC_MS QEMU_AGENT_SYNC_TIMEOUT_MS
 /* A refusal of guest-shutdown comes back within this (success has no reply). */
 #define QEMU_STOP_AGENT_REFUSAL_MS 200
 
