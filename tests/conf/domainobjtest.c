@@ -681,10 +681,22 @@ testStateNames(void)
     g_assert_cmpint(virDomainStateReasonFromString(VIR_DOMAIN_SHUTOFF, "booted"), ==, -1);
 }
 
+/* testConcurrent: readers look names up while one writer adds and removes
+ * them. Whatever the scheduler does, every reader has done a lookup before
+ * the writer's first change and another one between its rounds 99 and 100
+ * (the writer waits for them: phase, ready), so lookups meet a list in the
+ * middle of its changes, and the run stays the writer's 200 rounds. */
+#define STRESS_READERS 4
+#define STRESS_ROUNDS 200
+
 typedef struct {
     virDomainObjList *list;
     gint stop;
     gint lookups;
+    gint phase; /* bumped by the writer when it wants a lookup from each */
+    GMutex lock;
+    GCond cond;
+    int ready; /* readers that have looked up in this phase (lock) */
 } stressData;
 
 static gpointer
@@ -692,29 +704,56 @@ stressLookup(gpointer opaque)
 {
     stressData *d = opaque;
     unsigned int i = 0;
+    int phase = 0;
 
-    while (!g_atomic_int_get(&d->stop)) {
+    do {
         g_autofree char *name = g_strdup_printf("s%u", i++ % 64);
         virDomainObj *obj = virDomainObjListFindByName(d->list, name);
+        int now;
 
         if (obj) {
             g_assert_cmpstr(obj->def->name, ==, name);
             virDomainObjEndAPI(&obj);
         }
         g_atomic_int_inc(&d->lookups);
-    }
+        now = g_atomic_int_get(&d->phase);
+        if (now != phase) {
+            g_mutex_lock(&d->lock);
+            d->ready++;
+            g_cond_signal(&d->cond);
+            g_mutex_unlock(&d->lock);
+            phase = now;
+        }
+    } while (!g_atomic_int_get(&d->stop));
     return NULL;
+}
+
+/* stressWaitReaders: start a phase and return once every reader has done a
+ * lookup in it */
+static void
+stressWaitReaders(stressData *d)
+{
+    g_mutex_lock(&d->lock);
+    d->ready = 0;
+    g_atomic_int_inc(&d->phase);
+    while (d->ready < STRESS_READERS)
+        g_cond_wait(&d->cond, &d->lock);
+    g_mutex_unlock(&d->lock);
 }
 
 static void
 testConcurrent(void)
 {
-    stressData d = { virDomainObjListNew(), 0, 0 };
-    GThread *threads[4];
+    stressData d = { .list = virDomainObjListNew() };
+    GThread *threads[STRESS_READERS];
 
-    for (int i = 0; i < 4; i++)
+    g_mutex_init(&d.lock);
+    g_cond_init(&d.cond);
+    for (int i = 0; i < STRESS_READERS; i++)
         threads[i] = g_thread_new("lookup", stressLookup, &d);
-    for (int round = 0; round < 200; round++) {
+    for (int round = 0; round < STRESS_ROUNDS; round++) {
+        if (round == 0 || round == STRESS_ROUNDS / 2)
+            stressWaitReaders(&d);
         for (int i = 0; i < 64; i += 2 + round % 2) {
             g_autofree char *name = g_strdup_printf("s%d", i);
             virDomainObj *obj = virDomainObjListFindByName(d.list, name);
@@ -732,9 +771,12 @@ testConcurrent(void)
         }
     }
     g_atomic_int_set(&d.stop, 1);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < STRESS_READERS; i++)
         g_thread_join(threads[i]);
-    g_assert_cmpint(g_atomic_int_get(&d.lookups), >, 0);
+    /* a reader's lookup before each phase it reported */
+    g_assert_cmpint(g_atomic_int_get(&d.lookups), >=, 2 * STRESS_READERS);
+    g_cond_clear(&d.cond);
+    g_mutex_clear(&d.lock);
     virDomainObjListFree(d.list);
 }
 
