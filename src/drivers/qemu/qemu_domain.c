@@ -70,6 +70,7 @@ qemuDomainObjPrivateFree(gpointer data)
     if (priv->blockjobs)
         g_hash_table_unref(priv->blockjobs);
     g_cond_clear(&priv->blockjobCond);
+    g_free(priv->jobFigures);
     g_free(priv);
 }
 

@@ -19,6 +19,24 @@ typedef struct {
     bool downtimeSet; /* QEMU gave the completed migration's downtime */
 } qemuMigrationStats;
 
+/* The figures of a domain's background jobs (asyncJob in
+ * qemuDomainObjPrivate): allocated by the first such job of the object's
+ * life, as most domains never run one (10,000 defined domains carried
+ * ~300 bytes each of these, always zero). */
+typedef struct {
+    /* the running job: its operation (virDomainJobOperation), its start
+     * (g_get_real_time µs), when it paused the guest (0: it did not) and
+     * QEMU's last figures of its migration */
+    int asyncJobOperation;
+    gint64 asyncJobStart;
+    gint64 asyncJobStopped;
+    qemuMigrationStats asyncJobStats;
+    /* the last one that completed (valid while priv->completedJob) */
+    int completedJobOperation;
+    unsigned long long completedJobElapsedMs;
+    qemuMigrationStats completedJobStats;
+} qemuDomainJobFigures;
+
 typedef struct _qemuMonitor qemuMonitor;
 
 /*
@@ -147,19 +165,13 @@ typedef struct {
     const char *asyncJob;
     bool asyncJobMemoryOnly;
     bool asyncJobAborted;
-    /* What GetJobInfo/GetJobStats show of it (qemu_driver_job.c): the
-     * job's operation (virDomainJobOperation), its start (g_get_real_time
-     * µs) and QEMU's last figures of its migration; then those of the last
-     * one that completed in this object's life, until read without
+    /* What GetJobInfo/GetJobStats show of it (qemu_driver_job.c), in
+     * @jobFigures (NULL until the first background job; owned): the
+     * running job's, then those of the last one that completed in this
+     * object's life while @completedJob, until read without
      * KEEP_COMPLETED or the next start (libvirt's completed job). */
-    int asyncJobOperation;
-    gint64 asyncJobStart;
-    gint64 asyncJobStopped; /* when it paused the guest; 0: it did not */
-    qemuMigrationStats asyncJobStats;
+    qemuDomainJobFigures *jobFigures;
     bool completedJob;
-    int completedJobOperation;
-    unsigned long long completedJobElapsedMs;
-    qemuMigrationStats completedJobStats;
 
     guint64 statusSeq;     /* last status write requested (object lock) */
     GMutex statusLock;     /* orders status writes; protects statusWritten */

@@ -166,17 +166,18 @@ qemuJobCurrent(virDomainObj *obj, bool completed, int *operation,
     if (completed) {
         if (!priv->completedJob)
             return VIR_DOMAIN_JOB_NONE;
-        *operation = priv->completedJobOperation;
-        *elapsedMs = priv->completedJobElapsedMs;
-        *stats = &priv->completedJobStats;
+        *operation = priv->jobFigures->completedJobOperation;
+        *elapsedMs = priv->jobFigures->completedJobElapsedMs;
+        *stats = &priv->jobFigures->completedJobStats;
         return VIR_DOMAIN_JOB_COMPLETED;
     }
     if (!priv->asyncJob || !virDomainObjIsActive(obj))
         return VIR_DOMAIN_JOB_NONE;
-    *operation = priv->asyncJobOperation;
+    *operation = priv->jobFigures->asyncJobOperation;
     *elapsedMs =
-        (unsigned long long)MAX(g_get_real_time() - priv->asyncJobStart, 0) / 1000;
-    *stats = &priv->asyncJobStats;
+        (unsigned long long)MAX(g_get_real_time() - priv->jobFigures->asyncJobStart, 0) /
+        1000;
+    *stats = &priv->jobFigures->asyncJobStats;
     return VIR_DOMAIN_JOB_UNBOUNDED;
 }
 

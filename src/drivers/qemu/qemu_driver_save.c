@@ -124,7 +124,7 @@ qemuSaveJsonULL(json_object *o, const char *name)
 static void
 qemuSaveJobStatsUpdate(qemuDomainObjPrivate *priv, json_object *reply)
 {
-    qemuMigrationStats *s = &priv->asyncJobStats;
+    qemuMigrationStats *s = &priv->jobFigures->asyncJobStats;
     json_object *ram = NULL;
     json_object *mbps = NULL;
 
@@ -160,20 +160,20 @@ static void
 qemuSaveJobCompleted(qemuDomainObjPrivate *priv)
 {
     gint64 now = g_get_real_time();
+    qemuDomainJobFigures *f = priv->jobFigures;
 
     if (!priv->asyncJob)
         return;
     priv->completedJob = true;
-    priv->completedJobOperation = priv->asyncJobOperation;
-    priv->completedJobElapsedMs =
-        (unsigned long long)MAX(now - priv->asyncJobStart, 0) / 1000;
-    priv->completedJobStats = priv->asyncJobStats;
+    f->completedJobOperation = f->asyncJobOperation;
+    f->completedJobElapsedMs = (unsigned long long)MAX(now - f->asyncJobStart, 0) / 1000;
+    f->completedJobStats = f->asyncJobStats;
     /* the guest was paused at the job's start: down all along, as
      * libvirt counts it from the pause */
-    if (priv->asyncJobStopped > 0) {
-        priv->completedJobStats.downtime =
-            (unsigned long long)MAX(now - priv->asyncJobStopped, 0) / 1000;
-        priv->completedJobStats.downtimeSet = true;
+    if (f->asyncJobStopped > 0) {
+        f->completedJobStats.downtime =
+            (unsigned long long)MAX(now - f->asyncJobStopped, 0) / 1000;
+        f->completedJobStats.downtimeSet = true;
     }
 }
 
@@ -358,13 +358,15 @@ qemuSaveJobBegin(virDomainObj *obj, const char *name, bool memoryOnly, int opera
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
 
+    if (!priv->jobFigures)
+        priv->jobFigures = g_new0(qemuDomainJobFigures, 1);
     priv->asyncJob = name;
     priv->asyncJobMemoryOnly = memoryOnly;
     priv->asyncJobAborted = false;
-    priv->asyncJobOperation = operation;
-    priv->asyncJobStart = g_get_real_time();
-    priv->asyncJobStopped = 0;
-    memset(&priv->asyncJobStats, 0, sizeof(priv->asyncJobStats));
+    priv->jobFigures->asyncJobOperation = operation;
+    priv->jobFigures->asyncJobStart = g_get_real_time();
+    priv->jobFigures->asyncJobStopped = 0;
+    memset(&priv->jobFigures->asyncJobStats, 0, sizeof(priv->jobFigures->asyncJobStats));
 }
 
 static void
@@ -375,8 +377,11 @@ qemuSaveJobEnd(virDomainObj *obj)
     priv->asyncJob = NULL;
     priv->asyncJobMemoryOnly = false;
     priv->asyncJobAborted = false;
-    priv->asyncJobStopped = 0;
-    memset(&priv->asyncJobStats, 0, sizeof(priv->asyncJobStats));
+    if (priv->jobFigures) {
+        priv->jobFigures->asyncJobStopped = 0;
+        memset(&priv->jobFigures->asyncJobStats, 0,
+               sizeof(priv->jobFigures->asyncJobStats));
+    }
 }
 
 /*
@@ -419,7 +424,7 @@ qemuSaveDomain(qemuDriver *driver, virDomainObj *obj, const char *path, const ch
         priv->pausedReason = VIR_DOMAIN_PAUSED_SAVE;
         if (qemuProcessMonitorCommand(obj, "stop") < 0)
             goto error;
-        priv->asyncJobStopped = g_get_real_time();
+        priv->jobFigures->asyncJobStopped = g_get_real_time();
         paused = true;
         if (obj->state == VIR_DOMAIN_RUNNING)
             virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SAVE);
