@@ -3,18 +3,19 @@
  * Threads and locks. vkdJournalHook runs on whatever thread queues an event
  * (a QMP monitor thread, a worker, the main thread during startup) with
  * that driver state's lock held; it takes vkdJournal.lock, numbers the
- * event, appends it (memory and file: one write(2), no fsync) and sends it
- * to the live subscriptions (virNetServerClientSendEvent queues, never
- * blocks). Subscribe/unsubscribe run on workers and take the same lock, so
+ * event, appends it (file: one write(2), no fsync; memory: where it is)
+ * and sends it to the live subscriptions (virNetServerClientSendEvent
+ * queues, never blocks). Subscribe/unsubscribe run on workers and take the same lock, so
  * a subscription's replay and its live events never interleave or repeat.
  * Lock order: a driver state's lock, then vkdJournal.lock, then a client's
  * own lock inside SendEvent. The sync thread takes vkdJournal.lock only to
  * read the descriptor and the dirty flag; fdatasync runs unlocked on a
  * dup of the descriptor.
  *
- * Loading the file at start (thousands of records: ~6 ms for the 1.6 MB
- * that make bench's 20,000 journaled events leave, all of it once on the
- * start's path, before the drivers) is the sync thread's first work,
+ * Loading the file at start (make bench leaves 10,000 records, 1.5 MB:
+ * each is checked by its checksum, and only its seq, time and place are
+ * kept; a replay reads it back and decodes it) is the sync thread's
+ * first work,
  * under vkdJournal.lock with vkdJournal.loading set: every entry point
  * waits for it (vkdJournalWaitLoadedLocked), virtkitd accepts clients
  * only once it is done (vkdJournalWaitLoaded), and the drivers' start,
@@ -67,6 +68,9 @@
 #define VKD_JOURNAL_MAGIC "VKJOURN1"
 #define VKD_JOURNAL_HEADER 16
 #define VKD_JOURNAL_RECORD_MAX (64 * 1024)
+/* a record larger than the file takes is kept in memory up to this size
+ * (an event message cannot be larger) */
+#define VKD_JOURNAL_MEMORY_MAX (32 * 1024 * 1024)
 /* seqs reserved ahead in journal.seq; renewed when half is used */
 #define VKD_JOURNAL_RESERVE 4096
 /* the file is compacted once it holds twice the kept records, and this many */
@@ -82,12 +86,31 @@ typedef struct {
     int callbackID;
 } vkdJournalSub;
 
+/* A kept record: where its frame (length, checksum, XDR body) is, and
+ * the two fields the journal itself looks at. The file holds the bytes:
+ * they are read back (pread) and decoded only when a replay sends the
+ * record. Memory holds them only for a record the file does not have (no
+ * file, a failed write, or larger than VKD_JOURNAL_RECORD_MAX). 40 bytes
+ * a record, where the decoded record took seven allocations, ~360 bytes:
+ * make bench's 10,000 definitions leave 10,000 DEFINED records, 3.5 MiB
+ * of the daemon's resident memory when kept decoded. */
+typedef struct {
+    guint64 seq;
+    gint64 timeUs;
+    gint64 off;    /* of the frame in the file; -1: in @frame */
+    guint32 len;   /* of the frame */
+    guint8 *frame; /* owned; NULL when in the file */
+} vkdJournalEntry;
+
 static struct {
     GMutex lock;
     bool up;
     guint64 epoch;
     guint64 nextSeq;
-    GQueue records; /* virtkit_event_record *, oldest first */
+    /* vkdJournalEntry, oldest first, from index @head on (the ones
+     * before it are dropped, removed from the array in batches) */
+    GArray *records;
+    guint head;
     guint maxEvents;
     gint64 maxAgeUs; /* 0: no age bound */
     int fd;
@@ -102,6 +125,7 @@ static struct {
     bool closedPending; /* journal.closed is still there: removed with the
                          * first reservation, before any new seq */
     guint fileRecords;
+    gint64 fileSize; /* where the next record goes */
     bool dirty;
     GPtrArray *subs; /* vkdJournalSub * */
     GThread *syncThread;
@@ -149,17 +173,49 @@ vkdJournalRecordFree(gpointer p)
     g_free(p);
 }
 
+static guint
+vkdJournalCount(void)
+{
+    return vkdJournal.records->len - vkdJournal.head;
+}
+
+/* The @i-th oldest kept record; valid until the next append or drop. */
+static vkdJournalEntry *
+vkdJournalNth(guint i)
+{
+    return &g_array_index(vkdJournal.records, vkdJournalEntry, vkdJournal.head + i);
+}
+
+static void
+vkdJournalDropOldest(void)
+{
+    g_free(vkdJournalNth(0)->frame);
+    vkdJournal.head++;
+    if (vkdJournal.head >= 64 && vkdJournal.head * 2 >= vkdJournal.records->len) {
+        g_array_remove_range(vkdJournal.records, 0, vkdJournal.head);
+        vkdJournal.head = 0;
+    }
+}
+
+static void
+vkdJournalClearRecords(void)
+{
+    while (vkdJournalCount() > 0)
+        vkdJournalDropOldest();
+    g_array_set_size(vkdJournal.records, 0);
+    vkdJournal.head = 0;
+}
+
 static guint64
 vkdJournalFirstSeq(void)
 {
-    virtkit_event_record *r = g_queue_peek_head(&vkdJournal.records);
-
-    return r ? r->seq : vkdJournal.nextSeq;
+    return vkdJournalCount() > 0 ? vkdJournalNth(0)->seq : vkdJournal.nextSeq;
 }
 
-/* The XDR bytes of @rec, framed (length, checksum). NULL if too large. */
+/* The XDR bytes of @rec, framed (length, checksum), in *@len bytes. NULL
+ * if it cannot be encoded even in memory (larger than a whole message). */
 static guint8 *
-vkdJournalFrame(virtkit_event_record *rec, size_t *len)
+vkdJournalEncode(const virtkit_event_record *rec, guint32 *len)
 {
     virXdr x;
     g_autofree guint8 *body = NULL;
@@ -167,8 +223,8 @@ vkdJournalFrame(virtkit_event_record *rec, size_t *len)
     guint8 *out;
     guint32 be;
 
-    virXdrInitEncode(&x, VKD_JOURNAL_RECORD_MAX);
-    if (!virtkit_event_record_filter(&x, rec)) {
+    virXdrInitEncode(&x, VKD_JOURNAL_MEMORY_MAX);
+    if (!virtkit_event_record_filter(&x, (virtkit_event_record *)rec)) {
         virXdrClear(&x);
         return NULL;
     }
@@ -180,8 +236,62 @@ vkdJournalFrame(virtkit_event_record *rec, size_t *len)
     be = GUINT32_TO_BE(vkdJournalChecksum(body, n));
     memcpy(out + 4, &be, 4);
     memcpy(out + 8, body, n);
-    *len = 8 + n;
+    *len = (guint32)(8 + n);
     return out;
+}
+
+/* The frame of @e: its own, or read from the file into *@buf (g_free it).
+ * NULL if it cannot be read (warned). */
+static const guint8 *
+vkdJournalEntryFrame(const vkdJournalEntry *e, guint8 **buf)
+{
+    size_t done = 0;
+
+    if (e->frame)
+        return e->frame;
+    *buf = g_malloc(e->len);
+    while (vkdJournal.fd >= 0 && done < e->len) {
+        ssize_t r =
+            pread(vkdJournal.fd, *buf + done, e->len - done, e->off + (off_t)done);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        done += (size_t)r;
+    }
+    if (done < e->len) {
+        g_warning("event journal: cannot read record %" G_GUINT64_FORMAT " back: %s",
+                  e->seq, done == 0 && errno ? g_strerror(errno) : "short read");
+        return NULL;
+    }
+    return *buf;
+}
+
+/* The record @e holds, decoded into @rec (virXdrFree it). Its bytes were
+ * encoded by us and its checksum held at load, so this fails only if the
+ * file changed under us, on a bug, or for a file of another version:
+ * false then (warned; the replay sends a gap record for it instead). */
+static bool
+vkdJournalEntryDecode(const vkdJournalEntry *e, virtkit_event_record *rec)
+{
+    g_autofree guint8 *buf = NULL;
+    const guint8 *frame = vkdJournalEntryFrame(e, &buf);
+    guint32 sum;
+    virXdr x;
+
+    memset(rec, 0, sizeof(*rec));
+    if (!frame)
+        return false;
+    memcpy(&sum, frame + 4, 4);
+    virXdrInitDecode(&x, frame + 8, e->len - 8);
+    if (GUINT32_FROM_BE(sum) != vkdJournalChecksum(frame + 8, e->len - 8) ||
+        !virtkit_event_record_filter(&x, rec) || virXdrRemaining(&x) != 0) {
+        g_warning("event journal: record %" G_GUINT64_FORMAT " does not decode", e->seq);
+        virXdrFree(virtkit_event_record_filter, rec);
+        return false;
+    }
+    return true;
 }
 
 static int
@@ -211,22 +321,33 @@ vkdJournalWriteHeader(int fd, guint64 epoch)
     return vkdJournalWriteAll(fd, h, sizeof(h));
 }
 
-/* Rewrite the file with the kept records only. Lock held. */
+/* Rewrite the file with the kept records only (read back from the old
+ * one). Lock held. */
 static void
 vkdJournalCompact(void)
 {
     g_autofree char *tmp = g_strdup_printf("%s.new", vkdJournal.path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    guint count = vkdJournalCount();
+    g_autofree gint64 *offs = g_new(gint64, MAX(count, 1));
+    gint64 pos = VKD_JOURNAL_HEADER;
     guint n = 0;
 
     if (fd < 0 || vkdJournalWriteHeader(fd, vkdJournal.epoch) < 0)
         goto fail;
-    for (GList *l = vkdJournal.records.head; l; l = l->next) {
-        size_t len;
-        g_autofree guint8 *frame = vkdJournalFrame(l->data, &len);
+    for (guint i = 0; i < count; i++) {
+        vkdJournalEntry *e = vkdJournalNth(i);
+        g_autofree guint8 *buf = NULL;
+        const guint8 *frame;
 
-        if (frame && vkdJournalWriteAll(fd, frame, len) < 0)
+        offs[i] = -1;
+        if (e->off < 0)
+            continue; /* not in the file: stays in memory */
+        if (!(frame = vkdJournalEntryFrame(e, &buf)) ||
+            vkdJournalWriteAll(fd, frame, e->len) < 0)
             goto fail;
+        offs[i] = pos;
+        pos += e->len;
         n++;
     }
     if (fsync(fd) < 0 || rename(tmp, vkdJournal.path) < 0)
@@ -235,7 +356,12 @@ vkdJournalCompact(void)
         close(vkdJournal.fd);
     vkdJournal.fd = fd;
     lseek(fd, 0, SEEK_END);
+    vkdJournal.fileSize = pos;
     vkdJournal.fileRecords = n;
+    for (guint i = 0; i < count; i++) {
+        if (offs[i] >= 0)
+            vkdJournalNth(i)->off = offs[i];
+    }
     return;
 
 fail:
@@ -256,6 +382,26 @@ vkdJournalSend(vkdJournalSub *sub, virtkit_event_record *rec)
                                 virtkit_event_msg_filter, &m);
 }
 
+/* A gap record to @sub: no seq of its own, big = the range lost
+ * (@from 0: from an older epoch) */
+static void
+vkdJournalSendGap(vkdJournalSub *sub, guint64 from, guint64 to)
+{
+    virtkit_event_record *gap = g_new0(virtkit_event_record, 1);
+
+    gap->requestor = g_strdup("daemon");
+    gap->event_id = VIRTKIT_EVENT_ID_GAP;
+    gap->obj.name = g_strdup("");
+    gap->obj.id = -1;
+    gap->big_len = 2;
+    gap->big_val = g_new0(uint64_t, 2);
+    gap->big_val[0] = from;
+    gap->big_val[1] = to;
+    gap->time_us = g_get_real_time();
+    vkdJournalSend(sub, gap);
+    vkdJournalRecordFree(gap);
+}
+
 /* Drop the records the bounds no longer keep (count, age; never the
  * newest). Lock held. */
 static void
@@ -263,20 +409,19 @@ vkdJournalPrune(void)
 {
     gint64 oldest = g_get_real_time() - vkdJournal.maxAgeUs;
 
-    while (vkdJournal.records.length > vkdJournal.maxEvents)
-        vkdJournalRecordFree(g_queue_pop_head(&vkdJournal.records));
-    while (vkdJournal.maxAgeUs > 0 && vkdJournal.records.length > 1 &&
-           ((virtkit_event_record *)g_queue_peek_head(&vkdJournal.records))->time_us <
-               oldest)
-        vkdJournalRecordFree(g_queue_pop_head(&vkdJournal.records));
+    while (vkdJournalCount() > vkdJournal.maxEvents)
+        vkdJournalDropOldest();
+    while (vkdJournal.maxAgeUs > 0 && vkdJournalCount() > 1 &&
+           vkdJournalNth(0)->timeUs < oldest)
+        vkdJournalDropOldest();
 }
 
 /* Compact the file once it holds twice what is kept. Lock held. */
 static void
 vkdJournalMaybeCompact(void)
 {
-    if (vkdJournal.fd >= 0 && vkdJournal.fileRecords >= MAX(2 * vkdJournal.records.length,
-                                                            VKD_JOURNAL_COMPACT_MIN))
+    if (vkdJournal.fd >= 0 &&
+        vkdJournal.fileRecords >= MAX(2 * vkdJournalCount(), VKD_JOURNAL_COMPACT_MIN))
         vkdJournalCompact();
 }
 
@@ -338,25 +483,41 @@ vkdJournalReserve(guint64 reserved, guint64 *durable)
     return rc;
 }
 
-/* Keep @rec (owned): memory, file, live subscribers. Lock held. */
+/* Keep @rec (owned, freed here): file (or memory), live subscribers.
+ * Lock held. */
 static void
 vkdJournalAppend(virtkit_event_record *rec)
 {
-    size_t len;
-    g_autofree guint8 *frame = vkdJournalFrame(rec, &len);
+    vkdJournalEntry e = { .seq = rec->seq, .timeUs = rec->time_us, .off = -1 };
+    g_autofree guint8 *frame = vkdJournalEncode(rec, &e.len);
+    bool written = false;
 
-    g_queue_push_tail(&vkdJournal.records, rec);
-    vkdJournalPrune();
+    if (frame && vkdJournal.fd >= 0 && e.len - 8 <= VKD_JOURNAL_RECORD_MAX) {
+        if (vkdJournalWriteAll(vkdJournal.fd, frame, e.len) == 0) {
+            e.off = vkdJournal.fileSize;
+            vkdJournal.fileSize += e.len;
+            written = true;
+        } else {
+            off_t end = lseek(vkdJournal.fd, 0, SEEK_END);
 
-    if (vkdJournal.fd >= 0 && frame) {
-        if (vkdJournalWriteAll(vkdJournal.fd, frame, len) < 0)
             g_warning("cannot append to the event journal: %s", g_strerror(errno));
+            if (end >= 0)
+                vkdJournal.fileSize = end;
+        }
         vkdJournal.fileRecords++;
         vkdJournal.dirty = true;
-        vkdJournalMaybeCompact();
+    }
+    if (frame) {
+        if (!written)
+            e.frame = g_steal_pointer(&frame);
+        g_array_append_val(vkdJournal.records, e);
+        vkdJournalPrune();
+        if (written)
+            vkdJournalMaybeCompact();
     }
     for (guint i = 0; i < vkdJournal.subs->len; i++)
         vkdJournalSend(g_ptr_array_index(vkdJournal.subs, i), rec);
+    vkdJournalRecordFree(rec);
 }
 
 static virtkit_event_record *
@@ -483,9 +644,12 @@ vkdJournalSyncThread(gpointer opaque)
     return NULL;
 }
 
-/* Read the file: its epoch and records. false when it is absent or
- * unusable (a new epoch starts). A torn tail (a crash while a record was
- * written, or before it reached the disk) is cut off: *@torn then says so. */
+/* Read the file: its epoch and records, and open it for appending (and
+ * reading back). false when it is absent or unusable (a new epoch
+ * starts). A torn tail (a crash while a record was written, or before it
+ * reached the disk) is cut off: *@torn then says so. If the file cannot
+ * be opened again (vkdJournal.fd -1, errno set), what was read is kept
+ * in memory. */
 static bool
 vkdJournalLoad(bool *torn)
 {
@@ -506,8 +670,7 @@ vkdJournalLoad(bool *torn)
     vkdJournal.epoch = GUINT64_FROM_BE(be);
     while (off < size) {
         guint32 len, sum;
-        virtkit_event_record *rec;
-        virXdr x;
+        vkdJournalEntry e = { 0 };
 
         if (size - off < 8)
             break;
@@ -518,20 +681,28 @@ vkdJournalLoad(bool *torn)
         if (len > VKD_JOURNAL_RECORD_MAX || size - off - 8 < len ||
             vkdJournalChecksum((guint8 *)data + off + 8, len) != sum)
             break;
-        rec = g_new0(virtkit_event_record, 1);
-        virXdrInitDecode(&x, data + off + 8, len);
-        /* seqs only grow, and never near the top of the range (a seq of
-         * 2^63 is no journal of ours: numbering must not wrap) */
-        if (!virtkit_event_record_filter(&x, rec) || virXdrRemaining(&x) != 0 ||
-            rec->seq < vkdJournal.nextSeq || rec->seq > VKD_JOURNAL_SEQ_MAX) {
-            vkdJournalRecordFree(rec);
+        /* Not decoded here (10,000 records took ~17 ms of CPU, beside
+         * the drivers' start on 2 CPUs): the checksum says the record
+         * is whole as we wrote it; its seq and time are the body's first
+         * 16 bytes (event_record starts with them), the rest is decoded
+         * when a replay sends it. Seqs only grow, and never near the top
+         * of the range (a seq of 2^63 is no journal of ours: numbering
+         * must not wrap). */
+        if (len < 16)
             break;
-        }
+        memcpy(&be, data + off + 8, 8);
+        e.seq = GUINT64_FROM_BE(be);
+        if (e.seq < vkdJournal.nextSeq || e.seq > VKD_JOURNAL_SEQ_MAX)
+            break;
+        memcpy(&be, data + off + 16, 8);
+        e.timeUs = (gint64)GUINT64_FROM_BE(be);
+        e.off = (gint64)off;
+        e.len = 8 + len;
         off += 8 + len;
-        vkdJournal.nextSeq = rec->seq + 1;
-        g_queue_push_tail(&vkdJournal.records, rec);
-        while (vkdJournal.records.length > vkdJournal.maxEvents)
-            vkdJournalRecordFree(g_queue_pop_head(&vkdJournal.records));
+        vkdJournal.nextSeq = e.seq + 1;
+        g_array_append_val(vkdJournal.records, e);
+        while (vkdJournalCount() > vkdJournal.maxEvents)
+            vkdJournalDropOldest();
         vkdJournal.fileRecords++;
     }
     if (off != size) {
@@ -539,11 +710,24 @@ vkdJournalLoad(bool *torn)
         if (truncate(vkdJournal.path, (off_t)off) < 0) {
             g_warning("cannot cut the torn tail of the event journal '%s': %s",
                       vkdJournal.path, g_strerror(errno));
-            g_queue_clear_full(&vkdJournal.records, vkdJournalRecordFree);
+            vkdJournalClearRecords();
             vkdJournal.nextSeq = 1;
             vkdJournal.fileRecords = 0;
             return false;
         }
+    }
+    vkdJournal.fileSize = (gint64)off;
+    vkdJournal.fd = open(vkdJournal.path, O_RDWR | O_APPEND | O_CLOEXEC);
+    if (vkdJournal.fd < 0) {
+        int err = errno;
+
+        for (guint i = 0; i < vkdJournalCount(); i++) {
+            vkdJournalEntry *k = vkdJournalNth(i);
+
+            k->frame = g_memdup2(data + k->off, k->len);
+            k->off = -1;
+        }
+        errno = err;
     }
     return true;
 }
@@ -592,14 +776,14 @@ vkdJournalRecover(bool torn)
     char boot[64] = "";
     guint64 reserved = 0;
     guint64 last = vkdJournal.nextSeq - 1;
-    virtkit_event_record *lastRec = g_queue_peek_tail(&vkdJournal.records);
+    vkdJournalEntry *lastRec =
+        vkdJournalCount() > 0 ? vkdJournalNth(vkdJournalCount() - 1) : NULL;
     g_autofree char *when = NULL;
     virtkit_event_record *gap;
     bool haveSeq = vkdJournalReadSeqFile(boot, sizeof(boot), &reserved);
 
     if (lastRec) {
-        g_autoptr(GDateTime) t =
-            g_date_time_new_from_unix_utc(lastRec->time_us / 1000000);
+        g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc(lastRec->timeUs / 1000000);
 
         when = t ? g_date_time_format(t, "%Y-%m-%d %H:%M:%S UTC") : NULL;
     }
@@ -662,7 +846,6 @@ vkdJournalOpen(void)
     bool closed = vkdJournal.closedAtStart;
 
     if (vkdJournalLoad(&torn)) {
-        vkdJournal.fd = open(vkdJournal.path, O_WRONLY | O_APPEND | O_CLOEXEC);
         /* the reservation must cover what is already numbered */
         vkdJournal.reserved = vkdJournal.nextSeq - 1;
         if (vkdJournal.fd >= 0 && (!closed || torn))
@@ -676,8 +859,9 @@ vkdJournalOpen(void)
         vkdJournal.nextSeq = 1;
         vkdJournal.reserved = 0;
         vkdJournal.fileRecords = 0;
+        vkdJournal.fileSize = VKD_JOURNAL_HEADER;
         vkdJournal.fd = open(vkdJournal.path,
-                             O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+                             O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
         if (vkdJournal.fd >= 0 &&
             vkdJournalWriteHeader(vkdJournal.fd, vkdJournal.epoch) < 0) {
             close(vkdJournal.fd);
@@ -692,8 +876,8 @@ vkdJournalOpen(void)
     vkdJournal.closedPending = closed;
     g_debug("event journal '%s': epoch %" G_GUINT64_FORMAT ", %u records kept, next seq "
             "%" G_GUINT64_FORMAT ", reserved up to %" G_GUINT64_FORMAT,
-            vkdJournal.path, vkdJournal.epoch, vkdJournal.records.length,
-            vkdJournal.nextSeq, vkdJournal.reserved);
+            vkdJournal.path, vkdJournal.epoch, vkdJournalCount(), vkdJournal.nextSeq,
+            vkdJournal.reserved);
 }
 
 int
@@ -711,7 +895,8 @@ vkdJournalInit(const char *stateDir, unsigned int maxEvents, unsigned int maxAge
     vkdJournal.syncMs = MAX(syncMs, 1);
     vkdJournal.subs = g_ptr_array_new();
     vkdJournal.nextSeq = 1;
-    g_queue_init(&vkdJournal.records);
+    vkdJournal.records = g_array_new(FALSE, FALSE, sizeof(vkdJournalEntry));
+    vkdJournal.head = 0;
     vkdJournalReadBootId();
 
     if (g_mkdir_with_parents(vkdJournal.dir, 0700) < 0) {
@@ -784,7 +969,8 @@ vkdJournalShutdown(void)
         g_free(sub);
     }
     g_ptr_array_unref(vkdJournal.subs);
-    g_queue_clear_full(&vkdJournal.records, vkdJournalRecordFree);
+    vkdJournalClearRecords();
+    g_clear_pointer(&vkdJournal.records, g_array_unref);
     g_clear_pointer(&vkdJournal.path, g_free);
     g_clear_pointer(&vkdJournal.seqPath, g_free);
     g_clear_pointer(&vkdJournal.closedPath, g_free);
@@ -802,6 +988,7 @@ vkdJournalShutdown(void)
     vkdJournal.closedAtStart = false;
     vkdJournal.loading = false;
     vkdJournal.fileRecords = 0;
+    vkdJournal.fileSize = 0;
     vkdJournal.events = 0;
     vkdJournal.hookCpuNs = 0;
     vkdJournal.syncCpuNs = 0;
@@ -927,30 +1114,24 @@ vkdJournalSubscribe(virNetServerClient *client, int callbackID, guint64 epoch,
     sub = g_new0(vkdJournalSub, 1);
     sub->client = virNetServerClientRef(client);
     sub->callbackID = callbackID;
-    if (lost) {
-        /* a gap record: no seq of its own, big = the range lost */
-        virtkit_event_record *gap = g_new0(virtkit_event_record, 1);
-
-        gap->requestor = g_strdup("daemon");
-        gap->event_id = VIRTKIT_EVENT_ID_GAP;
-        gap->obj.name = g_strdup("");
-        gap->obj.id = -1;
-        gap->big_len = 2;
-        gap->big_val = g_new0(uint64_t, 2);
-        gap->big_val[0] = epoch != 0 && epoch != vkdJournal.epoch ? 0 : since + 1;
-        gap->big_val[1] = firstSeq - 1;
-        gap->time_us = g_get_real_time();
-        vkdJournalSend(sub, gap);
-        vkdJournalRecordFree(gap);
-    }
+    if (lost)
+        vkdJournalSendGap(sub, epoch != 0 && epoch != vkdJournal.epoch ? 0 : since + 1,
+                          firstSeq - 1);
     for (guint i = 0; snapshot && i < snapshot->len; i++)
         vkdJournalSend(sub, g_ptr_array_index(snapshot, i));
     if (since != VIRTKIT_EVENT_SINCE_NOW) {
-        for (GList *l = vkdJournal.records.head; l; l = l->next) {
-            virtkit_event_record *rec = l->data;
+        for (guint i = 0; i < vkdJournalCount(); i++) {
+            vkdJournalEntry *e = vkdJournalNth(i);
+            virtkit_event_record rec;
 
-            if (rec->seq > since)
-                vkdJournalSend(sub, rec);
+            if (e->seq <= since)
+                continue;
+            if (vkdJournalEntryDecode(e, &rec)) {
+                vkdJournalSend(sub, &rec);
+                virXdrFree(virtkit_event_record_filter, &rec);
+            } else {
+                vkdJournalSendGap(sub, e->seq, e->seq);
+            }
         }
     }
     g_ptr_array_add(vkdJournal.subs, sub);
