@@ -557,6 +557,14 @@ qemuDriverLoadMetadataOne(virDomainObj *obj, void *opaque)
         qemuCheckpointLoad(obj, scan->driver);
 }
 
+/* Whether a listing of qemuDriverListLibDir may name a domain (NULL:
+ * not listed, so any may). */
+static bool
+qemuDriverScanMayFind(GHashTable *names)
+{
+    return !names || g_hash_table_size(names) > 0;
+}
+
 /* Each domain's managed save image, snapshots and checkpoints. Three
  * folder listings instead of three lookups per domain: with 1,000
  * defined those lookups (an access() and two failing opendir()s each,
@@ -572,7 +580,11 @@ qemuDriverLoadMetadata(qemuDriver *driver)
         .checkpoints = qemuDriverListLibDir(driver, "checkpoint"),
     };
 
-    virDomainObjListForEach(driver->domains, qemuDriverLoadMetadataOne, &scan);
+    /* the usual case, no save image, snapshot or checkpoint at all: not
+     * one domain to look at (a walk of 1,000 costs ~1 ms of the start) */
+    if (qemuDriverScanMayFind(scan.saves) || qemuDriverScanMayFind(scan.snapshots) ||
+        qemuDriverScanMayFind(scan.checkpoints))
+        virDomainObjListForEach(driver->domains, qemuDriverLoadMetadataOne, &scan);
     g_clear_pointer(&scan.saves, g_hash_table_unref);
     g_clear_pointer(&scan.snapshots, g_hash_table_unref);
     g_clear_pointer(&scan.checkpoints, g_hash_table_unref);
