@@ -1210,6 +1210,32 @@ int virDomainPinEmulator(virDomainPtr domain, unsigned char *cpumap, int maplen,
 int virDomainGetEmulatorPinInfo(virDomainPtr domain, unsigned char *cpumaps, int maplen,
                                 unsigned int flags);
 
+/* IOThreads (libvirt 9.0's names and values) */
+typedef struct _virDomainIOThreadInfo virDomainIOThreadInfo;
+typedef virDomainIOThreadInfo *virDomainIOThreadInfoPtr;
+struct _virDomainIOThreadInfo {
+    unsigned int iothread_id; /* the IOThread's id */
+    unsigned char *cpumap;    /* the host CPUs it may run on */
+    int cpumaplen;            /* bytes of cpumap */
+};
+void virDomainIOThreadInfoFree(virDomainIOThreadInfoPtr info);
+int virDomainGetIOThreadInfo(virDomainPtr domain, virDomainIOThreadInfoPtr **info,
+                             unsigned int flags);
+int virDomainPinIOThread(virDomainPtr domain, unsigned int iothread_id,
+                         unsigned char *cpumap, int maplen, unsigned int flags);
+int virDomainAddIOThread(virDomainPtr domain, unsigned int iothread_id,
+                         unsigned int flags);
+int virDomainDelIOThread(virDomainPtr domain, unsigned int iothread_id,
+                         unsigned int flags);
+#define VIR_DOMAIN_IOTHREAD_POLL_MAX_NS "poll_max_ns"
+#define VIR_DOMAIN_IOTHREAD_POLL_GROW "poll_grow"
+#define VIR_DOMAIN_IOTHREAD_POLL_SHRINK "poll_shrink"
+#define VIR_DOMAIN_IOTHREAD_THREAD_POOL_MIN "thread_pool_min"
+#define VIR_DOMAIN_IOTHREAD_THREAD_POOL_MAX "thread_pool_max"
+int virDomainSetIOThreadParams(virDomainPtr domain, unsigned int iothread_id,
+                               virTypedParameterPtr params, int nparams,
+                               unsigned int flags);
+
 #define VIR_DOMAIN_MEMORY_PARAM_UNLIMITED 9007199254740991LL /* = INT64_MAX >> 10 */
 #define VIR_DOMAIN_MEMORY_HARD_LIMIT "hard_limit"
 #define VIR_DOMAIN_MEMORY_SOFT_LIMIT "soft_limit"

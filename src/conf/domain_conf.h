@@ -1237,6 +1237,22 @@ virDomainIOThreadDef *virDomainIOThreadAdd(virDomainDef *def, unsigned int id);
 void virDomainIOThreadDefFree(virDomainIOThreadDef *t);
 void virDomainIOThreadsClear(virDomainDef *def);
 void virDomainIOThreadsCopy(virDomainDef *dst, const virDomainDef *src);
+/* Del: removes IOThread @id (its pin goes with it); false if @def has
+ * none. The drivers' checks before adding or removing one, libvirt's
+ * (INVALID_ARG): AddCheck "an IOThread is already using iothread_id
+ * '%u'"; DelCheck "cannot find IOThread '%u' in iothreadids list", or
+ * the disk or controller that uses it. 0 or -1 with the error. */
+bool virDomainIOThreadDel(virDomainDef *def, unsigned int id);
+int virDomainIOThreadAddCheck(const virDomainDef *def, unsigned int id);
+int virDomainIOThreadDelCheck(const virDomainDef *def, unsigned int id);
+/* libvirt's virBitmapToData of an IOThread's CPUs: its pin, else @def's
+ * <vcpu cpuset>, else the cpu list @all; a new map up to the last CPU set
+ * (one byte when none) in *@maplen bytes. CpumapTrim: the same of a map
+ * (@bits, @len bytes). */
+unsigned char *virDomainIOThreadCpumap(const virDomainDef *def,
+                                       const virDomainIOThreadDef *t, const char *all,
+                                       int *maplen);
+unsigned char *virDomainCpumapTrim(const unsigned char *bits, size_t len, int *maplen);
 /* <memory> totals: the sum of the devices' sizes (KiB) */
 unsigned long long virDomainMemoryDevicesTotal(const virDomainDef *def);
 

@@ -71,6 +71,95 @@ virDomainIOThreadAdd(virDomainDef *def, unsigned int id)
     return t;
 }
 
+bool
+virDomainIOThreadDel(virDomainDef *def, unsigned int id)
+{
+    for (size_t i = 0; i < def->niothreads; i++) {
+        if (def->iothreads[i]->id != id)
+            continue;
+        virDomainIOThreadDefFree(def->iothreads[i]);
+        memmove(def->iothreads + i, def->iothreads + i + 1,
+                (def->niothreads - i - 1) * sizeof(*def->iothreads));
+        if (--def->niothreads == 0)
+            g_clear_pointer(&def->iothreads, g_free);
+        return true;
+    }
+    return false;
+}
+
+int
+virDomainIOThreadAddCheck(const virDomainDef *def, unsigned int id)
+{
+    if (virDomainIOThreadFind(def, id)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "an IOThread is already using iothread_id '%u'", id);
+        return -1;
+    }
+    return 0;
+}
+
+int
+virDomainIOThreadDelCheck(const virDomainDef *def, unsigned int id)
+{
+    if (!virDomainIOThreadFind(def, id)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       "cannot find IOThread '%u' in iothreadids list", id);
+        return -1;
+    }
+    for (size_t i = 0; i < def->ndisks; i++) {
+        if (def->disks[i]->iothread == id) {
+            virReportError(
+                VIR_ERR_INVALID_ARG,
+                "cannot remove IOThread %u since it is being used by disk '%s'", id,
+                def->disks[i]->dst);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->iothread == id) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           "cannot remove IOThread '%u' since it is being used by "
+                           "controller",
+                           id);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+unsigned char *
+virDomainCpumapTrim(const unsigned char *bits, size_t len, int *maplen)
+{
+    int last = -1;
+    unsigned char *out;
+
+    for (size_t c = 0; bits && c < len * 8; c++) {
+        if (bits[c / 8] & (1u << (c % 8)))
+            last = (int)c;
+    }
+    *maplen = last < 0 ? 1 : last / 8 + 1;
+    out = g_new0(unsigned char, *maplen);
+    if (last >= 0)
+        memcpy(out, bits, (size_t)*maplen);
+    return out;
+}
+
+unsigned char *
+virDomainIOThreadCpumap(const virDomainDef *def, const virDomainIOThreadDef *t,
+                        const char *all, int *maplen)
+{
+    const char *list = t->cpuset ? t->cpuset : def->cputune.vcpuCpuset;
+    g_autofree unsigned char *bits = NULL;
+    size_t len = 0;
+
+    if (!list)
+        list = all;
+    /* the lists are normalized ones: they parse */
+    if (list && !(bits = virDomainCpulistParse(list, 65536, &len)))
+        virResetLastError();
+    return virDomainCpumapTrim(bits, len, maplen);
+}
+
 int
 virDomainXMLPropUIntNonZero(xmlNodePtr node, const char *name, bool required,
                             unsigned int *out)

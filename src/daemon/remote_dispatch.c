@@ -589,6 +589,9 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_GET_NUMA_PARAMETERS, vkdDispatchDomainGetNumaParameters, 0),
     ENTRY(DOMAIN_PIN_EMULATOR, vkdDispatchDomainPinEmulator, 0),
     ENTRY(DOMAIN_GET_EMULATOR_PIN_INFO, vkdDispatchDomainGetEmulatorPinInfo, 0),
+    ENTRY(DOMAIN_GET_IOTHREAD_INFO, vkdDispatchDomainGetIOThreadInfo, 0),
+    ENTRY(DOMAIN_PIN_IOTHREAD, vkdDispatchDomainPinIOThread, 0),
+    ENTRY(DOMAIN_SET_IOTHREAD_PARAMS, vkdDispatchDomainSetIOThreadParams, 0),
     /* Interface bandwidth (remote_dispatch_iftune.c) */
     ENTRY(DOMAIN_SET_INTERFACE_PARAMETERS, vkdDispatchDomainSetInterfaceParameters, 0),
     ENTRY(DOMAIN_GET_INTERFACE_PARAMETERS, vkdDispatchDomainGetInterfaceParameters, 0),

@@ -220,6 +220,9 @@ VKD_HANDLER(vkdDispatchDomainSetNumaParameters);   /* 254 */
 VKD_HANDLER(vkdDispatchDomainGetNumaParameters);   /* 255 */
 VKD_HANDLER(vkdDispatchDomainPinEmulator);         /* 279 */
 VKD_HANDLER(vkdDispatchDomainGetEmulatorPinInfo);  /* 280 */
+VKD_HANDLER(vkdDispatchDomainGetIOThreadInfo);     /* 351 */
+VKD_HANDLER(vkdDispatchDomainPinIOThread);         /* 352 */
+VKD_HANDLER(vkdDispatchDomainSetIOThreadParams);   /* 402 */
 
 /* remote_dispatch_virtkit.c: the handler of VIRTKIT_PROGRAM's @proc, NULL
  * if none (answered VIR_ERR_NO_SUPPORT). */

@@ -1,9 +1,11 @@
-/* remote_dispatch_tune.c: resource-tuning procedures (memtune 197/198, blkiotune 205/206, numatune 254/255, pins 26/225/279/280)
+/* remote_dispatch_tune.c: resource-tuning procedures (memtune 197/198, blkiotune 205/206, numatune 254/255, pins 26/225/279/280, IOThreads 351/352/402)
  *
  * Thread protocol: see remote_dispatch.c; every handler runs on a worker
  * with its own reference to the client's connection.
  */
 #define G_LOG_DOMAIN "virtkitd.dispatch"
+
+#include <stdlib.h>
 
 #include "remote_dispatch_priv.h"
 #include "remote_typedparam.h"
@@ -143,4 +145,67 @@ VKD_HANDLER(vkdDispatchDomainGetEmulatorPinInfo)
     r->cpumaps_len = (uint32_t)a->maplen;
     r->cpumaps_val = g_steal_pointer(&cpumaps);
     return 0;
+}
+
+/* ---- IOThreads (351, 352, 402; 355/356 are generated) --------------------- */
+
+VKD_HANDLER(vkdDispatchDomainGetIOThreadInfo)
+{
+    remote_domain_get_iothread_info_args *a = args;
+    remote_domain_get_iothread_info_ret *r = ret;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+    virDomainIOThreadInfoPtr *info = NULL;
+    int n;
+
+    if ((n = virDomainGetIOThreadInfo(dom, &info, a->flags)) < 0)
+        return -1;
+    if (n > REMOTE_IOTHREAD_INFO_MAX) {
+        virReportError(VIR_ERR_RPC, "Too many IOThreads in info: %d for limit %d", n,
+                       REMOTE_IOTHREAD_INFO_MAX);
+        for (int i = 0; i < n; i++)
+            virDomainIOThreadInfoFree(info[i]);
+        free(info);
+        return -1;
+    }
+    if (n > 0) {
+        r->info_val = g_new0(remote_domain_iothread_info, n);
+        r->info_len = (uint32_t)n;
+        for (int i = 0; i < n; i++) {
+            r->info_val[i].iothread_id = info[i]->iothread_id;
+            r->info_val[i].cpumap_len = (uint32_t)info[i]->cpumaplen;
+            r->info_val[i].cpumap_val = g_steal_pointer(&info[i]->cpumap);
+            virDomainIOThreadInfoFree(info[i]);
+        }
+    }
+    free(info);
+    r->ret = (unsigned int)n;
+    return 0;
+}
+
+VKD_HANDLER(vkdDispatchDomainPinIOThread)
+{
+    remote_domain_pin_iothread_args *a = args;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+
+    (void)ret;
+    return virDomainPinIOThread(dom, a->iothreads_id, a->cpumap_val, (int)a->cpumap_len,
+                                a->flags);
+}
+
+VKD_HANDLER(vkdDispatchDomainSetIOThreadParams)
+{
+    remote_domain_set_iothread_params_args *a = args;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    int rc;
+
+    (void)ret;
+    if (remoteTypedParamsDeserialize(a->params_val, a->params_len,
+                                     REMOTE_DOMAIN_IOTHREAD_PARAMS_MAX, &params,
+                                     &nparams) < 0)
+        return -1;
+    rc = virDomainSetIOThreadParams(dom, a->iothread_id, params, nparams, a->flags);
+    remoteTypedParamsFree(params, nparams);
+    return rc;
 }

@@ -562,6 +562,25 @@ virDomainInterfaceFreeInternal(virDomainInterfacePtr iface)
 }
 
 void
+virDomainIOThreadInfoFreeInternal(virDomainIOThreadInfoPtr info)
+{
+    if (!info)
+        return;
+    free(info->cpumap);
+    free(info);
+}
+
+void
+virDomainIOThreadInfoListFree(virDomainIOThreadInfoPtr *list, size_t n)
+{
+    if (!list)
+        return;
+    for (size_t i = 0; i < n; i++)
+        virDomainIOThreadInfoFreeInternal(list[i]);
+    free(list);
+}
+
+void
 virDomainFSInfoFreeInternal(virDomainFSInfoPtr info)
 {
     if (!info)

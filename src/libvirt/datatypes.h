@@ -264,3 +264,8 @@ void virDomainInterfaceFreeInternal(virDomainInterfacePtr iface);
 /* virDomainFSInfoFree for the drivers: @info, its strings and aliases; NULL is
  * accepted. */
 void virDomainFSInfoFreeInternal(virDomainFSInfoPtr info);
+/* virDomainIOThreadInfoFree for the drivers: @info and its map; NULL is
+ * accepted. IOThreadInfoListFree: the first @n elements of @list, then
+ * @list (NULL accepted). */
+void virDomainIOThreadInfoFreeInternal(virDomainIOThreadInfoPtr info);
+void virDomainIOThreadInfoListFree(virDomainIOThreadInfoPtr *list, size_t n);

@@ -214,6 +214,17 @@ struct _virHypervisorDriver {
                              unsigned int flags);
     int (*domainGetEmulatorPinInfo)(virDomainPtr dom, unsigned char *cpumaps, int maplen,
                                     unsigned int flags);
+    int (*domainGetIOThreadInfo)(virDomainPtr dom, virDomainIOThreadInfoPtr **info,
+                                 unsigned int flags);
+    int (*domainPinIOThread)(virDomainPtr dom, unsigned int iothread_id,
+                             unsigned char *cpumap, int maplen, unsigned int flags);
+    int (*domainAddIOThread)(virDomainPtr dom, unsigned int iothread_id,
+                             unsigned int flags);
+    int (*domainDelIOThread)(virDomainPtr dom, unsigned int iothread_id,
+                             unsigned int flags);
+    int (*domainSetIOThreadParams)(virDomainPtr dom, unsigned int iothread_id,
+                                   virTypedParameterPtr params, int nparams,
+                                   unsigned int flags);
     int (*domainGetBlockInfo)(virDomainPtr dom, const char *path,
                               virDomainBlockInfoPtr info, unsigned int flags);
     int (*domainGetJobInfo)(virDomainPtr dom, virDomainJobInfoPtr info);

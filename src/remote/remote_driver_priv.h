@@ -244,6 +244,13 @@ int remoteDomainPinEmulator(virDomainPtr dom, unsigned char *cpumap, int maplen,
                             unsigned int flags);
 int remoteDomainGetEmulatorPinInfo(virDomainPtr dom, unsigned char *cpumaps, int maplen,
                                    unsigned int flags);
+int remoteDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info,
+                                unsigned int flags);
+int remoteDomainPinIOThread(virDomainPtr dom, unsigned int iothread_id,
+                            unsigned char *cpumap, int maplen, unsigned int flags);
+int remoteDomainSetIOThreadParams(virDomainPtr dom, unsigned int iothread_id,
+                                  virTypedParameterPtr params, int nparams,
+                                  unsigned int flags);
 int remoteDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps, unsigned char *cpumaps,
                                int maplen, unsigned int flags);
 int remoteDomainGetCPUStats(virDomainPtr dom, virTypedParameterPtr params,

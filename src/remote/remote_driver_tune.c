@@ -1,4 +1,4 @@
-/* remote_driver_tune.c: the remote driver's resource-tuning entry points (memtune, blkiotune, numatune, pins) */
+/* remote_driver_tune.c: the remote driver's resource-tuning entry points (memtune, blkiotune, numatune, pins, IOThreads) */
 #define G_LOG_DOMAIN "virtkit.remote"
 
 #include "remote_driver_priv.h"
@@ -135,5 +135,80 @@ remoteDomainGetEmulatorPinInfo(virDomainPtr dom, unsigned char *cpumaps, int map
     rc = ret.ret;
 cleanup:
     virXdrFree(remote_domain_get_emulator_pin_info_ret_filter, &ret);
+    return rc;
+}
+
+/* ---- IOThreads (procs 351, 352, 402; 355/356 are generated) -------------- */
+
+int
+remoteDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info,
+                            unsigned int flags)
+{
+    remote_domain_get_iothread_info_args args = { .flags = flags };
+    remote_domain_get_iothread_info_ret ret = { 0 };
+    virDomainIOThreadInfoPtr *list = NULL;
+    int rc = -1;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCallDomainGetIOThreadInfo(dom->conn, &args, &ret) < 0)
+        return -1;
+    /* libvirt's client checks the count again (the filter bounded it) */
+    if (ret.info_len > REMOTE_IOTHREAD_INFO_MAX) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "Too many IOThreads in info: %d for limit %d", (int)ret.info_len,
+                       REMOTE_IOTHREAD_INFO_MAX);
+        goto cleanup;
+    }
+    if (ret.info_len) {
+        list = g_new0(virDomainIOThreadInfoPtr, ret.info_len);
+        for (uint32_t i = 0; i < ret.info_len; i++) {
+            const remote_domain_iothread_info *src = &ret.info_val[i];
+
+            list[i] = g_new0(virDomainIOThreadInfo, 1);
+            list[i]->iothread_id = src->iothread_id;
+            list[i]->cpumap = g_new0(unsigned char, MAX(src->cpumap_len, 1));
+            memcpy(list[i]->cpumap, src->cpumap_val, src->cpumap_len);
+            list[i]->cpumaplen = (int)src->cpumap_len;
+        }
+    }
+    *info = list;
+    rc = (int)ret.ret;
+
+cleanup:
+    virXdrFree(remote_domain_get_iothread_info_ret_filter, &ret);
+    return rc;
+}
+
+int
+remoteDomainPinIOThread(virDomainPtr dom, unsigned int iothread_id, unsigned char *cpumap,
+                        int maplen, unsigned int flags)
+{
+    remote_domain_pin_iothread_args args = { .iothreads_id = iothread_id,
+                                             .flags = flags };
+
+    if (remoteCheckMaplen(maplen) < 0)
+        return -1;
+    remoteMakeDomain(&args.dom, dom);
+    args.cpumap_val = cpumap;
+    args.cpumap_len = (uint32_t)maplen;
+    return remoteCallDomainPinIOThread(dom->conn, &args);
+}
+
+int
+remoteDomainSetIOThreadParams(virDomainPtr dom, unsigned int iothread_id,
+                              virTypedParameterPtr params, int nparams,
+                              unsigned int flags)
+{
+    remote_domain_set_iothread_params_args args = { .iothread_id = iothread_id,
+                                                    .flags = flags };
+    int rc;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteTypedParamsSerialize(params, nparams, REMOTE_DOMAIN_IOTHREAD_PARAMS_MAX,
+                                   &args.params_val, &args.params_len,
+                                   VIR_TYPED_PARAM_STRING_OKAY) < 0)
+        return -1;
+    rc = remoteCallDomainSetIOThreadParams(dom->conn, &args);
+    remoteTypedParamsFreeRemote(args.params_val, args.params_len);
     return rc;
 }

@@ -1,4 +1,4 @@
-/* vksh-tune.c: memtune, blkiotune, numatune, vcpupin, emulatorpin (as virsh 9.0) */
+/* vksh-tune.c: memtune, blkiotune, numatune, vcpupin, emulatorpin, iothread* (as virsh 9.0) */
 #define G_LOG_DOMAIN "vksh.tune"
 
 #include <errno.h>
@@ -619,4 +619,264 @@ vkshCmdEmulatorpin(vkshControl *ctl, const vkshCmd *cmd)
     if (!(cpumap = vkshParseCpuList(ctl, &maplen, cpulist, maxcpu)))
         return false;
     return virDomainPinEmulator(dom, cpumap, maplen, flags) == 0;
+}
+
+/* ---- IOThreads ------------------------------------------------------------- */
+
+/* virsh's vshCommandOptUInt / vshCommandOptULongLong (no sign, no
+ * wrapping): 1 and *@value set, 0 absent, -1 reported. */
+static int
+vkshTuneOptUnsigned(vkshControl *ctl, const vkshCmd *cmd, const char *name,
+                    unsigned long long max, unsigned long long *value)
+{
+    const char *v = vkshOptRaw(cmd, name);
+    const char *s = v;
+    char *end = NULL;
+    unsigned long long n;
+
+    if (!v)
+        return 0;
+    while (g_ascii_isspace(*s))
+        s++;
+    errno = 0;
+    n = strtoull(v, &end, 10);
+    if (*s == '-' || !*v || errno || *end || n > max) {
+        vkshError(ctl, "Numeric value '%s' for <%s> option is malformed or out of range",
+                  v, name);
+        return -1;
+    }
+    *value = n;
+    return 1;
+}
+
+const vkshOptDef vkshOptsIothreadinfo[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
+    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
+    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdIothreadinfo(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    virDomainIOThreadInfoPtr *info = NULL;
+    g_autoptr(GPtrArray) rows = NULL;
+    unsigned int flags;
+    int n;
+
+    if (!vkshTuneFlags(ctl, cmd, &flags))
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if ((n = virDomainGetIOThreadInfo(dom, &info, flags)) < 0) {
+        vkshError(ctl, "Unable to get domain IOThreads information");
+        return false;
+    }
+    if (n == 0) {
+        vkshPrintExtra(ctl, "No IOThreads found for the domain");
+        return true;
+    }
+    rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    {
+        char **head = g_new0(char *, 3);
+
+        head[0] = g_strdup("IOThread ID");
+        head[1] = g_strdup("CPU Affinity");
+        g_ptr_array_add(rows, head);
+    }
+    for (int i = 0; i < n; i++) {
+        char **row = g_new0(char *, 3);
+
+        row[0] = g_strdup_printf("%u", info[i]->iothread_id);
+        row[1] = vkshCpumapFormat(info[i]->cpumap, info[i]->cpumaplen);
+        g_ptr_array_add(rows, row);
+        virDomainIOThreadInfoFree(info[i]);
+    }
+    free(info);
+    vkshTablePrint(ctl, rows, 2, !ctl->quiet);
+    return true;
+}
+
+const vkshOptDef vkshOptsIothreadpin[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "iothread", VKSH_OT_INT, VKSH_OFLAG_REQ, "IOThread ID number" },
+    { "cpulist", VKSH_OT_STRING, VKSH_OFLAG_REQ, "host cpu number(s) to set" },
+    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
+    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
+    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdIothreadpin(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    g_autofree unsigned char *cpumap = NULL;
+    const char *cpulist = NULL;
+    unsigned long long id = 0;
+    unsigned int flags;
+    int maxcpu, maplen = 0;
+
+    if (!vkshTuneFlags(ctl, cmd, &flags))
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vkshTuneOptUnsigned(ctl, cmd, "iothread", G_MAXUINT, &id) < 0)
+        return false;
+    if (vkshOptString(ctl, cmd, "cpulist", &cpulist) < 0)
+        return false;
+    if ((maxcpu = vkshNodeCpuCount(ctl)) < 0)
+        return false;
+    if (!(cpumap = vkshParseCpuList(ctl, &maplen, cpulist, maxcpu)))
+        return false;
+    return virDomainPinIOThread(dom, (unsigned int)id, cpumap, maplen, flags) == 0;
+}
+
+/* iothreadadd and iothreaddel: virsh's positive int id */
+static bool
+vkshIothreadId(vkshControl *ctl, const vkshCmd *cmd, int *id)
+{
+    *id = 0;
+    if (vkshOptInt(ctl, cmd, "id", id) < 0)
+        return false;
+    if (*id <= 0) {
+        vkshError(ctl, "Invalid IOThread id value: '%d'", *id);
+        return false;
+    }
+    return true;
+}
+
+const vkshOptDef vkshOptsIothreadadd[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "id", VKSH_OT_INT, VKSH_OFLAG_REQ, "iothread for the new IOThread" },
+    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
+    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
+    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdIothreadadd(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    unsigned int flags;
+    int id;
+
+    if (!vkshTuneFlags(ctl, cmd, &flags))
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (!vkshIothreadId(ctl, cmd, &id))
+        return false;
+    return virDomainAddIOThread(dom, (unsigned int)id, flags) == 0;
+}
+
+const vkshOptDef vkshOptsIothreaddel[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "id", VKSH_OT_INT, VKSH_OFLAG_REQ, "iothread_id for the IOThread to delete" },
+    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
+    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
+    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdIothreaddel(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    unsigned int flags;
+    int id;
+
+    if (!vkshTuneFlags(ctl, cmd, &flags))
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (!vkshIothreadId(ctl, cmd, &id))
+        return false;
+    return virDomainDelIOThread(dom, (unsigned int)id, flags) == 0;
+}
+
+const vkshOptDef vkshOptsIothreadset[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "id", VKSH_OT_INT, VKSH_OFLAG_REQ, "iothread id of existing IOThread" },
+    { "poll-max-ns", VKSH_OT_INT, VKSH_OFLAG_NAMED,
+      "set the maximum IOThread polling time in ns" },
+    { "poll-grow", VKSH_OT_INT, VKSH_OFLAG_NAMED,
+      "set the value to increase the IOThread polling time" },
+    { "poll-shrink", VKSH_OT_INT, VKSH_OFLAG_NAMED,
+      "set the value for reduction of the IOThread polling time" },
+    { "thread-pool-min", VKSH_OT_INT, VKSH_OFLAG_NAMED,
+      "lower boundary for worker thread pool" },
+    { "thread-pool-max", VKSH_OT_INT, VKSH_OFLAG_NAMED,
+      "upper boundary for worker thread pool" },
+    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
+    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
+    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdIothreadset(vkshControl *ctl, const vkshCmd *cmd)
+{
+    static const struct {
+        const char *opt;
+        const char *param;
+        int type;
+    } fields[] = {
+        { "poll-max-ns", VIR_DOMAIN_IOTHREAD_POLL_MAX_NS, VIR_TYPED_PARAM_ULLONG },
+        { "poll-grow", VIR_DOMAIN_IOTHREAD_POLL_GROW, VIR_TYPED_PARAM_UINT },
+        { "poll-shrink", VIR_DOMAIN_IOTHREAD_POLL_SHRINK, VIR_TYPED_PARAM_UINT },
+        { "thread-pool-min", VIR_DOMAIN_IOTHREAD_THREAD_POOL_MIN, VIR_TYPED_PARAM_INT },
+        { "thread-pool-max", VIR_DOMAIN_IOTHREAD_THREAD_POOL_MAX, VIR_TYPED_PARAM_INT },
+    };
+    g_autoptr(virDomain) dom = NULL;
+    virTypedParameter params[G_N_ELEMENTS(fields)];
+    int nparams = 0;
+    unsigned int flags;
+    int id = 0;
+
+    memset(params, 0, sizeof(params));
+    if (!vkshTuneFlags(ctl, cmd, &flags))
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vkshOptInt(ctl, cmd, "id", &id) < 0)
+        return false;
+    if (id <= 0) {
+        vkshError(ctl, "Invalid IOThread id value: '%d'", id);
+        return false;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
+        virTypedParameterPtr p = &params[nparams];
+        unsigned long long u = 0;
+        int v = 0;
+        int rc;
+
+        if (fields[i].type == VIR_TYPED_PARAM_INT)
+            rc = vkshOptInt(ctl, cmd, fields[i].opt, &v);
+        else
+            rc = vkshTuneOptUnsigned(
+                ctl, cmd, fields[i].opt,
+                fields[i].type == VIR_TYPED_PARAM_UINT ? G_MAXUINT : G_MAXUINT64, &u);
+        if (rc < 0)
+            return false;
+        if (rc == 0)
+            continue;
+        g_strlcpy(p->field, fields[i].param, sizeof(p->field));
+        p->type = fields[i].type;
+        if (fields[i].type == VIR_TYPED_PARAM_INT)
+            p->value.i = v;
+        else if (fields[i].type == VIR_TYPED_PARAM_UINT)
+            p->value.ui = (unsigned int)u;
+        else
+            p->value.ul = u;
+        nparams++;
+    }
+    if (nparams == 0) {
+        vkshError(ctl, "Not enough arguments passed, nothing to set");
+        return false;
+    }
+    return virDomainSetIOThreadParams(dom, (unsigned int)id, params, nparams, flags) == 0;
 }

@@ -470,11 +470,10 @@ qemuCgroupVcpusChanged(virDomainObj *obj, const int *oldTids, size_t noldTids)
     return 0;
 }
 
-void
-qemuCgroupRemoveVcpu(virDomainObj *obj, size_t i)
+static void
+qemuCgroupRemoveThreadGroup(virDomainObj *obj, const char *name)
 {
     qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
-    g_autofree char *name = g_strdup_printf("vcpu%zu", i);
     g_autoptr(virCgroup) vg = NULL;
 
     if (!priv->cgroup || !(vg = virCgroupNewThread(priv->cgroup, name, false))) {
@@ -487,6 +486,36 @@ qemuCgroupRemoveVcpu(virDomainObj *obj, size_t i)
                 virGetLastErrorMessage());
         virResetLastError();
     }
+}
+
+void
+qemuCgroupRemoveVcpu(virDomainObj *obj, size_t i)
+{
+    g_autofree char *name = g_strdup_printf("vcpu%zu", i);
+
+    qemuCgroupRemoveThreadGroup(obj, name);
+}
+
+void
+qemuCgroupRemoveIOThread(virDomainObj *obj, unsigned int id)
+{
+    g_autofree char *name = g_strdup_printf("iothread%u", id);
+
+    qemuCgroupRemoveThreadGroup(obj, name);
+}
+
+int
+qemuCgroupPinIOThread(virDomainObj *obj, const virDomainIOThreadDef *t, const char *list)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+
+    if (virCgroupHasController(priv->cgroup, VIR_CGROUP_CONTROLLER_CPUSET)) {
+        g_autoptr(virCgroup) g = qemuCgroupIOThread(obj, t->id);
+
+        if (!g || virCgroupSetCpusetCpus(g, list) < 0)
+            return -1;
+    }
+    return qemuCgroupSetAffinity(t->tid, list);
 }
 
 void

@@ -76,6 +76,13 @@ void qemuCgroupRemoveVcpu(virDomainObj *obj, size_t i);
  * a cgroup), as libvirt's qemuProcessSetupIOThread. 0 or -1. */
 int qemuCgroupRefreshIOThreadTids(virDomainObj *obj);
 int qemuCgroupSetupIOThread(virDomainObj *obj, const virDomainIOThreadDef *t);
+/* Live pin of @t (thread known): its group's cpuset.cpus (when the
+ * guest has a cpuset group), then the thread's affinity, to the cpu list
+ * @list, as libvirt's qemuDomainPinIOThread. 0 or -1 with the error. */
+int qemuCgroupPinIOThread(virDomainObj *obj, const virDomainIOThreadDef *t,
+                          const char *list);
+/* The group of IOThread @id removed, its thread gone (never fails). */
+void qemuCgroupRemoveIOThread(virDomainObj *obj, unsigned int id);
 /* Re-read the vCPU thread ids (reconnect). */
 int qemuCgroupRefreshVcpuTids(virDomainObj *obj);
 /* After a daemon restart: adopt the group @obj->pid sits in. */

@@ -191,6 +191,11 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainPinVcpuFlags = qemuDomainPinVcpuFlags,
     .domainPinEmulator = qemuDomainPinEmulator,
     .domainGetEmulatorPinInfo = qemuDomainGetEmulatorPinInfo,
+    .domainGetIOThreadInfo = qemuDomainGetIOThreadInfo,
+    .domainPinIOThread = qemuDomainPinIOThread,
+    .domainAddIOThread = qemuDomainAddIOThread,
+    .domainDelIOThread = qemuDomainDelIOThread,
+    .domainSetIOThreadParams = qemuDomainSetIOThreadParams,
 
     .connectDomainEventRegisterAny = qemuConnectDomainEventRegisterAny,
     .connectDomainEventDeregisterAny = qemuConnectDomainEventDeregisterAny,

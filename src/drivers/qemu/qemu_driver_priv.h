@@ -5,6 +5,9 @@
 #include "qemu_conf.h"
 #include "qemu_domain.h"
 #include "qemu_driver.h"
+#include "virtypedparamlist.h"
+
+struct json_object;
 
 /* The registry of process-wide states (qemu_driver_conn.c). Initialize:
  * create the state of virtkitd (one per process; 0, or -1 with an error
@@ -121,6 +124,19 @@ int qemuDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long lon
                      unsigned int flags);
 int qemuDomainGetControlInfo(virDomainPtr dom, virDomainControlInfoPtr info,
                              unsigned int flags);
+/* qemu_driver_iothread.c: IOThreads */
+int qemuDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info,
+                              unsigned int flags);
+int qemuDomainPinIOThread(virDomainPtr dom, unsigned int iothread_id,
+                          unsigned char *cpumap, int maplen, unsigned int flags);
+int qemuDomainAddIOThread(virDomainPtr dom, unsigned int iothread_id, unsigned int flags);
+int qemuDomainDelIOThread(virDomainPtr dom, unsigned int iothread_id, unsigned int flags);
+int qemuDomainSetIOThreadParams(virDomainPtr dom, unsigned int iothread_id,
+                                virTypedParameterPtr params, int nparams,
+                                unsigned int flags);
+/* The "iothread" statistics group from a query-iothreads @reply (NULL:
+ * the query failed, nothing added), as libvirt's qemuDomainGetStatsIOThread. */
+void qemuStatsIOThreadGroup(virTypedParamList *list, struct json_object *reply);
 /* qemu_driver_display.c */
 char *qemuDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
                            unsigned int flags);

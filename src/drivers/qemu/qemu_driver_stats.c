@@ -1116,7 +1116,8 @@ cleanup:
 
 #define QEMU_STATS_SUPPORTED                                                          \
     (VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON | \
-     VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK)
+     VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK |    \
+     VIR_DOMAIN_STATS_IOTHREAD)
 #define QEMU_LIST_FILTERS                                                       \
     (VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_INACTIVE |      \
      VIR_CONNECT_LIST_DOMAINS_PERSISTENT | VIR_CONNECT_LIST_DOMAINS_TRANSIENT | \
@@ -1128,6 +1129,7 @@ enum {
     Q_CPUS,
     Q_BLOCKSTATS,
     Q_BLOCK,
+    Q_IOTHREADS,
     Q_LAST
 };
 
@@ -1169,6 +1171,9 @@ qemuStatsSubmit(qemuStatsGuest *g, unsigned int stats)
         g->pending[Q_BLOCKSTATS] = qemuMonitorSubmit(mon, "query-blockstats", NULL);
         g->pending[Q_BLOCK] = qemuMonitorSubmit(mon, "query-block", NULL);
     }
+    /* a guest without IOThreads has none in QEMU either */
+    if ((stats & VIR_DOMAIN_STATS_IOTHREAD) && def->niothreads > 0)
+        g->pending[Q_IOTHREADS] = qemuMonitorSubmit(mon, "query-iothreads", NULL);
 }
 
 /* Collect the replies of @g (object unlocked); a failed query leaves its
@@ -1340,6 +1345,8 @@ qemuStatsRecord(virConnectPtr conn, qemuStatsGuest *g, unsigned int stats)
             }
         }
     }
+    if ((stats & VIR_DOMAIN_STATS_IOTHREAD) && haveQemu)
+        qemuStatsIOThreadGroup(list, g->reply[Q_IOTHREADS]);
     rec = g_new0(virDomainStatsRecord, 1);
     rec->dom = qemuDomainHandle(conn, obj);
     virTypedParamListSteal(list, &rec->params, &rec->nparams);

@@ -623,6 +623,7 @@ testParseDomain(testDriver *driver, const char *file, xmlDocPtr doc, xmlNodePtr 
         testDomainShutdownState(obj, NULL, VIR_DOMAIN_SHUTOFF_UNKNOWN);
     /* libvirt then forces the file's state with reason 0 ("unknown"). */
     virDomainObjSetState(obj, ns.runstate, 0);
+    testDomainIOThreadsGenerate(obj);
     virDomainObjEndAPI(&obj);
     ret = 0;
 
@@ -866,6 +867,16 @@ testDomainDefPostParse(virDomainDef *def)
     return 0;
 }
 
+static void
+testDomainObjPrivateFree(void *data)
+{
+    testDomainObjPrivate *priv = data;
+
+    if (priv->iothreads)
+        g_array_unref(priv->iothreads);
+    g_free(priv);
+}
+
 testDomainObjPrivate *
 testDomainObjGetPrivate(virDomainObj *obj)
 {
@@ -873,8 +884,9 @@ testDomainObjGetPrivate(virDomainObj *obj)
         testDomainObjPrivate *priv = g_new0(testDomainObjPrivate, 1);
 
         priv->seconds = TEST_GUEST_CLOCK_SECONDS;
+        priv->iothreads = g_array_new(FALSE, FALSE, sizeof(testIOThreadPoll));
         obj->privateData = priv;
-        obj->privateDataFree = g_free;
+        obj->privateDataFree = testDomainObjPrivateFree;
     }
     return obj->privateData;
 }

@@ -75,7 +75,20 @@ typedef struct {
     /* virDomainFSFreeze: libvirt's test guest has "/" and "/boot" */
     bool frozenRoot;
     bool frozenBoot;
+    /* libvirt's test driver keeps IOThread polling values apart from the
+     * definition (testIOThreadPoll): made for the IOThreads of a node
+     * file's domains when the connection opens, added and removed by
+     * AddIOThread/DelIOThread whatever their flags, changed by
+     * SetIOThreadParams and reported by the "iothread" statistics */
+    GArray *iothreads;
 } testDomainObjPrivate;
+
+typedef struct {
+    unsigned int id;
+    unsigned long long pollMaxNs;
+    unsigned int pollGrow;
+    unsigned int pollShrink;
+} testIOThreadPoll;
 
 /* libvirt's test driver: 1989-11-17 15:32:00 UTC */
 #define TEST_GUEST_CLOCK_SECONDS 627319920LL
@@ -160,6 +173,19 @@ int testDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long lon
 int testDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
 int testDomainSetUserPassword(virDomainPtr dom, const char *user, const char *password,
                               unsigned int flags);
+
+/* ---- test_driver_tune.c: IOThreads, as libvirt 9.0's test driver ----- */
+/* The polling entries of @obj's IOThreads (a node file's domain, at open). */
+void testDomainIOThreadsGenerate(virDomainObj *obj);
+int testDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info,
+                              unsigned int flags);
+int testDomainPinIOThread(virDomainPtr dom, unsigned int iothread_id,
+                          unsigned char *cpumap, int maplen, unsigned int flags);
+int testDomainAddIOThread(virDomainPtr dom, unsigned int iothread_id, unsigned int flags);
+int testDomainDelIOThread(virDomainPtr dom, unsigned int iothread_id, unsigned int flags);
+int testDomainSetIOThreadParams(virDomainPtr dom, unsigned int iothread_id,
+                                virTypedParameterPtr params, int nparams,
+                                unsigned int flags);
 
 /* ---- test_driver_stats.c: running guests' statistics, libvirt 9.0's
  * test-driver values (wall-clock based counters, fixed host figures) --- */

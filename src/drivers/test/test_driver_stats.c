@@ -470,7 +470,8 @@ testNodeGetCPUMap(virConnectPtr conn G_GNUC_UNUSED, unsigned char **cpumap,
      VIR_CONNECT_LIST_DOMAINS_SHUTOFF | VIR_CONNECT_LIST_DOMAINS_OTHER)
 
 /* One record for @obj (locked): the groups libvirt's test driver has
- * (state; iothread is empty: virtkit's test guests have no IOThreads). */
+ * (state; iothread: the polling values of a running guest's IOThreads
+ * that have them, test_driver_tune.c). */
 static virDomainStatsRecordPtr
 testDomainStatsRecord(virConnectPtr conn, virDomainObj *obj, unsigned int stats)
 {
@@ -482,6 +483,21 @@ testDomainStatsRecord(virConnectPtr conn, virDomainObj *obj, unsigned int stats)
     if (stats & VIR_DOMAIN_STATS_STATE) {
         virTypedParamListAddInt(list, state, "state.state");
         virTypedParamListAddInt(list, reason, "state.reason");
+    }
+    if ((stats & VIR_DOMAIN_STATS_IOTHREAD) && virDomainObjIsActive(obj)) {
+        GArray *polls = testDomainObjGetPrivate(obj)->iothreads;
+
+        if (polls->len)
+            virTypedParamListAddUInt(list, polls->len, "iothread.count");
+        for (guint i = 0; i < polls->len; i++) {
+            const testIOThreadPoll *p = &g_array_index(polls, testIOThreadPoll, i);
+
+            virTypedParamListAddULLong(list, p->pollMaxNs, "iothread.%u.poll-max-ns",
+                                       p->id);
+            virTypedParamListAddUInt(list, p->pollGrow, "iothread.%u.poll-grow", p->id);
+            virTypedParamListAddUInt(list, p->pollShrink, "iothread.%u.poll-shrink",
+                                     p->id);
+        }
     }
     rec = g_new0(virDomainStatsRecord, 1);
     rec->dom = virGetDomain(conn, obj->def->name, obj->def->uuid, obj->def->id);

@@ -1,4 +1,4 @@
-/* test_driver_tune.c: the test driver's resource tuning (memtune, blkiotune, numatune, pins), as libvirt 9.0's */
+/* test_driver_tune.c: the test driver's resource tuning (memtune, blkiotune, numatune, pins, IOThreads), as libvirt 9.0's */
 
 /*
  * Threads: every entry point holds the domain object's lock for its whole
@@ -471,6 +471,222 @@ testDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
         goto cleanup;
     *nparams = virDomainNetBandwidthToParams(net->bandwidth, params, *nparams);
     ret = 0;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* ---- IOThreads ------------------------------------------------------------- */
+
+/*
+ * libvirt 9.0's test driver: the definition the flags select holds the
+ * IOThreads and their pins; the polling values live beside it
+ * (testDomainObjPrivate.iothreads) and only exist for IOThreads of a node
+ * file's domains and those added since.
+ */
+
+#define TEST_IOTHREAD_POLL_MAX_NS 32768
+
+void
+testDomainIOThreadsGenerate(virDomainObj *obj)
+{
+    testDomainObjPrivate *priv = testDomainObjGetPrivate(obj);
+
+    for (size_t i = 0; i < obj->def->niothreads; i++) {
+        testIOThreadPoll p = { .id = obj->def->iothreads[i]->id,
+                               .pollMaxNs = TEST_IOTHREAD_POLL_MAX_NS };
+
+        g_array_append_val(priv->iothreads, p);
+    }
+}
+
+int
+testDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info,
+                          unsigned int flags)
+{
+    virDomainObj *obj;
+    const virDomainDef *def;
+    virDomainIOThreadInfoPtr *list = NULL;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    if (!(def = testDomainObjGetOneDef(obj, flags)))
+        goto cleanup;
+    if (def->niothreads) {
+        /* without a pin: as many CPUs as the guest has vCPUs */
+        g_autofree char *all = g_strdup_printf("0-%u", virDomainDefGetVcpus(def) - 1);
+
+        list = g_new0(virDomainIOThreadInfoPtr, def->niothreads);
+        for (size_t i = 0; i < def->niothreads; i++) {
+            list[i] = g_new0(virDomainIOThreadInfo, 1);
+            list[i]->iothread_id = def->iothreads[i]->id;
+            list[i]->cpumap =
+                virDomainIOThreadCpumap(def, def->iothreads[i], all, &list[i]->cpumaplen);
+        }
+    }
+    *info = list;
+    ret = (int)def->niothreads;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+testDomainPinIOThread(virDomainPtr dom, unsigned int iothread_id, unsigned char *cpumap,
+                      int maplen, unsigned int flags)
+{
+    virDomainObj *obj;
+    virDomainDef *def;
+    virDomainIOThreadDef *t;
+    g_autofree char *list = NULL;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    if (!(def = testTuneOneDef(obj, flags)))
+        goto cleanup;
+    list = virDomainCpulistFormat(cpumap, (size_t)maplen);
+    if (!*list) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       "Empty iothread cpumap list for pinning");
+        goto cleanup;
+    }
+    if (!(t = virDomainIOThreadFind(def, iothread_id))) {
+        virReportError(VIR_ERR_INVALID_ARG, "iothreadid %d not found", (int)iothread_id);
+        goto cleanup;
+    }
+    g_free(t->cpuset);
+    t->cpuset = g_steal_pointer(&list);
+    t->autofill = false;
+    ret = 0;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+static bool
+testIOThreadIdValid(unsigned int iothread_id)
+{
+    if (iothread_id == 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s", "invalid value of 0 for iothread_id");
+        return false;
+    }
+    return true;
+}
+
+int
+testDomainAddIOThread(virDomainPtr dom, unsigned int iothread_id, unsigned int flags)
+{
+    virDomainObj *obj;
+    virDomainDef *def;
+    testIOThreadPoll p = { .id = iothread_id, .pollMaxNs = TEST_IOTHREAD_POLL_MAX_NS };
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (!testIOThreadIdValid(iothread_id) || !(obj = testDomObjFromDomain(dom)))
+        return -1;
+    if (!(def = testTuneOneDef(obj, flags)) ||
+        virDomainIOThreadAddCheck(def, iothread_id) < 0)
+        goto cleanup;
+    virDomainIOThreadAdd(def, iothread_id);
+    /* libvirt's: a polling entry whatever the flags chose */
+    g_array_append_val(testDomainObjGetPrivate(obj)->iothreads, p);
+    ret = 0;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+testDomainDelIOThread(virDomainPtr dom, unsigned int iothread_id, unsigned int flags)
+{
+    virDomainObj *obj;
+    virDomainDef *def;
+    GArray *polls;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    if (!testIOThreadIdValid(iothread_id) || !(obj = testDomObjFromDomain(dom)))
+        return -1;
+    if (!(def = testTuneOneDef(obj, flags)) ||
+        virDomainIOThreadDelCheck(def, iothread_id) < 0)
+        goto cleanup;
+    virDomainIOThreadDel(def, iothread_id);
+    polls = testDomainObjGetPrivate(obj)->iothreads;
+    for (guint i = 0; i < polls->len; i++) {
+        if (g_array_index(polls, testIOThreadPoll, i).id == iothread_id) {
+            g_array_remove_index(polls, i);
+            break;
+        }
+    }
+    ret = 0;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+static const char *const testIOThreadParamNames[] = {
+    VIR_DOMAIN_IOTHREAD_POLL_MAX_NS,
+    VIR_DOMAIN_IOTHREAD_POLL_GROW,
+    VIR_DOMAIN_IOTHREAD_POLL_SHRINK,
+    NULL,
+};
+static const int testIOThreadParamTypes[] = {
+    VIR_TYPED_PARAM_ULLONG,
+    VIR_TYPED_PARAM_UINT,
+    VIR_TYPED_PARAM_UINT,
+};
+
+int
+testDomainSetIOThreadParams(virDomainPtr dom, unsigned int iothread_id,
+                            virTypedParameterPtr params, int nparams, unsigned int flags)
+{
+    virDomainObj *obj;
+    const virDomainDef *def;
+    GArray *polls;
+    int ret = -1;
+
+    /* libvirt's test driver takes live changes only */
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE, -1);
+    if (!testIOThreadIdValid(iothread_id) || !(obj = testDomObjFromDomain(dom)))
+        return -1;
+    if (!(def = testDomainObjGetOneDef(obj, flags)))
+        goto cleanup;
+    if (!virDomainIOThreadFind(def, iothread_id)) {
+        virReportError(VIR_ERR_INVALID_ARG, "cannot find IOThread '%u' in iothreadids",
+                       iothread_id);
+        goto cleanup;
+    }
+    polls = testDomainObjGetPrivate(obj)->iothreads;
+    /* An IOThread without a polling entry (one of a domain defined after
+     * the open) fails with no error set, as libvirt's does */
+    for (guint i = 0; i < polls->len; i++) {
+        testIOThreadPoll *p = &g_array_index(polls, testIOThreadPoll, i);
+
+        if (p->id != iothread_id)
+            continue;
+        if (virTypedParamsCheck(params, nparams, testIOThreadParamNames,
+                                testIOThreadParamTypes) < 0)
+            goto cleanup;
+        for (int k = 0; k < nparams; k++) {
+            if (strcmp(params[k].field, VIR_DOMAIN_IOTHREAD_POLL_MAX_NS) == 0)
+                p->pollMaxNs = params[k].value.ul;
+            else if (strcmp(params[k].field, VIR_DOMAIN_IOTHREAD_POLL_GROW) == 0)
+                p->pollGrow = params[k].value.ui;
+            else
+                p->pollShrink = params[k].value.ui;
+        }
+        ret = 0;
+        break;
+    }
 
 cleanup:
     virDomainObjEndAPI(&obj);
