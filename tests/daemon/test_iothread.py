@@ -8,7 +8,8 @@ its virtio disk uses. Every change is checked where it lands, not by the
 API's echo: QEMU's query-iothreads and qom-get (virsh
 qemu-monitor-command), the IOThread's thread in /proc/PID/task (its name
 "IO iothreadN" and Cpus_allowed_list), the live and inactive XML, and the
-definition after a daemon restart. Refusals carry libvirt 9.0's code,
+definition after a daemon restart; a live pin raises libvirt's TUNABLE
+event (cputune.iothreadpinN), seen by virsh event. Refusals carry libvirt 9.0's code,
 domain and text (qemu_driver.c, hypervisor/domain_driver.c) and change
 nothing. With cgroups (root, a cpuset hierarchy) the live pin also lands in
 the IOThread's cpuset.cpus and a deleted IOThread's group goes.
@@ -18,8 +19,8 @@ import os
 import re
 import sys
 
-from vkdtest import (Daemon, Skip, kill_pid, qemu_pids, run_tests, test_guest_dir, virsh,
-                     wait_for, write)
+from vkdtest import (Daemon, Skip, VirshEvents, diskless_xml, kill_pid, qemu_pids, run_tests,
+                     test_guest_dir, virsh, wait_for, write)
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -114,6 +115,12 @@ def info_rows(uri, name, *flags):
     return {int(words[i]): words[i + 1] for i in range(0, len(words), 2)}
 
 
+def tunable_seen(events, name, line):
+    """virsh event printed a TUNABLE event of @name with the parameter @line."""
+    events.lines()  # reads what virsh printed so far
+    return ("event 'tunable' for domain '%s':\n\t%s\n" % (name, line)) in events.buf
+
+
 def cpuset_mount():
     for line in open("/proc/self/mounts"):
         f = line.split()
@@ -147,6 +154,7 @@ def test_live():
     if not guest:
         raise Skip("test guest not available (scripts/build-test-guest.sh)")
     d = Daemon().start()
+    events = None
     try:
         uri, name = setup(d, guest)
         pid = the_qemu(d)
@@ -176,13 +184,21 @@ def test_live():
         expect_error(lambda: dom.addIOThread(0, 0), VIR_ERR_INVALID_ARG, VIR_FROM_QEMU,
                      "invalid argument: invalid value of 0 for iothread_id")
 
-        # pin: the thread's affinity (the last host CPU, then CPU 0 through python)
+        # pin: the thread's affinity (the last host CPU, then CPU 0 through
+        # python), each with libvirt's TUNABLE event
+        events = VirshEvents(uri, "--all")
+        events.sync(uri, diskless_xml("evsync"), d.root)
         virsh(uri, "iothreadpin", name, "2", str(last))
+        wait_for(lambda: tunable_seen(events, name, "cputune.iothreadpin2: %d" % last),
+                 "the TUNABLE event of the pin", 10)
         tid = io_threads(pid)[2]
         assert cpus_allowed(pid, tid) == str(last)
         assert info_rows(uri, name)[2] == str(last)
         dom.pinIOThread(2, tuple(c == 0 for c in range(ncpu)), libvirt.VIR_DOMAIN_AFFECT_LIVE)
         assert cpus_allowed(pid, tid) == "0"
+        wait_for(lambda: tunable_seen(events, name, "cputune.iothreadpin2: 0"),
+                 "the TUNABLE event of the python pin", 10)
+        events.close()
         assert "<iothreadpin iothread='2' cpuset='0'/>" in virsh(uri, "dumpxml", name).stdout
         expect_error(lambda: dom.pinIOThread(7, (True,), 0), VIR_ERR_INVALID_ARG,
                      VIR_FROM_QEMU, "invalid argument: iothread 7 not found")
@@ -264,6 +280,8 @@ def test_live():
         assert cpus_allowed(pid, io_threads(pid)[5]) == str(last)
         virsh(uri, "destroy", name)
     finally:
+        if events:
+            events.close()
         cleanup(d)
 
 

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "domain_event.h"
 #include "qemu_cgroup.h"
 #include "qemu_driver_priv.h"
 #include "qemu_hotplug.h"
@@ -296,6 +297,7 @@ qemuDomainPinIOThread(virDomainPtr dom, unsigned int iothread_id, unsigned char 
 {
     qemuIOThreadCall c;
     g_autofree char *list = NULL;
+    virObjectEvent *event = NULL;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
@@ -327,6 +329,16 @@ qemuDomainPinIOThread(virDomainPtr dom, unsigned int iothread_id, unsigned char 
         t->autofill = false;
         if (qemuDomainSaveStatus(c.driver, c.obj) < 0)
             goto cleanup;
+        /* libvirt's TUNABLE event: cputune.iothreadpinN = the new list */
+        {
+            virTypedParameter p;
+
+            memset(&p, 0, sizeof(p));
+            g_snprintf(p.field, sizeof(p.field), "cputune.iothreadpin%u", iothread_id);
+            p.type = VIR_TYPED_PARAM_STRING;
+            p.value.s = list;
+            event = virDomainEventTunableNew(VIR_DOMAIN_EVENT_OBJ(c.obj), &p, 1);
+        }
     }
     if (c.persistent) {
         g_autoptr(virDomainDef) copy = virDomainDefCopy(c.persistent);
@@ -347,6 +359,8 @@ qemuDomainPinIOThread(virDomainPtr dom, unsigned int iothread_id, unsigned char 
     ret = 0;
 
 cleanup:
+    if (event)
+        virObjectEventStateQueue(c.driver->events, event);
     qemuIOThreadEnd(&c);
     return ret;
 }
