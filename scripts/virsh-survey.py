@@ -43,7 +43,9 @@ COMMANDS = [
     "schedinfo s --config", "memtune s --config", "blkiotune s --config",
     # running
     "start s", "domid s", "domstats s", "dommemstat s", "domblkstat s vda", "domblkinfo s vda",
-    "vcpuinfo s", "vcpupin s", "emulatorpin s", "schedinfo s", "memtune s", "domjobinfo s",
+    "vcpuinfo s", "vcpupin s", "emulatorpin s", "iothreadadd s 1", "iothreadinfo s",
+    "iothreadpin s 1 0", "iothreadset s 1 --poll-max-ns 100", "domstats s --iothread",
+    "iothreaddel s 1", "schedinfo s", "memtune s", "domjobinfo s",
     "domifaddr s", "domcontrol s", "domdisplay s", "qemu-monitor-command s --hmp 'info status'",
     "suspend s", "resume s", "send-key s KEY_A", "screenshot s {tmp}/shot.ppm",
     "setmem s 200M --live", "setvcpus s 1 --live", "blockresize s vda 80M",
