@@ -653,14 +653,20 @@ vkdJournalSyncThread(gpointer opaque)
 static bool
 vkdJournalLoad(bool *torn)
 {
-    g_autofree gchar *data = NULL;
-    gsize size = 0;
+    /* mapped, not read: reading make bench's 1.5 MB into a fresh buffer
+     * (a page fault, a cleared page and a copy per 4 KiB) was most of the
+     * load's CPU once the records were no longer decoded */
+    g_autoptr(GMappedFile) map = g_mapped_file_new(vkdJournal.path, FALSE, NULL);
+    const char *data;
+    gsize size;
     size_t off = VKD_JOURNAL_HEADER;
     guint64 be;
 
     *torn = false;
-    if (!g_file_get_contents(vkdJournal.path, &data, &size, NULL))
+    if (!map)
         return false;
+    data = g_mapped_file_get_contents(map);
+    size = g_mapped_file_get_length(map);
     if (size < VKD_JOURNAL_HEADER || memcmp(data, VKD_JOURNAL_MAGIC, 8) != 0) {
         g_warning("event journal '%s' is not a journal: starting a new one",
                   vkdJournal.path);
@@ -679,7 +685,7 @@ vkdJournalLoad(bool *torn)
         len = GUINT32_FROM_BE(len);
         sum = GUINT32_FROM_BE(sum);
         if (len > VKD_JOURNAL_RECORD_MAX || size - off - 8 < len ||
-            vkdJournalChecksum((guint8 *)data + off + 8, len) != sum)
+            vkdJournalChecksum((const guint8 *)data + off + 8, len) != sum)
             break;
         /* Not decoded here (10,000 records took ~17 ms of CPU, beside
          * the drivers' start on 2 CPUs): the checksum says the record
