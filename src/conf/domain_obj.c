@@ -62,7 +62,6 @@ virDomainObjUnref(virDomainObj *obj)
     virDomainDefFree(obj->newDef);
     virDomainMomentObjListFree(obj->snapshots);
     virDomainMomentObjListFree(obj->checkpoints);
-    g_free(obj->pendingPath);
     g_cond_clear(&obj->jobCond);
     g_mutex_clear(&obj->lock);
     g_free(obj);
@@ -248,14 +247,23 @@ listIndex(virDomainObjList *list, virDomainObj *obj)
     g_hash_table_insert(list->byName, g_strdup(obj->def->name), obj);
 }
 
+char *
+virDomainObjPendingPath(virDomainObj *obj)
+{
+    if (!obj->pendingDir)
+        return NULL;
+    return g_strdup_printf("%s/%s.xml", obj->pendingDir, obj->def->name);
+}
+
 int
 virDomainObjParsePending(virDomainObj *obj)
 {
     g_autoptr(virDomainDef) def = NULL;
+    g_autofree char *path = virDomainObjPendingPath(obj);
 
-    if (!obj->pendingPath)
+    if (!path)
         return 0;
-    if (!(def = virDomainDefParseFile(obj->pendingPath, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
+    if (!(def = virDomainDefParseFile(path, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
         return -1;
     return virDomainObjSetParsed(obj, &def);
 }
@@ -266,7 +274,7 @@ virDomainObjSetParsed(virDomainObj *obj, virDomainDef **parsed)
     g_autoptr(virDomainDef) def = g_steal_pointer(parsed);
     char uuidstr[VIR_UUID_STRING_BUFLEN];
 
-    if (!obj->pendingPath)
+    if (!obj->pendingDir)
         return 0;
     if (strcmp(def->name, obj->def->name) != 0 ||
         memcmp(def->uuid, obj->def->uuid, VIR_UUID_BUFLEN) != 0) {
@@ -278,7 +286,7 @@ virDomainObjSetParsed(virDomainObj *obj, virDomainDef **parsed)
     def->id = obj->def->id;
     virDomainDefFree(obj->def);
     obj->def = g_steal_pointer(&def);
-    g_clear_pointer(&obj->pendingPath, g_free);
+    obj->pendingDir = NULL;
     return 0;
 }
 
@@ -332,7 +340,7 @@ virDomainObjListAdd(virDomainObjList *list, virDomainDef **def, unsigned int fla
          * parse it. One that does not parse any more is being replaced
          * anyway; its placeholder (name and UUID) is what it leaves. */
         if (virDomainObjParsePending(obj) < 0) {
-            g_clear_pointer(&obj->pendingPath, g_free);
+            obj->pendingDir = NULL;
             virResetLastError();
         }
         replaceDef(obj, g_steal_pointer(def), !!(flags & VIR_DOMAIN_OBJ_LIST_ADD_LIVE),
@@ -489,7 +497,7 @@ lockFound(virDomainObj *obj)
         wouldBlock = true;
         virDomainObjUnref(obj);
         return NULL;
-    } else if (obj->pendingPath) {
+    } else if (obj->pendingDir) {
         /* its definition may be parsed on the way (a file read): not here */
         virDomainObjUnlock(obj);
         wouldBlock = true;

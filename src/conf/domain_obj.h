@@ -42,10 +42,13 @@ struct _virDomainObj {
     virDomainDef *def; /* current definition (the live one when active) */
     virDomainDef
         *newDef; /* persistent definition while active, if it differs; else NULL */
-    /* The file of a definition indexed but not parsed yet (inactive domains
-     * at daemon start): @def then holds only the name and UUID read from
-     * it. Anything needing more calls virDomainObjParsePending first. */
-    char *pendingPath;
+    /* The folder of a definition indexed but not parsed yet (inactive
+     * domains at daemon start), whose file is <pendingDir>/<name>.xml:
+     * @def then holds only the name and UUID read from it. Anything
+     * needing more calls virDomainObjParsePending first. Borrowed (the
+     * driver's config folder, which outlives its objects): a path of its
+     * own per object cost 10,000 defined ~0.6 MB. */
+    const char *pendingDir;
 
     int state;  /* virDomainState */
     int reason; /* reason enum for @state */
@@ -87,8 +90,12 @@ void virDomainObjSetState(virDomainObj *obj, int state, int reason);
 int virDomainObjGetState(virDomainObj *obj, int *reason);
 bool virDomainObjIsActive(virDomainObj *obj); /* def->id != -1 */
 
+/* The file of @obj's pending definition (see pendingDir; caller frees),
+ * or NULL when nothing is pending. @obj locked. */
+char *virDomainObjPendingPath(virDomainObj *obj);
+
 /* Replace the name-and-UUID placeholder of @obj (locked) with the
- * definition parsed from @pendingPath (no-op when nothing is pending). The parsed definition must
+ * definition parsed from its pending file (no-op when nothing is pending). The parsed definition must
  * keep the placeholder's name and UUID. On failure (error reported) the
  * text stays pending and -1 is returned. */
 int virDomainObjParsePending(virDomainObj *obj);

@@ -137,13 +137,13 @@ testNoWait(void)
 
     /* a definition still to be parsed (from a file) is not for this thread */
     obj = virDomainObjListFindByName(list, "a");
-    obj->pendingPath = g_strdup("/nonexistent/a.xml");
+    obj->pendingDir = "/nonexistent";
     virDomainObjEndAPI(&obj);
     noWaitProbe(list, "a", &found, &wouldBlock);
     g_assert_false(found);
     g_assert_true(wouldBlock);
     obj = virDomainObjListFindByName(list, "a");
-    g_clear_pointer(&obj->pendingPath, g_free);
+    obj->pendingDir = NULL;
     virDomainObjEndAPI(&obj);
 
     virDomainObjListSetNoWait(true);
@@ -166,7 +166,9 @@ testParsePending(void)
 {
     g_autofree char *dir = g_dir_make_tmp("vkobj-XXXXXX", NULL);
     g_autofree char *path = g_build_filename(dir, "a.xml", NULL);
-    g_autofree char *other = g_build_filename(dir, "b.xml", NULL);
+    /* a folder whose a.xml names domain b */
+    g_autofree char *otherDir = g_build_filename(dir, "other", NULL);
+    g_autofree char *other = g_build_filename(otherDir, "a.xml", NULL);
     virDomainObjList *list = virDomainObjListNew();
     g_autoptr(virDomainDef) full = makeDef("a", UUID1);
     g_autofree char *text = virDomainDefFormat(full, 0);
@@ -178,6 +180,7 @@ testParsePending(void)
     virDomainObj *obj;
 
     g_assert_true(g_file_set_contents(path, text, -1, NULL));
+    g_assert_cmpint(g_mkdir(otherDir, 0700), ==, 0);
     g_assert_true(g_file_set_contents(other, text2, -1, NULL));
     stub->name = g_strdup("a");
     g_assert_cmpint(virUUIDParse(UUID1, stub->uuid), ==, 0);
@@ -186,27 +189,26 @@ testParsePending(void)
     g_assert_cmpuint(obj->def->memory, ==, 0);
 
     /* the file names another domain: refused, still pending */
-    obj->pendingPath = g_strdup(other);
+    obj->pendingDir = otherDir;
     g_assert_cmpint(virDomainObjParsePending(obj), ==, -1);
     g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INTERNAL_ERROR);
-    g_assert_nonnull(obj->pendingPath);
+    g_assert_nonnull(obj->pendingDir);
     g_assert_cmpuint(obj->def->memory, ==, 0);
 
-    g_free(obj->pendingPath);
-    obj->pendingPath = g_strdup(path);
+    obj->pendingDir = dir;
     g_assert_cmpint(virDomainObjParsePending(obj), ==, 0);
-    g_assert_null(obj->pendingPath);
+    g_assert_null(obj->pendingDir);
     g_assert_cmpuint(obj->def->memory, ==, 1024);
     g_assert_cmpint(virDomainObjParsePending(obj), ==, 0); /* nothing left */
 
     /* redefining over a pending one: the replaced definition handed back
      * is the parsed one, not the placeholder */
-    obj->pendingPath = g_strdup(path);
+    obj->pendingDir = dir;
     virDomainObjEndAPI(&obj);
     redef = makeDef("a", UUID1);
     obj = virDomainObjListAdd(list, &redef, 0, &old);
     g_assert_nonnull(obj);
-    g_assert_null(obj->pendingPath);
+    g_assert_null(obj->pendingDir);
     g_assert_nonnull(old);
     g_assert_cmpuint(old->memory, ==, 1024);
     virDomainDefFree(old);
@@ -215,6 +217,7 @@ testParsePending(void)
     virDomainObjListFree(list);
     g_unlink(path);
     g_unlink(other);
+    g_rmdir(otherDir);
     g_rmdir(dir);
 }
 

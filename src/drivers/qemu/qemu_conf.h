@@ -77,7 +77,7 @@ struct _qemuDriver {
     GThread *ioThread;
     GThreadPool *workers;
 
-    /* Definitions loaded as name and UUID only (virDomainObj.pendingPath),
+    /* Definitions loaded as name and UUID only (virDomainObj.pendingDir),
      * validated by these threads after start (parsed and thrown away: a
      * call that needs one parses it); @parseStop ends them early. */
     GPtrArray *parseThreads;

@@ -172,7 +172,7 @@ typedef struct {
     GHashTable *autostart;
     GHashTable *running; /* names with a status file: parsed at once */
     GMutex lock;         /* pending */
-    GPtrArray *pending;  /* objects left with pendingPath */
+    GPtrArray *pending;  /* objects left pending (pendingDir) */
     gint next;           /* atomic: the next file to take */
 } qemuDriverLoader;
 
@@ -283,7 +283,7 @@ qemuDriverLoadConfig(qemuDriverLoader *loader, const char *ent)
     if (deferred) {
         /* the file, not its text: read again when parsed (page cache),
          * so 10,000 texts never sit in the heap at once */
-        obj->pendingPath = g_steal_pointer(&path);
+        obj->pendingDir = driver->configDir;
         g_mutex_lock(&loader->lock);
         g_ptr_array_add(loader->pending, virDomainObjRef(obj));
         g_mutex_unlock(&loader->lock);
@@ -296,7 +296,7 @@ qemuDriverDropUnparsable(qemuDriver *driver, virDomainObj *obj)
 {
     VIR_NOTICE("Failed to load config for domain '%s': %s: skipped (the file is kept)",
                obj->def->name, virGetLastErrorMessage());
-    g_clear_pointer(&obj->pendingPath, g_free);
+    obj->pendingDir = NULL;
     if (!obj->removing)
         virDomainObjListRemove(driver->domains, obj);
 }
@@ -357,14 +357,14 @@ qemuDriverParseRun(gpointer opaque)
         g_autoptr(virDomainDef) def = NULL;
 
         virDomainObjLock(obj);
-        path = g_strdup(obj->pendingPath);
+        path = virDomainObjPendingPath(obj);
         virDomainObjUnlock(obj);
         if (!path)
             continue; /* parsed by an API call meanwhile */
         def = virDomainDefParseFile(path, VIR_DOMAIN_DEF_PARSE_INACTIVE);
 
         virDomainObjLock(obj);
-        if (!obj->removing && obj->pendingPath &&
+        if (!obj->removing && obj->pendingDir &&
             (!def || !qemuDriverParsedMatches(obj, def))) {
             qemuDriverDropUnparsable(driver, obj);
             virResetLastError();

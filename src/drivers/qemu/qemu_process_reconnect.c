@@ -215,7 +215,7 @@ qemuProcessLoadStatus(qemuDriver *driver, const char *path, qemuDomainStatus *st
             VIR_NOTICE("config of running domain '%s' does not load: %s", obj->def->name,
                        virGetLastErrorMessage());
             virResetLastError();
-            g_clear_pointer(&obj->pendingPath, g_free);
+            obj->pendingDir = NULL;
             obj->persistent = false;
         }
         virDomainDefFree(obj->newDef);
