@@ -1467,6 +1467,24 @@ typedef enum {
     VIR_DOMAIN_STATS_VM = (1 << 10),
 } virDomainStatsTypes;
 
+/* The "dirtyrate.calc_status" of virConnectGetAllDomainStats. */
+typedef enum {
+    VIR_DOMAIN_DIRTYRATE_UNSTARTED = 0, /* no calculation was started */
+    VIR_DOMAIN_DIRTYRATE_MEASURING = 1, /* a calculation is running */
+    VIR_DOMAIN_DIRTYRATE_MEASURED = 2,  /* the last calculation finished */
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_DIRTYRATE_LAST
+#endif
+} virDomainDirtyRateStatus;
+
+typedef enum {
+    VIR_DOMAIN_DIRTYRATE_MODE_PAGE_SAMPLING = 0,     /* sampled pages (default) */
+    VIR_DOMAIN_DIRTYRATE_MODE_DIRTY_BITMAP = 1 << 0, /* the dirty log */
+    VIR_DOMAIN_DIRTYRATE_MODE_DIRTY_RING = 1 << 1,   /* KVM's dirty ring, per vCPU */
+} virDomainDirtyRateCalcFlags;
+
+int virDomainStartDirtyRateCalc(virDomainPtr domain, int seconds, unsigned int flags);
+
 typedef enum {
     VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE = VIR_CONNECT_LIST_DOMAINS_ACTIVE,
     VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE = VIR_CONNECT_LIST_DOMAINS_INACTIVE,

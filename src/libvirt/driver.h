@@ -237,6 +237,9 @@ struct _virHypervisorDriver {
                               unsigned int flags);
     int (*nodeGetCPUMap)(virConnectPtr conn, unsigned char **cpumap, unsigned int *online,
                          unsigned int flags);
+    /* starts a dirty-rate measurement; its result is the "dirtyrate"
+     * group of connectGetAllDomainStats */
+    int (*domainStartDirtyRateCalc)(virDomainPtr dom, int seconds, unsigned int flags);
     int (*connectGetAllDomainStats)(virConnectPtr conn, virDomainPtr *doms,
                                     unsigned int ndoms, unsigned int stats,
                                     virDomainStatsRecordPtr **retStats,

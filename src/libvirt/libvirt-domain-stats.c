@@ -14,7 +14,7 @@
  * VIR_ERR_INVALID_ARG, a driver without the call VIR_ERR_NO_SUPPORT),
  * every failure dispatched once, outputs written only on success. These
  * calls only read, so read-only connections may make them (except
- * virDomainSetMemoryStatsPeriod). Calls with typed parameters add
+ * virDomainSetMemoryStatsPeriod and virDomainStartDirtyRateCalc). Calls with typed parameters add
  * VIR_TYPED_PARAM_STRING_OKAY to the driver's flags, as libvirt does for
  * drivers that take strings (all of virtkit's).
  */
@@ -683,8 +683,9 @@ getDomainStats(virConnectPtr conn, virDomainPtr *doms, unsigned int ndoms,
  * "cpu.time", "balloon.current", "vcpu.0.time", "net.0.rx.bytes",
  * "block.0.rd.reqs", ...). libvirt 9.0's test driver has the groups
  * "state" and "iothread"; the QEMU driver has state, cpu-total, balloon,
- * vcpu, interface and block, and asks each running QEMU its questions
- * once per call (all guests' questions in flight together).
+ * vcpu, interface, block, iothread and dirtyrate, and asks each running
+ * QEMU its questions once per call (all guests' questions in flight
+ * together).
  * A group the driver lacks is left out, unless ENFORCE_STATS is given.
  *
  * Returns the number of records, or -1 in case of error: the common ones,
@@ -785,4 +786,39 @@ virDomainStatsRecordListFree(virDomainStatsRecordPtr *stats)
         g_free(*rec);
     }
     g_free(stats);
+}
+
+
+/**
+ * virDomainStartDirtyRateCalc:
+ * @domain: a running domain
+ * @seconds: how long to measure, in seconds (the QEMU driver takes 1 to 60)
+ * @flags: at most one of virDomainDirtyRateCalcFlags (the default,
+ *         VIR_DOMAIN_DIRTYRATE_MODE_PAGE_SAMPLING, is 0)
+ *
+ * Starts measuring how fast @domain's guest dirties its memory over the
+ * next @seconds and returns at once; the result (and whether it is still
+ * measuring) is read with virConnectGetAllDomainStats /
+ * virDomainListGetStats, group VIR_DOMAIN_STATS_DIRTYRATE
+ * ("dirtyrate.calc_status", "dirtyrate.megabytes_per_second", ...). A new
+ * calculation replaces the previous result.
+ *
+ * Returns 0 in case of success, -1 in case of error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, VIR_ERR_INVALID_ARG
+ * for DIRTY_BITMAP with DIRTY_RING, VIR_ERR_CONFIG_UNSUPPORTED for
+ * @seconds out of range, VIR_ERR_OPERATION_INVALID for a domain that is
+ * not running, VIR_ERR_OPERATION_UNSUPPORTED for DIRTY_RING without the
+ * domain's KVM dirty-ring feature and (virtkit's QEMU driver) for
+ * DIRTY_BITMAP on a TCG guest, which QEMU 7.2 never answers. libvirt's
+ * test driver lacks the call (VIR_ERR_NO_SUPPORT).
+ */
+int
+virDomainStartDirtyRateCalc(virDomainPtr domain, int seconds, unsigned int flags)
+{
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
+    virCheckReadOnlyGoto(conn, error);
+    if (virAPIExclusiveFlags(VIR_DOMAIN_DIRTYRATE_MODE_DIRTY_BITMAP,
+                             VIR_DOMAIN_DIRTYRATE_MODE_DIRTY_RING) < 0)
+        goto error;
+    VIR_ENTRY_CALL(driver, domainStartDirtyRateCalc, domain, seconds, flags);
 }

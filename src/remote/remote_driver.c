@@ -1181,6 +1181,7 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .nodeGetMemoryStats = remoteNodeGetMemoryStats,
     .nodeGetCPUMap = remoteNodeGetCPUMap,
     .connectGetAllDomainStats = remoteConnectGetAllDomainStats,
+    .domainStartDirtyRateCalc = remoteDomainStartDirtyRateCalc,
     /* QEMU_PROGRAM (generated entry point, remote_client.c) */
     .domainQemuMonitorCommand = qemuDomainMonitorCommand,
     .connectDomainEventRegisterAny = remoteConnectDomainEventRegisterAny,

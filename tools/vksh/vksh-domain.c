@@ -879,5 +879,11 @@ const vkshCmdDef vkshDomainCmds[] = {
       "manipulate authorized SSH keys file for given user (via agent)",
       "Append, reset or remove specified key from the authorized keys file for given user",
       0 },
+    { "domdirtyrate-calc", vkshCmdDomdirtyrateCalc, vkshOptsDomdirtyrateCalc,
+      "Calculate a vm's memory dirty rate",
+      "Calculate memory dirty rate of a domain in order to decide whether it's proper to "
+      "be migrated out or not.\nThe calculated dirty rate information is available by "
+      "calling 'domstats --dirtyrate'.",
+      VKSH_CMD_FLAG_DESC_RAW },
     { NULL, NULL, NULL, NULL, NULL, 0 },
 };

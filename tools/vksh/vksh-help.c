@@ -57,7 +57,9 @@ vkshCmdDefHelp(vkshControl *ctl, const vkshCmdDef *def)
     }
     vkshPrint(ctl, "\n\n");
 
-    if (def->desc) {
+    if (def->desc && (def->flags & VKSH_CMD_FLAG_DESC_RAW)) {
+        vkshPrint(ctl, "  DESCRIPTION\n    %s\n\n", def->desc);
+    } else if (def->desc) {
         g_auto(GStrv) lines = g_strsplit(def->desc, "\n", 0);
 
         vkshPrint(ctl, "  DESCRIPTION\n");

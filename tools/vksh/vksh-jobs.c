@@ -1,4 +1,4 @@
-/* vksh-jobs.c: domjobabort, domblkthreshold (virsh 9.0's commands of a domain's jobs and block events) */
+/* vksh-jobs.c: domjobabort, domblkthreshold, domdirtyrate-calc (virsh 9.0's commands of a domain's jobs, block events and dirty-rate measurement) */
 #define G_LOG_DOMAIN "vksh.jobs"
 
 #include <errno.h>
@@ -175,4 +175,55 @@ vkshCmdDomblkerror(vkshControl *ctl, const vkshCmd *cmd)
     for (int i = 0; i < count; i++)
         free(disks[i].disk);
     return ok;
+}
+
+/* ---- domdirtyrate-calc ------------------------------------------------------ */
+
+const vkshOptDef vkshOptsDomdirtyrateCalc[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "seconds", VKSH_OT_INT, 0,
+      "calculate memory dirty rate within specified seconds, the supported value range "
+      "from 1 to 60, default to 1." },
+    { "mode", VKSH_OT_STRING, 0,
+      "dirty page rate calculation mode, either of these 3 options 'page-sampling, "
+      "dirty-bitmap, dirty-ring' can be specified." },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdDomdirtyrateCalc(vkshControl *ctl, const vkshCmd *cmd)
+{
+    static const struct {
+        const char *name;
+        unsigned int flag;
+    } modes[] = {
+        { "page-sampling", VIR_DOMAIN_DIRTYRATE_MODE_PAGE_SAMPLING },
+        { "dirty-bitmap", VIR_DOMAIN_DIRTYRATE_MODE_DIRTY_BITMAP },
+        { "dirty-ring", VIR_DOMAIN_DIRTYRATE_MODE_DIRTY_RING },
+    };
+    g_autoptr(virDomain) dom = NULL;
+    const char *mode = NULL;
+    unsigned int flags = 0;
+    int seconds = 1;
+
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (vkshOptInt(ctl, cmd, "seconds", &seconds) < 0 ||
+        vkshOptString(ctl, cmd, "mode", &mode) < 0)
+        return false;
+    if (mode) {
+        size_t i;
+
+        for (i = 0; i < G_N_ELEMENTS(modes) && strcmp(modes[i].name, mode) != 0; i++)
+            ;
+        if (i == G_N_ELEMENTS(modes)) {
+            vkshError(ctl, "Unknown calculation mode '%s'", mode);
+            return false;
+        }
+        flags |= modes[i].flag;
+    }
+    if (virDomainStartDirtyRateCalc(dom, seconds, flags) < 0)
+        return false;
+    vkshPrintExtra(ctl, "Start to calculate domain's memory dirty rate successfully.\n");
+    return true;
 }

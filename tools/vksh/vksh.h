@@ -46,6 +46,9 @@ enum {
     /* The command needs no connection (help, echo, connect, ...); others
      * reconnect first when a failed connect left none. */
     VKSH_CMD_FLAG_NOCONNECT = 1 << 1,
+    /* The DESCRIPTION is printed as virsh prints its text, indented once
+     * (its later lines as they are), not line by line. */
+    VKSH_CMD_FLAG_DESC_RAW = 1 << 2,
 };
 
 typedef struct {
@@ -272,6 +275,7 @@ bool vkshCmdTtyconsole(vkshControl *ctl, const vkshCmd *cmd);
 VKSH_STATS_CMD(Domjobabort) /* vksh-jobs.c */
 VKSH_STATS_CMD(Domblkthreshold)
 VKSH_STATS_CMD(Domblkerror)
+VKSH_STATS_CMD(DomdirtyrateCalc)
 VKSH_STATS_CMD(QemuMonitorCommand) /* vksh-qemu.c */
 VKSH_STATS_CMD(QemuMonitorEvent)
 #undef VKSH_STATS_CMD

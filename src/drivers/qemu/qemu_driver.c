@@ -173,6 +173,7 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .nodeGetMemoryStats = qemuNodeGetMemoryStats,
     .nodeGetCPUMap = qemuNodeGetCPUMap,
     .connectGetAllDomainStats = qemuConnectGetAllDomainStats,
+    .domainStartDirtyRateCalc = qemuDomainStartDirtyRateCalc,
     /* resource tuning through cgroups (qemu_driver_tune.c) */
     .domainGetSchedulerType = qemuDomainGetSchedulerType,
     .domainGetSchedulerParameters = qemuDomainGetSchedulerParameters,

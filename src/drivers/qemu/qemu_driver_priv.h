@@ -324,6 +324,13 @@ int qemuConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms,
                                  unsigned int ndoms, unsigned int stats,
                                  virDomainStatsRecordPtr **retStats, unsigned int flags);
 
+/* qemu_driver_dirtyrate.c: memory dirty rate. qemuStatsDirtyRateRecord
+ * adds the "dirtyrate.*" parameters of @reply (query-dirty-rate's
+ * "return", may be NULL: nothing added) to @list. */
+int qemuDomainStartDirtyRateCalc(virDomainPtr dom, int seconds, unsigned int flags);
+struct json_object;
+void qemuStatsDirtyRateRecord(virTypedParamList *list, struct json_object *reply);
+
 /* qemu_driver_live.c: live changes (balloon, NMI) */
 int qemuDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags);
 /* The QMP @command without arguments on @dom's running QEMU, in a modify

@@ -1117,7 +1117,7 @@ cleanup:
 #define QEMU_STATS_SUPPORTED                                                          \
     (VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON | \
      VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK |    \
-     VIR_DOMAIN_STATS_IOTHREAD)
+     VIR_DOMAIN_STATS_IOTHREAD | VIR_DOMAIN_STATS_DIRTYRATE)
 #define QEMU_LIST_FILTERS                                                       \
     (VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_INACTIVE |      \
      VIR_CONNECT_LIST_DOMAINS_PERSISTENT | VIR_CONNECT_LIST_DOMAINS_TRANSIENT | \
@@ -1130,6 +1130,7 @@ enum {
     Q_BLOCKSTATS,
     Q_BLOCK,
     Q_IOTHREADS,
+    Q_DIRTYRATE,
     Q_LAST
 };
 
@@ -1174,6 +1175,8 @@ qemuStatsSubmit(qemuStatsGuest *g, unsigned int stats)
     /* a guest without IOThreads has none in QEMU either */
     if ((stats & VIR_DOMAIN_STATS_IOTHREAD) && def->niothreads > 0)
         g->pending[Q_IOTHREADS] = qemuMonitorSubmit(mon, "query-iothreads", NULL);
+    if (stats & VIR_DOMAIN_STATS_DIRTYRATE)
+        g->pending[Q_DIRTYRATE] = qemuMonitorSubmit(mon, "query-dirty-rate", NULL);
 }
 
 /* Collect the replies of @g (object unlocked); a failed query leaves its
@@ -1347,6 +1350,8 @@ qemuStatsRecord(virConnectPtr conn, qemuStatsGuest *g, unsigned int stats)
     }
     if ((stats & VIR_DOMAIN_STATS_IOTHREAD) && haveQemu)
         qemuStatsIOThreadGroup(list, g->reply[Q_IOTHREADS]);
+    if ((stats & VIR_DOMAIN_STATS_DIRTYRATE) && haveQemu)
+        qemuStatsDirtyRateRecord(list, g->reply[Q_DIRTYRATE]);
     rec = g_new0(virDomainStatsRecord, 1);
     rec->dom = qemuDomainHandle(conn, obj);
     virTypedParamListSteal(list, &rec->params, &rec->nparams);
