@@ -209,6 +209,10 @@ virDomainDiskDefFree(virDomainDiskDef *disk)
     g_free(disk->dst);
     g_free(disk->mirrorSrc);
     g_free(disk->iotune.groupName);
+    g_free(disk->serial);
+    g_free(disk->wwn);
+    g_free(disk->vendor);
+    g_free(disk->product);
     virDomainDiskNetSourceFree(disk->net);
     virStorageAuthDefFree(disk->auth);
     g_free(disk);
@@ -382,6 +386,10 @@ diskCopy(const virDomainDiskDef *src)
     dst->dst = g_strdup(src->dst);
     dst->mirrorSrc = g_strdup(src->mirrorSrc);
     dst->iotune.groupName = g_strdup(src->iotune.groupName);
+    dst->serial = g_strdup(src->serial);
+    dst->wwn = g_strdup(src->wwn);
+    dst->vendor = g_strdup(src->vendor);
+    dst->product = g_strdup(src->product);
     dst->net = virDomainDiskNetSourceCopy(src->net);
     dst->auth = virStorageAuthDefCopy(src->auth);
     return dst;

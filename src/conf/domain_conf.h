@@ -356,7 +356,14 @@ typedef struct {
     int bus;   /* virDomainDiskBus */
     bool readonly;
     virDomainBlockIoTuneInfo iotune; /* <iotune> */
-    virDomainDeviceAddress addr;     /* <address>; type NONE when absent */
+    /* <serial>, <wwn>, <vendor>, <product> as written (NULL when absent or
+     * empty, as libvirt reads them); <target rotation_rate> (0: none) */
+    char *serial;
+    char *wwn;
+    char *vendor;
+    char *product;
+    unsigned int rotationRate;
+    virDomainDeviceAddress addr; /* <address>; type NONE when absent */
     /* Live only (status file, live XML): the block job that mirrors this
      * disk, libvirt's <mirror job=... ready=...> after <source>: a copy
      * (mirrorSrc: its destination file) or an active commit (mirrorSrc:
@@ -646,10 +653,20 @@ typedef struct {
     int targetChassisNr;   /* pci-bridge: <target chassisNr=...> (1-255); 0 if absent */
     int masterStartport;   /* usb companions: <master startport=...>; -1 if absent */
     unsigned int iothread; /* virtio-scsi: <driver iothread=...>; 0: none */
-    bool implicit;         /* added by the parser for a device (never formatted): a
+    /* virtio-scsi: <driver queues cmd_per_lun max_sectors ioeventfd>
+     * (0: absent; ioeventfd a virDomainTristate switch) */
+    unsigned int queues;
+    unsigned int cmdPerLun;
+    unsigned int maxSectors;
+    int ioeventfd;
+    bool implicit; /* added by the parser for a device (never formatted): a
                           * driver's own defaults go before it, as in libvirt */
     virDomainDeviceAddress addr;
 } virDomainControllerDef;
+
+/* true for a SCSI controller of model virtio-scsi, virtio-transitional or
+ * virtio-non-transitional */
+bool virDomainControllerIsVirtioSCSI(const virDomainControllerDef *c);
 
 /* <channel>: a unix (or pty) host side and a virtio-serial port. */
 typedef struct {

@@ -148,6 +148,10 @@ int virDomainDeviceCheckAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules
 /* A non-negative int attribute as libvirt's virXMLPropInt: *@out -1 when
  * absent; -1 with libvirt's XML error when not an int or negative. */
 int virDomainXMLPropNonNegInt(xmlNodePtr node, const char *name, int base, int *out);
+/* An unsigned int attribute as libvirt's virXMLPropUInt (base 10, zero
+ * allowed): 0 with *@out set (left alone when absent), -1 with libvirt's
+ * XML error. */
+int virDomainXMLPropUInt(xmlNodePtr node, const char *name, unsigned int *out);
 /* One <controller> (NULL with libvirt's error). */
 virDomainControllerDef *virDomainControllerParseXML(xmlNodePtr node);
 /* @ctrl into @ctrls at libvirt's place (virDomainControllerInsertPreAlloced);

@@ -118,6 +118,35 @@ virDomainXMLPropNonNegInt(xmlNodePtr node, const char *name, int base, int *out)
     return 0;
 }
 
+int
+virDomainXMLPropUInt(xmlNodePtr node, const char *name, unsigned int *out)
+{
+    g_autofree char *str = virDomainXMLProp(node, name);
+    unsigned long long val;
+
+    if (!str)
+        return 0;
+    if (strchr(str, '-') || virDomainParseULL(str, &val) < 0 || val > G_MAXUINT) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid value for attribute '%s' in element '%s': '%s'. "
+                           "Expected non-negative integer value",
+                           name, (const char *)node->name, str);
+        return -1;
+    }
+    *out = (unsigned int)val;
+    return 0;
+}
+
+/* true for the virtio models of a SCSI controller */
+bool
+virDomainControllerIsVirtioSCSI(const virDomainControllerDef *c)
+{
+    return c->type == VIR_DOMAIN_CONTROLLER_TYPE_SCSI && c->model &&
+           (g_str_equal(c->model, "virtio-scsi") ||
+            g_str_equal(c->model, "virtio-transitional") ||
+            g_str_equal(c->model, "virtio-non-transitional"));
+}
+
 virDomainControllerDef *
 virDomainControllerParseXML(xmlNodePtr node)
 {
@@ -191,26 +220,32 @@ virDomainControllerParseXML(xmlNodePtr node)
         ctrl->targetChassisNr = MAX(nr, 0);
     }
     if ((driver = virDomainXMLChild(node, "driver"))) {
-        g_autofree char *iothread = virDomainXMLProp(driver, "iothread");
-        unsigned long long v;
+        g_autofree char *ioeventfd = virDomainXMLProp(driver, "ioeventfd");
 
-        /* libvirt's virXMLPropUInt without NONZERO: iothread='0' is none */
-        if (iothread) {
-            if (virDomainParseULL(iothread, &v) < 0 || v > G_MAXUINT) {
-                virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
-                                   "Invalid value for attribute 'iothread' in element "
-                                   "'driver': '%s'. Expected non-negative integer value",
-                                   iothread);
+        /* libvirt's order: queues, cmd_per_lun, max_sectors, ioeventfd,
+         * iothread (virXMLPropUInt: zero is "absent") */
+        if (virDomainXMLPropUInt(driver, "queues", &ctrl->queues) < 0 ||
+            virDomainXMLPropUInt(driver, "cmd_per_lun", &ctrl->cmdPerLun) < 0 ||
+            virDomainXMLPropUInt(driver, "max_sectors", &ctrl->maxSectors) < 0)
+            return NULL;
+        if (ioeventfd) {
+            if (g_str_equal(ioeventfd, "on")) {
+                ctrl->ioeventfd = VIR_DOMAIN_TRISTATE_ON;
+            } else if (g_str_equal(ioeventfd, "off")) {
+                ctrl->ioeventfd = VIR_DOMAIN_TRISTATE_OFF;
+            } else {
+                virDomainXMLReportInvalidAttr("ioeventfd", driver, ioeventfd);
                 return NULL;
             }
-            if (ctrl->type != VIR_DOMAIN_CONTROLLER_TYPE_SCSI || !ctrl->model ||
-                strcmp(ctrl->model, "virtio-scsi") != 0) {
-                virReportError(VIR_ERR_XML_ERROR, "%s",
-                               "'iothread' attribute only supported for virtio scsi "
-                               "controllers");
-                return NULL;
-            }
-            ctrl->iothread = (unsigned int)v;
+        }
+        if (virDomainXMLPropUInt(driver, "iothread", &ctrl->iothread) < 0)
+            return NULL;
+        /* libvirt's post-parse (XML_ERROR) */
+        if (ctrl->iothread && !virDomainControllerIsVirtioSCSI(ctrl)) {
+            virReportError(VIR_ERR_XML_ERROR, "%s",
+                           "'iothread' attribute only supported for virtio scsi "
+                           "controllers");
+            return NULL;
         }
     }
     if (virDomainDeviceAddressParse(node, &ctrl->addr) < 0)
@@ -444,6 +479,9 @@ virDomainControllersAddImplicit(virDomainDef *def, GPtrArray *ctrls)
             for (const char *p = dst + 2; *p && g_ascii_islower(*p); p++)
                 idx = MIN(idx * 26 + (*p - 'a' + 1), 1 << 20);
             idx = (idx - 1) / map[m].units;
+            /* a drive address names its controller (libvirt) */
+            if (def->disks[i]->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
+                idx = (int)MIN(def->disks[i]->addr.controller, 1u << 20);
             maxIdx = MAX(maxIdx, idx);
         }
         for (int idx = 0; idx <= maxIdx && idx < 64; idx++) {

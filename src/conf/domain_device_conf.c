@@ -198,6 +198,59 @@ parseDiskIoTune(virDomainBlockIoTuneInfo *t, xmlNodePtr node)
     return 0;
 }
 
+static bool
+isPrintable(const char *s)
+{
+    for (; *s; s++) {
+        if (!g_ascii_isprint(*s))
+            return false;
+    }
+    return true;
+}
+
+/* libvirt's virDomainDiskDefValidate rules for <vendor> (8 characters),
+ * <product> (16) and <wwn> (16 hex digits, "0x" allowed), its order and
+ * errors. */
+static int
+diskIdentityValidate(const virDomainDiskDef *disk)
+{
+    const struct {
+        const char *name;
+        const char *value;
+        size_t max;
+    } ids[] = { { "vendor", disk->vendor, 8 }, { "product", disk->product, 16 } };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
+        if (!ids[i].value)
+            continue;
+        if (!isPrintable(ids[i].value)) {
+            virReportError(VIR_ERR_XML_ERROR, "disk %s is not printable string",
+                           ids[i].name);
+            return -1;
+        }
+        if (strlen(ids[i].value) > ids[i].max) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "disk %s is more than %zu characters", ids[i].name,
+                           ids[i].max);
+            return -1;
+        }
+    }
+    if (disk->wwn) {
+        const char *p = g_str_has_prefix(disk->wwn, "0x") ? disk->wwn + 2 : disk->wwn;
+        size_t n = 0;
+
+        while (g_ascii_isxdigit(p[n]))
+            n++;
+        if (n != 16 || p[n]) {
+            /* libvirt's virValidateWWN (util: no error domain) */
+            virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INTERNAL_ERROR, __func__,
+                               "Malformed wwn: %s", disk->wwn);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int
 parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
 {
@@ -271,6 +324,8 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
     if (target) {
         disk->dst = virDomainXMLProp(target, "dev");
         bus = virDomainXMLProp(target, "bus");
+        if (virDomainXMLPropUInt(target, "rotation_rate", &disk->rotationRate) < 0)
+            return -1;
     }
     if (!disk->dst || !*disk->dst) {
         if (disk->src)
@@ -408,6 +463,10 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
     }
 
     disk->readonly = virDomainXMLChild(node, "readonly") != NULL;
+    disk->serial = virDomainXMLNodeTextNonEmpty(virDomainXMLChild(node, "serial"));
+    disk->wwn = virDomainXMLNodeTextNonEmpty(virDomainXMLChild(node, "wwn"));
+    disk->vendor = virDomainXMLNodeTextNonEmpty(virDomainXMLChild(node, "vendor"));
+    disk->product = virDomainXMLNodeTextNonEmpty(virDomainXMLChild(node, "product"));
     {
         xmlNodePtr iotune = virDomainXMLChild(node, "iotune");
 
@@ -429,6 +488,8 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
                        virDomainDiskBusNames[disk->bus]);
         return -1;
     }
+    if (diskIdentityValidate(disk) < 0)
+        return -1;
     /* libvirt's post-parse: an iSCSI name without a LUN gets LUN 0 */
     if (disk->net && disk->net->protocol == VIR_STORAGE_NET_PROTOCOL_ISCSI &&
         disk->net->name && !strchr(disk->net->name, '/')) {
@@ -1066,8 +1127,12 @@ static const virDomainXMLAttrRule diskAttrs[] = {
     { "source/identity", (const char *const[]){ "user", "group", NULL } },
     { "source/auth", (const char *const[]){ "username", "type", NULL } },
     { "auth", (const char *const[]){ "username", "type", NULL } },
-    { "target", (const char *const[]){ "dev", "bus", NULL } },
+    { "target", (const char *const[]){ "dev", "bus", "rotation_rate", NULL } },
     { "readonly", noAttrs },
+    { "serial", noAttrs },
+    { "wwn", noAttrs },
+    { "vendor", noAttrs },
+    { "product", noAttrs },
     { "iotune", noAttrs },
     { NULL, NULL },
 };
@@ -1097,7 +1162,8 @@ static const virDomainXMLAttrRule controllerAttrs[] = {
     { "model", (const char *const[]){ "name", NULL } },
     { "target", (const char *const[]){ "chassis", "port", "chassisNr", NULL } },
     { "master", (const char *const[]){ "startport", NULL } },
-    { "driver", (const char *const[]){ "iothread", NULL } },
+    { "driver", (const char *const[]){ "queues", "cmd_per_lun", "max_sectors",
+                                       "ioeventfd", "iothread", NULL } },
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule channelAttrs[] = {
@@ -1140,8 +1206,13 @@ virDomainDeviceCheckAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules,
  * listed as "CHILD/NAME"): libvirt's <driver><metadata_cache>, <source>
  * <seclabel>, <source><reconnect> ... are refused, never dropped */
 static const char *const diskChildren[] = {
-    "driver", "driver/", "source",   "source/", "mirror",
-    "target", "target/", "readonly", "address", DISK_IOTUNE_CHILDREN,
+    "driver",  "driver/",
+    "source",  "source/",
+    "mirror",  "target",
+    "target/", "readonly",
+    "serial",  "wwn",
+    "vendor",  "product",
+    "address", DISK_IOTUNE_CHILDREN,
     NULL,
 };
 /* a network disk's: <auth>, and what its <source> holds */
@@ -1165,6 +1236,10 @@ static const char *const diskNetChildren[] = {
     "target",
     "target/",
     "readonly",
+    "serial",
+    "wwn",
+    "vendor",
+    "product",
     "address",
     DISK_IOTUNE_CHILDREN,
     NULL,

@@ -211,10 +211,20 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
     attr(ctx->buf, "dev", disk->dst);
     if (disk->bus != VIR_DOMAIN_DISK_BUS_NONE)
         attr(ctx->buf, "bus", virDomainDiskBusNames[disk->bus]);
+    if (disk->rotationRate)
+        g_string_append_printf(ctx->buf, " rotation_rate='%u'", disk->rotationRate);
     g_string_append(ctx->buf, "/>\n");
     formatDiskIoTune(ctx, &disk->iotune);
     if (disk->readonly)
         line(ctx, "<readonly/>");
+    if (disk->serial)
+        textElement(ctx, "serial", disk->serial);
+    if (disk->wwn)
+        textElement(ctx, "wwn", disk->wwn);
+    if (disk->vendor)
+        textElement(ctx, "vendor", disk->vendor);
+    if (disk->product)
+        textElement(ctx, "product", disk->product);
     formatAddress(ctx, &disk->addr);
     ctx->indent -= 2;
     line(ctx, "</disk>");
@@ -319,7 +329,8 @@ formatController(fmtCtx *ctx, const virDomainControllerDef *c)
 {
     bool children = c->modelName || c->targetChassis >= 0 || c->targetPort >= 0 ||
                     c->targetChassisNr > 0 || c->masterStartport >= 0 ||
-                    c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE || c->iothread;
+                    c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE || c->iothread ||
+                    c->queues || c->cmdPerLun || c->maxSectors || c->ioeventfd;
 
     lineStart(ctx, "<controller");
     attr(ctx->buf, "type", virDomainControllerTypeToString(c->type));
@@ -350,8 +361,20 @@ formatController(fmtCtx *ctx, const virDomainControllerDef *c)
     }
     if (c->masterStartport >= 0)
         line(ctx, "<master startport='%d'/>", c->masterStartport);
-    if (c->iothread)
-        line(ctx, "<driver iothread='%u'/>", c->iothread);
+    if (c->queues || c->cmdPerLun || c->maxSectors || c->ioeventfd || c->iothread) {
+        lineStart(ctx, "<driver");
+        if (c->queues)
+            g_string_append_printf(ctx->buf, " queues='%u'", c->queues);
+        if (c->cmdPerLun)
+            g_string_append_printf(ctx->buf, " cmd_per_lun='%u'", c->cmdPerLun);
+        if (c->maxSectors)
+            g_string_append_printf(ctx->buf, " max_sectors='%u'", c->maxSectors);
+        if (c->ioeventfd)
+            attr(ctx->buf, "ioeventfd", virDomainTristateSwitchToString(c->ioeventfd));
+        if (c->iothread)
+            g_string_append_printf(ctx->buf, " iothread='%u'", c->iothread);
+        g_string_append(ctx->buf, "/>\n");
+    }
     formatAddress(ctx, &c->addr);
     ctx->indent -= 2;
     line(ctx, "</controller>");

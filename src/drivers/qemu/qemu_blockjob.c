@@ -156,7 +156,7 @@ qemuBlockJobDiskNode(virDomainObj *obj, const virDomainDiskDef *disk, char **nod
                      unsigned long long *size)
 {
     g_autoptr(json_object) block = NULL;
-    g_autofree char *alias = qemuDiskAlias(disk);
+    g_autofree char *alias = qemuDiskAlias(obj->def, disk);
     g_autofree char *qdev = g_strdup_printf("/machine/peripheral/%s/", alias);
     size_t n;
 

@@ -122,9 +122,10 @@ qemuCheckpointLoad(virDomainObj *obj, void *opaque)
 
 /* The query-block entry of the disk @dd (borrowed from @block), or NULL. */
 static json_object *
-qemuCheckpointBlockEntry(json_object *block, const virDomainDiskDef *dd)
+qemuCheckpointBlockEntry(json_object *block, const virDomainDef *def,
+                         const virDomainDiskDef *dd)
 {
-    g_autofree char *alias = qemuDiskAlias(dd);
+    g_autofree char *alias = qemuDiskAlias(def, dd);
     g_autofree char *qdev = g_strdup_printf("/machine/peripheral/%s/", alias);
     size_t n =
         json_object_is_type(block, json_type_array) ? json_object_array_length(block) : 0;
@@ -222,7 +223,8 @@ qemuCheckpointAddBitmaps(virDomainObj *obj, const virDomainCheckpointDef *def)
             continue;
         if (!(dd = qemuSnapshotDomainDisk(obj->def, cd->name)))
             continue;
-        if (!(node = qemuCheckpointBlockNode(qemuCheckpointBlockEntry(block, dd)))) {
+        if (!(node = qemuCheckpointBlockNode(
+                  qemuCheckpointBlockEntry(block, obj->def, dd)))) {
             virReportError(VIR_ERR_INTERNAL_ERROR, "cannot find block node of disk '%s'",
                            dd->dst);
             return -1;
@@ -248,7 +250,7 @@ qemuCheckpointPropagateBitmaps(virDomainObj *obj, const virDomainDiskDef *dd,
         return 0;
     if (qemuHotplugMonitor(obj, "query-block", NULL, &block) < 0)
         return -1;
-    if (!(ins = qemuCheckpointBlockEntry(block, dd)) ||
+    if (!(ins = qemuCheckpointBlockEntry(block, obj->def, dd)) ||
         !json_object_object_get_ex(ins, "dirty-bitmaps", &bitmaps) ||
         !json_object_is_type(bitmaps, json_type_array))
         return 0;
@@ -577,7 +579,8 @@ qemuCheckpointDiscardBitmaps(virDomainObj *obj, virDomainCheckpointDef *const *d
             if (!(dd = qemuSnapshotDomainDisk(obj->def, cd->name)))
                 continue;
             top = qemuCheckpointFindNode(
-                nodes, qemuCheckpointBlockNode(qemuCheckpointBlockEntry(block, dd)));
+                nodes,
+                qemuCheckpointBlockNode(qemuCheckpointBlockEntry(block, obj->def, dd)));
             for (json_object *n = top; n && depth++ < 64;
                  n = qemuCheckpointBackingNode(nodes, n)) {
                 if (!qemuCheckpointNodeBitmap(n, cd->bitmap))
@@ -724,7 +727,8 @@ qemuCheckpointValidateBitmaps(virDomainObj *obj, const virDomainCheckpointDef *d
         if (!(dd = qemuSnapshotDomainDisk(obj->def, cd->name)))
             continue;
         top = qemuCheckpointFindNode(
-            nodes, qemuCheckpointBlockNode(qemuCheckpointBlockEntry(block, dd)));
+            nodes,
+            qemuCheckpointBlockNode(qemuCheckpointBlockEntry(block, obj->def, dd)));
         if (!top || !qemuCheckpointChainValid(nodes, top, cd->bitmap)) {
             virReportError(VIR_ERR_CHECKPOINT_INCONSISTENT,
                            "missing or broken bitmap '%s' for disk '%s'", cd->bitmap,
@@ -902,7 +906,8 @@ qemuCheckpointFillSizes(virDomainObj *obj, const char *name)
 
         if (dd)
             top = qemuCheckpointFindNode(
-                nodes, qemuCheckpointBlockNode(qemuCheckpointBlockEntry(block, dd)));
+                nodes,
+                qemuCheckpointBlockNode(qemuCheckpointBlockEntry(block, obj->def, dd)));
         for (json_object *n = top; n && depth++ < 64;
              n = qemuCheckpointBackingNode(nodes, n)) {
             json_object *bm = qemuCheckpointNodeBitmap(n, bname);

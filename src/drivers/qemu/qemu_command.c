@@ -10,6 +10,7 @@
 
 #include "qemu_command.h"
 #include "qemu_command_priv.h"
+#include "qemu_monitor.h"
 #include "qemu_block_net.h"
 #include "qemu_command_memory.h"
 #include "qemu_iothread.h"
@@ -256,13 +257,15 @@ qemuDiskDetectZeroes(const virDomainDiskDef *disk)
 }
 
 char *
-qemuDiskAlias(const virDomainDiskDef *disk)
+qemuDiskAlias(const virDomainDef *def, const virDomainDiskDef *disk)
 {
     int idx = qemuDiskIndex(disk->dst);
 
     switch (qemuDiskBus(disk)) {
     case VIR_DOMAIN_DISK_BUS_VIRTIO:
         return g_strdup_printf("virtio-disk%d", idx);
+    case VIR_DOMAIN_DISK_BUS_SCSI:
+        return qemuSCSIDiskAlias(def, disk);
     case VIR_DOMAIN_DISK_BUS_SATA:
         /* the drive address (libvirt's, from the target name unless
          * given): AHCI port = unit */
@@ -387,7 +390,8 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
     g_autofree char *dev = NULL;
     int bus = qemuDiskBus(disk);
     int idx = qemuDiskIndex(disk->dst);
-    g_autofree char *alias = qemuDiskAlias(disk);
+    int wc;
+    g_autofree char *alias = qemuDiskAlias(def, disk);
     bool cdrom = disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM;
     bool ro = disk->readonly || cdrom;
     bool media = disk->src || disk->net;
@@ -461,7 +465,16 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
         add(a, fmt->str);
     }
 
+    wc = hasCache && media ? (writeback ? 1 : -1) : 0;
     switch (bus) {
+    case VIR_DOMAIN_DISK_BUS_SCSI: {
+        g_autofree char *node = media ? g_strdup_printf("libvirt-%zu-format", n) : NULL;
+        g_autoptr(json_object) props = qemuSCSIDiskProps(def, disk, node, wc);
+
+        add(a, "-device");
+        g_ptr_array_add(a, qemuDevicePropsKeyval(props));
+        return 0;
+    }
     case VIR_DOMAIN_DISK_BUS_VIRTIO: {
         g_autofree char *pci = qemuPCIAddrProps(def, &disk->addr);
 
@@ -499,11 +512,16 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
                             idx / 2, idx % 2, drive, alias);
         break;
     }
-    add(a, "-device");
-    if (hasCache && media)
-        addf(a, "%s,write-cache=%s", dev, writeback ? "on" : "off");
-    else
-        add(a, dev);
+    {
+        /* wwn, rotation_rate, write-cache, serial: after the id (libvirt) */
+        g_autoptr(json_object) tail = json_object_new_object();
+        g_autofree char *tailText = NULL;
+
+        qemuDiskIdentityProps(tail, disk, wc);
+        tailText = qemuDevicePropsKeyval(tail);
+        add(a, "-device");
+        addf(a, "%s%s%s", dev, *tailText ? "," : "", tailText);
+    }
     return 0;
 }
 
@@ -724,7 +742,16 @@ qemuBuildControllers(GPtrArray *a, const virDomainDef *def)
                 addf(a, "%s,p2=%d,p3=%d,id=%s%s", dev, c->ports, c->ports, id, addr);
             else
                 addf(a, "%s,id=%s%s", dev, id, addr);
-        } else if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL) {
+        }
+    }
+    /* libvirt's order of the controller types: PCI, USB, SCSI, (IDE, SATA:
+     * built in here), virtio-serial */
+    qemuBuildSCSIControllers(a, def);
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+        g_autofree char *addr = qemuPCIAddrProps(def, &c->addr);
+
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL) {
             add(a, "-device");
             if (c->ports >= 0)
                 addf(a, "virtio-serial-pci,id=virtio-serial%d,max_ports=%d%s", c->idx,

@@ -4,6 +4,7 @@
 #include "qemu_secret.h"
 
 #include <glib.h>
+#include <json-c/json.h>
 #include <stdbool.h>
 
 #include "domain_conf.h"
@@ -17,7 +18,37 @@ bool qemuMachineIsI440FX(const char *machine);
 int qemuDiskBus(const virDomainDiskDef *disk);
 /* The device id (qdev id) QEMU knows @disk by, as the command line and
  * hotplug name it: "virtio-disk0", "sata0-0-2", "ide0-1-0". Caller frees. */
-char *qemuDiskAlias(const virDomainDiskDef *disk);
+char *qemuDiskAlias(const virDomainDef *def, const virDomainDiskDef *disk);
+
+/* qemu_command_scsi.c. The SCSI controller of index @idx of @def (lent),
+ * or NULL. */
+const virDomainControllerDef *qemuSCSIController(const virDomainDef *def,
+                                                 unsigned int idx);
+/* QEMU's device for a SCSI controller model ("lsilogic" -> "lsi"), NULL
+ * for the models this driver does not run. */
+const char *qemuSCSIControllerDevice(const char *model);
+/* The device_add properties of SCSI controller @c of @def (its model
+ * runs here), in libvirt's order, its PCI address last. Caller unrefs. */
+json_object *qemuSCSIControllerProps(const virDomainDef *def,
+                                     const virDomainControllerDef *c);
+/* @props (a "driver" member first) as QEMU's -device key=value text,
+ * booleans on/off, commas in strings doubled. Caller frees. */
+char *qemuDevicePropsKeyval(json_object *props);
+/* -device for each SCSI controller of @def, in its order. */
+void qemuBuildSCSIControllers(GPtrArray *a, const virDomainDef *def);
+/* libvirt's alias of SCSI disk @disk at its drive address: "scsiC-B-U" on
+ * an lsilogic controller, "scsiC-B-T-U" elsewhere. Caller frees. */
+char *qemuSCSIDiskAlias(const virDomainDef *def, const virDomainDiskDef *disk);
+/* The properties every disk device takes after its id, libvirt's order:
+ * wwn, rotation_rate, vendor, product, write-cache (@writeCache 1 on,
+ * -1 off, 0 none), serial. */
+void qemuDiskIdentityProps(json_object *props, const virDomainDiskDef *disk,
+                           int writeCache);
+/* The scsi-hd / scsi-cd device of @disk (its drive address assigned, its
+ * controller in @def) on block node @drive (NULL: an empty cdrom).
+ * Caller unrefs. */
+json_object *qemuSCSIDiskProps(const virDomainDef *def, const virDomainDiskDef *disk,
+                               const char *drive, int writeCache);
 
 /* The N of the block nodes libvirt-N-storage / libvirt-N-format that the
  * command line gives the image of @disk (of @def): as libvirt 9.0, each

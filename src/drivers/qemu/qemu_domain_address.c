@@ -341,7 +341,7 @@ controllerFlags(const virDomainDef *def, const virDomainControllerDef *c)
             def,
             c->model && !g_str_equal(c->model, "virtio") ? NULL : "virtio-serial-pci");
     if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_SCSI)
-        return qemuDomainPCIDeviceConnectFlags(def, "virtio-scsi-pci");
+        return qemuDomainPCIDeviceConnectFlags(def, qemuSCSIControllerDevice(c->model));
     return qemuDomainPCIDeviceConnectFlags(def, NULL);
 }
 
@@ -634,6 +634,13 @@ addDefaultDevices(virDomainDef *def, bool q35, bool i440fx)
 
         if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && !c->model && c->idx == 0)
             c->model = g_strdup(q35 ? "qemu-xhci" : "piix3-uhci");
+        /* libvirt's qemuDomainGetSCSIControllerModel on x86 for no model
+         * or 'auto': this QEMU has the LSI 53C895A */
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_SCSI &&
+            (!c->model || g_str_equal(c->model, "auto"))) {
+            g_free(c->model);
+            c->model = g_strdup("lsilogic");
+        }
     }
     if (!def->memballoon) {
         def->memballoon = g_new0(virDomainMemballoonDef, 1);
@@ -1015,7 +1022,7 @@ assignUSB2Group(virDomainDef *def, qemuPCIAddressSet *set, int idx, bool q35)
     return 0;
 }
 
-/* libvirt's IDE/SATA/floppy drive addresses from the target name. */
+/* libvirt's IDE/SATA/SCSI/floppy drive addresses from the target name. */
 static void
 assignDriveAddresses(virDomainDef *def)
 {
@@ -1036,6 +1043,11 @@ assignDriveAddresses(virDomainDef *def)
             a->controller = (unsigned int)n / 4;
             a->bus = (unsigned int)(n % 4) / 2;
             a->unit = (unsigned int)n % 2;
+        } else if (bus == VIR_DOMAIN_DISK_BUS_SCSI) {
+            /* a narrow bus: 7 units a controller, target 0 */
+            a->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;
+            a->controller = (unsigned int)n / 7;
+            a->unit = (unsigned int)n % 7;
         } else if (bus == VIR_DOMAIN_DISK_BUS_FDC) {
             /* two drives a controller, one bus */
             a->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;

@@ -125,7 +125,7 @@ qemuDomainGetDiskErrors(virDomainPtr dom, virDomainDiskErrorPtr errors,
     ret = 0;
     for (size_t i = 0; i < obj->def->ndisks && (unsigned int)ret < maxerrors; i++) {
         const virDomainDiskDef *disk = obj->def->disks[i];
-        g_autofree char *id = qemuDiskAlias(disk);
+        g_autofree char *id = qemuDiskAlias(obj->def, disk);
         size_t n = json_object_is_type(block, json_type_array)
                        ? json_object_array_length(block)
                        : 0;

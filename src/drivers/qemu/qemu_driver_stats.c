@@ -327,7 +327,7 @@ qemuStatsDiskNode(const virDomainDef *def, size_t idx)
 {
     if (idx >= def->ndisks || (!def->disks[idx]->src && !def->disks[idx]->net))
         return NULL;
-    return qemuDiskAlias(def->disks[idx]);
+    return qemuDiskAlias(def, def->disks[idx]);
 }
 
 /* Whether an entry's "qdev" names device @id: the id itself (QEMU reports

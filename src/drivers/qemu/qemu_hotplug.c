@@ -330,9 +330,9 @@ qemuHotplugAppendNet(virDomainDef *def, virDomainNetDef *net)
 /* libvirt's device alias of a disk ("virtio-disk1"), as qemu_command.c
  * names it. */
 static char *
-qemuHotplugDiskAlias(const virDomainDiskDef *disk)
+qemuHotplugDiskAlias(const virDomainDef *def, const virDomainDiskDef *disk)
 {
-    return qemuDiskAlias(disk);
+    return qemuDiskAlias(def, disk);
 }
 
 /* A pcie-root-port of @def with nothing on it, or -1: the first address
@@ -595,7 +595,7 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
         goto rollback;
     storage = g_strdup_printf("libvirt-%d-storage", n);
     format = g_strdup_printf("libvirt-%d-format", n);
-    alias = qemuHotplugDiskAlias(disk);
+    alias = qemuHotplugDiskAlias(obj->def, disk);
 
     if (netProps) {
         g_autofree char *text = g_strconcat(netProps, "}", NULL);
@@ -732,7 +732,7 @@ void
 qemuHotplugRemoveDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
 {
     virDomainDiskDef *disk = qemuHotplugStealDisk(obj->def, idx);
-    g_autofree char *alias = qemuHotplugDiskAlias(disk);
+    g_autofree char *alias = qemuHotplugDiskAlias(obj->def, disk);
     g_autofree char *format = NULL;
     g_autofree char *storage = NULL;
     int n = qemuHotplugForgetNode(obj, alias, disk->src);
@@ -803,7 +803,7 @@ static int
 qemuHotplugDetachDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
 {
     virDomainDiskDef *disk = obj->def->disks[idx];
-    g_autofree char *alias = qemuHotplugDiskAlias(disk);
+    g_autofree char *alias = qemuHotplugDiskAlias(obj->def, disk);
     int rc;
 
     if (qemuDiskBus(disk) != VIR_DOMAIN_DISK_BUS_VIRTIO) {
@@ -1201,7 +1201,7 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
         {
             virDomainDiskDef *disk = qemuHotplugStealDisk(devDef, 0);
 
-            g_autofree char *alias = qemuHotplugDiskAlias(disk);
+            g_autofree char *alias = qemuHotplugDiskAlias(obj->def, disk);
 
             if (qemuHotplugAttachDiskLive(driver, obj, &disk) < 0) {
                 virDomainDiskDefFree(disk);
@@ -1359,7 +1359,7 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         if (alias) {
             idx = -1;
             for (size_t i = 0; i < live->ndisks && idx < 0; i++) {
-                g_autofree char *a = qemuHotplugDiskAlias(live->disks[i]);
+                g_autofree char *a = qemuHotplugDiskAlias(live, live->disks[i]);
 
                 if (strcmp(a, alias) == 0)
                     idx = (ssize_t)i;

@@ -252,7 +252,7 @@ qemuHotplugRemoveDeviceAlias(qemuDriver *driver, virDomainObj *obj, const char *
     if (g_str_has_prefix(alias, "vcpu"))
         return qemuHotplugRemoveVcpu(driver, obj);
     for (size_t i = 0; i < obj->def->ndisks; i++) {
-        g_autofree char *a = qemuDiskAlias(obj->def->disks[i]);
+        g_autofree char *a = qemuDiskAlias(obj->def, obj->def->disks[i]);
 
         if (strcmp(a, alias) == 0) {
             qemuHotplugRemoveDiskLive(driver, obj, i);

@@ -128,7 +128,7 @@ static int
 qemuUpdateChangeMedia(qemuDriver *driver, virDomainObj *obj, virDomainDiskDef *disk,
                       const virDomainDiskDef *newDisk, bool force)
 {
-    g_autofree char *id = qemuDiskAlias(disk);
+    g_autofree char *id = qemuDiskAlias(obj->def, disk);
     g_autofree char *oldFormat = NULL;
     g_autofree char *oldStorage = NULL;
     g_autofree char *storage = NULL;

@@ -188,7 +188,11 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
             return -1;
         }
     }
+    if (qemuValidateDiskIdentity(def, disk, bus) < 0)
+        return -1;
     switch (bus) {
+    case VIR_DOMAIN_DISK_BUS_SCSI:
+        break;
     case VIR_DOMAIN_DISK_BUS_VIRTIO:
         if (disk->device != VIR_DOMAIN_DISK_DEVICE_DISK) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -851,6 +855,14 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
         case VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
             ok = !c->model || g_str_equal(model, "virtio");
             break;
+        case VIR_DOMAIN_CONTROLLER_TYPE_SCSI: {
+            int rc = qemuValidateSCSIController(def, c);
+
+            if (rc < 0)
+                return -1;
+            ok = rc == 0;
+            break;
+        }
         case VIR_DOMAIN_CONTROLLER_TYPE_CCID:
             ok = c->idx == 0 && !c->model; /* usb-ccid, for a smartcard */
             break;

@@ -39,3 +39,12 @@ int qemuValidateDomainCpuForStart(const virDomainDef *def, const qemuCaps *caps)
  * its <portForward>s (only with the passt backend, ports 1-65535). 0, or
  * -1 with libvirt's error. Also checked for a hotplugged interface. */
 int qemuValidateNetGuestIP(const virDomainNetDef *net);
+
+/* qemu_validate_scsi.c (part of the validator). SCSI controller @c of
+ * @def: 0 when this driver runs it, 1 when its model cannot run here (the
+ * caller reports it), -1 with libvirt's error for what libvirt refuses. */
+int qemuValidateSCSIController(const virDomainDef *def, const virDomainControllerDef *c);
+/* @disk's serial, wwn, vendor, product and rotation rate on bus @bus, and
+ * its SCSI drive address: 0, or -1 with libvirt's error. */
+int qemuValidateDiskIdentity(const virDomainDef *def, const virDomainDiskDef *disk,
+                             int bus);
