@@ -1036,7 +1036,9 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
     }
 
     if (postParse(def, flags) < 0 || virDomainNumaValidate(def) < 0 ||
-        virDomainIOThreadsValidate(def) < 0 || virDomainMemoryDevicesValidate(def) < 0)
+        virDomainIOThreadsValidate(def) < 0 ||
+        (!(flags & VIR_DOMAIN_DEF_PARSE_SKIP_MEMDEV_VALIDATE) &&
+         virDomainMemoryDevicesValidate(def) < 0))
         return NULL;
 
     if (virDomainLoaderValidate(def, root) < 0)

@@ -1406,6 +1406,11 @@ virDomainBlockCopyDest *virDomainBlockCopyDestParse(const char *xml);
 void virDomainBlockCopyDestFree(virDomainBlockCopyDest *dest);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainBlockCopyDest, virDomainBlockCopyDestFree);
 
+/* libvirt's virDomainMemoryDefValidate of @mem for a guest defined as
+ * @def (its target node among @def's NUMA cells, the model's rules): 0,
+ * or -1 with libvirt's error. */
+int virDomainMemoryDefValidate(const virDomainMemoryDef *mem, const virDomainDef *def);
+
 typedef enum {
     VIR_DOMAIN_DEF_PARSE_INACTIVE = 1 << 0, /* ignore id='N' and live-only data */
     VIR_DOMAIN_DEF_PARSE_VALIDATE = 1 << 1, /* strict: unknown elements are errors */
@@ -1414,6 +1419,10 @@ typedef enum {
     /* libvirt's PARSE_ABI_UPDATE (the QEMU driver's define and create):
      * a guest with NUMA cells gets their sum as its <memory> */
     VIR_DOMAIN_DEF_PARSE_ABI_UPDATE = 1 << 3,
+    /* a hotplug request's wrapper: its <memory> device is validated
+     * against the guest's definition (virDomainMemoryDefValidate), not
+     * the wrapper's */
+    VIR_DOMAIN_DEF_PARSE_SKIP_MEMDEV_VALIDATE = 1 << 4,
 } virDomainDefParseFlags;
 
 /* Largest XML document accepted (bytes); larger ones give XML_ERROR. */

@@ -466,6 +466,12 @@ validateOne(const virDomainMemoryDef *mem, const virDomainDef *def)
 }
 
 int
+virDomainMemoryDefValidate(const virDomainMemoryDef *mem, const virDomainDef *def)
+{
+    return validateOne(mem, def);
+}
+
+int
 virDomainMemoryDevicesValidate(const virDomainDef *def)
 {
     for (size_t i = 0; i < def->nmems; i++) {

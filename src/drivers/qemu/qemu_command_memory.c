@@ -486,6 +486,9 @@ qemuMemoryDeviceAlias(const virDomainDef *def, const virDomainMemoryDef *mem)
     const char *prefix = memoryDevicePrefix(mem->model);
     size_t idx = 0;
 
+    /* one a hotplug gave it (the start clears them first) */
+    if (mem->alias)
+        return g_strdup(mem->alias);
     if (mem->dimmAddr)
         return g_strdup_printf("%s%u", prefix, mem->dimmSlot);
     for (size_t i = 0; i < def->nmems && def->mems[i] != mem; i++) {

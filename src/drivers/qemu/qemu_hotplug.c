@@ -198,110 +198,6 @@ cleanup:
 
 /* ---- devices: disks (virtio-blk) and interfaces -------------------------- */
 
-/* A device's XML, parsed inside a wrapper definition by the domain parser:
- * the definition holding the one device, or NULL with the parser's error.
- * OPERATION_UNSUPPORTED for a device element other than <disk> and
- * <interface> (libvirt's texts for live / persistent changes). */
-virDomainDef *
-qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
-{
-    g_autofree char *doc = NULL;
-    g_autoptr(virDomainDef) def = NULL;
-    const char *p = xml;
-    g_autofree char *name = NULL;
-    size_t len;
-
-    /* the root element's name (comments and the declaration skipped) */
-    while (*p) {
-        while (g_ascii_isspace(*p))
-            p++;
-        if (g_str_has_prefix(p, "<?") || g_str_has_prefix(p, "<!--")) {
-            const char *end = strstr(p, g_str_has_prefix(p, "<?") ? "?>" : "-->");
-
-            if (!end)
-                break;
-            p = end + (g_str_has_prefix(p, "<?") ? 2 : 3);
-            continue;
-        }
-        break;
-    }
-    if (*p == '<') {
-        len = strcspn(p + 1, " \t\r\n/>");
-        name = g_strndup(p + 1, len);
-    }
-    if (!name || !*name) {
-        virReportError(VIR_ERR_XML_ERROR, "%s", "missing device type in the device XML");
-        return NULL;
-    }
-    if (strcmp(name, "disk") != 0 && strcmp(name, "interface") != 0 &&
-        ((strcmp(name, "rng") != 0 && strcmp(name, "input") != 0 &&
-          strcmp(name, "controller") != 0 && strcmp(name, "channel") != 0 &&
-          strcmp(name, "watchdog") != 0 && strcmp(name, "serial") != 0 &&
-          strcmp(name, "console") != 0) ||
-         g_str_has_suffix(action, "update"))) {
-        /* @action: "live attach", "persistent detach", ... */
-        /* libvirt's code for a live update is CONFIG_UNSUPPORTED; its
-         * device type of every character device is 'chr' */
-        bool chr = strcmp(name, "serial") == 0 || strcmp(name, "console") == 0 ||
-                   strcmp(name, "channel") == 0 || strcmp(name, "parallel") == 0;
-
-        virReportError(strcmp(action, "live update") == 0 ? VIR_ERR_CONFIG_UNSUPPORTED
-                                                          : VIR_ERR_OPERATION_UNSUPPORTED,
-                       "%s of device '%s' is not supported", action, chr ? "chr" : name);
-        return NULL;
-    }
-    /* libvirt's device type names: <interface> is a "net" device */
-    *what = strcmp(name, "disk") == 0         ? "disk"
-            : strcmp(name, "rng") == 0        ? "rng"
-            : strcmp(name, "input") == 0      ? "input"
-            : strcmp(name, "controller") == 0 ? "controller"
-            : strcmp(name, "channel") == 0    ? "channel"
-            : strcmp(name, "watchdog") == 0   ? "watchdog"
-            : strcmp(name, "serial") == 0     ? "serial"
-            : strcmp(name, "console") == 0    ? "console"
-                                              : "net";
-    doc = g_strdup_printf("<domain type='qemu'><name>device</name><memory>1024</memory>"
-                          "<os><type>hvm</type></os><devices>%s</devices></domain>",
-                          xml);
-    if (!(def = virDomainDefParseString(doc, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
-        return NULL;
-    /* what the device carries that virtkit does not honour (a <bandwidth>,
-     * say) is refused as define refuses it, never dropped; a detach only
-     * needs to find the device */
-    if (!strstr(action, "detach") && def->unknownElements && def->unknownElements[0]) {
-        const char *u = def->unknownElements[0];
-        const char *at = strchr(u, '@');
-
-        if (at) {
-            g_autofree char *elem = g_strndup(u, at - u);
-
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "attribute '%s' of element '%s' is not supported by the "
-                           "QEMU driver",
-                           at + 1, elem);
-        } else {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "element '%s' is not supported by the QEMU driver", u);
-        }
-        return NULL;
-    }
-    if ((strcmp(*what, "disk") == 0 && def->ndisks != 1) ||
-        (strcmp(*what, "net") == 0 && def->nnets != 1) ||
-        (strcmp(*what, "rng") == 0 && def->nrngs != 1) ||
-        (strcmp(*what, "input") == 0 && def->ninputs != 1) ||
-        (strcmp(*what, "controller") == 0 && def->ncontrollers != 1) ||
-        (strcmp(*what, "channel") == 0 && def->nchannels != 1) ||
-        (strcmp(*what, "watchdog") == 0 && !def->watchdog) ||
-        (strcmp(*what, "serial") == 0 && def->nserials != 1) ||
-        (strcmp(*what, "console") == 0 && def->nconsoles != 1)) {
-        virReportError(VIR_ERR_XML_ERROR, "%s", "the device XML must hold one device");
-        return NULL;
-    }
-    if (def->ndisks == 1)
-        qemuCapsDiskDefPostParse(def->disks[0]);
-    return g_steal_pointer(&def);
-}
-
 /* at libvirt's place: with its bus's disks, by target (virDomainDiskInsert) */
 static void
 qemuHotplugAppendDisk(virDomainDef *def, virDomainDiskDef *disk)
@@ -1068,6 +964,9 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
                 goto endjob;
             }
             newPersistent->watchdog = g_steal_pointer(&mine->watchdog);
+        } else if (strcmp(what, "memory") == 0) {
+            if (qemuHotplugAttachMemoryConfig(newPersistent, mine) < 0)
+                goto endjob;
         } else if (strcmp(what, "rng") == 0) {
             newPersistent->rngs =
                 g_renew(virDomainRNGDef *, newPersistent->rngs, newPersistent->nrngs + 2);
@@ -1087,10 +986,13 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
             mine->nets[0] = NULL;
             mine->nnets = 0;
         }
-        if (qemuGluePostParse(driver, newPersistent) < 0)
+        if (strcmp(what, "memory") != 0 && qemuGluePostParse(driver, newPersistent) < 0)
             goto endjob;
     }
-    if (live && strcmp(what, "controller") == 0) {
+    if (live && strcmp(what, "memory") == 0) {
+        if (qemuHotplugAttachMemoryLive(driver, obj, devDef) < 0)
+            goto endjob;
+    } else if (live && strcmp(what, "controller") == 0) {
         g_autoptr(virDomainDef) check = virDomainDefCopy(live);
 
         if (qemuHotplugRefuseControllerLive(devDef->controllers[0], true) < 0)
@@ -1280,6 +1182,10 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         } else if (devDef && strcmp(what, "rng") == 0) {
             if ((idx = qemuHotplugFindRNG(newPersistent, devDef->rngs[0], false)) < 0)
                 goto endjob;
+        } else if (devDef && strcmp(what, "memory") == 0) {
+            if (qemuHotplugDetachMemoryConfig(newPersistent, devDef) < 0)
+                goto endjob;
+            idx = 0;
         } else if (devDef && strcmp(what, "input") == 0) {
             if ((idx = qemuHotplugFindInput(newPersistent, &devDef->inputs[0])) < 0)
                 goto endjob;
@@ -1329,7 +1235,8 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
             qemuHotplugRemoveInput(newPersistent, (size_t)idx);
         } else if (strcmp(what, "channel") == 0) {
             qemuHotplugRemoveChannel(newPersistent, (size_t)idx);
-        } else if (strcmp(what, "serial") == 0 || strcmp(what, "console") == 0) {
+        } else if (strcmp(what, "serial") == 0 || strcmp(what, "console") == 0 ||
+                   strcmp(what, "memory") == 0) {
             /* (removed above) */
         } else if (strcmp(what, "watchdog") == 0) {
             g_clear_pointer(&newPersistent->watchdog, virDomainWatchdogDefFree);
@@ -1350,6 +1257,7 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
     if (live) {
         bool isNet = devDef && strcmp(what, "net") == 0;
         bool isRNG = devDef && strcmp(what, "rng") == 0;
+        bool isMem = devDef && strcmp(what, "memory") == 0;
         bool isInput = devDef && strcmp(what, "input") == 0;
         bool isChannel = devDef && strcmp(what, "channel") == 0;
         bool isWatchdog = devDef && strcmp(what, "watchdog") == 0;
@@ -1368,6 +1276,8 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
                 isNet = true;
             if (idx < 0 && (idx = qemuHotplugFindRNGAlias(live, alias)) >= 0)
                 isRNG = true;
+            if (idx < 0 && (idx = qemuHotplugFindMemoryAlias(live, alias)) >= 0)
+                isMem = true;
             if (idx < 0 && (idx = qemuHotplugFindInputAlias(live, alias)) >= 0)
                 isInput = true;
             if (idx < 0 && (idx = qemuHotplugFindChannelAlias(live, alias)) >= 0)
@@ -1401,6 +1311,9 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
                 goto endjob;
         } else if (isRNG) {
             if ((idx = qemuHotplugFindRNG(live, devDef->rngs[0], true)) < 0)
+                goto endjob;
+        } else if (isMem) {
+            if ((idx = qemuHotplugFindMemoryLive(live, devDef->mems[0])) < 0)
                 goto endjob;
         } else if (isInput) {
             if ((idx = qemuHotplugFindInput(live, &devDef->inputs[0])) < 0)
@@ -1441,6 +1354,7 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
             : isChannel ? qemuHotplugDetachChannelLive(driver, obj, (size_t)idx) < 0
             : isInput   ? qemuHotplugDetachInputLive(driver, obj, (size_t)idx) < 0
             : isRNG     ? qemuHotplugDetachRNGLive(driver, obj, (size_t)idx) < 0
+            : isMem     ? qemuHotplugDetachMemoryLive(driver, obj, (size_t)idx) < 0
             : isNet     ? qemuHotplugDetachNetLive(driver, obj, (size_t)idx) < 0
                         : qemuHotplugDetachDiskLive(driver, obj, (size_t)idx) < 0)
             goto endjob;

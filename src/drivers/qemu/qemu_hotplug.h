@@ -119,6 +119,40 @@ int qemuHotplugSetLinkStates(virDomainObj *obj);
 int qemuHotplugUpdateNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx,
                              virDomainNetDef *newNet);
 
+/* ---- memory devices (qemu_hotplug_memory.c); object locked, job held -- */
+
+/* The memory device of @def whose device id is @alias, or -1 (nothing
+ * reported). */
+ssize_t qemuHotplugFindMemoryAlias(const virDomainDef *def, const char *alias);
+/* libvirt's qemuDomainAttachDeviceConfig for <memory>: CONFIG_UNSUPPORTED
+ * "no free memory device slot available" when every slot is taken; else
+ * devDef's device moves into @def (<memory> and <currentMemory> grow by
+ * its size) and gets its dimm slot or PCI address. 0 or -1. */
+int qemuHotplugAttachMemoryConfig(virDomainDef *def, virDomainDef *devDef);
+/* libvirt's virDomainMemoryFindInactiveByDef + removal (the totals
+ * shrink): 0, or -1 with DEVICE_MISSING "matching memory device was not
+ * found". */
+int qemuHotplugDetachMemoryConfig(virDomainDef *def, const virDomainDef *devDef);
+/* libvirt's qemuDomainAttachMemory: devDef's device (its size rounded up
+ * to 1 MiB) checked against the running guest's rules (maxMemory, slots,
+ * hotplug space, NUMA node), given a dimm slot or a free PCI slot, alias
+ * dimmS / virtiomemN, then object-add of its backend "mem" + alias and
+ * device_add; on success it moves into the live definition (totals grow),
+ * the status is saved and DEVICE_ADDED is queued with the backend's id as
+ * libvirt 9.0 does. 0, or -1 with nothing changed. */
+int qemuHotplugAttachMemoryLive(qemuDriver *driver, virDomainObj *obj,
+                                virDomainDef *devDef);
+/* libvirt's qemuDomainDetachPrepMemory: @match's size aligned, then the
+ * index in @def, or -1 with DEVICE_MISSING "model 'M' memory device not
+ * present in the domain configuration". */
+ssize_t qemuHotplugFindMemoryLive(const virDomainDef *def, virDomainMemoryDef *match);
+/* Unplug memory device @idx (qemuHotplugDeviceDel: a dimm needs the
+ * guest's ACPI eject), then qemuHotplugRemoveMemoryLive. */
+int qemuHotplugDetachMemoryLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
+/* Memory device @idx, gone from the guest: object-del of its backend, out
+ * of the live definition (totals shrink), DEVICE_REMOVED, status saved. */
+void qemuHotplugRemoveMemoryLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
+
 /* ---- virtio RNG devices (qemu_hotplug_rng.c); object locked, job held -- */
 
 /* At start, on the live definition: each RNG's device id "rngI". */
