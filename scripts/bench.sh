@@ -22,6 +22,9 @@
 #                    cold starts, nothing and N1 defined, COLDREPS each
 #                    (COLDN2=1: N2 too); in core too); default all.
 #                    Use with BENCH_MD= (a partial run would rewrite the table)
+#   BENCH_SKIP=G,G   leave these groups out, also where core holds them (only
+#                    snapsave so far: bench-harness runs core without it
+#                    beside snapsave,stop,journal)
 #   BENCH_SAMPLES=FILE  the raw samples ("SIDE METRIC VALUE" lines) are copied
 #                    there too, with "meta KEY VALUE" lines (libvirt yes|no,
 #                    n1, n2, running) for report.py: runs of different
@@ -81,6 +84,11 @@ fi
 want() {
     [ -z "${BENCH_ROWS:-}" ] && return 0
     case ",$BENCH_ROWS," in *",$1,"*) return 0 ;; esac
+    return 1
+}
+# skipped GROUP: true when BENCH_SKIP names GROUP
+skipped() {
+    case ",${BENCH_SKIP:-}," in *",$1,"*) return 0 ;; esac
     return 1
 }
 
@@ -495,7 +503,7 @@ fi
 
 # Snapshots and save of a running guest (in core too): the test guest on a
 # qcow2 disk, booted once on each side.
-if want core || want snapsave; then
+if { want core || want snapsave; } && ! skipped snapsave; then
     log "test guest on qcow2: internal snapshot create/revert running, save/restore, $GREPS times"
     both snapsave "$guest" "$tmp/serial" "$GREPS"
 fi
