@@ -40,7 +40,8 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#define NAME_PREFIX "vkb-"
+#include "vkbench.h"
+
 #define MAX_EVENTS 4096
 
 typedef struct {
@@ -59,7 +60,7 @@ static int g_nevents;
  * (bench.sh QUICK adds cryptomgr.notests: figures of a QUICK run are not
  * compared with a full one's), else the one BENCHMARKS.md was measured
  * with. Put in XML text as it is: it must hold no markup. */
-static const char *
+const char *
 guestCmdline(void)
 {
     const char *c = getenv("VKBENCH_GUEST_CMDLINE");
@@ -67,7 +68,7 @@ guestCmdline(void)
     return c && *c ? c : "console=ttyS0 no_timer_check quiet";
 }
 
-static double
+double
 nowMs(void)
 {
     struct timespec ts;
@@ -85,14 +86,14 @@ realtimeMs(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void
+void
 sample(const char *metric, double value)
 {
     printf("S %s %.6f\n", metric, value);
     fflush(stdout);
 }
 
-static void
+void
 die(const char *what)
 {
     virErrorPtr err = virGetLastError();
@@ -426,7 +427,7 @@ workloadThroughput(const char *uri, virConnectPtr conn, int n, int threads, bool
     }
 }
 
-static virDomainPtr
+virDomainPtr
 defineOrDie(virConnectPtr conn, const char *xml)
 {
     virDomainPtr dom = virDomainDefineXML(conn, xml);
@@ -436,7 +437,7 @@ defineOrDie(virConnectPtr conn, const char *xml)
     return dom;
 }
 
-static void
+void
 undefineOrDie(virDomainPtr dom)
 {
     if (virDomainUndefine(dom) < 0)
@@ -762,409 +763,6 @@ workloadSnapSave(virConnectPtr conn, const char *guestDir, const char *workDir, 
     free(xml);
 }
 
-/* The values after @prefix on the lines of @path that start with it (at
- * most @max, each up to 255 bytes), into @out; returns how many. Only
- * whole lines count: the guest's console writes a line a few bytes at a
- * time, and the last one may still be on its way. */
-static int
-serialLines(const char *path, const char *prefix, char out[][256], int max)
-{
-    FILE *f = fopen(path, "r");
-    char line[512];
-    size_t plen = strlen(prefix);
-    int n = 0;
-
-    if (!f)
-        return 0;
-    while (n < max && fgets(line, sizeof(line), f)) {
-        if (!strchr(line, '\n') && feof(f))
-            break;
-        if (strncmp(line, prefix, plen) == 0) {
-            snprintf(out[n], 256, "%s", line + plen);
-            out[n][strcspn(out[n], "\r\n")] = '\0';
-            n++;
-        }
-    }
-    fclose(f);
-    return n;
-}
-
-/* The net test guest (build-test-guest.sh, variant net) on network
- * NAME_PREFIX "gnet" with MAC @mac and the kernel arguments @args. */
-static char *
-netGuestXml(const char *name, const char *guestDir, const char *serial, const char *mac,
-            const char *args)
-{
-    char *xml = NULL;
-
-    if (asprintf(
-            &xml,
-            "<domain type='qemu'><name>%s</name>"
-            "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
-            "<os><type arch='x86_64' machine='q35'>hvm</type>"
-            "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
-            "<cmdline>console=ttyS0 no_timer_check quiet virtkit.dhcp=1 %s</cmdline></os>"
-            "<features><acpi/></features>"
-            "<on_poweroff>destroy</on_poweroff>"
-            "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
-            "<interface type='network'><source network='" NAME_PREFIX "gnet'/>"
-            "<mac address='%s'/><model type='virtio'/></interface>"
-            "<serial type='file'><source path='%s'/><target port='0'/></serial>"
-            "</devices></domain>",
-            name, guestDir, guestDir, args, mac, serial) < 0)
-        abort();
-    return xml;
-}
-
-/* Waits (deadline @ms) until @path has @count lines starting with @prefix. */
-static void
-serialWait(const char *path, const char *prefix, int count, double ms, const char *what)
-{
-    char lines[64][256];
-    double deadline = nowMs() + ms;
-
-    while (serialLines(path, prefix, lines, 64) < count) {
-        if (nowMs() > deadline) {
-            char cmd[4200];
-
-            /* what the guest said, for the log */
-            snprintf(cmd, sizeof(cmd), "tail -n 8 '%s' >&2", path);
-            if (system(cmd) < 0)
-                perror("system");
-            die(what);
-        }
-        usleep(1000);
-    }
-}
-
-/* The receiver's byte counts: @n transfers of @bytes each. */
-static void
-netGuestCheckReceived(const char *rxSerial, int n, long long bytes)
-{
-    char lines[64][256];
-
-    serialWait(rxSerial, "GUEST-NC-RECEIVED ", n, 30000,
-               "the receiver guest did not count");
-    if (serialLines(rxSerial, "GUEST-NC-RECEIVED ", lines, 64) < n)
-        die("receiver lines");
-    for (int r = 0; r < n; r++) {
-        if (atoll(lines[r]) != bytes)
-            die("the receiver guest got another amount than was sent");
-    }
-}
-
-/* The bytes/s of the sender's GUEST-NC-SENT line @line. */
-static void
-netGuestSample(const char *line, long long bytes)
-{
-    long long n = 0;
-    double t0 = 0, t1 = 0;
-
-    if (sscanf(line, "%lld %lf %lf", &n, &t0, &t1) != 3 || n != bytes)
-        die("GUEST-NC-SENT line");
-    /* /proc/uptime has 10 ms steps: a transfer inside one counts as 10 ms */
-    sample("net_guest2guest_bytes_per_s", n / (t1 - t0 > 0.01 ? t1 - t0 : 0.01));
-}
-
-/* Reads one line of stdin; false at its end. */
-static bool
-waitGo(void)
-{
-    int c;
-
-    while ((c = getchar()) != EOF) {
-        if (c == '\n')
-            return true;
-    }
-    return false;
-}
-
-/* netguest GUESTDIR SERIALDIR REPS BYTES [serve TAG]: the net test guest
- * on a NAT network with DHCP (the daemons in network namespaces of their
- * own, scripts/bench.sh). A guest with a NAT interface: start (call: its
- * tap, the network's port) and start to its DHCP address on its console
- * (GUEST-IP), REPS times. Then a second guest sends BYTES to the first
- * (at a fixed address from a DHCP host entry) over TCP through the bridge
- * (busybox nc), timed by the sender's /proc/uptime (10 ms steps); the
- * receiver's byte counts are checked.
- * Without "serve" the sender sends REPS times at once. With "serve" (the
- * guests named with TAG, so that both daemons' guests can run at the same
- * time) each start (of the receiver, REPS times, then of the sender)
- * waits for a line on stdin, each send waits for a connection to the
- * sender (10.212.0.6:5002, made by the nettrigger workload), "READY" is
- * printed once the sender has its address, and the guests stay until
- * stdin ends: make bench alternates the two daemons' starts and
- * transfers, so that a change of the machine's load falls on both sides
- * alike. */
-static void
-workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir,
-                 int reps, long long bytes, const char *serveTag)
-{
-    const char *netXml = "<network><name>" NAME_PREFIX "gnet</name><forward mode='nat'/>"
-                         "<bridge name='vkbbr1'/><ip address='10.212.0.1' prefix='24'>"
-                         "<dhcp><range start='10.212.0.10' end='10.212.0.50'/>"
-                         "<host mac='52:54:00:21:20:01' ip='10.212.0.5'/>"
-                         "<host mac='52:54:00:21:20:02' ip='10.212.0.6'/></dhcp>"
-                         "</ip></network>";
-    char rxSerial[4096], txSerial[4096], args[256], rxName[64], txName[64];
-    char lines[64][256];
-    char *rxXml, *txXml;
-    virNetworkPtr net;
-    virDomainPtr rx, tx;
-    int sent = reps;
-
-    if (reps > 60)
-        reps = 60;
-    snprintf(rxName, sizeof(rxName), NAME_PREFIX "rx%s", serveTag ? serveTag : "");
-    snprintf(txName, sizeof(txName), NAME_PREFIX "tx%s", serveTag ? serveTag : "");
-    snprintf(rxSerial, sizeof(rxSerial), "%s/%s.serial", serialDir, rxName);
-    snprintf(txSerial, sizeof(txSerial), "%s/%s.serial", serialDir, txName);
-    if (!(net = virNetworkCreateXML(conn, netXml)))
-        die("virNetworkCreateXML");
-    rxXml = netGuestXml(rxName, guestDir, rxSerial, "52:54:00:21:20:01",
-                        "virtkit.nclisten=5001");
-    rx = defineOrDie(conn, rxXml);
-    for (int r = 0; r < reps; r++) {
-        double t0;
-
-        if (serveTag && !waitGo())
-            die("stdin ended before a start");
-        unlink(rxSerial);
-        t0 = nowMs();
-        if (virDomainCreate(rx) < 0)
-            die("virDomainCreate (guest with a NAT interface)");
-        sample("guest_nat_start", nowMs() - t0);
-        serialWait(rxSerial, "GUEST-IP ", 1, 300000, "no GUEST-IP within 300 s");
-        sample("guest_nat_start_ip", nowMs() - t0);
-        if (r + 1 < reps && virDomainDestroy(rx) < 0)
-            die("virDomainDestroy (guest with a NAT interface)");
-    }
-
-    if (serveTag)
-        snprintf(args, sizeof(args),
-                 "virtkit.ncsend=10.212.0.5:5001:%lld:60 virtkit.nctrigger=5002", bytes);
-    else
-        snprintf(args, sizeof(args), "virtkit.ncsend=10.212.0.5:5001:%lld:%d", bytes,
-                 reps);
-    txXml = netGuestXml(txName, guestDir, txSerial, "52:54:00:21:20:02", args);
-    if (serveTag && !waitGo())
-        die("stdin ended before the sender's start");
-    unlink(txSerial);
-    if (!(tx = virDomainCreateXML(conn, txXml, 0)))
-        die("virDomainCreateXML (sender guest)");
-    if (serveTag) {
-        serialWait(txSerial, "GUEST-IP ", 1, 300000, "the sender guest has no address");
-        printf("READY\n");
-        fflush(stdout);
-        while (getchar() != EOF)
-            ;
-        sent = serialLines(txSerial, "GUEST-NC-SENT ", lines, 64);
-    } else {
-        serialWait(txSerial, "GUEST-NC-SENT ", reps, 120000.0 + reps * 60000.0,
-                   "the sender guest did not send everything in time");
-        serialLines(txSerial, "GUEST-NC-SENT ", lines, 64);
-        for (int r = 0; r < reps; r++)
-            netGuestSample(lines[r], bytes);
-    }
-    netGuestCheckReceived(rxSerial, sent, bytes);
-    if (virDomainDestroy(tx) < 0 || virDomainDestroy(rx) < 0)
-        die("virDomainDestroy (net guests)");
-    virDomainFree(tx);
-    undefineOrDie(rx);
-    if (virNetworkDestroy(net) < 0)
-        die("virNetworkDestroy");
-    virNetworkFree(net);
-    unlink(rxSerial);
-    unlink(txSerial);
-    free(rxXml);
-    free(txXml);
-}
-
-/* nettrigger NETNS_PID TX_SERIAL BYTES: one transfer of a served netguest
- * sender (above): a connection to 10.212.0.6:5002 from the network
- * namespace of NETNS_PID (its daemon's; retried until the sender listens,
- * 120 s at most), then its next GUEST-NC-SENT line, as a sample. Uses no
- * connection to a daemon. */
-static void
-workloadNetTrigger(const char *nsPid, const char *txSerial, long long bytes)
-{
-    char lines[64][256];
-    char path[64];
-    int before = serialLines(txSerial, "GUEST-NC-SENT ", lines, 64);
-    int status = 0;
-    pid_t child;
-
-    snprintf(path, sizeof(path), "/proc/%s/ns/net", nsPid);
-    if ((child = fork()) < 0)
-        die("fork");
-    if (child == 0) {
-        struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(5002) };
-        double deadline = nowMs() + 120000;
-        int nsfd = open(path, O_RDONLY | O_CLOEXEC);
-
-        if (nsfd < 0 || setns(nsfd, CLONE_NEWNET) < 0) {
-            perror(path);
-            _exit(2);
-        }
-        inet_pton(AF_INET, "10.212.0.6", &sin.sin_addr);
-        for (;;) {
-            int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-            if (s >= 0 && connect(s, (struct sockaddr *)&sin, sizeof(sin)) == 0) {
-                close(s);
-                _exit(0);
-            }
-            if (s >= 0)
-                close(s);
-            if (nowMs() > deadline)
-                _exit(1);
-            usleep(20000);
-        }
-    }
-    if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        die("the sender guest did not take the trigger within 120 s");
-    serialWait(txSerial, "GUEST-NC-SENT ", before + 1, 120000,
-               "the sender guest did not send within 120 s");
-    serialLines(txSerial, "GUEST-NC-SENT ", lines, 64);
-    netGuestSample(lines[before], bytes);
-}
-
-/* The test guest with its serial port on a pty, reached through
- * virDomainOpenConsole; @cmdline is the kernel's. */
-static char *
-consoleXml(const char *name, const char *guestDir, const char *cmdline)
-{
-    char *xml = NULL;
-
-    if (asprintf(&xml,
-                 "<domain type='qemu'><name>%s</name>"
-                 "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
-                 "<os><type arch='x86_64' machine='q35'>hvm</type>"
-                 "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
-                 "<cmdline>%s</cmdline></os>"
-                 "<features><acpi/></features>"
-                 "<on_poweroff>destroy</on_poweroff>"
-                 "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
-                 "<serial type='pty'><target port='0'/></serial>"
-                 "<console type='pty'><target type='serial' port='0'/></console>"
-                 "</devices></domain>",
-                 name, guestDir, guestDir, cmdline) < 0)
-        abort();
-    return xml;
-}
-
-/* Starts @dom and opens its console as a blocking stream. */
-static virStreamPtr
-consoleStart(virConnectPtr conn, virDomainPtr dom)
-{
-    virStreamPtr st;
-
-    if (virDomainCreate(dom) < 0)
-        die("virDomainCreate (console guest)");
-    st = virStreamNew(conn, 0);
-    if (!st)
-        die("virStreamNew");
-    if (virDomainOpenConsole(dom, NULL, st, VIR_DOMAIN_CONSOLE_FORCE) < 0)
-        die("virDomainOpenConsole");
-    return st;
-}
-
-static void
-consoleStop(virDomainPtr dom, virStreamPtr st)
-{
-    virStreamAbort(st);
-    virStreamFree(st);
-    if (virDomainDestroy(dom) < 0)
-        die("virDomainDestroy (console guest)");
-}
-
-/* Reads @st until @needle (under 64 bytes) has gone by; it may straddle
- * two reads, so the tail of each read is kept in front of the next. */
-static void
-consoleReadUntil(virStreamPtr st, const char *needle)
-{
-    char buf[4096 + 64];
-    size_t nlen = strlen(needle);
-    size_t keep = 0;
-
-    for (;;) {
-        int got = virStreamRecv(st, buf + keep, 4096);
-        size_t len;
-
-        if (got <= 0)
-            die("virStreamRecv (console)");
-        len = keep + (size_t)got;
-        for (size_t i = keep; i < len; i++) {
-            if (buf[i] == '\0')
-                buf[i] = ' ';
-        }
-        buf[len] = '\0';
-        if (strstr(buf, needle))
-            return;
-        keep = len < nlen - 1 ? len : nlen - 1;
-        memmove(buf, buf + len - keep, keep);
-    }
-}
-
-/* console GUESTDIR SECONDS KEYS: the test guest's serial console through
- * virDomainOpenConsole and the daemon. Output throughput: a guest whose
- * kernel traces timer events to its console without pause (~75 KB/s under
- * TCG, the serial port's pace), read by this client for SECONDS from the
- * first trace line, in bytes per second. Keystroke round trip: on a quiet guest
- * past GUEST-READY, KEYS single keystrokes, each sent and read back as the
- * guest tty's echo. A stalled guest or daemon ends the run after 120 s. */
-static void
-workloadConsole(virConnectPtr conn, const char *guestDir, double seconds, int keys)
-{
-    const char *name = NAME_PREFIX "console";
-    char *xml;
-    virDomainPtr dom;
-    virStreamPtr st;
-    char buf[65536];
-    double t0;
-    double total = 0;
-
-    alarm(300); /* as the boot deadline above */
-    xml = consoleXml(name, guestDir,
-                     "console=ttyS0 no_timer_check nohz=off tp_printk trace_event="
-                     "timer:hrtimer_expire_entry,timer:hrtimer_expire_exit,"
-                     "timer:hrtimer_start");
-    dom = defineOrDie(conn, xml);
-    free(xml);
-    st = consoleStart(conn, dom);
-    consoleReadUntil(st, "hrtimer_expire_exit");
-    t0 = nowMs();
-    while (nowMs() - t0 < seconds * 1000) {
-        int got = virStreamRecv(st, buf, sizeof(buf));
-
-        if (got <= 0)
-            die("virStreamRecv (console flood)");
-        total += got;
-    }
-    sample("console_out_bytes_per_s", total * 1000 / (nowMs() - t0));
-    consoleStop(dom, st);
-    undefineOrDie(dom);
-
-    xml = consoleXml(name, guestDir, guestCmdline());
-    dom = defineOrDie(conn, xml);
-    free(xml);
-    st = consoleStart(conn, dom);
-    consoleReadUntil(st, "GUEST-READY");
-    for (int k = 0; k < keys; k++) {
-        char key = (char)('a' + k % 26);
-        char echo[2] = { key, '\0' };
-
-        t0 = nowMs();
-        if (virStreamSend(st, &key, 1) != 1)
-            die("virStreamSend (keystroke)");
-        consoleReadUntil(st, echo);
-        sample("console_key_rtt", nowMs() - t0);
-    }
-    consoleStop(dom, st);
-    undefineOrDie(dom);
-    alarm(0);
-}
-
 /* running N: defines and starts N minimal guests vkb-run-I (for the
  * reconnect cold start); "stoprunning N" destroys and undefines them. */
 static void
@@ -1401,208 +999,6 @@ static int
 argInt(int argc, char **argv, int i, int def)
 {
     return argc > i ? atoi(argv[i]) : def;
-}
-
-/* ---- storage: volume upload/download, pool refresh ------------------------ */
-
-static int
-benchSource(virStreamPtr st, char *bytes, size_t nbytes, void *opaque)
-{
-    return read(*(int *)opaque, bytes, nbytes);
-}
-
-static int
-benchSink(virStreamPtr st, const char *bytes, size_t nbytes, void *opaque)
-{
-    size_t done = 0;
-
-    while (done < nbytes) {
-        ssize_t n = write(*(int *)opaque, bytes + done, nbytes - done);
-
-        if (n < 0)
-            return -1;
-        done += n;
-    }
-    return nbytes;
-}
-
-static int
-benchInData(virStreamPtr st, int *inData, long long *length, void *opaque)
-{
-    int fd = *(int *)opaque;
-    off_t cur = lseek(fd, 0, SEEK_CUR), data, hole, end;
-
-    if (cur < 0)
-        return -1;
-    data = lseek(fd, cur, SEEK_DATA);
-    if (data < 0 && errno == ENXIO) {
-        if ((end = lseek(fd, 0, SEEK_END)) < 0 || lseek(fd, cur, SEEK_SET) < 0)
-            return -1;
-        *inData = 0;
-        *length = end - cur;
-        return 0;
-    }
-    if (data < 0)
-        return -1;
-    if (data > cur) {
-        *inData = 0;
-        *length = data - cur;
-    } else {
-        if ((hole = lseek(fd, cur, SEEK_HOLE)) < 0)
-            return -1;
-        *inData = 1;
-        *length = hole - cur;
-    }
-    return lseek(fd, cur, SEEK_SET) < 0 ? -1 : 0;
-}
-
-static int
-benchSkip(virStreamPtr st, long long length, void *opaque)
-{
-    return lseek(*(int *)opaque, length, SEEK_CUR) < 0 ? -1 : 0;
-}
-
-static int
-benchSkipSink(virStreamPtr st, long long length, void *opaque)
-{
-    int fd = *(int *)opaque;
-    off_t cur = lseek(fd, 0, SEEK_CUR);
-
-    if (cur < 0 || ftruncate(fd, cur + length) < 0 ||
-        lseek(fd, cur + length, SEEK_SET) < 0)
-        return -1;
-    return 0;
-}
-
-/* One transfer of @path to/from @vol, timed from the call to the finish. */
-static void
-benchTransfer(virConnectPtr conn, virStorageVolPtr vol, const char *path, bool upload,
-              bool sparse, const char *metric)
-{
-    int fd =
-        upload ? open(path, O_RDONLY) : open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    virStreamPtr st = virStreamNew(conn, 0);
-    double t0 = nowMs();
-    int rc;
-
-    if (fd < 0 || !st)
-        die(path);
-    if (upload) {
-        if (virStorageVolUpload(vol, st, 0, 0,
-                                sparse ? VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM : 0) < 0)
-            die("virStorageVolUpload");
-        rc = sparse ? virStreamSparseSendAll(st, benchSource, benchInData, benchSkip, &fd)
-                    : virStreamSendAll(st, benchSource, &fd);
-    } else {
-        if (virStorageVolDownload(
-                vol, st, 0, 0, sparse ? VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM : 0) < 0)
-            die("virStorageVolDownload");
-        rc = sparse ? virStreamSparseRecvAll(st, benchSink, benchSkipSink, &fd)
-                    : virStreamRecvAll(st, benchSink, &fd);
-    }
-    if (rc < 0 || virStreamFinish(st) < 0)
-        die("stream transfer");
-    sample(metric, nowMs() - t0);
-    virStreamFree(st);
-    close(fd);
-}
-
-/* The raw volume @name of @pool: the one an earlier part left in the
- * folder (found by the pool's start), or a new one of @size bytes. */
-static virStorageVolPtr
-benchVolume(virStoragePoolPtr pool, const char *name, long long size)
-{
-    virStorageVolPtr *vols = NULL;
-    virStorageVolPtr vol = NULL;
-    char xml[256];
-    int n = virStoragePoolListAllVolumes(pool, &vols, 0);
-
-    for (int i = 0; i < n; i++) {
-        if (!vol && strcmp(virStorageVolGetName(vols[i]), name) == 0)
-            vol = vols[i];
-        else
-            virStorageVolFree(vols[i]);
-    }
-    free(vols);
-    if (vol)
-        return vol;
-    snprintf(xml, sizeof(xml),
-             "<volume><name>%s</name><capacity>%lld</capacity><allocation>0</allocation>"
-             "</volume>",
-             name, size);
-    if (!(vol = virStorageVolCreateXML(pool, xml, 0)))
-        die("virStorageVolCreateXML");
-    return vol;
-}
-
-/*
- * A transient dir pool at @dir (built), a raw volume the size of @full
- * uploaded and downloaded @reps times, the same with @sparse and the
- * SPARSE_STREAM flags; then @nvols empty files in the folder and @reps
- * pool refreshes. Downloads go to @dir.down. @part: "all" that; "xfer"
- * the transfers only (the volumes of an earlier part reused); "refresh"
- * the refreshes only (after the transfers, whose two volumes it counts).
- * The pool is destroyed at the end of each part; its files stay. So
- * make bench alternates the sides' transfers one round at a time, as the
- * other rows that move with the machine's load do.
- */
-static void
-workloadStorage(virConnectPtr conn, const char *dir, const char *full, const char *sparse,
-                int nvols, int reps, const char *part)
-{
-    char xml[1024], down[1024], metric[64];
-    virStoragePoolPtr pool;
-    virStorageVolPtr vol;
-    struct stat sf, ss;
-    bool xfer = strcmp(part, "refresh") != 0;
-    bool refresh = strcmp(part, "xfer") != 0;
-
-    if (stat(full, &sf) < 0 || stat(sparse, &ss) < 0)
-        die("stat of the transfer files");
-    snprintf(xml, sizeof(xml),
-             "<pool type='dir'><name>" NAME_PREFIX "pool</name><target><path>%s</path>"
-             "</target></pool>",
-             dir);
-    if (!(pool = virStoragePoolCreateXML(conn, xml, VIR_STORAGE_POOL_CREATE_WITH_BUILD)))
-        die("virStoragePoolCreateXML");
-    snprintf(down, sizeof(down), "%s.down", dir);
-
-    vol = benchVolume(pool, "full", (long long)sf.st_size);
-    for (int r = 0; xfer && r < reps; r++) {
-        benchTransfer(conn, vol, full, true, false, "vol_upload_full");
-        benchTransfer(conn, vol, down, false, false, "vol_download_full");
-    }
-    virStorageVolFree(vol);
-
-    vol = benchVolume(pool, "sparse", (long long)ss.st_size);
-    for (int r = 0; xfer && r < reps; r++) {
-        benchTransfer(conn, vol, sparse, true, true, "vol_upload_sparse");
-        benchTransfer(conn, vol, down, false, true, "vol_download_sparse");
-    }
-    virStorageVolFree(vol);
-    unlink(down);
-
-    for (int i = 0; refresh && i < nvols; i++) {
-        char path[1100];
-        int fd;
-
-        snprintf(path, sizeof(path), "%s/vol%05d.img", dir, i);
-        if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0)
-            die(path);
-        close(fd);
-    }
-    snprintf(metric, sizeof(metric), "pool_refresh_%d", nvols);
-    for (int r = 0; refresh && r < reps; r++) {
-        double t0 = nowMs();
-
-        if (virStoragePoolRefresh(pool, 0) < 0)
-            die("virStoragePoolRefresh");
-        sample(metric, nowMs() - t0);
-    }
-    if (refresh && virStoragePoolNumOfVolumes(pool) != nvols + 2)
-        die("virStoragePoolNumOfVolumes after the refresh");
-    virStoragePoolDestroy(pool);
-    virStoragePoolFree(pool);
 }
 
 int

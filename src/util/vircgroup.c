@@ -442,6 +442,19 @@ cgroupRemoveDirs(virCgroup *group)
     return ret;
 }
 
+/* cgroupRemoveDirs after a failure: the caller's error (the cause) is the
+ * one reported, not a removal's that follows from it (a group the process
+ * already entered is busy). */
+static void
+cgroupRemoveDirsKeepError(virCgroup *group)
+{
+    virErrorPtr saved = NULL;
+
+    virErrorPreserveLast(&saved);
+    cgroupRemoveDirs(group);
+    virErrorRestore(&saved);
+}
+
 int
 virCgroupRemove(virCgroup *group)
 {
@@ -564,7 +577,7 @@ virCgroupNewMachine(const virCgroupLayout *layout, const char *partition,
     return g_steal_pointer(&group);
 
 error:
-    cgroupRemoveDirs(group);
+    cgroupRemoveDirsKeepError(group);
     return NULL;
 }
 
@@ -689,7 +702,7 @@ virCgroupNewThread(virCgroup *parent, const char *name, bool create)
     return g_steal_pointer(&group);
 
 error:
-    cgroupRemoveDirs(group);
+    cgroupRemoveDirsKeepError(group);
     return NULL;
 }
 
