@@ -229,6 +229,7 @@ virDomainNetDefFree(virDomainNetDef *net)
     g_free(net->ifname);
     g_free(net->alias);
     g_free(net->filterref);
+    g_free(net->tapfds); /* closed by their owner, the QEMU driver */
     virNWFilterParamsFree(net->filterparams);
     virNetDevBandwidthFree(net->bandwidth);
     virDomainNetUserClear(net);
@@ -403,7 +404,9 @@ netCopy(const virDomainNetDef *src)
     *dst = *src;
     dst->network = g_strdup(src->network);
     dst->bridge = g_strdup(src->bridge);
-    dst->hasTapfd = false; /* a descriptor belongs to one definition */
+    /* descriptors belong to one definition */
+    dst->tapfds = NULL;
+    dst->ntapfds = 0;
     dst->model = g_strdup(src->model);
     dst->ifname = g_strdup(src->ifname);
     dst->alias = g_strdup(src->alias);

@@ -426,17 +426,59 @@ typedef struct {
     size_t nranges;
 } virDomainNetPortForward;
 
+/* <interface><driver>'s offloads: <host ...> and <guest ...> (libvirt's
+ * names in this order, which is also its formatting order) */
+typedef enum {
+    VIR_DOMAIN_NET_HOST_CSUM = 0,
+    VIR_DOMAIN_NET_HOST_GSO,
+    VIR_DOMAIN_NET_HOST_TSO4,
+    VIR_DOMAIN_NET_HOST_TSO6,
+    VIR_DOMAIN_NET_HOST_ECN,
+    VIR_DOMAIN_NET_HOST_UFO,
+    VIR_DOMAIN_NET_HOST_MRG_RXBUF,
+    VIR_DOMAIN_NET_HOST_LAST
+} virDomainNetHostOffload;
+
+typedef enum {
+    VIR_DOMAIN_NET_GUEST_CSUM = 0,
+    VIR_DOMAIN_NET_GUEST_TSO4,
+    VIR_DOMAIN_NET_GUEST_TSO6,
+    VIR_DOMAIN_NET_GUEST_ECN,
+    VIR_DOMAIN_NET_GUEST_UFO,
+    VIR_DOMAIN_NET_GUEST_LAST
+} virDomainNetGuestOffload;
+
+extern const char *const virDomainNetHostOffloadNames[VIR_DOMAIN_NET_HOST_LAST];
+extern const char *const virDomainNetGuestOffloadNames[VIR_DOMAIN_NET_GUEST_LAST];
+
+/* <interface><driver> of a virtio model (libvirt 9.0 reads it for no other
+ * model: there it is dropped). Plain values, 0 when not given. */
+typedef struct {
+    int name;      /* 1 'qemu', 2 'vhost' (libvirt's virDomainNetDriverType) */
+    int txmode;    /* 1 'iothread', 2 'timer' */
+    int ioeventfd; /* virDomainTristateSwitch, as the next ones */
+    int eventIdx;
+    unsigned int queues; /* 0: one queue pair (queues='1' is kept as 0, as libvirt) */
+    unsigned int rxQueueSize;
+    unsigned int txQueueSize;
+    int rss;
+    int rssHashReport;
+    int host[VIR_DOMAIN_NET_HOST_LAST];
+    int guest[VIR_DOMAIN_NET_GUEST_LAST];
+} virDomainNetDriver;
+
 typedef struct {
     int type; /* virDomainNetType */
     unsigned char mac[6];
-    bool macSet;   /* false: none given (the driver generates one) */
-    char *network; /* <source network=...> for type network */
-    char *bridge;  /* <source bridge=...> for type bridge */
-    /* Runtime only, never formatted: the tap QEMU gets as a descriptor
-     * (set by the QEMU driver just before it starts QEMU). */
+    bool macSet;    /* false: none given (the driver generates one) */
+    char *network;  /* <source network=...> for type network */
+    char *bridge;   /* <source bridge=...> for type bridge */
     int managedTap; /* <target managed=...>: 0 absent, 1 yes, 2 no */
-    bool hasTapfd;
-    int tapfd;
+    /* Runtime only, never formatted: the tap QEMU gets as descriptors, one
+     * per queue (set by the QEMU driver just before it starts QEMU or
+     * plugs the interface in; NULL/0 otherwise, and in a copy) */
+    int *tapfds;
+    size_t ntapfds;
     char *model;                 /* <model type=...>, e.g. "virtio"; may be NULL */
     char *ifname;                /* <target dev=...>; may be NULL */
     virDomainDeviceAddress addr; /* <address>; type NONE when absent */
@@ -470,6 +512,8 @@ typedef struct {
     char *passtSocket;
     /* <bandwidth> (netdev_bandwidth_conf.h); NULL when it sets nothing */
     virNetDevBandwidth *bandwidth;
+    /* <driver> (domain_net_conf.c); all 0 when absent or not virtio */
+    virDomainNetDriver driver;
 } virDomainNetDef;
 
 typedef enum {
@@ -1381,6 +1425,9 @@ virStorageAuthDef *virStorageAuthDefCopy(const virStorageAuthDef *auth);
  * source (an empty cdrom or floppy names none). */
 bool virDomainDiskHasMedia(const virDomainDiskDef *disk);
 void virDomainNetDefFree(virDomainNetDef *net);
+/* True for libvirt's virtio NIC models (virtio, virtio-transitional,
+ * virtio-non-transitional): the ones whose <driver> is read. */
+bool virDomainNetIsVirtioModel(const virDomainNetDef *net);
 void virDomainChrDefFree(virDomainChrDef *chr);
 void virDomainControllerDefFree(virDomainControllerDef *ctrl);
 void virDomainChannelDefFree(virDomainChannelDef *chan);

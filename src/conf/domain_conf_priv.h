@@ -293,6 +293,12 @@ void virDomainNetUserFormat(GString *buf, int indent, const virDomainNetDef *net
 void virDomainNetUserClear(virDomainNetDef *net);
 void virDomainNetUserCopy(virDomainNetDef *dst, const virDomainNetDef *src);
 
+/* domain_net_conf.c: <driver> of the interface element @node into
+ * net->driver, read only for a virtio model as libvirt 9.0 reads it (its
+ * parse errors); 0 or -1. Format it after <model> (nothing when empty). */
+int virDomainNetDriverParse(virDomainNetDef *net, xmlNodePtr node);
+void virDomainNetDriverFormat(GString *buf, int indent, const virDomainNetDef *net);
+
 /* ---- domain_numa_conf.c: <cpu><numa>, <memoryBacking>, <maxMemory>,
  * <numatune><memnode> (libvirt's messages; -1 with the error reported) ---- */
 /* The <numa> of <cpu> element @cpu (after <vcpu> is parsed), with

@@ -667,7 +667,7 @@ parseNet(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
     }
 
     if (virDomainDeviceAddressParse(node, &net->addr) < 0 ||
-        virDomainNetUserParse(net, node) < 0)
+        virDomainNetDriverParse(net, node) < 0 || virDomainNetUserParse(net, node) < 0)
         return -1;
     {
         /* floor only where a network can guarantee it */
@@ -1143,6 +1143,15 @@ static const virDomainXMLAttrRule netAttrs[] = {
     { "model", (const char *const[]){ "type", NULL } },
     { "target", (const char *const[]){ "dev", "managed", NULL } },
     { "link", (const char *const[]){ "state", NULL } },
+    /* libvirt's virtio options (iommu, ats, packed, page_per_vq) are not
+     * carried: refused by name */
+    { "driver", (const char *const[]){ "name", "txmode", "ioeventfd", "event_idx",
+                                       "queues", "rx_queue_size", "tx_queue_size", "rss",
+                                       "rss_hash_report", NULL } },
+    { "driver/host", (const char *const[]){ "csum", "gso", "tso4", "tso6", "ecn", "ufo",
+                                            "mrg_rxbuf", NULL } },
+    { "driver/guest",
+      (const char *const[]){ "csum", "tso4", "tso6", "ecn", "ufo", NULL } },
     { "backend", (const char *const[]){ "type", "logFile", NULL } },
     { "ip", (const char *const[]){ "address", "family", "prefix", NULL } },
     { "portForward", (const char *const[]){ "proto", "address", "dev", NULL } },
@@ -1245,9 +1254,10 @@ static const char *const diskNetChildren[] = {
     NULL,
 };
 static const char *const netChildren[] = {
-    "mac",     "mac/",     "source", "source/",     "model",     "model/",
-    "target",  "target/",  "link",   "link/",       "address",   "filterref",
-    "backend", "backend/", "ip",     "portForward", "bandwidth", NULL,
+    "mac",     "mac/",        "source",       "source/",     "model",     "model/",
+    "target",  "target/",     "link",         "link/",       "address",   "filterref",
+    "backend", "backend/",    "ip",           "portForward", "bandwidth", "driver",
+    "driver/", "driver/host", "driver/guest", NULL,
 };
 static const char *const chrChildren[] = {
     "source", "source/", "target", "target/", "target/model", NULL,

@@ -602,6 +602,7 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net, unsigned int flags)
         attr(ctx->buf, "type", net->model);
         g_string_append(ctx->buf, "/>\n");
     }
+    virDomainNetDriverFormat(ctx->buf, ctx->indent, net);
     virDomainNetUserFormat(ctx->buf, ctx->indent, net, 'b');
     if (net->filterref)
         virNWFilterParamsFormat(ctx->buf, ctx->indent, net->filterref, net->filterparams);

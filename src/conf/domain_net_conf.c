@@ -1,4 +1,4 @@
-/* domain_net_conf.c: <interface>'s passt backend, guest-side <ip>s and <portForward>s */
+/* domain_net_conf.c: <interface>'s <driver>, passt backend, guest-side <ip>s and <portForward>s */
 
 #define G_LOG_DOMAIN "virtkit.conf.net"
 
@@ -338,4 +338,131 @@ virDomainNetUserCopy(virDomainNetDef *dst, const virDomainNetDef *src)
         d->ranges =
             s->nranges ? g_memdup2(s->ranges, s->nranges * sizeof(*s->ranges)) : NULL;
     }
+}
+
+const char *const virDomainNetHostOffloadNames[VIR_DOMAIN_NET_HOST_LAST] = {
+    "csum", "gso", "tso4", "tso6", "ecn", "ufo", "mrg_rxbuf",
+};
+const char *const virDomainNetGuestOffloadNames[VIR_DOMAIN_NET_GUEST_LAST] = {
+    "csum", "tso4", "tso6", "ecn", "ufo",
+};
+static const char *const netDriverNames[] = { "default", "qemu", "vhost" };
+static const char *const netTxModeNames[] = { "default", "iothread", "timer" };
+static const char *const netSwitchNames[] = { "default", "on", "off" };
+
+bool
+virDomainNetIsVirtioModel(const virDomainNetDef *net)
+{
+    return g_strcmp0(net->model, "virtio") == 0 ||
+           g_strcmp0(net->model, "virtio-transitional") == 0 ||
+           g_strcmp0(net->model, "virtio-non-transitional") == 0;
+}
+
+/* libvirt's virXMLPropEnum / virXMLPropTristateSwitch: absent leaves *out
+ * 0; the first name ("default", "absent") is not a value one may write */
+static int
+netPropEnum(xmlNodePtr node, const char *name, const char *const *names, int last,
+            int *out)
+{
+    g_autofree char *str = virDomainXMLProp(node, name);
+    int v;
+
+    if (!str)
+        return 0;
+    if ((v = virDomainEnumFromString(names, last, str)) <= 0) {
+        virDomainXMLReportInvalidAttr(name, node, str);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int
+virDomainNetDriverParse(virDomainNetDef *net, xmlNodePtr node)
+{
+    xmlNodePtr driver = virDomainXMLChild(node, "driver");
+    virDomainNetDriver d = { 0 };
+    xmlNodePtr sub;
+
+    if (!driver || !virDomainNetIsVirtioModel(net))
+        return 0;
+    if (netPropEnum(driver, "name", netDriverNames, G_N_ELEMENTS(netDriverNames),
+                    &d.name) < 0 ||
+        netPropEnum(driver, "txmode", netTxModeNames, G_N_ELEMENTS(netTxModeNames),
+                    &d.txmode) < 0 ||
+        netPropEnum(driver, "ioeventfd", netSwitchNames, 3, &d.ioeventfd) < 0 ||
+        netPropEnum(driver, "event_idx", netSwitchNames, 3, &d.eventIdx) < 0 ||
+        netPropUInt(driver, "queues", &d.queues) < 0 ||
+        netPropUInt(driver, "rx_queue_size", &d.rxQueueSize) < 0 ||
+        netPropUInt(driver, "tx_queue_size", &d.txQueueSize) < 0 ||
+        netPropEnum(driver, "rss", netSwitchNames, 3, &d.rss) < 0 ||
+        netPropEnum(driver, "rss_hash_report", netSwitchNames, 3, &d.rssHashReport) < 0)
+        return -1;
+    /* one queue pair is what every NIC has: libvirt keeps no '1' */
+    if (d.queues == 1)
+        d.queues = 0;
+    if ((sub = virDomainXMLChild(driver, "host"))) {
+        for (int i = 0; i < VIR_DOMAIN_NET_HOST_LAST; i++)
+            if (netPropEnum(sub, virDomainNetHostOffloadNames[i], netSwitchNames, 3,
+                            &d.host[i]) < 0)
+                return -1;
+    }
+    if ((sub = virDomainXMLChild(driver, "guest"))) {
+        for (int i = 0; i < VIR_DOMAIN_NET_GUEST_LAST; i++)
+            if (netPropEnum(sub, virDomainNetGuestOffloadNames[i], netSwitchNames, 3,
+                            &d.guest[i]) < 0)
+                return -1;
+    }
+    net->driver = d;
+    return 0;
+}
+
+static void
+netSwitchAttr(GString *buf, const char *name, int v)
+{
+    if (v)
+        g_string_append_printf(buf, " %s='%s'", name, netSwitchNames[v]);
+}
+
+void
+virDomainNetDriverFormat(GString *buf, int indent, const virDomainNetDef *net)
+{
+    const virDomainNetDriver *d = &net->driver;
+    g_autoptr(GString) attrs = g_string_new(NULL);
+    g_autoptr(GString) host = g_string_new(NULL);
+    g_autoptr(GString) guest = g_string_new(NULL);
+
+    if (!virDomainNetIsVirtioModel(net))
+        return;
+    if (d->name)
+        g_string_append_printf(attrs, " name='%s'", netDriverNames[d->name]);
+    if (d->txmode)
+        g_string_append_printf(attrs, " txmode='%s'", netTxModeNames[d->txmode]);
+    netSwitchAttr(attrs, "ioeventfd", d->ioeventfd);
+    netSwitchAttr(attrs, "event_idx", d->eventIdx);
+    if (d->queues)
+        g_string_append_printf(attrs, " queues='%u'", d->queues);
+    if (d->rxQueueSize)
+        g_string_append_printf(attrs, " rx_queue_size='%u'", d->rxQueueSize);
+    if (d->txQueueSize)
+        g_string_append_printf(attrs, " tx_queue_size='%u'", d->txQueueSize);
+    netSwitchAttr(attrs, "rss", d->rss);
+    netSwitchAttr(attrs, "rss_hash_report", d->rssHashReport);
+    for (int i = 0; i < VIR_DOMAIN_NET_HOST_LAST; i++)
+        netSwitchAttr(host, virDomainNetHostOffloadNames[i], d->host[i]);
+    for (int i = 0; i < VIR_DOMAIN_NET_GUEST_LAST; i++)
+        netSwitchAttr(guest, virDomainNetGuestOffloadNames[i], d->guest[i]);
+    if (!attrs->len && !host->len && !guest->len)
+        return;
+    g_string_append_printf(buf, "%*s<driver%s", indent, "", attrs->str);
+    if (!host->len && !guest->len) {
+        g_string_append(buf, "/>\n");
+        return;
+    }
+    g_string_append(buf, ">\n");
+    if (host->len)
+        g_string_append_printf(buf, "%*s<host%s/>\n", indent + 2, "", host->str);
+    if (guest->len)
+        g_string_append_printf(buf, "%*s<guest%s/>\n", indent + 2, "", guest->str);
+    g_string_append_printf(buf, "%*s</driver>\n", indent, "");
 }

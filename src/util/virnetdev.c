@@ -170,7 +170,7 @@ virNetDevTapDelete(const char *ifname)
 
 int
 virNetDevTapCreate(const char *templ, const char *bridge, const unsigned char *mac,
-                   unsigned int mtu, char **ifname)
+                   unsigned int mtu, bool multiQueue, char **ifname)
 {
     int fd = -1;
     struct ifreq ifr;
@@ -184,7 +184,8 @@ virNetDevTapCreate(const char *templ, const char *bridge, const unsigned char *m
         return -1;
     }
     memset(&ifr, 0, sizeof(ifr));
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+    ifr.ifr_flags =
+        IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | (multiQueue ? IFF_MULTI_QUEUE : 0);
     /* with "%d" in the name the kernel picks the first free number */
     g_strlcpy(ifr.ifr_name, templ, sizeof(ifr.ifr_name));
     if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
@@ -231,7 +232,7 @@ error:
 }
 
 int
-virNetDevTapOpen(const char *ifname)
+virNetDevTapOpen(const char *ifname, bool multiQueue)
 {
     struct ifreq ifr;
     int fd;
@@ -246,7 +247,8 @@ virNetDevTapOpen(const char *ifname)
         return -1;
     }
     memset(&ifr, 0, sizeof(ifr));
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+    ifr.ifr_flags =
+        IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | (multiQueue ? IFF_MULTI_QUEUE : 0);
     g_strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
     if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
         virReportSystemError(errno, "Unable to open tap device %s", ifname);

@@ -26,20 +26,23 @@ bool virNetDevExists(const char *name);
 /* Make a tap named after @templ ("vnet%d": the first free one; or a fixed
  * name), owned by root, with @mac (the guest's MAC with its first byte
  * made 0xfe, as libvirt does), @mtu (0: the bridge's), plugged into
- * @bridge (may be NULL) and up. Returns the fd of the tap open on
- * /dev/net/tun (the caller hands it to QEMU) and *@ifname, or -1. */
+ * @bridge (may be NULL) and up; @multiQueue: a multiqueue tap (each
+ * further queue opened with virNetDevTapOpen(name, true)). Returns the
+ * fd of the tap open on /dev/net/tun (the caller hands it to QEMU) and
+ * *@ifname, or -1. */
 int virNetDevTapCreate(const char *templ, const char *bridge, const unsigned char *mac,
-                       unsigned int mtu, char **ifname);
+                       unsigned int mtu, bool multiQueue, char **ifname);
 /* Delete a tap (quiet). */
 int virNetDevTapDelete(const char *ifname);
 
 /* virNetDevRunCommand for clean-up: nothing reported, true on success. */
 bool virNetDevRunQuiet(const char *const *argv);
 
-/* Open the existing tap @ifname that someone else made and manages
- * (libvirt's <target dev='T' managed='no'/>): nothing about it changes.
- * The fd, or -1 (ENODEV when it does not exist). */
-int virNetDevTapOpen(const char *ifname);
+/* Open the existing tap @ifname (one someone else made and manages,
+ * libvirt's <target dev='T' managed='no'/>, or one more queue of a
+ * multiqueue tap: @multiQueue): nothing about it changes. The fd, or -1
+ * (ENODEV when it does not exist). */
+int virNetDevTapOpen(const char *ifname, bool multiQueue);
 
 /* Plug @ifname into @bridge (NULL: out of any bridge). 0, or -1 with
  * virNetDevRunCommand's error. */

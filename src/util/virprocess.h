@@ -47,7 +47,7 @@ typedef struct {
 int virProcessSpawn(const virProcessSpawnOpts *opts, pid_t *pid, int *pidfd);
 
 /* At most this many @keepfds. */
-#define VIR_PROCESS_MAX_KEEPFDS 16
+#define VIR_PROCESS_MAX_KEEPFDS 48
 
 /*
  * Held spawn: like virProcessSpawn, but the child stops just before exec

@@ -36,7 +36,7 @@
 # Values generated when the input has none (uuid, MAC) are not compared.
 #
 # Usage: sudo tests/conf/domxml-audit.py --src LIBVIRT-9.0.0-DIR [--build build]
-#            [--json FILE] [--only SUBSTRING] [--limit N] [-v]
+#            [--json FILE] [--only SUBSTRING[,SUBSTRING...]] [--limit N] [-v]
 #        sudo tests/conf/domxml-audit.py --xml FILE.xml...   (e.g. a new
 #            xml2argv fixture: its class, and the diff where both accept)
 import argparse
@@ -248,7 +248,8 @@ def main():
     ap.add_argument("--xml", nargs="+", help="these files instead of libvirt's corpus")
     ap.add_argument("--build", default=os.path.join(here, "..", "..", "build"))
     ap.add_argument("--json", help="write every case's result there")
-    ap.add_argument("--only", help="only inputs whose name contains this")
+    ap.add_argument("--only", help="only inputs whose name contains this (or one of these, "
+                    "comma-separated)")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--reduce", action="store_true",
@@ -268,7 +269,7 @@ def main():
     inputs = corpus(args.src) if args.src else \
         [(os.path.basename(f)[:-4], open(f, encoding="utf-8").read()) for f in args.xml]
     for name, text in inputs:
-        if args.only and args.only not in name:
+        if args.only and not any(o in name for o in args.only.split(",")):
             continue
         why = keep(text, known)
         if why:

@@ -93,63 +93,6 @@ qemuNetAlias(const virDomainNetDef *net, size_t idx)
     return net->alias ? g_strdup(net->alias) : g_strdup_printf("net%zu", idx);
 }
 
-/* JSON string @str (quotes included) into @buf */
-static void
-qemuJSONString(GString *buf, const char *str)
-{
-    g_string_append_c(buf, '"');
-    for (const unsigned char *p = (const unsigned char *)str; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            g_string_append_printf(buf, "\\%c", *p);
-        else if (*p < 0x20)
-            g_string_append_printf(buf, "\\u%04x", *p);
-        else
-            g_string_append_c(buf, *p);
-    }
-    g_string_append_c(buf, '"');
-}
-
-/* A passt interface: QEMU 7.2's stream netdev on passt's socket, in the
- * JSON form libvirt 9.0 gives QEMU >= 7.2 (-netdev takes JSON since the
- * dgram type); the socket is the one the driver started passt on (an
- * argv built for display names it by the alias). */
-static void
-qemuBuildPasstNetdev(GPtrArray *a, const virDomainNetDef *net, const char *alias)
-{
-    g_autoptr(GString) buf =
-        g_string_new("{\"type\":\"stream\",\"addr\":{\"type\":\"unix\",\"path\":");
-    g_autofree char *path = net->passtSocket ? g_strdup(net->passtSocket)
-                                             : g_strdup_printf("passt-%s.socket", alias);
-
-    qemuJSONString(buf, path);
-    g_string_append_printf(buf, "},\"server\":false,\"id\":\"host%s\"}", alias);
-    g_ptr_array_add(a, g_string_free(g_steal_pointer(&buf), FALSE));
-}
-
-/* QEMU's own user networking, with the guest side's network of <ip> as
- * libvirt 9.0 gives it (net=A/P, ipv6-prefix=, ipv6-prefixlen=) */
-static void
-qemuBuildUserNetdev(GPtrArray *a, const virDomainNetDef *net, const char *alias)
-{
-    g_autoptr(GString) buf = g_string_new("user");
-
-    for (size_t i = 0; i < net->nips; i++) {
-        const virDomainNetIPAddr *ip = &net->ips[i];
-
-        if (!ip->ipv6) {
-            g_string_append_printf(buf, ",net=%s", ip->address);
-            if (ip->prefix)
-                g_string_append_printf(buf, "/%u", ip->prefix);
-        } else {
-            g_string_append_printf(buf, ",ipv6-prefix=%s", ip->address);
-            if (ip->prefix)
-                g_string_append_printf(buf, ",ipv6-prefixlen=%u", ip->prefix);
-        }
-    }
-    g_string_append_printf(buf, ",id=host%s", alias);
-    g_ptr_array_add(a, g_string_free(g_steal_pointer(&buf), FALSE));
-}
-
 const char *
 qemuDiskStorageDriver(int type)
 {
@@ -1325,45 +1268,8 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         }
     }
     qemuBuildFilesystems(a, def);
-    for (size_t i = 0; i < def->nnets; i++) {
-        const virDomainNetDef *net = def->nets[i];
-        unsigned char mac[6];
-
-        if (net->macSet) {
-            memcpy(mac, net->mac, sizeof(mac));
-        } else {
-            /* Not filled in by the driver: stable per domain and NIC. */
-            mac[0] = 0x52;
-            mac[1] = 0x54;
-            mac[2] = 0x00;
-            mac[3] = def->uuid[0];
-            mac[4] = def->uuid[1];
-            mac[5] = (unsigned char)(def->uuid[2] + i);
-        }
-        g_autofree char *alias = qemuNetAlias(net, i);
-
-        add(a, "-netdev");
-        if (net->hasTapfd)
-            /* a tap the driver opened (qemu_interface.c); no vhost under TCG */
-            addf(a, "tap,fd=%d,id=host%s", net->tapfd, alias);
-        else if (net->type != VIR_DOMAIN_NET_TYPE_USER)
-            /* not prepared (an argv built for display): QEMU's own tap */
-            addf(a, "tap,%s%s%sscript=no,downscript=no,id=host%s",
-                 net->ifname ? "ifname=" : "", net->ifname ? net->ifname : "",
-                 net->ifname ? "," : "", alias);
-        else if (net->backendType == VIR_DOMAIN_NET_BACKEND_PASST)
-            qemuBuildPasstNetdev(a, net, alias);
-        else
-            qemuBuildUserNetdev(a, net, alias);
-        add(a, "-device");
-        {
-            g_autofree char *pci = qemuPCIAddrProps(def, &net->addr);
-
-            addf(a, "%s,netdev=host%s,id=%s,mac=%02x:%02x:%02x:%02x:%02x:%02x%s",
-                 qemuNetModel(net), alias, alias, mac[0], mac[1], mac[2], mac[3], mac[4],
-                 mac[5], pci);
-        }
-    }
+    if (qemuBuildNets(a, def) < 0)
+        return NULL;
     qemuBuildSmartcards(a, def);
     for (size_t i = 0; i < def->nserials; i++) {
         const virDomainChrDef *chr = def->serials[i];

@@ -73,6 +73,19 @@ const char *qemuSoundDevice(const char *model);
 const char *qemuRNGModel(const virDomainRNGDef *rng);
 /* QEMU's device for an interface model, or NULL if there is none. */
 const char *qemuNetModel(const virDomainNetDef *net);
+/* The virtio-net properties of @net's <driver> in libvirt 9.0's order
+ * (tx, ioeventfd, event_idx, the offloads, mq and vectors, queue sizes,
+ * rss, hash), the same at start and hotplug: @props (room for
+ * QEMU_NET_DEV_PROPS_MAX) filled, their number returned (0 for another
+ * model). Names and strings are static. */
+#define QEMU_NET_DEV_PROPS_MAX 24
+typedef struct {
+    const char *name;
+    char type; /* 'b' a boolean (num 1 on, 0 off), 'u' num, 's' str */
+    unsigned int num;
+    const char *str;
+} qemuNetDevProp;
+size_t qemuNetDeviceProps(const virDomainNetDef *net, qemuNetDevProp *props);
 /* qemu_command_panic.c: -device pvpanic[,ioport=N] for each ISA panic
  * device of @def, appended to @argv (libvirt puts them after -sandbox);
  * whether @def has a panic of model hyperv (-cpu ...,hv-crash). */

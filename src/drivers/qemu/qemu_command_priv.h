@@ -36,3 +36,8 @@ char *qemuPCIAddrProps(const virDomainDef *def, const virDomainDeviceAddress *ad
  * devices, as libvirt 9.0 writes them. */
 void qemuBuildGraphics(GPtrArray *a, const virDomainDef *def);
 void qemuBuildVideos(GPtrArray *a, const virDomainDef *def);
+
+/* qemu_command_net.c: -netdev and -device for each interface of @def
+ * (after the disks and filesystems); -1 with libvirt's error for an
+ * interface that cannot start as it is (qemuValidateNetForStart). */
+int qemuBuildNets(GPtrArray *a, const virDomainDef *def);

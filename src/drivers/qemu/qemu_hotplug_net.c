@@ -54,7 +54,7 @@ qemuHotplugCheckNet(const virDomainNetDef *net)
                        net->model ? net->model : "");
         return -1;
     }
-    if (qemuValidateNetGuestIP(net) < 0 || qemuBandwidthCheck(net) < 0)
+    if (qemuValidateNet(net) < 0 || qemuBandwidthCheck(net) < 0)
         return -1;
     return qemuProcessCheckNetFilter(net);
 }
@@ -160,6 +160,8 @@ qemuHotplugAttachNetLive(qemuDriver *driver, virDomainObj *obj, virDomainNetDef 
     if (qemuHotplugCheckNet(net) < 0)
         return -1;
     qemuHotplugNetGenerateMAC(net);
+    if (qemuValidateNetForStart(net, net->mac) < 0)
+        return -1;
 
     /* a slot: the one the XML names, else the first free one (q35: an
      * empty pcie-root-port; pc: a slot of pci.0) */
@@ -189,27 +191,39 @@ qemuHotplugAttachNetLive(qemuDriver *driver, virDomainObj *obj, virDomainNetDef 
 
     netdev = json_object_new_object();
     json_object_object_add(netdev, "id", json_object_new_string(hostId));
-    if (net->hasTapfd) {
-        fdname = g_strdup_printf("fd-%s", alias);
-        virDomainObjUnlock(obj);
-        {
-            qemuMonitor *mon = qemuDomainPriv(obj)->mon;
-            int rc = mon ? qemuMonitorSendFileHandle(mon, fdname, net->tapfd,
-                                                     QEMU_MONITOR_TIMEOUT_MS)
-                         : -1;
+    if (net->ntapfds) {
+        /* each queue's descriptor under a name of its own ("fds" joins
+         * them for more than one), as at start */
+        g_autoptr(GString) names = g_string_new(NULL);
 
-            if (!mon)
-                virReportError(VIR_ERR_OPERATION_FAILED, "%s",
-                               "QEMU monitor is not connected");
-            virDomainObjLock(obj);
-            if (rc < 0)
-                goto rollback;
+        for (size_t q = 0; q < net->ntapfds; q++) {
+            g_free(fdname);
+            fdname = net->ntapfds > 1 ? g_strdup_printf("fd-%s-%zu", alias, q)
+                                      : g_strdup_printf("fd-%s", alias);
+            virDomainObjUnlock(obj);
+            {
+                qemuMonitor *mon = qemuDomainPriv(obj)->mon;
+                int rc = mon ? qemuMonitorSendFileHandle(mon, fdname, net->tapfds[q],
+                                                         QEMU_MONITOR_TIMEOUT_MS)
+                             : -1;
+
+                if (!mon)
+                    virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                                   "QEMU monitor is not connected");
+                virDomainObjLock(obj);
+                if (rc < 0)
+                    goto rollback;
+            }
+            g_string_append_printf(names, "%s%s", q ? ":" : "", fdname);
         }
-        /* QEMU holds its own copy now */
-        close(net->tapfd);
-        net->hasTapfd = false;
+        /* QEMU holds its own copies now */
+        for (size_t q = 0; q < net->ntapfds; q++)
+            close(net->tapfds[q]);
+        g_clear_pointer(&net->tapfds, g_free);
         json_object_object_add(netdev, "type", json_object_new_string("tap"));
-        json_object_object_add(netdev, "fd", json_object_new_string(fdname));
+        json_object_object_add(netdev, net->ntapfds > 1 ? "fds" : "fd",
+                               json_object_new_string(names->str));
+        net->ntapfds = 0;
     } else if (net->backendType == VIR_DOMAIN_NET_BACKEND_PASST) {
         json_object *addr = json_object_new_object();
 
@@ -239,6 +253,18 @@ qemuHotplugAttachNetLive(qemuDriver *driver, virDomainObj *obj, virDomainNetDef 
     slot = g_strdup_printf("0x%x", addr.slot);
     dev = json_object_new_object();
     json_object_object_add(dev, "driver", json_object_new_string(model));
+    {
+        /* the <driver>'s properties, as on the command line */
+        qemuNetDevProp props[QEMU_NET_DEV_PROPS_MAX];
+        size_t nprops = qemuNetDeviceProps(net, props);
+
+        for (size_t p = 0; p < nprops; p++)
+            json_object_object_add(
+                dev, props[p].name,
+                props[p].type == 'b'   ? json_object_new_boolean(props[p].num)
+                : props[p].type == 'u' ? json_object_new_int64(props[p].num)
+                                       : json_object_new_string(props[p].str));
+    }
     json_object_object_add(dev, "netdev", json_object_new_string(hostId));
     json_object_object_add(dev, "id", json_object_new_string(alias));
     json_object_object_add(dev, "mac", json_object_new_string(mac));

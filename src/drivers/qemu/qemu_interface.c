@@ -425,6 +425,17 @@ qemuInterfaceBridgeHelper(const char *bridge, bool vnetHdr, char **ifname)
     return fd;
 }
 
+/* Close the tap descriptors @net still holds (QEMU has its copies, or
+ * the start failed). */
+static void
+qemuInterfaceCloseTapfds(virDomainNetDef *net)
+{
+    for (size_t i = 0; i < net->ntapfds; i++)
+        close(net->tapfds[i]);
+    g_clear_pointer(&net->tapfds, g_free);
+    net->ntapfds = 0;
+}
+
 static bool
 qemuInterfaceHasTap(const virDomainNetDef *net)
 {
@@ -438,6 +449,9 @@ qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t id
 {
     g_autofree char *bridge = NULL;
     g_autofree char *ifname = NULL;
+    g_autofree int *fds = NULL;
+    size_t nfds = 0;
+    unsigned int queues = MAX(net->driver.queues, 1);
     const char *templ = "vnet%d";
     int fd;
 
@@ -480,25 +494,43 @@ qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t id
                            "target dev must be supplied when managed='no'");
             goto error;
         }
-        if ((fd = virNetDevTapOpen(net->ifname)) < 0)
+        if ((fd = virNetDevTapOpen(net->ifname, queues > 1)) < 0)
             goto error;
         ifname = g_strdup(net->ifname);
     } else if (bridge && geteuid() != 0) {
-        /* session mode: taps are qemu-bridge-helper's to make, as libvirt's */
+        /* session mode: taps are qemu-bridge-helper's to make, as libvirt's;
+         * the helper hands over one queue only (libvirt then uses one) */
         bool vnetHdr = net->model && g_str_has_prefix(net->model, "virtio");
 
         if ((fd = qemuInterfaceBridgeHelper(bridge, vnetHdr, &ifname)) < 0)
             goto error;
-    } else if ((fd = virNetDevTapCreate(templ, bridge, net->mac, 0, &ifname)) < 0) {
+        if (queues > 1)
+            g_debug("interface %zu of '%s': one queue through the bridge helper", idx,
+                    def->name);
+        queues = 1;
+    } else if ((fd = virNetDevTapCreate(templ, bridge, net->mac, 0, queues > 1,
+                                        &ifname)) < 0) {
         goto error;
+    }
+    /* <driver queues='N'>: the tap's other queues, a descriptor each */
+    fds = g_new(int, queues);
+    fds[nfds++] = fd;
+    while (nfds < queues) {
+        if ((fds[nfds] = virNetDevTapOpen(ifname, true)) < 0) {
+            while (nfds > 0)
+                close(fds[--nfds]);
+            if (!(net->type == VIR_DOMAIN_NET_TYPE_ETHERNET && net->managedTap == 2))
+                virNetDevTapDelete(ifname);
+            goto error;
+        }
+        nfds++;
     }
     g_free(net->ifname);
     net->ifname = g_steal_pointer(&ifname);
-    net->tapfd = fd;
-    net->hasTapfd = true;
+    net->tapfds = g_steal_pointer(&fds);
+    net->ntapfds = nfds;
     if (qemuInterfaceFilterCreate(def, net) < 0) {
-        close(fd);
-        net->hasTapfd = false;
+        qemuInterfaceCloseTapfds(net);
         if (net->managedTap != 2)
             virNetDevTapDelete(net->ifname);
         goto error;
@@ -536,14 +568,15 @@ qemuInterfacePrepare(virDomainDef *def, int *keepfds, size_t *nkeep, size_t maxk
         net->alias = g_strdup_printf("net%zu", i);
         if (!qemuInterfaceHasTap(net))
             continue;
-        if (*nkeep >= maxkeep) {
+        if (*nkeep + MAX(net->driver.queues, 1) > maxkeep) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                           "too many tap interfaces for one guest");
+                           "too many tap interfaces or queues for one guest");
             goto error;
         }
         if (qemuInterfacePrepareNet(def, net, i) < 0)
             goto error;
-        keepfds[(*nkeep)++] = net->tapfd;
+        for (size_t q = 0; q < net->ntapfds; q++)
+            keepfds[(*nkeep)++] = net->tapfds[q];
     }
     return 0;
 
@@ -555,23 +588,14 @@ error:
 void
 qemuInterfaceCloseFds(virDomainDef *def)
 {
-    for (size_t i = 0; i < def->nnets; i++) {
-        virDomainNetDef *net = def->nets[i];
-
-        if (net->hasTapfd) {
-            close(net->tapfd);
-            net->hasTapfd = false;
-        }
-    }
+    for (size_t i = 0; i < def->nnets; i++)
+        qemuInterfaceCloseTapfds(def->nets[i]);
 }
 
 void
 qemuInterfaceCleanupNet(virDomainNetDef *net)
 {
-    if (net->hasTapfd) {
-        close(net->tapfd);
-        net->hasTapfd = false;
-    }
+    qemuInterfaceCloseTapfds(net);
     qemuInterfacePortDelete(net);
     qemuPasstStop(net);
     if (!qemuInterfaceHasTap(net) || !net->ifname)

@@ -12,11 +12,13 @@
  * be active), bridge (an existing host bridge) or ethernet (plugged
  * nowhere), make a tap ("vnetN" unless <target dev> names another one),
  * with the guest's MAC (its first byte 0xfe), plugged into the bridge and
- * up; record its name in <target dev> of the live definition and its
- * descriptor in the interface (hasTapfd/tapfd); an interface with a
+ * up, a multiqueue tap with a descriptor per queue when <driver queues='N'>
+ * asks (session mode: one, the bridge helper's); record its name in
+ * <target dev> of the live definition and its descriptors in the
+ * interface (tapfds/ntapfds); an interface with a
  * <filterref> gets its network filter binding on that tap (the nwfilter
- * driver of this process makes its rules); and add the descriptor to
- * @keepfds (at most @maxkeep). On failure the taps made so far are gone.
+ * driver of this process makes its rules); and add the descriptors to
+ * @keepfds (at most @maxkeep in all). On failure the taps made so far are gone.
  * 0, or -1 with libvirt's error (NO_NETWORK, "network 'N' is not active",
  * "Cannot get interface MTU on 'B'", ...). @def is the live definition,
  * the domain locked. Every interface gets its device id of the run,
@@ -25,7 +27,7 @@
 int qemuInterfacePrepare(virDomainDef *def, int *keepfds, size_t *nkeep, size_t maxkeep);
 
 /* The same for one interface @net (position @idx) of @def (a hotplug):
- * its port and tap made, the descriptor in net->tapfd (hasTapfd); nothing
+ * its port and tap made, the descriptors in net->tapfds; nothing
  * to do for type user. On failure nothing is left. 0 or -1. */
 int qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t idx);
 

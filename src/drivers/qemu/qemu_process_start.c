@@ -632,9 +632,9 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     int listenfd = -1;
     int clientfd = -1;
     int logfd = -1;
-    int keepfds[1 + 4 + QEMU_MAX_CHANNELS + 8 + 1 +
-                QEMU_MAX_MEMORY_FILES]; /* monitor, serials, channels, taps, incoming,
-                                           memory files */
+    int keepfds[1 + 4 + QEMU_MAX_CHANNELS + 32 + 1 +
+                QEMU_MAX_MEMORY_FILES]; /* monitor, serials, channels, tap queues,
+                                           incoming, memory files */
     int serialFds[4] = { -1, -1, -1, -1 };
     int chanFds[QEMU_MAX_CHANNELS];
     int memFds[QEMU_MAX_MEMORY_FILES];

@@ -1046,79 +1046,6 @@ qemuValidateDomainCpuForStart(const virDomainDef *def, const qemuCaps *caps)
     return 0;
 }
 
-int
-qemuValidateNetGuestIP(const virDomainNetDef *net)
-{
-    bool have4 = false;
-    bool have6 = false;
-
-    if (net->type != VIR_DOMAIN_NET_TYPE_USER) {
-        if (net->nips) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                           "Invalid attempt to set network interface guest-side IP route "
-                           "and/or address info, not supported by QEMU");
-            return -1;
-        }
-    }
-    for (size_t i = 0; i < net->nips; i++) {
-        const virDomainNetIPAddr *ip = &net->ips[i];
-
-        if (!ip->ipv6) {
-            if (have4) {
-                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                               "Only one IPv4 address per interface is allowed");
-                return -1;
-            }
-            have4 = true;
-            if (ip->prefix > 0 && (ip->prefix < 4 || ip->prefix > 27)) {
-                virReportError(VIR_ERR_XML_ERROR, "%s",
-                               "invalid prefix, must be in range of 4-27");
-                return -1;
-            }
-        } else {
-            if (have6) {
-                virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                               "Only one IPv6 address per interface is allowed");
-                return -1;
-            }
-            have6 = true;
-            if (ip->prefix > 0 && ip->prefix != 64) {
-                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                               "unsupported IPv6 address prefix='%u' - must be 64",
-                               ip->prefix);
-                return -1;
-            }
-        }
-    }
-    /* libvirt 9.0 forwards ports only through passt */
-    if (net->nportForwards && (net->type != VIR_DOMAIN_NET_TYPE_USER ||
-                               net->backendType != VIR_DOMAIN_NET_BACKEND_PASST)) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       "The <portForward> element can only be used with <interface "
-                       "type='user'> and its 'passt' backend");
-        return -1;
-    }
-    for (size_t i = 0; i < net->nportForwards; i++) {
-        const virDomainNetPortForward *pf = &net->portForwards[i];
-
-        for (size_t r = 0; r < pf->nranges; r++) {
-            const virDomainNetPortForwardRange *range = &pf->ranges[r];
-
-            /* passt takes ports 1-65535, an end after its start */
-            if (range->start < 1 || range->start > 65535 || range->end > 65535 ||
-                range->to > 65535 || (range->end && range->end < range->start) ||
-                (range->to && range->end &&
-                 range->to + (range->end - range->start) > 65535)) {
-                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                               "invalid port range %u-%u of a <portForward>",
-                               range->start, range->end);
-                return -1;
-            }
-        }
-    }
-    return 0;
-}
-
 /* libvirt 9.0's qemuValidateDomainWatchdogDef: where each model may sit */
 static int
 qemuValidateWatchdog(const virDomainWatchdogDef *wd)
@@ -1442,7 +1369,7 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
             return -1;
         }
         if (qemuValidateAddressType(&net->addr, "interface", PCI_ONLY) < 0 ||
-            qemuValidateNetGuestIP(net) < 0)
+            qemuValidateNet(net) < 0)
             return -1;
     }
     for (size_t i = 0; i < def->nserials; i++) {

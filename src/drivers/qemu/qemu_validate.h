@@ -34,11 +34,18 @@ int qemuValidateLifecycleAction(int onPoweroff, int onReboot, int onCrash);
  */
 int qemuValidateDomainCpuForStart(const virDomainDef *def, const qemuCaps *caps);
 
-/* The guest side of interface @net: its <ip>s (only type user: one IPv4
- * address with a prefix of 4-27, one IPv6 with 64, as libvirt 9.0) and
- * its <portForward>s (only with the passt backend, ports 1-65535). 0, or
- * -1 with libvirt's error. Also checked for a hotplugged interface. */
-int qemuValidateNetGuestIP(const virDomainNetDef *net);
+/* qemu_validate_net.c. The rules of interface @net alone: the guest side
+ * (its <ip>s: only type user: one IPv4 address with a prefix of 4-27, one
+ * IPv6 with 64, as libvirt 9.0; its <portForward>s: only with the passt
+ * backend, ports 1-65535) and its virtio <driver> (queue sizes powers of
+ * two). 0, or -1 with libvirt's error. Checked at define, start and
+ * hotplug. */
+int qemuValidateNet(const virDomainNetDef *net);
+/* The rules of @net that libvirt applies once its host side is known, at
+ * start and hotplug (not at define): several queues only on a tap (types
+ * network, bridge, ethernet). @mac: the MAC the error names. 0, or -1
+ * with CONFIG_UNSUPPORTED and libvirt's message. */
+int qemuValidateNetForStart(const virDomainNetDef *net, const unsigned char *mac);
 
 /* qemu_validate_scsi.c (part of the validator). SCSI controller @c of
  * @def: 0 when this driver runs it, 1 when its model cannot run here (the

@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""An interface's <driver> through virtkitd (issue 10), with the real clients,
+inside a network namespace of the test's own.
+
+The test process enters a new network namespace first (root only, else
+skipped): the taps virtkitd makes live and die there. The guest is the
+hotplug variant of the test guest: its console prints a GUEST-HW line with
+each NIC's queues as its kernel uses them (queues=eth0:RX/TX,).
+- definitions (python3-libvirt): <driver> of a virtio NIC kept as libvirt
+  9.0 writes it, dropped for another model; libvirt's errors, code and
+  domain numbers for a bad value, a queue size that is not a power of two
+  (at define) and several queues on a type 'user' NIC (at start: libvirt
+  accepts the definition); nothing is left defined by a refusal;
+- a real boot with two vCPUs: an ethernet NIC with <driver queues='2'>
+  is a multiqueue tap (ip -d link: multi_queue) whose two queues the guest's
+  virtio-net driver uses (queues=eth0:2/2; QEMU attaches the tap's second
+  queue once the guest asks for it: numqueues 2), QEMU's device has
+  mq on and 2N+2 vectors; a user NIC's txmode, ioeventfd, queue sizes and
+  offloads are the device's properties (qom-get);
+- hotplug on the same guest: an ethernet NIC with queues='2' plugged in
+  (Debian's virsh attach-device --live) is a second multiqueue tap with
+  both queues in the guest; unplugged, its tap is gone.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+from vkdtest import Daemon, Skip, run_tests, sh, unshare_netns, virsh, wait_for, write
+from vkdtest import test_guest_dir
+
+LIBVIRT_PY = "/usr/lib/python3/dist-packages"
+if LIBVIRT_PY not in sys.path:
+    sys.path.append(LIBVIRT_PY)
+
+import libvirt  # noqa: E402
+
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+
+GUEST = None  # found (or built) before leaving the host's network
+
+
+def enter_netns():
+    global GUEST
+    if os.geteuid() != 0:
+        raise Skip("needs root (a network namespace of its own)")
+    GUEST = test_guest_dir("hotplug")
+    unshare_netns()
+
+
+def guest():
+    if not GUEST:
+        raise Skip("hotplug test guest not available (scripts/build-test-guest.sh)")
+    return GUEST
+
+
+def hw(serial):
+    """The guest's last GUEST-HW line as a dict (net, queues, ...)."""
+    lines = [ln for ln in open(serial, errors="replace").read().splitlines()
+             if "GUEST-HW " in ln]
+    if not lines:
+        return {}
+    return {m.group(1): m.group(2)
+            for m in re.finditer(r"\b(cpus|online|net|queues|link)=(\S*)", lines[-1])}
+
+
+def qom(uri, name, path, prop):
+    req = {"execute": "qom-get", "arguments": {"path": path, "property": prop}}
+    return json.loads(virsh(uri, "qemu-monitor-command", name, json.dumps(req)).stdout)["return"]
+
+
+def tap_queues(tap):
+    """The queues multiqueue tap @tap has, as (attached, detached): QEMU
+    holds a descriptor per queue and detaches those the guest does not use
+    (TUNSETQUEUE); (0, 0) for a tap that is not multiqueue, None when it
+    does not exist (this namespace's view: sysfs shows the host's)."""
+    p = subprocess.run(["ip", "-d", "link", "show", "dev", tap], capture_output=True, text=True)
+    if p.returncode != 0:
+        return None
+    m = re.search(r" multi_queue numqueues (\d+) numdisabled (\d+)", p.stdout)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+def domain(name, devices, vcpus=1, serial=None):
+    g = guest()
+    return """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>%d</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
+    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet</cmdline></os>
+  <features><acpi/></features>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+    %s
+    %s
+    <memballoon model='none'/>
+  </devices>
+</domain>
+""" % (name, vcpus, g, g, devices,
+       "<serial type='file'><source path='%s'/><target port='0'/></serial>" % serial
+       if serial else "")
+
+
+def interfaces(xml):
+    return re.findall(r"<interface .*?</interface>", xml, re.S)
+
+
+def test_definitions():
+    guest()
+    d = Daemon().start()
+    c = libvirt.open(d.uri())
+    try:
+        dom = c.defineXML(domain("nd", """
+    <interface type='user'><mac address='52:54:00:7b:00:01'/><model type='virtio'/>
+      <driver queues='1' name='vhost' txmode='timer' rss='on'>
+        <guest tso4='off'/><host mrg_rxbuf='off' csum='on'/></driver></interface>
+    <interface type='user'><mac address='52:54:00:7b:00:02'/><model type='e1000'/>
+      <driver name='vhost' queues='4'/></interface>"""))
+        got = interfaces(dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+        # libvirt's order and indentation; queues='1' is no queue count,
+        # another model's <driver> is not kept (libvirt 9.0 reads none)
+        assert "<model type='virtio'/>\n      <driver name='vhost' txmode='timer' rss='on'>\n" \
+               "        <host csum='on' mrg_rxbuf='off'/>\n" \
+               "        <guest tso4='off'/>\n      </driver>\n" in got[0], got[0]
+        assert "<driver" not in got[1], got[1]
+        dom.undefine()
+        for bad, code, dom_, msg in (
+                ("queues='-5'", 27, 5, "XML error: Invalid value for attribute 'queues' "
+                 "in element 'driver': '-5'. Expected non-negative integer value"),
+                ("txmode='bh'", 27, 5, "XML error: Invalid value for attribute 'txmode' "
+                 "in element 'driver': 'bh'."),
+                ("rx_queue_size='100'", 67, 10, "unsupported configuration: rx_queue_size "
+                 "has to be a power of two")):
+            try:
+                c.defineXML(domain("nd", "<interface type='user'><model type='virtio'/>"
+                                         "<driver %s/></interface>" % bad))
+                raise AssertionError("defined with %s" % bad)
+            except libvirt.libvirtError as e:
+                assert (e.get_error_code(), e.get_error_domain(), str(e)) == \
+                    (code, dom_, msg), (bad, e.get_error_code(), e.get_error_domain(), str(e))
+            assert c.listDefinedDomains() == [], c.listDefinedDomains()
+        # several queues need a tap: libvirt takes the definition and
+        # refuses the start
+        dom = c.defineXML(domain("nd", "<interface type='user'><mac address='52:54:00:7b:00:03'/>"
+                                       "<model type='virtio'/><driver queues='2'/></interface>"))
+        try:
+            dom.create()
+            raise AssertionError("started a multiqueue user interface")
+        except libvirt.libvirtError as e:
+            assert (e.get_error_code(), e.get_error_domain(), str(e)) == (
+                67, 10, "unsupported configuration: interface 52:54:00:7b:00:03 - multiqueue "
+                "is not supported for network interfaces of type user"), str(e)
+        assert not dom.isActive()
+        dom.undefine()
+    finally:
+        c.close()
+    assert d.stop() == 0
+
+
+def test_queues_in_guest():
+    guest()
+    d = Daemon().start()
+    uri = d.uri()
+    serial = os.path.join(d.root, "nq.serial")
+    xml = domain("nq", """
+    <controller type='pci' model='pcie-root'/>
+    <controller type='pci' model='pcie-root-port'/>
+    <controller type='pci' model='pcie-root-port'/>
+    <controller type='pci' model='pcie-root-port'/>
+    <controller type='pci' model='pcie-root-port'/>
+    <interface type='ethernet'><mac address='52:54:00:7b:01:01'/>
+      <target dev='vkmq0'/><model type='virtio'/><driver queues='2'/></interface>
+    <interface type='user'><mac address='52:54:00:7b:01:02'/><model type='virtio'/>
+      <driver txmode='iothread' ioeventfd='off' rx_queue_size='512' tx_queue_size='256'>
+        <host mrg_rxbuf='off'/><guest csum='off'/></driver></interface>""",
+                 vcpus=2, serial=serial)
+    virsh(uri, "define", write(os.path.join(d.root, "nq.xml"), xml))
+    virsh(uri, "start", "nq")
+    # the multiqueue tap the daemon made: QEMU holds both queues
+    assert sum(tap_queues("vkmq0")) == 2, tap_queues("vkmq0")
+    # the guest's driver uses both queue pairs of the first NIC, one of the
+    # second's
+    wait_for(lambda: hw(serial).get("queues") == "eth0:2/2,eth1:1/1,",
+             "both queues of eth0 in the guest", 180)
+    # the guest asked for both (QEMU attached the second one again)
+    wait_for(lambda: tap_queues("vkmq0") == (2, 0), "both tap queues in use", 30)
+    assert qom(uri, "nq", "/machine/peripheral/net0", "mq") is True
+    assert qom(uri, "nq", "/machine/peripheral/net0", "vectors") == 6
+    assert qom(uri, "nq", "/machine/peripheral/net1", "mq") is False
+    for prop, want in (("tx", "bh"), ("ioeventfd", False), ("rx_queue_size", 512),
+                       ("tx_queue_size", 256), ("mrg_rxbuf", False), ("guest_csum", False),
+                       ("csum", True)):
+        assert qom(uri, "nq", "/machine/peripheral/net1", prop) == want, prop
+    live = virsh(uri, "dumpxml", "nq").stdout
+    assert "<driver queues='2'/>" in live, live
+
+    # a multiqueue NIC plugged in: a second multiqueue tap, both queues used
+    mq = ("<interface type='ethernet'><mac address='52:54:00:7b:01:03'/>"
+          "<target dev='vkmq1'/><model type='virtio'/><driver queues='2'/></interface>")
+    virsh(uri, "attach-device", "nq", write(os.path.join(d.root, "mq.xml"), mq), "--live")
+    wait_for(lambda: hw(serial).get("queues") == "eth0:2/2,eth1:1/1,eth2:2/2,",
+             "both queues of the plugged NIC in the guest", 120)
+    wait_for(lambda: tap_queues("vkmq1") == (2, 0), "both queues of the plugged tap in use",
+             30)
+    alias = re.search(r"<mac address='52:54:00:7b:01:03'/>.*?<alias name='(\w+)'/>",
+                      virsh(uri, "dumpxml", "nq").stdout, re.S).group(1)
+    assert qom(uri, "nq", "/machine/peripheral/" + alias, "vectors") == 6
+    virsh(uri, "detach-device", "nq", os.path.join(d.root, "mq.xml"), "--live")
+    wait_for(lambda: tap_queues("vkmq1") is None, "the plugged tap gone", 60)
+    virsh(uri, "destroy", "nq")
+    assert tap_queues("vkmq0") is None
+    assert "vkmq" not in sh("ip -o link")
+    assert d.stop() == 0
+
+
+if __name__ == "__main__":
+    tests = [
+        ("<driver> kept as libvirt 9.0 writes it; libvirt's errors at define and start",
+         test_definitions),
+        ("queues='2': a multiqueue tap whose queues the guest uses, at start and hotplug; "
+         "the device properties in QEMU", test_queues_in_guest),
+    ]
+    try:
+        enter_netns()
+    except Skip as e:
+        reason = str(e)
+
+        def skipped():
+            raise Skip(reason)
+        tests = [(n, skipped) for n, _ in tests]
+    run_tests(tests)
