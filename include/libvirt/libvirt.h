@@ -1777,6 +1777,8 @@ int virDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);
 
 int virDomainSetVcpus(virDomainPtr domain, unsigned int nvcpus);
 int virDomainSetVcpusFlags(virDomainPtr domain, unsigned int nvcpus, unsigned int flags);
+int virDomainSetVcpu(virDomainPtr domain, const char *vcpumap, int state,
+                     unsigned int flags);
 
 typedef enum {
     VIR_DOMAIN_BLOCK_RESIZE_BYTES = 1 << 0,

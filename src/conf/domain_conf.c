@@ -12,6 +12,7 @@
 #include "domain_conf.h"
 #include "netdev_bandwidth_conf.h"
 #include "domain_conf_priv.h"
+#include "domain_vcpu_conf.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "viruuid.h"
@@ -267,6 +268,7 @@ virDomainDefFree(virDomainDef *def)
     g_free(def->os.nvram);
     g_free(def->os.nvramTemplate);
     g_free(def->timers);
+    g_free(def->vcpuStates);
     g_free(def->emulator);
     virDomainCpuDefFree(def->cpu);
     for (size_t i = 0; i < def->ndisks; i++)
@@ -441,6 +443,10 @@ virDomainDefCopy(const virDomainDef *src)
     def->description = g_strdup(src->description);
     virDomainTuneCopy(def, src);
     virDomainIOThreadsCopy(def, src);
+    def->vcpuStates = src->vcpuStates
+                          ? g_memdup2(src->vcpuStates, sizeof(*src->vcpuStates) *
+                                                           (src->vcpus ? src->vcpus : 1))
+                          : NULL;
     def->metadata = src->metadata ? xmlCopyDoc(src->metadata, 1) : NULL;
     def->os.type = g_strdup(src->os.type);
     def->os.arch = g_strdup(src->os.arch);
@@ -725,6 +731,9 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
     { "currentMemory", unitAttrs },
     { "maxMemory", (const char *const[]){ "slots", "unit", NULL } },
     { "vcpu", (const char *const[]){ "placement", "cpuset", "current", NULL } },
+    { "vcpus", noAttrs },
+    { "vcpus/vcpu",
+      (const char *const[]){ "id", "enabled", "hotpluggable", "order", NULL } },
     { "os", (const char *const[]){ "firmware", NULL } },
     { "os/loader", (const char *const[]){ "readonly", "secure", "type", NULL } },
     { "os/nvram", (const char *const[]){ "template", "type", NULL } },
@@ -802,14 +811,21 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
 };
 
 static const char *const knownTopLevel[] = {
-    "name",      "uuid",          "title",       "description",
-    "memory",    "currentMemory", "vcpu",        "os",
-    "features",  "clock",         "on_poweroff", "on_reboot",
-    "on_crash",  "devices",       "metadata",    "pm",
-    "cpu",       "cputune",       "memtune",     "resource",
-    "blkiotune", "numatune",      "maxMemory",   "memoryBacking",
-    "genid",     "iothreads",     "iothreadids", "defaultiothread",
-    NULL,
+    "name",        "uuid",
+    "title",       "description",
+    "memory",      "currentMemory",
+    "vcpu",        "os",
+    "features",    "clock",
+    "on_poweroff", "on_reboot",
+    "on_crash",    "devices",
+    "metadata",    "pm",
+    "cpu",         "cputune",
+    "memtune",     "resource",
+    "blkiotune",   "numatune",
+    "maxMemory",   "memoryBacking",
+    "genid",       "iothreads",
+    "iothreadids", "defaultiothread",
+    "vcpus",       NULL,
 };
 
 /* <genid> as libvirt's virDomainDefParseIDs: at most one, empty means
@@ -985,6 +1001,9 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
             def->vcpusCurrent = cur == val ? 0 : (unsigned int)cur;
         }
     }
+    /* <vcpus> states, when given, decide which vCPUs are online */
+    if (virDomainVcpusParse(def, root) < 0)
+        return NULL;
 
     if (parseLifecycle(root, "on_reboot", &def->onReboot) < 0 ||
         parseLifecycle(root, "on_poweroff", &def->onPoweroff) < 0 ||
@@ -1038,8 +1057,8 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
         }
     }
 
-    if (postParse(def, flags) < 0 || virDomainNumaValidate(def) < 0 ||
-        virDomainIOThreadsValidate(def) < 0 ||
+    if (postParse(def, flags) < 0 || virDomainVcpusPostParse(def) < 0 ||
+        virDomainNumaValidate(def) < 0 || virDomainIOThreadsValidate(def) < 0 ||
         (!(flags & VIR_DOMAIN_DEF_PARSE_SKIP_MEMDEV_VALIDATE) &&
          virDomainMemoryDevicesValidate(def) < 0))
         return NULL;

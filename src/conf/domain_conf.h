@@ -1173,7 +1173,9 @@ typedef struct {
     unsigned long long currentMemory; /* <currentMemory>, KiB (= memory if absent) */
     unsigned int vcpus;               /* <vcpu>, >= 1: the maximum */
     unsigned int vcpusCurrent;        /* <vcpu current=...>: online ones; 0: all */
-    virDomainCpuDef *cpu;             /* <cpu>; NULL if absent (domain_cpu_conf.h) */
+    /* <vcpus>: each vCPU's state, NULL without (domain_vcpu_conf.h) */
+    struct _virDomainVcpuState *vcpuStates;
+    virDomainCpuDef *cpu; /* <cpu>; NULL if absent (domain_cpu_conf.h) */
     virDomainCputuneDef cputune;
     virDomainMemtuneDef mem;
     virDomainBlkiotuneDef blkio;
@@ -1379,23 +1381,12 @@ virDomainDefGetEmulatorPin(const virDomainDef *def)
     return def->cputune.emulatorpin ? def->cputune.emulatorpin : def->cputune.vcpuCpuset;
 }
 
-/* libvirt's virDomainDefSetVcpus / SetVcpusMax: current set to @n (at
- * most the maximum, checked by the caller); a new maximum below the
- * current count lowers it. */
-static inline void
-virDomainDefSetVcpus(virDomainDef *def, unsigned int n)
-{
-    def->vcpusCurrent = n >= def->vcpus ? 0 : n;
-}
-
-static inline void
-virDomainDefSetVcpusMax(virDomainDef *def, unsigned int max)
-{
-    unsigned int cur = virDomainDefGetVcpus(def);
-
-    def->vcpus = max;
-    virDomainDefSetVcpus(def, cur < max ? cur : max);
-}
+/* libvirt's virDomainDefSetVcpus / SetVcpusMax (domain_vcpu_conf.c):
+ * current set to @n (at most the maximum, checked by the caller), with
+ * <vcpus> states vCPUs 0..n-1 online; a new maximum below the current
+ * count lowers it. */
+void virDomainDefSetVcpus(virDomainDef *def, unsigned int n);
+void virDomainDefSetVcpusMax(virDomainDef *def, unsigned int max);
 
 /* libvirt's check that no two disks of a bus share a drive address:
  * CONFIG_UNSUPPORTED "Found duplicate drive address for disk with target

@@ -8,6 +8,7 @@
 #include "domain_conf.h"
 #include "netdev_bandwidth_conf.h"
 #include "domain_conf_priv.h"
+#include "domain_vcpu_conf.h"
 #include "viruuid.h"
 
 
@@ -705,6 +706,7 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     if (def->vcpusCurrent && def->vcpusCurrent < def->vcpus)
         g_string_append_printf(buf, " current='%u'", def->vcpusCurrent);
     g_string_append_printf(buf, ">%u</vcpu>\n", def->vcpus);
+    virDomainVcpusFormat(buf, ctx.indent, def);
     virDomainIOThreadsFormat(buf, ctx.indent, def);
     virDomainTuneFormat(buf, ctx.indent, def, 'c');
     virDomainTuneFormat(buf, ctx.indent, def, 'n');

@@ -340,6 +340,8 @@ struct _virHypervisorDriver {
                                unsigned int flags);
     int (*domainRename)(virDomainPtr dom, const char *new_name, unsigned int flags);
     int (*domainSetVcpusFlags)(virDomainPtr dom, unsigned int nvcpus, unsigned int flags);
+    int (*domainSetVcpu)(virDomainPtr dom, const char *vcpumap, int state,
+                         unsigned int flags);
     int (*domainBlockResize)(virDomainPtr dom, const char *disk, unsigned long long size,
                              unsigned int flags);
     /* AttachDevice/DetachDevice reach the driver as the Flags entries with

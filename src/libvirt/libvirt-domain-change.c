@@ -249,6 +249,38 @@ virDomainSetVcpusFlags(virDomainPtr domain, unsigned int nvcpus, unsigned int fl
 }
 
 /**
+ * virDomainSetVcpu:
+ * @domain: a domain handle
+ * @vcpumap: the vCPU ids to change, a cpu list ("2", "1-3,^2")
+ * @state: 1 to enable them, 0 to disable them
+ * @flags: bitwise-OR of virDomainModificationImpact
+ *
+ * Enables or disables individual vCPUs in the hypervisor: live (the
+ * running guest's vCPU is plugged or unplugged; one at a time, the way
+ * the hypervisor plugs them) and/or in the persistent definition (its
+ * <vcpus> element: each vCPU enabled or not, and hotpluggable). vCPU 0
+ * cannot be changed; the vCPUs online at boot that are not hotpluggable
+ * cannot be unplugged.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones,
+ * OPERATION_DENIED on a read-only connection, VIR_ERR_INVALID_ARG for a
+ * NULL or malformed @vcpumap, an empty one, a vCPU beyond the maximum or
+ * already in the requested state, a @state other than 0 or 1;
+ * OPERATION_UNSUPPORTED for more than one vCPU live; OPERATION_INVALID for
+ * LIVE on an inactive domain; OPERATION_TIMEOUT when the guest does not
+ * let an unplugged vCPU go.
+ */
+int
+virDomainSetVcpu(virDomainPtr domain, const char *vcpumap, int state, unsigned int flags)
+{
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(vcpumap, error);
+
+    VIR_ENTRY_CALL_ZERO(driver, domainSetVcpu, domain, vcpumap, state, flags);
+}
+
+/**
  * virDomainBlockResize:
  * @dom: a domain handle
  * @disk: the disk's target name ("vda") or its source path

@@ -1125,6 +1125,7 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainGetMetadata = remoteDomainGetMetadata,
     .domainRename = remoteDomainRename,
     .domainSetVcpusFlags = remoteDomainSetVcpusFlags,
+    .domainSetVcpu = remoteDomainSetVcpu,
     .domainBlockResize = remoteDomainBlockResize,
     .domainSetBlockThreshold = remoteDomainSetBlockThreshold,
     .domainAbortJob = remoteDomainAbortJob,

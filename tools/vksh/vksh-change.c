@@ -370,6 +370,39 @@ vkshCmdSetvcpus(vkshControl *ctl, const vkshCmd *cmd)
     return virDomainSetVcpusFlags(dom, count, flags) == 0;
 }
 
+const vkshOptDef vkshOptsSetvcpu[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "vcpulist", VKSH_OT_STRING, VKSH_OFLAG_REQ, "ids of vcpus to manipulate" },
+    { "enable", VKSH_OT_BOOL, 0, "enable cpus specified by cpumap" },
+    { "disable", VKSH_OT_BOOL, 0, "disable cpus specified by cpumap" },
+    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
+    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
+    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    { NULL, 0, 0, NULL },
+};
+
+bool
+vkshCmdSetvcpu(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    bool enable = vkshOptBool(cmd, "enable");
+    const char *vcpulist = NULL;
+    unsigned int flags;
+
+    if (!vkshOptExclusive(ctl, cmd, "enable", "disable") ||
+        !vkshChangeImpact(ctl, cmd, &flags))
+        return false;
+    if (!enable && !vkshOptBool(cmd, "disable")) {
+        vkshError(ctl, "%s", "one of --enable, --disable is required");
+        return false;
+    }
+    if (vkshOptString(ctl, cmd, "vcpulist", &vcpulist) < 0)
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    return virDomainSetVcpu(dom, vcpulist, enable ? 1 : 0, flags) == 0;
+}
+
 const vkshOptDef vkshOptsVcpucount[] = {
     { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
     { "maximum", VKSH_OT_BOOL, 0, "get maximum count of vcpus" },

@@ -823,6 +823,8 @@ const vkshCmdDef vkshDomainCmds[] = {
       "Change the current memory allocation in the guest domain.", 0 },
     { "setvcpus", vkshCmdSetvcpus, vkshOptsSetvcpus, "change number of virtual CPUs",
       "Change the number of virtual CPUs in the guest domain.", 0 },
+    { "setvcpu", vkshCmdSetvcpu, vkshOptsSetvcpu,
+      "attach/detach vcpu or groups of threads", "Add or remove vcpus", 0 },
     { "shutdown", cmdShutdown, optsShutdown, "gracefully shutdown a domain",
       "Run shutdown in the target domain.", 0 },
     { "start", cmdStart, optsStart, "start a (previously defined) inactive domain",

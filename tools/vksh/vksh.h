@@ -237,6 +237,7 @@ VKSH_STATS_CMD(ManagedsaveDumpxml)
 VKSH_STATS_CMD(ManagedsaveDefine)
 VKSH_STATS_CMD(Dump)
 VKSH_STATS_CMD(Setvcpus)
+VKSH_STATS_CMD(Setvcpu)
 VKSH_STATS_CMD(Vcpucount)
 VKSH_STATS_CMD(Blockresize)
 VKSH_STATS_CMD(Memtune) /* vksh-tune.c */

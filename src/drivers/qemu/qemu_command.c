@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "qemu_command.h"
+#include "domain_vcpu_conf.h"
 #include "qemu_command_priv.h"
 #include "qemu_monitor.h"
 #include "qemu_block_net.h"
@@ -1177,8 +1178,18 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     add(a, "-smp");
     {
         /* libvirt: the vCPUs beyond the current ones can be hotplugged
-         * later (device_add of query-hotpluggable-cpus' entries) */
+         * later (device_add of query-hotpluggable-cpus' entries); with
+         * <vcpus> only the online ones that are not hotpluggable are
+         * QEMU's own, the online hotpluggable ones are plugged at start
+         * (qemuHotplugVcpusAtStart) */
         unsigned int cur = virDomainDefGetVcpus(def);
+
+        if (def->vcpuStates) {
+            cur = 0;
+            for (unsigned int i = 0; i < def->vcpus; i++)
+                cur += virDomainDefVcpuOnline(def, i) &&
+                       !virDomainDefVcpuHotpluggable(def, i);
+        }
         g_autofree char *maxcpus =
             cur != def->vcpus ? g_strdup_printf(",maxcpus=%u", def->vcpus) : g_strdup("");
 

@@ -136,6 +136,7 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainGetMetadata = qemuDomainGetMetadata,
     .domainRename = qemuDomainRename,
     .domainSetVcpusFlags = qemuDomainSetVcpusFlags,
+    .domainSetVcpu = qemuDomainSetVcpu,
     .domainBlockResize = qemuDomainBlockResize,
     /* block jobs (qemu_blockjob.c) */
     .domainBlockJobAbort = qemuDomainBlockJobAbort,

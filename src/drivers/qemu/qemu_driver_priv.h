@@ -371,6 +371,8 @@ int qemuDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr
 
 /* qemu_hotplug.c: running guests' hardware (vCPUs, block size) */
 int qemuDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus, unsigned int flags);
+int qemuDomainSetVcpu(virDomainPtr dom, const char *cpumap, int state,
+                      unsigned int flags);
 int qemuDomainBlockResize(virDomainPtr dom, const char *path, unsigned long long size,
                           unsigned int flags);
 int qemuDomainSetBlockThreshold(virDomainPtr dom, const char *dev,

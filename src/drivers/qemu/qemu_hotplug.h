@@ -64,6 +64,11 @@ void qemuHotplugRemoveDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx
  * is QEMU's again, the vCPU threads' cgroups follow, status saved
  * (qemu_hotplug_vcpu.c). 0 or -1. Object locked, job held. */
 int qemuHotplugRemoveVcpu(qemuDriver *driver, virDomainObj *obj);
+/* While a domain starts (paused, monitor up, start job held): the online
+ * hotpluggable vCPUs of its <vcpus> states plugged with device_add, in
+ * their order (libvirt's qemuProcessSetupHotpluggableVcpus), the live
+ * states' order set from the online ones. 0 or -1. */
+int qemuHotplugVcpusAtStart(virDomainObj *obj);
 
 /* A disk of @def by target name or source path (*idx its index when
  * @idx is not NULL), or NULL. */

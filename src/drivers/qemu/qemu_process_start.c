@@ -832,7 +832,8 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     /* QEMU made its secret objects before its monitor came up */
     qemuDomainSecretsRemoveKey(secrets);
     tMonitor = g_get_monotonic_time();
-    if (qemuProcessReadPtyPaths(obj) < 0 || qemuProcessSetGraphicsPasswords(obj) < 0)
+    if (qemuProcessReadPtyPaths(obj) < 0 || qemuProcessSetGraphicsPasswords(obj) < 0 ||
+        qemuHotplugVcpusAtStart(obj) < 0)
         goto error;
 
     /* vCPUs exist but have not run (-S): thread groups, pins, bandwidth */

@@ -1336,6 +1336,8 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
                        "CPU topology doesn't match maximum vcpu count");
         return -1;
     }
+    if (qemuValidateDomainVcpus(def) < 0)
+        return -1;
     if ((def->os.initrd || def->os.cmdline) && !def->os.kernel) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        "an initrd or kernel command line needs a kernel");

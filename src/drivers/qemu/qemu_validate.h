@@ -17,6 +17,9 @@
  * (qemuGluePostParse) and again at start (qemuGluePrepareForStart).
  */
 int qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps);
+/* The <vcpus> states of @def as libvirt's qemuDomainDefVcpusPostParse
+ * (qemu_validate_vcpu.c; called by qemuValidateDomainDef). */
+int qemuValidateDomainVcpus(const virDomainDef *def);
 /* libvirt's per-device memory hotplug rules (qemuDomainDefValidateMemoryHotplugDevice)
  * for @mem, a device of @def or one to be added to it; -1 with the error. */
 int qemuValidateMemoryDevice(const virDomainDef *def, const virDomainMemoryDef *mem);
