@@ -267,6 +267,7 @@ virDomainDefFree(virDomainDef *def)
     g_free(def->os.loader);
     g_free(def->os.nvram);
     g_free(def->os.nvramTemplate);
+    g_free(def->hypervVendorId);
     g_free(def->timers);
     g_free(def->vcpuStates);
     g_free(def->emulator);
@@ -457,6 +458,7 @@ virDomainDefCopy(const virDomainDef *src)
     def->os.loader = g_strdup(src->os.loader);
     def->os.nvram = g_strdup(src->os.nvram);
     def->os.nvramTemplate = g_strdup(src->os.nvramTemplate);
+    def->hypervVendorId = g_strdup(src->hypervVendorId);
     def->timers =
         src->ntimers ? g_memdup2(src->timers, src->ntimers * sizeof(*src->timers)) : NULL;
     def->emulator = g_strdup(src->emulator);

@@ -426,6 +426,37 @@ typedef struct {
     size_t nranges;
 } virDomainNetPortForward;
 
+/* <features><hyperv>'s enlightenments: libvirt 9.0's virDomainHyperv,
+ * its names and order (also the formatting order) */
+typedef enum {
+    VIR_DOMAIN_HYPERV_RELAXED = 0,
+    VIR_DOMAIN_HYPERV_VAPIC,
+    VIR_DOMAIN_HYPERV_SPINLOCKS,
+    VIR_DOMAIN_HYPERV_VPINDEX,
+    VIR_DOMAIN_HYPERV_RUNTIME,
+    VIR_DOMAIN_HYPERV_SYNIC,
+    VIR_DOMAIN_HYPERV_STIMER,
+    VIR_DOMAIN_HYPERV_RESET,
+    VIR_DOMAIN_HYPERV_VENDOR_ID,
+    VIR_DOMAIN_HYPERV_FREQUENCIES,
+    VIR_DOMAIN_HYPERV_REENLIGHTENMENT,
+    VIR_DOMAIN_HYPERV_TLBFLUSH,
+    VIR_DOMAIN_HYPERV_IPI,
+    VIR_DOMAIN_HYPERV_EVMCS,
+    VIR_DOMAIN_HYPERV_AVIC,
+    VIR_DOMAIN_HYPERV_LAST
+} virDomainHyperv;
+
+extern const char *const virDomainHypervNames[VIR_DOMAIN_HYPERV_LAST];
+
+/* <hyperv mode=...>: libvirt's virDomainHyperVMode */
+typedef enum {
+    VIR_DOMAIN_HYPERV_MODE_NONE = 0, /* no <hyperv> */
+    VIR_DOMAIN_HYPERV_MODE_CUSTOM,
+    VIR_DOMAIN_HYPERV_MODE_PASSTHROUGH,
+    VIR_DOMAIN_HYPERV_MODE_LAST
+} virDomainHyperVMode;
+
 /* <interface><driver>'s offloads: <host ...> and <guest ...> (libvirt's
  * names in this order, which is also its formatting order) */
 typedef enum {
@@ -1227,9 +1258,14 @@ typedef struct {
     int smm;                     /* <features><smm state=.../> (<smm/>: on) */
     unsigned long long tsegSize; /* <smm state='on'><tseg unit=...>: bytes, when... */
     bool tsegSpecified;          /* ... a size was given */
-    int vmcoreinfo;            /* <features><vmcoreinfo state=.../> (<vmcoreinfo/>: on) */
-    int clockOffset;           /* virDomainClockOffsetType */
-    virDomainTimerDef *timers; /* <clock><timer>, in document order */
+    int vmcoreinfo; /* <features><vmcoreinfo state=.../> (<vmcoreinfo/>: on) */
+    int hyperv;     /* <features><hyperv mode=...>: virDomainHyperVMode */
+    int hypervFeatures[VIR_DOMAIN_HYPERV_LAST]; /* each one's state: virDomainTristate */
+    unsigned int hypervSpinlocks;               /* <spinlocks retries=...> (when on) */
+    int hypervStimerDirect;                     /* <stimer><direct state=...> (when on) */
+    char *hypervVendorId;                       /* <vendor_id value=...> (when on) */
+    int clockOffset;                            /* virDomainClockOffsetType */
+    virDomainTimerDef *timers;                  /* <clock><timer>, in document order */
     size_t ntimers;
     int pmS3; /* <pm><suspend-to-mem enabled=.../>: virDomainTristate */
     int pmS4; /* <pm><suspend-to-disk enabled=.../> */

@@ -269,6 +269,8 @@ int virDomainOSParse(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown,
                      unsigned int flags, bool *failed);
 int virDomainClockParse(virDomainDef *def, xmlNodePtr clock, GPtrArray *unknown,
                         unsigned int flags, bool *failed);
+/* <features><hyperv> as libvirt 9.0 writes it (nothing without one) */
+void virDomainHypervFormat(GString *buf, int indent, const virDomainDef *def);
 int virDomainFeaturesParse(virDomainDef *def, xmlNodePtr features, GPtrArray *unknown,
                            unsigned int flags, bool *failed);
 int virDomainPMParse(virDomainDef *def, xmlNodePtr pm, GPtrArray *unknown,

@@ -743,7 +743,7 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     ctx.indent -= 2;
     line(&ctx, "</os>");
 
-    if (def->acpi || def->apic || def->pae || def->vmport || def->smm ||
+    if (def->acpi || def->apic || def->pae || def->hyperv || def->vmport || def->smm ||
         def->vmcoreinfo) {
         line(&ctx, "<features>");
         ctx.indent += 2;
@@ -753,6 +753,7 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
             line(&ctx, "<apic/>");
         if (def->pae)
             line(&ctx, "<pae/>");
+        virDomainHypervFormat(ctx.buf, ctx.indent, def);
         if (def->vmport)
             line(&ctx, "<vmport state='%s'/>",
                  virDomainTristateSwitchToString(def->vmport));

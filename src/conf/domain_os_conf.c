@@ -2,6 +2,7 @@
 
 #define G_LOG_DOMAIN "virtkit.conf.domainos"
 
+#include <errno.h>
 #include <string.h>
 #include <libxml/tree.h>
 
@@ -509,6 +510,149 @@ parseTseg(virDomainDef *def, xmlNodePtr smm, GPtrArray *unknown, unsigned int fl
     return 0;
 }
 
+const char *const virDomainHypervNames[VIR_DOMAIN_HYPERV_LAST] = {
+    "relaxed",         "vapic",    "spinlocks", "vpindex",   "runtime",
+    "synic",           "stimer",   "reset",     "vendor_id", "frequencies",
+    "reenlightenment", "tlbflush", "ipi",       "evmcs",     "avic",
+};
+
+/* <hyperv mode=...> and its enlightenments, as libvirt 9.0's
+ * virDomainFeaturesHyperVDefParse reads them (a child it does not know is
+ * an error there, not an unknown element) */
+static int
+parseHyperv(virDomainDef *def, xmlNodePtr node)
+{
+    static const char *const modeNames[] = { "none", "custom", "passthrough" };
+    int mode = VIR_DOMAIN_HYPERV_MODE_CUSTOM;
+
+    {
+        g_autofree char *m = virDomainXMLProp(node, "mode");
+
+        if (m && (mode = virDomainEnumFromString(modeNames, G_N_ELEMENTS(modeNames),
+                                                 m)) <= 0) {
+            virDomainXMLReportInvalidAttr("mode", node, m);
+            return -1;
+        }
+    }
+    def->hyperv = mode;
+    for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
+        int feature;
+        int state;
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        feature = virDomainEnumFromString(virDomainHypervNames, VIR_DOMAIN_HYPERV_LAST,
+                                          (const char *)cur->name);
+        if (feature < 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "unsupported HyperV Enlightenment feature: %s",
+                           (const char *)cur->name);
+            return -1;
+        }
+        if (parseEnumAttr(cur, "state", tristateSwitchNames, VIR_DOMAIN_TRISTATE_LAST,
+                          true, &state) < 0)
+            return -1;
+        def->hypervFeatures[feature] = state;
+        if (state != VIR_DOMAIN_TRISTATE_ON)
+            continue;
+        if (feature == VIR_DOMAIN_HYPERV_STIMER) {
+            for (xmlNodePtr c = cur->children; c; c = c->next) {
+                if (c->type != XML_ELEMENT_NODE)
+                    continue;
+                if (!virDomainXMLNodeIs(c, "direct")) {
+                    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                                   "unsupported Hyper-V stimer feature: %s",
+                                   (const char *)c->name);
+                    return -1;
+                }
+                if (parseEnumAttr(c, "state", tristateSwitchNames,
+                                  VIR_DOMAIN_TRISTATE_LAST, true,
+                                  &def->hypervStimerDirect) < 0)
+                    return -1;
+            }
+        } else if (feature == VIR_DOMAIN_HYPERV_SPINLOCKS) {
+            g_autofree char *r = virDomainXMLProp(cur, "retries");
+            char *end = NULL;
+            unsigned long long v;
+
+            if (!r) {
+                virDomainXMLReportMissingAttr("retries", cur);
+                return -1;
+            }
+            /* virXMLPropUInt with base 0: decimal, 0x hex or 0 octal */
+            errno = 0;
+            v = g_ascii_strtoull(r, &end, 0);
+            if (!*r || *end || errno || r[0] == '-' || v > G_MAXUINT) {
+                virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                                   "Invalid value for attribute '%s' in element '%s': "
+                                   "'%s'. Expected non-negative integer value",
+                                   "retries", "spinlocks", r);
+                return -1;
+            }
+            if (v < 0xFFF) {
+                virReportError(VIR_ERR_XML_ERROR, "%s",
+                               "HyperV spinlock retry count must be at least 4095");
+                return -1;
+            }
+            def->hypervSpinlocks = (unsigned int)v;
+        } else if (feature == VIR_DOMAIN_HYPERV_VENDOR_ID) {
+            g_free(def->hypervVendorId);
+            if (!(def->hypervVendorId = virDomainXMLProp(cur, "value"))) {
+                virReportError(
+                    VIR_ERR_XML_ERROR, "%s",
+                    "missing 'value' attribute for HyperV feature 'vendor_id'");
+                return -1;
+            }
+            if (strlen(def->hypervVendorId) > 12) {
+                virReportError(
+                    VIR_ERR_XML_ERROR,
+                    "HyperV vendor_id value must not be more than %d characters.", 12);
+                return -1;
+            }
+            /* it goes on QEMU's command line as is */
+            if (strchr(def->hypervVendorId, ',')) {
+                virReportError(VIR_ERR_XML_ERROR, "%s",
+                               "HyperV vendor_id value is invalid");
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+void
+virDomainHypervFormat(GString *buf, int indent, const virDomainDef *def)
+{
+    static const char *const modeNames[] = { "none", "custom", "passthrough" };
+
+    if (!def->hyperv)
+        return;
+    g_string_append_printf(buf, "%*s<hyperv mode='%s'>\n", indent, "",
+                           modeNames[def->hyperv]);
+    for (int i = 0; i < VIR_DOMAIN_HYPERV_LAST; i++) {
+        int st = def->hypervFeatures[i];
+
+        if (!st)
+            continue;
+        g_string_append_printf(buf, "%*s<%s state='%s'", indent + 2, "",
+                               virDomainHypervNames[i], tristateSwitchNames[st]);
+        if (st == VIR_DOMAIN_TRISTATE_ON && i == VIR_DOMAIN_HYPERV_SPINLOCKS) {
+            g_string_append_printf(buf, " retries='%u'", def->hypervSpinlocks);
+        } else if (st == VIR_DOMAIN_TRISTATE_ON && i == VIR_DOMAIN_HYPERV_VENDOR_ID) {
+            g_string_append(buf, " value='");
+            virDomainXMLEscape(buf, def->hypervVendorId);
+            g_string_append_c(buf, '\'');
+        } else if (st == VIR_DOMAIN_TRISTATE_ON && i == VIR_DOMAIN_HYPERV_STIMER &&
+                   def->hypervStimerDirect == VIR_DOMAIN_TRISTATE_ON) {
+            g_string_append_printf(buf, ">\n%*s<direct state='on'/>\n%*s</stimer>\n",
+                                   indent + 4, "", indent + 2, "");
+            continue;
+        }
+        g_string_append(buf, "/>\n");
+    }
+    g_string_append_printf(buf, "%*s</hyperv>\n", indent, "");
+}
+
 int
 virDomainFeaturesParse(virDomainDef *def, xmlNodePtr features, GPtrArray *unknown,
                        unsigned int flags, bool *failed)
@@ -525,6 +669,9 @@ virDomainFeaturesParse(virDomainDef *def, xmlNodePtr features, GPtrArray *unknow
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "pae")) {
             def->pae = true;
+        } else if (virDomainXMLNodeIs(cur, "hyperv")) {
+            if (parseHyperv(def, cur) < 0)
+                return -1;
         } else if (virDomainXMLNodeIs(cur, "smm")) {
             if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->smm) < 0 ||
                 parseTseg(def, cur, unknown, flags, failed) < 0)

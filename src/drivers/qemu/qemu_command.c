@@ -1073,6 +1073,29 @@ qemuBuildCpuArg(const virDomainDef *def, const qemuCaps *caps)
     return g_string_free(g_steal_pointer(&s), FALSE);
 }
 
+/* libvirt 9.0's -cpu properties of <features><hyperv> (after the model,
+ * its features and the timers; hv-crash follows): hv-passthrough, then
+ * each enlightenment that is on */
+static void
+qemuBuildHypervCpuProps(GString *s, const virDomainDef *def)
+{
+    if (def->hyperv == VIR_DOMAIN_HYPERV_MODE_PASSTHROUGH)
+        g_string_append(s, ",hv-passthrough=on");
+    for (int i = 0; i < VIR_DOMAIN_HYPERV_LAST; i++) {
+        if (def->hypervFeatures[i] != VIR_DOMAIN_TRISTATE_ON)
+            continue;
+        if (i == VIR_DOMAIN_HYPERV_SPINLOCKS)
+            g_string_append_printf(s, ",hv-spinlocks=0x%x", def->hypervSpinlocks);
+        else if (i == VIR_DOMAIN_HYPERV_VENDOR_ID)
+            g_string_append_printf(s, ",hv-vendor-id=%s", def->hypervVendorId);
+        else
+            g_string_append_printf(s, ",hv-%s=on", virDomainHypervNames[i]);
+        if (i == VIR_DOMAIN_HYPERV_STIMER &&
+            def->hypervStimerDirect == VIR_DOMAIN_TRISTATE_ON)
+            g_string_append(s, ",hv-stimer-direct=on");
+    }
+}
+
 char **
 qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
                      const qemuCommandOptions *opts)
@@ -1157,6 +1180,13 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
 
         if (!cpuArg)
             return NULL;
+        if (def->hyperv) {
+            g_autoptr(GString) hv = g_string_new(cpuArg);
+
+            qemuBuildHypervCpuProps(hv, def);
+            g_free(cpuArg);
+            cpuArg = g_string_free(g_steal_pointer(&hv), FALSE);
+        }
         if (qemuDomainHasHypervPanic(def)) {
             char *crash = g_strconcat(cpuArg, ",hv-crash", NULL);
 
