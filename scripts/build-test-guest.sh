@@ -249,7 +249,7 @@ fi
 # appears (/dev/hvcN opens) prints GUEST-HVC-OPEN hvcN and answers each line
 # written to it with "GUEST-hvcN-GOT <line>" on it and on the serial one.
 if [ "$variant" = hotplug ]; then
-    hw_watch='for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk failover net_failover virtio_net scsi_common scsi_mod sd_mod cdrom sr_mod virtio_scsi rng-core virtio-rng virtio_console; do
+    hw_watch='for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk failover net_failover virtio_net scsi_common scsi_mod sd_mod cdrom sr_mod virtio_scsi rng-core virtio-rng virtio_console virtio_mem; do
     insmod /lib/modules/$m.ko 2>/dev/null
 done
 (
@@ -700,7 +700,8 @@ for m in drivers/input/evdev.ko drivers/acpi/button.ko \
          $(if [ "$variant" = hotplug ]; then echo drivers/scsi/scsi_common.ko \
              drivers/scsi/scsi_mod.ko drivers/scsi/sd_mod.ko drivers/cdrom/cdrom.ko \
              drivers/scsi/sr_mod.ko drivers/scsi/virtio_scsi.ko \
-             drivers/char/hw_random/virtio-rng.ko drivers/char/virtio_console.ko; fi); do
+             drivers/char/hw_random/virtio-rng.ko drivers/char/virtio_console.ko \
+             drivers/virtio/virtio_mem.ko; fi); do
     [ -f "$moddir/$m" ] || { log "module $m missing from $pkg"; exit 1; }
     cp "$moddir/$m" "$root/lib/modules/"
 done

@@ -10,8 +10,11 @@ one NUMA cell, driven with Debian's virsh and python3-libvirt:
   stay as they were;
 - a dimm attached live: QEMU has it (pc-dimm, its slot, node, size, the
   backend memdimm0), the live <memory> grows by its size, DEVICE_ADDED
-  names the backend as libvirt 9.0 does; a virtio-mem device beside it
-  (virtio-mem-pci on a PCI slot, requested-size as given);
+  names the backend as libvirt 9.0 does, the live XML has QEMU's base
+  address; a virtio-mem device beside it (virtio-mem-pci on a PCI slot,
+  requested-size as given): the guest's virtio_mem driver plugs what was
+  requested, QEMU's MEMORY_DEVICE_SIZE_CHANGE becomes libvirt's event
+  (alias, KiB) as virsh prints it and <target><current> in the live XML;
 - detached live: the dimm is gone from QEMU (the guest's ACPI eject) and
   from the XML, DEVICE_REMOVED; slot 0 is free for the next one; QEMU 7.2
   refuses to unplug virtio-mem, and its refusal comes back as libvirt's;
@@ -161,7 +164,7 @@ def test_memory_hotplug():
         assert mem_kib(x) == base + 131072, x
         assert re.search(r"<memory model='dimm'>\s*<target>\s*<size unit='KiB'>131072</size>"
                          r"\s*<node>0</node>\s*</target>\s*<alias name='dimm0'/>\s*"
-                         r"<address type='dimm' slot='0'/>", x), x
+                         r"<address type='dimm' slot='0' base='0x100000000'/>", x), x
         assert dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE) == before[2]
 
         # a virtio-mem device beside it (python3-libvirt): its own PCI slot
@@ -173,9 +176,19 @@ def test_memory_hotplug():
         assert (vm["data"]["requested-size"], vm["data"]["max-size"],
                 vm["data"]["block-size"], vm["data"]["node"]) == \
             (64 << 20, 256 << 20, 2 << 20, 0), vm
+        # the guest's virtio_mem driver plugs what was requested: QEMU's
+        # size follows, MEMORY_DEVICE_SIZE_CHANGE, <current> in the XML
+        # (virsh prints the alias and the size on lines of their own)
+        ev.wait_line(r"event 'memory-device-size-change' for domain 'mh':", 60)
+        assert re.search(r"memory-device-size-change' for domain 'mh':\s*"
+                         r"alias: virtiomem0\s*size: 65536", ev.buf), ev.buf
+        vm = [m for m in qmp(dom, "query-memory-devices") if m["type"] == "virtio-mem"][0]
+        assert vm["data"]["size"] == 64 << 20, vm
         x = dom.XMLDesc(0)
         assert mem_kib(x) == base + 131072 + 262144, x
-        assert re.search(r"<alias name='virtiomem0'/>\s*<address type='pci'", x), x
+        assert re.search(r"<requested unit='KiB'>65536</requested>\s*"
+                         r"<current unit='KiB'>65536</current>\s*</target>\s*"
+                         r"<alias name='virtiomem0'/>\s*<address type='pci'", x), x
 
         # no slot left: both slots are taken
         snap = state()

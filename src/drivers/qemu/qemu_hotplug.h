@@ -147,6 +147,10 @@ int qemuHotplugDetachMemoryConfig(virDomainDef *def, const virDomainDef *devDef)
  * libvirt 9.0 does. 0, or -1 with nothing changed. */
 int qemuHotplugAttachMemoryLive(qemuDriver *driver, virDomainObj *obj,
                                 virDomainDef *devDef);
+/* libvirt's qemuDomainUpdateMemoryDeviceInfo from query-memory-devices'
+ * reply @devices: a dimm/nvdimm's slot and base, a virtio-mem device's
+ * <current> (KiB, rounded up). */
+void qemuHotplugMemoryApplyInfo(virDomainDef *def, struct json_object *devices);
 /* libvirt's qemuDomainDetachPrepMemory: @match's size aligned, then the
  * index in @def, or -1 with DEVICE_MISSING "model 'M' memory device not
  * present in the domain configuration". */

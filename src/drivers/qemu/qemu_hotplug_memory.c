@@ -305,21 +305,77 @@ qemuHotplugAttachMemoryLive(qemuDriver *driver, virDomainObj *obj, virDomainDef 
         return -1;
     }
     dev = qemuHotplugMemoryDeviceJSON(argv->pdata[3]);
-    if (qemuHotplugMonitor(obj, "object-add", object, NULL) < 0)
-        return -1;
-    if (qemuHotplugMonitor(obj, "device_add", dev, NULL) < 0) {
-        if (virDomainObjIsActive(obj))
-            qemuHotplugMemoryObjectDel(obj, objId);
-        return -1;
-    }
+    /* in the definition before QEMU has it, as libvirt: the guest may
+     * resize a virtio-mem device (MEMORY_DEVICE_SIZE_CHANGE) before
+     * device_add's answer is read */
     qemuHotplugMemoryInsert(obj->def, g_steal_pointer(&devDef->mems[0]));
     devDef->nmems = 0;
+    if (qemuHotplugMonitor(obj, "object-add", object, NULL) < 0 ||
+        qemuHotplugMonitor(obj, "device_add", dev, NULL) < 0) {
+        ssize_t idx = qemuHotplugFindMemoryAlias(obj->def, objId + 3);
+
+        if (virDomainObjIsActive(obj))
+            qemuHotplugMemoryObjectDel(obj, objId);
+        if (idx >= 0)
+            qemuHotplugMemoryRemove(obj->def, (size_t)idx);
+        return -1;
+    }
+    /* best effort, as libvirt: the dimm's base, virtio-mem's <current> */
+    {
+        g_autoptr(json_object) devices = NULL;
+
+        if (qemuHotplugMonitor(obj, "query-memory-devices", NULL, &devices) == 0)
+            qemuHotplugMemoryApplyInfo(obj->def, devices);
+        else
+            virResetLastError();
+    }
     qemuDomainSaveStatus(driver, obj);
     /* libvirt 9.0 names the backend's id in this event */
     virObjectEventStateQueue(driver->events,
                              virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
                                                      VIR_DOMAIN_EVENT_OBJ(obj), objId));
     return 0;
+}
+
+void
+qemuHotplugMemoryApplyInfo(virDomainDef *def, json_object *devices)
+{
+    size_t n = devices && json_object_is_type(devices, json_type_array)
+                   ? json_object_array_length(devices)
+                   : 0;
+
+    for (size_t i = 0; i < n; i++) {
+        json_object *data = NULL;
+        json_object *v = NULL;
+        const char *id;
+        ssize_t idx;
+        virDomainMemoryDef *mem;
+
+        if (!json_object_object_get_ex(json_object_array_get_idx(devices, i), "data",
+                                       &data) ||
+            !json_object_object_get_ex(data, "id", &v) ||
+            !(id = json_object_get_string(v)) ||
+            (idx = qemuHotplugFindMemoryAlias(def, id)) < 0)
+            continue;
+        mem = def->mems[idx];
+        switch (mem->model) {
+        case VIR_DOMAIN_MEMORY_MODEL_VIRTIO_MEM:
+            if (json_object_object_get_ex(data, "size", &v))
+                mem->currentsize =
+                    ((unsigned long long)json_object_get_int64(v) + 1023) / 1024;
+            break;
+        case VIR_DOMAIN_MEMORY_MODEL_DIMM:
+        case VIR_DOMAIN_MEMORY_MODEL_NVDIMM:
+            mem->dimmAddr = true;
+            if (json_object_object_get_ex(data, "slot", &v))
+                mem->dimmSlot = (unsigned int)json_object_get_int64(v);
+            if (json_object_object_get_ex(data, "addr", &v))
+                mem->dimmBase = (unsigned long long)json_object_get_int64(v);
+            break;
+        default:
+            break;
+        }
+    }
 }
 
 ssize_t

@@ -16,8 +16,9 @@
  * VNC_INITIALIZED / VNC_DISCONNECTED, BLOCK_JOB_COMPLETED / _CANCELLED /
  * _ERROR / _READY (BLOCK_JOB with the disk's path, then BLOCK_JOB_2 with
  * its target; BLOCK_JOB_PENDING of an inactive commit or a pull goes to
- * qemuBlockJobHandlePending), BLOCK_WRITE_THRESHOLD, MEMORY_FAILURE and VSERPORT_CHANGE of
- * the guest agent's channel (AGENT_LIFECYCLE).
+ * qemuBlockJobHandlePending), BLOCK_WRITE_THRESHOLD, MEMORY_FAILURE, VSERPORT_CHANGE of
+ * the guest agent's channel (AGENT_LIFECYCLE) and MEMORY_DEVICE_SIZE_CHANGE
+ * (a virtio-mem device's <current>, MEMORY_DEVICE_SIZE_CHANGE).
  */
 #define G_LOG_DOMAIN "virtkit.qemu.events"
 #include <string.h>
@@ -274,6 +275,31 @@ qemuEventBalloonChange(qemuDriver *driver, virDomainObj *obj, json_object *data)
     qemuDomainSaveStatusLater(driver, obj);
 }
 
+/* libvirt's processMemoryDeviceSizeChangeEvent: the virtio-mem device the
+ * guest grew or shrank gets its <current> (KiB, rounded up), then the
+ * MEMORY_DEVICE_SIZE_CHANGE event with its alias; one the definition does
+ * not hold is ignored */
+static void
+qemuEventMemoryDeviceSize(qemuDriver *driver, virDomainObj *obj, json_object *data)
+{
+    const char *id = qemuEventString(data, "id");
+    long long size;
+
+    if (!id || !qemuEventNumber(data, "size", &size) || size < 0)
+        return;
+    for (size_t i = 0; i < obj->def->nmems; i++) {
+        virDomainMemoryDef *mem = obj->def->mems[i];
+
+        if (g_strcmp0(mem->alias, id) != 0)
+            continue;
+        mem->currentsize = ((unsigned long long)size + 1023) / 1024;
+        qemuEventQueue(driver, virDomainEventMemoryDeviceSizeChangeNew(
+                                   VIR_DOMAIN_EVENT_OBJ(obj), id, mem->currentsize));
+        qemuDomainSaveStatusLater(driver, obj);
+        return;
+    }
+}
+
 static bool
 qemuEventGraphicsAddress(json_object *o, virDomainEventGraphicsAddress *addr)
 {
@@ -470,6 +496,8 @@ qemuProcessHandleGuestEvent(qemuDriver *driver, virDomainObj *obj, const char *n
         qemuEventMemoryFailure(driver, obj, data);
     else if (g_str_equal(name, "VSERPORT_CHANGE"))
         qemuEventSerialChange(driver, obj, data);
+    else if (g_str_equal(name, "MEMORY_DEVICE_SIZE_CHANGE"))
+        qemuEventMemoryDeviceSize(driver, obj, data);
     else
         return false;
     return true;

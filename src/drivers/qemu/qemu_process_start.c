@@ -835,6 +835,19 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     if (qemuProcessReadPtyPaths(obj) < 0 || qemuProcessSetGraphicsPasswords(obj) < 0 ||
         qemuHotplugVcpusAtStart(obj) < 0)
         goto error;
+    /* the memory devices' base and current size, as libvirt reads them */
+    if (obj->def->nmems) {
+        g_autoptr(json_object) devices = NULL;
+        int rc;
+
+        virDomainObjUnlock(obj);
+        rc = qemuMonitorCommand(qemuDomainPriv(obj)->mon, "query-memory-devices", NULL,
+                                -1, &devices);
+        virDomainObjLock(obj);
+        if (rc < 0)
+            goto error;
+        qemuHotplugMemoryApplyInfo(obj->def, devices);
+    }
 
     /* vCPUs exist but have not run (-S): thread groups, pins, bandwidth */
     if (qemuCgroupSetupThreads(obj) < 0)
