@@ -136,7 +136,7 @@ kver=${pkg#linux-image-}
 #                         make bench alternates virtkit's and libvirt's).
 variant=${VIRTKIT_TEST_GUEST_VARIANT:-}
 case $variant in
-    ''|balloon|hotplug|events|net|agent|shell) ;;
+    ''|balloon|hotplug|scsi|events|net|agent|shell) ;;
     *) log "unknown variant '$variant'"; exit 1 ;;
 esac
 
@@ -248,7 +248,7 @@ fi
 # the guest sees of a hotplug, on its console. A virtio console that
 # appears (/dev/hvcN opens) prints GUEST-HVC-OPEN hvcN and answers each line
 # written to it with "GUEST-hvcN-GOT <line>" on it and on the serial one.
-if [ "$variant" = hotplug ]; then
+if [ "$variant" = hotplug ] || [ "$variant" = scsi ]; then
     hw_watch='for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk failover net_failover virtio_net scsi_common scsi_mod sd_mod cdrom sr_mod virtio_scsi rng-core virtio-rng virtio_console virtio_mem; do
     insmod /lib/modules/$m.ko 2>/dev/null
 done
@@ -337,6 +337,33 @@ done
 ) &'
     init_script=$(printf '%s\n' "$init_script" |
         HW="$hw_watch" awk '$0 == "echo GUEST-READY" { print ENVIRON["HW"] } { print }')
+fi
+# VIRTKIT_TEST_GUEST_VARIANT=scsi: the hotplug guest that, after
+# GUEST-READY, reads and writes its first SCSI disk (/dev/sda, waited for
+# up to ~10 s): prints "GUEST-SDA-READ <text>" with the printable start of
+# its first sector (a marker the host wrote), then writes
+# "VIRTKIT-GUEST-WROTE-SDA" at byte 4096 (fsync) and prints
+# GUEST-SDA-WRITTEN (GUEST-SDA-MISSING: no sda); it opens /dev/sr0 every
+# 0.5 s, so that a medium changed is seen in GUEST-HW: daemon-scsi.
+if [ "$variant" = scsi ]; then
+    scsi_rw='i=0
+while [ ! -b /dev/sda ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+if [ -b /dev/sda ]; then
+    echo "GUEST-SDA-READ $(dd if=/dev/sda bs=512 count=1 2>/dev/null | head -c 64 | tr -cd A-Za-z0-9-)"
+    printf VIRTKIT-GUEST-WROTE-SDA | dd of=/dev/sda bs=4096 seek=1 conv=fsync 2>/dev/null
+    sync
+    echo GUEST-SDA-WRITTEN
+else
+    echo GUEST-SDA-MISSING
+fi
+# the SCSI cdrom opened every 0.5 s: the kernel polls no medium by
+# itself, an open reads the new capacity (GUEST-HW sr0:SECTORS)
+(while :; do
+    [ -b /dev/sr0 ] && dd if=/dev/sr0 of=/dev/null bs=2048 count=1 2>/dev/null
+    sleep 0.5
+done) &'
+    init_script=$(printf '%s\n' "$init_script" |
+        RW="$scsi_rw" awk '{ print } $0 == "echo GUEST-READY" { print ENVIRON["RW"] }')
 fi
 if [ "$variant" = events ]; then
     init_script=$(printf '%s\n' "$init_script" | sed 's|^echo GUEST-READY$|for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon virtio_console; do insmod /lib/modules/$m.ko 2>/dev/null; done\n[ -d /sys/bus/virtio/drivers/virtio_balloon ] \&\& echo GUEST-BALLOON\necho GUEST-READY\n. /bin/guest-events.sh|')
@@ -697,7 +724,7 @@ for m in drivers/input/evdev.ko drivers/acpi/button.ko \
          drivers/virtio/virtio_pci.ko drivers/block/virtio_blk.ko \
          net/core/failover.ko drivers/net/net_failover.ko drivers/net/virtio_net.ko \
          ${variant:+drivers/virtio/virtio_balloon.ko} $extra_mods \
-         $(if [ "$variant" = hotplug ]; then echo drivers/scsi/scsi_common.ko \
+         $(if [ "$variant" = hotplug ] || [ "$variant" = scsi ]; then echo drivers/scsi/scsi_common.ko \
              drivers/scsi/scsi_mod.ko drivers/scsi/sd_mod.ko drivers/cdrom/cdrom.ko \
              drivers/scsi/sr_mod.ko drivers/scsi/virtio_scsi.ko \
              drivers/char/hw_random/virtio-rng.ko drivers/char/virtio_console.ko \
@@ -706,7 +733,8 @@ for m in drivers/input/evdev.ko drivers/acpi/button.ko \
     cp "$moddir/$m" "$root/lib/modules/"
 done
 # the hw_random core, where the kernel has it as a module
-if [ "$variant" = hotplug ] && [ -f "$moddir/drivers/char/hw_random/rng-core.ko" ]; then
+if { [ "$variant" = hotplug ] || [ "$variant" = scsi ]; } &&
+    [ -f "$moddir/drivers/char/hw_random/rng-core.ko" ]; then
     cp "$moddir/drivers/char/hw_random/rng-core.ko" "$root/lib/modules/"
 fi
 printf '%s' "$init_script" > "$root/init"

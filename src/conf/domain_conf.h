@@ -1457,6 +1457,7 @@ void virDomainNetDefFree(virDomainNetDef *net);
 bool virDomainNetIsVirtioModel(const virDomainNetDef *net);
 void virDomainChrDefFree(virDomainChrDef *chr);
 void virDomainControllerDefFree(virDomainControllerDef *ctrl);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainControllerDef, virDomainControllerDefFree);
 void virDomainChannelDefFree(virDomainChannelDef *chan);
 void virDomainRNGDefFree(virDomainRNGDef *rng);
 void virDomainSoundDefFree(virDomainSoundDef *sound);

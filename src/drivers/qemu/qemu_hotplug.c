@@ -223,14 +223,6 @@ qemuHotplugAppendNet(virDomainDef *def, virDomainNetDef *net)
     def->nets[def->nnets++] = net;
 }
 
-/* libvirt's device alias of a disk ("virtio-disk1"), as qemu_command.c
- * names it. */
-static char *
-qemuHotplugDiskAlias(const virDomainDef *def, const virDomainDiskDef *disk)
-{
-    return qemuDiskAlias(def, disk);
-}
-
 /* A pcie-root-port of @def with nothing on it, or -1: the first address
  * a hotplugged virtio disk could take, from the set of every PCI address
  * @def's devices carry (memballoon, rng, video and inputs included: a port
@@ -403,16 +395,19 @@ qemuHotplugBlockdevDel(virDomainObj *obj, const char *node)
 static int
 qemuHotplugCheckDiskLive(const virDomainDiskDef *disk)
 {
-    if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM ||
-        disk->device == VIR_DOMAIN_DISK_DEVICE_FLOPPY) {
+    int bus = qemuDiskBus(disk);
+
+    /* a SCSI cdrom plugs in (libvirt), the others do not */
+    if (disk->device == VIR_DOMAIN_DISK_DEVICE_FLOPPY ||
+        (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM &&
+         bus != VIR_DOMAIN_DISK_BUS_SCSI)) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                        "cdrom/floppy device hotplug isn't supported");
         return -1;
     }
-    if (qemuDiskBus(disk) != VIR_DOMAIN_DISK_BUS_VIRTIO) {
+    if (bus != VIR_DOMAIN_DISK_BUS_VIRTIO && bus != VIR_DOMAIN_DISK_BUS_SCSI) {
         /* virDomainDiskBus order */
         static const char *const buses[] = { "", "ide", "scsi", "virtio", "usb", "sata" };
-        int bus = qemuDiskBus(disk);
 
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
                        "disk bus '%s' cannot be hotplugged.",
@@ -436,23 +431,10 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
     int port = -1;
     int n;
     bool storageAdded = false, formatAdded = false;
+    bool scsi = qemuDiskBus(disk) == VIR_DOMAIN_DISK_BUS_SCSI;
 
-    if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM ||
-        disk->device == VIR_DOMAIN_DISK_DEVICE_FLOPPY) {
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                       "cdrom/floppy device hotplug isn't supported");
+    if (qemuHotplugCheckDiskLive(disk) < 0)
         return -1;
-    }
-    if (qemuDiskBus(disk) != VIR_DOMAIN_DISK_BUS_VIRTIO) {
-        /* virDomainDiskBus order */
-        static const char *const buses[] = { "", "ide", "scsi", "virtio", "usb", "sata" };
-        int bus = qemuDiskBus(disk);
-
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                       "disk bus '%s' cannot be hotplugged.",
-                       bus >= 0 && bus < (int)G_N_ELEMENTS(buses) ? buses[bus] : "");
-        return -1;
-    }
     /* a network disk's protocol node (its secrets are made only at start:
      * one with <auth> or cookies is refused here, CONFIG_UNSUPPORTED) */
     if (disk->net && !(netProps = qemuBlockNetStorageProps(disk, NULL)))
@@ -476,7 +458,12 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
             return -1;
         }
     }
-    if (qemuHotplugIsQ35(obj->def) && (port = qemuHotplugFreeRootPort(obj->def)) < 0) {
+    /* a SCSI disk: its drive address and controllers (one plugged in
+     * first when missing, as libvirt does) */
+    if (scsi && qemuHotplugSCSIPrepare(obj, disk) < 0)
+        return -1;
+    if (!scsi && qemuHotplugIsQ35(obj->def) &&
+        (port = qemuHotplugFreeRootPort(obj->def)) < 0) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "No more available PCI slots");
         return -1;
     }
@@ -491,7 +478,7 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
         goto rollback;
     storage = g_strdup_printf("libvirt-%d-storage", n);
     format = g_strdup_printf("libvirt-%d-format", n);
-    alias = qemuHotplugDiskAlias(obj->def, disk);
+    alias = qemuDiskAlias(obj->def, disk);
 
     if (netProps) {
         g_autofree char *text = g_strconcat(netProps, "}", NULL);
@@ -519,8 +506,9 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
                                                       : "raw"));
     json_object_object_add(fmt, "file", json_object_new_string(storage));
 
-    dev = json_object_new_object();
-    json_object_object_add(dev, "driver", json_object_new_string("virtio-blk-pci"));
+    dev = scsi ? qemuSCSIDiskProps(obj->def, disk, format, 0) : json_object_new_object();
+    if (!scsi)
+        json_object_object_add(dev, "driver", json_object_new_string("virtio-blk-pci"));
     if (disk->ioeventfd)
         json_object_object_add(
             dev, "ioeventfd",
@@ -529,8 +517,11 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
         json_object_object_add(
             dev, "event_idx",
             json_object_new_boolean(disk->eventIdx == VIR_DOMAIN_TRISTATE_ON));
-    json_object_object_add(dev, "drive", json_object_new_string(format));
-    json_object_object_add(dev, "id", json_object_new_string(alias));
+    if (!scsi) {
+        json_object_object_add(dev, "drive", json_object_new_string(format));
+        json_object_object_add(dev, "id", json_object_new_string(alias));
+        qemuDiskIdentityProps(dev, disk, 0);
+    }
     if (port >= 0) {
         g_autofree char *bus = g_strdup_printf("pci.%d", port);
 
@@ -628,7 +619,7 @@ void
 qemuHotplugRemoveDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
 {
     virDomainDiskDef *disk = qemuHotplugStealDisk(obj->def, idx);
-    g_autofree char *alias = qemuHotplugDiskAlias(obj->def, disk);
+    g_autofree char *alias = qemuDiskAlias(obj->def, disk);
     g_autofree char *format = NULL;
     g_autofree char *storage = NULL;
     int n = qemuHotplugForgetNode(obj, alias, disk->src);
@@ -699,10 +690,11 @@ static int
 qemuHotplugDetachDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
 {
     virDomainDiskDef *disk = obj->def->disks[idx];
-    g_autofree char *alias = qemuHotplugDiskAlias(obj->def, disk);
+    g_autofree char *alias = qemuDiskAlias(obj->def, disk);
     int rc;
 
-    if (qemuDiskBus(disk) != VIR_DOMAIN_DISK_BUS_VIRTIO) {
+    if (qemuDiskBus(disk) != VIR_DOMAIN_DISK_BUS_VIRTIO &&
+        qemuDiskBus(disk) != VIR_DOMAIN_DISK_BUS_SCSI) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
                        "This type of disk cannot be hot unplugged");
         return -1;
@@ -1095,6 +1087,9 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
                                mine->disks[0]->src ? mine->disks[0]->src : "");
                 goto endjob;
             }
+            if (qemuDiskBus(mine->disks[0]) == VIR_DOMAIN_DISK_BUS_SCSI &&
+                qemuHotplugSCSIAddress(live, mine->disks[0]) < 0)
+                goto endjob;
             /* the driver's rules for the new device, on the whole definition */
             qemuHotplugAppendDisk(check, qemuHotplugStealDisk(mine, 0));
             if (qemuGluePostParse(driver, check) < 0)
@@ -1102,13 +1097,15 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
         }
         {
             virDomainDiskDef *disk = qemuHotplugStealDisk(devDef, 0);
-
-            g_autofree char *alias = qemuHotplugDiskAlias(obj->def, disk);
+            virDomainDiskDef *attached = disk;
+            g_autofree char *alias = NULL;
 
             if (qemuHotplugAttachDiskLive(driver, obj, &disk) < 0) {
                 virDomainDiskDefFree(disk);
                 goto endjob;
             }
+            /* (a SCSI disk's alias follows its drive address and controller) */
+            alias = qemuDiskAlias(obj->def, attached);
             virObjectEventStateQueue(
                 driver->events,
                 virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
@@ -1267,7 +1264,7 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         if (alias) {
             idx = -1;
             for (size_t i = 0; i < live->ndisks && idx < 0; i++) {
-                g_autofree char *a = qemuHotplugDiskAlias(live, live->disks[i]);
+                g_autofree char *a = qemuDiskAlias(live, live->disks[i]);
 
                 if (strcmp(a, alias) == 0)
                     idx = (ssize_t)i;

@@ -338,3 +338,18 @@ int qemuHotplugDetachWatchdogLive(qemuDriver *driver, virDomainObj *obj);
 /* The watchdog out of the live definition, DEVICE_REMOVED queued, status
  * saved. */
 void qemuHotplugRemoveWatchdogLive(qemuDriver *driver, virDomainObj *obj);
+
+/* qemu_hotplug_scsi.c. Ready SCSI @disk (not yet in @obj's live
+ * definition) for hotplug: its drive address, from its target name as at
+ * define when it has none (libvirt's); refused when a disk has it
+ * (OPERATION_INVALID); each SCSI controller from 0 to its own present,
+ * a missing one plugged in (device_add, libvirt's default model at the
+ * first free PCI slot: INTERNAL_ERROR "No more available PCI slots" on a
+ * q35 guest without a conventional PCI bus, as libvirt) and added to the
+ * live definition, where it stays even if the disk fails after. 0, or -1
+ * with the error. Object locked, job held. */
+int qemuHotplugSCSIPrepare(virDomainObj *obj, virDomainDiskDef *disk);
+/* The drive address of SCSI @disk for hotplug into @def (assigned from its
+ * target name when it has none), refused with libvirt's errors when
+ * another disk has it or it is no drive address. */
+int qemuHotplugSCSIAddress(const virDomainDef *def, virDomainDiskDef *disk);
