@@ -206,6 +206,9 @@ VKD_HANDLER(vkdDispatchGetSchedulerParametersFlags); /* 223 */
 /* remote_dispatch_blockjob.c */
 VKD_HANDLER(vkdDispatchDomainGetBlockJobInfo); /* 238 */
 VKD_HANDLER(vkdDispatchDomainBlockCopy);       /* 345 */
+/* remote_dispatch_iotune.c */
+VKD_HANDLER(vkdDispatchDomainSetBlockIoTune); /* 252 */
+VKD_HANDLER(vkdDispatchDomainGetBlockIoTune); /* 253 */
 /* remote_dispatch_iftune.c */
 VKD_HANDLER(vkdDispatchDomainSetInterfaceParameters); /* 256 */
 VKD_HANDLER(vkdDispatchDomainGetInterfaceParameters); /* 257 */

@@ -195,6 +195,13 @@ struct _virHypervisorDriver {
                                     int nparams, unsigned int flags);
     int (*domainGetBlkioParameters)(virDomainPtr dom, virTypedParameterPtr params,
                                     int *nparams, unsigned int flags);
+    /* a disk's <iotune> (blkdeviotune); @disk may be NULL when *nparams is 0 */
+    int (*domainSetBlockIoTune)(virDomainPtr dom, const char *disk,
+                                virTypedParameterPtr params, int nparams,
+                                unsigned int flags);
+    int (*domainGetBlockIoTune)(virDomainPtr dom, const char *disk,
+                                virTypedParameterPtr params, int *nparams,
+                                unsigned int flags);
     /* interface bandwidth (beyond) */
     int (*domainSetInterfaceParameters)(virDomainPtr dom, const char *device,
                                         virTypedParameterPtr params, int nparams,

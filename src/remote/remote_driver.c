@@ -1158,6 +1158,9 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainSetBlkioParameters = remoteDomainSetBlkioParameters,
     .domainGetNumaParameters = remoteDomainGetNumaParameters,
     .domainSetNumaParameters = remoteDomainSetNumaParameters,
+    /* a disk's I/O throttling (remote_driver_iotune.c) */
+    .domainSetBlockIoTune = remoteDomainSetBlockIoTune,
+    .domainGetBlockIoTune = remoteDomainGetBlockIoTune,
     /* interface bandwidth (remote_driver_iftune.c) */
     .domainSetInterfaceParameters = remoteDomainSetInterfaceParameters,
     .domainGetInterfaceParameters = remoteDomainGetInterfaceParameters,

@@ -222,6 +222,12 @@ int remoteDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr param
                                     int *nparams, unsigned int flags);
 int remoteDomainSetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
                                     int nparams, unsigned int flags);
+int remoteDomainSetBlockIoTune(virDomainPtr dom, const char *disk,
+                               virTypedParameterPtr params, int nparams,
+                               unsigned int flags);
+int remoteDomainGetBlockIoTune(virDomainPtr dom, const char *disk,
+                               virTypedParameterPtr params, int *nparams,
+                               unsigned int flags);
 int remoteDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
                                        virTypedParameterPtr params, int *nparams,
                                        unsigned int flags);

@@ -18,7 +18,8 @@
  *   -> {json}    QEMU waits for the client's next command (the first is
  *                the qmp_capabilities of qemuMonitorOpen); for the others
  *                the client calls the wrapper named by "execute"
- *                (query-status, query-chardev, quit, cont, stop, ...), or
+ *                (query-status, query-chardev, quit, cont, stop, query-block
+ *                through the <iotune> decoder, ...), or
  *                qemuMonitorCommandText with the line
  *   other lines  ignored (comments, "!!" directives of the replay test)
  * After the last entry QEMU closes the connection. A conversation that
@@ -39,6 +40,8 @@
 #include <unistd.h>
 
 #include "virtkit-config.h"
+#include "domain_iotune.h"
+#include "qemu_iotune.h"
 #include "qemu_monitor.h"
 #include "fuzz-common.h"
 
@@ -282,6 +285,37 @@ checkFailure(const char *what)
                   virGetLastErrorMessage());
 }
 
+/* query-block's answer through the <iotune> decoder (qemu_iotune.c) for
+ * a virtio and a SATA disk: a limit read or libvirt's error of domain
+ * QEMU (INTERNAL_ERROR, OPERATION_UNSUPPORTED), nothing else. */
+static void
+checkIoTune(json_object *block)
+{
+    static const char *const dsts[] = { "vda", "sda" };
+    static const int buses[] = { VIR_DOMAIN_DISK_BUS_VIRTIO, VIR_DOMAIN_DISK_BUS_SATA };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(dsts); i++) {
+        virDomainDiskDef disk = { .dst = (char *)dsts[i],
+                                  .src = (char *)"/x",
+                                  .bus = buses[i] };
+        virDomainDef def = { 0 };
+        virDomainBlockIoTuneInfo t = { 0 };
+        int code;
+
+        virResetLastError();
+        if (qemuIoTuneFromBlock(block, &def, &disk, &t) == 0) {
+            virDomainBlockIoTuneClear(&t);
+            continue;
+        }
+        fuzzCheckError("query-block iotune", qemuDomains);
+        code = virGetLastErrorCode();
+        if (code != VIR_ERR_INTERNAL_ERROR && code != VIR_ERR_OPERATION_UNSUPPORTED)
+            FUZZ_FAIL("query-block iotune: unexpected error code %d (%s)", code,
+                      virGetLastErrorMessage());
+    }
+    virResetLastError();
+}
+
 /* Issue the command of one "->" line. */
 static void
 runCommand(Conv *c, qemuMonitor *mon, const Entry *e)
@@ -322,6 +356,12 @@ runCommand(Conv *c, qemuMonitor *mon, const Entry *e)
         rc = qemuMonitorSystemPowerdown(mon);
     } else if (g_str_equal(name, "system_reset")) {
         rc = qemuMonitorSystemReset(mon);
+    } else if (g_str_equal(name, "query-block")) {
+        g_autoptr(json_object) block = NULL;
+
+        rc = qemuMonitorCommand(mon, name, NULL, STEP_MS, &block);
+        if (rc == 0)
+            checkIoTune(block);
     } else if (g_str_equal(name, "set-action")) {
         rc = qemuMonitorSetAction(mon, "pause", "reset", NULL, "none");
     } else {

@@ -30,7 +30,9 @@
 #include "domain_conf.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
+#include "qemu_iotune.h"
 #include "qemu_monitor.h"
+#include "domain_iotune.h"
 #include "qemu_secret.h"
 #include "virerror.h"
 #include "qemu_firmware.h"
@@ -510,6 +512,39 @@ testReal(gconstpointer data)
             continue;
         g_assert_cmpint(qemuMonitorGetPtyPath(mon, alias, &pty), ==, 0);
         g_assert_true(g_str_has_prefix(pty, "/dev/pts/"));
+    }
+    /* <iotune>: the limits the driver gives after start (qemu_iotune.c),
+     * taken by this QEMU and read back from query-block as set; a burst's
+     * unset length is QEMU's 1, a disk outside a group is in one named
+     * after its device */
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainDiskDef *disk = def->disks[i];
+        g_autoptr(json_object) args = NULL;
+        g_autoptr(json_object) block = NULL;
+        g_autofree char *id = NULL;
+        virDomainBlockIoTuneInfo want = { 0 };
+        virDomainBlockIoTuneInfo got = { 0 };
+
+        if ((!disk->src && !disk->net) || !qemuIoTuneEnabled(disk))
+            continue;
+        args = qemuIoTuneThrottleArgs(def, disk, &disk->iotune);
+        if (qemuMonitorCommand(mon, "block_set_io_throttle", args, 30000, NULL) < 0)
+            g_error("%s: %s: %s", name, disk->dst, virGetLastErrorMessage());
+        g_assert_cmpint(qemuMonitorCommand(mon, "query-block", NULL, 30000, &block), ==,
+                        0);
+        g_assert_cmpint(qemuIoTuneFromBlock(block, def, disk, &got), ==, 0);
+        virDomainBlockIoTuneCopy(&disk->iotune, &want);
+        for (size_t k = 0; k < VIR_DOMAIN_IOTUNE_BASE_LAST; k++) {
+            if (want.max[k] && !want.maxLen[k])
+                want.maxLen[k] = 1;
+        }
+        if (!virDomainBlockIoTuneEqual(&got, &want))
+            g_error("%s: %s: QEMU has other limits: %s", name, disk->dst,
+                    json_object_to_json_string(block));
+        id = qemuIoTuneDeviceId(def, disk);
+        g_assert_cmpstr(got.groupName, ==, want.groupName ? want.groupName : id);
+        virDomainBlockIoTuneClear(&got);
+        virDomainBlockIoTuneClear(&want);
     }
     g_assert_cmpint(qemuMonitorQuit(mon), ==, 0);
     qemuDomainReleaseVNCPorts(def);

@@ -645,6 +645,9 @@ const vkshCmdDef vkshDomainCmds[] = {
       "attach network interface", "Attach new network interface.", 0 },
     { "autostart", cmdAutostart, optsAutostart, "autostart a domain",
       "Configure a domain to be automatically started at boot.", 0 },
+    { "blkdeviotune", vkshCmdBlkdeviotune, vkshOptsBlkdeviotune,
+      "Set or query a block device I/O tuning parameters.",
+      "Set or query disk I/O parameters such as block throttling.", 0 },
     { "blkiotune", vkshCmdBlkiotune, vkshOptsBlkiotune, "Get or set blkio parameters",
       "Get or set the current blkio parameters for a guest domain.\n"
       "To get the blkio parameters use following command: \n\n"

@@ -51,7 +51,11 @@ vkshCmdDefHelp(vkshControl *ctl, const vkshCmdDef *def)
     vkshPrint(ctl, "  NAME\n    %s - %s\n\n  SYNOPSIS\n    %s", def->name, def->help,
               def->name);
     for (const vkshOptDef *opt = def->opts; opt && opt->name; opt++) {
-        g_autofree char *syn = vkshOptSynopsis(opt);
+        g_autofree char *syn = NULL;
+
+        if (opt->type == VKSH_OT_ALIAS)
+            continue;
+        syn = vkshOptSynopsis(opt);
 
         vkshPrint(ctl, " %s", syn);
     }
@@ -72,7 +76,11 @@ vkshCmdDefHelp(vkshControl *ctl, const vkshCmdDef *def)
     if (def->opts && def->opts[0].name) {
         vkshPrint(ctl, "  OPTIONS\n");
         for (const vkshOptDef *opt = def->opts; opt->name; opt++) {
-            g_autofree char *label = vkshOptLabel(opt);
+            g_autofree char *label = NULL;
+
+            if (opt->type == VKSH_OT_ALIAS)
+                continue;
+            label = vkshOptLabel(opt);
 
             vkshPrint(ctl, "    %-15s  %s\n", label, opt->help);
         }

@@ -21,6 +21,19 @@ int
 vkshOptScaled(vkshControl *ctl, const vkshCmd *cmd, const char *name,
               unsigned long long scale, unsigned long long max, unsigned long long *value)
 {
+    g_autofree char *why = NULL;
+    int rc = vkshOptScaledWhy(ctl, cmd, name, scale, max, value, &why);
+
+    if (why)
+        vkshError(ctl, "%s", why);
+    return rc;
+}
+
+int
+vkshOptScaledWhy(vkshControl *ctl, const vkshCmd *cmd, const char *name,
+                 unsigned long long scale, unsigned long long max,
+                 unsigned long long *value, char **whyp)
+{
     const char *str = vkshOptRaw(cmd, name);
     g_autofree char *why = NULL;
     unsigned long long v;
@@ -71,8 +84,7 @@ malformed:
     vkshError(ctl,
               "Scaled numeric value '%s' for <%s> option is malformed or out of range",
               str, name);
-    if (why)
-        vkshError(ctl, "%s", why);
+    *whyp = g_steal_pointer(&why);
     return -1;
 }
 

@@ -449,6 +449,8 @@ vkshCmdParse(vkshControl *ctl, char **tokens, size_t ntokens)
                 value = eq + 1;
             }
             i = vkshOptIndex(def, name);
+            if (i >= 0 && def->opts[i].type == VKSH_OT_ALIAS)
+                i = vkshOptIndex(def, def->opts[i].help);
             if (i < 0) {
                 vkshError(ctl, "command '%s' doesn't support option --%s", def->name,
                           name);
@@ -500,6 +502,7 @@ vkshCmdParse(vkshControl *ctl, char **tokens, size_t ntokens)
 
             for (i = 0; i < nopts; i++) {
                 if (def->opts[i].type != VKSH_OT_BOOL &&
+                    def->opts[i].type != VKSH_OT_ALIAS &&
                     !(def->opts[i].flags & VKSH_OFLAG_NAMED) &&
                     (def->opts[i].type == VKSH_OT_ARGV || !cmd->values[i]))
                     break;

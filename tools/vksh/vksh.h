@@ -17,6 +17,8 @@ typedef enum {
     VKSH_OT_STRING, /* --name <string> */
     VKSH_OT_INT,    /* --name <number> */
     VKSH_OT_ARGV,   /* every remaining word of data: [<string>]... */
+    VKSH_OT_ALIAS,  /* another name of the option .help names (virsh's
+                     * "--total_bytes_sec" for "--total-bytes-sec"); hidden */
 } vkshOptType;
 
 enum {
@@ -260,8 +262,9 @@ VKSH_STATS_CMD(UpdateDevice) /* vksh-media.c */
 VKSH_STATS_CMD(ChangeMedia)
 VKSH_STATS_CMD(DomifSetlink)
 VKSH_STATS_CMD(DomifGetlink)
-VKSH_STATS_CMD(Domiftune)   /* vksh-iftune.c */
-VKSH_STATS_CMD(Blockcommit) /* vksh-blockjob.c */
+VKSH_STATS_CMD(Domiftune)    /* vksh-iftune.c */
+VKSH_STATS_CMD(Blkdeviotune) /* vksh-iotune.c */
+VKSH_STATS_CMD(Blockcommit)  /* vksh-blockjob.c */
 VKSH_STATS_CMD(Blockcopy)
 VKSH_STATS_CMD(Blockjob)
 VKSH_STATS_CMD(Blockpull)
@@ -317,6 +320,11 @@ int vkshOptInt(vkshControl *ctl, const vkshCmd *cmd, const char *name, int *valu
 int vkshOptScaled(vkshControl *ctl, const vkshCmd *cmd, const char *name,
                   unsigned long long scale, unsigned long long max,
                   unsigned long long *value);
+/* The same, the scaling error's own line (virsh prints it when the command
+ * ends: the library's error) left in *@why for the caller to print. */
+int vkshOptScaledWhy(vkshControl *ctl, const vkshCmd *cmd, const char *name,
+                     unsigned long long scale, unsigned long long max,
+                     unsigned long long *value, char **why);
 
 /* --persistent/--config/--live/--current as virsh's device commands
  * (vksh-device.c): *@flags the VIR_DOMAIN_AFFECT_* bits, *@current true

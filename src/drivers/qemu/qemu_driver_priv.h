@@ -378,6 +378,13 @@ int qemuDomainBlockResize(virDomainPtr dom, const char *path, unsigned long long
 int qemuDomainSetBlockThreshold(virDomainPtr dom, const char *dev,
                                 unsigned long long threshold, unsigned int flags);
 
+/* qemu_driver_iotune.c: a disk's <iotune> (block_set_io_throttle) */
+int qemuDomainSetBlockIoTune(virDomainPtr dom, const char *disk,
+                             virTypedParameterPtr params, int nparams,
+                             unsigned int flags);
+int qemuDomainGetBlockIoTune(virDomainPtr dom, const char *disk,
+                             virTypedParameterPtr params, int *nparams,
+                             unsigned int flags);
 /* qemu_driver_iftune.c: an interface's <bandwidth> (tc on its tap) */
 int qemuDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
                                      virTypedParameterPtr params, int nparams,

@@ -23,6 +23,7 @@
 #include "qemu_domain_address.h"
 #include "qemu_driver_priv.h"
 #include "qemu_hotplug.h"
+#include "qemu_iotune.h"
 #include "qemu_block_net.h"
 #include "qemu_monitor.h"
 #include "qemu_security.h"
@@ -547,6 +548,12 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
         disk->addr.bus = (unsigned int)port;
         disk->addr.slot = 0;
         disk->addr.function = 0;
+    }
+    /* as libvirt: limits QEMU refuses leave the disk plugged, unlimited */
+    if (qemuIoTuneEnabled(disk) && qemuIoTuneApply(obj, disk, &disk->iotune) < 0) {
+        g_debug("disk '%s': its <iotune> refused: %s", disk->dst,
+                virGetLastErrorMessage());
+        virResetLastError();
     }
     *diskp = NULL;
     qemuHotplugRememberNode(obj, alias, disk->src, n);

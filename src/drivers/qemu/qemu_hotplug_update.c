@@ -18,6 +18,7 @@
 #include "qemu_command.h"
 #include "qemu_driver_priv.h"
 #include "qemu_hotplug.h"
+#include "qemu_iotune.h"
 #include "qemu_monitor.h"
 #include "qemu_security.h"
 #include "virerror.h"
@@ -217,6 +218,13 @@ qemuUpdateChangeMedia(qemuDriver *driver, virDomainObj *obj, virDomainDiskDef *d
                                       format, -1) < 0)
         goto rollback;
     added = false; /* QEMU's medium now */
+    /* the drive's limits come with the medium (libvirt's order) */
+    if (format && qemuIoTuneEnabled(disk) &&
+        qemuIoTuneApply(obj, disk, &disk->iotune) < 0) {
+        g_debug("disk '%s': its <iotune> refused: %s", disk->dst,
+                virGetLastErrorMessage());
+        virResetLastError();
+    }
     if (format &&
         qemuUpdateIdCommand(obj, "blockdev-close-tray", id, NULL, NULL, -1) < 0) {
         /* the medium is in; an open tray is the guest's to close */
@@ -303,6 +311,8 @@ qemuUpdateDiskLive(qemuDriver *driver, virDomainObj *obj, const virDomainDiskDef
             "changing the medium of a network disk is not supported by virtkit");
         return -1;
     }
+    if (qemuIoTuneCheckUnchanged(newDisk, disk) < 0)
+        return -1;
     if (g_strcmp0(disk->src, newDisk->src) == 0)
         return 0;
     if (disk->device != VIR_DOMAIN_DISK_DEVICE_CDROM &&

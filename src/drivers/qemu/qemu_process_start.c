@@ -31,6 +31,7 @@
 #include "qemu_driver_priv.h"
 #include "qemu_cgroup.h"
 #include "qemu_hotplug.h"
+#include "qemu_iotune.h"
 #include "qemu_interface.h"
 #include "qemu_capabilities_glue.h"
 #include "qemu_command.h"
@@ -858,6 +859,9 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     qemuDomainPriv(obj)->balloonStatsIdle = true;
     /* <link state='down'/>: the NIC starts with its cable out */
     if (qemuHotplugSetLinkStates(obj) < 0)
+        goto error;
+    /* <iotune>: the disks' limits, before the guest's first I/O */
+    if (qemuIoTuneSetupAll(obj) < 0)
         goto error;
 
     if (obj->def->onReboot == VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY) {

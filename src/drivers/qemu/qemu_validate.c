@@ -14,6 +14,7 @@
 
 #include "qemu_command.h"
 #include "qemu_cpu.h"
+#include "qemu_iotune.h"
 #include "qemu_validate.h"
 #include "qemu_domain_address.h"
 #include "virerror.h"
@@ -117,14 +118,9 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
             "disk '%s': only file, block, volume and network disks are supported", dst);
         return -1;
     }
-    /* <iotune>: the throttle-group objects and the live calls are not
-     * carried by this driver yet; refused rather than silently unapplied */
-    if (virDomainBlockIoTuneIsSet(&disk->iotune)) {
-        virReportError(
-            VIR_ERR_CONFIG_UNSUPPORTED,
-            "disk '%s': <iotune> is not supported by virtkit's QEMU driver yet", dst);
+    /* <iotune>: given to QEMU after start (qemu_iotune.c) */
+    if (qemuIoTuneValidate(def, disk) < 0)
         return -1;
-    }
     if (disk->net && qemuValidateDiskNet(disk) < 0)
         return -1;
     if (idx < 0) {

@@ -326,6 +326,12 @@ int testDomainSetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
                                   int nparams, unsigned int flags);
 int testDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
                                   int *nparams, unsigned int flags);
+int testDomainSetBlockIoTune(virDomainPtr dom, const char *path,
+                             virTypedParameterPtr params, int nparams,
+                             unsigned int flags);
+int testDomainGetBlockIoTune(virDomainPtr dom, const char *path,
+                             virTypedParameterPtr params, int *nparams,
+                             unsigned int flags);
 int testDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
                                      virTypedParameterPtr params, int nparams,
                                      unsigned int flags);
