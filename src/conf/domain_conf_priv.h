@@ -54,6 +54,9 @@ int virDomainDiskNameIndex(const char *dst);
 
 /* "52:54:00:aa:bb:cc" -> 6 bytes; 0 or -1 (nothing reported). */
 int virDomainMACParse(const char *str, unsigned char *mac);
+/* One <interface> (@node) parsed and checked, appended to @nets; -1 with
+ * libvirt's error (domain_net_conf.c). */
+int virDomainNetParse(GPtrArray *nets, xmlNodePtr node, unsigned int flags);
 
 /* libvirt's unit scaling: @value in @suffix units -> bytes, at most @limit.
  * 0, or -1 with INVALID_ARG / OVERFLOW (domain NONE) reported. */
