@@ -1423,6 +1423,10 @@ typedef enum {
 #define VIR_DOMAIN_JOB_MEMORY_POSTCOPY_REQS "memory_postcopy_requests"
 #define VIR_DOMAIN_JOB_DOWNTIME "downtime"
 #define VIR_DOMAIN_JOB_SETUP_TIME "setup_time"
+#define VIR_DOMAIN_JOB_DISK_TEMP_USED "disk_temp_used"
+#define VIR_DOMAIN_JOB_DISK_TEMP_TOTAL "disk_temp_total"
+#define VIR_DOMAIN_JOB_SUCCESS "success"
+#define VIR_DOMAIN_JOB_ERRMSG "errmsg"
 
 typedef enum {
     VIR_DOMAIN_JOB_OPERATION_UNKNOWN = 0,
@@ -1438,6 +1442,16 @@ typedef enum {
     VIR_DOMAIN_JOB_OPERATION_SNAPSHOT_DELETE = 10,
     VIR_DOMAIN_JOB_OPERATION_LAST
 } virDomainJobOperation;
+
+typedef enum {
+    VIR_DOMAIN_BACKUP_BEGIN_REUSE_EXTERNAL = (1 << 0), /* reuse the caller's files */
+} virDomainBackupBeginFlags;
+
+/* A backup job of a running domain's disks (a domain job: GetJobInfo shows
+ * it, AbortJob ends it). */
+int virDomainBackupBegin(virDomainPtr domain, const char *backupXML,
+                         const char *checkpointXML, unsigned int flags);
+char *virDomainBackupGetXMLDesc(virDomainPtr domain, unsigned int flags);
 
 int virDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info);
 int virDomainGetJobStats(virDomainPtr domain, int *type, virTypedParameterPtr *params,

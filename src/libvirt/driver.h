@@ -408,6 +408,10 @@ struct _virHypervisorDriver {
     virDomainCheckpointPtr (*domainCheckpointGetParent)(virDomainCheckpointPtr cp,
                                                         unsigned int flags);
     int (*domainCheckpointDelete)(virDomainCheckpointPtr cp, unsigned int flags);
+    /* Backups (libvirt-domain-backup.c): @backupXML non-NULL */
+    int (*domainBackupBegin)(virDomainPtr dom, const char *backupXML,
+                             const char *checkpointXML, unsigned int flags);
+    char *(*domainBackupGetXMLDesc)(virDomainPtr dom, unsigned int flags);
 
     /* Domain jobs (libvirt-domain-job.c, objects engineer). AbortJob is
      * AbortJobFlags with 0 (the remote driver keeps both procedures). */

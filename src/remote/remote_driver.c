@@ -1186,6 +1186,8 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .nodeGetCPUMap = remoteNodeGetCPUMap,
     .connectGetAllDomainStats = remoteConnectGetAllDomainStats,
     .domainStartDirtyRateCalc = remoteDomainStartDirtyRateCalc,
+    .domainBackupBegin = remoteDomainBackupBegin,
+    .domainBackupGetXMLDesc = remoteDomainBackupGetXMLDesc,
     /* QEMU_PROGRAM (generated entry point, remote_client.c) */
     .domainQemuMonitorCommand = qemuDomainMonitorCommand,
     .connectDomainEventRegisterAny = remoteConnectDomainEventRegisterAny,

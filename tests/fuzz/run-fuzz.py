@@ -46,6 +46,7 @@ TARGETS = meson_targets()
 MAX_LEN = {"rpc": 65536, "domainxml": 65536, "qmp": 65536, "status": 65536,
            "storagexml": 16384, "networkxml": 16384,
            "snapshotxml": 65536, "nwfilterxml": 16384, "checkpointxml": 65536,
+           "backupxml": 16384,
            "nodedevxml": 16384, "parted": 8192, "blockcopyxml": 16384,
            "journal": 8192, "agent": 16384}
 DEFAULT_MAX_LEN = 65536
@@ -55,6 +56,7 @@ DICT = {"domainxml": "domainxml.dict", "status": "domainxml.dict", "qmp": "qmp.d
         "storagexml": "storagexml.dict", "networkxml": "networkxml.dict",
         "snapshotxml": "domainxml.dict", "nwfilterxml": "nwfilterxml.dict",
         "checkpointxml": "domainxml.dict", "blockcopyxml": "domainxml.dict",
+        "backupxml": "domainxml.dict",
         "agent": "qmp.dict"}
 
 SAN_ENV = {

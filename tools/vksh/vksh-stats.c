@@ -853,6 +853,15 @@ vkshCmdDomjobinfo(vkshControl *ctl, const vkshCmd *cmd)
         if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_MEMORY_POSTCOPY_REQS,
                                     &v) == 1)
             vkshPrint(ctl, "%-17s %-12llu\n", "Postcopy requests:", v);
+        /* a backup's (or a migration's disks') figures */
+        if (info.fileTotal || info.fileRemaining || info.fileProcessed) {
+            d = vkshPrettyCapacity(info.fileProcessed, &unit);
+            vkshPrint(ctl, "%-17s %-.3lf %s\n", "File processed:", d, unit);
+            d = vkshPrettyCapacity(info.fileRemaining, &unit);
+            vkshPrint(ctl, "%-17s %-.3lf %s\n", "File remaining:", d, unit);
+            d = vkshPrettyCapacity(info.fileTotal, &unit);
+            vkshPrint(ctl, "%-17s %-.3lf %s\n", "File total:", d, unit);
+        }
         if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_MEMORY_CONSTANT,
                                     &v) == 1)
             vkshPrint(ctl, "%-17s %-12llu\n", "Constant pages:", v);
@@ -871,6 +880,22 @@ vkshCmdDomjobinfo(vkshControl *ctl, const vkshCmd *cmd)
                       v);
         if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_SETUP_TIME, &v) == 1)
             vkshPrint(ctl, "%-17s %-12llu ms\n", "Setup time:", v);
+        if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_DISK_TEMP_USED, &v) ==
+            1) {
+            d = vkshPrettyCapacity(v, &unit);
+            vkshPrint(ctl, "%-17s %-.3lf %s\n", "Temporary disk space use:", d, unit);
+        }
+        if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_DISK_TEMP_TOTAL,
+                                    &v) == 1) {
+            d = vkshPrettyCapacity(v, &unit);
+            vkshPrint(ctl, "%-17s %-.3lf %s\n", "Temporary disk space total:", d, unit);
+        }
+    }
+    {
+        const char *msg = NULL;
+
+        if (virTypedParamsGetString(params, nparams, VIR_DOMAIN_JOB_ERRMSG, &msg) == 1)
+            vkshPrint(ctl, "%-17s %s\n", "Error message:", msg);
     }
     ok = true;
 

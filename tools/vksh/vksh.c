@@ -30,6 +30,7 @@ const vkshCmdGroup vkshGroups[] = {
     { "Node Device", "nodedev", vkshNodedevCmds },
     { "Secret", "secret", vkshSecretCmds },
     { "Snapshot", "snapshot", vkshSnapshotCmds },
+    { "Backup", "backup", vkshBackupCmds },
     { "Storage Pool", "pool", vkshPoolCmds },
     { "Storage Volume", "volume", vkshVolumeCmds },
     { "Virsh itself", "virsh", vkshSelfCmds },

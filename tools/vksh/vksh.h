@@ -123,6 +123,7 @@ bool vkshCmdNodedevReset(vkshControl *ctl, const vkshCmd *cmd);
 extern const vkshCmdDef vkshInterfaceCmds[];
 extern const vkshCmdDef vkshSnapshotCmds[];   /* vksh-snapshot.c */
 extern const vkshCmdDef vkshCheckpointCmds[]; /* vksh-checkpoint.c */
+extern const vkshCmdDef vkshBackupCmds[];     /* vksh-backup.c */
 extern const vkshCmdDef vkshNWFilterCmds[];   /* vksh-nwfilter.c */
 /* vksh-objevent.c: net-event, pool-event, nodedev-event, secret-event,
  * listed in their groups' tables */

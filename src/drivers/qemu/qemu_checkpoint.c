@@ -1149,3 +1149,125 @@ qemuCheckpointCheckUndefine(qemuDriver *driver, virDomainObj *obj, unsigned int 
     return qemuMomentCheckUndefine(driver, &qemuCheckpointKind, obj,
                                    flags & VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA);
 }
+
+/* ---- backups (qemu_backup.c) ---------------------------------------------- */
+
+bool
+qemuCheckpointExists(virDomainObj *obj, const char *name)
+{
+    return obj->checkpoints &&
+           virDomainCheckpointObjListFind(qemuCheckpointList(obj), name) != NULL;
+}
+
+int
+qemuCheckpointBackupBitmap(virDomainObj *obj, const virDomainDiskDef *dd,
+                           const char *checkpoint, const char *bitmap,
+                           json_object *actions)
+{
+    g_autoptr(json_object) block = NULL;
+    g_autoptr(json_object) nodes = NULL;
+    json_object *top, *from, *act, *data;
+    const char *topName;
+    int depth = 0;
+
+    if (qemuHotplugMonitor(obj, "query-block", NULL, &block) < 0 ||
+        !(nodes = qemuCheckpointQueryNodes(obj)))
+        return -1;
+    topName = qemuCheckpointBlockNode(qemuCheckpointBlockEntry(block, obj->def, dd));
+    if (!(top = qemuCheckpointFindNode(nodes, topName)) ||
+        !qemuCheckpointChainValid(nodes, top, checkpoint)) {
+        virReportError(VIR_ERR_CHECKPOINT_INCONSISTENT,
+                       "missing or broken bitmap '%s' for disk '%s'", checkpoint,
+                       dd->dst);
+        return -1;
+    }
+    /* a temporary bitmap on the top image: every image's @checkpoint merged */
+    act = json_object_new_object();
+    data = json_object_new_object();
+    json_object_object_add(data, "node", json_object_new_string(topName));
+    json_object_object_add(data, "name", json_object_new_string(bitmap));
+    json_object_object_add(data, "persistent", json_object_new_boolean(0));
+    json_object_object_add(data, "disabled", json_object_new_boolean(1));
+    json_object_object_add(act, "type", json_object_new_string("block-dirty-bitmap-add"));
+    json_object_object_add(act, "data", data);
+    json_object_array_add(actions, act);
+    from = json_object_new_array();
+    for (json_object *c = top; c && depth++ < 64;
+         c = qemuCheckpointBackingNode(nodes, c)) {
+        json_object *src;
+
+        if (!qemuCheckpointNodeBitmap(c, checkpoint))
+            continue;
+        src = json_object_new_object();
+        json_object_object_add(src, "node",
+                               json_object_new_string(qemuCheckpointNodeName(c)));
+        json_object_object_add(src, "name", json_object_new_string(checkpoint));
+        json_object_array_add(from, src);
+    }
+    act = json_object_new_object();
+    data = json_object_new_object();
+    json_object_object_add(data, "node", json_object_new_string(topName));
+    json_object_object_add(data, "target", json_object_new_string(bitmap));
+    json_object_object_add(data, "bitmaps", from);
+    json_object_object_add(act, "type",
+                           json_object_new_string("block-dirty-bitmap-merge"));
+    json_object_object_add(act, "data", data);
+    json_object_array_add(actions, act);
+    return 0;
+}
+
+int
+qemuCheckpointBackupPrepare(virDomainObj *obj, const char *xml,
+                            virDomainCheckpointDef **def, json_object *actions)
+{
+    g_autoptr(virDomainCheckpointDef) cp = NULL;
+    g_autoptr(json_object) block = NULL;
+
+    if (!(cp = virDomainCheckpointDefParseString(xml, 0)))
+        return -1;
+    if (obj->checkpoints &&
+        virDomainCheckpointObjListFind(qemuCheckpointList(obj), cp->name)) {
+        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, __func__,
+                           "domain moment %s already exists", cp->name);
+        return -1;
+    }
+    cp->dom = virDomainDefCopy(obj->def);
+    if (virDomainCheckpointAlignDisks(cp) < 0 || qemuCheckpointPrepare(obj, cp) < 0)
+        return -1;
+    if (qemuHotplugMonitor(obj, "query-block", NULL, &block) < 0)
+        return -1;
+    for (size_t i = 0; i < cp->ndisks; i++) {
+        const virDomainCheckpointDiskDef *cd = &cp->disks[i];
+        const virDomainDiskDef *dd;
+        const char *node;
+
+        if (cd->type != VIR_DOMAIN_CHECKPOINT_TYPE_BITMAP || !cd->bitmap ||
+            !(dd = qemuSnapshotDomainDisk(obj->def, cd->name)))
+            continue;
+        if (!(node = qemuCheckpointBlockNode(
+                  qemuCheckpointBlockEntry(block, obj->def, dd)))) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "cannot find block node of disk '%s'",
+                           dd->dst);
+            return -1;
+        }
+        qemuCheckpointAddAction(actions, "block-dirty-bitmap-add", node, cd->bitmap,
+                                true);
+    }
+    *def = g_steal_pointer(&cp);
+    return 0;
+}
+
+int
+qemuCheckpointBackupCommit(qemuDriver *driver, virDomainObj *obj,
+                           virDomainCheckpointDef **def)
+{
+    virDomainCheckpointObjList *list = qemuCheckpointList(obj);
+    g_autofree char *name = g_strdup((*def)->name);
+
+    (*def)->parent_name = g_strdup(virDomainCheckpointObjListGetCurrent(list));
+    if (virDomainCheckpointObjListAdd(list, def) < 0)
+        return -1;
+    virDomainCheckpointObjListSetCurrent(list, name);
+    return qemuCheckpointWriteMetadata(driver, obj,
+                                       virDomainCheckpointObjListFind(list, name));
+}

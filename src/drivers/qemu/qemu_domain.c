@@ -70,6 +70,8 @@ qemuDomainObjPrivateFree(gpointer data)
     if (priv->blockjobs)
         g_hash_table_unref(priv->blockjobs);
     g_cond_clear(&priv->blockjobCond);
+    if (priv->jobFigures)
+        g_free(priv->jobFigures->completedJobErrmsg);
     g_free(priv->jobFigures);
     g_free(priv);
 }

@@ -35,6 +35,13 @@ typedef struct {
     int completedJobOperation;
     unsigned long long completedJobElapsedMs;
     qemuMigrationStats completedJobStats;
+    /* a completed backup's (qemu_backup.c): bytes to copy and copied, its
+     * end (VIR_DOMAIN_JOB_COMPLETED, FAILED or CANCELLED) and QEMU's first
+     * error (owned, NULL: none) */
+    bool completedJobBackup;
+    unsigned long long completedBackupTotal, completedBackupProcessed;
+    int completedJobStatus;
+    char *completedJobErrmsg;
 } qemuDomainJobFigures;
 
 typedef struct _qemuMonitor qemuMonitor;
@@ -172,6 +179,10 @@ typedef struct {
      * KEEP_COMPLETED or the next start (libvirt's completed job). */
     qemuDomainJobFigures *jobFigures;
     bool completedJob;
+    /* The running backup (qemu_backup.c), NULL when none: started under a
+     * MODIFY job, it then runs in QEMU without one and ends on QEMU's
+     * events. Its targets are in @writableImages meanwhile. Object lock. */
+    struct _qemuBackup *backup;
 
     guint64 statusSeq;     /* last status write requested (object lock) */
     GMutex statusLock;     /* orders status writes; protects statusWritten */

@@ -1,6 +1,7 @@
 /* qemu_driver.c: the QEMU driver's table of entry points (the code lives in qemu_driver_*.c) */
 
 #define G_LOG_DOMAIN "virtkit.qemu.driver"
+#include "qemu_backup.h"
 #include "qemu_blockjob.h"
 #include "qemu_driver_priv.h"
 
@@ -175,6 +176,8 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .nodeGetCPUMap = qemuNodeGetCPUMap,
     .connectGetAllDomainStats = qemuConnectGetAllDomainStats,
     .domainStartDirtyRateCalc = qemuDomainStartDirtyRateCalc,
+    .domainBackupBegin = qemuDomainBackupBegin,
+    .domainBackupGetXMLDesc = qemuDomainBackupGetXMLDesc,
     /* resource tuning through cgroups (qemu_driver_tune.c) */
     .domainGetSchedulerType = qemuDomainGetSchedulerType,
     .domainGetSchedulerParameters = qemuDomainGetSchedulerParameters,

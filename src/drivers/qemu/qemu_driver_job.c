@@ -17,6 +17,7 @@
 
 #include <json-c/json.h>
 
+#include "qemu_backup.h"
 #include "qemu_command.h"
 #include "qemu_driver_priv.h"
 #include "qemu_monitor.h"
@@ -43,6 +44,10 @@ qemuDomainAbortJobFlags(virDomainPtr dom, unsigned int flags)
     if (flags & VIR_DOMAIN_ABORT_JOB_POSTCOPY) {
         virReportError(VIR_ERR_OPERATION_INVALID, "%s",
                        "current job is not outgoing migration in post-copy mode");
+        goto cleanup;
+    }
+    if (!priv->asyncJob && priv->backup) {
+        ret = qemuBackupAbort(obj);
         goto cleanup;
     }
     if (!priv->asyncJob) {
@@ -197,6 +202,22 @@ qemuDomainGetJobInfo(virDomainPtr dom, virDomainJobInfoPtr info)
         return -1;
     }
     memset(info, 0, sizeof(*info));
+    if (!qemuDomainPriv(obj)->asyncJob && qemuDomainPriv(obj)->backup) {
+        g_autoptr(virTypedParamList) list = virTypedParamListNew();
+        unsigned long long total = 0, done = 0;
+
+        /* as libvirt's qemuDomainJobDataToInfo of a backup */
+        info->type = qemuBackupJobStats(obj, false, list, &total, &done);
+        for (size_t i = 0; i < list->npar; i++) {
+            if (g_str_equal(list->par[i].field, VIR_DOMAIN_JOB_TIME_ELAPSED))
+                info->timeElapsed = list->par[i].value.ul;
+        }
+        info->dataTotal = total;
+        info->dataProcessed = done;
+        info->dataRemaining = total - MIN(done, total);
+        virDomainObjEndAPI(&obj);
+        return 0;
+    }
     info->type = qemuJobCurrent(obj, false, &operation, &elapsed, &st);
     if (info->type != VIR_DOMAIN_JOB_NONE) {
         info->timeElapsed = elapsed;
@@ -230,8 +251,21 @@ qemuDomainGetJobStats(virDomainPtr dom, int *type, virTypedParameterPtr *params,
         virDomainObjEndAPI(&obj);
         return -1;
     }
-    t = qemuJobCurrent(obj, completed, &operation, &elapsed, &st);
     list = virTypedParamListNew();
+    if (completed
+            ? (qemuDomainPriv(obj)->completedJob && qemuDomainPriv(obj)->jobFigures &&
+               qemuDomainPriv(obj)->jobFigures->completedJobBackup)
+            : (!qemuDomainPriv(obj)->asyncJob && qemuDomainPriv(obj)->backup)) {
+        unsigned long long total = 0, done = 0;
+
+        *type = qemuBackupJobStats(obj, completed, list, &total, &done);
+        if (completed && !(flags & VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED))
+            qemuDomainPriv(obj)->completedJob = false;
+        virTypedParamListSteal(list, params, nparams);
+        virDomainObjEndAPI(&obj);
+        return 0;
+    }
+    t = qemuJobCurrent(obj, completed, &operation, &elapsed, &st);
     if (t != VIR_DOMAIN_JOB_NONE) {
         virTypedParamListAddInt(list, operation, VIR_DOMAIN_JOB_OPERATION);
         virTypedParamListAddULLong(list, elapsed, VIR_DOMAIN_JOB_TIME_ELAPSED);

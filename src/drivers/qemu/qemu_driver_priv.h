@@ -471,6 +471,27 @@ qemuDomainCheckpointLookupByName(virDomainPtr dom, const char *name, unsigned in
 virDomainCheckpointPtr qemuDomainCheckpointGetParent(virDomainCheckpointPtr cp,
                                                      unsigned int flags);
 int qemuDomainCheckpointDelete(virDomainCheckpointPtr cp, unsigned int flags);
+/* For backups (qemu_checkpoint.c; object locked, MODIFY job held, the
+ * lock dropped while QEMU answers). qemuCheckpointExists: @name is one of
+ * @obj's checkpoints. qemuCheckpointBackupBitmap: appends to @actions (a
+ * transaction's) the temporary bitmap @bitmap on @dd's top image holding
+ * every write since @checkpoint (its bitmaps in the disk's chain merged);
+ * -1 with libvirt's CHECKPOINT_INCONSISTENT "missing or broken bitmap"
+ * when the chain lacks it. qemuCheckpointBackupPrepare: parses and checks
+ * the new checkpoint @xml as virDomainCheckpointCreateXML does and appends
+ * its bitmaps to @actions; *@def is the checkpoint to record with
+ * qemuCheckpointBackupCommit once the transaction succeeded (which takes
+ * it and writes its metadata). 0, or -1 with the error reported. */
+struct _virDomainCheckpointDef;
+bool qemuCheckpointExists(virDomainObj *obj, const char *name);
+int qemuCheckpointBackupBitmap(virDomainObj *obj, const virDomainDiskDef *dd,
+                               const char *checkpoint, const char *bitmap,
+                               struct json_object *actions);
+int qemuCheckpointBackupPrepare(virDomainObj *obj, const char *xml,
+                                struct _virDomainCheckpointDef **def,
+                                struct json_object *actions);
+int qemuCheckpointBackupCommit(qemuDriver *driver, virDomainObj *obj,
+                               struct _virDomainCheckpointDef **def);
 
 /* qemu_snapshot.c: domain snapshots (internal qcow2 snapshots). Load: the
  * metadata of one domain at driver start (virDomainObjListForEach

@@ -168,6 +168,7 @@ qemuSaveJobCompleted(qemuDomainObjPrivate *priv)
     f->completedJobOperation = f->asyncJobOperation;
     f->completedJobElapsedMs = (unsigned long long)MAX(now - f->asyncJobStart, 0) / 1000;
     f->completedJobStats = f->asyncJobStats;
+    f->completedJobBackup = false;
     /* the guest was paused at the job's start: down all along, as
      * libvirt counts it from the pause */
     if (f->asyncJobStopped > 0) {

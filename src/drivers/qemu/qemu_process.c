@@ -46,6 +46,7 @@
 #include "qemu_process.h"
 #include "qemu_process_priv.h"
 #include "qemu_driver_priv.h"
+#include "qemu_backup.h"
 #include "qemu_cgroup.h"
 #include "qemu_hotplug.h"
 #include "qemu_interface.h"
@@ -947,6 +948,7 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
 
     /* QEMU is gone: its files go back to their owners, its taps away, its
      * VNC ports free */
+    qemuBackupProcessStopped(driver, obj);
     qemuSecurityRestoreDomain(driver, obj->def->uuid);
     qemuInterfaceCleanup(obj->def);
     qemuDomainReleaseVNCPorts(obj->def);

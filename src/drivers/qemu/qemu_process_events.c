@@ -25,6 +25,7 @@
 
 #include <json-c/json.h>
 
+#include "qemu_backup.h"
 #include "qemu_blockjob.h"
 #include "qemu_command.h"
 #include "qemu_driver_priv.h"
@@ -358,6 +359,18 @@ qemuEventBlockJob(qemuDriver *driver, virDomainObj *obj, json_object *data, int 
     virDomainDiskDef *disk;
     int type;
 
+    if (status != VIR_DOMAIN_BLOCK_JOB_READY) {
+        long long offset = 0, len = 0;
+
+        qemuEventNumber(data, "offset", &offset);
+        qemuEventNumber(data, "len", &len);
+        if (qemuBackupHandleEvent(
+                driver, obj, device, status,
+                status == VIR_DOMAIN_BLOCK_JOB_COMPLETED ? qemuEventString(data, "error")
+                                                         : NULL,
+                (unsigned long long)MAX(offset, 0), (unsigned long long)MAX(len, 0)))
+            return;
+    }
     if (qemuBlockJobHandleEvent(driver, obj, device, status,
                                 status == VIR_DOMAIN_BLOCK_JOB_COMPLETED &&
                                     qemuEventString(data, "error")))

@@ -546,7 +546,8 @@ qemuSecurityIsListed(const GPtrArray *writable, const char *path)
 }
 
 /* Every file QEMU opens by name for @def; the backing images in
- * @writable (a domain's writableImages, may be NULL) for writing. */
+ * @writable (a domain's writableImages, may be NULL) for writing, and its
+ * other entries (a backup's targets) too. */
 static GPtrArray *
 qemuSecurityCollect(const virDomainDef *def, const GPtrArray *writable)
 {
@@ -570,6 +571,17 @@ qemuSecurityCollect(const virDomainDef *def, const GPtrArray *writable)
         /* a block copy's destination */
         if (disk->mirrorJob == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY && disk->mirrorSrc)
             qemuSecurityAddItem(items, disk->mirrorSrc, "storage file", true);
+    }
+    /* the rest of @writable: images no disk names (a backup's targets) */
+    for (guint i = 0; writable && i < writable->len; i++) {
+        const char *path = g_ptr_array_index(writable, i);
+        bool listed = false;
+
+        for (guint j = 0; j < items->len && !listed; j++)
+            listed = g_str_equal(((qemuSecurityItem *)g_ptr_array_index(items, j))->path,
+                                 path);
+        if (!listed)
+            qemuSecurityAddItem(items, path, "storage file", true);
     }
     if (def->os.loader)
         qemuSecurityAddItem(items, def->os.loader, "loader",
