@@ -120,16 +120,19 @@ qemuSaveJsonULL(json_object *o, const char *name)
 }
 
 /* QEMU's figures of the running job's migration (@reply: query-migrate's
- * answer) kept for GetJobInfo/GetJobStats, in libvirt's units. */
+ * answer) kept for GetJobInfo/GetJobStats, in libvirt's units. A migration
+ * to a file outside a background job (an external snapshot's memory) has
+ * no figures to keep until a job allocated them (qemuSaveJobBegin). */
 static void
 qemuSaveJobStatsUpdate(qemuDomainObjPrivate *priv, json_object *reply)
 {
-    qemuMigrationStats *s = &priv->jobFigures->asyncJobStats;
+    qemuMigrationStats *s;
     json_object *ram = NULL;
     json_object *mbps = NULL;
 
-    if (!json_object_object_get_ex(reply, "ram", &ram))
+    if (!priv->jobFigures || !json_object_object_get_ex(reply, "ram", &ram))
         return;
+    s = &priv->jobFigures->asyncJobStats;
     s->valid = true;
     s->ramTransferred = qemuSaveJsonULL(ram, "transferred");
     s->ramRemaining = qemuSaveJsonULL(ram, "remaining");
@@ -162,7 +165,7 @@ qemuSaveJobCompleted(qemuDomainObjPrivate *priv)
     gint64 now = g_get_real_time();
     qemuDomainJobFigures *f = priv->jobFigures;
 
-    if (!priv->asyncJob)
+    if (!priv->asyncJob || !f)
         return;
     priv->completedJob = true;
     f->completedJobOperation = f->asyncJobOperation;
