@@ -366,7 +366,7 @@ static int
 qemuHotplugVcpuAdd(virDomainObj *obj, GArray *cpus, unsigned int i)
 {
     qemuHotplugCpu *c;
-    json_object *args;
+    g_autoptr(json_object) args = NULL; /* the monitor borrows it */
     g_autofree char *alias = NULL;
 
     if (i >= cpus->len || !(c = &g_array_index(cpus, qemuHotplugCpu, i))->props ||
