@@ -18,6 +18,8 @@ static const char *const typeNames[] = { "default", "push", "pull" };
 G_STATIC_ASSERT(G_N_ELEMENTS(typeNames) == VIR_DOMAIN_BACKUP_TYPE_LAST);
 static const char *const modeNames[] = { "", "full", "incremental" };
 G_STATIC_ASSERT(G_N_ELEMENTS(modeNames) == VIR_DOMAIN_BACKUP_DISK_BACKUP_MODE_LAST);
+/* the values a disk's backupmode may take (a NULL-ended list, for checkValue) */
+static const char *const modeValues[] = { "full", "incremental", NULL };
 /* the schema's storageFormat names; only raw and qcow2 are carried */
 static const char *const schemaFormats[] = {
     "raw",  "dir",   "bochs", "cloop",    "dmg",     "iso",   "vpc",  "vdi",
@@ -179,7 +181,7 @@ parseDisk(xmlNodePtr node, virDomainBackupDiskDef *disk, bool push)
 
     if (!checkShape(node, push ? pushAttrs : pullAttrs, push ? pushKids : pullKids) ||
         !checkValue(node, "backup", backup, yesNo) ||
-        !checkValue(node, "backupmode", mode, modeNames + 1) ||
+        !checkValue(node, "backupmode", mode, modeValues) ||
         !checkValue(node, "type", type, fileBlock))
         return -1;
     disk->name = virDomainXMLProp(node, "name");
