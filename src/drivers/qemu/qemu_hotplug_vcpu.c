@@ -151,6 +151,10 @@ qemuHotplugVcpuMark(virDomainDef *def, unsigned int i, unsigned int online, bool
 /* Plug or unplug vCPUs until @nvcpus are online; each step is recorded in
  * the live definition (and status file) as it happens, so a failure half
  * way leaves the XML telling the truth. Object locked, job held. */
+/* device_add of vCPU @i (its entry in @cpus, alias vcpuN: libvirt's);
+ * -1 with an error when QEMU lists no hotpluggable entity for it. */
+static int qemuHotplugVcpuAdd(virDomainObj *obj, GArray *cpus, unsigned int i);
+
 static int
 qemuHotplugSetVcpusLive(qemuDriver *driver, virDomainObj *obj, unsigned int nvcpus)
 {
@@ -178,19 +182,10 @@ qemuHotplugSetVcpusLive(qemuDriver *driver, virDomainObj *obj, unsigned int nvcp
     if (nvcpus > online) {
         for (guint i = 0; i < cpus->len && online < nvcpus; i++) {
             qemuHotplugCpu *c = &g_array_index(cpus, qemuHotplugCpu, i);
-            g_autoptr(json_object) args = NULL;
-            g_autofree char *alias = NULL;
 
             if (c->qomPath || !c->props || !c->type)
                 continue;
-            /* libvirt's alias: vcpuN for the N-th vCPU (its position) */
-            alias = g_strdup_printf("vcpu%u", i);
-            args = json_object_new_object();
-            json_object_object_add(args, "driver", json_object_new_string(c->type));
-            json_object_object_add(args, "id", json_object_new_string(alias));
-            json_object_object_foreach(c->props, key, val)
-                json_object_object_add(args, key, json_object_get(val));
-            if (qemuHotplugMonitor(obj, "device_add", args, NULL) < 0)
+            if (qemuHotplugVcpuAdd(obj, cpus, i) < 0)
                 goto save;
             qemuHotplugVcpuMark(obj->def, i, ++online, true);
         }
@@ -399,7 +394,7 @@ qemuHotplugVcpuOrderCmp(gconstpointer a, gconstpointer b, gpointer opaque)
 int
 qemuHotplugVcpusAtStart(virDomainObj *obj)
 {
-    g_autoptr(GArray) todo = g_array_new(FALSE, FALSE, sizeof(unsigned int));
+    g_autoptr(GArray) plug = g_array_new(FALSE, FALSE, sizeof(unsigned int));
     g_autoptr(json_object) reply = NULL;
     g_autoptr(GArray) cpus = NULL;
 
@@ -411,17 +406,17 @@ qemuHotplugVcpusAtStart(virDomainObj *obj)
     for (unsigned int i = 0; i < obj->def->vcpus; i++) {
         if (virDomainDefVcpuOnline(obj->def, i) &&
             virDomainDefVcpuHotpluggable(obj->def, i))
-            g_array_append_val(todo, i);
+            g_array_append_val(plug, i);
     }
-    if (todo->len == 0)
+    if (plug->len == 0)
         return 0;
     /* as libvirt's qemuProcessSetupHotpluggableVcpus: in their order */
-    g_array_sort_with_data(todo, qemuHotplugVcpuOrderCmp, obj->def);
+    g_array_sort_with_data(plug, qemuHotplugVcpuOrderCmp, obj->def);
     if (qemuHotplugMonitor(obj, "query-hotpluggable-cpus", NULL, &reply) < 0)
         return -1;
     cpus = qemuHotplugCpuList(reply);
-    for (guint k = 0; k < todo->len; k++) {
-        if (qemuHotplugVcpuAdd(obj, cpus, g_array_index(todo, unsigned int, k)) < 0)
+    for (guint k = 0; k < plug->len; k++) {
+        if (qemuHotplugVcpuAdd(obj, cpus, g_array_index(plug, unsigned int, k)) < 0)
             return -1;
     }
     return 0;
