@@ -149,6 +149,21 @@ def test_dirtyrate():
         assert st["calc_status"] == libvirt.VIR_DOMAIN_DIRTYRATE_UNSTARTED, st
         assert "megabytes_per_second" not in st, st
         assert set(st) == {"calc_status", "calc_start_time", "calc_period", "calc_mode"}, st
+        # what QEMU itself answers (virtkitd tells a QEMU that never measured
+        # without asking it); asked again after the pass-through, and again
+        q = qemu_rate(dom)
+        assert (q["status"], q["start-time"], q["calc-time"], q.get("mode")) == \
+            ("unstarted", 0, 0, "page-sampling"), q
+        for _ in range(2):
+            assert dirtyrate(conn, dom) == {
+                "calc_status": libvirt.VIR_DOMAIN_DIRTYRATE_UNSTARTED,
+                "calc_start_time": q["start-time"], "calc_period": q["calc-time"],
+                "calc_mode": q["mode"]}, (st, q)
+        # a measurement started behind virtkitd's back (qemu-monitor-command)
+        # shows in the group: QEMU is asked again
+        libvirt_qemu.qemuMonitorCommand(
+            dom, '{"execute":"calc-dirty-rate","arguments":{"calc-time":1}}', 0)
+        measured(conn, dom, 1, "page-sampling")
 
         # the guest writes its memory from now on
         con.type("while :; do dd if=/dev/urandom of=/tmp/dirty bs=64k count=1024 "

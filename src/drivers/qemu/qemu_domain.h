@@ -121,6 +121,17 @@ typedef struct {
      * false after a reconnect): its guest-stats hold nothing, so
      * getAllDomainStats does not ask for them. Object lock. */
     bool balloonStatsIdle;
+    /* Statistics: true while this QEMU has never been asked to measure its
+     * dirty rate, so that query-dirty-rate would answer what a fresh QEMU
+     * holds ("unstarted", no start time, no period, page-sampling: its
+     * status never returns to "unstarted" once a measurement began). Set
+     * when this daemon starts the QEMU, or when QEMU answered exactly that
+     * after a reconnect; cleared before calc-dirty-rate or any command
+     * passed through (virDomainQemuMonitorCommand) is sent. While set,
+     * getAllDomainStats reports those figures without asking QEMU. Object
+     * lock (and a job: the queries and the commands that clear it each
+     * hold one). */
+    bool dirtyRateUnstarted;
     /* /proc files of this QEMU the statistics read on every call, kept open
      * ((tid << 1 | kind) -> fd + 1, qemu_driver_stats.c; re-read with
      * pread): an open descriptor names the task, never a later one with its

@@ -84,6 +84,8 @@ qemuDomainStartDirtyRateCalc(virDomainPtr dom, int seconds, unsigned int flags)
             json_object_object_add(args, "mode", json_object_new_string(mode));
         g_debug("dirty rate of '%s' over %d s (%s)", obj->def->name, seconds,
                 mode ? mode : qemuDirtyRateModes[0]);
+        /* from now on (even if it failed half way) QEMU's answer is its own */
+        qemuDomainPriv(obj)->dirtyRateUnstarted = false;
         virDomainObjUnlock(obj);
         ret = qemuMonitorCommand(mon, "calc-dirty-rate", args, QEMU_MONITOR_TIMEOUT_MS,
                                  NULL);
@@ -116,8 +118,34 @@ qemuDirtyRateLL(json_object *o, const char *key, long long *v)
     return true;
 }
 
+/* The figures query-dirty-rate gives of a QEMU that never measured (its
+ * status, start time and period all 0, the default mode). */
+static void
+qemuStatsDirtyRateAddUnstarted(virTypedParamList *list)
+{
+    virTypedParamListAddInt(list, VIR_DOMAIN_DIRTYRATE_UNSTARTED,
+                            "dirtyrate.calc_status");
+    virTypedParamListAddLLong(list, 0, "dirtyrate.calc_start_time");
+    virTypedParamListAddInt(list, 0, "dirtyrate.calc_period");
+    virTypedParamListAddString(list, qemuDirtyRateModes[0], "dirtyrate.calc_mode");
+}
+
+bool
+qemuStatsDirtyRateIsUnstarted(json_object *reply)
+{
+    json_object *m = NULL;
+    long long start, period;
+
+    return reply && json_object_object_get_ex(reply, "status", &m) &&
+           g_strcmp0(json_object_get_string(m), qemuDirtyRateStatuses[0]) == 0 &&
+           qemuDirtyRateLL(reply, "start-time", &start) && start == 0 &&
+           qemuDirtyRateLL(reply, "calc-time", &period) && period == 0 &&
+           (!json_object_object_get_ex(reply, "mode", &m) ||
+            g_strcmp0(json_object_get_string(m), qemuDirtyRateModes[0]) == 0);
+}
+
 void
-qemuStatsDirtyRateRecord(virTypedParamList *list, json_object *reply)
+qemuStatsDirtyRateRecord(virTypedParamList *list, json_object *reply, bool unstarted)
 {
     json_object *m = NULL;
     json_object *vcpus = NULL;
@@ -125,6 +153,10 @@ qemuStatsDirtyRateRecord(virTypedParamList *list, json_object *reply)
     long long start, period, rate = 0;
     int status, mode = 0;
 
+    if (unstarted) {
+        qemuStatsDirtyRateAddUnstarted(list);
+        return;
+    }
     /* as libvirt: an answer lacking what it must hold adds nothing */
     if (!reply || !json_object_object_get_ex(reply, "status", &m) ||
         (status = qemuDirtyRateIndex(qemuDirtyRateStatuses,

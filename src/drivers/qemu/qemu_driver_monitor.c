@@ -41,6 +41,10 @@ qemuDomainQemuMonitorCommand(virDomainPtr dom, const char *cmd, char **result,
      * driver's back is the caller's responsibility. */
     g_warning("Domain id=%d name='%s' is tainted: custom-monitor", obj->def->id,
               obj->def->name);
+    /* the command may start what the statistics assume never started
+     * (calc-dirty-rate, a balloon statistics period): ask QEMU again */
+    qemuDomainPriv(obj)->dirtyRateUnstarted = false;
+    qemuDomainPriv(obj)->balloonStatsIdle = false;
 
     virDomainObjUnlock(obj);
     if (flags & VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP) {

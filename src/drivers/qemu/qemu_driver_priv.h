@@ -326,10 +326,15 @@ int qemuConnectGetAllDomainStats(virConnectPtr conn, virDomainPtr *doms,
 
 /* qemu_driver_dirtyrate.c: memory dirty rate. qemuStatsDirtyRateRecord
  * adds the "dirtyrate.*" parameters of @reply (query-dirty-rate's
- * "return", may be NULL: nothing added) to @list. */
+ * "return", may be NULL: nothing added) to @list, or with @unstarted those
+ * of a QEMU that never measured (priv->dirtyRateUnstarted; @reply unused).
+ * qemuStatsDirtyRateIsUnstarted: whether @reply (may be NULL) is exactly
+ * what such a QEMU answers. */
 int qemuDomainStartDirtyRateCalc(virDomainPtr dom, int seconds, unsigned int flags);
 struct json_object;
-void qemuStatsDirtyRateRecord(virTypedParamList *list, struct json_object *reply);
+void qemuStatsDirtyRateRecord(virTypedParamList *list, struct json_object *reply,
+                              bool unstarted);
+bool qemuStatsDirtyRateIsUnstarted(struct json_object *reply);
 
 /* qemu_driver_live.c: live changes (balloon, NMI) */
 int qemuDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags);

@@ -955,6 +955,7 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
     qemuProcessRemoveLibDir(priv, obj->def);
     qemuCgroupRemove(obj);
     g_clear_pointer(&priv->procFds, g_hash_table_unref);
+    priv->dirtyRateUnstarted = false;
     if (qemuDomainRemoveStatus(driver, obj) < 0)
         g_debug("cannot remove status file of '%s'", obj->def->name);
     g_clear_pointer(&priv->monitorPath, g_free);

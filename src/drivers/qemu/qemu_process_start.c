@@ -857,6 +857,8 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     tThreads = g_get_monotonic_time();
     /* no guest statistics period on the command line */
     qemuDomainPriv(obj)->balloonStatsIdle = true;
+    /* nor any dirty-rate measurement yet */
+    qemuDomainPriv(obj)->dirtyRateUnstarted = true;
     /* <link state='down'/>: the NIC starts with its cable out */
     if (qemuHotplugSetLinkStates(obj) < 0)
         goto error;
