@@ -352,6 +352,16 @@ def test_stats_after_restart():
         assert "block.0.wr.bytes" in by["vm1"] and "balloon.current" in by["fw"], by
         asked = d.log()[before:].count('"guest-stats"')
         assert asked == calls, "guest-stats asked %d times in %d calls" % (asked, calls)
+        # the dirty rate: each guest's QEMU asked once, by the first call (a
+        # reconnected QEMU might have measured); both answered "unstarted",
+        # which holds until a measurement starts: not asked again
+        asked = d.log()[before:].count('"query-dirty-rate"')
+        assert asked == 2, "query-dirty-rate asked %d times in %d calls" % (asked, calls)
+        for name in ("vm1", "fw"):
+            st = by[name]
+            assert (st["dirtyrate.calc_status"], st["dirtyrate.calc_start_time"],
+                    st["dirtyrate.calc_period"], st["dirtyrate.calc_mode"]) == \
+                (0, 0, 0, "page-sampling"), (name, st)
     finally:
         conn.close()
 
