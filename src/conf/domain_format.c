@@ -902,8 +902,11 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         formatRNG(&ctx, def->rngs[i], flags);
     for (size_t i = 0; i < def->npanics; i++)
         virDomainPanicFormat(buf, ctx.indent, def->panics[i]);
+    /* libvirt formats a domain that is not running as inactive (no
+     * virtio-mem <current>: the test driver's shut-off guests) */
     for (size_t i = 0; i < def->nmems; i++)
-        virDomainMemoryFormat(buf, ctx.indent, def->mems[i], flags);
+        virDomainMemoryFormat(buf, ctx.indent, def->mems[i],
+                              flags | (def->id < 0 ? VIR_DOMAIN_DEF_FORMAT_INACTIVE : 0));
     ctx.indent -= 2;
     line(&ctx, "</devices>");
 

@@ -240,9 +240,222 @@ def test_memory_hotplug():
         d.stop()
 
 
+def resize_guest_xml(name, guest, serial):
+    """guest_xml with a virtio-mem device from the start (256 MiB, 2 MiB
+    blocks, 64 MiB requested)"""
+    return guest_xml(name, guest, serial).replace(
+        "<memory unit='MiB'>256</memory>", "<memory unit='MiB'>512</memory>").replace(
+        "<memballoon model='none'/>", "<memballoon model='none'/>" + vmem(256, 64))
+
+
+def mem_device(xml, model):
+    """the <memory model=...> element of a domain XML (the one of @model)"""
+    m = re.search(r"(<memory model='%s'>.*?</memory>)" % re.escape(model), xml, re.S)
+    assert m, xml
+    return m.group(1)
+
+
+def set_requested(dev, kib):
+    return re.sub(r"<requested unit='KiB'>\d+</requested>",
+                  "<requested unit='KiB'>%d</requested>" % kib, dev)
+
+
+def vmem_info(dom):
+    return [m["data"] for m in qmp(dom, "query-memory-devices")
+            if m["type"] == "virtio-mem"][0]
+
+
+def requested_kib(xml):
+    return int(re.search(r"<requested unit='KiB'>(\d+)</requested>", xml).group(1))
+
+
+def current_kib(xml):
+    m = re.search(r"<current unit='KiB'>(\d+)</current>", xml)
+    return int(m.group(1)) if m else None
+
+
+def wait_size_event(ev, kib):
+    """virsh's line of the MEMORY_DEVICE_SIZE_CHANGE that reaches @kib (the
+    guest may plug in steps: one event a step)"""
+    rx = re.compile(r"memory-device-size-change' for domain 'mr':\s*"
+                    r"alias: virtiomem0\s*size: %d\n" % kib)
+    try:
+        wait_for(lambda: ev.lines() and rx.search(ev.buf), "size-change to %d" % kib, 60)
+    except AssertionError:
+        raise AssertionError("no size-change event to %d KiB: %r" % (kib, ev.buf))
+
+
+def resize_scenario(uri, root, guest, reference=False):
+    """The virtio-mem resize against the daemon at @uri: virtkitd, or
+    with @reference Debian's libvirtd (isolated as scripts/virsh-survey.py
+    runs it), which gives the same errors and effects but for the one
+    step it fails."""
+    serial = os.path.join(root, "mr.serial")
+    ev = None
+    try:
+        virsh(uri, "define", write(os.path.join(root, "mr.xml"),
+                                   resize_guest_xml("mr", guest, serial)))
+        virsh(uri, "start", "mr")
+        ev = VirshEvents(uri, "--all")
+        ev.sync(uri, diskless_xml("evsync"), root)
+        conn = libvirt.open(uri)
+        dom = conn.lookupByName("mr")
+        live = libvirt.VIR_DOMAIN_AFFECT_LIVE
+        config = libvirt.VIR_DOMAIN_AFFECT_CONFIG
+        QEMU, CONF = libvirt.VIR_FROM_QEMU, libvirt.VIR_FROM_DOMAIN
+        UNSUP = libvirt.VIR_ERR_CONFIG_UNSUPPORTED
+        wait_for(lambda: "GUEST-READY" in open(serial, errors="replace").read(),
+                 "the guest up", 120)
+        # the guest's virtio_mem driver plugs the 64 MiB asked for at start
+        wait_for(lambda: vmem_info(dom)["size"] == 64 << 20, "64 MiB plugged at boot", 60)
+        wait_for(lambda: current_kib(dom.XMLDesc(0)) == 65536, "<current> at boot", 30)
+        # a dimm beside it, plugged live: two devices in the live XML
+        f = write(os.path.join(root, "dimm.xml"), dimm(128))
+        virsh(uri, "attach-device", "mr", f, "--live")
+        ev.wait_line(r"event 'device-added' for domain 'mr': memdimm0$", 30)
+
+        def state():
+            return (qmp(dom, "query-memory-devices"), dom.XMLDesc(0),
+                    dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+
+        before = state()
+        vm = vmem_info(dom)
+        assert (vm["requested-size"], vm["size"], vm["max-size"], vm["block-size"]) == \
+            (64 << 20, 64 << 20, 256 << 20, 2 << 20), vm
+        vdev = mem_device(before[1], "virtio-mem")
+        ddev = mem_device(before[1], "dimm")
+        cdev = mem_device(before[2], "virtio-mem")
+        assert "<alias name='virtiomem0'/>" in vdev and "<alias" not in cdev, (vdev, cdev)
+
+        # refusals: libvirt 9.0's codes and texts, nothing changed in QEMU
+        # or in either XML
+        size_changed = vdev.replace("<size unit='KiB'>262144</size>",
+                                    "<size unit='KiB'>524288</size>")
+        refusals = [
+            (set_requested(vdev, 3072), live, libvirt.VIR_ERR_XML_DETAIL, CONF,
+             "requested size must be an integer multiple of block size"),
+            (set_requested(vdev, 524288), live, libvirt.VIR_ERR_XML_DETAIL, CONF,
+             "requested size must be smaller than or equal to @size (262144KiB)"),
+            (set_requested(cdev, 3072), config, libvirt.VIR_ERR_XML_DETAIL, CONF,
+             "requested size must be an integer multiple of block size"),
+            (ddev, live, UNSUP, QEMU, "cannot modify memory of model 'dimm'"),
+            (size_changed, live, UNSUP, QEMU,
+             "cannot modify memory size from '262144' to '524288'"),
+            (vdev.replace("name='virtiomem0'", "name='nosuch'"), live, UNSUP, QEMU,
+             "memory 'nosuch' not found"),
+            (set_requested(vdev, 131072), live | config, libvirt.VIR_ERR_INVALID_ARG, QEMU,
+             "memory not found"),
+            (re.sub(r"slot='0x0*(\w+)'", "slot='0x1f'", cdev), config,
+             libvirt.VIR_ERR_INVALID_ARG, QEMU, "memory not found"),
+        ]
+        for xml, flags, code, domain, text in refusals:
+            expect_error(lambda: dom.updateDeviceFlags(xml, flags), code, domain, text)
+            assert state() == before, (text, state())
+        # Debian's virsh: its own selection errors, nothing sent
+        for args, text in (
+                (["--requested-size", "256MiB"],
+                 "multiple memory devices found, use --alias or --node to select one"),
+                (["--alias", "nosuch", "--requested-size", "256MiB"],
+                 "no memory device found"),
+                (["--alias", "dimm0", "--requested-size", "64MiB"],
+                 "virtio-mem device is missing <requested/>")):
+            p = virsh(uri, "update-memory-device", "mr", *args, check=False)
+            assert p.returncode == 1 and p.stderr.strip() == "error: " + text, p
+        assert state() == before
+
+        # grown live by Debian's virsh: QEMU's requested-size and the live
+        # <requested> at once, the persistent definition alone; the guest
+        # plugs, QEMU's MEMORY_DEVICE_SIZE_CHANGE, then <current>
+        p = virsh(uri, "update-memory-device", "mr", "--alias", "virtiomem0",
+                  "--requested-size", "128MiB")
+        assert p.stdout == "" and p.stderr == "", p
+        assert vmem_info(dom)["requested-size"] == 128 << 20
+        assert requested_kib(mem_device(dom.XMLDesc(0), "virtio-mem")) == 131072
+        assert dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE) == before[2]
+        wait_size_event(ev, 131072)
+        assert vmem_info(dom)["size"] == 128 << 20
+        wait_for(lambda: current_kib(mem_device(dom.XMLDesc(0), "virtio-mem")) == 131072,
+                 "<current> 128 MiB", 30)
+
+        # shrunk live by python3-libvirt: the guest unplugs (its blocks
+        # were never onlined), QEMU's size follows
+        ev.buf = ""
+        dom.updateDeviceFlags(set_requested(mem_device(dom.XMLDesc(0), "virtio-mem"),
+                                            32768), live)
+        assert vmem_info(dom)["requested-size"] == 32 << 20
+        wait_size_event(ev, 32768)
+        assert vmem_info(dom)["size"] == 32 << 20
+        wait_for(lambda: current_kib(mem_device(dom.XMLDesc(0), "virtio-mem")) == 32768,
+                 "<current> 32 MiB", 30)
+
+        # the persistent definition only (--config, one device there): QEMU
+        # and the live XML alone
+        snap = (qmp(dom, "query-memory-devices"), dom.XMLDesc(0))
+        p = virsh(uri, "update-memory-device", "mr", "--config", "--requested-size", "192M")
+        assert p.stdout == "" and p.stderr == "", p
+        xc = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+        assert requested_kib(xc) == 196608, xc
+        assert set_requested(xc, 65536) == before[2], xc
+        assert (qmp(dom, "query-memory-devices"), dom.XMLDesc(0)) == snap
+
+        # both at once: the device found by its PCI address in each (the
+        # inactive XML virsh sends has no alias). libvirtd 9.0 then asks
+        # QEMU for the alias of the XML it was given, and fails with
+        # nothing changed; virtkit sets the device it found
+        if reference:
+            snap = state()
+            p = virsh(uri, "update-memory-device", "mr", "--live", "--config",
+                      "--requested-size", "64MiB", check=False)
+            assert p.returncode == 1 and p.stderr.strip() == (
+                "error: internal error: unable to execute QEMU command 'qom-set': "
+                "Device '/machine/peripheral/(null)' not found"), p
+            assert state() == snap
+            dom.updateDeviceFlags(set_requested(mem_device(dom.XMLDesc(0), "virtio-mem"),
+                                                65536), live)
+            dom.updateDeviceFlags(set_requested(mem_device(dom.XMLDesc(
+                libvirt.VIR_DOMAIN_XML_INACTIVE), "virtio-mem"), 65536), config)
+        else:
+            p = virsh(uri, "update-memory-device", "mr", "--live", "--config",
+                      "--requested-size", "64MiB")
+            assert p.stdout == "" and p.stderr == "", p
+        assert vmem_info(dom)["requested-size"] == 64 << 20
+        assert requested_kib(mem_device(dom.XMLDesc(0), "virtio-mem")) == 65536
+        assert dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE) == before[2]
+        wait_for(lambda: vmem_info(dom)["size"] == 64 << 20, "64 MiB plugged again", 60)
+
+        # --print-xml: the device as virsh would send it, nothing changed
+        snap = state()
+        p = virsh(uri, "update-memory-device", "mr", "--alias", "virtiomem0",
+                  "--requested-size", "8MiB", "--print-xml")
+        assert "<requested unit=\"KiB\">8192</requested>" in p.stdout, p
+        assert state()[0] == snap[0] and state()[2] == snap[2]
+        conn.close()
+    finally:
+        if ev:
+            ev.close()
+        virsh(uri, "destroy", "mr", check=False)
+        virsh(uri, "undefine", "mr", check=False)
+
+
+def test_virtio_mem_resize():
+    guest = test_guest_dir("hotplug")
+    if not guest:
+        raise Skip("hotplug test guest not available (scripts/build-test-guest.sh)")
+    d = Daemon().start()
+    try:
+        os.chmod(d.root, 0o755)
+        resize_scenario(d.uri(), d.root, guest)
+    finally:
+        d.stop()
+
+
 if __name__ == "__main__":
     run_tests([
         ("memory devices: dimm and virtio-mem attached and detached live and in the "
          "definition; libvirt's refusals change nothing (QEMU's query-memory-devices, "
          "the XML, the events)", test_memory_hotplug),
+        ("virtio-mem resized (update-memory-device, updateDeviceFlags): live, --config "
+         "and both; QEMU's requested-size at once, the guest's plug and unplug through "
+         "MEMORY_DEVICE_SIZE_CHANGE into <current>; libvirt's refusals change nothing",
+         test_virtio_mem_resize),
     ])

@@ -1,10 +1,13 @@
-/* vksh-media.c: device update commands: update-device, change-media, domif-setlink, domif-getlink */
+/* vksh-media.c: device update commands: update-device, update-memory-device, change-media, domif-setlink, domif-getlink */
 #define G_LOG_DOMAIN "vksh.media"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xpath.h>
 
 #include "vksh.h"
 
@@ -154,6 +157,149 @@ vkshCmdUpdateDevice(vkshControl *ctl, const vkshCmd *cmd)
     }
     vkshPrintExtra(ctl, "%s", "Device updated successfully\n");
     return true;
+}
+
+/* ---- update-memory-device ----------------------------------------------- */
+
+const vkshOptDef vkshOptsUpdateMemoryDevice[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
+    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
+    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    { "print-xml", VKSH_OT_BOOL, 0,
+      "print updated memory device XML instead of executing the change" },
+    { "alias", VKSH_OT_STRING, VKSH_OFLAG_NAMED, "memory device alias" },
+    { "node", VKSH_OT_INT, VKSH_OFLAG_NAMED, "memory device target node" },
+    { "requested-size", VKSH_OT_INT, VKSH_OFLAG_NAMED,
+      "new value of <requested/> size, as scaled integer (default KiB)" },
+    { NULL, 0, 0, NULL },
+};
+
+/* virsh's vshCommandOptUInt: 1 and *@value when given, 0 when absent, -1
+ * (reported) when not a non-negative number that fits */
+static int
+vkshMediaOptUInt(vkshControl *ctl, const vkshCmd *cmd, const char *name,
+                 unsigned int *value)
+{
+    const char *v = vkshOptRaw(cmd, name);
+    char *end = NULL;
+    unsigned long long n;
+
+    if (!v)
+        return 0;
+    errno = 0;
+    n = strtoull(v, &end, 10);
+    if (end == v || *end || errno || n > G_MAXUINT || memchr(v, '-', (size_t)(end - v))) {
+        vkshError(ctl, "Numeric value '%s' for <%s> option is malformed or out of range",
+                  v, name);
+        return -1;
+    }
+    *value = (unsigned int)n;
+    return 1;
+}
+
+/* virsh's virshGetUpdatedMemoryXML: the one <memory> of the domain's XML
+ * (inactive for --config) selected by --node, --alias or being alone,
+ * with --requested-size written into its <requested> (KiB, rounded up);
+ * NULL after reporting */
+static char *
+vkshMemoryDeviceXML(vkshControl *ctl, const vkshCmd *cmd, virDomainPtr dom,
+                    unsigned int flags)
+{
+    g_autofree char *xpath = NULL;
+    const char *alias = NULL;
+    unsigned int node = 0;
+    xmlDocPtr doc;
+    xmlXPathContextPtr xctxt = NULL;
+    xmlXPathObjectPtr obj = NULL;
+    xmlNodePtr mem;
+    char *ret = NULL;
+    int n;
+
+    if (!(doc = vkshMediaDomainXML(
+              ctl, dom, flags & VIR_DOMAIN_AFFECT_CONFIG ? VIR_DOMAIN_XML_INACTIVE : 0)))
+        return NULL;
+    if (vkshOptString(ctl, cmd, "alias", &alias) < 0 ||
+        vkshMediaOptUInt(ctl, cmd, "node", &node) < 0)
+        goto cleanup;
+    if (vkshOptRaw(cmd, "node"))
+        xpath = g_strdup_printf("/domain/devices/memory[./target/node='%u']", node);
+    else if (alias)
+        xpath = g_strdup_printf("/domain/devices/memory[./alias/@name='%s']", alias);
+    else
+        xpath = g_strdup("/domain/devices/memory");
+    xctxt = xmlXPathNewContext(doc);
+    /* a malformed expression (a quote in the alias): libxml2 explains it
+     * on stderr and virsh counts no device */
+    obj = xmlXPathEval((const xmlChar *)xpath, xctxt);
+    n = obj && obj->type == XPATH_NODESET && obj->nodesetval ? obj->nodesetval->nodeNr
+                                                             : 0;
+    if (n == 0) {
+        vkshError(ctl, "%s", "no memory device found");
+        goto cleanup;
+    }
+    if (n > 1) {
+        vkshError(ctl, "%s",
+                  "multiple memory devices found, use --alias or --node to select one");
+        goto cleanup;
+    }
+    mem = obj->nodesetval->nodeTab[0];
+    if (vkshOptRaw(cmd, "requested-size")) {
+        unsigned long long bytes = 0;
+        xmlNodePtr req;
+        char kib[32];
+
+        if (vkshOptScaled(ctl, cmd, "requested-size", 1024, G_MAXUINT64, &bytes) < 0)
+            goto cleanup;
+        if (!(req = vkshMediaChild(vkshMediaChild(mem, "target"), "requested"))) {
+            vkshError(ctl, "%s", "virtio-mem device is missing <requested/>");
+            goto cleanup;
+        }
+        g_snprintf(kib, sizeof(kib), "%llu", bytes / 1024 + (bytes % 1024 != 0));
+        xmlNodeSetContent(req, BAD_CAST kib);
+    }
+    {
+        xmlBufferPtr buf = xmlBufferCreate();
+
+        if (xmlNodeDump(buf, doc, mem, 0, 1) > 0)
+            ret = g_strdup((const char *)xmlBufferContent(buf));
+        else
+            vkshError(ctl, "%s", "internal error: failed to convert the XML node tree");
+        xmlBufferFree(buf);
+    }
+
+cleanup:
+    xmlXPathFreeObject(obj);
+    xmlXPathFreeContext(xctxt);
+    xmlFreeDoc(doc);
+    return ret;
+}
+
+bool
+vkshCmdUpdateMemoryDevice(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    g_autofree char *xml = NULL;
+    unsigned int flags = VIR_DOMAIN_AFFECT_CURRENT;
+
+    if (!vkshOptExclusive(ctl, cmd, "current", "live") ||
+        !vkshOptExclusive(ctl, cmd, "current", "config") ||
+        !vkshOptExclusive(ctl, cmd, "node", "alias"))
+        return false;
+    if (vkshOptBool(cmd, "config"))
+        flags |= VIR_DOMAIN_AFFECT_CONFIG;
+    if (vkshOptBool(cmd, "live"))
+        flags |= VIR_DOMAIN_AFFECT_LIVE;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (!(xml = vkshMemoryDeviceXML(ctl, cmd, dom, flags)))
+        return false;
+    if (vkshOptBool(cmd, "print-xml")) {
+        vkshPrint(ctl, "%s", xml);
+        return true;
+    }
+    /* virsh says nothing on success, only the library's error */
+    return virDomainUpdateDeviceFlags(dom, xml, flags) == 0;
 }
 
 /* ---- change-media ------------------------------------------------------- */

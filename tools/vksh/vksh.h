@@ -260,6 +260,7 @@ VKSH_STATS_CMD(AttachDisk)
 VKSH_STATS_CMD(DetachDisk)
 VKSH_STATS_CMD(Domblklist)
 VKSH_STATS_CMD(UpdateDevice) /* vksh-media.c */
+VKSH_STATS_CMD(UpdateMemoryDevice)
 VKSH_STATS_CMD(ChangeMedia)
 VKSH_STATS_CMD(DomifSetlink)
 VKSH_STATS_CMD(DomifGetlink)

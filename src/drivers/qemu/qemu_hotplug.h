@@ -80,6 +80,11 @@ virDomainDiskDef *qemuHotplugFindDisk(virDomainDef *def, const char *name, size_
  * supported" for other elements. */
 virDomainDef *qemuHotplugParseDevice(const char *xml, const char *action,
                                      const char **what);
+/* The same; @live (the change affects the running guest): a <memory>
+ * device is read as libvirt reads it for a live change, with its alias.
+ * A <memory> may be updated, no other element than <disk>/<interface>. */
+virDomainDef *qemuHotplugParseDeviceLive(const char *xml, const char *action,
+                                         const char **what, bool live);
 /* The N of unused node names libvirt-N-storage/-format, or -1 (error). */
 int qemuHotplugNextNode(virDomainObj *obj);
 /* blockdev-del @node, quiet. */
@@ -161,6 +166,19 @@ int qemuHotplugDetachMemoryLive(qemuDriver *driver, virDomainObj *obj, size_t id
 /* Memory device @idx, gone from the guest: object-del of its backend, out
  * of the live definition (totals shrink), DEVICE_REMOVED, status saved. */
 void qemuHotplugRemoveMemoryLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
+
+/* libvirt's qemuDomainUpdateDeviceConfig for <memory>: the device of
+ * @def at the address (and alias) of devDef's is replaced by it, or
+ * INVALID_ARG "memory not found". 0 or -1. */
+int qemuHotplugUpdateMemoryConfig(virDomainDef *def, virDomainDef *devDef);
+/* libvirt's qemuDomainChangeMemoryLive: the device of the running guest
+ * at @mem's address and alias (CONFIG_UNSUPPORTED "memory 'A' not found"),
+ * only a virtio-mem device's requested size changed (libvirt's error for
+ * any other field), qom-set of its requested-size, then <requested> in
+ * the live definition and the status saved; <current> follows QEMU's
+ * MEMORY_DEVICE_SIZE_CHANGE. 0, or -1 with nothing changed. */
+int qemuHotplugUpdateMemoryLive(qemuDriver *driver, virDomainObj *obj,
+                                const virDomainMemoryDef *mem);
 
 /* ---- virtio RNG devices (qemu_hotplug_rng.c); object locked, job held -- */
 

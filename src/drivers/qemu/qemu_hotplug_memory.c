@@ -423,3 +423,164 @@ qemuHotplugRemoveMemoryLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
     if (virDomainObjIsActive(obj))
         qemuDomainSaveStatus(driver, obj);
 }
+
+/* ---- virDomainUpdateDeviceFlags: a virtio-mem device's requested size -- */
+
+/* libvirt's virDomainMemoryFindByDeviceInfo: the device of @def at
+ * @match's address (the same type, the same place) with its alias when
+ * @match has one */
+static ssize_t
+qemuHotplugFindMemoryByInfo(const virDomainDef *def, const virDomainMemoryDef *match)
+{
+    for (size_t i = 0; i < def->nmems; i++) {
+        const virDomainMemoryDef *m = def->mems[i];
+        const virDomainDeviceAddress *a = &m->addr;
+        const virDomainDeviceAddress *b = &match->addr;
+
+        if (m->dimmAddr != match->dimmAddr)
+            continue;
+        if (m->dimmAddr) {
+            if (m->dimmSlot != match->dimmSlot || m->dimmBase != match->dimmBase)
+                continue;
+        } else if (a->type != b->type ||
+                   (a->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+                    (a->domain != b->domain || a->bus != b->bus || a->slot != b->slot ||
+                     a->function != b->function))) {
+            continue;
+        }
+        if (match->alias && g_strcmp0(m->alias, match->alias) != 0)
+            continue;
+        return (ssize_t)i;
+    }
+    return -1;
+}
+
+/* libvirt's virDomainDefCompatibleDevice for an updated <memory> */
+static int
+qemuHotplugMemoryUpdateCompatible(const virDomainDef *def)
+{
+    if (!def->maxMemory && !def->memorySlots) {
+        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_CONFIG_UNSUPPORTED, __func__, "%s",
+                           "cannot use/hotplug a memory device when domain 'maxMemory' "
+                           "is not defined");
+        return -1;
+    }
+    return 0;
+}
+
+int
+qemuHotplugUpdateMemoryConfig(virDomainDef *def, virDomainDef *devDef)
+{
+    ssize_t idx = qemuHotplugFindMemoryByInfo(def, devDef->mems[0]);
+
+    if (idx < 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s", "memory not found");
+        return -1;
+    }
+    if (qemuHotplugMemoryUpdateCompatible(def) < 0)
+        return -1;
+    /* as libvirt: the device as given replaces the old one (its fields
+     * are not compared, the totals are not touched) */
+    virDomainMemoryDefFree(def->mems[idx]);
+    def->mems[idx] = g_steal_pointer(&devDef->mems[0]);
+    devDef->nmems = 0;
+    return 0;
+}
+
+/* libvirt's qemuDomainChangeMemoryLiveValidateChange: only a virtio-mem
+ * device's requested size may change on a running guest */
+static int
+qemuHotplugMemoryCheckChange(const virDomainMemoryDef *o, const virDomainMemoryDef *n)
+{
+    static const char *const discardNames[] = { "absent", "yes", "no" };
+
+#define REFUSE(...)                                              \
+    do {                                                         \
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, __VA_ARGS__); \
+        return -1;                                               \
+    } while (0)
+
+    if (o->model != VIR_DOMAIN_MEMORY_MODEL_VIRTIO_MEM)
+        REFUSE("cannot modify memory of model '%s'",
+               virDomainMemoryModelToString(o->model));
+    if (o->model != n->model)
+        REFUSE("cannot modify memory model from '%s' to '%s'",
+               virDomainMemoryModelToString(o->model),
+               virDomainMemoryModelToString(n->model));
+    if (o->access != n->access)
+        REFUSE("cannot modify memory access from '%s' to '%s'",
+               virDomainMemoryAccessToString(o->access),
+               virDomainMemoryAccessToString(n->access));
+    if (o->discard != n->discard)
+        REFUSE("cannot modify memory discard from '%s' to '%s'", discardNames[o->discard],
+               discardNames[n->discard]);
+    if (g_strcmp0(o->sourceNodes, n->sourceNodes) != 0)
+        REFUSE("%s", "cannot modify memory source nodes");
+    if (o->pagesize != n->pagesize)
+        REFUSE("cannot modify memory pagesize from '%llu' to '%llu'", o->pagesize,
+               n->pagesize);
+    if (g_strcmp0(o->path, n->path) != 0)
+        REFUSE("cannot modify memory path from '%s' to '%s'",
+               o->path ? o->path : "<null>", n->path ? n->path : "<null>");
+    if (o->alignsize != n->alignsize)
+        REFUSE("cannot modify memory align size from '%llu' to '%llu'", o->alignsize,
+               n->alignsize);
+    if (o->pmem != n->pmem)
+        REFUSE("cannot modify memory pmem from '%d' to '%d'", o->pmem, n->pmem);
+    if (o->targetNode != n->targetNode)
+        REFUSE("cannot modify memory targetNode from '%d' to '%d'", o->targetNode,
+               n->targetNode);
+    if (o->size != n->size)
+        REFUSE("cannot modify memory size from '%llu' to '%llu'", o->size, n->size);
+    if (o->labelsize != n->labelsize)
+        REFUSE("cannot modify memory label size from '%llu' to '%llu'", o->labelsize,
+               n->labelsize);
+    if (o->blocksize != n->blocksize)
+        REFUSE("cannot modify memory block size from '%llu' to '%llu'", o->blocksize,
+               n->blocksize);
+    if (o->readonly != n->readonly)
+        REFUSE("%s", "cannot modify memory pmem flag");
+    if (o->hasUUID != n->hasUUID)
+        REFUSE("%s", "cannot modify memory UUID");
+#undef REFUSE
+    return 0;
+}
+
+int
+qemuHotplugUpdateMemoryLive(qemuDriver *driver, virDomainObj *obj,
+                            const virDomainMemoryDef *mem)
+{
+    g_autoptr(json_object) args = NULL;
+    g_autofree char *path = NULL;
+    ssize_t idx = qemuHotplugFindMemoryByInfo(obj->def, mem);
+    const char *alias;
+
+    if (idx < 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "memory '%s' not found",
+                       mem->alias ? mem->alias : "(null)");
+        return -1;
+    }
+    if (qemuHotplugMemoryUpdateCompatible(obj->def) < 0 ||
+        qemuHotplugMemoryCheckChange(obj->def->mems[idx], mem) < 0)
+        return -1;
+    alias = obj->def->mems[idx]->alias;
+    if (!alias) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "memory device has no alias");
+        return -1;
+    }
+    path = g_strdup_printf("/machine/peripheral/%s", alias);
+    args = json_object_new_object();
+    json_object_object_add(args, "path", json_object_new_string(path));
+    json_object_object_add(args, "property", json_object_new_string("requested-size"));
+    json_object_object_add(args, "value",
+                           json_object_new_uint64((uint64_t)mem->requestedsize * 1024));
+    if (qemuHotplugMonitor(obj, "qom-set", args, NULL) < 0)
+        return -1;
+    /* the object was unlocked: the device is looked for again (a size
+     * change event may have come meanwhile; <current> follows those) */
+    if ((idx = qemuHotplugFindMemoryAlias(obj->def,
+                                          path + strlen("/machine/peripheral/"))) >= 0)
+        obj->def->mems[idx]->requestedsize = mem->requestedsize;
+    qemuDomainSaveStatus(driver, obj);
+    return 0;
+}

@@ -18,6 +18,13 @@
 virDomainDef *
 qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
 {
+    return qemuHotplugParseDeviceLive(xml, action, what, false);
+}
+
+virDomainDef *
+qemuHotplugParseDeviceLive(const char *xml, const char *action, const char **what,
+                           bool live)
+{
     g_autofree char *doc = NULL;
     g_autoptr(virDomainDef) def = NULL;
     const char *p = xml;
@@ -51,7 +58,7 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
           strcmp(name, "controller") != 0 && strcmp(name, "channel") != 0 &&
           strcmp(name, "watchdog") != 0 && strcmp(name, "serial") != 0 &&
           strcmp(name, "console") != 0 && strcmp(name, "memory") != 0) ||
-         g_str_has_suffix(action, "update"))) {
+         (g_str_has_suffix(action, "update") && strcmp(name, "memory") != 0))) {
         /* @action: "live attach", "persistent detach", ... */
         /* libvirt's code for a live update is CONFIG_UNSUPPORTED; its
          * device type of every character device is 'chr' */
@@ -78,11 +85,14 @@ qemuHotplugParseDevice(const char *xml, const char *action, const char **what)
                           "<os><type>hvm</type></os><devices>%s</devices></domain>",
                           /* room for a <memory> device's size */
                           strcmp(*what, "memory") == 0 ? "1099511627776" : "1024", xml);
+    /* a live change reads what only the live XML has (a memory device's
+     * alias), as libvirt parses it without VIR_DOMAIN_DEF_PARSE_INACTIVE */
     if (!(def = virDomainDefParseString(
-              doc, VIR_DOMAIN_DEF_PARSE_INACTIVE |
-                       (strcmp(*what, "memory") == 0
-                            ? VIR_DOMAIN_DEF_PARSE_SKIP_MEMDEV_VALIDATE
-                            : 0))))
+              doc,
+              (live && strcmp(*what, "memory") == 0 ? 0 : VIR_DOMAIN_DEF_PARSE_INACTIVE) |
+                  (strcmp(*what, "memory") == 0
+                       ? VIR_DOMAIN_DEF_PARSE_SKIP_MEMDEV_VALIDATE
+                       : 0))))
         return NULL;
     /* what the device carries that virtkit does not honour (a <bandwidth>,
      * say) is refused as define refuses it, never dropped; a detach only

@@ -1,4 +1,4 @@
-/* qemu_hotplug_update.c: virDomainUpdateDeviceFlags for the QEMU driver: CD-ROM media, interface link and source */
+/* qemu_hotplug_update.c: virDomainUpdateDeviceFlags for the QEMU driver: CD-ROM media, interface link and source, virtio-mem requested size */
 
 /*
  * Threads: the entry point holds the domain's MODIFY job; QMP is waited
@@ -350,8 +350,13 @@ qemuDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
     if (qemuDomainObjGetDefs(obj, flags, &live, &persistent) < 0)
         goto endjob;
     /* libvirt changes the definition first: its refusal comes first */
-    if (!(devDef = qemuHotplugParseDevice(
-              xml, persistent ? "persistent update" : "live update", &what)))
+    if (!(devDef = qemuHotplugParseDeviceLive(
+              xml, persistent ? "persistent update" : "live update", &what, !!live)))
+        goto endjob;
+    /* libvirt's device validation against the domain (a virtio-mem
+     * request beyond its size or off its block size) */
+    if (strcmp(what, "memory") == 0 &&
+        virDomainMemoryDefValidate(devDef->mems[0], obj->def) < 0)
         goto endjob;
 
     /* the persistent change on a copy, written once the live one is done */
@@ -359,10 +364,13 @@ qemuDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
         g_autoptr(virDomainDef) mine = NULL;
         ssize_t idx;
 
-        if (!(mine = qemuHotplugParseDevice(xml, "persistent update", &what)))
+        if (!(mine = qemuHotplugParseDeviceLive(xml, "persistent update", &what, !!live)))
             goto endjob;
         newPersistent = virDomainDefCopy(persistent);
-        if (strcmp(what, "disk") == 0) {
+        if (strcmp(what, "memory") == 0) {
+            if (qemuHotplugUpdateMemoryConfig(newPersistent, mine) < 0)
+                goto endjob;
+        } else if (strcmp(what, "disk") == 0) {
             size_t i;
 
             if (!qemuHotplugFindDisk(newPersistent, mine->disks[0]->dst, &i) ||
@@ -388,7 +396,10 @@ qemuDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
             goto endjob;
     }
     if (live) {
-        if (strcmp(what, "disk") == 0) {
+        if (strcmp(what, "memory") == 0) {
+            if (qemuHotplugUpdateMemoryLive(driver, obj, devDef->mems[0]) < 0)
+                goto endjob;
+        } else if (strcmp(what, "disk") == 0) {
             if (qemuUpdateDiskLive(driver, obj, devDef->disks[0],
                                    !!(flags & VIR_DOMAIN_DEVICE_MODIFY_FORCE)) < 0)
                 goto endjob;
