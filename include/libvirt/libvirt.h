@@ -1276,6 +1276,35 @@ int virDomainSetMemoryParameters(virDomainPtr domain, virTypedParameterPtr param
 int virDomainGetMemoryParameters(virDomainPtr domain, virTypedParameterPtr params,
                                  int *nparams, unsigned int flags);
 
+/* Linux perf events of a domain (virDomainGetPerfEvents / SetPerfEvents:
+ * VIR_TYPED_PARAM_BOOLEAN each; "perf.<name>" in the domain statistics) */
+#define VIR_PERF_PARAM_CMT "cmt"
+#define VIR_PERF_PARAM_MBMT "mbmt"
+#define VIR_PERF_PARAM_MBML "mbml"
+#define VIR_PERF_PARAM_CACHE_MISSES "cache_misses"
+#define VIR_PERF_PARAM_CACHE_REFERENCES "cache_references"
+#define VIR_PERF_PARAM_INSTRUCTIONS "instructions"
+#define VIR_PERF_PARAM_CPU_CYCLES "cpu_cycles"
+#define VIR_PERF_PARAM_BRANCH_INSTRUCTIONS "branch_instructions"
+#define VIR_PERF_PARAM_BRANCH_MISSES "branch_misses"
+#define VIR_PERF_PARAM_BUS_CYCLES "bus_cycles"
+#define VIR_PERF_PARAM_STALLED_CYCLES_FRONTEND "stalled_cycles_frontend"
+#define VIR_PERF_PARAM_STALLED_CYCLES_BACKEND "stalled_cycles_backend"
+#define VIR_PERF_PARAM_REF_CPU_CYCLES "ref_cpu_cycles"
+#define VIR_PERF_PARAM_CPU_CLOCK "cpu_clock"
+#define VIR_PERF_PARAM_TASK_CLOCK "task_clock"
+#define VIR_PERF_PARAM_PAGE_FAULTS "page_faults"
+#define VIR_PERF_PARAM_CONTEXT_SWITCHES "context_switches"
+#define VIR_PERF_PARAM_CPU_MIGRATIONS "cpu_migrations"
+#define VIR_PERF_PARAM_PAGE_FAULTS_MIN "page_faults_min"
+#define VIR_PERF_PARAM_PAGE_FAULTS_MAJ "page_faults_maj"
+#define VIR_PERF_PARAM_ALIGNMENT_FAULTS "alignment_faults"
+#define VIR_PERF_PARAM_EMULATION_FAULTS "emulation_faults"
+int virDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params, int *nparams,
+                           unsigned int flags);
+int virDomainSetPerfEvents(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                           unsigned int flags);
+
 #define VIR_DOMAIN_BLKIO_WEIGHT "weight"
 #define VIR_DOMAIN_BLKIO_DEVICE_WEIGHT "device_weight"
 #define VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS "device_read_iops_sec"

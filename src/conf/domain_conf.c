@@ -760,6 +760,8 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
     { "pm", noAttrs },
     { "pm/suspend-to-mem", (const char *const[]){ "enabled", NULL } },
     { "pm/suspend-to-disk", (const char *const[]){ "enabled", NULL } },
+    { "perf", noAttrs },
+    { "perf/event", (const char *const[]){ "name", "enabled", NULL } },
     { "on_poweroff", noAttrs },
     { "on_reboot", noAttrs },
     { "on_crash", noAttrs },
@@ -813,21 +815,14 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
 };
 
 static const char *const knownTopLevel[] = {
-    "name",        "uuid",
-    "title",       "description",
-    "memory",      "currentMemory",
-    "vcpu",        "os",
-    "features",    "clock",
-    "on_poweroff", "on_reboot",
-    "on_crash",    "devices",
-    "metadata",    "pm",
-    "cpu",         "cputune",
-    "memtune",     "resource",
-    "blkiotune",   "numatune",
-    "maxMemory",   "memoryBacking",
-    "genid",       "iothreads",
-    "iothreadids", "defaultiothread",
-    "vcpus",       NULL,
+    "name",      "uuid",          "title",       "description",
+    "memory",    "currentMemory", "vcpu",        "os",
+    "features",  "clock",         "on_poweroff", "on_reboot",
+    "on_crash",  "devices",       "metadata",    "pm",
+    "cpu",       "cputune",       "memtune",     "resource",
+    "blkiotune", "numatune",      "maxMemory",   "memoryBacking",
+    "genid",     "iothreads",     "iothreadids", "defaultiothread",
+    "vcpus",     "perf",          NULL,
 };
 
 /* <genid> as libvirt's virDomainDefParseIDs: at most one, empty means
@@ -1010,6 +1005,10 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
     if (parseLifecycle(root, "on_reboot", &def->onReboot) < 0 ||
         parseLifecycle(root, "on_poweroff", &def->onPoweroff) < 0 ||
         parseLifecycle(root, "on_crash", &def->onCrash) < 0)
+        return NULL;
+
+    /* libvirt parses <perf> between the lifecycle actions and <clock> */
+    if (virDomainPerfParse(def, root, unknown, flags, &failed) < 0 || failed)
         return NULL;
 
     if ((node = virDomainXMLChild(root, "clock")) &&

@@ -7,6 +7,7 @@
 
 #include "domain_cpu_conf.h"
 #include "virnetdevbandwidth.h"
+#include "virperf.h"
 #include "nwfilter_params.h"
 
 /*
@@ -1269,6 +1270,8 @@ typedef struct {
     size_t ntimers;
     int pmS3; /* <pm><suspend-to-mem enabled=.../>: virDomainTristate */
     int pmS4; /* <pm><suspend-to-disk enabled=.../> */
+    /* <perf><event name=... enabled=.../>: virDomainTristate, by virPerfEventType */
+    int perfEvents[VIR_PERF_EVENT_LAST];
 
     int onPoweroff; /* virDomainLifecycleAction, default DESTROY */
     int onReboot;   /* default RESTART */

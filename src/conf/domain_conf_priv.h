@@ -277,6 +277,11 @@ int virDomainFeaturesParse(virDomainDef *def, xmlNodePtr features, GPtrArray *un
                            unsigned int flags, bool *failed);
 int virDomainPMParse(virDomainDef *def, xmlNodePtr pm, GPtrArray *unknown,
                      unsigned int flags, bool *failed);
+/* Every <perf> child of <domain> @root, as libvirt 9.0's
+ * virDomainPerfDefParseXML: each <event> needs a known name and
+ * enabled='yes|no' (XML_ERROR, libvirt's texts), at most once per event. */
+int virDomainPerfParse(virDomainDef *def, xmlNodePtr root, GPtrArray *unknown,
+                       unsigned int flags, bool *failed);
 /* libvirt's virDomainDefOSValidate for <loader>/<nvram> of the <domain>
  * element @root, after post-parse; -1 with XML_DETAIL reported. */
 int virDomainLoaderValidate(const virDomainDef *def, xmlNodePtr root);

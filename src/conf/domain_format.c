@@ -676,6 +676,7 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     fmtCtx ctx = { buf, indent };
     char uuid[VIR_UUID_STRING_BUFLEN];
     const char *virt = virDomainVirtTypeToString(def->virtType);
+    bool perfOpen = false;
 
     lineStart(&ctx, "<domain");
     attr(buf, "type", virt ? virt : "none");
@@ -824,6 +825,22 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
             line(&ctx, "<suspend-to-disk enabled='%s'/>", tristateBool(def->pmS4));
         ctx.indent -= 2;
         line(&ctx, "</pm>");
+    }
+    /* libvirt's virDomainPerfDefFormat: the events set, in its order */
+    for (int i = 0; i < VIR_PERF_EVENT_LAST; i++) {
+        if (!def->perfEvents[i])
+            continue;
+        if (!perfOpen) {
+            line(&ctx, "<perf>");
+            ctx.indent += 2;
+            perfOpen = true;
+        }
+        line(&ctx, "<event name='%s' enabled='%s'/>", virPerfEventTypeToString(i),
+             tristateBool(def->perfEvents[i]));
+    }
+    if (perfOpen) {
+        ctx.indent -= 2;
+        line(&ctx, "</perf>");
     }
 
     line(&ctx, "<devices>");

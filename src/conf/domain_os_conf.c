@@ -400,6 +400,49 @@ virDomainPMParse(virDomainDef *def, xmlNodePtr pm, GPtrArray *unknown, unsigned 
     return 0;
 }
 
+int
+virDomainPerfParse(virDomainDef *def, xmlNodePtr root, GPtrArray *unknown,
+                   unsigned int flags, bool *failed)
+{
+    for (xmlNodePtr perf = root->children; perf; perf = perf->next) {
+        if (!virDomainXMLNodeIs(perf, "perf"))
+            continue;
+        for (xmlNodePtr cur = perf->children; cur; cur = cur->next) {
+            g_autofree char *name = NULL;
+            int type;
+            int enabled;
+
+            if (cur->type != XML_ELEMENT_NODE)
+                continue;
+            if (!virDomainXMLNodeIs(cur, "event")) {
+                virDomainXMLRecordUnknown(unknown, "perf", cur, flags, failed);
+                if (*failed)
+                    return -1;
+                continue;
+            }
+            /* the name table starts at a real event (cmt): 0 is valid */
+            if (!(name = virDomainXMLProp(cur, "name"))) {
+                virDomainXMLReportMissingAttr("name", cur);
+                return -1;
+            }
+            if ((type = virPerfEventTypeFromString(name)) < 0) {
+                virDomainXMLReportInvalidAttr("name", cur, name);
+                return -1;
+            }
+            if (parseEnumAttr(cur, "enabled", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
+                              true, &enabled) < 0)
+                return -1;
+            if (def->perfEvents[type] != VIR_DOMAIN_TRISTATE_ABSENT) {
+                virReportError(VIR_ERR_XML_ERROR, "perf event '%s' was already specified",
+                               name);
+                return -1;
+            }
+            def->perfEvents[type] = enabled;
+        }
+    }
+    return 0;
+}
+
 static bool
 osHasLoader(xmlNodePtr root)
 {

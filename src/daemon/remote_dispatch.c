@@ -582,6 +582,8 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_PIN_VCPU, vkdDispatchDomainPinVcpu, 0),
     ENTRY(DOMAIN_SET_MEMORY_PARAMETERS, vkdDispatchDomainSetMemoryParameters, 0),
     ENTRY(DOMAIN_GET_MEMORY_PARAMETERS, vkdDispatchDomainGetMemoryParameters, 0),
+    ENTRY(DOMAIN_GET_PERF_EVENTS, vkdDispatchDomainGetPerfEvents, 0),
+    ENTRY(DOMAIN_SET_PERF_EVENTS, vkdDispatchDomainSetPerfEvents, 0),
     ENTRY(DOMAIN_SET_BLKIO_PARAMETERS, vkdDispatchDomainSetBlkioParameters, 0),
     ENTRY(DOMAIN_GET_BLKIO_PARAMETERS, vkdDispatchDomainGetBlkioParameters, 0),
     ENTRY(DOMAIN_PIN_VCPU_FLAGS, vkdDispatchDomainPinVcpuFlags, 0),

@@ -216,6 +216,8 @@ VKD_HANDLER(vkdDispatchDomainGetInterfaceParameters); /* 257 */
 VKD_HANDLER(vkdDispatchDomainPinVcpu);             /* 26 */
 VKD_HANDLER(vkdDispatchDomainSetMemoryParameters); /* 197 */
 VKD_HANDLER(vkdDispatchDomainGetMemoryParameters); /* 198 */
+VKD_HANDLER(vkdDispatchDomainGetPerfEvents);       /* 365 */
+VKD_HANDLER(vkdDispatchDomainSetPerfEvents);       /* 366 */
 VKD_HANDLER(vkdDispatchDomainSetBlkioParameters);  /* 205 */
 VKD_HANDLER(vkdDispatchDomainGetBlkioParameters);  /* 206 */
 VKD_HANDLER(vkdDispatchDomainPinVcpuFlags);        /* 225 */

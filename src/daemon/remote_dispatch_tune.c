@@ -1,4 +1,4 @@
-/* remote_dispatch_tune.c: resource-tuning procedures (memtune 197/198, blkiotune 205/206, numatune 254/255, pins 26/225/279/280, IOThreads 351/352/402)
+/* remote_dispatch_tune.c: resource-tuning procedures (memtune 197/198, blkiotune 205/206, numatune 254/255, pins 26/225/279/280, IOThreads 351/352/402, perf events 365/366)
  *
  * Thread protocol: see remote_dispatch.c; every handler runs on a worker
  * with its own reference to the client's connection.
@@ -208,4 +208,32 @@ VKD_HANDLER(vkdDispatchDomainSetIOThreadParams)
     rc = virDomainSetIOThreadParams(dom, a->iothread_id, params, nparams, a->flags);
     remoteTypedParamsFree(params, nparams);
     return rc;
+}
+
+/* As libvirtd 9.0's remoteDispatchDomainGetPerfEvents: every event's
+ * state, serialized without strings (there are none). */
+VKD_HANDLER(vkdDispatchDomainGetPerfEvents)
+{
+    remote_domain_get_perf_events_args *a = args;
+    remote_domain_get_perf_events_ret *r = ret;
+    g_autoptr(virDomain) dom = vkdDomainFromWire(call->conn, &a->dom);
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    int rc;
+
+    if (virDomainGetPerfEvents(dom, &params, &nparams, a->flags) < 0)
+        return -1;
+    rc = remoteTypedParamsSerialize(params, nparams, REMOTE_DOMAIN_PERF_EVENTS_MAX,
+                                    &r->params_val, &r->params_len, 0);
+    remoteTypedParamsFree(params, nparams);
+    return rc;
+}
+
+VKD_HANDLER(vkdDispatchDomainSetPerfEvents)
+{
+    remote_domain_set_perf_events_args *a = args;
+
+    (void)ret;
+    return vkdTuneSet(call, &a->dom, a->params_val, a->params_len, a->flags,
+                      REMOTE_DOMAIN_PERF_EVENTS_MAX, virDomainSetPerfEvents);
 }

@@ -191,6 +191,11 @@ struct _virHypervisorDriver {
                                      int nparams, unsigned int flags);
     int (*domainGetMemoryParameters)(virDomainPtr dom, virTypedParameterPtr params,
                                      int *nparams, unsigned int flags);
+    /* Linux perf events: Get returns a new array of every event's state */
+    int (*domainGetPerfEvents)(virDomainPtr dom, virTypedParameterPtr *params,
+                               int *nparams, unsigned int flags);
+    int (*domainSetPerfEvents)(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                               unsigned int flags);
     int (*domainSetBlkioParameters)(virDomainPtr dom, virTypedParameterPtr params,
                                     int nparams, unsigned int flags);
     int (*domainGetBlkioParameters)(virDomainPtr dom, virTypedParameterPtr params,

@@ -1,4 +1,4 @@
-/* libvirt-domain-tune.c: public entry points for resource tuning (memtune, blkiotune, numatune, pinning) */
+/* libvirt-domain-tune.c: public entry points for resource tuning (memtune, blkiotune, numatune, pinning) and Linux perf events */
 #define G_LOG_DOMAIN "virtkit.api"
 
 #include <string.h>
@@ -380,4 +380,67 @@ virDomainGetEmulatorPinInfo(virDomainPtr domain, unsigned char *cpumaps, int map
     checkAffectFlagsGoto(flags, error);
 
     VIR_ENTRY_CALL(driver, domainGetEmulatorPinInfo, domain, cpumaps, maplen, flags);
+}
+
+/**
+ * virDomainGetPerfEvents:
+ * @domain: a domain handle
+ * @params: where a new array of the events' states is stored (free it
+ *          with virTypedParamsFree)
+ * @nparams: where its length is stored
+ * @flags: bitwise-OR of virDomainModificationImpact and virTypedParameterFlags
+ *
+ * Whether each Linux perf event (VIR_PERF_PARAM_*, one
+ * VIR_TYPED_PARAM_BOOLEAN each, all of them) is counted for @domain: the
+ * counters open on its running process (live), or the <perf> element of
+ * the definition the flags select.
+ *
+ * Returns 0 on success, -1 on error: the common ones, VIR_ERR_INVALID_ARG
+ * for a NULL @params or @nparams; the outputs are written only on success.
+ */
+int
+virDomainGetPerfEvents(virDomainPtr domain, virTypedParameterPtr *params, int *nparams,
+                       unsigned int flags)
+{
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
+    virCheckNonNullArgGoto(params, error);
+    virCheckNonNullArgGoto(nparams, error);
+
+    VIR_ENTRY_CALL(driver, domainGetPerfEvents, domain, params, nparams, flags);
+}
+
+/**
+ * virDomainSetPerfEvents:
+ * @domain: a domain handle
+ * @params: @nparams events to enable (true) or disable (false), each a
+ *          VIR_TYPED_PARAM_BOOLEAN named by a VIR_PERF_PARAM_* value
+ * @nparams: the number of @params (> 0)
+ * @flags: bitwise-OR of virDomainModificationImpact
+ *
+ * Starts or stops counting the events for @domain: live, the counters on
+ * its QEMU process (QEMU driver); in the definition, its <perf> element,
+ * so that the next start counts them. An event the host cannot count
+ * fails the call (QEMU driver: VIR_ERR_SYSTEM_ERROR "unable to open host
+ * cpu perf event for NAME", or VIR_ERR_ARGUMENT_UNSUPPORTED for the
+ * resctrl events cmt, mbmt and mbml without the host's PMU, both in
+ * VIR_FROM_PERF) and then nothing changes.
+ *
+ * Returns 0 on success, -1 on error: the common ones,
+ * VIR_ERR_OPERATION_DENIED on a read-only connection, VIR_ERR_INVALID_ARG
+ * for a NULL @params or @nparams <= 0, the driver's refusals (unknown
+ * event VIR_ERR_ARGUMENT_UNSUPPORTED, not a boolean or given twice
+ * VIR_ERR_INVALID_ARG).
+ */
+int
+virDomainSetPerfEvents(virDomainPtr domain, virTypedParameterPtr params, int nparams,
+                       unsigned int flags)
+{
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
+    virCheckReadOnlyGoto(conn, error);
+    virCheckNonNullArgGoto(params, error);
+    checkPositiveArgGoto(nparams, "nparams", error);
+    if (validateSet(__func__, params, nparams) < 0)
+        goto error;
+
+    VIR_ENTRY_CALL_ZERO(driver, domainSetPerfEvents, domain, params, nparams, flags);
 }

@@ -1153,6 +1153,8 @@ const virHypervisorDriver remoteHypervisorDriver = {
     .domainGetVcpuPinInfo = remoteDomainGetVcpuPinInfo,
     /* resource tuning (remote_driver_tune.c) */
     .domainGetMemoryParameters = remoteDomainGetMemoryParameters,
+    .domainGetPerfEvents = remoteDomainGetPerfEvents,
+    .domainSetPerfEvents = remoteDomainSetPerfEvents,
     .domainSetMemoryParameters = remoteDomainSetMemoryParameters,
     .domainGetBlkioParameters = remoteDomainGetBlkioParameters,
     .domainSetBlkioParameters = remoteDomainSetBlkioParameters,

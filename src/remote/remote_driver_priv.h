@@ -218,6 +218,10 @@ int remoteDomainInterfaceStats(virDomainPtr dom, const char *device,
 int remoteDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
                          unsigned char *cpumaps, int maplen);
 /* remote_driver_tune.c */
+int remoteDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params,
+                              int *nparams, unsigned int flags);
+int remoteDomainSetPerfEvents(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                              unsigned int flags);
 int remoteDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
                                     int *nparams, unsigned int flags);
 int remoteDomainSetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,

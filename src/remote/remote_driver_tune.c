@@ -1,4 +1,4 @@
-/* remote_driver_tune.c: the remote driver's resource-tuning entry points (memtune, blkiotune, numatune, pins, IOThreads) */
+/* remote_driver_tune.c: the remote driver's resource-tuning entry points (memtune, blkiotune, numatune, pins, IOThreads, perf events) */
 #define G_LOG_DOMAIN "virtkit.remote"
 
 #include "remote_driver_priv.h"
@@ -209,6 +209,48 @@ remoteDomainSetIOThreadParams(virDomainPtr dom, unsigned int iothread_id,
                                    VIR_TYPED_PARAM_STRING_OKAY) < 0)
         return -1;
     rc = remoteCallDomainSetIOThreadParams(dom->conn, &args);
+    remoteTypedParamsFreeRemote(args.params_val, args.params_len);
+    return rc;
+}
+
+/* As libvirt 9.0's remoteDomainGetPerfEvents: a new array of the daemon's
+ * parameters; Set sends the caller's with strings allowed. */
+int
+remoteDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params, int *nparams,
+                          unsigned int flags)
+{
+    remote_domain_get_perf_events_args args = { .flags = flags };
+    remote_domain_get_perf_events_ret ret = { 0 };
+    virTypedParameterPtr par = NULL;
+    int npar = 0;
+    int rc;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCallDomainGetPerfEvents(dom->conn, &args, &ret) < 0)
+        return -1;
+    rc = remoteTypedParamsDeserialize(ret.params_val, ret.params_len,
+                                      REMOTE_DOMAIN_PERF_EVENTS_MAX, &par, &npar);
+    if (rc == 0) {
+        *params = par;
+        *nparams = npar;
+    }
+    virXdrFree(remote_domain_get_perf_events_ret_filter, &ret);
+    return rc;
+}
+
+int
+remoteDomainSetPerfEvents(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                          unsigned int flags)
+{
+    remote_domain_set_perf_events_args args = { .flags = flags };
+    int rc;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteTypedParamsSerialize(params, nparams, REMOTE_DOMAIN_PERF_EVENTS_MAX,
+                                   &args.params_val, &args.params_len,
+                                   VIR_TYPED_PARAM_STRING_OKAY) < 0)
+        return -1;
+    rc = remoteCallDomainSetPerfEvents(dom->conn, &args);
     remoteTypedParamsFreeRemote(args.params_val, args.params_len);
     return rc;
 }

@@ -781,6 +781,11 @@ const vkshCmdDef vkshDomainCmds[] = {
       "To get the numa parameters use following command: \n\n"
       "virsh # numatune <domain>",
       0 },
+    { "perf", vkshCmdPerf, vkshOptsPerf, "Get or set perf event",
+      "Get or set the current perf events for a guest domain.\n"
+      "To get the perf events list use following command: \n\n"
+      "virsh # perf <domain>",
+      0 },
     { "qemu-monitor-command", vkshCmdQemuMonitorCommand, vkshOptsQemuMonitorCommand,
       "QEMU Monitor Command", "QEMU Monitor Command", 0 },
     { "qemu-monitor-event", vkshCmdQemuMonitorEvent, vkshOptsQemuMonitorEvent,

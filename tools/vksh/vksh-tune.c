@@ -1,4 +1,4 @@
-/* vksh-tune.c: memtune, blkiotune, numatune, vcpupin, emulatorpin, iothread* (as virsh 9.0) */
+/* vksh-tune.c: memtune, blkiotune, numatune, perf, vcpupin, emulatorpin, iothread* (as virsh 9.0) */
 #define G_LOG_DOMAIN "vksh.tune"
 
 #include <errno.h>
@@ -339,6 +339,79 @@ vkshCmdNumatune(vkshControl *ctl, const vkshCmd *cmd)
         vkshError(ctl, "%s", "Unable to change numa parameters");
         goto cleanup;
     }
+    ok = true;
+
+cleanup:
+    virTypedParamsFree(params, nparams);
+    return ok;
+}
+
+/* ---- perf ----------------------------------------------------------------------- */
+
+const vkshOptDef vkshOptsPerf[] = {
+    { "domain", VKSH_OT_STRING, VKSH_OFLAG_REQ, "domain name, id or uuid" },
+    { "enable", VKSH_OT_STRING, VKSH_OFLAG_NAMED, "perf events which will be enabled" },
+    { "disable", VKSH_OT_STRING, VKSH_OFLAG_NAMED, "perf events which will be disabled" },
+    { "config", VKSH_OT_BOOL, 0, "affect next boot" },
+    { "live", VKSH_OT_BOOL, 0, "affect running domain" },
+    { "current", VKSH_OT_BOOL, 0, "affect current domain" },
+    { NULL, 0, 0, NULL },
+};
+
+/* virsh's virshParseEventStr: comma-separated names, empty ones skipped. */
+static void
+vkshPerfAddEvents(const char *list, bool state, virTypedParameterPtr *params,
+                  int *nparams, int *maxparams)
+{
+    g_auto(GStrv) names = g_strsplit(list, ",", 0);
+
+    for (char **n = names; *n; n++) {
+        if (**n)
+            virTypedParamsAddBoolean(params, nparams, maxparams, *n, state);
+    }
+}
+
+static void
+vkshPerfPrint(vkshControl *ctl, const virTypedParameter *params, int nparams)
+{
+    for (int i = 0; i < nparams; i++) {
+        bool on = params[i].type == VIR_TYPED_PARAM_BOOLEAN && params[i].value.b;
+
+        vkshPrintExtra(ctl, "%-15s: %s\n", params[i].field, on ? "enabled" : "disabled");
+    }
+}
+
+bool
+vkshCmdPerf(vkshControl *ctl, const vkshCmd *cmd)
+{
+    g_autoptr(virDomain) dom = NULL;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0, maxparams = 0;
+    const char *enable = NULL, *disable = NULL;
+    unsigned int flags;
+    bool ok = false;
+
+    if (!vkshTuneFlags(ctl, cmd, &flags))
+        return false;
+    if (vkshOptString(ctl, cmd, "enable", &enable) < 0 ||
+        vkshOptString(ctl, cmd, "disable", &disable) < 0)
+        return false;
+    if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
+        return false;
+    if (enable)
+        vkshPerfAddEvents(enable, true, &params, &nparams, &maxparams);
+    if (disable)
+        vkshPerfAddEvents(disable, false, &params, &nparams, &maxparams);
+    if (nparams == 0) {
+        if (virDomainGetPerfEvents(dom, &params, &nparams, flags) != 0) {
+            vkshError(ctl, "%s", "Unable to get perf events");
+            goto cleanup;
+        }
+    } else if (virDomainSetPerfEvents(dom, params, nparams, flags) != 0) {
+        vkshError(ctl, "%s", "Unable to enable/disable perf events");
+        goto cleanup;
+    }
+    vkshPerfPrint(ctl, params, nparams);
     ok = true;
 
 cleanup:

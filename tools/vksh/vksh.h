@@ -244,6 +244,7 @@ VKSH_STATS_CMD(Setvcpu)
 VKSH_STATS_CMD(Vcpucount)
 VKSH_STATS_CMD(Blockresize)
 VKSH_STATS_CMD(Memtune) /* vksh-tune.c */
+VKSH_STATS_CMD(Perf)    /* vksh-tune.c */
 VKSH_STATS_CMD(Blkiotune)
 VKSH_STATS_CMD(Numatune)
 VKSH_STATS_CMD(Vcpupin)

@@ -55,6 +55,7 @@ qemuDomainObjPrivateFree(gpointer data)
     g_free(priv->cmdRequestor);
     g_free(priv->vkStopRequestor);
     virCgroupFree(priv->cgroup);
+    virPerfFree(priv->perf);
     g_free(priv->vcpuTids);
     if (priv->procFds)
         g_hash_table_unref(priv->procFds);

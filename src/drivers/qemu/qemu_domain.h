@@ -113,6 +113,9 @@ typedef struct {
 
     /* cgroups (qemu_cgroup.c): NULL when the guest has none */
     struct _virCgroup *cgroup;
+    /* Linux perf counters on this QEMU (qemu_perf.c): NULL when none was
+     * ever opened; closed by qemuProcessStop. Object lock. */
+    struct _virPerf *perf;
     int *vcpuTids; /* thread id of vCPU i (query-cpus-fast), nvcpuTids long */
     size_t nvcpuTids;
     /* Statistics (qemu_driver_stats.c): true while this QEMU's balloon has

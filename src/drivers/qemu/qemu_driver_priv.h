@@ -361,6 +361,11 @@ int qemuDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
 char *qemuDomainGetMetadata(virDomainPtr dom, int type, const char *uri,
                             unsigned int flags);
 int qemuDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);
+/* qemu_perf.c: Linux perf events */
+int qemuDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params, int *nparams,
+                            unsigned int flags);
+int qemuDomainSetPerfEvents(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                            unsigned int flags);
 /* qemu_driver_tune.c: resource tuning through cgroups */
 int qemuTuneGetDefs(virDomainObj *obj, unsigned int flags, virDomainDef **live,
                     virDomainDef **persistent);

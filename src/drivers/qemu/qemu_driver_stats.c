@@ -32,6 +32,7 @@
 #include "qemu_cgroup.h"
 #include "qemu_command.h"
 #include "qemu_driver_priv.h"
+#include "qemu_perf.h"
 #include "qemu_monitor.h"
 #include "virerror.h"
 #include "virtypedparamlist.h"
@@ -1117,7 +1118,7 @@ cleanup:
 #define QEMU_STATS_SUPPORTED                                                          \
     (VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON | \
      VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK |    \
-     VIR_DOMAIN_STATS_IOTHREAD | VIR_DOMAIN_STATS_DIRTYRATE)
+     VIR_DOMAIN_STATS_PERF | VIR_DOMAIN_STATS_IOTHREAD | VIR_DOMAIN_STATS_DIRTYRATE)
 #define QEMU_LIST_FILTERS                                                       \
     (VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_INACTIVE |      \
      VIR_CONNECT_LIST_DOMAINS_PERSISTENT | VIR_CONNECT_LIST_DOMAINS_TRANSIENT | \
@@ -1352,6 +1353,9 @@ qemuStatsRecord(virConnectPtr conn, qemuStatsGuest *g, unsigned int stats)
             }
         }
     }
+    /* as libvirt's qemuDomainGetStatsPerf: no QEMU command, the counters */
+    if (stats & VIR_DOMAIN_STATS_PERF)
+        qemuPerfStatsAdd(obj, list);
     if ((stats & VIR_DOMAIN_STATS_IOTHREAD) && haveQemu)
         qemuStatsIOThreadGroup(list, g->reply[Q_IOTHREADS]);
     if ((stats & VIR_DOMAIN_STATS_DIRTYRATE) && haveQemu) {

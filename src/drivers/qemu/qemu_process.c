@@ -48,6 +48,7 @@
 #include "qemu_driver_priv.h"
 #include "qemu_backup.h"
 #include "qemu_cgroup.h"
+#include "qemu_perf.h"
 #include "qemu_hotplug.h"
 #include "qemu_interface.h"
 #include "qemu_capabilities_glue.h"
@@ -954,6 +955,7 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
     qemuDomainReleaseVNCPorts(obj->def);
     qemuProcessRemoveLibDir(priv, obj->def);
     qemuCgroupRemove(obj);
+    qemuPerfStop(obj);
     g_clear_pointer(&priv->procFds, g_hash_table_unref);
     priv->dirtyRateUnstarted = false;
     if (qemuDomainRemoveStatus(driver, obj) < 0)

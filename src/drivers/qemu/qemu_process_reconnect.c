@@ -32,6 +32,7 @@
 #include "qemu_driver_priv.h"
 #include "qemu_blockjob.h"
 #include "qemu_cgroup.h"
+#include "qemu_perf.h"
 #include "qemu_hotplug.h"
 #include "qemu_interface.h"
 #include "qemu_capabilities_glue.h"
@@ -101,6 +102,9 @@ qemuProcessReconnectWorker(qemuDriver *driver, gpointer data)
     /* the guest's cgroup is found by its pid alone: adopted even when the
      * monitor cannot be reached (a busy host), so tuning keeps working */
     qemuCgroupReconnect(driver, obj);
+    /* <perf>: counting starts again (the kernel's counters died with the
+     * old daemon's descriptors) */
+    qemuPerfReconnect(obj);
 
     if ((fd = qemuProcessConnectSocket(priv->monitorPath)) < 0 ||
         qemuProcessOpenMonitor(obj, fd, QEMU_RECONNECT_TIMEOUT_MS) < 0 ||

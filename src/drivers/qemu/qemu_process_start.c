@@ -30,6 +30,7 @@
 #include "qemu_process_priv.h"
 #include "qemu_driver_priv.h"
 #include "qemu_cgroup.h"
+#include "qemu_perf.h"
 #include "qemu_hotplug.h"
 #include "qemu_iotune.h"
 #include "qemu_interface.h"
@@ -789,6 +790,13 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
      * moves' RCU waits overlap QEMU's start (qemu_cgroup.h). */
     earlyCgroup = qemuCgroupPlaceBeforeExec(obj->def);
     if (earlyCgroup && qemuCgroupSetupMachine(driver, obj) < 0) {
+        virProcessHeldAbort(g_steal_pointer(&held));
+        qemuProcessWatchPidfd(driver, obj);
+        goto error;
+    }
+    /* <perf>: its counters while it is still one thread, so that every
+     * thread it starts inherits them (libvirt opens them here too) */
+    if (qemuPerfStart(obj) < 0) {
         virProcessHeldAbort(g_steal_pointer(&held));
         qemuProcessWatchPidfd(driver, obj);
         goto error;

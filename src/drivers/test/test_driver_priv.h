@@ -346,6 +346,12 @@ int testDomainSetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
                                 int nparams, unsigned int flags);
 int testDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
                                 int *nparams, unsigned int flags);
+/* Linux perf events: libvirt 9.0's test driver keeps them in the
+ * definition's <perf> only (test_driver_tune.c) */
+int testDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params, int *nparams,
+                            unsigned int flags);
+int testDomainSetPerfEvents(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                            unsigned int flags);
 int testDomainPinVcpu(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,
                       int maplen);
 int testDomainPinVcpuFlags(virDomainPtr dom, unsigned int vcpu, unsigned char *cpumap,

@@ -1,4 +1,4 @@
-/* test_driver_tune.c: the test driver's resource tuning (memtune, blkiotune, numatune, pins, IOThreads), as libvirt 9.0's */
+/* test_driver_tune.c: the test driver's resource tuning (memtune, blkiotune, numatune, pins, IOThreads) and perf events, as libvirt 9.0's */
 
 /*
  * Threads: every entry point holds the domain object's lock for its whole
@@ -786,6 +786,71 @@ testDomainGetBlockIoTune(virDomainPtr dom, const char *path, virTypedParameterPt
         goto cleanup;
     }
     *nparams = virDomainBlockIoTuneToParams(&disk->iotune, params, *nparams);
+    ret = 0;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+/* ---- perf events -------------------------------------------------------------- */
+
+/* As libvirt 9.0's test driver: the events are only recorded in the
+ * definition the flags select (no counter is opened); Get lists every
+ * event, enabled when the definition says yes. */
+int
+testDomainSetPerfEvents(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                        unsigned int flags)
+{
+    const char *names[VIR_PERF_EVENT_LAST + 1];
+    int types[VIR_PERF_EVENT_LAST];
+    virDomainObj *obj;
+    virDomainDef *def;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
+    for (int i = 0; i < VIR_PERF_EVENT_LAST; i++) {
+        names[i] = virPerfEventTypeToString(i);
+        types[i] = VIR_TYPED_PARAM_BOOLEAN;
+    }
+    names[VIR_PERF_EVENT_LAST] = NULL;
+    if (virTypedParamsCheck(params, nparams, names, types) < 0)
+        return -1;
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    if (!(def = testTuneOneDef(obj, flags)))
+        goto cleanup;
+    for (int i = 0; i < nparams; i++)
+        def->perfEvents[virPerfEventTypeFromString(params[i].field)] =
+            params[i].value.b ? VIR_DOMAIN_TRISTATE_ON : VIR_DOMAIN_TRISTATE_OFF;
+    ret = 0;
+
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return ret;
+}
+
+int
+testDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params, int *nparams,
+                        unsigned int flags)
+{
+    g_autoptr(virTypedParamList) list = NULL;
+    virDomainObj *obj;
+    const virDomainDef *def;
+    int ret = -1;
+
+    virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG |
+                      VIR_TYPED_PARAM_STRING_OKAY,
+                  -1);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    if (!(def = testTuneGetDef(obj, flags)))
+        goto cleanup;
+    list = virTypedParamListNew();
+    for (int i = 0; i < VIR_PERF_EVENT_LAST; i++)
+        virTypedParamListAddBoolean(list, def->perfEvents[i] == VIR_DOMAIN_TRISTATE_ON,
+                                    "%s", virPerfEventTypeToString(i));
+    virTypedParamListSteal(list, params, nparams);
     ret = 0;
 
 cleanup:
