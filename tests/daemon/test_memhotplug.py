@@ -20,6 +20,9 @@ one NUMA cell, driven with Debian's virsh and python3-libvirt:
   refuses to unplug virtio-mem, and its refusal comes back as libvirt's;
 - the persistent definition: attach --config / detach --config change it
   and leave the running guest alone.
+Part 2 resizes a virtio-mem device (update-memory-device, updateDeviceFlags)
+and ran against Debian's libvirtd as well (resize_scenario's @reference);
+part 3 checks memory device backends QEMU was given at start (qom-get).
 The test guest's kernel does not online hotplugged memory by itself (no
 auto-online, and its init has no udev rule), so the guest's MemTotal does
 not grow: QEMU's query-memory-devices is what shows the device.
@@ -449,6 +452,82 @@ def test_virtio_mem_resize():
         d.stop()
 
 
+def qmp_args(dom, cmd, **args):
+    import libvirt_qemu
+    return json.loads(libvirt_qemu.qemuMonitorCommand(
+        dom, json.dumps({"execute": cmd, "arguments": args}), 0))["return"]
+
+
+def test_backend_options():
+    guest = test_guest_dir("hotplug")
+    if not guest:
+        raise Skip("hotplug test guest not available (scripts/build-test-guest.sh)")
+    d = Daemon().start()
+    try:
+        uri = d.uri()
+        os.chmod(d.root, 0o755)
+        serial = os.path.join(d.root, "mb.serial")
+        shared = ("<memory model='dimm' access='shared' discard='yes'><source>"
+                  "<nodemask>0</nodemask></source><target><size unit='MiB'>128</size>"
+                  "<node>0</node></target></memory>")
+        # (immediate allocation: every backend preallocates, a bound one
+        # from a thread-context on its host nodes)
+        xml = guest_xml("mb", guest, serial).replace(
+            "<memory unit='MiB'>256</memory>",
+            "<memory unit='MiB'>384</memory><memoryBacking><allocation mode='immediate'/>"
+            "</memoryBacking>").replace(
+            "<memballoon model='none'/>", "<memballoon model='none'/>" + shared)
+        virsh(uri, "define", write(os.path.join(d.root, "mb.xml"), xml))
+        virsh(uri, "start", "mb")
+        wait_for(lambda: "GUEST-READY" in open(serial, errors="replace").read(),
+                 "the guest up", 120)
+        conn = libvirt.open(uri)
+        dom = conn.lookupByName("mb")
+
+        def prop(obj, name):
+            return qmp_args(dom, "qom-get", path="/objects/" + obj, property=name)
+
+        # the shared dimm's backend: a file the daemon made (a descriptor
+        # QEMU was given), shared, discarded on exit, bound to host node 0
+        assert prop("memdimm0", "mem-path").startswith("/proc/self/fd/")
+        assert (prop("memdimm0", "share"), prop("memdimm0", "discard-data"),
+                prop("memdimm0", "host-nodes"), prop("memdimm0", "policy"),
+                prop("memdimm0", "size"), prop("memdimm0", "prealloc")) == \
+            (True, True, [0], "bind", 128 << 20, True)
+        devs = qmp(dom, "query-memory-devices")
+        assert [(m["type"], m["data"]["memdev"]) for m in devs] == \
+            [("dimm", "/objects/memdimm0")], devs
+
+        # hotplug: a RAM backend bound to host node 0 plugs; one in a file
+        # of the daemon's is refused (virtkit passes such files only at
+        # start) and nothing changes
+        before = (qmp(dom, "query-memory-devices"), dom.XMLDesc(0))
+        expect_error(lambda: dom.attachDeviceFlags(shared, libvirt.VIR_DOMAIN_AFFECT_LIVE),
+                     libvirt.VIR_ERR_CONFIG_UNSUPPORTED, libvirt.VIR_FROM_QEMU,
+                     "hotplug of a memory device backed by a file of the driver's is not "
+                     "supported by virtkit")
+        assert (qmp(dom, "query-memory-devices"), dom.XMLDesc(0)) == before
+        bound = ("<memory model='dimm'><source><nodemask>0</nodemask></source><target>"
+                 "<size unit='MiB'>64</size><node>0</node></target></memory>")
+        dom.attachDeviceFlags(bound, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        assert (prop("memdimm1", "host-nodes"), prop("memdimm1", "policy"),
+                prop("memdimm1", "size"), prop("memdimm1", "prealloc")) == \
+            ([0], "bind", 64 << 20, True)
+        # preallocated without a thread-context: QEMU's sandbox
+        # (resourcecontrol=deny) refuses its CPU affinity once running
+        # ("Setting CPU affinity failed"); the one of the dimm at start is
+        # there
+        objs = [o["name"] for o in qmp_args(dom, "qom-list", path="/objects")]
+        assert "tc-memdimm0" in objs and "memdimm1" in objs and \
+            "tc-memdimm1" not in objs, objs
+        assert re.search(r"<memory model='dimm'>\s*<source>\s*<nodemask>0</nodemask>",
+                         dom.XMLDesc(0))
+        conn.close()
+    finally:
+        virsh(d.uri(), "destroy", "mb", check=False)
+        d.stop()
+
+
 if __name__ == "__main__":
     run_tests([
         ("memory devices: dimm and virtio-mem attached and detached live and in the "
@@ -458,4 +537,7 @@ if __name__ == "__main__":
          "and both; QEMU's requested-size at once, the guest's plug and unplug through "
          "MEMORY_DEVICE_SIZE_CHANGE into <current>; libvirt's refusals change nothing",
          test_virtio_mem_resize),
+        ("memory device backends at start as libvirt 9.0 builds them: a shared, "
+         "discarded, node-bound dimm in a file the daemon made; a bound RAM dimm "
+         "plugged live, a file-backed one refused", test_backend_options),
     ])

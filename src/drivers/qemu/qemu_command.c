@@ -1283,7 +1283,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         add(a, def->os.cmdline);
     }
     qemuBuildControllers(a, def);
-    if (qemuBuildMemoryDeviceArgs(a, def) < 0)
+    if (qemuBuildMemoryDeviceArgs(a, def, opts) < 0)
         return NULL;
     /* libvirt's numbering (qemuDiskNodeIndex): a disk's own image, then
      * the images of its backing chain, disk after disk */

@@ -436,6 +436,8 @@ qemuAppendMemoryMachineProps(GString *machine, const virDomainDef *def)
         g_string_append(machine, ",memory-backend=pc.ram");
 }
 
+static bool memoryDeviceNeedsFile(const virDomainDef *def, const virDomainMemoryDef *mem);
+
 size_t
 qemuMemoryFileBackends(const virDomainDef *def, char ***aliases)
 {
@@ -455,6 +457,11 @@ qemuMemoryFileBackends(const virDomainDef *def, char ***aliases)
         g_ptr_array_add(out, qemuMemoryBackendIsFile(def, -1) && !hp ? g_strdup("pc.ram")
                                                                      : NULL);
     }
+    /* then the memory devices, in their order */
+    for (size_t i = 0; i < def->nmems; i++)
+        g_ptr_array_add(out, memoryDeviceNeedsFile(def, def->mems[i])
+                                 ? qemuMemoryDeviceAlias(def, def->mems[i])
+                                 : NULL);
     n = out->len;
     *aliases = n ? (char **)g_ptr_array_free(g_steal_pointer(&out), FALSE) : NULL;
     return n;
@@ -508,34 +515,6 @@ qemuMemoryHasNVDIMM(const virDomainDef *def)
     return false;
 }
 
-/* What virtkit does not build yet for a memory device (its own backend
- * options, or a <memoryBacking>/<numatune> its backend would follow):
- * CONFIG_UNSUPPORTED naming it, rather than a backend unlike libvirt's. */
-static int
-memoryDeviceSupported(const virDomainDef *def, const virDomainMemoryDef *mem)
-{
-    const virDomainMemoryBackingDef *mb = &def->memBacking;
-    const char *what = NULL;
-
-    if (mem->sourceNodes || mem->pagesize)
-        what = "<source> nodemask/pagesize";
-    else if (mem->discard)
-        what = "discard";
-    else if (mem->access && (mem->model == VIR_DOMAIN_MEMORY_MODEL_DIMM ||
-                             mem->model == VIR_DOMAIN_MEMORY_MODEL_VIRTIO_MEM))
-        what = "access";
-    else if (mem->pmem || mem->alignsize || mem->labelsize || mem->readonly)
-        what = "nvdimm pmem/alignsize/label/readonly";
-    else if (mb->nhugepages || mb->source || mb->access || mb->allocation ||
-             mb->discard || def->numatune.set)
-        what = "<memoryBacking>/<numatune> with memory devices";
-    if (!what)
-        return 0;
-    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                   "memory device %s is not supported by virtkit's QEMU driver", what);
-    return -1;
-}
-
 static unsigned long long
 alignModuleKiB(unsigned long long kib)
 {
@@ -559,61 +538,241 @@ appendPCIProps(GString *s, const virDomainDef *def, const virDomainDeviceAddress
         g_string_append_printf(s, ",addr=0x%x", addr->slot);
 }
 
+/* What libvirt's qemuBuildMemoryBackendProps settles for a memory
+ * device's backend, before it is written */
+typedef struct {
+    int access;  /* virDomainMemoryAccess */
+    int discard; /* virDomainTristate */
+    const char *nodeset;
+    int mode;                /* virDomainNumatuneMemMode */
+    unsigned long long page; /* KiB of its huge pages (0: the host's default) */
+    bool hugepages;
+    bool prealloc;
+    int source; /* virDomainMemorySource of its backend: FILE, MEMFD or NONE (RAM) */
+} memoryDeviceBacking;
+
+static void
+memoryDeviceBackingGet(const virDomainDef *def, const virDomainMemoryDef *mem,
+                       memoryDeviceBacking *b)
+{
+    const virDomainMemoryBackingDef *mb = &def->memBacking;
+    const virDomainNumaCell *c =
+        mem->targetNode >= 0 && (size_t)mem->targetNode < def->nnumaCells
+            ? &def->numaCells[mem->targetNode]
+            : NULL;
+    long sys = sysconf(_SC_PAGESIZE) / 1024;
+
+    memset(b, 0, sizeof(*b));
+    /* the device's own, else its guest cell's, else <memoryBacking>'s */
+    b->access = mem->access ? mem->access : c && c->memAccess ? c->memAccess : mb->access;
+    b->discard = mem->discard == 1   ? VIR_DOMAIN_TRISTATE_ON
+                 : mem->discard == 2 ? VIR_DOMAIN_TRISTATE_OFF
+                 : c && c->discard   ? c->discard
+                 : mb->discard       ? VIR_DOMAIN_TRISTATE_ON
+                                     : 0;
+    b->mode = VIR_DOMAIN_NUMATUNE_MEM_STRICT;
+    if (c && c->memnodeNodeset) {
+        b->nodeset = c->memnodeNodeset;
+        b->mode = c->memnodeMode;
+    } else if (def->numatune.set && !def->numatune.autoPlace) {
+        b->nodeset = def->numatune.nodeset;
+        b->mode = def->numatune.mode;
+    }
+    if (mem->sourceNodes)
+        b->nodeset = mem->sourceNodes;
+    /* libvirt's qemuBuildMemoryGetPagesize: its <pagesize>, else the
+     * <hugepages> page of its guest node, else the one for every node; the
+     * system's page size means none */
+    if (mem->pagesize) {
+        b->page = mem->pagesize;
+        b->hugepages = true;
+    } else {
+        b->page = virDomainMemoryBackingPageSize(def, mem->targetNode, &b->hugepages);
+    }
+    if (b->hugepages && b->page == (unsigned long long)sys) {
+        b->page = 0;
+        b->hugepages = false;
+    }
+    b->prealloc = mb->allocation == VIR_DOMAIN_MEMORY_ALLOCATION_IMMEDIATE;
+    if (mem->path) {
+        /* a real device (pmem) or virtio-pmem has nothing to preallocate */
+        if (!mem->pmem && mem->model != VIR_DOMAIN_MEMORY_MODEL_VIRTIO_PMEM)
+            b->prealloc = true;
+    } else if (b->hugepages) {
+        b->prealloc = true;
+    }
+    if (!mem->path && mb->source == VIR_DOMAIN_MEMORY_SOURCE_MEMFD)
+        b->source = VIR_DOMAIN_MEMORY_SOURCE_MEMFD;
+    else if (b->hugepages || mem->path || b->access ||
+             mb->source == VIR_DOMAIN_MEMORY_SOURCE_FILE)
+        b->source = VIR_DOMAIN_MEMORY_SOURCE_FILE;
+}
+
+/* A memory-backend-file in a file the driver makes (not the device's
+ * own <path>, not hugetlbfs) */
+static bool
+memoryDeviceNeedsFile(const virDomainDef *def, const virDomainMemoryDef *mem)
+{
+    memoryDeviceBacking b;
+
+    memoryDeviceBackingGet(def, mem, &b);
+    return b.source == VIR_DOMAIN_MEMORY_SOURCE_FILE && !mem->path && !b.hugepages;
+}
+
+/* The "-object" of a memory device's backend (libvirt's
+ * qemuBuildMemoryBackendProps with force, its key order), and the
+ * thread-context libvirt puts before it when it preallocates on given
+ * host nodes */
+static int
+buildDeviceBackend(GPtrArray *a, const virDomainDef *def, const virDomainMemoryDef *mem,
+                   const char *memdev, const memoryDeviceBacking *b,
+                   const qemuCommandOptions *opts, int memFd)
+{
+    g_autoptr(GString) s = g_string_new("{\"qom-type\":");
+    g_autofree char *memPath = NULL;
+    bool virtioMem = mem->model == VIR_DOMAIN_MEMORY_MODEL_VIRTIO_MEM;
+    unsigned long long page = b->page;
+    qemuCommandOptions none = { .hugetlbfs = NULL };
+    bool hotplug = !opts;
+
+    if (hotplug)
+        opts = &none;
+    if (b->nodeset && !hostNodesetAvailable(b->nodeset))
+        return -1;
+    switch (b->source) {
+    case VIR_DOMAIN_MEMORY_SOURCE_MEMFD:
+        g_string_append(s, "\"memory-backend-memfd\",\"id\":");
+        qemuMemoryJSONString(s, memdev);
+        if (b->hugepages) {
+            if (page == 0) {
+                g_autofree char *mnt = hugepageMount(opts, 0, &page);
+
+                if (!mnt)
+                    return -1;
+            }
+            g_string_append_printf(s, ",\"hugetlb\":true,\"hugetlbsize\":%llu",
+                                   page << 10);
+        }
+        break;
+    case VIR_DOMAIN_MEMORY_SOURCE_FILE:
+        g_string_append(s, "\"memory-backend-file\",\"id\":");
+        qemuMemoryJSONString(s, memdev);
+        if (mem->path) {
+            memPath = g_strdup(mem->path);
+        } else if (b->hugepages) {
+            unsigned long long found = 0;
+
+            if (!(memPath = hugepageMount(opts, page, &found)))
+                return -1;
+        } else if (memFd >= 0) {
+            memPath = g_strdup_printf("/proc/self/fd/%d", memFd);
+        } else if (opts->memoryDir) {
+            /* libvirt's memory backing directory: the device's alias */
+            memPath = g_strdup_printf("%s/%s", opts->memoryDir, memdev + strlen("mem"));
+        } else {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "hotplug of a memory device backed by a file of the driver's "
+                           "is not supported by virtkit");
+            return -1;
+        }
+        g_string_append(s, ",\"mem-path\":");
+        qemuMemoryJSONString(s, memPath);
+        if (!mem->path && b->discard)
+            g_string_append_printf(s, ",\"discard-data\":%s",
+                                   b->discard == VIR_DOMAIN_TRISTATE_ON ? "true"
+                                                                        : "false");
+        break;
+    default:
+        g_string_append(s, "\"memory-backend-ram\",\"id\":");
+        qemuMemoryJSONString(s, memdev);
+        break;
+    }
+    if (b->source != VIR_DOMAIN_MEMORY_SOURCE_NONE && b->access)
+        g_string_append_printf(s, ",\"share\":%s",
+                               b->access == VIR_DOMAIN_MEMORY_ACCESS_SHARED ? "true"
+                                                                            : "false");
+    if (virtioMem) {
+        /* QEMU 7.2's virtio-mem-pci preallocates itself (its prealloc) */
+        g_string_append(s, ",\"reserve\":false");
+    } else {
+        if (b->prealloc)
+            g_string_append(s, ",\"prealloc\":true");
+        if (def->memBacking.allocationThreads)
+            g_string_append_printf(s, ",\"prealloc-threads\":%u",
+                                   def->memBacking.allocationThreads);
+    }
+    g_string_append_printf(s, ",\"size\":%llu", alignModuleKiB(mem->size) * 1024);
+    if (mem->alignsize)
+        g_string_append_printf(s, ",\"align\":%llu", mem->alignsize * 1024);
+    if (mem->pmem)
+        g_string_append(s, ",\"pmem\":true");
+    if (b->nodeset && b->mode != VIR_DOMAIN_NUMATUNE_MEM_RESTRICTIVE) {
+        g_string_append(s, ",\"host-nodes\":");
+        appendNodeArray(s, b->nodeset);
+        g_string_append_printf(s, ",\"policy\":\"%s\"", numaPolicy(b->mode));
+        /* at start only: at hotplug QEMU's sandbox (resourcecontrol=deny)
+         * refuses the thread-context's CPU affinity */
+        if (b->prealloc && !virtioMem && !hotplug) {
+            g_autoptr(GString) tc = g_string_new(NULL);
+
+            g_string_append_printf(tc,
+                                   "{\"qom-type\":\"thread-context\",\"id\":\"tc-%s\","
+                                   "\"node-affinity\":",
+                                   memdev);
+            appendNodeArray(tc, b->nodeset);
+            g_string_append_c(tc, '}');
+            g_ptr_array_add(a, g_strdup("-object"));
+            g_ptr_array_add(a, g_string_free(g_steal_pointer(&tc), FALSE));
+            g_string_append_printf(s, ",\"prealloc-context\":\"tc-%s\"", memdev);
+        }
+    }
+    g_string_append_c(s, '}');
+    g_ptr_array_add(a, g_strdup("-object"));
+    g_ptr_array_add(a, g_string_free(g_steal_pointer(&s), FALSE));
+    return 0;
+}
+
 int
 qemuBuildMemoryDeviceProps(GPtrArray *a, const virDomainDef *def,
-                           const virDomainMemoryDef *mem)
+                           const virDomainMemoryDef *mem, const qemuCommandOptions *opts,
+                           int memFd)
 {
     g_autofree char *alias = qemuMemoryDeviceAlias(def, mem);
     g_autofree char *memdev = g_strdup_printf("mem%s", alias);
-    g_autoptr(GString) obj = g_string_new("{\"qom-type\":");
     g_autoptr(GString) dev = g_string_new(NULL);
-    unsigned long long bytes = alignModuleKiB(mem->size) * 1024;
+    memoryDeviceBacking b;
 
-    if (memoryDeviceSupported(def, mem) < 0)
+    memoryDeviceBackingGet(def, mem, &b);
+    if (buildDeviceBackend(a, def, mem, memdev, &b, opts, memFd) < 0)
         return -1;
     switch (mem->model) {
     case VIR_DOMAIN_MEMORY_MODEL_DIMM:
-    case VIR_DOMAIN_MEMORY_MODEL_VIRTIO_MEM:
-        g_string_append(obj, "\"memory-backend-ram\",\"id\":");
-        qemuMemoryJSONString(obj, memdev);
-        if (mem->model == VIR_DOMAIN_MEMORY_MODEL_VIRTIO_MEM)
-            g_string_append(obj, ",\"reserve\":false");
-        break;
     case VIR_DOMAIN_MEMORY_MODEL_NVDIMM:
-    case VIR_DOMAIN_MEMORY_MODEL_VIRTIO_PMEM:
-        g_string_append(obj, "\"memory-backend-file\",\"id\":");
-        qemuMemoryJSONString(obj, memdev);
-        g_string_append(obj, ",\"mem-path\":");
-        qemuMemoryJSONString(obj, mem->path);
-        if (mem->access)
-            g_string_append_printf(
-                obj, ",\"share\":%s",
-                mem->access == VIR_DOMAIN_MEMORY_ACCESS_SHARED ? "true" : "false");
-        if (mem->model == VIR_DOMAIN_MEMORY_MODEL_NVDIMM)
-            g_string_append(obj, ",\"prealloc\":true");
-        break;
-    default:
-        return -1;
-    }
-    g_string_append_printf(obj, ",\"size\":%llu}", bytes);
-
-    switch (mem->model) {
-    case VIR_DOMAIN_MEMORY_MODEL_DIMM:
-    case VIR_DOMAIN_MEMORY_MODEL_NVDIMM:
-        g_string_append_printf(
-            dev, "%s,node=%d,memdev=%s,id=%s,slot=%u",
-            mem->model == VIR_DOMAIN_MEMORY_MODEL_DIMM ? "pc-dimm" : "nvdimm",
-            mem->targetNode < 0 ? 0 : mem->targetNode, memdev, alias, mem->dimmSlot);
+        g_string_append_printf(dev, "%s,node=%d",
+                               mem->model == VIR_DOMAIN_MEMORY_MODEL_DIMM ? "pc-dimm"
+                                                                          : "nvdimm",
+                               mem->targetNode < 0 ? 0 : mem->targetNode);
+        if (mem->labelsize)
+            g_string_append_printf(dev, ",label-size=%llu", mem->labelsize * 1024);
+        if (mem->readonly)
+            g_string_append(dev, ",unarmed=on");
+        g_string_append_printf(dev, ",memdev=%s,id=%s,slot=%u", memdev, alias,
+                               mem->dimmSlot);
         if (mem->dimmBase)
             g_string_append_printf(dev, ",addr=%llu", mem->dimmBase);
         break;
     case VIR_DOMAIN_MEMORY_MODEL_VIRTIO_MEM:
-        g_string_append_printf(
-            dev,
-            "virtio-mem-pci,node=%d,block-size=%llu,requested-size=%llu,"
-            "memdev=%s,id=%s",
-            mem->targetNode < 0 ? 0 : mem->targetNode, mem->blocksize * 1024,
-            mem->requestedsize * 1024, memdev, alias);
+        g_string_append_printf(dev, "virtio-mem-pci,node=%d,block-size=%llu",
+                               mem->targetNode < 0 ? 0 : mem->targetNode,
+                               mem->blocksize * 1024);
+        /* libvirt leaves a zero requested size out (QEMU's default) */
+        if (mem->requestedsize)
+            g_string_append_printf(dev, ",requested-size=%llu",
+                                   mem->requestedsize * 1024);
+        g_string_append_printf(dev, ",memdev=%s", memdev);
+        if (b.prealloc)
+            g_string_append(dev, ",prealloc=on");
+        g_string_append_printf(dev, ",id=%s", alias);
         appendPCIProps(dev, def, &mem->addr);
         break;
     case VIR_DOMAIN_MEMORY_MODEL_VIRTIO_PMEM:
@@ -623,18 +782,23 @@ qemuBuildMemoryDeviceProps(GPtrArray *a, const virDomainDef *def,
     default:
         return -1;
     }
-    g_ptr_array_add(a, g_strdup("-object"));
-    g_ptr_array_add(a, g_string_free(g_steal_pointer(&obj), FALSE));
     g_ptr_array_add(a, g_strdup("-device"));
     g_ptr_array_add(a, g_string_free(g_steal_pointer(&dev), FALSE));
     return 0;
 }
 
 int
-qemuBuildMemoryDeviceArgs(GPtrArray *a, const virDomainDef *def)
+qemuBuildMemoryDeviceArgs(GPtrArray *a, const virDomainDef *def,
+                          const qemuCommandOptions *opts)
 {
+    /* the driver's files: after those of the cells (qemuMemoryFileBackends) */
+    size_t base = def->nnumaCells                      ? def->nnumaCells
+                  : qemuMemoryNeedsDefaultBackend(def) ? 1
+                                                       : 0;
+
     for (size_t i = 0; i < def->nmems; i++) {
-        if (qemuBuildMemoryDeviceProps(a, def, def->mems[i]) < 0)
+        if (qemuBuildMemoryDeviceProps(a, def, def->mems[i], opts,
+                                       memFdFor(opts, base + i)) < 0)
             return -1;
     }
     return 0;

@@ -39,26 +39,39 @@ bool qemuMemoryNeedsDefaultBackend(const virDomainDef *def);
 bool qemuMemoryBackendIsFile(const virDomainDef *def, gssize cell);
 /* The guest RAM QEMU is given at start (KiB): the cells' aligned sum, or <memory>. */
 unsigned long long qemuMemoryInitialKiB(const virDomainDef *def);
-/* The backends (by index: cell N, or 0 for pc.ram) that need a file the
- * driver makes for the run: *@aliases gets an array of that many entries,
+/* The backends (by index: cell N, or 0 for pc.ram, then each memory
+ * device) that need a file the driver makes for the run: *@aliases gets an array of that many entries,
  * each the backend's id or NULL (no file: memfd, RAM, hugetlbfs); the
  * caller frees the entries and the array. Returns the count (0: *@aliases NULL). */
 size_t qemuMemoryFileBackends(const virDomainDef *def, char ***aliases);
 /* JSON string @str (quotes included) into @buf. */
 void qemuMemoryJSONString(GString *buf, const char *str);
 
-/* Memory devices (<devices><memory>), as libvirt 9.0 builds them for the
- * plain case: "-object" memory-backend-ram (dimm; virtio-mem with
- * reserve=false) or memory-backend-file (nvdimm with prealloc, virtio-pmem
- * with share) named "mem" + alias, then "-device" pc-dimm / nvdimm (node,
- * memdev, id, slot, addr = base) or virtio-mem-pci (node, block-size,
- * requested-size) / virtio-pmem-pci on their PCI address; sizes rounded up
- * to 2 MiB. A device's own backend options (nodemask, pagesize, discard,
- * nvdimm pmem/align/label/readonly) and a <memoryBacking>/<numatune> the
- * backends would follow get CONFIG_UNSUPPORTED. Alias: prefix + dimm slot,
- * else prefix + index among the devices of the model (caller frees). */
+/* Memory devices (<devices><memory>), as libvirt 9.0 builds them
+ * (qemuBuildMemoryBackendProps with force, qemuBuildMemoryDeviceProps):
+ * "-object" of the backend "mem" + alias, then "-device" pc-dimm / nvdimm
+ * (node, label-size, unarmed, memdev, id, slot, addr = base) or
+ * virtio-mem-pci (node, block-size, requested-size, memdev, prealloc) /
+ * virtio-pmem-pci on their PCI address; sizes rounded up to 2 MiB. The
+ * backend follows the device, then its guest cell, then <memoryBacking>
+ * and <numatune>: memory-backend-memfd (<source type='memfd'/>, hugetlb),
+ * -file (its <path>, huge pages, an access mode, <source type='file'/>:
+ * discard-data, share), else -ram; prealloc (immediate allocation, huge
+ * pages, an nvdimm file that is not pmem; virtio-mem preallocates in the
+ * device and its backend has reserve=false), prealloc-threads, align,
+ * pmem, host-nodes and policy (the device's <nodemask> first), and, at
+ * start, a thread-context before a preallocated backend bound to host
+ * nodes.
+ * Alias: prefix + dimm slot, else prefix + index among the devices of the
+ * model (caller frees). */
 char *qemuMemoryDeviceAlias(const virDomainDef *def, const virDomainMemoryDef *mem);
+/* @opts NULL at hotplug: a file the driver would make (no <path>, no
+ * huge pages) is then CONFIG_UNSUPPORTED; at start @memFd is that file
+ * (-1: @opts->memoryDir/ALIAS). 0, or -1 with libvirt's error (hugetlbfs,
+ * an unavailable host node). */
 int qemuBuildMemoryDeviceProps(GPtrArray *a, const virDomainDef *def,
-                               const virDomainMemoryDef *mem);
-int qemuBuildMemoryDeviceArgs(GPtrArray *a, const virDomainDef *def);
+                               const virDomainMemoryDef *mem,
+                               const qemuCommandOptions *opts, int memFd);
+int qemuBuildMemoryDeviceArgs(GPtrArray *a, const virDomainDef *def,
+                              const qemuCommandOptions *opts);
 bool qemuMemoryHasNVDIMM(const virDomainDef *def);

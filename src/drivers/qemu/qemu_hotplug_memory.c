@@ -202,6 +202,10 @@ qemuHotplugMemoryDeviceJSON(const char *dev)
         if (*v && strspn(v, "0123456789") == strlen(v) && strcmp(parts[i], "id") != 0)
             json_object_object_add(args, parts[i],
                                    json_object_new_int64(g_ascii_strtoll(v, NULL, 10)));
+        else if (strcmp(v, "on") == 0 || strcmp(v, "off") == 0)
+            /* the switches (prealloc, unarmed) are booleans in QMP */
+            json_object_object_add(args, parts[i],
+                                   json_object_new_boolean(*(v + 1) == 'n'));
         else
             json_object_object_add(args, parts[i], json_object_new_string(v));
     }
@@ -298,8 +302,9 @@ qemuHotplugAttachMemoryLive(qemuDriver *driver, virDomainObj *obj, virDomainDef 
     mem->alias = qemuHotplugMemoryNewAlias(obj->def, mem);
     objId = g_strdup_printf("mem%s", mem->alias);
 
-    if (qemuBuildMemoryDeviceProps(argv, obj->def, mem) < 0)
+    if (qemuBuildMemoryDeviceProps(argv, obj->def, mem, NULL, -1) < 0)
         return -1;
+    /* "-object" backend, "-device" device (no thread-context at hotplug) */
     if (!(object = json_tokener_parse(argv->pdata[1]))) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "cannot build the memory backend");
         return -1;

@@ -439,7 +439,7 @@ qemuProcessOpenSerialFiles(qemuDriver *driver, virDomainObj *obj, int *serialFds
     return 0;
 }
 
-/* At most this many file-backed guest memory backends (NUMA cells) per guest. */
+/* At most this many file-backed guest memory backends (NUMA cells, memory devices) per guest. */
 #define QEMU_MAX_MEMORY_FILES 8
 
 /* The files of file-backed guest memory (<memoryBacking><source
@@ -463,9 +463,10 @@ qemuProcessOpenMemoryFiles(qemuDriver *driver, virDomainObj *obj, const char *di
         if (!aliases[i])
             continue;
         if (i >= QEMU_MAX_MEMORY_FILES) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "more than %d file-backed guest NUMA cells are not supported",
-                           QEMU_MAX_MEMORY_FILES);
+            virReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED,
+                "more than %d file-backed guest memory backends are not supported",
+                QEMU_MAX_MEMORY_FILES);
             ret = -1;
             break;
         }
