@@ -723,10 +723,15 @@ typedef struct {
     int idx;               /* index; assigned in document order when absent */
     char *model;           /* model=...; NULL if absent */
     int ports;             /* ports=...; -1 if absent */
-    char *modelName;       /* <model name=...> (pci controllers); NULL if absent */
+    char *modelName;       /* <model name=...> (pci controllers, one of
+                            * libvirt's names); NULL if absent or 'none' */
     int targetChassis;     /* <target chassis=...>; -1 if absent */
     int targetPort;        /* <target port=...>; -1 if absent */
-    int targetChassisNr;   /* pci-bridge: <target chassisNr=...> (1-255); 0 if absent */
+    int targetChassisNr;   /* pci-bridge: <target chassisNr=...>; -1 if absent */
+    int targetBusNr;       /* pci[e]-expander-bus: <target busNr=...>; -1 if absent */
+    int targetIndex;       /* <target index=...> (pSeries PHBs); -1 if absent */
+    int targetHotplug;     /* <target hotplug=...>: virDomainTristate switch */
+    int targetNode;        /* pci[e]-expander-bus: <target><node>; -1 if absent */
     int masterStartport;   /* usb companions: <master startport=...>; -1 if absent */
     unsigned int iothread; /* virtio-scsi: <driver iothread=...>; 0: none */
     /* virtio-scsi: <driver queues cmd_per_lun max_sectors ioeventfd>
@@ -1466,6 +1471,8 @@ void virDomainRNGDefFree(virDomainRNGDef *rng);
 void virDomainSoundDefFree(virDomainSoundDef *sound);
 const char *virDomainSoundCodecTypeToString(int type);
 const char *virDomainControllerTypeToString(int type);
+/* A new controller of @type, every optional number absent (-1). */
+virDomainControllerDef *virDomainControllerDefNew(int type);
 const char *virDomainInputTypeToString(int type);
 const char *virDomainInputBusToString(int bus);
 

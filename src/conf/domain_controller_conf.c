@@ -148,9 +148,96 @@ virDomainControllerIsVirtioSCSI(const virDomainControllerDef *c)
 }
 
 virDomainControllerDef *
+virDomainControllerDefNew(int type)
+{
+    virDomainControllerDef *c = g_new0(virDomainControllerDef, 1);
+
+    c->type = type;
+    c->idx = -1;
+    c->ports = c->targetChassis = c->targetPort = c->masterStartport = -1;
+    c->targetChassisNr = c->targetBusNr = c->targetIndex = c->targetNode = -1;
+    return c;
+}
+
+/* libvirt's PCI controller model names (<model name>), "none" first. */
+static const char *const pciModelNames[] = {
+    "none",
+    "pci-bridge",
+    "i82801b11-bridge",
+    "ioh3420",
+    "x3130-upstream",
+    "xio3130-downstream",
+    "pxb",
+    "pxb-pcie",
+    "pcie-root-port",
+    "spapr-pci-host-bridge",
+    "pcie-pci-bridge",
+    NULL,
+};
+
+/* <model name> and the <target> attributes of a PCI controller, in
+ * libvirt's order (chassisNr, chassis, port, busNr, hotplug, index). */
+static int
+parsePCIOptions(virDomainControllerDef *ctrl, xmlNodePtr model, xmlNodePtr target)
+{
+    g_autofree char *name = model ? virDomainXMLProp(model, "name") : NULL;
+    g_autofree char *hotplug = NULL;
+
+    if (name) {
+        if (!virDomainStrInList(pciModelNames, name)) {
+            virDomainXMLReportInvalidAttr("name", model, name);
+            return -1;
+        }
+        if (!g_str_equal(name, "none"))
+            ctrl->modelName = g_steal_pointer(&name);
+    }
+    if (!target)
+        return 0;
+    if (virDomainXMLPropNonNegInt(target, "chassisNr", 0, &ctrl->targetChassisNr) < 0 ||
+        virDomainXMLPropNonNegInt(target, "chassis", 0, &ctrl->targetChassis) < 0 ||
+        virDomainXMLPropNonNegInt(target, "port", 0, &ctrl->targetPort) < 0 ||
+        virDomainXMLPropNonNegInt(target, "busNr", 0, &ctrl->targetBusNr) < 0)
+        return -1;
+    if ((hotplug = virDomainXMLProp(target, "hotplug"))) {
+        if (g_str_equal(hotplug, "on")) {
+            ctrl->targetHotplug = VIR_DOMAIN_TRISTATE_ON;
+        } else if (g_str_equal(hotplug, "off")) {
+            ctrl->targetHotplug = VIR_DOMAIN_TRISTATE_OFF;
+        } else {
+            virDomainXMLReportInvalidAttr("hotplug", target, hotplug);
+            return -1;
+        }
+    }
+    return virDomainXMLPropNonNegInt(target, "index", 0, &ctrl->targetIndex);
+}
+
+/* <target><node>: checked for every controller, kept for PCI ones (as
+ * libvirt); empty is absent. */
+static int
+parseTargetNode(virDomainControllerDef *ctrl, xmlNodePtr target)
+{
+    xmlNodePtr node = target ? virDomainXMLChild(target, "node") : NULL;
+    g_autofree char *text = virDomainXMLNodeTextNonEmpty(node);
+    char *end = NULL;
+    long long val;
+
+    if (!text)
+        return 0;
+    errno = 0;
+    val = strtoll(text, &end, 10);
+    if (errno || end == text || *end || val < 0 || val > G_MAXINT) {
+        virReportError(VIR_ERR_XML_ERROR, "%s", "invalid NUMA node in target");
+        return -1;
+    }
+    if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI)
+        ctrl->targetNode = (int)val;
+    return 0;
+}
+
+virDomainControllerDef *
 virDomainControllerParseXML(xmlNodePtr node)
 {
-    g_autoptr(virDomainControllerDef) ctrl = g_new0(virDomainControllerDef, 1);
+    g_autoptr(virDomainControllerDef) ctrl = virDomainControllerDefNew(0);
     g_autofree char *type = virDomainXMLProp(node, "type");
     xmlNodePtr model = virDomainXMLChild(node, "model");
     xmlNodePtr target = virDomainXMLChild(node, "target");
@@ -177,9 +264,6 @@ virDomainControllerParseXML(xmlNodePtr node)
     }
     if (virDomainXMLPropNonNegInt(node, "ports", 10, &ctrl->ports) < 0)
         return NULL;
-    ctrl->targetChassis = -1;
-    ctrl->targetPort = -1;
-    ctrl->masterStartport = -1;
     if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_USB) {
         xmlNodePtr master = virDomainXMLChild(node, "master");
         g_autofree char *sp = master ? virDomainXMLProp(master, "startport") : NULL;
@@ -198,27 +282,11 @@ virDomainControllerParseXML(xmlNodePtr node)
             ctrl->masterStartport = (int)v;
         }
     }
-    if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI) {
-        if (model) {
-            ctrl->modelName = virDomainXMLProp(model, "name");
-            if (ctrl->modelName && !*ctrl->modelName)
-                g_clear_pointer(&ctrl->modelName, g_free);
-        }
-        int nr = -1;
-
-        if (target &&
-            (virDomainXMLPropNonNegInt(target, "chassis", 0, &ctrl->targetChassis) < 0 ||
-             virDomainXMLPropNonNegInt(target, "port", 0, &ctrl->targetPort) < 0 ||
-             virDomainXMLPropNonNegInt(target, "chassisNr", 10, &nr) < 0))
-            return NULL;
-        if (nr == 0 || nr > 255) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "PCI controller chassisNr '%d' out of range - must be 1-255",
-                           nr);
-            return NULL;
-        }
-        ctrl->targetChassisNr = MAX(nr, 0);
-    }
+    if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
+        parsePCIOptions(ctrl, model, target) < 0)
+        return NULL;
+    if (parseTargetNode(ctrl, target) < 0)
+        return NULL;
     if ((driver = virDomainXMLChild(node, "driver"))) {
         g_autofree char *ioeventfd = virDomainXMLProp(driver, "ioeventfd");
 
@@ -339,6 +407,69 @@ virDomainControllersAssignIndexes(GPtrArray *ctrls)
     }
 }
 
+/* libvirt's virDomainControllerDefValidate for a PCI controller: the
+ * ranges of its index and <target> numbers (CONFIG_UNSUPPORTED). */
+static int
+checkPCIController(const virDomainControllerDef *c)
+{
+    static const struct {
+        size_t offset;
+        const char *name;
+        int min;
+        int max;
+    } ranges[] = {
+        { G_STRUCT_OFFSET(virDomainControllerDef, targetChassisNr), "chassisNr", 1, 255 },
+        { G_STRUCT_OFFSET(virDomainControllerDef, targetChassis), "chassis", 0, 255 },
+        { G_STRUCT_OFFSET(virDomainControllerDef, targetPort), "port", 0, 255 },
+        { G_STRUCT_OFFSET(virDomainControllerDef, targetBusNr), "busNr", 1, 254 },
+    };
+
+    if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI)
+        return 0;
+    if ((g_strcmp0(c->model, "pci-root") == 0 || g_strcmp0(c->model, "pcie-root") == 0) &&
+        c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "pci-root and pcie-root controllers should not have an address");
+        return -1;
+    }
+    if (c->idx > 255) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "PCI controller index %d too high, maximum is 255", c->idx);
+        return -1;
+    }
+    if (c->targetIndex != -1) {
+        if (c->targetIndex > 30) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "PCI controller target index '%d' out of range - must be 0-30",
+                           c->targetIndex);
+            return -1;
+        }
+        if ((c->idx == 0) != (c->targetIndex == 0)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "Only the PCI controller with index 0 can have target index "
+                           "0, and vice versa");
+            return -1;
+        }
+    }
+    for (size_t r = 0; r < G_N_ELEMENTS(ranges); r++) {
+        int v = G_STRUCT_MEMBER(int, c, ranges[r].offset);
+
+        if (v != -1 && (v < ranges[r].min || v > ranges[r].max)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "PCI controller %s '%d' out of range - must be %d-%d",
+                           ranges[r].name, v, ranges[r].min, ranges[r].max);
+            return -1;
+        }
+    }
+    if (c->targetNode >= 0 && c->idx == 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "The PCI controller with index=0 can't be associated with a NUMA "
+                       "node");
+        return -1;
+    }
+    return 0;
+}
+
 /*
  * libvirt's rules for a domain's USB controllers: model='none' is the
  * only one when present, and a companion (an ich9-uhciN, or any model
@@ -367,17 +498,8 @@ virDomainControllersCheck(GPtrArray *ctrls)
     }
     /* libvirt's virDomainControllerDefValidate */
     for (guint i = 0; i < ctrls->len; i++) {
-        const virDomainControllerDef *c = g_ptr_array_index(ctrls, i);
-
-        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
-            (g_strcmp0(c->model, "pci-root") == 0 ||
-             g_strcmp0(c->model, "pcie-root") == 0) &&
-            c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
-            virReportError(
-                VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                "pci-root and pcie-root controllers should not have an address");
+        if (checkPCIController(g_ptr_array_index(ctrls, i)) < 0)
             return -1;
-        }
     }
     return 0;
 }
@@ -434,9 +556,8 @@ addImplicitController(GPtrArray *ctrls, int type, bool needed)
         needed = ((virDomainControllerDef *)g_ptr_array_index(ctrls, i))->type != type;
     if (!needed)
         return;
-    c = g_new0(virDomainControllerDef, 1);
-    c->type = type;
-    c->ports = c->targetChassis = c->targetPort = c->masterStartport = -1;
+    c = virDomainControllerDefNew(type);
+    c->idx = 0;
     c->implicit = true;
     virDomainControllerInsert(ctrls, c);
 }
@@ -493,11 +614,9 @@ virDomainControllersAddImplicit(virDomainDef *def, GPtrArray *ctrls)
                 found = c->type == map[m].type && c->idx == idx;
             }
             if (!found) {
-                virDomainControllerDef *c = g_new0(virDomainControllerDef, 1);
+                virDomainControllerDef *c = virDomainControllerDefNew(map[m].type);
 
-                c->type = map[m].type;
                 c->idx = idx;
-                c->ports = c->targetChassis = c->targetPort = c->masterStartport = -1;
                 c->implicit = true;
                 virDomainControllerInsert(ctrls, c);
             }
@@ -510,11 +629,10 @@ virDomainControllersAddImplicit(virDomainDef *def, GPtrArray *ctrls)
             vserial = false;
     }
     if (vserial) {
-        virDomainControllerDef *c = g_new0(virDomainControllerDef, 1);
+        virDomainControllerDef *c =
+            virDomainControllerDefNew(VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL);
 
-        c->type = VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL;
         c->idx = 0;
-        c->ports = c->targetChassis = c->targetPort = c->masterStartport = -1;
         c->implicit = true;
         virDomainControllerInsert(ctrls, c);
     }

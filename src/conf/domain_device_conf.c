@@ -974,7 +974,8 @@ static const virDomainXMLAttrRule chrAttrs[] = {
 static const virDomainXMLAttrRule controllerAttrs[] = {
     { "", (const char *const[]){ "type", "index", "model", "ports", NULL } },
     { "model", (const char *const[]){ "name", NULL } },
-    { "target", (const char *const[]){ "chassis", "port", "chassisNr", NULL } },
+    { "target", (const char *const[]){ "chassis", "port", "chassisNr", "busNr", "hotplug",
+                                       "index", NULL } },
     { "master", (const char *const[]){ "startport", NULL } },
     { "driver", (const char *const[]){ "queues", "cmd_per_lun", "max_sectors",
                                        "ioeventfd", "iothread", NULL } },
@@ -1069,7 +1070,7 @@ static const char *const chrChildren[] = {
 };
 static const char *const balloonChildren[] = { "address", NULL };
 static const char *const controllerChildren[] = {
-    "model",   "model/", "target",  "target/", "master",
+    "model",   "model/", "target",  "target/", "target/node", "master",
     "master/", "driver", "driver/", "address", NULL,
 };
 static const char *const channelChildren[] = {

@@ -328,8 +328,12 @@ formatMetadata(fmtCtx *ctx, xmlDocPtr doc)
 static void
 formatController(fmtCtx *ctx, const virDomainControllerDef *c)
 {
-    bool children = c->modelName || c->targetChassis >= 0 || c->targetPort >= 0 ||
-                    c->targetChassisNr > 0 || c->masterStartport >= 0 ||
+    /* (only PCI controllers carry a <target>) */
+    bool target = c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
+                  (c->targetChassisNr >= 0 || c->targetChassis >= 0 ||
+                   c->targetPort >= 0 || c->targetBusNr >= 0 || c->targetIndex >= 0 ||
+                   c->targetHotplug || c->targetNode >= 0);
+    bool children = c->modelName || target || c->masterStartport >= 0 ||
                     c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE || c->iothread ||
                     c->queues || c->cmdPerLun || c->maxSectors || c->ioeventfd;
 
@@ -350,15 +354,29 @@ formatController(fmtCtx *ctx, const virDomainControllerDef *c)
         attr(ctx->buf, "name", c->modelName);
         g_string_append(ctx->buf, "/>\n");
     }
-    if (c->targetChassisNr > 0)
-        line(ctx, "<target chassisNr='%d'/>", c->targetChassisNr);
-    if (c->targetChassis >= 0 || c->targetPort >= 0) {
+    if (target) {
         lineStart(ctx, "<target");
+        if (c->targetChassisNr >= 0)
+            g_string_append_printf(ctx->buf, " chassisNr='%d'", c->targetChassisNr);
         if (c->targetChassis >= 0)
             g_string_append_printf(ctx->buf, " chassis='%d'", c->targetChassis);
         if (c->targetPort >= 0)
             g_string_append_printf(ctx->buf, " port='0x%x'", c->targetPort);
-        g_string_append(ctx->buf, "/>\n");
+        if (c->targetBusNr >= 0)
+            g_string_append_printf(ctx->buf, " busNr='%d'", c->targetBusNr);
+        if (c->targetIndex >= 0)
+            g_string_append_printf(ctx->buf, " index='%d'", c->targetIndex);
+        if (c->targetHotplug)
+            attr(ctx->buf, "hotplug", virDomainTristateSwitchToString(c->targetHotplug));
+        if (c->targetNode >= 0) {
+            g_string_append(ctx->buf, ">\n");
+            ctx->indent += 2;
+            line(ctx, "<node>%d</node>", c->targetNode);
+            ctx->indent -= 2;
+            line(ctx, "</target>");
+        } else {
+            g_string_append(ctx->buf, "/>\n");
+        }
     }
     if (c->masterStartport >= 0)
         line(ctx, "<master startport='%d'/>", c->masterStartport);

@@ -633,23 +633,41 @@ qemuBuildControllers(GPtrArray *a, const virDomainDef *def)
 
         if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI && c->idx > 0)
             g_ptr_array_add(pci, c);
+        /* pci-root's <target hotplug>: ACPI hotplug on pci.0 (libvirt
+         * writes it before the PCI controllers) */
+        if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI && c->idx == 0 &&
+            g_strcmp0(c->model, "pci-root") == 0 && c->targetHotplug) {
+            add(a, "-global");
+            addf(a, "PIIX4_PM.acpi-root-pci-hotplug=%s",
+                 virDomainTristateSwitchToString(c->targetHotplug));
+        }
     }
     g_ptr_array_sort(pci, qemuControllerIndexCmp);
     for (guint i = 0; i < pci->len; i++) {
         const virDomainControllerDef *c = g_ptr_array_index(pci, i);
         g_autofree char *addr = qemuPCIAddrProps(def, &c->addr);
 
-        add(a, "-device");
-        if (g_strcmp0(c->model, "pcie-root-port") == 0)
-            addf(a, "pcie-root-port,port=0x%x,chassis=%d,id=pci.%d%s",
-                 c->targetPort >= 0 ? c->targetPort : 0x7 + c->idx,
-                 c->targetChassis >= 0 ? c->targetChassis : c->idx, c->idx,
-                 *addr ? addr : ",bus=pcie.0");
+        g_autoptr(GString) dev = g_string_new(c->modelName);
+
+        /* libvirt's qemuBuildControllerPCIDevProps (the validator made
+         * sure that every option a model needs is there) */
+        if (g_strcmp0(c->model, "pcie-root-port") == 0 ||
+            g_strcmp0(c->model, "pcie-switch-downstream-port") == 0)
+            g_string_append_printf(dev, ",port=0x%x,chassis=%d", c->targetPort,
+                                   c->targetChassis);
         else if (g_strcmp0(c->model, "pci-bridge") == 0)
-            addf(a, "pci-bridge,chassis_nr=%d,id=pci.%d%s",
-                 c->targetChassisNr > 0 ? c->targetChassisNr : c->idx, c->idx, addr);
-        else
-            addf(a, "pcie-pci-bridge,id=pci.%d%s", c->idx, addr);
+            g_string_append_printf(dev, ",chassis_nr=%d", c->targetChassisNr);
+        else if (c->model && g_str_has_suffix(c->model, "-expander-bus"))
+            g_string_append_printf(dev, ",bus_nr=%d", c->targetBusNr);
+        g_string_append_printf(dev, ",id=pci.%d", c->idx);
+        if (c->targetHotplug)
+            g_string_append_printf(dev, ",hotplug=%s",
+                                   virDomainTristateSwitchToString(c->targetHotplug));
+        if (c->targetNode >= 0)
+            g_string_append_printf(dev, ",numa_node=%d", c->targetNode);
+        g_string_append(dev, *addr ? addr : ",bus=pcie.0");
+        add(a, "-device");
+        add(a, dev->str);
     }
     for (size_t i = 0; i < def->ncontrollers; i++) {
         const virDomainControllerDef *c = def->controllers[i];

@@ -6,13 +6,16 @@
 
 #include "qemu_domain_address.h"
 #include "qemu_command.h"
+#include "qemu_pci_controller.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
 #define QEMU_PCI_MAX_BUSES 256
 #define QEMU_PCI_SLOTS 32
-#define QEMU_PCI_KIND_MASK 0xff
+#define QEMU_PCI_KIND_MASK 0x3ff
+/* (internal) the address is for a device plugged into the running guest */
+#define QEMU_PCI_FIND_LIVE (1u << 20)
 
 typedef struct {
     bool present;         /* a PCI controller with this index exists */
@@ -22,6 +25,7 @@ typedef struct {
     unsigned int maxSlot;
     guint8 functions[QEMU_PCI_SLOTS]; /* bit N: function N in use */
     bool aggregate[QEMU_PCI_SLOTS];   /* the slot holds aggregatable devices */
+    bool noHotplug;                   /* <target hotplug='off'>: nothing plugged live */
 } qemuPCIBus;
 
 struct _qemuPCIAddressSet {
@@ -34,47 +38,13 @@ struct _qemuPCIAddressSet {
 static void
 busSetModel(qemuPCIBus *bus, const char *model)
 {
-    static const struct {
-        const char *model;
-        unsigned int accepts;
-        unsigned int minSlot;
-        unsigned int maxSlot;
-    } models[] = {
-        { "pci-root",
-          QEMU_PCI_CONNECT_PCI_DEVICE | QEMU_PCI_CONNECT_HOTPLUG |
-              QEMU_PCI_CONNECT_PCI_BRIDGE,
-          1, 31 },
-        { "pcie-root", QEMU_PCI_CONNECT_PCIE_DEVICE | QEMU_PCI_CONNECT_ROOT_PORT, 1, 31 },
-        { "pcie-root-port",
-          QEMU_PCI_CONNECT_PCIE_DEVICE | QEMU_PCI_CONNECT_HOTPLUG |
-              QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE,
-          0, 0 },
-        { "pcie-switch-downstream-port",
-          QEMU_PCI_CONNECT_PCIE_DEVICE | QEMU_PCI_CONNECT_HOTPLUG |
-              QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE,
-          0, 0 },
-        { "pcie-to-pci-bridge", QEMU_PCI_CONNECT_PCI_DEVICE | QEMU_PCI_CONNECT_HOTPLUG, 1,
-          31 },
-        { "pci-bridge",
-          QEMU_PCI_CONNECT_PCI_DEVICE | QEMU_PCI_CONNECT_HOTPLUG |
-              QEMU_PCI_CONNECT_PCI_BRIDGE,
-          1, 31 },
-        { "dmi-to-pci-bridge", QEMU_PCI_CONNECT_PCI_DEVICE | QEMU_PCI_CONNECT_PCI_BRIDGE,
-          0, 31 },
-    };
+    const qemuPCIControllerModel *m = qemuPCIControllerModelLookup(model);
 
     bus->present = true;
     bus->model = model;
-    bus->accepts = 0;
-    bus->minSlot = 0;
-    bus->maxSlot = 31;
-    for (size_t i = 0; i < G_N_ELEMENTS(models); i++) {
-        if (g_strcmp0(models[i].model, model) == 0) {
-            bus->accepts = models[i].accepts;
-            bus->minSlot = models[i].minSlot;
-            bus->maxSlot = models[i].maxSlot;
-        }
-    }
+    bus->accepts = m ? m->accepts : 0;
+    bus->minSlot = m ? m->minSlot : 0;
+    bus->maxSlot = m ? m->maxSlot : 31;
 }
 
 unsigned int
@@ -144,7 +114,8 @@ busAccepts(const qemuPCIBus *bus, unsigned int flags)
 {
     unsigned int kind = flags & QEMU_PCI_KIND_MASK;
 
-    if (!bus->present || !(bus->accepts & kind))
+    if (!bus->present || !(bus->accepts & kind) ||
+        ((flags & QEMU_PCI_FIND_LIVE) && bus->noHotplug))
         return false;
     return !(flags & QEMU_PCI_CONNECT_HOTPLUG) ||
            (bus->accepts & QEMU_PCI_CONNECT_HOTPLUG);
@@ -163,8 +134,57 @@ markUsed(qemuPCIAddressSet *set, unsigned int b, unsigned int slot, unsigned int
 
 /* Whether @addr names an existing bus and a slot it has; libvirt's errors
  * otherwise. */
+/* libvirt's virDomainPCIAddressFlagsCompatible for an address given in
+ * the configuration: a conventional PCI device may sit where a PCIe one
+ * does and the other way round, a pci-bridge where a PCI device may. */
 static bool
-addressValid(const qemuPCIAddressSet *set, const virDomainDeviceAddress *addr)
+addressCompatible(const qemuPCIBus *bus, const virDomainDeviceAddress *addr,
+                  unsigned int flags, const char *str)
+{
+    static const struct {
+        unsigned int kind;
+        const char *what;
+    } kinds[] = {
+        { QEMU_PCI_CONNECT_PCI_DEVICE, "standard PCI device" },
+        { QEMU_PCI_CONNECT_PCIE_DEVICE, "PCI Express device" },
+        { QEMU_PCI_CONNECT_ROOT_PORT, "pcie-root-port" },
+        { QEMU_PCI_CONNECT_SWITCH_UPSTREAM, "pcie-switch-upstream-port" },
+        { QEMU_PCI_CONNECT_SWITCH_DOWNSTREAM, "pcie-switch-downstream-port" },
+        { QEMU_PCI_CONNECT_DMI_TO_PCI_BRIDGE, "dmi-to-pci-bridge" },
+        { QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE, "pcie-to-pci-bridge" },
+        { QEMU_PCI_CONNECT_PCI_EXPANDER_BUS, "pci-expander-bus" },
+        { QEMU_PCI_CONNECT_PCIE_EXPANDER_BUS, "pcie-expander-bus" },
+        { QEMU_PCI_CONNECT_PCI_BRIDGE, "pci-bridge" },
+    };
+    const unsigned int endpoint =
+        QEMU_PCI_CONNECT_PCI_DEVICE | QEMU_PCI_CONNECT_PCIE_DEVICE;
+    unsigned int accepts = bus->accepts & QEMU_PCI_KIND_MASK;
+    unsigned int kind = flags & QEMU_PCI_KIND_MASK;
+
+    if (!kind)
+        return true; /* a fixed function of the machine */
+    if (accepts & endpoint)
+        accepts |= endpoint;
+    if (kind & QEMU_PCI_CONNECT_PCI_BRIDGE)
+        kind |= QEMU_PCI_CONNECT_PCI_DEVICE;
+    if (kind & accepts)
+        return true;
+    for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
+        if (kind & kinds[i].kind) {
+            virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_XML_ERROR, __func__,
+                               "The device at PCI address %s cannot be plugged into the "
+                               "PCI controller with index='%u'. It requires a controller "
+                               "that accepts a %s.",
+                               str, addr->bus, kinds[i].what);
+            break;
+        }
+    }
+    return false;
+}
+
+static bool
+addressValid(const qemuPCIAddressSet *set, const virDomainDeviceAddress *addr,
+             unsigned int flags)
 {
     g_autofree char *str = virDomainPCIAddressAsString(addr);
     const qemuPCIBus *bus;
@@ -182,6 +202,8 @@ addressValid(const qemuPCIAddressSet *set, const virDomainDeviceAddress *addr)
         return false;
     }
     bus = &set->buses[addr->bus];
+    if (!addressCompatible(bus, addr, flags, str))
+        return false;
     if (addr->slot < bus->minSlot) {
         virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_XML_ERROR, __func__,
                            "Invalid PCI address %s. slot must be >= %u", str,
@@ -201,7 +223,8 @@ int
 qemuPCIAddressReserve(qemuPCIAddressSet *set, const virDomainDeviceAddress *addr,
                       unsigned int flags)
 {
-    if (addr->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI || !addressValid(set, addr))
+    if (addr->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI ||
+        !addressValid(set, addr, flags))
         return -1;
     if (set->buses[addr->bus].functions[addr->slot] & (1u << addr->function)) {
         g_autofree char *str = virDomainPCIAddressAsString(addr);
@@ -226,6 +249,15 @@ qemuPCIAddressRelease(qemuPCIAddressSet *set, const virDomainDeviceAddress *addr
     bus->functions[addr->slot] &= (guint8) ~(1u << addr->function);
     if (!bus->functions[addr->slot])
         bus->aggregate[addr->slot] = false;
+}
+
+/* libvirt's error for a full machine (its domain_addr.c's, hence
+ * VIR_FROM_DOMAIN) */
+static void
+reportNoSlot(void)
+{
+    virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_INTERNAL_ERROR, __func__, "%s",
+                       "No more available PCI slots");
 }
 
 /* The first free address for @flags, or false (nothing reported). */
@@ -275,8 +307,9 @@ qemuPCIAddressReserveNext(qemuPCIAddressSet *set, unsigned int flags,
 {
     unsigned int b, s, f;
 
-    if (!findNext(set, flags, &b, &s, &f)) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "No more available PCI slots");
+    /* libvirt's virDomainPCIAddressEnsureAddr: a bus that takes hotplug */
+    if (!findNext(set, flags | QEMU_PCI_FIND_LIVE, &b, &s, &f)) {
+        reportNoSlot();
         return -1;
     }
     markUsed(set, b, s, f, flags);
@@ -327,12 +360,9 @@ static unsigned int
 controllerFlags(const virDomainDef *def, const virDomainControllerDef *c)
 {
     if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI) {
-        if (g_strcmp0(c->model, "pcie-root-port") == 0 ||
-            g_strcmp0(c->model, "pcie-switch-upstream-port") == 0)
-            return QEMU_PCI_CONNECT_ROOT_PORT | QEMU_PCI_CONNECT_AGGREGATE;
-        if (g_strcmp0(c->model, "pcie-to-pci-bridge") == 0)
-            return QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE;
-        return QEMU_PCI_CONNECT_PCI_BRIDGE;
+        const qemuPCIControllerModel *m = qemuPCIControllerModelLookup(c->model);
+
+        return m ? m->plugsAs : QEMU_PCI_CONNECT_PCI_BRIDGE;
     }
     if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB)
         return qemuDomainPCIDeviceConnectFlags(def, usbControllerDevice(c->model));
@@ -495,6 +525,7 @@ qemuPCIAddressSetNew(const virDomainDef *def, const char *machine)
             continue;
         busSetModel(&set->buses[c->idx],
                     c->idx == 0 ? (q35 ? "pcie-root" : "pci-root") : c->model);
+        set->buses[c->idx].noHotplug = c->targetHotplug == VIR_DOMAIN_TRISTATE_OFF;
         set->nbuses = MAX(set->nbuses, (unsigned int)c->idx + 1);
     }
     if (!set->buses[0].present) {
@@ -547,12 +578,10 @@ findController(const virDomainDef *def, int type, int idx, const char *model)
 static virDomainControllerDef *
 appendController(virDomainDef *def, int type, int idx, const char *model)
 {
-    virDomainControllerDef *c = g_new0(virDomainControllerDef, 1);
+    virDomainControllerDef *c = virDomainControllerDefNew(type);
 
-    c->type = type;
     c->idx = idx;
     c->model = g_strdup(model);
-    c->ports = c->targetChassis = c->targetPort = c->masterStartport = -1;
     def->controllers =
         g_renew(virDomainControllerDef *, def->controllers, def->ncontrollers + 2);
     def->controllers[def->ncontrollers++] = c;
@@ -843,29 +872,43 @@ maxControllerIndex(const virDomainDef *def, int type)
     return max;
 }
 
+/* The defaults a PCI controller gets as soon as it is placed (an expander
+ * bus's busNr waits for the end of the assignment, as in libvirt). */
 static void
-fillPCIControllerTarget(virDomainControllerDef *c)
+fillPCIControllerTarget(const virDomainDef *def, virDomainControllerDef *c)
 {
-    if (g_strcmp0(c->model, "pcie-root-port") == 0) {
-        if (!c->modelName)
-            c->modelName = g_strdup("pcie-root-port");
-        if (c->targetChassis < 0)
-            c->targetChassis = c->idx;
-        if (c->targetPort < 0 && c->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
-            c->targetPort = (int)((c->addr.slot << 3) | c->addr.function);
-    } else if (g_strcmp0(c->model, "pcie-to-pci-bridge") == 0) {
-        if (!c->modelName)
-            c->modelName = g_strdup("pcie-pci-bridge");
-    } else if (g_strcmp0(c->model, "pci-bridge") == 0) {
-        if (!c->modelName)
-            c->modelName = g_strdup("pci-bridge");
-        if (c->targetChassisNr <= 0)
-            c->targetChassisNr = c->idx;
-    }
+    if (c->model && !g_str_has_suffix(c->model, "-expander-bus"))
+        (void)qemuPCIControllerFillDefaults(def, c);
 }
 
 static int assignGrow(virDomainDef *def, qemuPCIAddressSet *set, unsigned int flags,
                       virDomainDeviceAddress *addr, int depth);
+
+/* The controller model a connect kind stands for (libvirt's
+ * virDomainPCIControllerConnectTypeToModel); NULL for endpoints. */
+static const char *
+controllerKindModel(unsigned int flags)
+{
+    static const struct {
+        unsigned int kind;
+        const char *model;
+    } map[] = {
+        { QEMU_PCI_CONNECT_ROOT_PORT, "pcie-root-port" },
+        { QEMU_PCI_CONNECT_SWITCH_UPSTREAM, "pcie-switch-upstream-port" },
+        { QEMU_PCI_CONNECT_SWITCH_DOWNSTREAM, "pcie-switch-downstream-port" },
+        { QEMU_PCI_CONNECT_DMI_TO_PCI_BRIDGE, "dmi-to-pci-bridge" },
+        { QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE, "pcie-to-pci-bridge" },
+        { QEMU_PCI_CONNECT_PCI_EXPANDER_BUS, "pci-expander-bus" },
+        { QEMU_PCI_CONNECT_PCIE_EXPANDER_BUS, "pcie-expander-bus" },
+        { QEMU_PCI_CONNECT_PCI_BRIDGE, "pci-bridge" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(map); i++) {
+        if (flags & map[i].kind)
+            return map[i].model;
+    }
+    return NULL;
+}
 
 /* Add a PCI controller of @model (next index), plug it in, make it a bus. */
 static int
@@ -886,7 +929,7 @@ addPCIController(virDomainDef *def, qemuPCIAddressSet *set, const char *model, i
         return -1;
     idx = maxControllerIndex(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI) + 1;
     if (idx >= QEMU_PCI_MAX_BUSES) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "No more available PCI slots");
+        reportNoSlot();
         return -1;
     }
     c = appendController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, idx, model);
@@ -894,7 +937,7 @@ addPCIController(virDomainDef *def, qemuPCIAddressSet *set, const char *model, i
         return -1;
     busSetModel(&set->buses[idx], c->model);
     set->nbuses = MAX(set->nbuses, (unsigned int)idx + 1);
-    fillPCIControllerTarget(c);
+    fillPCIControllerTarget(def, c);
     return 0;
 }
 
@@ -914,13 +957,32 @@ assignGrow(virDomainDef *def, qemuPCIAddressSet *set, unsigned int flags,
         return 0;
     }
     if (set->pcie && depth < 4) {
-        if (flags & (QEMU_PCI_CONNECT_PCIE_DEVICE | QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE))
+        if (flags & (QEMU_PCI_CONNECT_PCIE_DEVICE | QEMU_PCI_CONNECT_SWITCH_UPSTREAM |
+                     QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE)) {
             model = "pcie-root-port";
-        else if (flags & QEMU_PCI_CONNECT_PCI_DEVICE)
+        } else if (flags & QEMU_PCI_CONNECT_PCI_DEVICE) {
+            /* libvirt's virDomainPCIAddressSetGrow: a pci-bridge where a
+             * bus takes one (a dmi-to-pci-bridge, a pcie-to-pci-bridge),
+             * else a pcie-root-port holding a pcie-to-pci-bridge */
             model = "pcie-to-pci-bridge";
+            for (unsigned int i = 0; i < set->nbuses; i++) {
+                if (set->buses[i].present &&
+                    (set->buses[i].accepts & QEMU_PCI_CONNECT_PCI_BRIDGE))
+                    model = "pci-bridge";
+            }
+        }
     }
     if (!model) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "No more available PCI slots");
+        const char *cont = controllerKindModel(flags);
+
+        if (cont)
+            virReportErrorFull(
+                VIR_FROM_DOMAIN, VIR_ERR_INTERNAL_ERROR, __func__,
+                "a PCI slot is needed to connect a PCI controller model='%s', "
+                "but none is available, and it cannot be automatically added",
+                cont);
+        else
+            reportNoSlot();
         return -1;
     }
     if (addPCIController(def, set, model, depth) < 0)
@@ -966,11 +1028,11 @@ addPCIBridges(virDomainDef *def, const char *machine)
         int idx = maxControllerIndex(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI) + 1;
 
         if (idx >= QEMU_PCI_MAX_BUSES) {
-            virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "No more available PCI slots");
+            reportNoSlot();
             return -1;
         }
-        fillPCIControllerTarget(
-            appendController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, idx, "pci-bridge"));
+        fillPCIControllerTarget(def, appendController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI,
+                                                      idx, "pci-bridge"));
         need++;
         freeSlots += 31;
     }
@@ -1159,6 +1221,21 @@ assignPass(virDomainDef *def, const char *machine, bool q35, int maxIdx)
     if (q35 && findController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0, "ich9-ehci1") &&
         assignUSB2Group(def, set, 0, true) < 0)
         return -1;
+    /* a dmi-to-pci-bridge goes where real hardware has it, 00:1e.0, when
+     * that is free (libvirt) */
+    for (size_t i = 0; q35 && i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+        virDomainDeviceAddress want = { 0 };
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI ||
+            g_strcmp0(c->model, "dmi-to-pci-bridge") != 0 ||
+            c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
+            continue;
+        setPCI(&want, 0, 0x1e, 0);
+        if (!set->buses[0].functions[want.slot] &&
+            qemuPCIAddressReserve(set, &want, QEMU_PCI_CONNECT_DMI_TO_PCI_BRIDGE) == 0)
+            c->addr = want;
+    }
 
     devs = collectDevices(def, q35);
     for (guint i = 0; i < devs->len; i++) {
@@ -1178,7 +1255,7 @@ assignPass(virDomainDef *def, const char *machine, bool q35, int maxIdx)
         if (assignGrow(def, set, d->flags, d->addr, 0) < 0)
             return -1;
         if (d->ctrl && d->ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI)
-            fillPCIControllerTarget(d->ctrl);
+            fillPCIControllerTarget(def, d->ctrl);
     }
     /* one spare pcie-root-port to hotplug into, as libvirt adds it: only
      * when the definition named no PCI controller but the root and buses
@@ -1187,8 +1264,8 @@ assignPass(virDomainDef *def, const char *machine, bool q35, int maxIdx)
         !hasFreeRootPort(def, set) && addPCIController(def, set, "pcie-root-port", 0) < 0)
         return -1;
     for (size_t i = 0; i < def->ncontrollers; i++) {
-        if (def->controllers[i]->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI)
-            fillPCIControllerTarget(def->controllers[i]);
+        if (qemuPCIControllerFillDefaults(def, def->controllers[i]) < 0)
+            return -1;
     }
 
     /* function 0 of a slot with other functions in use is multifunction */
@@ -1261,6 +1338,8 @@ qemuDomainAssignAddresses(virDomainDef *def, const char *machine)
 
     if (!q35 && !i440fx)
         return 0; /* the validator refuses other machines */
+    if (qemuPCIControllersPostParse(def, machine) < 0)
+        return -1;
     addDefaultDevices(def, q35, i440fx);
     maxIdx = maxControllerIndex(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI);
     assignDriveAddresses(def);

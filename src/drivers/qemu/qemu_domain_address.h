@@ -9,9 +9,11 @@
 /*
  * What a device plugs into and what a bus accepts (libvirt's
  * virDomainPCIConnectFlags, reduced to what the QEMU driver runs). A
- * device asks for exactly one of the kind bits, usually with HOTPLUG
- * (every endpoint libvirt assigns must sit where it could be hotplugged:
- * a pcie-root-port on q35, pci.0 or a bridge on pc, never pcie.0 itself).
+ * device asks for exactly one of the kind bits; endpoints add HOTPLUG,
+ * which stands for libvirt's AUTOASSIGN: a bus without it (pcie-root,
+ * dmi-to-pci-bridge, pcie-expander-bus, a switch's upstream port) takes
+ * only controllers and addresses given in the configuration, so every
+ * endpoint libvirt assigns sits where it could be hotplugged.
  */
 typedef enum {
     QEMU_PCI_CONNECT_PCI_DEVICE = 1 << 0,         /* conventional PCI endpoint */
@@ -19,8 +21,13 @@ typedef enum {
     QEMU_PCI_CONNECT_ROOT_PORT = 1 << 2,          /* a pcie-root-port */
     QEMU_PCI_CONNECT_PCIE_TO_PCI_BRIDGE = 1 << 3, /* a pcie-to-pci-bridge */
     QEMU_PCI_CONNECT_PCI_BRIDGE = 1 << 4,         /* a pci-bridge */
-    QEMU_PCI_CONNECT_HOTPLUG = 1 << 8,            /* needs a hotpluggable slot */
-    QEMU_PCI_CONNECT_AGGREGATE = 1 << 9,          /* may share a slot, one per function */
+    QEMU_PCI_CONNECT_SWITCH_UPSTREAM = 1 << 5,    /* a pcie-switch-upstream-port */
+    QEMU_PCI_CONNECT_SWITCH_DOWNSTREAM = 1 << 6,  /* a pcie-switch-downstream-port */
+    QEMU_PCI_CONNECT_DMI_TO_PCI_BRIDGE = 1 << 7,  /* a dmi-to-pci-bridge */
+    QEMU_PCI_CONNECT_PCI_EXPANDER_BUS = 1 << 8,   /* a pci-expander-bus (pxb) */
+    QEMU_PCI_CONNECT_PCIE_EXPANDER_BUS = 1 << 9,  /* a pcie-expander-bus (pxb-pcie) */
+    QEMU_PCI_CONNECT_HOTPLUG = 1 << 12,           /* an automatically assignable slot */
+    QEMU_PCI_CONNECT_AGGREGATE = 1 << 13,         /* may share a slot, one per function */
 } qemuPCIConnectFlags;
 
 /*
@@ -44,8 +51,10 @@ typedef struct _qemuPCIAddressSet qemuPCIAddressSet;
  * reserved (q35: 00:1f; pc: 00:01) and every PCI address @def's devices
  * already carry marked in use. @machine is the canonical machine name.
  * NULL with libvirt's error (XML_ERROR "Attempted double use of PCI
- * Address ...", "Invalid PCI address ...") when @def's addresses conflict
- * or name a bus/slot that does not exist.
+ * Address ...", "Invalid PCI address ...", "The device at PCI address ...
+ * cannot be plugged into the PCI controller ...") when @def's addresses
+ * conflict, name a bus/slot that does not exist or a bus that does not
+ * take that kind of device.
  */
 qemuPCIAddressSet *qemuPCIAddressSetNew(const virDomainDef *def, const char *machine);
 void qemuPCIAddressSetFree(qemuPCIAddressSet *set);
@@ -57,7 +66,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuPCIAddressSet, qemuPCIAddressSetFree);
  * controller: on a full machine it fails with libvirt's INTERNAL_ERROR
  * "No more available PCI slots" and leaves @addr untouched. This is what
  * hotplug uses: build the set from the live definition, reserve, and put
- * @addr into the new device before attaching it.
+ * @addr into the new device before attaching it. Buses of controllers with
+ * <target hotplug='off'> are skipped (libvirt's hotplug rule).
  */
 int qemuPCIAddressReserveNext(qemuPCIAddressSet *set, unsigned int flags,
                               virDomainDeviceAddress *addr);

@@ -19,16 +19,15 @@
 static int
 qemuHotplugSCSIAddController(virDomainObj *obj, int idx)
 {
-    g_autoptr(virDomainControllerDef) c = g_new0(virDomainControllerDef, 1);
+    g_autoptr(virDomainControllerDef) c =
+        virDomainControllerDefNew(VIR_DOMAIN_CONTROLLER_TYPE_SCSI);
     g_autoptr(json_object) props = NULL;
     qemuPCIAddressSet *set;
     virDomainDef *def = obj->def;
     int rc;
 
-    c->type = VIR_DOMAIN_CONTROLLER_TYPE_SCSI;
     c->idx = idx;
     c->model = g_strdup("lsilogic");
-    c->ports = c->targetChassis = c->targetPort = c->masterStartport = -1;
     if (!(set = qemuPCIAddressSetNew(def, def->os.machine)))
         return -1;
     rc = qemuPCIAddressReserveNext(

@@ -17,6 +17,7 @@
 #include "qemu_iotune.h"
 #include "qemu_validate.h"
 #include "qemu_domain_address.h"
+#include "qemu_pci_controller.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -803,8 +804,8 @@ qemuValidateSpiceDevices(const virDomainDef *def)
 }
 
 /* Controllers the QEMU driver runs: the machine's own (pcie-root or
- * pci-root, q35's AHCI, i440fx's IDE), pcie-root-ports and
- * pcie-to-pci-bridges on q35, USB (qemu-xhci, nec-xhci, the UHCI/EHCI/OHCI
+ * pci-root, q35's AHCI, i440fx's IDE), the PCI controller models of
+ * qemu_pci_controller.c, USB (qemu-xhci, nec-xhci, the UHCI/EHCI/OHCI
  * models, none) and virtio-serial, at PCI addresses (qemu_domain_address.c
  * assigns the missing ones). */
 static int
@@ -813,6 +814,8 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
     bool q35 = qemuMachineIsQ35(machine);
     size_t nchannels = 0;
 
+    if (qemuValidatePCIControllers(def, machine) < 0)
+        return -1;
     for (size_t i = 0; i < def->ncontrollers; i++) {
         const virDomainControllerDef *c = def->controllers[i];
         const char *type = virDomainControllerTypeToString(c->type);
@@ -821,12 +824,8 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
 
         switch (c->type) {
         case VIR_DOMAIN_CONTROLLER_TYPE_PCI:
-            if (c->idx == 0)
-                ok = g_str_equal(model, q35 ? "pcie-root" : "pci-root");
-            else
-                ok = q35 ? (g_str_equal(model, "pcie-root-port") ||
-                            g_str_equal(model, "pcie-to-pci-bridge"))
-                         : g_str_equal(model, "pci-bridge");
+            /* qemuValidatePCIControllers has the rules */
+            ok = qemuPCIControllerModelLookup(c->model) != NULL;
             break;
         case VIR_DOMAIN_CONTROLLER_TYPE_USB: {
             int rc = qemuValidateUSBController(c);
