@@ -136,7 +136,7 @@ kver=${pkg#linux-image-}
 #                         make bench alternates virtkit's and libvirt's).
 variant=${VIRTKIT_TEST_GUEST_VARIANT:-}
 case $variant in
-    ''|balloon|hotplug|scsi|events|net|agent|shell) ;;
+    ''|balloon|hotplug|scsi|pci|events|net|agent|shell) ;;
     *) log "unknown variant '$variant'"; exit 1 ;;
 esac
 
@@ -248,7 +248,7 @@ fi
 # the guest sees of a hotplug, on its console. A virtio console that
 # appears (/dev/hvcN opens) prints GUEST-HVC-OPEN hvcN and answers each line
 # written to it with "GUEST-hvcN-GOT <line>" on it and on the serial one.
-if [ "$variant" = hotplug ] || [ "$variant" = scsi ]; then
+if [ "$variant" = hotplug ] || [ "$variant" = scsi ] || [ "$variant" = pci ]; then
     hw_watch='for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk failover net_failover virtio_net scsi_common scsi_mod sd_mod cdrom sr_mod virtio_scsi rng-core virtio-rng virtio_console virtio_mem; do
     insmod /lib/modules/$m.ko 2>/dev/null
 done
@@ -364,6 +364,26 @@ fi
 done) &'
     init_script=$(printf '%s\n' "$init_script" |
         RW="$scsi_rw" awk '{ print } $0 == "echo GUEST-READY" { print ENVIRON["RW"] }')
+fi
+# VIRTKIT_TEST_GUEST_VARIANT=pci: the hotplug guest that, after
+# GUEST-READY, lists what it sees on PCI as lspci would: a
+# "GUEST-LSPCI <domain:bus:slot.fn> <vendor>:<device> <class>" line per
+# function (once the first virtio disk is there, waited for up to ~10 s),
+# then "GUEST-BLOCKPATH <disk> <sysfs path>" per virtio disk (the PCI
+# bridges and ports it sits behind) and GUEST-LSPCI-DONE: daemon-pcitopo.
+if [ "$variant" = pci ]; then
+    pci_list='i=0
+while [ ! -e /sys/block/vda ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+for d in /sys/bus/pci/devices/*; do
+    read -r v < $d/vendor; read -r p < $d/device; read -r c < $d/class
+    echo "GUEST-LSPCI ${d##*/} ${v#0x}:${p#0x} ${c#0x}"
+done
+for b in /sys/block/vd*; do
+    [ -e $b ] && echo "GUEST-BLOCKPATH ${b##*/} $(readlink -f $b)"
+done
+echo GUEST-LSPCI-DONE'
+    init_script=$(printf '%s\n' "$init_script" |
+        LS="$pci_list" awk '{ print } $0 == "echo GUEST-READY" { print ENVIRON["LS"] }')
 fi
 if [ "$variant" = events ]; then
     init_script=$(printf '%s\n' "$init_script" | sed 's|^echo GUEST-READY$|for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon virtio_console; do insmod /lib/modules/$m.ko 2>/dev/null; done\n[ -d /sys/bus/virtio/drivers/virtio_balloon ] \&\& echo GUEST-BALLOON\necho GUEST-READY\n. /bin/guest-events.sh|')
@@ -724,7 +744,8 @@ for m in drivers/input/evdev.ko drivers/acpi/button.ko \
          drivers/virtio/virtio_pci.ko drivers/block/virtio_blk.ko \
          net/core/failover.ko drivers/net/net_failover.ko drivers/net/virtio_net.ko \
          ${variant:+drivers/virtio/virtio_balloon.ko} $extra_mods \
-         $(if [ "$variant" = hotplug ] || [ "$variant" = scsi ]; then echo drivers/scsi/scsi_common.ko \
+         $(if [ "$variant" = hotplug ] || [ "$variant" = scsi ] || [ "$variant" = pci ]; then
+             echo drivers/scsi/scsi_common.ko \
              drivers/scsi/scsi_mod.ko drivers/scsi/sd_mod.ko drivers/cdrom/cdrom.ko \
              drivers/scsi/sr_mod.ko drivers/scsi/virtio_scsi.ko \
              drivers/char/hw_random/virtio-rng.ko drivers/char/virtio_console.ko \
@@ -733,7 +754,7 @@ for m in drivers/input/evdev.ko drivers/acpi/button.ko \
     cp "$moddir/$m" "$root/lib/modules/"
 done
 # the hw_random core, where the kernel has it as a module
-if { [ "$variant" = hotplug ] || [ "$variant" = scsi ]; } &&
+if { [ "$variant" = hotplug ] || [ "$variant" = scsi ] || [ "$variant" = pci ]; } &&
     [ -f "$moddir/drivers/char/hw_random/rng-core.ko" ]; then
     cp "$moddir/drivers/char/hw_random/rng-core.ko" "$root/lib/modules/"
 fi
