@@ -552,6 +552,42 @@ qemuProcessOpenChannelSockets(virDomainObj *obj, const char *dir, int *chanFds,
 /* Wait (object lock dropped, job held) until QEMU has read the incoming
  * migration stream: its run state leaves "inmigrate". QEMU exits if the
  * stream is bad, which fails the query. 0 or -1 with an error reported. */
+/* As libvirt once QEMU is set up (qemuProcessDeleteThreadContext): the
+ * thread-contexts of @argv (memory backends' preallocation helpers, done
+ * once the backends exist) are deleted. Object locked; unlocked while
+ * QEMU answers. 0 or -1 (error reported). */
+static int
+qemuProcessDeleteThreadContexts(virDomainObj *obj, char *const *argv)
+{
+    for (size_t i = 0; argv[i] && argv[i + 1]; i++) {
+        g_autoptr(json_object) o = NULL;
+        g_autoptr(json_object) args = NULL;
+        json_object *id = NULL;
+        qemuMonitor *mon;
+        int rc;
+
+        if (strcmp(argv[i], "-object") != 0 ||
+            !g_str_has_prefix(argv[i + 1], "{\"qom-type\":\"thread-context\"") ||
+            !(o = json_tokener_parse(argv[i + 1])) ||
+            !json_object_object_get_ex(o, "id", &id))
+            continue;
+        if (!(mon = qemuDomainPriv(obj)->mon)) {
+            virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                           "QEMU exited while starting up");
+            return -1;
+        }
+        args = json_object_new_object();
+        json_object_object_add(args, "id",
+                               json_object_new_string(json_object_get_string(id)));
+        virDomainObjUnlock(obj);
+        rc = qemuMonitorCommand(mon, "object-del", args, -1, NULL);
+        virDomainObjLock(obj);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int
 qemuProcessWaitIncoming(virDomainObj *obj)
 {
@@ -886,6 +922,9 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         if (rc < 0)
             goto error;
     }
+
+    if (qemuProcessDeleteThreadContexts(obj, argv) < 0)
+        goto error;
 
     if (incomingFd >= 0 && qemuProcessWaitIncoming(obj) < 0)
         goto error;
