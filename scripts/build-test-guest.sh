@@ -134,9 +134,18 @@ kver=${pkg#linux-image-}
 #   virtkit.nctrigger=Q   with ncsend: each send waits for a TCP connection
 #                         on port Q first (the host starts each transfer:
 #                         make bench alternates virtkit's and libvirt's).
+# VIRTKIT_TEST_GUEST_VARIANT=virtiofs: the default guest with fuse and
+# virtiofs (from the same kernel package) loaded after GUEST-READY, which
+# then mounts the virtiofs tag virtkit.vfstag=TAG (default "share") on /mnt,
+# trying every 0.5 s (at most ~300 s: a share hotplugged later is mounted
+# too) and prints "GUEST-VFS-MOUNTED TAG", then "GUEST-VFS-READ <text>"
+# with the printable start of /mnt/host.txt (GUEST-VFS-NOFILE: none), then
+# writes "VIRTKIT-GUEST-WROTE-VFS" to /mnt/guest.txt (sync) and prints
+# GUEST-VFS-WRITTEN (GUEST-VFS-WRITE-FAILED); GUEST-VFS-MOUNT-FAILED when
+# the tag never came.
 variant=${VIRTKIT_TEST_GUEST_VARIANT:-}
 case $variant in
-    ''|balloon|hotplug|scsi|pci|events|net|agent|shell) ;;
+    ''|balloon|hotplug|scsi|pci|events|net|agent|shell|virtiofs) ;;
     *) log "unknown variant '$variant'"; exit 1 ;;
 esac
 
@@ -400,6 +409,35 @@ if [ "$variant" = shell ]; then
 fi
 if [ "$variant" = agent ]; then
     init_script=$(printf '%s\n' "$init_script" | sed 's|^echo GUEST-READY$|for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon virtio_console virtio_blk; do insmod /lib/modules/$m.ko 2>/dev/null; done\necho GUEST-READY\n. /bin/guest-agent.sh|')
+fi
+if [ "$variant" = virtiofs ]; then
+    vfs_script='for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci fuse virtiofs; do
+    insmod /lib/modules/$m.ko 2>/dev/null
+done
+(
+    tag=$(sed -n "s/.*virtkit.vfstag=\([^ ]*\).*/\1/p" /proc/cmdline)
+    [ -n "$tag" ] || tag=share
+    mkdir -p /mnt
+    i=0
+    until mount -t virtiofs "$tag" /mnt 2>/dev/null; do
+        i=$((i+1))
+        if [ $i -ge 600 ]; then echo GUEST-VFS-MOUNT-FAILED; exit 0; fi
+        sleep 0.5
+    done
+    echo "GUEST-VFS-MOUNTED $tag"
+    if [ -f /mnt/host.txt ]; then
+        echo "GUEST-VFS-READ $(head -c 64 /mnt/host.txt | tr -cd A-Za-z0-9-)"
+    else
+        echo GUEST-VFS-NOFILE
+    fi
+    if printf VIRTKIT-GUEST-WROTE-VFS > /mnt/guest.txt && sync; then
+        echo GUEST-VFS-WRITTEN
+    else
+        echo GUEST-VFS-WRITE-FAILED
+    fi
+) &'
+    init_script=$(printf '%s\n' "$init_script" |
+        VFS="$vfs_script" awk '{ print } $0 == "echo GUEST-READY" { print ENVIRON["VFS"] }')
 fi
 init_hash=$(printf '%s' "$init_script" | sha256sum | cut -d' ' -f1)
 # The events variant's actions (sourced by its /init after GUEST-READY).
@@ -734,6 +772,9 @@ if [ "$variant" = events ]; then
 fi
 if [ "$variant" = agent ]; then
     extra_mods=drivers/char/virtio_console.ko
+fi
+if [ "$variant" = virtiofs ]; then
+    extra_mods="fs/fuse/fuse.ko fs/fuse/virtiofs.ko"
 fi
 root=$work/root
 mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/lib/modules"

@@ -180,6 +180,7 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
         opts.kvm = def->virtType == VIR_DOMAIN_VIRT_KVM;
         opts.sandbox = qemuCapsHasSandbox(caps);
         opts.memoryDir = dir;
+        opts.libDir = dir;
         for (size_t i = 0; i < def->ndisks && !secrets; i++) {
             if (def->disks[i]->net &&
                 (def->disks[i]->auth || def->disks[i]->net->ncookies))
@@ -418,6 +419,57 @@ testGuestDir(void)
     return dir;
 }
 
+#define VIRTIOFSD "/usr/lib/qemu/virtiofsd"
+
+/* What the start does for the virtiofs shares (qemu_virtiofs.c): a
+ * virtiofsd per share behind the socket QEMU connects to (DIR/fsN-fs.sock;
+ * a <source socket> is moved into DIR too), sharing @dir itself. Their
+ * pidfds in @pidfds (room for def->nfss), their number returned. */
+static size_t
+startVirtiofsds(virDomainDef *def, const char *dir, int *pidfds)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < def->nfss; i++) {
+        virDomainFSDef *fs = def->fss[i];
+        g_autofree char *path = NULL;
+        g_autofree char *fdArg = NULL;
+        g_autofree char *srcArg = g_strdup_printf("source=%s", dir);
+        struct sockaddr_un addr = { .sun_family = AF_UNIX };
+        virProcessSpawnOpts sp = { 0 };
+        pid_t pid;
+        int fd;
+
+        if (fs->fsdriver != VIR_DOMAIN_FS_DRIVER_VIRTIOFS)
+            continue;
+        if (fs->sock) {
+            g_free(fs->sock);
+            fs->sock = g_strdup_printf("%s/ext%zu.sock", dir, i);
+            path = g_strdup(fs->sock);
+        } else {
+            path = g_strdup_printf("%s/fs%zu-fs.sock", dir, i);
+        }
+        g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
+        g_assert_cmpint(fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), >=, 0);
+        g_assert_cmpint(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
+        g_assert_cmpint(listen(fd, 1), ==, 0);
+        fdArg = g_strdup_printf("--fd=%d", fd);
+        {
+            const char *argv[] = { VIRTIOFSD, fdArg, "-o", srcArg, NULL };
+
+            sp.argv = argv;
+            sp.logfd = -1;
+            sp.keepfds = &fd;
+            sp.nkeepfds = 1;
+            sp.dieWithParent = true;
+            g_assert_cmpint(virProcessSpawn(&sp, &pid, &pidfds[n]), ==, 0);
+        }
+        close(fd);
+        n++;
+    }
+    return n;
+}
+
 static void
 testReal(gconstpointer data)
 {
@@ -437,6 +489,8 @@ testReal(gconstpointer data)
     qemuMonitor *mon;
     pid_t pid;
     int pidfd;
+    g_autofree int *vfsPidfds = NULL;
+    size_t nvfs = 0;
     int lfd;
     int cfd;
     bool running = true;
@@ -474,6 +528,20 @@ testReal(gconstpointer data)
     qemuDomainPrepareChannelPaths(def, dir);
     graphicsSetupListenFull(def, dir, "127.0.0.1", true);
     g_assert_cmpint(qemuDomainReserveVNCPorts(def, &testPorts), ==, 0);
+    vfsPidfds = g_new0(int, def->nfss + 1);
+    for (size_t i = 0; i < def->nfss; i++) {
+        if (def->fss[i]->fsdriver != VIR_DOMAIN_FS_DRIVER_VIRTIOFS)
+            continue;
+        /* virtiofsd's sandbox needs root, as under libvirt's system mode */
+        if (geteuid() != 0 || access(VIRTIOFSD, X_OK) != 0) {
+            g_test_skip("virtiofsd needs root and " VIRTIOFSD);
+            qemuDomainReleaseVNCPorts(def);
+            rmdir(dir);
+            return;
+        }
+    }
+    nvfs = startVirtiofsds(def, dir, vfsPidfds);
+    opts.libDir = dir;
 
     g_strlcpy(addr.sun_path, sock, sizeof(addr.sun_path));
     g_assert_cmpint(lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), >=, 0);
@@ -553,6 +621,16 @@ testReal(gconstpointer data)
         virProcessWaitPidfd(pidfd, g_get_monotonic_time() + 30 * G_USEC_PER_SEC), ==, 1);
     virProcessReapPidfd(pidfd, NULL);
     close(pidfd);
+    /* QEMU gone: its virtiofsds end with their vhost-user connection, or
+     * now */
+    for (size_t i = 0; i < nvfs; i++) {
+        virProcessPidfdKill(vfsPidfds[i], SIGTERM);
+        g_assert_cmpint(virProcessWaitPidfd(vfsPidfds[i],
+                                            g_get_monotonic_time() + 30 * G_USEC_PER_SEC),
+                        ==, 1);
+        virProcessReapPidfd(vfsPidfds[i], NULL);
+        close(vfsPidfds[i]);
+    }
     {
         g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
         const char *f;

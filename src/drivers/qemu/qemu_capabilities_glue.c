@@ -170,14 +170,15 @@ qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
 
 char **
 qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
-                  const char *monitorPath, const int *serialFds, size_t nserialFds,
-                  const int *channelFds, size_t nchannelFds, const int *memFds,
-                  size_t nmemFds, const qemuDomainSecrets *secrets)
+                  const char *monitorPath, const char *libDir, const int *serialFds,
+                  size_t nserialFds, const int *channelFds, size_t nchannelFds,
+                  const int *memFds, size_t nmemFds, const qemuDomainSecrets *secrets)
 {
     g_autoptr(qemuCaps) caps = qemuGlueLookupForDef(qemuGlueCache(driver), def);
     qemuCommandOptions opts = {
         .monitorFd = monfd,
         .monitorPath = monitorPath,
+        .libDir = libDir,
         .kvm = def->virtType == VIR_DOMAIN_VIRT_KVM,
         .serialFds = serialFds,
         .nserialFds = nserialFds,

@@ -40,9 +40,10 @@ int qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **versio
  * (qemu_command_memory.h); @secrets the network disks' secrets
  * (qemu_secret.h, NULL: none). NULL on error. */
 char **qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
-                         const char *monitorPath, const int *serialFds, size_t nserialFds,
-                         const int *channelFds, size_t nchannelFds, const int *memFds,
-                         size_t nmemFds, const qemuDomainSecrets *secrets);
+                         const char *monitorPath, const char *libDir,
+                         const int *serialFds, size_t nserialFds, const int *channelFds,
+                         size_t nchannelFds, const int *memFds, size_t nmemFds,
+                         const qemuDomainSecrets *secrets);
 
 int qemuGlueGetQemuVersion(qemuDriver *driver, unsigned long *version);
 char *qemuGlueGetCapabilitiesXML(qemuDriver *driver);

@@ -921,6 +921,8 @@ qemuBuildWatchdog(GPtrArray *a, const virDomainDef *def)
 const char *
 qemuFSDeviceModel(const virDomainFSDef *fs)
 {
+    if (fs->fsdriver == VIR_DOMAIN_FS_DRIVER_VIRTIOFS)
+        return "vhost-user-fs-pci";
     switch (fs->model) {
     case VIR_DOMAIN_FS_MODEL_VIRTIO_TRANSITIONAL:
         return "virtio-9p-pci-transitional";
@@ -934,10 +936,13 @@ qemuFSDeviceModel(const virDomainFSDef *fs)
 /* 9p shares as libvirt 9.0 writes them (qemuBuildFSStr, qemuBuildFSDevCmd):
  * -fsdev local with the security model of the access mode (squash is
  * QEMU's 'none'), then the virtio-9p device, its mount tag the target
- * (virtiofs never gets here: the validator refuses it). Ids fsN by
- * position (the alias the start gives them). */
+ * Ids fsN by position (the alias the start gives them).
+ * virtiofs as libvirt's qemuBuildVHostUserFsCommandLine: a chardev
+ * chr-vu-ALIAS connecting to the virtiofsd socket (qemu_virtiofs.h: the
+ * per-run directory's ALIAS-fs.sock, or <source socket>), then
+ * vhost-user-fs-pci with its queue size and the target as its tag. */
 static void
-qemuBuildFilesystems(GPtrArray *a, const virDomainDef *def)
+qemuBuildFilesystems(GPtrArray *a, const virDomainDef *def, const char *libDir)
 {
     static const char *const security[VIR_DOMAIN_FS_ACCESS_LAST] = { NULL, "passthrough",
                                                                      "mapped", "none" };
@@ -954,6 +959,27 @@ qemuBuildFilesystems(GPtrArray *a, const virDomainDef *def)
         g_autofree char *tag = qemuEscapeComma(fs->dst);
         g_autofree char *pci = qemuPCIAddrProps(def, &fs->addr);
 
+        if (fs->fsdriver == VIR_DOMAIN_FS_DRIVER_VIRTIOFS) {
+            g_autofree char *sock = qemuEscapeComma(fs->sock ? fs->sock : "");
+            g_autofree char *own = NULL;
+
+            if (!fs->sock) {
+                own = g_strdup_printf("%s/%s-fs.sock", libDir, alias);
+                g_free(sock);
+                sock = qemuEscapeComma(own);
+            }
+            add(a, "-chardev");
+            addf(a, "socket,id=chr-vu-%s,path=%s", alias, sock);
+            add(a, "-device");
+            if (fs->queueSize)
+                addf(a,
+                     "vhost-user-fs-pci,id=%s,chardev=chr-vu-%s,queue-size=%llu,tag=%s%s",
+                     alias, alias, fs->queueSize, tag, pci);
+            else
+                addf(a, "vhost-user-fs-pci,id=%s,chardev=chr-vu-%s,tag=%s%s", alias,
+                     alias, tag, pci);
+            continue;
+        }
         if (fs->fsdriver != VIR_DOMAIN_FS_DRIVER_DEFAULT &&
             fs->fsdriver != VIR_DOMAIN_FS_DRIVER_PATH &&
             fs->fsdriver != VIR_DOMAIN_FS_DRIVER_HANDLE)
@@ -1326,7 +1352,14 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
             return NULL;
         }
     }
-    qemuBuildFilesystems(a, def);
+    {
+        g_autofree char *libDir =
+            opts->libDir ? NULL
+                         : g_strdup_printf("/var/lib/virtkit/qemu/domain-%d-%s", def->id,
+                                           def->name);
+
+        qemuBuildFilesystems(a, def, opts->libDir ? opts->libDir : libDir);
+    }
     if (qemuBuildNets(a, def) < 0)
         return NULL;
     qemuBuildSmartcards(a, def);

@@ -137,6 +137,9 @@ typedef struct {
      * cookies cannot start (CONFIG_UNSUPPORTED). */
     const qemuDomainSecrets *secrets;
     const char *memoryDir;
+    /* The domain's per-run directory (priv->libDir): the virtiofsd sockets
+     * (qemu_virtiofs.h) are there. NULL: /var/lib/virtkit/qemu/domain-ID-NAME. */
+    const char *libDir;
     /* The hugetlbfs mounts to use, "MOUNTPOINT=PAGESIZE_KIB" entries
      * (NULL-terminated; the first is the default size's); NULL: the
      * host's (/proc/mounts, /proc/meminfo). Tests pin them. */

@@ -59,6 +59,8 @@ qemuDomainObjPrivateFree(gpointer data)
     g_free(priv->vcpuTids);
     if (priv->procFds)
         g_hash_table_unref(priv->procFds);
+    if (priv->virtiofsds)
+        g_hash_table_unref(priv->virtiofsds);
     g_mutex_clear(&priv->statusLock);
     g_free(priv->unplugAlias);
     if (priv->unplugPending)

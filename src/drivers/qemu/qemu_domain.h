@@ -141,6 +141,9 @@ typedef struct {
      * pid. NULL until first used, freed (descriptors closed) by
      * qemuProcessStop. Object lock. */
     GHashTable *procFds;
+    /* The virtiofsd of each virtiofs filesystem of this run (alias ->
+     * record, qemu_virtiofs.c). NULL until one starts. Object lock. */
+    GHashTable *virtiofsds;
     /* Device removal (qemu_hotplug.c): a device_del waits on @unplugCond
      * (with the object lock) until QEMU's DEVICE_DELETED for @unplugAlias
      * sets @unplugDone (or DEVICE_UNPLUG_GUEST_ERROR @unplugRejected), or

@@ -71,6 +71,7 @@ qemuDomainPCIDeviceConnectFlags(const virDomainDef *def, const char *qemuDevice)
         "virtio-9p-pci-non-transitional",
         "virtio-pmem-pci",
         "virtio-mem-pci",
+        "vhost-user-fs-pci",
         NULL,
     };
     bool pcieRoot = false;

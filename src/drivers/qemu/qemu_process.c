@@ -44,6 +44,7 @@
 #include <json-c/json.h>
 
 #include "qemu_process.h"
+#include "qemu_virtiofs.h"
 #include "qemu_process_priv.h"
 #include "qemu_driver_priv.h"
 #include "qemu_backup.h"
@@ -952,6 +953,7 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
     qemuBackupProcessStopped(driver, obj);
     qemuSecurityRestoreDomain(driver, obj->def->uuid);
     qemuInterfaceCleanup(obj->def);
+    qemuVirtioFSStopAll(driver, obj);
     qemuDomainReleaseVNCPorts(obj->def);
     qemuProcessRemoveLibDir(priv, obj->def);
     qemuCgroupRemove(obj);

@@ -27,6 +27,7 @@
 #include <json-c/json.h>
 
 #include "qemu_passt.h"
+#include "qemu_virtiofs.h"
 #include "qemu_process.h"
 #include "qemu_process_priv.h"
 #include "qemu_driver_priv.h"
@@ -240,6 +241,7 @@ qemuProcessLoadStatus(qemuDriver *driver, const char *path, qemuDomainStatus *st
     priv->monitorPath = g_steal_pointer(&st->monitorPath);
     priv->libDir = g_steal_pointer(&st->libDir);
     qemuPasstReconnect(obj);
+    qemuVirtioFSReconnect(driver, obj);
     priv->fakeReboot = st->fakeReboot;
     if (st->graceOverrideSec >= 0)
         priv->graceOverrideSec = st->graceOverrideSec;

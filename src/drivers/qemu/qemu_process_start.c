@@ -27,6 +27,7 @@
 #include <json-c/json.h>
 
 #include "qemu_process.h"
+#include "qemu_virtiofs.h"
 #include "qemu_process_priv.h"
 #include "qemu_driver_priv.h"
 #include "qemu_cgroup.h"
@@ -748,7 +749,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
             0 ||
         qemuInterfacePrepare(obj->def, keepfds, &nkeep,
                              MIN(G_N_ELEMENTS(keepfds), VIR_PROCESS_MAX_KEEPFDS)) < 0 ||
-        qemuPasstStartAll(driver, obj) < 0 ||
+        qemuPasstStartAll(driver, obj) < 0 || qemuVirtioFSStartAll(driver, obj) < 0 ||
         qemuProcessGraphicsSetupListen(driver, obj) < 0 ||
         qemuDomainReserveVNCPorts(obj->def, &driver->ports) < 0)
         goto error;
@@ -762,9 +763,10 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         virReportSystemError(errno, "cannot change the owner of '%s'", priv->libDir);
         goto error;
     }
-    if (!(argv = qemuGlueBuildArgv(
-              driver, obj->def, listenfd, NULL, serialFds, G_N_ELEMENTS(serialFds),
-              chanFds, G_N_ELEMENTS(chanFds), memFds, G_N_ELEMENTS(memFds), secrets)))
+    if (!(argv =
+              qemuGlueBuildArgv(driver, obj->def, listenfd, NULL, priv->libDir, serialFds,
+                                G_N_ELEMENTS(serialFds), chanFds, G_N_ELEMENTS(chanFds),
+                                memFds, G_N_ELEMENTS(memFds), secrets)))
         goto error;
     if (incomingFd >= 0) {
         /* the saved state arrives on a descriptor QEMU inherits */
@@ -985,8 +987,10 @@ error:
         close(clientfd);
     if (logfd >= 0)
         close(logfd);
-    if (obj->pid == 0)
+    if (obj->pid == 0) {
         qemuInterfaceCleanup(obj->def);
+        qemuVirtioFSStopAll(driver, obj);
+    }
     if (obj->pid == 0 && obj->def->id != -1) {
         /* nothing was spawned: undo the directory and id only */
         qemuProcessRemoveLibDir(priv, obj->def);

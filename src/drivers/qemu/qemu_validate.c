@@ -364,8 +364,7 @@ qemuValidateFS(const virDomainDef *def, const virDomainFSDef *fs)
                  def->memBacking.access != VIR_DOMAIN_MEMORY_ACCESS_SHARED))
                 FS_REFUSE("'virtiofs' requires shared memory");
         }
-        /* virtiofsd is not started by virtkit (yet): never a silent drop */
-        FS_REFUSE("filesystem driver 'virtiofs' is not supported by virtkit");
+        break;
     }
     return qemuValidateAddressType(&fs->addr, "filesystem", PCI_ONLY);
 }
