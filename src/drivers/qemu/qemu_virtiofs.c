@@ -69,6 +69,20 @@ vfsProcUnref(gpointer data)
     g_free(p);
 }
 
+/* The table's hold on @data: its exit watch ends with it (the domain's
+ * private data freed at daemon exit while the guest runs on) */
+static void
+vfsProcDrop(gpointer data)
+{
+    qemuVirtioFSProc *p = data;
+
+    if (p->watch) {
+        g_source_destroy(p->watch);
+        g_source_unref(g_steal_pointer(&p->watch));
+    }
+    vfsProcUnref(p);
+}
+
 char *
 qemuVirtioFSSocketPath(const char *libDir, const virDomainFSDef *fs)
 {
@@ -105,7 +119,7 @@ vfsTable(virDomainObj *obj)
 
     if (!priv->virtiofsds)
         priv->virtiofsds =
-            g_hash_table_new_full(g_str_hash, g_str_equal, g_free, vfsProcUnref);
+            g_hash_table_new_full(g_str_hash, g_str_equal, g_free, vfsProcDrop);
     return priv->virtiofsds;
 }
 
