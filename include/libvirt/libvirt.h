@@ -1078,6 +1078,13 @@ typedef enum {
 int virDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
                          unsigned int flags);
 
+typedef enum {
+    VIR_DOMAIN_CHANNEL_FORCE = (1 << 0), /* abort a (possibly) active channel stream */
+} virDomainChannelFlags;
+
+int virDomainOpenChannel(virDomainPtr dom, const char *name, virStreamPtr st,
+                         unsigned int flags);
+
 /* ---- The other object kinds, one header each as libvirt splits them ---- */
 
 #include <libvirt/libvirt-network.h>
@@ -2000,6 +2007,27 @@ int virDomainSaveFlags(virDomainPtr domain, const char *to, const char *dxml,
 int virDomainRestore(virConnectPtr conn, const char *from);
 int virDomainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml,
                           unsigned int flags);
+
+/* The typed parameters of virDomainSaveParams / virDomainRestoreParams */
+#define VIR_DOMAIN_SAVE_PARAM_FILE "file" /* string: the image's path */
+#define VIR_DOMAIN_SAVE_PARAM_DXML "dxml" /* string: a replacement domain XML */
+
+int virDomainSaveParams(virDomainPtr domain, virTypedParameterPtr params, int nparams,
+                        unsigned int flags);
+int virDomainRestoreParams(virConnectPtr conn, virTypedParameterPtr params, int nparams,
+                           unsigned int flags);
+
+/* ---- Peeks: bytes of a disk's image, of guest memory ---------------------- */
+
+typedef enum {
+    VIR_MEMORY_VIRTUAL = 1 << 0,  /* addresses are virtual addresses */
+    VIR_MEMORY_PHYSICAL = 1 << 1, /* addresses are physical addresses */
+} virDomainMemoryFlags;
+
+int virDomainBlockPeek(virDomainPtr dom, const char *disk, unsigned long long offset,
+                       size_t size, void *buffer, unsigned int flags);
+int virDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size,
+                        void *buffer, unsigned int flags);
 char *virDomainSaveImageGetXMLDesc(virConnectPtr conn, const char *file,
                                    unsigned int flags);
 int virDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const char *dxml,

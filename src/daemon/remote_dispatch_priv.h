@@ -156,7 +156,8 @@ VKD_HANDLER(vkdDispatchStorageVolDownload);      /* 209 */
 
 /* remote_dispatch_stream.c */
 typedef struct _vkdStream vkdStream;
-VKD_HANDLER(vkdDispatchDomainOpenConsole);    /* 201 */
+VKD_HANDLER(vkdDispatchDomainOpenConsole); /* 201 */
+VKD_HANDLER(vkdDispatchDomainOpenChannel);
 VKD_HANDLER(vkdDispatchDomainScreenshot);     /* 211 */
 VKD_HANDLER(vkdDispatchDomainOpenGraphics);   /* 249 */
 VKD_HANDLER(vkdDispatchDomainOpenGraphicsFD); /* 343 */
@@ -183,6 +184,10 @@ void vkdDispatchStreamsCloseAll(vkdDispatchClient *dc);
 VKD_HANDLER(vkdDispatchCreateWithFlags);
 VKD_HANDLER(vkdDispatchGetMaxMemory);
 VKD_HANDLER(vkdDispatchGetSecurityLabel);
+VKD_HANDLER(vkdDispatchDomainSaveParams);    /* 440 */
+VKD_HANDLER(vkdDispatchDomainRestoreParams); /* 441 */
+VKD_HANDLER(vkdDispatchDomainBlockPeek);     /* 103 */
+VKD_HANDLER(vkdDispatchDomainMemoryPeek);    /* 104 */
 
 /* remote_dispatch_host.c */
 VKD_HANDLER(vkdDispatchNodeGetFreeMemory);      /* 102 */

@@ -710,6 +710,31 @@ VKD_HANDLER(vkdDispatchDomainOpenConsole)
     return 0;
 }
 
+/* ---- DOMAIN_OPEN_CHANNEL (296) ------------------------------------------ */
+
+VKD_HANDLER(vkdDispatchDomainOpenChannel)
+{
+    remote_domain_open_channel_args *a = args;
+    g_autoptr(virDomain) dom = NULL;
+    virStreamPtr st;
+
+    (void)ret;
+    if (!(dom = vkdDomainFromWire(call->conn, &a->dom)))
+        return -1;
+    if (!(st = virStreamNew(call->conn, VIR_STREAM_NONBLOCK)))
+        return -1;
+    if (virDomainOpenChannel(dom, a->name, st, a->flags) < 0) {
+        virErrorPtr saved = NULL;
+
+        virErrorPreserveLast(&saved);
+        virStreamFree(st);
+        virErrorRestore(&saved);
+        return -1;
+    }
+    vkdStreamAttach(call, st, false);
+    return 0;
+}
+
 /* ---- DOMAIN_SCREENSHOT (211) -------------------------------------------- */
 
 /* The image follows the reply (which carries its MIME type) on the call's

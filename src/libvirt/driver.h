@@ -150,6 +150,9 @@ struct _virHypervisorDriver {
     /* Attach @st (a new stream of @dom's connection) to the console. */
     int (*domainOpenConsole)(virDomainPtr dom, const char *dev_name, virStreamPtr st,
                              unsigned int flags);
+    /* The same for a <channel> (by alias or virtio port name). */
+    int (*domainOpenChannel)(virDomainPtr dom, const char *name, virStreamPtr st,
+                             unsigned int flags);
     /* libvirt-qemu.h */
     /* libvirt-qemu's monitor events: @dom and @event may be NULL */
     int (*connectDomainQemuMonitorEventRegister)(
@@ -258,12 +261,26 @@ struct _virHypervisorDriver {
                                     unsigned int flags);
 
     /* Save, restore, managed save (libvirt-domain-save.c). Paths arrive
-     * absolute (the public layer resolved them in the caller's process);
-     * @dxml may be NULL. */
+     * absolute when the caller is libvirtkit (the public layer resolved
+     * them in the caller's process; a remote libvirt client sends them as
+     * given); @dxml may be NULL. */
     int (*domainSaveFlags)(virDomainPtr dom, const char *to, const char *dxml,
                            unsigned int flags);
     int (*domainRestoreFlags)(virConnectPtr conn, const char *from, const char *dxml,
                               unsigned int flags);
+    /* The same with typed parameters (VIR_DOMAIN_SAVE_PARAM_*), as the
+     * caller gave them: the driver validates them. */
+    int (*domainSaveParams)(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                            unsigned int flags);
+    int (*domainRestoreParams)(virConnectPtr conn, virTypedParameterPtr params,
+                               int nparams, unsigned int flags);
+    /* Peeks (libvirt-domain-peek.c): @size bytes at @offset of a disk's
+     * image or of guest memory into the caller's @buffer (written only on
+     * success; NULL when @size is 0). */
+    int (*domainBlockPeek)(virDomainPtr dom, const char *disk, unsigned long long offset,
+                           size_t size, void *buffer, unsigned int flags);
+    int (*domainMemoryPeek)(virDomainPtr dom, unsigned long long start, size_t size,
+                            void *buffer, unsigned int flags);
     char *(*domainSaveImageGetXMLDesc)(virConnectPtr conn, const char *file,
                                        unsigned int flags);
     int (*domainSaveImageDefineXML)(virConnectPtr conn, const char *file,

@@ -210,6 +210,112 @@ virDomainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml,
     return restoreFlags(__func__, conn, from, dxml, flags);
 }
 
+/* A shallow copy of @params (@nparams) whose VIR_DOMAIN_SAVE_PARAM_FILE
+ * string, if any, is made absolute: *@abs owns that string, the array
+ * (g_free only) borrows every other value. NULL for no parameters. */
+static virTypedParameterPtr
+absFileParam(virTypedParameterPtr params, int nparams, char **abs)
+{
+    virTypedParameterPtr copy;
+
+    *abs = NULL;
+    if (nparams <= 0)
+        return NULL;
+    copy = g_new(virTypedParameter, nparams);
+    memcpy(copy, params, sizeof(*params) * nparams);
+    for (int i = 0; i < nparams; i++) {
+        if (!*abs && copy[i].type == VIR_TYPED_PARAM_STRING && copy[i].value.s &&
+            strcmp(copy[i].field, VIR_DOMAIN_SAVE_PARAM_FILE) == 0) {
+            *abs = absPath(copy[i].value.s);
+            copy[i].value.s = *abs;
+        }
+    }
+    return copy;
+}
+
+/**
+ * virDomainSaveParams:
+ * @domain: a domain handle
+ * @params: @nparams typed parameters: VIR_DOMAIN_SAVE_PARAM_FILE (string,
+ *          the image to write, made absolute against the caller's working
+ *          directory), VIR_DOMAIN_SAVE_PARAM_DXML (string, a replacement
+ *          domain XML with the same guest ABI); may be NULL when @nparams
+ *          is 0
+ * @nparams: the number of @params
+ * @flags: bitwise-OR of virDomainSaveRestoreFlags
+ *
+ * virDomainSaveFlags with its arguments as typed parameters. Without
+ * VIR_DOMAIN_SAVE_PARAM_FILE it is a managed save (virDomainManagedSave,
+ * with the replacement XML if given), as libvirt's QEMU driver does.
+ * Parameters are checked before anything happens: an unknown one, one
+ * of the wrong type or one given twice changes nothing. libvirt's test
+ * driver does not have this call.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones
+ * (VIR_ERR_NO_SUPPORT for a driver without it), VIR_ERR_OPERATION_DENIED
+ * on a read-only connection, VIR_ERR_INVALID_ARG for both RUNNING and
+ * PAUSED, a NULL @params with @nparams > 0, a negative @nparams, a
+ * parameter of the wrong type or given twice, VIR_ERR_ARGUMENT_UNSUPPORTED
+ * for an unknown parameter, and virDomainSaveFlags' (or
+ * virDomainManagedSave's) errors.
+ */
+int
+virDomainSaveParams(virDomainPtr domain, virTypedParameterPtr params, int nparams,
+                    unsigned int flags)
+{
+    g_autofree char *abs = NULL;
+    g_autofree virTypedParameterPtr copy = NULL;
+
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
+    if (checkReadOnly(conn, __func__) < 0 || checkRunningPaused(__func__, flags) < 0)
+        goto error;
+    virCheckNonNegativeArgGoto(nparams, error);
+    virCheckNonNullArrayArgGoto(params, nparams, error);
+    if (conn->driver->domainSaveParams)
+        copy = absFileParam(params, nparams, &abs);
+    VIR_ENTRY_CALL_ZERO(driver, domainSaveParams, domain, copy, nparams, flags);
+}
+
+/**
+ * virDomainRestoreParams:
+ * @conn: a connection
+ * @params: @nparams typed parameters: VIR_DOMAIN_SAVE_PARAM_FILE (string,
+ *          the save image, made absolute against the caller's working
+ *          directory; required), VIR_DOMAIN_SAVE_PARAM_DXML (string, a
+ *          replacement domain XML with the same guest ABI); may be NULL
+ *          when @nparams is 0
+ * @nparams: the number of @params
+ * @flags: bitwise-OR of virDomainSaveRestoreFlags
+ *
+ * virDomainRestoreFlags with its arguments as typed parameters; the
+ * parameters are checked before anything happens. libvirt's test driver
+ * does not have this call.
+ *
+ * Returns 0 in case of success and -1 in case of error: the common ones
+ * (VIR_ERR_NO_SUPPORT for a driver without it), VIR_ERR_OPERATION_DENIED
+ * on a read-only connection, VIR_ERR_INVALID_ARG for both RUNNING and
+ * PAUSED, a NULL @params with @nparams > 0, a negative @nparams, no
+ * VIR_DOMAIN_SAVE_PARAM_FILE ("missing path to restore from"), a
+ * parameter of the wrong type or given twice, VIR_ERR_ARGUMENT_UNSUPPORTED
+ * for an unknown parameter, and virDomainRestoreFlags' errors.
+ */
+int
+virDomainRestoreParams(virConnectPtr conn, virTypedParameterPtr params, int nparams,
+                       unsigned int flags)
+{
+    g_autofree char *abs = NULL;
+    g_autofree virTypedParameterPtr copy = NULL;
+
+    VIR_ENTRY_CONNECT(-1);
+    if (checkReadOnly(conn, __func__) < 0 || checkRunningPaused(__func__, flags) < 0)
+        goto error;
+    virCheckNonNegativeArgGoto(nparams, error);
+    virCheckNonNullArrayArgGoto(params, nparams, error);
+    if (conn->driver->domainRestoreParams)
+        copy = absFileParam(params, nparams, &abs);
+    VIR_ENTRY_CALL_ZERO(driver, domainRestoreParams, conn, copy, nparams, flags);
+}
+
 /**
  * virDomainSaveImageGetXMLDesc:
  * @conn: a connection

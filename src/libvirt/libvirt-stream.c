@@ -1,4 +1,4 @@
-/* libvirt-stream.c: public entry points of streams (libvirt-stream.h), virDomainOpenConsole and virDomainScreenshot
+/* libvirt-stream.c: public entry points of streams (libvirt-stream.h), virDomainOpenConsole, virDomainOpenChannel and virDomainScreenshot
  *
  * A stream is opened by a driver call (virDomainOpenConsole here), which
  * attaches the backend (st->driver); these functions check their
@@ -713,6 +713,50 @@ virDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
         goto error;
     }
     VIR_ENTRY_CALL_ZERO(driver, domainOpenConsole, dom, dev_name, st, flags);
+}
+
+/**
+ * virDomainOpenChannel:
+ * @dom: a running domain
+ * @name: the channel: its alias ("channel0") or the name of its virtio
+ *        port ("org.qemu.guest_agent.0"); NULL for the first channel
+ * @st: a new stream of the same connection (virStreamNew)
+ * @flags: VIR_DOMAIN_CHANNEL_FORCE (take the channel over from the stream
+ *         that holds it: that stream ends)
+ *
+ * Connects @st to a <channel> of the guest, as virDomainOpenConsole does
+ * for a console: the bytes the guest writes to its port arrive with
+ * virStreamRecv, those sent with virStreamSend reach it. The QEMU driver
+ * connects to the socket of a unix channel (other kinds are refused with
+ * VIR_ERR_INTERNAL_ERROR "channel %s is not using a UNIX socket"); only
+ * one stream holds a channel at a time (VIR_ERR_OPERATION_FAILED "Active
+ * channel stream exists for this domain" without FORCE). libvirt's test
+ * driver does not have this call. Refused on read-only connections.
+ *
+ * Returns 0, or -1 on error: the common ones (VIR_ERR_NO_SUPPORT for a
+ * driver without it), VIR_ERR_INVALID_STREAM, VIR_ERR_OPERATION_DENIED,
+ * VIR_ERR_INVALID_ARG for a stream of another connection or an unknown
+ * flag, VIR_ERR_OPERATION_INVALID when @dom is not running,
+ * VIR_ERR_INTERNAL_ERROR "cannot find channel %s".
+ */
+int
+virDomainOpenChannel(virDomainPtr dom, const char *name, virStreamPtr st,
+                     unsigned int flags)
+{
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
+    if (!virAPIStreamIsValid(st)) {
+        virReportErrorFull(VIR_FROM_STREAMS, VIR_ERR_INVALID_STREAM, __func__, "%s",
+                           __func__);
+        goto error;
+    }
+    virCheckReadOnlyGoto(conn, error);
+    if (st->conn != conn) {
+        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "st",
+                               "stream must match connection of domain '%s' in %s",
+                               dom->name, __func__);
+        goto error;
+    }
+    VIR_ENTRY_CALL_ZERO(driver, domainOpenChannel, dom, name, st, flags);
 }
 
 /**

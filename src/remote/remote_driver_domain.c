@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "remote_driver_priv.h"
+#include "remote_typedparam.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_REMOTE
@@ -145,4 +146,102 @@ remoteDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel)
     seclabel->enforcing = ret.enforcing;
     virXdrFree(remote_domain_get_security_label_ret_filter, &ret);
     return rc;
+}
+
+/* ---- save and restore with typed parameters -------------------------------------- */
+
+int
+remoteDomainSaveParams(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                       unsigned int flags)
+{
+    remote_domain_save_params_args args = { .flags = flags };
+    int rc;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteTypedParamsSerialize(params, nparams, REMOTE_DOMAIN_SAVE_PARAMS_MAX,
+                                   &args.params_val, &args.params_len,
+                                   VIR_TYPED_PARAM_STRING_OKAY) < 0)
+        return -1;
+    rc = remoteCallDomainSaveParams(dom->conn, &args);
+    remoteTypedParamsFreeRemote(args.params_val, args.params_len);
+    return rc;
+}
+
+int
+remoteDomainRestoreParams(virConnectPtr conn, virTypedParameterPtr params, int nparams,
+                          unsigned int flags)
+{
+    remote_domain_restore_params_args args = { .flags = flags };
+    int rc;
+
+    if (remoteTypedParamsSerialize(params, nparams, REMOTE_DOMAIN_SAVE_PARAMS_MAX,
+                                   &args.params_val, &args.params_len,
+                                   VIR_TYPED_PARAM_STRING_OKAY) < 0)
+        return -1;
+    rc = remoteCallDomainRestoreParams(conn, &args);
+    remoteTypedParamsFreeRemote(args.params_val, args.params_len);
+    return rc;
+}
+
+/* ---- peeks ------------------------------------------------------------------------- */
+
+/* The reply's buffer into the caller's @buffer (libvirt's check that the
+ * daemon sent exactly @size bytes); frees the reply's buffer. */
+static int
+remotePeekReply(int rc, uint32_t len, guint8 *val, void *buffer, size_t size)
+{
+    g_autofree guint8 *owned = val;
+
+    if (rc < 0)
+        return -1;
+    if (len != size) {
+        virReportError(VIR_ERR_RPC, "%s",
+                       "returned buffer is not same size as requested");
+        return -1;
+    }
+    if (size > 0)
+        memcpy(buffer, owned, size);
+    return 0;
+}
+
+int
+remoteDomainBlockPeek(virDomainPtr dom, const char *path, unsigned long long offset,
+                      size_t size, void *buffer, unsigned int flags)
+{
+    remote_domain_block_peek_args args = {
+        .path = (char *)path, .offset = offset, .size = size, .flags = flags
+    };
+    remote_domain_block_peek_ret ret = { 0 };
+    int rc;
+
+    if (size > REMOTE_DOMAIN_BLOCK_PEEK_BUFFER_MAX) {
+        virReportError(VIR_ERR_RPC,
+                       "block peek request too large for remote protocol, %zi > %d",
+                       (ssize_t)size, REMOTE_DOMAIN_BLOCK_PEEK_BUFFER_MAX);
+        return -1;
+    }
+    remoteMakeDomain(&args.dom, dom);
+    rc = remoteCallDomainBlockPeek(dom->conn, &args, &ret);
+    return remotePeekReply(rc, ret.buffer_len, ret.buffer_val, buffer, size);
+}
+
+int
+remoteDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size,
+                       void *buffer, unsigned int flags)
+{
+    remote_domain_memory_peek_args args = { .offset = start,
+                                            .size = size,
+                                            .flags = flags };
+    remote_domain_memory_peek_ret ret = { 0 };
+    int rc;
+
+    if (size > REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX) {
+        virReportError(VIR_ERR_RPC,
+                       "memory peek request too large for remote protocol, %zi > %d",
+                       (ssize_t)size, REMOTE_DOMAIN_MEMORY_PEEK_BUFFER_MAX);
+        return -1;
+    }
+    remoteMakeDomain(&args.dom, dom);
+    rc = remoteCallDomainMemoryPeek(dom->conn, &args, &ret);
+    return remotePeekReply(rc, ret.buffer_len, ret.buffer_val, buffer, size);
 }

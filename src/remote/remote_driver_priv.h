@@ -123,6 +123,14 @@ int remoteDomainShutdownFlags(virDomainPtr dom, unsigned int flags);
 int remoteDomainDestroyFlags(virDomainPtr dom, unsigned int flags);
 unsigned long long remoteDomainGetMaxMemory(virDomainPtr dom);
 int remoteDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);
+int remoteDomainSaveParams(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                           unsigned int flags);
+int remoteDomainRestoreParams(virConnectPtr conn, virTypedParameterPtr params,
+                              int nparams, unsigned int flags);
+int remoteDomainBlockPeek(virDomainPtr dom, const char *path, unsigned long long offset,
+                          size_t size, void *buffer, unsigned int flags);
+int remoteDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size,
+                           void *buffer, unsigned int flags);
 
 /* Events of the other programs (remote_driver_objects.c), from the I/O
  * thread: true if @msg (procedure @p) was one of theirs (queued, or
@@ -137,6 +145,8 @@ bool remoteObjectEvent(remotePrivate *priv, virNetMessage *msg, const remoteProc
 
 /* Streams (remote_driver_stream.c). */
 int remoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
+                            unsigned int flags);
+int remoteDomainOpenChannel(virDomainPtr dom, const char *name, virStreamPtr st,
                             unsigned int flags);
 char *remoteDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
                              unsigned int flags);

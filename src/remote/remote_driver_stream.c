@@ -623,6 +623,18 @@ remoteDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
         (virXdrFilter)remote_domain_open_console_args_filter, &args, NULL, NULL, false);
 }
 
+int
+remoteDomainOpenChannel(virDomainPtr dom, const char *name, virStreamPtr st,
+                        unsigned int flags)
+{
+    remote_domain_open_channel_args args = { .name = (char *)name, .flags = flags };
+
+    remoteMakeDomain(&args.dom, dom);
+    return remoteStreamOpen(
+        dom->conn, st, REMOTE_PROGRAM, REMOTE_PROC_DOMAIN_OPEN_CHANNEL,
+        (virXdrFilter)remote_domain_open_channel_args_filter, &args, NULL, NULL, false);
+}
+
 char *
 remoteDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
                        unsigned int flags)

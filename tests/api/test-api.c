@@ -371,6 +371,93 @@ testVersions(void)
 }
 
 
+/* Calls libvirt 9.0's test driver lacks (SaveParams, RestoreParams,
+ * BlockPeek, OpenChannel): NO_SUPPORT there, after the entry point's own
+ * checks (read-only, exclusive flags, arguments); and its MemoryPeek. */
+static void
+testTestDriverLacks(void)
+{
+    virConnectPtr conn = openTest();
+    virConnectPtr ro = virConnectOpenReadOnly(URI);
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    virDomainPtr rodom = virDomainLookupByName(ro, "test");
+    virTypedParameter file = { .field = VIR_DOMAIN_SAVE_PARAM_FILE,
+                               .type = VIR_TYPED_PARAM_STRING,
+                               .value.s = (char *)"/nonexistent/x.img" };
+    virStreamPtr st = virStreamNew(conn, 0);
+    unsigned char buf[8];
+
+    g_assert_nonnull(dom);
+    g_assert_cmpint(virDomainSaveParams(dom, &file, 1, 0), ==, -1);
+    assertError(VIR_ERR_NO_SUPPORT, VIR_FROM_DOMAIN,
+                "this function is not supported by the connection driver: "
+                "virDomainSaveParams");
+    g_assert_cmpint(virDomainRestoreParams(conn, &file, 1, 0), ==, -1);
+    assertError(VIR_ERR_NO_SUPPORT, VIR_FROM_DOMAIN,
+                "this function is not supported by the connection driver: "
+                "virDomainRestoreParams");
+    g_assert_cmpint(virDomainSaveParams(dom, &file, 1,
+                                        VIR_DOMAIN_SAVE_RUNNING | VIR_DOMAIN_SAVE_PAUSED),
+                    ==, -1);
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN, NULL);
+    g_assert_cmpint(virDomainRestoreParams(conn, NULL, 1, 0), ==, -1);
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN, NULL);
+    g_assert_cmpint(virDomainSaveParams(rodom, &file, 1, 0), ==, -1);
+    assertError(VIR_ERR_OPERATION_DENIED, VIR_FROM_DOMAIN, NULL);
+    g_assert_cmpint(virDomainBlockPeek(dom, "vda", 0, sizeof(buf), buf, 0), ==, -1);
+    assertError(VIR_ERR_NO_SUPPORT, VIR_FROM_DOMAIN,
+                "this function is not supported by the connection driver: "
+                "virDomainBlockPeek");
+    g_assert_cmpint(virDomainBlockPeek(dom, "", 0, sizeof(buf), buf, 0), ==, -1);
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN,
+                "string disk in virDomainBlockPeek must not be empty");
+    g_assert_cmpint(virDomainBlockPeek(dom, "vda", 0, 1, NULL, 0), ==, -1);
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN, NULL);
+    g_assert_cmpint(virDomainBlockPeek(rodom, "vda", 0, sizeof(buf), buf, 0), ==, -1);
+    assertError(VIR_ERR_OPERATION_DENIED, VIR_FROM_DOMAIN, NULL);
+    g_assert_cmpint(virDomainOpenChannel(dom, NULL, st, 0), ==, -1);
+    assertError(VIR_ERR_NO_SUPPORT, VIR_FROM_DOMAIN,
+                "this function is not supported by the connection driver: "
+                "virDomainOpenChannel");
+
+    /* MemoryPeek is there: the bytes count up from the address */
+    memset(buf, 0, sizeof(buf));
+    g_assert_cmpint(
+        virDomainMemoryPeek(dom, 0x1fe, sizeof(buf), buf, VIR_MEMORY_PHYSICAL), ==, 0);
+    g_assert_cmpint(buf[0], ==, 0xfe);
+    g_assert_cmpint(buf[1], ==, 0xff);
+    g_assert_cmpint(buf[2], ==, 0x00);
+    g_assert_cmpint(buf[sizeof(buf) - 1], ==, (0xfe + sizeof(buf) - 1) & 0xff);
+    g_assert_cmpint(virDomainMemoryPeek(dom, 0, 0, NULL, VIR_MEMORY_VIRTUAL), ==, 0);
+    g_assert_cmpint(virDomainMemoryPeek(dom, 0, sizeof(buf), buf, 0), ==, -1);
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_TEST,
+                "invalid argument: flags parameter must be VIR_MEMORY_VIRTUAL or "
+                "VIR_MEMORY_PHYSICAL");
+    g_assert_cmpint(virDomainMemoryPeek(dom, 0, sizeof(buf), buf,
+                                        VIR_MEMORY_VIRTUAL | VIR_MEMORY_PHYSICAL),
+                    ==, -1);
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN,
+                "Flags 'VIR_MEMORY_VIRTUAL' and 'VIR_MEMORY_PHYSICAL' are mutually "
+                "exclusive");
+    g_assert_cmpint(virDomainMemoryPeek(dom, 0, sizeof(buf), buf, 4), ==, -1);
+    assertError(VIR_ERR_INVALID_ARG, VIR_FROM_TEST, NULL);
+    g_assert_cmpint(virDomainDestroy(dom), ==, 0);
+    memset(buf, 0, sizeof(buf));
+    g_assert_cmpint(virDomainMemoryPeek(dom, 0, sizeof(buf), buf, VIR_MEMORY_VIRTUAL), ==,
+                    -1);
+    assertError(VIR_ERR_OPERATION_INVALID, VIR_FROM_DOMAIN,
+                "Requested operation is not valid: domain is not running");
+    g_assert_cmpint(buf[1], ==, 0);
+    g_assert_cmpint(virDomainCreate(dom), ==, 0);
+    g_assert_cmpint(virDomainIsActive(dom), ==, 1);
+    virStreamFree(st);
+    virDomainFree(rodom);
+    virDomainFree(dom);
+    g_assert_cmpint(virConnectClose(ro), ==, 0);
+    g_assert_cmpint(virConnectClose(conn), ==, 0);
+}
+
+
 static void
 removeTree(const char *path)
 {
@@ -526,6 +613,7 @@ main(int argc, char **argv)
     g_test_add_func("/api/domain/handles", testHandles);
     g_test_add_func("/api/connect/uris", testURIs);
     g_test_add_func("/api/connect/versions", testVersions);
+    g_test_add_func("/api/domain/test-driver-lacks", testTestDriverLacks);
     g_test_add_func("/api/connect/open-flags", testOpenFlags);
     g_test_add_func("/api/domain/dot-names-refused", testDotNamesRefused);
     return g_test_run();

@@ -22,8 +22,9 @@ import sys
 import threading
 import time
 
-from vkdtest import (Daemon, Skip, VirshEvents, make_tmpdir, qemu_pids, run_tests,
-                     test_guest_dir, virsh, wait_for, wait_guest, write)
+from vkdtest import (Daemon, RawClient, Skip, VirshEvents, make_tmpdir, parse_error,
+                     qemu_pids, run_tests, test_guest_dir, virsh, wait_for, wait_guest, write,
+                     xdr_string)
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -397,6 +398,104 @@ def test_managed_save():
     conn.close()
 
 
+def expect_error(code, text, fn, *args):
+    """@fn(*args) fails with libvirt error @code whose message holds @text."""
+    try:
+        fn(*args)
+    except libvirt.libvirtError as e:
+        assert e.get_error_code() == code and text in str(e), (code, text, e)
+        return e
+    raise AssertionError("%s%r succeeded" % (fn.__name__, args))
+
+
+def test_save_restore_params():
+    """virDomainSaveParams / virDomainRestoreParams (python3-libvirt's
+    saveParams / restoreParams): libvirt 9.0's two parameters, FILE and
+    DXML; a bad parameter changes nothing; no FILE on save is a managed
+    save, on restore an error."""
+    guest, d, uri, work = setup()
+    serial = boot(uri, "sp", guest, work)
+    conn = libvirt.open(uri)
+    dom = conn.lookupByName("sp")
+    img = os.path.join(work, "sp.img")
+    FILE, DXML = libvirt.VIR_DOMAIN_SAVE_PARAM_FILE, libvirt.VIR_DOMAIN_SAVE_PARAM_DXML
+
+    # bad parameters: libvirt's typed-parameter validation, nothing saved
+    e = expect_error(libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED, "parameter 'bogus' not supported",
+                     dom.saveParams, {FILE: img, "bogus": "x"})
+    assert e.get_error_domain() == libvirt.VIR_FROM_NONE, e.get_error_domain()
+    # a parameter of the wrong type: python3-libvirt knows the types, a raw
+    # client does not (libvirtd's answer: VIR_FROM_NONE, libvirt's text)
+    c = RawClient(d.sock)
+    hdr, pl = c.call(1, struct.pack(">I", 1) + xdr_string("qemu:///system") +
+                     struct.pack(">I", 0))                              # CONNECT_OPEN
+    assert hdr[5] == 0, parse_error(pl)
+    hdr, wire_dom = c.call(23, xdr_string("sp"))                       # LOOKUP_BY_NAME
+    assert hdr[5] == 0, parse_error(wire_dom)
+    hdr, pl = c.call(440, wire_dom + struct.pack(">I", 1) + xdr_string(FILE) +
+                     struct.pack(">iiI", libvirt.VIR_TYPED_PARAM_INT, 42, 0))  # SAVE_PARAMS
+    assert hdr[5] == 1 and parse_error(pl) == (
+        libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_NONE,
+        "invalid argument: invalid type 'int' for parameter 'file', expected 'string'"), \
+        parse_error(pl)
+    c.close()
+    expect_error(libvirt.VIR_ERR_INVALID_ARG, "unsupported flags (0x8)",
+                 dom.saveParams, {FILE: img}, libvirt.VIR_DOMAIN_SAVE_RESET_NVRAM)
+    expect_error(libvirt.VIR_ERR_INVALID_ARG, "mutually exclusive", dom.saveParams,
+                 {FILE: img}, libvirt.VIR_DOMAIN_SAVE_RUNNING | libvirt.VIR_DOMAIN_SAVE_PAUSED)
+    assert dom.state() == [libvirt.VIR_DOMAIN_RUNNING, libvirt.VIR_DOMAIN_RUNNING_BOOTED], \
+        dom.state()
+    assert not os.path.exists(img) and dom.hasManagedSaveImage() == 0
+    expect_error(libvirt.VIR_ERR_INVALID_ARG, "missing path to restore from",
+                 conn.restoreParams, {})
+    expect_error(libvirt.VIR_ERR_INVALID_ARG, "missing path to restore from",
+                 conn.restoreParams, {DXML: "<domain/>"})
+    expect_error(libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED, "parameter 'path' not supported",
+                 conn.restoreParams, {FILE: img, "path": img})
+    ro = libvirt.openReadOnly(uri)
+    expect_error(libvirt.VIR_ERR_OPERATION_DENIED, "read only access prevents",
+                 ro.lookupByName("sp").saveParams, {FILE: img})
+    ro.close()
+    assert dom.isActive() == 1 and not os.path.exists(img)
+
+    # FILE + DXML + PAUSED: the image holds the replacement XML and says
+    # paused
+    edited = guest_xml("sp", guest, serial, "saved with params").replace(
+        "<name>sp</name>", "<name>sp</name><uuid>%s</uuid>" % dom.UUIDString())
+    dom.saveParams({FILE: img, DXML: edited}, libvirt.VIR_DOMAIN_SAVE_PAUSED)
+    assert virsh(uri, "domstate", "--reason", "sp").stdout.strip() == "shut off (saved)"
+    magic, version, data_len, was_running, compressed, xml = image_header(img)
+    assert (magic, was_running) == ("LibvirtQemudSave", 0), (magic, was_running)
+    assert "<description>saved with params</description>" in xml, xml[:300]
+
+    # restore with FILE + DXML + RUNNING: runs (despite the image's paused)
+    # with the restore's XML, and goes on where it was
+    again = edited.replace("saved with params", "restored with params")
+    conn.restoreParams({FILE: img, DXML: again}, libvirt.VIR_DOMAIN_SAVE_RUNNING)
+    assert virsh(uri, "domstate", "--reason", "sp").stdout.strip() == "running (restored)"
+    assert "<description>restored with params</description>" in \
+        virsh(uri, "dumpxml", "sp").stdout
+    assert os.path.exists(img)
+    assert "GUEST-READY" not in console(serial), console(serial)
+    sysrq_sync(uri, "sp", serial)
+    # the domain runs: restoring it again is refused, nothing changes
+    r = expect_error(libvirt.VIR_ERR_OPERATION_INVALID, "already active",
+                     conn.restoreParams, {FILE: img})
+    assert dom.state()[0] == libvirt.VIR_DOMAIN_RUNNING, (dom.state(), r)
+
+    # no FILE: a managed save; start restores from it and the guest goes on
+    dom.saveParams({})
+    assert dom.hasManagedSaveImage() == 1
+    assert virsh(uri, "domstate", "--reason", "sp").stdout.strip() == "shut off (saved)"
+    dom.create()
+    assert virsh(uri, "domstate", "--reason", "sp").stdout.strip() == "running (restored)"
+    assert dom.hasManagedSaveImage() == 0
+    continues(uri, "sp", serial)
+    wait_for(lambda: dom.isActive() == 0, "the guest to power off", 60)
+    conn.close()
+
+
+
 if __name__ == "__main__":
     run_tests([
         ("save/restore: libvirt's image, the guest continues, failures leave it running; "
@@ -404,4 +503,6 @@ if __name__ == "__main__":
          test_save_restore_and_dump),
         ("managed save: start restores, survives a daemon restart, undefine rules",
          test_managed_save),
+        ("save/restore with typed parameters: FILE, DXML, flags, managed save without "
+         "FILE, libvirt's parameter errors", test_save_restore_params),
     ])

@@ -208,6 +208,22 @@ int qemuDomainSaveFlags(virDomainPtr dom, const char *to, const char *dxml,
                         unsigned int flags);
 int qemuDomainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml,
                            unsigned int flags);
+/* SaveParams / RestoreParams: the parameters checked (libvirt's
+ * virTypedParamsValidate errors), then as SaveFlags (ManagedSave without
+ * VIR_DOMAIN_SAVE_PARAM_FILE) / RestoreFlags (INVALID_ARG without it). */
+int qemuDomainSaveParams(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                         unsigned int flags);
+int qemuDomainRestoreParams(virConnectPtr conn, virTypedParameterPtr params, int nparams,
+                            unsigned int flags);
+/* qemu_driver_peek.c: BlockPeek reads @size bytes at @offset of the raw
+ * image of the disk named @path (target or source; the domain may be off);
+ * MemoryPeek reads guest memory of the running domain through QMP memsave
+ * (VIR_MEMORY_VIRTUAL) or pmemsave (VIR_MEMORY_PHYSICAL). @buffer is
+ * written only on success. 0, or -1 with libvirt 9.0's errors. */
+int qemuDomainBlockPeek(virDomainPtr dom, const char *path, unsigned long long offset,
+                        size_t size, void *buffer, unsigned int flags);
+int qemuDomainMemoryPeek(virDomainPtr dom, unsigned long long offset, size_t size,
+                         void *buffer, unsigned int flags);
 char *qemuDomainSaveImageGetXMLDesc(virConnectPtr conn, const char *file,
                                     unsigned int flags);
 int qemuDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const char *dxml,
@@ -249,6 +265,11 @@ int qemuDomainGetState(virDomainPtr dom, int *state, int *reason, unsigned int f
 /* qemu_driver_monitor.c: virDomainQemuMonitorCommand */
 /* qemu_driver_console.c */
 int qemuDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
+                          unsigned int flags);
+/* A stream to the unix channel @name (its alias or its virtio port name;
+ * NULL: the first channel) of the running @dom, one stream per channel
+ * (VIR_DOMAIN_CHANNEL_FORCE takes it over). libvirt 9.0's errors. */
+int qemuDomainOpenChannel(virDomainPtr dom, const char *name, virStreamPtr st,
                           unsigned int flags);
 int qemuDomainQemuMonitorCommand(virDomainPtr dom, const char *cmd, char **result,
                                  unsigned int flags);

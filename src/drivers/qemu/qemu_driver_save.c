@@ -538,6 +538,42 @@ qemuDomainManagedSave(virDomainPtr dom, unsigned int flags)
     return qemuSaveEntry(dom, NULL, NULL, flags, true);
 }
 
+/* The parameters of SaveParams / RestoreParams, libvirt 9.0's two. */
+static const char *const qemuSaveParamNames[] = { VIR_DOMAIN_SAVE_PARAM_FILE,
+                                                  VIR_DOMAIN_SAVE_PARAM_DXML, NULL };
+static const int qemuSaveParamTypes[] = { VIR_TYPED_PARAM_STRING,
+                                          VIR_TYPED_PARAM_STRING };
+
+/* The string parameter @name of @params (checked by virTypedParamsCheck:
+ * at most once, a string), borrowed; NULL when absent. */
+static const char *
+qemuSaveParamString(virTypedParameterPtr params, int nparams, const char *name)
+{
+    for (int i = 0; i < nparams; i++) {
+        if (g_str_equal(params[i].field, name))
+            return params[i].value.s;
+    }
+    return NULL;
+}
+
+int
+qemuDomainSaveParams(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                     unsigned int flags)
+{
+    const char *to;
+    const char *dxml;
+
+    virCheckFlags(VIR_DOMAIN_SAVE_BYPASS_CACHE | VIR_DOMAIN_SAVE_RUNNING |
+                      VIR_DOMAIN_SAVE_PAUSED,
+                  -1);
+    if (virTypedParamsCheck(params, nparams, qemuSaveParamNames, qemuSaveParamTypes) < 0)
+        return -1;
+    to = qemuSaveParamString(params, nparams, VIR_DOMAIN_SAVE_PARAM_FILE);
+    dxml = qemuSaveParamString(params, nparams, VIR_DOMAIN_SAVE_PARAM_DXML);
+    /* without a file it is a managed save, as libvirt's */
+    return qemuSaveEntry(dom, to, dxml, flags, to == NULL);
+}
+
 /*
  * Start @obj (locked, MODIFY job held, inactive) from the image @img:
  * QEMU loads its stream; events STARTED/RESTORED (and SUSPENDED/RESTORED
@@ -618,6 +654,23 @@ qemuDomainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml,
 cleanup:
     virDomainObjEndAPI(&obj);
     return ret;
+}
+
+int
+qemuDomainRestoreParams(virConnectPtr conn, virTypedParameterPtr params, int nparams,
+                        unsigned int flags)
+{
+    const char *from;
+
+    if (virTypedParamsCheck(params, nparams, qemuSaveParamNames, qemuSaveParamTypes) < 0)
+        return -1;
+    if (!(from = qemuSaveParamString(params, nparams, VIR_DOMAIN_SAVE_PARAM_FILE))) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s", "missing path to restore from");
+        return -1;
+    }
+    return qemuDomainRestoreFlags(
+        conn, from, qemuSaveParamString(params, nparams, VIR_DOMAIN_SAVE_PARAM_DXML),
+        flags);
 }
 
 int

@@ -892,6 +892,12 @@ qemuMonitorSendFileHandle(qemuMonitor *mon, const char *fdname, int fd, int time
 int
 qemuMonitorAddFd(qemuMonitor *mon, int fd, int timeout_ms, int *fdset)
 {
+    return qemuMonitorAddFdFull(mon, fd, timeout_ms, fdset, NULL);
+}
+
+int
+qemuMonitorAddFdFull(qemuMonitor *mon, int fd, int timeout_ms, int *fdset, int *qemufd)
+{
     g_autoptr(json_object) obj = json_object_new_object();
     g_autoptr(json_object) reply = NULL;
     json_object *ret = NULL;
@@ -912,6 +918,18 @@ qemuMonitorAddFd(qemuMonitor *mon, int fd, int timeout_ms, int *fdset)
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                        "missing or invalid 'fdset-id' in the reply to 'add-fd'");
         return -1;
+    }
+    if (qemufd) {
+        json_object *num = NULL;
+
+        if (!json_object_object_get_ex(ret, "fd", &num) ||
+            !json_object_is_type(num, json_type_int)) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "missing or invalid 'fd' in the reply to 'add-fd'");
+            qemuMonitorRemoveFdset(mon, json_object_get_int(id), timeout_ms);
+            return -1;
+        }
+        *qemufd = json_object_get_int(num);
     }
     *fdset = json_object_get_int(id);
     return 0;

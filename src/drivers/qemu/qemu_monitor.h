@@ -138,6 +138,12 @@ int qemuMonitorSendFileHandle(qemuMonitor *mon, const char *fdname, int fd,
  * qemuMonitorRemoveFdset closes QEMU's copy again (best effort: the
  * failure is only logged). */
 int qemuMonitorAddFd(qemuMonitor *mon, int fd, int timeout_ms, int *fdset);
+/* The same, and *@qemufd (when not NULL) is the number of QEMU's copy in
+ * QEMU's own process, for a command that takes only a path it opens
+ * itself (memsave, pmemsave): "/proc/self/fd/M" reopens the file as QEMU's
+ * user, without QEMU needing access to the directory the file is in. */
+int qemuMonitorAddFdFull(qemuMonitor *mon, int fd, int timeout_ms, int *fdset,
+                         int *qemufd);
 void qemuMonitorRemoveFdset(qemuMonitor *mon, int fdset, int timeout_ms);
 
 /* Wrappers, default deadline; 0 or -1 with an error reported. */

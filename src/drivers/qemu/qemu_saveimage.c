@@ -81,7 +81,8 @@ qemuSaveImageOpen(const char *path)
     ssize_t n;
 
     if ((img->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-        virReportSystemError(errno, "Failed to open domain image file '%s'", path);
+        /* libvirt's qemuDomainOpenFile text */
+        virReportSystemError(errno, "Failed to open file '%s'", path);
         return NULL;
     }
     if ((n = qemuSaveReadAll(img->fd, h, sizeof(*h))) < 0) {

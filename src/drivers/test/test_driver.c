@@ -1394,6 +1394,7 @@ const virHypervisorDriver testHypervisorDriver = {
     /* running guests: live changes (test_driver_live.c) */
     .domainSetMemoryFlags = testDomainSetMemoryFlags,
     .domainInjectNMI = testDomainInjectNMI,
+    .domainMemoryPeek = testDomainMemoryPeek,
     .domainSetLifecycleAction = testDomainSetLifecycleAction,
     .domainSendProcessSignal = testDomainSendProcessSignal,
     .domainGetHostname = testDomainGetHostname,

@@ -1,4 +1,4 @@
-/* test_driver_live.c: the test driver's live changes of a guest (memory, NMI), with libvirt 9.0's semantics */
+/* test_driver_live.c: the test driver's live changes of a guest (memory, NMI) and its memory peek, with libvirt 9.0's semantics */
 
 /*
  * Threads: as test_driver.c; each entry point holds one object lock and
@@ -99,4 +99,31 @@ testDomainInjectNMI(virDomainPtr dom, unsigned int flags)
         ret = 0;
     virDomainObjEndAPI(&obj);
     return ret;
+}
+
+int
+testDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size,
+                     void *buffer, unsigned int flags)
+{
+    virDomainObj *obj;
+    unsigned char b = (unsigned char)start;
+
+    virCheckFlags(VIR_MEMORY_VIRTUAL | VIR_MEMORY_PHYSICAL, -1);
+    if (flags != VIR_MEMORY_VIRTUAL && flags != VIR_MEMORY_PHYSICAL) {
+        virReportError(
+            VIR_ERR_INVALID_ARG, "%s",
+            "flags parameter must be VIR_MEMORY_VIRTUAL or VIR_MEMORY_PHYSICAL");
+        return -1;
+    }
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    if (testDomainObjCheckActive(obj) < 0) {
+        virDomainObjEndAPI(&obj);
+        return -1;
+    }
+    /* libvirt's test driver: no memory, the bytes count up from @start */
+    for (size_t i = 0; i < size; i++)
+        ((unsigned char *)buffer)[i] = b++;
+    virDomainObjEndAPI(&obj);
+    return 0;
 }

@@ -107,9 +107,12 @@ int testDomainObjCheckActive(virDomainObj *obj);
  * with an error reported. */
 const virDomainDef *testDomainObjGetOneDef(virDomainObj *obj, unsigned int flags);
 
-/* ---- test_driver_live.c: live changes (memory, NMI) -------------------- */
+/* ---- test_driver_live.c: live changes (memory, NMI), memory peek ------- */
 int testDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags);
 int testDomainInjectNMI(virDomainPtr dom, unsigned int flags);
+/* libvirt's: the bytes @start, @start+1, ... of a running domain */
+int testDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size,
+                         void *buffer, unsigned int flags);
 /* test_driver_power.c */
 int testDomainSetLifecycleAction(virDomainPtr dom, unsigned int type, unsigned int action,
                                  unsigned int flags);
