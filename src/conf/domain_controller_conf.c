@@ -281,6 +281,11 @@ virDomainControllerParseXML(xmlNodePtr node)
             }
             ctrl->masterStartport = (int)v;
         }
+        /* libvirt's parser: an ICH9 companion given no <master> gets its
+         * usual first port on the EHCI master (uhci1: 0, uhci2: 2, uhci3: 4) */
+        if (!sp && ctrl->model && g_str_has_prefix(ctrl->model, "ich9-uhci") &&
+            ctrl->model[9] >= '1' && ctrl->model[9] <= '3' && !ctrl->model[10])
+            ctrl->masterStartport = (ctrl->model[9] - '1') * 2;
     }
     if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
         parsePCIOptions(ctrl, model, target) < 0)

@@ -1353,6 +1353,15 @@ qemuDomainAssignAddresses(virDomainDef *def, const char *machine)
         !findController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0, "none"))
         assignUSBPorts(def);
 
+    /* an index no PCI controller has below the highest one: libvirt's
+     * address set has a bus for each, so a controller of the machine's
+     * default kind is added for it (pci-autoadd-idx) */
+    for (int idx = 1, max = maxControllerIndex(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI);
+         idx < max && idx < QEMU_PCI_MAX_BUSES; idx++) {
+        if (!findController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, idx, NULL))
+            appendController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, idx,
+                             q35 ? "pcie-root-port" : "pci-bridge");
+    }
     /* explicit addresses on buses that do not exist yet: q35 gets the
      * pcie-root-ports that make them exist (libvirt's dry-run growth) */
     if (q35) {
