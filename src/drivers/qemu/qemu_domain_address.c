@@ -1041,9 +1041,10 @@ addPCIBridges(virDomainDef *def, const char *machine)
 }
 
 /* The USB2 set of one index: EHCI master at function 7, companions uhciN
- * at function N-1 of the same slot (00:1d on q35 for index 0). */
+ * at function N-1 of the same slot (00:1d on q35 for index 0, slot @want
+ * of bus 0 when >= 0). */
 static int
-assignUSB2Group(virDomainDef *def, qemuPCIAddressSet *set, int idx, bool q35)
+assignUSB2Group(virDomainDef *def, qemuPCIAddressSet *set, int idx, bool q35, int want)
 {
     virDomainControllerDef *master =
         findController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, idx, "ich9-ehci1");
@@ -1054,6 +1055,8 @@ assignUSB2Group(virDomainDef *def, qemuPCIAddressSet *set, int idx, bool q35)
         !virDomainDeviceAddressIsEmptyPCI(&master->addr)) {
         bus = master->addr.bus;
         slot = master->addr.slot;
+    } else if (want >= 0) {
+        slot = (unsigned int)want;
     } else if (q35 && idx == 0 && !set->buses[0].functions[0x1d]) {
         slot = 0x1d;
     } else {
@@ -1220,8 +1223,23 @@ assignPass(virDomainDef *def, const char *machine, bool q35, int maxIdx)
         break;
     }
     if (q35 && findController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0, "ich9-ehci1") &&
-        assignUSB2Group(def, set, 0, true) < 0)
+        assignUSB2Group(def, set, 0, true, -1) < 0)
         return -1;
+    /* libvirt's Q35 rule: the other USB2 sets with an ich9-uhci1, in
+     * order, go where real hardware has them, 00:1d then 00:1a, when free */
+    for (size_t i = 0; q35 && i < def->ncontrollers; i++) {
+        virDomainControllerDef *c = def->controllers[i];
+        int want = !set->buses[0].functions[0x1d]   ? 0x1d
+                   : !set->buses[0].functions[0x1a] ? 0x1a
+                                                    : -1;
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_USB || c->idx == 0 ||
+            g_strcmp0(c->model, "ich9-uhci1") != 0 ||
+            c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE || want < 0)
+            continue;
+        if (assignUSB2Group(def, set, c->idx, true, want) < 0)
+            return -1;
+    }
     /* a dmi-to-pci-bridge goes where real hardware has it, 00:1e.0, when
      * that is free (libvirt) */
     for (size_t i = 0; q35 && i < def->ncontrollers; i++) {
@@ -1247,7 +1265,7 @@ assignPass(virDomainDef *def, const char *machine, bool q35, int maxIdx)
             continue;
         if (d->ctrl && d->ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_USB &&
             (isUSBCompanion(d->ctrl) || g_strcmp0(d->ctrl->model, "ich9-ehci1") == 0)) {
-            if (assignUSB2Group(def, set, d->ctrl->idx, q35) < 0)
+            if (assignUSB2Group(def, set, d->ctrl->idx, q35, -1) < 0)
                 return -1;
             continue;
         }
