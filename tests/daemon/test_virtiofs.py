@@ -14,7 +14,7 @@ import os
 
 import libvirt
 
-from vkdtest import Daemon, Skip, pid_alive, run_tests, test_guest_dir, virsh, wait_for, \
+from vkdtest import Daemon, Skip, VirshEvents, pid_alive, run_tests, test_guest_dir, virsh, wait_for, \
     wait_guest, write
 from vkdtest import console_whole_lines, quiet
 
@@ -255,6 +255,77 @@ def test_started_and_stopped():
         assert d.stop() == 0
 
 
+def test_hotplug():
+    """libvirt 9.0's virtiofs hotplug: a share attached to the running
+    virtiofs test guest (which had none) gets its virtiofsd, fs0 and
+    DEVICE_ADDED, and the guest mounts it and reads and writes; a 9p share
+    gets libvirt's refusal; the persistent definition gains the share too
+    (a second one with its target is refused); detach-device unplugs it:
+    DEVICE_REMOVED, the virtiofsd gone by its pid, nothing left; the
+    persistent one loses it."""
+    if not VFS_GUEST:
+        raise Skip("no virtiofs test guest (scripts/build-test-guest.sh)")
+    libvirt.registerErrorHandler(quiet, None)
+    d = Daemon()
+    os.chmod(d.root, 0o755)
+    d.start()
+    uri = d.uri()
+    log = os.path.join(d.root, "hg.log")
+    share = os.path.join(d.root, "share")
+    os.mkdir(share)
+    write(os.path.join(share, "host.txt"), "VIRTKIT-HOST-HOTPLUG\n")
+    ev = VirshEvents(uri, "--all")
+    try:
+        ev.sync(uri, "<domain type='qemu'><name>evsync</name><memory>65536</memory><os>"
+                "<type arch='x86_64' machine='q35'>hvm</type></os></domain>", d.root)
+        path = write(os.path.join(d.root, "hg.xml"),
+                     GUEST_XML % {"name": "hg", "guest": VFS_GUEST, "backing": SHARED,
+                                  "fs": "", "log": log})
+        virsh(uri, "define", path)
+        virsh(uri, "start", "hg")
+        wait_guest(lambda: console_lines(log, "GUEST-READY"), "GUEST-READY", 120, uri, "hg",
+                   log, d, cpu_budget=20)
+        assert virtiofsd_pids(d) == []
+        c = libvirt.open(uri)
+        dom = c.lookupByName("hg")
+        both = libvirt.VIR_DOMAIN_AFFECT_LIVE | libvirt.VIR_DOMAIN_AFFECT_CONFIG
+        expect_error(lambda: dom.attachDeviceFlags(
+            "<filesystem type='mount'><source dir='%s'/><target dir='p9'/></filesystem>"
+            % share, libvirt.VIR_DOMAIN_AFFECT_LIVE),
+            libvirt.VIR_ERR_OPERATION_UNSUPPORTED, VIR_FROM_QEMU,
+            "Operation not supported: only virtiofs filesystems can be hotplugged")
+        dom.attachDeviceFlags(fs_xml(share), both)
+        ev.wait_line(r"event 'device-added' for domain 'hg': fs0$", 30)
+        pids = virtiofsd_pids(d)
+        assert len(pids) == 1, pids
+        assert "<alias name='fs0'/>" in dom.XMLDesc(0)
+        assert "<target dir='hostshare'/>" in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+        expect_error(lambda: dom.attachDeviceFlags(fs_xml(share),
+                                                   libvirt.VIR_DOMAIN_AFFECT_CONFIG),
+                     libvirt.VIR_ERR_OPERATION_INVALID, VIR_FROM_QEMU,
+                     "Requested operation is not valid: Target already exists")
+        wait_guest(lambda: console_lines(log, "GUEST-VFS-WRITTEN") or
+                   console_lines(log, "GUEST-VFS-WRITE-FAILED") or
+                   console_lines(log, "GUEST-VFS-MOUNT-FAILED"), "the guest's share", 180,
+                   uri, "hg", log, d, cpu_budget=20)
+        assert console_lines(log, "GUEST-VFS-READ") == ["VIRTKIT-HOST-HOTPLUG"], \
+            open(log).read()
+        with open(os.path.join(share, "guest.txt")) as f:
+            assert f.read() == "VIRTKIT-GUEST-WROTE-VFS"
+
+        dom.detachDeviceFlags(fs_xml(share), both)
+        ev.wait_line(r"event 'device-removed' for domain 'hg': fs0$", 60)
+        wait_for(lambda: not pid_alive(pids[0]), "the unplugged share's virtiofsd gone", 30)
+        assert "<filesystem" not in dom.XMLDesc(0)
+        assert "<filesystem" not in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+        assert leftovers(d, "hg") == [], leftovers(d, "hg")
+        virsh(uri, "destroy", "hg")
+        virsh(uri, "undefine", "hg")
+    finally:
+        ev.close()
+        assert d.stop() == 0
+
+
 if __name__ == "__main__":
     if not os.access(VIRTIOFSD, os.X_OK):
         VFS_GUEST = None
@@ -276,4 +347,6 @@ if __name__ == "__main__":
          guard(test_guest_share)),
         ("a virtiofsd per share and per run, gone with the guest",
          guard(test_started_and_stopped)),
+        ("virtiofs hotplug: attach, the guest mounts it, detach; events",
+         guard(test_hotplug)),
     ])

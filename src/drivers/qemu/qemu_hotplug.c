@@ -966,6 +966,15 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
         } else if (strcmp(what, "memory") == 0) {
             if (qemuHotplugAttachMemoryConfig(newPersistent, mine) < 0)
                 goto endjob;
+        } else if (strcmp(what, "fs") == 0) {
+            if (qemuHotplugFindFS(newPersistent,
+                                  &(virDomainFSDef){ .dst = mine->fss[0]->dst }) >= 0) {
+                virReportError(VIR_ERR_OPERATION_INVALID, "%s", "Target already exists");
+                goto endjob;
+            }
+            qemuHotplugAppendFS(newPersistent, mine->fss[0]);
+            mine->fss[0] = NULL;
+            mine->nfss = 0;
         } else if (strcmp(what, "rng") == 0) {
             newPersistent->rngs =
                 g_renew(virDomainRNGDef *, newPersistent->rngs, newPersistent->nrngs + 2);
@@ -1043,6 +1052,26 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
         devDef->nchannels = 0;
         if (qemuHotplugAttachChannelLive(driver, obj, &chan) < 0) {
             virDomainChannelDefFree(chan);
+            goto endjob;
+        }
+    } else if (live && strcmp(what, "fs") == 0) {
+        g_autoptr(virDomainDef) check = virDomainDefCopy(live);
+        virDomainFSDef *fs = devDef->fss[0];
+
+        if (fs->fsdriver != VIR_DOMAIN_FS_DRIVER_VIRTIOFS) {
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                           "only virtiofs filesystems can be hotplugged");
+            goto endjob;
+        }
+        /* the driver's rules for the new share (shared memory), on the
+         * whole definition */
+        qemuHotplugAppendFS(check, virDomainFSDefCopy(fs));
+        if (qemuGluePostParse(driver, check) < 0)
+            goto endjob;
+        devDef->fss[0] = NULL;
+        devDef->nfss = 0;
+        if (qemuHotplugAttachFSLive(driver, obj, &fs) < 0) {
+            virDomainFSDefFree(fs);
             goto endjob;
         }
     } else if (live && strcmp(what, "rng") == 0) {
@@ -1186,6 +1215,15 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         } else if (devDef && strcmp(what, "rng") == 0) {
             if ((idx = qemuHotplugFindRNG(newPersistent, devDef->rngs[0], false)) < 0)
                 goto endjob;
+        } else if (devDef && strcmp(what, "fs") == 0) {
+            /* libvirt's virDomainFSIndexByName: the target only */
+            if ((idx = qemuHotplugFindFS(
+                     newPersistent, &(virDomainFSDef){ .dst = devDef->fss[0]->dst })) <
+                0) {
+                virReportError(VIR_ERR_DEVICE_MISSING, "%s",
+                               "no matching filesystem device was found");
+                goto endjob;
+            }
         } else if (devDef && strcmp(what, "memory") == 0) {
             if (qemuHotplugDetachMemoryConfig(newPersistent, devDef) < 0)
                 goto endjob;
@@ -1235,6 +1273,8 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
             virDomainDiskDefFree(qemuHotplugStealDisk(newPersistent, (size_t)idx));
         } else if (strcmp(what, "rng") == 0) {
             qemuHotplugRemoveRNG(newPersistent, (size_t)idx);
+        } else if (strcmp(what, "fs") == 0) {
+            qemuHotplugRemoveFS(newPersistent, (size_t)idx);
         } else if (strcmp(what, "input") == 0) {
             qemuHotplugRemoveInput(newPersistent, (size_t)idx);
         } else if (strcmp(what, "channel") == 0) {
@@ -1261,6 +1301,7 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
     if (live) {
         bool isNet = devDef && strcmp(what, "net") == 0;
         bool isRNG = devDef && strcmp(what, "rng") == 0;
+        bool isFS = devDef && strcmp(what, "fs") == 0;
         bool isMem = devDef && strcmp(what, "memory") == 0;
         bool isInput = devDef && strcmp(what, "input") == 0;
         bool isChannel = devDef && strcmp(what, "channel") == 0;
@@ -1280,6 +1321,8 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
                 isNet = true;
             if (idx < 0 && (idx = qemuHotplugFindRNGAlias(live, alias)) >= 0)
                 isRNG = true;
+            if (idx < 0 && (idx = qemuHotplugFindFSAlias(live, alias)) >= 0)
+                isFS = true;
             if (idx < 0 && (idx = qemuHotplugFindMemoryAlias(live, alias)) >= 0)
                 isMem = true;
             if (idx < 0 && (idx = qemuHotplugFindInputAlias(live, alias)) >= 0)
@@ -1316,6 +1359,12 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
         } else if (isRNG) {
             if ((idx = qemuHotplugFindRNG(live, devDef->rngs[0], true)) < 0)
                 goto endjob;
+        } else if (isFS) {
+            if ((idx = qemuHotplugFindFS(live, devDef->fss[0])) < 0) {
+                virReportError(VIR_ERR_DEVICE_MISSING, "%s",
+                               "matching filesystem not found");
+                goto endjob;
+            }
         } else if (isMem) {
             if ((idx = qemuHotplugFindMemoryLive(live, devDef->mems[0])) < 0)
                 goto endjob;
@@ -1358,6 +1407,7 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
             : isChannel ? qemuHotplugDetachChannelLive(driver, obj, (size_t)idx) < 0
             : isInput   ? qemuHotplugDetachInputLive(driver, obj, (size_t)idx) < 0
             : isRNG     ? qemuHotplugDetachRNGLive(driver, obj, (size_t)idx) < 0
+            : isFS      ? qemuHotplugDetachFSLive(driver, obj, (size_t)idx) < 0
             : isMem     ? qemuHotplugDetachMemoryLive(driver, obj, (size_t)idx) < 0
             : isNet     ? qemuHotplugDetachNetLive(driver, obj, (size_t)idx) < 0
                         : qemuHotplugDetachDiskLive(driver, obj, (size_t)idx) < 0)

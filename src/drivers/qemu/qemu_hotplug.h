@@ -180,6 +180,29 @@ int qemuHotplugUpdateMemoryConfig(virDomainDef *def, virDomainDef *devDef);
 int qemuHotplugUpdateMemoryLive(qemuDriver *driver, virDomainObj *obj,
                                 const virDomainMemoryDef *mem);
 
+/* ---- virtiofs shares (qemu_hotplug_fs.c); object locked, job held ---- */
+/* libvirt's virDomainFSDefFind (the target, the alias if given): the index
+ * or -1 (nothing reported). */
+ssize_t qemuHotplugFindFS(const virDomainDef *def, const virDomainFSDef *match);
+/* The share of @def whose device id is @alias, or -1 (nothing reported). */
+ssize_t qemuHotplugFindFSAlias(const virDomainDef *def, const char *alias);
+/* Free share @idx of @def and close the gap; append @fs (taken). */
+void qemuHotplugRemoveFS(virDomainDef *def, size_t idx);
+void qemuHotplugAppendFS(virDomainDef *def, virDomainFSDef *fs);
+/* Plug virtiofs share *@fsp in (libvirt's qemuDomainAttachFSDevice): the
+ * next PCI slot and fsN, its virtiofsd started, chardev-add of
+ * chr-vu-fsN, device_add of vhost-user-fs-pci; the share joins the live
+ * definition (*@fsp set to NULL), DEVICE_ADDED queued. Another driver:
+ * OPERATION_UNSUPPORTED "only virtiofs filesystems can be hotplugged". -1
+ * with nothing left (virtiofsd stopped, chardev removed). */
+int qemuHotplugAttachFSLive(qemuDriver *driver, virDomainObj *obj, virDomainFSDef **fsp);
+/* Unplug share @idx (qemuHotplugDeviceDel), then qemuHotplugRemoveFSLive
+ * once QEMU released it. 0 or -1 with an error. */
+int qemuHotplugDetachFSLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
+/* Share @idx, gone from the guest: chardev-remove, its virtiofsd stopped,
+ * out of the live definition, DEVICE_REMOVED queued, status saved. */
+void qemuHotplugRemoveFSLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
+
 /* ---- virtio RNG devices (qemu_hotplug_rng.c); object locked, job held -- */
 
 /* At start, on the live definition: each RNG's device id "rngI". */

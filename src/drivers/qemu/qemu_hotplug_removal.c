@@ -267,6 +267,10 @@ qemuHotplugRemoveDeviceAlias(qemuDriver *driver, virDomainObj *obj, const char *
         qemuHotplugRemoveRNGLive(driver, obj, (size_t)idx);
         return 0;
     }
+    if ((idx = qemuHotplugFindFSAlias(obj->def, alias)) >= 0) {
+        qemuHotplugRemoveFSLive(driver, obj, (size_t)idx);
+        return 0;
+    }
     if ((idx = qemuHotplugFindMemoryAlias(obj->def, alias)) >= 0) {
         qemuHotplugRemoveMemoryLive(driver, obj, (size_t)idx);
         return 0;
