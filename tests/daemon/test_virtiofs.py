@@ -135,10 +135,27 @@ def test_errors():
         expect_error(dom2.create, libvirt.VIR_ERR_INTERNAL_ERROR, VIR_FROM_QEMU,
                      "internal error: virtiofsd binary '%s' is not executable" % bad)
         assert dom2.info()[0] == libvirt.VIR_DOMAIN_SHUTOFF
+        # a virtiofsd that exits at once: libvirt's own words for it (libvirtd
+        # 9.0 says them when its check after the start sees the exit, else
+        # QEMU's "Failed to connect ... Connection refused"); virtkit waits
+        # for virtiofsd to say it is ready, so always the former
+        dies = write(os.path.join(d.root, "dies.sh"), "#!/bin/sh\necho dying >&2\nexit 3\n")
+        os.chmod(dies, 0o755)
+        dom3 = c.defineXML(base_xml % dict(base, name="dies", backing=SHARED,
+                                           fs=fs_xml(share, "<binary path='%s'/>" % dies)))
+        expect_error(dom3.create, libvirt.VIR_ERR_SYSTEM_ERROR, VIR_FROM_QEMU,
+                     "virtiofsd died unexpectedly: No such process")
+        assert dom3.info()[0] == libvirt.VIR_DOMAIN_SHUTOFF
         assert virtiofsd_pids(d) == []
         assert leftovers(d, "nosrc") == [] and leftovers(d, "nobin") == []
+        assert leftovers(d, "dies") == [] and not glob.glob(
+            os.path.join(d.dirs["state"], "qemu", "domain-*-dies")), leftovers(d, "dies")
+        with open(glob.glob(os.path.join(d.dirs["log"], "**", "dies-fs0-virtiofsd.log"),
+                            recursive=True)[0]) as f:
+            assert "dying" in f.read()
         dom.undefine()
         dom2.undefine()
+        dom3.undefine()
     finally:
         assert d.stop() == 0
 
