@@ -62,6 +62,20 @@ typedef enum {
     VIR_DOMAIN_TRISTATE_LAST
 } virDomainTristate;
 
+/* libvirt's virtio options: <driver iommu ats packed page_per_vq> of a
+ * virtio device (disk, interface, controller, filesystem, input,
+ * memballoon, rng, video), each a virDomainTristate switch (0: absent).
+ * Held by value; all zero when the device names none. */
+typedef struct {
+    int iommu;
+    int ats;
+    int packed;
+    int pagePerVq;
+} virDomainVirtioOptions;
+
+/* true when @v names any option */
+bool virDomainVirtioOptionsIsSet(const virDomainVirtioOptions *v);
+
 typedef enum {
     VIR_DOMAIN_OS_FIRMWARE_NONE = 0, /* no firmware= attribute */
     VIR_DOMAIN_OS_FIRMWARE_BIOS,
@@ -364,7 +378,8 @@ typedef struct {
     char *vendor;
     char *product;
     unsigned int rotationRate;
-    virDomainDeviceAddress addr; /* <address>; type NONE when absent */
+    virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
+    virDomainDeviceAddress addr;   /* <address>; type NONE when absent */
     /* Live only (status file, live XML): the block job that mirrors this
      * disk, libvirt's <mirror job=... ready=...> after <source>: a copy
      * (mirrorSrc: its destination file) or an active commit (mirrorSrc:
@@ -511,9 +526,10 @@ typedef struct {
      * plugs the interface in; NULL/0 otherwise, and in a copy) */
     int *tapfds;
     size_t ntapfds;
-    char *model;                 /* <model type=...>, e.g. "virtio"; may be NULL */
-    char *ifname;                /* <target dev=...>; may be NULL */
-    virDomainDeviceAddress addr; /* <address>; type NONE when absent */
+    char *model;                   /* <model type=...>, e.g. "virtio"; may be NULL */
+    char *ifname;                  /* <target dev=...>; may be NULL */
+    virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
+    virDomainDeviceAddress addr;   /* <address>; type NONE when absent */
     /* type network, live: the network port the QEMU driver made for this
      * interface (<source portid=...>, formatted unless INACTIVE) */
     bool hasPortid;
@@ -680,6 +696,7 @@ typedef struct {
     int threadPoolSize;                /* <binary><thread_pool size>; -1: absent */
     unsigned long long spaceHardLimit; /* bytes; 0: absent */
     unsigned long long spaceSoftLimit;
+    virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
     virDomainDeviceAddress addr;
     /* live only: the QEMU driver's device id (<alias name='fs0'/>), kept
      * in the status file */
@@ -698,8 +715,9 @@ typedef enum {
 } virDomainMemballoonModel;
 
 typedef struct {
-    int model;                   /* virDomainMemballoonModel */
-    virDomainDeviceAddress addr; /* <address>; type NONE when absent */
+    int model;                     /* virDomainMemballoonModel */
+    virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
+    virDomainDeviceAddress addr;   /* <address>; type NONE when absent */
 } virDomainMemballoonDef;
 
 typedef enum {
@@ -742,6 +760,7 @@ typedef struct {
     int ioeventfd;
     bool implicit; /* added by the parser for a device (never formatted): a
                           * driver's own defaults go before it, as in libvirt */
+    virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
     virDomainDeviceAddress addr;
 } virDomainControllerDef;
 
@@ -767,8 +786,9 @@ typedef struct {
 
 /* <rng model='virtio'><backend model='random'>PATH</backend></rng> */
 typedef struct {
-    char *model;   /* "virtio" (or its transitional variants) */
-    char *backend; /* the random device; NULL: QEMU's default */
+    char *model;                   /* "virtio" (or its transitional variants) */
+    char *backend;                 /* the random device; NULL: QEMU's default */
+    virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
     virDomainDeviceAddress addr;
     /* live only: the QEMU driver's device id (<alias name='rng0'/>; the
      * backend object is "obj" + alias), kept in the status file */
@@ -793,7 +813,8 @@ typedef enum {
 typedef struct {
     int type; /* virDomainInputType */
     int bus;  /* virDomainInputBus (libvirt's default: usb for a tablet, else ps2) */
-    virDomainDeviceAddress addr; /* virtio: PCI; usb: usb; NONE when absent */
+    virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
+    virDomainDeviceAddress addr;   /* virtio: PCI; usb: usb; NONE when absent */
     /* live only: the QEMU driver's device id (<alias name='input0'/>), kept
      * in the status file; "" when none (a fixed array: inputs are copied
      * by value) */
@@ -968,6 +989,7 @@ typedef struct {
     int vgamem;   /* qxl: KiB, else 0 */
     int heads;    /* 0: not given (only 'none' keeps it so) */
     bool primary; /* the first video device */
+    virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
     virDomainDeviceAddress addr;
 } virDomainVideoDef;
 

@@ -132,6 +132,18 @@ void virDomainDiskNetSourceFormat(GString *buf, int indent, const virDomainDiskD
                                   unsigned int flags);
 void virDomainDiskAuthFormat(GString *buf, int indent, const virStorageAuthDef *auth);
 
+/* Virtio options (domain_xml.c). Parse: <driver iommu ats packed
+ * page_per_vq> of @driver (may be NULL) into @v as libvirt's
+ * virDomainVirtioOptionsParseXML, its XML_ERROR for a bad value; -1 then.
+ * Format: those set, as " NAME='on|off'" in libvirt's order. CheckAbsent:
+ * libvirt's CONFIG_UNSUPPORTED for an option on a device that is not a
+ * virtio one; -1 then. */
+int virDomainVirtioOptionsParse(xmlNodePtr driver, virDomainVirtioOptions *v);
+void virDomainVirtioOptionsFormat(GString *buf, const virDomainVirtioOptions *v);
+int virDomainVirtioOptionsCheckAbsent(const virDomainVirtioOptions *v);
+/* The attribute names a <driver> with only virtio options carries */
+extern const char *const virDomainVirtioOptionsAttrs[];
+
 /* <devices> children into @def (domain_device_conf.c). */
 int virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
                           unsigned int flags, bool *failed);

@@ -311,7 +311,8 @@ virDomainControllerParseXML(xmlNodePtr node)
                 return NULL;
             }
         }
-        if (virDomainXMLPropUInt(driver, "iothread", &ctrl->iothread) < 0)
+        if (virDomainXMLPropUInt(driver, "iothread", &ctrl->iothread) < 0 ||
+            virDomainVirtioOptionsParse(driver, &ctrl->virtio) < 0)
             return NULL;
         /* libvirt's post-parse (XML_ERROR) */
         if (ctrl->iothread && !virDomainControllerIsVirtioSCSI(ctrl)) {

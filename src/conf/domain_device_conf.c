@@ -399,6 +399,8 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
                 return -1;
             }
         }
+        if (virDomainVirtioOptionsParse(driver, &disk->virtio) < 0)
+            return -1;
     }
 
     if (!(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE) && parseDiskMirror(disk, node) < 0)
@@ -621,7 +623,9 @@ parseMemballoon(virDomainDef *def, xmlNodePtr node)
     }
     def->memballoon = g_new0(virDomainMemballoonDef, 1);
     def->memballoon->model = val;
-    if (virDomainDeviceAddressParse(node, &def->memballoon->addr) < 0) {
+    if (virDomainDeviceAddressParse(node, &def->memballoon->addr) < 0 ||
+        virDomainVirtioOptionsParse(virDomainXMLChild(node, "driver"),
+                                    &def->memballoon->virtio) < 0) {
         g_clear_pointer(&def->memballoon, g_free);
         return -1;
     }
@@ -748,7 +752,8 @@ parseRNG(xmlNodePtr node, unsigned int flags)
         if (alias && (rng->alias = virDomainXMLProp(alias, "name")) && !*rng->alias)
             g_clear_pointer(&rng->alias, g_free);
     }
-    if (virDomainDeviceAddressParse(node, &rng->addr) < 0)
+    if (virDomainDeviceAddressParse(node, &rng->addr) < 0 ||
+        virDomainVirtioOptionsParse(virDomainXMLChild(node, "driver"), &rng->virtio) < 0)
         return NULL;
     return g_steal_pointer(&rng);
 }
@@ -918,7 +923,8 @@ static const virDomainXMLAttrRule diskAttrs[] = {
     { "", (const char *const[]){ "type", "device", NULL } },
     { "driver",
       (const char *const[]){ "name", "type", "cache", "io", "discard", "detect_zeroes",
-                             "ioeventfd", "event_idx", "iothread", NULL } },
+                             "ioeventfd", "event_idx", "iothread", "iommu", "ats",
+                             "packed", "page_per_vq", NULL } },
     { "source",
       (const char *const[]){ "file", "dev", "index", "pool", "volume", "protocol", "name",
                              "query", "tls", "tlsHostname", NULL } },
@@ -948,11 +954,10 @@ static const virDomainXMLAttrRule netAttrs[] = {
     { "model", (const char *const[]){ "type", NULL } },
     { "target", (const char *const[]){ "dev", "managed", NULL } },
     { "link", (const char *const[]){ "state", NULL } },
-    /* libvirt's virtio options (iommu, ats, packed, page_per_vq) are not
-     * carried: refused by name */
-    { "driver", (const char *const[]){ "name", "txmode", "ioeventfd", "event_idx",
-                                       "queues", "rx_queue_size", "tx_queue_size", "rss",
-                                       "rss_hash_report", NULL } },
+    { "driver",
+      (const char *const[]){ "name", "txmode", "ioeventfd", "event_idx", "queues",
+                             "rx_queue_size", "tx_queue_size", "rss", "rss_hash_report",
+                             "iommu", "ats", "packed", "page_per_vq", NULL } },
     { "driver/host", (const char *const[]){ "csum", "gso", "tso4", "tso6", "ecn", "ufo",
                                             "mrg_rxbuf", NULL } },
     { "driver/guest",
@@ -978,7 +983,8 @@ static const virDomainXMLAttrRule controllerAttrs[] = {
                                        "index", NULL } },
     { "master", (const char *const[]){ "startport", NULL } },
     { "driver", (const char *const[]){ "queues", "cmd_per_lun", "max_sectors",
-                                       "ioeventfd", "iothread", NULL } },
+                                       "ioeventfd", "iothread", "iommu", "ats", "packed",
+                                       "page_per_vq", NULL } },
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule channelAttrs[] = {
@@ -991,10 +997,12 @@ static const virDomainXMLAttrRule channelAttrs[] = {
 static const virDomainXMLAttrRule rngAttrs[] = {
     { "", (const char *const[]){ "model", NULL } },
     { "backend", (const char *const[]){ "model", NULL } },
+    { "driver", virDomainVirtioOptionsAttrs },
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule balloonAttrs[] = {
     { "", (const char *const[]){ "model", NULL } },
+    { "driver", virDomainVirtioOptionsAttrs },
     { NULL, NULL },
 };
 
@@ -1068,7 +1076,7 @@ static const char *const netChildren[] = {
 static const char *const chrChildren[] = {
     "source", "source/", "target", "target/", "target/model", NULL,
 };
-static const char *const balloonChildren[] = { "address", NULL };
+static const char *const balloonChildren[] = { "address", "driver", "driver/", NULL };
 static const char *const controllerChildren[] = {
     "model",   "model/", "target",  "target/", "target/node", "master",
     "master/", "driver", "driver/", "address", NULL,
@@ -1076,7 +1084,31 @@ static const char *const controllerChildren[] = {
 static const char *const channelChildren[] = {
     "source", "source/", "target", "target/", "address", NULL,
 };
-static const char *const rngChildren[] = { "backend", "backend/", "address", NULL };
+static const char *const rngChildren[] = { "backend", "backend/", "driver",
+                                           "driver/", "address",  NULL };
+
+/* libvirt's virDomainDefValidate rule for the devices that may be other
+ * than virtio: their virtio options only when they are */
+static int
+virtioOptionsValidate(const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->ndisks; i++) {
+        if (def->disks[i]->bus != VIR_DOMAIN_DISK_BUS_VIRTIO &&
+            virDomainVirtioOptionsCheckAbsent(&def->disks[i]->virtio) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < def->nnets; i++) {
+        if (!virDomainNetIsVirtioModel(def->nets[i]) &&
+            virDomainVirtioOptionsCheckAbsent(&def->nets[i]->virtio) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < def->nvideos; i++) {
+        if (!g_str_equal(def->videos[i]->type, "virtio") &&
+            virDomainVirtioOptionsCheckAbsent(&def->videos[i]->virtio) < 0)
+            return -1;
+    }
+    return 0;
+}
 
 int
 virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
@@ -1303,5 +1335,5 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         def->controllers = (virDomainControllerDef **)virDomainPtrArrayStealExact(
             g_steal_pointer(&ctrls));
     }
-    return 0;
+    return virtioOptionsValidate(def);
 }

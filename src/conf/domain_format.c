@@ -167,7 +167,8 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
     ctx->indent += 2;
     if (disk->driverName || disk->format != VIR_STORAGE_FORMAT_NONE ||
         disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT || disk->io || disk->discard ||
-        disk->detectZeroes || disk->ioeventfd || disk->eventIdx || disk->iothread) {
+        disk->detectZeroes || disk->ioeventfd || disk->eventIdx || disk->iothread ||
+        virDomainVirtioOptionsIsSet(&disk->virtio)) {
         lineStart(ctx, "<driver");
         attr(ctx->buf, "name", disk->driverName);
         if (disk->format != VIR_STORAGE_FORMAT_NONE)
@@ -187,6 +188,7 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
         if (disk->detectZeroes)
             attr(ctx->buf, "detect_zeroes",
                  virDomainDiskDetectZeroesNames[disk->detectZeroes]);
+        virDomainVirtioOptionsFormat(ctx->buf, &disk->virtio);
         g_string_append(ctx->buf, "/>\n");
     }
     if (disk->auth && !disk->authInSource)
@@ -335,7 +337,8 @@ formatController(fmtCtx *ctx, const virDomainControllerDef *c)
                    c->targetHotplug || c->targetNode >= 0);
     bool children = c->modelName || target || c->masterStartport >= 0 ||
                     c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE || c->iothread ||
-                    c->queues || c->cmdPerLun || c->maxSectors || c->ioeventfd;
+                    c->queues || c->cmdPerLun || c->maxSectors || c->ioeventfd ||
+                    virDomainVirtioOptionsIsSet(&c->virtio);
 
     lineStart(ctx, "<controller");
     attr(ctx->buf, "type", virDomainControllerTypeToString(c->type));
@@ -380,7 +383,8 @@ formatController(fmtCtx *ctx, const virDomainControllerDef *c)
     }
     if (c->masterStartport >= 0)
         line(ctx, "<master startport='%d'/>", c->masterStartport);
-    if (c->queues || c->cmdPerLun || c->maxSectors || c->ioeventfd || c->iothread) {
+    if (c->queues || c->cmdPerLun || c->maxSectors || c->ioeventfd || c->iothread ||
+        virDomainVirtioOptionsIsSet(&c->virtio)) {
         lineStart(ctx, "<driver");
         if (c->queues)
             g_string_append_printf(ctx->buf, " queues='%u'", c->queues);
@@ -392,6 +396,7 @@ formatController(fmtCtx *ctx, const virDomainControllerDef *c)
             attr(ctx->buf, "ioeventfd", virDomainTristateSwitchToString(c->ioeventfd));
         if (c->iothread)
             g_string_append_printf(ctx->buf, " iothread='%u'", c->iothread);
+        virDomainVirtioOptionsFormat(ctx->buf, &c->virtio);
         g_string_append(ctx->buf, "/>\n");
     }
     formatAddress(ctx, &c->addr);
@@ -532,11 +537,23 @@ formatGraphics(fmtCtx *ctx, const virDomainGraphicsDef *g, unsigned int flags)
     line(ctx, "</graphics>");
 }
 
+/* <driver/> holding only virtio options, when any is set */
+static void
+formatVirtioDriver(fmtCtx *ctx, const virDomainVirtioOptions *v)
+{
+    if (!virDomainVirtioOptionsIsSet(v))
+        return;
+    lineStart(ctx, "<driver");
+    virDomainVirtioOptionsFormat(ctx->buf, v);
+    g_string_append(ctx->buf, "/>\n");
+}
+
 static void
 formatVideo(fmtCtx *ctx, const virDomainVideoDef *v)
 {
     line(ctx, "<video>");
     ctx->indent += 2;
+    formatVirtioDriver(ctx, &v->virtio);
     lineStart(ctx, "<model");
     attr(ctx->buf, "type", v->type);
     if (v->ram)
@@ -571,6 +588,7 @@ formatRNG(fmtCtx *ctx, const virDomainRNGDef *r, unsigned int flags)
     } else {
         line(ctx, "<backend model='random'/>");
     }
+    formatVirtioDriver(ctx, &r->virtio);
     if (r->alias && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)) {
         lineStart(ctx, "<alias");
         attr(ctx->buf, "name", r->alias);
@@ -886,7 +904,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         const virDomainInputDef *in = &def->inputs[i];
         bool alias = in->alias[0] && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE);
 
-        if (in->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE && !alias) {
+        if (in->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE && !alias &&
+            !virDomainVirtioOptionsIsSet(&in->virtio)) {
             line(&ctx, "<input type='%s' bus='%s'/>",
                  virDomainInputTypeToString(in->type),
                  virDomainInputBusToString(in->bus));
@@ -895,6 +914,7 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         line(&ctx, "<input type='%s' bus='%s'>", virDomainInputTypeToString(in->type),
              virDomainInputBusToString(in->bus));
         ctx.indent += 2;
+        formatVirtioDriver(&ctx, &in->virtio);
         if (alias) {
             lineStart(&ctx, "<alias");
             attr(ctx.buf, "name", in->alias);
@@ -923,12 +943,14 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     if (def->memballoon) {
         const char *model = virDomainMemballoonModelNames[def->memballoon->model];
 
-        if (def->memballoon->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+        if (def->memballoon->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
+            !virDomainVirtioOptionsIsSet(&def->memballoon->virtio)) {
             line(&ctx, "<memballoon model='%s'/>", model);
         } else {
             line(&ctx, "<memballoon model='%s'>", model);
             ctx.indent += 2;
             formatAddress(&ctx, &def->memballoon->addr);
+            formatVirtioDriver(&ctx, &def->memballoon->virtio);
             ctx.indent -= 2;
             line(&ctx, "</memballoon>");
         }

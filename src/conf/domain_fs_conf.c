@@ -96,7 +96,8 @@ static const virDomainXMLAttrRule fsAttrs[] = {
     { "source", (const char *const[]){ "dir", "file", "dev", "name", "usage", "units",
                                        "socket", NULL } },
     { "target", (const char *const[]){ "dir", NULL } },
-    { "driver", (const char *const[]){ "type", "format", "wrpolicy", "queue", NULL } },
+    { "driver", (const char *const[]){ "type", "format", "wrpolicy", "queue", "iommu",
+                                       "ats", "packed", "page_per_vq", NULL } },
     { "binary", (const char *const[]){ "path", "xattr", NULL } },
     { "binary/cache", (const char *const[]){ "mode", NULL } },
     { "binary/sandbox", (const char *const[]){ "mode", NULL } },
@@ -348,6 +349,8 @@ virDomainFSParseXML(GPtrArray **fss, xmlNodePtr node, GPtrArray *unknown,
             }
             fs->format = g_steal_pointer(&format);
         }
+        if (virDomainVirtioOptionsParse(driver, &fs->virtio) < 0)
+            return -1;
     }
     if (fs->fsdriver == VIR_DOMAIN_FS_DRIVER_VIRTIOFS && fsParseBinary(fs, node) < 0)
         return -1;
@@ -459,15 +462,19 @@ virDomainFSFormat(GString *buf, int indent, const virDomainFSDef *fs, unsigned i
         g_string_append_printf(buf, " dmode='%04o'", fs->dmode);
     g_string_append(buf, ">\n");
 
-    if (fs->fsdriver) {
-        g_string_append_printf(buf, "%*s<driver type='%s'", in, "",
-                               driverNames[fs->fsdriver]);
-        if (fs->format)
-            fsAttr(buf, "format", fs->format);
-        if (fs->wrpolicy)
-            g_string_append_printf(buf, " wrpolicy='%s'", wrpolicyNames[fs->wrpolicy]);
-        if (fs->queueSize)
-            g_string_append_printf(buf, " queue='%llu'", fs->queueSize);
+    if (fs->fsdriver || virDomainVirtioOptionsIsSet(&fs->virtio)) {
+        g_string_append_printf(buf, "%*s<driver", in, "");
+        if (fs->fsdriver) {
+            g_string_append_printf(buf, " type='%s'", driverNames[fs->fsdriver]);
+            if (fs->format)
+                fsAttr(buf, "format", fs->format);
+            if (fs->wrpolicy)
+                g_string_append_printf(buf, " wrpolicy='%s'",
+                                       wrpolicyNames[fs->wrpolicy]);
+            if (fs->queueSize)
+                g_string_append_printf(buf, " queue='%llu'", fs->queueSize);
+        }
+        virDomainVirtioOptionsFormat(buf, &fs->virtio);
         g_string_append(buf, "/>\n");
     }
     if (virtiofs) {

@@ -94,7 +94,8 @@ parseInput(GArray *inputs, xmlNodePtr node, unsigned int flags)
         if (name && strlen(name) < sizeof(in.alias))
             g_strlcpy(in.alias, name, sizeof(in.alias));
     }
-    if (virDomainDeviceAddressParse(node, &in.addr) < 0)
+    if (virDomainDeviceAddressParse(node, &in.addr) < 0 ||
+        virDomainVirtioOptionsParse(virDomainXMLChild(node, "driver"), &in.virtio) < 0)
         return -1;
     g_array_append_val(inputs, in);
     return 0;
@@ -650,7 +651,8 @@ parseVideo(xmlNodePtr node, size_t nvideos)
                        "the domain");
         goto error;
     }
-    if (virDomainDeviceAddressParse(node, &v->addr) < 0)
+    if (virDomainDeviceAddressParse(node, &v->addr) < 0 ||
+        virDomainVirtioOptionsParse(virDomainXMLChild(node, "driver"), &v->virtio) < 0)
         goto error;
     return v;
 
@@ -664,6 +666,7 @@ error:
  * unknown, see virDomainDeviceCheckAttrs). */
 static const virDomainXMLAttrRule inputAttrs[] = {
     { "", (const char *const[]){ "type", "bus", NULL } },
+    { "driver", virDomainVirtioOptionsAttrs },
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule graphicsAttrs[] = {
@@ -693,10 +696,12 @@ static const virDomainXMLAttrRule eglAttrs[] = {
 static const virDomainXMLAttrRule videoAttrs[] = {
     { "model", (const char *const[]){ "type", "vram", "heads", "primary", "ram", "vram64",
                                       "vgamem", NULL } },
+    /* name (vhostuser) and vgaconf are not carried */
+    { "driver", virDomainVirtioOptionsAttrs },
     { NULL, NULL },
 };
 
-static const char *const inputChildren[] = { "address", NULL };
+static const char *const inputChildren[] = { "driver", "driver/", "address", NULL };
 static const char *const vncChildren[] = { "listen", "audio", NULL };
 static const char *const eglChildren[] = { "gl", NULL };
 static const char *const spiceChildren[] = { "listen", "image",     "jpeg",
@@ -704,7 +709,8 @@ static const char *const spiceChildren[] = { "listen", "image",     "jpeg",
                                              "mouse",  "clipboard", "filetransfer",
                                              "gl",     NULL };
 /* <model>'s <acceleration> and <resolution> are not carried */
-static const char *const videoChildren[] = { "model", "model/", "address", NULL };
+static const char *const videoChildren[] = { "driver", "driver/", "model",
+                                             "model/", "address", NULL };
 
 int
 virDomainInputParseXML(GArray **inputs, xmlNodePtr node, GPtrArray *unknown,

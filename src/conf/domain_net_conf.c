@@ -394,6 +394,10 @@ virDomainNetDriverParse(virDomainNetDef *net, xmlNodePtr node)
     virDomainNetDriver d = { 0 };
     xmlNodePtr sub;
 
+    /* libvirt reads the virtio options whatever the model (its validation
+     * then refuses them off virtio), the rest for virtio models only */
+    if (virDomainVirtioOptionsParse(driver, &net->virtio) < 0)
+        return -1;
     if (!driver || !virDomainNetIsVirtioModel(net))
         return 0;
     if (netPropEnum(driver, "name", netDriverNames, G_N_ELEMENTS(netDriverNames),
@@ -442,8 +446,15 @@ virDomainNetDriverFormat(GString *buf, int indent, const virDomainNetDef *net)
     g_autoptr(GString) host = g_string_new(NULL);
     g_autoptr(GString) guest = g_string_new(NULL);
 
-    if (!virDomainNetIsVirtioModel(net))
+    if (!virDomainNetIsVirtioModel(net)) {
+        /* only a definition the validation refuses gets here with options */
+        if (virDomainVirtioOptionsIsSet(&net->virtio)) {
+            g_string_append_printf(buf, "%*s<driver", indent, "");
+            virDomainVirtioOptionsFormat(buf, &net->virtio);
+            g_string_append(buf, "/>\n");
+        }
         return;
+    }
     if (d->name)
         g_string_append_printf(attrs, " name='%s'", netDriverNames[d->name]);
     if (d->txmode)
@@ -458,6 +469,7 @@ virDomainNetDriverFormat(GString *buf, int indent, const virDomainNetDef *net)
         g_string_append_printf(attrs, " tx_queue_size='%u'", d->txQueueSize);
     netSwitchAttr(attrs, "rss", d->rss);
     netSwitchAttr(attrs, "rss_hash_report", d->rssHashReport);
+    virDomainVirtioOptionsFormat(attrs, &net->virtio);
     for (int i = 0; i < VIR_DOMAIN_NET_HOST_LAST; i++)
         netSwitchAttr(host, virDomainNetHostOffloadNames[i], d->host[i]);
     for (int i = 0; i < VIR_DOMAIN_NET_GUEST_LAST; i++)

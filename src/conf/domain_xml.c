@@ -44,6 +44,94 @@ virDomainStrInList(const char *const *list, const char *str)
     return false;
 }
 
+/* ---- virtio options ---------------------------------------------------- */
+
+static const char *const virtioOptionNames[] = { "iommu", "ats", "packed",
+                                                 "page_per_vq" };
+
+const char *const virDomainVirtioOptionsAttrs[] = { "iommu", "ats", "packed",
+                                                    "page_per_vq", NULL };
+
+static int *
+virtioOptionSlot(virDomainVirtioOptions *v, size_t i)
+{
+    int *slots[] = { &v->iommu, &v->ats, &v->packed, &v->pagePerVq };
+
+    return slots[i];
+}
+
+bool
+virDomainVirtioOptionsIsSet(const virDomainVirtioOptions *v)
+{
+    return v->iommu || v->ats || v->packed || v->pagePerVq;
+}
+
+int
+virDomainVirtioOptionsParse(xmlNodePtr driver, virDomainVirtioOptions *v)
+{
+    virDomainVirtioOptions tmp = { 0 };
+
+    if (!driver)
+        return 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(virtioOptionNames); i++) {
+        g_autofree char *val = virDomainXMLProp(driver, virtioOptionNames[i]);
+
+        if (!val)
+            continue;
+        if (g_str_equal(val, "on")) {
+            *virtioOptionSlot(&tmp, i) = VIR_DOMAIN_TRISTATE_ON;
+        } else if (g_str_equal(val, "off")) {
+            *virtioOptionSlot(&tmp, i) = VIR_DOMAIN_TRISTATE_OFF;
+        } else {
+            virDomainXMLReportInvalidAttr(virtioOptionNames[i], driver, val);
+            return -1;
+        }
+    }
+    *v = tmp;
+    return 0;
+}
+
+void
+virDomainVirtioOptionsFormat(GString *buf, const virDomainVirtioOptions *v)
+{
+    virDomainVirtioOptions copy = *v;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(virtioOptionNames); i++) {
+        int val = *virtioOptionSlot(&copy, i);
+
+        if (val)
+            g_string_append_printf(buf, " %s='%s'", virtioOptionNames[i],
+                                   virDomainTristateSwitchToString(val));
+    }
+}
+
+int
+virDomainVirtioOptionsCheckAbsent(const virDomainVirtioOptions *v)
+{
+    /* libvirt's virDomainCheckVirtioOptionsAreAbsent, its words */
+    if (v->iommu) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "iommu driver option is only supported for virtio devices");
+        return -1;
+    }
+    if (v->ats) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "ats driver option is only supported for virtio devices");
+        return -1;
+    }
+    if (v->packed) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "packed driver option is only supported for virtio devices");
+        return -1;
+    }
+    if (v->pagePerVq) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "page_per_vq option is only supported for virtio devices");
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- XML helpers ------------------------------------------------------- */
 
 /*

@@ -162,6 +162,34 @@ qemuPCIAddrProps(const virDomainDef *def, const virDomainDeviceAddress *addr)
                            addr->slot);
 }
 
+static const char *const virtioOptionProps[] = { "iommu_platform", "ats", "packed",
+                                                 "page-per-vq" };
+
+void
+qemuVirtioOptionsKeyval(GString *dev, const virDomainVirtioOptions *v)
+{
+    const int vals[] = { v->iommu, v->ats, v->packed, v->pagePerVq };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(vals); i++) {
+        if (vals[i])
+            g_string_append_printf(dev, ",%s=%s", virtioOptionProps[i],
+                                   vals[i] == VIR_DOMAIN_TRISTATE_ON ? "on" : "off");
+    }
+}
+
+void
+qemuVirtioOptionsProps(json_object *props, const virDomainVirtioOptions *v)
+{
+    const int vals[] = { v->iommu, v->ats, v->packed, v->pagePerVq };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(vals); i++) {
+        if (vals[i])
+            json_object_object_add(
+                props, virtioOptionProps[i],
+                json_object_new_boolean(vals[i] == VIR_DOMAIN_TRISTATE_ON));
+    }
+}
+
 static void
 qemuDiskCacheFlags(int cache, bool *writeback, bool *direct, bool *noflush)
 {
@@ -426,10 +454,14 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
             disk->iothread ? g_strdup_printf(",iothread=iothread%u", disk->iothread)
                            : g_strdup("");
 
-        /* libvirt's order: iothread, ioeventfd, event_idx, then the address */
+        g_autoptr(GString) opts = g_string_new(NULL);
+
+        qemuVirtioOptionsKeyval(opts, &disk->virtio);
+        /* libvirt's order: the virtio options, iothread, ioeventfd,
+         * event_idx, then the address */
         dev = g_strdup_printf(
-            "virtio-blk-pci%s%s%s%s%s%s,drive=libvirt-%zu-format,id=%s", iothread,
-            disk->ioeventfd ? ",ioeventfd=" : "",
+            "virtio-blk-pci%s%s%s%s%s%s%s,drive=libvirt-%zu-format,id=%s", opts->str,
+            iothread, disk->ioeventfd ? ",ioeventfd=" : "",
             disk->ioeventfd ? virDomainTristateSwitchToString(disk->ioeventfd) : "",
             disk->eventIdx ? ",event_idx=" : "",
             disk->eventIdx ? virDomainTristateSwitchToString(disk->eventIdx) : "", pci, n,
@@ -714,12 +746,15 @@ qemuBuildControllers(GPtrArray *a, const virDomainDef *def)
         g_autofree char *addr = qemuPCIAddrProps(def, &c->addr);
 
         if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL) {
-            add(a, "-device");
+            g_autoptr(GString) dev = g_string_new("virtio-serial-pci");
+
+            qemuVirtioOptionsKeyval(dev, &c->virtio);
+            g_string_append_printf(dev, ",id=virtio-serial%d", c->idx);
             if (c->ports >= 0)
-                addf(a, "virtio-serial-pci,id=virtio-serial%d,max_ports=%d%s", c->idx,
-                     c->ports, addr);
-            else
-                addf(a, "virtio-serial-pci,id=virtio-serial%d%s", c->idx, addr);
+                g_string_append_printf(dev, ",max_ports=%d", c->ports);
+            g_string_append(dev, addr);
+            add(a, "-device");
+            add(a, dev->str);
         }
     }
     /* USB hubs (libvirt's hubN ids) before what plugs into them, a hub
@@ -1005,9 +1040,12 @@ qemuBuildFilesystems(GPtrArray *a, const virDomainDef *def, const char *libDir)
             g_string_append(opt, ",readonly=on");
         add(a, "-fsdev");
         add(a, opt->str);
+        g_autoptr(GString) dev = g_string_new(qemuFSDeviceModel(fs));
+
+        qemuVirtioOptionsKeyval(dev, &fs->virtio);
         add(a, "-device");
-        addf(a, "%s,id=%s,fsdev=fsdev-%s,mount_tag=%s%s", qemuFSDeviceModel(fs), alias,
-             alias, tag, pci);
+        addf(a, "%s,id=%s,fsdev=fsdev-%s,mount_tag=%s%s", dev->str, alias, alias, tag,
+             pci);
     }
 }
 
@@ -1023,8 +1061,11 @@ qemuBuildRNGs(GPtrArray *a, const virDomainDef *def)
 
         add(a, "-object");
         addf(a, "rng-random,id=obj%s,filename=%s", alias, path);
+        g_autoptr(GString) dev = g_string_new(qemuRNGModel(r));
+
+        qemuVirtioOptionsKeyval(dev, &r->virtio);
         add(a, "-device");
-        addf(a, "%s,rng=obj%s,id=%s%s", qemuRNGModel(r), alias, alias, pci);
+        addf(a, "%s,rng=obj%s,id=%s%s", dev->str, alias, alias, pci);
     }
 }
 
@@ -1056,12 +1097,14 @@ qemuBuildInputs(GPtrArray *a, const virDomainDef *def)
                 addf(a, "%s,id=input%zu,bus=usb.0,port=%s", usbDev[in->type], i, port);
         } else if (in->bus == VIR_DOMAIN_INPUT_BUS_VIRTIO) {
             g_autofree char *pci = qemuPCIAddrProps(def, &in->addr);
+            g_autoptr(GString) dev = g_string_new(virtioDev[in->type]);
 
+            qemuVirtioOptionsKeyval(dev, &in->virtio);
             add(a, "-device");
             if (in->alias[0])
-                addf(a, "%s,id=%s%s", virtioDev[in->type], in->alias, pci);
+                addf(a, "%s,id=%s%s", dev->str, in->alias, pci);
             else
-                addf(a, "%s,id=input%zu%s", virtioDev[in->type], i, pci);
+                addf(a, "%s,id=input%zu%s", dev->str, i, pci);
         }
     }
 }
@@ -1406,8 +1449,12 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
                                    ? qemuPCIAddrProps(def, &def->memballoon->addr)
                                    : g_strdup("");
 
+        g_autoptr(GString) dev = g_string_new("virtio-balloon-pci");
+
+        if (def->memballoon)
+            qemuVirtioOptionsKeyval(dev, &def->memballoon->virtio);
         add(a, "-device");
-        addf(a, "virtio-balloon-pci,id=balloon0%s", pci);
+        addf(a, "%s,id=balloon0%s", dev->str, pci);
     }
     qemuBuildRNGs(a, def);
     if (def->vmcoreinfo == VIR_DOMAIN_TRISTATE_ON) {

@@ -73,12 +73,19 @@ const char *qemuSoundDevice(const char *model);
 const char *qemuRNGModel(const virDomainRNGDef *rng);
 /* QEMU's device for an interface model, or NULL if there is none. */
 const char *qemuNetModel(const virDomainNetDef *net);
+/* libvirt's virtio options of a device (<driver iommu ats packed
+ * page_per_vq>) as QEMU's iommu_platform, ats, packed, page-per-vq, in that
+ * order, which libvirt puts right after the device's driver name: appended
+ * to @dev as ",NAME=on|off" (Keyval), or added to @props (Props). The same
+ * at start and hotplug. */
+void qemuVirtioOptionsKeyval(GString *dev, const virDomainVirtioOptions *v);
+void qemuVirtioOptionsProps(json_object *props, const virDomainVirtioOptions *v);
 /* The virtio-net properties of @net's <driver> in libvirt 9.0's order
- * (tx, ioeventfd, event_idx, the offloads, mq and vectors, queue sizes,
+ * (the virtio options, tx, ioeventfd, event_idx, the offloads, mq and vectors, queue sizes,
  * rss, hash), the same at start and hotplug: @props (room for
  * QEMU_NET_DEV_PROPS_MAX) filled, their number returned (0 for another
  * model). Names and strings are static. */
-#define QEMU_NET_DEV_PROPS_MAX 24
+#define QEMU_NET_DEV_PROPS_MAX 32
 typedef struct {
     const char *name;
     char type; /* 'b' a boolean (num 1 on, 0 off), 'u' num, 's' str */

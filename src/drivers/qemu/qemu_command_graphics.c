@@ -311,10 +311,14 @@ qemuBuildVideos(GPtrArray *a, const virDomainDef *def)
         if (g_str_equal(v->type, "none"))
             continue;
         add(a, "-device");
-        if (g_str_equal(v->type, "virtio"))
-            addf(a, "%s,id=video%zu,max_outputs=%d%s",
-                 v->primary ? "virtio-vga" : "virtio-gpu-pci", i, MAX(v->heads, 1), pci);
-        else if (g_str_equal(v->type, "vga"))
+        if (g_str_equal(v->type, "virtio")) {
+            g_autoptr(GString) dev =
+                g_string_new(v->primary ? "virtio-vga" : "virtio-gpu-pci");
+
+            qemuVirtioOptionsKeyval(dev, &v->virtio);
+            addf(a, "%s,id=video%zu,max_outputs=%d%s", dev->str, i, MAX(v->heads, 1),
+                 pci);
+        } else if (g_str_equal(v->type, "vga"))
             addf(a, "VGA,id=video%zu,vgamem_mb=%d%s", i, MAX(v->vram / 1024, 1), pci);
         else if (g_str_equal(v->type, "qxl"))
             addf(a,

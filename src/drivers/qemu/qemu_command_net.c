@@ -95,6 +95,10 @@ qemuNetDeviceProps(const virDomainNetDef *net, qemuNetDevProp *props)
 
     if (!virDomainNetIsVirtioModel(net))
         return 0;
+    netSwitchProp(props, &n, "iommu_platform", net->virtio.iommu);
+    netSwitchProp(props, &n, "ats", net->virtio.ats);
+    netSwitchProp(props, &n, "packed", net->virtio.packed);
+    netSwitchProp(props, &n, "page-per-vq", net->virtio.pagePerVq);
     if (d->txmode)
         netProp(props, &n, "tx", 's', 0, d->txmode == 1 ? "bh" : "timer");
     netSwitchProp(props, &n, "ioeventfd", d->ioeventfd);

@@ -73,6 +73,8 @@ qemuSCSIControllerProps(const virDomainDef *def, const virDomainControllerDef *c
 
     json_object_object_add(props, "driver",
                            json_object_new_string(qemuSCSIControllerDevice(c->model)));
+    if (virDomainControllerIsVirtioSCSI(c))
+        qemuVirtioOptionsProps(props, &c->virtio);
     /* libvirt's order: iothread, id, num_queues, cmd_per_lun, max_sectors,
      * ioeventfd, then the address */
     if (virDomainControllerIsVirtioSCSI(c) && c->iothread) {

@@ -508,8 +508,10 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
     json_object_object_add(fmt, "file", json_object_new_string(storage));
 
     dev = scsi ? qemuSCSIDiskProps(obj->def, disk, format, 0) : json_object_new_object();
-    if (!scsi)
+    if (!scsi) {
         json_object_object_add(dev, "driver", json_object_new_string("virtio-blk-pci"));
+        qemuVirtioOptionsProps(dev, &disk->virtio);
+    }
     if (disk->ioeventfd)
         json_object_object_add(
             dev, "ioeventfd",

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "domain_event.h"
+#include "qemu_command.h"
 #include "qemu_domain_address.h"
 #include "qemu_driver_priv.h"
 #include "qemu_hotplug.h"
@@ -205,6 +206,7 @@ qemuHotplugAttachInputLive(qemuDriver *driver, virDomainObj *obj, virDomainInput
         bus = qemuDomainPCIBusName(obj->def, addr.bus);
         slot = g_strdup_printf("0x%x", addr.slot);
         json_object_object_add(dev, "driver", json_object_new_string(model));
+        qemuVirtioOptionsProps(dev, &in->virtio);
         json_object_object_add(dev, "id", json_object_new_string(alias));
         json_object_object_add(dev, "bus", json_object_new_string(bus));
         json_object_object_add(dev, "addr", json_object_new_string(slot));

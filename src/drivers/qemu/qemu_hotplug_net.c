@@ -447,6 +447,11 @@ qemuHotplugUpdateNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx,
                        "cannot modify network device alias");
         return -1;
     }
+    if (memcmp(&net->virtio, &newNet->virtio, sizeof(net->virtio)) != 0) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "cannot modify virtio network device driver options");
+        return -1;
+    }
     if (net->type == newNet->type) {
         if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK)
             bridgeChange = g_strcmp0(net->network, newNet->network) != 0;

@@ -146,6 +146,7 @@ qemuHotplugAttachRNGLive(qemuDriver *driver, virDomainObj *obj, virDomainRNGDef 
     slot = g_strdup_printf("0x%x", addr.slot);
     dev = json_object_new_object();
     json_object_object_add(dev, "driver", json_object_new_string(model));
+    qemuVirtioOptionsProps(dev, &rng->virtio);
     json_object_object_add(dev, "rng", json_object_new_string(objId));
     json_object_object_add(dev, "id", json_object_new_string(alias));
     json_object_object_add(dev, "bus", json_object_new_string(bus));
