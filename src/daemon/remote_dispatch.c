@@ -653,6 +653,8 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, vkdDispatchEventDeregisterAny, P),
     ENTRY(CONNECT_DOMAIN_EVENT_REGISTER_ANY, vkdDispatchEventRegisterLegacy, P),
     ENTRY(CONNECT_DOMAIN_EVENT_DEREGISTER_ANY, vkdDispatchEventDeregisterLegacy, P),
+    ENTRY(CONNECT_DOMAIN_EVENT_REGISTER, vkdDispatchEventRegisterLifecycle, P),
+    ENTRY(CONNECT_DOMAIN_EVENT_DEREGISTER, vkdDispatchEventDeregisterLifecycle, P),
     ENTRY(CONNECT_NETWORK_EVENT_REGISTER_ANY, vkdDispatchNetworkEventRegisterAny, P),
     ENTRY(CONNECT_NETWORK_EVENT_DEREGISTER_ANY, vkdDispatchNetworkEventDeregisterAny, P),
     ENTRY(CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY, vkdDispatchStoragePoolEventRegisterAny,

@@ -637,9 +637,14 @@ vkdEventFindLegacy(vkdDispatchClient *dc, int eventID)
     return false;
 }
 
+/* Register @eventID for the client (optionally only @filter's events).
+ * @legacy: the legacy MESSAGE procedures are sent (105, 167); @unique: a
+ * second legacy registration of the same ID is refused (167; libvirtd's
+ * 105 takes any number, each relayed on its own). The remote callback ID,
+ * or -1 with an error reported. */
 static int
 vkdEventRegister(vkdCall *call, int eventID, const remote_nonnull_domain *filter,
-                 bool legacy)
+                 bool legacy, bool unique)
 {
     virConnectDomainEventGenericCallback cb;
     g_autoptr(virDomain) dom = NULL;
@@ -654,7 +659,7 @@ vkdEventRegister(vkdCall *call, int eventID, const remote_nonnull_domain *filter
     }
     cb = vkdEventRelays[eventID];
 
-    if (legacy) {
+    if (legacy && unique) {
         bool dup;
 
         g_mutex_lock(&call->dc->lock);
@@ -697,7 +702,7 @@ vkdEventRegister(vkdCall *call, int eventID, const remote_nonnull_domain *filter
     }
     reg->localID = localID;
     g_mutex_lock(&call->dc->lock);
-    if (legacy && vkdEventFindLegacy(call->dc, eventID)) {
+    if (legacy && unique && vkdEventFindLegacy(call->dc, eventID)) {
         /* A concurrent legacy registration of the same event won. */
         g_mutex_unlock(&call->dc->lock);
         virConnectDomainEventDeregisterAny(call->conn, localID);
@@ -716,10 +721,33 @@ vkdEventRegister(vkdCall *call, int eventID, const remote_nonnull_domain *filter
     return remoteID;
 }
 
-/* Remove and deregister the registration matching (@remoteID) or
- * (@legacy, @eventID). 0, or -1 with an error reported. */
+/* How vkdEventDeregister picks the registration to drop. */
+typedef enum {
+    VKD_EVENT_MATCH_ID,        /* 317: the callback ID */
+    VKD_EVENT_MATCH_LEGACY,    /* 168: the legacy registration of an event ID */
+    VKD_EVENT_MATCH_LIFECYCLE, /* 106: the first lifecycle one, of any form */
+} vkdEventMatch;
+
+static bool
+vkdEventMatches(const vkdEventReg *r, vkdEventMatch how, int remoteID, int eventID)
+{
+    if (r->kind != VKD_EVENT_DOMAIN)
+        return false;
+    switch (how) {
+    case VKD_EVENT_MATCH_ID:
+        return !r->legacy && r->remoteID == remoteID;
+    case VKD_EVENT_MATCH_LEGACY:
+        return r->legacy && r->eventID == eventID;
+    case VKD_EVENT_MATCH_LIFECYCLE:
+        return r->eventID == VIR_DOMAIN_EVENT_ID_LIFECYCLE;
+    }
+    return false;
+}
+
+/* Remove and deregister the registration @how picks (@remoteID or
+ * @eventID). 0, or -1 with an error reported. */
 static int
-vkdEventDeregister(vkdCall *call, int remoteID, bool legacy, int eventID)
+vkdEventDeregister(vkdCall *call, vkdEventMatch how, int remoteID, int eventID)
 {
     vkdEventReg *found = NULL;
     int localID;
@@ -728,9 +756,7 @@ vkdEventDeregister(vkdCall *call, int remoteID, bool legacy, int eventID)
     for (guint i = 0; i < call->dc->events->len; i++) {
         vkdEventReg *r = g_ptr_array_index(call->dc->events, i);
 
-        if (r->kind == VKD_EVENT_DOMAIN &&
-            (legacy ? (r->legacy && r->eventID == eventID)
-                    : (!r->legacy && r->remoteID == remoteID))) {
+        if (vkdEventMatches(r, how, remoteID, eventID)) {
             found = r;
             g_ptr_array_remove_index(call->dc->events, i);
             break;
@@ -739,7 +765,11 @@ vkdEventDeregister(vkdCall *call, int remoteID, bool legacy, int eventID)
     g_mutex_unlock(&call->dc->lock);
 
     if (!found) {
-        if (legacy)
+        if (how == VKD_EVENT_MATCH_LIFECYCLE)
+            /* libvirtd 9.0's words and code for 106 */
+            virReportError(VIR_ERR_INTERNAL_ERROR, "domain event %d not registered",
+                           VIR_DOMAIN_EVENT_ID_LIFECYCLE);
+        else if (how == VKD_EVENT_MATCH_LEGACY)
             virReportError(VIR_ERR_RPC, "domain event %d not registered", eventID);
         else
             virReportError(VIR_ERR_RPC, "No registered callback ID %d", remoteID);
@@ -772,7 +802,7 @@ VKD_HANDLER(vkdDispatchEventRegisterAny)
 {
     remote_connect_domain_event_callback_register_any_args *a = args;
     remote_connect_domain_event_callback_register_any_ret *r = ret;
-    int id = vkdEventRegister(call, a->eventID, a->dom, false);
+    int id = vkdEventRegister(call, a->eventID, a->dom, false, false);
 
     if (id < 0)
         return -1;
@@ -784,21 +814,40 @@ VKD_HANDLER(vkdDispatchEventDeregisterAny)
 {
     remote_connect_domain_event_callback_deregister_any_args *a = args;
 
-    return vkdEventDeregister(call, a->callbackID, false, -1);
+    return vkdEventDeregister(call, VKD_EVENT_MATCH_ID, a->callbackID, -1);
 }
 
 VKD_HANDLER(vkdDispatchEventRegisterLegacy)
 {
     remote_connect_domain_event_register_any_args *a = args;
 
-    return vkdEventRegister(call, a->eventID, NULL, true) < 0 ? -1 : 0;
+    return vkdEventRegister(call, a->eventID, NULL, true, true) < 0 ? -1 : 0;
 }
 
 VKD_HANDLER(vkdDispatchEventDeregisterLegacy)
 {
     remote_connect_domain_event_deregister_any_args *a = args;
 
-    return vkdEventDeregister(call, -1, true, a->eventID);
+    return vkdEventDeregister(call, VKD_EVENT_MATCH_LEGACY, -1, a->eventID);
+}
+
+/* 105/106: virConnectDomainEventRegister of a client whose server said 0
+ * to feature 14 (REMOTE_EVENT_CALLBACK). As libvirtd: every 105 is one
+ * more lifecycle registration, relayed as the legacy message (107); 106
+ * drops the first lifecycle registration the client has, whichever
+ * procedure made it. The reply's cb_registered stays 0 (libvirt's clients
+ * read no reply body). */
+VKD_HANDLER(vkdDispatchEventRegisterLifecycle)
+{
+    return vkdEventRegister(call, VIR_DOMAIN_EVENT_ID_LIFECYCLE, NULL, true, false) < 0
+               ? -1
+               : 0;
+}
+
+VKD_HANDLER(vkdDispatchEventDeregisterLifecycle)
+{
+    return vkdEventDeregister(call, VKD_EVENT_MATCH_LIFECYCLE, -1,
+                              VIR_DOMAIN_EVENT_ID_LIFECYCLE);
 }
 
 /* ---- close callback (360/361) --------------------------------------------- */

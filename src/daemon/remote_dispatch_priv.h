@@ -120,6 +120,8 @@ VKD_HANDLER(vkdDispatchEventRegisterAny);              /* 316 */
 VKD_HANDLER(vkdDispatchEventDeregisterAny);            /* 317 */
 VKD_HANDLER(vkdDispatchEventRegisterLegacy);           /* 167 */
 VKD_HANDLER(vkdDispatchEventDeregisterLegacy);         /* 168 */
+VKD_HANDLER(vkdDispatchEventRegisterLifecycle);        /* 105 */
+VKD_HANDLER(vkdDispatchEventDeregisterLifecycle);      /* 106 */
 VKD_HANDLER(vkdDispatchCloseCallbackRegister);         /* 360 */
 VKD_HANDLER(vkdDispatchCloseCallbackUnregister);       /* 361 */
 VKD_HANDLER(vkdDispatchNetworkEventRegisterAny);       /* 313 */

@@ -859,10 +859,12 @@ remoteNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel)
  * One server-side registration per eventID, without a domain filter, shared
  * by every local callback for that eventID; the local state filters by
  * domain. So each server event is queued once and reaches exactly the
- * matching local callbacks. Called with regLock held.
+ * matching local callbacks. @legacyApi: virConnectDomainEventRegister's,
+ * which uses 105/106 where the server lacks feature 14 (167/168 are the
+ * Any form's), as libvirt's client. Called with regLock held.
  */
 static int
-remoteEventServerAdd(virConnectPtr conn, remotePrivate *priv, int eventID)
+remoteEventServerAdd(virConnectPtr conn, remotePrivate *priv, int eventID, bool legacyApi)
 {
     if (priv->localCount[eventID]++ > 0)
         return 0;
@@ -876,6 +878,12 @@ remoteEventServerAdd(virConnectPtr conn, remotePrivate *priv, int eventID)
         if (remoteCallConnectDomainEventCallbackRegisterAny(conn, &args, &ret) < 0)
             goto error;
         priv->remoteID[eventID] = ret.callbackID;
+    } else if (legacyApi) {
+        /* as libvirt's client: virConnectDomainEventRegister's own 105 */
+        remote_connect_domain_event_register_ret ret = { 0 };
+
+        if (remoteCallConnectDomainEventRegister(conn, &ret) < 0)
+            goto error;
     } else {
         remote_connect_domain_event_register_any_args args = { .eventID = eventID };
 
@@ -890,7 +898,8 @@ error:
 }
 
 static int
-remoteEventServerRemove(virConnectPtr conn, remotePrivate *priv, int eventID)
+remoteEventServerRemove(virConnectPtr conn, remotePrivate *priv, int eventID,
+                        bool legacyApi)
 {
     int rc;
 
@@ -903,6 +912,10 @@ remoteEventServerRemove(virConnectPtr conn, remotePrivate *priv, int eventID)
 
         rc = remoteCallConnectDomainEventCallbackDeregisterAny(conn, &args);
         priv->remoteID[eventID] = -1;
+    } else if (legacyApi) {
+        remote_connect_domain_event_deregister_ret ret = { 0 };
+
+        rc = remoteCallConnectDomainEventDeregister(conn, &ret);
     } else {
         remote_connect_domain_event_deregister_any_args args = { .eventID = eventID };
 
@@ -926,7 +939,7 @@ remoteConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int ev
     g_mutex_lock(&priv->regLock);
     /* Server first: if it refuses, nothing local exists and the caller
      * keeps @opaque (libvirt's contract on failure). */
-    if (remoteEventServerAdd(conn, priv, eventID) < 0) {
+    if (remoteEventServerAdd(conn, priv, eventID, false) < 0) {
         localID = -1;
         goto cleanup;
     }
@@ -935,7 +948,7 @@ remoteConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int ev
     if (localID < 0) {
         virErrorPtr saved = NULL;
         virErrorPreserveLast(&saved);
-        remoteEventServerRemove(conn, priv, eventID);
+        remoteEventServerRemove(conn, priv, eventID, false);
         virErrorRestore(&saved);
         goto cleanup;
     }
@@ -965,7 +978,7 @@ remoteConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
     if (virObjectEventStateDeregisterID(conn, priv->events, callbackID) < 0)
         goto cleanup;
     g_hash_table_remove(priv->localToEvent, GINT_TO_POINTER(callbackID));
-    rc = remoteEventServerRemove(conn, priv, eventID);
+    rc = remoteEventServerRemove(conn, priv, eventID, false);
 cleanup:
     g_mutex_unlock(&priv->regLock);
     return rc;
@@ -979,12 +992,12 @@ remoteConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallba
     int rc = -1;
 
     g_mutex_lock(&priv->regLock);
-    if (remoteEventServerAdd(conn, priv, VIR_DOMAIN_EVENT_ID_LIFECYCLE) < 0)
+    if (remoteEventServerAdd(conn, priv, VIR_DOMAIN_EVENT_ID_LIFECYCLE, true) < 0)
         goto cleanup;
     if (virDomainEventStateRegister(conn, priv->events, cb, opaque, freecb) < 0) {
         virErrorPtr saved = NULL;
         virErrorPreserveLast(&saved);
-        remoteEventServerRemove(conn, priv, VIR_DOMAIN_EVENT_ID_LIFECYCLE);
+        remoteEventServerRemove(conn, priv, VIR_DOMAIN_EVENT_ID_LIFECYCLE, true);
         virErrorRestore(&saved);
         goto cleanup;
     }
@@ -1005,7 +1018,7 @@ remoteConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCall
     if (virDomainEventStateDeregister(conn, priv->events, cb) < 0)
         goto cleanup;
     priv->legacyCount--;
-    rc = remoteEventServerRemove(conn, priv, VIR_DOMAIN_EVENT_ID_LIFECYCLE);
+    rc = remoteEventServerRemove(conn, priv, VIR_DOMAIN_EVENT_ID_LIFECYCLE, true);
 cleanup:
     g_mutex_unlock(&priv->regLock);
     return rc;
