@@ -518,6 +518,14 @@ int virDomainGetAutostart(virDomainPtr domain, int *autostart);
 int virDomainSetAutostart(virDomainPtr domain, int autostart);
 int virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
 int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel);
+int virDomainGetSecurityLabelList(virDomainPtr domain, virSecurityLabelPtr *seclabels);
+
+typedef enum {
+    VIR_DOMAIN_MESSAGE_DEPRECATION = (1 << 0),
+    VIR_DOMAIN_MESSAGE_TAINTING = (1 << 1),
+} virDomainMessageType;
+
+int virDomainGetMessages(virDomainPtr domain, char ***msgs, unsigned int flags);
 
 /* Scheduler parameters (libvirt-domain.h) */
 #define VIR_DOMAIN_SCHEDULER_CPU_SHARES "cpu_shares"

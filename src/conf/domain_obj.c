@@ -62,6 +62,8 @@ virDomainObjUnref(virDomainObj *obj)
     virDomainDefFree(obj->newDef);
     virDomainMomentObjListFree(obj->snapshots);
     virDomainMomentObjListFree(obj->checkpoints);
+    if (obj->deprecations)
+        g_ptr_array_unref(obj->deprecations);
     g_cond_clear(&obj->jobCond);
     g_mutex_clear(&obj->lock);
     g_free(obj);

@@ -74,6 +74,12 @@ struct _virDomainObj {
     struct _virDomainMomentObjList *snapshots;
     struct _virDomainMomentObjList *checkpoints;
 
+    /* What the driver recorded about the current run (domain_messages.h):
+     * a bit per virDomainTaintFlags, and "deprecated configuration"
+     * texts (NULL until the first); both cleared when the run ends. */
+    unsigned int taint;
+    GPtrArray *deprecations;
+
     void *privateData; /* driver-private, freed with privateDataFree */
     GDestroyNotify privateDataFree;
 };

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domain_status.h"
+#include "domain_messages.h"
 #include "domain_conf_priv.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -24,6 +25,7 @@ virDomainStatusFormat(virDomainObj *obj, const virDomainStatusCallbacks *cb)
     g_string_append_printf(buf, "<domstatus state='%s' reason='%s' pid='%lld'>\n",
                            state ? state : "nostate", reason ? reason : "unknown",
                            (long long)obj->pid);
+    virDomainObjFormatMessages(buf, obj, 2);
     if (cb && cb->format)
         cb->format(buf, obj, cb->opaque);
     virDomainDefFormatBuf(buf, obj->def, VIR_DOMAIN_DEF_FORMAT_STATUS, 2);
@@ -90,7 +92,8 @@ statusParseDoc(xmlDocPtr doc, const virDomainStatusCallbacks *cb)
     obj->state = st;
     obj->reason = rs;
     obj->pid = (pid_t)pidval;
-    if (cb && cb->parse && cb->parse(root, obj, cb->opaque) < 0) {
+    if (virDomainMessagesParse(root, &obj->taint, &obj->deprecations) < 0 ||
+        (cb && cb->parse && cb->parse(root, obj, cb->opaque) < 0)) {
         virDomainObjUnref(obj);
         return NULL;
     }

@@ -8,6 +8,8 @@
  * Layout (libvirt's, facts/lifecycle.md §8):
  *
  *   <domstatus state='running' reason='booted' pid='1234'>
+ *     <taint flag='custom-monitor'/>...<deprecation>...</deprecation>...
+ *                       (domain_messages.h)
  *     ...driver-private children (the format callback)...
  *     <domain type='qemu' id='1'>...the live definition...</domain>
  *   </domstatus>

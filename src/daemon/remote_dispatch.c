@@ -568,6 +568,8 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_RESTORE_PARAMS, vkdDispatchDomainRestoreParams, 0),
     ENTRY(DOMAIN_BLOCK_PEEK, vkdDispatchDomainBlockPeek, 0),
     ENTRY(DOMAIN_MEMORY_PEEK, vkdDispatchDomainMemoryPeek, 0),
+    ENTRY(DOMAIN_GET_SECURITY_LABEL_LIST, vkdDispatchGetSecurityLabelList, P),
+    ENTRY(DOMAIN_GET_MESSAGES, vkdDispatchGetMessages, 0),
     ENTRY(DOMAIN_GET_SCHEDULER_TYPE, vkdDispatchGetSchedulerType, 0),
     ENTRY(DOMAIN_GET_SCHEDULER_PARAMETERS, vkdDispatchGetSchedulerParameters, 0),
     ENTRY(DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS, vkdDispatchGetSchedulerParametersFlags,

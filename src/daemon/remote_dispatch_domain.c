@@ -158,3 +158,63 @@ VKD_HANDLER(vkdDispatchDomainMemoryPeek)
     r->buffer_val = g_steal_pointer(&buf);
     return 0;
 }
+
+/* As libvirtd 9.0: a failure of the call itself is not an error reply but
+ * a reply with ret -1 and no labels (the client then fails with no
+ * error of its own); a bad handle or connection is. */
+VKD_HANDLER(vkdDispatchGetSecurityLabelList)
+{
+    remote_domain_get_security_label_list_args *a = args;
+    remote_domain_get_security_label_list_ret *r = ret;
+    g_autoptr(virDomain) dom = vkdArgDomain(call, &a->dom);
+    g_autofree virSecurityLabel *labels = NULL;
+    int n;
+
+    if ((n = virDomainGetSecurityLabelList(dom, &labels)) < 0) {
+        g_debug("virDomainGetSecurityLabelList: %s", virGetLastErrorMessage());
+        virResetLastError();
+        r->ret = -1;
+        return 0;
+    }
+    if (n > REMOTE_SECURITY_LABEL_LIST_MAX) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "Number of labels %d exceeds max limit: %d", n,
+                       REMOTE_SECURITY_LABEL_LIST_MAX);
+        return -1;
+    }
+    r->labels_val = g_new0(remote_domain_get_security_label_ret, n);
+    for (int i = 0; i < n; i++) {
+        /* each count includes the NUL, as libvirtd sends it */
+        r->labels_val[i].label_len =
+            strnlen(labels[i].label, sizeof(labels[i].label) - 1) + 1;
+        r->labels_val[i].label_val =
+            g_strndup(labels[i].label, r->labels_val[i].label_len - 1);
+        r->labels_val[i].enforcing = labels[i].enforcing;
+    }
+    r->labels_len = n;
+    r->ret = n;
+    return 0;
+}
+
+VKD_HANDLER(vkdDispatchGetMessages)
+{
+    remote_domain_get_messages_args *a = args;
+    remote_domain_get_messages_ret *r = ret;
+    g_autoptr(virDomain) dom = vkdArgDomain(call, &a->dom);
+    g_auto(GStrv) msgs = NULL;
+    int n;
+
+    if ((n = virDomainGetMessages(dom, &msgs, a->flags)) < 0)
+        return -1;
+    if (n > REMOTE_DOMAIN_MESSAGES_MAX) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "Number of msgs %d, which exceeds max limit: %d", n,
+                       REMOTE_DOMAIN_MESSAGES_MAX);
+        return -1;
+    }
+    r->msgs_val = g_new0(remote_nonnull_string, n + 1);
+    for (int i = 0; i < n; i++)
+        r->msgs_val[i] = g_strdup(msgs[i]);
+    r->msgs_len = n;
+    return 0;
+}

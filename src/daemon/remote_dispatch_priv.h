@@ -186,10 +186,12 @@ void vkdDispatchStreamsCloseAll(vkdDispatchClient *dc);
 VKD_HANDLER(vkdDispatchCreateWithFlags);
 VKD_HANDLER(vkdDispatchGetMaxMemory);
 VKD_HANDLER(vkdDispatchGetSecurityLabel);
-VKD_HANDLER(vkdDispatchDomainSaveParams);    /* 440 */
-VKD_HANDLER(vkdDispatchDomainRestoreParams); /* 441 */
-VKD_HANDLER(vkdDispatchDomainBlockPeek);     /* 103 */
-VKD_HANDLER(vkdDispatchDomainMemoryPeek);    /* 104 */
+VKD_HANDLER(vkdDispatchDomainSaveParams);     /* 440 */
+VKD_HANDLER(vkdDispatchDomainRestoreParams);  /* 441 */
+VKD_HANDLER(vkdDispatchDomainBlockPeek);      /* 103 */
+VKD_HANDLER(vkdDispatchDomainMemoryPeek);     /* 104 */
+VKD_HANDLER(vkdDispatchGetSecurityLabelList); /* 278 */
+VKD_HANDLER(vkdDispatchGetMessages);          /* 426 */
 
 /* remote_dispatch_host.c */
 VKD_HANDLER(vkdDispatchNodeGetFreeMemory);      /* 102 */

@@ -132,6 +132,10 @@ struct _virHypervisorDriver {
     int (*domainSetAutostart)(virDomainPtr dom, int autostart);
     int (*domainHasManagedSaveImage)(virDomainPtr dom, unsigned int flags);
     int (*domainGetSecurityLabel)(virDomainPtr dom, virSecurityLabelPtr seclabel);
+    /* *@seclabels: a new array (NULL for 0 labels), the count returned. */
+    int (*domainGetSecurityLabelList)(virDomainPtr dom, virSecurityLabelPtr *seclabels);
+    /* *@msgs: a new NULL-terminated array (NULL for 0), the count returned. */
+    int (*domainGetMessages)(virDomainPtr dom, char ***msgs, unsigned int flags);
     /* Scheduler: @nparams may be NULL for the type; Get* fill at most
      * *@nparams entries of @params (the public layer checked it is > 0)
      * and set *@nparams to the count; the Flags variants get

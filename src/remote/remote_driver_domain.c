@@ -245,3 +245,57 @@ remoteDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size,
     rc = remoteCallDomainMemoryPeek(dom->conn, &args, &ret);
     return remotePeekReply(rc, ret.buffer_len, ret.buffer_val, buffer, size);
 }
+
+
+/* As libvirt 9.0's client: a reply of ret -1 (the daemon's call failed,
+ * see vkdDispatchGetSecurityLabelList) is a failure with no error. */
+int
+remoteDomainGetSecurityLabelList(virDomainPtr dom, virSecurityLabelPtr *seclabels)
+{
+    remote_domain_get_security_label_list_args args;
+    remote_domain_get_security_label_list_ret ret = { 0 };
+    g_autofree virSecurityLabel *out = NULL;
+    int rc;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCallDomainGetSecurityLabelList(dom->conn, &args, &ret) < 0)
+        return -1;
+    rc = ret.ret;
+    if (rc >= 0 && (uint32_t)rc != ret.labels_len) {
+        virReportError(VIR_ERR_RPC, "%s", "security label count mismatch");
+        rc = -1;
+    }
+    if (rc > 0)
+        out = g_new0(virSecurityLabel, ret.labels_len);
+    for (uint32_t i = 0; rc > 0 && i < ret.labels_len; i++) {
+        if (remoteCopyChars(out[i].label, sizeof(out[i].label),
+                            ret.labels_val[i].label_val, ret.labels_val[i].label_len,
+                            "security label") < 0)
+            rc = -1;
+        out[i].enforcing = ret.labels_val[i].enforcing;
+    }
+    virXdrFree(remote_domain_get_security_label_list_ret_filter, &ret);
+    if (rc >= 0)
+        *seclabels = g_steal_pointer(&out);
+    return rc;
+}
+
+int
+remoteDomainGetMessages(virDomainPtr dom, char ***msgs, unsigned int flags)
+{
+    remote_domain_get_messages_args args = { .flags = flags };
+    remote_domain_get_messages_ret ret = { 0 };
+    char **out;
+    int n;
+
+    remoteMakeDomain(&args.dom, dom);
+    if (remoteCallDomainGetMessages(dom->conn, &args, &ret) < 0)
+        return -1;
+    n = (int)ret.msgs_len;
+    out = g_new0(char *, n + 1);
+    for (int i = 0; i < n; i++)
+        out[i] = g_strdup(ret.msgs_val[i]);
+    virXdrFree(remote_domain_get_messages_ret_filter, &ret);
+    *msgs = out;
+    return n;
+}

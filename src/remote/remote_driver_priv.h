@@ -131,6 +131,8 @@ int remoteDomainBlockPeek(virDomainPtr dom, const char *path, unsigned long long
                           size_t size, void *buffer, unsigned int flags);
 int remoteDomainMemoryPeek(virDomainPtr dom, unsigned long long start, size_t size,
                            void *buffer, unsigned int flags);
+int remoteDomainGetSecurityLabelList(virDomainPtr dom, virSecurityLabelPtr *seclabels);
+int remoteDomainGetMessages(virDomainPtr dom, char ***msgs, unsigned int flags);
 
 /* Events of the other programs (remote_driver_objects.c), from the I/O
  * thread: true if @msg (procedure @p) was one of theirs (queued, or

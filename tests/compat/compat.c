@@ -554,6 +554,21 @@ testErrors(void)
     report("deregisterAny -1", virConnectDomainEventDeregisterAny(conn, -1));
     report("deregisterAny unknown", virConnectDomainEventDeregisterAny(conn, 4242));
     report("register legacy NULL", virConnectDomainEventRegister(conn, NULL, NULL, NULL));
+    {
+        /* libvirt's test driver: no messages for the built-in domain (an
+         * empty array); no label list (NO_SUPPORT, output untouched) */
+        char **msgs = NULL;
+        virSecurityLabelPtr labels = NULL;
+
+        report("messages", virDomainGetMessages(dom, &msgs, 0));
+        report("messages NULL", virDomainGetMessages(dom, NULL, 0));
+        report("messages bad flags", virDomainGetMessages(dom, &msgs, 1u << 7));
+        printf("msgs %s\n", msgs ? (msgs[0] ? "non-empty" : "empty") : "NULL");
+        free(msgs);
+        report("security label list", virDomainGetSecurityLabelList(dom, &labels));
+        report("security label list NULL", virDomainGetSecurityLabelList(dom, NULL));
+        printf("labels %s\n", labels ? "set" : "NULL");
+    }
     report("state unchanged by bad calls", virDomainGetState(dom, &state, NULL, 0));
     printf("state=%d\n", state);
     virResetLastError();

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "domain_messages.h"
 #include "domain_status.h"
 #include "domain_conf_priv.h"
 #include "virerror.h"
@@ -213,6 +214,54 @@ testNoCallbacks(void)
     virDomainObjUnref(obj);
 }
 
+/* Taints and deprecations: written as libvirt's status file has them,
+ * read back, and worded as libvirt's virDomainGetMessages. */
+static void
+testMessages(void)
+{
+    virDomainObj *obj = makeObj();
+    virDomainObj *back;
+    g_autofree char *xml = NULL;
+    char **msgs = NULL;
+    int n;
+
+    g_assert_true(virDomainObjTaint(obj, VIR_DOMAIN_TAINT_HIGH_PRIVILEGES));
+    g_assert_true(virDomainObjTaint(obj, VIR_DOMAIN_TAINT_CUSTOM_MONITOR));
+    g_assert_false(virDomainObjTaint(obj, VIR_DOMAIN_TAINT_CUSTOM_MONITOR));
+    virDomainObjTaint(obj, VIR_DOMAIN_TAINT_DEPRECATED_CONFIG);
+    virDomainObjDeprecation(obj, "machine type 'pc-i440fx-1.4' & <co>");
+    xml = virDomainStatusFormat(obj, NULL);
+    g_assert_nonnull(strstr(xml,
+                            "  <taint flag='custom-monitor'/>\n"
+                            "  <taint flag='high-privileges'/>\n"
+                            "  <taint flag='deprecated-config'/>\n"
+                            "  <deprecation>machine type &apos;pc-i440fx-1.4&apos; &amp; "
+                            "&lt;co&gt;</deprecation>\n"));
+    back = virDomainStatusParseString(xml, NULL);
+    g_assert_nonnull(back);
+    g_assert_cmpuint(back->taint, ==, obj->taint);
+    n = virDomainObjGetMessages(back, &msgs, 0);
+    g_assert_cmpint(n, ==, 4);
+    g_assert_cmpstr(msgs[0], ==, "tainted: custom monitor control commands issued");
+    g_assert_cmpstr(msgs[1], ==, "tainted: running with undesirable elevated privileges");
+    g_assert_cmpstr(msgs[2], ==, "tainted: use of deprecated configuration settings");
+    g_assert_cmpstr(msgs[3], ==,
+                    "deprecated configuration: machine type 'pc-i440fx-1.4' & <co>");
+    g_assert_null(msgs[4]);
+    g_strfreev(msgs);
+    n = virDomainObjGetMessages(back, &msgs, VIR_DOMAIN_MESSAGE_DEPRECATION);
+    g_assert_cmpint(n, ==, 1);
+    g_strfreev(msgs);
+    virDomainObjClearMessages(back);
+    n = virDomainObjGetMessages(back, &msgs, 0);
+    g_assert_cmpint(n, ==, 0);
+    g_assert_nonnull(msgs);
+    g_assert_null(msgs[0]);
+    g_strfreev(msgs);
+    virDomainObjUnref(back);
+    virDomainObjUnref(obj);
+}
+
 static void
 testBad(void)
 {
@@ -246,6 +295,11 @@ testBad(void)
         { "<domstatus state='running' reason='booted' pid='1'>"
           "<monitor/>" DOMAIN_XML "</domstatus>",
           VIR_ERR_INTERNAL_ERROR, "internal error: no monitor path" },
+        { "<domstatus state='running' reason='booted' pid='1'>"
+          "<taint flag='cosmic-rays'/>" DOMAIN_XML "</domstatus>",
+          VIR_ERR_XML_ERROR,
+          "XML error: Invalid value for attribute 'flag' in element 'taint': "
+          "'cosmic-rays'." },
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -269,6 +323,7 @@ main(int argc, char **argv)
     g_test_add_func("/conf/status/save-file", testSaveFile);
     g_test_add_func("/conf/status/no-callbacks", testNoCallbacks);
     g_test_add_func("/conf/status/config-files", testConfigFiles);
+    g_test_add_func("/conf/status/messages", testMessages);
     g_test_add_func("/conf/status/bad", testBad);
     return g_test_run();
 }

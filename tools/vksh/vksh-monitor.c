@@ -319,7 +319,9 @@ cmdDominfo(vkshControl *ctl, const vkshCmd *cmd)
     char uuid[VIR_UUID_STRING_BUFLEN];
     unsigned int id;
     int persistent, autostart, managed;
+    char **messages = NULL;
     bool ok = true;
+    int n;
 
     if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
         return false;
@@ -379,6 +381,16 @@ cmdDominfo(vkshControl *ctl, const vkshCmd *cmd)
             vkshPrint(ctl, "%-15s %s (%s)\n", "Security label:", label.label,
                       label.enforcing ? "enforcing" : "permissive");
     }
+
+    /* as virsh: taints and deprecations, when the driver has the call */
+    n = virDomainGetMessages(dom, &messages, 0);
+    for (int i = 0; i < n; i++)
+        vkshPrint(ctl, "%-15s %s\n", i == 0 ? "Messages:" : "", messages[i]);
+    if (n < 0)
+        vkshResetError();
+    for (int i = 0; messages && messages[i]; i++)
+        free(messages[i]);
+    free(messages);
     return ok;
 }
 

@@ -223,6 +223,18 @@ qemuCapsGetCanonicalMachine(const qemuCaps *caps, const char *name)
     return NULL;
 }
 
+bool
+qemuCapsIsMachineDeprecated(const qemuCaps *caps, const char *name)
+{
+    for (guint i = 0; i < caps->machines->len; i++) {
+        qemuCapsMachine *m = g_ptr_array_index(caps->machines, i);
+
+        if (g_str_equal(m->name, name) || g_strcmp0(m->alias, name) == 0)
+            return m->deprecated;
+    }
+    return false;
+}
+
 const char *
 qemuCapsCPUVendorName(const char *qemuVendor)
 {

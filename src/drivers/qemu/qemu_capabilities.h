@@ -108,6 +108,10 @@ bool qemuCapsHasSandbox(const qemuCaps *caps);
  */
 const char *qemuCapsGetCanonicalMachine(const qemuCaps *caps, const char *name);
 
+/* Is machine @name (alias or full name) one QEMU marks deprecated
+ * (query-machines 'deprecated')? False for an unknown one. */
+bool qemuCapsIsMachineDeprecated(const qemuCaps *caps, const char *name);
+
 /* The CPU model QEMU gives @machine (alias or full name; NULL: the default
  * machine) when -cpu is not given, e.g. "qemu64"; NULL if not known. */
 const char *qemuCapsGetMachineDefaultCPU(const qemuCaps *caps, const char *machine);

@@ -94,6 +94,7 @@ qemuCapsToJSON(const qemuCaps *caps)
         if (m->defaultCPU)
             json_object_object_add(mo, "defaultCPU",
                                    json_object_new_string(m->defaultCPU));
+        json_object_object_add(mo, "deprecated", json_object_new_boolean(m->deprecated));
         json_object_array_add(machines, mo);
     }
     json_object_object_add(o, "machines", machines);
@@ -223,6 +224,9 @@ qemuCapsFromJSON(json_object *o)
         m->isDefault = json_object_get_boolean(json_object_object_get(mo, "default"));
         m->maxCpus = json_object_get_int(json_object_object_get(mo, "maxCpus"));
         m->defaultCPU = g_strdup(qemuCapsJSONStr(mo, "defaultCPU"));
+        m->deprecated = json_object_get_boolean(json_object_object_get(mo, "deprecated"));
+        if (!json_object_object_get(mo, "deprecated"))
+            caps->machinesOld = true;
         g_ptr_array_add(caps->machines, m);
     }
     if (json_object_object_get_ex(o, "cpuModels", &v) &&
@@ -408,7 +412,7 @@ qemuCapsCacheLookup(qemuCapsCache *cache, const char *binary)
             qemuCaps *c = o ? qemuCapsFromJSON(o) : NULL;
 
             if (c && g_str_equal(c->binary, binary) && qemuCapsMatches(c, &id) &&
-                c->sandboxKnown && c->cpuModels && c->hostCPUKnown &&
+                c->sandboxKnown && c->cpuModels && c->hostCPUKnown && !c->machinesOld &&
                 qemuCapsRunMatches(c, cache->runAs))
                 caps = c;
             else

@@ -168,6 +168,31 @@ qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
     return 0;
 }
 
+bool
+qemuGlueIsMachineDeprecated(qemuDriver *driver, const virDomainDef *def)
+{
+    g_autoptr(qemuCaps) caps = qemuGlueLookupForDef(qemuGlueCache(driver), def);
+
+    if (!caps) {
+        virResetLastError();
+        return false;
+    }
+    return def->os.machine && qemuCapsIsMachineDeprecated(caps, def->os.machine);
+}
+
+bool
+qemuGlueIsCPUDeprecated(qemuDriver *driver, const virDomainDef *def, const char *model)
+{
+    g_autoptr(qemuCaps) caps = qemuGlueLookupForDef(qemuGlueCache(driver), def);
+    const qemuCapsCPUModel *m;
+
+    if (!caps) {
+        virResetLastError();
+        return false;
+    }
+    return (m = qemuCapsGetCPUModel(caps, model)) && m->deprecated;
+}
+
 char **
 qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
                   const char *monitorPath, const char *libDir, const int *serialFds,

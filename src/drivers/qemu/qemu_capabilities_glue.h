@@ -45,6 +45,13 @@ char **qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
                          size_t nchannelFds, const int *memFds, size_t nmemFds,
                          const qemuDomainSecrets *secrets);
 
+/* Does QEMU (the emulator of @def) mark @def's machine type, or its CPU
+ * model @model, deprecated (query-machines / query-cpu-definitions)?
+ * False when that is not known (no error reported). */
+bool qemuGlueIsMachineDeprecated(qemuDriver *driver, const virDomainDef *def);
+bool qemuGlueIsCPUDeprecated(qemuDriver *driver, const virDomainDef *def,
+                             const char *model);
+
 int qemuGlueGetQemuVersion(qemuDriver *driver, unsigned long *version);
 char *qemuGlueGetCapabilitiesXML(qemuDriver *driver);
 void qemuGlueCapsFree(void *caps);

@@ -19,6 +19,7 @@ typedef struct {
     bool isDefault;
     int maxCpus;
     char *defaultCPU; /* "qemu64" (default-cpu-type without its suffix); may be NULL */
+    bool deprecated;  /* query-machines 'deprecated' */
 } qemuCapsMachine;
 
 struct _qemuCaps {
@@ -33,7 +34,10 @@ struct _qemuCaps {
     unsigned long version;
     char *versionString;
     char *package;
-    GPtrArray *machines;  /* qemuCapsMachine * */
+    GPtrArray *machines; /* qemuCapsMachine * */
+    /* a cache file written before machines carried 'deprecated' (probed
+     * again; a recorded test file is read as it is) */
+    bool machinesOld;
     GHashTable *commands; /* set of QMP command names */
     GHashTable *accels;   /* set: "tcg", "kvm", ... */
     /* query-cpu-definitions under TCG, in QEMU's order (qemuCapsCPUModel *);

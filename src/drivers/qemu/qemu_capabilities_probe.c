@@ -260,6 +260,7 @@ qemuCapsProbeQMP(qemuCaps *caps, qemuMonitor *mon, int timeout_ms)
         m->alias = g_strdup(qemuCapsJSONStr(mo, "alias"));
         m->isDefault = json_object_get_boolean(json_object_object_get(mo, "is-default"));
         m->maxCpus = json_object_get_int(json_object_object_get(mo, "cpu-max"));
+        m->deprecated = json_object_get_boolean(json_object_object_get(mo, "deprecated"));
         for (size_t j = 0; j < 2 && qemuCapsJSONStr(mo, "default-cpu-type"); j++) {
             static const char *const suffix[] = { "-x86_64-cpu", "-i386-cpu" };
             const char *t = qemuCapsJSONStr(mo, "default-cpu-type");

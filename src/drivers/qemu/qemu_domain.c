@@ -12,6 +12,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "domain_messages.h"
 #include "qemu_domain.h"
 #include "vircgroup.h"
 #include "virerror.h"
@@ -259,6 +260,8 @@ qemuDomainFormatStatus(virDomainObj *obj)
         virDomainStateTypeToString(obj->state),
         virDomainStateReasonToString(obj->state, obj->reason), (long long)obj->pid,
         priv->starttime);
+    /* as libvirt's: taints and deprecations first */
+    virDomainObjFormatMessages(out, obj, 2);
     g_string_append_printf(out, "  <monitor path='%s' type='unix'/>\n", escMon);
     if (priv->fakeReboot)
         g_string_append(out, "  <fakereboot/>\n");
@@ -412,6 +415,8 @@ qemuDomainStatusFree(qemuDomainStatus *st)
         return;
     g_free(st->monitorPath);
     g_free(st->libDir);
+    if (st->deprecations)
+        g_ptr_array_unref(st->deprecations);
     virDomainDefFree(st->def);
     g_free(st);
 }
@@ -500,6 +505,8 @@ qemuDomainStatusParseFile(const char *path)
         virReportError(VIR_ERR_INTERNAL_ERROR, "no domain in status file '%s'", path);
         goto error;
     }
+    if (virDomainMessagesParse(root, &st->taint, &st->deprecations) < 0)
+        goto error;
     buf = xmlBufferCreate();
     xmlNodeDump(buf, doc, domnode, 0, 0);
     if (!(st->def = virDomainDefParseString((const char *)xmlBufferContent(buf),

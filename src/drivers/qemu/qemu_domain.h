@@ -264,7 +264,9 @@ typedef struct {
     int graceOverrideSec;
     bool hasAgentTimeout; /* <agentTimeout> was there (older files lack it) */
     int agentTimeout;
-    virDomainDef *def; /* the live definition */
+    unsigned int taint;      /* <taint flag=.../> bits (domain_messages.h) */
+    GPtrArray *deprecations; /* <deprecation> texts; NULL: none */
+    virDomainDef *def;       /* the live definition */
 } qemuDomainStatus;
 
 void qemuDomainStatusFree(qemuDomainStatus *st);

@@ -111,6 +111,8 @@ const virHypervisorDriver qemuHypervisorDriver = {
     .domainManagedSaveDefineXML = qemuDomainManagedSaveDefineXML,
     .domainCoreDumpWithFormat = qemuDomainCoreDumpWithFormat,
     .domainGetSecurityLabel = qemuDomainGetSecurityLabel,
+    .domainGetSecurityLabelList = qemuDomainGetSecurityLabelList,
+    .domainGetMessages = qemuDomainGetMessages,
     /* running guests: live changes (qemu_driver_live.c) */
     .domainSetMemoryFlags = qemuDomainSetMemoryFlags,
     .domainInjectNMI = qemuDomainInjectNMI,

@@ -18,6 +18,7 @@
 #include "qemu_agent_info.h"
 #include "qemu_conf.h"
 #include "qemu_driver_priv.h"
+#include "qemu_taint.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -523,8 +524,7 @@ qemuDomainQemuAgentCommand(virDomainPtr dom, const char *cmd, int timeout,
     }
     /* libvirt taints the domain (custom-ga-command): what is done behind
      * the driver's back is the caller's responsibility */
-    VIR_NOTICE("Domain id=%d name='%s' is tainted: custom-ga-command", obj->def->id,
-               obj->def->name);
+    qemuDomainObjTaint(qemuDriverOf(dom->conn), obj, VIR_DOMAIN_TAINT_CUSTOM_GA_COMMAND);
     ret = qemuAgentCommandRaw(obj, cmd, qemuAgentTimeoutMs(timeout));
 endjob:
     virDomainObjEndJob(obj, VIR_JOB_MODIFY);

@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "qemu_driver_priv.h"
+#include "qemu_taint.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -223,4 +225,59 @@ qemuDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel)
     memset(seclabel, 0, sizeof(*seclabel)); /* no security driver (model "none") */
     virDomainObjEndAPI(&obj);
     return 0;
+}
+
+/* libvirt's security drivers for QEMU are a stack: the confining one
+ * ("none" here: virtkit confines with user separation, seccomp and
+ * cgroups, not SELinux/AppArmor), then "dac" when the driver is
+ * privileged. The "none" label is empty; the "dac" one is "+UID:+GID" of
+ * the running process (libvirt's DAC driver reads /proc/PID the same
+ * way), neither enforcing. */
+int
+qemuDomainGetSecurityLabelList(virDomainPtr dom, virSecurityLabelPtr *seclabels)
+{
+    qemuDriver *driver = qemuDriverOf(dom->conn);
+    g_autofree virSecurityLabel *labels = NULL;
+    virDomainObj *obj;
+    int n = -1;
+
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    if (!virDomainObjIsActive(obj)) {
+        *seclabels = NULL;
+        n = 0;
+        goto cleanup;
+    }
+    labels = g_new0(virSecurityLabel, driver->privileged ? 2 : 1);
+    if (driver->privileged) {
+        g_autofree char *path = g_strdup_printf("/proc/%d", (int)obj->pid);
+        struct stat sb;
+
+        if (stat(path, &sb) < 0) {
+            virReportSystemError(errno, "unable to get uid and gid for PID %d via procfs",
+                                 (int)obj->pid);
+            goto cleanup;
+        }
+        g_snprintf(labels[1].label, sizeof(labels[1].label), "+%u:+%u",
+                   (unsigned int)sb.st_uid, (unsigned int)sb.st_gid);
+    }
+    n = driver->privileged ? 2 : 1;
+    *seclabels = g_steal_pointer(&labels);
+cleanup:
+    virDomainObjEndAPI(&obj);
+    return n;
+}
+
+int
+qemuDomainGetMessages(virDomainPtr dom, char ***msgs, unsigned int flags)
+{
+    virDomainObj *obj;
+    int n;
+
+    virCheckFlags(VIR_DOMAIN_MESSAGE_DEPRECATION | VIR_DOMAIN_MESSAGE_TAINTING, -1);
+    if (!(obj = qemuDomainObjFromDomain(dom)))
+        return -1;
+    n = virDomainObjGetMessages(obj, msgs, flags);
+    virDomainObjEndAPI(&obj);
+    return n;
 }

@@ -11,6 +11,7 @@
 #include "object_event.h"
 #include "qemu_driver_priv.h"
 #include "qemu_monitor.h"
+#include "qemu_taint.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -39,8 +40,7 @@ qemuDomainQemuMonitorCommand(virDomainPtr dom, const char *cmd, char **result,
     }
     /* libvirt taints the domain (custom-monitor): what is done behind the
      * driver's back is the caller's responsibility. */
-    g_warning("Domain id=%d name='%s' is tainted: custom-monitor", obj->def->id,
-              obj->def->name);
+    qemuDomainObjTaint(qemuDriverOf(dom->conn), obj, VIR_DOMAIN_TAINT_CUSTOM_MONITOR);
     /* the command may start what the statistics assume never started
      * (calc-dirty-rate, a balloon statistics period): ask QEMU again */
     qemuDomainPriv(obj)->dirtyRateUnstarted = false;

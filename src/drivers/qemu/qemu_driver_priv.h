@@ -290,6 +290,8 @@ int qemuDomainIsUpdated(virDomainPtr dom);
 int qemuDomainGetAutostart(virDomainPtr dom, int *autostart);
 int qemuDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
 int qemuDomainGetSecurityLabel(virDomainPtr dom, virSecurityLabelPtr seclabel);
+int qemuDomainGetSecurityLabelList(virDomainPtr dom, virSecurityLabelPtr *seclabels);
+int qemuDomainGetMessages(virDomainPtr dom, char ***msgs, unsigned int flags);
 
 /* qemu_driver_stats.c: guest and host statistics */
 int qemuDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,

@@ -60,6 +60,7 @@
 #include "virfile.h"
 #include "virprocess.h"
 #include "virtkit-config.h"
+#include "qemu_taint.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -967,6 +968,7 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
 
     obj->def->id = -1;
     obj->pid = 0;
+    virDomainObjClearMessages(obj);
     priv->starttime = 0;
     priv->fakeReboot = false;
     priv->pausedShutdown = false;

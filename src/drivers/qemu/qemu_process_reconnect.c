@@ -243,6 +243,10 @@ qemuProcessLoadStatus(qemuDriver *driver, const char *path, qemuDomainStatus *st
     qemuPasstReconnect(obj);
     qemuVirtioFSReconnect(driver, obj);
     priv->fakeReboot = st->fakeReboot;
+    obj->taint = st->taint;
+    if (obj->deprecations)
+        g_ptr_array_unref(obj->deprecations);
+    obj->deprecations = g_steal_pointer(&st->deprecations);
     if (st->graceOverrideSec >= 0)
         priv->graceOverrideSec = st->graceOverrideSec;
     if (st->hasAgentTimeout)

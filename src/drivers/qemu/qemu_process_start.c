@@ -46,6 +46,7 @@
 #include "virfile.h"
 #include "virprocess.h"
 #include "virtkit-config.h"
+#include "qemu_taint.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -781,6 +782,8 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     if ((logfd =
              qemuProcessOpenLog(driver, obj, (const char *const *)argv, qemuVersion)) < 0)
         goto error;
+    /* as libvirt: after the command line in the log, before the status */
+    qemuDomainObjCheckTaint(driver, obj, incomingFd >= 0);
     logStart = lseek(logfd, 0, SEEK_END);
     priv->logStopOffset = -1;
 

@@ -1386,6 +1386,7 @@ const virHypervisorDriver testHypervisorDriver = {
     .domainManagedSaveRemove = testDomainManagedSaveRemove,
     .domainCoreDumpWithFormat = testDomainCoreDumpWithFormat,
     .domainGetSecurityLabel = testDomainGetSecurityLabel,
+    .domainGetMessages = testDomainGetMessages,
     .domainGetSchedulerType = testDomainGetSchedulerType,
     .domainGetSchedulerParameters = testDomainGetSchedulerParameters,
     .domainGetSchedulerParametersFlags = testDomainGetSchedulerParametersFlags,

@@ -13,6 +13,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "domain_messages.h"
 #include "test_driver_priv.h"
 #include "virerror.h"
 #include "viruuid.h"
@@ -575,6 +576,44 @@ testParseNetwork(testDriver *driver, const char *file, xmlDocPtr doc, xmlNodePtr
     return testNetworkLoadDef(driver, xml);
 }
 
+/* libvirt's test driver marks what it can of a domain of a node file as
+ * tainted, once, at load (never again, never cleared): a host CD-ROM (a
+ * block cdrom with a source), and the made-up CPU model "Deprecated-Test"
+ * as deprecated. (Its other reasons, raw I/O, interface scripts and a
+ * custom DTB, are elements virtkit refuses.) @obj locked. */
+static void
+testDomainObjCheckTaint(virDomainObj *obj)
+{
+    const virDomainCpuDef *cpu = obj->def->cpu;
+
+    for (size_t i = 0; i < obj->def->ndisks; i++) {
+        const virDomainDiskDef *disk = obj->def->disks[i];
+
+        if (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM &&
+            disk->type == VIR_DOMAIN_DISK_TYPE_BLOCK && disk->src)
+            virDomainObjTaint(obj, VIR_DOMAIN_TAINT_CDROM_PASSTHROUGH);
+    }
+    if (cpu && cpu->mode == VIR_DOMAIN_CPU_MODE_CUSTOM &&
+        g_strcmp0(cpu->model, "Deprecated-Test") == 0) {
+        virDomainObjTaint(obj, VIR_DOMAIN_TAINT_DEPRECATED_CONFIG);
+        virDomainObjDeprecation(obj, "CPU model Deprecated-Test");
+    }
+}
+
+int
+testDomainGetMessages(virDomainPtr dom, char ***msgs, unsigned int flags)
+{
+    virDomainObj *obj;
+    int n;
+
+    virCheckFlags(VIR_DOMAIN_MESSAGE_DEPRECATION | VIR_DOMAIN_MESSAGE_TAINTING, -1);
+    if (!(obj = testDomObjFromDomain(dom)))
+        return -1;
+    n = virDomainObjGetMessages(obj, msgs, flags);
+    virDomainObjEndAPI(&obj);
+    return n;
+}
+
 /* Load one <domain> of a node document (inline, or <domain file='...'/>
  * relative to @file's directory) into @driver. */
 static int
@@ -623,6 +662,7 @@ testParseDomain(testDriver *driver, const char *file, xmlDocPtr doc, xmlNodePtr 
         testDomainShutdownState(obj, NULL, VIR_DOMAIN_SHUTOFF_UNKNOWN);
     /* libvirt then forces the file's state with reason 0 ("unknown"). */
     virDomainObjSetState(obj, ns.runstate, 0);
+    testDomainObjCheckTaint(obj);
     testDomainIOThreadsGenerate(obj);
     virDomainObjEndAPI(&obj);
     ret = 0;

@@ -288,6 +288,10 @@ int testDriverAuthenticate(testDriver *driver, virConnectAuthPtr auth);
  * interfaces without a target get "testnetN". Returns 0 or -1 (reported). */
 int testDomainDefPostParse(virDomainDef *def);
 
+/* virDomainGetMessages (test_driver_conf.c): what the load of a node file
+ * recorded (libvirt's test driver taints only there). */
+int testDomainGetMessages(virDomainPtr dom, char ***msgs, unsigned int flags);
+
 /* Mark @obj (locked) running with a fresh id and @reason. */
 void testDomainStartState(testDriver *driver, virDomainObj *obj, int reason);
 
