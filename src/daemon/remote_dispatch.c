@@ -601,10 +601,10 @@ static const vkdProcEntry vkdProcs[] = {
     ENTRY(DOMAIN_GET_IOTHREAD_INFO, vkdDispatchDomainGetIOThreadInfo, 0),
     ENTRY(DOMAIN_PIN_IOTHREAD, vkdDispatchDomainPinIOThread, 0),
     ENTRY(DOMAIN_SET_IOTHREAD_PARAMS, vkdDispatchDomainSetIOThreadParams, 0),
-    /* A disk's I/O throttling (remote_dispatch_iotune.c) */
+    /* A disk's I/O throttling (remote_dispatch_tune.c) */
     ENTRY(DOMAIN_SET_BLOCK_IO_TUNE, vkdDispatchDomainSetBlockIoTune, 0),
     ENTRY(DOMAIN_GET_BLOCK_IO_TUNE, vkdDispatchDomainGetBlockIoTune, 0),
-    /* Interface bandwidth (remote_dispatch_iftune.c) */
+    /* Interface bandwidth (remote_dispatch_tune.c) */
     ENTRY(DOMAIN_SET_INTERFACE_PARAMETERS, vkdDispatchDomainSetInterfaceParameters, 0),
     ENTRY(DOMAIN_GET_INTERFACE_PARAMETERS, vkdDispatchDomainGetInterfaceParameters, 0),
     /* Statistics (remote_dispatch_stats.c); priority as libvirt's */

@@ -76,7 +76,7 @@ virDomainPtr vkdDomainFromWire(virConnectPtr conn, const remote_nonnull_domain *
 /* Fill @out from @dom (name copied). */
 void vkdDomainToWire(remote_nonnull_domain *out, virDomainPtr dom);
 
-/* The same pair for every other object kind (vkrpcgen.py OBJKINDS):
+/* The same pair for every other object kind (vkrpcgen_stubs.py OBJKINDS):
  * FromWire makes a new handle on @conn, ToWire copies into @out. */
 virDomainCheckpointPtr
 vkdDomainCheckpointFromWire(virConnectPtr conn,
@@ -215,28 +215,26 @@ VKD_HANDLER(vkdDispatchGetSchedulerParametersFlags); /* 223 */
 /* remote_dispatch_blockjob.c */
 VKD_HANDLER(vkdDispatchDomainGetBlockJobInfo); /* 238 */
 VKD_HANDLER(vkdDispatchDomainBlockCopy);       /* 345 */
-/* remote_dispatch_iotune.c */
-VKD_HANDLER(vkdDispatchDomainSetBlockIoTune); /* 252 */
-VKD_HANDLER(vkdDispatchDomainGetBlockIoTune); /* 253 */
-/* remote_dispatch_iftune.c */
+/* remote_dispatch_tune.c */
+VKD_HANDLER(vkdDispatchDomainPinVcpu);                /* 26 */
+VKD_HANDLER(vkdDispatchDomainSetMemoryParameters);    /* 197 */
+VKD_HANDLER(vkdDispatchDomainGetMemoryParameters);    /* 198 */
+VKD_HANDLER(vkdDispatchDomainGetPerfEvents);          /* 365 */
+VKD_HANDLER(vkdDispatchDomainSetPerfEvents);          /* 366 */
+VKD_HANDLER(vkdDispatchDomainSetBlkioParameters);     /* 205 */
+VKD_HANDLER(vkdDispatchDomainGetBlkioParameters);     /* 206 */
+VKD_HANDLER(vkdDispatchDomainPinVcpuFlags);           /* 225 */
+VKD_HANDLER(vkdDispatchDomainSetNumaParameters);      /* 254 */
+VKD_HANDLER(vkdDispatchDomainGetNumaParameters);      /* 255 */
+VKD_HANDLER(vkdDispatchDomainSetBlockIoTune);         /* 252 */
+VKD_HANDLER(vkdDispatchDomainGetBlockIoTune);         /* 253 */
 VKD_HANDLER(vkdDispatchDomainSetInterfaceParameters); /* 256 */
 VKD_HANDLER(vkdDispatchDomainGetInterfaceParameters); /* 257 */
-/* remote_dispatch_tune.c */
-VKD_HANDLER(vkdDispatchDomainPinVcpu);             /* 26 */
-VKD_HANDLER(vkdDispatchDomainSetMemoryParameters); /* 197 */
-VKD_HANDLER(vkdDispatchDomainGetMemoryParameters); /* 198 */
-VKD_HANDLER(vkdDispatchDomainGetPerfEvents);       /* 365 */
-VKD_HANDLER(vkdDispatchDomainSetPerfEvents);       /* 366 */
-VKD_HANDLER(vkdDispatchDomainSetBlkioParameters);  /* 205 */
-VKD_HANDLER(vkdDispatchDomainGetBlkioParameters);  /* 206 */
-VKD_HANDLER(vkdDispatchDomainPinVcpuFlags);        /* 225 */
-VKD_HANDLER(vkdDispatchDomainSetNumaParameters);   /* 254 */
-VKD_HANDLER(vkdDispatchDomainGetNumaParameters);   /* 255 */
-VKD_HANDLER(vkdDispatchDomainPinEmulator);         /* 279 */
-VKD_HANDLER(vkdDispatchDomainGetEmulatorPinInfo);  /* 280 */
-VKD_HANDLER(vkdDispatchDomainGetIOThreadInfo);     /* 351 */
-VKD_HANDLER(vkdDispatchDomainPinIOThread);         /* 352 */
-VKD_HANDLER(vkdDispatchDomainSetIOThreadParams);   /* 402 */
+VKD_HANDLER(vkdDispatchDomainPinEmulator);            /* 279 */
+VKD_HANDLER(vkdDispatchDomainGetEmulatorPinInfo);     /* 280 */
+VKD_HANDLER(vkdDispatchDomainGetIOThreadInfo);        /* 351 */
+VKD_HANDLER(vkdDispatchDomainPinIOThread);            /* 352 */
+VKD_HANDLER(vkdDispatchDomainSetIOThreadParams);      /* 402 */
 
 /* remote_dispatch_virtkit.c: the handler of VIRTKIT_PROGRAM's @proc, NULL
  * if none (answered VIR_ERR_NO_SUPPORT). */

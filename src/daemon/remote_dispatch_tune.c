@@ -1,4 +1,4 @@
-/* remote_dispatch_tune.c: resource-tuning procedures (memtune 197/198, blkiotune 205/206, numatune 254/255, pins 26/225/279/280, IOThreads 351/352/402, perf events 365/366)
+/* remote_dispatch_tune.c: resource-tuning procedures (memtune 197/198, blkiotune 205/206, blkdeviotune 252/253, numatune 254/255, domiftune 256/257, pins 26/225/279/280, IOThreads 351/352/402, perf events 365/366)
  *
  * Thread protocol: see remote_dispatch.c; every handler runs on a worker
  * with its own reference to the client's connection.
@@ -17,18 +17,26 @@
  * As libvirtd 9.0's daemon/remote.c: a Get allocates the client's
  * nparams (more than the procedure's maximum is VIR_ERR_INTERNAL_ERROR
  * "nparams too large"); nparams 0 asks for the count, sent back in the
- * reply's nparams; otherwise what the driver filled is serialized, strings
- * only when the client's flags say VIR_TYPED_PARAM_STRING_OKAY. A Set turns
- * the arguments back into virTypedParameters and calls the public API.
+ * reply's nparams (a device may then be absent); otherwise what the driver
+ * filled is serialized, strings only when the client's flags say
+ * VIR_TYPED_PARAM_STRING_OKAY. A Set turns the arguments back into
+ * virTypedParameters and calls the public API.
+ *
+ * One pair of helpers serves the domain-wide calls (memtune, blkiotune,
+ * numatune) and the per-device ones (blkdeviotune's disk, domiftune's
+ * interface): a domain-wide call's public API is wrapped by VKD_TUNE_PAIR
+ * into the per-device signature, its device NULL.
  */
 
-typedef int (*vkdTuneGetFn)(virDomainPtr, virTypedParameterPtr, int *, unsigned int);
-typedef int (*vkdTuneSetFn)(virDomainPtr, virTypedParameterPtr, int, unsigned int);
+typedef int (*vkdTuneGetFn)(virDomainPtr, const char *, virTypedParameterPtr, int *,
+                            unsigned int);
+typedef int (*vkdTuneSetFn)(virDomainPtr, const char *, virTypedParameterPtr, int,
+                            unsigned int);
 
 static int
-vkdTuneGet(vkdCall *call, const remote_nonnull_domain *wire, int nparams,
-           unsigned int flags, int limit, vkdTuneGetFn fn, remote_typed_param **val,
-           uint32_t *len, int *retNparams)
+vkdTuneGet(vkdCall *call, const remote_nonnull_domain *wire, const char *device,
+           int nparams, unsigned int flags, int limit, vkdTuneGetFn fn,
+           remote_typed_param **val, uint32_t *len, int *retNparams)
 {
     g_autoptr(virDomain) dom = NULL;
     virTypedParameterPtr params = NULL;
@@ -42,7 +50,7 @@ vkdTuneGet(vkdCall *call, const remote_nonnull_domain *wire, int nparams,
     dom = vkdDomainFromWire(call->conn, wire);
     if (nparams > 0)
         params = g_new0(virTypedParameter, nparams);
-    if (fn(dom, params, &nparams, flags) < 0) {
+    if (fn(dom, device, params, &nparams, flags) < 0) {
         g_free(params);
         return -1;
     }
@@ -56,7 +64,7 @@ vkdTuneGet(vkdCall *call, const remote_nonnull_domain *wire, int nparams,
 }
 
 static int
-vkdTuneSet(vkdCall *call, const remote_nonnull_domain *wire,
+vkdTuneSet(vkdCall *call, const remote_nonnull_domain *wire, const char *device,
            const remote_typed_param *val, uint32_t len, unsigned int flags, int limit,
            vkdTuneSetFn fn)
 {
@@ -67,35 +75,90 @@ vkdTuneSet(vkdCall *call, const remote_nonnull_domain *wire,
 
     if (remoteTypedParamsDeserialize(val, len, limit, &params, &nparams) < 0)
         return -1;
-    rc = fn(dom, params, nparams, flags);
+    rc = fn(dom, device, params, nparams, flags);
     remoteTypedParamsFree(params, nparams);
     return rc;
 }
 
-#define VKD_TUNE_PAIR(KIND, kind, Kind)                                          \
-    VKD_HANDLER(vkdDispatchDomainGet##Kind##Parameters)                          \
-    {                                                                            \
-        remote_domain_get_##kind##_parameters_args *a = args;                    \
-        remote_domain_get_##kind##_parameters_ret *r = ret;                      \
-                                                                                 \
-        return vkdTuneGet(call, &a->dom, a->nparams, a->flags,                   \
-                          REMOTE_DOMAIN_##KIND##_PARAMETERS_MAX,                 \
-                          virDomainGet##Kind##Parameters, &r->params_val,        \
-                          &r->params_len, &r->nparams);                          \
-    }                                                                            \
-    VKD_HANDLER(vkdDispatchDomainSet##Kind##Parameters)                          \
-    {                                                                            \
-        remote_domain_set_##kind##_parameters_args *a = args;                    \
-                                                                                 \
-        (void)ret;                                                               \
-        return vkdTuneSet(call, &a->dom, a->params_val, a->params_len, a->flags, \
-                          REMOTE_DOMAIN_##KIND##_PARAMETERS_MAX,                 \
-                          virDomainSet##Kind##Parameters);                       \
+#define VKD_TUNE_PAIR(KIND, kind, Kind)                                                \
+    static int vkdTuneGet##Kind(virDomainPtr dom, const char *device,                  \
+                                virTypedParameterPtr params, int *nparams,             \
+                                unsigned int flags)                                    \
+    {                                                                                  \
+        (void)device;                                                                  \
+        return virDomainGet##Kind##Parameters(dom, params, nparams, flags);            \
+    }                                                                                  \
+    static int vkdTuneSet##Kind(virDomainPtr dom, const char *device,                  \
+                                virTypedParameterPtr params, int nparams,              \
+                                unsigned int flags)                                    \
+    {                                                                                  \
+        (void)device;                                                                  \
+        return virDomainSet##Kind##Parameters(dom, params, nparams, flags);            \
+    }                                                                                  \
+    VKD_HANDLER(vkdDispatchDomainGet##Kind##Parameters)                                \
+    {                                                                                  \
+        remote_domain_get_##kind##_parameters_args *a = args;                          \
+        remote_domain_get_##kind##_parameters_ret *r = ret;                            \
+                                                                                       \
+        return vkdTuneGet(call, &a->dom, NULL, a->nparams, a->flags,                   \
+                          REMOTE_DOMAIN_##KIND##_PARAMETERS_MAX, vkdTuneGet##Kind,     \
+                          &r->params_val, &r->params_len, &r->nparams);                \
+    }                                                                                  \
+    VKD_HANDLER(vkdDispatchDomainSet##Kind##Parameters)                                \
+    {                                                                                  \
+        remote_domain_set_##kind##_parameters_args *a = args;                          \
+                                                                                       \
+        (void)ret;                                                                     \
+        return vkdTuneSet(call, &a->dom, NULL, a->params_val, a->params_len, a->flags, \
+                          REMOTE_DOMAIN_##KIND##_PARAMETERS_MAX, vkdTuneSet##Kind);    \
     }
 
 VKD_TUNE_PAIR(MEMORY, memory, Memory)
 VKD_TUNE_PAIR(BLKIO, blkio, Blkio)
 VKD_TUNE_PAIR(NUMA, numa, Numa)
+
+/* blkdeviotune: the disk by target or source path (NULL asking the count) */
+VKD_HANDLER(vkdDispatchDomainGetBlockIoTune)
+{
+    remote_domain_get_block_io_tune_args *a = args;
+    remote_domain_get_block_io_tune_ret *r = ret;
+
+    return vkdTuneGet(call, &a->dom, a->disk, a->nparams, a->flags,
+                      REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX, virDomainGetBlockIoTune,
+                      &r->params_val, &r->params_len, &r->nparams);
+}
+
+VKD_HANDLER(vkdDispatchDomainSetBlockIoTune)
+{
+    remote_domain_set_block_io_tune_args *a = args;
+
+    (void)ret;
+    return vkdTuneSet(call, &a->dom, a->disk, a->params_val, a->params_len, a->flags,
+                      REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX,
+                      virDomainSetBlockIoTune);
+}
+
+/* domiftune: the interface by MAC address or host-side name */
+VKD_HANDLER(vkdDispatchDomainGetInterfaceParameters)
+{
+    remote_domain_get_interface_parameters_args *a = args;
+    remote_domain_get_interface_parameters_ret *r = ret;
+
+    return vkdTuneGet(call, &a->dom, a->device, a->nparams, a->flags,
+                      REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX,
+                      virDomainGetInterfaceParameters, &r->params_val, &r->params_len,
+                      &r->nparams);
+}
+
+VKD_HANDLER(vkdDispatchDomainSetInterfaceParameters)
+{
+    remote_domain_set_interface_parameters_args *a = args;
+
+    (void)ret;
+    return vkdTuneSet(call, &a->dom, a->device, a->params_val, a->params_len, a->flags,
+                      REMOTE_DOMAIN_INTERFACE_PARAMETERS_MAX,
+                      virDomainSetInterfaceParameters);
+}
 
 VKD_HANDLER(vkdDispatchDomainPinVcpu)
 {
@@ -229,11 +292,19 @@ VKD_HANDLER(vkdDispatchDomainGetPerfEvents)
     return rc;
 }
 
+static int
+vkdTuneSetPerfEvents(virDomainPtr dom, const char *device, virTypedParameterPtr params,
+                     int nparams, unsigned int flags)
+{
+    (void)device;
+    return virDomainSetPerfEvents(dom, params, nparams, flags);
+}
+
 VKD_HANDLER(vkdDispatchDomainSetPerfEvents)
 {
     remote_domain_set_perf_events_args *a = args;
 
     (void)ret;
-    return vkdTuneSet(call, &a->dom, a->params_val, a->params_len, a->flags,
-                      REMOTE_DOMAIN_PERF_EVENTS_MAX, virDomainSetPerfEvents);
+    return vkdTuneSet(call, &a->dom, NULL, a->params_val, a->params_len, a->flags,
+                      REMOTE_DOMAIN_PERF_EVENTS_MAX, vkdTuneSetPerfEvents);
 }

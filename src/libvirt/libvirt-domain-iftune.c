@@ -1,32 +1,9 @@
 /* libvirt-domain-iftune.c: public entry points for an interface's bandwidth (domiftune) */
 #define G_LOG_DOMAIN "virtkit.api"
 
-#include <string.h>
-
 #include "libvirt_internal.h"
 
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
-
-/* libvirt's virTypedParameterValidateSet (VIR_FROM_NONE texts). */
-static int
-iftuneValidateSet(const char *funcname, virTypedParameterPtr params, int nparams)
-{
-    for (int i = 0; i < nparams; i++) {
-        if (strnlen(params[i].field, VIR_TYPED_PARAM_FIELD_LENGTH) ==
-            VIR_TYPED_PARAM_FIELD_LENGTH) {
-            virAPIReportInvalidArg(VIR_FROM_NONE, funcname, "params",
-                                   "string parameter name '%.*s' too long",
-                                   VIR_TYPED_PARAM_FIELD_LENGTH, params[i].field);
-            return -1;
-        }
-        if (params[i].type == VIR_TYPED_PARAM_STRING && !params[i].value.s) {
-            virAPIReportInvalidArg(VIR_FROM_NONE, funcname, "params",
-                                   "NULL string parameter '%s'", params[i].field);
-            return -1;
-        }
-    }
-    return 0;
-}
 
 /**
  * virDomainSetInterfaceParameters:
@@ -59,39 +36,16 @@ virDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
                                 virTypedParameterPtr params, int nparams,
                                 unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     virCheckReadOnlyGoto(conn, error);
-    if (!device) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "device",
-                               "%s in %s must not be NULL", "device", __func__);
+    virCheckNonNullArgGoto(device, error);
+    virCheckNonNullArgGoto(params, error);
+    virCheckPositiveArgGoto(nparams, error);
+    if (virAPITypedParamsValidateSet(__func__, params, nparams) < 0)
         goto error;
-    }
-    if (!params) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "params",
-                               "%s in %s must not be NULL", "params", __func__);
-        goto error;
-    }
-    if (nparams <= 0) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "nparams",
-                               "%s in %s must be greater than zero", "nparams", __func__);
-        goto error;
-    }
-    if (iftuneValidateSet(__func__, params, nparams) < 0)
-        goto error;
-    if (conn->driver->domainSetInterfaceParameters) {
-        if (conn->driver->domainSetInterfaceParameters(dom, device, params, nparams,
-                                                       flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportErrorFull(VIR_FROM_THIS, VIR_ERR_NO_SUPPORT, __func__, "%s", __func__);
-error:
-    virDispatchError(conn);
-    return -1;
+
+    VIR_ENTRY_CALL_ZERO(driver, domainSetInterfaceParameters, dom, device, params,
+                        nparams, flags);
 }
 
 /**
@@ -119,41 +73,14 @@ virDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
                                 virTypedParameterPtr params, int *nparams,
                                 unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
-    if (!device) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "device",
-                               "%s in %s must not be NULL", "device", __func__);
-        goto error;
-    }
-    if (!nparams) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "nparams",
-                               "%s in %s must not be NULL", "nparams", __func__);
-        goto error;
-    }
-    if (*nparams < 0) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "*nparams",
-                               "%s in %s must be zero or greater", "*nparams", __func__);
-        goto error;
-    }
-    if (*nparams != 0 && !params) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "params",
-                               "%s in %s must not be NULL", "params", __func__);
-        goto error;
-    }
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
+    virCheckNonNullArgGoto(device, error);
+    virCheckNonNullArgGoto(nparams, error);
+    virCheckNonNegativeArgGoto(*nparams, error);
+    virCheckNonNullArrayArgGoto(params, *nparams, error);
     /* every driver virtkit has takes string parameters */
     flags |= VIR_TYPED_PARAM_STRING_OKAY;
-    if (conn->driver->domainGetInterfaceParameters) {
-        if (conn->driver->domainGetInterfaceParameters(dom, device, params, nparams,
-                                                       flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportErrorFull(VIR_FROM_THIS, VIR_ERR_NO_SUPPORT, __func__, "%s", __func__);
-error:
-    virDispatchError(conn);
-    return -1;
+
+    VIR_ENTRY_CALL_ZERO(driver, domainGetInterfaceParameters, dom, device, params,
+                        nparams, flags);
 }

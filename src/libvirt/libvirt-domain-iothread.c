@@ -2,8 +2,6 @@
 #define G_LOG_DOMAIN "virtkit.api"
 
 #include <stdlib.h>
-#include <string.h>
-
 #include "libvirt_internal.h"
 
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
@@ -15,16 +13,6 @@
  * and every call that changes something is refused on a read-only
  * connection (VIR_ERR_OPERATION_DENIED). Every failure is dispatched once.
  */
-
-#define iothreadPositiveArgGoto(arg, name, label)                              \
-    do {                                                                       \
-        if ((arg) <= 0) {                                                      \
-            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, name,              \
-                                   "%s in %s must be greater than zero", name, \
-                                   __func__);                                  \
-            goto label;                                                        \
-        }                                                                      \
-    } while (0)
 
 /**
  * virDomainGetIOThreadInfo:
@@ -96,7 +84,7 @@ virDomainPinIOThread(virDomainPtr domain, unsigned int iothread_id, unsigned cha
     VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(cpumap, error);
-    iothreadPositiveArgGoto(maplen, "maplen", error);
+    virCheckPositiveArgGoto(maplen, error);
 
     VIR_ENTRY_CALL_ZERO(driver, domainPinIOThread, domain, iothread_id, cpumap, maplen,
                         flags);
@@ -180,22 +168,9 @@ virDomainSetIOThreadParams(virDomainPtr domain, unsigned int iothread_id,
     VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(params, error);
-    iothreadPositiveArgGoto(nparams, "nparams", error);
-    /* libvirt's virTypedParameterValidateSet (VIR_FROM_NONE texts) */
-    for (int i = 0; i < nparams; i++) {
-        if (strnlen(params[i].field, VIR_TYPED_PARAM_FIELD_LENGTH) ==
-            VIR_TYPED_PARAM_FIELD_LENGTH) {
-            virAPIReportInvalidArg(VIR_FROM_NONE, __func__, "params",
-                                   "string parameter name '%.*s' too long",
-                                   VIR_TYPED_PARAM_FIELD_LENGTH, params[i].field);
-            goto error;
-        }
-        if (params[i].type == VIR_TYPED_PARAM_STRING && !params[i].value.s) {
-            virAPIReportInvalidArg(VIR_FROM_NONE, __func__, "params",
-                                   "NULL string parameter '%s'", params[i].field);
-            goto error;
-        }
-    }
+    virCheckPositiveArgGoto(nparams, error);
+    if (virAPITypedParamsValidateSet(__func__, params, nparams) < 0)
+        goto error;
 
     VIR_ENTRY_CALL_ZERO(driver, domainSetIOThreadParams, domain, iothread_id, params,
                         nparams, flags);

@@ -1,32 +1,9 @@
 /* libvirt-domain-iotune.c: public entry points for a disk's I/O throttling (blkdeviotune) */
 #define G_LOG_DOMAIN "virtkit.api"
 
-#include <string.h>
-
 #include "libvirt_internal.h"
 
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
-
-/* libvirt's virTypedParameterValidateSet (VIR_FROM_NONE texts). */
-static int
-iotuneValidateSet(const char *funcname, virTypedParameterPtr params, int nparams)
-{
-    for (int i = 0; i < nparams; i++) {
-        if (strnlen(params[i].field, VIR_TYPED_PARAM_FIELD_LENGTH) ==
-            VIR_TYPED_PARAM_FIELD_LENGTH) {
-            virAPIReportInvalidArg(VIR_FROM_NONE, funcname, "params",
-                                   "string parameter name '%.*s' too long",
-                                   VIR_TYPED_PARAM_FIELD_LENGTH, params[i].field);
-            return -1;
-        }
-        if (params[i].type == VIR_TYPED_PARAM_STRING && !params[i].value.s) {
-            virAPIReportInvalidArg(VIR_FROM_NONE, funcname, "params",
-                                   "NULL string parameter '%s'", params[i].field);
-            return -1;
-        }
-    }
-    return 0;
-}
 
 /**
  * virDomainSetBlockIoTune:
@@ -62,38 +39,15 @@ int
 virDomainSetBlockIoTune(virDomainPtr dom, const char *disk, virTypedParameterPtr params,
                         int nparams, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
     virCheckReadOnlyGoto(conn, error);
-    if (!disk) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "disk",
-                               "%s in %s must not be NULL", "disk", __func__);
+    virCheckNonNullArgGoto(disk, error);
+    virCheckPositiveArgGoto(nparams, error);
+    virCheckNonNullArgGoto(params, error);
+    if (virAPITypedParamsValidateSet(__func__, params, nparams) < 0)
         goto error;
-    }
-    if (nparams <= 0) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "nparams",
-                               "%s in %s must be greater than zero", "nparams", __func__);
-        goto error;
-    }
-    if (!params) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "params",
-                               "%s in %s must not be NULL", "params", __func__);
-        goto error;
-    }
-    if (iotuneValidateSet(__func__, params, nparams) < 0)
-        goto error;
-    if (conn->driver->domainSetBlockIoTune) {
-        if (conn->driver->domainSetBlockIoTune(dom, disk, params, nparams, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportErrorFull(VIR_FROM_THIS, VIR_ERR_NO_SUPPORT, __func__, "%s", __func__);
-error:
-    virDispatchError(conn);
-    return -1;
+
+    VIR_ENTRY_CALL_ZERO(driver, domainSetBlockIoTune, dom, disk, params, nparams, flags);
 }
 
 /**
@@ -124,42 +78,17 @@ int
 virDomainGetBlockIoTune(virDomainPtr dom, const char *disk, virTypedParameterPtr params,
                         int *nparams, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
-    if (!nparams) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "nparams",
-                               "%s in %s must not be NULL", "nparams", __func__);
-        goto error;
-    }
-    if (*nparams < 0) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "*nparams",
-                               "%s in %s must be zero or greater", "*nparams", __func__);
-        goto error;
-    }
-    if (*nparams != 0 && !params) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "params",
-                               "%s in %s must not be NULL", "params", __func__);
-        goto error;
-    }
-    if (*nparams != 0 && !disk) {
-        virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "disk",
-                               "%s in %s must not be NULL", "disk", __func__);
-        goto error;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
+    virCheckNonNullArgGoto(nparams, error);
+    virCheckNonNegativeArgGoto(*nparams, error);
+    if (*nparams != 0) {
+        virCheckNonNullArgGoto(params, error);
+        virCheckNonNullArgGoto(disk, error);
     }
     /* every driver virtkit has takes string parameters */
     flags |= VIR_TYPED_PARAM_STRING_OKAY;
     if (virAPIExclusiveFlags(VIR_DOMAIN_AFFECT_LIVE, VIR_DOMAIN_AFFECT_CONFIG) < 0)
         goto error;
-    if (conn->driver->domainGetBlockIoTune) {
-        if (conn->driver->domainGetBlockIoTune(dom, disk, params, nparams, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportErrorFull(VIR_FROM_THIS, VIR_ERR_NO_SUPPORT, __func__, "%s", __func__);
-error:
-    virDispatchError(conn);
-    return -1;
+
+    VIR_ENTRY_CALL_ZERO(driver, domainGetBlockIoTune, dom, disk, params, nparams, flags);
 }

@@ -1,8 +1,6 @@
 /* libvirt-domain-sched.c: public entry points for a domain's scheduler parameters */
 #define G_LOG_DOMAIN "virtkit.api"
 
-#include <string.h>
-
 #include "libvirt_internal.h"
 
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
@@ -17,57 +15,6 @@
  * parameters (libvirt's VIR_DRV_FEATURE_TYPED_PARAM_STRING), so the Flags
  * variants always add VIR_TYPED_PARAM_STRING_OKAY, as libvirt does then.
  */
-
-/* INVALID_ARG "*nparams in FN must be greater than zero" (libvirt's
- * virCheckPositiveArgGoto). */
-#define checkPositiveArgGoto(arg, name, label)                                 \
-    do {                                                                       \
-        if ((arg) <= 0) {                                                      \
-            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, name,              \
-                                   "%s in %s must be greater than zero", name, \
-                                   __func__);                                  \
-            goto label;                                                        \
-        }                                                                      \
-    } while (0)
-
-/* libvirt's VIR_EXCLUSIVE_FLAGS_GOTO for LIVE and CONFIG. */
-#define checkAffectFlagsGoto(flags, label)                                            \
-    do {                                                                              \
-        if (((flags)&VIR_DOMAIN_AFFECT_LIVE) && ((flags)&VIR_DOMAIN_AFFECT_CONFIG)) { \
-            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "flags",                  \
-                                   "Flags '%s' and '%s' are mutually exclusive",      \
-                                   "VIR_DOMAIN_AFFECT_LIVE",                          \
-                                   "VIR_DOMAIN_AFFECT_CONFIG");                       \
-            goto label;                                                               \
-        }                                                                             \
-    } while (0)
-
-
-/* libvirt's virTypedParameterValidateSet, strings allowed: each field
- * NUL-terminated within VIR_TYPED_PARAM_FIELD_LENGTH, no NULL string;
- * reported from libvirt's util layer, so VIR_FROM_NONE. */
-static int
-validateSet(const char *funcname, virTypedParameterPtr params, int nparams)
-{
-    int i;
-
-    for (i = 0; i < nparams; i++) {
-        if (strnlen(params[i].field, VIR_TYPED_PARAM_FIELD_LENGTH) ==
-            VIR_TYPED_PARAM_FIELD_LENGTH) {
-            virAPIReportInvalidArg(VIR_FROM_NONE, funcname, "params",
-                                   "string parameter name '%.*s' too long",
-                                   VIR_TYPED_PARAM_FIELD_LENGTH, params[i].field);
-            return -1;
-        }
-        if (params[i].type == VIR_TYPED_PARAM_STRING && !params[i].value.s) {
-            virAPIReportInvalidArg(VIR_FROM_NONE, funcname, "params",
-                                   "NULL string parameter '%s'", params[i].field);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 
 /**
  * virDomainGetSchedulerType:
@@ -122,7 +69,7 @@ virDomainGetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params
     VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckNonNullArgGoto(params, error);
     virCheckNonNullArgGoto(nparams, error);
-    checkPositiveArgGoto(*nparams, "*nparams", error);
+    virCheckPositiveArgGoto(*nparams, error);
 
     VIR_ENTRY_CALL_ZERO(driver, domainGetSchedulerParameters, domain, params, nparams);
 }
@@ -153,9 +100,10 @@ virDomainGetSchedulerParametersFlags(virDomainPtr domain, virTypedParameterPtr p
     VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckNonNullArgGoto(params, error);
     virCheckNonNullArgGoto(nparams, error);
-    checkPositiveArgGoto(*nparams, "*nparams", error);
+    virCheckPositiveArgGoto(*nparams, error);
     flags |= VIR_TYPED_PARAM_STRING_OKAY;
-    checkAffectFlagsGoto(flags, error);
+    if (virAPIExclusiveFlags(VIR_DOMAIN_AFFECT_LIVE, VIR_DOMAIN_AFFECT_CONFIG) < 0)
+        goto error;
 
     VIR_ENTRY_CALL_ZERO(driver, domainGetSchedulerParametersFlags, domain, params,
                         nparams, flags);
@@ -186,7 +134,7 @@ virDomainSetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(params, error);
     virCheckNonNegativeArgGoto(nparams, error);
-    if (validateSet(__func__, params, nparams) < 0)
+    if (virAPITypedParamsValidateSet(__func__, params, nparams) < 0)
         goto error;
 
     VIR_ENTRY_CALL_ZERO(driver, domainSetSchedulerParameters, domain, params, nparams);
@@ -215,7 +163,7 @@ virDomainSetSchedulerParametersFlags(virDomainPtr domain, virTypedParameterPtr p
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(params, error);
     virCheckNonNegativeArgGoto(nparams, error);
-    if (validateSet(__func__, params, nparams) < 0)
+    if (virAPITypedParamsValidateSet(__func__, params, nparams) < 0)
         goto error;
 
     VIR_ENTRY_CALL_ZERO(driver, domainSetSchedulerParametersFlags, domain, params,

@@ -19,17 +19,6 @@
  * drivers that take strings (all of virtkit's).
  */
 
-/* INVALID_ARG "NAME in FN must be greater than zero". */
-#define checkPositiveArgGoto(arg, name, label)                                 \
-    do {                                                                       \
-        if ((arg) <= 0) {                                                      \
-            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, name,              \
-                                   "%s in %s must be greater than zero", name, \
-                                   __func__);                                  \
-            goto label;                                                        \
-        }                                                                      \
-    } while (0)
-
 /* INVALID_ARG "NAME in FN must be zero". */
 #define checkZeroArgGoto(arg, name, label)                                   \
     do {                                                                     \
@@ -280,9 +269,9 @@ virDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
     virCheckDomainReturn(domain, -1);
     conn = domain->conn;
     virCheckNonNullArgGoto(info, error);
-    checkPositiveArgGoto(maxinfo, "maxinfo", error);
+    virCheckPositiveArgGoto(maxinfo, error);
     if (cpumaps)
-        checkPositiveArgGoto(maplen, "maplen", error);
+        virCheckPositiveArgGoto(maplen, error);
     else
         checkZeroArgGoto(maplen, "maplen", error);
     if (cpumaps && maxinfo > INT_MAX / maplen) {
@@ -331,8 +320,8 @@ virDomainGetVcpuPinInfo(virDomainPtr domain, int ncpumaps, unsigned char *cpumap
     virCheckDomainReturn(domain, -1);
     conn = domain->conn;
     virCheckNonNullArgGoto(cpumaps, error);
-    checkPositiveArgGoto(ncpumaps, "ncpumaps", error);
-    checkPositiveArgGoto(maplen, "maplen", error);
+    virCheckPositiveArgGoto(ncpumaps, error);
+    virCheckPositiveArgGoto(maplen, error);
     if (ncpumaps > INT_MAX / maplen) {
         virReportError(VIR_ERR_OVERFLOW, "input too large: %d * %d", ncpumaps, maplen);
         goto error;

@@ -1,8 +1,6 @@
 /* libvirt-domain-tune.c: public entry points for resource tuning (memtune, blkiotune, numatune, pinning) and Linux perf events */
 #define G_LOG_DOMAIN "virtkit.api"
 
-#include <string.h>
-
 #include "libvirt_internal.h"
 
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
@@ -15,48 +13,6 @@
  * dispatched once. Every driver virtkit has takes string parameters, so
  * the Get calls add VIR_TYPED_PARAM_STRING_OKAY as libvirt does then.
  */
-
-#define checkPositiveArgGoto(arg, name, label)                                 \
-    do {                                                                       \
-        if ((arg) <= 0) {                                                      \
-            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, name,              \
-                                   "%s in %s must be greater than zero", name, \
-                                   __func__);                                  \
-            goto label;                                                        \
-        }                                                                      \
-    } while (0)
-
-#define checkAffectFlagsGoto(flags, label)                                            \
-    do {                                                                              \
-        if (((flags)&VIR_DOMAIN_AFFECT_LIVE) && ((flags)&VIR_DOMAIN_AFFECT_CONFIG)) { \
-            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, "flags",                  \
-                                   "Flags '%s' and '%s' are mutually exclusive",      \
-                                   "VIR_DOMAIN_AFFECT_LIVE",                          \
-                                   "VIR_DOMAIN_AFFECT_CONFIG");                       \
-            goto label;                                                               \
-        }                                                                             \
-    } while (0)
-
-/* libvirt's virTypedParameterValidateSet (VIR_FROM_NONE texts). */
-static int
-validateSet(const char *funcname, virTypedParameterPtr params, int nparams)
-{
-    for (int i = 0; i < nparams; i++) {
-        if (strnlen(params[i].field, VIR_TYPED_PARAM_FIELD_LENGTH) ==
-            VIR_TYPED_PARAM_FIELD_LENGTH) {
-            virAPIReportInvalidArg(VIR_FROM_NONE, funcname, "params",
-                                   "string parameter name '%.*s' too long",
-                                   VIR_TYPED_PARAM_FIELD_LENGTH, params[i].field);
-            return -1;
-        }
-        if (params[i].type == VIR_TYPED_PARAM_STRING && !params[i].value.s) {
-            virAPIReportInvalidArg(VIR_FROM_NONE, funcname, "params",
-                                   "NULL string parameter '%s'", params[i].field);
-            return -1;
-        }
-    }
-    return 0;
-}
 
 typedef int (*tuneSetFn)(virDomainPtr, virTypedParameterPtr, int, unsigned int);
 typedef int (*tuneGetFn)(virDomainPtr, virTypedParameterPtr, int *, unsigned int);
@@ -82,7 +38,7 @@ tuneSet(const char *funcname, virDomainPtr domain, virTypedParameterPtr params,
                                "%s in %s must be greater than zero", "nparams", funcname);
         goto error;
     }
-    if (validateSet(funcname, params, nparams) < 0)
+    if (virAPITypedParamsValidateSet(funcname, params, nparams) < 0)
         goto error;
     fn = *(tuneSetFn *)((char *)conn->driver + offset);
     if (fn) {
@@ -304,7 +260,7 @@ virDomainPinVcpuFlags(virDomainPtr domain, unsigned int vcpu, unsigned char *cpu
     VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(cpumap, error);
-    checkPositiveArgGoto(maplen, "maplen", error);
+    virCheckPositiveArgGoto(maplen, error);
 
     VIR_ENTRY_CALL_ZERO(driver, domainPinVcpuFlags, domain, vcpu, cpumap, maplen, flags);
 }
@@ -327,7 +283,7 @@ virDomainPinVcpu(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap,
     VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(cpumap, error);
-    checkPositiveArgGoto(maplen, "maplen", error);
+    virCheckPositiveArgGoto(maplen, error);
 
     VIR_ENTRY_CALL_ZERO(driver, domainPinVcpu, domain, vcpu, cpumap, maplen);
 }
@@ -351,7 +307,7 @@ virDomainPinEmulator(virDomainPtr domain, unsigned char *cpumap, int maplen,
     VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(cpumap, error);
-    checkPositiveArgGoto(maplen, "maplen", error);
+    virCheckPositiveArgGoto(maplen, error);
 
     VIR_ENTRY_CALL_ZERO(driver, domainPinEmulator, domain, cpumap, maplen, flags);
 }
@@ -376,8 +332,9 @@ virDomainGetEmulatorPinInfo(virDomainPtr domain, unsigned char *cpumaps, int map
 {
     VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckNonNullArgGoto(cpumaps, error);
-    checkPositiveArgGoto(maplen, "maplen", error);
-    checkAffectFlagsGoto(flags, error);
+    virCheckPositiveArgGoto(maplen, error);
+    if (virAPIExclusiveFlags(VIR_DOMAIN_AFFECT_LIVE, VIR_DOMAIN_AFFECT_CONFIG) < 0)
+        goto error;
 
     VIR_ENTRY_CALL(driver, domainGetEmulatorPinInfo, domain, cpumaps, maplen, flags);
 }
@@ -438,8 +395,8 @@ virDomainSetPerfEvents(virDomainPtr domain, virTypedParameterPtr params, int npa
     VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckReadOnlyGoto(conn, error);
     virCheckNonNullArgGoto(params, error);
-    checkPositiveArgGoto(nparams, "nparams", error);
-    if (validateSet(__func__, params, nparams) < 0)
+    virCheckPositiveArgGoto(nparams, error);
+    if (virAPITypedParamsValidateSet(__func__, params, nparams) < 0)
         goto error;
 
     VIR_ENTRY_CALL_ZERO(driver, domainSetPerfEvents, domain, params, nparams, flags);

@@ -67,6 +67,27 @@ virAPICheckFlagsRequire(int domain, const char *funcname, unsigned int flags,
 }
 
 
+int
+virAPITypedParamsValidateSet(const char *funcname, virTypedParameterPtr params,
+                             int nparams)
+{
+    for (int i = 0; i < nparams; i++) {
+        if (strnlen(params[i].field, VIR_TYPED_PARAM_FIELD_LENGTH) ==
+            VIR_TYPED_PARAM_FIELD_LENGTH) {
+            virAPIReportInvalidArg(VIR_FROM_NONE, funcname, "params",
+                                   "string parameter name '%.*s' too long",
+                                   VIR_TYPED_PARAM_FIELD_LENGTH, params[i].field);
+            return -1;
+        }
+        if (params[i].type == VIR_TYPED_PARAM_STRING && !params[i].value.s) {
+            virAPIReportInvalidArg(VIR_FROM_NONE, funcname, "params",
+                                   "NULL string parameter '%s'", params[i].field);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 bool
 virAPIConnectIsValid(virConnectPtr conn)
 {

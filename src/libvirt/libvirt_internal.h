@@ -98,6 +98,23 @@ int virAPICheckFlagsRequire(int domain, const char *funcname, unsigned int flags
         }                                                                               \
     } while (0)
 
+#define virCheckPositiveArgGoto(arg, label)                                    \
+    do {                                                                       \
+        if ((arg) <= 0) {                                                      \
+            virAPIReportInvalidArg(VIR_FROM_THIS, __func__, #arg,              \
+                                   "%s in %s must be greater than zero", #arg, \
+                                   __func__);                                  \
+            goto label;                                                        \
+        }                                                                      \
+    } while (0)
+
+/* libvirt's virTypedParameterValidateSet for a Set call's @params: a field
+ * name that fills VIR_TYPED_PARAM_FIELD_LENGTH (no room for its NUL) or a
+ * NULL string value is INVALID_ARG in VIR_FROM_NONE (libvirt reports it
+ * from its util layer) naming @funcname; 0 when every entry is sound. */
+int virAPITypedParamsValidateSet(const char *funcname, virTypedParameterPtr params,
+                                 int nparams);
+
 #define virCheckReadOnlyGoto(conn, label)                                            \
     do {                                                                             \
         if ((conn)->flags & VIR_CONNECT_RO) {                                        \

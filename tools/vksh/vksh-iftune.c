@@ -124,25 +124,29 @@ vkshIftuneAdd(vkshControl *ctl, const char *str, bool inbound,
     return true;
 }
 
+static const vkshDeviceTune iftune = {
+    .get = virDomainGetInterfaceParameters,
+    .set = virDomainSetInterfaceParameters,
+    .countNamesDevice = true,
+    .countError = "Unable to get number of interface parameters",
+    .getError = "Unable to get interface parameters",
+    .setError = "Unable to set interface parameters",
+};
+
 bool
 vkshCmdDomiftune(vkshControl *ctl, const vkshCmd *cmd)
 {
     g_autoptr(virDomain) dom = NULL;
     virTypedParameterPtr params = NULL;
     int nparams = 0, maxparams = 0;
-    unsigned int flags = VIR_DOMAIN_AFFECT_CURRENT;
+    unsigned int flags;
     const char *device = NULL;
     const char *inbound = NULL;
     const char *outbound = NULL;
     bool ok = false;
 
-    if (!vkshOptExclusive(ctl, cmd, "current", "live") ||
-        !vkshOptExclusive(ctl, cmd, "current", "config"))
+    if (!vkshTuneFlags(ctl, cmd, &flags))
         return false;
-    if (vkshOptBool(cmd, "config"))
-        flags |= VIR_DOMAIN_AFFECT_CONFIG;
-    if (vkshOptBool(cmd, "live"))
-        flags |= VIR_DOMAIN_AFFECT_LIVE;
     if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
         return false;
     if (vkshOptString(ctl, cmd, "interface", &device) < 0 ||
@@ -153,34 +157,8 @@ vkshCmdDomiftune(vkshControl *ctl, const vkshCmd *cmd)
         goto cleanup;
     if (outbound && !vkshIftuneAdd(ctl, outbound, false, &params, &nparams, &maxparams))
         goto cleanup;
-    if (nparams == 0) {
-        if (virDomainGetInterfaceParameters(dom, device, NULL, &nparams, flags) != 0) {
-            vkshError(ctl, "%s", "Unable to get number of interface parameters");
-            goto cleanup;
-        }
-        if (nparams == 0) {
-            ok = true;
-            goto cleanup;
-        }
-        params = g_new0(virTypedParameter, nparams);
-        if (virDomainGetInterfaceParameters(dom, device, params, &nparams, flags) != 0) {
-            vkshError(ctl, "%s", "Unable to get interface parameters");
-            goto cleanup;
-        }
-        for (int i = 0; i < nparams; i++) {
-            g_autofree char *str = NULL;
-
-            if (params[i].type == VIR_TYPED_PARAM_UINT)
-                str = g_strdup_printf("%u", params[i].value.ui);
-            else
-                str = g_strdup_printf("unimplemented parameter type %d", params[i].type);
-            vkshPrint(ctl, "%-15s: %s\n", params[i].field, str);
-        }
-    } else if (virDomainSetInterfaceParameters(dom, device, params, nparams, flags) !=
-               0) {
-        vkshError(ctl, "%s", "Unable to set interface parameters");
+    if (!vkshDeviceTuneRun(ctl, dom, device, &params, &nparams, flags, &iftune))
         goto cleanup;
-    }
     ok = true;
 
 cleanup:

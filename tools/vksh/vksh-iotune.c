@@ -101,6 +101,15 @@ vkshIoTuneULL(vkshControl *ctl, const vkshCmd *cmd, const char *name,
     return 1;
 }
 
+static const vkshDeviceTune iotune = {
+    .get = virDomainGetBlockIoTune,
+    .set = virDomainSetBlockIoTune,
+    .countNamesDevice = false,
+    .countError = "Unable to get number of block I/O throttle parameters",
+    .getError = "Unable to get block I/O throttle parameters",
+    .setError = "Unable to change block I/O throttle",
+};
+
 bool
 vkshCmdBlkdeviotune(vkshControl *ctl, const vkshCmd *cmd)
 {
@@ -138,18 +147,13 @@ vkshCmdBlkdeviotune(vkshControl *ctl, const vkshCmd *cmd)
     virTypedParameterPtr params = NULL;
     int nparams = 0, maxparams = 0;
     unsigned long long value;
-    unsigned int flags = VIR_DOMAIN_AFFECT_CURRENT;
+    unsigned int flags;
     const char *disk = NULL;
     const char *group = NULL;
     bool ok = false;
 
-    if (!vkshOptExclusive(ctl, cmd, "current", "live") ||
-        !vkshOptExclusive(ctl, cmd, "current", "config"))
+    if (!vkshTuneFlags(ctl, cmd, &flags))
         return false;
-    if (vkshOptBool(cmd, "config"))
-        flags |= VIR_DOMAIN_AFFECT_CONFIG;
-    if (vkshOptBool(cmd, "live"))
-        flags |= VIR_DOMAIN_AFFECT_LIVE;
     if (!(dom = vkshCommandOptDomain(ctl, cmd, NULL)))
         return false;
     if (vkshOptString(ctl, cmd, "device", &disk) < 0)
@@ -178,29 +182,8 @@ vkshCmdBlkdeviotune(vkshControl *ctl, const vkshCmd *cmd)
         virTypedParamsAddString(&params, &nparams, &maxparams,
                                 VIR_DOMAIN_BLOCK_IOTUNE_GROUP_NAME, group);
 
-    if (nparams == 0) {
-        if (virDomainGetBlockIoTune(dom, NULL, NULL, &nparams, flags) != 0) {
-            vkshError(ctl, "%s", "Unable to get number of block I/O throttle parameters");
-            goto cleanup;
-        }
-        if (nparams == 0) {
-            ok = true;
-            goto cleanup;
-        }
-        params = g_new0(virTypedParameter, nparams);
-        if (virDomainGetBlockIoTune(dom, disk, params, &nparams, flags) != 0) {
-            vkshError(ctl, "%s", "Unable to get block I/O throttle parameters");
-            goto cleanup;
-        }
-        for (int i = 0; i < nparams; i++) {
-            g_autofree char *str = vkshTypedParamValue(&params[i], false);
-
-            vkshPrint(ctl, "%-15s: %s\n", params[i].field, str);
-        }
-    } else if (virDomainSetBlockIoTune(dom, disk, params, nparams, flags) < 0) {
-        vkshError(ctl, "%s", "Unable to change block I/O throttle");
+    if (!vkshDeviceTuneRun(ctl, dom, disk, &params, &nparams, flags, &iotune))
         goto cleanup;
-    }
     ok = true;
     goto cleanup;
 

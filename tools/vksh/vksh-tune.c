@@ -10,9 +10,7 @@
 
 /* Every output below is virsh 9.0's (tools/virsh-domain.c), byte for byte. */
 
-/* --config/--live/--current into flags (virsh's VSH_EXCLUSIVE_OPTIONS_VAR
- * on current); false after the message. */
-static bool
+bool
 vkshTuneFlags(vkshControl *ctl, const vkshCmd *cmd, unsigned int *flags)
 {
     if (!vkshOptExclusive(ctl, cmd, "current", "live") ||
@@ -23,6 +21,38 @@ vkshTuneFlags(vkshControl *ctl, const vkshCmd *cmd, unsigned int *flags)
         *flags |= VIR_DOMAIN_AFFECT_CONFIG;
     if (vkshOptBool(cmd, "live"))
         *flags |= VIR_DOMAIN_AFFECT_LIVE;
+    return true;
+}
+
+bool
+vkshDeviceTuneRun(vkshControl *ctl, virDomainPtr dom, const char *device,
+                  virTypedParameterPtr *params, int *nparams, unsigned int flags,
+                  const vkshDeviceTune *tune)
+{
+    if (*nparams > 0) {
+        if (tune->set(dom, device, *params, *nparams, flags) != 0) {
+            vkshError(ctl, "%s", tune->setError);
+            return false;
+        }
+        return true;
+    }
+    if (tune->get(dom, tune->countNamesDevice ? device : NULL, NULL, nparams, flags) !=
+        0) {
+        vkshError(ctl, "%s", tune->countError);
+        return false;
+    }
+    if (*nparams == 0)
+        return true;
+    *params = g_new0(virTypedParameter, *nparams);
+    if (tune->get(dom, device, *params, nparams, flags) != 0) {
+        vkshError(ctl, "%s", tune->getError);
+        return false;
+    }
+    for (int i = 0; i < *nparams; i++) {
+        g_autofree char *str = vkshTypedParamValue(&(*params)[i], false);
+
+        vkshPrint(ctl, "%-15s: %s\n", (*params)[i].field, str);
+    }
     return true;
 }
 

@@ -329,6 +329,32 @@ int vkshOptScaledWhy(vkshControl *ctl, const vkshCmd *cmd, const char *name,
                      unsigned long long scale, unsigned long long max,
                      unsigned long long *value, char **why);
 
+/* vksh-tune.c: --config/--live/--current into *@flags (virsh's
+ * VSH_EXCLUSIVE_OPTIONS_VAR on current); false after the message. */
+bool vkshTuneFlags(vkshControl *ctl, const vkshCmd *cmd, unsigned int *flags);
+
+/* A per-device typed-parameter get/set (blkdeviotune's disk, domiftune's
+ * interface): the public calls, whether the count query names the device
+ * (virsh's domiftune does, blkdeviotune passes NULL), and virsh's three
+ * messages. */
+typedef struct {
+    int (*get)(virDomainPtr, const char *, virTypedParameterPtr, int *, unsigned int);
+    int (*set)(virDomainPtr, const char *, virTypedParameterPtr, int, unsigned int);
+    bool countNamesDevice;
+    const char *countError; /* the count query failed */
+    const char *getError;   /* the query failed */
+    const char *setError;   /* the change failed */
+} vkshDeviceTune;
+
+/* vksh-tune.c: the command's last step, as virsh's: no parameter given
+ * (*@nparams 0) prints @device's parameters ("%-15s: value" a line, none
+ * when the driver has none), else sets the *@nparams of *@params. The
+ * caller keeps *@params (filled here for a query) and frees it with
+ * virTypedParamsFree(*params, *nparams). false after the message. */
+bool vkshDeviceTuneRun(vkshControl *ctl, virDomainPtr dom, const char *device,
+                       virTypedParameterPtr *params, int *nparams, unsigned int flags,
+                       const vkshDeviceTune *tune);
+
 /* --persistent/--config/--live/--current as virsh's device commands
  * (vksh-device.c): *@flags the VIR_DOMAIN_AFFECT_* bits, *@current true
  * when --current was given; false after reporting a clash. Without
