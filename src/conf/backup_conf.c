@@ -335,14 +335,6 @@ virDomainBackupDefParseString(const char *xml)
     return def;
 }
 
-static void
-escaped(GString *buf, const char *before, const char *value, const char *after)
-{
-    g_string_append(buf, before);
-    virDomainXMLEscape(buf, value);
-    g_string_append(buf, after);
-}
-
 char *
 virDomainBackupDefFormat(const virDomainBackupDef *def)
 {
@@ -352,7 +344,8 @@ virDomainBackupDefFormat(const virDomainBackupDef *def)
     g_string_append_printf(buf, "<domainbackup mode='%s'>\n",
                            virDomainBackupTypeToString(def->type));
     if (def->incremental)
-        escaped(buf, "  <incremental>", def->incremental, "</incremental>\n");
+        virDomainXMLEscapeBetween(buf, "  <incremental>", def->incremental,
+                                  "</incremental>\n");
     if (def->hasServer) {
         g_string_append_printf(
             buf, "  <server transport='%s'",
@@ -360,11 +353,11 @@ virDomainBackupDefFormat(const virDomainBackupDef *def)
         if (def->tls)
             g_string_append_printf(buf, " tls='%s'", def->tls == 1 ? "yes" : "no");
         if (def->serverName)
-            escaped(buf, " name='", def->serverName, "'");
+            virDomainXMLEscapeBetween(buf, " name='", def->serverName, "'");
         if (def->port)
             g_string_append_printf(buf, " port='%u'", def->port);
         if (def->socket)
-            escaped(buf, " socket='", def->socket, "'");
+            virDomainXMLEscapeBetween(buf, " socket='", def->socket, "'");
         g_string_append(buf, "/>\n");
     }
     if (def->ndisks)
@@ -372,7 +365,7 @@ virDomainBackupDefFormat(const virDomainBackupDef *def)
     for (size_t i = 0; i < def->ndisks; i++) {
         const virDomainBackupDiskDef *d = &def->disks[i];
 
-        escaped(buf, "    <disk name='", d->name, "'");
+        virDomainXMLEscapeBetween(buf, "    <disk name='", d->name, "'");
         g_string_append_printf(buf, " backup='%s'", d->backup ? "yes" : "no");
         if (!d->backup || !d->hasStore) {
             g_string_append(buf, "/>\n");
@@ -384,11 +377,11 @@ virDomainBackupDefFormat(const virDomainBackupDef *def)
         if (d->backupmode)
             g_string_append_printf(buf, " backupmode='%s'", modeNames[d->backupmode]);
         if (d->incremental)
-            escaped(buf, " incremental='", d->incremental, "'");
+            virDomainXMLEscapeBetween(buf, " incremental='", d->incremental, "'");
         if (d->exportname)
-            escaped(buf, " exportname='", d->exportname, "'");
+            virDomainXMLEscapeBetween(buf, " exportname='", d->exportname, "'");
         if (d->exportbitmap)
-            escaped(buf, " exportbitmap='", d->exportbitmap, "'");
+            virDomainXMLEscapeBetween(buf, " exportbitmap='", d->exportbitmap, "'");
         if (d->storeIndex)
             g_string_append_printf(buf, " index='%u'", d->storeIndex);
         if (!d->storeFormat && !d->storePath) {
@@ -405,7 +398,7 @@ virDomainBackupDefFormat(const virDomainBackupDef *def)
                                    d->storeType == VIR_DOMAIN_DISK_TYPE_BLOCK ? "dev"
                                                                               : "file");
         if (d->storePath)
-            escaped(buf, "", d->storePath, "'/>\n");
+            virDomainXMLEscapeBetween(buf, "", d->storePath, "'/>\n");
         g_string_append(buf, "    </disk>\n");
     }
     if (def->ndisks)

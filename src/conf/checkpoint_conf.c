@@ -37,9 +37,7 @@ virDomainCheckpointDefFree(virDomainCheckpointDef *def)
 {
     if (!def)
         return;
-    g_free(def->name);
-    g_free(def->description);
-    g_free(def->parent_name);
+    virDomainMomentDefClear(&def->moment);
     for (size_t i = 0; i < def->ndisks; i++)
         diskClear(&def->disks[i]);
     g_free(def->disks);
@@ -54,14 +52,6 @@ reportSchema(const char *detail)
 {
     virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_INVALID_SCHEMA, __func__,
                        "Unable to validate doc against %s\n%s", CHECKPOINT_RNG, detail);
-}
-
-static char *
-childText(xmlNodePtr root, const char *name)
-{
-    xmlNodePtr n = virDomainXMLChild(root, name);
-
-    return n ? virDomainXMLNodeText(n) : NULL;
 }
 
 /* What the schema allows of a <disk>: name (required), checkpoint
@@ -150,39 +140,16 @@ parseRoot(xmlNodePtr root, unsigned int flags)
             return NULL;
         }
     }
-    def->name = childText(root, "name");
-    if (def->name && !*def->name)
-        g_clear_pointer(&def->name, g_free);
-    if (!def->name && (flags & VIR_DOMAIN_CHECKPOINT_PARSE_REDEFINE)) {
-        virReportError(VIR_ERR_XML_ERROR, "%s",
-                       "a redefined checkpoint must have a name");
+    if (virDomainMomentParseHeader(root, &def->moment,
+                                   flags & VIR_DOMAIN_CHECKPOINT_PARSE_REDEFINE,
+                                   "checkpoint", VIR_FROM_THIS) < 0)
         return NULL;
-    }
-    def->description = childText(root, "description");
-
     if (flags & VIR_DOMAIN_CHECKPOINT_PARSE_REDEFINE) {
-        g_autofree char *ctime = childText(root, "creationTime");
-        xmlNodePtr parent = virDomainXMLChild(root, "parent");
         xmlNodePtr dom = virDomainXMLChild(root, "domain");
-        char *end = NULL;
 
-        if (!ctime || !*ctime ||
-            ((def->creationTime = g_ascii_strtoll(ctime, &end, 10)), *end)) {
-            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                           "missing creationTime from existing checkpoint");
-            return NULL;
-        }
-        if (parent)
-            def->parent_name = childText(parent, "name");
-        if (def->parent_name && !*def->parent_name)
-            g_clear_pointer(&def->parent_name, g_free);
         if (dom &&
             !(def->dom = virDomainDefParseNode(dom, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
             return NULL;
-    } else {
-        def->creationTime = g_get_real_time() / G_USEC_PER_SEC;
-        if (!def->name)
-            def->name = g_strdup_printf("%lld", def->creationTime);
     }
 
     if ((disks = virDomainXMLChild(root, "disks"))) {
@@ -213,30 +180,11 @@ virDomainCheckpointDefParseString(const char *xml, unsigned int flags)
     xmlDocPtr doc;
     virDomainCheckpointDef *def;
 
-    if (!(doc = virDomainXMLReadDoc(xml, strlen(xml), "(domain_checkpoint)"))) {
-        virErrorPtr saved = NULL;
-
-        /* libvirt reports a checkpoint document's syntax in DOMAIN_CHECKPOINT */
-        virErrorPreserveLast(&saved);
-        if (saved) {
-            virSetErrorRaw(VIR_FROM_DOMAIN_CHECKPOINT, saved->code, saved->level,
-                           saved->message, saved->str1, saved->str2, saved->str3,
-                           saved->int1, saved->int2);
-            virFreeError(saved);
-        }
+    if (!(doc = virDomainMomentReadDoc(xml, "(domain_checkpoint)", VIR_FROM_THIS)))
         return NULL;
-    }
     def = parseRoot(xmlDocGetRootElement(doc), flags);
     xmlFreeDoc(doc);
     return def;
-}
-
-static void
-escaped(GString *buf, const char *before, const char *value, const char *after)
-{
-    g_string_append(buf, before);
-    virDomainXMLEscape(buf, value);
-    g_string_append(buf, after);
 }
 
 char *
@@ -247,12 +195,13 @@ virDomainCheckpointDefFormat(const virDomainCheckpointDef *def, unsigned int fla
 
     if (flags & VIR_DOMAIN_CHECKPOINT_FORMAT_SECURE)
         domflags |= VIR_DOMAIN_DEF_FORMAT_SECURE;
-    escaped(buf, "  <name>", def->name, "</name>\n");
+    virDomainXMLEscapeBetween(buf, "  <name>", def->name, "</name>\n");
     if (def->description)
-        escaped(buf, "  <description>", def->description, "</description>\n");
+        virDomainXMLEscapeBetween(buf, "  <description>", def->description,
+                                  "</description>\n");
     if (def->parent_name)
-        escaped(buf, "  <parent>\n    <name>", def->parent_name,
-                "</name>\n  </parent>\n");
+        virDomainXMLEscapeBetween(buf, "  <parent>\n    <name>", def->parent_name,
+                                  "</name>\n  </parent>\n");
     if (def->creationTime)
         g_string_append_printf(buf, "  <creationTime>%lld</creationTime>\n",
                                def->creationTime);
@@ -263,12 +212,12 @@ virDomainCheckpointDefFormat(const virDomainCheckpointDef *def, unsigned int fla
 
             if (!d->name)
                 continue;
-            escaped(buf, "    <disk name='", d->name, "'");
+            virDomainXMLEscapeBetween(buf, "    <disk name='", d->name, "'");
             if (d->type)
                 g_string_append_printf(buf, " checkpoint='%s'",
                                        virDomainCheckpointTypeToString(d->type));
             if (d->bitmap) {
-                escaped(buf, " bitmap='", d->bitmap, "'");
+                virDomainXMLEscapeBetween(buf, " bitmap='", d->bitmap, "'");
                 if ((flags & VIR_DOMAIN_CHECKPOINT_FORMAT_SIZE) && d->sizeValid)
                     g_string_append_printf(buf, " size='%llu'", d->size);
             }

@@ -41,6 +41,9 @@ xmlDocPtr virDomainXMLReadDoc(const char *xml, size_t len, const char *url);
 char *virDomainXMLProp(xmlNodePtr node, const char *name);
 /* First element child named @name, or NULL. */
 xmlNodePtr virDomainXMLChild(xmlNodePtr parent, const char *name);
+/* The text of @parent's first child element @name (as
+ * virDomainXMLNodeText), newly allocated; NULL when there is none. */
+char *virDomainXMLChildText(xmlNodePtr parent, const char *name);
 
 /* Free @arr and return its elements in a block of exactly their size (NULL
  * when empty): definitions live as long as the daemon, and an array keeps
@@ -73,6 +76,9 @@ virDomainDef *virDomainDefParseNode(xmlNodePtr root, unsigned int flags);
 
 /* Append @str to @buf escaped for XML text or a single-quoted attribute. */
 void virDomainXMLEscape(GString *buf, const char *str);
+/* @before, @value escaped as virDomainXMLEscape does, then @after. */
+void virDomainXMLEscapeBetween(GString *buf, const char *before, const char *value,
+                               const char *after);
 
 /* ---- shared by the parser files (domain_xml.c) ---- */
 

@@ -42,6 +42,15 @@ virDomainXMLEscape(GString *buf, const char *str)
     }
 }
 
+void
+virDomainXMLEscapeBetween(GString *buf, const char *before, const char *value,
+                          const char *after)
+{
+    g_string_append(buf, before);
+    virDomainXMLEscape(buf, value);
+    g_string_append(buf, after);
+}
+
 typedef struct {
     GString *buf;
     int indent;

@@ -244,6 +244,14 @@ virDomainXMLChild(xmlNodePtr parent, const char *name)
     return NULL;
 }
 
+char *
+virDomainXMLChildText(xmlNodePtr parent, const char *name)
+{
+    xmlNodePtr n = virDomainXMLChild(parent, name);
+
+    return n ? virDomainXMLNodeText(n) : NULL;
+}
+
 bool
 virDomainXMLNodeIs(xmlNodePtr node, const char *name)
 {

@@ -49,9 +49,7 @@ virDomainSnapshotDefFree(virDomainSnapshotDef *def)
 {
     if (!def)
         return;
-    g_free(def->name);
-    g_free(def->description);
-    g_free(def->parent_name);
+    virDomainMomentDefClear(&def->moment);
     g_free(def->memoryFile);
     for (size_t i = 0; i < def->ndisks; i++)
         diskClear(&def->disks[i]);
@@ -142,14 +140,6 @@ parseDisk(xmlNodePtr node, virDomainSnapshotDiskDef *disk)
     return 0;
 }
 
-static char *
-childText(xmlNodePtr root, const char *name)
-{
-    xmlNodePtr n = virDomainXMLChild(root, name);
-
-    return n ? virDomainXMLNodeText(n) : NULL;
-}
-
 static virDomainSnapshotDef *
 parseRoot(xmlNodePtr root, unsigned int flags, bool *current)
 {
@@ -165,32 +155,15 @@ parseRoot(xmlNodePtr root, unsigned int flags, bool *current)
                            (const char *)root->name);
         return NULL;
     }
-    def->name = childText(root, "name");
-    if (def->name && !*def->name)
-        g_clear_pointer(&def->name, g_free);
-    if (!def->name && (flags & VIR_DOMAIN_SNAPSHOT_PARSE_REDEFINE)) {
-        virReportError(VIR_ERR_XML_ERROR, "%s", "a redefined snapshot must have a name");
+    if (virDomainMomentParseHeader(root, &def->moment,
+                                   flags & VIR_DOMAIN_SNAPSHOT_PARSE_REDEFINE, "snapshot",
+                                   VIR_FROM_THIS) < 0)
         return NULL;
-    }
-    def->description = childText(root, "description");
 
     if (flags & VIR_DOMAIN_SNAPSHOT_PARSE_REDEFINE) {
-        g_autofree char *ctime = childText(root, "creationTime");
-        g_autofree char *state = childText(root, "state");
-        xmlNodePtr parent = virDomainXMLChild(root, "parent");
+        g_autofree char *state = virDomainXMLChildText(root, "state");
         xmlNodePtr dom = virDomainXMLChild(root, "domain");
-        char *end = NULL;
 
-        if (!ctime || !*ctime ||
-            ((def->creationTime = g_ascii_strtoll(ctime, &end, 10)), *end)) {
-            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                           "missing creationTime from existing snapshot");
-            return NULL;
-        }
-        if (parent)
-            def->parent_name = childText(parent, "name");
-        if (def->parent_name && !*def->parent_name)
-            g_clear_pointer(&def->parent_name, g_free);
         if (!state) {
             virReportError(VIR_ERR_XML_ERROR, "%s",
                            "missing state from existing snapshot");
@@ -212,10 +185,6 @@ parseRoot(xmlNodePtr root, unsigned int flags, bool *current)
                 !(def->dom = virDomainDefParseNode(dom, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
                 return NULL;
         }
-    } else {
-        def->creationTime = g_get_real_time() / G_USEC_PER_SEC;
-        if (!def->name)
-            def->name = g_strdup_printf("%lld", def->creationTime);
     }
 
     if ((mem = virDomainXMLChild(root, "memory"))) {
@@ -275,7 +244,7 @@ parseRoot(xmlNodePtr root, unsigned int flags, bool *current)
     }
 
     if (flags & VIR_DOMAIN_SNAPSHOT_PARSE_INTERNAL) {
-        g_autofree char *active = childText(root, "active");
+        g_autofree char *active = virDomainXMLChildText(root, "active");
         char *end = NULL;
         long v;
 
@@ -295,30 +264,11 @@ virDomainSnapshotDefParseString(const char *xml, unsigned int flags, bool *curre
     xmlDocPtr doc;
     virDomainSnapshotDef *def;
 
-    if (!(doc = virDomainXMLReadDoc(xml, strlen(xml), "(domain_snapshot)"))) {
-        virErrorPtr saved = NULL;
-
-        /* libvirt reports a snapshot document's syntax in DOMAIN_SNAPSHOT */
-        virErrorPreserveLast(&saved);
-        if (saved) {
-            virSetErrorRaw(VIR_FROM_DOMAIN_SNAPSHOT, saved->code, saved->level,
-                           saved->message, saved->str1, saved->str2, saved->str3,
-                           saved->int1, saved->int2);
-            virFreeError(saved);
-        }
+    if (!(doc = virDomainMomentReadDoc(xml, "(domain_snapshot)", VIR_FROM_THIS)))
         return NULL;
-    }
     def = parseRoot(xmlDocGetRootElement(doc), flags, current);
     xmlFreeDoc(doc);
     return def;
-}
-
-static void
-escaped(GString *buf, const char *fmt_before, const char *value, const char *after)
-{
-    g_string_append(buf, fmt_before);
-    virDomainXMLEscape(buf, value);
-    g_string_append(buf, after);
 }
 
 char *
@@ -330,15 +280,16 @@ virDomainSnapshotDefFormat(const char *uuidstr, const virDomainSnapshotDef *def,
 
     if (flags & VIR_DOMAIN_SNAPSHOT_FORMAT_SECURE)
         domflags |= VIR_DOMAIN_DEF_FORMAT_SECURE;
-    escaped(buf, "  <name>", def->name, "</name>\n");
+    virDomainXMLEscapeBetween(buf, "  <name>", def->name, "</name>\n");
     if (def->description)
-        escaped(buf, "  <description>", def->description, "</description>\n");
+        virDomainXMLEscapeBetween(buf, "  <description>", def->description,
+                                  "</description>\n");
     if (def->state)
         g_string_append_printf(buf, "  <state>%s</state>\n",
                                virDomainSnapshotStateToString(def->state));
     if (def->parent_name)
-        escaped(buf, "  <parent>\n    <name>", def->parent_name,
-                "</name>\n  </parent>\n");
+        virDomainXMLEscapeBetween(buf, "  <parent>\n    <name>", def->parent_name,
+                                  "</name>\n  </parent>\n");
     /* libvirt leaves out a creationTime of 0; the metadata file (INTERNAL)
      * keeps it, or a snapshot redefined with one would not load again
      * ("missing creationTime from existing snapshot") */
@@ -349,7 +300,7 @@ virDomainSnapshotDefFormat(const char *uuidstr, const virDomainSnapshotDef *def,
         g_string_append_printf(buf, "  <memory snapshot='%s'",
                                virDomainSnapshotLocationToString(def->memory));
         if (def->memoryFile)
-            escaped(buf, " file='", def->memoryFile, "'");
+            virDomainXMLEscapeBetween(buf, " file='", def->memoryFile, "'");
         g_string_append(buf, "/>\n");
     }
     if (def->ndisks) {
@@ -359,7 +310,7 @@ virDomainSnapshotDefFormat(const char *uuidstr, const virDomainSnapshotDef *def,
 
             if (!d->name)
                 continue;
-            escaped(buf, "    <disk name='", d->name, "'");
+            virDomainXMLEscapeBetween(buf, "    <disk name='", d->name, "'");
             if (d->snapshot > 0)
                 g_string_append_printf(buf, " snapshot='%s'",
                                        virDomainSnapshotLocationToString(d->snapshot));
@@ -374,8 +325,9 @@ virDomainSnapshotDefFormat(const char *uuidstr, const virDomainSnapshotDef *def,
                                                              VIR_STORAGE_FORMAT_LAST,
                                                              d->format));
             if (d->path)
-                escaped(buf, d->block ? "      <source dev='" : "      <source file='",
-                        d->path, "'/>\n");
+                virDomainXMLEscapeBetween(
+                    buf, d->block ? "      <source dev='" : "      <source file='",
+                    d->path, "'/>\n");
             g_string_append(buf, "    </disk>\n");
         }
         g_string_append(buf, "  </disks>\n");

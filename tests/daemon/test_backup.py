@@ -43,12 +43,12 @@ if LIBVIRT_PY not in sys.path:
     sys.path.append(LIBVIRT_PY)
 
 import libvirt  # noqa: E402
-import libvirt_qemu  # noqa: E402
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_snapshot import LiveDisk, console, expect_error, hmp, run  # noqa: E402
+from test_snapshot import (LiveDisk, console, disks_xml, expect_error, hmp, qmp,  # noqa: E402
+                           run, vda_block)
 
 MARKER = b"VIRTKIT-TEST-PATTERN\n"
 VIR_FROM_QEMU = 10
@@ -57,33 +57,8 @@ VIR_FROM_XML = 5
 
 
 def guest_xml(name, guest, serial, vda, vdb, vdc):
-    return """<domain type='qemu'>
-  <name>%s</name>
-  <memory unit='MiB'>256</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='q35'>hvm</type>
-    <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
-    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet virtkit.writedisk=1</cmdline></os>
-  <features><acpi/></features>
-  <on_poweroff>destroy</on_poweroff>
-  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
-    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
-      <source file='%s'/><target dev='vda' bus='virtio'/></disk>
-    <disk type='file' device='disk'><driver name='qemu' type='raw'/>
-      <source file='%s'/><target dev='vdb' bus='virtio'/></disk>
-    <disk type='file' device='disk'><driver name='qemu' type='raw'/>
-      <source file='%s'/><target dev='vdc' bus='virtio'/></disk>
-    <serial type='file'><source path='%s'/><target port='0'/></serial>
-  </devices>
-</domain>
-""" % (name, guest, guest, vda, vdb, vdc, serial)
-
-
-def qmp(dom, cmd, **args):
-    out = json.loads(libvirt_qemu.qemuMonitorCommand(
-        dom, json.dumps({"execute": cmd, "arguments": args}), 0))
-    assert "return" in out, out
-    return out["return"]
+    return disks_xml(name, guest, serial, [(vda, "qcow2"), (vdb, "raw"), (vdc, "raw")],
+                     "virtkit.writedisk=1")
 
 
 def node_files(dom):
@@ -91,10 +66,7 @@ def node_files(dom):
 
 
 def vda_bitmaps(dom):
-    for b in qmp(dom, "query-block"):
-        if "virtio-disk0" in b.get("qdev", ""):
-            return sorted(m["name"] for m in b["inserted"].get("dirty-bitmaps", []))
-    raise AssertionError("no vda in query-block")
+    return sorted(m["name"] for m in vda_block(dom)["inserted"].get("dirty-bitmaps", []))
 
 
 def raw_of(image, out, fmt=None):

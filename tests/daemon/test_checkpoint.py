@@ -59,52 +59,23 @@ if LIBVIRT_PY not in sys.path:
     sys.path.append(LIBVIRT_PY)
 
 import libvirt  # noqa: E402
-import libvirt_qemu  # noqa: E402
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_snapshot import LiveDisk, console, expect_error, run  # noqa: E402
+from test_snapshot import (LiveDisk, console, disks_xml, expect_error, qmp,  # noqa: E402
+                           run, vda_block)
 
 
 def guest_xml(name, guest, serial, disk, raw):
-    return """<domain type='qemu'>
-  <name>%s</name>
-  <memory unit='MiB'>256</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='q35'>hvm</type>
-    <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
-    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet virtkit.writedisk=1</cmdline></os>
-  <features><acpi/></features>
-  <on_poweroff>destroy</on_poweroff>
-  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
-    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
-      <source file='%s'/><target dev='vda' bus='virtio'/></disk>
-    <disk type='file' device='disk'><driver name='qemu' type='raw'/>
-      <source file='%s'/><target dev='vdb' bus='virtio'/></disk>
-    <serial type='file'><source path='%s'/><target port='0'/></serial>
-  </devices>
-</domain>
-""" % (name, guest, guest, disk, raw, serial)
+    return disks_xml(name, guest, serial, [(disk, "qcow2"), (raw, "raw")],
+                     "virtkit.writedisk=1")
 
 
 def bitmaps(dom):
     """{name: (count, persistent)} of vda's dirty bitmaps in QEMU."""
-    out = json.loads(libvirt_qemu.qemuMonitorCommand(dom, '{"execute":"query-block"}', 0))
-    for b in out["return"]:
-        if b.get("qdev", "").startswith("/machine/peripheral/virtio-disk0/") \
-                or b.get("qdev") == "virtio-disk0":
-            ins = b["inserted"]
-            return {m["name"]: (m["count"], m["persistent"])
-                    for m in ins.get("dirty-bitmaps", [])}
-    raise AssertionError("no vda in query-block: %s" % out)
-
-
-def qmp(dom, cmd, **args):
-    out = json.loads(libvirt_qemu.qemuMonitorCommand(
-        dom, json.dumps({"execute": cmd, "arguments": args}), 0))
-    assert "return" in out, out
-    return out["return"]
+    return {m["name"]: (m["count"], m["persistent"])
+            for m in vda_block(dom)["inserted"].get("dirty-bitmaps", [])}
 
 
 def node_bitmaps(dom, image):
@@ -117,11 +88,7 @@ def node_bitmaps(dom, image):
 
 
 def top_node(dom):
-    for b in qmp(dom, "query-block"):
-        if b.get("qdev", "").startswith("/machine/peripheral/virtio-disk0/") \
-                or b.get("qdev") == "virtio-disk0":
-            return b["inserted"]["node-name"]
-    raise AssertionError("no vda in query-block")
+    return vda_block(dom)["inserted"]["node-name"]
 
 
 def names(dom, flags=0):

@@ -34,23 +34,30 @@ import libvirt  # noqa: E402
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
 
-def guest_xml(name, guest, serial, disk, fmt="qcow2"):
+def disks_xml(name, guest, serial, disks, cmdline=""):
+    """The test guest on virtio disks vda, vdb, ... from @disks, a list of
+    (image path, format); @cmdline is added to the kernel's."""
+    devs = "".join("""    <disk type='file' device='disk'><driver name='qemu' type='%s'/>
+      <source file='%s'/><target dev='vd%s' bus='virtio'/></disk>
+""" % (fmt, path, chr(ord("a") + i)) for i, (path, fmt) in enumerate(disks))
     return """<domain type='qemu'>
   <name>%s</name>
   <memory unit='MiB'>256</memory>
   <vcpu>1</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type>
     <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
-    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet</cmdline></os>
+    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests quiet%s</cmdline></os>
   <features><acpi/></features>
   <on_poweroff>destroy</on_poweroff>
   <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
-    <disk type='file' device='disk'><driver name='qemu' type='%s'/>
-      <source file='%s'/><target dev='vda' bus='virtio'/></disk>
-    <serial type='file'><source path='%s'/><target port='0'/></serial>
+%s    <serial type='file'><source path='%s'/><target port='0'/></serial>
   </devices>
 </domain>
-""" % (name, guest, guest, fmt, disk, serial)
+""" % (name, guest, guest, " " + cmdline if cmdline else "", devs, serial)
+
+
+def guest_xml(name, guest, serial, disk, fmt="qcow2"):
+    return disks_xml(name, guest, serial, [(disk, fmt)])
 
 
 def console(path):
@@ -87,6 +94,25 @@ def offline_pattern(disk, byte):
 def hmp(dom, cmd):
     import libvirt_qemu
     return libvirt_qemu.qemuMonitorCommand(dom, cmd, libvirt_qemu.VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP)
+
+
+def qmp(dom, cmd, **args):
+    """QEMU's answer to @cmd (a QMP command with @args) through the monitor."""
+    import json
+    import libvirt_qemu
+    out = json.loads(libvirt_qemu.qemuMonitorCommand(
+        dom, json.dumps({"execute": cmd, "arguments": args}), 0))
+    assert "return" in out, out
+    return out["return"]
+
+
+def vda_block(dom):
+    """vda's entry in QEMU's query-block."""
+    for b in qmp(dom, "query-block"):
+        if b.get("qdev", "").startswith("/machine/peripheral/virtio-disk0/") \
+                or b.get("qdev") == "virtio-disk0":
+            return b
+    raise AssertionError("no vda in query-block")
 
 
 class LiveDisk:
