@@ -50,7 +50,7 @@ remotePrivate *remotePriv(virConnectPtr conn);
 void remoteMakeDomain(remote_nonnull_domain *out, virDomainPtr dom);
 virDomainPtr remoteGetDomain(virConnectPtr conn, const remote_nonnull_domain *d);
 /* The same pair for every other object kind the generated entry points
- * carry (vkrpcgen.py OBJKINDS): remoteMake<Kind> borrows, remoteGet<Kind>
+ * carry (vkrpcgen_stubs.py OBJKINDS): remoteMake<Kind> borrows, remoteGet<Kind>
  * makes a new handle on @conn. */
 void remoteMakeDomainCheckpoint(remote_nonnull_domain_checkpoint *out,
                                 virDomainCheckpointPtr obj);
