@@ -56,7 +56,7 @@ bool qemuHotplugRemovalPending(virDomainObj *obj);
 
 /* Disk @idx of the live definition, gone from QEMU's guest side: its
  * block nodes removed, out of the definition, the image given back, the
- * status saved, DEVICE_REMOVED queued (qemu_hotplug.c). Object locked,
+ * status saved, DEVICE_REMOVED queued (qemu_hotplug_disk.c). Object locked,
  * job held. */
 void qemuHotplugRemoveDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
 
@@ -89,6 +89,26 @@ virDomainDef *qemuHotplugParseDeviceLive(const char *xml, const char *action,
 int qemuHotplugNextNode(virDomainObj *obj);
 /* blockdev-del @node, quiet. */
 void qemuHotplugBlockdevDel(virDomainObj *obj, const char *node);
+
+/* ---- disks (qemu_hotplug_disk.c); object locked, job held ------------- */
+
+/* @disk into @def's disks at libvirt's place (with its bus's, by target);
+ * @def owns it. */
+void qemuHotplugAppendDisk(virDomainDef *def, virDomainDiskDef *disk);
+/* Disk @idx out of @def's list, handed to the caller. */
+virDomainDiskDef *qemuHotplugStealDisk(virDomainDef *def, size_t idx);
+/* What can be hotplugged live at all (device and bus): 0, or -1 with
+ * OPERATION_UNSUPPORTED as libvirt's messages. */
+int qemuHotplugCheckDiskLive(const virDomainDiskDef *disk);
+/* Hotplug *@diskp (the caller's until it is in the live definition: then
+ * *@diskp is NULL) into @obj: its image handed to QEMU's user, the two
+ * block nodes, the virtio-blk device on a free root port. 0, or -1 with
+ * nothing left behind in QEMU or in the definition. */
+int qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj,
+                              virDomainDiskDef **diskp);
+/* Unplug disk @idx of the live definition (qemuHotplugDeviceDel), then
+ * qemuHotplugRemoveDiskLive; 0 also when the removal is pending. */
+int qemuHotplugDetachDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx);
 
 /* ---- interfaces (qemu_hotplug_net.c); object locked, job held --------- */
 
