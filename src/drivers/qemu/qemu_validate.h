@@ -50,6 +50,27 @@ int qemuValidateNet(const virDomainNetDef *net);
  * with CONFIG_UNSUPPORTED and libvirt's message. */
 int qemuValidateNetForStart(const virDomainNetDef *net, const unsigned char *mac);
 
+/* qemu_validate_dev.c (part of the validator): the rules of one device of
+ * @def, each 0 or -1 with CONFIG_UNSUPPORTED and libvirt's message. */
+/* Which <address> types a device may carry in the QEMU driver. */
+typedef enum {
+    NO_ADDRESS = 0,
+    PCI_ONLY,
+    USB_ONLY,
+} qemuValidateAddressKind;
+/* @addr's type is one @kind allows: libvirt's "<@what> cannot have an
+ * address of type '<type>'" otherwise. */
+int qemuValidateAddressType(const virDomainDeviceAddress *addr, const char *what,
+                            qemuValidateAddressKind kind);
+/* Disk @disk of @def on canonical machine @machine: device, bus, format,
+ * cache and io values, its source and its identity. */
+int qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
+                     const char *machine);
+/* Serial port @chr, the @i-th of the definition. */
+int qemuValidateChr(const virDomainChrDef *chr, size_t i);
+/* <filesystem> @fs of @def: libvirt 9.0's rules in its order. */
+int qemuValidateFS(const virDomainDef *def, const virDomainFSDef *fs);
+
 /* qemu_validate_scsi.c (part of the validator). SCSI controller @c of
  * @def: 0 when this driver runs it, 1 when its model cannot run here (the
  * caller reports it), -1 with libvirt's error for what libvirt refuses. */
