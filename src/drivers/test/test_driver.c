@@ -32,7 +32,7 @@
 #define TEST_HV_VERSION 2
 #define TEST_LIB_VERSION 9000000UL /* libvirt 9.0.0 */
 
-static testDriver *
+testDriver *
 testDriverOf(virConnectPtr conn)
 {
     return conn->privateData;
@@ -69,14 +69,14 @@ testDomainObjCheckActive(virDomainObj *obj)
     return 0;
 }
 
-static void
+void
 testQueueEvent(testDriver *driver, virObjectEvent *event)
 {
     if (event)
         virObjectEventStateQueue(driver->eventState, event);
 }
 
-static void
+void
 testLogTransition(virDomainObj *obj, const char *what)
 {
     int reason = 0;
@@ -659,7 +659,7 @@ testDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
  * transient domain leaves the list. Returns the event to queue once the
  * object is unlocked.
  */
-static virObjectEvent *
+virObjectEvent *
 testDomainStop(testDriver *driver, virDomainObj *obj, virDomainPtr dom, int reason,
                int detail)
 {
@@ -874,106 +874,6 @@ testDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
     info->cpuTime = (unsigned long long)g_get_real_time() * 1000;
     virDomainObjEndAPI(&obj);
     return 0;
-}
-
-/* ---- scheduler: libvirt's test driver answers "fair", weight=50, and
- * keeps nothing it is given ---------------------------------------------- */
-
-static char *
-testDomainGetSchedulerType(virDomainPtr dom G_GNUC_UNUSED, int *nparams)
-{
-    /* no lookup: libvirt's answers for any domain handle */
-    if (nparams)
-        *nparams = 1;
-    return g_strdup("fair");
-}
-
-static int
-testDomainGetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr params,
-                                      int *nparams, unsigned int flags)
-{
-    virDomainObj *obj;
-
-    /* libvirt's refuses every flag, even the STRING_OKAY its public layer adds */
-    virCheckFlags(0, -1);
-    if (!(obj = testDomObjFromDomain(dom)))
-        return -1;
-    memset(&params[0], 0, sizeof(params[0]));
-    g_strlcpy(params[0].field, VIR_DOMAIN_SCHEDULER_WEIGHT, sizeof(params[0].field));
-    params[0].type = VIR_TYPED_PARAM_UINT;
-    params[0].value.ui = 50;
-    *nparams = 1;
-    virDomainObjEndAPI(&obj);
-    return 0;
-}
-
-static int
-testDomainGetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
-                                 int *nparams)
-{
-    return testDomainGetSchedulerParametersFlags(dom, params, nparams, 0);
-}
-
-/* libvirt's virTypedParamsValidate(params, n, "weight", UINT, NULL), with
- * its texts (VIR_FROM_NONE). */
-static int
-testValidateSchedulerParams(virTypedParameterPtr params, int nparams)
-{
-    static const char *const typeNames[] = {
-        "unknown", "int", "uint", "llong", "ullong", "double", "boolean", "string",
-    };
-    int i;
-    bool seen = false;
-
-    /* libvirt sorts by name first; with one key only the order of the
-     * checks below can differ, not their outcome for one offender */
-    for (i = 0; i < nparams; i++) {
-        if (strcmp(params[i].field, VIR_DOMAIN_SCHEDULER_WEIGHT) != 0) {
-            virReportErrorFull(VIR_FROM_NONE, VIR_ERR_ARGUMENT_UNSUPPORTED, __func__,
-                               "parameter '%s' not supported", params[i].field);
-            return -1;
-        }
-        if (seen) {
-            virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __func__,
-                               "parameter '%s' occurs multiple times", params[i].field);
-            return -1;
-        }
-        if (params[i].type != VIR_TYPED_PARAM_UINT) {
-            int t = params[i].type;
-
-            virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __func__,
-                               "invalid type '%s' for parameter '%s', expected '%s'",
-                               t >= 0 && t < (int)G_N_ELEMENTS(typeNames) ? typeNames[t]
-                                                                          : typeNames[0],
-                               params[i].field, "uint");
-            return -1;
-        }
-        seen = true;
-    }
-    return 0;
-}
-
-static int
-testDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr params,
-                                      int nparams, unsigned int flags)
-{
-    virDomainObj *obj;
-
-    virCheckFlags(0, -1);
-    if (testValidateSchedulerParams(params, nparams) < 0)
-        return -1;
-    if (!(obj = testDomObjFromDomain(dom)))
-        return -1;
-    /* libvirt's keeps no weight ("XXX"): nothing changes */
-    virDomainObjEndAPI(&obj);
-    return 0;
-}
-
-static int
-testDomainSetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
-                                 int nparams)
-{
-    return testDomainSetSchedulerParametersFlags(dom, params, nparams, 0);
 }
 
 #define TEST_XML_FLAGS \
@@ -1193,137 +1093,6 @@ static int
 testConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb)
 {
     return virDomainEventStateDeregister(conn, testDriverOf(conn)->eventState, cb);
-}
-
-/* ---- virtkit's own API: vkDomainStop ---------------------------------- */
-
-static void
-testVkStopNotify(virDomainPtr dom, vkStopProgressFunc progress, void *opaque, int step,
-                 const char *what, unsigned int deadlineMs)
-{
-    vkStopProgress p = {
-        .step = step, .attempt = 1, .deadline_ms = deadlineMs, .what = what
-    };
-
-    if (progress)
-        progress(dom, &p, opaque);
-}
-
-/*
- * The stop ladder against the test driver's simulated guests (no process,
- * no time): the agent step is always skipped (no agent); a running guest
- * whose definition has <acpi/> powers off at the first press (STOPPED
- * SHUTDOWN, whatever on_poweroff says: a stop is a stop); a paused guest or
- * one without <acpi/> skips the press and ends at the clean-exit step
- * (STOPPED DESTROYED); both report flushed = 1 (nothing unflushed). With
- * SKIP_CLEAN_EXIT, ALLOW_KILL ends it at the kill step (flushed 0), and
- * without ALLOW_KILL the call fails with OPERATION_TIMEOUT and the guest
- * keeps running, as a QEMU guest that ignores every step does.
- */
-static int
-testDomainVkStop(virDomainPtr dom, unsigned int deadlineMs, unsigned int policy,
-                 vkStopReport *report, vkStopProgressFunc progress, void *opaque)
-{
-    testDriver *driver = testDriverOf(dom->conn);
-    virDomainObj *obj;
-    virObjectEvent *event = NULL;
-    vkStopStepReport *st;
-    int endedBy = VK_STOP_STEP_NONE;
-    int ret = -1;
-
-    unsigned int flags = policy; /* virCheckFlags names it so */
-
-    virCheckFlags(VK_STOP_ALLOW_KILL | VK_STOP_SKIP_AGENT | VK_STOP_SKIP_ACPI |
-                      VK_STOP_SKIP_CLEAN_EXIT | VK_STOP_USE_DEFINITION,
-                  -1);
-
-    if (!(obj = testDomObjFromDomain(dom)))
-        return -1;
-    if (testDomainObjCheckActive(obj) < 0)
-        goto cleanup;
-    if (policy & VK_STOP_USE_DEFINITION) {
-        virDomainStopPolicy sp;
-
-        if (virDomainStopPolicyFromDef(obj->def, &sp) < 0)
-            goto cleanup;
-        if (deadlineMs == 0 && sp.deadlineSec > 0)
-            deadlineMs = (unsigned int)sp.deadlineSec * 1000;
-        if (sp.allowKill > 0)
-            policy |= VK_STOP_ALLOW_KILL;
-    }
-    report->deadline_ms = deadlineMs ? deadlineMs : 60000;
-
-    st = &report->steps[VK_STOP_STEP_AGENT];
-    st->outcome = VK_STOP_OUTCOME_SKIPPED;
-    g_strlcpy(st->reason,
-              (policy & VK_STOP_SKIP_AGENT) ? "skipped by the policy"
-                                            : "no guest agent in the test driver",
-              sizeof(st->reason));
-
-    st = &report->steps[VK_STOP_STEP_ACPI];
-    st->outcome = VK_STOP_OUTCOME_SKIPPED;
-    if (policy & VK_STOP_SKIP_ACPI) {
-        g_strlcpy(st->reason, "skipped by the policy", sizeof(st->reason));
-    } else if (!obj->def->acpi) {
-        g_strlcpy(st->reason, "no <acpi/> in the definition", sizeof(st->reason));
-    } else if (virDomainObjGetState(obj, NULL) != VIR_DOMAIN_RUNNING) {
-        g_strlcpy(st->reason, "the guest is not running (paused)", sizeof(st->reason));
-    } else {
-        testVkStopNotify(dom, progress, opaque, VK_STOP_STEP_ACPI,
-                         "ACPI power button pressed (1)", report->deadline_ms);
-        st->outcome = VK_STOP_OUTCOME_ENDED;
-        st->attempts = 1;
-        g_strlcpy(st->reason, "the guest powered off after 1 press", sizeof(st->reason));
-        endedBy = VK_STOP_STEP_ACPI;
-        event = testDomainStop(driver, obj, dom, VIR_DOMAIN_SHUTOFF_SHUTDOWN,
-                               VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
-    }
-
-    st = &report->steps[VK_STOP_STEP_CLEAN_EXIT];
-    if (endedBy == VK_STOP_STEP_NONE) {
-        if (policy & VK_STOP_SKIP_CLEAN_EXIT) {
-            st->outcome = VK_STOP_OUTCOME_SKIPPED;
-            g_strlcpy(st->reason, "skipped by the policy", sizeof(st->reason));
-        } else {
-            testVkStopNotify(dom, progress, opaque, VK_STOP_STEP_CLEAN_EXIT, "clean exit",
-                             report->deadline_ms);
-            st->outcome = VK_STOP_OUTCOME_ENDED;
-            st->attempts = 1;
-            endedBy = VK_STOP_STEP_CLEAN_EXIT;
-            event = testDomainStop(driver, obj, dom, VIR_DOMAIN_SHUTOFF_DESTROYED,
-                                   VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
-        }
-    }
-
-    st = &report->steps[VK_STOP_STEP_KILL];
-    if (endedBy == VK_STOP_STEP_NONE) {
-        if (!(policy & VK_STOP_ALLOW_KILL)) {
-            st->outcome = VK_STOP_OUTCOME_SKIPPED;
-            g_strlcpy(st->reason, "SIGKILL not allowed by the policy",
-                      sizeof(st->reason));
-            virReportError(VIR_ERR_OPERATION_TIMEOUT,
-                           "domain '%s' still running after 0 ms: %s", obj->def->name,
-                           st->reason);
-            goto cleanup;
-        }
-        testVkStopNotify(dom, progress, opaque, VK_STOP_STEP_KILL, "SIGKILL",
-                         report->deadline_ms);
-        st->outcome = VK_STOP_OUTCOME_ENDED;
-        st->attempts = 1;
-        endedBy = VK_STOP_STEP_KILL;
-        event = testDomainStop(driver, obj, dom, VIR_DOMAIN_SHUTOFF_DESTROYED,
-                               VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
-    }
-
-    report->ended_by = endedBy;
-    report->flushed = endedBy == VK_STOP_STEP_KILL ? 0 : 1;
-    testLogTransition(obj, "vkstop");
-    ret = 0;
-
-cleanup:
-    virDomainObjEndAPI(&obj);
-    testQueueEvent(driver, event);
-    return ret;
 }
 
 const virHypervisorDriver testHypervisorDriver = {

@@ -16,12 +16,6 @@
 
 #define VIR_FROM_THIS VIR_FROM_TEST
 
-static testDriver *
-testDriverOfConn(virConnectPtr conn)
-{
-    return conn->privateData;
-}
-
 /*
  * libvirt's virDomainObjGetDefs: the live definition (@flags LIVE) and the
  * persistent one (CONFIG) to change, CURRENT resolved by the state. A
@@ -93,7 +87,7 @@ testDomainSetMetadata(virDomainPtr dom, int type, const char *metadata, const ch
         virDomainDefSetMetadata(persistent, type, metadata, key, uri);
     ret = 0;
     virObjectEventStateQueue(
-        testDriverOfConn(dom->conn)->eventState,
+        testDriverOf(dom->conn)->eventState,
         virDomainEventMetadataChangeNew(VIR_DOMAIN_EVENT_OBJ(obj), type, uri));
 
 cleanup:
@@ -144,7 +138,7 @@ testDomainRenameCallback(virDomainObj *obj, const char *newName, void *opaque)
 int
 testDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
 {
-    testDriver *driver = testDriverOfConn(dom->conn);
+    testDriver *driver = testDriverOf(dom->conn);
     g_autoptr(GPtrArray) events = g_ptr_array_new();
     virDomainObj *obj;
     int ret = -1;

@@ -8,6 +8,8 @@
 #include "storage_obj.h"
 #include "virerror.h"
 
+#include <virtkit/virtkit.h> /* vkDomainStop's types */
+
 /*
  * As libvirt 9.0: every open of test:///PATH.xml gets its own private
  * testDriver; the connections open to test:///default at the same time
@@ -106,6 +108,32 @@ int testDomainObjCheckActive(virDomainObj *obj);
 /* libvirt's virDomainObjGetOneDef for VIR_DOMAIN_AFFECT_* @flags; NULL
  * with an error reported. */
 const virDomainDef *testDomainObjGetOneDef(virDomainObj *obj, unsigned int flags);
+/* The driver behind @conn (lent). */
+testDriver *testDriverOf(virConnectPtr conn);
+/* Queue @event (may be NULL; taken) on the driver's event state; call with
+ * no object locked. */
+void testQueueEvent(testDriver *driver, virObjectEvent *event);
+/* Debug line: @obj's (locked) state and reason after @what. */
+void testLogTransition(virDomainObj *obj, const char *what);
+/* Stop @obj (locked) with @reason and the matching STOPPED @detail; a
+ * transient domain leaves the list. Returns the event to queue once the
+ * object is unlocked. */
+virObjectEvent *testDomainStop(testDriver *driver, virDomainObj *obj, virDomainPtr dom,
+                               int reason, int detail);
+
+/* ---- test_driver_sched.c: scheduler (libvirt's test driver's answers) -- */
+char *testDomainGetSchedulerType(virDomainPtr dom, int *nparams);
+int testDomainGetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr params,
+                                          int *nparams, unsigned int flags);
+int testDomainGetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                     int *nparams);
+int testDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr params,
+                                          int nparams, unsigned int flags);
+int testDomainSetSchedulerParameters(virDomainPtr dom, virTypedParameterPtr params,
+                                     int nparams);
+/* ---- test_driver_vkstop.c: virtkit's vkDomainStop ---------------------- */
+int testDomainVkStop(virDomainPtr dom, unsigned int deadlineMs, unsigned int policy,
+                     vkStopReport *report, vkStopProgressFunc progress, void *opaque);
 
 /* ---- test_driver_live.c: live changes (memory, NMI), memory peek ------- */
 int testDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory, unsigned int flags);
