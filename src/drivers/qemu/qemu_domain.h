@@ -136,7 +136,7 @@ typedef struct {
      * hold one). */
     bool dirtyRateUnstarted;
     /* /proc files of this QEMU the statistics read on every call, kept open
-     * ((tid << 1 | kind) -> fd + 1, qemu_driver_stats.c; re-read with
+     * ((tid << 1 | kind) -> fd + 1, qemu_stats_proc.c; re-read with
      * pread): an open descriptor names the task, never a later one with its
      * pid. NULL until first used, freed (descriptors closed) by
      * qemuProcessStop. Object lock. */
@@ -157,7 +157,7 @@ typedef struct {
      * a new QEMU instead. NULL when none; emptied when QEMU stops. */
     GPtrArray *unplugPending;
     GCond unplugCond;
-    /* Block node names of disk hotplug (qemu_hotplug.c), valid for the run
+    /* Block node names of disk hotplug (qemu_hotplug_disk.c), valid for the run
      * @hotplugNodeRun names (another runId: unknown): @hotplugNodeNext the
      * N of the next libvirt-N-storage/-format a disk attach takes (0:
      * unknown, ask QEMU), @hotplugNodes the N each disk hotplugged in this
