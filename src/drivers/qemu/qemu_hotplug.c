@@ -97,6 +97,23 @@ qemuHotplugMonitorBatch(virDomainObj *obj, const char *const *cmds,
     return ret;
 }
 
+int
+qemuHotplugCommitPersistent(qemuDriver *driver, virDomainObj *obj,
+                            virDomainDef **newPersistent)
+{
+    if (qemuDomainSaveConfig(driver, *newPersistent,
+                             qemuDomainPriv(obj)->graceOverrideSec) < 0)
+        return -1;
+    if (obj->newDef) {
+        virDomainDefFree(obj->newDef);
+        obj->newDef = g_steal_pointer(newPersistent);
+    } else if (!virDomainObjIsActive(obj)) {
+        virDomainDefFree(obj->def);
+        obj->def = g_steal_pointer(newPersistent);
+    }
+    return 0;
+}
+
 /* ---- block size ---------------------------------------------------------- */
 
 /* libvirt's virDomainDiskByName: a target name ("vda") or a source path. */
@@ -634,15 +651,8 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
                                         VIR_DOMAIN_EVENT_OBJ(obj), alias));
         }
     }
-    if (newPersistent) {
-        if (qemuDomainSaveConfig(driver, newPersistent,
-                                 qemuDomainPriv(obj)->graceOverrideSec) < 0)
-            goto endjob;
-        if (obj->newDef)
-            virDomainDefFree(obj->newDef), obj->newDef = g_steal_pointer(&newPersistent);
-        else if (!virDomainObjIsActive(obj))
-            virDomainDefFree(obj->def), obj->def = g_steal_pointer(&newPersistent);
-    }
+    if (newPersistent && qemuHotplugCommitPersistent(driver, obj, &newPersistent) < 0)
+        goto endjob;
     ret = 0;
 
 endjob:
@@ -899,15 +909,8 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
                         : qemuHotplugDetachDiskLive(driver, obj, (size_t)idx) < 0)
             goto endjob;
     }
-    if (newPersistent) {
-        if (qemuDomainSaveConfig(driver, newPersistent,
-                                 qemuDomainPriv(obj)->graceOverrideSec) < 0)
-            goto endjob;
-        if (obj->newDef)
-            virDomainDefFree(obj->newDef), obj->newDef = g_steal_pointer(&newPersistent);
-        else if (!virDomainObjIsActive(obj))
-            virDomainDefFree(obj->def), obj->def = g_steal_pointer(&newPersistent);
-    }
+    if (newPersistent && qemuHotplugCommitPersistent(driver, obj, &newPersistent) < 0)
+        goto endjob;
     ret = 0;
 
 endjob:

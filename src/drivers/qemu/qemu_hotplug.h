@@ -85,6 +85,13 @@ virDomainDef *qemuHotplugParseDevice(const char *xml, const char *action,
  * A <memory> may be updated, no other element than <disk>/<interface>. */
 virDomainDef *qemuHotplugParseDeviceLive(const char *xml, const char *action,
                                          const char **what, bool live);
+/* The persistent definition an attach, detach or update changed
+ * (*@newPersistent, not NULL) saved, then made @obj's: its next-boot
+ * definition while it runs, its definition when it does not (*@newPersistent
+ * then NULL); kept by the caller for a running transient domain. 0, or -1
+ * with the save's error and nothing changed. */
+int qemuHotplugCommitPersistent(qemuDriver *driver, virDomainObj *obj,
+                                virDomainDef **newPersistent);
 /* The N of unused node names libvirt-N-storage/-format, or -1 (error). */
 int qemuHotplugNextNode(virDomainObj *obj);
 /* blockdev-del @node, quiet. */

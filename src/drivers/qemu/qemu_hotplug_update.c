@@ -411,15 +411,8 @@ qemuDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
                 goto endjob;
         }
     }
-    if (newPersistent) {
-        if (qemuDomainSaveConfig(driver, newPersistent,
-                                 qemuDomainPriv(obj)->graceOverrideSec) < 0)
-            goto endjob;
-        if (obj->newDef)
-            virDomainDefFree(obj->newDef), obj->newDef = g_steal_pointer(&newPersistent);
-        else if (!virDomainObjIsActive(obj))
-            virDomainDefFree(obj->def), obj->def = g_steal_pointer(&newPersistent);
-    }
+    if (newPersistent && qemuHotplugCommitPersistent(driver, obj, &newPersistent) < 0)
+        goto endjob;
     ret = 0;
 
 endjob:
