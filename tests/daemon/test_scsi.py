@@ -79,7 +79,10 @@ def console(serial):
 
 def block(serial):
     """The block devices of the guest's last GUEST-HW line: {name: sectors}."""
-    lines = [ln for ln in console(serial).splitlines() if "GUEST-HW " in ln]
+    # complete lines only: the last one may be half written (seen under
+    # ASan at load ~20: a block list ending in "sdb:")
+    text = console(serial)
+    lines = [ln for ln in text[:text.rfind("\n") + 1].splitlines() if "GUEST-HW " in ln]
     m = re.search(r"\bblock=(\S*)", lines[-1]) if lines else None
     if not m:
         return {}
