@@ -101,7 +101,7 @@ testDomainSetSchedulerParametersFlags(virDomainPtr dom, virTypedParameterPtr par
         return -1;
     if (!(obj = testDomObjFromDomain(dom)))
         return -1;
-    /* libvirt's keeps no weight ("XXX"): nothing changes */
+    /* as libvirt 9.0's test driver: the weight is checked, not kept */
     virDomainObjEndAPI(&obj);
     return 0;
 }
