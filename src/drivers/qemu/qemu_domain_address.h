@@ -98,6 +98,8 @@ void qemuPCIAddressRelease(qemuPCIAddressSet *set, const virDomainDeviceAddress 
  */
 int qemuDomainAssignAddresses(virDomainDef *def, const char *machine);
 
+/* ---- USB ports (defined in qemu_domain_address_nonpci.c) ---- */
+
 /* The root ports of USB controller 0 (libvirt's
  * virDomainUSBAddressControllerModelToPorts: the model's, or ports=);
  * 0 when there is none or its model is unknown. */
