@@ -3,8 +3,8 @@
 
 One test guest (TCG, 256 MiB) with a qcow2 vda (its init writes 4 MiB of
 VIRTKIT-TEST-PATTERN at its start on boot), a raw vdb holding 0x42 at
-8 MiB and a raw vdc of 512 MiB of data (its copy lasts long enough to be
-held), booted once; each case checks the effect in the images (qemu-img,
+8 MiB and a raw vdc of 64 MiB of data (its copy is held, see ReadHold),
+booted once; each case checks the effect in the images (qemu-img,
 the bytes read back) and in QEMU (its block nodes and bitmaps):
  - virsh backup-begin (push, vda to a qcow2 file, vdb to a raw one) with a
    checkpoint: "Backup started"; backup-dumpxml shows libvirt's document
@@ -18,12 +18,12 @@ the bytes read back) and in QEMU (its block nodes and bitmaps):
    from that checkpoint (python3-libvirt) holds only the written clusters
    (qemu-img map), names vda's image as its backing file, and rebased onto
    the full backup restores vda's content byte for byte;
- - a backup of vdc held in QEMU (job-pause right after it began, behind
-   the driver's back; the test fails rather than passes if the copy ended
-   first) is shown by
-   domjobinfo (Unbounded, Backup) and aborted with virsh domjobabort:
-   JOB_COMPLETED without success, BLOCK_JOB_2 canceled, its target file
-   removed, no node of it left in QEMU, no backup job;
+ - a backup of vdc held in QEMU (ReadHold: vdc's reads wait in a throttle
+   filter put below its format node before the backup begins, so the copy
+   cannot end before the test releases it, however fast the machine) is
+   shown by domjobinfo (Unbounded, Backup) and aborted with virsh
+   domjobabort: JOB_COMPLETED without success, BLOCK_JOB_2 canceled, its
+   target file removed, no node of it left in QEMU, no backup job;
  - bad backup XML and libvirt 9.0's errors (code, domain), each changing
    nothing: schema, unknown disk, a target that exists, an unknown
    checkpoint, a second backup while one runs, pull mode, read-only, a
@@ -105,6 +105,52 @@ class JobEvents:
         return self.got[n - 1]
 
 
+class ReadHold:
+    """Every read of a raw disk's image waits in QEMU until release(), set up
+    behind the driver's back before the job that reads it begins (so the
+    job cannot end first, whatever the machine's speed): a throttle filter
+    node whose group allows reads of 1 byte/s (the first request passes,
+    the next waits for weeks) is put between the disk's format node and
+    its storage node with blockdev-reopen. release() lifts the limit and
+    reopens the filter, whose drain restarts the waiting requests; remove()
+    puts back the chain the driver made. The guest does not read the disk
+    meanwhile."""
+
+    GROUP = "vktest-hold"
+    NODE = "vktest-hold-node"
+
+    def __init__(self, dom, image):
+        self.dom = dom
+        self.fmt = [b["inserted"]["node-name"] for b in qmp(dom, "query-block")
+                    if b.get("inserted", {}).get("file") == image]
+        self.storage = [n["node-name"] for n in qmp(dom, "query-named-block-nodes", flat=True)
+                        if n["drv"] == "file" and n["file"] == image]
+        assert len(self.fmt) == 1 and len(self.storage) == 1, (self.fmt, self.storage)
+        self.fmt, self.storage = self.fmt[0], self.storage[0]
+        qmp(dom, "object-add", **{"qom-type": "throttle-group", "id": self.GROUP,
+                                  "limits": {"bps-read": 1}})
+        qmp(dom, "blockdev-add", **{"driver": "throttle", "node-name": self.NODE,
+                                    "throttle-group": self.GROUP, "file": self.storage})
+        self._reopen_format(self.NODE)
+
+    def _reopen_format(self, child):
+        # the format node's options as the driver gave them (raw, writable)
+        qmp(self.dom, "blockdev-reopen", options=[{
+            "driver": "raw", "node-name": self.fmt, "read-only": False, "file": child}])
+
+    def release(self):
+        qmp(self.dom, "qom-set", path="/objects/" + self.GROUP, property="limits",
+            value={"bps-read": 0})
+        qmp(self.dom, "blockdev-reopen", options=[{
+            "driver": "throttle", "node-name": self.NODE, "throttle-group": self.GROUP,
+            "file": self.storage}])
+
+    def remove(self):
+        self._reopen_format(self.storage)
+        qmp(self.dom, "blockdev-del", **{"node-name": self.NODE})
+        qmp(self.dom, "object-del", id=self.GROUP)
+
+
 def event_loop():
     libvirt.virEventRegisterDefaultImpl()
 
@@ -131,9 +177,9 @@ def test_backup():
     assert run("qemu-img", "create", "-q", "-f", "qcow2", vda, "32M").returncode == 0
     assert run("qemu-img", "create", "-q", "-f", "raw", vdb, "16M").returncode == 0
     assert run("qemu-io", "-f", "raw", "-c", "write -P 0x42 8M 64k", vdb).returncode == 0
-    # vdc: 512 MiB of data, whose copy lasts long enough to be held
-    assert run("qemu-img", "create", "-q", "-f", "raw", vdc, "512M").returncode == 0
-    assert run("qemu-io", "-f", "raw", "-c", "write -P 0x55 0 512M", vdc).returncode == 0
+    # vdc: 64 MiB of data, more than the one request ReadHold lets through
+    assert run("qemu-img", "create", "-q", "-f", "raw", vdc, "64M").returncode == 0
+    assert run("qemu-io", "-f", "raw", "-c", "write -P 0x55 0 64M", vdc).returncode == 0
     virsh(uri, "define", write(os.path.join(work, "bk.xml"),
                                guest_xml("bk", guest, serial, vda, vdb, vdc)))
     conn = libvirt.open(uri)
@@ -268,12 +314,11 @@ def test_backup():
         slow = os.path.join(work, "slow.qcow2")
         slowxml = ("<domainbackup><disks><disk name='vdc' type='file'><target file='%s'/>"
                    "</disk></disks></domainbackup>" % slow)
+        hold = ReadHold(dom, vdc)
         dom.backupBegin(slowxml, None, 0)
-        job = [j["id"] for j in qmp(dom, "query-jobs") if j["id"].startswith("backup-vdc-")]
-        if job:
-            qmp(dom, "job-pause", id=job[0])
-        if len(jobs.got) > 2:
-            raise AssertionError("the backup ended before it could be held (%r)" % jobs.got)
+        job = [j for j in qmp(dom, "query-jobs") if j["id"].startswith("backup-vdc-")]
+        assert len(job) == 1 and job[0]["status"] == "running" and \
+            job[0]["current-progress"] < job[0]["total-progress"] == 64 * 2**20, job
         x = virsh(uri, "backup-dumpxml", "bk").stdout
         assert re.search(r"<disk name='vdc' backup='yes' type='file' backupmode='full' "
                          r"index='\d+'>\n      <driver type='qcow2'/>\n      <target file='%s'/>"
@@ -286,7 +331,12 @@ def test_backup():
         assert re.search(r"^Job type:\s+Unbounded", r.stdout, re.M) and \
             re.search(r"^Operation:\s+Backup", r.stdout, re.M), r.stdout
         assert slow in node_files(dom)
+        job = [j for j in qmp(dom, "query-jobs") if j["id"].startswith("backup-vdc-")]
+        assert len(job) == 1 and job[0]["status"] == "running" and \
+            job[0]["current-progress"] < 64 * 2**20, job
         virsh(uri, "domjobabort", "bk")
+        # the copy may go on now: it is cancelled already
+        hold.release()
         params = jobs.wait(3)
         assert params[libvirt.VIR_DOMAIN_JOB_SUCCESS] in (False, 0), params
         ev.wait_line(r"'block-job-2' for domain 'bk': Backup for vdc canceled")
@@ -298,6 +348,9 @@ def test_backup():
         assert [j for j in qmp(dom, "query-jobs") if j["id"].startswith("backup-")] == []
         assert vda_bitmaps(dom) == ["c1", "c2"], vda_bitmaps(dom)
         assert os.path.exists(inc) and os.path.exists(full)
+        hold.remove()
+        assert ReadHold.NODE not in [n["node-name"] for n in
+                                     qmp(dom, "query-named-block-nodes", flat=True)]
 
         virsh(uri, "destroy", "bk")
         virsh(uri, "undefine", "bk", "--checkpoints-metadata")
