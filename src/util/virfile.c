@@ -1,4 +1,4 @@
-/* virfile.c: durable atomic file replacement and bounded reads */
+/* virfile.c: durable atomic file replacement, private temporary files and bounded reads */
 #define G_LOG_DOMAIN "virtkit.util.file"
 
 #include <errno.h>
@@ -34,6 +34,27 @@ virFileSyncDir(const char *dir)
 
 
 int
+virFileMakeTempPrivate(const char *prefix, int flags, uid_t uid, gid_t gid, char **path)
+{
+    g_autofree char *tmp = g_strdup_printf("%sXXXXXX", prefix);
+    int fd;
+
+    if ((fd = g_mkstemp_full(tmp, flags | O_CLOEXEC, S_IRUSR | S_IWUSR)) < 0)
+        return -1;
+    if (uid != (uid_t)-1 && fchown(fd, uid, gid) < 0) {
+        int err = errno;
+
+        close(fd);
+        unlink(tmp);
+        errno = err;
+        return -1;
+    }
+    *path = g_steal_pointer(&tmp);
+    return fd;
+}
+
+
+int
 virFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mode)
 {
     return virFileWriteAtomicFull(path, data, len, mode, true);
@@ -46,11 +67,12 @@ virFileWriteAtomicFull(const char *path, const char *data, size_t len, mode_t mo
 {
     g_autofree char *dir = g_path_get_dirname(path);
     g_autofree char *base = g_path_get_basename(path);
-    g_autofree char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+    g_autofree char *prefix = g_strdup_printf("%s/.%s.", dir, base);
+    g_autofree char *tmp = NULL;
     size_t off = 0;
     int fd;
 
-    fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, mode);
+    fd = virFileMakeTempPrivate(prefix, O_WRONLY, (uid_t)-1, (gid_t)-1, &tmp);
     if (fd < 0) {
         virReportSystemError(errno, "cannot create temporary file for '%s'", path);
         return -1;

@@ -19,6 +19,21 @@ int virFileWriteAtomic(const char *path, const char *data, size_t len, mode_t mo
 int virFileWriteAtomicFull(const char *path, const char *data, size_t len, mode_t mode,
                            bool durable);
 
+/*
+ * A new private scratch file: @prefix (a path: "<dir>/qemu.mem.",
+ * "<target>.vksave-") followed by six characters that make the name new,
+ * opened with @flags | O_CLOEXEC (@flags: O_RDWR or O_WRONLY), mode 0600
+ * less the umask; when @uid is not (uid_t)-1 it is then given to
+ * @uid:@gid (a file another user, QEMU's, opens by its name).
+ * Returns the descriptor and sets *@path to the name (caller frees; the
+ * caller closes the descriptor and removes or renames the file). On
+ * failure returns -1 with errno set, leaves *@path untouched and no file
+ * behind (one it created is removed again). Reports nothing: each caller
+ * words the failure as the API it serves does.
+ */
+int virFileMakeTempPrivate(const char *prefix, int flags, uid_t uid, gid_t gid,
+                           char **path);
+
 /* Read a whole file of at most @maxlen bytes into *buf (NUL-terminated).
  * Returns its length, or -1 with an error reported (SYSTEM_ERROR, or
  * INVALID_ARG when the file is larger than @maxlen). */

@@ -1,5 +1,6 @@
-/* test-util.c: unit tests for src/util (errors, UUIDs, atomic files) */
+/* test-util.c: unit tests for src/util (errors, UUIDs, atomic and private temporary files) */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -190,6 +191,79 @@ test_file_atomic(void)
     g_assert_cmpint(rmdir(dir), ==, 0);
 }
 
+static int
+countEntries(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    int n = 0;
+
+    g_assert_nonnull(d);
+    while (g_dir_read_name(d))
+        n++;
+    g_dir_close(d);
+    return n;
+}
+
+/* A private scratch file: a new name after the prefix, 0600, close-on-exec,
+ * the caller's owner; on failure errno, no name, no file, no error. */
+static void
+test_file_temp_private(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vkutil-XXXXXX", NULL);
+    g_autofree char *prefix = g_build_filename(dir, "qemu.mem.", NULL);
+    g_autofree char *missing = g_build_filename(dir, "nodir", "x.", NULL);
+    g_autofree char *path = NULL;
+    g_autofree char *path2 = NULL;
+    struct stat sb;
+    char buf[4] = { 0 };
+    int fd;
+    int fd2;
+
+    fd = virFileMakeTempPrivate(prefix, O_RDWR, getuid(), getgid(), &path);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_true(g_str_has_prefix(path, prefix));
+    g_assert_cmpuint(strlen(path), ==, strlen(prefix) + 6);
+    g_assert_cmpint(fstat(fd, &sb), ==, 0);
+    g_assert_cmpint(sb.st_mode & 0700, ==, 0600);
+    g_assert_cmpint(sb.st_mode & 0077, ==, 0);
+    g_assert_cmpint(sb.st_uid, ==, getuid());
+    g_assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+    g_assert_cmpint(write(fd, "abc", 3), ==, 3);
+    g_assert_cmpint(pread(fd, buf, 3, 0), ==, 3);
+    g_assert_cmpstr(buf, ==, "abc");
+
+    /* a second one gets another name; no owner asked: none changed */
+    fd2 = virFileMakeTempPrivate(prefix, O_WRONLY, (uid_t)-1, (gid_t)-1, &path2);
+    g_assert_cmpint(fd2, >=, 0);
+    g_assert_cmpstr(path2, !=, path);
+    g_assert_cmpint(fcntl(fd2, F_GETFL) & O_ACCMODE, ==, O_WRONLY);
+    g_assert_cmpint(countEntries(dir), ==, 2);
+    close(fd);
+    close(fd2);
+    g_assert_cmpint(unlink(path), ==, 0);
+    g_assert_cmpint(unlink(path2), ==, 0);
+
+    /* cannot be created: errno, *path untouched, nothing reported */
+    virResetLastError();
+    g_clear_pointer(&path, g_free);
+    errno = 0;
+    g_assert_cmpint(virFileMakeTempPrivate(missing, O_RDWR, (uid_t)-1, (gid_t)-1, &path),
+                    ==, -1);
+    g_assert_cmpint(errno, ==, ENOENT);
+    g_assert_null(path);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_OK);
+
+    /* cannot be given away (not root): the file it created is gone */
+    if (geteuid() != 0) {
+        errno = 0;
+        g_assert_cmpint(virFileMakeTempPrivate(prefix, O_RDWR, 0, 0, &path), ==, -1);
+        g_assert_cmpint(errno, ==, EPERM);
+        g_assert_null(path);
+        g_assert_cmpint(countEntries(dir), ==, 0);
+    }
+    g_assert_cmpint(rmdir(dir), ==, 0);
+}
+
 /* What a writer killed between mkstemp and rename leaves is removed; the
  * definitions, and names that merely look alike, are not. */
 static void
@@ -270,5 +344,6 @@ main(int argc, char **argv)
     g_test_add_func("/util/spin/policy", test_spin_policy);
     g_test_add_func("/util/file/atomic", test_file_atomic);
     g_test_add_func("/util/file/atomic-leftovers", test_file_atomic_leftovers);
+    g_test_add_func("/util/file/temp-private", test_file_temp_private);
     return g_test_run();
 }

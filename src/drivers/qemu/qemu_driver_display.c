@@ -21,6 +21,7 @@
 #include "qemu_monitor.h"
 #include "virerror.h"
 #include "virfdstream.h"
+#include "virfile.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -84,6 +85,7 @@ qemuDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
                      unsigned int flags)
 {
     g_autofree char *alias = NULL;
+    g_autofree char *prefix = NULL;
     g_autofree char *tmp = NULL;
     virDomainObj *obj;
     qemuDomainObjPrivate *priv;
@@ -106,9 +108,9 @@ qemuDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
         virReportError(VIR_ERR_OPERATION_FAILED, "%s", "QEMU monitor is not connected");
         goto endjob;
     }
-    tmp = g_strdup_printf("%s/qemu.screendump.XXXXXX", priv->libDir);
-    if ((fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600)) < 0) {
-        virReportSystemError(errno, "g_mkstemp(\"%s\") failed", tmp);
+    prefix = g_strdup_printf("%s/qemu.screendump.", priv->libDir);
+    if ((fd = virFileMakeTempPrivate(prefix, O_WRONLY, (uid_t)-1, (gid_t)-1, &tmp)) < 0) {
+        virReportSystemError(errno, "g_mkstemp(\"%sXXXXXX\") failed", prefix);
         goto endjob;
     }
     virDomainObjUnlock(obj);

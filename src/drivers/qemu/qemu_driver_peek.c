@@ -23,6 +23,7 @@
 #include "qemu_hotplug.h"
 #include "qemu_monitor.h"
 #include "virerror.h"
+#include "virfile.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -196,6 +197,7 @@ qemuDomainMemoryPeek(virDomainPtr dom, unsigned long long offset, size_t size,
                      void *buffer, unsigned int flags)
 {
     qemuDriver *driver = qemuDriverOf(dom->conn);
+    g_autofree char *prefix = NULL;
     g_autofree char *tmp = NULL;
     g_autofree char *data = NULL;
     virDomainObj *obj;
@@ -223,16 +225,13 @@ qemuDomainMemoryPeek(virDomainPtr dom, unsigned long long offset, size_t size,
         virReportError(VIR_ERR_OPERATION_FAILED, "%s", "QEMU monitor is not connected");
         goto endjob;
     }
-    tmp = g_strdup_printf("%s/qemu.mem.XXXXXX", priv->libDir);
-    if ((fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, 0600)) < 0) {
-        virReportSystemError(errno, "g_mkstemp(\"%s\") failed", tmp);
-        goto endjob;
-    }
     /* QEMU reopens the file through its copy of the descriptor, as its own
      * user; the name is not needed any more */
-    if (driver->runAs && fchown(fd, driver->runAs->uid, driver->runAs->gid) < 0) {
-        virReportSystemError(errno, "cannot change the owner of '%s'", tmp);
-        g_unlink(tmp);
+    prefix = g_strdup_printf("%s/qemu.mem.", priv->libDir);
+    if ((fd = virFileMakeTempPrivate(
+             prefix, O_RDWR, driver->runAs ? driver->runAs->uid : (uid_t)-1,
+             driver->runAs ? driver->runAs->gid : (gid_t)-1, &tmp)) < 0) {
+        virReportSystemError(errno, "g_mkstemp(\"%sXXXXXX\") failed", prefix);
         goto endjob;
     }
     if (g_unlink(tmp) < 0)

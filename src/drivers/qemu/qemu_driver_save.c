@@ -943,6 +943,7 @@ qemuDomainCoreDumpWithFormat(virDomainPtr dom, const char *to, unsigned int dump
 {
     qemuDriver *driver = qemuDriverOf(dom->conn);
     qemuDomainObjPrivate *priv;
+    g_autofree char *prefix = NULL;
     g_autofree char *tmp = NULL;
     virDomainObj *obj;
     const char *format;
@@ -982,10 +983,9 @@ qemuDomainCoreDumpWithFormat(virDomainPtr dom, const char *to, unsigned int dump
                            "unsupported dumpformat '%s' for this QEMU binary", format);
         goto endjob;
     }
-    tmp = g_strdup_printf("%s.vkdump-XXXXXX", to);
-    if ((fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, S_IRUSR | S_IWUSR)) < 0) {
+    prefix = g_strdup_printf("%s.vkdump-", to);
+    if ((fd = virFileMakeTempPrivate(prefix, O_RDWR, (uid_t)-1, (gid_t)-1, &tmp)) < 0) {
         virReportSystemError(errno, "failed to create '%s'", to);
-        g_clear_pointer(&tmp, g_free);
         goto endjob;
     }
 
@@ -1075,6 +1075,7 @@ qemuWatchdogDumpWorker(qemuDriver *driver, gpointer opaque)
     g_autoptr(GDateTime) now = g_date_time_new_now_local();
     g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%d-%H:%M:%S");
     g_autofree char *path = NULL;
+    g_autofree char *prefix = NULL;
     g_autofree char *tmp = NULL;
     int fd = -1;
 
@@ -1088,11 +1089,11 @@ qemuWatchdogDumpWorker(qemuDriver *driver, gpointer opaque)
     if (priv->runId != data->runId || !virDomainObjIsActive(obj))
         goto endjob;
     path = g_strdup_printf("%s/%s-%s", dir, obj->def->name, stamp);
-    tmp = g_strdup_printf("%s.vkdump-XXXXXX", path);
+    prefix = g_strdup_printf("%s.vkdump-", path);
     virDomainObjAllowDestroy(obj);
     if (virFileMakePath(dir, 0700) < 0)
         goto failed;
-    if ((fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, S_IRUSR | S_IWUSR)) < 0) {
+    if ((fd = virFileMakeTempPrivate(prefix, O_RDWR, (uid_t)-1, (gid_t)-1, &tmp)) < 0) {
         virReportSystemError(errno, "failed to create '%s'", path);
         goto failed;
     }
@@ -1113,7 +1114,8 @@ failed:
     virResetLastError();
     if (fd >= 0)
         close(fd);
-    unlink(tmp);
+    if (tmp)
+        unlink(tmp);
 resume:
     if (virDomainObjIsActive(obj) && priv->mon && obj->state == VIR_DOMAIN_PAUSED) {
         priv->runningReason = VIR_DOMAIN_RUNNING_UNPAUSED;

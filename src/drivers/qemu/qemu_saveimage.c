@@ -12,6 +12,7 @@
 
 #include "qemu_saveimage.h"
 #include "virerror.h"
+#include "virfile.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -155,7 +156,8 @@ int
 qemuSaveImageCreateTemp(const char *path, const char *xml, bool wasRunning,
                         char **tmpPath)
 {
-    g_autofree char *tmp = g_strdup_printf("%s.vksave-XXXXXX", path);
+    g_autofree char *prefix = g_strdup_printf("%s.vksave-", path);
+    g_autofree char *tmp = NULL;
     qemuSaveHeader h;
     size_t xmlLen = strlen(xml);
     int fd;
@@ -165,7 +167,7 @@ qemuSaveImageCreateTemp(const char *path, const char *xml, bool wasRunning,
                        "domain XML too large for a save image");
         return -1;
     }
-    if ((fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC, S_IRUSR | S_IWUSR)) < 0) {
+    if ((fd = virFileMakeTempPrivate(prefix, O_RDWR, (uid_t)-1, (gid_t)-1, &tmp)) < 0) {
         virReportSystemError(errno, "failed to create '%s'", path);
         return -1;
     }

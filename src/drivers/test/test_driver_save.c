@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "test_driver_priv.h"
+#include "virfile.h"
 
 #define VIR_FROM_THIS VIR_FROM_TEST
 
@@ -57,14 +58,15 @@ static int
 testDomainSaveImageWrite(const char *path, const virDomainDef *def)
 {
     g_autofree char *xml = virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_SECURE);
+    g_autofree char *prefix = NULL;
     g_autofree char *tmp = NULL;
     int fd;
     int len;
 
     if (!xml)
         return -1;
-    tmp = g_strdup_printf("%s.vksave-XXXXXX", path);
-    if ((fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, S_IRUSR | S_IWUSR)) < 0) {
+    prefix = g_strdup_printf("%s.vksave-", path);
+    if ((fd = virFileMakeTempPrivate(prefix, O_WRONLY, (uid_t)-1, (gid_t)-1, &tmp)) < 0) {
         virReportSystemError(errno, "saving domain '%s' to '%s': open failed", def->name,
                              path);
         return -1;
