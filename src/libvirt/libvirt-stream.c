@@ -191,17 +191,8 @@ error:
 int
 virStreamSendHole(virStreamPtr st, long long length, unsigned int flags)
 {
-    virResetLastError();
-    virCheckStreamReturn(st, -1);
-    if (st->driver && st->driver->streamSendHole) {
-        if (st->driver->streamSendHole(st, length, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(st->conn);
-    return -1;
+    VIR_ENTRY(virCheckStreamReturn(st, -1), st->conn);
+    VIR_ENTRY_DRIVER_CALL_ZERO(st->driver, streamSendHole, st, length, flags);
 }
 
 /**
@@ -220,18 +211,9 @@ error:
 int
 virStreamRecvHole(virStreamPtr st, long long *length, unsigned int flags)
 {
-    virResetLastError();
-    virCheckStreamReturn(st, -1);
+    VIR_ENTRY(virCheckStreamReturn(st, -1), st->conn);
     virCheckNonNullArgGoto(length, error);
-    if (st->driver && st->driver->streamRecvHole) {
-        if (st->driver->streamRecvHole(st, length, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(st->conn);
-    return -1;
+    VIR_ENTRY_DRIVER_CALL_ZERO(st->driver, streamRecvHole, st, length, flags);
 }
 
 /* A handler of the *All functions failed: libvirt reports it as a system
@@ -546,18 +528,10 @@ int
 virStreamEventAddCallback(virStreamPtr stream, int events, virStreamEventCallback cb,
                           void *opaque, virFreeCallback ff)
 {
-    virResetLastError();
-    virCheckStreamReturn(stream, -1);
+    VIR_ENTRY(virCheckStreamReturn(stream, -1), stream->conn);
     virCheckNonNullArgGoto(cb, error);
-    if (stream->driver && stream->driver->streamEventAddCallback) {
-        if (stream->driver->streamEventAddCallback(stream, events, cb, opaque, ff) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(stream->conn);
-    return -1;
+    VIR_ENTRY_DRIVER_CALL_ZERO(stream->driver, streamEventAddCallback, stream, events, cb,
+                               opaque, ff);
 }
 
 /**
@@ -572,17 +546,8 @@ error:
 int
 virStreamEventUpdateCallback(virStreamPtr stream, int events)
 {
-    virResetLastError();
-    virCheckStreamReturn(stream, -1);
-    if (stream->driver && stream->driver->streamEventUpdateCallback) {
-        if (stream->driver->streamEventUpdateCallback(stream, events) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(stream->conn);
-    return -1;
+    VIR_ENTRY(virCheckStreamReturn(stream, -1), stream->conn);
+    VIR_ENTRY_DRIVER_CALL_ZERO(stream->driver, streamEventUpdateCallback, stream, events);
 }
 
 /**
@@ -596,17 +561,8 @@ error:
 int
 virStreamEventRemoveCallback(virStreamPtr stream)
 {
-    virResetLastError();
-    virCheckStreamReturn(stream, -1);
-    if (stream->driver && stream->driver->streamEventRemoveCallback) {
-        if (stream->driver->streamEventRemoveCallback(stream) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(stream->conn);
-    return -1;
+    VIR_ENTRY(virCheckStreamReturn(stream, -1), stream->conn);
+    VIR_ENTRY_DRIVER_CALL_ZERO(stream->driver, streamEventRemoveCallback, stream);
 }
 
 /**
@@ -622,17 +578,8 @@ error:
 int
 virStreamFinish(virStreamPtr st)
 {
-    virResetLastError();
-    virCheckStreamReturn(st, -1);
-    if (st->driver && st->driver->streamFinish) {
-        if (st->driver->streamFinish(st) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(st->conn);
-    return -1;
+    VIR_ENTRY(virCheckStreamReturn(st, -1), st->conn);
+    VIR_ENTRY_DRIVER_CALL_ZERO(st->driver, streamFinish, st);
 }
 
 /**
@@ -647,19 +594,10 @@ error:
 int
 virStreamAbort(virStreamPtr st)
 {
-    virResetLastError();
-    virCheckStreamReturn(st, -1);
+    VIR_ENTRY(virCheckStreamReturn(st, -1), st->conn);
     if (!st->driver)
         return 0; /* never opened: as libvirt, nothing to abort */
-    if (st->driver->streamAbort) {
-        if (st->driver->streamAbort(st) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(st->conn);
-    return -1;
+    VIR_ENTRY_DRIVER_CALL_ZERO(st->driver, streamAbort, st);
 }
 
 /**

@@ -353,7 +353,9 @@ error:                                                                          
  * returns its pointer, NULL when it fails. A table or member the
  * connection's driver lacks is VIR_ERR_NO_SUPPORT naming the public
  * function; every failure (the checks' too) is dispatched once, on conn.
- * Each ends the function.
+ * Each ends the function. VIR_ENTRY_DRIVER_CALL_ZERO is VIR_ENTRY_CALL_ZERO
+ * for a handle that carries its own driver table @drv (a stream's
+ * st->driver; NULL counts as lacking the member).
  */
 #define VIR_ENTRY(check, connexpr) \
     virConnectPtr conn;            \
@@ -376,13 +378,15 @@ error:                                \
         return entryRet_;                                 \
     }                                                     \
     VIR_ENTRY_CALL_TAIL_(-1)
-#define VIR_ENTRY_CALL_ZERO(table, member, ...)   \
-    if (conn->table && conn->table->member) {     \
-        if (conn->table->member(__VA_ARGS__) < 0) \
-            goto error;                           \
-        return 0;                                 \
-    }                                             \
+#define VIR_ENTRY_DRIVER_CALL_ZERO(drv, member, ...) \
+    if ((drv) && (drv)->member) {                    \
+        if ((drv)->member(__VA_ARGS__) < 0)          \
+            goto error;                              \
+        return 0;                                    \
+    }                                                \
     VIR_ENTRY_CALL_TAIL_(-1)
+#define VIR_ENTRY_CALL_ZERO(table, member, ...) \
+    VIR_ENTRY_DRIVER_CALL_ZERO(conn->table, member, __VA_ARGS__)
 #define VIR_ENTRY_CALL_PTR(table, member, ...)                   \
     if (conn->table && conn->table->member) {                    \
         __typeof__(conn->table->member(__VA_ARGS__)) entryRet_ = \
