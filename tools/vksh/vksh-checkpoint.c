@@ -2,12 +2,12 @@
 #define G_LOG_DOMAIN "vksh.checkpoint"
 
 #include <string.h>
-#include <time.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "vksh.h"
+#include "vksh-moment.h"
 #include "vksh-xml.h"
 
 /* Every message and layout below is virsh 9.0's, byte for byte. */
@@ -321,37 +321,37 @@ static const vkshOptDef optsCheckpointList[] = {
     { NULL, 0, 0, NULL },
 };
 
-typedef struct {
-    virDomainCheckpointPtr cp;
-    char *parent;
-} cpEntry;
+static const char *
+cpKindName(void *cp)
+{
+    return virDomainCheckpointGetName(cp);
+}
 
 static void
-cpEntryFree(cpEntry *e)
+cpKindRef(void *cp)
 {
-    if (e->cp)
-        virDomainCheckpointFree(e->cp);
-    g_free(e->parent);
-    g_free(e);
+    virDomainCheckpointRef(cp);
 }
 
-static gint
-cpSorter(gconstpointer a, gconstpointer b)
+static void
+cpKindFree(void *cp)
 {
-    const cpEntry *sa = *(cpEntry *const *)a;
-    const cpEntry *sb = *(cpEntry *const *)b;
-
-    return g_ascii_strcasecmp(virDomainCheckpointGetName(sa->cp),
-                              virDomainCheckpointGetName(sb->cp));
+    virDomainCheckpointFree(cp);
 }
+
+static bool
+cpKindParent(vkshControl *ctl, void *cp, char **parent)
+{
+    return cpGetParent(ctl, cp, parent);
+}
+
+static const vkshMomentKind cpKind = { cpKindName, cpKindRef, cpKindFree, cpKindParent };
 
 /* virsh's virshCheckpointListCollect */
 static GPtrArray *
 cpCollect(vkshControl *ctl, virDomainPtr dom, virDomainCheckpointPtr from,
           unsigned int flags, bool tree)
 {
-    g_autoptr(GPtrArray) list =
-        g_ptr_array_new_with_free_func((GDestroyNotify)cpEntryFree);
     virDomainCheckpointPtr *cps = NULL;
     int count;
 
@@ -364,59 +364,8 @@ cpCollect(vkshControl *ctl, virDomainPtr dom, virDomainCheckpointPtr from,
         vkshError(ctl, "%s", "unexpected problem querying checkpoints");
         return NULL;
     }
-    for (int i = 0; i < count; i++) {
-        cpEntry *e = g_new0(cpEntry, 1);
-
-        e->cp = cps[i];
-        g_ptr_array_add(list, e);
-    }
-    free(cps);
-    if (tree) {
-        for (guint i = 0; i < list->len; i++) {
-            cpEntry *e = list->pdata[i];
-
-            if (!cpGetParent(ctl, e->cp, &e->parent))
-                return NULL;
-        }
-        if (from) {
-            cpEntry *e = g_new0(cpEntry, 1);
-
-            virDomainCheckpointRef(from);
-            e->cp = from;
-            g_ptr_array_add(list, e);
-        }
-    }
-    if (!(flags & VIR_DOMAIN_CHECKPOINT_LIST_TOPOLOGICAL))
-        g_ptr_array_sort(list, cpSorter);
-    return g_steal_pointer(&list);
-}
-
-/* The text of @path (root child, then its child) in @doc, or NULL. */
-static char *
-cpXMLText(xmlDocPtr doc, const char *name, const char *child)
-{
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-
-    for (xmlNodePtr n = root ? root->children : NULL; n; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, name) != 0)
-            continue;
-        if (child) {
-            for (n = n->children; n; n = n->next)
-                if (n->type == XML_ELEMENT_NODE &&
-                    strcmp((const char *)n->name, child) == 0)
-                    break;
-            if (!n)
-                return NULL;
-        }
-        {
-            xmlChar *t = xmlNodeGetContent(n);
-            char *r = g_strdup((const char *)t);
-
-            xmlFree(t);
-            return r;
-        }
-    }
-    return NULL;
+    return vkshMomentListNew(ctl, &cpKind, (void **)cps, count, from, tree,
+                             flags & VIR_DOMAIN_CHECKPOINT_LIST_TOPOLOGICAL);
 }
 
 static bool
@@ -475,19 +424,7 @@ cmdCheckpointList(vkshControl *ctl, const vkshCmd *cmd)
         return false;
 
     if (tree) {
-        g_autofree const char **names = g_new0(const char *, list->len);
-        g_autofree const char **parents = g_new0(const char *, list->len);
-
-        for (guint i = 0; i < list->len; i++) {
-            names[i] = virDomainCheckpointGetName(((cpEntry *)list->pdata[i])->cp);
-            parents[i] = ((cpEntry *)list->pdata[i])->parent;
-        }
-        for (guint i = 0; i < list->len; i++) {
-            g_autoptr(GString) indent = g_string_new(NULL);
-
-            if (!parents[i])
-                vkshTreePrint(ctl, names, parents, list->len, i, i, true, indent);
-        }
+        vkshMomentTreePrint(ctl, list);
         return true;
     }
 
@@ -498,17 +435,13 @@ cmdCheckpointList(vkshControl *ctl, const vkshCmd *cmd)
                       ? g_strdupv((char *[]){ "Name", "Creation Time", "Parent", NULL })
                       : g_strdupv((char *[]){ "Name", "Creation Time", NULL }));
     for (guint i = 0; i < list->len; i++) {
-        virDomainCheckpointPtr cp = ((cpEntry *)list->pdata[i])->cp;
+        virDomainCheckpointPtr cp = ((vkshMoment *)list->pdata[i])->obj;
         const char *cpName = virDomainCheckpointGetName(cp);
         g_autofree char *doc = NULL;
         g_autofree char *ctime = NULL;
         g_autofree char *parentName = NULL;
         xmlDocPtr xml;
         char timestr[100] = "";
-        char *end = NULL;
-        long long created;
-        time_t t;
-        struct tm tm;
         char **row;
 
         if (name) {
@@ -522,17 +455,13 @@ cmdCheckpointList(vkshControl *ctl, const vkshCmd *cmd)
                                       XML_PARSE_NOWARNING)))
             continue;
         if (parent)
-            parentName = cpXMLText(xml, "parent", "name");
-        ctime = cpXMLText(xml, "creationTime", NULL);
+            parentName = vkshMomentXMLText(xml, "parent", "name");
+        ctime = vkshMomentXMLText(xml, "creationTime", NULL);
         xmlFreeDoc(xml);
         if (!ctime)
             continue;
-        created = g_ascii_strtoll(ctime, &end, 10);
-        if (end == ctime || *end)
+        if (!vkshMomentCreationTime(ctime, timestr, sizeof(timestr)))
             continue;
-        t = (time_t)created;
-        if (localtime_r(&t, &tm))
-            strftime(timestr, sizeof(timestr), "%Y-%m-%d %H:%M:%S %z", &tm);
         row = g_new0(char *, 4);
         row[0] = g_strdup(cpName);
         row[1] = g_strdup(timestr);

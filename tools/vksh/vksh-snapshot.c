@@ -2,12 +2,12 @@
 #define G_LOG_DOMAIN "vksh.snapshot"
 
 #include <string.h>
-#include <time.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "vksh.h"
+#include "vksh-moment.h"
 #include "vksh-xml.h"
 
 /* Every message and layout below is virsh 9.0's, byte for byte. */
@@ -363,38 +363,6 @@ static const vkshOptDef optsSnapshotInfo[] = {
     { NULL, 0, 0, NULL },
 };
 
-/* The text of the first element of @doc's root named @name (then @child). */
-static char *
-xmlText(xmlDocPtr doc, const char *name, const char *child)
-{
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-
-    for (xmlNodePtr n = root ? root->children : NULL; n; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, name) != 0)
-            continue;
-        if (child) {
-            for (xmlNodePtr c = n->children; c; c = c->next) {
-                if (c->type == XML_ELEMENT_NODE &&
-                    strcmp((const char *)c->name, child) == 0) {
-                    xmlChar *t = xmlNodeGetContent(c);
-                    char *r = g_strdup((const char *)t);
-
-                    xmlFree(t);
-                    return r;
-                }
-            }
-            return NULL;
-        } else {
-            xmlChar *t = xmlNodeGetContent(n);
-            char *r = g_strdup((const char *)t);
-
-            xmlFree(t);
-            return r;
-        }
-    }
-    return NULL;
-}
-
 static xmlNodePtr
 xmlChild(xmlNodePtr parent, const char *name)
 {
@@ -455,7 +423,7 @@ cmdSnapshotInfo(vkshControl *ctl, const vkshCmd *cmd)
 
     if (!(doc = virDomainSnapshotGetXMLDesc(snap, 0)))
         return false;
-    if (!(xml = snapParse(doc)) || !(state = xmlText(xml, "state", NULL))) {
+    if (!(xml = snapParse(doc)) || !(state = vkshMomentXMLText(xml, "state", NULL))) {
         vkshError(ctl, "%s", "unexpected problem reading snapshot xml");
         goto cleanup;
     }
@@ -476,7 +444,7 @@ cmdSnapshotInfo(vkshControl *ctl, const vkshCmd *cmd)
         }
     }
     vkshPrint(ctl, "%-15s %s\n", "Location:", external ? "external" : "internal");
-    parent = xmlText(xml, "parent", "name");
+    parent = vkshMomentXMLText(xml, "parent", "name");
     vkshPrint(ctl, "%-15s %s\n", "Parent:", parent && *parent ? parent : "-");
 
     if ((count = virDomainSnapshotNumChildren(snap, 0)) < 0) {
@@ -533,36 +501,39 @@ static const vkshOptDef optsSnapshotList[] = {
     { NULL, 0, 0, NULL },
 };
 
-typedef struct {
-    virDomainSnapshotPtr snap;
-    char *parent;
-} snapEntry;
+static const char *
+snapKindName(void *snap)
+{
+    return virDomainSnapshotGetName(snap);
+}
 
 static void
-snapEntryFree(snapEntry *e)
+snapKindRef(void *snap)
 {
-    if (e->snap)
-        virDomainSnapshotFree(e->snap);
-    g_free(e->parent);
-    g_free(e);
+    virDomainSnapshotRef(snap);
 }
 
-static gint
-snapSorter(gconstpointer a, gconstpointer b)
+static void
+snapKindFree(void *snap)
 {
-    const snapEntry *sa = *(snapEntry *const *)a;
-    const snapEntry *sb = *(snapEntry *const *)b;
-
-    return g_ascii_strcasecmp(virDomainSnapshotGetName(sa->snap),
-                              virDomainSnapshotGetName(sb->snap));
+    virDomainSnapshotFree(snap);
 }
+
+static bool
+snapKindParent(vkshControl *ctl, void *snap, char **parent)
+{
+    (void)ctl;
+    return snapGetParent(snap, parent);
+}
+
+static const vkshMomentKind snapKind = { snapKindName, snapKindRef, snapKindFree,
+                                         snapKindParent };
 
 /* virsh's virshSnapshotListCollect (the ListAll path) */
 static GPtrArray *
-snapCollect(virDomainPtr dom, virDomainSnapshotPtr from, unsigned int flags, bool tree)
+snapCollect(vkshControl *ctl, virDomainPtr dom, virDomainSnapshotPtr from,
+            unsigned int flags, bool tree)
 {
-    g_autoptr(GPtrArray) list =
-        g_ptr_array_new_with_free_func((GDestroyNotify)snapEntryFree);
     virDomainSnapshotPtr *snaps = NULL;
     int count;
 
@@ -572,31 +543,8 @@ snapCollect(virDomainPtr dom, virDomainSnapshotPtr from, unsigned int flags, boo
         count = virDomainListAllSnapshots(dom, &snaps, flags);
     if (count < 0)
         return NULL;
-    for (int i = 0; i < count; i++) {
-        snapEntry *e = g_new0(snapEntry, 1);
-
-        e->snap = snaps[i];
-        g_ptr_array_add(list, e);
-    }
-    free(snaps);
-    if (tree) {
-        for (guint i = 0; i < list->len; i++) {
-            snapEntry *e = list->pdata[i];
-
-            if (!snapGetParent(e->snap, &e->parent))
-                return NULL;
-        }
-        if (from) {
-            snapEntry *e = g_new0(snapEntry, 1);
-
-            virDomainSnapshotRef(from);
-            e->snap = from;
-            g_ptr_array_add(list, e);
-        }
-    }
-    if (!(flags & VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL))
-        g_ptr_array_sort(list, snapSorter);
-    return g_steal_pointer(&list);
+    return vkshMomentListNew(ctl, &snapKind, (void **)snaps, count, from, tree,
+                             flags & VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL);
 }
 
 static bool
@@ -663,23 +611,11 @@ cmdSnapshotList(vkshControl *ctl, const vkshCmd *cmd)
     if ((from || current) &&
         !(start = snapLookup(ctl, cmd, "from", true, dom, &startName)))
         return false;
-    if (!(list = snapCollect(dom, start, flags, tree)))
+    if (!(list = snapCollect(ctl, dom, start, flags, tree)))
         return false;
 
     if (tree) {
-        g_autofree const char **names = g_new0(const char *, list->len);
-        g_autofree const char **parents = g_new0(const char *, list->len);
-
-        for (guint i = 0; i < list->len; i++) {
-            names[i] = virDomainSnapshotGetName(((snapEntry *)list->pdata[i])->snap);
-            parents[i] = ((snapEntry *)list->pdata[i])->parent;
-        }
-        for (guint i = 0; i < list->len; i++) {
-            g_autoptr(GString) indent = g_string_new(NULL);
-
-            if (!parents[i])
-                vkshTreePrint(ctl, names, parents, list->len, i, i, true, indent);
-        }
+        vkshMomentTreePrint(ctl, list);
         return true;
     }
 
@@ -690,7 +626,7 @@ cmdSnapshotList(vkshControl *ctl, const vkshCmd *cmd)
                                      : g_strdupv((char *[]){ "Name", "Creation Time",
                                                              "State", NULL }));
     for (guint i = 0; i < list->len; i++) {
-        virDomainSnapshotPtr snap = ((snapEntry *)list->pdata[i])->snap;
+        virDomainSnapshotPtr snap = ((vkshMoment *)list->pdata[i])->obj;
         const char *snapName = virDomainSnapshotGetName(snap);
         g_autofree char *doc = NULL;
         g_autofree char *state = NULL;
@@ -698,10 +634,6 @@ cmdSnapshotList(vkshControl *ctl, const vkshCmd *cmd)
         g_autofree char *parentName = NULL;
         xmlDocPtr xml;
         char timestr[100] = "";
-        char *end = NULL;
-        long long created;
-        time_t t;
-        struct tm tm;
         char **row;
 
         if (name) {
@@ -713,18 +645,14 @@ cmdSnapshotList(vkshControl *ctl, const vkshCmd *cmd)
         if (!(xml = snapParse(doc)))
             continue;
         if (parent)
-            parentName = xmlText(xml, "parent", "name");
-        state = xmlText(xml, "state", NULL);
-        ctime = xmlText(xml, "creationTime", NULL);
+            parentName = vkshMomentXMLText(xml, "parent", "name");
+        state = vkshMomentXMLText(xml, "state", NULL);
+        ctime = vkshMomentXMLText(xml, "creationTime", NULL);
         xmlFreeDoc(xml);
         if (!state || !ctime)
             continue;
-        created = g_ascii_strtoll(ctime, &end, 10);
-        if (end == ctime || *end)
+        if (!vkshMomentCreationTime(ctime, timestr, sizeof(timestr)))
             continue;
-        t = (time_t)created;
-        localtime_r(&t, &tm);
-        strftime(timestr, sizeof(timestr), "%Y-%m-%d %H:%M:%S %z", &tm);
         row = g_new0(char *, 5);
         row[0] = g_strdup(snapName);
         row[1] = g_strdup(timestr);
