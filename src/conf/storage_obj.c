@@ -435,6 +435,37 @@ virStoragePoolObjFindVolByPath(virStoragePoolObj *obj, const char *path)
     return NULL;
 }
 
+typedef struct {
+    const char *key;
+    const char *path;
+    virStorageVolDef *vol;
+} virStoragePoolObjVolSearch;
+
+static bool
+virStoragePoolObjMatchVol(virStoragePoolObj *obj, void *opaque)
+{
+    virStoragePoolObjVolSearch *s = opaque;
+
+    if (!obj->active)
+        return false;
+    s->vol = s->key ? virStoragePoolObjFindVolByKey(obj, s->key)
+                    : virStoragePoolObjFindVolByPath(obj, s->path);
+    return s->vol != NULL;
+}
+
+virStoragePoolObj *
+virStoragePoolObjListFindVol(virStoragePoolObjList *list, const char *key,
+                             const char *path, virStorageVolDef **vol)
+{
+    virStoragePoolObjVolSearch s = { key, path, NULL };
+    virStoragePoolObj *obj =
+        virStoragePoolObjListSearch(list, virStoragePoolObjMatchVol, &s);
+
+    if (obj)
+        *vol = s.vol;
+    return obj;
+}
+
 void
 virStoragePoolObjAddVol(virStoragePoolObj *obj, virStorageVolDef *vol)
 {

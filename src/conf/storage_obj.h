@@ -90,6 +90,12 @@ virStorageVolDef *virStoragePoolObjFindVolByName(virStoragePoolObj *obj,
 virStorageVolDef *virStoragePoolObjFindVolByKey(virStoragePoolObj *obj, const char *key);
 virStorageVolDef *virStoragePoolObjFindVolByPath(virStoragePoolObj *obj,
                                                  const char *path);
+/* The first active pool of @list holding a volume with @key (with @path
+ * when @key is NULL), locked and referenced, and that volume in *@vol;
+ * NULL if none (nothing reported: each driver words it). */
+virStoragePoolObj *virStoragePoolObjListFindVol(virStoragePoolObjList *list,
+                                                const char *key, const char *path,
+                                                virStorageVolDef **vol);
 /* Takes @vol. */
 void virStoragePoolObjAddVol(virStoragePoolObj *obj, virStorageVolDef *vol);
 /* Removes and frees @vol. */

@@ -153,29 +153,12 @@ storageVolLookupByName(virStoragePoolPtr pool, const char *name)
     return ret;
 }
 
-typedef struct {
-    const char *key;
-    const char *path;
-} volSearch;
-
-static bool
-matchVol(virStoragePoolObj *obj, void *opaque)
-{
-    volSearch *s = opaque;
-
-    if (!obj->active)
-        return false;
-    if (s->key)
-        return virStoragePoolObjFindVolByKey(obj, s->key) != NULL;
-    return virStoragePoolObjFindVolByPath(obj, s->path) != NULL;
-}
-
 virStorageVolPtr
 storageVolLookupByKey(virConnectPtr conn, const char *key)
 {
-    volSearch s = { key, NULL };
+    virStorageVolDef *vol;
     virStoragePoolObj *obj =
-        virStoragePoolObjListSearch(storageDriverOf(conn)->pools, matchVol, &s);
+        virStoragePoolObjListFindVol(storageDriverOf(conn)->pools, key, NULL, &vol);
     virStorageVolPtr ret;
 
     if (!obj) {
@@ -183,7 +166,7 @@ storageVolLookupByKey(virConnectPtr conn, const char *key)
                        key);
         return NULL;
     }
-    ret = volHandle(conn, obj->def, virStoragePoolObjFindVolByKey(obj, key));
+    ret = volHandle(conn, obj->def, vol);
     virStoragePoolObjEndAPI(&obj);
     return ret;
 }
@@ -192,9 +175,9 @@ virStorageVolPtr
 storageVolLookupByPath(virConnectPtr conn, const char *path)
 {
     g_autofree char *clean = virStorageSanitizePath(path);
-    volSearch s = { NULL, clean };
+    virStorageVolDef *vol;
     virStoragePoolObj *obj =
-        virStoragePoolObjListSearch(storageDriverOf(conn)->pools, matchVol, &s);
+        virStoragePoolObjListFindVol(storageDriverOf(conn)->pools, NULL, clean, &vol);
     virStorageVolPtr ret;
 
     if (!obj) {
@@ -202,7 +185,7 @@ storageVolLookupByPath(virConnectPtr conn, const char *path)
                        path);
         return NULL;
     }
-    ret = volHandle(conn, obj->def, virStoragePoolObjFindVolByPath(obj, clean));
+    ret = volHandle(conn, obj->def, vol);
     virStoragePoolObjEndAPI(&obj);
     return ret;
 }

@@ -607,28 +607,12 @@ testStorageVolLookupByName(virStoragePoolPtr pool, const char *name)
     return ret;
 }
 
-typedef struct {
-    const char *key;
-    const char *path;
-} testVolSearch;
-
-static bool
-testMatchVol(virStoragePoolObj *obj, void *opaque)
-{
-    testVolSearch *s = opaque;
-
-    if (!obj->active)
-        return false;
-    return s->key ? virStoragePoolObjFindVolByKey(obj, s->key) != NULL
-                  : virStoragePoolObjFindVolByPath(obj, s->path) != NULL;
-}
-
 static virStorageVolPtr
 testStorageVolLookupByKey(virConnectPtr conn, const char *key)
 {
-    testVolSearch s = { key, NULL };
+    virStorageVolDef *vol;
     virStoragePoolObj *obj =
-        virStoragePoolObjListSearch(testStorageDriverOf(conn)->pools, testMatchVol, &s);
+        virStoragePoolObjListFindVol(testStorageDriverOf(conn)->pools, key, NULL, &vol);
     virStorageVolPtr ret;
 
     if (!obj) {
@@ -636,7 +620,7 @@ testStorageVolLookupByKey(virConnectPtr conn, const char *key)
                        key);
         return NULL;
     }
-    ret = testVolHandle(conn, obj->def, virStoragePoolObjFindVolByKey(obj, key));
+    ret = testVolHandle(conn, obj->def, vol);
     virStoragePoolObjEndAPI(&obj);
     return ret;
 }
@@ -644,9 +628,9 @@ testStorageVolLookupByKey(virConnectPtr conn, const char *key)
 static virStorageVolPtr
 testStorageVolLookupByPath(virConnectPtr conn, const char *path)
 {
-    testVolSearch s = { NULL, path };
+    virStorageVolDef *vol;
     virStoragePoolObj *obj =
-        virStoragePoolObjListSearch(testStorageDriverOf(conn)->pools, testMatchVol, &s);
+        virStoragePoolObjListFindVol(testStorageDriverOf(conn)->pools, NULL, path, &vol);
     virStorageVolPtr ret;
 
     if (!obj) {
@@ -654,7 +638,7 @@ testStorageVolLookupByPath(virConnectPtr conn, const char *path)
                        path);
         return NULL;
     }
-    ret = testVolHandle(conn, obj->def, virStoragePoolObjFindVolByPath(obj, path));
+    ret = testVolHandle(conn, obj->def, vol);
     virStoragePoolObjEndAPI(&obj);
     return ret;
 }
