@@ -36,6 +36,7 @@ import tempfile
 import time
 import zlib
 
+from vkdtest import expect_error_exact
 from vkdtest import (Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for, write,
                      diskless_xml, qemu_pids)
 
@@ -122,16 +123,6 @@ def shot(conn, dom, screen, flags=0):
     return mime, bytes(data)
 
 
-def expect_error(fn, code, domain, message):
-    try:
-        fn()
-    except libvirt.libvirtError as e:
-        got = (e.get_error_code(), e.get_error_domain(), e.get_error_message())
-        assert got == (code, domain, message), "got %r, want %r" % (got, (code, domain, message))
-        return
-    raise AssertionError("no error; want %r" % message)
-
-
 def leftovers(root):
     return glob.glob(os.path.join(root, "**", "qemu.screendump.*"), recursive=True)
 
@@ -159,9 +150,9 @@ def env():
     conn = libvirt.open(uri)
     dom = conn.lookupByName("shot")
     # stopped: libvirt's check comes first
-    expect_error(lambda: shot(conn, dom, 0), libvirt.VIR_ERR_OPERATION_INVALID,
+    expect_error_exact(lambda: shot(conn, dom, 0), libvirt.VIR_ERR_OPERATION_INVALID,
                  libvirt.VIR_FROM_DOMAIN, "Requested operation is not valid: domain is not running")
-    expect_error(lambda: dom.openGraphicsFD(0, 0), libvirt.VIR_ERR_OPERATION_INVALID,
+    expect_error_exact(lambda: dom.openGraphicsFD(0, 0), libvirt.VIR_ERR_OPERATION_INVALID,
                  libvirt.VIR_FROM_DOMAIN, "Requested operation is not valid: domain is not running")
     conn.close()
     virsh(uri, "start", "shot")
@@ -200,20 +191,20 @@ def test_screenshot():
     assert not leftovers(d.root), leftovers(d.root)
 
     # libvirt's errors (recorded against libvirtd 9.0 with QEMU 7.2)
-    expect_error(lambda: shot(conn, dom, 3), libvirt.VIR_ERR_OPERATION_INVALID,
+    expect_error_exact(lambda: shot(conn, dom, 3), libvirt.VIR_ERR_OPERATION_INVALID,
                  libvirt.VIR_FROM_QEMU, "Requested operation is not valid: no such screen ID")
-    expect_error(lambda: shot(conn, dom, 0, 1), libvirt.VIR_ERR_INVALID_ARG,
+    expect_error_exact(lambda: shot(conn, dom, 0, 1), libvirt.VIR_ERR_INVALID_ARG,
                  libvirt.VIR_FROM_QEMU,
                  "unsupported flags (0x1) in function qemuDomainScreenshot")
-    expect_error(lambda: shot(conn, conn.lookupByName("novid"), 0),
+    expect_error_exact(lambda: shot(conn, conn.lookupByName("novid"), 0),
                  libvirt.VIR_ERR_OPERATION_INVALID, libvirt.VIR_FROM_QEMU,
                  "Requested operation is not valid: no screens to take screenshot from")
     ro = libvirt.openReadOnly("qemu+unix:///system?socket=" + d.sock_ro)
-    expect_error(lambda: shot(ro, ro.lookupByName("shot"), 0),
+    expect_error_exact(lambda: shot(ro, ro.lookupByName("shot"), 0),
                  libvirt.VIR_ERR_OPERATION_DENIED, libvirt.VIR_FROM_DOMAIN,
                  "operation forbidden: read only access prevents virDomainScreenshot")
     other = libvirt.open(uri)
-    expect_error(lambda: dom.screenshot(other.newStream(0), 0, 0),
+    expect_error_exact(lambda: dom.screenshot(other.newStream(0), 0, 0),
                  libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_DOMAIN,
                  "stream must match connection of domain 'shot'")
     assert not leftovers(d.root), leftovers(d.root)
@@ -382,29 +373,29 @@ def test_graphics_fd():
     finally:
         a.close()
     # libvirt's errors (recorded against libvirtd 9.0)
-    expect_error(lambda: dom.openGraphicsFD(1, 0), libvirt.VIR_ERR_INTERNAL_ERROR,
+    expect_error_exact(lambda: dom.openGraphicsFD(1, 0), libvirt.VIR_ERR_INTERNAL_ERROR,
                  libvirt.VIR_FROM_QEMU, "internal error: No graphics backend with index 1")
-    expect_error(lambda: dom.openGraphicsFD(0, 2), libvirt.VIR_ERR_INVALID_ARG,
+    expect_error_exact(lambda: dom.openGraphicsFD(0, 2), libvirt.VIR_ERR_INVALID_ARG,
                  libvirt.VIR_FROM_QEMU,
                  "unsupported flags (0x2) in function qemuDomainOpenGraphicsFD")
-    expect_error(lambda: conn.lookupByName("novid").openGraphicsFD(0, 0),
+    expect_error_exact(lambda: conn.lookupByName("novid").openGraphicsFD(0, 0),
                  libvirt.VIR_ERR_INTERNAL_ERROR, libvirt.VIR_FROM_QEMU,
                  "internal error: No graphics backend with index 0")
     a, b = socket.socketpair()
     r, w = os.pipe()
     try:
-        expect_error(lambda: dom.openGraphics(1, b.fileno(), 0), libvirt.VIR_ERR_INTERNAL_ERROR,
+        expect_error_exact(lambda: dom.openGraphics(1, b.fileno(), 0), libvirt.VIR_ERR_INTERNAL_ERROR,
                      libvirt.VIR_FROM_QEMU, "internal error: No graphics backend with index 1")
-        expect_error(lambda: dom.openGraphics(0, b.fileno(), 4), libvirt.VIR_ERR_INVALID_ARG,
+        expect_error_exact(lambda: dom.openGraphics(0, b.fileno(), 4), libvirt.VIR_ERR_INVALID_ARG,
                      libvirt.VIR_FROM_QEMU,
                      "unsupported flags (0x4) in function qemuDomainOpenGraphics")
-        expect_error(lambda: dom.openGraphics(0, r, 0), libvirt.VIR_ERR_INVALID_ARG,
+        expect_error_exact(lambda: dom.openGraphics(0, r, 0), libvirt.VIR_ERR_INVALID_ARG,
                      libvirt.VIR_FROM_DOMAIN, "fd %d must be a socket" % r)
         ro = libvirt.openReadOnly("qemu+unix:///system?socket=" + d.sock_ro)
-        expect_error(lambda: ro.lookupByName("shot").openGraphicsFD(0, 0),
+        expect_error_exact(lambda: ro.lookupByName("shot").openGraphicsFD(0, 0),
                      libvirt.VIR_ERR_OPERATION_DENIED, libvirt.VIR_FROM_DOMAIN,
                      "operation forbidden: read only access prevents virDomainOpenGraphicsFD")
-        expect_error(lambda: ro.lookupByName("shot").openGraphics(0, b.fileno(), 0),
+        expect_error_exact(lambda: ro.lookupByName("shot").openGraphics(0, b.fileno(), 0),
                      libvirt.VIR_ERR_OPERATION_DENIED, libvirt.VIR_FROM_DOMAIN,
                      "operation forbidden: read only access prevents virDomainOpenGraphics")
         ro.close()
@@ -414,7 +405,7 @@ def test_graphics_fd():
                          "virDomainOpenGraphicsFD"),
                         (lambda: t.lookupByName("test").openGraphics(0, b.fileno(), 0),
                          "virDomainOpenGraphics")):
-            expect_error(fn, libvirt.VIR_ERR_NO_SUPPORT, libvirt.VIR_FROM_DOMAIN,
+            expect_error_exact(fn, libvirt.VIR_ERR_NO_SUPPORT, libvirt.VIR_FROM_DOMAIN,
                          "this function is not supported by the connection driver: " + api)
         t.close()
     finally:
@@ -443,7 +434,7 @@ def test_stopped():
     d, uri = env()
     conn = libvirt.open(uri)
     virsh(uri, "destroy", "novid")
-    expect_error(lambda: shot(conn, conn.lookupByName("novid"), 0),
+    expect_error_exact(lambda: shot(conn, conn.lookupByName("novid"), 0),
                  libvirt.VIR_ERR_OPERATION_INVALID, libvirt.VIR_FROM_DOMAIN,
                  "Requested operation is not valid: domain is not running")
     assert not leftovers(d.root), leftovers(d.root)

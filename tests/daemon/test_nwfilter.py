@@ -14,6 +14,7 @@ import subprocess
 
 import libvirt
 
+from vkdtest import expect_error_exact
 from vkdtest import Daemon, Skip, make_tmpdir, run_tests, virsh
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -47,18 +48,6 @@ def daemon(defaults, root=None):
 def read(path):
     with open(path) as f:
         return f.read()
-
-
-def expect_error(fn, code, domain, message=None):
-    try:
-        fn()
-    except libvirt.libvirtError as e:
-        assert e.get_error_code() == code, (code, e.get_error_code(), str(e))
-        assert e.get_error_domain() == domain, (domain, e.get_error_domain(), str(e))
-        if message is not None:
-            assert e.get_error_message() == message, (message, e.get_error_message())
-        return
-    raise AssertionError("no error, expected code %d" % code)
 
 
 def scenario_golden(shell):
@@ -104,7 +93,7 @@ def test_python_define_errors_restart():
         if os.path.exists(base + ".err"):
             code, domain, message = read(base + ".err").rstrip("\n").split(" ", 2)
             before = sorted(os.listdir(fdir))
-            expect_error(lambda: c.nwfilterDefineXML(xml), int(code), int(domain), message)
+            expect_error_exact(lambda: c.nwfilterDefineXML(xml), int(code), int(domain), message)
             assert sorted(os.listdir(fdir)) == before, name
             continue
         f = c.nwfilterDefineXML(xml)
@@ -118,12 +107,12 @@ def test_python_define_errors_restart():
         assert c.nwfilterLookupByUUIDString(uuid).name() == name
         path = os.path.join(fdir, name + ".xml")
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
-    expect_error(lambda: c.nwfilterLookupByName("nosuch"), libvirt.VIR_ERR_NO_NWFILTER,
+    expect_error_exact(lambda: c.nwfilterLookupByName("nosuch"), libvirt.VIR_ERR_NO_NWFILTER,
                  libvirt.VIR_FROM_NWFILTER,
                  "Network filter not found: no nwfilter with matching name 'nosuch'")
     # a loop through references, and a name of another filter's UUID
     c.nwfilterDefineXML("<filter name='la'><filterref filter='lb'/></filter>")
-    expect_error(lambda: c.nwfilterDefineXML("<filter name='lb'><filterref filter='la'/>"
+    expect_error_exact(lambda: c.nwfilterDefineXML("<filter name='lb'><filterref filter='la'/>"
                                              "</filter>"),
                  libvirt.VIR_ERR_OPERATION_FAILED, libvirt.VIR_FROM_NWFILTER,
                  "operation failed: filter would introduce a loop")
@@ -134,10 +123,10 @@ def test_python_define_errors_restart():
     assert not os.path.exists(os.path.join(fdir, "lb.xml"))
     c.nwfilterLookupByName("la").undefine()
     # VALIDATE refuses what the parser skips; flags it does not know
-    expect_error(lambda: c.nwfilterDefineXMLFlags("<filter name='v'><foo/></filter>",
+    expect_error_exact(lambda: c.nwfilterDefineXMLFlags("<filter name='v'><foo/></filter>",
                                                   libvirt.VIR_NWFILTER_DEFINE_VALIDATE),
                  libvirt.VIR_ERR_XML_INVALID_SCHEMA, libvirt.VIR_FROM_XML)
-    expect_error(lambda: c.nwfilterDefineXMLFlags("<filter name='v'/>", 2),
+    expect_error_exact(lambda: c.nwfilterDefineXMLFlags("<filter name='v'/>", 2),
                  libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_NWFILTER)
     assert c.nwfilterDefineXMLFlags("<filter name='v'/>",
                                     libvirt.VIR_NWFILTER_DEFINE_VALIDATE).name() == "v"
@@ -145,7 +134,7 @@ def test_python_define_errors_restart():
     # the read-only socket reads, never writes
     ro = libvirt.openReadOnly(d.uri())
     assert sorted(ro.listNWFilters()) == sorted(defined)
-    expect_error(lambda: ro.nwfilterDefineXML("<filter name='r'/>"),
+    expect_error_exact(lambda: ro.nwfilterDefineXML("<filter name='r'/>"),
                  libvirt.VIR_ERR_OPERATION_DENIED, libvirt.VIR_FROM_NWFILTER)
     ro.close()
     c.close()
@@ -184,7 +173,7 @@ def test_standard_set_and_bindings():
         c.nwfilterLookupByName("clean-traffic").XMLDesc(0)
     c.nwfilterLookupByName("no-mac-broadcast").undefine()
     assert c.listAllNWFilterBindings(0) == []
-    expect_error(lambda: c.nwfilterBindingLookupByPortDev("vnet0"),
+    expect_error_exact(lambda: c.nwfilterBindingLookupByPortDev("vnet0"),
                  libvirt.VIR_ERR_NO_NWFILTER_BINDING, libvirt.VIR_FROM_NWFILTER,
                  "Network filter binding not found: no nwfilter binding for port dev 'vnet0'")
     # bindings that cannot be made (no rule is made: the filter tree
@@ -226,16 +215,16 @@ def test_standard_set_and_bindings():
          "XML error: unknown root element for nwfilter binding"),
     ]
     for xml, code, message in cases:
-        expect_error(lambda: c.nwfilterBindingCreateXML(xml, 0), code,
+        expect_error_exact(lambda: c.nwfilterBindingCreateXML(xml, 0), code,
                      libvirt.VIR_FROM_NWFILTER, message)
         assert c.listAllNWFilterBindings(0) == [] and os.listdir(bdir) == [], xml
-    expect_error(lambda: c.nwfilterBindingCreateXML(binding(good + "<foo/>", params=ip),
+    expect_error_exact(lambda: c.nwfilterBindingCreateXML(binding(good + "<foo/>", params=ip),
                                                     libvirt.VIR_NWFILTER_BINDING_CREATE_VALIDATE),
                  libvirt.VIR_ERR_XML_INVALID_SCHEMA, libvirt.VIR_FROM_XML)
-    expect_error(lambda: c.nwfilterBindingCreateXML(binding(good, params=ip), 4),
+    expect_error_exact(lambda: c.nwfilterBindingCreateXML(binding(good, params=ip), 4),
                  libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_NWFILTER)
     ro = libvirt.openReadOnly(d.uri())
-    expect_error(lambda: ro.nwfilterBindingCreateXML(binding(good, params=ip), 0),
+    expect_error_exact(lambda: ro.nwfilterBindingCreateXML(binding(good, params=ip), 0),
                  libvirt.VIR_ERR_OPERATION_DENIED, libvirt.VIR_FROM_NWFILTER)
     ro.close()
     p = virsh(d.uri(), "nwfilter-binding-create /dev/stdin", check=False)
@@ -253,11 +242,11 @@ def test_standard_set_and_bindings():
 
     s = Daemon(mode="session").start()
     c = libvirt.open(s.uri())
-    expect_error(lambda: c.listAllNWFilters(0), libvirt.VIR_ERR_NO_SUPPORT,
+    expect_error_exact(lambda: c.listAllNWFilters(0), libvirt.VIR_ERR_NO_SUPPORT,
                  libvirt.VIR_FROM_NWFILTER,
                  "this function is not supported by the connection driver: "
                  "virConnectListAllNWFilters")
-    expect_error(lambda: c.nwfilterDefineXML("<filter name='x'/>"), libvirt.VIR_ERR_NO_SUPPORT,
+    expect_error_exact(lambda: c.nwfilterDefineXML("<filter name='x'/>"), libvirt.VIR_ERR_NO_SUPPORT,
                  libvirt.VIR_FROM_NWFILTER)
     c.close()
     assert s.stop() == 0

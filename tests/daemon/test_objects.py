@@ -10,6 +10,7 @@ import time
 
 import libvirt
 
+from vkdtest import expect_error_exact
 from vkdtest import Daemon, Skip, make_tmpdir, run_tests, virsh, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -349,16 +350,6 @@ MDEV = ("<device><parent>%s</parent><capability type='mdev'><type id='i915-GVTg_
         "</capability></device>")
 
 
-def expect_error(fn, code, domain, message):
-    try:
-        fn()
-    except libvirt.libvirtError as e:
-        got = (e.get_error_code(), e.get_error_domain(), e.get_error_message())
-        assert got == (code, domain, message), got
-        return
-    raise AssertionError("no error, expected %r" % message)
-
-
 def test_nodedev_create_test_driver():
     """virNodeDeviceCreateXML / Destroy on test:///default behind the
     daemon, as libvirt's test driver: a vHBA appears as scsi_host12 with
@@ -390,14 +381,14 @@ def test_nodedev_create_test_driver():
         assert "scsi_host12" in c.listDevices("fc_host", 0)
         dev.destroy()
         wait_event(("scsi_host12", libvirt.VIR_NODE_DEVICE_EVENT_DELETED))
-        expect_error(lambda: c.nodeDeviceLookupByName("scsi_host12"),
+        expect_error_exact(lambda: c.nodeDeviceLookupByName("scsi_host12"),
                      libvirt.VIR_ERR_NO_NODE_DEVICE, libvirt.VIR_FROM_TEST,
                      "Node device not found: no node device with matching name 'scsi_host12'")
-        expect_error(lambda: c.nodeDeviceCreateXML(VHBA % "scsi_host11", 0),
+        expect_error_exact(lambda: c.nodeDeviceCreateXML(VHBA % "scsi_host11", 0),
                      libvirt.VIR_ERR_INTERNAL_ERROR, libvirt.VIR_FROM_NODEDEV,
                      "internal error: Parent device scsi_host11 is not capable of vport "
                      "operations")
-        expect_error(lambda: c.nodeDeviceCreateXML(VHBA % "scsi_host1", 2),
+        expect_error_exact(lambda: c.nodeDeviceCreateXML(VHBA % "scsi_host1", 2),
                      libvirt.VIR_ERR_INVALID_ARG, libvirt.VIR_FROM_TEST,
                      "unsupported flags (0x2) in function testNodeDeviceCreateXML")
         for call, name in ((lambda: c.nodeDeviceDefineXML(VHBA % "scsi_host1", 0),
@@ -408,13 +399,13 @@ def test_nodedev_create_test_driver():
                             "virNodeDeviceCreate"),
                            (lambda: c.nodeDeviceLookupByName("scsi_host1").setAutostart(1),
                             "virNodeDeviceSetAutostart")):
-            expect_error(call, libvirt.VIR_ERR_NO_SUPPORT, libvirt.VIR_FROM_NODEDEV,
+            expect_error_exact(call, libvirt.VIR_ERR_NO_SUPPORT, libvirt.VIR_FROM_NODEDEV,
                          "this function is not supported by the connection driver: " + name)
         assert sorted(c.listDevices(None, 0)) == ["computer", "scsi_host1", "scsi_host11",
                                                   "scsi_host2"]
         # read-only: refused before the driver
         ro = libvirt.openReadOnly(d.uri("test"))
-        expect_error(lambda: ro.nodeDeviceCreateXML(VHBA % "scsi_host1", 0),
+        expect_error_exact(lambda: ro.nodeDeviceCreateXML(VHBA % "scsi_host1", 0),
                      libvirt.VIR_ERR_OPERATION_DENIED, libvirt.VIR_FROM_NODEDEV,
                      "operation forbidden: read only access prevents virNodeDeviceCreateXML")
         ro.close()
@@ -515,7 +506,7 @@ def test_nodedev_create_host():
                                   libvirt.VIR_FROM_NONE,
                                   "Cannot find 'mdevctl' in path: No such file or directory"))
         for fn, code, dom, msg in cases:
-            expect_error(fn, code, dom, msg)
+            expect_error_exact(fn, code, dom, msg)
         assert sorted(c.listDevices(None, 0)) == before or \
             set(c.listDevices(None, 0)) ^ set(before) <= {n for n in set(before) | set(
                 c.listDevices(None, 0)) if n.startswith("net_")}  # taps of other tests

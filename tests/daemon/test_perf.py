@@ -28,6 +28,7 @@ import re
 import subprocess
 import sys
 
+from vkdtest import expect_error_exact
 from vkdtest import VIRSH, Daemon, Skip, booting_xml, run_tests, test_guest_dir, virsh, wait_for, write
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
@@ -98,16 +99,6 @@ def perf_fds(pid):
     return n
 
 
-def expect_error(fn, code, domain, text):
-    try:
-        fn()
-    except libvirt.libvirtError as e:
-        got = (e.get_error_code(), e.get_error_domain(), str(e))
-        assert got == (code, domain, text), got
-        return
-    raise AssertionError("no error, expected %r" % text)
-
-
 def setup():
     """A daemon of the test's own (run_tests ends it with the test) running
     guest 'g' (the test guest)."""
@@ -162,13 +153,13 @@ def test_live():
         before = dom.perfEvents(0)
         fds = perf_fds(d.pid)
         if not host_counts_cycles():
-            expect_error(lambda: dom.setPerfEvents({"cpu_cycles": True}, 0),
+            expect_error_exact(lambda: dom.setPerfEvents({"cpu_cycles": True}, 0),
                          libvirt.VIR_ERR_SYSTEM_ERROR, VIR_FROM_PERF,
                          "unable to open host cpu perf event for cpu_cycles: "
                          "No such file or directory")
             # libvirtd would keep context_switches (opened before the
             # failing one): here the call changes nothing at all
-            expect_error(lambda: dom.setPerfEvents({"context_switches": True,
+            expect_error_exact(lambda: dom.setPerfEvents({"context_switches": True,
                                                     "cpu_cycles": True}, 0),
                          libvirt.VIR_ERR_SYSTEM_ERROR, VIR_FROM_PERF,
                          "unable to open host cpu perf event for cpu_cycles: "
@@ -180,7 +171,7 @@ def test_live():
                 "No such file or directory\n"), p
         if not os.path.exists("/sys/devices/intel_cqm/type"):
             for ev in ("cmt", "mbmt", "mbml"):
-                expect_error(lambda: dom.setPerfEvents({ev: True}, 0),
+                expect_error_exact(lambda: dom.setPerfEvents({ev: True}, 0),
                              libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED, VIR_FROM_PERF,
                              "argument unsupported: unable to enable host cpu perf "
                              "event for %s" % ev)
@@ -189,9 +180,9 @@ def test_live():
         assert sorted(domstats_perf(uri, "g")) == ["page_faults", "task_clock"]
 
         # libvirt's checks
-        expect_error(lambda: dom.perfEvents(1 << 5), libvirt.VIR_ERR_INVALID_ARG, 10,
+        expect_error_exact(lambda: dom.perfEvents(1 << 5), libvirt.VIR_ERR_INVALID_ARG, 10,
                      "unsupported flags (0x20) in function qemuDomainGetPerfEvents")
-        expect_error(lambda: dom.perfEvents(libvirt.VIR_DOMAIN_AFFECT_LIVE |
+        expect_error_exact(lambda: dom.perfEvents(libvirt.VIR_DOMAIN_AFFECT_LIVE |
                                             libvirt.VIR_DOMAIN_AFFECT_CONFIG),
                      libvirt.VIR_ERR_INVALID_ARG, 20,
                      "Flags 'VIR_DOMAIN_AFFECT_LIVE' and "

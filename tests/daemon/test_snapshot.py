@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 
+from vkdtest import expect_error
 from vkdtest import (Daemon, Skip, VirshEvents, diskless_xml, make_tmpdir, run_tests,
                      test_guest_dir, virsh, wait_for, write)
 
@@ -141,18 +142,6 @@ class LiveDisk:
 
     def has(self, dom, byte):
         return self._run(dom, "read -P 0x%02x 0 64k" % byte, "read 65536/65536")
-
-
-def expect_error(fn, code, domain, text=None):
-    try:
-        fn()
-    except libvirt.libvirtError as e:
-        assert (e.get_error_code(), e.get_error_domain()) == (code, domain), \
-            (e.get_error_code(), e.get_error_domain(), e.get_error_message())
-        if text:
-            assert text in e.get_error_message(), e.get_error_message()
-        return
-    raise AssertionError("no error, expected code %d" % code)
 
 
 def test_snapshots():

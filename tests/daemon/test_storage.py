@@ -11,6 +11,7 @@ import time
 
 import libvirt
 
+from vkdtest import expect_error
 from vkdtest import Daemon, kill_pid, run_tests, virsh, wait_for
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
@@ -24,19 +25,6 @@ def qemu_img_info(path):
 
 def listing(path):
     return sorted(os.listdir(path))
-
-
-def expect_error(fn, code, domain, fragment=None):
-    try:
-        fn()
-    except libvirt.libvirtError as e:
-        assert e.get_error_code() == code and e.get_error_domain() == domain, \
-            "got %d/%d %r, wanted %d/%d" % (e.get_error_code(), e.get_error_domain(),
-                                            e.get_error_message(), code, domain)
-        if fragment:
-            assert fragment in e.get_error_message(), e.get_error_message()
-        return e
-    raise AssertionError("no error, wanted %d/%d" % (code, domain))
 
 
 def test_default_pool():

@@ -27,16 +27,15 @@ virtkitd, checking the partition table with parted(8):
 Every loop device and file made is removed at the end, whatever happened.
 """
 import os
-import subprocess
 
 import libvirt
 
-from vkdtest import Daemon, Skip, run_tests, virsh
+from vkdtest import Daemon, LoopDevices, Skip, expect_error, run_argv, run_tests, virsh
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
 TOOLS = ("/usr/sbin/losetup", "/usr/sbin/parted")
-loops = []  # loop devices this test attached
+loops = LoopDevices()  # the loop devices this test attached
 
 
 def need_root_tools():
@@ -55,38 +54,15 @@ def need_root_tools():
 
 
 def run(*argv, check=True):
-    p = subprocess.run(list(argv), capture_output=True, text=True, timeout=120,
-                       env=dict(os.environ, LC_ALL="C"))
-    if check and p.returncode != 0:
-        raise AssertionError("%s: %d\n%s%s" % (argv, p.returncode, p.stdout, p.stderr))
-    return p
+    return run_argv(*argv, check=check, env={"LC_ALL": "C"})
 
 
 def attach_loop(backing, mib=256):
-    with open(backing, "wb") as f:
-        f.truncate(mib << 20)
-    dev = run("losetup", "--find", "--show", "--partscan", backing).stdout.strip()
-    assert dev.startswith("/dev/loop"), dev
-    loops.append(dev)
-    return dev
+    return loops.attach(backing, mib, partscan=True)
 
 
 def cleanup():
-    for dev in loops:
-        run("losetup", "-d", dev, check=False)
-    loops.clear()
-
-
-def expect_error(fn, code, domain, fragment=None):
-    try:
-        fn()
-    except libvirt.libvirtError as e:
-        got = (e.get_error_code(), e.get_error_domain())
-        assert got == (code, domain), (got, e.get_error_message())
-        if fragment:
-            assert fragment in e.get_error_message(), e.get_error_message()
-        return e
-    raise AssertionError("no error, wanted %d/%d" % (code, domain))
+    loops.detach_all()
 
 
 def partitions(dev):

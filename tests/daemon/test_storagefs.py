@@ -22,17 +22,16 @@ Every mount, loop device and file made is removed at the end (by the
 device and path recorded), whatever happened.
 """
 import os
-import subprocess
 
 import libvirt
 
-from vkdtest import Daemon, Skip, run_tests, virsh
+from vkdtest import Daemon, LoopDevices, Skip, expect_error, run_argv, run_tests, virsh
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
 TOOLS = ("/usr/sbin/losetup", "/usr/sbin/mkfs.ext4", "/usr/sbin/blkid", "/usr/bin/mount",
          "/usr/bin/umount")
-loops = []   # loop devices this test attached
+loops = LoopDevices()  # the loop devices this test attached
 mounts = []  # mount points the daemon may have left mounted
 
 
@@ -46,20 +45,11 @@ def need_root_tools():
         raise Skip("no /dev/loop-control")
 
 
-def run(*argv, check=True):
-    p = subprocess.run(list(argv), capture_output=True, text=True, timeout=120)
-    if check and p.returncode != 0:
-        raise AssertionError("%s: %d\n%s%s" % (argv, p.returncode, p.stdout, p.stderr))
-    return p
+run = run_argv
 
 
 def attach_loop(backing, mib=64):
-    with open(backing, "wb") as f:
-        f.truncate(mib << 20)
-    dev = run("losetup", "--find", "--show", backing).stdout.strip()
-    assert dev.startswith("/dev/loop"), dev
-    loops.append(dev)
-    return dev
+    return loops.attach(backing, mib)
 
 
 def mounted_at(target):
@@ -80,21 +70,7 @@ def cleanup():
             if mounted_at(m):
                 run("umount", "-l", m, check=False)
     mounts.clear()
-    for dev in loops:
-        run("losetup", "-d", dev, check=False)
-    loops.clear()
-
-
-def expect_error(fn, code, domain, fragment=None):
-    try:
-        fn()
-    except libvirt.libvirtError as e:
-        got = (e.get_error_code(), e.get_error_domain())
-        assert got == (code, domain), (got, e.get_error_message())
-        if fragment:
-            assert fragment in e.get_error_message(), e.get_error_message()
-        return e
-    raise AssertionError("no error, wanted %d/%d" % (code, domain))
+    loops.detach_all()
 
 
 def fs_pool_xml(name, dev, target):

@@ -130,6 +130,66 @@ def sh(cmd, check=True):
     return sh_result(cmd, check).stdout
 
 
+def run_argv(*argv, check=True, env=None, timeout=120):
+    """Runs @argv (no shell; @timeout s at most) with @env added to this
+    process's environment and returns its CompletedProcess; with @check a
+    failure raises AssertionError with its output."""
+    p = subprocess.run(list(argv), capture_output=True, text=True, timeout=timeout,
+                       env=dict(os.environ, **env) if env else None)
+    if check and p.returncode != 0:
+        raise AssertionError("%s: %d\n%s%s" % (argv, p.returncode, p.stdout, p.stderr))
+    return p
+
+
+class LoopDevices:
+    """The loop devices a test attaches, each on a new sparse file, and
+    detaches again by the device names it recorded (never by a search)."""
+
+    def __init__(self):
+        self.devs = []
+
+    def attach(self, backing, mib, partscan=False):
+        """A loop device on @backing, made a sparse file of @mib MiB; with
+        @partscan the kernel scans it for partitions (loopNpM nodes)."""
+        with open(backing, "wb") as f:
+            f.truncate(mib << 20)
+        dev = run_argv("losetup", "--find", "--show", *(["--partscan"] if partscan else []),
+                       backing).stdout.strip()
+        assert dev.startswith("/dev/loop"), dev
+        self.devs.append(dev)
+        return dev
+
+    def detach_all(self):
+        for dev in self.devs:
+            run_argv("losetup", "-d", dev, check=False)
+        self.devs.clear()
+
+
+def expect_error(fn, code, domain, text=None, exact=False):
+    """Calls @fn(): it must raise libvirt.libvirtError with @code in
+    @domain and, when @text is given, a message containing it (equal to it
+    with @exact). Returns the error; anything else fails the test. (The
+    message is str(e) too: libvirt-python makes it the exception's text.)"""
+    import libvirt
+
+    try:
+        fn()
+    except libvirt.libvirtError as e:
+        got = (e.get_error_code(), e.get_error_domain(), e.get_error_message())
+        assert got[:2] == (code, domain), "got %r, wanted %d/%d" % (got, code, domain)
+        if text is not None:
+            assert (got[2] == text) if exact else (text in got[2]), \
+                "got %r, wanted %s %r" % (got[2], "exactly" if exact else "a message with",
+                                          text)
+        return e
+    raise AssertionError("no error, wanted %d/%d %r" % (code, domain, text))
+
+
+def expect_error_exact(fn, code, domain, message=None):
+    """expect_error with the whole @message (when given) to match."""
+    return expect_error(fn, code, domain, message, exact=True)
+
+
 def unshare_netns(tools=()):
     """Moves this process into a network namespace of its own, with lo up,
     where a test may make bridges, taps and rules that die with it. Skip
