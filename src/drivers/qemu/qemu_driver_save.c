@@ -902,6 +902,10 @@ qemuDumpToFd(virDomainObj *obj, int fd, const char *format, bool memoryOnly)
         g_autoptr(json_object) params = json_object_new_object();
         g_autoptr(json_object) margs = json_object_new_object();
 
+        /* the same capabilities as a save's stream (libvirt applies one
+         * set of migration parameters to both) */
+        if (qemuSaveResetMigrationCaps(obj) < 0)
+            return -1;
         json_object_object_add(params, "max-bandwidth", json_object_new_int64(1LL << 40));
         if (qemuSaveMonitor(obj, "migrate-set-parameters", params) < 0)
             return -1;
