@@ -16,24 +16,23 @@
  * VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2 (its target).
  */
 
-/* The body shared by the calls taking (dom, disk, ...): the common checks.
- * Returns the connection, or NULL after reporting. */
-static virConnectPtr
-blockJobCheck(const char *funcname, virDomainPtr dom, const char *disk, bool write)
+/* The checks shared by the calls taking (dom, disk, ...) after the
+ * handle's: @write ones refused on a read-only @conn, @disk not NULL.
+ * false after reporting. */
+static bool
+blockJobCheck(const char *funcname, virConnectPtr conn, const char *disk, bool write)
 {
-    virConnectPtr conn = dom->conn;
-
     if (write && (conn->flags & VIR_CONNECT_RO)) {
         virReportError(VIR_ERR_OPERATION_DENIED, "read only access prevents %s",
                        funcname);
-        return NULL;
+        return false;
     }
     if (!disk) {
         virAPIReportInvalidArg(VIR_FROM_THIS, funcname, "disk",
                                "%s in %s must not be NULL", "disk", funcname);
-        return NULL;
+        return false;
     }
-    return conn;
+    return true;
 }
 
 /**
@@ -58,21 +57,10 @@ blockJobCheck(const char *funcname, virDomainPtr dom, const char *disk, bool wri
 int
 virDomainBlockJobAbort(virDomainPtr dom, const char *disk, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    if (!(conn = blockJobCheck(__func__, dom, disk, true)))
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
+    if (!blockJobCheck(__func__, conn, disk, true))
         goto error;
-    if (conn->driver->domainBlockJobAbort) {
-        if (conn->driver->domainBlockJobAbort(dom, disk, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(dom->conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainBlockJobAbort, dom, disk, flags);
 }
 
 /**
@@ -96,24 +84,11 @@ int
 virDomainGetBlockJobInfo(virDomainPtr dom, const char *disk,
                          virDomainBlockJobInfoPtr info, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    if (!(conn = blockJobCheck(__func__, dom, disk, false)))
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
+    if (!blockJobCheck(__func__, conn, disk, false))
         goto error;
     virCheckNonNullArgGoto(info, error);
-    if (conn->driver->domainGetBlockJobInfo) {
-        int rc = conn->driver->domainGetBlockJobInfo(dom, disk, info, flags);
-
-        if (rc < 0)
-            goto error;
-        return rc;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(dom->conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainGetBlockJobInfo, dom, disk, info, flags);
 }
 
 /**
@@ -135,21 +110,10 @@ int
 virDomainBlockJobSetSpeed(virDomainPtr dom, const char *disk, unsigned long bandwidth,
                           unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    if (!(conn = blockJobCheck(__func__, dom, disk, true)))
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
+    if (!blockJobCheck(__func__, conn, disk, true))
         goto error;
-    if (conn->driver->domainBlockJobSetSpeed) {
-        if (conn->driver->domainBlockJobSetSpeed(dom, disk, bandwidth, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(dom->conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainBlockJobSetSpeed, dom, disk, bandwidth, flags);
 }
 
 /**
@@ -173,21 +137,10 @@ int
 virDomainBlockPull(virDomainPtr dom, const char *disk, unsigned long bandwidth,
                    unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    if (!(conn = blockJobCheck(__func__, dom, disk, true)))
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
+    if (!blockJobCheck(__func__, conn, disk, true))
         goto error;
-    if (conn->driver->domainBlockPull) {
-        if (conn->driver->domainBlockPull(dom, disk, bandwidth, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(dom->conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainBlockPull, dom, disk, bandwidth, flags);
 }
 
 /**
@@ -217,11 +170,8 @@ int
 virDomainBlockRebase(virDomainPtr dom, const char *disk, const char *base,
                      unsigned long bandwidth, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    if (!(conn = blockJobCheck(__func__, dom, disk, true)))
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
+    if (!blockJobCheck(__func__, conn, disk, true))
         goto error;
     if (flags & VIR_DOMAIN_BLOCK_REBASE_COPY) {
         virCheckNonNullArgGoto(base, error);
@@ -232,15 +182,7 @@ virDomainBlockRebase(virDomainPtr dom, const char *disk, const char *base,
                                "use of flags requires a copy job");
         goto error;
     }
-    if (conn->driver->domainBlockRebase) {
-        if (conn->driver->domainBlockRebase(dom, disk, base, bandwidth, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(dom->conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainBlockRebase, dom, disk, base, bandwidth, flags);
 }
 
 /**
@@ -274,25 +216,15 @@ int
 virDomainBlockCopy(virDomainPtr dom, const char *disk, const char *destxml,
                    virTypedParameterPtr params, int nparams, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    if (!(conn = blockJobCheck(__func__, dom, disk, true)))
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
+    if (!blockJobCheck(__func__, conn, disk, true))
         goto error;
     virCheckNonNullArgGoto(destxml, error);
     virCheckNonNegativeArgGoto(nparams, error);
     if (nparams)
         virCheckNonNullArgGoto(params, error);
-    if (conn->driver->domainBlockCopy) {
-        if (conn->driver->domainBlockCopy(dom, disk, destxml, params, nparams, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(dom->conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainBlockCopy, dom, disk, destxml, params, nparams,
+                        flags);
 }
 
 /**
@@ -323,19 +255,9 @@ int
 virDomainBlockCommit(virDomainPtr dom, const char *disk, const char *base,
                      const char *top, unsigned long bandwidth, unsigned int flags)
 {
-    virConnectPtr conn;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    if (!(conn = blockJobCheck(__func__, dom, disk, true)))
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
+    if (!blockJobCheck(__func__, conn, disk, true))
         goto error;
-    if (conn->driver->domainBlockCommit) {
-        if (conn->driver->domainBlockCommit(dom, disk, base, top, bandwidth, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(dom->conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(driver, domainBlockCommit, dom, disk, base, top, bandwidth,
+                        flags);
 }

@@ -62,27 +62,14 @@ int
 virDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
                      unsigned int nr_stats, unsigned int flags)
 {
-    virConnectPtr conn;
-    int n;
-
-    virResetLastError();
-    virCheckDomainReturn(dom, -1);
-    conn = dom->conn;
+    VIR_ENTRY(virCheckDomainReturn(dom, -1), dom->conn);
 
     if (!stats || nr_stats == 0)
         return 0;
     if (nr_stats > VIR_DOMAIN_MEMORY_STAT_NR)
         nr_stats = VIR_DOMAIN_MEMORY_STAT_NR;
 
-    if (conn->driver->domainMemoryStats) {
-        if ((n = conn->driver->domainMemoryStats(dom, stats, nr_stats, flags)) < 0)
-            goto error;
-        return n;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainMemoryStats, dom, stats, nr_stats, flags);
 }
 
 
@@ -262,12 +249,7 @@ int
 virDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
                   unsigned char *cpumaps, int maplen)
 {
-    virConnectPtr conn;
-    int n;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckNonNullArgGoto(info, error);
     virCheckPositiveArgGoto(maxinfo, error);
     if (cpumaps)
@@ -279,16 +261,7 @@ virDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
         goto error;
     }
 
-    if (conn->driver->domainGetVcpus) {
-        if ((n = conn->driver->domainGetVcpus(domain, info, maxinfo, cpumaps, maplen)) <
-            0)
-            goto error;
-        return n;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainGetVcpus, domain, info, maxinfo, cpumaps, maplen);
 }
 
 
@@ -313,12 +286,7 @@ int
 virDomainGetVcpuPinInfo(virDomainPtr domain, int ncpumaps, unsigned char *cpumaps,
                         int maplen, unsigned int flags)
 {
-    virConnectPtr conn;
-    int n;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
     virCheckNonNullArgGoto(cpumaps, error);
     virCheckPositiveArgGoto(ncpumaps, error);
     virCheckPositiveArgGoto(maplen, error);
@@ -333,16 +301,8 @@ virDomainGetVcpuPinInfo(virDomainPtr domain, int ncpumaps, unsigned char *cpumap
         goto error;
     }
 
-    if (conn->driver->domainGetVcpuPinInfo) {
-        if ((n = conn->driver->domainGetVcpuPinInfo(domain, ncpumaps, cpumaps, maplen,
-                                                    flags)) < 0)
-            goto error;
-        return n;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainGetVcpuPinInfo, domain, ncpumaps, cpumaps, maplen,
+                   flags);
 }
 
 
@@ -370,12 +330,7 @@ virDomainGetCPUStats(virDomainPtr domain, virTypedParameterPtr params,
                      unsigned int nparams, int start_cpu, unsigned int ncpus,
                      unsigned int flags)
 {
-    virConnectPtr conn;
-    int n;
-
-    virResetLastError();
-    virCheckDomainReturn(domain, -1);
-    conn = domain->conn;
+    VIR_ENTRY(virCheckDomainReturn(domain, -1), domain->conn);
 
     if (start_cpu == -1) {
         if (ncpus != 1) {
@@ -398,16 +353,8 @@ virDomainGetCPUStats(virDomainPtr domain, virTypedParameterPtr params,
     }
     flags |= VIR_TYPED_PARAM_STRING_OKAY;
 
-    if (conn->driver->domainGetCPUStats) {
-        if ((n = conn->driver->domainGetCPUStats(domain, params, nparams, start_cpu,
-                                                 ncpus, flags)) < 0)
-            goto error;
-        return n;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(conn);
-    return -1;
+    VIR_ENTRY_CALL(driver, domainGetCPUStats, domain, params, nparams, start_cpu, ncpus,
+                   flags);
 }
 
 

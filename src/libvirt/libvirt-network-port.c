@@ -68,20 +68,9 @@ error:
 virNetworkPortPtr
 virNetworkPortLookupByUUID(virNetworkPtr net, const unsigned char *uuid)
 {
-    virNetworkPortPtr ret;
-
-    virResetLastError();
-    virCheckNetworkReturn(net, NULL);
+    VIR_ENTRY(virCheckNetworkReturn(net, NULL), net->conn);
     virCheckNonNullArgGoto(uuid, error);
-    if (portDriver(net) && portDriver(net)->networkPortLookupByUUID) {
-        if (!(ret = portDriver(net)->networkPortLookupByUUID(net, uuid)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(net->conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(networkDriver, networkPortLookupByUUID, net, uuid);
 }
 
 /**
@@ -130,21 +119,10 @@ error:
 virNetworkPortPtr
 virNetworkPortCreateXML(virNetworkPtr net, const char *xmldesc, unsigned int flags)
 {
-    virNetworkPortPtr ret;
-
-    virResetLastError();
-    virCheckNetworkReturn(net, NULL);
+    VIR_ENTRY(virCheckNetworkReturn(net, NULL), net->conn);
     virCheckNonNullArgGoto(xmldesc, error);
     virCheckReadOnlyGoto(net->conn, error);
-    if (portDriver(net) && portDriver(net)->networkPortCreateXML) {
-        if (!(ret = portDriver(net)->networkPortCreateXML(net, xmldesc, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(net->conn);
-    return NULL;
+    VIR_ENTRY_CALL_PTR(networkDriver, networkPortCreateXML, net, xmldesc, flags);
 }
 
 /**
@@ -158,19 +136,8 @@ error:
 char *
 virNetworkPortGetXMLDesc(virNetworkPortPtr port, unsigned int flags)
 {
-    char *ret;
-
-    virResetLastError();
-    virCheckNetworkPortReturn(port, NULL);
-    if (portDriver(port->net) && portDriver(port->net)->networkPortGetXMLDesc) {
-        if (!(ret = portDriver(port->net)->networkPortGetXMLDesc(port, flags)))
-            goto error;
-        return ret;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(port->net->conn);
-    return NULL;
+    VIR_ENTRY(virCheckNetworkPortReturn(port, NULL), port->net->conn);
+    VIR_ENTRY_CALL_PTR(networkDriver, networkPortGetXMLDesc, port, flags);
 }
 
 /**
@@ -192,20 +159,11 @@ int
 virNetworkPortGetParameters(virNetworkPortPtr port, virTypedParameterPtr *params,
                             int *nparams, unsigned int flags)
 {
-    virResetLastError();
-    virCheckNetworkPortReturn(port, -1);
+    VIR_ENTRY(virCheckNetworkPortReturn(port, -1), port->net->conn);
     virCheckNonNullArgGoto(params, error);
     virCheckNonNullArgGoto(nparams, error);
-    if (portDriver(port->net) && portDriver(port->net)->networkPortGetParameters) {
-        if (portDriver(port->net)->networkPortGetParameters(port, params, nparams,
-                                                            flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(port->net->conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(networkDriver, networkPortGetParameters, port, params, nparams,
+                        flags);
 }
 
 /**
@@ -229,22 +187,13 @@ int
 virNetworkPortSetParameters(virNetworkPortPtr port, virTypedParameterPtr params,
                             int nparams, unsigned int flags)
 {
-    virResetLastError();
-    virCheckNetworkPortReturn(port, -1);
+    VIR_ENTRY(virCheckNetworkPortReturn(port, -1), port->net->conn);
     virCheckNonNegativeArgGoto(nparams, error);
     if (nparams)
         virCheckNonNullArgGoto(params, error);
     virCheckReadOnlyGoto(port->net->conn, error);
-    if (portDriver(port->net) && portDriver(port->net)->networkPortSetParameters) {
-        if (portDriver(port->net)->networkPortSetParameters(port, params, nparams,
-                                                            flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(port->net->conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(networkDriver, networkPortSetParameters, port, params, nparams,
+                        flags);
 }
 
 /**
@@ -261,16 +210,7 @@ error:
 int
 virNetworkPortDelete(virNetworkPortPtr port, unsigned int flags)
 {
-    virResetLastError();
-    virCheckNetworkPortReturn(port, -1);
+    VIR_ENTRY(virCheckNetworkPortReturn(port, -1), port->net->conn);
     virCheckReadOnlyGoto(port->net->conn, error);
-    if (portDriver(port->net) && portDriver(port->net)->networkPortDelete) {
-        if (portDriver(port->net)->networkPortDelete(port, flags) < 0)
-            goto error;
-        return 0;
-    }
-    virReportUnsupportedError();
-error:
-    virDispatchError(port->net->conn);
-    return -1;
+    VIR_ENTRY_CALL_ZERO(networkDriver, networkPortDelete, port, flags);
 }
