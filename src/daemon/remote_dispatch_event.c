@@ -1134,81 +1134,33 @@ vkdEventDeregisterObject(vkdCall *call, vkdEventKind kind, int remoteID)
     return vkdEventDeregisterLocal(call->conn, found) < 0 ? -1 : 0;
 }
 
-VKD_HANDLER(vkdDispatchNetworkEventRegisterAny)
-{
-    remote_connect_network_event_register_any_args *a = args;
-    remote_connect_network_event_register_any_ret *r = ret;
-    void *filter = a->net ? vkdNetworkFromWire(call->conn, a->net) : NULL;
+/* The register and deregister handlers of the event program of object
+ * kind @Kind (remote_connect_@kind_event_*_any_args): the filter handle
+ * in @field turned into one of the connection's (NULL: every object),
+ * then vkdEventRegisterObject / vkdEventDeregisterObject for @evkind. */
+#define VKD_OBJECT_EVENT_HANDLERS(Kind, kind, field, fromWire, evkind)            \
+    VKD_HANDLER(vkdDispatch##Kind##EventRegisterAny)                              \
+    {                                                                             \
+        remote_connect_##kind##_event_register_any_args *a = args;                \
+        remote_connect_##kind##_event_register_any_ret *r = ret;                  \
+        void *filter = a->field ? fromWire(call->conn, a->field) : NULL;          \
+                                                                                  \
+        r->callbackID = vkdEventRegisterObject(call, evkind, a->eventID, filter); \
+        return r->callbackID < 0 ? -1 : 0;                                        \
+    }                                                                             \
+    VKD_HANDLER(vkdDispatch##Kind##EventDeregisterAny)                            \
+    {                                                                             \
+        remote_connect_##kind##_event_deregister_any_args *a = args;              \
+                                                                                  \
+        return vkdEventDeregisterObject(call, evkind, a->callbackID);             \
+    }
 
-    return (r->callbackID =
-                vkdEventRegisterObject(call, VKD_EVENT_NETWORK, a->eventID, filter)) < 0
-               ? -1
-               : 0;
-}
-
-VKD_HANDLER(vkdDispatchNetworkEventDeregisterAny)
-{
-    remote_connect_network_event_deregister_any_args *a = args;
-
-    return vkdEventDeregisterObject(call, VKD_EVENT_NETWORK, a->callbackID);
-}
-
-VKD_HANDLER(vkdDispatchStoragePoolEventRegisterAny)
-{
-    remote_connect_storage_pool_event_register_any_args *a = args;
-    remote_connect_storage_pool_event_register_any_ret *r = ret;
-    void *filter = a->pool ? vkdStoragePoolFromWire(call->conn, a->pool) : NULL;
-
-    return (r->callbackID = vkdEventRegisterObject(call, VKD_EVENT_STORAGE_POOL,
-                                                   a->eventID, filter)) < 0
-               ? -1
-               : 0;
-}
-
-VKD_HANDLER(vkdDispatchStoragePoolEventDeregisterAny)
-{
-    remote_connect_storage_pool_event_deregister_any_args *a = args;
-
-    return vkdEventDeregisterObject(call, VKD_EVENT_STORAGE_POOL, a->callbackID);
-}
-
-VKD_HANDLER(vkdDispatchNodeDeviceEventRegisterAny)
-{
-    remote_connect_node_device_event_register_any_args *a = args;
-    remote_connect_node_device_event_register_any_ret *r = ret;
-    void *filter = a->dev ? vkdNodeDeviceFromWire(call->conn, a->dev) : NULL;
-
-    return (r->callbackID = vkdEventRegisterObject(call, VKD_EVENT_NODE_DEVICE,
-                                                   a->eventID, filter)) < 0
-               ? -1
-               : 0;
-}
-
-VKD_HANDLER(vkdDispatchNodeDeviceEventDeregisterAny)
-{
-    remote_connect_node_device_event_deregister_any_args *a = args;
-
-    return vkdEventDeregisterObject(call, VKD_EVENT_NODE_DEVICE, a->callbackID);
-}
-
-VKD_HANDLER(vkdDispatchSecretEventRegisterAny)
-{
-    remote_connect_secret_event_register_any_args *a = args;
-    remote_connect_secret_event_register_any_ret *r = ret;
-    void *filter = a->secret ? vkdSecretFromWire(call->conn, a->secret) : NULL;
-
-    return (r->callbackID =
-                vkdEventRegisterObject(call, VKD_EVENT_SECRET, a->eventID, filter)) < 0
-               ? -1
-               : 0;
-}
-
-VKD_HANDLER(vkdDispatchSecretEventDeregisterAny)
-{
-    remote_connect_secret_event_deregister_any_args *a = args;
-
-    return vkdEventDeregisterObject(call, VKD_EVENT_SECRET, a->callbackID);
-}
+VKD_OBJECT_EVENT_HANDLERS(Network, network, net, vkdNetworkFromWire, VKD_EVENT_NETWORK)
+VKD_OBJECT_EVENT_HANDLERS(StoragePool, storage_pool, pool, vkdStoragePoolFromWire,
+                          VKD_EVENT_STORAGE_POOL)
+VKD_OBJECT_EVENT_HANDLERS(NodeDevice, node_device, dev, vkdNodeDeviceFromWire,
+                          VKD_EVENT_NODE_DEVICE)
+VKD_OBJECT_EVENT_HANDLERS(Secret, secret, secret, vkdSecretFromWire, VKD_EVENT_SECRET)
 
 
 /* ---- libvirt-qemu's monitor events (QEMU program 4, 5; message 6) ---------- */
