@@ -373,13 +373,9 @@ static void
 qemuIOThreadUndoAdd(virDomainObj *obj, unsigned int id, const char *alias)
 {
     virErrorPtr saved = NULL;
-    g_autoptr(json_object) args = json_object_new_object();
 
+    qemuHotplugMonitorQuiet(obj, "object-del", alias);
     virErrorPreserveLast(&saved);
-    json_object_object_add(args, "id", json_object_new_string(alias));
-    if (qemuHotplugMonitor(obj, "object-del", args, NULL) < 0)
-        g_debug("deletion of iothread object %u of domain %s failed when cleanup", id,
-                obj->def->name);
     qemuCgroupRemoveIOThread(obj, id);
     virErrorRestore(&saved);
 }

@@ -54,6 +54,19 @@ qemuHotplugMonitor(virDomainObj *obj, const char *cmd, json_object *args,
     return rc;
 }
 
+void
+qemuHotplugMonitorQuiet(virDomainObj *obj, const char *cmd, const char *id)
+{
+    g_autoptr(json_object) args = json_object_new_object();
+    virErrorPtr saved = NULL;
+
+    virErrorPreserveLast(&saved);
+    json_object_object_add(args, "id", json_object_new_string(id));
+    if (qemuHotplugMonitor(obj, cmd, args, NULL) < 0)
+        g_debug("%s %s: %s", cmd, id, virGetLastErrorMessage());
+    virErrorRestore(&saved);
+}
+
 int
 qemuHotplugMonitorBatch(virDomainObj *obj, const char *const *cmds,
                         json_object *const *args, size_t n, bool *done)

@@ -16,6 +16,12 @@ struct json_object;
 int qemuHotplugMonitor(virDomainObj *obj, const char *cmd, struct json_object *args,
                        struct json_object **reply);
 
+/* Best effort, to undo or clean up: @cmd {"id": @id} on @obj's monitor as
+ * qemuHotplugMonitor runs it; a failure is logged at debug level and the
+ * thread's last error is left as it was (the caller's first error stays
+ * the one reported). */
+void qemuHotplugMonitorQuiet(virDomainObj *obj, const char *cmd, const char *id);
+
 /* The @n commands @cmds with @args (borrowed, each may be NULL) written to
  * @obj's monitor at once and their replies awaited (qemuHotplugMonitor's
  * locking and deadline). @done[i] tells whether command i succeeded. 0

@@ -137,19 +137,6 @@ qemuHotplugChannelListen(const char *path)
     return fd;
 }
 
-static void
-qemuHotplugChardevRemove(virDomainObj *obj, const char *id)
-{
-    g_autoptr(json_object) args = json_object_new_object();
-    virErrorPtr saved = NULL;
-
-    virErrorPreserveLast(&saved);
-    json_object_object_add(args, "id", json_object_new_string(id));
-    if (qemuHotplugMonitor(obj, "chardev-remove", args, NULL) < 0)
-        g_debug("chardev-remove %s: %s", id, virGetLastErrorMessage());
-    virErrorRestore(&saved);
-}
-
 int
 qemuHotplugAttachChannelLive(qemuDriver *driver, virDomainObj *obj,
                              virDomainChannelDef **chanp)
@@ -302,7 +289,7 @@ qemuHotplugAttachChannelLive(qemuDriver *driver, virDomainObj *obj,
         json_object_object_add(dev, "name", json_object_new_string(chan->targetName));
     if (qemuHotplugMonitor(obj, "device_add", dev, NULL) < 0) {
         if (virDomainObjIsActive(obj))
-            qemuHotplugChardevRemove(obj, charId);
+            qemuHotplugMonitorQuiet(obj, "chardev-remove", charId);
         goto cleanup;
     }
 
@@ -365,7 +352,7 @@ qemuHotplugRemoveChannelLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
     g_autofree char *charId = g_strdup_printf("char%s", alias);
 
     if (virDomainObjIsActive(obj))
-        qemuHotplugChardevRemove(obj, charId);
+        qemuHotplugMonitorQuiet(obj, "chardev-remove", charId);
     /* a socket file the driver named (in the run's directory) goes with
      * it; one at the user's path stays, as libvirt */
     if (chan->unixSocket && !chan->connect && chan->path && priv->libDir &&
@@ -761,7 +748,7 @@ qemuHotplugAttachChrLive(qemuDriver *driver, virDomainObj *obj, virDomainChrDef 
     json_object_object_add(dev, "id", json_object_new_string(alias));
     if (qemuHotplugMonitor(obj, "device_add", dev, NULL) < 0) {
         if (virDomainObjIsActive(obj))
-            qemuHotplugChardevRemove(obj, charId);
+            qemuHotplugMonitorQuiet(obj, "chardev-remove", charId);
         return -1;
     }
 
@@ -822,7 +809,7 @@ qemuHotplugRemoveChrLive(qemuDriver *driver, virDomainObj *obj, bool console, si
     alias = g_strdup(qemuHotplugChrAlias(def, chr, buf, sizeof(buf)));
     charId = g_strdup_printf("char%s", alias);
     if (virDomainObjIsActive(obj))
-        qemuHotplugChardevRemove(obj, charId);
+        qemuHotplugMonitorQuiet(obj, "chardev-remove", charId);
     if (console) {
         virDomainChrDefFree(qemuHotplugChrSteal(def->consoles, &def->nconsoles, idx));
     } else {

@@ -63,19 +63,6 @@ qemuHotplugAppendFS(virDomainDef *def, virDomainFSDef *fs)
     def->fss[def->nfss] = NULL;
 }
 
-static void
-qemuHotplugChardevDel(virDomainObj *obj, const char *id)
-{
-    g_autoptr(json_object) args = json_object_new_object();
-    virErrorPtr saved = NULL;
-
-    virErrorPreserveLast(&saved);
-    json_object_object_add(args, "id", json_object_new_string(id));
-    if (qemuHotplugMonitor(obj, "chardev-remove", args, NULL) < 0)
-        g_debug("chardev-remove %s: %s", id, virGetLastErrorMessage());
-    virErrorRestore(&saved);
-}
-
 int
 qemuHotplugAttachFSLive(qemuDriver *driver, virDomainObj *obj, virDomainFSDef **fsp)
 {
@@ -162,7 +149,7 @@ qemuHotplugAttachFSLive(qemuDriver *driver, virDomainObj *obj, virDomainFSDef **
     json_object_object_add(dev, "addr", json_object_new_string(slot));
     if (qemuHotplugMonitor(obj, "device_add", dev, NULL) < 0) {
         if (virDomainObjIsActive(obj))
-            qemuHotplugChardevDel(obj, charId);
+            qemuHotplugMonitorQuiet(obj, "chardev-remove", charId);
         goto error;
     }
 
@@ -216,7 +203,7 @@ qemuHotplugRemoveFSLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
     g_autofree char *charId = g_strdup_printf("chr-vu-%s", alias);
 
     if (virDomainObjIsActive(obj))
-        qemuHotplugChardevDel(obj, charId);
+        qemuHotplugMonitorQuiet(obj, "chardev-remove", charId);
     /* QEMU let go of the socket: its virtiofsd ends with it, or now */
     for (size_t i = 0; i < obj->def->nfss; i++) {
         if (obj->def->fss[i] == fs) {

@@ -212,19 +212,6 @@ qemuHotplugMemoryDeviceJSON(const char *dev)
     return args;
 }
 
-static void
-qemuHotplugMemoryObjectDel(virDomainObj *obj, const char *id)
-{
-    g_autoptr(json_object) args = json_object_new_object();
-    virErrorPtr saved = NULL;
-
-    virErrorPreserveLast(&saved);
-    json_object_object_add(args, "id", json_object_new_string(id));
-    if (qemuHotplugMonitor(obj, "object-del", args, NULL) < 0)
-        g_debug("object-del %s: %s", id, virGetLastErrorMessage());
-    virErrorRestore(&saved);
-}
-
 /* libvirt's alias of a plugged memory device: a dimm's slot, else one
  * above the highest of the model's prefix */
 static char *
@@ -320,7 +307,7 @@ qemuHotplugAttachMemoryLive(qemuDriver *driver, virDomainObj *obj, virDomainDef 
         ssize_t idx = qemuHotplugFindMemoryAlias(obj->def, objId + 3);
 
         if (virDomainObjIsActive(obj))
-            qemuHotplugMemoryObjectDel(obj, objId);
+            qemuHotplugMonitorQuiet(obj, "object-del", objId);
         if (idx >= 0)
             qemuHotplugMemoryRemove(obj->def, (size_t)idx);
         return -1;
@@ -420,7 +407,7 @@ qemuHotplugRemoveMemoryLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
     g_autofree char *objId = g_strdup_printf("mem%s", alias);
 
     if (virDomainObjIsActive(obj))
-        qemuHotplugMemoryObjectDel(obj, objId);
+        qemuHotplugMonitorQuiet(obj, "object-del", objId);
     qemuHotplugMemoryRemove(obj->def, idx);
     virObjectEventStateQueue(driver->events,
                              virDomainEventDeviceNew(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,

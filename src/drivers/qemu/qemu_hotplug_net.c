@@ -129,15 +129,9 @@ qemuHotplugSetLinkStates(virDomainObj *obj)
 static void
 qemuHotplugNetdevDel(virDomainObj *obj, const char *alias)
 {
-    g_autoptr(json_object) args = json_object_new_object();
     g_autofree char *id = g_strdup_printf("host%s", alias);
-    virErrorPtr saved = NULL;
 
-    virErrorPreserveLast(&saved);
-    json_object_object_add(args, "id", json_object_new_string(id));
-    if (qemuHotplugMonitor(obj, "netdev_del", args, NULL) < 0)
-        g_debug("netdev_del %s: %s", id, virGetLastErrorMessage());
-    virErrorRestore(&saved);
+    qemuHotplugMonitorQuiet(obj, "netdev_del", id);
 }
 
 int

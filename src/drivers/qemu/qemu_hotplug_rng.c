@@ -79,19 +79,6 @@ qemuHotplugFindRNGAlias(const virDomainDef *def, const char *alias)
     return -1;
 }
 
-static void
-qemuHotplugObjectDel(virDomainObj *obj, const char *id)
-{
-    g_autoptr(json_object) args = json_object_new_object();
-    virErrorPtr saved = NULL;
-
-    virErrorPreserveLast(&saved);
-    json_object_object_add(args, "id", json_object_new_string(id));
-    if (qemuHotplugMonitor(obj, "object-del", args, NULL) < 0)
-        g_debug("object-del %s: %s", id, virGetLastErrorMessage());
-    virErrorRestore(&saved);
-}
-
 int
 qemuHotplugAttachRNGLive(qemuDriver *driver, virDomainObj *obj, virDomainRNGDef **rngp)
 {
@@ -153,7 +140,7 @@ qemuHotplugAttachRNGLive(qemuDriver *driver, virDomainObj *obj, virDomainRNGDef 
     json_object_object_add(dev, "addr", json_object_new_string(slot));
     if (qemuHotplugMonitor(obj, "device_add", dev, NULL) < 0) {
         if (virDomainObjIsActive(obj))
-            qemuHotplugObjectDel(obj, objId);
+            qemuHotplugMonitorQuiet(obj, "object-del", objId);
         return -1;
     }
 
@@ -205,7 +192,7 @@ qemuHotplugRemoveRNGLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
     g_autofree char *objId = g_strdup_printf("obj%s", alias);
 
     if (virDomainObjIsActive(obj))
-        qemuHotplugObjectDel(obj, objId);
+        qemuHotplugMonitorQuiet(obj, "object-del", objId);
     for (size_t i = 0; i < obj->def->nrngs; i++) {
         if (obj->def->rngs[i] == rng) {
             qemuHotplugRemoveRNG(obj->def, i);
