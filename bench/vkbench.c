@@ -1022,6 +1022,7 @@ main(int argc, char **argv)
             "  inproc N REPS | running N | stoprunning N | firstlist T0_MS|@FILE TAG\n"
             "  network REPS | netguest GUESTDIR SERIALDIR REPS BYTES [serve TAG]\n"
             "  nettrigger NETNS_PID TX_SERIAL BYTES\n"
+            "  netpair NSPID_A TX_SERIAL_A TAP_A NSPID_B TX_SERIAL_B TAP_B BYTES\n"
             "  hotplug GUESTDIR SERIALDIR REPS | stats N REPS\n"
             "  storage DIR FULL SPARSE NVOLS REPS [all|xfer|refresh]\n");
         return 2;
@@ -1029,6 +1030,11 @@ main(int argc, char **argv)
     uri = argv[1];
     workload = argv[2];
 
+    if (strcmp(workload, "netpair") == 0 && argc > 9) {
+        workloadNetPair(argv[3], argv[4], argv[5], argv[6], argv[7], argv[8],
+                        atoll(argv[9]));
+        return 0;
+    }
     if (strcmp(workload, "nettrigger") == 0 && argc > 5) {
         workloadNetTrigger(argv[3], argv[4], atoll(argv[5]));
         return 0;

@@ -30,6 +30,9 @@ void workloadConsole(virConnectPtr conn, const char *guestDir, double seconds, i
 void workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir,
                       int reps, long long bytes, const char *serveTag);
 void workloadNetTrigger(const char *nsPid, const char *txSerial, long long bytes);
+void workloadNetPair(const char *nsA, const char *serialA, const char *tapA,
+                     const char *nsB, const char *serialB, const char *tapB,
+                     long long bytes);
 void workloadStorage(virConnectPtr conn, const char *dir, const char *full,
                      const char *sparse, int nvols, int reps, const char *part);
 

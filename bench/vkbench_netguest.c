@@ -45,18 +45,39 @@ serialLines(const char *path, const char *prefix, char out[][256], int max)
     return n;
 }
 
-/* The net test guest (build-test-guest.sh, variant net) on network
- * NAME_PREFIX "gnet" with MAC @mac and the kernel arguments @args. */
+/* The <cputune> that pins the guest's vCPU and its emulator threads to
+ * host CPU @cpu (a cpulist; NULL or empty: no pinning, an empty string). */
 static char *
-netGuestXml(const char *name, const char *guestDir, const char *serial, const char *mac,
-            const char *args)
+netGuestCputune(const char *cpu)
 {
     char *xml = NULL;
 
+    if (!cpu || !*cpu)
+        return strdup("");
+    if (asprintf(&xml,
+                 "<cputune><vcpupin vcpu='0' cpuset='%s'/><emulatorpin cpuset='%s'/>"
+                 "</cputune>",
+                 cpu, cpu) < 0)
+        abort();
+    return xml;
+}
+
+/* The net test guest (build-test-guest.sh, variant net) on network
+ * NAME_PREFIX "gnet" with MAC @mac and the kernel arguments @args; @cpu:
+ * the host CPUs its threads are pinned to (NULL: none). */
+static char *
+netGuestXml(const char *name, const char *guestDir, const char *serial, const char *mac,
+            const char *args, const char *cpu)
+{
+    char *xml = NULL;
+    char *cputune = netGuestCputune(cpu);
+
+    if (!cputune)
+        abort();
     if (asprintf(
             &xml,
             "<domain type='qemu'><name>%s</name>"
-            "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
+            "<memory unit='MiB'>256</memory><vcpu>1</vcpu>%s"
             "<os><type arch='x86_64' machine='q35'>hvm</type>"
             "<kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>"
             "<cmdline>console=ttyS0 no_timer_check quiet virtkit.dhcp=1 %s</cmdline></os>"
@@ -67,8 +88,9 @@ netGuestXml(const char *name, const char *guestDir, const char *serial, const ch
             "<mac address='%s'/><model type='virtio'/></interface>"
             "<serial type='file'><source path='%s'/><target port='0'/></serial>"
             "</devices></domain>",
-            name, guestDir, guestDir, args, mac, serial) < 0)
+            name, cputune, guestDir, guestDir, args, mac, serial) < 0)
         abort();
+    free(cputune);
     return xml;
 }
 
@@ -151,7 +173,12 @@ waitGo(void)
  * printed once the sender has its address, and the guests stay until
  * stdin ends: make bench alternates the two daemons' starts and
  * transfers, so that a change of the machine's load falls on both sides
- * alike. */
+ * alike. VKBENCH_NET_RXCPU and VKBENCH_NET_TXCPU (host cpulists), when
+ * set, pin the receiver's and the sender's vCPU and emulator threads
+ * (<vcpupin>, <emulatorpin>): the same XML on either daemon. The receiver
+ * of the start rows stays unpinned: with VKBENCH_NET_RXCPU it is
+ * destroyed after them and started again, pinned and transient, before
+ * the sender (after the same line on stdin). */
 void
 workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir,
                  int reps, long long bytes, const char *serveTag)
@@ -164,7 +191,9 @@ workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir
                          "</ip></network>";
     char rxSerial[4096], txSerial[4096], args[256], rxName[64], txName[64];
     char lines[64][256];
-    char *rxXml, *txXml;
+    char *rxXml, *txXml, *rxPinXml = NULL;
+    const char *rxCpu = getenv("VKBENCH_NET_RXCPU");
+    bool rxTransient = false;
     virNetworkPtr net;
     virDomainPtr rx, tx;
     int sent = reps;
@@ -178,7 +207,7 @@ workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir
     if (!(net = virNetworkCreateXML(conn, netXml)))
         die("virNetworkCreateXML");
     rxXml = netGuestXml(rxName, guestDir, rxSerial, "52:54:00:21:20:01",
-                        "virtkit.nclisten=5001");
+                        "virtkit.nclisten=5001", NULL);
     rx = defineOrDie(conn, rxXml);
     for (int r = 0; r < reps; r++) {
         double t0;
@@ -196,20 +225,45 @@ workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir
             die("virDomainDestroy (guest with a NAT interface)");
     }
 
+    if (rxCpu && *rxCpu) {
+        /* the receiver of the transfers is pinned: the same guest again,
+         * started pinned (the start rows above keep the unpinned one) */
+        if (serveTag && !waitGo())
+            die("stdin ended before the sender's start");
+        if (virDomainDestroy(rx) < 0)
+            die("virDomainDestroy (guest with a NAT interface)");
+        undefineOrDie(rx);
+        rxPinXml = netGuestXml(rxName, guestDir, rxSerial, "52:54:00:21:20:01",
+                               "virtkit.nclisten=5001", rxCpu);
+        unlink(rxSerial);
+        if (!(rx = virDomainCreateXML(conn, rxPinXml, 0)))
+            die("virDomainCreateXML (pinned receiver guest)");
+        rxTransient = true;
+        serialWait(rxSerial, "GUEST-IP ", 1, 300000,
+                   "the pinned receiver has no address");
+    }
     if (serveTag)
         snprintf(args, sizeof(args),
                  "virtkit.ncsend=10.212.0.5:5001:%lld:60 virtkit.nctrigger=5002", bytes);
     else
         snprintf(args, sizeof(args), "virtkit.ncsend=10.212.0.5:5001:%lld:%d", bytes,
                  reps);
-    txXml = netGuestXml(txName, guestDir, txSerial, "52:54:00:21:20:02", args);
-    if (serveTag && !waitGo())
+    txXml = netGuestXml(txName, guestDir, txSerial, "52:54:00:21:20:02", args,
+                        getenv("VKBENCH_NET_TXCPU"));
+    if (serveTag && !rxTransient && !waitGo())
         die("stdin ended before the sender's start");
     unlink(txSerial);
     if (!(tx = virDomainCreateXML(conn, txXml, 0)))
         die("virDomainCreateXML (sender guest)");
     if (serveTag) {
+        char *live = virDomainGetXMLDesc(tx, 0);
+        const char *dev = live ? strstr(live, "<target dev='") : NULL;
+
         serialWait(txSerial, "GUEST-IP ", 1, 300000, "the sender guest has no address");
+        /* the sender's tap (its live XML), for the netpair workload */
+        if (dev)
+            printf("TXTAP %.*s\n", (int)strcspn(dev + 13, "'"), dev + 13);
+        free(live);
         printf("READY\n");
         fflush(stdout);
         while (getchar() != EOF)
@@ -226,28 +280,27 @@ workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir
     if (virDomainDestroy(tx) < 0 || virDomainDestroy(rx) < 0)
         die("virDomainDestroy (net guests)");
     virDomainFree(tx);
-    undefineOrDie(rx);
+    if (rxTransient)
+        virDomainFree(rx);
+    else
+        undefineOrDie(rx);
     if (virNetworkDestroy(net) < 0)
         die("virNetworkDestroy");
     virNetworkFree(net);
     unlink(rxSerial);
     unlink(txSerial);
     free(rxXml);
+    free(rxPinXml);
     free(txXml);
 }
 
-/* nettrigger NETNS_PID TX_SERIAL BYTES: one transfer of a served netguest
- * sender (above): a connection to 10.212.0.6:5002 from the network
- * namespace of NETNS_PID (its daemon's; retried until the sender listens,
- * 120 s at most), then its next GUEST-NC-SENT line, as a sample. Uses no
- * connection to a daemon. */
-void
-workloadNetTrigger(const char *nsPid, const char *txSerial, long long bytes)
+/* A child that connects to the served sender's trigger port
+ * (10.212.0.6:5002) from the network namespace of @nsPid, retried every
+ * 20 ms until it listens (120 s at most); exits 0 once connected. */
+static pid_t
+netTriggerStart(const char *nsPid)
 {
-    char lines[64][256];
     char path[64];
-    int before = serialLines(txSerial, "GUEST-NC-SENT ", lines, 64);
-    int status = 0;
     pid_t child;
 
     snprintf(path, sizeof(path), "/proc/%s/ns/net", nsPid);
@@ -277,10 +330,134 @@ workloadNetTrigger(const char *nsPid, const char *txSerial, long long bytes)
             usleep(20000);
         }
     }
+    return child;
+}
+
+/* nettrigger NETNS_PID TX_SERIAL BYTES: one transfer of a served netguest
+ * sender (above): a connection to 10.212.0.6:5002 from the network
+ * namespace of NETNS_PID (its daemon's; retried until the sender listens,
+ * 120 s at most), then its next GUEST-NC-SENT line, as a sample. Uses no
+ * connection to a daemon. */
+void
+workloadNetTrigger(const char *nsPid, const char *txSerial, long long bytes)
+{
+    char lines[64][256];
+    int before = serialLines(txSerial, "GUEST-NC-SENT ", lines, 64);
+    int status = 0;
+    pid_t child;
+
+    child = netTriggerStart(nsPid);
     if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         die("the sender guest did not take the trigger within 120 s");
     serialWait(txSerial, "GUEST-NC-SENT ", before + 1, 120000,
                "the sender guest did not send within 120 s");
     serialLines(txSerial, "GUEST-NC-SENT ", lines, 64);
     netGuestSample(lines[before], bytes);
+}
+
+/* The received-bytes counter of interface @dev (the tap: what its guest
+ * sent) in the network namespace of @nsPid, from /proc/PID/net/dev; -1 if
+ * it is not there. */
+static long long
+tapRxBytes(const char *nsPid, const char *dev)
+{
+    char path[64], line[512];
+    size_t dlen = strlen(dev);
+    long long v = -1;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%s/net/dev", nsPid);
+    if (!(f = fopen(path, "r")))
+        return -1;
+    while (fgets(line, sizeof(line), f)) {
+        const char *p = line + strspn(line, " ");
+
+        if (strncmp(p, dev, dlen) == 0 && p[dlen] == ':') {
+            v = atoll(p + dlen + 1);
+            break;
+        }
+    }
+    fclose(f);
+    return v;
+}
+
+/* netpair NSPID_A TX_SERIAL_A TAP_A NSPID_B TX_SERIAL_B TAP_B BYTES: one
+ * transfer of each of two served netguest senders (two daemons' guest
+ * pairs) at the same time, A's trigger first. Both transfers share the
+ * machine's CPUs and its load from start to end, so that a change of the
+ * load falls on both alike; each is measured on the host, on its sender's
+ * tap (TAP_A, TAP_B: bytes the sender guest sent, every 5 ms), over the
+ * one window in which both are moving: from when both have sent 5 % of
+ * BYTES to when the first has sent 95 % (the one that finishes first
+ * does not then run alone into its figures, nor the other into them).
+ * Prints "PAIR A_BYTES_PER_S B_BYTES_PER_S WINDOW_S A_GUEST_BYTES_PER_S
+ * B_GUEST_BYTES_PER_S": the window's rates (same window: their ratio is
+ * the round's), then each transfer's own, timed by its guest as
+ * nettrigger's. Uses no connection to a daemon. */
+void
+workloadNetPair(const char *nsA, const char *serialA, const char *tapA, const char *nsB,
+                const char *serialB, const char *tapB, long long bytes)
+{
+    const char *ns[2] = { nsA, nsB }, *serial[2] = { serialA, serialB };
+    const char *tap[2] = { tapA, tapB };
+    char lines[64][256];
+    int before[2], status;
+    long long base[2], lo = bytes / 20, hi = bytes - bytes / 20;
+    double tStart = -1, tEnd = -1, deadline = nowMs() + 300000, lastCheck = 0;
+    long long atStart[2] = { 0, 0 }, atEnd[2] = { 0, 0 };
+    bool done = false;
+    pid_t child[2];
+
+    for (int i = 0; i < 2; i++) {
+        before[i] = serialLines(serial[i], "GUEST-NC-SENT ", lines, 64);
+        if ((base[i] = tapRxBytes(ns[i], tap[i])) < 0)
+            die("no such tap in the daemon's network namespace");
+    }
+    child[0] = netTriggerStart(ns[0]);
+    child[1] = netTriggerStart(ns[1]);
+    while (!done) {
+        long long moved[2];
+        double t = nowMs();
+
+        for (int i = 0; i < 2; i++)
+            moved[i] = tapRxBytes(ns[i], tap[i]) - base[i];
+        if (tStart < 0 && moved[0] >= lo && moved[1] >= lo) {
+            tStart = t;
+            atStart[0] = moved[0];
+            atStart[1] = moved[1];
+        }
+        if (tStart >= 0 && tEnd < 0 && (moved[0] >= hi || moved[1] >= hi)) {
+            tEnd = t;
+            atEnd[0] = moved[0];
+            atEnd[1] = moved[1];
+        }
+        if (t - lastCheck > 50) {
+            lastCheck = t;
+            done = tEnd >= 0 &&
+                   serialLines(serial[0], "GUEST-NC-SENT ", lines, 64) > before[0] &&
+                   serialLines(serial[1], "GUEST-NC-SENT ", lines, 64) > before[1];
+        }
+        if (t > deadline)
+            die("the sender guests did not both send within 300 s");
+        usleep(5000);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (waitpid(child[i], &status, 0) < 0 || !WIFEXITED(status) ||
+            WEXITSTATUS(status) != 0)
+            die("a sender guest did not take the trigger within 120 s");
+    }
+    if (tEnd - tStart < 1)
+        die("no window with both transfers moving");
+    printf("PAIR %.0f %.0f %.3f", (atEnd[0] - atStart[0]) * 1000.0 / (tEnd - tStart),
+           (atEnd[1] - atStart[1]) * 1000.0 / (tEnd - tStart), (tEnd - tStart) / 1000.0);
+    for (int i = 0; i < 2; i++) {
+        long long n = 0;
+        double t0 = 0, t1 = 0;
+
+        serialLines(serial[i], "GUEST-NC-SENT ", lines, 64);
+        if (sscanf(lines[before[i]], "%lld %lf %lf", &n, &t0, &t1) != 3 || n != bytes)
+            die("GUEST-NC-SENT line");
+        printf(" %.0f", n / (t1 - t0 > 0.01 ? t1 - t0 : 0.01));
+    }
+    printf("\n");
 }

@@ -72,10 +72,10 @@ if [ -n "${QUICK:-}" ]; then
     # the command line its figures in BENCHMARKS.md were measured with
     export VKBENCH_GUEST_CMDLINE="console=ttyS0 no_timer_check cryptomgr.notests quiet"
 else
-    N1=1000; N2=10000; REPS=3; LOOKUPS=2000; LISTS=50; TSECS=2; GREPS=5; SDREPS=10; SETTLE=2
+    N1=1000; N2=10000; REPS=3; LOOKUPS=2000; LISTS=50; TSECS=2; GREPS=${GREPS:-5}; SDREPS=10; SETTLE=2
     SUSREPS=20; COLDREPS=${COLDREPS:-3}; INPROC=10000; FLOORREPS=10
     STOPREPS=${STOPREPS:-3}; STOPDEADLINE=${STOPDEADLINE:-10}; JREPS=20; JEVENTS=10000; JROUNDS="on off off on"
-    STORMB=1024; STORREPS=3; CONSECS=5; CONKEYS=30; NETREPS=10; NETBYTES=8388608
+    STORMB=1024; STORREPS=3; CONSECS=5; CONKEYS=30; NETREPS=10; NETBYTES=${NETBYTES:-8388608}
     NETROUNDS=${NETROUNDS:-20}
     RUNNING=5; BOOTWAIT=ready
 fi
@@ -399,15 +399,29 @@ fi
 # bridge (busybox nc, NETBYTES each time). The transfers move at the speed
 # the two guests' TCG vCPUs get on the host, so a change of the machine's
 # load between the two sides' blocks once swung the ratio from 0.76x to
-# 1.36x: both sides' guests are up at the same time ("netguest ... serve")
-# and their transfers alternate, NETROUNDS each (the order of a round
-# alternating too), each started by vkbench nettrigger.
+# 1.36x: both sides' guests are up at the same time ("netguest ... serve").
+# In each of NETROUNDS rounds both sides' senders send at once (vkbench
+# netpair, the order of their triggers alternating ABBA), each side's
+# figure its bytes/s on its sender's tap over the window in which both
+# transfers move; the guests' threads are pinned, the same way on both
+# sides (NETPIN=TX,RX: each sender's vCPU and emulator threads on host CPU
+# TX, each receiver's on RX; default 0,1; empty: not pinned), so that
+# both senders share one CPU's run queue and load, both receivers the
+# other's. NETPAIR=0: the transfers alternate instead, NETROUNDS each,
+# each started by vkbench nettrigger (the rows before 2026-12-07).
 # QUICK (the bench-harness check) leaves them out unless BENCH_ROWS names
 # them: four guest boots and their DHCP waits would add a minute to it.
 if [ -n "$NETNS" ] && { { want core && [ -z "${QUICK:-}" ]; } ||
     case ",${BENCH_ROWS:-}," in *,netguest,*) true ;; *) false ;; esac; }; then
     netguest=$(VIRTKIT_TEST_GUEST_VARIANT=net "$here/build-test-guest.sh")
-    log "network: guest with a NAT interface, start x $GREPS; guest to guest, $NETBYTES bytes x $NETROUNDS, the sides alternating"
+    [ "$(nproc)" -ge 2 ] || NETPIN=${NETPIN-}
+    NETPIN=${NETPIN-0,1}
+    if [ -n "$NETPIN" ]; then
+        export VKBENCH_NET_TXCPU="${NETPIN%%,*}" VKBENCH_NET_RXCPU="${NETPIN#*,}"
+    else
+        unset VKBENCH_NET_TXCPU VKBENCH_NET_RXCPU
+    fi
+    log "network: guest with a NAT interface, start x $GREPS; guest to guest, $NETBYTES bytes x $NETROUNDS${NETPIN:+, pinned (sender, receiver CPU: $NETPIN)}"
     # Both sides' vkbench run at once, each told by a line on its stdin (a
     # fifo, kept open on fd 7 or 8) when to start its receiver guest (the
     # start rows: GREPS times, the sides alternating as the transfers do,
@@ -455,6 +469,40 @@ if [ -n "$NETNS" ] && { { want core && [ -z "${QUICK:-}" ]; } ||
         if ng_step "$s" '^READY' 1; then ready="$ready $s"; else
             log "$s: netguest failed: $(tail -n 3 "$tmp/ng-$s/err")"; fi
     done
+    # each side's two QEMU (found by their -name in the side's network
+    # namespace), for the per-round figures of their threads below
+    for s in $ready; do
+        ns=$(readlink "/proc/$(cat "$tmp/ng-$s/nspid")/ns/net")
+        for role in rx tx; do
+            for f in $(grep -lsa "guest=vkb-$role$(cat "$tmp/ng-$s/tag")," /proc/[0-9]*/cmdline); do
+                p=${f#/proc/}; p=${p%/cmdline}
+                [ "$(readlink "/proc/$p/ns/net" 2>/dev/null)" = "$ns" ] && echo "$p" >"$tmp/ng-$s/${role}pid"
+            done
+        done
+        # where the side's guests' threads may run (their affinity)
+        log "$s: CPUs of the guests' threads: $(for role in tx rx; do
+            p=$(cat "$tmp/ng-$s/${role}pid" 2>/dev/null) || continue
+            printf '%s %s; ' "$role" "$(cat /proc/"$p"/task/*/status 2>/dev/null |
+                awk '$1 == "Cpus_allowed_list:" { print $2 }' | sort -u | tr '\n' ' ')"
+        done)"
+    done
+    # ng_snap SIDE: "KEY RUN_NS WAIT_NS MIGRATIONS" of the side's guests'
+    # threads (from their schedstat and sched), KEY the role (tx, rx) and
+    # v for the vCPU thread, o for the others (main loop, workers) together
+    ng_snap() {
+        for role in tx rx; do
+            p=$(cat "$tmp/ng-$1/${role}pid" 2>/dev/null) || continue
+            awk -v role="$role" '
+                { n = split(FILENAME, f, "/"); t = f[n - 1]; file = f[n] }
+                file == "comm" { vcpu[t] = ($0 ~ /^CPU /) }
+                file == "schedstat" { run[t] = $1; wait[t] = $2 }
+                file == "sched" && $1 == "se.nr_migrations" { mig[t] = $3 }
+                END { for (t in run) { k = role (vcpu[t] ? "v" : "o")
+                          r[k] += run[t]; w[k] += wait[t]; m[k] += mig[t] }
+                      for (k in r) print k, r[k], w[k], m[k] }' \
+                /proc/"$p"/task/*/comm /proc/"$p"/task/*/schedstat /proc/"$p"/task/*/sched 2>/dev/null
+        done
+    }
     # one transfer each first, not counted (warm-up: the sender's first
     # connection, its page cache)
     for s in $ready; do
@@ -463,16 +511,77 @@ if [ -n "$NETNS" ] && { { want core && [ -z "${QUICK:-}" ]; } ||
             log "$s: warm-up transfer failed"
     done
     : >"$tmp/ng-rounds"
+    # ng_threads SIDE: what the side's guests' threads did since ng_snap
+    # SIDE >$tmp/ng-snap-a-SIDE (ms on a CPU, ms waiting for one,
+    # migrations between CPUs)
+    ng_threads() {
+        ng_snap "$1" >"$tmp/ng-snap-b-$1"
+        awk -v f0="$tmp/ng-snap-a-$1" '
+            { r[$1] = $2; w[$1] = $3; m[$1] = $4 }
+            END { while ((getline line < f0) > 0) { split(line, a, " ")
+                      r[a[1]] -= a[2]; w[a[1]] -= a[3]; m[a[1]] -= a[4] }
+                  split("txv rxv txo rxo", k, " ")
+                  for (i = 1; i <= 4; i++)
+                      printf "%s %.0f/%.0f ms %d mig; ", k[i], r[k[i]] / 1e6, w[k[i]] / 1e6, m[k[i]] }' \
+            "$tmp/ng-snap-b-$1"
+    }
+    set -- $ready
+    tap_ok=yes
+    for s in $ready; do
+        grep -q '^TXTAP ' "$tmp/ng-$s/out" || tap_ok=no
+    done
+    if [ "${NETPAIR:-1}" = 1 ] && [ $# = 2 ] && [ "$tap_ok" = yes ]; then
+    # Both sides' transfers of a round at the same time (vkbench netpair,
+    # the order of their triggers alternating ABBA), each side's figure
+    # its bytes/s on its sender's tap over the window in which both move
+    log "guest to guest: both sides' transfers at once in each round, measured over their common window"
+    for r in $(seq "$NETROUNDS"); do
+        set -- $ready
+        [ $((r % 2)) = 0 ] && set -- "$2" "$1"
+        for s in "$@"; do ng_snap "$s" >"$tmp/ng-snap-a-$s"; done
+        if "$VK" - netpair \
+            "$(cat "$tmp/ng-$1/nspid")" "$tmp/ng-$1/vkb-tx$(cat "$tmp/ng-$1/tag").serial" \
+            "$(awk '$1 == "TXTAP" { print $2 }' "$tmp/ng-$1/out")" \
+            "$(cat "$tmp/ng-$2/nspid")" "$tmp/ng-$2/vkb-tx$(cat "$tmp/ng-$2/tag").serial" \
+            "$(awk '$1 == "TXTAP" { print $2 }' "$tmp/ng-$2/out")" \
+            "$NETBYTES" >"$tmp/out" 2>"$tmp/err"; then
+            read -r _ a b win ga gb <"$tmp/out"
+            printf '%s %s %s\n%s %s %s\n' "$r" "$1" "$a" "$r" "$2" "$b" >>"$tmp/ng-rounds"
+            printf '%s net_guest2guest_bytes_per_s %s\n%s net_guest2guest_bytes_per_s %s\n' \
+                "$1" "$a" "$2" "$b" >>"$samples"
+            log "guest to guest round $r: $1 $a B/s, $2 $b B/s over $win s (their whole transfers, timed by the guests: $ga, $gb); load $(cut -d' ' -f1 /proc/loadavg)"
+            for s in "$@"; do log "  $s: $(ng_threads "$s")"; done
+        else
+            log "guest to guest round $r: netpair failed: $(tail -n 3 "$tmp/err")"
+        fi
+    done
+    else
     for r in $(seq "$NETROUNDS"); do
         set -- $ready
         [ $((r % 2)) = 0 ] && [ $# = 2 ] && set -- "$2" "$1"
         for s in "$@"; do
+            ng_snap "$s" >"$tmp/ng-snap-a"
             record "$s" "$VK" - nettrigger "$(cat "$tmp/ng-$s/nspid")" \
                 "$tmp/ng-$s/vkb-tx$(cat "$tmp/ng-$s/tag").serial" "$NETBYTES"
+            ng_snap "$s" >"$tmp/ng-snap-b"
             awk -v r="$r" -v s="$s" '$1 == "S" && $2 == "net_guest2guest_bytes_per_s" {
                 print r, s, $3 }' "$tmp/out" >>"$tmp/ng-rounds"
+            # the round's figure and what the guests' threads did meanwhile
+            # (ms on a CPU, ms waiting for one, migrations between CPUs)
+            log "guest to guest round $r $s: $(awk -v f="$tmp/ng-snap-b" -v f0="$tmp/ng-snap-a" -v l="$(cut -d' ' -f1 /proc/loadavg)" '
+                $1 == "S" && $2 == "net_guest2guest_bytes_per_s" { bps = $3 }
+                END { while ((getline line < f) > 0) { split(line, a, " ")
+                          r[a[1]] = a[2]; w[a[1]] = a[3]; m[a[1]] = a[4] }
+                      while ((getline line < f0) > 0) { split(line, a, " ")
+                          r[a[1]] -= a[2]; w[a[1]] -= a[3]; m[a[1]] -= a[4] }
+                      printf "%.0f B/s;", bps
+                      split("txv rxv txo rxo", k, " ")
+                      for (i = 1; i <= 4; i++)
+                          printf " %s %.0f/%.0f ms %d mig;", k[i], r[k[i]] / 1e6, w[k[i]] / 1e6, m[k[i]]
+                      printf " load %s", l }' "$tmp/out")"
         done
     done
+    fi
     # the rounds' own ratios (both sides a few seconds apart): what the
     # load's changes within a round leave of the comparison. Each round
     # with both figures is one paired sample (virtkit/libvirt, bytes/s:
