@@ -248,6 +248,19 @@ qemuSnapshotForEachDisk(const virDomainSnapshotDef *def, const virDomainDef *dom
 /* libvirt's errors for a guest whose agent is not connected / not
  * configured: QUIESCE of an internal snapshot (external ones freeze
  * through the agent, qemu_snapshot_external.c). */
+int
+qemuSnapshotPause(virDomainObj *obj, virDomainPausedReason reason)
+{
+    virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, reason);
+    qemuDomainPriv(obj)->pausedReason = reason;
+    if (qemuProcessMonitorCommand(obj, "stop") < 0) {
+        if (virDomainObjIsActive(obj))
+            virDomainObjSetState(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED);
+        return -1;
+    }
+    return 0;
+}
+
 void
 qemuSnapshotReportNoAgent(const virDomainDef *def)
 {
@@ -403,15 +416,8 @@ qemuSnapshotTakeInternal(qemuDriver *driver, virDomainObj *obj, virDomainSnapsho
     if (qemuSnapshotCheckHMPName(def->name) < 0)
         return -1;
     if (obj->state == VIR_DOMAIN_RUNNING) {
-        /* the state first: the STOP event of this pause is not the user's */
-        virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SNAPSHOT);
-        priv->pausedReason = VIR_DOMAIN_PAUSED_SNAPSHOT;
-        if (qemuProcessMonitorCommand(obj, "stop") < 0) {
-            if (virDomainObjIsActive(obj))
-                virDomainObjSetState(obj, VIR_DOMAIN_RUNNING,
-                                     VIR_DOMAIN_RUNNING_UNPAUSED);
+        if (qemuSnapshotPause(obj, VIR_DOMAIN_PAUSED_SNAPSHOT) < 0)
             return -1;
-        }
         resume = true;
     }
     cmd = g_strdup_printf("savevm \"%s\"", def->name);
@@ -649,14 +655,8 @@ qemuSnapshotRevertActive(qemuDriver *driver, virDomainObj *obj, virDomainSnapsho
         *started = true;
         virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_FROM_SNAPSHOT);
     } else if (wasRunning) {
-        virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_FROM_SNAPSHOT);
-        priv->pausedReason = VIR_DOMAIN_PAUSED_FROM_SNAPSHOT;
-        if (qemuProcessMonitorCommand(obj, "stop") < 0) {
-            if (virDomainObjIsActive(obj))
-                virDomainObjSetState(obj, VIR_DOMAIN_RUNNING,
-                                     VIR_DOMAIN_RUNNING_UNPAUSED);
+        if (qemuSnapshotPause(obj, VIR_DOMAIN_PAUSED_FROM_SNAPSHOT) < 0)
             return -1;
-        }
         /* libvirt announces the pause at once, in case the load fails */
         qemuDriverQueueLifecycle(driver, obj, VIR_DOMAIN_EVENT_SUSPENDED,
                                  VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT);

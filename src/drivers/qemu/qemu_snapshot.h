@@ -10,6 +10,13 @@ int qemuSnapshotQemuImg(const char *const *args);
 /* The disk of @dom named @target (lent), or NULL. */
 virDomainDiskDef *qemuSnapshotDomainDisk(const virDomainDef *dom, const char *target);
 
+/* Pause running @obj for a snapshot: its state PAUSED/@reason first (so
+ * the STOP event of this pause is not taken for the user's), then QEMU's
+ * "stop"; when that fails the state is RUNNING/UNPAUSED again (if the
+ * domain still runs). Object locked, job held. 0, or -1 with the error
+ * reported. */
+int qemuSnapshotPause(virDomainObj *obj, virDomainPausedReason reason);
+
 /* libvirt's errors for QUIESCE on a guest whose agent is not connected /
  * not configured, where no agent is asked (an internal snapshot). */
 void qemuSnapshotReportNoAgent(const virDomainDef *def);

@@ -435,14 +435,8 @@ qemuSnapshotTakeExternalActive(qemuDriver *driver, virDomainObj *obj,
     /* libvirt pauses for a memory snapshot unless LIVE, and for HALT */
     if (wasRunning && ((memory && !(flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE)) ||
                        (flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT))) {
-        virDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SNAPSHOT);
-        priv->pausedReason = VIR_DOMAIN_PAUSED_SNAPSHOT;
-        if (qemuProcessMonitorCommand(obj, "stop") < 0) {
-            if (virDomainObjIsActive(obj))
-                virDomainObjSetState(obj, VIR_DOMAIN_RUNNING,
-                                     VIR_DOMAIN_RUNNING_UNPAUSED);
+        if (qemuSnapshotPause(obj, VIR_DOMAIN_PAUSED_SNAPSHOT) < 0)
             return -1;
-        }
         paused = true;
     } else if (wasRunning && memory) {
         /* LIVE: QEMU stops the vCPUs itself once the stream is complete */
