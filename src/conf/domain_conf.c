@@ -292,6 +292,9 @@ virDomainDefFree(virDomainDef *def)
     for (size_t i = 0; i < def->npanics; i++)
         virDomainPanicDefFree(def->panics[i]);
     g_free(def->panics);
+    for (size_t i = 0; i < def->nhostdevs; i++)
+        virDomainHostdevDefFree(def->hostdevs[i]);
+    g_free(def->hostdevs);
     for (size_t i = 0; i < def->ncontrollers; i++)
         virDomainControllerDefFree(def->controllers[i]);
     g_free(def->controllers);
@@ -482,6 +485,9 @@ virDomainDefCopy(const virDomainDef *src)
     def->fss = src->nfss ? g_new0(virDomainFSDef *, src->nfss + 1) : NULL;
     for (size_t i = 0; i < src->nfss; i++)
         def->fss[i] = virDomainFSDefCopy(src->fss[i]);
+    def->hostdevs = src->nhostdevs ? g_new0(virDomainHostdevDef *, src->nhostdevs) : NULL;
+    for (size_t i = 0; i < src->nhostdevs; i++)
+        def->hostdevs[i] = virDomainHostdevDefCopy(src->hostdevs[i]);
     def->panics = src->npanics ? g_new0(virDomainPanicDef *, src->npanics) : NULL;
     for (size_t i = 0; i < src->npanics; i++)
         def->panics[i] = g_memdup2(src->panics[i], sizeof(*src->panics[i]));
@@ -678,6 +684,8 @@ checkSerialPorts(const virDomainDef *def)
 static int
 postParse(virDomainDef *def, unsigned int flags)
 {
+    bool perDeviceBoot = false;
+
     /* libvirt numbers the consoles it parsed by their position, whatever
      * port they gave, before the serial compatibility console is added */
     for (size_t i = 0; i < def->nconsoles; i++)
@@ -694,7 +702,28 @@ postParse(virDomainDef *def, unsigned int flags)
         return -1;
     }
 
-    if (def->os.nBootDevs == 0 && g_strcmp0(def->os.type, "hvm") == 0) {
+    /* per-device <boot order> (only hostdevs carry one): libvirt's
+     * virDomainDefBootOrderPostParse */
+    for (size_t i = 0; i < def->nhostdevs; i++) {
+        if (!def->hostdevs[i]->bootIndex)
+            continue;
+        for (size_t j = 0; j < i; j++) {
+            if (def->hostdevs[j]->bootIndex == def->hostdevs[i]->bootIndex) {
+                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                               "boot order '%u' used for more than one device",
+                               def->hostdevs[i]->bootIndex);
+                return -1;
+            }
+        }
+        if (def->os.nBootDevs > 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "per-device boot elements cannot be used together with "
+                           "os/boot elements");
+            return -1;
+        }
+        perDeviceBoot = true;
+    }
+    if (def->os.nBootDevs == 0 && !perDeviceBoot && g_strcmp0(def->os.type, "hvm") == 0) {
         def->os.bootDevs[0] = VIR_DOMAIN_BOOT_DISK;
         def->os.nBootDevs = 1;
     }

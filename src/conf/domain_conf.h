@@ -464,6 +464,8 @@ typedef struct {
     virDomainWatchdogDef *watchdog; /* NULL if absent; formatted after the hubs */
     virDomainPanicDef **panics;     /* formatted after the rngs */
     size_t npanics;
+    virDomainHostdevDef **hostdevs; /* formatted after the videos */
+    size_t nhostdevs;
     virDomainMemoryDef **mems; /* <memory> devices, formatted after the rngs */
     size_t nmems;
 
@@ -588,6 +590,19 @@ int virDomainFSCheckTargets(const virDomainDef *def);
 /* libvirt's virDomainDefRejectDuplicatePanics (run after a driver's
  * post-parse too): XML_ERROR "Multiple panic devices with model '%s'". */
 int virDomainPanicsCheckDuplicates(const virDomainDef *def);
+
+/* domain_hostdev_conf.c: libvirt's define-time rules for <hostdev> (address
+ * types, the same host device twice: XML_ERROR "Hostdev already exists in
+ * the domain configuration", one mdev with ramfb, two SCSI hostdevs or a
+ * SCSI hostdev and a SCSI disk on one drive address); run once drive
+ * addresses are assigned. CheckDriveAddresses is the last part alone. */
+int virDomainHostdevsValidate(const virDomainDef *def);
+int virDomainHostdevsCheckDriveAddresses(const virDomainDef *def);
+/* libvirt's post-parse of the hostdevs (a SCSI disk's target name on a
+ * SCSI hostdev's address, drive addresses for SCSI hostdevs given none, an
+ * mdev's address type), then virDomainHostdevsValidate. Run by the parser
+ * once the disks are in @def, before the implicit controllers. */
+int virDomainHostdevsPostParse(virDomainDef *def);
 
 /* An empty definition with libvirt's defaults (id -1, one vCPU, ...). */
 virDomainDef *virDomainDefNew(void);

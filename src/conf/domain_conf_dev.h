@@ -892,3 +892,127 @@ typedef struct {
     virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
     virDomainDeviceAddress addr;
 } virDomainVideoDef;
+
+/* <hostdev> (domain_hostdev_conf.c): a host device given to the guest,
+ * libvirt 9.0's virDomainHostdevDef. mode='subsystem' of type usb, pci,
+ * scsi (a host SCSI LUN by adapter and address), scsi_host (vhost-scsi by
+ * wwpn) or mdev (a mediated device by UUID); mode='capabilities' (storage,
+ * misc, net: containers only, which the QEMU driver refuses). */
+typedef enum {
+    VIR_DOMAIN_HOSTDEV_MODE_SUBSYS = 0,
+    VIR_DOMAIN_HOSTDEV_MODE_CAPABILITIES,
+    VIR_DOMAIN_HOSTDEV_MODE_LAST
+} virDomainHostdevMode;
+
+typedef enum {
+    VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB = 0,
+    VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI,
+    VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_SCSI,
+    VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_SCSI_HOST,
+    VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_MDEV,
+    VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_LAST
+} virDomainHostdevSubsysType;
+
+typedef enum {
+    VIR_DOMAIN_HOSTDEV_CAPS_TYPE_STORAGE = 0,
+    VIR_DOMAIN_HOSTDEV_CAPS_TYPE_MISC,
+    VIR_DOMAIN_HOSTDEV_CAPS_TYPE_NET,
+    VIR_DOMAIN_HOSTDEV_CAPS_TYPE_LAST
+} virDomainHostdevCapsType;
+
+typedef enum {
+    VIR_DOMAIN_HOSTDEV_PCI_BACKEND_DEFAULT = 0, /* the QEMU driver makes it vfio */
+    VIR_DOMAIN_HOSTDEV_PCI_BACKEND_KVM,
+    VIR_DOMAIN_HOSTDEV_PCI_BACKEND_VFIO,
+    VIR_DOMAIN_HOSTDEV_PCI_BACKEND_XEN,
+    VIR_DOMAIN_HOSTDEV_PCI_BACKEND_LAST
+} virDomainHostdevPCIBackend;
+
+typedef enum {
+    VIR_DOMAIN_HOSTDEV_MDEV_MODEL_VFIO_PCI = 0,
+    VIR_DOMAIN_HOSTDEV_MDEV_MODEL_VFIO_CCW,
+    VIR_DOMAIN_HOSTDEV_MDEV_MODEL_VFIO_AP,
+    VIR_DOMAIN_HOSTDEV_MDEV_MODEL_LAST
+} virDomainHostdevMdevModel;
+
+typedef enum {
+    VIR_DOMAIN_HOSTDEV_USB_GUEST_RESET_DEFAULT = 0,
+    VIR_DOMAIN_HOSTDEV_USB_GUEST_RESET_OFF,
+    VIR_DOMAIN_HOSTDEV_USB_GUEST_RESET_UNINITIALIZED,
+    VIR_DOMAIN_HOSTDEV_USB_GUEST_RESET_ON,
+    VIR_DOMAIN_HOSTDEV_USB_GUEST_RESET_LAST
+} virDomainHostdevUSBGuestReset;
+
+typedef enum {
+    VIR_DOMAIN_HOSTDEV_SGIO_DEFAULT = 0,
+    VIR_DOMAIN_HOSTDEV_SGIO_FILTERED,
+    VIR_DOMAIN_HOSTDEV_SGIO_UNFILTERED,
+    VIR_DOMAIN_HOSTDEV_SGIO_LAST
+} virDomainHostdevSGIO;
+
+typedef enum {
+    VIR_DOMAIN_HOSTDEV_VHOST_MODEL_DEFAULT = 0,
+    VIR_DOMAIN_HOSTDEV_VHOST_MODEL_VIRTIO,
+    VIR_DOMAIN_HOSTDEV_VHOST_MODEL_VIRTIO_TRANSITIONAL,
+    VIR_DOMAIN_HOSTDEV_VHOST_MODEL_VIRTIO_NON_TRANSITIONAL,
+    VIR_DOMAIN_HOSTDEV_VHOST_MODEL_LAST
+} virDomainHostdevVhostModel;
+
+typedef struct {
+    int mode; /* virDomainHostdevMode */
+    int type; /* virDomainHostdevSubsysType, or virDomainHostdevCapsType */
+    bool managed;
+    /* pci */
+    int pciBackend;     /* virDomainHostdevPCIBackend (<driver name>) */
+    int writeFiltering; /* virDomainTristate (<source writeFiltering>) */
+    unsigned int pciDomain, pciBus, pciSlot, pciFunction; /* <source><address> */
+    /* usb: <vendor>/<product> (vendor 0: not given), <address bus device> */
+    unsigned int usbVendor, usbProduct, usbBus, usbDevice;
+    int startupPolicy; /* 0 default, 1 mandatory, 2 requisite, 3 optional */
+    int guestReset;    /* virDomainHostdevUSBGuestReset */
+    /* scsi: <adapter name>, <address bus target unit> */
+    char *scsiAdapter;
+    unsigned int scsiBus, scsiTarget;
+    unsigned long long scsiUnit;
+    int sgio;  /* virDomainHostdevSGIO */
+    int rawio; /* virDomainTristate (yes/no) */
+    bool readonly;
+    bool shareable;
+    /* scsi_host: <source protocol='vhost' wwpn> */
+    int vhostModel; /* virDomainHostdevVhostModel */
+    char *wwpn;
+    /* mdev */
+    int mdevModel; /* virDomainHostdevMdevModel */
+    int display;   /* virDomainTristate (on/off) */
+    int ramfb;     /* virDomainTristate (on/off) */
+    char mdevUUID[VIR_UUID_STRING_BUFLEN];
+    /* capabilities: <source><block>/<char>/<interface> text */
+    char *capsSource;
+
+    /* the guest side: <boot order>, <rom enabled bar file>, <address>
+     * (or <address type='unassigned'/>: a PCI device QEMU is not given),
+     * the QEMU driver's alias (hostdevN, live only) */
+    unsigned int bootIndex;
+    int romEnabled; /* virDomainTristate (yes/no) */
+    int romBar;     /* virDomainTristate (on/off) */
+    char *romFile;
+    bool unassigned;
+    virDomainDeviceAddress addr;
+    char *alias;
+    /* live only, set by the QEMU driver at start (not formatted): the
+     * host's /dev/sgN of a scsi hostdev */
+    char *sgDev;
+    /* set by the parser: the drive address was assigned, not given */
+    bool driveAssigned;
+} virDomainHostdevDef;
+
+const char *virDomainHostdevSubsysTypeToString(int type);
+const char *virDomainHostdevMdevModelToString(int model);
+void virDomainHostdevDefFree(virDomainHostdevDef *hostdev);
+virDomainHostdevDef *virDomainHostdevDefCopy(const virDomainHostdevDef *src);
+/* libvirt's virDomainHostdevMatch: the same host device (the source only) */
+bool virDomainHostdevMatch(const virDomainHostdevDef *a, const virDomainHostdevDef *b);
+/* A hostdev of type scsi on the host adapter (not iSCSI) */
+#define VIR_DOMAIN_HOSTDEV_IS_SCSI(h)               \
+    ((h)->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS && \
+     (h)->type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_SCSI)

@@ -235,6 +235,15 @@ int virDomainAudioParseXML(GArray **audios, xmlNodePtr node, GPtrArray *unknown,
 /* <audio .../> at @indent, as libvirt 9.0 writes it. */
 void virDomainAudioFormat(GString *buf, int indent, const virDomainAudioDef *a);
 
+/* ---- domain_hostdev_conf.c: <hostdev> ---- */
+/* One <hostdev> appended to *@hostdevs (made on first use); -1 with
+ * libvirt's error. */
+int virDomainHostdevParseXML(GPtrArray **hostdevs, xmlNodePtr node, GPtrArray *unknown,
+                             unsigned int flags, bool *failed);
+/* <hostdev> at @indent, as libvirt 9.0 writes it. */
+void virDomainHostdevFormat(GString *buf, int indent, const virDomainHostdevDef *h,
+                            unsigned int flags);
+
 /* ---- domain_panic_conf.c: <panic> ---- */
 /* One <panic> appended to *@panics (made on first use, g_free); -1 with
  * libvirt's error. */

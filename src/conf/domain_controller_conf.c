@@ -594,6 +594,35 @@ virDomainControllersAddImplicit(virDomainDef *def, GPtrArray *ctrls)
             vserial = true;
     }
 
+    /* libvirt adds the SCSI controllers of the hostdevs' drive addresses
+     * while it parses them (virDomainDefMaybeAddHostdevSCSIcontroller):
+     * before the QEMU driver's default controllers, unlike the disks' */
+    {
+        int maxIdx = -1;
+
+        for (size_t i = 0; i < def->nhostdevs; i++) {
+            if (VIR_DOMAIN_HOSTDEV_IS_SCSI(def->hostdevs[i]) &&
+                def->hostdevs[i]->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE &&
+                !def->hostdevs[i]->driveAssigned)
+                maxIdx = MAX(maxIdx, (int)MIN(def->hostdevs[i]->addr.controller, 63u));
+        }
+        for (int idx = 0; idx <= maxIdx; idx++) {
+            bool found = false;
+
+            for (guint i = 0; i < ctrls->len && !found; i++) {
+                virDomainControllerDef *c = g_ptr_array_index(ctrls, i);
+
+                found = c->type == VIR_DOMAIN_CONTROLLER_TYPE_SCSI && c->idx == idx;
+            }
+            if (!found) {
+                virDomainControllerDef *c =
+                    virDomainControllerDefNew(VIR_DOMAIN_CONTROLLER_TYPE_SCSI);
+
+                c->idx = idx;
+                virDomainControllerInsert(ctrls, c);
+            }
+        }
+    }
     for (size_t m = 0; m < G_N_ELEMENTS(map); m++) {
         int maxIdx = -1;
 
@@ -610,6 +639,13 @@ virDomainControllersAddImplicit(virDomainDef *def, GPtrArray *ctrls)
             if (def->disks[i]->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
                 idx = (int)MIN(def->disks[i]->addr.controller, 1u << 20);
             maxIdx = MAX(maxIdx, idx);
+        }
+        /* and those of the drive addresses the parser gave hostdevs */
+        for (size_t i = 0; i < def->nhostdevs && map[m].bus == VIR_DOMAIN_DISK_BUS_SCSI;
+             i++) {
+            if (VIR_DOMAIN_HOSTDEV_IS_SCSI(def->hostdevs[i]) &&
+                def->hostdevs[i]->driveAssigned)
+                maxIdx = MAX(maxIdx, (int)MIN(def->hostdevs[i]->addr.controller, 63u));
         }
         for (int idx = 0; idx <= maxIdx && idx < 64; idx++) {
             bool found = false;

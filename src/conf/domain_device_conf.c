@@ -1132,6 +1132,7 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
     g_autoptr(GPtrArray) rngs = NULL;
     g_autoptr(GPtrArray) fss = NULL;
     g_autoptr(GPtrArray) panics = NULL;
+    g_autoptr(GPtrArray) hostdevs = NULL;
     g_autoptr(GPtrArray) mems = NULL;
     g_autoptr(GArray) inputs = NULL;
     g_autoptr(GPtrArray) graphics = NULL;
@@ -1250,6 +1251,9 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         } else if (virDomainXMLNodeIs(cur, "watchdog")) {
             if (virDomainWatchdogParseXML(def, cur, unknown, flags, failed) < 0)
                 return -1;
+        } else if (virDomainXMLNodeIs(cur, "hostdev")) {
+            if (virDomainHostdevParseXML(&hostdevs, cur, unknown, flags, failed) < 0)
+                return -1;
         } else if (virDomainXMLNodeIs(cur, "panic")) {
             if (virDomainPanicParseXML(&panics, cur, unknown, flags, failed) < 0)
                 return -1;
@@ -1305,6 +1309,30 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         def->rngs =
             (virDomainRNGDef **)virDomainPtrArrayStealExact(g_steal_pointer(&rngs));
     }
+    if (hostdevs) {
+        /* libvirt reads the controllers first: a USB hostdev in a domain
+         * whose USB controller is 'none' */
+        for (guint i = 0; ctrls && i < ctrls->len; i++) {
+            const virDomainControllerDef *c = g_ptr_array_index(ctrls, i);
+
+            if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_USB || g_strcmp0(c->model, "none"))
+                continue;
+            for (guint j = 0; j < hostdevs->len; j++) {
+                const virDomainHostdevDef *h = g_ptr_array_index(hostdevs, j);
+
+                if (h->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
+                    h->type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB) {
+                    virReportError(
+                        VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                        "Can't add host USB device: USB is disabled in this host");
+                    return -1;
+                }
+            }
+        }
+        def->nhostdevs = hostdevs->len;
+        def->hostdevs = (virDomainHostdevDef **)virDomainPtrArrayStealExact(
+            g_steal_pointer(&hostdevs));
+    }
     if (panics) {
         def->npanics = panics->len;
         def->panics =
@@ -1321,7 +1349,10 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
     virDomainDisplayDevicesSteal(def, &inputs, &graphics, &audios, &videos);
     if (virDomainSpiceDevicesSteal(def, &spiceDevs) < 0)
         return -1;
-    if (ctrls || def->nchannels || def->ndisks || def->nconsoles || def->nsmartcards) {
+    if (def->nhostdevs && virDomainHostdevsPostParse(def) < 0)
+        return -1;
+    if (ctrls || def->nchannels || def->ndisks || def->nconsoles || def->nsmartcards ||
+        def->nhostdevs) {
         if (!ctrls)
             ctrls = g_ptr_array_new_with_free_func(
                 (GDestroyNotify)virDomainControllerDefFree);

@@ -941,6 +941,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         virDomainAudioFormat(buf, ctx.indent, &def->audios[i]);
     for (size_t i = 0; i < def->nvideos; i++)
         formatVideo(&ctx, def->videos[i]);
+    for (size_t i = 0; i < def->nhostdevs; i++)
+        virDomainHostdevFormat(buf, ctx.indent, def->hostdevs[i], flags);
     for (size_t i = 0; i < def->nredirdevs; i++)
         virDomainAddressedDeviceFormat(buf, ctx.indent, "bus='usb' type='spicevmc'",
                                        "redirdev", &def->redirdevs[i]->addr);

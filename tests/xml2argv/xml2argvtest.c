@@ -195,7 +195,36 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
                 (def->disks[i]->auth || def->disks[i]->net->ncookies))
                 opts.secrets = secrets = fakeSecrets(def, dir);
         }
-        argv = qemuBuildCommandLine(def, capsFor(def), &opts);
+        {
+            /* the host side of hostdevs, which this machine has none of, as
+             * libvirt's own tests pretend it (on a copy: the definition is
+             * the inactive one): a SCSI hostdev's /dev/sg0, vhost-scsi's
+             * descriptor 3, a USB device by vendor/product at bus 1 device 2 */
+            g_autoptr(virDomainDef) live = virDomainDefCopy(def);
+            g_autofree int *vhostFds = g_new0(int, live->nhostdevs + 1);
+
+            for (size_t i = 0; i < live->nhostdevs; i++) {
+                virDomainHostdevDef *h = live->hostdevs[i];
+
+                vhostFds[i] = 3;
+                /* what the start makes of the default PCI backend */
+                if (h->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
+                    h->type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI &&
+                    h->pciBackend == VIR_DOMAIN_HOSTDEV_PCI_BACKEND_DEFAULT)
+                    h->pciBackend = VIR_DOMAIN_HOSTDEV_PCI_BACKEND_VFIO;
+                if (VIR_DOMAIN_HOSTDEV_IS_SCSI(h))
+                    h->sgDev = g_strdup("/dev/sg0");
+                if (h->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
+                    h->type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB && !h->usbBus &&
+                    !h->usbDevice) {
+                    h->usbBus = 1;
+                    h->usbDevice = 2;
+                }
+            }
+            opts.vhostFds = vhostFds;
+            opts.nvhostFds = live->nhostdevs;
+            argv = qemuBuildCommandLine(live, capsFor(def), &opts);
+        }
     }
     if (!argv) {
         g_assert_nonnull(virGetLastError());

@@ -419,6 +419,15 @@ qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
         def->audios[0].type = g_strdup(spice ? "spice" : "none");
         def->naudios = 1;
     }
+    /* libvirt's QEMU post-parse of a vfio-pci mdev: display off unless set */
+    for (size_t i = 0; i < def->nhostdevs; i++) {
+        virDomainHostdevDef *h = def->hostdevs[i];
+
+        if (h->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
+            h->type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_MDEV &&
+            h->mdevModel == VIR_DOMAIN_HOSTDEV_MDEV_MODEL_VFIO_PCI && !h->display)
+            h->display = VIR_DOMAIN_TRISTATE_OFF;
+    }
     /* libvirt's qemuDomainDevicePanicDefPostParse: the x86 default model */
     for (size_t i = 0; i < def->npanics; i++) {
         if (def->panics[i]->model == VIR_DOMAIN_PANIC_MODEL_DEFAULT)

@@ -1443,6 +1443,8 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     qemuBuildSounds(a, def);
     qemuBuildWatchdog(a, def);
     qemuBuildRedirdevs(a, def);
+    if (qemuBuildHostdevs(a, def, opts, &nextNode) < 0)
+        return NULL;
     if (!def->memballoon ||
         def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO) {
         g_autofree char *pci = def->memballoon

@@ -151,6 +151,10 @@ typedef struct {
      * (NULL-terminated; the first is the default size's); NULL: the
      * host's (/proc/mounts, /proc/meminfo). Tests pin them. */
     const char *const *hugetlbfs;
+    /* The /dev/vhost-scsi descriptor (in QEMU) of hostdev I of type
+     * scsi_host: vhostFds[I]; NULL or -1: none (the argv cannot be built) */
+    const int *vhostFds;
+    size_t nvhostFds;
 } qemuCommandOptions;
 
 /* Appends @argv to @buf as a shell would read it back: the arguments

@@ -7,8 +7,7 @@
 #include "qemu_command_priv.h"
 #include "qemu_validate.h"
 
-/* JSON string @str (quotes included) into @buf */
-static void
+void
 qemuJSONString(GString *buf, const char *str)
 {
     g_string_append_c(buf, '"');

@@ -31,6 +31,18 @@ char *qemuEscapeComma(const char *s);
  * PCI address; "" when it has none (QEMU then picks a slot). Caller frees. */
 char *qemuPCIAddrProps(const virDomainDef *def, const virDomainDeviceAddress *addr);
 
+/* qemu_command_net.c: JSON string @str (quotes included) appended to @buf. */
+void qemuJSONString(GString *buf, const char *str);
+
+/* qemu_command_hostdev.c: each hostdev of @def (after the redirdevs, as
+ * libvirt): vfio-pci, usb-host (its bus/device resolved at start),
+ * scsi-generic behind a -blockdev host_device of its /dev/sgN (node names
+ * from *@nextNode on), vhost-scsi-pci with opts->vhostFds[I], an mdev's
+ * vfio-pci; ids hostdevI unless the definition keeps an alias. -1 with
+ * libvirt's error (a PCI backend QEMU has not, host data missing). */
+int qemuBuildHostdevs(GPtrArray *a, const virDomainDef *def,
+                      const qemuCommandOptions *opts, size_t *nextNode);
+
 /* qemu_command_graphics.c: -vnc / -spice / -display (with their -audiodev
  * and -object secret where needed) for @def's graphics, and its video
  * devices, as libvirt 9.0 writes them. */

@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "virtkit.qemu.address"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "qemu_domain_address.h"
 #include "qemu_domain_address_nonpci.h"
@@ -402,6 +403,43 @@ rngDevice(const virDomainRNGDef *r)
     return g_str_equal(r->model, "virtio") ? "virtio-rng-pci" : NULL;
 }
 
+/* How a hostdev plugs into PCI (0: not at all), as libvirt 9.0's
+ * qemuDomainDeviceCalculatePCIConnectFlags: a host PCI device is PCI
+ * Express unless its configuration space says otherwise (one that is not
+ * there counts as Express; one with an address keeps it), an mdev of
+ * model vfio-pci is Express, vhost-scsi follows the virtio rules. */
+static unsigned int
+hostdevFlags(const virDomainDef *def, const virDomainHostdevDef *h)
+{
+    unsigned int pcie = qemuDomainPCIDeviceConnectFlags(def, "virtio-net-pci");
+    unsigned int pci = qemuDomainPCIDeviceConnectFlags(def, NULL);
+
+    if (h->mode != VIR_DOMAIN_HOSTDEV_MODE_SUBSYS || h->unassigned)
+        return 0;
+    switch (h->type) {
+    case VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_PCI: {
+        g_autofree char *config = NULL;
+        struct stat st;
+
+        if (h->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
+            return pcie;
+        config = g_strdup_printf("/sys/bus/pci/devices/%04x:%02x:%02x.%x/config",
+                                 h->pciDomain, h->pciBus, h->pciSlot, h->pciFunction);
+        /* a conventional device has 256 bytes of configuration space */
+        if (stat(config, &st) == 0 && st.st_size <= 256)
+            return pci;
+        return pcie;
+    }
+    case VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_MDEV:
+        return h->mdevModel == VIR_DOMAIN_HOSTDEV_MDEV_MODEL_VFIO_PCI ? pcie : 0;
+    case VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_SCSI_HOST:
+        return h->vhostModel == VIR_DOMAIN_HOSTDEV_VHOST_MODEL_VIRTIO_TRANSITIONAL ? pci
+                                                                                   : pcie;
+    default:
+        return 0;
+    }
+}
+
 /* Every device with a PCI address (or one to get), in libvirt's order. */
 static GArray *
 collectDevices(const virDomainDef *cdef, bool q35)
@@ -450,6 +488,14 @@ collectDevices(const virDomainDef *cdef, bool q35)
         if (qemuDiskBus(def->disks[i]) == VIR_DOMAIN_DISK_BUS_VIRTIO)
             ADD(&def->disks[i]->addr,
                 qemuDomainPCIDeviceConnectFlags(def, "virtio-blk-pci"), NULL);
+    }
+    /* libvirt's order: the host devices after the disks */
+    for (size_t i = 0; i < def->nhostdevs; i++) {
+        virDomainHostdevDef *h = def->hostdevs[i];
+        unsigned int fl = hostdevFlags(def, h);
+
+        if (fl)
+            ADD(&h->addr, fl, NULL);
     }
     if (def->memballoon && def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO)
         ADD(&def->memballoon->addr,

@@ -40,6 +40,12 @@ qemuDomainUSBDeviceAddrs(virDomainDef *def)
 {
     GPtrArray *addrs = g_ptr_array_new();
 
+    /* libvirt's order: USB host devices first (after the hubs) */
+    for (size_t i = 0; i < def->nhostdevs; i++) {
+        if (def->hostdevs[i]->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
+            def->hostdevs[i]->type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB)
+            g_ptr_array_add(addrs, &def->hostdevs[i]->addr);
+    }
     for (size_t i = 0; i < def->ncontrollers; i++) {
         if (def->controllers[i]->type == VIR_DOMAIN_CONTROLLER_TYPE_CCID)
             g_ptr_array_add(addrs, &def->controllers[i]->addr);
@@ -121,7 +127,7 @@ qemuDomainUSBFreePort(virDomainDef *def, virDomainDeviceAddress *addr)
  * gives them (seen on libvirtd): when the devices (and hubs) outnumber the
  * ports of the controller and its hubs, usb-hubs are added first
  * (libvirt's qemuDomainUSBAddressAddHubs: enough for the devices, 7 more
- * ports each); then the hubs, then a smartcard's CCID reader, inputs, USB
+ * ports each); then the hubs, then USB host devices, a smartcard's CCID reader, inputs, USB
  * sound and redirected devices in that order take the first free port, on
  * the root hub first, then behind each hub in port order ("1.1", "1.2").
  */

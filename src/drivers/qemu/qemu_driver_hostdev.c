@@ -16,23 +16,11 @@
 #include <string.h>
 
 #include "qemu_driver_priv.h"
+#include "qemu_hostdev.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
-/* libvirt's test for VFIO passthrough: the container device and at least
- * one IOMMU group. */
-static bool
-qemuHostdevHostSupportsVFIO(void)
-{
-    g_autoptr(GDir) groups = NULL;
-
-    if (!g_file_test("/dev/vfio/vfio", G_FILE_TEST_EXISTS))
-        return false;
-    if (!(groups = g_dir_open("/sys/kernel/iommu_groups", 0, NULL)))
-        return false;
-    return g_dir_read_name(groups) != NULL;
-}
 
 /* Whether @dev has the PCI capability (its XML from the node device
  * driver); reports libvirt's error when it has not. */

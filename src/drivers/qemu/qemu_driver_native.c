@@ -12,6 +12,7 @@
 #include "qemu_capabilities_glue.h"
 #include "qemu_command.h"
 #include "qemu_driver_priv.h"
+#include "qemu_hostdev.h"
 #include "qemu_hotplug.h"
 #include "qemu_interface.h"
 #include "virerror.h"
@@ -67,8 +68,9 @@ qemuConnectDomainXMLToNative(virConnectPtr conn, const char *nativeFormat,
     monitor = g_strdup_printf("%s/monitor.sock", libDir);
     if (qemuGluePrepareForStart(driver, def, &version) < 0 ||
         qemuGlueFirmwareForStart(driver, def, false) < 0 ||
-        qemuNativeGraphics(driver, def, libDir) < 0)
+        qemuNativeGraphics(driver, def, libDir) < 0 || qemuHostdevPreparePretend(def) < 0)
         return NULL;
+    qemuHostdevAssignAliases(def);
     qemuHotplugAssignRNGAliases(def);
     qemuHotplugAssignInputAliases(def);
     qemuHotplugAssignChannelAliases(def);

@@ -262,7 +262,7 @@ qemuHotplugRootHasAttr(const char *xml, const char *attr)
 
 /* libvirt's virDomainControllerInsert into @def (owned by it then): after
  * the last controller of its type with a lower index. */
-static void
+void
 qemuHotplugInsertController(virDomainDef *def, virDomainControllerDef *ctrl)
 {
     size_t at = def->ncontrollers;
@@ -482,6 +482,9 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
         } else if (strcmp(what, "memory") == 0) {
             if (qemuHotplugAttachMemoryConfig(newPersistent, mine) < 0)
                 goto endjob;
+        } else if (strcmp(what, "hostdev") == 0) {
+            if (qemuHotplugAttachHostdevConfig(newPersistent, mine) < 0)
+                goto endjob;
         } else if (strcmp(what, "fs") == 0) {
             if (qemuHotplugFindFS(newPersistent,
                                   &(virDomainFSDef){ .dst = mine->fss[0]->dst }) >= 0) {
@@ -515,6 +518,9 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
     }
     if (live && strcmp(what, "memory") == 0) {
         if (qemuHotplugAttachMemoryLive(driver, obj, devDef) < 0)
+            goto endjob;
+    } else if (live && strcmp(what, "hostdev") == 0) {
+        if (qemuHotplugAttachHostdevLive(driver, obj, devDef) < 0)
             goto endjob;
     } else if (live && strcmp(what, "controller") == 0) {
         g_autoptr(virDomainDef) check = virDomainDefCopy(live);
@@ -748,6 +754,12 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
             if (qemuHotplugDetachChrConfig(newPersistent, chrMatch) < 0)
                 goto endjob;
             idx = 0;
+        } else if (devDef && strcmp(what, "hostdev") == 0) {
+            if ((idx = qemuHotplugFindHostdev(newPersistent, devDef->hostdevs[0])) < 0) {
+                virReportError(VIR_ERR_DEVICE_MISSING, "%s",
+                               "device not present in domain configuration");
+                goto endjob;
+            }
         } else if (devDef && strcmp(what, "watchdog") == 0) {
             /* libvirt 9.0 takes the definition's one, whichever it is */
             if (!newPersistent->watchdog) {
@@ -793,6 +805,8 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
             /* (removed above) */
         } else if (strcmp(what, "watchdog") == 0) {
             g_clear_pointer(&newPersistent->watchdog, virDomainWatchdogDefFree);
+        } else if (strcmp(what, "hostdev") == 0) {
+            qemuHotplugRemoveHostdev(newPersistent, (size_t)idx);
         } else if (strcmp(what, "controller") == 0) {
             virDomainControllerDefFree(newPersistent->controllers[idx]);
             memmove(newPersistent->controllers + idx,
@@ -890,6 +904,9 @@ qemuHotplugDetach(virDomainPtr dom, virDomainDef *devDef, const char *what,
             if (qemuHotplugCheckWatchdogDetach(live, devDef->watchdog) < 0)
                 goto endjob;
             idx = 0;
+        } else if (devDef && strcmp(what, "hostdev") == 0) {
+            qemuHotplugDetachHostdevLive(live, devDef->hostdevs[0]);
+            goto endjob;
         } else if (strcmp(what, "controller") == 0) {
             const virDomainControllerDef *c = devDef->controllers[0];
 

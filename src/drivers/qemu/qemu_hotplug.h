@@ -385,6 +385,31 @@ int qemuHotplugDetachChrLive(qemuDriver *driver, virDomainObj *obj, bool console
 void qemuHotplugRemoveChrLive(qemuDriver *driver, virDomainObj *obj, bool console,
                               size_t idx);
 
+/* libvirt's virDomainControllerInsert into @def (owned by it then): after
+ * the last controller of its type with a lower index. */
+void qemuHotplugInsertController(virDomainDef *def, virDomainControllerDef *ctrl);
+
+/* ---- host devices (qemu_hotplug_hostdev.c); object locked, job held ---- */
+/* The index of @def's hostdev that is the same host device as @match, or
+ * -1 (libvirt's virDomainHostdevFind). Remove frees the one at @idx. */
+ssize_t qemuHotplugFindHostdev(const virDomainDef *def, const virDomainHostdevDef *match);
+void qemuHotplugRemoveHostdev(virDomainDef *def, size_t idx);
+/* The hostdev of @mine (a parsed device) into @persistent, which takes it:
+ * OPERATION_INVALID "device is already in the domain configuration" for
+ * the same host device twice; a SCSI one gets its drive address and
+ * controller as libvirt gives them. 0 or -1 (the caller's post-parse
+ * follows). */
+int qemuHotplugAttachHostdevConfig(virDomainDef *persistent, virDomainDef *mine);
+/* A live attach of @mine's hostdev: the driver's rules on the running
+ * definition, then the host checked as at start; -1 always, with
+ * libvirt's error for what the host lacks (OPERATION_UNSUPPORTED where it
+ * has the device: virtkit plugs no host device). Nothing changes. */
+int qemuHotplugAttachHostdevLive(qemuDriver *driver, virDomainObj *obj,
+                                 virDomainDef *mine);
+/* A live detach of hostdev @h from @live: DEVICE_MISSING with libvirt's
+ * message for its kind; -1 always. */
+int qemuHotplugDetachHostdevLive(const virDomainDef *live, const virDomainHostdevDef *h);
+
 /* ---- the watchdog (qemu_hotplug_watchdog.c); object locked, job held ---- */
 
 /* At start, on the live definition: the watchdog's device id "watchdog0". */

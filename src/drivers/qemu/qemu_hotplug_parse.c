@@ -58,7 +58,7 @@ qemuHotplugParseDeviceLive(const char *xml, const char *action, const char **wha
           strcmp(name, "controller") != 0 && strcmp(name, "channel") != 0 &&
           strcmp(name, "watchdog") != 0 && strcmp(name, "serial") != 0 &&
           strcmp(name, "console") != 0 && strcmp(name, "memory") != 0 &&
-          strcmp(name, "filesystem") != 0) ||
+          strcmp(name, "filesystem") != 0 && strcmp(name, "hostdev") != 0) ||
          (g_str_has_suffix(action, "update") && strcmp(name, "memory") != 0))) {
         /* @action: "live attach", "persistent detach", ... */
         /* libvirt's code for a live update is CONFIG_UNSUPPORTED; its
@@ -82,6 +82,7 @@ qemuHotplugParseDeviceLive(const char *xml, const char *action, const char **wha
             : strcmp(name, "console") == 0    ? "console"
             : strcmp(name, "memory") == 0     ? "memory"
             : strcmp(name, "filesystem") == 0 ? "fs"
+            : strcmp(name, "hostdev") == 0    ? "hostdev"
                                               : "net";
     doc = g_strdup_printf("<domain type='qemu'><name>device</name><memory>%s</memory>"
                           "<os><type>hvm</type></os><devices>%s</devices></domain>",
@@ -126,7 +127,8 @@ qemuHotplugParseDeviceLive(const char *xml, const char *action, const char **wha
         (strcmp(*what, "serial") == 0 && def->nserials != 1) ||
         (strcmp(*what, "console") == 0 && def->nconsoles != 1) ||
         (strcmp(*what, "memory") == 0 && def->nmems != 1) ||
-        (strcmp(*what, "fs") == 0 && def->nfss != 1)) {
+        (strcmp(*what, "fs") == 0 && def->nfss != 1) ||
+        (strcmp(*what, "hostdev") == 0 && def->nhostdevs != 1)) {
         virReportError(VIR_ERR_XML_ERROR, "%s", "the device XML must hold one device");
         return NULL;
     }

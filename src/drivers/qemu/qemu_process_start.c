@@ -33,6 +33,7 @@
 #include "qemu_cgroup.h"
 #include "qemu_perf.h"
 #include "qemu_hotplug.h"
+#include "qemu_hostdev.h"
 #include "qemu_iotune.h"
 #include "qemu_interface.h"
 #include "qemu_capabilities_glue.h"
@@ -714,7 +715,8 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     }
 
     if (qemuGluePrepareForStart(driver, obj->def, &qemuVersion) < 0 ||
-        qemuGlueFirmwareForStart(driver, obj->def, true) < 0)
+        qemuGlueFirmwareForStart(driver, obj->def, true) < 0 ||
+        qemuHostdevPrepare(obj->def->hostdevs, obj->def->nhostdevs) < 0)
         goto error_nostart;
 
     obj->def->id = virDomainObjListNextID(driver->domains);
@@ -741,6 +743,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     qemuHotplugAssignInputAliases(obj->def);
     qemuHotplugAssignChannelAliases(obj->def);
     qemuHotplugAssignWatchdogAlias(obj->def);
+    qemuHostdevAssignAliases(obj->def);
     qemuProcessAssignChrAliases(obj->def);
     if (qemuProcessGraphicsSetupRenderNode(obj) < 0 ||
         qemuSecurityPrepareDomain(driver, obj) < 0 ||

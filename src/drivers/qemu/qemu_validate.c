@@ -1070,5 +1070,9 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
         return -1;
     if (qemuValidatePanics(def) < 0)
         return -1;
+    for (size_t i = 0; i < def->nhostdevs; i++) {
+        if (qemuValidateHostdev(def, def->hostdevs[i]) < 0)
+            return -1;
+    }
     return 0;
 }

@@ -71,6 +71,10 @@ int qemuValidateChr(const virDomainChrDef *chr, size_t i);
 /* <filesystem> @fs of @def: libvirt 9.0's rules in its order. */
 int qemuValidateFS(const virDomainDef *def, const virDomainFSDef *fs);
 
+/* qemu_validate_hostdev.c (part of the validator): hostdev @h of @def
+ * (capabilities mode refused, libvirt's PCI, vhost-scsi and mdev rules). */
+int qemuValidateHostdev(const virDomainDef *def, const virDomainHostdevDef *h);
+
 /* qemu_validate_scsi.c (part of the validator). SCSI controller @c of
  * @def: 0 when this driver runs it, 1 when its model cannot run here (the
  * caller reports it), -1 with libvirt's error for what libvirt refuses. */
