@@ -33,6 +33,7 @@ import socket
 import sys
 import time
 
+from vkdtest import expect_error
 from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for, write
 from vkdtest import sh_result as sh, unshare_netns
 
@@ -128,17 +129,6 @@ def serial_has(path, text):
             return text in f.read()
     except FileNotFoundError:
         return False
-
-
-def expect_error(fn, code, domain, words):
-    try:
-        fn()
-    except libvirt.libvirtError as e:
-        assert (e.get_error_code(), e.get_error_domain()) == (code, domain), \
-            (e.get_error_code(), e.get_error_domain(), str(e))
-        assert words in str(e), str(e)
-        return
-    raise AssertionError("no error (expected %d/%d %s)" % (code, domain, words))
 
 
 def guest_xml(root, serial, cmdline, bandwidth):

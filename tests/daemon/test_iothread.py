@@ -19,6 +19,7 @@ import os
 import re
 import sys
 
+from vkdtest import expect_error_exact
 from vkdtest import (Daemon, Skip, VirshEvents, diskless_xml, kill_pid, qemu_pids, run_tests,
                      test_guest_dir, virsh, wait_for, write)
 
@@ -98,17 +99,6 @@ def cpus_allowed(pid, tid):
         return re.search(r"^Cpus_allowed_list:\s+(\S+)$", f.read(), re.M).group(1)
 
 
-def expect_error(fn, code, domain, text):
-    try:
-        fn()
-    except libvirt.libvirtError as e:
-        assert (e.get_error_code(), e.get_error_domain()) == (code, domain), \
-            (e.get_error_code(), e.get_error_domain(), str(e))
-        assert str(e) == text, str(e)
-        return
-    raise AssertionError("no error, expected %r" % text)
-
-
 def info_rows(uri, name, *flags):
     """{id: cpu list} of virsh iothreadinfo (-q: rows only)."""
     words = virsh(uri, "iothreadinfo", name, *flags).stdout.split()
@@ -179,9 +169,9 @@ def test_live():
         info = dom.ioThreadInfo(libvirt.VIR_DOMAIN_AFFECT_LIVE)
         # QEMU's order, as libvirt gives it
         assert sorted(i[0] for i in info) == [1, 2], info
-        expect_error(lambda: dom.addIOThread(2, 0), VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN,
+        expect_error_exact(lambda: dom.addIOThread(2, 0), VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN,
                      "invalid argument: an IOThread is already using iothread_id '2'")
-        expect_error(lambda: dom.addIOThread(0, 0), VIR_ERR_INVALID_ARG, VIR_FROM_QEMU,
+        expect_error_exact(lambda: dom.addIOThread(0, 0), VIR_ERR_INVALID_ARG, VIR_FROM_QEMU,
                      "invalid argument: invalid value of 0 for iothread_id")
 
         # pin: the thread's affinity (the last host CPU, then CPU 0 through
@@ -200,7 +190,7 @@ def test_live():
                  "the TUNABLE event of the python pin", 10)
         events.close()
         assert "<iothreadpin iothread='2' cpuset='0'/>" in virsh(uri, "dumpxml", name).stdout
-        expect_error(lambda: dom.pinIOThread(7, (True,), 0), VIR_ERR_INVALID_ARG,
+        expect_error_exact(lambda: dom.pinIOThread(7, (True,), 0), VIR_ERR_INVALID_ARG,
                      VIR_FROM_QEMU, "invalid argument: iothread 7 not found")
 
         # polling and the worker pool, read back from QEMU
@@ -239,7 +229,7 @@ def test_live():
         assert qemu_iothreads(uri, name)[2]["poll-max-ns"] == 12345
 
         # delete: refused for the disk's IOThread, done for the other
-        expect_error(lambda: dom.delIOThread(1, 0), VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN,
+        expect_error_exact(lambda: dom.delIOThread(1, 0), VIR_ERR_INVALID_ARG, VIR_FROM_DOMAIN,
                      "invalid argument: cannot remove IOThread 1 since it is being used "
                      "by disk 'vda'")
         p = virsh(uri, "iothreaddel", name, "1", check=False)

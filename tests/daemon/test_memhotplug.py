@@ -32,6 +32,7 @@ import os
 import re
 import sys
 
+from vkdtest import expect_error
 from vkdtest import Daemon, Skip, VirshEvents, diskless_xml, run_tests, virsh, wait_for, write
 from vkdtest import test_guest_dir
 
@@ -85,17 +86,6 @@ def qmp(dom, cmd):
 
 def mem_kib(xml):
     return int(re.search(r"<memory unit='KiB'>(\d+)</memory>", xml).group(1))
-
-
-def expect_error(fn, code, domain, text):
-    try:
-        fn()
-    except libvirt.libvirtError as e:
-        assert (e.get_error_code(), e.get_error_domain()) == (code, domain), \
-            (e.get_error_code(), e.get_error_domain(), str(e))
-        assert text in str(e), (text, str(e))
-        return
-    raise AssertionError("no error: expected %r" % text)
 
 
 def test_memory_hotplug():

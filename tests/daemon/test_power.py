@@ -24,6 +24,7 @@ import json
 import os
 import sys
 
+from vkdtest import expect_error
 from vkdtest import (Daemon, Skip, VirshEvents, booting_xml, diskless_xml, domstate, run_tests,
                      virsh, wait_for, wait_guest, write)
 from vkdtest import test_guest_dir
@@ -68,16 +69,6 @@ def actions(uri, name, *extra):
 def readies(serial):
     with open(serial, errors="replace") as f:
         return f.read().count("GUEST-READY")
-
-
-def expect_error(fn, code, domain, text):
-    try:
-        fn()
-    except libvirt.libvirtError as e:
-        got = (e.get_error_code(), e.get_error_domain(), e.get_error_message())
-        assert got[:2] == (code, domain) and text in got[2], got
-        return
-    raise AssertionError("no error, expected %s" % text)
 
 
 def test_power():

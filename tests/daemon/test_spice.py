@@ -28,6 +28,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+from vkdtest import expect_error_exact
 from vkdtest import Daemon, run_tests, virsh, wait_for, write, qemu_pids
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
@@ -78,16 +79,6 @@ def recv_exact(sock, n, timeout=30):
     return data
 
 
-def expect_error(fn, code, domain, message):
-    try:
-        fn()
-    except libvirt.libvirtError as e:
-        got = (e.get_error_code(), e.get_error_domain(), e.get_error_message())
-        assert got == (code, domain, message), "got %r, want %r" % (got, (code, domain, message))
-        return
-    raise AssertionError("no error; want %r" % message)
-
-
 def spice_link(port):
     """A SPICE link message for the main channel; QEMU's server answers "REDQ"."""
     s = socket.create_connection(("127.0.0.1", port), timeout=30)
@@ -114,12 +105,12 @@ def test_spice():
         conn = libvirt.open(uri)
 
         # libvirt's refusals: nothing gets defined
-        expect_error(lambda: conn.defineXML(guest_xml(
+        expect_error_exact(lambda: conn.defineXML(guest_xml(
             "tls", "<graphics type='spice' port='5901' tlsPort='5902'/>")),
             libvirt.VIR_ERR_CONFIG_UNSUPPORTED, libvirt.VIR_FROM_QEMU,
             "unsupported configuration: spice TLS port set in XML configuration, but TLS "
             "is disabled in qemu.conf")
-        expect_error(lambda: conn.defineXML(guest_xml(
+        expect_error_exact(lambda: conn.defineXML(guest_xml(
             "aud", "<graphics type='vnc' autoport='yes'/><audio id='1' type='spice'/>")),
             libvirt.VIR_ERR_CONFIG_UNSUPPORTED, libvirt.VIR_FROM_QEMU,
             "unsupported configuration: Spice audio is not supported without spice graphics")

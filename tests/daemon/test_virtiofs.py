@@ -14,6 +14,7 @@ import os
 
 import libvirt
 
+from vkdtest import expect_error_exact
 from vkdtest import Daemon, Skip, VirshEvents, pid_alive, run_tests, test_guest_dir, virsh, wait_for, \
     wait_guest, write
 from vkdtest import console_whole_lines, quiet
@@ -89,16 +90,6 @@ def leftovers(d, name):
             glob.glob(os.path.join(d.dirs["state"], "qemu", "domain-*-%s" % name, "*-fs.sock")))
 
 
-def expect_error(fn, code, domain, message):
-    try:
-        fn()
-    except libvirt.libvirtError as e:
-        got = (e.get_error_code(), e.get_error_domain(), e.get_error_message())
-        assert got == (code, domain, message), got
-        return
-    raise AssertionError("no error, expected %r" % message)
-
-
 def test_errors():
     """libvirt 9.0's errors (libvirtd 9.0 gives the same codes and words):
     no shared memory at define; at start a missing source directory and a
@@ -117,7 +108,7 @@ def test_errors():
             "<kernel>%(guest)s/vmlinuz</kernel><initrd>%(guest)s/initrd.gz</initrd>", "")
         base_xml = base_xml[:base_xml.index("<cmdline>")] + \
             base_xml[base_xml.index("</cmdline>") + len("</cmdline>"):]
-        expect_error(lambda: c.defineXML(base_xml % dict(base, name="nomem", backing="",
+        expect_error_exact(lambda: c.defineXML(base_xml % dict(base, name="nomem", backing="",
                                                           fs=fs_xml(share))),
                      libvirt.VIR_ERR_CONFIG_UNSUPPORTED, VIR_FROM_QEMU,
                      "unsupported configuration: 'virtiofs' requires shared memory")
@@ -125,14 +116,14 @@ def test_errors():
 
         dom = c.defineXML(base_xml % dict(base, name="nosrc", backing=SHARED,
                                            fs=fs_xml(share + "/missing")))
-        expect_error(dom.create, libvirt.VIR_ERR_INTERNAL_ERROR, VIR_FROM_QEMU,
+        expect_error_exact(dom.create, libvirt.VIR_ERR_INTERNAL_ERROR, VIR_FROM_QEMU,
                      "internal error: the virtiofs export directory '%s/missing' does not "
                      "exist" % share)
         assert dom.info()[0] == libvirt.VIR_DOMAIN_SHUTOFF
         bad = write(os.path.join(d.root, "notabinary"), "not a program\n")
         dom2 = c.defineXML(base_xml % dict(base, name="nobin", backing=SHARED,
                                             fs=fs_xml(share, "<binary path='%s'/>" % bad)))
-        expect_error(dom2.create, libvirt.VIR_ERR_INTERNAL_ERROR, VIR_FROM_QEMU,
+        expect_error_exact(dom2.create, libvirt.VIR_ERR_INTERNAL_ERROR, VIR_FROM_QEMU,
                      "internal error: virtiofsd binary '%s' is not executable" % bad)
         assert dom2.info()[0] == libvirt.VIR_DOMAIN_SHUTOFF
         # a virtiofsd that exits at once: libvirt's own words for it (libvirtd
@@ -143,7 +134,7 @@ def test_errors():
         os.chmod(dies, 0o755)
         dom3 = c.defineXML(base_xml % dict(base, name="dies", backing=SHARED,
                                            fs=fs_xml(share, "<binary path='%s'/>" % dies)))
-        expect_error(dom3.create, libvirt.VIR_ERR_SYSTEM_ERROR, VIR_FROM_QEMU,
+        expect_error_exact(dom3.create, libvirt.VIR_ERR_SYSTEM_ERROR, VIR_FROM_QEMU,
                      "virtiofsd died unexpectedly: No such process")
         assert dom3.info()[0] == libvirt.VIR_DOMAIN_SHUTOFF
         assert virtiofsd_pids(d) == []
@@ -306,7 +297,7 @@ def test_hotplug():
         c = libvirt.open(uri)
         dom = c.lookupByName("hg")
         both = libvirt.VIR_DOMAIN_AFFECT_LIVE | libvirt.VIR_DOMAIN_AFFECT_CONFIG
-        expect_error(lambda: dom.attachDeviceFlags(
+        expect_error_exact(lambda: dom.attachDeviceFlags(
             "<filesystem type='mount'><source dir='%s'/><target dir='p9'/></filesystem>"
             % share, libvirt.VIR_DOMAIN_AFFECT_LIVE),
             libvirt.VIR_ERR_OPERATION_UNSUPPORTED, VIR_FROM_QEMU,
@@ -317,7 +308,7 @@ def test_hotplug():
         assert len(pids) == 1, pids
         assert "<alias name='fs0'/>" in dom.XMLDesc(0)
         assert "<target dir='hostshare'/>" in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
-        expect_error(lambda: dom.attachDeviceFlags(fs_xml(share),
+        expect_error_exact(lambda: dom.attachDeviceFlags(fs_xml(share),
                                                    libvirt.VIR_DOMAIN_AFFECT_CONFIG),
                      libvirt.VIR_ERR_OPERATION_INVALID, VIR_FROM_QEMU,
                      "Requested operation is not valid: Target already exists")
