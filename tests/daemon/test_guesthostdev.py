@@ -16,7 +16,9 @@ scripts/bench.sh runs it):
   peripherals); --config adds the device as libvirt does (a SCSI one its
   drive address and controller), a second one is refused, detach
   --config takes it back, detach --live names the device libvirt cannot
-  find.
+  find;
+- domain capabilities list the hostdev modes and types as libvirtd does
+  here (no PCI backend without VFIO).
 """
 import json
 import sys
@@ -98,6 +100,26 @@ LIVE = [
 ]
 
 
+DOMCAPS_HOSTDEV = """<hostdev supported='yes'>
+      <enum name='mode'>
+        <value>subsystem</value>
+      </enum>
+      <enum name='startupPolicy'>
+        <value>default</value>
+        <value>mandatory</value>
+        <value>requisite</value>
+        <value>optional</value>
+      </enum>
+      <enum name='subsysType'>
+        <value>usb</value>
+        <value>pci</value>
+        <value>scsi</value>
+      </enum>
+      <enum name='capsType'/>
+      <enum name='pciBackend'/>
+    """
+
+
 def domain_xml(name, devices, extra=""):
     return """<domain type='qemu'>
   <name>%s</name>
@@ -149,6 +171,11 @@ def test_start_refused():
         assert "<address type='pci' domain='0x0000' bus='0x00' slot='0x03' " \
                "function='0x0'/>\n    </hostdev>" in xml, xml
         dom.undefine()
+        # domain capabilities: libvirtd's hostdev section on this host (no
+        # VFIO: no PCI backend)
+        caps = conn.getDomainCapabilities(None, None, "pc", None, 0)
+        section = caps[caps.index("<hostdev "):caps.index("</hostdev>")]
+        assert section == DOMCAPS_HOSTDEV, section
         conn.close()
     finally:
         d.stop()

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "qemu_hostdev.h"
 #include "qemu_cpu.h"
 #include "qemu_domcaps.h"
 #include "qemu_firmware.h"
@@ -199,9 +200,31 @@ static const qemuDomCapsTry hostdevSubsys[] = {
     { "scsi", "<hostdev mode='subsystem' type='%s'><source><adapter name='scsi_host0'/>"
               "<address bus='0' target='0' unit='0'/></source></hostdev>" },
 };
-static const qemuDomCapsEnumDef hostdevEnums[] = {
-    { "mode", TRIES(hostdevMode) },
-    { "subsysType", TRIES(hostdevSubsys) },
+#define USB_HOSTDEV(src)                                                        \
+    "<hostdev mode='subsystem' type='usb'><source" src "><vendor id='0x1234'/>" \
+    "<product id='0xbeef'/></source></hostdev>"
+static const qemuDomCapsTry hostdevStartup[] = {
+    { "default", USB_HOSTDEV("") },
+    { "mandatory", USB_HOSTDEV(" startupPolicy='%s'") },
+    { "requisite", USB_HOSTDEV(" startupPolicy='%s'") },
+    { "optional", USB_HOSTDEV(" startupPolicy='%s'") },
+};
+#define CAPS_HOSTDEV(child)                                                   \
+    "<hostdev mode='capabilities' type='%s'><source><" child ">x</" child ">" \
+    "</source></hostdev>"
+static const qemuDomCapsTry hostdevCaps[] = {
+    { "storage", CAPS_HOSTDEV("block") },
+    { "misc", CAPS_HOSTDEV("char") },
+    { "net", CAPS_HOSTDEV("interface") },
+};
+/* what the host can assign PCI devices with: VFIO or nothing (libvirt's
+ * qemuHostdevHostSupportsPassthroughVFIO) */
+#define PCI_HOSTDEV(driver)                                                            \
+    "<hostdev mode='subsystem' type='pci'>" driver "<source><address domain='0x0000' " \
+    "bus='0x06' slot='0x12' function='0x5'/></source></hostdev>"
+static const qemuDomCapsTry hostdevPCIBackend[] = {
+    { "default", PCI_HOSTDEV("") },
+    { "vfio", PCI_HOSTDEV("<driver name='%s'/>") },
 };
 
 static const qemuDomCapsTry rngModel[] = {
@@ -490,7 +513,18 @@ qemuDomainCapsFormat(const qemuCaps *caps, const char *const *fwDirs, const char
     qemuDomCapsSection(buf, &ctx, 4, "disk", TRIES(diskEnums));
     qemuDomCapsSection(buf, &ctx, 4, "graphics", TRIES(graphicsEnums));
     qemuDomCapsSection(buf, &ctx, 4, "video", TRIES(videoEnums));
-    qemuDomCapsSection(buf, &ctx, 4, "hostdev", TRIES(hostdevEnums));
+    {
+        const qemuDomCapsEnumDef hostdevEnums[] = {
+            { "mode", TRIES(hostdevMode) },
+            { "startupPolicy", TRIES(hostdevStartup) },
+            { "subsysType", TRIES(hostdevSubsys) },
+            { "capsType", TRIES(hostdevCaps) },
+            { "pciBackend", hostdevPCIBackend,
+              qemuHostdevHostSupportsVFIO() ? G_N_ELEMENTS(hostdevPCIBackend) : 0 },
+        };
+
+        qemuDomCapsSection(buf, &ctx, 4, "hostdev", TRIES(hostdevEnums));
+    }
     qemuDomCapsSection(buf, &ctx, 4, "rng", TRIES(rngEnums));
     qemuDomCapsSection(buf, &ctx, 4, "filesystem", TRIES(fsEnums));
     qemuDomCapsSection(buf, &ctx, 4, "tpm", TRIES(tpmEnums));
