@@ -61,6 +61,7 @@
 #include "daemon_journal.h"
 #include "domain_event.h"
 #include "object_event.h"
+#include "virfile.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
@@ -463,12 +464,7 @@ vkdJournalReserve(guint64 reserved, guint64 *durable)
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd >= 0 && vkdJournalWriteAll(fd, (const guint8 *)text, strlen(text)) == 0 &&
         fsync(fd) == 0 && rename(tmp, vkdJournal.seqPath) == 0) {
-        int dfd = open(vkdJournal.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
+        (void)virFileSyncDirQuiet(vkdJournal.dir);
         vkdJournal.seqWritten = reserved;
         vkdJournal.closedPending = false;
         rc = 0;

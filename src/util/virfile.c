@@ -244,18 +244,25 @@ virFileRemoveDurable(const char *path)
 
 
 int
-virFileRemoveDurableQuiet(const char *path)
+virFileSyncDirQuiet(const char *dir)
 {
-    g_autofree char *dir = g_path_get_dirname(path);
-    int fd;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int err = 0;
 
-    if (unlink(path) < 0)
-        return errno == ENOENT ? 0 : errno;
-    if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    if (fd < 0)
         return errno;
     if (fsync(fd) < 0 && errno != EINVAL)
         err = errno;
     close(fd);
     return err;
+}
+
+int
+virFileRemoveDurableQuiet(const char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+
+    if (unlink(path) < 0)
+        return errno == ENOENT ? 0 : errno;
+    return virFileSyncDirQuiet(dir);
 }

@@ -42,6 +42,12 @@ ssize_t virFileReadAll(const char *path, size_t maxlen, char **buf);
 /* mkdir -p with @mode; 0 or -1 (SYSTEM_ERROR reported). */
 int virFileMakePath(const char *path, mode_t mode);
 
+/* fsync directory @dir (what makes a rename or an unlink in it durable),
+ * for a caller that goes on if it fails: reports nothing, returns 0 or the
+ * errno value. A filesystem that cannot sync directories (EINVAL) counts
+ * as done. */
+int virFileSyncDirQuiet(const char *dir);
+
 /* unlink + fsync the directory; ENOENT is not an error. 0 or -1. */
 int virFileRemoveDurable(const char *path);
 /* The same, for a caller that goes on if it fails: reports nothing,

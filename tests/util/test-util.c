@@ -183,6 +183,12 @@ test_file_atomic(void)
     g_assert_null(data);
     g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
 
+    /* the directory sync alone: quiet, errno values */
+    g_assert_cmpint(virFileSyncDirQuiet(dir), ==, 0);
+    g_assert_cmpint(virFileSyncDirQuiet(path), ==, ENOTDIR);
+    g_assert_cmpint(virFileSyncDirQuiet("/nonexistent/vkutil"), ==, ENOENT);
+    g_assert_cmpint(virGetLastErrorCode(), ==, VIR_ERR_INVALID_ARG);
+
     g_assert_cmpint(virFileRemoveDurable(path), ==, 0);
     g_assert_cmpint(virFileRemoveDurable(path), ==, 0);
     g_assert_cmpint(virFileReadAll(path, 1024, &data), ==, -1);

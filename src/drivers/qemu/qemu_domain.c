@@ -384,12 +384,10 @@ static void
 qemuDomainSyncDirWorker(qemuDriver *driver, gpointer data)
 {
     const char *dir = data;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int err = virFileSyncDirQuiet(dir);
 
-    if (fd < 0 || fsync(fd) < 0)
-        g_debug("cannot sync directory '%s': %s", dir, g_strerror(errno));
-    if (fd >= 0)
-        close(fd);
+    if (err)
+        g_debug("cannot sync directory '%s': %s", dir, g_strerror(err));
 }
 
 int

@@ -845,19 +845,6 @@ qemuDomainManagedSaveDefineXML(virDomainPtr dom, const char *dxml, unsigned int 
     return qemuSaveImageDefine(qemuDriverOf(dom->conn), path, dxml, flags);
 }
 
-static void
-qemuSaveSyncDirOf(const char *path)
-{
-    g_autofree char *dir = g_path_get_dirname(path);
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-    if (dfd >= 0) {
-        if (fsync(dfd) < 0)
-            g_debug("fsync of '%s' failed: %s", dir, g_strerror(errno));
-        close(dfd);
-    }
-}
-
 /* QEMU's dump-guest-memory formats, indexed by virDomainCoreDumpFormat. */
 static const char *const qemuDumpFormats[] = {
     "elf", "kdump-zlib", "kdump-lzo", "kdump-snappy", "win-dmp",
@@ -1011,7 +998,7 @@ qemuDomainCoreDumpWithFormat(virDomainPtr dom, const char *to, unsigned int dump
         goto endjob;
     }
     g_clear_pointer(&tmp, g_free);
-    qemuSaveSyncDirOf(to);
+    qemuSaveImageSyncDirOf(to);
 
     if (flags & VIR_DUMP_CRASH) {
         qemuProcessStop(driver, obj, VIR_DOMAIN_SHUTOFF_CRASHED);
@@ -1107,7 +1094,7 @@ qemuWatchdogDumpWorker(qemuDriver *driver, gpointer opaque)
         virReportSystemError(errno, "failed to write dump file '%s'", path);
         goto failed;
     }
-    qemuSaveSyncDirOf(path);
+    qemuSaveImageSyncDirOf(path);
     g_debug("watchdog dump of '%s' written to '%s'", obj->def->name, path);
     goto resume;
 

@@ -184,17 +184,14 @@ qemuSaveImageCreateTemp(const char *path, const char *xml, bool wasRunning,
     return fd;
 }
 
-static void
-qemuSaveSyncDir(const char *path)
+void
+qemuSaveImageSyncDirOf(const char *path)
 {
     g_autofree char *dir = g_path_get_dirname(path);
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int err = virFileSyncDirQuiet(dir);
 
-    if (dfd >= 0) {
-        if (fsync(dfd) < 0)
-            g_debug("fsync of '%s' failed: %s", dir, g_strerror(errno));
-        close(dfd);
-    }
+    if (err)
+        g_debug("fsync of '%s' failed: %s", dir, g_strerror(err));
 }
 
 int
@@ -214,7 +211,7 @@ qemuSaveImageCommit(int fd, const char *tmpPath, const char *path)
         unlink(tmpPath);
         return -1;
     }
-    qemuSaveSyncDir(path);
+    qemuSaveImageSyncDirOf(path);
     return 0;
 }
 

@@ -63,6 +63,10 @@ int qemuSaveImageCreateTemp(const char *path, const char *xml, bool wasRunning,
  * @tmpPath is removed and @fd closed. */
 int qemuSaveImageCommit(int fd, const char *tmpPath, const char *path);
 
+/* Best effort after a rename into @path's directory: fsync that directory
+ * (a failure is logged at debug level; nothing is reported). */
+void qemuSaveImageSyncDirOf(const char *path);
+
 /*
  * Replace the XML of the image @path with @xml and, when @wasRunning is
  * 0 or 1, its run state: a new image is written beside it (header, XML,
