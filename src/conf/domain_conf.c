@@ -216,6 +216,7 @@ virDomainDiskDefFree(virDomainDiskDef *disk)
     g_free(disk->product);
     virDomainDiskNetSourceFree(disk->net);
     virStorageAuthDefFree(disk->auth);
+    virDomainDiskBackingDefFree(disk->backing);
     g_free(disk);
 }
 
@@ -258,6 +259,8 @@ virDomainDefFree(virDomainDef *def)
     g_free(def->description);
     if (def->metadata)
         xmlFreeDoc(def->metadata);
+    g_free(def->uidmap);
+    g_free(def->gidmap);
     g_free(def->os.type);
     g_free(def->os.arch);
     g_free(def->os.machine);
@@ -399,6 +402,7 @@ diskCopy(const virDomainDiskDef *src)
     dst->product = g_strdup(src->product);
     dst->net = virDomainDiskNetSourceCopy(src->net);
     dst->auth = virStorageAuthDefCopy(src->auth);
+    dst->backing = virDomainDiskBackingDefCopy(src->backing);
     return dst;
 }
 
@@ -452,6 +456,10 @@ virDomainDefCopy(const virDomainDef *src)
                                                            (src->vcpus ? src->vcpus : 1))
                           : NULL;
     def->metadata = src->metadata ? xmlCopyDoc(src->metadata, 1) : NULL;
+    def->uidmap =
+        src->nuidmap ? g_memdup2(src->uidmap, src->nuidmap * sizeof(*src->uidmap)) : NULL;
+    def->gidmap =
+        src->ngidmap ? g_memdup2(src->gidmap, src->ngidmap * sizeof(*src->gidmap)) : NULL;
     def->os.type = g_strdup(src->os.type);
     def->os.arch = g_strdup(src->os.arch);
     def->os.machine = g_strdup(src->os.machine);
@@ -776,9 +784,13 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
     { "os/kernel", noAttrs },
     { "os/initrd", noAttrs },
     { "os/cmdline", noAttrs },
+    { "idmap", noAttrs },
+    { "idmap/uid", (const char *const[]){ "start", "target", "count", NULL } },
+    { "idmap/gid", (const char *const[]){ "start", "target", "count", NULL } },
     { "features", noAttrs },
     { "features/acpi", noAttrs },
-    { "features/apic", noAttrs },
+    { "features/apic", (const char *const[]){ "eoi", NULL } },
+    { "features/pvspinlock", (const char *const[]){ "state", NULL } },
     { "features/pae", noAttrs },
     { "features/vmport", (const char *const[]){ "state", NULL } },
     { "features/smm", (const char *const[]){ "state", NULL } },
@@ -843,6 +855,88 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
     { NULL, NULL },
 };
 
+static int
+idmapEntryCompare(const void *a, const void *b)
+{
+    const virDomainIdMapEntry *x = a;
+    const virDomainIdMapEntry *y = b;
+
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* <idmap>'s <uid> or <gid> entries (libvirt's virDomainIdmapDefParseXML:
+ * every attribute needed, sorted by start); other children unknown */
+static int
+parseIdmap(virDomainDef *def, xmlNodePtr idmap, GPtrArray *unknown, unsigned int flags,
+           bool *failed)
+{
+    g_autoptr(GArray) uids = g_array_new(FALSE, FALSE, sizeof(virDomainIdMapEntry));
+    g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(virDomainIdMapEntry));
+
+    for (xmlNodePtr c = idmap->children; c; c = c->next) {
+        virDomainIdMapEntry e = { 0, 0, 0 };
+        unsigned int *fields[] = { &e.start, &e.target, &e.count };
+        const char *names[] = { "start", "target", "count" };
+        bool uid;
+
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        uid = virDomainXMLNodeIs(c, "uid");
+        if (!uid && !virDomainXMLNodeIs(c, "gid")) {
+            virDomainXMLRecordUnknown(unknown, "idmap", c, flags, failed);
+            if (*failed)
+                return -1;
+            continue;
+        }
+        for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
+            g_autofree char *v = virDomainXMLProp(c, names[i]);
+            unsigned long long n;
+
+            if (!v || virDomainParseULL(v, &n) < 0 || n > G_MAXUINT) {
+                virReportError(VIR_ERR_XML_ERROR, "%s",
+                               "invalid idmap start/target/count settings");
+                return -1;
+            }
+            *fields[i] = (unsigned int)n;
+        }
+        g_array_append_val(uid ? uids : gids, e);
+    }
+    g_array_sort(uids, idmapEntryCompare);
+    g_array_sort(gids, idmapEntryCompare);
+    def->nuidmap = uids->len;
+    def->ngidmap = gids->len;
+    def->uidmap = virDomainArrayStealExact(g_steal_pointer(&uids));
+    def->gidmap = virDomainArrayStealExact(g_steal_pointer(&gids));
+    /* libvirt's virDomainDefIdMapValidate */
+    if (!def->uidmap != !def->gidmap) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "uid and gid should be mapped both");
+        return -1;
+    }
+    if ((def->uidmap && def->uidmap[0].start != 0) ||
+        (def->gidmap && def->gidmap[0].start != 0)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "You must map the root user of container");
+        return -1;
+    }
+    return 0;
+}
+
+/* any <vcpupin> or <iothreadpin> */
+static bool
+hasPins(const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->cputune.nvcpupin; i++) {
+        if (def->cputune.vcpupin[i])
+            return true;
+    }
+    for (size_t i = 0; i < def->niothreads; i++) {
+        if (def->iothreads[i]->cpuset)
+            return true;
+    }
+    return false;
+}
+
 static const char *const knownTopLevel[] = {
     "name",      "uuid",          "title",       "description",
     "memory",    "currentMemory", "vcpu",        "os",
@@ -851,7 +945,7 @@ static const char *const knownTopLevel[] = {
     "cpu",       "cputune",       "memtune",     "resource",
     "blkiotune", "numatune",      "maxMemory",   "memoryBacking",
     "genid",     "iothreads",     "iothreadids", "defaultiothread",
-    "vcpus",     "perf",          NULL,
+    "vcpus",     "perf",          "idmap",       NULL,
 };
 
 /* <genid> as libvirt's virDomainDefParseIDs: at most one, empty means
@@ -1000,14 +1094,15 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
             return NULL;
         }
         def->vcpus = (unsigned int)val;
-        if (placement && strcmp(placement, "static") != 0) {
-            if (strcmp(placement, "auto") == 0)
-                virDomainReportUnsupportedValue("vcpu placement", placement);
-            else
-                virDomainXMLReportInvalidAttr("placement", node, placement);
+        if (placement && g_str_equal(placement, "auto")) {
+            def->vcpuPlacementAuto = true;
+        } else if (placement && !g_str_equal(placement, "static")) {
+            virDomainXMLReportInvalidAttr("placement", node, placement);
             return NULL;
         }
-        if (hasCpuset && !(def->cputune.vcpuCpuset = virDomainParsePinCpuset(node)))
+        /* libvirt reads no cpuset with automatic placement */
+        if (hasCpuset && !def->vcpuPlacementAuto &&
+            !(def->cputune.vcpuCpuset = virDomainParsePinCpuset(node)))
             return NULL;
         if (current) {
             unsigned long long cur;
@@ -1064,6 +1159,11 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
 
     if (virDomainTuneParse(def, root, unknown, flags, &failed) < 0 || failed)
         return NULL;
+    /* libvirt: memory placed by numad and no vCPU pinned anywhere places
+     * the vCPUs automatically too */
+    if (def->numatune.autoPlace && !def->cputune.vcpuCpuset &&
+        !def->cputune.emulatorpin && !hasPins(def))
+        def->vcpuPlacementAuto = true;
 
     if ((node = virDomainXMLChild(root, "pm")) &&
         (virDomainPMParse(def, node, unknown, flags, &failed) < 0 || failed))
@@ -1071,6 +1171,9 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
 
     if ((node = virDomainXMLChild(root, "devices")) &&
         virDomainDevicesParse(def, node, unknown, flags, &failed) < 0)
+        return NULL;
+    if ((node = virDomainXMLChild(root, "idmap")) &&
+        parseIdmap(def, node, unknown, flags, &failed) < 0)
         return NULL;
 
     virDomainXMLCheckAttrs(unknown, NULL, root, domainAttrRules, flags, &failed);

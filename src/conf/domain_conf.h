@@ -166,6 +166,13 @@ typedef struct {
     size_t ndevices;
 } virDomainBlkiotuneDef;
 
+/* one <idmap> entry: ids start.. of the container are target.. outside */
+typedef struct {
+    unsigned int start;
+    unsigned int target;
+    unsigned int count;
+} virDomainIdMapEntry;
+
 /* <numatune><memory mode placement nodeset/> */
 typedef struct {
     bool set;       /* the element is present */
@@ -354,6 +361,9 @@ typedef struct {
     unsigned long long currentMemory; /* <currentMemory>, KiB (= memory if absent) */
     unsigned int vcpus;               /* <vcpu>, >= 1: the maximum */
     unsigned int vcpusCurrent;        /* <vcpu current=...>: online ones; 0: all */
+    /* <vcpu placement='auto'> (set too when only <numatune> asks for auto
+     * placement and nothing pins, as libvirt 9.0 does) */
+    bool vcpuPlacementAuto;
     /* <vcpus>: each vCPU's state, NULL without (domain_vcpu_conf.h) */
     struct _virDomainVcpuState *vcpuStates;
     virDomainCpuDef *cpu; /* <cpu>; NULL if absent (domain_cpu_conf.h) */
@@ -401,8 +411,19 @@ typedef struct {
         bool bootMenuTimeoutSet;
     } os;
 
+    /* <idmap><uid start target count/>...<gid .../></idmap>, each list
+     * sorted by start (libvirt's); kept and formatted for every domain type,
+     * unused by the QEMU driver */
+    virDomainIdMapEntry *uidmap;
+    size_t nuidmap;
+    virDomainIdMapEntry *gidmap;
+    size_t ngidmap;
+
     bool acpi;                   /* <features><acpi/> */
     bool apic;                   /* <features><apic/> */
+    int apicEoi;                 /* <apic eoi=...>: virDomainTristate switch */
+    int pvspinlock;              /* <pvspinlock state=...>: virDomainTristate switch
+                                  * (<pvspinlock/>: on) */
     bool pae;                    /* <features><pae/> (no effect on QEMU's command line) */
     int vmport;                  /* <features><vmport state=.../>: virDomainTristate */
     int smm;                     /* <features><smm state=.../> (<smm/>: on) */

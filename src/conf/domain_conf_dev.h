@@ -7,6 +7,7 @@
 
 #include "virnetdevbandwidth.h"
 #include "nwfilter_params.h"
+#include "storage_file_format.h"
 
 /*
  * Field owners as in domain_conf.h: src/conf parses and formats every
@@ -244,6 +245,36 @@ extern const char *const virDomainIoTuneNames[VIR_DOMAIN_IOTUNE_BASE_LAST];
 /* true when @t sets anything (libvirt formats <iotune> only then) */
 bool virDomainBlockIoTuneIsSet(const virDomainBlockIoTuneInfo *t);
 
+/* One layer of a disk's backing chain: libvirt's <backingStore type=...
+ * index=...> with its <format type=...> and <source> (a virStorageSource
+ * below the disk's own). A user-given chain is kept in the definition and
+ * formatted back; the QEMU driver opens each layer as its own -blockdev
+ * node. At start the live copy gets the chain QEMU opens (the given one,
+ * then what the images' headers name below it: detected, never written to
+ * an inactive definition) with each layer's node index, as libvirt writes
+ * it in the live XML. */
+typedef struct _virDomainDiskBackingDef virDomainDiskBackingDef;
+struct _virDomainDiskBackingDef {
+    bool terminator; /* <backingStore/>: nothing below (the rest unused) */
+    int type;        /* virDomainDiskType: FILE, BLOCK or NETWORK */
+    int format;      /* virStorageFileFormat (libvirt's list, > 0) */
+    char *path;      /* <source file=...> or <source dev=...> */
+    /* type network: its source and the <auth> inside it (NULL otherwise) */
+    virDomainDiskNetSource *net;
+    virStorageAuthDef *auth;
+    unsigned int index;               /* index='N' (live only; 0: none) */
+    bool detected;                    /* read from the image at start, not given */
+    virDomainDiskBackingDef *backing; /* the layer below; NULL: not given */
+};
+
+/* libvirt's virStorageFileFormat names, "none" first */
+
+extern const char *const virStorageFileFormatNames[VIR_STORAGE_FILE_LAST];
+
+void virDomainDiskBackingDefFree(virDomainDiskBackingDef *b);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDiskBackingDef, virDomainDiskBackingDefFree);
+virDomainDiskBackingDef *virDomainDiskBackingDefCopy(const virDomainDiskBackingDef *b);
+
 typedef struct {
     int type;         /* virDomainDiskType */
     int device;       /* virDomainDiskDevice */
@@ -279,7 +310,12 @@ typedef struct {
     char *product;
     unsigned int rotationRate;
     virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
-    virDomainDeviceAddress addr;   /* <address>; type NONE when absent */
+    /* <backingStore>: NULL when not given (the chain is read from the
+     * images at start); its layers below. srcIndex: the live index='N' of
+     * <source> (the node QEMU opened it as; 0: none) */
+    virDomainDiskBackingDef *backing;
+    unsigned int srcIndex;
+    virDomainDeviceAddress addr; /* <address>; type NONE when absent */
     /* Live only (status file, live XML): the block job that mirrors this
      * disk, libvirt's <mirror job=... ready=...> after <source>: a copy
      * (mirrorSrc: its destination file) or an active commit (mirrorSrc:
@@ -658,6 +694,10 @@ typedef struct {
     unsigned int cmdPerLun;
     unsigned int maxSectors;
     int ioeventfd;
+    /* pci-root / pcie-root: <pcihole64 unit='KiB'> (libvirt reads it
+     * for the roots only), the size in KiB */
+    bool pcihole64;
+    unsigned long long pcihole64Size;
     bool implicit; /* added by the parser for a device (never formatted): a
                           * driver's own defaults go before it, as in libvirt */
     virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */

@@ -386,3 +386,16 @@ void virDomainIOThreadPinsFormat(GString *buf, int indent, const virDomainDef *d
  * libvirt's XML error. */
 int virDomainXMLPropUIntNonZero(xmlNodePtr node, const char *name, bool required,
                                 unsigned int *out);
+
+/* domain_disk_backing_conf.c: the disk element @disk's <backingStore>
+ * chain into @def->backing (and a live <source index>), what it holds and
+ * virtkit does not carry recorded in @unknown. 0, or -1 with libvirt's
+ * error. */
+int virDomainDiskBackingParse(xmlNodePtr disk, virDomainDiskDef *def, GPtrArray *unknown,
+                              unsigned int flags, bool *failed);
+/* <backingStore> of @b and below at @indent (nothing for NULL, nor for
+ * detected layers in an inactive definition) */
+void virDomainDiskBackingFormat(GString *buf, int indent,
+                                const virDomainDiskBackingDef *b, unsigned int flags);
+/* index='@index' (0: nothing) into the opening tag at @start of @buf */
+void virDomainDiskSourceAddIndex(GString *buf, size_t start, unsigned int index);

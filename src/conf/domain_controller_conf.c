@@ -213,6 +213,33 @@ parsePCIOptions(virDomainControllerDef *ctrl, xmlNodePtr model, xmlNodePtr targe
 
 /* <target><node>: checked for every controller, kept for PCI ones (as
  * libvirt); empty is absent. */
+/* A PCI root's <pcihole64 unit=...>: libvirt's scaled value (KiB without
+ * a unit), kept in KiB rounded up; empty is absent. Other controllers'
+ * are not read (libvirt's parser reads it for the roots only). */
+static int
+parsePCIHole64(virDomainControllerDef *ctrl, xmlNodePtr node)
+{
+    g_autofree char *text = node ? virDomainXMLNodeTextNonEmpty(node) : NULL;
+    g_autofree char *unit = NULL;
+    unsigned long long bytes;
+
+    if (!text)
+        return 0;
+    if (virDomainParseULL(text, &bytes) < 0) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid value '%s' for element or attribute '%s'", text,
+                           "./pcihole64");
+        return -1;
+    }
+    unit = virDomainXMLProp(node, "unit");
+    if (virDomainScaleInteger(&bytes, unit && *unit ? unit : "KiB", G_MAXUINT64 - 1023) <
+        0)
+        return -1;
+    ctrl->pcihole64 = true;
+    ctrl->pcihole64Size = (bytes + 1023) / 1024;
+    return 0;
+}
+
 static int
 parseTargetNode(virDomainControllerDef *ctrl, xmlNodePtr target)
 {
@@ -289,6 +316,10 @@ virDomainControllerParseXML(xmlNodePtr node)
     }
     if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
         parsePCIOptions(ctrl, model, target) < 0)
+        return NULL;
+    if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI && ctrl->model &&
+        (g_str_equal(ctrl->model, "pci-root") || g_str_equal(ctrl->model, "pcie-root")) &&
+        parsePCIHole64(ctrl, virDomainXMLChild(node, "pcihole64")) < 0)
         return NULL;
     if (parseTargetNode(ctrl, target) < 0)
         return NULL;

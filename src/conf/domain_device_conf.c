@@ -1029,13 +1029,9 @@ virDomainDeviceCheckAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules,
  * listed as "CHILD/NAME"): libvirt's <driver><metadata_cache>, <source>
  * <seclabel>, <source><reconnect> ... are refused, never dropped */
 static const char *const diskChildren[] = {
-    "driver",  "driver/",
-    "source",  "source/",
-    "mirror",  "target",
-    "target/", "readonly",
-    "serial",  "wwn",
-    "vendor",  "product",
-    "address", DISK_IOTUNE_CHILDREN,
+    "driver", "driver/",      "source",  "source/",  "mirror",
+    "target", "backingStore", "target/", "readonly", "serial",
+    "wwn",    "vendor",       "product", "address",  DISK_IOTUNE_CHILDREN,
     NULL,
 };
 /* a network disk's: <auth>, and what its <source> holds */
@@ -1056,6 +1052,7 @@ static const char *const diskNetChildren[] = {
     "source/identity",
     "auth",
     "mirror",
+    "backingStore",
     "target",
     "target/",
     "readonly",
@@ -1079,7 +1076,7 @@ static const char *const chrChildren[] = {
 static const char *const balloonChildren[] = { "address", "driver", "driver/", NULL };
 static const char *const controllerChildren[] = {
     "model",   "model/", "target",  "target/", "target/node", "master",
-    "master/", "driver", "driver/", "address", NULL,
+    "master/", "driver", "driver/", "address", "pcihole64",   NULL,
 };
 static const char *const channelChildren[] = {
     "source", "source/", "target", "target/", "address", NULL,
@@ -1158,7 +1155,9 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
                         ? diskNetChildren
                         : diskChildren,
                     unknown, flags, failed) < 0 ||
-                virDomainDeviceCheckAttrs(cur, diskAttrs, unknown, flags, failed) < 0)
+                virDomainDeviceCheckAttrs(cur, diskAttrs, unknown, flags, failed) < 0 ||
+                virDomainDiskBackingParse(cur, g_ptr_array_index(disks, disks->len - 1),
+                                          unknown, flags, failed) < 0)
                 return -1;
             /* a hash, not a scan: a 10 MiB document may hold 100,000 disks */
             disk = g_ptr_array_index(disks, disks->len - 1);

@@ -171,6 +171,8 @@ formatDiskIoTune(fmtCtx *ctx, const virDomainBlockIoTuneInfo *t)
 static void
 formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
 {
+    size_t srcStart;
+
     line(ctx, "<disk type='%s' device='%s'>", virDomainDiskTypeNames[disk->type],
          virDomainDiskDeviceNames[disk->device]);
     ctx->indent += 2;
@@ -202,6 +204,7 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
     }
     if (disk->auth && !disk->authInSource)
         virDomainDiskAuthFormat(ctx->buf, ctx->indent, disk->auth);
+    srcStart = ctx->buf->len + (size_t)ctx->indent;
     if (disk->net) {
         virDomainDiskNetSourceFormat(ctx->buf, ctx->indent, disk, flags);
     } else if (disk->type == VIR_DOMAIN_DISK_TYPE_VOLUME && disk->srcPool) {
@@ -214,7 +217,13 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
         attr(ctx->buf, disk->type == VIR_DOMAIN_DISK_TYPE_BLOCK ? "dev" : "file",
              disk->src);
         g_string_append(ctx->buf, "/>\n");
+    } else {
+        srcStart = 0;
     }
+    /* live: the node index QEMU opened the image as (libvirt's <source index>) */
+    if (srcStart && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE))
+        virDomainDiskSourceAddIndex(ctx->buf, srcStart, disk->srcIndex);
+    virDomainDiskBackingFormat(ctx->buf, ctx->indent, disk->backing, flags);
     if ((disk->mirrorJob == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY ||
          disk->mirrorJob == VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT) &&
         disk->mirrorSrc && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE))
@@ -347,7 +356,7 @@ formatController(fmtCtx *ctx, const virDomainControllerDef *c)
     bool children = c->modelName || target || c->masterStartport >= 0 ||
                     c->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE || c->iothread ||
                     c->queues || c->cmdPerLun || c->maxSectors || c->ioeventfd ||
-                    virDomainVirtioOptionsIsSet(&c->virtio);
+                    virDomainVirtioOptionsIsSet(&c->virtio) || c->pcihole64;
 
     lineStart(ctx, "<controller");
     attr(ctx->buf, "type", virDomainControllerTypeToString(c->type));
@@ -409,6 +418,9 @@ formatController(fmtCtx *ctx, const virDomainControllerDef *c)
         g_string_append(ctx->buf, "/>\n");
     }
     formatAddress(ctx, &c->addr);
+    /* libvirt writes it after the address */
+    if (c->pcihole64)
+        line(ctx, "<pcihole64 unit='KiB'>%llu</pcihole64>", c->pcihole64Size);
     ctx->indent -= 2;
     line(ctx, "</controller>");
 }
@@ -747,7 +759,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     virDomainTuneFormat(buf, ctx.indent, def, 'b');
     virDomainTuneFormat(buf, ctx.indent, def, 'm');
     virDomainMemoryBackingFormat(buf, def, ctx.indent);
-    lineStart(&ctx, "<vcpu placement='static'");
+    lineStart(&ctx, def->vcpuPlacementAuto ? "<vcpu placement='auto'"
+                                           : "<vcpu placement='static'");
     attr(buf, "cpuset", def->cputune.vcpuCpuset);
     if (def->vcpusCurrent && def->vcpusCurrent < def->vcpus)
         g_string_append_printf(buf, " current='%u'", def->vcpusCurrent);
@@ -788,18 +801,35 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         line(&ctx, "<bootmenu enable='%s'/>", tristateBool(def->os.bootMenu));
     ctx.indent -= 2;
     line(&ctx, "</os>");
+    if (def->uidmap) {
+        /* libvirt writes the gid entries only with uid ones */
+        line(&ctx, "<idmap>");
+        for (size_t i = 0; i < def->nuidmap; i++)
+            line(&ctx, "  <uid start='%u' target='%u' count='%u'/>", def->uidmap[i].start,
+                 def->uidmap[i].target, def->uidmap[i].count);
+        for (size_t i = 0; i < def->ngidmap; i++)
+            line(&ctx, "  <gid start='%u' target='%u' count='%u'/>", def->gidmap[i].start,
+                 def->gidmap[i].target, def->gidmap[i].count);
+        line(&ctx, "</idmap>");
+    }
 
     if (def->acpi || def->apic || def->pae || def->hyperv || def->vmport || def->smm ||
-        def->vmcoreinfo) {
+        def->vmcoreinfo || def->pvspinlock) {
         line(&ctx, "<features>");
         ctx.indent += 2;
         if (def->acpi)
             line(&ctx, "<acpi/>");
-        if (def->apic)
+        if (def->apic && def->apicEoi)
+            line(&ctx, "<apic eoi='%s'/>", virDomainTristateSwitchToString(def->apicEoi));
+        else if (def->apic)
             line(&ctx, "<apic/>");
         if (def->pae)
             line(&ctx, "<pae/>");
         virDomainHypervFormat(ctx.buf, ctx.indent, def);
+        /* libvirt's feature order: hyperv, kvm, pvspinlock, ... vmport */
+        if (def->pvspinlock)
+            line(&ctx, "<pvspinlock state='%s'/>",
+                 virDomainTristateSwitchToString(def->pvspinlock));
         if (def->vmport)
             line(&ctx, "<vmport state='%s'/>",
                  virDomainTristateSwitchToString(def->vmport));

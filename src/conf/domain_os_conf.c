@@ -707,6 +707,13 @@ virDomainFeaturesParse(virDomainDef *def, xmlNodePtr features, GPtrArray *unknow
             def->acpi = true;
         } else if (virDomainXMLNodeIs(cur, "apic")) {
             def->apic = true;
+            /* libvirt's virXMLPropTristateSwitch: on or off */
+            if (parseEnumAttr(cur, "eoi", tristateSwitchNames, VIR_DOMAIN_TRISTATE_LAST,
+                              false, &def->apicEoi) < 0)
+                return -1;
+        } else if (virDomainXMLNodeIs(cur, "pvspinlock")) {
+            if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->pvspinlock) < 0)
+                return -1;
         } else if (virDomainXMLNodeIs(cur, "vmport")) {
             if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->vmport) < 0)
                 return -1;

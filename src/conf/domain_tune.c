@@ -477,6 +477,21 @@ parseBlkioDevice(virDomainDef *def, xmlNodePtr dev)
     return 0;
 }
 
+/* <numatune><memnode>s, refused with automatic placement (libvirt's
+ * virDomainNumatuneNodeParseXML) */
+static int
+parseMemnodes(virDomainDef *def, xmlNodePtr tune)
+{
+    if (def->numatune.set && def->numatune.autoPlace &&
+        virDomainXMLChild(tune, "memnode")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "Per-node binding is not compatible with automatic NUMA "
+                       "placement.");
+        return -1;
+    }
+    return virDomainNumaMemnodeParse(def, tune);
+}
+
 static int
 parseNumatune(virDomainDef *def, xmlNodePtr tune, GPtrArray *unknown, unsigned int flags,
               bool *failed)
@@ -494,8 +509,15 @@ parseNumatune(virDomainDef *def, xmlNodePtr tune, GPtrArray *unknown, unsigned i
                 return -1;
         }
     }
-    if (!mem)
-        return virDomainNumaMemnodeParse(def, tune);
+    /* libvirt's virDomainNumatuneParseXML: with automatic vCPU placement
+     * the memory is placed automatically too unless a nodeset says where */
+    if (!mem) {
+        if (def->vcpuPlacementAuto) {
+            def->numatune.set = true;
+            def->numatune.autoPlace = true;
+        }
+        return parseMemnodes(def, tune);
+    }
     mode = virDomainXMLProp(mem, "mode");
     placement = virDomainXMLProp(mem, "placement");
     nodeset = virDomainXMLProp(mem, "nodeset");
@@ -510,17 +532,10 @@ parseNumatune(virDomainDef *def, xmlNodePtr tune, GPtrArray *unknown, unsigned i
         }
         def->numatune.mode = m;
     }
-    if (placement) {
-        if (strcmp(placement, "auto") == 0) {
-            /* libvirt then places the vCPUs automatically too (numad):
-             * not carried, refused rather than dropped */
-            virDomainReportUnsupportedValue("numatune placement", placement);
-            return -1;
-        } else if (strcmp(placement, "static") != 0) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           "Unsupported NUMA memory placement mode '%s'", placement);
-            return -1;
-        }
+    if (placement && strcmp(placement, "auto") != 0 && strcmp(placement, "static") != 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "Unsupported NUMA memory placement mode '%s'", placement);
+        return -1;
     }
     if (nodeset) {
         g_autofree unsigned char *map = NULL;
@@ -535,6 +550,11 @@ parseNumatune(virDomainDef *def, xmlNodePtr tune, GPtrArray *unknown, unsigned i
             return -1;
         }
     }
+    /* no placement: static with a nodeset or static vCPUs, else auto */
+    if (placement)
+        def->numatune.autoPlace = g_str_equal(placement, "auto");
+    else
+        def->numatune.autoPlace = !def->numatune.nodeset && def->vcpuPlacementAuto;
     if (def->numatune.autoPlace && def->numatune.nodeset)
         g_clear_pointer(&def->numatune.nodeset, g_free);
     if (!def->numatune.autoPlace && !def->numatune.nodeset) {
@@ -543,7 +563,7 @@ parseNumatune(virDomainDef *def, xmlNodePtr tune, GPtrArray *unknown, unsigned i
             "nodeset for NUMA memory tuning must be set if 'placement' is 'static'");
         return -1;
     }
-    return virDomainNumaMemnodeParse(def, tune);
+    return parseMemnodes(def, tune);
 }
 
 int
@@ -579,6 +599,11 @@ virDomainTuneParse(virDomainDef *def, xmlNodePtr root, GPtrArray *unknown,
     if ((node = virDomainXMLChild(root, "numatune")) &&
         parseNumatune(def, node, unknown, flags, failed) < 0)
         return -1;
+    /* libvirt: vCPUs placed by numad place the memory too (strict) */
+    if (!node && def->vcpuPlacementAuto) {
+        def->numatune.set = true;
+        def->numatune.autoPlace = true;
+    }
 
     if ((node = virDomainXMLChild(root, "memtune"))) {
         if (parseMemtuneLimit(node, "hard_limit", &def->mem.hardLimit) < 0 ||

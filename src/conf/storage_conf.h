@@ -6,6 +6,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "storage_file_format.h"
+
 /* Pool types, libvirt's numbering (virStoragePoolType). */
 typedef enum {
     VIR_STORAGE_POOL_DIR = 0,
@@ -97,27 +99,6 @@ typedef enum {
     VIR_STORAGE_VOL_TYPE_LAST
 } virStorageVolTypeInternal;
 
-/* File formats of a volume (libvirt's virStorageFileFormat, same order). */
-typedef enum {
-    VIR_STORAGE_FILE_NONE = 0,
-    VIR_STORAGE_FILE_RAW,
-    VIR_STORAGE_FILE_DIR,
-    VIR_STORAGE_FILE_BOCHS,
-    VIR_STORAGE_FILE_CLOOP,
-    VIR_STORAGE_FILE_DMG,
-    VIR_STORAGE_FILE_ISO,
-    VIR_STORAGE_FILE_VPC,
-    VIR_STORAGE_FILE_VDI,
-    VIR_STORAGE_FILE_FAT,
-    VIR_STORAGE_FILE_VHD,
-    VIR_STORAGE_FILE_PLOOP,
-    VIR_STORAGE_FILE_COW,
-    VIR_STORAGE_FILE_QCOW,
-    VIR_STORAGE_FILE_QCOW2,
-    VIR_STORAGE_FILE_QED,
-    VIR_STORAGE_FILE_VMDK,
-    VIR_STORAGE_FILE_LAST
-} virStorageFileFormat;
 
 typedef enum {
     VIR_STORAGE_FILE_FEATURE_LAZY_REFCOUNTS = 0,

@@ -27,6 +27,7 @@ sees it (HMP qemu-io on the virtio backend):
 import os
 import re
 import sys
+import xml.etree.ElementTree as ET
 
 from vkdtest import (Daemon, Skip, VirshEvents, diskless_xml, make_tmpdir, run_tests,
                      test_guest_dir, virsh, wait_for, write)
@@ -62,7 +63,19 @@ def backing(image):
 
 
 def sources(uri, name, *extra):
-    return re.findall(r"<source file='([^']*)'", virsh(uri, "dumpxml", name, *extra).stdout)
+    """The file sources of the domain's XML, in order, but those of the
+    backing chain a live XML shows below each disk (libvirt's)."""
+    out = []
+
+    def walk(el):
+        for child in el:
+            if child.tag == "backingStore":
+                continue
+            if child.tag == "source" and "file" in child.attrib:
+                out.append(child.attrib["file"])
+            walk(child)
+    walk(ET.fromstring(virsh(uri, "dumpxml", name, *extra).stdout))
+    return out
 
 
 def test_blockjobs():

@@ -382,6 +382,29 @@ useScratchFiles(virDomainDef *def, const char *dir, const char *guest)
         g_assert_true(g_spawn_check_wait_status(status, NULL));
         g_free(d->src);
         d->src = g_steal_pointer(&img);
+        /* a given backing chain: a scratch image of its format per local
+         * layer (the -blockdev nodes name each one's backing, the headers
+         * need none) */
+        {
+            unsigned int j = 0;
+
+            for (virDomainDiskBackingDef *b = d->backing; b && !b->terminator;
+                 b = b->backing, j++) {
+                if (b->type != VIR_DOMAIN_DISK_TYPE_FILE || !b->path)
+                    continue;
+                img = g_strdup_printf("%s/disk%zu-%u.img", dir, i, j);
+                argv[4] = b->format == VIR_STORAGE_FILE_QCOW2  ? "qcow2"
+                          : b->format == VIR_STORAGE_FILE_VMDK ? "vmdk"
+                          : b->format == VIR_STORAGE_FILE_QED  ? "qed"
+                                                               : "raw";
+                argv[5] = img;
+                g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH,
+                                           NULL, NULL, NULL, NULL, &status, NULL));
+                g_assert_true(g_spawn_check_wait_status(status, NULL));
+                g_free(b->path);
+                b->path = g_steal_pointer(&img);
+            }
+        }
     }
     /* an nvdimm's / virtio-pmem's backing file: QEMU makes it there */
     for (size_t i = 0; i < def->nmems; i++) {
@@ -653,6 +676,113 @@ testReal(gconstpointer data)
         g_assert_cmpstr(got.groupName, ==, want.groupName ? want.groupName : id);
         virDomainBlockIoTuneClear(&got);
         virDomainBlockIoTuneClear(&want);
+    }
+    /* <pcihole64>: QEMU's host bridge has the size given (in bytes) */
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+        g_autoptr(json_object) args = NULL;
+        g_autoptr(json_object) got = NULL;
+        bool q35;
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI || !c->pcihole64)
+            continue;
+        q35 = g_str_equal(c->model, "pcie-root");
+        args = json_object_new_object();
+        json_object_object_add(
+            args, "path",
+            json_object_new_string(q35 ? "/machine/q35" : "/machine/i440fx"));
+        json_object_object_add(args, "property",
+                               json_object_new_string("pci-hole64-size"));
+        if (qemuMonitorCommand(mon, "qom-get", args, REAL_START_TIMEOUT_MS, &got) < 0)
+            g_error("%s: qom-get: %s", name, virGetLastErrorMessage());
+        g_assert_cmpuint((guint64)json_object_get_int64(got), ==,
+                         c->pcihole64Size * 1024);
+    }
+    /* a given backing chain: each layer's storage node opened its image
+     * and each format node's "backing" child in QEMU's block graph is the
+     * next layer's (none below a terminated chain) */
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainDiskDef *disk = def->disks[i];
+        g_autoptr(json_object) nodes = NULL;
+        g_autoptr(json_object) graph = NULL;
+        json_object *gnodes = NULL;
+        json_object *gedges = NULL;
+        bool terminated;
+        g_autoptr(GPtrArray) layers = NULL;
+        size_t top = qemuDiskNodeIndex(def, disk);
+
+        if (!disk->backing || !top)
+            continue;
+        layers = qemuDiskLayers(disk, &terminated);
+        g_assert_cmpint(qemuMonitorCommand(mon, "query-named-block-nodes", NULL,
+                                           REAL_START_TIMEOUT_MS, &nodes),
+                        ==, 0);
+        g_assert_cmpint(qemuMonitorCommand(mon, "x-debug-query-block-graph", NULL,
+                                           REAL_START_TIMEOUT_MS, &graph),
+                        ==, 0);
+        g_assert_true(json_object_object_get_ex(graph, "nodes", &gnodes));
+        g_assert_true(json_object_object_get_ex(graph, "edges", &gedges));
+        for (guint j = 0; j <= layers->len; j++) {
+            g_autofree char *storage = g_strdup_printf("libvirt-%zu-storage", top + j);
+            g_autofree char *fmt = g_strdup_printf("libvirt-%zu-format", top + j);
+            const char *file =
+                j ? ((qemuDiskLayer *)layers->pdata[j - 1])->path : disk->src;
+            const char *below = NULL;
+            gint64 fmtId = -1;
+            bool found = false;
+
+            for (size_t k = 0; k < json_object_array_length(nodes); k++) {
+                json_object *n = json_object_array_get_idx(nodes, k);
+                json_object *v = NULL;
+
+                if (!json_object_object_get_ex(n, "node-name", &v) ||
+                    g_strcmp0(json_object_get_string(v), storage) != 0)
+                    continue;
+                found = true;
+                g_assert_true(json_object_object_get_ex(n, "file", &v));
+                g_assert_cmpstr(json_object_get_string(v), ==, file);
+            }
+            if (!found)
+                g_error("%s: %s: no node %s", name, disk->dst, storage);
+            for (size_t k = 0; k < json_object_array_length(gnodes); k++) {
+                json_object *n = json_object_array_get_idx(gnodes, k);
+                json_object *v = NULL;
+
+                if (json_object_object_get_ex(n, "name", &v) &&
+                    g_strcmp0(json_object_get_string(v), fmt) == 0 &&
+                    json_object_object_get_ex(n, "id", &v))
+                    fmtId = json_object_get_int64(v);
+            }
+            g_assert_cmpint(fmtId, >=, 0);
+            for (size_t k = 0; k < json_object_array_length(gedges); k++) {
+                json_object *e = json_object_array_get_idx(gedges, k);
+                json_object *v = NULL;
+                json_object *c = NULL;
+
+                if (!json_object_object_get_ex(e, "parent", &v) ||
+                    json_object_get_int64(v) != fmtId ||
+                    !json_object_object_get_ex(e, "name", &v) ||
+                    g_strcmp0(json_object_get_string(v), "backing") != 0 ||
+                    !json_object_object_get_ex(e, "child", &c))
+                    continue;
+                for (size_t m = 0; m < json_object_array_length(gnodes); m++) {
+                    json_object *n = json_object_array_get_idx(gnodes, m);
+
+                    if (json_object_object_get_ex(n, "id", &v) &&
+                        json_object_get_int64(v) == json_object_get_int64(c) &&
+                        json_object_object_get_ex(n, "name", &v))
+                        below = json_object_get_string(v);
+                }
+            }
+            if (j < layers->len) {
+                g_autofree char *want =
+                    g_strdup_printf("libvirt-%zu-format", top + j + 1);
+
+                g_assert_cmpstr(below, ==, want);
+            } else if (terminated) {
+                g_assert_null(below);
+            }
+        }
     }
     g_assert_cmpint(qemuMonitorQuit(mon), ==, 0);
     qemuDomainReleaseVNCPorts(def);

@@ -32,6 +32,7 @@
 #include "checkpoint_obj.h"
 #include "domain_event.h"
 #include "qemu_blockjob.h"
+#include "qemu_domain_storage.h"
 #include "qemu_blockjob_priv.h"
 #include "qemu_command.h"
 #include "qemu_driver_priv.h"
@@ -275,6 +276,9 @@ qemuBlockJobPivotDefs(qemuDriver *driver, virDomainObj *obj, qemuBlockJob *job,
     disk->src = g_strdup(job->newSrc);
     disk->format = job->newFormat;
     disk->type = job->newType;
+    /* the live chain read at start described the old image */
+    disk->srcIndex = 0;
+    g_clear_pointer(&disk->backing, virDomainDiskBackingDefFree);
     if (pdisk && g_strcmp0(pdisk->src, job->oldSrc) == 0) {
         g_free(pdisk->src);
         pdisk->src = g_strdup(job->newSrc);
@@ -573,6 +577,15 @@ qemuBlockJobCheckNone(virDomainObj *obj, virDomainDiskDef *disk)
 {
     if (qemuBlockJobOfDisk(obj, disk->dst) || disk->mirrorJob) {
         virReportError(VIR_ERR_BLOCK_COPY_ACTIVE, "disk '%s' already in active block job",
+                       disk->dst);
+        return -1;
+    }
+    /* the jobs follow the chain the images' headers name; one the
+     * definition spells out is not rewritten by them: refused */
+    if (qemuDiskHasGivenChain(disk)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "block jobs on disk '%s' with a given backing chain are not "
+                       "supported by virtkit",
                        disk->dst);
         return -1;
     }

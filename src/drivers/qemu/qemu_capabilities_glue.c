@@ -153,7 +153,9 @@ qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
         qemuCapsDomainDefPostParse(caps, def) < 0 ||
         qemuValidateDomainDef(def, caps) < 0 ||
         qemuCPUUpdateLiveHostModel(caps, def) < 0 ||
-        qemuDomainPrepareVolumeDisks(def, driver->root) < 0)
+        qemuDomainPrepareVolumeDisks(def, driver->root) < 0 ||
+        qemuDomainPrepareDiskChains(def, driver->runAs ? driver->runAs->uid : getuid(),
+                                    driver->runAs ? driver->runAs->gid : getgid()) < 0)
         return -1;
     /* libvirt's qemuDomainAlignMemorySizes for the live definition: each
      * NUMA cell rounded up to 1 MiB, <memory> their sum */

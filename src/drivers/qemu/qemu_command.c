@@ -256,87 +256,6 @@ qemuDiskAlias(const virDomainDef *def, const virDomainDiskDef *disk)
     }
 }
 
-size_t
-qemuDiskNodeIndex(const virDomainDef *def, const virDomainDiskDef *disk)
-{
-    size_t n = 1;
-
-    for (size_t i = 0; i < def->ndisks; i++) {
-        const virDomainDiskDef *d = def->disks[i];
-
-        if (!d->src && !d->net)
-            continue;
-        if (d == disk)
-            return n;
-        n++;
-        if (d->format == VIR_STORAGE_FORMAT_QCOW2) {
-            g_autoptr(GPtrArray) chain = qemuSecurityBackingChain(d->src, d->format);
-
-            n += chain->len;
-        }
-    }
-    return 0;
-}
-
-/* The -blockdev pair of each image below the qcow2 disk @disk (its
- * backing chain, read from the headers), bottom first, as libvirt 9.0
- * names them: libvirt-N-storage / libvirt-N-format, read-only, each
- * format node naming the one below as "backing" (null for the last, when
- * its header names none).
- * The nearest takes *@next, the next one below *@next + 1, and so on.
- * Returns the nearest one's N, 0 when there is no chain (QEMU then opens
- * whatever the header names by itself, as before). */
-static size_t
-qemuBuildDiskBacking(GPtrArray *a, const virDomainDiskDef *disk, const char *cacheJSON,
-                     size_t *next)
-{
-    g_autoptr(GArray) fmts = NULL;
-    g_autoptr(GPtrArray) chain = NULL;
-    size_t first = *next;
-
-    if (disk->format != VIR_STORAGE_FORMAT_QCOW2)
-        return 0;
-    chain = qemuSecurityBackingChainFormats(disk->src, disk->format, &fmts);
-    if (chain->len == 0)
-        return 0;
-    *next += chain->len;
-    for (guint j = chain->len; j > 0; j--) {
-        size_t n = first + j - 1;
-        g_autofree char *esc = g_strescape(g_ptr_array_index(chain, j - 1), NULL);
-        bool qcow2 = g_array_index(fmts, int, j - 1) == VIR_STORAGE_FORMAT_QCOW2;
-        g_autofree char *below = NULL;
-
-        /* the last image read: "backing" null only when its header names
-         * none; a chain the walk could not follow further (a backing file
-         * not readable here, not a local file, too deep) is left to QEMU
-         * to open from the header, as before */
-        if (j < chain->len)
-            below = g_strdup_printf(",\"backing\":\"libvirt-%zu-format\"", n + 1);
-        else if (qcow2 && qemuSecurityQcow2HasNoBacking(g_ptr_array_index(chain, j - 1)))
-            below = g_strdup(",\"backing\":null");
-        else
-            below = g_strdup("");
-
-        add(a, "-blockdev");
-        addf(a,
-             "{\"driver\":\"file\",\"filename\":\"%s\",\"node-name\":\"libvirt-%zu-"
-             "storage\"%s,\"auto-read-only\":true,\"discard\":\"unmap\"}",
-             esc, n, cacheJSON ? cacheJSON : "");
-        add(a, "-blockdev");
-        if (qcow2)
-            addf(a,
-                 "{\"node-name\":\"libvirt-%zu-format\",\"read-only\":true%s,\"driver\":"
-                 "\"qcow2\",\"file\":\"libvirt-%zu-storage\"%s}",
-                 n, cacheJSON ? cacheJSON : "", n, below);
-        else
-            addf(a,
-                 "{\"node-name\":\"libvirt-%zu-format\",\"read-only\":true%s,\"driver\":"
-                 "\"raw\",\"file\":\"libvirt-%zu-storage\"}",
-                 n, cacheJSON ? cacheJSON : "", n);
-    }
-    return first;
-}
-
 /* -object secret of one value encrypted under masterKey0 (libvirt's). */
 static void
 qemuBuildSecretObject(GPtrArray *a, const char *id, const char *cipher, const char *iv)
@@ -394,8 +313,12 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
         g_autoptr(GString) file = g_string_new(NULL);
         g_autoptr(GString) fmt = g_string_new(NULL);
         const char *detect = qemuDiskDetectZeroes(disk);
-        size_t backing =
-            disk->net ? 0 : qemuBuildDiskBacking(a, disk, cacheJSON, backingNext);
+        size_t backing = 0;
+        bool topTerminated = false;
+
+        if (qemuBuildDiskBacking(a, disk, cacheJSON, backingNext, &backing,
+                                 &topTerminated) < 0)
+            return -1;
 
         /* libvirt's member order: aio after the file name, cache before
          * auto-read-only; discard/detect-zeroes on the format node */
@@ -432,6 +355,9 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
                                n);
         if (backing)
             g_string_append_printf(fmt, ",\"backing\":\"libvirt-%zu-format\"", backing);
+        else if (topTerminated && disk->backing &&
+                 disk->format == VIR_STORAGE_FORMAT_QCOW2)
+            g_string_append(fmt, ",\"backing\":null");
         g_string_append_c(fmt, '}');
         add(a, "-blockdev");
         add(a, fmt->str);
@@ -1199,6 +1125,16 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     if (qemuValidateDomainDef(def, caps) < 0 ||
         qemuValidateDomainCpuForStart(def, caps) < 0)
         return NULL;
+    /* Automatic placement (<vcpu placement='auto'>, <numatune><memory
+     * placement='auto'>): libvirt asks numad (/usr/bin/numad -w
+     * VCPUS:MiB) for a nodeset before it builds the command line; without
+     * numad (as on this machine: Debian's libvirtd fails so) there is no
+     * answer and no start. virtkit runs no numad. */
+    if (def->vcpuPlacementAuto || (def->numatune.set && def->numatune.autoPlace)) {
+        virReportErrorFull(VIR_FROM_NONE, VIR_ERR_OPERATION_FAILED, __func__, "%s",
+                           "Failed to query numad for the advisory nodeset");
+        return NULL;
+    }
     /* libvirt checks the SPICE agent channel's name only here, at start */
     for (size_t i = 0; i < def->nchannels; i++) {
         const char *n = def->channels[i]->targetName;
@@ -1267,6 +1203,19 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
 
         if (!cpuArg)
             return NULL;
+        /* libvirt's: after the model, its features and the timers, on
+         * TCG as on KVM (TCG ignores the two KVM paravirt bits, with a
+         * warning) */
+        if (def->apicEoi || def->pvspinlock) {
+            char *pv = g_strdup_printf(
+                "%s%s%s%s%s", cpuArg, def->apicEoi ? ",kvm-pv-eoi=" : "",
+                def->apicEoi ? virDomainTristateSwitchToString(def->apicEoi) : "",
+                def->pvspinlock ? ",kvm-pv-unhalt=" : "",
+                def->pvspinlock ? virDomainTristateSwitchToString(def->pvspinlock) : "");
+
+            g_free(cpuArg);
+            cpuArg = pv;
+        }
         if (def->hyperv) {
             g_autoptr(GString) hv = g_string_new(cpuArg);
 
@@ -1368,6 +1317,18 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     if (def->os.cmdline) {
         add(a, "-append");
         add(a, def->os.cmdline);
+    }
+    /* libvirt's qemuBuildGlobalControllerCommandLine: the roots' 64-bit
+     * PCI hole (the validator keeps each on its own machine) */
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI || !c->pcihole64 || !c->model)
+            continue;
+        add(a, "-global");
+        addf(a, "%s.pci-hole64-size=%lluK",
+             g_str_equal(c->model, "pcie-root") ? "q35-pcihost" : "i440FX-pcihost",
+             c->pcihole64Size);
     }
     qemuBuildControllers(a, def);
     if (qemuBuildMemoryDeviceArgs(a, def, opts) < 0)

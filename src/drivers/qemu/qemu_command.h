@@ -50,12 +50,30 @@ void qemuDiskIdentityProps(json_object *props, const virDomainDiskDef *disk,
 json_object *qemuSCSIDiskProps(const virDomainDef *def, const virDomainDiskDef *disk,
                                const char *drive, int writeCache);
 
+/* One image below a disk's own (qemuDiskLayers) */
+typedef struct {
+    int type;                             /* virDomainDiskType: FILE, BLOCK or NETWORK */
+    int format;                           /* virStorageFileFormat */
+    char *path;                           /* a local layer's file or device */
+    const virDomainDiskBackingDef *given; /* the <backingStore> it comes from;
+                                           * NULL when read from an image */
+    bool detected;
+} qemuDiskLayer;
+
+/* The images QEMU opens below @disk's own, nearest first: its given
+ * <backingStore> layers (libvirt's user-given chain), then, below the
+ * last given one not terminated (or below the disk itself without a
+ * given chain), the qcow2 chain its headers name. *@terminated: the
+ * chain ends with nothing below the last (a "backing":null for QEMU).
+ * Returns a new array of qemuDiskLayer (empty: none). */
+GPtrArray *qemuDiskLayers(const virDomainDiskDef *disk, bool *terminated);
+
 /* The N of the block nodes libvirt-N-storage / libvirt-N-format that the
  * command line gives the image of @disk (of @def): as libvirt 9.0, each
  * disk with a source in order takes one N for its own image and one for
- * each image of its qcow2 backing chain below it (read from the headers
- * now: a chain changed since the start gives another answer). 0 when
- * @disk has no source or is not in @def. */
+ * each image below it (qemuDiskLayers; read from the headers now where no
+ * chain is given: a chain changed since the start gives another answer).
+ * 0 when @disk has no source or is not in @def. */
 size_t qemuDiskNodeIndex(const virDomainDef *def, const virDomainDiskDef *disk);
 /* The -blockdev protocol driver of an image of virDomainDiskType @type:
  * "host_device" for a host block device, "file" otherwise (libvirt's). */

@@ -53,3 +53,14 @@ void qemuBuildVideos(GPtrArray *a, const virDomainDef *def);
  * (after the disks and filesystems); -1 with libvirt's error for an
  * interface that cannot start as it is (qemuValidateNetForStart). */
 int qemuBuildNets(GPtrArray *a, const virDomainDef *def);
+
+/* qemu_command_backing.c: the -blockdev pair of each image below @disk
+ * (qemuDiskLayers), bottom first, libvirt-N-storage / libvirt-N-format
+ * from *@next on (advanced past them); *@first: the nearest one's N (0:
+ * none), *@terminated: the disk's own format node gets "backing":null.
+ * @cacheJSON: the disk's cache members or NULL. 0, or -1 with libvirt's
+ * error (a layer below a format without backing, a network layer with
+ * authentication). */
+int qemuBuildDiskBacking(GPtrArray *a, const virDomainDiskDef *disk,
+                         const char *cacheJSON, size_t *next, size_t *first,
+                         bool *terminated);

@@ -11,6 +11,8 @@
 #include "datatypes.h"
 #include "driver.h"
 #include "qemu_domain_storage.h"
+#include "qemu_command.h"
+#include "qemu_security.h"
 #include "storage_conf.h"
 #include "virerror.h"
 
@@ -152,4 +154,110 @@ qemuDomainCheckUploadMarks(const virDomainDef *def)
         return -1;
     }
     return 0;
+}
+
+/* libvirt's virStorageSourceReportBrokenChain for a given local layer
+ * that is not there */
+static int
+qemuDomainCheckGivenChain(const virDomainDiskDef *disk, unsigned int uid,
+                          unsigned int gid)
+{
+    for (const virDomainDiskBackingDef *b = disk->backing; b && !b->terminator;
+         b = b->backing) {
+        if (b->type == VIR_DOMAIN_DISK_TYPE_NETWORK || !b->path)
+            continue;
+        if (access(b->path, F_OK) < 0) {
+            /* (libvirt 9.0 names the layer as the storage file itself) */
+            virReportSystemErrorFull(
+                VIR_FROM_STORAGE, errno, __func__,
+                "Cannot access storage file '%s' (as uid:%u, gid:%u)", b->path, uid, gid);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
+qemuDomainPrepareDiskChains(virDomainDef *def, unsigned int uid, unsigned int gid)
+{
+    g_autofree size_t *nodes = g_new0(size_t, def->ndisks + 1);
+    g_autoptr(GPtrArray) chains =
+        g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    g_autofree bool *terminated = g_new0(bool, def->ndisks + 1);
+
+    for (size_t i = 0; i < def->ndisks; i++) {
+        if (qemuDomainCheckGivenChain(def->disks[i], uid, gid) < 0)
+            return -1;
+    }
+    /* every index first (qemuDiskNodeIndex's numbering, in one pass) */
+    for (size_t i = 0, n = 1; i < def->ndisks; i++) {
+        GPtrArray *layers = qemuDiskLayers(def->disks[i], &terminated[i]);
+
+        g_ptr_array_add(chains, layers);
+        if (!def->disks[i]->src && !def->disks[i]->net)
+            continue;
+        nodes[i] = n;
+        n += 1 + layers->len;
+    }
+    for (size_t i = 0; i < def->ndisks; i++) {
+        virDomainDiskDef *disk = def->disks[i];
+        GPtrArray *layers = g_ptr_array_index(chains, i);
+        virDomainDiskBackingDef *given = disk->backing;
+        virDomainDiskBackingDef **next = &disk->backing;
+        bool local = !disk->net;
+        bool end = terminated[i];
+
+        if (!nodes[i])
+            continue;
+        disk->srcIndex = (unsigned int)nodes[i];
+        /* the layers QEMU opens, each with its node's index (libvirt's
+         * live XML): the given ones kept, the ones read from the images
+         * added as detected */
+        disk->backing = NULL;
+        for (guint j = 0; j < layers->len; j++) {
+            const qemuDiskLayer *l = g_ptr_array_index(layers, j);
+            virDomainDiskBackingDef *b = g_new0(virDomainDiskBackingDef, 1);
+
+            if (l->given) {
+                b->type = l->given->type;
+                b->format = l->given->format;
+                b->path = g_strdup(l->given->path);
+                b->net = virDomainDiskNetSourceCopy(l->given->net);
+                b->auth = virStorageAuthDefCopy(l->given->auth);
+                b->detected = l->given->detected;
+            } else {
+                b->type = l->type;
+                b->format = l->format;
+                b->path = g_strdup(l->path);
+                b->detected = true;
+            }
+            b->index = (unsigned int)(nodes[i] + 1 + j);
+            *next = b;
+            next = &b->backing;
+        }
+        /* libvirt terminates the chain of a local image whose format has
+         * no backing, and of a qcow2 image naming none */
+        if (!layers->len && local && !given)
+            end = disk->format != VIR_STORAGE_FORMAT_QCOW2 ||
+                  (disk->src && qemuSecurityQcow2HasNoBacking(disk->src));
+        if (end) {
+            virDomainDiskBackingDef *t = g_new0(virDomainDiskBackingDef, 1);
+            const virDomainDiskBackingDef *last = given;
+
+            while (last && last->backing)
+                last = last->backing;
+            t->terminator = true;
+            /* a terminator the user wrote stays; one found is live data */
+            t->detected = !(last && last->terminator && !last->detected);
+            *next = t;
+        }
+        virDomainDiskBackingDefFree(given);
+    }
+    return 0;
+}
+
+bool
+qemuDiskHasGivenChain(const virDomainDiskDef *disk)
+{
+    return disk->backing && !disk->backing->terminator && !disk->backing->detected;
 }

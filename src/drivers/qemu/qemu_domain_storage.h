@@ -25,3 +25,19 @@ int qemuDomainPrepareVolumeDisks(virDomainDef *def, const char *embedRoot);
  * none is refused.
  */
 int qemuDomainCheckUploadMarks(const virDomainDef *def);
+
+/*
+ * At start, on the live definition @def: libvirt's check that each local
+ * layer of a given <backingStore> chain exists (SYSTEM_ERROR in the
+ * storage domain, "Cannot access storage file ... (as uid:@uid,
+ * gid:@gid)"), then each disk's chain as QEMU will open it
+ * (qemuDiskLayers) written into the disk: <source index>, the given
+ * layers with their index, the layers read from the images (and the end
+ * of the chain) as detected ones, which an inactive definition never
+ * shows. 0, or -1 with the error reported and @def unchanged.
+ */
+int qemuDomainPrepareDiskChains(virDomainDef *def, unsigned int uid, unsigned int gid);
+
+/* true when @disk's <backingStore> names a layer (given by the user, not
+ * read from the images at start) */
+bool qemuDiskHasGivenChain(const virDomainDiskDef *disk);

@@ -238,6 +238,9 @@ qemuUpdateChangeMedia(qemuDriver *driver, virDomainObj *obj, virDomainDiskDef *d
     /* the old image back to its owner */
     if (oldSrc && qemuSecurityPrepareDomain(driver, obj) < 0)
         virResetLastError();
+    /* the live chain and index described the old medium */
+    disk->srcIndex = 0;
+    g_clear_pointer(&disk->backing, virDomainDiskBackingDefFree);
     qemuDomainSaveStatus(driver, obj);
     return 0;
 

@@ -222,6 +222,16 @@ qemuValidatePCIControllers(const virDomainDef *def, const char *machine)
         }
         if (validateOne(c) < 0)
             return -1;
+        /* libvirt's: the 64-bit PCI hole of i440FX's and q35's host bridges */
+        if (c->pcihole64 &&
+            ((g_str_equal(c->model, "pci-root") && !qemuMachineIsI440FX(machine)) ||
+             (g_str_equal(c->model, "pcie-root") && !qemuMachineIsQ35(machine)))) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "Setting the 64-bit PCI hole size is not supported for "
+                           "machine '%s'",
+                           machine);
+            return -1;
+        }
         if (c->targetNode >= 0 && (size_t)c->targetNode >= def->nnumaCells) {
             virReportError(VIR_ERR_XML_ERROR,
                            "%s with index %d is configured for a NUMA node (%d) not "

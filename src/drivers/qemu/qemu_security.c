@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "qemu_security.h"
+#include "qemu_command.h"
 #include "qemu_domain.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -561,7 +562,20 @@ qemuSecurityCollect(const virDomainDef *def, const GPtrArray *writable)
         if (!disk->src)
             continue;
         qemuSecurityAddItem(items, disk->src, "storage file", !ro);
-        chain = qemuSecurityBackingChain(disk->src, disk->format);
+        /* the images below it QEMU opens: a given chain's local layers,
+         * then the qcow2 chain the headers name */
+        {
+            bool terminated;
+            g_autoptr(GPtrArray) layers = qemuDiskLayers(disk, &terminated);
+
+            chain = g_ptr_array_new_with_free_func(g_free);
+            for (guint j = 0; j < layers->len; j++) {
+                const qemuDiskLayer *l = g_ptr_array_index(layers, j);
+
+                if (l->type != VIR_DOMAIN_DISK_TYPE_NETWORK && l->path)
+                    g_ptr_array_add(chain, g_strdup(l->path));
+            }
+        }
         for (guint j = 0; j < chain->len; j++)
             qemuSecurityAddItem(
                 items, g_ptr_array_index(chain, j), "storage file",

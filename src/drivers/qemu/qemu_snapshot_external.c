@@ -31,6 +31,7 @@
 #include "qemu_security.h"
 #include "qemu_agent.h"
 #include "qemu_snapshot.h"
+#include "qemu_domain_storage.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -60,6 +61,15 @@ qemuSnapshotPrepareExternal(virDomainObj *obj, virDomainSnapshotDef *def,
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            "external %s snapshots are not supported on '%s' disks",
                            virDomainObjIsActive(obj) ? "active" : "inactive", "empty");
+            return -1;
+        }
+        /* the overlay would sit above a chain the definition spells out,
+         * which virtkit does not rewrite: refused, never left wrong */
+        if (qemuDiskHasGivenChain(dd)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "external snapshot of disk '%s' with a given backing chain is "
+                           "not supported by virtkit",
+                           sd->name);
             return -1;
         }
         if (sd->format == VIR_STORAGE_FORMAT_NONE)
@@ -241,6 +251,10 @@ qemuSnapshotDisksActive(qemuDriver *driver, virDomainObj *obj, virDomainSnapshot
         oldFormat[i] = dd->format;
         dd->src = g_strdup(def->disks[i].path);
         dd->format = VIR_STORAGE_FORMAT_QCOW2;
+        /* the live chain read at start described the old top (no given
+         * chain here: refused before) */
+        dd->srcIndex = 0;
+        g_clear_pointer(&dd->backing, virDomainDiskBackingDefFree);
     }
     defChanged = true;
     if (qemuSecurityPrepareDomain(driver, obj) < 0 ||

@@ -87,6 +87,47 @@ qemuDiskBusName(int bus)
     return bus >= 0 && bus < VIR_DOMAIN_DISK_BUS_LAST ? names[bus] : "none";
 }
 
+/* libvirt's qemuDomainValidateStorageSource format rules, for each layer
+ * of a given backing chain (the disk's own format is the parser's) */
+static int
+qemuValidateDiskBacking(const virDomainDiskDef *disk)
+{
+    for (const virDomainDiskBackingDef *b = disk->backing; b && !b->terminator;
+         b = b->backing) {
+        switch (b->format) {
+        case VIR_STORAGE_FILE_COW:
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "'cow' storage format is not supported");
+            return -1;
+        case VIR_STORAGE_FILE_DIR:
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "'directory' storage format is not directly supported by "
+                           "QEMU, use 'dir' disk type instead");
+            return -1;
+        case VIR_STORAGE_FILE_ISO:
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "storage format 'iso' is not directly supported by QEMU, "
+                           "use 'raw' instead");
+            return -1;
+        case VIR_STORAGE_FILE_FAT:
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "storage format 'fat' is supported only with 'dir' storage "
+                           "type");
+            return -1;
+        default:
+            break;
+        }
+        if (b->net) {
+            virDomainDiskDef tmp = { 0 };
+
+            tmp.net = b->net;
+            if (qemuValidateDiskNet(&tmp) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 int
 qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
                  const char *machine)
@@ -94,6 +135,9 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
     int bus = qemuDiskBus(disk);
     const char *dst = disk->dst ? disk->dst : "?";
     int idx = qemuDiskIndex(disk->dst);
+
+    if (qemuValidateDiskBacking(disk) < 0)
+        return -1;
 
     if (disk->type != VIR_DOMAIN_DISK_TYPE_FILE &&
         disk->type != VIR_DOMAIN_DISK_TYPE_VOLUME &&
