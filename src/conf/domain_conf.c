@@ -85,9 +85,13 @@ const char *const virDomainNetTypeNames[VIR_DOMAIN_NET_TYPE_LAST] = {
     "ethernet",
 };
 const char *const virDomainChrTypeNames[VIR_DOMAIN_CHR_TYPE_LAST] = {
-    "null",
-    "pty",
-    "file",
+    "null", "pty", "file", "dev", "tcp", "udp", "unix",
+};
+const char *const virDomainChrTcpProtocolNames[VIR_DOMAIN_CHR_TCP_PROTOCOL_LAST] = {
+    "raw",
+    "telnet",
+    "telnets",
+    "tls",
 };
 const char *const virDomainChrTargetNames[VIR_DOMAIN_CHR_TARGET_LAST] = {
     "none",
@@ -244,6 +248,10 @@ virDomainChrDefFree(virDomainChrDef *chr)
     if (!chr)
         return;
     g_free(chr->path);
+    g_free(chr->host);
+    g_free(chr->service);
+    g_free(chr->bindHost);
+    g_free(chr->bindService);
     g_free(chr->targetModel);
     g_free(chr->alias);
     g_free(chr);
@@ -435,6 +443,10 @@ virDomainChrDefCopy(const virDomainChrDef *src)
 
     *dst = *src;
     dst->path = g_strdup(src->path);
+    dst->host = g_strdup(src->host);
+    dst->service = g_strdup(src->service);
+    dst->bindHost = g_strdup(src->bindHost);
+    dst->bindService = g_strdup(src->bindService);
     dst->targetModel = g_strdup(src->targetModel);
     dst->alias = g_strdup(src->alias);
     return dst;

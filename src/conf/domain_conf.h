@@ -654,6 +654,8 @@ const char *virDomainControllerTypeToString(int type);
 /* A new controller of @type, every optional number absent (-1). */
 virDomainControllerDef *virDomainControllerDefNew(int type);
 const char *virDomainInputTypeToString(int type);
+/* a character device's type: "pty", "unix" ... */
+const char *virDomainChrTypeToString(int type);
 const char *virDomainInputBusToString(int bus);
 
 /* The destination of a block copy (virDomainBlockCopy's @destxml: a

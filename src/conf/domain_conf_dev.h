@@ -510,8 +510,21 @@ typedef enum {
     VIR_DOMAIN_CHR_TYPE_NULL = 0,
     VIR_DOMAIN_CHR_TYPE_PTY,
     VIR_DOMAIN_CHR_TYPE_FILE,
+    VIR_DOMAIN_CHR_TYPE_DEV, /* a host device: /dev/ttyS*, /dev/parport* */
+    VIR_DOMAIN_CHR_TYPE_TCP,
+    VIR_DOMAIN_CHR_TYPE_UDP,
+    VIR_DOMAIN_CHR_TYPE_UNIX,
     VIR_DOMAIN_CHR_TYPE_LAST
 } virDomainChrType;
+
+/* <protocol type> of a tcp character device (libvirt's order) */
+typedef enum {
+    VIR_DOMAIN_CHR_TCP_PROTOCOL_RAW = 0,
+    VIR_DOMAIN_CHR_TCP_PROTOCOL_TELNET,
+    VIR_DOMAIN_CHR_TCP_PROTOCOL_TELNETS,
+    VIR_DOMAIN_CHR_TCP_PROTOCOL_TLS,
+    VIR_DOMAIN_CHR_TCP_PROTOCOL_LAST
+} virDomainChrTcpProtocol;
 
 typedef enum {
     VIR_DOMAIN_CHR_TARGET_NONE = 0,   /* not given */
@@ -522,9 +535,23 @@ typedef enum {
 } virDomainChrTargetType;
 
 typedef struct {
-    int deviceType;    /* virDomainChrDeviceType */
-    int type;          /* virDomainChrType */
-    char *path;        /* file: <source path>; pty: the pty (live only) */
+    int deviceType; /* virDomainChrDeviceType */
+    int type;       /* virDomainChrType */
+    char *path;     /* file, dev, unix: <source path>; pty: the pty (live only) */
+    /* tcp, unix: <source mode='bind'> (else connect, libvirt's default) */
+    bool listen;
+    /* tcp: <source host service>; udp: those of <source mode='connect'> */
+    char *host;
+    char *service;
+    /* udp: <source mode='bind' host service> (libvirt reads one source of
+     * each mode, the first) */
+    char *bindHost;
+    char *bindService;
+    int protocol; /* tcp: virDomainChrTcpProtocol */
+    /* tcp, unix: <source><reconnect enabled timeout>: 0 absent, 1 yes,
+     * 2 no (libvirt's tristate) */
+    int reconnect;
+    unsigned int reconnectTimeout;
     int targetType;    /* virDomainChrTargetType */
     int targetPort;    /* -1 when not given */
     char *targetModel; /* <model name=...> under the target; may be NULL */

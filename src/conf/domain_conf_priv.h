@@ -23,6 +23,7 @@ extern const char *const virDomainDiskDiscardNames[];
 extern const char *const virDomainDiskDetectZeroesNames[];
 extern const char *const virDomainNetTypeNames[];
 extern const char *const virDomainChrTypeNames[];
+extern const char *const virDomainChrTcpProtocolNames[];
 extern const char *const virDomainChrTargetNames[];
 extern const char *const virDomainMemballoonModelNames[];
 
@@ -324,6 +325,15 @@ xmlDocPtr virDomainMetadataCopy(xmlNodePtr node);
  * source, 'i' the ips and port forwards, 'b' the backend). Free and copy
  * the members. */
 int virDomainNetUserParse(virDomainNetDef *net, xmlNodePtr node);
+/* domain_chr_conf.c: a serial or console's <source>s and <protocol>
+ * (chr->type set), libvirt's parse errors; its validation (paths, host,
+ * service, reconnect only in connect mode), libvirt's errors; and their
+ * formatting at @indent (the pty's path only @live). 0 or -1. */
+int virDomainChrSourceParse(virDomainChrDef *chr, xmlNodePtr node, unsigned int flags);
+int virDomainChrSourceValidate(const virDomainChrDef *chr);
+void virDomainChrSourceFormat(GString *buf, int indent, const virDomainChrDef *chr,
+                              bool live);
+
 void virDomainNetUserFormat(GString *buf, int indent, const virDomainNetDef *net,
                             char where);
 void virDomainNetUserClear(virDomainNetDef *net);

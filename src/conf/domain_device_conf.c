@@ -508,7 +508,6 @@ parseChr(GPtrArray *chrs, xmlNodePtr node, int deviceType, unsigned int flags)
 {
     g_autoptr(virDomainChrDef) chr = g_new0(virDomainChrDef, 1);
     g_autofree char *type = virDomainXMLProp(node, "type");
-    xmlNodePtr source = virDomainXMLChild(node, "source");
     xmlNodePtr target = virDomainXMLChild(node, "target");
 
     chr->deviceType = deviceType;
@@ -574,21 +573,9 @@ parseChr(GPtrArray *chrs, xmlNodePtr node, int deviceType, unsigned int flags)
         }
     }
 
-    if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE) {
-        /* present but empty is accepted, as libvirt does */
-        chr->path = source ? virDomainXMLProp(source, "path") : NULL;
-        if (!chr->path) {
-            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
-                           "Missing source path attribute for char device");
-            return -1;
-        }
-    } else if (chr->type == VIR_DOMAIN_CHR_TYPE_PTY && source &&
-               !(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE)) {
-        /* the allocated pty is live-only data */
-        chr->path = virDomainXMLProp(source, "path");
-        if (chr->path && !*chr->path)
-            g_clear_pointer(&chr->path, g_free);
-    }
+    if (virDomainChrSourceParse(chr, node, flags) < 0 ||
+        virDomainChrSourceValidate(chr) < 0)
+        return -1;
     if (!(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE)) {
         xmlNodePtr alias = virDomainXMLChild(node, "alias");
 
@@ -971,7 +958,9 @@ static const virDomainXMLAttrRule netAttrs[] = {
 };
 static const virDomainXMLAttrRule chrAttrs[] = {
     { "", (const char *const[]){ "type", "tty", NULL } },
-    { "source", (const char *const[]){ "path", NULL } },
+    { "source", (const char *const[]){ "path", "mode", "host", "service", NULL } },
+    { "source/reconnect", (const char *const[]){ "enabled", "timeout", NULL } },
+    { "protocol", (const char *const[]){ "type", NULL } },
     { "target", (const char *const[]){ "type", "port", NULL } },
     { "target/model", (const char *const[]){ "name", NULL } },
     { NULL, NULL },
@@ -1071,7 +1060,8 @@ static const char *const netChildren[] = {
     "driver/", "driver/host", "driver/guest", NULL,
 };
 static const char *const chrChildren[] = {
-    "source", "source/", "target", "target/", "target/model", NULL,
+    "source", "source/", "source/reconnect", "protocol",
+    "target", "target/", "target/model",     NULL,
 };
 static const char *const balloonChildren[] = { "address", "driver", "driver/", NULL };
 static const char *const controllerChildren[] = {

@@ -681,10 +681,6 @@ formatChr(fmtCtx *ctx, const virDomainChrDef *chr, const char *alias, unsigned i
 {
     const char *elem =
         chr->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ? "serial" : "console";
-    bool source = chr->path && (chr->type == VIR_DOMAIN_CHR_TYPE_FILE ||
-                                (chr->type == VIR_DOMAIN_CHR_TYPE_PTY &&
-                                 !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)));
-
     bool live = !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE);
 
     lineStart(ctx, "<");
@@ -696,11 +692,7 @@ formatChr(fmtCtx *ctx, const virDomainChrDef *chr, const char *alias, unsigned i
         attr(ctx->buf, "tty", chr->path);
     g_string_append(ctx->buf, ">\n");
     ctx->indent += 2;
-    if (source) {
-        lineStart(ctx, "<source");
-        attr(ctx->buf, "path", chr->path);
-        g_string_append(ctx->buf, "/>\n");
-    }
+    virDomainChrSourceFormat(ctx->buf, ctx->indent, chr, live);
     lineStart(ctx, "<target");
     if (chr->targetType != VIR_DOMAIN_CHR_TARGET_NONE)
         attr(ctx->buf, "type", virDomainChrTargetNames[chr->targetType]);

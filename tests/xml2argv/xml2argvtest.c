@@ -16,6 +16,9 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -456,6 +459,76 @@ useScratchFiles(virDomainDef *def, const char *dir, const char *guest)
     }
 }
 
+/* The host sides of the serials and consoles for a real start, in @dir:
+ * a unix socket moves there (one in connect mode gets a listener here,
+ * whose fd goes to @peers), a tcp one in connect mode connects to a
+ * listener here (its fd to @peers) and one in bind mode takes a port of
+ * the kernel's, a udp one binds a port of the kernel's, a host tty device
+ * is a pty of ours (its master to @peers). QEMU connects at start, so
+ * each listener has a connection waiting once the monitor answers. */
+static void
+chrScratch(virDomainChrDef *chr, const char *dir, const char *what, size_t i,
+           GArray *peers)
+{
+    int fd = -1;
+
+    switch ((virDomainChrType)chr->type) {
+    case VIR_DOMAIN_CHR_TYPE_UNIX: {
+        struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
+        g_free(chr->path);
+        chr->path = g_strdup_printf("%s/%s%zu.sock", dir, what, i);
+        if (chr->listen)
+            return;
+        g_strlcpy(addr.sun_path, chr->path, sizeof(addr.sun_path));
+        g_assert_cmpint(fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), >=, 0);
+        g_assert_cmpint(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
+        g_assert_cmpint(listen(fd, 1), ==, 0);
+        break;
+    }
+    case VIR_DOMAIN_CHR_TYPE_TCP: {
+        struct sockaddr_in in = { .sin_family = AF_INET };
+        socklen_t len = sizeof(in);
+
+        g_free(chr->host);
+        chr->host = g_strdup("127.0.0.1");
+        g_free(chr->service);
+        if (chr->listen) {
+            chr->service = g_strdup("0");
+            return;
+        }
+        in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        g_assert_cmpint(fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), >=, 0);
+        g_assert_cmpint(bind(fd, (struct sockaddr *)&in, sizeof(in)), ==, 0);
+        g_assert_cmpint(listen(fd, 1), ==, 0);
+        g_assert_cmpint(getsockname(fd, (struct sockaddr *)&in, &len), ==, 0);
+        chr->service = g_strdup_printf("%u", ntohs(in.sin_port));
+        break;
+    }
+    case VIR_DOMAIN_CHR_TYPE_UDP:
+        if (chr->bindService) {
+            g_free(chr->bindService);
+            chr->bindService = g_strdup("0");
+        }
+        return;
+    case VIR_DOMAIN_CHR_TYPE_DEV:
+        g_assert_cmpint(fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), >=, 0);
+        g_assert_cmpint(grantpt(fd), ==, 0);
+        g_assert_cmpint(unlockpt(fd), ==, 0);
+        g_free(chr->path);
+        chr->path = g_strdup(ptsname(fd));
+        /* not a listener: nothing to accept */
+        fd = -fd - 2;
+        break;
+    case VIR_DOMAIN_CHR_TYPE_NULL:
+    case VIR_DOMAIN_CHR_TYPE_PTY:
+    case VIR_DOMAIN_CHR_TYPE_FILE:
+    case VIR_DOMAIN_CHR_TYPE_LAST:
+        return;
+    }
+    g_array_append_val(peers, fd);
+}
+
 /* testGuestDir: the test guest's folder (NULL if it cannot be built),
  * asked of scripts/build-test-guest.sh once per run: the script costs ~20 ms
  * of CPU a call (apt's list checksum, the init script's hash), and this
@@ -546,6 +619,8 @@ testReal(gconstpointer data)
     g_auto(GStrv) argv = NULL;
     qemuCommandOptions opts = { 0 };
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    /* the far ends of the character devices (chrScratch) */
+    g_autoptr(GArray) peers = g_array_new(FALSE, FALSE, sizeof(int));
     virProcessSpawnOpts sp = { 0 };
     qemuMonitor *mon;
     pid_t pid;
@@ -585,6 +660,12 @@ testReal(gconstpointer data)
     g_assert_cmpint(qemuCapsDomainDefPostParse(capsFor(def), def), ==, 0);
     g_assert_cmpint(qemuFirmwareFillDomain(def, firmwareDirs, dir), ==, 0);
     useScratchFiles(def, dir, guest);
+    for (size_t i = 0; i < def->nserials; i++)
+        chrScratch(def->serials[i], dir, "serial", i, peers);
+    for (size_t i = 0; i < def->nconsoles; i++) {
+        if (def->consoles[i]->targetType == VIR_DOMAIN_CHR_TARGET_VIRTIO)
+            chrScratch(def->consoles[i], dir, "console", i, peers);
+    }
     g_assert_cmpint(qemuFirmwarePrepareNVRAM(def), ==, 0);
     qemuDomainPrepareChannelPaths(def, dir);
     graphicsSetupListenFull(def, dir, "127.0.0.1", true);
@@ -641,6 +722,19 @@ testReal(gconstpointer data)
             continue;
         g_assert_cmpint(qemuMonitorGetPtyPath(mon, alias, &pty), ==, 0);
         g_assert_true(g_str_has_prefix(pty, "/dev/pts/"));
+    }
+    /* a socket QEMU connects to at start has its connection waiting */
+    for (guint i = 0; i < peers->len; i++) {
+        int fd = g_array_index(peers, int, i);
+        int conn;
+
+        if (fd < 0)
+            continue;
+        conn = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (conn < 0)
+            g_error("%s: QEMU did not connect to character device %u: %s", name, i,
+                    g_strerror(errno));
+        close(conn);
     }
     /* <iotune>: the limits the driver gives after start (qemu_iotune.c),
      * taken by this QEMU and read back from query-block as set; a burst's
@@ -792,6 +886,11 @@ testReal(gconstpointer data)
                     ==, 1);
     virProcessReapPidfd(pidfd, NULL);
     close(pidfd);
+    for (guint i = 0; i < peers->len; i++) {
+        int fd = g_array_index(peers, int, i);
+
+        close(fd < 0 ? -fd - 2 : fd);
+    }
     /* QEMU gone: its virtiofsds end with their vhost-user connection, or
      * now */
     for (size_t i = 0; i < nvfs; i++) {

@@ -835,15 +835,7 @@ qemuBuildVirtioConsoles(GPtrArray *a, const virDomainDef *def)
         /* the id a hotplug gave it, kept across a restore (status) */
         alias = con->alias ? g_strdup(con->alias) : g_strdup_printf("console%zu", i);
         add(a, "-chardev");
-        if (con->type == VIR_DOMAIN_CHR_TYPE_FILE) {
-            g_autofree char *path = qemuEscapeComma(con->path);
-
-            addf(a, "file,id=char%s,path=%s", alias, path);
-        } else if (con->type == VIR_DOMAIN_CHR_TYPE_PTY) {
-            addf(a, "pty,id=char%s", alias);
-        } else {
-            addf(a, "null,id=char%s", alias);
-        }
+        g_ptr_array_add(a, qemuBuildChrChardevStr(con, alias, -1, NULL));
         add(a, "-device");
         addf(a, "virtconsole,chardev=char%s,id=%s", alias, alias);
     }
@@ -1372,24 +1364,20 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         g_autofree char *alias =
             chr->alias ? g_strdup(chr->alias) : g_strdup_printf("serial%zu", i);
 
-        if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE && i < opts->nserialFds &&
-            opts->serialFds[i] >= 0) {
+        int fd = i < opts->nserialFds ? opts->serialFds[i] : -1;
+        g_autofree char *fdPath = NULL;
+
+        if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE && fd >= 0) {
             add(a, "-add-fd");
-            addf(a, "set=%zu,fd=%d", i + 1, opts->serialFds[i]);
+            addf(a, "set=%zu,fd=%d", i + 1, fd);
+            fdPath = g_strdup_printf("/dev/fdset/%zu", i + 1);
         }
         add(a, "-chardev");
-        if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE && i < opts->nserialFds &&
-            opts->serialFds[i] >= 0) {
-            addf(a, "file,id=char%s,path=/dev/fdset/%zu", alias, i + 1);
-        } else if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE) {
-            g_autofree char *path = qemuEscapeComma(chr->path);
-
-            addf(a, "file,id=char%s,path=%s", alias, path);
-        } else if (chr->type == VIR_DOMAIN_CHR_TYPE_PTY) {
-            addf(a, "pty,id=char%s", alias);
-        } else {
-            addf(a, "null,id=char%s", alias);
-        }
+        g_ptr_array_add(
+            a,
+            qemuBuildChrChardevStr(
+                chr, alias,
+                chr->type == VIR_DOMAIN_CHR_TYPE_UNIX && chr->listen ? fd : -1, fdPath));
         add(a, "-device");
         /* ids by position unless kept in the definition, the index is the
          * port (libvirt's) */

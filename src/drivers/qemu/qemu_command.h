@@ -130,6 +130,14 @@ const char *qemuWatchdogAction(int action);
  * caller frees. */
 char *qemuWatchdogDeviceProps(const virDomainDef *def, const virDomainWatchdogDef *wd);
 
+/* The -chardev value of serial or console @chr, QEMU id "char" + @alias,
+ * as libvirt 9.0's qemuBuildChardevStr writes it: @fd is a descriptor (in
+ * QEMU) of a unix bind socket already listening, @fdPath the path QEMU
+ * opens a 'file' at instead of its own (NULL, -1: none). Caller frees
+ * (qemu_command_chr.c). */
+char *qemuBuildChrChardevStr(const virDomainChrDef *chr, const char *alias, int fd,
+                             const char *fdPath);
+
 typedef struct {
     int monitorFd; /* fd number (in QEMU) of the listening QMP socket */
     /* or, when not NULL, the path QEMU binds it at (a command line only
@@ -140,8 +148,10 @@ typedef struct {
                          * resourcecontrol=deny (the caller checked qemuCapsHasSandbox) */
     /* Serial I of type 'file' already opened for QEMU at fd serialFds[I]
      * (in QEMU): passed as "-add-fd set=I+1,fd=N" and opened by QEMU as
-     * /dev/fdset/I+1, so QEMU needs no access to the file's directory.
-     * NULL, or -1 for an entry: QEMU opens the path itself. */
+     * /dev/fdset/I+1, so QEMU needs no access to the file's directory;
+     * of type 'unix' in bind mode, already listening there ("-chardev
+     * socket,fd=N,server=on,wait=off", as libvirt passes it). NULL, or -1
+     * for an entry: QEMU opens or binds the path itself. */
     const int *serialFds;
     size_t nserialFds;
     /* Channel I of type 'unix' in bind mode already listening at

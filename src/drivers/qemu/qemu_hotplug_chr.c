@@ -446,14 +446,18 @@ qemuHotplugChrTargetType(const virDomainChrDef *chr)
 }
 
 /* libvirt's virDomainChrEquals for serials and consoles: the kind, the
- * target type and port, the source type and path. */
+ * target type and port, the source type and its path, mode, hosts and
+ * services. */
 static bool
 qemuHotplugChrEquals(const virDomainChrDef *a, const virDomainChrDef *b)
 {
     return a->deviceType == b->deviceType &&
            qemuHotplugChrTargetType(a) == qemuHotplugChrTargetType(b) &&
            a->targetPort == b->targetPort && a->type == b->type &&
-           g_strcmp0(a->path, b->path) == 0;
+           g_strcmp0(a->path, b->path) == 0 && a->listen == b->listen &&
+           g_strcmp0(a->host, b->host) == 0 && g_strcmp0(a->service, b->service) == 0 &&
+           g_strcmp0(a->bindHost, b->bindHost) == 0 &&
+           g_strcmp0(a->bindService, b->bindService) == 0;
 }
 
 ssize_t
@@ -682,6 +686,16 @@ qemuHotplugAttachChrLive(qemuDriver *driver, virDomainObj *obj, virDomainChrDef 
     if (console && qemuHotplugChrTargetType(chr) != VIR_DOMAIN_CHR_TARGET_VIRTIO) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        "unsupported console target type serial");
+        return -1;
+    }
+    /* chardev-add is built here for these three only: a dev, tcp, udp
+     * or unix host side is honoured at start, refused on a live guest */
+    if (chr->type != VIR_DOMAIN_CHR_TYPE_PTY && chr->type != VIR_DOMAIN_CHR_TYPE_FILE &&
+        chr->type != VIR_DOMAIN_CHR_TYPE_NULL) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "hotplug of a character device of type '%s' is not supported by "
+                       "virtkit",
+                       virDomainChrTypeToString(chr->type));
         return -1;
     }
     qemuHotplugChrAssignPort(def, chr, true);

@@ -417,20 +417,54 @@ qemuProcessReadPtyPaths(virDomainObj *obj)
     return 0;
 }
 
-/* When QEMU runs as another user, we open its 'file' serials (truncated,
- * as QEMU would) and pass them as descriptors: the QEMU user then needs no
- * access to the log's directory, and the file stays ours. Adds each fd to
- * @keepfds. 0 or -1 (SYSTEM_ERROR reported). */
+/* A listening UNIX socket at @path (an old one removed first), as libvirt
+ * makes one for a unix chardev in bind mode. The fd, or -1 with a
+ * SYSTEM_ERROR (or CONFIG_UNSUPPORTED for a path too long) reported. */
+static int
+qemuProcessListenUnix(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "UNIX socket path '%s' too long",
+                       path);
+        return -1;
+    }
+    g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+        virReportSystemError(errno, "%s", "Failed to create UNIX socket");
+        return -1;
+    }
+    unlink(path);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 1) < 0) {
+        virReportSystemError(errno, "Failed to bind socket to '%s'", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* The serials' host sides the daemon opens for QEMU, at @serialFds[I]:
+ * a 'unix' one in bind mode listens here (as libvirt makes it: QEMU's
+ * user needs no access to its directory); when QEMU runs as another user,
+ * a 'file' one is opened (truncated, as QEMU would) so that the QEMU user
+ * needs no access to the log's directory and the file stays ours. Adds
+ * each fd to @keepfds. 0 or -1 (SYSTEM_ERROR reported). */
 static int
 qemuProcessOpenSerialFiles(qemuDriver *driver, virDomainObj *obj, int *serialFds,
                            int *keepfds, size_t *nkeep)
 {
-    if (!driver->runAs)
-        return 0;
     for (size_t i = 0; i < obj->def->nserials && i < 4; i++) {
         const virDomainChrDef *chr = obj->def->serials[i];
 
-        if (chr->type != VIR_DOMAIN_CHR_TYPE_FILE || !chr->path)
+        if (chr->type == VIR_DOMAIN_CHR_TYPE_UNIX && chr->listen && chr->path) {
+            if ((serialFds[i] = qemuProcessListenUnix(chr->path)) < 0)
+                return -1;
+            keepfds[(*nkeep)++] = serialFds[i];
+            continue;
+        }
+        if (!driver->runAs || chr->type != VIR_DOMAIN_CHR_TYPE_FILE || !chr->path)
             continue;
         if ((serialFds[i] =
                  open(chr->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
@@ -525,27 +559,12 @@ qemuProcessOpenChannelSockets(virDomainObj *obj, const char *dir, int *chanFds,
     qemuDomainPrepareChannelPaths(def, dir);
     for (size_t i = 0; i < def->nchannels && i < QEMU_MAX_CHANNELS; i++) {
         const virDomainChannelDef *c = def->channels[i];
-        struct sockaddr_un addr = { .sun_family = AF_UNIX };
         int fd;
 
         if (!c->unixSocket || c->connect || !c->path)
             continue;
-        if (strlen(c->path) >= sizeof(addr.sun_path)) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "UNIX socket path '%s' too long",
-                           c->path);
+        if ((fd = qemuProcessListenUnix(c->path)) < 0)
             return -1;
-        }
-        g_strlcpy(addr.sun_path, c->path, sizeof(addr.sun_path));
-        if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
-            virReportSystemError(errno, "%s", "Failed to create UNIX socket");
-            return -1;
-        }
-        unlink(c->path);
-        if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 1) < 0) {
-            virReportSystemError(errno, "Failed to bind socket to '%s'", c->path);
-            close(fd);
-            return -1;
-        }
         chanFds[i] = fd;
         keepfds[(*nkeep)++] = fd;
     }

@@ -1036,8 +1036,11 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
         /* A virtio console is a virtconsole on the virtio-serial bus (the
          * parser added the controller); a serial console is an alias of
          * serial N: nothing of its own. */
-        if (con->targetType == VIR_DOMAIN_CHR_TARGET_VIRTIO)
+        if (con->targetType == VIR_DOMAIN_CHR_TARGET_VIRTIO) {
+            if (qemuValidateChrSource(con) < 0)
+                return -1;
             continue;
+        }
         bool found = false;
 
         for (size_t j = 0; j < def->nserials; j++)

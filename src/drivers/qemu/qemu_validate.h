@@ -66,6 +66,9 @@ int qemuValidateAddressType(const virDomainDeviceAddress *addr, const char *what
  * cache and io values, its source and its identity. */
 int qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
                      const char *machine);
+/* The host side of serial or console @chr (libvirt's
+ * qemuValidateDomainChrSourceDef: a reconnect timeout of 0). */
+int qemuValidateChrSource(const virDomainChrDef *chr);
 /* Serial port @chr, the @i-th of the definition. */
 int qemuValidateChr(const virDomainChrDef *chr, size_t i);
 /* <filesystem> @fs of @def: libvirt 9.0's rules in its order. */

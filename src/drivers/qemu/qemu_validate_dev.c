@@ -290,13 +290,22 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
 }
 
 int
-qemuValidateChr(const virDomainChrDef *chr, size_t i)
+qemuValidateChrSource(const virDomainChrDef *chr)
 {
-    if (chr->type != VIR_DOMAIN_CHR_TYPE_PTY && chr->type != VIR_DOMAIN_CHR_TYPE_FILE &&
-        chr->type != VIR_DOMAIN_CHR_TYPE_NULL) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unsupported serial type");
+    /* libvirt's qemuValidateDomainChrSourceReconnectDef */
+    if (chr->reconnect == 1 && chr->reconnectTimeout == 0) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       "chardev reconnect source timeout cannot be '0'");
         return -1;
     }
+    return 0;
+}
+
+int
+qemuValidateChr(const virDomainChrDef *chr, size_t i)
+{
+    if (qemuValidateChrSource(chr) < 0)
+        return -1;
     if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE && !chr->path) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        "serial %zu of type 'file' has no path", i);
