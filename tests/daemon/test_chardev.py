@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Serial host sides of type unix and udp through virtkitd (issue 10).
+
+The test guest boots with its console (ttyS0) on:
+- a unix socket in bind mode: the daemon listens at the path before QEMU
+  starts (QEMU gets the descriptor, as libvirt passes it); the test connects
+  and reads the guest's boot output up to GUEST-READY; the live XML keeps the
+  source as defined;
+- udp: QEMU sends the console to a UDP socket of the test's (connect mode,
+  the port the kernel gave the test) and the test receives GUEST-READY.
+"""
+import os
+import re
+import select
+import socket
+import time
+
+from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for, write
+
+BOOT_DEADLINE = 600.0
+
+
+def guest_xml(name, guest, serial):
+    return """<domain type='qemu'>
+  <name>%s</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>%s/vmlinuz</kernel><initrd>%s/initrd.gz</initrd>
+    <cmdline>console=ttyS0 no_timer_check cryptomgr.notests</cmdline></os>
+  <features><acpi/></features>
+  <on_poweroff>destroy</on_poweroff>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+    %s
+  </devices>
+</domain>
+""" % (name, guest, guest, serial)
+
+
+def read_until(sock, marker, recv):
+    """Bytes from @sock (read by @recv) until @marker is among them or the
+    deadline passes; all of them returned."""
+    got = b""
+    end = time.monotonic() + BOOT_DEADLINE
+    while marker not in got and time.monotonic() < end:
+        r, _, _ = select.select([sock], [], [], 1.0)
+        if r:
+            data = recv(sock)
+            if not data and sock.type == socket.SOCK_STREAM:
+                break
+            got += data
+    return got
+
+
+def guest_or_skip():
+    g = test_guest_dir()
+    if not g:
+        raise Skip("test guest not available")
+    return g
+
+
+def test_unix_bind():
+    guest = guest_or_skip()
+    d = Daemon().start()
+    uri = d.uri()
+    path = os.path.join(d.root, "ser,ial.sock")
+    serial = ("<serial type='unix'><source mode='bind' path='%s'/><target port='0'/></serial>"
+              % path)
+    virsh(uri, "define", write(os.path.join(d.root, "u.xml"), guest_xml("chru", guest, serial)))
+    virsh(uri, "start", "chru")
+    live = virsh(uri, "dumpxml", "chru").stdout
+    assert re.search(r"<serial type='unix'>\s*<source mode='bind' path='%s'/>"
+                     % re.escape(path), live), live
+    wait_for(lambda: os.path.exists(path), "the serial socket")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    got = read_until(s, b"GUEST-READY", lambda k: k.recv(65536))
+    s.close()
+    assert b"GUEST-READY" in got, got[-2000:]
+    virsh(uri, "destroy", "chru")
+    d.stop()
+
+
+def test_udp_connect():
+    guest = guest_or_skip()
+    d = Daemon().start()
+    uri = d.uri()
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    port = u.getsockname()[1]
+    serial = ("<serial type='udp'><source mode='connect' host='127.0.0.1' service='%d'/>"
+              "<target port='0'/></serial>" % port)
+    virsh(uri, "define", write(os.path.join(d.root, "d.xml"), guest_xml("chrd", guest, serial)))
+    x = virsh(uri, "dumpxml", "--inactive", "chrd").stdout
+    assert "<source mode='connect' host='127.0.0.1' service='%d'/>" % port in x, x
+    virsh(uri, "start", "chrd")
+    got = read_until(u, b"GUEST-READY", lambda k: k.recvfrom(65536)[0])
+    u.close()
+    assert b"GUEST-READY" in got, got[-2000:]
+    virsh(uri, "destroy", "chrd")
+    d.stop()
+
+
+if __name__ == "__main__":
+    run_tests([
+        ("a unix serial in bind mode: the guest's boot output read from the socket",
+         test_unix_bind),
+        ("a udp serial: the guest's console received on the test's UDP socket",
+         test_udp_connect),
+    ])
