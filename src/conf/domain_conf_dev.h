@@ -679,6 +679,10 @@ typedef enum {
 
 typedef struct {
     int model;                     /* virDomainMemballoonModel */
+    int autodeflate;               /* autodeflate='on|off': virDomainTristate */
+    int freePageReporting;         /* freePageReporting='on|off': virDomainTristate */
+    int period;                    /* <stats period>: seconds, 0 when absent (libvirt
+                                    * reads a negative one as 0) */
     virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
     virDomainDeviceAddress addr;   /* <address>; type NONE when absent */
 } virDomainMemballoonDef;

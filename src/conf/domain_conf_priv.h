@@ -122,6 +122,10 @@ void virDomainXMLReportMissingAttr(const char *attr, xmlNodePtr node);
 /* CONFIG_UNSUPPORTED "<what> '<value>' is not supported by virtkit": a value
  * libvirt accepts that virtkit does not carry. */
 void virDomainReportUnsupportedValue(const char *what, const char *value);
+/* on/off attributes and int attributes as libvirt reads them (domain_xml.c):
+ * 1 read, 0 absent, -1 reported */
+int virDomainXMLPropSwitch(xmlNodePtr node, const char *name, int *out);
+int virDomainXMLPropInt(xmlNodePtr node, const char *name, int *out);
 /* Unsigned decimal as libvirt's virStrToLong_ullp; 0 or -1 (nothing reported). */
 int virDomainParseULL(const char *str, unsigned long long *val);
 bool virDomainStrInList(const char *const *list, const char *str);

@@ -591,10 +591,14 @@ static int
 parseMemballoon(virDomainDef *def, xmlNodePtr node)
 {
     g_autofree char *model = virDomainXMLProp(node, "model");
+    xmlNodePtr stats;
     int val;
 
-    if (def->memballoon) /* libvirt uses the first one */
-        return 0;
+    if (def->memballoon) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "only a single memory balloon device is supported");
+        return -1;
+    }
     if (!model) {
         virDomainXMLReportMissingAttr("model", node);
         return -1;
@@ -610,6 +614,16 @@ parseMemballoon(virDomainDef *def, xmlNodePtr node)
     }
     def->memballoon = g_new0(virDomainMemballoonDef, 1);
     def->memballoon->model = val;
+    stats = virDomainXMLChild(node, "stats");
+    if (virDomainXMLPropSwitch(node, "autodeflate", &def->memballoon->autodeflate) < 0 ||
+        virDomainXMLPropSwitch(node, "freePageReporting",
+                               &def->memballoon->freePageReporting) < 0 ||
+        virDomainXMLPropInt(stats, "period", &def->memballoon->period) < 0) {
+        g_clear_pointer(&def->memballoon, g_free);
+        return -1;
+    }
+    if (def->memballoon->period < 0)
+        def->memballoon->period = 0;
     if (virDomainDeviceAddressParse(node, &def->memballoon->addr) < 0 ||
         virDomainVirtioOptionsParse(virDomainXMLChild(node, "driver"),
                                     &def->memballoon->virtio) < 0) {
@@ -990,8 +1004,9 @@ static const virDomainXMLAttrRule rngAttrs[] = {
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule balloonAttrs[] = {
-    { "", (const char *const[]){ "model", NULL } },
+    { "", (const char *const[]){ "model", "autodeflate", "freePageReporting", NULL } },
     { "driver", virDomainVirtioOptionsAttrs },
+    { "stats", (const char *const[]){ "period", NULL } },
     { NULL, NULL },
 };
 
@@ -1063,7 +1078,8 @@ static const char *const chrChildren[] = {
     "source", "source/", "source/reconnect", "protocol",
     "target", "target/", "target/model",     NULL,
 };
-static const char *const balloonChildren[] = { "address", "driver", "driver/", NULL };
+static const char *const balloonChildren[] = { "address", "driver", "driver/",
+                                               "stats",   "stats/", NULL };
 static const char *const controllerChildren[] = {
     "model",   "model/", "target",  "target/", "target/node", "master",
     "master/", "driver", "driver/", "address", "pcihole64",   NULL,

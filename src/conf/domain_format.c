@@ -974,16 +974,29 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     if (def->watchdog)
         virDomainWatchdogFormat(buf, ctx.indent, def->watchdog, flags);
     if (def->memballoon) {
-        const char *model = virDomainMemballoonModelNames[def->memballoon->model];
+        const virDomainMemballoonDef *mb = def->memballoon;
+        g_autoptr(GString) attrs = g_string_new(NULL);
 
-        if (def->memballoon->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
-            !virDomainVirtioOptionsIsSet(&def->memballoon->virtio)) {
-            line(&ctx, "<memballoon model='%s'/>", model);
+        g_string_printf(attrs, "model='%s'", virDomainMemballoonModelNames[mb->model]);
+        if (mb->autodeflate)
+            g_string_append_printf(attrs, " autodeflate='%s'",
+                                   virDomainTristateSwitchToString(mb->autodeflate));
+        if (mb->freePageReporting)
+            g_string_append_printf(
+                attrs, " freePageReporting='%s'",
+                virDomainTristateSwitchToString(mb->freePageReporting));
+
+        if (mb->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
+            !virDomainVirtioOptionsIsSet(&mb->virtio) && !mb->period) {
+            line(&ctx, "<memballoon %s/>", attrs->str);
         } else {
-            line(&ctx, "<memballoon model='%s'>", model);
+            line(&ctx, "<memballoon %s>", attrs->str);
             ctx.indent += 2;
-            formatAddress(&ctx, &def->memballoon->addr);
-            formatVirtioDriver(&ctx, &def->memballoon->virtio);
+            /* libvirt's order: stats, address, driver */
+            if (mb->period)
+                line(&ctx, "<stats period='%d'/>", mb->period);
+            formatAddress(&ctx, &mb->addr);
+            formatVirtioDriver(&ctx, &mb->virtio);
             ctx.indent -= 2;
             line(&ctx, "</memballoon>");
         }

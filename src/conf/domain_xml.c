@@ -437,6 +437,51 @@ virDomainReportUnsupportedValue(const char *what, const char *value)
                    what, value);
 }
 
+/* libvirt's virXMLPropTristateSwitch: @name of @node absent (0, @out
+ * untouched), "on" or "off"; anything else is its XML error */
+int
+virDomainXMLPropSwitch(xmlNodePtr node, const char *name, int *out)
+{
+    g_autofree char *str = node ? virDomainXMLProp(node, name) : NULL;
+
+    if (!str)
+        return 0;
+    if (g_str_equal(str, "on")) {
+        *out = VIR_DOMAIN_TRISTATE_ON;
+    } else if (g_str_equal(str, "off")) {
+        *out = VIR_DOMAIN_TRISTATE_OFF;
+    } else {
+        virDomainXMLReportInvalidAttr(name, node, str);
+        return -1;
+    }
+    return 1;
+}
+
+/* libvirt's virXMLPropInt with base 0 (decimal, 0x hex, 0 octal): 0 when
+ * @name is absent (@out untouched), 1 when read; a value that is not an
+ * int gets its "Expected integer value" error */
+int
+virDomainXMLPropInt(xmlNodePtr node, const char *name, int *out)
+{
+    g_autofree char *str = node ? virDomainXMLProp(node, name) : NULL;
+    char *end = NULL;
+    long long val;
+
+    if (!str)
+        return 0;
+    errno = 0;
+    val = strtoll(str, &end, 0);
+    if (!*str || errno || *end || val > G_MAXINT || val < G_MININT) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid value for attribute '%s' in element '%s': '%s'. "
+                           "Expected integer value",
+                           name, (const char *)node->name, str);
+        return -1;
+    }
+    *out = (int)val;
+    return 1;
+}
+
 /*
  * Parse an unsigned decimal as libvirt's virStrToLong_ullp does: leading
  * blanks and a '+' allowed, no '-', nothing after the digits.

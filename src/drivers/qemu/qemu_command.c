@@ -1404,8 +1404,18 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
 
         if (def->memballoon)
             qemuVirtioOptionsKeyval(dev, &def->memballoon->virtio);
+        g_string_append(dev, ",id=balloon0");
+        /* libvirt's order: after the id, before the address */
+        if (def->memballoon && def->memballoon->autodeflate)
+            g_string_append_printf(
+                dev, ",deflate-on-oom=%s",
+                virDomainTristateSwitchToString(def->memballoon->autodeflate));
+        if (def->memballoon && def->memballoon->freePageReporting)
+            g_string_append_printf(
+                dev, ",free-page-reporting=%s",
+                virDomainTristateSwitchToString(def->memballoon->freePageReporting));
         add(a, "-device");
-        addf(a, "%s,id=balloon0%s", dev->str, pci);
+        addf(a, "%s%s", dev->str, pci);
     }
     qemuBuildRNGs(a, def);
     if (def->vmcoreinfo == VIR_DOMAIN_TRISTATE_ON) {

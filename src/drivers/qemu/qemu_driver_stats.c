@@ -33,6 +33,7 @@
 #include "qemu_command.h"
 #include "qemu_driver_priv.h"
 #include "qemu_perf.h"
+#include "qemu_process.h"
 #include "qemu_monitor.h"
 #include "qemu_stats_proc.h"
 #include "virerror.h"
@@ -350,45 +351,85 @@ cleanup:
     return ret;
 }
 
+/* libvirt's virDomainDefHasMemballoon; virtkit's QEMU definitions without
+ * a <memballoon> (none is added by the test driver) have the virtio one */
+static bool
+qemuStatsHasBalloon(const virDomainDef *def)
+{
+    return !def->memballoon || def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_NONE;
+}
+
 int
 qemuDomainSetMemoryStatsPeriod(virDomainPtr dom, int period, unsigned int flags)
 {
+    qemuDriver *driver = qemuDriverOf(dom->conn);
     virDomainObj *obj;
-    g_autoptr(json_object) args = NULL;
+    virDomainDef *persistent = NULL;
+    bool live;
     int ret = -1;
 
     virCheckFlags(VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG, -1);
-    if (flags & VIR_DOMAIN_AFFECT_CONFIG) {
-        /* <memballoon><stats period/> is not in virtkit's definitions yet */
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                       "setting the memory statistics period in the persistent "
-                       "definition is not supported yet");
-        return -1;
-    }
     if (!(obj = qemuDomainObjFromDomain(dom)))
         return -1;
-    if (qemuStatsBeginQuery(obj) < 0)
+    if (virDomainObjBeginJob(obj, VIR_JOB_MODIFY, QEMU_JOB_WAIT_MS) < 0)
         goto cleanup;
-    if (obj->def->memballoon &&
-        obj->def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_NONE) {
-        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                       "No memory balloon device configured, can not set the "
-                       "collection period");
+    /* libvirt's virDomainObjGetDefs: LIVE and CONFIG together are fine */
+    if (!(flags & (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG)))
+        flags |=
+            virDomainObjIsActive(obj) ? VIR_DOMAIN_AFFECT_LIVE : VIR_DOMAIN_AFFECT_CONFIG;
+    live = flags & VIR_DOMAIN_AFFECT_LIVE;
+    if (live && qemuDomainObjCheckActive(obj) < 0)
         goto endjob;
+    if (flags & VIR_DOMAIN_AFFECT_CONFIG) {
+        if (!obj->persistent) {
+            virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, __func__,
+                               "transient domains do not have any persistent config");
+            goto endjob;
+        }
+        persistent = virDomainObjGetPersistentDef(obj);
     }
-    args = json_object_new_object();
-    json_object_object_add(args, "path", json_object_new_string(QEMU_BALLOON_PATH));
-    json_object_object_add(args, "property",
-                           json_object_new_string("guest-stats-polling-interval"));
-    json_object_object_add(args, "value", json_object_new_int(period));
-    /* from now on (even if it failed half way) the guest may report */
-    qemuDomainPriv(obj)->balloonStatsIdle = false;
-    if (qemuStatsCommand(obj, "qom-set", args, NULL) < 0)
-        goto endjob;
+
+    if (live) {
+        if (!qemuStatsHasBalloon(obj->def)) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "No memory balloon device configured, can not set the "
+                           "collection period");
+            goto endjob;
+        }
+        if (qemuProcessSetBalloonPeriod(obj, period) < 0) {
+            /* libvirt replaces QEMU's words with its own */
+            virResetLastError();
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                           "unable to set balloon driver collection period");
+            goto endjob;
+        }
+        if (!obj->def->memballoon) {
+            obj->def->memballoon = g_new0(virDomainMemballoonDef, 1);
+            obj->def->memballoon->model = VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
+        }
+        obj->def->memballoon->period = period;
+        qemuDomainSaveStatus(driver, obj);
+    }
+    if (persistent) {
+        if (!qemuStatsHasBalloon(persistent)) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "No memory balloon device configured, can not set the "
+                           "collection period");
+            goto endjob;
+        }
+        if (!persistent->memballoon) {
+            persistent->memballoon = g_new0(virDomainMemballoonDef, 1);
+            persistent->memballoon->model = VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
+        }
+        persistent->memballoon->period = period;
+        if (qemuDomainSaveConfig(driver, persistent,
+                                 qemuDomainPriv(obj)->graceOverrideSec) < 0)
+            goto endjob;
+    }
     ret = 0;
 
 endjob:
-    virDomainObjEndJob(obj, VIR_JOB_QUERY);
+    virDomainObjEndJob(obj, VIR_JOB_MODIFY);
 cleanup:
     virDomainObjEndAPI(&obj);
     return ret;

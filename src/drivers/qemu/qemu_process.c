@@ -238,6 +238,32 @@ qemuProcessMonitorCommand(virDomainObj *obj, const char *cmd)
     return rc;
 }
 
+int
+qemuProcessSetBalloonPeriod(virDomainObj *obj, int period)
+{
+    qemuDomainObjPrivate *priv = qemuDomainPriv(obj);
+    qemuMonitor *mon = priv->mon;
+    g_autoptr(json_object) args = json_object_new_object();
+    int rc;
+
+    if (!mon) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s", "QEMU monitor is not connected");
+        return -1;
+    }
+    /* libvirt's path too: the balloon's id is always balloon0 */
+    json_object_object_add(args, "path",
+                           json_object_new_string("/machine/peripheral/balloon0"));
+    json_object_object_add(args, "property",
+                           json_object_new_string("guest-stats-polling-interval"));
+    json_object_object_add(args, "value", json_object_new_int(period));
+    /* from now on (even if it failed half way) the guest may report */
+    priv->balloonStatsIdle = false;
+    virDomainObjUnlock(obj);
+    rc = qemuMonitorCommand(mon, "qom-set", args, QEMU_MONITOR_TIMEOUT_MS, NULL);
+    virDomainObjLock(obj);
+    return rc;
+}
+
 /* Ask QEMU for its run state ("running", "paused", "shutdown", ...).
  * obj locked and job held; lock dropped while waiting. */
 char *

@@ -67,6 +67,12 @@ bool qemuProcessCheckStuck(virDomainObj *obj);
  * held; the lock is dropped while waiting). 0 or -1 with error reported. */
 int qemuProcessMonitorCommand(virDomainObj *obj, const char *cmd);
 
+/* Set the guest statistics period of @obj's balloon (qom-set of
+ * guest-stats-polling-interval, seconds, 0 stops it), as libvirt does at
+ * start and in virDomainSetMemoryStatsPeriod. Object locked, job held;
+ * the lock is dropped while QEMU answers. 0 or -1 with QEMU's error. */
+int qemuProcessSetBalloonPeriod(virDomainObj *obj, int period);
+
 /* Load status files from stateDir and reconnect (qemu_process_reconnect.c). Called
  * once at driver creation, after the persistent definitions are loaded. */
 void qemuProcessReconnectAll(qemuDriver *driver);

@@ -927,8 +927,17 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         goto error;
     qemuCgroupWarmStop(g_steal_pointer(&warm));
     tThreads = g_get_monotonic_time();
-    /* no guest statistics period on the command line */
+    /* no guest statistics period on the command line: <stats period> is
+     * set now, as libvirt's qemuProcessSetupBalloon does (a failure only
+     * logged, as libvirt ignores it) */
     qemuDomainPriv(obj)->balloonStatsIdle = true;
+    if (obj->def->memballoon && obj->def->memballoon->period &&
+        obj->def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO &&
+        qemuProcessSetBalloonPeriod(obj, obj->def->memballoon->period) < 0) {
+        g_debug("cannot set the balloon statistics period of '%s': %s", obj->def->name,
+                virGetLastErrorMessage());
+        virResetLastError();
+    }
     /* nor any dirty-rate measurement yet */
     qemuDomainPriv(obj)->dirtyRateUnstarted = true;
     /* <link state='down'/>: the NIC starts with its cable out */
