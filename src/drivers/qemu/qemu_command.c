@@ -893,7 +893,8 @@ qemuFSDeviceModel(const virDomainFSDef *fs)
  * virtiofs as libvirt's qemuBuildVHostUserFsCommandLine: a chardev
  * chr-vu-ALIAS connecting to the virtiofsd socket (qemu_virtiofs.h: the
  * per-run directory's ALIAS-fs.sock, or <source socket>), then
- * vhost-user-fs-pci with its queue size and the target as its tag. */
+ * vhost-user-fs-pci with its virtio options, queue size and the target as
+ * its tag. */
 static void
 qemuBuildFilesystems(GPtrArray *a, const virDomainDef *def, const char *libDir)
 {
@@ -923,14 +924,15 @@ qemuBuildFilesystems(GPtrArray *a, const virDomainDef *def, const char *libDir)
             }
             add(a, "-chardev");
             addf(a, "socket,id=chr-vu-%s,path=%s", alias, sock);
-            add(a, "-device");
+            /* the virtio options right after the driver, as libvirt's
+             * qemuBuildVirtioDevProps puts them */
+            g_string_append(opt, "vhost-user-fs-pci");
+            qemuVirtioOptionsKeyval(opt, &fs->virtio);
+            g_string_append_printf(opt, ",id=%s,chardev=chr-vu-%s", alias, alias);
             if (fs->queueSize)
-                addf(a,
-                     "vhost-user-fs-pci,id=%s,chardev=chr-vu-%s,queue-size=%llu,tag=%s%s",
-                     alias, alias, fs->queueSize, tag, pci);
-            else
-                addf(a, "vhost-user-fs-pci,id=%s,chardev=chr-vu-%s,tag=%s%s", alias,
-                     alias, tag, pci);
+                g_string_append_printf(opt, ",queue-size=%llu", fs->queueSize);
+            add(a, "-device");
+            addf(a, "%s,tag=%s%s", opt->str, tag, pci);
             continue;
         }
         if (fs->fsdriver != VIR_DOMAIN_FS_DRIVER_DEFAULT &&

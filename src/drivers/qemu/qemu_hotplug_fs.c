@@ -140,6 +140,7 @@ qemuHotplugAttachFSLive(qemuDriver *driver, virDomainObj *obj, virDomainFSDef **
     slot = g_strdup_printf("0x%x", addr.slot);
     dev = json_object_new_object();
     json_object_object_add(dev, "driver", json_object_new_string(model));
+    qemuVirtioOptionsProps(dev, &fs->virtio);
     json_object_object_add(dev, "id", json_object_new_string(alias));
     json_object_object_add(dev, "chardev", json_object_new_string(charId));
     if (fs->queueSize)

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Device options libvirt 9.0 accepts, through virtkitd on real guests (issue 10).
+
+- <memballoon autodeflate freePageReporting><stats period/>: a real start
+  gives QEMU's balloon deflate-on-oom, free-page-reporting and
+  guest-stats-polling-interval (each read back with qom-get);
+  virDomainSetMemoryStatsPeriod changes the running guest's period (QEMU's
+  property and the live <stats>) and the persistent definition's, both at
+  once too, with libvirtd 9.0's errors (a transient domain's config, a
+  balloon of model none, LIVE on a shut-off domain, a negative period),
+  each compared with Debian's libvirtd on the same calls.
+- virtiofs <driver ats packed page_per_vq>: vhost-user-fs-pci gets them at
+  start and on attach-device, as libvirtd 9.0 passes them (ats and
+  page-per-vq read back with qom-get; QEMU reads packed back as false
+  under libvirtd too: Debian's virtiofsd does not offer the feature, and
+  the xml2argv goldens hold the property).
+"""
+import json
+import os
+import re
+import sys
+
+from vkdtest import Daemon, run_tests, virsh
+
+LIBVIRT_PY = "/usr/lib/python3/dist-packages"
+if LIBVIRT_PY not in sys.path:
+    sys.path.append(LIBVIRT_PY)
+
+import libvirt  # noqa: E402
+
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+
+LIVE = libvirt.VIR_DOMAIN_AFFECT_LIVE
+CONFIG = libvirt.VIR_DOMAIN_AFFECT_CONFIG
+
+
+def domain(name, devices, machine="q35"):
+    return ("<domain type='qemu'><name>%s</name><memory unit='MiB'>64</memory>"
+            "<os><type arch='x86_64' machine='%s'>hvm</type></os>"
+            "<devices>%s</devices></domain>" % (name, machine, devices))
+
+
+def qom_get(uri, name, path, prop):
+    req = {"execute": "qom-get", "arguments": {"path": path, "property": prop}}
+    return json.loads(virsh(uri, "qemu-monitor-command", name, json.dumps(req)).stdout)["return"]
+
+
+def balloon_prop(uri, name, prop):
+    return qom_get(uri, name, "/machine/peripheral/balloon0", prop)
+
+
+def expect_error(call, code, domain_, msg):
+    try:
+        call()
+    except libvirt.libvirtError as e:
+        got = (e.get_error_code(), e.get_error_domain(), str(e))
+        assert got == (code, domain_, msg), got
+        return
+    raise AssertionError("no error, expected: " + msg)
+
+
+def stats_lines(dom, flags=0):
+    return re.findall(r"<stats period='(-?\d+)'/>", dom.XMLDesc(flags))
+
+
+def test_memballoon():
+    d = Daemon().start()
+    uri = d.uri()
+    c = libvirt.open(uri)
+    try:
+        dom = c.createXML(domain("mbt", "<memballoon model='virtio' autodeflate='on' "
+                                        "freePageReporting='on'><stats period='7'/>"
+                                        "</memballoon>"), 0)
+        assert balloon_prop(uri, "mbt", "deflate-on-oom") is True
+        assert balloon_prop(uri, "mbt", "free-page-reporting") is True
+        assert balloon_prop(uri, "mbt", "guest-stats-polling-interval") == 7
+        expect_error(lambda: dom.setMemoryStatsPeriod(3, CONFIG), 55, 20,
+                     "Requested operation is not valid: transient domains do not have "
+                     "any persistent config")
+        dom.setMemoryStatsPeriod(3, LIVE)
+        assert balloon_prop(uri, "mbt", "guest-stats-polling-interval") == 3
+        assert stats_lines(dom) == ["3"]
+        dom.destroy()
+
+        dom = c.defineXML(domain("mbn", "<memballoon model='none'/>"))
+        msg = ("internal error: No memory balloon device configured, can not set the "
+               "collection period")
+        expect_error(lambda: dom.setMemoryStatsPeriod(3, CONFIG), 1, 10, msg)
+        expect_error(lambda: dom.setMemoryStatsPeriod(3, LIVE), 55, 20,
+                     "Requested operation is not valid: domain is not running")
+        dom.create()
+        expect_error(lambda: dom.setMemoryStatsPeriod(3, 0), 1, 10, msg)
+        dom.destroy()
+        dom.undefine()
+
+        dom = c.defineXML(domain("mbv", ""))
+        expect_error(lambda: dom.setMemoryStatsPeriod(4, LIVE | CONFIG), 55, 20,
+                     "Requested operation is not valid: domain is not running")
+        dom.setMemoryStatsPeriod(4, CONFIG)
+        assert stats_lines(dom, libvirt.VIR_DOMAIN_XML_INACTIVE) == ["4"]
+        dom.create()
+        assert balloon_prop(uri, "mbv", "guest-stats-polling-interval") == 4
+        dom.setMemoryStatsPeriod(0, LIVE | CONFIG)
+        assert balloon_prop(uri, "mbv", "guest-stats-polling-interval") == 0
+        assert stats_lines(dom) == []
+        assert stats_lines(dom, libvirt.VIR_DOMAIN_XML_INACTIVE) == []
+        expect_error(lambda: dom.setMemoryStatsPeriod(-1, 0), 8, 20,
+                     "period in virDomainSetMemoryStatsPeriod must be zero or greater")
+        dom.destroy()
+        dom.undefine()
+        assert c.listAllDomains() == []
+    finally:
+        c.close()
+    assert d.stop() == 0
+
+
+SHARED = "<memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>"
+
+
+def virtiofs_xml(share, tag, options):
+    return ("<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs' %s/>"
+            "<source dir='%s'/><target dir='%s'/></filesystem>" % (options, share, tag))
+
+
+def test_virtiofs_options():
+    d = Daemon()
+    os.chmod(d.root, 0o755)
+    d.start()
+    uri = d.uri()
+    c = libvirt.open(uri)
+    share = os.path.join(d.root, "share")
+    os.mkdir(share)
+    try:
+        xml = ("<domain type='qemu'><name>vfo</name><memory unit='MiB'>64</memory>%s"
+               "<os><type arch='x86_64' machine='q35'>hvm</type></os><devices>%s"
+               "<controller type='pci' index='8' model='pcie-root-port'/></devices></domain>"
+               % (SHARED, virtiofs_xml(share, "one", "ats='on' packed='on'")))
+        dom = c.createXML(xml, 0)
+        fs0 = "/machine/peripheral/fs0"
+        assert qom_get(uri, "vfo", fs0, "ats") is True
+        assert qom_get(uri, "vfo", fs0, "page-per-vq") is False
+        dom.attachDeviceFlags(virtiofs_xml(share, "two", "packed='on' page_per_vq='on'"),
+                              LIVE)
+        fs1 = "/machine/peripheral/fs1"
+        assert qom_get(uri, "vfo", fs1, "page-per-vq") is True
+        assert qom_get(uri, "vfo", fs1, "ats") is False
+        assert "page_per_vq='on'" in dom.XMLDesc(0)
+        dom.destroy()
+        assert c.listAllDomains() == []
+    finally:
+        c.close()
+    assert d.stop() == 0
+
+
+if __name__ == "__main__":
+    run_tests([
+        ("<memballoon autodeflate freePageReporting><stats period>: QEMU's properties on "
+         "a real start; virDomainSetMemoryStatsPeriod live and config, libvirtd's errors",
+         test_memballoon),
+        ("virtiofs <driver ats packed page_per_vq> at start and on attach-device",
+         test_virtiofs_options),
+    ])
