@@ -318,6 +318,8 @@ virDomainDefFree(virDomainDef *def)
     for (size_t i = 0; i < def->nmems; i++)
         virDomainMemoryDefFree(def->mems[i]);
     g_free(def->mems);
+    for (size_t i = 0; i < def->ninputs; i++)
+        virDomainInputDefClear(&def->inputs[i]);
     g_free(def->inputs);
     for (size_t i = 0; i < def->ngraphics; i++)
         virDomainGraphicsDefFree(def->graphics[i]);
@@ -540,8 +542,9 @@ virDomainDefCopy(const virDomainDef *src)
     def->mems = src->nmems ? g_new0(virDomainMemoryDef *, src->nmems + 1) : NULL;
     for (size_t i = 0; i < src->nmems; i++)
         def->mems[i] = virDomainMemoryDefCopy(src->mems[i]);
-    def->inputs =
-        src->ninputs ? g_memdup2(src->inputs, src->ninputs * sizeof(*src->inputs)) : NULL;
+    def->inputs = src->ninputs ? g_new(virDomainInputDef, src->ninputs) : NULL;
+    for (size_t i = 0; i < src->ninputs; i++)
+        virDomainInputDefCopyInto(&def->inputs[i], &src->inputs[i]);
     def->graphics = g_new0(virDomainGraphicsDef *, src->ngraphics + 1);
     for (size_t i = 0; i < src->ngraphics; i++)
         def->graphics[i] = virDomainGraphicsDefCopy(src->graphics[i]);

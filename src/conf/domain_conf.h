@@ -657,6 +657,9 @@ const char *virDomainInputTypeToString(int type);
 /* a character device's type: "pty", "unix" ... */
 const char *virDomainChrTypeToString(int type);
 const char *virDomainInputBusToString(int bus);
+const char *virDomainInputModelToString(int model);
+const char *virDomainInputGrabToString(int grab);
+const char *virDomainInputGrabToggleToString(int toggle);
 
 /* The destination of a block copy (virDomainBlockCopy's @destxml: a
  * <disk type='file|block'> with <source file|dev=...> and an optional

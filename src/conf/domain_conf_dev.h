@@ -769,7 +769,9 @@ typedef struct {
 typedef enum {
     VIR_DOMAIN_INPUT_TYPE_MOUSE = 0,
     VIR_DOMAIN_INPUT_TYPE_TABLET,
-    VIR_DOMAIN_INPUT_TYPE_KBD, /* "keyboard" */
+    VIR_DOMAIN_INPUT_TYPE_KBD,         /* "keyboard" */
+    VIR_DOMAIN_INPUT_TYPE_PASSTHROUGH, /* a host evdev given to a virtio-input-host */
+    VIR_DOMAIN_INPUT_TYPE_EVDEV,       /* a host evdev QEMU reads (input-linux) */
     VIR_DOMAIN_INPUT_TYPE_LAST
 } virDomainInputType;
 
@@ -777,20 +779,61 @@ typedef enum {
     VIR_DOMAIN_INPUT_BUS_PS2 = 0,
     VIR_DOMAIN_INPUT_BUS_USB,
     VIR_DOMAIN_INPUT_BUS_VIRTIO,
+    VIR_DOMAIN_INPUT_BUS_NONE, /* evdev's: no bus='...' written */
     VIR_DOMAIN_INPUT_BUS_LAST
 } virDomainInputBus;
 
-/* <input type bus/> */
+typedef enum {
+    VIR_DOMAIN_INPUT_MODEL_DEFAULT = 0,
+    VIR_DOMAIN_INPUT_MODEL_VIRTIO,
+    VIR_DOMAIN_INPUT_MODEL_VIRTIO_TRANSITIONAL,
+    VIR_DOMAIN_INPUT_MODEL_VIRTIO_NON_TRANSITIONAL,
+    VIR_DOMAIN_INPUT_MODEL_LAST
+} virDomainInputModel;
+
+typedef enum {
+    VIR_DOMAIN_INPUT_GRAB_DEFAULT = 0,
+    VIR_DOMAIN_INPUT_GRAB_ALL,
+    VIR_DOMAIN_INPUT_GRAB_LAST
+} virDomainInputGrab;
+
+typedef enum {
+    VIR_DOMAIN_INPUT_GRAB_TOGGLE_DEFAULT = 0,
+    VIR_DOMAIN_INPUT_GRAB_TOGGLE_CTRL_CTRL,
+    VIR_DOMAIN_INPUT_GRAB_TOGGLE_ALT_ALT,
+    VIR_DOMAIN_INPUT_GRAB_TOGGLE_SHIFT_SHIFT,
+    VIR_DOMAIN_INPUT_GRAB_TOGGLE_META_META,
+    VIR_DOMAIN_INPUT_GRAB_TOGGLE_SCROLLLOCK,
+    VIR_DOMAIN_INPUT_GRAB_TOGGLE_CTRL_SCROLLLOCK,
+    VIR_DOMAIN_INPUT_GRAB_TOGGLE_LAST
+} virDomainInputGrabToggle;
+
+/* <input type bus model> with its <source evdev|dev grab grabToggle repeat>.
+ * Held by value in def->inputs: a copy of an element must copy evdev
+ * (virDomainInputDefCopyInto), dropping one must clear it
+ * (virDomainInputDefClear). */
 typedef struct {
-    int type; /* virDomainInputType */
-    int bus;  /* virDomainInputBus (libvirt's default: usb for a tablet, else ps2) */
+    int type;  /* virDomainInputType */
+    int bus;   /* virDomainInputBus (libvirt's default: usb for a tablet, virtio for
+                * passthrough, none for evdev, else ps2) */
+    int model; /* virDomainInputModel */
+    /* passthrough: <source evdev>; evdev: <source dev> (owned, NULL when absent) */
+    char *evdev;
+    int grab;                      /* evdev: virDomainInputGrab */
+    int grabToggle;                /* evdev: virDomainInputGrabToggle */
+    int repeat;                    /* evdev: virDomainTristate */
     virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
     virDomainDeviceAddress addr;   /* virtio: PCI; usb: usb; NONE when absent */
     /* live only: the QEMU driver's device id (<alias name='input0'/>), kept
-     * in the status file; "" when none (a fixed array: inputs are copied
-     * by value) */
+     * in the status file; "" when none */
     char alias[16];
 } virDomainInputDef;
+
+/* Release what @in owns (its evdev path), leaving it zeroed; NULL is fine. */
+void virDomainInputDefClear(virDomainInputDef *in);
+/* Copy @src into @dst (uninitialized), evdev duplicated. */
+void virDomainInputDefCopyInto(virDomainInputDef *dst, const virDomainInputDef *src);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virDomainInputDef, virDomainInputDefClear);
 
 typedef enum {
     VIR_DOMAIN_GRAPHICS_TYPE_VNC = 0,

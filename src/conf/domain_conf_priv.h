@@ -122,6 +122,8 @@ void virDomainXMLReportMissingAttr(const char *attr, xmlNodePtr node);
 /* CONFIG_UNSUPPORTED "<what> '<value>' is not supported by virtkit": a value
  * libvirt accepts that virtkit does not carry. */
 void virDomainReportUnsupportedValue(const char *what, const char *value);
+/* libvirt's virFileSanitizePath on @path, in place (domain_xml.c) */
+void virDomainSanitizePath(char *path);
 /* on/off attributes and int attributes as libvirt reads them (domain_xml.c):
  * 1 read, 0 absent, -1 reported */
 int virDomainXMLPropSwitch(xmlNodePtr node, const char *name, int *out);

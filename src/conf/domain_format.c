@@ -595,6 +595,49 @@ formatVideo(fmtCtx *ctx, const virDomainVideoDef *v)
     line(ctx, "</video>");
 }
 
+/* libvirt's order: driver, source, alias, address; no bus for evdev's */
+static void
+formatInput(fmtCtx *ctx, const virDomainInputDef *in, unsigned int flags)
+{
+    bool alias = in->alias[0] && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+
+    lineStart(ctx, "<input");
+    attr(ctx->buf, "type", virDomainInputTypeToString(in->type));
+    if (in->bus != VIR_DOMAIN_INPUT_BUS_NONE)
+        attr(ctx->buf, "bus", virDomainInputBusToString(in->bus));
+    if (in->model)
+        attr(ctx->buf, "model", virDomainInputModelToString(in->model));
+    if (in->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE && !alias && !in->evdev &&
+        !virDomainVirtioOptionsIsSet(&in->virtio)) {
+        g_string_append(ctx->buf, "/>\n");
+        return;
+    }
+    g_string_append(ctx->buf, ">\n");
+    ctx->indent += 2;
+    formatVirtioDriver(ctx, &in->virtio);
+    if (in->evdev) {
+        lineStart(ctx, "<source");
+        attr(ctx->buf, in->type == VIR_DOMAIN_INPUT_TYPE_EVDEV ? "dev" : "evdev",
+             in->evdev);
+        if (in->grab)
+            attr(ctx->buf, "grab", virDomainInputGrabToString(in->grab));
+        if (in->grabToggle)
+            attr(ctx->buf, "grabToggle",
+                 virDomainInputGrabToggleToString(in->grabToggle));
+        if (in->repeat)
+            attr(ctx->buf, "repeat", virDomainTristateSwitchToString(in->repeat));
+        g_string_append(ctx->buf, "/>\n");
+    }
+    if (alias) {
+        lineStart(ctx, "<alias");
+        attr(ctx->buf, "name", in->alias);
+        g_string_append(ctx->buf, "/>\n");
+    }
+    formatAddress(ctx, &in->addr);
+    ctx->indent -= 2;
+    line(ctx, "</input>");
+}
+
 static void
 formatRNG(fmtCtx *ctx, const virDomainRNGDef *r, unsigned int flags)
 {
@@ -931,30 +974,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         formatChr(&ctx, def->consoles[i], def->consoles[i]->alias, flags);
     for (size_t i = 0; i < def->nchannels; i++)
         formatChannel(&ctx, def->channels[i], flags);
-    for (size_t i = 0; i < def->ninputs; i++) {
-        const virDomainInputDef *in = &def->inputs[i];
-        bool alias = in->alias[0] && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE);
-
-        if (in->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE && !alias &&
-            !virDomainVirtioOptionsIsSet(&in->virtio)) {
-            line(&ctx, "<input type='%s' bus='%s'/>",
-                 virDomainInputTypeToString(in->type),
-                 virDomainInputBusToString(in->bus));
-            continue;
-        }
-        line(&ctx, "<input type='%s' bus='%s'>", virDomainInputTypeToString(in->type),
-             virDomainInputBusToString(in->bus));
-        ctx.indent += 2;
-        formatVirtioDriver(&ctx, &in->virtio);
-        if (alias) {
-            lineStart(&ctx, "<alias");
-            attr(ctx.buf, "name", in->alias);
-            g_string_append(ctx.buf, "/>\n");
-        }
-        formatAddress(&ctx, &in->addr);
-        ctx.indent -= 2;
-        line(&ctx, "</input>");
-    }
+    for (size_t i = 0; i < def->ninputs; i++)
+        formatInput(&ctx, &def->inputs[i], flags);
     for (size_t i = 0; i < def->ngraphics; i++)
         formatGraphics(&ctx, def->graphics[i], flags);
     for (size_t i = 0; i < def->nsounds; i++)

@@ -14,10 +14,23 @@
 
 #define VIR_FROM_THIS VIR_FROM_DOMAIN
 
-static const char *const inputTypeNames[VIR_DOMAIN_INPUT_TYPE_LAST] = { "mouse", "tablet",
-                                                                        "keyboard" };
+static const char *const inputTypeNames[VIR_DOMAIN_INPUT_TYPE_LAST] = {
+    "mouse", "tablet", "keyboard", "passthrough", "evdev",
+};
 static const char *const inputBusNames[VIR_DOMAIN_INPUT_BUS_LAST] = { "ps2", "usb",
-                                                                      "virtio" };
+                                                                      "virtio", "none" };
+static const char *const inputModelNames[VIR_DOMAIN_INPUT_MODEL_LAST] = {
+    "default",
+    "virtio",
+    "virtio-transitional",
+    "virtio-non-transitional",
+};
+static const char *const inputGrabNames[VIR_DOMAIN_INPUT_GRAB_LAST] = { "default",
+                                                                        "all" };
+static const char *const inputGrabToggleNames[VIR_DOMAIN_INPUT_GRAB_TOGGLE_LAST] = {
+    "default",   "ctrl-ctrl",  "alt-alt",         "shift-shift",
+    "meta-meta", "scrolllock", "ctrl-scrolllock",
+};
 
 const char *
 virDomainInputTypeToString(int type)
@@ -29,6 +42,96 @@ const char *
 virDomainInputBusToString(int bus)
 {
     return virDomainEnumToString(inputBusNames, VIR_DOMAIN_INPUT_BUS_LAST, bus);
+}
+
+const char *
+virDomainInputModelToString(int model)
+{
+    return virDomainEnumToString(inputModelNames, VIR_DOMAIN_INPUT_MODEL_LAST, model);
+}
+
+const char *
+virDomainInputGrabToString(int grab)
+{
+    return virDomainEnumToString(inputGrabNames, VIR_DOMAIN_INPUT_GRAB_LAST, grab);
+}
+
+const char *
+virDomainInputGrabToggleToString(int toggle)
+{
+    return virDomainEnumToString(inputGrabToggleNames, VIR_DOMAIN_INPUT_GRAB_TOGGLE_LAST,
+                                 toggle);
+}
+
+void
+virDomainInputDefClear(virDomainInputDef *in)
+{
+    if (!in)
+        return;
+    g_free(in->evdev);
+    memset(in, 0, sizeof(*in));
+}
+
+void
+virDomainInputDefCopyInto(virDomainInputDef *dst, const virDomainInputDef *src)
+{
+    *dst = *src;
+    dst->evdev = g_strdup(src->evdev);
+}
+
+static void
+inputArrayClear(gpointer data)
+{
+    virDomainInputDefClear(data);
+}
+
+/* libvirt's virXMLPropEnum with VIR_XML_PROP_NONZERO: absent leaves 0 */
+static int
+inputPropEnum(xmlNodePtr node, const char *name, const char *const *names, int last,
+              int *out)
+{
+    g_autofree char *str = virDomainXMLProp(node, name);
+    int val;
+
+    if (!str)
+        return 0;
+    if ((val = virDomainEnumFromString(names, last, str)) <= 0) {
+        virDomainXMLReportInvalidAttr(name, node, str);
+        return -1;
+    }
+    *out = val;
+    return 0;
+}
+
+/* libvirt's virDomainInputDefParseXML and the input rules of its
+ * virDomainInputDefValidate (checked here, at parse time) */
+static int
+parseInputSource(virDomainInputDef *in, xmlNodePtr node)
+{
+    xmlNodePtr source = virDomainXMLChild(node, "source");
+
+    if (!source)
+        return 0;
+    if (in->type == VIR_DOMAIN_INPUT_TYPE_PASSTHROUGH)
+        in->evdev = virDomainXMLProp(source, "evdev");
+    else if (in->type == VIR_DOMAIN_INPUT_TYPE_EVDEV)
+        in->evdev = virDomainXMLProp(source, "dev");
+    else
+        return 0;
+    if (!in->evdev) {
+        virReportError(VIR_ERR_XML_ERROR, "%s", "Missing evdev path for input device");
+        return -1;
+    }
+    virDomainSanitizePath(in->evdev);
+    if (in->type != VIR_DOMAIN_INPUT_TYPE_EVDEV)
+        return 0;
+    if (inputPropEnum(source, "grab", inputGrabNames, VIR_DOMAIN_INPUT_GRAB_LAST,
+                      &in->grab) < 0 ||
+        inputPropEnum(source, "grabToggle", inputGrabToggleNames,
+                      VIR_DOMAIN_INPUT_GRAB_TOGGLE_LAST, &in->grabToggle) < 0 ||
+        virDomainXMLPropSwitch(source, "repeat", &in->repeat) < 0)
+        return -1;
+    return 0;
 }
 
 static void
@@ -49,9 +152,10 @@ videoFree(gpointer data)
 static int
 parseInput(GArray *inputs, xmlNodePtr node, unsigned int flags)
 {
-    virDomainInputDef in = { 0 };
+    g_auto(virDomainInputDef) in = { 0 };
     g_autofree char *type = virDomainXMLProp(node, "type");
     g_autofree char *bus = virDomainXMLProp(node, "bus");
+    g_autofree char *model = virDomainXMLProp(node, "model");
 
     if (!type) {
         virDomainXMLReportMissingAttr("type", node);
@@ -59,32 +163,34 @@ parseInput(GArray *inputs, xmlNodePtr node, unsigned int flags)
     }
     if ((in.type = virDomainEnumFromString(inputTypeNames, VIR_DOMAIN_INPUT_TYPE_LAST,
                                            type)) < 0) {
-        if (g_str_equal(type, "passthrough") || g_str_equal(type, "evdev"))
-            virDomainReportUnsupportedValue("input type", type);
-        else
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown input device type '%s'",
-                           type);
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown input device type '%s'",
+                       type);
+        return -1;
+    }
+    if (model && (in.model = virDomainEnumFromString(
+                      inputModelNames, VIR_DOMAIN_INPUT_MODEL_LAST, model)) <= 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown input model '%s'", model);
         return -1;
     }
     if (bus) {
         if ((in.bus = virDomainEnumFromString(inputBusNames, VIR_DOMAIN_INPUT_BUS_LAST,
                                               bus)) < 0) {
-            if (g_str_equal(bus, "xen") || g_str_equal(bus, "parallels") ||
-                g_str_equal(bus, "none"))
+            if (g_str_equal(bus, "xen") || g_str_equal(bus, "parallels"))
                 virDomainReportUnsupportedValue("input bus", bus);
             else
                 virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown input bus type '%s'",
                                bus);
             return -1;
         }
+    } else if (in.type == VIR_DOMAIN_INPUT_TYPE_MOUSE ||
+               in.type == VIR_DOMAIN_INPUT_TYPE_KBD) {
+        in.bus = VIR_DOMAIN_INPUT_BUS_PS2;
+    } else if (in.type == VIR_DOMAIN_INPUT_TYPE_PASSTHROUGH) {
+        in.bus = VIR_DOMAIN_INPUT_BUS_VIRTIO;
+    } else if (in.type == VIR_DOMAIN_INPUT_TYPE_EVDEV) {
+        in.bus = VIR_DOMAIN_INPUT_BUS_NONE;
     } else {
-        in.bus = in.type == VIR_DOMAIN_INPUT_TYPE_TABLET ? VIR_DOMAIN_INPUT_BUS_USB
-                                                         : VIR_DOMAIN_INPUT_BUS_PS2;
-    }
-    if (in.bus == VIR_DOMAIN_INPUT_BUS_PS2 && in.type == VIR_DOMAIN_INPUT_TYPE_TABLET) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, "ps2 bus does not support %s input device",
-                       type);
-        return -1;
+        in.bus = VIR_DOMAIN_INPUT_BUS_USB;
     }
     if (!(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE)) {
         xmlNodePtr alias = virDomainXMLChild(node, "alias");
@@ -95,9 +201,35 @@ parseInput(GArray *inputs, xmlNodePtr node, unsigned int flags)
             g_strlcpy(in.alias, name, sizeof(in.alias));
     }
     if (virDomainDeviceAddressParse(node, &in.addr) < 0 ||
+        parseInputSource(&in, node) < 0 ||
         virDomainVirtioOptionsParse(virDomainXMLChild(node, "driver"), &in.virtio) < 0)
         return -1;
+
+    /* virDomainInputDefValidate */
+    if (in.bus == VIR_DOMAIN_INPUT_BUS_PS2 && in.type != VIR_DOMAIN_INPUT_TYPE_MOUSE &&
+        in.type != VIR_DOMAIN_INPUT_TYPE_KBD) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "ps2 bus does not support %s input device",
+                       type);
+        return -1;
+    }
+    if (in.type == VIR_DOMAIN_INPUT_TYPE_PASSTHROUGH &&
+        in.bus != VIR_DOMAIN_INPUT_BUS_VIRTIO) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "only bus 'virtio' is supported for 'passthrough' input devices");
+        return -1;
+    }
+    if (in.type == VIR_DOMAIN_INPUT_TYPE_EVDEV && in.bus != VIR_DOMAIN_INPUT_BUS_NONE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "input evdev doesn't support bus element");
+        return -1;
+    }
+    if (in.model && in.bus != VIR_DOMAIN_INPUT_BUS_VIRTIO) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "only bus 'virtio' is supported for input model '%s'", model);
+        return -1;
+    }
     g_array_append_val(inputs, in);
+    memset(&in, 0, sizeof(in)); /* the array owns evdev now */
     return 0;
 }
 
@@ -665,8 +797,10 @@ error:
 /* The attributes and children each parser carries (the rest is recorded as
  * unknown, see virDomainDeviceCheckAttrs). */
 static const virDomainXMLAttrRule inputAttrs[] = {
-    { "", (const char *const[]){ "type", "bus", NULL } },
+    { "", (const char *const[]){ "type", "bus", "model", NULL } },
     { "driver", virDomainVirtioOptionsAttrs },
+    { "source",
+      (const char *const[]){ "evdev", "dev", "grab", "grabToggle", "repeat", NULL } },
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule graphicsAttrs[] = {
@@ -701,7 +835,8 @@ static const virDomainXMLAttrRule videoAttrs[] = {
     { NULL, NULL },
 };
 
-static const char *const inputChildren[] = { "driver", "driver/", "address", NULL };
+static const char *const inputChildren[] = { "driver",  "driver/", "source",
+                                             "source/", "address", NULL };
 static const char *const vncChildren[] = { "listen", "audio", NULL };
 static const char *const eglChildren[] = { "gl", NULL };
 static const char *const spiceChildren[] = { "listen", "image",     "jpeg",
@@ -716,8 +851,10 @@ int
 virDomainInputParseXML(GArray **inputs, xmlNodePtr node, GPtrArray *unknown,
                        unsigned int flags, bool *failed)
 {
-    if (!*inputs)
+    if (!*inputs) {
         *inputs = g_array_new(FALSE, TRUE, sizeof(virDomainInputDef));
+        g_array_set_clear_func(*inputs, inputArrayClear);
+    }
     if (parseInput(*inputs, node, flags) < 0 ||
         virDomainDeviceCheckChildren(node, inputChildren, unknown, flags, failed) < 0 ||
         virDomainDeviceCheckAttrs(node, inputAttrs, unknown, flags, failed) < 0)

@@ -437,6 +437,27 @@ virDomainReportUnsupportedValue(const char *what, const char *value)
                    what, value);
 }
 
+/* libvirt's virFileSanitizePath, in place: runs of '/' collapsed (a
+ * leading "//" kept, POSIX leaves it to the system), no trailing '/'
+ * (but "/" and "//" stay) */
+void
+virDomainSanitizePath(char *path)
+{
+    size_t r = 0;
+    size_t w = 0;
+
+    if (path[0] == '/' && path[1] == '/' && path[2] != '/')
+        r = w = 2;
+    for (; path[r]; r++) {
+        if (path[r] == '/' && w > 0 && path[w - 1] == '/')
+            continue;
+        path[w++] = path[r];
+    }
+    if (w > 1 && path[w - 1] == '/' && !(w == 2 && path[0] == '/'))
+        w--;
+    path[w] = '\0';
+}
+
 /* libvirt's virXMLPropTristateSwitch: @name of @node absent (0, @out
  * untouched), "on" or "off"; anything else is its XML error */
 int

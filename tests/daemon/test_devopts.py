@@ -14,6 +14,13 @@
   page-per-vq read back with qom-get; QEMU reads packed back as false
   under libvirtd too: Debian's virtiofsd does not offer the feature, and
   the xml2argv goldens hold the property).
+- <input type='passthrough'> and <input type='evdev'>: kept as libvirtd
+  keeps them; this machine has no /dev/input, so a start and an attach get
+  libvirtd 9.0's errors for a missing evdev (cgroup's SYSTEM_ERROR "Path
+  ... is not accessible", its quirks for an input without a path), an
+  evdev attach its "bus 'none' cannot be hot plugged", a transitional
+  model its refusal, each leaving the domain as it was (compared with
+  Debian's libvirtd on the same calls).
 """
 import json
 import os
@@ -152,6 +159,56 @@ def test_virtiofs_options():
     assert d.stop() == 0
 
 
+def test_inputs():
+    d = Daemon().start()
+    uri = d.uri()
+    c = libvirt.open(uri)
+    missing = "/dev/input/event-virtkit-none"
+    try:
+        dom = c.defineXML(domain("inp", "<input type='passthrough'><source evdev='%s'/>"
+                                        "</input><input type='evdev'><source dev='%s' "
+                                        "grab='all' grabToggle='ctrl-ctrl' repeat='on'/>"
+                                        "</input>" % (missing, missing)))
+        xml = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+        assert "<input type='passthrough' bus='virtio'>\n      <source evdev='%s'/>\n" \
+               "      <address type='pci'" % missing in xml, xml
+        assert "<input type='evdev'>\n      <source dev='%s' grab='all' grabToggle='ctrl-ctrl' " \
+               "repeat='on'/>\n    </input>" % missing in xml, xml
+        expect_error(dom.create, 38, 54, "Path '%s' is not accessible: No such file or "
+                     "directory" % missing)
+        assert not dom.isActive()
+        dom.undefine()
+        for dev, code, dom_, msg in (
+                ("<input type='evdev'><source dev='%s'/></input>" % missing, 38, 54,
+                 "Path '%s' is not accessible: No such file or directory" % missing),
+                ("<input type='passthrough' bus='virtio'/>", 38, 54,
+                 "Path '(null)' is not accessible: Bad address"),
+                ("<input type='evdev'/>", 1, 0,
+                 "internal error: argument key 'evdev' must not have null value")):
+            expect_error(lambda: c.createXML(domain("inp", dev), 0), code, dom_, msg)
+        assert c.listAllDomains() == []
+
+        dom = c.createXML(domain("inp", "<controller type='pci' index='8' "
+                                        "model='pcie-root-port'/>"), 0)
+        before = dom.XMLDesc(0)
+        for dev, code, dom_, msg in (
+                ("<input type='passthrough' bus='virtio'><source evdev='%s'/></input>"
+                 % missing, 38, 54,
+                 "Path '%s' is not accessible: No such file or directory" % missing),
+                ("<input type='evdev'><source dev='%s'/></input>" % missing, 84, 10,
+                 "Operation not supported: input device on bus 'none' cannot be hot plugged."),
+                ("<input type='passthrough' bus='virtio' model='virtio-transitional'>"
+                 "<source evdev='%s'/></input>" % missing, 67, 10,
+                 "unsupported configuration: virtio (non-)transitional models are not "
+                 "supported for input type=passthrough")):
+            expect_error(lambda: dom.attachDevice(dev), code, dom_, msg)
+        assert dom.XMLDesc(0) == before
+        dom.destroy()
+    finally:
+        c.close()
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     run_tests([
         ("<memballoon autodeflate freePageReporting><stats period>: QEMU's properties on "
@@ -159,4 +216,6 @@ if __name__ == "__main__":
          test_memballoon),
         ("virtiofs <driver ats packed page_per_vq> at start and on attach-device",
          test_virtiofs_options),
+        ("passthrough and evdev inputs: kept; libvirtd's errors at start and attach for "
+         "a missing evdev", test_inputs),
     ])

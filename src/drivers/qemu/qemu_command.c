@@ -559,7 +559,7 @@ qemuUSBControllerId(int idx)
 /* The port= of a USB device: "2", or "1.3" behind the hub at port 1 (a
  * device without an address, which the validator allows only where
  * libvirt has no port list, gets @fallback). New string. */
-static char *
+char *
 qemuUSBPortString(const virDomainDeviceAddress *addr, unsigned int fallback)
 {
     g_autoptr(GString) s = g_string_new(NULL);
@@ -986,46 +986,6 @@ qemuBuildRNGs(GPtrArray *a, const virDomainDef *def)
         qemuVirtioOptionsKeyval(dev, &r->virtio);
         add(a, "-device");
         addf(a, "%s,rng=obj%s,id=%s%s", dev->str, alias, alias, pci);
-    }
-}
-
-/* Inputs QEMU gets a device for (PS/2 mouse and keyboard are the
- * machine's own): libvirt's inputN ids, USB ports from 1. */
-static void
-qemuBuildInputs(GPtrArray *a, const virDomainDef *def)
-{
-    static const char *const usbDev[] = { "usb-mouse", "usb-tablet", "usb-kbd" };
-    static const char *const virtioDev[] = { "virtio-mouse-pci", "virtio-tablet-pci",
-                                             "virtio-keyboard-pci" };
-    int usbPort = 0;
-
-    for (size_t i = 0; i < def->ninputs; i++) {
-        const virDomainInputDef *in = &def->inputs[i];
-
-        if (in->bus == VIR_DOMAIN_INPUT_BUS_USB) {
-            g_autofree char *port = NULL;
-
-            add(a, "-device");
-            ++usbPort;
-            if (in->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB &&
-                in->addr.usbPort[0])
-                usbPort = (int)in->addr.usbPort[0];
-            port = qemuUSBPortString(&in->addr, (unsigned int)usbPort);
-            if (in->alias[0])
-                addf(a, "%s,id=%s,bus=usb.0,port=%s", usbDev[in->type], in->alias, port);
-            else
-                addf(a, "%s,id=input%zu,bus=usb.0,port=%s", usbDev[in->type], i, port);
-        } else if (in->bus == VIR_DOMAIN_INPUT_BUS_VIRTIO) {
-            g_autofree char *pci = qemuPCIAddrProps(def, &in->addr);
-            g_autoptr(GString) dev = g_string_new(virtioDev[in->type]);
-
-            qemuVirtioOptionsKeyval(dev, &in->virtio);
-            add(a, "-device");
-            if (in->alias[0])
-                addf(a, "%s,id=%s%s", dev->str, in->alias, pci);
-            else
-                addf(a, "%s,id=input%zu%s", dev->str, i, pci);
-        }
     }
 }
 

@@ -96,6 +96,9 @@ const char *qemuNetModel(const virDomainNetDef *net);
  * order, which libvirt puts right after the device's driver name: appended
  * to @dev as ",NAME=on|off" (Keyval), or added to @props (Props). The same
  * at start and hotplug. */
+/* QEMU's device for a virtio-bus input (virtio-mouse-pci, ...,
+ * virtio-input-host-pci for passthrough); NULL for evdev's, which has none */
+const char *qemuInputVirtioDevice(const virDomainInputDef *in);
 void qemuVirtioOptionsKeyval(GString *dev, const virDomainVirtioOptions *v);
 void qemuVirtioOptionsProps(json_object *props, const virDomainVirtioOptions *v);
 /* The virtio-net properties of @net's <driver> in libvirt 9.0's order

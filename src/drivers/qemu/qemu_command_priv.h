@@ -42,6 +42,14 @@ void qemuJSONString(GString *buf, const char *str);
  * libvirt's error (a PCI backend QEMU has not, host data missing). */
 int qemuBuildHostdevs(GPtrArray *a, const virDomainDef *def,
                       const qemuCommandOptions *opts, size_t *nextNode);
+/* The port= of a USB device: "2", or "1.3" behind the hub at port 1; a
+ * device without an address gets @fallback. Caller frees. */
+char *qemuUSBPortString(const virDomainDeviceAddress *addr, unsigned int fallback);
+
+/* qemu_command_input.c: the -device (USB, virtio, virtio-input-host) and
+ * -object input-linux of @def's inputs (PS/2 ones are the machine's own):
+ * libvirt's inputN ids, USB ports from 1. */
+void qemuBuildInputs(GPtrArray *a, const virDomainDef *def);
 
 /* qemu_command_graphics.c: -vnc / -spice / -display (with their -audiodev
  * and -object secret where needed) for @def's graphics, and its video

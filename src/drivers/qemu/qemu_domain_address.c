@@ -65,6 +65,7 @@ qemuDomainPCIDeviceConnectFlags(const virDomainDef *def, const char *qemuDevice)
         "virtio-mouse-pci",
         "virtio-tablet-pci",
         "virtio-keyboard-pci",
+        "virtio-input-host-pci",
         "qemu-xhci",
         "nec-usb-xhci",
         "e1000e",

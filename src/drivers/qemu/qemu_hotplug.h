@@ -272,12 +272,20 @@ void qemuHotplugAssignInputAliases(virDomainDef *def);
 ssize_t qemuHotplugFindInput(const virDomainDef *def, const virDomainInputDef *match);
 /* The input of @def whose device id is @alias, or -1 (nothing reported). */
 ssize_t qemuHotplugFindInputAlias(const virDomainDef *def, const char *alias);
-/* Input @idx out of @def / a copy of *@in appended to @def. */
+/* Input @idx out of @def (what it owns released) / a copy of *@in (its
+ * evdev path duplicated) appended to @def. */
 void qemuHotplugRemoveInput(virDomainDef *def, size_t idx);
 void qemuHotplugAppendInput(virDomainDef *def, const virDomainInputDef *in);
 /* libvirt's refusal of PS/2 inputs (OPERATION_UNSUPPORTED "input device on
- * bus 'ps2' cannot be hot plugged." / "... cannot be detached"). */
+ * bus 'ps2' cannot be hot plugged." / "... cannot be detached"), and of
+ * evdev ones (bus 'none') at attach. */
 int qemuHotplugCheckInputLive(const virDomainInputDef *in, bool attach);
+/* The host side of @def's passthrough and evdev inputs, as libvirt finds
+ * it at start and attach: an evdev without a path is its INTERNAL_ERROR
+ * (from building the object), an evdev path that cannot be stat()ed its
+ * cgroup SYSTEM_ERROR "Path '...' is not accessible: ..." (a passthrough
+ * one without a path too). */
+int qemuHotplugCheckInputSources(const virDomainDef *def);
 /* Plug @in (virtio: a free PCI slot; USB: the first free port of usb.0):
  * device_add; on success a copy is in the live definition (alias "inputN",
  * address), the status saved, DEVICE_ADDED queued. */

@@ -9,9 +9,11 @@
 
 #define G_LOG_DOMAIN "virtkit.qemu.hotpluginput"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "domain_event.h"
 #include "qemu_command.h"
@@ -25,8 +27,6 @@
 
 /* QEMU's device for an input of @type on USB / virtio (virDomainInputType) */
 static const char *const qemuInputUSBDev[] = { "usb-mouse", "usb-tablet", "usb-kbd" };
-static const char *const qemuInputVirtioDev[] = { "virtio-mouse-pci", "virtio-tablet-pci",
-                                                  "virtio-keyboard-pci" };
 
 void
 qemuHotplugAssignInputAliases(virDomainDef *def)
@@ -92,6 +92,7 @@ qemuHotplugFindInput(const virDomainDef *def, const virDomainInputDef *match)
 void
 qemuHotplugRemoveInput(virDomainDef *def, size_t idx)
 {
+    virDomainInputDefClear(&def->inputs[idx]);
     memmove(def->inputs + idx, def->inputs + idx + 1,
             (def->ninputs - idx - 1) * sizeof(*def->inputs));
     def->ninputs--;
@@ -101,7 +102,7 @@ void
 qemuHotplugAppendInput(virDomainDef *def, const virDomainInputDef *in)
 {
     def->inputs = g_renew(virDomainInputDef, def->inputs, def->ninputs + 1);
-    def->inputs[def->ninputs++] = *in;
+    virDomainInputDefCopyInto(&def->inputs[def->ninputs++], in);
 }
 
 /* The lowest USB port of controller 0 no input of @def uses (ports from 1). */
@@ -129,14 +130,60 @@ qemuHotplugFreeUSBPort(const virDomainDef *def)
 int
 qemuHotplugCheckInputLive(const virDomainInputDef *in, bool attach)
 {
-    if (in->bus == VIR_DOMAIN_INPUT_BUS_PS2) {
+    if (in->bus == VIR_DOMAIN_INPUT_BUS_PS2 ||
+        (attach && in->bus == VIR_DOMAIN_INPUT_BUS_NONE)) {
         if (attach)
-            virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                           "input device on bus 'ps2' cannot be hot plugged.");
+            virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                           "input device on bus '%s' cannot be hot plugged.",
+                           virDomainInputBusToString(in->bus));
         else
             virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                            "input device on bus 'ps2' cannot be detached");
         return -1;
+    }
+    return 0;
+}
+
+/* libvirt's qemuSetupInputCgroup: the evdev must be there (stat) */
+static int
+qemuHotplugCheckInputPath(const virDomainInputDef *in)
+{
+    struct stat sb;
+
+    if (in->type != VIR_DOMAIN_INPUT_TYPE_PASSTHROUGH &&
+        in->type != VIR_DOMAIN_INPUT_TYPE_EVDEV)
+        return 0;
+    if (!in->evdev) {
+        /* libvirt stat()s NULL and says so */
+        virReportSystemErrorFull(VIR_FROM_CGROUP, EFAULT, __func__,
+                                 "Path '%s' is not accessible", "(null)");
+        return -1;
+    }
+    if (stat(in->evdev, &sb) < 0) {
+        virReportSystemErrorFull(VIR_FROM_CGROUP, errno, __func__,
+                                 "Path '%s' is not accessible", in->evdev);
+        return -1;
+    }
+    return 0;
+}
+
+int
+qemuHotplugCheckInputSources(const virDomainDef *def)
+{
+    /* libvirt builds the command line (where an evdev object without its
+     * path fails) before it sets up the cgroup (where paths are checked) */
+    for (size_t i = 0; i < def->ninputs; i++) {
+        const virDomainInputDef *in = &def->inputs[i];
+
+        if (in->type == VIR_DOMAIN_INPUT_TYPE_EVDEV && !in->evdev) {
+            virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INTERNAL_ERROR, __func__,
+                               "argument key 'evdev' must not have null value");
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < def->ninputs; i++) {
+        if (qemuHotplugCheckInputPath(&def->inputs[i]) < 0)
+            return -1;
     }
     return 0;
 }
@@ -185,7 +232,7 @@ qemuHotplugAttachInputLive(qemuDriver *driver, virDomainObj *obj, virDomainInput
         json_object_object_add(dev, "bus", json_object_new_string("usb.0"));
         json_object_object_add(dev, "port", json_object_new_string(port));
     } else {
-        const char *model = qemuInputVirtioDev[in->type];
+        const char *model = qemuInputVirtioDevice(in);
         g_autoptr(qemuPCIAddressSet) set = NULL;
         g_autofree char *bus = NULL;
         g_autofree char *slot = NULL;
@@ -208,10 +255,13 @@ qemuHotplugAttachInputLive(qemuDriver *driver, virDomainObj *obj, virDomainInput
         json_object_object_add(dev, "driver", json_object_new_string(model));
         qemuVirtioOptionsProps(dev, &in->virtio);
         json_object_object_add(dev, "id", json_object_new_string(alias));
+        if (in->type == VIR_DOMAIN_INPUT_TYPE_PASSTHROUGH)
+            json_object_object_add(dev, "evdev", json_object_new_string(in->evdev));
         json_object_object_add(dev, "bus", json_object_new_string(bus));
         json_object_object_add(dev, "addr", json_object_new_string(slot));
     }
-    if (qemuHotplugMonitor(obj, "device_add", dev, NULL) < 0)
+    if (qemuHotplugCheckInputPath(in) < 0 ||
+        qemuHotplugMonitor(obj, "device_add", dev, NULL) < 0)
         return -1;
 
     in->addr = addr;

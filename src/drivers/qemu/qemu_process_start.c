@@ -765,6 +765,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     qemuHostdevAssignAliases(obj->def);
     qemuProcessAssignChrAliases(obj->def);
     if (qemuProcessGraphicsSetupRenderNode(obj) < 0 ||
+        qemuHotplugCheckInputSources(obj->def) < 0 ||
         qemuSecurityPrepareDomain(driver, obj) < 0 ||
         qemuProcessOpenSerialFiles(driver, obj, serialFds, keepfds, &nkeep) < 0 ||
         qemuProcessOpenChannelSockets(obj, priv->libDir, chanFds, keepfds, &nkeep) < 0 ||

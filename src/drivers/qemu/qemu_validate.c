@@ -562,9 +562,20 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
         }
     }
     for (size_t i = 0; i < def->ninputs; i++) {
+        const virDomainInputDef *in = &def->inputs[i];
         bool usb = false;
 
-        if (def->inputs[i].bus != VIR_DOMAIN_INPUT_BUS_USB)
+        /* qemuValidateDomainDeviceDefInput: QEMU has no transitional inputs */
+        if (in->bus == VIR_DOMAIN_INPUT_BUS_VIRTIO &&
+            (in->model == VIR_DOMAIN_INPUT_MODEL_VIRTIO_TRANSITIONAL ||
+             in->model == VIR_DOMAIN_INPUT_MODEL_VIRTIO_NON_TRANSITIONAL)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "virtio (non-)transitional models are not supported for input "
+                           "type=%s",
+                           virDomainInputTypeToString(in->type));
+            return -1;
+        }
+        if (in->bus != VIR_DOMAIN_INPUT_BUS_USB)
             continue;
         for (size_t j = 0; j < def->ncontrollers; j++) {
             const virDomainControllerDef *c = def->controllers[j];
