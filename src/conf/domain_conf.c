@@ -329,6 +329,7 @@ virDomainDefFree(virDomainDef *def)
     g_free(def->audios);
     for (size_t i = 0; i < def->nvideos; i++) {
         g_free(def->videos[i]->type);
+        g_free(def->videos[i]->rendernode);
         g_free(def->videos[i]);
     }
     g_free(def->videos);
@@ -557,6 +558,7 @@ virDomainDefCopy(const virDomainDef *src)
         virDomainVideoDef *v = g_memdup2(src->videos[i], sizeof(*v));
 
         v->type = g_strdup(v->type);
+        v->rendernode = g_strdup(v->rendernode);
         def->videos[i] = v;
     }
     virDomainSpiceDevicesCopy(def, src);

@@ -658,6 +658,7 @@ const char *virDomainInputTypeToString(int type);
 const char *virDomainChrTypeToString(int type);
 const char *virDomainInputBusToString(int bus);
 const char *virDomainInputModelToString(int model);
+const char *virDomainVideoBackendToString(int backend);
 const char *virDomainInputGrabToString(int grab);
 const char *virDomainInputGrabToggleToString(int toggle);
 

@@ -994,15 +994,26 @@ typedef struct {
     virDomainDeviceAddress addr; /* ccid controller/slot */
 } virDomainSmartcardDef;
 
-/* <video><model type vram heads primary/></video> */
+typedef enum {
+    VIR_DOMAIN_VIDEO_BACKEND_DEFAULT = 0,
+    VIR_DOMAIN_VIDEO_BACKEND_QEMU,      /* <driver name='qemu'/> */
+    VIR_DOMAIN_VIDEO_BACKEND_VHOSTUSER, /* <driver name='vhostuser'/>: vhost-user-gpu */
+    VIR_DOMAIN_VIDEO_BACKEND_LAST
+} virDomainVideoBackend;
+
+/* <video><driver name/><model type vram heads primary><acceleration/></model></video> */
 typedef struct {
-    char *type;   /* "virtio", "vga", "cirrus", "bochs", "none", ... */
-    int vram;     /* KiB; 0 when not applicable (libvirt's defaults filled in) */
-    int ram;      /* qxl: KiB (a power of two), else 0 */
-    int vram64;   /* qxl: KiB, 0 when not given */
-    int vgamem;   /* qxl: KiB, else 0 */
-    int heads;    /* 0: not given (only 'none' keeps it so) */
-    bool primary; /* the first video device */
+    char *type;       /* "virtio", "vga", "cirrus", "bochs", "none", ... */
+    int backend;      /* virDomainVideoBackend */
+    int accel3d;      /* <acceleration accel3d='yes|no'>: virDomainTristate */
+    int accel2d;      /* <acceleration accel2d='yes|no'>: virDomainTristate */
+    char *rendernode; /* <acceleration rendernode> (owned; vhostuser only) */
+    int vram;         /* KiB; 0 when not applicable (libvirt's defaults filled in) */
+    int ram;          /* qxl: KiB (a power of two), else 0 */
+    int vram64;       /* qxl: KiB, 0 when not given */
+    int vgamem;       /* qxl: KiB, else 0 */
+    int heads;        /* 0: not given (only 'none' keeps it so) */
+    bool primary;     /* the first video device */
     virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
     virDomainDeviceAddress addr;
 } virDomainVideoDef;

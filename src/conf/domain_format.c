@@ -574,7 +574,16 @@ formatVideo(fmtCtx *ctx, const virDomainVideoDef *v)
 {
     line(ctx, "<video>");
     ctx->indent += 2;
-    formatVirtioDriver(ctx, &v->virtio);
+    if (v->backend) {
+        /* libvirt's order: the virtio options, then the name */
+        g_autoptr(GString) opts = g_string_new(NULL);
+
+        virDomainVirtioOptionsFormat(opts, &v->virtio);
+        line(ctx, "<driver%s name='%s'/>", opts->str,
+             virDomainVideoBackendToString(v->backend));
+    } else {
+        formatVirtioDriver(ctx, &v->virtio);
+    }
     lineStart(ctx, "<model");
     attr(ctx->buf, "type", v->type);
     if (v->ram)
@@ -589,7 +598,24 @@ formatVideo(fmtCtx *ctx, const virDomainVideoDef *v)
         g_string_append_printf(ctx->buf, " heads='%d'", v->heads);
     if (v->primary && !g_str_equal(v->type, "none"))
         g_string_append(ctx->buf, " primary='yes'");
-    g_string_append(ctx->buf, "/>\n");
+    if (v->accel3d || v->accel2d || v->rendernode) {
+        g_string_append(ctx->buf, ">\n");
+        ctx->indent += 2;
+        lineStart(ctx, "<acceleration");
+        if (v->accel3d)
+            attr(ctx->buf, "accel3d",
+                 v->accel3d == VIR_DOMAIN_TRISTATE_ON ? "yes" : "no");
+        if (v->accel2d)
+            attr(ctx->buf, "accel2d",
+                 v->accel2d == VIR_DOMAIN_TRISTATE_ON ? "yes" : "no");
+        if (v->rendernode)
+            attr(ctx->buf, "rendernode", v->rendernode);
+        g_string_append(ctx->buf, "/>\n");
+        ctx->indent -= 2;
+        line(ctx, "</model>");
+    } else {
+        g_string_append(ctx->buf, "/>\n");
+    }
     formatAddress(ctx, &v->addr);
     ctx->indent -= 2;
     line(ctx, "</video>");

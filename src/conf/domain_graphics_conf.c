@@ -146,6 +146,7 @@ videoFree(gpointer data)
     virDomainVideoDef *v = data;
 
     g_free(v->type);
+    g_free(v->rendernode);
     g_free(v);
 }
 
@@ -686,6 +687,84 @@ error:
     return NULL;
 }
 
+static const char *const videoBackendNames[VIR_DOMAIN_VIDEO_BACKEND_LAST] = {
+    "default",
+    "qemu",
+    "vhostuser",
+};
+
+const char *
+virDomainVideoBackendToString(int backend)
+{
+    return virDomainEnumToString(videoBackendNames, VIR_DOMAIN_VIDEO_BACKEND_LAST,
+                                 backend);
+}
+
+/* libvirt's virTristateBool attribute (yes/no): 0 absent, -1 reported */
+static int
+videoPropBool(xmlNodePtr node, const char *name, int *out)
+{
+    g_autofree char *str = virDomainXMLProp(node, name);
+
+    if (!str)
+        return 0;
+    if (g_str_equal(str, "yes")) {
+        *out = VIR_DOMAIN_TRISTATE_ON;
+    } else if (g_str_equal(str, "no")) {
+        *out = VIR_DOMAIN_TRISTATE_OFF;
+    } else {
+        virDomainXMLReportInvalidAttr(name, node, str);
+        return -1;
+    }
+    return 0;
+}
+
+/* <driver name> and <model><acceleration>, with the rules of libvirt's
+ * virDomainVideoDefParseXML and virDomainVideoDefValidate */
+static int
+parseVideoDriverAccel(virDomainVideoDef *v, xmlNodePtr node, xmlNodePtr model)
+{
+    xmlNodePtr driver = virDomainXMLChild(node, "driver");
+    xmlNodePtr accel = model ? virDomainXMLChild(model, "acceleration") : NULL;
+
+    if (accel) {
+        g_autofree char *rendernode = virDomainXMLProp(accel, "rendernode");
+
+        if (videoPropBool(accel, "accel3d", &v->accel3d) < 0 ||
+            videoPropBool(accel, "accel2d", &v->accel2d) < 0)
+            return -1;
+        if (!rendernode && !v->accel3d && !v->accel2d) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "missing values for acceleration");
+            return -1;
+        }
+        if (rendernode)
+            virDomainSanitizePath(rendernode);
+        v->rendernode = g_steal_pointer(&rendernode);
+    }
+    if (driver) {
+        g_autofree char *name = virDomainXMLProp(driver, "name");
+
+        if (name && (v->backend = virDomainEnumFromString(
+                         videoBackendNames, VIR_DOMAIN_VIDEO_BACKEND_LAST, name)) <= 0) {
+            virDomainXMLReportInvalidAttr("name", driver, name);
+            return -1;
+        }
+    }
+    if (v->backend == VIR_DOMAIN_VIDEO_BACKEND_VHOSTUSER &&
+        !g_str_equal(v->type, "virtio")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "'vhostuser' driver is only supported with 'virtio' device");
+        return -1;
+    }
+    if (v->backend != VIR_DOMAIN_VIDEO_BACKEND_VHOSTUSER && v->rendernode) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "unsupported rendernode accel attribute without 'vhostuser'");
+        return -1;
+    }
+    return 0;
+}
+
 static virDomainVideoDef *
 parseVideo(xmlNodePtr node, size_t nvideos)
 {
@@ -784,12 +863,14 @@ parseVideo(xmlNodePtr node, size_t nvideos)
         goto error;
     }
     if (virDomainDeviceAddressParse(node, &v->addr) < 0 ||
-        virDomainVirtioOptionsParse(virDomainXMLChild(node, "driver"), &v->virtio) < 0)
+        virDomainVirtioOptionsParse(virDomainXMLChild(node, "driver"), &v->virtio) < 0 ||
+        parseVideoDriverAccel(v, node, model) < 0)
         goto error;
     return v;
 
 error:
     g_free(v->type);
+    g_free(v->rendernode);
     g_free(v);
     return NULL;
 }
@@ -830,8 +911,11 @@ static const virDomainXMLAttrRule eglAttrs[] = {
 static const virDomainXMLAttrRule videoAttrs[] = {
     { "model", (const char *const[]){ "type", "vram", "heads", "primary", "ram", "vram64",
                                       "vgamem", NULL } },
-    /* name (vhostuser) and vgaconf are not carried */
-    { "driver", virDomainVirtioOptionsAttrs },
+    /* vgaconf (bhyve's) is not carried */
+    { "driver",
+      (const char *const[]){ "name", "iommu", "ats", "packed", "page_per_vq", NULL } },
+    { "model/acceleration",
+      (const char *const[]){ "accel3d", "accel2d", "rendernode", NULL } },
     { NULL, NULL },
 };
 
@@ -843,9 +927,11 @@ static const char *const spiceChildren[] = { "listen", "image",     "jpeg",
                                              "zlib",   "playback",  "streaming",
                                              "mouse",  "clipboard", "filetransfer",
                                              "gl",     NULL };
-/* <model>'s <acceleration> and <resolution> are not carried */
-static const char *const videoChildren[] = { "driver", "driver/", "model",
-                                             "model/", "address", NULL };
+/* <model>'s <resolution> is not carried */
+static const char *const videoChildren[] = {
+    "driver",  "driver/", "model", "model/", "model/acceleration", "model/acceleration/",
+    "address", NULL
+};
 
 int
 virDomainInputParseXML(GArray **inputs, xmlNodePtr node, GPtrArray *unknown,

@@ -21,6 +21,12 @@
   evdev attach its "bus 'none' cannot be hot plugged", a transitional
   model its refusal, each leaving the domain as it was (compared with
   Debian's libvirtd on the same calls).
+- <video><driver name='vhostuser'> and <model><acceleration>: kept as
+  libvirtd keeps them; a vhostuser start gets libvirtd's "Unable to find a
+  satisfying vhost-user-gpu" (Debian ships no vhost-user-gpu descriptor),
+  an accel3d='yes' start QEMU's own refusal of virtio-vga-gl (its OpenGL
+  module is not installed), as under libvirtd; both leave the domain
+  shut off.
 """
 import json
 import os
@@ -209,6 +215,37 @@ def test_inputs():
     assert d.stop() == 0
 
 
+def test_videos():
+    d = Daemon().start()
+    c = libvirt.open(d.uri())
+    try:
+        dom = c.defineXML(domain("vu", "<video><driver name='vhostuser'/><model type='virtio'>"
+                                       "<acceleration accel3d='yes' rendernode='/dev/dri/x'/>"
+                                       "</model></video>"))
+        xml = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+        assert "<driver name='vhostuser'/>\n      <model type='virtio' heads='1' " \
+               "primary='yes'>\n        <acceleration accel3d='yes' " \
+               "rendernode='/dev/dri/x'/>" in xml, xml
+        expect_error(dom.create, 9, 10,
+                     "operation failed: Unable to find a satisfying vhost-user-gpu")
+        assert not dom.isActive()
+        dom.undefine()
+        dom = c.defineXML(domain("gl", "<video><model type='virtio'><acceleration "
+                                       "accel3d='yes'/></model></video>"))
+        try:
+            dom.create()
+            raise AssertionError("virtio-vga-gl started without QEMU's OpenGL module")
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == 1 and e.get_error_domain() == 10, str(e)
+            assert "virtio-vga-gl" in str(e) and \
+                "missing object type 'virtio-gpu-gl-device'" in str(e), str(e)
+        assert not dom.isActive()
+        dom.undefine()
+    finally:
+        c.close()
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     run_tests([
         ("<memballoon autodeflate freePageReporting><stats period>: QEMU's properties on "
@@ -218,4 +255,5 @@ if __name__ == "__main__":
          test_virtiofs_options),
         ("passthrough and evdev inputs: kept; libvirtd's errors at start and attach for "
          "a missing evdev", test_inputs),
+        ("vhostuser and accelerated videos: kept; libvirtd's errors at start", test_videos),
     ])

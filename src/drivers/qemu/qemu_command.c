@@ -1077,7 +1077,8 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     bool pflash;
 
     if (qemuValidateDomainDef(def, caps) < 0 ||
-        qemuValidateDomainCpuForStart(def, caps) < 0)
+        qemuValidateDomainCpuForStart(def, caps) < 0 ||
+        qemuValidateDomainVideoForStart(def) < 0)
         return NULL;
     /* Automatic placement (<vcpu placement='auto'>, <numatune><memory
      * placement='auto'>): libvirt asks numad (/usr/bin/numad -w

@@ -312,8 +312,12 @@ qemuBuildVideos(GPtrArray *a, const virDomainDef *def)
             continue;
         add(a, "-device");
         if (g_str_equal(v->type, "virtio")) {
+            /* libvirt's qemuDeviceVideoGetModel: the virgl devices for
+             * accel3d='yes' (this QEMU lists them) */
+            bool gl = v->accel3d == VIR_DOMAIN_TRISTATE_ON;
             g_autoptr(GString) dev =
-                g_string_new(v->primary ? "virtio-vga" : "virtio-gpu-pci");
+                g_string_new(v->primary ? (gl ? "virtio-vga-gl" : "virtio-vga")
+                                        : (gl ? "virtio-gpu-gl-pci" : "virtio-gpu-pci"));
 
             qemuVirtioOptionsKeyval(dev, &v->virtio);
             addf(a, "%s,id=video%zu,max_outputs=%d%s", dev->str, i, MAX(v->heads, 1),

@@ -12,11 +12,13 @@
 #define G_LOG_DOMAIN "virtkit.qemu.validate"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "qemu_command.h"
 #include "qemu_cpu.h"
 #include "qemu_iotune.h"
 #include "qemu_validate.h"
+#include "qemu_virtiofs.h"
 #include "qemu_domain_address.h"
 #include "qemu_pci_controller.h"
 #include "virerror.h"
@@ -602,6 +604,19 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
                            v->type);
             return -1;
         }
+        /* qemuValidateDomainDeviceDefVideo's acceleration rules */
+        if (v->accel2d == VIR_DOMAIN_TRISTATE_ON) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "qemu does not support the accel2d setting");
+            return -1;
+        }
+        if (v->backend != VIR_DOMAIN_VIDEO_BACKEND_VHOSTUSER &&
+            v->accel3d == VIR_DOMAIN_TRISTATE_ON && !g_str_equal(v->type, "virtio")) {
+            virReportError(
+                VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                "3d acceleration is supported only with 'virtio' video device");
+            return -1;
+        }
     }
     for (size_t i = 0; i < def->nrngs; i++) {
         if (qemuValidateAddressType(&def->rngs[i]->addr, "rng", PCI_ONLY) < 0)
@@ -620,6 +635,26 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
                                         ? USB_ONLY
                                         : NO_ADDRESS) < 0)
             return -1;
+    }
+    return 0;
+}
+
+int
+qemuValidateDomainVideoForStart(const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->nvideos; i++) {
+        g_autofree char *binary = NULL;
+
+        if (def->videos[i]->backend != VIR_DOMAIN_VIDEO_BACKEND_VHOSTUSER)
+            continue;
+        if (!(binary = qemuVhostUserFindBinary("gpu", geteuid() == 0))) {
+            virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                           "Unable to find a satisfying vhost-user-gpu");
+            return -1;
+        }
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "vhost-user-gpu '%s' is not supported by virtkit", binary);
+        return -1;
     }
     return 0;
 }

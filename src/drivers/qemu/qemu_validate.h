@@ -86,3 +86,10 @@ int qemuValidateSCSIController(const virDomainDef *def, const virDomainControlle
  * its SCSI drive address: 0, or -1 with libvirt's error. */
 int qemuValidateDiskIdentity(const virDomainDef *def, const virDomainDiskDef *disk,
                              int bus);
+
+/* At start (and domxml-to-native), as libvirt's qemuVhostUserFillDomainGPU:
+ * a <video><driver name='vhostuser'/> needs a vhost-user descriptor of type
+ * "gpu" (OPERATION_FAILED "Unable to find a satisfying vhost-user-gpu"
+ * without one; Debian ships none); with one, libvirt would run that
+ * daemon, which virtkit does not (CONFIG_UNSUPPORTED). 0 or -1 reported. */
+int qemuValidateDomainVideoForStart(const virDomainDef *def);

@@ -123,12 +123,11 @@ vfsTable(virDomainObj *obj)
     return priv->virtiofsds;
 }
 
-/* The binary of the first vhost-user descriptor of type "fs" (libvirt's
- * qemuVhostUserFillDomainFS): descriptors by file name, a system
- * administrator's (/etc) overriding the distribution's of the same name,
- * an empty file masking it; a session daemon reads the user's first. */
-static char *
-vfsFindBinary(bool privileged)
+/* descriptors by file name, a system administrator's (/etc) overriding
+ * the distribution's of the same name, an empty file masking it; a
+ * session daemon reads the user's first */
+char *
+qemuVhostUserFindBinary(const char *type, bool privileged)
 {
     g_autofree char *userDir = privileged ? NULL
                                           : g_build_filename(g_get_user_config_dir(),
@@ -153,13 +152,13 @@ vfsFindBinary(bool privileged)
     for (GList *l = names; l; l = l->next) {
         const char *path = g_hash_table_lookup(byName, l->data);
         json_object *root = json_object_from_file(path);
-        json_object *type = NULL;
+        json_object *jtype = NULL;
         json_object *binary = NULL;
         char *found = NULL;
 
-        if (root && json_object_object_get_ex(root, "type", &type) &&
-            json_object_is_type(type, json_type_string) &&
-            g_str_equal(json_object_get_string(type), "fs") &&
+        if (root && json_object_object_get_ex(root, "type", &jtype) &&
+            json_object_is_type(jtype, json_type_string) &&
+            g_str_equal(json_object_get_string(jtype), type) &&
             json_object_object_get_ex(root, "binary", &binary) &&
             json_object_is_type(binary, json_type_string))
             found = g_strdup(json_object_get_string(binary));
@@ -351,7 +350,8 @@ qemuVirtioFSStart(qemuDriver *driver, virDomainObj *obj, virDomainFSDef *fs)
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "virtiofsd needs a running domain");
         return -1;
     }
-    if (!fs->binary && !(fs->binary = vfsFindBinary(driver->privileged))) {
+    if (!fs->binary &&
+        !(fs->binary = qemuVhostUserFindBinary("fs", driver->privileged))) {
         virReportError(VIR_ERR_OPERATION_FAILED, "%s",
                        "Unable to find a satisfying virtiofsd");
         return -1;

@@ -62,3 +62,10 @@ pid_t qemuVirtioFSGetPid(virDomainObj *obj, const virDomainFSDef *fs);
 /* The vhost-user socket QEMU connects to for @fs: <source socket>, else
  * "<libDir>/<alias>-fs.sock". Caller frees. */
 char *qemuVirtioFSSocketPath(const char *libDir, const virDomainFSDef *fs);
+
+/* The binary of the first vhost-user descriptor (QEMU's interop
+ * vhost-user.json) of @type ("fs", "gpu") in /etc/qemu/vhost-user and
+ * /usr/share/qemu/vhost-user (a session daemon's own directory first), as
+ * libvirt's qemuVhostUserFillDomainFS/GPU pick it; NULL when none (nothing
+ * reported). Caller frees. */
+char *qemuVhostUserFindBinary(const char *type, bool privileged);
