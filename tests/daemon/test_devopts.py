@@ -27,6 +27,10 @@
   an accel3d='yes' start QEMU's own refusal of virtio-vga-gl (its OpenGL
   module is not installed), as under libvirtd; both leave the domain
   shut off.
+- attach-device of a device whose <address> is on a root port with
+  <target hotplug='off'> gets libvirtd 9.0's "requires hotplug capability"
+  error (RNG, input, interface), and a device without an address skips
+  that port, as libvirtd does with the same calls.
 """
 import json
 import os
@@ -246,6 +250,38 @@ def test_videos():
     assert d.stop() == 0
 
 
+def test_hotplug_off():
+    d = Daemon().start()
+    c = libvirt.open(d.uri())
+    try:
+        dom = c.createXML(domain("hp", "<controller type='usb' model='none'/>"
+                                       "<memballoon model='none'/>"
+                                       "<controller type='pci' index='1' model='pcie-root-port'>"
+                                       "<target hotplug='off'/></controller>"
+                                       "<controller type='pci' index='2' "
+                                       "model='pcie-root-port'/>"
+                                       "<controller type='pci' index='3' "
+                                       "model='pcie-root-port'/>"), 0)
+        addr = "<address type='pci' domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>"
+        before = dom.XMLDesc(0)
+        msg = ("XML error: The device at PCI address 0000:01:00.0 requires hotplug "
+               "capability, but the PCI controller with index='1' doesn't support hotplug")
+        for dev in ("<rng model='virtio'><backend model='random'>/dev/urandom</backend>"
+                    "%s</rng>" % addr,
+                    "<input type='tablet' bus='virtio'>%s</input>" % addr,
+                    "<interface type='user'><model type='virtio'/>%s</interface>" % addr):
+            expect_error(lambda: dom.attachDevice(dev), 27, 20, msg)
+        assert dom.XMLDesc(0) == before
+        dom.attachDevice("<rng model='virtio'><backend model='random'>/dev/urandom</backend>"
+                         "</rng>")
+        rng = re.search(r"<rng model='virtio'>.*?</rng>", dom.XMLDesc(0), re.S).group(0)
+        assert "bus='0x02' slot='0x00'" in rng, rng
+        dom.destroy()
+    finally:
+        c.close()
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     run_tests([
         ("<memballoon autodeflate freePageReporting><stats period>: QEMU's properties on "
@@ -256,4 +292,6 @@ if __name__ == "__main__":
         ("passthrough and evdev inputs: kept; libvirtd's errors at start and attach for "
          "a missing evdev", test_inputs),
         ("vhostuser and accelerated videos: kept; libvirtd's errors at start", test_videos),
+        ("attach-device onto a root port with hotplug='off': libvirtd's error; skipped "
+         "when no address is given", test_hotplug_off),
     ])

@@ -224,6 +224,28 @@ addressValid(const qemuPCIAddressSet *set, const virDomainDeviceAddress *addr,
 }
 
 int
+qemuPCIAddressReserveLive(qemuPCIAddressSet *set, const virDomainDeviceAddress *addr,
+                          unsigned int flags)
+{
+    if (addr->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI ||
+        !addressValid(set, addr, flags))
+        return -1;
+    /* libvirt's virDomainPCIAddressFlagsCompatible for an address not from
+     * the configuration: the device needs a bus it can be plugged into */
+    if (set->buses[addr->bus].noHotplug) {
+        g_autofree char *str = virDomainPCIAddressAsString(addr);
+
+        virReportErrorFull(VIR_FROM_DOMAIN, VIR_ERR_XML_ERROR, __func__,
+                           "The device at PCI address %s requires hotplug capability, "
+                           "but the PCI controller with index='%u' doesn't support "
+                           "hotplug",
+                           str, addr->bus);
+        return -1;
+    }
+    return qemuPCIAddressReserve(set, addr, flags);
+}
+
+int
 qemuPCIAddressReserve(qemuPCIAddressSet *set, const virDomainDeviceAddress *addr,
                       unsigned int flags)
 {

@@ -72,6 +72,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuPCIAddressSet, qemuPCIAddressSetFree);
 int qemuPCIAddressReserveNext(qemuPCIAddressSet *set, unsigned int flags,
                               virDomainDeviceAddress *addr);
 
+/* qemuPCIAddressReserve for a device plugged into a running guest at the
+ * address its XML gives: a bus whose controller has <target hotplug='off'>
+ * gets libvirt's XML_ERROR "The device at PCI address ... requires hotplug
+ * capability, but the PCI controller with index='N' doesn't support
+ * hotplug" (before any other check of the slot). */
+int qemuPCIAddressReserveLive(qemuPCIAddressSet *set, const virDomainDeviceAddress *addr,
+                              unsigned int flags);
+
 /* Mark @addr (type PCI) in use as a device with @flags would be. -1 with
  * libvirt's error when it does not exist or is taken. */
 int qemuPCIAddressReserve(qemuPCIAddressSet *set, const virDomainDeviceAddress *addr,

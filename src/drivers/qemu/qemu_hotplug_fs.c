@@ -93,8 +93,8 @@ qemuHotplugAttachFSLive(qemuDriver *driver, virDomainObj *obj, virDomainFSDef **
         return -1;
     if (fs->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
         !virDomainDeviceAddressIsEmptyPCI(&fs->addr)) {
-        if (qemuPCIAddressReserve(set, &fs->addr,
-                                  qemuDomainPCIDeviceConnectFlags(obj->def, model)) < 0)
+        if (qemuPCIAddressReserveLive(
+                set, &fs->addr, qemuDomainPCIDeviceConnectFlags(obj->def, model)) < 0)
             return -1;
         addr = fs->addr;
     } else if (qemuPCIAddressReserveNext(

@@ -241,7 +241,7 @@ qemuHotplugAttachInputLive(qemuDriver *driver, virDomainObj *obj, virDomainInput
             return -1;
         if (in->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
             !virDomainDeviceAddressIsEmptyPCI(&in->addr)) {
-            if (qemuPCIAddressReserve(
+            if (qemuPCIAddressReserveLive(
                     set, &in->addr, qemuDomainPCIDeviceConnectFlags(obj->def, model)) < 0)
                 return -1;
             addr = in->addr;

@@ -273,7 +273,7 @@ qemuHotplugAttachMemoryLive(qemuDriver *driver, virDomainObj *obj, virDomainDef 
             return -1;
         if (mem->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
             !virDomainDeviceAddressIsEmptyPCI(&mem->addr)) {
-            if (qemuPCIAddressReserve(set, &mem->addr, flags) < 0)
+            if (qemuPCIAddressReserveLive(set, &mem->addr, flags) < 0)
                 return -1;
         } else if (qemuPCIAddressReserveNext(set, flags, &mem->addr) < 0) {
             return -1;

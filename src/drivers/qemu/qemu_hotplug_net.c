@@ -163,8 +163,8 @@ qemuHotplugAttachNetLive(qemuDriver *driver, virDomainObj *obj, virDomainNetDef 
         return -1;
     if (net->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
         !virDomainDeviceAddressIsEmptyPCI(&net->addr)) {
-        if (qemuPCIAddressReserve(set, &net->addr,
-                                  qemuDomainPCIDeviceConnectFlags(obj->def, model)) < 0)
+        if (qemuPCIAddressReserveLive(
+                set, &net->addr, qemuDomainPCIDeviceConnectFlags(obj->def, model)) < 0)
             return -1;
         addr = net->addr;
     } else if (net->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&

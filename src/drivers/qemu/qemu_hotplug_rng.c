@@ -98,8 +98,8 @@ qemuHotplugAttachRNGLive(qemuDriver *driver, virDomainObj *obj, virDomainRNGDef 
         return -1;
     if (rng->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
         !virDomainDeviceAddressIsEmptyPCI(&rng->addr)) {
-        if (qemuPCIAddressReserve(set, &rng->addr,
-                                  qemuDomainPCIDeviceConnectFlags(obj->def, model)) < 0)
+        if (qemuPCIAddressReserveLive(
+                set, &rng->addr, qemuDomainPCIDeviceConnectFlags(obj->def, model)) < 0)
             return -1;
         addr = rng->addr;
     } else if (rng->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&

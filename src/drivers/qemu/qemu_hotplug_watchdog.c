@@ -117,7 +117,7 @@ qemuHotplugAttachWatchdogLive(qemuDriver *driver, virDomainObj *obj,
     flags = qemuDomainPCIDeviceConnectFlags(obj->def, "i6300esb");
     if (wd->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
         !virDomainDeviceAddressIsEmptyPCI(&wd->addr)) {
-        if (qemuPCIAddressReserve(set, &wd->addr, flags) < 0)
+        if (qemuPCIAddressReserveLive(set, &wd->addr, flags) < 0)
             return -1;
         addr = wd->addr;
     } else if (qemuPCIAddressReserveNext(set, flags, &addr) < 0) {
