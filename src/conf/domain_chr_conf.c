@@ -1,5 +1,6 @@
 /* domain_chr_conf.c: a serial or console's host side (<source>, <protocol>) as libvirt 9.0 reads and writes it */
 
+#define G_LOG_DOMAIN "virtkit.conf.chr"
 #include <string.h>
 
 #include "domain_conf.h"
