@@ -900,8 +900,8 @@ formatSource(GString *buf, int indent, const virDomainHostdevDef *h, unsigned in
         break;
     }
     (void)flags;
-    if (!attrs->len && !kids->len)
-        return;
+    /* an empty USB source is written as <source/>: libvirt leaves the element
+     * out, and then refuses its own output for the missing <source> */
     g_string_append_printf(buf, "%*s<source%s", indent, "", attrs->str);
     if (!kids->len) {
         g_string_append(buf, "/>\n");
