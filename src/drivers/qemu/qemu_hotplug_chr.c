@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "domain_event.h"
@@ -25,6 +24,7 @@
 #include "qemu_driver_priv.h"
 #include "qemu_hotplug.h"
 #include "qemu_monitor.h"
+#include "qemu_process.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -108,33 +108,6 @@ qemuHotplugHasVirtioSerial(const virDomainDef *def, int idx)
             return true;
     }
     return false;
-}
-
-/* A listening socket bound at @path (a stale file there removed first), or
- * -1 with a SYSTEM_ERROR reported. */
-static int
-qemuHotplugChannelListen(const char *path)
-{
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    int fd;
-
-    if (strlen(path) >= sizeof(addr.sun_path)) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "UNIX socket path '%s' too long",
-                       path);
-        return -1;
-    }
-    g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
-    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
-        virReportSystemError(errno, "%s", "Failed to create UNIX socket");
-        return -1;
-    }
-    unlink(path);
-    if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 1) < 0) {
-        virReportSystemError(errno, "Failed to bind socket to '%s'", path);
-        close(fd);
-        return -1;
-    }
-    return fd;
 }
 
 int
@@ -241,7 +214,7 @@ qemuHotplugAttachChannelLive(qemuDriver *driver, virDomainObj *obj,
                 json_object_put(adata);
                 goto cleanup;
             }
-            if ((fd = qemuHotplugChannelListen(chan->path)) < 0) {
+            if ((fd = qemuProcessListenUnix(chan->path)) < 0) {
                 json_object_put(addr);
                 json_object_put(adata);
                 goto cleanup;

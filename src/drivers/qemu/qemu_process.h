@@ -18,6 +18,12 @@ int qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags);
  * (<filterref>) that cannot be applied here: on an interface type other
  * than network and bridge, or with no network filter driver in this
  * process (a session daemon, an embedding program). */
+/* A listening UNIX socket at @path (an old one removed first), as libvirt
+ * makes one for a unix chardev or channel in bind mode, at start and on
+ * hotplug. The fd, or -1 with a SYSTEM_ERROR (or CONFIG_UNSUPPORTED for a
+ * path too long) reported. */
+int qemuProcessListenUnix(const char *path);
+
 int qemuProcessCheckNetFilter(const virDomainNetDef *net);
 
 /* The same, QEMU loading a saved state (a migration stream) from

@@ -417,10 +417,7 @@ qemuProcessReadPtyPaths(virDomainObj *obj)
     return 0;
 }
 
-/* A listening UNIX socket at @path (an old one removed first), as libvirt
- * makes one for a unix chardev in bind mode. The fd, or -1 with a
- * SYSTEM_ERROR (or CONFIG_UNSUPPORTED for a path too long) reported. */
-static int
+int
 qemuProcessListenUnix(const char *path)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
