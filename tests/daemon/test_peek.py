@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Peeks and channel streams through virtkitd (issue 15), with python3-libvirt
 (virsh has no command for them): dom.blockPeek, dom.memoryPeek and
-dom.openChannel on one real TCG guest (the test guest's 'events' variant).
+dom.openChannel on one real TCG guest (the test guest's 'events' variant),
+booted once for all three.
 
 - blockPeek reads the raw image of a disk, by target or by path, running or
   not: the guest writes VIRTKIT-TEST-PATTERN lines at the start of vda
@@ -195,7 +196,10 @@ def boot(work, name):
     return guest, d, conn, dom, vda, vdb, serial
 
 
-def test_block_and_memory_peek():
+def test_peeks_and_channel():
+    """One guest for the peeks and the channel: they only read its disk and
+    memory and talk to its agent, so neither needs a guest of its own (two
+    boots before: one guest boot is ~2-5 CPU s under TCG)."""
     work = make_tmpdir()
     guest, d, conn, dom, vda, vdb, serial = boot(work, "pk")
 
@@ -203,10 +207,24 @@ def test_block_and_memory_peek():
     assert dom.blockPeek("vda", 0, 64, 0) == b"\0" * 64
     expect_error(libvirt.VIR_ERR_OPERATION_INVALID, "domain is not running",
                  dom.memoryPeek, 0, 16, libvirt.VIR_MEMORY_PHYSICAL)
+    st = conn.newStream(0)
+    expect_error(libvirt.VIR_ERR_OPERATION_INVALID, "domain is not running",
+                 dom.openChannel, "org.qemu.guest_agent.0", st, 0)
+    drop(st)
 
     dom.create()
     wait_for(lambda: "GUEST-READY" in console(serial), "GUEST-READY", 180)
     assert "GUEST-DISK-WRITTEN" in console(serial), console(serial)
+    block_and_memory_peek(guest, d, dom, vda, serial)
+    open_channel(conn, dom, serial)
+    assert dom.state()[0] == libvirt.VIR_DOMAIN_RUNNING, dom.state()
+    dom.destroy()
+    conn.close()
+
+
+def block_and_memory_peek(guest, d, dom, vda, serial):
+    """blockPeek and memoryPeek of the running guest @dom (its disk file
+    @vda, written by the guest before GUEST-READY)."""
 
     # by target and by path: the guest's pattern, as the file holds it
     with open(vda, "rb") as f:
@@ -285,8 +303,6 @@ def test_block_and_memory_peek():
     left = glob.glob(os.path.join(d.root, "**", "qemu.mem.*"), recursive=True)
     assert not left, left
     assert dom.state()[0] == libvirt.VIR_DOMAIN_RUNNING, dom.state()
-    dom.destroy()
-    conn.close()
 
 
 def drop(st):
@@ -314,14 +330,8 @@ def sync_through(st, ident):
     assert reply == {"return": ident}, reply
 
 
-def test_open_channel():
-    work = make_tmpdir()
-    guest, d, conn, dom, vda, vdb, serial = boot(work, "ch")
-    st = conn.newStream(0)
-    expect_error(libvirt.VIR_ERR_OPERATION_INVALID, "domain is not running",
-                 dom.openChannel, "org.qemu.guest_agent.0", st, 0)
-    drop(st)
-    dom.create()
+def open_channel(conn, dom, serial):
+    """openChannel to the agent channel of the running guest @dom."""
     wait_for(lambda: "GUEST-AGENTD-READY" in console(serial), "the guest's agent", 180)
 
     # by the port's name: guest-sync through the stream
@@ -368,9 +378,6 @@ def test_open_channel():
                  "unsupported flags (0x2) in function qemuDomainOpenChannel",
                  dom.openChannel, "channel0", s, 2)
     drop(s)
-    assert dom.state()[0] == libvirt.VIR_DOMAIN_RUNNING, dom.state()
-    dom.destroy()
-    conn.close()
 
 
 def test_test_driver_and_wire():
@@ -431,9 +438,9 @@ def test_test_driver_and_wire():
 if __name__ == "__main__":
     run_tests([
         ("blockPeek and memoryPeek: the guest's disk pattern, the kernel banner at its "
-         "physical and virtual address, libvirt's errors and limits", test_block_and_memory_peek),
-        ("openChannel: guest-sync through the agent channel, busy and FORCE, libvirt's errors",
-         test_open_channel),
+         "physical and virtual address, libvirt's errors and limits; openChannel on the same "
+         "guest: guest-sync through the agent channel, busy and FORCE, libvirt's errors",
+         test_peeks_and_channel),
         ("test:///default through the daemon (memoryPeek's pattern, NO_SUPPORT for the "
          "others), the wire's 4 MiB limit in the daemon", test_test_driver_and_wire),
     ])
