@@ -309,6 +309,7 @@ typedef struct {
     char *vendor;
     char *product;
     unsigned int rotationRate;
+    int removable; /* virDomainTristate switch (<target removable>): USB disks only */
     virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
     /* <backingStore>: NULL when not given (the chain is read from the
      * images at start); its layers below. srcIndex: the live index='N' of

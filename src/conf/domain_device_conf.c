@@ -320,7 +320,8 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
     if (target) {
         disk->dst = virDomainXMLProp(target, "dev");
         bus = virDomainXMLProp(target, "bus");
-        if (virDomainXMLPropUInt(target, "rotation_rate", &disk->rotationRate) < 0)
+        if (virDomainXMLPropUInt(target, "rotation_rate", &disk->rotationRate) < 0 ||
+            virDomainXMLPropSwitch(target, "removable", &disk->removable) < 0)
             return -1;
     }
     if (!disk->dst || !*disk->dst) {
@@ -484,6 +485,11 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
         disk->bus == VIR_DOMAIN_DISK_BUS_FDC) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "Invalid bus type '%s' for disk",
                        virDomainDiskBusNames[disk->bus]);
+        return -1;
+    }
+    /* libvirt's virDomainDiskDefValidate */
+    if (disk->removable && disk->bus != VIR_DOMAIN_DISK_BUS_USB) {
+        virReportError(VIR_ERR_XML_ERROR, "%s", "removable is only valid for usb disks");
         return -1;
     }
     if (diskIdentityValidate(disk) < 0)
@@ -939,7 +945,8 @@ static const virDomainXMLAttrRule diskAttrs[] = {
     { "source/identity", (const char *const[]){ "user", "group", NULL } },
     { "source/auth", (const char *const[]){ "username", "type", NULL } },
     { "auth", (const char *const[]){ "username", "type", NULL } },
-    { "target", (const char *const[]){ "dev", "bus", "rotation_rate", NULL } },
+    { "target",
+      (const char *const[]){ "dev", "bus", "removable", "rotation_rate", NULL } },
     { "readonly", noAttrs },
     { "serial", noAttrs },
     { "wwn", noAttrs },

@@ -232,6 +232,8 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
     attr(ctx->buf, "dev", disk->dst);
     if (disk->bus != VIR_DOMAIN_DISK_BUS_NONE)
         attr(ctx->buf, "bus", virDomainDiskBusNames[disk->bus]);
+    if (disk->bus == VIR_DOMAIN_DISK_BUS_USB && disk->removable)
+        attr(ctx->buf, "removable", virDomainTristateSwitchToString(disk->removable));
     if (disk->rotationRate)
         g_string_append_printf(ctx->buf, " rotation_rate='%u'", disk->rotationRate);
     g_string_append(ctx->buf, "/>\n");

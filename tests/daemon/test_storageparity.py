@@ -321,7 +321,9 @@ class Libvirtd:
     and /var/cache/libvirt bound to folders of a temporary directory. Its
     pid is the Popen's (unshare and sh exec into it); killed by it."""
 
-    def __init__(self):
+    def __init__(self, qemu_conf=""):
+        """@qemu_conf: more qemu.conf lines (e.g. stdio_handler = "file"
+        for guests started without a virtlogd)."""
         if os.geteuid() != 0:
             raise Skip("needs root (libvirtd in its own mount namespace)")
         if not os.access("/usr/sbin/libvirtd", os.X_OK):
@@ -331,7 +333,7 @@ class Libvirtd:
         for path in dirs.values():
             os.makedirs(path)
         with open(os.path.join(dirs["etc"], "qemu.conf"), "w") as f:
-            f.write('user = "root"\ngroup = "root"\n')
+            f.write('user = "root"\ngroup = "root"\n' + qemu_conf)
         open(os.path.join(dirs["etc"], "libvirtd.conf"), "w").close()
         # libvirtd resolves its default QEMU user before it reads qemu.conf
         for name, line in (("passwd", "libvirt-qemu:x:64055:64055::/var/lib/libvirt:"

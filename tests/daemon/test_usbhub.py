@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""USB hubs through virtkitd, as libvirt 9.0 makes them (issue 10).
+"""USB hubs and USB disks through virtkitd, as libvirt 9.0 makes them (issue 10).
 
 A guest with more USB devices than its controller has ports, defined with
 Debian's virsh: the definition gains a <hub type='usb'> at port 1 and the
@@ -8,12 +8,26 @@ devices the ports libvirtd gives them (seen on libvirtd: tablet at 2, mouse
 ("info usb") has the hub at port 1 and each device where the XML says.
 An address behind a port without a hub is refused with libvirt's error and
 nothing is defined.
+
+USB disks (usb-storage), run against virtkitd and, the same steps with the
+same expectations, against Debian's libvirtd (in a mount namespace of its
+own): a disk with <target removable='on'> and a cdrom on a qemu-xhci
+controller get ports 1 and 2 at define; started paused, QEMU's USB tree
+has a "QEMU USB MSD" at each, the devices' "removable" properties (qom-get)
+are on and off, and query-block shows each image behind its device, the
+cdrom read-only. attach-device --live of a third USB disk gives it port 3
+in the live XML and QEMU; detach-device --live takes it out of both, its
+block nodes too. (The test guest's kernel has no USB support at all, so
+what the guest would see is not checked: QEMU's side is.) The libvirtd run
+is a developer's check (`test_usbhub.py --libvirtd`), not part of make check.
 """
 import json
 import os
 import re
+import subprocess
+import sys
 
-from vkdtest import Daemon, run_tests, virsh, write
+from vkdtest import Daemon, Skip, run_tests, virsh, wait_for, write
 
 GUEST = """<domain type='qemu'>
   <name>hubvm</name>
@@ -63,8 +77,124 @@ def test_hub_added_and_in_qemu():
     d.stop()
 
 
+DISKVM = """<domain type='qemu'>
+  <name>usbdiskvm</name>
+  <memory unit='KiB'>65536</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <controller type='usb' model='qemu-xhci'/>
+    <disk type='file' device='disk'>
+      <source file='{root}/stick.img'/>
+      <target dev='sda' bus='usb' removable='on'/>
+    </disk>
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <source file='{root}/cd.iso'/>
+      <target dev='sdb' bus='usb'/>
+      <readonly/>
+    </disk>
+  </devices>
+</domain>
+"""
+
+HOTDISK = """<disk type='file' device='disk'>
+  <driver name='qemu' type='raw'/>
+  <source file='{root}/hot.img'/>
+  <target dev='sdc' bus='usb'/>
+</disk>
+"""
+
+
+def hmp(uri, dom, line):
+    out = virsh(uri, "qemu-monitor-command", dom,
+                json.dumps({"execute": "human-monitor-command",
+                            "arguments": {"command-line": line}})).stdout
+    return json.loads(out)["return"]
+
+
+def qmp(uri, dom, cmd, **args):
+    msg = {"execute": cmd}
+    if args:
+        msg["arguments"] = args
+    return json.loads(virsh(uri, "qemu-monitor-command", dom, json.dumps(msg)).stdout)["return"]
+
+
+def msd_ports(uri, dom):
+    return sorted(re.findall(r"Port (\S+), Speed [^,]+, Product QEMU USB MSD", hmp(uri, dom, "info usb")))
+
+
+def usb_disk_steps(uri, root):
+    for name in ("stick.img", "cd.iso", "hot.img"):
+        with open(os.path.join(root, name), "wb") as f:
+            f.truncate(1 << 20)
+    virsh(uri, "define", write(os.path.join(root, "usbdiskvm.xml"), DISKVM.format(root=root)))
+    x = virsh(uri, "dumpxml", "--inactive", "usbdiskvm").stdout
+    assert re.search(r"<target dev='sda' bus='usb' removable='on'/>\s*"
+                     r"<address type='usb' bus='0' port='1'/>", x), x
+    assert re.search(r"<target dev='sdb' bus='usb'/>\s*<readonly/>\s*"
+                     r"<address type='usb' bus='0' port='2'/>", x), x
+    virsh(uri, "start", "--paused", "usbdiskvm")
+    try:
+        assert msd_ports(uri, "usbdiskvm") == ["1", "2"], hmp(uri, "usbdiskvm", "info usb")
+        for alias, want in (("usb-disk0", True), ("usb-disk1", False)):
+            got = qmp(uri, "usbdiskvm", "qom-get", path="/machine/peripheral/" + alias,
+                      property="removable")
+            assert got is want, (alias, got)
+        blocks = {b.get("qdev", ""): b for b in qmp(uri, "usbdiskvm", "query-block")}
+        for alias, image, ro in (("usb-disk0", "stick.img", False),
+                                 ("usb-disk1", "cd.iso", True)):
+            b = [v for k, v in blocks.items() if k.startswith("/machine/peripheral/%s/" % alias)]
+            assert len(b) == 1, (alias, blocks)
+            ins = b[0]["inserted"]
+            assert ins["file"] == os.path.join(root, image) and ins["ro"] is ro, (alias, ins)
+
+        hot = write(os.path.join(root, "hot.xml"), HOTDISK.format(root=root))
+        virsh(uri, "attach-device", "usbdiskvm", hot, "--live")
+        live = virsh(uri, "dumpxml", "usbdiskvm").stdout
+        assert re.search(r"<target dev='sdc' bus='usb'/>\s*(<alias name='usb-disk2'/>\s*)?"
+                         r"<address type='usb' bus='0' port='3'/>", live), live
+        assert msd_ports(uri, "usbdiskvm") == ["1", "2", "3"], hmp(uri, "usbdiskvm", "info usb")
+        assert "sdc" not in virsh(uri, "dumpxml", "--inactive", "usbdiskvm").stdout
+
+        virsh(uri, "detach-device", "usbdiskvm", hot, "--live")
+        wait_for(lambda: "sdc" not in virsh(uri, "dumpxml", "usbdiskvm").stdout,
+                 "sdc gone from the live XML", 10)
+        assert msd_ports(uri, "usbdiskvm") == ["1", "2"], hmp(uri, "usbdiskvm", "info usb")
+        files = [n.get("file") for n in qmp(uri, "usbdiskvm", "query-named-block-nodes")]
+        assert os.path.join(root, "hot.img") not in files, files
+    finally:
+        virsh(uri, "destroy", "usbdiskvm", check=False)
+        virsh(uri, "undefine", "usbdiskvm", check=False)
+
+
+def test_usb_disks():
+    d = Daemon()
+    os.chmod(d.root, 0o755)  # the images are opened by QEMU's own user
+    d.start()
+    usb_disk_steps(d.uri(), d.root)
+    d.stop()
+
+
+def test_usb_disks_libvirtd():
+    from test_storageparity import Libvirtd
+
+    lv = Libvirtd(qemu_conf='stdio_handler = "file"\n')
+    try:
+        os.chmod(lv.root, 0o755)
+        usb_disk_steps(lv.uri(), lv.root)
+    finally:
+        lv.stop()
+
+
 if __name__ == "__main__":
+    REFERENCE = "--libvirtd" in sys.argv
+    if REFERENCE:
+        sys.argv.remove("--libvirtd")
     run_tests([
         ("a hub where the ports run out, as libvirtd adds it; QEMU has it and the devices "
          "behind it", test_hub_added_and_in_qemu),
-    ])
+        ("USB disks and a USB cdrom: ports, usb-storage, removable; hotplug and unplug",
+         test_usb_disks),
+    ] + ([("the same steps against Debian's libvirtd", test_usb_disks_libvirtd)]
+         if REFERENCE else []))

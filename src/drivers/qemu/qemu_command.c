@@ -238,6 +238,8 @@ qemuDiskAlias(const virDomainDef *def, const virDomainDiskDef *disk)
         return g_strdup_printf("virtio-disk%d", idx);
     case VIR_DOMAIN_DISK_BUS_SCSI:
         return qemuSCSIDiskAlias(def, disk);
+    case VIR_DOMAIN_DISK_BUS_USB:
+        return g_strdup_printf("usb-disk%d", idx);
     case VIR_DOMAIN_DISK_BUS_SATA:
         /* the drive address (libvirt's, from the target name unless
          * given): AHCI port = unit */
@@ -254,6 +256,32 @@ qemuDiskAlias(const virDomainDef *def, const virDomainDiskDef *disk)
             idx = (int)(disk->addr.bus * 2 + disk->addr.unit);
         return g_strdup_printf("ide0-%d-%d", idx / 2, idx % 2);
     }
+}
+
+json_object *
+qemuUSBDiskProps(const virDomainDiskDef *disk, const char *drive, int writeCache)
+{
+    json_object *props = json_object_new_object();
+    g_autofree char *alias = qemuDiskAlias(NULL, disk);
+
+    json_object_object_add(props, "driver", json_object_new_string("usb-storage"));
+    if (disk->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB) {
+        g_autofree char *bus = disk->addr.bus ? g_strdup_printf("usb%u.0", disk->addr.bus)
+                                              : g_strdup("usb.0");
+        g_autofree char *port = qemuUSBPortString(&disk->addr, 0);
+
+        json_object_object_add(props, "bus", json_object_new_string(bus));
+        json_object_object_add(props, "port", json_object_new_string(port));
+    }
+    if (drive)
+        json_object_object_add(props, "drive", json_object_new_string(drive));
+    json_object_object_add(props, "id", json_object_new_string(alias));
+    /* libvirt: off unless <target removable='on'> */
+    json_object_object_add(
+        props, "removable",
+        json_object_new_boolean(disk->removable == VIR_DOMAIN_TRISTATE_ON));
+    qemuDiskIdentityProps(props, disk, writeCache);
+    return props;
 }
 
 /* -object secret of one value encrypted under masterKey0 (libvirt's). */
@@ -393,6 +421,14 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
             disk->eventIdx ? virDomainTristateSwitchToString(disk->eventIdx) : "", pci, n,
             alias);
         break;
+    }
+    case VIR_DOMAIN_DISK_BUS_USB: {
+        g_autofree char *node = media ? g_strdup_printf("libvirt-%zu-format", n) : NULL;
+        g_autoptr(json_object) props = qemuUSBDiskProps(disk, node, wc);
+
+        add(a, "-device");
+        g_ptr_array_add(a, qemuDevicePropsKeyval(props));
+        return 0;
     }
     case VIR_DOMAIN_DISK_BUS_SATA:
         if (disk->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)

@@ -44,6 +44,11 @@ char *qemuSCSIDiskAlias(const virDomainDef *def, const virDomainDiskDef *disk);
  * -1 off, 0 none), serial. */
 void qemuDiskIdentityProps(json_object *props, const virDomainDiskDef *disk,
                            int writeCache);
+/* The usb-storage device of USB disk @disk (a disk or a cdrom) on block
+ * node @drive (NULL: an empty cdrom), at its USB address when it has one,
+ * libvirt 9.0's properties in its order. Caller unrefs. */
+json_object *qemuUSBDiskProps(const virDomainDiskDef *disk, const char *drive,
+                              int writeCache);
 /* The scsi-hd / scsi-cd device of @disk (its drive address assigned, its
  * controller in @def) on block node @drive (NULL: an empty cdrom).
  * Caller unrefs. */

@@ -40,11 +40,16 @@ qemuDomainUSBDeviceAddrs(virDomainDef *def)
 {
     GPtrArray *addrs = g_ptr_array_new();
 
-    /* libvirt's order: USB host devices first (after the hubs) */
+    /* libvirt's order: USB host devices first (after the hubs), then USB
+     * disks */
     for (size_t i = 0; i < def->nhostdevs; i++) {
         if (def->hostdevs[i]->mode == VIR_DOMAIN_HOSTDEV_MODE_SUBSYS &&
             def->hostdevs[i]->type == VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_USB)
             g_ptr_array_add(addrs, &def->hostdevs[i]->addr);
+    }
+    for (size_t i = 0; i < def->ndisks; i++) {
+        if (def->disks[i]->bus == VIR_DOMAIN_DISK_BUS_USB)
+            g_ptr_array_add(addrs, &def->disks[i]->addr);
     }
     for (size_t i = 0; i < def->ncontrollers; i++) {
         if (def->controllers[i]->type == VIR_DOMAIN_CONTROLLER_TYPE_CCID)
@@ -127,7 +132,7 @@ qemuDomainUSBFreePort(virDomainDef *def, virDomainDeviceAddress *addr)
  * gives them (seen on libvirtd): when the devices (and hubs) outnumber the
  * ports of the controller and its hubs, usb-hubs are added first
  * (libvirt's qemuDomainUSBAddressAddHubs: enough for the devices, 7 more
- * ports each); then the hubs, then USB host devices, a smartcard's CCID reader, inputs, USB
+ * ports each); then the hubs, then USB host devices, USB disks, a smartcard's CCID reader, inputs, USB
  * sound and redirected devices in that order take the first free port, on
  * the root hub first, then behind each hub in port order ("1.1", "1.2").
  */

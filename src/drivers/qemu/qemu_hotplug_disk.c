@@ -21,6 +21,7 @@
 #include "qemu_cgroup.h"
 #include "qemu_command.h"
 #include "qemu_domain_address.h"
+#include "qemu_domain_address_nonpci.h"
 #include "qemu_driver_priv.h"
 #include "qemu_hotplug.h"
 #include "qemu_iotune.h"
@@ -218,15 +219,16 @@ qemuHotplugCheckDiskLive(const virDomainDiskDef *disk)
 {
     int bus = qemuDiskBus(disk);
 
-    /* a SCSI cdrom plugs in (libvirt), the others do not */
+    /* a SCSI or USB cdrom plugs in (libvirt), the others do not */
     if (disk->device == VIR_DOMAIN_DISK_DEVICE_FLOPPY ||
         (disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM &&
-         bus != VIR_DOMAIN_DISK_BUS_SCSI)) {
+         bus != VIR_DOMAIN_DISK_BUS_SCSI && bus != VIR_DOMAIN_DISK_BUS_USB)) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                        "cdrom/floppy device hotplug isn't supported");
         return -1;
     }
-    if (bus != VIR_DOMAIN_DISK_BUS_VIRTIO && bus != VIR_DOMAIN_DISK_BUS_SCSI) {
+    if (bus != VIR_DOMAIN_DISK_BUS_VIRTIO && bus != VIR_DOMAIN_DISK_BUS_SCSI &&
+        bus != VIR_DOMAIN_DISK_BUS_USB) {
         /* virDomainDiskBus order */
         static const char *const buses[] = { "", "ide", "scsi", "virtio", "usb", "sata" };
 
@@ -240,7 +242,8 @@ qemuHotplugCheckDiskLive(const virDomainDiskDef *disk)
 
 /* Hotplug @disk (owned by the caller until it is in the live definition:
  * then *disk is NULL) into @obj: its image handed to QEMU's user, the two
- * block nodes, the virtio-blk device on a free root port. On failure
+ * block nodes, the virtio-blk device on a free root port (a SCSI disk on
+ * its controller, a USB one's usb-storage on a free USB port). On failure
  * nothing stays behind in QEMU or in the definition. Object locked, job
  * held. */
 int
@@ -258,6 +261,7 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
     int n;
     bool storageAdded = false, formatAdded = false;
     bool scsi = qemuDiskBus(disk) == VIR_DOMAIN_DISK_BUS_SCSI;
+    bool usb = qemuDiskBus(disk) == VIR_DOMAIN_DISK_BUS_USB;
 
     if (qemuHotplugCheckDiskLive(disk) < 0)
         return -1;
@@ -288,7 +292,14 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
      * first when missing, as libvirt does) */
     if (scsi && qemuHotplugSCSIPrepare(obj, disk) < 0)
         return -1;
-    if (!scsi && qemuHotplugIsQ35(obj->def) &&
+    /* a USB disk: the port it names (the definition's checks found it
+     * free), else libvirt's first free one (virDomainUSBAddressEnsure) */
+    if (usb && disk->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB &&
+        !qemuDomainUSBFreePort(obj->def, &disk->addr)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "No free USB ports");
+        return -1;
+    }
+    if (!scsi && !usb && qemuHotplugIsQ35(obj->def) &&
         (port = qemuHotplugFreeRootPort(obj->def)) < 0) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "No more available PCI slots");
         return -1;
@@ -332,8 +343,10 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
                                                       : "raw"));
     json_object_object_add(fmt, "file", json_object_new_string(storage));
 
-    dev = scsi ? qemuSCSIDiskProps(obj->def, disk, format, 0) : json_object_new_object();
-    if (!scsi) {
+    dev = scsi  ? qemuSCSIDiskProps(obj->def, disk, format, 0)
+          : usb ? qemuUSBDiskProps(disk, format, 0)
+                : json_object_new_object();
+    if (!scsi && !usb) {
         json_object_object_add(dev, "driver", json_object_new_string("virtio-blk-pci"));
         qemuVirtioOptionsProps(dev, &disk->virtio);
     }
@@ -345,7 +358,7 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
         json_object_object_add(
             dev, "event_idx",
             json_object_new_boolean(disk->eventIdx == VIR_DOMAIN_TRISTATE_ON));
-    if (!scsi) {
+    if (!scsi && !usb) {
         json_object_object_add(dev, "drive", json_object_new_string(format));
         json_object_object_add(dev, "id", json_object_new_string(alias));
         qemuDiskIdentityProps(dev, disk, 0);
@@ -528,7 +541,8 @@ qemuHotplugDetachDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
     int rc;
 
     if (qemuDiskBus(disk) != VIR_DOMAIN_DISK_BUS_VIRTIO &&
-        qemuDiskBus(disk) != VIR_DOMAIN_DISK_BUS_SCSI) {
+        qemuDiskBus(disk) != VIR_DOMAIN_DISK_BUS_SCSI &&
+        qemuDiskBus(disk) != VIR_DOMAIN_DISK_BUS_USB) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
                        "This type of disk cannot be hot unplugged");
         return -1;

@@ -408,6 +408,8 @@ qemuValidateSpiceDevices(const virDomainDef *def)
         spicevmc |= def->channels[i]->spicevmc;
     for (size_t i = 0; i < def->nsounds; i++)
         usbDevices |= g_str_equal(def->sounds[i]->model, "usb");
+    for (size_t i = 0; i < def->ndisks; i++)
+        usbDevices |= def->disks[i]->bus == VIR_DOMAIN_DISK_BUS_USB;
     for (size_t i = 0; i < def->ncontrollers; i++) {
         const virDomainControllerDef *c = def->controllers[i];
 

@@ -196,9 +196,14 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
                            "disk ioeventfd mode supported only for virtio bus");
         return -1;
     }
+    /* libvirt's qemuValidateDomainDeviceDefDiskFrontend */
     if (bus == VIR_DOMAIN_DISK_BUS_USB &&
-        qemuValidateAddressType(&disk->addr, "usb disk", USB_ONLY) < 0)
+        disk->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
+        disk->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       "unexpected address type for usb disk");
         return -1;
+    }
     /* libvirt's qemuValidateDomainDeviceDefDiskIOThreads */
     if (disk->iothread) {
         if (bus != VIR_DOMAIN_DISK_BUS_VIRTIO) {
@@ -218,6 +223,7 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
         return -1;
     switch (bus) {
     case VIR_DOMAIN_DISK_BUS_SCSI:
+    case VIR_DOMAIN_DISK_BUS_USB: /* usb-storage, a disk or a cdrom */
         break;
     case VIR_DOMAIN_DISK_BUS_VIRTIO:
         if (disk->device != VIR_DOMAIN_DISK_DEVICE_DISK) {
