@@ -359,10 +359,11 @@ virDomainControllerParseXML(xmlNodePtr node)
 }
 
 /*
- * libvirt's virDomainControllerInsertPreAlloced: a controller goes after
- * the last one of its type with a lower index (before the first of its
- * type when there is none lower), else at the end. A controller without
- * an index takes the lowest one its type has free.
+ * libvirt's virDomainControllerInsertPreAlloced: looking back from the
+ * end, a controller goes before every one of its type with a higher index
+ * and, a USB master (no <master>), before a companion of its own index;
+ * else after the last one of its type; else at the end. A controller
+ * without an index goes after the last one of its type.
  */
 void
 virDomainControllerInsert(GPtrArray *ctrls, virDomainControllerDef *ctrl)
@@ -378,13 +379,13 @@ virDomainControllerInsert(GPtrArray *ctrls, virDomainControllerDef *ctrl)
             insertAt = i + 1;
             break;
         }
-        if (c->idx > ctrl->idx) {
+        if (c->idx > ctrl->idx)
             insertAt = i;
-        } else {
-            if (insertAt == -1)
-                insertAt = i + 1;
-            break;
-        }
+        else if (ctrl->masterStartport < 0 && c->masterStartport >= 0 &&
+                 c->idx == ctrl->idx)
+            insertAt = i;
+        else if (insertAt == -1)
+            insertAt = i + 1;
     }
     if (insertAt < 0)
         g_ptr_array_add(ctrls, ctrl);
@@ -392,8 +393,21 @@ virDomainControllerInsert(GPtrArray *ctrls, virDomainControllerDef *ctrl)
         g_ptr_array_insert(ctrls, insertAt, ctrl);
 }
 
+/* libvirt's IS_USB2_CONTROLLER: the ICH9 EHCI and its UHCI companions */
+static bool
+isUSB2Controller(const virDomainControllerDef *c)
+{
+    static const char *const models[] = { "ich9-ehci1", "ich9-uhci1", "ich9-uhci2",
+                                          "ich9-uhci3", NULL };
+
+    return c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && c->model &&
+           virDomainStrInList(models, c->model);
+}
+
 /* Controllers given without an index get the lowest one free for their
- * type, in their order (libvirt's post-parse). */
+ * type, in their order (libvirt's virDomainAssignControllerIndexes); a
+ * USB2 controller (ICH9 EHCI or UHCI) right after another USB2 one
+ * joins its group (its index) unless the group has its model already. */
 void
 virDomainControllersAssignIndexes(GPtrArray *ctrls)
 {
@@ -404,18 +418,28 @@ virDomainControllersAssignIndexes(GPtrArray *ctrls)
 
         if (ctrl->idx >= 0)
             continue;
-        /* a USB companion without an index serves the master before it */
-        if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && ctrl->masterStartport >= 0) {
-            for (guint j = i; j-- > 0;) {
-                virDomainControllerDef *m = g_ptr_array_index(ctrls, j);
+        if (i > 0 && isUSB2Controller(ctrl)) {
+            const virDomainControllerDef *prev = NULL;
 
-                if (m->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && m->masterStartport < 0) {
-                    ctrl->idx = m->idx;
-                    break;
-                }
+            for (guint j = i; j-- > 0 && !prev;) {
+                const virDomainControllerDef *c = g_ptr_array_index(ctrls, j);
+
+                if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB)
+                    prev = c;
             }
-            if (ctrl->idx >= 0)
+            if (prev && !isUSB2Controller(prev))
+                prev = NULL;
+            for (guint j = 0; prev && j < ctrls->len; j++) {
+                const virDomainControllerDef *c = g_ptr_array_index(ctrls, j);
+
+                if (c->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && c->idx == prev->idx &&
+                    g_strcmp0(c->model, ctrl->model) == 0)
+                    prev = NULL;
+            }
+            if (prev) {
+                ctrl->idx = prev->idx;
                 continue;
+            }
         }
         while (used) {
             used = false;
@@ -507,12 +531,8 @@ checkPCIController(const virDomainControllerDef *c)
     return 0;
 }
 
-/*
- * libvirt's rules for a domain's USB controllers: model='none' is the
- * only one when present, and a companion (an ich9-uhciN, or any model
- * given a <master>) needs its <master startport> and an ich9-ehci1 master
- * of the same index. XML_DETAIL as libvirt reports them.
- */
+/* libvirt's post-parse checks of a domain's controllers (XML_ERROR,
+ * CONFIG_UNSUPPORTED as libvirt reports them). */
 int
 virDomainControllersCheck(GPtrArray *ctrls)
 {
@@ -541,42 +561,37 @@ virDomainControllersCheck(GPtrArray *ctrls)
     return 0;
 }
 
+/*
+ * libvirt's rules for a domain's USB controllers (virDomainDefControllersParse):
+ * model='none' is the only one when present, and some USB controller is
+ * not a companion (an ich9-uhciN, or any model given a <master>): which
+ * master a companion plugs into is QEMU's business at start.
+ * XML_DETAIL as libvirt reports them.
+ */
 int
 virDomainControllersCheckUSB(GPtrArray *ctrls)
 {
     guint nusb = 0;
     bool none = false;
+    bool master = false;
 
     for (guint i = 0; i < ctrls->len; i++) {
         const virDomainControllerDef *c = g_ptr_array_index(ctrls, i);
-        bool companion;
 
         if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_USB)
             continue;
         nusb++;
         none |= g_strcmp0(c->model, "none") == 0;
-        companion = c->masterStartport >= 0 ||
-                    (c->model && g_str_has_prefix(c->model, "ich9-uhci"));
-        if (companion) {
-            bool master = false;
-
-            for (guint j = 0; j < ctrls->len && !master; j++) {
-                const virDomainControllerDef *m = g_ptr_array_index(ctrls, j);
-
-                master = m->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && m->idx == c->idx &&
-                         g_strcmp0(m->model, "ich9-ehci1") == 0;
-            }
-            if (c->masterStartport < 0 || !master) {
-                virReportError(VIR_ERR_XML_DETAIL, "%s",
-                               "No master USB controller specified");
-                return -1;
-            }
-        }
+        master |= c->masterStartport < 0;
     }
     if (none && nusb > 1) {
         virReportError(
             VIR_ERR_XML_DETAIL, "%s",
             "Can't add another USB controller: USB is disabled for this domain");
+        return -1;
+    }
+    if (nusb > 0 && !none && !master) {
+        virReportError(VIR_ERR_XML_DETAIL, "%s", "No master USB controller specified");
         return -1;
     }
     return 0;

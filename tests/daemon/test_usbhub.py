@@ -18,7 +18,11 @@ are on and off, and query-block shows each image behind its device, the
 cdrom read-only. attach-device --live of a third USB disk gives it port 3
 in the live XML and QEMU; detach-device --live takes it out of both, its
 block nodes too. (The test guest's kernel has no USB support at all, so
-what the guest would see is not checked: QEMU's side is.) The libvirtd run
+what the guest would see is not checked: QEMU's side is.) USB2 companions: a q35 guest with two ICH9 EHCI sets given without indexes
+(libvirt's grouping: index 0 and 1) starts, and QEMU's PCI bus has each set
+in one slot, the UHCIs at functions 0-2 (1d and 1a), the EHCI at 7; a
+companion whose index has no master is defined, and its start fails with
+libvirt's INTERNAL_ERROR "masterbus not found" (nothing left running). The libvirtd run
 is a developer's check (`test_usbhub.py --libvirtd`), not part of make check.
 """
 import json
@@ -168,6 +172,86 @@ def usb_disk_steps(uri, root):
         virsh(uri, "undefine", "usbdiskvm", check=False)
 
 
+USB2VM = """<domain type='qemu'>
+  <name>usb2vm</name>
+  <memory unit='KiB'>65536</memory>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <controller type='usb' model='ich9-ehci1'/>
+    <controller type='usb' model='ich9-uhci1'/>
+    <controller type='usb' model='ich9-uhci2'/>
+    <controller type='usb' model='ich9-uhci3'/>
+    <controller type='usb' model='ich9-ehci1'/>
+    <controller type='usb' model='ich9-uhci1'/>
+    <controller type='usb' model='ich9-uhci2'/>
+    <controller type='usb' model='ich9-uhci3'/>
+    <input type='tablet' bus='usb'/>
+  </devices>
+</domain>
+"""
+
+NOMASTER = """<domain type='qemu'>
+  <name>nomaster</name>
+  <memory unit='KiB'>65536</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <controller type='usb' index='0' model='piix3-uhci'/>
+    <controller type='usb' index='1' model='ich9-uhci1'/>
+  </devices>
+</domain>
+"""
+
+# PCI device ids of QEMU's ICH9 USB functions (vendor 8086)
+ICH9_USB = {0x2934: "uhci1", 0x2935: "uhci2", 0x2936: "uhci3", 0x293a: "ehci1"}
+
+
+def usb2_steps(uri, root):
+    virsh(uri, "define", write(os.path.join(root, "usb2vm.xml"), USB2VM))
+    x = virsh(uri, "dumpxml", "--inactive", "usb2vm").stdout
+    got = re.findall(r"<controller type='usb' index='(\d)' model='ich9-(\w+)'", x)
+    assert sorted(got) == sorted([(i, m) for i in "01"
+                                  for m in ("ehci1", "uhci1", "uhci2", "uhci3")]), got
+    virsh(uri, "start", "--paused", "usb2vm")
+    try:
+        funcs = {}
+        for bus in qmp(uri, "usb2vm", "query-pci"):
+            for dev in bus["devices"]:
+                if dev["id"]["vendor"] == 0x8086 and dev["id"]["device"] in ICH9_USB:
+                    funcs.setdefault(dev["slot"], {})[dev["function"]] = \
+                        ICH9_USB[dev["id"]["device"]]
+        want = {0: "uhci1", 1: "uhci2", 2: "uhci3", 7: "ehci1"}
+        assert funcs == {0x1d: want, 0x1a: want}, funcs
+        assert re.search(r"Port 1, Speed [^,]+, Product QEMU USB Tablet",
+                         hmp(uri, "usb2vm", "info usb")), hmp(uri, "usb2vm", "info usb")
+    finally:
+        virsh(uri, "destroy", "usb2vm", check=False)
+        virsh(uri, "undefine", "usb2vm", check=False)
+
+    virsh(uri, "define", write(os.path.join(root, "nomaster.xml"), NOMASTER))
+    p = virsh(uri, "start", "nomaster", check=False)
+    assert p.returncode == 1 and "internal error: masterbus not found" in p.stderr, p.stderr
+    assert virsh(uri, "domstate", "nomaster").stdout.strip() == "shut off"
+    virsh(uri, "undefine", "nomaster")
+
+
+def test_usb2_companions():
+    d = Daemon().start()
+    usb2_steps(d.uri(), d.root)
+    d.stop()
+
+
+def test_usb2_companions_libvirtd():
+    from test_storageparity import Libvirtd
+
+    lv = Libvirtd(qemu_conf='stdio_handler = "file"\n')
+    try:
+        usb2_steps(lv.uri(), lv.root)
+    finally:
+        lv.stop()
+
+
 def test_usb_disks():
     d = Daemon()
     os.chmod(d.root, 0o755)  # the images are opened by QEMU's own user
@@ -196,5 +280,8 @@ if __name__ == "__main__":
          "behind it", test_hub_added_and_in_qemu),
         ("USB disks and a USB cdrom: ports, usb-storage, removable; hotplug and unplug",
          test_usb_disks),
-    ] + ([("the same steps against Debian's libvirtd", test_usb_disks_libvirtd)]
+        ("USB2 companions without indexes grouped and laid out as libvirt does; a "
+         "companion without its master bus fails at start", test_usb2_companions),
+    ] + ([("the USB disk steps against Debian's libvirtd", test_usb_disks_libvirtd),
+          ("the USB2 steps against Debian's libvirtd", test_usb2_companions_libvirtd)]
          if REFERENCE else []))

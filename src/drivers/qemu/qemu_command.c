@@ -1114,7 +1114,8 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
 
     if (qemuValidateDomainDef(def, caps) < 0 ||
         qemuValidateDomainCpuForStart(def, caps) < 0 ||
-        qemuValidateDomainVideoForStart(def) < 0)
+        qemuValidateDomainVideoForStart(def) < 0 ||
+        qemuValidateUSBCompanionsForStart(def) < 0)
         return NULL;
     /* Automatic placement (<vcpu placement='auto'>, <numatune><memory
      * placement='auto'>): libvirt asks numad (/usr/bin/numad -w

@@ -954,7 +954,7 @@ addPCIBridges(virDomainDef *def, const char *machine)
 }
 
 /* The USB2 set of one index: EHCI master at function 7, companions uhciN
- * at function N-1 of the same slot (00:1d on q35 for index 0, slot @want
+ * at function N-1 of the same slot (uhci1 multifunction) (00:1d on q35 for index 0, slot @want
  * of bus 0 when >= 0). */
 static int
 assignUSB2Group(virDomainDef *def, qemuPCIAddressSet *set, int idx, bool q35, int want)
@@ -996,6 +996,8 @@ assignUSB2Group(virDomainDef *def, qemuPCIAddressSet *set, int idx, bool q35, in
         setPCI(&a, bus, slot, fn);
         if (qemuPCIAddressReserve(set, &a, QEMU_PCI_CONNECT_PCI_DEVICE) < 0)
             return -1;
+        /* libvirt: an ich9-uhci1 it places is multifunction, alone too */
+        a.multifunction = fn == 0 && g_strcmp0(c->model, "ich9-uhci1") == 0;
         c->addr = a;
     }
     return 0;

@@ -642,6 +642,29 @@ qemuValidateControllers(const virDomainDef *def, const char *machine)
 }
 
 int
+qemuValidateUSBCompanionsForStart(const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *c = def->controllers[i];
+        bool found = false;
+
+        if (c->type != VIR_DOMAIN_CONTROLLER_TYPE_USB || c->masterStartport < 0)
+            continue;
+        for (size_t j = 0; j < def->ncontrollers && !found; j++) {
+            const virDomainControllerDef *m = def->controllers[j];
+
+            found = m->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && m->idx == c->idx &&
+                    m->masterStartport < 0;
+        }
+        if (!found) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "masterbus not found");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
 qemuValidateDomainVideoForStart(const virDomainDef *def)
 {
     for (size_t i = 0; i < def->nvideos; i++) {

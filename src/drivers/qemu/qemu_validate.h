@@ -93,3 +93,8 @@ int qemuValidateDiskIdentity(const virDomainDef *def, const virDomainDiskDef *di
  * without one; Debian ships none); with one, libvirt would run that
  * daemon, which virtkit does not (CONFIG_UNSUPPORTED). 0 or -1 reported. */
 int qemuValidateDomainVideoForStart(const virDomainDef *def);
+/* libvirt's qemuBuildUSBControllerDevProps: each USB companion (a
+ * <master>) needs a USB controller of its index that is none, its
+ * master bus; else INTERNAL_ERROR "masterbus not found" (at start and
+ * domxml-to-native: the definition is kept). */
+int qemuValidateUSBCompanionsForStart(const virDomainDef *def);
