@@ -90,8 +90,10 @@ virDomainChrSourceParse(virDomainChrDef *chr, xmlNodePtr node, unsigned int flag
 {
     xmlNodePtr sources[3] = { NULL, NULL, NULL };
     xmlNodePtr protocol = NULL;
+    xmlNodePtr log = NULL;
     size_t nsources = 0;
     size_t nprotocols = 0;
+    size_t nlogs = 0;
 
     for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
         if (cur->type != XML_ELEMENT_NODE)
@@ -103,6 +105,9 @@ virDomainChrSourceParse(virDomainChrDef *chr, xmlNodePtr node, unsigned int flag
         } else if (virDomainXMLNodeIs(cur, "protocol")) {
             protocol = cur;
             nprotocols++;
+        } else if (virDomainXMLNodeIs(cur, "log")) {
+            log = cur;
+            nlogs++;
         }
     }
     if (nsources > 1 && chr->type != VIR_DOMAIN_CHR_TYPE_UDP) {
@@ -123,6 +128,9 @@ virDomainChrSourceParse(virDomainChrDef *chr, xmlNodePtr node, unsigned int flag
         case VIR_DOMAIN_CHR_TYPE_DEV:
             /* present but empty is kept, as libvirt keeps it */
             chr->path = virDomainXMLProp(source, "path");
+            if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE &&
+                virDomainXMLPropSwitch(source, "append", &chr->append) < 0)
+                return -1;
             break;
         case VIR_DOMAIN_CHR_TYPE_PTY:
             /* the allocated pty is live-only data */
@@ -157,6 +165,17 @@ virDomainChrSourceParse(virDomainChrDef *chr, xmlNodePtr node, unsigned int flag
         case VIR_DOMAIN_CHR_TYPE_LAST:
             break;
         }
+    }
+    /* libvirt reads the log after the sources, then the protocol */
+    if (nlogs > 1) {
+        virReportError(VIR_ERR_XML_ERROR, "%s",
+                       "only one log element is allowed for character device");
+        return -1;
+    }
+    if (log) {
+        chr->logFile = virDomainXMLProp(log, "file");
+        if (virDomainXMLPropSwitch(log, "append", &chr->logAppend) < 0)
+            return -1;
     }
     if (nprotocols > 1) {
         virReportError(VIR_ERR_XML_ERROR, "%s",
@@ -270,6 +289,8 @@ virDomainChrSourceFormat(GString *buf, int indent, const virDomainChrDef *chr, b
         chrIndent(buf, indent);
         g_string_append(buf, "<source");
         chrAttr(buf, "path", chr->path);
+        if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE && chr->append)
+            chrAttr(buf, "append", virDomainTristateSwitchName(chr->append));
         g_string_append(buf, "/>\n");
         break;
     case VIR_DOMAIN_CHR_TYPE_UDP:
@@ -325,5 +346,14 @@ virDomainChrSourceFormat(GString *buf, int indent, const virDomainChrDef *chr, b
     case VIR_DOMAIN_CHR_TYPE_NULL:
     case VIR_DOMAIN_CHR_TYPE_LAST:
         break;
+    }
+    /* after the source and the protocol, as libvirt writes it */
+    if (chr->logFile) {
+        chrIndent(buf, indent);
+        g_string_append(buf, "<log");
+        chrAttr(buf, "file", chr->logFile);
+        if (chr->logAppend)
+            chrAttr(buf, "append", virDomainTristateSwitchName(chr->logAppend));
+        g_string_append(buf, "/>\n");
     }
 }

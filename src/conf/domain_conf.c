@@ -252,6 +252,7 @@ virDomainChrDefFree(virDomainChrDef *chr)
     g_free(chr->service);
     g_free(chr->bindHost);
     g_free(chr->bindService);
+    g_free(chr->logFile);
     g_free(chr->targetModel);
     g_free(chr->alias);
     g_free(chr);
@@ -450,6 +451,7 @@ virDomainChrDefCopy(const virDomainChrDef *src)
     dst->service = g_strdup(src->service);
     dst->bindHost = g_strdup(src->bindHost);
     dst->bindService = g_strdup(src->bindService);
+    dst->logFile = g_strdup(src->logFile);
     dst->targetModel = g_strdup(src->targetModel);
     dst->alias = g_strdup(src->alias);
     return dst;

@@ -553,6 +553,13 @@ typedef struct {
      * 2 no (libvirt's tristate) */
     int reconnect;
     unsigned int reconnectTimeout;
+    /* file: <source append='on|off'> (virDomainTristate) */
+    int append;
+    /* <log file append>: QEMU copies what the device sends into logFile
+     * (NULL: no log), appending or truncating it first (logAppend,
+     * virDomainTristate) */
+    char *logFile;
+    int logAppend;
     int targetType;    /* virDomainChrTargetType */
     int targetPort;    /* -1 when not given */
     char *targetModel; /* <model name=...> under the target; may be NULL */

@@ -127,6 +127,8 @@ void virDomainSanitizePath(char *path);
 /* on/off attributes and int attributes as libvirt reads them (domain_xml.c):
  * 1 read, 0 absent, -1 reported */
 int virDomainXMLPropSwitch(xmlNodePtr node, const char *name, int *out);
+/* "on" for VIR_DOMAIN_TRISTATE_ON, else "off" (callers skip ABSENT) */
+const char *virDomainTristateSwitchName(int v);
 int virDomainXMLPropInt(xmlNodePtr node, const char *name, int *out);
 /* Unsigned decimal as libvirt's virStrToLong_ullp; 0 or -1 (nothing reported). */
 int virDomainParseULL(const char *str, unsigned long long *val);

@@ -979,8 +979,10 @@ static const virDomainXMLAttrRule netAttrs[] = {
 };
 static const virDomainXMLAttrRule chrAttrs[] = {
     { "", (const char *const[]){ "type", "tty", NULL } },
-    { "source", (const char *const[]){ "path", "mode", "host", "service", NULL } },
+    { "source",
+      (const char *const[]){ "path", "mode", "host", "service", "append", NULL } },
     { "source/reconnect", (const char *const[]){ "enabled", "timeout", NULL } },
+    { "log", (const char *const[]){ "file", "append", NULL } },
     { "protocol", (const char *const[]){ "type", NULL } },
     { "target", (const char *const[]){ "type", "port", NULL } },
     { "target/model", (const char *const[]){ "name", NULL } },
@@ -1082,8 +1084,8 @@ static const char *const netChildren[] = {
     "driver/", "driver/host", "driver/guest", NULL,
 };
 static const char *const chrChildren[] = {
-    "source", "source/", "source/reconnect", "protocol",
-    "target", "target/", "target/model",     NULL,
+    "source", "source/", "source/reconnect", "protocol",     "log",
+    "log/",   "target",  "target/",          "target/model", NULL,
 };
 static const char *const balloonChildren[] = { "address", "driver", "driver/",
                                                "stats",   "stats/", NULL };

@@ -435,12 +435,6 @@ fsAttr(GString *buf, const char *name, const char *value)
     g_string_append_c(buf, '\'');
 }
 
-static const char *
-fsSwitch(int v)
-{
-    return v == VIR_DOMAIN_TRISTATE_ON ? "on" : "off";
-}
-
 void
 virDomainFSFormat(GString *buf, int indent, const virDomainFSDef *fs, unsigned int flags)
 {
@@ -489,9 +483,11 @@ virDomainFSFormat(GString *buf, int indent, const virDomainFSDef *fs, unsigned i
         if (fs->posixLock || fs->flock) {
             g_string_append_printf(binary, "%*s<lock", in + 2, "");
             if (fs->posixLock)
-                g_string_append_printf(binary, " posix='%s'", fsSwitch(fs->posixLock));
+                g_string_append_printf(binary, " posix='%s'",
+                                       virDomainTristateSwitchName(fs->posixLock));
             if (fs->flock)
-                g_string_append_printf(binary, " flock='%s'", fsSwitch(fs->flock));
+                g_string_append_printf(binary, " flock='%s'",
+                                       virDomainTristateSwitchName(fs->flock));
             g_string_append(binary, "/>\n");
         }
         if (fs->threadPoolSize >= 0)
@@ -502,7 +498,8 @@ virDomainFSFormat(GString *buf, int indent, const virDomainFSDef *fs, unsigned i
             if (fs->binary)
                 fsAttr(buf, "path", fs->binary);
             if (fs->xattr)
-                g_string_append_printf(buf, " xattr='%s'", fsSwitch(fs->xattr));
+                g_string_append_printf(buf, " xattr='%s'",
+                                       virDomainTristateSwitchName(fs->xattr));
             if (binary->len)
                 g_string_append_printf(buf, ">\n%s%*s</binary>\n", binary->str, in, "");
             else

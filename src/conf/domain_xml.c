@@ -478,6 +478,12 @@ virDomainXMLPropSwitch(xmlNodePtr node, const char *name, int *out)
     return 1;
 }
 
+const char *
+virDomainTristateSwitchName(int v)
+{
+    return v == VIR_DOMAIN_TRISTATE_ON ? "on" : "off";
+}
+
 /* libvirt's virXMLPropInt with base 0 (decimal, 0x hex, 0 octal): 0 when
  * @name is absent (@out untouched), 1 when read; a value that is not an
  * int gets its "Expected integer value" error */

@@ -8,6 +8,12 @@ The test guest boots with its console (ttyS0) on:
   source as defined;
 - udp: QEMU sends the console to a UDP socket of the test's (connect mode,
   the port the kernel gave the test) and the test receives GUEST-READY.
+Each console also has a <log> in a directory only root may enter (QEMU
+runs as its own user: the daemon opens the files for it, as libvirt's
+virtlogd): with append='off' (unix) the file held only this boot's output,
+with append='on' (udp) the earlier content stays before it. A second
+serial of type 'file' is truncated at start without append, kept with
+append='on'.
 """
 import os
 import re
@@ -15,7 +21,7 @@ import select
 import socket
 import time
 
-from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for, write
+from vkdtest import Daemon, Skip, qemu_pids, run_tests, test_guest_dir, virsh, wait_for, write
 
 BOOT_DEADLINE = 600.0
 
@@ -52,6 +58,31 @@ def read_until(sock, marker, recv):
     return got
 
 
+def private_dir(d):
+    """A directory under @d's root only root may enter, with a log and a
+    serial file already holding a line each."""
+    logs = os.path.join(d.root, "logs")
+    os.mkdir(logs, 0o700)
+    for f in ("console.log", "ttyS1.out"):
+        write(os.path.join(logs, f), "EARLIER-CONTENT\n")
+    return logs
+
+
+def assert_qemu_not_root(d):
+    """QEMU runs as its own user: the root-only log directory is out of its
+    reach, so only the daemon can have opened the files there."""
+    pids = qemu_pids(d.root)
+    assert len(pids) == 1, pids
+    with open("/proc/%d/status" % pids[0]) as f:
+        uid = [l.split()[1] for l in f if l.startswith("Uid:")][0]
+    assert uid != "0", uid
+
+
+def read_file(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def guest_or_skip():
     g = test_guest_dir()
     if not g:
@@ -64,8 +95,13 @@ def test_unix_bind():
     d = Daemon().start()
     uri = d.uri()
     path = os.path.join(d.root, "ser,ial.sock")
-    serial = ("<serial type='unix'><source mode='bind' path='%s'/><target port='0'/></serial>"
-              % path)
+    logs = private_dir(d)
+    log = os.path.join(logs, "console.log")
+    out = os.path.join(logs, "ttyS1.out")
+    serial = ("<serial type='unix'><source mode='bind' path='%s'/>"
+              "<log file='%s' append='off'/><target port='0'/></serial>"
+              "<serial type='file'><source path='%s'/><target port='1'/></serial>"
+              % (path, log, out))
     virsh(uri, "define", write(os.path.join(d.root, "u.xml"), guest_xml("chru", guest, serial)))
     virsh(uri, "start", "chru")
     live = virsh(uri, "dumpxml", "chru").stdout
@@ -77,6 +113,15 @@ def test_unix_bind():
     got = read_until(s, b"GUEST-READY", lambda k: k.recv(65536))
     s.close()
     assert b"GUEST-READY" in got, got[-2000:]
+    # the log holds this boot's output, the earlier content truncated
+    wait_for(lambda: b"GUEST-READY" in read_file(log), "GUEST-READY in the console's log")
+    text = read_file(log)
+    assert b"EARLIER-CONTENT" not in text and b"Linux version" in text, text[:2000]
+    assert read_file(out) == b"", read_file(out)
+    assert os.stat(log).st_uid == 0 and os.stat(out).st_uid == 0
+    assert_qemu_not_root(d)
+    live = virsh(uri, "dumpxml", "chru").stdout
+    assert "<log file='%s' append='off'/>" % log in live, live
     virsh(uri, "destroy", "chru")
     d.stop()
 
@@ -88,15 +133,26 @@ def test_udp_connect():
     u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     u.bind(("127.0.0.1", 0))
     port = u.getsockname()[1]
+    logs = private_dir(d)
+    log = os.path.join(logs, "console.log")
+    out = os.path.join(logs, "ttyS1.out")
     serial = ("<serial type='udp'><source mode='connect' host='127.0.0.1' service='%d'/>"
-              "<target port='0'/></serial>" % port)
+              "<log file='%s' append='on'/><target port='0'/></serial>"
+              "<serial type='file'><source path='%s' append='on'/><target port='1'/></serial>"
+              % (port, log, out))
     virsh(uri, "define", write(os.path.join(d.root, "d.xml"), guest_xml("chrd", guest, serial)))
     x = virsh(uri, "dumpxml", "--inactive", "chrd").stdout
     assert "<source mode='connect' host='127.0.0.1' service='%d'/>" % port in x, x
+    assert "<log file='%s' append='on'/>" % log in x, x
+    assert "<source path='%s' append='on'/>" % out in x, x
     virsh(uri, "start", "chrd")
     got = read_until(u, b"GUEST-READY", lambda k: k.recvfrom(65536)[0])
     u.close()
     assert b"GUEST-READY" in got, got[-2000:]
+    # appended to: the earlier content first, then this boot's output
+    wait_for(lambda: b"GUEST-READY" in read_file(log), "GUEST-READY in the console's log")
+    assert read_file(log).startswith(b"EARLIER-CONTENT\n"), read_file(log)[:2000]
+    assert read_file(out) == b"EARLIER-CONTENT\n", read_file(out)
     virsh(uri, "destroy", "chrd")
     d.stop()
 

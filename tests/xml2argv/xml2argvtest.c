@@ -464,13 +464,19 @@ useScratchFiles(virDomainDef *def, const char *dir, const char *guest)
  * whose fd goes to @peers), a tcp one in connect mode connects to a
  * listener here (its fd to @peers) and one in bind mode takes a port of
  * the kernel's, a udp one binds a port of the kernel's, a host tty device
- * is a pty of ours (its master to @peers). QEMU connects at start, so
- * each listener has a connection waiting once the monitor answers. */
+ * is a pty of ours (its master to @peers), a <log> file moves there.
+ * QEMU connects at start, so each listener has a connection waiting once
+ * the monitor answers. */
 static void
 chrScratch(virDomainChrDef *chr, const char *dir, const char *what, size_t i,
            GArray *peers)
 {
     int fd = -1;
+
+    if (chr->logFile) {
+        g_free(chr->logFile);
+        chr->logFile = g_strdup_printf("%s/%s%zu-log.txt", dir, what, i);
+    }
 
     switch ((virDomainChrType)chr->type) {
     case VIR_DOMAIN_CHR_TYPE_UNIX: {
@@ -722,6 +728,15 @@ testReal(gconstpointer data)
             continue;
         g_assert_cmpint(qemuMonitorGetPtyPath(mon, alias, &pty), ==, 0);
         g_assert_true(g_str_has_prefix(pty, "/dev/pts/"));
+    }
+    /* QEMU opened each <log> at start (made it, or kept it to append) */
+    for (size_t i = 0; i < def->nserials + def->nconsoles; i++) {
+        const virDomainChrDef *chr =
+            i < def->nserials ? def->serials[i] : def->consoles[i - def->nserials];
+
+        if (chr->logFile &&
+            (i < def->nserials || chr->targetType == VIR_DOMAIN_CHR_TARGET_VIRTIO))
+            g_assert_true(g_file_test(chr->logFile, G_FILE_TEST_IS_REGULAR));
     }
     /* a socket QEMU connects to at start has its connection waiting */
     for (guint i = 0; i < peers->len; i++) {

@@ -197,9 +197,8 @@ qemuGlueIsCPUDeprecated(qemuDriver *driver, const virDomainDef *def, const char 
 
 char **
 qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
-                  const char *monitorPath, const char *libDir, const int *serialFds,
-                  size_t nserialFds, const int *channelFds, size_t nchannelFds,
-                  const int *memFds, size_t nmemFds, const qemuDomainSecrets *secrets)
+                  const char *monitorPath, const char *libDir, const qemuGlueFds *fds,
+                  const qemuDomainSecrets *secrets)
 {
     g_autoptr(qemuCaps) caps = qemuGlueLookupForDef(qemuGlueCache(driver), def);
     qemuCommandOptions opts = {
@@ -207,14 +206,19 @@ qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
         .monitorPath = monitorPath,
         .libDir = libDir,
         .kvm = def->virtType == VIR_DOMAIN_VIRT_KVM,
-        .serialFds = serialFds,
-        .nserialFds = nserialFds,
-        .channelFds = channelFds,
-        .nchannelFds = nchannelFds,
-        .memFds = memFds,
-        .nmemFds = nmemFds,
         .secrets = secrets,
     };
+
+    if (fds) {
+        opts.serialFds = fds->serialFds;
+        opts.nserialFds = fds->nserialFds;
+        opts.logFds = fds->logFds;
+        opts.nlogFds = fds->nlogFds;
+        opts.channelFds = fds->channelFds;
+        opts.nchannelFds = fds->nchannelFds;
+        opts.memFds = fds->memFds;
+        opts.nmemFds = fds->nmemFds;
+    }
 
     if (!caps)
         return NULL;

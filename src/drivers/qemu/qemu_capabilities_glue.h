@@ -33,17 +33,24 @@ int qemuGlueFirmwareForStart(qemuDriver *driver, virDomainDef *def, bool createN
 int qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version);
 
 /* The argv for @def with the monitor listening on @monfd (or bound by QEMU
- * at @monitorPath when not NULL: a command line only shown) and serial I of
- * type 'file' already open at @serialFds[I] (-1: QEMU opens the path),
- * with -sandbox when qemu.conf seccomp_sandbox is on and QEMU has it;
- * file-backed guest memory backend I in the file open at @memFds[I]
- * (qemu_command_memory.h); @secrets the network disks' secrets
- * (qemu_secret.h, NULL: none). NULL on error. */
+ * at @monitorPath when not NULL: a command line only shown), with the
+ * descriptors @fds a start opened for QEMU (NULL: none; each array as
+ * qemuCommandOptions' of the same name says), with -sandbox when qemu.conf
+ * seccomp_sandbox is on and QEMU has it; @secrets the network disks'
+ * secrets (qemu_secret.h, NULL: none). NULL on error. */
+typedef struct {
+    const int *serialFds;
+    size_t nserialFds;
+    const int *logFds;
+    size_t nlogFds;
+    const int *channelFds;
+    size_t nchannelFds;
+    const int *memFds;
+    size_t nmemFds;
+} qemuGlueFds;
 char **qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
                          const char *monitorPath, const char *libDir,
-                         const int *serialFds, size_t nserialFds, const int *channelFds,
-                         size_t nchannelFds, const int *memFds, size_t nmemFds,
-                         const qemuDomainSecrets *secrets);
+                         const qemuGlueFds *fds, const qemuDomainSecrets *secrets);
 
 /* Does QEMU (the emulator of @def) mark @def's machine type, or its CPU
  * model @model, deprecated (query-machines / query-cpu-definitions)?

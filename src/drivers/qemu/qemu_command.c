@@ -859,8 +859,21 @@ qemuBuildChannels(GPtrArray *a, const virDomainDef *def, const qemuCommandOption
  * channels as libvirt 9.0 orders them (charconsoleI / consoleI, I the
  * console's position: console0 is serial 0's alias). QEMU numbers the
  * port: the first virtconsole takes port 0, which channels never use. */
+/* "-add-fd" of entry @i of @opts' logFds when it has one; the path QEMU
+ * opens it at, or NULL */
+static char *
+qemuBuildLogFdset(GPtrArray *a, const qemuCommandOptions *opts, size_t i)
+{
+    if (i >= opts->nlogFds || opts->logFds[i] < 0)
+        return NULL;
+    add(a, "-add-fd");
+    addf(a, "set=%zu,fd=%d", QEMU_LOG_FDSET(i), opts->logFds[i]);
+    return g_strdup_printf("/dev/fdset/%zu", QEMU_LOG_FDSET(i));
+}
+
 static void
-qemuBuildVirtioConsoles(GPtrArray *a, const virDomainDef *def)
+qemuBuildVirtioConsoles(GPtrArray *a, const virDomainDef *def,
+                        const qemuCommandOptions *opts)
 {
     for (size_t i = 0; i < def->nconsoles; i++) {
         const virDomainChrDef *con = def->consoles[i];
@@ -870,8 +883,13 @@ qemuBuildVirtioConsoles(GPtrArray *a, const virDomainDef *def)
             continue;
         /* the id a hotplug gave it, kept across a restore (status) */
         alias = con->alias ? g_strdup(con->alias) : g_strdup_printf("console%zu", i);
+        g_autofree char *logPath =
+            i < QEMU_MAX_CONSOLE_LOG_FDS
+                ? qemuBuildLogFdset(a, opts, QEMU_MAX_SERIAL_FDS + i)
+                : NULL;
+
         add(a, "-chardev");
-        g_ptr_array_add(a, qemuBuildChrChardevStr(con, alias, -1, NULL));
+        g_ptr_array_add(a, qemuBuildChrChardevStr(con, alias, -1, NULL, logPath));
         add(a, "-device");
         addf(a, "virtconsole,chardev=char%s,id=%s", alias, alias);
     }
@@ -1366,6 +1384,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
 
         int fd = i < opts->nserialFds ? opts->serialFds[i] : -1;
         g_autofree char *fdPath = NULL;
+        g_autofree char *logPath = qemuBuildLogFdset(a, opts, i);
 
         if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE && fd >= 0) {
             add(a, "-add-fd");
@@ -1374,10 +1393,10 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         }
         add(a, "-chardev");
         g_ptr_array_add(
-            a,
-            qemuBuildChrChardevStr(
-                chr, alias,
-                chr->type == VIR_DOMAIN_CHR_TYPE_UNIX && chr->listen ? fd : -1, fdPath));
+            a, qemuBuildChrChardevStr(
+                   chr, alias,
+                   chr->type == VIR_DOMAIN_CHR_TYPE_UNIX && chr->listen ? fd : -1, fdPath,
+                   logPath));
         add(a, "-device");
         /* ids by position unless kept in the definition, the index is the
          * port (libvirt's) */
@@ -1385,7 +1404,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
              chr->targetPort >= 0 ? chr->targetPort : (int)i);
     }
     qemuBuildChannels(a, def, opts);
-    qemuBuildVirtioConsoles(a, def);
+    qemuBuildVirtioConsoles(a, def, opts);
     qemuBuildInputs(a, def);
     qemuBuildGraphics(a, def);
     qemuBuildVideos(a, def);

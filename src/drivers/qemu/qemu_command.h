@@ -141,10 +141,10 @@ char *qemuWatchdogDeviceProps(const virDomainDef *def, const virDomainWatchdogDe
 /* The -chardev value of serial or console @chr, QEMU id "char" + @alias,
  * as libvirt 9.0's qemuBuildChardevStr writes it: @fd is a descriptor (in
  * QEMU) of a unix bind socket already listening, @fdPath the path QEMU
- * opens a 'file' at instead of its own (NULL, -1: none). Caller frees
- * (qemu_command_chr.c). */
+ * opens a 'file' at instead of its own, @logFdPath the one it opens the
+ * <log> file at (NULL, -1: none). Caller frees (qemu_command_chr.c). */
 char *qemuBuildChrChardevStr(const virDomainChrDef *chr, const char *alias, int fd,
-                             const char *fdPath);
+                             const char *fdPath, const char *logFdPath);
 
 typedef struct {
     int monitorFd; /* fd number (in QEMU) of the listening QMP socket */
@@ -162,6 +162,14 @@ typedef struct {
      * for an entry: QEMU opens or binds the path itself. */
     const int *serialFds;
     size_t nserialFds;
+    /* The <log> files already opened for QEMU (truncated unless
+     * append='on'), as libvirt hands them over from virtlogd: serial I's
+     * at logFds[I] (I < QEMU_MAX_SERIAL_FDS), virtio console I's at
+     * logFds[QEMU_MAX_SERIAL_FDS + I]; passed as "-add-fd set=N" and
+     * opened as /dev/fdset/N. NULL, or -1 for an entry: QEMU opens the
+     * log's path itself. */
+    const int *logFds;
+    size_t nlogFds;
     /* Channel I of type 'unix' in bind mode already listening at
      * channelFds[I] (in QEMU), as libvirt passes them: "-chardev
      * socket,fd=N,server=on,wait=off", so QEMU needs no access to the
@@ -197,6 +205,14 @@ typedef struct {
  * separated by @sep, each one with characters the shell treats specially
  * (or empty) in single quotes. */
 void qemuArgvFormat(GString *buf, const char *const *argv, const char *sep);
+
+/* The serials whose host sides (and logs) the daemon may open for QEMU:
+ * the ISA serial ports. */
+#define QEMU_MAX_SERIAL_FDS 4
+/* The virtio consoles whose logs the daemon may open for QEMU. */
+#define QEMU_MAX_CONSOLE_LOG_FDS 4
+/* fdset N of the log of entry I of qemuCommandOptions' logFds */
+#define QEMU_LOG_FDSET(i) (11 + (i))
 
 /* At most this many channels per domain (virtio-serial ports 1..N). */
 #define QEMU_MAX_CHANNELS 8

@@ -26,7 +26,7 @@ chrPath(GString *buf, const char *path)
 
 char *
 qemuBuildChrChardevStr(const virDomainChrDef *chr, const char *alias, int fd,
-                       const char *fdPath)
+                       const char *fdPath, const char *logFdPath)
 {
     GString *buf = g_string_new(NULL);
 
@@ -37,6 +37,12 @@ qemuBuildChrChardevStr(const virDomainChrDef *chr, const char *alias, int fd,
     case VIR_DOMAIN_CHR_TYPE_FILE:
         g_string_append_printf(buf, "file,id=char%s", alias);
         chrPath(buf, fdPath ? fdPath : chr->path);
+        /* a descriptor the daemon opened (truncated or not) is used as it
+         * is (libvirt's append=on then) */
+        if (fdPath || chr->append)
+            g_string_append_printf(buf, ",append=%s",
+                                   fdPath ? "on"
+                                          : virDomainTristateSwitchName(chr->append));
         break;
     case VIR_DOMAIN_CHR_TYPE_DEV:
         /* QEMU's tty backend for a serial device (libvirt picks
@@ -75,6 +81,16 @@ qemuBuildChrChardevStr(const virDomainChrDef *chr, const char *alias, int fd,
     case VIR_DOMAIN_CHR_TYPE_LAST:
         g_string_append_printf(buf, "null,id=char%s", alias);
         break;
+    }
+    /* <log>: after the backend's own options, as libvirt writes them */
+    if (chr->logFile) {
+        g_autofree char *esc = qemuEscapeComma(logFdPath ? logFdPath : chr->logFile);
+        int append = logFdPath ? VIR_DOMAIN_TRISTATE_ON : chr->logAppend;
+
+        g_string_append_printf(buf, ",logfile=%s", esc);
+        if (append)
+            g_string_append_printf(buf, ",logappend=%s",
+                                   virDomainTristateSwitchName(append));
     }
     return g_string_free(buf, FALSE);
 }

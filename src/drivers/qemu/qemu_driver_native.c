@@ -76,8 +76,7 @@ qemuConnectDomainXMLToNative(virConnectPtr conn, const char *nativeFormat,
     qemuHotplugAssignChannelAliases(def);
     qemuHotplugAssignWatchdogAlias(def);
     qemuDomainPrepareChannelPaths(def, libDir);
-    if (!(argv = qemuGlueBuildArgv(driver, def, -1, monitor, libDir, NULL, 0, NULL, 0,
-                                   NULL, 0, NULL)))
+    if (!(argv = qemuGlueBuildArgv(driver, def, -1, monitor, libDir, NULL, NULL)))
         return NULL;
     out = g_string_new(NULL);
     qemuArgvFormat(out, (const char *const *)argv, " ");

@@ -709,8 +709,20 @@ qemuHotplugAttachChrLive(qemuDriver *driver, virDomainObj *obj, virDomainChrDef 
     } else if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE) {
         json_object_object_add(backend, "type", json_object_new_string("file"));
         json_object_object_add(data, "out", json_object_new_string(chr->path));
+        if (chr->append)
+            json_object_object_add(
+                data, "append",
+                json_object_new_boolean(chr->append == VIR_DOMAIN_TRISTATE_ON));
     } else {
         json_object_object_add(backend, "type", json_object_new_string("null"));
+    }
+    /* QEMU opens the files of a device plugged in live (as a 'file' one's) */
+    if (chr->logFile) {
+        json_object_object_add(data, "logfile", json_object_new_string(chr->logFile));
+        if (chr->logAppend)
+            json_object_object_add(
+                data, "logappend",
+                json_object_new_boolean(chr->logAppend == VIR_DOMAIN_TRISTATE_ON));
     }
     json_object_object_add(backend, "data", json_object_get(data));
     chardev = json_object_new_object();

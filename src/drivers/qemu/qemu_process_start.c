@@ -442,19 +442,45 @@ qemuProcessListenUnix(const char *path)
     return fd;
 }
 
+/* Open @path for QEMU's output: appended to when @append is
+ * VIR_DOMAIN_TRISTATE_ON, else truncated (QEMU's default). The fd, added
+ * to @keepfds, or -1 (SYSTEM_ERROR reported). */
+static int
+qemuProcessOpenOutputFile(const char *path, int append, int *keepfds, size_t *nkeep)
+{
+    int fd = open(path,
+                  O_WRONLY | O_CREAT | O_CLOEXEC |
+                      (append == VIR_DOMAIN_TRISTATE_ON ? O_APPEND : O_TRUNC),
+                  0666);
+
+    if (fd < 0) {
+        virReportSystemError(errno, "Could not open '%s'", path);
+        return -1;
+    }
+    keepfds[(*nkeep)++] = fd;
+    return fd;
+}
+
 /* The serials' host sides the daemon opens for QEMU, at @serialFds[I]:
  * a 'unix' one in bind mode listens here (as libvirt makes it: QEMU's
  * user needs no access to its directory); when QEMU runs as another user,
- * a 'file' one is opened (truncated, as QEMU would) so that the QEMU user
- * needs no access to the log's directory and the file stays ours. Adds
- * each fd to @keepfds. 0 or -1 (SYSTEM_ERROR reported). */
+ * a 'file' one is opened (truncated unless append='on', as QEMU would)
+ * and so are the <log> files of the serials and virtio consoles (at
+ * @logFds, laid out as qemuCommandOptions' logFds: libvirt's virtlogd
+ * opens them the same way), so that the QEMU user needs no access to
+ * their directories and the files stay ours. Adds each fd to @keepfds.
+ * 0 or -1 (SYSTEM_ERROR reported). */
 static int
 qemuProcessOpenSerialFiles(qemuDriver *driver, virDomainObj *obj, int *serialFds,
-                           int *keepfds, size_t *nkeep)
+                           int *logFds, int *keepfds, size_t *nkeep)
 {
-    for (size_t i = 0; i < obj->def->nserials && i < 4; i++) {
+    for (size_t i = 0; i < obj->def->nserials && i < QEMU_MAX_SERIAL_FDS; i++) {
         const virDomainChrDef *chr = obj->def->serials[i];
 
+        if (driver->runAs && chr->logFile &&
+            (logFds[i] = qemuProcessOpenOutputFile(chr->logFile, chr->logAppend, keepfds,
+                                                   nkeep)) < 0)
+            return -1;
         if (chr->type == VIR_DOMAIN_CHR_TYPE_UNIX && chr->listen && chr->path) {
             if ((serialFds[i] = qemuProcessListenUnix(chr->path)) < 0)
                 return -1;
@@ -464,11 +490,18 @@ qemuProcessOpenSerialFiles(qemuDriver *driver, virDomainObj *obj, int *serialFds
         if (!driver->runAs || chr->type != VIR_DOMAIN_CHR_TYPE_FILE || !chr->path)
             continue;
         if ((serialFds[i] =
-                 open(chr->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
-            virReportSystemError(errno, "Could not open '%s'", chr->path);
+                 qemuProcessOpenOutputFile(chr->path, chr->append, keepfds, nkeep)) < 0)
             return -1;
-        }
-        keepfds[(*nkeep)++] = serialFds[i];
+    }
+    for (size_t i = 0;
+         driver->runAs && i < obj->def->nconsoles && i < QEMU_MAX_CONSOLE_LOG_FDS; i++) {
+        const virDomainChrDef *con = obj->def->consoles[i];
+        int *fd = &logFds[QEMU_MAX_SERIAL_FDS + i];
+
+        if (con->targetType == VIR_DOMAIN_CHR_TARGET_VIRTIO && con->logFile &&
+            (*fd = qemuProcessOpenOutputFile(con->logFile, con->logAppend, keepfds,
+                                             nkeep)) < 0)
+            return -1;
     }
     return 0;
 }
@@ -690,10 +723,15 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     int listenfd = -1;
     int clientfd = -1;
     int logfd = -1;
-    int keepfds[1 + 4 + QEMU_MAX_CHANNELS + 32 + 1 +
-                QEMU_MAX_MEMORY_FILES]; /* monitor, serials, channels, tap queues,
-                                           incoming, memory files */
-    int serialFds[4] = { -1, -1, -1, -1 };
+    int keepfds[1 + QEMU_MAX_SERIAL_FDS + QEMU_MAX_SERIAL_FDS + QEMU_MAX_CONSOLE_LOG_FDS +
+                QEMU_MAX_CHANNELS + 32 + 1 +
+                QEMU_MAX_MEMORY_FILES]; /* monitor, serials, logs, channels, tap
+                                           queues, incoming, memory files */
+    int serialFds[QEMU_MAX_SERIAL_FDS] = { -1, -1, -1, -1 };
+    int logFds[QEMU_MAX_SERIAL_FDS + QEMU_MAX_CONSOLE_LOG_FDS];
+    qemuGlueFds fds = {
+        serialFds, G_N_ELEMENTS(serialFds), logFds, G_N_ELEMENTS(logFds), NULL, 0, NULL, 0
+    };
     int chanFds[QEMU_MAX_CHANNELS];
     int memFds[QEMU_MAX_MEMORY_FILES];
     size_t nkeep = 0;
@@ -712,6 +750,8 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
 
     for (size_t i = 0; i < G_N_ELEMENTS(chanFds); i++)
         chanFds[i] = -1;
+    for (size_t i = 0; i < G_N_ELEMENTS(logFds); i++)
+        logFds[i] = -1;
     for (size_t i = 0; i < G_N_ELEMENTS(memFds); i++)
         memFds[i] = -1;
     if (virDomainObjIsActive(obj)) {
@@ -764,7 +804,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     if (qemuProcessGraphicsSetupRenderNode(obj) < 0 ||
         qemuHotplugCheckInputSources(obj->def) < 0 ||
         qemuSecurityPrepareDomain(driver, obj) < 0 ||
-        qemuProcessOpenSerialFiles(driver, obj, serialFds, keepfds, &nkeep) < 0 ||
+        qemuProcessOpenSerialFiles(driver, obj, serialFds, logFds, keepfds, &nkeep) < 0 ||
         qemuProcessOpenChannelSockets(obj, priv->libDir, chanFds, keepfds, &nkeep) < 0 ||
         qemuProcessOpenMemoryFiles(driver, obj, priv->libDir, memFds, keepfds, &nkeep) <
             0 ||
@@ -784,10 +824,12 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         virReportSystemError(errno, "cannot change the owner of '%s'", priv->libDir);
         goto error;
     }
-    if (!(argv =
-              qemuGlueBuildArgv(driver, obj->def, listenfd, NULL, priv->libDir, serialFds,
-                                G_N_ELEMENTS(serialFds), chanFds, G_N_ELEMENTS(chanFds),
-                                memFds, G_N_ELEMENTS(memFds), secrets)))
+    fds.channelFds = chanFds;
+    fds.nchannelFds = G_N_ELEMENTS(chanFds);
+    fds.memFds = memFds;
+    fds.nmemFds = G_N_ELEMENTS(memFds);
+    if (!(argv = qemuGlueBuildArgv(driver, obj->def, listenfd, NULL, priv->libDir, &fds,
+                                   secrets)))
         goto error;
     if (incomingFd >= 0) {
         /* the saved state arrives on a descriptor QEMU inherits */
@@ -826,6 +868,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     close(logfd);
     logfd = -1;
     qemuProcessCloseFds(serialFds, G_N_ELEMENTS(serialFds));
+    qemuProcessCloseFds(logFds, G_N_ELEMENTS(logFds));
     qemuProcessCloseFds(chanFds, G_N_ELEMENTS(chanFds));
     qemuProcessCloseFds(memFds, G_N_ELEMENTS(memFds));
     qemuInterfaceCloseFds(obj->def);
@@ -1011,6 +1054,7 @@ error:
         (priv->pidfd < 0 || virProcessPidfdHasExited(priv->pidfd)))
         qemuMsg = qemuProcessReadLogTail(driver, obj, logStart);
     qemuProcessCloseFds(serialFds, G_N_ELEMENTS(serialFds));
+    qemuProcessCloseFds(logFds, G_N_ELEMENTS(logFds));
     qemuProcessCloseFds(chanFds, G_N_ELEMENTS(chanFds));
     qemuProcessCloseFds(memFds, G_N_ELEMENTS(memFds));
     if (listenfd >= 0)
