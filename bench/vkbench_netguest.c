@@ -144,17 +144,72 @@ netGuestSample(const char *line, long long bytes)
     sample("net_guest2guest_bytes_per_s", n / (t1 - t0 > 0.01 ? t1 - t0 : 0.01));
 }
 
-/* Reads one line of stdin; false at its end. */
+/* Reads one line of stdin into @cmd (without its newline, cut to @size - 1
+ * bytes); false at its end. */
 static bool
-waitGo(void)
+readCommand(char *cmd, size_t size)
 {
+    size_t n = 0;
     int c;
 
     while ((c = getchar()) != EOF) {
-        if (c == '\n')
+        if (c == '\n') {
+            cmd[n] = '\0';
             return true;
+        }
+        if (n + 1 < size)
+            cmd[n++] = (char)c;
     }
     return false;
+}
+
+/* One boot of a served guest pair (netGuestServe). */
+struct netPair {
+    virDomainPtr rx, tx;
+};
+
+/* Starts the receiver (@rxXml) and the sender (@txXml), both transient, at
+ * once, and waits for both addresses; prints the sender's tap (its live
+ * XML: "TXTAP DEV") and "READY @boot". */
+static void
+netPairUp(virConnectPtr conn, struct netPair *pair, const char *rxXml, const char *txXml,
+          const char *rxSerial, const char *txSerial, int boot)
+{
+    char *live;
+    const char *dev;
+
+    unlink(rxSerial);
+    unlink(txSerial);
+    if (!(pair->rx = virDomainCreateXML(conn, rxXml, 0)))
+        die("virDomainCreateXML (receiver guest)");
+    if (!(pair->tx = virDomainCreateXML(conn, txXml, 0)))
+        die("virDomainCreateXML (sender guest)");
+    serialWait(rxSerial, "GUEST-IP ", 1, 300000, "the receiver guest has no address");
+    serialWait(txSerial, "GUEST-IP ", 1, 300000, "the sender guest has no address");
+    live = virDomainGetXMLDesc(pair->tx, 0);
+    dev = live ? strstr(live, "<target dev='") : NULL;
+    if (!dev)
+        die("the sender guest's live XML names no tap");
+    printf("TXTAP %.*s\nREADY %d\n", (int)strcspn(dev + 13, "'"), dev + 13, boot);
+    fflush(stdout);
+    free(live);
+}
+
+/* Checks that the receiver of @pair counted every transfer its sender
+ * reported (each of @bytes), then destroys both guests. */
+static void
+netPairDown(struct netPair *pair, const char *rxSerial, const char *txSerial,
+            long long bytes)
+{
+    char lines[64][256];
+
+    netGuestCheckReceived(rxSerial, serialLines(txSerial, "GUEST-NC-SENT ", lines, 64),
+                          bytes);
+    if (virDomainDestroy(pair->tx) < 0 || virDomainDestroy(pair->rx) < 0)
+        die("virDomainDestroy (net guests)");
+    virDomainFree(pair->tx);
+    virDomainFree(pair->rx);
+    pair->rx = pair->tx = NULL;
 }
 
 /* netguest GUESTDIR SERIALDIR REPS BYTES [serve TAG]: the net test guest
@@ -167,18 +222,21 @@ waitGo(void)
  * receiver's byte counts are checked.
  * Without "serve" the sender sends REPS times at once. With "serve" (the
  * guests named with TAG, so that both daemons' guests can run at the same
- * time) each start (of the receiver, REPS times, then of the sender)
- * waits for a line on stdin, each send waits for a connection to the
- * sender (10.212.0.6:5002, made by the nettrigger workload), "READY" is
- * printed once the sender has its address, and the guests stay until
- * stdin ends: make bench alternates the two daemons' starts and
- * transfers, so that a change of the machine's load falls on both sides
- * alike. VKBENCH_NET_RXCPU and VKBENCH_NET_TXCPU (host cpulists), when
- * set, pin the receiver's and the sender's vCPU and emulator threads
- * (<vcpupin>, <emulatorpin>): the same XML on either daemon. The receiver
- * of the start rows stays unpinned: with VKBENCH_NET_RXCPU it is
- * destroyed after them and started again, pinned and transient, before
- * the sender (after the same line on stdin). */
+ * time) each start of the receiver (REPS times) waits for a line on
+ * stdin; then each further line boots a fresh pair (the line "down" only
+ * takes the current pair down): the current pair, if any, is checked (its
+ * receiver counted every byte its sender sent) and destroyed, then the
+ * receiver and the sender start at once, both transient, and "TXTAP DEV"
+ * (the sender's tap) and "READY N" (N: the pair's boot, from 1) are
+ * printed once both have their address; the sender sends on each
+ * connection to its trigger port (10.212.0.6:5002, made by the
+ * nettrigger and netpair workloads). At the end of stdin the last pair
+ * is checked and destroyed. make bench boots the two daemons' pairs
+ * several times (blocks of rounds) and runs their transfers at once.
+ * VKBENCH_NET_RXCPU and VKBENCH_NET_TXCPU (host cpulists), when set, pin
+ * the served receiver's and sender's vCPU and emulator threads
+ * (<vcpupin>, <emulatorpin>): the same XML on either daemon. The guest of
+ * the start rows is never pinned. */
 void
 workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir,
                  int reps, long long bytes, const char *serveTag)
@@ -190,13 +248,12 @@ workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir
                          "<host mac='52:54:00:21:20:02' ip='10.212.0.6'/></dhcp>"
                          "</ip></network>";
     char rxSerial[4096], txSerial[4096], args[256], rxName[64], txName[64];
-    char lines[64][256];
-    char *rxXml, *txXml, *rxPinXml = NULL;
-    const char *rxCpu = getenv("VKBENCH_NET_RXCPU");
-    bool rxTransient = false;
+    char lines[64][256], cmd[64];
+    char *rxXml, *txXml, *rxPinXml;
+    struct netPair pair = { NULL, NULL };
     virNetworkPtr net;
     virDomainPtr rx, tx;
-    int sent = reps;
+    int boot = 0;
 
     if (reps > 60)
         reps = 60;
@@ -212,7 +269,7 @@ workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir
     for (int r = 0; r < reps; r++) {
         double t0;
 
-        if (serveTag && !waitGo())
+        if (serveTag && !readCommand(cmd, sizeof(cmd)))
             die("stdin ended before a start");
         unlink(rxSerial);
         t0 = nowMs();
@@ -221,76 +278,57 @@ workloadNetGuest(virConnectPtr conn, const char *guestDir, const char *serialDir
         sample("guest_nat_start", nowMs() - t0);
         serialWait(rxSerial, "GUEST-IP ", 1, 300000, "no GUEST-IP within 300 s");
         sample("guest_nat_start_ip", nowMs() - t0);
-        if (r + 1 < reps && virDomainDestroy(rx) < 0)
+        if ((serveTag || r + 1 < reps) && virDomainDestroy(rx) < 0)
             die("virDomainDestroy (guest with a NAT interface)");
     }
 
-    if (rxCpu && *rxCpu) {
-        /* the receiver of the transfers is pinned: the same guest again,
-         * started pinned (the start rows above keep the unpinned one) */
-        if (serveTag && !waitGo())
-            die("stdin ended before the sender's start");
-        if (virDomainDestroy(rx) < 0)
-            die("virDomainDestroy (guest with a NAT interface)");
+    if (serveTag) {
+        /* the served pairs: the same guests, transient, pinned if asked */
         undefineOrDie(rx);
         rxPinXml = netGuestXml(rxName, guestDir, rxSerial, "52:54:00:21:20:01",
-                               "virtkit.nclisten=5001", rxCpu);
-        unlink(rxSerial);
-        if (!(rx = virDomainCreateXML(conn, rxPinXml, 0)))
-            die("virDomainCreateXML (pinned receiver guest)");
-        rxTransient = true;
-        serialWait(rxSerial, "GUEST-IP ", 1, 300000,
-                   "the pinned receiver has no address");
-    }
-    if (serveTag)
+                               "virtkit.nclisten=5001", getenv("VKBENCH_NET_RXCPU"));
         snprintf(args, sizeof(args),
                  "virtkit.ncsend=10.212.0.5:5001:%lld:60 virtkit.nctrigger=5002", bytes);
-    else
+        txXml = netGuestXml(txName, guestDir, txSerial, "52:54:00:21:20:02", args,
+                            getenv("VKBENCH_NET_TXCPU"));
+        while (readCommand(cmd, sizeof(cmd))) {
+            if (pair.rx)
+                netPairDown(&pair, rxSerial, txSerial, bytes);
+            if (strcmp(cmd, "down") == 0) {
+                printf("DOWN %d\n", boot);
+                fflush(stdout);
+                continue;
+            }
+            netPairUp(conn, &pair, rxPinXml, txXml, rxSerial, txSerial, ++boot);
+        }
+        if (pair.rx)
+            netPairDown(&pair, rxSerial, txSerial, bytes);
+        free(rxPinXml);
+    } else {
         snprintf(args, sizeof(args), "virtkit.ncsend=10.212.0.5:5001:%lld:%d", bytes,
                  reps);
-    txXml = netGuestXml(txName, guestDir, txSerial, "52:54:00:21:20:02", args,
-                        getenv("VKBENCH_NET_TXCPU"));
-    if (serveTag && !rxTransient && !waitGo())
-        die("stdin ended before the sender's start");
-    unlink(txSerial);
-    if (!(tx = virDomainCreateXML(conn, txXml, 0)))
-        die("virDomainCreateXML (sender guest)");
-    if (serveTag) {
-        char *live = virDomainGetXMLDesc(tx, 0);
-        const char *dev = live ? strstr(live, "<target dev='") : NULL;
-
-        serialWait(txSerial, "GUEST-IP ", 1, 300000, "the sender guest has no address");
-        /* the sender's tap (its live XML), for the netpair workload */
-        if (dev)
-            printf("TXTAP %.*s\n", (int)strcspn(dev + 13, "'"), dev + 13);
-        free(live);
-        printf("READY\n");
-        fflush(stdout);
-        while (getchar() != EOF)
-            ;
-        sent = serialLines(txSerial, "GUEST-NC-SENT ", lines, 64);
-    } else {
+        txXml = netGuestXml(txName, guestDir, txSerial, "52:54:00:21:20:02", args,
+                            getenv("VKBENCH_NET_TXCPU"));
+        unlink(txSerial);
+        if (!(tx = virDomainCreateXML(conn, txXml, 0)))
+            die("virDomainCreateXML (sender guest)");
         serialWait(txSerial, "GUEST-NC-SENT ", reps, 120000.0 + reps * 60000.0,
                    "the sender guest did not send everything in time");
         serialLines(txSerial, "GUEST-NC-SENT ", lines, 64);
         for (int r = 0; r < reps; r++)
             netGuestSample(lines[r], bytes);
-    }
-    netGuestCheckReceived(rxSerial, sent, bytes);
-    if (virDomainDestroy(tx) < 0 || virDomainDestroy(rx) < 0)
-        die("virDomainDestroy (net guests)");
-    virDomainFree(tx);
-    if (rxTransient)
-        virDomainFree(rx);
-    else
+        netGuestCheckReceived(rxSerial, reps, bytes);
+        if (virDomainDestroy(tx) < 0 || virDomainDestroy(rx) < 0)
+            die("virDomainDestroy (net guests)");
+        virDomainFree(tx);
         undefineOrDie(rx);
+    }
     if (virNetworkDestroy(net) < 0)
         die("virNetworkDestroy");
     virNetworkFree(net);
     unlink(rxSerial);
     unlink(txSerial);
     free(rxXml);
-    free(rxPinXml);
     free(txXml);
 }
 

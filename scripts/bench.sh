@@ -62,7 +62,8 @@ if [ -n "${QUICK:-}" ]; then
     N1=20; N2=40; REPS=1; LOOKUPS=50; LISTS=5; TSECS=0.3; GREPS=1; SDREPS=1; SETTLE=0.2
     SUSREPS=1; COLDREPS=1; INPROC=200; FLOORREPS=1
     STOPREPS=${STOPREPS:-1}; STOPDEADLINE=${STOPDEADLINE:-4}; JREPS=2; JEVENTS=1000; JROUNDS="on off"
-    STORMB=8; STORREPS=1; CONSECS=1; CONKEYS=1; NETREPS=1; NETBYTES=1048576; NETROUNDS=2
+    STORMB=8; STORREPS=1; CONSECS=1; CONKEYS=1; NETREPS=1; NETBYTES=1048576
+    NETBLOCKS=2; NETBLOCKROUNDS=1
     # the guests a reconnecting daemon finds (2 are a real reconnect of
     # several); the test guest's two destroys and the hung guest's stop on
     # a guest still booting (BOOTWAIT=started): two boots fewer per side
@@ -75,8 +76,8 @@ else
     N1=1000; N2=10000; REPS=3; LOOKUPS=2000; LISTS=50; TSECS=2; GREPS=${GREPS:-5}; SDREPS=10; SETTLE=2
     SUSREPS=20; COLDREPS=${COLDREPS:-3}; INPROC=10000; FLOORREPS=10
     STOPREPS=${STOPREPS:-3}; STOPDEADLINE=${STOPDEADLINE:-10}; JREPS=20; JEVENTS=10000; JROUNDS="on off off on"
-    STORMB=1024; STORREPS=3; CONSECS=5; CONKEYS=30; NETREPS=10; NETBYTES=${NETBYTES:-8388608}
-    NETROUNDS=${NETROUNDS:-20}
+    STORMB=1024; STORREPS=3; CONSECS=5; CONKEYS=30; NETREPS=10; NETBYTES=${NETBYTES:-4194304}
+    NETBLOCKS=${NETBLOCKS:-9}; NETBLOCKROUNDS=${NETBLOCKROUNDS:-2}
     RUNNING=5; BOOTWAIT=ready
 fi
 
@@ -400,15 +401,24 @@ fi
 # the two guests' TCG vCPUs get on the host, so a change of the machine's
 # load between the two sides' blocks once swung the ratio from 0.76x to
 # 1.36x: both sides' guests are up at the same time ("netguest ... serve").
-# In each of NETROUNDS rounds both sides' senders send at once (vkbench
-# netpair, the order of their triggers alternating ABBA), each side's
-# figure its bytes/s on its sender's tap over the window in which both
-# transfers move; the guests' threads are pinned, the same way on both
-# sides (NETPIN=TX,RX: each sender's vCPU and emulator threads on host CPU
-# TX, each receiver's on RX; default 0,1; empty: not pinned), so that
-# both senders share one CPU's run queue and load, both receivers the
-# other's. NETPAIR=0: the transfers alternate instead, NETROUNDS each,
-# each started by vkbench nettrigger (the rows before 2026-12-07).
+# The transfers run in NETBLOCKS blocks; each block boots both sides'
+# guest pairs afresh (receiver and sender at once, one side after the
+# other, which side first alternating), then runs one uncounted warm-up
+# and NETBLOCKROUNDS rounds. What a booted TCG pair costs per byte differs
+# from boot to boot by more than the 5 % the target allows (one boot per
+# side gave 0.91x and 1.20x in two runs, each with a tight CI), so the
+# rounds of a block are not independent samples: report.py summarizes
+# each block by its rounds' median ratio and takes the row's interval
+# over the blocks. In each round both sides' senders send at once
+# (vkbench netpair, the order of their triggers alternating ABBA over the
+# run's rounds), each side's figure its bytes/s on its sender's tap over
+# the window in which both transfers move; the guests' threads are
+# pinned, the same way on both sides (NETPIN=TX,RX: each sender's vCPU
+# and emulator threads on host CPU TX, each receiver's on RX; default
+# 0,1; empty: not pinned), so that both senders share one CPU's run queue
+# and load, both receivers the other's. NETPAIR=0: the sides' transfers
+# of a round run one after the other instead, each started by vkbench
+# nettrigger (the rows before 2026-12-07).
 # QUICK (the bench-harness check) leaves them out unless BENCH_ROWS names
 # them: four guest boots and their DHCP waits would add a minute to it.
 if [ -n "$NETNS" ] && { { want core && [ -z "${QUICK:-}" ]; } ||
@@ -421,12 +431,12 @@ if [ -n "$NETNS" ] && { { want core && [ -z "${QUICK:-}" ]; } ||
     else
         unset VKBENCH_NET_TXCPU VKBENCH_NET_RXCPU
     fi
-    log "network: guest with a NAT interface, start x $GREPS; guest to guest, $NETBYTES bytes x $NETROUNDS${NETPIN:+, pinned (sender, receiver CPU: $NETPIN)}"
+    log "network: guest with a NAT interface, start x $GREPS; guest to guest, $NETBYTES bytes, $NETBLOCKS blocks (fresh guests) of $NETBLOCKROUNDS rounds${NETPIN:+, pinned (sender, receiver CPU: $NETPIN)}"
     # Both sides' vkbench run at once, each told by a line on its stdin (a
     # fifo, kept open on fd 7 or 8) when to start its receiver guest (the
-    # start rows: GREPS times, the sides alternating as the transfers do,
-    # one guest booting at a time) and then its sender; they hold their
-    # guests until their stdin ends.
+    # start rows: GREPS times, the sides alternating, one guest booting at
+    # a time), then when to boot a fresh pair (or, "down", to take its
+    # pair down); they hold their last pair until their stdin ends.
     sides
     fd=7
     for s in $SIDES; do
@@ -444,10 +454,11 @@ if [ -n "$NETNS" ] && { { want core && [ -z "${QUICK:-}" ]; } ||
         eval "exec $fd>\"\$d/in\""
         fd=$((fd + 1))
     done
-    # ng_step SIDE PATTERN N: one go to SIDE, then wait (as long as its
-    # vkbench lives) for N lines of PATTERN in its output
+    # ng_step SIDE PATTERN N [LINE]: one line to SIDE (LINE, default go),
+    # then wait (as long as its vkbench lives) for N lines of PATTERN in
+    # its output
     ng_step() {
-        echo go >&"$(cat "$tmp/ng-$1/fd")" 2>/dev/null || true
+        echo "${4:-go}" >&"$(cat "$tmp/ng-$1/fd")" 2>/dev/null || true
         while [ "$(grep -c "$2" "$tmp/ng-$1/out")" -lt "$3" ]; do
             kill -0 "$(cat "$tmp/ng-$1/vkbench.pid")" 2>/dev/null || return 1
             sleep 0.2
@@ -464,28 +475,30 @@ if [ -n "$NETNS" ] && { { want core && [ -z "${QUICK:-}" ]; } ||
             fi
         done
     done
-    ready=""
-    for s in $ng_alive; do
-        if ng_step "$s" '^READY' 1; then ready="$ready $s"; else
-            log "$s: netguest failed: $(tail -n 3 "$tmp/ng-$s/err")"; fi
-    done
-    # each side's two QEMU (found by their -name in the side's network
-    # namespace), for the per-round figures of their threads below
-    for s in $ready; do
-        ns=$(readlink "/proc/$(cat "$tmp/ng-$s/nspid")/ns/net")
+    # ng_pids SIDE: the side's two QEMU of its current pair (found by their
+    # -name in the side's network namespace), for the figures of their
+    # threads below
+    ng_pids() {
+        ns=$(readlink "/proc/$(cat "$tmp/ng-$1/nspid")/ns/net")
         for role in rx tx; do
-            for f in $(grep -lsa "guest=vkb-$role$(cat "$tmp/ng-$s/tag")," /proc/[0-9]*/cmdline); do
+            rm -f "$tmp/ng-$1/${role}pid"
+            for f in $(grep -lsa "guest=vkb-$role$(cat "$tmp/ng-$1/tag")," /proc/[0-9]*/cmdline); do
                 p=${f#/proc/}; p=${p%/cmdline}
-                [ "$(readlink "/proc/$p/ns/net" 2>/dev/null)" = "$ns" ] && echo "$p" >"$tmp/ng-$s/${role}pid"
+                [ "$(readlink "/proc/$p/ns/net" 2>/dev/null)" = "$ns" ] && echo "$p" >"$tmp/ng-$1/${role}pid"
             done
         done
-        # where the side's guests' threads may run (their affinity)
-        log "$s: CPUs of the guests' threads: $(for role in tx rx; do
-            p=$(cat "$tmp/ng-$s/${role}pid" 2>/dev/null) || continue
-            printf '%s %s; ' "$role" "$(cat /proc/"$p"/task/*/status 2>/dev/null |
-                awk '$1 == "Cpus_allowed_list:" { print $2 }' | sort -u | tr '\n' ' ')"
-        done)"
-    done
+        return 0
+    }
+    # ng_guests SIDE: where the side's guests' threads may run (their
+    # affinity) and how much of their memory the host backs with huge pages
+    ng_guests() {
+        for role in tx rx; do
+            p=$(cat "$tmp/ng-$1/${role}pid" 2>/dev/null) || continue
+            printf '%s CPUs %s, %s kB THP; ' "$role" "$(cat /proc/"$p"/task/*/status 2>/dev/null |
+                awk '$1 == "Cpus_allowed_list:" { print $2 }' | sort -u | tr '\n' ' ' | sed 's/ $//')" \
+                "$(awk '$1 == "AnonHugePages:" { print $2 }' /proc/"$p"/smaps_rollup 2>/dev/null)"
+        done
+    }
     # ng_snap SIDE: "KEY RUN_NS WAIT_NS MIGRATIONS" of the side's guests'
     # threads (from their schedstat and sched), KEY the role (tx, rx) and
     # v for the vCPU thread, o for the others (main loop, workers) together
@@ -503,14 +516,6 @@ if [ -n "$NETNS" ] && { { want core && [ -z "${QUICK:-}" ]; } ||
                 /proc/"$p"/task/*/comm /proc/"$p"/task/*/schedstat /proc/"$p"/task/*/sched 2>/dev/null
         done
     }
-    # one transfer each first, not counted (warm-up: the sender's first
-    # connection, its page cache)
-    for s in $ready; do
-        "$VK" - nettrigger "$(cat "$tmp/ng-$s/nspid")" \
-            "$tmp/ng-$s/vkb-tx$(cat "$tmp/ng-$s/tag").serial" "$NETBYTES" >/dev/null ||
-            log "$s: warm-up transfer failed"
-    done
-    : >"$tmp/ng-rounds"
     # ng_threads SIDE: what the side's guests' threads did since ng_snap
     # SIDE >$tmp/ng-snap-a-SIDE (ms on a CPU, ms waiting for one,
     # migrations between CPUs)
@@ -525,79 +530,113 @@ if [ -n "$NETNS" ] && { { want core && [ -z "${QUICK:-}" ]; } ||
                       printf "%s %.0f/%.0f ms %d mig; ", k[i], r[k[i]] / 1e6, w[k[i]] / 1e6, m[k[i]] }' \
             "$tmp/ng-snap-b-$1"
     }
-    set -- $ready
-    tap_ok=yes
-    for s in $ready; do
-        grep -q '^TXTAP ' "$tmp/ng-$s/out" || tap_ok=no
-    done
-    if [ "${NETPAIR:-1}" = 1 ] && [ $# = 2 ] && [ "$tap_ok" = yes ]; then
-    # Both sides' transfers of a round at the same time (vkbench netpair,
-    # the order of their triggers alternating ABBA), each side's figure
-    # its bytes/s on its sender's tap over the window in which both move
-    log "guest to guest: both sides' transfers at once in each round, measured over their common window"
-    for r in $(seq "$NETROUNDS"); do
-        set -- $ready
-        [ $((r % 2)) = 0 ] && set -- "$2" "$1"
-        for s in "$@"; do ng_snap "$s" >"$tmp/ng-snap-a-$s"; done
+    # ng_tap SIDE: the sender's tap of the side's current pair
+    ng_tap() { awk '$1 == "TXTAP" { t = $2 } END { print t }' "$tmp/ng-$1/out"; }
+    # ng_pair B R SIDE_A SIDE_B [warm-up]: one netpair of the two sides'
+    # current pairs (A's trigger first); unless a warm-up, its figures are
+    # kept as round R of block B
+    ng_pair() {
+        for s in "$3" "$4"; do ng_snap "$s" >"$tmp/ng-snap-a-$s"; done
         if "$VK" - netpair \
-            "$(cat "$tmp/ng-$1/nspid")" "$tmp/ng-$1/vkb-tx$(cat "$tmp/ng-$1/tag").serial" \
-            "$(awk '$1 == "TXTAP" { print $2 }' "$tmp/ng-$1/out")" \
-            "$(cat "$tmp/ng-$2/nspid")" "$tmp/ng-$2/vkb-tx$(cat "$tmp/ng-$2/tag").serial" \
-            "$(awk '$1 == "TXTAP" { print $2 }' "$tmp/ng-$2/out")" \
+            "$(cat "$tmp/ng-$3/nspid")" "$tmp/ng-$3/vkb-tx$(cat "$tmp/ng-$3/tag").serial" "$(ng_tap "$3")" \
+            "$(cat "$tmp/ng-$4/nspid")" "$tmp/ng-$4/vkb-tx$(cat "$tmp/ng-$4/tag").serial" "$(ng_tap "$4")" \
             "$NETBYTES" >"$tmp/out" 2>"$tmp/err"; then
-            read -r _ a b win ga gb <"$tmp/out"
-            printf '%s %s %s\n%s %s %s\n' "$r" "$1" "$a" "$r" "$2" "$b" >>"$tmp/ng-rounds"
-            printf '%s net_guest2guest_bytes_per_s %s\n%s net_guest2guest_bytes_per_s %s\n' \
-                "$1" "$a" "$2" "$b" >>"$samples"
-            log "guest to guest round $r: $1 $a B/s, $2 $b B/s over $win s (their whole transfers, timed by the guests: $ga, $gb); load $(cut -d' ' -f1 /proc/loadavg)"
-            for s in "$@"; do log "  $s: $(ng_threads "$s")"; done
+            read -r _ ng_a ng_b ng_win ng_ga ng_gb <"$tmp/out"
+            if [ -z "${5:-}" ]; then
+                printf '%s %s %s %s\n%s %s %s %s\n' "$1" "$2" "$3" "$ng_a" "$1" "$2" "$4" "$ng_b" >>"$tmp/ng-rounds"
+                printf '%s net_guest2guest_bytes_per_s %s\n%s net_guest2guest_bytes_per_s %s\n' \
+                    "$3" "$ng_a" "$4" "$ng_b" >>"$samples"
+            fi
+            log "guest to guest block $1 ${5:-round $2}: $3 $ng_a B/s, $4 $ng_b B/s over $ng_win s, virtkit/libvirt $(echo "$3 $ng_a $4 $ng_b" |
+                awk '{ v[$1] = $2; v[$3] = $4 } END { printf "%.3f", v["virtkit"] / v["libvirt"] }') (their whole transfers, timed by the guests: $ng_ga, $ng_gb); load $(cut -d' ' -f1 /proc/loadavg)"
+            for s in "$3" "$4"; do log "  $s: $(ng_threads "$s")"; done
         else
-            log "guest to guest round $r: netpair failed: $(tail -n 3 "$tmp/err")"
+            log "guest to guest block $1 ${5:-round $2}: netpair failed: $(tail -n 3 "$tmp/err")"
         fi
-    done
-    else
-    for r in $(seq "$NETROUNDS"); do
-        set -- $ready
-        [ $((r % 2)) = 0 ] && [ $# = 2 ] && set -- "$2" "$1"
+    }
+    # ng_single B R SIDE [warm-up]: one transfer of SIDE's current pair
+    # alone (vkbench nettrigger: NETPAIR=0, or one side only)
+    ng_single() {
+        ng_snap "$3" >"$tmp/ng-snap-a-$3"
+        if "$VK" - nettrigger "$(cat "$tmp/ng-$3/nspid")" \
+            "$tmp/ng-$3/vkb-tx$(cat "$tmp/ng-$3/tag").serial" "$NETBYTES" >"$tmp/out" 2>"$tmp/err"; then
+            v=$(awk '$1 == "S" && $2 == "net_guest2guest_bytes_per_s" { print $3 }' "$tmp/out")
+            if [ -z "${4:-}" ]; then
+                echo "$1 $2 $3 $v" >>"$tmp/ng-rounds"
+                echo "$3 net_guest2guest_bytes_per_s $v" >>"$samples"
+            fi
+            log "guest to guest block $1 ${4:-round $2} $3: $v B/s; $(ng_threads "$3")load $(cut -d' ' -f1 /proc/loadavg)"
+        else
+            log "guest to guest block $1 ${4:-round $2} $3: nettrigger failed: $(tail -n 3 "$tmp/err")"
+        fi
+    }
+    # The blocks: in each, both sides' pairs of the block before go down
+    # (so that neither boots beside the other's old pair), then each side's
+    # pair boots fresh (its receiver and sender at once), one side after
+    # the other, which side first alternating from block to block; one
+    # uncounted warm-up transfer, then NETBLOCKROUNDS rounds, their trigger
+    # order alternating (ABBA) over all rounds of the run.
+    set -- $ng_alive
+    if [ "${NETPAIR:-1}" = 1 ] && [ $# = 2 ]; then
+        log "guest to guest: both sides' transfers at once in each round, measured over their common window"
+    fi
+    : >"$tmp/ng-rounds"
+    nr=0
+    for blk in $(seq "$NETBLOCKS"); do
+        set -- $ng_alive
+        [ $# -ge 1 ] || break
+        [ $((blk % 2)) = 0 ] && [ $# = 2 ] && set -- "$2" "$1"
+        ng_up=""
+        ng_order=$*
+        if [ "$blk" -gt 1 ]; then
+            for s in "$@"; do
+                ng_step "$s" '^DOWN ' "$((blk - 1))" down ||
+                    log "$s: netguest failed: $(tail -n 3 "$tmp/ng-$s/err")"
+            done
+        fi
         for s in "$@"; do
-            ng_snap "$s" >"$tmp/ng-snap-a"
-            record "$s" "$VK" - nettrigger "$(cat "$tmp/ng-$s/nspid")" \
-                "$tmp/ng-$s/vkb-tx$(cat "$tmp/ng-$s/tag").serial" "$NETBYTES"
-            ng_snap "$s" >"$tmp/ng-snap-b"
-            awk -v r="$r" -v s="$s" '$1 == "S" && $2 == "net_guest2guest_bytes_per_s" {
-                print r, s, $3 }' "$tmp/out" >>"$tmp/ng-rounds"
-            # the round's figure and what the guests' threads did meanwhile
-            # (ms on a CPU, ms waiting for one, migrations between CPUs)
-            log "guest to guest round $r $s: $(awk -v f="$tmp/ng-snap-b" -v f0="$tmp/ng-snap-a" -v l="$(cut -d' ' -f1 /proc/loadavg)" '
-                $1 == "S" && $2 == "net_guest2guest_bytes_per_s" { bps = $3 }
-                END { while ((getline line < f) > 0) { split(line, a, " ")
-                          r[a[1]] = a[2]; w[a[1]] = a[3]; m[a[1]] = a[4] }
-                      while ((getline line < f0) > 0) { split(line, a, " ")
-                          r[a[1]] -= a[2]; w[a[1]] -= a[3]; m[a[1]] -= a[4] }
-                      printf "%.0f B/s;", bps
-                      split("txv rxv txo rxo", k, " ")
-                      for (i = 1; i <= 4; i++)
-                          printf " %s %.0f/%.0f ms %d mig;", k[i], r[k[i]] / 1e6, w[k[i]] / 1e6, m[k[i]]
-                      printf " load %s", l }' "$tmp/out")"
+            if ng_step "$s" '^READY ' "$blk"; then ng_up="$ng_up $s"; else
+                log "$s: netguest failed: $(tail -n 3 "$tmp/ng-$s/err")"; fi
+        done
+        # a side whose vkbench died is left out from here on
+        ng_alive=$(for s in $ng_alive; do case " $ng_up " in *" $s "*) echo "$s" ;; esac; done)
+        set -- $ng_alive
+        [ $# -ge 1 ] || break
+        log "block $blk: fresh pairs booted, $ng_order in that order"
+        for s in "$@"; do
+            ng_pids "$s"
+            log "  $s: $(ng_guests "$s")"
+        done
+        if [ "${NETPAIR:-1}" = 1 ] && [ $# = 2 ]; then
+            ng_pair "$blk" 0 "$1" "$2" warm-up
+        else
+            for s in "$@"; do ng_single "$blk" 0 "$s" warm-up; done
+        fi
+        for _ in $(seq "$NETBLOCKROUNDS"); do
+            nr=$((nr + 1))
+            set -- $ng_alive
+            [ $((nr % 2)) = 0 ] && [ $# = 2 ] && set -- "$2" "$1"
+            if [ "${NETPAIR:-1}" = 1 ] && [ $# = 2 ]; then
+                ng_pair "$blk" "$nr" "$1" "$2"
+            else
+                for s in "$@"; do ng_single "$blk" "$nr" "$s"; done
+            fi
         done
     done
-    fi
-    # the rounds' own ratios (both sides a few seconds apart): what the
-    # load's changes within a round leave of the comparison. Each round
-    # with both figures is one paired sample (virtkit/libvirt, bytes/s:
-    # above 1 is virtkit ahead), from which report.py takes the row's
-    # ratio: the median of the rounds' ratios and its confidence interval
-    awk '{ v[$1 " " $2] = $3; r[$1] = 1 }
-        END { for (k in r) if (v[k " virtkit"] > 0 && v[k " libvirt"] > 0)
-                  printf "paired net_guest2guest_bytes_per_s %.6f\n",
-                      v[k " virtkit"] / v[k " libvirt"] }' "$tmp/ng-rounds" >>"$samples"
-    awk '{ v[$1 " " $2] = $3; r[$1] = 1 }
+    # Each round with both figures is one paired sample (virtkit/libvirt,
+    # bytes/s: above 1 is virtkit ahead), tagged with its block
+    # ("paired:B"): report.py takes the row's ratio and its confidence
+    # interval over the blocks (each block's median one sample: the rounds
+    # of one boot share that boot's cost per byte)
+    awk '{ v[$1 " " $2 " " $3] = $4; r[$1 " " $2] = 1 }
         END { for (k in r) if (v[k " virtkit"] > 0 && v[k " libvirt"] > 0) {
-                  x = v[k " virtkit"] / v[k " libvirt"]; n++; l += log(x)
-                  if (n == 1 || x < lo) lo = x; if (n == 1 || x > hi) hi = x }
-              if (n) printf "%d rounds, virtkit/libvirt per round %.2f-%.2f, geometric mean %.2f\n",
-                  n, lo, hi, exp(l / n) }' "$tmp/ng-rounds" | while read -r line; do
-        log "guest to guest: $line"
+                  split(k, a, " ")
+                  printf "paired:%s net_guest2guest_bytes_per_s %.6f\n", a[1],
+                      v[k " virtkit"] / v[k " libvirt"] } }' "$tmp/ng-rounds" >>"$samples"
+    awk '$1 ~ /^paired:/ { b = substr($1, 8); x[b] = x[b] " " sprintf("%.3f", $3); n[b]++ }
+        END { for (b in n) print b, n[b], x[b] }' "$samples" | sort -n | while read -r pb _ x; do
+        log "guest to guest block $pb: virtkit/libvirt per round: $x, median $(echo "$x" |
+            tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')"
     done
     exec 7>&- 8>&-
     for s in $SIDES; do
