@@ -78,6 +78,15 @@ const char *const virDomainDiskDetectZeroesNames[VIR_DOMAIN_DISK_DETECT_ZEROES_L
     "on",
     "unmap",
 };
+const char *const virDomainDiskErrorPolicyNames[VIR_DOMAIN_DISK_ERROR_POLICY_LAST] = {
+    "default", "stop", "report", "ignore", "enospace",
+};
+const char *const virDomainDiskGeometryTransNames[VIR_DOMAIN_DISK_TRANS_LAST] = {
+    "default",
+    "none",
+    "auto",
+    "lba",
+};
 const char *const virDomainNetTypeNames[VIR_DOMAIN_NET_TYPE_LAST] = {
     "user",
     "network",

@@ -95,6 +95,25 @@ typedef enum {
     VIR_DOMAIN_DISK_DETECT_ZEROES_LAST
 } virDomainDiskDetectZeroes;
 
+/* <driver error_policy rerror_policy>: what QEMU does on an I/O error */
+typedef enum {
+    VIR_DOMAIN_DISK_ERROR_POLICY_DEFAULT = 0,
+    VIR_DOMAIN_DISK_ERROR_POLICY_STOP,
+    VIR_DOMAIN_DISK_ERROR_POLICY_REPORT,
+    VIR_DOMAIN_DISK_ERROR_POLICY_IGNORE,
+    VIR_DOMAIN_DISK_ERROR_POLICY_ENOSPACE, /* writes only */
+    VIR_DOMAIN_DISK_ERROR_POLICY_LAST
+} virDomainDiskErrorPolicy;
+
+/* <geometry trans>: the BIOS translation of an IDE disk's geometry */
+typedef enum {
+    VIR_DOMAIN_DISK_TRANS_DEFAULT = 0,
+    VIR_DOMAIN_DISK_TRANS_NONE,
+    VIR_DOMAIN_DISK_TRANS_AUTO,
+    VIR_DOMAIN_DISK_TRANS_LBA,
+    VIR_DOMAIN_DISK_TRANS_LAST
+} virDomainDiskGeometryTrans;
+
 /*
  * A device's guest address: the <address> last child of a device element,
  * of one of libvirt's types. PCI: <address type='pci' domain='0x0000'
@@ -309,7 +328,21 @@ typedef struct {
     char *vendor;
     char *product;
     unsigned int rotationRate;
-    int removable; /* virDomainTristate switch (<target removable>): USB disks only */
+    int removable;   /* virDomainTristate switch (<target removable>): USB disks only */
+    int errorPolicy; /* virDomainDiskErrorPolicy (<driver error_policy>) */
+    int rerrorPolicy; /* virDomainDiskErrorPolicy (<driver rerror_policy>): never ENOSPACE */
+    unsigned int queues;    /* <driver queues>: virtio-blk's num-queues (0: none) */
+    unsigned int queueSize; /* <driver queue_size>: virtio-blk's queue-size (0: none) */
+    /* <geometry cyls heads secs trans>: kept only with all three counts
+     * (libvirt formats it then only); trans a virDomainDiskGeometryTrans */
+    unsigned int geomCyls;
+    unsigned int geomHeads;
+    unsigned int geomSecs;
+    int geomTrans;
+    /* <blockio logical_block_size physical_block_size> (0: not given) */
+    unsigned int logicalBlockSize;
+    unsigned int physicalBlockSize;
+    bool shareable;                /* <shareable/>: QEMU's share-rw */
     virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
     /* <backingStore>: NULL when not given (the chain is read from the
      * images at start); its layers below. srcIndex: the live index='N' of

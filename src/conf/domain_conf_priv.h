@@ -21,6 +21,8 @@ extern const char *const virDomainDiskCacheNames[];
 extern const char *const virDomainDiskIoNames[];
 extern const char *const virDomainDiskDiscardNames[];
 extern const char *const virDomainDiskDetectZeroesNames[];
+extern const char *const virDomainDiskErrorPolicyNames[];
+extern const char *const virDomainDiskGeometryTransNames[];
 extern const char *const virDomainNetTypeNames[];
 extern const char *const virDomainChrTypeNames[];
 extern const char *const virDomainChrTcpProtocolNames[];

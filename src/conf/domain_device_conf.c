@@ -247,6 +247,37 @@ diskIdentityValidate(const virDomainDiskDef *disk)
     return 0;
 }
 
+/* <geometry> and <blockio> of a disk (libvirt's unsigned attributes,
+ * trans 'default' refused) */
+static int
+parseDiskGeometryBlockio(virDomainDiskDef *disk, xmlNodePtr node)
+{
+    xmlNodePtr geom = virDomainXMLChild(node, "geometry");
+    xmlNodePtr blockio = virDomainXMLChild(node, "blockio");
+
+    if (geom) {
+        g_autofree char *trans = virDomainXMLProp(geom, "trans");
+
+        if (virDomainXMLPropUInt(geom, "cyls", &disk->geomCyls) < 0 ||
+            virDomainXMLPropUInt(geom, "heads", &disk->geomHeads) < 0 ||
+            virDomainXMLPropUInt(geom, "secs", &disk->geomSecs) < 0)
+            return -1;
+        if (trans && (disk->geomTrans = virDomainEnumFromString(
+                          virDomainDiskGeometryTransNames, VIR_DOMAIN_DISK_TRANS_LAST,
+                          trans)) <= 0) {
+            disk->geomTrans = 0;
+            virDomainXMLReportInvalidAttr("trans", geom, trans);
+            return -1;
+        }
+    }
+    if (blockio && (virDomainXMLPropUInt(blockio, "logical_block_size",
+                                         &disk->logicalBlockSize) < 0 ||
+                    virDomainXMLPropUInt(blockio, "physical_block_size",
+                                         &disk->physicalBlockSize) < 0))
+        return -1;
+    return 0;
+}
+
 static int
 parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
 {
@@ -355,6 +386,10 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
               VIR_DOMAIN_DISK_DETECT_ZEROES_LAST, &disk->detectZeroes },
             { "ioeventfd", switchNames, VIR_DOMAIN_TRISTATE_LAST, &disk->ioeventfd },
             { "event_idx", switchNames, VIR_DOMAIN_TRISTATE_LAST, &disk->eventIdx },
+            { "error_policy", virDomainDiskErrorPolicyNames,
+              VIR_DOMAIN_DISK_ERROR_POLICY_LAST, &disk->errorPolicy },
+            { "rerror_policy", virDomainDiskErrorPolicyNames,
+              VIR_DOMAIN_DISK_ERROR_POLICY_LAST, &disk->rerrorPolicy },
         };
 
         if (virDomainXMLPropUIntNonZero(driver, "iothread", false, &disk->iothread) < 0)
@@ -400,9 +435,20 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
                 return -1;
             }
         }
+        if (disk->rerrorPolicy == VIR_DOMAIN_DISK_ERROR_POLICY_ENOSPACE) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "Invalid disk read error policy: '%s'",
+                           virDomainDiskErrorPolicyNames[disk->rerrorPolicy]);
+            return -1;
+        }
+        if (virDomainXMLPropUInt(driver, "queues", &disk->queues) < 0 ||
+            virDomainXMLPropUInt(driver, "queue_size", &disk->queueSize) < 0)
+            return -1;
         if (virDomainVirtioOptionsParse(driver, &disk->virtio) < 0)
             return -1;
     }
+    if (parseDiskGeometryBlockio(disk, node) < 0)
+        return -1;
 
     if (!(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE) && parseDiskMirror(disk, node) < 0)
         return -1;
@@ -462,6 +508,7 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
     }
 
     disk->readonly = virDomainXMLChild(node, "readonly") != NULL;
+    disk->shareable = virDomainXMLChild(node, "shareable") != NULL;
     disk->serial = virDomainXMLNodeTextNonEmpty(virDomainXMLChild(node, "serial"));
     disk->wwn = virDomainXMLNodeTextNonEmpty(virDomainXMLChild(node, "wwn"));
     disk->vendor = virDomainXMLNodeTextNonEmpty(virDomainXMLChild(node, "vendor"));
@@ -931,7 +978,8 @@ static const virDomainXMLAttrRule diskAttrs[] = {
     { "driver",
       (const char *const[]){ "name", "type", "cache", "io", "discard", "detect_zeroes",
                              "ioeventfd", "event_idx", "iothread", "iommu", "ats",
-                             "packed", "page_per_vq", NULL } },
+                             "packed", "page_per_vq", "error_policy", "rerror_policy",
+                             "queues", "queue_size", NULL } },
     { "source",
       (const char *const[]){ "file", "dev", "index", "pool", "volume", "protocol", "name",
                              "query", "tls", "tlsHostname", NULL } },
@@ -948,6 +996,10 @@ static const virDomainXMLAttrRule diskAttrs[] = {
     { "target",
       (const char *const[]){ "dev", "bus", "removable", "rotation_rate", NULL } },
     { "readonly", noAttrs },
+    { "shareable", noAttrs },
+    { "geometry", (const char *const[]){ "cyls", "heads", "secs", "trans", NULL } },
+    { "blockio",
+      (const char *const[]){ "logical_block_size", "physical_block_size", NULL } },
     { "serial", noAttrs },
     { "wwn", noAttrs },
     { "vendor", noAttrs },
@@ -1042,9 +1094,9 @@ virDomainDeviceCheckAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules,
  * listed as "CHILD/NAME"): libvirt's <driver><metadata_cache>, <source>
  * <seclabel>, <source><reconnect> ... are refused, never dropped */
 static const char *const diskChildren[] = {
-    "driver", "driver/",      "source",  "source/",  "mirror",
-    "target", "backingStore", "target/", "readonly", "serial",
-    "wwn",    "vendor",       "product", "address",  DISK_IOTUNE_CHILDREN,
+    "driver",       "driver/", "source",   "source/",   "mirror",   "target",
+    "backingStore", "target/", "readonly", "shareable", "geometry", "blockio",
+    "serial",       "wwn",     "vendor",   "product",   "address",  DISK_IOTUNE_CHILDREN,
     NULL,
 };
 /* a network disk's: <auth>, and what its <source> holds */
@@ -1069,6 +1121,9 @@ static const char *const diskNetChildren[] = {
     "target",
     "target/",
     "readonly",
+    "shareable",
+    "geometry",
+    "blockio",
     "serial",
     "wwn",
     "vendor",

@@ -179,6 +179,7 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
     if (disk->driverName || disk->format != VIR_STORAGE_FORMAT_NONE ||
         disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT || disk->io || disk->discard ||
         disk->detectZeroes || disk->ioeventfd || disk->eventIdx || disk->iothread ||
+        disk->errorPolicy || disk->rerrorPolicy || disk->queues || disk->queueSize ||
         virDomainVirtioOptionsIsSet(&disk->virtio)) {
         lineStart(ctx, "<driver");
         attr(ctx->buf, "name", disk->driverName);
@@ -186,6 +187,12 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
             attr(ctx->buf, "type", virStorageFormatNames[disk->format]);
         if (disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT)
             attr(ctx->buf, "cache", virDomainDiskCacheNames[disk->cache]);
+        if (disk->errorPolicy)
+            attr(ctx->buf, "error_policy",
+                 virDomainDiskErrorPolicyNames[disk->errorPolicy]);
+        if (disk->rerrorPolicy)
+            attr(ctx->buf, "rerror_policy",
+                 virDomainDiskErrorPolicyNames[disk->rerrorPolicy]);
         if (disk->io)
             attr(ctx->buf, "io", virDomainDiskIoNames[disk->io]);
         if (disk->ioeventfd)
@@ -199,6 +206,10 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
         if (disk->detectZeroes)
             attr(ctx->buf, "detect_zeroes",
                  virDomainDiskDetectZeroesNames[disk->detectZeroes]);
+        if (disk->queues)
+            g_string_append_printf(ctx->buf, " queues='%u'", disk->queues);
+        if (disk->queueSize)
+            g_string_append_printf(ctx->buf, " queue_size='%u'", disk->queueSize);
         virDomainVirtioOptionsFormat(ctx->buf, &disk->virtio);
         g_string_append(ctx->buf, "/>\n");
     }
@@ -224,6 +235,25 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
     if (srcStart && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE))
         virDomainDiskSourceAddIndex(ctx->buf, srcStart, disk->srcIndex);
     virDomainDiskBackingFormat(ctx->buf, ctx->indent, disk->backing, flags);
+    /* libvirt: only a whole geometry is written */
+    if (disk->geomCyls && disk->geomHeads && disk->geomSecs) {
+        lineStart(ctx, "<geometry");
+        g_string_append_printf(ctx->buf, " cyls='%u' heads='%u' secs='%u'",
+                               disk->geomCyls, disk->geomHeads, disk->geomSecs);
+        if (disk->geomTrans)
+            attr(ctx->buf, "trans", virDomainDiskGeometryTransNames[disk->geomTrans]);
+        g_string_append(ctx->buf, "/>\n");
+    }
+    if (disk->logicalBlockSize || disk->physicalBlockSize) {
+        lineStart(ctx, "<blockio");
+        if (disk->logicalBlockSize)
+            g_string_append_printf(ctx->buf, " logical_block_size='%u'",
+                                   disk->logicalBlockSize);
+        if (disk->physicalBlockSize)
+            g_string_append_printf(ctx->buf, " physical_block_size='%u'",
+                                   disk->physicalBlockSize);
+        g_string_append(ctx->buf, "/>\n");
+    }
     if ((disk->mirrorJob == VIR_DOMAIN_BLOCK_JOB_TYPE_COPY ||
          disk->mirrorJob == VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT) &&
         disk->mirrorSrc && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE))
@@ -240,6 +270,8 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
     formatDiskIoTune(ctx, &disk->iotune);
     if (disk->readonly)
         line(ctx, "<readonly/>");
+    if (disk->shareable)
+        line(ctx, "<shareable/>");
     if (disk->serial)
         textElement(ctx, "serial", disk->serial);
     if (disk->wwn)

@@ -33,6 +33,7 @@
 #include "domain_conf.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
+#include "qemu_domain_storage.h"
 #include "qemu_iotune.h"
 #include "qemu_monitor.h"
 #include "domain_iotune.h"
@@ -226,6 +227,7 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
             }
             opts.vhostFds = vhostFds;
             opts.nvhostFds = live->nhostdevs;
+            qemuDomainPrepareDiskCachemodes(live);
             argv = qemuBuildCommandLine(live, capsFor(def), &opts);
         }
     }

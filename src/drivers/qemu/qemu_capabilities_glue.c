@@ -149,6 +149,7 @@ qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
     if (!caps)
         return -1;
     qemuGlueDropHonouredElements(def);
+    qemuDomainPrepareDiskCachemodes(def);
     if (qemuCapsCheckVirtType(cache, caps, def->virtType) < 0 ||
         qemuCapsDomainDefPostParse(caps, def) < 0 ||
         qemuValidateDomainDef(def, caps) < 0 ||

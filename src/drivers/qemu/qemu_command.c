@@ -273,6 +273,8 @@ qemuUSBDiskProps(const virDomainDiskDef *disk, const char *drive, int writeCache
         json_object_object_add(props, "bus", json_object_new_string(bus));
         json_object_object_add(props, "port", json_object_new_string(port));
     }
+    if (disk->shareable)
+        json_object_object_add(props, "share-rw", json_object_new_boolean(1));
     if (drive)
         json_object_object_add(props, "drive", json_object_new_string(drive));
     json_object_object_add(props, "id", json_object_new_string(alias));
@@ -314,8 +316,11 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
     bool cdrom = disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM;
     bool ro = disk->readonly || cdrom;
     bool media = disk->src || disk->net;
-    g_autofree char *drive =
-        media ? g_strdup_printf("drive=libvirt-%zu-format,", n) : g_strdup("");
+    g_autofree char *driveNode =
+        media ? g_strdup_printf("drive=libvirt-%zu-format,", n) : NULL;
+    /* share-rw before the drive (libvirt's order) */
+    g_autofree char *drive = g_strconcat(disk->shareable ? "share-rw=on," : "",
+                                         driveNode ? driveNode : "", NULL);
 
     if (disk->net && ds && ds->authCipher) {
         authId = g_strdup_printf("libvirt-%zu-storage-auth-secret0", n);
@@ -412,14 +417,21 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
 
         qemuVirtioOptionsKeyval(opts, &disk->virtio);
         /* libvirt's order: the virtio options, iothread, ioeventfd,
-         * event_idx, then the address */
-        dev = g_strdup_printf(
-            "virtio-blk-pci%s%s%s%s%s%s%s,drive=libvirt-%zu-format,id=%s", opts->str,
-            iothread, disk->ioeventfd ? ",ioeventfd=" : "",
-            disk->ioeventfd ? virDomainTristateSwitchToString(disk->ioeventfd) : "",
-            disk->eventIdx ? ",event_idx=" : "",
-            disk->eventIdx ? virDomainTristateSwitchToString(disk->eventIdx) : "", pci, n,
-            alias);
+         * event_idx, num-queues, queue-size, then the address */
+        g_string_append(opts, iothread);
+        if (disk->ioeventfd)
+            g_string_append_printf(opts, ",ioeventfd=%s",
+                                   virDomainTristateSwitchToString(disk->ioeventfd));
+        if (disk->eventIdx)
+            g_string_append_printf(opts, ",event_idx=%s",
+                                   virDomainTristateSwitchToString(disk->eventIdx));
+        if (disk->queues)
+            g_string_append_printf(opts, ",num-queues=%u", disk->queues);
+        if (disk->queueSize)
+            g_string_append_printf(opts, ",queue-size=%u", disk->queueSize);
+        dev = g_strdup_printf("virtio-blk-pci%s%s%s,drive=libvirt-%zu-format,id=%s",
+                              opts->str, pci, disk->shareable ? ",share-rw=on" : "", n,
+                              alias);
         break;
     }
     case VIR_DOMAIN_DISK_BUS_USB: {

@@ -40,8 +40,9 @@ void qemuBuildSCSIControllers(GPtrArray *a, const virDomainDef *def);
  * an lsilogic controller, "scsiC-B-T-U" elsewhere. Caller frees. */
 char *qemuSCSIDiskAlias(const virDomainDef *def, const virDomainDiskDef *disk);
 /* The properties every disk device takes after its id, libvirt's order:
- * wwn, rotation_rate, vendor, product, write-cache (@writeCache 1 on,
- * -1 off, 0 none), serial. */
+ * logical/physical_block_size, wwn, rotation_rate, vendor, product,
+ * write-cache (@writeCache 1 on, -1 off, 0 none), cyls/heads/secs/
+ * bios-chs-trans, serial, werror/rerror. */
 void qemuDiskIdentityProps(json_object *props, const virDomainDiskDef *disk,
                            int writeCache);
 /* The usb-storage device of USB disk @disk (a disk or a cdrom) on block

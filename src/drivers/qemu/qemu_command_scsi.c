@@ -1,12 +1,13 @@
 /* qemu_command_scsi.c: SCSI controllers and the scsi-hd / scsi-cd devices, and the
- * identity properties (wwn, rotation rate, vendor, product, serial) of every disk
- * device, as libvirt 9.0 gives them to QEMU */
+ * properties every disk device ends with (block sizes, wwn, rotation rate, vendor,
+ * product, geometry, serial, error policies), as libvirt 9.0 gives them to QEMU */
 
 #define G_LOG_DOMAIN "virtkit.qemu.command"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain_conf_priv.h"
 #include "qemu_command_priv.h"
 #include "qemu_domain_address.h"
 #include "qemu_monitor.h"
@@ -159,9 +160,35 @@ qemuSCSIDiskAlias(const virDomainDef *def, const virDomainDiskDef *disk)
                            ad->unit);
 }
 
+/* libvirt's qemuBuildDiskGetErrorPolicy: "enospace" is QEMU's "enospc"
+ * and never a read policy; a read policy not given follows the write one */
+static void
+qemuDiskErrorPolicyProps(json_object *props, const virDomainDiskDef *disk)
+{
+    const char *w =
+        disk->errorPolicy ? virDomainDiskErrorPolicyNames[disk->errorPolicy] : NULL;
+    const char *r =
+        disk->rerrorPolicy ? virDomainDiskErrorPolicyNames[disk->rerrorPolicy] : NULL;
+
+    if (disk->errorPolicy == VIR_DOMAIN_DISK_ERROR_POLICY_ENOSPACE)
+        w = "enospc";
+    else if (!r)
+        r = w;
+    if (w)
+        json_object_object_add(props, "werror", json_object_new_string(w));
+    if (r)
+        json_object_object_add(props, "rerror", json_object_new_string(r));
+}
+
 void
 qemuDiskIdentityProps(json_object *props, const virDomainDiskDef *disk, int writeCache)
 {
+    if (disk->logicalBlockSize)
+        json_object_object_add(props, "logical_block_size",
+                               json_object_new_int64(disk->logicalBlockSize));
+    if (disk->physicalBlockSize)
+        json_object_object_add(props, "physical_block_size",
+                               json_object_new_int64(disk->physicalBlockSize));
     if (disk->wwn) {
         guint64 w = g_ascii_strtoull(disk->wwn, NULL, 16);
 
@@ -177,6 +204,17 @@ qemuDiskIdentityProps(json_object *props, const virDomainDiskDef *disk, int writ
     if (writeCache)
         json_object_object_add(props, "write-cache",
                                json_object_new_string(writeCache > 0 ? "on" : "off"));
+    /* each count given (libvirt writes only a whole <geometry> back) */
+    if (disk->geomCyls)
+        json_object_object_add(props, "cyls", json_object_new_int64(disk->geomCyls));
+    if (disk->geomHeads)
+        json_object_object_add(props, "heads", json_object_new_int64(disk->geomHeads));
+    if (disk->geomSecs)
+        json_object_object_add(props, "secs", json_object_new_int64(disk->geomSecs));
+    if (disk->geomTrans)
+        json_object_object_add(
+            props, "bios-chs-trans",
+            json_object_new_string(virDomainDiskGeometryTransNames[disk->geomTrans]));
     if (disk->serial) {
         /* libvirt escapes a serial's blanks with a backslash */
         g_autoptr(GString) s = g_string_new(NULL);
@@ -188,6 +226,7 @@ qemuDiskIdentityProps(json_object *props, const virDomainDiskDef *disk, int writ
         }
         json_object_object_add(props, "serial", json_object_new_string(s->str));
     }
+    qemuDiskErrorPolicyProps(props, disk);
 }
 
 json_object *
@@ -222,6 +261,8 @@ qemuSCSIDiskProps(const virDomainDef *def, const virDomainDiskDef *disk,
      * the serial, else the old drive's name */
     deviceId = disk->serial ? g_strdup(disk->serial) : g_strdup_printf("drive-%s", alias);
     json_object_object_add(props, "device_id", json_object_new_string(deviceId));
+    if (disk->shareable)
+        json_object_object_add(props, "share-rw", json_object_new_boolean(1));
     if (drive)
         json_object_object_add(props, "drive", json_object_new_string(drive));
     json_object_object_add(props, "id", json_object_new_string(alias));

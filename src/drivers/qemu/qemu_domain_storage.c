@@ -177,6 +177,18 @@ qemuDomainCheckGivenChain(const virDomainDiskDef *disk, unsigned int uid,
     return 0;
 }
 
+void
+qemuDomainPrepareDiskCachemodes(virDomainDef *def)
+{
+    for (size_t i = 0; i < def->ndisks; i++) {
+        virDomainDiskDef *disk = def->disks[i];
+
+        if (disk->shareable && !disk->readonly &&
+            disk->cache == VIR_DOMAIN_DISK_CACHE_DEFAULT)
+            disk->cache = VIR_DOMAIN_DISK_CACHE_NONE;
+    }
+}
+
 int
 qemuDomainPrepareDiskChains(virDomainDef *def, unsigned int uid, unsigned int gid)
 {

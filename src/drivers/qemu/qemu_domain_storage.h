@@ -38,6 +38,12 @@ int qemuDomainCheckUploadMarks(const virDomainDef *def);
  */
 int qemuDomainPrepareDiskChains(virDomainDef *def, unsigned int uid, unsigned int gid);
 
+/* libvirt's qemuDomainPrepareDiskCachemode for the live definition @def: a
+ * <shareable/> disk others may write (not read-only) without a cache mode
+ * gets cache='none', so that no host page cache stands between the guests
+ * sharing it. */
+void qemuDomainPrepareDiskCachemodes(virDomainDef *def);
+
 /* true when @disk's <backingStore> names a layer (given by the user, not
  * read from the images at start) */
 bool qemuDiskHasGivenChain(const virDomainDiskDef *disk);

@@ -358,6 +358,12 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
         json_object_object_add(
             dev, "event_idx",
             json_object_new_boolean(disk->eventIdx == VIR_DOMAIN_TRISTATE_ON));
+    if (!scsi && !usb && disk->queues)
+        json_object_object_add(dev, "num-queues", json_object_new_int64(disk->queues));
+    if (!scsi && !usb && disk->queueSize)
+        json_object_object_add(dev, "queue-size", json_object_new_int64(disk->queueSize));
+    if (!scsi && !usb && disk->shareable)
+        json_object_object_add(dev, "share-rw", json_object_new_boolean(1));
     if (!scsi && !usb) {
         json_object_object_add(dev, "drive", json_object_new_string(format));
         json_object_object_add(dev, "id", json_object_new_string(alias));

@@ -196,6 +196,35 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
                            "disk ioeventfd mode supported only for virtio bus");
         return -1;
     }
+    if (bus != VIR_DOMAIN_DISK_BUS_VIRTIO && disk->queues) {
+        virReportErrorFull(
+            VIR_FROM_DOMAIN, VIR_ERR_CONFIG_UNSUPPORTED, __func__, "%s",
+            "queues attribute in disk driver element is only supported by virtio-blk");
+        return -1;
+    }
+    /* libvirt's qemuValidateDomainDeviceDefDiskFrontend: a whole geometry */
+    if (disk->geomCyls && disk->geomHeads && disk->geomSecs) {
+        if (bus == VIR_DOMAIN_DISK_BUS_USB) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "CHS geometry can not be set for '%s' bus",
+                           qemuDiskBusName(bus));
+            return -1;
+        }
+        if (disk->geomTrans && bus != VIR_DOMAIN_DISK_BUS_IDE) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "CHS translation mode can only be set for 'ide' bus not '%s'",
+                           qemuDiskBusName(bus));
+            return -1;
+        }
+    }
+    /* libvirt's: only a raw image may be written from two guests at once */
+    if (disk->shareable && !disk->readonly && disk->format != VIR_STORAGE_FORMAT_RAW &&
+        disk->format != VIR_STORAGE_FORMAT_NONE) {
+        virReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED,
+            "shared access for disk '%s' requires use of supported storage format", dst);
+        return -1;
+    }
     /* libvirt's qemuValidateDomainDeviceDefDiskFrontend */
     if (bus == VIR_DOMAIN_DISK_BUS_USB &&
         disk->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
