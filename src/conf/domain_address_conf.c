@@ -1,4 +1,4 @@
-/* domain_address_conf.c: a device's <address> (pci, drive, virtio-serial, ccid, usb, isa) */
+/* domain_address_conf.c: a device's <address> (pci, drive, virtio-serial, ccid, usb, isa) and its <rom> */
 
 #define G_LOG_DOMAIN "virtkit.conf.address"
 
@@ -281,4 +281,85 @@ virDomainDefCheckDriveAddresses(const virDomainDef *def)
         }
     }
     return 0;
+}
+
+/* libvirt's virXMLPropTristateBool / Switch names (0: absent, not writable) */
+static const char *const romYesNo[] = { NULL, "yes", "no" };
+static const char *const romOnOff[] = { NULL, "on", "off" };
+
+static int
+romPropTristate(xmlNodePtr rom, const char *name, const char *const *names, int *out)
+{
+    g_autofree char *str = virDomainXMLProp(rom, name);
+    int v;
+
+    if (!str)
+        return 0;
+    if ((v = virDomainEnumFromString(names, 3, str)) <= 0) {
+        virDomainXMLReportInvalidAttr(name, rom, str);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int
+virDomainDeviceRomParse(xmlNodePtr device, virDomainDeviceRom *rom)
+{
+    xmlNodePtr node = virDomainXMLChild(device, "rom");
+    virDomainDeviceRom r = { 0 };
+
+    if (!node)
+        return 0;
+    if (romPropTristate(node, "enabled", romYesNo, &r.enabled) < 0 ||
+        romPropTristate(node, "bar", romOnOff, &r.bar) < 0)
+        return -1;
+    r.file = virDomainXMLProp(node, "file");
+    if (r.enabled == VIR_DOMAIN_TRISTATE_OFF && (r.bar || r.file)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "ROM tuning is not supported when ROM is disabled");
+        g_free(r.file);
+        return -1;
+    }
+    *rom = r;
+    return 0;
+}
+
+bool
+virDomainDeviceRomIsSet(const virDomainDeviceRom *rom)
+{
+    return rom->enabled || rom->bar || rom->file;
+}
+
+void
+virDomainDeviceRomFormat(GString *buf, int indent, const virDomainDeviceRom *rom)
+{
+    if (!virDomainDeviceRomIsSet(rom))
+        return;
+    g_string_append_printf(buf, "%*s<rom", indent, "");
+    if (rom->enabled)
+        g_string_append_printf(buf, " enabled='%s'", romYesNo[rom->enabled]);
+    if (rom->bar)
+        g_string_append_printf(buf, " bar='%s'", romOnOff[rom->bar]);
+    if (rom->file) {
+        g_string_append(buf, " file='");
+        virDomainXMLEscape(buf, rom->file);
+        g_string_append_c(buf, '\'');
+    }
+    g_string_append(buf, "/>\n");
+}
+
+void
+virDomainDeviceRomCopy(virDomainDeviceRom *dst, const virDomainDeviceRom *src)
+{
+    dst->enabled = src->enabled;
+    dst->bar = src->bar;
+    dst->file = g_strdup(src->file);
+}
+
+void
+virDomainDeviceRomClear(virDomainDeviceRom *rom)
+{
+    g_clear_pointer(&rom->file, g_free);
+    rom->enabled = rom->bar = 0;
 }

@@ -26,6 +26,19 @@ typedef struct {
     int pagePerVq;
 } virDomainVirtioOptions;
 
+/* libvirt's <rom enabled bar file> of a PCI device (interface, hostdev):
+ * enabled and bar are virDomainTristate (yes/no, on/off; 0 absent), file
+ * may be "" (libvirt keeps <rom file=''/>, QEMU's romfile= with no ROM).
+ * Held by value; all zero/NULL when the device has no <rom>. */
+typedef struct {
+    int enabled;
+    int bar;
+    char *file;
+} virDomainDeviceRom;
+
+/* true when @rom holds something (libvirt's "ROM tuning") */
+bool virDomainDeviceRomIsSet(const virDomainDeviceRom *rom);
+
 /* true when @v names any option */
 bool virDomainVirtioOptionsIsSet(const virDomainVirtioOptions *v);
 
@@ -520,6 +533,12 @@ typedef struct {
      * <source dev>, the guest side's <ip>s and passt's <portForward>s */
     int backendType; /* virDomainNetBackendType */
     char *backendLogFile;
+    /* <backend tap vhost> (any type; sanitized paths): the tun device the
+     * driver opens a tap on instead of /dev/net/tun, and the vhost-net
+     * device (kept for virtio models only, as libvirt; opened for KVM
+     * guests only, so never here); NULL when not given */
+    char *backendTap;
+    char *backendVhost;
     char *sourceDev;
     virDomainNetIPAddr *ips;
     size_t nips;
@@ -532,6 +551,8 @@ typedef struct {
     virNetDevBandwidth *bandwidth;
     /* <driver> (domain_net_conf.c); all 0 when absent or not virtio */
     virDomainNetDriver driver;
+    /* <rom enabled bar file> */
+    virDomainDeviceRom rom;
 } virDomainNetDef;
 
 typedef enum {
@@ -1159,9 +1180,7 @@ typedef struct {
      * (or <address type='unassigned'/>: a PCI device QEMU is not given),
      * the QEMU driver's alias (hostdevN, live only) */
     unsigned int bootIndex;
-    int romEnabled; /* virDomainTristate (yes/no) */
-    int romBar;     /* virDomainTristate (on/off) */
-    char *romFile;
+    virDomainDeviceRom rom;
     bool unassigned;
     virDomainDeviceAddress addr;
     char *alias;

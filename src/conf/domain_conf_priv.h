@@ -291,6 +291,15 @@ int virDomainDeviceAddressParse(xmlNodePtr device, virDomainDeviceAddress *addr)
 void virDomainDeviceAddressFormat(GString *buf, int indent,
                                   const virDomainDeviceAddress *addr);
 
+/* The <rom> child of @device into @rom (left zeroed when absent), with
+ * libvirt's errors for a bad value and CONFIG_UNSUPPORTED "ROM tuning is
+ * not supported when ROM is disabled"; -1 then. (domain_address_conf.c) */
+int virDomainDeviceRomParse(xmlNodePtr device, virDomainDeviceRom *rom);
+/* One <rom .../> line at @indent, nothing when @rom holds nothing. */
+void virDomainDeviceRomFormat(GString *buf, int indent, const virDomainDeviceRom *rom);
+void virDomainDeviceRomCopy(virDomainDeviceRom *dst, const virDomainDeviceRom *src);
+void virDomainDeviceRomClear(virDomainDeviceRom *rom);
+
 /* ---- domain_tune.c ---- */
 /* <cputune>, <memtune>, <resource> into @def; -1 with libvirt's error. */
 int virDomainTuneParse(virDomainDef *def, xmlNodePtr root, GPtrArray *unknown,

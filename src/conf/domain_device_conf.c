@@ -1022,7 +1022,8 @@ static const virDomainXMLAttrRule netAttrs[] = {
                                             "mrg_rxbuf", NULL } },
     { "driver/guest",
       (const char *const[]){ "csum", "tso4", "tso6", "ecn", "ufo", NULL } },
-    { "backend", (const char *const[]){ "type", "logFile", NULL } },
+    { "backend", (const char *const[]){ "type", "logFile", "tap", "vhost", NULL } },
+    { "rom", (const char *const[]){ "enabled", "bar", "file", NULL } },
     { "ip", (const char *const[]){ "address", "family", "prefix", NULL } },
     { "portForward", (const char *const[]){ "proto", "address", "dev", NULL } },
     { "portForward/range",
@@ -1136,7 +1137,7 @@ static const char *const netChildren[] = {
     "mac",     "mac/",        "source",       "source/",     "model",     "model/",
     "target",  "target/",     "link",         "link/",       "address",   "filterref",
     "backend", "backend/",    "ip",           "portForward", "bandwidth", "driver",
-    "driver/", "driver/host", "driver/guest", NULL,
+    "driver/", "driver/host", "driver/guest", "rom",         NULL,
 };
 static const char *const chrChildren[] = {
     "source", "source/", "source/reconnect", "protocol",     "log",

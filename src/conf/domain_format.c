@@ -774,6 +774,7 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net, unsigned int flags)
         attr(ctx->buf, "name", net->alias);
         g_string_append(ctx->buf, "/>\n");
     }
+    virDomainDeviceRomFormat(ctx->buf, ctx->indent, &net->rom);
     formatAddress(ctx, &net->addr);
     ctx->indent -= 2;
     line(ctx, "</interface>");

@@ -75,7 +75,7 @@ virDomainHostdevDefFree(virDomainHostdevDef *hostdev)
     g_free(hostdev->scsiAdapter);
     g_free(hostdev->wwpn);
     g_free(hostdev->capsSource);
-    g_free(hostdev->romFile);
+    virDomainDeviceRomClear(&hostdev->rom);
     g_free(hostdev->alias);
     g_free(hostdev->sgDev);
     g_free(hostdev);
@@ -91,7 +91,7 @@ virDomainHostdevDefCopy(const virDomainHostdevDef *src)
     copy->scsiAdapter = g_strdup(src->scsiAdapter);
     copy->wwpn = g_strdup(src->wwpn);
     copy->capsSource = g_strdup(src->capsSource);
-    copy->romFile = g_strdup(src->romFile);
+    virDomainDeviceRomCopy(&copy->rom, &src->rom);
     copy->alias = g_strdup(src->alias);
     copy->sgDev = g_strdup(src->sgDev);
     return copy;
@@ -505,7 +505,6 @@ static int
 parseGuestSide(virDomainHostdevDef *h, xmlNodePtr node, unsigned int flags)
 {
     xmlNodePtr boot = virDomainXMLChild(node, "boot");
-    xmlNodePtr rom = virDomainXMLChild(node, "rom");
     xmlNodePtr addr = virDomainXMLChild(node, "address");
     xmlNodePtr alias = virDomainXMLChild(node, "alias");
     g_autofree char *atype = addr ? virDomainXMLProp(addr, "type") : NULL;
@@ -515,17 +514,8 @@ parseGuestSide(virDomainHostdevDef *h, xmlNodePtr node, unsigned int flags)
         g_clear_pointer(&h->alias, g_free);
     if (boot && propUInt(boot, "order", 10, true, true, &h->bootIndex) < 0)
         return -1;
-    if (rom) {
-        if (propEnum(rom, "enabled", yesNo, -1, false, &h->romEnabled) < 0 ||
-            propEnum(rom, "bar", onOff, -1, false, &h->romBar) < 0)
-            return -1;
-        h->romFile = virDomainXMLProp(rom, "file");
-        if (h->romEnabled == VIR_DOMAIN_TRISTATE_OFF && (h->romBar || h->romFile)) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                           "ROM tuning is not supported when ROM is disabled");
-            return -1;
-        }
-    }
+    if (virDomainDeviceRomParse(node, &h->rom) < 0)
+        return -1;
     if (atype && strcmp(atype, "unassigned") == 0) {
         h->unassigned = true;
         return 0;
@@ -957,19 +947,7 @@ virDomainHostdevFormat(GString *buf, int indent, const virDomainHostdevDef *h,
         virDomainXMLEscape(buf, h->alias);
         g_string_append(buf, "'/>\n");
     }
-    if (h->romEnabled || h->romBar || h->romFile) {
-        g_string_append_printf(buf, "%*s<rom", in, "");
-        if (h->romEnabled)
-            g_string_append_printf(buf, " enabled='%s'", yesNo[h->romEnabled]);
-        if (h->romBar)
-            g_string_append_printf(buf, " bar='%s'", onOff[h->romBar]);
-        if (h->romFile) {
-            g_string_append(buf, " file='");
-            virDomainXMLEscape(buf, h->romFile);
-            g_string_append_c(buf, '\'');
-        }
-        g_string_append(buf, "/>\n");
-    }
+    virDomainDeviceRomFormat(buf, in, &h->rom);
     if (h->unassigned)
         g_string_append_printf(buf, "%*s<address type='unassigned'/>\n", in, "");
     else

@@ -1,4 +1,4 @@
-/* domain_net_conf.c: <interface>: the element, its <driver>, passt backend, guest-side <ip>s and <portForward>s */
+/* domain_net_conf.c: <interface>: the element, its <driver>, <backend>, guest-side <ip>s and <portForward>s */
 
 #define G_LOG_DOMAIN "virtkit.conf.net"
 
@@ -218,6 +218,13 @@ virDomainNetUserParse(virDomainNetDef *net, xmlNodePtr node)
         net->backendLogFile = virDomainXMLProp(backend, "logFile");
         if (net->backendLogFile && !*net->backendLogFile)
             g_clear_pointer(&net->backendLogFile, g_free);
+        /* as libvirt: vhost kept for a virtio model only (the model is
+         * read by now) */
+        if ((net->backendTap = virDomainXMLProp(backend, "tap")))
+            virDomainSanitizePath(net->backendTap);
+        if (virDomainNetIsVirtioModel(net) &&
+            (net->backendVhost = virDomainXMLProp(backend, "vhost")))
+            virDomainSanitizePath(net->backendVhost);
     }
     if (net->backendType == VIR_DOMAIN_NET_BACKEND_PASST) {
         xmlNodePtr source = virDomainXMLChild(node, "source");
@@ -296,10 +303,15 @@ virDomainNetUserFormat(GString *buf, int indent, const virDomainNetDef *net, cha
             g_string_append_printf(buf, "%*s</portForward>\n", indent, "");
         }
     }
-    if (where == 'b' && (net->backendType || net->backendLogFile)) {
+    if (where == 'b' && (net->backendType || net->backendLogFile || net->backendTap ||
+                         net->backendVhost)) {
         g_string_append_printf(buf, "%*s<backend", indent, "");
         if (net->backendType == VIR_DOMAIN_NET_BACKEND_PASST)
             g_string_append(buf, " type='passt'");
+        if (net->backendTap)
+            netAttr(buf, "tap", net->backendTap);
+        if (net->backendVhost)
+            netAttr(buf, "vhost", net->backendVhost);
         if (net->backendLogFile)
             netAttr(buf, "logFile", net->backendLogFile);
         g_string_append(buf, "/>\n");
@@ -309,7 +321,10 @@ virDomainNetUserFormat(GString *buf, int indent, const virDomainNetDef *net, cha
 void
 virDomainNetUserClear(virDomainNetDef *net)
 {
+    virDomainDeviceRomClear(&net->rom);
     g_clear_pointer(&net->backendLogFile, g_free);
+    g_clear_pointer(&net->backendTap, g_free);
+    g_clear_pointer(&net->backendVhost, g_free);
     g_clear_pointer(&net->sourceDev, g_free);
     g_clear_pointer(&net->passtSocket, g_free);
     for (size_t i = 0; i < net->nips; i++)
@@ -325,8 +340,11 @@ virDomainNetUserClear(virDomainNetDef *net)
 void
 virDomainNetUserCopy(virDomainNetDef *dst, const virDomainNetDef *src)
 {
+    virDomainDeviceRomCopy(&dst->rom, &src->rom);
     dst->backendType = src->backendType;
     dst->backendLogFile = g_strdup(src->backendLogFile);
+    dst->backendTap = g_strdup(src->backendTap);
+    dst->backendVhost = g_strdup(src->backendVhost);
     dst->sourceDev = g_strdup(src->sourceDev);
     dst->passtSocket = g_strdup(src->passtSocket);
     dst->nips = src->nips;
@@ -651,6 +669,7 @@ virDomainNetParse(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
     }
 
     if (virDomainDeviceAddressParse(node, &net->addr) < 0 ||
+        virDomainDeviceRomParse(node, &net->rom) < 0 ||
         virDomainNetDriverParse(net, node) < 0 || virDomainNetUserParse(net, node) < 0)
         return -1;
     {

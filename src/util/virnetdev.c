@@ -170,7 +170,7 @@ virNetDevTapDelete(const char *ifname)
 
 int
 virNetDevTapCreate(const char *templ, const char *bridge, const unsigned char *mac,
-                   unsigned int mtu, bool multiQueue, char **ifname)
+                   unsigned int mtu, bool multiQueue, const char *tunpath, char **ifname)
 {
     int fd = -1;
     struct ifreq ifr;
@@ -178,9 +178,10 @@ virNetDevTapCreate(const char *templ, const char *bridge, const unsigned char *m
     unsigned char tapmac[6];
     g_autofree char *name = NULL;
 
-    if ((fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC)) < 0) {
-        virReportSystemError(errno, "%s",
-                             "Unable to open /dev/net/tun, is tun module loaded?");
+    if (!tunpath)
+        tunpath = "/dev/net/tun";
+    if ((fd = open(tunpath, O_RDWR | O_CLOEXEC)) < 0) {
+        virReportSystemError(errno, "Unable to open %s, is tun module loaded?", tunpath);
         return -1;
     }
     memset(&ifr, 0, sizeof(ifr));
@@ -232,7 +233,7 @@ error:
 }
 
 int
-virNetDevTapOpen(const char *ifname, bool multiQueue)
+virNetDevTapOpen(const char *ifname, bool multiQueue, const char *tunpath)
 {
     struct ifreq ifr;
     int fd;
@@ -241,9 +242,10 @@ virNetDevTapOpen(const char *ifname, bool multiQueue)
         virReportSystemError(ENODEV, "Unable to get index for interface %s", ifname);
         return -1;
     }
-    if ((fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC)) < 0) {
-        virReportSystemError(errno, "%s",
-                             "Unable to open /dev/net/tun, is tun module loaded?");
+    if (!tunpath)
+        tunpath = "/dev/net/tun";
+    if ((fd = open(tunpath, O_RDWR | O_CLOEXEC)) < 0) {
+        virReportSystemError(errno, "Unable to open %s, is tun module loaded?", tunpath);
         return -1;
     }
     memset(&ifr, 0, sizeof(ifr));

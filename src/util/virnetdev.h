@@ -27,11 +27,13 @@ bool virNetDevExists(const char *name);
  * name), owned by root, with @mac (the guest's MAC with its first byte
  * made 0xfe, as libvirt does), @mtu (0: the bridge's), plugged into
  * @bridge (may be NULL) and up; @multiQueue: a multiqueue tap (each
- * further queue opened with virNetDevTapOpen(name, true)). Returns the
- * fd of the tap open on /dev/net/tun (the caller hands it to QEMU) and
- * *@ifname, or -1. */
+ * further queue opened with virNetDevTapOpen(name, true)). @tunpath: the
+ * tun device to open (NULL: /dev/net/tun; libvirt's <backend tap>).
+ * Returns the fd of the tap (the caller hands it to QEMU) and *@ifname,
+ * or -1. */
 int virNetDevTapCreate(const char *templ, const char *bridge, const unsigned char *mac,
-                       unsigned int mtu, bool multiQueue, char **ifname);
+                       unsigned int mtu, bool multiQueue, const char *tunpath,
+                       char **ifname);
 /* Delete a tap (quiet). */
 int virNetDevTapDelete(const char *ifname);
 
@@ -40,9 +42,10 @@ bool virNetDevRunQuiet(const char *const *argv);
 
 /* Open the existing tap @ifname (one someone else made and manages,
  * libvirt's <target dev='T' managed='no'/>, or one more queue of a
- * multiqueue tap: @multiQueue): nothing about it changes. The fd, or -1
- * (ENODEV when it does not exist). */
-int virNetDevTapOpen(const char *ifname, bool multiQueue);
+ * multiqueue tap: @multiQueue) through @tunpath (NULL: /dev/net/tun):
+ * nothing about it changes. The fd, or -1 (ENODEV when it does not
+ * exist). */
+int virNetDevTapOpen(const char *ifname, bool multiQueue, const char *tunpath);
 
 /* Plug @ifname into @bridge (NULL: out of any bridge). 0, or -1 with
  * virNetDevRunCommand's error. */

@@ -31,6 +31,10 @@
   <target hotplug='off'> gets libvirtd 9.0's "requires hotplug capability"
   error (RNG, input, interface), and a device without an address skips
   that port, as libvirtd does with the same calls.
+- interface <rom bar file enabled>: QEMU's rombar and romfile (qom-get) at
+  start and on attach-device as under libvirtd 9.0 (romfile= when
+  disabled); update-device that changes a running interface's ROM gets
+  libvirtd's "cannot modify network ..." and the ROM stays.
 """
 import json
 import os
@@ -130,6 +134,9 @@ def test_memballoon():
         c.close()
     assert d.stop() == 0
 
+
+MAC0 = "52:54:00:00:00:01"
+E1000_ROM = "/usr/lib/ipxe/qemu/pxe-e1000.rom"
 
 SHARED = "<memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>"
 
@@ -261,7 +268,16 @@ def test_hotplug_off():
                                        "<controller type='pci' index='2' "
                                        "model='pcie-root-port'/>"
                                        "<controller type='pci' index='3' "
-                                       "model='pcie-root-port'/>"), 0)
+                                       "model='pcie-root-port'/>"
+                                       "<controller type='pci' index='4' "
+                                       "model='pcie-root-port'/>"
+                                       "<interface type='user'><mac address='%s'/>"
+                                       "<model type='virtio'/>"
+                                       "<rom bar='off'/><address type='pci' bus='0x04' "
+                                       "slot='0x00'/></interface>"
+                                       "<interface type='user'><model type='e1000'/>"
+                                       "<rom file='%s'/><address type='pci' bus='0x00' "
+                                       "slot='0x05'/></interface>" % (MAC0, E1000_ROM)), 0)
         addr = "<address type='pci' domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>"
         before = dom.XMLDesc(0)
         msg = ("XML error: The device at PCI address 0000:01:00.0 requires hotplug "
@@ -276,6 +292,28 @@ def test_hotplug_off():
                          "</rng>")
         rng = re.search(r"<rng model='virtio'>.*?</rng>", dom.XMLDesc(0), re.S).group(0)
         assert "bus='0x02' slot='0x00'" in rng, rng
+
+        # <rom>: QEMU's rombar / romfile at start and on attach, as under
+        # libvirtd; a running interface's ROM cannot change
+        assert qom_get(d.uri(), "hp", "net0", "rombar") == 0
+        assert qom_get(d.uri(), "hp", "net0", "romfile") == "efi-virtio.rom"
+        assert qom_get(d.uri(), "hp", "net1", "rombar") == 1
+        assert qom_get(d.uri(), "hp", "net1", "romfile") == E1000_ROM
+        dom.attachDevice("<interface type='user'><mac address='52:54:00:00:00:03'/>"
+                         "<model type='virtio'/><rom enabled='no'/></interface>")
+        assert qom_get(d.uri(), "hp", "net2", "romfile") == ""
+        assert "<rom enabled='no'/>" in dom.XMLDesc(0)
+        for rom, what in (("<rom bar='on'/>", "device rom bar setting"),
+                          ("<rom file='/x.rom'/>", "rom file"),
+                          ("<rom enabled='no'/>", "device rom enabled setting")):
+            expect_error(lambda: dom.updateDeviceFlags(
+                "<interface type='user'><mac address='%s'/><model type='virtio'/>%s"
+                "</interface>" % (MAC0, rom), LIVE), 84, 10,
+                "Operation not supported: cannot modify network " + what)
+        dom.updateDeviceFlags("<interface type='user'><mac address='%s'/>"
+                              "<model type='virtio'/><link state='down'/></interface>" % MAC0,
+                              LIVE)
+        assert "<rom bar='off'/>" in dom.XMLDesc(0)
         dom.destroy()
     finally:
         c.close()
@@ -293,5 +331,6 @@ if __name__ == "__main__":
          "a missing evdev", test_inputs),
         ("vhostuser and accelerated videos: kept; libvirtd's errors at start", test_videos),
         ("attach-device onto a root port with hotplug='off': libvirtd's error; skipped "
-         "when no address is given", test_hotplug_off),
+         "when no address is given; interface <rom> at start, attach and update",
+         test_hotplug_off),
     ])

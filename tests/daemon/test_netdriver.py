@@ -20,14 +20,22 @@ each NIC's queues as its kernel uses them (queues=eth0:RX/TX,).
 - hotplug on the same guest: an ethernet NIC with queues='2' plugged in
   (Debian's virsh attach-device --live) is a second multiqueue tap with
   both queues in the guest; unplugged, its tap is gone.
+- <backend tap='PATH' vhost='...'>: both NICs' tap queues are opened on a
+  tun device node the test made (QEMU holds its descriptors on that path,
+  none on /dev/net/tun), the live XML keeps it; an attach naming a missing
+  one gets libvirtd 9.0's "Unable to open PATH, is tun module loaded?"
+  and plugs nothing. (vhost-net is opened for KVM guests only: never here,
+  as under libvirtd.)
 """
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 
-from vkdtest import Daemon, Skip, run_tests, sh, unshare_netns, virsh, wait_for, write
+from vkdtest import (Daemon, Skip, qemu_pids, run_tests, sh, unshare_netns, virsh, wait_for,
+                     write)
 from vkdtest import test_guest_dir
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
@@ -103,6 +111,20 @@ def domain(name, devices, vcpus=1, serial=None):
        if serial else "")
 
 
+def fds_on(d, path):
+    """How many descriptors the one QEMU of daemon @d holds open on @path."""
+    pids = qemu_pids(d.root)
+    assert len(pids) == 1, pids
+    fddir = "/proc/%d/fd" % pids[0]
+    n = 0
+    for fd in os.listdir(fddir):
+        try:
+            n += os.readlink(os.path.join(fddir, fd)) == path
+        except OSError:
+            pass
+    return n
+
+
 def interfaces(xml):
     return re.findall(r"<interface .*?</interface>", xml, re.S)
 
@@ -164,6 +186,10 @@ def test_queues_in_guest():
     d = Daemon().start()
     uri = d.uri()
     serial = os.path.join(d.root, "nq.serial")
+    # <backend tap>: the daemon opens the taps' queues on this tun device
+    # node of the test's own instead of /dev/net/tun (QEMU holds them)
+    tun = os.path.join(d.root, "tun")
+    os.mknod(tun, 0o600 | stat.S_IFCHR, os.makedev(10, 200))
     xml = domain("nq", """
     <controller type='pci' model='pcie-root'/>
     <controller type='pci' model='pcie-root-port'/>
@@ -171,15 +197,19 @@ def test_queues_in_guest():
     <controller type='pci' model='pcie-root-port'/>
     <controller type='pci' model='pcie-root-port'/>
     <interface type='ethernet'><mac address='52:54:00:7b:01:01'/>
-      <target dev='vkmq0'/><model type='virtio'/><driver queues='2'/></interface>
+      <target dev='vkmq0'/><model type='virtio'/><driver queues='2'/>
+      <backend tap='%s' vhost='/dev/vhost-net'/></interface>
     <interface type='user'><mac address='52:54:00:7b:01:02'/><model type='virtio'/>
       <driver txmode='iothread' ioeventfd='off' rx_queue_size='512' tx_queue_size='256'>
-        <host mrg_rxbuf='off'/><guest csum='off'/></driver></interface>""",
+        <host mrg_rxbuf='off'/><guest csum='off'/></driver></interface>""" % tun,
                  vcpus=2, serial=serial)
     virsh(uri, "define", write(os.path.join(d.root, "nq.xml"), xml))
     virsh(uri, "start", "nq")
-    # the multiqueue tap the daemon made: QEMU holds both queues
+    # the multiqueue tap the daemon made: QEMU holds both queues, opened on
+    # the <backend tap> device
     assert sum(tap_queues("vkmq0")) == 2, tap_queues("vkmq0")
+    assert fds_on(d, tun) == 2
+    assert fds_on(d, "/dev/net/tun") == 0
     # the guest's driver uses both queue pairs of the first NIC, one of the
     # second's
     wait_for(lambda: hw(serial).get("queues") == "eth0:2/2,eth1:1/1,",
@@ -195,15 +225,33 @@ def test_queues_in_guest():
         assert qom(uri, "nq", "/machine/peripheral/net1", prop) == want, prop
     live = virsh(uri, "dumpxml", "nq").stdout
     assert "<driver queues='2'/>" in live, live
+    assert "<backend tap='%s' vhost='/dev/vhost-net'/>" % tun in live, live
+
+    # a tun device that is not there: libvirtd 9.0's error, nothing plugged
+    bad = ("<interface type='ethernet'><mac address='52:54:00:7b:01:04'/>"
+           "<target dev='vkmq2'/><model type='virtio'/><backend tap='/nonexistent/tun'/>"
+           "</interface>")
+    dom = libvirt.open(uri).lookupByName("nq")
+    try:
+        dom.attachDeviceFlags(bad, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        raise AssertionError("attached a tap on a missing tun device")
+    except libvirt.libvirtError as e:
+        assert (e.get_error_code(), e.get_error_domain(), str(e)) == (
+            38, 0, "Unable to open /nonexistent/tun, is tun module loaded?: "
+            "No such file or directory"), str(e)
+    assert "52:54:00:7b:01:04" not in virsh(uri, "dumpxml", "nq").stdout
+    assert tap_queues("vkmq2") is None
 
     # a multiqueue NIC plugged in: a second multiqueue tap, both queues used
     mq = ("<interface type='ethernet'><mac address='52:54:00:7b:01:03'/>"
-          "<target dev='vkmq1'/><model type='virtio'/><driver queues='2'/></interface>")
+          "<target dev='vkmq1'/><model type='virtio'/><driver queues='2'/>"
+          "<backend tap='%s'/></interface>" % tun)
     virsh(uri, "attach-device", "nq", write(os.path.join(d.root, "mq.xml"), mq), "--live")
     wait_for(lambda: hw(serial).get("queues") == "eth0:2/2,eth1:1/1,eth2:2/2,",
              "both queues of the plugged NIC in the guest", 120)
     wait_for(lambda: tap_queues("vkmq1") == (2, 0), "both queues of the plugged tap in use",
              30)
+    assert fds_on(d, tun) == 4
     alias = re.search(r"<mac address='52:54:00:7b:01:03'/>.*?<alias name='(\w+)'/>",
                       virsh(uri, "dumpxml", "nq").stdout, re.S).group(1)
     assert qom(uri, "nq", "/machine/peripheral/" + alias, "vectors") == 6
@@ -212,15 +260,16 @@ def test_queues_in_guest():
     virsh(uri, "destroy", "nq")
     assert tap_queues("vkmq0") is None
     assert "vkmq" not in sh("ip -o link")
-    assert d.stop() == 0
+    rc = d.stop()
+    assert rc == 0, (rc, d.sanitizer_report() or d.log()[-3000:])
 
 
 if __name__ == "__main__":
     tests = [
         ("<driver> kept as libvirt 9.0 writes it; libvirt's errors at define and start",
          test_definitions),
-        ("queues='2': a multiqueue tap whose queues the guest uses, at start and hotplug; "
-         "the device properties in QEMU", test_queues_in_guest),
+        ("queues='2': a multiqueue tap whose queues the guest uses, at start and hotplug, "
+         "opened on <backend tap>; the device properties in QEMU", test_queues_in_guest),
     ]
     try:
         enter_netns()

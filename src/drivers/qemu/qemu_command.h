@@ -120,6 +120,12 @@ typedef struct {
     const char *str;
 } qemuNetDevProp;
 size_t qemuNetDeviceProps(const virDomainNetDef *net, qemuNetDevProp *props);
+/* A PCI device's <rom> as libvirt 9.0's qemuBuildRomProps gives it (after
+ * the address): "romfile=" alone when disabled, else rombar=0|1 and
+ * romfile=FILE; appended to a -device keyval @dev (",k=v", commas of the
+ * file doubled) or added to device_add's @props. Nothing for no <rom>. */
+void qemuRomKeyval(GString *dev, const virDomainDeviceRom *rom);
+void qemuRomProps(json_object *props, const virDomainDeviceRom *rom);
 /* qemu_command_panic.c: -device pvpanic[,ioport=N] for each ISA panic
  * device of @def, appended to @argv (libvirt puts them after -sandbox);
  * whether @def has a panic of model hyperv (-cpu ...,hv-crash). */

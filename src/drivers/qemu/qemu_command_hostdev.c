@@ -67,18 +67,7 @@ buildPCI(GPtrArray *a, const virDomainDef *def, const virDomainHostdevDef *h,
                        qemuHostdevPCIBackendToString(h->pciBackend));
         return -1;
     }
-    if (h->romEnabled == VIR_DOMAIN_TRISTATE_OFF) {
-        g_string_append(rom, ",romfile=");
-    } else {
-        if (h->romBar)
-            g_string_append_printf(rom, ",rombar=%d",
-                                   h->romBar == VIR_DOMAIN_TRISTATE_ON);
-        if (h->romFile) {
-            g_autofree char *f = qemuEscapeComma(h->romFile);
-
-            g_string_append_printf(rom, ",romfile=%s", f);
-        }
-    }
+    qemuRomKeyval(rom, &h->rom);
     add(a, "-device");
     addf(a, "vfio-pci,host=%04x:%02x:%02x.%x,id=%s%s%s%s", h->pciDomain, h->pciBus,
          h->pciSlot, h->pciFunction, alias, boot, pci, rom->str);

@@ -120,6 +120,36 @@ qemuNetDeviceProps(const virDomainNetDef *net, qemuNetDevProp *props)
     return n;
 }
 
+void
+qemuRomKeyval(GString *dev, const virDomainDeviceRom *rom)
+{
+    if (rom->enabled == VIR_DOMAIN_TRISTATE_OFF) {
+        g_string_append(dev, ",romfile=");
+        return;
+    }
+    if (rom->bar)
+        g_string_append_printf(dev, ",rombar=%d", rom->bar == VIR_DOMAIN_TRISTATE_ON);
+    if (rom->file) {
+        g_autofree char *f = qemuEscapeComma(rom->file);
+
+        g_string_append_printf(dev, ",romfile=%s", f);
+    }
+}
+
+void
+qemuRomProps(json_object *props, const virDomainDeviceRom *rom)
+{
+    if (rom->enabled == VIR_DOMAIN_TRISTATE_OFF) {
+        json_object_object_add(props, "romfile", json_object_new_string(""));
+        return;
+    }
+    if (rom->bar)
+        json_object_object_add(props, "rombar",
+                               json_object_new_int(rom->bar == VIR_DOMAIN_TRISTATE_ON));
+    if (rom->file)
+        json_object_object_add(props, "romfile", json_object_new_string(rom->file));
+}
+
 int
 qemuBuildNets(GPtrArray *a, const virDomainDef *def)
 {
@@ -182,6 +212,7 @@ qemuBuildNets(GPtrArray *a, const virDomainDef *def)
         g_string_append_printf(
             dev, ",netdev=host%s,id=%s,mac=%02x:%02x:%02x:%02x:%02x:%02x%s", alias, alias,
             mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], pci);
+        qemuRomKeyval(dev, &net->rom);
         add(a, "-device");
         g_ptr_array_add(a, g_string_free(g_steal_pointer(&dev), FALSE));
     }

@@ -264,6 +264,7 @@ qemuHotplugAttachNetLive(qemuDriver *driver, virDomainObj *obj, virDomainNetDef 
     json_object_object_add(dev, "mac", json_object_new_string(mac));
     json_object_object_add(dev, "bus", json_object_new_string(bus));
     json_object_object_add(dev, "addr", json_object_new_string(slot));
+    qemuRomProps(dev, &net->rom);
     if (qemuHotplugMonitor(obj, "device_add", dev, NULL) < 0)
         goto rollback;
 
@@ -422,6 +423,11 @@ qemuHotplugUpdateNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx,
                        newNet->model ? newNet->model : "(default)");
         return -1;
     }
+    if (memcmp(&net->virtio, &newNet->virtio, sizeof(net->virtio)) != 0) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "cannot modify virtio network device driver options");
+        return -1;
+    }
     if (newNet->ifname && g_strcmp0(net->ifname, newNet->ifname) != 0) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                        "cannot modify network device tap name");
@@ -441,9 +447,20 @@ qemuHotplugUpdateNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx,
                        "cannot modify network device alias");
         return -1;
     }
-    if (memcmp(&net->virtio, &newNet->virtio, sizeof(net->virtio)) != 0) {
+    /* <rom>: what the new XML leaves out stays as it is */
+    if (newNet->rom.bar && newNet->rom.bar != net->rom.bar) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                       "cannot modify virtio network device driver options");
+                       "cannot modify network device rom bar setting");
+        return -1;
+    }
+    if (newNet->rom.file && g_strcmp0(newNet->rom.file, net->rom.file) != 0) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "cannot modify network rom file");
+        return -1;
+    }
+    if (newNet->rom.enabled && newNet->rom.enabled != net->rom.enabled) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "cannot modify network device rom enabled setting");
         return -1;
     }
     if (net->type == newNet->type) {

@@ -487,6 +487,11 @@ qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t id
     }
     if (net->ifname && !g_str_has_prefix(net->ifname, "vnet"))
         templ = net->ifname;
+    if (net->backendTap && geteuid() != 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "cannot use custom tap device in session mode");
+        goto error;
+    }
     if (net->type == VIR_DOMAIN_NET_TYPE_ETHERNET && net->managedTap == 2) {
         /* Nova's and KubeVirt's way: a tap someone else made */
         if (!net->ifname) {
@@ -494,7 +499,7 @@ qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t id
                            "target dev must be supplied when managed='no'");
             goto error;
         }
-        if ((fd = virNetDevTapOpen(net->ifname, queues > 1)) < 0)
+        if ((fd = virNetDevTapOpen(net->ifname, queues > 1, net->backendTap)) < 0)
             goto error;
         ifname = g_strdup(net->ifname);
     } else if (bridge && geteuid() != 0) {
@@ -509,14 +514,14 @@ qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t id
                     def->name);
         queues = 1;
     } else if ((fd = virNetDevTapCreate(templ, bridge, net->mac, 0, queues > 1,
-                                        &ifname)) < 0) {
+                                        net->backendTap, &ifname)) < 0) {
         goto error;
     }
     /* <driver queues='N'>: the tap's other queues, a descriptor each */
     fds = g_new(int, queues);
     fds[nfds++] = fd;
     while (nfds < queues) {
-        if ((fds[nfds] = virNetDevTapOpen(ifname, true)) < 0) {
+        if ((fds[nfds] = virNetDevTapOpen(ifname, true, net->backendTap)) < 0) {
             while (nfds > 0)
                 close(fds[--nfds]);
             if (!(net->type == VIR_DOMAIN_NET_TYPE_ETHERNET && net->managedTap == 2))

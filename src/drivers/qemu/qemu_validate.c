@@ -1091,6 +1091,14 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
                            net->model);
             return -1;
         }
+        /* libvirt's device-info rule comes first */
+        if (virDomainDeviceRomIsSet(&net->rom) &&
+            net->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+            net->addr.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "ROM tuning is only supported for PCI devices");
+            return -1;
+        }
         if (qemuValidateAddressType(&net->addr, "interface", PCI_ONLY) < 0 ||
             qemuValidateNet(net) < 0)
             return -1;

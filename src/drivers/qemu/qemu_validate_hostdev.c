@@ -51,7 +51,7 @@ qemuValidateHostdev(const virDomainDef *def, const virDomainHostdevDef *h)
     int at = h->addr.type;
 
     /* libvirt's device-info rule first */
-    if ((h->romEnabled || h->romBar || h->romFile) && !h->unassigned &&
+    if (virDomainDeviceRomIsSet(&h->rom) && !h->unassigned &&
         at != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
         at != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
