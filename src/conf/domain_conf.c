@@ -88,10 +88,7 @@ const char *const virDomainDiskGeometryTransNames[VIR_DOMAIN_DISK_TRANS_LAST] = 
     "lba",
 };
 const char *const virDomainNetTypeNames[VIR_DOMAIN_NET_TYPE_LAST] = {
-    "user",
-    "network",
-    "bridge",
-    "ethernet",
+    "user", "network", "bridge", "ethernet", "vdpa",
 };
 const char *const virDomainChrTypeNames[VIR_DOMAIN_CHR_TYPE_LAST] = {
     "null", "pty", "file", "dev", "tcp", "udp", "unix",

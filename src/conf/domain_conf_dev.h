@@ -391,6 +391,7 @@ typedef enum {
     VIR_DOMAIN_NET_TYPE_NETWORK,
     VIR_DOMAIN_NET_TYPE_BRIDGE,   /* a tap on an existing host bridge */
     VIR_DOMAIN_NET_TYPE_ETHERNET, /* a tap (given or created), plugged nowhere */
+    VIR_DOMAIN_NET_TYPE_VDPA,     /* a vhost-vdpa device (<source dev>) */
     VIR_DOMAIN_NET_TYPE_LAST
 } virDomainNetType;
 
@@ -533,6 +534,8 @@ typedef struct {
      * <source dev>, the guest side's <ip>s and passt's <portForward>s */
     int backendType; /* virDomainNetBackendType */
     char *backendLogFile;
+    /* <source dev>: passt's host interface, or a vdpa interface's
+     * vhost-vdpa character device (required there) */
     /* <backend tap vhost> (any type; sanitized paths): the tun device the
      * driver opens a tap on instead of /dev/net/tun, and the vhost-net
      * device (kept for virtio models only, as libvirt; opened for KVM

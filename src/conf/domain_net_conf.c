@@ -20,8 +20,8 @@
 /* Interface types libvirt 9.0 knows that virtkit does not carry (refused by
  * name, not as unknown). */
 static const char *const libvirtNetTypes[] = {
-    "ethernet", "vhostuser", "server", "client", "mcast", "udp",  "bridge", "internal",
-    "direct",   "hostdev",   "vdpa",   "null",   "vds",   "vdpa", NULL,
+    "ethernet", "vhostuser", "server",  "client", "mcast", "udp", "bridge",
+    "internal", "direct",    "hostdev", "null",   "vds",   NULL,
 };
 
 /* 0 when @str is an address of the family asked (@family: "ipv4", "ipv6",
@@ -612,6 +612,18 @@ virDomainNetParse(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
         }
         if (!(net->bridge = virDomainXMLProp(source, "bridge"))) {
             virDomainXMLReportMissingAttr("bridge", source);
+            return -1;
+        }
+    }
+
+    if (net->type == VIR_DOMAIN_NET_TYPE_VDPA) {
+        if (!source) {
+            virReportError(VIR_ERR_XML_ERROR, "%s",
+                           "interface type='vdpa' requires a 'source' element");
+            return -1;
+        }
+        if (!(net->sourceDev = virDomainXMLProp(source, "dev"))) {
+            virDomainXMLReportMissingAttr("dev", source);
             return -1;
         }
     }

@@ -35,6 +35,11 @@
   start and on attach-device as under libvirtd 9.0 (romfile= when
   disabled); update-device that changes a running interface's ROM gets
   libvirtd's "cannot modify network ..." and the ROM stays.
+- <interface type='vdpa'><source dev>: kept as libvirtd keeps it (model
+  virtio added); this machine has no vhost-vdpa device, so a start and an
+  attach get libvirtd 9.0's "Unable to open '/dev/vhost-vdpa-0' for vdpa
+  device" (SYSTEM_ERROR, domain QEMU, the same calls compared) and leave
+  the domain as it was.
 """
 import json
 import os
@@ -136,6 +141,9 @@ def test_memballoon():
 
 
 MAC0 = "52:54:00:00:00:01"
+VDPA = ("<interface type='vdpa'><mac address='52:54:00:95:db:c0'/>"
+        "<source dev='/dev/vhost-vdpa-0'/></interface>")
+VDPA_ERR = "Unable to open '/dev/vhost-vdpa-0' for vdpa device: No such file or directory"
 E1000_ROM = "/usr/lib/ipxe/qemu/pxe-e1000.rom"
 
 SHARED = "<memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>"
@@ -271,6 +279,8 @@ def test_hotplug_off():
                                        "model='pcie-root-port'/>"
                                        "<controller type='pci' index='4' "
                                        "model='pcie-root-port'/>"
+                                       "<controller type='pci' index='5' "
+                                       "model='pcie-root-port'/>"
                                        "<interface type='user'><mac address='%s'/>"
                                        "<model type='virtio'/>"
                                        "<rom bar='off'/><address type='pci' bus='0x04' "
@@ -314,7 +324,21 @@ def test_hotplug_off():
                               "<model type='virtio'/><link state='down'/></interface>" % MAC0,
                               LIVE)
         assert "<rom bar='off'/>" in dom.XMLDesc(0)
+
+        # vdpa: kept as libvirtd keeps it (virtio model added); this machine
+        # has no vhost-vdpa device: libvirtd 9.0's error at start and on
+        # attach, and nothing changes
+        before = dom.XMLDesc(0)
+        expect_error(lambda: dom.attachDeviceFlags(VDPA, LIVE), 38, 10, VDPA_ERR)
+        assert dom.XMLDesc(0) == before
         dom.destroy()
+        vd = c.defineXML(domain("vd", VDPA))
+        assert ("<interface type='vdpa'>\n      <mac address='52:54:00:95:db:c0'/>\n"
+                "      <source dev='/dev/vhost-vdpa-0'/>\n      <model type='virtio'/>"
+                in vd.XMLDesc(0)), vd.XMLDesc(0)
+        expect_error(vd.create, 38, 10, VDPA_ERR)
+        assert vd.info()[0] == libvirt.VIR_DOMAIN_SHUTOFF
+        vd.undefine()
     finally:
         c.close()
     assert d.stop() == 0
@@ -331,6 +355,7 @@ if __name__ == "__main__":
          "a missing evdev", test_inputs),
         ("vhostuser and accelerated videos: kept; libvirtd's errors at start", test_videos),
         ("attach-device onto a root port with hotplug='off': libvirtd's error; skipped "
-         "when no address is given; interface <rom> at start, attach and update",
+         "when no address is given; interface <rom> at start, attach and update; vdpa "
+         "interfaces: libvirtd's errors at start and attach",
          test_hotplug_off),
     ])

@@ -399,6 +399,11 @@ qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
         def->emulator = g_strdup(caps->binary);
     for (size_t i = 0; i < def->ndisks; i++)
         qemuCapsDiskDefPostParse(def->disks[i]);
+    /* libvirt's qemuDomainDeviceNetDefPostParse: a vdpa interface is virtio */
+    for (size_t i = 0; i < def->nnets; i++) {
+        if (def->nets[i]->type == VIR_DOMAIN_NET_TYPE_VDPA && !def->nets[i]->model)
+            def->nets[i]->model = g_strdup("virtio");
+    }
     qemuCapsDomainDefCPUPostParse(caps, def);
     qemuCapsDomainDefNumaPostParse(def);
     /* libvirt's QEMU default for QXL's VGA memory */

@@ -187,6 +187,17 @@ qemuBuildNets(GPtrArray *a, const virDomainDef *def)
                 g_string_append_printf(tap, "%s%d", q ? ":" : "", net->tapfds[q]);
             g_string_append_printf(tap, ",id=host%s", alias);
             g_ptr_array_add(a, g_string_free(g_steal_pointer(&tap), FALSE));
+        } else if (net->type == VIR_DOMAIN_NET_TYPE_VDPA) {
+            /* libvirt 9.0 passes the device open (vhostdev=/dev/fdset/N,
+             * queues=N); virtkit refuses to start one (qemu_interface.c):
+             * an argv built for display names the device */
+            g_autofree char *dev = qemuEscapeComma(net->sourceDev);
+
+            if (net->driver.queues > 1)
+                addf(a, "vhost-vdpa,vhostdev=%s,queues=%u,id=host%s", dev,
+                     net->driver.queues, alias);
+            else
+                addf(a, "vhost-vdpa,vhostdev=%s,id=host%s", dev, alias);
         } else if (net->type != VIR_DOMAIN_NET_TYPE_USER) {
             /* not prepared (an argv built for display): QEMU's own tap */
             addf(a, "tap,%s%s%sscript=no,downscript=no,id=host%s",

@@ -38,11 +38,11 @@ qemuBandwidthAllowed(const virDomainNetDef *net, const virNetDevBandwidth *bw)
 
     if (!bw)
         return 0;
-    if (net->type == VIR_DOMAIN_NET_TYPE_USER) {
+    if (net->type == VIR_DOMAIN_NET_TYPE_USER || net->type == VIR_DOMAIN_NET_TYPE_VDPA) {
         virReportError(
             VIR_ERR_CONFIG_UNSUPPORTED,
             "setting bandwidth on interfaces of type '%s' is not implemented yet",
-            "user");
+            net->type == VIR_DOMAIN_NET_TYPE_VDPA ? "vdpa" : "user");
         return -1;
     }
     if (!bw->in || !bw->in->floor)

@@ -444,6 +444,26 @@ qemuInterfaceHasTap(const virDomainNetDef *net)
            net->type == VIR_DOMAIN_NET_TYPE_ETHERNET;
 }
 
+/* A vdpa interface: libvirt 9.0 opens its device here and hands QEMU the
+ * descriptor; virtkit gives libvirt's error when it cannot be opened
+ * (this machine has no vhost-vdpa device) and refuses to go further when
+ * it can (no vDPA fd passing here): -1 either way, nothing changed. */
+static int
+qemuInterfaceCheckVDPA(const virDomainNetDef *net)
+{
+    int fd = open(net->sourceDev, O_RDWR | O_CLOEXEC);
+
+    if (fd < 0) {
+        virReportSystemError(errno, "Unable to open '%s' for vdpa device",
+                             net->sourceDev);
+        return -1;
+    }
+    close(fd);
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                   "virtkit does not pass vDPA devices to QEMU");
+    return -1;
+}
+
 int
 qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t idx)
 {
@@ -455,6 +475,8 @@ qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t id
     const char *templ = "vnet%d";
     int fd;
 
+    if (net->type == VIR_DOMAIN_NET_TYPE_VDPA)
+        return qemuInterfaceCheckVDPA(net);
     if (!qemuInterfaceHasTap(net))
         return 0;
     if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK) {
@@ -571,6 +593,8 @@ qemuInterfacePrepare(virDomainDef *def, int *keepfds, size_t *nkeep, size_t maxk
         /* the device ids of this run (a hotplug takes the next free one) */
         g_free(net->alias);
         net->alias = g_strdup_printf("net%zu", i);
+        if (net->type == VIR_DOMAIN_NET_TYPE_VDPA && qemuInterfaceCheckVDPA(net) < 0)
+            goto error;
         if (!qemuInterfaceHasTap(net))
             continue;
         if (*nkeep + MAX(net->driver.queues, 1) > maxkeep) {

@@ -1080,10 +1080,11 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
         if (net->type != VIR_DOMAIN_NET_TYPE_USER &&
             net->type != VIR_DOMAIN_NET_TYPE_NETWORK &&
             net->type != VIR_DOMAIN_NET_TYPE_BRIDGE &&
-            net->type != VIR_DOMAIN_NET_TYPE_ETHERNET) {
+            net->type != VIR_DOMAIN_NET_TYPE_ETHERNET &&
+            net->type != VIR_DOMAIN_NET_TYPE_VDPA) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                           "only interface types 'user', 'network', 'bridge' and "
-                           "'ethernet' are supported");
+                           "only interface types 'user', 'network', 'bridge', "
+                           "'ethernet' and 'vdpa' are supported");
             return -1;
         }
         if (!qemuNetModel(net)) {

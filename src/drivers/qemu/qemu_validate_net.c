@@ -125,12 +125,13 @@ qemuValidateNetForStart(const virDomainNetDef *net, const unsigned char *mac)
         return -1;
     }
     /* (a filterref on type user is dropped by the parser, as libvirt) */
-    if (net->backendTap && net->type == VIR_DOMAIN_NET_TYPE_USER) {
-        virReportError(
-            VIR_ERR_CONFIG_UNSUPPORTED,
-            "interface %02x:%02x:%02x:%02x:%02x:%02x - custom tap device path is "
-            "not supported for network interfaces of type user",
-            mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    if (net->backendTap && (net->type == VIR_DOMAIN_NET_TYPE_USER ||
+                            net->type == VIR_DOMAIN_NET_TYPE_VDPA)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "interface %02x:%02x:%02x:%02x:%02x:%02x - custom tap device path "
+                       "is not supported for network interfaces of type %s",
+                       mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
+                       net->type == VIR_DOMAIN_NET_TYPE_VDPA ? "vdpa" : "user");
         return -1;
     }
     return 0;
