@@ -41,12 +41,11 @@
   device" (SYSTEM_ERROR, domain QEMU, the same calls compared) and leave
   the domain as it was.
 """
-import json
 import os
 import re
 import sys
 
-from vkdtest import Daemon, run_tests, virsh
+from vkdtest import Daemon, qom_get, run_tests
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -64,11 +63,6 @@ def domain(name, devices, machine="q35"):
     return ("<domain type='qemu'><name>%s</name><memory unit='MiB'>64</memory>"
             "<os><type arch='x86_64' machine='%s'>hvm</type></os>"
             "<devices>%s</devices></domain>" % (name, machine, devices))
-
-
-def qom_get(uri, name, path, prop):
-    req = {"execute": "qom-get", "arguments": {"path": path, "property": prop}}
-    return json.loads(virsh(uri, "qemu-monitor-command", name, json.dumps(req)).stdout)["return"]
 
 
 def balloon_prop(uri, name, prop):

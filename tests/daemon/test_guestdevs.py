@@ -27,13 +27,12 @@
   action shutdown) and the guest powers off; --config detach takes the
   definition's watchdog whichever it is, as libvirt 9.0.
 """
-import json
 import os
 import re
 import sys
 import threading
 
-from vkdtest import (Daemon, Skip, make_tmpdir, qemu_pids, run_tests, virsh, wait_for,
+from vkdtest import (Daemon, Skip, make_tmpdir, qemu_pids, qmp, run_tests, virsh, wait_for,
                      wait_guest, write)
 from vkdtest import test_guest_dir
 
@@ -75,14 +74,6 @@ def small_xml(name, machine, devices):
     return ("<domain type='qemu'><name>%s</name><memory unit='MiB'>64</memory>"
             "<os><type arch='x86_64' machine='%s'>hvm</type></os>"
             "<devices>%s</devices></domain>" % (name, machine, devices))
-
-
-def qmp(uri, name, cmd, args=None):
-    c = {"execute": cmd}
-    if args:
-        c["arguments"] = args
-    out = virsh(uri, "qemu-monitor-command", name, json.dumps(c)).stdout
-    return json.loads(out)["return"]
 
 
 def watchdog_lines(xml):

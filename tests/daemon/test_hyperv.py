@@ -13,11 +13,10 @@
   fails the start with the error libvirtd 9.0 gives here (INTERNAL_ERROR,
   domain QEMU, QEMU's own words) and leaves the domain shut off.
 """
-import json
 import re
 import sys
 
-from vkdtest import Daemon, run_tests, virsh
+from vkdtest import Daemon, qom_get, run_tests
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -42,9 +41,7 @@ ALL = ("<hyperv><avic state='on'/><vendor_id state='on' value='KVM Hv'/>"
 
 
 def cpu_prop(uri, name, prop):
-    req = {"execute": "qom-get",
-           "arguments": {"path": "/machine/unattached/device[0]", "property": prop}}
-    return json.loads(virsh(uri, "qemu-monitor-command", name, json.dumps(req)).stdout)["return"]
+    return qom_get(uri, name, "/machine/unattached/device[0]", prop)
 
 
 def test_definitions():

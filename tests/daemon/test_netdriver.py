@@ -27,15 +27,14 @@ each NIC's queues as its kernel uses them (queues=eth0:RX/TX,).
   and plugs nothing. (vhost-net is opened for KVM guests only: never here,
   as under libvirtd.)
 """
-import json
 import os
 import re
 import stat
 import subprocess
 import sys
 
-from vkdtest import (Daemon, Skip, qemu_pids, run_tests, sh, unshare_netns, virsh, wait_for,
-                     write)
+from vkdtest import (Daemon, Skip, qemu_pids, qom_get, run_tests, sh, unshare_netns, virsh,
+                     wait_for, write)
 from vkdtest import test_guest_dir
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
@@ -71,11 +70,6 @@ def hw(serial):
         return {}
     return {m.group(1): m.group(2)
             for m in re.finditer(r"\b(cpus|online|net|queues|link)=(\S*)", lines[-1])}
-
-
-def qom(uri, name, path, prop):
-    req = {"execute": "qom-get", "arguments": {"path": path, "property": prop}}
-    return json.loads(virsh(uri, "qemu-monitor-command", name, json.dumps(req)).stdout)["return"]
 
 
 def tap_queues(tap):
@@ -216,13 +210,13 @@ def test_queues_in_guest():
              "both queues of eth0 in the guest", 180)
     # the guest asked for both (QEMU attached the second one again)
     wait_for(lambda: tap_queues("vkmq0") == (2, 0), "both tap queues in use", 30)
-    assert qom(uri, "nq", "/machine/peripheral/net0", "mq") is True
-    assert qom(uri, "nq", "/machine/peripheral/net0", "vectors") == 6
-    assert qom(uri, "nq", "/machine/peripheral/net1", "mq") is False
+    assert qom_get(uri, "nq", "/machine/peripheral/net0", "mq") is True
+    assert qom_get(uri, "nq", "/machine/peripheral/net0", "vectors") == 6
+    assert qom_get(uri, "nq", "/machine/peripheral/net1", "mq") is False
     for prop, want in (("tx", "bh"), ("ioeventfd", False), ("rx_queue_size", 512),
                        ("tx_queue_size", 256), ("mrg_rxbuf", False), ("guest_csum", False),
                        ("csum", True)):
-        assert qom(uri, "nq", "/machine/peripheral/net1", prop) == want, prop
+        assert qom_get(uri, "nq", "/machine/peripheral/net1", prop) == want, prop
     live = virsh(uri, "dumpxml", "nq").stdout
     assert "<driver queues='2'/>" in live, live
     assert "<backend tap='%s' vhost='/dev/vhost-net'/>" % tun in live, live
@@ -254,7 +248,7 @@ def test_queues_in_guest():
     assert fds_on(d, tun) == 4
     alias = re.search(r"<mac address='52:54:00:7b:01:03'/>.*?<alias name='(\w+)'/>",
                       virsh(uri, "dumpxml", "nq").stdout, re.S).group(1)
-    assert qom(uri, "nq", "/machine/peripheral/" + alias, "vectors") == 6
+    assert qom_get(uri, "nq", "/machine/peripheral/" + alias, "vectors") == 6
     virsh(uri, "detach-device", "nq", os.path.join(d.root, "mq.xml"), "--live")
     wait_for(lambda: tap_queues("vkmq1") is None, "the plugged tap gone", 60)
     virsh(uri, "destroy", "nq")

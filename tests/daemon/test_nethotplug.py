@@ -21,7 +21,6 @@ prints a GUEST-HW line with its network interfaces and each one's carrier
   last tap; CD-ROM media changed by python3-libvirt updateDeviceFlags is
   what QEMU's query-block shows.
 """
-import json
 import os
 import re
 import subprocess
@@ -29,7 +28,7 @@ import sys
 
 from vkdtest import Daemon, Skip, VirshEvents, run_scenario, run_tests, virsh, wait_for, write
 from vkdtest import test_guest_dir
-from vkdtest import sh, unshare_netns
+from vkdtest import qmp, sh, unshare_netns
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -85,13 +84,6 @@ def hw(serial):
         return {}
     return {m.group(1): m.group(2)
             for m in re.finditer(r"\b(cpus|online|block|net|link|rng)=(\S*)", lines[-1])}
-
-
-def qmp(uri, name, cmd, args=None):
-    req = {"execute": cmd}
-    if args:
-        req["arguments"] = args
-    return json.loads(virsh(uri, "qemu-monitor-command", name, json.dumps(req)).stdout)["return"]
 
 
 def objects(uri, name):

@@ -24,14 +24,13 @@ they change, and reads then writes its first SCSI disk (GUEST-SDA-READ
   its XML (virt-install --print-xml) defines and the guest boots on it,
   reading and writing the SCSI disk.
 """
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 
-from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for, write
+from vkdtest import Daemon, Skip, qmp, run_tests, test_guest_dir, virsh, wait_for, write
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -87,13 +86,6 @@ def block(serial):
     if not m:
         return {}
     return {k: int(v) for k, v in (e.split(":") for e in m.group(1).split(",") if ":" in e)}
-
-
-def qmp(uri, name, cmd, args=None):
-    req = {"execute": cmd}
-    if args:
-        req["arguments"] = args
-    return json.loads(virsh(uri, "qemu-monitor-command", name, json.dumps(req)).stdout)["return"]
 
 
 def qdevs(uri, name):

@@ -20,13 +20,12 @@ QEMUs (each guest started paused: what is checked is what QEMU opened).
 - <apic eoi> / <pvspinlock>: kvm-pv-eoi / kvm-pv-unhalt on QEMU's -cpu, taken
   under TCG (which has no KVM leaf to read them back from).
 """
-import json
 import os
 import re
 import subprocess
 import sys
 
-from vkdtest import Daemon, make_tmpdir, qemu_pids, run_tests, virsh
+from vkdtest import Daemon, make_tmpdir, qemu_pids, qmp, run_tests
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -42,13 +41,6 @@ def domain(name, devices="", machine="pc", vcpu="<vcpu>1</vcpu>", extra=""):
             "<os><type arch='x86_64' machine='%s'>hvm</type></os>"
             "<devices>%s<memballoon model='none'/></devices></domain>"
             % (name, vcpu, extra, machine, devices))
-
-
-def qmp(uri, name, cmd, args=None):
-    req = {"execute": cmd}
-    if args:
-        req["arguments"] = args
-    return json.loads(virsh(uri, "qemu-monitor-command", name, json.dumps(req)).stdout)["return"]
 
 
 def img(path, fmt, backing=None, bfmt=None):

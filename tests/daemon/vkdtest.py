@@ -8,6 +8,7 @@ run), then killed by pid. Waits poll with a deadline; a deadline that
 passes fails the test, it never decides a result by itself.
 """
 import glob
+import json
 import os
 import random
 import re
@@ -512,6 +513,20 @@ def virsh(uri, *args, check=True, readonly=False, timeout=120):
         raise AssertionError("%s failed (%d):\nstdout: %s\nstderr: %s"
                              % (" ".join(argv), p.returncode, p.stdout, p.stderr))
     return p
+
+
+def qmp(uri, name, cmd, args=None):
+    """One QMP command @cmd (with the dict @args) on domain @name through
+    Debian's virsh qemu-monitor-command; its "return" (an error fails)."""
+    req = {"execute": cmd}
+    if args:
+        req["arguments"] = args
+    return json.loads(virsh(uri, "qemu-monitor-command", name, json.dumps(req)).stdout)["return"]
+
+
+def qom_get(uri, name, path, prop):
+    """QEMU's property @prop of the QOM object @path of domain @name."""
+    return qmp(uri, name, "qom-get", {"path": path, "property": prop})
 
 
 def domstate(uri, name):
