@@ -14,16 +14,16 @@
  * error reported.
  */
 int qemuProcessStart(qemuDriver *driver, virDomainObj *obj, unsigned int flags);
+/* A listening UNIX socket at @path (an old one removed first; CLOEXEC), as
+ * libvirt makes one for a unix chardev or channel in bind mode, at start
+ * and on hotplug, and for a virtiofsd to inherit. The fd, or -1 with a
+ * SYSTEM_ERROR (or CONFIG_UNSUPPORTED for a path too long) reported. */
+int qemuProcessListenUnix(const char *path);
+
 /* 0, or -1 with CONFIG_UNSUPPORTED when @net asks for a network filter
  * (<filterref>) that cannot be applied here: on an interface type other
  * than network and bridge, or with no network filter driver in this
  * process (a session daemon, an embedding program). */
-/* A listening UNIX socket at @path (an old one removed first), as libvirt
- * makes one for a unix chardev or channel in bind mode, at start and on
- * hotplug. The fd, or -1 with a SYSTEM_ERROR (or CONFIG_UNSUPPORTED for a
- * path too long) reported. */
-int qemuProcessListenUnix(const char *path);
-
 int qemuProcessCheckNetFilter(const virDomainNetDef *net);
 
 /* The same, QEMU loading a saved state (a migration stream) from

@@ -11,9 +11,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "qemu_domain.h"
+#include "qemu_process.h"
 #include "qemu_virtiofs.h"
 #include "virerror.h"
 #include "virprocess.h"
@@ -223,25 +222,10 @@ vfsArgv(const virDomainFSDef *fs, int fd)
 static int
 vfsOpenSocket(qemuDriver *driver, const char *dir, const char *path)
 {
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
     int fd;
 
-    if (strlen(path) >= sizeof(addr.sun_path)) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "UNIX socket path '%s' too long",
-                       path);
+    if ((fd = qemuProcessListenUnix(path)) < 0)
         return -1;
-    }
-    g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
-    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
-        virReportSystemError(errno, "%s", "Failed to create UNIX socket");
-        return -1;
-    }
-    g_unlink(path);
-    if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 1) < 0) {
-        virReportSystemError(errno, "Failed to bind socket to '%s'", path);
-        close(fd);
-        return -1;
-    }
     if (driver->runAs && (chown(dir, driver->runAs->uid, driver->runAs->gid) < 0 ||
                           chown(path, driver->runAs->uid, driver->runAs->gid) < 0)) {
         virReportSystemError(errno, "cannot change ownership of '%s'", path);
