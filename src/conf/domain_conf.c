@@ -302,6 +302,9 @@ virDomainDefFree(virDomainDef *def)
     for (size_t i = 0; i < def->nconsoles; i++)
         virDomainChrDefFree(def->consoles[i]);
     g_free(def->consoles);
+    for (size_t i = 0; i < def->nparallels; i++)
+        virDomainChrDefFree(def->parallels[i]);
+    g_free(def->parallels);
     for (size_t i = 0; i < def->nfss; i++)
         virDomainFSDefFree(def->fss[i]);
     g_free(def->fss);
@@ -510,6 +513,10 @@ virDomainDefCopy(const virDomainDef *src)
     def->consoles = g_new0(virDomainChrDef *, src->nconsoles + 1);
     for (size_t i = 0; i < src->nconsoles; i++)
         def->consoles[i] = virDomainChrDefCopy(src->consoles[i]);
+    def->parallels =
+        src->nparallels ? g_new0(virDomainChrDef *, src->nparallels + 1) : NULL;
+    for (size_t i = 0; i < src->nparallels; i++)
+        def->parallels[i] = virDomainChrDefCopy(src->parallels[i]);
     if (src->memballoon)
         def->memballoon = g_memdup2(src->memballoon, sizeof(*src->memballoon));
     def->watchdog = virDomainWatchdogDefCopy(src->watchdog);

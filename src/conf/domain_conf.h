@@ -459,6 +459,8 @@ typedef struct {
     size_t nserials;
     virDomainChrDef **consoles;
     size_t nconsoles;
+    virDomainChrDef **parallels; /* <parallel>, formatted after the serials */
+    size_t nparallels;
     virDomainMemballoonDef *memballoon;   /* NULL if absent */
     virDomainControllerDef **controllers; /* grouped by type, by index (libvirt) */
     size_t ncontrollers;

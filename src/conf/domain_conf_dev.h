@@ -561,6 +561,7 @@ typedef struct {
 typedef enum {
     VIR_DOMAIN_CHR_DEVICE_SERIAL = 0,
     VIR_DOMAIN_CHR_DEVICE_CONSOLE,
+    VIR_DOMAIN_CHR_DEVICE_PARALLEL, /* <parallel>: no target type, a port */
     VIR_DOMAIN_CHR_DEVICE_LAST
 } virDomainChrDeviceType;
 

@@ -585,6 +585,12 @@ parseChr(GPtrArray *chrs, xmlNodePtr node, int deviceType, unsigned int flags)
         g_autofree char *port = virDomainXMLProp(target, "port");
         xmlNodePtr model = virDomainXMLChild(target, "model");
 
+        /* a parallel port has no target type nor model (libvirt reads
+         * neither) */
+        if (deviceType == VIR_DOMAIN_CHR_DEVICE_PARALLEL) {
+            g_clear_pointer(&ttype, g_free);
+            model = NULL;
+        }
         if (ttype) {
             int val = virDomainEnumFromString(virDomainChrTargetNames,
                                               VIR_DOMAIN_CHR_TARGET_LAST, ttype);
@@ -610,7 +616,10 @@ parseChr(GPtrArray *chrs, xmlNodePtr node, int deviceType, unsigned int flags)
             }
             chr->targetType = val;
         }
-        if (port) {
+        /* libvirt's virStrToLong_ui: "-1" wraps to the "not given" port */
+        if (port && g_str_equal(port, "-1")) {
+            chr->targetPort = -1;
+        } else if (port) {
             unsigned long long val;
 
             if (virDomainParseULL(port, &val) < 0 || val > G_MAXINT) {
@@ -636,6 +645,14 @@ parseChr(GPtrArray *chrs, xmlNodePtr node, int deviceType, unsigned int flags)
             g_clear_pointer(&chr->alias, g_free);
     }
 
+    /* libvirt's parser: a parallel port without one gets the port after
+     * the highest of the parallel ports before it */
+    if (deviceType == VIR_DOMAIN_CHR_DEVICE_PARALLEL && chr->targetPort == -1) {
+        for (guint i = 0; i < chrs->len; i++)
+            chr->targetPort =
+                MAX(chr->targetPort, ((virDomainChrDef *)chrs->pdata[i])->targetPort);
+        chr->targetPort++;
+    }
     g_ptr_array_add(chrs, g_steal_pointer(&chr));
     return 0;
 }
@@ -1193,6 +1210,7 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         g_ptr_array_new_with_free_func((GDestroyNotify)virDomainChrDefFree);
     g_autoptr(GPtrArray) consoles =
         g_ptr_array_new_with_free_func((GDestroyNotify)virDomainChrDefFree);
+    g_autoptr(GPtrArray) parallels = NULL;
     /* the less common devices: arrays made on first use (most definitions
      * have none of them, and parsing 10,000 of them shows it) */
     g_autoptr(GPtrArray) ctrls = NULL;
@@ -1249,6 +1267,15 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "serial")) {
             if (parseChr(serials, cur, VIR_DOMAIN_CHR_DEVICE_SERIAL, flags) < 0 ||
+                virDomainDeviceCheckChildren(cur, chrChildren, unknown, flags, failed) <
+                    0 ||
+                virDomainDeviceCheckAttrs(cur, chrAttrs, unknown, flags, failed) < 0)
+                return -1;
+        } else if (virDomainXMLNodeIs(cur, "parallel")) {
+            if (!parallels)
+                parallels =
+                    g_ptr_array_new_with_free_func((GDestroyNotify)virDomainChrDefFree);
+            if (parseChr(parallels, cur, VIR_DOMAIN_CHR_DEVICE_PARALLEL, flags) < 0 ||
                 virDomainDeviceCheckChildren(cur, chrChildren, unknown, flags, failed) <
                     0 ||
                 virDomainDeviceCheckAttrs(cur, chrAttrs, unknown, flags, failed) < 0)
@@ -1358,6 +1385,12 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
     g_ptr_array_add(serials, NULL);
     def->serials =
         (virDomainChrDef **)virDomainPtrArrayStealExact(g_steal_pointer(&serials));
+    if (parallels) {
+        def->nparallels = parallels->len;
+        g_ptr_array_add(parallels, NULL);
+        def->parallels =
+            (virDomainChrDef **)virDomainPtrArrayStealExact(g_steal_pointer(&parallels));
+    }
     def->nconsoles = consoles->len;
     g_ptr_array_add(consoles, NULL);
     def->consoles =

@@ -783,8 +783,9 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net, unsigned int flags)
 static void
 formatChr(fmtCtx *ctx, const virDomainChrDef *chr, const char *alias, unsigned int flags)
 {
-    const char *elem =
-        chr->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL ? "serial" : "console";
+    const char *elem = chr->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL     ? "serial"
+                       : chr->deviceType == VIR_DOMAIN_CHR_DEVICE_PARALLEL ? "parallel"
+                                                                           : "console";
     bool live = !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE);
 
     lineStart(ctx, "<");
@@ -1031,6 +1032,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
                                        &def->smartcards[i]->addr);
     for (size_t i = 0; i < def->nserials; i++)
         formatChr(&ctx, def->serials[i], def->serials[i]->alias, flags);
+    for (size_t i = 0; i < def->nparallels; i++)
+        formatChr(&ctx, def->parallels[i], def->parallels[i]->alias, flags);
     for (size_t i = 0; i < def->nconsoles; i++)
         formatChr(&ctx, def->consoles[i], def->consoles[i]->alias, flags);
     for (size_t i = 0; i < def->nchannels; i++)

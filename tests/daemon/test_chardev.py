@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Serial host sides of type unix and udp through virtkitd (issue 10).
+"""Serial host sides of type unix and udp, and parallel ports, through virtkitd (issue 10).
 
 The test guest boots with its console (ttyS0) on:
 - a unix socket in bind mode: the daemon listens at the path before QEMU
@@ -14,14 +14,34 @@ virtlogd): with append='off' (unix) the file held only this boot's output,
 with append='on' (udp) the earlier content stays before it. A second
 serial of type 'file' is truncated at start without append, kept with
 append='on'.
+
+Parallel ports (<parallel>, QEMU's isa-parallel), on a guest started
+paused (the test guest's Debian cloud kernel has no parport driver,
+CONFIG_PARPORT is not set, so only QEMU's side is checked): defined with
+Debian's virsh and read back as libvirtd writes them (ports assigned); at
+start each is QEMU's isa-parallel parallelN on chardev charparallelN, in
+order (qom-get index); the pty one's path in the live XML is the one QEMU
+reports (query-chardev), and libvirt's virDomainOpenConsole opens it by
+its alias; the unix one in bind mode listens at its path (the test
+connects; QEMU's peer on the other side) and the file one exists.
 """
+import json
 import os
 import re
 import select
 import socket
+import sys
 import time
 
 from vkdtest import Daemon, Skip, qemu_pids, run_tests, test_guest_dir, virsh, wait_for, write
+
+LIBVIRT_PY = "/usr/lib/python3/dist-packages"
+if LIBVIRT_PY not in sys.path:
+    sys.path.append(LIBVIRT_PY)
+
+import libvirt  # noqa: E402
+
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
 BOOT_DEADLINE = 600.0
 
@@ -157,10 +177,67 @@ def test_udp_connect():
     d.stop()
 
 
+PARVM = """<domain type='qemu'>
+  <name>parvm</name>
+  <memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <parallel type='pty'/>
+    <parallel type='unix'><source mode='bind' path='{root}/lpt1.sock'/></parallel>
+    <parallel type='file'><source path='{root}/lpt2.log'/><target port='4'/></parallel>
+  </devices>
+</domain>
+"""
+
+
+def qmp(uri, dom, cmd, **args):
+    msg = {"execute": cmd}
+    if args:
+        msg["arguments"] = args
+    return json.loads(virsh(uri, "qemu-monitor-command", dom, json.dumps(msg)).stdout)["return"]
+
+
+def test_parallel_ports():
+    d = Daemon()
+    os.chmod(d.root, 0o755)
+    d.start()
+    uri = d.uri()
+    virsh(uri, "define", write(os.path.join(d.root, "parvm.xml"), PARVM.format(root=d.root)))
+    x = virsh(uri, "dumpxml", "--inactive", "parvm").stdout
+    ports = re.findall(r"<parallel type='(\w+)'>.*?<target port='(\d+)'/>", x, re.S)
+    assert ports == [("pty", "0"), ("unix", "1"), ("file", "4")], x
+    virsh(uri, "start", "--paused", "parvm")
+    try:
+        live = virsh(uri, "dumpxml", "parvm").stdout
+        pty = re.search(r"<parallel type='pty'>\s*<source path='(/dev/pts/\d+)'/>\s*"
+                        r"<target port='0'/>\s*<alias name='parallel0'/>", live)
+        assert pty, live
+        chardevs = {c["label"]: c["filename"] for c in qmp(uri, "parvm", "query-chardev")}
+        assert chardevs.get("charparallel0") == "pty:" + pty.group(1), chardevs
+        for i in range(3):
+            path = "/machine/peripheral/parallel%d" % i
+            assert qmp(uri, "parvm", "qom-get", path=path, property="chardev") == \
+                "charparallel%d" % i
+            assert qmp(uri, "parvm", "qom-get", path=path, property="index") == i
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.connect(os.path.join(d.root, "lpt1.sock"))
+        assert os.path.exists(os.path.join(d.root, "lpt2.log"))
+        conn = libvirt.open(uri)
+        st = conn.newStream(0)
+        conn.lookupByName("parvm").openConsole("parallel0", st, 0)
+        st.abort()
+        conn.close()
+    finally:
+        virsh(uri, "destroy", "parvm", check=False)
+    d.stop()
+
+
 if __name__ == "__main__":
     run_tests([
         ("a unix serial in bind mode: the guest's boot output read from the socket",
          test_unix_bind),
         ("a udp serial: the guest's console received on the test's UDP socket",
          test_udp_connect),
+        ("parallel ports: isa-parallel in QEMU, a pty's path, a unix one listening, a file",
+         test_parallel_ports),
     ])

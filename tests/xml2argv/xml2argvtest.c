@@ -424,6 +424,12 @@ useScratchFiles(virDomainDef *def, const char *dir, const char *guest)
             def->serials[i]->path = g_strdup_printf("%s/serial%zu.log", dir, i);
         }
     }
+    for (size_t i = 0; i < def->nparallels; i++) {
+        if (def->parallels[i]->type == VIR_DOMAIN_CHR_TYPE_FILE) {
+            g_free(def->parallels[i]->path);
+            def->parallels[i]->path = g_strdup_printf("%s/parallel%zu.log", dir, i);
+        }
+    }
     for (size_t i = 0; i < def->nconsoles; i++) {
         virDomainChrDef *con = def->consoles[i];
 
@@ -670,6 +676,8 @@ testReal(gconstpointer data)
     useScratchFiles(def, dir, guest);
     for (size_t i = 0; i < def->nserials; i++)
         chrScratch(def->serials[i], dir, "serial", i, peers);
+    for (size_t i = 0; i < def->nparallels; i++)
+        chrScratch(def->parallels[i], dir, "parallel", i, peers);
     for (size_t i = 0; i < def->nconsoles; i++) {
         if (def->consoles[i]->targetType == VIR_DOMAIN_CHR_TARGET_VIRTIO)
             chrScratch(def->consoles[i], dir, "console", i, peers);

@@ -1415,6 +1415,30 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         addf(a, "isa-serial,chardev=char%s,id=%s,index=%d", alias, alias,
              chr->targetPort >= 0 ? chr->targetPort : (int)i);
     }
+    /* libvirt's qemuBuildParallelsCommandLine: the chardev and an
+     * isa-parallel (QEMU numbers them in order: no index) */
+    for (size_t i = 0; i < def->nparallels; i++) {
+        const virDomainChrDef *chr = def->parallels[i];
+        g_autofree char *alias =
+            chr->alias ? g_strdup(chr->alias) : g_strdup_printf("parallel%zu", i);
+        size_t slot = QEMU_PARALLEL_FD_BASE + i;
+        int fd = slot < opts->nserialFds ? opts->serialFds[slot] : -1;
+        g_autofree char *fdPath = NULL;
+
+        if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE && fd >= 0) {
+            add(a, "-add-fd");
+            addf(a, "set=%zu,fd=%d", slot + 1, fd);
+            fdPath = g_strdup_printf("/dev/fdset/%zu", slot + 1);
+        }
+        add(a, "-chardev");
+        g_ptr_array_add(
+            a, qemuBuildChrChardevStr(
+                   chr, alias,
+                   chr->type == VIR_DOMAIN_CHR_TYPE_UNIX && chr->listen ? fd : -1, fdPath,
+                   NULL));
+        add(a, "-device");
+        addf(a, "isa-parallel,chardev=char%s,id=%s", alias, alias);
+    }
     qemuBuildChannels(a, def, opts);
     qemuBuildVirtioConsoles(a, def, opts);
     qemuBuildInputs(a, def);

@@ -57,6 +57,11 @@ json_object *qemuSCSIDiskProps(const virDomainDef *def, const virDomainDiskDef *
                                const char *drive, int writeCache);
 
 /* One image below a disk's own (qemuDiskLayers) */
+/* The host-side descriptors of the serials (entries 0-3) and the parallel
+ * ports (from QEMU_PARALLEL_FD_BASE) a start hands QEMU (serialFds) */
+#define QEMU_PARALLEL_FD_BASE 4
+#define QEMU_MAX_CHR_FDS (QEMU_PARALLEL_FD_BASE + 3)
+
 typedef struct {
     int type;                             /* virDomainDiskType: FILE, BLOCK or NETWORK */
     int format;                           /* virStorageFileFormat */
@@ -161,7 +166,8 @@ typedef struct {
     bool kvm;     /* accelerate with KVM (the caller has checked it); else TCG */
     bool sandbox; /* -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,
                          * resourcecontrol=deny (the caller checked qemuCapsHasSandbox) */
-    /* Serial I of type 'file' already opened for QEMU at fd serialFds[I]
+    /* Serial I (parallel port J: entry QEMU_PARALLEL_FD_BASE + J) of type
+     * 'file' already opened for QEMU at fd serialFds[I]
      * (in QEMU): passed as "-add-fd set=I+1,fd=N" and opened by QEMU as
      * /dev/fdset/I+1, so QEMU needs no access to the file's directory;
      * of type 'unix' in bind mode, already listening there ("-chardev

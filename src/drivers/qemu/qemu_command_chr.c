@@ -1,4 +1,4 @@
-/* qemu_command_chr.c: the -chardev value of a serial or console, as libvirt 9.0 builds it */
+/* qemu_command_chr.c: the -chardev value of a serial, parallel port or console, as libvirt 9.0 builds it */
 
 #define G_LOG_DOMAIN "virtkit.qemu.command"
 
@@ -45,9 +45,12 @@ qemuBuildChrChardevStr(const virDomainChrDef *chr, const char *alias, int fd,
                                           : virDomainTristateSwitchName(chr->append));
         break;
     case VIR_DOMAIN_CHR_TYPE_DEV:
-        /* QEMU's tty backend for a serial device (libvirt picks
-         * "parallel" for a parallel port's) */
-        g_string_append_printf(buf, "serial,id=char%s", alias);
+        /* QEMU's tty backend for a serial device, its parport backend for
+         * a parallel port's (libvirt's choice) */
+        g_string_append_printf(
+            buf, "%s,id=char%s",
+            chr->deviceType == VIR_DOMAIN_CHR_DEVICE_PARALLEL ? "parallel" : "serial",
+            alias);
         chrPath(buf, chr->path);
         break;
     case VIR_DOMAIN_CHR_TYPE_UDP:

@@ -1,4 +1,4 @@
-/* qemu_driver_console.c: virDomainOpenConsole for 'pty' serials and consoles, virDomainOpenChannel for 'unix' channels
+/* qemu_driver_console.c: virDomainOpenConsole for 'pty' serials, parallel ports and consoles, virDomainOpenChannel for 'unix' channels
  *
  * Threads: runs on the caller's thread (a daemon worker) with the domain
  * object locked only while its definition is read; the pty is opened
@@ -141,8 +141,8 @@ qemuChrdevClaim(virDomainPtr dom, virStreamPtr st, const char *path, bool force,
     return 0;
 }
 
-/* The device @dev_name names (its alias, as libvirt keeps it: consoleI and
- * serialI by position, qemuProcessAssignChrAliases; the live XML shows a
+/* The device @dev_name names (its alias, as libvirt keeps it: consoleI,
+ * serialI and parallelI by position, qemuProcessAssignChrAliases; the live XML shows a
  * serial console with its serial's), or the default one: the first
  * console, else the first serial. obj locked. */
 static const virDomainChrDef *
@@ -170,6 +170,16 @@ qemuConsoleFind(virDomainDef *def, const char *dev_name, char **alias)
         if (!dev_name || g_str_equal(dev_name, a)) {
             *alias = g_steal_pointer(&a);
             return def->serials[i];
+        }
+    }
+    /* a parallel port by name only (parallelI), as libvirt */
+    for (size_t i = 0; dev_name && i < def->nparallels; i++) {
+        g_autofree char *a = def->parallels[i]->alias ? g_strdup(def->parallels[i]->alias)
+                                                      : g_strdup_printf("parallel%zu", i);
+
+        if (g_str_equal(dev_name, a)) {
+            *alias = g_steal_pointer(&a);
+            return def->parallels[i];
         }
     }
     return NULL;

@@ -303,9 +303,9 @@ qemuProcessSetGraphicsPasswords(virDomainObj *obj)
     return 0;
 }
 
-/* The device ids of the serials and consoles, as libvirt names them and
- * the command line uses them (qemu_command.c): serialI and consoleI, I the
- * position; the serial console (console 0 of target serial: no device of
+/* The device ids of the serials, parallel ports and consoles, as libvirt
+ * names them and the command line uses them (qemu_command.c): serialI,
+ * parallelI and consoleI, I the position; the serial console (console 0 of target serial: no device of
  * its own) carries its serial's, as libvirt's live XML shows it and as
  * hotplug keeps it (qemuHotplugChrKeepAliases). */
 static void
@@ -314,6 +314,10 @@ qemuProcessAssignChrAliases(virDomainDef *def)
     for (size_t i = 0; i < def->nserials; i++) {
         g_free(def->serials[i]->alias);
         def->serials[i]->alias = g_strdup_printf("serial%zu", i);
+    }
+    for (size_t i = 0; i < def->nparallels; i++) {
+        g_free(def->parallels[i]->alias);
+        def->parallels[i]->alias = g_strdup_printf("parallel%zu", i);
     }
     for (size_t i = 0; i < def->nconsoles; i++) {
         g_free(def->consoles[i]->alias);
@@ -336,7 +340,7 @@ qemuProcessAssignChrAliases(virDomainDef *def)
     }
 }
 
-/* Learn the pty QEMU allocated for each 'pty' serial, virtio console and
+/* Learn the pty QEMU allocated for each 'pty' serial, parallel port, virtio console and
  * channel (query-chardev) and record it in the live definition as <source
  * path=.../> (libvirt does the same); a serial console shows its serial's
  * pty. obj locked, start job held; the lock is dropped around each monitor
@@ -363,6 +367,24 @@ qemuProcessReadPtyPaths(virDomainObj *obj)
             return -1;
         g_free(def->serials[i]->path);
         def->serials[i]->path = path;
+    }
+    for (size_t i = 0; i < def->nparallels; i++) {
+        g_autofree char *alias = NULL;
+        char *path = NULL;
+        int rc;
+
+        if (def->parallels[i]->type != VIR_DOMAIN_CHR_TYPE_PTY)
+            continue;
+        alias = def->parallels[i]->alias
+                    ? g_strdup_printf("char%s", def->parallels[i]->alias)
+                    : g_strdup_printf("charparallel%zu", i);
+        virDomainObjUnlock(obj);
+        rc = qemuMonitorGetPtyPath(priv->mon, alias, &path);
+        virDomainObjLock(obj);
+        if (rc < 0)
+            return -1;
+        g_free(def->parallels[i]->path);
+        def->parallels[i]->path = path;
     }
     for (size_t i = 0; i < def->nconsoles; i++) {
         virDomainChrDef *con = def->consoles[i];
@@ -461,7 +483,8 @@ qemuProcessOpenOutputFile(const char *path, int append, int *keepfds, size_t *nk
     return fd;
 }
 
-/* The serials' host sides the daemon opens for QEMU, at @serialFds[I]:
+/* The serials' host sides the daemon opens for QEMU, at @serialFds[I]
+ * (parallel port J's at @serialFds[QEMU_PARALLEL_FD_BASE + J]):
  * a 'unix' one in bind mode listens here (as libvirt makes it: QEMU's
  * user needs no access to its directory); when QEMU runs as another user,
  * a 'file' one is opened (truncated unless append='on', as QEMU would)
@@ -470,14 +493,25 @@ qemuProcessOpenOutputFile(const char *path, int append, int *keepfds, size_t *nk
  * opens them the same way), so that the QEMU user needs no access to
  * their directories and the files stay ours. Adds each fd to @keepfds.
  * 0 or -1 (SYSTEM_ERROR reported). */
+G_STATIC_ASSERT(QEMU_PARALLEL_FD_BASE == QEMU_MAX_SERIAL_FDS);
+
 static int
 qemuProcessOpenSerialFiles(qemuDriver *driver, virDomainObj *obj, int *serialFds,
                            int *logFds, int *keepfds, size_t *nkeep)
 {
-    for (size_t i = 0; i < obj->def->nserials && i < QEMU_MAX_SERIAL_FDS; i++) {
-        const virDomainChrDef *chr = obj->def->serials[i];
+    for (size_t i = 0; i < QEMU_MAX_CHR_FDS; i++) {
+        const virDomainChrDef *chr = NULL;
 
-        if (driver->runAs && chr->logFile &&
+        if (i < QEMU_PARALLEL_FD_BASE && i < obj->def->nserials)
+            chr = obj->def->serials[i];
+        else if (i >= QEMU_PARALLEL_FD_BASE &&
+                 i - QEMU_PARALLEL_FD_BASE < obj->def->nparallels)
+            chr = obj->def->parallels[i - QEMU_PARALLEL_FD_BASE];
+        if (!chr)
+            continue;
+
+        /* the serials' logs (a parallel port's: QEMU opens its path) */
+        if (driver->runAs && chr->logFile && i < QEMU_MAX_SERIAL_FDS &&
             (logFds[i] = qemuProcessOpenOutputFile(chr->logFile, chr->logAppend, keepfds,
                                                    nkeep)) < 0)
             return -1;
@@ -723,11 +757,12 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
     int listenfd = -1;
     int clientfd = -1;
     int logfd = -1;
-    int keepfds[1 + QEMU_MAX_SERIAL_FDS + QEMU_MAX_SERIAL_FDS + QEMU_MAX_CONSOLE_LOG_FDS +
+    int keepfds[1 + QEMU_MAX_CHR_FDS + QEMU_MAX_SERIAL_FDS + QEMU_MAX_CONSOLE_LOG_FDS +
                 QEMU_MAX_CHANNELS + 32 + 1 +
-                QEMU_MAX_MEMORY_FILES]; /* monitor, serials, logs, channels, tap
-                                           queues, incoming, memory files */
-    int serialFds[QEMU_MAX_SERIAL_FDS] = { -1, -1, -1, -1 };
+                QEMU_MAX_MEMORY_FILES]; /* monitor, serials and parallels, logs,
+                                           channels, tap queues, incoming, memory
+                                           files */
+    int serialFds[QEMU_MAX_CHR_FDS] = { -1, -1, -1, -1, -1, -1, -1 };
     int logFds[QEMU_MAX_SERIAL_FDS + QEMU_MAX_CONSOLE_LOG_FDS];
     qemuGlueFds fds = {
         serialFds, G_N_ELEMENTS(serialFds), logFds, G_N_ELEMENTS(logFds), NULL, 0, NULL, 0

@@ -1108,6 +1108,11 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
         if (qemuValidateChr(def->serials[i], i) < 0)
             return -1;
     }
+    /* an isa-parallel each (libvirt: no rule of its own on x86) */
+    for (size_t i = 0; i < def->nparallels; i++) {
+        if (qemuValidateChrSource(def->parallels[i]) < 0)
+            return -1;
+    }
     if (qemuValidateControllers(def, machine) < 0)
         return -1;
     for (size_t i = 0; i < def->nconsoles; i++) {
