@@ -807,8 +807,14 @@ bool virDomainControllerIsVirtioSCSI(const virDomainControllerDef *c);
 
 /* <channel>: a unix (or pty) host side and a virtio-serial port. */
 typedef struct {
-    bool unixSocket;    /* type='unix' (else 'pty', or 'spicevmc' when spicevmc) */
-    bool spicevmc;      /* type='spicevmc': SPICE's agent channel (no source) */
+    bool unixSocket; /* type='unix' (else 'pty', 'spicevmc' or 'qemu-vdagent') */
+    bool spicevmc;   /* type='spicevmc': SPICE's agent channel (no source) */
+    /* type='qemu-vdagent': QEMU's own SPICE agent (no host side), its
+     * <source><clipboard copypaste> (0 absent, 1 yes, 2 no) and <mouse
+     * mode> (0 default, 1 server, 2 client), libvirt's numbers */
+    bool vdagent;
+    int vdagentClipboard;
+    int vdagentMouse;
     char *path;         /* unix: <source path>; NULL: generated per run */
     bool connect;       /* unix: <source mode='connect'> (else bind) */
     bool pathGenerated; /* the path is the driver's (live data) */

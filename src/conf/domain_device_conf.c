@@ -706,6 +706,43 @@ parseMemballoon(virDomainDef *def, xmlNodePtr node)
 
 /* ---- channels, rng ------------------------------------------------------ */
 
+/* libvirt's virDomainChrSourceDefParseQemuVdagent: <clipboard copypaste>
+ * (yes/no, required) and <mouse mode> (server/client, required), the
+ * first of each */
+static int
+parseVdagentSource(virDomainChannelDef *chan, xmlNodePtr source)
+{
+    static const char *const copypaste[] = { "absent", "yes", "no", NULL };
+    static const char *const modes[] = { "default", "server", "client", NULL };
+    const struct {
+        const char *elem;
+        const char *attr;
+        const char *const *names;
+        int *out;
+    } props[] = {
+        { "clipboard", "copypaste", copypaste, &chan->vdagentClipboard },
+        { "mouse", "mode", modes, &chan->vdagentMouse },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(props); i++) {
+        xmlNodePtr n = virDomainXMLChild(source, props[i].elem);
+        g_autofree char *val = n ? virDomainXMLProp(n, props[i].attr) : NULL;
+
+        if (!n)
+            continue;
+        if (!val) {
+            virDomainXMLReportMissingAttr(props[i].attr, n);
+            return -1;
+        }
+        if ((*props[i].out = virDomainEnumFromString(props[i].names, 3, val)) <= 0) {
+            *props[i].out = 0;
+            virDomainXMLReportInvalidAttr(props[i].attr, n, val);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static virDomainChannelDef *
 parseChannel(xmlNodePtr node, unsigned int flags)
 {
@@ -730,6 +767,10 @@ parseChannel(xmlNodePtr node, unsigned int flags)
             g_clear_pointer(&chan->path, g_free);
     } else if (g_str_equal(type, "spicevmc")) {
         chan->spicevmc = true; /* no source: the SPICE server is the host side */
+    } else if (g_str_equal(type, "qemu-vdagent")) {
+        chan->vdagent = true;
+        if (source && parseVdagentSource(chan, source) < 0)
+            return NULL;
     } else if (g_str_equal(type, "unix")) {
         g_autofree char *mode = source ? virDomainXMLProp(source, "mode") : NULL;
 
@@ -1072,6 +1113,8 @@ static const virDomainXMLAttrRule controllerAttrs[] = {
 static const virDomainXMLAttrRule channelAttrs[] = {
     { "", (const char *const[]){ "type", NULL } },
     { "source", (const char *const[]){ "mode", "path", NULL } },
+    { "source/clipboard", (const char *const[]){ "copypaste", NULL } },
+    { "source/mouse", (const char *const[]){ "mode", NULL } },
     { "target", (const char *const[]){ "type", "name", "state", NULL } },
     { "address", (const char *const[]){ "type", "controller", "bus", "port", NULL } },
     { NULL, NULL },
@@ -1167,7 +1210,8 @@ static const char *const controllerChildren[] = {
     "master/", "driver", "driver/", "address", "pcihole64",   NULL,
 };
 static const char *const channelChildren[] = {
-    "source", "source/", "target", "target/", "address", NULL,
+    "source", "source/", "source/clipboard", "source/mouse",
+    "target", "target/", "address",          NULL,
 };
 static const char *const rngChildren[] = { "backend", "backend/", "driver",
                                            "driver/", "address",  NULL };

@@ -466,10 +466,23 @@ formatChannel(fmtCtx *ctx, const virDomainChannelDef *c, unsigned int flags)
 
     line(ctx, "<channel type='%s'>",
          c->spicevmc     ? "spicevmc"
+         : c->vdagent    ? "qemu-vdagent"
          : c->unixSocket ? "unix"
                          : "pty");
     ctx->indent += 2;
-    if (c->path && !(inactive && (c->pathGenerated || !c->unixSocket))) {
+    if (c->vdagent && (c->vdagentClipboard || c->vdagentMouse)) {
+        static const char *const copypaste[] = { NULL, "yes", "no" };
+        static const char *const modes[] = { NULL, "server", "client" };
+
+        line(ctx, "<source>");
+        ctx->indent += 2;
+        if (c->vdagentClipboard)
+            line(ctx, "<clipboard copypaste='%s'/>", copypaste[c->vdagentClipboard]);
+        if (c->vdagentMouse)
+            line(ctx, "<mouse mode='%s'/>", modes[c->vdagentMouse]);
+        ctx->indent -= 2;
+        line(ctx, "</source>");
+    } else if (c->path && !(inactive && (c->pathGenerated || !c->unixSocket))) {
         lineStart(ctx, "<source");
         if (c->unixSocket)
             attr(ctx->buf, "mode", c->connect ? "connect" : "bind");

@@ -24,6 +24,13 @@ order (qom-get index); the pty one's path in the live XML is the one QEMU
 reports (query-chardev), and libvirt's virDomainOpenConsole opens it by
 its alias; the unix one in bind mode listens at its path (the test
 connects; QEMU's peer on the other side) and the file one exists.
+
+qemu-vdagent channels (QEMU's own SPICE agent), on a guest started paused:
+defined with virsh and read back with their <source><clipboard><mouse>;
+QEMU has each chardev as a qemu-vdagent one (query-chardev) behind the
+virtserialport of the XML's name (qom-get), and the live XML gives them
+libvirt's aliases. (What the guest's spice-vdagent would see is not
+checked: the test guest has none.)
 """
 import json
 import os
@@ -232,6 +239,47 @@ def test_parallel_ports():
     d.stop()
 
 
+VDAVM = """<domain type='qemu'>
+  <name>vdavm</name>
+  <memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <channel type='qemu-vdagent'>
+      <source><clipboard copypaste='yes'/><mouse mode='client'/></source>
+      <target type='virtio' name='com.redhat.spice.0'/>
+    </channel>
+    <channel type='qemu-vdagent'>
+      <target type='virtio' name='org.example.vdagent'/>
+    </channel>
+  </devices>
+</domain>
+"""
+
+
+def test_qemu_vdagent():
+    d = Daemon().start()
+    uri = d.uri()
+    virsh(uri, "define", write(os.path.join(d.root, "vdavm.xml"), VDAVM))
+    x = virsh(uri, "dumpxml", "--inactive", "vdavm").stdout
+    assert re.search(r"<channel type='qemu-vdagent'>\s*<source>\s*"
+                     r"<clipboard copypaste='yes'/>\s*<mouse mode='client'/>\s*</source>\s*"
+                     r"<target type='virtio' name='com.redhat.spice.0'/>", x), x
+    virsh(uri, "start", "--paused", "vdavm")
+    try:
+        live = virsh(uri, "dumpxml", "vdavm").stdout
+        assert re.search(r"name='com.redhat.spice.0'/>\s*<alias name='channel0'/>", live), live
+        chardevs = {c["label"]: c["filename"] for c in qmp(uri, "vdavm", "query-chardev")}
+        for i, name in enumerate(("com.redhat.spice.0", "org.example.vdagent")):
+            assert chardevs.get("charchannel%d" % i) == "qemu-vdagent", chardevs
+            path = "/machine/peripheral/channel%d" % i
+            assert qmp(uri, "vdavm", "qom-get", path=path, property="name") == name
+            assert qmp(uri, "vdavm", "qom-get", path=path, property="chardev") == \
+                "charchannel%d" % i
+    finally:
+        virsh(uri, "destroy", "vdavm", check=False)
+    d.stop()
+
+
 if __name__ == "__main__":
     run_tests([
         ("a unix serial in bind mode: the guest's boot output read from the socket",
@@ -240,4 +288,6 @@ if __name__ == "__main__":
          test_udp_connect),
         ("parallel ports: isa-parallel in QEMU, a pty's path, a unix one listening, a file",
          test_parallel_ports),
+        ("qemu-vdagent channels: QEMU's chardevs behind the named virtio ports",
+         test_qemu_vdagent),
     ])

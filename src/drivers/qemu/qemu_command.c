@@ -840,6 +840,15 @@ qemuBuildChannels(GPtrArray *a, const virDomainDef *def, const qemuCommandOption
         add(a, "-chardev");
         if (c->spicevmc) {
             addf(a, "spicevmc,id=char%s,name=vdagent", alias);
+        } else if (c->vdagent) {
+            /* libvirt's: the clipboard and the mouse mode only when given */
+            static const char *const mouse[] = { "", ",mouse=off", ",mouse=on" };
+
+            addf(a, "qemu-vdagent,id=char%s,name=vdagent%s%s", alias,
+                 c->vdagentClipboard == 1   ? ",clipboard=on"
+                 : c->vdagentClipboard == 2 ? ",clipboard=off"
+                                            : "",
+                 mouse[c->vdagentMouse]);
         } else if (!c->unixSocket) {
             addf(a, "pty,id=char%s", alias);
         } else if (c->connect) {

@@ -424,7 +424,8 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
                 const virDomainChannelDef *c = mine->channels[0];
 
                 if (o->unixSocket == c->unixSocket && o->spicevmc == c->spicevmc &&
-                    o->connect == c->connect && g_strcmp0(o->path, c->path) == 0 &&
+                    o->vdagent == c->vdagent && o->connect == c->connect &&
+                    g_strcmp0(o->path, c->path) == 0 &&
                     g_strcmp0(o->targetName, c->targetName) == 0) {
                     virReportError(VIR_ERR_OPERATION_INVALID, "%s",
                                    "chardev already exists");

@@ -65,7 +65,8 @@ static bool
 qemuHotplugChannelEquals(const virDomainChannelDef *a, const virDomainChannelDef *b)
 {
     if (a->unixSocket != b->unixSocket || a->spicevmc != b->spicevmc ||
-        g_strcmp0(a->targetName, b->targetName) != 0 || g_strcmp0(a->path, b->path) != 0)
+        a->vdagent != b->vdagent || g_strcmp0(a->targetName, b->targetName) != 0 ||
+        g_strcmp0(a->path, b->path) != 0)
         return false;
     return !a->unixSocket || a->connect == b->connect;
 }
@@ -133,9 +134,10 @@ qemuHotplugAttachChannelLive(qemuDriver *driver, virDomainObj *obj,
     int fd = -1;
     int ret = -1;
 
-    if (chan->spicevmc) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       "hotplug of a spicevmc channel is not supported by virtkit");
+    if (chan->spicevmc || chan->vdagent) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "hotplug of a %s channel is not supported by virtkit",
+                       chan->spicevmc ? "spicevmc" : "qemu-vdagent");
         return -1;
     }
     /* libvirt's order: a controller to plug into, then the duplicate */

@@ -425,7 +425,7 @@ qemuProcessReadPtyPaths(virDomainObj *obj)
         char *path = NULL;
         int rc;
 
-        if (chan->unixSocket || chan->spicevmc || !chan->alias)
+        if (chan->unixSocket || chan->spicevmc || chan->vdagent || !chan->alias)
             continue;
         alias = g_strdup_printf("char%s", chan->alias);
         virDomainObjUnlock(obj);
