@@ -28,10 +28,9 @@ is a developer's check (`test_usbhub.py --libvirtd`), not part of make check.
 import json
 import os
 import re
-import subprocess
 import sys
 
-from vkdtest import Daemon, Skip, run_tests, virsh, wait_for, write
+from vkdtest import Daemon, run_tests, virsh, wait_for, write
 
 GUEST = """<domain type='qemu'>
   <name>hubvm</name>
