@@ -355,7 +355,10 @@ typedef struct {
     /* <blockio logical_block_size physical_block_size> (0: not given) */
     unsigned int logicalBlockSize;
     unsigned int physicalBlockSize;
-    bool shareable;                /* <shareable/>: QEMU's share-rw */
+    bool shareable; /* <shareable/>: QEMU's share-rw */
+    /* <driver><metadata_cache><max_size>: qcow2's cache-size in bytes
+     * (0: not given) */
+    unsigned long long metadataCacheMaxSize;
     virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
     /* <backingStore>: NULL when not given (the chain is read from the
      * images at start); its layers below. srcIndex: the live index='N' of

@@ -247,6 +247,32 @@ diskIdentityValidate(const virDomainDiskDef *disk)
     return 0;
 }
 
+/* <driver><metadata_cache><max_size unit>: libvirt's virParseScaledValue
+ * (bytes unless a unit says otherwise) */
+static int
+parseDiskMetadataCache(virDomainDiskDef *disk, xmlNodePtr driver)
+{
+    xmlNodePtr cache = virDomainXMLChild(driver, "metadata_cache");
+    xmlNodePtr max = cache ? virDomainXMLChild(cache, "max_size") : NULL;
+    g_autofree char *text = max ? virDomainXMLNodeText(max) : NULL;
+    g_autofree char *unit = NULL;
+    unsigned long long val;
+
+    if (!text || !*text)
+        return 0;
+    if (virDomainParseULL(text, &val) < 0) {
+        virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                           "Invalid value '%s' for element or attribute '%s'", text,
+                           "./metadata_cache/max_size");
+        return -1;
+    }
+    unit = virDomainXMLProp(max, "unit");
+    if (virDomainScaleInteger(&val, unit ? unit : "bytes", G_MAXUINT64) < 0)
+        return -1;
+    disk->metadataCacheMaxSize = val;
+    return 0;
+}
+
 /* <geometry> and <blockio> of a disk (libvirt's unsigned attributes,
  * trans 'default' refused) */
 static int
@@ -441,6 +467,8 @@ parseDisk(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
                            virDomainDiskErrorPolicyNames[disk->rerrorPolicy]);
             return -1;
         }
+        if (parseDiskMetadataCache(disk, driver) < 0)
+            return -1;
         if (virDomainXMLPropUInt(driver, "queues", &disk->queues) < 0 ||
             virDomainXMLPropUInt(driver, "queue_size", &disk->queueSize) < 0)
             return -1;
@@ -1054,6 +1082,7 @@ static const virDomainXMLAttrRule diskAttrs[] = {
     { "target",
       (const char *const[]){ "dev", "bus", "removable", "rotation_rate", NULL } },
     { "readonly", noAttrs },
+    { "driver/metadata_cache", noAttrs },
     { "shareable", noAttrs },
     { "geometry", (const char *const[]){ "cyls", "heads", "secs", "trans", NULL } },
     { "blockio",
@@ -1155,15 +1184,32 @@ virDomainDeviceCheckAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules,
  * listed as "CHILD/NAME"): libvirt's <driver><metadata_cache>, <source>
  * <seclabel>, <source><reconnect> ... are refused, never dropped */
 static const char *const diskChildren[] = {
-    "driver",       "driver/", "source",   "source/",   "mirror",   "target",
-    "backingStore", "target/", "readonly", "shareable", "geometry", "blockio",
-    "serial",       "wwn",     "vendor",   "product",   "address",  DISK_IOTUNE_CHILDREN,
+    "driver",
+    "driver/",
+    "driver/metadata_cache",
+    "source",
+    "source/",
+    "mirror",
+    "target",
+    "backingStore",
+    "target/",
+    "readonly",
+    "shareable",
+    "geometry",
+    "blockio",
+    "serial",
+    "wwn",
+    "vendor",
+    "product",
+    "address",
+    DISK_IOTUNE_CHILDREN,
     NULL,
 };
 /* a network disk's: <auth>, and what its <source> holds */
 static const char *const diskNetChildren[] = {
     "driver",
     "driver/",
+    "driver/metadata_cache",
     "source",
     "source/",
     "source/host",

@@ -180,7 +180,7 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
         disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT || disk->io || disk->discard ||
         disk->detectZeroes || disk->ioeventfd || disk->eventIdx || disk->iothread ||
         disk->errorPolicy || disk->rerrorPolicy || disk->queues || disk->queueSize ||
-        virDomainVirtioOptionsIsSet(&disk->virtio)) {
+        disk->metadataCacheMaxSize || virDomainVirtioOptionsIsSet(&disk->virtio)) {
         lineStart(ctx, "<driver");
         attr(ctx->buf, "name", disk->driverName);
         if (disk->format != VIR_STORAGE_FORMAT_NONE)
@@ -211,7 +211,20 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
         if (disk->queueSize)
             g_string_append_printf(ctx->buf, " queue_size='%u'", disk->queueSize);
         virDomainVirtioOptionsFormat(ctx->buf, &disk->virtio);
-        g_string_append(ctx->buf, "/>\n");
+        if (disk->metadataCacheMaxSize) {
+            g_string_append(ctx->buf, ">\n");
+            ctx->indent += 2;
+            line(ctx, "<metadata_cache>");
+            ctx->indent += 2;
+            line(ctx, "<max_size unit='bytes'>%llu</max_size>",
+                 disk->metadataCacheMaxSize);
+            ctx->indent -= 2;
+            line(ctx, "</metadata_cache>");
+            ctx->indent -= 2;
+            line(ctx, "</driver>");
+        } else {
+            g_string_append(ctx->buf, "/>\n");
+        }
     }
     if (disk->auth && !disk->authInSource)
         virDomainDiskAuthFormat(ctx->buf, ctx->indent, disk->auth);

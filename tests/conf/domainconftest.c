@@ -239,22 +239,22 @@ testUnknownElements(void)
 
 /* Children of a device's children the parser does not carry, and a user
  * alias in an inactive definition: recorded (the QEMU driver refuses
- * them), never dropped (libvirt's disk-metadata-cache, disk-source-pool-mode
- * and user-aliases-usb inputs lost them) */
+ * them), never dropped (libvirt's disk-source-pool-mode and user-aliases-usb
+ * inputs lost them; disk-metadata-cache's is carried now) */
 static void
 testUnknownGrandChildren(void)
 {
     const char *devs =
-        "<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'>"
-        "<metadata_cache><max_size unit='bytes'>1</max_size></metadata_cache></driver>"
-        "<source file='/x'><seclabel model='selinux' relabel='yes'/></source>"
+        "<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+        "<source file='/x'><seclabel model='selinux' relabel='yes'/>"
+        "<slices><slice type='storage' offset='0' size='512'/></slices></source>"
         "<target dev='vda' bus='virtio'/></disk>"
         "<controller type='usb' model='qemu-xhci'><alias name='ua-usb1'/></controller>"
         "<rng model='virtio'><alias name='rng0'/><backend model='random'>/dev/urandom"
         "</backend></rng></devices>";
     g_autoptr(virDomainDef) def = parseFmt(devs, VIR_DOMAIN_DEF_PARSE_INACTIVE);
     g_autoptr(virDomainDef) live = parseFmt(devs, 0);
-    const char *const want[] = { "devices/disk/driver/metadata_cache",
+    const char *const want[] = { "devices/disk/source/slices",
                                  "devices/disk/source/seclabel",
                                  "devices/controller/alias", NULL };
 

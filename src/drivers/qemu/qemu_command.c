@@ -383,9 +383,14 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
             g_string_append_printf(fmt, ",\"detect-zeroes\":\"%s\"", detect);
         if (cacheJSON)
             g_string_append(fmt, cacheJSON);
-        g_string_append_printf(fmt, ",\"driver\":\"%s\",\"file\":\"libvirt-%zu-storage\"",
-                               disk->format == VIR_STORAGE_FORMAT_QCOW2 ? "qcow2" : "raw",
-                               n);
+        g_string_append_printf(fmt, ",\"driver\":\"%s\"",
+                               disk->format == VIR_STORAGE_FORMAT_QCOW2 ? "qcow2"
+                                                                        : "raw");
+        /* qcow2's metadata cache, after the driver (libvirt's order) */
+        if (disk->metadataCacheMaxSize)
+            g_string_append_printf(fmt, ",\"cache-size\":%llu",
+                                   disk->metadataCacheMaxSize);
+        g_string_append_printf(fmt, ",\"file\":\"libvirt-%zu-storage\"", n);
         if (backing)
             g_string_append_printf(fmt, ",\"backing\":\"libvirt-%zu-format\"", backing);
         else if (topTerminated && disk->backing &&

@@ -341,6 +341,9 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
                            json_object_new_string(disk->format == VIR_STORAGE_FORMAT_QCOW2
                                                       ? "qcow2"
                                                       : "raw"));
+    if (disk->metadataCacheMaxSize)
+        json_object_object_add(fmt, "cache-size",
+                               json_object_new_uint64(disk->metadataCacheMaxSize));
     json_object_object_add(fmt, "file", json_object_new_string(storage));
 
     dev = scsi  ? qemuSCSIDiskProps(obj->def, disk, format, 0)

@@ -217,6 +217,12 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
             return -1;
         }
     }
+    if (disk->metadataCacheMaxSize && disk->format != VIR_STORAGE_FORMAT_QCOW2) {
+        virReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+            "metadata cache max size control is supported only with qcow2 images");
+        return -1;
+    }
     /* libvirt's: only a raw image may be written from two guests at once */
     if (disk->shareable && !disk->readonly && disk->format != VIR_STORAGE_FORMAT_RAW &&
         disk->format != VIR_STORAGE_FORMAT_NONE) {
