@@ -349,6 +349,10 @@ int virDomainNetUserParse(virDomainNetDef *net, xmlNodePtr node);
  * service, reconnect only in connect mode), libvirt's errors; and their
  * formatting at @indent (the pty's path only @live). 0 or -1. */
 int virDomainChrSourceParse(virDomainChrDef *chr, xmlNodePtr node, unsigned int flags);
+/* domain_disk_conf.c: the <disk> at @node parsed and checked as libvirt
+ * 9.0 does, appended to @disks (virDomainDiskDef). 0 or -1 (error
+ * reported). */
+int virDomainDiskParse(GPtrArray *disks, xmlNodePtr node, unsigned int flags);
 int virDomainChrSourceValidate(const virDomainChrDef *chr);
 void virDomainChrSourceFormat(GString *buf, int indent, const virDomainChrDef *chr,
                               bool live);

@@ -24,6 +24,13 @@ static inline void G_GNUC_PRINTF(2, 3) addf(GPtrArray *a, const char *fmt, ...)
     va_end(ap);
 }
 
+/* qemu_command_disk.c: disk @disk's -blockdev nodes (its own image as
+ * node @n, 0 for none; the layers below from *@backingNext on) and its
+ * -device, with the network secrets @ds (NULL: none). 0 or -1 (error
+ * reported). */
+int qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *disk,
+                  size_t n, size_t *backingNext, const qemuDiskSecret *ds);
+
 /* QEMU's comma escaping for option values (commas doubled); caller frees. */
 char *qemuEscapeComma(const char *s);
 
