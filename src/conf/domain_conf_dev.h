@@ -830,10 +830,14 @@ typedef struct {
     char *alias;
 } virDomainChannelDef;
 
-/* <rng model='virtio'><backend model='random'>PATH</backend></rng> */
+/* <rng model='virtio'><rate bytes period/><backend model='random'>PATH</backend></rng>
+ * (or <backend model='builtin'/>) */
 typedef struct {
     char *model;                   /* "virtio" (or its transitional variants) */
-    char *backend;                 /* the random device; NULL: QEMU's default */
+    bool builtin;                  /* <backend model='builtin'/>: QEMU's own source */
+    char *backend;                 /* random: the random device; NULL when builtin */
+    unsigned int rate;             /* <rate bytes>: 0 when absent */
+    unsigned int period;           /* <rate period> (ms): 0 when absent */
     virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
     virDomainDeviceAddress addr;
     /* live only: the QEMU driver's device id (<alias name='rng0'/>; the

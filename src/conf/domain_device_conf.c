@@ -305,6 +305,25 @@ parseChannel(xmlNodePtr node, unsigned int flags)
     return g_steal_pointer(&chan);
 }
 
+/* <rate bytes|period> as libvirt reads it (virXPathUInt on the first
+ * <rate>): absent or empty leaves *@out 0; anything but an unsigned int is
+ * libvirt's XML error naming the attribute. */
+static int
+rngParseRate(xmlNodePtr rate, const char *name, unsigned int *out)
+{
+    g_autofree char *str = rate ? virDomainXMLProp(rate, name) : NULL;
+    unsigned long long val;
+
+    if (!str || !*str)
+        return 0;
+    if (strchr(str, '-') || virDomainParseULL(str, &val) < 0 || val > G_MAXUINT) {
+        virReportError(VIR_ERR_XML_ERROR, "invalid RNG rate %s value", name);
+        return -1;
+    }
+    *out = (unsigned int)val;
+    return 0;
+}
+
 static virDomainRNGDef *
 parseRNG(xmlNodePtr node, unsigned int flags)
 {
@@ -322,6 +341,10 @@ parseRNG(xmlNodePtr node, unsigned int flags)
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unknown RNG model '%s'", rng->model);
         return NULL;
     }
+    if (rngParseRate(virDomainXMLChild(node, "rate"), "bytes", &rng->rate) < 0 ||
+        (rng->rate > 0 &&
+         rngParseRate(virDomainXMLChild(node, "rate"), "period", &rng->period) < 0))
+        return NULL;
     if (!backend) {
         virReportError(VIR_ERR_XML_ERROR, "%s", "missing RNG device backend");
         return NULL;
@@ -330,16 +353,18 @@ parseRNG(xmlNodePtr node, unsigned int flags)
         virDomainXMLReportMissingAttr("model", backend);
         return NULL;
     }
-    if (!g_str_equal(bmodel, "random")) {
-        if (g_str_equal(bmodel, "egd") || g_str_equal(bmodel, "builtin"))
+    if (g_str_equal(bmodel, "builtin")) {
+        rng->builtin = true;
+    } else if (!g_str_equal(bmodel, "random")) {
+        if (g_str_equal(bmodel, "egd"))
             virDomainReportUnsupportedValue("rng backend model", bmodel);
         else
             virDomainXMLReportInvalidAttr("model", backend, bmodel);
         return NULL;
-    }
-    /* libvirt 9.0's default random source */
-    if (!(rng->backend = virDomainXMLNodeTextNonEmpty(backend)))
+    } else if (!(rng->backend = virDomainXMLNodeTextNonEmpty(backend))) {
+        /* libvirt 9.0's default random source */
         rng->backend = g_strdup("/dev/random");
+    }
     if (!(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE)) {
         xmlNodePtr alias = virDomainXMLChild(node, "alias");
 
@@ -605,6 +630,7 @@ static const virDomainXMLAttrRule channelAttrs[] = {
 static const virDomainXMLAttrRule rngAttrs[] = {
     { "", (const char *const[]){ "model", NULL } },
     { "backend", (const char *const[]){ "model", NULL } },
+    { "rate", (const char *const[]){ "bytes", "period", NULL } },
     { "driver", virDomainVirtioOptionsAttrs },
     { NULL, NULL },
 };
@@ -713,8 +739,8 @@ static const char *const channelChildren[] = {
     "source", "source/", "source/clipboard", "source/mouse",
     "target", "target/", "address",          NULL,
 };
-static const char *const rngChildren[] = { "backend", "backend/", "driver",
-                                           "driver/", "address",  NULL };
+static const char *const rngChildren[] = { "backend", "backend/", "driver",  "driver/",
+                                           "rate",    "rate/",    "address", NULL };
 
 /* libvirt's virDomainDefValidate rule for the devices that may be other
  * than virtio: their virtio options only when they are */

@@ -731,7 +731,16 @@ formatRNG(fmtCtx *ctx, const virDomainRNGDef *r, unsigned int flags)
     attr(ctx->buf, "model", r->model);
     g_string_append(ctx->buf, ">\n");
     ctx->indent += 2;
-    if (r->backend) {
+    if (r->rate) {
+        lineStart(ctx, "<rate");
+        g_string_append_printf(ctx->buf, " bytes='%u'", r->rate);
+        if (r->period)
+            g_string_append_printf(ctx->buf, " period='%u'", r->period);
+        g_string_append(ctx->buf, "/>\n");
+    }
+    if (r->builtin) {
+        line(ctx, "<backend model='builtin'/>");
+    } else if (r->backend) {
         lineStart(ctx, "<backend model='random'>");
         virDomainXMLEscape(ctx->buf, r->backend);
         g_string_append(ctx->buf, "</backend>\n");

@@ -244,14 +244,24 @@ def test_interfaces_in_guest():
         assert "<source file='%s'/>" % isos[0] in \
             virsh(uri, "dumpxml", "--inactive", "ni").stdout
 
-        # a virtio RNG (python3-libvirt): its backend object and device in
-        # QEMU, the guest's hw_random sees it
-        dom.attachDeviceFlags("<rng model='virtio'><backend model='random'>/dev/urandom"
-                              "</backend></rng>", libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        # a virtio RNG (python3-libvirt) on QEMU's builtin source with a
+        # rate: its backend object (rng-builtin) and device in QEMU with the
+        # rate as max-bytes/period, the guest's hw_random sees it
+        dom.attachDeviceFlags("<rng model='virtio'><rate bytes='2048' period='500'/>"
+                              "<backend model='builtin'/></rng>",
+                              libvirt.VIR_DOMAIN_AFFECT_LIVE)
         wait_for(lambda: hw(serial).get("rng") == "virtio_rng.0,", "the RNG in the guest", 60)
         events.wait_line(r"event 'device-added' for domain 'ni': rng0")
         assert "objrng0" in objects(uri, "ni") and "rng0" in peripherals(uri, "ni")
-        assert "<alias name='rng0'/>" in virsh(uri, "dumpxml", "ni").stdout
+        assert [p["type"] for p in qmp(uri, "ni", "qom-list", {"path": "/objects"})
+                if p["name"] == "objrng0"] == ["child<rng-builtin>"]
+        vdev = "/machine/peripheral/rng0/virtio-backend"
+        assert qmp(uri, "ni", "qom-get", {"path": vdev, "property": "max-bytes"}) == 2048
+        assert qmp(uri, "ni", "qom-get", {"path": vdev, "property": "period"}) == 500
+        live = virsh(uri, "dumpxml", "ni").stdout
+        assert "<alias name='rng0'/>" in live
+        assert "<rate bytes='2048' period='500'/>" in live and \
+            "<backend model='builtin'/>" in live, live
         assert "<rng" not in virsh(uri, "dumpxml", "--inactive", "ni").stdout
     finally:
         conn.close()

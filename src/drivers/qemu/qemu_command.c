@@ -764,18 +764,29 @@ qemuBuildRNGs(GPtrArray *a, const virDomainDef *def)
 {
     for (size_t i = 0; i < def->nrngs; i++) {
         const virDomainRNGDef *r = def->rngs[i];
-        g_autofree char *path = qemuEscapeComma(r->backend);
         g_autofree char *pci = qemuPCIAddrProps(def, &r->addr);
         g_autofree char *alias =
             r->alias ? g_strdup(r->alias) : g_strdup_printf("rng%zu", i);
 
         add(a, "-object");
-        addf(a, "rng-random,id=obj%s,filename=%s", alias, path);
+        if (r->builtin) {
+            addf(a, "rng-builtin,id=obj%s", alias);
+        } else {
+            g_autofree char *path = qemuEscapeComma(r->backend);
+
+            addf(a, "rng-random,id=obj%s,filename=%s", alias, path);
+        }
         g_autoptr(GString) dev = g_string_new(qemuRNGModel(r));
 
         qemuVirtioOptionsKeyval(dev, &r->virtio);
+        g_string_append_printf(dev, ",rng=obj%s,id=%s", alias, alias);
+        /* libvirt's qemuBuildRNGDevProps: a rate without a period is per
+         * second (1000 ms) */
+        if (r->rate)
+            g_string_append_printf(dev, ",max-bytes=%u,period=%u", r->rate,
+                                   r->period ? r->period : 1000);
         add(a, "-device");
-        addf(a, "%s,rng=obj%s,id=%s%s", dev->str, alias, alias, pci);
+        addf(a, "%s%s", dev->str, pci);
     }
 }
 

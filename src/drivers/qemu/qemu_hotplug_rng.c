@@ -48,8 +48,9 @@ qemuHotplugFindRNG(const virDomainDef *def, const virDomainRNGDef *match, bool l
     for (size_t i = 0; i < def->nrngs; i++) {
         const virDomainRNGDef *r = def->rngs[i];
 
-        if (g_strcmp0(r->model, match->model) != 0 ||
-            g_strcmp0(r->backend, match->backend) != 0)
+        if (g_strcmp0(r->model, match->model) != 0 || r->builtin != match->builtin ||
+            g_strcmp0(r->backend, match->backend) != 0 || r->rate != match->rate ||
+            r->period != match->period)
             continue;
         if (addr && (r->addr.domain != match->addr.domain ||
                      r->addr.bus != match->addr.bus || r->addr.slot != match->addr.slot ||
@@ -123,9 +124,12 @@ qemuHotplugAttachRNGLive(qemuDriver *driver, virDomainObj *obj, virDomainRNGDef 
     objId = g_strdup_printf("obj%s", alias);
 
     object = json_object_new_object();
-    json_object_object_add(object, "qom-type", json_object_new_string("rng-random"));
+    json_object_object_add(
+        object, "qom-type",
+        json_object_new_string(rng->builtin ? "rng-builtin" : "rng-random"));
     json_object_object_add(object, "id", json_object_new_string(objId));
-    json_object_object_add(object, "filename", json_object_new_string(rng->backend));
+    if (!rng->builtin)
+        json_object_object_add(object, "filename", json_object_new_string(rng->backend));
     if (qemuHotplugMonitor(obj, "object-add", object, NULL) < 0)
         return -1;
 
@@ -136,6 +140,11 @@ qemuHotplugAttachRNGLive(qemuDriver *driver, virDomainObj *obj, virDomainRNGDef 
     qemuVirtioOptionsProps(dev, &rng->virtio);
     json_object_object_add(dev, "rng", json_object_new_string(objId));
     json_object_object_add(dev, "id", json_object_new_string(alias));
+    if (rng->rate) {
+        json_object_object_add(dev, "max-bytes", json_object_new_int64(rng->rate));
+        json_object_object_add(dev, "period",
+                               json_object_new_int64(rng->period ? rng->period : 1000));
+    }
     json_object_object_add(dev, "bus", json_object_new_string(bus));
     json_object_object_add(dev, "addr", json_object_new_string(slot));
     if (qemuHotplugMonitor(obj, "device_add", dev, NULL) < 0) {
