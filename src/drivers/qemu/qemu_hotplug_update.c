@@ -125,6 +125,42 @@ qemuUpdateStorageOf(const char *format)
  * QEMU_TRAY_TIMEOUT_MS to let go), the old medium goes, the new one goes
  * in, the tray closes and the old nodes are removed. On failure the disk
  * keeps its medium when QEMU still has it. Object locked, job held. */
+
+/* The tray of @disk's drive (QEMU device @id) open, asked of the guest
+ * (or forced with @force) and waited for as libvirt does; a floppy drive
+ * has none. 0 or -1 (error reported). */
+static int
+qemuUpdateOpenTray(virDomainObj *obj, const virDomainDiskDef *disk, const char *id,
+                   bool force)
+{
+    gint64 deadline;
+    int open;
+
+    if (disk->device == VIR_DOMAIN_DISK_DEVICE_FLOPPY)
+        return 0;
+    if ((open = qemuUpdateTrayOpen(obj, id)) != 0)
+        return open < 0 ? -1 : 0;
+    deadline = g_get_monotonic_time() + QEMU_TRAY_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+    if (qemuUpdateIdCommand(obj, "blockdev-open-tray", id, NULL, NULL, force) < 0)
+        return -1;
+    /* a guest that locked its tray is asked to open it */
+    while ((open = qemuUpdateTrayOpen(obj, id)) == 0) {
+        if (g_get_monotonic_time() >= deadline) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           "timed out waiting to open tray of '%s'", disk->dst);
+            return -1;
+        }
+        virDomainObjUnlock(obj);
+        g_usleep(100 * 1000);
+        virDomainObjLock(obj);
+        if (!virDomainObjIsActive(obj)) {
+            virReportError(VIR_ERR_OPERATION_FAILED, "%s", "domain is no longer running");
+            return -1;
+        }
+    }
+    return open < 0 ? -1 : 0;
+}
+
 static int
 qemuUpdateChangeMedia(qemuDriver *driver, virDomainObj *obj, virDomainDiskDef *disk,
                       const virDomainDiskDef *newDisk, bool force)
@@ -138,7 +174,7 @@ qemuUpdateChangeMedia(qemuDriver *driver, virDomainObj *obj, virDomainDiskDef *d
     int oldFmt = disk->format;
     bool failed;
     bool added = false, removed = false;
-    int n, open;
+    int n;
 
     disk->src = g_strdup(newDisk->src);
     disk->format = newDisk->format;
@@ -181,42 +217,27 @@ qemuUpdateChangeMedia(qemuDriver *driver, virDomainObj *obj, virDomainDiskDef *d
         added = true;
     }
 
-    /* a floppy drive has no tray: nothing to open or wait for */
-    if (disk->device == VIR_DOMAIN_DISK_DEVICE_FLOPPY)
-        open = 1;
-    else if ((open = qemuUpdateTrayOpen(obj, id)) < 0)
+    if (qemuUpdateOpenTray(obj, disk, id, force) < 0)
         goto rollback;
-    if (!open) {
-        gint64 deadline =
-            g_get_monotonic_time() + QEMU_TRAY_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
-
-        if (qemuUpdateIdCommand(obj, "blockdev-open-tray", id, NULL, NULL, force) < 0)
-            goto rollback;
-        /* a guest that locked its tray is asked to open it */
-        while ((open = qemuUpdateTrayOpen(obj, id)) == 0) {
-            if (g_get_monotonic_time() >= deadline) {
-                virReportError(VIR_ERR_OPERATION_FAILED,
-                               "timed out waiting to open tray of '%s'", disk->dst);
-                goto rollback;
-            }
-            virDomainObjUnlock(obj);
-            g_usleep(100 * 1000);
-            virDomainObjLock(obj);
-            if (!virDomainObjIsActive(obj)) {
-                virReportError(VIR_ERR_OPERATION_FAILED, "%s",
-                               "domain is no longer running");
-                goto rollback;
-            }
-        }
-        if (open < 0)
-            goto rollback;
-    }
     if (qemuUpdateIdCommand(obj, "blockdev-remove-medium", id, NULL, NULL, -1) < 0)
         goto rollback;
     removed = true;
-    if (format && qemuUpdateIdCommand(obj, "blockdev-insert-medium", id, "node-name",
-                                      format, -1) < 0)
-        goto rollback;
+    /* A guest may close an empty drive's tray at any moment (Linux closes
+     * it when something opens the device): opened again and the insert
+     * retried, a few times (the CI of c13470f lost that race once) */
+    for (int attempt = 0; format; attempt++) {
+        if (qemuUpdateIdCommand(obj, "blockdev-insert-medium", id, "node-name", format,
+                                -1) == 0)
+            break;
+        if (attempt >= 4 || disk->device == VIR_DOMAIN_DISK_DEVICE_FLOPPY ||
+            qemuUpdateTrayOpen(obj, id) != 0)
+            goto rollback;
+        g_debug("the tray of '%s' closed before the medium went in: opening it again",
+                disk->dst);
+        virResetLastError();
+        if (qemuUpdateOpenTray(obj, disk, id, force) < 0)
+            goto rollback;
+    }
     added = false; /* QEMU's medium now */
     /* the drive's limits come with the medium (libvirt's order) */
     if (format && qemuIoTuneEnabled(disk) &&
