@@ -381,7 +381,9 @@ class Daemon:
             # Automatic VNC/SPICE/WebSocket ports from a window of this
             # daemon's own: daemons side by side would otherwise all pick
             # 5900 and race for it between the bind check and QEMU's bind.
-            base = 20 * random.randrange(1400)
+            # Display windows stay below Linux's ephemeral ports (32768),
+            # which any outgoing connection may hold.
+            base = 20 * random.randrange(1340)
             self.port_windows = (5900 + base, 5919 + base, 35900 + base, 35919 + base)
             with open(conf, "w") as f:
                 f.write("cgroup_controllers = [ ]\n"
