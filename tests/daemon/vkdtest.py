@@ -211,6 +211,18 @@ def quiet(*a):
     """An error handler that drops libvirt's messages."""
 
 
+def _port_free(port):
+    """Whether TCP @port binds on 127.0.0.1 now."""
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
 def wait_for(cond, what, timeout=30.0, step=0.02):
     deadline = time.monotonic() + timeout
     while True:
@@ -382,8 +394,12 @@ class Daemon:
             # daemon's own: daemons side by side would otherwise all pick
             # 5900 and race for it between the bind check and QEMU's bind.
             # Display windows stay below Linux's ephemeral ports (32768),
-            # which any outgoing connection may hold.
-            base = 20 * random.randrange(1340)
+            # which any outgoing connection may hold, and start at a port
+            # free now (domxml-to-native prints a window's first port).
+            for _ in range(50):
+                base = 20 * random.randrange(1340)
+                if _port_free(5900 + base):
+                    break
             self.port_windows = (5900 + base, 5919 + base, 35900 + base, 35919 + base)
             with open(conf, "w") as f:
                 f.write("cgroup_controllers = [ ]\n"
