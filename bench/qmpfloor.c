@@ -264,9 +264,9 @@ main(int argc, char **argv)
             pid = qemuSpawn(&q, extra, 14);
             qmpSend(&q, "{\"execute\":\"cont\"}\n");
             while (!fileContains(serial, "GUEST-READY")) {
-                if (nowMs() - t0 > 60000) {
+                if (nowMs() - t0 > 240000) {
                     kill(pid, SIGKILL);
-                    die("no GUEST-READY within 60 s");
+                    die("no GUEST-READY within 240 s");
                 }
                 usleep(500);
             }
