@@ -23,11 +23,10 @@ data into a 64 MiB file of its RAM-backed root over and over:
 import json
 import os
 import re
-import select
 import subprocess
 import sys
 
-from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for
+from vkdtest import Daemon, PtyConsole, Skip, run_tests, test_guest_dir, virsh, wait_for
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -60,31 +59,6 @@ def guest_xml(name, guest):
   </devices>
 </domain>
 """ % (name, guest, guest)
-
-
-class Console:
-    """The guest's pty serial console: what it printed, and lines to type."""
-
-    def __init__(self, path):
-        self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
-        self.text = ""
-
-    def read(self):
-        while select.select([self.fd], [], [], 0)[0]:
-            try:
-                chunk = os.read(self.fd, 65536)
-            except BlockingIOError:
-                break
-            if not chunk:
-                break
-            self.text += chunk.decode(errors="replace")
-        return self.text
-
-    def type(self, line):
-        os.write(self.fd, (line + "\n").encode())
-
-    def close(self):
-        os.close(self.fd)
 
 
 def dirtyrate(conn, dom):
@@ -139,7 +113,7 @@ def test_dirtyrate():
         live = dom.XMLDesc(0)
         m = re.search(r"<serial type='pty'>\s*<source path='(/dev/pts/\d+)'/>", live)
         assert m, live
-        con = Console(m.group(1))
+        con = PtyConsole(m.group(1))
         wait_for(lambda: "vkguest# " in con.read(), "the guest's shell prompt",
                  timeout=180)
 

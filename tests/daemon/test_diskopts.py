@@ -23,10 +23,9 @@ virtio disks, defined and started with Debian's virsh:
 import json
 import os
 import re
-import select
 import subprocess
 
-from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for, write
+from vkdtest import Daemon, PtyConsole, Skip, run_tests, test_guest_dir, virsh, wait_for, write
 
 
 def guest_xml(name, guest, vda, vdb):
@@ -57,40 +56,6 @@ def guest_xml(name, guest, vda, vdb):
   </devices>
 </domain>
 """ % (name, guest, guest, vda, vdb)
-
-
-class Console:
-    """The guest's pty serial console: commands typed, their output read."""
-
-    def __init__(self, path):
-        self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
-        self.text = ""
-
-    def read(self):
-        while select.select([self.fd], [], [], 0)[0]:
-            try:
-                chunk = os.read(self.fd, 65536)
-            except BlockingIOError:
-                break
-            if not chunk:
-                break
-            self.text += chunk.decode(errors="replace")
-        return self.text
-
-    def run(self, cmd, tag):
-        """Run @cmd in the guest's shell; the lines it printed between
-        TAG-BEGIN and TAG-END."""
-        self.type("echo %s-BEGIN; %s; echo %s-END" % (tag, cmd, tag))
-        pat = re.compile(r"^%s-BEGIN\r?\n(.*?)^%s-END" % (tag, tag), re.M | re.S)
-        wait_for(lambda: pat.search(self.read()), "the guest's answer to %r" % cmd,
-                 timeout=120)
-        return [l.strip() for l in pat.search(self.text).group(1).splitlines() if l.strip()]
-
-    def type(self, line):
-        os.write(self.fd, (line + "\n").encode())
-
-    def close(self):
-        os.close(self.fd)
 
 
 def qom_get(uri, name, dev, prop):
@@ -157,7 +122,7 @@ def test_disk_options():
         # what the guest sees
         m = re.search(r"<serial type='pty'>\s*<source path='(/dev/pts/\d+)'/>", live)
         assert m, live
-        con = Console(m.group(1))
+        con = PtyConsole(m.group(1))
         wait_for(lambda: "vkguest# " in con.read(), "the guest's shell prompt", timeout=180)
         con.run("for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev "
                 "virtio_pci virtio_blk; do insmod /lib/modules/$m.ko 2>/dev/null; done; "

@@ -51,6 +51,7 @@ import sys
 import threading
 import time
 
+from vkdtest import console_text
 from vkdtest import (Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for, wait_guest,
                      write)
 
@@ -84,14 +85,6 @@ def guest_xml(name, guest, serial, disk, cmdline=""):
   </devices>
 </domain>
 """ % (name, guest, guest, cmdline, disk, serial)
-
-
-def console(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
 
 
 def vksh(uri, *args, check=True):
@@ -152,7 +145,7 @@ class Guest:
             self.mnt = None
 
     def wait_ready(self):
-        wait_guest(lambda: "GUEST-READY" in console(self.serial), "GUEST-READY", 120,
+        wait_guest(lambda: "GUEST-READY" in console_text(self.serial), "GUEST-READY", 120,
                    self.uri, self.name, self.serial, self.d, cpu_budget=20)
 
     def qemu_running(self):
@@ -173,7 +166,7 @@ def disk_errors(g, dom):
     # room for the write: resumed, the guest's request is retried and done
     subprocess.run(["mount", "-o", "remount,size=64m", g.mnt], check=True)
     virsh(uri, "resume", g.name)
-    wait_guest(lambda: "GUEST-DISK-WRITTEN" in console(g.serial), "GUEST-DISK-WRITTEN",
+    wait_guest(lambda: "GUEST-DISK-WRITTEN" in console_text(g.serial), "GUEST-DISK-WRITTEN",
                120, uri, g.name, g.serial, g.d, cpu_budget=20)
     # QEMU keeps a device's I/O status after "cont" (-blockdev devices are
     # not reset), and so libvirtd 9.0 still reports the error (checked)
@@ -627,7 +620,7 @@ def guest_cases(d, g):
 
     # the guest still answers: its console prints on the power button
     virsh(uri, "shutdown", g.name)
-    wait_guest(lambda: "GUEST-POWERBUTTON" in console(g.serial), "GUEST-POWERBUTTON", 60,
+    wait_guest(lambda: "GUEST-POWERBUTTON" in console_text(g.serial), "GUEST-POWERBUTTON", 60,
                uri, g.name, g.serial, d, cpu_budget=10)
     wait_for(lambda: virsh(uri, "domstate", g.name).stdout.strip() == "shut off",
              "the guest to power off", 60)

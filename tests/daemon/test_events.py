@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 
+from vkdtest import console_text
 from vkdtest import (Daemon, Skip, VirshEvents, diskless_xml, run_tests, virsh, wait_for,
                      wait_guest, write)
 from vkdtest import test_guest_dir
@@ -141,14 +142,6 @@ class PyListener:
         self.conn.close()
 
 
-def console(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
 def vnc_session(port):
     """Connect, do the RFB 3.8 handshake with no authentication, leave."""
     s = socket.create_connection(("127.0.0.1", port), timeout=30)
@@ -212,16 +205,16 @@ def test_guest_events():
         # the guest sets its clock, reboots itself once, then opens the agent port
         # (each boot costs QEMU 1-8 s of CPU under TCG: on a loaded host the
         # wait goes on while the guest has had less than its budget)
-        wait_guest(lambda: "GUEST-RTC-SET" in console(serial), "GUEST-RTC-SET", 180,
+        wait_guest(lambda: "GUEST-RTC-SET" in console_text(serial), "GUEST-RTC-SET", 180,
                    uri, "ev", serial, d, cpu_budget=30)
-        wait_guest(lambda: "GUEST-REBOOTED" in console(serial), "GUEST-REBOOTED", 240,
+        wait_guest(lambda: "GUEST-REBOOTED" in console_text(serial), "GUEST-REBOOTED", 240,
                    uri, "ev", serial, d, cpu_budget=30)
         listener.wait_line(r"^event 'reboot' for domain 'ev'$", 30)
         line = listener.wait_line(r"^event 'rtc-change' for domain 'ev': -?\d+$", 30)[0]
         offset = int(line.rsplit(" ", 1)[1])
         want = calendar.timegm((2030, 1, 1, 0, 0, 0)) - int(time.time())
         assert abs(offset - want) < 600, (offset, want)
-        wait_guest(lambda: "GUEST-AGENT-CLOSED" in console(serial), "GUEST-AGENT-CLOSED", 120,
+        wait_guest(lambda: "GUEST-AGENT-CLOSED" in console_text(serial), "GUEST-AGENT-CLOSED", 120,
                    uri, "ev", serial, d)
         listener.wait_line(r"^event 'agent-lifecycle' for domain 'ev': state: 'connected' "
                            r"reason: 'channel event'$", 30)
@@ -229,7 +222,7 @@ def test_guest_events():
                            r"reason: 'channel event'$", 30)
 
         # the balloon (the guest loaded virtio_balloon before GUEST-READY)
-        assert "GUEST-BALLOON" in console(serial), console(serial)
+        assert "GUEST-BALLOON" in console_text(serial), console_text(serial)
         virsh(uri, "setmem", "ev", "128M", "--live")
         listener.wait_line(r"^event 'balloon-change' for domain 'ev': 131072KiB$", 120)
 

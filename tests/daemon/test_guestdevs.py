@@ -32,6 +32,7 @@ import re
 import sys
 import threading
 
+from vkdtest import console_text
 from vkdtest import (Daemon, Skip, make_tmpdir, qemu_pids, qmp, run_tests, virsh, wait_for,
                      wait_guest, write)
 from vkdtest import test_guest_dir
@@ -217,13 +218,6 @@ def test_watchdog_fires():
     t = threading.Thread(target=loop, daemon=True)
     t.start()
 
-    def console():
-        try:
-            with open(serial, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
-
     try:
         virsh(uri, "start", name)
         live = virsh(uri, "dumpxml", name).stdout
@@ -256,9 +250,9 @@ def test_watchdog_fires():
         i = argv.index(b"-watchdog-action")
         assert argv[i + 1] == b"pause", argv[i:i + 2]
 
-        wait_guest(lambda: "GUEST-WATCHDOG-" in console(), "the guest arming its watchdog",
-                   120, uri, name, serial, daemon=d, cpu_budget=15)
-        assert "GUEST-WATCHDOG-ARMED" in console(), console()[-500:]
+        wait_guest(lambda: "GUEST-WATCHDOG-" in console_text(serial),
+                   "the guest arming its watchdog", 120, uri, name, serial, daemon=d, cpu_budget=15)
+        assert "GUEST-WATCHDOG-ARMED" in console_text(serial), console_text(serial)[-500:]
 
         def fired():
             with lock:
@@ -342,7 +336,7 @@ def test_watchdog_fires():
         wait_for(lambda: seen.count(("added", name, "watchdog0")) == 1,
                  "DEVICE_ADDED watchdog0", 30)
         dumpdir = os.path.join(d.dirs["state"], "qemu", "dump")
-        wait_guest(lambda: console().count("GUEST-WATCHDOG-ARMED") >= 2,
+        wait_guest(lambda: console_text(serial).count("GUEST-WATCHDOG-ARMED") >= 2,
                    "the guest arming the plugged watchdog", 60, uri, name, serial, daemon=d)
         wait_guest(lambda: seen.count(("watchdog", name, libvirt.VIR_DOMAIN_EVENT_WATCHDOG_PAUSE))
                    == 2 and seen.count(resumed) == nresumed + 1,
@@ -372,10 +366,10 @@ def test_watchdog_fires():
                       "function='0x0'/>\n</watchdog>"), wd
         assert {"name": "watchdog0", "type": "child<i6300esb>"} in \
             qmp(uri, name, "qom-list", {"path": "/machine/peripheral"})
-        wait_guest(lambda: console().count("GUEST-WATCHDOG-ARMED") >= 3,
+        wait_guest(lambda: console_text(serial).count("GUEST-WATCHDOG-ARMED") >= 3,
                    "the guest arming the plugged watchdog", 60, uri, name, serial, daemon=d)
         wait_guest(lambda: ("watchdog", name, libvirt.VIR_DOMAIN_EVENT_WATCHDOG_SHUTDOWN)
-                   in seen and "GUEST-POWERBUTTON" in console(),
+                   in seen and "GUEST-POWERBUTTON" in console_text(serial),
                    "the watchdog's shutdown reaching the guest", 60, uri, name, serial,
                    daemon=d)
         wait_for(lambda: dom.state()[0] == libvirt.VIR_DOMAIN_SHUTOFF, "the guest off", 60)

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 
+from vkdtest import console_text
 from vkdtest import (Daemon, Skip, kill_pid, run_tests, sh, test_guest_dir, virsh, wait_for,
                      wait_guest,
                      write)
@@ -443,29 +444,26 @@ def send_keys(uri, name, serial):
     """send-key and domcontrol on the running guest @name (GUEST-READY on its
     console @serial), then its destroy: the keys reach its keyboard, libvirt's
     errors."""
-    def console():
-        return open(serial).read() if os.path.exists(serial) else ""
-
     assert virsh(uri, "domcontrol", name).stdout == "ok\n"
     # Alt+SysRq+S on the guest's PS/2 keyboard: its kernel syncs and says so
     # on the serial console (Debian's kernel allows sysrq sync by default)
     virsh(uri, "send-key", name, "KEY_LEFTALT", "KEY_SYSRQ", "KEY_S")
-    wait_for(lambda: "sysrq: Emergency Sync" in console(), "the guest's sysrq sync", 60)
-    n = console().count("sysrq: Emergency Sync")
+    wait_for(lambda: "sysrq: Emergency Sync" in console_text(serial), "the guest's sysrq sync", 60)
+    n = console_text(serial).count("sysrq: Emergency Sync")
     conn = libvirt.open(uri)
     try:
         dom = conn.lookupByName(name)
         # python3-libvirt, linux codeset by number, held 50 ms
         dom.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 50, [56, 99, 31], 3, 0)
-        wait_for(lambda: console().count("sysrq: Emergency Sync") == n + 1,
+        wait_for(lambda: console_text(serial).count("sysrq: Emergency Sync") == n + 1,
                  "a second sysrq sync", 60)
         # the same keys in QEMU's own numbers (qnum/rfb)
         dom.sendKey(libvirt.VIR_KEYCODE_SET_QNUM, 0, [0x38, 0x54, 0x1f], 3, 0)
-        wait_for(lambda: console().count("sysrq: Emergency Sync") == n + 2,
+        wait_for(lambda: console_text(serial).count("sysrq: Emergency Sync") == n + 2,
                  "a third sysrq sync", 60)
         # and as USB HID usages (left alt, print screen/sysrq, s)
         dom.sendKey(libvirt.VIR_KEYCODE_SET_USB, 0, [0xe2, 0x46, 0x16], 3, 0)
-        wait_for(lambda: console().count("sysrq: Emergency Sync") == n + 3,
+        wait_for(lambda: console_text(serial).count("sysrq: Emergency Sync") == n + 3,
                  "a fourth sysrq sync", 60)
         assert dom.controlInfo() == [libvirt.VIR_DOMAIN_CONTROL_OK, 0, 0]
         # Alt+SysRq+S in each other codeset, translated to QEMU's numbers
@@ -484,7 +482,7 @@ def send_keys(uri, name, serial):
             else:
                 dom.sendKey(codeset, 0, keys, 3, 0)
             count += 1
-            wait_for(lambda: console().count("sysrq: Emergency Sync") == count,
+            wait_for(lambda: console_text(serial).count("sysrq: Emergency Sync") == count,
                      "sysrq sync %d (%s)" % (count, keys), 60)
         # libvirt's errors: a key no row of the tables holds, a codeset past
         # the last, a flag; nothing pressed
@@ -504,7 +502,7 @@ def send_keys(uri, name, serial):
                 assert e.get_error_code() == code, (args, str(e))
                 assert msg is None or (str(e) == msg and
                                        e.get_error_domain() == libvirt.VIR_FROM_QEMU), str(e)
-        assert console().count("sysrq: Emergency Sync") == count
+        assert console_text(serial).count("sysrq: Emergency Sync") == count
         ro = libvirt.openReadOnly(uri.replace("virtkit-sock", "virtkit-sock-ro"))
         try:
             try:

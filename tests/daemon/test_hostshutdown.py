@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 
+from vkdtest import console_text
 from vkdtest import (Daemon, Skip, booting_xml, diskless_xml, domstate, kill_pid,
                      pid_alive, qemu_pids, run_tests, test_guest_dir, virsh, wait_for, write)
 
@@ -45,14 +46,6 @@ def with_policy(xml, action, priority=None, stop="", parallel=None):
           "<virtkit:host-shutdown action='%s'%s/></virtkit:lifecycle></metadata>"
           % (NS, stop, action, prio))
     return xml.replace("<memory", md + "\n  <memory", 1)
-
-
-def console(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
 
 
 def qemu_of(root, name):
@@ -108,7 +101,7 @@ def test_host_shutdown_actions():
         virsh(uri, "define", write(os.path.join(d.root, n + ".xml"), x))
         virsh(uri, "start", n)
     for n in ("hs-save", "hs-down"):
-        wait_for(lambda: "GUEST-READY" in console(serial[n]), "GUEST-READY of " + n, 180)
+        wait_for(lambda: "GUEST-READY" in console_text(serial[n]), "GUEST-READY of " + n, 180)
     pids = {n: qemu_of(d.root, n) for n in xmls}
     assert all(pids.values()), pids
 
@@ -137,7 +130,7 @@ def test_host_shutdown_actions():
         assert fh.read(16) == b"LibvirtQemudSave"
     saved = os.path.join(d.dirs["state"], "host-shutdown-saved")
     assert open(saved).read() == "hs-save\n"
-    assert "GUEST-POWERBUTTON" in console(serial["hs-down"]), console(serial["hs-down"])
+    assert "GUEST-POWERBUTTON" in console_text(serial["hs-down"]), console_text(serial["hs-down"])
     assert re.search(r"host shutdown: 'hs-save' \(save, priority 10\) done in \d+ ms: "
                      r"managed save", log), log
     assert re.search(r"host shutdown: 'hs-down' \(shutdown, priority 5\) done in \d+ ms: "
@@ -160,7 +153,7 @@ def test_host_shutdown_actions():
     assert domstate(uri, "hs-none") == "running (booted)", domstate(uri, "hs-none")
     assert qemu_of(d.root, "hs-none") == pids["hs-none"]
     assert not os.path.exists(images[0]) and not os.path.exists(saved)
-    assert "GUEST-READY" not in console(serial["hs-save"]), console(serial["hs-save"])
+    assert "GUEST-READY" not in console_text(serial["hs-save"]), console_text(serial["hs-save"])
 
     if vk:
         conn = vk.open(uri)
@@ -187,9 +180,9 @@ def test_host_shutdown_actions():
 
     # it goes on from where it was: the power button, no new boot
     virsh(uri, "shutdown", "hs-save")
-    wait_for(lambda: "GUEST-POWERBUTTON" in console(serial["hs-save"]),
+    wait_for(lambda: "GUEST-POWERBUTTON" in console_text(serial["hs-save"]),
              "the restored guest to answer the power button", 120)
-    assert "GUEST-READY" not in console(serial["hs-save"])
+    assert "GUEST-READY" not in console_text(serial["hs-save"])
     virsh(uri, "destroy", "hs-none")
     assert d.stop() == 0
 

@@ -20,6 +20,7 @@ import subprocess
 
 import libvirt
 
+from vkdtest import console_text
 from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for
 from vkdtest import NETNS_TOOLS, quiet, sh, unshare_netns
 
@@ -483,14 +484,6 @@ GUEST_XML = """<domain type='qemu'>
 """
 
 
-def console(log):
-    try:
-        with open(log) as f:
-            return f.read()
-    except FileNotFoundError:
-        return ""
-
-
 def test_guest_clean_traffic():
     """A TCG guest on a NAT network with clean-traffic and IP=its DHCP
     host address: a start without IP is refused (nothing left); then it
@@ -532,15 +525,15 @@ def test_guest_clean_traffic():
     # DHCP through the filter (allowed from 0.0.0.0 and towards the guest)
     # (whole lines only: the console file is read while the guest writes it)
     wait_for(lambda: re.search(r"^(GUEST-IP 10\.78\.0\.10|GUEST-DHCP-FAILED)\r?$",
-                               console(log), re.M), "the guest's DHCP address", 240, 0.2)
-    assert re.search(r"^GUEST-IP 10\.78\.0\.10\r?$", console(log), re.M), \
-        console(log)[-2000:]
-    wait_for(lambda: re.search(r"^GUEST-PING 10\.78\.0\.1 (ok|fail)\r?$", console(log),
+                               console_text(log), re.M), "the guest's DHCP address", 240, 0.2)
+    assert re.search(r"^GUEST-IP 10\.78\.0\.10\r?$", console_text(log), re.M), \
+        console_text(log)[-2000:]
+    wait_for(lambda: re.search(r"^GUEST-PING 10\.78\.0\.1 (ok|fail)\r?$", console_text(log),
                                re.M), "the guest's ping", 240, 0.2)
-    assert "GUEST-PING 10.78.0.1 ok" in console(log), console(log)[-2000:]
+    assert "GUEST-PING 10.78.0.1 ok" in console_text(log), console_text(log)[-2000:]
     assert pings("10.78.0.10", 10)
     # the address the guest added itself: its replies come from it, dropped
-    wait_for(lambda: re.search(r"^GUEST-IP 10\.78\.0\.66\r?$", console(log), re.M),
+    wait_for(lambda: re.search(r"^GUEST-IP 10\.78\.0\.66\r?$", console_text(log), re.M),
              "the guest's own address", 60)
     sh("ip neigh replace 10.78.0.66 lladdr 52:54:00:78:00:10 dev vkfbr1")
     assert not pings("10.78.0.66", 2), "the guest's spoofed address answered"

@@ -21,6 +21,7 @@ import os
 import sys
 import threading
 
+from vkdtest import console_text
 from vkdtest import (Daemon, Skip, make_tmpdir, qemu_pids, run_tests, virsh, wait_for,
                      wait_guest, write)
 from vkdtest import test_guest_dir
@@ -106,13 +107,6 @@ def boot_and_panic(d, guest, tmp, name, panic, on_crash):
     virsh(uri, "define", path)
     events = Events(uri)
 
-    def console():
-        try:
-            with open(serial, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
-
     try:
         virsh(uri, "start", name)
         pids = qemu_pids(d.root)
@@ -120,14 +114,14 @@ def boot_and_panic(d, guest, tmp, name, panic, on_crash):
         argv = open("/proc/%d/cmdline" % pids[0], "rb").read().split(b"\0")
         i = argv.index(b"pvpanic")
         assert argv[i - 1] == b"-device", argv[i - 1:i + 1]
-        wait_guest(lambda: "GUEST-PANICKING" in console() or "GUEST-PVPANIC-MISSING" in
-                   console(), "the guest loading pvpanic", 120, uri, name, serial, daemon=d,
-                   cpu_budget=15)
-        assert "GUEST-PANICKING" in console(), console()[-800:]
+        wait_guest(lambda: "GUEST-PANICKING" in console_text(serial) or
+                   "GUEST-PVPANIC-MISSING" in console_text(serial), "the guest loading pvpanic",
+                   120, uri, name, serial, daemon=d, cpu_budget=15)
+        assert "GUEST-PANICKING" in console_text(serial), console_text(serial)[-800:]
         wait_guest(lambda: events.has(name, libvirt.VIR_DOMAIN_EVENT_CRASHED,
                                       libvirt.VIR_DOMAIN_EVENT_CRASHED_PANICKED),
                    "the CRASHED/PANICKED event", 60, uri, name, serial, daemon=d)
-        assert "Kernel panic" in console(), console()[-800:]
+        assert "Kernel panic" in console_text(serial), console_text(serial)[-800:]
         return uri, pids[0], events
     except BaseException:
         events.close()

@@ -24,6 +24,7 @@ import os
 import re
 import sys
 
+from vkdtest import console_text
 from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
@@ -47,21 +48,14 @@ def pci_guest():
     return guest
 
 
-def console(serial):
-    try:
-        return open(serial, errors="replace").read()
-    except FileNotFoundError:
-        return ""
-
-
 def lspci(serial):
     """{address: vendor:device} of the guest's GUEST-LSPCI lines."""
-    return dict(re.findall(r"GUEST-LSPCI (\S+) (\S+) \S+", console(serial)))
+    return dict(re.findall(r"GUEST-LSPCI (\S+) (\S+) \S+", console_text(serial)))
 
 
 def block(serial):
     """The block devices of the guest's last GUEST-HW line: {name: sectors}."""
-    lines = [ln for ln in console(serial).splitlines() if "GUEST-HW " in ln]
+    lines = [ln for ln in console_text(serial).splitlines() if "GUEST-HW " in ln]
     m = re.search(r"\bblock=(\S*)", lines[-1]) if lines else None
     if not m:
         return {}
@@ -133,13 +127,13 @@ def test_switch_guest_and_hotplug():
     assert m, inactive
     dom.create()
 
-    wait_for(lambda: "GUEST-LSPCI-DONE" in console(serial), "the guest's PCI listing", 180)
+    wait_for(lambda: "GUEST-LSPCI-DONE" in console_text(serial), "the guest's PCI listing", 180)
     seen = lspci(serial)
     assert list(seen.values()).count(UPSTREAM) == 1, seen
     assert list(seen.values()).count(DOWNSTREAM) == 3, seen
     assert VIRTIO_BLK in seen.values(), seen
-    m = re.search(r"GUEST-BLOCKPATH vda (\S+)", console(serial))
-    assert m, console(serial)[-2000:]
+    m = re.search(r"GUEST-BLOCKPATH vda (\S+)", console_text(serial))
+    assert m, console_text(serial)[-2000:]
     # root port 00:01.0, the upstream port behind it, the first downstream
     # port behind that, the disk behind the downstream port
     chain = re.findall(r"/(0000:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])(?=/)", m.group(1))

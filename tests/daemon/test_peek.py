@@ -30,6 +30,7 @@ import struct
 import subprocess
 import sys
 
+from vkdtest import console_text
 from vkdtest import (Daemon, RawClient, Skip, make_tmpdir, parse_error, run_tests,
                      test_guest_dir, wait_for, xdr_string)
 
@@ -67,14 +68,6 @@ def guest_xml(name, guest, serial, vda, vdb):
   </devices>
 </domain>
 """ % (name, guest, guest, vda, vdb, serial)
-
-
-def console(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
 
 
 def expect_error(code, text, fn, *args):
@@ -213,8 +206,8 @@ def test_peeks_and_channel():
     drop(st)
 
     dom.create()
-    wait_for(lambda: "GUEST-READY" in console(serial), "GUEST-READY", 180)
-    assert "GUEST-DISK-WRITTEN" in console(serial), console(serial)
+    wait_for(lambda: "GUEST-READY" in console_text(serial), "GUEST-READY", 180)
+    assert "GUEST-DISK-WRITTEN" in console_text(serial), console_text(serial)
     block_and_memory_peek(guest, d, dom, vda, serial)
     open_channel(conn, dom, serial)
     assert dom.state()[0] == libvirt.VIR_DOMAIN_RUNNING, dom.state()
@@ -332,7 +325,7 @@ def sync_through(st, ident):
 
 def open_channel(conn, dom, serial):
     """openChannel to the agent channel of the running guest @dom."""
-    wait_for(lambda: "GUEST-AGENTD-READY" in console(serial), "the guest's agent", 180)
+    wait_for(lambda: "GUEST-AGENTD-READY" in console_text(serial), "the guest's agent", 180)
 
     # by the port's name: guest-sync through the stream
     st = conn.newStream(0)

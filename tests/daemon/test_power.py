@@ -24,6 +24,7 @@ import json
 import os
 import sys
 
+from vkdtest import console_text
 from vkdtest import expect_error
 from vkdtest import (Daemon, Skip, VirshEvents, booting_xml, diskless_xml, domstate, run_tests,
                      virsh, wait_for, wait_guest, write)
@@ -50,11 +51,6 @@ def agent_guest_dir():
 def qemu_status(uri, name):
     out = virsh(uri, "qemu-monitor-command", name, '{"execute":"query-status"}').stdout
     return json.loads(out)["return"]["status"]
-
-
-def console(serial):
-    with open(serial, errors="replace") as f:
-        return f.read()
 
 
 def actions(uri, name, *extra):
@@ -109,7 +105,7 @@ def poweroff_restart(uri, d, serial, events):
     assert actions(uri, "vm", "--inactive") == ("destroy", "restart", "destroy")
     n = reboots(events)
     virsh(uri, "shutdown", "vm", "--mode", "acpi")
-    wait_guest(lambda: "GUEST-POWERBUTTON" in console(serial), "the guest's power-off", 60,
+    wait_guest(lambda: "GUEST-POWERBUTTON" in console_text(serial), "the guest's power-off", 60,
                uri, "vm", serial, d, cpu_budget=5)
     wait_for(lambda: reboots(events) > n, "the reset after the power-off", 60, step=0.1)
     assert domstate(uri, "vm").startswith("running"), domstate(uri, "vm")
@@ -123,7 +119,7 @@ def pm_suspend(uri, d, serial, events):
         "error: Domain 'nc' could not be suspended\n"
         "error: argument unsupported: QEMU guest agent is not configured"), err.stderr
     # the guest boots again after poweroff_restart's reset
-    wait_guest(lambda: "GUEST-QGA-STARTED" in console(serial).split("GUEST-POWERBUTTON")[-1],
+    wait_guest(lambda: "GUEST-QGA-STARTED" in console_text(serial).split("GUEST-POWERBUTTON")[-1],
                "qemu-ga in the guest", 180, uri, "vm", serial, d, cpu_budget=20)
     # qemu-ga opens its port a moment after it starts
     wait_for(lambda: virsh(uri, "domtime", "vm", check=False).returncode == 0,

@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 
+from vkdtest import console_text
 from vkdtest import (Daemon, RawClient, Skip, VirshEvents, make_tmpdir, parse_error,
                      qemu_pids, run_tests, test_guest_dir, virsh, wait_for, wait_guest, write,
                      xdr_string)
@@ -53,14 +54,6 @@ def guest_xml(name, guest, serial, description="first"):
 """ % (name, description, guest, guest, serial)
 
 
-def console(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
 def image_header(path):
     """(magic, version, data_len, was_running, compressed, xml) of a save image."""
     with open(path, "rb") as f:
@@ -73,12 +66,12 @@ def image_header(path):
 
 def continues(uri, name, serial):
     """The restored guest goes on: no new boot, and it answers the power button."""
-    assert "GUEST-READY" not in console(serial), \
-        "the guest booted again after the restore: %r" % console(serial)
+    assert "GUEST-READY" not in console_text(serial), \
+        "the guest booted again after the restore: %r" % console_text(serial)
     virsh(uri, "shutdown", name)
-    wait_for(lambda: "GUEST-POWERBUTTON" in console(serial),
+    wait_for(lambda: "GUEST-POWERBUTTON" in console_text(serial),
              "the restored guest to answer the power button", 120)
-    assert "GUEST-READY" not in console(serial), console(serial)
+    assert "GUEST-READY" not in console_text(serial), console_text(serial)
 
 
 def qemu_argv(d):
@@ -104,7 +97,7 @@ def boot(uri, name, guest, work, description="first"):
     xml = write(os.path.join(work, name + ".xml"), guest_xml(name, guest, serial, description))
     virsh(uri, "define", xml)
     virsh(uri, "start", name)
-    wait_guest(lambda: "GUEST-READY" in console(serial), "GUEST-READY of " + name, 120,
+    wait_guest(lambda: "GUEST-READY" in console_text(serial), "GUEST-READY of " + name, 120,
                uri, name, serial)
     return serial
 
@@ -112,7 +105,7 @@ def boot(uri, name, guest, work, description="first"):
 def sysrq_sync(uri, name, serial):
     """The guest's kernel answers its keyboard (a sysrq sync on the console):
     it runs, without being powered off."""
-    n = console(serial).count("sysrq: Emergency Sync")
+    n = console_text(serial).count("sysrq: Emergency Sync")
     # the key again every 20 s, 5 times at most: a clean-clone run at load
     # ~30 (ASan daemon) once saw a restored guest print nothing for 60 s
     # after one press, which passes here in 30 s at load 19; whether the
@@ -120,7 +113,7 @@ def sysrq_sync(uri, name, serial):
     for attempt in range(5):
         virsh(uri, "send-key", name, "KEY_LEFTALT", "KEY_SYSRQ", "KEY_S")
         try:
-            wait_for(lambda: console(serial).count("sysrq: Emergency Sync") > n,
+            wait_for(lambda: console_text(serial).count("sysrq: Emergency Sync") > n,
                      "the guest's kernel to answer a sysrq sync", 20)
             return
         except AssertionError:
@@ -200,17 +193,17 @@ def test_save_restore_and_dump():
         assert e.get_error_code() == libvirt.VIR_ERR_OPERATION_UNSUPPORTED, e
     assert not os.path.exists(os.path.join(work, "x"))
     # the guest went on after each dump (paused meanwhile, then resumed)
-    assert "GUEST-READY" in console(serial) and "GUEST-POWERBUTTON" not in console(serial)
+    assert "GUEST-READY" in console_text(serial) and "GUEST-POWERBUTTON" not in console_text(serial)
     for f in (elf, kd, full):
         os.unlink(f)
 
     # --reset reboots the guest after the dump: GUEST-READY comes again
-    before = console(serial).count("GUEST-READY")
+    before = console_text(serial).count("GUEST-READY")
     dom.coreDumpWithFormat(os.path.join(work, "r.elf"), 0,
                            libvirt.VIR_DUMP_MEMORY_ONLY | libvirt.VIR_DUMP_RESET)
     # (the reboot costs QEMU 1-8 s of CPU under TCG, most of it in the kernel's
     # decompressor: on a loaded host it may take minutes of wall time)
-    wait_guest(lambda: console(serial).count("GUEST-READY") > before,
+    wait_guest(lambda: console_text(serial).count("GUEST-READY") > before,
                "the guest to boot again after dump --reset", 120, uri, "sv", serial, d,
                cpu_budget=30)
     os.unlink(os.path.join(work, "r.elf"))
@@ -280,8 +273,8 @@ def test_save_restore_and_dump():
     virsh(uri, "restore", img)
     assert virsh(uri, "domstate", "--reason", "sv").stdout.strip() == "running (restored)"
     assert os.path.exists(img), "restore must not delete the image it was given"
-    assert "GUEST-READY" not in console(serial), \
-        "the guest booted again after the restore: %r" % console(serial)
+    assert "GUEST-READY" not in console_text(serial), \
+        "the guest booted again after the restore: %r" % console_text(serial)
     sysrq_sync(uri, "sv", serial)
 
     # --xml on restore, save-image-define with --paused: the new definition
@@ -483,7 +476,7 @@ def test_save_restore_params():
     assert "<description>restored with params</description>" in \
         virsh(uri, "dumpxml", "sp").stdout
     assert os.path.exists(img)
-    assert "GUEST-READY" not in console(serial), console(serial)
+    assert "GUEST-READY" not in console_text(serial), console_text(serial)
     sysrq_sync(uri, "sp", serial)
     # the domain runs: restoring it again is refused, nothing changes
     r = expect_error(libvirt.VIR_ERR_OPERATION_INVALID, "already active",

@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 
+from vkdtest import console_text
 from vkdtest import Daemon, Skip, qmp, run_tests, test_guest_dir, virsh, wait_for, write
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
@@ -69,18 +70,11 @@ def image(d, name, mib, mark=None):
     return path
 
 
-def console(serial):
-    try:
-        return open(serial, errors="replace").read()
-    except FileNotFoundError:
-        return ""
-
-
 def block(serial):
     """The block devices of the guest's last GUEST-HW line: {name: sectors}."""
     # complete lines only: the last one may be half written (seen under
     # ASan at load ~20: a block list ending in "sdb:")
-    text = console(serial)
+    text = console_text(serial)
     lines = [ln for ln in text[:text.rfind("\n") + 1].splitlines() if "GUEST-HW " in ln]
     m = re.search(r"\bblock=(\S*)", lines[-1]) if lines else None
     if not m:
@@ -134,9 +128,9 @@ def test_guest_disk_hotplug_cdrom():
     dom.create()
 
     # the guest reads what the host wrote, the host what the guest wrote
-    wait_for(lambda: "GUEST-SDA-WRITTEN" in console(serial) or
-             "GUEST-SDA-MISSING" in console(serial), "the guest's SCSI disk I/O", 180)
-    out = console(serial)
+    wait_for(lambda: "GUEST-SDA-WRITTEN" in console_text(serial) or
+             "GUEST-SDA-MISSING" in console_text(serial), "the guest's SCSI disk I/O", 180)
+    out = console_text(serial)
     assert "GUEST-SDA-READ %s" % HOST_MARK.decode() in out, out[-2000:]
     assert "GUEST-SDA-WRITTEN" in out, out[-2000:]
     with open(disk, "rb") as f:
@@ -263,9 +257,10 @@ def test_virt_install_scsi():
     assert "bus=\"scsi\"" in xml and "<controller type=\"scsi\"" in xml, xml
     virsh(uri, "define", write(os.path.join(d.root, "vi.xml"), xml))
     virsh(uri, "start", "vi")
-    wait_for(lambda: "GUEST-SDA-WRITTEN" in console(serial) or
-             "GUEST-SDA-MISSING" in console(serial), "the guest's SCSI disk I/O", 180)
-    assert "GUEST-SDA-READ %s" % HOST_MARK.decode() in console(serial), console(serial)[-2000:]
+    wait_for(lambda: "GUEST-SDA-WRITTEN" in console_text(serial) or
+             "GUEST-SDA-MISSING" in console_text(serial), "the guest's SCSI disk I/O", 180)
+    text = console_text(serial)
+    assert "GUEST-SDA-READ %s" % HOST_MARK.decode() in text, text[-2000:]
     with open(disk, "rb") as f:
         f.seek(4096)
         assert f.read(len(GUEST_MARK)) == GUEST_MARK

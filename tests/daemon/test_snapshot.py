@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 
+from vkdtest import console_text
 from vkdtest import expect_error
 from vkdtest import (Daemon, Skip, VirshEvents, diskless_xml, make_tmpdir, run_tests,
                      test_guest_dir, virsh, wait_for, write)
@@ -59,14 +60,6 @@ def disks_xml(name, guest, serial, disks, cmdline=""):
 
 def guest_xml(name, guest, serial, disk, fmt="qcow2"):
     return disks_xml(name, guest, serial, [(disk, fmt)])
-
-
-def console(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
 
 
 def run(*argv):
@@ -176,7 +169,7 @@ def test_snapshots():
 
     # running: savevm (disk and memory)
     virsh(uri, "start", "sn")
-    wait_for(lambda: "GUEST-READY" in console(serial), "GUEST-READY", 120)
+    wait_for(lambda: "GUEST-READY" in console_text(serial), "GUEST-READY", 120)
     vda.write(dom, 0x43)
     assert vda.has(dom, 0x43)
     virsh(uri, "snapshot-create-as", "sn", "run1")
@@ -196,11 +189,11 @@ def test_snapshots():
         "running (from snapshot)"
     assert vda.has(dom, 0x43), "the disk is not the snapshot's after the revert"
     # the guest went on from its snapshot: it answers the power button, no new boot
-    ready = console(serial).count("GUEST-READY")
+    ready = console_text(serial).count("GUEST-READY")
     virsh(uri, "shutdown", "sn")
-    wait_for(lambda: "GUEST-POWERBUTTON" in console(serial), "the power button answer", 120)
+    wait_for(lambda: "GUEST-POWERBUTTON" in console_text(serial), "the power button answer", 120)
     wait_for(lambda: dom.isActive() == 0, "the guest to power off", 60)
-    assert console(serial).count("GUEST-READY") == ready, console(serial)
+    assert console_text(serial).count("GUEST-READY") == ready, console_text(serial)
 
     ev.wait_line(r"'sn': Suspended Snapshot")
     ev.wait_line(r"'sn': Resumed Snapshot")
@@ -210,12 +203,12 @@ def test_snapshots():
     dom.revertToSnapshot(dom.snapshotLookupByName("run1"))
     assert dom.state() == [libvirt.VIR_DOMAIN_RUNNING, libvirt.VIR_DOMAIN_RUNNING_FROM_SNAPSHOT]
     assert vda.has(dom, 0x43)
-    n = console(serial).count("GUEST-POWERBUTTON")
+    n = console_text(serial).count("GUEST-POWERBUTTON")
     virsh(uri, "shutdown", "sn")
-    wait_for(lambda: console(serial).count("GUEST-POWERBUTTON") > n,
+    wait_for(lambda: console_text(serial).count("GUEST-POWERBUTTON") > n,
              "the reverted guest to answer the power button", 120)
     wait_for(lambda: dom.isActive() == 0, "the guest to power off", 60)
-    assert "GUEST-READY" not in console(serial), console(serial)
+    assert "GUEST-READY" not in console_text(serial), console_text(serial)
 
     ev.wait_line(r"'sn': Started Snapshot")
 

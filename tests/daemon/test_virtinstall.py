@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 
+from vkdtest import console_text
 from vkdtest import Daemon, Skip, run_tests, test_guest_dir, virsh, wait_for
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
@@ -83,18 +84,10 @@ def virt_install(d, guest, name, serial, disk_arg, osinfo, extra=()):
     return p
 
 
-def console(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
 def wait_booted(serial, what):
-    wait_for(lambda: "GUEST-READY" in console(serial), "%s: GUEST-READY on its console" % what,
+    wait_for(lambda: "GUEST-READY" in console_text(serial), "%s: GUEST-READY on its console" % what,
              timeout=180)
-    text = console(serial)
+    text = console_text(serial)
     assert "GUEST-DISK-WRITTEN" in text, "%s: the guest did not write its disk:\n%s" % (
         what, text[-2000:])
 

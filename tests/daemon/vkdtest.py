@@ -782,6 +782,53 @@ def write(path, text):
     return path
 
 
+def console_text(path):
+    """All the guest console log @path holds so far ("" while the file does
+    not exist or cannot be read); bytes that are not UTF-8 are replaced."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+class PtyConsole:
+    """A guest's pty serial console (the path of its <source path> in the
+    live XML): what it printed so far, lines to type, commands to run in the
+    guest's shell. Opened without becoming the test's controlling tty."""
+
+    def __init__(self, path):
+        self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        self.text = ""
+
+    def read(self):
+        """Everything the guest printed since the console was opened."""
+        while select.select([self.fd], [], [], 0)[0]:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            self.text += chunk.decode(errors="replace")
+        return self.text
+
+    def type(self, line):
+        os.write(self.fd, (line + "\n").encode())
+
+    def run(self, cmd, tag, timeout=120):
+        """Run @cmd in the guest's shell; the non-blank lines it printed
+        between TAG-BEGIN and TAG-END, stripped."""
+        self.type("echo %s-BEGIN; %s; echo %s-END" % (tag, cmd, tag))
+        pat = re.compile(r"^%s-BEGIN\r?\n(.*?)^%s-END" % (tag, tag), re.M | re.S)
+        wait_for(lambda: pat.search(self.read()), "the guest's answer to %r" % cmd,
+                 timeout=timeout)
+        return [l.strip() for l in pat.search(self.text).group(1).splitlines() if l.strip()]
+
+    def close(self):
+        os.close(self.fd)
+
+
 def console_whole_lines(path):
     """The lines of the guest console log @path that the guest has ended
     (a line still being written, without its newline, is left out: a wait
