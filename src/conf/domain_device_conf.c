@@ -662,36 +662,20 @@ virDomainDeviceCheckAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules,
         "iotune/read_iops_sec_max_length", "iotune/write_iops_sec_max_length"
 /* "CHILD/": CHILD's own children are checked too (none carried unless
  * listed as "CHILD/NAME"): libvirt's <driver><metadata_cache>, <source>
- * <seclabel>, <source><reconnect> ... are refused, never dropped */
+ * <seclabel>, <source><reconnect> ... are refused, never dropped.
+ * DISK_CHILDREN is what every disk may hold, whatever its source: a child
+ * a disk of any type gains is added here, once. */
+#define DISK_CHILDREN                                                             \
+    "driver", "driver/", "driver/metadata_cache", "source", "source/", "mirror",  \
+        "target", "target/", "backingStore", "readonly", "shareable", "geometry", \
+        "blockio", "serial", "wwn", "vendor", "product", "address", DISK_IOTUNE_CHILDREN
 static const char *const diskChildren[] = {
-    "driver",
-    "driver/",
-    "driver/metadata_cache",
-    "source",
-    "source/",
-    "mirror",
-    "target",
-    "backingStore",
-    "target/",
-    "readonly",
-    "shareable",
-    "geometry",
-    "blockio",
-    "serial",
-    "wwn",
-    "vendor",
-    "product",
-    "address",
-    DISK_IOTUNE_CHILDREN,
+    DISK_CHILDREN,
     NULL,
 };
 /* a network disk's: <auth>, and what its <source> holds */
 static const char *const diskNetChildren[] = {
-    "driver",
-    "driver/",
-    "driver/metadata_cache",
-    "source",
-    "source/",
+    DISK_CHILDREN,
     "source/host",
     "source/auth",
     "source/snapshot",
@@ -703,20 +687,6 @@ static const char *const diskNetChildren[] = {
     "source/timeout",
     "source/identity",
     "auth",
-    "mirror",
-    "backingStore",
-    "target",
-    "target/",
-    "readonly",
-    "shareable",
-    "geometry",
-    "blockio",
-    "serial",
-    "wwn",
-    "vendor",
-    "product",
-    "address",
-    DISK_IOTUNE_CHILDREN,
     NULL,
 };
 static const char *const netChildren[] = {
