@@ -225,8 +225,8 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
                     h->usbDevice = 2;
                 }
             }
-            opts.vhostFds = vhostFds;
-            opts.nvhostFds = live->nhostdevs;
+            opts.fds.vhostFds = vhostFds;
+            opts.fds.nvhostFds = live->nhostdevs;
             qemuDomainPrepareDiskCachemodes(live);
             argv = qemuBuildCommandLine(live, capsFor(def), &opts);
         }

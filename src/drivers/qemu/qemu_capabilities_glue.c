@@ -198,7 +198,7 @@ qemuGlueIsCPUDeprecated(qemuDriver *driver, const virDomainDef *def, const char 
 
 char **
 qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
-                  const char *monitorPath, const char *libDir, const qemuGlueFds *fds,
+                  const char *monitorPath, const char *libDir, const qemuCommandFds *fds,
                   const qemuDomainSecrets *secrets)
 {
     g_autoptr(qemuCaps) caps = qemuGlueLookupForDef(qemuGlueCache(driver), def);
@@ -210,16 +210,8 @@ qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
         .secrets = secrets,
     };
 
-    if (fds) {
-        opts.serialFds = fds->serialFds;
-        opts.nserialFds = fds->nserialFds;
-        opts.logFds = fds->logFds;
-        opts.nlogFds = fds->nlogFds;
-        opts.channelFds = fds->channelFds;
-        opts.nchannelFds = fds->nchannelFds;
-        opts.memFds = fds->memFds;
-        opts.nmemFds = fds->nmemFds;
-    }
+    if (fds)
+        opts.fds = *fds;
 
     if (!caps)
         return NULL;

@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "qemu_command.h"
 #include "qemu_conf.h"
 #include "qemu_domain.h"
 #include "qemu_secret.h"
@@ -34,23 +35,13 @@ int qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **versio
 
 /* The argv for @def with the monitor listening on @monfd (or bound by QEMU
  * at @monitorPath when not NULL: a command line only shown), with the
- * descriptors @fds a start opened for QEMU (NULL: none; each array as
- * qemuCommandOptions' of the same name says), with -sandbox when qemu.conf
+ * descriptors @fds a start opened for QEMU (NULL: none; qemu_command.h
+ * says what each array holds), with -sandbox when qemu.conf
  * seccomp_sandbox is on and QEMU has it; @secrets the network disks'
  * secrets (qemu_secret.h, NULL: none). NULL on error. */
-typedef struct {
-    const int *serialFds;
-    size_t nserialFds;
-    const int *logFds;
-    size_t nlogFds;
-    const int *channelFds;
-    size_t nchannelFds;
-    const int *memFds;
-    size_t nmemFds;
-} qemuGlueFds;
 char **qemuGlueBuildArgv(qemuDriver *driver, virDomainDef *def, int monfd,
                          const char *monitorPath, const char *libDir,
-                         const qemuGlueFds *fds, const qemuDomainSecrets *secrets);
+                         const qemuCommandFds *fds, const qemuDomainSecrets *secrets);
 
 /* Does QEMU (the emulator of @def) mark @def's machine type, or its CPU
  * model @model, deprecated (query-machines / query-cpu-definitions)?

@@ -546,7 +546,7 @@ qemuBuildChannels(GPtrArray *a, const virDomainDef *def, const qemuCommandOption
 {
     for (size_t i = 0; i < def->nchannels; i++) {
         const virDomainChannelDef *c = def->channels[i];
-        int fd = i < opts->nchannelFds ? opts->channelFds[i] : -1;
+        int fd = i < opts->fds.nchannelFds ? opts->fds.channelFds[i] : -1;
         g_autoptr(GString) dev = g_string_new(NULL);
         /* the device id the start gave it (qemuHotplugAssignChannelAliases) */
         g_autofree char *alias =
@@ -600,10 +600,10 @@ qemuBuildChannels(GPtrArray *a, const virDomainDef *def, const qemuCommandOption
 static char *
 qemuBuildLogFdset(GPtrArray *a, const qemuCommandOptions *opts, size_t i)
 {
-    if (i >= opts->nlogFds || opts->logFds[i] < 0)
+    if (i >= opts->fds.nlogFds || opts->fds.logFds[i] < 0)
         return NULL;
     add(a, "-add-fd");
-    addf(a, "set=%zu,fd=%d", QEMU_LOG_FDSET(i), opts->logFds[i]);
+    addf(a, "set=%zu,fd=%d", QEMU_LOG_FDSET(i), opts->fds.logFds[i]);
     return g_strdup_printf("/dev/fdset/%zu", QEMU_LOG_FDSET(i));
 }
 
@@ -1129,7 +1129,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         g_autofree char *alias =
             chr->alias ? g_strdup(chr->alias) : g_strdup_printf("serial%zu", i);
 
-        int fd = i < opts->nserialFds ? opts->serialFds[i] : -1;
+        int fd = i < opts->fds.nserialFds ? opts->fds.serialFds[i] : -1;
         g_autofree char *fdPath = NULL;
         g_autofree char *logPath = qemuBuildLogFdset(a, opts, i);
 
@@ -1157,7 +1157,7 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         g_autofree char *alias =
             chr->alias ? g_strdup(chr->alias) : g_strdup_printf("parallel%zu", i);
         size_t slot = QEMU_PARALLEL_FD_BASE + i;
-        int fd = slot < opts->nserialFds ? opts->serialFds[slot] : -1;
+        int fd = slot < opts->fds.nserialFds ? opts->fds.serialFds[slot] : -1;
         g_autofree char *fdPath = NULL;
 
         if (chr->type == VIR_DOMAIN_CHR_TYPE_FILE && fd >= 0) {

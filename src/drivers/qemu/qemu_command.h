@@ -158,14 +158,9 @@ char *qemuWatchdogDeviceProps(const virDomainDef *def, const virDomainWatchdogDe
 char *qemuBuildChrChardevStr(const virDomainChrDef *chr, const char *alias, int fd,
                              const char *fdPath, const char *logFdPath);
 
+/* The descriptors a start opened for QEMU, each in QEMU's numbering:
+ * they end up in its argv as "fd=N" or "-add-fd". */
 typedef struct {
-    int monitorFd; /* fd number (in QEMU) of the listening QMP socket */
-    /* or, when not NULL, the path QEMU binds it at (a command line only
-     * shown, virConnectDomainXMLToNative) */
-    const char *monitorPath;
-    bool kvm;     /* accelerate with KVM (the caller has checked it); else TCG */
-    bool sandbox; /* -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,
-                         * resourcecontrol=deny (the caller checked qemuCapsHasSandbox) */
     /* Serial I (parallel port J: entry QEMU_PARALLEL_FD_BASE + J) of type
      * 'file' already opened for QEMU at fd serialFds[I]
      * (in QEMU): passed as "-add-fd set=I+1,fd=N" and opened by QEMU as
@@ -195,6 +190,21 @@ typedef struct {
      * memoryDir/ALIAS itself (NULL: /var/lib/virtkit/qemu/ram). */
     const int *memFds;
     size_t nmemFds;
+    /* The /dev/vhost-scsi descriptor (in QEMU) of hostdev I of type
+     * scsi_host: vhostFds[I]; NULL or -1: none (the argv cannot be built) */
+    const int *vhostFds;
+    size_t nvhostFds;
+} qemuCommandFds;
+
+typedef struct {
+    int monitorFd; /* fd number (in QEMU) of the listening QMP socket */
+    /* or, when not NULL, the path QEMU binds it at (a command line only
+     * shown, virConnectDomainXMLToNative) */
+    const char *monitorPath;
+    bool kvm;           /* accelerate with KVM (the caller has checked it); else TCG */
+    bool sandbox;       /* -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,
+                         * resourcecontrol=deny (the caller checked qemuCapsHasSandbox) */
+    qemuCommandFds fds; /* zeroed: QEMU opens and binds every path itself */
     /* The network disks' secrets (qemu_secret.h): -object secret
      * id=masterKey0 reading its key file, and per disk the encrypted
      * values its protocol node names. NULL: a disk with <auth> or http
@@ -208,10 +218,6 @@ typedef struct {
      * (NULL-terminated; the first is the default size's); NULL: the
      * host's (/proc/mounts, /proc/meminfo). Tests pin them. */
     const char *const *hugetlbfs;
-    /* The /dev/vhost-scsi descriptor (in QEMU) of hostdev I of type
-     * scsi_host: vhostFds[I]; NULL or -1: none (the argv cannot be built) */
-    const int *vhostFds;
-    size_t nvhostFds;
 } qemuCommandOptions;
 
 /* Appends @argv to @buf as a shell would read it back: the arguments

@@ -186,7 +186,7 @@ qemuBuildHostdevs(GPtrArray *a, const virDomainDef *def, const qemuCommandOption
             break;
         case VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_SCSI_HOST:
             rc = buildVhost(a, def, h, alias,
-                            i < opts->nvhostFds ? opts->vhostFds[i] : -1);
+                            i < opts->fds.nvhostFds ? opts->fds.vhostFds[i] : -1);
             break;
         default:
             buildMdev(a, def, h, alias);

@@ -358,7 +358,7 @@ qemuMemoryInitialKiB(const virDomainDef *def)
 static int
 memFdFor(const qemuCommandOptions *opts, size_t idx)
 {
-    return opts->memFds && idx < opts->nmemFds ? opts->memFds[idx] : -1;
+    return opts->fds.memFds && idx < opts->fds.nmemFds ? opts->fds.memFds[idx] : -1;
 }
 
 int

@@ -44,7 +44,7 @@ void qemuJSONString(GString *buf, const char *str);
 /* qemu_command_hostdev.c: each hostdev of @def (after the redirdevs, as
  * libvirt): vfio-pci, usb-host (its bus/device resolved at start),
  * scsi-generic behind a -blockdev host_device of its /dev/sgN (node names
- * from *@nextNode on), vhost-scsi-pci with opts->vhostFds[I], an mdev's
+ * from *@nextNode on), vhost-scsi-pci with opts->fds.vhostFds[I], an mdev's
  * vfio-pci; ids hostdevI unless the definition keeps an alias. -1 with
  * libvirt's error (a PCI backend QEMU has not, host data missing). */
 int qemuBuildHostdevs(GPtrArray *a, const virDomainDef *def,

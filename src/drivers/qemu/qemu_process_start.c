@@ -764,8 +764,11 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
                                            files */
     int serialFds[QEMU_MAX_CHR_FDS] = { -1, -1, -1, -1, -1, -1, -1 };
     int logFds[QEMU_MAX_SERIAL_FDS + QEMU_MAX_CONSOLE_LOG_FDS];
-    qemuGlueFds fds = {
-        serialFds, G_N_ELEMENTS(serialFds), logFds, G_N_ELEMENTS(logFds), NULL, 0, NULL, 0
+    qemuCommandFds fds = {
+        .serialFds = serialFds,
+        .nserialFds = G_N_ELEMENTS(serialFds),
+        .logFds = logFds,
+        .nlogFds = G_N_ELEMENTS(logFds),
     };
     int chanFds[QEMU_MAX_CHANNELS];
     int memFds[QEMU_MAX_MEMORY_FILES];
