@@ -240,103 +240,31 @@ virStreamAllFailed(virStreamPtr st)
     return -1;
 }
 
-/**
- * virStreamSendAll:
- * @st: an open blocking stream
- * @handler: called for each chunk to send; fills its buffer and returns the
- *           byte count, 0 when there is no more, or -1 to stop (errno says
- *           why)
- * @opaque: passed to @handler
- *
- * Sends everything @handler produces. The caller then calls
- * virStreamFinish to learn whether the other end took it all. On any
- * failure the stream is aborted (a failing @handler is reported as a
- * system error "send handler failed" with its errno). Refused on a
- * non-blocking stream (VIR_ERR_OPERATION_INVALID).
- *
- * Returns 0 once all was sent, or -1 on error (the stream aborted).
- */
-int
-virStreamSendAll(virStreamPtr st, virStreamSourceFunc handler, void *opaque)
-{
-    g_autofree char *buf = NULL;
-
-    virResetLastError();
-    virCheckStreamReturn(st, -1);
-    virCheckNonNullArgGoto(handler, error);
-    if (st->flags & VIR_STREAM_NONBLOCK) {
-        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                       "data sources cannot be used for non-blocking streams");
-        goto error;
-    }
-    buf = g_malloc(VIR_STREAM_ALL_CHUNK);
-    while (true) {
-        int got, off = 0;
-
-        errno = 0;
-        if ((got = handler(st, buf, VIR_STREAM_ALL_CHUNK, opaque)) < 0) {
-            virStreamReportHandlerFailure("send handler failed");
-            return virStreamAllFailed(st);
-        }
-        if (got == 0)
-            break;
-        while (off < got) {
-            int n = virStreamSend(st, buf + off, got - off);
-
-            if (n < 0)
-                return virStreamAllFailed(st);
-            off += n;
-        }
-    }
-    return 0;
-
-error:
-    virDispatchError(st->conn);
-    return -1;
-}
-
-/**
- * virStreamSparseSendAll:
- * @st: an open blocking stream of a sparse transfer
- * @handler: reads data, as for virStreamSendAll (never more than asked)
- * @holeHandler: tells whether the source's position is in data or in a
- *               hole (*inData) and how long that section is (*length; a
- *               hole of 0 is the end of the source)
- * @skipHandler: moves the source's position past a hole of @length bytes
- * @opaque: passed to the three handlers
- *
- * Sends the source as data and holes: for a hole, virStreamSendHole and
- * then @skipHandler. The caller then calls virStreamFinish. On any failure
- * the stream is aborted (a failing handler is a system error: "send
- * handler failed", "send holeHandler failed", "send skipHandler failed").
- * Refused on a non-blocking stream (VIR_ERR_OPERATION_INVALID).
- *
- * Returns 0 once all was sent, or -1 on error (the stream aborted).
- */
-int
-virStreamSparseSendAll(virStreamPtr st, virStreamSourceFunc handler,
-                       virStreamSourceHoleFunc holeHandler,
-                       virStreamSourceSkipFunc skipHandler, void *opaque)
+/* The body of virStreamSendAll (@holeHandler NULL) and
+ * virStreamSparseSendAll, called with the arguments checked: refuses a
+ * non-blocking stream, then sends what @handler produces, each hole
+ * @holeHandler finds as a hole followed by @skipHandler. 0, or -1 with the
+ * error dispatched (and the stream aborted once it was used). */
+static int
+virStreamSendAllLoop(virStreamPtr st, virStreamSourceFunc handler,
+                     virStreamSourceHoleFunc holeHandler,
+                     virStreamSourceSkipFunc skipHandler, void *opaque)
 {
     g_autofree char *buf = NULL;
     long long dataLen = 0;
 
-    virResetLastError();
-    virCheckStreamReturn(st, -1);
-    virCheckNonNullArgGoto(handler, error);
-    virCheckNonNullArgGoto(holeHandler, error);
-    virCheckNonNullArgGoto(skipHandler, error);
     if (st->flags & VIR_STREAM_NONBLOCK) {
         virReportError(VIR_ERR_OPERATION_INVALID, "%s",
                        "data sources cannot be used for non-blocking streams");
-        goto error;
+        virDispatchError(st->conn);
+        return -1;
     }
     buf = g_malloc(VIR_STREAM_ALL_CHUNK);
     while (true) {
         size_t want = VIR_STREAM_ALL_CHUNK;
         int got, off = 0;
 
-        if (dataLen <= 0) {
+        if (holeHandler && dataLen <= 0) {
             int inData = 0;
             long long sectionLen = 0;
 
@@ -372,110 +300,38 @@ virStreamSparseSendAll(virStreamPtr st, virStreamSourceFunc handler,
             if (n < 0)
                 return virStreamAllFailed(st);
             off += n;
-            dataLen -= n;
+            if (holeHandler)
+                dataLen -= n;
         }
     }
     return 0;
-
-error:
-    virDispatchError(st->conn);
-    return -1;
 }
 
-/**
- * virStreamRecvAll:
- * @st: an open blocking stream
- * @handler: called with each chunk received; returns the bytes it used
- *           or -1 to stop (errno says why)
- * @opaque: passed to @handler
- *
- * Receives until the end of the stream, handing every chunk to @handler.
- * The caller then calls virStreamFinish. On any failure the stream is
- * aborted (a failing @handler is a system error "recv handler failed").
- * Refused on a non-blocking stream (VIR_ERR_OPERATION_INVALID).
- *
- * Returns 0 once the end was reached, or -1 on error (the stream
- * aborted).
- */
-int
-virStreamRecvAll(virStreamPtr st, virStreamSinkFunc handler, void *opaque)
+/* The body of virStreamRecvAll (@holeHandler NULL: holes arrive as
+ * zeros) and virStreamSparseRecvAll, called with the arguments checked:
+ * refuses a non-blocking stream, then hands data to @handler and holes to
+ * @holeHandler until the end of the stream. 0, or -1 with the error
+ * dispatched (and the stream aborted once it was used). */
+static int
+virStreamRecvAllLoop(virStreamPtr st, virStreamSinkFunc handler,
+                     virStreamSinkHoleFunc holeHandler, void *opaque)
 {
     g_autofree char *buf = NULL;
 
-    virResetLastError();
-    virCheckStreamReturn(st, -1);
-    virCheckNonNullArgGoto(handler, error);
     if (st->flags & VIR_STREAM_NONBLOCK) {
         virReportError(VIR_ERR_OPERATION_INVALID, "%s",
                        "data sinks cannot be used for non-blocking streams");
-        goto error;
+        virDispatchError(st->conn);
+        return -1;
     }
     buf = g_malloc(VIR_STREAM_ALL_CHUNK);
     while (true) {
-        int got = virStreamRecv(st, buf, VIR_STREAM_ALL_CHUNK);
+        int got = holeHandler ? virStreamRecvFlags(st, buf, VIR_STREAM_ALL_CHUNK,
+                                                   VIR_STREAM_RECV_STOP_AT_HOLE)
+                              : virStreamRecv(st, buf, VIR_STREAM_ALL_CHUNK);
         int off = 0;
 
-        if (got < 0)
-            return virStreamAllFailed(st);
-        if (got == 0)
-            break;
-        while (off < got) {
-            int n;
-
-            errno = 0;
-            if ((n = handler(st, buf + off, got - off, opaque)) < 0) {
-                virStreamReportHandlerFailure("recv handler failed");
-                return virStreamAllFailed(st);
-            }
-            off += n;
-        }
-    }
-    return 0;
-
-error:
-    virDispatchError(st->conn);
-    return -1;
-}
-
-/**
- * virStreamSparseRecvAll:
- * @st: an open blocking stream of a sparse transfer
- * @handler: called with each chunk of data; returns the bytes it used or
- *           -1 to stop (errno says why)
- * @holeHandler: called for each hole with its length (e.g. seeks the
- *               target that far)
- * @opaque: passed to both handlers
- *
- * Receives until the end of the stream, data to @handler and holes to
- * @holeHandler (virStreamRecvFlags with VIR_STREAM_RECV_STOP_AT_HOLE, then
- * virStreamRecvHole). The caller then calls virStreamFinish. On any
- * failure the stream is aborted ("recv handler failed", "recv holeHandler
- * failed": system errors). Refused on a non-blocking stream.
- *
- * Returns 0 once the end was reached, or -1 on error (the stream aborted).
- */
-int
-virStreamSparseRecvAll(virStreamPtr st, virStreamSinkFunc handler,
-                       virStreamSinkHoleFunc holeHandler, void *opaque)
-{
-    g_autofree char *buf = NULL;
-
-    virResetLastError();
-    virCheckStreamReturn(st, -1);
-    virCheckNonNullArgGoto(handler, error);
-    virCheckNonNullArgGoto(holeHandler, error);
-    if (st->flags & VIR_STREAM_NONBLOCK) {
-        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                       "data sinks cannot be used for non-blocking streams");
-        goto error;
-    }
-    buf = g_malloc(VIR_STREAM_ALL_CHUNK);
-    while (true) {
-        int got = virStreamRecvFlags(st, buf, VIR_STREAM_ALL_CHUNK,
-                                     VIR_STREAM_RECV_STOP_AT_HOLE);
-        int off = 0;
-
-        if (got == -3) {
+        if (got == -3 && holeHandler) {
             long long holeLen = 0;
 
             if (virStreamRecvHole(st, &holeLen, 0) < 0)
@@ -503,6 +359,126 @@ virStreamSparseRecvAll(virStreamPtr st, virStreamSinkFunc handler,
         }
     }
     return 0;
+}
+
+/**
+ * virStreamSendAll:
+ * @st: an open blocking stream
+ * @handler: called for each chunk to send; fills its buffer and returns the
+ *           byte count, 0 when there is no more, or -1 to stop (errno says
+ *           why)
+ * @opaque: passed to @handler
+ *
+ * Sends everything @handler produces. The caller then calls
+ * virStreamFinish to learn whether the other end took it all. On any
+ * failure the stream is aborted (a failing @handler is reported as a
+ * system error "send handler failed" with its errno). Refused on a
+ * non-blocking stream (VIR_ERR_OPERATION_INVALID).
+ *
+ * Returns 0 once all was sent, or -1 on error (the stream aborted).
+ */
+int
+virStreamSendAll(virStreamPtr st, virStreamSourceFunc handler, void *opaque)
+{
+    virResetLastError();
+    virCheckStreamReturn(st, -1);
+    virCheckNonNullArgGoto(handler, error);
+    return virStreamSendAllLoop(st, handler, NULL, NULL, opaque);
+
+error:
+    virDispatchError(st->conn);
+    return -1;
+}
+
+/**
+ * virStreamSparseSendAll:
+ * @st: an open blocking stream of a sparse transfer
+ * @handler: reads data, as for virStreamSendAll (never more than asked)
+ * @holeHandler: tells whether the source's position is in data or in a
+ *               hole (*inData) and how long that section is (*length; a
+ *               hole of 0 is the end of the source)
+ * @skipHandler: moves the source's position past a hole of @length bytes
+ * @opaque: passed to the three handlers
+ *
+ * Sends the source as data and holes: for a hole, virStreamSendHole and
+ * then @skipHandler. The caller then calls virStreamFinish. On any failure
+ * the stream is aborted (a failing handler is a system error: "send
+ * handler failed", "send holeHandler failed", "send skipHandler failed").
+ * Refused on a non-blocking stream (VIR_ERR_OPERATION_INVALID).
+ *
+ * Returns 0 once all was sent, or -1 on error (the stream aborted).
+ */
+int
+virStreamSparseSendAll(virStreamPtr st, virStreamSourceFunc handler,
+                       virStreamSourceHoleFunc holeHandler,
+                       virStreamSourceSkipFunc skipHandler, void *opaque)
+{
+    virResetLastError();
+    virCheckStreamReturn(st, -1);
+    virCheckNonNullArgGoto(handler, error);
+    virCheckNonNullArgGoto(holeHandler, error);
+    virCheckNonNullArgGoto(skipHandler, error);
+    return virStreamSendAllLoop(st, handler, holeHandler, skipHandler, opaque);
+
+error:
+    virDispatchError(st->conn);
+    return -1;
+}
+
+/**
+ * virStreamRecvAll:
+ * @st: an open blocking stream
+ * @handler: called with each chunk received; returns the bytes it used
+ *           or -1 to stop (errno says why)
+ * @opaque: passed to @handler
+ *
+ * Receives until the end of the stream, handing every chunk to @handler.
+ * The caller then calls virStreamFinish. On any failure the stream is
+ * aborted (a failing @handler is a system error "recv handler failed").
+ * Refused on a non-blocking stream (VIR_ERR_OPERATION_INVALID).
+ *
+ * Returns 0 once the end was reached, or -1 on error (the stream
+ * aborted).
+ */
+int
+virStreamRecvAll(virStreamPtr st, virStreamSinkFunc handler, void *opaque)
+{
+    virResetLastError();
+    virCheckStreamReturn(st, -1);
+    virCheckNonNullArgGoto(handler, error);
+    return virStreamRecvAllLoop(st, handler, NULL, opaque);
+
+error:
+    virDispatchError(st->conn);
+    return -1;
+}
+
+/**
+ * virStreamSparseRecvAll:
+ * @st: an open blocking stream of a sparse transfer
+ * @handler: called with each chunk of data; returns the bytes it used or
+ *           -1 to stop (errno says why)
+ * @holeHandler: called for each hole with its length (e.g. seeks the
+ *               target that far)
+ * @opaque: passed to both handlers
+ *
+ * Receives until the end of the stream, data to @handler and holes to
+ * @holeHandler (virStreamRecvFlags with VIR_STREAM_RECV_STOP_AT_HOLE, then
+ * virStreamRecvHole). The caller then calls virStreamFinish. On any
+ * failure the stream is aborted ("recv handler failed", "recv holeHandler
+ * failed": system errors). Refused on a non-blocking stream.
+ *
+ * Returns 0 once the end was reached, or -1 on error (the stream aborted).
+ */
+int
+virStreamSparseRecvAll(virStreamPtr st, virStreamSinkFunc handler,
+                       virStreamSinkHoleFunc holeHandler, void *opaque)
+{
+    virResetLastError();
+    virCheckStreamReturn(st, -1);
+    virCheckNonNullArgGoto(handler, error);
+    virCheckNonNullArgGoto(holeHandler, error);
+    return virStreamRecvAllLoop(st, handler, holeHandler, opaque);
 
 error:
     virDispatchError(st->conn);
