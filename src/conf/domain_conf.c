@@ -226,6 +226,7 @@ virDomainDiskDefFree(virDomainDiskDef *disk)
     g_free(disk->product);
     virDomainDiskNetSourceFree(disk->net);
     virStorageAuthDefFree(disk->auth);
+    virStorageEncryptionFree(disk->encryption);
     virDomainDiskBackingDefFree(disk->backing);
     g_free(disk);
 }
@@ -423,6 +424,7 @@ diskCopy(const virDomainDiskDef *src)
     dst->product = g_strdup(src->product);
     dst->net = virDomainDiskNetSourceCopy(src->net);
     dst->auth = virStorageAuthDefCopy(src->auth);
+    dst->encryption = virStorageEncryptionCopy(src->encryption);
     dst->backing = virDomainDiskBackingDefCopy(src->backing);
     return dst;
 }

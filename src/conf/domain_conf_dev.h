@@ -8,6 +8,7 @@
 #include "virnetdevbandwidth.h"
 #include "nwfilter_params.h"
 #include "storage_file_format.h"
+#include "storage_encryption_conf.h"
 
 /*
  * Field owners as in domain_conf.h: src/conf parses and formats every
@@ -330,6 +331,11 @@ typedef struct {
     virDomainDiskNetSource *net;
     virStorageAuthDef *auth;
     bool authInSource;
+    /* <encryption> of the image (NULL: none): inside <source>, or a child
+     * of <disk> itself with encryptionInDisk (libvirt's older placement,
+     * written back where it was given) */
+    virStorageEncryption *encryption;
+    bool encryptionInDisk;
     char *dst; /* <target dev=...>, e.g. "vda" */
     int bus;   /* virDomainDiskBus */
     bool readonly;

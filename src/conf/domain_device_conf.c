@@ -558,6 +558,12 @@ static const virDomainXMLAttrRule diskAttrs[] = {
     { "source/identity", (const char *const[]){ "user", "group", NULL } },
     { "source/auth", (const char *const[]){ "username", "type", NULL } },
     { "auth", (const char *const[]){ "username", "type", NULL } },
+    { "source/encryption", (const char *const[]){ "format", "engine", NULL } },
+    { "encryption", (const char *const[]){ "format", "engine", NULL } },
+    { "encryption/secret", (const char *const[]){ "type", "uuid", "usage", NULL } },
+    { "encryption/cipher",
+      (const char *const[]){ "name", "size", "mode", "hash", NULL } },
+    { "encryption/ivgen", (const char *const[]){ "name", "hash", NULL } },
     { "target",
       (const char *const[]){ "dev", "bus", "removable", "rotation_rate", NULL } },
     { "readonly", noAttrs },
@@ -665,10 +671,11 @@ virDomainDeviceCheckAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules,
  * <seclabel>, <source><reconnect> ... are refused, never dropped.
  * DISK_CHILDREN is what every disk may hold, whatever its source: a child
  * a disk of any type gains is added here, once. */
-#define DISK_CHILDREN                                                             \
-    "driver", "driver/", "driver/metadata_cache", "source", "source/", "mirror",  \
-        "target", "target/", "backingStore", "readonly", "shareable", "geometry", \
-        "blockio", "serial", "wwn", "vendor", "product", "address", DISK_IOTUNE_CHILDREN
+#define DISK_CHILDREN                                                                    \
+    "driver", "driver/", "driver/metadata_cache", "source", "source/", "mirror",         \
+        "target", "target/", "backingStore", "readonly", "shareable", "geometry",        \
+        "blockio", "serial", "wwn", "vendor", "product", "address", "source/encryption", \
+        "encryption", DISK_IOTUNE_CHILDREN
 static const char *const diskChildren[] = {
     DISK_CHILDREN,
     NULL,

@@ -353,6 +353,23 @@ virDomainDiskParse(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
             return -1;
     }
 
+    /* <encryption> inside <source>, or (older) under <disk>: one of them */
+    {
+        xmlNodePtr srcEnc = source ? virDomainXMLChild(source, "encryption") : NULL;
+        xmlNodePtr diskEnc = virDomainXMLChild(node, "encryption");
+
+        if (srcEnc && !(disk->encryption = virStorageEncryptionParse(srcEnc)))
+            return -1;
+        if (diskEnc && disk->encryption) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "an <encryption> definition already found for disk source");
+            return -1;
+        }
+        if (diskEnc && !(disk->encryption = virStorageEncryptionParse(diskEnc)))
+            return -1;
+        disk->encryptionInDisk = diskEnc != NULL;
+    }
+
     if (target) {
         disk->dst = virDomainXMLProp(target, "dev");
         bus = virDomainXMLProp(target, "bus");
@@ -558,6 +575,14 @@ virDomainDiskParse(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
     }
     if (virDomainDiskNetSourceValidate(disk) < 0)
         return -1;
+    /* libvirt's virDomainDiskSourceDefValidate */
+    if (disk->encryption &&
+        disk->encryption->format == VIR_STORAGE_ENCRYPTION_FORMAT_LUKS &&
+        disk->encryption->cipherName) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "supplying <cipher> for domain disk definition is unnecessary");
+        return -1;
+    }
 
     g_ptr_array_add(disks, g_steal_pointer(&disk));
     return 0;

@@ -661,6 +661,8 @@ virDomainDiskNetSourceFormat(GString *buf, int indent, const virDomainDiskDef *d
     }
     if (disk->auth && disk->authInSource)
         virDomainDiskAuthFormat(buf, in, disk->auth);
+    if (disk->encryption && !disk->encryptionInDisk)
+        virStorageEncryptionFormat(buf, in, disk->encryption);
     if (buf->len == start) {
         /* no child: libvirt writes <source .../> */
         g_string_truncate(buf, start - 2);

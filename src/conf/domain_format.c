@@ -231,16 +231,24 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
     srcStart = ctx->buf->len + (size_t)ctx->indent;
     if (disk->net) {
         virDomainDiskNetSourceFormat(ctx->buf, ctx->indent, disk, flags);
-    } else if (disk->type == VIR_DOMAIN_DISK_TYPE_VOLUME && disk->srcPool) {
+    } else if ((disk->type == VIR_DOMAIN_DISK_TYPE_VOLUME && disk->srcPool) ||
+               (disk->type != VIR_DOMAIN_DISK_TYPE_VOLUME && disk->src) ||
+               (disk->encryption && !disk->encryptionInDisk)) {
         lineStart(ctx, "<source");
-        attr(ctx->buf, "pool", disk->srcPool);
-        attr(ctx->buf, "volume", disk->srcVolume);
-        g_string_append(ctx->buf, "/>\n");
-    } else if (disk->type != VIR_DOMAIN_DISK_TYPE_VOLUME && disk->src) {
-        lineStart(ctx, "<source");
-        attr(ctx->buf, disk->type == VIR_DOMAIN_DISK_TYPE_BLOCK ? "dev" : "file",
-             disk->src);
-        g_string_append(ctx->buf, "/>\n");
+        if (disk->type == VIR_DOMAIN_DISK_TYPE_VOLUME) {
+            attr(ctx->buf, "pool", disk->srcPool);
+            attr(ctx->buf, "volume", disk->srcVolume);
+        } else {
+            attr(ctx->buf, disk->type == VIR_DOMAIN_DISK_TYPE_BLOCK ? "dev" : "file",
+                 disk->src);
+        }
+        if (disk->encryption && !disk->encryptionInDisk) {
+            g_string_append(ctx->buf, ">\n");
+            virStorageEncryptionFormat(ctx->buf, ctx->indent + 2, disk->encryption);
+            line(ctx, "</source>");
+        } else {
+            g_string_append(ctx->buf, "/>\n");
+        }
     } else {
         srcStart = 0;
     }
@@ -293,6 +301,8 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
         textElement(ctx, "vendor", disk->vendor);
     if (disk->product)
         textElement(ctx, "product", disk->product);
+    if (disk->encryption && disk->encryptionInDisk)
+        virStorageEncryptionFormat(ctx->buf, ctx->indent, disk->encryption);
     formatAddress(ctx, &disk->addr);
     ctx->indent -= 2;
     line(ctx, "</disk>");

@@ -113,10 +113,12 @@ graphicsSetupListen(virDomainDef *def, const char *dir, const char *netAddr)
 
 /* Parse, post-parse, build. Returns argv or NULL with *err set. */
 /* What qemuDomainSecretsPrepare gives, made repeatable for the goldens:
- * key bytes 0..31, IV bytes 0..15, every <auth> secret's value
- * "virtkit-test-secret"; the cookies as the driver joins them. */
+ * key bytes 0..31, IV bytes 0..15, every <auth> secret's and every
+ * <encryption> passphrase's value "virtkit-test-secret"; the cookies as
+ * the driver joins them. With @writeKey the key file is written too (a
+ * real start reads it). */
 static qemuDomainSecrets *
-fakeSecrets(const virDomainDef *def, const char *dir)
+fakeSecretsFull(const virDomainDef *def, const char *dir, bool writeKey)
 {
     unsigned char key[32];
     unsigned char iv[16];
@@ -130,9 +132,17 @@ fakeSecrets(const virDomainDef *def, const char *dir)
     s->masterKeyPath = g_strdup_printf("%s/master-key.aes", dir);
     s->ndisks = def->ndisks;
     s->disks = g_new0(qemuDiskSecret, def->ndisks);
+    if (writeKey)
+        g_assert_true(
+            g_file_set_contents(s->masterKeyPath, (const char *)key, sizeof(key), NULL));
     for (size_t i = 0; i < def->ndisks; i++) {
         const virDomainDiskDef *d = def->disks[i];
 
+        if (qemuDiskHasEncryptionSecret(d)) {
+            s->disks[i].encCipher =
+                qemuSecretEncrypt(key, iv, (const unsigned char *)value, strlen(value));
+            s->disks[i].encIV = g_base64_encode(iv, sizeof(iv));
+        }
         if (!d->net)
             continue;
         if (d->auth) {
@@ -152,6 +162,25 @@ fakeSecrets(const virDomainDef *def, const char *dir)
         }
     }
     return s;
+}
+
+static qemuDomainSecrets *
+fakeSecrets(const virDomainDef *def, const char *dir)
+{
+    return fakeSecretsFull(def, dir, false);
+}
+
+/* Whether the start of @def hands QEMU secrets (the driver's test) */
+static bool
+hasSecrets(const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainDiskDef *d = def->disks[i];
+
+        if ((d->net && (d->auth || d->net->ncookies)) || qemuDiskHasEncryptionSecret(d))
+            return true;
+    }
+    return false;
 }
 
 static char **
@@ -194,11 +223,8 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
         opts.sandbox = qemuCapsHasSandbox(caps);
         opts.memoryDir = dir;
         opts.libDir = dir;
-        for (size_t i = 0; i < def->ndisks && !secrets; i++) {
-            if (def->disks[i]->net &&
-                (def->disks[i]->auth || def->disks[i]->net->ncookies))
-                opts.secrets = secrets = fakeSecrets(def, dir);
-        }
+        if (hasSecrets(def))
+            opts.secrets = secrets = fakeSecrets(def, dir);
         {
             /* the host side of hostdevs, which this machine has none of, as
              * libvirt's own tests pretend it (on a copy: the definition is
@@ -360,6 +386,25 @@ useScratchFiles(virDomainDef *def, const char *dir, const char *guest)
         g_autofree char *img = NULL;
         const char *fmt = d->format == VIR_STORAGE_FORMAT_QCOW2 ? "qcow2" : "raw";
         const char *argv[] = { "qemu-img", "create", "-q", "-f", fmt, NULL, "16M", NULL };
+        /* an encrypted image: LUKS under fakeSecrets' passphrase (a few
+         * PBKDF iterations: the real start only opens it) */
+        const char *luksArgv[] = {
+            "qemu-img",
+            "create",
+            "-q",
+            "--object",
+            "secret,id=sec0,data=virtkit-test-secret",
+            "-f",
+            d->format == VIR_STORAGE_FORMAT_QCOW2 ? "qcow2" : "luks",
+            "-o",
+            d->format == VIR_STORAGE_FORMAT_QCOW2
+                ? "encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=10"
+                : "key-secret=sec0,iter-time=10",
+            NULL,
+            "16M",
+            NULL,
+        };
+        bool luks = qemuDiskHasEncryptionSecret(d);
         int status = -1;
 
         /* a network disk's server is not here: the golden holds its
@@ -382,8 +427,10 @@ useScratchFiles(virDomainDef *def, const char *dir, const char *guest)
         }
         img = g_strdup_printf("%s/disk%zu.img", dir, i);
         argv[5] = img;
-        g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL,
-                                   NULL, NULL, NULL, &status, NULL));
+        luksArgv[9] = img;
+        g_assert_true(g_spawn_sync(NULL, luks ? (char **)luksArgv : (char **)argv, NULL,
+                                   G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
+                                   NULL));
         g_assert_true(g_spawn_check_wait_status(status, NULL));
         g_free(d->src);
         d->src = g_steal_pointer(&img);
@@ -631,6 +678,7 @@ testReal(gconstpointer data)
     g_autofree char *status = NULL;
     g_autoptr(virDomainDef) def = NULL;
     g_auto(GStrv) argv = NULL;
+    g_autoptr(qemuDomainSecrets) secrets = NULL;
     qemuCommandOptions opts = { 0 };
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     /* the far ends of the character devices (chrScratch) */
@@ -709,6 +757,9 @@ testReal(gconstpointer data)
     opts.sandbox = qemuCapsHasSandbox(caps);
     /* file-backed guest memory: QEMU makes its files in the scratch dir */
     opts.memoryDir = dir;
+    /* an encrypted image's passphrase, under a master key QEMU reads */
+    if (hasSecrets(def))
+        opts.secrets = secrets = fakeSecretsFull(def, dir, true);
     if (!(argv = qemuBuildCommandLine(def, capsFor(def), &opts)))
         g_error("%s: %s", name, virGetLastErrorMessage());
     sp.argv = (const char *const *)argv;
@@ -747,6 +798,38 @@ testReal(gconstpointer data)
         if (chr->logFile &&
             (i < def->nserials || chr->targetType == VIR_DOMAIN_CHR_TARGET_VIRTIO))
             g_assert_true(g_file_test(chr->logFile, G_FILE_TEST_IS_REGULAR));
+    }
+    /* an encrypted image: QEMU opened it with the passphrase it was given
+     * (a wrong one fails the start above) and says so in query-block */
+    for (size_t i = 0; i < def->ndisks; i++) {
+        g_autoptr(json_object) block = NULL;
+        g_autofree char *id = qemuDiskAlias(def, def->disks[i]);
+        /* a virtio disk's is its backend's QOM path */
+        g_autofree char *path = g_strdup_printf("/machine/peripheral/%s/", id);
+        bool found = false;
+
+        if (!qemuDiskHasEncryptionSecret(def->disks[i]))
+            continue;
+        g_assert_cmpint(
+            qemuMonitorCommand(mon, "query-block", NULL, REAL_START_TIMEOUT_MS, &block),
+            ==, 0);
+        for (size_t j = 0; j < json_object_array_length(block); j++) {
+            json_object *b = json_object_array_get_idx(block, j);
+            json_object *qdev = NULL;
+            json_object *inserted = NULL;
+            json_object *enc = NULL;
+
+            if (!json_object_object_get_ex(b, "qdev", &qdev) ||
+                (!g_str_equal(json_object_get_string(qdev), id) &&
+                 !g_str_has_prefix(json_object_get_string(qdev), path)))
+                continue;
+            found = true;
+            g_assert_true(json_object_object_get_ex(b, "inserted", &inserted));
+            g_assert_true(json_object_object_get_ex(inserted, "encrypted", &enc));
+            g_assert_true(json_object_get_boolean(enc));
+        }
+        if (!found)
+            g_error("%s: no block device %s in query-block", name, id);
     }
     /* a socket QEMU connects to at start has its connection waiting */
     for (guint i = 0; i < peers->len; i++) {

@@ -324,6 +324,9 @@ qemuCapsDiskDefPostParse(virDomainDiskDef *disk)
     if (disk->format == VIR_STORAGE_FORMAT_NONE &&
         disk->type != VIR_DOMAIN_DISK_TYPE_VOLUME)
         disk->format = VIR_STORAGE_FORMAT_RAW;
+    if (disk->encryption &&
+        disk->encryption->engine == VIR_STORAGE_ENCRYPTION_ENGINE_DEFAULT)
+        disk->encryption->engine = VIR_STORAGE_ENCRYPTION_ENGINE_QEMU;
 }
 
 /* libvirt's qemuDomainDefAddDefaultAudioBackend: a backend is added

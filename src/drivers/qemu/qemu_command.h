@@ -220,6 +220,14 @@ typedef struct {
     const char *const *hugetlbfs;
 } qemuCommandOptions;
 
+/* The members of a disk's format node that name its driver, as libvirt
+ * writes them after the common ones: ',"driver":"raw"' or "qcow2", a
+ * raw LUKS image's ',"driver":"luks","key-secret":SECRETID', a qcow2
+ * one's ',"driver":"qcow2","encrypt":{"format":"luks","key-secret":...}'.
+ * @secretId: the secret object holding the passphrase (NULL: none, then
+ * a raw LUKS image is libvirt's INTERNAL_ERROR, NULL returned). */
+char *qemuDiskFormatEncryptionProps(const virDomainDiskDef *disk, const char *secretId);
+
 /* Appends @argv to @buf as a shell would read it back: the arguments
  * separated by @sep, each one with characters the shell treats specially
  * (or empty) in single quotes. */

@@ -8,6 +8,7 @@
 #include "qemu_block_net.h"
 #include "qemu_command_priv.h"
 #include "qemu_monitor.h"
+#include "qemu_secret.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -108,6 +109,29 @@ qemuUSBDiskProps(const virDomainDiskDef *disk, const char *drive, int writeCache
     return props;
 }
 
+char *
+qemuDiskFormatEncryptionProps(const virDomainDiskDef *disk, const char *secretId)
+{
+    bool qcow2 = disk->format == VIR_STORAGE_FORMAT_QCOW2;
+    const virStorageEncryption *enc = disk->encryption;
+    bool luks = enc && enc->engine != VIR_STORAGE_ENCRYPTION_ENGINE_LIBRBD &&
+                enc->format == VIR_STORAGE_ENCRYPTION_FORMAT_LUKS;
+
+    if (!qcow2 && luks) {
+        if (!secretId) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           "missing secret info for 'luks' driver");
+            return NULL;
+        }
+        return g_strdup_printf(",\"driver\":\"luks\",\"key-secret\":\"%s\"", secretId);
+    }
+    if (qcow2 && luks && secretId)
+        return g_strdup_printf(",\"driver\":\"qcow2\",\"encrypt\":{\"format\":\"luks\","
+                               "\"key-secret\":\"%s\"}",
+                               secretId);
+    return g_strdup_printf(",\"driver\":\"%s\"", qcow2 ? "qcow2" : "raw");
+}
+
 /* -object secret of one value encrypted under masterKey0 (libvirt's). */
 static void
 qemuBuildSecretObject(GPtrArray *a, const char *id, const char *cipher, const char *iv)
@@ -126,6 +150,8 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
     g_autofree char *netProps = NULL;
     g_autofree char *authId = NULL;
     g_autofree char *cookieId = NULL;
+    g_autofree char *encId = NULL;
+    g_autofree char *encProps = NULL;
     qemuBlockNetSecrets sec = { NULL, NULL };
     bool writeback, direct, noflush;
     bool hasCache = disk->cache != VIR_DOMAIN_DISK_CACHE_DEFAULT;
@@ -154,8 +180,15 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
     }
     if (disk->net && !(netProps = qemuBlockNetStorageProps(disk, &sec)))
         return -1;
+    if (qemuDiskHasEncryptionSecret(disk) && ds && ds->encCipher)
+        encId = g_strdup_printf("libvirt-%zu-format-encryption-secret0", n);
+    if (media && !(encProps = qemuDiskFormatEncryptionProps(disk, encId)))
+        return -1;
+    /* libvirt's order: the protocol's secret, the image's, the cookies */
     if (authId)
         qemuBuildSecretObject(a, authId, ds->authCipher, ds->authIV);
+    if (encId)
+        qemuBuildSecretObject(a, encId, ds->encCipher, ds->encIV);
     if (cookieId)
         qemuBuildSecretObject(a, cookieId, ds->cookieCipher, ds->cookieIV);
     qemuDiskCacheFlags(disk->cache, &writeback, &direct, &noflush);
@@ -205,9 +238,7 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
             g_string_append_printf(fmt, ",\"detect-zeroes\":\"%s\"", detect);
         if (cacheJSON)
             g_string_append(fmt, cacheJSON);
-        g_string_append_printf(fmt, ",\"driver\":\"%s\"",
-                               disk->format == VIR_STORAGE_FORMAT_QCOW2 ? "qcow2"
-                                                                        : "raw");
+        g_string_append(fmt, encProps);
         /* qcow2's metadata cache, after the driver (libvirt's order) */
         if (disk->metadataCacheMaxSize)
             g_string_append_printf(fmt, ",\"cache-size\":%llu",

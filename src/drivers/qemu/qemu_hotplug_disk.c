@@ -257,6 +257,9 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
     g_autofree char *format = NULL;
     g_autofree char *alias = NULL;
     g_autofree char *netProps = NULL;
+    g_autofree char *encId = NULL;
+    g_autofree char *encFile = NULL;
+    g_autoptr(json_object) encObj = NULL;
     int port = -1;
     int n;
     bool storageAdded = false, formatAdded = false;
@@ -316,6 +319,38 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
     storage = g_strdup_printf("libvirt-%d-storage", n);
     format = g_strdup_printf("libvirt-%d-format", n);
     alias = qemuDiskAlias(obj->def, disk);
+    /* an encrypted image's passphrase: a secret object QEMU reads from a
+     * file of ours, made before the nodes and gone with them */
+    if (qemuDiskHasEncryptionSecret(disk)) {
+        g_autoptr(json_object) args = json_object_new_object();
+        int rc;
+
+        encId = g_strdup_printf("%s-encryption-secret0", format);
+        if (!(encFile = qemuDiskEncryptionSecretFile(disk, qemuDomainPriv(obj)->libDir,
+                                                     driver->runAs)))
+            goto rollback;
+        json_object_object_add(args, "qom-type", json_object_new_string("secret"));
+        json_object_object_add(args, "id", json_object_new_string(encId));
+        json_object_object_add(args, "format", json_object_new_string("raw"));
+        json_object_object_add(args, "file", json_object_new_string(encFile));
+        rc = qemuHotplugMonitor(obj, "object-add", args, NULL);
+        unlink(encFile);
+        if (rc < 0) {
+            g_clear_pointer(&encId, g_free);
+            goto rollback;
+        }
+    }
+    {
+        g_autofree char *frag = qemuDiskFormatEncryptionProps(disk, encId);
+        g_autofree char *text = frag ? g_strdup_printf("{%s}", frag + 1) : NULL;
+
+        if (!frag || !(encObj = json_tokener_parse(text))) {
+            if (frag)
+                virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                               "cannot build the disk's format node");
+            goto rollback;
+        }
+    }
 
     if (netProps) {
         g_autofree char *text = g_strconcat(netProps, "}", NULL);
@@ -337,10 +372,11 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
     fmt = json_object_new_object();
     json_object_object_add(fmt, "node-name", json_object_new_string(format));
     json_object_object_add(fmt, "read-only", json_object_new_boolean(disk->readonly));
-    json_object_object_add(fmt, "driver",
-                           json_object_new_string(disk->format == VIR_STORAGE_FORMAT_QCOW2
-                                                      ? "qcow2"
-                                                      : "raw"));
+    /* "driver" and, for an encrypted image, its key-secret / encrypt */
+    json_object_object_foreach(encObj, key, val)
+    {
+        json_object_object_add(fmt, key, json_object_get(val));
+    }
     if (disk->metadataCacheMaxSize)
         json_object_object_add(fmt, "cache-size",
                                json_object_new_uint64(disk->metadataCacheMaxSize));
@@ -419,6 +455,8 @@ rollback:
         if (storageAdded)
             qemuHotplugBlockdevDel(obj, storage);
         virErrorRestore(&saved);
+        if (encId)
+            qemuHotplugMonitorQuiet(obj, "object-del", encId);
     }
     qemuHotplugStealDisk(obj->def, obj->def->ndisks - 1);
     if (virDomainObjIsActive(obj)) {
@@ -527,6 +565,12 @@ qemuHotplugRemoveDiskLive(qemuDriver *driver, virDomainObj *obj, size_t idx)
             qemuHotplugBlockdevDel(obj, storage);
     }
 removed:
+    /* an encrypted image's passphrase object (libvirt's name for it) */
+    if (format && qemuDiskHasEncryptionSecret(disk) && virDomainObjIsActive(obj)) {
+        g_autofree char *encId = g_strdup_printf("%s-encryption-secret0", format);
+
+        qemuHotplugMonitorQuiet(obj, "object-del", encId);
+    }
     /* the named nodes of its backing chain (a disk started with one, or
      * given one by an external snapshot) */
     if (chain && chain->len > 0 && virDomainObjIsActive(obj))

@@ -339,6 +339,14 @@ qemuUpdateDiskLive(qemuDriver *driver, virDomainObj *obj, const virDomainDiskDef
         return -1;
     if (g_strcmp0(disk->src, newDisk->src) == 0)
         return 0;
+    /* the new medium would be opened without its passphrase, or the old
+     * one's <encryption> would stay on a new plain medium */
+    if (disk->encryption || newDisk->encryption) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "changing the medium of a disk with <encryption> is not supported "
+                       "by virtkit");
+        return -1;
+    }
     if (disk->device != VIR_DOMAIN_DISK_DEVICE_CDROM &&
         disk->device != VIR_DOMAIN_DISK_DEVICE_FLOPPY) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",

@@ -16,6 +16,7 @@
 #include "driver.h"
 #include "qemu_secret.h"
 #include "virerror.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -32,6 +33,8 @@ qemuDomainSecretsFree(qemuDomainSecrets *secrets)
         g_free(secrets->disks[i].authIV);
         g_free(secrets->disks[i].cookieCipher);
         g_free(secrets->disks[i].cookieIV);
+        g_free(secrets->disks[i].encCipher);
+        g_free(secrets->disks[i].encIV);
     }
     g_free(secrets->disks);
     g_free(secrets->masterKeyPath);
@@ -148,39 +151,115 @@ encryptValue(const unsigned char *key, const unsigned char *data, size_t len,
     return 0;
 }
 
-/* The value of @auth's secret from the secret driver serving this process
- * (libvirt's virSecretGetSecretString with its internal-call flag). */
-static unsigned char *
-authValue(const virDomainDiskDef *disk, size_t *len)
+static const char *const usageNames[] = {
+    "none", "volume", "ceph", "iscsi", "tls", "vtpm"
+};
+
+static const char *
+usageName(int usage)
 {
-    const virStorageAuthDef *auth = disk->auth;
+    return usage >= 0 && usage < (int)G_N_ELEMENTS(usageNames) ? usageNames[usage] : "?";
+}
+
+/* The value of the secret named by @uuid or (@useUUID false) @usage, of
+ * usage type @usageType, from the secret driver serving this process
+ * (libvirt's virSecretGetSecretString with its internal-call flag). @what
+ * names the element for the error when there is no secret driver. */
+static unsigned char *
+secretValue(const virDomainDiskDef *disk, const char *what, bool useUUID,
+            const unsigned char *uuid, const char *usage, int usageType, size_t *len)
+{
     const virSecretDriver *sd = virGetSharedSecretDriver();
     virConnectPtr conn = NULL;
     virSecretPtr sec = NULL;
     unsigned char *value = NULL;
-    int usage = disk->net->protocol == VIR_STORAGE_NET_PROTOCOL_RBD
-                    ? VIR_SECRET_USAGE_TYPE_CEPH
-                    : VIR_SECRET_USAGE_TYPE_ISCSI;
 
     if (!sd || !sd->secretLookupByUUID || !sd->secretLookupByUsage ||
         !sd->secretGetValueInternal) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       "disk '%s': its <auth> needs a secret driver (virtkitd's)",
-                       disk->dst);
+                       "disk '%s': its %s needs a secret driver (virtkitd's)", disk->dst,
+                       what);
         return NULL;
     }
     conn = virGetConnect();
     conn->secretDriver = sd;
-    if (auth->useUUID)
-        sec = sd->secretLookupByUUID(conn, auth->uuid);
+    if (useUUID)
+        sec = sd->secretLookupByUUID(conn, uuid);
     else
-        sec = sd->secretLookupByUsage(conn, usage, auth->usage);
-    if (sec)
+        sec = sd->secretLookupByUsage(conn, usageType, usage);
+    if (sec && sec->usageType != VIR_SECRET_USAGE_TYPE_NONE &&
+        sec->usageType != usageType) {
+        char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+        /* libvirt formats the lookup's uuid, whichever way it looked */
+        virUUIDFormat(useUUID ? uuid : sec->uuid, uuidstr);
+        virReportErrorFull(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __func__,
+                           "secret with uuid %s is of type '%s' not expected '%s' type",
+                           uuidstr, usageName(sec->usageType), usageName(usageType));
+    } else if (sec) {
         value = sd->secretGetValueInternal(sec, len);
+    }
     if (sec)
         virObjectUnrefSecret(sec);
     virObjectUnrefConnect(conn);
     return value;
+}
+
+/* The value of @auth's secret */
+static unsigned char *
+authValue(const virDomainDiskDef *disk, size_t *len)
+{
+    const virStorageAuthDef *auth = disk->auth;
+    int usage = disk->net->protocol == VIR_STORAGE_NET_PROTOCOL_RBD
+                    ? VIR_SECRET_USAGE_TYPE_CEPH
+                    : VIR_SECRET_USAGE_TYPE_ISCSI;
+
+    return secretValue(disk, "<auth>", auth->useUUID, auth->uuid, auth->usage, usage,
+                       len);
+}
+
+bool
+qemuDiskHasEncryptionSecret(const virDomainDiskDef *disk)
+{
+    const virStorageEncryption *enc = disk->encryption;
+
+    return enc && enc->nsecrets > 0 &&
+           enc->engine != VIR_STORAGE_ENCRYPTION_ENGINE_LIBRBD &&
+           virDomainDiskHasMedia(disk);
+}
+
+char *
+qemuDiskEncryptionSecretFile(const virDomainDiskDef *disk, const char *dir,
+                             const virSecurityIdentity *runAs)
+{
+    const virStorageEncryptionSecret *es = &disk->encryption->secrets[0];
+    g_autofree char *path = g_build_filename(dir, "encryption-XXXXXX", NULL);
+    size_t len = 0;
+    unsigned char *value = secretValue(disk, "<encryption>", es->useUUID, es->uuid,
+                                       es->usage, VIR_SECRET_USAGE_TYPE_VOLUME, &len);
+    bool ok;
+    int fd;
+
+    if (!value)
+        return NULL;
+    if ((fd = g_mkstemp_full(path, O_WRONLY | O_CLOEXEC, 0600)) < 0) {
+        virReportSystemError(errno, "failed to open secret file for write '%s'", path);
+        explicit_bzero(value, len);
+        g_free(value);
+        return NULL;
+    }
+    ok = write(fd, value, len) == (ssize_t)len &&
+         (!runAs || fchown(fd, runAs->uid, runAs->gid) == 0);
+    if (!ok)
+        virReportSystemError(errno, "failed to write secret file '%s'", path);
+    close(fd);
+    explicit_bzero(value, len);
+    g_free(value);
+    if (!ok) {
+        unlink(path);
+        return NULL;
+    }
+    return g_steal_pointer(&path);
 }
 
 int
@@ -196,7 +275,7 @@ qemuDomainSecretsPrepare(const virDomainDef *def, const char *dir,
     for (size_t i = 0; i < def->ndisks; i++) {
         const virDomainDiskDef *d = def->disks[i];
 
-        if (d->net && (d->auth || d->net->ncookies))
+        if ((d->net && (d->auth || d->net->ncookies)) || qemuDiskHasEncryptionSecret(d))
             any = true;
     }
     if (!any)
@@ -210,6 +289,22 @@ qemuDomainSecretsPrepare(const virDomainDef *def, const char *dir,
         const virDomainDiskDef *d = def->disks[i];
         qemuDiskSecret *ds = &s->disks[i];
 
+        if (qemuDiskHasEncryptionSecret(d)) {
+            const virStorageEncryptionSecret *es = &d->encryption->secrets[0];
+            size_t len = 0;
+            unsigned char *value =
+                secretValue(d, "<encryption>", es->useUUID, es->uuid, es->usage,
+                            VIR_SECRET_USAGE_TYPE_VOLUME, &len);
+            int rc;
+
+            if (!value)
+                goto error;
+            rc = encryptValue(key, value, len, &ds->encCipher, &ds->encIV);
+            explicit_bzero(value, len);
+            g_free(value);
+            if (rc < 0)
+                goto error;
+        }
         if (!d->net)
             continue;
         if (d->auth) {

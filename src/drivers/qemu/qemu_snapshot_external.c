@@ -72,6 +72,15 @@ qemuSnapshotPrepareExternal(virDomainObj *obj, virDomainSnapshotDef *def,
                            sd->name);
             return -1;
         }
+        /* the overlay would be a plain image above an encrypted one, and
+         * the definition's <encryption> would then name the wrong image */
+        if (dd->encryption) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "external snapshot of disk '%s' with <encryption> is not "
+                           "supported by virtkit",
+                           sd->name);
+            return -1;
+        }
         if (sd->format == VIR_STORAGE_FORMAT_NONE)
             sd->format = VIR_STORAGE_FORMAT_QCOW2;
         if (sd->format != VIR_STORAGE_FORMAT_QCOW2) {

@@ -128,6 +128,44 @@ qemuValidateDiskBacking(const virDomainDiskDef *disk)
     return 0;
 }
 
+/* libvirt's qemuDomainValidateStorageSource rules for <encryption> (the
+ * engine is QEMU's unless given: qemuCapsDiskDefPostParse) */
+static int
+qemuValidateDiskEncryption(const virDomainDiskDef *disk)
+{
+    const virStorageEncryption *enc = disk->encryption;
+
+    if (enc->format == VIR_STORAGE_ENCRYPTION_FORMAT_DEFAULT ||
+        enc->format == VIR_STORAGE_ENCRYPTION_FORMAT_QCOW) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "old qcow/qcow2 encryption is not supported");
+        return -1;
+    }
+    if (enc->engine == VIR_STORAGE_ENCRYPTION_ENGINE_LIBRBD) {
+        if (!disk->net || disk->net->protocol != VIR_STORAGE_NET_PROTOCOL_RBD) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           "librbd encryption is supported only with RBD backed disks");
+            return -1;
+        }
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "encryption engine 'librbd' is not supported by virtkit");
+        return -1;
+    }
+    if (enc->format == VIR_STORAGE_ENCRYPTION_FORMAT_LUKS2) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "luks2 is currently not supported by the qemu encryption engine");
+        return -1;
+    }
+    if (disk->format != VIR_STORAGE_FORMAT_RAW &&
+        disk->format != VIR_STORAGE_FORMAT_QCOW2) {
+        virReportError(
+            VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+            "encryption is supported only with 'raw' and 'qcow2' image format");
+        return -1;
+    }
+    return 0;
+}
+
 int
 qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
                  const char *machine)
@@ -168,6 +206,8 @@ qemuValidateDisk(const virDomainDef *def, const virDomainDiskDef *disk,
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s': unsupported format", dst);
         return -1;
     }
+    if (disk->encryption && qemuValidateDiskEncryption(disk) < 0)
+        return -1;
     if (disk->cache < 0 || disk->cache >= VIR_DOMAIN_DISK_CACHE_LAST) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s': unsupported cache mode",
                        dst);
