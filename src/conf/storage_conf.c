@@ -165,6 +165,7 @@ volTargetClear(virStorageVolTarget *t)
     g_free(t->path);
     g_free(t->perms.label);
     g_free(t->compat);
+    virStorageEncryptionFree(t->encryption);
     memset(t, 0, sizeof(*t));
 }
 
@@ -225,6 +226,7 @@ volTargetCopy(virStorageVolTarget *dst, const virStorageVolTarget *src)
     dst->path = g_strdup(src->path);
     dst->perms.label = g_strdup(src->perms.label);
     dst->compat = g_strdup(src->compat);
+    dst->encryption = virStorageEncryptionCopy(src->encryption);
 }
 
 virStorageVolDef *
@@ -897,6 +899,12 @@ volDefParseNode(const virStoragePoolDef *pool, xmlNodePtr root, unsigned int fla
     }
     if (virDomainXMLChild(target, "nocow"))
         def->target.nocow = true;
+    {
+        xmlNodePtr enc = virDomainXMLChild(target, "encryption");
+
+        if (enc && !(def->target.encryption = virStorageEncryptionParse(enc)))
+            return NULL;
+    }
 
     if ((features = virDomainXMLChild(target, "features"))) {
         def->target.hasFeatures = true;
@@ -967,6 +975,8 @@ formatVolTarget(GString *buf, const virStoragePoolDef *pool, const virStorageVol
         g_string_append(buf, "      <btime>0</btime>\n");
         g_string_append(buf, "    </timestamps>\n");
     }
+    if (t->encryption)
+        virStorageEncryptionFormat(buf, 4, t->encryption);
     elem(buf, 4, "compat", t->compat);
     if (t->clusterSize)
         g_string_append_printf(buf, "    <clusterSize unit='B'>%llu</clusterSize>\n",

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "storage_file_format.h"
+#include "storage_encryption_conf.h"
 
 /* Pool types, libvirt's numbering (virStoragePoolType). */
 typedef enum {
@@ -205,6 +206,9 @@ typedef struct {
     bool hasFeatures;               /* <features> present (qcow2 >= 1.1) */
     bool features[VIR_STORAGE_FILE_FEATURE_LAST];
     bool nocow;
+    /* <encryption> of the target (NULL: none): as given at creation, or
+     * what a refresh reads in the image's header (no secret then) */
+    virStorageEncryption *encryption;
 } virStorageVolTarget;
 
 typedef struct {

@@ -504,6 +504,13 @@ diskCreateVol(virStoragePoolObj *obj, virStorageVolDef *vol)
     unsigned long long limit, start = 0, end, needed = vol->capacity, cyl = 0;
     int rc;
 
+    /* libvirt's disk backend makes partitions only, never encrypted */
+    if (vol->target.encryption) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "storage pool does not support encrypted volumes");
+        return -1;
+    }
+
     if (readTable(dev, true, &t) <= 0) {
         if (!virGetLastError())
             virReportError(VIR_ERR_STORAGE_PROBE_FAILED,

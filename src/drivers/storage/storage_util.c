@@ -10,8 +10,11 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "datatypes.h"
+#include "driver.h"
 #include "storage_util.h"
 #include "virerror.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_STORAGE
 
@@ -182,6 +185,34 @@ probeQcow2(virStorageVolDef *vol, const unsigned char *h, size_t n)
     }
 }
 
+/* The encryption libvirt's probe reads in a header: a LUKS (version 1)
+ * raw image, a qcow2 one with crypt method 1 (qcow) or 2 (luks). A volume
+ * keeps the <encryption> it was created with (its secrets); one without
+ * gets what the header says, without a secret, as libvirt's pool refresh
+ * lists it. */
+static void
+probeEncryption(virStorageVolDef *vol, int fmt, const unsigned char *h, size_t n)
+{
+    int enc = -1;
+
+    if (fmt == VIR_STORAGE_FILE_RAW && n >= 8 && memcmp(h, "LUKS\xba\xbe", 6) == 0 &&
+        h[6] == 0 && h[7] == 1)
+        enc = VIR_STORAGE_ENCRYPTION_FORMAT_LUKS;
+    else if (fmt == VIR_STORAGE_FILE_QCOW2 && n >= 36 && memcmp(h, "QFI\xfb", 4) == 0 &&
+             (be32(h + 32) == 1 || be32(h + 32) == 2))
+        enc = be32(h + 32) == 1 ? VIR_STORAGE_ENCRYPTION_FORMAT_QCOW
+                                : VIR_STORAGE_ENCRYPTION_FORMAT_LUKS;
+    if (enc < 0) {
+        g_clear_pointer(&vol->target.encryption, virStorageEncryptionFree);
+        return;
+    }
+    if (vol->target.encryption && vol->target.encryption->format == enc)
+        return;
+    virStorageEncryptionFree(vol->target.encryption);
+    vol->target.encryption = g_new0(virStorageEncryption, 1);
+    vol->target.encryption->format = enc;
+}
+
 int
 virStorageVolProbe(virStorageVolDef *vol)
 {
@@ -228,10 +259,18 @@ virStorageVolProbe(virStorageVolDef *vol)
         fmt = probeFormat(h, n);
     vol->target.format = fmt;
 
+    probeEncryption(vol, fmt, h, n);
     switch (fmt) {
     case VIR_STORAGE_FILE_QCOW2:
         if (n >= 72 && memcmp(h, "QFI\xfb", 4) == 0)
             probeQcow2(vol, h, n);
+        break;
+    case VIR_STORAGE_FILE_RAW:
+        /* a LUKS image: what the guest sees is after its header (libvirt
+         * subtracts the payload offset, in sectors) */
+        if (n >= 108 && memcmp(h, "LUKS\xba\xbe", 6) == 0 && h[6] == 0 && h[7] == 1 &&
+            (guint64)be32(h + 104) * 512 <= vol->capacity)
+            vol->capacity -= (guint64)be32(h + 104) * 512;
         break;
     case VIR_STORAGE_FILE_QCOW:
         if (n >= 32)
@@ -299,4 +338,98 @@ virStorageQemuImg(const char *const *args, char **output)
         g_ptr_array_add(argv, (char *)*a);
     g_ptr_array_add(argv, NULL);
     return virStorageRunTool((const char *const *)argv->pdata, output);
+}
+
+/* The value of @sec (a volume secret) from the secret driver serving this
+ * process; NULL with its error. */
+static unsigned char *
+secretValue(const virStorageEncryptionSecret *es, size_t *len)
+{
+    static const char *const usageNames[] = { "none",  "volume", "ceph",
+                                              "iscsi", "tls",    "vtpm" };
+    const virSecretDriver *sd = virGetSharedSecretDriver();
+    virConnectPtr conn = NULL;
+    virSecretPtr sec = NULL;
+    unsigned char *value = NULL;
+
+    if (!sd || !sd->secretLookupByUUID || !sd->secretLookupByUsage ||
+        !sd->secretGetValueInternal) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "an encrypted volume needs a secret driver (virtkitd's)");
+        return NULL;
+    }
+    conn = virGetConnect();
+    conn->secretDriver = sd;
+    if (es->useUUID)
+        sec = sd->secretLookupByUUID(conn, es->uuid);
+    else
+        sec = sd->secretLookupByUsage(conn, VIR_SECRET_USAGE_TYPE_VOLUME, es->usage);
+    if (sec && sec->usageType != VIR_SECRET_USAGE_TYPE_NONE &&
+        sec->usageType != VIR_SECRET_USAGE_TYPE_VOLUME) {
+        char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+        virUUIDFormat(es->useUUID ? es->uuid : sec->uuid, uuidstr);
+        virReportErrorFull(
+            VIR_FROM_NONE, VIR_ERR_INVALID_ARG, __func__,
+            "secret with uuid %s is of type '%s' not expected '%s' type", uuidstr,
+            sec->usageType >= 0 && sec->usageType < (int)G_N_ELEMENTS(usageNames)
+                ? usageNames[sec->usageType]
+                : "?",
+            "volume");
+    } else if (sec) {
+        value = sd->secretGetValueInternal(sec, len);
+    }
+    if (sec)
+        virObjectUnrefSecret(sec);
+    virObjectUnrefConnect(conn);
+    return value;
+}
+
+char *
+virStorageVolSecretFile(const virStoragePoolDef *pool, const virStorageVolDef *vol)
+{
+    const virStorageEncryption *enc = vol->target.encryption;
+    g_autofree char *path = NULL;
+    unsigned char *value;
+    size_t len = 0;
+    bool ok;
+    int fd;
+
+    if (!enc || enc->nsecrets != 1) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       "A single <secret type='passphrase'...> element is expected in "
+                       "encryption description");
+        return NULL;
+    }
+    path = g_strdup_printf("%s/%s.%s.secret.XXXXXX", pool->target.path, pool->name,
+                           vol->name);
+    if (!(value = secretValue(&enc->secrets[0], &len)))
+        return NULL;
+    if ((fd = g_mkstemp_full(path, O_WRONLY | O_CLOEXEC, 0600)) < 0) {
+        virReportSystemError(errno, "%s", "failed to open secret file for write");
+        explicit_bzero(value, len);
+        g_free(value);
+        return NULL;
+    }
+    ok = write(fd, value, len) == (ssize_t)len;
+    if (!ok)
+        virReportSystemError(errno, "%s", "failed to write secret file");
+    close(fd);
+    explicit_bzero(value, len);
+    g_free(value);
+    if (!ok) {
+        unlink(path);
+        return NULL;
+    }
+    return g_steal_pointer(&path);
+}
+
+void
+virStorageQemuImgEscape(GString *buf, const char *value)
+{
+    for (const char *p = value; *p; p++) {
+        if (*p == ',')
+            g_string_append_c(buf, ',');
+        g_string_append_c(buf, *p);
+    }
 }

@@ -37,3 +37,16 @@ int virStorageQemuImg(const char *const *args, char **output);
 
 /* Fill @buf with @len bytes of @path's header; bytes read or -1 (errno). */
 ssize_t virStorageReadHeader(const char *path, char *buf, size_t len);
+
+/* libvirt's storageBackendCreateQemuImgSecretPath: the passphrase of
+ * @vol's <encryption> (its one secret, a volume secret looked up in the
+ * secret driver serving this process) in a new 0600 file of @pool's
+ * directory, for qemu-img's "--object secret,file=": the value is never on
+ * a command line. Returns the path (the caller removes the file), or NULL
+ * with libvirt's INVALID_ARG for not exactly one secret, the secret
+ * driver's error (NO_SECRET ...), INVALID_ARG for a secret of another
+ * usage type; no file left then. */
+char *virStorageVolSecretFile(const virStoragePoolDef *pool, const virStorageVolDef *vol);
+
+/* @value appended to @buf as a qemu option value (a ',' doubled). */
+void virStorageQemuImgEscape(GString *buf, const char *value);
