@@ -372,6 +372,9 @@ typedef struct {
     virDomainDiskBackingDef *backing;
     unsigned int srcIndex;
     virDomainDeviceAddress addr; /* <address>; type NONE when absent */
+    /* runtime only, never formatted: the bootindex QEMU gets
+     * for this run (qemuDomainPrepareBootOrder, at start; 0: none) */
+    unsigned int effectiveBootIndex;
     /* Live only (status file, live XML): the block job that mirrors this
      * disk, libvirt's <mirror job=... ready=...> after <source>: a copy
      * (mirrorSrc: its destination file) or an active commit (mirrorSrc:
@@ -565,6 +568,9 @@ typedef struct {
     virDomainNetDriver driver;
     /* <rom enabled bar file> */
     virDomainDeviceRom rom;
+    /* runtime only, never formatted: the bootindex QEMU gets
+     * for this run (qemuDomainPrepareBootOrder, at start; 0: none) */
+    unsigned int effectiveBootIndex;
 } virDomainNetDef;
 
 typedef enum {

@@ -19,6 +19,9 @@ virtio disks, defined and started with Debian's virsh:
   policy only), the guest sees vdc and uses two of its queues (one per
   vCPU, as virtio_blk does); detach-device
   removes it from QEMU and the guest.
+- boot order: the definition names none, so libvirt's <boot dev='hd'/>
+  holds and, as libvirt 9.0 assigns it at start, the first disk (vda)
+  alone has QEMU's bootindex 1 (vdb and the hotplugged vdc have none, -1).
 """
 import json
 import os
@@ -104,14 +107,17 @@ def test_disk_options():
         # QEMU's devices
         props = {p: qom_get(uri, "dopt", "virtio-disk0", p)
                  for p in ("werror", "rerror", "num-queues", "queue-size",
-                           "logical_block_size", "physical_block_size", "share-rw")}
+                           "logical_block_size", "physical_block_size", "share-rw",
+                           "bootindex")}
         assert props == {"werror": "stop", "rerror": "report", "num-queues": 2,
                          "queue-size": 256, "logical_block_size": 512,
-                         "physical_block_size": 4096, "share-rw": False}, props
+                         "physical_block_size": 4096, "share-rw": False,
+                         "bootindex": 1}, props
         props = {p: qom_get(uri, "dopt", "virtio-disk1", p)
-                 for p in ("share-rw", "cyls", "heads", "secs", "werror", "rerror")}
+                 for p in ("share-rw", "cyls", "heads", "secs", "werror", "rerror",
+                           "bootindex")}
         assert props == {"share-rw": True, "cyls": 100, "heads": 4, "secs": 32,
-                         "werror": "auto", "rerror": "auto"}, props
+                         "werror": "auto", "rerror": "auto", "bootindex": -1}, props
         # cache='none' reached QEMU's nodes of vdb (O_DIRECT), not vda's
         blocks = json.loads(virsh(uri, "qemu-monitor-command", "dopt",
                                   '{"execute":"query-block"}').stdout)["return"]
@@ -142,9 +148,9 @@ def test_disk_options():
                     % vdc)
         virsh(uri, "attach-device", "dopt", xml, "--live")
         props = {p: qom_get(uri, "dopt", "virtio-disk2", p)
-                 for p in ("share-rw", "num-queues", "werror", "rerror")}
+                 for p in ("share-rw", "num-queues", "werror", "rerror", "bootindex")}
         assert props == {"share-rw": True, "num-queues": 3, "werror": "enospc",
-                         "rerror": "auto"}, props
+                         "rerror": "auto", "bootindex": -1}, props
         con.run("i=0; while [ ! -d /sys/block/vdc/mq/1 ] && [ $i -lt 200 ]; do sleep 0.1; "
                 "i=$((i+1)); done", "WAITC")
         # three queues offered, one per vCPU used

@@ -33,6 +33,7 @@
 #include "domain_conf.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
+#include "qemu_boot.h"
 #include "qemu_domain_storage.h"
 #include "qemu_iotune.h"
 #include "qemu_monitor.h"
@@ -254,6 +255,7 @@ buildArgv(const char *xml, int monfd, char **err, virDomainDef **defOut)
             opts.fds.vhostFds = vhostFds;
             opts.fds.nvhostFds = live->nhostdevs;
             qemuDomainPrepareDiskCachemodes(live);
+            qemuDomainPrepareBootOrder(live);
             argv = qemuBuildCommandLine(live, capsFor(def), &opts);
         }
     }
@@ -728,6 +730,7 @@ testReal(gconstpointer data)
     g_assert_nonnull(def = virDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_ABI_UPDATE));
     g_assert_cmpint(qemuCapsDomainDefPostParse(capsFor(def), def), ==, 0);
     g_assert_cmpint(qemuFirmwareFillDomain(def, firmwareDirs, dir), ==, 0);
+    qemuDomainPrepareBootOrder(def);
     useScratchFiles(def, dir, guest);
     for (size_t i = 0; i < def->nserials; i++)
         chrScratch(def->serials[i], dir, "serial", i, peers);

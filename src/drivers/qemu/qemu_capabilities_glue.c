@@ -10,6 +10,7 @@
 
 #define G_LOG_DOMAIN "virtkit.qemu.caps"
 #include "qemu_capabilities_glue.h"
+#include "qemu_boot.h"
 #include "qemu_domain_storage.h"
 #include "qemu_firmware.h"
 #include "qemu_capabilities.h"
@@ -150,6 +151,7 @@ qemuGluePrepareForStart(qemuDriver *driver, virDomainDef *def, char **version)
         return -1;
     qemuGlueDropHonouredElements(def);
     qemuDomainPrepareDiskCachemodes(def);
+    qemuDomainPrepareBootOrder(def);
     if (qemuCapsCheckVirtType(cache, caps, def->virtType) < 0 ||
         qemuCapsDomainDefPostParse(caps, def) < 0 ||
         qemuValidateDomainDef(def, caps) < 0 ||

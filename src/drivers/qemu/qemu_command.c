@@ -864,6 +864,54 @@ qemuBuildHypervCpuProps(GString *s, const virDomainDef *def)
     }
 }
 
+/* libvirt's qemuBuildFloppyCommandLineControllerOptions, before the disks:
+ * q35 has no floppy controller of its own, libvirt adds an isa-fdc (the
+ * floppies' bootindexA/B its properties); pc's built-in one gets them as
+ * -global. Unit 0 is drive A, unit 1 drive B. */
+static void
+qemuBuildFloppyController(GPtrArray *a, const virDomainDef *def, const char *machine)
+{
+    unsigned int bootA = 0;
+    unsigned int bootB = 0;
+    bool floppy = false;
+
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const virDomainDiskDef *disk = def->disks[i];
+        unsigned int unit = (unsigned int)qemuDiskIndex(disk->dst);
+
+        if (disk->bus != VIR_DOMAIN_DISK_BUS_FDC)
+            continue;
+        floppy = true;
+        if (disk->addr.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
+            unit = disk->addr.unit;
+        if (unit)
+            bootB = disk->effectiveBootIndex;
+        else
+            bootA = disk->effectiveBootIndex;
+    }
+    if (!floppy)
+        return;
+    if (qemuMachineIsQ35(machine)) {
+        g_autoptr(GString) dev = g_string_new("isa-fdc");
+
+        if (bootA)
+            g_string_append_printf(dev, ",bootindexA=%u", bootA);
+        if (bootB)
+            g_string_append_printf(dev, ",bootindexB=%u", bootB);
+        add(a, "-device");
+        g_ptr_array_add(a, g_string_free(g_steal_pointer(&dev), FALSE));
+        return;
+    }
+    if (bootA) {
+        add(a, "-global");
+        addf(a, "isa-fdc.bootindexA=%u", bootA);
+    }
+    if (bootB) {
+        add(a, "-global");
+        addf(a, "isa-fdc.bootindexB=%u", bootB);
+    }
+}
+
 char **
 qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
                      const qemuCommandOptions *opts)
@@ -874,7 +922,6 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     const char *machine;
     size_t diskNode = 0;
     size_t nextNode = 1;
-    bool fdc = false;
     bool pflash;
 
     if (qemuValidateDomainDef(def, caps) < 0 ||
@@ -1092,16 +1139,8 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         return NULL;
     /* libvirt's numbering (qemuDiskNodeIndex): a disk's own image, then
      * the images of its backing chain, disk after disk */
+    qemuBuildFloppyController(a, def, machine);
     for (size_t i = 0; i < def->ndisks; i++) {
-        /* q35 has no floppy controller of its own: libvirt adds an
-         * isa-fdc before the first floppy (pc's built-in one is used) */
-        if (def->disks[i]->bus == VIR_DOMAIN_DISK_BUS_FDC && !fdc) {
-            fdc = true;
-            if (qemuMachineIsQ35(machine)) {
-                add(a, "-device");
-                add(a, "isa-fdc");
-            }
-        }
         const qemuDiskSecret *ds =
             opts->secrets && i < opts->secrets->ndisks ? &opts->secrets->disks[i] : NULL;
 

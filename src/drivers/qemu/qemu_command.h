@@ -39,7 +39,10 @@ void qemuBuildSCSIControllers(GPtrArray *a, const virDomainDef *def);
 /* libvirt's alias of SCSI disk @disk at its drive address: "scsiC-B-U" on
  * an lsilogic controller, "scsiC-B-T-U" elsewhere. Caller frees. */
 char *qemuSCSIDiskAlias(const virDomainDef *def, const virDomainDiskDef *disk);
-/* The properties every disk device takes after its id, libvirt's order:
+/* A disk device's "bootindex" (its effectiveBootIndex, when set; never
+ * for a floppy, whose controller carries it): right after its id. */
+void qemuDiskBootIndexProp(json_object *props, const virDomainDiskDef *disk);
+/* The properties every disk device takes after its id and bootindex, libvirt's order:
  * logical/physical_block_size, wwn, rotation_rate, vendor, product,
  * write-cache (@writeCache 1 on, -1 off, 0 none), cyls/heads/secs/
  * bios-chs-trans, serial, werror/rerror. */

@@ -81,6 +81,14 @@ qemuDiskAlias(const virDomainDef *def, const virDomainDiskDef *disk)
     }
 }
 
+void
+qemuDiskBootIndexProp(json_object *props, const virDomainDiskDef *disk)
+{
+    if (disk->effectiveBootIndex && disk->device != VIR_DOMAIN_DISK_DEVICE_FLOPPY)
+        json_object_object_add(props, "bootindex",
+                               json_object_new_int64(disk->effectiveBootIndex));
+}
+
 json_object *
 qemuUSBDiskProps(const virDomainDiskDef *disk, const char *drive, int writeCache)
 {
@@ -101,6 +109,7 @@ qemuUSBDiskProps(const virDomainDiskDef *disk, const char *drive, int writeCache
     if (drive)
         json_object_object_add(props, "drive", json_object_new_string(drive));
     json_object_object_add(props, "id", json_object_new_string(alias));
+    qemuDiskBootIndexProp(props, disk);
     /* libvirt: off unless <target removable='on'> */
     json_object_object_add(
         props, "removable",
@@ -321,10 +330,12 @@ qemuBuildDisk(GPtrArray *a, const virDomainDef *def, const virDomainDiskDef *dis
         break;
     }
     {
-        /* wwn, rotation_rate, write-cache, serial: after the id (libvirt) */
+        /* bootindex, wwn, rotation_rate, write-cache, serial: after the id
+         * (libvirt) */
         g_autoptr(json_object) tail = json_object_new_object();
         g_autofree char *tailText = NULL;
 
+        qemuDiskBootIndexProp(tail, disk);
         qemuDiskIdentityProps(tail, disk, wc);
         tailText = qemuDevicePropsKeyval(tail);
         add(a, "-device");

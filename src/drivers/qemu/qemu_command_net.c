@@ -158,8 +158,9 @@ qemuBuildNets(GPtrArray *a, const virDomainDef *def)
         qemuNetDevProp props[QEMU_NET_DEV_PROPS_MAX];
         size_t nprops = qemuNetDeviceProps(net, props);
         g_autoptr(GString) dev = g_string_new(qemuNetModel(net));
-        g_autofree char *alias = qemuNetAlias(net, i);
         g_autofree char *pci = NULL;
+        g_autofree char *bootIndex = NULL;
+        g_autofree char *alias = qemuNetAlias(net, i);
         unsigned char mac[6];
 
         if (net->macSet) {
@@ -209,7 +210,7 @@ qemuBuildNets(GPtrArray *a, const virDomainDef *def)
             qemuBuildUserNetdev(a, net, alias);
         }
         /* libvirt's order: the <driver>'s properties, netdev, id, mac,
-         * then the address */
+         * bootindex, then the address */
         for (size_t p = 0; p < nprops; p++) {
             if (props[p].type == 'b')
                 g_string_append_printf(dev, ",%s=%s", props[p].name,
@@ -220,9 +221,13 @@ qemuBuildNets(GPtrArray *a, const virDomainDef *def)
                 g_string_append_printf(dev, ",%s=%s", props[p].name, props[p].str);
         }
         pci = qemuPCIAddrProps(def, &net->addr);
+        bootIndex = net->effectiveBootIndex
+                        ? g_strdup_printf("%u", net->effectiveBootIndex)
+                        : g_strdup("");
         g_string_append_printf(
-            dev, ",netdev=host%s,id=%s,mac=%02x:%02x:%02x:%02x:%02x:%02x%s", alias, alias,
-            mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], pci);
+            dev, ",netdev=host%s,id=%s,mac=%02x:%02x:%02x:%02x:%02x:%02x%s%s%s", alias,
+            alias, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
+            net->effectiveBootIndex ? ",bootindex=" : "", bootIndex, pci);
         qemuRomKeyval(dev, &net->rom);
         add(a, "-device");
         g_ptr_array_add(a, g_string_free(g_steal_pointer(&dev), FALSE));

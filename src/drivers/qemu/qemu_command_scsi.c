@@ -266,6 +266,7 @@ qemuSCSIDiskProps(const virDomainDef *def, const virDomainDiskDef *disk,
     if (drive)
         json_object_object_add(props, "drive", json_object_new_string(drive));
     json_object_object_add(props, "id", json_object_new_string(alias));
+    qemuDiskBootIndexProp(props, disk);
     qemuDiskIdentityProps(props, disk, writeCache);
     return props;
 }

@@ -406,6 +406,7 @@ qemuHotplugAttachDiskLive(qemuDriver *driver, virDomainObj *obj, virDomainDiskDe
     if (!scsi && !usb) {
         json_object_object_add(dev, "drive", json_object_new_string(format));
         json_object_object_add(dev, "id", json_object_new_string(alias));
+        qemuDiskBootIndexProp(dev, disk);
         qemuDiskIdentityProps(dev, disk, 0);
     }
     if (port >= 0) {
