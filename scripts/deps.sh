@@ -13,7 +13,10 @@ PKGS="gcc make pkg-config meson ninja-build libglib2.0-dev libxml2-dev libjson-c
       virt-manager xvfb
       passt libsys-virt-perl
       scrub parted xorriso e2fsprogs
-      qemu-block-extra libgnutls28-dev"
+      qemu-block-extra libgnutls28-dev
+      swtpm swtpm-tools"
+# swtpm, swtpm-tools: the emulated TPM (<tpm><backend type='emulator'>): swtpm
+# runs it, swtpm_setup manufactures its state (as libvirt 9.0's qemu_tpm.c).
 # qemu-block-extra: QEMU's curl, iscsi, rbd, gluster, nfs and ssh block
 # drivers (network disks; nbd is built in). libgnutls28-dev: the AES of the
 # disk secrets handed to QEMU under a master key (src/drivers/qemu/qemu_secret.c).

@@ -313,6 +313,9 @@ virDomainDefFree(virDomainDef *def)
     virDomainWatchdogDefFree(def->watchdog);
     for (size_t i = 0; i < def->npanics; i++)
         virDomainPanicDefFree(def->panics[i]);
+    for (size_t i = 0; i < def->ntpms; i++)
+        virDomainTPMDefFree(def->tpms[i]);
+    g_free(def->tpms);
     g_free(def->panics);
     for (size_t i = 0; i < def->nhostdevs; i++)
         virDomainHostdevDefFree(def->hostdevs[i]);
@@ -528,6 +531,9 @@ virDomainDefCopy(const virDomainDef *src)
     def->hostdevs = src->nhostdevs ? g_new0(virDomainHostdevDef *, src->nhostdevs) : NULL;
     for (size_t i = 0; i < src->nhostdevs; i++)
         def->hostdevs[i] = virDomainHostdevDefCopy(src->hostdevs[i]);
+    def->tpms = src->ntpms ? g_new0(virDomainTPMDef *, src->ntpms) : NULL;
+    for (size_t i = 0; i < src->ntpms; i++)
+        def->tpms[i] = virDomainTPMDefCopy(src->tpms[i]);
     def->panics = src->npanics ? g_new0(virDomainPanicDef *, src->npanics) : NULL;
     for (size_t i = 0; i < src->npanics; i++)
         def->panics[i] = g_memdup2(src->panics[i], sizeof(*src->panics[i]));
@@ -1225,7 +1231,8 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
     }
 
     if (postParse(def, flags) < 0 || virDomainVcpusPostParse(def) < 0 ||
-        virDomainNumaValidate(def) < 0 || virDomainIOThreadsValidate(def) < 0 ||
+        virDomainTPMsValidate(def, false) < 0 || virDomainNumaValidate(def) < 0 ||
+        virDomainIOThreadsValidate(def) < 0 ||
         (!(flags & VIR_DOMAIN_DEF_PARSE_SKIP_MEMDEV_VALIDATE) &&
          virDomainMemoryDevicesValidate(def) < 0))
         return NULL;

@@ -292,6 +292,67 @@ typedef struct {
 const char *virDomainPanicModelToString(int model);
 void virDomainPanicDefFree(virDomainPanicDef *panic);
 
+/* <tpm> (domain_tpm_conf.c): libvirt 9.0's models, backends, versions and
+ * PCR banks, in its order; model and version 'default' are what a driver's
+ * post-parse replaces (the QEMU driver: tpm-tis; 2.0 for tpm-crb, else 1.2) */
+typedef enum {
+    VIR_DOMAIN_TPM_MODEL_DEFAULT = 0,
+    VIR_DOMAIN_TPM_MODEL_TIS,
+    VIR_DOMAIN_TPM_MODEL_CRB,
+    VIR_DOMAIN_TPM_MODEL_SPAPR,
+    VIR_DOMAIN_TPM_MODEL_SPAPR_PROXY,
+    VIR_DOMAIN_TPM_MODEL_LAST
+} virDomainTPMModel;
+
+typedef enum {
+    VIR_DOMAIN_TPM_TYPE_PASSTHROUGH = 0,
+    VIR_DOMAIN_TPM_TYPE_EMULATOR,
+    VIR_DOMAIN_TPM_TYPE_EXTERNAL,
+    VIR_DOMAIN_TPM_TYPE_LAST
+} virDomainTPMBackendType;
+
+typedef enum {
+    VIR_DOMAIN_TPM_VERSION_DEFAULT = 0,
+    VIR_DOMAIN_TPM_VERSION_1_2,
+    VIR_DOMAIN_TPM_VERSION_2_0,
+    VIR_DOMAIN_TPM_VERSION_LAST
+} virDomainTPMVersion;
+
+typedef enum {
+    VIR_DOMAIN_TPM_PCR_BANK_SHA1 = 0,
+    VIR_DOMAIN_TPM_PCR_BANK_SHA256,
+    VIR_DOMAIN_TPM_PCR_BANK_SHA384,
+    VIR_DOMAIN_TPM_PCR_BANK_SHA512,
+    VIR_DOMAIN_TPM_PCR_BANK_LAST
+} virDomainTPMPcrBank;
+
+typedef struct {
+    int model;   /* virDomainTPMModel */
+    int type;    /* virDomainTPMBackendType */
+    int version; /* virDomainTPMVersion (emulator) */
+    /* passthrough: <device path> (libvirt's default /dev/tpm0); external:
+     * <source path> (NULL when absent) */
+    char *path;
+    /* external: <source type> as libvirt's chardev type names ("unix" is
+     * the only one it runs), and mode='bind' */
+    char *sourceType;
+    bool sourceListen;
+    unsigned char secretUUID[VIR_UUID_BUFLEN]; /* <encryption secret> */
+    bool hasSecret;
+    bool persistentState;  /* persistent_state='yes' */
+    unsigned int pcrBanks; /* bit per virDomainTPMPcrBank; 0: no <active_pcr_banks> */
+    virDomainDeviceAddress addr;
+    /* live only: the QEMU driver's device id (<alias name='tpm0'/>) */
+    char *alias;
+} virDomainTPMDef;
+
+const char *virDomainTPMModelToString(int model);
+const char *virDomainTPMBackendTypeToString(int type);
+const char *virDomainTPMVersionToString(int version);
+const char *virDomainTPMPcrBankToString(int bank);
+void virDomainTPMDefFree(virDomainTPMDef *tpm);
+virDomainTPMDef *virDomainTPMDefCopy(const virDomainTPMDef *tpm);
+
 const char *virDomainWatchdogModelToString(int model);
 const char *virDomainWatchdogActionToString(int action);
 void virDomainWatchdogDefFree(virDomainWatchdogDef *wd);
@@ -485,7 +546,9 @@ typedef struct {
     virDomainHubDef **hubs; /* formatted after the redirdevs */
     size_t nhubs;
     virDomainWatchdogDef *watchdog; /* NULL if absent; formatted after the hubs */
-    virDomainPanicDef **panics;     /* formatted after the rngs */
+    virDomainTPMDef **tpms;         /* formatted after the inputs (at most 2) */
+    size_t ntpms;
+    virDomainPanicDef **panics; /* formatted after the rngs */
     size_t npanics;
     virDomainHostdevDef **hostdevs; /* formatted after the videos */
     size_t nhostdevs;
@@ -613,6 +676,13 @@ int virDomainFSCheckTargets(const virDomainDef *def);
 /* libvirt's virDomainDefRejectDuplicatePanics (run after a driver's
  * post-parse too): XML_ERROR "Multiple panic devices with model '%s'". */
 int virDomainPanicsCheckDuplicates(const virDomainDef *def);
+/* libvirt's virDomainTPMDevValidate for every TPM of @def: <active_pcr_banks>
+ * only with version 2.0, an external backend only as a unix client with a
+ * path; XML_ERROR then, -1. libvirt runs it after the driver's post-parse:
+ * the parser runs it with @filled false (an unset version passes), a
+ * driver again with @filled true once its defaults are in (the test
+ * driver fills none: an unset version is not 2.0 there either). */
+int virDomainTPMsValidate(const virDomainDef *def, bool filled);
 
 /* domain_hostdev_conf.c: libvirt's define-time rules for <hostdev> (address
  * types, the same host device twice: XML_ERROR "Hostdev already exists in

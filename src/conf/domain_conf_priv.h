@@ -273,6 +273,14 @@ int virDomainMemoryDevicesValidate(const virDomainDef *def);
 void virDomainMemoryFormat(GString *buf, int indent, const virDomainMemoryDef *mem,
                            unsigned int flags);
 
+/* ---- domain_tpm_conf.c: <tpm> ---- */
+/* One <tpm> appended to *@tpms (made on first use); -1 with libvirt's error. */
+int virDomainTPMParseXML(GPtrArray **tpms, xmlNodePtr node, GPtrArray *unknown,
+                         unsigned int flags, bool *failed);
+/* <tpm> at @indent, as libvirt 9.0 writes it (the alias unless INACTIVE). */
+void virDomainTPMFormat(GString *buf, int indent, const virDomainTPMDef *tpm,
+                        unsigned int flags);
+
 /* ---- domain_watchdog_conf.c: <watchdog> ---- */
 /* One <watchdog> into @def->watchdog; -1 with libvirt's error (a second
  * one: INTERNAL_ERROR "only a single watchdog device is supported"). */

@@ -765,6 +765,7 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
     g_autoptr(GPtrArray) rngs = NULL;
     g_autoptr(GPtrArray) fss = NULL;
     g_autoptr(GPtrArray) panics = NULL;
+    g_autoptr(GPtrArray) tpms = NULL;
     g_autoptr(GPtrArray) hostdevs = NULL;
     g_autoptr(GPtrArray) mems = NULL;
     g_autoptr(GArray) inputs = NULL;
@@ -898,6 +899,16 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         } else if (virDomainXMLNodeIs(cur, "hostdev")) {
             if (virDomainHostdevParseXML(&hostdevs, cur, unknown, flags, failed) < 0)
                 return -1;
+        } else if (virDomainXMLNodeIs(cur, "tpm")) {
+            /* libvirt counts them before it parses any */
+            if (tpms && tpms->len == 2) {
+                virReportError(VIR_ERR_XML_ERROR, "%s",
+                               "a maximum of two TPM devices is supported, one of them "
+                               "being a TPM Proxy device");
+                return -1;
+            }
+            if (virDomainTPMParseXML(&tpms, cur, unknown, flags, failed) < 0)
+                return -1;
         } else if (virDomainXMLNodeIs(cur, "panic")) {
             if (virDomainPanicParseXML(&panics, cur, unknown, flags, failed) < 0)
                 return -1;
@@ -982,6 +993,11 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         def->nhostdevs = hostdevs->len;
         def->hostdevs = (virDomainHostdevDef **)virDomainPtrArrayStealExact(
             g_steal_pointer(&hostdevs));
+    }
+    if (tpms) {
+        def->ntpms = tpms->len;
+        def->tpms =
+            (virDomainTPMDef **)virDomainPtrArrayStealExact(g_steal_pointer(&tpms));
     }
     if (panics) {
         def->npanics = panics->len;

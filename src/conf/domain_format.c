@@ -1085,6 +1085,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         formatChannel(&ctx, def->channels[i], flags);
     for (size_t i = 0; i < def->ninputs; i++)
         formatInput(&ctx, &def->inputs[i], flags);
+    for (size_t i = 0; i < def->ntpms; i++)
+        virDomainTPMFormat(buf, ctx.indent, def->tpms[i], flags);
     for (size_t i = 0; i < def->ngraphics; i++)
         formatGraphics(&ctx, def->graphics[i], flags);
     for (size_t i = 0; i < def->nsounds; i++)

@@ -300,7 +300,7 @@ def qemu_pids(tag):
 def helper_pids(tag):
     """Pids of live helpers a daemon rooted at @tag started and that outlive
     it by design (a network's dnsmasq: running networks are adopted at the
-    next start; a guest's virtiofsd, adopted with its guest), by the pid
+    next start; a guest's virtiofsd or swtpm, adopted with its guest), by the pid
     files under @tag, checked against their command
     line naming @tag."""
     out = []
@@ -312,7 +312,8 @@ def helper_pids(tag):
                 cmd = f.read().decode(errors="replace")
         except (OSError, ValueError):
             continue
-        if pid > 1 and ("dnsmasq" in cmd or "virtiofsd" in cmd) and tag + "/" in cmd:
+        if pid > 1 and ("dnsmasq" in cmd or "virtiofsd" in cmd or "swtpm" in cmd) and \
+                tag + "/" in cmd:
             out.append(pid)
     return out
 

@@ -14,6 +14,7 @@
 #include "qemu_capabilities_priv.h"
 #include "qemu_cpu.h"
 #include "qemu_domain_address.h"
+#include "qemu_tpm.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
@@ -436,6 +437,8 @@ qemuCapsDomainDefPostParse(const qemuCaps *caps, virDomainDef *def)
             h->mdevModel == VIR_DOMAIN_HOSTDEV_MDEV_MODEL_VFIO_PCI && !h->display)
             h->display = VIR_DOMAIN_TRISTATE_OFF;
     }
+    /* libvirt's qemuDomainTPMDefPostParse */
+    qemuTPMDefPostParse(def);
     /* libvirt's qemuDomainDevicePanicDefPostParse: the x86 default model */
     for (size_t i = 0; i < def->npanics; i++) {
         if (def->panics[i]->model == VIR_DOMAIN_PANIC_MODEL_DEFAULT)

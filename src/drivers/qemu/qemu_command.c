@@ -18,6 +18,7 @@
 #include "qemu_cpu.h"
 #include "qemu_domain_address.h"
 #include "qemu_security.h"
+#include "qemu_tpm.h"
 #include "qemu_validate.h"
 #include "virerror.h"
 #include "viruuid.h"
@@ -1215,6 +1216,15 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     }
     qemuBuildChannels(a, def, opts);
     qemuBuildVirtioConsoles(a, def, opts);
+    {
+        g_autofree char *libDir =
+            opts->libDir ? NULL
+                         : g_strdup_printf("/var/lib/virtkit/qemu/domain-%d-%s", def->id,
+                                           def->name);
+
+        if (qemuBuildTPMs(a, def, opts->libDir ? opts->libDir : libDir) < 0)
+            return NULL;
+    }
     qemuBuildInputs(a, def);
     qemuBuildGraphics(a, def);
     qemuBuildVideos(a, def);

@@ -62,6 +62,7 @@ qemuDomainObjPrivateFree(gpointer data)
         g_hash_table_unref(priv->procFds);
     if (priv->virtiofsds)
         g_hash_table_unref(priv->virtiofsds);
+    qemuTPMProcFree(priv->swtpm);
     g_mutex_clear(&priv->statusLock);
     g_free(priv->unplugAlias);
     if (priv->unplugPending)

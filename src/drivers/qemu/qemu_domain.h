@@ -45,6 +45,10 @@ typedef struct {
 } qemuDomainJobFigures;
 
 typedef struct _qemuMonitor qemuMonitor;
+/* A running swtpm (qemu_tpm.c) */
+typedef struct _qemuTPMProc qemuTPMProc;
+/* Drop the domain's hold on @p (its exit watch ends too); NULL is fine. */
+void qemuTPMProcFree(qemuTPMProc *p);
 
 /*
  * Private data of a domain object (obj->privateData). Protected by the
@@ -144,6 +148,9 @@ typedef struct {
     /* The virtiofsd of each virtiofs filesystem of this run (alias ->
      * record, qemu_virtiofs.c). NULL until one starts. Object lock. */
     GHashTable *virtiofsds;
+    /* The swtpm of this run's emulator TPM (qemu_tpm.c), NULL when none
+     * runs. Object lock. */
+    qemuTPMProc *swtpm;
     /* Device removal (qemu_hotplug.c): a device_del waits on @unplugCond
      * (with the object lock) until QEMU's DEVICE_DELETED for @unplugAlias
      * sets @unplugDone (or DEVICE_UNPLUG_GUEST_ERROR @unplugRejected), or

@@ -262,10 +262,18 @@ static const qemuDomCapsTry tpmBackend[] = {
     { "passthrough", "<tpm model='tpm-tis'><backend type='%s'>"
                      "<device path='/dev/tpm0'/></backend></tpm>" },
     { "emulator", "<tpm model='tpm-tis'><backend type='%s' version='2.0'/></tpm>" },
+    { "external",
+      "<tpm model='tpm-tis'><backend type='%s'>"
+      "<source type='unix' mode='connect' path='/domcaps.sock'/></backend></tpm>" },
+};
+static const qemuDomCapsTry tpmVersion[] = {
+    { "1.2", "<tpm model='tpm-tis'><backend type='emulator' version='%s'/></tpm>" },
+    { "2.0", "<tpm model='tpm-crb'><backend type='emulator' version='%s'/></tpm>" },
 };
 static const qemuDomCapsEnumDef tpmEnums[] = {
     { "model", TRIES(tpmModel) },
     { "backendModel", TRIES(tpmBackend) },
+    { "backendVersion", TRIES(tpmVersion) },
 };
 
 static const qemuDomCapsTry redirdevBus[] = {

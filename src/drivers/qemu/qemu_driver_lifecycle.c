@@ -17,6 +17,7 @@
 
 #include "domain_stop_policy.h"
 #include "qemu_driver_priv.h"
+#include "qemu_tpm.h"
 #include "qemu_process.h"
 #include "qemu_capabilities_glue.h"
 #include "qemu_firmware.h"
@@ -152,7 +153,6 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     virDomainObj *obj;
     int ret = -1;
 
-    /* No TPM state exists here, so those flags are trivially honoured. */
     virCheckFlags(VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
                       VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | VIR_DOMAIN_UNDEFINE_NVRAM |
                       VIR_DOMAIN_UNDEFINE_KEEP_NVRAM |
@@ -172,6 +172,11 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     if ((flags & VIR_DOMAIN_UNDEFINE_KEEP_NVRAM) && (flags & VIR_DOMAIN_UNDEFINE_NVRAM)) {
         virReportError(VIR_ERR_OPERATION_INVALID, "%s",
                        "cannot both keep and delete nvram");
+        goto endjob;
+    }
+    if ((flags & VIR_DOMAIN_UNDEFINE_TPM) && (flags & VIR_DOMAIN_UNDEFINE_KEEP_TPM)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       "cannot both keep and delete TPM");
         goto endjob;
     }
     if (obj->hasManagedSave) {
@@ -201,9 +206,12 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
     obj->autostart = false;
     obj->persistent = false;
     if (virDomainObjIsActive(obj)) {
-        /* keeps running as a transient domain */
+        /* keeps running as a transient domain (its TPM state goes when it
+         * stops, as libvirt's) */
         g_clear_pointer(&obj->newDef, virDomainDefFree);
         qemuDomainSaveStatus(driver, obj);
+    } else {
+        qemuTPMCleanupStorage(driver, obj->def, flags);
     }
     ret = 0;
 

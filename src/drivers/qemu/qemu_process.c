@@ -45,6 +45,7 @@
 
 #include "qemu_process.h"
 #include "qemu_virtiofs.h"
+#include "qemu_tpm.h"
 #include "qemu_process_priv.h"
 #include "qemu_driver_priv.h"
 #include "qemu_backup.h"
@@ -981,6 +982,7 @@ qemuProcessStop(qemuDriver *driver, virDomainObj *obj, int reason)
     qemuSecurityRestoreDomain(driver, obj->def->uuid);
     qemuInterfaceCleanup(obj->def);
     qemuVirtioFSStopAll(driver, obj);
+    qemuTPMStopAll(driver, obj);
     qemuDomainReleaseVNCPorts(obj->def);
     qemuProcessRemoveLibDir(priv, obj->def);
     qemuCgroupRemove(obj);

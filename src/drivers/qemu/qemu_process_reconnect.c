@@ -28,6 +28,7 @@
 
 #include "qemu_passt.h"
 #include "qemu_virtiofs.h"
+#include "qemu_tpm.h"
 #include "qemu_process.h"
 #include "qemu_process_priv.h"
 #include "qemu_driver_priv.h"
@@ -242,6 +243,7 @@ qemuProcessLoadStatus(qemuDriver *driver, const char *path, qemuDomainStatus *st
     priv->libDir = g_steal_pointer(&st->libDir);
     qemuPasstReconnect(obj);
     qemuVirtioFSReconnect(driver, obj);
+    qemuTPMReconnect(driver, obj);
     priv->fakeReboot = st->fakeReboot;
     obj->taint = st->taint;
     if (obj->deprecations)

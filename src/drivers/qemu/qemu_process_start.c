@@ -28,6 +28,7 @@
 
 #include "qemu_process.h"
 #include "qemu_virtiofs.h"
+#include "qemu_tpm.h"
 #include "qemu_process_priv.h"
 #include "qemu_driver_priv.h"
 #include "qemu_cgroup.h"
@@ -849,6 +850,7 @@ qemuProcessStartIncoming(qemuDriver *driver, virDomainObj *obj, unsigned int fla
         qemuInterfacePrepare(obj->def, keepfds, &nkeep,
                              MIN(G_N_ELEMENTS(keepfds), VIR_PROCESS_MAX_KEEPFDS)) < 0 ||
         qemuPasstStartAll(driver, obj) < 0 || qemuVirtioFSStartAll(driver, obj) < 0 ||
+        qemuTPMStartAll(driver, obj) < 0 ||
         qemuProcessGraphicsSetupListen(driver, obj) < 0 ||
         qemuDomainReserveVNCPorts(obj->def, &driver->ports) < 0)
         goto error;
@@ -1104,6 +1106,7 @@ error:
     if (obj->pid == 0) {
         qemuInterfaceCleanup(obj->def);
         qemuVirtioFSStopAll(driver, obj);
+        qemuTPMStopAll(driver, obj);
     }
     if (obj->pid == 0 && obj->def->id != -1) {
         /* nothing was spawned: undo the directory and id only */

@@ -19,6 +19,7 @@
 #include "qemu_iotune.h"
 #include "qemu_validate.h"
 #include "qemu_virtiofs.h"
+#include "qemu_tpm.h"
 #include "qemu_domain_address.h"
 #include "qemu_pci_controller.h"
 #include "virerror.h"
@@ -1155,6 +1156,8 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
     }
     /* libvirt's domain-wide rule, after the devices' */
     if (virDomainFSCheckTargets(def) < 0)
+        return -1;
+    if (qemuTPMValidate(def, def->emulator ? def->emulator : qemuCapsGetBinary(caps)) < 0)
         return -1;
     if (qemuValidatePanics(def) < 0)
         return -1;

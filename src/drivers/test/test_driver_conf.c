@@ -904,7 +904,9 @@ testDomainDefPostParse(virDomainDef *def)
             return -1;
         }
     }
-    return 0;
+    /* libvirt's device validation after the (test) driver's post-parse,
+     * which fills no TPM default */
+    return virDomainTPMsValidate(def, true);
 }
 
 static void
