@@ -496,8 +496,11 @@ typedef struct {
     unsigned int hypervSpinlocks;               /* <spinlocks retries=...> (when on) */
     int hypervStimerDirect;                     /* <stimer><direct state=...> (when on) */
     char *hypervVendorId;                       /* <vendor_id value=...> (when on) */
-    int clockOffset;                            /* virDomainClockOffsetType */
-    virDomainTimerDef *timers;                  /* <clock><timer>, in document order */
+    bool kvm; /* <features><kvm> given (libvirt writes it back even empty) */
+    int kvmFeatures[VIR_DOMAIN_KVM_LAST]; /* each child's state: virDomainTristate */
+    unsigned int kvmDirtyRingSize;        /* <dirty-ring size=...> (when on) */
+    int clockOffset;                      /* virDomainClockOffsetType */
+    virDomainTimerDef *timers;            /* <clock><timer>, in document order */
     size_t ntimers;
     int pmS3; /* <pm><suspend-to-mem enabled=.../>: virDomainTristate */
     int pmS4; /* <pm><suspend-to-disk enabled=.../> */

@@ -461,6 +461,19 @@ typedef enum {
 
 extern const char *const virDomainHypervNames[VIR_DOMAIN_HYPERV_LAST];
 
+/* <features><kvm>'s children: libvirt 9.0's virDomainKVM, its names and
+ * order (also the formatting order) */
+typedef enum {
+    VIR_DOMAIN_KVM_HIDDEN = 0,
+    VIR_DOMAIN_KVM_DEDICATED,
+    VIR_DOMAIN_KVM_POLLCONTROL,
+    VIR_DOMAIN_KVM_PVIPI,
+    VIR_DOMAIN_KVM_DIRTY_RING,
+    VIR_DOMAIN_KVM_LAST
+} virDomainKVMFeature;
+
+extern const char *const virDomainKVMFeatureNames[VIR_DOMAIN_KVM_LAST];
+
 /* <hyperv mode=...>: libvirt's virDomainHyperVMode */
 typedef enum {
     VIR_DOMAIN_HYPERV_MODE_NONE = 0, /* no <hyperv> */

@@ -328,6 +328,8 @@ int virDomainClockParse(virDomainDef *def, xmlNodePtr clock, GPtrArray *unknown,
                         unsigned int flags, bool *failed);
 /* <features><hyperv> as libvirt 9.0 writes it (nothing without one) */
 void virDomainHypervFormat(GString *buf, int indent, const virDomainDef *def);
+/* <features><kvm> as libvirt 9.0 writes it (nothing without one) */
+void virDomainKVMFormat(GString *buf, int indent, const virDomainDef *def);
 int virDomainFeaturesParse(virDomainDef *def, xmlNodePtr features, GPtrArray *unknown,
                            unsigned int flags, bool *failed);
 int virDomainPMParse(virDomainDef *def, xmlNodePtr pm, GPtrArray *unknown,

@@ -955,8 +955,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         line(&ctx, "</idmap>");
     }
 
-    if (def->acpi || def->apic || def->pae || def->hyperv || def->vmport || def->smm ||
-        def->vmcoreinfo || def->pvspinlock) {
+    if (def->acpi || def->apic || def->pae || def->hyperv || def->kvm || def->vmport ||
+        def->smm || def->vmcoreinfo || def->pvspinlock) {
         line(&ctx, "<features>");
         ctx.indent += 2;
         if (def->acpi)
@@ -968,6 +968,7 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         if (def->pae)
             line(&ctx, "<pae/>");
         virDomainHypervFormat(ctx.buf, ctx.indent, def);
+        virDomainKVMFormat(ctx.buf, ctx.indent, def);
         /* libvirt's feature order: hyperv, kvm, pvspinlock, ... vmport */
         if (def->pvspinlock)
             line(&ctx, "<pvspinlock state='%s'/>",

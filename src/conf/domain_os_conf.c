@@ -663,6 +663,88 @@ parseHyperv(virDomainDef *def, xmlNodePtr node)
     return 0;
 }
 
+const char *const virDomainKVMFeatureNames[VIR_DOMAIN_KVM_LAST] = {
+    "hidden", "hint-dedicated", "poll-control", "pv-ipi", "dirty-ring",
+};
+
+/* <kvm> and its children, as libvirt 9.0's virDomainFeaturesKVMDefParse
+ * reads them: an unknown child is an error there, each needs a state, and
+ * a dirty ring that is on needs a power-of-2 size in [1024, 65536]. */
+static int
+parseKVM(virDomainDef *def, xmlNodePtr node)
+{
+    int features[VIR_DOMAIN_KVM_LAST] = { 0 };
+    unsigned int ringSize = 0;
+
+    for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
+        int feature;
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        feature = virDomainEnumFromString(virDomainKVMFeatureNames, VIR_DOMAIN_KVM_LAST,
+                                          (const char *)cur->name);
+        if (feature < 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "unsupported KVM feature: %s",
+                           (const char *)cur->name);
+            return -1;
+        }
+        if (parseEnumAttr(cur, "state", tristateSwitchNames, VIR_DOMAIN_TRISTATE_LAST,
+                          true, &features[feature]) < 0)
+            return -1;
+        if (feature == VIR_DOMAIN_KVM_DIRTY_RING &&
+            features[feature] == VIR_DOMAIN_TRISTATE_ON) {
+            g_autofree char *v = virDomainXMLProp(cur, "size");
+            char *end = NULL;
+            unsigned long long n;
+
+            if (!v) {
+                virDomainXMLReportMissingAttr("size", cur);
+                return -1;
+            }
+            /* virXMLPropUInt, base 0 */
+            errno = 0;
+            n = g_ascii_strtoull(v, &end, 0);
+            if (!*v || *end || errno || v[0] == '-' || n > G_MAXUINT) {
+                virReportErrorFull(VIR_FROM_XML, VIR_ERR_XML_ERROR, __func__,
+                                   "Invalid value for attribute '%s' in element '%s': "
+                                   "'%s'. Expected non-negative integer value",
+                                   "size", (const char *)cur->name, v);
+                return -1;
+            }
+            if ((n & (n - 1)) != 0 || n < 1024 || n > 65536) {
+                virReportError(VIR_ERR_XML_ERROR, "%s",
+                               "dirty ring must be power of 2 and ranges [1024, 65536]");
+                return -1;
+            }
+            ringSize = (unsigned int)n;
+        }
+    }
+    def->kvm = true;
+    memcpy(def->kvmFeatures, features, sizeof(features));
+    def->kvmDirtyRingSize = ringSize;
+    return 0;
+}
+
+void
+virDomainKVMFormat(GString *buf, int indent, const virDomainDef *def)
+{
+    if (!def->kvm)
+        return;
+    g_string_append_printf(buf, "%*s<kvm>\n", indent, "");
+    for (int i = 0; i < VIR_DOMAIN_KVM_LAST; i++) {
+        int st = def->kvmFeatures[i];
+
+        if (!st)
+            continue;
+        g_string_append_printf(buf, "%*s<%s state='%s'", indent + 2, "",
+                               virDomainKVMFeatureNames[i], tristateSwitchNames[st]);
+        if (i == VIR_DOMAIN_KVM_DIRTY_RING && def->kvmDirtyRingSize > 0)
+            g_string_append_printf(buf, " size='%u'", def->kvmDirtyRingSize);
+        g_string_append(buf, "/>\n");
+    }
+    g_string_append_printf(buf, "%*s</kvm>\n", indent, "");
+}
+
 void
 virDomainHypervFormat(GString *buf, int indent, const virDomainDef *def)
 {
@@ -721,6 +803,9 @@ virDomainFeaturesParse(virDomainDef *def, xmlNodePtr features, GPtrArray *unknow
             def->pae = true;
         } else if (virDomainXMLNodeIs(cur, "hyperv")) {
             if (parseHyperv(def, cur) < 0)
+                return -1;
+        } else if (virDomainXMLNodeIs(cur, "kvm")) {
+            if (parseKVM(def, cur) < 0)
                 return -1;
         } else if (virDomainXMLNodeIs(cur, "smm")) {
             if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->smm) < 0 ||

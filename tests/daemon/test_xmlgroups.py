@@ -18,7 +18,11 @@ QEMUs (each guest started paused: what is checked is what QEMU opened).
   libvirtd (no numad) fails it, nothing left running;
 - <pcihole64> on pc and q35: the host bridge's pci-hole64-size (qom-get);
 - <apic eoi> / <pvspinlock>: kvm-pv-eoi / kvm-pv-unhalt on QEMU's -cpu, taken
-  under TCG (which has no KVM leaf to read them back from).
+  under TCG (which has no KVM leaf to read them back from);
+- <clock><timer name='kvmclock'> and <features><kvm>: kvmclock= and the kvm
+  properties on QEMU's -cpu, the hidden signature (the CPU's "kvm") and the
+  hint TCG filters read back from QEMU; kvmclock as a <cpu> feature and
+  host-passthrough fail the start with libvirtd 9.0's errors.
 """
 import os
 import re
@@ -217,6 +221,48 @@ def test_pcihole_features():
         assert argv[argv.index("-cpu") + 1] == "qemu64,kvm-pv-eoi=on,kvm-pv-unhalt=off", argv
         assert qmp(uri, "pv", "query-status")["status"] in ("paused", "prelaunch")
         dom.destroy()
+        # <clock><timer name='kvmclock'> and <features><kvm>: TCG keeps no
+        # kvmclock bit to read back (its -cpu says it was asked); hidden
+        # is the CPU's "kvm" property (the KVM signature hidden), and the
+        # dedicated-CPU hint, which TCG lacks, is in its filtered-features
+        dom = c.createXML(domain("kv", extra="<features><kvm><hidden state='on'/>"
+                                 "<hint-dedicated state='on'/></kvm></features>"
+                                 "<clock offset='utc'><timer name='kvmclock' present='no'/>"
+                                 "</clock>"),
+                          libvirt.VIR_DOMAIN_START_PAUSED)
+        pids = qemu_pids(d.root)
+        assert len(pids) == 1, pids
+        with open("/proc/%d/cmdline" % pids[0], "rb") as f:
+            argv = f.read().decode().split("\0")
+        assert argv[argv.index("-cpu") + 1] == \
+            "qemu64,kvmclock=off,kvm=off,kvm-hint-dedicated=on", argv
+        cpu = qmp(uri, "kv", "query-cpus-fast")[0]["qom-path"]
+        assert qmp(uri, "kv", "qom-get", {"path": cpu, "property": "kvm"}) is False
+        words = qmp(uri, "kv", "qom-get", {"path": cpu, "property": "filtered-features"})
+        assert {"cpuid-register": "EDX", "cpuid-input-eax": 0x40000001, "features": 1} \
+            in words, words
+        assert "<kvm>\n      <hidden state='on'/>\n      <hint-dedicated state='on'/>\n" \
+            "    </kvm>" in dom.XMLDesc(0)
+        dom.destroy()
+        # the KVM bits as <cpu> features: libvirt 9.0's map has none of
+        # them, and its start fails so (as libvirtd's on this machine);
+        # host-passthrough has no host CPU under TCG
+        for name, cpu in (("kf", "<cpu mode='custom' match='exact' check='none'>"
+                                 "<model>qemu64</model><feature policy='disable' "
+                                 "name='kvmclock'/></cpu>"),
+                          ("kh", "<cpu mode='host-passthrough'/>")):
+            dom = c.defineXML(domain(name, extra=cpu + "<clock offset='utc'><timer "
+                                     "name='kvmclock' present='yes'/></clock>"))
+            if name == "kf":
+                expect_error(dom.create, 67, 31,
+                             "unsupported configuration: unknown CPU feature: kvmclock")
+            else:
+                expect_error(dom.create, 67, 10,
+                             "unsupported configuration: CPU mode 'host-passthrough' for "
+                             "x86_64 qemu domain on x86_64 host is not supported by "
+                             "hypervisor")
+            assert qemu_pids(d.root) == [] and not dom.isActive()
+            dom.undefine()
     finally:
         c.close()
     assert d.stop() == 0
@@ -228,6 +274,7 @@ if __name__ == "__main__":
          "start errors", test_backing),
         ("automatic placement: kept as libvirt writes it, the start fails as without numad",
          test_placement),
-        ("pcihole64 on QEMU's host bridges; kvm-pv-eoi and kvm-pv-unhalt on QEMU's -cpu",
+        ("pcihole64 on QEMU's host bridges; kvm-pv-eoi, kvm-pv-unhalt, kvmclock and the "
+         "<kvm> features on QEMU's -cpu",
          test_pcihole_features),
     ])

@@ -791,80 +791,6 @@ qemuBuildRNGs(GPtrArray *a, const virDomainDef *def)
     }
 }
 
-/*
- * -cpu as libvirt builds it (qemuBuildCpuModelArgStr): the model, then
- * vendor=, then each feature as NAME=on (force, require, optional) or
- * NAME=off (disable, forbid), in QEMU's spelling of the name. host-model
- * runs as its expansion (qemu_cpu.c: the closest model and the features
- * that make it QEMU's "max"); a started guest's live definition already
- * holds that expansion as a custom CPU.
- * No <cpu>: qemu64 (the post-parse normally wrote the machine's default).
- */
-static char *
-qemuBuildCpuArg(const virDomainDef *def, const qemuCaps *caps)
-{
-    const virDomainCpuDef *cpu = def->cpu;
-    g_autoptr(GString) s = g_string_new(NULL);
-    g_autoptr(virDomainCpuDef) expanded = NULL;
-
-    if (!cpu || (cpu->mode == VIR_DOMAIN_CPU_MODE_CUSTOM && !cpu->model))
-        return g_strdup("qemu64");
-    switch (cpu->mode) {
-    case VIR_DOMAIN_CPU_MODE_HOST_PASSTHROUGH:
-        g_string_append(s, "host");
-        if (cpu->migratable == VIR_DOMAIN_TRISTATE_OFF)
-            g_string_append(s, ",migratable=no");
-        break;
-    case VIR_DOMAIN_CPU_MODE_MAXIMUM:
-        g_string_append(s, "max");
-        if (cpu->migratable)
-            g_string_append_printf(s, ",migratable=%s",
-                                   virDomainTristateSwitchToString(cpu->migratable));
-        break;
-    case VIR_DOMAIN_CPU_MODE_HOST_MODEL:
-        if (!(expanded = qemuCPUExpandHostModel(caps, def)))
-            return NULL;
-        cpu = expanded;
-        g_string_append(s, cpu->model);
-        break;
-    default:
-        g_string_append(s, cpu->model);
-        if (cpu->vendorId)
-            g_string_append_printf(s, ",vendor=%s", cpu->vendorId);
-    }
-    for (size_t i = 0; i < cpu->nfeatures; i++) {
-        bool off = cpu->features[i].policy == VIR_DOMAIN_CPU_FEATURE_DISABLE ||
-                   cpu->features[i].policy == VIR_DOMAIN_CPU_FEATURE_FORBID;
-
-        g_string_append_printf(s, ",%s=%s", qemuCPUFeatureToQEMU(cpu->features[i].name),
-                               off ? "off" : "on");
-    }
-    return g_string_free(g_steal_pointer(&s), FALSE);
-}
-
-/* libvirt 9.0's -cpu properties of <features><hyperv> (after the model,
- * its features and the timers; hv-crash follows): hv-passthrough, then
- * each enlightenment that is on */
-static void
-qemuBuildHypervCpuProps(GString *s, const virDomainDef *def)
-{
-    if (def->hyperv == VIR_DOMAIN_HYPERV_MODE_PASSTHROUGH)
-        g_string_append(s, ",hv-passthrough=on");
-    for (int i = 0; i < VIR_DOMAIN_HYPERV_LAST; i++) {
-        if (def->hypervFeatures[i] != VIR_DOMAIN_TRISTATE_ON)
-            continue;
-        if (i == VIR_DOMAIN_HYPERV_SPINLOCKS)
-            g_string_append_printf(s, ",hv-spinlocks=0x%x", def->hypervSpinlocks);
-        else if (i == VIR_DOMAIN_HYPERV_VENDOR_ID)
-            g_string_append_printf(s, ",hv-vendor-id=%s", def->hypervVendorId);
-        else
-            g_string_append_printf(s, ",hv-%s=on", virDomainHypervNames[i]);
-        if (i == VIR_DOMAIN_HYPERV_STIMER &&
-            def->hypervStimerDirect == VIR_DOMAIN_TRISTATE_ON)
-            g_string_append(s, ",hv-stimer-direct=on");
-    }
-}
-
 /* libvirt's qemuBuildFloppyCommandLineControllerOptions, before the disks:
  * q35 has no floppy controller of its own, libvirt adds an isa-fdc (the
  * floppies' bootindexA/B its properties); pc's built-in one gets them as
@@ -997,43 +923,22 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         add(a, m->str);
     }
     add(a, "-accel");
-    add(a, opts->kvm ? "kvm" : "tcg");
+    /* the dirty ring only on KVM, as libvirt (TCG has none) */
+    if (opts->kvm && def->kvm &&
+        def->kvmFeatures[VIR_DOMAIN_KVM_DIRTY_RING] == VIR_DOMAIN_TRISTATE_ON)
+        addf(a, "kvm,dirty-ring-size=%u", def->kvmDirtyRingSize);
+    else
+        add(a, opts->kvm ? "kvm" : "tcg");
     if (def->smm == VIR_DOMAIN_TRISTATE_ON && def->tsegSpecified) {
         add(a, "-global");
         addf(a, "mch.extended-tseg-mbytes=%llu", def->tsegSize >> 20);
     }
     add(a, "-cpu");
     {
-        char *cpuArg = qemuBuildCpuArg(def, caps);
+        char *cpuArg = qemuBuildCpuCommandArg(def, caps);
 
         if (!cpuArg)
             return NULL;
-        /* libvirt's: after the model, its features and the timers, on
-         * TCG as on KVM (TCG ignores the two KVM paravirt bits, with a
-         * warning) */
-        if (def->apicEoi || def->pvspinlock) {
-            char *pv = g_strdup_printf(
-                "%s%s%s%s%s", cpuArg, def->apicEoi ? ",kvm-pv-eoi=" : "",
-                def->apicEoi ? virDomainTristateSwitchToString(def->apicEoi) : "",
-                def->pvspinlock ? ",kvm-pv-unhalt=" : "",
-                def->pvspinlock ? virDomainTristateSwitchToString(def->pvspinlock) : "");
-
-            g_free(cpuArg);
-            cpuArg = pv;
-        }
-        if (def->hyperv) {
-            g_autoptr(GString) hv = g_string_new(cpuArg);
-
-            qemuBuildHypervCpuProps(hv, def);
-            g_free(cpuArg);
-            cpuArg = g_string_free(g_steal_pointer(&hv), FALSE);
-        }
-        if (qemuDomainHasHypervPanic(def)) {
-            char *crash = g_strconcat(cpuArg, ",hv-crash", NULL);
-
-            g_free(cpuArg);
-            cpuArg = crash;
-        }
         g_ptr_array_add(a, cpuArg);
     }
     if (pflash && def->os.loaderSecure == VIR_DOMAIN_TRISTATE_ON) {

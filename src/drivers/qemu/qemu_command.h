@@ -139,6 +139,10 @@ void qemuRomProps(json_object *props, const virDomainDeviceRom *rom);
  * whether @def has a panic of model hyperv (-cpu ...,hv-crash). */
 void qemuBuildPanics(GPtrArray *argv, const virDomainDef *def);
 bool qemuDomainHasHypervPanic(const virDomainDef *def);
+/* qemu_command_cpu.c: the value of -cpu for @def (model, features, timers,
+ * paravirt, Hyper-V and KVM properties), as libvirt 9.0 builds it; NULL
+ * with an error when a host-model CPU cannot be expanded. Caller frees. */
+char *qemuBuildCpuCommandArg(const virDomainDef *def, const qemuCaps *caps);
 /* Whether @def has an egl-headless display (libvirt's -display egl-headless
  * then replaces -display none). */
 bool qemuDomainHasEGLHeadless(const virDomainDef *def);
