@@ -311,6 +311,7 @@ virDomainDefFree(virDomainDef *def)
     g_free(def->fss);
     g_free(def->memballoon);
     virDomainWatchdogDefFree(def->watchdog);
+    virDomainIOMMUDefFree(def->iommu);
     for (size_t i = 0; i < def->npanics; i++)
         virDomainPanicDefFree(def->panics[i]);
     for (size_t i = 0; i < def->ntpms; i++)
@@ -525,6 +526,7 @@ virDomainDefCopy(const virDomainDef *src)
     if (src->memballoon)
         def->memballoon = g_memdup2(src->memballoon, sizeof(*src->memballoon));
     def->watchdog = virDomainWatchdogDefCopy(src->watchdog);
+    def->iommu = virDomainIOMMUDefCopy(src->iommu);
     def->fss = src->nfss ? g_new0(virDomainFSDef *, src->nfss + 1) : NULL;
     for (size_t i = 0; i < src->nfss; i++)
         def->fss[i] = virDomainFSDefCopy(src->fss[i]);
@@ -835,6 +837,7 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
     { "features/vmport", (const char *const[]){ "state", NULL } },
     { "features/smm", (const char *const[]){ "state", NULL } },
     { "features/vmcoreinfo", (const char *const[]){ "state", NULL } },
+    { "features/ioapic", (const char *const[]){ "driver", NULL } },
     { "clock", (const char *const[]){ "offset", NULL } },
     { "clock/timer",
       (const char *const[]){ "name", "present", "tickpolicy", "track", NULL } },
@@ -1237,7 +1240,7 @@ virDomainDefParseNode(xmlNodePtr root, unsigned int flags)
          virDomainMemoryDevicesValidate(def) < 0))
         return NULL;
 
-    if (virDomainLoaderValidate(def, root) < 0)
+    if (virDomainLoaderValidate(def, root) < 0 || virDomainIOMMUValidate(def) < 0)
         return NULL;
 
     if (validateLifecycle("poweroff", def->onPoweroff) < 0 ||

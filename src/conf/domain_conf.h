@@ -273,6 +273,38 @@ typedef struct {
     char *alias;
 } virDomainWatchdogDef;
 
+/* <iommu model> (domain_iommu_conf.c): libvirt 9.0 carries one per
+ * domain; its models, in libvirt's order */
+typedef enum {
+    VIR_DOMAIN_IOMMU_MODEL_INTEL = 0,
+    VIR_DOMAIN_IOMMU_MODEL_SMMUV3,
+    VIR_DOMAIN_IOMMU_MODEL_VIRTIO,
+    VIR_DOMAIN_IOMMU_MODEL_LAST
+} virDomainIOMMUModel;
+
+typedef struct {
+    int model;                   /* virDomainIOMMUModel */
+    int intremap;                /* <driver intremap=...>: virDomainTristate switch */
+    int cachingMode;             /* caching_mode= */
+    int eim;                     /* eim= */
+    int iotlb;                   /* iotlb= */
+    unsigned int awBits;         /* aw_bits= (0: not given) */
+    virDomainDeviceAddress addr; /* virtio only (a PCI device); NONE otherwise */
+    char *alias;                 /* live only: <alias name=...> */
+} virDomainIOMMUDef;
+
+const char *virDomainIOMMUModelToString(int model);
+void virDomainIOMMUDefFree(virDomainIOMMUDef *iommu);
+virDomainIOMMUDef *virDomainIOMMUDefCopy(const virDomainIOMMUDef *iommu);
+
+/* <features><ioapic driver=...>: libvirt's virDomainIOAPIC */
+typedef enum {
+    VIR_DOMAIN_IOAPIC_NONE = 0, /* no <ioapic>, or one without a driver */
+    VIR_DOMAIN_IOAPIC_QEMU,
+    VIR_DOMAIN_IOAPIC_KVM,
+    VIR_DOMAIN_IOAPIC_LAST
+} virDomainIOAPIC;
+
 /* <panic model> (domain_panic_conf.c): libvirt 9.0's models; 'default'
  * is what a driver's post-parse replaces (the QEMU driver: isa on x86) */
 typedef enum {
@@ -491,6 +523,7 @@ typedef struct {
     unsigned long long tsegSize; /* <smm state='on'><tseg unit=...>: bytes, when... */
     bool tsegSpecified;          /* ... a size was given */
     int vmcoreinfo; /* <features><vmcoreinfo state=.../> (<vmcoreinfo/>: on) */
+    int ioapic;     /* <features><ioapic driver=...>: virDomainIOAPIC */
     int hyperv;     /* <features><hyperv mode=...>: virDomainHyperVMode */
     int hypervFeatures[VIR_DOMAIN_HYPERV_LAST]; /* each one's state: virDomainTristate */
     unsigned int hypervSpinlocks;               /* <spinlocks retries=...> (when on) */
@@ -551,6 +584,7 @@ typedef struct {
     virDomainWatchdogDef *watchdog; /* NULL if absent; formatted after the hubs */
     virDomainTPMDef **tpms;         /* formatted after the inputs (at most 2) */
     size_t ntpms;
+    virDomainIOMMUDef *iommu;   /* NULL if absent; formatted after the memory devices */
     virDomainPanicDef **panics; /* formatted after the rngs */
     size_t npanics;
     virDomainHostdevDef **hostdevs; /* formatted after the videos */

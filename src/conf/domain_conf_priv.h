@@ -281,6 +281,18 @@ int virDomainTPMParseXML(GPtrArray **tpms, xmlNodePtr node, GPtrArray *unknown,
 void virDomainTPMFormat(GString *buf, int indent, const virDomainTPMDef *tpm,
                         unsigned int flags);
 
+/* ---- domain_iommu_conf.c: <iommu> ---- */
+/* One <iommu> into @def->iommu; -1 with libvirt's error (a second one,
+ * a bad model or driver option, libvirt's virDomainIOMMUDefValidate). */
+int virDomainIOMMUParseXML(virDomainDef *def, xmlNodePtr node, GPtrArray *unknown,
+                           unsigned int flags, bool *failed);
+/* libvirt's virDomainDefIOMMUValidate (after the whole definition is
+ * read: it needs <features><ioapic>); -1 with its error. */
+int virDomainIOMMUValidate(const virDomainDef *def);
+/* <iommu .../> at @indent (its <alias> unless FORMAT_INACTIVE). */
+void virDomainIOMMUFormat(GString *buf, int indent, const virDomainIOMMUDef *iommu,
+                          unsigned int flags);
+
 /* ---- domain_watchdog_conf.c: <watchdog> ---- */
 /* One <watchdog> into @def->watchdog; -1 with libvirt's error (a second
  * one: INTERNAL_ERROR "only a single watchdog device is supported"). */

@@ -893,6 +893,9 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         } else if (virDomainXMLNodeIs(cur, "filesystem")) {
             if (virDomainFSParseXML(&fss, cur, unknown, flags, failed) < 0)
                 return -1;
+        } else if (virDomainXMLNodeIs(cur, "iommu")) {
+            if (virDomainIOMMUParseXML(def, cur, unknown, flags, failed) < 0)
+                return -1;
         } else if (virDomainXMLNodeIs(cur, "watchdog")) {
             if (virDomainWatchdogParseXML(def, cur, unknown, flags, failed) < 0)
                 return -1;

@@ -956,7 +956,7 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     }
 
     if (def->acpi || def->apic || def->pae || def->hyperv || def->kvm || def->vmport ||
-        def->smm || def->vmcoreinfo || def->pvspinlock) {
+        def->smm || def->ioapic || def->vmcoreinfo || def->pvspinlock) {
         line(&ctx, "<features>");
         ctx.indent += 2;
         if (def->acpi)
@@ -986,6 +986,9 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
         } else if (def->smm) {
             line(&ctx, "<smm state='%s'/>", virDomainTristateSwitchToString(def->smm));
         }
+        if (def->ioapic)
+            line(&ctx, "<ioapic driver='%s'/>",
+                 def->ioapic == VIR_DOMAIN_IOAPIC_QEMU ? "qemu" : "kvm");
         if (def->vmcoreinfo)
             line(&ctx, "<vmcoreinfo state='%s'/>",
                  virDomainTristateSwitchToString(def->vmcoreinfo));
@@ -1143,6 +1146,8 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     for (size_t i = 0; i < def->nmems; i++)
         virDomainMemoryFormat(buf, ctx.indent, def->mems[i],
                               flags | (def->id < 0 ? VIR_DOMAIN_DEF_FORMAT_INACTIVE : 0));
+    if (def->iommu)
+        virDomainIOMMUFormat(buf, ctx.indent, def->iommu, flags);
     ctx.indent -= 2;
     line(&ctx, "</devices>");
 

@@ -811,6 +811,13 @@ virDomainFeaturesParse(virDomainDef *def, xmlNodePtr features, GPtrArray *unknow
             if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->smm) < 0 ||
                 parseTseg(def, cur, unknown, flags, failed) < 0)
                 return -1;
+        } else if (virDomainXMLNodeIs(cur, "ioapic")) {
+            /* virXMLPropEnumDefault: none is not a value one may give */
+            static const char *const ioapicNames[] = { "none", "qemu", "kvm" };
+
+            if (parseEnumAttr(cur, "driver", ioapicNames, VIR_DOMAIN_IOAPIC_LAST, false,
+                              &def->ioapic) < 0)
+                return -1;
         } else if (virDomainXMLNodeIs(cur, "vmcoreinfo")) {
             if (parseFeatureState(cur, VIR_DOMAIN_TRISTATE_ON, &def->vmcoreinfo) < 0)
                 return -1;

@@ -22,7 +22,11 @@ QEMUs (each guest started paused: what is checked is what QEMU opened).
 - <clock><timer name='kvmclock'> and <features><kvm>: kvmclock= and the kvm
   properties on QEMU's -cpu, the hidden signature (the CPU's "kvm") and the
   hint TCG filters read back from QEMU; kvmclock as a <cpu> feature and
-  host-passthrough fail the start with libvirtd 9.0's errors.
+  host-passthrough fail the start with libvirtd 9.0's errors;
+- <features><ioapic driver='qemu'> and <iommu model='intel'>: the split
+  irqchip on -machine, the vIOMMU's properties read from QEMU, libvirt's
+  errors (intel off q35, remapping without the split I/O APIC, QEMU's
+  refusal of eim under TCG at start).
 """
 import os
 import re
@@ -263,6 +267,42 @@ def test_pcihole_features():
                              "hypervisor")
             assert qemu_pids(d.root) == [] and not dom.isActive()
             dom.undefine()
+        # <features><ioapic driver='qemu'> and an intel <iommu>: the split
+        # irqchip on -machine, the vIOMMU's options read from QEMU
+        dom = c.createXML(domain("io", machine="q35",
+                                 extra="<features><acpi/><ioapic driver='qemu'/></features>",
+                                 devices="<iommu model='intel'><driver intremap='on' "
+                                 "caching_mode='on' iotlb='on' aw_bits='48'/></iommu>"),
+                          libvirt.VIR_DOMAIN_START_PAUSED)
+        pids = qemu_pids(d.root)
+        assert len(pids) == 1, pids
+        with open("/proc/%d/cmdline" % pids[0], "rb") as f:
+            argv = f.read().decode().split("\0")
+        assert ",kernel_irqchip=split," in argv[argv.index("-machine") + 1], argv
+        for prop, want in (("intremap", "on"), ("caching-mode", True),
+                           ("device-iotlb", True), ("aw-bits", 48), ("eim", "off")):
+            got = qmp(uri, "io", "qom-get", {"path": "/machine/peripheral/iommu0",
+                                             "property": prop})
+            assert got == want, (prop, got)
+        dom.destroy()
+        # libvirt's rules: intel only on q35 (at define), interrupt
+        # remapping only with the split I/O APIC; QEMU refuses eim under
+        # TCG, and the start fails with its words as under libvirtd
+        expect_error(lambda: c.defineXML(domain("ip", devices="<iommu model='intel'/>")),
+                     67, 10, "unsupported configuration: IOMMU device: 'intel' is only "
+                     "supported with Q35 machines")
+        expect_error(lambda: c.defineXML(domain(
+            "ir", machine="q35", devices="<iommu model='intel'><driver intremap='on'/>"
+            "</iommu>")), 67, 20, "unsupported configuration: IOMMU interrupt remapping "
+            r"requires split I/O APIC \(ioapic driver='qemu'\)")
+        dom = c.defineXML(domain("ie", machine="q35",
+                                 extra="<features><acpi/><ioapic driver='qemu'/></features>",
+                                 devices="<iommu model='intel'><driver intremap='on' "
+                                 "eim='on'/></iommu>"))
+        expect_error(dom.create, 1, 10, "internal error: .*eim=on requires "
+                     "accel=kvm,kernel-irqchip=split.*")
+        assert qemu_pids(d.root) == [] and not dom.isActive()
+        dom.undefine()
     finally:
         c.close()
     assert d.stop() == 0
@@ -275,6 +315,6 @@ if __name__ == "__main__":
         ("automatic placement: kept as libvirt writes it, the start fails as without numad",
          test_placement),
         ("pcihole64 on QEMU's host bridges; kvm-pv-eoi, kvm-pv-unhalt, kvmclock and the "
-         "<kvm> features on QEMU's -cpu",
+         "<kvm> features on QEMU's -cpu; ioapic and the intel IOMMU",
          test_pcihole_features),
     ])

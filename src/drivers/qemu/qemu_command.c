@@ -911,6 +911,11 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
         if (def->smm)
             g_string_append_printf(m, ",smm=%s",
                                    virDomainTristateSwitchToString(def->smm));
+        /* QEMU's legacy spelling, as libvirt writes it */
+        if (def->ioapic)
+            g_string_append(m, def->ioapic == VIR_DOMAIN_IOAPIC_QEMU
+                                   ? ",kernel_irqchip=split"
+                                   : ",kernel_irqchip=on");
         g_string_append(m, ",dump-guest-core=off");
         qemuAppendMemoryMachineProps(m, def);
         if (!def->acpi)
@@ -1027,6 +1032,30 @@ qemuBuildCommandLine(const virDomainDef *def, const qemuCaps *caps,
     if (def->os.cmdline) {
         add(a, "-append");
         add(a, def->os.cmdline);
+    }
+    /* libvirt's qemuBuildIOMMUCommandLine, between the boot options and
+     * the controllers: the validator lets only intel through */
+    if (def->iommu) {
+        const virDomainIOMMUDef *im = def->iommu;
+        g_autoptr(GString) d = g_string_new("intel-iommu,id=");
+
+        g_string_append(d, im->alias ? im->alias : "iommu0");
+        if (im->intremap)
+            g_string_append_printf(d, ",intremap=%s",
+                                   virDomainTristateSwitchToString(im->intremap));
+        if (im->cachingMode)
+            g_string_append_printf(d, ",caching-mode=%s",
+                                   virDomainTristateSwitchToString(im->cachingMode));
+        if (im->eim)
+            g_string_append_printf(d, ",eim=%s",
+                                   virDomainTristateSwitchToString(im->eim));
+        if (im->iotlb)
+            g_string_append_printf(d, ",device-iotlb=%s",
+                                   virDomainTristateSwitchToString(im->iotlb));
+        if (im->awBits)
+            g_string_append_printf(d, ",aw-bits=%u", im->awBits);
+        add(a, "-device");
+        add(a, d->str);
     }
     /* libvirt's qemuBuildGlobalControllerCommandLine: the roots' 64-bit
      * PCI hole (the validator keeps each on its own machine) */

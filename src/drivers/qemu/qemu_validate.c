@@ -778,6 +778,41 @@ qemuValidateDomainCpuForStart(const virDomainDef *def, const qemuCaps *caps)
     return 0;
 }
 
+/* libvirt 9.0's qemuValidateDomainDeviceDefIOMMU for the x86 machines
+ * here: intel on q35; smmuv3 is ARM's. virtio-iommu (a PCI device libvirt
+ * runs on q35) is not done by virtkit: refused rather than dropped. */
+static int
+qemuValidateIOMMU(const virDomainDef *def)
+{
+    const char *model;
+
+    if (!def->iommu)
+        return 0;
+    model = virDomainIOMMUModelToString(def->iommu->model);
+    switch ((virDomainIOMMUModel)def->iommu->model) {
+    case VIR_DOMAIN_IOMMU_MODEL_INTEL:
+        if (!qemuMachineIsQ35(def->os.machine)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "IOMMU device: '%s' is only supported with Q35 machines",
+                           model);
+            return -1;
+        }
+        break;
+    case VIR_DOMAIN_IOMMU_MODEL_SMMUV3:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "IOMMU device: '%s' is only supported with ARM Virt machines",
+                       model);
+        return -1;
+    case VIR_DOMAIN_IOMMU_MODEL_VIRTIO:
+    case VIR_DOMAIN_IOMMU_MODEL_LAST:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "IOMMU model '%s' is not supported by virtkit's QEMU driver",
+                       model);
+        return -1;
+    }
+    return 0;
+}
+
 /* libvirt 9.0's qemuValidateDomainWatchdogDef: where each model may sit */
 static int
 qemuValidateWatchdog(const virDomainWatchdogDef *wd)
@@ -1169,7 +1204,7 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
         return -1;
     if (qemuTPMValidate(def, def->emulator ? def->emulator : qemuCapsGetBinary(caps)) < 0)
         return -1;
-    if (qemuValidatePanics(def) < 0)
+    if (qemuValidatePanics(def) < 0 || qemuValidateIOMMU(def) < 0)
         return -1;
     for (size_t i = 0; i < def->nhostdevs; i++) {
         if (qemuValidateHostdev(def, def->hostdevs[i]) < 0)
