@@ -857,6 +857,7 @@ static const virDomainXMLAttrRule domainAttrRules[] = {
     { "cpu/topology",
       (const char *const[]){ "sockets", "dies", "cores", "threads", NULL } },
     { "cpu/feature", (const char *const[]){ "policy", "name", NULL } },
+    { "cpu/cache", (const char *const[]){ "level", "mode", NULL } },
     { "memtune", noAttrs },
     { "memtune/hard_limit", unitAttrs },
     { "memtune/soft_limit", unitAttrs },

@@ -40,10 +40,62 @@ static const char *const cpuFeaturePolicyNames[VIR_DOMAIN_CPU_FEATURE_LAST] = {
     "force", "require", "optional", "disable", "forbid",
 };
 static const char *const tristateSwitchNames[] = { "absent", "on", "off" };
+static const char *const cacheModeNames[VIR_DOMAIN_CPU_CACHE_MODE_LAST] = {
+    "emulate",
+    "passthrough",
+    "disable",
+};
+
+const char *
+virDomainCpuCacheModeToString(int mode)
+{
+    return virDomainEnumToString(cacheModeNames, VIR_DOMAIN_CPU_CACHE_MODE_LAST, mode);
+}
+
+/* <cache level mode> as libvirt's virCPUDefParseXMLCache: a level in
+ * [1, 3] when given, a mode always; at most one <cache>. */
+static int
+parseCache(virDomainCpuDef *cpu, xmlNodePtr node)
+{
+    xmlNodePtr cache = NULL;
+    g_autofree char *mode = NULL;
+
+    for (xmlNodePtr cur = node->children; cur; cur = cur->next) {
+        if (cur->type != XML_ELEMENT_NODE || !virDomainXMLNodeIs(cur, "cache"))
+            continue;
+        if (cache) {
+            virReportError(VIR_ERR_XML_ERROR, "%s",
+                           "at most one CPU cache element may be specified");
+            return -1;
+        }
+        cache = cur;
+    }
+    if (!cache)
+        return 0;
+    if (virDomainXMLPropNonNegInt(cache, "level", 10, &cpu->cacheLevel) < 0)
+        return -1;
+    if (cpu->cacheLevel != -1 && (cpu->cacheLevel < 1 || cpu->cacheLevel > 3)) {
+        virReportError(VIR_ERR_XML_ERROR, "%s",
+                       "invalid CPU cache level, must be in range [1,3]");
+        return -1;
+    }
+    if (!(mode = virDomainXMLProp(cache, "mode"))) {
+        virDomainXMLReportMissingAttr("mode", cache);
+        return -1;
+    }
+    if ((cpu->cacheMode = virDomainEnumFromString(
+             cacheModeNames, VIR_DOMAIN_CPU_CACHE_MODE_LAST, mode)) < 0) {
+        virDomainXMLReportInvalidAttr("mode", cache, mode);
+        return -1;
+    }
+    cpu->cache = true;
+    return 0;
+}
 
 /* The children of <cpu> that libvirt 9.0 knows; the last ones are kept as
  * unknown (a driver refuses them). */
 static const char *const cpuCarried[] = { "model", "vendor", "topology", "feature",
+                                          "cache",
                                           /* guest NUMA: domain_numa_conf.c */
                                           "numa", NULL };
 
@@ -310,6 +362,9 @@ virDomainCpuDefParse(struct _xmlNode *node, GPtrArray *unknown, unsigned int fla
         cpu->nfeatures++;
     }
 
+    if (parseCache(cpu, node) < 0)
+        return -1;
+
     /* libvirt's generic post-parse (virDomainDefPostParseCPU) */
     if (cpu->mode == VIR_DOMAIN_CPU_MODE_CUSTOM && !cpu->model &&
         cpu->check != VIR_DOMAIN_CPU_CHECK_DEFAULT) {
@@ -395,6 +450,13 @@ virDomainCpuDefFormatWith(GString *buf, const virDomainCpuDef *cpu, const char *
         g_string_append_printf(
             kids, "<topology sockets='%u' dies='%u' cores='%u' threads='%u'/>\n",
             cpu->sockets, cpu->dies, cpu->cores, cpu->threads);
+    }
+    if (cpu->cache) {
+        indentLine(kids, indent + 2);
+        g_string_append(kids, "<cache ");
+        if (cpu->cacheLevel != -1)
+            g_string_append_printf(kids, "level='%d' ", cpu->cacheLevel);
+        g_string_append_printf(kids, "mode='%s'/>\n", cacheModeNames[cpu->cacheMode]);
     }
     for (size_t i = 0; i < cpu->nfeatures; i++) {
         indentLine(kids, indent + 2);

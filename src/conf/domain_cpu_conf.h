@@ -8,9 +8,10 @@
  * <cpu mode match check migratable> with <model fallback vendor_id>,
  * <vendor>, <topology sockets dies cores threads> and <feature policy
  * name>, parsed with libvirt's messages and formatted as libvirt 9.0
- * formats it (virCPUDefFormatBufFull). <numa> is the domain's
- * (domain_numa_conf.c); other children virtkit does not carry (<cache>)
- * are recorded as unknown ("cpu/cache") so a driver refuses them. Which modes and models run is the driver's to say.
+ * formats it (virCPUDefFormatBufFull), and <cache level mode>. <numa> is
+ * the domain's (domain_numa_conf.c); other children virtkit does not
+ * carry (<maxphysaddr>) are recorded as unknown so a driver refuses them.
+ * Which modes and models run is the driver's to say.
  */
 
 typedef enum {
@@ -57,6 +58,16 @@ typedef struct {
     int policy; /* virDomainCpuFeaturePolicy */
 } virDomainCpuFeatureDef;
 
+/* <cache mode=...>: libvirt's virCPUCacheMode */
+typedef enum {
+    VIR_DOMAIN_CPU_CACHE_MODE_EMULATE = 0,
+    VIR_DOMAIN_CPU_CACHE_MODE_PASSTHROUGH,
+    VIR_DOMAIN_CPU_CACHE_MODE_DISABLE,
+    VIR_DOMAIN_CPU_CACHE_MODE_LAST
+} virDomainCpuCacheMode;
+
+const char *virDomainCpuCacheModeToString(int mode);
+
 typedef struct _virDomainCpuDef {
     int mode;       /* virDomainCpuMode */
     int match;      /* virDomainCpuMatch */
@@ -71,6 +82,9 @@ typedef struct _virDomainCpuDef {
     unsigned int dies;
     unsigned int cores;
     unsigned int threads;
+    bool cache;                       /* <cache> given */
+    int cacheLevel;                   /* its level= (1-3), -1 when absent */
+    int cacheMode;                    /* virDomainCpuCacheMode */
     virDomainCpuFeatureDef *features; /* in document order, names unique */
     size_t nfeatures;
 } virDomainCpuDef;

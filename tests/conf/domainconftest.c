@@ -209,7 +209,7 @@ static void
 testUnknownElements(void)
 {
     g_autoptr(virDomainDef) def = parseFmt(
-        "<cpu mode='host-model'><cache mode='passthrough'/></cpu>"
+        "<cpu mode='host-model'><maxphysaddr mode='passthrough'/></cpu>"
         "<features><pmu/><acpi/></features>"
         "<devices><vsock model='virtio'/><vsock/><shmem/>"
         "<video><model type='virtio'><resolution x='800' y='600'/></model></video>"
@@ -220,7 +220,7 @@ testUnknownElements(void)
     g_assert_nonnull(def);
     g_assert_nonnull(def->unknownElements);
     g_assert_true(
-        g_strv_contains((const char *const *)def->unknownElements, "cpu/cache"));
+        g_strv_contains((const char *const *)def->unknownElements, "cpu/maxphysaddr"));
     g_assert_true(
         g_strv_contains((const char *const *)def->unknownElements, "features/pmu"));
     g_assert_true(

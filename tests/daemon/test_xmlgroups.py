@@ -26,7 +26,9 @@ QEMUs (each guest started paused: what is checked is what QEMU opened).
 - <features><ioapic driver='qemu'> and <iommu model='intel'>: the split
   irqchip on -machine, the vIOMMU's properties read from QEMU, libvirt's
   errors (intel off q35, remapping without the split I/O APIC, QEMU's
-  refusal of eim under TCG at start).
+  refusal of eim under TCG at start);
+- <cpu><cache level mode>: l3-cache / host-cache-info read from the vCPU,
+  libvirt's level and mode rules at define.
 """
 import os
 import re
@@ -303,6 +305,32 @@ def test_pcihole_features():
                      "accel=kvm,kernel-irqchip=split.*")
         assert qemu_pids(d.root) == [] and not dom.isActive()
         dom.undefine()
+        # <cpu><cache>: QEMU's own L3 (emulate) or the host's description
+        # (passthrough, on a maximum CPU: TCG has no host-passthrough),
+        # read back from the vCPU; libvirt's level and mode rules at define
+        for name, cpu, l3, host in (
+                ("ce", "<cpu mode='custom' match='exact' check='none'><model>qemu64</model>"
+                       "<cache level='3' mode='emulate'/></cpu>", True, None),
+                ("cp", "<cpu mode='maximum'><cache mode='passthrough'/></cpu>", False, True),
+                ("cd", "<cpu mode='maximum'><cache mode='disable'/></cpu>", False, False)):
+            dom = c.createXML(domain(name, extra=cpu), libvirt.VIR_DOMAIN_START_PAUSED)
+            path = qmp(uri, name, "query-cpus-fast")[0]["qom-path"]
+            assert qmp(uri, name, "qom-get", {"path": path, "property": "l3-cache"}) is l3
+            # (only the host and max CPUs have host-cache-info)
+            if host is not None:
+                assert qmp(uri, name, "qom-get",
+                           {"path": path, "property": "host-cache-info"}) is host
+            dom.destroy()
+        for cpu, msg in (
+                ("<cpu mode='maximum'><cache level='2' mode='emulate'/></cpu>",
+                 "CPU cache mode 'emulate' can only be used with level='3'"),
+                ("<cpu mode='custom'><model>qemu64</model><cache mode='passthrough'/></cpu>",
+                 "CPU cache mode 'passthrough' can only be used with 'host-passthrough' / "
+                 "'maximum' CPUs"),
+                ("<cpu mode='maximum'><cache level='1' mode='disable'/></cpu>",
+                 "unsupported CPU cache level for mode 'disable'")):
+            expect_error(lambda: c.defineXML(domain("cx", extra=cpu)), 67, 10,
+                         "unsupported configuration: " + re.escape(msg))
     finally:
         c.close()
     assert d.stop() == 0
@@ -315,6 +343,6 @@ if __name__ == "__main__":
         ("automatic placement: kept as libvirt writes it, the start fails as without numad",
          test_placement),
         ("pcihole64 on QEMU's host bridges; kvm-pv-eoi, kvm-pv-unhalt, kvmclock and the "
-         "<kvm> features on QEMU's -cpu; ioapic and the intel IOMMU",
+         "<kvm> features on QEMU's -cpu; ioapic and the intel IOMMU; the CPU cache",
          test_pcihole_features),
     ])

@@ -111,9 +111,45 @@ qemuBuildKVMCpuProps(GString *s, const virDomainDef *def)
         g_string_append(s, ",kvm-pv-ipi=off");
 }
 
+/* <cpu><cache>: emulate is QEMU's own L3 (l3-cache=on), passthrough the
+ * host's cache description (host-cache-info=on), disable neither; what is
+ * not wanted is switched off, host-cache-info only on the CPUs that have
+ * it (host-passthrough, maximum) */
+static void
+qemuBuildCpuCacheProps(GString *s, const virDomainDef *def)
+{
+    const virDomainCpuDef *cpu = def->cpu;
+    bool hostOff = false;
+    bool l3Off = false;
+
+    if (!cpu || !cpu->cache)
+        return;
+    switch ((virDomainCpuCacheMode)cpu->cacheMode) {
+    case VIR_DOMAIN_CPU_CACHE_MODE_EMULATE:
+        g_string_append(s, ",l3-cache=on");
+        hostOff = true;
+        break;
+    case VIR_DOMAIN_CPU_CACHE_MODE_PASSTHROUGH:
+        g_string_append(s, ",host-cache-info=on");
+        l3Off = true;
+        break;
+    case VIR_DOMAIN_CPU_CACHE_MODE_DISABLE:
+        hostOff = l3Off = true;
+        break;
+    case VIR_DOMAIN_CPU_CACHE_MODE_LAST:
+        break;
+    }
+    if (hostOff && (cpu->mode == VIR_DOMAIN_CPU_MODE_HOST_PASSTHROUGH ||
+                    cpu->mode == VIR_DOMAIN_CPU_MODE_MAXIMUM))
+        g_string_append(s, ",host-cache-info=off");
+    if (l3Off)
+        g_string_append(s, ",l3-cache=off");
+}
+
 /* libvirt's order: the model part, the timers, kvm-pv-eoi, kvm-pv-unhalt,
- * the Hyper-V enlightenments, hv-crash, the <kvm> features. On TCG as on
- * KVM: TCG ignores the KVM paravirt bits it lacks, with a warning. */
+ * the Hyper-V enlightenments, hv-crash, the <kvm> features, the cache. On
+ * TCG as on KVM: TCG ignores the KVM paravirt bits it lacks, with a
+ * warning. */
 char *
 qemuBuildCpuCommandArg(const virDomainDef *def, const qemuCaps *caps)
 {
@@ -133,5 +169,6 @@ qemuBuildCpuCommandArg(const virDomainDef *def, const qemuCaps *caps)
     if (qemuDomainHasHypervPanic(def))
         g_string_append(s, ",hv-crash");
     qemuBuildKVMCpuProps(s, def);
+    qemuBuildCpuCacheProps(s, def);
     return g_string_free(g_steal_pointer(&s), FALSE);
 }

@@ -193,6 +193,9 @@ qemuCPUExpandHostModel(const qemuCaps *caps, const virDomainDef *def)
     exp->dies = cpu->dies;
     exp->cores = cpu->cores;
     exp->threads = cpu->threads;
+    exp->cache = cpu->cache;
+    exp->cacheLevel = cpu->cacheLevel;
+    exp->cacheMode = cpu->cacheMode;
     /* the definition's own features go on top of the host model's */
     for (size_t i = 0; i < cpu->nfeatures; i++)
         qemuCPUSetFeature(exp, cpu->features[i].name, cpu->features[i].policy);

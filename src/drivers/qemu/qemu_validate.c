@@ -813,6 +813,48 @@ qemuValidateIOMMU(const virDomainDef *def)
     return 0;
 }
 
+/* libvirt 9.0's qemuValidateDomainDefCpu for <cpu><cache> (at define):
+ * emulate is an L3, passthrough and disable take no level, and passthrough
+ * needs a CPU that has the host's caches to pass */
+static int
+qemuValidateCpuCache(const virDomainDef *def)
+{
+    const virDomainCpuDef *cpu = def->cpu;
+    const char *mode;
+
+    if (!cpu || !cpu->cache)
+        return 0;
+    mode = virDomainCpuCacheModeToString(cpu->cacheMode);
+    switch ((virDomainCpuCacheMode)cpu->cacheMode) {
+    case VIR_DOMAIN_CPU_CACHE_MODE_EMULATE:
+        if (cpu->cacheLevel != 3) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "CPU cache mode '%s' can only be used with level='3'", mode);
+            return -1;
+        }
+        break;
+    case VIR_DOMAIN_CPU_CACHE_MODE_PASSTHROUGH:
+        if (cpu->mode != VIR_DOMAIN_CPU_MODE_HOST_PASSTHROUGH &&
+            cpu->mode != VIR_DOMAIN_CPU_MODE_MAXIMUM) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "CPU cache mode '%s' can only be used with '%s' / '%s' CPUs",
+                           mode, "host-passthrough", "maximum");
+            return -1;
+        }
+        G_GNUC_FALLTHROUGH;
+    case VIR_DOMAIN_CPU_CACHE_MODE_DISABLE:
+        if (cpu->cacheLevel != -1) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           "unsupported CPU cache level for mode '%s'", mode);
+            return -1;
+        }
+        break;
+    case VIR_DOMAIN_CPU_CACHE_MODE_LAST:
+        break;
+    }
+    return 0;
+}
+
 /* libvirt 9.0's qemuValidateDomainWatchdogDef: where each model may sit */
 static int
 qemuValidateWatchdog(const virDomainWatchdogDef *wd)
@@ -1204,7 +1246,8 @@ qemuValidateDomainDef(const virDomainDef *def, const qemuCaps *caps)
         return -1;
     if (qemuTPMValidate(def, def->emulator ? def->emulator : qemuCapsGetBinary(caps)) < 0)
         return -1;
-    if (qemuValidatePanics(def) < 0 || qemuValidateIOMMU(def) < 0)
+    if (qemuValidatePanics(def) < 0 || qemuValidateIOMMU(def) < 0 ||
+        qemuValidateCpuCache(def) < 0)
         return -1;
     for (size_t i = 0; i < def->nhostdevs; i++) {
         if (qemuValidateHostdev(def, def->hostdevs[i]) < 0)
