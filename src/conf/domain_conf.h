@@ -495,6 +495,7 @@ typedef struct {
         int loaderReadonly;  /* virDomainTristate (readonly='yes|no') */
         int loaderSecure;    /* virDomainTristate (secure='yes|no') */
         int loaderType;      /* virDomainLoaderType */
+        int loaderStateless; /* virDomainTristate (stateless='yes|no'): yes, no NVRAM */
         char *nvram;         /* <nvram>PATH</nvram> */
         char *nvramTemplate; /* <nvram template=...> */
         bool nvramTypeFile;  /* <nvram type='file'><source file=PATH/> (libvirt's

@@ -351,12 +351,13 @@ formatFirmware(fmtCtx *ctx, const virDomainDef *def)
         line(ctx, "</firmware>");
     }
     if (def->os.loader || def->os.loaderReadonly || def->os.loaderSecure ||
-        def->os.loaderType) {
+        def->os.loaderType || def->os.loaderStateless) {
         lineStart(ctx, "<loader");
         attr(ctx->buf, "readonly", tristateBool(def->os.loaderReadonly));
         attr(ctx->buf, "secure", tristateBool(def->os.loaderSecure));
         if (def->os.loaderType > 0 && def->os.loaderType < VIR_DOMAIN_LOADER_TYPE_LAST)
             attr(ctx->buf, "type", loaderTypes[def->os.loaderType]);
+        attr(ctx->buf, "stateless", tristateBool(def->os.loaderStateless));
         if (def->os.loader) {
             g_string_append_c(ctx->buf, '>');
             virDomainXMLEscape(ctx->buf, def->os.loader);

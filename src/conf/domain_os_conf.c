@@ -250,7 +250,9 @@ virDomainOSParse(virDomainDef *def, xmlNodePtr os, GPtrArray *unknown, unsigned 
             parseEnumAttr(loader, "secure", tristateBoolNames, VIR_DOMAIN_TRISTATE_LAST,
                           false, &def->os.loaderSecure) < 0 ||
             parseEnumAttr(loader, "type", loaderTypeNames, VIR_DOMAIN_LOADER_TYPE_LAST,
-                          false, &def->os.loaderType) < 0)
+                          false, &def->os.loaderType) < 0 ||
+            parseEnumAttr(loader, "stateless", tristateBoolNames,
+                          VIR_DOMAIN_TRISTATE_LAST, false, &def->os.loaderStateless) < 0)
             return -1;
         def->os.loader = virDomainXMLNodeTextNonEmpty(loader);
     }
@@ -451,6 +453,39 @@ osHasLoader(xmlNodePtr root)
     return virDomainXMLChild(os, "loader") || virDomainXMLChild(os, "nvram");
 }
 
+/* <loader stateless=...>: a stateless loader has no NVRAM; an explicit
+ * stateless='no' asks for one, which only a pflash (manual) or EFI
+ * (automatic) firmware has */
+static int
+virDomainLoaderValidateStateless(const virDomainDef *def)
+{
+    if (def->os.loaderStateless == VIR_DOMAIN_TRISTATE_ON) {
+        if (def->os.nvramTemplate) {
+            virReportError(VIR_ERR_XML_DETAIL, "%s",
+                           "NVRAM template is not permitted when loader is stateless");
+            return -1;
+        }
+        if (def->os.nvram) {
+            virReportError(VIR_ERR_XML_DETAIL, "%s",
+                           "NVRAM is not permitted when loader is stateless");
+            return -1;
+        }
+    } else if (def->os.loaderStateless == VIR_DOMAIN_TRISTATE_OFF) {
+        if (def->os.firmware == VIR_DOMAIN_OS_FIRMWARE_NONE &&
+            def->os.loaderType != VIR_DOMAIN_LOADER_TYPE_PFLASH) {
+            virReportError(VIR_ERR_XML_DETAIL, "%s",
+                           "Only pflash loader type permits NVRAM");
+            return -1;
+        }
+        if (def->os.firmware != VIR_DOMAIN_OS_FIRMWARE_NONE &&
+            def->os.firmware != VIR_DOMAIN_OS_FIRMWARE_EFI) {
+            virReportError(VIR_ERR_XML_DETAIL, "%s", "Only EFI firmware permits NVRAM");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* libvirt's virDomainDefOSValidate for the loader and NVRAM. */
 int
 virDomainLoaderValidate(const virDomainDef *def, xmlNodePtr root)
@@ -464,7 +499,7 @@ virDomainLoaderValidate(const virDomainDef *def, xmlNodePtr root)
                            "disabled");
             return -1;
         }
-        return 0;
+        return virDomainLoaderValidateStateless(def);
     }
     if (def->os.loaderReadonly) {
         virReportError(VIR_ERR_XML_DETAIL, "%s",
@@ -484,7 +519,20 @@ virDomainLoaderValidate(const virDomainDef *def, xmlNodePtr root)
                        "autoselection is enabled");
         return -1;
     }
-    return 0;
+    /* 'yes' is let through: firmware autoselection once took it as a
+     * request for Secure Boot */
+    if (def->os.loaderSecure == VIR_DOMAIN_TRISTATE_OFF) {
+        virReportError(VIR_ERR_XML_DETAIL, "%s",
+                       "loader attribute 'secure' cannot be specified when firmware "
+                       "autoselection is enabled");
+        return -1;
+    }
+    if (def->os.nvram && def->os.firmware != VIR_DOMAIN_OS_FIRMWARE_EFI) {
+        virReportError(VIR_ERR_XML_DETAIL, "firmware type '%s' does not support nvram",
+                       osFirmwareNames[def->os.firmware]);
+        return -1;
+    }
+    return virDomainLoaderValidateStateless(def);
 }
 
 /* <clock offset=...>: the offsets carried and the timers. */

@@ -28,14 +28,17 @@ QEMUs (each guest started paused: what is checked is what QEMU opened).
   errors (intel off q35, remapping without the split I/O APIC, QEMU's
   refusal of eim under TCG at start);
 - <cpu><cache level mode>: l3-cache / host-cache-info read from the vCPU,
-  libvirt's level and mode rules at define.
+  libvirt's level and mode rules at define;
+- <loader stateless='yes'>: OVMF's code alone, no NVRAM file made or pflash1
+  given to QEMU; firmware='efi' with a stateless loader fails the start as
+  libvirtd does here (no stateless descriptor).
 """
 import os
 import re
 import subprocess
 import sys
 
-from vkdtest import Daemon, make_tmpdir, qemu_pids, qmp, run_tests
+from vkdtest import Daemon, Skip, make_tmpdir, qemu_pids, qmp, run_tests
 
 LIBVIRT_PY = "/usr/lib/python3/dist-packages"
 if LIBVIRT_PY not in sys.path:
@@ -336,6 +339,47 @@ def test_pcihole_features():
     assert d.stop() == 0
 
 
+def test_stateless():
+    """<loader stateless='yes'>: OVMF's code alone, no NVRAM made, named or
+    given to QEMU (started paused: what QEMU opened is what is checked);
+    autoselection finds no stateless descriptor here (Debian's are all
+    split) and the start fails with libvirtd's error."""
+    code = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+    if not os.path.exists(code):
+        raise Skip("Debian's ovmf not installed (scripts/deps.sh)")
+    import xml.etree.ElementTree as ET
+
+    d = Daemon()
+    os.chmod(d.root, 0o711)
+    d.start()
+    uri = d.uri()
+    c = libvirt.open(uri)
+    try:
+        dom = c.createXML(domain("stl", machine="q35",
+                                 extra="<features><acpi/></features>").replace(
+            "</type></os>", "</type><loader readonly='yes' type='pflash' "
+            "stateless='yes'>%s</loader></os>" % code), libvirt.VIR_DOMAIN_START_PAUSED)
+        live = ET.fromstring(dom.XMLDesc(0)).find("os")
+        assert live.find("nvram") is None and \
+            live.find("loader").get("stateless") == "yes", ET.tostring(live)
+        nodes = [n["node-name"] for n in qmp(uri, "stl", "query-named-block-nodes")]
+        assert "libvirt-pflash0-format" in nodes and \
+            not [n for n in nodes if n.startswith("libvirt-pflash1")], nodes
+        made = [f for _, _, fs in os.walk(d.root) for f in fs if f.endswith("_VARS.fd")]
+        assert made == [], made
+        dom.destroy()
+        dom = c.defineXML(domain("sta", machine="q35", extra="<features><acpi/></features>")
+                          .replace("<os>", "<os firmware='efi'>")
+                          .replace("</type></os>", "</type><loader stateless='yes'/></os>"))
+        expect_error(dom.create, 9, 10,
+                     "operation failed: Unable to find any firmware to satisfy 'efi'")
+        assert qemu_pids(d.root) == [] and not dom.isActive()
+        dom.undefine()
+    finally:
+        c.close()
+    assert d.stop() == 0
+
+
 if __name__ == "__main__":
     run_tests([
         ("backing chains: detected in the live XML, given ones opened as given, libvirt's "
@@ -345,4 +389,6 @@ if __name__ == "__main__":
         ("pcihole64 on QEMU's host bridges; kvm-pv-eoi, kvm-pv-unhalt, kvmclock and the "
          "<kvm> features on QEMU's -cpu; ioapic and the intel IOMMU; the CPU cache",
          test_pcihole_features),
+        ("a stateless UEFI loader: no NVRAM made or given to QEMU; no stateless firmware "
+         "to autoselect here", test_stateless),
     ])

@@ -45,6 +45,10 @@ typedef struct {
     bool secureBoot;
     bool enrolledKeys;
     bool requiresSmm;
+    /* mapping.mode: "split" (the default: executable and NVRAM template),
+     * "combined" or "stateless" (an executable and no NVRAM) */
+    bool split;
+    bool stateless;
 } qemuFirmwareDesc;
 
 static void
@@ -120,6 +124,12 @@ qemuFirmwareDescParse(const char *path, const char *name)
     d->uefi = jsonArrayHas(root, "interface-types", "uefi");
     d->bios = jsonArrayHas(root, "interface-types", "bios");
     d->executable = g_strdup(jsonString(exec, "filename"));
+    {
+        const char *mode = jsonString(mapping, "mode");
+
+        d->split = !mode || g_str_equal(mode, "split");
+        d->stateless = g_strcmp0(mode, "stateless") == 0;
+    }
     if (json_object_object_get_ex(mapping, "nvram-template", &tmpl))
         d->nvramTemplate = g_strdup(jsonString(tmpl, "filename"));
     d->secureBoot = jsonArrayHas(root, "features", "secure-boot");
@@ -229,6 +239,10 @@ qemuFirmwareMatches(const qemuFirmwareDesc *d, const virDomainDef *def)
         return false;
     if (def->os.loaderSecure == VIR_DOMAIN_TRISTATE_OFF && d->secureBoot)
         return false;
+    /* a stateless loader wants a stateless flash, any other one the split
+     * executable + NVRAM pair (a combined flash is never picked) */
+    if (def->os.loaderStateless == VIR_DOMAIN_TRISTATE_ON ? !d->stateless : !d->split)
+        return false;
     return true;
 }
 
@@ -287,7 +301,7 @@ qemuFirmwareFillDomain(virDomainDef *def, const char *const *dirs, const char *n
             def->os.loaderSecure = VIR_DOMAIN_TRISTATE_ON;
         if (found->requiresSmm)
             def->smm = VIR_DOMAIN_TRISTATE_ON;
-        if (found->nvramTemplate) {
+        if (found->nvramTemplate && found->split) {
             g_free(def->os.nvramTemplate);
             def->os.nvramTemplate = g_strdup(found->nvramTemplate);
         }
@@ -297,7 +311,8 @@ qemuFirmwareFillDomain(virDomainDef *def, const char *const *dirs, const char *n
     }
     pflash = def->os.loader && def->os.loaderType == VIR_DOMAIN_LOADER_TYPE_PFLASH;
     /* a loader given by path: its template is the one its descriptor names */
-    if (pflash && !def->os.nvramTemplate) {
+    if (pflash && !def->os.nvramTemplate &&
+        def->os.loaderStateless != VIR_DOMAIN_TRISTATE_ON) {
         if (!descs)
             descs = qemuFirmwareLoad(dirs);
         for (guint i = 0; i < descs->len; i++) {
@@ -317,7 +332,8 @@ void
 qemuFirmwareDefaultNVRAM(virDomainDef *def, const char *nvramDir)
 {
     if (def->os.loader && def->os.loaderType == VIR_DOMAIN_LOADER_TYPE_PFLASH &&
-        def->os.loaderReadonly == VIR_DOMAIN_TRISTATE_ON && !def->os.nvram)
+        def->os.loaderReadonly == VIR_DOMAIN_TRISTATE_ON && !def->os.nvram &&
+        def->os.loaderStateless != VIR_DOMAIN_TRISTATE_ON)
         def->os.nvram = qemuFirmwareNVRAMPath(nvramDir, def->name);
 }
 
