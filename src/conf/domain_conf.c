@@ -228,6 +228,7 @@ virDomainDiskDefFree(virDomainDiskDef *disk)
     virStorageAuthDefFree(disk->auth);
     virStorageEncryptionFree(disk->encryption);
     virDomainDiskBackingDefFree(disk->backing);
+    virDomainDeviceBootClear(&disk->boot);
     g_free(disk);
 }
 
@@ -246,6 +247,7 @@ virDomainNetDefFree(virDomainNetDef *net)
     virNWFilterParamsFree(net->filterparams);
     virNetDevBandwidthFree(net->bandwidth);
     virDomainNetUserClear(net);
+    virDomainDeviceBootClear(&net->boot);
     g_free(net);
 }
 
@@ -430,6 +432,7 @@ diskCopy(const virDomainDiskDef *src)
     dst->auth = virStorageAuthDefCopy(src->auth);
     dst->encryption = virStorageEncryptionCopy(src->encryption);
     dst->backing = virDomainDiskBackingDefCopy(src->backing);
+    virDomainDeviceBootCopy(&dst->boot, &src->boot);
     return dst;
 }
 
@@ -452,6 +455,7 @@ netCopy(const virDomainNetDef *src)
         src->filterparams ? virNWFilterParamsCopy(src->filterparams) : NULL;
     dst->bandwidth = virNetDevBandwidthCopy(src->bandwidth);
     virDomainNetUserCopy(dst, src);
+    virDomainDeviceBootCopy(&dst->boot, &src->boot);
     return dst;
 }
 
@@ -734,8 +738,6 @@ checkSerialPorts(const virDomainDef *def)
 static int
 postParse(virDomainDef *def, unsigned int flags)
 {
-    bool perDeviceBoot = false;
-
     /* libvirt numbers the consoles it parsed by their position, whatever
      * port they gave, before the serial compatibility console is added */
     for (size_t i = 0; i < def->nconsoles; i++)
@@ -752,31 +754,8 @@ postParse(virDomainDef *def, unsigned int flags)
         return -1;
     }
 
-    /* per-device <boot order> (only hostdevs carry one): libvirt's
-     * virDomainDefBootOrderPostParse */
-    for (size_t i = 0; i < def->nhostdevs; i++) {
-        if (!def->hostdevs[i]->bootIndex)
-            continue;
-        for (size_t j = 0; j < i; j++) {
-            if (def->hostdevs[j]->bootIndex == def->hostdevs[i]->bootIndex) {
-                virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                               "boot order '%u' used for more than one device",
-                               def->hostdevs[i]->bootIndex);
-                return -1;
-            }
-        }
-        if (def->os.nBootDevs > 0) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                           "per-device boot elements cannot be used together with "
-                           "os/boot elements");
-            return -1;
-        }
-        perDeviceBoot = true;
-    }
-    if (def->os.nBootDevs == 0 && !perDeviceBoot && g_strcmp0(def->os.type, "hvm") == 0) {
-        def->os.bootDevs[0] = VIR_DOMAIN_BOOT_DISK;
-        def->os.nBootDevs = 1;
-    }
+    if (g_strcmp0(def->os.type, "hvm") == 0 && virDomainDefBootOrderPostParse(def) < 0)
+        return -1;
 
     postParseConsoles(def);
     return checkSerialPorts(def);

@@ -836,6 +836,14 @@ char *virDomainDefFormat(const virDomainDef *def, unsigned int flags);
 
 /* Deep copy via format+parse-free path; never fails. */
 virDomainDef *virDomainDefCopy(const virDomainDef *def);
+/* libvirt's virDomainDefCompatibleDevice boot rules for a device with @boot
+ * joining @def (replacing the device whose boot is @old, or NULL): an order
+ * with <os><boot> in @def ("per-device boot elements cannot be used
+ * together with os/boot elements"), or one another device of @def has
+ * ("boot order N is already used by another device"), CONFIG_UNSUPPORTED.
+ * 0 when @boot has no order. */
+int virDomainDefCheckDeviceBoot(const virDomainDef *def, const virDomainDeviceBoot *boot,
+                                const virDomainDeviceBoot *old);
 
 /*
  * virDomainSetMetadata / GetMetadata on one definition, as libvirt 9.0:

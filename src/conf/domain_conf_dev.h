@@ -37,6 +37,15 @@ typedef struct {
     char *file;
 } virDomainDeviceRom;
 
+/* libvirt's per-device <boot order='N' loadparm='...'/> (disks, interfaces,
+ * hostdevs, redirdevs, virtiofs filesystems): order 0 when absent;
+ * loadparm in upper case as libvirt keeps it (an s390 machine's boot
+ * selector, nothing for x86), NULL when absent. Held by value. */
+typedef struct {
+    unsigned int order;
+    char *loadparm;
+} virDomainDeviceBoot;
+
 /* true when @rom holds something (libvirt's "ROM tuning") */
 bool virDomainDeviceRomIsSet(const virDomainDeviceRom *rom);
 
@@ -372,8 +381,10 @@ typedef struct {
     virDomainDiskBackingDef *backing;
     unsigned int srcIndex;
     virDomainDeviceAddress addr; /* <address>; type NONE when absent */
-    /* runtime only, never formatted: the bootindex QEMU gets
-     * for this run (qemuDomainPrepareBootOrder, at start; 0: none) */
+    virDomainDeviceBoot boot;    /* <boot order loadparm> */
+    /* never formatted: the bootindex QEMU gets (as libvirt's
+     * effectiveBootIndex): the parser sets it to boot.order, the QEMU
+     * driver's qemuDomainPrepareBootOrder from <os><boot> at start */
     unsigned int effectiveBootIndex;
     /* Live only (status file, live XML): the block job that mirrors this
      * disk, libvirt's <mirror job=... ready=...> after <source>: a copy
@@ -581,8 +592,10 @@ typedef struct {
     virDomainNetDriver driver;
     /* <rom enabled bar file> */
     virDomainDeviceRom rom;
-    /* runtime only, never formatted: the bootindex QEMU gets
-     * for this run (qemuDomainPrepareBootOrder, at start; 0: none) */
+    virDomainDeviceBoot boot; /* <boot order loadparm> */
+    /* never formatted: the bootindex QEMU gets (as libvirt's
+     * effectiveBootIndex): the parser sets it to boot.order, the QEMU
+     * driver's qemuDomainPrepareBootOrder from <os><boot> at start */
     unsigned int effectiveBootIndex;
 } virDomainNetDef;
 
@@ -754,6 +767,7 @@ typedef struct {
     unsigned long long spaceHardLimit; /* bytes; 0: absent */
     unsigned long long spaceSoftLimit;
     virDomainVirtioOptions virtio; /* <driver iommu ats packed page_per_vq> */
+    virDomainDeviceBoot boot;      /* <boot order loadparm>: virtiofs only */
     virDomainDeviceAddress addr;
     /* live only: the QEMU driver's device id (<alias name='fs0'/>), kept
      * in the status file */
@@ -1082,7 +1096,10 @@ typedef struct {
  * only kind virtkit carries; others are refused by the parser) */
 typedef struct {
     virDomainDeviceAddress addr; /* usb */
+    virDomainDeviceBoot boot;    /* <boot order loadparm> */
 } virDomainRedirdevDef;
+
+void virDomainRedirdevDefFree(virDomainRedirdevDef *r);
 
 /* <hub type='usb'/>: a USB hub (QEMU's usb-hub, 8 ports); the QEMU driver
  * adds them, as libvirt does, when USB devices outnumber the ports */
@@ -1221,7 +1238,7 @@ typedef struct {
     /* the guest side: <boot order>, <rom enabled bar file>, <address>
      * (or <address type='unassigned'/>: a PCI device QEMU is not given),
      * the QEMU driver's alias (hostdevN, live only) */
-    unsigned int bootIndex;
+    virDomainDeviceBoot boot;
     virDomainDeviceRom rom;
     bool unassigned;
     virDomainDeviceAddress addr;

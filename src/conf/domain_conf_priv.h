@@ -235,6 +235,8 @@ void virDomainSpiceDevicesFree(virDomainDef *def);
 void virDomainSpiceDevicesCopy(virDomainDef *dst, const virDomainDef *src);
 /* <sound ...> at @indent; <NAME OPEN/> or with its <address> child. */
 void virDomainSoundFormat(GString *buf, int indent, const virDomainSoundDef *s);
+/* A <redirdev> (always with an end tag, as libvirt writes it) */
+void virDomainRedirdevFormat(GString *buf, int indent, const virDomainRedirdevDef *r);
 void virDomainAddressedDeviceFormat(GString *buf, int indent, const char *open,
                                     const char *name, const virDomainDeviceAddress *addr);
 
@@ -319,6 +321,22 @@ int virDomainDeviceRomParse(xmlNodePtr device, virDomainDeviceRom *rom);
 void virDomainDeviceRomFormat(GString *buf, int indent, const virDomainDeviceRom *rom);
 void virDomainDeviceRomCopy(virDomainDeviceRom *dst, const virDomainDeviceRom *src);
 void virDomainDeviceRomClear(virDomainDeviceRom *rom);
+
+/* ---- domain_boot_conf.c ---- */
+/* The <boot> child of @device into @boot (left zeroed when absent), as
+ * libvirt 9.0 reads it: order required and non-zero (XML errors), loadparm
+ * upper-cased, 1 to 8 of [A-Za-z0-9. ] (INTERNAL_ERROR otherwise); -1 then. */
+int virDomainDeviceBootParse(xmlNodePtr device, virDomainDeviceBoot *boot);
+/* One <boot .../> line at @indent, nothing without an order. */
+void virDomainDeviceBootFormat(GString *buf, int indent, const virDomainDeviceBoot *boot);
+void virDomainDeviceBootCopy(virDomainDeviceBoot *dst, const virDomainDeviceBoot *src);
+void virDomainDeviceBootClear(virDomainDeviceBoot *boot);
+/* libvirt's virDomainDefBootOrderPostParse for an hvm @def: the boot orders
+ * of its devices unique ("boot order 'N' used for more than one device")
+ * and not mixed with <os><boot> ("per-device boot elements cannot be used
+ * together with os/boot elements"), both CONFIG_UNSUPPORTED; without either,
+ * the implicit <boot dev='hd'/>. -1 with the error. */
+int virDomainDefBootOrderPostParse(virDomainDef *def);
 
 /* ---- domain_tune.c ---- */
 /* <cputune>, <memtune>, <resource> into @def; -1 with libvirt's error. */

@@ -454,8 +454,7 @@ sortDisks(GPtrArray *disks)
 /*
  * Children of a device element that virtkit does not carry are recorded
  * as "devices/DEVICE/CHILD" so a driver can refuse them. <alias> is live
- * data the hypervisor driver assigns; a per-device <boot> changes how the
- * guest boots, so it is refused rather than dropped.
+ * data the hypervisor driver assigns.
  */
 /* With "CHILD/" in @known, the element children of CHILD are checked too:
  * only those listed as "CHILD/NAME" are carried, the others are recorded
@@ -521,11 +520,11 @@ virDomainDeviceCheckChildren(xmlNodePtr node, const char *const *known,
                 return -1;
             continue;
         }
-        if (virDomainXMLNodeIs(cur, "boot")) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                           "per-device boot order is not supported by virtkit");
-            return -1;
-        }
+        /* libvirt reads <boot> only where a device boots (disk,
+         * interface, hostdev, redirdev, filesystem: each lists it in
+         * @known) and ignores it elsewhere */
+        if (virDomainXMLNodeIs(cur, "boot"))
+            continue;
         virDomainXMLRecordUnknown(unknown, parent, cur, flags, failed);
         if (*failed)
             return -1;
@@ -577,6 +576,7 @@ static const virDomainXMLAttrRule diskAttrs[] = {
     { "vendor", noAttrs },
     { "product", noAttrs },
     { "iotune", noAttrs },
+    { "boot", (const char *const[]){ "order", "loadparm", NULL } },
     { NULL, NULL },
 };
 static const virDomainXMLAttrRule netAttrs[] = {
@@ -596,6 +596,7 @@ static const virDomainXMLAttrRule netAttrs[] = {
       (const char *const[]){ "csum", "tso4", "tso6", "ecn", "ufo", NULL } },
     { "backend", (const char *const[]){ "type", "logFile", "tap", "vhost", NULL } },
     { "rom", (const char *const[]){ "enabled", "bar", "file", NULL } },
+    { "boot", (const char *const[]){ "order", "loadparm", NULL } },
     { "ip", (const char *const[]){ "address", "family", "prefix", NULL } },
     { "portForward", (const char *const[]){ "proto", "address", "dev", NULL } },
     { "portForward/range",
@@ -675,7 +676,7 @@ virDomainDeviceCheckAttrs(xmlNodePtr node, const virDomainXMLAttrRule *rules,
     "driver", "driver/", "driver/metadata_cache", "source", "source/", "mirror",         \
         "target", "target/", "backingStore", "readonly", "shareable", "geometry",        \
         "blockio", "serial", "wwn", "vendor", "product", "address", "source/encryption", \
-        "encryption", DISK_IOTUNE_CHILDREN
+        "encryption", "boot", DISK_IOTUNE_CHILDREN
 static const char *const diskChildren[] = {
     DISK_CHILDREN,
     NULL,
@@ -700,7 +701,7 @@ static const char *const netChildren[] = {
     "mac",     "mac/",        "source",       "source/",     "model",     "model/",
     "target",  "target/",     "link",         "link/",       "address",   "filterref",
     "backend", "backend/",    "ip",           "portForward", "bandwidth", "driver",
-    "driver/", "driver/host", "driver/guest", "rom",         NULL,
+    "driver/", "driver/host", "driver/guest", "rom",         "boot",      NULL,
 };
 static const char *const chrChildren[] = {
     "source", "source/", "source/reconnect", "protocol",     "log",

@@ -507,8 +507,11 @@ virDomainDiskParse(GPtrArray *disks, xmlNodePtr node, unsigned int flags)
             disk->bus = VIR_DOMAIN_DISK_BUS_IDE;
     }
 
-    if (virDomainDeviceAddressParse(node, &disk->addr) < 0)
+    if (virDomainDeviceAddressParse(node, &disk->addr) < 0 ||
+        virDomainDeviceBootParse(node, &disk->boot) < 0)
         return -1;
+    /* libvirt's effectiveBootIndex starts as the device's own order */
+    disk->effectiveBootIndex = disk->boot.order;
     /* a disk on a controller's bus sits at a drive address (libvirt) */
     if ((disk->bus == VIR_DOMAIN_DISK_BUS_IDE || disk->bus == VIR_DOMAIN_DISK_BUS_SATA ||
          disk->bus == VIR_DOMAIN_DISK_BUS_SCSI || disk->bus == VIR_DOMAIN_DISK_BUS_FDC) &&

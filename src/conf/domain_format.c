@@ -303,6 +303,7 @@ formatDisk(fmtCtx *ctx, const virDomainDiskDef *disk, unsigned int flags)
         textElement(ctx, "product", disk->product);
     if (disk->encryption && disk->encryptionInDisk)
         virStorageEncryptionFormat(ctx->buf, ctx->indent, disk->encryption);
+    virDomainDeviceBootFormat(ctx->buf, ctx->indent, &disk->boot);
     formatAddress(ctx, &disk->addr);
     ctx->indent -= 2;
     line(ctx, "</disk>");
@@ -815,6 +816,7 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net, unsigned int flags)
         virNWFilterParamsFormat(ctx->buf, ctx->indent, net->filterref, net->filterparams);
     if (net->linkState)
         line(ctx, "<link state='%s'/>", net->linkState == 1 ? "up" : "down");
+    virDomainDeviceBootFormat(ctx->buf, ctx->indent, &net->boot);
     if (net->alias && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)) {
         lineStart(ctx, "<alias");
         attr(ctx->buf, "name", net->alias);
@@ -1103,8 +1105,7 @@ virDomainDefFormatBuf(GString *buf, const virDomainDef *def, unsigned int flags,
     for (size_t i = 0; i < def->nhostdevs; i++)
         virDomainHostdevFormat(buf, ctx.indent, def->hostdevs[i], flags);
     for (size_t i = 0; i < def->nredirdevs; i++)
-        virDomainAddressedDeviceFormat(buf, ctx.indent, "bus='usb' type='spicevmc'",
-                                       "redirdev", &def->redirdevs[i]->addr);
+        virDomainRedirdevFormat(buf, ctx.indent, def->redirdevs[i]);
     for (size_t i = 0; i < def->nhubs; i++)
         virDomainAddressedDeviceFormat(buf, ctx.indent, "type='usb'", "hub",
                                        &def->hubs[i]->addr);

@@ -71,6 +71,7 @@ virDomainFSDefFree(virDomainFSDef *fs)
     g_free(fs->format);
     g_free(fs->binary);
     g_free(fs->alias);
+    virDomainDeviceBootClear(&fs->boot);
     g_free(fs);
 }
 
@@ -87,6 +88,7 @@ virDomainFSDefCopy(const virDomainFSDef *fs)
     copy->format = g_strdup(fs->format);
     copy->binary = g_strdup(fs->binary);
     copy->alias = g_strdup(fs->alias);
+    virDomainDeviceBootCopy(&copy->boot, &fs->boot);
     return copy;
 }
 
@@ -105,9 +107,11 @@ static const virDomainXMLAttrRule fsAttrs[] = {
     { "binary/thread_pool", (const char *const[]){ "size", NULL } },
     { "space_hard_limit", (const char *const[]){ "unit", NULL } },
     { "space_soft_limit", (const char *const[]){ "unit", NULL } },
+    { "boot", (const char *const[]){ "order", "loadparm", NULL } },
     { NULL, NULL },
 };
 static const char *const fsChildren[] = {
+    "boot",
     "source",
     "source/",
     "target",
@@ -390,8 +394,15 @@ virDomainFSParseXML(GPtrArray **fss, xmlNodePtr node, GPtrArray *unknown,
     if (fs->accessmode == VIR_DOMAIN_FS_ACCESS_DEFAULT && !fs->sock)
         fs->accessmode = VIR_DOMAIN_FS_ACCESS_PASSTHROUGH;
 
-    if (virDomainDeviceAddressParse(node, &fs->addr) < 0)
+    if (virDomainDeviceAddressParse(node, &fs->addr) < 0 ||
+        virDomainDeviceBootParse(node, &fs->boot) < 0)
         return -1;
+    /* libvirt's virDomainFSDefValidate */
+    if (fs->boot.order && fs->fsdriver != VIR_DOMAIN_FS_DRIVER_VIRTIOFS) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       "boot order is only supported for virtiofs");
+        return -1;
+    }
     if (!(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE)) {
         xmlNodePtr alias = virDomainXMLChild(node, "alias");
 
@@ -539,6 +550,7 @@ virDomainFSFormat(GString *buf, int indent, const virDomainFSDef *fs, unsigned i
     g_string_append(buf, "/>\n");
     if (fs->readonly)
         g_string_append_printf(buf, "%*s<readonly/>\n", in, "");
+    virDomainDeviceBootFormat(buf, in, &fs->boot);
     if (fs->alias && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)) {
         g_string_append_printf(buf, "%*s<alias", in, "");
         fsAttr(buf, "name", fs->alias);

@@ -76,6 +76,7 @@ virDomainHostdevDefFree(virDomainHostdevDef *hostdev)
     g_free(hostdev->wwpn);
     g_free(hostdev->capsSource);
     virDomainDeviceRomClear(&hostdev->rom);
+    virDomainDeviceBootClear(&hostdev->boot);
     g_free(hostdev->alias);
     g_free(hostdev->sgDev);
     g_free(hostdev);
@@ -92,6 +93,7 @@ virDomainHostdevDefCopy(const virDomainHostdevDef *src)
     copy->wwpn = g_strdup(src->wwpn);
     copy->capsSource = g_strdup(src->capsSource);
     virDomainDeviceRomCopy(&copy->rom, &src->rom);
+    virDomainDeviceBootCopy(&copy->boot, &src->boot);
     copy->alias = g_strdup(src->alias);
     copy->sgDev = g_strdup(src->sgDev);
     return copy;
@@ -512,7 +514,7 @@ parseGuestSide(virDomainHostdevDef *h, xmlNodePtr node, unsigned int flags)
     if (alias && !(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE) &&
         (h->alias = virDomainXMLProp(alias, "name")) && !*h->alias)
         g_clear_pointer(&h->alias, g_free);
-    if (boot && propUInt(boot, "order", 10, true, true, &h->bootIndex) < 0)
+    if (boot && virDomainDeviceBootParse(node, &h->boot) < 0)
         return -1;
     if (virDomainDeviceRomParse(node, &h->rom) < 0)
         return -1;
@@ -538,7 +540,7 @@ static const virDomainXMLAttrRule hostdevAttrs[] = {
     { "source/block", (const char *const[]){ NULL } },
     { "source/char", (const char *const[]){ NULL } },
     { "source/interface", (const char *const[]){ NULL } },
-    { "boot", (const char *const[]){ "order", NULL } },
+    { "boot", (const char *const[]){ "order", "loadparm", NULL } },
     { "rom", (const char *const[]){ "enabled", "bar", "file", NULL } },
     { "readonly", (const char *const[]){ NULL } },
     { "shareable", (const char *const[]){ NULL } },
@@ -940,8 +942,7 @@ virDomainHostdevFormat(GString *buf, int indent, const virDomainHostdevDef *h,
         g_string_append_printf(buf, "%*s<readonly/>\n", in, "");
     if (h->shareable)
         g_string_append_printf(buf, "%*s<shareable/>\n", in, "");
-    if (h->bootIndex)
-        g_string_append_printf(buf, "%*s<boot order='%u'/>\n", in, "", h->bootIndex);
+    virDomainDeviceBootFormat(buf, in, &h->boot);
     if (h->alias && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)) {
         g_string_append_printf(buf, "%*s<alias name='", in, "");
         virDomainXMLEscape(buf, h->alias);

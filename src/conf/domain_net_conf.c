@@ -682,8 +682,11 @@ virDomainNetParse(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
 
     if (virDomainDeviceAddressParse(node, &net->addr) < 0 ||
         virDomainDeviceRomParse(node, &net->rom) < 0 ||
+        virDomainDeviceBootParse(node, &net->boot) < 0 ||
         virDomainNetDriverParse(net, node) < 0 || virDomainNetUserParse(net, node) < 0)
         return -1;
+    /* libvirt's effectiveBootIndex starts as the device's own order */
+    net->effectiveBootIndex = net->boot.order;
     {
         /* floor only where a network can guarantee it */
         xmlNodePtr bw = virDomainXMLChild(node, "bandwidth");

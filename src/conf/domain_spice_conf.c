@@ -88,10 +88,21 @@ parseSound(xmlNodePtr node)
     return g_steal_pointer(&s);
 }
 
+void
+virDomainRedirdevDefFree(virDomainRedirdevDef *r)
+{
+    if (!r)
+        return;
+    virDomainDeviceBootClear(&r->boot);
+    g_free(r);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainRedirdevDef, virDomainRedirdevDefFree);
+
 static virDomainRedirdevDef *
 parseRedirdev(xmlNodePtr node)
 {
-    g_autofree virDomainRedirdevDef *r = g_new0(virDomainRedirdevDef, 1);
+    g_autoptr(virDomainRedirdevDef) r = g_new0(virDomainRedirdevDef, 1);
     g_autofree char *bus = virDomainXMLProp(node, "bus");
     g_autofree char *type = virDomainXMLProp(node, "type");
 
@@ -114,6 +125,8 @@ parseRedirdev(xmlNodePtr node)
         virReportError(VIR_ERR_XML_ERROR, "%s", "Invalid address for a USB device");
         return NULL;
     }
+    if (virDomainDeviceBootParse(node, &r->boot) < 0)
+        return NULL;
     return g_steal_pointer(&r);
 }
 
@@ -186,8 +199,10 @@ static const virDomainXMLAttrRule soundAttrs[] = {
 static const char *const soundChildren[] = { "codec", "audio", "address", NULL };
 static const virDomainXMLAttrRule redirdevAttrs[] = {
     { "", (const char *const[]){ "bus", "type", NULL } },
+    { "boot", (const char *const[]){ "order", "loadparm", NULL } },
     { NULL, NULL },
 };
+static const char *const redirdevChildren[] = { "boot", "address", NULL };
 static const virDomainXMLAttrRule smartcardAttrs[] = {
     { "", (const char *const[]){ "mode", "type", NULL } },
     { NULL, NULL },
@@ -222,9 +237,11 @@ virDomainSpiceDeviceParseXML(virDomainSpiceDevices *acc, xmlNodePtr node,
         if (!r)
             return -1;
         if (!acc->redirdevs)
-            acc->redirdevs = g_ptr_array_new_with_free_func(g_free);
+            acc->redirdevs =
+                g_ptr_array_new_with_free_func((GDestroyNotify)virDomainRedirdevDefFree);
         g_ptr_array_add(acc->redirdevs, r);
         rules = redirdevAttrs;
+        children = redirdevChildren;
     } else if (virDomainXMLNodeIs(node, "hub")) {
         virDomainHubDef *h = parseHub(node);
 
@@ -334,7 +351,7 @@ virDomainSpiceDevicesFree(virDomainDef *def)
         virDomainSoundDefFree(def->sounds[i]);
     g_free(def->sounds);
     for (size_t i = 0; i < def->nredirdevs; i++)
-        g_free(def->redirdevs[i]);
+        virDomainRedirdevDefFree(def->redirdevs[i]);
     g_free(def->redirdevs);
     for (size_t i = 0; i < def->nsmartcards; i++)
         g_free(def->smartcards[i]);
@@ -357,8 +374,10 @@ virDomainSpiceDevicesCopy(virDomainDef *dst, const virDomainDef *src)
     }
     dst->nsounds = src->nsounds;
     dst->redirdevs = g_new0(virDomainRedirdevDef *, src->nredirdevs + 1);
-    for (size_t i = 0; i < src->nredirdevs; i++)
+    for (size_t i = 0; i < src->nredirdevs; i++) {
         dst->redirdevs[i] = g_memdup2(src->redirdevs[i], sizeof(virDomainRedirdevDef));
+        virDomainDeviceBootCopy(&dst->redirdevs[i]->boot, &src->redirdevs[i]->boot);
+    }
     dst->nredirdevs = src->nredirdevs;
     dst->smartcards = g_new0(virDomainSmartcardDef *, src->nsmartcards + 1);
     for (size_t i = 0; i < src->nsmartcards; i++)
@@ -390,17 +409,19 @@ virDomainSoundFormat(GString *buf, int indent, const virDomainSoundDef *s)
 }
 
 void
+virDomainRedirdevFormat(GString *buf, int indent, const virDomainRedirdevDef *r)
+{
+    /* always with an end tag, as libvirt writes it */
+    g_string_append_printf(buf, "%*s<redirdev bus='usb' type='spicevmc'>\n", indent, "");
+    virDomainDeviceBootFormat(buf, indent + 2, &r->boot);
+    virDomainDeviceAddressFormat(buf, indent + 2, &r->addr);
+    g_string_append_printf(buf, "%*s</redirdev>\n", indent, "");
+}
+
+void
 virDomainAddressedDeviceFormat(GString *buf, int indent, const char *open,
                                const char *name, const virDomainDeviceAddress *addr)
 {
-    /* libvirt writes a redirdev as an element with an end tag even when
-     * it has nothing inside */
-    if (addr->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
-        g_str_equal(name, "redirdev")) {
-        g_string_append_printf(buf, "%*s<%s %s>\n%*s</%s>\n", indent, "", name, open,
-                               indent, "", name);
-        return;
-    }
     if (addr->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
         g_string_append_printf(buf, "%*s<%s %s/>\n", indent, "", name, open);
         return;

@@ -531,12 +531,17 @@ qemuBuildRedirdevs(GPtrArray *a, const virDomainDef *def)
 {
     for (size_t i = 0; i < def->nredirdevs; i++) {
         g_autofree char *port = qemuUSBPortString(&def->redirdevs[i]->addr, 0);
+        g_autofree char *boot =
+            def->redirdevs[i]->boot.order
+                ? g_strdup_printf(",bootindex=%u", def->redirdevs[i]->boot.order)
+                : g_strdup("");
 
         add(a, "-chardev");
         addf(a, "spicevmc,id=charredir%zu,name=usbredir", i);
         add(a, "-device");
-        addf(a, "usb-redir,chardev=charredir%zu,id=redir%zu,bus=usb.0,port=%s", i, i,
-             port);
+        /* libvirt's order: the bootindex before the address */
+        addf(a, "usb-redir,chardev=charredir%zu,id=redir%zu%s,bus=usb.0,port=%s", i, i,
+             boot, port);
     }
 }
 
@@ -722,8 +727,11 @@ qemuBuildFilesystems(GPtrArray *a, const virDomainDef *def, const char *libDir)
             g_string_append_printf(opt, ",id=%s,chardev=chr-vu-%s", alias, alias);
             if (fs->queueSize)
                 g_string_append_printf(opt, ",queue-size=%llu", fs->queueSize);
+            g_string_append_printf(opt, ",tag=%s", tag);
+            if (fs->boot.order)
+                g_string_append_printf(opt, ",bootindex=%u", fs->boot.order);
             add(a, "-device");
-            addf(a, "%s,tag=%s%s", opt->str, tag, pci);
+            addf(a, "%s%s", opt->str, pci);
             continue;
         }
         if (fs->fsdriver != VIR_DOMAIN_FS_DRIVER_DEFAULT &&

@@ -58,7 +58,7 @@ buildPCI(GPtrArray *a, const virDomainDef *def, const virDomainHostdevDef *h,
          const char *alias)
 {
     g_autofree char *pci = qemuPCIAddrProps(def, &h->addr);
-    g_autofree char *boot = bootProp(h->bootIndex);
+    g_autofree char *boot = bootProp(h->boot.order);
     g_autoptr(GString) rom = g_string_new(NULL);
 
     /* the start has made the default VFIO (qemu_hostdev.c) */
@@ -78,7 +78,7 @@ static int
 buildUSB(GPtrArray *a, const virDomainHostdevDef *h, const char *alias)
 {
     g_autofree char *usb = usbAddrProps(&h->addr);
-    g_autofree char *boot = bootProp(h->bootIndex);
+    g_autofree char *boot = bootProp(h->boot.order);
     const char *reset = "";
 
     if (!h->usbBus && !h->usbDevice) {
@@ -103,7 +103,7 @@ buildSCSI(GPtrArray *a, const virDomainDef *def, const virDomainHostdevDef *h,
           const char *alias, size_t *nextNode)
 {
     g_autofree char *addr = scsiAddrProps(def, &h->addr);
-    g_autofree char *boot = bootProp(h->bootIndex);
+    g_autofree char *boot = bootProp(h->boot.order);
     g_autofree char *node = NULL;
     g_autoptr(GString) blockdev =
         g_string_new("{\"driver\":\"host_device\",\"filename\":");

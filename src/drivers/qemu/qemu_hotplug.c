@@ -375,6 +375,22 @@ qemuHotplugStealChr(virDomainDef *mine, const char *what, const char *xml)
     return chr;
 }
 
+/* The <boot> of the one device of @dev (a parsed attach request), NULL
+ * for a device that has none */
+static const virDomainDeviceBoot *
+qemuHotplugDeviceBoot(const virDomainDef *dev)
+{
+    if (dev->ndisks == 1)
+        return &dev->disks[0]->boot;
+    if (dev->nnets == 1)
+        return &dev->nets[0]->boot;
+    if (dev->nhostdevs == 1)
+        return &dev->hostdevs[0]->boot;
+    if (dev->nfss == 1)
+        return &dev->fss[0]->boot;
+    return NULL;
+}
+
 int
 qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flags)
 {
@@ -397,6 +413,16 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml, unsigned int flag
     if (!(devDef = qemuHotplugParseDevice(xml, live ? "live attach" : "persistent attach",
                                           &what)))
         goto endjob;
+    /* libvirt's virDomainDefCompatibleDevice boot rules, the persistent
+     * definition's first */
+    {
+        const virDomainDeviceBoot *boot = qemuHotplugDeviceBoot(devDef);
+
+        if (boot &&
+            ((persistent && virDomainDefCheckDeviceBoot(persistent, boot, NULL) < 0) ||
+             (live && virDomainDefCheckDeviceBoot(live, boot, NULL) < 0)))
+            goto endjob;
+    }
 
     /* the persistent change is made on a copy and written after the live
      * one succeeded */

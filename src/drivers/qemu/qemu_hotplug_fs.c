@@ -146,6 +146,8 @@ qemuHotplugAttachFSLive(qemuDriver *driver, virDomainObj *obj, virDomainFSDef **
     if (fs->queueSize)
         json_object_object_add(dev, "queue-size", json_object_new_int64(fs->queueSize));
     json_object_object_add(dev, "tag", json_object_new_string(fs->dst));
+    if (fs->boot.order)
+        json_object_object_add(dev, "bootindex", json_object_new_int64(fs->boot.order));
     json_object_object_add(dev, "bus", json_object_new_string(bus));
     json_object_object_add(dev, "addr", json_object_new_string(slot));
     if (qemuHotplugMonitor(obj, "device_add", dev, NULL) < 0) {

@@ -262,6 +262,9 @@ qemuHotplugAttachNetLive(qemuDriver *driver, virDomainObj *obj, virDomainNetDef 
     json_object_object_add(dev, "netdev", json_object_new_string(hostId));
     json_object_object_add(dev, "id", json_object_new_string(alias));
     json_object_object_add(dev, "mac", json_object_new_string(mac));
+    if (net->effectiveBootIndex)
+        json_object_object_add(dev, "bootindex",
+                               json_object_new_int64(net->effectiveBootIndex));
     json_object_object_add(dev, "bus", json_object_new_string(bus));
     json_object_object_add(dev, "addr", json_object_new_string(slot));
     qemuRomProps(dev, &net->rom);
@@ -456,6 +459,11 @@ qemuHotplugUpdateNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx,
     if (newNet->rom.file && g_strcmp0(newNet->rom.file, net->rom.file) != 0) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                        "cannot modify network rom file");
+        return -1;
+    }
+    if (newNet->boot.order && newNet->boot.order != net->boot.order) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "cannot modify network device boot index setting");
         return -1;
     }
     if (newNet->rom.enabled && newNet->rom.enabled != net->rom.enabled) {

@@ -337,6 +337,13 @@ qemuUpdateDiskLive(qemuDriver *driver, virDomainObj *obj, const virDomainDiskDef
     }
     if (qemuIoTuneCheckUnchanged(newDisk, disk) < 0)
         return -1;
+    /* libvirt's qemuDomainDiskChangeSupported: an order given must be the
+     * disk's own */
+    if (newDisk->boot.order && newDisk->boot.order != disk->boot.order) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       "cannot modify field '%s' of the disk", "boot order");
+        return -1;
+    }
     if (g_strcmp0(disk->src, newDisk->src) == 0)
         return 0;
     /* the new medium would be opened without its passphrase, or the old

@@ -30,7 +30,7 @@ validateMdev(const virDomainDef *def, const virDomainHostdevDef *h)
             "VFIO AP device assignment is not supported by this version of QEMU");
         return -1;
     }
-    if (h->bootIndex) {
+    if (h->boot.order) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        "booting from assigned devices is not supported by mediated "
                        "devices of model vfio-pci");
@@ -74,7 +74,7 @@ qemuValidateHostdev(const virDomainDef *def, const virDomainHostdevDef *h)
         }
         return 0;
     case VIR_DOMAIN_HOSTDEV_SUBSYS_TYPE_SCSI_HOST:
-        if (h->bootIndex) {
+        if (h->boot.order) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                            "booting from assigned devices is not supported by vhost SCSI "
                            "devices");
