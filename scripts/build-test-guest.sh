@@ -251,7 +251,8 @@ fi
 # every hotplugged CPU, and printing a "GUEST-HW ..." line (CPUs present
 # and online, block devices with their size in sectors, network
 # interfaces, each NIC's carrier as link=NAME:0|1, the queues each NIC's
-# driver uses as queues=NAME:RX/TX, the hardware RNGs as
+# driver uses as queues=NAME:RX/TX, each NIC's MTU as mtu=NAME:MTU, the
+# hardware RNGs as
 # rng=virtio_rng.0,) at start and
 # whenever that changes, checked every 0.2 s: what
 # the guest sees of a hotplug, on its console. A virtio console that
@@ -296,6 +297,7 @@ done
         net=
         lnk=
         qs=
+        mtus=
         for n in /sys/class/net/*; do
             [ -e $n ] || continue
             net="$net${n##*/},"
@@ -306,6 +308,8 @@ done
             for x in $n/queues/rx-*; do [ -e $x ] && nrx=$((nrx+1)); done
             for x in $n/queues/tx-*; do [ -e $x ] && ntx=$((ntx+1)); done
             qs="$qs${n##*/}:$nrx/$ntx,"
+            read -r m < $n/mtu
+            mtus="$mtus${n##*/}:$m,"
             read -r flags < $n/flags
             case $flags in *[13579bdf]) ;; *) ifconfig ${n##*/} up 2>/dev/null ;; esac
             carrier=
@@ -339,7 +343,7 @@ done
              echo "GUEST-HVC-CLOSED ${h##*/}"
              : > /tmp/hvc-closed.${h##*/}) &
         done
-        s="GUEST-HW cpus=$cpus online=$online block=$blk queues=$qs net=$net link=$lnk rng=${rng// /,}"
+        s="GUEST-HW cpus=$cpus online=$online block=$blk queues=$qs mtu=$mtus net=$net link=$lnk rng=${rng// /,}"
         [ "$s" != "$last" ] && echo "$s" && last=$s
         read -t 0.2 tick <&4
     done

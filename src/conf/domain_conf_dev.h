@@ -597,6 +597,9 @@ typedef struct {
      * effectiveBootIndex): the parser sets it to boot.order, the QEMU
      * driver's qemuDomainPrepareBootOrder from <os><boot> at start */
     unsigned int effectiveBootIndex;
+    /* <mtu size>: the MTU of the tap the QEMU driver makes and virtio-net's
+     * host_mtu; 0 when absent (size='0' too, as libvirt) */
+    unsigned int mtu;
 } virDomainNetDef;
 
 typedef enum {

@@ -597,6 +597,7 @@ static const virDomainXMLAttrRule netAttrs[] = {
     { "backend", (const char *const[]){ "type", "logFile", "tap", "vhost", NULL } },
     { "rom", (const char *const[]){ "enabled", "bar", "file", NULL } },
     { "boot", (const char *const[]){ "order", "loadparm", NULL } },
+    { "mtu", (const char *const[]){ "size", NULL } },
     { "ip", (const char *const[]){ "address", "family", "prefix", NULL } },
     { "portForward", (const char *const[]){ "proto", "address", "dev", NULL } },
     { "portForward/range",
@@ -701,7 +702,8 @@ static const char *const netChildren[] = {
     "mac",     "mac/",        "source",       "source/",     "model",     "model/",
     "target",  "target/",     "link",         "link/",       "address",   "filterref",
     "backend", "backend/",    "ip",           "portForward", "bandwidth", "driver",
-    "driver/", "driver/host", "driver/guest", "rom",         "boot",      NULL,
+    "driver/", "driver/host", "driver/guest", "rom",         "boot",      "mtu",
+    "mtu/",    NULL,
 };
 static const char *const chrChildren[] = {
     "source", "source/", "source/reconnect", "protocol",     "log",

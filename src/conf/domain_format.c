@@ -816,6 +816,8 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net, unsigned int flags)
         virNWFilterParamsFormat(ctx->buf, ctx->indent, net->filterref, net->filterparams);
     if (net->linkState)
         line(ctx, "<link state='%s'/>", net->linkState == 1 ? "up" : "down");
+    if (net->mtu)
+        line(ctx, "<mtu size='%u'/>", net->mtu);
     virDomainDeviceBootFormat(ctx->buf, ctx->indent, &net->boot);
     if (net->alias && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)) {
         lineStart(ctx, "<alias");

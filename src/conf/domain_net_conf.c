@@ -688,6 +688,20 @@ virDomainNetParse(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
     /* libvirt's effectiveBootIndex starts as the device's own order */
     net->effectiveBootIndex = net->boot.order;
     {
+        xmlNodePtr mtu = virDomainXMLChild(node, "mtu");
+        g_autofree char *size = mtu ? virDomainXMLProp(mtu, "size") : NULL;
+        unsigned long long v = 0;
+
+        /* libvirt's virXPathUInt: an empty size is none */
+        if (size && *size) {
+            if (virDomainParseULL(size, &v) < 0 || v > G_MAXUINT) {
+                virReportError(VIR_ERR_XML_ERROR, "%s", "malformed mtu size");
+                return -1;
+            }
+            net->mtu = (unsigned int)v;
+        }
+    }
+    {
         /* floor only where a network can guarantee it */
         xmlNodePtr bw = virDomainXMLChild(node, "bandwidth");
 

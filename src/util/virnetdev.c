@@ -8,6 +8,7 @@
 #include <net/if.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -155,6 +156,53 @@ virNetDevExists(const char *name)
     return if_nametoindex(name) != 0;
 }
 
+int
+virNetDevGetMTU(const char *ifname)
+{
+    struct ifreq ifr = { 0 };
+    int fd;
+    int rc;
+
+    if (strlen(ifname) >= sizeof(ifr.ifr_name)) {
+        virReportSystemError(ENAMETOOLONG, "Cannot get interface MTU on '%s'", ifname);
+        return -1;
+    }
+    if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0) {
+        virReportSystemError(errno, "%s", "Cannot open network interface control socket");
+        return -1;
+    }
+    g_strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
+    rc = ioctl(fd, SIOCGIFMTU, &ifr);
+    if (rc < 0)
+        virReportSystemError(errno, "Cannot get interface MTU on '%s'", ifname);
+    close(fd);
+    return rc < 0 ? -1 : ifr.ifr_mtu;
+}
+
+int
+virNetDevSetMTU(const char *ifname, unsigned int mtu)
+{
+    struct ifreq ifr = { 0 };
+    int fd;
+    int rc;
+
+    if (strlen(ifname) >= sizeof(ifr.ifr_name) || mtu > G_MAXINT) {
+        virReportSystemError(EINVAL, "Cannot set interface MTU on '%s'", ifname);
+        return -1;
+    }
+    if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0) {
+        virReportSystemError(errno, "%s", "Cannot open network interface control socket");
+        return -1;
+    }
+    g_strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
+    ifr.ifr_mtu = (int)mtu;
+    rc = ioctl(fd, SIOCSIFMTU, &ifr);
+    if (rc < 0)
+        virReportSystemError(errno, "Cannot set interface MTU on '%s'", ifname);
+    close(fd);
+    return rc < 0 ? -1 : 0;
+}
+
 /* ---- taps ------------------------------------------------------------- */
 
 int
@@ -205,12 +253,18 @@ virNetDevTapCreate(const char *templ, const char *bridge, const unsigned char *m
         if (virNetDevRunCommand(argv, NULL) < 0)
             goto error;
     }
-    if (mtu) {
-        g_autofree char *m = g_strdup_printf("%u", mtu);
-        const char *argv[] = { IP_PATH, "link", "set", "dev", name, "mtu", m, NULL };
-        if (virNetDevRunCommand(argv, NULL) < 0)
+    /* as libvirt: before the tap joins the bridge (a larger or smaller
+     * port changes the bridge's own MTU), the one asked for, else the
+     * bridge's */
+    if (!mtu && bridge) {
+        int brmtu = virNetDevGetMTU(bridge);
+
+        if (brmtu < 0)
             goto error;
+        mtu = (unsigned int)brmtu;
     }
+    if (mtu && virNetDevSetMTU(name, mtu) < 0)
+        goto error;
     if (bridge) {
         const char *argv[] = {
             IP_PATH, "link", "set", "dev", name, "master", bridge, NULL

@@ -23,9 +23,18 @@ int virNetDevRunDaemonizing(const char *const *argv);
 /* True when a host interface of that name exists. */
 bool virNetDevExists(const char *name);
 
+/* The MTU of interface @ifname (an ioctl: the caller's network namespace),
+ * or -1 with libvirt's "Cannot get interface MTU on '...'" reported. */
+int virNetDevGetMTU(const char *ifname);
+
+/* Set the MTU of @ifname: 0, or -1 with "Cannot set interface MTU on
+ * '...'" reported (the kernel's errno). */
+int virNetDevSetMTU(const char *ifname, unsigned int mtu);
+
 /* Make a tap named after @templ ("vnet%d": the first free one; or a fixed
  * name), owned by root, with @mac (the guest's MAC with its first byte
- * made 0xfe, as libvirt does), @mtu (0: the bridge's), plugged into
+ * made 0xfe, as libvirt does), @mtu (0: the bridge's, or the kernel's
+ * default without a bridge), plugged into
  * @bridge (may be NULL) and up; @multiQueue: a multiqueue tap (each
  * further queue opened with virNetDevTapOpen(name, true)). @tunpath: the
  * tun device to open (NULL: /dev/net/tun; libvirt's <backend tap>).

@@ -20,6 +20,10 @@ each NIC's queues as its kernel uses them (queues=eth0:RX/TX,).
 - hotplug on the same guest: an ethernet NIC with queues='2' plugged in
   (Debian's virsh attach-device --live) is a second multiqueue tap with
   both queues in the guest; unplugged, its tap is gone.
+- <mtu size>: the tap the daemon makes has that MTU (ip link, in this
+  namespace), QEMU's virtio-net its host_mtu, which the guest's driver
+  takes (mtu=eth0:1400 on its console), at start and hotplug; a tap on a
+  bridge of the test's own without <mtu> has the bridge's MTU.
 - <backend tap='PATH' vhost='...'>: both NICs' tap queues are opened on a
   tun device node the test made (QEMU holds its descriptors on that path,
   none on /dev/net/tun), the live XML keeps it; an attach naming a missing
@@ -69,7 +73,7 @@ def hw(serial):
     if not lines:
         return {}
     return {m.group(1): m.group(2)
-            for m in re.finditer(r"\b(cpus|online|net|queues|link)=(\S*)", lines[-1])}
+            for m in re.finditer(r"\b(cpus|online|net|queues|mtu|link)=(\S*)", lines[-1])}
 
 
 def tap_queues(tap):
@@ -103,6 +107,15 @@ def domain(name, devices, vcpus=1, serial=None):
 """ % (name, vcpus, g, g, devices,
        "<serial type='file'><source path='%s'/><target port='0'/></serial>" % serial
        if serial else "")
+
+
+def link_mtu(dev):
+    """The MTU of host interface @dev in this namespace (ip, not sysfs:
+    sysfs shows the host's), None when it does not exist."""
+    p = subprocess.run(["ip", "-o", "link", "show", "dev", dev], capture_output=True, text=True)
+    if p.returncode != 0:
+        return None
+    return int(re.search(r" mtu (\d+) ", p.stdout).group(1))
 
 
 def fds_on(d, path):
@@ -184,30 +197,46 @@ def test_queues_in_guest():
     # node of the test's own instead of /dev/net/tun (QEMU holds them)
     tun = os.path.join(d.root, "tun")
     os.mknod(tun, 0o600 | stat.S_IFCHR, os.makedev(10, 200))
+    # a host bridge of this namespace with an MTU of its own: a tap the
+    # daemon plugs into it without <mtu> takes the bridge's (libvirt's
+    # virNetDevTapAttachBridge)
+    sh("ip link add vkbr0 type bridge && ip link set vkbr0 mtu 1450")
     xml = domain("nq", """
     <controller type='pci' model='pcie-root'/>
     <controller type='pci' model='pcie-root-port'/>
     <controller type='pci' model='pcie-root-port'/>
     <controller type='pci' model='pcie-root-port'/>
     <controller type='pci' model='pcie-root-port'/>
+    <controller type='pci' model='pcie-root-port'/>
     <interface type='ethernet'><mac address='52:54:00:7b:01:01'/>
       <target dev='vkmq0'/><model type='virtio'/><driver queues='2'/>
-      <backend tap='%s' vhost='/dev/vhost-net'/></interface>
+      <backend tap='%s' vhost='/dev/vhost-net'/><mtu size='1400'/></interface>
     <interface type='user'><mac address='52:54:00:7b:01:02'/><model type='virtio'/>
       <driver txmode='iothread' ioeventfd='off' rx_queue_size='512' tx_queue_size='256'>
-        <host mrg_rxbuf='off'/><guest csum='off'/></driver></interface>""" % tun,
+        <host mrg_rxbuf='off'/><guest csum='off'/></driver></interface>
+    <interface type='bridge'><mac address='52:54:00:7b:01:05'/><source bridge='vkbr0'/>
+      <target dev='vkbrp0'/><model type='virtio'/><backend tap='%s'/></interface>""" % (tun, tun),
                  vcpus=2, serial=serial)
     virsh(uri, "define", write(os.path.join(d.root, "nq.xml"), xml))
     virsh(uri, "start", "nq")
     # the multiqueue tap the daemon made: QEMU holds both queues, opened on
     # the <backend tap> device
     assert sum(tap_queues("vkmq0")) == 2, tap_queues("vkmq0")
-    assert fds_on(d, tun) == 2
+    assert fds_on(d, tun) == 3
     assert fds_on(d, "/dev/net/tun") == 0
     # the guest's driver uses both queue pairs of the first NIC, one of the
     # second's
-    wait_for(lambda: hw(serial).get("queues") == "eth0:2/2,eth1:1/1,",
+    wait_for(lambda: hw(serial).get("queues") == "eth0:2/2,eth1:1/1,eth2:1/1,",
              "both queues of eth0 in the guest", 180)
+    # <mtu>: the tap's MTU and virtio-net's host_mtu, which the guest's
+    # driver takes as its own; the bridge's tap has the bridge's MTU (the
+    # guest's NIC there the virtio default); the user NIC has none
+    assert link_mtu("vkmq0") == 1400, link_mtu("vkmq0")
+    assert link_mtu("vkbrp0") == 1450, link_mtu("vkbrp0")
+    assert link_mtu("vkbr0") == 1450, link_mtu("vkbr0")
+    assert hw(serial).get("mtu") == "eth0:1400,eth1:1500,eth2:1500,", hw(serial)
+    assert qom_get(uri, "nq", "/machine/peripheral/net0", "host_mtu") == 1400
+    assert qom_get(uri, "nq", "/machine/peripheral/net2", "host_mtu") == 0
     # the guest asked for both (QEMU attached the second one again)
     wait_for(lambda: tap_queues("vkmq0") == (2, 0), "both tap queues in use", 30)
     assert qom_get(uri, "nq", "/machine/peripheral/net0", "mq") is True
@@ -220,6 +249,19 @@ def test_queues_in_guest():
     live = virsh(uri, "dumpxml", "nq").stdout
     assert "<driver queues='2'/>" in live, live
     assert "<backend tap='%s' vhost='/dev/vhost-net'/>" % tun in live, live
+    assert "<mtu size='1400'/>" in live, live
+    # a running NIC's MTU stays (libvirt's qemuDomainChangeNet)
+    try:
+        libvirt.open(uri).lookupByName("nq").updateDeviceFlags(
+            "<interface type='ethernet'><mac address='52:54:00:7b:01:01'/>"
+            "<target dev='vkmq0'/><model type='virtio'/><driver queues='2'/>"
+            "<backend tap='%s'/><mtu size='1500'/></interface>" % tun,
+            libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        raise AssertionError("changed a running NIC's MTU")
+    except libvirt.libvirtError as e:
+        assert (e.get_error_code(), e.get_error_domain(), str(e)) == (
+            84, 10, "Operation not supported: cannot modify MTU"), str(e)
+    assert link_mtu("vkmq0") == 1400, link_mtu("vkmq0")
 
     # a tun device that is not there: libvirtd 9.0's error, nothing plugged
     bad = ("<interface type='ethernet'><mac address='52:54:00:7b:01:04'/>"
@@ -239,13 +281,17 @@ def test_queues_in_guest():
     # a multiqueue NIC plugged in: a second multiqueue tap, both queues used
     mq = ("<interface type='ethernet'><mac address='52:54:00:7b:01:03'/>"
           "<target dev='vkmq1'/><model type='virtio'/><driver queues='2'/>"
-          "<backend tap='%s'/></interface>" % tun)
+          "<backend tap='%s'/><mtu size='1300'/></interface>" % tun)
     virsh(uri, "attach-device", "nq", write(os.path.join(d.root, "mq.xml"), mq), "--live")
-    wait_for(lambda: hw(serial).get("queues") == "eth0:2/2,eth1:1/1,eth2:2/2,",
+    wait_for(lambda: hw(serial).get("queues") == "eth0:2/2,eth1:1/1,eth2:1/1,eth3:2/2,",
              "both queues of the plugged NIC in the guest", 120)
+    # its <mtu> on the new tap and in the guest, as at start
+    assert link_mtu("vkmq1") == 1300, link_mtu("vkmq1")
+    wait_for(lambda: hw(serial).get("mtu") == "eth0:1400,eth1:1500,eth2:1500,eth3:1300,",
+             "the plugged NIC's MTU in the guest", 30)
     wait_for(lambda: tap_queues("vkmq1") == (2, 0), "both queues of the plugged tap in use",
              30)
-    assert fds_on(d, tun) == 4
+    assert fds_on(d, tun) == 5
     alias = re.search(r"<mac address='52:54:00:7b:01:03'/>.*?<alias name='(\w+)'/>",
                       virsh(uri, "dumpxml", "nq").stdout, re.S).group(1)
     assert qom_get(uri, "nq", "/machine/peripheral/" + alias, "vectors") == 6
@@ -254,6 +300,8 @@ def test_queues_in_guest():
     virsh(uri, "destroy", "nq")
     assert tap_queues("vkmq0") is None
     assert "vkmq" not in sh("ip -o link")
+    assert "vkbrp0" not in sh("ip -o link")
+    sh("ip link del vkbr0")
     rc = d.stop()
     assert rc == 0, (rc, d.sanitizer_report() or d.log()[-3000:])
 
@@ -263,7 +311,8 @@ if __name__ == "__main__":
         ("<driver> kept as libvirt 9.0 writes it; libvirt's errors at define and start",
          test_definitions),
         ("queues='2': a multiqueue tap whose queues the guest uses, at start and hotplug, "
-         "opened on <backend tap>; the device properties in QEMU", test_queues_in_guest),
+         "opened on <backend tap>; <mtu> on the tap and in the guest; the device "
+         "properties in QEMU", test_queues_in_guest),
     ]
     try:
         enter_netns()

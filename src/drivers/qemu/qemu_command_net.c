@@ -117,6 +117,8 @@ qemuNetDeviceProps(const virDomainNetDef *net, qemuNetDevProp *props)
         netProp(props, &n, "tx_queue_size", 'u', d->txQueueSize, NULL);
     netSwitchProp(props, &n, "rss", d->rss);
     netSwitchProp(props, &n, "hash", d->rssHashReport);
+    if (net->mtu)
+        netProp(props, &n, "host_mtu", 'u', net->mtu, NULL);
     return n;
 }
 

@@ -471,6 +471,10 @@ qemuHotplugUpdateNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx,
                        "cannot modify network device rom enabled setting");
         return -1;
     }
+    if (net->mtu != newNet->mtu) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s", "cannot modify MTU");
+        return -1;
+    }
     if (net->type == newNet->type) {
         if (net->type == VIR_DOMAIN_NET_TYPE_NETWORK)
             bridgeChange = g_strcmp0(net->network, newNet->network) != 0;

@@ -531,11 +531,16 @@ qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t id
 
         if ((fd = qemuInterfaceBridgeHelper(bridge, vnetHdr, &ifname)) < 0)
             goto error;
+        /* as libvirt, which asks whatever its privileges */
+        if (net->mtu && virNetDevSetMTU(ifname, net->mtu) < 0) {
+            close(fd);
+            goto error;
+        }
         if (queues > 1)
             g_debug("interface %zu of '%s': one queue through the bridge helper", idx,
                     def->name);
         queues = 1;
-    } else if ((fd = virNetDevTapCreate(templ, bridge, net->mac, 0, queues > 1,
+    } else if ((fd = virNetDevTapCreate(templ, bridge, net->mac, net->mtu, queues > 1,
                                         net->backendTap, &ifname)) < 0) {
         goto error;
     }

@@ -151,6 +151,10 @@ passtArgv(const virDomainNetDef *net, const char *socket, const char *pidPath)
                                        net->mac[5]));
     g_ptr_array_add(a, g_strdup("--pid"));
     g_ptr_array_add(a, g_strdup(pidPath));
+    if (net->mtu) {
+        g_ptr_array_add(a, g_strdup("--mtu"));
+        g_ptr_array_add(a, g_strdup_printf("%u", net->mtu));
+    }
     if (net->sourceDev) {
         g_ptr_array_add(a, g_strdup("--interface"));
         g_ptr_array_add(a, g_strdup(net->sourceDev));

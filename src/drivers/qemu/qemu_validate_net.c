@@ -109,6 +109,15 @@ qemuValidateNet(const virDomainNetDef *net)
                        "tx_queue_size has to be a power of two");
         return -1;
     }
+    /* libvirt's qemuDomainNetSupportsMTU: a tap the driver makes, or passt */
+    if (net->mtu && (net->type == VIR_DOMAIN_NET_TYPE_VDPA ||
+                     (net->type == VIR_DOMAIN_NET_TYPE_USER &&
+                      net->backendType != VIR_DOMAIN_NET_BACKEND_PASST))) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "setting MTU on interface type %s is not supported yet",
+                       net->type == VIR_DOMAIN_NET_TYPE_VDPA ? "vdpa" : "user");
+        return -1;
+    }
     return 0;
 }
 
