@@ -600,6 +600,15 @@ typedef struct {
     /* <mtu size>: the MTU of the tap the QEMU driver makes and virtio-net's
      * host_mtu; 0 when absent (size='0' too, as libvirt) */
     unsigned int mtu;
+    /* <port isolated>: 0 absent, 1 yes, 2 no; 'yes' (types network and
+     * bridge only) isolates the tap's bridge port (BR_ISOLATED) */
+    int isolatedPort;
+    /* <coalesce><rx><frames max>: the tap's rx-frames (ethtool's
+     * coalescing; types network and bridge). hasCoalesce: the element was
+     * given with a max (even 0); in a live definition the value the
+     * kernel took. Formatted only when non-zero, as libvirt. */
+    bool hasCoalesce;
+    unsigned int coalesceRxFrames;
 } virDomainNetDef;
 
 typedef enum {

@@ -598,6 +598,7 @@ static const virDomainXMLAttrRule netAttrs[] = {
     { "rom", (const char *const[]){ "enabled", "bar", "file", NULL } },
     { "boot", (const char *const[]){ "order", "loadparm", NULL } },
     { "mtu", (const char *const[]){ "size", NULL } },
+    { "port", (const char *const[]){ "isolated", NULL } },
     { "ip", (const char *const[]){ "address", "family", "prefix", NULL } },
     { "portForward", (const char *const[]){ "proto", "address", "dev", NULL } },
     { "portForward/range",
@@ -703,7 +704,7 @@ static const char *const netChildren[] = {
     "target",  "target/",     "link",         "link/",       "address",   "filterref",
     "backend", "backend/",    "ip",           "portForward", "bandwidth", "driver",
     "driver/", "driver/host", "driver/guest", "rom",         "boot",      "mtu",
-    "mtu/",    NULL,
+    "mtu/",    "port",        "port/",        "coalesce",    NULL,
 };
 static const char *const chrChildren[] = {
     "source", "source/", "source/reconnect", "protocol",     "log",
@@ -721,6 +722,33 @@ static const char *const channelChildren[] = {
 };
 static const char *const rngChildren[] = { "backend", "backend/", "driver",  "driver/",
                                            "rate",    "rate/",    "address", NULL };
+
+/* libvirt's virDomainNetDefValidatePortOptions: an isolated port needs a
+ * host bridge (types network and bridge). The MAC is the one the QEMU
+ * driver would give an interface without one. */
+static int
+netPortValidate(const virDomainDef *def)
+{
+    for (size_t i = 0; i < def->nnets; i++) {
+        const virDomainNetDef *net = def->nets[i];
+        unsigned char mac[6] = { 0x52,         0x54,
+                                 0x00,         def->uuid[0],
+                                 def->uuid[1], (unsigned char)(def->uuid[2] + i) };
+
+        if (net->isolatedPort != 1 || net->type == VIR_DOMAIN_NET_TYPE_NETWORK ||
+            net->type == VIR_DOMAIN_NET_TYPE_BRIDGE)
+            continue;
+        if (net->macSet)
+            memcpy(mac, net->mac, sizeof(mac));
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "interface %02x:%02x:%02x:%02x:%02x:%02x - <port isolated='yes'/> "
+                       "is not supported for network interfaces with type='%s'",
+                       mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
+                       virDomainNetTypeNames[net->type]);
+        return -1;
+    }
+    return 0;
+}
 
 /* libvirt's virDomainDefValidate rule for the devices that may be other
  * than virtio: their virtio options only when they are */
@@ -1038,5 +1066,7 @@ virDomainDevicesParse(virDomainDef *def, xmlNodePtr devices, GPtrArray *unknown,
         def->controllers = (virDomainControllerDef **)virDomainPtrArrayStealExact(
             g_steal_pointer(&ctrls));
     }
+    if (netPortValidate(def) < 0)
+        return -1;
     return virtioOptionsValidate(def);
 }

@@ -797,6 +797,8 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net, unsigned int flags)
     }
     virDomainNetUserFormat(ctx->buf, ctx->indent, net, 's');
     virNetDevBandwidthFormat(net->bandwidth, ctx->buf, ctx->indent);
+    if (net->isolatedPort)
+        line(ctx, "<port isolated='%s'/>", net->isolatedPort == 1 ? "yes" : "no");
     virDomainNetUserFormat(ctx->buf, ctx->indent, net, 'i');
     if (net->ifname) {
         lineStart(ctx, "<target");
@@ -818,6 +820,13 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net, unsigned int flags)
         line(ctx, "<link state='%s'/>", net->linkState == 1 ? "up" : "down");
     if (net->mtu)
         line(ctx, "<mtu size='%u'/>", net->mtu);
+    if (net->hasCoalesce && net->coalesceRxFrames) {
+        line(ctx, "<coalesce>");
+        line(ctx, "  <rx>");
+        line(ctx, "    <frames max='%u'/>", net->coalesceRxFrames);
+        line(ctx, "  </rx>");
+        line(ctx, "</coalesce>");
+    }
     virDomainDeviceBootFormat(ctx->buf, ctx->indent, &net->boot);
     if (net->alias && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)) {
         lineStart(ctx, "<alias");

@@ -533,6 +533,34 @@ virDomainMACParse(const char *str, unsigned char *mac)
     return *p == '\0' ? 0 : -1;
 }
 
+/* libvirt's virDomainNetDefCoalesceParseXML: only the first
+ * <rx><frames max> counts; an absent or empty one is no <coalesce> */
+static int
+netCoalesceParse(virDomainNetDef *net, xmlNodePtr coalesce)
+{
+    xmlNodePtr rx = coalesce ? virDomainXMLChild(coalesce, "rx") : NULL;
+    xmlNodePtr frames = rx ? virDomainXMLChild(rx, "frames") : NULL;
+    g_autofree char *max = frames ? virDomainXMLProp(frames, "max") : NULL;
+    unsigned long long v = 0;
+
+    if (!max || !*max)
+        return 0;
+    if (virDomainParseULL(max, &v) < 0) {
+        virReportError(VIR_ERR_XML_DETAIL,
+                       "cannot parse value '%s' for coalesce parameter", max);
+        return -1;
+    }
+    if (v > G_MAXUINT32) {
+        virReportError(VIR_ERR_OVERFLOW,
+                       "value '%llu' is too big for coalesce parameter, maximum is '%u'",
+                       v, (unsigned int)G_MAXUINT32);
+        return -1;
+    }
+    net->hasCoalesce = true;
+    net->coalesceRxFrames = (unsigned int)v;
+    return 0;
+}
+
 int
 virDomainNetParse(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
 {
@@ -701,6 +729,23 @@ virDomainNetParse(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
             net->mtu = (unsigned int)v;
         }
     }
+    {
+        xmlNodePtr port = virDomainXMLChild(node, "port");
+        g_autofree char *isolated = port ? virDomainXMLProp(port, "isolated") : NULL;
+
+        if (isolated) {
+            if (g_str_equal(isolated, "yes")) {
+                net->isolatedPort = 1;
+            } else if (g_str_equal(isolated, "no")) {
+                net->isolatedPort = 2;
+            } else {
+                virDomainXMLReportInvalidAttr("isolated", port, isolated);
+                return -1;
+            }
+        }
+    }
+    if (netCoalesceParse(net, virDomainXMLChild(node, "coalesce")) < 0)
+        return -1;
     {
         /* floor only where a network can guarantee it */
         xmlNodePtr bw = virDomainXMLChild(node, "bandwidth");

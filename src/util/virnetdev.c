@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/ethtool.h>
 #include <linux/if_tun.h>
+#include <linux/sockios.h>
 #include <net/if.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -218,7 +220,8 @@ virNetDevTapDelete(const char *ifname)
 
 int
 virNetDevTapCreate(const char *templ, const char *bridge, const unsigned char *mac,
-                   unsigned int mtu, bool multiQueue, const char *tunpath, char **ifname)
+                   unsigned int mtu, bool isolated, bool multiQueue, const char *tunpath,
+                   char **ifname)
 {
     int fd = -1;
     struct ifreq ifr;
@@ -271,6 +274,8 @@ virNetDevTapCreate(const char *templ, const char *bridge, const unsigned char *m
         };
         if (virNetDevRunCommand(argv, NULL) < 0)
             goto error;
+        if (isolated && virNetDevBridgePortSetIsolated(name, true) < 0)
+            goto error;
     }
     {
         const char *argv[] = { IP_PATH, "link", "set", "dev", name, "up", NULL };
@@ -312,6 +317,58 @@ virNetDevTapOpen(const char *ifname, bool multiQueue, const char *tunpath)
         return -1;
     }
     return fd;
+}
+
+int
+virNetDevBridgePortSetIsolated(const char *ifname, bool isolated)
+{
+    /* netlink through ip (IFLA_BRPORT_ISOLATED), not sysfs's
+     * brif/PORT/isolated as libvirt: sysfs shows the network namespace of
+     * whoever mounted it, not necessarily the daemon's */
+    const char *argv[] = { IP_PATH,
+                           "link",
+                           "set",
+                           "dev",
+                           ifname,
+                           "type",
+                           "bridge_slave",
+                           "isolated",
+                           isolated ? "on" : "off",
+                           NULL };
+
+    return virNetDevRunCommand(argv, NULL);
+}
+
+int
+virNetDevSetCoalesce(const char *ifname, unsigned int *rxFrames)
+{
+    struct ethtool_coalesce coal = { .cmd = ETHTOOL_SCOALESCE };
+    struct ifreq ifr = { 0 };
+    int fd;
+
+    if (strlen(ifname) >= sizeof(ifr.ifr_name)) {
+        virReportSystemError(ENAMETOOLONG, "Cannot set coalesce info on '%s'", ifname);
+        return -1;
+    }
+    if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0) {
+        virReportSystemError(errno, "%s", "Cannot open network interface control socket");
+        return -1;
+    }
+    g_strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
+    /* as libvirt: every other setting 0 */
+    coal.rx_max_coalesced_frames = rxFrames ? *rxFrames : 0;
+    ifr.ifr_data = (void *)&coal;
+    if (ioctl(fd, SIOCETHTOOL, &ifr) < 0) {
+        virReportSystemError(errno, "Cannot set coalesce info on '%s'", ifname);
+        close(fd);
+        return -1;
+    }
+    /* what the device took (a tap caps it), or the value as given */
+    coal = (struct ethtool_coalesce){ .cmd = ETHTOOL_GCOALESCE };
+    if (rxFrames && ioctl(fd, SIOCETHTOOL, &ifr) == 0)
+        *rxFrames = coal.rx_max_coalesced_frames;
+    close(fd);
+    return 0;
 }
 
 int

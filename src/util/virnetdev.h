@@ -35,14 +35,25 @@ int virNetDevSetMTU(const char *ifname, unsigned int mtu);
  * name), owned by root, with @mac (the guest's MAC with its first byte
  * made 0xfe, as libvirt does), @mtu (0: the bridge's, or the kernel's
  * default without a bridge), plugged into
- * @bridge (may be NULL) and up; @multiQueue: a multiqueue tap (each
+ * @bridge (may be NULL; @isolated: an isolated port of it) and up; @multiQueue: a multiqueue tap (each
  * further queue opened with virNetDevTapOpen(name, true)). @tunpath: the
  * tun device to open (NULL: /dev/net/tun; libvirt's <backend tap>).
  * Returns the fd of the tap (the caller hands it to QEMU) and *@ifname,
  * or -1. */
 int virNetDevTapCreate(const char *templ, const char *bridge, const unsigned char *mac,
-                       unsigned int mtu, bool multiQueue, const char *tunpath,
-                       char **ifname);
+                       unsigned int mtu, bool isolated, bool multiQueue,
+                       const char *tunpath, char **ifname);
+
+/* Isolate bridge port @ifname (BR_ISOLATED: it forwards to and from
+ * non-isolated ports only) or not. 0, or -1 with ip's error reported. */
+int virNetDevBridgePortSetIsolated(const char *ifname, bool isolated);
+
+/* Set the rx-frames coalescing of @ifname to *@rxFrames (NULL: 0), every
+ * other coalescing setting 0 (libvirt's virNetDevSetCoalesce), and write
+ * back into *@rxFrames what the device took. 0, or -1 with "Cannot set
+ * coalesce info on '...'" reported (EOPNOTSUPP where the device has no
+ * coalescing). */
+int virNetDevSetCoalesce(const char *ifname, unsigned int *rxFrames);
 /* Delete a tap (quiet). */
 int virNetDevTapDelete(const char *ifname);
 

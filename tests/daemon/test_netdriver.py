@@ -24,6 +24,10 @@ each NIC's queues as its kernel uses them (queues=eth0:RX/TX,).
   namespace), QEMU's virtio-net its host_mtu, which the guest's driver
   takes (mtu=eth0:1400 on its console), at start and hotplug; a tap on a
   bridge of the test's own without <mtu> has the bridge's MTU.
+- <port isolated='yes'> and <coalesce><rx><frames max>: that tap is an
+  isolated bridge port with its rx-frames set (as the tap takes them: 64
+  for 100, shown so in the live XML, as libvirtd does), and update-device
+  changes both on the running tap.
 - <backend tap='PATH' vhost='...'>: both NICs' tap queues are opened on a
   tun device node the test made (QEMU holds its descriptors on that path,
   none on /dev/net/tun), the live XML keeps it; an attach naming a missing
@@ -31,8 +35,12 @@ each NIC's queues as its kernel uses them (queues=eth0:RX/TX,).
   and plugs nothing. (vhost-net is opened for KVM guests only: never here,
   as under libvirtd.)
 """
+import ctypes
+import fcntl
 import os
 import re
+import socket
+import struct
 import stat
 import subprocess
 import sys
@@ -116,6 +124,21 @@ def link_mtu(dev):
     if p.returncode != 0:
         return None
     return int(re.search(r" mtu (\d+) ", p.stdout).group(1))
+
+
+def port_isolated(dev):
+    """Whether bridge port @dev is isolated (BR_ISOLATED), from ip -d."""
+    out = sh("ip -d link show dev %s" % dev)
+    return re.search(r" isolated (on|off) ", out).group(1) == "on"
+
+
+def rx_frames(dev):
+    """@dev's rx-frames coalescing (ETHTOOL_GCOALESCE, in this namespace)."""
+    data = ctypes.create_string_buffer(struct.pack("=I", 0x0e) + b"\0" * 88)
+    ifr = struct.pack("16sP", dev.encode(), ctypes.addressof(data))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        fcntl.ioctl(s, 0x8946, ifr)  # SIOCETHTOOL
+    return struct.unpack("=23I", data.raw[:92])[2]
 
 
 def fds_on(d, path):
@@ -215,7 +238,9 @@ def test_queues_in_guest():
       <driver txmode='iothread' ioeventfd='off' rx_queue_size='512' tx_queue_size='256'>
         <host mrg_rxbuf='off'/><guest csum='off'/></driver></interface>
     <interface type='bridge'><mac address='52:54:00:7b:01:05'/><source bridge='vkbr0'/>
-      <target dev='vkbrp0'/><model type='virtio'/><backend tap='%s'/></interface>""" % (tun, tun),
+      <target dev='vkbrp0'/><model type='virtio'/><backend tap='%s'/>
+      <port isolated='yes'/><coalesce><rx><frames max='100'/></rx></coalesce></interface>
+    """ % (tun, tun),
                  vcpus=2, serial=serial)
     virsh(uri, "define", write(os.path.join(d.root, "nq.xml"), xml))
     virsh(uri, "start", "nq")
@@ -237,6 +262,11 @@ def test_queues_in_guest():
     assert hw(serial).get("mtu") == "eth0:1400,eth1:1500,eth2:1500,", hw(serial)
     assert qom_get(uri, "nq", "/machine/peripheral/net0", "host_mtu") == 1400
     assert qom_get(uri, "nq", "/machine/peripheral/net2", "host_mtu") == 0
+    # <port isolated='yes'> and <coalesce> on the bridge's tap: an isolated
+    # port, rx-frames as the tap takes them (at most 64), which the live
+    # XML shows as libvirtd's does
+    assert port_isolated("vkbrp0")
+    assert rx_frames("vkbrp0") == 64, rx_frames("vkbrp0")
     # the guest asked for both (QEMU attached the second one again)
     wait_for(lambda: tap_queues("vkmq0") == (2, 0), "both tap queues in use", 30)
     assert qom_get(uri, "nq", "/machine/peripheral/net0", "mq") is True
@@ -250,6 +280,19 @@ def test_queues_in_guest():
     assert "<driver queues='2'/>" in live, live
     assert "<backend tap='%s' vhost='/dev/vhost-net'/>" % tun in live, live
     assert "<mtu size='1400'/>" in live, live
+    assert re.search(r"<port isolated='yes'/>\s*<target dev='vkbrp0'/>.*?"
+                     r"<coalesce>\s*<rx>\s*<frames max='64'/>", live, re.S), live
+    # update-device changes both on the running tap
+    virsh(uri, "update-device", "nq", write(os.path.join(d.root, "br.xml"), """
+      <interface type='bridge'><mac address='52:54:00:7b:01:05'/><source bridge='vkbr0'/>
+        <target dev='vkbrp0'/><model type='virtio'/><backend tap='%s'/>
+        <port isolated='no'/><coalesce><rx><frames max='7'/></rx></coalesce></interface>
+    """ % tun), "--live")
+    assert not port_isolated("vkbrp0")
+    assert rx_frames("vkbrp0") == 7, rx_frames("vkbrp0")
+    live = virsh(uri, "dumpxml", "nq").stdout
+    assert re.search(r"<port isolated='no'/>\s*<target dev='vkbrp0'/>.*?"
+                     r"<coalesce>\s*<rx>\s*<frames max='7'/>", live, re.S), live
     # a running NIC's MTU stays (libvirt's qemuDomainChangeNet)
     try:
         libvirt.open(uri).lookupByName("nq").updateDeviceFlags(
@@ -311,8 +354,8 @@ if __name__ == "__main__":
         ("<driver> kept as libvirt 9.0 writes it; libvirt's errors at define and start",
          test_definitions),
         ("queues='2': a multiqueue tap whose queues the guest uses, at start and hotplug, "
-         "opened on <backend tap>; <mtu> on the tap and in the guest; the device "
-         "properties in QEMU", test_queues_in_guest),
+         "opened on <backend tap>; <mtu> on the tap and in the guest; an isolated bridge port "
+         "with its coalescing; the device properties in QEMU", test_queues_in_guest),
     ]
     try:
         enter_netns()

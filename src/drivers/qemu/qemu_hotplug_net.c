@@ -20,6 +20,7 @@
 #include "qemu_driver_priv.h"
 #include "qemu_hotplug.h"
 #include "qemu_interface.h"
+#include "virnetdev.h"
 #include "qemu_process.h"
 #include "qemu_monitor.h"
 #include "qemu_passt.h"
@@ -495,6 +496,32 @@ qemuHotplugUpdateNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx,
 
     if (bridgeChange && qemuInterfaceChangeBridge(obj->def, net, newNet) < 0)
         return -1;
+    /* <port isolated>: a port that moved starts out not isolated */
+    if ((bridgeChange && newNet->isolatedPort == 1) ||
+        (!bridgeChange && net->isolatedPort != newNet->isolatedPort && net->ifname &&
+         (net->type == VIR_DOMAIN_NET_TYPE_NETWORK ||
+          net->type == VIR_DOMAIN_NET_TYPE_BRIDGE))) {
+        if (virNetDevBridgePortSetIsolated(net->ifname, newNet->isolatedPort == 1) < 0) {
+            if (bridgeChange)
+                qemuDomainSaveStatus(driver, obj);
+            return -1;
+        }
+    }
+    net->isolatedPort = newNet->isolatedPort;
+    /* <coalesce>: set again on the tap (none: every setting 0), the live
+     * XML showing what it took */
+    if ((net->hasCoalesce != newNet->hasCoalesce ||
+         net->coalesceRxFrames != newNet->coalesceRxFrames) &&
+        net->ifname) {
+        unsigned int frames = newNet->coalesceRxFrames;
+
+        if (virNetDevSetCoalesce(net->ifname, newNet->hasCoalesce ? &frames : NULL) < 0) {
+            qemuDomainSaveStatus(driver, obj);
+            return -1;
+        }
+        net->hasCoalesce = newNet->hasCoalesce;
+        net->coalesceRxFrames = newNet->hasCoalesce ? frames : 0;
+    }
     /* libvirt's qemuDomainChangeNet: new limits go on the tap at once */
     if (qemuBandwidthChange(net, newNet->bandwidth) < 0) {
         if (bridgeChange)

@@ -540,7 +540,8 @@ qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t id
             g_debug("interface %zu of '%s': one queue through the bridge helper", idx,
                     def->name);
         queues = 1;
-    } else if ((fd = virNetDevTapCreate(templ, bridge, net->mac, net->mtu, queues > 1,
+    } else if ((fd = virNetDevTapCreate(templ, bridge, net->mac, net->mtu,
+                                        net->isolatedPort == 1, queues > 1,
                                         net->backendTap, &ifname)) < 0) {
         goto error;
     }
@@ -566,6 +567,14 @@ qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t id
         if (net->managedTap != 2)
             virNetDevTapDelete(net->ifname);
         goto error;
+    }
+    /* <coalesce> on a tap the daemon made on a bridge, as libvirt's
+     * virNetDevTapCreateInBridgePort; the live XML shows what the kernel
+     * took (a tap caps rx-frames at 64) */
+    if (net->hasCoalesce && bridge && geteuid() == 0 &&
+        virNetDevSetCoalesce(net->ifname, &net->coalesceRxFrames) < 0) {
+        qemuInterfaceCleanupNet(net);
+        return -1;
     }
     /* libvirt's root qdisc on a tap it made (an inbound limit puts its
      * own there); a tap of Nova's or the bridge helper's is left as is */

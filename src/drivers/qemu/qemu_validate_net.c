@@ -87,6 +87,16 @@ qemuValidateNetGuestIP(const virDomainNetDef *net)
     return 0;
 }
 
+/* the type names libvirt's messages use (virDomainNetType's order) */
+static const char *const netTypeNames[] = { "user", "network", "bridge", "ethernet",
+                                            "vdpa" };
+
+static const char *
+netTypeName(int type)
+{
+    return type >= 0 && type < (int)G_N_ELEMENTS(netTypeNames) ? netTypeNames[type] : "";
+}
+
 static bool
 isPow2(unsigned int v)
 {
@@ -115,7 +125,15 @@ qemuValidateNet(const virDomainNetDef *net)
                       net->backendType != VIR_DOMAIN_NET_BACKEND_PASST))) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        "setting MTU on interface type %s is not supported yet",
-                       net->type == VIR_DOMAIN_NET_TYPE_VDPA ? "vdpa" : "user");
+                       netTypeName(net->type));
+        return -1;
+    }
+    /* libvirt's qemuValidateNetSupportsCoalesce: a tap on a host bridge */
+    if (net->hasCoalesce && net->type != VIR_DOMAIN_NET_TYPE_NETWORK &&
+        net->type != VIR_DOMAIN_NET_TYPE_BRIDGE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "coalesce settings on interface type %s are not supported",
+                       netTypeName(net->type));
         return -1;
     }
     return 0;
