@@ -243,6 +243,8 @@ virDomainNetDefFree(virDomainNetDef *net)
     g_free(net->ifname);
     g_free(net->alias);
     g_free(net->filterref);
+    g_free(net->script);
+    g_free(net->downscript);
     g_free(net->tapfds); /* closed by their owner, the QEMU driver */
     virNWFilterParamsFree(net->filterparams);
     virNetDevBandwidthFree(net->bandwidth);
@@ -451,6 +453,9 @@ netCopy(const virDomainNetDef *src)
     dst->ifname = g_strdup(src->ifname);
     dst->alias = g_strdup(src->alias);
     dst->filterref = g_strdup(src->filterref);
+    dst->script = g_strdup(src->script);
+    dst->downscriptDue = false;
+    dst->downscript = g_strdup(src->downscript);
     dst->filterparams =
         src->filterparams ? virNWFilterParamsCopy(src->filterparams) : NULL;
     dst->bandwidth = virNetDevBandwidthCopy(src->bandwidth);

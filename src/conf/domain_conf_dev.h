@@ -609,6 +609,16 @@ typedef struct {
      * kernel took. Formatted only when non-zero, as libvirt. */
     bool hasCoalesce;
     unsigned int coalesceRxFrames;
+    /* <script path> and <downscript path> (NULL when absent or empty): kept
+     * for every type, as libvirt; the QEMU driver runs them for type
+     * ethernet only (the tap's name as argument: script once the tap is
+     * up, downscript once it is gone) and refuses a script elsewhere */
+    char *script;
+    char *downscript;
+    /* runtime only, never formatted nor copied: the QEMU driver made this
+     * ethernet interface's tap in this daemon's life and owes it its
+     * downscript */
+    bool downscriptDue;
 } virDomainNetDef;
 
 typedef enum {

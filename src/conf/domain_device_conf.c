@@ -599,6 +599,8 @@ static const virDomainXMLAttrRule netAttrs[] = {
     { "boot", (const char *const[]){ "order", "loadparm", NULL } },
     { "mtu", (const char *const[]){ "size", NULL } },
     { "port", (const char *const[]){ "isolated", NULL } },
+    { "script", (const char *const[]){ "path", NULL } },
+    { "downscript", (const char *const[]){ "path", NULL } },
     { "ip", (const char *const[]){ "address", "family", "prefix", NULL } },
     { "portForward", (const char *const[]){ "proto", "address", "dev", NULL } },
     { "portForward/range",
@@ -700,11 +702,12 @@ static const char *const diskNetChildren[] = {
     NULL,
 };
 static const char *const netChildren[] = {
-    "mac",     "mac/",        "source",       "source/",     "model",     "model/",
-    "target",  "target/",     "link",         "link/",       "address",   "filterref",
-    "backend", "backend/",    "ip",           "portForward", "bandwidth", "driver",
-    "driver/", "driver/host", "driver/guest", "rom",         "boot",      "mtu",
-    "mtu/",    "port",        "port/",        "coalesce",    NULL,
+    "mac",        "mac/",        "source",       "source/",     "model",     "model/",
+    "target",     "target/",     "link",         "link/",       "address",   "filterref",
+    "backend",    "backend/",    "ip",           "portForward", "bandwidth", "driver",
+    "driver/",    "driver/host", "driver/guest", "rom",         "boot",      "mtu",
+    "mtu/",       "port",        "port/",        "coalesce",    "script",    "script/",
+    "downscript", "downscript/", NULL,
 };
 static const char *const chrChildren[] = {
     "source", "source/", "source/reconnect", "protocol",     "log",

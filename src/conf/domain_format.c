@@ -800,6 +800,16 @@ formatNet(fmtCtx *ctx, const virDomainNetDef *net, unsigned int flags)
     if (net->isolatedPort)
         line(ctx, "<port isolated='%s'/>", net->isolatedPort == 1 ? "yes" : "no");
     virDomainNetUserFormat(ctx->buf, ctx->indent, net, 'i');
+    if (net->script) {
+        lineStart(ctx, "<script");
+        attr(ctx->buf, "path", net->script);
+        g_string_append(ctx->buf, "/>\n");
+    }
+    if (net->downscript) {
+        lineStart(ctx, "<downscript");
+        attr(ctx->buf, "path", net->downscript);
+        g_string_append(ctx->buf, "/>\n");
+    }
     if (net->ifname) {
         lineStart(ctx, "<target");
         attr(ctx->buf, "dev", net->ifname);

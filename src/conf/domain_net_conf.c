@@ -747,6 +747,18 @@ virDomainNetParse(GPtrArray *nets, xmlNodePtr node, unsigned int flags)
     if (netCoalesceParse(net, virDomainXMLChild(node, "coalesce")) < 0)
         return -1;
     {
+        /* libvirt's string(./script/@path): the first one, empty is none */
+        xmlNodePtr script = virDomainXMLChild(node, "script");
+        xmlNodePtr downscript = virDomainXMLChild(node, "downscript");
+
+        net->script = script ? virDomainXMLProp(script, "path") : NULL;
+        if (net->script && !*net->script)
+            g_clear_pointer(&net->script, g_free);
+        net->downscript = downscript ? virDomainXMLProp(downscript, "path") : NULL;
+        if (net->downscript && !*net->downscript)
+            g_clear_pointer(&net->downscript, g_free);
+    }
+    {
         /* floor only where a network can guarantee it */
         xmlNodePtr bw = virDomainXMLChild(node, "bandwidth");
 

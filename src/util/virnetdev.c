@@ -89,6 +89,67 @@ virNetDevRunCommand(const char *const *argv, const char *input)
 }
 
 int
+virNetDevRunEthernetScript(const char *script, const char *ifname)
+{
+    /* libvirt's virCommandAddEnvPassCommon: LC_ALL=C and these, if set */
+    static const char *const passed[] = {
+        "LD_PRELOAD", "LD_LIBRARY_PATH", "PATH", "HOME", "USER", "LOGNAME", "TMPDIR"
+    };
+    g_autoptr(GPtrArray) env = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) err = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *errout = NULL;
+    g_autofree char *envs = NULL;
+    g_autofree char *cmd = NULL;
+    const char *argv[] = { script, ifname, NULL };
+    int status = 0;
+
+    g_ptr_array_add(env, g_strdup("LC_ALL=C"));
+    for (size_t i = 0; i < G_N_ELEMENTS(passed); i++) {
+        const char *v = g_getenv(passed[i]);
+
+        if (v)
+            g_ptr_array_add(env, g_strdup_printf("%s=%s", passed[i], v));
+        else if (g_str_equal(passed[i], "PATH"))
+            g_ptr_array_add(env, g_strdup("PATH=/bin:/usr/bin"));
+    }
+    g_ptr_array_add(env, NULL);
+    envs = g_strjoinv(" ", (char **)env->pdata);
+    cmd = g_strdup_printf("%s %s %s", envs, script, ifname);
+    g_debug("running %s", cmd);
+    /* what libvirt's child says when it cannot exec the script */
+    if (access(script, X_OK) < 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "Child process (%s) unexpected exit status 127: libvirt:  error : "
+                       "cannot execute binary %s: %s\n",
+                       cmd, script, g_strerror(errno));
+        return -1;
+    }
+    if (!g_spawn_sync(NULL, (char **)argv, (char **)env->pdata, G_SPAWN_DEFAULT, NULL,
+                      NULL, &out, &errout, &status, &err)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       "Child process (%s) unexpected exit status 127: libvirt:  error : "
+                       "cannot execute binary %s: %s\n",
+                       cmd, script, err->message);
+        return -1;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        if (WIFEXITED(status))
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           "Child process (%s) unexpected exit status %d%s%s", cmd,
+                           WEXITSTATUS(status), errout && *errout ? ": " : "",
+                           errout ? errout : "");
+        else
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           "Child process (%s) unexpected fatal signal %d%s%s", cmd,
+                           WTERMSIG(status), errout && *errout ? ": " : "",
+                           errout ? errout : "");
+        return -1;
+    }
+    return 0;
+}
+
+int
 virNetDevRunDaemonizing(const char *const *argv)
 {
     g_autoptr(GError) err = NULL;

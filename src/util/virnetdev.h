@@ -54,6 +54,12 @@ int virNetDevBridgePortSetIsolated(const char *ifname, bool isolated);
  * coalesce info on '...'" reported (EOPNOTSUPP where the device has no
  * coalescing). */
 int virNetDevSetCoalesce(const char *ifname, unsigned int *rxFrames);
+/* libvirt's virNetDevRunEthernetScript: run @script with @ifname as its
+ * only argument and libvirt's environment (LC_ALL=C; PATH, HOME ... passed
+ * on), waiting for it. 0, or -1 with libvirt's "Child process (...)
+ * unexpected exit status N: STDERR" reported (INTERNAL_ERROR, no domain). */
+int virNetDevRunEthernetScript(const char *script, const char *ifname);
+
 /* Delete a tap (quiet). */
 int virNetDevTapDelete(const char *ifname);
 

@@ -28,6 +28,12 @@ each NIC's queues as its kernel uses them (queues=eth0:RX/TX,).
   isolated bridge port with its rx-frames set (as the tap takes them: 64
   for 100, shown so in the live XML, as libvirtd does), and update-device
   changes both on the running tap.
+- <script>/<downscript> of an ethernet NIC: the script runs once the tap
+  is up, with its name (at start and attach), the downscript once it is
+  gone (at detach and destroy); a failing script gets libvirtd 9.0's
+  "Child process (...) unexpected exit status 3: ..." and plugs nothing;
+  update-device cannot change the script; a script on a user NIC is
+  refused at start as by libvirtd.
 - <backend tap='PATH' vhost='...'>: both NICs' tap queues are opened on a
   tun device node the test made (QEMU holds its descriptors on that path,
   none on /dev/net/tun), the live XML keeps it; an attach naming a missing
@@ -206,6 +212,20 @@ def test_definitions():
                 "is not supported for network interfaces of type user"), str(e)
         assert not dom.isActive()
         dom.undefine()
+        # a script only on type ethernet: libvirt 9.0 refuses it at start
+        dom = c.defineXML(domain("nd", "<interface type='user'><mac address='52:54:00:7b:00:04'/>"
+                                       "<script path='/bin/true'/><model type='virtio'/>"
+                                       "</interface>"))
+        assert "<script path='/bin/true'/>" in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+        try:
+            dom.create()
+            raise AssertionError("started a user interface with a script")
+        except libvirt.libvirtError as e:
+            assert (e.get_error_code(), e.get_error_domain(), str(e)) == (
+                67, 10, "unsupported configuration: scripts are not supported on interfaces "
+                "of type user"), str(e)
+        assert not dom.isActive()
+        dom.undefine()
     finally:
         c.close()
     assert d.stop() == 0
@@ -224,6 +244,19 @@ def test_queues_in_guest():
     # daemon plugs into it without <mtu> takes the bridge's (libvirt's
     # virNetDevTapAttachBridge)
     sh("ip link add vkbr0 type bridge && ip link set vkbr0 mtu 1450")
+    # <script>/<downscript> of the ethernet NICs: each says when it ran,
+    # for which tap, and whether that tap was there and up
+    log = os.path.join(d.root, "scripts.log")
+    for name in ("up", "down"):
+        write(os.path.join(d.root, name + ".sh"),
+              "#!/bin/sh\nif ip -o link show dev \"$1\" 2>/dev/null | grep -q '[<,]UP[,>]'; "
+              "then s=up; elif ip link show dev \"$1\" >/dev/null 2>&1; then s=down; "
+              "else s=gone; fi\necho \"%s $* $s\" >> %s\n" % (name, log))
+        os.chmod(os.path.join(d.root, name + ".sh"), 0o755)
+    write(os.path.join(d.root, "fail.sh"), "#!/bin/sh\necho \"no $1\" >&2\nexit 3\n")
+    os.chmod(os.path.join(d.root, "fail.sh"), 0o755)
+    scripts = ("<script path='%s/up.sh'/><downscript path='%s/down.sh'/>"
+               % (d.root, d.root))
     xml = domain("nq", """
     <controller type='pci' model='pcie-root'/>
     <controller type='pci' model='pcie-root-port'/>
@@ -233,14 +266,14 @@ def test_queues_in_guest():
     <controller type='pci' model='pcie-root-port'/>
     <interface type='ethernet'><mac address='52:54:00:7b:01:01'/>
       <target dev='vkmq0'/><model type='virtio'/><driver queues='2'/>
-      <backend tap='%s' vhost='/dev/vhost-net'/><mtu size='1400'/></interface>
+      <backend tap='%s' vhost='/dev/vhost-net'/><mtu size='1400'/>%s</interface>
     <interface type='user'><mac address='52:54:00:7b:01:02'/><model type='virtio'/>
       <driver txmode='iothread' ioeventfd='off' rx_queue_size='512' tx_queue_size='256'>
         <host mrg_rxbuf='off'/><guest csum='off'/></driver></interface>
     <interface type='bridge'><mac address='52:54:00:7b:01:05'/><source bridge='vkbr0'/>
       <target dev='vkbrp0'/><model type='virtio'/><backend tap='%s'/>
       <port isolated='yes'/><coalesce><rx><frames max='100'/></rx></coalesce></interface>
-    """ % (tun, tun),
+    """ % (tun, scripts, tun),
                  vcpus=2, serial=serial)
     virsh(uri, "define", write(os.path.join(d.root, "nq.xml"), xml))
     virsh(uri, "start", "nq")
@@ -257,6 +290,8 @@ def test_queues_in_guest():
     # driver takes as its own; the bridge's tap has the bridge's MTU (the
     # guest's NIC there the virtio default); the user NIC has none
     assert link_mtu("vkmq0") == 1400, link_mtu("vkmq0")
+    # the ethernet NIC's script ran once its tap was up, with its name
+    assert open(log).read() == "up vkmq0 up\n", open(log).read()
     assert link_mtu("vkbrp0") == 1450, link_mtu("vkbrp0")
     assert link_mtu("vkbr0") == 1450, link_mtu("vkbr0")
     assert hw(serial).get("mtu") == "eth0:1400,eth1:1500,eth2:1500,", hw(serial)
@@ -298,13 +333,24 @@ def test_queues_in_guest():
         libvirt.open(uri).lookupByName("nq").updateDeviceFlags(
             "<interface type='ethernet'><mac address='52:54:00:7b:01:01'/>"
             "<target dev='vkmq0'/><model type='virtio'/><driver queues='2'/>"
-            "<backend tap='%s'/><mtu size='1500'/></interface>" % tun,
+            "<backend tap='%s'/><mtu size='1500'/>%s</interface>" % (tun, scripts),
             libvirt.VIR_DOMAIN_AFFECT_LIVE)
         raise AssertionError("changed a running NIC's MTU")
     except libvirt.libvirtError as e:
         assert (e.get_error_code(), e.get_error_domain(), str(e)) == (
             84, 10, "Operation not supported: cannot modify MTU"), str(e)
     assert link_mtu("vkmq0") == 1400, link_mtu("vkmq0")
+    # nor its script (libvirt's check before the MTU's)
+    try:
+        libvirt.open(uri).lookupByName("nq").updateDeviceFlags(
+            "<interface type='ethernet'><mac address='52:54:00:7b:01:01'/>"
+            "<target dev='vkmq0'/><model type='virtio'/><mtu size='1400'/>"
+            "<script path='/bin/true'/></interface>", libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        raise AssertionError("changed a running NIC's script")
+    except libvirt.libvirtError as e:
+        assert (e.get_error_code(), e.get_error_domain(), str(e)) == (
+            84, 10, "Operation not supported: cannot modify network device script "
+            "attribute"), str(e)
 
     # a tun device that is not there: libvirtd 9.0's error, nothing plugged
     bad = ("<interface type='ethernet'><mac address='52:54:00:7b:01:04'/>"
@@ -320,16 +366,34 @@ def test_queues_in_guest():
             "No such file or directory"), str(e)
     assert "52:54:00:7b:01:04" not in virsh(uri, "dumpxml", "nq").stdout
     assert tap_queues("vkmq2") is None
+    # a script that fails: libvirtd 9.0's error (its environment and
+    # command in it), the tap gone, nothing plugged
+    try:
+        dom.attachDeviceFlags("<interface type='ethernet'><mac address='52:54:00:7b:01:06'/>"
+                              "<target dev='vkmq3'/><model type='virtio'/>"
+                              "<script path='%s/fail.sh'/></interface>" % d.root,
+                              libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        raise AssertionError("attached a NIC whose script failed")
+    except libvirt.libvirtError as e:
+        assert (e.get_error_code(), e.get_error_domain()) == (1, 0), str(e)
+        # (LD_LIBRARY_PATH, USER ... too when the daemon has them)
+        assert str(e).startswith("internal error: Child process (LC_ALL=C "), str(e)
+        assert " PATH=" in str(e), str(e)
+        assert str(e).endswith(" %s/fail.sh vkmq3) unexpected exit status 3: no vkmq3\n"
+                               % d.root), str(e)
+    assert "52:54:00:7b:01:06" not in virsh(uri, "dumpxml", "nq").stdout
+    assert tap_queues("vkmq3") is None
 
     # a multiqueue NIC plugged in: a second multiqueue tap, both queues used
     mq = ("<interface type='ethernet'><mac address='52:54:00:7b:01:03'/>"
           "<target dev='vkmq1'/><model type='virtio'/><driver queues='2'/>"
-          "<backend tap='%s'/><mtu size='1300'/></interface>" % tun)
+          "<backend tap='%s'/><mtu size='1300'/>%s</interface>" % (tun, scripts))
     virsh(uri, "attach-device", "nq", write(os.path.join(d.root, "mq.xml"), mq), "--live")
     wait_for(lambda: hw(serial).get("queues") == "eth0:2/2,eth1:1/1,eth2:1/1,eth3:2/2,",
              "both queues of the plugged NIC in the guest", 120)
     # its <mtu> on the new tap and in the guest, as at start
     assert link_mtu("vkmq1") == 1300, link_mtu("vkmq1")
+    assert open(log).read() == "up vkmq0 up\nup vkmq1 up\n", open(log).read()
     wait_for(lambda: hw(serial).get("mtu") == "eth0:1400,eth1:1500,eth2:1500,eth3:1300,",
              "the plugged NIC's MTU in the guest", 30)
     wait_for(lambda: tap_queues("vkmq1") == (2, 0), "both queues of the plugged tap in use",
@@ -340,7 +404,12 @@ def test_queues_in_guest():
     assert qom_get(uri, "nq", "/machine/peripheral/" + alias, "vectors") == 6
     virsh(uri, "detach-device", "nq", os.path.join(d.root, "mq.xml"), "--live")
     wait_for(lambda: tap_queues("vkmq1") is None, "the plugged tap gone", 60)
+    # its downscript ran once the tap was gone
+    wait_for(lambda: open(log).read().endswith("down vkmq1 gone\n"),
+             "the unplugged NIC's downscript", 30)
     virsh(uri, "destroy", "nq")
+    assert open(log).read() == ("up vkmq0 up\nup vkmq1 up\ndown vkmq1 gone\n"
+                                "down vkmq0 gone\n"), open(log).read()
     assert tap_queues("vkmq0") is None
     assert "vkmq" not in sh("ip -o link")
     assert "vkbrp0" not in sh("ip -o link")
@@ -355,7 +424,8 @@ if __name__ == "__main__":
          test_definitions),
         ("queues='2': a multiqueue tap whose queues the guest uses, at start and hotplug, "
          "opened on <backend tap>; <mtu> on the tap and in the guest; an isolated bridge port "
-         "with its coalescing; the device properties in QEMU", test_queues_in_guest),
+         "with its coalescing; an ethernet NIC's scripts; the device properties in QEMU",
+         test_queues_in_guest),
     ]
     try:
         enter_netns()

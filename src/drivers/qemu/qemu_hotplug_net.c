@@ -472,6 +472,11 @@ qemuHotplugUpdateNetLive(qemuDriver *driver, virDomainObj *obj, size_t idx,
                        "cannot modify network device rom enabled setting");
         return -1;
     }
+    if (g_strcmp0(net->script, newNet->script) != 0) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       "cannot modify network device script attribute");
+        return -1;
+    }
     if (net->mtu != newNet->mtu) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s", "cannot modify MTU");
         return -1;

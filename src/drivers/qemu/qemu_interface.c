@@ -558,6 +558,18 @@ qemuInterfacePrepareNet(const virDomainDef *def, virDomainNetDef *net, size_t id
         }
         nfds++;
     }
+    /* libvirt's qemuInterfaceEthernetConnect: the <script> once the tap is
+     * up, its name as argument; when it fails the tap goes and the
+     * interface keeps the name it was given */
+    if (net->type == VIR_DOMAIN_NET_TYPE_ETHERNET && net->script &&
+        virNetDevRunEthernetScript(net->script, ifname) < 0) {
+        while (nfds > 0)
+            close(fds[--nfds]);
+        if (net->managedTap != 2)
+            virNetDevTapDelete(ifname);
+        goto error;
+    }
+    net->downscriptDue = net->type == VIR_DOMAIN_NET_TYPE_ETHERNET && net->downscript;
     g_free(net->ifname);
     net->ifname = g_steal_pointer(&ifname);
     net->tapfds = g_steal_pointer(&fds);
@@ -651,6 +663,17 @@ qemuInterfaceCleanupNet(virDomainNetDef *net)
         virNetDevTapDelete(net->ifname);
     else if (net->bandwidth)
         virNetDevBandwidthClear(net->ifname);
+    /* libvirt's qemuExtDevicesStop / qemuDomainRemoveNetDevice: the
+     * <downscript> once the tap is gone, its failure only logged */
+    if (net->downscriptDue) {
+        virErrorPtr saved = NULL;
+
+        net->downscriptDue = false;
+        virErrorPreserveLast(&saved);
+        if (virNetDevRunEthernetScript(net->downscript, net->ifname) < 0)
+            g_debug("downscript of %s: %s", net->ifname, virGetLastErrorMessage());
+        virErrorRestore(&saved);
+    }
 }
 
 void

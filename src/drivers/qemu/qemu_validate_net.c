@@ -151,6 +151,13 @@ qemuValidateNetForStart(const virDomainNetDef *net, const unsigned char *mac)
                        mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
         return -1;
     }
+    /* libvirt's qemuBuildHostNetProps: only ethernet runs a script */
+    if (net->script && net->type != VIR_DOMAIN_NET_TYPE_ETHERNET) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       "scripts are not supported on interfaces of type %s",
+                       netTypeName(net->type));
+        return -1;
+    }
     /* (a filterref on type user is dropped by the parser, as libvirt) */
     if (net->backendTap && (net->type == VIR_DOMAIN_NET_TYPE_USER ||
                             net->type == VIR_DOMAIN_NET_TYPE_VDPA)) {
