@@ -60,6 +60,7 @@ qemuDomainPCIDeviceConnectFlags(const virDomainDef *def, const char *qemuDevice)
         "virtio-serial-pci",
         "virtio-balloon-pci",
         "virtio-rng-pci",
+        "virtio-rng-pci-non-transitional",
         "virtio-gpu-pci",
         "virtio-vga",
         "virtio-mouse-pci",
@@ -423,6 +424,10 @@ controllerIsBuiltin(const virDomainDef *def, const virDomainControllerDef *c, bo
 static const char *
 rngDevice(const virDomainRNGDef *r)
 {
+    /* a transitional device is conventional PCI (NULL), as libvirt places
+     * it; a non-transitional one PCI Express like plain virtio */
+    if (g_str_equal(r->model, "virtio-non-transitional"))
+        return "virtio-rng-pci-non-transitional";
     return g_str_equal(r->model, "virtio") ? "virtio-rng-pci" : NULL;
 }
 
