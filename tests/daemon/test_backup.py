@@ -47,7 +47,8 @@ import libvirt  # noqa: E402
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_snapshot import (LiveDisk, console, disks_xml, expect_error, hmp, qmp,  # noqa: E402
+from vkdtest import console_text  # noqa: E402
+from test_snapshot import (LiveDisk, disks_xml, expect_error, hmp, qmp,  # noqa: E402
                            run, vda_block)
 
 MARKER = b"VIRTKIT-TEST-PATTERN\n"
@@ -207,7 +208,7 @@ def test_backup():
                      libvirt.VIR_ERR_OPERATION_UNSUPPORTED, VIR_FROM_QEMU,
                      "cannot perform disk backup for inactive domain")
         virsh(uri, "start", "bk")
-        wait_for(lambda: "GUEST-DISK-WRITTEN" in console(serial), "GUEST-DISK-WRITTEN", 180)
+        wait_for(lambda: "GUEST-DISK-WRITTEN" in console_text(serial), "GUEST-DISK-WRITTEN", 180)
         live = LiveDisk(d, "bk")
 
 

@@ -41,7 +41,8 @@ import libvirt  # noqa: E402
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_snapshot import LiveDisk, console, expect_error, guest_xml, hmp, run  # noqa: E402
+from vkdtest import console_text  # noqa: E402
+from test_snapshot import LiveDisk, expect_error, guest_xml, hmp, run  # noqa: E402
 
 
 def flush(dom):
@@ -105,7 +106,7 @@ def test_blockjobs():
     expect_error(lambda: dom.blockJobInfo("vda", 0), libvirt.VIR_ERR_OPERATION_INVALID,
                  libvirt.VIR_FROM_DOMAIN, "domain is not running")
     virsh(uri, "start", "bj")
-    wait_for(lambda: "GUEST-READY" in console(serial), "GUEST-READY", 180)
+    wait_for(lambda: "GUEST-READY" in console_text(serial), "GUEST-READY", 180)
     vda.write(dom, 0x42)
     r = virsh(uri, "blockjob", "bj", "vda")  # virsh -q: no "No current block job" line
     assert r.returncode == 0 and r.stdout.strip() == "", (r.stdout, r.stderr)

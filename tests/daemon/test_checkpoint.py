@@ -63,7 +63,8 @@ import libvirt  # noqa: E402
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_snapshot import (LiveDisk, console, disks_xml, expect_error, qmp,  # noqa: E402
+from vkdtest import console_text  # noqa: E402
+from test_snapshot import (LiveDisk, disks_xml, expect_error, qmp,  # noqa: E402
                            run, vda_block)
 
 
@@ -122,8 +123,8 @@ def test_checkpoints():
                  libvirt.VIR_ERR_OPERATION_UNSUPPORTED, libvirt.VIR_FROM_QEMU)
 
     virsh(uri, "start", "cp")
-    wait_for(lambda: "GUEST-READY" in console(serial), "GUEST-READY", 180)
-    assert console(serial).count("GUEST-DISK-WRITTEN") == 1, console(serial)[-2000:]
+    wait_for(lambda: "GUEST-READY" in console_text(serial), "GUEST-READY", 180)
+    assert console_text(serial).count("GUEST-DISK-WRITTEN") == 1, console_text(serial)[-2000:]
     assert bitmaps(dom) == {}
 
     # errors, each changing nothing
@@ -151,7 +152,7 @@ def test_checkpoints():
     assert list(bm) == ["c1"] and bm["c1"][1] is True, bm
     # the guest writes 4 MiB again when it boots again
     virsh(uri, "reset", "cp")
-    wait_for(lambda: console(serial).count("GUEST-DISK-WRITTEN") == 2,
+    wait_for(lambda: console_text(serial).count("GUEST-DISK-WRITTEN") == 2,
              "the guest's second disk write", 180)
     wait_for(lambda: bitmaps(dom)["c1"][0] >= 4 << 20, "c1 counting the guest's writes", 30)
     count = bitmaps(dom)["c1"][0]

@@ -39,7 +39,8 @@ import libvirt  # noqa: E402
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_snapshot import LiveDisk, console, expect_error, guest_xml, hmp, run  # noqa: E402
+from vkdtest import console_text  # noqa: E402
+from test_snapshot import LiveDisk, expect_error, guest_xml, hmp, run  # noqa: E402
 
 
 def flush(dom):
@@ -125,7 +126,7 @@ def test_external():
 
     # running, --disk-only: blockdev-snapshot; the write goes to the overlay
     virsh(uri, "start", "ex")
-    wait_for(lambda: "GUEST-READY" in console(serial), "GUEST-READY", 120)
+    wait_for(lambda: "GUEST-READY" in console_text(serial), "GUEST-READY", 120)
     vda.write(dom, 0x42)
     ov1 = os.path.join(work, "ov1.qcow2")
     virsh(uri, "snapshot-create-as", "ex", "run1", "--disk-only", "--atomic",
@@ -252,13 +253,13 @@ def test_external():
     virsh(uri, "destroy", "ex")
     virsh(uri, "restore", mem)
     assert dom.state()[0] == libvirt.VIR_DOMAIN_RUNNING, dom.state()
-    n = console(serial).count("GUEST-POWERBUTTON")
+    n = console_text(serial).count("GUEST-POWERBUTTON")
     virsh(uri, "shutdown", "ex")
-    wait_for(lambda: console(serial).count("GUEST-POWERBUTTON") > n,
+    wait_for(lambda: console_text(serial).count("GUEST-POWERBUTTON") > n,
              "the restored guest to answer the power button", 120)
     wait_for(lambda: dom.isActive() == 0, "the guest to power off", 60)
     # (the new QEMU starts a new console file)
-    assert "GUEST-READY" not in console(serial), console(serial)
+    assert "GUEST-READY" not in console_text(serial), console_text(serial)
 
     # the metadata survives a daemon restart
     before = virsh(uri, "snapshot-list", "ex", "--tree").stdout
